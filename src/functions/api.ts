@@ -1,0 +1,60 @@
+/**
+ * The contract between the binder/executor and the built-in functions, operators, casts
+ * and aggregates. The binder calls resolve*() with argument types (OID.unknown for
+ * untyped literals and not-yet-typed parameters) and gets back the chosen implementation
+ * plus the type each argument must be cast to; the executor calls impl() with values.
+ */
+import type { SqlType, Value } from '../types/types.js';
+
+/** Session state that some functions read (current_user, TimeZone, nextval …). */
+export interface EvalContext {
+  /** session settings by lower-case name (timezone, datestyle, extra_float_digits, search_path …) */
+  setting(name: string): string | undefined;
+  /** statement start, microseconds since the Unix epoch (now(), current_timestamp) */
+  readonly statementTimestamp: number;
+  /** transaction start, microseconds since the Unix epoch */
+  readonly transactionTimestamp: number;
+  readonly user: string;
+  readonly database: string;
+  /** services the engine provides to functions (sequences, catalog lookups) */
+  readonly services: FunctionServices;
+}
+
+export interface FunctionServices {
+  nextval(sequence: string): bigint;
+  currval(sequence: string): bigint;
+  setval(sequence: string, value: bigint, isCalled: boolean): bigint;
+  /** relation name → oid for ::regclass, or undefined */
+  relationOid(name: string): number | undefined;
+  relationName(oid: number): string | undefined;
+}
+
+export interface ScalarFunction {
+  readonly kind: 'scalar';
+  /** the types the arguments are cast to before impl() is called */
+  readonly argTypes: readonly SqlType[];
+  readonly returnType: SqlType;
+  /** strict: any NULL argument → NULL result, impl() is not called */
+  readonly strict: boolean;
+  /** volatile functions (random(), nextval()) are never constant-folded */
+  readonly volatile: boolean;
+  impl(args: readonly Value[], ctx: EvalContext): Value;
+}
+
+export interface AggregateFunction<S = unknown> {
+  readonly kind: 'aggregate';
+  readonly argTypes: readonly SqlType[];
+  readonly returnType: SqlType;
+  /** strict aggregates skip rows where any argument is NULL (count(x), sum(x) …) */
+  readonly strict: boolean;
+  init(): S;
+  step(state: S, args: readonly Value[], ctx: EvalContext): S;
+  final(state: S, ctx: EvalContext): Value;
+}
+
+export interface CastFunction {
+  /** convert a non-null value of `from` to `to` (typmod applied: varchar(n), vector(n), numeric(p,s)) */
+  (value: Value, ctx: EvalContext): Value;
+}
+
+export type CastContext = 'implicit' | 'assignment' | 'explicit';

@@ -1,0 +1,77 @@
+/**
+ * What the wire layer needs from the engine, and nothing more. The wire layer owns
+ * framing, message formats and value encoding; a Backend (implemented by the engine's
+ * Session, connected in src/server.ts) owns SQL. Values cross this seam in their runtime
+ * representation (see src/types/types.ts); the wire layer encodes them per type OID.
+ */
+import type { SqlError, SqlNotice } from '../errors.js';
+import type { SqlType, Value } from '../types/types.js';
+
+export interface FieldInfo {
+  name: string;
+  type: SqlType;
+  /** OID of the table the column comes from, else 0 */
+  tableOid: number;
+  /** attribute number of that column, else 0 */
+  columnAttr: number;
+}
+
+/** A parsed, bound statement, ready to be executed any number of times. */
+export interface PreparedStatement {
+  /** one OID per $n, after inference (never 0 once prepared) */
+  readonly paramTypes: readonly number[];
+  /** the row shape, or null when the statement returns no rows (→ NoData) */
+  readonly fields: readonly FieldInfo[] | null;
+}
+
+export type ExecResult =
+  | { kind: 'rows'; fields: readonly FieldInfo[]; rows: Value[][]; tag: string }
+  | { kind: 'command'; tag: string }
+  /** COPY … FROM STDIN: the wire layer collects CopyData and hands it to `finish`. */
+  | { kind: 'copyIn'; format: 'text' | 'binary'; columnCount: number; finish(data: Buffer[] | SqlError): Promise<{ tag: string }> }
+  /** COPY … TO STDOUT: already-encoded lines/chunks. */
+  | { kind: 'copyOut'; format: 'text' | 'binary'; columnCount: number; chunks: Buffer[]; tag: string };
+
+export interface StartupInfo {
+  parameterStatus: [string, string][];
+  processId: number;
+  secretKey: number;
+}
+
+export interface Backend {
+  /** Called once after the StartupMessage; may throw (e.g. unknown database → 3D000). */
+  startup(params: Record<string, string>): StartupInfo;
+
+  /** Split a simple-Query string into statements (each may be executed separately). */
+  splitStatements(sql: string): string[];
+
+  /** Parse and bind one statement. paramTypes may hold 0 for "infer". Throws SqlError. */
+  prepare(sql: string, paramTypes: readonly number[]): PreparedStatement;
+
+  /** Execute a prepared statement with already-decoded parameter values. */
+  execute(stmt: PreparedStatement, params: readonly Value[]): Promise<ExecResult>;
+
+  /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
+  transactionStatus(): 'I' | 'T' | 'E';
+
+  /** Notices raised since the last call (sent before the next CommandComplete). */
+  takeNotices(): SqlNotice[];
+
+  /** ParameterStatus changes since the last call (e.g. after SET application_name). */
+  takeParameterChanges(): [string, string][];
+
+  /** The current value of a session setting (e.g. for codecs: DateStyle, TimeZone). */
+  setting(name: string): string | undefined;
+
+  /** Cancel request for this backend's running statement. */
+  cancel(): void;
+
+  /** The connection closed (Terminate or socket end); roll back any open transaction. */
+  close(): void;
+}
+
+/** Finds the backend a CancelRequest (pid, secret) refers to. */
+export interface BackendRegistry {
+  create(): Backend;
+  cancel(processId: number, secretKey: number): void;
+}
