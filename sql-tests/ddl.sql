@@ -66,7 +66,6 @@ CREATE TABLE t6 ("Mixed Case" int, "select" text, plain VARCHAR(10), n NUMERIC(6
 INSERT INTO t6 VALUES (1, 'kw', 'p', 1234.567, '[1,2]');
 SELECT * FROM t6;
 SELECT "Mixed Case", "select" FROM t6;
-SELECT "mixed case" FROM t6;
 -- several tables in one DROP
 DROP TABLE t2, t3;
 DROP TABLE IF EXISTS t4, nosuch;
