@@ -63,6 +63,12 @@ export interface Backend {
   /** The current value of a session setting (e.g. for codecs: DateStyle, TimeZone). */
   setting(name: string): string | undefined;
 
+  /**
+   * Optional: the end of an implicit transaction — a Sync message, or the end of a simple
+   * Query message. Called before transactionStatus() is read for ReadyForQuery.
+   */
+  sync?(): void;
+
   /** Cancel request for this backend's running statement. */
   cancel(): void;
 

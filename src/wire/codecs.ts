@@ -1,0 +1,412 @@
+/**
+ * Value codecs, one table keyed by type OID. Text format goes through the shared text I/O
+ * (formatText / parseText); binary format follows PostgreSQL's *_send / *_recv functions
+ * (and pgvector's vector_send / vector_recv) byte for byte.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
+import { formatText, parseText, type TextSettings } from './text-io-fallback.js';
+
+export type { TextSettings };
+
+/** microseconds between 1970-01-01 and PostgreSQL's epoch 2000-01-01 */
+const PG_EPOCH_MICROS = 946_684_800_000_000n;
+const PG_EPOCH_DAYS = 10_957;
+const INT64_MAX = 0x7fffffffffffffffn;
+const INT64_MIN = -0x8000000000000000n;
+const INT32_MAX = 0x7fffffff;
+const INT32_MIN = -0x80000000;
+/** pgvector's VECTOR_MAX_DIM */
+const VECTOR_MAX_DIM = 16000;
+
+/** Bounds-checked reader over one binary value, like PostgreSQL's pq_getmsg*. */
+export class BinaryReader {
+  offset = 0;
+  constructor(readonly buf: Buffer) {}
+  private need(n: number): number {
+    if (this.offset + n > this.buf.length) throw new SqlError(SqlState.protocolViolation, 'insufficient data left in message');
+    const at = this.offset;
+    this.offset += n;
+    return at;
+  }
+  int8(): number { return this.buf.readInt8(this.need(1)); }
+  int16(): number { return this.buf.readInt16BE(this.need(2)); }
+  uint16(): number { return this.buf.readUInt16BE(this.need(2)); }
+  int32(): number { return this.buf.readInt32BE(this.need(4)); }
+  uint32(): number { return this.buf.readUInt32BE(this.need(4)); }
+  int64(): bigint { return this.buf.readBigInt64BE(this.need(8)); }
+  float32(): number { return this.buf.readFloatBE(this.need(4)); }
+  float64(): number { return this.buf.readDoubleBE(this.need(8)); }
+  bytes(n: number): Buffer { const at = this.need(n); return this.buf.subarray(at, at + n); }
+  rest(): Buffer { return this.bytes(this.buf.length - this.offset); }
+  get atEnd(): boolean { return this.offset === this.buf.length; }
+}
+
+export interface BinaryCodec {
+  send(value: Value, type: SqlType): Buffer;
+  /** reads from r; the caller checks that every byte was consumed */
+  recv(r: BinaryReader, type: SqlType): Value;
+}
+
+const badBinary = (message: string): SqlError => new SqlError(SqlState.invalidBinaryRepresentation, message);
+
+function fixed(size: number, write: (b: Buffer, v: Value) => void): (v: Value) => Buffer {
+  return (v) => {
+    const b = Buffer.allocUnsafe(size);
+    write(b, v);
+    return b;
+  };
+}
+
+const toBigInt = (v: Value): bigint => (typeof v === 'bigint' ? v : BigInt(v as number));
+
+const boolCodec: BinaryCodec = {
+  send: fixed(1, (b, v) => { b[0] = v ? 1 : 0; }),
+  recv: (r) => r.int8() !== 0,
+};
+const int2Codec: BinaryCodec = { send: fixed(2, (b, v) => b.writeInt16BE(v as number)), recv: (r) => r.int16() };
+const int4Codec: BinaryCodec = { send: fixed(4, (b, v) => b.writeInt32BE(v as number)), recv: (r) => r.int32() };
+const int8Codec: BinaryCodec = { send: fixed(8, (b, v) => b.writeBigInt64BE(toBigInt(v))), recv: (r) => r.int64() };
+const oidCodec: BinaryCodec = { send: fixed(4, (b, v) => b.writeUInt32BE((v as number) >>> 0)), recv: (r) => r.uint32() };
+const float4Codec: BinaryCodec = { send: fixed(4, (b, v) => b.writeFloatBE(v as number)), recv: (r) => r.float32() };
+const float8Codec: BinaryCodec = { send: fixed(8, (b, v) => b.writeDoubleBE(v as number)), recv: (r) => r.float64() };
+
+/** text, varchar, bpchar, name, unknown: the UTF-8 bytes */
+const textCodec: BinaryCodec = {
+  send: (v) => Buffer.from(v as string, 'utf8'),
+  recv: (r) => decodeUtf8(r.rest()),
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function decodeUtf8(b: Buffer): string {
+  try {
+    return utf8.decode(b);
+  } catch {
+    throw new SqlError(SqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8"');
+  }
+}
+
+const jsonCodec: BinaryCodec = {
+  send: (v) => Buffer.from(v as string, 'utf8'),
+  recv: (r, type) => parseText(type, decodeUtf8(r.rest())),
+};
+
+/** jsonb: a version byte (1) and the JSON text */
+const jsonbCodec: BinaryCodec = {
+  send: (v) => Buffer.concat([Buffer.of(1), Buffer.from(v as string, 'utf8')]),
+  recv: (r, type) => {
+    const version = r.int8();
+    if (version !== 1) throw badBinary(`unsupported jsonb version number ${version}`);
+    return parseText(type, decodeUtf8(r.rest()));
+  },
+};
+
+/** "char": one byte */
+const charCodec: BinaryCodec = {
+  send: (v) => Buffer.from((v as string).slice(0, 1), 'latin1'),
+  recv: (r) => r.rest().toString('latin1').slice(0, 1),
+};
+
+const byteaCodec: BinaryCodec = {
+  send: (v) => Buffer.from(v as Uint8Array),
+  recv: (r) => Buffer.from(r.rest()),
+};
+
+const uuidCodec: BinaryCodec = {
+  send: (v) => Buffer.from((v as string).replace(/-/g, ''), 'hex'),
+  recv: (r) => {
+    const h = r.bytes(16).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  },
+};
+
+const dateCodec: BinaryCodec = {
+  send: fixed(4, (b, v) => {
+    const d = v as number;
+    b.writeInt32BE(d === Infinity ? INT32_MAX : d === -Infinity ? INT32_MIN : d - PG_EPOCH_DAYS);
+  }),
+  recv: (r) => {
+    const d = r.int32();
+    return d === INT32_MAX ? Infinity : d === INT32_MIN ? -Infinity : d + PG_EPOCH_DAYS;
+  },
+};
+
+const timeCodec: BinaryCodec = {
+  send: fixed(8, (b, v) => b.writeBigInt64BE(BigInt(v as number))),
+  recv: (r) => Number(r.int64()),
+};
+
+const timestampCodec: BinaryCodec = {
+  send: fixed(8, (b, v) => {
+    const t = v as number;
+    b.writeBigInt64BE(t === Infinity ? INT64_MAX : t === -Infinity ? INT64_MIN : BigInt(t) - PG_EPOCH_MICROS);
+  }),
+  recv: (r) => {
+    const t = r.int64();
+    return t === INT64_MAX ? Infinity : t === INT64_MIN ? -Infinity : Number(t + PG_EPOCH_MICROS);
+  },
+};
+
+/** interval: int64 microseconds, int32 days, int32 months */
+const intervalCodec: BinaryCodec = {
+  send: fixed(16, (b, v) => {
+    const iv = v as Interval;
+    b.writeBigInt64BE(BigInt(iv.micros), 0);
+    b.writeInt32BE(iv.days, 8);
+    b.writeInt32BE(iv.months, 12);
+  }),
+  recv: (r): Interval => {
+    const micros = Number(r.int64());
+    const days = r.int32();
+    const months = r.int32();
+    return { months, days, micros };
+  },
+};
+
+const NUMERIC_POS = 0x0000;
+const NUMERIC_NEG = 0x4000;
+const NUMERIC_NAN = 0xc000;
+const NUMERIC_PINF = 0xd000;
+const NUMERIC_NINF = 0xf000;
+
+/** numeric: int16 ndigits, int16 weight, uint16 sign, int16 dscale, then base-10000 digits */
+export function numericSend(text: string): Buffer {
+  const head = (ndigits: number, weight: number, sign: number, dscale: number): Buffer => {
+    const b = Buffer.alloc(8 + 2 * ndigits);
+    b.writeInt16BE(ndigits, 0);
+    b.writeInt16BE(weight, 2);
+    b.writeUInt16BE(sign, 4);
+    b.writeInt16BE(dscale, 6);
+    return b;
+  };
+  if (text === 'NaN') return head(0, 0, NUMERIC_NAN, 0);
+  if (text === 'Infinity') return head(0, 0, NUMERIC_PINF, 0);
+  if (text === '-Infinity') return head(0, 0, NUMERIC_NINF, 0);
+  const negative = text.startsWith('-');
+  const unsigned = text.replace(/^[+-]/, '');
+  const [intText = '', fracText = ''] = unsigned.split('.');
+  const dscale = fracText.length;
+  const intDigits = intText.replace(/^0+/, '');
+  const intPadded = '0'.repeat((4 - (intDigits.length % 4)) % 4) + intDigits;
+  const fracPadded = fracText + '0'.repeat((4 - (fracText.length % 4)) % 4);
+  const groups: number[] = [];
+  for (let i = 0; i < intPadded.length; i += 4) groups.push(Number(intPadded.slice(i, i + 4)));
+  let weight = groups.length - 1;
+  for (let i = 0; i < fracPadded.length; i += 4) groups.push(Number(fracPadded.slice(i, i + 4)));
+  let start = 0;
+  while (start < groups.length && groups[start] === 0) { start++; weight--; }
+  let end = groups.length;
+  while (end > start && groups[end - 1] === 0) end--;
+  const digits = groups.slice(start, end);
+  if (digits.length === 0) return head(0, 0, NUMERIC_POS, dscale);
+  const b = head(digits.length, weight, negative ? NUMERIC_NEG : NUMERIC_POS, dscale);
+  digits.forEach((d, i) => b.writeInt16BE(d, 8 + 2 * i));
+  return b;
+}
+
+export function numericRecv(r: BinaryReader): string {
+  const ndigits = r.int16();
+  const weight = r.int16();
+  const sign = r.uint16();
+  const dscale = r.int16();
+  if (sign === NUMERIC_NAN) return 'NaN';
+  if (sign === NUMERIC_PINF) return 'Infinity';
+  if (sign === NUMERIC_NINF) return '-Infinity';
+  if (sign !== NUMERIC_POS && sign !== NUMERIC_NEG) throw badBinary('invalid sign in external "numeric" value');
+  if (ndigits < 0 || dscale < 0 || dscale > 0x3fff) throw badBinary('invalid scale in external "numeric" value');
+  const digits: number[] = [];
+  for (let i = 0; i < ndigits; i++) {
+    const d = r.int16();
+    if (d < 0 || d >= 10000) throw badBinary('invalid digit in external "numeric" value');
+    digits.push(d);
+  }
+  const digitAt = (power: number): number => digits[weight - power] ?? 0;
+  let intPart = '';
+  for (let p = weight; p >= 0; p--) intPart += String(digitAt(p)).padStart(4, '0');
+  intPart = intPart.replace(/^0+/, '') || '0';
+  let frac = '';
+  for (let p = -1; frac.length < dscale; p--) frac += String(digitAt(p)).padStart(4, '0');
+  frac = frac.slice(0, dscale);
+  const isZero = digits.every((d) => d === 0);
+  return (sign === NUMERIC_NEG && !isZero ? '-' : '') + intPart + (dscale > 0 ? '.' + frac : '');
+}
+
+const numericCodec: BinaryCodec = {
+  send: (v) => numericSend(String(v)),
+  recv: (r) => numericRecv(r),
+};
+
+/** pgvector: int16 dim, int16 unused (0), dim × float4 */
+const vectorCodec: BinaryCodec = {
+  send: (v) => {
+    const vec = v as Float32Array;
+    const b = Buffer.allocUnsafe(4 + 4 * vec.length);
+    b.writeInt16BE(vec.length, 0);
+    b.writeInt16BE(0, 2);
+    vec.forEach((x, i) => b.writeFloatBE(x, 4 + 4 * i));
+    return b;
+  },
+  recv: (r, type) => {
+    const dim = r.uint16();
+    const unused = r.uint16();
+    if (dim < 1) throw new SqlError(SqlState.dataException, 'vector must have at least 1 dimension');
+    if (dim > VECTOR_MAX_DIM) throw new SqlError(SqlState.dataException, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
+    if (type.typmod > 0 && type.typmod !== dim) throw new SqlError(SqlState.dataException, `expected ${type.typmod} dimensions, not ${dim}`);
+    if (unused !== 0) throw new SqlError(SqlState.featureNotSupported, `expected unused to be 0, not ${unused}`);
+    const vec = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) {
+      const x = r.float32();
+      if (Number.isNaN(x)) throw new SqlError(SqlState.dataException, 'NaN not allowed in vector');
+      if (!Number.isFinite(x)) throw new SqlError(SqlState.dataException, 'infinite value not allowed in vector');
+      vec[i] = x;
+    }
+    return vec;
+  },
+};
+
+/** PostgreSQL's MAXDIM */
+const MAX_DIM = 6;
+
+/** arrays: int32 ndim, int32 hasnull, uint32 elemtype, ndim × (int32 size, int32 lbound), elements (int32 len or -1, bytes) */
+const arrayCodec: BinaryCodec = {
+  send: (v, type) => {
+    const elemOid = TYPES.get(type.oid)?.elem ?? 0;
+    const elemType: SqlType = { oid: elemOid, typmod: type.typmod };
+    const elemCodec = binaryCodec(elemOid);
+    const dims: number[] = [];
+    for (let level: Value = v; Array.isArray(level) && level.length > 0; level = level[0]!) dims.push(level.length);
+    const flat = flatten(v as Value[], dims.length);
+    const parts: Buffer[] = [];
+    let hasNull = 0;
+    for (const e of flat) {
+      if (e === null) {
+        hasNull = 1;
+        parts.push(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+      } else {
+        const data = elemCodec.send(e, elemType);
+        const len = Buffer.allocUnsafe(4);
+        len.writeInt32BE(data.length);
+        parts.push(len, data);
+      }
+    }
+    const header = Buffer.allocUnsafe(12 + 8 * dims.length);
+    header.writeInt32BE(dims.length, 0);
+    header.writeInt32BE(hasNull, 4);
+    header.writeUInt32BE(elemOid, 8);
+    dims.forEach((d, i) => {
+      header.writeInt32BE(d, 12 + 8 * i);
+      header.writeInt32BE(1, 16 + 8 * i);
+    });
+    return Buffer.concat([header, ...parts]);
+  },
+  recv: (r, type) => {
+    const elemOid = TYPES.get(type.oid)?.elem ?? 0;
+    const elemType: SqlType = { oid: elemOid, typmod: type.typmod };
+    const ndim = r.int32();
+    if (ndim < 0) throw badBinary(`invalid number of dimensions: ${ndim}`);
+    if (ndim > MAX_DIM) throw new SqlError(SqlState.programLimitExceeded, `number of array dimensions (${ndim}) exceeds the maximum allowed (${MAX_DIM})`);
+    const flags = r.int32();
+    if (flags !== 0 && flags !== 1) throw badBinary('invalid array flags');
+    const gotElem = r.uint32();
+    if (gotElem !== elemOid) {
+      throw new SqlError(SqlState.datatypeMismatch, `binary data has array element type ${gotElem} (${formatType({ oid: gotElem, typmod: -1 })}) instead of expected ${elemOid} (${formatType(elemType)})`);
+    }
+    const dims: number[] = [];
+    for (let i = 0; i < ndim; i++) {
+      dims.push(r.int32());
+      r.int32(); // lower bound: the runtime representation has none
+    }
+    const total = dims.reduce((a, b) => a * b, ndim === 0 ? 0 : 1);
+    const elemCodec = binaryCodec(elemOid);
+    const flat: Value[] = [];
+    for (let i = 0; i < total; i++) {
+      const len = r.int32();
+      if (len === -1) {
+        flat.push(null);
+        continue;
+      }
+      if (len < 0) throw badBinary('insufficient data left in message');
+      const er = new BinaryReader(r.bytes(len));
+      flat.push(elemCodec.recv(er, elemType));
+      if (!er.atEnd) throw badBinary(`improper binary format in array element ${i + 1}`);
+    }
+    return reshape(flat, dims);
+  },
+};
+
+function flatten(v: Value[], depth: number): Value[] {
+  if (depth <= 1) return v;
+  const out: Value[] = [];
+  for (const e of v) out.push(...flatten(e as Value[], depth - 1));
+  return out;
+}
+
+function reshape(flat: Value[], dims: number[]): Value[] {
+  if (dims.length <= 1) return flat;
+  const inner = dims.slice(1);
+  const step = inner.reduce((a, b) => a * b, 1);
+  const out: Value[] = [];
+  for (let i = 0; i < dims[0]!; i++) out.push(reshape(flat.slice(i * step, (i + 1) * step), inner));
+  return out;
+}
+
+const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
+  [OID.bool, boolCodec],
+  [OID.int2, int2Codec],
+  [OID.int4, int4Codec],
+  [OID.int8, int8Codec],
+  [OID.oid, oidCodec], [OID.regclass, oidCodec], [OID.regtype, oidCodec], [OID.regproc, oidCodec],
+  [OID.regnamespace, oidCodec], [OID.regrole, oidCodec], [OID.regprocedure, oidCodec], [OID.xid, oidCodec], [OID.cid, oidCodec],
+  [OID.float4, float4Codec],
+  [OID.float8, float8Codec],
+  [OID.numeric, numericCodec],
+  [OID.text, textCodec], [OID.varchar, textCodec], [OID.bpchar, textCodec], [OID.name, textCodec], [OID.unknown, textCodec],
+  [OID.char, charCodec],
+  [OID.json, jsonCodec],
+  [OID.jsonb, jsonbCodec],
+  [OID.bytea, byteaCodec],
+  [OID.uuid, uuidCodec],
+  [OID.date, dateCodec],
+  [OID.time, timeCodec],
+  [OID.timestamp, timestampCodec],
+  [OID.timestamptz, timestampCodec],
+  [OID.interval, intervalCodec],
+  [OID.vector, vectorCodec],
+]);
+
+/** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */
+function binaryCodec(oid: number): BinaryCodec {
+  const codec = BINARY.get(oid);
+  if (codec) return codec;
+  const info = TYPES.get(oid);
+  if (info?.category === 'A' && info.elem !== undefined && BINARY.has(info.elem)) return arrayCodec;
+  throw new SqlError(SqlState.undefinedFunction, `no binary output function available for type ${formatType({ oid, typmod: -1 })}`);
+}
+
+export function hasBinaryCodec(oid: number): boolean {
+  const info = TYPES.get(oid);
+  return BINARY.has(oid) || (info?.category === 'A' && info.elem !== undefined && BINARY.has(info.elem));
+}
+
+/** Encode one result value; format 0 text, 1 binary. NULL → null. */
+export function encodeValue(type: SqlType, value: Value, format: number, settings: TextSettings): Buffer | null {
+  if (value === null) return null;
+  if (format === 1) return binaryCodec(type.oid).send(value, type);
+  return Buffer.from(formatText(type, value, settings), 'utf8');
+}
+
+/**
+ * Decode one Bind parameter (index is 0-based). Errors follow PostgreSQL: short data is
+ * 08P01 "insufficient data left in message", leftover bytes are 22P03.
+ */
+export function decodeParam(type: SqlType, data: Buffer | null, format: number, index: number): Value {
+  if (data === null) return null;
+  if (format === 0) return parseText(type, decodeUtf8(data));
+  if (!hasBinaryCodec(type.oid)) {
+    throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${formatType(type)}`);
+  }
+  const r = new BinaryReader(data);
+  const value = binaryCodec(type.oid).recv(r, type);
+  if (!r.atEnd) throw badBinary(`incorrect binary data format in bind parameter ${index + 1}`);
+  return value;
+}

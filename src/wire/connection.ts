@@ -1,0 +1,593 @@
+/**
+ * One client connection: the protocol v3 state machine. Messages are handled strictly one
+ * after another (an async loop pulls frames from the FrameReader), which keeps the order of
+ * responses equal to the order of requests, and lets COPY IN pull its CopyData messages
+ * from the same stream.
+ *
+ * States: startup (untyped packets) → ready (typed messages) → [copy-in] → closed.
+ * After an error in an extended-query message, every message up to the next Sync is
+ * discarded, as PostgreSQL does.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { SqlError, SqlState, toSqlError } from '../errors.js';
+import type { Value } from '../types/types.js';
+import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement } from './backend.js';
+import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
+import { FrontendCode, StartupCode } from './message-codes.js';
+import { FrameReader, MessageReader, fatalProtocolViolation, protocolViolation, type Frame } from './reader.js';
+import * as msg from './writer.js';
+
+interface Statement {
+  readonly sql: string;
+  /** null for an empty query string (Execute answers EmptyQueryResponse) */
+  readonly prepared: PreparedStatement | null;
+  readonly paramTypes: readonly number[];
+}
+
+interface Portal {
+  readonly name: string;
+  readonly stmt: Statement;
+  readonly params: readonly Value[];
+  /** one format code per result column */
+  readonly resultFormats: readonly number[];
+  /** materialized by the first Execute; later Executes continue from `cursor` */
+  result?: ExecResult;
+  cursor: number;
+  done: boolean;
+}
+
+/** pause reading from the socket while this many bytes wait unparsed */
+const INPUT_HIGH_WATER = 4 << 20;
+/** write out buffered responses once they reach this size */
+const OUTPUT_HIGH_WATER = 64 << 10;
+
+export class Connection {
+  private readonly reader = new FrameReader();
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private backend: Backend | undefined;
+  private readonly statements = new Map<string, Statement>();
+  private readonly portals = new Map<string, Portal>();
+  private ignoreTillSync = false;
+  private closed = false;
+  private wakeUp: (() => void) | undefined;
+  private backendClosed = false;
+  readonly finished: Promise<void>;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly registry: BackendRegistry,
+    private readonly log: Logger,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.reader.push(chunk);
+      if (this.reader.buffered > INPUT_HIGH_WATER) socket.pause();
+      this.wake();
+    });
+    socket.on('error', (e) => this.log.debug({ err: e }, 'socket error'));
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    this.log.debug({ remote: `${socket.remoteAddress}:${socket.remotePort}` }, 'connection opened');
+    this.finished = this.run().catch((e: unknown) => this.log.warn({ err: e }, 'connection loop failed'));
+  }
+
+  /** Server shutdown: tell the client why, then close. */
+  terminate(): void {
+    if (this.closed) return;
+    this.send(msg.errorResponse(new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command'), 'FATAL'));
+    this.flushNow();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = undefined;
+    w?.();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      if (!(await this.startup())) return;
+      for (;;) {
+        const frame = await this.nextFrame();
+        if (!frame || frame.code === FrontendCode.Terminate) break;
+        await this.handle(frame);
+      }
+    } catch (e) {
+      this.fatal(e);
+    } finally {
+      this.closeBackend();
+      if (!this.socket.destroyed) this.socket.end();
+      this.log.debug('connection closed');
+    }
+  }
+
+  private closeBackend(): void {
+    if (this.backend && !this.backendClosed) {
+      this.backendClosed = true;
+      try {
+        this.backend.close();
+      } catch (e) {
+        this.log.warn({ err: e }, 'backend close failed');
+      }
+    }
+  }
+
+  private fatal(e: unknown): void {
+    const err = toSqlError(e);
+    if (!(e instanceof SqlError)) this.log.warn({ err: e }, 'internal error');
+    else this.log.warn({ code: err.code, message: err.message }, 'fatal error');
+    if (this.closed) return;
+    this.send(msg.errorResponse(err, 'FATAL'));
+    this.flushNow();
+    this.socket.end();
+  }
+
+  /** The next whole frame, waiting for bytes as needed; undefined once the socket closed. */
+  private async nextFrame(): Promise<Frame | undefined> {
+    for (;;) {
+      const frame = this.reader.next();
+      if (frame) {
+        if (this.socket.isPaused() && this.reader.buffered < INPUT_HIGH_WATER) this.socket.resume();
+        return frame;
+      }
+      if (this.closed) return undefined;
+      if (this.socket.isPaused()) this.socket.resume();
+      // Nothing more to read now: make sure the client has everything we produced.
+      this.flushNow();
+      await new Promise<void>((resolve) => (this.wakeUp = resolve));
+    }
+  }
+
+  // ---- output ---------------------------------------------------------------------------
+
+  private send(buf: Buffer): void {
+    this.out.push(buf);
+    this.outBytes += buf.length;
+  }
+
+  private flushNow(): boolean {
+    if (this.outBytes === 0) return true;
+    const data = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (this.socket.destroyed || !this.socket.writable) return true;
+    return this.socket.write(data);
+  }
+
+  /** Flush if the buffer is large, and wait while the socket is congested. */
+  private async flushIfFull(): Promise<void> {
+    if (this.outBytes < OUTPUT_HIGH_WATER) return;
+    if (this.flushNow()) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  private sendError(e: unknown): void {
+    const err = toSqlError(e);
+    if (!(e instanceof SqlError)) this.log.warn({ err: e }, 'internal error');
+    else this.log.debug({ code: err.code, message: err.message }, 'error');
+    this.send(msg.errorResponse(err));
+  }
+
+  private sendNotices(): void {
+    if (!this.backend) return;
+    for (const n of this.backend.takeNotices()) this.send(msg.noticeResponse(n));
+  }
+
+  private readyForQuery(): void {
+    const backend = this.requireBackend();
+    for (const [name, value] of backend.takeParameterChanges()) this.send(msg.parameterStatus(name, value));
+    this.send(msg.readyForQuery(backend.transactionStatus()));
+    this.flushNow();
+  }
+
+  private requireBackend(): Backend {
+    if (!this.backend) throw new SqlError(SqlState.internalError, 'bug: no backend before startup');
+    return this.backend;
+  }
+
+  // ---- startup --------------------------------------------------------------------------
+
+  /** Returns false when the connection ends without a session (cancel request, close). */
+  private async startup(): Promise<boolean> {
+    for (;;) {
+      const frame = await this.nextFrame();
+      if (!frame) return false;
+      const r = new MessageReader(frame.body);
+      const code = r.int32();
+      if (code === StartupCode.SSLRequest || code === StartupCode.GSSENCRequest) {
+        this.send(Buffer.from('N'));
+        this.flushNow();
+        continue;
+      }
+      if (code === StartupCode.CancelRequest) {
+        const pid = r.int32();
+        const key = r.int32();
+        this.log.debug({ pid }, 'cancel request');
+        this.registry.cancel(pid, key);
+        return false;
+      }
+      const major = code >>> 16;
+      const minor = code & 0xffff;
+      if (major !== 3) {
+        throw new SqlError(SqlState.featureNotSupported, `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.0`, { severity: 'FATAL' });
+      }
+      const params = this.readStartupParams(r, frame.body);
+      const unrecognized = Object.keys(params).filter((k) => k.startsWith('_pq_.'));
+      if (minor > 0 || unrecognized.length > 0) this.send(msg.negotiateProtocolVersion(0, unrecognized));
+      if (!params['user']) {
+        throw new SqlError(SqlState.invalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet', { severity: 'FATAL' });
+      }
+      if (!params['database']) params['database'] = params['user'];
+      this.log.debug({ user: params['user'], database: params['database'] }, 'startup');
+      this.backend = this.registry.create();
+      let info;
+      try {
+        info = this.backend.startup(params);
+      } catch (e) {
+        const err = toSqlError(e);
+        throw new SqlError(err.code, err.message, { ...err.fields, severity: 'FATAL' });
+      }
+      this.send(msg.authenticationOk());
+      for (const [name, value] of info.parameterStatus) this.send(msg.parameterStatus(name, value));
+      this.send(msg.backendKeyData(info.processId, info.secretKey));
+      this.reader.expectStartup = false;
+      this.readyForQuery();
+      return true;
+    }
+  }
+
+  private readStartupParams(r: MessageReader, body: Buffer): Record<string, string> {
+    if (body[body.length - 1] !== 0) throw fatalProtocolViolation('invalid startup packet layout: expected terminator as last byte');
+    const params: Record<string, string> = {};
+    try {
+      for (;;) {
+        const name = r.cstring();
+        if (name === '') break;
+        params[name] = r.cstring();
+      }
+    } catch {
+      throw fatalProtocolViolation('invalid startup packet layout: expected terminator as last byte');
+    }
+    return params;
+  }
+
+  // ---- message dispatch -----------------------------------------------------------------
+
+  private async handle(frame: Frame): Promise<void> {
+    if (this.ignoreTillSync && frame.code !== FrontendCode.Sync) return;
+    const r = new MessageReader(frame.body);
+    switch (frame.code) {
+      case FrontendCode.Query:
+        return this.simpleQuery(r);
+      case FrontendCode.Sync:
+        return this.sync();
+      case FrontendCode.FunctionCall:
+        this.sendError(new SqlError(SqlState.featureNotSupported, 'function call messages are not supported'));
+        this.readyForQuery();
+        return;
+      case FrontendCode.CopyData:
+      case FrontendCode.CopyDone:
+      case FrontendCode.CopyFail:
+        // Accepted and ignored outside COPY, like PostgreSQL: a COPY probably failed and
+        // the client is still sending its data.
+        return;
+    }
+    try {
+      switch (frame.code) {
+        case FrontendCode.Parse: return this.parse(r);
+        case FrontendCode.Bind: return this.bind(r);
+        case FrontendCode.Describe: return this.describe(r);
+        case FrontendCode.Execute: return await this.execute(r);
+        case FrontendCode.Close: return this.close(r);
+        case FrontendCode.Flush:
+          this.flushNow();
+          return;
+      }
+      throw fatalProtocolViolation(`invalid frontend message type ${frame.code}`);
+    } catch (e) {
+      if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+      this.sendNotices();
+      this.sendError(e);
+      this.ignoreTillSync = true;
+    }
+  }
+
+  // ---- simple query ---------------------------------------------------------------------
+
+  private async simpleQuery(r: MessageReader): Promise<void> {
+    const backend = this.requireBackend();
+    const sql = r.cstring();
+    this.statements.delete('');
+    this.portals.delete('');
+    try {
+      const parts = backend.splitStatements(sql);
+      if (parts.length === 0) this.send(msg.emptyQueryResponse());
+      let searchFrom = 0;
+      for (const part of parts) {
+        const offset = sql.indexOf(part, searchFrom);
+        if (offset >= 0) searchFrom = offset + part.length;
+        try {
+          const stmt = backend.prepare(part, []);
+          const result = await backend.execute(stmt, []);
+          this.sendNotices();
+          await this.sendResult(result, null, 0, true);
+        } catch (e) {
+          throw e instanceof SqlError && offset > 0 ? shiftPosition(e, sql, offset) : e;
+        }
+      }
+    } catch (e) {
+      if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+      this.sendNotices();
+      this.sendError(e);
+    }
+    backend.sync?.();
+    this.readyForQuery();
+  }
+
+  /**
+   * Send one statement's result. formats: per-column result formats (null = all text).
+   * For row results, sends at most maxRows rows (0 = all) from the portal's cursor and
+   * returns whether rows remain (→ PortalSuspended).
+   */
+  private async sendResult(result: ExecResult, portal: Portal | null, maxRows: number, withRowDescription: boolean): Promise<boolean> {
+    switch (result.kind) {
+      case 'command':
+        this.send(msg.commandComplete(result.tag));
+        return false;
+      case 'rows': {
+        const formats = portal?.resultFormats ?? result.fields.map(() => 0);
+        if (withRowDescription) this.send(msg.rowDescription(result.fields, formats));
+        const start = portal?.cursor ?? 0;
+        const end = maxRows > 0 ? Math.min(result.rows.length, start + maxRows) : result.rows.length;
+        await this.sendRows(result.fields, result.rows, start, end, formats);
+        if (portal) portal.cursor = end;
+        if (end < result.rows.length) {
+          this.send(msg.portalSuspended());
+          return true;
+        }
+        // Like PostgreSQL, a SELECT that was fetched in pieces reports the rows of this piece.
+        const tag = result.tag;
+        this.send(msg.commandComplete(tag.startsWith('SELECT ') ? `SELECT ${end - start}` : tag));
+        return false;
+      }
+      case 'copyOut': {
+        this.send(msg.copyOutResponse(result.format, result.columnCount));
+        for (const chunk of result.chunks) {
+          this.send(msg.copyData(chunk));
+          await this.flushIfFull();
+        }
+        this.send(msg.copyDone());
+        this.send(msg.commandComplete(result.tag));
+        return false;
+      }
+      case 'copyIn': {
+        const { tag } = await this.copyIn(result);
+        this.send(msg.commandComplete(tag));
+        return false;
+      }
+    }
+  }
+
+  private async sendRows(fields: readonly FieldInfo[], rows: readonly Value[][], start: number, end: number, formats: readonly number[]): Promise<void> {
+    const settings = this.textSettings();
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      this.send(msg.dataRow(fields.map((f, c) => encodeValue(f.type, row[c] ?? null, formats[c] ?? 0, settings))));
+      await this.flushIfFull();
+    }
+  }
+
+  private textSettings(): TextSettings {
+    const backend = this.requireBackend();
+    const get = (name: string): string | undefined => backend.setting(name) ?? backend.setting(name.toLowerCase());
+    const extra = get('extra_float_digits');
+    const settings: TextSettings = {};
+    const timezone = get('TimeZone');
+    const dateStyle = get('DateStyle');
+    if (timezone !== undefined) settings.timezone = timezone;
+    if (dateStyle !== undefined) settings.dateStyle = dateStyle;
+    if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
+    return settings;
+  }
+
+  /** COPY FROM STDIN: collect CopyData until CopyDone or CopyFail. */
+  private async copyIn(result: Extract<ExecResult, { kind: 'copyIn' }>): Promise<{ tag: string }> {
+    this.send(msg.copyInResponse(result.format, result.columnCount));
+    this.flushNow();
+    const chunks: Buffer[] = [];
+    const fail = async (err: SqlError): Promise<never> => {
+      try {
+        await result.finish(err);
+      } catch {
+        // the backend may reject with the same error; ours is the one reported
+      }
+      throw err;
+    };
+    for (;;) {
+      const frame = await this.nextFrame();
+      if (!frame) return fail(new SqlError(SqlState.queryCanceled, 'COPY from stdin failed: connection closed'));
+      switch (frame.code) {
+        case FrontendCode.CopyData:
+          chunks.push(frame.body);
+          continue;
+        case FrontendCode.CopyDone:
+          return result.finish(chunks);
+        case FrontendCode.CopyFail:
+          return fail(new SqlError(SqlState.queryCanceled, `COPY from stdin failed: ${new MessageReader(frame.body).cstring()}`));
+        case FrontendCode.Flush:
+        case FrontendCode.Sync:
+          continue;
+        default:
+          return fail(protocolViolation(`unexpected message type 0x${frame.code.toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`));
+      }
+    }
+  }
+
+  // ---- extended query -------------------------------------------------------------------
+
+  private parse(r: MessageReader): void {
+    const backend = this.requireBackend();
+    const name = r.cstring();
+    const sql = r.cstring();
+    const n = r.int16();
+    const types: number[] = [];
+    for (let i = 0; i < n; i++) types.push(r.uint32());
+    r.end();
+    if (name === '') this.statements.delete('');
+    else if (this.statements.has(name)) throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${name}" already exists`);
+    const parts = backend.splitStatements(sql);
+    if (parts.length > 1) throw new SqlError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    let prepared: PreparedStatement | null = null;
+    if (parts.length === 1) {
+      const offset = Math.max(0, sql.indexOf(parts[0]!));
+      try {
+        prepared = backend.prepare(parts[0]!, types);
+      } catch (e) {
+        throw e instanceof SqlError && offset > 0 ? shiftPosition(e, sql, offset) : e;
+      }
+    }
+    this.statements.set(name, { sql, prepared, paramTypes: prepared?.paramTypes ?? types });
+    this.send(msg.parseComplete());
+  }
+
+  private bind(r: MessageReader): void {
+    const portalName = r.cstring();
+    const stmtName = r.cstring();
+    const paramFormats: number[] = [];
+    for (let i = 0, n = r.int16(); i < n; i++) paramFormats.push(r.int16());
+    const nParams = r.int16();
+    if (paramFormats.length > 1 && paramFormats.length !== nParams) {
+      throw protocolViolation(`bind message has ${paramFormats.length} parameter formats but ${nParams} parameters`);
+    }
+    const stmt = this.statements.get(stmtName);
+    if (!stmt) throw new SqlError(SqlState.invalidSqlStatementName, `prepared statement "${stmtName}" does not exist`);
+    if (nParams !== stmt.paramTypes.length) {
+      throw protocolViolation(`bind message supplies ${nParams} parameters, but prepared statement "${stmtName}" requires ${stmt.paramTypes.length}`);
+    }
+    if (portalName === '') this.portals.delete('');
+    else if (this.portals.has(portalName)) throw new SqlError(SqlState.duplicateCursor, `cursor "${portalName}" already exists`);
+    const params: Value[] = [];
+    for (let i = 0; i < nParams; i++) {
+      const len = r.int32();
+      const data = len === -1 ? null : r.bytes(len);
+      const format = checkFormat(paramFormats.length === 0 ? 0 : paramFormats.length === 1 ? paramFormats[0]! : paramFormats[i]!);
+      try {
+        params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i));
+      } catch (e) {
+        throw withParamContext(e, portalName, i, data, format);
+      }
+    }
+    const resultFormats: number[] = [];
+    for (let i = 0, n = r.int16(); i < n; i++) resultFormats.push(checkFormat(r.int16()));
+    r.end();
+    const columns = stmt.prepared?.fields?.length ?? 0;
+    if (stmt.prepared?.fields && resultFormats.length > 1 && resultFormats.length !== columns) {
+      throw protocolViolation(`bind message has ${resultFormats.length} result formats but query has ${columns} columns`);
+    }
+    const perColumn = Array.from({ length: columns }, (_, i) => (resultFormats.length === 0 ? 0 : resultFormats.length === 1 ? resultFormats[0]! : resultFormats[i]!));
+    this.portals.set(portalName, { name: portalName, stmt, params, resultFormats: perColumn, cursor: 0, done: false });
+    this.send(msg.bindComplete());
+  }
+
+  private describe(r: MessageReader): void {
+    const kind = String.fromCharCode(r.int8());
+    const name = r.cstring();
+    r.end();
+    if (kind === 'S') {
+      const stmt = this.statements.get(name);
+      if (!stmt) throw new SqlError(SqlState.invalidSqlStatementName, `prepared statement "${name}" does not exist`);
+      this.send(msg.parameterDescription(stmt.paramTypes));
+      const fields = stmt.prepared?.fields;
+      this.send(fields ? msg.rowDescription(fields, fields.map(() => 0)) : msg.noData());
+    } else if (kind === 'P') {
+      const portal = this.portals.get(name);
+      if (!portal) throw new SqlError(SqlState.invalidCursorName, `portal "${name}" does not exist`);
+      const fields = portal.result?.kind === 'rows' ? portal.result.fields : portal.stmt.prepared?.fields;
+      this.send(fields ? msg.rowDescription(fields, portal.resultFormats) : msg.noData());
+    } else {
+      throw protocolViolation(`invalid DESCRIBE message subtype ${kind.charCodeAt(0)}`);
+    }
+  }
+
+  private async execute(r: MessageReader): Promise<void> {
+    const backend = this.requireBackend();
+    const name = r.cstring();
+    const maxRows = r.int32();
+    r.end();
+    const portal = this.portals.get(name);
+    if (!portal) throw new SqlError(SqlState.invalidCursorName, `portal "${name}" does not exist`);
+    const prepared = portal.stmt.prepared;
+    if (!prepared) {
+      this.send(msg.emptyQueryResponse());
+      return;
+    }
+    if (portal.done) {
+      if (portal.result?.kind !== 'rows') throw new SqlError('55000', `portal "${name}" cannot be run`);
+      this.send(msg.commandComplete(portal.result.tag.startsWith('SELECT ') ? 'SELECT 0' : portal.result.tag));
+      return;
+    }
+    if (!portal.result) {
+      portal.result = await backend.execute(prepared, portal.params);
+      this.sendNotices();
+    }
+    const suspended = await this.sendResult(portal.result, portal, maxRows, false);
+    if (!suspended) portal.done = true;
+  }
+
+  private close(r: MessageReader): void {
+    const kind = String.fromCharCode(r.int8());
+    const name = r.cstring();
+    r.end();
+    if (kind === 'S') this.statements.delete(name);
+    else if (kind === 'P') this.portals.delete(name);
+    else throw protocolViolation(`invalid CLOSE message subtype ${kind.charCodeAt(0)}`);
+    this.send(msg.closeComplete());
+  }
+
+  private sync(): void {
+    const backend = this.requireBackend();
+    this.ignoreTillSync = false;
+    try {
+      backend.sync?.();
+    } catch (e) {
+      this.sendError(e);
+    }
+    // Portals live until the end of their transaction; outside a block that is now.
+    if (backend.transactionStatus() === 'I') this.portals.clear();
+    this.readyForQuery();
+  }
+}
+
+function checkFormat(code: number): number {
+  if (code !== 0 && code !== 1) throw new SqlError(SqlState.invalidParameterValue, `unsupported format code: ${code}`);
+  return code;
+}
+
+/** PostgreSQL's CONTEXT line for a bad Bind parameter. */
+function withParamContext(e: unknown, portal: string, index: number, data: Buffer | null, format: number): unknown {
+  if (!(e instanceof SqlError) || e.fields.where !== undefined) return e;
+  const who = portal === '' ? 'unnamed portal parameter' : `portal "${portal}" parameter`;
+  const where = format === 0 && data ? `${who} $${index + 1} = '${data.toString('utf8')}'` : `${who} $${index + 1}`;
+  return new SqlError(e.code, e.message, { ...e.fields, where });
+}
+
+/** Error positions of one statement → positions in the whole query string (1-based characters). */
+function shiftPosition(e: SqlError, sql: string, offset: number): SqlError {
+  if (e.fields.position === undefined) return e;
+  const chars = [...sql.slice(0, offset)].length;
+  return new SqlError(e.code, e.message, { ...e.fields, position: e.fields.position + chars });
+}

@@ -1,0 +1,140 @@
+/**
+ * Incremental frame reader: bytes arrive in arbitrary TCP chunks (split or merged); the
+ * connection pulls whole frames with next(). Pulling (instead of pushing every frame as
+ * soon as it is complete) lets the connection switch from untyped startup packets to typed
+ * messages exactly after the StartupMessage, even if the first Query arrived in the same
+ * chunk.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { FRONTEND_CODES } from './message-codes.js';
+
+export interface Frame {
+  /** type byte, or 0 for an untyped startup-phase packet */
+  readonly code: number;
+  /** the message body (without type byte and length) */
+  readonly body: Buffer;
+}
+
+/** PostgreSQL's MAX_STARTUP_PACKET_LENGTH */
+const MAX_STARTUP_PACKET = 10000;
+/** PostgreSQL's PQ_LARGE_MESSAGE_LIMIT (1 GB - 1) */
+const MAX_MESSAGE = 0x3fffffff;
+
+const EMPTY = Buffer.alloc(0);
+
+export class FrameReader {
+  private buffer: Buffer = EMPTY;
+  private offset = 0;
+  /** true until the StartupMessage was read: packets then have no type byte */
+  expectStartup = true;
+
+  push(chunk: Buffer): void {
+    if (this.offset >= this.buffer.length) {
+      this.buffer = chunk;
+      this.offset = 0;
+    } else {
+      this.buffer = Buffer.concat([this.buffer.subarray(this.offset), chunk]);
+      this.offset = 0;
+    }
+  }
+
+  get buffered(): number {
+    return this.buffer.length - this.offset;
+  }
+
+  /** The next whole frame, or undefined if more bytes are needed. Throws FATAL 08P01 on garbage. */
+  next(): Frame | undefined {
+    return this.expectStartup ? this.nextStartupPacket() : this.nextMessage();
+  }
+
+  private nextStartupPacket(): Frame | undefined {
+    if (this.buffered < 4) return undefined;
+    const length = this.buffer.readInt32BE(this.offset);
+    if (length < 8 || length > MAX_STARTUP_PACKET) throw fatalProtocolViolation('invalid length of startup packet');
+    if (this.buffered < length) return undefined;
+    const body = this.buffer.subarray(this.offset + 4, this.offset + length);
+    this.offset += length;
+    return { code: 0, body };
+  }
+
+  private nextMessage(): Frame | undefined {
+    if (this.buffered < 1) return undefined;
+    const code = this.buffer[this.offset]!;
+    if (!FRONTEND_CODES.has(code)) throw fatalProtocolViolation(`invalid frontend message type ${code}`);
+    if (this.buffered < 5) return undefined;
+    const length = this.buffer.readInt32BE(this.offset + 1);
+    if (length < 4 || length > MAX_MESSAGE) throw fatalProtocolViolation(`invalid message length`);
+    if (this.buffered < 1 + length) return undefined;
+    const body = this.buffer.subarray(this.offset + 5, this.offset + 1 + length);
+    this.offset += 1 + length;
+    return { code, body };
+  }
+}
+
+/** A cursor over one message body; every read checks bounds like PostgreSQL's pq_getmsg*. */
+export class MessageReader {
+  private offset = 0;
+  constructor(private readonly body: Buffer) {}
+
+  int8(): number {
+    this.need(1);
+    return this.body.readInt8(this.offset++);
+  }
+
+  int16(): number {
+    this.need(2);
+    const v = this.body.readInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+
+  int32(): number {
+    this.need(4);
+    const v = this.body.readInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+
+  uint32(): number {
+    this.need(4);
+    const v = this.body.readUInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+
+  cstring(): string {
+    const end = this.body.indexOf(0, this.offset);
+    if (end < 0) throw protocolViolation('invalid string in message');
+    const s = this.body.toString('utf8', this.offset, end);
+    this.offset = end + 1;
+    return s;
+  }
+
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.body.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return b;
+  }
+
+  get remaining(): number {
+    return this.body.length - this.offset;
+  }
+
+  /** PostgreSQL's pq_getmsgend: a message with trailing bytes is malformed. */
+  end(): void {
+    if (this.offset !== this.body.length) throw protocolViolation('invalid message format');
+  }
+
+  private need(n: number): void {
+    if (n < 0 || this.offset + n > this.body.length) throw protocolViolation('insufficient data left in message');
+  }
+}
+
+export function protocolViolation(message: string): SqlError {
+  return new SqlError(SqlState.protocolViolation, message);
+}
+
+export function fatalProtocolViolation(message: string): SqlError {
+  return new SqlError(SqlState.protocolViolation, message, { severity: 'FATAL' });
+}
