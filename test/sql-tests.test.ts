@@ -8,7 +8,7 @@
  * Run one file: SQL_TESTS=vector_type node --test dist/test/sql-tests.test.js
  * Run against an already-running server instead (e.g. to check the harness against real
  * PostgreSQL, whose regress_<name> databases must then exist with the vector extension):
- * SQL_TESTS_PORT=55432 node --test dist/test/sql-tests.test.js
+ * QUIVER_TEST_PORT=55432 node --test dist/test/sql-tests.test.js
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,11 +36,6 @@ let startError: unknown;
 before(async () => {
   if (!psqlAvailable()) return;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const port = Number(process.env.SQL_TESTS_PORT);
-  if (port > 0) {
-    server = { port, host: '127.0.0.1', dataDir: '', stderr: () => '', stop: async () => {} };
-    return;
-  }
   try {
     server = await startQuiver();
   } catch (err) {

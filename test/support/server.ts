@@ -36,7 +36,23 @@ export interface StartOptions {
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const MAIN_JS = join(REPO_ROOT, 'dist', 'src', 'main.js');
 
+/**
+ * Set QUIVER_TEST_PORT to run the server-based tests against an already-running server on
+ * 127.0.0.1 instead (e.g. real PostgreSQL, to check a test's expectations); nothing is
+ * started or stopped then.
+ */
+export function externalServer(): QuiverServer | undefined {
+  const port = Number(process.env.QUIVER_TEST_PORT);
+  if (!(port > 0)) return undefined;
+  return { port, host: '127.0.0.1', dataDir: '', stderr: () => '', stop: async () => {} };
+}
+
+/** Database name for client tests (Quiver ignores it; for real PostgreSQL pick one with vector). */
+export const TEST_DATABASE = process.env.QUIVER_TEST_DATABASE ?? 'postgres';
+
 export async function startQuiver(opts: StartOptions = {}): Promise<QuiverServer> {
+  const external = externalServer();
+  if (external) return external;
   if (!existsSync(MAIN_JS)) {
     throw new Error(`Quiver entry point ${MAIN_JS} not found; run \`npx tsc -p .\` first`);
   }
