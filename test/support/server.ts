@@ -61,7 +61,7 @@ export async function startQuiver(opts: StartOptions = {}): Promise<QuiverServer
   const host = '127.0.0.1';
   const child = spawn(
     process.execPath,
-    [MAIN_JS, '--host', host, '--port', '0', '--data', dataDir, '--log-level', opts.logLevel ?? 'warn', ...(opts.args ?? [])],
+    [MAIN_JS, '--host', host, '--port', '0', '--data', dataDir, '--log-level', opts.logLevel ?? process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn', ...(opts.args ?? [])],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
   let stderr = '';
@@ -129,10 +129,10 @@ export async function startQuiver(opts: StartOptions = {}): Promise<QuiverServer
   };
 }
 
-/** Finds `"msg":"listening"` with a `"port":N` in the JSON log lines seen so far. */
+/** Finds the `"msg":"listening"` line (with a `"port":N`) in the JSON log lines seen so far. */
 function findListeningPort(text: string): number | undefined {
   for (const line of text.split('\n')) {
-    if (!line.includes('"msg":"listening"')) continue;
+    if (!/"msg":"[^"]*listening[^"]*"/.test(line)) continue;
     try {
       const rec = JSON.parse(line) as { port?: unknown };
       if (typeof rec.port === 'number' && rec.port > 0) return rec.port;
