@@ -21,7 +21,7 @@ export interface QuiverServer {
 }
 
 export interface StartOptions {
-  /** pino log level; default "warn" (the listening line is still printed — see below). */
+  /** pino log level; default "warn" (or $QUIVER_TEST_LOG_LEVEL). main.js must log its "listening" line at this level too. */
   logLevel?: string;
   /** Milliseconds to wait for the listening line; default 20000. */
   timeoutMs?: number;
