@@ -1,0 +1,51 @@
+/**
+ * PostgreSQL binary COPY format, written by hand so both targets receive the same bytes:
+ *   header  "PGCOPY\n\377\r\n\0", int32 flags (0), int32 header-extension length (0)
+ *   tuple   int16 field count, then per field int32 length + bytes (-1 = NULL)
+ *   trailer int16 -1
+ * Field encodings used here: int8 (8 bytes BE), int4 (4 bytes BE), and pgvector's
+ * binary `vector`: int16 dim, int16 unused (0), dim × float4 big-endian.
+ */
+export const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+export function copyHeader(): Buffer {
+  const b = Buffer.alloc(COPY_SIGNATURE.length + 8);
+  COPY_SIGNATURE.copy(b, 0);
+  b.writeInt32BE(0, COPY_SIGNATURE.length);
+  b.writeInt32BE(0, COPY_SIGNATURE.length + 4);
+  return b;
+}
+
+export function copyTrailer(): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(-1, 0);
+  return b;
+}
+
+/** Bytes of one (id bigint, sel int, embedding vector(dim)) tuple. */
+export function tupleSize(dim: number): number {
+  return 2 + (4 + 8) + (4 + 4) + (4 + 4 + 4 * dim);
+}
+
+/**
+ * Encodes rows [from, to) of (id = row number, sel[row], vector row) into one buffer.
+ * `vectors` is n × dim row-major.
+ */
+export function encodeRows(vectors: Float32Array, dim: number, sel: Int32Array, from: number, to: number): Buffer {
+  const size = tupleSize(dim);
+  const b = Buffer.allocUnsafe(size * (to - from));
+  let o = 0;
+  for (let r = from; r < to; r++) {
+    o = b.writeInt16BE(3, o);
+    o = b.writeInt32BE(8, o);
+    o = b.writeBigInt64BE(BigInt(r), o);
+    o = b.writeInt32BE(4, o);
+    o = b.writeInt32BE(sel[r]!, o);
+    o = b.writeInt32BE(4 + 4 * dim, o);
+    o = b.writeInt16BE(dim, o);
+    o = b.writeInt16BE(0, o);
+    const base = r * dim;
+    for (let j = 0; j < dim; j++) o = b.writeFloatBE(vectors[base + j]!, o);
+  }
+  return b;
+}

@@ -1,0 +1,296 @@
+/**
+ * The servers a benchmark runs against. A Quiver target is a child process the harness
+ * starts itself (temporary data directory, free port) and can restart; a PostgreSQL target
+ * is any running server given by URL, which the harness never stops. Both are spoken to
+ * with node-postgres only, so they see the same protocol.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { errorMessage, nowMs } from './util.js';
+
+export interface MemoryInfo {
+  /** resident set size summed over the server's processes */
+  rssBytes: number;
+  /** proportional set size (shared pages split between processes); null if unreadable */
+  pssBytes: number | null;
+  processes: number;
+  source: string;
+}
+
+export interface SizeInfo {
+  bytes: number;
+  source: string;
+}
+
+export interface SqlTarget {
+  /** short label for tables: quiver | postgres */
+  readonly name: string;
+  readonly kind: 'quiver' | 'postgres';
+  /** connection string (without password) */
+  readonly url: string;
+  connect(): Promise<pg.Client>;
+  memory(client: pg.Client): Promise<MemoryInfo | string>;
+  dataSize(client: pg.Client, table: string): Promise<SizeInfo | string>;
+  /** Stops and starts the server on the same data; resolves to seconds until a query answers, or an explanation. */
+  restart(probe: (c: pg.Client) => Promise<void>): Promise<number | string>;
+  stop(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- /proc helpers
+
+function procStatusField(pid: number, field: string): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function rssBytes(pid: number): number | null {
+  const kb = procStatusField(pid, 'VmRSS');
+  return kb === null ? null : kb * 1024;
+}
+
+function pssBytes(pid: number): number | null {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (procStatusField(Number(entry), 'PPid') === parent) out.push(Number(entry));
+  }
+  return out;
+}
+
+function sumMemory(pids: number[], source: string): MemoryInfo | string {
+  let rss = 0;
+  let pss: number | null = 0;
+  let counted = 0;
+  for (const pid of pids) {
+    const r = rssBytes(pid);
+    if (r === null) continue;
+    rss += r;
+    counted++;
+    const p = pssBytes(pid);
+    pss = p === null || pss === null ? null : pss + p;
+  }
+  if (counted === 0) return `n/a (cannot read /proc for pids ${pids.join(', ')})`;
+  return { rssBytes: rss, pssBytes: pss, processes: counted, source };
+}
+
+/** Total size of the regular files under a directory (symlinks not followed). */
+export function directorySize(dir: string): number {
+  let total = 0;
+  const walk = (d: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e);
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile()) total += st.size;
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+function isLocalHost(host: string | undefined): boolean {
+  return host === undefined || host === '' || host === 'localhost' || host === '127.0.0.1' || host === '::1' || host.startsWith('/');
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+export class PostgresTarget implements SqlTarget {
+  readonly name = 'postgres';
+  readonly kind = 'postgres' as const;
+  constructor(readonly url: string) {}
+
+  async connect(): Promise<pg.Client> {
+    const c = new pg.Client({ connectionString: this.url, application_name: 'quiver-bench' });
+    await c.connect();
+    return c;
+  }
+
+  async memory(client: pg.Client): Promise<MemoryInfo | string> {
+    const host = new URL(this.url).hostname;
+    if (!isLocalHost(host)) return `n/a (server ${host} is not local)`;
+    const r = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const backend = r.rows[0]!.pid;
+    const postmaster = procStatusField(backend, 'PPid');
+    if (postmaster === null) return `n/a (backend pid ${backend} not visible in /proc)`;
+    return sumMemory([postmaster, ...childrenOf(postmaster)], `postmaster ${postmaster} and its children (includes shared_buffers as touched)`);
+  }
+
+  async dataSize(client: pg.Client, table: string): Promise<SizeInfo | string> {
+    const r = await client.query<{ db: string; rel: string }>(
+      `SELECT pg_database_size(current_database())::text AS db, pg_total_relation_size('${table}')::text AS rel`,
+    );
+    return { bytes: Number(r.rows[0]!.db), source: `pg_database_size (table + indexes: ${r.rows[0]!.rel} bytes)` };
+  }
+
+  async restart(): Promise<number | string> {
+    return 'n/a (external PostgreSQL server; the harness never stops it)';
+  }
+
+  async stop(): Promise<void> {}
+}
+
+// ---------------------------------------------------------------- Quiver
+
+export interface QuiverOptions {
+  entry: string;
+  database: string;
+  user: string;
+  logLevel: string;
+  startTimeoutMs: number;
+}
+
+export class QuiverTarget implements SqlTarget {
+  readonly name = 'quiver';
+  readonly kind = 'quiver' as const;
+  private child: ChildProcess | undefined;
+  private port = 0;
+  private stderrTail: string[] = [];
+  private constructor(
+    private readonly opts: QuiverOptions,
+    private readonly dataDir: string,
+  ) {}
+
+  get url(): string {
+    return `postgres://${this.opts.user}@127.0.0.1:${this.port}/${this.opts.database}`;
+  }
+
+  /** Starts a Quiver server on a free port with a fresh temporary data directory. */
+  static async start(opts: QuiverOptions): Promise<{ target: QuiverTarget; seconds: number }> {
+    if (!existsSync(opts.entry)) throw new Error(`Quiver server entry ${opts.entry} not found (build with npx tsc -p .)`);
+    const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-'));
+    const t = new QuiverTarget(opts, dir);
+    try {
+      const seconds = await t.spawnServer();
+      return { target: t, seconds };
+    } catch (e) {
+      await t.stop();
+      throw e;
+    }
+  }
+
+  private spawnServer(): Promise<number> {
+    const t0 = nowMs();
+    const child = spawn(process.execPath, [this.opts.entry, '--host', '127.0.0.1', '--port', '0', '--data', this.dataDir, '--log-level', this.opts.logLevel], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.child = child;
+    this.stderrTail = [];
+    return new Promise<number>((resolve, reject) => {
+      let buffered = '';
+      let settled = false;
+      const timer = setTimeout(() => fail(new Error(`Quiver did not report "listening" within ${this.opts.startTimeoutMs} ms`)), this.opts.startTimeoutMs);
+      const fail = (e: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const tail = this.stderrTail.slice(-5).join('\n');
+        reject(new Error(`${e.message}${tail ? `; server stderr: ${tail}` : ''}`));
+      };
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          this.stderrTail.push(line);
+          if (this.stderrTail.length > 50) this.stderrTail.shift();
+          if (settled) continue;
+          try {
+            const rec = JSON.parse(line) as { msg?: unknown; port?: unknown };
+            if (rec.msg === 'listening' && typeof rec.port === 'number') {
+              this.port = rec.port;
+              settled = true;
+              clearTimeout(timer);
+              resolve((nowMs() - t0) / 1000);
+            }
+          } catch {
+            // not a JSON log line
+          }
+        }
+      });
+      child.on('error', (e) => fail(e));
+      child.on('exit', (code, signal) => fail(new Error(`Quiver exited early (code ${code}, signal ${signal})`)));
+    });
+  }
+
+  async connect(): Promise<pg.Client> {
+    const c = new pg.Client({ host: '127.0.0.1', port: this.port, user: this.opts.user, database: this.opts.database, application_name: 'quiver-bench' });
+    await c.connect();
+    return c;
+  }
+
+  async memory(): Promise<MemoryInfo | string> {
+    const pid = this.child?.pid;
+    if (pid === undefined) return 'n/a (server not running)';
+    return sumMemory([pid], `Quiver server process ${pid}`);
+  }
+
+  async dataSize(): Promise<SizeInfo | string> {
+    return { bytes: directorySize(this.dataDir), source: `files under ${this.dataDir}` };
+  }
+
+  private async killChild(signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      child.kill(signal);
+    });
+  }
+
+  async restart(probe: (c: pg.Client) => Promise<void>): Promise<number | string> {
+    try {
+      if (!(await this.killChild('SIGTERM', 20_000))) await this.killChild('SIGKILL', 5_000);
+      const t0 = nowMs();
+      await this.spawnServer();
+      const c = await this.connect();
+      try {
+        await probe(c);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+      return (nowMs() - t0) / 1000;
+    } catch (e) {
+      return `failed: ${errorMessage(e)}`;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!(await this.killChild('SIGTERM', 10_000))) await this.killChild('SIGKILL', 5_000);
+    this.child = undefined;
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
