@@ -1,0 +1,123 @@
+/**
+ * Ordering and hashing of non-null values, per type, as PostgreSQL's default btree and hash
+ * operator classes define them:
+ *  - floats: NaN sorts above every other value and equals itself; -0 = 0;
+ *  - numeric: by value ('1.0' = '1.00'), NaN above everything;
+ *  - text, varchar, name: by Unicode code point, i.e. the "C" collation (Quiver has no other
+ *    collation); bpchar ignores trailing spaces;
+ *  - interval: months count as 30 days, days as 24 hours;
+ *  - arrays: element by element (NULL above any value), then by length;
+ *  - vector: pgvector's order (element-wise, then dimension count).
+ * hashKey(v) is equal for two values exactly when compareValues says they are equal.
+ */
+import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
+import { compareNumeric, numericHashKey } from './numeric.js';
+import { compareIntervals, intervalSpan } from './datetime.js';
+import { compareVectors } from './vector.js';
+import { compareJsonb, parseJsonTree } from './json.js';
+
+function cmpPrimitive(a: number | bigint | string, b: number | bigint | string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpFloat(a: number, b: number): number {
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+  if (Number.isNaN(b)) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** code point order (JS `<` on strings compares UTF-16 units, which differs above the BMP) */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    if (x !== y) {
+      const sx = x >= 0xd800 && x <= 0xdfff, sy = y >= 0xd800 && y <= 0xdfff;
+      if (sx !== sy) return sx ? 1 : -1; // a surrogate (code point > U+FFFF) sorts above any BMP char
+      return x < y ? -1 : 1;
+    }
+  }
+  return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
+}
+
+function cmpBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+const rtrim = (s: string): string => s.replace(/ +$/, '');
+
+export function compareValues(type: SqlType, a: Value, b: Value): number {
+  switch (type.oid) {
+    case OID.float4: case OID.float8: return cmpFloat(a as number, b as number);
+    case OID.numeric: return compareNumeric(a as string, b as string);
+    case OID.bool: return (a ? 1 : 0) - (b ? 1 : 0);
+    case OID.int2: case OID.int4: case OID.oid: case OID.regclass: case OID.regtype: case OID.regproc:
+    case OID.date: case OID.time: case OID.timestamp: case OID.timestamptz: case OID.int8:
+    case OID.xid: case OID.cid: case OID.regnamespace: case OID.regrole:
+      return cmpPrimitive(a as number, b as number);
+    case OID.text: case OID.varchar: case OID.name: case OID.char: case OID.uuid: case OID.unknown: case OID.json:
+      return compareText(a as string, b as string);
+    case OID.bpchar: return compareText(rtrim(a as string), rtrim(b as string));
+    case OID.bytea: return cmpBytes(a as Uint8Array, b as Uint8Array);
+    case OID.interval: return compareIntervals(a as Interval, b as Interval);
+    case OID.vector: return compareVectors(a as Float32Array, b as Float32Array);
+    case OID.jsonb: return a === b ? 0 : compareJsonb(parseJsonTree(a as string), parseJsonTree(b as string));
+  }
+  const info = TYPES.get(type.oid);
+  if (info?.category === 'A' && Array.isArray(a) && Array.isArray(b)) {
+    return compareArrays({ oid: info.elem ?? OID.text, typmod: -1 }, a, b);
+  }
+  if (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'string') return cmpPrimitive(a, b as typeof a);
+  return 0;
+}
+
+function compareArrays(elem: SqlType, a: readonly Value[], b: readonly Value[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x === null || y === null) {
+      if (x === null && y === null) continue;
+      return x === null ? 1 : -1;
+    }
+    const c = Array.isArray(x) && Array.isArray(y) ? compareArrays(elem, x, y) : compareValues(elem, x, y);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
+}
+
+/** equality by compareValues, for operators */
+export function valuesEqual(type: SqlType, a: Value, b: Value): boolean {
+  return compareValues(type, a, b) === 0;
+}
+
+/**
+ * A primitive key that is equal for two values exactly when they compare equal, for GROUP BY,
+ * DISTINCT, unique indexes and hash joins.
+ */
+export function hashKey(type: SqlType, v: Value): string | number | bigint | boolean {
+  switch (type.oid) {
+    case OID.float4: case OID.float8: {
+      const x = v as number;
+      return Number.isNaN(x) ? 'NaN' : x === 0 ? 0 : x;
+    }
+    case OID.numeric: return 'n' + numericHashKey(v as string);
+    case OID.bool: return v as boolean;
+    case OID.int8: return v as bigint;
+    case OID.bpchar: return rtrim(v as string);
+    case OID.interval: return intervalSpan(v as Interval);
+    case OID.bytea: return 'x' + Buffer.from(v as Uint8Array).toString('hex');
+    case OID.vector: return 'v' + Buffer.from((v as Float32Array).map((x) => (x === 0 ? 0 : x)).buffer).toString('base64');
+  }
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'boolean') return v;
+  const info = TYPES.get(type.oid);
+  if (Array.isArray(v)) {
+    const elem: SqlType = { oid: info?.elem ?? OID.text, typmod: -1 };
+    return 'a' + JSON.stringify(arrayKey(elem, v));
+  }
+  return String(v);
+}
+
+function arrayKey(elem: SqlType, v: readonly Value[]): unknown[] {
+  return v.map((e) => (e === null ? null : Array.isArray(e) ? arrayKey(elem, e) : (() => { const k = hashKey(elem, e); return typeof k === 'bigint' ? k.toString() + 'n' : k; })()));
+}

@@ -1,0 +1,545 @@
+/**
+ * date, time, timestamp, timestamptz and interval: PostgreSQL input (ISO forms clients send,
+ * special words) and output (DateStyle ISO, IntervalStyle postgres), session time zones
+ * ('UTC', POSIX-style offsets like '+05:30' — which PostgreSQL reads as 5:30 WEST of UTC —
+ * and IANA names through Intl), and the calendar arithmetic used by operators.
+ *
+ * Representation (see types.ts): date = days since 1970-01-01, time = µs since midnight,
+ * timestamp[tz] = µs since 1970-01-01 00:00 UTC, ±Infinity for 'infinity'.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Interval } from './types.js';
+
+export const USECS_PER_SEC = 1_000_000;
+export const USECS_PER_MINUTE = 60 * USECS_PER_SEC;
+export const USECS_PER_HOUR = 60 * USECS_PER_MINUTE;
+export const USECS_PER_DAY = 24 * USECS_PER_HOUR;
+
+// ---------------------------------------------------------------- calendar
+
+/** days since 1970-01-01 for a proleptic Gregorian y-m-d (year 0 = 1 BC) */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function civilFromDays(z: number): { y: number; m: number; d: number } {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const y = yoe + era * 400;
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return { y: y + (m <= 2 ? 1 : 0), m, d };
+}
+
+export function isLeap(y: number): boolean { return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0; }
+export function daysInMonth(y: number, m: number): number {
+  return [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+}
+
+// ---------------------------------------------------------------- time zones
+
+const dtfCache = new Map<string, Intl.DateTimeFormat>();
+
+function intlFormatter(zone: string): Intl.DateTimeFormat | undefined {
+  let f = dtfCache.get(zone);
+  if (f) return f;
+  try {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short' });
+  } catch {
+    return undefined;
+  }
+  dtfCache.set(zone, f);
+  return f;
+}
+
+/** POSIX-ish zone spec '+05:30' / '-8' / 'UTC+3' → seconds EAST of UTC (POSIX signs are inverted) */
+function posixOffset(zone: string): number | undefined {
+  const m = /^(?:UTC|GMT)?([+-]?)(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/i.exec(zone);
+  if (!m) return undefined;
+  const secs = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  return m[1] === '-' ? secs : -secs;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return zoneOffsetAt(zone, 0) !== undefined;
+}
+
+/** offset (seconds east of UTC) of `zone` at the UTC instant `utcMicros` */
+export function zoneOffsetAt(zone: string, utcMicros: number): number | undefined {
+  const z = zone.trim();
+  const lz = z.toLowerCase();
+  if (lz === 'utc' || lz === 'gmt' || lz === 'z' || lz === 'zulu' || lz === 'etc/utc' || lz === 'universal') return 0;
+  const p = posixOffset(z);
+  if (p !== undefined) return p;
+  const f = intlFormatter(z);
+  if (!f) return undefined;
+  // Intl handles years 1..275760; clamp far instants to the edge of that range
+  const ms = Math.min(Math.max(Math.floor(utcMicros / 1000), -62135596800000), 8.64e15);
+  const parts = f.formatToParts(new Date(ms));
+  const get = (t: string): number => Number(parts.find((x) => x.type === t)?.value ?? 0);
+  let year = get('year');
+  if (parts.find((x) => x.type === 'era')?.value === 'BC') year = 1 - year;
+  const local = daysFromCivil(year, get('month'), get('day')) * 86400 + get('hour') * 3600 + get('minute') * 60 + get('second');
+  return local - Math.floor(ms / 1000);
+}
+
+function offsetOrUtc(zone: string, utcMicros: number): number {
+  return zoneOffsetAt(zone, utcMicros) ?? 0;
+}
+
+/** local wall-clock µs in `zone` → UTC µs (the later offset wins in a gap, like PostgreSQL) */
+export function localToUtc(localMicros: number, zone: string): number {
+  if (!Number.isFinite(localMicros)) return localMicros;
+  const off1 = offsetOrUtc(zone, localMicros);
+  const guess = localMicros - off1 * USECS_PER_SEC;
+  const off2 = offsetOrUtc(zone, guess);
+  if (off1 === off2) return guess;
+  const guess2 = localMicros - off2 * USECS_PER_SEC;
+  return offsetOrUtc(zone, guess2) === off2 ? guess2 : guess;
+}
+
+export function utcToLocal(utcMicros: number, zone: string): number {
+  if (!Number.isFinite(utcMicros)) return utcMicros;
+  return utcMicros + offsetOrUtc(zone, utcMicros) * USECS_PER_SEC;
+}
+
+// ---------------------------------------------------------------- output
+
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+
+function fracPart(us: number): string {
+  if (us === 0) return '';
+  return '.' + String(us).padStart(6, '0').replace(/0+$/, '');
+}
+
+export function formatDate(days: number): string {
+  if (days === Infinity) return 'infinity';
+  if (days === -Infinity) return '-infinity';
+  const { y, m, d } = civilFromDays(days);
+  return ymd(y, m, d).text + ymd(y, m, d).bc;
+}
+
+function ymd(y: number, m: number, d: number): { text: string; bc: string } {
+  const bc = y <= 0;
+  const yy = bc ? 1 - y : y;
+  return { text: `${String(yy).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`, bc: bc ? ' BC' : '' };
+}
+
+export function formatTime(us: number): string {
+  const h = Math.floor(us / USECS_PER_HOUR);
+  const mi = Math.floor((us % USECS_PER_HOUR) / USECS_PER_MINUTE);
+  const s = Math.floor((us % USECS_PER_MINUTE) / USECS_PER_SEC);
+  return `${pad2(h)}:${pad2(mi)}:${pad2(s)}${fracPart(us % USECS_PER_SEC)}`;
+}
+
+export function formatTimestamp(us: number): string {
+  if (us === Infinity) return 'infinity';
+  if (us === -Infinity) return '-infinity';
+  const days = Math.floor(us / USECS_PER_DAY);
+  const tod = us - days * USECS_PER_DAY;
+  const { y, m, d } = civilFromDays(days);
+  const p = ymd(y, m, d);
+  return `${p.text} ${formatTime(tod)}${p.bc}`;
+}
+
+function formatOffset(off: number): string {
+  const sign = off < 0 ? '-' : '+';
+  const a = Math.abs(off);
+  const h = Math.floor(a / 3600), mi = Math.floor((a % 3600) / 60), s = a % 60;
+  return sign + pad2(h) + (mi || s ? ':' + pad2(mi) : '') + (s ? ':' + pad2(s) : '');
+}
+
+export function formatTimestamptz(us: number, zone = 'UTC'): string {
+  if (!Number.isFinite(us)) return formatTimestamp(us);
+  const off = offsetOrUtc(zone, us);
+  const local = us + off * USECS_PER_SEC;
+  const days = Math.floor(local / USECS_PER_DAY);
+  const tod = local - days * USECS_PER_DAY;
+  const { y, m, d } = civilFromDays(days);
+  const p = ymd(y, m, d);
+  return `${p.text} ${formatTime(tod)}${formatOffset(off)}${p.bc}`;
+}
+
+/** IntervalStyle postgres */
+export function formatInterval(iv: Interval): string {
+  const years = Math.trunc(iv.months / 12);
+  const mons = iv.months % 12;
+  const parts: string[] = [];
+  let isBefore = false;
+  let isZero = true;
+  const field = (v: number, unit: string): void => {
+    if (v === 0) return;
+    parts.push(`${isBefore && v > 0 ? '+' : ''}${v} ${unit}${v !== 1 ? 's' : ''}`);
+    isBefore = v < 0;
+    isZero = false;
+  };
+  field(years, 'year');
+  field(mons, 'mon');
+  field(iv.days, 'day');
+  const us = iv.micros;
+  if (isZero || us !== 0) {
+    const minus = us < 0;
+    const a = Math.abs(us);
+    const h = Math.floor(a / USECS_PER_HOUR);
+    const mi = Math.floor((a % USECS_PER_HOUR) / USECS_PER_MINUTE);
+    const s = Math.floor((a % USECS_PER_MINUTE) / USECS_PER_SEC);
+    parts.push(`${minus ? '-' : isBefore ? '+' : ''}${pad2(h)}:${pad2(mi)}:${pad2(s)}${fracPart(a % USECS_PER_SEC)}`);
+  }
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------- input
+
+function badSyntax(type: string, text: string): SqlError {
+  return new SqlError(SqlState.invalidDatetimeFormat, `invalid input syntax for type ${type}: "${text}"`);
+}
+function outOfRange(text: string, hint = false): SqlError {
+  return new SqlError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`, hint ? { hint: 'Perhaps you need a different "datestyle" setting.' } : {});
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+interface Parsed { days?: number; timeUs?: number; offsetSec?: number; zone?: string; special?: 'infinity' | '-infinity' | 'epoch' | 'now' | 'today' | 'tomorrow' | 'yesterday' | 'allballs' }
+
+function parseFracSeconds(sec: string): number {
+  const [i, f = ''] = sec.split('.');
+  return Number(i) * USECS_PER_SEC + Math.round(Number('0.' + (f || '0')) * USECS_PER_SEC);
+}
+
+/** Tokenizes the ISO-ish forms: date, time, zone, BC, special words. */
+function parseDateTime(text: string, type: string): Parsed {
+  const s = text.trim();
+  const low = s.toLowerCase();
+  switch (low) {
+    case 'infinity': case '+infinity': return { special: 'infinity' };
+    case '-infinity': return { special: '-infinity' };
+    case 'epoch': return { special: 'epoch' };
+    case 'now': return { special: 'now' };
+    case 'today': return { special: 'today' };
+    case 'tomorrow': return { special: 'tomorrow' };
+    case 'yesterday': return { special: 'yesterday' };
+    case 'allballs': return { special: 'allballs' };
+  }
+  const out: Parsed = {};
+  let rest = s;
+  let bc = false;
+  const bcm = /\s*\b(bc|ad)$/i.exec(rest);
+  if (bcm) { bc = bcm[1]!.toLowerCase() === 'bc'; rest = rest.slice(0, bcm.index); }
+  // date part
+  let m = /^(\d{4,})-(\d{1,2})-(\d{1,2})/.exec(rest) ?? /^(\d{4})(\d{2})(\d{2})(?=$|[T\s])/.exec(rest);
+  let y: number | undefined, mo: number | undefined, d: number | undefined;
+  if (m) {
+    y = Number(m[1]); mo = Number(m[2]); d = Number(m[3]);
+    rest = rest.slice(m[0].length);
+  } else if ((m = /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{1,})/i.exec(rest)) && MONTHS.includes(m[1]!.slice(0, 3).toLowerCase())) {
+    y = Number(m[3]); mo = MONTHS.indexOf(m[1]!.slice(0, 3).toLowerCase()) + 1; d = Number(m[2]);
+    rest = rest.slice(m[0].length);
+  } else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(rest))) {
+    y = Number(m[3]); mo = Number(m[1]); d = Number(m[2]);
+    rest = rest.slice(m[0].length);
+  }
+  if (y !== undefined) {
+    if (bc) y = 1 - y;
+    if (mo! < 1 || mo! > 12) throw outOfRange(text, true);
+    if (d! < 1 || d! > daysInMonth(y, mo!)) throw outOfRange(text);
+    out.days = daysFromCivil(y, mo!, d!);
+  }
+  rest = rest.replace(/^(?:T|\s+)/i, '');
+  if (rest.length > 0) {
+    const tm = /^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?/.exec(rest);
+    if (tm) {
+      const h = Number(tm[1]), mi = Number(tm[2]), sec = tm[3] ? parseFracSeconds(tm[3]) : 0;
+      if (h > 24 || mi > 59 || sec > 60 * USECS_PER_SEC || (h === 24 && (mi > 0 || sec > 0))) throw outOfRange(text);
+      out.timeUs = h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec;
+      rest = rest.slice(tm[0].length).trim();
+    } else if (y === undefined) {
+      throw badSyntax(type, text);
+    }
+    if (rest.length > 0) {
+      const zm = /^(?:(z|utc|gmt)|([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?)$/i.exec(rest);
+      if (zm) {
+        out.offsetSec = zm[1] ? 0 : (zm[2] === '-' ? -1 : 1) * (Number(zm[3]) * 3600 + Number(zm[4] ?? 0) * 60 + Number(zm[5] ?? 0));
+      } else if (/^[a-z_]+(?:\/[a-z_+-]+)*$/i.test(rest) && isValidTimeZone(rest)) {
+        out.zone = rest;
+      } else {
+        throw badSyntax(type, text);
+      }
+    }
+  }
+  if (out.days === undefined && out.timeUs === undefined) throw badSyntax(type, text);
+  return out;
+}
+
+export interface NowSource { nowMicros: number; timezone: string }
+
+function specialTimestamp(p: Parsed, now: NowSource, tz: boolean): number | undefined {
+  switch (p.special) {
+    case 'infinity': return Infinity;
+    case '-infinity': return -Infinity;
+    case 'epoch': return 0;
+    case 'now': return tz ? now.nowMicros : utcToLocal(now.nowMicros, now.timezone);
+    case 'today': case 'tomorrow': case 'yesterday': {
+      const local = utcToLocal(now.nowMicros, now.timezone);
+      const day = Math.floor(local / USECS_PER_DAY) + (p.special === 'tomorrow' ? 1 : p.special === 'yesterday' ? -1 : 0);
+      const localMidnight = day * USECS_PER_DAY;
+      return tz ? localToUtc(localMidnight, now.timezone) : localMidnight;
+    }
+  }
+  return undefined;
+}
+
+const DEFAULT_NOW: NowSource = { nowMicros: 0, timezone: 'UTC' };
+
+export function currentNow(timezone = 'UTC'): NowSource {
+  return { nowMicros: Date.now() * 1000, timezone };
+}
+
+export function parseDate(text: string, now: NowSource = currentNow()): number {
+  const p = parseDateTime(text, 'date');
+  if (p.special) {
+    if (p.special === 'allballs') throw badSyntax('date', text);
+    const ts = specialTimestamp(p, now, false)!;
+    return Number.isFinite(ts) ? Math.floor(ts / USECS_PER_DAY) : ts;
+  }
+  if (p.days === undefined) throw badSyntax('date', text);
+  return p.days;
+}
+
+export function parseTime(text: string): number {
+  const p = parseDateTime(text, 'time without time zone');
+  if (p.special === 'allballs') return 0;
+  if (p.special || p.timeUs === undefined) throw badSyntax('time without time zone', text);
+  return p.timeUs;
+}
+
+export function parseTimestamp(text: string, now: NowSource = DEFAULT_NOW): number {
+  const p = parseDateTime(text, 'timestamp');
+  if (p.special) {
+    const v = specialTimestamp(p, now, false);
+    if (v === undefined) throw badSyntax('timestamp', text);
+    return v;
+  }
+  if (p.days === undefined) throw badSyntax('timestamp', text);
+  return p.days * USECS_PER_DAY + (p.timeUs ?? 0); // a zone in the text is ignored for timestamp
+}
+
+export function parseTimestamptz(text: string, now: NowSource = DEFAULT_NOW): number {
+  const p = parseDateTime(text, 'timestamp with time zone');
+  if (p.special) {
+    const v = specialTimestamp(p, now, true);
+    if (v === undefined) throw badSyntax('timestamp with time zone', text);
+    return v;
+  }
+  if (p.days === undefined) throw badSyntax('timestamp with time zone', text);
+  const local = p.days * USECS_PER_DAY + (p.timeUs ?? 0);
+  if (p.offsetSec !== undefined) return local - p.offsetSec * USECS_PER_SEC;
+  return localToUtc(local, p.zone ?? now.timezone);
+}
+
+// ---------------------------------------------------------------- interval input
+
+const UNITS: Record<string, 'us' | 'ms' | 's' | 'min' | 'h' | 'd' | 'w' | 'mon' | 'y' | 'dec' | 'c' | 'mil'> = {
+  microsecond: 'us', microseconds: 'us', us: 'us', usec: 'us', usecs: 'us', useconds: 'us', microsecon: 'us',
+  millisecond: 'ms', milliseconds: 'ms', ms: 'ms', msec: 'ms', msecs: 'ms', mseconds: 'ms', millisecon: 'ms',
+  second: 's', seconds: 's', sec: 's', secs: 's', s: 's',
+  minute: 'min', minutes: 'min', min: 'min', mins: 'min', m: 'min',
+  hour: 'h', hours: 'h', hr: 'h', hrs: 'h', h: 'h',
+  day: 'd', days: 'd', d: 'd',
+  week: 'w', weeks: 'w', w: 'w',
+  month: 'mon', months: 'mon', mon: 'mon', mons: 'mon',
+  year: 'y', years: 'y', yr: 'y', yrs: 'y', y: 'y',
+  decade: 'dec', decades: 'dec', dec: 'dec', decs: 'dec',
+  century: 'c', centuries: 'c', cent: 'c', c: 'c',
+  millennium: 'mil', millennia: 'mil', millenniums: 'mil', mil: 'mil', mils: 'mil',
+};
+
+class IntervalBuilder {
+  months = 0; days = 0; micros = 0;
+  add(unit: string, v: number): void {
+    switch (unit) {
+      case 'us': this.micros += v; break;
+      case 'ms': this.micros += v * 1000; break;
+      case 's': this.micros += v * USECS_PER_SEC; break;
+      case 'min': this.micros += v * USECS_PER_MINUTE; break;
+      case 'h': this.micros += v * USECS_PER_HOUR; break;
+      case 'd': this.addDays(v); break;
+      case 'w': this.addDays(v * 7); break;
+      case 'mon': this.addMonths(v); break;
+      case 'y': this.addMonths(v * 12); break;
+      case 'dec': this.addMonths(v * 120); break;
+      case 'c': this.addMonths(v * 1200); break;
+      case 'mil': this.addMonths(v * 12000); break;
+    }
+  }
+  addDays(v: number): void {
+    const whole = Math.trunc(v);
+    this.days += whole;
+    this.micros += (v - whole) * USECS_PER_DAY;
+  }
+  addMonths(v: number): void {
+    const whole = Math.trunc(v);
+    this.months += whole;
+    const fracDays = (v - whole) * 30;
+    this.addDays(Math.round(fracDays * 1e6) / 1e6);
+  }
+  build(): Interval {
+    return { months: this.months, days: this.days, micros: Math.round(this.micros) };
+  }
+}
+
+const ISO_INTERVAL = /^(-)?P(?:(-?\d+(?:\.\d+)?)Y)?(?:(-?\d+(?:\.\d+)?)M)?(?:(-?\d+(?:\.\d+)?)W)?(?:(-?\d+(?:\.\d+)?)D)?(?:T(?:(-?\d+(?:\.\d+)?)H)?(?:(-?\d+(?:\.\d+)?)M)?(?:(-?\d+(?:\.\d+)?)S)?)?$/i;
+
+export function parseInterval(text: string): Interval {
+  const s = text.trim();
+  const bad = (): SqlError => badSyntax('interval', text);
+  const b = new IntervalBuilder();
+  const iso = ISO_INTERVAL.exec(s);
+  if (iso && s.length > 1 && !/^-?PT?$/i.test(s)) {
+    const sign = iso[1] ? -1 : 1;
+    const units = ['y', 'mon', 'w', 'd', 'h', 'min', 's'];
+    units.forEach((u, i) => { if (iso[i + 2] !== undefined) b.add(u, sign * Number(iso[i + 2])); });
+    return b.build();
+  }
+  let rest = s.replace(/^@\s*/, '');
+  let ago = false;
+  const agoM = /\s+ago$/i.exec(rest);
+  if (agoM) { ago = true; rest = rest.slice(0, agoM.index); }
+  if (rest === '') throw bad();
+  const tokens = rest.match(/[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|[a-z]+/gi);
+  if (!tokens || tokens.join('').replace(/\s/g, '') !== rest.replace(/\s/g, '')) throw bad();
+  let pendingNumber: number | undefined;
+  for (const tok of tokens) {
+    if (tok.includes(':')) {
+      if (pendingNumber !== undefined) { b.add('d', pendingNumber); pendingNumber = undefined; }
+      const neg = tok.startsWith('-');
+      const [h, mi, sec] = tok.replace(/^[+-]/, '').split(':');
+      let us = Number(h) * USECS_PER_HOUR + Number(mi) * USECS_PER_MINUTE + (sec !== undefined ? parseFracSeconds(sec) : 0);
+      if (Number(mi) > 59 || (sec !== undefined && Number(sec) >= 60)) throw new SqlError(SqlState.datetimeFieldOverflow, `interval field value out of range: "${text}"`);
+      if (neg) us = -us;
+      b.micros += us;
+    } else if (/^[a-z]+$/i.test(tok)) {
+      const unit = UNITS[tok.toLowerCase()];
+      if (!unit || pendingNumber === undefined) throw bad();
+      b.add(unit, pendingNumber);
+      pendingNumber = undefined;
+    } else {
+      if (pendingNumber !== undefined) throw bad();
+      pendingNumber = Number(tok);
+    }
+  }
+  if (pendingNumber !== undefined) b.add('s', pendingNumber);
+  const r = b.build();
+  return ago ? negateInterval(r) : r;
+}
+
+// ---------------------------------------------------------------- arithmetic
+
+export function negateInterval(iv: Interval): Interval {
+  return { months: -iv.months || 0, days: -iv.days || 0, micros: -iv.micros || 0 };
+}
+
+export function addIntervals(a: Interval, b: Interval): Interval {
+  return { months: a.months + b.months, days: a.days + b.days, micros: a.micros + b.micros };
+}
+
+/** interval * float8 with PostgreSQL's cascade of fractional months and days */
+export function scaleInterval(iv: Interval, f: number): Interval {
+  const months = iv.months * f;
+  const wholeMonths = Math.trunc(months);
+  let days = iv.days * f + (months - wholeMonths) * 30;
+  const wholeDays = Math.trunc(days);
+  const micros = iv.micros * f + (days - wholeDays) * USECS_PER_DAY;
+  days = wholeDays;
+  return { months: wholeMonths, days, micros: Math.round(micros) };
+}
+
+/** span used for interval comparison: months = 30 days, days = 24 hours */
+export function intervalSpan(iv: Interval): bigint {
+  return (BigInt(iv.months) * 30n + BigInt(iv.days)) * BigInt(USECS_PER_DAY) + BigInt(iv.micros);
+}
+
+export function compareIntervals(a: Interval, b: Interval): number {
+  const x = intervalSpan(a), y = intervalSpan(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function addMonthsToDays(days: number, months: number): number {
+  const { y, m, d } = civilFromDays(days);
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12), nm = total - ny * 12 + 1;
+  return daysFromCivil(ny, nm, Math.min(d, daysInMonth(ny, nm)));
+}
+
+/** timestamp (local, no zone) + interval */
+export function timestampPlusInterval(ts: number, iv: Interval): number {
+  if (!Number.isFinite(ts)) return ts;
+  let days = Math.floor(ts / USECS_PER_DAY);
+  const tod = ts - days * USECS_PER_DAY;
+  if (iv.months) days = addMonthsToDays(days, iv.months);
+  days += iv.days;
+  return days * USECS_PER_DAY + tod + iv.micros;
+}
+
+/** timestamptz + interval: months and days move the local wall clock of the session zone */
+export function timestamptzPlusInterval(ts: number, iv: Interval, zone: string): number {
+  if (!Number.isFinite(ts)) return ts;
+  let r = ts;
+  if (iv.months || iv.days) {
+    const local = utcToLocal(ts, zone);
+    r = localToUtc(timestampPlusInterval(local, { months: iv.months, days: iv.days, micros: 0 }), zone);
+  }
+  return r + iv.micros;
+}
+
+/** timestamp - timestamp → interval (days + time, justify_hours) */
+export function timestampDiff(a: number, b: number): Interval {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new SqlError(SqlState.datetimeFieldOverflow, 'cannot subtract infinite timestamps');
+  const diff = a - b;
+  const days = Math.trunc(diff / USECS_PER_DAY);
+  return { months: 0, days: days || 0, micros: (diff - days * USECS_PER_DAY) || 0 };
+}
+
+export function justifyHours(iv: Interval): Interval {
+  let days = iv.days + Math.trunc(iv.micros / USECS_PER_DAY);
+  let micros = iv.micros % USECS_PER_DAY;
+  if (days > 0 && micros < 0) { micros += USECS_PER_DAY; days--; }
+  else if (days < 0 && micros > 0) { micros -= USECS_PER_DAY; days++; }
+  return { months: iv.months, days, micros };
+}
+
+export function justifyDays(iv: Interval): Interval {
+  let months = iv.months + Math.trunc(iv.days / 30);
+  let days = iv.days % 30;
+  if (months > 0 && days < 0) { days += 30; months--; }
+  else if (months < 0 && days > 0) { days -= 30; months++; }
+  return { months, days, micros: iv.micros };
+}
+
+/** age(a, b): symbolic y/m/d difference like PostgreSQL */
+export function age(a: number, b: number): Interval {
+  const sign = a < b ? -1 : 1;
+  const [hi, lo] = a < b ? [b, a] : [a, b];
+  const dh = Math.floor(hi / USECS_PER_DAY), dl = Math.floor(lo / USECS_PER_DAY);
+  const th = hi - dh * USECS_PER_DAY;
+  const tl = lo - dl * USECS_PER_DAY;
+  const H = civilFromDays(dh), L = civilFromDays(dl);
+  let years = H.y - L.y, months = H.m - L.m, days = H.d - L.d;
+  let micros = th - tl;
+  if (micros < 0) { micros += USECS_PER_DAY; days--; }
+  if (days < 0) {
+    // PostgreSQL borrows the length of the earlier timestamp's month
+    days += daysInMonth(L.y, L.m);
+    months--;
+  }
+  if (months < 0) { months += 12; years--; }
+  return { months: sign * (years * 12 + months) || 0, days: sign * days || 0, micros: sign * micros || 0 };
+}
