@@ -180,8 +180,9 @@ export function numericSend(text: string): Buffer {
     return b;
   };
   if (text === 'NaN') return head(0, 0, NUMERIC_NAN, 0);
-  if (text === 'Infinity') return head(0, 0, NUMERIC_PINF, 0);
-  if (text === '-Infinity') return head(0, 0, NUMERIC_NINF, 0);
+  // PostgreSQL reads dscale from the header bits of its special values: 0x20 for ±Infinity.
+  if (text === 'Infinity') return head(0, 0, NUMERIC_PINF, 0x20);
+  if (text === '-Infinity') return head(0, 0, NUMERIC_NINF, 0x20);
   const negative = text.startsWith('-');
   const unsigned = text.replace(/^[+-]/, '');
   const [intText = '', fracText = ''] = unsigned.split('.');
