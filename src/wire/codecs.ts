@@ -5,9 +5,9 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
-import { formatText, parseText, type TextSettings } from './text-io-fallback.js';
+import { formatText, parseText, type FormatSettings, type ParseSettings } from '../types/text-io.js';
 
-export type { TextSettings };
+export type TextSettings = FormatSettings & ParseSettings;
 
 /** microseconds between 1970-01-01 and PostgreSQL's epoch 2000-01-01 */
 const PG_EPOCH_MICROS = 946_684_800_000_000n;
@@ -400,9 +400,9 @@ export function encodeValue(type: SqlType, value: Value, format: number, setting
  * Decode one Bind parameter (index is 0-based). Errors follow PostgreSQL: short data is
  * 08P01 "insufficient data left in message", leftover bytes are 22P03.
  */
-export function decodeParam(type: SqlType, data: Buffer | null, format: number, index: number): Value {
+export function decodeParam(type: SqlType, data: Buffer | null, format: number, index: number, settings: TextSettings = {}): Value {
   if (data === null) return null;
-  if (format === 0) return parseText(type, decodeUtf8(data));
+  if (format === 0) return parseText(type, decodeUtf8(data), settings);
   if (!hasBinaryCodec(type.oid)) {
     throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${formatType(type)}`);
   }

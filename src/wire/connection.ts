@@ -481,12 +481,13 @@ export class Connection {
     if (portalName === '') this.portals.delete('');
     else if (this.portals.has(portalName)) throw new SqlError(SqlState.duplicateCursor, `cursor "${portalName}" already exists`);
     const params: Value[] = [];
+    const settings = nParams > 0 ? this.textSettings() : {};
     for (let i = 0; i < nParams; i++) {
       const len = r.int32();
       const data = len === -1 ? null : r.bytes(len);
       const format = checkFormat(paramFormats.length === 0 ? 0 : paramFormats.length === 1 ? paramFormats[0]! : paramFormats[i]!);
       try {
-        params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i));
+        params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i, settings));
       } catch (e) {
         throw withParamContext(e, portalName, i, data, format);
       }
