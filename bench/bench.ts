@@ -128,7 +128,7 @@ async function runTarget(spec: string, o: BenchOptions, run: (target: SqlTarget,
   let target: QuiverTarget;
   try {
     log('[quiver] starting server …');
-    const started = await QuiverTarget.start({ entry: o.quiverEntry, database: o.quiverDatabase, user: o.quiverUser, logLevel: 'warn', startTimeoutMs: 30_000 });
+    const started = await QuiverTarget.start({ entry: o.quiverEntry, database: o.quiverDatabase, user: o.quiverUser, logLevel: 'warn', startTimeoutMs: 30_000, cwd: repoRoot() });
     target = started.target;
     r.startSeconds = Math.round(started.seconds * 1000) / 1000;
     r.url = target.url;

@@ -165,6 +165,20 @@ export interface QuiverOptions {
   user: string;
   logLevel: string;
   startTimeoutMs: number;
+  cwd: string;
+}
+
+/** Port from a JSON log line whose msg mentions "listening" (e.g. {"msg":"listening","port":5433}). */
+export function listeningPort(line: string): number | undefined {
+  if (!/"msg":"[^"]*listening[^"]*"/.test(line)) return undefined;
+  try {
+    const rec = JSON.parse(line) as { port?: unknown };
+    if (typeof rec.port === 'number' && rec.port > 0) return rec.port;
+  } catch {
+    const m = /"port":(\d+)/.exec(line);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
 }
 
 export class QuiverTarget implements SqlTarget {
@@ -199,12 +213,12 @@ export class QuiverTarget implements SqlTarget {
   private spawnServer(): Promise<number> {
     const t0 = nowMs();
     const child = spawn(process.execPath, [this.opts.entry, '--host', '127.0.0.1', '--port', '0', '--data', this.dataDir, '--log-level', this.opts.logLevel], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: this.opts.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     this.stderrTail = [];
     return new Promise<number>((resolve, reject) => {
-      let buffered = '';
       let settled = false;
       const timer = setTimeout(() => fail(new Error(`Quiver did not report "listening" within ${this.opts.startTimeoutMs} ms`)), this.opts.startTimeoutMs);
       const fail = (e: Error): void => {
@@ -214,8 +228,9 @@ export class QuiverTarget implements SqlTarget {
         const tail = this.stderrTail.slice(-5).join('\n');
         reject(new Error(`${e.message}${tail ? `; server stderr: ${tail}` : ''}`));
       };
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (chunk: string) => {
+      const lineReader = (): ((chunk: string) => void) => {
+        let buffered = '';
+        return (chunk: string): void => {
         buffered += chunk;
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -224,19 +239,20 @@ export class QuiverTarget implements SqlTarget {
           this.stderrTail.push(line);
           if (this.stderrTail.length > 50) this.stderrTail.shift();
           if (settled) continue;
-          try {
-            const rec = JSON.parse(line) as { msg?: unknown; port?: unknown };
-            if (rec.msg === 'listening' && typeof rec.port === 'number') {
-              this.port = rec.port;
-              settled = true;
-              clearTimeout(timer);
-              resolve((nowMs() - t0) / 1000);
-            }
-          } catch {
-            // not a JSON log line
+          const port = listeningPort(line);
+          if (port !== undefined) {
+            this.port = port;
+            settled = true;
+            clearTimeout(timer);
+            resolve((nowMs() - t0) / 1000);
           }
         }
-      });
+        };
+      };
+      child.stderr!.setEncoding('utf8');
+      child.stdout!.setEncoding('utf8');
+      child.stderr!.on('data', lineReader());
+      child.stdout!.on('data', lineReader());
       child.on('error', (e) => fail(e));
       child.on('exit', (code, signal) => fail(new Error(`Quiver exited early (code ${code}, signal ${signal})`)));
     });
