@@ -285,4 +285,26 @@ describe('wire protocol (raw sockets)', () => {
     assert.deepEqual(summarize(result), ['E:57014', 'Z:I']);
     client.end();
   });
+
+  it('close() tells open sessions FATAL 57P01 and stops listening', async () => {
+    const own = await startFakeServer();
+    const { client } = await rawSession(own.server.port, startup());
+    await own.server.close();
+    const frames = await client.untilClosed();
+    const e = errorFields(frames[0]!.body);
+    assert.deepEqual([e['S'], e['C'], e['M']], ['FATAL', '57P01', 'terminating connection due to administrator command']);
+    assert.equal(own.registry.backends[0]!.closed, true);
+    await assert.rejects(RawClient.connect(own.server.port));
+  });
+
+  it('cancels the running statement and closes the backend when the client disappears', async () => {
+    const { client } = await rawSession(server.port, startup());
+    const backend = registry.backends.at(-1)!;
+    client.write(serialize.query('sleep'));
+    await new Promise((r) => setTimeout(r, 30));
+    client.socket.destroy();
+    for (let i = 0; i < 50 && !backend.closed; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(backend.cancelled, true);
+    assert.equal(backend.closed, true);
+  });
 });

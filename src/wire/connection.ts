@@ -53,6 +53,8 @@ export class Connection {
   private closed = false;
   private wakeUp: (() => void) | undefined;
   private backendClosed = false;
+  /** a Backend.execute() is in progress (a lost client cancels it) */
+  private executing = false;
   readonly finished: Promise<void>;
 
   constructor(
@@ -69,6 +71,7 @@ export class Connection {
     socket.on('error', (e) => this.log.debug({ err: e }, 'socket error'));
     socket.on('close', () => {
       this.closed = true;
+      if (this.executing) this.cancelRunningStatement();
       this.wake();
     });
     this.log.debug({ remote: `${socket.remoteAddress}:${socket.remotePort}` }, 'connection opened');
@@ -82,6 +85,23 @@ export class Connection {
     this.flushNow();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private cancelRunningStatement(): void {
+    try {
+      this.backend?.cancel();
+    } catch (e) {
+      this.log.warn({ err: e }, 'backend cancel failed');
+    }
+  }
+
+  private async executeStatement(stmt: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
+    this.executing = true;
+    try {
+      return await this.requireBackend().execute(stmt, params);
+    } finally {
+      this.executing = false;
+    }
   }
 
   private wake(): void {
@@ -322,7 +342,7 @@ export class Connection {
         if (offset >= 0) searchFrom = offset + part.length;
         try {
           const stmt = backend.prepare(part, []);
-          const result = await backend.execute(stmt, []);
+          const result = await this.executeStatement(stmt, []);
           this.sendNotices();
           await this.sendResult(result, null, 0, true);
         } catch (e) {
@@ -525,7 +545,6 @@ export class Connection {
   }
 
   private async execute(r: MessageReader): Promise<void> {
-    const backend = this.requireBackend();
     const name = r.cstring();
     const maxRows = r.int32();
     r.end();
@@ -542,7 +561,7 @@ export class Connection {
       return;
     }
     if (!portal.result) {
-      portal.result = await backend.execute(prepared, portal.params);
+      portal.result = await this.executeStatement(prepared, portal.params);
       this.sendNotices();
     }
     const suspended = await this.sendResult(portal.result, portal, maxRows, false);
