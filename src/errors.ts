@@ -84,6 +84,7 @@ export const SqlState = {
   duplicateTable: '42P07',
   duplicateObject: '42710',
   duplicateColumn: '42701',
+  duplicateAlias: '42712',
   duplicatePreparedStatement: '42P05',
   duplicateCursor: '42P03',
   ambiguousColumn: '42702',

@@ -1,0 +1,206 @@
+/**
+ * The catalog: schemas, tables, columns, indexes, sequences and their OIDs. It knows
+ * what exists, never how rows are stored. System relations (pg_catalog,
+ * information_schema) are views computed from this state on demand (see system/).
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Row, SqlType } from '../types/types.js';
+
+export const NAMESPACE = { pg_catalog: 11, public: 2200, information_schema: 13181, pg_toast: 99 } as const;
+const FIRST_USER_OID = 16400;
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly notNull: boolean;
+  /** the DEFAULT expression as parser AST (bound at use) plus its SQL text, or null */
+  readonly defaultExpr: { ast: unknown; sql: string } | null;
+  /** 1-based attribute number */
+  readonly attnum: number;
+  /** sequence owned by this column (serial / identity) */
+  readonly sequence?: string;
+  readonly identity?: 'a' | 'd';
+}
+
+export interface IndexDef {
+  readonly oid: number;
+  readonly name: string;
+  readonly tableOid: number;
+  /** 0-based column positions */
+  readonly columns: readonly number[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+  /** btree, hnsw, ivfflat */
+  readonly method: string;
+  /** operator class per column, e.g. vector_l2_ops */
+  readonly opclasses: readonly string[];
+  readonly options: Readonly<Record<string, string>>;
+  /** constraint that owns this index (PRIMARY KEY / UNIQUE), if any */
+  readonly constraintOid?: number;
+}
+
+export interface ConstraintDef {
+  readonly oid: number;
+  readonly name: string;
+  readonly tableOid: number;
+  /** p primary key, u unique, c check, f foreign key, n not null */
+  readonly type: 'p' | 'u' | 'c' | 'f';
+  readonly columns: readonly number[];
+  readonly indexOid?: number;
+  readonly checkSql?: string;
+}
+
+export interface PartitionSpec {
+  readonly strategy: 'list' | 'range' | 'hash';
+  readonly columns: readonly number[];
+}
+
+export interface TableDef {
+  readonly oid: number;
+  readonly name: string;
+  readonly schema: string;
+  /** r ordinary table, p partitioned table, v view, S sequence */
+  readonly kind: 'r' | 'p' | 'v';
+  columns: ColumnDef[];
+  indexes: IndexDef[];
+  constraints: ConstraintDef[];
+  readonly rowTypeOid: number;
+  partition?: PartitionSpec;
+  comment?: string;
+}
+
+export interface SequenceDef {
+  readonly oid: number;
+  readonly name: string;
+  readonly schema: string;
+  readonly type: SqlType;
+  start: bigint;
+  increment: bigint;
+  min: bigint;
+  max: bigint;
+  cycle: boolean;
+  /** last value handed out; isCalled false means nextval returns `last` itself */
+  last: bigint;
+  isCalled: boolean;
+  ownedBy?: { table: number; column: number };
+}
+
+export interface ExtensionDef {
+  readonly oid: number;
+  readonly name: string;
+  readonly version: string;
+}
+
+export class Catalog {
+  private nextOid = FIRST_USER_OID;
+  readonly tables = new Map<number, TableDef>();
+  readonly sequences = new Map<number, SequenceDef>();
+  readonly extensions = new Map<string, ExtensionDef>();
+  /** bumped on every DDL so prepared plans can tell they are stale */
+  version = 0;
+
+  allocateOid(): number {
+    return this.nextOid++;
+  }
+
+  /** Restore state (used by durable storage's recovery). */
+  restoreOidCounter(next: number): void {
+    this.nextOid = Math.max(this.nextOid, next);
+  }
+
+  findTable(schema: string | undefined, name: string): TableDef | undefined {
+    for (const t of this.tables.values()) {
+      if (t.name === name && (schema === undefined || t.schema === schema)) return t;
+    }
+    return undefined;
+  }
+
+  findSequence(schema: string | undefined, name: string): SequenceDef | undefined {
+    for (const s of this.sequences.values()) {
+      if (s.name === name && (schema === undefined || s.schema === schema)) return s;
+    }
+    return undefined;
+  }
+
+  findIndex(schema: string | undefined, name: string): IndexDef | undefined {
+    for (const t of this.tables.values()) {
+      if (schema !== undefined && t.schema !== schema) continue;
+      const idx = t.indexes.find((i) => i.name === name);
+      if (idx) return idx;
+    }
+    return undefined;
+  }
+
+  relationNameTaken(schema: string, name: string): boolean {
+    return this.findTable(schema, name) !== undefined || this.findSequence(schema, name) !== undefined || this.findIndex(schema, name) !== undefined;
+  }
+
+  addTable(def: TableDef): void {
+    if (this.relationNameTaken(def.schema, def.name)) {
+      throw new SqlError(SqlState.duplicateTable, `relation "${def.name}" already exists`);
+    }
+    this.tables.set(def.oid, def);
+    this.version++;
+  }
+
+  dropTable(oid: number): void {
+    this.tables.delete(oid);
+    for (const [soid, s] of this.sequences) if (s.ownedBy?.table === oid) this.sequences.delete(soid);
+    this.version++;
+  }
+
+  addSequence(def: SequenceDef): void {
+    if (this.relationNameTaken(def.schema, def.name)) {
+      throw new SqlError(SqlState.duplicateTable, `relation "${def.name}" already exists`);
+    }
+    this.sequences.set(def.oid, def);
+    this.version++;
+  }
+
+  /** A name for an implicit object, PostgreSQL style: items_id_seq, items_pkey, items_v_key1 … */
+  uniqueRelationName(schema: string, base: string, suffix: string): string {
+    const name = `${base}_${suffix}`;
+    if (!this.relationNameTaken(schema, name)) return name;
+    for (let i = 1; ; i++) {
+      const n = `${base}_${suffix}${i}`;
+      if (!this.relationNameTaken(schema, n)) return n;
+    }
+  }
+
+  nextval(seq: SequenceDef): bigint {
+    let v: bigint;
+    if (!seq.isCalled) {
+      v = seq.last;
+    } else {
+      v = seq.last + seq.increment;
+      if (v > seq.max || v < seq.min) {
+        if (!seq.cycle) {
+          const bound = seq.increment > 0n ? 'maximum' : 'minimum';
+          throw new SqlError('2200H', `nextval: reached ${bound} value of sequence "${seq.name}" (${seq.increment > 0n ? seq.max : seq.min})`);
+        }
+        v = seq.increment > 0n ? seq.min : seq.max;
+      }
+    }
+    seq.last = v;
+    seq.isCalled = true;
+    return v;
+  }
+}
+
+/** A relation that is computed from catalog state rather than stored (pg_class, …). */
+export interface SystemRelation {
+  readonly oid: number;
+  readonly schema: 'pg_catalog' | 'information_schema';
+  readonly name: string;
+  readonly columns: readonly { name: string; type: SqlType }[];
+  rows(ctx: SystemRelationContext): Row[];
+}
+
+export interface SystemRelationContext {
+  readonly catalog: Catalog;
+  setting(name: string): string | undefined;
+  allSettings(): { name: string; value: string }[];
+  readonly user: string;
+  readonly database: string;
+  rowCount(tableOid: number): number;
+}

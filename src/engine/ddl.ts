@@ -1,0 +1,435 @@
+/**
+ * DDL: CREATE/DROP TABLE, INDEX, SEQUENCE, EXTENSION, TRUNCATE, COMMENT. Applies the
+ * change to the catalog and the storage layer. (DDL takes effect at once; it is not
+ * rolled back with the surrounding transaction.)
+ */
+import { SqlError, SqlState, type SqlNotice } from '../errors.js';
+import type { Catalog, ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef } from '../catalog/catalog.js';
+import { parseSql, type RawNode } from '../sql/parser.js';
+import { resolveTypeName, serialBase } from '../sql/type-names.js';
+import type { Storage } from '../storage/api.js';
+import { OID, formatType, type SqlType } from '../types/types.js';
+
+export interface DdlContext {
+  readonly catalog: Catalog;
+  readonly storage: Storage;
+  readonly notices: SqlNotice[];
+  readonly searchPath: readonly string[];
+  /** the statement text, to keep DEFAULT expressions' SQL */
+  readonly sql: string;
+}
+
+const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
+
+function notice(ctx: DdlContext, message: string, code = '00000'): void {
+  ctx.notices.push({ severity: 'NOTICE', code, message });
+}
+
+function creationSchema(ctx: DdlContext, schema: string | undefined): string {
+  if (schema) {
+    if (schema !== 'public') throw new SqlError('3F000', `schema "${schema}" does not exist`);
+    return schema;
+  }
+  return ctx.searchPath.find((s) => s === 'public') ?? 'public';
+}
+
+function parseExprText(sql: string): unknown {
+  const stmt = parseSql(`SELECT ${sql}`)[0].node;
+  return stmt.SelectStmt.targetList[0].ResTarget.val;
+}
+
+/** The SQL text of an expression inside the statement, from its location to where it ends. */
+function exprText(ctx: DdlContext, node: RawNode): string {
+  const start = findLocation(node);
+  if (start === undefined) return '';
+  // Scan forward to the end of the expression: the first top-level ',' or ')' or keyword.
+  const s = ctx.sql;
+  let depth = 0;
+  let i = start;
+  let inStr = false;
+  for (; i < s.length; i++) {
+    const ch = s[i];
+    if (inStr) {
+      if (ch === "'") {
+        if (s[i + 1] === "'") i++;
+        else inStr = false;
+      }
+      continue;
+    }
+    if (ch === "'") inStr = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') {
+      if (depth === 0) break;
+      depth--;
+    } else if (ch === ',' && depth === 0) break;
+    else if (depth === 0 && /\s/.test(ch)) {
+      const rest = s.slice(i).trimStart().toUpperCase();
+      if (/^(NOT\s+NULL|NULL|PRIMARY|UNIQUE|CHECK|REFERENCES|CONSTRAINT|DEFAULT|COLLATE|GENERATED)\b/.test(rest)) break;
+    }
+  }
+  return s.slice(start, i).trim();
+}
+
+function findLocation(node: unknown): number | undefined {
+  let best: number | undefined;
+  const walk = (x: unknown) => {
+    if (!x || typeof x !== 'object') return;
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
+      else walk(v);
+    }
+  };
+  walk(node);
+  return best;
+}
+
+export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
+  const { catalog } = ctx;
+  const schema = creationSchema(ctx, n.relation.schemaname);
+  const name: string = n.relation.relname;
+  if (n.partspec || n.partbound || n.inhRelations?.length) {
+    throw new SqlError(SqlState.featureNotSupported, 'partitioned tables are not supported yet');
+  }
+  if (catalog.relationNameTaken(schema, name)) {
+    if (n.if_not_exists) {
+      notice(ctx, `relation "${name}" already exists, skipping`, SqlState.duplicateTable);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const oid = catalog.allocateOid();
+  const columns: ColumnDef[] = [];
+  const constraints: ConstraintDef[] = [];
+  const sequences: SequenceDef[] = [];
+  const pendingKeys: { type: 'p' | 'u'; cols: string[]; name?: string }[] = [];
+  for (const elt of (n.tableElts ?? []) as RawNode[]) {
+    if (elt.ColumnDef) {
+      const c = elt.ColumnDef;
+      const colName: string = c.colname;
+      if (columns.some((x) => x.name === colName)) {
+        throw new SqlError(SqlState.duplicateColumn, `column "${colName}" specified more than once`);
+      }
+      const serial = serialBase(c.typeName);
+      const type: SqlType = serial ?? resolveTypeName(c.typeName);
+      let notNull = false;
+      let defaultExpr: ColumnDef['defaultExpr'] = null;
+      let sequence: string | undefined;
+      let identity: 'a' | 'd' | undefined;
+      const makeSequence = (): string => {
+        const seqName = catalog.uniqueRelationName(schema, `${name}_${colName}`, 'seq');
+        const max = type.oid === OID.int2 ? 32767n : type.oid === OID.int4 ? 2147483647n : 9223372036854775807n;
+        sequences.push({
+          oid: catalog.allocateOid(), name: seqName, schema, type, start: 1n, increment: 1n, min: 1n, max,
+          cycle: false, last: 1n, isCalled: false, ownedBy: { table: oid, column: columns.length },
+        });
+        return seqName;
+      };
+      if (serial) {
+        sequence = makeSequence();
+        notNull = true;
+        const sql = `nextval('${sequence}'::regclass)`;
+        defaultExpr = { ast: parseExprText(sql), sql };
+      }
+      for (const con of (c.constraints ?? []) as RawNode[]) {
+        const k = con.Constraint;
+        switch (k.contype as string) {
+          case 'CONSTR_NOTNULL': notNull = true; break;
+          case 'CONSTR_NULL': notNull = false; break;
+          case 'CONSTR_DEFAULT': defaultExpr = { ast: k.raw_expr, sql: exprText(ctx, k.raw_expr) }; break;
+          case 'CONSTR_PRIMARY': notNull = true; pendingKeys.push({ type: 'p', cols: [colName], name: k.conname }); break;
+          case 'CONSTR_UNIQUE': pendingKeys.push({ type: 'u', cols: [colName], name: k.conname }); break;
+          case 'CONSTR_IDENTITY': {
+            identity = k.generated_when === 'a' ? 'a' : 'd';
+            notNull = true;
+            sequence = makeSequence();
+            const sql = `nextval('${sequence}'::regclass)`;
+            defaultExpr = { ast: parseExprText(sql), sql };
+            break;
+          }
+          case 'CONSTR_FOREIGN':
+            // Accepted for ORM compatibility; not enforced yet.
+            break;
+          case 'CONSTR_CHECK':
+            throw new SqlError(SqlState.featureNotSupported, 'CHECK constraints are not supported yet', { position: pos(k) });
+          default:
+            throw new SqlError(SqlState.featureNotSupported, `column constraint ${k.contype} is not supported`, { position: pos(k) });
+        }
+      }
+      columns.push({ name: colName, type, notNull, defaultExpr, attnum: columns.length + 1, sequence, identity });
+    } else if (elt.Constraint) {
+      const k = elt.Constraint;
+      const keys = ((k.keys ?? []) as RawNode[]).map((x) => x.String.sval as string);
+      if (k.contype === 'CONSTR_PRIMARY') pendingKeys.push({ type: 'p', cols: keys, name: k.conname });
+      else if (k.contype === 'CONSTR_UNIQUE') pendingKeys.push({ type: 'u', cols: keys, name: k.conname });
+      else if (k.contype === 'CONSTR_FOREIGN') { /* accepted, not enforced */ }
+      else throw new SqlError(SqlState.featureNotSupported, `table constraint ${k.contype} is not supported yet`, { position: pos(k) });
+    } else {
+      throw new SqlError(SqlState.featureNotSupported, 'LIKE and other table elements are not supported', {});
+    }
+  }
+  if (pendingKeys.filter((k) => k.type === 'p').length > 1) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`);
+  }
+  const table: TableDef = { oid, name, schema, kind: 'r', columns, indexes: [], constraints, rowTypeOid: catalog.allocateOid() };
+  for (const key of pendingKeys) {
+    const cols = key.cols.map((cn) => {
+      const i = columns.findIndex((c) => c.name === cn);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${cn}" named in key does not exist`);
+      if (key.type === 'p') columns[i] = { ...columns[i], notNull: true };
+      return i;
+    });
+    const conName = key.name ?? (key.type === 'p'
+      ? catalog.uniqueRelationName(schema, name, 'pkey')
+      : catalog.uniqueRelationName(schema, `${name}_${key.cols.join('_')}`, 'key'));
+    const indexOid = catalog.allocateOid();
+    const conOid = catalog.allocateOid();
+    constraints.push({ oid: conOid, name: conName, tableOid: oid, type: key.type, columns: cols, indexOid });
+    table.indexes.push({
+      oid: indexOid, name: conName, tableOid: oid, columns: cols, unique: true, primary: key.type === 'p',
+      method: 'btree', opclasses: cols.map(() => 'default'), options: {}, constraintOid: conOid,
+    });
+  }
+  catalog.addTable(table);
+  for (const s of sequences) catalog.addSequence(s);
+  await ctx.storage.createTable({ id: oid, columns: columns.map((c) => ({ name: c.name, type: c.type })) });
+  for (const idx of table.indexes) ctx.storage.addUniqueKey(oid, { name: idx.name, columns: idx.columns });
+}
+
+function resolveRelation(ctx: DdlContext, names: string[]): { schema: string | undefined; name: string } {
+  return names.length > 1 ? { schema: names[names.length - 2], name: names[names.length - 1] } : { schema: undefined, name: names[0] };
+}
+
+function findTable(ctx: DdlContext, schema: string | undefined, name: string): TableDef | undefined {
+  if (schema) return ctx.catalog.findTable(schema, name);
+  for (const s of ctx.searchPath) {
+    const t = ctx.catalog.findTable(s, name);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
+  const type = n.removeType as string;
+  for (const obj of (n.objects ?? []) as RawNode[]) {
+    const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
+    const { schema, name } = resolveRelation(ctx, names);
+    switch (type) {
+      case 'OBJECT_TABLE': {
+        const t = findTable(ctx, schema, name);
+        if (!t) {
+          if (n.missing_ok) { notice(ctx, `table "${name}" does not exist, skipping`); continue; }
+          throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
+        }
+        ctx.catalog.dropTable(t.oid);
+        await ctx.storage.dropTable(t.oid);
+        break;
+      }
+      case 'OBJECT_INDEX': {
+        const idx = ctx.catalog.findIndex(schema, name);
+        if (!idx) {
+          if (n.missing_ok) { notice(ctx, `index "${name}" does not exist, skipping`); continue; }
+          throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
+        }
+        const t = ctx.catalog.tables.get(idx.tableOid)!;
+        if (idx.constraintOid) {
+          const con = t.constraints.find((c) => c.oid === idx.constraintOid)!;
+          throw new SqlError('2BP01', `cannot drop index ${name} because constraint ${con.name} on table ${t.name} requires it`, {
+            hint: `You can drop constraint ${con.name} on table ${t.name} instead.`,
+          });
+        }
+        t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
+        if (idx.unique) ctx.storage.dropUniqueKey(t.oid, idx.name);
+        ctx.catalog.version++;
+        break;
+      }
+      case 'OBJECT_SEQUENCE': {
+        const s = ctx.catalog.findSequence(schema, name);
+        if (!s) {
+          if (n.missing_ok) { notice(ctx, `sequence "${name}" does not exist, skipping`); continue; }
+          throw new SqlError(SqlState.undefinedTable, `sequence "${name}" does not exist`);
+        }
+        ctx.catalog.sequences.delete(s.oid);
+        ctx.catalog.version++;
+        break;
+      }
+      case 'OBJECT_EXTENSION': {
+        if (!ctx.catalog.extensions.has(name)) {
+          if (n.missing_ok) { notice(ctx, `extension "${name}" does not exist, skipping`); continue; }
+          throw new SqlError(SqlState.undefinedObject, `extension "${name}" does not exist`);
+        }
+        ctx.catalog.extensions.delete(name);
+        ctx.catalog.version++;
+        break;
+      }
+      case 'OBJECT_VIEW':
+      case 'OBJECT_SCHEMA':
+      case 'OBJECT_TYPE':
+      case 'OBJECT_FUNCTION':
+        if (n.missing_ok) { notice(ctx, `${type.slice(7).toLowerCase()} "${name}" does not exist, skipping`); continue; }
+        throw new SqlError(SqlState.undefinedObject, `${type.slice(7).toLowerCase()} "${name}" does not exist`);
+      default:
+        throw new SqlError(SqlState.featureNotSupported, `DROP ${type.slice(7)} is not supported`);
+    }
+  }
+}
+
+const VECTOR_OPCLASSES = ['vector_l2_ops', 'vector_ip_ops', 'vector_cosine_ops', 'vector_l1_ops'];
+
+export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
+  const table = findTable(ctx, n.relation.schemaname, n.relation.relname);
+  if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+  const method = ((n.accessMethod as string) ?? 'btree').toLowerCase();
+  if (!['btree', 'hnsw', 'ivfflat', 'hash'].includes(method)) {
+    throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
+  }
+  const cols: number[] = [];
+  const opclasses: string[] = [];
+  for (const p of (n.indexParams ?? []) as RawNode[]) {
+    const e = p.IndexElem;
+    if (!e.name) throw new SqlError(SqlState.featureNotSupported, 'expression indexes are not supported yet');
+    const i = table.columns.findIndex((c) => c.name === e.name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${e.name}" does not exist`);
+    cols.push(i);
+    const opclass = e.opclass ? (e.opclass as RawNode[]).map((x) => x.String.sval).pop() as string : 'default';
+    opclasses.push(opclass);
+  }
+  const options: Record<string, string> = {};
+  for (const o of (n.options ?? []) as RawNode[]) {
+    const d = o.DefElem;
+    const v = d.arg?.Integer?.ival ?? d.arg?.String?.sval ?? d.arg?.Float?.fval ?? d.arg?.A_Const?.ival?.ival;
+    options[d.defname] = String(v ?? '');
+  }
+  if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
+  const name = n.idxname ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
+  if (ctx.catalog.relationNameTaken(table.schema, name)) {
+    if (n.if_not_exists) {
+      notice(ctx, `relation "${name}" already exists, skipping`, SqlState.duplicateTable);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const idx: IndexDef = {
+    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: !!n.unique, primary: false,
+    method, opclasses, options,
+  };
+  if (idx.unique) ctx.storage.addUniqueKey(table.oid, { name, columns: cols });
+  table.indexes.push(idx);
+  ctx.catalog.version++;
+}
+
+function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
+  if (cols.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
+  const col = table.columns[cols[0]];
+  if (col.type.oid !== OID.vector) {
+    throw new SqlError(SqlState.undefinedObject, `data type ${formatType(col.type)} has no default operator class for access method "${method}"`, {
+      hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+    });
+  }
+  if (opclasses[0] === 'default') {
+    throw new SqlError(SqlState.undefinedObject, `data type vector has no default operator class for access method "${method}"`, {
+      hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+    });
+  }
+  if (!VECTOR_OPCLASSES.includes(opclasses[0]) || (method === 'ivfflat' && opclasses[0] === 'vector_l1_ops')) {
+    throw new SqlError(SqlState.undefinedObject, `operator class "${opclasses[0]}" does not exist for access method "${method}"`);
+  }
+  if (col.type.typmod < 1) throw new SqlError(SqlState.dataException, 'column does not have dimensions');
+  const limit = method === 'hnsw' ? 2000 : 2000;
+  if (col.type.typmod > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
+  const range = (key: string, lo: number, hi: number) => {
+    if (options[key] === undefined) return;
+    const v = Number(options[key]);
+    if (!Number.isInteger(v) || v < lo || v > hi) {
+      throw new SqlError(SqlState.invalidParameterValue, `value ${options[key]} out of bounds for option "${key}"`, {
+        detail: `Valid values are between "${lo}" and "${hi}".`,
+      });
+    }
+  };
+  if (method === 'hnsw') {
+    for (const k of Object.keys(options)) if (!['m', 'ef_construction'].includes(k)) throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
+    range('m', 2, 100);
+    range('ef_construction', 4, 1000);
+    const m = Number(options.m ?? 16);
+    const ef = Number(options.ef_construction ?? 64);
+    if (ef < 2 * m) throw new SqlError(SqlState.invalidParameterValue, 'ef_construction must be greater than or equal to 2 * m');
+  } else {
+    for (const k of Object.keys(options)) if (k !== 'lists') throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
+    range('lists', 1, 32768);
+  }
+}
+
+const KNOWN_EXTENSIONS: Record<string, string> = { vector: '0.8.6', plpgsql: '1.0' };
+
+export function createExtension(ctx: DdlContext, n: RawNode): void {
+  const name: string = n.extname;
+  if (ctx.catalog.extensions.has(name)) {
+    if (n.if_not_exists) {
+      notice(ctx, `extension "${name}" already exists, skipping`, SqlState.duplicateObject);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateObject, `extension "${name}" already exists`);
+  }
+  const version = KNOWN_EXTENSIONS[name];
+  if (!version) {
+    throw new SqlError(SqlState.undefinedFile, `could not open extension control file "/usr/share/postgresql/15/extension/${name}.control": No such file or directory`, {
+      hint: undefined,
+    });
+  }
+  ctx.catalog.extensions.set(name, { oid: ctx.catalog.allocateOid(), name, version });
+  ctx.catalog.version++;
+}
+
+export function createSequence(ctx: DdlContext, n: RawNode): void {
+  const schema = creationSchema(ctx, n.sequence.schemaname);
+  const name: string = n.sequence.relname;
+  if (ctx.catalog.relationNameTaken(schema, name)) {
+    if (n.if_not_exists) {
+      notice(ctx, `relation "${name}" already exists, skipping`, SqlState.duplicateTable);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const opt = (key: string): bigint | undefined => {
+    const d = ((n.options ?? []) as RawNode[]).find((o) => o.DefElem.defname === key)?.DefElem;
+    if (!d || !d.arg) return undefined;
+    const v = d.arg.Integer?.ival ?? d.arg.Float?.fval;
+    return v === undefined ? undefined : BigInt(v);
+  };
+  const increment = opt('increment') ?? 1n;
+  const min = opt('minvalue') ?? (increment > 0n ? 1n : -9223372036854775808n);
+  const max = opt('maxvalue') ?? (increment > 0n ? 9223372036854775807n : -1n);
+  const start = opt('start') ?? (increment > 0n ? min : max);
+  ctx.catalog.addSequence({
+    oid: ctx.catalog.allocateOid(), name, schema, type: { oid: OID.int8, typmod: -1 }, start, increment, min, max,
+    cycle: ((n.options ?? []) as RawNode[]).some((o) => o.DefElem.defname === 'cycle' && o.DefElem.arg?.Boolean?.boolval !== false),
+    last: start, isCalled: false,
+  });
+}
+
+export async function truncate(ctx: DdlContext, n: RawNode): Promise<TableDef[]> {
+  const tables: TableDef[] = [];
+  for (const rv of (n.relations ?? []) as RawNode[]) {
+    const r = rv.RangeVar;
+    const t = findTable(ctx, r.schemaname, r.relname);
+    if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${r.relname}" does not exist`);
+    tables.push(t);
+  }
+  if (n.restart_seqs) {
+    for (const t of tables) {
+      for (const s of ctx.catalog.sequences.values()) if (s.ownedBy?.table === t.oid) { s.last = s.start; s.isCalled = false; }
+    }
+  }
+  return tables;
+}
+
+export function comment(ctx: DdlContext, n: RawNode): void {
+  if (n.objtype === 'OBJECT_TABLE') {
+    const names = (n.object.List.items as RawNode[]).map((x) => x.String.sval as string);
+    const { schema, name } = resolveRelation(ctx, names);
+    const t = findTable(ctx, schema, name);
+    if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${name}" does not exist`);
+    t.comment = n.comment ?? undefined;
+    return;
+  }
+  // Comments on other objects are accepted and not kept.
+}

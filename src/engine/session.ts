@@ -1,0 +1,660 @@
+/**
+ * A client session: the Backend the wire layer talks to. It owns the session's settings,
+ * its transaction state (idle / in block / failed), and runs each statement through
+ * parse → bind → plan → execute.
+ */
+import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
+import type { Catalog, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
+import type { EvalContext, FunctionServices } from '../functions/api.js';
+import { optimize } from '../planner/optimize.js';
+import { explainPlan } from '../planner/explain.js';
+import type { Plan } from '../planner/plan.js';
+import { SelectBinder, type SelectEnv } from '../sql/bind-select.js';
+import { bindDelete, bindInsert, bindUpdate, type DmlStatement } from '../sql/bind-dml.js';
+import { parseSql, splitStatements, type RawNode, type RawStatement } from '../sql/parser.js';
+import { runDml } from '../executor/dml.js';
+import { uniqueViolationError } from '../executor/dml.js';
+import type { ExecEnv } from '../executor/expr.js';
+import { collect, runPlan, type RunContext } from '../executor/operators.js';
+import { UniqueViolation, WriteConflict, type Storage, type Transaction } from '../storage/api.js';
+import { OID, T, type Row, type Value } from '../types/types.js';
+import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
+import * as ddl from './ddl.js';
+import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
+import { systemFunction, type SessionInfo } from './system-functions.js';
+
+export interface EngineState {
+  readonly catalog: Catalog;
+  readonly storage: Storage;
+  systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
+  allSystemRelations(): readonly SystemRelation[];
+}
+
+type Bound =
+  | { kind: 'select'; plan: Plan }
+  | { kind: 'dml'; stmt: DmlStatement }
+  | { kind: 'explain'; plan: Plan | null; dml: DmlStatement | null; analyze: boolean; verbose: boolean }
+  | { kind: 'utility'; node: RawNode; tag: string };
+
+interface QuiverStatement extends PreparedStatement {
+  readonly raw: RawStatement;
+  readonly bound: Bound;
+  readonly catalogVersion: number;
+}
+
+type TxState = 'idle' | 'block' | 'failed';
+
+export class Session implements Backend, SessionInfo {
+  readonly pid: number;
+  readonly secret: number;
+  private readonly settings = new Map<string, string>();
+  /** values to restore at the end of the transaction (SET LOCAL) */
+  private localRestore = new Map<string, string | undefined>();
+  private txState: TxState = 'idle';
+  private txn: Transaction | undefined;
+  private txnStart = 0;
+  private notices: SqlNotice[] = [];
+  private parameterChanges: [string, string][] = [];
+  private cancelled = false;
+  private user = 'postgres';
+  private database = 'postgres';
+
+  constructor(private readonly engine: EngineState, pid: number, secret: number) {
+    this.pid = pid;
+    this.secret = secret;
+    for (const d of allSettingDefs()) this.settings.set(d.name.toLowerCase(), d.value);
+  }
+
+  get catalog(): Catalog {
+    return this.engine.catalog;
+  }
+
+  // ------------------------------------------------------------------ Backend
+
+  startup(params: Record<string, string>): StartupInfo {
+    this.user = params.user ?? 'postgres';
+    this.database = params.database ?? this.user;
+    this.settings.set('session_authorization', this.user);
+    if (params.application_name) this.settings.set('application_name', params.application_name);
+    if (params.client_encoding) this.settings.set('client_encoding', normalizeSetting('client_encoding', params.client_encoding));
+    if (params.options) this.applyStartupOptions(params.options);
+    for (const [k, v] of Object.entries(params)) {
+      if (['user', 'database', 'options', 'replication'].includes(k)) continue;
+      const def = settingDef(k);
+      if (def && !def.readOnly) this.settings.set(k.toLowerCase(), normalizeSetting(k.toLowerCase(), v));
+    }
+    const parameterStatus: [string, string][] = allSettingDefs().filter((d) => d.report).map((d) => [d.name, this.settings.get(d.name.toLowerCase()) ?? d.value]);
+    return { parameterStatus, processId: this.pid, secretKey: this.secret };
+  }
+
+  private applyStartupOptions(options: string): void {
+    // -c name=value pairs (PGOPTIONS)
+    const re = /(?:-c\s*|--)([\w.]+)=((?:\\ |\S)+)/g;
+    for (const m of options.matchAll(re)) {
+      const key = m[1].toLowerCase().replace(/-/g, '_');
+      if (settingDef(key) || key.includes('.')) this.settings.set(key, normalizeSetting(key, m[2].replace(/\\ /g, ' ')));
+    }
+  }
+
+  splitStatements(sql: string): string[] {
+    return splitStatements(sql);
+  }
+
+  transactionStatus(): 'I' | 'T' | 'E' {
+    return this.txState === 'idle' ? 'I' : this.txState === 'block' ? 'T' : 'E';
+  }
+
+  takeNotices(): SqlNotice[] {
+    const n = this.notices;
+    this.notices = [];
+    return n;
+  }
+
+  takeParameterChanges(): [string, string][] {
+    const c = this.parameterChanges;
+    this.parameterChanges = [];
+    return c;
+  }
+
+  setting(name: string): string | undefined {
+    return this.settings.get(name.toLowerCase());
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  close(): void {
+    if (this.txn) this.txn.rollback();
+    this.txn = undefined;
+    this.txState = 'idle';
+  }
+
+  // ------------------------------------------------------------------ SessionInfo
+
+  setSetting(name: string, value: string, isLocal: boolean): void {
+    const key = checkSettable(name);
+    const v = normalizeSetting(key, value);
+    if (isLocal && this.txState !== 'idle') {
+      if (!this.localRestore.has(key)) this.localRestore.set(key, this.settings.get(key));
+    }
+    this.settings.set(key, v);
+    const def = settingDef(key);
+    if (def?.report) this.parameterChanges.push([def.name, v]);
+  }
+
+  searchPath(): string[] {
+    const raw = this.settings.get('search_path') ?? 'public';
+    return raw.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')).filter((s) => s !== '$user' && s !== '')
+      .filter((s) => ['public', 'pg_catalog', 'information_schema'].includes(s));
+  }
+
+  // ------------------------------------------------------------------ prepare
+
+  prepare(sql: string, paramTypes: readonly number[]): QuiverStatement {
+    const stmts = parseSql(sql);
+    if (stmts.length === 0) {
+      return { raw: { node: {}, text: '', offset: 0 }, bound: { kind: 'utility', node: {}, tag: '' }, paramTypes: [], fields: null, catalogVersion: this.catalog.version };
+    }
+    if (stmts.length > 1) {
+      throw new SqlError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    }
+    return this.bindStatement(stmts[0], [...paramTypes]);
+  }
+
+  private bindStatement(raw: RawStatement, paramTypes: number[]): QuiverStatement {
+    const catalogVersion = this.catalog.version;
+    const bound = this.bind(raw, paramTypes);
+    const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
+    return { raw, bound, paramTypes: resolved, fields: this.fieldsOf(bound), catalogVersion };
+  }
+
+  private binder(paramTypes: number[]): SelectBinder {
+    const env: SelectEnv = {
+      catalog: this.catalog,
+      searchPath: this.searchPath(),
+      paramTypes,
+      systemFunction: (name, types) => systemFunction(this, name, types),
+      systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
+      bindSubquery: (node, parent) => binder.bindSelect(node.SelectStmt ?? node, parent),
+    };
+    const binder = new SelectBinder(env);
+    return binder;
+  }
+
+  private bind(raw: RawStatement, paramTypes: number[]): Bound {
+    const kind = Object.keys(raw.node)[0];
+    const n = raw.node[kind];
+    try {
+      switch (kind) {
+        case 'SelectStmt': {
+          if (n.intoClause) throw new SqlError(SqlState.featureNotSupported, 'SELECT INTO is not supported');
+          const plan = this.binder(paramTypes).bindSelect(n, null);
+          return { kind: 'select', plan: optimize(plan) };
+        }
+        case 'InsertStmt':
+          return { kind: 'dml', stmt: optimizeDml(bindInsert(this.binder(paramTypes), n)) };
+        case 'UpdateStmt':
+          return { kind: 'dml', stmt: optimizeDml(bindUpdate(this.binder(paramTypes), n)) };
+        case 'DeleteStmt':
+          return { kind: 'dml', stmt: optimizeDml(bindDelete(this.binder(paramTypes), n)) };
+        case 'ExplainStmt': {
+          const opts = ((n.options ?? []) as RawNode[]).map((o) => o.DefElem.defname as string);
+          const inner = this.bind({ node: n.query, text: raw.text, offset: raw.offset }, paramTypes);
+          const analyze = opts.includes('analyze');
+          const verbose = opts.includes('verbose');
+          if (inner.kind === 'select') return { kind: 'explain', plan: inner.plan, dml: null, analyze, verbose };
+          if (inner.kind === 'dml') return { kind: 'explain', plan: inner.stmt.source, dml: inner.stmt, analyze, verbose };
+          throw new SqlError(SqlState.featureNotSupported, 'EXPLAIN of this statement is not supported');
+        }
+        default:
+          return { kind: 'utility', node: raw.node, tag: utilityTag(kind, n) };
+      }
+    } catch (e) {
+      throw toSqlError(e);
+    }
+  }
+
+  private fieldsOf(bound: Bound): FieldInfo[] | null {
+    const fromSchema = (schema: readonly { name: string; type: { oid: number; typmod: number }; tableOid: number; attnum: number }[]) =>
+      schema.map((c) => ({ name: c.name, type: c.type, tableOid: c.tableOid, columnAttr: c.attnum > 0 ? c.attnum : 0 }));
+    switch (bound.kind) {
+      case 'select': return fromSchema(bound.plan.schema);
+      case 'dml': return bound.stmt.returning ? fromSchema(bound.stmt.returning.schema) : null;
+      case 'explain': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+      case 'utility': {
+        const kind = Object.keys(bound.node)[0];
+        if (kind === 'VariableShowStmt') {
+          const name = bound.node.VariableShowStmt.name as string;
+          if (name === 'all') return ['name', 'setting', 'description'].map((c) => ({ name: c, type: T.text, tableOid: 0, columnAttr: 0 }));
+          return [{ name: showColumnName(name), type: T.text, tableOid: 0, columnAttr: 0 }];
+        }
+        return null;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ execute
+
+  async execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
+    let stmt = prepared as QuiverStatement;
+    this.cancelled = false;
+    const kind = Object.keys(stmt.raw.node)[0];
+    if (kind === undefined) return { kind: 'command', tag: '' };
+    if (this.txState === 'failed' && !isTransactionEnd(kind, stmt.raw.node[kind])) {
+      throw new SqlError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    if (stmt.catalogVersion !== this.catalog.version && stmt.bound.kind !== 'utility') {
+      const rebound = this.bindStatement(stmt.raw, [...stmt.paramTypes]);
+      if (JSON.stringify(rebound.fields?.map((f) => f.type)) !== JSON.stringify(stmt.fields?.map((f) => f.type))) {
+        throw new SqlError('0A000', 'cached plan must not change result type');
+      }
+      stmt = rebound;
+    }
+    try {
+      return await this.run(stmt, params);
+    } catch (e) {
+      const err = this.translateStorageError(e);
+      if (this.txState === 'block') this.txState = 'failed';
+      throw err;
+    }
+  }
+
+  private translateStorageError(e: unknown): SqlError {
+    if (e instanceof UniqueViolation) {
+      for (const t of this.catalog.tables.values()) {
+        if (t.indexes.some((i) => i.name === e.keyName)) return uniqueViolationError(t, e);
+      }
+    }
+    if (e instanceof WriteConflict) return new SqlError('40001', e.message);
+    return toSqlError(e);
+  }
+
+  private evalContext(): EvalContext {
+    const now = Date.now() * 1000;
+    const services: FunctionServices = {
+      nextval: (seq) => this.catalog.nextval(this.sequenceOf(seq)),
+      currval: (seq) => {
+        const s = this.sequenceOf(seq);
+        if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
+        return s.last;
+      },
+      setval: (seq, value, isCalled) => {
+        const s = this.sequenceOf(seq);
+        if (value < s.min || value > s.max) {
+          throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
+        }
+        s.last = value;
+        s.isCalled = isCalled;
+        return value;
+      },
+      relationOid: (name) => this.relationOid(name),
+      relationName: (oid) => this.relationName(oid),
+    };
+    return {
+      setting: (name) => this.settings.get(name.toLowerCase()),
+      statementTimestamp: now,
+      transactionTimestamp: this.txState === 'idle' ? now : this.txnStart,
+      user: this.user,
+      database: this.database,
+      services,
+    };
+  }
+
+  private sequenceOf(ref: string) {
+    const s = /^\d+$/.test(ref) ? this.catalog.sequences.get(Number(ref)) : this.findSequenceByName(ref);
+    if (!s) throw new SqlError(SqlState.undefinedTable, `relation "${ref}" does not exist`);
+    return s;
+  }
+
+  private findSequenceByName(name: string) {
+    const parts = name.replace(/"/g, '').split('.');
+    return this.catalog.findSequence(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
+  }
+
+  private relationOid(name: string): number | undefined {
+    const parts = name.replace(/"/g, '').split('.');
+    const schema = parts.length > 1 ? parts[0] : undefined;
+    const rel = parts[parts.length - 1];
+    const t = schema ? this.catalog.findTable(schema, rel) : this.searchPath().map((s) => this.catalog.findTable(s, rel)).find((x) => x);
+    if (t) return t.oid;
+    const s = this.catalog.findSequence(schema, rel);
+    if (s) return s.oid;
+    const i = this.catalog.findIndex(schema, rel);
+    if (i) return i.oid;
+    const sys = this.engine.systemRelation(schema, rel);
+    return sys?.oid;
+  }
+
+  private relationName(oid: number): string | undefined {
+    const t = this.catalog.tables.get(oid);
+    if (t) return t.name;
+    const s = this.catalog.sequences.get(oid);
+    if (s) return s.name;
+    for (const tbl of this.catalog.tables.values()) {
+      const i = tbl.indexes.find((x) => x.oid === oid);
+      if (i) return i.name;
+    }
+    const sys = this.engine.allSystemRelations().find((r) => r.oid === oid);
+    return sys?.name;
+  }
+
+  private systemContext(): SystemRelationContext {
+    return {
+      catalog: this.catalog,
+      setting: (name) => this.settings.get(name.toLowerCase()),
+      allSettings: () => allSettingDefs().map((d) => ({ name: d.name, value: this.settings.get(d.name.toLowerCase()) ?? d.value })),
+      user: this.user,
+      database: this.database,
+      rowCount: (oid) => this.engine.storage.rowCount(oid),
+    };
+  }
+
+  private runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext {
+    return {
+      storage: this.engine.storage,
+      snapshot: this.engine.storage.snapshot(),
+      txn,
+      system: this.systemContext(),
+      cteResults: new Map(),
+      metrics,
+    };
+  }
+
+  private execEnv(params: readonly Value[], rc: RunContext): ExecEnv {
+    const ctx = this.evalContext();
+    const env: ExecEnv = {
+      params,
+      outer: [],
+      ctx,
+      runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer })),
+      checkCancel: () => {
+        if (this.cancelled) {
+          this.cancelled = false;
+          throw new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
+        }
+      },
+    };
+    return env;
+  }
+
+  private async run(stmt: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+    const bound = stmt.bound;
+    switch (bound.kind) {
+      case 'select': {
+        const rc = this.runContext(this.txn);
+        const rows = collect(runPlan(bound.plan, rc, this.execEnv(params, rc)));
+        return { kind: 'rows', fields: stmt.fields!, rows, tag: `SELECT ${rows.length}` };
+      }
+      case 'dml':
+        return this.runDmlStatement(stmt, bound.stmt, params);
+      case 'explain':
+        return this.runExplain(bound, params);
+      case 'utility':
+        return this.runUtility(stmt, bound.node, bound.tag);
+    }
+  }
+
+  private async runDmlStatement(stmt: QuiverStatement, dml: DmlStatement, params: readonly Value[]): Promise<ExecResult> {
+    const implicit = this.txState === 'idle';
+    const txn = implicit ? this.engine.storage.begin() : this.txn!;
+    const rc = this.runContext(txn);
+    let result;
+    try {
+      result = runDml(dml, rc, this.execEnv(params, rc), txn);
+      if (implicit) await txn.commit();
+    } catch (e) {
+      if (implicit) txn.rollback();
+      throw e;
+    }
+    const verb = dml.kind.toUpperCase();
+    const tag = dml.kind === 'insert' ? `INSERT 0 ${result.count}` : `${verb} ${result.count}`;
+    if (result.returned) return { kind: 'rows', fields: stmt.fields!, rows: result.returned, tag };
+    return { kind: 'command', tag };
+  }
+
+  private async runExplain(bound: Extract<Bound, { kind: 'explain' }>, params: readonly Value[]): Promise<ExecResult> {
+    const plan = bound.plan!;
+    let metrics: RunContext['metrics'];
+    let totalMs = 0;
+    if (bound.analyze) {
+      metrics = new Map();
+      const rc = this.runContext(this.txn, metrics);
+      const t0 = performance.now();
+      if (bound.dml) {
+        const txn = this.txState === 'idle' ? this.engine.storage.begin() : this.txn!;
+        runDml(bound.dml, rc, this.execEnv(params, rc), txn);
+        if (this.txState === 'idle') await txn.commit();
+      } else {
+        collect(runPlan(plan, rc, this.execEnv(params, rc)));
+      }
+      totalMs = performance.now() - t0;
+    }
+    const lines = explainPlan(plan, { metrics, verbose: bound.verbose, dml: bound.dml, rowCount: (oid) => this.engine.storage.rowCount(oid) });
+    if (bound.analyze) lines.push(`Execution Time: ${totalMs.toFixed(3)} ms`);
+    return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
+  }
+
+  // ------------------------------------------------------------------ utility statements
+
+  private ddlContext(sql: string): ddl.DdlContext {
+    return { catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql };
+  }
+
+  private async runUtility(stmt: QuiverStatement, node: RawNode, tag: string): Promise<ExecResult> {
+    const kind = Object.keys(node)[0];
+    const n = node[kind];
+    const command = (t = tag): ExecResult => ({ kind: 'command', tag: t });
+    switch (kind) {
+      case 'TransactionStmt':
+        return command(await this.transaction(n));
+      case 'VariableSetStmt':
+        this.variableSet(n);
+        return command();
+      case 'VariableShowStmt':
+        return this.show(n.name as string, stmt.fields!);
+      case 'CreateStmt':
+        await ddl.createTable(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'DropStmt':
+        await ddl.drop(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'IndexStmt':
+        await ddl.createIndex(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'CreateExtensionStmt':
+        ddl.createExtension(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'CreateSeqStmt':
+        ddl.createSequence(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'TruncateStmt': {
+        const tables = await ddl.truncate(this.ddlContext(stmt.raw.text), n);
+        const implicit = this.txState === 'idle';
+        const txn = implicit ? this.engine.storage.begin() : this.txn!;
+        for (const t of tables) {
+          const ids: number[] = [];
+          for (const b of this.engine.storage.scan(t.oid, this.engine.storage.snapshot(), txn)) ids.push(...b.rowIds);
+          txn.delete(t.oid, ids);
+        }
+        if (implicit) await txn.commit();
+        return command();
+      }
+      case 'CommentStmt':
+        ddl.comment(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'DiscardStmt':
+        return command();
+      case 'DeallocateStmt':
+      case 'ListenStmt':
+      case 'UnlistenStmt':
+      case 'NotifyStmt':
+      case 'VacuumStmt':
+      case 'CheckPointStmt':
+      case 'LockStmt':
+        return command();
+      case 'DoStmt':
+        throw new SqlError(SqlState.featureNotSupported, 'DO blocks are not supported');
+      case 'CreateSchemaStmt': {
+        const name = n.schemaname as string;
+        if (name === 'public' || name === 'pg_catalog' || name === 'information_schema') {
+          if (n.if_not_exists) {
+            this.notices.push({ severity: 'NOTICE', code: '42P06', message: `schema "${name}" already exists, skipping` });
+            return command();
+          }
+          throw new SqlError('42P06', `schema "${name}" already exists`);
+        }
+        throw new SqlError(SqlState.featureNotSupported, 'CREATE SCHEMA is not supported yet');
+      }
+      default:
+        throw new SqlError(SqlState.featureNotSupported, `${tag || kind} is not supported`);
+    }
+  }
+
+  private async transaction(n: RawNode): Promise<string> {
+    switch (n.kind as string) {
+      case 'TRANS_STMT_BEGIN':
+      case 'TRANS_STMT_START':
+        if (this.txState !== 'idle') {
+          this.notices.push({ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' });
+          return 'BEGIN';
+        }
+        this.txn = this.engine.storage.begin();
+        this.txnStart = Date.now() * 1000;
+        this.txState = 'block';
+        return n.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION';
+      case 'TRANS_STMT_COMMIT': {
+        if (this.txState === 'idle') {
+          this.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+          return 'COMMIT';
+        }
+        if (this.txState === 'failed') {
+          this.endTransaction(false);
+          return 'ROLLBACK';
+        }
+        const txn = this.txn!;
+        try {
+          await txn.commit();
+        } finally {
+          this.endTransaction(true);
+        }
+        return 'COMMIT';
+      }
+      case 'TRANS_STMT_ROLLBACK':
+        if (this.txState === 'idle') {
+          this.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+          return 'ROLLBACK';
+        }
+        this.txn?.rollback();
+        this.endTransaction(false);
+        return 'ROLLBACK';
+      case 'TRANS_STMT_SAVEPOINT':
+      case 'TRANS_STMT_RELEASE':
+      case 'TRANS_STMT_ROLLBACK_TO':
+        throw new SqlError(SqlState.featureNotSupported, 'savepoints are not supported yet');
+      default:
+        throw new SqlError(SqlState.featureNotSupported, `${n.kind} is not supported`);
+    }
+  }
+
+  private endTransaction(_committed: boolean): void {
+    this.txn = undefined;
+    this.txState = 'idle';
+    for (const [k, v] of this.localRestore) {
+      if (v === undefined) this.settings.delete(k);
+      else this.settings.set(k, v);
+    }
+    this.localRestore.clear();
+  }
+
+  private variableSet(n: RawNode): void {
+    const kind = n.kind as string;
+    const isLocal = !!n.is_local;
+    if (kind === 'VAR_RESET_ALL') {
+      for (const d of allSettingDefs()) if (!d.readOnly) this.settings.set(d.name.toLowerCase(), d.value);
+      return;
+    }
+    let name = (n.name as string) ?? '';
+    if (kind === 'VAR_SET_MULTI') {
+      // SET TRANSACTION …, SET SESSION CHARACTERISTICS …: isolation levels are accepted
+      return;
+    }
+    if (name === 'timezone' || name === 'time zone') name = 'timezone';
+    if (kind === 'VAR_RESET' || kind === 'VAR_SET_DEFAULT') {
+      const key = checkSettable(name);
+      const def = settingDef(key);
+      this.setSetting(key, def?.value ?? '', isLocal);
+      return;
+    }
+    const args = ((n.args ?? []) as RawNode[]).map((a) => {
+      const c = a.A_Const ?? a.TypeCast?.arg?.A_Const;
+      if (!c) return '';
+      if (c.sval) return c.sval.sval as string;
+      if (c.ival) return String(c.ival.ival ?? 0);
+      if (c.fval) return c.fval.fval as string;
+      if (c.boolval) return c.boolval.boolval ? 'on' : 'off';
+      if (c.ival === undefined && c.sval === undefined && c.fval === undefined) return '0';
+      return '';
+    });
+    let value = args.join(', ');
+    if (name === 'search_path') value = ((n.args ?? []) as RawNode[]).map((a) => {
+      const s = a.A_Const?.sval?.sval as string;
+      return /^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s}"`;
+    }).join(', ');
+    if (name === 'timezone' && /^-?\d+(\.\d+)?$/.test(value)) value = `<${value}>`;
+    this.setSetting(name, value, isLocal);
+  }
+
+  private show(name: string, fields: readonly FieldInfo[]): ExecResult {
+    const key = name.toLowerCase();
+    if (key === 'all') {
+      const rows = allSettingDefs().map((d) => [d.name, this.settings.get(d.name.toLowerCase()) ?? d.value, '']);
+      return { kind: 'rows', fields, rows, tag: 'SHOW' };
+    }
+    const mapped = key === 'transaction isolation level' ? 'transaction_isolation' : key === 'time zone' ? 'timezone' : key;
+    const value = this.settings.get(mapped);
+    if (value === undefined) throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
+    return { kind: 'rows', fields, rows: [[value]], tag: 'SHOW' };
+  }
+}
+
+function showColumnName(name: string): string {
+  const key = name.toLowerCase();
+  if (key === 'transaction isolation level') return 'transaction_isolation';
+  if (key === 'time zone') return 'TimeZone';
+  return settingDef(key)?.name ?? key;
+}
+
+function isTransactionEnd(kind: string, n: RawNode): boolean {
+  return kind === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE'].includes(n.kind);
+}
+
+function optimizeDml(stmt: DmlStatement): DmlStatement {
+  return { ...stmt, source: optimize(stmt.source) } as DmlStatement;
+}
+
+const TAGS: Record<string, string> = {
+  CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
+  VariableSetStmt: 'SET', VariableShowStmt: 'SHOW', TruncateStmt: 'TRUNCATE TABLE', CommentStmt: 'COMMENT',
+  CreateSeqStmt: 'CREATE SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
+  UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
+  CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
+  CreateFunctionStmt: 'CREATE FUNCTION', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',
+};
+
+function utilityTag(kind: string, n: RawNode): string {
+  if (kind === 'DropStmt') {
+    const map: Record<string, string> = {
+      OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
+      OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+    };
+    return map[n.removeType] ?? 'DROP';
+  }
+  if (kind === 'DiscardStmt') return n.target === 'DISCARD_ALL' ? 'DISCARD ALL' : 'DISCARD';
+  if (kind === 'VariableSetStmt' && n.kind === 'VAR_RESET' || n?.kind === 'VAR_RESET_ALL') return 'RESET';
+  if (kind === 'VacuumStmt') return n.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM';
+  if (kind === 'TransactionStmt') return '';
+  return TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();
+}
+
+export type { Row };

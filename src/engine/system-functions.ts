@@ -1,0 +1,145 @@
+/**
+ * Functions that need the session or the catalog (version(), current_schema(),
+ * current_setting(), pg_get_serial_sequence() …). Built-ins that need neither live in
+ * src/functions.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { EvalContext, ScalarFunction } from '../functions/api.js';
+import { OID, T, formatType, sqlType, type SqlType, type Value } from '../types/types.js';
+
+export const QUIVER_VERSION = '0.1.0';
+export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;
+export const VERSION_STRING = `PostgreSQL 15.18 (Quiver ${QUIVER_VERSION}) on x86_64-pc-linux-gnu, compiled by TypeScript, 64-bit`;
+
+export interface SessionInfo {
+  readonly pid: number;
+  readonly catalog: Catalog;
+  setting(name: string): string | undefined;
+  setSetting(name: string, value: string, isLocal: boolean): void;
+  searchPath(): string[];
+}
+
+function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {
+  return { kind: 'scalar', argTypes, returnType, strict, volatile, impl };
+}
+
+function regclassName(catalog: Catalog, oid: number): string | undefined {
+  const t = catalog.tables.get(oid);
+  if (t) return t.name;
+  const s = catalog.sequences.get(oid);
+  if (s) return s.name;
+  for (const tbl of catalog.tables.values()) {
+    const idx = tbl.indexes.find((i) => i.oid === oid);
+    if (idx) return idx.name;
+  }
+  return undefined;
+}
+
+/** Look up a session/catalog-aware function; undefined → try the built-ins. */
+export function systemFunction(session: SessionInfo, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
+  const n = argTypes.length;
+  const catalog = session.catalog;
+  switch (name) {
+    case 'version':
+      if (n === 0) return fn([], T.text, () => VERSION_STRING);
+      break;
+    case 'current_database':
+    case 'current_catalog':
+      if (n === 0) return fn([], T.name, (_a, ctx) => ctx.database);
+      break;
+    case 'current_schema':
+      if (n === 0) return fn([], T.name, () => session.searchPath().find((s) => s === 'public' || catalog !== undefined) ?? null);
+      break;
+    case 'current_schemas':
+      if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => (a[0] ? ['pg_catalog', ...session.searchPath()] : session.searchPath()));
+      break;
+    case 'current_user':
+    case 'session_user':
+    case 'user':
+    case 'current_role':
+      if (n === 0) return fn([], T.name, (_a, ctx) => ctx.user);
+      break;
+    case 'pg_backend_pid':
+      if (n === 0) return fn([], T.int4, () => session.pid);
+      break;
+    case 'current_setting':
+      if (n === 1 || n === 2) {
+        return fn(n === 1 ? [T.text] : [T.text, T.bool], T.text, (a) => {
+          const v = session.setting(String(a[0]).toLowerCase());
+          if (v === undefined) {
+            if (a[1] === true) return null;
+            throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${a[0]}"`);
+          }
+          return v;
+        });
+      }
+      break;
+    case 'set_config':
+      if (n === 3) {
+        return fn([T.text, T.text, T.bool], T.text, (a) => {
+          session.setSetting(String(a[0]).toLowerCase(), String(a[1]), a[2] === true);
+          return String(a[1]);
+        }, false, true);
+      }
+      break;
+    case 'pg_get_serial_sequence':
+      if (n === 2) {
+        return fn([T.text, T.text], T.text, (a) => {
+          const tname = String(a[0]).replace(/^"|"$/g, '');
+          const parts = tname.split('.');
+          const table = catalog.findTable(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
+          if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${a[0]}" does not exist`);
+          const col = table.columns.find((c) => c.name === a[1]);
+          if (!col) throw new SqlError(SqlState.undefinedColumn, `column "${a[1]}" of relation "${table.name}" does not exist`);
+          return col.sequence ? `${table.schema}.${col.sequence}` : null;
+        });
+      }
+      break;
+    case 'format_type':
+      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatType(sqlType(a[0] as number, (a[1] as number | null) ?? -1))), false);
+      break;
+    case 'pg_table_is_visible':
+    case 'pg_type_is_visible':
+    case 'pg_function_is_visible':
+      if (n === 1) return fn([T.oid], T.bool, () => true);
+      break;
+    case 'has_schema_privilege':
+    case 'has_table_privilege':
+    case 'has_database_privilege':
+    case 'has_column_privilege':
+      return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
+    case 'obj_description':
+    case 'col_description':
+    case 'shobj_description':
+      if (n === 1 || n === 2) return fn(n === 1 ? [T.oid] : [T.oid, argTypes[1].oid === OID.unknown ? (name === 'col_description' ? T.int4 : T.name) : argTypes[1]], T.text, (a) => {
+        if (name === 'obj_description') return catalog.tables.get(a[0] as number)?.comment ?? null;
+        return null;
+      });
+      break;
+    case 'pg_get_userbyid':
+      if (n === 1) return fn([T.oid], T.name, () => 'postgres');
+      break;
+    case 'pg_encoding_to_char':
+      if (n === 1) return fn([T.int4], T.name, () => 'UTF8');
+      break;
+    case 'pg_relation_size':
+    case 'pg_total_relation_size':
+    case 'pg_table_size':
+    case 'pg_indexes_size':
+      if (n === 1) return fn([T.regclass], T.int8, () => 0n);
+      break;
+    case 'pg_postmaster_start_time':
+      if (n === 0) return fn([], T.timestamptz, (_a, ctx) => ctx.transactionTimestamp);
+      break;
+    case 'txid_current':
+      if (n === 0) return fn([], T.int8, () => 1n);
+      break;
+    case 'pg_is_in_recovery':
+      if (n === 0) return fn([], T.bool, () => false);
+      break;
+    case 'regclass_name':
+      return fn([T.oid], T.text, (a) => regclassName(catalog, a[0] as number) ?? null);
+  }
+  return undefined;
+}

@@ -1,0 +1,139 @@
+/**
+ * INSERT / UPDATE / DELETE execution: constraint checks (NOT NULL, unique keys), ON
+ * CONFLICT, RETURNING, and the writes into the statement's transaction. Source rows are
+ * materialized before writing so a statement never sees its own new rows.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { DmlStatement, Returning } from '../sql/bind-dml.js';
+import { UniqueViolation, type Transaction } from '../storage/api.js';
+import { formatText } from '../types/text-io.js';
+import type { Row, Value } from '../types/types.js';
+import { compileExpr, type ExecEnv } from './expr.js';
+import { collect, runPlan, type RunContext } from './operators.js';
+
+export interface DmlResult {
+  readonly count: number;
+  readonly returned: Row[] | null;
+}
+
+function failingRow(table: TableDef, row: Row): string {
+  return `Failing row contains (${row.map((v, i) => (v === null ? 'null' : formatText(table.columns[i].type, v))).join(', ')}).`;
+}
+
+function checkNotNull(table: TableDef, row: Row): void {
+  for (let i = 0; i < table.columns.length; i++) {
+    const c = table.columns[i];
+    if (c.notNull && row[i] === null) {
+      throw new SqlError(SqlState.notNullViolation, `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`, {
+        detail: failingRow(table, row), schema: table.schema, table: table.name, column: c.name,
+      });
+    }
+  }
+}
+
+export function uniqueViolationError(table: TableDef, e: UniqueViolation): SqlError {
+  const cols = e.columns.map((c) => table.columns[c].name).join(', ');
+  const vals = e.columns.map((c) => {
+    const v = e.values[c];
+    return v === null ? 'null' : formatText(table.columns[c].type, v);
+  }).join(', ');
+  return new SqlError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${e.keyName}"`, {
+    detail: `Key (${cols})=(${vals}) already exists.`, schema: table.schema, table: table.name, constraint: e.keyName,
+  });
+}
+
+function insertRow(txn: Transaction, table: TableDef, row: Row): void {
+  checkNotNull(table, row);
+  try {
+    txn.insert(table.oid, [row]);
+  } catch (e) {
+    if (e instanceof UniqueViolation) throw uniqueViolationError(table, e);
+    throw e;
+  }
+}
+
+function returningOf(ret: Returning | null) {
+  if (!ret) return null;
+  const exprs = ret.exprs.map(compileExpr);
+  return (row: Row, env: ExecEnv) => exprs.map((e) => e(row, env));
+}
+
+export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): DmlResult {
+  const table = stmt.table;
+  const ret = returningOf(stmt.returning);
+  const returned: Row[] | null = ret ? [] : null;
+  let count = 0;
+  const source = collect(runPlan(stmt.source, rc, env));
+  const width = table.columns.length;
+  switch (stmt.kind) {
+    case 'insert': {
+      const oc = stmt.onConflict;
+      const keyNames = oc ? (oc.keyName ? [oc.keyName] : uniqueKeyNames(table)) : [];
+      const sets = oc ? oc.assignments.map((a) => ({ column: a.column, expr: compileExpr(a.expr) })) : [];
+      const where = oc?.where ? compileExpr(oc.where) : null;
+      for (const row of source) {
+        env.checkCancel();
+        if (oc) {
+          const conflict = findConflict(rc, txn, table, keyNames, row);
+          if (conflict !== undefined) {
+            if (oc.action === 'nothing') continue;
+            const existing = rc.storage.fetch(table.oid, conflict, rc.storage.snapshot(), txn);
+            if (!existing) continue;
+            const both = [...existing, ...row];
+            if (where && where(both, env) !== true) continue;
+            const updated = [...existing];
+            for (const s of sets) updated[s.column] = s.expr(both, env);
+            txn.delete(table.oid, [conflict]);
+            insertRow(txn, table, updated);
+            count++;
+            if (ret) returned!.push(ret(updated, env));
+            continue;
+          }
+        }
+        insertRow(txn, table, row);
+        count++;
+        if (ret) returned!.push(ret(row, env));
+      }
+      break;
+    }
+    case 'update': {
+      const sets = stmt.assignments.map((a) => ({ column: a.column, expr: compileExpr(a.expr) }));
+      for (const old of source) {
+        env.checkCancel();
+        const rowId = old[width] as number;
+        const updated = old.slice(0, width);
+        for (const s of sets) updated[s.column] = s.expr(old, env);
+        txn.delete(table.oid, [rowId]);
+        insertRow(txn, table, updated);
+        count++;
+        if (ret) returned!.push(ret(updated, env));
+      }
+      break;
+    }
+    case 'delete': {
+      const ids = source.map((r) => r[width] as number);
+      txn.delete(table.oid, ids);
+      count = ids.length;
+      if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env));
+      break;
+    }
+  }
+  return { count, returned };
+}
+
+function uniqueKeyNames(table: TableDef): string[] {
+  return table.constraints.filter((c) => c.type === 'p' || c.type === 'u').map((c) => c.name)
+    .concat(table.indexes.filter((i) => i.unique && !i.constraintOid).map((i) => i.name));
+}
+
+function findConflict(rc: RunContext, txn: Transaction, table: TableDef, keyNames: readonly string[], row: Row): number | undefined {
+  for (const name of keyNames) {
+    const cols = table.constraints.find((c) => c.name === name)?.columns ?? table.indexes.find((i) => i.name === name)?.columns;
+    if (!cols) continue;
+    const values: Value[] = cols.map((c) => row[c]);
+    const hit = rc.storage.lookupUnique(table.oid, name, values, txn);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}

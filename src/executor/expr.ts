@@ -1,0 +1,322 @@
+/**
+ * Expression evaluation: a bound Expr is compiled once into a closure tree, then called
+ * per row. NULL semantics follow SQL: strict functions return NULL on NULL input,
+ * AND/OR use three-valued logic.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { EvalContext } from '../functions/api.js';
+import type { Expr, Plan } from '../planner/plan.js';
+import type { Row, Value } from '../types/types.js';
+
+/** What a running statement provides to expressions. */
+export interface ExecEnv {
+  readonly params: readonly Value[];
+  /** rows of enclosing query levels: outer[0] is the immediate parent's current row */
+  readonly outer: readonly Row[];
+  readonly ctx: EvalContext;
+  /** run a (sub)plan to completion under the given outer rows */
+  runPlan(plan: Plan, outer: readonly Row[]): Row[];
+  /** throws 57014 when the statement was cancelled */
+  checkCancel(): void;
+}
+
+export type Compiled = (row: Row, env: ExecEnv) => Value;
+
+export function compileExpr(e: Expr): Compiled {
+  switch (e.kind) {
+    case 'const': {
+      const v = e.value;
+      return () => v;
+    }
+    case 'param': {
+      const i = e.index;
+      return (_r, env) => env.params[i] ?? null;
+    }
+    case 'column': {
+      const i = e.index;
+      if (e.level === 0) return (r) => r[i];
+      const l = e.level - 1;
+      return (_r, env) => env.outer[l][i];
+    }
+    case 'call': {
+      const fn = e.fn;
+      const args = e.args.map(compileExpr);
+      const n = args.length;
+      if (fn.strict) {
+        if (n === 1) {
+          const a0 = args[0];
+          return (r, env) => {
+            const v = a0(r, env);
+            return v === null ? null : fn.impl([v], env.ctx);
+          };
+        }
+        if (n === 2) {
+          const a0 = args[0];
+          const a1 = args[1];
+          return (r, env) => {
+            const x = a0(r, env);
+            if (x === null) return null;
+            const y = a1(r, env);
+            if (y === null) return null;
+            return fn.impl([x, y], env.ctx);
+          };
+        }
+        return (r, env) => {
+          const vals: Value[] = new Array(n);
+          for (let i = 0; i < n; i++) {
+            const v = args[i](r, env);
+            if (v === null) return null;
+            vals[i] = v;
+          }
+          return fn.impl(vals, env.ctx);
+        };
+      }
+      return (r, env) => fn.impl(args.map((a) => a(r, env)), env.ctx);
+    }
+    case 'cast': {
+      const arg = compileExpr(e.arg);
+      const fn = e.fn;
+      return (r, env) => {
+        const v = arg(r, env);
+        return v === null ? null : fn(v, env.ctx);
+      };
+    }
+    case 'and': {
+      const args = e.args.map(compileExpr);
+      return (r, env) => {
+        let sawNull = false;
+        for (const a of args) {
+          const v = a(r, env);
+          if (v === false) return false;
+          if (v === null) sawNull = true;
+        }
+        return sawNull ? null : true;
+      };
+    }
+    case 'or': {
+      const args = e.args.map(compileExpr);
+      return (r, env) => {
+        let sawNull = false;
+        for (const a of args) {
+          const v = a(r, env);
+          if (v === true) return true;
+          if (v === null) sawNull = true;
+        }
+        return sawNull ? null : false;
+      };
+    }
+    case 'not': {
+      const arg = compileExpr(e.arg);
+      return (r, env) => {
+        const v = arg(r, env);
+        return v === null ? null : !v;
+      };
+    }
+    case 'isnull': {
+      const arg = compileExpr(e.arg);
+      const negate = e.negate;
+      return (r, env) => (arg(r, env) === null) !== negate;
+    }
+    case 'booltest': {
+      const arg = compileExpr(e.arg);
+      const { test, negate } = e;
+      return (r, env) => {
+        const v = arg(r, env);
+        const hit = test === 'unknown' ? v === null : test === 'true' ? v === true : v === false;
+        return hit !== negate;
+      };
+    }
+    case 'case': {
+      const whens = e.whens.map((w) => ({ cond: compileExpr(w.cond), result: compileExpr(w.result) }));
+      const otherwise = compileExpr(e.otherwise);
+      return (r, env) => {
+        for (const w of whens) if (w.cond(r, env) === true) return w.result(r, env);
+        return otherwise(r, env);
+      };
+    }
+    case 'coalesce': {
+      const args = e.args.map(compileExpr);
+      return (r, env) => {
+        for (const a of args) {
+          const v = a(r, env);
+          if (v !== null) return v;
+        }
+        return null;
+      };
+    }
+    case 'minmax': {
+      const args = e.args.map(compileExpr);
+      const lt = e.cmp;
+      const greatest = e.op === 'greatest';
+      return (r, env) => {
+        let best: Value = null;
+        for (const a of args) {
+          const v = a(r, env);
+          if (v === null) continue;
+          if (best === null) best = v;
+          else {
+            const less = lt.impl([v, best], env.ctx) === true;
+            if (greatest ? !less && lt.impl([best, v], env.ctx) === true : less) best = v;
+          }
+        }
+        return best;
+      };
+    }
+    case 'array': {
+      const elems = e.elems.map(compileExpr);
+      return (r, env) => elems.map((x) => x(r, env));
+    }
+    case 'subscript': {
+      const arg = compileExpr(e.arg);
+      const index = compileExpr(e.index);
+      return (r, env) => {
+        const a = arg(r, env);
+        const i = index(r, env);
+        if (a === null || i === null || !Array.isArray(a)) return null;
+        const v = a[(i as number) - 1];
+        return v === undefined ? null : v;
+      };
+    }
+    case 'distinct': {
+      const left = compileExpr(e.left);
+      const right = compileExpr(e.right);
+      const eq = e.eq;
+      const negate = e.negate;
+      return (r, env) => {
+        const a = left(r, env);
+        const b = right(r, env);
+        let distinct: boolean;
+        if (a === null || b === null) distinct = !(a === null && b === null);
+        else distinct = eq.impl([a, b], env.ctx) !== true;
+        return distinct !== negate;
+      };
+    }
+    case 'anyall': {
+      const left = compileExpr(e.left);
+      const right = compileExpr(e.right);
+      const fn = e.fn;
+      const all = e.all;
+      return (r, env) => {
+        const a = left(r, env);
+        const arr = right(r, env);
+        if (arr === null) return null;
+        return quantified(a, flatten(arr as Value[]), fn.impl, all, env);
+      };
+    }
+    case 'subquery': {
+      const plan = e.plan;
+      const mode = e.mode;
+      const correlated = planIsCorrelated(plan);
+      let cached: Row[] | null = null;
+      const rows = (r: Row, env: ExecEnv): Row[] => {
+        if (!correlated) {
+          if (!cached) cached = env.runPlan(plan, env.outer);
+          return cached;
+        }
+        return env.runPlan(plan, [r, ...env.outer]);
+      };
+      if (mode === 'exists') return (r, env) => rows(r, env).length > 0;
+      if (mode === 'array') return (r, env) => rows(r, env).map((x) => x[0]);
+      return (r, env) => {
+        const out = rows(r, env);
+        if (out.length > 1) throw new SqlError(SqlState.cardinalityViolation, 'more than one row returned by a subquery used as an expression');
+        return out.length ? out[0][0] : null;
+      };
+    }
+    case 'insubquery': {
+      const left = compileExpr(e.left);
+      const plan = e.plan;
+      const fn = e.fn;
+      const all = e.all;
+      const correlated = planIsCorrelated(plan);
+      let cached: Value[] | null = null;
+      return (r, env) => {
+        let values: Value[];
+        if (!correlated) {
+          if (!cached) cached = env.runPlan(plan, env.outer).map((x) => x[0]);
+          values = cached;
+        } else {
+          values = env.runPlan(plan, [r, ...env.outer]).map((x) => x[0]);
+        }
+        return quantified(left(r, env), values, fn.impl, all, env);
+      };
+    }
+    case 'agg':
+    case 'window':
+      throw new SqlError(SqlState.internalError, `bug: ${e.kind} expression reached the evaluator`);
+  }
+}
+
+function flatten(a: Value[]): Value[] {
+  return a.some(Array.isArray) ? a.flatMap((x) => (Array.isArray(x) ? flatten(x) : [x])) : a;
+}
+
+/** x op ANY/ALL (values), with SQL's NULL rules. */
+function quantified(x: Value, values: readonly Value[], op: (args: readonly Value[], ctx: EvalContext) => Value, all: boolean, env: ExecEnv): Value {
+  if (values.length === 0) return all;
+  if (x === null) return null;
+  let sawNull = false;
+  for (const v of values) {
+    if (v === null) {
+      sawNull = true;
+      continue;
+    }
+    const res = op([x, v], env.ctx);
+    if (res === null) sawNull = true;
+    else if (all && res === false) return false;
+    else if (!all && res === true) return true;
+  }
+  return sawNull ? null : all;
+}
+
+/** True when the plan refers to columns of an enclosing query (then it is re-run per row). */
+export function planIsCorrelated(plan: Plan): boolean {
+  let correlated = false;
+  walkPlanExprs(plan, 0, (e, depth) => {
+    if (e.kind === 'column' && e.level > depth) correlated = true;
+  });
+  return correlated;
+}
+
+/** Visit every expression in a plan (depth = nesting level of subqueries below `plan`). */
+export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth: number) => void): void {
+  const expr = (e: Expr | null | undefined, d = depth): void => {
+    if (!e) return;
+    visit(e, d);
+    switch (e.kind) {
+      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': e.args.forEach((a) => expr(a, d)); break;
+      case 'cast': case 'not': case 'isnull': case 'booltest': expr(e.arg, d); break;
+      case 'case': e.whens.forEach((w) => { expr(w.cond, d); expr(w.result, d); }); expr(e.otherwise, d); break;
+      case 'array': e.elems.forEach((a) => expr(a, d)); break;
+      case 'anyall': case 'distinct': expr(e.left, d); expr(e.right, d); break;
+      case 'subscript': expr(e.arg, d); expr(e.index, d); break;
+      case 'subquery': walkPlanExprs(e.plan, d + 1, visit); break;
+      case 'insubquery': expr(e.left, d); walkPlanExprs(e.plan, d + 1, visit); break;
+      case 'agg': e.args.forEach((a) => expr(a, d)); expr(e.filter, d); break;
+      default: break;
+    }
+  };
+  switch (plan.kind) {
+    case 'scan': expr(plan.filter); break;
+    case 'systemScan': case 'cteScan': break;
+    case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;
+    case 'functionScan': plan.args.forEach((e) => expr(e)); break;
+    case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;
+    case 'project': case 'projectSet': plan.exprs.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
+    case 'join': expr(plan.on); walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
+    case 'aggregate':
+      plan.groupBy.forEach((e) => expr(e));
+      plan.aggs.forEach((a) => { a.args.forEach((e) => expr(e)); expr(a.filter); a.orderBy.forEach((k) => expr(k.expr)); });
+      walkPlanExprs(plan.input, depth, visit);
+      break;
+    case 'window': walkPlanExprs(plan.input, depth, visit); break;
+    case 'sort': case 'topk':
+      plan.keys.forEach((k) => expr(k.expr));
+      if (plan.kind === 'topk') { expr(plan.limit); expr(plan.offset); }
+      walkPlanExprs(plan.input, depth, visit);
+      break;
+    case 'limit': expr(plan.limit); expr(plan.offset); walkPlanExprs(plan.input, depth, visit); break;
+    case 'distinct': plan.on?.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
+    case 'setop': walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
+  }
+}

@@ -1,0 +1,489 @@
+/**
+ * Physical operators. Each plan node runs as a generator of row batches (arrays of
+ * rows), pulled by its parent; ORDER BY … LIMIT runs as a bounded heap (TopK) that
+ * never holds more than offset + limit rows.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { SystemRelationContext } from '../catalog/catalog.js';
+import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
+import type { Snapshot, Storage, Transaction } from '../storage/api.js';
+import { compareValues, hashKey } from '../types/compare.js';
+import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
+import { functionScanRows } from './set-functions.js';
+
+export type Batch = Row[];
+
+/** Everything a running statement reads through. */
+export interface RunContext {
+  readonly storage: Storage;
+  readonly snapshot: Snapshot;
+  readonly txn: Transaction | undefined;
+  readonly system: SystemRelationContext;
+  /** per-execution cache of CTE results */
+  readonly cteResults: Map<number, Row[]>;
+  /** operator metrics for EXPLAIN ANALYZE: rows produced per plan node */
+  readonly metrics?: Map<Plan, { rows: number; ms: number }>;
+}
+
+export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  if (rc.metrics) return measured(plan, rc, env);
+  return dispatch(plan, rc, env);
+}
+
+function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const m = rc.metrics!.get(plan) ?? { rows: 0, ms: 0 };
+  rc.metrics!.set(plan, m);
+  const it = dispatch(plan, rc, env)[Symbol.iterator]();
+  for (;;) {
+    const t0 = performance.now();
+    const next = it.next();
+    m.ms += performance.now() - t0;
+    if (next.done) return;
+    m.rows += next.value.length;
+    yield next.value;
+  }
+}
+
+function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  switch (plan.kind) {
+    case 'scan': return scan(plan, rc, env);
+    case 'systemScan': return [plan.relation.rows(rc.system)];
+    case 'values': return values(plan, env);
+    case 'functionScan': return functionScan(plan, env);
+    case 'filter': return filter(plan, rc, env);
+    case 'project': return project(plan, rc, env);
+    case 'projectSet': throw new SqlError(SqlState.featureNotSupported, 'set-returning functions in the select list are not supported');
+    case 'join': return join(plan, rc, env);
+    case 'aggregate': return aggregate(plan, rc, env);
+    case 'window': throw new SqlError(SqlState.featureNotSupported, 'window functions are not supported yet');
+    case 'sort': return sort(plan, rc, env);
+    case 'topk': return topk(plan, rc, env);
+    case 'limit': return limit(plan, rc, env);
+    case 'distinct': return distinct(plan, rc, env);
+    case 'setop': return setop(plan, rc, env);
+    case 'cteScan': {
+      let rows = rc.cteResults.get(plan.cte.id);
+      if (!rows) {
+        rows = collect(runPlan(plan.cte.plan, rc, env));
+        rc.cteResults.set(plan.cte.id, rows);
+      }
+      return [rows];
+    }
+  }
+}
+
+export function collect(batches: Iterable<Batch>): Row[] {
+  const out: Row[] = [];
+  for (const b of batches) for (const r of b) out.push(r);
+  return out;
+}
+
+function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const pred = plan.filter ? compileExpr(plan.filter) : null;
+  for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn)) {
+    env.checkCancel();
+    let out: Row[];
+    if (plan.withRowId) out = batch.rows.map((r, i) => [...r, batch.rowIds[i]]);
+    else out = batch.rows as Row[];
+    if (pred) out = out.filter((r) => pred(r, env) === true);
+    if (out.length) yield out;
+  }
+}
+
+function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterable<Batch> {
+  const compiled = plan.rows.map((r) => r.map(compileExpr));
+  const empty: Row = [];
+  yield compiled.map((r) => r.map((c) => c(empty, env)));
+}
+
+function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, env: ExecEnv): Iterable<Batch> {
+  const args = plan.args.map((a) => compileExpr(a)([], env));
+  const rows = functionScanRows(plan.name, args, plan.schema[0].type);
+  yield plan.withOrdinality ? rows.map((r, i) => [r[0], BigInt(i + 1)]) : rows;
+}
+
+function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const pred = compileExpr(plan.predicate);
+  for (const batch of runPlan(plan.input, rc, env)) {
+    const out = batch.filter((r) => pred(r, env) === true);
+    if (out.length) yield out;
+  }
+}
+
+function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const exprs = plan.exprs.map(compileExpr);
+  const n = exprs.length;
+  for (const batch of runPlan(plan.input, rc, env)) {
+    const out: Row[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i];
+      const o: Value[] = new Array(n);
+      for (let j = 0; j < n; j++) o[j] = exprs[j](r, env);
+      out[i] = o;
+    }
+    yield out;
+  }
+}
+
+/** An equality between one left column and one right column, usable as a hash-join key. */
+function equiKeys(on: Expr | null, leftWidth: number): { left: number; right: number; type: SqlType }[] | null {
+  if (!on) return null;
+  const parts = on.kind === 'and' ? on.args : [on];
+  const keys: { left: number; right: number; type: SqlType }[] = [];
+  for (const p of parts) {
+    if (p.kind !== 'call' || p.name !== '=' || p.args.length !== 2) return null;
+    const [a, b] = p.args;
+    if (a.kind !== 'column' || b.kind !== 'column' || a.level !== 0 || b.level !== 0) return null;
+    if (a.type.oid !== b.type.oid) return null;
+    if (a.index < leftWidth && b.index >= leftWidth) keys.push({ left: a.index, right: b.index - leftWidth, type: a.type });
+    else if (b.index < leftWidth && a.index >= leftWidth) keys.push({ left: b.index, right: a.index - leftWidth, type: a.type });
+    else return null;
+  }
+  return keys;
+}
+
+function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const leftWidth = plan.left.schema.length;
+  const rightWidth = plan.right.schema.length;
+  const rightRows = collect(runPlan(plan.right, rc, env));
+  const on = plan.on ? compileExpr(plan.on) : null;
+  const keys = equiKeys(plan.on, leftWidth);
+  const nullRight: Value[] = new Array(rightWidth).fill(null);
+  const nullLeft: Value[] = new Array(leftWidth).fill(null);
+  const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
+  const keyOf = (r: Row, side: 'left' | 'right'): string | null => {
+    let k = '';
+    for (const key of keys!) {
+      const v = r[side === 'left' ? key.left : key.right];
+      if (v === null) return null;
+      const h = hashKey(key.type, v);
+      k += typeof h === 'bigint' ? `${h}n|` : `${String(h)}|`;
+    }
+    return k;
+  };
+  let table: Map<string, number[]> | null = null;
+  if (keys) {
+    table = new Map();
+    rightRows.forEach((r, i) => {
+      const k = keyOf(r, 'right');
+      if (k === null) return;
+      const list = table!.get(k);
+      if (list) list.push(i);
+      else table!.set(k, [i]);
+    });
+  }
+  const allRight = rightRows.map((_, i) => i);
+  for (const batch of runPlan(plan.left, rc, env)) {
+    env.checkCancel();
+    const out: Row[] = [];
+    for (const l of batch) {
+      let matched = false;
+      let candidates: number[];
+      if (table) {
+        const k = keyOf(l, 'left');
+        candidates = k === null ? [] : table.get(k) ?? [];
+      } else candidates = allRight;
+      for (const i of candidates) {
+        const combined = [...l, ...rightRows[i]];
+        if (on && on(combined, env) !== true) continue;
+        matched = true;
+        if (rightMatched) rightMatched[i] = 1;
+        out.push(combined);
+      }
+      if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
+    }
+    if (out.length) yield out;
+  }
+  if (rightMatched) {
+    const out: Row[] = [];
+    rightRows.forEach((r, i) => {
+      if (!rightMatched[i]) out.push([...nullLeft, ...r]);
+    });
+    if (out.length) yield out;
+  }
+}
+
+interface AggSlot {
+  state: unknown;
+  seen?: Set<unknown>;
+  /** buffered argument rows for ordered aggregates (string_agg(x, ',' ORDER BY y)) */
+  buffered?: { args: Value[]; keys: Value[] }[];
+}
+
+function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const groupExprs = plan.groupBy.map(compileExpr);
+  const groupTypes = plan.groupBy.map((g) => g.type);
+  const aggs = plan.aggs.map((a) => ({
+    call: a,
+    args: a.args.map(compileExpr),
+    filter: a.filter ? compileExpr(a.filter) : null,
+    orderKeys: a.orderBy.map((k) => compileExpr(k.expr)),
+  }));
+  const groups = new Map<string, { key: Value[]; slots: AggSlot[] }>();
+  const newSlots = (): AggSlot[] => aggs.map((a) => ({
+    state: a.call.fn.init(),
+    seen: a.call.distinct ? new Set() : undefined,
+    buffered: a.call.orderBy.length ? [] : undefined,
+  }));
+  for (const batch of runPlan(plan.input, rc, env)) {
+    env.checkCancel();
+    for (const r of batch) {
+      const key = groupExprs.map((g) => g(r, env));
+      const k = groupExprs.length ? groupKey(groupTypes, key) : '';
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { key, slots: newSlots() }));
+      for (let i = 0; i < aggs.length; i++) {
+        const a = aggs[i];
+        if (a.filter && a.filter(r, env) !== true) continue;
+        const args = a.args.map((x) => x(r, env));
+        if (a.call.fn.strict && args.some((v) => v === null)) continue;
+        const slot = g.slots[i];
+        if (slot.seen) {
+          const dk = groupKey(a.call.args.map((x) => x.type), args);
+          if (slot.seen.has(dk)) continue;
+          slot.seen.add(dk);
+        }
+        if (slot.buffered) slot.buffered.push({ args, keys: a.orderKeys.map((x) => x(r, env)) });
+        else slot.state = a.call.fn.step(slot.state, args, env.ctx);
+      }
+    }
+  }
+  if (groups.size === 0 && groupExprs.length === 0) groups.set('', { key: [], slots: newSlots() });
+  const out: Row[] = [];
+  for (const g of groups.values()) {
+    const row: Value[] = [...g.key];
+    g.slots.forEach((slot, i) => {
+      const a = aggs[i];
+      if (slot.buffered) {
+        const cmp = rowComparator(a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst })));
+        slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
+        for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
+      }
+      row.push(a.call.fn.final(slot.state, env.ctx));
+    });
+    out.push(row);
+  }
+  yield out;
+}
+
+export function groupKey(types: readonly SqlType[], values: readonly Value[]): string {
+  let k = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) k += '\u0000N|';
+    else {
+      const h = hashKey(types[i], v);
+      k += typeof h === 'bigint' ? `${h}n|` : typeof h === 'string' ? `s${h.length}:${h}|` : `${String(h)}|`;
+    }
+  }
+  return k;
+}
+
+interface KeySpec {
+  index: number;
+  type: SqlType;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export function rowComparator(keys: readonly KeySpec[]): (a: readonly Value[], b: readonly Value[]) => number {
+  return (a, b) => {
+    for (const k of keys) {
+      const x = a[k.index];
+      const y = b[k.index];
+      let c: number;
+      if (x === null || y === null) {
+        if (x === null && y === null) continue;
+        c = (x === null) === k.nullsFirst ? -1 : 1;
+        return c;
+      }
+      c = compareValues(k.type, x, y);
+      if (c !== 0) return k.desc ? -c : c;
+    }
+    return 0;
+  };
+}
+
+/** Sort keys as comparators over extended rows [row…, key values…]. */
+function keySpecs(keys: readonly SortKey[], width: number): { compiled: Compiled[]; specs: KeySpec[] } {
+  return {
+    compiled: keys.map((k) => compileExpr(k.expr)),
+    specs: keys.map((k, i) => ({ index: width + i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst })),
+  };
+}
+
+function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const width = plan.input.schema.length;
+  const { compiled, specs } = keySpecs(plan.keys, width);
+  const rows: Row[] = [];
+  for (const batch of runPlan(plan.input, rc, env)) {
+    for (const r of batch) rows.push(compiled.length ? [...r, ...compiled.map((c) => c(r, env))] : r);
+  }
+  const cmp = rowComparator(specs);
+  rows.sort(cmp);
+  yield compiled.length ? rows.map((r) => r.slice(0, width)) : rows;
+}
+
+function evalCount(e: Expr | null, env: ExecEnv, what: string): number {
+  if (!e) return 0;
+  const v = compileExpr(e)([], env);
+  if (v === null) return Number.POSITIVE_INFINITY;
+  const n = Number(v);
+  if (n < 0) throw new SqlError(what === 'LIMIT' ? '2201W' : '2201X', `${what} must not be negative`);
+  return n;
+}
+
+/**
+ * TopK: ORDER BY keys LIMIT k as a bounded max-heap of k rows. Each input row costs one
+ * key evaluation (e.g. one vector distance) and, only when it beats the current k-th
+ * row, O(log k) heap work.
+ */
+function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const limitN = evalCount(plan.limit, env, 'LIMIT');
+  const offsetN = evalCount(plan.offset, env, 'OFFSET');
+  const k = limitN + offsetN;
+  const width = plan.input.schema.length;
+  const { compiled, specs } = keySpecs(plan.keys, width);
+  const cmp = rowComparator(specs);
+  const heap: Row[] = []; // max-heap by cmp: heap[0] is the worst kept row
+  let seq = 0;
+  const seqIndex = width + compiled.length;
+  // ties keep input order, like a stable sort
+  const full = (a: Row, b: Row) => cmp(a, b) || ((a[seqIndex] as number) - (b[seqIndex] as number));
+  if (k > 0) {
+    for (const batch of runPlan(plan.input, rc, env)) {
+      env.checkCancel();
+      for (const r of batch) {
+        const ext = [...r];
+        for (const c of compiled) ext.push(c(r, env));
+        ext.push(seq++);
+        if (heap.length < k) {
+          heap.push(ext);
+          siftUp(heap, heap.length - 1, full);
+        } else if (full(ext, heap[0]) < 0) {
+          heap[0] = ext;
+          siftDown(heap, 0, full);
+        }
+      }
+    }
+  }
+  heap.sort(full);
+  yield heap.slice(offsetN).map((r) => r.slice(0, width));
+}
+
+function siftUp(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (cmp(h[i], h[p]) <= 0) break;
+    [h[i], h[p]] = [h[p], h[i]];
+    i = p;
+  }
+}
+
+function siftDown(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {
+  const n = h.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < n && cmp(h[l], h[m]) > 0) m = l;
+    if (r < n && cmp(h[r], h[m]) > 0) m = r;
+    if (m === i) return;
+    [h[i], h[m]] = [h[m], h[i]];
+    i = m;
+  }
+}
+
+function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  let remaining = plan.limit ? evalCount(plan.limit, env, 'LIMIT') : Number.POSITIVE_INFINITY;
+  let skip = evalCount(plan.offset, env, 'OFFSET');
+  if (remaining === 0) return;
+  for (const batch of runPlan(plan.input, rc, env)) {
+    let b = batch;
+    if (skip > 0) {
+      if (b.length <= skip) {
+        skip -= b.length;
+        continue;
+      }
+      b = b.slice(skip);
+      skip = 0;
+    }
+    if (b.length >= remaining) {
+      yield b.slice(0, remaining);
+      return;
+    }
+    remaining -= b.length;
+    yield b;
+  }
+}
+
+function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const types = plan.schema.map((c) => c.type);
+  const on = plan.on ? plan.on.map(compileExpr) : null;
+  const onTypes = plan.on ? plan.on.map((e) => e.type) : types;
+  const seen = new Set<string>();
+  for (const batch of runPlan(plan.input, rc, env)) {
+    const out: Row[] = [];
+    for (const r of batch) {
+      const k = groupKey(onTypes, on ? on.map((c) => c(r, env)) : r);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(r);
+    }
+    if (out.length) yield out;
+  }
+}
+
+function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const types = plan.schema.map((c) => c.type);
+  if (plan.op === 'union' && plan.all) {
+    yield* runPlan(plan.left, rc, env);
+    yield* runPlan(plan.right, rc, env);
+    return;
+  }
+  const left = collect(runPlan(plan.left, rc, env));
+  const right = collect(runPlan(plan.right, rc, env));
+  const out: Row[] = [];
+  if (plan.op === 'union') {
+    const seen = new Set<string>();
+    for (const r of [...left, ...right]) {
+      const k = groupKey(types, r);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(r);
+      }
+    }
+  } else {
+    const counts = new Map<string, number>();
+    for (const r of right) {
+      const k = groupKey(types, r);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const emitted = new Set<string>();
+    for (const r of left) {
+      const k = groupKey(types, r);
+      const c = counts.get(k) ?? 0;
+      if (plan.op === 'intersect') {
+        if (c > 0 && (plan.all ? true : !emitted.has(k))) {
+          out.push(r);
+          emitted.add(k);
+          if (plan.all) counts.set(k, c - 1);
+        }
+      } else if (plan.all) {
+        if (c > 0) counts.set(k, c - 1);
+        else out.push(r);
+      } else if (c === 0 && !emitted.has(k)) {
+        out.push(r);
+        emitted.add(k);
+      }
+    }
+  }
+  yield out;
+}
+
+export function isBoolType(t: SqlType): boolean {
+  return t.oid === OID.bool;
+}
+
+export type { AggregateCall };

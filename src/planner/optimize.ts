@@ -1,0 +1,25 @@
+/**
+ * The planner's rewrite pipeline. Rules run in order, each bottom-up over the whole plan;
+ * after each rule the output schema must be unchanged (checked: a violation is a bug).
+ *
+ * Order matters: filters are pushed into scans first, then ORDER BY … LIMIT becomes TopK
+ * (TopK then sits directly on the filtered scan, the shape vector search plans need).
+ */
+import { internalError } from '../errors.js';
+import type { Plan } from './plan.js';
+import { pushDownFilter } from './rules/push-down-filter.js';
+import { rewriteVectorTopK } from './rules/rewrite-vector-top-k.js';
+import { applyEverywhere, type Rule } from './rules/rule.js';
+
+export const RULES: readonly Rule[] = [pushDownFilter, rewriteVectorTopK];
+
+export function optimize(plan: Plan, disabled: ReadonlySet<string> = new Set()): Plan {
+  let out = plan;
+  for (const rule of RULES) {
+    if (disabled.has(rule.name)) continue;
+    const next = applyEverywhere(out, rule);
+    if (next.schema.length !== out.schema.length) throw internalError(`bug: rule ${rule.name} changed the plan's output schema`);
+    out = next;
+  }
+  return out;
+}

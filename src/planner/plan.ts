@@ -1,0 +1,99 @@
+/**
+ * Bound expressions and plan nodes. The binder (src/sql/) produces them, the planner
+ * rewrites them (src/planner/rules/), the executor runs them. Every node carries its
+ * output schema; every expression its type.
+ */
+import type { AggregateFunction, CastFunction, ScalarFunction } from '../functions/api.js';
+import type { IndexDef, SystemRelation, TableDef } from '../catalog/catalog.js';
+import type { SqlType, Value } from '../types/types.js';
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly tableOid: number;
+  readonly attnum: number;
+}
+
+export type Expr =
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value }
+  | { readonly kind: 'param'; type: SqlType; readonly index: number }
+  /** level 0: the current input row; level n: the row of the n-th enclosing query */
+  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string }
+  | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[] }
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction }
+  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[] }
+  | { readonly kind: 'not'; readonly type: SqlType; readonly arg: Expr }
+  | { readonly kind: 'isnull'; readonly type: SqlType; readonly arg: Expr; readonly negate: boolean }
+  | { readonly kind: 'booltest'; readonly type: SqlType; readonly arg: Expr; readonly test: 'true' | 'false' | 'unknown'; readonly negate: boolean }
+  | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr }
+  | { readonly kind: 'coalesce'; readonly type: SqlType; readonly args: readonly Expr[] }
+  | { readonly kind: 'minmax'; readonly type: SqlType; readonly op: 'greatest' | 'least'; readonly args: readonly Expr[]; readonly cmp: ScalarFunction }
+  | { readonly kind: 'array'; readonly type: SqlType; readonly elems: readonly Expr[] }
+  /** a IS [NOT] DISTINCT FROM b, with the '=' operator of the common type */
+  | { readonly kind: 'distinct'; readonly type: SqlType; readonly left: Expr; readonly right: Expr; readonly eq: ScalarFunction; readonly negate: boolean }
+  /** array[i] (1-based, NULL when out of range) */
+  | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly index: Expr }
+  /** x op ANY/ALL (array) */
+  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction }
+  | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }
+  /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
+  | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction }
+  /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
+  | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[] }
+  /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
+  | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[] };
+
+export interface SortKey {
+  readonly expr: Expr;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+  /** comparison on the expression's type (compareValues) */
+}
+
+export interface AggregateCall {
+  readonly name: string;
+  readonly fn: AggregateFunction;
+  readonly args: readonly Expr[];
+  readonly distinct: boolean;
+  readonly filter: Expr | null;
+  readonly orderBy: readonly SortKey[];
+  readonly type: SqlType;
+}
+
+export type Plan =
+  /** all visible rows of a table; withRowId appends the RowId as a last int8-ish column */
+  | { readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null }
+  | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
+  | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
+  /** a set-returning function in FROM (generate_series, unnest …) */
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean }
+  | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
+  | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
+  /** project with set-returning functions in the select list (unnest(…) in SELECT) */
+  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly ({ name: string; args: readonly Expr[] } | null)[] }
+  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean }
+  /** output: group-by values, then aggregate results */
+  | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
+  /** output: input columns, then one column per window function */
+  | { readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[] }
+  | { readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[] }
+  /** ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all */
+  | { readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo }
+  | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
+  /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
+  | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
+  | { readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan }
+  /** a CTE used more than once: computed once per execution */
+  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: { plan: Plan; id: number } };
+
+/** What EXPLAIN shows for an ORDER BY distance LIMIT k plan. */
+export interface VectorSearchInfo {
+  readonly operator: string;
+  readonly column: string;
+  readonly index?: IndexDef;
+  readonly strategy: 'exact';
+}
+
+export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {
+  return { name, type, tableOid, attnum };
+}

@@ -1,0 +1,36 @@
+/**
+ * ORDER BY <keys> LIMIT k  →  TopK(k)
+ *
+ *   SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10
+ *
+ * A full sort holds and sorts every row; TopK keeps a bounded heap of offset + k rows and
+ * computes each row's sort key (the distance) once. This is the exact path; ANN plans
+ * for indexed vector columns replace it per segment when they are cheaper.
+ */
+import type { Expr, Plan, VectorSearchInfo } from '../plan.js';
+import type { Rule } from './rule.js';
+
+const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
+
+function vectorSearchInfo(plan: Extract<Plan, { kind: 'sort' }>): VectorSearchInfo | undefined {
+  const key = plan.keys[0]?.expr;
+  if (!key || plan.keys[0].desc) return undefined;
+  // The key is usually a column of a projection below the sort: look through it.
+  let e: Expr = key;
+  if (e.kind === 'column' && plan.input.kind === 'project') e = plan.input.exprs[e.index];
+  if (e.kind !== 'call' || !DISTANCE_OPS.has(e.name)) return undefined;
+  const col = e.args.find((a) => a.kind === 'column');
+  return { operator: e.name, column: col && col.kind === 'column' ? col.name : '?', strategy: 'exact' };
+}
+
+export const rewriteVectorTopK: Rule = {
+  name: 'rewrite-vector-top-k',
+  apply(plan) {
+    if (plan.kind !== 'limit' || !plan.limit || plan.input.kind !== 'sort') return undefined;
+    const sort = plan.input;
+    return {
+      kind: 'topk', schema: plan.schema, input: sort.input, keys: sort.keys, limit: plan.limit, offset: plan.offset,
+      vectorSearch: vectorSearchInfo(sort),
+    };
+  },
+};

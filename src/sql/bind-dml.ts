@@ -1,0 +1,231 @@
+/**
+ * INSERT / UPDATE / DELETE binding. Each produces a source plan whose rows are complete
+ * new table rows (INSERT) or old rows with their RowId (UPDATE, DELETE), plus the
+ * expressions that compute new values and RETURNING lists.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { ColumnDef, TableDef } from '../catalog/catalog.js';
+import type { Expr, OutputColumn, Plan } from '../planner/plan.js';
+import { T, type SqlType } from '../types/types.js';
+import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
+import { colRef, figureColname, isDefaultMarker, type SelectBinder } from './bind-select.js';
+import type { RawNode } from './parser.js';
+import { Scope } from './scope.js';
+
+export interface Returning {
+  readonly exprs: readonly Expr[];
+  readonly schema: readonly OutputColumn[];
+}
+
+export interface OnConflict {
+  readonly action: 'nothing' | 'update';
+  /** the unique key (constraint name) that arbitrates; null = any unique key */
+  readonly keyName: string | null;
+  /** SET expressions over [existing row…, excluded row…] */
+  readonly assignments: readonly { column: number; expr: Expr }[];
+  readonly where: Expr | null;
+}
+
+export type DmlStatement =
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null }
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null }
+  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };
+
+const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
+
+function tableColumns(table: TableDef): OutputColumn[] {
+  return table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
+}
+
+function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
+  const table = binder.lookupTable(rv.schemaname, rv.relname);
+  if (!table) {
+    const sys = binder.env.systemRelation(rv.schemaname, rv.relname);
+    if (sys) throw new SqlError(SqlState.wrongObjectType, `cannot change relation "${rv.relname}"`);
+    throw new SqlError(SqlState.undefinedTable, `relation "${rv.schemaname ? rv.schemaname + '.' : ''}${rv.relname}" does not exist`, { position: pos(rv) });
+  }
+  if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `cannot change view "${table.name}"`);
+  return table;
+}
+
+export function defaultExprFor(binder: SelectBinder, col: ColumnDef): Expr {
+  if (!col.defaultExpr) return { kind: 'const', type: col.type, value: null };
+  const e = bindExpr(col.defaultExpr.ast as RawNode, new Scope(null), binder.ctx('DEFAULT expressions'));
+  return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
+}
+
+function assign(binder: SelectBinder, e: Expr, col: ColumnDef): Expr {
+  return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
+}
+
+function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table: TableDef, alias: string): Returning | null {
+  if (!list || list.length === 0) return null;
+  const scope = new Scope(null);
+  const cols = tableColumns(table);
+  scope.add(alias, cols);
+  const exprs: Expr[] = [];
+  const schema: OutputColumn[] = [];
+  for (const t of list) {
+    const rt = t.ResTarget;
+    const star = rt.val.ColumnRef && rt.val.ColumnRef.fields[rt.val.ColumnRef.fields.length - 1].A_Star;
+    if (star) {
+      cols.forEach((c, i) => {
+        exprs.push(colRef(cols, i));
+        schema.push(c);
+      });
+      continue;
+    }
+    const e = resolveUnknown(binder.env, bindExpr(rt.val, scope, binder.ctx('RETURNING')));
+    exprs.push(e);
+    const source = e.kind === 'column' ? cols[e.index] : undefined;
+    schema.push({ name: rt.name ?? figureColname(rt.val), type: e.type, tableOid: source?.tableOid ?? 0, attnum: source?.attnum ?? 0 });
+  }
+  return { exprs, schema };
+}
+
+export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
+  const table = findTableOrThrow(binder, n.relation);
+  const alias = n.relation.alias?.aliasname ?? table.name;
+  const targetCols: number[] = n.cols
+    ? (n.cols as RawNode[]).map((c) => {
+      const name = c.ResTarget.name as string;
+      const i = table.columns.findIndex((col) => col.name === name);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, { position: pos(c.ResTarget) });
+      if (c.ResTarget.indirection) throw new SqlError(SqlState.featureNotSupported, 'subscripted INSERT targets are not supported');
+      return i;
+    })
+    : table.columns.map((_, i) => i);
+  const seen = new Set<number>();
+  for (const c of targetCols) {
+    if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
+    seen.add(c);
+  }
+  const schema = tableColumns(table);
+  const defaults = table.columns.map((c) => defaultExprFor(binder, c));
+  let source: Plan;
+  const select = n.selectStmt?.SelectStmt;
+  if (!select) {
+    // INSERT … DEFAULT VALUES
+    source = { kind: 'values', schema, rows: [defaults] };
+  } else if (select.valuesLists && !select.sortClause && !select.limitCount && !select.withClause && !select.op) {
+    const scope = new Scope(null);
+    const rows = (select.valuesLists as RawNode[]).map((l) => {
+      const items = (l.List.items ?? []) as RawNode[];
+      if (items.length > targetCols.length) {
+        throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: pos(items[targetCols.length]?.A_Const ?? items[targetCols.length]?.ColumnRef) });
+      }
+      if (items.length < targetCols.length) {
+        throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+      }
+      const row: Expr[] = [...defaults];
+      items.forEach((item, i) => {
+        const c = targetCols[i];
+        if (item.SetToDefault) return;
+        row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c]);
+      });
+      return row;
+    });
+    source = { kind: 'values', schema, rows };
+  } else {
+    const inner = binder.bindSelect(select, null, targetCols.map((c) => table.columns[c].type));
+    if (inner.schema.length > targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+    if (inner.schema.length < targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+    const exprs: Expr[] = [...defaults];
+    targetCols.forEach((c, i) => {
+      const e = colRef(inner.schema, i);
+      exprs[c] = isDefaultMarker(e) ? defaults[c] : assign(binder, e, table.columns[c]);
+    });
+    source = { kind: 'project', schema, input: inner, exprs };
+  }
+  return {
+    kind: 'insert', table, source,
+    onConflict: n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null,
+    returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
+  };
+}
+
+function bindOnConflict(binder: SelectBinder, oc: RawNode, table: TableDef, alias: string): OnConflict {
+  let keyName: string | null = null;
+  if (oc.infer?.conname) {
+    const c = table.constraints.find((x) => x.name === oc.infer.conname);
+    if (!c) throw new SqlError(SqlState.undefinedObject, `constraint "${oc.infer.conname}" for table "${table.name}" does not exist`);
+    keyName = c.name;
+  } else if (oc.infer?.indexElems) {
+    const cols = (oc.infer.indexElems as RawNode[]).map((e) => {
+      const name = e.IndexElem.name as string;
+      const i = table.columns.findIndex((c) => c.name === name);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" does not exist`);
+      return i;
+    }).sort((a, b) => a - b);
+    const match = table.constraints.find((c) => (c.type === 'p' || c.type === 'u') && [...c.columns].sort((a, b) => a - b).join() === cols.join())
+      ?? table.indexes.find((i) => i.unique && [...i.columns].sort((a, b) => a - b).join() === cols.join());
+    if (!match) {
+      throw new SqlError(SqlState.invalidColumnReference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+    }
+    keyName = match.name;
+  }
+  if (oc.action === 'ONCONFLICT_NOTHING') return { action: 'nothing', keyName, assignments: [], where: null };
+  if (!keyName) {
+    throw new SqlError(SqlState.syntaxError, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
+      hint: 'For example, ON CONFLICT (column_name).',
+    });
+  }
+  const scope = new Scope(null);
+  const cols = tableColumns(table);
+  scope.add(alias, cols);
+  scope.add('excluded', cols);
+  const assignments = bindAssignments(binder, oc.targetList as RawNode[], table, scope);
+  const where = oc.whereClause ? bindExpr(oc.whereClause, scope, binder.ctx('WHERE')) : null;
+  return { action: 'update', keyName, assignments, where };
+}
+
+function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef, scope: Scope): { column: number; expr: Expr }[] {
+  const out: { column: number; expr: Expr }[] = [];
+  for (const t of list) {
+    const rt = t.ResTarget;
+    const name = rt.name as string;
+    const i = table.columns.findIndex((c) => c.name === name);
+    if (i < 0) {
+      throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, { position: pos(rt) });
+    }
+    if (rt.val.MultiAssignRef) throw new SqlError(SqlState.featureNotSupported, 'multiple-column UPDATE SET is not supported');
+    const expr = rt.val.SetToDefault
+      ? defaultExprFor(binder, table.columns[i])
+      : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i]);
+    out.push({ column: i, expr });
+  }
+  return out;
+}
+
+function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined): { scope: Scope; plan: Plan } {
+  const scope = new Scope(null);
+  const cols = tableColumns(table);
+  const withId = [...cols, { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
+  scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length });
+  let plan: Plan = { kind: 'scan', schema: withId, table, withRowId: true, filter: null };
+  if (where) {
+    const pred = bindExpr(where, scope, binder.ctx('WHERE'));
+    const p = pred.type.oid === T.bool.oid ? pred : coerce(binder.env, pred, T.bool, 'implicit');
+    plan = { kind: 'filter', schema: withId, input: plan, predicate: p };
+  }
+  return { scope, plan };
+}
+
+export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
+  const table = findTableOrThrow(binder, n.relation);
+  const alias = n.relation.alias?.aliasname ?? table.name;
+  if (n.fromClause?.length) throw new SqlError(SqlState.featureNotSupported, 'UPDATE … FROM is not supported yet');
+  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause);
+  const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
+  return { kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
+}
+
+export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {
+  const table = findTableOrThrow(binder, n.relation);
+  const alias = n.relation.alias?.aliasname ?? table.name;
+  if (n.usingClause?.length) throw new SqlError(SqlState.featureNotSupported, 'DELETE … USING is not supported yet');
+  const { plan } = scanWithRowId(binder, table, alias, n.whereClause);
+  return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
+}
+
+export type { SqlType };

@@ -1,0 +1,441 @@
+/**
+ * Expression binding: raw parse nodes → typed Expr. Resolves names through Scope,
+ * operators/functions/casts through src/functions, infers $n parameter types from their
+ * context, and turns untyped literals into typed constants where the context decides.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
+import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
+import type { Expr, Plan, SortKey } from '../planner/plan.js';
+import { parseText } from '../types/text-io.js';
+import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
+import type { RawNode } from './parser.js';
+import type { Scope } from './scope.js';
+import { resolveTypeName } from './type-names.js';
+
+/** What binding one statement needs from its surroundings. */
+export interface BindEnv {
+  /** $n types; 0/unknown entries are filled in as they are inferred */
+  readonly paramTypes: number[];
+  /** functions the engine provides on top of the built-ins (version(), pg_catalog helpers …) */
+  systemFunction(name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined;
+  /** bind a nested SELECT (subquery) with the given enclosing scope */
+  bindSubquery(node: RawNode, parent: Scope): Plan;
+}
+
+/** Per query-level state: where aggregates may appear and where they are collected. */
+export interface ExprContext {
+  readonly env: BindEnv;
+  /** name of the clause, for error messages ("WHERE", "JOIN conditions" …); null = aggregates allowed */
+  readonly noAggregates: string | null;
+  /** true while binding an aggregate's arguments (nested aggregates are an error) */
+  readonly inAggregate?: boolean;
+  readonly allowWindow?: boolean;
+}
+
+const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
+
+export function constExpr(type: SqlType, value: Expr extends { value: infer V } ? V : never): Expr {
+  return { kind: 'const', type, value };
+}
+
+export function isUnknown(e: Expr): boolean {
+  return e.type.oid === OID.unknown;
+}
+
+/** Coerce an expression to a type (PostgreSQL's coerce_to_target_type). */
+export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): Expr {
+  if (target.oid === OID.unknown || target.oid === OID.any || target.oid === OID.anyelement) return e;
+  const sameBase = e.type.oid === target.oid;
+  if (sameBase && (target.typmod < 0 || e.type.typmod === target.typmod)) return e;
+  if (e.kind === 'param' && (e.type.oid === OID.unknown || e.type.oid === 0)) {
+    env.paramTypes[e.index] = target.oid;
+    e.type = sqlType(target.oid);
+    if (target.typmod < 0) return e;
+  }
+  if (e.kind === 'const' && e.type.oid === OID.unknown) {
+    const base = sqlType(target.oid);
+    const value = e.value === null ? null : parseText(base, e.value as string);
+    const typed: Expr = { kind: 'const', type: base, value };
+    return target.typmod < 0 ? typed : coerce(env, typed, target, context, describe);
+  }
+  const fn = resolveCast(e.type, target, context);
+  if (!fn) {
+    if (context === 'explicit') {
+      throw new SqlError(SqlState.cannotCoerce, `cannot cast type ${formatType(e.type)} to ${formatType(target)}`);
+    }
+    const what = describe ? describe() : `argument of type ${formatType(e.type)}`;
+    throw new SqlError(SqlState.datatypeMismatch, `${what} is of type ${formatType(target)} but expression is of type ${formatType(e.type)}`, {
+      hint: 'You will need to rewrite or cast the expression.',
+    });
+  }
+  return { kind: 'cast', type: target, arg: e, fn };
+}
+
+/** Unknown literals left over (e.g. SELECT 'abc') become text, as in PostgreSQL ≥ 10. */
+export function resolveUnknown(env: BindEnv, e: Expr): Expr {
+  return isUnknown(e) ? coerce(env, e, T.text, 'implicit') : e;
+}
+
+function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
+  if (e.type.oid === OID.bool) return e;
+  if (isUnknown(e)) return coerce(env, e, T.bool, 'implicit');
+  throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
+}
+
+export function bindOperator(env: BindEnv, op: string, left: Expr | null, right: Expr, position?: number): Expr {
+  let fn: ScalarFunction;
+  try {
+    fn = resolveOperator(op, left ? left.type : null, right.type);
+  } catch (e) {
+    throw e instanceof SqlError ? e.withPosition(position) : e;
+  }
+  const args = left ? [left, right] : [right];
+  const bound = args.map((a, i) => coerce(env, a, fn.argTypes[i], 'implicit'));
+  return { kind: 'call', type: fn.returnType, name: op, fn, args: bound };
+}
+
+function bindCall(env: BindEnv, name: string, args: Expr[], position?: number): Expr {
+  const types = args.map((a) => a.type);
+  const sys = env.systemFunction(name, types);
+  const fn = sys ?? resolveFunctionAt(name, types, position);
+  if (fn.kind !== 'scalar') throw new SqlError(SqlState.groupingError, `aggregate function ${name} is not allowed here`, { position });
+  const bound = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
+  return { kind: 'call', type: fn.returnType, name, fn, args: bound };
+}
+
+function resolveFunctionAt(name: string, types: readonly SqlType[], position: number | undefined, opts?: { star?: boolean; distinct?: boolean }) {
+  try {
+    return resolveFunction(name, types, opts);
+  } catch (e) {
+    throw e instanceof SqlError ? e.withPosition(position) : e;
+  }
+}
+
+export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const kind = Object.keys(node)[0];
+  const n = node[kind];
+  const env = ctx.env;
+  switch (kind) {
+    case 'A_Const':
+      return bindConst(n);
+    case 'ColumnRef': {
+      const names: string[] = [];
+      for (const f of n.fields) {
+        if (f.A_Star) throw new SqlError(SqlState.syntaxError, 'row expansion via "*" is not supported here', { position: pos(n) });
+        names.push(f.String.sval);
+      }
+      return scope.resolve(names, pos(n));
+    }
+    case 'ParamRef': {
+      const index = n.number - 1;
+      if (index < 0) throw new SqlError(SqlState.undefinedParameter, `there is no parameter $${n.number}`, { position: pos(n) });
+      while (env.paramTypes.length <= index) env.paramTypes.push(0);
+      const oid = env.paramTypes[index] || OID.unknown;
+      return { kind: 'param', type: sqlType(oid), index };
+    }
+    case 'TypeCast': {
+      const target = resolveTypeName(n.typeName);
+      if (n.arg.A_ArrayExpr && isArrayType(target.oid)) {
+        return bindArray(n.arg.A_ArrayExpr, scope, ctx, sqlType(elementTypeOf(target.oid)!, target.typmod));
+      }
+      const arg = bindExpr(n.arg, scope, ctx);
+      try {
+        return coerce(env, arg, target, 'explicit');
+      } catch (e) {
+        throw e instanceof SqlError ? e.withPosition(pos(n) ?? pos(n.arg)) : e;
+      }
+    }
+    case 'CollateClause':
+      return bindExpr(n.arg, scope, ctx);
+    case 'BoolExpr': {
+      const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+      const clause = n.boolop === 'AND_EXPR' ? 'AND' : n.boolop === 'OR_EXPR' ? 'OR' : 'NOT';
+      const bools = args.map((a) => boolArg(env, a, clause));
+      if (n.boolop === 'NOT_EXPR') return { kind: 'not', type: T.bool, arg: bools[0] };
+      return { kind: n.boolop === 'AND_EXPR' ? 'and' : 'or', type: T.bool, args: bools };
+    }
+    case 'NullTest':
+      return { kind: 'isnull', type: T.bool, arg: resolveUnknown(env, bindExpr(n.arg, scope, ctx)), negate: n.nulltesttype === 'IS_NOT_NULL' };
+    case 'BooleanTest': {
+      const arg = boolArg(env, bindExpr(n.arg, scope, ctx), 'IS TRUE');
+      const t = n.booltesttype as string;
+      const test = t.includes('TRUE') ? 'true' : t.includes('FALSE') ? 'false' : 'unknown';
+      return { kind: 'booltest', type: T.bool, arg, test, negate: t.startsWith('IS_NOT') };
+    }
+    case 'A_Expr':
+      return bindAExpr(n, scope, ctx);
+    case 'FuncCall':
+      return bindFuncCall(n, scope, ctx);
+    case 'CaseExpr':
+      return bindCase(n, scope, ctx);
+    case 'CoalesceExpr': {
+      const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+      const type = commonType(args.map((a) => a.type), 'COALESCE');
+      return { kind: 'coalesce', type, args: args.map((a) => coerce(env, a, type, 'implicit')) };
+    }
+    case 'MinMaxExpr': {
+      const args = (n.args as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+      const op = n.op === 'IS_GREATEST' ? 'greatest' : 'least';
+      const type = commonType(args.map((a) => a.type), op.toUpperCase());
+      const cmp = resolveOperator('<', type, type);
+      return { kind: 'minmax', type, op, args: args.map((a) => coerce(env, a, type, 'implicit')), cmp };
+    }
+    case 'NullIfExpr':
+      throw new SqlError(SqlState.featureNotSupported, 'NULLIF node');
+    case 'A_ArrayExpr':
+      return bindArray(n, scope, ctx, null);
+    case 'SubLink':
+      return bindSubLink(n, scope, ctx);
+    case 'SQLValueFunction':
+      return bindSqlValueFunction(n, env);
+    case 'A_Indirection': {
+      let e = bindExpr(n.arg, scope, ctx);
+      for (const ind of n.indirection as RawNode[]) {
+        if (!ind.A_Indices || ind.A_Indices.is_slice) {
+          throw new SqlError(SqlState.featureNotSupported, 'only array subscripts are supported in indirection', { position: pos(n.arg) });
+        }
+        const elem = elementTypeOf(e.type.oid);
+        if (elem === undefined) {
+          throw new SqlError(SqlState.datatypeMismatch, `cannot subscript type ${formatType(e.type)} because it does not support subscripting`);
+        }
+        const index = coerce(env, bindExpr(ind.A_Indices.uidx, scope, ctx), T.int4, 'implicit');
+        e = { kind: 'subscript', type: sqlType(elem), arg: e, index };
+      }
+      return e;
+    }
+    case 'GroupingFunc':
+    case 'RowExpr':
+    case 'XmlExpr':
+    default:
+      throw new SqlError(SqlState.featureNotSupported, `expression type ${kind} is not supported`, { position: pos(n) });
+  }
+}
+
+function bindConst(n: RawNode): Expr {
+  if (n.isnull) return { kind: 'const', type: T.unknown, value: null };
+  if (n.ival !== undefined) return { kind: 'const', type: T.int4, value: n.ival.ival ?? 0 };
+  if (n.fval !== undefined) {
+    const text: string = n.fval.fval;
+    if (/^-?\d+$/.test(text)) {
+      const big = BigInt(text);
+      if (big >= -(2n ** 63n) && big < 2n ** 63n) return { kind: 'const', type: T.int8, value: big };
+    }
+    return { kind: 'const', type: T.numeric, value: parseText(T.numeric, text) };
+  }
+  if (n.sval !== undefined) return { kind: 'const', type: T.unknown, value: n.sval.sval ?? '' };
+  if (n.boolval !== undefined) return { kind: 'const', type: T.bool, value: n.boolval.boolval === true };
+  if (n.bsval !== undefined) throw new SqlError(SqlState.featureNotSupported, 'bit string literals are not supported', { position: pos(n) });
+  return { kind: 'const', type: T.unknown, value: null };
+}
+
+function opName(n: RawNode): string {
+  const names = (n.name as RawNode[]).map((x) => x.String.sval as string);
+  return names[names.length - 1];
+}
+
+function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const env = ctx.env;
+  const op = opName(n);
+  const position = pos(n);
+  switch (n.kind as string) {
+    case 'AEXPR_OP': {
+      const left = n.lexpr ? bindExpr(n.lexpr, scope, ctx) : null;
+      const right = bindExpr(n.rexpr, scope, ctx);
+      return bindOperator(env, op, left, right, position);
+    }
+    case 'AEXPR_LIKE':
+    case 'AEXPR_ILIKE':
+    case 'AEXPR_SIMILAR': {
+      const left = bindExpr(n.lexpr, scope, ctx);
+      let rightNode = n.rexpr;
+      // SIMILAR TO is rewritten by the grammar into ~ similar_to_escape(pattern)
+      if (n.kind === 'AEXPR_SIMILAR' && rightNode.FuncCall) rightNode = rightNode.FuncCall.args[0];
+      const right = bindExpr(rightNode, scope, ctx);
+      if (n.kind === 'AEXPR_SIMILAR') {
+        const pattern = coerce(env, right, T.text, 'implicit');
+        const regex = bindCall(env, 'similar_to_escape', [pattern], position);
+        return bindOperator(env, op, left, regex, position);
+      }
+      return bindOperator(env, op, left, right, position);
+    }
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL': {
+      const left = bindExpr(n.lexpr, scope, ctx);
+      let right = bindExpr(n.rexpr, scope, ctx);
+      let elemType: SqlType;
+      if (isUnknown(right) || right.kind === 'param' && right.type.oid === OID.unknown) {
+        const elem = isUnknown(left) ? T.text : left.type;
+        right = coerce(env, right, sqlType(arrayTypeOf(elem.oid) ?? OID._text), 'implicit');
+      }
+      const elemOid = elementTypeOf(right.type.oid);
+      if (elemOid === undefined) throw new SqlError(SqlState.wrongObjectType, 'op ANY/ALL (array) requires array on right side', { position });
+      elemType = sqlType(elemOid);
+      const fn = resolveOperator(op, left.type, elemType);
+      const l = coerce(env, left, fn.argTypes[0], 'implicit');
+      if (fn.argTypes[1].oid !== elemType.oid) {
+        const arrType = arrayTypeOf(fn.argTypes[1].oid);
+        if (arrType !== undefined) right = coerce(env, right, sqlType(arrType), 'implicit');
+      }
+      return { kind: 'anyall', type: T.bool, all: n.kind === 'AEXPR_OP_ALL', left: l, right, fn };
+    }
+    case 'AEXPR_DISTINCT':
+    case 'AEXPR_NOT_DISTINCT': {
+      const left = bindExpr(n.lexpr, scope, ctx);
+      const right = bindExpr(n.rexpr, scope, ctx);
+      const type = commonType([left.type, right.type], 'IS DISTINCT FROM');
+      const eq = resolveOperator('=', type, type);
+      return {
+        kind: 'distinct', type: T.bool, eq, negate: n.kind === 'AEXPR_NOT_DISTINCT',
+        left: coerce(env, left, eq.argTypes[0], 'implicit'), right: coerce(env, right, eq.argTypes[1], 'implicit'),
+      };
+    }
+    case 'AEXPR_NULLIF': {
+      const left = bindExpr(n.lexpr, scope, ctx);
+      const right = bindExpr(n.rexpr, scope, ctx);
+      const eqExpr = bindOperator(env, '=', left, right, position);
+      const l = eqExpr.kind === 'call' ? eqExpr.args[0] : left;
+      return { kind: 'case', type: l.type, whens: [{ cond: eqExpr, result: { kind: 'const', type: l.type, value: null } }], otherwise: l };
+    }
+    case 'AEXPR_IN': {
+      const left = bindExpr(n.lexpr, scope, ctx);
+      const items = (n.rexpr.List?.items ?? n.rexpr) as RawNode[];
+      const list = items.map((i) => bindExpr(i, scope, ctx));
+      const type = commonType([left.type, ...list.map((e) => e.type)], 'IN');
+      const l = coerce(env, left, type, 'implicit');
+      const tests = list.map((e) => bindOperator(env, op, l, coerce(env, e, type, 'implicit'), position));
+      if (tests.length === 1) return tests[0];
+      return { kind: op === '<>' ? 'and' : 'or', type: T.bool, args: tests };
+    }
+    case 'AEXPR_BETWEEN':
+    case 'AEXPR_NOT_BETWEEN':
+    case 'AEXPR_BETWEEN_SYM':
+    case 'AEXPR_NOT_BETWEEN_SYM': {
+      const x = bindExpr(n.lexpr, scope, ctx);
+      const [lo, hi] = (n.rexpr.List?.items ?? n.rexpr).map((i: RawNode) => bindExpr(i, scope, ctx));
+      const not = (n.kind as string).includes('NOT');
+      const sym = (n.kind as string).includes('SYM');
+      const range = (a: Expr, b: Expr): Expr => not
+        ? { kind: 'or', type: T.bool, args: [bindOperator(env, '<', x, a, position), bindOperator(env, '>', x, b, position)] }
+        : { kind: 'and', type: T.bool, args: [bindOperator(env, '>=', x, a, position), bindOperator(env, '<=', x, b, position)] };
+      if (!sym) return range(lo, hi);
+      return not
+        ? { kind: 'and', type: T.bool, args: [range(lo, hi), range(hi, lo)] }
+        : { kind: 'or', type: T.bool, args: [range(lo, hi), range(hi, lo)] };
+    }
+    default:
+      throw new SqlError(SqlState.featureNotSupported, `operator form ${n.kind} is not supported`, { position });
+  }
+}
+
+function bindCase(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const env = ctx.env;
+  const operand = n.arg ? bindExpr(n.arg, scope, ctx) : null;
+  const whens = (n.args as RawNode[]).map((w) => {
+    const when = w.CaseWhen;
+    const raw = bindExpr(when.expr, scope, ctx);
+    const cond = operand ? bindOperator(env, '=', operand, raw, pos(when)) : boolArg(env, raw, 'CASE/WHEN');
+    return { cond, result: bindExpr(when.result, scope, ctx) };
+  });
+  const otherwise: Expr = n.defresult ? bindExpr(n.defresult, scope, ctx) : { kind: 'const', type: T.unknown, value: null };
+  const type = commonType([...whens.map((w) => w.result.type), otherwise.type], 'CASE');
+  return {
+    kind: 'case', type,
+    whens: whens.map((w) => ({ cond: w.cond, result: coerce(env, w.result, type, 'implicit') })),
+    otherwise: coerce(env, otherwise, type, 'implicit'),
+  };
+}
+
+function bindArray(n: RawNode, scope: Scope, ctx: ExprContext, elemType: SqlType | null): Expr {
+  const env = ctx.env;
+  const elems = ((n.elements ?? []) as RawNode[]).map((e) =>
+    e.A_ArrayExpr ? bindArray(e.A_ArrayExpr, scope, ctx, elemType) : bindExpr(e, scope, ctx));
+  if (elems.length === 0 && !elemType) {
+    throw new SqlError(SqlState.indeterminateDatatype, 'cannot determine type of empty array', {
+      position: pos(n), hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].',
+    });
+  }
+  // Nested ARRAY[ARRAY[…]] keeps the inner array type as the element type.
+  const nested = elems.length > 0 && elems.every((e) => isArrayType(e.type.oid));
+  let type: SqlType = elemType ?? commonType(elems.map((e) => e.type), 'ARRAY');
+  if (nested) type = sqlType(elementTypeOf(elems[0].type.oid)!);
+  const target = nested ? sqlType(arrayTypeOf(type.oid)!) : type;
+  const arrOid = arrayTypeOf(type.oid);
+  if (arrOid === undefined) throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatType(type)}`);
+  return { kind: 'array', type: sqlType(arrOid, type.typmod), elems: elems.map((e) => coerce(env, e, target, 'implicit')) };
+}
+
+function bindSubLink(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const env = ctx.env;
+  const plan = env.bindSubquery(n.subselect, scope);
+  const type = n.subLinkType as string;
+  if (type === 'EXISTS_SUBLINK') return { kind: 'subquery', type: T.bool, mode: 'exists', plan };
+  if (type === 'EXPR_SUBLINK' || type === 'ARRAY_SUBLINK') {
+    if (plan.schema.length !== 1) {
+      throw new SqlError(SqlState.syntaxError, 'subquery must return only one column', { position: pos(n) });
+    }
+    const colType = plan.schema[0].type;
+    if (type === 'EXPR_SUBLINK') return { kind: 'subquery', type: colType, mode: 'scalar', plan };
+    const arr = arrayTypeOf(colType.oid);
+    if (arr === undefined) throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatType(colType)}`);
+    return { kind: 'subquery', type: sqlType(arr), mode: 'array', plan };
+  }
+  if (type === 'ANY_SUBLINK' || type === 'ALL_SUBLINK') {
+    const left = bindExpr(n.testexpr, scope, ctx);
+    if (plan.schema.length !== 1) {
+      throw new SqlError(SqlState.syntaxError, 'subquery has too many columns', { position: pos(n) });
+    }
+    const op = n.operName ? (n.operName as RawNode[]).map((x) => x.String.sval).pop() as string : '=';
+    const fn = resolveOperator(op, left.type, plan.schema[0].type);
+    return { kind: 'insubquery', type: T.bool, all: type === 'ALL_SUBLINK', left: coerce(env, left, fn.argTypes[0], 'implicit'), plan, fn };
+  }
+  throw new SqlError(SqlState.featureNotSupported, `subquery type ${type} is not supported`, { position: pos(n) });
+}
+
+function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {
+  const map: Record<string, string> = {
+    SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIME_N: 'current_time',
+    SVFOP_CURRENT_TIMESTAMP: 'now', SVFOP_CURRENT_TIMESTAMP_N: 'now', SVFOP_LOCALTIME: 'localtime',
+    SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_LOCALTIMESTAMP_N: 'localtimestamp',
+    SVFOP_CURRENT_ROLE: 'current_user', SVFOP_CURRENT_USER: 'current_user', SVFOP_USER: 'current_user',
+    SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_database', SVFOP_CURRENT_SCHEMA: 'current_schema',
+  };
+  const name = map[n.op as string];
+  if (!name) throw new SqlError(SqlState.featureNotSupported, `${n.op} is not supported`);
+  return bindCall(env, name, [], pos(n));
+}
+
+function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
+  const env = ctx.env;
+  const names = (n.funcname as RawNode[]).map((x) => x.String.sval as string);
+  const name = names[names.length - 1].toLowerCase();
+  const position = pos(n);
+  if (n.over) {
+    throw new SqlError(SqlState.featureNotSupported, `window functions are not supported yet`, { position });
+  }
+  const isAgg = n.agg_star || n.agg_distinct || n.agg_filter || n.agg_order || (isAggregateName(name) && !env.systemFunction(name, []));
+  if (isAgg && isAggregateName(name)) {
+    if (ctx.inAggregate) throw new SqlError(SqlState.groupingError, 'aggregate function calls cannot be nested', { position });
+    if (ctx.noAggregates !== null) {
+      throw new SqlError(SqlState.groupingError, `aggregate functions are not allowed in ${ctx.noAggregates}`, { position });
+    }
+    const inner: ExprContext = { ...ctx, inAggregate: true };
+    const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
+    const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star, distinct: !!n.agg_distinct });
+    if (fn.kind !== 'aggregate') throw new SqlError(SqlState.wrongObjectType, `${name} is not an aggregate function`, { position });
+    const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, inner), 'FILTER') : null;
+    const orderBy: SortKey[] = ((n.agg_order ?? []) as RawNode[]).map((s) => {
+      const sb = s.SortBy;
+      const desc = sb.sortby_dir === 'SORTBY_DESC';
+      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
+    });
+    return {
+      kind: 'agg', type: fn.returnType, name, fn: fn as AggregateFunction,
+      args: args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit')), distinct: !!n.agg_distinct, filter, orderBy,
+    };
+  }
+  if (n.agg_star) throw new SqlError(SqlState.wrongObjectType, `${name}(*) specified, but ${name} is not an aggregate function`, { position });
+  const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+  return bindCall(env, name, args, position);
+}

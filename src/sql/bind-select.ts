@@ -1,0 +1,623 @@
+/**
+ * SELECT binding: FROM items → joins, WHERE, GROUP BY / aggregates / HAVING, the select
+ * list, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations, VALUES and WITH. The result is
+ * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { commonType } from '../functions/index.js';
+import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
+import { OID, T, formatType, type SqlType } from '../types/types.js';
+import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import type { RawNode } from './parser.js';
+import { Scope } from './scope.js';
+import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
+
+export interface SelectEnv extends BindEnv {
+  readonly catalog: Catalog;
+  /** schemas searched for unqualified names, pg_catalog implicitly first */
+  readonly searchPath: readonly string[];
+  systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
+}
+
+interface CteDef {
+  readonly name: string;
+  readonly plan: Plan;
+  readonly id: number;
+}
+
+let nextCteId = 1;
+
+const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
+
+export class SelectBinder {
+  private readonly ctes: Map<string, CteDef>[] = [];
+  constructor(readonly env: SelectEnv) {}
+
+  /** Bind a SelectStmt (including VALUES and set operations) at a new query level. */
+  bindSelect(stmt: RawNode, parent: Scope | null, targetTypes?: readonly SqlType[]): Plan {
+    const hasCtes = !!stmt.withClause;
+    if (hasCtes) this.pushCtes(stmt.withClause, parent);
+    try {
+      return this.bindSelectBody(stmt, parent, targetTypes);
+    } finally {
+      if (hasCtes) this.ctes.pop();
+    }
+  }
+
+  private pushCtes(withClause: RawNode, parent: Scope | null): void {
+    if (withClause.recursive) throw new SqlError(SqlState.featureNotSupported, 'WITH RECURSIVE is not supported yet');
+    const map = new Map<string, CteDef>();
+    this.ctes.push(map);
+    for (const c of withClause.ctes as RawNode[]) {
+      const cte = c.CommonTableExpr;
+      const q = cte.ctequery;
+      if (!q.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'data-modifying statements in WITH are not supported');
+      let plan = this.bindSelect(q.SelectStmt, parent);
+      const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
+      if (aliases.length) plan = renameColumns(plan, aliases);
+      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++ });
+    }
+  }
+
+  private findCte(name: string): CteDef | undefined {
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const c = this.ctes[i].get(name);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  private bindSelectBody(stmt: RawNode, parent: Scope | null, targetTypes?: readonly SqlType[]): Plan {
+    if (stmt.op && stmt.op !== 'SETOP_NONE') return this.bindSetOp(stmt, parent);
+    if (stmt.valuesLists) {
+      const plan = this.bindValues(stmt.valuesLists, parent, targetTypes);
+      return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+    }
+    const scope = new Scope(parent);
+    let plan: Plan = this.bindFrom(stmt.fromClause ?? [], scope);
+    if (stmt.whereClause) {
+      const where = bindExpr(stmt.whereClause, scope, this.ctx('WHERE'));
+      plan = { kind: 'filter', schema: plan.schema, input: plan, predicate: this.asBool(where, 'WHERE') };
+    }
+    return this.bindProjection(stmt, plan, scope, targetTypes);
+  }
+
+  ctx(noAggregates: string | null): ExprContext {
+    return { env: this.env, noAggregates };
+  }
+
+  private asBool(e: Expr, clause: string): Expr {
+    if (e.type.oid === OID.bool) return e;
+    if (e.type.oid === OID.unknown) return coerce(this.env, e, T.bool, 'implicit');
+    throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
+  }
+
+  // ---------------------------------------------------------------- FROM
+
+  private bindFrom(items: RawNode[], scope: Scope): Plan {
+    if (items.length === 0) return { kind: 'values', schema: [], rows: [[]] };
+    let plan: Plan | null = null;
+    for (const item of items) {
+      const right = this.bindFromItem(item, scope);
+      plan = plan ? joinPlan('inner', plan, right, null, false) : right;
+    }
+    return plan!;
+  }
+
+  private bindFromItem(item: RawNode, scope: Scope): Plan {
+    const kind = Object.keys(item)[0];
+    const n = item[kind];
+    switch (kind) {
+      case 'RangeVar':
+        return this.bindRangeVar(n, scope);
+      case 'RangeSubselect': {
+        // LATERAL subqueries see the FROM items to their left.
+        const plan = this.bindSelect(n.subquery.SelectStmt, n.lateral ? scope : scope.parent);
+        const alias = n.alias?.aliasname ?? '';
+        const renamed = n.alias?.colnames ? renameColumns(plan, (n.alias.colnames as RawNode[]).map((c) => c.String.sval)) : plan;
+        scope.add(alias, renamed.schema);
+        if (n.lateral) throw new SqlError(SqlState.featureNotSupported, 'LATERAL subqueries are not supported yet');
+        return renamed;
+      }
+      case 'RangeFunction':
+        return this.bindRangeFunction(n, scope);
+      case 'JoinExpr':
+        return this.bindJoin(n, scope);
+      default:
+        throw new SqlError(SqlState.featureNotSupported, `FROM item ${kind} is not supported`);
+    }
+  }
+
+  private bindRangeVar(n: RawNode, scope: Scope): Plan {
+    const schema: string | undefined = n.schemaname;
+    const name: string = n.relname;
+    const alias: string = n.alias?.aliasname ?? name;
+    const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
+    if (!schema) {
+      const cte = this.findCte(name);
+      if (cte) {
+        const plan: Plan = { kind: 'cteScan', schema: cte.plan.schema, cte: { plan: cte.plan, id: cte.id } };
+        const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;
+        scope.add(alias, renamed.schema);
+        return renamed;
+      }
+    }
+    const table = this.lookupTable(schema, name);
+    if (table) {
+      let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
+      if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
+      scope.add(alias, cols, { schema: table.schema });
+      return { kind: 'scan', schema: cols, table, withRowId: false, filter: null };
+    }
+    const rel = this.env.systemRelation(schema, name);
+    if (rel) {
+      let cols: OutputColumn[] = rel.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: rel.oid, attnum: i + 1 }));
+      if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
+      scope.add(alias, cols, { schema: rel.schema });
+      return { kind: 'systemScan', schema: cols, relation: rel };
+    }
+    throw new SqlError(SqlState.undefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, { position: pos(n) });
+  }
+
+  lookupTable(schema: string | undefined, name: string): TableDef | undefined {
+    if (schema) return this.env.catalog.findTable(schema, name);
+    for (const s of this.env.searchPath) {
+      const t = this.env.catalog.findTable(s, name);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  private bindRangeFunction(n: RawNode, scope: Scope): Plan {
+    const fns = n.functions as RawNode[];
+    if (fns.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'ROWS FROM with several functions is not supported');
+    const call = fns[0].List.items[0].FuncCall;
+    if (!call) throw new SqlError(SqlState.featureNotSupported, 'unsupported function in FROM');
+    const fname = (call.funcname as RawNode[]).map((x) => x.String.sval as string).pop()!.toLowerCase();
+    const args = ((call.args ?? []) as RawNode[]).map((a) => resolveUnknown(this.env, bindExpr(a, scope, this.ctx('functions in FROM'))));
+    const alias = n.alias?.aliasname ?? fname;
+    const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
+    const { type, args: typedArgs } = setReturningSignature(this.env, fname, args);
+    const cols: OutputColumn[] = [{ name: colAliases[0] ?? alias, type, tableOid: 0, attnum: 0 }];
+    if (n.ordinality) cols.push({ name: colAliases[1] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 });
+    scope.add(alias, cols);
+    return { kind: 'functionScan', schema: cols, name: fname, args: typedArgs, withOrdinality: !!n.ordinality };
+  }
+
+  private bindJoin(n: RawNode, scope: Scope): Plan {
+    const left = this.bindFromItem(n.larg, scope);
+    const leftEntries = scope.entries.length;
+    const right = this.bindFromItem(n.rarg, scope);
+    const joinType = ({ JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' } as const)[n.jointype as string];
+    if (!joinType) throw new SqlError(SqlState.featureNotSupported, `join type ${n.jointype} is not supported`);
+    let on: Expr | null = null;
+    let using: string[] = ((n.usingClause ?? []) as RawNode[]).map((u) => u.String.sval as string);
+    if (n.isNatural) {
+      const rightNames = new Set(right.schema.map((c) => c.name));
+      using = left.schema.map((c) => c.name).filter((c) => rightNames.has(c));
+    }
+    if (using.length) {
+      const tests: Expr[] = [];
+      for (const name of using) {
+        const li = left.schema.findIndex((c) => c.name === name);
+        const ri = right.schema.findIndex((c) => c.name === name);
+        if (li < 0 || ri < 0) {
+          throw new SqlError(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in ${li < 0 ? 'left' : 'right'} table`);
+        }
+        const l: Expr = { kind: 'column', type: left.schema[li].type, level: 0, index: li, name };
+        const r: Expr = { kind: 'column', type: right.schema[ri].type, level: 0, index: left.schema.length + ri, name };
+        tests.push(bindEq(this.env, l, r));
+        scope.merged.set(name, joinType === 'right' ? r : l);
+      }
+      on = tests.length === 1 ? tests[0] : { kind: 'and', type: T.bool, args: tests };
+    } else if (n.quals) {
+      on = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON');
+    }
+    void leftEntries;
+    return joinPlan(joinType, left, right, on, false);
+  }
+
+  // ---------------------------------------------------------------- VALUES
+
+  private bindValues(lists: RawNode[], parent: Scope | null, targetTypes?: readonly SqlType[]): Plan {
+    const scope = new Scope(parent);
+    const rows = lists.map((l) => ((l.List.items ?? []) as RawNode[]).map((item) =>
+      item.SetToDefault ? ({ kind: 'const', type: T.unknown, value: DEFAULT_MARKER } as unknown as Expr) : bindExpr(item, scope, this.ctx('VALUES'))));
+    const width = rows[0].length;
+    for (const r of rows) {
+      if (r.length !== width) throw new SqlError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: pos(lists[0]) });
+    }
+    const types: SqlType[] = [];
+    for (let c = 0; c < width; c++) {
+      const colTypes = rows.map((r) => r[c]).filter((e) => !isDefaultMarker(e)).map((e) => e.type);
+      if (targetTypes && targetTypes[c] && colTypes.every((t) => t.oid === OID.unknown)) types.push(targetTypes[c]);
+      else types.push(colTypes.length ? commonType(colTypes, 'VALUES') : T.text);
+    }
+    const typed = rows.map((r) => r.map((e, c) => (isDefaultMarker(e) ? e : coerce(this.env, e, types[c], 'implicit'))));
+    const schema = types.map((t, i) => ({ name: `column${i + 1}`, type: t, tableOid: 0, attnum: 0 }));
+    return { kind: 'values', schema, rows: typed };
+  }
+
+  // ---------------------------------------------------------------- set operations
+
+  private bindSetOp(stmt: RawNode, parent: Scope | null): Plan {
+    const op = ({ SETOP_UNION: 'union', SETOP_INTERSECT: 'intersect', SETOP_EXCEPT: 'except' } as const)[stmt.op as string]!;
+    let left = this.bindSelect(stmt.larg, parent);
+    let right = this.bindSelect(stmt.rarg, parent);
+    if (left.schema.length !== right.schema.length) {
+      throw new SqlError(SqlState.syntaxError, `each ${op.toUpperCase()} query must have the same number of columns`);
+    }
+    const types = left.schema.map((c, i) => commonType([c.type, right.schema[i].type], op.toUpperCase()));
+    left = castPlan(this.env, left, types);
+    right = castPlan(this.env, right, types);
+    const schema = left.schema.map((c, i) => ({ ...c, type: types[i] }));
+    const plan: Plan = { kind: 'setop', schema, op, all: !!stmt.all, left, right };
+    return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+  }
+
+  // ---------------------------------------------------------------- select list, grouping, ordering
+
+  private bindProjection(stmt: RawNode, input: Plan, scope: Scope, targetTypes?: readonly SqlType[]): Plan {
+    const ctx = this.ctx(null);
+    // 1. the select list, * expanded
+    const targets: { name: string; expr: Expr; source?: OutputColumn }[] = [];
+    for (const t of (stmt.targetList ?? []) as RawNode[]) {
+      const rt = t.ResTarget;
+      const val = rt.val;
+      const star = val.ColumnRef && val.ColumnRef.fields[val.ColumnRef.fields.length - 1].A_Star;
+      if (star) {
+        const qual = val.ColumnRef.fields.slice(0, -1).map((f: RawNode) => f.String.sval as string);
+        const entries = qual.length ? [scope.findEntry(qual[qual.length - 1])] : scope.entries;
+        if (qual.length && !entries[0]) {
+          throw new SqlError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qual[qual.length - 1]}"`, { position: pos(val.ColumnRef) });
+        }
+        if (!qual.length && scope.entries.length === 0) {
+          throw new SqlError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', { position: pos(val.ColumnRef) });
+        }
+        for (const e of entries) {
+          const visible = e!.hiddenFrom ?? e!.columns.length;
+          for (let i = 0; i < visible; i++) {
+            const c = e!.columns[i];
+            targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name }, source: c });
+          }
+        }
+        continue;
+      }
+      const expr = bindExpr(val, scope, ctx);
+      const source = expr.kind === 'column' && expr.level === 0 ? input.schema[expr.index] : undefined;
+      targets.push({ name: rt.name ?? figureColname(val), expr, source });
+    }
+    // Unknown literals in the output become text (or the INSERT target's type).
+    targets.forEach((t, i) => {
+      if (t.expr.type.oid === OID.unknown) t.expr = coerce(this.env, t.expr, targetTypes?.[i] ?? T.text, 'implicit');
+    });
+
+    // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
+    const groupBy = ((stmt.groupClause ?? []) as RawNode[]).map((g) => this.bindGroupOrOrderItem(g, scope, targets, 'GROUP BY'));
+    const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, ctx), 'HAVING') : null;
+    const sortItems = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
+      const sb = s.SortBy;
+      const desc = sb.sortby_dir === 'SORTBY_DESC';
+      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
+      return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY'), desc, nullsFirst };
+    });
+
+    // 3. aggregation
+    const aggregated = groupBy.length > 0 || having !== null || targets.some((t) => containsAgg(t.expr)) || sortItems.some((s) => containsAgg(s.expr));
+    let plan = input;
+    let finalTargets = targets.map((t) => t.expr);
+    let finalSort: SortKey[] = sortItems;
+    if (aggregated) {
+      const groupExprs = groupBy.map((g) => resolveUnknown(this.env, g));
+      const aggs: AggregateCall[] = [];
+      const rewrite = (e: Expr) => rewriteForAggregate(e, groupExprs, aggs);
+      finalTargets = finalTargets.map(rewrite);
+      const havingR = having ? rewrite(having) : null;
+      finalSort = sortItems.map((s) => ({ ...s, expr: rewrite(s.expr) }));
+      const schema: OutputColumn[] = [
+        ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type, tableOid: 0, attnum: 0 })),
+        ...aggs.map((a) => ({ name: a.name, type: a.type, tableOid: 0, attnum: 0 })),
+      ];
+      plan = { kind: 'aggregate', schema, input: plan, groupBy: groupExprs, aggs };
+      if (havingR) plan = { kind: 'filter', schema, input: plan, predicate: havingR };
+    }
+
+    // 4. project the select list plus hidden sort columns
+    const distinct = stmt.distinctClause as RawNode[] | undefined;
+    const sortCols: number[] = [];
+    const exprs = [...finalTargets];
+    for (const s of finalSort) {
+      const existing = exprs.findIndex((e) => exprKey(e) === exprKey(s.expr));
+      if (existing >= 0 && existing < targets.length) {
+        sortCols.push(existing);
+      } else {
+        if (distinct && distinct.length > 0 && Object.keys(distinct[0]).length === 0) {
+          throw new SqlError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
+        }
+        sortCols.push(exprs.length);
+        exprs.push(resolveUnknown(this.env, s.expr));
+      }
+    }
+    const schema: OutputColumn[] = exprs.map((e, i) => {
+      const t = targets[i];
+      return t
+        ? { name: t.name, type: e.type, tableOid: t.source?.tableOid ?? 0, attnum: t.source?.attnum ?? 0 }
+        : { name: `?sort${i}`, type: e.type, tableOid: 0, attnum: 0 };
+    });
+    plan = { kind: 'project', schema, input: plan, exprs };
+
+    // 5. DISTINCT [ON]
+    if (distinct) {
+      const isPlain = distinct.length === 0 || (distinct.length === 1 && Object.keys(distinct[0]).length === 0);
+      if (isPlain) {
+        plan = { kind: 'distinct', schema, input: plan, on: null };
+      } else {
+        const on = distinct.map((d) => {
+          const e = this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON');
+          const i = finalTargets.findIndex((t) => exprKey(t) === exprKey(e));
+          if (i < 0) throw new SqlError(SqlState.featureNotSupported, 'DISTINCT ON expressions must appear in the select list');
+          return { kind: 'column', type: e.type, level: 0, index: i, name: '' } as Expr;
+        });
+        // DISTINCT ON keeps the first row per key in ORDER BY order: sort first.
+        const keys = sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
+        if (keys.length) plan = { kind: 'sort', schema, input: plan, keys };
+        plan = { kind: 'distinct', schema, input: plan, on };
+      }
+    }
+
+    // 6. ORDER BY, LIMIT/OFFSET, then drop hidden columns
+    const keys: SortKey[] = sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
+    plan = this.applyOrderLimit(stmt, plan, keys, scope);
+    if (exprs.length > targets.length) {
+      const visible = schema.slice(0, targets.length);
+      plan = { kind: 'project', schema: visible, input: plan, exprs: visible.map((c, i) => colRef(schema, i)) };
+    }
+    return plan;
+  }
+
+  private bindGroupOrOrderItem(node: RawNode, scope: Scope, targets: { name: string; expr: Expr }[], clause: string): Expr {
+    // an output column number
+    if (node.A_Const?.ival !== undefined || (node.A_Const && node.A_Const.ival === undefined && node.A_Const.fval === undefined && node.A_Const.sval === undefined && !node.A_Const.isnull && node.A_Const.boolval === undefined)) {
+      const n = node.A_Const.ival?.ival ?? 0;
+      if (n < 1 || n > targets.length) {
+        throw new SqlError(SqlState.invalidColumnReference, `${clause} position ${n} is not in select list`, { position: pos(node.A_Const) });
+      }
+      return targets[n - 1].expr;
+    }
+    // a bare name that matches an output column (ORDER BY prefers output names, GROUP BY input names)
+    if (node.ColumnRef && node.ColumnRef.fields.length === 1 && node.ColumnRef.fields[0].String) {
+      const name = node.ColumnRef.fields[0].String.sval;
+      const matches = targets.filter((t) => t.name === name);
+      if (clause === 'ORDER BY' && matches.length >= 1) {
+        return matches[0].expr;
+      }
+      if (clause !== 'ORDER BY') {
+        try {
+          return bindExpr(node, scope, this.ctx(clause));
+        } catch (e) {
+          if (matches.length === 1) return matches[0].expr;
+          throw e;
+        }
+      }
+    }
+    return bindExpr(node, scope, this.ctx(clause === 'ORDER BY' ? null : clause));
+  }
+
+  private bindOrderLimit(stmt: RawNode, plan: Plan, scope: Scope, _unused: null): Plan {
+    const targets = plan.schema.map((c, i) => ({ name: c.name, expr: colRef(plan.schema, i) }));
+    const keys: SortKey[] = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
+      const sb = s.SortBy;
+      const desc = sb.sortby_dir === 'SORTBY_DESC';
+      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+      const outputScope = new Scope(scope.parent);
+      outputScope.add('', plan.schema);
+      return { expr: this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY'), desc, nullsFirst };
+    });
+    return this.applyOrderLimit(stmt, plan, keys, scope);
+  }
+
+  private applyOrderLimit(stmt: RawNode, plan: Plan, keys: SortKey[], scope: Scope): Plan {
+    if (keys.length) plan = { kind: 'sort', schema: plan.schema, input: plan, keys };
+    const limitScope = new Scope(scope.parent);
+    const bindCount = (n: RawNode | undefined, what: string): Expr | null => {
+      if (!n) return null;
+      const e = bindExpr(n, limitScope, this.ctx(what));
+      if (e.kind === 'const' && e.value === null) return null; // LIMIT NULL / LIMIT ALL
+      return coerce(this.env, e, T.int8, 'implicit');
+    };
+    const limit = stmt.limitOption === 'LIMIT_OPTION_WITH_TIES' ? null : bindCount(stmt.limitCount, 'LIMIT');
+    const offset = bindCount(stmt.limitOffset, 'OFFSET');
+    if (limit || offset) plan = { kind: 'limit', schema: plan.schema, input: plan, limit, offset };
+    if (stmt.lockingClause) {
+      // FOR UPDATE / FOR SHARE: rows are not locked (writes conflict at commit instead).
+    }
+    return plan;
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+export const DEFAULT_MARKER = Symbol('DEFAULT');
+export function isDefaultMarker(e: Expr): boolean {
+  return e.kind === 'const' && (e.value as unknown) === DEFAULT_MARKER;
+}
+
+function bindEq(env: BindEnv, l: Expr, r: Expr): Expr {
+  const scope = new Scope(null);
+  scope.add('l', [{ name: 'x', type: l.type, tableOid: 0, attnum: 0 }]);
+  scope.add('r', [{ name: 'x', type: r.type, tableOid: 0, attnum: 0 }]);
+  const e = bindExpr({ A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: '=' } }], lexpr: { ColumnRef: { fields: [{ String: { sval: 'l' } }, { String: { sval: 'x' } }] } }, rexpr: { ColumnRef: { fields: [{ String: { sval: 'r' } }, { String: { sval: 'x' } }] } } } }, scope, { env, noAggregates: 'JOIN' });
+  // re-point the two column refs at the real join columns
+  return mapColumns(e, (c) => (c.index === 0 ? l : r));
+}
+
+function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: 'column' }>) => Expr): Expr {
+  return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? f(x) : undefined));
+}
+
+/** Rebuild an expression tree bottom-up; `f` may replace a node (return undefined to keep it). */
+export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
+  const replaced = f(e);
+  if (replaced) return replaced;
+  const m = (x: Expr) => mapExpr(x, f);
+  switch (e.kind) {
+    case 'call': return { ...e, args: e.args.map(m) };
+    case 'cast': return { ...e, arg: m(e.arg) };
+    case 'and': case 'or': return { ...e, args: e.args.map(m) };
+    case 'not': case 'isnull': case 'booltest': return { ...e, arg: m(e.arg) };
+    case 'case': return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
+    case 'coalesce': case 'minmax': return { ...e, args: e.args.map(m) };
+    case 'array': return { ...e, elems: e.elems.map(m) };
+    case 'anyall': return { ...e, left: m(e.left), right: m(e.right) };
+    case 'distinct': return { ...e, left: m(e.left), right: m(e.right) };
+    case 'subscript': return { ...e, arg: m(e.arg), index: m(e.index) };
+    case 'insubquery': return { ...e, left: m(e.left) };
+    case 'agg': return { ...e, args: e.args.map(m), filter: e.filter ? m(e.filter) : null };
+    default: return e;
+  }
+}
+
+function containsAgg(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'agg') found = true;
+    return found ? x : undefined;
+  });
+  return found;
+}
+
+/** A structural key: equal keys ⇔ the same expression (used to match GROUP BY items). */
+export function exprKey(e: Expr): string {
+  return JSON.stringify(e, (k, v) => {
+    if (k === 'fn' || k === 'plan') return typeof v === 'object' || typeof v === 'function' ? (k === 'plan' ? Math.random() : undefined) : v;
+    if (typeof v === 'bigint') return `${v}n`;
+    if (v instanceof Float32Array) return Array.from(v);
+    return v;
+  });
+}
+
+function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCall[]): Expr {
+  const keys = groups.map(exprKey);
+  return mapExpr(e, (x) => {
+    const gi = keys.indexOf(exprKey(x));
+    if (gi >= 0) return { kind: 'column', type: x.type, level: 0, index: gi, name: '' };
+    if (x.kind === 'agg') {
+      aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type });
+      return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
+    }
+    if (x.kind === 'column' && x.level === 0) {
+      throw new SqlError(SqlState.groupingError, `column "${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+    }
+    return undefined;
+  });
+}
+
+export function colRef(schema: readonly OutputColumn[], i: number): Expr {
+  return { kind: 'column', type: schema[i].type, level: 0, index: i, name: schema[i].name };
+}
+
+function renameColumns(plan: Plan, names: readonly string[]): Plan {
+  const schema = plan.schema.map((c, i) => (i < names.length ? { ...c, name: names[i] } : c));
+  return { kind: 'project', schema, input: plan, exprs: schema.map((_, i) => colRef(plan.schema, i)) };
+}
+
+function castPlan(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
+  if (plan.schema.every((c, i) => c.type.oid === types[i].oid)) return plan;
+  const exprs = plan.schema.map((_, i) => coerce(env, colRef(plan.schema, i), types[i], 'implicit'));
+  return { kind: 'project', schema: plan.schema.map((c, i) => ({ ...c, type: types[i] })), input: plan, exprs };
+}
+
+export function joinPlan(joinType: 'inner' | 'left' | 'right' | 'full', left: Plan, right: Plan, on: Expr | null, lateral: boolean): Plan {
+  return { kind: 'join', schema: [...left.schema, ...right.schema], joinType, left, right, on, lateral };
+}
+
+/** Set-returning functions usable in FROM: their result type and typed arguments. */
+function setReturningSignature(env: BindEnv, name: string, args: Expr[]): { type: SqlType; args: Expr[] } {
+  switch (name) {
+    case 'generate_series': {
+      if (args.length < 2 || args.length > 3) break;
+      const isBig = args.some((a) => a.type.oid === OID.int8);
+      const isNum = args.some((a) => a.type.oid === OID.numeric || a.type.oid === OID.float8);
+      const isTs = args[0].type.oid === OID.timestamp || args[0].type.oid === OID.timestamptz;
+      if (isTs) {
+        return { type: args[0].type, args: [args[0], coerce(env, args[1], args[0].type, 'implicit'), coerce(env, args[2], T.interval, 'implicit')] };
+      }
+      const type = isNum ? T.numeric : isBig ? T.int8 : T.int4;
+      return { type, args: args.map((a) => coerce(env, a, type, 'implicit')) };
+    }
+    case 'unnest': {
+      if (args.length !== 1) break;
+      const info = args[0].type;
+      const elem = elementOf(info);
+      if (elem) return { type: elem, args };
+      break;
+    }
+    case 'generate_subscripts':
+      return { type: T.int4, args: [args[0], coerce(env, args[1], T.int4, 'implicit')] };
+  }
+  throw new SqlError(SqlState.undefinedFunction, `function ${name}(${args.map((a) => formatType(a.type)).join(', ')}) does not exist`, {
+    hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+  });
+}
+
+function elementOf(t: SqlType): SqlType | undefined {
+  if (t.oid === OID.vector) return T.float4;
+  const m = { [OID._int4]: T.int4, [OID._int2]: T.int2, [OID._int8]: T.int8, [OID._text]: T.text, [OID._float4]: T.float4, [OID._float8]: T.float8, [OID._oid]: T.oid, [OID._name]: T.name, [OID._bool]: T.bool, [OID._varchar]: T.varchar, [OID._numeric]: T.numeric } as Record<number, SqlType>;
+  return m[t.oid];
+}
+
+/** PostgreSQL's FigureColname: the default name of a select-list column. */
+export function figureColname(node: RawNode): string {
+  const kind = Object.keys(node)[0];
+  const n = node[kind];
+  switch (kind) {
+    case 'ColumnRef': {
+      const last = n.fields[n.fields.length - 1];
+      return last.String ? last.String.sval : '?column?';
+    }
+    case 'FuncCall':
+      return (n.funcname as RawNode[])[n.funcname.length - 1].String.sval;
+    case 'TypeCast': {
+      const inner = figureColname(n.arg);
+      if (inner !== '?column?') return inner;
+      const names = n.typeName.names as RawNode[];
+      const t = names[names.length - 1].String.sval as string;
+      return ({ int4: 'int4', bpchar: 'bpchar' } as Record<string, string>)[t] ?? t;
+    }
+    case 'A_Indirection': {
+      const last = n.indirection[n.indirection.length - 1];
+      return last.String ? last.String.sval : figureColname(n.arg);
+    }
+    case 'CaseExpr': return n.defresult ? (figureColname(n.defresult) === '?column?' ? 'case' : 'case') : 'case';
+    case 'CoalesceExpr': return 'coalesce';
+    case 'MinMaxExpr': return n.op === 'IS_GREATEST' ? 'greatest' : 'least';
+    case 'A_ArrayExpr': return 'array';
+    case 'RowExpr': return 'row';
+    case 'NullIfExpr': return 'nullif';
+    case 'A_Expr': return n.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
+    case 'CollateClause': return figureColname(n.arg);
+    case 'SubLink': {
+      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
+      if (n.subLinkType === 'EXPR_SUBLINK') {
+        const t = n.subselect.SelectStmt?.targetList?.[0]?.ResTarget;
+        if (t) return t.name ?? figureColname(t.val);
+      }
+      return '?column?';
+    }
+    case 'SQLValueFunction': {
+      const map: Record<string, string> = {
+        SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIME_N: 'current_time',
+        SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+        SVFOP_LOCALTIME: 'localtime', SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+        SVFOP_LOCALTIMESTAMP_N: 'localtimestamp', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_USER: 'current_user',
+        SVFOP_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_catalog',
+        SVFOP_CURRENT_SCHEMA: 'current_schema',
+      };
+      return map[n.op] ?? '?column?';
+    }
+    default:
+      return '?column?';
+  }
+}

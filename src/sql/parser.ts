@@ -1,0 +1,69 @@
+/**
+ * The parser adapter: PostgreSQL's own grammar (libpg-query, WASM) → raw statements.
+ * The raw parse tree is typed by @pgsql/types; the binder turns it into Quiver's bound
+ * plan nodes, so nothing past src/sql/ ever sees the library's tree.
+ */
+import * as pg from 'libpg-query';
+import { SqlError, SqlState } from '../errors.js';
+
+export type RawNode = Record<string, any>;
+
+export interface RawStatement {
+  /** e.g. { SelectStmt: {...} } */
+  readonly node: RawNode;
+  /** the statement's own text (for error positions relative to the whole query) */
+  readonly text: string;
+  /** 0-based offset of this statement within the query string */
+  readonly offset: number;
+}
+
+let loaded = false;
+
+export async function loadParser(): Promise<void> {
+  if (!loaded) {
+    await pg.loadModule();
+    loaded = true;
+  }
+}
+
+/** Parse a query string that may hold several statements. Throws 42601 with position. */
+export function parseSql(sql: string): RawStatement[] {
+  let result: { stmts?: { stmt?: RawNode; stmt_location?: number; stmt_len?: number }[] };
+  try {
+    result = pg.parseSync(sql) as never;
+  } catch (e) {
+    const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
+    const message = details?.message ?? (e instanceof Error ? e.message : String(e));
+    const position = details && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;
+    // libpg-query reports lexer errors (unterminated strings …) with their own codes.
+    const code = /unterminated|invalid/.test(message) && !/syntax error/.test(message) ? SqlState.syntaxError : SqlState.syntaxError;
+    throw new SqlError(code, message, position !== undefined ? { position } : {});
+  }
+  const stmts = result.stmts ?? [];
+  const out: RawStatement[] = [];
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const offset = s.stmt_location ?? 0;
+    // The library omits the last statement's length: it runs to the end.
+    const len = s.stmt_len ?? (i === stmts.length - 1 ? sql.length - offset : 0);
+    const text = sql.slice(offset, offset + (len || sql.length - offset));
+    if (s.stmt) out.push({ node: s.stmt, text, offset });
+  }
+  return out;
+}
+
+/** Split a simple-Query string into statement texts (empty statements dropped). */
+export function splitStatements(sql: string): string[] {
+  if (sql.trim() === '') return [];
+  let stmts: RawStatement[];
+  try {
+    stmts = parseSql(sql);
+  } catch {
+    return [sql]; // let prepare() report the syntax error with its position
+  }
+  return stmts.map((s) => s.text);
+}
+
+export function nodeKind(node: RawNode): string {
+  return Object.keys(node)[0];
+}

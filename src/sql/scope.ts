@@ -1,0 +1,96 @@
+/**
+ * Name resolution scopes: the FROM items visible at one query level, and the chain of
+ * enclosing levels for correlated subqueries.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Expr, OutputColumn } from '../planner/plan.js';
+
+export interface RangeEntry {
+  /** the name the entry is referred to by (alias or table name) */
+  readonly alias: string;
+  /** schema-qualified references (schema.table.col) match this schema */
+  readonly schema?: string;
+  readonly columns: readonly OutputColumn[];
+  /** position of the entry's first column in the combined input row */
+  readonly offset: number;
+  /** columns hidden from * and from unqualified names (e.g. the row id) */
+  readonly hiddenFrom?: number;
+  /** USING/NATURAL join: columns merged under one name (name → combined index) */
+}
+
+export class Scope {
+  readonly entries: RangeEntry[] = [];
+  /** unqualified names merged by JOIN USING: name → expression */
+  readonly merged = new Map<string, Expr>();
+  constructor(readonly parent: Scope | null) {}
+
+  get width(): number {
+    let w = 0;
+    for (const e of this.entries) w = Math.max(w, e.offset + e.columns.length);
+    return w;
+  }
+
+  add(alias: string, columns: readonly OutputColumn[], opts: { schema?: string; hiddenFrom?: number } = {}): RangeEntry {
+    if (this.entries.some((e) => e.alias === alias) && alias !== '') {
+      throw new SqlError(SqlState.duplicateAlias, `table name "${alias}" specified more than once`);
+    }
+    const entry: RangeEntry = { alias, columns, offset: this.width, schema: opts.schema, hiddenFrom: opts.hiddenFrom };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  findEntry(qualifier: string, schema?: string): RangeEntry | undefined {
+    return this.entries.find((e) => e.alias === qualifier && (schema === undefined || e.schema === undefined || e.schema === schema));
+  }
+
+  /** Resolve a column reference at this level or an enclosing one. */
+  resolve(names: readonly string[], position: number | undefined): Expr {
+    let level = 0;
+    for (let scope: Scope | null = this; scope; scope = scope.parent, level++) {
+      const found = scope.resolveHere(names, level, position);
+      if (found) return found;
+    }
+    const shown = names.join('.');
+    if (names.length > 1) {
+      const qualifier = names[names.length - 2];
+      let known = false;
+      for (let scope: Scope | null = this; scope; scope = scope.parent) if (scope.findEntry(qualifier)) known = true;
+      if (!known) {
+        throw new SqlError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qualifier}"`, { position });
+      }
+    }
+    throw new SqlError(SqlState.undefinedColumn, `column ${shown} does not exist`, { position });
+  }
+
+  private resolveHere(names: readonly string[], level: number, position: number | undefined): Expr | undefined {
+    const colName = names[names.length - 1];
+    if (names.length === 1) {
+      const merged = this.merged.get(colName);
+      if (merged) return level === 0 ? merged : shiftLevel(merged, level);
+      let hit: Expr | undefined;
+      for (const e of this.entries) {
+        const visible = e.hiddenFrom ?? e.columns.length;
+        for (let i = 0; i < visible; i++) {
+          if (e.columns[i].name !== colName) continue;
+          if (hit) throw new SqlError(SqlState.ambiguousColumn, `column reference "${colName}" is ambiguous`, { position });
+          hit = { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName };
+        }
+      }
+      return hit;
+    }
+    const qualifier = names[names.length - 2];
+    const schema = names.length > 2 ? names[names.length - 3] : undefined;
+    const e = this.findEntry(qualifier, schema);
+    if (!e) return undefined;
+    const i = e.columns.findIndex((c) => c.name === colName);
+    if (i < 0) {
+      throw new SqlError(SqlState.undefinedColumn, `column ${qualifier}.${colName} does not exist`, { position });
+    }
+    return { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName };
+  }
+}
+
+function shiftLevel(e: Expr, level: number): Expr {
+  if (e.kind === 'column') return { ...e, level: e.level + level };
+  return e;
+}

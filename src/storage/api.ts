@@ -1,0 +1,84 @@
+/**
+ * The storage contract (Milvus vocabulary: growing / sealed segments, tombstones,
+ * timestamps, snapshots). Storage knows rows of typed values, never SQL.
+ *
+ * - Every committed change gets a commit timestamp from one monotonically increasing
+ *   clock. A Snapshot reads exactly the commits at or before its timestamp.
+ * - A row is identified by a RowId that is unique within its table and never reused.
+ *   Updates are delete + insert. Deletes are tombstones (rowId, timestamp).
+ * - A Transaction buffers its writes; they are visible only to that transaction (pass it
+ *   to scan()) until commit() makes them durable and stamps them.
+ */
+import type { Row, SqlType } from '../types/types.js';
+
+export type RowId = number;
+
+export interface StoredColumn {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+export interface TableLayout {
+  /** stable table id (the catalog uses the relation OID) */
+  readonly id: number;
+  readonly columns: readonly StoredColumn[];
+}
+
+export interface UniqueKeySpec {
+  readonly name: string;
+  readonly columns: readonly number[];
+  /** NULLs never conflict (PostgreSQL's default NULLS DISTINCT) */
+}
+
+export interface Snapshot {
+  /** commits with timestamp <= ts are visible */
+  readonly ts: number;
+}
+
+/** A batch of rows from one segment, in row-major form. */
+export interface RowBatch {
+  readonly rowIds: readonly RowId[];
+  readonly rows: readonly Row[];
+}
+
+export interface Transaction {
+  readonly id: number;
+  /** true once any write was buffered */
+  readonly hasWrites: boolean;
+  insert(tableId: number, rows: readonly Row[]): RowId[];
+  /** Tombstone the given rows (they must be visible to this transaction). */
+  delete(tableId: number, rowIds: readonly RowId[]): void;
+  /** Make the writes durable and visible; resolves with the commit timestamp. */
+  commit(): Promise<number>;
+  rollback(): void;
+  /** Savepoint support: a mark to roll back to (used for statement-level atomicity). */
+  mark(): number;
+  rollbackTo(mark: number): void;
+}
+
+export class UniqueViolation extends Error {
+  constructor(readonly keyName: string, readonly columns: readonly number[], readonly values: Row) {
+    super(`duplicate key value violates unique constraint "${keyName}"`);
+  }
+}
+
+export class WriteConflict extends Error {}
+
+export interface Storage {
+  createTable(layout: TableLayout): Promise<void>;
+  dropTable(tableId: number): Promise<void>;
+  addUniqueKey(tableId: number, key: UniqueKeySpec): void;
+  dropUniqueKey(tableId: number, name: string): void;
+  /** the newest snapshot (for a statement or REPEATABLE READ transaction) */
+  snapshot(): Snapshot;
+  begin(): Transaction;
+  /** Rows visible at the snapshot, plus the transaction's own writes. */
+  scan(tableId: number, snapshot: Snapshot, txn?: Transaction): Iterable<RowBatch>;
+  /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
+  lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
+  /** a visible row by id, or undefined */
+  fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined;
+  /** approximate live row count (for planning) */
+  rowCount(tableId: number): number;
+  close(): Promise<void>;
+}
