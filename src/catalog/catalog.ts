@@ -167,7 +167,36 @@ export class Catalog {
     }
   }
 
+  /** sequences advanced since the last durable catalog image */
+  sequencesDirty = false;
+
+  /** The whole catalog as JSON text (bigints as strings), for the storage layer to keep. */
+  serialize(): string {
+    return JSON.stringify({
+      format: 1,
+      nextOid: this.nextOid,
+      tables: [...this.tables.values()],
+      sequences: [...this.sequences.values()],
+      extensions: [...this.extensions.values()],
+    }, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  }
+
+  /** Load an image written by serialize() (on start, before any session exists). */
+  restore(image: string): void {
+    const data = JSON.parse(image, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' ? BigInt(v.$bigint) : v));
+    if (data.format !== 1) throw new Error(`unsupported catalog format ${data.format}`);
+    this.tables.clear();
+    this.sequences.clear();
+    this.extensions.clear();
+    for (const t of data.tables as TableDef[]) this.tables.set(t.oid, t);
+    for (const s of data.sequences as SequenceDef[]) this.sequences.set(s.oid, s);
+    for (const e of data.extensions as ExtensionDef[]) this.extensions.set(e.name, e);
+    this.nextOid = Math.max(this.nextOid, data.nextOid);
+    this.version++;
+  }
+
   nextval(seq: SequenceDef): bigint {
+    this.sequencesDirty = true;
     let v: bigint;
     if (!seq.isCalled) {
       v = seq.last;

@@ -252,12 +252,26 @@ export class Session implements Backend, SessionInfo {
       stmt = rebound;
     }
     try {
-      return await this.run(stmt, params);
+      const result = await this.run(stmt, params);
+      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind)) await this.engine.storage.saveCatalog(this.catalog.serialize());
+      await this.persistCatalogIfDirty();
+      return result;
     } catch (e) {
       const err = this.translateStorageError(e);
       if (this.txState === 'block') this.txState = 'failed';
       throw err;
     }
+  }
+
+  /**
+   * Sequence values handed out must never be handed out again after a crash, so the
+   * catalog image (which holds sequence state) is made durable before anything that
+   * used them is acknowledged.
+   */
+  private async persistCatalogIfDirty(): Promise<void> {
+    if (!this.catalog.sequencesDirty) return;
+    this.catalog.sequencesDirty = false;
+    await this.engine.storage.saveCatalog(this.catalog.serialize());
   }
 
   private translateStorageError(e: unknown): SqlError {
@@ -286,6 +300,7 @@ export class Session implements Backend, SessionInfo {
         }
         s.last = value;
         s.isCalled = isCalled;
+        this.catalog.sequencesDirty = true;
         return value;
       },
       relationOid: (name) => this.relationOid(name),
@@ -402,7 +417,10 @@ export class Session implements Backend, SessionInfo {
     let result;
     try {
       result = runDml(dml, rc, this.execEnv(params, rc), txn);
-      if (implicit) await txn.commit();
+      if (implicit) {
+        await this.persistCatalogIfDirty();
+        await txn.commit();
+      }
     } catch (e) {
       if (implicit) txn.rollback();
       throw e;
@@ -534,6 +552,7 @@ export class Session implements Backend, SessionInfo {
         }
         const txn = this.txn!;
         try {
+          await this.persistCatalogIfDirty();
           await txn.commit();
         } finally {
           this.endTransaction(true);
@@ -617,6 +636,8 @@ export class Session implements Backend, SessionInfo {
     return { kind: 'rows', fields, rows: [[value]], tag: 'SHOW' };
   }
 }
+
+const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt']);
 
 function showColumnName(name: string): string {
   const key = name.toLowerCase();

@@ -80,5 +80,14 @@ export interface Storage {
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined;
   /** approximate live row count (for planning) */
   rowCount(tableId: number): number;
+  /**
+   * Durably record the catalog image (JSON text written by the engine after every DDL and
+   * before any commit that advanced a sequence). Same guarantee as commit(): resolved ⇒ on disk.
+   */
+  saveCatalog(image: string): Promise<void>;
+  /** The last catalog image saved, as recovered at open; undefined for a new data directory. */
+  loadCatalog(): string | undefined;
+  /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
+  vacuum(tableId?: number): Promise<void>;
   close(): Promise<void>;
 }

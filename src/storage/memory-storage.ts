@@ -313,5 +313,17 @@ export class MemoryStorage implements Storage {
     return this.tables.get(tableId)?.growing.rows.length ?? 0;
   }
 
+  private catalogImage: string | undefined;
+
+  async saveCatalog(image: string): Promise<void> {
+    this.catalogImage = image;
+  }
+
+  loadCatalog(): string | undefined {
+    return this.catalogImage;
+  }
+
+  async vacuum(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
