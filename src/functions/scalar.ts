@@ -1,0 +1,758 @@
+/**
+ * Built-in scalar functions, declared like pg_proc rows. Set-returning functions (unnest,
+ * generate_series, jsonb_each …), coalesce/nullif/greatest-style syntax that the parser turns
+ * into expressions, and version() are the executor's.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { SqlError, SqlState } from '../errors.js';
+import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
+import { compareValues, valuesEqual } from '../types/compare.js';
+import {
+  numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
+  numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal,
+} from '../types/numeric.js';
+import { checkFloat8 } from '../types/float.js';
+import {
+  cosineDistance, innerProduct, l1Distance, l2Distance, l2Normalize, l2SquaredDistance, subvector, vectorDims, vectorNorm,
+} from '../types/vector.js';
+import {
+  USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
+  localToUtc, utcToLocal, formatTimestamp, parseTimestamp,
+} from '../types/datetime.js';
+import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, type JsonValue } from '../types/json.js';
+import { formatText } from '../types/text-io.js';
+import { formatSettingsOf, sessionZone } from './casts.js';
+import { float8Power, posixRegex } from './operators.js';
+import { toJsonValue } from './json-build.js';
+import { oidOf, type Impl, type ScalarDef } from './registry.js';
+import type { EvalContext } from './api.js';
+
+const FNS = new Map<string, ScalarDef[]>();
+
+interface Opts { strict?: boolean; volatile?: boolean; variadic?: string }
+
+function fn(name: string, args: readonly string[], ret: string | ((a: readonly SqlType[]) => SqlType), impl: Impl, opts: Opts = {}): void {
+  const def: ScalarDef = {
+    name, args: args.map(oidOf), ret: typeof ret === 'string' ? oidOf(ret) : ret, impl,
+    strict: opts.strict ?? true, volatile: opts.volatile ?? false,
+    ...(opts.variadic !== undefined ? { variadic: oidOf(opts.variadic) } : {}),
+  };
+  const list = FNS.get(name);
+  if (list) list.push(def); else FNS.set(name, [def]);
+}
+
+export function scalarCandidates(name: string): readonly ScalarDef[] {
+  return FNS.get(name) ?? [];
+}
+
+const S = (v: Value): string => v as string;
+const N = (v: Value): number => v as number;
+
+// ---------------------------------------------------------------- math
+
+fn('abs', ['int2'], 'int2', ([a]) => { if (a === -32768) throw new SqlError(SqlState.numericValueOutOfRange, 'smallint out of range'); return Math.abs(N(a!)); });
+fn('abs', ['int4'], 'int4', ([a]) => { if (a === -2147483648) throw new SqlError(SqlState.numericValueOutOfRange, 'integer out of range'); return Math.abs(N(a!)); });
+fn('abs', ['int8'], 'int8', ([a]) => { const b = a as bigint; if (b === -9223372036854775808n) throw new SqlError(SqlState.numericValueOutOfRange, 'bigint out of range'); return b < 0n ? -b : b; });
+fn('abs', ['float4'], 'float4', ([a]) => Math.abs(N(a!)));
+fn('abs', ['float8'], 'float8', ([a]) => Math.abs(N(a!)));
+fn('abs', ['numeric'], 'numeric', ([a]) => numericAbs(S(a!)));
+for (const name of ['ceil', 'ceiling']) {
+  fn(name, ['float8'], 'float8', ([a]) => Math.ceil(N(a!)));
+  fn(name, ['numeric'], 'numeric', ([a]) => numericCeil(S(a!)));
+}
+fn('floor', ['float8'], 'float8', ([a]) => Math.floor(N(a!)));
+fn('floor', ['numeric'], 'numeric', ([a]) => numericFloor(S(a!)));
+const rint = (x: number): number => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)) || (Object.is(x, -0) ? -0 : 0) || Math.round(x);
+fn('round', ['float8'], 'float8', ([a]) => (Number.isFinite(N(a!)) ? rint(N(a!)) : a));
+fn('round', ['numeric'], 'numeric', ([a]) => numericRound(S(a!), 0));
+fn('round', ['numeric', 'int4'], 'numeric', ([a, s]) => numericRound(S(a!), N(s!)));
+fn('trunc', ['float8'], 'float8', ([a]) => Math.trunc(N(a!)));
+fn('trunc', ['numeric'], 'numeric', ([a]) => numericTrunc(S(a!), 0));
+fn('trunc', ['numeric', 'int4'], 'numeric', ([a, s]) => numericTrunc(S(a!), N(s!)));
+fn('sqrt', ['float8'], 'float8', ([a]) => { if (N(a!) < 0) throw new SqlError('2201F', 'cannot take square root of a negative number'); return Math.sqrt(N(a!)); });
+fn('sqrt', ['numeric'], 'numeric', ([a]) => numericSqrt(S(a!)));
+fn('cbrt', ['float8'], 'float8', ([a]) => Math.cbrt(N(a!)));
+for (const name of ['power', 'pow']) {
+  fn(name, ['float8', 'float8'], 'float8', ([a, b]) => float8Power(N(a!), N(b!)));
+  fn(name, ['numeric', 'numeric'], 'numeric', ([a, b]) => numericPower(S(a!), S(b!)));
+}
+fn('exp', ['float8'], 'float8', ([a]) => checkFloat8(Math.exp(N(a!)), !Number.isFinite(N(a!)), N(a!) === -Infinity));
+fn('exp', ['numeric'], 'numeric', ([a]) => numericExp(S(a!)));
+const logCheck = (x: number): void => {
+  if (x === 0) throw new SqlError('2201E', 'cannot take logarithm of zero');
+  if (x < 0) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
+};
+fn('ln', ['float8'], 'float8', ([a]) => { logCheck(N(a!)); return Math.log(N(a!)); });
+fn('ln', ['numeric'], 'numeric', ([a]) => numericLn(S(a!)));
+for (const name of ['log', 'log10']) {
+  fn(name, ['float8'], 'float8', ([a]) => { logCheck(N(a!)); return Math.log10(N(a!)); });
+  fn(name, ['numeric'], 'numeric', ([a]) => numericLog10(S(a!)));
+}
+fn('log', ['numeric', 'numeric'], 'numeric', ([b, x]) => {
+  const r = toDecimal(S(x!)).ln().div(toDecimal(S(b!)).ln());
+  return formatDecimal(r, Math.max(16 - Math.floor(r.isZero() ? 0 : r.abs().e), 0));
+});
+fn('mod', ['int2', 'int2'], 'int2', ([a, b]) => { if (b === 0) throw new SqlError(SqlState.divisionByZero, 'division by zero'); return N(a!) % N(b!) || 0; });
+fn('mod', ['int4', 'int4'], 'int4', ([a, b]) => { if (b === 0) throw new SqlError(SqlState.divisionByZero, 'division by zero'); return N(a!) % N(b!) || 0; });
+fn('mod', ['int8', 'int8'], 'int8', ([a, b]) => { if (b === 0n) throw new SqlError(SqlState.divisionByZero, 'division by zero'); return (a as bigint) % (b as bigint); });
+fn('mod', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericMod(S(a!), S(b!)));
+fn('div', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericTrunc(numericDiv(S(a!), S(b!)), 0));
+fn('sign', ['float8'], 'float8', ([a]) => (N(a!) > 0 ? 1 : N(a!) < 0 ? -1 : 0));
+fn('sign', ['numeric'], 'numeric', ([a]) => numericSign(S(a!)));
+fn('random', [], 'float8', () => Math.random(), { volatile: true });
+fn('pi', [], 'float8', () => Math.PI);
+fn('degrees', ['float8'], 'float8', ([a]) => (N(a!) * 180) / Math.PI);
+fn('radians', ['float8'], 'float8', ([a]) => (N(a!) * Math.PI) / 180);
+for (const [name, f] of [['sin', Math.sin], ['cos', Math.cos], ['tan', Math.tan], ['asin', Math.asin], ['acos', Math.acos], ['atan', Math.atan]] as const) {
+  fn(name, ['float8'], 'float8', ([a]) => f(N(a!)));
+}
+fn('atan2', ['float8', 'float8'], 'float8', ([a, b]) => Math.atan2(N(a!), N(b!)));
+const pick = (want: (c: number) => boolean): Impl => (args, _ctx, types) => {
+  let best: Value = null;
+  for (const a of args) if (a !== null && (best === null || want(compareValues(types[0]!, a, best)))) best = a;
+  return best;
+};
+fn('greatest', ['anyelement'], 'anyelement', pick((c) => c > 0), { strict: false, variadic: 'anyelement' });
+fn('least', ['anyelement'], 'anyelement', pick((c) => c < 0), { strict: false, variadic: 'anyelement' });
+fn('width_bucket', ['float8', 'float8', 'float8', 'int4'], 'int4', ([x, lo, hi, n]) => {
+  const v = N(x!), l = N(lo!), h = N(hi!), c = N(n!);
+  if (c <= 0) throw new SqlError('2201G', 'count must be greater than zero');
+  if (v < l) return 0;
+  if (v >= h) return c + 1;
+  return Math.floor(((v - l) / (h - l)) * c) + 1;
+});
+
+// ---------------------------------------------------------------- strings
+
+const chars = (s: string): string[] => Array.from(s);
+const clen = (s: string): number => { let n = 0; for (const _ of s) n++; return n; };
+for (const name of ['length', 'char_length', 'character_length']) {
+  fn(name, ['text'], 'int4', ([a]) => clen(S(a!)));
+  fn(name, ['bpchar'], 'int4', ([a]) => clen(S(a!).replace(/ +$/, '')));
+}
+fn('length', ['bytea'], 'int4', ([a]) => (a as Uint8Array).length);
+fn('octet_length', ['text'], 'int4', ([a]) => Buffer.byteLength(S(a!)));
+fn('octet_length', ['bytea'], 'int4', ([a]) => (a as Uint8Array).length);
+fn('bit_length', ['text'], 'int4', ([a]) => Buffer.byteLength(S(a!)) * 8);
+fn('lower', ['text'], 'text', ([a]) => S(a!).toLowerCase());
+fn('upper', ['text'], 'text', ([a]) => S(a!).toUpperCase());
+fn('initcap', ['text'], 'text', ([a]) => S(a!).toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()));
+const substr = (s: string, start: number, count?: number): string => {
+  if (count !== undefined && count < 0) throw new SqlError(SqlState.invalidParameterValue === '22023' ? '22011' : '22011', 'negative substring length not allowed');
+  const cs = chars(s);
+  const from = Math.max(start, 1);
+  const to = count === undefined ? cs.length + 1 : start + count;
+  if (to <= from) return '';
+  return cs.slice(from - 1, to - 1).join('');
+};
+for (const name of ['substr', 'substring']) {
+  fn(name, ['text', 'int4'], 'text', ([s, a]) => substr(S(s!), N(a!)));
+  fn(name, ['text', 'int4', 'int4'], 'text', ([s, a, c]) => substr(S(s!), N(a!), N(c!)));
+  fn(name, ['bytea', 'int4', 'int4'], 'bytea', ([s, a, c]) => { const b = s as Uint8Array; const from = Math.max(N(a!), 1); const to = N(a!) + N(c!); return b.slice(from - 1, Math.max(to - 1, from - 1)); });
+}
+fn('substring', ['text', 'text'], 'text', ([s, p]) => { const m = posixRegex(S(p!), false).exec(S(s!)); return m ? (m[1] ?? m[0]) : null; });
+const strpos = (s: string, sub: string): number => { const i = s.indexOf(sub); return i < 0 ? 0 : clen(s.slice(0, i)) + 1; };
+fn('strpos', ['text', 'text'], 'int4', ([s, sub]) => strpos(S(s!), S(sub!)));
+fn('position', ['text', 'text'], 'int4', ([s, sub]) => strpos(S(s!), S(sub!)));
+fn('replace', ['text', 'text', 'text'], 'text', ([s, f, t]) => (S(f!) === '' ? S(s!) : S(s!).split(S(f!)).join(S(t!))));
+const trimSet = (set: string): string => '[' + set.replace(/[\]\\^-]/g, '\\$&') + ']';
+const trimmer = (mode: 'b' | 'l' | 'r'): Impl => ([s, set]) => {
+  const cs = set === undefined ? ' ' : S(set!);
+  if (cs === '') return s!;
+  const cls = trimSet(cs);
+  let r = S(s!);
+  if (mode !== 'r') r = r.replace(new RegExp('^' + cls + '+', 'u'), '');
+  if (mode !== 'l') r = r.replace(new RegExp(cls + '+$', 'u'), '');
+  return r;
+};
+for (const [name, mode] of [['btrim', 'b'], ['ltrim', 'l'], ['rtrim', 'r'], ['trim', 'b']] as const) {
+  fn(name, ['text'], 'text', trimmer(mode));
+  fn(name, ['text', 'text'], 'text', trimmer(mode));
+}
+const pad = (left: boolean): Impl => ([s, n, fill]) => {
+  const str = chars(S(s!)), len = N(n!), f = chars(fill === undefined ? ' ' : S(fill!));
+  if (len <= 0) return '';
+  if (str.length >= len) return str.slice(0, len).join('');
+  if (f.length === 0) return str.join('');
+  const padding: string[] = [];
+  while (padding.length < len - str.length) padding.push(f[padding.length % f.length]!);
+  return left ? padding.join('') + str.join('') : str.join('') + padding.join('');
+};
+fn('lpad', ['text', 'int4'], 'text', pad(true));
+fn('lpad', ['text', 'int4', 'text'], 'text', pad(true));
+fn('rpad', ['text', 'int4'], 'text', pad(false));
+fn('rpad', ['text', 'int4', 'text'], 'text', pad(false));
+
+function anyToText(v: Value, t: SqlType, ctx: EvalContext): string {
+  if (t.oid === OID.text || t.oid === OID.varchar || t.oid === OID.name || t.oid === OID.unknown) return v as string;
+  if (t.oid === OID.bpchar) return (v as string).replace(/ +$/, '');
+  return formatText(t, v, formatSettingsOf(ctx));
+}
+fn('concat', [], 'text', (args, ctx, types) => args.map((a, i) => (a === null ? '' : anyToText(a, types[i]!, ctx))).join(''), { strict: false, variadic: 'any' });
+fn('concat_ws', ['text'], 'text', (args, ctx, types) => {
+  if (args[0] === null) return null;
+  return args.slice(1).map((a, i) => (a === null ? null : anyToText(a, types[i + 1]!, ctx))).filter((x) => x !== null).join(S(args[0]!));
+}, { strict: false, variadic: 'any' });
+fn('left', ['text', 'int4'], 'text', ([s, n]) => { const c = chars(S(s!)); const k = N(n!); return (k >= 0 ? c.slice(0, k) : c.slice(0, Math.max(c.length + k, 0))).join(''); });
+fn('right', ['text', 'int4'], 'text', ([s, n]) => { const c = chars(S(s!)); const k = N(n!); return (k >= 0 ? c.slice(Math.max(c.length - k, 0)) : c.slice(Math.min(-k, c.length))).join(''); });
+fn('repeat', ['text', 'int4'], 'text', ([s, n]) => S(s!).repeat(Math.max(N(n!), 0)));
+fn('reverse', ['text'], 'text', ([s]) => chars(S(s!)).reverse().join(''));
+fn('split_part', ['text', 'text', 'int4'], 'text', ([s, d, n]) => {
+  const k = N(n!);
+  if (k === 0) throw new SqlError(SqlState.invalidParameterValue, 'field position must not be zero');
+  const parts = S(d!) === '' ? [S(s!)] : S(s!).split(S(d!));
+  const i = k > 0 ? k - 1 : parts.length + k;
+  return parts[i] ?? '';
+});
+fn('starts_with', ['text', 'text'], 'bool', ([s, p]) => S(s!).startsWith(S(p!)));
+fn('md5', ['text'], 'text', ([s]) => createHash('md5').update(S(s!), 'utf8').digest('hex'));
+fn('md5', ['bytea'], 'text', ([s]) => createHash('md5').update(s as Uint8Array).digest('hex'));
+fn('sha256', ['bytea'], 'bytea', ([s]) => createHash('sha256').update(s as Uint8Array).digest());
+fn('ascii', ['text'], 'int4', ([s]) => S(s!).codePointAt(0) ?? 0);
+fn('chr', ['int4'], 'text', ([n]) => {
+  if (N(n!) === 0) throw new SqlError('54000', 'null character not permitted');
+  return String.fromCodePoint(N(n!));
+});
+fn('to_hex', ['int4'], 'text', ([n]) => (N(n!) >>> 0).toString(16));
+fn('to_hex', ['int8'], 'text', ([n]) => BigInt.asUintN(64, n as bigint).toString(16));
+fn('translate', ['text', 'text', 'text'], 'text', ([s, f, t]) => {
+  const from = chars(S(f!)), to = chars(S(t!));
+  return chars(S(s!)).map((c) => { const i = from.indexOf(c); return i < 0 ? c : (to[i] ?? ''); }).join('');
+});
+fn('encode', ['bytea', 'text'], 'text', ([b, f]) => {
+  const buf = Buffer.from(b as Uint8Array);
+  const fmt = S(f!).toLowerCase();
+  if (fmt === 'hex') return buf.toString('hex');
+  if (fmt === 'base64') return buf.toString('base64').replace(/(.{76})/g, '$1\n').replace(/\n$/, '');
+  if (fmt === 'escape') return Array.from(buf).map((c) => (c === 0x5c ? '\\\\' : c < 0x20 || c > 0x7e ? '\\' + c.toString(8).padStart(3, '0') : String.fromCharCode(c))).join('');
+  throw new SqlError(SqlState.invalidParameterValue, `unrecognized encoding: "${S(f!)}"`);
+});
+fn('decode', ['text', 'text'], 'bytea', ([s, f]) => {
+  const fmt = S(f!).toLowerCase();
+  if (fmt === 'hex') return Buffer.from(S(s!), 'hex');
+  if (fmt === 'base64') return Buffer.from(S(s!), 'base64');
+  throw new SqlError(SqlState.invalidParameterValue, `unrecognized encoding: "${S(f!)}"`);
+});
+
+export function quoteIdent(s: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(s) && !RESERVED.has(s) ? s : '"' + s.replace(/"/g, '""') + '"';
+}
+const RESERVED = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with']);
+export function quoteLiteral(s: string): string {
+  const body = s.replace(/'/g, "''");
+  return s.includes('\\') ? "E'" + body.replace(/\\/g, '\\\\') + "'" : "'" + body + "'";
+}
+fn('quote_ident', ['text'], 'text', ([s]) => quoteIdent(S(s!)));
+fn('quote_literal', ['text'], 'text', ([s]) => quoteLiteral(S(s!)));
+fn('quote_literal', ['anyelement'], 'text', ([v], ctx, types) => quoteLiteral(anyToText(v!, types[0]!, ctx)));
+fn('quote_nullable', ['text'], 'text', ([s]) => (s === null ? 'NULL' : quoteLiteral(S(s))), { strict: false });
+fn('format', ['text'], 'text', (args, ctx, types) => {
+  if (args[0] === null) return null;
+  const f = S(args[0]);
+  let next = 1;
+  return f.replace(/%(?:(\d+)\$)?([-]?\d*)?([sIL%])/g, (_m, pos: string | undefined, width: string | undefined, kind: string) => {
+    if (kind === '%') return '%';
+    const i = pos !== undefined ? Number(pos) : next;
+    next = i + 1;
+    if (i >= args.length) throw new SqlError(SqlState.invalidParameterValue, 'too few arguments for format()');
+    const v = args[i]!;
+    let out: string;
+    if (kind === 'I') {
+      if (v === null) throw new SqlError(SqlState.nullValueNotAllowed, 'null values cannot be formatted as an SQL identifier');
+      out = quoteIdent(anyToText(v, types[i]!, ctx));
+    } else if (kind === 'L') out = v === null ? 'NULL' : quoteLiteral(anyToText(v, types[i]!, ctx));
+    else out = v === null ? '' : anyToText(v, types[i]!, ctx);
+    if (width) { const w = Number(width); out = w < 0 ? out.padEnd(-w) : out.padStart(w); }
+    return out;
+  });
+}, { strict: false, variadic: 'any' });
+fn('regexp_replace', ['text', 'text', 'text'], 'text', ([s, p, r]) => S(s!).replace(posixRegex(S(p!), false), pgReplacement(S(r!))));
+fn('regexp_replace', ['text', 'text', 'text', 'text'], 'text', ([s, p, r, flags]) => {
+  const f = S(flags!);
+  const re = posixRegex(S(p!), f.includes('i'));
+  return S(s!).replace(f.includes('g') ? new RegExp(re.source, re.flags + 'g') : re, pgReplacement(S(r!)));
+});
+function pgReplacement(r: string): string { return r.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1').replace(/\\&/g, '$$&').replace(/\\\\/g, '\\'); }
+fn('regexp_match', ['text', 'text'], '_text', ([s, p]) => { const m = posixRegex(S(p!), false).exec(S(s!)); return m ? (m.length > 1 ? m.slice(1).map((x) => x ?? null) : [m[0]]) : null; });
+fn('string_to_array', ['text', 'text'], '_text', ([s, d]) => splitToArray(S(s!), d === null ? null : S(d!), undefined), { strict: false });
+fn('string_to_array', ['text', 'text', 'text'], '_text', ([s, d, n]) => splitToArray(S(s!), d === null ? null : S(d!), n === null ? undefined : S(n!)), { strict: false });
+function splitToArray(s: string | null, d: string | null, nullStr: string | undefined): Value {
+  if (s === null) return null;
+  if (s === '') return [];
+  const parts = d === null ? chars(s) : d === '' ? [s] : s.split(d);
+  return parts.map((p) => (nullStr !== undefined && p === nullStr ? null : p));
+}
+
+// ---------------------------------------------------------------- arrays
+
+const arr = (v: Value): Value[] => v as Value[];
+const depth = (a: Value[]): number => (a.length > 0 && Array.isArray(a[0]) ? 1 + depth(a[0] as Value[]) : 1);
+const dimLen = (a: Value[], d: number): number | null => {
+  let cur: Value = a;
+  for (let i = 1; i < d; i++) { if (!Array.isArray(cur) || cur.length === 0) return null; cur = cur[0]!; }
+  return Array.isArray(cur) && cur.length > 0 ? cur.length : null;
+};
+fn('array_length', ['anyarray', 'int4'], 'int4', ([a, d]) => (N(d!) < 1 || N(d!) > depth(arr(a!)) ? null : dimLen(arr(a!), N(d!))));
+fn('array_upper', ['anyarray', 'int4'], 'int4', ([a, d]) => (N(d!) < 1 || N(d!) > depth(arr(a!)) ? null : dimLen(arr(a!), N(d!))));
+fn('array_lower', ['anyarray', 'int4'], 'int4', ([a, d]) => (N(d!) < 1 || N(d!) > depth(arr(a!)) || arr(a!).length === 0 ? null : 1));
+fn('array_ndims', ['anyarray'], 'int4', ([a]) => (arr(a!).length === 0 ? null : depth(arr(a!))));
+fn('array_dims', ['anyarray'], 'text', ([a]) => {
+  if (arr(a!).length === 0) return null;
+  let s = '';
+  for (let d = 1; d <= depth(arr(a!)); d++) s += `[1:${dimLen(arr(a!), d)}]`;
+  return s;
+});
+fn('cardinality', ['anyarray'], 'int4', ([a]) => { const flat = (x: Value[]): number => x.reduce<number>((n, e) => n + (Array.isArray(e) ? flat(e) : 1), 0); return flat(arr(a!)); });
+fn('array_to_string', ['anyarray', 'text'], 'text', ([a, d], ctx, types) => arrayToString(arr(a!), S(d!), undefined, types[0]!, ctx));
+fn('array_to_string', ['anyarray', 'text', 'text'], 'text', ([a, d, n], ctx, types) => (a === null || d === null ? null : arrayToString(arr(a), S(d), n === null ? undefined : S(n!), types[0]!, ctx)), { strict: false });
+function arrayToString(a: Value[], d: string, nullStr: string | undefined, t: SqlType, ctx: EvalContext): string {
+  const el: SqlType = { oid: TYPES.get(t.oid)?.elem ?? OID.text, typmod: -1 };
+  const flat = (x: Value[]): Value[] => x.flatMap((e) => (Array.isArray(e) ? flat(e) : [e]));
+  return flat(a).filter((e) => e !== null || nullStr !== undefined).map((e) => (e === null ? nullStr! : anyToText(e, el, ctx))).join(d);
+}
+const elemOf = (t: SqlType): SqlType => ({ oid: TYPES.get(t.oid)?.elem ?? OID.text, typmod: -1 });
+fn('array_position', ['anyarray', 'anyelement'], 'int4', ([a, v], _c, types) => {
+  if (a === null) return null;
+  const i = arr(a).findIndex((e) => (v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v!)));
+  return i < 0 ? null : i + 1;
+}, { strict: false });
+fn('array_positions', ['anyarray', 'anyelement'], '_int4', ([a, v], _c, types) => {
+  if (a === null) return null;
+  const out: Value[] = [];
+  arr(a).forEach((e, i) => { if (v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v!)) out.push(i + 1); });
+  return out;
+}, { strict: false });
+fn('array_append', ['anyarray', 'anyelement'], 'anyarray', ([a, v]) => [...(a === null ? [] : arr(a)), v!], { strict: false });
+fn('array_prepend', ['anyelement', 'anyarray'], 'anyarray', ([v, a]) => [v!, ...(a === null ? [] : arr(a))], { strict: false });
+fn('array_cat', ['anyarray', 'anyarray'], 'anyarray', ([a, b]) => (a === null && b === null ? null : [...(a === null ? [] : arr(a)), ...(b === null ? [] : arr(b))]), { strict: false });
+fn('array_remove', ['anyarray', 'anyelement'], 'anyarray', ([a, v], _c, types) => (a === null ? null : arr(a).filter((e) => !(v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v!)))), { strict: false });
+
+// ---------------------------------------------------------------- date/time
+
+fn('now', [], 'timestamptz', (_a, ctx) => ctx.transactionTimestamp);
+fn('transaction_timestamp', [], 'timestamptz', (_a, ctx) => ctx.transactionTimestamp);
+fn('statement_timestamp', [], 'timestamptz', (_a, ctx) => ctx.statementTimestamp);
+fn('clock_timestamp', [], 'timestamptz', () => Date.now() * 1000, { volatile: true });
+fn('timeofday', [], 'text', () => new Date().toString(), { volatile: true });
+
+const FIELD_ALIASES: Record<string, string> = {
+  microseconds: 'microseconds', microsecond: 'microseconds', us: 'microseconds', milliseconds: 'milliseconds', millisecond: 'milliseconds', ms: 'milliseconds',
+  second: 'second', seconds: 'second', sec: 'second', secs: 'second', s: 'second', minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute', m: 'minute',
+  hour: 'hour', hours: 'hour', h: 'hour', hr: 'hour', hrs: 'hour', day: 'day', days: 'day', d: 'day', week: 'week', weeks: 'week', w: 'week',
+  month: 'month', months: 'month', mon: 'month', mons: 'month', quarter: 'quarter', year: 'year', years: 'year', y: 'year', yr: 'year', yrs: 'year',
+  decade: 'decade', decades: 'decade', century: 'century', centuries: 'century', millennium: 'millennium', millennia: 'millennium',
+  epoch: 'epoch', dow: 'dow', isodow: 'isodow', doy: 'doy', timezone: 'timezone', julian: 'julian', isoyear: 'isoyear',
+};
+function unitOf(field: string, typeName: string): string {
+  const u = FIELD_ALIASES[field.toLowerCase().trim()];
+  if (!u) throw new SqlError(SqlState.invalidParameterValue, `unit "${field}" not recognized for type ${typeName}`);
+  return u;
+}
+
+function truncLocal(unit: string, local: number): number {
+  if (!Number.isFinite(local)) return local;
+  const days = Math.floor(local / USECS_PER_DAY);
+  const tod = local - days * USECS_PER_DAY;
+  const { y, m } = civilFromDays(days);
+  switch (unit) {
+    case 'microseconds': return local;
+    case 'milliseconds': return days * USECS_PER_DAY + Math.floor(tod / 1000) * 1000;
+    case 'second': return days * USECS_PER_DAY + Math.floor(tod / USECS_PER_SEC) * USECS_PER_SEC;
+    case 'minute': return days * USECS_PER_DAY + Math.floor(tod / USECS_PER_MINUTE) * USECS_PER_MINUTE;
+    case 'hour': return days * USECS_PER_DAY + Math.floor(tod / USECS_PER_HOUR) * USECS_PER_HOUR;
+    case 'day': return days * USECS_PER_DAY;
+    case 'week': { const dow = (((days + 4) % 7) + 7) % 7; const isoDow = dow === 0 ? 7 : dow; return (days - (isoDow - 1)) * USECS_PER_DAY; }
+    case 'month': return daysFromCivil(y, m, 1) * USECS_PER_DAY;
+    case 'quarter': return daysFromCivil(y, Math.floor((m - 1) / 3) * 3 + 1, 1) * USECS_PER_DAY;
+    case 'year': return daysFromCivil(y, 1, 1) * USECS_PER_DAY;
+    case 'decade': return daysFromCivil(Math.floor(y / 10) * 10, 1, 1) * USECS_PER_DAY;
+    case 'century': return daysFromCivil(y > 0 ? Math.floor((y - 1) / 100) * 100 + 1 : -Math.floor(-y / 100) * 100 - 99, 1, 1) * USECS_PER_DAY;
+    case 'millennium': return daysFromCivil(y > 0 ? Math.floor((y - 1) / 1000) * 1000 + 1 : -Math.floor(-y / 1000) * 1000 - 999, 1, 1) * USECS_PER_DAY;
+  }
+  throw new SqlError(SqlState.featureNotSupported, `unit "${unit}" not supported for type timestamp without time zone`);
+}
+fn('date_trunc', ['text', 'timestamp'], 'timestamp', ([u, t]) => truncLocal(unitOf(S(u!), 'timestamp without time zone'), N(t!)));
+fn('date_trunc', ['text', 'timestamptz'], 'timestamptz', ([u, t], ctx) => {
+  const z = sessionZone(ctx);
+  return localToUtc(truncLocal(unitOf(S(u!), 'timestamp with time zone'), utcToLocal(N(t!), z)), z);
+});
+fn('date_trunc', ['text', 'timestamptz', 'text'], 'timestamptz', ([u, t, z]) => localToUtc(truncLocal(unitOf(S(u!), 'timestamp with time zone'), utcToLocal(N(t!), S(z!))), S(z!)));
+fn('date_trunc', ['text', 'interval'], 'interval', ([u, v]) => {
+  const iv = v as Interval, unit = unitOf(S(u!), 'interval');
+  const us = iv.micros;
+  const cut = (q: number): number => Math.trunc(us / q) * q;
+  switch (unit) {
+    case 'microseconds': return iv;
+    case 'milliseconds': return { ...iv, micros: cut(1000) };
+    case 'second': return { ...iv, micros: cut(USECS_PER_SEC) };
+    case 'minute': return { ...iv, micros: cut(USECS_PER_MINUTE) };
+    case 'hour': return { ...iv, micros: cut(USECS_PER_HOUR) };
+    case 'day': return { ...iv, micros: 0 };
+    case 'month': return { months: iv.months, days: 0, micros: 0 };
+    case 'year': return { months: Math.trunc(iv.months / 12) * 12, days: 0, micros: 0 };
+  }
+  throw new SqlError(SqlState.featureNotSupported, `unit "${S(u!)}" not supported for type interval`);
+});
+
+/** extract(field from local timestamp) as a numeric string (PostgreSQL 14+ semantics) */
+function extractLocal(unit: string, local: number, utc: number | undefined, typeName: string, tzOffsetSec?: number): string {
+  if (!Number.isFinite(local)) {
+    if (['epoch', 'year', 'decade', 'century', 'millennium', 'julian', 'isoyear'].includes(unit)) return local > 0 ? 'Infinity' : '-Infinity';
+    return 'NULL';
+  }
+  const days = Math.floor(local / USECS_PER_DAY);
+  const tod = local - days * USECS_PER_DAY;
+  const { y, m, d } = civilFromDays(days);
+  const secUs = tod % USECS_PER_MINUTE;
+  const dow = (((days + 4) % 7) + 7) % 7;
+  const doy = days - daysFromCivil(y, 1, 1) + 1;
+  const isoWeek = (): { week: number; year: number } => {
+    const isoDow = dow === 0 ? 7 : dow;
+    const thursday = days - isoDow + 4;
+    const ty = civilFromDays(thursday).y;
+    return { week: Math.floor((thursday - daysFromCivil(ty, 1, 1)) / 7) + 1, year: ty };
+  };
+  const dec = (us: number, scale: number): string => formatDecimal(new Decimal(us).div(1e6), scale);
+  switch (unit) {
+    case 'microseconds': return String(secUs);
+    case 'milliseconds': return formatDecimal(new Decimal(secUs).div(1000), 3);
+    case 'second': return dec(secUs, 6);
+    case 'minute': return String(Math.floor(tod / USECS_PER_MINUTE) % 60);
+    case 'hour': return String(Math.floor(tod / USECS_PER_HOUR));
+    case 'day': return String(d);
+    case 'month': return String(m);
+    case 'quarter': return String(Math.floor((m - 1) / 3) + 1);
+    case 'year': return String(y > 0 ? y : y - 1);
+    case 'decade': return String(Math.floor(y / 10));
+    case 'century': return String(y > 0 ? Math.floor((y + 99) / 100) : -Math.floor((99 - (y - 1)) / 100));
+    case 'millennium': return String(y > 0 ? Math.floor((y + 999) / 1000) : -Math.floor((999 - (y - 1)) / 1000));
+    case 'dow': return String(dow);
+    case 'isodow': return String(dow === 0 ? 7 : dow);
+    case 'doy': return String(doy);
+    case 'week': return String(isoWeek().week);
+    case 'isoyear': return String(isoWeek().year);
+    case 'epoch': return dec(utc ?? local, 6);
+    case 'julian': return formatDecimal(new Decimal(days + 2440588).plus(new Decimal(tod).div(USECS_PER_DAY)), tod === 0 ? 0 : 20).replace(/0+$/, '').replace(/\.$/, '');
+    case 'timezone': if (tzOffsetSec !== undefined) return String(tzOffsetSec); break;
+  }
+  throw new SqlError(SqlState.featureNotSupported, `unit "${unit}" not supported for type ${typeName}`);
+}
+
+function extractInterval(unit: string, iv: Interval): string {
+  const us = iv.micros;
+  switch (unit) {
+    case 'microseconds': return String(us % USECS_PER_MINUTE);
+    case 'milliseconds': return formatDecimal(new Decimal(us % USECS_PER_MINUTE).div(1000), 3);
+    case 'second': return formatDecimal(new Decimal(us % USECS_PER_MINUTE).div(1e6), 6);
+    case 'minute': return String(Math.trunc(us / USECS_PER_MINUTE) % 60);
+    case 'hour': return String(Math.trunc(us / USECS_PER_HOUR));
+    case 'day': return String(iv.days);
+    case 'month': return String(iv.months % 12);
+    case 'quarter': return String(Math.trunc((iv.months % 12) / 3) + 1);
+    case 'year': return String(Math.trunc(iv.months / 12));
+    case 'decade': return String(Math.trunc(iv.months / 120));
+    case 'century': return String(Math.trunc(iv.months / 1200));
+    case 'millennium': return String(Math.trunc(iv.months / 12000));
+    case 'epoch': {
+      const secs = new Decimal(Math.trunc(iv.months / 12)).times(365.25 * 86400).plus(new Decimal(iv.months % 12).times(30 * 86400)).plus(new Decimal(iv.days).times(86400)).plus(new Decimal(us).div(1e6));
+      return formatDecimal(secs, 6);
+    }
+  }
+  throw new SqlError(SqlState.featureNotSupported, `unit "${unit}" not supported for type interval`);
+}
+
+const numOrNull = (s: string): Value => (s === 'NULL' ? null : s);
+const trimScale = (s: string): string => s; // extract keeps PostgreSQL's fixed scales (second: 6)
+for (const [name, retType, conv] of [['extract', 'numeric', (s: string) => numOrNull(trimScale(s))], ['date_part', 'float8', (s: string) => (s === 'NULL' ? null : Number(s))]] as const) {
+  fn(name, ['text', 'timestamp'], retType, ([u, t]) => conv(extractLocal(unitOf(S(u!), 'timestamp without time zone'), N(t!), undefined, 'timestamp without time zone')));
+  fn(name, ['text', 'timestamptz'], retType, ([u, t], ctx) => {
+    const z = sessionZone(ctx);
+    const local = utcToLocal(N(t!), z);
+    return conv(extractLocal(unitOf(S(u!), 'timestamp with time zone'), local, N(t!), 'timestamp with time zone', Number.isFinite(local) ? (local - N(t!)) / USECS_PER_SEC : 0));
+  });
+  fn(name, ['text', 'date'], retType, ([u, t]) => {
+    const unit = unitOf(S(u!), 'date');
+    if (['hour', 'minute', 'second', 'milliseconds', 'microseconds'].includes(unit)) throw new SqlError(SqlState.featureNotSupported, `unit "${S(u!)}" not supported for type date`);
+    const r = extractLocal(unit, Number.isFinite(N(t!)) ? N(t!) * USECS_PER_DAY : N(t!), undefined, 'date');
+    return conv(unit === 'epoch' && r.includes('.') ? r.replace(/\.0+$/, '') : r);
+  });
+  fn(name, ['text', 'interval'], retType, ([u, v]) => conv(extractInterval(unitOf(S(u!), 'interval'), v as Interval)));
+  fn(name, ['text', 'time'], retType, ([u, t]) => conv(extractLocal(unitOf(S(u!), 'time without time zone'), N(t!), undefined, 'time without time zone')));
+}
+fn('age', ['timestamp', 'timestamp'], 'interval', ([a, b]) => age(N(a!), N(b!)));
+fn('age', ['timestamptz', 'timestamptz'], 'interval', ([a, b], ctx) => age(utcToLocal(N(a!), sessionZone(ctx)), utcToLocal(N(b!), sessionZone(ctx))));
+fn('age', ['timestamp'], 'interval', ([a], ctx) => {
+  const today = Math.floor(utcToLocal(ctx.transactionTimestamp, sessionZone(ctx)) / USECS_PER_DAY) * USECS_PER_DAY;
+  return age(today, N(a!));
+});
+fn('justify_hours', ['interval'], 'interval', ([a]) => justifyHours(a as Interval));
+fn('justify_days', ['interval'], 'interval', ([a]) => justifyDays(a as Interval));
+fn('justify_interval', ['interval'], 'interval', ([a]) => justifyDays(justifyHours(a as Interval)));
+fn('to_timestamp', ['float8'], 'timestamptz', ([a]) => {
+  const x = N(a!);
+  if (Number.isNaN(x)) throw new SqlError(SqlState.invalidParameterValue, 'timestamp cannot be NaN');
+  return Number.isFinite(x) ? Math.round(x * 1e6) : x;
+});
+fn('to_timestamp', ['text', 'text'], 'timestamptz', ([s, f], ctx) => localToUtc(parseWithFormat(S(s!), S(f!)), sessionZone(ctx)));
+fn('to_date', ['text', 'text'], 'date', ([s, f]) => Math.floor(parseWithFormat(S(s!), S(f!)) / USECS_PER_DAY));
+fn('make_date', ['int4', 'int4', 'int4'], 'date', ([y, m, d]) => daysFromCivil(N(y!), N(m!), N(d!)));
+fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', ([y, mo, d, h, mi, s]) =>
+  daysFromCivil(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + N(h!) * USECS_PER_HOUR + N(mi!) * USECS_PER_MINUTE + Math.round(N(s!) * 1e6));
+fn('isfinite', ['timestamp'], 'bool', ([a]) => Number.isFinite(N(a!)));
+fn('isfinite', ['timestamptz'], 'bool', ([a]) => Number.isFinite(N(a!)));
+fn('isfinite', ['date'], 'bool', ([a]) => Number.isFinite(N(a!)));
+
+/** to_timestamp/to_date with the common template patterns (YYYY MM DD HH24 HH MI SS MS US) */
+function parseWithFormat(s: string, f: string): number {
+  let y = 1, mo = 1, d = 1, h = 0, mi = 0, sec = 0, us = 0, pm: boolean | undefined;
+  let si = 0;
+  const num = (maxLen: number): number => {
+    while (si < s.length && s[si] === ' ') si++;
+    const m = new RegExp(`^[+-]?\\d{1,${maxLen}}`).exec(s.slice(si));
+    if (!m) throw new SqlError(SqlState.invalidDatetimeFormat, `invalid value "${s.slice(si, si + maxLen)}" for "${f}"`);
+    si += m[0].length;
+    return Number(m[0]);
+  };
+  const tokens = f.match(/YYYY|YY|MM|DD|HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|Mon|MON|mon|./g) ?? [];
+  for (const t of tokens) {
+    switch (t) {
+      case 'YYYY': y = num(4); break;
+      case 'YY': y = 2000 + num(2); break;
+      case 'MM': mo = num(2); break;
+      case 'DD': d = num(2); break;
+      case 'HH24': case 'HH12': case 'HH': h = num(2); break;
+      case 'MI': mi = num(2); break;
+      case 'SS': sec = num(2); break;
+      case 'MS': us = num(3) * 1000; break;
+      case 'US': us = num(6); break;
+      case 'AM': case 'PM': case 'am': case 'pm': pm = /p/i.test(s.slice(si, si + 2)); si += 2; break;
+      case 'Mon': case 'MON': case 'mon': {
+        const idx = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(s.slice(si, si + 3).toLowerCase());
+        if (idx < 0) throw new SqlError(SqlState.invalidDatetimeFormat, `invalid value "${s.slice(si, si + 3)}" for "Mon"`);
+        mo = idx + 1; si += 3; break;
+      }
+      default: si++;
+    }
+  }
+  if (pm !== undefined) h = (h % 12) + (pm ? 12 : 0);
+  return daysFromCivil(y, mo, d) * USECS_PER_DAY + h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + sec * USECS_PER_SEC + us;
+}
+
+// to_char: the common date/time and numeric templates
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+function toCharTimestamp(local: number, f: string, tzAbbrev: string): string {
+  const days = Math.floor(local / USECS_PER_DAY);
+  const tod = local - days * USECS_PER_DAY;
+  const { y, m, d } = civilFromDays(days);
+  const h = Math.floor(tod / USECS_PER_HOUR), mi = Math.floor(tod / USECS_PER_MINUTE) % 60, s = Math.floor(tod / USECS_PER_SEC) % 60, us = tod % USECS_PER_SEC;
+  const dow = (((days + 4) % 7) + 7) % 7;
+  let fm = false;
+  const p = (n: number, w: number): string => (fm ? String(n) : String(n).padStart(w, '0'));
+  const padName = (name: string, w: number): string => (fm ? name : name.padEnd(w));
+  return f.replace(/FM|YYYY|YY|MONTH|Month|month|MON|Mon|mon|MM|DDD|DD|DAY|Day|day|DY|Dy|dy|D|HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|TZ|tz|Q|"[^"]*"/g, (t) => {
+    if (t === 'FM') { fm = true; return ''; }
+    const r = ((): string => {
+      switch (t) {
+        case 'YYYY': return p(y, 4);
+        case 'YY': return p(y % 100, 2);
+        case 'MONTH': return padName(MONTH_NAMES[m - 1]!.toUpperCase(), 9);
+        case 'Month': return padName(MONTH_NAMES[m - 1]!, 9);
+        case 'month': return padName(MONTH_NAMES[m - 1]!.toLowerCase(), 9);
+        case 'MON': return MONTH_NAMES[m - 1]!.slice(0, 3).toUpperCase();
+        case 'Mon': return MONTH_NAMES[m - 1]!.slice(0, 3);
+        case 'mon': return MONTH_NAMES[m - 1]!.slice(0, 3).toLowerCase();
+        case 'MM': return p(m, 2);
+        case 'DDD': return p(days - daysFromCivil(y, 1, 1) + 1, 3);
+        case 'DD': return p(d, 2);
+        case 'DAY': return padName(DAY_NAMES[dow]!.toUpperCase(), 9);
+        case 'Day': return padName(DAY_NAMES[dow]!, 9);
+        case 'day': return padName(DAY_NAMES[dow]!.toLowerCase(), 9);
+        case 'DY': return DAY_NAMES[dow]!.slice(0, 3).toUpperCase();
+        case 'Dy': return DAY_NAMES[dow]!.slice(0, 3);
+        case 'dy': return DAY_NAMES[dow]!.slice(0, 3).toLowerCase();
+        case 'D': return String(dow + 1);
+        case 'HH24': return p(h, 2);
+        case 'HH12': case 'HH': return p(h % 12 === 0 ? 12 : h % 12, 2);
+        case 'MI': return p(mi, 2);
+        case 'SS': return p(s, 2);
+        case 'MS': return p(Math.floor(us / 1000), 3);
+        case 'US': return p(us, 6);
+        case 'AM': case 'PM': return h < 12 ? 'AM' : 'PM';
+        case 'am': case 'pm': return h < 12 ? 'am' : 'pm';
+        case 'TZ': return tzAbbrev.toUpperCase();
+        case 'tz': return tzAbbrev.toLowerCase();
+        case 'Q': return String(Math.floor((m - 1) / 3) + 1);
+      }
+      return t.slice(1, -1);
+    })();
+    fm = false;
+    return r;
+  });
+}
+fn('to_char', ['timestamp', 'text'], 'text', ([t, f]) => (Number.isFinite(N(t!)) ? toCharTimestamp(N(t!), S(f!), '') : null));
+fn('to_char', ['timestamptz', 'text'], 'text', ([t, f], ctx) => {
+  if (!Number.isFinite(N(t!))) return null;
+  const z = sessionZone(ctx);
+  const local = utcToLocal(N(t!), z);
+  const off = (local - N(t!)) / USECS_PER_SEC;
+  const abbrev = off === 0 ? (/^(utc|gmt)$/i.test(z) ? z.toUpperCase() : 'UTC') : (off < 0 ? '-' : '+') + String(Math.floor(Math.abs(off) / 3600)).padStart(2, '0') + (Math.abs(off) % 3600 ? ':' + String(Math.floor((Math.abs(off) % 3600) / 60)).padStart(2, '0') : '');
+  return toCharTimestamp(local, S(f!), abbrev);
+});
+fn('to_char', ['interval', 'text'], 'text', ([v, f]) => { const iv = v as Interval; return toCharTimestamp(iv.days * USECS_PER_DAY + iv.micros, S(f!), ''); });
+
+/** numeric to_char: digits 9/0, '.', ',', FM, leading sign, S/MI/PR not supported */
+function toCharNumber(value: string, f: string): string {
+  let fm = false;
+  let fmt = f;
+  if (fmt.startsWith('FM')) { fm = true; fmt = fmt.slice(2); }
+  const dot = fmt.search(/[.D]/);
+  const intPart = (dot < 0 ? fmt : fmt.slice(0, dot)).replace(/[^90,G]/g, '');
+  const fracPart = dot < 0 ? '' : fmt.slice(dot + 1).replace(/[^90]/g, '');
+  const d = toDecimal(value);
+  const neg = d.isNeg() && !d.isZero();
+  const rounded = d.abs().toFixed(fracPart.length, Decimal.ROUND_HALF_UP);
+  const [ip, fp = ''] = rounded.split('.');
+  const digitSlots = intPart.replace(/[,G]/g, '').length;
+  if (ip!.length > digitSlots && !(ip === '0')) {
+    const hashes = intPart.replace(/[90]/g, '#').replace(/G/g, ',') + (fracPart ? '.' + '#'.repeat(fracPart.length) : '');
+    return (fm ? '' : ' ') + hashes;
+  }
+  // fill integer digits right to left
+  let out = '';
+  let di = ip!.length - 1;
+  const zeroFromLeft = intPart.indexOf('0');
+  for (let i = intPart.length - 1, slot = digitSlots - 1; i >= 0; i--) {
+    const c = intPart[i]!;
+    if (c === ',' || c === 'G') { out = (di >= 0 || (zeroFromLeft >= 0 && zeroFromLeft < i) ? ',' : (fm ? '' : ' ')) + out; continue; }
+    const mustZero = zeroFromLeft >= 0 && i >= zeroFromLeft;
+    if (di >= 0 && !(ip === '0' && !mustZero && di === 0 && slot !== digitSlots - 1 && fracPart)) out = ip![di]! + out;
+    else if (di >= 0 && ip === '0') out = (mustZero || slot === digitSlots - 1 && !fracPart ? '0' : (fm ? '' : ' ')) + out;
+    else out = (mustZero ? '0' : fm ? '' : ' ') + out;
+    di--; slot--;
+  }
+  let frac = fracPart ? '.' + fp : '';
+  if (fm && frac) {
+    const keep = fracPart.lastIndexOf('0') + 1;
+    let trimmed = fp.replace(/0+$/, '');
+    if (trimmed.length < keep) trimmed = fp.slice(0, keep);
+    frac = '.' + trimmed;
+  }
+  const sign = neg ? '-' : fm ? '' : ' ';
+  const body = out.replace(/^ +/, '');
+  const lead = fm ? '' : out.slice(0, out.length - body.length);
+  return lead + sign + body + frac;
+}
+for (const t of ['numeric', 'float8', 'int8', 'int4']) {
+  fn('to_char', [t, 'text'], 'text', ([v, f]) => toCharNumber(typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(15)) : String(v), S(f!)));
+}
+
+// ---------------------------------------------------------------- uuid, sequences, session
+
+fn('gen_random_uuid', [], 'uuid', () => randomUUID(), { volatile: true });
+fn('uuid_generate_v4', [], 'uuid', () => randomUUID(), { volatile: true });
+const seqName = (v: Value, t: SqlType, ctx: EvalContext): string => {
+  if (t.oid === OID.regclass) {
+    const n = ctx.services.relationName(v as number);
+    if (n === undefined) throw new SqlError(SqlState.undefinedTable, `could not open relation with OID ${v}`);
+    return n;
+  }
+  return v as string;
+};
+for (const t of ['regclass', 'text']) {
+  fn('nextval', [t], 'int8', ([s], ctx, types) => ctx.services.nextval(seqName(s!, types[0]!, ctx)), { volatile: true });
+  fn('currval', [t], 'int8', ([s], ctx, types) => ctx.services.currval(seqName(s!, types[0]!, ctx)), { volatile: true });
+  fn('setval', [t, 'int8'], 'int8', ([s, v], ctx, types) => ctx.services.setval(seqName(s!, types[0]!, ctx), v as bigint, true), { volatile: true });
+  fn('setval', [t, 'int8', 'bool'], 'int8', ([s, v, c], ctx, types) => ctx.services.setval(seqName(s!, types[0]!, ctx), v as bigint, c as boolean), { volatile: true });
+}
+fn('current_setting', ['text'], 'text', ([n], ctx) => {
+  const v = ctx.setting(S(n!).toLowerCase());
+  if (v === undefined) throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${S(n!)}"`);
+  return v;
+});
+fn('current_setting', ['text', 'bool'], 'text', ([n, missingOk], ctx) => {
+  const v = ctx.setting(S(n!).toLowerCase());
+  if (v === undefined && !missingOk) throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${S(n!)}"`);
+  return v ?? null;
+});
+fn('current_database', [], 'name', (_a, ctx) => ctx.database);
+fn('current_user', [], 'name', (_a, ctx) => ctx.user);
+fn('session_user', [], 'name', (_a, ctx) => ctx.user);
+fn('current_schema', [], 'name', (_a, ctx) => {
+  const sp = ctx.setting('search_path') ?? 'public';
+  const first = sp.split(',').map((s) => s.trim().replace(/^"|"$/g, '')).find((s) => s !== '$user');
+  return first ?? 'public';
+});
+fn('pg_typeof', ['any'], 'regtype', (_a, _c, types) => types[0]!.oid, { strict: false });
+fn('format_type', ['oid', 'int4'], 'text', ([o, m]) => (TYPES.has(N(o!)) ? formatType({ oid: N(o!), typmod: m === null ? -1 : N(m) }) : '???'), { strict: false });
+
+// ---------------------------------------------------------------- json
+
+const jsonSettings = (ctx: EvalContext): ReturnType<typeof formatSettingsOf> => formatSettingsOf(ctx);
+fn('to_json', ['anyelement'], 'json', ([v], ctx, types) => formatJsonBuild(toJsonValue(types[0]!, v!, jsonSettings(ctx))).replace(/ : /g, ':').replace(/, /g, ','));
+fn('to_jsonb', ['anyelement'], 'jsonb', ([v], ctx, types) => formatJsonb(toJsonValue(types[0]!, v!, jsonSettings(ctx))));
+const buildObject = (args: readonly Value[], types: readonly SqlType[], ctx: EvalContext): [string, JsonValue][] => {
+  if (args.length % 2 !== 0) throw new SqlError(SqlState.invalidParameterValue, 'argument list must have even number of elements', { hint: 'The arguments of json_build_object() must consist of alternating keys and values.' });
+  const out: [string, JsonValue][] = [];
+  for (let i = 0; i < args.length; i += 2) {
+    if (args[i] === null) throw new SqlError(SqlState.invalidParameterValue, `argument ${i + 1}: key must not be null`);
+    out.push([anyToText(args[i]!, types[i]!, ctx), args[i + 1] === null ? null : toJsonValue(types[i + 1]!, args[i + 1]!, jsonSettings(ctx))]);
+  }
+  return out;
+};
+fn('jsonb_build_object', [], 'jsonb', (args, ctx, types) => {
+  const m = new Map<string, JsonValue>();
+  for (const [k, v] of buildObject(args, types, ctx)) { m.delete(k); m.set(k, v); }
+  return parseJsonbCanonical({ obj: [...m.entries()] });
+}, { strict: false, variadic: 'any' });
+fn('json_build_object', [], 'json', (args, ctx, types) => formatJsonBuild({ obj: buildObject(args, types, ctx) }), { strict: false, variadic: 'any' });
+fn('jsonb_build_array', [], 'jsonb', (args, ctx, types) => formatJsonb(args.map((a, i) => (a === null ? null : toJsonValue(types[i]!, a, jsonSettings(ctx))))), { strict: false, variadic: 'any' });
+fn('json_build_array', [], 'json', (args, ctx, types) => formatJsonBuild(args.map((a, i) => (a === null ? null : toJsonValue(types[i]!, a, jsonSettings(ctx))))), { strict: false, variadic: 'any' });
+function parseJsonbCanonical(v: JsonValue): string {
+  return formatJsonb(v).length >= 0 ? reparse(formatJsonb(v)) : '';
+}
+function reparse(text: string): string {
+  return formatJsonb(normalizeTree(parseJsonTree(text)));
+}
+import { normalizeJsonb as normalizeTree } from '../types/json.js';
+fn('jsonb_typeof', ['jsonb'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!))));
+fn('json_typeof', ['json'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!), false)));
+fn('jsonb_array_length', ['jsonb'], 'int4', ([v]) => {
+  const t = parseJsonTree(S(v!));
+  if (!Array.isArray(t)) throw new SqlError(SqlState.invalidParameterValue, t !== null && typeof t === 'object' && 'obj' in t ? 'cannot get array length of a non-array' : 'cannot get array length of a scalar');
+  return t.length;
+});
+fn('json_array_length', ['json'], 'int4', ([v]) => {
+  const t = parseJsonTree(S(v!), false);
+  if (!Array.isArray(t)) throw new SqlError(SqlState.invalidParameterValue, 'cannot get array length of a non-array');
+  return t.length;
+});
+fn('jsonb_pretty', ['jsonb'], 'text', ([v]) => prettyJson(parseJsonTree(S(v!)), 0));
+function prettyJson(v: JsonValue, ind: number): string {
+  const pad = '    '.repeat(ind + 1), end = '    '.repeat(ind);
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : '[\n' + v.map((e) => pad + prettyJson(e, ind + 1)).join(',\n') + '\n' + end + ']';
+  if (v !== null && typeof v === 'object' && 'obj' in v) return v.obj.length === 0 ? '{}' : '{\n' + v.obj.map(([k, e]) => pad + JSON.stringify(k) + ': ' + prettyJson(e, ind + 1)).join(',\n') + '\n' + end + '}';
+  return formatJsonb(v);
+}
+fn('jsonb_extract_path_text', ['jsonb'], 'text', (args) => {
+  let cur: JsonValue | undefined = parseJsonTree(S(args[0]!));
+  for (const k of args.slice(1)) cur = cur === undefined || k === null ? undefined : Array.isArray(cur) ? cur[Number(k)] : jsonGetField(cur, S(k));
+  return jsonAsText(cur);
+}, { variadic: 'text' });
+
+// ---------------------------------------------------------------- vector (pgvector)
+
+const V = (v: Value): Float32Array => v as Float32Array;
+fn('l2_distance', ['vector', 'vector'], 'float8', ([a, b]) => l2Distance(V(a!), V(b!)));
+fn('inner_product', ['vector', 'vector'], 'float8', ([a, b]) => innerProduct(V(a!), V(b!)));
+fn('cosine_distance', ['vector', 'vector'], 'float8', ([a, b]) => cosineDistance(V(a!), V(b!)));
+fn('l1_distance', ['vector', 'vector'], 'float8', ([a, b]) => l1Distance(V(a!), V(b!)));
+fn('vector_l2_squared_distance', ['vector', 'vector'], 'float8', ([a, b]) => l2SquaredDistance(V(a!), V(b!)));
+fn('vector_negative_inner_product', ['vector', 'vector'], 'float8', ([a, b]) => -innerProduct(V(a!), V(b!)));
+fn('vector_dims', ['vector'], 'int4', ([a]) => vectorDims(V(a!)));
+fn('vector_norm', ['vector'], 'float8', ([a]) => vectorNorm(V(a!)));
+fn('l2_normalize', ['vector'], 'vector', ([a]) => l2Normalize(V(a!)));
+fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V(a!), N(s!), N(c!)));
+
+export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
+void formatTimestamp; void parseTimestamp;
