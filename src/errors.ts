@@ -61,6 +61,7 @@ export const SqlState = {
   divisionByZero: '22012',
   invalidTextRepresentation: '22P02',
   invalidBinaryRepresentation: '22P03',
+  badCopyFileFormat: '22P04',
   arraySubscriptError: '2202E',
   invalidEscapeSequence: '22025',
   characterNotInRepertoire: '22021',

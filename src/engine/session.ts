@@ -20,6 +20,10 @@ import { UniqueViolation, WriteConflict, type Storage, type Transaction } from '
 import { OID, T, type Row, type Value } from '../types/types.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
+import { copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
+import { compileExpr } from '../executor/expr.js';
+import { insertRows } from '../executor/dml.js';
+import { defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 
@@ -501,6 +505,8 @@ export class Session implements Backend, SessionInfo {
       case 'CommentStmt':
         ddl.comment(this.ddlContext(stmt.raw.text), n);
         return command();
+      case 'CopyStmt':
+        return this.copy(n);
       case 'DiscardStmt':
         return command();
       case 'DeallocateStmt':
@@ -527,6 +533,70 @@ export class Session implements Backend, SessionInfo {
       default:
         throw new SqlError(SqlState.featureNotSupported, `${tag || kind} is not supported`);
     }
+  }
+
+  private copy(n: RawNode): ExecResult {
+    if (n.filename || n.is_program) {
+      throw new SqlError(SqlState.insufficientPrivilege, 'COPY to or from a file is not supported; use COPY … FROM STDIN / TO STDOUT (psql: \\copy)');
+    }
+    const opts = copyOptions(n);
+    const binder = this.binder([]);
+    if (!n.is_from) {
+      // COPY table TO STDOUT is COPY (SELECT cols FROM table) TO STDOUT
+      let plan: Plan;
+      if (n.query) {
+        plan = optimize(binder.bindSelect(n.query.SelectStmt, null));
+      } else {
+        const table = binder.lookupTable(n.relation.schemaname, n.relation.relname);
+        if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+        const cols = ((n.attlist ?? []) as RawNode[]).map((a) => a.String.sval as string);
+        const list = cols.length ? cols.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ') : '*';
+        const q = parseSql(`SELECT ${list} FROM "${table.schema}"."${table.name.replace(/"/g, '""')}"`)[0];
+        plan = optimize(binder.bindSelect(q.node.SelectStmt, null));
+      }
+      const rc = this.runContext(this.txn);
+      const rows = collect(runPlan(plan, rc, this.execEnv([], rc)));
+      const chunks = formatCopyRows(rows, plan.schema.map((c) => c.type), plan.schema.map((c) => c.name), opts, { timezone: this.setting('timezone') });
+      return { kind: 'copyOut', format: opts.format === 'binary' ? 'binary' : 'text', columnCount: plan.schema.length, chunks, tag: `COPY ${rows.length}` };
+    }
+    const table = binder.lookupTable(n.relation.schemaname, n.relation.relname);
+    if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+    const target = copyTarget(table, n.attlist);
+    const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i));
+    const defaults = missing.map((i) => ({ column: i, expr: compileExpr(defaultExprFor(binder, table.columns[i])) }));
+    return {
+      kind: 'copyIn',
+      format: opts.format === 'binary' ? 'binary' : 'text',
+      columnCount: target.columns.length,
+      finish: async (data) => {
+        if (data instanceof SqlError) throw data;
+        const values = parseCopyData(Buffer.concat(data), target, opts);
+        const implicit = this.txState === 'idle';
+        const txn = implicit ? this.engine.storage.begin() : this.txn!;
+        const rc = this.runContext(txn);
+        const env = this.execEnv([], rc);
+        const width = table.columns.length;
+        const rows: Row[] = values.map((v) => {
+          const row: Value[] = new Array(width).fill(null);
+          target.columns.forEach((c, i) => (row[c] = v[i]));
+          for (const d of defaults) row[d.column] = d.expr(row, env);
+          return row;
+        });
+        const mark = txn.mark();
+        try {
+          insertRows(txn, table, rows);
+          if (implicit) {
+            await this.persistCatalogIfDirty();
+            await txn.commit();
+          }
+        } catch (e) {
+          if (implicit) txn.rollback();
+          else txn.rollbackTo(mark);
+          throw this.translateStorageError(e);
+        }
+        return { tag: `COPY ${rows.length}` };
+      },
+    };
   }
 
   private async transaction(n: RawNode): Promise<string> {

@@ -43,6 +43,17 @@ export function uniqueViolationError(table: TableDef, e: UniqueViolation): SqlEr
   });
 }
 
+/** Insert complete rows (COPY's path): NOT NULL and unique checks, no RETURNING. */
+export function insertRows(txn: Transaction, table: TableDef, rows: readonly Row[]): void {
+  for (const row of rows) checkNotNull(table, row);
+  try {
+    txn.insert(table.oid, rows);
+  } catch (e) {
+    if (e instanceof UniqueViolation) throw uniqueViolationError(table, e);
+    throw e;
+  }
+}
+
 function insertRow(txn: Transaction, table: TableDef, row: Row): void {
   checkNotNull(table, row);
   try {

@@ -43,6 +43,8 @@ export function isUnknown(e: Expr): boolean {
   return e.type.oid === OID.unknown;
 }
 
+const LOOKUP_TYPES = new Set<number>([OID.regclass, OID.regproc, OID.regprocedure, OID.regnamespace, OID.regrole, OID.regoper, OID.regoperator]);
+
 /** Coerce an expression to a type (PostgreSQL's coerce_to_target_type). */
 export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastContext, describe?: () => string): Expr {
   if (target.oid === OID.unknown || target.oid === OID.any || target.oid === OID.anyelement) return e;
@@ -52,6 +54,11 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     env.paramTypes[e.index] = target.oid;
     e.type = sqlType(target.oid);
     if (target.typmod < 0) return e;
+  }
+  if (e.kind === 'const' && e.type.oid === OID.unknown && LOOKUP_TYPES.has(target.oid) && e.value !== null) {
+    // 'name'::regclass needs the catalog: resolve at run time through the text cast
+    const fn = resolveCast(T.text, target, 'explicit');
+    if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn };
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown) {
     const base = sqlType(target.oid);

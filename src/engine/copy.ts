@@ -1,0 +1,317 @@
+/**
+ * COPY … FROM STDIN / TO STDOUT in PostgreSQL's text, CSV and binary formats. Parsing
+ * is all-or-nothing: a bad row fails the whole COPY with its line number and nothing of
+ * it is written.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { RawNode } from '../sql/parser.js';
+import { formatText, parseText } from '../types/text-io.js';
+import type { Row, SqlType, Value } from '../types/types.js';
+import { BinaryReader, encodeValue, hasBinaryCodec, decodeParam } from '../wire/codecs.js';
+
+export interface CopyOptions {
+  readonly format: 'text' | 'csv' | 'binary';
+  readonly delimiter: string;
+  readonly null: string;
+  readonly header: boolean;
+  readonly quote: string;
+  readonly escape: string;
+  readonly forceNotNull: readonly string[];
+}
+
+export function copyOptions(n: RawNode): CopyOptions {
+  let format: CopyOptions['format'] = 'text';
+  const raw = new Map<string, RawNode | undefined>();
+  for (const o of (n.options ?? []) as RawNode[]) raw.set(o.DefElem.defname, o.DefElem.arg);
+  const str = (v: RawNode | undefined): string | undefined => v?.String?.sval ?? (v?.Integer ? String(v.Integer.ival ?? 0) : undefined) ?? (v?.Boolean ? String(v.Boolean.boolval) : undefined);
+  const f = str(raw.get('format'));
+  if (f) {
+    if (!['text', 'csv', 'binary'].includes(f)) throw new SqlError(SqlState.invalidParameterValue, `COPY format "${f}" not recognized`);
+    format = f as CopyOptions['format'];
+  }
+  const csv = format === 'csv';
+  const delimiter = str(raw.get('delimiter')) ?? (csv ? ',' : '\t');
+  if (delimiter.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'COPY delimiter must be a single one-byte character');
+  const header = raw.has('header') && (raw.get('header') === undefined || !['false', 'off', '0'].includes(String(str(raw.get('header'))).toLowerCase()));
+  if (header && format === 'text') throw new SqlError(SqlState.featureNotSupported, 'COPY HEADER available only in CSV mode');
+  const quote = str(raw.get('quote')) ?? '"';
+  const forceNotNull = ((raw.get('force_not_null') as RawNode | undefined)?.List?.items ?? []).map((x: RawNode) => x.String.sval as string);
+  return { format, delimiter, null: str(raw.get('null')) ?? (csv ? '' : '\\N'), header, quote, escape: str(raw.get('escape')) ?? quote, forceNotNull };
+}
+
+export interface CopyTarget {
+  readonly table: TableDef;
+  /** 0-based table columns, in the order the data holds them */
+  readonly columns: readonly number[];
+}
+
+export function copyTarget(table: TableDef, attlist: RawNode[] | undefined): CopyTarget {
+  if (!attlist || attlist.length === 0) return { table, columns: table.columns.map((_, i) => i) };
+  const columns = attlist.map((a) => {
+    const name = a.String.sval as string;
+    const i = table.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
+    return i;
+  });
+  return { table, columns };
+}
+
+function contextError(e: unknown, table: TableDef, line: number, column?: string, value?: string): SqlError {
+  const err = e instanceof SqlError ? e : new SqlError(SqlState.internalError, String(e));
+  const where = `COPY ${table.name}, line ${line}${column !== undefined ? `, column ${column}${value !== undefined ? `: "${value}"` : ''}` : ''}`;
+  return new SqlError(err.code, err.message, { ...err.fields, where });
+}
+
+/** Parse COPY data into rows of the target columns' values. */
+export function parseCopyData(data: Buffer, target: CopyTarget, opts: CopyOptions): Value[][] {
+  if (opts.format === 'binary') return parseBinary(data, target);
+  const text = data.toString('utf8');
+  return opts.format === 'csv' ? parseCsv(text, target, opts) : parseTextFormat(text, target, opts);
+}
+
+function convert(target: CopyTarget, fields: (string | null)[], line: number): Value[] {
+  const { table, columns } = target;
+  if (fields.length < columns.length) {
+    throw contextError(new SqlError(SqlState.badCopyFileFormat, `missing data for column "${table.columns[columns[fields.length]].name}"`), table, line);
+  }
+  if (fields.length > columns.length) {
+    throw contextError(new SqlError(SqlState.badCopyFileFormat, 'extra data after last expected column'), table, line);
+  }
+  return fields.map((f, i) => {
+    if (f === null) return null;
+    const col = table.columns[columns[i]];
+    try {
+      return parseText(col.type, f);
+    } catch (e) {
+      throw contextError(e, table, line, col.name, f);
+    }
+  });
+}
+
+function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): Value[][] {
+  const rows: Value[][] = [];
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '\\.') break;
+    const fields = line.split(opts.delimiter).map((f) => (f === opts.null ? null : unescapeText(f)));
+    rows.push(convert(target, fields, i + 1));
+  }
+  return rows;
+}
+
+function unescapeText(f: string): string {
+  if (!f.includes('\\')) return f;
+  let out = '';
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i];
+    if (c !== '\\' || i === f.length - 1) {
+      out += c;
+      continue;
+    }
+    const n = f[++i];
+    switch (n) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
+      case 'x': {
+        const m = /^[0-9a-fA-F]{1,2}/.exec(f.slice(i + 1));
+        if (m) {
+          out += String.fromCharCode(parseInt(m[0], 16));
+          i += m[0].length;
+        } else out += 'x';
+        break;
+      }
+      default:
+        if (n >= '0' && n <= '7') {
+          const m = /^[0-7]{1,3}/.exec(f.slice(i))!;
+          out += String.fromCharCode(parseInt(m[0], 8));
+          i += m[0].length - 1;
+        } else out += n;
+    }
+  }
+  return out;
+}
+
+function parseCsv(text: string, target: CopyTarget, opts: CopyOptions): Value[][] {
+  const rows: Value[][] = [];
+  const { delimiter: d, quote: q, escape: esc } = opts;
+  let i = 0;
+  let line = 1;
+  let first = true;
+  const forceNotNull = new Set(opts.forceNotNull);
+  while (i < text.length) {
+    const fields: (string | null)[] = [];
+    const startLine = line;
+    // one record
+    for (;;) {
+      let value = '';
+      let quoted = false;
+      if (text[i] === q) {
+        quoted = true;
+        i++;
+        for (;;) {
+          if (i >= text.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unterminated CSV quoted field'), target.table, startLine);
+          const c = text[i];
+          if (c === esc && text[i + 1] === q && (esc !== q || true)) {
+            if (esc === q && text[i + 1] !== q) break;
+            value += q;
+            i += 2;
+            continue;
+          }
+          if (c === q) {
+            i++;
+            break;
+          }
+          if (c === '\n') line++;
+          value += c;
+          i++;
+        }
+      }
+      while (i < text.length && text[i] !== d && text[i] !== '\n' && text[i] !== '\r') value += text[i++];
+      const isNull = !quoted && value === opts.null;
+      fields.push(isNull ? null : value);
+      if (text[i] === d) {
+        i++;
+        continue;
+      }
+      if (text[i] === '\r') i++;
+      if (text[i] === '\n') i++;
+      line++;
+      break;
+    }
+    if (fields.length === 1 && fields[0] === '\\.') break;
+    if (first && opts.header) {
+      first = false;
+      continue;
+    }
+    first = false;
+    const named = fields.map((f, k) => (f === null && forceNotNull.has(target.table.columns[target.columns[k]]?.name) ? '' : f));
+    rows.push(convert(target, named, startLine));
+  }
+  return rows;
+}
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+function parseBinary(data: Buffer, target: CopyTarget): Value[][] {
+  const { table, columns } = target;
+  if (data.length < 19 || !data.subarray(0, 11).equals(SIGNATURE)) {
+    throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
+  }
+  const flags = data.readInt32BE(11);
+  if (flags & 0x10000) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (WITH OIDS)');
+  const extLen = data.readInt32BE(15);
+  let off = 19 + extLen;
+  const rows: Value[][] = [];
+  const types: SqlType[] = columns.map((c) => table.columns[c].type);
+  for (const t of types) {
+    if (!hasBinaryCodec(t.oid)) throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${t.oid}`);
+  }
+  let line = 0;
+  for (;;) {
+    if (off + 2 > data.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line + 1);
+    const count = data.readInt16BE(off);
+    off += 2;
+    line++;
+    if (count === -1) break;
+    if (count !== columns.length) {
+      throw contextError(new SqlError(SqlState.badCopyFileFormat, `row field count is ${count}, expected ${columns.length}`), table, line);
+    }
+    const row: Value[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      if (off + 4 > data.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
+      const len = data.readInt32BE(off);
+      off += 4;
+      if (len === -1) {
+        row[i] = null;
+        continue;
+      }
+      if (off + len > data.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
+      const field = data.subarray(off, off + len);
+      off += len;
+      try {
+        row[i] = decodeParam(types[i], field, 1, i);
+      } catch (e) {
+        const err = e instanceof SqlError && e.code === SqlState.invalidBinaryRepresentation
+          ? new SqlError(SqlState.invalidBinaryRepresentation, 'incorrect binary data format')
+          : e;
+        throw contextError(err, table, line, table.columns[columns[i]].name);
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+// -------------------------------------------------------------------- COPY TO
+
+export function formatCopyRows(rows: readonly Row[], types: readonly SqlType[], names: readonly string[], opts: CopyOptions, settings: { timezone?: string }): Buffer[] {
+  if (opts.format === 'binary') {
+    const chunks: Buffer[] = [];
+    const header = Buffer.alloc(19);
+    SIGNATURE.copy(header, 0);
+    chunks.push(header);
+    for (const r of rows) {
+      const parts: Buffer[] = [];
+      const cnt = Buffer.alloc(2);
+      cnt.writeInt16BE(r.length);
+      parts.push(cnt);
+      r.forEach((v, i) => {
+        const enc = encodeValue(types[i], v, 1, settings);
+        const len = Buffer.alloc(4);
+        len.writeInt32BE(enc === null ? -1 : enc.length);
+        parts.push(len);
+        if (enc) parts.push(enc);
+      });
+      chunks.push(Buffer.concat(parts));
+    }
+    const trailer = Buffer.alloc(2);
+    trailer.writeInt16BE(-1);
+    chunks.push(trailer);
+    return chunks;
+  }
+  const csv = opts.format === 'csv';
+  const lines: Buffer[] = [];
+  if (csv && opts.header) lines.push(Buffer.from(names.map((n) => csvQuote(n, opts, false)).join(opts.delimiter) + '\n'));
+  for (const r of rows) {
+    const fields = r.map((v, i) => {
+      if (v === null) return opts.null;
+      const s = formatText(types[i], v, settings);
+      return csv ? csvQuote(s, opts, s === opts.null) : escapeText(s, opts.delimiter);
+    });
+    lines.push(Buffer.from(fields.join(opts.delimiter) + '\n'));
+  }
+  return lines;
+}
+
+function csvQuote(s: string, opts: CopyOptions, force: boolean): string {
+  const needs = force || s.includes(opts.delimiter) || s.includes(opts.quote) || s.includes('\n') || s.includes('\r') || s === '\\.';
+  if (!needs) return s;
+  return opts.quote + s.split(opts.quote).join(opts.escape + opts.quote) + opts.quote;
+}
+
+function escapeText(s: string, delimiter: string): string {
+  let out = '';
+  for (const c of s) {
+    switch (c) {
+      case '\\': out += '\\\\'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      case '\t': out += delimiter === '\t' ? '\\t' : c; break;
+      case '\b': out += '\\b'; break;
+      case '\f': out += '\\f'; break;
+      case '\v': out += '\\v'; break;
+      default: out += c === delimiter ? '\\' + c : c;
+    }
+  }
+  return out;
+}
+
+export { BinaryReader };
