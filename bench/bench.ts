@@ -9,6 +9,7 @@
  *   --quick                         a few seconds on small synthetic data (what the tests run)
  *   --dataset fashion-mnist | synthetic:n=1000000,d=128,clusters=100,seed=1
  *   --queries N  --concurrency N  --ef 10,20,40  --no-ceiling  --no-install  --out DIR
+ *   --pg-stop-cmd CMD --pg-start-cmd CMD   measure PostgreSQL restart (only for a server you own)
  */
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,7 @@ import { runCeiling, type CeilingResult } from './ceiling.js';
 import { defaultConfig, type BenchConfig } from './config.js';
 import { groundTruth, loadDataset, parseDatasetSpec, type SyntheticSpec } from './dataset.js';
 import { renderSummary, renderSvg, renderTable, type BenchResult } from './report.js';
-import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
+import { PostgresTarget, QuiverTarget, type PostgresRestart, type SqlTarget } from './targets.js';
 import { availableCores, errorMessage, log, machineInfo, nowMs, repoRoot } from './util.js';
 import { emptyTargetResult, SqlWorkload, type SqlTargetResult } from './workload.js';
 
@@ -37,11 +38,13 @@ export interface BenchOptions {
   quiverEntry: string;
   quiverDatabase: string;
   quiverUser: string;
+  pgRestart: PostgresRestart | undefined;
 }
 
 const USAGE = `usage: npm run bench -- [--target quiver|postgres://user@host:port/db]... [--compare] [--quick]
        [--dataset fashion-mnist|synthetic:n=N,d=D,clusters=C,seed=S] [--queries N] [--concurrency N]
-       [--ef 10,20,40,...] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]`;
+       [--ef 10,20,40,...] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
+       [--pg-stop-cmd CMD --pg-start-cmd CMD]   (restart timing; only for a PostgreSQL you own)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -61,6 +64,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       'quiver-entry': { type: 'string' },
       'quiver-database': { type: 'string' },
       'quiver-user': { type: 'string' },
+      'pg-stop-cmd': { type: 'string' },
+      'pg-start-cmd': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -100,7 +105,14 @@ export function parseOptions(argv: string[]): BenchOptions {
     quiverEntry: values['quiver-entry'] ?? join(root, 'dist', 'src', 'main.js'),
     quiverDatabase: values['quiver-database'] ?? 'postgres',
     quiverUser: values['quiver-user'] ?? 'postgres',
+    pgRestart: restartCommands(values['pg-stop-cmd'], values['pg-start-cmd']),
   };
+}
+
+function restartCommands(stop: string | undefined, start: string | undefined): PostgresRestart | undefined {
+  if (stop === undefined && start === undefined) return undefined;
+  if (stop === undefined || start === undefined) throw new Error('--pg-stop-cmd and --pg-start-cmd go together');
+  return { stop, start };
 }
 
 function configFor(o: BenchOptions): BenchConfig {
@@ -119,7 +131,7 @@ function configFor(o: BenchOptions): BenchConfig {
 
 async function runTarget(spec: string, o: BenchOptions, run: (target: SqlTarget, r: SqlTargetResult) => Promise<void>): Promise<SqlTargetResult> {
   if (spec !== 'quiver') {
-    const target = new PostgresTarget(spec);
+    const target = new PostgresTarget(spec, o.pgRestart);
     const r = emptyTargetResult('postgres', 'postgres', spec.replace(/:[^:@/]*@/, ':***@'));
     await run(target, r);
     return r;

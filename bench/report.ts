@@ -94,10 +94,14 @@ export function buildRows(r: BenchResult): { headers: string[]; rows: Row[] } {
     const find = (list: QueryStats[]) => list.find((s) => s.efSearch === ef && s.status === 'ok') ?? list.find((s) => s.efSearch === ef);
     add(`ef_search=${ef}, l2 k=10: QPS (recall)`, 'higher', (t) => queryCell(find(t.efSweep)), () => queryCell(find(ceil!.efSweep)));
   }
-  add('server memory (RSS)', 'lower', (t) =>
-    t.memory.status === 'ok' && 'rssBytes' in t.memory ? { text: formatBytes(t.memory.rssBytes), value: t.memory.rssBytes } : na(t.memory.status === 'skipped' ? 'n/a' : 'n/a'),
-  );
-  add('data size on disk', 'lower', (t) =>
+  // PSS splits shared pages (PostgreSQL's shared_buffers) between processes, so the sum over
+  // a postmaster and its backends is not inflated; for one process it is ≈ RSS.
+  add('server memory after queries (PSS summed over its processes)', 'lower', (t) => {
+    if (t.memory.status !== 'ok' || !('rssBytes' in t.memory)) return na();
+    const bytes = t.memory.pssBytes ?? t.memory.rssBytes;
+    return { text: formatBytes(bytes), value: bytes };
+  });
+  add('data on disk (Quiver: data dir; PostgreSQL: table + indexes)', 'lower', (t) =>
     t.dataSize.status === 'ok' && 'bytes' in t.dataSize ? { text: formatBytes(t.dataSize.bytes), value: t.dataSize.bytes } : na(),
   );
   add('restart to first answer, s', 'lower', (t) =>

@@ -4,7 +4,7 @@
  * is any running server given by URL, which the harness never stops. Both are spoken to
  * with node-postgres only, so they see the same protocol.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,10 +122,30 @@ function isLocalHost(host: string | undefined): boolean {
 
 // ---------------------------------------------------------------- PostgreSQL
 
+export interface PostgresRestart {
+  /** shell command that stops the server (e.g. pg_ctl -D … -m fast stop) */
+  stop: string;
+  /** shell command that starts it again (e.g. pg_ctl -D … -w start) */
+  start: string;
+}
+
+function shell(cmd: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('/bin/sh', ['-c', cmd], { timeout: timeoutMs }, (err, _stdout, stderr) => {
+      if (err) reject(new Error(`'${cmd}' failed: ${err.message.split('\n')[0]} ${stderr.trim().split('\n').slice(-2).join(' ')}`));
+      else resolve();
+    });
+  });
+}
+
 export class PostgresTarget implements SqlTarget {
   readonly name = 'postgres';
   readonly kind = 'postgres' as const;
-  constructor(readonly url: string) {}
+  /** restart commands: only for a server the user owns (never the shared scratch one) */
+  constructor(
+    readonly url: string,
+    private readonly restartCommands?: PostgresRestart,
+  ) {}
 
   async connect(): Promise<pg.Client> {
     const c = new pg.Client({ connectionString: this.url, application_name: 'quiver-bench' });
@@ -144,14 +164,38 @@ export class PostgresTarget implements SqlTarget {
   }
 
   async dataSize(client: pg.Client, table: string): Promise<SizeInfo | string> {
+    // the table with its TOAST and indexes; the database may hold unrelated tables
     const r = await client.query<{ db: string; rel: string }>(
       `SELECT pg_database_size(current_database())::text AS db, pg_total_relation_size('${table}')::text AS rel`,
     );
-    return { bytes: Number(r.rows[0]!.db), source: `pg_database_size (table + indexes: ${r.rows[0]!.rel} bytes)` };
+    return { bytes: Number(r.rows[0]!.rel), source: `pg_total_relation_size('${table}') (table, TOAST, indexes; WAL not included); whole database ${r.rows[0]!.db} bytes` };
   }
 
-  async restart(): Promise<number | string> {
-    return 'n/a (external PostgreSQL server; the harness never stops it)';
+  /** Stops with the stop command, then times start command → connection → first correct answer. */
+  async restart(probe: (c: pg.Client) => Promise<void>): Promise<number | string> {
+    if (!this.restartCommands) return 'n/a (external PostgreSQL server; pass --pg-stop-cmd and --pg-start-cmd to measure)';
+    try {
+      await shell(this.restartCommands.stop, 120_000);
+      const t0 = nowMs();
+      await shell(this.restartCommands.start, 120_000);
+      let client: pg.Client | undefined;
+      while (!client) {
+        try {
+          client = await this.connect();
+        } catch (e) {
+          if (nowMs() - t0 > 60_000) throw e;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      try {
+        await probe(client);
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      return (nowMs() - t0) / 1000;
+    } catch (e) {
+      return `failed: ${errorMessage(e)}`;
+    }
   }
 
   async stop(): Promise<void> {}

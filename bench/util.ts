@@ -166,6 +166,10 @@ export class Progress {
 
   draw(): void {
     if (!this.tty) return;
+    if (this.total <= 0) {
+      process.stderr.write(`\r  ${this.label} … ${((nowMs() - this.started) / 1000).toFixed(1)}s\x1b[K`);
+      return;
+    }
     const frac = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
     const width = 30;
     const filled = Math.round(frac * width);
@@ -173,11 +177,22 @@ export class Progress {
     process.stderr.write(`\r  ${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${this.done}/${this.total} ${secs}s\x1b[K`);
   }
 
+  /** For one long statement with no progress to report: redraw the elapsed time. */
+  static elapsed(label: string): Progress {
+    const p = new Progress(label, 0);
+    p.timer = setInterval(() => p.draw(), 250);
+    p.timer.unref();
+    return p;
+  }
+
+  private timer: NodeJS.Timeout | undefined;
+
   clearLine(): void {
     if (this.tty) process.stderr.write('\r\x1b[K');
   }
 
   finish(): void {
+    if (this.timer) clearInterval(this.timer);
     this.clearLine();
     if (Progress.active === this) Progress.active = undefined;
   }

@@ -531,7 +531,12 @@ export class SqlWorkload {
       let r: IndexBuildResult;
       try {
         this.say(`building ${metric} HNSW index …`);
-        await this.run(`CREATE INDEX (${metric})`, cfg.indexTimeoutSec, () => this.client.query(sql));
+        const progress = Progress.elapsed(`[${this.target.name}] CREATE INDEX … USING hnsw (${metric})`);
+        try {
+          await this.run(`CREATE INDEX (${metric})`, cfg.indexTimeoutSec, () => this.client.query(sql));
+        } finally {
+          progress.finish();
+        }
         r = { status: 'ok', metric, seconds: round((nowMs() - t0) / 1000, 3), sql };
         this.say(`index ${metric}: ${r.seconds.toFixed(1)} s`);
       } catch (e) {
