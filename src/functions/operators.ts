@@ -157,7 +157,7 @@ for (const l of INTS) for (const r of INTS) comparisons(l, r, mixedInt);
 const fcmp = (a: Value, b: Value): number => compareValues({ oid: OID.float8, typmod: -1 }, a, b);
 for (const l of ['float4', 'float8']) for (const r of ['float4', 'float8']) comparisons(l, r, fcmp);
 comparisons('numeric', 'numeric', (a, b) => compareNumeric(a as string, b as string));
-for (const t of ['bool', 'text', 'bpchar', 'name', 'bytea', 'char', 'uuid', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'oid', 'jsonb', 'vector', 'regclass', 'regtype']) {
+for (const t of ['bool', 'text', 'bpchar', 'name', 'bytea', 'char', 'uuid', 'date', 'time', 'timestamp', 'timestamptz', 'interval', 'oid', 'jsonb', 'vector']) {
   const st: SqlType = { oid: oidOf(t), typmod: -1 };
   comparisons(t, t, (a, b) => compareValues(st, a, b));
 }

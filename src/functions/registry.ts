@@ -79,7 +79,7 @@ export function resolvePolymorphic(declared: readonly number[], actual: readonly
   const out: SqlType[] = [];
   for (let i = 0; i < declared.length; i++) {
     const d = declared[i]!, a = actual[i]!;
-    if (d === OID.any) out.push(a.oid === OID.unknown ? { oid: OID.text, typmod: -1 } : a);
+    if (d === OID.any) out.push(a); // "any" keeps unknown, as pg_typeof('x') shows
     else if (d === OID.anyelement || d === OID.anynonarray) out.push({ oid: elem ?? OID.text, typmod: elem === a.oid ? a.typmod : -1 });
     else if (d === OID.anyarray) {
       const arr = TYPES.get(elem ?? OID.text)?.array;

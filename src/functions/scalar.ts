@@ -9,7 +9,7 @@ import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from 
 import { compareValues, valuesEqual } from '../types/compare.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
-  numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal,
+  numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal, decimalWithPrecision,
 } from '../types/numeric.js';
 import { checkFloat8 } from '../types/float.js';
 import {
@@ -89,7 +89,8 @@ for (const name of ['log', 'log10']) {
   fn(name, ['numeric'], 'numeric', ([a]) => numericLog10(S(a!)));
 }
 fn('log', ['numeric', 'numeric'], 'numeric', ([b, x]) => {
-  const r = toDecimal(S(x!)).ln().div(toDecimal(S(b!)).ln());
+  const D60 = decimalWithPrecision(60);
+  const r = new D60(S(x!)).ln().div(new D60(S(b!)).ln()) as unknown as InstanceType<typeof Decimal>;
   return formatDecimal(r, Math.max(16 - Math.floor(r.isZero() ? 0 : r.abs().e), 0));
 });
 fn('mod', ['int2', 'int2'], 'int2', ([a, b]) => { if (b === 0) throw new SqlError(SqlState.divisionByZero, 'division by zero'); return N(a!) % N(b!) || 0; });

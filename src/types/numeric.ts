@@ -7,8 +7,25 @@
 import { Decimal as DecimalBase } from 'decimal.js';
 import { SqlError, SqlState } from '../errors.js';
 
-export const Decimal = DecimalBase.clone({ precision: 3000, rounding: DecimalBase.ROUND_HALF_UP, toExpPos: 9e15, toExpNeg: -9e15, maxE: 9e15, minE: -9e15 });
+export const Decimal = DecimalBase.clone({ precision: 1100, rounding: DecimalBase.ROUND_HALF_UP, toExpPos: 9e15, toExpNeg: -9e15, maxE: 9e15, minE: -9e15 });
 export type Decimal = InstanceType<typeof Decimal>;
+
+const clones = new Map<number, typeof Decimal>();
+/** a Decimal constructor computing with `p` significant digits (inexact ops: div, sqrt, ln …) */
+export function decimalWithPrecision(p: number): typeof Decimal {
+  const prec = Math.min(Math.max(Math.ceil(p), 20), 1100);
+  let D = clones.get(prec);
+  if (!D) {
+    D = Decimal.clone({ precision: prec });
+    clones.set(prec, D);
+  }
+  return D;
+}
+
+/** significant digits needed to get `scale` fraction digits of a result of magnitude 10^e */
+function digitsFor(e: number, scale: number): number {
+  return Math.max(e, 0) + scale + 10;
+}
 
 const NUMERIC_MIN_SIG_DIGITS = 16;
 const NUMERIC_MAX_DISPLAY_SCALE = 1000;
@@ -111,7 +128,8 @@ export function numericDiv(a: string, b: string): string {
   const da = toDecimal(a), db = toDecimal(b);
   if (db.isZero()) throw divByZero();
   const rscale = selectDivScale(da, scaleOf(a), db, scaleOf(b));
-  return formatDecimal(da.div(db), rscale);
+  const D = decimalWithPrecision(digitsFor(da.e - db.e + 1, rscale));
+  return formatDecimal(new D(a).div(new D(b)) as unknown as Decimal, rscale);
 }
 export function numericMod(a: string, b: string): string {
   const sp = specialArith('%', a, b);
@@ -119,7 +137,8 @@ export function numericMod(a: string, b: string): string {
   const db = toDecimal(b);
   if (db.isZero()) throw divByZero();
   const da = toDecimal(a);
-  const q = da.div(db).trunc();
+  const D = decimalWithPrecision(digitsFor(da.e - db.e + 1, 0));
+  const q = new D(a).div(new D(b)).trunc() as unknown as Decimal;
   return formatDecimal(da.minus(q.times(db)), Math.max(scaleOf(a), scaleOf(b)));
 }
 export function numericNeg(a: string): string {
@@ -183,7 +202,8 @@ export function numericSqrt(a: string): string {
   const { weight } = nbaseWeight(d);
   const sweight = Math.trunc(((weight + 1) * 4) / 2) - 1;
   const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - sweight, scaleOf(a), 0), NUMERIC_MAX_DISPLAY_SCALE);
-  return formatDecimal(d.sqrt(), rscale);
+  const D = decimalWithPrecision(digitsFor(d.e / 2 + 1, rscale));
+  return formatDecimal(new D(a).sqrt() as unknown as Decimal, rscale);
 }
 
 /** numeric ^ numeric; result scale like PostgreSQL's power_var for the common cases */
@@ -192,12 +212,10 @@ export function numericPower(a: string, b: string): string {
   const da = toDecimal(a), db = toDecimal(b);
   if (da.isZero() && db.isNeg()) throw new SqlError('2201F', 'zero raised to a negative power is undefined');
   if (da.isNeg() && !db.isInteger()) throw new SqlError('2201F', 'a negative number raised to a non-integer power yields a complex result');
-  const r = da.pow(db);
-  if (db.isInteger() && !db.isNeg() && scaleOf(b) === 0) {
-    // exact integer powers keep scale a.dscale * b (like power_var_int), limited
-    const exact = Math.min(scaleOf(a) * db.toNumber(), NUMERIC_MAX_DISPLAY_SCALE);
-    const sig = Math.max(NUMERIC_MIN_SIG_DIGITS - Math.floor(r.isZero() ? 0 : r.abs().e), 0);
-    return formatDecimal(r, Math.max(exact, Math.min(sig, scaleOf(a) === 0 ? 0 : sig)));
+  const r = (db.isInteger() ? da.pow(db) : new (decimalWithPrecision(60))(a).pow(b)) as Decimal;
+  if (db.isInteger()) {
+    // power_var_int: PostgreSQL 15 keeps at least NUMERIC_MIN_SIG_DIGITS fraction digits
+    return formatDecimal(r, Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS, scaleOf(a), scaleOf(b)), NUMERIC_MAX_DISPLAY_SCALE));
   }
   const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - (r.isZero() ? 0 : r.abs().e), scaleOf(a), scaleOf(b), 0), NUMERIC_MAX_DISPLAY_SCALE);
   return formatDecimal(r, rscale);
@@ -207,7 +225,7 @@ export function numericLn(a: string): string {
   const d = toDecimal(a);
   if (d.isZero()) throw new SqlError('2201E', 'cannot take logarithm of zero');
   if (d.isNeg()) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
-  const r = d.ln();
+  const r = new (decimalWithPrecision(60))(a).ln() as unknown as Decimal;
   const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.floor(r.isZero() ? 0 : r.abs().e), scaleOf(a), 0), NUMERIC_MAX_DISPLAY_SCALE);
   return formatDecimal(r, rscale);
 }
@@ -216,13 +234,13 @@ export function numericLog10(a: string): string {
   const d = toDecimal(a);
   if (d.isZero()) throw new SqlError('2201E', 'cannot take logarithm of zero');
   if (d.isNeg()) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
-  const r = Decimal.log10(d);
+  const r = decimalWithPrecision(60).log10(a) as unknown as Decimal;
   const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.floor(r.isZero() ? 0 : r.abs().e), scaleOf(a), 0), NUMERIC_MAX_DISPLAY_SCALE);
   return formatDecimal(r, rscale);
 }
 
 export function numericExp(a: string): string {
-  const r = toDecimal(a).exp();
+  const r = new (decimalWithPrecision(60))(a).exp() as unknown as Decimal;
   const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.floor(r.isZero() ? 0 : r.abs().e), scaleOf(a), 0), NUMERIC_MAX_DISPLAY_SCALE);
   return formatDecimal(r, rscale);
 }
