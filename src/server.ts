@@ -24,6 +24,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await loadParser();
   const storage = new MemoryStorage();
   const engine = new Engine(storage);
+  // Durable storage: restore the catalog image before serving, e.g.
+  //   const image = storage.loadCatalog(); if (image) engine.restoreCatalog(image);
+  const image = storage.loadCatalog();
+  if (image) engine.restoreCatalog(image);
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger });
   return {
     port: wire.port,

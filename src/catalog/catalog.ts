@@ -91,8 +91,18 @@ export interface ExtensionDef {
   readonly version: string;
 }
 
+/** OIDs are unique across all databases of a server (storage keys tables by OID). */
+export class OidAllocator {
+  next = FIRST_USER_OID;
+  allocate(): number {
+    return this.next++;
+  }
+}
+
+/** One database's catalog. */
 export class Catalog {
-  private nextOid = FIRST_USER_OID;
+  constructor(readonly name: string = 'postgres', private readonly oids: OidAllocator = new OidAllocator()) {}
+
   readonly tables = new Map<number, TableDef>();
   readonly sequences = new Map<number, SequenceDef>();
   readonly extensions = new Map<string, ExtensionDef>();
@@ -100,12 +110,7 @@ export class Catalog {
   version = 0;
 
   allocateOid(): number {
-    return this.nextOid++;
-  }
-
-  /** Restore state (used by durable storage's recovery). */
-  restoreOidCounter(next: number): void {
-    this.nextOid = Math.max(this.nextOid, next);
+    return this.oids.allocate();
   }
 
   findTable(schema: string | undefined, name: string): TableDef | undefined {
@@ -170,28 +175,19 @@ export class Catalog {
   /** sequences advanced since the last durable catalog image */
   sequencesDirty = false;
 
-  /** The whole catalog as JSON text (bigints as strings), for the storage layer to keep. */
-  serialize(): string {
-    return JSON.stringify({
-      format: 1,
-      nextOid: this.nextOid,
-      tables: [...this.tables.values()],
-      sequences: [...this.sequences.values()],
-      extensions: [...this.extensions.values()],
-    }, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  /** This database's catalog as plain data (see serializeDatabases). */
+  toData(): CatalogData {
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()] };
   }
 
-  /** Load an image written by serialize() (on start, before any session exists). */
-  restore(image: string): void {
-    const data = JSON.parse(image, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' ? BigInt(v.$bigint) : v));
-    if (data.format !== 1) throw new Error(`unsupported catalog format ${data.format}`);
+  /** Replace the contents with data from toData(). */
+  loadData(data: CatalogData): void {
     this.tables.clear();
     this.sequences.clear();
     this.extensions.clear();
-    for (const t of data.tables as TableDef[]) this.tables.set(t.oid, t);
-    for (const s of data.sequences as SequenceDef[]) this.sequences.set(s.oid, s);
-    for (const e of data.extensions as ExtensionDef[]) this.extensions.set(e.name, e);
-    this.nextOid = Math.max(this.nextOid, data.nextOid);
+    for (const t of data.tables) this.tables.set(t.oid, t);
+    for (const s of data.sequences) this.sequences.set(s.oid, s);
+    for (const e of data.extensions) this.extensions.set(e.name, e);
     this.version++;
   }
 
@@ -216,6 +212,24 @@ export class Catalog {
   }
 }
 
+export interface CatalogData {
+  tables: TableDef[];
+  sequences: SequenceDef[];
+  extensions: ExtensionDef[];
+}
+
+/** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */
+export function serializeDatabases(oids: OidAllocator, databases: ReadonlyMap<string, Catalog>): string {
+  const data = { format: 2, nextOid: oids.next, databases: Object.fromEntries([...databases].map(([n, c]) => [n, c.toData()])) };
+  return JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+}
+
+export function parseDatabases(image: string): { nextOid: number; databases: Record<string, CatalogData> } {
+  const data = JSON.parse(image, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' ? BigInt(v.$bigint) : v));
+  if (data.format !== 2) throw new Error(`unsupported catalog image format ${data.format}`);
+  return data;
+}
+
 /** A relation that is computed from catalog state rather than stored (pg_class, …). */
 export interface SystemRelation {
   readonly oid: number;
@@ -227,6 +241,7 @@ export interface SystemRelation {
 
 export interface SystemRelationContext {
   readonly catalog: Catalog;
+  readonly databases: readonly string[];
   setting(name: string): string | undefined;
   allSettings(): { name: string; value: string }[];
   readonly user: string;

@@ -1,5 +1,6 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
-import { Catalog, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type SystemRelation } from '../catalog/catalog.js';
+import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
 import type { Backend, BackendRegistry } from '../wire/backend.js';
@@ -7,12 +8,58 @@ import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
 
 export class Engine implements EngineState, BackendRegistry {
-  readonly catalog = new Catalog();
+  private readonly oids = new OidAllocator();
+  readonly databases = new Map<string, Catalog>([['postgres', new Catalog('postgres', this.oids)], ['template1', new Catalog('template1', this.oids)]]);
   private readonly system: SystemRelation[] = buildSystemRelations();
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
 
   constructor(readonly storage: Storage) {}
+
+  /** Load the durable catalog image (at start, before sessions). */
+  restoreCatalog(image: string): void {
+    const data = parseDatabases(image);
+    this.oids.next = Math.max(this.oids.next, data.nextOid);
+    this.databases.clear();
+    for (const [name, d] of Object.entries(data.databases)) {
+      const c = new Catalog(name, this.oids);
+      c.loadData(d);
+      this.databases.set(name, c);
+    }
+  }
+
+  async saveCatalog(): Promise<void> {
+    await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases));
+  }
+
+  database(name: string): Catalog | undefined {
+    return this.databases.get(name);
+  }
+
+  async createDatabase(name: string): Promise<void> {
+    if (this.databases.has(name)) throw new SqlError('42P04', `database "${name}" already exists`);
+    this.databases.set(name, new Catalog(name, this.oids));
+    await this.saveCatalog();
+  }
+
+  async dropDatabase(name: string, missingOk: boolean, current: string): Promise<boolean> {
+    const c = this.databases.get(name);
+    if (!c) {
+      if (missingOk) return false;
+      throw new SqlError(SqlState.invalidCatalogName, `database "${name}" does not exist`);
+    }
+    if (name === current) throw new SqlError(SqlState.objectInUse, 'cannot drop the currently open database');
+    const others = [...this.sessions.values()].filter((s) => s.databaseName === name).length;
+    if (others > 0) {
+      throw new SqlError(SqlState.objectInUse, `database "${name}" is being accessed by other users`, {
+        detail: `There ${others === 1 ? 'is 1 other session' : `are ${others} other sessions`} using the database.`,
+      });
+    }
+    for (const t of c.tables.values()) await this.storage.dropTable(t.oid);
+    this.databases.delete(name);
+    await this.saveCatalog();
+    return true;
+  }
 
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined {
     if (schema !== undefined && schema !== 'pg_catalog' && schema !== 'information_schema') return undefined;

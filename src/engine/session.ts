@@ -28,8 +28,12 @@ import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './s
 import { systemFunction, type SessionInfo } from './system-functions.js';
 
 export interface EngineState {
-  readonly catalog: Catalog;
   readonly storage: Storage;
+  database(name: string): Catalog | undefined;
+  readonly databases: ReadonlyMap<string, Catalog>;
+  saveCatalog(): Promise<void>;
+  createDatabase(name: string): Promise<void>;
+  dropDatabase(name: string, missingOk: boolean, current: string): Promise<boolean>;
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
   allSystemRelations(): readonly SystemRelation[];
 }
@@ -69,8 +73,15 @@ export class Session implements Backend, SessionInfo {
     for (const d of allSettingDefs()) this.settings.set(d.name.toLowerCase(), d.value);
   }
 
+  private db: Catalog | undefined;
+
   get catalog(): Catalog {
-    return this.engine.catalog;
+    if (!this.db) throw new SqlError(SqlState.internalError, 'bug: session has no database');
+    return this.db;
+  }
+
+  get databaseName(): string {
+    return this.database;
   }
 
   // ------------------------------------------------------------------ Backend
@@ -78,6 +89,8 @@ export class Session implements Backend, SessionInfo {
   startup(params: Record<string, string>): StartupInfo {
     this.user = params.user ?? 'postgres';
     this.database = params.database ?? this.user;
+    this.db = this.engine.database(this.database);
+    if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
     this.settings.set('session_authorization', this.user);
     if (params.application_name) this.settings.set('application_name', params.application_name);
     if (params.client_encoding) this.settings.set('client_encoding', normalizeSetting('client_encoding', params.client_encoding));
@@ -257,7 +270,7 @@ export class Session implements Backend, SessionInfo {
     }
     try {
       const result = await this.run(stmt, params);
-      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind)) await this.engine.storage.saveCatalog(this.catalog.serialize());
+      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind)) await this.engine.saveCatalog();
       await this.persistCatalogIfDirty();
       return result;
     } catch (e) {
@@ -275,7 +288,7 @@ export class Session implements Backend, SessionInfo {
   private async persistCatalogIfDirty(): Promise<void> {
     if (!this.catalog.sequencesDirty) return;
     this.catalog.sequencesDirty = false;
-    await this.engine.storage.saveCatalog(this.catalog.serialize());
+    await this.engine.saveCatalog();
   }
 
   private translateStorageError(e: unknown): SqlError {
@@ -361,6 +374,7 @@ export class Session implements Backend, SessionInfo {
   private systemContext(): SystemRelationContext {
     return {
       catalog: this.catalog,
+      databases: [...this.engine.databases.keys()],
       setting: (name) => this.settings.get(name.toLowerCase()),
       allSettings: () => allSettingDefs().map((d) => ({ name: d.name, value: this.settings.get(d.name.toLowerCase()) ?? d.value })),
       user: this.user,
@@ -516,6 +530,16 @@ export class Session implements Backend, SessionInfo {
       case 'VacuumStmt':
       case 'CheckPointStmt':
       case 'LockStmt':
+        return command();
+      case 'CreatedbStmt':
+        if (this.txState !== 'idle') throw new SqlError(SqlState.activeSqlTransaction, 'CREATE DATABASE cannot run inside a transaction block');
+        await this.engine.createDatabase(n.dbname);
+        return command();
+      case 'DropdbStmt':
+        if (this.txState !== 'idle') throw new SqlError(SqlState.activeSqlTransaction, 'DROP DATABASE cannot run inside a transaction block');
+        if (!(await this.engine.dropDatabase(n.dbname, !!n.missing_ok, this.database))) {
+          this.notices.push({ severity: 'NOTICE', code: '00000', message: `database "${n.dbname}" does not exist, skipping` });
+        }
         return command();
       case 'DoStmt':
         throw new SqlError(SqlState.featureNotSupported, 'DO blocks are not supported');
@@ -730,7 +754,7 @@ const TAGS: Record<string, string> = {
   CreateSeqStmt: 'CREATE SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
-  CreateFunctionStmt: 'CREATE FUNCTION', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',
+  CreateFunctionStmt: 'CREATE FUNCTION', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',
 };
 
 function utilityTag(kind: string, n: RawNode): string {

@@ -15,10 +15,11 @@ export interface OutputColumn {
 }
 
 export type Expr =
-  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value }
+  /** position: 1-based location of the literal in the query, for input errors */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number }
   | { readonly kind: 'param'; type: SqlType; readonly index: number }
   /** level 0: the current input row; level n: the row of the n-th enclosing query */
-  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string }
+  | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number }
   | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[] }
   | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction }
   | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[] }

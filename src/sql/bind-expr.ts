@@ -8,6 +8,7 @@ import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOpera
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey } from '../planner/plan.js';
 import { parseText } from '../types/text-io.js';
+import type { Value } from '../types/types.js';
 import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
@@ -62,7 +63,12 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown) {
     const base = sqlType(target.oid);
-    const value = e.value === null ? null : parseText(base, e.value as string);
+    let value: Value;
+    try {
+      value = e.value === null ? null : parseText(base, e.value as string);
+    } catch (err) {
+      throw err instanceof SqlError ? err.withPosition(e.position) : err;
+    }
     const typed: Expr = { kind: 'const', type: base, value };
     return target.typmod < 0 ? typed : coerce(env, typed, target, context, describe);
   }
@@ -125,7 +131,7 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   switch (kind) {
     case 'A_Const':
-      return bindConst(n);
+      return { ...bindConst(n), position: pos(n) } as Expr;
     case 'ColumnRef': {
       const names: string[] = [];
       for (const f of n.fields) {

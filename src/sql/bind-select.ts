@@ -507,7 +507,8 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
     }
     if (x.kind === 'column' && x.level === 0) {
-      throw new SqlError(SqlState.groupingError, `column "${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+      const shown = x.table ? `${x.table}.${x.name}` : x.name;
+      throw new SqlError(SqlState.groupingError, `column "${shown}" must appear in the GROUP BY clause or be used in an aggregate function`, { position: x.position });
     }
     return undefined;
   });
@@ -569,42 +570,51 @@ function elementOf(t: SqlType): SqlType | undefined {
 
 /** PostgreSQL's FigureColname: the default name of a select-list column. */
 export function figureColname(node: RawNode): string {
+  return figure(node)[0];
+}
+
+/** [name, strength]: 2 = a real name (column, function), 1 = a type or CASE, 0 = none. */
+function figure(node: RawNode): [string, number] {
   const kind = Object.keys(node)[0];
   const n = node[kind];
   switch (kind) {
     case 'ColumnRef': {
       const last = n.fields[n.fields.length - 1];
-      return last.String ? last.String.sval : '?column?';
-    }
-    case 'FuncCall':
-      return (n.funcname as RawNode[])[n.funcname.length - 1].String.sval;
-    case 'TypeCast': {
-      const inner = figureColname(n.arg);
-      if (inner !== '?column?') return inner;
-      const names = n.typeName.names as RawNode[];
-      const t = names[names.length - 1].String.sval as string;
-      return ({ int4: 'int4', bpchar: 'bpchar' } as Record<string, string>)[t] ?? t;
+      return last.String ? [last.String.sval, 2] : ['?column?', 0];
     }
     case 'A_Indirection': {
       const last = n.indirection[n.indirection.length - 1];
-      return last.String ? last.String.sval : figureColname(n.arg);
+      return last.String ? [last.String.sval, 2] : figure(n.arg);
     }
-    case 'CaseExpr': return n.defresult ? (figureColname(n.defresult) === '?column?' ? 'case' : 'case') : 'case';
-    case 'CoalesceExpr': return 'coalesce';
-    case 'MinMaxExpr': return n.op === 'IS_GREATEST' ? 'greatest' : 'least';
-    case 'A_ArrayExpr': return 'array';
-    case 'RowExpr': return 'row';
-    case 'NullIfExpr': return 'nullif';
-    case 'A_Expr': return n.kind === 'AEXPR_NULLIF' ? 'nullif' : '?column?';
-    case 'CollateClause': return figureColname(n.arg);
+    case 'FuncCall':
+      return [(n.funcname as RawNode[])[n.funcname.length - 1].String.sval, 2];
+    case 'A_Expr':
+      return n.kind === 'AEXPR_NULLIF' ? ['nullif', 2] : ['?column?', 0];
+    case 'TypeCast': {
+      const inner = figure(n.arg);
+      if (inner[1] >= 2) return inner;
+      const names = n.typeName.names as RawNode[];
+      return [names[names.length - 1].String.sval as string, 1];
+    }
+    case 'CollateClause': return figure(n.arg);
+    case 'CaseExpr': {
+      const inner = n.defresult ? figure(n.defresult) : (['?column?', 0] as [string, number]);
+      return inner[1] >= 2 ? inner : ['case', 1];
+    }
+    case 'CoalesceExpr': return ['coalesce', 2];
+    case 'MinMaxExpr': return [n.op === 'IS_GREATEST' ? 'greatest' : 'least', 2];
+    case 'A_ArrayExpr': return ['array', 2];
+    case 'RowExpr': return ['row', 2];
+    case 'NullIfExpr': return ['nullif', 2];
+    case 'GroupingFunc': return ['grouping', 2];
     case 'SubLink': {
-      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
-      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
+      if (n.subLinkType === 'EXISTS_SUBLINK') return ['exists', 2];
+      if (n.subLinkType === 'ARRAY_SUBLINK') return ['array', 2];
       if (n.subLinkType === 'EXPR_SUBLINK') {
         const t = n.subselect.SelectStmt?.targetList?.[0]?.ResTarget;
-        if (t) return t.name ?? figureColname(t.val);
+        if (t) return t.name ? [t.name, 2] : figure(t.val);
       }
-      return '?column?';
+      return ['?column?', 0];
     }
     case 'SQLValueFunction': {
       const map: Record<string, string> = {
@@ -612,12 +622,12 @@ export function figureColname(node: RawNode): string {
         SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
         SVFOP_LOCALTIME: 'localtime', SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP: 'localtimestamp',
         SVFOP_LOCALTIMESTAMP_N: 'localtimestamp', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_USER: 'current_user',
-        SVFOP_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_catalog',
+        SVFOP_USER: 'user', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_catalog',
         SVFOP_CURRENT_SCHEMA: 'current_schema',
       };
-      return map[n.op] ?? '?column?';
+      return [map[n.op] ?? '?column?', 2];
     }
     default:
-      return '?column?';
+      return ['?column?', 0];
   }
 }

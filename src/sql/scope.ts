@@ -59,7 +59,7 @@ export class Scope {
         throw new SqlError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qualifier}"`, { position });
       }
     }
-    throw new SqlError(SqlState.undefinedColumn, `column ${shown} does not exist`, { position });
+    throw new SqlError(SqlState.undefinedColumn, names.length === 1 ? `column "${shown}" does not exist` : `column ${shown} does not exist`, { position });
   }
 
   private resolveHere(names: readonly string[], level: number, position: number | undefined): Expr | undefined {
@@ -73,7 +73,7 @@ export class Scope {
         for (let i = 0; i < visible; i++) {
           if (e.columns[i].name !== colName) continue;
           if (hit) throw new SqlError(SqlState.ambiguousColumn, `column reference "${colName}" is ambiguous`, { position });
-          hit = { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName };
+          hit = { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName, table: e.alias, position };
         }
       }
       return hit;
@@ -86,7 +86,7 @@ export class Scope {
     if (i < 0) {
       throw new SqlError(SqlState.undefinedColumn, `column ${qualifier}.${colName} does not exist`, { position });
     }
-    return { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName };
+    return { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName, table: e.alias, position };
   }
 }
 

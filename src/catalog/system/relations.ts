@@ -158,7 +158,7 @@ export function buildSystemRelations(): SystemRelation[] {
   rels.push(rel('pg_catalog', 'pg_database', [
     ['oid', oid], ['datname', name], ['datdba', oid], ['encoding', int4], ['datlocprovider', char], ['datistemplate', bool],
     ['datallowconn', bool], ['datconnlimit', int4], ['datcollate', text], ['datctype', text], ['daticulocale', text], ['datacl', T._text],
-  ], (ctx) => [[5, ctx.database, 10, 6, 'c', false, true, -1, 'C', 'C', null, null]], 1262));
+  ], (ctx) => ctx.databases.map((d, i) => [d === 'postgres' ? 5 : d === 'template1' ? 1 : 16000 + i, d, 10, 6, 'c', d === 'template1', true, -1, 'C', 'C', null, null] as Row), 1262));
 
   rels.push(rel('pg_catalog', 'pg_extension', [
     ['oid', oid], ['extname', name], ['extowner', oid], ['extnamespace', oid], ['extrelocatable', bool], ['extversion', text],
