@@ -74,8 +74,8 @@ export function parseBytea(text: string): Uint8Array {
     const hex = text.slice(2).replace(/\s+/g, '');
     if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) {
       const bad = /[^0-9a-fA-F]/.exec(hex);
-      if (bad) throw new SqlError(SqlState.invalidTextRepresentation, `invalid hexadecimal digit: "${bad[0]}"`);
-      throw new SqlError(SqlState.invalidTextRepresentation, 'invalid hexadecimal data: odd number of digits');
+      if (bad) throw new SqlError(SqlState.invalidParameterValue, `invalid hexadecimal digit: "${bad[0]}"`);
+      throw new SqlError(SqlState.invalidParameterValue, "invalid hexadecimal data: odd number of digits");
     }
     return Buffer.from(hex, 'hex');
   }
