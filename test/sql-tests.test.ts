@@ -58,6 +58,18 @@ for (const name of names) {
     if (!psqlAvailable()) assert.fail(PSQL_MISSING);
     if (startError) throw startError;
     assert.ok(server, 'Quiver server did not start');
+    // Like pg_regress (and scripts/sql-tests-expected.sh): a fresh database per file, with
+    // the vector extension already created in it.
+    const setup = await runPsql({
+      host: server.host, port: server.port, database: 'postgres', args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1'],
+      input: `DROP DATABASE IF EXISTS regress_${name};\nCREATE DATABASE regress_${name};\n`, appName: 'pg_regress', mergeOutput: true, timeoutMs: 30000,
+    });
+    assert.equal(setup.status, 0, `creating database regress_${name} failed: ${setup.combined}`);
+    const ext = await runPsql({
+      host: server.host, port: server.port, database: `regress_${name}`, args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1'],
+      input: 'CREATE EXTENSION vector;\n', appName: 'pg_regress', mergeOutput: true, timeoutMs: 30000,
+    });
+    assert.equal(ext.status, 0, `CREATE EXTENSION vector failed: ${ext.combined}`);
     const input = readFileSync(join(SQL_DIR, `${name}.sql`), 'utf8');
     const expectedFile = join(EXPECTED_DIR, `${name}.out`);
     const expected = readFileSync(expectedFile, 'utf8');

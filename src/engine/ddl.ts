@@ -101,7 +101,7 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   const columns: ColumnDef[] = [];
   const constraints: ConstraintDef[] = [];
   const sequences: SequenceDef[] = [];
-  const pendingKeys: { type: 'p' | 'u'; cols: string[]; name?: string }[] = [];
+  const pendingKeys: { type: 'p' | 'u'; cols: string[]; name?: string; position?: number }[] = [];
   for (const elt of (n.tableElts ?? []) as RawNode[]) {
     if (elt.ColumnDef) {
       const c = elt.ColumnDef;
@@ -136,8 +136,8 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
           case 'CONSTR_NOTNULL': notNull = true; break;
           case 'CONSTR_NULL': notNull = false; break;
           case 'CONSTR_DEFAULT': defaultExpr = { ast: k.raw_expr, sql: exprText(ctx, k.raw_expr) }; break;
-          case 'CONSTR_PRIMARY': notNull = true; pendingKeys.push({ type: 'p', cols: [colName], name: k.conname }); break;
-          case 'CONSTR_UNIQUE': pendingKeys.push({ type: 'u', cols: [colName], name: k.conname }); break;
+          case 'CONSTR_PRIMARY': notNull = true; pendingKeys.push({ type: 'p', cols: [colName], name: k.conname, position: pos(k) }); break;
+          case 'CONSTR_UNIQUE': pendingKeys.push({ type: 'u', cols: [colName], name: k.conname, position: pos(k) }); break;
           case 'CONSTR_IDENTITY': {
             identity = k.generated_when === 'a' ? 'a' : 'd';
             notNull = true;
@@ -159,22 +159,23 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
     } else if (elt.Constraint) {
       const k = elt.Constraint;
       const keys = ((k.keys ?? []) as RawNode[]).map((x) => x.String.sval as string);
-      if (k.contype === 'CONSTR_PRIMARY') pendingKeys.push({ type: 'p', cols: keys, name: k.conname });
-      else if (k.contype === 'CONSTR_UNIQUE') pendingKeys.push({ type: 'u', cols: keys, name: k.conname });
+      if (k.contype === 'CONSTR_PRIMARY') pendingKeys.push({ type: 'p', cols: keys, name: k.conname, position: pos(k) });
+      else if (k.contype === 'CONSTR_UNIQUE') pendingKeys.push({ type: 'u', cols: keys, name: k.conname, position: pos(k) });
       else if (k.contype === 'CONSTR_FOREIGN') { /* accepted, not enforced */ }
       else throw new SqlError(SqlState.featureNotSupported, `table constraint ${k.contype} is not supported yet`, { position: pos(k) });
     } else {
       throw new SqlError(SqlState.featureNotSupported, 'LIKE and other table elements are not supported', {});
     }
   }
-  if (pendingKeys.filter((k) => k.type === 'p').length > 1) {
-    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`);
+  const primaries = pendingKeys.filter((k) => k.type === 'p');
+  if (primaries.length > 1) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`, { position: primaries[1].position });
   }
   const table: TableDef = { oid, name, schema, kind: 'r', columns, indexes: [], constraints, rowTypeOid: catalog.allocateOid() };
   for (const key of pendingKeys) {
     const cols = key.cols.map((cn) => {
       const i = columns.findIndex((c) => c.name === cn);
-      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${cn}" named in key does not exist`);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${cn}" named in key does not exist`, { position: key.position });
       if (key.type === 'p') columns[i] = { ...columns[i], notNull: true };
       return i;
     });
@@ -210,6 +211,15 @@ function findTable(ctx: DdlContext, schema: string | undefined, name: string): T
 
 export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
   const type = n.removeType as string;
+  // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
+  if (!n.missing_ok) {
+    for (const obj of (n.objects ?? []) as RawNode[]) {
+      const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
+      const { schema, name } = resolveRelation(ctx, names);
+      if (type === 'OBJECT_TABLE' && !findTable(ctx, schema, name)) throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
+      if (type === 'OBJECT_INDEX' && !ctx.catalog.findIndex(schema, name)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
+    }
+  }
   for (const obj of (n.objects ?? []) as RawNode[]) {
     const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
     const { schema, name } = resolveRelation(ctx, names);
@@ -371,8 +381,9 @@ export function createExtension(ctx: DdlContext, n: RawNode): void {
   }
   const version = KNOWN_EXTENSIONS[name];
   if (!version) {
-    throw new SqlError(SqlState.undefinedFile, `could not open extension control file "/usr/share/postgresql/15/extension/${name}.control": No such file or directory`, {
-      hint: undefined,
+    throw new SqlError(SqlState.featureNotSupported, `extension "${name}" is not available`, {
+      detail: `Could not open extension control file "/usr/share/postgresql/15/extension/${name}.control": No such file or directory.`,
+      hint: 'The extension must first be installed on the system where PostgreSQL is running.',
     });
   }
   ctx.catalog.extensions.set(name, { oid: ctx.catalog.allocateOid(), name, version });

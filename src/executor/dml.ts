@@ -54,10 +54,10 @@ export function insertRows(txn: Transaction, table: TableDef, rows: readonly Row
   }
 }
 
-function insertRow(txn: Transaction, table: TableDef, row: Row): void {
+function insertRow(txn: Transaction, table: TableDef, row: Row): number[] {
   checkNotNull(table, row);
   try {
-    txn.insert(table.oid, [row]);
+    return txn.insert(table.oid, [row]);
   } catch (e) {
     if (e instanceof UniqueViolation) throw uniqueViolationError(table, e);
     throw e;
@@ -83,12 +83,19 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
       const keyNames = oc ? (oc.keyName ? [oc.keyName] : uniqueKeyNames(table)) : [];
       const sets = oc ? oc.assignments.map((a) => ({ column: a.column, expr: compileExpr(a.expr) })) : [];
       const where = oc?.where ? compileExpr(oc.where) : null;
+      // rows this command wrote (a row may not be updated twice by one ON CONFLICT)
+      const written = new Set<number>();
       for (const row of source) {
         env.checkCancel();
         if (oc) {
           const conflict = findConflict(rc, txn, table, keyNames, row);
           if (conflict !== undefined) {
             if (oc.action === 'nothing') continue;
+            if (written.has(conflict)) {
+              throw new SqlError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+                hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+              });
+            }
             const existing = rc.storage.fetch(table.oid, conflict, rc.storage.snapshot(), txn);
             if (!existing) continue;
             const both = [...existing, ...row];
@@ -96,13 +103,13 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
             txn.delete(table.oid, [conflict]);
-            insertRow(txn, table, updated);
+            for (const id of insertRow(txn, table, updated)) written.add(id);
             count++;
             if (ret) returned!.push(ret(updated, env));
             continue;
           }
         }
-        insertRow(txn, table, row);
+        for (const id of insertRow(txn, table, row)) written.add(id);
         count++;
         if (ret) returned!.push(ret(row, env));
       }

@@ -11,6 +11,8 @@ import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
 import { colRef, figureColname, isDefaultMarker, type SelectBinder } from './bind-select.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
+import { rawPosition } from './positions.js';
+export { rawPosition };
 
 export interface Returning {
   readonly exprs: readonly Expr[];
@@ -100,6 +102,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
     seen.add(c);
   }
+  const onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
   const schema = tableColumns(table);
   const defaults = table.columns.map((c) => defaultExprFor(binder, c));
   let source: Plan;
@@ -107,12 +110,12 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
   if (!select) {
     // INSERT … DEFAULT VALUES
     source = { kind: 'values', schema, rows: [defaults] };
-  } else if (select.valuesLists && !select.sortClause && !select.limitCount && !select.withClause && !select.op) {
+  } else if (select.valuesLists && !select.sortClause && !select.limitCount && !select.withClause && (!select.op || select.op === 'SETOP_NONE')) {
     const scope = new Scope(null);
     const rows = (select.valuesLists as RawNode[]).map((l) => {
       const items = (l.List.items ?? []) as RawNode[];
       if (items.length > targetCols.length) {
-        throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: pos(items[targetCols.length]?.A_Const ?? items[targetCols.length]?.ColumnRef) });
+        throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: rawPosition(items[targetCols.length]) });
       }
       if (items.length < targetCols.length) {
         throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
@@ -139,7 +142,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
   }
   return {
     kind: 'insert', table, source,
-    onConflict: n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null,
+    onConflict,
     returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
   };
 }

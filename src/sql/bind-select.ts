@@ -8,6 +8,7 @@ import { commonType } from '../functions/index.js';
 import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import { rawPosition } from './positions.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
@@ -77,7 +78,7 @@ export class SelectBinder {
     let plan: Plan = this.bindFrom(stmt.fromClause ?? [], scope);
     if (stmt.whereClause) {
       const where = bindExpr(stmt.whereClause, scope, this.ctx('WHERE'));
-      plan = { kind: 'filter', schema: plan.schema, input: plan, predicate: this.asBool(where, 'WHERE') };
+      plan = { kind: 'filter', schema: plan.schema, input: plan, predicate: this.asBool(where, 'WHERE', rawPosition(stmt.whereClause)) };
     }
     return this.bindProjection(stmt, plan, scope, targetTypes);
   }
@@ -86,10 +87,10 @@ export class SelectBinder {
     return { env: this.env, noAggregates };
   }
 
-  private asBool(e: Expr, clause: string): Expr {
+  private asBool(e: Expr, clause: string, position?: number): Expr {
     if (e.type.oid === OID.bool) return e;
     if (e.type.oid === OID.unknown) return coerce(this.env, e, T.bool, 'implicit');
-    throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
+    throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`, { position });
   }
 
   // ---------------------------------------------------------------- FROM
@@ -146,7 +147,7 @@ export class SelectBinder {
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
-      scope.add(alias, cols, { schema: table.schema });
+      scope.add(alias, cols, { schema: table.schema, relname: table.name });
       return { kind: 'scan', schema: cols, table, withRowId: false, filter: null };
     }
     const rel = this.env.systemRelation(schema, name);
@@ -211,7 +212,7 @@ export class SelectBinder {
       }
       on = tests.length === 1 ? tests[0] : { kind: 'and', type: T.bool, args: tests };
     } else if (n.quals) {
-      on = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON');
+      on = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON', rawPosition(n.quals));
     }
     void leftEntries;
     return joinPlan(joinType, left, right, on, false);
@@ -293,8 +294,15 @@ export class SelectBinder {
     });
 
     // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
-    const groupBy = ((stmt.groupClause ?? []) as RawNode[]).map((g) => this.bindGroupOrOrderItem(g, scope, targets, 'GROUP BY'));
-    const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, ctx), 'HAVING') : null;
+    const groupItems = (stmt.groupClause ?? []) as RawNode[];
+    for (const g of groupItems) {
+      if (g.GroupingSet && g.GroupingSet.kind !== 'GROUPING_SET_EMPTY') {
+        throw new SqlError(SqlState.featureNotSupported, 'GROUPING SETS, ROLLUP and CUBE are not supported yet', { position: rawPosition(g) });
+      }
+    }
+    const groupBy = groupItems.filter((g) => !g.GroupingSet).map((g) => this.bindGroupOrOrderItem(g, scope, targets, 'GROUP BY'));
+    const explicitGrouping = groupItems.length > 0;
+    const having = stmt.havingClause ? this.asBool(bindExpr(stmt.havingClause, scope, ctx), 'HAVING', rawPosition(stmt.havingClause)) : null;
     const sortItems = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
       const desc = sb.sortby_dir === 'SORTBY_DESC';
@@ -304,7 +312,7 @@ export class SelectBinder {
     });
 
     // 3. aggregation
-    const aggregated = groupBy.length > 0 || having !== null || targets.some((t) => containsAgg(t.expr)) || sortItems.some((s) => containsAgg(s.expr));
+    const aggregated = explicitGrouping || having !== null || targets.some((t) => containsAgg(t.expr)) || sortItems.some((s) => containsAgg(s.expr));
     let plan = input;
     let finalTargets = targets.map((t) => t.expr);
     let finalSort: SortKey[] = sortItems;
@@ -490,6 +498,7 @@ function containsAgg(e: Expr): boolean {
 /** A structural key: equal keys ⇔ the same expression (used to match GROUP BY items). */
 export function exprKey(e: Expr): string {
   return JSON.stringify(e, (k, v) => {
+    if (k === 'position' || k === 'table') return undefined;
     if (k === 'fn' || k === 'plan') return typeof v === 'object' || typeof v === 'function' ? (k === 'plan' ? Math.random() : undefined) : v;
     if (typeof v === 'bigint') return `${v}n`;
     if (v instanceof Float32Array) return Array.from(v);

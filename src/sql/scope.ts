@@ -15,7 +15,8 @@ export interface RangeEntry {
   readonly offset: number;
   /** columns hidden from * and from unqualified names (e.g. the row id) */
   readonly hiddenFrom?: number;
-  /** USING/NATURAL join: columns merged under one name (name → combined index) */
+  /** the relation's own name when the entry has an alias (for "Perhaps you meant …" hints) */
+  readonly relname?: string;
 }
 
 export class Scope {
@@ -30,11 +31,11 @@ export class Scope {
     return w;
   }
 
-  add(alias: string, columns: readonly OutputColumn[], opts: { schema?: string; hiddenFrom?: number } = {}): RangeEntry {
+  add(alias: string, columns: readonly OutputColumn[], opts: { schema?: string; hiddenFrom?: number; relname?: string } = {}): RangeEntry {
     if (this.entries.some((e) => e.alias === alias) && alias !== '') {
       throw new SqlError(SqlState.duplicateAlias, `table name "${alias}" specified more than once`);
     }
-    const entry: RangeEntry = { alias, columns, offset: this.width, schema: opts.schema, hiddenFrom: opts.hiddenFrom };
+    const entry: RangeEntry = { alias, columns, offset: this.width, schema: opts.schema, hiddenFrom: opts.hiddenFrom, relname: opts.relname };
     this.entries.push(entry);
     return entry;
   }
@@ -56,6 +57,14 @@ export class Scope {
       let known = false;
       for (let scope: Scope | null = this; scope; scope = scope.parent) if (scope.findEntry(qualifier)) known = true;
       if (!known) {
+        for (let scope: Scope | null = this; scope; scope = scope.parent) {
+          const aliased = scope.entries.find((e) => e.relname === qualifier && e.alias !== qualifier);
+          if (aliased) {
+            throw new SqlError(SqlState.undefinedTable, `invalid reference to FROM-clause entry for table "${qualifier}"`, {
+              position, hint: `Perhaps you meant to reference the table alias "${aliased.alias}".`,
+            });
+          }
+        }
         throw new SqlError(SqlState.undefinedTable, `missing FROM-clause entry for table "${qualifier}"`, { position });
       }
     }
