@@ -19,7 +19,7 @@ import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
   localToUtc, utcToLocal, formatTimestamp, parseTimestamp,
 } from '../types/datetime.js';
-import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, type JsonValue } from '../types/json.js';
+import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText } from '../types/text-io.js';
 import { formatSettingsOf, sessionZone } from './casts.js';
 import { float8Power, posixRegex } from './operators.js';
@@ -709,13 +709,10 @@ fn('jsonb_build_object', [], 'jsonb', (args, ctx, types) => {
 fn('json_build_object', [], 'json', (args, ctx, types) => formatJsonBuild({ obj: buildObject(args, types, ctx) }), { strict: false, variadic: 'any' });
 fn('jsonb_build_array', [], 'jsonb', (args, ctx, types) => formatJsonb(args.map((a, i) => (a === null ? null : toJsonValue(types[i]!, a, jsonSettings(ctx))))), { strict: false, variadic: 'any' });
 fn('json_build_array', [], 'json', (args, ctx, types) => formatJsonBuild(args.map((a, i) => (a === null ? null : toJsonValue(types[i]!, a, jsonSettings(ctx))))), { strict: false, variadic: 'any' });
+/** jsonb canonical text of a built value (numbers canonicalized, keys ordered) */
 function parseJsonbCanonical(v: JsonValue): string {
-  return formatJsonb(v).length >= 0 ? reparse(formatJsonb(v)) : '';
+  return formatJsonb(normalizeTree(v));
 }
-function reparse(text: string): string {
-  return formatJsonb(normalizeTree(parseJsonTree(text)));
-}
-import { normalizeJsonb as normalizeTree } from '../types/json.js';
 fn('jsonb_typeof', ['jsonb'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!))));
 fn('json_typeof', ['json'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!), false)));
 fn('jsonb_array_length', ['jsonb'], 'int4', ([v]) => {
