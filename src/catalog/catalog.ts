@@ -180,6 +180,12 @@ export class Catalog {
     return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()] };
   }
 
+  /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
+  snapshotData(): CatalogData {
+    const text = JSON.stringify(this.toData(), (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+    return JSON.parse(text, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' ? BigInt(v.$bigint) : v));
+  }
+
   /** Replace the contents with data from toData(). */
   loadData(data: CatalogData): void {
     this.tables.clear();

@@ -17,6 +17,13 @@ export interface DdlContext {
   readonly searchPath: readonly string[];
   /** the statement text, to keep DEFAULT expressions' SQL */
   readonly sql: string;
+  /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
+  readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+}
+
+async function dropStorage(ctx: DdlContext, oid: number): Promise<void> {
+  if (ctx.txn) ctx.txn.dropLater(oid);
+  else await ctx.storage.dropTable(oid);
 }
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
@@ -193,6 +200,7 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   catalog.addTable(table);
   for (const s of sequences) catalog.addSequence(s);
   await ctx.storage.createTable({ id: oid, columns: columns.map((c) => ({ name: c.name, type: c.type })) });
+  ctx.txn?.created(oid);
   for (const idx of table.indexes) ctx.storage.addUniqueKey(oid, { name: idx.name, columns: idx.columns });
 }
 
@@ -231,7 +239,7 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
           throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
         }
         ctx.catalog.dropTable(t.oid);
-        await ctx.storage.dropTable(t.oid);
+        await dropStorage(ctx, t.oid);
         break;
       }
       case 'OBJECT_INDEX': {

@@ -4,7 +4,7 @@
  * parse → bind → plan → execute.
  */
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
-import type { Catalog, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
+import type { Catalog, CatalogData, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { optimize } from '../planner/optimize.js';
 import { explainPlan } from '../planner/explain.js';
@@ -143,6 +143,7 @@ export class Session implements Backend, SessionInfo {
 
   close(): void {
     if (this.txn) this.txn.rollback();
+    if (this.ddlUndo) void this.finishDdl(false);
     this.txn = undefined;
     this.txState = 'idle';
   }
@@ -270,7 +271,7 @@ export class Session implements Backend, SessionInfo {
     }
     try {
       const result = await this.run(stmt, params);
-      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind)) await this.engine.saveCatalog();
+      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind) && this.txState === 'idle') await this.engine.saveCatalog();
       await this.persistCatalogIfDirty();
       return result;
     } catch (e) {
@@ -429,6 +430,7 @@ export class Session implements Backend, SessionInfo {
   }
 
   private async runDmlStatement(stmt: QuiverStatement, dml: DmlStatement, params: readonly Value[]): Promise<ExecResult> {
+    this.checkWritable(dml.kind.toUpperCase());
     const implicit = this.txState === 'idle';
     const txn = implicit ? this.engine.storage.begin() : this.txn!;
     const rc = this.runContext(txn);
@@ -473,14 +475,37 @@ export class Session implements Backend, SessionInfo {
 
   // ------------------------------------------------------------------ utility statements
 
+  /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
+  private ddlUndo: { before: CatalogData; created: number[]; dropLater: number[] } | undefined;
+
   private ddlContext(sql: string): ddl.DdlContext {
-    return { catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql };
+    let txn: ddl.DdlContext['txn'];
+    if (this.txState === 'block') {
+      if (!this.ddlUndo) this.ddlUndo = { before: this.catalog.snapshotData(), created: [], dropLater: [] };
+      const undo = this.ddlUndo;
+      txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
+    }
+    return { catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql, txn };
+  }
+
+  private async finishDdl(committed: boolean): Promise<void> {
+    const undo = this.ddlUndo;
+    if (!undo) return;
+    this.ddlUndo = undefined;
+    if (committed) {
+      for (const oid of undo.dropLater) await this.engine.storage.dropTable(oid);
+    } else {
+      this.catalog.loadData(undo.before);
+      for (const oid of undo.created) await this.engine.storage.dropTable(oid);
+    }
+    await this.engine.saveCatalog();
   }
 
   private async runUtility(stmt: QuiverStatement, node: RawNode, tag: string): Promise<ExecResult> {
     const kind = Object.keys(node)[0];
     const n = node[kind];
     const command = (t = tag): ExecResult => ({ kind: 'command', tag: t });
+    if (DDL_KINDS.has(kind) || kind === 'CopyStmt' && n.is_from) this.checkWritable(tag);
     switch (kind) {
       case 'TransactionStmt':
         return command(await this.transaction(n));
@@ -634,6 +659,8 @@ export class Session implements Backend, SessionInfo {
         this.txn = this.engine.storage.begin();
         this.txnStart = Date.now() * 1000;
         this.txState = 'block';
+        this.readOnly = this.settings.get('default_transaction_read_only') === 'on';
+        this.applyTransactionOptions(n.options);
         return n.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION';
       case 'TRANS_STMT_COMMIT': {
         if (this.txState === 'idle') {
@@ -641,15 +668,20 @@ export class Session implements Backend, SessionInfo {
           return 'COMMIT';
         }
         if (this.txState === 'failed') {
+          this.txn?.rollback();
           this.endTransaction(false);
+          await this.finishDdl(false);
           return 'ROLLBACK';
         }
         const txn = this.txn!;
+        let ok = false;
         try {
           await this.persistCatalogIfDirty();
           await txn.commit();
+          ok = true;
         } finally {
-          this.endTransaction(true);
+          this.endTransaction(ok);
+          await this.finishDdl(ok);
         }
         return 'COMMIT';
       }
@@ -660,6 +692,7 @@ export class Session implements Backend, SessionInfo {
         }
         this.txn?.rollback();
         this.endTransaction(false);
+        await this.finishDdl(false);
         return 'ROLLBACK';
       case 'TRANS_STMT_SAVEPOINT':
       case 'TRANS_STMT_RELEASE':
@@ -670,9 +703,29 @@ export class Session implements Backend, SessionInfo {
     }
   }
 
+  private readOnly = false;
+
+  private applyTransactionOptions(options: RawNode[] | undefined): void {
+    for (const o of options ?? []) {
+      const d = o.DefElem;
+      if (d.defname === 'transaction_read_only') this.readOnly = (d.arg?.A_Const?.ival?.ival ?? 0) === 1;
+      if (d.defname === 'transaction_isolation') this.settings.set('transaction_isolation', String(d.arg?.A_Const?.sval?.sval ?? 'read committed'));
+    }
+    this.settings.set('transaction_read_only', this.readOnly ? 'on' : 'off');
+  }
+
+  private checkWritable(what: string): void {
+    if (this.txState !== 'idle' && this.readOnly) {
+      throw new SqlError('25006', `cannot execute ${what} in a read-only transaction`);
+    }
+  }
+
   private endTransaction(_committed: boolean): void {
     this.txn = undefined;
     this.txState = 'idle';
+    this.readOnly = false;
+    this.settings.set('transaction_read_only', 'off');
+    this.settings.set('transaction_isolation', this.settings.get('default_transaction_isolation') ?? 'read committed');
     for (const [k, v] of this.localRestore) {
       if (v === undefined) this.settings.delete(k);
       else this.settings.set(k, v);
@@ -689,7 +742,8 @@ export class Session implements Backend, SessionInfo {
     }
     let name = (n.name as string) ?? '';
     if (kind === 'VAR_SET_MULTI') {
-      // SET TRANSACTION …, SET SESSION CHARACTERISTICS …: isolation levels are accepted
+      // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …
+      if (name === 'TRANSACTION' && this.txState !== 'idle') this.applyTransactionOptions(n.args);
       return;
     }
     if (name === 'timezone' || name === 'time zone') name = 'timezone';

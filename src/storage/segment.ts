@@ -1,0 +1,496 @@
+/**
+ * Segments (Milvus vocabulary). A table's rows live in
+ *   - sealed segments: immutable Arrow IPC files, read back zero-copy (vectors are
+ *     Float32Array views into the file buffer), rows sorted by RowId so that fetch() is a
+ *     binary search without any extra index;
+ *   - frozen segments: growing segments that are being sealed right now (read-only);
+ *   - one growing segment: rows appended in commit order, in memory, rebuilt from the log.
+ *
+ * Every row carries the commit timestamp that inserted it (`_ts` column in sealed files),
+ * so a snapshot older than a seal still reads correctly. Deletes are not stored here: they
+ * are per-table tombstones (RowId → timestamp) kept by the storage.
+ */
+import * as arrow from 'apache-arrow';
+import { deserialize, serialize } from 'node:v8';
+import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import type { RowId, StoredColumn } from './api.js';
+
+/** Columns the storage adds in front of the user's columns in a sealed file. */
+export const ROWID_COLUMN = '_rowid';
+export const TS_COLUMN = '_ts';
+
+// ---------------------------------------------------------------------------------------
+// Column kinds: how a SQL type is laid out in Arrow.
+
+type ColumnKind =
+  | 'bool' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64'
+  | 'utf8' | 'binary' | 'vector' | 'vectorList' | 'interval' | 'serialized';
+
+const KIND_BY_OID = new Map<number, ColumnKind>([
+  [OID.bool, 'bool'], [OID.int2, 'int16'], [OID.int4, 'int32'], [OID.oid, 'int32'],
+  [OID.regproc, 'int32'], [OID.regclass, 'int32'], [OID.regtype, 'int32'], [OID.regnamespace, 'int32'],
+  [OID.regrole, 'int32'], [OID.regprocedure, 'int32'], [OID.regoper, 'int32'], [OID.regoperator, 'int32'],
+  [OID.int8, 'int64'], [OID.float4, 'float32'], [OID.float8, 'float64'],
+  // date (days), time and timestamps (microseconds) are JS numbers at runtime, ±Infinity allowed
+  [OID.date, 'float64'], [OID.time, 'float64'], [OID.timestamp, 'float64'], [OID.timestamptz, 'float64'],
+  [OID.text, 'utf8'], [OID.varchar, 'utf8'], [OID.bpchar, 'utf8'], [OID.name, 'utf8'], [OID.char, 'utf8'],
+  [OID.json, 'utf8'], [OID.jsonb, 'utf8'], [OID.uuid, 'utf8'], [OID.numeric, 'utf8'],
+  [OID.bytea, 'binary'], [OID.interval, 'interval'],
+]);
+
+export function columnKind(type: SqlType): ColumnKind {
+  if (type.oid === OID.vector) return type.typmod > 0 ? 'vector' : 'vectorList';
+  // interval, arrays and anything else: one v8-serialized value per cell
+  return KIND_BY_OID.get(type.oid) ?? 'serialized';
+}
+
+function arrowType(kind: ColumnKind, type: SqlType): arrow.DataType {
+  switch (kind) {
+    case 'bool': return new arrow.Bool();
+    case 'int16': return new arrow.Int16();
+    case 'int32': return new arrow.Int32();
+    case 'int64': return new arrow.Int64();
+    case 'float32': return new arrow.Float32();
+    case 'float64': return new arrow.Float64();
+    case 'utf8': return new arrow.Utf8();
+    case 'binary': case 'serialized': return new arrow.Binary();
+    case 'vector': return new arrow.FixedSizeList(type.typmod, new arrow.Field('item', new arrow.Float32(), false));
+    case 'vectorList': return new arrow.List(new arrow.Field('item', new arrow.Float32(), false));
+    case 'interval': return new arrow.FixedSizeList(3, new arrow.Field('item', new arrow.Float64(), false));
+  }
+}
+
+/** Rough in-memory size of a row, for the seal threshold (the data, not JS overhead). */
+export function rowBytes(row: Row): number {
+  let n = 16; // rowid + ts
+  for (const v of row) {
+    if (v === null) n += 1;
+    else if (typeof v === 'string') n += v.length + 4;
+    else if (v instanceof Float32Array || v instanceof Uint8Array) n += v.byteLength + 4;
+    else if (typeof v === 'object') n += 32;
+    else n += 8;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------
+// Statistics (kept in the manifest, for the planner)
+
+export interface ColumnStats {
+  readonly name: string;
+  readonly nullCount: number;
+  /** JSON-safe: bigints as {$bigint}, absent for types without a useful order */
+  readonly min?: unknown;
+  readonly max?: unknown;
+  /** HyperLogLog estimate of distinct non-null values; absent for vectors and blobs */
+  readonly distinct?: number;
+}
+
+const HLL_BITS = 10;
+const HLL_M = 1 << HLL_BITS;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function mix32(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hashValue(v: Value): number {
+  if (typeof v === 'number') {
+    f64[0] = v === 0 ? 0 : v;
+    return mix32(u32[0] ^ Math.imul(u32[1], 0x9e3779b1));
+  }
+  if (typeof v === 'bigint') return hashValue(Number(v));
+  if (typeof v === 'boolean') return v ? 0x12345679 : 0x7654321;
+  const s = typeof v === 'string' ? v : String(v);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return mix32(h);
+}
+
+class Hll {
+  private readonly reg = new Uint8Array(HLL_M);
+  add(h: number): void {
+    const idx = h >>> (32 - HLL_BITS);
+    const rest = (h << HLL_BITS) >>> 0;
+    const rank = rest === 0 ? 32 - HLL_BITS + 1 : Math.clz32(rest) + 1;
+    if (rank > this.reg[idx]) this.reg[idx] = rank;
+  }
+  estimate(): number {
+    let sum = 0;
+    let zeros = 0;
+    for (const r of this.reg) { sum += 2 ** -r; if (r === 0) zeros++; }
+    const alpha = 0.7213 / (1 + 1.079 / HLL_M);
+    const e = (alpha * HLL_M * HLL_M) / sum;
+    if (e <= 2.5 * HLL_M && zeros > 0) return Math.round(HLL_M * Math.log(HLL_M / zeros));
+    return Math.round(e);
+  }
+}
+
+function jsonSafe(v: Value): unknown {
+  return typeof v === 'bigint' ? { $bigint: v.toString() } : v;
+}
+
+function columnStats(name: string, kind: ColumnKind, rows: readonly Row[], col: number): ColumnStats {
+  let nullCount = 0;
+  const ordered = kind !== 'binary' && kind !== 'serialized' && kind !== 'vector' && kind !== 'vectorList' && kind !== 'interval';
+  const hll = ordered ? new Hll() : undefined;
+  let min: Value | undefined;
+  let max: Value | undefined;
+  for (const row of rows) {
+    const v = row[col];
+    if (v === null) { nullCount++; continue; }
+    if (!ordered) continue;
+    hll!.add(hashValue(v));
+    if (typeof v === 'number' && Number.isNaN(v)) continue;
+    if (min === undefined || (v as number) < (min as number)) min = v;
+    if (max === undefined || (v as number) > (max as number)) max = v;
+  }
+  const s: { name: string; nullCount: number; min?: unknown; max?: unknown; distinct?: number } = { name, nullCount };
+  if (min !== undefined) { s.min = jsonSafe(min); s.max = jsonSafe(max!); }
+  if (hll) s.distinct = Math.min(hll.estimate(), rows.length - nullCount);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------
+// Segments
+
+export interface Segment {
+  readonly length: number;
+  rowIdAt(pos: number): RowId;
+  tsAt(pos: number): number;
+  /** highest insert timestamp in the segment (scan skips per-row checks below a snapshot) */
+  readonly maxTs: number;
+  /** position of a row, or -1 */
+  find(rowId: RowId): number;
+  /** rows [start, end) materialized as runtime values */
+  rows(start: number, end: number): Row[];
+  row(pos: number): Row;
+  /** only the given columns are filled in (for unique keys) */
+  keyRow(pos: number, columns: readonly number[]): Row;
+}
+
+/** The growing segment: rows appended in commit order. */
+export class GrowingSegment implements Segment {
+  readonly rowIds: RowId[] = [];
+  readonly data: Row[] = [];
+  readonly insertTs: number[] = [];
+  readonly position = new Map<RowId, number>();
+  bytes = 0;
+  maxTs = 0;
+
+  get length(): number { return this.data.length; }
+
+  append(rowId: RowId, row: Row, ts: number): void {
+    this.position.set(rowId, this.data.length);
+    this.rowIds.push(rowId);
+    this.data.push(row);
+    this.insertTs.push(ts);
+    this.bytes += rowBytes(row);
+    if (ts > this.maxTs) this.maxTs = ts;
+  }
+
+  rowIdAt(pos: number): RowId { return this.rowIds[pos]; }
+  tsAt(pos: number): number { return this.insertTs[pos]; }
+  find(rowId: RowId): number { return this.position.get(rowId) ?? -1; }
+  rows(start: number, end: number): Row[] { return this.data.slice(start, end); }
+  row(pos: number): Row { return this.data[pos]; }
+  keyRow(pos: number): Row { return this.data[pos]; }
+}
+
+type Reader = (i: number) => Value;
+
+/** One Arrow record batch of a sealed segment, with fast per-column readers. */
+interface SealedChunk {
+  readonly start: number;
+  readonly length: number;
+  readonly rowIds: Float64Array;
+  readonly ts: Float64Array;
+  readonly readers: Reader[];
+}
+
+/** An immutable sealed segment read back from its Arrow IPC file. */
+export class SealedSegment implements Segment {
+  readonly length: number;
+  readonly maxTs: number;
+  readonly minRowId: number;
+  readonly maxRowId: number;
+  private readonly chunks: SealedChunk[];
+
+  constructor(readonly id: number, readonly file: string, table: arrow.Table, columns: readonly StoredColumn[]) {
+    const chunks: SealedChunk[] = [];
+    let start = 0;
+    let maxTs = 0;
+    for (const batch of table.batches) {
+      const rowIdData = batch.getChildAt(0)!.data[0];
+      const tsData = batch.getChildAt(1)!.data[0];
+      const rowIds = (rowIdData.values as Float64Array).subarray(rowIdData.offset, rowIdData.offset + batch.numRows);
+      const ts = (tsData.values as Float64Array).subarray(tsData.offset, tsData.offset + batch.numRows);
+      for (let i = 0; i < ts.length; i++) if (ts[i] > maxTs) maxTs = ts[i];
+      const readers = columns.map((c, ci) => makeReader(columnKind(c.type), batch.getChildAt(ci + 2)!.data[0] as arrow.Data));
+      chunks.push({ start, length: batch.numRows, rowIds, ts, readers });
+      start += batch.numRows;
+    }
+    this.chunks = chunks;
+    this.length = start;
+    this.maxTs = maxTs;
+    this.minRowId = start > 0 ? chunks[0].rowIds[0] : 0;
+    const last = chunks[chunks.length - 1];
+    this.maxRowId = start > 0 ? last.rowIds[last.length - 1] : -1;
+  }
+
+  private chunkOf(pos: number): SealedChunk {
+    const cs = this.chunks;
+    if (cs.length === 1) return cs[0];
+    let lo = 0;
+    let hi = cs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cs[mid].start <= pos) lo = mid; else hi = mid - 1;
+    }
+    return cs[lo];
+  }
+
+  rowIdAt(pos: number): RowId { const c = this.chunkOf(pos); return c.rowIds[pos - c.start]; }
+  tsAt(pos: number): number { const c = this.chunkOf(pos); return c.ts[pos - c.start]; }
+
+  find(rowId: RowId): number {
+    if (rowId < this.minRowId || rowId > this.maxRowId) return -1;
+    // rows are sorted by RowId across the whole segment
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.rowIdAt(mid);
+      if (v === rowId) return mid;
+      if (v < rowId) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  rows(start: number, end: number): Row[] {
+    const out: Row[] = [];
+    while (start < end) {
+      const c = this.chunkOf(start);
+      const stop = Math.min(end, c.start + c.length);
+      const readers = c.readers;
+      const w = readers.length;
+      for (let p = start - c.start, q = stop - c.start; p < q; p++) {
+        const row: Row = new Array(w);
+        for (let k = 0; k < w; k++) row[k] = readers[k](p);
+        out.push(row);
+      }
+      start = stop;
+    }
+    return out;
+  }
+
+  row(pos: number): Row { return this.rows(pos, pos + 1)[0]; }
+
+  keyRow(pos: number, columns: readonly number[]): Row {
+    const c = this.chunkOf(pos);
+    const row: Row = [];
+    for (const k of columns) row[k] = c.readers[k](pos - c.start);
+    return row;
+  }
+}
+
+function makeReader(kind: ColumnKind, data: arrow.Data): Reader {
+  const off = data.offset;
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+  const read = valueReader(kind, data, off);
+  if (!bitmap) return read;
+  return (i) => ((bitmap[(i + off) >> 3] >> ((i + off) & 7)) & 1 ? read(i) : null);
+}
+
+function valueReader(kind: ColumnKind, data: arrow.Data, off: number): Reader {
+  switch (kind) {
+    case 'bool': {
+      const bits = data.values as Uint8Array;
+      return (i) => ((bits[(i + off) >> 3] >> ((i + off) & 7)) & 1) === 1;
+    }
+    case 'int16': case 'int32': case 'float32': case 'float64': {
+      const vals = data.values as Int16Array | Int32Array | Float32Array | Float64Array;
+      return (i) => vals[i + off];
+    }
+    case 'int64': {
+      const vals = data.values as BigInt64Array;
+      return (i) => vals[i + off];
+    }
+    case 'utf8': {
+      const offsets = data.valueOffsets as Int32Array;
+      const bytes = data.values as Uint8Array;
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return (i) => buf.toString('utf8', offsets[i + off], offsets[i + off + 1]);
+    }
+    case 'binary': {
+      const offsets = data.valueOffsets as Int32Array;
+      const bytes = data.values as Uint8Array;
+      return (i) => Buffer.from(bytes.buffer, bytes.byteOffset + offsets[i + off], offsets[i + off + 1] - offsets[i + off]);
+    }
+    case 'serialized': {
+      const offsets = data.valueOffsets as Int32Array;
+      const bytes = data.values as Uint8Array;
+      return (i) => deserialize(bytes.subarray(offsets[i + off], offsets[i + off + 1])) as Value;
+    }
+    case 'vector': {
+      const child = data.children[0];
+      const dims = (data.type as arrow.FixedSizeList).listSize;
+      const vals = (child.values as Float32Array).subarray(child.offset);
+      return (i) => vals.subarray((i + off) * dims, (i + off + 1) * dims);
+    }
+    case 'vectorList': {
+      const offsets = data.valueOffsets as Int32Array;
+      const child = data.children[0];
+      const vals = (child.values as Float32Array).subarray(child.offset);
+      return (i) => vals.subarray(offsets[i + off], offsets[i + off + 1]);
+    }
+    case 'interval': {
+      const child = data.children[0];
+      const vals = (child.values as Float64Array).subarray(child.offset);
+      return (i) => ({ months: vals[(i + off) * 3], days: vals[(i + off) * 3 + 1], micros: vals[(i + off) * 3 + 2] });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing a sealed segment
+
+/** Rows per Arrow record batch: bounds Int32 offsets and the size of one build step. */
+const RECORD_BATCH_ROWS = 65536;
+
+export interface SegmentSource {
+  readonly rowIds: readonly RowId[];
+  readonly ts: readonly number[];
+  readonly rows: readonly Row[];
+}
+
+/** Encode rows (already sorted by RowId) as an Arrow IPC file, plus their statistics. */
+export function encodeSegment(columns: readonly StoredColumn[], src: SegmentSource, meta: Record<string, string>): { bytes: Uint8Array; stats: ColumnStats[] } {
+  const kinds = columns.map((c) => columnKind(c.type));
+  const fields = [
+    new arrow.Field(ROWID_COLUMN, new arrow.Float64(), false),
+    new arrow.Field(TS_COLUMN, new arrow.Float64(), false),
+    ...columns.map((c, i) => new arrow.Field(c.name, arrowType(kinds[i], c.type), true,
+      new Map([['quiver.oid', String(c.type.oid)], ['quiver.typmod', String(c.type.typmod)]]))),
+  ];
+  const schema = new arrow.Schema(fields, new Map(Object.entries(meta)));
+  const structType = new arrow.Struct(fields);
+  const batches: arrow.RecordBatch[] = [];
+  const n = src.rows.length;
+  for (let start = 0; start < n || (n === 0 && batches.length === 0); start += RECORD_BATCH_ROWS) {
+    const end = Math.min(n, start + RECORD_BATCH_ROWS);
+    const len = end - start;
+    const children: arrow.Data[] = [
+      arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: Float64Array.from(src.rowIds.slice(start, end)) }),
+      arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: Float64Array.from(src.ts.slice(start, end)) }),
+      ...columns.map((c, ci) => buildColumn(kinds[ci], fields[ci + 2].type, src.rows, ci, start, end)),
+    ];
+    const data = arrow.makeData({ type: structType, length: len, nullCount: 0, children });
+    batches.push(new arrow.RecordBatch(schema, data));
+    if (n === 0) break;
+  }
+  const table = new arrow.Table(schema, batches);
+  const bytes = arrow.tableToIPC(table, 'file');
+  const stats = columns.map((c, ci) => columnStats(c.name, kinds[ci], src.rows, ci));
+  return { bytes, stats };
+}
+
+function nullBitmapOf(rows: readonly Row[], col: number, start: number, end: number): { bitmap: Uint8Array | undefined; nulls: number } {
+  let nulls = 0;
+  for (let i = start; i < end; i++) if (rows[i][col] === null || rows[i][col] === undefined) nulls++;
+  if (nulls === 0) return { bitmap: undefined, nulls };
+  const bitmap = new Uint8Array(((end - start + 63) >> 6) << 3);
+  for (let i = start; i < end; i++) {
+    const v = rows[i][col];
+    if (v !== null && v !== undefined) bitmap[(i - start) >> 3] |= 1 << ((i - start) & 7);
+  }
+  return { bitmap, nulls };
+}
+
+function buildColumn(kind: ColumnKind, type: arrow.DataType, rows: readonly Row[], col: number, start: number, end: number): arrow.Data {
+  const length = end - start;
+  const { bitmap, nulls } = nullBitmapOf(rows, col, start, end);
+  const base = { type, length, nullCount: nulls, nullBitmap: bitmap };
+  switch (kind) {
+    case 'bool': {
+      const bits = new Uint8Array(((length + 63) >> 6) << 3);
+      for (let i = 0; i < length; i++) if (rows[start + i][col] === true) bits[i >> 3] |= 1 << (i & 7);
+      return arrow.makeData({ ...base, type: type as arrow.Bool, data: bits });
+    }
+    case 'int16': case 'int32': case 'float32': case 'float64': {
+      const Ctor = kind === 'int16' ? Int16Array : kind === 'int32' ? Int32Array : kind === 'float32' ? Float32Array : Float64Array;
+      const vals = new Ctor(length);
+      for (let i = 0; i < length; i++) { const v = rows[start + i][col]; if (v !== null) vals[i] = v as number; }
+      return arrow.makeData({ ...base, type: type as arrow.Int32, data: vals as Int32Array });
+    }
+    case 'int64': {
+      const vals = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) { const v = rows[start + i][col]; if (v !== null) vals[i] = v as bigint; }
+      return arrow.makeData({ ...base, type: type as arrow.Int64, data: vals });
+    }
+    case 'utf8': case 'binary': case 'serialized': {
+      const parts: Uint8Array[] = [];
+      const offsets = new Int32Array(length + 1);
+      let total = 0;
+      for (let i = 0; i < length; i++) {
+        const v = rows[start + i][col];
+        if (v !== null) {
+          const b = kind === 'utf8' ? Buffer.from(v as string, 'utf8') : kind === 'binary' ? (v as Uint8Array) : serialize(v);
+          parts.push(b);
+          total += b.byteLength;
+        }
+        offsets[i + 1] = total;
+      }
+      const bytes = Buffer.concat(parts, total);
+      return arrow.makeData({ ...base, type: type as arrow.Utf8, valueOffsets: offsets, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    }
+    case 'vector': {
+      const dims = (type as arrow.FixedSizeList).listSize;
+      const vals = new Float32Array(length * dims);
+      for (let i = 0; i < length; i++) {
+        const v = rows[start + i][col] as Float32Array | null;
+        if (v !== null) vals.set(v.length === dims ? v : v.subarray(0, dims), i * dims);
+      }
+      const child = arrow.makeData({ type: new arrow.Float32(), length: length * dims, nullCount: 0, data: vals });
+      return arrow.makeData({ ...base, type: type as arrow.FixedSizeList<arrow.Float32>, child });
+    }
+    case 'interval': {
+      const vals = new Float64Array(length * 3);
+      for (let i = 0; i < length; i++) {
+        const v = rows[start + i][col] as { months: number; days: number; micros: number } | null;
+        if (v !== null) { vals[i * 3] = v.months; vals[i * 3 + 1] = v.days; vals[i * 3 + 2] = v.micros; }
+      }
+      const child = arrow.makeData({ type: new arrow.Float64(), length: length * 3, nullCount: 0, data: vals });
+      return arrow.makeData({ ...base, type: type as arrow.FixedSizeList<arrow.Float64>, child });
+    }
+    case 'vectorList': {
+      const offsets = new Int32Array(length + 1);
+      let total = 0;
+      for (let i = 0; i < length; i++) {
+        const v = rows[start + i][col] as Float32Array | null;
+        if (v !== null) total += v.length;
+        offsets[i + 1] = total;
+      }
+      const vals = new Float32Array(total);
+      for (let i = 0; i < length; i++) {
+        const v = rows[start + i][col] as Float32Array | null;
+        if (v !== null) vals.set(v, offsets[i]);
+      }
+      const child = arrow.makeData({ type: new arrow.Float32(), length: total, nullCount: 0, data: vals });
+      return arrow.makeData({ ...base, type: type as arrow.List<arrow.Float32>, valueOffsets: offsets, child });
+    }
+  }
+}
+
+/** Parse a sealed segment file's bytes (zero-copy: vectors stay views into `bytes`). */
+export function decodeSegment(id: number, file: string, bytes: Uint8Array, columns: readonly StoredColumn[]): SealedSegment {
+  const table = arrow.tableFromIPC(bytes);
+  if (table.numCols !== columns.length + 2) {
+    throw new Error(`has ${table.numCols} columns, expected ${columns.length + 2}`);
+  }
+  return new SealedSegment(id, file, table, columns);
+}
