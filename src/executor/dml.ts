@@ -117,9 +117,13 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
     }
     case 'update': {
       const sets = stmt.assignments.map((a) => ({ column: a.column, expr: compileExpr(a.expr) }));
+      const done = new Set<number>();
       for (const old of source) {
         env.checkCancel();
         const rowId = old[width] as number;
+        // with UPDATE … FROM a row may join several times; PostgreSQL updates it once
+        if (done.has(rowId)) continue;
+        done.add(rowId);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
         txn.delete(table.oid, [rowId]);
@@ -130,6 +134,10 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
       break;
     }
     case 'delete': {
+      const seen = new Set<number>();
+      const rows = source.filter((r) => !seen.has(r[width] as number) && seen.add(r[width] as number));
+      source.length = 0;
+      source.push(...rows);
       const ids = source.map((r) => r[width] as number);
       txn.delete(table.oid, ids);
       count = ids.length;

@@ -8,7 +8,7 @@ import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import type { Expr, OutputColumn, Plan } from '../planner/plan.js';
 import { T, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
-import { colRef, figureColname, isDefaultMarker, type SelectBinder } from './bind-select.js';
+import { colRef, figureColname, isDefaultMarker, joinPlan, type SelectBinder } from './bind-select.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { rawPosition } from './positions.js';
@@ -200,16 +200,21 @@ function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef,
   return out;
 }
 
-function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined): { scope: Scope; plan: Plan } {
+function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from?: RawNode[]): { scope: Scope; plan: Plan } {
   const scope = new Scope(null);
   const cols = tableColumns(table);
   const withId = [...cols, { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
-  scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length });
+  scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name });
   let plan: Plan = { kind: 'scan', schema: withId, table, withRowId: true, filter: null };
+  if (from?.length) {
+    // UPDATE … FROM / DELETE … USING: join the target with the other FROM items
+    const others = binder.bindFromItems(from, scope);
+    plan = joinPlan('inner', plan, others, null, false);
+  }
   if (where) {
     const pred = bindExpr(where, scope, binder.ctx('WHERE'));
     const p = pred.type.oid === T.bool.oid ? pred : coerce(binder.env, pred, T.bool, 'implicit');
-    plan = { kind: 'filter', schema: withId, input: plan, predicate: p };
+    plan = { kind: 'filter', schema: plan.schema, input: plan, predicate: p };
   }
   return { scope, plan };
 }
@@ -217,8 +222,7 @@ function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, whe
 export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  if (n.fromClause?.length) throw new SqlError(SqlState.featureNotSupported, 'UPDATE … FROM is not supported yet');
-  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause);
+  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause);
   const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
   return { kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
 }
@@ -226,8 +230,7 @@ export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
 export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  if (n.usingClause?.length) throw new SqlError(SqlState.featureNotSupported, 'DELETE … USING is not supported yet');
-  const { plan } = scanWithRowId(binder, table, alias, n.whereClause);
+  const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause);
   return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
 }
 

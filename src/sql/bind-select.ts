@@ -95,6 +95,11 @@ export class SelectBinder {
 
   // ---------------------------------------------------------------- FROM
 
+  /** FROM items added to an existing scope (UPDATE … FROM, DELETE … USING). */
+  bindFromItems(items: RawNode[], scope: Scope): Plan {
+    return this.bindFrom(items, scope);
+  }
+
   private bindFrom(items: RawNode[], scope: Scope): Plan {
     if (items.length === 0) return { kind: 'values', schema: [], rows: [[]] };
     let plan: Plan | null = null;
