@@ -45,6 +45,19 @@ SELECT 1;
 BEGIN;
 SELECT nosuch FROM acct;
 ROLLBACK;
+-- errors found while parsing or binding abort the transaction too
+BEGIN;
+SELECT * FROM no_such_table;
+SELECT 1;
+ROLLBACK;
+BEGIN;
+SELEC 1;
+SELECT 1;
+ROLLBACK;
+BEGIN;
+INSERT INTO acct VALUES ('x', 1);
+INSERT INTO acct VALUES (9, 9);
+COMMIT;
 SELECT count(*) FROM acct;
 -- transaction control outside a transaction block
 COMMIT;
