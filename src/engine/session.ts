@@ -58,6 +58,8 @@ export class Session implements Backend, SessionInfo {
   private readonly settings = new Map<string, string>();
   /** values to restore at the end of the transaction (SET LOCAL) */
   private localRestore = new Map<string, string | undefined>();
+  /** values to restore if the transaction rolls back (plain SET inside a transaction) */
+  private rollbackRestore = new Map<string, string | undefined>();
   private txState: TxState = 'idle';
   private txn: Transaction | undefined;
   private txnStart = 0;
@@ -124,7 +126,8 @@ export class Session implements Backend, SessionInfo {
   takeNotices(): SqlNotice[] {
     const n = this.notices;
     this.notices = [];
-    return n;
+    const min = NOTICE_LEVELS.indexOf(this.settings.get('client_min_messages') ?? 'notice');
+    return n.filter((x) => NOTICE_LEVELS.indexOf(x.severity.toLowerCase()) >= min);
   }
 
   takeParameterChanges(): [string, string][] {
@@ -153,8 +156,10 @@ export class Session implements Backend, SessionInfo {
   setSetting(name: string, value: string, isLocal: boolean): void {
     const key = checkSettable(name);
     const v = normalizeSetting(key, value);
-    if (isLocal && this.txState !== 'idle') {
-      if (!this.localRestore.has(key)) this.localRestore.set(key, this.settings.get(key));
+    if (this.txState !== 'idle') {
+      // SET LOCAL ends with the transaction; a plain SET is undone if the transaction rolls back
+      const restore = isLocal ? this.localRestore : this.rollbackRestore;
+      if (!restore.has(key)) restore.set(key, this.settings.get(key));
     }
     this.settings.set(key, v);
     const def = settingDef(key);
@@ -720,7 +725,16 @@ export class Session implements Backend, SessionInfo {
     }
   }
 
-  private endTransaction(_committed: boolean): void {
+  private endTransaction(committed: boolean): void {
+    if (!committed) {
+      for (const [k, v] of this.rollbackRestore) {
+        if (v === undefined) this.settings.delete(k);
+        else this.settings.set(k, v);
+        const def = settingDef(k);
+        if (def?.report && v !== undefined) this.parameterChanges.push([def.name, v]);
+      }
+    }
+    this.rollbackRestore.clear();
     this.txn = undefined;
     this.txState = 'idle';
     this.readOnly = false;
@@ -784,6 +798,9 @@ export class Session implements Backend, SessionInfo {
     return { kind: 'rows', fields, rows: [[value]], tag: 'SHOW' };
   }
 }
+
+/** client_min_messages order: a notice is sent when its level is at or above the setting */
+const NOTICE_LEVELS = ['debug5', 'debug4', 'debug3', 'debug2', 'debug', 'debug1', 'log', 'notice', 'warning', 'error'];
 
 const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt']);
 
