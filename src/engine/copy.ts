@@ -57,7 +57,7 @@ export function copyTarget(table: TableDef, attlist: RawNode[] | undefined): Cop
   return { table, columns };
 }
 
-function contextError(e: unknown, table: TableDef, line: number, column?: string, value?: string): SqlError {
+export function contextError(e: unknown, table: TableDef, line: number, column?: string, value?: string): SqlError {
   const err = e instanceof SqlError ? e : new SqlError(SqlState.internalError, String(e));
   const where = `COPY ${table.name}, line ${line}${column !== undefined ? `, column ${column}${value !== undefined ? `: "${value}"` : ''}` : ''}`;
   return new SqlError(err.code, err.message, { ...err.fields, where });
@@ -70,13 +70,17 @@ export function parseCopyData(data: Buffer, target: CopyTarget, opts: CopyOption
   return opts.format === 'csv' ? parseCsv(text, target, opts) : parseTextFormat(text, target, opts);
 }
 
-function convert(target: CopyTarget, fields: (string | null)[], line: number): Value[] {
+function convert(target: CopyTarget, fields: (string | null)[], line: number, text?: string): Value[] {
   const { table, columns } = target;
+  const withLine = (err: SqlError) => {
+    const e = contextError(err, table, line);
+    return text === undefined ? e : new SqlError(e.code, e.message, { ...e.fields, where: `${e.fields.where}: "${text}"` });
+  };
   if (fields.length < columns.length) {
-    throw contextError(new SqlError(SqlState.badCopyFileFormat, `missing data for column "${table.columns[columns[fields.length]].name}"`), table, line);
+    throw withLine(new SqlError(SqlState.badCopyFileFormat, `missing data for column "${table.columns[columns[fields.length]].name}"`));
   }
   if (fields.length > columns.length) {
-    throw contextError(new SqlError(SqlState.badCopyFileFormat, 'extra data after last expected column'), table, line);
+    throw withLine(new SqlError(SqlState.badCopyFileFormat, 'extra data after last expected column'));
   }
   return fields.map((f, i) => {
     if (f === null) return null;
@@ -98,7 +102,7 @@ function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): V
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '\\.') break;
     const fields = line.split(opts.delimiter).map((f) => (f === opts.null ? null : unescapeText(f)));
-    rows.push(convert(target, fields, i + 1));
+    rows.push(convert(target, fields, i + 1, line));
   }
   return rows;
 }

@@ -314,7 +314,8 @@ export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
   const options: Record<string, string> = {};
   for (const o of (n.options ?? []) as RawNode[]) {
     const d = o.DefElem;
-    const v = d.arg?.Integer?.ival ?? d.arg?.String?.sval ?? d.arg?.Float?.fval ?? d.arg?.A_Const?.ival?.ival;
+    // protobuf omits zero values: an Integer node without ival is 0
+    const v = d.arg?.Integer ? (d.arg.Integer.ival ?? 0) : d.arg?.String?.sval ?? d.arg?.Float?.fval ?? d.arg?.A_Const?.ival?.ival;
     options[d.defname] = String(v ?? '');
   }
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);

@@ -20,7 +20,7 @@ import { UniqueViolation, WriteConflict, type Storage, type Transaction } from '
 import { OID, T, type Row, type Value } from '../types/types.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
-import { copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
+import { contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
 import { insertRows } from '../executor/dml.js';
 import { defaultExprFor } from '../sql/bind-dml.js';
@@ -175,7 +175,23 @@ export class Session implements Backend, SessionInfo {
   // ------------------------------------------------------------------ prepare
 
   prepare(sql: string, paramTypes: readonly number[]): QuiverStatement {
+    try {
+      return this.prepareStatement(sql, paramTypes);
+    } catch (e) {
+      // Like PostgreSQL, an error while parsing or binding aborts the transaction block too.
+      if (this.txState === 'block') this.txState = 'failed';
+      throw e;
+    }
+  }
+
+  private prepareStatement(sql: string, paramTypes: readonly number[]): QuiverStatement {
     const stmts = parseSql(sql);
+    if (this.txState === 'failed' && stmts.length === 1) {
+      const kind = Object.keys(stmts[0].node)[0];
+      if (!isTransactionEnd(kind, stmts[0].node[kind])) {
+        throw new SqlError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+      }
+    }
     if (stmts.length === 0) {
       return { raw: { node: {}, text: '', offset: 0 }, bound: { kind: 'utility', node: {}, tag: '' }, paramTypes: [], fields: null, catalogVersion: this.catalog.version };
     }
@@ -638,7 +654,7 @@ export class Session implements Backend, SessionInfo {
         });
         const mark = txn.mark();
         try {
-          insertRows(txn, table, rows);
+          insertRows(txn, table, rows, (i, err) => contextError(err, table, i + 1));
           if (implicit) {
             await this.persistCatalogIfDirty();
             await txn.commit();

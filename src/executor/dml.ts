@@ -43,15 +43,31 @@ export function uniqueViolationError(table: TableDef, e: UniqueViolation): SqlEr
   });
 }
 
-/** Insert complete rows (COPY's path): NOT NULL and unique checks, no RETURNING. */
-export function insertRows(txn: Transaction, table: TableDef, rows: readonly Row[]): void {
-  for (const row of rows) checkNotNull(table, row);
-  try {
+/**
+ * Insert complete rows (COPY's path): NOT NULL and unique checks, no RETURNING.
+ * `onError(i, err)` lets the caller add context (COPY's line number) for row i.
+ */
+export function insertRows(txn: Transaction, table: TableDef, rows: readonly Row[], onError: (index: number, err: unknown) => unknown = (_i, e) => e): void {
+  rows.forEach((row, i) => {
+    try {
+      checkNotNull(table, row);
+    } catch (e) {
+      throw onError(i, e);
+    }
+  });
+  const hasKeys = table.indexes.some((x) => x.unique);
+  if (!hasKeys) {
     txn.insert(table.oid, rows);
-  } catch (e) {
-    if (e instanceof UniqueViolation) throw uniqueViolationError(table, e);
-    throw e;
+    return;
   }
+  // with unique keys, insert row by row so a violation names its row
+  rows.forEach((row, i) => {
+    try {
+      txn.insert(table.oid, [row]);
+    } catch (e) {
+      throw onError(i, e instanceof UniqueViolation ? uniqueViolationError(table, e) : e);
+    }
+  });
 }
 
 function insertRow(txn: Transaction, table: TableDef, row: Row): number[] {

@@ -11,6 +11,9 @@ import { compareValues, hashKey } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { functionScanRows } from './set-functions.js';
+import { distanceFunction } from '../types/vector.js';
+
+type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
 export type Batch = Row[];
 
@@ -339,10 +342,99 @@ function evalCount(e: Expr | null, env: ExecEnv, what: string): number {
  * key evaluation (e.g. one vector distance) and, only when it beats the current k-th
  * row, O(log k) heap work.
  */
+/** A distance between a vector column and a per-query constant: the exact vector search key. */
+function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; op: DistanceOperator } | undefined {
+  if (keys.length !== 1 || keys[0].desc) return undefined;
+  const e = keys[0].expr;
+  if (e.kind !== 'call' || !DISTANCE_OPS.has(e.name) || e.args.length !== 2) return undefined;
+  const [a, b] = e.args;
+  const isQuery = (x: Expr) => x.kind === 'const' || x.kind === 'param';
+  // all four distances are symmetric, so either side may be the column
+  if (a.kind === 'column' && a.level === 0 && isQuery(b)) return { column: a.index, query: b, op: e.name as DistanceOperator };
+  if (b.kind === 'column' && b.level === 0 && isQuery(a)) return { column: b.index, query: a, op: e.name as DistanceOperator };
+  return undefined;
+}
+
+const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
+
+/**
+ * Exact vector top-k: one kernel call per row, a bounded max-heap of (distance, row).
+ * NULL vectors sort last (ORDER BY … ASC puts NULLs last), ties keep scan order.
+ */
+function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<ReturnType<typeof distanceKey>>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const q = compileExpr(key.query)([], env);
+  const kernel = distanceFunction(key.op);
+  const col = key.column;
+  const dist: number[] = [];
+  const rows: Row[] = [];
+  const seqs: number[] = [];
+  // heap over indices into dist/rows: worst (largest distance, then latest) at the top
+  const heap: number[] = [];
+  const worse = (i: number, j: number) => dist[i] > dist[j] || (dist[i] === dist[j] && seqs[i] > seqs[j]);
+  let seq = 0;
+  const nulls: Row[] = [];
+  if (q === null) {
+    // distance to NULL is NULL for every row: plain input order
+    for (const batch of runPlan(plan.input, rc, env)) for (const r of batch) if (nulls.length < k) nulls.push(r);
+    yield nulls.slice(offsetN);
+    return;
+  }
+  const query = q as Float32Array;
+  for (const batch of runPlan(plan.input, rc, env)) {
+    env.checkCancel();
+    for (const r of batch) {
+      const v = r[col];
+      const s = seq++;
+      if (v === null) {
+        if (nulls.length < k) nulls.push(r);
+        continue;
+      }
+      const d = kernel(v as Float32Array, query);
+      if (heap.length < k) {
+        const slot = dist.length;
+        dist.push(d); rows.push(r); seqs.push(s);
+        heap.push(slot);
+        let i = heap.length - 1;
+        while (i > 0) {
+          const p = (i - 1) >> 1;
+          if (!worse(heap[i], heap[p])) break;
+          [heap[i], heap[p]] = [heap[p], heap[i]];
+          i = p;
+        }
+      } else {
+        const top = heap[0];
+        if (!(d < dist[top])) continue; // not better than the current k-th (ties keep the earlier row)
+        dist[top] = d; rows[top] = r; seqs[top] = s;
+        let i = 0;
+        const n = heap.length;
+        for (;;) {
+          const l = 2 * i + 1;
+          const rr = l + 1;
+          let m = i;
+          if (l < n && worse(heap[l], heap[m])) m = l;
+          if (rr < n && worse(heap[rr], heap[m])) m = rr;
+          if (m === i) break;
+          [heap[i], heap[m]] = [heap[m], heap[i]];
+          i = m;
+        }
+      }
+    }
+  }
+  const order = [...heap].sort((i, j) => (dist[i] - dist[j]) || (seqs[i] - seqs[j]));
+  const out = order.map((i) => rows[i]);
+  for (const r of nulls) if (out.length < k) out.push(r);
+  yield out.slice(offsetN);
+}
+
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
   const limitN = evalCount(plan.limit, env, 'LIMIT');
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
   const k = limitN + offsetN;
+  const vkey = distanceKey(plan.keys);
+  if (vkey && k > 0 && Number.isFinite(k)) {
+    yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
+    return;
+  }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const cmp = rowComparator(specs);

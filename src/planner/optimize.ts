@@ -3,15 +3,17 @@
  * after each rule the output schema must be unchanged (checked: a violation is a bug).
  *
  * Order matters: filters are pushed into scans first, then ORDER BY … LIMIT becomes TopK
- * (TopK then sits directly on the filtered scan, the shape vector search plans need).
+ * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
+ * TopK moves below the projection so only k rows are projected.
  */
 import { internalError } from '../errors.js';
 import type { Plan } from './plan.js';
 import { pushDownFilter } from './rules/push-down-filter.js';
 import { rewriteVectorTopK } from './rules/rewrite-vector-top-k.js';
+import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
 import { applyEverywhere, type Rule } from './rules/rule.js';
 
-export const RULES: readonly Rule[] = [pushDownFilter, rewriteVectorTopK];
+export const RULES: readonly Rule[] = [pushDownFilter, rewriteVectorTopK, pushTopKBelowProject];
 
 export function optimize(plan: Plan, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;

@@ -12,7 +12,7 @@ import type { Rule } from './rule.js';
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
 
-function vectorSearchInfo(plan: Extract<Plan, { kind: 'sort' }>): VectorSearchInfo | undefined {
+export function vectorSearchInfo(plan: { keys: Plan extends never ? never : Extract<Plan, { kind: 'sort' }>['keys']; input: Plan }): VectorSearchInfo | undefined {
   const key = plan.keys[0]?.expr;
   if (!key || plan.keys[0].desc) return undefined;
   // The key is usually a column of a projection below the sort: look through it.
