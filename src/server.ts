@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { Engine } from './engine/engine.js';
 import { loadParser } from './sql/parser.js';
-import { MemoryStorage } from './storage/memory-storage.js';
+import { DurableStorage } from './storage/durable-storage.js';
 import { startWireServer } from './wire/server.js';
 
 export interface ServerOptions {
@@ -22,12 +22,26 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await loadParser();
-  const storage = new MemoryStorage();
+  // Recovery happens here, before the wire server accepts anyone: load the manifest and
+  // sealed segments, replay the log, then restore the catalog from its last durable image.
+  const sealThreshold = Number(process.env.QUIVER_SEAL_THRESHOLD_BYTES);
+  const storage = await DurableStorage.open({
+    dataDir: opts.dataDir,
+    logger: opts.logger,
+    sealThresholdBytes: sealThreshold > 0 ? sealThreshold : undefined,
+  }).catch((e: Error) => {
+    opts.logger.fatal({ dataDir: opts.dataDir }, e.message);
+    throw e;
+  });
   const engine = new Engine(storage);
-  // Durable storage: restore the catalog image before serving, e.g.
-  //   const image = storage.loadCatalog(); if (image) engine.restoreCatalog(image);
   const image = storage.loadCatalog();
-  if (image) engine.restoreCatalog(image);
+  if (image) {
+    engine.restoreCatalog(image);
+    // Storage of a table whose catalog entry never became durable (crash between the two).
+    const live = new Set<number>();
+    for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
+    await storage.pruneTables(live);
+  }
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger });
   return {
     port: wire.port,

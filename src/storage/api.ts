@@ -56,6 +56,26 @@ export interface Transaction {
   rollbackTo(mark: number): void;
 }
 
+/** A sealed segment as the manifest describes it (for the planner: sizes and statistics). */
+export interface SegmentInfo {
+  readonly id: number;
+  readonly rows: number;
+  /** file size in bytes */
+  readonly bytes: number;
+  readonly minRowId: RowId;
+  readonly maxRowId: RowId;
+  /** newest insert timestamp in the segment */
+  readonly maxTs: number;
+  /** per user column: null count, min/max (bigints as {$bigint}), distinct estimate */
+  readonly stats: readonly {
+    readonly name: string;
+    readonly nullCount: number;
+    readonly min?: unknown;
+    readonly max?: unknown;
+    readonly distinct?: number;
+  }[];
+}
+
 export class UniqueViolation extends Error {
   constructor(readonly keyName: string, readonly columns: readonly number[], readonly values: Row) {
     super(`duplicate key value violates unique constraint "${keyName}"`);
@@ -87,6 +107,8 @@ export interface Storage {
   saveCatalog(image: string): Promise<void>;
   /** The last catalog image saved, as recovered at open; undefined for a new data directory. */
   loadCatalog(): string | undefined;
+  /** Sealed segments of a table with their statistics (optional: durable storage only). */
+  segments?(tableId: number): readonly SegmentInfo[];
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
   vacuum(tableId?: number): Promise<void>;
   close(): Promise<void>;

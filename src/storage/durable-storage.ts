@@ -1,0 +1,945 @@
+/**
+ * Durable, log-structured storage ("the log is the data", see shared/design/ARCHITECTURE.md).
+ *
+ *   commit ──▶ growing segment (memory) ──▶ WAL batch (LevelDB, fsync, group commit) ──▶ ack
+ *                    │  seal threshold reached (background)
+ *                    ▼
+ *              frozen segment ──▶ Arrow IPC file + statistics ──▶ manifest (T/<table>) ──▶ trim log
+ *                                                      compaction: merge small / delete-heavy files
+ *
+ * Visibility: a commit is applied to memory when it gets its timestamp (so unique keys and
+ * write conflicts see it at once), but snapshot() only hands out timestamps whose log
+ * records are on disk, so no reader ever sees a commit that a crash could still take back.
+ *
+ * Tombstones are per table (RowId → deleting timestamp) and apply to every segment, so
+ * sealing and compaction never have to rewrite deletes; compaction drops rows whose
+ * tombstone is older than every snapshot in use, and their tombstone records with them.
+ */
+import { ClassicLevel } from 'classic-level';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { open as openFile, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
+import { hashKey } from '../types/compare.js';
+import type { Row, SqlType, Value } from '../types/types.js';
+import {
+  UniqueViolation, WriteConflict,
+  type RowBatch, type RowId, type SegmentInfo, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec,
+} from './api.js';
+import {
+  PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
+} from './data-dir.js';
+import { GrowingSegment, decodeSegment, encodeSegment, type ColumnStats, type Segment, type SealedSegment } from './segment.js';
+import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
+
+const BATCH_SIZE = 1024;
+const MiB = 1024 * 1024;
+
+/** Minimal logger (pino-compatible). */
+export interface StorageLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
+
+export interface DurableStorageOptions {
+  dataDir: string;
+  /**
+   * Seal a growing segment once its data reaches this many bytes. Milvus seals at
+   * segment.maxSize × sealProportion (1024 MB × 0.12 ≈ 123 MB); default 128 MiB.
+   */
+  sealThresholdBytes?: number;
+  /** Sealed segments smaller than this are merged by compaction (default: threshold / 2). */
+  smallSegmentBytes?: number;
+  /** A sealed segment with at least this fraction of deleted rows is rewritten (default 0.2). */
+  deadRatio?: number;
+  /** Run seal and compaction automatically in the background (default true). */
+  background?: boolean;
+  logger?: StorageLogger;
+}
+
+/** What the manifest (T/<table>) remembers about one sealed segment. */
+interface SegmentMeta extends SegmentInfo {
+  readonly file: string;
+  readonly crc: number;
+}
+
+interface TableManifest {
+  layout: TableLayout;
+  uniqueKeys: UniqueKeySpec[];
+  segments: SegmentMeta[];
+  /** every insert record with ts <= sealedTs is in a sealed segment (the log may be trimmed) */
+  sealedTs: number;
+  nextRowId: number;
+}
+
+interface UniqueKey {
+  readonly spec: UniqueKeySpec;
+  readonly types: SqlType[];
+  /** key → committed rows (live or not yet compacted away) that have it */
+  readonly index: Map<string, RowId | RowId[]>;
+}
+
+class TableState {
+  readonly uniqueKeys = new Map<string, UniqueKey>();
+  /** replaced, never mutated, so a running scan keeps the list it started with */
+  sealed: SealedSegment[] = [];
+  segMeta: SegmentMeta[] = [];
+  frozen: GrowingSegment[] = [];
+  growing = new GrowingSegment();
+  readonly tombstones = new Map<RowId, number>();
+  nextRowId = 1;
+  sealedTs = 0;
+  dropped = false;
+  sealScheduled = false;
+  compactScheduled = false;
+  deletesSinceCompaction = 0;
+
+  constructor(readonly layout: TableLayout) {}
+
+  get id(): number { return this.layout.id; }
+
+  keyOf(key: UniqueKey, row: Row): string | undefined {
+    const parts: unknown[] = [];
+    for (let i = 0; i < key.spec.columns.length; i++) {
+      const v = row[key.spec.columns[i]];
+      if (v === null || v === undefined) return undefined; // NULLs never conflict
+      const h = hashKey(key.types[i], v);
+      parts.push(typeof h === 'bigint' ? `${h}n` : h);
+    }
+    return parts.length === 1 && typeof parts[0] === 'string' ? 's' + parts[0] : JSON.stringify(parts);
+  }
+
+  segments(): Segment[] {
+    return [...this.sealed, ...this.frozen, this.growing];
+  }
+
+  manifest(): TableManifest {
+    return {
+      layout: this.layout,
+      uniqueKeys: [...this.uniqueKeys.values()].map((k) => k.spec),
+      segments: this.segMeta,
+      sealedTs: this.sealedTs,
+      nextRowId: this.nextRowId,
+    };
+  }
+
+  dataBytes(): number {
+    let n = this.growing.bytes;
+    for (const f of this.frozen) n += f.bytes;
+    for (const m of this.segMeta) n += m.bytes;
+    return n;
+  }
+}
+
+function indexAdd(index: Map<string, RowId | RowId[]>, k: string, rowId: RowId): void {
+  const cur = index.get(k);
+  if (cur === undefined) index.set(k, rowId);
+  else if (typeof cur === 'number') index.set(k, [cur, rowId]);
+  else cur.push(rowId);
+}
+
+function indexRemove(index: Map<string, RowId | RowId[]>, k: string, rowId: RowId): void {
+  const cur = index.get(k);
+  if (cur === undefined) return;
+  if (typeof cur === 'number') {
+    if (cur === rowId) index.delete(k);
+    return;
+  }
+  const i = cur.indexOf(rowId);
+  if (i >= 0) cur.splice(i, 1);
+  if (cur.length === 1) index.set(k, cur[0]);
+  else if (cur.length === 0) index.delete(k);
+}
+
+function* candidates(index: Map<string, RowId | RowId[]>, k: string): Iterable<RowId> {
+  const cur = index.get(k);
+  if (cur === undefined) return;
+  if (typeof cur === 'number') yield cur;
+  else yield* cur;
+}
+
+interface PendingTable {
+  readonly inserted: Map<RowId, Row>;
+  readonly deleted: Set<RowId>;
+  /** this transaction's own inserts by unique key (checked against each other) */
+  readonly ownKeys: Map<string, Map<string, RowId[]>>;
+}
+
+type UndoOp = { kind: 'insert' | 'delete'; table: number; rowId: RowId };
+
+class DurableTransaction implements Transaction {
+  readonly pending = new Map<number, PendingTable>();
+  readonly undo: UndoOp[] = [];
+  private done = false;
+
+  constructor(readonly id: number, private readonly store: DurableStorage) {}
+
+  get hasWrites(): boolean { return this.undo.length > 0; }
+
+  tablePending(tableId: number): PendingTable {
+    let p = this.pending.get(tableId);
+    if (!p) {
+      p = { inserted: new Map(), deleted: new Set(), ownKeys: new Map() };
+      this.pending.set(tableId, p);
+    }
+    return p;
+  }
+
+  insert(tableId: number, rows: readonly Row[]): RowId[] {
+    const t = this.store.tableForWrite(tableId);
+    const p = this.tablePending(tableId);
+    const ids: RowId[] = [];
+    for (const row of rows) {
+      const rowKeys: [string, string][] = [];
+      for (const key of t.uniqueKeys.values()) {
+        const k = t.keyOf(key, row);
+        if (k === undefined) continue;
+        if (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined) {
+          throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+        }
+        rowKeys.push([key.spec.name, k]);
+      }
+      const rowId = t.nextRowId++;
+      p.inserted.set(rowId, row);
+      this.undo.push({ kind: 'insert', table: tableId, rowId });
+      for (const [name, k] of rowKeys) {
+        let m = p.ownKeys.get(name);
+        if (!m) p.ownKeys.set(name, (m = new Map()));
+        const list = m.get(k);
+        if (list) list.push(rowId); else m.set(k, [rowId]);
+      }
+      ids.push(rowId);
+    }
+    return ids;
+  }
+
+  ownRowWithKey(p: PendingTable, keyName: string, k: string): RowId | undefined {
+    const list = p.ownKeys.get(keyName)?.get(k);
+    if (!list) return undefined;
+    for (const id of list) if (p.inserted.has(id) && !p.deleted.has(id)) return id;
+    return undefined;
+  }
+
+  delete(tableId: number, rowIds: readonly RowId[]): void {
+    const p = this.tablePending(tableId);
+    for (const rowId of rowIds) {
+      if (p.deleted.has(rowId)) continue;
+      p.deleted.add(rowId);
+      this.undo.push({ kind: 'delete', table: tableId, rowId });
+    }
+  }
+
+  mark(): number { return this.undo.length; }
+
+  rollbackTo(mark: number): void {
+    while (this.undo.length > mark) {
+      const op = this.undo.pop()!;
+      const p = this.tablePending(op.table);
+      if (op.kind === 'insert') p.inserted.delete(op.rowId);
+      else p.deleted.delete(op.rowId);
+    }
+  }
+
+  async commit(): Promise<number> {
+    if (this.done) throw new Error('bug: transaction already finished');
+    this.done = true;
+    return this.store.applyCommit(this);
+  }
+
+  rollback(): void {
+    this.done = true;
+    this.pending.clear();
+    this.undo.length = 0;
+  }
+}
+
+export class DurableStorage implements Storage {
+  private readonly tables = new Map<number, TableState>();
+  /** last timestamp handed to a commit (applied in memory, maybe not yet durable) */
+  private clock = 0;
+  /** newest timestamp whose commit and all earlier ones are on disk: what snapshots read */
+  private visibleTs = 0;
+  private nextTxnId = 1;
+  private nextSegmentId = 1;
+  private catalogImage: string | undefined;
+  private maintenance: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly segDir: string;
+  private readonly sealThreshold: number;
+  private readonly smallSegmentBytes: number;
+  private readonly deadRatio: number;
+  private readonly background: boolean;
+  private readonly log: StorageLogger;
+  private wal!: Wal;
+
+  private constructor(readonly opts: DurableStorageOptions, private readonly db: ClassicLevel<string, Uint8Array>) {
+    this.segDir = join(opts.dataDir, SEGMENTS_DIR);
+    this.sealThreshold = opts.sealThresholdBytes ?? 128 * MiB;
+    this.smallSegmentBytes = opts.smallSegmentBytes ?? this.sealThreshold / 2;
+    this.deadRatio = opts.deadRatio ?? 0.2;
+    this.background = opts.background ?? true;
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Opening and recovery
+
+  /**
+   * Open (or create) a data directory: check its format version, take its lock, load the
+   * manifest and sealed segment files, replay the log after each table's seal point.
+   * Throws StorageStartupError naming the file at fault for anything it cannot trust.
+   */
+  static async open(opts: DurableStorageOptions): Promise<DurableStorage> {
+    const { dataDir } = opts;
+    checkFormatVersion(dataDir);
+    const walDir = join(dataDir, WAL_DIR);
+    const db = new ClassicLevel<string, Uint8Array>(walDir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    try {
+      await db.open();
+    } catch (e) {
+      const err = e as Error & { code?: string; cause?: Error & { code?: string } };
+      if (err.code === 'LEVEL_LOCKED' || err.cause?.code === 'LEVEL_LOCKED' || /lock/i.test(err.cause?.message ?? '')) {
+        const pid = readPidFile(dataDir);
+        throw new StorageStartupError(`data directory ${dataDir} is in use by another Quiver server${pid ? ` (pid ${pid})` : ''}`);
+      }
+      throw new StorageStartupError(`cannot open the write-ahead log in ${walDir}: ${err.cause?.message ?? err.message}`);
+    }
+    const storage = new DurableStorage(opts, db);
+    try {
+      writePidFile(dataDir);
+      await storage.recover(walDir);
+    } catch (e) {
+      await db.close().catch(() => {});
+      if (e instanceof CorruptRecord) throw new StorageStartupError(`write-ahead log in ${walDir}: ${e.message}; refusing to start rather than lose data`);
+      throw e;
+    }
+    return storage;
+  }
+
+  private async *entries(gte: string, lt: string): AsyncIterable<[string, Uint8Array]> {
+    const it = this.db.iterator({ gte, lt, highWaterMarkBytes: 4 * MiB });
+    try {
+      for (;;) {
+        const batch = await it.nextv(1000);
+        if (batch.length === 0) break;
+        for (const e of batch) yield e as [string, Uint8Array];
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  private async recover(walDir: string): Promise<void> {
+    const t0 = performance.now();
+    let clock = 0;
+    const clockValue = await this.db.get(keys.clock);
+    if (clockValue !== undefined) clock = Number(Buffer.from(unframe(clockValue, `record ${keys.clock}`)).toString());
+    const catalogValue = await this.db.get(keys.catalog);
+    if (catalogValue !== undefined) this.catalogImage = Buffer.from(unframe(catalogValue, `record ${keys.catalog}`)).toString('utf8');
+
+    // Manifest and sealed segments.
+    const referenced = new Set<string>();
+    let sealedRows = 0;
+    for await (const [key, value] of this.entries('T/', 'T0')) {
+      const m = JSON.parse(Buffer.from(unframe(value, `manifest record ${key}`)).toString('utf8')) as TableManifest;
+      const t = new TableState(m.layout);
+      t.nextRowId = m.nextRowId;
+      t.sealedTs = m.sealedTs;
+      t.segMeta = m.segments;
+      for (const spec of m.uniqueKeys) t.uniqueKeys.set(spec.name, this.newUniqueKey(t, spec));
+      for (const meta of m.segments) {
+        referenced.add(meta.file);
+        t.sealed.push(await this.loadSegment(t, meta, key));
+        sealedRows += meta.rows;
+        this.nextSegmentId = Math.max(this.nextSegmentId, meta.id + 1);
+        clock = Math.max(clock, meta.maxTs);
+      }
+      clock = Math.max(clock, t.sealedTs);
+      this.tables.set(t.id, t);
+    }
+
+    // Tombstones.
+    const stale = new Set<number>();
+    let tombstones = 0;
+    for await (const [key, value] of this.entries('D/', 'D0')) {
+      const { table, n: rowId } = parseKey(key);
+      const t = this.tables.get(table);
+      if (!t) { stale.add(table); continue; }
+      const ts = Number(Buffer.from(unframe(value, `tombstone record ${key}`)).toString());
+      t.tombstones.set(rowId, ts);
+      clock = Math.max(clock, ts);
+      tombstones++;
+    }
+
+    // The log after each table's seal point becomes its growing segment again.
+    let replayed = 0;
+    const trimmed = new Set<number>();
+    for await (const [key, value] of this.entries('L/', 'L0')) {
+      const { table, n: ts } = parseKey(key);
+      const t = this.tables.get(table);
+      if (!t) { stale.add(table); continue; }
+      if (ts <= t.sealedTs) { trimmed.add(table); continue; }
+      const [rowIds, rows] = deserialize(unframe(value, `log record ${key}`)) as [RowId[], Row[]];
+      for (let i = 0; i < rows.length; i++) {
+        t.growing.append(rowIds[i], rows[i], ts);
+        if (rowIds[i] >= t.nextRowId) t.nextRowId = rowIds[i] + 1;
+      }
+      clock = Math.max(clock, ts);
+      replayed += rows.length;
+    }
+
+    for (const t of this.tables.values()) {
+      for (const s of t.sealed) if (s.maxRowId >= t.nextRowId) t.nextRowId = s.maxRowId + 1;
+      for (const key of t.uniqueKeys.values()) this.indexExistingRows(t, key, false);
+    }
+    this.clock = clock;
+    this.visibleTs = clock;
+    this.wal = new Wal(this.db, clock, (ts) => { this.visibleTs = ts; });
+
+    // Leftovers of work a crash interrupted: segment files no manifest lists (a seal or a
+    // compaction that did not reach its manifest write, or the inputs of one that did),
+    // log records already sealed, records of dropped tables.
+    for (const f of readdirSync(this.segDir)) {
+      if (referenced.has(f)) continue;
+      this.log.info({ file: join(this.segDir, f) }, 'removing unreferenced segment file');
+      unlinkSync(join(this.segDir, f));
+    }
+    for (const table of stale) await this.clearTableRecords(table);
+    for (const table of trimmed) await this.db.clear({ gt: keys.insertPrefix(table), lte: keys.insert(table, this.tables.get(table)!.sealedTs) });
+
+    this.log.info({
+      tables: this.tables.size, sealedRows, replayedRows: replayed, tombstones, clock,
+      ms: Math.round(performance.now() - t0), wal: walDir,
+    }, 'storage recovered');
+    for (const t of this.tables.values()) this.maybeScheduleSeal(t);
+  }
+
+  private async loadSegment(t: TableState, meta: SegmentMeta, manifestKey: string): Promise<SealedSegment> {
+    const path = join(this.segDir, meta.file);
+    if (!existsSync(path)) {
+      throw new StorageStartupError(`segment file ${path} is missing (listed in manifest ${manifestKey}); refusing to start rather than lose its ${meta.rows} rows`);
+    }
+    const bytes = await readFile(path);
+    if (bytes.byteLength !== meta.bytes || crc32(bytes) !== meta.crc) {
+      throw new StorageStartupError(`segment file ${path} is damaged (${bytes.byteLength !== meta.bytes ? `size ${bytes.byteLength}, expected ${meta.bytes}` : 'checksum mismatch'}); refusing to start`);
+    }
+    try {
+      const seg = decodeSegment(meta.id, meta.file, bytes, t.layout.columns);
+      if (seg.length !== meta.rows) throw new Error(`has ${seg.length} rows, manifest says ${meta.rows}`);
+      return seg;
+    } catch (e) {
+      if (e instanceof StorageStartupError) throw e;
+      throw new StorageStartupError(`segment file ${path} is damaged: ${(e as Error).message}`);
+    }
+  }
+
+  private async clearTableRecords(table: number): Promise<void> {
+    await this.db.clear({ gte: keys.insertPrefix(table), lt: keys.insertPrefix(table).slice(0, -1) + '0' });
+    await this.db.clear({ gte: keys.tombstonePrefix(table), lt: keys.tombstonePrefix(table).slice(0, -1) + '0' });
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Tables and unique keys
+
+  private newUniqueKey(t: TableState, spec: UniqueKeySpec): UniqueKey {
+    return { spec, types: spec.columns.map((c) => t.layout.columns[c].type), index: new Map() };
+  }
+
+  /** Index every committed row of the table; with `check`, a live duplicate throws. */
+  private indexExistingRows(t: TableState, key: UniqueKey, check: boolean): void {
+    const liveSeen = check ? new Set<string>() : undefined;
+    for (const seg of t.segments()) {
+      for (let pos = 0; pos < seg.length; pos++) {
+        const rowId = seg.rowIdAt(pos);
+        const dead = t.tombstones.has(rowId);
+        // dead rows of a recovered table are never needed by a snapshot again
+        if (dead && !check) continue;
+        const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
+        if (k === undefined) continue;
+        if (liveSeen && !dead) {
+          if (liveSeen.has(k)) throw new UniqueViolation(key.spec.name, key.spec.columns, seg.row(pos));
+          liveSeen.add(k);
+        }
+        indexAdd(key.index, k, rowId);
+      }
+    }
+  }
+
+  tableForWrite(tableId: number): TableState {
+    const t = this.tables.get(tableId);
+    if (!t) throw new Error(`no storage for table ${tableId} (created but not recovered?)`);
+    return t;
+  }
+
+  /** The manifest write for a table (queued in log order; built from the state now). */
+  private manifestOp(t: TableState): WalOp {
+    return { type: 'put', key: keys.table(t.id), value: frame(Buffer.from(JSON.stringify(t.manifest()))) };
+  }
+
+  async createTable(layout: TableLayout): Promise<void> {
+    if (this.tables.has(layout.id)) throw new Error(`bug: storage for table ${layout.id} exists`);
+    const t = new TableState(layout);
+    this.tables.set(layout.id, t);
+    await this.wal.append([this.manifestOp(t)]);
+  }
+
+  async dropTable(tableId: number): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    t.dropped = true;
+    this.tables.delete(tableId);
+    await this.wal.append([{ type: 'del', key: keys.table(tableId) }]);
+    await this.clearTableRecords(tableId);
+    for (const m of t.segMeta) await unlink(join(this.segDir, m.file)).catch(() => {});
+  }
+
+  addUniqueKey(tableId: number, spec: UniqueKeySpec): void {
+    const t = this.tableForWrite(tableId);
+    const key = this.newUniqueKey(t, spec);
+    this.indexExistingRows(t, key, true);
+    t.uniqueKeys.set(spec.name, key);
+    this.persistManifest(t);
+  }
+
+  dropUniqueKey(tableId: number, name: string): void {
+    const t = this.tables.get(tableId);
+    if (!t || !t.uniqueKeys.delete(name)) return;
+    this.persistManifest(t);
+  }
+
+  /**
+   * Unique-key DDL is synchronous in the contract; the manifest write is queued in log
+   * order, so the catalog image the engine saves right after it is durable only after it.
+   */
+  private persistManifest(t: TableState): void {
+    this.wal.append([this.manifestOp(t)]).catch((e) => this.log.error({ err: e, table: t.id }, 'manifest write failed'));
+  }
+
+  /** Drop the storage of tables the recovered catalog does not know (a crash between
+   *  createTable and the catalog write). */
+  async pruneTables(liveTableIds: ReadonlySet<number>): Promise<void> {
+    for (const id of [...this.tables.keys()]) {
+      if (liveTableIds.has(id)) continue;
+      this.log.info({ table: id }, 'dropping storage of a table the catalog does not have');
+      await this.dropTable(id);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Transactions
+
+  snapshot(): Snapshot {
+    return { ts: this.visibleTs };
+  }
+
+  begin(): Transaction {
+    return new DurableTransaction(this.nextTxnId++, this);
+  }
+
+  /** A committed row with this key that is live now (not tombstoned, not deleted by p). */
+  liveCommittedWithKey(t: TableState, key: UniqueKey, k: string, p?: PendingTable): RowId | undefined {
+    for (const rowId of candidates(key.index, k)) {
+      if (t.tombstones.has(rowId) || p?.deleted.has(rowId)) continue;
+      return rowId;
+    }
+    return undefined;
+  }
+
+  async applyCommit(txn: DurableTransaction): Promise<number> {
+    // Validate everything first so that a commit is all-or-nothing.
+    let writes = false;
+    for (const [tableId, p] of txn.pending) {
+      const t = this.tables.get(tableId);
+      if (!t) continue; // dropped meanwhile
+      for (const rowId of p.deleted) {
+        if (p.inserted.has(rowId)) continue;
+        writes = true;
+        if (t.tombstones.has(rowId)) throw new WriteConflict('could not serialize access due to concurrent update');
+      }
+      for (const [rowId, row] of p.inserted) {
+        if (p.deleted.has(rowId)) continue;
+        writes = true;
+        for (const key of t.uniqueKeys.values()) {
+          const k = t.keyOf(key, row);
+          if (k !== undefined && this.liveCommittedWithKey(t, key, k, p) !== undefined) {
+            throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+          }
+        }
+      }
+    }
+    if (!writes) return this.visibleTs;
+
+    const ts = ++this.clock;
+    const ops: WalOp[] = [];
+    for (const [tableId, p] of txn.pending) {
+      const t = this.tables.get(tableId);
+      if (!t) continue;
+      let sealedDeletes = 0;
+      for (const rowId of p.deleted) {
+        if (p.inserted.has(rowId)) continue;
+        t.tombstones.set(rowId, ts);
+        ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: frame(Buffer.from(String(ts))) });
+        if (t.growing.find(rowId) < 0) sealedDeletes++;
+      }
+      const rowIds: RowId[] = [];
+      const rows: Row[] = [];
+      for (const [rowId, row] of p.inserted) {
+        if (p.deleted.has(rowId)) continue;
+        t.growing.append(rowId, row, ts);
+        for (const key of t.uniqueKeys.values()) {
+          const k = t.keyOf(key, row);
+          if (k !== undefined) indexAdd(key.index, k, rowId);
+        }
+        rowIds.push(rowId);
+        rows.push(row);
+      }
+      if (rows.length > 0) ops.push({ type: 'put', key: keys.insert(tableId, ts), value: frame(serialize([rowIds, rows])) });
+      this.maybeScheduleSeal(t);
+      if (sealedDeletes > 0) {
+        t.deletesSinceCompaction += sealedDeletes;
+        this.maybeScheduleCompaction(t);
+      }
+    }
+    await this.wal.append(ops, ts);
+    return ts;
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Reads
+
+  *scan(tableId: number, snapshot: Snapshot, txn?: Transaction): Iterable<RowBatch> {
+    const t = this.tables.get(tableId);
+    const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
+    if (t) {
+      const S = snapshot.ts;
+      const tomb = t.tombstones;
+      const segs = t.segments();
+      const growing = t.growing;
+      // Rows appended later have later timestamps and are invisible to this snapshot.
+      const growingEnd = growing.length;
+      for (const seg of segs) {
+        const end = seg === growing ? growingEnd : seg.length;
+        const allInserted = seg.maxTs <= S;
+        for (let start = 0; start < end; start += BATCH_SIZE) {
+          const stop = Math.min(end, start + BATCH_SIZE);
+          const rows = seg.rows(start, stop);
+          const ids: RowId[] = new Array(stop - start);
+          for (let i = start; i < stop; i++) ids[i - start] = seg.rowIdAt(i);
+          if (allInserted && tomb.size === 0 && !(p && p.deleted.size > 0)) {
+            yield { rowIds: ids, rows };
+            continue;
+          }
+          const outIds: RowId[] = [];
+          const outRows: Row[] = [];
+          for (let i = 0; i < ids.length; i++) {
+            const rowId = ids[i];
+            if (!allInserted && seg.tsAt(start + i) > S) continue;
+            const d = tomb.get(rowId);
+            if (d !== undefined && d <= S) continue;
+            if (p?.deleted.has(rowId)) continue;
+            outIds.push(rowId);
+            outRows.push(rows[i]);
+          }
+          if (outRows.length > 0) yield { rowIds: outIds, rows: outRows };
+        }
+      }
+    }
+    if (p && p.inserted.size > 0) {
+      let ids: RowId[] = [];
+      let rows: Row[] = [];
+      for (const [rowId, row] of [...p.inserted]) {
+        if (p.deleted.has(rowId)) continue;
+        ids.push(rowId);
+        rows.push(row);
+        if (rows.length === BATCH_SIZE) {
+          yield { rowIds: ids, rows };
+          ids = [];
+          rows = [];
+        }
+      }
+      if (rows.length > 0) yield { rowIds: ids, rows };
+    }
+  }
+
+  lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined {
+    const t = this.tables.get(tableId);
+    const key = t?.uniqueKeys.get(keyName);
+    if (!t || !key) return undefined;
+    const row: Value[] = [];
+    key.spec.columns.forEach((c, i) => (row[c] = values[i]));
+    const k = t.keyOf(key, row);
+    if (k === undefined) return undefined;
+    const dtxn = txn as DurableTransaction | undefined;
+    const p = dtxn?.pending.get(tableId);
+    return this.liveCommittedWithKey(t, key, k, p) ?? (p ? dtxn!.ownRowWithKey(p, keyName, k) : undefined);
+  }
+
+  fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined {
+    const t = this.tables.get(tableId);
+    const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
+    if (p?.deleted.has(rowId)) return undefined;
+    const own = p?.inserted.get(rowId);
+    if (own) return own;
+    if (!t) return undefined;
+    const d = t.tombstones.get(rowId);
+    if (d !== undefined && d <= snapshot.ts) return undefined;
+    for (const seg of t.segments()) {
+      const pos = seg.find(rowId);
+      if (pos < 0) continue;
+      return seg.tsAt(pos) <= snapshot.ts ? seg.row(pos) : undefined;
+    }
+    return undefined;
+  }
+
+  rowCount(tableId: number): number {
+    const t = this.tables.get(tableId);
+    if (!t) return 0;
+    let n = 0;
+    for (const seg of t.segments()) n += seg.length;
+    return Math.max(0, n - t.tombstones.size);
+  }
+
+  /** Sealed segments of a table with their statistics (for the planner). */
+  segments(tableId: number): readonly SegmentInfo[] {
+    const t = this.tables.get(tableId);
+    if (!t) return [];
+    return t.segMeta.map((m) => ({ id: m.id, rows: m.rows, bytes: m.bytes, minRowId: m.minRowId, maxRowId: m.maxRowId, maxTs: m.maxTs, stats: m.stats }));
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Catalog
+
+  async saveCatalog(image: string): Promise<void> {
+    this.catalogImage = image;
+    await this.wal.append([{ type: 'put', key: keys.catalog, value: frame(Buffer.from(image, 'utf8')) }]);
+  }
+
+  loadCatalog(): string | undefined {
+    return this.catalogImage;
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Background work: seal and compaction, one job at a time
+
+  private enqueueMaintenance(what: string, table: number, job: () => Promise<void>): Promise<void> {
+    const run = this.maintenance.then(async () => {
+      if (this.closed) return;
+      try {
+        await job();
+      } catch (e) {
+        this.log.error({ err: e, table }, `${what} failed`);
+        throw e;
+      }
+    });
+    this.maintenance = run.catch(() => {});
+    return run;
+  }
+
+  private maybeScheduleSeal(t: TableState): void {
+    if (!this.background || t.sealScheduled || t.growing.bytes < this.sealThreshold) return;
+    t.sealScheduled = true;
+    void this.enqueueMaintenance('seal', t.id, async () => {
+      t.sealScheduled = false;
+      if (!t.dropped && t.growing.bytes >= this.sealThreshold) {
+        await this.sealTable(t);
+        await this.compactTable(t, false);
+      }
+    }).catch(() => {});
+  }
+
+  private maybeScheduleCompaction(t: TableState): void {
+    if (!this.background || t.compactScheduled) return;
+    let sealedRows = 0;
+    for (const m of t.segMeta) sealedRows += m.rows;
+    if (t.deletesSinceCompaction < Math.max(1000, sealedRows * this.deadRatio * 0.5)) return;
+    t.compactScheduled = true;
+    void this.enqueueMaintenance('compaction', t.id, async () => {
+      t.compactScheduled = false;
+      t.deletesSinceCompaction = 0;
+      if (!t.dropped) await this.compactTable(t, false);
+    }).catch(() => {});
+  }
+
+  /** Seal the growing segment of a table now (tests, shutdown); resolves when durable. */
+  async seal(tableId?: number): Promise<void> {
+    for (const t of this.tablesFor(tableId)) await this.enqueueMaintenance('seal', t.id, () => this.sealTable(t));
+  }
+
+  async vacuum(tableId?: number): Promise<void> {
+    for (const t of this.tablesFor(tableId)) await this.enqueueMaintenance('compaction', t.id, () => this.compactTable(t, true));
+  }
+
+  private tablesFor(tableId?: number): TableState[] {
+    if (tableId === undefined) return [...this.tables.values()];
+    const t = this.tables.get(tableId);
+    return t ? [t] : [];
+  }
+
+  private async writeSegmentFile(name: string, bytes: Uint8Array): Promise<void> {
+    const tmp = join(this.segDir, `${name}.tmp`);
+    const fh = await openFile(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, join(this.segDir, name));
+    fsyncDir(this.segDir);
+  }
+
+  /**
+   * Write rows (sorted by RowId) as a new sealed segment file and read it back.
+   * The file is durable but not yet referenced: the caller's manifest write does that.
+   */
+  private async buildSegment(t: TableState, rowIds: RowId[], ts: number[], rows: Row[]): Promise<{ seg: SealedSegment; meta: SegmentMeta }> {
+    const id = this.nextSegmentId++;
+    const file = `t${t.id}-s${id}.arrow`;
+    const { bytes, stats } = encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
+    await this.writeSegmentFile(file, bytes);
+    // Read back from disk: the sealed segment is a zero-copy view of the file's bytes.
+    const onDisk = await readFile(join(this.segDir, file));
+    const seg = decodeSegment(id, file, onDisk, t.layout.columns);
+    let maxTs = 0;
+    for (const x of ts) if (x > maxTs) maxTs = x;
+    const meta: SegmentMeta = {
+      id, file, rows: rows.length, bytes: onDisk.byteLength, crc: crc32(onDisk),
+      minRowId: seg.minRowId, maxRowId: seg.maxRowId, maxTs, stats: stats as readonly ColumnStats[],
+    };
+    return { seg, meta };
+  }
+
+  private async sealTable(t: TableState): Promise<void> {
+    if (t.dropped || t.growing.length === 0) return;
+    const frozen = t.growing;
+    t.growing = new GrowingSegment();
+    t.frozen = [...t.frozen, frozen];
+    // Every row of the frozen segment has ts <= clock; later commits go to the new growing one.
+    const sealPoint = this.clock;
+    const t0 = performance.now();
+    const order = frozen.rowIds.map((_, i) => i).sort((a, b) => frozen.rowIds[a] - frozen.rowIds[b]);
+    const { seg, meta } = await this.buildSegment(t,
+      order.map((i) => frozen.rowIds[i]), order.map((i) => frozen.insertTs[i]), order.map((i) => frozen.data[i]));
+    if (t.dropped) {
+      await unlink(join(this.segDir, meta.file)).catch(() => {});
+      return;
+    }
+    t.sealed = [...t.sealed, seg];
+    t.segMeta = [...t.segMeta, meta];
+    t.frozen = t.frozen.filter((f) => f !== frozen);
+    t.sealedTs = sealPoint;
+    // Queued after every commit with ts <= sealPoint, so their log records are written
+    // first (or in the same atomic batch) — the trim below never loses an unsealed row.
+    await this.wal.append([this.manifestOp(t)]);
+    await this.db.clear({ gt: keys.insertPrefix(t.id), lte: keys.insert(t.id, sealPoint) });
+    this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes, ms: Math.round(performance.now() - t0) }, 'sealed growing segment');
+  }
+
+  /**
+   * Merge small sealed segments and rewrite delete-heavy ones, dropping rows whose
+   * tombstone is at or before the visible timestamp. A scan that already started keeps
+   * the segment list it began with, so it still sees the rows it should.
+   */
+  private async compactTable(t: TableState, force: boolean): Promise<void> {
+    if (t.dropped || t.sealed.length === 0) return;
+    const horizon = this.visibleTs;
+    const deadIn = (seg: SealedSegment): number => {
+      let dead = 0;
+      for (let pos = 0; pos < seg.length; pos++) {
+        const d = t.tombstones.get(seg.rowIdAt(pos));
+        if (d !== undefined && d <= horizon) dead++;
+      }
+      return dead;
+    };
+    const chosen: number[] = [];
+    let small = 0;
+    t.sealed.forEach((seg, i) => {
+      const dead = t.tombstones.size > 0 ? deadIn(seg) : 0;
+      const isSmall = t.segMeta[i].bytes < this.smallSegmentBytes;
+      if (isSmall) small++;
+      if (isSmall || (dead > 0 && (force || dead >= seg.length * this.deadRatio))) chosen.push(i);
+    });
+    // Merging a single small, clean segment into itself gains nothing.
+    const anyDead = chosen.some((i) => deadIn(t.sealed[i]) > 0);
+    if (chosen.length === 0 || (!anyDead && small < 2)) return;
+    const group = chosen.map((i) => t.sealed[i]);
+    const groupMeta = chosen.map((i) => t.segMeta[i]);
+    // Keep merged output near the seal threshold: take segments until it is reached.
+    let budget = 0;
+    let take = 0;
+    while (take < group.length && (take < 1 || budget + groupMeta[take].bytes <= this.sealThreshold * 1.5 || deadIn(group[take]) > 0)) {
+      budget += groupMeta[take].bytes;
+      take++;
+    }
+    const inputs = group.slice(0, take);
+    const inputMeta = groupMeta.slice(0, take);
+    if (inputs.length < 2 && inputs.every((s) => deadIn(s) === 0)) return;
+
+    const t0 = performance.now();
+    const keep: { rowId: RowId; ts: number; row: Row }[] = [];
+    const dropped: { rowId: RowId; seg: SealedSegment; pos: number }[] = [];
+    for (const seg of inputs) {
+      const rows = seg.rows(0, seg.length);
+      for (let pos = 0; pos < seg.length; pos++) {
+        const rowId = seg.rowIdAt(pos);
+        const d = t.tombstones.get(rowId);
+        if (d !== undefined && d <= horizon) dropped.push({ rowId, seg, pos });
+        else keep.push({ rowId, ts: seg.tsAt(pos), row: rows[pos] });
+      }
+    }
+    keep.sort((a, b) => a.rowId - b.rowId);
+    const built = keep.length > 0
+      ? await this.buildSegment(t, keep.map((r) => r.rowId), keep.map((r) => r.ts), keep.map((r) => r.row))
+      : undefined;
+    if (t.dropped) {
+      if (built) await unlink(join(this.segDir, built.meta.file)).catch(() => {});
+      return;
+    }
+    // Swap in memory (synchronously, so no commit interleaves), then make it durable.
+    const inputSet = new Set<SealedSegment>(inputs);
+    const nextSealed: SealedSegment[] = [];
+    const nextMeta: SegmentMeta[] = [];
+    t.sealed.forEach((s, i) => { if (!inputSet.has(s)) { nextSealed.push(s); nextMeta.push(t.segMeta[i]); } });
+    if (built) { nextSealed.push(built.seg); nextMeta.push(built.meta); }
+    // keep the list in RowId order of first rows so scans stay roughly in insertion order
+    const order = nextSealed.map((_, i) => i).sort((a, b) => nextSealed[a].minRowId - nextSealed[b].minRowId);
+    t.sealed = order.map((i) => nextSealed[i]);
+    t.segMeta = order.map((i) => nextMeta[i]);
+    const ops: WalOp[] = [];
+    for (const { rowId, seg, pos } of dropped) {
+      for (const key of t.uniqueKeys.values()) {
+        const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
+        if (k !== undefined) indexRemove(key.index, k, rowId);
+      }
+      t.tombstones.delete(rowId);
+      ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
+    }
+    ops.push(this.manifestOp(t));
+    await this.wal.append(ops);
+    for (const m of inputMeta) await unlink(join(this.segDir, m.file)).catch(() => {});
+    this.log.info({
+      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keep.length, dropped: dropped.length,
+      ms: Math.round(performance.now() - t0),
+    }, 'compacted sealed segments');
+  }
+
+  // ------------------------------------------------------------------------------------
+
+  /** Group-commit counters (benchmarks, tests). */
+  walCounters(): { batches: number; commits: number } {
+    return { ...this.wal.counters };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.maintenance;
+    await this.wal.flush();
+    await this.db.close();
+    try { unlinkSync(join(this.opts.dataDir, PID_FILE)); } catch { /* already gone */ }
+  }
+}
