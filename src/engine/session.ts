@@ -56,6 +56,8 @@ export class Session implements Backend, SessionInfo {
   readonly pid: number;
   readonly secret: number;
   private readonly settings = new Map<string, string>();
+  /** what RESET returns to: the defaults overridden by startup parameters */
+  private readonly resetValues = new Map<string, string>();
   /** values to restore at the end of the transaction (SET LOCAL) */
   private localRestore = new Map<string, string | undefined>();
   /** values to restore if the transaction rolls back (plain SET inside a transaction) */
@@ -102,6 +104,7 @@ export class Session implements Backend, SessionInfo {
       const def = settingDef(k);
       if (def && !def.readOnly) this.settings.set(k.toLowerCase(), normalizeSetting(k.toLowerCase(), v));
     }
+    for (const [k, v] of this.settings) this.resetValues.set(k, v);
     const parameterStatus: [string, string][] = allSettingDefs().filter((d) => d.report).map((d) => [d.name, this.settings.get(d.name.toLowerCase()) ?? d.value]);
     return { parameterStatus, processId: this.pid, secretKey: this.secret };
   }
@@ -715,16 +718,37 @@ export class Session implements Backend, SessionInfo {
         this.endTransaction(false);
         await this.finishDdl(false);
         return 'ROLLBACK';
-      case 'TRANS_STMT_SAVEPOINT':
+      case 'TRANS_STMT_SAVEPOINT': {
+        if (this.txState === 'idle') throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
+        this.savepoints.push({ name: n.savepoint_name as string, mark: this.txn!.mark() });
+        return 'SAVEPOINT';
+      }
       case 'TRANS_STMT_RELEASE':
-      case 'TRANS_STMT_ROLLBACK_TO':
-        throw new SqlError(SqlState.featureNotSupported, 'savepoints are not supported yet');
+      case 'TRANS_STMT_ROLLBACK_TO': {
+        const what = n.kind === 'TRANS_STMT_RELEASE' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+        if (this.txState === 'idle') throw new SqlError(SqlState.noActiveSqlTransaction, `${what} can only be used in transaction blocks`);
+        const name = n.savepoint_name as string;
+        let i = this.savepoints.length - 1;
+        while (i >= 0 && this.savepoints[i].name !== name) i--;
+        if (i < 0) {
+          throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+        }
+        if (n.kind === 'TRANS_STMT_RELEASE') {
+          this.savepoints.length = i;
+          return 'RELEASE';
+        }
+        this.txn!.rollbackTo(this.savepoints[i].mark);
+        this.savepoints.length = i + 1;
+        this.txState = 'block';
+        return 'ROLLBACK';
+      }
       default:
         throw new SqlError(SqlState.featureNotSupported, `${n.kind} is not supported`);
     }
   }
 
   private readOnly = false;
+  private savepoints: { name: string; mark: number }[] = [];
 
   private applyTransactionOptions(options: RawNode[] | undefined): void {
     for (const o of options ?? []) {
@@ -751,6 +775,7 @@ export class Session implements Backend, SessionInfo {
       }
     }
     this.rollbackRestore.clear();
+    this.savepoints = [];
     this.txn = undefined;
     this.txState = 'idle';
     this.readOnly = false;
@@ -767,7 +792,12 @@ export class Session implements Backend, SessionInfo {
     const kind = n.kind as string;
     const isLocal = !!n.is_local;
     if (kind === 'VAR_RESET_ALL') {
-      for (const d of allSettingDefs()) if (!d.readOnly) this.settings.set(d.name.toLowerCase(), d.value);
+      for (const d of allSettingDefs()) {
+        if (d.readOnly) continue;
+        const key = d.name.toLowerCase();
+        const v = this.resetValues.get(key) ?? d.value;
+        if (this.settings.get(key) !== v) this.setSetting(key, v, !!n.is_local);
+      }
       return;
     }
     let name = (n.name as string) ?? '';
@@ -780,7 +810,7 @@ export class Session implements Backend, SessionInfo {
     if (kind === 'VAR_RESET' || kind === 'VAR_SET_DEFAULT') {
       const key = checkSettable(name);
       const def = settingDef(key);
-      this.setSetting(key, def?.value ?? '', isLocal);
+      this.setSetting(key, this.resetValues.get(key) ?? def?.value ?? '', isLocal);
       return;
     }
     const args = ((n.args ?? []) as RawNode[]).map((a) => {

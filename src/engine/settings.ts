@@ -1,9 +1,27 @@
 /**
  * Session settings (GUCs): the defaults clients expect, which of them are reported with
- * ParameterStatus, and SHOW's naming.
+ * ParameterStatus, SHOW's naming, and validation/normalisation of new values the way
+ * PostgreSQL's guc.c does it (parse_bool, parse_int with units, enum options, check hooks
+ * for DateStyle and TimeZone), with PostgreSQL's messages, hints and SQLSTATEs.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { SqlError, SqlState } from '../errors.js';
 import { SERVER_VERSION } from './system-functions.js';
+import { parseInterval } from '../types/datetime.js';
+import { isValidTimeZone } from '../types/datetime.js';
+
+type Unit = 'ms' | 'kB';
+
+/** an enum option; hidden options are accepted but not listed in the HINT (value = shown name) */
+interface EnumOption { readonly name: string; readonly value?: string; readonly hidden?: boolean }
+
+export type SettingKind =
+  | { readonly type: 'bool' }
+  | { readonly type: 'int'; readonly min: number; readonly max: number; readonly unit?: Unit }
+  | { readonly type: 'real'; readonly min: number; readonly max: number }
+  | { readonly type: 'enum'; readonly options: readonly EnumOption[] }
+  | { readonly type: 'string' };
 
 export interface SettingDef {
   /** canonical spelling, as SHOW's column name and ParameterStatus use it */
@@ -12,58 +30,78 @@ export interface SettingDef {
   /** sent to the client as ParameterStatus at startup and whenever it changes */
   readonly report?: boolean;
   readonly readOnly?: boolean;
+  /** how new values are parsed and shown; absent = free-form string */
+  readonly kind?: SettingKind;
 }
+
+const INT_MAX = 2147483647;
+const BOOL: SettingKind = { type: 'bool' };
+const int = (min: number, max: number, unit?: Unit): SettingKind => ({ type: 'int', min, max, unit });
+const enums = (...names: (string | EnumOption)[]): SettingKind => ({ type: 'enum', options: names.map((n) => (typeof n === 'string' ? { name: n } : n)) });
+const hiddenBools = (on: string, off: string): EnumOption[] => [
+  { name: 'true', value: on, hidden: true }, { name: 'false', value: off, hidden: true },
+  { name: 'yes', value: on, hidden: true }, { name: 'no', value: off, hidden: true },
+  { name: '1', value: on, hidden: true }, { name: '0', value: off, hidden: true },
+];
+const ISOLATION = enums('serializable', 'repeatable read', 'read committed', 'read uncommitted');
 
 const DEFS: SettingDef[] = [
   { name: 'application_name', value: '', report: true },
   { name: 'client_encoding', value: 'UTF8', report: true },
   { name: 'DateStyle', value: 'ISO, MDY', report: true },
-  { name: 'default_transaction_read_only', value: 'off', report: true },
-  { name: 'in_hot_standby', value: 'off', report: true, readOnly: true },
-  { name: 'integer_datetimes', value: 'on', report: true, readOnly: true },
-  { name: 'IntervalStyle', value: 'postgres', report: true },
-  { name: 'is_superuser', value: 'on', report: true, readOnly: true },
+  { name: 'default_transaction_read_only', value: 'off', report: true, kind: BOOL },
+  { name: 'in_hot_standby', value: 'off', report: true, readOnly: true, kind: BOOL },
+  { name: 'integer_datetimes', value: 'on', report: true, readOnly: true, kind: BOOL },
+  { name: 'IntervalStyle', value: 'postgres', report: true, kind: enums('postgres', 'postgres_verbose', 'sql_standard', 'iso_8601') },
+  { name: 'is_superuser', value: 'on', report: true, readOnly: true, kind: BOOL },
   { name: 'server_encoding', value: 'UTF8', report: true, readOnly: true },
   { name: 'server_version', value: SERVER_VERSION, report: true, readOnly: true },
   { name: 'server_version_num', value: '150018', readOnly: true },
   { name: 'session_authorization', value: 'postgres', report: true },
-  { name: 'standard_conforming_strings', value: 'on', report: true },
+  { name: 'standard_conforming_strings', value: 'on', report: true, kind: BOOL },
   { name: 'TimeZone', value: 'UTC', report: true },
-  { name: 'extra_float_digits', value: '1' },
+  { name: 'extra_float_digits', value: '1', kind: int(-15, 3) },
   { name: 'search_path', value: '"$user", public' },
-  { name: 'client_min_messages', value: 'notice' },
-  { name: 'statement_timeout', value: '0' },
-  { name: 'lock_timeout', value: '0' },
-  { name: 'idle_in_transaction_session_timeout', value: '0' },
-  { name: 'transaction_isolation', value: 'read committed' },
-  { name: 'default_transaction_isolation', value: 'read committed' },
-  { name: 'transaction_read_only', value: 'off' },
+  {
+    name: 'client_min_messages', value: 'notice', kind: enums('debug5', 'debug4', 'debug3', 'debug2', 'debug1',
+      { name: 'debug', value: 'debug2', hidden: true }, 'log', { name: 'info', hidden: true }, 'notice', 'warning', 'error'),
+  },
+  { name: 'statement_timeout', value: '0', kind: int(0, INT_MAX, 'ms') },
+  { name: 'lock_timeout', value: '0', kind: int(0, INT_MAX, 'ms') },
+  { name: 'idle_in_transaction_session_timeout', value: '0', kind: int(0, INT_MAX, 'ms') },
+  { name: 'idle_session_timeout', value: '0', kind: int(0, INT_MAX, 'ms') },
+  { name: 'transaction_isolation', value: 'read committed', kind: ISOLATION },
+  { name: 'default_transaction_isolation', value: 'read committed', kind: ISOLATION },
+  { name: 'transaction_read_only', value: 'off', kind: BOOL },
   { name: 'max_identifier_length', value: '63', readOnly: true },
   { name: 'max_connections', value: '100', readOnly: true },
-  { name: 'bytea_output', value: 'hex' },
+  { name: 'bytea_output', value: 'hex', kind: enums('escape', 'hex') },
   { name: 'lc_messages', value: 'C' },
   { name: 'lc_monetary', value: 'C' },
   { name: 'lc_numeric', value: 'C' },
   { name: 'lc_time', value: 'C' },
   { name: 'lc_collate', value: 'C', readOnly: true },
   { name: 'lc_ctype', value: 'C', readOnly: true },
-  { name: 'work_mem', value: '4MB' },
-  { name: 'maintenance_work_mem', value: '64MB' },
-  { name: 'synchronous_commit', value: 'on' },
-  { name: 'row_security', value: 'on' },
-  { name: 'check_function_bodies', value: 'on' },
+  { name: 'work_mem', value: '4MB', kind: int(64, INT_MAX, 'kB') },
+  { name: 'maintenance_work_mem', value: '64MB', kind: int(1024, INT_MAX, 'kB') },
+  { name: 'synchronous_commit', value: 'on', kind: enums('local', 'remote_write', 'remote_apply', 'on', 'off', ...hiddenBools('on', 'off')) },
+  { name: 'row_security', value: 'on', kind: BOOL },
+  { name: 'check_function_bodies', value: 'on', kind: BOOL },
   { name: 'default_tablespace', value: '' },
-  { name: 'xmloption', value: 'content' },
-  { name: 'jit', value: 'off' },
-  { name: 'enable_seqscan', value: 'on' },
-  { name: 'enable_indexscan', value: 'on' },
-  { name: 'max_parallel_workers_per_gather', value: '2' },
+  { name: 'xmloption', value: 'content', kind: enums('content', 'document') },
+  { name: 'jit', value: 'off', kind: BOOL },
+  { name: 'enable_seqscan', value: 'on', kind: BOOL },
+  { name: 'enable_indexscan', value: 'on', kind: BOOL },
+  { name: 'enable_bitmapscan', value: 'on', kind: BOOL },
+  { name: 'max_parallel_workers_per_gather', value: '2', kind: int(0, 1024) },
   { name: 'block_size', value: '8192', readOnly: true },
-  { name: 'hnsw.ef_search', value: '40' },
-  { name: 'hnsw.iterative_scan', value: 'off' },
-  { name: 'hnsw.max_scan_tuples', value: '20000' },
-  { name: 'ivfflat.probes', value: '1' },
-  { name: 'ivfflat.iterative_scan', value: 'off' },
+  { name: 'hnsw.ef_search', value: '40', kind: int(1, 1000) },
+  { name: 'hnsw.iterative_scan', value: 'off', kind: enums('off', 'relaxed_order', 'strict_order') },
+  { name: 'hnsw.max_scan_tuples', value: '20000', kind: int(1, INT_MAX) },
+  { name: 'hnsw.scan_mem_multiplier', value: '1', kind: { type: 'real', min: 1, max: 1000 } },
+  { name: 'ivfflat.probes', value: '1', kind: int(1, 32768) },
+  { name: 'ivfflat.iterative_scan', value: 'off', kind: enums('off', 'relaxed_order') },
+  { name: 'ivfflat.max_probes', value: '32768', kind: int(1, 32768) },
 ];
 
 const BY_KEY = new Map(DEFS.map((d) => [d.name.toLowerCase(), d]));
@@ -88,31 +126,253 @@ export function checkSettable(name: string): string {
   return key;
 }
 
-/** Normalise values the way PostgreSQL shows them back. */
-export function normalizeSetting(key: string, value: string): string {
+function invalidValue(name: string, value: string, fields: { hint?: string; detail?: string } = {}): SqlError {
+  return new SqlError(SqlState.invalidParameterValue, `invalid value for parameter "${name}": "${value}"`, fields);
+}
+
+/**
+ * Validate `value` for the setting `key` (lower-case) and return it the way SHOW prints it.
+ * `current` is the setting's present value: DateStyle keeps the part a new value leaves out
+ * (`SET DateStyle = ISO` after 'SQL, DMY' gives 'ISO, DMY'). Throws SqlError 22023 (or
+ * PostgreSQL's code for the case) for values PostgreSQL rejects.
+ */
+export function normalizeSetting(key: string, value: string, current?: string): string {
   switch (key) {
     case 'timezone':
-      if (/^(utc|gmt|z|zulu|etc\/utc)$/i.test(value)) return value.toUpperCase() === 'ETC/UTC' ? 'Etc/UTC' : value.toUpperCase() === 'Z' || value.toLowerCase() === 'zulu' ? value : value.toUpperCase();
-      return value;
-    case 'datestyle': {
-      const parts = value.split(',').map((p) => p.trim().toUpperCase());
-      let style = 'ISO';
-      let order = 'MDY';
-      for (const p of parts) {
-        if (['ISO', 'SQL', 'POSTGRES', 'GERMAN'].includes(p)) style = p === 'POSTGRES' ? 'Postgres' : p === 'GERMAN' ? 'German' : p;
-        else if (['MDY', 'DMY', 'YMD', 'US', 'EUROPEAN', 'NONEURO', 'NONEUROPEAN'].includes(p)) order = p === 'US' || p === 'NONEURO' || p === 'NONEUROPEAN' ? 'MDY' : p === 'EUROPEAN' ? 'DMY' : p;
-      }
-      return `${style}, ${order}`;
-    }
+      return normalizeTimeZone(value);
+    case 'datestyle':
+      return normalizeDateStyle(value, current ?? 'ISO, MDY');
     case 'client_encoding': {
       const v = value.toUpperCase().replace(/[-_]/g, '');
       if (v === 'UTF8' || v === 'UNICODE') return 'UTF8';
       if (v === 'SQLASCII') return 'SQL_ASCII';
       throw new SqlError(SqlState.featureNotSupported, `conversion between ${value} and UTF8 is not supported`);
     }
-    case 'transaction_isolation':
-    case 'default_transaction_isolation':
-      return value.toLowerCase();
+    case 'application_name':
+      // PostgreSQL keeps only printable ASCII in application_name
+      return value.replace(/[^\x20-\x7e]/g, '?');
   }
-  return value;
+  const kind = BY_KEY.get(key)?.kind;
+  if (!kind) return value;
+  switch (kind.type) {
+    case 'bool': {
+      const b = parseBoolSetting(value);
+      if (b === undefined) throw new SqlError(SqlState.invalidParameterValue, `parameter "${key}" requires a Boolean value`);
+      return b ? 'on' : 'off';
+    }
+    case 'int':
+      return showInt(parseIntSetting(key, value, kind.min, kind.max, kind.unit), kind.unit);
+    case 'real': {
+      const t = value.trim();
+      const n = t === '' ? NaN : Number(t);
+      if (!Number.isFinite(n)) throw invalidValue(key, value);
+      if (n < kind.min || n > kind.max) {
+        throw new SqlError(SqlState.invalidParameterValue, `${n} is outside the valid range for parameter "${key}" (${kind.min} .. ${kind.max})`);
+      }
+      return String(n);
+    }
+    case 'enum': {
+      const low = value.trim().toLowerCase();
+      const opt = kind.options.find((o) => o.name === low);
+      if (!opt) {
+        const names = kind.options.filter((o) => !o.hidden).map((o) => o.name);
+        throw invalidValue(key, value, { hint: `Available values: ${names.join(', ')}.` });
+      }
+      return opt.value ?? opt.name;
+    }
+    case 'string':
+      return value;
+  }
+}
+
+// ---------------------------------------------------------------- bool and int (guc.c)
+
+/** parse_bool: on/off/true/false/yes/no/1/0 and unique prefixes, case-insensitive */
+function parseBoolSetting(value: string): boolean | undefined {
+  const s = value.trim().toLowerCase();
+  if (s === '') return undefined;
+  for (const [w, b] of [['true', true], ['false', false], ['yes', true], ['no', false]] as const) {
+    if (w.startsWith(s)) return b;
+  }
+  if (s === 'on') return true;
+  if (s.length >= 2 && 'off'.startsWith(s)) return false;
+  if (s === '1') return true;
+  if (s === '0') return false;
+  return undefined;
+}
+
+/** rint(): round half to even, as C's default rounding mode does */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const UNIT_TABLE: Record<Unit, { hint: string; units: [string, number][] }> = {
+  // multipliers to the base unit, largest first (convert_int_from_base_unit picks the first exact one)
+  ms: { hint: 'Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".', units: [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000], ['ms', 1], ['us', 0.001]] },
+  kB: { hint: 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".', units: [['TB', 1024 ** 3], ['GB', 1024 ** 2], ['MB', 1024], ['kB', 1], ['B', 1 / 1024]] },
+};
+
+/** parse_int with units, then the range check: the value in the base unit */
+export function parseIntSetting(name: string, value: string, min: number, max: number, unit?: Unit): number {
+  const m = /^\s*([+-]?(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))\s*(.*?)\s*$/.exec(value);
+  if (!m) throw invalidValue(name, value);
+  const num = /^[+-]?0[xX]/.test(m[1]) ? (m[1].startsWith('-') ? -1 : 1) * parseInt(m[1].replace(/^[+-]?0[xX]/, ''), 16) : Number(m[1]);
+  let v = num;
+  if (m[2] !== '') {
+    if (!unit) throw invalidValue(name, value);
+    const u = UNIT_TABLE[unit].units.find(([n]) => n === m[2]);
+    if (!u) throw invalidValue(name, value, { hint: UNIT_TABLE[unit].hint });
+    v = num * u[1];
+  }
+  v = rint(v);
+  if (!Number.isFinite(v) || v > INT_MAX || v < -INT_MAX - 1) throw invalidValue(name, value, { hint: 'Value exceeds integer range.' });
+  if (v < min || v > max) {
+    throw new SqlError(SqlState.invalidParameterValue, `${v}${unit ? ' ' + unit : ''} is outside the valid range for parameter "${name}" (${min} .. ${max})`);
+  }
+  return v;
+}
+
+function showInt(v: number, unit?: Unit): string {
+  if (!unit || v <= 0) return String(v);
+  for (const [n, mult] of UNIT_TABLE[unit].units) {
+    if (mult >= 1 && v % mult === 0) return `${v / mult}${n}`;
+  }
+  return String(v);
+}
+
+/** a time setting's value in milliseconds (statement_timeout '5s' → 5000); 0 when unset */
+export function settingMillis(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  try {
+    return parseIntSetting('value', value, -INT_MAX - 1, INT_MAX, 'ms');
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------- DateStyle (check_datestyle)
+
+function normalizeDateStyle(value: string, current: string): string {
+  const [curStyle = 'ISO', curOrder = 'MDY'] = current.split(',').map((p) => p.trim());
+  let style = curStyle;
+  let order = curOrder;
+  let haveStyle = false;
+  let haveOrder = false;
+  const conflict = (): SqlError => invalidValue('DateStyle', value, { detail: 'Conflicting "datestyle" specifications.' });
+  const setStyle = (s: string): void => {
+    if (haveStyle && style !== s) throw conflict();
+    style = s;
+    haveStyle = true;
+  };
+  const setOrder = (o: string): void => {
+    if (haveOrder && order !== o) throw conflict();
+    order = o;
+    haveOrder = true;
+  };
+  const tokens = value.split(',').map((p) => p.trim().replace(/^"(.*)"$/, '$1'));
+  for (const raw of tokens) {
+    const t = raw.toLowerCase();
+    switch (t) {
+      case 'iso': setStyle('ISO'); break;
+      case 'sql': setStyle('SQL'); break;
+      case 'postgres': setStyle('Postgres'); break;
+      case 'german':
+        setStyle('German');
+        // GERMAN also sets DMY, unless explicitly overridden
+        if (!haveOrder) order = 'DMY';
+        break;
+      case 'ymd': setOrder('YMD'); break;
+      case 'dmy': case 'euro': case 'european': setOrder('DMY'); break;
+      case 'mdy': case 'us': case 'noneuro': case 'noneuropean': setOrder('MDY'); break;
+      case 'default':
+        style = 'ISO';
+        order = 'MDY';
+        haveStyle = haveOrder = true;
+        break;
+      default:
+        throw invalidValue('DateStyle', value, { detail: `Unrecognized key word: "${raw}".` });
+    }
+  }
+  return `${style}, ${order}`;
+}
+
+// ---------------------------------------------------------------- TimeZone (check_timezone)
+
+/** seconds EAST of UTC → PostgreSQL's name for a fixed offset zone ('<+05:30>-05:30') */
+function offsetZoneName(eastSecs: number): string {
+  const abs = Math.abs(eastSecs);
+  const h = Math.floor(abs / 3600), m = Math.floor(abs / 60) % 60, s = abs % 60;
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const off = s !== 0 ? `${p2(h)}:${p2(m)}:${p2(s)}` : m !== 0 ? `${p2(h)}:${p2(m)}` : p2(h);
+  return eastSecs >= 0 ? `<+${off}>-${off}` : `<-${off}>+${off}`;
+}
+
+let zoneNames: Map<string, string> | undefined;
+
+/** lower-case → properly cased names of the system time zone database (what PostgreSQL reads) */
+function systemZoneNames(): Map<string, string> {
+  if (zoneNames) return zoneNames;
+  zoneNames = new Map();
+  const root = '/usr/share/zoneinfo';
+  const walk = (dir: string, prefix: string, depth: number): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.includes('.') || (depth === 0 && e === 'right')) continue;
+      const full = join(dir, e);
+      const name = prefix + e;
+      try {
+        if (statSync(full).isDirectory()) walk(full, name + '/', depth + 1);
+        else zoneNames!.set(name.toLowerCase(), name);
+      } catch {
+        // unreadable entry: not a zone
+      }
+    }
+  };
+  walk(root, '', 0);
+  for (const n of ['leapseconds', 'tzdata', 'zone', 'iso3166']) zoneNames.delete(n);
+  if (zoneNames.size === 0) {
+    for (const z of Intl.supportedValuesOf('timeZone')) zoneNames.set(z.toLowerCase(), z);
+    for (const z of ['UTC', 'GMT', 'Etc/UTC', 'Zulu', 'Universal', 'UCT']) zoneNames.set(z.toLowerCase(), z);
+  }
+  return zoneNames;
+}
+
+/** A POSIX TZ spec ('UTC+3', 'EST5', '<+05>-05', 'FOO-2', '+00:00'): std name then an offset. */
+const POSIX_TZ = /^(?:<[A-Za-z0-9+-]+>|[A-Za-z]*)[+-]?\d{1,2}(?::\d{1,2}){0,2}(?:(?:<[A-Za-z0-9+-]+>|[A-Za-z]{3,})(?:[+-]?\d{1,2}(?::\d{1,2}){0,2})?(?:,.*)?)?$/;
+
+function normalizeTimeZone(value: string): string {
+  const v = value.trim();
+  // SET TIME ZONE INTERVAL '…' arrives as "INTERVAL '…'" (flatten_set_variable_args)
+  const iv = /^interval\s*'(.*)'$/is.exec(v);
+  if (iv) {
+    let parsed;
+    try {
+      parsed = parseInterval(iv[1].replace(/''/g, "'"));
+    } catch {
+      throw invalidValue('TimeZone', value);
+    }
+    if (parsed.months !== 0) throw invalidValue('TimeZone', value, { detail: 'Cannot specify months in time zone interval.' });
+    if (parsed.days !== 0) throw invalidValue('TimeZone', value, { detail: 'Cannot specify days in time zone interval.' });
+    return offsetZoneName(Math.trunc(parsed.micros / 1_000_000));
+  }
+  // a number of hours (SET TIME ZONE 5, or -3.5); older sessions send it as '<5>'
+  const num = /^<?([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)>?$/.exec(v);
+  if (num && (v.startsWith('<') === v.endsWith('>'))) {
+    const hours = Number(num[1]);
+    if (Math.abs(hours) > 168) throw invalidValue('TimeZone', value, { detail: 'UTC timezone offset is out of range.' });
+    return offsetZoneName(Math.round(hours * 3600));
+  }
+  if (/^right\//i.test(v)) {
+    throw new SqlError(SqlState.invalidParameterValue, `time zone "${v}" appears to use leap seconds`, { detail: 'PostgreSQL does not support leap seconds.' });
+  }
+  const known = systemZoneNames().get(v.toLowerCase());
+  if (known) return known;
+  if (v !== '' && POSIX_TZ.test(v) && isValidTimeZone(v)) return v;
+  throw invalidValue('TimeZone', value);
 }

@@ -6,7 +6,8 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { EvalContext, ScalarFunction } from '../functions/api.js';
-import { OID, T, formatType, sqlType, type SqlType, type Value } from '../types/types.js';
+import { OID, T, sqlType, type SqlType, type Value } from '../types/types.js';
+import { catalogFunction } from '../catalog/functions/catalog-functions.js';
 
 export const QUIVER_VERSION = '0.1.0';
 export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;
@@ -40,6 +41,8 @@ function regclassName(catalog: Catalog, oid: number): string | undefined {
 export function systemFunction(session: SessionInfo, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
   const n = argTypes.length;
   const catalog = session.catalog;
+  const fromCatalog = catalogFunction(catalog, name, argTypes);
+  if (fromCatalog) return fromCatalog;
   switch (name) {
     case 'version':
       if (n === 0) return fn([], T.text, () => VERSION_STRING);
@@ -96,9 +99,6 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
         });
       }
       break;
-    case 'format_type':
-      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatType(sqlType(a[0] as number, (a[1] as number | null) ?? -1))), false);
-      break;
     case 'pg_table_is_visible':
     case 'pg_type_is_visible':
     case 'pg_function_is_visible':
@@ -109,17 +109,6 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
     case 'has_database_privilege':
     case 'has_column_privilege':
       return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
-    case 'obj_description':
-    case 'col_description':
-    case 'shobj_description':
-      if (n === 1 || n === 2) return fn(n === 1 ? [T.oid] : [T.oid, argTypes[1].oid === OID.unknown ? (name === 'col_description' ? T.int4 : T.name) : argTypes[1]], T.text, (a) => {
-        if (name === 'obj_description') return catalog.tables.get(a[0] as number)?.comment ?? null;
-        return null;
-      });
-      break;
-    case 'pg_get_userbyid':
-      if (n === 1) return fn([T.oid], T.name, () => 'postgres');
-      break;
     case 'pg_encoding_to_char':
       if (n === 1) return fn([T.int4], T.name, () => 'UTF8');
       break;

@@ -302,7 +302,8 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;
     case 'functionScan': plan.args.forEach((e) => expr(e)); break;
     case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;
-    case 'project': case 'projectSet': plan.exprs.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
+    case 'project': plan.exprs.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
+    case 'projectSet': plan.srfs.forEach((f) => f.args.forEach((e) => expr(e))); walkPlanExprs(plan.input, depth, visit); break;
     case 'join': expr(plan.on); walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
     case 'aggregate':
       plan.groupBy.forEach((e) => expr(e));

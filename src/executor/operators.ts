@@ -56,7 +56,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
     case 'functionScan': return functionScan(plan, env);
     case 'filter': return filter(plan, rc, env);
     case 'project': return project(plan, rc, env);
-    case 'projectSet': throw new SqlError(SqlState.featureNotSupported, 'set-returning functions in the select list are not supported');
+    case 'projectSet': return projectSet(plan, rc, env);
     case 'join': return join(plan, rc, env);
     case 'aggregate': return aggregate(plan, rc, env);
     case 'window': throw new SqlError(SqlState.featureNotSupported, 'window functions are not supported yet');
@@ -126,6 +126,19 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
       out[i] = o;
     }
     yield out;
+  }
+}
+
+function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const srfs = plan.srfs.map((f) => ({ name: f.name, type: f.type, args: f.args.map(compileExpr) }));
+  for (const batch of runPlan(plan.input, rc, env)) {
+    const out: Row[] = [];
+    for (const r of batch) {
+      const results = srfs.map((f) => functionScanRows(f.name, f.args.map((a) => a(r, env)), f.type));
+      const n = Math.max(0, ...results.map((x) => x.length));
+      for (let i = 0; i < n; i++) out.push([...r, ...results.map((x) => (i < x.length ? x[i][0] : null))]);
+    }
+    if (out.length) yield out;
   }
 }
 

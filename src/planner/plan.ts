@@ -70,8 +70,12 @@ export type Plan =
   | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean }
   | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
   | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
-  /** project with set-returning functions in the select list (unnest(…) in SELECT) */
-  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly ({ name: string; args: readonly Expr[] } | null)[] }
+  /**
+   * Set-returning functions in the select list (SELECT unnest(…)): output = input columns
+   * plus one column per function; each input row yields as many rows as its longest
+   * function result, shorter ones padded with NULL (PostgreSQL 10+ semantics).
+   */
+  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly { name: string; args: readonly Expr[]; type: SqlType }[] }
   | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

@@ -9,6 +9,7 @@ import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planne
 import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
+import { resolveTypeName } from './type-names.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
@@ -265,6 +266,26 @@ export class SelectBinder {
 
   private bindProjection(stmt: RawNode, input: Plan, scope: Scope, targetTypes?: readonly SqlType[]): Plan {
     const ctx = this.ctx(null);
+    // Set-returning functions at the top of select-list items run in a ProjectSet below
+    // the projection; the items then refer to its extra output columns.
+    const srfs: { name: string; args: Expr[]; type: SqlType }[] = [];
+    const srfRefs = new Map<RawNode, Expr>();
+    for (const t of (stmt.targetList ?? []) as RawNode[]) {
+      const val = t.ResTarget.val;
+      const call = val.FuncCall ?? val.TypeCast?.arg?.FuncCall;
+      if (!call || call.over) continue;
+      const fname = (call.funcname as RawNode[]).map((x) => x.String.sval as string).pop()!.toLowerCase();
+      if (!SET_RETURNING.has(fname)) continue;
+      const args = ((call.args ?? []) as RawNode[]).map((a) => resolveUnknown(this.env, bindExpr(a, scope, this.ctx('set-returning function arguments'))));
+      const sig = setReturningSignature(this.env, fname, args);
+      srfRefs.set(call, { kind: 'column', type: sig.type, level: 0, index: input.schema.length + srfs.length, name: fname });
+      srfs.push({ name: fname, args: sig.args, type: sig.type });
+    }
+    if (srfs.length) {
+      const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
+      input = { kind: 'projectSet', schema, input, exprs: [], srfs };
+      scope.add('', srfs.map((f) => ({ name: `\u0000${f.name}`, type: f.type, tableOid: 0, attnum: 0 })), { hiddenFrom: 0 });
+    }
     // 1. the select list, * expanded
     const targets: { name: string; expr: Expr; source?: OutputColumn }[] = [];
     for (const t of (stmt.targetList ?? []) as RawNode[]) {
@@ -289,8 +310,9 @@ export class SelectBinder {
         }
         continue;
       }
-      const expr = bindExpr(val, scope, ctx);
-      const source = expr.kind === 'column' && expr.level === 0 ? input.schema[expr.index] : undefined;
+      const srf = srfRefs.get(val.FuncCall ?? val.TypeCast?.arg?.FuncCall);
+      const expr = srf ? (val.TypeCast ? coerce(this.env, srf, resolveTypeName(val.TypeCast.typeName), 'explicit') : srf) : bindExpr(val, scope, ctx);
+      const source = !srf && expr.kind === 'column' && expr.level === 0 ? input.schema[expr.index] : undefined;
       targets.push({ name: rt.name ?? figureColname(val), expr, source });
     }
     // Unknown literals in the output become text (or the INSERT target's type).
@@ -546,6 +568,8 @@ function castPlan(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
 export function joinPlan(joinType: 'inner' | 'left' | 'right' | 'full', left: Plan, right: Plan, on: Expr | null, lateral: boolean): Plan {
   return { kind: 'join', schema: [...left.schema, ...right.schema], joinType, left, right, on, lateral };
 }
+
+const SET_RETURNING = new Set(['generate_series', 'unnest', 'generate_subscripts']);
 
 /** Set-returning functions usable in FROM: their result type and typed arguments. */
 function setReturningSignature(env: BindEnv, name: string, args: Expr[]): { type: SqlType; args: Expr[] } {

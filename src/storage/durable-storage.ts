@@ -16,7 +16,7 @@
  * tombstone is older than every snapshot in use, and their tombstone records with them.
  */
 import { ClassicLevel } from 'classic-level';
-import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
 import { open as openFile, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -31,6 +31,7 @@ import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
 import { GrowingSegment, decodeSegment, encodeSegment, type ColumnStats, type Segment, type SealedSegment } from './segment.js';
+import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 
 const BATCH_SIZE = 1024;
@@ -44,6 +45,21 @@ export interface StorageLogger {
 }
 
 const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * LevelDB reports records it dropped during its recovery only in its LOG file. Anything
+ * dropped there that our own check did not classify as a torn tail is data loss.
+ */
+function checkLevelDbRecovery(walDir: string): void {
+  let text: string;
+  try {
+    text = readFileSync(join(walDir, 'LOG'), 'utf8');
+  } catch {
+    return;
+  }
+  const line = text.split('\n').find((l) => /dropping \d+ bytes|Corruption/.test(l));
+  if (line) throw new StorageStartupError(`write-ahead log in ${walDir} lost records during recovery (${line.replace(/^\S+ \S+ /, '').trim()}); refusing to start`);
+}
 
 export interface DurableStorageOptions {
   dataDir: string;
@@ -297,6 +313,15 @@ export class DurableStorage implements Storage {
     const { dataDir } = opts;
     checkFormatVersion(dataDir);
     const walDir = join(dataDir, WAL_DIR);
+    const log = opts.logger ?? silentLogger;
+    let tornTail = false;
+    for (const c of checkLogDir(walDir)) {
+      if (c.corruptAt !== undefined) {
+        throw new StorageStartupError(`write-ahead log file ${c.file} is damaged at byte ${c.corruptAt} and has intact records after it; refusing to start (they would be lost)`);
+      }
+      if (c.tornTailBytes > 0) tornTail = true;
+      if (c.tornTailBytes > 0) log.warn({ file: c.file, bytes: c.tornTailBytes }, 'cutting off a torn final write-ahead log record (a crash mid-write; never acknowledged)');
+    }
     const db = new ClassicLevel<string, Uint8Array>(walDir, { keyEncoding: 'utf8', valueEncoding: 'view' });
     try {
       await db.open();
@@ -310,6 +335,7 @@ export class DurableStorage implements Storage {
     }
     const storage = new DurableStorage(opts, db);
     try {
+      if (!tornTail) checkLevelDbRecovery(walDir);
       writePidFile(dataDir);
       await storage.recover(walDir);
     } catch (e) {

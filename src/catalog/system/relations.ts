@@ -5,6 +5,7 @@
  */
 import { NAMESPACE, type Catalog, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType } from '../../types/types.js';
+import { indexDef } from './objects.js';
 
 type Cols = [string, SqlType][];
 
@@ -219,9 +220,3 @@ let SYSTEM: SystemRelation[] = [];
 
 const AM: Record<string, number> = { btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
 
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }): string {
-  const cols = i.columns.map((c, k) => t.columns[c].name + (i.opclasses[k] && i.opclasses[k] !== 'default' ? ` ${i.opclasses[k]}` : '')).join(', ');
-  const opts = Object.entries(i.options);
-  const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${t.schema}.${t.name} USING ${i.method} (${cols})${withClause}`;
-}

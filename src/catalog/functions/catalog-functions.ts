@@ -1,0 +1,151 @@
+/**
+ * System information functions that read the catalog (pg_get_indexdef, pg_get_constraintdef,
+ * pg_get_expr, obj_description, …). Output text follows PostgreSQL 15's ruleutils.c for the
+ * objects Quiver has; objects Quiver lacks (rules, triggers, policies, statistics objects)
+ * give what PostgreSQL gives for an OID that is not one: NULL.
+ */
+import type { Catalog, ConstraintDef, IndexDef, TableDef } from '../catalog.js';
+import type { EvalContext, ScalarFunction } from '../../functions/api.js';
+import { quoteIdent } from '../../functions/scalar.js';
+import { OID, T, formatType, sqlType, type SqlType, type Value } from '../../types/types.js';
+import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+
+function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
+  return { kind: 'scalar', argTypes, returnType, strict, volatile: false, impl };
+}
+
+export function findIndexByOid(catalog: Catalog, oid: number): { table: TableDef; index: IndexDef } | undefined {
+  for (const table of catalog.tables.values()) {
+    const index = table.indexes.find((i) => i.oid === oid);
+    if (index) return { table, index };
+  }
+  return undefined;
+}
+
+export function findConstraintByOid(catalog: Catalog, oid: number): { table: TableDef; con: ConstraintDef } | undefined {
+  for (const table of catalog.tables.values()) {
+    const con = table.constraints.find((c) => c.oid === oid);
+    if (con) return { table, con };
+  }
+  return undefined;
+}
+
+/** ruleutils.c pg_get_constraintdef_worker for the constraint kinds Quiver keeps. */
+export function constraintDef(table: TableDef, con: ConstraintDef): string {
+  const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
+  switch (con.type) {
+    case 'p': return `PRIMARY KEY (${cols})`;
+    case 'u': return `UNIQUE (${cols})`;
+    case 'c': return `CHECK (${con.checkSql ?? 'true'})`;
+    case 'f': return `FOREIGN KEY (${cols})`;
+  }
+}
+
+/** pg_get_indexdef(oid, colno, pretty): colno 0 is the whole statement, otherwise that key column. */
+function indexDefColumn(catalog: Catalog, oid: number, colno: number): string | null {
+  const found = findIndexByOid(catalog, oid);
+  if (!found) return null;
+  const { table, index } = found;
+  if (colno === 0) return indexDef(table, index);
+  const col = index.columns[colno - 1];
+  if (col === undefined) return '';
+  return quoteIdent(table.columns[col].name);
+}
+
+function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
+  const n = argTypes.length;
+  const textLike = (t: SqlType | undefined) => (t && (t.oid === OID.unknown || t.oid === OID.pg_node_tree) ? T.text : t ?? T.text);
+  switch (name) {
+    case 'pg_get_expr':
+      // adbin / relpartbound hold SQL text already (Quiver keeps expressions as text, not node trees).
+      if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => String(a[0]));
+      break;
+    case 'pg_get_indexdef':
+      if (n === 1) return fn([T.oid], T.text, (a) => indexDefColumn(catalog, a[0] as number, 0));
+      if (n === 3) return fn([T.oid, T.int4, T.bool], T.text, (a) => indexDefColumn(catalog, a[0] as number, a[1] as number));
+      break;
+    case 'pg_get_constraintdef':
+      if (n === 1 || n === 2) {
+        return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, (a) => {
+          const found = findConstraintByOid(catalog, a[0] as number);
+          return found ? constraintDef(found.table, found.con) : null;
+        });
+      }
+      break;
+    case 'pg_get_viewdef':
+      if (n === 1 || n === 2) return fn(n === 1 ? [argTypes[0]?.oid === OID.text ? T.text : T.oid] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool], T.text, () => null);
+      break;
+    case 'pg_get_partkeydef':
+      if (n === 1) return fn([T.oid], T.text, (a) => {
+        const t = catalog.tables.get(a[0] as number);
+        return t ? partitionKeyDef(t) : null;
+      });
+      break;
+    case 'pg_get_partition_constraintdef':
+    case 'pg_get_triggerdef':
+    case 'pg_get_ruledef':
+    case 'pg_get_statisticsobjdef':
+    case 'pg_get_statisticsobjdef_columns':
+    case 'pg_get_function_result':
+    case 'pg_get_function_arguments':
+    case 'pg_get_function_identity_arguments':
+    case 'pg_get_functiondef':
+      if (n === 1 || (n === 2 && (name === 'pg_get_triggerdef' || name === 'pg_get_ruledef'))) return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, () => null);
+      break;
+    case 'obj_description':
+      if (n === 1) return fn([T.oid], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, 0));
+      if (n === 2) return fn([T.oid, T.name], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID[a[1] as string] ?? -1, 0));
+      break;
+    case 'col_description':
+      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, a[1] as number));
+      break;
+    case 'shobj_description':
+      if (n === 2) return fn([T.oid, T.name], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID[a[1] as string] ?? -1, 0));
+      break;
+    case 'pg_get_userbyid':
+      if (n === 1) return fn([T.oid], T.name, (a, ctx) => roleName(a[0] as number, ctx.user));
+      break;
+    case 'format_type':
+      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatType(sqlType(a[0] as number, (a[1] as number | null) ?? -1))), false);
+      break;
+    case 'pg_relation_is_publishable':
+      if (n === 1) return fn([T.regclass], T.bool, (a) => catalog.tables.has(a[0] as number));
+      break;
+    case 'pg_tablespace_location':
+      if (n === 1) return fn([T.oid], T.text, () => '');
+      break;
+    case 'pg_get_owner':
+      if (n === 1) return fn([T.oid], T.name, (_a, ctx) => objectOwnerName(ctx.user));
+      break;
+    case 'pg_has_role':
+      if (n === 2 || n === 3) return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
+      break;
+    case 'has_function_privilege':
+    case 'has_sequence_privilege':
+    case 'has_any_column_privilege':
+    case 'has_type_privilege':
+    case 'has_tablespace_privilege':
+      if (n === 2 || n === 3) return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
+      break;
+    case 'pg_char_to_encoding':
+      if (n === 1) return fn([T.name], T.int4, (a) => (String(a[0]).toUpperCase() === 'UTF8' ? 6 : -1));
+      break;
+    case 'pg_get_function_sqlbody':
+      if (n === 1) return fn([T.oid], T.text, () => null);
+      break;
+    case 'pg_collation_is_visible':
+    case 'pg_opclass_is_visible':
+    case 'pg_operator_is_visible':
+    case 'pg_conversion_is_visible':
+    case 'pg_statistics_obj_is_visible':
+    case 'pg_ts_config_is_visible':
+      if (n === 1) return fn([T.oid], T.bool, () => true);
+      break;
+  }
+  return undefined;
+}
+
+/** Catalog-reading functions; undefined → not one of them. */
+export function catalogFunction(catalog: Catalog, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
+  return functionAt(catalog, name, argTypes);
+}

@@ -1,0 +1,85 @@
+/**
+ * Facts about catalog objects shared by the system relations and the system information
+ * functions, so that pg_description and obj_description(), pg_indexes.indexdef and
+ * pg_get_indexdef() always agree.
+ */
+import { NAMESPACE, type Catalog, type TableDef } from '../catalog.js';
+import { quoteIdent } from '../../functions/scalar.js';
+
+/** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */
+export const CLASS_OID: Record<string, number> = {
+  pg_class: 1259, pg_type: 1247, pg_proc: 1255, pg_namespace: 2615, pg_constraint: 2606, pg_extension: 3079,
+  pg_database: 1262, pg_am: 2601, pg_attrdef: 2604, pg_index: 2610, pg_authid: 1260, pg_tablespace: 1213,
+  pg_operator: 2617, pg_opclass: 2616, pg_trigger: 2620, pg_rewrite: 2618, pg_collation: 3456, pg_policy: 3256,
+};
+
+/** PostgreSQL's fixed role OIDs: the bootstrap superuser and the predefined roles clients see. */
+export const ROLE = { bootstrap: 10, pg_database_owner: 6171 } as const;
+
+export function roleName(oid: number, user: string): string {
+  if (oid === ROLE.bootstrap) return user;
+  if (oid === ROLE.pg_database_owner) return 'pg_database_owner';
+  return `unknown (OID=${oid})`;
+}
+
+export function objectOwnerName(user: string): string {
+  return user;
+}
+
+/** Built-in extensions' comments (pg_extension rows come with them in PostgreSQL). */
+export const EXTENSION_COMMENTS: Record<string, string> = {
+  plpgsql: 'PL/pgSQL procedural language',
+  vector: 'vector data type and ivfflat and hnsw access methods',
+};
+export const PLPGSQL_OID = 13500;
+
+export const NAMESPACE_COMMENTS: Record<number, string> = {
+  [NAMESPACE.pg_catalog]: 'system catalog schema',
+  [NAMESPACE.public]: 'standard public schema',
+};
+
+/** every pg_description row: (objoid, classoid, objsubid, description) */
+export function descriptions(catalog: Catalog): [number, number, number, string][] {
+  const rows: [number, number, number, string][] = [];
+  for (const t of catalog.tables.values()) {
+    if (t.comment) rows.push([t.oid, CLASS_OID.pg_class, 0, t.comment]);
+    t.columns.forEach((c, i) => {
+      const comment = (c as { comment?: string }).comment;
+      if (comment) rows.push([t.oid, CLASS_OID.pg_class, i + 1, comment]);
+    });
+    for (const idx of t.indexes) {
+      const comment = (idx as { comment?: string }).comment;
+      if (comment) rows.push([idx.oid, CLASS_OID.pg_class, 0, comment]);
+    }
+  }
+  rows.push([PLPGSQL_OID, CLASS_OID.pg_extension, 0, EXTENSION_COMMENTS.plpgsql]);
+  for (const e of catalog.extensions.values()) {
+    const comment = EXTENSION_COMMENTS[e.name];
+    if (comment && e.name !== 'plpgsql') rows.push([e.oid, CLASS_OID.pg_extension, 0, comment]);
+  }
+  for (const [oid, comment] of Object.entries(NAMESPACE_COMMENTS)) rows.push([Number(oid), CLASS_OID.pg_namespace, 0, comment]);
+  return rows;
+}
+
+export function descriptionOf(catalog: Catalog, objoid: number, classoid: number, objsubid: number): string | null {
+  for (const [o, c, s, d] of descriptions(catalog)) if (o === objoid && c === classoid && s === objsubid) return d;
+  return null;
+}
+
+function qualifiedName(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+/** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }): string {
+  const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + (i.opclasses[k] && i.opclasses[k] !== 'default' ? ` ${i.opclasses[k]}` : '')).join(', ');
+  const opts = Object.entries(i.options);
+  const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '';
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
+}
+
+/** pg_get_partkeydef: LIST (tenant) */
+export function partitionKeyDef(t: TableDef): string | null {
+  if (!t.partition) return null;
+  return `${t.partition.strategy.toUpperCase()} (${t.partition.columns.map((c) => quoteIdent(t.columns[c].name)).join(', ')})`;
+}
