@@ -159,7 +159,36 @@ function equiKeys(on: Expr | null, leftWidth: number): { left: number; right: nu
   return keys;
 }
 
+/** LATERAL: the right side is re-run for every left row, with that row as its outer row. */
+function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  if (plan.joinType === 'right' || plan.joinType === 'full') {
+    throw new SqlError(SqlState.featureNotSupported, 'RIGHT and FULL JOIN with LATERAL are not supported');
+  }
+  const on = plan.on ? compileExpr(plan.on) : null;
+  const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
+  for (const batch of runPlan(plan.left, rc, env)) {
+    env.checkCancel();
+    const out: Row[] = [];
+    for (const l of batch) {
+      const rightRows = collect(runPlan(plan.right, rc, { ...env, outer: [l, ...env.outer] }));
+      let matched = false;
+      for (const r of rightRows) {
+        const combined = [...l, ...r];
+        if (on && on(combined, env) !== true) continue;
+        matched = true;
+        out.push(combined);
+      }
+      if (!matched && plan.joinType === 'left') out.push([...l, ...nullRight]);
+    }
+    if (out.length) yield out;
+  }
+}
+
 function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  if (plan.lateral) {
+    yield* lateralJoin(plan, rc, env);
+    return;
+  }
   const leftWidth = plan.left.schema.length;
   const rightWidth = plan.right.schema.length;
   const rightRows = collect(runPlan(plan.right, rc, env));

@@ -74,6 +74,7 @@ export function formatSettingsOf(ctx: EvalContext): FormatSettings {
 export function parseSettingsOf(ctx: EvalContext): ParseSettings {
   return {
     timezone: ctx.setting('timezone') ?? 'UTC',
+    dateStyle: ctx.setting('datestyle'),
     nowMicros: ctx.transactionTimestamp,
     relationOid: (name) => ctx.services.relationOid(name),
   };

@@ -10,6 +10,7 @@ import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
+import { planIsCorrelated } from '../executor/expr.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
@@ -106,7 +107,7 @@ export class SelectBinder {
     let plan: Plan | null = null;
     for (const item of items) {
       const right = this.bindFromItem(item, scope);
-      plan = plan ? joinPlan('inner', plan, right, null, false) : right;
+      plan = plan ? joinPlan('inner', plan, right, null, planIsCorrelated(right)) : right;
     }
     return plan!;
   }
@@ -118,12 +119,12 @@ export class SelectBinder {
       case 'RangeVar':
         return this.bindRangeVar(n, scope);
       case 'RangeSubselect': {
-        // LATERAL subqueries see the FROM items to their left.
-        const plan = this.bindSelect(n.subquery.SelectStmt, n.lateral ? scope : scope.parent);
+        // LATERAL subqueries see the FROM items to their left (level 1 is this FROM scope).
+        const lateral = !!n.lateral && scope.entries.length > 0;
+        const plan = this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent);
         const alias = n.alias?.aliasname ?? '';
         const renamed = n.alias?.colnames ? renameColumns(plan, (n.alias.colnames as RawNode[]).map((c) => c.String.sval)) : plan;
         scope.add(alias, renamed.schema);
-        if (n.lateral) throw new SqlError(SqlState.featureNotSupported, 'LATERAL subqueries are not supported yet');
         return renamed;
       }
       case 'RangeFunction':
@@ -181,7 +182,10 @@ export class SelectBinder {
     const call = fns[0].List.items[0].FuncCall;
     if (!call) throw new SqlError(SqlState.featureNotSupported, 'unsupported function in FROM');
     const fname = (call.funcname as RawNode[]).map((x) => x.String.sval as string).pop()!.toLowerCase();
-    const args = ((call.args ?? []) as RawNode[]).map((a) => resolveUnknown(this.env, bindExpr(a, scope, this.ctx('functions in FROM'))));
+    // Functions in FROM are implicitly LATERAL: with items to their left, their arguments
+    // are bound one level down so they can refer to those items' columns.
+    const argScope = scope.entries.length > 0 ? new Scope(scope) : scope;
+    const args = ((call.args ?? []) as RawNode[]).map((a) => resolveUnknown(this.env, bindExpr(a, argScope, this.ctx('functions in FROM'))));
     const alias = n.alias?.aliasname ?? fname;
     const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
     const { type, args: typedArgs } = setReturningSignature(this.env, fname, args);
@@ -221,7 +225,7 @@ export class SelectBinder {
       on = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON', rawPosition(n.quals));
     }
     void leftEntries;
-    return joinPlan(joinType, left, right, on, false);
+    return joinPlan(joinType, left, right, on, planIsCorrelated(right));
   }
 
   // ---------------------------------------------------------------- VALUES

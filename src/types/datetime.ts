@@ -61,10 +61,15 @@ function intlFormatter(zone: string): Intl.DateTimeFormat | undefined {
   return f;
 }
 
-/** POSIX-ish zone spec '+05:30' / '-8' / 'UTC+3' → seconds EAST of UTC (POSIX signs are inverted) */
-function posixOffset(zone: string): number | undefined {
-  const m = /^(?:UTC|GMT)?([+-]?)(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/i.exec(zone);
+/**
+ * POSIX TZ spec → seconds EAST of UTC (POSIX signs are inverted): '+05:30', '-8', 'UTC+3',
+ * '<+05>-05' (PostgreSQL's name for SET TIME ZONE 5), 'FOO-2'. With `allowDst` a trailing
+ * daylight-saving part ('FOO5BAR') is accepted and ignored (its rules are not modelled).
+ */
+function posixOffset(zone: string, allowDst = false): number | undefined {
+  const m = /^(?:<[A-Za-z0-9+-]*>|[A-Za-z]*)([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?(.*)$/.exec(zone);
   if (!m) return undefined;
+  if (m[5] !== '' && !(allowDst && /^(?:<[A-Za-z0-9+-]+>|[A-Za-z]{3,})/.test(m[5]))) return undefined;
   const secs = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
   return m[1] === '-' ? secs : -secs;
 }
@@ -75,13 +80,14 @@ export function isValidTimeZone(zone: string): boolean {
 
 /** offset (seconds east of UTC) of `zone` at the UTC instant `utcMicros` */
 export function zoneOffsetAt(zone: string, utcMicros: number): number | undefined {
-  const z = zone.trim();
+  let z = zone.trim();
   const lz = z.toLowerCase();
-  if (lz === 'utc' || lz === 'gmt' || lz === 'z' || lz === 'zulu' || lz === 'etc/utc' || lz === 'universal') return 0;
+  if (lz === 'utc' || lz === 'gmt' || lz === 'z' || lz === 'zulu' || lz === 'etc/utc' || lz === 'universal' || lz === 'uct' || lz === 'factory') return 0;
   const p = posixOffset(z);
   if (p !== undefined) return p;
-  const f = intlFormatter(z);
-  if (!f) return undefined;
+  if (lz.startsWith('posix/')) z = z.slice(6);
+  const f = intlFormatter(z) ?? (lz === 'localtime' || lz === 'posixrules' ? intlFormatter(lz === 'posixrules' ? 'America/New_York' : 'UTC') : undefined);
+  if (!f) return posixOffset(z, true);
   // Intl handles years 1..275760; clamp far instants to the edge of that range
   const ms = Math.min(Math.max(Math.floor(utcMicros / 1000), -62135596800000), 8.64e15);
   const parts = f.formatToParts(new Date(ms));
@@ -216,7 +222,7 @@ function parseFracSeconds(sec: string): number {
 }
 
 /** Tokenizes the ISO-ish forms: date, time, zone, BC, special words. */
-function parseDateTime(text: string, type: string): Parsed {
+function parseDateTime(text: string, type: string, order: DateOrder = 'MDY'): Parsed {
   const s = text.trim();
   const low = s.toLowerCase();
   switch (low) {
@@ -243,8 +249,10 @@ function parseDateTime(text: string, type: string): Parsed {
   } else if ((m = /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{1,})/i.exec(rest)) && MONTHS.includes(m[1]!.slice(0, 3).toLowerCase())) {
     y = Number(m[3]); mo = MONTHS.indexOf(m[1]!.slice(0, 3).toLowerCase()) + 1; d = Number(m[2]);
     rest = rest.slice(m[0].length);
-  } else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(rest))) {
-    y = Number(m[3]); mo = Number(m[1]); d = Number(m[2]);
+  } else if ((m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})/.exec(rest))) {
+    // nn/nn/yyyy: the DateStyle field order decides which is the day
+    y = Number(m[4]);
+    if (order === 'DMY') { d = Number(m[1]); mo = Number(m[3]); } else { mo = Number(m[1]); d = Number(m[3]); }
     rest = rest.slice(m[0].length);
   }
   if (y !== undefined) {
@@ -279,7 +287,16 @@ function parseDateTime(text: string, type: string): Parsed {
   return out;
 }
 
-export interface NowSource { nowMicros: number; timezone: string }
+/** DateStyle's field order for ambiguous dates like 05/06/2024 */
+export type DateOrder = 'MDY' | 'DMY' | 'YMD';
+
+export interface NowSource { nowMicros: number; timezone: string; dateOrder?: DateOrder }
+
+/** 'ISO, DMY' → 'DMY' */
+export function dateOrderOf(dateStyle: string | undefined): DateOrder {
+  const o = dateStyle?.split(',')[1]?.trim().toUpperCase();
+  return o === 'DMY' || o === 'YMD' ? o : 'MDY';
+}
 
 function specialTimestamp(p: Parsed, now: NowSource, tz: boolean): number | undefined {
   switch (p.special) {
@@ -304,7 +321,7 @@ export function currentNow(timezone = 'UTC'): NowSource {
 }
 
 export function parseDate(text: string, now: NowSource = currentNow()): number {
-  const p = parseDateTime(text, 'date');
+  const p = parseDateTime(text, 'date', now.dateOrder);
   if (p.special) {
     if (p.special === 'allballs') throw badSyntax('date', text);
     const ts = specialTimestamp(p, now, false)!;
@@ -322,7 +339,7 @@ export function parseTime(text: string): number {
 }
 
 export function parseTimestamp(text: string, now: NowSource = DEFAULT_NOW): number {
-  const p = parseDateTime(text, 'timestamp');
+  const p = parseDateTime(text, 'timestamp', now.dateOrder);
   if (p.special) {
     const v = specialTimestamp(p, now, false);
     if (v === undefined) throw badSyntax('timestamp', text);
@@ -333,7 +350,7 @@ export function parseTimestamp(text: string, now: NowSource = DEFAULT_NOW): numb
 }
 
 export function parseTimestamptz(text: string, now: NowSource = DEFAULT_NOW): number {
-  const p = parseDateTime(text, 'timestamp with time zone');
+  const p = parseDateTime(text, 'timestamp with time zone', now.dateOrder);
   if (p.special) {
     const v = specialTimestamp(p, now, true);
     if (v === undefined) throw badSyntax('timestamp with time zone', text);

@@ -8,7 +8,7 @@ import { OID, TYPES, formatType, typeByName, type Interval, type SqlType, type V
 import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from './float.js';
 import { parseNumeric } from './numeric.js';
 import { formatVector, parseVector } from './vector.js';
-import { currentNow, formatDate, formatInterval, formatTime, formatTimestamp, formatTimestamptz, parseDate, parseInterval, parseTime, parseTimestamp, parseTimestamptz, type NowSource } from './datetime.js';
+import { currentNow, dateOrderOf, formatDate, formatInterval, formatTime, formatTimestamp, formatTimestamptz, parseDate, parseInterval, parseTime, parseTimestamp, parseTimestamptz, type NowSource } from './datetime.js';
 import { parseJson, parseJsonb } from './json.js';
 
 export interface FormatSettings {
@@ -24,6 +24,8 @@ export interface FormatSettings {
 
 export interface ParseSettings {
   timezone?: string;
+  /** DateStyle ('ISO, DMY' reads 05/06/2024 as 5 June); default 'ISO, MDY' */
+  dateStyle?: string;
   /** 'now' for timestamp input, µs since the epoch (default: the wall clock) */
   nowMicros?: number;
   /** ::regclass input: relation name → oid */
@@ -230,7 +232,8 @@ export function parseArray(elemType: SqlType, text: string, settings: ParseSetti
 // ---------------------------------------------------------------- dispatch
 
 function nowSource(settings: ParseSettings): NowSource {
-  return settings.nowMicros !== undefined ? { nowMicros: settings.nowMicros, timezone: settings.timezone ?? 'UTC' } : currentNow(settings.timezone ?? 'UTC');
+  const now = settings.nowMicros !== undefined ? { nowMicros: settings.nowMicros, timezone: settings.timezone ?? 'UTC' } : currentNow(settings.timezone ?? 'UTC');
+  return settings.dateStyle ? { ...now, dateOrder: dateOrderOf(settings.dateStyle) } : now;
 }
 
 /** PostgreSQL input function of `type` (typmod checked only for vector, as vector_in does). */
