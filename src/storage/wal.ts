@@ -70,7 +70,7 @@ export class Wal {
   private failed: Error | undefined;
   /** highest commit timestamp known to be on disk */
   durableTs: number;
-  /** number of synced batches and of commits in them (for benchmarks / tests) */
+  /** synced batches, and data commits (ts > 0) written in them (for benchmarks / tests) */
   readonly counters = { batches: 0, commits: 0 };
 
   constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void) {
@@ -115,7 +115,7 @@ export class Wal {
         break;
       }
       this.counters.batches++;
-      this.counters.commits += group.length;
+      for (const w of group) if (w.ts > 0) this.counters.commits++;
       if (maxTs > this.durableTs) {
         this.durableTs = maxTs;
         this.onDurable(maxTs);
