@@ -310,7 +310,10 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       plan.aggs.forEach((a) => { a.args.forEach((e) => expr(e)); expr(a.filter); a.orderBy.forEach((k) => expr(k.expr)); });
       walkPlanExprs(plan.input, depth, visit);
       break;
-    case 'window': walkPlanExprs(plan.input, depth, visit); break;
+    case 'window':
+      plan.fns.forEach((f) => { f.args.forEach((e) => expr(e)); f.partitionBy.forEach((e) => expr(e)); f.orderBy.forEach((k) => expr(k.expr)); });
+      walkPlanExprs(plan.input, depth, visit);
+      break;
     case 'sort': case 'topk':
       plan.keys.forEach((k) => expr(k.expr));
       if (plan.kind === 'topk') { expr(plan.limit); expr(plan.offset); }

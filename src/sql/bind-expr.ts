@@ -32,6 +32,8 @@ export interface ExprContext {
   /** true while binding an aggregate's arguments (nested aggregates are an error) */
   readonly inAggregate?: boolean;
   readonly allowWindow?: boolean;
+  /** WINDOW w AS (…) definitions of the query level */
+  readonly windowDefs?: ReadonlyMap<string, RawNode>;
 }
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
@@ -418,14 +420,54 @@ function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {
   return bindCall(env, name, [], pos(n));
 }
 
+const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
+
+function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext, position: number | undefined): Expr {
+  const env = ctx.env;
+  if (!ctx.allowWindow) {
+    throw new SqlError(SqlState.windowingError, `window functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
+  }
+  const over = ctx.windowDefs && n.over.name && !n.over.partitionClause && !n.over.orderClause ? ctx.windowDefs.get(n.over.name) : n.over;
+  if (!over) throw new SqlError(SqlState.undefinedObject, `window "${n.over.name}" does not exist`, { position });
+  const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates };
+  const partitionBy = ((over.partitionClause ?? []) as RawNode[]).map((p) => resolveUnknown(env, bindExpr(p, scope, inner)));
+  const orderBy: SortKey[] = ((over.orderClause ?? []) as RawNode[]).map((s) => {
+    const sb = s.SortBy;
+    const desc = sb.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
+  });
+  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
+  if (RANKING.has(name)) {
+    let type: SqlType;
+    switch (name) {
+      case 'row_number': case 'rank': case 'dense_rank': type = T.int8; break;
+      case 'percent_rank': case 'cume_dist': type = T.float8; break;
+      case 'ntile': type = T.int4; args = args.map((a) => coerce(env, a, T.int4, 'implicit')); break;
+      default: {
+        if (args.length === 0) throw new SqlError(SqlState.undefinedFunction, `function ${name}() does not exist`, { position });
+        args[0] = resolveUnknown(env, args[0]);
+        type = args[0].type;
+        if (args[1]) args[1] = coerce(env, args[1], T.int4, 'implicit');
+        if (args[2]) args[2] = coerce(env, args[2], type, 'implicit');
+      }
+    }
+    return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy };
+  }
+  const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
+  if (fn.kind !== 'aggregate') {
+    throw new SqlError(SqlState.wrongObjectType, `OVER specified, but ${name} is not a window function nor an aggregate function`, { position });
+  }
+  args = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
+  return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy };
+}
+
 function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const names = (n.funcname as RawNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1].toLowerCase();
   const position = pos(n);
-  if (n.over) {
-    throw new SqlError(SqlState.featureNotSupported, `window functions are not supported yet`, { position });
-  }
+  if (n.over) return bindWindowCall(n, name, scope, ctx, position);
   const isAgg = n.agg_star || n.agg_distinct || n.agg_filter || n.agg_order || (isAggregateName(name) && !env.systemFunction(name, []));
   if (isAgg && isAggregateName(name)) {
     if (ctx.inAggregate) throw new SqlError(SqlState.groupingError, 'aggregate function calls cannot be nested', { position });

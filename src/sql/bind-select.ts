@@ -269,7 +269,8 @@ export class SelectBinder {
   // ---------------------------------------------------------------- select list, grouping, ordering
 
   private bindProjection(stmt: RawNode, input: Plan, scope: Scope, targetTypes?: readonly SqlType[]): Plan {
-    const ctx = this.ctx(null);
+    const windowDefs = new Map<string, RawNode>(((stmt.windowClause ?? []) as RawNode[]).map((w) => [w.WindowDef.name as string, w.WindowDef]));
+    const ctx: ExprContext = { ...this.ctx(null), allowWindow: true, windowDefs };
     // Set-returning functions at the top of select-list items run in a ProjectSet below
     // the projection; the items then refer to its extra output columns.
     const srfs: { name: string; args: Expr[]; type: SqlType }[] = [];
@@ -339,7 +340,7 @@ export class SelectBinder {
       const desc = sb.sortby_dir === 'SORTBY_DESC';
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
       if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
-      return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY'), desc, nullsFirst };
+      return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY', ctx), desc, nullsFirst };
     });
 
     // 3. aggregation
@@ -360,6 +361,20 @@ export class SelectBinder {
       ];
       plan = { kind: 'aggregate', schema, input: plan, groupBy: groupExprs, aggs };
       if (havingR) plan = { kind: 'filter', schema, input: plan, predicate: havingR };
+    }
+
+    // 3b. window functions: computed over the (grouped) rows, appended as extra columns
+    const windows: Extract<Expr, { kind: 'window' }>[] = [];
+    const pullWindows = (e: Expr): Expr => mapExpr(e, (x) => {
+      if (x.kind !== 'window') return undefined;
+      windows.push(x);
+      return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + windows.length - 1, name: x.name };
+    });
+    finalTargets = finalTargets.map(pullWindows);
+    finalSort = finalSort.map((s) => ({ ...s, expr: pullWindows(s.expr) }));
+    if (windows.length) {
+      const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
+      plan = { kind: 'window', schema, input: plan, fns: windows };
     }
 
     // 4. project the select list plus hidden sort columns
@@ -415,7 +430,7 @@ export class SelectBinder {
     return plan;
   }
 
-  private bindGroupOrOrderItem(node: RawNode, scope: Scope, targets: { name: string; expr: Expr }[], clause: string): Expr {
+  private bindGroupOrOrderItem(node: RawNode, scope: Scope, targets: { name: string; expr: Expr }[], clause: string, orderCtx?: ExprContext): Expr {
     // an output column number
     if (node.A_Const?.ival !== undefined || (node.A_Const && node.A_Const.ival === undefined && node.A_Const.fval === undefined && node.A_Const.sval === undefined && !node.A_Const.isnull && node.A_Const.boolval === undefined)) {
       const n = node.A_Const.ival?.ival ?? 0;
@@ -440,7 +455,7 @@ export class SelectBinder {
         }
       }
     }
-    return bindExpr(node, scope, this.ctx(clause === 'ORDER BY' ? null : clause));
+    return bindExpr(node, scope, clause === 'ORDER BY' ? orderCtx ?? this.ctx(null) : this.ctx(clause));
   }
 
   private bindOrderLimit(stmt: RawNode, plan: Plan, scope: Scope, _unused: null): Plan {
@@ -521,10 +536,16 @@ function containsAgg(e: Expr): boolean {
   let found = false;
   mapExpr(e, (x) => {
     if (x.kind === 'agg') found = true;
+    // aggregates inside OVER (…) arguments belong to the grouped query; window calls themselves don't group
+    if (x.kind === 'window') {
+      for (const a of [...x.args, ...x.partitionBy, ...x.orderBy.map((k) => k.expr)]) if (containsAgg(a)) found = true;
+      return x;
+    }
     return found ? x : undefined;
   });
   return found;
 }
+
 
 /** A structural key: equal keys ⇔ the same expression (used to match GROUP BY items). */
 export function exprKey(e: Expr): string {
@@ -542,6 +563,10 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
   return mapExpr(e, (x) => {
     const gi = keys.indexOf(exprKey(x));
     if (gi >= 0) return { kind: 'column', type: x.type, level: 0, index: gi, name: '' };
+    if (x.kind === 'window') {
+      const r = (y: Expr) => rewriteForAggregate(y, groups, aggs);
+      return { ...x, args: x.args.map(r), partitionBy: x.partitionBy.map(r), orderBy: x.orderBy.map((k) => ({ ...k, expr: r(k.expr) })) };
+    }
     if (x.kind === 'agg') {
       aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type });
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
