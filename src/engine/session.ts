@@ -158,7 +158,7 @@ export class Session implements Backend, SessionInfo {
 
   setSetting(name: string, value: string, isLocal: boolean): void {
     const key = checkSettable(name);
-    const v = normalizeSetting(key, value);
+    const v = normalizeSetting(key, value, this.settings.get(key));
     if (this.txState !== 'idle') {
       // SET LOCAL ends with the transaction; a plain SET is undone if the transaction rolls back
       const restore = isLocal ? this.localRestore : this.rollbackRestore;
@@ -219,6 +219,12 @@ export class Session implements Backend, SessionInfo {
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       bindSubquery: (node, parent) => binder.bindSelect(node.SelectStmt ?? node, parent),
+      parseSettings: {
+        timezone: this.settings.get('timezone'),
+        dateStyle: this.settings.get('datestyle'),
+        nowMicros: this.txState === 'idle' ? Date.now() * 1000 : this.txnStart,
+        relationOid: (name) => this.relationOid(name),
+      },
     };
     const binder = new SelectBinder(env);
     return binder;
@@ -816,6 +822,11 @@ export class Session implements Backend, SessionInfo {
     const args = ((n.args ?? []) as RawNode[]).map((a) => {
       const c = a.A_Const ?? a.TypeCast?.arg?.A_Const;
       if (!c) return '';
+      // SET TIME ZONE INTERVAL '…': passed on as PostgreSQL's flatten_set_variable_args does
+      if (a.TypeCast && c.sval) {
+        const tn = (a.TypeCast.typeName.names as RawNode[]).map((x) => x.String.sval).pop();
+        if (tn === 'interval') return `INTERVAL '${c.sval.sval}'`;
+      }
       if (c.sval) return c.sval.sval as string;
       if (c.ival) return String(c.ival.ival ?? 0);
       if (c.fval) return c.fval.fval as string;
@@ -828,7 +839,6 @@ export class Session implements Backend, SessionInfo {
       const s = a.A_Const?.sval?.sval as string;
       return /^[a-z_][a-z0-9_]*$/.test(s) ? s : `"${s}"`;
     }).join(', ');
-    if (name === 'timezone' && /^-?\d+(\.\d+)?$/.test(value)) value = `<${value}>`;
     this.setSetting(name, value, isLocal);
   }
 
@@ -846,7 +856,7 @@ export class Session implements Backend, SessionInfo {
 }
 
 /** client_min_messages order: a notice is sent when its level is at or above the setting */
-const NOTICE_LEVELS = ['debug5', 'debug4', 'debug3', 'debug2', 'debug', 'debug1', 'log', 'notice', 'warning', 'error'];
+const NOTICE_LEVELS = ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'];
 
 const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt']);
 

@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey } from '../planner/plan.js';
-import { parseText } from '../types/text-io.js';
+import { parseText, type ParseSettings } from '../types/text-io.js';
 import type { Value } from '../types/types.js';
 import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
@@ -22,6 +22,8 @@ export interface BindEnv {
   systemFunction(name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined;
   /** bind a nested SELECT (subquery) with the given enclosing scope */
   bindSubquery(node: RawNode, parent: Scope): Plan;
+  /** session settings that literal input depends on (TimeZone, DateStyle, 'now') */
+  readonly parseSettings?: ParseSettings;
 }
 
 /** Per query-level state: where aggregates may appear and where they are collected. */
@@ -67,7 +69,7 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     const base = sqlType(target.oid);
     let value: Value;
     try {
-      value = e.value === null ? null : parseText(base, e.value as string);
+      value = e.value === null ? null : parseText(base, e.value as string, env.parseSettings);
     } catch (err) {
       throw err instanceof SqlError ? err.withPosition(e.position) : err;
     }
