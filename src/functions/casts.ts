@@ -8,6 +8,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
 import { formatText, parseText, type FormatSettings, type ParseSettings } from '../types/text-io.js';
+import { parseFloat4, parseFloat8 } from '../types/float.js';
 import { applyNumericTypmod, checkIntRange, floatToNumeric, numericToInt } from '../types/numeric.js';
 import { applyVectorTypmod, arrayToVector } from '../types/vector.js';
 import { USECS_PER_DAY, localToUtc, utcToLocal } from '../types/datetime.js';
@@ -127,7 +128,8 @@ function directConversion(from: number, to: number): Conv | undefined {
   };
   if (isFloat(from) && isInt(to)) return (v) => floatToInt(v as number, intBits(to));
   if (isFloat(from) && to === OID.numeric) return (v) => floatToNumeric(v as number, from === OID.float4);
-  if (from === OID.numeric && isFloat(to)) return to === OID.float4 ? (v) => Math.fround(Number(v)) : (v) => Number(v);
+  // numeric_float4/8 go through the float input function, whose range errors quote the text
+  if (from === OID.numeric && isFloat(to)) return to === OID.float4 ? (v) => parseFloat4(v as string) : (v) => parseFloat8(v as string);
   if (from === OID.numeric && isInt(to)) return (v) => numericToInt(v as string, intBits(to));
   if (from === OID.bool && to === OID.int4) return (v) => (v ? 1 : 0);
   if (from === OID.int4 && to === OID.bool) return (v) => v !== 0;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { SqlError, SqlState } from '../errors.js';
-import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
+import { OID, TYPES, formatType, formatTypeWithTypmod, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareValues, valuesEqual } from '../types/compare.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
@@ -685,7 +685,7 @@ fn('current_schema', [], 'name', (_a, ctx) => {
   return first ?? 'public';
 });
 fn('pg_typeof', ['any'], 'regtype', (_a, _c, types) => types[0]!.oid, { strict: false });
-fn('format_type', ['oid', 'int4'], 'text', ([o, m]) => (TYPES.has(N(o!)) ? formatType({ oid: N(o!), typmod: m === null ? -1 : N(m) }) : '???'), { strict: false });
+fn('format_type', ['oid', 'int4'], 'text', ([o, m]) => (o === null ? null : !TYPES.has(N(o)) ? '???' : m === null ? formatType({ oid: N(o), typmod: -1 }) : formatTypeWithTypmod({ oid: N(o), typmod: N(m) })), { strict: false });
 
 // ---------------------------------------------------------------- json
 

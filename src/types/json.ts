@@ -14,119 +14,233 @@ export interface JsonObject { readonly obj: [string, JsonValue][] }
 export function isJsonNumber(v: JsonValue): v is JsonNumber { return typeof v === 'object' && v !== null && !Array.isArray(v) && 'num' in v; }
 export function isJsonObject(v: JsonValue): v is JsonObject { return typeof v === 'object' && v !== null && !Array.isArray(v) && 'obj' in v; }
 
-function syntaxError(text: string, detail: string): SqlError {
-  return new SqlError(SqlState.invalidTextRepresentation, 'invalid input syntax for type json', { detail, where: `JSON data, line 1: ${text}` });
-}
+type TokKind = 'end' | 'invalid' | 'string' | 'number' | 'true' | 'false' | 'null' | '{' | '}' | '[' | ']' | ',' | ':';
+interface Token { kind: TokKind; start: number; end: number; value?: string }
 
+/** where the parser stands when a token does not fit (PostgreSQL's JsonParseContext) */
+type ParseContext = 'value' | 'objectStart' | 'objectLabel' | 'objectNext' | 'objectComma' | 'arrayNext' | 'end';
+
+const EXPECTED: Record<ParseContext, string> = {
+  value: 'JSON value',
+  objectStart: 'string or "}"',
+  objectLabel: '":"',
+  objectNext: '"," or "}"',
+  objectComma: 'string',
+  arrayNext: '"," or "]"',
+  end: 'end of input',
+};
+
+/** JSON_ALPHANUMERIC_CHAR: what the lexer swallows into one (possibly invalid) word */
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_$\u0080-\uffff]/.test(c);
+
+/**
+ * PostgreSQL's JSON lexer and recursive-descent parser (src/common/jsonapi.c), with its
+ * error details and the "JSON data, line N: …" context.
+ */
 class Parser {
   pos = 0;
-  constructor(readonly text: string, readonly jsonb: boolean) {}
-  ws(): void { while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos]!)) this.pos++; }
-  fail(): never {
-    if (this.pos >= this.text.length) throw syntaxError(this.text, 'The input string ended unexpectedly.');
-    const tok = /^[A-Za-z0-9_.+-]+/.exec(this.text.slice(this.pos))?.[0] ?? this.text[this.pos]!;
-    throw syntaxError(this.text, `Token "${tok}" is invalid.`);
+  line = 1;
+  lineStart = 0;
+  tok: Token;
+  constructor(readonly text: string, readonly jsonb: boolean) {
+    this.tok = this.lex();
   }
-  value(): JsonValue {
-    this.ws();
-    const c = this.text[this.pos];
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
-    if (c === '"') return this.string();
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.pos));
-    if (m && !/^[A-Za-z0-9_]/.test(this.text.slice(this.pos + m[0].length))) {
-      this.pos += m[0].length;
-      return { num: m[0] };
-    }
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (this.text.startsWith(word, this.pos) && !/^[A-Za-z0-9_]/.test(this.text.slice(this.pos + word.length))) {
-        this.pos += word.length;
-        return v;
-      }
-    }
-    return this.fail();
+
+  error(detail: string, tokenEnd: number, code: string = SqlState.invalidTextRepresentation, message = 'invalid input syntax for type json', atEnd = false): never {
+    let ctxStart = this.lineStart;
+    while (tokenEnd - ctxStart >= 50) ctxStart++;
+    if (ctxStart - this.lineStart <= 3) ctxStart = this.lineStart;
+    const prefix = ctxStart > this.lineStart ? '...' : '';
+    const next = this.text[tokenEnd];
+    const suffix = !atEnd && tokenEnd < this.text.length && next !== '\n' && next !== '\r' ? '...' : '';
+    throw new SqlError(code, message, { detail, where: `JSON data, line ${this.line}: ${prefix}${this.text.slice(ctxStart, tokenEnd)}${suffix}` });
   }
-  object(): JsonObject {
-    this.pos++;
-    const obj: [string, JsonValue][] = [];
-    this.ws();
-    if (this.text[this.pos] === '}') { this.pos++; return { obj }; }
-    for (;;) {
-      this.ws();
-      if (this.text[this.pos] !== '"') this.fail();
-      const k = this.string();
-      this.ws();
-      if (this.text[this.pos] !== ':') this.fail();
+
+  private lex(): Token {
+    const t = this.text;
+    while (this.pos < t.length && ' \t\n\r'.includes(t[this.pos]!)) {
+      if (t[this.pos] === '\n') { this.line++; this.lineStart = this.pos + 1; }
       this.pos++;
-      obj.push([k, this.value()]);
-      this.ws();
-      if (this.text[this.pos] === ',') { this.pos++; continue; }
-      if (this.text[this.pos] === '}') { this.pos++; return { obj }; }
-      this.fail();
     }
-  }
-  array(): JsonValue[] {
-    this.pos++;
-    const arr: JsonValue[] = [];
-    this.ws();
-    if (this.text[this.pos] === ']') { this.pos++; return arr; }
-    for (;;) {
-      arr.push(this.value());
-      this.ws();
-      if (this.text[this.pos] === ',') { this.pos++; continue; }
-      if (this.text[this.pos] === ']') { this.pos++; return arr; }
-      this.fail();
+    const start = this.pos;
+    if (start >= t.length) return { kind: 'end', start, end: start };
+    const c = t[start]!;
+    if ('{}[],:'.includes(c)) { this.pos++; return { kind: c as TokKind, start, end: this.pos }; }
+    if (c === '"') return this.lexString(start);
+    if (c === '-' || (c >= '0' && c <= '9')) return this.lexNumber(start);
+    let end = start;
+    while (isWordChar(t[end])) end++;
+    if (end === start) {
+      this.pos = start + 1;
+      this.error(`Token "${c}" is invalid.`, this.pos);
     }
+    this.pos = end;
+    const word = t.slice(start, end);
+    if (word === 'true' || word === 'false' || word === 'null') return { kind: word, start, end };
+    return this.error(`Token "${word}" is invalid.`, end);
   }
-  string(): string {
-    this.pos++;
+
+  /** json_lex_number: a bad number, and any letters or digits glued to it, is one invalid token */
+  private lexNumber(start: number): Token {
+    const t = this.text;
+    const digit = (i: number): boolean => t[i] !== undefined && t[i]! >= '0' && t[i]! <= '9';
+    let p = start;
+    let error = false;
+    if (t[p] === '-') p++;
+    if (t[p] === '0') p++;
+    else if (digit(p) && t[p] !== '0') { while (digit(p)) p++; }
+    else error = true;
+    if (t[p] === '.') {
+      p++;
+      if (!digit(p)) error = true;
+      else while (digit(p)) p++;
+    }
+    if (t[p] === 'e' || t[p] === 'E') {
+      p++;
+      if (t[p] === '+' || t[p] === '-') p++;
+      if (!digit(p)) error = true;
+      else while (digit(p)) p++;
+    }
+    const numEnd = p;
+    while (isWordChar(t[p])) { p++; error = true; }
+    this.pos = p;
+    if (error) this.error(`Token "${t.slice(start, p)}" is invalid.`, p);
+    return { kind: 'number', start, end: p, value: t.slice(start, numEnd) };
+  }
+
+  private lexString(start: number): Token {
+    const t = this.text;
+    let p = start + 1;
     let out = '';
+    let highSurrogate = -1;
+    const surrogateError = (at: number, msg: string): never => this.error(msg, at);
     for (;;) {
-      if (this.pos >= this.text.length) this.fail();
-      const c = this.text[this.pos]!;
-      if (c === '"') { this.pos++; return out; }
+      if (p >= t.length) { this.pos = p; this.error(`Token "${t.slice(start, p)}" is invalid.`, p); }
+      const c = t[p]!;
+      if (c === '"') break;
       if (c.charCodeAt(0) < 0x20) {
-        throw syntaxError(this.text, `Character with value 0x${c.charCodeAt(0).toString(16).padStart(2, '0')} must be escaped.`);
+        this.pos = p;
+        this.error(`Character with value 0x${c.charCodeAt(0).toString(16).padStart(2, '0')} must be escaped.`, p);
       }
-      if (c === '\\') {
-        const e = this.text[this.pos + 1];
-        this.pos += 2;
-        switch (e) {
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
-          case '/': out += '/'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
-          case 'u': {
-            const hex = this.text.slice(this.pos, this.pos + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw syntaxError(this.text, '"\\u" must be followed by four hexadecimal digits.');
-            const code = parseInt(hex, 16);
-            if (code === 0 && this.jsonb) {
-              throw new SqlError('22P05', 'unsupported Unicode escape sequence', { detail: '\\u0000 cannot be converted to text.' });
-            }
-            out += String.fromCharCode(code);
-            this.pos += 4;
-            break;
-          }
-          default:
-            throw syntaxError(this.text, `Escape sequence "\\${e ?? ''}" is invalid.`);
-        }
+      if (c !== '\\') {
+        if (highSurrogate >= 0) surrogateError(p + 1, 'Unicode low surrogate must follow a high surrogate.');
+        out += c;
+        p++;
         continue;
       }
-      out += c;
-      this.pos++;
+      p++;
+      if (p >= t.length) { this.pos = p; this.error(`Token "${t.slice(start, p)}" is invalid.`, p); }
+      const e = t[p]!;
+      if (e === 'u') {
+        let code = 0;
+        for (let i = 1; i <= 4; i++) {
+          p++;
+          if (p >= t.length) { this.pos = p; this.error(`Token "${t.slice(start, p)}" is invalid.`, p); }
+          const h = t[p]!;
+          if (!/[0-9a-fA-F]/.test(h)) this.error('"\\u" must be followed by four hexadecimal digits.', p + 1);
+          code = code * 16 + parseInt(h, 16);
+        }
+        p++;
+        if (code >= 0xd800 && code <= 0xdbff) {
+          if (highSurrogate >= 0) surrogateError(p, 'Unicode high surrogate must not follow a high surrogate.');
+          highSurrogate = code;
+          continue;
+        }
+        if (code >= 0xdc00 && code <= 0xdfff) {
+          if (highSurrogate < 0) surrogateError(p, 'Unicode low surrogate must follow a high surrogate.');
+          out += String.fromCharCode(highSurrogate, code);
+          highSurrogate = -1;
+          continue;
+        }
+        if (highSurrogate >= 0) surrogateError(p, 'Unicode low surrogate must follow a high surrogate.');
+        if (code === 0 && this.jsonb) {
+          this.error('\\u0000 cannot be converted to text.', p, '22P05', 'unsupported Unicode escape sequence');
+        }
+        out += String.fromCharCode(code);
+        continue;
+      }
+      if (highSurrogate >= 0) surrogateError(p + 1, 'Unicode low surrogate must follow a high surrogate.');
+      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      const r = simple[e];
+      if (r === undefined) this.error(`Escape sequence "\\${e}" is invalid.`, p + 1);
+      out += r;
+      p++;
     }
+    if (highSurrogate >= 0) this.error('Unicode low surrogate must follow a high surrogate.', p + 1);
+    this.pos = p + 1;
+    return { kind: 'string', start, end: this.pos, value: out };
+  }
+
+  /** the lookahead's kind (a method, so TypeScript does not narrow it across next()) */
+  private peek(): TokKind {
+    return this.tok.kind;
+  }
+
+  private next(): Token {
+    const cur = this.tok;
+    this.tok = this.lex();
+    return cur;
+  }
+
+  /** the current token does not fit `ctx` */
+  fail(ctx: ParseContext): never {
+    const tk = this.tok;
+    if (tk.kind === 'end') this.error('The input string ended unexpectedly.', tk.end, undefined, undefined, true);
+    this.error(`Expected ${EXPECTED[ctx]}, but found "${this.text.slice(tk.start, tk.end)}".`, tk.end);
+  }
+
+  value(): JsonValue {
+    const tk = this.tok;
+    switch (tk.kind) {
+      case '{': return this.object();
+      case '[': return this.array();
+      case 'string': this.next(); return tk.value!;
+      case 'number': this.next(); return { num: tk.value! };
+      case 'true': this.next(); return true;
+      case 'false': this.next(); return false;
+      case 'null': this.next(); return null;
+      default: return this.fail('value');
+    }
+  }
+
+  object(): JsonObject {
+    this.next();
+    const obj: [string, JsonValue][] = [];
+    if (this.peek() === '}') { this.next(); return { obj }; }
+    if (this.peek() !== 'string') this.fail('objectStart');
+    for (;;) {
+      const k = this.next().value!;
+      if (this.peek() !== ':') this.fail('objectLabel');
+      this.next();
+      obj.push([k, this.value()]);
+      if (this.peek() === '}') { this.next(); return { obj }; }
+      if (this.peek() !== ',') this.fail('objectNext');
+      this.next();
+      if (this.peek() !== 'string') this.fail('objectComma');
+    }
+  }
+
+  array(): JsonValue[] {
+    this.next();
+    const arr: JsonValue[] = [];
+    if (this.peek() === ']') { this.next(); return arr; }
+    for (;;) {
+      arr.push(this.value());
+      if (this.peek() === ']') { this.next(); return arr; }
+      if (this.peek() !== ',') this.fail('arrayNext');
+      this.next();
+    }
+  }
+
+  finish(): void {
+    if (this.tok.kind !== 'end') this.fail('end');
   }
 }
 
 export function parseJsonTree(text: string, jsonb = true): JsonValue {
   const p = new Parser(text, jsonb);
   const v = p.value();
-  p.ws();
-  if (p.pos < text.length) p.fail();
+  p.finish();
   return v;
 }
 

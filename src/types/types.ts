@@ -192,6 +192,12 @@ export function elementTypeOf(arrayOid: number): number | undefined {
 }
 
 /** PostgreSQL's SQL-standard spelling used by format_type() and error messages. */
+/** format_type(oid, typmod) with a typmod given: bpchar without a length stays 'bpchar' */
+export function formatTypeWithTypmod(type: SqlType): string {
+  if (type.oid === OID.bpchar && type.typmod < 4) return 'bpchar';
+  return formatType(type);
+}
+
 export function formatType(type: SqlType): string {
   const info = TYPES.get(type.oid);
   if (!info) return '???';
@@ -204,7 +210,8 @@ export function formatType(type: SqlType): string {
     case 'float4': return 'real';
     case 'float8': return 'double precision';
     case 'varchar': return m >= 4 ? `character varying(${m - 4})` : 'character varying';
-    case 'bpchar': return m >= 4 ? `character(${m - 4})` : 'bpchar';
+    // format_type_be: plain bpchar reads 'character' (format_type(oid, -1) says 'bpchar', see formatTypeWithTypmod)
+    case 'bpchar': return m >= 4 ? `character(${m - 4})` : 'character';
     case 'numeric': return m >= 4 ? (((m - 4) & 0xffff) === 0 ? `numeric(${(m - 4) >> 16},0)` : `numeric(${(m - 4) >> 16},${(m - 4) & 0xffff})`) : 'numeric';
     case 'timestamp': return m >= 0 ? `timestamp(${m}) without time zone` : 'timestamp without time zone';
     case 'timestamptz': return m >= 0 ? `timestamp(${m}) with time zone` : 'timestamp with time zone';
