@@ -13,7 +13,7 @@ import {
 } from '../types/numeric.js';
 import { checkFloat8 } from '../types/float.js';
 import {
-  cosineDistance, innerProduct, l1Distance, l2Distance, l2Normalize, l2SquaredDistance, subvector, vectorDims, vectorNorm,
+  compareVectors, cosineDistance, innerProduct, l1Distance, l2Distance, l2Normalize, l2SquaredDistance, subvector, vectorDims, vectorNorm,
 } from '../types/vector.js';
 import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
@@ -323,6 +323,28 @@ fn('array_positions', ['anyarray', 'anyelement'], '_int4', ([a, v], _c, types) =
   arr(a).forEach((e, i) => { if (v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v!)) out.push(i + 1); });
   return out;
 }, { strict: false });
+// array_fill(value, dims [, lbounds]): arrays here always start at 1, so other lower bounds are refused
+function arrayFill(v: Value, dimsV: Value, lbV: Value | undefined): Value {
+  if (dimsV === null || lbV === null) throw new SqlError(SqlState.nullValueNotAllowed, 'dimension array or low bound array cannot be null');
+  const dims = arr(dimsV);
+  if (dims.some((d) => Array.isArray(d))) throw new SqlError(SqlState.arraySubscriptError, 'wrong number of array subscripts', { detail: 'Dimension array must be one dimensional.' });
+  if (dims.some((d) => d === null)) throw new SqlError(SqlState.nullValueNotAllowed, 'dimension values cannot be null');
+  if (lbV !== undefined) {
+    const lb = arr(lbV);
+    if (lb.some((d) => Array.isArray(d))) throw new SqlError(SqlState.arraySubscriptError, 'wrong number of array subscripts', { detail: 'Dimension array must be one dimensional.' });
+    if (lb.length !== dims.length) throw new SqlError(SqlState.arraySubscriptError, 'wrong number of array subscripts', { detail: 'Low bound array has different size than dimensions array.' });
+    if (lb.some((d) => d === null)) throw new SqlError(SqlState.nullValueNotAllowed, 'dimension values cannot be null');
+    if (lb.some((d) => N(d) !== 1) && !dims.some((d) => N(d) === 0)) throw new SqlError(SqlState.featureNotSupported, 'array lower bounds other than 1 are not supported');
+  }
+  const sizes = dims.map((d) => N(d));
+  const total = sizes.reduce((a, b) => a * b, 1);
+  if (sizes.some((d) => d < 0) || total > 134217727) throw new SqlError('54000', 'array size exceeds the maximum allowed (134217727)');
+  if (sizes.length === 0 || total === 0) return [];
+  const build = (level: number): Value[] => Array.from({ length: sizes[level]! }, () => (level === sizes.length - 1 ? v : build(level + 1)));
+  return build(0);
+}
+fn('array_fill', ['anyelement', '_int4'], 'anyarray', ([v, d]) => arrayFill(v!, d!, undefined), { strict: false });
+fn('array_fill', ['anyelement', '_int4', '_int4'], 'anyarray', ([v, d, l]) => arrayFill(v!, d!, l!), { strict: false });
 fn('array_append', ['anyarray', 'anyelement'], 'anyarray', ([a, v]) => [...(a === null ? [] : arr(a)), v!], { strict: false });
 fn('array_prepend', ['anyelement', 'anyarray'], 'anyarray', ([v, a]) => [v!, ...(a === null ? [] : arr(a))], { strict: false });
 fn('array_cat', ['anyarray', 'anyarray'], 'anyarray', ([a, b]) => (a === null && b === null ? null : [...(a === null ? [] : arr(a)), ...(b === null ? [] : arr(b))]), { strict: false });
@@ -747,6 +769,7 @@ fn('cosine_distance', ['vector', 'vector'], 'float8', ([a, b]) => cosineDistance
 fn('l1_distance', ['vector', 'vector'], 'float8', ([a, b]) => l1Distance(V(a!), V(b!)));
 fn('vector_l2_squared_distance', ['vector', 'vector'], 'float8', ([a, b]) => l2SquaredDistance(V(a!), V(b!)));
 fn('vector_negative_inner_product', ['vector', 'vector'], 'float8', ([a, b]) => -innerProduct(V(a!), V(b!)));
+fn('vector_cmp', ['vector', 'vector'], 'int4', ([a, b]) => compareVectors(V(a!), V(b!)));
 fn('vector_dims', ['vector'], 'int4', ([a]) => vectorDims(V(a!)));
 fn('vector_norm', ['vector'], 'float8', ([a]) => vectorNorm(V(a!)));
 fn('l2_normalize', ['vector'], 'vector', ([a]) => l2Normalize(V(a!)));
