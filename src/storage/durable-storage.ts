@@ -119,6 +119,13 @@ class TableState {
   get id(): number { return this.layout.id; }
 
   keyOf(key: UniqueKey, row: Row): string | undefined {
+    if (key.spec.columns.length === 1) {
+      // the common single-column key: a tagged string, no JSON
+      const v = row[key.spec.columns[0]];
+      if (v === null || v === undefined) return undefined;
+      const h = hashKey(key.types[0], v);
+      return (typeof h === 'string' ? 's' : typeof h === 'bigint' ? 'b' : typeof h === 'number' ? 'n' : 'o') + String(h);
+    }
     const parts: unknown[] = [];
     for (let i = 0; i < key.spec.columns.length; i++) {
       const v = row[key.spec.columns[i]];
@@ -126,7 +133,7 @@ class TableState {
       const h = hashKey(key.types[i], v);
       parts.push(typeof h === 'bigint' ? `${h}n` : h);
     }
-    return parts.length === 1 && typeof parts[0] === 'string' ? 's' + parts[0] : JSON.stringify(parts);
+    return JSON.stringify(parts);
   }
 
   segments(): Segment[] {
