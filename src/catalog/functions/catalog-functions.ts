@@ -7,7 +7,7 @@
 import type { Catalog, ConstraintDef, IndexDef, TableDef } from '../catalog.js';
 import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../functions/scalar.js';
-import { OID, T, formatType, sqlType, type SqlType, type Value } from '../../types/types.js';
+import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
@@ -50,6 +50,14 @@ function indexDefColumn(catalog: Catalog, oid: number, colno: number): string | 
   const col = index.columns[colno - 1];
   if (col === undefined) return '';
   return quoteIdent(table.columns[col].name);
+}
+
+/** format_type(): built-in types by the shared spelling, table row types by name, unknown OIDs as ??? */
+export function formatTypeOf(catalog: Catalog, oid: number, typmod: number | null): string {
+  // format_type(oid, NULL) spells plain bpchar "character"; with a typmod argument (even -1) it is "bpchar"
+  if (TYPES.has(oid)) return typmod === null ? formatType(sqlType(oid)) : formatTypeWithTypmod(sqlType(oid, typmod));
+  for (const t of catalog.tables.values()) if (t.rowTypeOid === oid) return quoteIdent(t.name);
+  return '???';
 }
 
 function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
@@ -106,7 +114,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       if (n === 1) return fn([T.oid], T.name, (a, ctx) => roleName(a[0] as number, ctx.user));
       break;
     case 'format_type':
-      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatType(sqlType(a[0] as number, (a[1] as number | null) ?? -1))), false);
+      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatTypeOf(catalog, a[0] as number, a[1] as number | null)), false);
       break;
     case 'pg_relation_is_publishable':
       if (n === 1) return fn([T.regclass], T.bool, (a) => catalog.tables.has(a[0] as number));

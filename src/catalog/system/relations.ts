@@ -1,11 +1,18 @@
 /**
  * pg_catalog and information_schema relations, computed from the catalog on each scan.
- * Column lists follow PostgreSQL 15 (a subset of columns where clients never read the
- * rest; add columns as the client corpus needs them).
+ * Column lists follow PostgreSQL 15 (complete for the catalogs clients read; a few views
+ * keep only the columns clients use). Catalogs for features Quiver lacks (policies,
+ * publications, statistics objects, triggers, rules) exist and are empty, because psql,
+ * drizzle-kit and pgjdbc read them unconditionally.
+ *
+ * information_schema columns have PostgreSQL's domain base types (sql_identifier → name,
+ * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
+ * PostgreSQL puts on the wire for them.
  */
 import { NAMESPACE, type Catalog, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
-import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType } from '../../types/types.js';
-import { indexDef } from './objects.js';
+import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
+import { CLASS_OID, PLPGSQL_OID, ROLE, descriptions, indexDef } from './objects.js';
+import { constraintDef } from '../functions/catalog-functions.js';
 
 type Cols = [string, SqlType][];
 
@@ -20,8 +27,53 @@ const oid = T.oid;
 const bool = T.bool;
 const int2 = T.int2;
 const int4 = T.int4;
+const int8 = T.int8;
 const text = T.text;
 const char = T.char;
+const varchar = T.varchar;
+const float4 = T.float4;
+const int2vector = sqlType(OID.int2vector);
+const oidvector = sqlType(OID.oidvector);
+const nodeTree = T.text;
+const aclitems = T._text;
+const regproc = sqlType(OID.regproc);
+
+/** default collation (pg_collation "default") and C (name's collation) */
+const COLL_DEFAULT = 100;
+const COLL_C = 950;
+const TABLESPACE_DEFAULT = 1663;
+
+export const AM: Record<string, number> = { heap: 2, btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
+
+/** pgvector's operator classes at fixed OIDs (PostgreSQL gives them per-database OIDs). */
+const VECTOR_OPCLASSES: { oid: number; name: string; am: string; def: boolean }[] = [
+  { oid: 16392, name: 'vector_l2_ops', am: 'ivfflat', def: true },
+  { oid: 16393, name: 'vector_ip_ops', am: 'ivfflat', def: false },
+  { oid: 16394, name: 'vector_cosine_ops', am: 'ivfflat', def: false },
+  { oid: 16395, name: 'vector_l2_ops', am: 'hnsw', def: false },
+  { oid: 16396, name: 'vector_ip_ops', am: 'hnsw', def: false },
+  { oid: 16397, name: 'vector_cosine_ops', am: 'hnsw', def: false },
+  { oid: 16398, name: 'vector_l1_ops', am: 'hnsw', def: false },
+];
+
+/** btree default operator classes of PostgreSQL 15: type OID → [opclass OID, name, family OID] */
+const BTREE_OPCLASSES: Record<number, [number, string, number]> = {
+  [OID.int4]: [1978, 'int4_ops', 1976], [OID.int2]: [1979, 'int2_ops', 1976], [OID.oid]: [1981, 'oid_ops', 1989],
+  [OID.date]: [3122, 'date_ops', 434], [OID.float8]: [3123, 'float8_ops', 1970], [OID.int8]: [3124, 'int8_ops', 1976],
+  [OID.numeric]: [3125, 'numeric_ops', 1988], [OID.text]: [3126, 'text_ops', 1994], [OID.timestamptz]: [3127, 'timestamptz_ops', 434],
+  [OID.timestamp]: [3128, 'timestamp_ops', 434], [OID.bool]: [10003, 'bool_ops', 424], [OID.bpchar]: [10004, 'bpchar_ops', 426],
+  [OID.bytea]: [10006, 'bytea_ops', 428], [OID.float4]: [10012, 'float4_ops', 1970], [OID.interval]: [10022, 'interval_ops', 1982],
+  [OID.name]: [10028, 'name_ops', 1994], [OID.time]: [10038, 'time_ops', 1996], [OID.uuid]: [10065, 'uuid_ops', 2968],
+  [OID.jsonb]: [10088, 'jsonb_ops', 4033], [OID.varchar]: [3126, 'text_ops', 1994],
+};
+
+function opclassOid(method: string, opclass: string | undefined, typeOid: number): number {
+  if (method === 'hnsw' || method === 'ivfflat') {
+    const want = opclass && opclass !== 'default' ? opclass : 'vector_l2_ops';
+    return VECTOR_OPCLASSES.find((o) => o.am === method && o.name === want)?.oid ?? 0;
+  }
+  return BTREE_OPCLASSES[typeOid]?.[0] ?? 0;
+}
 
 function userTables(c: Catalog): TableDef[] {
   return [...c.tables.values()];
@@ -31,192 +83,428 @@ function namespaceOid(schema: string): number {
   return (NAMESPACE as Record<string, number>)[schema] ?? NAMESPACE.public;
 }
 
+function isCollatable(t: TypeInfo | undefined): boolean {
+  return t !== undefined && t.category === 'S';
+}
+
+function typeCollation(t: TypeInfo | undefined): number {
+  if (!t || !isCollatable(t)) return 0;
+  return t.oid === OID.name ? COLL_C : COLL_DEFAULT;
+}
+
+/** pg_type.typstorage: pgvector declares vector STORAGE = external; numeric is main. */
+function typeStorage(t: TypeInfo | undefined): string {
+  if (!t) return 'p';
+  if (t.oid === OID.vector) return 'e';
+  if (t.oid === OID.numeric) return 'm';
+  return t.len === -1 ? 'x' : 'p';
+}
+
+function isVectorType(oid: number): boolean {
+  return oid === OID.vector || oid === OID._vector;
+}
+
+/** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
+const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
+  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity']);
+
 export function buildSystemRelations(): SystemRelation[] {
   const rels: SystemRelation[] = [];
-  rels.push(rel('pg_catalog', 'pg_namespace', [['oid', oid], ['nspname', name], ['nspowner', oid], ['nspacl', T._text]], () => [
-    [NAMESPACE.pg_catalog, 'pg_catalog', 10, null], [NAMESPACE.public, 'public', 10, null],
-    [NAMESPACE.information_schema, 'information_schema', 10, null], [NAMESPACE.pg_toast, 'pg_toast', 10, null],
+  const add = (r: SystemRelation) => rels.push(r);
+
+  add(rel('pg_catalog', 'pg_namespace', [['oid', oid], ['nspname', name], ['nspowner', oid], ['nspacl', aclitems]], () => [
+    [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, null], [NAMESPACE.public, 'public', ROLE.pg_database_owner, null],
+    [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, null], [NAMESPACE.pg_toast, 'pg_toast', ROLE.bootstrap, null],
   ], 2615));
 
-  rels.push(rel('pg_catalog', 'pg_type', [
+  add(rel('pg_catalog', 'pg_type', [
     ['oid', oid], ['typname', name], ['typnamespace', oid], ['typowner', oid], ['typlen', int2], ['typbyval', bool],
     ['typtype', char], ['typcategory', char], ['typispreferred', bool], ['typisdefined', bool], ['typdelim', char],
-    ['typrelid', oid], ['typsubscript', oid], ['typelem', oid], ['typarray', oid], ['typinput', oid], ['typoutput', oid],
-    ['typreceive', oid], ['typsend', oid], ['typmodin', oid], ['typmodout', oid], ['typanalyze', oid], ['typalign', char],
+    ['typrelid', oid], ['typsubscript', regproc], ['typelem', oid], ['typarray', oid], ['typinput', regproc], ['typoutput', regproc],
+    ['typreceive', regproc], ['typsend', regproc], ['typmodin', regproc], ['typmodout', regproc], ['typanalyze', regproc], ['typalign', char],
     ['typstorage', char], ['typnotnull', bool], ['typbasetype', oid], ['typtypmod', int4], ['typndims', int4],
-    ['typcollation', oid], ['typdefault', text],
+    ['typcollation', oid], ['typdefaultbin', nodeTree], ['typdefault', text], ['typacl', aclitems],
   ], (ctx) => {
     const rows: Row[] = [];
     for (const t of TYPES.values()) {
-      const isVector = t.oid === 16385 || t.oid === 16386;
-      const ns = isVector ? NAMESPACE.public : NAMESPACE.pg_catalog;
+      const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
       const typtype = t.category === 'P' ? 'p' : 'b';
+      const isArray = t.category === 'A' && t.elem !== undefined;
+      // array_in / array_out / array_recv / array_send / array_subscript_handler: pgjdbc tests typinput = 'array_in'::regproc
+      const io = isArray ? [750, 751, 2400, 2401] : [0, 0, 0, 0];
       rows.push([
-        t.oid, t.name, ns, 10, t.len, t.byval ?? false, typtype, t.category, t.preferred ?? false, true, t.delim ?? ',',
-        0, t.elem ? 1 : 0, t.elem ?? 0, t.array ?? 0, 0, 0, 0, 0, 0, 0, 0, t.align ?? 'i',
-        t.len === -1 ? 'x' : 'p', false, 0, -1, 0, t.category === 'S' ? 100 : 0, null,
+        t.oid, t.name, ns, ROLE.bootstrap, t.len, t.byval ?? false, typtype, t.category, t.preferred ?? false, true, t.delim ?? ',',
+        0, isArray ? 6179 : 0, t.elem ?? 0, t.array ?? 0, io[0], io[1], io[2], io[3], 0, 0, 0, t.align ?? 'i',
+        typeStorage(t), false, 0, -1, 0, typeCollation(t), null, null, null,
       ]);
     }
     for (const tbl of userTables(ctx.catalog)) {
-      rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(tbl.schema), 10, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null]);
+      rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
     }
     return rows;
   }, 1247));
 
-  rels.push(rel('pg_catalog', 'pg_class', [
+  add(rel('pg_catalog', 'pg_class', [
     ['oid', oid], ['relname', name], ['relnamespace', oid], ['reltype', oid], ['reloftype', oid], ['relowner', oid],
-    ['relam', oid], ['relfilenode', oid], ['reltablespace', oid], ['relpages', int4], ['reltuples', T.float4],
+    ['relam', oid], ['relfilenode', oid], ['reltablespace', oid], ['relpages', int4], ['reltuples', float4],
     ['relallvisible', int4], ['reltoastrelid', oid], ['relhasindex', bool], ['relisshared', bool], ['relpersistence', char],
     ['relkind', char], ['relnatts', int2], ['relchecks', int2], ['relhasrules', bool], ['relhastriggers', bool],
     ['relhassubclass', bool], ['relrowsecurity', bool], ['relforcerowsecurity', bool], ['relispopulated', bool],
     ['relreplident', char], ['relispartition', bool], ['relrewrite', oid], ['relfrozenxid', T.int8], ['relminmxid', T.int8],
-    ['relacl', T._text], ['reloptions', T._text], ['relpartbound', text],
+    ['relacl', aclitems], ['reloptions', T._text], ['relpartbound', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
-    const base = (o: number, n: string, ns: number, type: number, am: number, kind: string, natts: number, hasIndex: boolean, tuples: number, options: string[] | null): Row => [
-      o, n, ns, type, 0, 10, am, o, 0, 0, tuples, 0, 0, hasIndex, false, 'p', kind, natts, 0, false, false, false, false, false, true, 'd', false, 0, 0n, 0n, null, options, null,
+    const base = (o: number, n: string, ns: number, type: number, am: number, kind: string, natts: number, hasIndex: boolean, tuples: number, options: string[] | null, checks = 0, replident = 'd'): Row => [
+      o, n, ns, type, 0, ROLE.bootstrap, am, o, 0, 0, tuples, 0, 0, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, replident, false, 0, 0n, 0n, null, options, null,
     ];
     for (const t of userTables(ctx.catalog)) {
-      rows.push(base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, 2, t.kind, t.columns.length, t.indexes.length > 0, ctx.rowCount(t.oid), null));
+      const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
+      const checks = t.constraints.filter((c) => c.type === 'c').length;
+      rows.push(base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd'));
       for (const i of t.indexes) {
         const opts = Object.entries(i.options).map(([k, v]) => `${k}=${v}`);
-        rows.push(base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? 403, 'i', i.columns.length, false, 0, opts.length ? opts : null));
+        rows.push(base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, 'i', i.columns.length, false, 0, opts.length ? opts : null, 0, 'n'));
       }
     }
-    for (const s of ctx.catalog.sequences.values()) rows.push(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null));
-    for (const r of SYSTEM) rows.push(base(r.oid, r.name, namespaceOid(r.schema), 0, 2, 'v', r.columns.length, false, 0, null));
+    for (const s of ctx.catalog.sequences.values()) rows.push(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'));
+    for (const r of SYSTEM) {
+      const view = r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name);
+      rows.push(base(r.oid, r.name, namespaceOid(r.schema), 0, view ? 0 : AM.heap, view ? 'v' : 'r', r.columns.length, false, 0, null, 0, view ? 'n' : 'd'));
+    }
     return rows;
   }, 1259));
 
-  rels.push(rel('pg_catalog', 'pg_attribute', [
+  add(rel('pg_catalog', 'pg_attribute', [
     ['attrelid', oid], ['attname', name], ['atttypid', oid], ['attstattarget', int4], ['attlen', int2], ['attnum', int2],
     ['attndims', int4], ['attcacheoff', int4], ['atttypmod', int4], ['attbyval', bool], ['attalign', char], ['attstorage', char],
     ['attcompression', char], ['attnotnull', bool], ['atthasdef', bool], ['atthasmissing', bool], ['attidentity', char],
     ['attgenerated', char], ['attisdropped', bool], ['attislocal', bool], ['attinhcount', int4], ['attcollation', oid],
-    ['attacl', T._text], ['attoptions', T._text], ['attfdwoptions', T._text],
+    ['attacl', aclitems], ['attoptions', T._text], ['attfdwoptions', T._text], ['attmissingval', T._text],
   ], (ctx) => {
     const rows: Row[] = [];
+    const attr = (relid: number, attname: string, type: SqlType, attnum: number, notNull: boolean, hasDef: boolean, identity: string): Row => {
+      const info = TYPES.get(type.oid);
+      return [relid, attname, type.oid, -1, info?.len ?? -1, attnum, info?.category === 'A' ? 1 : 0, -1, type.typmod, info?.byval ?? false,
+        info?.align ?? 'i', typeStorage(info), '', notNull, hasDef, false, identity, '', false, true, 0, typeCollation(info), null, null, null, null];
+    };
     for (const t of userTables(ctx.catalog)) {
-      t.columns.forEach((c, i) => {
-        const info = TYPES.get(c.type.oid);
-        rows.push([t.oid, c.name, c.type.oid, -1, info?.len ?? -1, i + 1, info?.category === 'A' ? 1 : 0, -1, c.type.typmod, info?.byval ?? false,
-          info?.align ?? 'i', info?.len === -1 ? 'x' : 'p', '', c.notNull, c.defaultExpr !== null, false, c.identity ?? '', '', false, true, 0,
-          info?.category === 'S' ? 100 : 0, null, null, null]);
-      });
+      t.columns.forEach((c, i) => rows.push(attr(t.oid, c.name, c.type, i + 1, c.notNull, c.defaultExpr !== null && !c.identity, c.identity ?? '')));
       for (const idx of t.indexes) {
         idx.columns.forEach((ci, i) => {
           const c = t.columns[ci];
-          rows.push([idx.oid, c.name, c.type.oid, -1, -1, i + 1, 0, -1, c.type.typmod, false, 'i', 'p', '', false, false, false, '', '', false, true, 0, 0, null, null, null]);
+          const r = attr(idx.oid, c.name, c.type, i + 1, false, false, '');
+          r[3] = 0; // index attributes carry no statistics target
+          rows.push(r);
         });
       }
     }
+    for (const s of ctx.catalog.sequences.values()) {
+      rows.push(attr(s.oid, 'last_value', T.int8, 1, true, false, ''), attr(s.oid, 'log_cnt', T.int8, 2, true, false, ''), attr(s.oid, 'is_called', T.bool, 3, true, false, ''));
+    }
+    for (const r of SYSTEM) r.columns.forEach((c, i) => rows.push(attr(r.oid, c.name, c.type, i + 1, false, false, '')));
     return rows;
   }, 1249));
 
-  rels.push(rel('pg_catalog', 'pg_attrdef', [['oid', oid], ['adrelid', oid], ['adnum', int2], ['adbin', text]], (ctx) => {
+  add(rel('pg_catalog', 'pg_attrdef', [['oid', oid], ['adrelid', oid], ['adnum', int2], ['adbin', nodeTree]], (ctx) => {
     const rows: Row[] = [];
-    let n = 1;
-    for (const t of userTables(ctx.catalog)) t.columns.forEach((c, i) => { if (c.defaultExpr) rows.push([20000 + n++, t.oid, i + 1, c.defaultExpr.sql]); });
+    for (const t of userTables(ctx.catalog)) {
+      t.columns.forEach((c, i) => {
+        if (c.defaultExpr && !c.identity) rows.push([attrdefOid(t.oid, i + 1), t.oid, i + 1, c.defaultExpr.sql]);
+      });
+    }
     return rows;
   }, 2604));
 
-  rels.push(rel('pg_catalog', 'pg_index', [
+  add(rel('pg_catalog', 'pg_index', [
     ['indexrelid', oid], ['indrelid', oid], ['indnatts', int2], ['indnkeyatts', int2], ['indisunique', bool],
     ['indnullsnotdistinct', bool], ['indisprimary', bool], ['indisexclusion', bool], ['indimmediate', bool],
     ['indisclustered', bool], ['indisvalid', bool], ['indcheckxmin', bool], ['indisready', bool], ['indislive', bool],
-    ['indisreplident', bool], ['indkey', sqlType(OID.int2vector)], ['indcollation', sqlType(OID.oidvector)], ['indclass', sqlType(OID.oidvector)],
-    ['indoption', sqlType(OID.int2vector)], ['indexprs', text], ['indpred', text],
+    ['indisreplident', bool], ['indkey', int2vector], ['indcollation', oidvector], ['indclass', oidvector],
+    ['indoption', int2vector], ['indexprs', nodeTree], ['indpred', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
+        const types = i.columns.map((c) => t.columns[c].type.oid);
         rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
-          i.columns.map((c) => c + 1), i.columns.map(() => 0), i.columns.map(() => 0), i.columns.map(() => 0), null, null]);
+          i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
+          i.columns.map(() => 0), null, null]);
       }
     }
     return rows;
   }, 2610));
 
-  rels.push(rel('pg_catalog', 'pg_constraint', [
+  add(rel('pg_catalog', 'pg_constraint', [
     ['oid', oid], ['conname', name], ['connamespace', oid], ['contype', char], ['condeferrable', bool], ['condeferred', bool],
     ['convalidated', bool], ['conrelid', oid], ['contypid', oid], ['conindid', oid], ['conparentid', oid], ['confrelid', oid],
     ['confupdtype', char], ['confdeltype', char], ['confmatchtype', char], ['conislocal', bool], ['coninhcount', int4],
-    ['connoinherit', bool], ['conkey', T._int2], ['confkey', T._int2],
+    ['connoinherit', bool], ['conkey', T._int2], ['confkey', T._int2], ['conpfeqop', T._oid], ['conppeqop', T._oid],
+    ['conffeqop', T._oid], ['confdelsetcols', T._int2], ['conexclop', T._oid], ['conbin', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
     for (const t of userTables(ctx.catalog)) {
       for (const c of t.constraints) {
-        rows.push([c.oid, c.name, namespaceOid(t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? 0, 0, 0, ' ', ' ', ' ', true, 0, true, c.columns.map((x) => x + 1), null]);
+        const fk = c.type === 'f';
+        rows.push([c.oid, c.name, namespaceOid(t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? 0, 0, 0,
+          fk ? 'a' : ' ', fk ? 'a' : ' ', fk ? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), null, null, null, null, null, null,
+          c.type === 'c' ? c.checkSql ?? null : null]);
       }
     }
     return rows;
   }, 2606));
 
-  rels.push(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', oid], ['amtype', char]], () => [
-    [2, 'heap', 0, 't'], [403, 'btree', 0, 'i'], [405, 'hash', 0, 'i'], [16390, 'hnsw', 0, 'i'], [16391, 'ivfflat', 0, 'i'],
+  add(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', regproc], ['amtype', char]], () => [
+    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [AM.hnsw, 'hnsw', 0, 'i'], [AM.ivfflat, 'ivfflat', 0, 'i'],
   ], 2601));
 
-  rels.push(rel('pg_catalog', 'pg_database', [
-    ['oid', oid], ['datname', name], ['datdba', oid], ['encoding', int4], ['datlocprovider', char], ['datistemplate', bool],
-    ['datallowconn', bool], ['datconnlimit', int4], ['datcollate', text], ['datctype', text], ['daticulocale', text], ['datacl', T._text],
-  ], (ctx) => ctx.databases.map((d, i) => [d === 'postgres' ? 5 : d === 'template1' ? 1 : 16000 + i, d, 10, 6, 'c', d === 'template1', true, -1, 'C', 'C', null, null] as Row), 1262));
+  add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
+    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], () => {
+    const rows: Row[] = [];
+    for (const [ty, [o, n, fam]] of Object.entries(BTREE_OPCLASSES)) {
+      if (Number(ty) === OID.varchar) continue;
+      rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
+    }
+    for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, OID.vector, v.def, 0]);
+    return rows;
+  }, 2616));
 
-  rels.push(rel('pg_catalog', 'pg_extension', [
+  add(rel('pg_catalog', 'pg_database', [
+    ['oid', oid], ['datname', name], ['datdba', oid], ['encoding', int4], ['datlocprovider', char], ['datistemplate', bool],
+    ['datallowconn', bool], ['datconnlimit', int4], ['datfrozenxid', T.int8], ['datminmxid', T.int8], ['dattablespace', oid],
+    ['datcollate', text], ['datctype', text], ['daticulocale', text], ['datcollversion', text], ['datacl', aclitems],
+  ], (ctx) => {
+    const names = new Set(ctx.databases);
+    names.add('template0');
+    names.add('template1');
+    const templateAcl = ['=c/postgres', 'postgres=CTc/postgres'];
+    return [...names].sort().map((d, i) => {
+      const template = d === 'template0' || d === 'template1';
+      const o = d === 'postgres' ? 5 : d === 'template1' ? 1 : d === 'template0' ? 4 : 16000 + i;
+      return [o, d, ROLE.bootstrap, 6, 'c', template, d !== 'template0', -1, 0n, 0n, TABLESPACE_DEFAULT, 'C', 'C', null, null, template ? templateAcl : null] as Row;
+    });
+  }, 1262));
+
+  add(rel('pg_catalog', 'pg_extension', [
     ['oid', oid], ['extname', name], ['extowner', oid], ['extnamespace', oid], ['extrelocatable', bool], ['extversion', text],
     ['extconfig', T._oid], ['extcondition', T._text],
   ], (ctx) => [
-    [13500, 'plpgsql', 10, NAMESPACE.pg_catalog, false, '1.0', null, null],
-    ...[...ctx.catalog.extensions.values()].filter((e) => e.name !== 'plpgsql').map((e) => [e.oid, e.name, 10, NAMESPACE.public, true, e.version, null, null] as Row),
+    [PLPGSQL_OID, 'plpgsql', ROLE.bootstrap, NAMESPACE.pg_catalog, false, '1.0', null, null],
+    ...[...ctx.catalog.extensions.values()].filter((e) => e.name !== 'plpgsql').map((e) => [e.oid, e.name, ROLE.bootstrap, NAMESPACE.public, true, e.version, null, null] as Row),
   ], 3079));
 
-  rels.push(rel('pg_catalog', 'pg_settings', [['name', text], ['setting', text], ['unit', text], ['category', text], ['short_desc', text], ['context', text], ['vartype', text], ['source', text]],
-    (ctx) => ctx.allSettings().map((s) => [s.name, s.value, null, '', '', 'user', 'string', 'default'])));
+  add(rel('pg_catalog', 'pg_settings', [['name', text], ['setting', text], ['unit', text], ['category', text], ['short_desc', text], ['extra_desc', text],
+    ['context', text], ['vartype', text], ['source', text], ['min_val', text], ['max_val', text], ['enumvals', T._text], ['boot_val', text],
+    ['reset_val', text], ['sourcefile', text], ['sourceline', int4], ['pending_restart', bool]],
+  (ctx) => {
+    const all = ctx.allSettings();
+    const have = new Set(all.map((s) => s.name.toLowerCase()));
+    const rows: Row[] = all.map((s) => [s.name, s.value, null, '', '', null, 'user', 'string', 'default', null, null, null, s.value, s.value, null, null, false]);
+    // compile-time constants PostgreSQL reports as "internal" settings (pgjdbc reads max_index_keys)
+    for (const [n, v] of [['max_index_keys', '32'], ['max_identifier_length', '63'], ['block_size', '8192'], ['max_function_args', '100'], ['segment_size', '131072'], ['wal_block_size', '8192']]) {
+      if (!have.has(n)) rows.push([n, v, null, 'Preset Options', '', null, 'internal', 'integer', 'default', v, v, null, v, v, null, null, false]);
+    }
+    return rows;
+  }));
 
-  const roleCols: Cols = [['oid', oid], ['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
-    ['rolcanlogin', bool], ['rolreplication', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz], ['rolbypassrls', bool], ['rolconfig', T._text]];
-  rels.push(rel('pg_catalog', 'pg_roles', roleCols, (ctx) => [[10, ctx.user, true, true, true, true, true, true, -1, '********', null, true, null]], 1260));
-  rels.push(rel('pg_catalog', 'pg_user', [['usename', name], ['usesysid', oid], ['usecreatedb', bool], ['usesuper', bool]], (ctx) => [[ctx.user, 10, true, true]]));
-  rels.push(rel('pg_catalog', 'pg_proc', [['oid', oid], ['proname', name], ['pronamespace', oid], ['prokind', char], ['prorettype', oid], ['proargtypes', sqlType(OID.oidvector)]], () => [], 1255));
-  rels.push(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) =>
-    userTables(ctx.catalog).filter((t) => t.comment).map((t) => [t.oid, 1259, 0, t.comment!]), 2609));
-  rels.push(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', T.float4], ['enumlabel', name]], () => [], 3501));
-  rels.push(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]], () => [], 2611));
-  rels.push(rel('pg_catalog', 'pg_sequence', [['seqrelid', oid], ['seqtypid', oid], ['seqstart', T.int8], ['seqincrement', T.int8], ['seqmax', T.int8], ['seqmin', T.int8], ['seqcache', T.int8], ['seqcycle', bool]],
+  const roleCols: Cols = [['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
+    ['rolcanlogin', bool], ['rolreplication', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz], ['rolbypassrls', bool], ['rolconfig', T._text], ['oid', oid]];
+  add(rel('pg_catalog', 'pg_roles', roleCols, (ctx) => [[ctx.user, true, true, true, true, true, true, -1, '********', null, true, null, ROLE.bootstrap]]));
+  add(rel('pg_catalog', 'pg_authid', [['oid', oid], ['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
+    ['rolcanlogin', bool], ['rolreplication', bool], ['rolbypassrls', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz]],
+  (ctx) => [[ROLE.bootstrap, ctx.user, true, true, true, true, true, true, true, -1, null, null]], 1260));
+  add(rel('pg_catalog', 'pg_user', [['usename', name], ['usesysid', oid], ['usecreatedb', bool], ['usesuper', bool], ['userepl', bool], ['usebypassrls', bool],
+    ['passwd', text], ['valuntil', T.timestamptz], ['useconfig', T._text]], (ctx) => [[ctx.user, ROLE.bootstrap, true, true, true, true, '********', null, null]]));
+  add(rel('pg_catalog', 'pg_auth_members', [['roleid', oid], ['member', oid], ['grantor', oid], ['admin_option', bool]], () => [], 1261));
+
+  add(rel('pg_catalog', 'pg_proc', [['oid', oid], ['proname', name], ['pronamespace', oid], ['proowner', oid], ['prolang', oid], ['procost', float4],
+    ['prorows', float4], ['provariadic', oid], ['prosupport', regproc], ['prokind', char], ['prosecdef', bool], ['proleakproof', bool], ['proisstrict', bool],
+    ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
+    ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
+    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]], () => [], 1255));
+  add(rel('pg_catalog', 'pg_language', [['oid', oid], ['lanname', name], ['lanowner', oid], ['lanispl', bool], ['lanpltrusted', bool], ['lanplcallfoid', oid],
+    ['laninline', oid], ['lanvalidator', oid], ['lanacl', aclitems]], () => [[12, 'internal', 10, false, false, 0, 0, 2246, null], [13, 'c', 10, false, false, 0, 0, 2247, null],
+    [14, 'sql', 10, false, true, 0, 0, 2248, null], [13540, 'plpgsql', 10, true, true, 0, 0, 0, null]], 2612));
+
+  add(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) => descriptions(ctx.catalog), 2609));
+  add(rel('pg_catalog', 'pg_shdescription', [['objoid', oid], ['classoid', oid], ['description', text]], () => [[1, CLASS_OID.pg_database, 'default template for new databases'],
+    [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
+  add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
+  add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
+  add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]], () => [], 2611));
+  add(rel('pg_catalog', 'pg_partitioned_table', [['partrelid', oid], ['partstrat', char], ['partnatts', int2], ['partdefid', oid], ['partattrs', int2vector],
+    ['partclass', oidvector], ['partcollation', oidvector], ['partexprs', nodeTree]], (ctx) => userTables(ctx.catalog).filter((t) => t.partition).map((t) => {
+    const p = t.partition!;
+    const types = p.columns.map((c) => t.columns[c].type.oid);
+    return [t.oid, p.strategy[0], p.columns.length, 0, p.columns.map((c) => c + 1), types.map((ty) => BTREE_OPCLASSES[ty]?.[0] ?? 0), types.map((ty) => typeCollation(TYPES.get(ty))), null] as Row;
+  }), 3350));
+  add(rel('pg_catalog', 'pg_sequence', [['seqrelid', oid], ['seqtypid', oid], ['seqstart', int8], ['seqincrement', int8], ['seqmax', int8], ['seqmin', int8], ['seqcache', int8], ['seqcycle', bool]],
     (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.oid, s.type.oid, s.start, s.increment, s.max, s.min, 1n, s.cycle]), 2224));
-  rels.push(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, false])));
-  rels.push(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
-    (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
+  add(rel('pg_catalog', 'pg_sequences', [['schemaname', name], ['sequencename', name], ['sequenceowner', name], ['data_type', T.regtype], ['start_value', int8],
+    ['min_value', int8], ['max_value', int8], ['increment_by', int8], ['cycle', bool], ['cache_size', int8], ['last_value', int8]],
+  (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.schema, s.name, ctx.user, s.type.oid, s.start, s.min, s.max, s.increment, s.cycle, 1n, s.isCalled ? s.last : null])));
+  add(rel('pg_catalog', 'pg_collation', [['oid', oid], ['collname', name], ['collnamespace', oid], ['collowner', oid], ['collprovider', char],
+    ['collisdeterministic', bool], ['collencoding', int4], ['collcollate', text], ['collctype', text], ['colliculocale', text], ['collversion', text]], () => [
+    [COLL_DEFAULT, 'default', NAMESPACE.pg_catalog, ROLE.bootstrap, 'd', true, -1, null, null, null, null],
+    [COLL_C, 'C', NAMESPACE.pg_catalog, ROLE.bootstrap, 'c', true, -1, 'C', 'C', null, null],
+    [951, 'POSIX', NAMESPACE.pg_catalog, ROLE.bootstrap, 'c', true, -1, 'POSIX', 'POSIX', null, null],
+  ], 3456));
+  add(rel('pg_catalog', 'pg_tablespace', [['oid', oid], ['spcname', name], ['spcowner', oid], ['spcacl', aclitems], ['spcoptions', T._text]], () => [
+    [TABLESPACE_DEFAULT, 'pg_default', ROLE.bootstrap, null, null], [1664, 'pg_global', ROLE.bootstrap, null, null],
+  ], 1213));
 
-  // information_schema
-  rels.push(rel('information_schema', 'tables', [
-    ['table_catalog', name], ['table_schema', name], ['table_name', name], ['table_type', text], ['self_referencing_column_name', name],
-    ['reference_generation', text], ['user_defined_type_catalog', name], ['user_defined_type_schema', name], ['user_defined_type_name', name],
-    ['is_insertable_into', text], ['is_typed', text], ['commit_action', text],
-  ], (ctx) => userTables(ctx.catalog).map((t) => [ctx.database, t.schema, t.name, t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, 'YES', 'NO', null])));
-  rels.push(rel('information_schema', 'columns', [
-    ['table_catalog', name], ['table_schema', name], ['table_name', name], ['column_name', name], ['ordinal_position', int4],
-    ['column_default', text], ['is_nullable', text], ['data_type', text], ['character_maximum_length', int4], ['character_octet_length', int4],
-    ['numeric_precision', int4], ['numeric_precision_radix', int4], ['numeric_scale', int4], ['datetime_precision', int4],
-    ['udt_catalog', name], ['udt_schema', name], ['udt_name', name], ['is_identity', text], ['identity_generation', text], ['is_generated', text],
-    ['is_updatable', text], ['collation_name', name],
-  ], (ctx) => userTables(ctx.catalog).flatMap((t) => t.columns.map((c, i) => {
-    const info = TYPES.get(c.type.oid)!;
-    const isVector = c.type.oid === OID.vector;
-    const dataType = isVector ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
-    const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;
-    const numPrec = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[c.type.oid] ?? null;
-    return [ctx.database, t.schema, t.name, c.name, i + 1, c.defaultExpr?.sql ?? null, c.notNull ? 'NO' : 'YES', dataType, charLen,
-      charLen !== null ? charLen * 4 : null, numPrec, numPrec !== null ? 2 : null, numPrec !== null && c.type.oid !== OID.float4 && c.type.oid !== OID.float8 ? 0 : null, null,
-      ctx.database, isVector ? 'public' : 'pg_catalog', info.name, c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null, 'NEVER', 'YES', null] as Row;
-  }))));
-  rels.push(rel('information_schema', 'schemata', [['catalog_name', name], ['schema_name', name], ['schema_owner', name]], (ctx) =>
-    ['pg_catalog', 'public', 'information_schema'].map((s) => [ctx.database, s, ctx.user])));
+  // features Quiver does not have: present and empty
+  add(rel('pg_catalog', 'pg_policy', [['oid', oid], ['polname', name], ['polrelid', oid], ['polcmd', char], ['polpermissive', bool], ['polroles', T._oid],
+    ['polqual', nodeTree], ['polwithcheck', nodeTree]], () => [], 3256));
+  add(rel('pg_catalog', 'pg_policies', [['schemaname', name], ['tablename', name], ['policyname', name], ['permissive', text], ['roles', T._name], ['cmd', text],
+    ['qual', text], ['with_check', text]], () => []));
+  add(rel('pg_catalog', 'pg_statistic_ext', [['oid', oid], ['stxrelid', oid], ['stxname', name], ['stxnamespace', oid], ['stxowner', oid], ['stxstattarget', int4],
+    ['stxkeys', int2vector], ['stxkind', sqlType(OID._char)], ['stxexprs', nodeTree]], () => [], 3381));
+  add(rel('pg_catalog', 'pg_publication', [['oid', oid], ['pubname', name], ['pubowner', oid], ['puballtables', bool], ['pubinsert', bool], ['pubupdate', bool],
+    ['pubdelete', bool], ['pubtruncate', bool], ['pubviaroot', bool]], () => [], 6104));
+  add(rel('pg_catalog', 'pg_publication_namespace', [['oid', oid], ['pnpubid', oid], ['pnnspid', oid]], () => [], 6237));
+  add(rel('pg_catalog', 'pg_publication_rel', [['oid', oid], ['prpubid', oid], ['prrelid', oid], ['prqual', nodeTree], ['prattrs', int2vector]], () => [], 6106));
+  add(rel('pg_catalog', 'pg_trigger', [['oid', oid], ['tgrelid', oid], ['tgparentid', oid], ['tgname', name], ['tgfoid', oid], ['tgtype', int2], ['tgenabled', char],
+    ['tgisinternal', bool], ['tgconstrrelid', oid], ['tgconstrindid', oid], ['tgconstraint', oid], ['tgdeferrable', bool], ['tginitdeferred', bool], ['tgnargs', int2],
+    ['tgattr', int2vector], ['tgargs', T.bytea], ['tgqual', nodeTree], ['tgoldtable', name], ['tgnewtable', name]], () => [], 2620));
+  add(rel('pg_catalog', 'pg_rewrite', [['oid', oid], ['rulename', name], ['ev_class', oid], ['ev_type', char], ['ev_enabled', char], ['is_instead', bool],
+    ['ev_qual', nodeTree], ['ev_action', nodeTree]], () => [], 2618));
+  add(rel('pg_catalog', 'pg_depend', [['classid', oid], ['objid', oid], ['objsubid', int4], ['refclassid', oid], ['refobjid', oid], ['refobjsubid', int4], ['deptype', char]], (ctx) => {
+    // sequences owned by serial/identity columns: what pg_get_serial_sequence-like client queries follow
+    const rows: Row[] = [];
+    for (const s of ctx.catalog.sequences.values()) {
+      if (s.ownedBy) rows.push([CLASS_OID.pg_class, s.oid, 0, CLASS_OID.pg_class, s.ownedBy.table, s.ownedBy.column + 1, 'a']);
+    }
+    return rows;
+  }, 2608));
+  add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool],
+    ['ispopulated', bool], ['definition', text]], () => []));
+  add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, null])));
+
+  add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, false])));
+  add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
+    (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
+  add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],
+    ['idx_scan', int8], ['idx_tup_read', int8], ['idx_tup_fetch', int8]],
+  (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.oid, i.oid, t.schema, t.name, i.name, 0n, 0n, 0n] as Row))));
+  add(rel('pg_catalog', 'pg_stat_user_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['seq_scan', int8], ['seq_tup_read', int8], ['idx_scan', int8],
+    ['idx_tup_fetch', int8], ['n_tup_ins', int8], ['n_tup_upd', int8], ['n_tup_del', int8], ['n_tup_hot_upd', int8], ['n_live_tup', int8], ['n_dead_tup', int8],
+    ['n_mod_since_analyze', int8], ['n_ins_since_vacuum', int8], ['last_vacuum', T.timestamptz], ['last_autovacuum', T.timestamptz], ['last_analyze', T.timestamptz],
+    ['last_autoanalyze', T.timestamptz], ['vacuum_count', int8], ['autovacuum_count', int8], ['analyze_count', int8], ['autoanalyze_count', int8]],
+  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r').map((t) => {
+    const n = BigInt(ctx.rowCount(t.oid));
+    return [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, n, 0n, 0n, 0n, n, 0n, n, n, null, null, null, null, 0n, 0n, 0n, 0n] as Row;
+  })));
+  add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
+    ['idx_blks_read', int8], ['idx_blks_hit', int8], ['toast_blks_read', int8], ['toast_blks_hit', int8], ['tidx_blks_read', int8], ['tidx_blks_hit', int8]],
+  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, null, null, null, null] as Row)));
+
+  addInformationSchema(add);
   SYSTEM = rels;
   return rels;
 }
 
+function attrdefOid(tableOid: number, attnum: number): number {
+  // stable across scans and distinct from every catalog OID below 2^32 for realistic table OIDs
+  return (tableOid * 1601 + attnum) % 0xffffffff;
+}
+
+const SCHEMAS = ['pg_catalog', 'public', 'information_schema', 'pg_toast'];
+
+function addInformationSchema(add: (r: SystemRelation) => void): void {
+  const id = name;
+  const chars = varchar;
+  const yesNo = varchar;
+  const card = int4;
+  add(rel('information_schema', 'tables', [
+    ['table_catalog', id], ['table_schema', id], ['table_name', id], ['table_type', chars], ['self_referencing_column_name', id],
+    ['reference_generation', chars], ['user_defined_type_catalog', id], ['user_defined_type_schema', id], ['user_defined_type_name', id],
+    ['is_insertable_into', yesNo], ['is_typed', yesNo], ['commit_action', chars],
+  ], (ctx) => [
+    ...userTables(ctx.catalog).map((t) => [ctx.database, t.schema, t.name, t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, t.kind === 'v' ? 'NO' : 'YES', 'NO', null] as Row),
+    ...SYSTEM.map((r) => [ctx.database, r.schema, r.name, r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name) ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, 'NO', 'NO', null] as Row),
+  ]));
+  add(rel('information_schema', 'columns', [
+    ['table_catalog', id], ['table_schema', id], ['table_name', id], ['column_name', id], ['ordinal_position', card],
+    ['column_default', chars], ['is_nullable', yesNo], ['data_type', chars], ['character_maximum_length', card], ['character_octet_length', card],
+    ['numeric_precision', card], ['numeric_precision_radix', card], ['numeric_scale', card], ['datetime_precision', card],
+    ['interval_type', chars], ['interval_precision', card], ['character_set_catalog', id], ['character_set_schema', id], ['character_set_name', id],
+    ['collation_catalog', id], ['collation_schema', id], ['collation_name', id], ['domain_catalog', id], ['domain_schema', id], ['domain_name', id],
+    ['udt_catalog', id], ['udt_schema', id], ['udt_name', id], ['scope_catalog', id], ['scope_schema', id], ['scope_name', id],
+    ['maximum_cardinality', card], ['dtd_identifier', id], ['is_self_referencing', yesNo],
+    ['is_identity', yesNo], ['identity_generation', chars], ['identity_start', chars], ['identity_increment', chars], ['identity_maximum', chars],
+    ['identity_minimum', chars], ['identity_cycle', yesNo], ['is_generated', chars], ['generation_expression', chars], ['is_updatable', yesNo],
+  ], (ctx) => userTables(ctx.catalog).flatMap((t) => t.columns.map((c, i) => {
+    const info = TYPES.get(c.type.oid)!;
+    const dataType = isVectorType(c.type.oid) && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
+    const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;
+    const octetLen = c.type.oid === OID.varchar || c.type.oid === OID.bpchar || c.type.oid === OID.text ? (charLen !== null ? charLen * 4 : 1073741824) : null;
+    let numPrec: number | null = ({ [OID.int2]: 16, [OID.int4]: 32, [OID.int8]: 64, [OID.float4]: 24, [OID.float8]: 53 } as Record<number, number>)[c.type.oid] ?? null;
+    let radix: number | null = numPrec !== null ? 2 : null;
+    let scale: number | null = numPrec !== null && c.type.oid !== OID.float4 && c.type.oid !== OID.float8 ? 0 : null;
+    if (c.type.oid === OID.numeric && c.type.typmod >= 4) {
+      numPrec = (c.type.typmod - 4) >> 16;
+      scale = (c.type.typmod - 4) & 0xffff;
+      radix = 10;
+    } else if (c.type.oid === OID.numeric) radix = 10;
+    const isDatetime = [OID.date, OID.time, OID.timestamp, OID.timestamptz, OID.timetz, OID.interval].includes(c.type.oid as never);
+    const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
+    const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
+    const udtSchema = isVectorType(c.type.oid) ? 'public' : 'pg_catalog';
+    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : c.defaultExpr?.sql ?? null, c.notNull ? 'NO' : 'YES', dataType, charLen,
+      octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
+      ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
+      c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,
+      seq ? String(seq.start) : null, seq ? String(seq.increment) : null, seq ? String(seq.max) : null, seq ? String(seq.min) : null, seq ? (seq.cycle ? 'YES' : 'NO') : 'NO',
+      'NEVER', null, t.kind === 'v' ? 'NO' : 'YES'] as Row;
+  }))));
+  add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
+    ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
+    SCHEMAS.map((s) => [ctx.database, s, s === 'public' ? 'pg_database_owner' : ctx.user, null, null, null, null])));
+
+  const constraintsOf = (ctx: SystemRelationContext) => userTables(ctx.catalog).flatMap((t) => t.constraints.map((c) => ({ t, c })));
+  const TYPE_NAMES = { p: 'PRIMARY KEY', u: 'UNIQUE', c: 'CHECK', f: 'FOREIGN KEY' } as const;
+  add(rel('information_schema', 'table_constraints', [['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id], ['table_catalog', id],
+    ['table_schema', id], ['table_name', id], ['constraint_type', chars], ['is_deferrable', yesNo], ['initially_deferred', yesNo], ['enforced', yesNo], ['nulls_distinct', yesNo]],
+  (ctx) => {
+    const rows: Row[] = constraintsOf(ctx).map(({ t, c }) => [ctx.database, t.schema, c.name, ctx.database, t.schema, t.name, TYPE_NAMES[c.type], 'NO', 'NO', 'YES', c.type === 'u' || c.type === 'p' ? 'YES' : null]);
+    // PostgreSQL lists each NOT NULL column as a CHECK constraint named <nsp oid>_<rel oid>_<attnum>_not_null
+    for (const t of userTables(ctx.catalog)) {
+      if (t.kind === 'v') continue;
+      t.columns.forEach((col, i) => {
+        if (col.notNull) rows.push([ctx.database, t.schema, `${namespaceOid(t.schema)}_${t.oid}_${i + 1}_not_null`, ctx.database, t.schema, t.name, 'CHECK', 'NO', 'NO', 'YES', null]);
+      });
+    }
+    return rows;
+  }));
+  add(rel('information_schema', 'key_column_usage', [['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id], ['table_catalog', id],
+    ['table_schema', id], ['table_name', id], ['column_name', id], ['ordinal_position', card], ['position_in_unique_constraint', card]],
+  (ctx) => constraintsOf(ctx).filter(({ c }) => c.type !== 'c').flatMap(({ t, c }) => c.columns.map((col, k) =>
+    [ctx.database, t.schema, c.name, ctx.database, t.schema, t.name, t.columns[col].name, k + 1, c.type === 'f' ? k + 1 : null] as Row))));
+  add(rel('information_schema', 'constraint_column_usage', [['table_catalog', id], ['table_schema', id], ['table_name', id], ['column_name', id],
+    ['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id]],
+  (ctx) => constraintsOf(ctx).filter(({ c }) => c.type !== 'f').flatMap(({ t, c }) => c.columns.map((col) =>
+    [ctx.database, t.schema, t.name, t.columns[col].name, ctx.database, t.schema, c.name] as Row))));
+  add(rel('information_schema', 'constraint_table_usage', [['table_catalog', id], ['table_schema', id], ['table_name', id],
+    ['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id]],
+  (ctx) => constraintsOf(ctx).filter(({ c }) => c.type !== 'f').map(({ t, c }) => [ctx.database, t.schema, t.name, ctx.database, t.schema, c.name] as Row)));
+  add(rel('information_schema', 'referential_constraints', [['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id],
+    ['unique_constraint_catalog', id], ['unique_constraint_schema', id], ['unique_constraint_name', id], ['match_option', chars], ['update_rule', chars], ['delete_rule', chars]],
+  (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'f').map(({ t, c }) => [ctx.database, t.schema, c.name, null, null, null, 'NONE', 'NO ACTION', 'NO ACTION'] as Row)));
+  add(rel('information_schema', 'check_constraints', [['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id], ['check_clause', chars]],
+    (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'c').map(({ t, c }) => [ctx.database, t.schema, c.name, constraintDef(t, c).replace(/^CHECK /, '')] as Row)));
+  add(rel('information_schema', 'views', [['table_catalog', id], ['table_schema', id], ['table_name', id], ['view_definition', chars], ['check_option', chars],
+    ['is_updatable', yesNo], ['is_insertable_into', yesNo], ['is_trigger_updatable', yesNo], ['is_trigger_deletable', yesNo], ['is_trigger_insertable_into', yesNo]],
+  (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [ctx.database, t.schema, t.name, null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO'] as Row)));
+  add(rel('information_schema', 'sequences', [['sequence_catalog', id], ['sequence_schema', id], ['sequence_name', id], ['data_type', chars], ['numeric_precision', card],
+    ['numeric_precision_radix', card], ['numeric_scale', card], ['start_value', chars], ['minimum_value', chars], ['maximum_value', chars], ['increment', chars], ['cycle_option', yesNo]],
+  (ctx) => [...ctx.catalog.sequences.values()].map((s) => [ctx.database, s.schema, s.name, formatType(s.type), s.type.oid === OID.int2 ? 16 : s.type.oid === OID.int4 ? 32 : 64, 2, 0,
+    String(s.start), String(s.min), String(s.max), String(s.increment), s.cycle ? 'YES' : 'NO'] as Row)));
+  add(rel('information_schema', 'routines', [['specific_catalog', id], ['specific_schema', id], ['specific_name', id], ['routine_catalog', id], ['routine_schema', id],
+    ['routine_name', id], ['routine_type', chars], ['data_type', chars], ['type_udt_name', id], ['routine_definition', chars], ['external_language', chars]], () => []));
+  add(rel('information_schema', 'triggers', [['trigger_catalog', id], ['trigger_schema', id], ['trigger_name', id], ['event_manipulation', chars],
+    ['event_object_catalog', id], ['event_object_schema', id], ['event_object_table', id], ['action_statement', chars], ['action_orientation', chars], ['action_timing', chars]], () => []));
+}
+
 let SYSTEM: SystemRelation[] = [];
-
-const AM: Record<string, number> = { btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
-
