@@ -10,6 +10,7 @@ import { compareValues, valuesEqual } from '../types/compare.js';
 import {
   numericAbs, numericCeil, numericFloor, numericRound, numericTrunc, numericSqrt, numericPower, numericLn, numericLog10, numericExp,
   numericMod, numericSign, numericDiv, toDecimal, formatDecimal, Decimal, decimalWithPrecision,
+  numericLog, numericGcd, numericLcm, numericMinScale, scaleOf, isSpecial as isSpecialNumeric, compareNumeric, numericSub,
 } from '../types/numeric.js';
 import { checkFloat8 } from '../types/float.js';
 import {
@@ -71,7 +72,24 @@ fn('trunc', ['numeric'], 'numeric', ([a]) => numericTrunc(S(a!), 0));
 fn('trunc', ['numeric', 'int4'], 'numeric', ([a, s]) => numericTrunc(S(a!), N(s!)));
 fn('sqrt', ['float8'], 'float8', ([a]) => { if (N(a!) < 0) throw new SqlError('2201F', 'cannot take square root of a negative number'); return Math.sqrt(N(a!)); });
 fn('sqrt', ['numeric'], 'numeric', ([a]) => numericSqrt(S(a!)));
-fn('cbrt', ['float8'], 'float8', ([a]) => Math.cbrt(N(a!)));
+/** glibc's cbrt (sysdeps/ieee754/dbl-64/s_cbrt.c), which PostgreSQL calls: cbrt(27) = 3.0000000000000004 */
+function glibcCbrt(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x + x;
+  let xm = Math.abs(x);
+  let xe = 0;
+  // frexp: xm in [0.5, 1)
+  if (xm < 2.2250738585072014e-308) { xm *= 2 ** 54; xe = -54; }
+  const e = Math.floor(Math.log2(xm)) + 1;
+  xm = xm / 2 ** e;
+  if (xm >= 1) { xm /= 2; xe += e + 1; } else if (xm < 0.5) { xm *= 2; xe += e - 1; } else xe += e;
+  const factor = [1 / 1.5874010519681994748, 1 / 1.2599210498948731648, 1.0, 1.2599210498948731648, 1.5874010519681994748];
+  const u = 0.354895765043919860 + ((1.50819193781584896 + ((-2.11499494167371287 + ((2.44693122563534430 + ((-1.83469277483613086 + (0.784932344976639262 - 0.145263899385486377 * xm) * xm) * xm)) * xm)) * xm)) * xm);
+  const t2 = u * u * u;
+  const ym = u * (t2 + 2.0 * xm) / (2.0 * t2 + xm) * factor[2 + (xe % 3)]!;
+  const q = Math.trunc(xe / 3);
+  return (x > 0 ? ym : -ym) * 2 ** q;
+}
+fn('cbrt', ['float8'], 'float8', ([a]) => glibcCbrt(N(a!)));
 for (const name of ['power', 'pow']) {
   fn(name, ['float8', 'float8'], 'float8', ([a, b]) => float8Power(N(a!), N(b!)));
   fn(name, ['numeric', 'numeric'], 'numeric', ([a, b]) => numericPower(S(a!), S(b!)));
@@ -88,10 +106,63 @@ for (const name of ['log', 'log10']) {
   fn(name, ['float8'], 'float8', ([a]) => { logCheck(N(a!)); return Math.log10(N(a!)); });
   fn(name, ['numeric'], 'numeric', ([a]) => numericLog10(S(a!)));
 }
-fn('log', ['numeric', 'numeric'], 'numeric', ([b, x]) => {
-  const D60 = decimalWithPrecision(60);
-  const r = new D60(S(x!)).ln().div(new D60(S(b!)).ln()) as unknown as InstanceType<typeof Decimal>;
-  return formatDecimal(r, Math.max(16 - Math.floor(r.isZero() ? 0 : r.abs().e), 0));
+fn('log', ['numeric', 'numeric'], 'numeric', ([b, x]) => numericLog(S(b!), S(x!)));
+const intGcd = (a: bigint, b: bigint): bigint => { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b !== 0n) { const t = a % b; a = b; b = t; } return a; };
+for (const [t, bits] of [['int4', 32], ['int8', 64]] as const) {
+  const lim = bits === 32 ? 2147483647n : 9223372036854775807n;
+  const out = (v: bigint): Value => {
+    if (v > lim || v < -lim - 1n) throw new SqlError(SqlState.numericValueOutOfRange, `${bits === 32 ? 'integer' : 'bigint'} out of range`);
+    return bits === 32 ? Number(v) : v;
+  };
+  fn('gcd', [t, t], t, ([a, b]) => out(intGcd(BigInt(a as number | bigint), BigInt(b as number | bigint))));
+  fn('lcm', [t, t], t, ([a, b]) => {
+    const x = BigInt(a as number | bigint), y = BigInt(b as number | bigint);
+    if (x === 0n || y === 0n) return out(0n);
+    const r = (x / intGcd(x, y)) * y;
+    return out(r < 0n ? -r : r);
+  });
+}
+fn('gcd', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericGcd(S(a!), S(b!)));
+fn('lcm', ['numeric', 'numeric'], 'numeric', ([a, b]) => numericLcm(S(a!), S(b!)));
+fn('scale', ['numeric'], 'int4', ([a]) => (isSpecialNumeric(S(a!)) ? null : scaleOf(S(a!))));
+fn('min_scale', ['numeric'], 'int4', ([a]) => (isSpecialNumeric(S(a!)) ? null : numericMinScale(S(a!))));
+fn('trim_scale', ['numeric'], 'numeric', ([a]) => (isSpecialNumeric(S(a!)) ? a : numericTrunc(S(a!), numericMinScale(S(a!)))));
+function widthBucketCheck(count: number, nan: boolean, infinite: boolean, equal: boolean): void {
+  if (count <= 0) throw new SqlError('2201G', 'count must be greater than zero');
+  if (nan) throw new SqlError('2201G', 'operand, lower bound, and upper bound cannot be NaN');
+  if (infinite) throw new SqlError('2201G', 'lower and upper bounds must be finite');
+  if (equal) throw new SqlError('2201G', 'lower bound cannot equal upper bound');
+}
+const bucketResult = (r: number): number => {
+  if (r > 2147483647) throw new SqlError(SqlState.numericValueOutOfRange, 'integer out of range');
+  return r;
+};
+fn('width_bucket', ['float8', 'float8', 'float8', 'int4'], 'int4', ([o, l, h, c]) => {
+  const op = N(o!), lo = N(l!), hi = N(h!), count = N(c!);
+  widthBucketCheck(count, Number.isNaN(op) || Number.isNaN(lo) || Number.isNaN(hi), !Number.isFinite(lo) || !Number.isFinite(hi), lo === hi);
+  if (lo < hi) {
+    if (op < lo) return 0;
+    if (op >= hi) return bucketResult(count + 1);
+    return Math.min(Math.trunc((count * (op - lo)) / (hi - lo)), count - 1) + 1;
+  }
+  if (op > lo) return 0;
+  if (op <= hi) return bucketResult(count + 1);
+  return Math.min(Math.trunc((count * (lo - op)) / (lo - hi)), count - 1) + 1;
+});
+fn('width_bucket', ['numeric', 'numeric', 'numeric', 'int4'], 'int4', ([o, l, h, c]) => {
+  const op = S(o!), lo = S(l!), hi = S(h!), count = N(c!);
+  widthBucketCheck(count, [op, lo, hi].includes('NaN'), isSpecialNumeric(lo) || isSpecialNumeric(hi), compareNumeric(lo, hi) === 0);
+  const cmp = compareNumeric(lo, hi);
+  const D = decimalWithPrecision(100);
+  const bucket = (num: string, den: string): number => Math.min(new D(num).times(count).div(den).floor().toNumber(), count - 1) + 1;
+  if (cmp < 0) {
+    if (compareNumeric(op, lo) < 0) return 0;
+    if (compareNumeric(op, hi) >= 0) return bucketResult(count + 1);
+    return bucket(numericSub(op, lo), numericSub(hi, lo));
+  }
+  if (compareNumeric(op, lo) > 0) return 0;
+  if (compareNumeric(op, hi) <= 0) return bucketResult(count + 1);
+  return bucket(numericSub(lo, op), numericSub(lo, hi));
 });
 fn('mod', ['int2', 'int2'], 'int2', ([a, b]) => { if (b === 0) throw new SqlError(SqlState.divisionByZero, 'division by zero'); return N(a!) % N(b!) || 0; });
 fn('mod', ['int4', 'int4'], 'int4', ([a, b]) => { if (b === 0) throw new SqlError(SqlState.divisionByZero, 'division by zero'); return N(a!) % N(b!) || 0; });
@@ -115,13 +186,6 @@ const pick = (want: (c: number) => boolean): Impl => (args, _ctx, types) => {
 };
 fn('greatest', ['anyelement'], 'anyelement', pick((c) => c > 0), { strict: false, variadic: 'anyelement' });
 fn('least', ['anyelement'], 'anyelement', pick((c) => c < 0), { strict: false, variadic: 'anyelement' });
-fn('width_bucket', ['float8', 'float8', 'float8', 'int4'], 'int4', ([x, lo, hi, n]) => {
-  const v = N(x!), l = N(lo!), h = N(hi!), c = N(n!);
-  if (c <= 0) throw new SqlError('2201G', 'count must be greater than zero');
-  if (v < l) return 0;
-  if (v >= h) return c + 1;
-  return Math.floor(((v - l) / (h - l)) * c) + 1;
-});
 
 // ---------------------------------------------------------------- strings
 

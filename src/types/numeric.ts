@@ -221,22 +221,85 @@ export function numericPower(a: string, b: string): string {
   return formatDecimal(r, rscale);
 }
 
-export function numericLn(a: string): string {
-  const d = toDecimal(a);
+/** estimate_ln_dweight: decimal weight of ln(var), from its first base-10000 digits */
+function estimateLnDweight(d: Decimal): number {
+  if (d.isNeg() || d.isZero()) return 0;
+  if (d.gte('0.9') && d.lte('1.1')) {
+    const x = d.minus(1);
+    return x.isZero() ? 0 : x.e;
+  }
+  const { weight, first } = nbaseWeight(d);
+  let digits = first;
+  let dweight = weight * 4;
+  const rest = d.minus(new Decimal(first).times(new Decimal(10000).pow(weight)));
+  if (!rest.isZero()) {
+    digits = first * 10000 + rest.div(new Decimal(10000).pow(weight - 1)).floor().toNumber();
+    dweight -= 4;
+  }
+  const lnVar = Math.log(digits) + dweight * 2.302585092994046;
+  return Math.trunc(Math.log10(Math.abs(lnVar)));
+}
+
+function checkLogArg(d: Decimal): void {
   if (d.isZero()) throw new SqlError('2201E', 'cannot take logarithm of zero');
   if (d.isNeg()) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
-  const r = new (decimalWithPrecision(60))(a).ln() as unknown as Decimal;
-  const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.floor(r.isZero() ? 0 : r.abs().e), scaleOf(a), 0), NUMERIC_MAX_DISPLAY_SCALE);
-  return formatDecimal(r, rscale);
+}
+
+const clampScale = (r: number): number => Math.min(Math.max(r, 0), NUMERIC_MAX_DISPLAY_SCALE);
+
+export function numericLn(a: string): string {
+  if (a === 'NaN' || a === 'Infinity') return a;
+  if (a === '-Infinity') throw new SqlError('2201E', 'cannot take logarithm of a negative number');
+  const d = toDecimal(a);
+  checkLogArg(d);
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - estimateLnDweight(d), scaleOf(a)));
+  const D = decimalWithPrecision(digitsFor(Math.abs(d.e) + 4, rscale));
+  return formatDecimal(new D(a).ln() as unknown as Decimal, rscale);
+}
+
+/** log(base, num) (log_var): scale from the estimated weights of both logarithms */
+export function numericLog(base: string, num: string): string {
+  if (base === 'NaN' || num === 'NaN') return 'NaN';
+  const db = toDecimal(base), dn = toDecimal(num);
+  checkLogArg(db);
+  checkLogArg(dn);
+  const resultDweight = estimateLnDweight(dn) - estimateLnDweight(db);
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - resultDweight, scaleOf(base), scaleOf(num)));
+  const D = decimalWithPrecision(digitsFor(Math.abs(resultDweight) + Math.abs(dn.e) + Math.abs(db.e) + 4, rscale));
+  const lb = new D(base).ln();
+  if (lb.isZero()) throw new SqlError(SqlState.divisionByZero, 'division by zero');
+  return formatDecimal(new D(num).ln().div(lb) as unknown as Decimal, rscale);
 }
 
 export function numericLog10(a: string): string {
-  const d = toDecimal(a);
-  if (d.isZero()) throw new SqlError('2201E', 'cannot take logarithm of zero');
-  if (d.isNeg()) throw new SqlError('2201E', 'cannot take logarithm of a negative number');
-  const r = decimalWithPrecision(60).log10(a) as unknown as Decimal;
-  const rscale = Math.min(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.floor(r.isZero() ? 0 : r.abs().e), scaleOf(a), 0), NUMERIC_MAX_DISPLAY_SCALE);
-  return formatDecimal(r, rscale);
+  return numericLog('10', a);
+}
+
+/** gcd/lcm of numerics (integers or not: Euclid on the scaled values, like gcd_var) */
+export function numericGcd(a: string, b: string): string {
+  if (a === 'NaN' || b === 'NaN') return 'NaN';
+  if (isSpecial(a) || isSpecial(b)) return 'NaN';
+  const scale = Math.max(scaleOf(a), scaleOf(b));
+  let x = toDecimal(a).abs().times(new Decimal(10).pow(scale)), y = toDecimal(b).abs().times(new Decimal(10).pow(scale));
+  while (!y.isZero()) { const t = x.mod(y); x = y; y = t; }
+  return formatDecimal(x.div(new Decimal(10).pow(scale)), scale);
+}
+
+export function numericLcm(a: string, b: string): string {
+  if (a === 'NaN' || b === 'NaN') return 'NaN';
+  if (isSpecial(a) || isSpecial(b)) return 'NaN';
+  const scale = Math.max(scaleOf(a), scaleOf(b));
+  const da = toDecimal(a), db = toDecimal(b);
+  if (da.isZero() || db.isZero()) return formatDecimal(new Decimal(0), scale);
+  const g = toDecimal(numericGcd(a, b));
+  return formatDecimal(da.times(db).abs().div(g), scale);
+}
+
+/** min_scale(): the smallest scale that represents the value exactly */
+export function numericMinScale(a: string): number {
+  const i = a.indexOf('.');
+  if (i < 0) return 0;
+  return a.slice(i + 1).replace(/0+$/, '').length;
 }
 
 export function numericExp(a: string): string {
