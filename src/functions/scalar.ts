@@ -199,9 +199,26 @@ fn('length', ['bytea'], 'int4', ([a]) => (a as Uint8Array).length);
 fn('octet_length', ['text'], 'int4', ([a]) => Buffer.byteLength(S(a!)));
 fn('octet_length', ['bytea'], 'int4', ([a]) => (a as Uint8Array).length);
 fn('bit_length', ['text'], 'int4', ([a]) => Buffer.byteLength(S(a!)) * 8);
-fn('lower', ['text'], 'text', ([a]) => S(a!).toLowerCase());
-fn('upper', ['text'], 'text', ([a]) => S(a!).toUpperCase());
-fn('initcap', ['text'], 'text', ([a]) => S(a!).toLowerCase().replace(/(^|[^a-z0-9])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()));
+// towupper/towlower work per character: 'ß' stays 'ß' (JavaScript would make it 'SS')
+const mapChars = (str: string, f: (c: string) => string): string => {
+  let out = '';
+  for (const c of str) { const m = f(c); out += Array.from(m).length === 1 ? m : c; }
+  return out;
+};
+const upperChars = (str: string): string => mapChars(str, (c) => c.toUpperCase());
+const lowerChars = (str: string): string => mapChars(str, (c) => c.toLowerCase());
+fn('lower', ['text'], 'text', ([a]) => lowerChars(S(a!)));
+fn('upper', ['text'], 'text', ([a]) => upperChars(S(a!)));
+fn('initcap', ['text'], 'text', ([a]) => {
+  let out = '';
+  let prevAlnum = false;
+  for (const c of S(a!)) {
+    const alnum = /[\p{L}\p{N}]/u.test(c);
+    out += alnum ? (prevAlnum ? lowerChars(c) : upperChars(c)) : c;
+    prevAlnum = alnum;
+  }
+  return out;
+});
 const substr = (s: string, start: number, count?: number): string => {
   if (count !== undefined && count < 0) throw new SqlError(SqlState.invalidParameterValue === '22023' ? '22011' : '22011', 'negative substring length not allowed');
   const cs = chars(s);
@@ -339,6 +356,153 @@ fn('regexp_replace', ['text', 'text', 'text', 'text'], 'text', ([s, p, r, flags]
 });
 function pgReplacement(r: string): string { return r.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1').replace(/\\&/g, '$$&').replace(/\\\\/g, '\\'); }
 fn('regexp_match', ['text', 'text'], '_text', ([s, p]) => { const m = posixRegex(S(p!), false).exec(S(s!)); return m ? (m.length > 1 ? m.slice(1).map((x) => x ?? null) : [m[0]]) : null; });
+/**
+ * regexp_matches(string, pattern [, flags]) rows, for the set-returning function executor:
+ * one text[] per match (the capture groups, or the whole match when there are none).
+ */
+export function regexpMatchesRows(str: string, pattern: string, flags = ''): (string | null)[][] {
+  const base = posixRegex(pattern, flags.includes('i'));
+  const global = flags.includes('g');
+  const re = new RegExp(base.source, base.flags.replace('g', '') + 'g');
+  const rows: (string | null)[][] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(str)) !== null) {
+    rows.push(m.length > 1 ? m.slice(1).map((x) => x ?? null) : [m[0]]);
+    if (!global) break;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return rows;
+}
+/** regexp_split_to_table(string, pattern [, flags]) values, for the set-returning function executor */
+export function regexpSplitValues(str: string, pattern: string, flags = ''): string[] {
+  return regexpSplit(str, pattern, flags) as string[];
+}
+fn('regexp_split_to_array', ['text', 'text'], '_text', ([s, p]) => regexpSplit(S(s!), S(p!), ''));
+fn('regexp_split_to_array', ['text', 'text', 'text'], '_text', ([s, p, f]) => regexpSplit(S(s!), S(p!), S(f!)));
+/** regexp_split_to_array: zero-length matches split between characters, never at the ends */
+function regexpSplit(str: string, pattern: string, flags: string): Value {
+  if (flags.includes('g')) throw new SqlError(SqlState.invalidParameterValue, 'regexp_split_to_array() does not support the "global" option');
+  const base = posixRegex(pattern, flags.includes('i'));
+  const re = new RegExp(base.source, base.flags.replace('g', '') + 'g');
+  const out: string[] = [];
+  let start = 0;
+  let searchFrom = 0;
+  let emptyAdvance = false;
+  while (searchFrom <= str.length) {
+    re.lastIndex = searchFrom;
+    const m = re.exec(str);
+    if (!m) break;
+    let end = m.index + m[0].length;
+    if (m[0].length === 0) {
+      if (m.index >= str.length) break;
+      if (m.index === start) {
+        // an empty match at the piece start splits after the next character
+        const cp = str.codePointAt(m.index)! > 0xffff ? 2 : 1;
+        if (m.index + cp > str.length) break;
+        out.push(str.slice(start, m.index + cp));
+        start = m.index + cp;
+        searchFrom = start;
+        emptyAdvance = true;
+        continue;
+      }
+      end = m.index;
+    }
+    out.push(str.slice(start, m.index));
+    start = end;
+    searchFrom = m[0].length === 0 ? end + 1 : end;
+    emptyAdvance = false;
+  }
+  if (!(emptyAdvance && start >= str.length)) out.push(str.slice(start));
+  return out;
+}
+fn('overlay', ['text', 'text', 'int4', 'int4'], 'text', ([s, r, f, c]) => overlayText(S(s!), S(r!), N(f!), N(c!)));
+fn('overlay', ['text', 'text', 'int4'], 'text', ([s, r, f]) => overlayText(S(s!), S(r!), N(f!), Array.from(S(r!)).length));
+function overlayText(str: string, rep: string, from: number, count: number): string {
+  if (from < 1) throw new SqlError('22011', 'negative substring length not allowed');
+  if (count < 0) throw new SqlError('22011', 'negative substring length not allowed');
+  const cs = Array.from(str);
+  return cs.slice(0, from - 1).join('') + rep + cs.slice(from - 1 + count).join('');
+}
+fn('like_escape', ['text', 'text'], 'text', ([p, e]) => likeEscape(S(p!), S(e!)));
+/** rewrite a LIKE pattern with ESCAPE e into one using backslash (like_escape) */
+function likeEscape(pattern: string, esc: string): string {
+  const e = Array.from(esc);
+  if (e.length > 1) throw new SqlError(SqlState.invalidEscapeSequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  if (e.length === 1 && e[0] === '\\') return pattern;
+  let out = '';
+  const cs = Array.from(pattern);
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    if (e.length === 1 && c === e[0]) {
+      i++;
+      if (i >= cs.length) throw new SqlError(SqlState.invalidEscapeSequence, 'LIKE pattern must not end with escape character');
+      out += '\\' + cs[i]!;
+    } else if (c === '\\') out += '\\\\';
+    else out += c;
+  }
+  return out;
+}
+fn('similar_to_escape', ['text'], 'text', ([p]) => similarToRegex(S(p!), '\\'));
+fn('similar_to_escape', ['text', 'text'], 'text', ([p, e]) => similarToRegex(S(p!), e === null ? null : S(e)), { strict: false });
+fn('similar_escape', ['text', 'text'], 'text', ([p, e]) => (p === null ? null : similarToRegex(S(p), e === null ? '\\' : S(e))), { strict: false });
+/** SQL regular expression (SIMILAR TO) → POSIX regular expression (similar_escape_internal) */
+function similarToRegex(pattern: string | null, escape: string | null): Value {
+  if (pattern === null) return null;
+  let esc = '';
+  if (escape !== null) {
+    const e = Array.from(escape);
+    if (e.length > 1) throw new SqlError(SqlState.invalidEscapeSequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+    esc = e[0] ?? '';
+  }
+  let out = '^(?:';
+  let afterEscape = false;
+  let inClass = false;
+  let classPos = 0;
+  let nquotes = 0;
+  for (const c of pattern) {
+    if (afterEscape) {
+      if (c === '"' && !inClass) {
+        out += nquotes === 0 ? '){1,1}?(' : nquotes === 1 ? '){1,1}(?:' : '';
+        if (nquotes > 1) throw new SqlError(SqlState.invalidEscapeSequence, 'SQL regular expression may not contain more than two escape-double-quote separators');
+        nquotes++;
+      } else {
+        out += '\\' + c;
+      }
+      afterEscape = false;
+    } else if (esc !== '' && c === esc) {
+      afterEscape = true;
+    } else if (inClass) {
+      if (c === '\\') out += '\\';
+      out += c;
+      if (c === ']' && classPos > 2) inClass = false;
+      else if (c === '^') classPos++;
+      else classPos = 3;
+    } else if (c === '[') {
+      out += c;
+      inClass = true;
+      classPos = 1;
+    } else if (c === '%') out += '.*';
+    else if (c === '_') out += '.';
+    else if (c === '(') out += '(?:';
+    else if (c === '\\' || c === '.' || c === '^' || c === '$') out += '\\' + c;
+    else out += c;
+  }
+  return out + ')$';
+}
+fn('quote_nullable', ['anyelement'], 'text', ([v], ctx, types) => (v === null ? 'NULL' : quoteLiteral(anyToText(v, types[0]!, ctx))), { strict: false });
+fn('to_number', ['text', 'text'], 'numeric', ([t, f]) => toNumber(S(t!), S(f!)));
+/** to_number: the common templates (9 0 . D , G S MI PR and literal text) */
+function toNumber(text: string, fmt: string): string {
+  const f = fmt.toUpperCase().replace(/^FM/, '');
+  const dec = f.search(/[.D]/);
+  const scale = dec < 0 ? 0 : (f.slice(dec + 1).match(/[90]/g) ?? []).length;
+  const neg = /-|\(.*\)|MI/.test(text) && /-|MI|PR|S/.test(f) ? true : text.trim().startsWith('-');
+  const cleaned = text.replace(/[^0-9.]/g, '');
+  if (!/\d/.test(cleaned)) throw new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type numeric: " "`);
+  const [ip = '', fp = ''] = cleaned.split('.');
+  const value = `${neg ? '-' : ''}${ip.replace(/^0+(?=\d)/, '') || '0'}${scale > 0 ? '.' + fp.padEnd(scale, '0').slice(0, scale) : ''}`;
+  return numericRound(value, scale);
+}
 fn('string_to_array', ['text', 'text'], '_text', ([s, d]) => splitToArray(S(s!), d === null ? null : S(d!), undefined), { strict: false });
 fn('string_to_array', ['text', 'text', 'text'], '_text', ([s, d, n]) => splitToArray(S(s!), d === null ? null : S(d!), n === null ? undefined : S(n!)), { strict: false });
 function splitToArray(s: string | null, d: string | null, nullStr: string | undefined): Value {
