@@ -98,11 +98,30 @@ async function dirBytes(dir: string): Promise<number> {
   return n;
 }
 
-async function benchRestart(rows: number, dims: number): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'quiver-bench-restart-'));
+async function benchRestart(rows: number, dims: number, keep?: string): Promise<void> {
+  const dir = keep ?? await mkdtemp(join(tmpdir(), 'quiver-bench-restart-'));
   try {
+    if (!keep || !(await readdir(dir).catch(() => [] as string[])).includes('QUIVER_VERSION')) await loadRestartData(dir, rows, dims);
+    const segBytes = await dirBytes(join(dir, 'segments'));
+    const server = await startServer(dir);
+    const q0 = performance.now();
+    const c2 = await client(server.port);
+    const count = (await c2.query('SELECT count(*) AS n FROM bench_restart')).rows[0].n;
+    const readyMs = server.startMs + (performance.now() - q0);
+    const rss = rssMb(server.proc.pid!);
+    console.log(`restart: listening after ${(server.startMs / 1000).toFixed(2)} s, first query answered after ${(readyMs / 1000).toFixed(2)} s (count = ${count})`);
+    console.log(`resident memory after restart: ${rss.toFixed(0)} MiB for ${((segBytes) / 2 ** 20).toFixed(0)} MiB of sealed files + the growing segment (raw vectors ${(rows * dims * 4 / 2 ** 20).toFixed(0)} MiB)`);
+    await c2.end();
+    await stopServer(server);
+  } finally {
+    if (!keep) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadRestartData(dir: string, rows: number, dims: number): Promise<void> {
+  {
     // Load through a server once so the catalog knows the table, then bulk-load directly.
-    let server = await startServer(dir);
+    const server = await startServer(dir);
     const c = await client(server.port);
     await c.query(`CREATE TABLE bench_restart (id bigint PRIMARY KEY, v vector(${dims}))`);
     const oid = Number((await c.query(`SELECT 'bench_restart'::regclass::oid AS oid`)).rows[0].oid);
@@ -129,19 +148,6 @@ async function benchRestart(rows: number, dims: number): Promise<void> {
     const segBytes = await dirBytes(join(dir, 'segments'));
     const walBytes = await dirBytes(join(dir, 'wal'));
     console.log(`loaded ${rows} rows × ${dims} dims in ${((performance.now() - t0) / 1000).toFixed(1)} s; sealed files ${(segBytes / 2 ** 20).toFixed(0)} MiB, log ${(walBytes / 2 ** 20).toFixed(0)} MiB`);
-
-    server = await startServer(dir);
-    const q0 = performance.now();
-    const c2 = await client(server.port);
-    const count = (await c2.query('SELECT count(*) AS n FROM bench_restart')).rows[0].n;
-    const readyMs = server.startMs + (performance.now() - q0);
-    const rss = rssMb(server.proc.pid!);
-    console.log(`restart: listening after ${(server.startMs / 1000).toFixed(2)} s, first query answered after ${(readyMs / 1000).toFixed(2)} s (count = ${count})`);
-    console.log(`resident memory after restart: ${rss.toFixed(0)} MiB for ${((segBytes) / 2 ** 20).toFixed(0)} MiB of sealed files + the growing segment (raw vectors ${(rows * dims * 4 / 2 ** 20).toFixed(0)} MiB)`);
-    await c2.end();
-    await stopServer(server);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -180,11 +186,11 @@ async function benchGroupCommit(seconds: number): Promise<void> {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: 'string', default: '3' }, rows: { type: 'string', default: '1000000' }, dims: { type: 'string', default: '128' } },
+  options: { keep: { type: 'string' }, seconds: { type: 'string', default: '3' }, rows: { type: 'string', default: '1000000' }, dims: { type: 'string', default: '128' } },
 });
 const what = positionals[0] ?? 'commit';
 if (what === 'commit' || what === 'all') {
   await benchGroupCommit(Number(values.seconds));
   await benchCommit(Number(values.seconds));
 }
-if (what === 'restart' || what === 'all') await benchRestart(Number(values.rows), Number(values.dims));
+if (what === 'restart' || what === 'all') await benchRestart(Number(values.rows), Number(values.dims), values.keep);
