@@ -55,6 +55,7 @@ function indexDefColumn(catalog: Catalog, oid: number, colno: number): string | 
 /** format_type(): built-in types by the shared spelling, table row types by name, unknown OIDs as ??? */
 export function formatTypeOf(catalog: Catalog, oid: number, typmod: number | null): string {
   // format_type(oid, NULL) spells plain bpchar "character"; with a typmod argument (even -1) it is "bpchar"
+  if (oid === 0) return '-';
   if (TYPES.has(oid)) return typmod === null ? formatType(sqlType(oid)) : formatTypeWithTypmod(sqlType(oid, typmod));
   for (const t of catalog.tables.values()) if (t.rowTypeOid === oid) return quoteIdent(t.name);
   return '???';
@@ -62,7 +63,8 @@ export function formatTypeOf(catalog: Catalog, oid: number, typmod: number | nul
 
 function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
   const n = argTypes.length;
-  const textLike = (t: SqlType | undefined) => (t && (t.oid === OID.unknown || t.oid === OID.pg_node_tree) ? T.text : t ?? T.text);
+  // pg_node_tree has no cast to text in pg_cast: take it as it comes (its values are SQL text here)
+  const textLike = (t: SqlType | undefined) => (t?.oid === OID.pg_node_tree ? t : T.text);
   switch (name) {
     case 'pg_get_expr':
       // adbin / relpartbound hold SQL text already (Quiver keeps expressions as text, not node trees).
@@ -119,6 +121,12 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'pg_relation_is_publishable':
       if (n === 1) return fn([T.regclass], T.bool, (a) => catalog.tables.has(a[0] as number));
       break;
+    case 'pg_size_pretty':
+      if (n === 1) {
+        const numeric = argTypes[0]?.oid === OID.numeric;
+        return fn([numeric ? T.numeric : T.int8], T.text, (a) => sizePretty(numeric ? BigInt(String(a[0]).split('.')[0]) : (a[0] as bigint)));
+      }
+      break;
     case 'pg_tablespace_location':
       if (n === 1) return fn([T.oid], T.text, () => '');
       break;
@@ -151,6 +159,24 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       break;
   }
   return undefined;
+}
+
+/** dbsize.c pg_size_pretty: bytes below 10 kB, then kB … PB, each rounded half away from zero. */
+export function sizePretty(size: bigint): string {
+  const units: [string, bigint, boolean, number][] = [['bytes', 10n * 1024n, false, 0], ['kB', 20n * 1024n - 1n, true, 10], ['MB', 20n * 1024n - 1n, true, 20],
+    ['GB', 20n * 1024n - 1n, true, 30], ['TB', 20n * 1024n - 1n, true, 40], ['PB', 20n * 1024n - 1n, true, 50]];
+  const abs = (x: bigint) => (x < 0n ? -x : x);
+  for (let i = 0; i < units.length; i++) {
+    const [unit, limit, round, bits] = units[i];
+    if (i === units.length - 1 || abs(size) < limit) {
+      if (round) size = (size + (size < 0n ? -1n : 1n)) / 2n;
+      return `${size} ${unit}`;
+    }
+    const next = units[i + 1];
+    const shift = next[3] - bits - (next[2] ? 1 : 0) + (round ? 1 : 0);
+    size /= 1n << BigInt(shift);
+  }
+  return `${size} bytes`;
 }
 
 /** Catalog-reading functions; undefined → not one of them. */

@@ -3,8 +3,9 @@
  * functions, so that pg_description and obj_description(), pg_indexes.indexdef and
  * pg_get_indexdef() always agree.
  */
-import { NAMESPACE, type Catalog, type TableDef } from '../catalog.js';
+import { NAMESPACE, type Catalog, type ColumnDef, type TableDef } from '../catalog.js';
 import { quoteIdent } from '../../functions/scalar.js';
+import { OID, formatType, sqlType } from '../../types/types.js';
 
 /** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */
 export const CLASS_OID: Record<string, number> = {
@@ -82,4 +83,19 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
 export function partitionKeyDef(t: TableDef): string | null {
   if (!t.partition) return null;
   return `${t.partition.strategy.toUpperCase()} (${t.partition.columns.map((c) => quoteIdent(t.columns[c].name)).join(', ')})`;
+}
+
+/**
+ * A column default as PostgreSQL deparses it (pg_get_expr(adbin), information_schema
+ * column_default): a bare string literal carries its cast to the column type, e.g.
+ * DEFAULT 'none' on a text column reads back as 'none'::text.
+ */
+export function columnDefaultSql(c: ColumnDef): string | null {
+  if (!c.defaultExpr) return null;
+  const sql = c.defaultExpr.sql;
+  if (/^'(?:[^']|'')*'$/.test(sql)) {
+    const base = c.type.oid === OID.bpchar ? 'bpchar' : formatType(sqlType(c.type.oid));
+    return `${sql}::${base}`;
+  }
+  return sql;
 }

@@ -11,8 +11,23 @@
  */
 import { NAMESPACE, type Catalog, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
-import { CLASS_OID, PLPGSQL_OID, ROLE, descriptions, indexDef } from './objects.js';
+import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { constraintDef } from '../functions/catalog-functions.js';
+import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
+import { formatText } from '../../types/text-io.js';
+
+/** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
+function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
+  return (t as { partitionOf?: { parent: number; bound: PartitionBound } }).partitionOf;
+}
+
+/** relpartbound as SQL text (pg_get_expr passes it through) */
+function partitionBoundText(c: Catalog, t: TableDef): string | null {
+  const of = partitionOf(t);
+  const parent = of && c.tables.get(of.parent);
+  if (!of || !parent?.partition) return null;
+  return boundText(of.bound, keyTypes(parent), (ty, v) => formatText(ty, v));
+}
 
 type Cols = [string, SqlType][];
 
@@ -34,7 +49,7 @@ const varchar = T.varchar;
 const float4 = T.float4;
 const int2vector = sqlType(OID.int2vector);
 const oidvector = sqlType(OID.oidvector);
-const nodeTree = T.text;
+const nodeTree = sqlType(OID.pg_node_tree);
 const aclitems = T._text;
 const regproc = sqlType(OID.regproc);
 
@@ -112,9 +127,12 @@ export function buildSystemRelations(): SystemRelation[] {
   const rels: SystemRelation[] = [];
   const add = (r: SystemRelation) => rels.push(r);
 
-  add(rel('pg_catalog', 'pg_namespace', [['oid', oid], ['nspname', name], ['nspowner', oid], ['nspacl', aclitems]], () => [
-    [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, null], [NAMESPACE.public, 'public', ROLE.pg_database_owner, null],
-    [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, null], [NAMESPACE.pg_toast, 'pg_toast', ROLE.bootstrap, null],
+  // PostgreSQL's physical order (clients that forget ORDER BY see this order)
+  add(rel('pg_catalog', 'pg_namespace', [['oid', oid], ['nspname', name], ['nspowner', oid], ['nspacl', aclitems]], (ctx) => [
+    [NAMESPACE.pg_toast, 'pg_toast', ROLE.bootstrap, null],
+    [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, [`${ctx.user}=UC/${ctx.user}`, `=U/${ctx.user}`]],
+    [NAMESPACE.public, 'public', ROLE.pg_database_owner, ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
+    [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, [`${ctx.user}=UC/${ctx.user}`, `=U/${ctx.user}`]],
   ], 2615));
 
   add(rel('pg_catalog', 'pg_type', [
@@ -157,19 +175,31 @@ export function buildSystemRelations(): SystemRelation[] {
     const base = (o: number, n: string, ns: number, type: number, am: number, kind: string, natts: number, hasIndex: boolean, tuples: number, options: string[] | null, checks = 0, replident = 'd'): Row => [
       o, n, ns, type, 0, ROLE.bootstrap, am, o, 0, 0, tuples, 0, 0, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, replident, false, 0, 0n, 0n, null, options, null,
     ];
+    const parents = new Set(userTables(ctx.catalog).map((t) => partitionOf(t)?.parent).filter((p) => p !== undefined));
     for (const t of userTables(ctx.catalog)) {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
-      rows.push(base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd'));
+      const row = base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      row[21] = parents.has(t.oid); // relhassubclass
+      if (partitionOf(t)) {
+        row[26] = true; // relispartition
+        row[32] = partitionBoundText(ctx.catalog, t);
+      }
+      rows.push(row);
       for (const i of t.indexes) {
         const opts = Object.entries(i.options).map(([k, v]) => `${k}=${v}`);
         rows.push(base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, 'i', i.columns.length, false, 0, opts.length ? opts : null, 0, 'n'));
       }
     }
     for (const s of ctx.catalog.sequences.values()) rows.push(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'));
-    for (const r of SYSTEM) {
-      const view = r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name);
-      rows.push(base(r.oid, r.name, namespaceOid(r.schema), 0, view ? 0 : AM.heap, view ? 'v' : 'r', r.columns.length, false, 0, null, 0, view ? 'n' : 'd'));
+    // System relations are left out of pg_class / pg_attribute while the executor joins
+    // comma-separated FROM lists as cross products (clients join pg_class × pg_class ×
+    // pg_index × pg_attribute; ~900 system columns made that tens of millions of rows).
+    if (LIST_SYSTEM_RELATIONS) {
+      for (const r of SYSTEM) {
+        const view = r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name);
+        rows.push(base(r.oid, r.name, namespaceOid(r.schema), 0, view ? 0 : AM.heap, view ? 'v' : 'r', r.columns.length, false, 0, null, 0, view ? 'n' : 'd'));
+      }
     }
     return rows;
   }, 1259));
@@ -201,7 +231,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const s of ctx.catalog.sequences.values()) {
       rows.push(attr(s.oid, 'last_value', T.int8, 1, true, false, ''), attr(s.oid, 'log_cnt', T.int8, 2, true, false, ''), attr(s.oid, 'is_called', T.bool, 3, true, false, ''));
     }
-    for (const r of SYSTEM) r.columns.forEach((c, i) => rows.push(attr(r.oid, c.name, c.type, i + 1, false, false, '')));
+    if (LIST_SYSTEM_RELATIONS) for (const r of SYSTEM) r.columns.forEach((c, i) => rows.push(attr(r.oid, c.name, c.type, i + 1, false, false, '')));
     return rows;
   }, 1249));
 
@@ -209,7 +239,7 @@ export function buildSystemRelations(): SystemRelation[] {
     const rows: Row[] = [];
     for (const t of userTables(ctx.catalog)) {
       t.columns.forEach((c, i) => {
-        if (c.defaultExpr && !c.identity) rows.push([attrdefOid(t.oid, i + 1), t.oid, i + 1, c.defaultExpr.sql]);
+        if (c.defaultExpr && !c.identity) rows.push([attrdefOid(t.oid, i + 1), t.oid, i + 1, columnDefaultSql(c)]);
       });
     }
     return rows;
@@ -330,7 +360,8 @@ export function buildSystemRelations(): SystemRelation[] {
     [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
   add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
-  add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]], () => [], 2611));
+  add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]],
+    (ctx) => userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row), 2611));
   add(rel('pg_catalog', 'pg_partitioned_table', [['partrelid', oid], ['partstrat', char], ['partnatts', int2], ['partdefid', oid], ['partattrs', int2vector],
     ['partclass', oidvector], ['partcollation', oidvector], ['partexprs', nodeTree]], (ctx) => userTables(ctx.catalog).filter((t) => t.partition).map((t) => {
     const p = t.partition!;
@@ -423,7 +454,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['is_insertable_into', yesNo], ['is_typed', yesNo], ['commit_action', chars],
   ], (ctx) => [
     ...userTables(ctx.catalog).map((t) => [ctx.database, t.schema, t.name, t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, t.kind === 'v' ? 'NO' : 'YES', 'NO', null] as Row),
-    ...SYSTEM.map((r) => [ctx.database, r.schema, r.name, r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name) ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, 'NO', 'NO', null] as Row),
+    ...SYSTEM.filter(() => LIST_SYSTEM_RELATIONS).map((r) => [ctx.database, r.schema, r.name, r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name) ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, 'NO', 'NO', null] as Row),
   ]));
   add(rel('information_schema', 'columns', [
     ['table_catalog', id], ['table_schema', id], ['table_name', id], ['column_name', id], ['ordinal_position', card],
@@ -452,7 +483,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     const dtPrec = isDatetime ? (c.type.oid === OID.date ? 0 : c.type.typmod >= 0 ? c.type.typmod : 6) : null;
     const seq = c.identity && c.sequence ? ctx.catalog.findSequence(t.schema, c.sequence) : undefined;
     const udtSchema = isVectorType(c.type.oid) ? 'public' : 'pg_catalog';
-    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : c.defaultExpr?.sql ?? null, c.notNull ? 'NO' : 'YES', dataType, charLen,
+    return [ctx.database, t.schema, t.name, c.name, i + 1, c.identity ? null : columnDefaultSql(c), c.notNull ? 'NO' : 'YES', dataType, charLen,
       octetLen, numPrec, radix, scale, dtPrec, null, null, null, null, null, null, null, null, null, null, null,
       ctx.database, udtSchema, info.name, null, null, null, null, String(i + 1), 'NO',
       c.identity ? 'YES' : 'NO', c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,
@@ -508,3 +539,6 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
 }
 
 let SYSTEM: SystemRelation[] = [];
+
+/** whether pg_class / pg_attribute / information_schema.tables list the system relations themselves (see pg_class) */
+const LIST_SYSTEM_RELATIONS = process.env.QUIVER_LIST_SYSTEM_RELATIONS === '1';
