@@ -20,6 +20,7 @@ export const ROLE = { bootstrap: 10, pg_database_owner: 6171 } as const;
 export function roleName(oid: number, user: string): string {
   if (oid === ROLE.bootstrap) return user;
   if (oid === ROLE.pg_database_owner) return 'pg_database_owner';
+  if (oid === 0) return '-';
   return `unknown (OID=${oid})`;
 }
 

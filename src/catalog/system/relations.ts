@@ -58,6 +58,11 @@ const COLL_DEFAULT = 100;
 const COLL_C = 950;
 const TABLESPACE_DEFAULT = 1663;
 
+/** PostgreSQL 15's predefined roles (drizzle-kit lists pg_roles; psql \\du hides ^pg_) */
+const PREDEFINED_ROLES: [number, string][] = [[3373, 'pg_monitor'], [3374, 'pg_read_all_settings'], [3375, 'pg_read_all_stats'], [3377, 'pg_stat_scan_tables'],
+  [4200, 'pg_signal_backend'], [4544, 'pg_checkpoint'], [4569, 'pg_read_server_files'], [4570, 'pg_write_server_files'], [4571, 'pg_execute_server_program'],
+  [6171, 'pg_database_owner'], [6181, 'pg_read_all_data'], [6182, 'pg_write_all_data']];
+
 export const AM: Record<string, number> = { heap: 2, btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
 
 /** pgvector's operator classes at fixed OIDs (PostgreSQL gives them per-database OIDs). */
@@ -338,7 +343,10 @@ export function buildSystemRelations(): SystemRelation[] {
 
   const roleCols: Cols = [['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
     ['rolcanlogin', bool], ['rolreplication', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz], ['rolbypassrls', bool], ['rolconfig', T._text], ['oid', oid]];
-  add(rel('pg_catalog', 'pg_roles', roleCols, (ctx) => [[ctx.user, true, true, true, true, true, true, -1, '********', null, true, null, ROLE.bootstrap]]));
+  add(rel('pg_catalog', 'pg_roles', roleCols, (ctx) => [
+    [ctx.user, true, true, true, true, true, true, -1, '********', null, true, null, ROLE.bootstrap],
+    ...PREDEFINED_ROLES.map(([o, n]) => [n, false, true, false, false, false, false, -1, '********', null, false, null, o] as Row),
+  ]));
   add(rel('pg_catalog', 'pg_authid', [['oid', oid], ['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
     ['rolcanlogin', bool], ['rolreplication', bool], ['rolbypassrls', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz]],
   (ctx) => [[ROLE.bootstrap, ctx.user, true, true, true, true, true, true, true, -1, null, null]], 1260));
