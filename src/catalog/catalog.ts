@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
+import type { PartitionBound } from './partitions.js';
 
 export const NAMESPACE = { pg_catalog: 11, public: 2200, information_schema: 13181, pg_toast: 99 } as const;
 const FIRST_USER_OID = 16400;
@@ -66,6 +67,8 @@ export interface TableDef {
   constraints: ConstraintDef[];
   readonly rowTypeOid: number;
   partition?: PartitionSpec;
+  /** set on a partition: its parent and bound (FOR VALUES … / DEFAULT) */
+  partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
 }
 
@@ -150,6 +153,8 @@ export class Catalog {
 
   dropTable(oid: number): void {
     this.tables.delete(oid);
+    // partitions go with their parent
+    for (const t of [...this.tables.values()]) if (t.partitionOf?.parent === oid) this.dropTable(t.oid);
     for (const [soid, s] of this.sequences) if (s.ownedBy?.table === oid) this.sequences.delete(soid);
     this.version++;
   }

@@ -8,7 +8,10 @@ import type { Catalog, ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef
 import { parseSql, type RawNode } from '../sql/parser.js';
 import { resolveTypeName, serialBase } from '../sql/type-names.js';
 import type { Storage } from '../storage/api.js';
-import { OID, formatType, type SqlType } from '../types/types.js';
+import { OID, formatType, type SqlType, type Value } from '../types/types.js';
+import { parseText } from '../types/text-io.js';
+import { rawPosition } from '../sql/positions.js';
+import { boundAccepts, boundsOverlap, childPartitions, keyTypes, leafPartitions, type BoundDatum, type PartitionBound } from '../catalog/partitions.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -94,8 +97,8 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   const { catalog } = ctx;
   const schema = creationSchema(ctx, n.relation.schemaname);
   const name: string = n.relation.relname;
-  if (n.partspec || n.partbound || n.inhRelations?.length) {
-    throw new SqlError(SqlState.featureNotSupported, 'partitioned tables are not supported yet');
+  if (n.inhRelations?.length && !n.partbound) {
+    throw new SqlError(SqlState.featureNotSupported, 'table inheritance (INHERITS) is not supported');
   }
   if (catalog.relationNameTaken(schema, name)) {
     if (n.if_not_exists) {
@@ -109,7 +112,31 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   const constraints: ConstraintDef[] = [];
   const sequences: SequenceDef[] = [];
   const pendingKeys: { type: 'p' | 'u'; cols: string[]; name?: string; position?: number }[] = [];
+  let partitionOf: TableDef['partitionOf'];
+  if (n.partbound) {
+    const rv = n.inhRelations[0].RangeVar;
+    const parent = findTable(ctx, rv.schemaname, rv.relname);
+    if (!parent) throw new SqlError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`);
+    if (parent.kind !== 'p') {
+      throw new SqlError(SqlState.wrongObjectType, `"${parent.name}" is not partitioned`);
+    }
+    partitionOf = { parent: parent.oid, bound: partitionBound(ctx, parent, n.partbound, name) };
+    // a partition has its parent's columns; its keys mirror the parent's
+    for (const c of parent.columns) columns.push({ ...c, sequence: c.sequence, attnum: columns.length + 1 });
+    for (const k of parent.constraints) {
+      if (k.type === 'p' || k.type === 'u') pendingKeys.push({ type: k.type, cols: k.columns.map((i) => parent.columns[i].name) });
+    }
+  }
   for (const elt of (n.tableElts ?? []) as RawNode[]) {
+    if (partitionOf && elt.ColumnDef) {
+      // PARTITION OF … (col WITH OPTIONS …): only constraints on existing columns
+      const i = columns.findIndex((c) => c.name === elt.ColumnDef.colname);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${elt.ColumnDef.colname}" does not exist`);
+      for (const con of (elt.ColumnDef.constraints ?? []) as RawNode[]) {
+        if (con.Constraint.contype === 'CONSTR_NOTNULL') columns[i] = { ...columns[i], notNull: true };
+      }
+      continue;
+    }
     if (elt.ColumnDef) {
       const c = elt.ColumnDef;
       const colName: string = c.colname;
@@ -178,7 +205,32 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   if (primaries.length > 1) {
     throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`, { position: primaries[1].position });
   }
-  const table: TableDef = { oid, name, schema, kind: 'r', columns, indexes: [], constraints, rowTypeOid: catalog.allocateOid() };
+  let partition: TableDef['partition'];
+  if (n.partspec) {
+    const strategy = ({ PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec.strategy as string]!;
+    const keyCols = ((n.partspec.partParams ?? []) as RawNode[]).map((p) => {
+      const e = p.PartitionElem;
+      if (!e.name) throw new SqlError(SqlState.featureNotSupported, 'partition keys must be columns', { position: pos(e) });
+      const i = columns.findIndex((c) => c.name === e.name);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${e.name}" named in partition key does not exist`, { position: pos(e) });
+      return i;
+    });
+    if (strategy === 'list' && keyCols.length !== 1) {
+      throw new SqlError(SqlState.invalidObjectDefinition, 'cannot use "list" partition strategy with more than one column');
+    }
+    partition = { strategy, columns: keyCols };
+    for (const key of pendingKeys) {
+      const missing = keyCols.find((kc) => !key.cols.includes(columns[kc].name));
+      if (missing !== undefined) {
+        throw new SqlError(SqlState.featureNotSupported, 'unique constraint on partitioned table must include all partitioning columns', {
+          detail: `${key.type === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} constraint on table "${name}" lacks column "${columns[missing].name}" which is part of the partition key.`,
+        });
+      }
+    }
+  }
+  const table: TableDef = {
+    oid, name, schema, kind: partition ? 'p' : 'r', columns, indexes: [], constraints, rowTypeOid: catalog.allocateOid(), partition, partitionOf,
+  };
   for (const key of pendingKeys) {
     const cols = key.cols.map((cn) => {
       const i = columns.findIndex((c) => c.name === cn);
@@ -199,9 +251,119 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   }
   catalog.addTable(table);
   for (const s of sequences) catalog.addSequence(s);
+  // a partitioned table stores nothing itself: its rows live in its leaf partitions
+  if (table.kind === 'p') return;
   await ctx.storage.createTable({ id: oid, columns: columns.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(oid);
   for (const idx of table.indexes) ctx.storage.addUniqueKey(oid, { name: idx.name, columns: idx.columns });
+}
+
+function boundDatum(ctx: DdlContext, node: RawNode, type: SqlType): BoundDatum {
+  if (node.ColumnRef) {
+    const word = String(node.ColumnRef.fields[0].String.sval).toLowerCase();
+    if (word === 'minvalue' || word === 'maxvalue') return word;
+    throw new SqlError(SqlState.invalidTableDefinition, `cannot use column reference in partition bound expression`, { position: pos(node.ColumnRef) });
+  }
+  return { value: boundValue(node, type) };
+}
+
+function boundValue(node: RawNode, type: SqlType): Value {
+  const c = node.A_Const ?? node.TypeCast?.arg?.A_Const;
+  if (!c) throw new SqlError(SqlState.featureNotSupported, 'partition bounds must be constants');
+  if (c.isnull) return null;
+  const text = c.sval ? c.sval.sval : c.ival ? String(c.ival.ival ?? 0) : c.fval ? c.fval.fval : c.boolval ? String(c.boolval.boolval ?? false) : '0';
+  return parseText(type, text);
+}
+
+/** FOR VALUES … of CREATE TABLE … PARTITION OF / ATTACH PARTITION, checked against the siblings. */
+export function partitionBound(ctx: DdlContext, parent: TableDef, b: RawNode, childName: string): PartitionBound {
+  const spec = parent.partition!;
+  const types = keyTypes(parent);
+  let bound: PartitionBound;
+  if (b.is_default) {
+    bound = { kind: 'default' };
+  } else {
+    const strategy = ({ l: 'list', r: 'range', h: 'hash' } as Record<string, string>)[b.strategy as string];
+    if (strategy !== spec.strategy) {
+      throw new SqlError(SqlState.invalidTableDefinition, `invalid bound specification for a ${spec.strategy} partition`, { position: pos(b) });
+    }
+    if (strategy === 'list') {
+      bound = { kind: 'list', values: ((b.listdatums ?? []) as RawNode[]).map((d) => boundValue(d, types[0])) };
+    } else if (strategy === 'range') {
+      const side = (list: RawNode[]) => {
+        if (list.length !== types.length) {
+          throw new SqlError(SqlState.invalidTableDefinition, `${list === b.lowerdatums ? 'FROM' : 'TO'} must specify exactly one value per partitioning column`);
+        }
+        return list.map((d, i) => boundDatum(ctx, d, types[i]));
+      };
+      bound = { kind: 'range', from: side(b.lowerdatums ?? []), to: side(b.upperdatums ?? []) };
+    } else {
+      const modulus = Number(b.modulus ?? 0);
+      const remainder = Number(b.remainder ?? 0);
+      if (modulus < 1) throw new SqlError(SqlState.invalidTableDefinition, 'modulus for hash partition must be an integer value greater than zero');
+      if (remainder >= modulus) throw new SqlError(SqlState.invalidTableDefinition, 'remainder for hash partition must be less than modulus');
+      bound = { kind: 'hash', modulus, remainder };
+    }
+  }
+  for (const sibling of childPartitions(ctx.catalog, parent)) {
+    if (sibling.name === childName) continue;
+    if (boundsOverlap(types, bound, sibling.partitionOf!.bound)) {
+      if (bound.kind === 'default') {
+        throw new SqlError(SqlState.invalidObjectDefinition, `partition "${childName}" conflicts with existing default partition "${sibling.name}"`, { position: pos(b) });
+      }
+      // PostgreSQL points at the offending datum: the overlapping list value, or the range's lower bound
+      let position = pos(b);
+      if (bound.kind === 'list') {
+        const i = bound.values.findIndex((v) => boundsOverlap(types, { kind: 'list', values: [v] }, sibling.partitionOf!.bound));
+        position = rawPosition(((b.listdatums ?? []) as RawNode[])[i]) ?? position;
+      } else if (bound.kind === 'range') {
+        position = rawPosition(((b.lowerdatums ?? []) as RawNode[])[0]) ?? position;
+      }
+      throw new SqlError(SqlState.invalidObjectDefinition, `partition "${childName}" would overlap partition "${sibling.name}"`, { position });
+    }
+  }
+  return bound;
+}
+
+/** ALTER TABLE parent DETACH PARTITION child / ATTACH PARTITION child FOR VALUES … */
+export function alterPartitions(ctx: DdlContext, n: RawNode): void {
+  if (n.objtype && n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, `ALTER ${String(n.objtype).slice(7)} is not supported yet`);
+  const parent = findTable(ctx, n.relation.schemaname, n.relation.relname);
+  if (!parent) throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+  for (const c of (n.cmds ?? []) as RawNode[]) {
+    const cmd = c.AlterTableCmd;
+    const pc = cmd.def?.PartitionCmd;
+    if (!pc || (cmd.subtype !== 'AT_DetachPartition' && cmd.subtype !== 'AT_AttachPartition')) {
+      throw new SqlError(SqlState.featureNotSupported, `ALTER TABLE ${String(cmd.subtype).replace(/^AT_/, '')} is not supported yet`);
+    }
+    if (parent.kind !== 'p') throw new SqlError(SqlState.wrongObjectType, `table "${parent.name}" is not partitioned`);
+    const child = findTable(ctx, pc.name.schemaname, pc.name.relname);
+    if (!child) throw new SqlError(SqlState.undefinedTable, `relation "${pc.name.relname}" does not exist`);
+    if (cmd.subtype === 'AT_DetachPartition') {
+      if (child.partitionOf?.parent !== parent.oid) {
+        throw new SqlError(SqlState.undefinedTable, `relation "${child.name}" is not a partition of relation "${parent.name}"`);
+      }
+      child.partitionOf = undefined;
+    } else {
+      if (child.partitionOf) throw new SqlError(SqlState.wrongObjectType, `"${child.name}" is already a partition`);
+      const bound = partitionBound(ctx, parent, pc.bound, child.name);
+      // every existing row must fit the new bound
+      const types = keyTypes(parent);
+      const keyCols = parent.partition!.columns;
+      const siblings = childPartitions(ctx.catalog, parent);
+      for (const batch of ctx.storage.scan(child.oid, ctx.storage.snapshot())) {
+        for (const row of batch.rows) {
+          const key = keyCols.map((c) => row[c]);
+          const fits = bound.kind === 'default'
+            ? !siblings.some((x) => x.partitionOf!.bound.kind !== 'default' && boundAccepts(types, x.partitionOf!.bound, key))
+            : boundAccepts(types, bound, key);
+          if (!fits) throw new SqlError(SqlState.checkViolation, `partition constraint of relation "${child.name}" is violated by some row`);
+        }
+      }
+      child.partitionOf = { parent: parent.oid, bound };
+    }
+    ctx.catalog.version++;
+  }
 }
 
 function resolveRelation(ctx: DdlContext, names: string[]): { schema: string | undefined; name: string } {
@@ -238,8 +400,9 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
           if (n.missing_ok) { notice(ctx, `table "${name}" does not exist, skipping`); continue; }
           throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
         }
+        const leaves = leafPartitions(ctx.catalog, t).filter((x) => x.kind !== 'p');
         ctx.catalog.dropTable(t.oid);
-        await dropStorage(ctx, t.oid);
+        for (const leaf of leaves) await dropStorage(ctx, leaf.oid);
         break;
       }
       case 'OBJECT_INDEX': {

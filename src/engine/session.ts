@@ -22,7 +22,7 @@ import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } f
 import * as ddl from './ddl.js';
 import { contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
-import { insertRows } from '../executor/dml.js';
+import { insertRowsRouted } from '../executor/dml.js';
 import { defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
@@ -238,14 +238,14 @@ export class Session implements Backend, SessionInfo {
         case 'SelectStmt': {
           if (n.intoClause) throw new SqlError(SqlState.featureNotSupported, 'SELECT INTO is not supported');
           const plan = this.binder(paramTypes).bindSelect(n, null);
-          return { kind: 'select', plan: optimize(plan) };
+          return { kind: 'select', plan: optimize(plan, { catalog: this.catalog }) };
         }
         case 'InsertStmt':
-          return { kind: 'dml', stmt: optimizeDml(bindInsert(this.binder(paramTypes), n)) };
+          return { kind: 'dml', stmt: optimizeDml(bindInsert(this.binder(paramTypes), n), this.catalog) };
         case 'UpdateStmt':
-          return { kind: 'dml', stmt: optimizeDml(bindUpdate(this.binder(paramTypes), n)) };
+          return { kind: 'dml', stmt: optimizeDml(bindUpdate(this.binder(paramTypes), n), this.catalog) };
         case 'DeleteStmt':
-          return { kind: 'dml', stmt: optimizeDml(bindDelete(this.binder(paramTypes), n)) };
+          return { kind: 'dml', stmt: optimizeDml(bindDelete(this.binder(paramTypes), n), this.catalog) };
         case 'ExplainStmt': {
           const opts = ((n.options ?? []) as RawNode[]).map((o) => o.DefElem.defname as string);
           const inner = this.bind({ node: n.query, text: raw.text, offset: raw.offset }, paramTypes);
@@ -576,6 +576,9 @@ export class Session implements Backend, SessionInfo {
         return command();
       case 'CopyStmt':
         return this.copy(n);
+      case 'AlterTableStmt':
+        ddl.alterPartitions(this.ddlContext(stmt.raw.text), n);
+        return command();
       case 'DiscardStmt':
         return command();
       case 'DeallocateStmt':
@@ -624,14 +627,14 @@ export class Session implements Backend, SessionInfo {
       // COPY table TO STDOUT is COPY (SELECT cols FROM table) TO STDOUT
       let plan: Plan;
       if (n.query) {
-        plan = optimize(binder.bindSelect(n.query.SelectStmt, null));
+        plan = optimize(binder.bindSelect(n.query.SelectStmt, null), { catalog: this.catalog });
       } else {
         const table = binder.lookupTable(n.relation.schemaname, n.relation.relname);
         if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
         const cols = ((n.attlist ?? []) as RawNode[]).map((a) => a.String.sval as string);
         const list = cols.length ? cols.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ') : '*';
         const q = parseSql(`SELECT ${list} FROM "${table.schema}"."${table.name.replace(/"/g, '""')}"`)[0];
-        plan = optimize(binder.bindSelect(q.node.SelectStmt, null));
+        plan = optimize(binder.bindSelect(q.node.SelectStmt, null), { catalog: this.catalog });
       }
       const rc = this.runContext(this.txn);
       const rows = collect(runPlan(plan, rc, this.execEnv([], rc)));
@@ -663,7 +666,7 @@ export class Session implements Backend, SessionInfo {
         });
         const mark = txn.mark();
         try {
-          insertRows(txn, table, rows, (i, err) => contextError(err, table, i + 1));
+          insertRowsRouted(rc, txn, table, rows, (i, err) => contextError(err, table, i + 1));
           if (implicit) {
             await this.persistCatalogIfDirty();
             await txn.commit();
@@ -871,8 +874,8 @@ function isTransactionEnd(kind: string, n: RawNode): boolean {
   return kind === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE'].includes(n.kind);
 }
 
-function optimizeDml(stmt: DmlStatement): DmlStatement {
-  return { ...stmt, source: optimize(stmt.source) } as DmlStatement;
+function optimizeDml(stmt: DmlStatement, catalog: Catalog): DmlStatement {
+  return { ...stmt, source: optimize(stmt.source, { catalog }) } as DmlStatement;
 }
 
 const TAGS: Record<string, string> = {

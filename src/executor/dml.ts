@@ -8,7 +8,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { DmlStatement, Returning } from '../sql/bind-dml.js';
 import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
-import type { Row, Value } from '../types/types.js';
+import type { Row, SqlType, Value } from '../types/types.js';
+import { checkPartitionConstraint, routeRow } from '../catalog/partitions.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { collect, runPlan, type RunContext } from './operators.js';
 
@@ -86,8 +87,50 @@ function returningOf(ret: Returning | null) {
   return (row: Row, env: ExecEnv) => exprs.map((e) => e(row, env));
 }
 
+/** COPY's path for any table: rows routed to their partitions, then inserted per partition. */
+export function insertRowsRouted(rc: RunContext, txn: Transaction, table: TableDef, rows: readonly Row[], onError: (index: number, err: unknown) => unknown): void {
+  if (table.kind !== 'p' && !table.partitionOf) {
+    insertRows(txn, table, rows, onError);
+    return;
+  }
+  const groups = new Map<TableDef, { rows: Row[]; index: number[] }>();
+  rows.forEach((row, i) => {
+    let leaf: TableDef;
+    try {
+      leaf = placeRow(rc, table, row);
+    } catch (e) {
+      throw onError(i, e);
+    }
+    let g = groups.get(leaf);
+    if (!g) groups.set(leaf, (g = { rows: [], index: [] }));
+    g.rows.push(row);
+    g.index.push(i);
+  });
+  for (const [leaf, g] of groups) insertRows(txn, leaf, g.rows, (i, e) => onError(g.index[i], e));
+}
+
+/** Where a new row goes: the routed leaf partition, after the partition constraint check. */
+function placeRow(rc: RunContext, table: TableDef, row: Row): TableDef {
+  const catalog = rc.system.catalog;
+  const fmt = (t: SqlType, v: Value) => formatText(t, v);
+  if (table.kind === 'p') return routeRow(catalog, table, row, fmt);
+  if (table.partitionOf) checkPartitionConstraint(catalog, table, row, () => failingRow(table, row));
+  return table;
+}
+
+/** The leaf's unique key with the same columns as the parent's key `name`. */
+function leafKeyNames(parent: TableDef, leaf: TableDef, names: readonly string[]): string[] {
+  if (parent === leaf) return [...names];
+  return names.flatMap((name) => {
+    const cols = parent.constraints.find((c) => c.name === name)?.columns ?? parent.indexes.find((i) => i.name === name)?.columns;
+    const match = cols && leaf.constraints.find((c) => (c.type === 'p' || c.type === 'u') && c.columns.join() === cols.join());
+    return match ? [match.name] : [];
+  });
+}
+
 export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): DmlResult {
   const table = stmt.table;
+  const partitioned = table.kind === 'p';
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
   let count = 0;
@@ -103,8 +146,9 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
       const written = new Set<number>();
       for (const row of source) {
         env.checkCancel();
+        const leaf = placeRow(rc, table, row);
         if (oc) {
-          const conflict = findConflict(rc, txn, table, keyNames, row);
+          const conflict = findConflict(rc, txn, leaf, leafKeyNames(table, leaf, keyNames), row);
           if (conflict !== undefined) {
             if (oc.action === 'nothing') continue;
             if (written.has(conflict)) {
@@ -112,20 +156,20 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
                 hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
               });
             }
-            const existing = rc.storage.fetch(table.oid, conflict, rc.storage.snapshot(), txn);
+            const existing = rc.storage.fetch(leaf.oid, conflict, rc.storage.snapshot(), txn);
             if (!existing) continue;
             const both = [...existing, ...row];
             if (where && where(both, env) !== true) continue;
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
-            txn.delete(table.oid, [conflict]);
-            for (const id of insertRow(txn, table, updated)) written.add(id);
+            txn.delete(leaf.oid, [conflict]);
+            for (const id of insertRow(txn, placeRow(rc, table, updated), updated)) written.add(id);
             count++;
             if (ret) returned!.push(ret(updated, env));
             continue;
           }
         }
-        for (const id of insertRow(txn, table, row)) written.add(id);
+        for (const id of insertRow(txn, leaf, row)) written.add(id);
         count++;
         if (ret) returned!.push(ret(row, env));
       }
@@ -137,26 +181,32 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
       for (const old of source) {
         env.checkCancel();
         const rowId = old[width] as number;
+        const home = partitioned ? (old[width + 1] as number) : table.oid;
         // with UPDATE … FROM a row may join several times; PostgreSQL updates it once
-        if (done.has(rowId)) continue;
-        done.add(rowId);
+        const once = partitioned ? rowId * 1e6 + home : rowId;
+        if (done.has(once)) continue;
+        done.add(once);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
-        txn.delete(table.oid, [rowId]);
-        insertRow(txn, table, updated);
+        txn.delete(home, [rowId]);
+        // a changed partition key moves the row to its new partition
+        insertRow(txn, placeRow(rc, table, updated), updated);
         count++;
         if (ret) returned!.push(ret(updated, env));
       }
       break;
     }
     case 'delete': {
-      const seen = new Set<number>();
-      const rows = source.filter((r) => !seen.has(r[width] as number) && seen.add(r[width] as number));
+      const seen = new Set<string>();
+      const home = (r: Row) => (partitioned ? (r[width + 1] as number) : table.oid);
+      const rows = source.filter((r) => {
+        const k = `${home(r)}:${r[width]}`;
+        return !seen.has(k) && !!seen.add(k);
+      });
       source.length = 0;
       source.push(...rows);
-      const ids = source.map((r) => r[width] as number);
-      txn.delete(table.oid, ids);
-      count = ids.length;
+      for (const r of source) txn.delete(home(r), [r[width] as number]);
+      count = source.length;
       if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env));
       break;
     }

@@ -12,6 +12,7 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { functionScanRows } from './set-functions.js';
 import { distanceFunction } from '../types/vector.js';
+import { prunePartitions } from '../planner/partition-pruning.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -84,13 +85,23 @@ export function collect(batches: Iterable<Batch>): Row[] {
 
 function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
   const pred = plan.filter ? compileExpr(plan.filter) : null;
-  for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn)) {
-    env.checkCancel();
-    let out: Row[];
-    if (plan.withRowId) out = batch.rows.map((r, i) => [...r, batch.rowIds[i]]);
-    else out = batch.rows as Row[];
-    if (pred) out = out.filter((r) => pred(r, env) === true);
-    if (out.length) yield out;
+  let tables = plan.partitions ?? [plan.table];
+  if (plan.partitions && plan.filter) {
+    // run-time pruning: $n parameters are known now
+    const valueOf = (e: Expr) => (e.kind === 'const' ? { value: e.value } : e.kind === 'param' ? { value: env.params[e.index] ?? null } : undefined);
+    const keep = new Set(prunePartitions(rc.system.catalog, plan.table, plan.filter, valueOf).map((t) => t.oid));
+    tables = tables.filter((t) => keep.has(t.oid));
+  }
+  const partitioned = plan.partitions !== undefined;
+  for (const table of tables) {
+    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn)) {
+      env.checkCancel();
+      let out: Row[];
+      if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
+      else out = batch.rows as Row[];
+      if (pred) out = out.filter((r) => pred(r, env) === true);
+      if (out.length) yield out;
+    }
   }
 }
 

@@ -23,10 +23,17 @@ export function explainPlan(plan: Plan, opts: ExplainOptions): string[] {
 
 function label(plan: Plan, opts: ExplainOptions): { title: string; details: string[] } {
   switch (plan.kind) {
-    case 'scan': return {
-      title: `Seq Scan on ${plan.table.name}  (rows=${opts.rowCount(plan.table.oid)})`,
-      details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],
-    };
+    case 'scan':
+      if (plan.partitions) {
+        return {
+          title: `Append on ${plan.table.name}  (partitions: ${plan.partitions.length === 0 ? 'none' : plan.partitions.map((p) => p.name).join(', ')})`,
+          details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],
+        };
+      }
+      return {
+        title: `Seq Scan on ${plan.table.name}  (rows=${opts.rowCount(plan.table.oid)})`,
+        details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],
+      };
     case 'systemScan': return { title: `System Scan on ${plan.relation.name}`, details: [] };
     case 'values': return { title: `Values Scan  (rows=${plan.rows.length})`, details: [] };
     case 'functionScan': return { title: `Function Scan on ${plan.name}`, details: [] };

@@ -2,7 +2,8 @@
  * The planner's rewrite pipeline. Rules run in order, each bottom-up over the whole plan;
  * after each rule the output schema must be unchanged (checked: a violation is a bug).
  *
- * Order matters: filters are pushed into scans first, then ORDER BY … LIMIT becomes TopK
+ * Order matters: filters are pushed into scans first (so partitions can be pruned from
+ * them), then ORDER BY … LIMIT becomes TopK
  * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
  * TopK moves below the projection so only k rows are projected.
  */
@@ -11,15 +12,16 @@ import type { Plan } from './plan.js';
 import { pushDownFilter } from './rules/push-down-filter.js';
 import { rewriteVectorTopK } from './rules/rewrite-vector-top-k.js';
 import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
-import { applyEverywhere, type Rule } from './rules/rule.js';
+import { applyEverywhere, type Rule, type RuleContext } from './rules/rule.js';
+import { prunePartitionsRule } from './rules/prune-partitions.js';
 
-export const RULES: readonly Rule[] = [pushDownFilter, rewriteVectorTopK, pushTopKBelowProject];
+export const RULES: readonly Rule[] = [pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject];
 
-export function optimize(plan: Plan, disabled: ReadonlySet<string> = new Set()): Plan {
+export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;
   for (const rule of RULES) {
     if (disabled.has(rule.name)) continue;
-    const next = applyEverywhere(out, rule);
+    const next = applyEverywhere(out, rule, ctx);
     if (next.schema.length !== out.schema.length) throw internalError(`bug: rule ${rule.name} changed the plan's output schema`);
     out = next;
   }

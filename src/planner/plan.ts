@@ -63,7 +63,12 @@ export interface AggregateCall {
 
 export type Plan =
   /** all visible rows of a table; withRowId appends the RowId as a last int8-ish column */
-  | { readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null }
+  | {
+    readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null;
+    /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
+     *  withRowId each row also carries its partition's OID after the RowId */
+    readonly partitions?: readonly TableDef[];
+  }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
   /** a set-returning function in FROM (generate_series, unnest …) */

@@ -12,6 +12,7 @@ import { colRef, figureColname, isDefaultMarker, joinPlan, type SelectBinder } f
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { rawPosition } from './positions.js';
+import { leafPartitions } from '../catalog/partitions.js';
 export { rawPosition };
 
 export interface Returning {
@@ -204,8 +205,12 @@ function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, whe
   const scope = new Scope(null);
   const cols = tableColumns(table);
   const withId = [...cols, { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
+  // a partitioned table's rows also carry the OID of the partition they live in
+  if (table.kind === 'p') withId.push({ name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 });
   scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name });
-  let plan: Plan = { kind: 'scan', schema: withId, table, withRowId: true, filter: null };
+  let plan: Plan = table.kind === 'p'
+    ? { kind: 'scan', schema: withId, table, withRowId: true, filter: null, partitions: leafPartitions(binder.env.catalog, table) }
+    : { kind: 'scan', schema: withId, table, withRowId: true, filter: null };
   if (from?.length) {
     // UPDATE … FROM / DELETE … USING: join the target with the other FROM items
     const others = binder.bindFromItems(from, scope);

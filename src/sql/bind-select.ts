@@ -11,6 +11,7 @@ import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { planIsCorrelated } from '../executor/expr.js';
+import { leafPartitions } from '../catalog/partitions.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
@@ -155,6 +156,11 @@ export class SelectBinder {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
       scope.add(alias, cols, { schema: table.schema, relname: table.name });
+      if (table.kind === 'p') {
+        // ONLY parent reads the parent's own (always empty) storage
+        const partitions = n.inh === false ? [] : leafPartitions(this.env.catalog, table);
+        return { kind: 'scan', schema: cols, table, withRowId: false, filter: null, partitions };
+      }
       return { kind: 'scan', schema: cols, table, withRowId: false, filter: null };
     }
     const rel = this.env.systemRelation(schema, name);

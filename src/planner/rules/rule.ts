@@ -1,15 +1,21 @@
+import type { Catalog } from '../../catalog/catalog.js';
 import type { Plan } from '../plan.js';
+
+/** What rules may consult (never storage: the planner does no I/O). */
+export interface RuleContext {
+  readonly catalog: Catalog;
+}
 
 /** A rewrite rule: returns a new plan, or undefined when it does not apply. */
 export interface Rule {
   readonly name: string;
-  apply(plan: Plan): Plan | undefined;
+  apply(plan: Plan, ctx: RuleContext): Plan | undefined;
 }
 
 /** Apply a rule bottom-up to every node of the plan. */
-export function applyEverywhere(plan: Plan, rule: Rule): Plan {
-  const withChildren = mapChildren(plan, (child) => applyEverywhere(child, rule));
-  return rule.apply(withChildren) ?? withChildren;
+export function applyEverywhere(plan: Plan, rule: Rule, ctx: RuleContext): Plan {
+  const withChildren = mapChildren(plan, (child) => applyEverywhere(child, rule, ctx));
+  return rule.apply(withChildren, ctx) ?? withChildren;
 }
 
 export function mapChildren(plan: Plan, f: (p: Plan) => Plan): Plan {
