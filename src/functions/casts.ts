@@ -67,6 +67,8 @@ export function formatSettingsOf(ctx: EvalContext): FormatSettings {
   const efd = ctx.setting('extra_float_digits');
   return {
     timezone: ctx.setting('timezone') ?? 'UTC',
+    dateStyle: ctx.setting('datestyle'),
+    intervalStyle: ctx.setting('intervalstyle'),
     extraFloatDigits: efd !== undefined ? Number(efd) : 1,
     relationName: (oid) => ctx.services.relationName(oid),
   };

@@ -18,7 +18,7 @@ import {
 } from '../types/vector.js';
 import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
-  localToUtc, utcToLocal, formatTimestamp, parseTimestamp,
+  localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval,
 } from '../types/datetime.js';
 import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText } from '../types/text-io.js';
@@ -592,7 +592,7 @@ const FIELD_ALIASES: Record<string, string> = {
   hour: 'hour', hours: 'hour', h: 'hour', hr: 'hour', hrs: 'hour', day: 'day', days: 'day', d: 'day', week: 'week', weeks: 'week', w: 'week',
   month: 'month', months: 'month', mon: 'month', mons: 'month', quarter: 'quarter', year: 'year', years: 'year', y: 'year', yr: 'year', yrs: 'year',
   decade: 'decade', decades: 'decade', century: 'century', centuries: 'century', millennium: 'millennium', millennia: 'millennium',
-  epoch: 'epoch', dow: 'dow', isodow: 'isodow', doy: 'doy', timezone: 'timezone', julian: 'julian', isoyear: 'isoyear',
+  epoch: 'epoch', dow: 'dow', isodow: 'isodow', doy: 'doy', timezone: 'timezone', timezone_hour: 'timezone_hour', timezone_minute: 'timezone_minute', julian: 'julian', isoyear: 'isoyear',
 };
 function unitOf(field: string, typeName: string): string {
   const u = FIELD_ALIASES[field.toLowerCase().trim()];
@@ -685,6 +685,8 @@ function extractLocal(unit: string, local: number, utc: number | undefined, type
     case 'epoch': return dec(utc ?? local, 6);
     case 'julian': return formatDecimal(new Decimal(days + 2440588).plus(new Decimal(tod).div(USECS_PER_DAY)), tod === 0 ? 0 : 20).replace(/0+$/, '').replace(/\.$/, '');
     case 'timezone': if (tzOffsetSec !== undefined) return String(tzOffsetSec); break;
+    case 'timezone_hour': if (tzOffsetSec !== undefined) return String(Math.trunc(tzOffsetSec / 3600)); break;
+    case 'timezone_minute': if (tzOffsetSec !== undefined) return String(Math.trunc((tzOffsetSec % 3600) / 60)); break;
   }
   throw new SqlError(SqlState.featureNotSupported, `unit "${unit}" not supported for type ${typeName}`);
 }
@@ -738,7 +740,6 @@ fn('age', ['timestamp'], 'interval', ([a], ctx) => {
 });
 fn('justify_hours', ['interval'], 'interval', ([a]) => justifyHours(a as Interval));
 fn('justify_days', ['interval'], 'interval', ([a]) => justifyDays(a as Interval));
-fn('justify_interval', ['interval'], 'interval', ([a]) => justifyDays(justifyHours(a as Interval)));
 fn('to_timestamp', ['float8'], 'timestamptz', ([a]) => {
   const x = N(a!);
   if (Number.isNaN(x)) throw new SqlError(SqlState.invalidParameterValue, 'timestamp cannot be NaN');
@@ -746,9 +747,84 @@ fn('to_timestamp', ['float8'], 'timestamptz', ([a]) => {
 });
 fn('to_timestamp', ['text', 'text'], 'timestamptz', ([s, f], ctx) => localToUtc(parseWithFormat(S(s!), S(f!)), sessionZone(ctx)));
 fn('to_date', ['text', 'text'], 'date', ([s, f]) => Math.floor(parseWithFormat(S(s!), S(f!)) / USECS_PER_DAY));
-fn('make_date', ['int4', 'int4', 'int4'], 'date', ([y, m, d]) => daysFromCivil(N(y!), N(m!), N(d!)));
-fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', ([y, mo, d, h, mi, s]) =>
-  daysFromCivil(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + N(h!) * USECS_PER_HOUR + N(mi!) * USECS_PER_MINUTE + Math.round(N(s!) * 1e6));
+/** make_date's checks: year 0 is refused, negative years are BC, the day must exist */
+function makeDateDays(y: number, m: number, d: number): number {
+  if (y === 0) throw new SqlError(SqlState.datetimeFieldOverflow, `date field value out of range: ${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  const year = y < 0 ? y + 1 : y;
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(year, m)) {
+    throw new SqlError(SqlState.datetimeFieldOverflow, `date field value out of range: ${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  }
+  return daysFromCivil(year, m, d);
+}
+function makeTimeMicros(h: number, mi: number, sec: number): number {
+  if (h < 0 || h > 24 || mi < 0 || mi > 59 || sec < 0 || sec > 60 || !Number.isFinite(sec) || (h === 24 && (mi > 0 || sec > 0))) {
+    throw new SqlError(SqlState.datetimeFieldOverflow, `time field value out of range: ${h}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')}`);
+  }
+  return h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + Math.round(sec * 1e6);
+}
+fn('make_date', ['int4', 'int4', 'int4'], 'date', ([y, m, d]) => makeDateDays(N(y!), N(m!), N(d!)));
+fn('make_time', ['int4', 'int4', 'float8'], 'time', ([h, mi, sec]) => makeTimeMicros(N(h!), N(mi!), N(sec!)));
+fn('make_timestamp', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', ([y, mo, d, h, mi, sec]) =>
+  makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)));
+fn('make_timestamptz', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', ([y, mo, d, h, mi, sec], ctx) =>
+  localToUtc(makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)), sessionZone(ctx)));
+fn('make_timestamptz', ['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', ([y, mo, d, h, mi, sec, z]) => {
+  if (!isValidTimeZone(S(z!))) throw new SqlError(SqlState.invalidParameterValue, `time zone "${S(z!)}" not recognized`);
+  return localToUtc(makeDateDays(N(y!), N(mo!), N(d!)) * USECS_PER_DAY + makeTimeMicros(N(h!), N(mi!), N(sec!)), S(z!));
+});
+// make_interval(years, months, weeks, days, hours, mins, secs): every argument defaults to 0
+{
+  const names = ['int4', 'int4', 'int4', 'int4', 'int4', 'int4', 'float8'];
+  for (let n = 0; n <= 7; n++) {
+    fn('make_interval', names.slice(0, n), 'interval', (a) => {
+      const [y = 0, mo = 0, w = 0, d = 0, h = 0, mi = 0, sec = 0] = a.map((v) => N(v!));
+      if (!Number.isFinite(sec)) throw new SqlError(SqlState.datetimeFieldOverflow, 'interval out of range');
+      return { months: y * 12 + mo, days: w * 7 + d, micros: h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + Math.round(sec * 1e6) };
+    });
+  }
+}
+fn('isfinite', ['interval'], 'bool', () => true);
+/** AT TIME ZONE: the zone may be a name or an interval (hours east of UTC) */
+function zoneArg(z: Value, type: SqlType): string {
+  if (type.oid === OID.interval) {
+    const iv = z as Interval;
+    if (iv.months !== 0 || iv.days !== 0) throw new SqlError(SqlState.invalidParameterValue, `interval time zone "${formatInterval(iv)}" must not include months or days`);
+    const east = Math.trunc(iv.micros / USECS_PER_SEC);
+    const a = Math.abs(east);
+    // a POSIX spec: the sign is inverted
+    return `<>${east > 0 ? '-' : '+'}${Math.floor(a / 3600)}:${String(Math.floor((a % 3600) / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  }
+  const name = S(z);
+  if (!isValidTimeZone(name)) throw new SqlError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
+  return name;
+}
+for (const zt of ['text', 'interval']) {
+  fn('timezone', [zt, 'timestamp'], 'timestamptz', ([z, t], _c, types) => localToUtc(N(t!), zoneArg(z!, types[0]!)));
+  fn('timezone', [zt, 'timestamptz'], 'timestamp', ([z, t], _c, types) => utcToLocal(N(t!), zoneArg(z!, types[0]!)));
+}
+/** (s1, e1) OVERLAPS (s2, e2): ends may come first, NULLs follow PostgreSQL's overlaps_timestamp */
+function overlaps(args: readonly Value[], cmp: (a: Value, b: Value) => number): Value {
+  let [s1, e1, s2, e2] = args as Value[];
+  if (s1 === null) { if (e1 === null) return null; s1 = e1; }
+  else if (e1 === null) e1 = s1;
+  else if (cmp(s1, e1) > 0) [s1, e1] = [e1, s1];
+  if (s2 === null) { if (e2 === null) return null; s2 = e2; }
+  else if (e2 === null) e2 = s2;
+  else if (cmp(s2, e2) > 0) [s2, e2] = [e2, s2];
+  if (cmp(s1!, s2!) > 0) {
+    if (cmp(s1!, e2!) < 0) return true;
+    return args[3] === null || args[1] === null ? null : false;
+  }
+  if (cmp(s1!, s2!) < 0) {
+    if (cmp(s2!, e1!) < 0) return true;
+    return args[1] === null || args[3] === null ? null : false;
+  }
+  return true;
+}
+for (const t of ['date', 'timestamp', 'timestamptz', 'time']) {
+  fn('overlaps', [t, t, t, t], 'bool', (a) => overlaps(a, (x, y) => N(x) - N(y)), { strict: false });
+}
+fn('justify_interval', ['interval'], 'interval', ([a]) => justifyInterval(a as Interval));
 fn('isfinite', ['timestamp'], 'bool', ([a]) => Number.isFinite(N(a!)));
 fn('isfinite', ['timestamptz'], 'bool', ([a]) => Number.isFinite(N(a!)));
 fn('isfinite', ['date'], 'bool', ([a]) => Number.isFinite(N(a!)));
@@ -792,16 +868,16 @@ function parseWithFormat(s: string, f: string): number {
 // to_char: the common date/time and numeric templates
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-function toCharTimestamp(local: number, f: string, tzAbbrev: string): string {
+function toCharTimestamp(local: number, f: string, tzAbbrev: string, opts: { hour?: number; offsetSec?: number } = {}): string {
   const days = Math.floor(local / USECS_PER_DAY);
   const tod = local - days * USECS_PER_DAY;
   const { y, m, d } = civilFromDays(days);
-  const h = Math.floor(tod / USECS_PER_HOUR), mi = Math.floor(tod / USECS_PER_MINUTE) % 60, s = Math.floor(tod / USECS_PER_SEC) % 60, us = tod % USECS_PER_SEC;
+  const h = opts.hour ?? Math.floor(tod / USECS_PER_HOUR), mi = Math.floor(tod / USECS_PER_MINUTE) % 60, s = Math.floor(tod / USECS_PER_SEC) % 60, us = tod % USECS_PER_SEC;
   const dow = (((days + 4) % 7) + 7) % 7;
   let fm = false;
   const p = (n: number, w: number): string => (fm ? String(n) : String(n).padStart(w, '0'));
   const padName = (name: string, w: number): string => (fm ? name : name.padEnd(w));
-  return f.replace(/FM|YYYY|YY|MONTH|Month|month|MON|Mon|mon|MM|DDD|DD|DAY|Day|day|DY|Dy|dy|D|HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|TZ|tz|Q|"[^"]*"/g, (t) => {
+  return f.replace(/FM|YYYY|YY|MONTH|Month|month|MON|Mon|mon|MM|DDD|DD|DAY|Day|day|DY|Dy|dy|D|HH24|HH12|HH|MI|SS|MS|US|AM|PM|am|pm|TZH|TZM|TZ|tz|OF|Q|"[^"]*"/g, (t) => {
     if (t === 'FM') { fm = true; return ''; }
     const r = ((): string => {
       switch (t) {
@@ -832,6 +908,14 @@ function toCharTimestamp(local: number, f: string, tzAbbrev: string): string {
         case 'AM': case 'PM': return h < 12 ? 'AM' : 'PM';
         case 'am': case 'pm': return h < 12 ? 'am' : 'pm';
         case 'TZ': return tzAbbrev.toUpperCase();
+        case 'OF': case 'TZH': case 'TZM': {
+          const off = opts.offsetSec ?? 0;
+          const a = Math.abs(off);
+          const hh = String(Math.floor(a / 3600)).padStart(2, '0'), mm = String(Math.floor((a % 3600) / 60)).padStart(2, '0');
+          if (t === 'TZH') return (off < 0 ? '-' : '+') + hh;
+          if (t === 'TZM') return mm;
+          return (off < 0 ? '-' : '+') + hh + (mm !== '00' ? ':' + mm : '');
+        }
         case 'tz': return tzAbbrev.toLowerCase();
         case 'Q': return String(Math.floor((m - 1) / 3) + 1);
       }
@@ -847,10 +931,15 @@ fn('to_char', ['timestamptz', 'text'], 'text', ([t, f], ctx) => {
   const z = sessionZone(ctx);
   const local = utcToLocal(N(t!), z);
   const off = (local - N(t!)) / USECS_PER_SEC;
-  const abbrev = off === 0 ? (/^(utc|gmt)$/i.test(z) ? z.toUpperCase() : 'UTC') : (off < 0 ? '-' : '+') + String(Math.floor(Math.abs(off) / 3600)).padStart(2, '0') + (Math.abs(off) % 3600 ? ':' + String(Math.floor((Math.abs(off) % 3600) / 60)).padStart(2, '0') : '');
-  return toCharTimestamp(local, S(f!), abbrev);
+  return toCharTimestamp(local, S(f!), zoneAbbrevAt(z, N(t!)), { offsetSec: off });
 });
-fn('to_char', ['interval', 'text'], 'text', ([v, f]) => { const iv = v as Interval; return toCharTimestamp(iv.days * USECS_PER_DAY + iv.micros, S(f!), ''); });
+fn('to_char', ['interval', 'text'], 'text', ([v, f]) => {
+  // interval_to_char: days and hours are not carried over (HH24 may exceed 23)
+  const iv = v as Interval;
+  const years = Math.trunc(iv.months / 12), mons = iv.months % 12;
+  const local = daysFromCivil(years, mons === 0 ? 1 : mons, 1) * USECS_PER_DAY + (iv.days - 1) * USECS_PER_DAY + (iv.micros % USECS_PER_HOUR);
+  return toCharTimestamp(local, S(f!), '', { hour: Math.trunc(iv.micros / USECS_PER_HOUR) });
+});
 
 /** numeric to_char: digits 9/0, '.', ',', FM, leading sign, S/MI/PR not supported */
 function toCharNumber(value: string, f: string): string {

@@ -102,15 +102,57 @@ function offsetOrUtc(zone: string, utcMicros: number): number {
   return zoneOffsetAt(zone, utcMicros) ?? 0;
 }
 
-/** local wall-clock µs in `zone` → UTC µs (the later offset wins in a gap, like PostgreSQL) */
+/**
+ * local wall-clock µs in `zone` → UTC µs. Like PostgreSQL's DetermineTimeZoneOffset, a time
+ * that is skipped (spring forward) or repeated (fall back) takes the later UTC instant: the
+ * smaller of the two offsets around the transition.
+ */
 export function localToUtc(localMicros: number, zone: string): number {
   if (!Number.isFinite(localMicros)) return localMicros;
-  const off1 = offsetOrUtc(zone, localMicros);
-  const guess = localMicros - off1 * USECS_PER_SEC;
-  const off2 = offsetOrUtc(zone, guess);
-  if (off1 === off2) return guess;
-  const guess2 = localMicros - off2 * USECS_PER_SEC;
-  return offsetOrUtc(zone, guess2) === off2 ? guess2 : guess;
+  const day = USECS_PER_DAY;
+  const candidates = new Set([offsetOrUtc(zone, localMicros - day), offsetOrUtc(zone, localMicros), offsetOrUtc(zone, localMicros + day)]);
+  if (candidates.size === 1) return localMicros - [...candidates][0]! * USECS_PER_SEC;
+  const valid = [...candidates].filter((o) => offsetOrUtc(zone, localMicros - o * USECS_PER_SEC) === o);
+  const off = Math.min(...(valid.length > 0 ? valid : [...candidates]));
+  return localMicros - off * USECS_PER_SEC;
+}
+
+const abbrevCache = new Map<string, Intl.DateTimeFormat | null>();
+function abbrevFormatter(zone: string, locale: string): Intl.DateTimeFormat | null {
+  const k = locale + '|' + zone;
+  let f = abbrevCache.get(k);
+  if (f !== undefined) return f;
+  try {
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+  } catch {
+    f = null;
+  }
+  abbrevCache.set(k, f);
+  return f;
+}
+
+/** the zone abbreviation in effect at `utcMicros` ('UTC', 'EDT', 'CEST', '+05'), as %Z prints it */
+export function zoneAbbrevAt(zone: string, utcMicros: number): string {
+  const z = zone.trim();
+  const lz = z.toLowerCase();
+  if (['utc', 'etc/utc', 'universal', 'zulu', 'uct', 'etc/universal', 'etc/zulu', 'etc/uct'].includes(lz)) return lz === 'uct' ? 'UCT' : 'UTC';
+  if (['gmt', 'etc/gmt', 'greenwich', 'gmt0', 'gmt+0', 'gmt-0'].includes(lz)) return 'GMT';
+  const off = offsetOrUtc(zone, utcMicros);
+  const numeric = (): string => {
+    const a = Math.abs(off);
+    const h = Math.floor(a / 3600), m = Math.floor((a % 3600) / 60);
+    return (off < 0 ? '-' : '+') + pad2(h) + (m ? pad2(m) : '');
+  };
+  const posix = /^(?:<([A-Za-z0-9+-]*)>|([A-Za-z]+))[+-]?\d/.exec(z);
+  if (posix && posixOffset(z, true) !== undefined && intlFormatter(z) === undefined) return posix[1] ?? posix[2]!;
+  const ms = Math.min(Math.max(Math.floor(utcMicros / 1000), -62135596800000), 8.64e15);
+  for (const locale of ['en-US', 'en-GB', 'en-IN', 'en-AU', 'ja-JP-u-ca-gregory']) {
+    const f = abbrevFormatter(lz.startsWith('posix/') ? z.slice(6) : z, locale);
+    if (!f) break;
+    const name = f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    if (/^[A-Z]{2,5}$/.test(name) && !/^GMT|^UTC/.test(name)) return name;
+  }
+  return numeric();
 }
 
 export function utcToLocal(utcMicros: number, zone: string): number {
@@ -127,17 +169,35 @@ function fracPart(us: number): string {
   return '.' + String(us).padStart(6, '0').replace(/0+$/, '');
 }
 
-export function formatDate(days: number): string {
+/** DateStyle output: 'ISO' | 'SQL' | 'Postgres' | 'German' and the field order */
+interface DateStyleParts { style: string; order: DateOrder }
+function dateStyleParts(dateStyle: string | undefined): DateStyleParts {
+  const [style = 'ISO'] = (dateStyle ?? 'ISO, MDY').split(',').map((p) => p.trim());
+  return { style, order: dateOrderOf(dateStyle) };
+}
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** EncodeDateOnly */
+function encodeDate(y: number, m: number, d: number, ds: DateStyleParts): string {
+  const bc = y <= 0;
+  const yy = String(bc ? 1 - y : y).padStart(4, '0');
+  let text: string;
+  switch (ds.style) {
+    case 'SQL': text = ds.order === 'DMY' ? `${pad2(d)}/${pad2(m)}/${yy}` : `${pad2(m)}/${pad2(d)}/${yy}`; break;
+    case 'German': text = `${pad2(d)}.${pad2(m)}.${yy}`; break;
+    case 'Postgres': text = ds.order === 'DMY' ? `${pad2(d)}-${pad2(m)}-${yy}` : `${pad2(m)}-${pad2(d)}-${yy}`; break;
+    default: text = `${yy}-${pad2(m)}-${pad2(d)}`;
+  }
+  return text + (bc ? ' BC' : '');
+}
+
+export function formatDate(days: number, dateStyle?: string): string {
   if (days === Infinity) return 'infinity';
   if (days === -Infinity) return '-infinity';
   const { y, m, d } = civilFromDays(days);
-  return ymd(y, m, d).text + ymd(y, m, d).bc;
-}
-
-function ymd(y: number, m: number, d: number): { text: string; bc: string } {
-  const bc = y <= 0;
-  const yy = bc ? 1 - y : y;
-  return { text: `${String(yy).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`, bc: bc ? ' BC' : '' };
+  return encodeDate(y, m, d, dateStyleParts(dateStyle));
 }
 
 export function formatTime(us: number): string {
@@ -147,14 +207,38 @@ export function formatTime(us: number): string {
   return `${pad2(h)}:${pad2(mi)}:${pad2(s)}${fracPart(us % USECS_PER_SEC)}`;
 }
 
-export function formatTimestamp(us: number): string {
+/** EncodeDateTime for a local time; `zone` adds the offset (ISO) or abbreviation (other styles) */
+function encodeDateTime(local: number, ds: DateStyleParts, zone?: { offset: number; abbrev: () => string }): string {
+  const days = Math.floor(local / USECS_PER_DAY);
+  const tod = local - days * USECS_PER_DAY;
+  const { y, m, d } = civilFromDays(days);
+  const bc = y <= 0;
+  const yy = String(bc ? 1 - y : y).padStart(4, '0');
+  const time = formatTime(tod);
+  let out: string;
+  switch (ds.style) {
+    case 'SQL':
+    case 'German': {
+      const date = ds.style === 'German' ? `${pad2(d)}.${pad2(m)}.${yy}` : ds.order === 'DMY' ? `${pad2(d)}/${pad2(m)}/${yy}` : `${pad2(m)}/${pad2(d)}/${yy}`;
+      out = `${date} ${time}${zone ? ' ' + zone.abbrev() : ''}`;
+      break;
+    }
+    case 'Postgres': {
+      const dow = DAY_NAMES[((days % 7) + 11) % 7]!;
+      const md = ds.order === 'DMY' ? `${pad2(d)} ${MONTH_NAMES[m - 1]}` : `${MONTH_NAMES[m - 1]} ${pad2(d)}`;
+      out = `${dow} ${md} ${time} ${yy}${zone ? ' ' + zone.abbrev() : ''}`;
+      break;
+    }
+    default:
+      out = `${yy}-${pad2(m)}-${pad2(d)} ${time}${zone ? formatOffset(zone.offset) : ''}`;
+  }
+  return out + (bc ? ' BC' : '');
+}
+
+export function formatTimestamp(us: number, dateStyle?: string): string {
   if (us === Infinity) return 'infinity';
   if (us === -Infinity) return '-infinity';
-  const days = Math.floor(us / USECS_PER_DAY);
-  const tod = us - days * USECS_PER_DAY;
-  const { y, m, d } = civilFromDays(days);
-  const p = ymd(y, m, d);
-  return `${p.text} ${formatTime(tod)}${p.bc}`;
+  return encodeDateTime(us, dateStyleParts(dateStyle));
 }
 
 function formatOffset(off: number): string {
@@ -164,19 +248,106 @@ function formatOffset(off: number): string {
   return sign + pad2(h) + (mi || s ? ':' + pad2(mi) : '') + (s ? ':' + pad2(s) : '');
 }
 
-export function formatTimestamptz(us: number, zone = 'UTC'): string {
+export function formatTimestamptz(us: number, zone = 'UTC', dateStyle?: string): string {
   if (!Number.isFinite(us)) return formatTimestamp(us);
   const off = offsetOrUtc(zone, us);
-  const local = us + off * USECS_PER_SEC;
-  const days = Math.floor(local / USECS_PER_DAY);
-  const tod = local - days * USECS_PER_DAY;
-  const { y, m, d } = civilFromDays(days);
-  const p = ymd(y, m, d);
-  return `${p.text} ${formatTime(tod)}${formatOffset(off)}${p.bc}`;
+  return encodeDateTime(us + off * USECS_PER_SEC, dateStyleParts(dateStyle), { offset: off, abbrev: () => zoneAbbrevAt(zone, us) });
+}
+
+/** interval2itm: the time part split into fields that all carry the sign of the microseconds */
+function intervalFields(iv: Interval): { year: number; mon: number; mday: number; hour: number; min: number; sec: number; fsec: number } {
+  const us = iv.micros;
+  const hour = Math.trunc(us / USECS_PER_HOUR);
+  const min = Math.trunc((us % USECS_PER_HOUR) / USECS_PER_MINUTE);
+  const sec = Math.trunc((us % USECS_PER_MINUTE) / USECS_PER_SEC);
+  const fsec = us % USECS_PER_SEC;
+  return { year: Math.trunc(iv.months / 12), mon: iv.months % 12, mday: iv.days, hour, min, sec, fsec };
+}
+
+/** AppendSeconds: |sec| (two digits when fillZeros) and the fraction without trailing zeros */
+function appendSeconds(sec: number, fsec: number, fillZeros: boolean): string {
+  const s = Math.abs(sec);
+  return (fillZeros ? pad2(s) : String(s)) + fracPart(Math.abs(fsec));
+}
+
+/** IntervalStyle output: postgres (default), postgres_verbose, sql_standard, iso_8601 */
+export function formatInterval(iv: Interval, intervalStyle?: string): string {
+  switch (intervalStyle) {
+    case 'sql_standard': return formatIntervalSqlStandard(iv);
+    case 'iso_8601': return formatIntervalIso(iv);
+    case 'postgres_verbose': return formatIntervalVerbose(iv);
+  }
+  return formatIntervalPostgres(iv);
+}
+
+function formatIntervalSqlStandard(iv: Interval): string {
+  let { year, mon, mday, hour, min, sec, fsec } = intervalFields(iv);
+  const hasNegative = year < 0 || mon < 0 || mday < 0 || hour < 0 || min < 0 || sec < 0 || fsec < 0;
+  const hasPositive = year > 0 || mon > 0 || mday > 0 || hour > 0 || min > 0 || sec > 0 || fsec > 0;
+  const hasYearMonth = year !== 0 || mon !== 0;
+  const hasDayTime = mday !== 0 || hour !== 0 || min !== 0 || sec !== 0 || fsec !== 0;
+  const standard = !(hasNegative && hasPositive) && !(hasYearMonth && hasDayTime);
+  let out = '';
+  if (hasNegative && standard) {
+    out = '-';
+    year = -year; mon = -mon; mday = -mday; hour = -hour; min = -min; sec = -sec; fsec = -fsec;
+  }
+  if (!hasNegative && !hasPositive) return '0';
+  if (!standard) {
+    const ys = year < 0 || mon < 0 ? '-' : '+';
+    const dsg = mday < 0 ? '-' : '+';
+    const ss = hour < 0 || min < 0 || sec < 0 || fsec < 0 ? '-' : '+';
+    return `${ys}${Math.abs(year)}-${Math.abs(mon)} ${dsg}${Math.abs(mday)} ${ss}${Math.abs(hour)}:${pad2(Math.abs(min))}:${appendSeconds(sec, fsec, true)}`;
+  }
+  if (hasYearMonth) return `${out}${year}-${mon}`;
+  if (mday !== 0) return `${out}${mday} ${hour}:${pad2(min)}:${appendSeconds(sec, fsec, true)}`;
+  return `${out}${hour}:${pad2(min)}:${appendSeconds(sec, fsec, true)}`;
+}
+
+function formatIntervalIso(iv: Interval): string {
+  const { year, mon, mday, hour, min, sec, fsec } = intervalFields(iv);
+  if (year === 0 && mon === 0 && mday === 0 && hour === 0 && min === 0 && sec === 0 && fsec === 0) return 'PT0S';
+  const part = (v: number, c: string): string => (v === 0 ? '' : `${v}${c}`);
+  let out = 'P' + part(year, 'Y') + part(mon, 'M') + part(mday, 'D');
+  if (hour !== 0 || min !== 0 || sec !== 0 || fsec !== 0) out += 'T';
+  out += part(hour, 'H') + part(min, 'M');
+  if (sec !== 0 || fsec !== 0) out += (sec < 0 || fsec < 0 ? '-' : '') + appendSeconds(sec, fsec, false) + 'S';
+  return out;
+}
+
+function formatIntervalVerbose(iv: Interval): string {
+  const { year, mon, mday, hour, min, sec, fsec } = intervalFields(iv);
+  let out = '@';
+  let isZero = true;
+  let isBefore = false;
+  const part = (value: number, unit: string): void => {
+    if (value === 0) return;
+    if (isZero) { isBefore = value < 0; value = Math.abs(value); }
+    else if (isBefore) value = -value;
+    out += ` ${value} ${unit}${value === 1 ? '' : 's'}`;
+    isZero = false;
+  };
+  part(year, 'year');
+  part(mon, 'mon');
+  part(mday, 'day');
+  part(hour, 'hour');
+  part(min, 'min');
+  if (sec !== 0 || fsec !== 0) {
+    out += ' ';
+    if (sec < 0 || (sec === 0 && fsec < 0)) {
+      if (isZero) isBefore = true;
+      else if (!isBefore) out += '-';
+    } else if (isBefore) out += '-';
+    out += appendSeconds(sec, fsec, false) + ` sec${Math.abs(sec) !== 1 || fsec !== 0 ? 's' : ''}`;
+    isZero = false;
+  }
+  if (isZero) out += ' 0';
+  if (isBefore) out += ' ago';
+  return out;
 }
 
 /** IntervalStyle postgres */
-export function formatInterval(iv: Interval): string {
+function formatIntervalPostgres(iv: Interval): string {
   const years = Math.trunc(iv.months / 12);
   const mons = iv.months % 12;
   const parts: string[] = [];
@@ -263,7 +434,7 @@ function parseDateTime(text: string, type: string, order: DateOrder = 'MDY'): Pa
   }
   rest = rest.replace(/^(?:T|\s+)/i, '');
   if (rest.length > 0) {
-    const tm = /^(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?/.exec(rest);
+    const tm = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?/.exec(rest);
     if (tm) {
       const h = Number(tm[1]), mi = Number(tm[2]), sec = tm[3] ? parseFracSeconds(tm[3]) : 0;
       if (h > 24 || mi > 59 || sec > 60 * USECS_PER_SEC || (h === 24 && (mi > 0 || sec > 0))) throw outOfRange(text);
@@ -431,10 +602,19 @@ export function parseInterval(text: string): Interval {
   const agoM = /\s+ago$/i.exec(rest);
   if (agoM) { ago = true; rest = rest.slice(0, agoM.index); }
   if (rest === '') throw bad();
-  const tokens = rest.match(/[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|[a-z]+/gi);
+  const tokens = rest.match(/[+-]?\d+-\d+(?![\d.:])|[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|[a-z]+/gi);
   if (!tokens || tokens.join('').replace(/\s/g, '') !== rest.replace(/\s/g, '')) throw bad();
   let pendingNumber: number | undefined;
   for (const tok of tokens) {
+    const ym = /^([+-]?)(\d+)-(\d+)$/.exec(tok);
+    if (ym) {
+      // SQL-standard year-month literal '1-2'
+      if (pendingNumber !== undefined) throw bad();
+      const sign = ym[1] === '-' ? -1 : 1;
+      b.add('y', sign * Number(ym[2]));
+      b.add('mon', sign * Number(ym[3]));
+      continue;
+    }
     if (tok.includes(':')) {
       if (pendingNumber !== undefined) { b.add('d', pendingNumber); pendingNumber = undefined; }
       const neg = tok.startsWith('-');
@@ -539,6 +719,27 @@ export function justifyDays(iv: Interval): Interval {
   if (months > 0 && days < 0) { days += 30; months--; }
   else if (months < 0 && days > 0) { days -= 30; months++; }
   return { months, days, micros: iv.micros };
+}
+
+/** justify_interval: hours into days and days into months, with one sign throughout */
+export function justifyInterval(iv: Interval): Interval {
+  let { months, days, micros } = iv;
+  if ((days > 0 && micros > 0) || (days < 0 && micros < 0)) {
+    const wm = Math.trunc(days / 30);
+    days -= wm * 30;
+    months += wm;
+  }
+  const wd = Math.trunc(micros / USECS_PER_DAY);
+  micros -= wd * USECS_PER_DAY;
+  days += wd;
+  const wm = Math.trunc(days / 30);
+  days -= wm * 30;
+  months += wm;
+  if (months > 0 && (days < 0 || (days === 0 && micros < 0))) { days += 30; months--; }
+  else if (months < 0 && (days > 0 || (days === 0 && micros > 0))) { days -= 30; months++; }
+  if (days > 0 && micros < 0) { micros += USECS_PER_DAY; days--; }
+  else if (days < 0 && micros > 0) { micros -= USECS_PER_DAY; days++; }
+  return { months: months || 0, days: days || 0, micros: micros || 0 };
 }
 
 /** age(a, b): symbolic y/m/d difference like PostgreSQL */

@@ -16,8 +16,10 @@ export interface FormatSettings {
   timezone?: string;
   /** extra_float_digits (default 1) */
   extraFloatDigits?: number;
-  /** DateStyle (default 'ISO, MDY'; only ISO output is implemented) */
+  /** DateStyle (default 'ISO, MDY'): ISO, SQL, Postgres or German output, DMY/MDY order */
   dateStyle?: string;
+  /** IntervalStyle (default 'postgres'): postgres, postgres_verbose, sql_standard, iso_8601 */
+  intervalStyle?: string;
   /** regclass output: oid → relation name (numbers are printed when absent or unknown) */
   relationName?: (oid: number) => string | undefined;
 }
@@ -291,11 +293,11 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     case OID.float4: return formatFloat4(value as number, efd);
     case OID.float8: return formatFloat8(value as number, efd);
     case OID.bytea: return formatBytea(value as Uint8Array);
-    case OID.date: return formatDate(value as number);
+    case OID.date: return formatDate(value as number, settings.dateStyle);
     case OID.time: return formatTime(value as number);
-    case OID.timestamp: return formatTimestamp(value as number);
-    case OID.timestamptz: return formatTimestamptz(value as number, settings.timezone ?? 'UTC');
-    case OID.interval: return formatInterval(value as Interval);
+    case OID.timestamp: return formatTimestamp(value as number, settings.dateStyle);
+    case OID.timestamptz: return formatTimestamptz(value as number, settings.timezone ?? 'UTC', settings.dateStyle);
+    case OID.interval: return formatInterval(value as Interval, settings.intervalStyle);
     case OID.vector: return formatVector(value as Float32Array);
     case OID.regtype: {
       const t = TYPES.get(value as number);

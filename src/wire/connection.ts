@@ -420,6 +420,8 @@ export class Connection {
     const dateStyle = get('DateStyle');
     if (timezone !== undefined) settings.timezone = timezone;
     if (dateStyle !== undefined) settings.dateStyle = dateStyle;
+    const intervalStyle = get('IntervalStyle');
+    if (intervalStyle !== undefined) settings.intervalStyle = intervalStyle;
     if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
     return settings;
   }
