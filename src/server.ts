@@ -35,13 +35,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const engine = new Engine(storage);
   const image = storage.loadCatalog();
-  if (image) {
-    engine.restoreCatalog(image);
-    // Storage of a table whose catalog entry never became durable (crash between the two).
-    const live = new Set<number>();
-    for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
-    await storage.pruneTables(live);
-  }
+  if (image) engine.restoreCatalog(image);
+  // Storage of a table whose catalog entry never became durable (crash between the two).
+  const live = new Set<number>();
+  for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
+  await storage.pruneTables(live);
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger });
   return {
     port: wire.port,
