@@ -67,7 +67,10 @@ export function buildRows(r: BenchResult): { headers: string[]; rows: Row[] } {
       'lower',
       (t) => {
         const b = t.indexBuilds.find((x) => x.metric === m);
-        return !b ? na() : b.status === 'ok' ? { text: formatNumber(b.seconds), value: b.seconds } : na('unsupported');
+        if (!b) return na();
+        if (b.status !== 'ok') return na('unsupported');
+        if (t.indexUsed === false) return na(`${formatNumber(b.seconds)} (index not used)`);
+        return { text: formatNumber(b.seconds), value: b.seconds };
       },
       () => {
         const b = ceil!.indexBuilds.find((x) => x.metric === m);
@@ -104,9 +107,10 @@ export function buildRows(r: BenchResult): { headers: string[]; rows: Row[] } {
   add('data on disk (Quiver: data dir; PostgreSQL: table + indexes)', 'lower', (t) =>
     t.dataSize.status === 'ok' && 'bytes' in t.dataSize ? { text: formatBytes(t.dataSize.bytes), value: t.dataSize.bytes } : na(),
   );
-  add('restart to first answer, s', 'lower', (t) =>
-    t.restart.status === 'ok' && 'seconds' in t.restart ? { text: formatNumber(t.restart.seconds), value: t.restart.seconds } : na(),
-  );
+  add('restart to first answer, s', 'lower', (t) => {
+    if (t.restart.status === 'ok' && 'seconds' in t.restart) return { text: formatNumber(t.restart.seconds), value: t.restart.seconds };
+    return na(t.restart.error?.startsWith('failed') ? 'failed' : 'n/a');
+  });
   if (r.ceiling) headers.push('in-process (usearch)');
   return { headers, rows };
 }
@@ -129,7 +133,7 @@ export function renderTable(r: BenchResult): string {
       if (a !== null && b !== null && a > 0 && b > 0) {
         // "× better": > 1 means the first target wins, whatever the direction of the measure
         const x = row.better === 'higher' ? a / b : b / a;
-        ratio = `${x.toFixed(2)}×`;
+        ratio = `${x >= 0.1 ? x.toFixed(2) : formatNumber(x)}×`;
       } else ratio = '—';
     }
     const cells = [row.label, ...sqlCells.map((c) => c.text), ...(withRatio ? [ratio] : []), ...rest.map((c) => c.text)];
@@ -144,6 +148,7 @@ export function renderSummary(r: BenchResult): string {
   out.push(`dataset: ${r.dataset.description}`);
   out.push(`machine: ${m.nproc} × ${m.cpuModel}, ${formatBytes(m.memTotalBytes)} RAM, Node ${m.node}, Linux ${m.kernel}`);
   for (const t of r.targets) out.push(`${t.name}: ${t.url}${t.serverVersion ? ` — ${t.serverVersion.split(',')[0]}` : ''}${t.status !== 'ok' ? ` — ${t.error}` : ''}`);
+  for (const t of r.targets) if (t.knnPlan) out.push(`${t.name} plan for l2 k-NN: ${t.knnPlan.split('\n').map((l) => l.trim()).join(' | ')}`);
   out.push('QPS cells read "QPS (mean recall)"; "⚠ N short" = N queries returned fewer rows than k although k rows match.');
   const problems: string[] = [];
   for (const t of r.targets) {
@@ -153,6 +158,9 @@ export function renderSummary(r: BenchResult): string {
       ...[t.exact, ...t.knn, t.concurrent, ...t.filtered, ...t.efSweep].filter((s): s is QueryStats => s !== null),
     ];
     for (const p of phases) if (p.status !== 'ok') problems.push(`${t.name}: ${p.label}: unsupported: ${p.error}`);
+    if (t.indexUsed === false) problems.push(`${t.name}: the k-NN plan uses no index after CREATE INDEX … USING hnsw (queries are exact scans)`);
+    if (t.restart.status !== 'ok' && t.restart.error?.startsWith('failed')) problems.push(`${t.name}: restart: ${t.restart.error}`);
+    if (t.status !== 'ok') problems.push(`${t.name}: ${t.error}`);
     for (const s of [...t.knn, ...t.filtered, ...(t.concurrent ? [t.concurrent] : [])])
       if (s.status === 'ok' && s.shortQueries > 0)
         problems.push(`${t.name}: ${s.label}: ${s.shortQueries}/${s.queries} queries returned fewer than ${Math.min(s.k, s.matchingRows ?? s.k)} rows (min ${s.minRows}, mean ${s.meanRows})`);

@@ -83,6 +83,10 @@ export interface SqlTargetResult {
   loads: LoadResult[];
   exact: QueryStats | null;
   indexBuilds: IndexBuildResult[];
+  /** EXPLAIN of the l2 k-NN query after the index builds: shows whether an index is used */
+  knnPlan: string | null;
+  /** whether that plan mentions an index (null: no plan); a "built" index nobody uses is not a build time */
+  indexUsed: boolean | null;
   knn: QueryStats[];
   concurrent: QueryStats | null;
   filtered: QueryStats[];
@@ -104,6 +108,8 @@ export function emptyTargetResult(name: string, kind: 'quiver' | 'postgres', url
     loads: [],
     exact: null,
     indexBuilds: [],
+    knnPlan: null,
+    indexUsed: null,
     knn: [],
     concurrent: null,
     filtered: [],
@@ -200,6 +206,7 @@ export class SqlWorkload {
       await this.analyze();
       r.exact = await this.exactPhase();
       await this.buildIndexes();
+      await this.explainKnn();
       await this.knnPhases();
       r.concurrent = await this.concurrentPhase();
       await this.filteredPhases();
@@ -450,8 +457,10 @@ export class SqlWorkload {
         }
       }
       // warm-up on the last queries of the set, so measured queries are not the same ones
+      // bounded by count and by a third of the phase's time budget (slow targets)
+      const warmupEnd = nowMs() + (opts.maxSeconds * 1000) / 3;
       await this.run(`${opts.label} warm-up`, this.cfg.statementTimeoutSec, async () => {
-        for (let i = 0; i < opts.warmup; i++) await runOne(opts.clients[i % opts.clients.length]!, nq - 1 - (i % nq));
+        for (let i = 0; i < opts.warmup && nowMs() < warmupEnd; i++) await runOne(opts.clients[i % opts.clients.length]!, nq - 1 - (i % nq));
       });
       const latencies: number[] = [];
       let recallSum = 0;
@@ -544,6 +553,22 @@ export class SqlWorkload {
         this.say(`index ${metric}: unsupported: ${r.error}`);
       }
       this.result.indexBuilds.push(r);
+    }
+  }
+
+  private async explainKnn(): Promise<void> {
+    const sql = `EXPLAIN ${this.knnSql('l2', 10, null).replace('$1', `'${this.queryTexts[0]}'`)}`;
+    try {
+      const r = await this.run('EXPLAIN', 60, () => this.client.query<Record<string, string>>(sql));
+      // the query vector literal is long and says nothing about the plan
+      this.result.knnPlan = r.rows
+        .map((row) => Object.values(row).join(' '))
+        .join('\n')
+        .replace(/'\[[^\]]*\]'/g, "'[…]'");
+      this.result.indexUsed = /\bindex\b|hnsw|\bann\b/i.test(this.result.knnPlan);
+      this.say(`plan of the l2 k-NN query: ${this.result.knnPlan.split('\n').map((l) => l.trim()).join(' | ')}`);
+    } catch (e) {
+      this.result.knnPlan = `EXPLAIN unsupported: ${errorMessage(e)}`;
     }
   }
 

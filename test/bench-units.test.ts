@@ -119,7 +119,7 @@ test('report: ratio column says how many times better the first target is', () =
   });
   const target = (name: string, qps: number) => ({
     name, kind: 'postgres' as const, url: '', serverVersion: null, startSeconds: null, status: 'ok' as const, setup: { status: 'ok' as const },
-    loads: [], exact: null, indexBuilds: [{ status: 'ok' as const, metric: 'l2' as const, seconds: qps === 200 ? 5 : 10, sql: '' }],
+    loads: [], exact: null, knnPlan: null, indexUsed: null, indexBuilds: [{ status: 'ok' as const, metric: 'l2' as const, seconds: qps === 200 ? 5 : 10, sql: '' }],
     knn: [stats(qps, 0.99)], concurrent: null, filtered: [], efSweep: [{ ...stats(qps, 0.95) }],
     memory: { status: 'skipped' as const }, dataSize: { status: 'skipped' as const }, restart: { status: 'skipped' as const },
   });
