@@ -3,6 +3,7 @@
  * resolution picks what PostgreSQL picks (e.g. int4 + float4 → float8, int4 + numeric → numeric).
  * AND/OR/NOT, IS [NOT] NULL, IN, CASE, COALESCE and NULLIF belong to the executor.
  */
+import { jsonbDeleteIndex, jsonbDeleteKeys, jsonbDeletePath } from './json-modify.js';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareText, compareValues, valuesEqual } from '../types/compare.js';
@@ -321,6 +322,10 @@ op('-', 'jsonb', 'text', 'jsonb', ([a, b]) => {
   if (Array.isArray(x)) return formatJsonb(x.filter((e) => e !== b));
   throw new SqlError(SqlState.invalidParameterValue, 'cannot delete from scalar');
 });
+
+op('-', 'jsonb', 'int4', 'jsonb', ([a, b]) => formatJsonb(jsonbDeleteIndex(tree(a), b as number)));
+op('-', 'jsonb', '_text', 'jsonb', ([a, b]) => formatJsonb(jsonbDeleteKeys(tree(a), b as Value[])));
+op('#-', 'jsonb', '_text', 'jsonb', ([a, b]) => formatJsonb(jsonbDeletePath(tree(a), b as Value[])));
 
 // ---------------------------------------------------------------- arrays
 

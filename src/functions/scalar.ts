@@ -25,6 +25,7 @@ import { formatText } from '../types/text-io.js';
 import { formatSettingsOf, sessionZone } from './casts.js';
 import { float8Power, posixRegex } from './operators.js';
 import { toJsonValue } from './json-build.js';
+import { jsonbSet, jsonbInsert, jsonbDeletePath, stripNulls, jsonbPretty, jsonObjectFromArrays } from './json-modify.js';
 import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import type { EvalContext } from './api.js';
 
@@ -1052,6 +1053,39 @@ fn('json_build_array', [], 'json', (args, ctx, types) => formatJsonBuild(args.ma
 function parseJsonbCanonical(v: JsonValue): string {
   return formatJsonb(normalizeTree(v));
 }
+fn('jsonb_set', ['jsonb', '_text', 'jsonb'], 'jsonb', ([t, p, v]) => formatJsonb(jsonbSet(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), true)));
+fn('jsonb_set', ['jsonb', '_text', 'jsonb', 'bool'], 'jsonb', ([t, p, v, c]) => formatJsonb(jsonbSet(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), c === true)));
+fn('jsonb_set_lax', ['jsonb', '_text', 'jsonb', 'bool', 'text'], 'jsonb', ([t, p, v, c, how]) => {
+  if (t === null || p === null) return null;
+  const mode = how === null ? 'use_json_null' : S(how);
+  if (!['raise_exception', 'use_json_null', 'delete_key', 'return_target'].includes(mode)) {
+    throw new SqlError(SqlState.invalidParameterValue, 'null_value_treatment must be "delete_key", "return_target", "use_json_null", or "raise_exception"');
+  }
+  const target = parseJsonTree(S(t));
+  if (v !== null) return formatJsonb(jsonbSet(target, p as Value[], parseJsonTree(S(v)), c !== false));
+  if (mode === 'raise_exception') throw new SqlError(SqlState.nullValueNotAllowed, 'JSON value must not be null', { detail: 'Exception was raised because null_value_treatment is "raise_exception".', hint: 'To avoid, either change the null_value_treatment argument or ensure that an SQL NULL is not passed.' });
+  if (mode === 'delete_key') return formatJsonb(jsonbDeletePath(target, p as Value[]));
+  if (mode === 'return_target') return t;
+  return formatJsonb(jsonbSet(target, p as Value[], null, c !== false));
+}, { strict: false });
+fn('jsonb_insert', ['jsonb', '_text', 'jsonb'], 'jsonb', ([t, p, v]) => formatJsonb(jsonbInsert(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), false)));
+fn('jsonb_insert', ['jsonb', '_text', 'jsonb', 'bool'], 'jsonb', ([t, p, v, a]) => formatJsonb(jsonbInsert(parseJsonTree(S(t!)), p as Value[], parseJsonTree(S(v!)), a === true)));
+fn('jsonb_strip_nulls', ['jsonb'], 'jsonb', ([v]) => formatJsonb(stripNulls(parseJsonTree(S(v!)))));
+fn('jsonb_pretty', ['jsonb'], 'text', ([v]) => jsonbPretty(parseJsonTree(S(v!))));
+for (const j of ['json', 'jsonb']) {
+  const walk = (v: JsonValue, keys: readonly Value[]): JsonValue | undefined => {
+    let cur: JsonValue | undefined = v;
+    for (const k of keys) {
+      if (cur === undefined || k === null) return undefined;
+      cur = Array.isArray(cur) ? (/^\s*-?\d+\s*$/.test(k as string) ? cur[Number(k) < 0 ? cur.length + Number(k) : Number(k)] : undefined) : jsonGetField(cur, k as string);
+    }
+    return cur;
+  };
+  fn(`${j}_extract_path`, [j], j, ([v, ...keys]) => { const r = walk(parseJsonTree(S(v!), j === 'jsonb'), keys); return r === undefined ? null : formatJsonb(r); }, { variadic: 'text' });
+  fn(`${j}_extract_path_text`, [j], 'text', ([v, ...keys]) => jsonAsText(walk(parseJsonTree(S(v!), j === 'jsonb'), keys)), { variadic: 'text' });
+  fn(`${j}_object`, ['_text'], j, ([a]) => jsonObjectFromArrays(a as Value[], undefined, j === 'jsonb'));
+  fn(`${j}_object`, ['_text', '_text'], j, ([k, v]) => jsonObjectFromArrays(k as Value[], v as Value[], j === 'jsonb'));
+}
 fn('jsonb_typeof', ['jsonb'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!))));
 fn('json_typeof', ['json'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!), false)));
 fn('jsonb_array_length', ['jsonb'], 'int4', ([v]) => {
@@ -1064,18 +1098,6 @@ fn('json_array_length', ['json'], 'int4', ([v]) => {
   if (!Array.isArray(t)) throw new SqlError(SqlState.invalidParameterValue, 'cannot get array length of a non-array');
   return t.length;
 });
-fn('jsonb_pretty', ['jsonb'], 'text', ([v]) => prettyJson(parseJsonTree(S(v!)), 0));
-function prettyJson(v: JsonValue, ind: number): string {
-  const pad = '    '.repeat(ind + 1), end = '    '.repeat(ind);
-  if (Array.isArray(v)) return v.length === 0 ? '[]' : '[\n' + v.map((e) => pad + prettyJson(e, ind + 1)).join(',\n') + '\n' + end + ']';
-  if (v !== null && typeof v === 'object' && 'obj' in v) return v.obj.length === 0 ? '{}' : '{\n' + v.obj.map(([k, e]) => pad + JSON.stringify(k) + ': ' + prettyJson(e, ind + 1)).join(',\n') + '\n' + end + '}';
-  return formatJsonb(v);
-}
-fn('jsonb_extract_path_text', ['jsonb'], 'text', (args) => {
-  let cur: JsonValue | undefined = parseJsonTree(S(args[0]!));
-  for (const k of args.slice(1)) cur = cur === undefined || k === null ? undefined : Array.isArray(cur) ? cur[Number(k)] : jsonGetField(cur, S(k));
-  return jsonAsText(cur);
-}, { variadic: 'text' });
 
 // ---------------------------------------------------------------- vector (pgvector)
 
