@@ -546,6 +546,29 @@ fn('array_position', ['anyarray', 'anyelement'], 'int4', ([a, v], _c, types) => 
   const i = arr(a).findIndex((e) => (v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v!)));
   return i < 0 ? null : i + 1;
 }, { strict: false });
+fn('array_position', ['anyarray', 'anyelement', 'int4'], 'int4', ([a, v, st], _c, types) => {
+  if (a === null) return null;
+  if (st === null) throw new SqlError(SqlState.nullValueNotAllowed, 'initial position must not be null');
+  const list = arr(a);
+  if (list.some((e) => Array.isArray(e))) throw new SqlError(SqlState.featureNotSupported, 'searching for elements in multidimensional arrays is not supported');
+  for (let i = Math.max(N(st) - 1, 0); i < list.length; i++) {
+    const e = list[i]!;
+    if (v === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, v)) return i + 1;
+  }
+  return null;
+}, { strict: false });
+fn('array_replace', ['anyarray', 'anyelement', 'anyelement'], 'anyarray', ([a, from, to], _c, types) => {
+  if (a === null) return null;
+  const same = (e: Value): boolean => (from === null ? e === null : e !== null && valuesEqual(elemOf(types[0]!), e, from!));
+  const walk = (x: Value[]): Value[] => x.map((e) => (Array.isArray(e) ? walk(e) : same(e) ? to! : e));
+  return walk(arr(a));
+}, { strict: false });
+fn('trim_array', ['anyarray', 'int4'], 'anyarray', ([a, n]) => {
+  const list = arr(a!);
+  const k = N(n!);
+  if (k < 0 || k > list.length) throw new SqlError(SqlState.arraySubscriptError, 'number of elements to trim must be between 0 and ' + list.length);
+  return list.slice(0, list.length - k);
+});
 fn('array_positions', ['anyarray', 'anyelement'], '_int4', ([a, v], _c, types) => {
   if (a === null) return null;
   const out: Value[] = [];
