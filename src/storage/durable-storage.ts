@@ -849,7 +849,7 @@ export class DurableStorage implements Storage {
   private async buildSegment(t: TableState, rowIds: RowId[], ts: number[], rows: Row[]): Promise<{ seg: SealedSegment; meta: SegmentMeta }> {
     const id = this.nextSegmentId++;
     const file = `t${t.id}-s${id}.arrow`;
-    const { bytes, stats } = encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
+    const { bytes, stats } = await encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
     await this.writeSegmentFile(file, bytes);
     // Read back from disk: the sealed segment is a zero-copy view of the file's bytes.
     const onDisk = await readFile(join(this.segDir, file));

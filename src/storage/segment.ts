@@ -134,25 +134,39 @@ function jsonSafe(v: Value): unknown {
   return typeof v === 'bigint' ? { $bigint: v.toString() } : v;
 }
 
-function columnStats(name: string, kind: ColumnKind, rows: readonly Row[], col: number): ColumnStats {
-  let nullCount = 0;
-  const ordered = kind !== 'binary' && kind !== 'serialized' && kind !== 'vector' && kind !== 'vectorList' && kind !== 'interval';
-  const hll = ordered ? new Hll() : undefined;
-  let min: Value | undefined;
-  let max: Value | undefined;
-  for (const row of rows) {
-    const v = row[col];
-    if (v === null) { nullCount++; continue; }
-    if (!ordered) continue;
-    hll!.add(hashValue(v));
-    if (typeof v === 'number' && Number.isNaN(v)) continue;
-    if (min === undefined || (v as number) < (min as number)) min = v;
-    if (max === undefined || (v as number) > (max as number)) max = v;
+/** Column statistics, accumulated chunk by chunk. */
+class StatsBuilder {
+  private nullCount = 0;
+  private rows = 0;
+  private min: Value | undefined;
+  private max: Value | undefined;
+  private readonly hll: Hll | undefined;
+  private readonly ordered: boolean;
+
+  constructor(private readonly name: string, kind: ColumnKind) {
+    this.ordered = kind !== 'binary' && kind !== 'serialized' && kind !== 'vector' && kind !== 'vectorList' && kind !== 'interval';
+    this.hll = this.ordered ? new Hll() : undefined;
   }
-  const s: { name: string; nullCount: number; min?: unknown; max?: unknown; distinct?: number } = { name, nullCount };
-  if (min !== undefined) { s.min = jsonSafe(min); s.max = jsonSafe(max!); }
-  if (hll) s.distinct = Math.min(hll.estimate(), rows.length - nullCount);
-  return s;
+
+  add(rows: readonly Row[], col: number, start: number, end: number): void {
+    this.rows += end - start;
+    for (let i = start; i < end; i++) {
+      const v = rows[i][col];
+      if (v === null || v === undefined) { this.nullCount++; continue; }
+      if (!this.ordered) continue;
+      this.hll!.add(hashValue(v));
+      if (typeof v === 'number' && Number.isNaN(v)) continue;
+      if (this.min === undefined || (v as number) < (this.min as number)) this.min = v;
+      if (this.max === undefined || (v as number) > (this.max as number)) this.max = v;
+    }
+  }
+
+  result(): ColumnStats {
+    const s: { name: string; nullCount: number; min?: unknown; max?: unknown; distinct?: number } = { name: this.name, nullCount: this.nullCount };
+    if (this.min !== undefined) { s.min = jsonSafe(this.min); s.max = jsonSafe(this.max!); }
+    if (this.hll) s.distinct = Math.min(this.hll.estimate(), this.rows - this.nullCount);
+    return s;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -368,8 +382,12 @@ export interface SegmentSource {
   readonly rows: readonly Row[];
 }
 
-/** Encode rows (already sorted by RowId) as an Arrow IPC file, plus their statistics. */
-export function encodeSegment(columns: readonly StoredColumn[], src: SegmentSource, meta: Record<string, string>): { bytes: Uint8Array; stats: ColumnStats[] } {
+/**
+ * Encode rows (already sorted by RowId) as an Arrow IPC file, plus their statistics.
+ * Yields to the event loop between record batches, so a seal in the background does not
+ * stall the sessions for the whole segment.
+ */
+export async function encodeSegment(columns: readonly StoredColumn[], src: SegmentSource, meta: Record<string, string>): Promise<{ bytes: Uint8Array; stats: ColumnStats[] }> {
   const kinds = columns.map((c) => columnKind(c.type));
   const fields = [
     new arrow.Field(ROWID_COLUMN, new arrow.Float64(), false),
@@ -379,9 +397,11 @@ export function encodeSegment(columns: readonly StoredColumn[], src: SegmentSour
   ];
   const schema = new arrow.Schema(fields, new Map(Object.entries(meta)));
   const structType = new arrow.Struct(fields);
+  const stats = columns.map((c, ci) => new StatsBuilder(c.name, kinds[ci]));
   const batches: arrow.RecordBatch[] = [];
   const n = src.rows.length;
-  for (let start = 0; start < n || (n === 0 && batches.length === 0); start += RECORD_BATCH_ROWS) {
+  for (let start = 0; start < n || batches.length === 0; start += RECORD_BATCH_ROWS) {
+    if (start > 0) await new Promise<void>((r) => setImmediate(r));
     const end = Math.min(n, start + RECORD_BATCH_ROWS);
     const len = end - start;
     const children: arrow.Data[] = [
@@ -389,14 +409,14 @@ export function encodeSegment(columns: readonly StoredColumn[], src: SegmentSour
       arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: Float64Array.from(src.ts.slice(start, end)) }),
       ...columns.map((c, ci) => buildColumn(kinds[ci], fields[ci + 2].type, src.rows, ci, start, end)),
     ];
+    stats.forEach((b, ci) => b.add(src.rows, ci, start, end));
     const data = arrow.makeData({ type: structType, length: len, nullCount: 0, children });
     batches.push(new arrow.RecordBatch(schema, data));
     if (n === 0) break;
   }
   const table = new arrow.Table(schema, batches);
   const bytes = arrow.tableToIPC(table, 'file');
-  const stats = columns.map((c, ci) => columnStats(c.name, kinds[ci], src.rows, ci));
-  return { bytes, stats };
+  return { bytes, stats: stats.map((b) => b.result()) };
 }
 
 function nullBitmapOf(rows: readonly Row[], col: number, start: number, end: number): { bitmap: Uint8Array | undefined; nulls: number } {
