@@ -158,16 +158,17 @@ function equiKeys(on: Expr | null, leftWidth: number): { left: number; right: nu
   if (!on) return null;
   const parts = on.kind === 'and' ? on.args : [on];
   const keys: { left: number; right: number; type: SqlType }[] = [];
+  // Equalities between a left and a right column become hash keys; the whole ON is still
+  // evaluated on each candidate pair, so other conditions need no special treatment.
   for (const p of parts) {
-    if (p.kind !== 'call' || p.name !== '=' || p.args.length !== 2) return null;
+    if (p.kind !== 'call' || p.name !== '=' || p.args.length !== 2) continue;
     const [a, b] = p.args;
-    if (a.kind !== 'column' || b.kind !== 'column' || a.level !== 0 || b.level !== 0) return null;
-    if (a.type.oid !== b.type.oid) return null;
+    if (a.kind !== 'column' || b.kind !== 'column' || a.level !== 0 || b.level !== 0) continue;
+    if (a.type.oid !== b.type.oid) continue;
     if (a.index < leftWidth && b.index >= leftWidth) keys.push({ left: a.index, right: b.index - leftWidth, type: a.type });
     else if (b.index < leftWidth && a.index >= leftWidth) keys.push({ left: b.index, right: a.index - leftWidth, type: a.type });
-    else return null;
   }
-  return keys;
+  return keys.length ? keys : null;
 }
 
 /** LATERAL: the right side is re-run for every left row, with that row as its outer row. */

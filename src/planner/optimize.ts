@@ -14,8 +14,9 @@ import { rewriteVectorTopK } from './rules/rewrite-vector-top-k.js';
 import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
 import { applyEverywhere, type Rule, type RuleContext } from './rules/rule.js';
 import { prunePartitionsRule } from './rules/prune-partitions.js';
+import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 
-export const RULES: readonly Rule[] = [pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;

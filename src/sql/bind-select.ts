@@ -202,6 +202,9 @@ export class SelectBinder {
   }
 
   private bindJoin(n: RawNode, scope: Scope): Plan {
+    // Column indexes in the scope count from the start of the whole FROM row; this join's
+    // own rows start at `base` (after the comma-separated items to its left).
+    const base = scope.width;
     const left = this.bindFromItem(n.larg, scope);
     const leftEntries = scope.entries.length;
     const right = this.bindFromItem(n.rarg, scope);
@@ -224,11 +227,21 @@ export class SelectBinder {
         const l: Expr = { kind: 'column', type: left.schema[li].type, level: 0, index: li, name };
         const r: Expr = { kind: 'column', type: right.schema[ri].type, level: 0, index: left.schema.length + ri, name };
         tests.push(bindEq(this.env, l, r));
-        scope.merged.set(name, joinType === 'right' ? r : l);
+        const merged = joinType === 'right' ? r : l;
+        scope.merged.set(name, { ...merged, index: merged.index + base } as Expr);
       }
       on = tests.length === 1 ? tests[0] : { kind: 'and', type: T.bool, args: tests };
     } else if (n.quals) {
-      on = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON', rawPosition(n.quals));
+      const bound = this.asBool(bindExpr(n.quals, scope, this.ctx('JOIN conditions')), 'JOIN/ON', rawPosition(n.quals));
+      on = base === 0 ? bound : mapExpr(bound, (x) => {
+        if (x.kind !== 'column' || x.level !== 0) return undefined;
+        if (x.index < base) {
+          throw new SqlError(SqlState.undefinedTable, `invalid reference to FROM-clause entry for table "${x.table ?? ''}"`, {
+            position: x.position, hint: `There is an entry for table "${x.table ?? ''}", but it cannot be referenced from this part of the query.`,
+          });
+        }
+        return { ...x, index: x.index - base };
+      });
     }
     void leftEntries;
     return joinPlan(joinType, left, right, on, planIsCorrelated(right));

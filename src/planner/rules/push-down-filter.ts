@@ -8,11 +8,15 @@
  * segments.)
  */
 import type { Rule } from './rule.js';
+import type { Expr } from '../plan.js';
+import { T } from '../../types/types.js';
 
 export const pushDownFilter: Rule = {
   name: 'push-down-filter',
   apply(plan) {
-    if (plan.kind !== 'filter' || plan.input.kind !== 'scan' || plan.input.filter) return undefined;
-    return { ...plan.input, filter: plan.predicate };
+    if (plan.kind !== 'filter' || plan.input.kind !== 'scan') return undefined;
+    const existing = plan.input.filter;
+    const filter: Expr = existing ? { kind: 'and', type: T.bool, args: [existing, plan.predicate] } : plan.predicate;
+    return { ...plan.input, filter };
   },
 };

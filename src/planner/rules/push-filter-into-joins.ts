@@ -1,0 +1,81 @@
+/**
+ * Filter(Join …) → conditions pushed to where they first can be evaluated
+ *
+ *   SELECT … FROM pg_class c, pg_index i, pg_attribute a
+ *    WHERE c.oid = i.indrelid AND a.attrelid = c.oid AND c.relkind = 'r'
+ *
+ * A comma-separated FROM list is a chain of cross joins; without this rule the whole
+ * cross product would be built and then filtered. Each WHERE conjunct moves down to the
+ * lowest join (or input) that has all its columns: single-side conditions filter that
+ * side early, two-side conditions become the join's ON (and equalities make it a hash
+ * join). Conditions are never moved into the nullable side of an outer join.
+ */
+import { mapExpr } from '../../sql/bind-select.js';
+import { T } from '../../types/types.js';
+import type { Expr, Plan } from '../plan.js';
+import type { Rule } from './rule.js';
+
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+function and(parts: Expr[]): Expr {
+  return parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: parts };
+}
+
+/** Level-0 column indexes used by e, or null when e must stay where it is. */
+function columnsOf(e: Expr): number[] | null {
+  const cols: number[] = [];
+  let movable = true;
+  mapExpr(e, (x) => {
+    if (x.kind === 'subquery' || x.kind === 'insubquery' || (x.kind === 'call' && x.fn.volatile)) movable = false;
+    if (x.kind === 'column' && x.level === 0) cols.push(x.index);
+    return movable ? undefined : x;
+  });
+  return movable ? cols : null;
+}
+
+function shift(e: Expr, by: number): Expr {
+  return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, index: x.index - by } : undefined));
+}
+
+function withFilter(p: Plan, conds: Expr[]): Plan {
+  if (conds.length === 0) return p;
+  if (p.kind === 'join') return pushInto(p, conds);
+  if (p.kind === 'filter') return { ...p, predicate: and([...conjuncts(p.predicate), ...conds]) };
+  return { kind: 'filter', schema: p.schema, input: p, predicate: and(conds) };
+}
+
+function pushInto(join: Extract<Plan, { kind: 'join' }>, conds: Expr[]): Plan {
+  const L = join.left.schema.length;
+  const left: Expr[] = [];
+  const right: Expr[] = [];
+  const on: Expr[] = [];
+  const stay: Expr[] = [];
+  const inner = join.joinType === 'inner';
+  for (const c of conds) {
+    const cols = columnsOf(c);
+    if (!cols) { stay.push(c); continue; }
+    const usesLeft = cols.some((i) => i < L);
+    const usesRight = cols.some((i) => i >= L);
+    if (!usesRight && (inner || join.joinType === 'left')) left.push(c);
+    else if (!usesLeft && (inner || join.joinType === 'right') && !join.lateral) right.push(shift(c, L));
+    else if (inner) on.push(c);
+    else stay.push(c);
+  }
+  const newJoin: Plan = {
+    ...join,
+    left: withFilter(join.left, left),
+    right: withFilter(join.right, right),
+    on: on.length ? and(join.on ? [...conjuncts(join.on), ...on] : on) : join.on,
+  };
+  return stay.length ? { kind: 'filter', schema: join.schema, input: newJoin, predicate: and(stay) } : newJoin;
+}
+
+export const pushFilterIntoJoins: Rule = {
+  name: 'push-filter-into-joins',
+  apply(plan) {
+    if (plan.kind !== 'filter' || plan.input.kind !== 'join') return undefined;
+    return pushInto(plan.input, conjuncts(plan.predicate));
+  },
+};
