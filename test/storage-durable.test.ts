@@ -448,3 +448,29 @@ test('tables unknown to storage read as empty; pruneTables drops tables the cata
     await s.close();
   });
 });
+
+test('a large commit is logged in bounded chunks and replays completely', async () => {
+  await withDir(async (dir) => {
+    const layout = { id: 16600, columns: [{ name: 'id', type: { oid: OID.int4, typmod: -1 } }, { name: 'v', type: { oid: OID.vector, typmod: 1024 } }] };
+    let s = await open(dir);
+    await s.createTable(layout);
+    const txn = s.begin();
+    txn.insert(layout.id, range(0, 3000).map((i) => [i, new Float32Array(1024).fill(i)]));
+    await txn.commit();
+    await s.close();
+    const db = new ClassicLevel<string, Uint8Array>(join(dir, 'wal'), { keyEncoding: 'utf8', valueEncoding: 'view' });
+    const logKeys: string[] = [];
+    for await (const k of db.keys({ gte: 'L/', lt: 'L0' })) logKeys.push(k);
+    await db.close();
+    assert.ok(logKeys.length >= 3, `${logKeys.length} chunks for 12 MB`);
+    s = await open(dir);
+    const rows = [...s.scan(layout.id, s.snapshot())].flatMap((b) => b.rows);
+    assert.deepEqual(rows.map((r) => r[0]), range(0, 3000));
+    assert.equal((rows[2999][1] as Float32Array)[1023], 2999);
+    await s.seal();
+    await s.close();
+    s = await open(dir);
+    assert.equal([...s.scan(layout.id, s.snapshot())].reduce((n, b) => n + b.rows.length, 0), 3000);
+    await s.close();
+  });
+});

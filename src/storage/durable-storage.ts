@@ -30,11 +30,13 @@ import {
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
-import { GrowingSegment, decodeSegment, encodeSegment, type ColumnStats, type Segment, type SealedSegment } from './segment.js';
+import { GrowingSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment, type SealedSegment } from './segment.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 
 const BATCH_SIZE = 1024;
+/** target size of one insert record in the log */
+const LOG_CHUNK_BYTES = 4 * 1024 * 1024;
 const MiB = 1024 * 1024;
 
 /** Minimal logger (pino-compatible). */
@@ -482,8 +484,8 @@ export class DurableStorage implements Storage {
    */
   private async trimLog(table: number, sealPoint: number): Promise<void> {
     const from = keys.insertPrefix(table);
-    const to = keys.insert(table, sealPoint);
-    await this.db.clear({ gt: from, lte: to });
+    const to = keys.insertsAfter(table, sealPoint);
+    await this.db.clear({ gt: from, lt: to });
     await this.db.compactRange(from, to);
   }
 
@@ -647,7 +649,14 @@ export class DurableStorage implements Storage {
         rowIds.push(rowId);
         rows.push(row);
       }
-      if (rows.length > 0) ops.push({ type: 'put', key: keys.insert(tableId, ts), value: frame(serialize([rowIds, rows])) });
+      // Bounded records: a COPY of millions of rows must not become one giant value.
+      for (let start = 0, chunk = 0; start < rows.length; chunk++) {
+        let end = start;
+        let bytes = 0;
+        while (end < rows.length && (end === start || bytes < LOG_CHUNK_BYTES)) bytes += rowBytes(rows[end++]);
+        ops.push({ type: 'put', key: keys.insert(tableId, ts, chunk), value: frame(serialize([rowIds.slice(start, end), rows.slice(start, end)])) });
+        start = end;
+      }
       this.maybeScheduleSeal(t);
       if (sealedDeletes > 0) {
         t.deletesSinceCompaction += sealedDeletes;

@@ -5,7 +5,7 @@
  *   C                       catalog image (the engine's JSON text)
  *   K                       clock: the highest commit timestamp written so far
  *   T/<table>               table manifest: layout, unique keys, sealed segments, seal point
- *   L/<table>/<ts>          insert record of one commit for one table (RowIds + rows)
+ *   L/<table>/<ts>/<chunk>  insert records of one commit for one table (RowIds + rows)
  *   D/<table>/<rowId>       delete tombstone: the commit timestamp that deleted the row
  *
  * Every value is framed as [crc32 (4 bytes LE)][payload] so that a damaged record is
@@ -28,7 +28,10 @@ export const keys = {
   catalog: 'C',
   clock: 'K',
   table: (id: number) => `T/${hex(id, 8)}`,
-  insert: (table: number, ts: number) => `L/${hex(table, 8)}/${hex(ts, 13)}`,
+  /** a commit's inserts for one table are split into chunks of bounded size */
+  insert: (table: number, ts: number, chunk = 0) => `L/${hex(table, 8)}/${hex(ts, 13)}/${hex(chunk, 6)}`,
+  /** first key after every insert record of commits <= ts */
+  insertsAfter: (table: number, ts: number) => `L/${hex(table, 8)}/${hex(ts + 1, 13)}`,
   tombstone: (table: number, rowId: number) => `D/${hex(table, 8)}/${hex(rowId, 13)}`,
   insertPrefix: (table: number) => `L/${hex(table, 8)}/`,
   tombstonePrefix: (table: number) => `D/${hex(table, 8)}/`,
