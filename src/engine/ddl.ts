@@ -11,6 +11,7 @@ import type { Storage } from '../storage/api.js';
 import { OID, formatType, type SqlType, type Value } from '../types/types.js';
 import { parseText } from '../types/text-io.js';
 import { rawPosition } from '../sql/positions.js';
+import type { DistanceOp } from '../ann/api.js';
 import { boundAccepts, boundsOverlap, childPartitions, keyTypes, leafPartitions, type BoundDatum, type PartitionBound } from '../catalog/partitions.js';
 
 export interface DdlContext {
@@ -497,6 +498,31 @@ export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
   if (idx.unique) ctx.storage.addUniqueKey(table.oid, { name, columns: cols });
   table.indexes.push(idx);
   ctx.catalog.version++;
+  if (method === 'hnsw') await buildVectorIndexes(ctx, table, idx);
+}
+
+/**
+ * HNSW: the storage builds the index for every sealed segment (sealing the growing one
+ * first, so all existing rows are covered) and for each segment sealed later. On a
+ * partitioned table each leaf partition gets its own index, as in PostgreSQL.
+ */
+async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
+  const ops: Record<string, DistanceOp> = { vector_l2_ops: '<->', vector_ip_ops: '<#>', vector_cosine_ops: '<=>', vector_l1_ops: '<+>' };
+  const op = ops[idx.opclasses[0]];
+  const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
+  for (const leaf of leaves) {
+    let leafIdx = idx;
+    if (leaf !== table) {
+      leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
+      leaf.indexes.push(leafIdx);
+    }
+    // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
+    if (!ctx.storage.createVectorIndex || op === '<+>') continue;
+    await ctx.storage.createVectorIndex(leaf.oid, {
+      name: leafIdx.name, column: idx.columns[0], op,
+      m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
+    });
+  }
 }
 
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {

@@ -13,6 +13,7 @@ import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { functionScanRows } from './set-functions.js';
 import { distanceFunction } from '../types/vector.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
+import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -28,6 +29,8 @@ export interface RunContext {
   readonly cteResults: Map<number, Row[]>;
   /** operator metrics for EXPLAIN ANALYZE: rows produced per plan node */
   readonly metrics?: Map<Plan, { rows: number; ms: number }>;
+  /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
+  readonly vectorStats?: Map<Plan, VectorSearchStats>;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
@@ -486,6 +489,11 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const k = limitN + offsetN;
   const vkey = distanceKey(plan.keys);
   if (vkey && k > 0 && Number.isFinite(k)) {
+    const viaIndex = plan.vectorSearch?.index ? indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
+    if (viaIndex) {
+      yield viaIndex;
+      return;
+    }
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
     return;
   }

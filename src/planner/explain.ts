@@ -46,7 +46,9 @@ function label(plan: Plan, opts: ExplainOptions): { title: string; details: stri
     case 'sort': return { title: 'Sort', details: [`Sort Key: ${plan.keys.map((k) => exprText(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`] };
     case 'topk': {
       const vs = plan.vectorSearch;
-      const title = vs ? `Vector Top-K (${vs.strategy}, ${vs.operator} on ${vs.column})` : 'Top-K';
+      const title = vs
+        ? `Vector Top-K (${vs.strategy === 'hnsw' ? `hnsw index ${vs.index!.name}` : 'exact'}, ${vs.operator} on ${vs.column})`
+        : 'Top-K';
       return { title, details: [`Sort Key: ${plan.keys.map((k) => exprText(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`, `Limit: ${exprText(plan.limit)}`] };
     }
     case 'limit': return { title: 'Limit', details: [] };

@@ -15,8 +15,9 @@ import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
 import { applyEverywhere, type Rule, type RuleContext } from './rules/rule.js';
 import { prunePartitionsRule } from './rules/prune-partitions.js';
 import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
+import { chooseVectorIndex } from './rules/choose-vector-index.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;

@@ -101,7 +101,8 @@ export interface VectorSearchInfo {
   readonly operator: string;
   readonly column: string;
   readonly index?: IndexDef;
-  readonly strategy: 'exact';
+  /** exact: every row's distance; hnsw: per segment through the index (see executor/vector-search.ts) */
+  readonly strategy: 'exact' | 'hnsw';
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

@@ -10,6 +10,7 @@
  *   to scan()) until commit() makes them durable and stamps them.
  */
 import type { Row, SqlType } from '../types/types.js';
+import type { AnnIndex, DistanceOp } from '../ann/api.js';
 
 export type RowId = number;
 
@@ -84,6 +85,32 @@ export class UniqueViolation extends Error {
 
 export class WriteConflict extends Error {}
 
+/** An ANN index definition kept by the storage: every sealed segment gets one. */
+export interface VectorIndexSpec {
+  readonly name: string;
+  /** 0-based column position */
+  readonly column: number;
+  readonly op: DistanceOp;
+  readonly m: number;
+  readonly efConstruction: number;
+}
+
+/** A sealed segment searchable through its ANN index (positions are segment positions). */
+export interface AnnSegment {
+  readonly id: number;
+  readonly length: number;
+  readonly index: AnnIndex;
+  /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
+  visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
+  /** every visible row (the exact fallback when the index cannot deliver k matches) */
+  visibleRows(): Iterable<{ rowId: RowId; row: Row }>;
+}
+
+export interface ScanOptions {
+  /** sealed segments to leave out (searched through their ANN index instead) */
+  readonly skipSegments?: ReadonlySet<number>;
+}
+
 export interface Storage {
   createTable(layout: TableLayout): Promise<void>;
   dropTable(tableId: number): Promise<void>;
@@ -93,7 +120,15 @@ export interface Storage {
   snapshot(): Snapshot;
   begin(): Transaction;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
-  scan(tableId: number, snapshot: Snapshot, txn?: Transaction): Iterable<RowBatch>;
+  scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;
+  /**
+   * Keep an ANN index on a vector column: built now for all existing rows (the growing
+   * segment is sealed first) and for every segment sealed or compacted later.
+   */
+  createVectorIndex?(tableId: number, spec: VectorIndexSpec): Promise<void>;
+  dropVectorIndex?(tableId: number, name: string): Promise<void>;
+  /** sealed segments that have the named index, with snapshot visibility */
+  annSegments?(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
   /** a visible row by id, or undefined */

@@ -1,0 +1,36 @@
+/**
+ * The ANN contract: one interface over vector indexes (HNSW today; IVF-flat and
+ * quantized variants can be added behind it). An index covers the vectors of one sealed
+ * segment and answers with segment positions; visibility (snapshots, tombstones) and
+ * filters are the caller's business, which is why search can be asked for more than k.
+ */
+
+/** pgvector's distance operators. */
+export type DistanceOp = '<->' | '<#>' | '<=>' | '<+>';
+
+export interface AnnHit {
+  /** position of the row within the segment the index covers */
+  readonly position: number;
+  /** the index's own distance (ranking only: recompute exactly for output) */
+  readonly distance: number;
+}
+
+export interface AnnIndex {
+  readonly kind: 'hnsw';
+  readonly op: DistanceOp;
+  readonly dimensions: number;
+  readonly size: number;
+  /** the best `k` positions for `query`; `ef` is the search breadth (hnsw.ef_search) */
+  search(query: Float32Array, k: number, ef: number): AnnHit[];
+  /** write the index to a file (next to its segment) */
+  save(path: string): void;
+  /** release native memory */
+  close(): void;
+}
+
+export interface HnswOptions {
+  /** max connections per node (pgvector: m, default 16) */
+  readonly m: number;
+  /** candidate list size while building (pgvector: ef_construction, default 64) */
+  readonly efConstruction: number;
+}

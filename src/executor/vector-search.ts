@@ -1,0 +1,159 @@
+/**
+ * Vector top-k over a table with an ANN index, per segment (Milvus style):
+ *
+ *   - sealed segments with the index: HNSW search with ef = hnsw.ef_search;
+ *       no filter  → ask for k, widen (×4) while invisible rows (deleted, newer than the
+ *                    snapshot) leave fewer than k;
+ *       filter     → estimate the filter's selectivity from a sample of the segment;
+ *                    few matches → exact scan of the matching rows (strategy 1),
+ *                    many       → ask the index for k / selectivity candidates and widen
+ *                                 until k pass the filter (strategy 3), falling back to
+ *                                 the exact scan when the index runs dry;
+ *   - everything else (growing segment, own uncommitted rows, segments sealed before the
+ *     index existed): exact, one kernel call per row.
+ *
+ * Candidates from all segments are ranked by pgvector's exact kernel, so the distances
+ * returned (and their order) are those the SQL operator computes. A filtered query
+ * returns k rows whenever k rows match: the exact fallback guarantees it.
+ */
+import type { TableDef } from '../catalog/catalog.js';
+import type { Expr, Plan } from '../planner/plan.js';
+import type { AnnSegment } from '../storage/api.js';
+import type { Row } from '../types/types.js';
+import { distanceFunction } from '../types/vector.js';
+import type { DistanceOp } from '../ann/api.js';
+import { compileExpr, type ExecEnv } from './expr.js';
+import type { RunContext } from './operators.js';
+
+export interface VectorSearchStats {
+  segmentsByIndex: number;
+  segmentsExact: number;
+  widenings: number;
+  exactFallbacks: number;
+  candidates: number;
+}
+
+interface Candidate {
+  readonly d: number;
+  readonly seq: number;
+  readonly row: Row;
+}
+
+/** Sample size for the selectivity estimate of a filter within one segment. */
+const SAMPLE = 256;
+/** Below this many expected matches a filtered segment is scanned exactly. */
+const EXACT_MATCHES = 2000;
+
+export function indexedVectorTopK(
+  plan: Extract<Plan, { kind: 'topk' }>,
+  key: { column: number; query: Expr; op: DistanceOp },
+  k: number,
+  offsetN: number,
+  rc: RunContext,
+  env: ExecEnv,
+): Row[] | undefined {
+  const scan = plan.input;
+  const storage = rc.storage;
+  if (scan.kind !== 'scan' || scan.withRowId || !storage.annSegments) return undefined;
+  const vs = plan.vectorSearch;
+  if (!vs?.index) return undefined;
+  const q = compileExpr(key.query)([], env);
+  if (q === null) return undefined;
+  const query = q as Float32Array;
+  const kernel = distanceFunction(key.op);
+  const pred = scan.filter ? compileExpr(scan.filter) : null;
+  const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
+  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
+  rc.vectorStats?.set(plan, stats);
+
+  const best: Candidate[] = [];
+  let seq = 0;
+  const consider = (row: Row) => {
+    const v = row[key.column];
+    if (v === null) return;
+    const d = kernel(v as Float32Array, query);
+    stats.candidates++;
+    best.push({ d, seq: seq++, row });
+  };
+  const passes = (row: Row) => !pred || pred(row, env) === true;
+
+  const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
+  for (const table of tables) {
+    const indexName = indexFor(table, vs.index.columns[0], key.op);
+    const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
+    for (const seg of segments) searchSegment(seg, query, k, ef, pred ? passes : null, consider, stats, env);
+    const skip = new Set(segments.map((s) => s.id));
+    for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
+      env.checkCancel();
+      for (const row of batch.rows) if (passes(row)) consider(row);
+    }
+  }
+  best.sort((a, b) => a.d - b.d || a.seq - b.seq);
+  // rows whose vector is NULL sort last (ASC NULLS LAST) and fill up a short result
+  const out = best.slice(0, k).map((c) => c.row);
+  return out.slice(offsetN);
+}
+
+/** The index on this table (or partition) for the column and operator. */
+function indexFor(table: TableDef, column: number, op: DistanceOp): string | undefined {
+  return table.indexes.find((i) => (i.method === 'hnsw') && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
+}
+
+export function opOfOpclass(opclass: string): DistanceOp | undefined {
+  switch (opclass) {
+    case 'vector_l2_ops': return '<->';
+    case 'vector_ip_ops': return '<#>';
+    case 'vector_cosine_ops': return '<=>';
+    case 'vector_l1_ops': return '<+>';
+  }
+  return undefined;
+}
+
+function searchSegment(
+  seg: AnnSegment, query: Float32Array, k: number, ef: number,
+  passes: ((row: Row) => boolean) | null, consider: (row: Row) => void, stats: VectorSearchStats, env: ExecEnv,
+): void {
+  let want = k;
+  if (passes) {
+    // selectivity from an evenly spread sample of visible rows
+    let seen = 0;
+    let hits = 0;
+    const step = Math.max(1, Math.floor(seg.length / SAMPLE));
+    for (let pos = 0; pos < seg.length && seen < SAMPLE; pos += step) {
+      const r = seg.visibleRow(pos);
+      if (!r) continue;
+      seen++;
+      if (passes(r.row)) hits++;
+    }
+    const selectivity = seen === 0 ? 0 : hits / seen;
+    if (selectivity * seg.length < EXACT_MATCHES || selectivity < 0.01) {
+      stats.segmentsExact++;
+      for (const r of seg.visibleRows()) if (passes(r.row)) consider(r.row);
+      return;
+    }
+    want = Math.ceil((k / selectivity) * 1.5);
+  }
+  stats.segmentsByIndex++;
+  for (;;) {
+    env.checkCancel();
+    const n = Math.min(want, seg.length);
+    const hits = seg.index.search(query, n, Math.max(ef, n));
+    const found: Row[] = [];
+    for (const h of hits) {
+      const r = seg.visibleRow(h.position);
+      if (r && (!passes || passes(r.row))) found.push(r.row);
+    }
+    if (found.length >= k || n >= seg.length) {
+      if (found.length < k && n >= seg.length) {
+        // the index gave all it has and still too few: scan the segment exactly
+        stats.exactFallbacks++;
+        for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row);
+        return;
+      }
+      for (const row of found) consider(row);
+      return;
+    }
+    stats.widenings++;
+    want = n * 4;
+  }
+}

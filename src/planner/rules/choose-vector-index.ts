@@ -1,0 +1,37 @@
+/**
+ * TopK(distance) over a scan of a table with a matching HNSW index → search via the index
+ *
+ *   CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops);
+ *   SELECT id FROM items WHERE tenant = 7 ORDER BY embedding <=> $1 LIMIT 10;
+ *
+ * The index must be on the ordered column with the operator's opclass (as in pgvector).
+ * Whether each segment is then searched through the index or exactly (and how a filter
+ * is combined with it) is decided per segment at run time from the filter's selectivity
+ * in that segment: see executor/vector-search.ts. Partitioned tables use each
+ * partition's index.
+ */
+import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import type { Rule } from './rule.js';
+
+const OPCLASS: Record<string, string> = { '<->': 'vector_l2_ops', '<#>': 'vector_ip_ops', '<=>': 'vector_cosine_ops', '<+>': 'vector_l1_ops' };
+
+function matchingIndex(table: TableDef, column: number, op: string): IndexDef | undefined {
+  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === OPCLASS[op]);
+}
+
+export const chooseVectorIndex: Rule = {
+  name: 'choose-vector-index',
+  apply(plan) {
+    if (plan.kind !== 'topk' || !plan.vectorSearch || plan.vectorSearch.index || plan.keys.length !== 1) return undefined;
+    const scan = plan.input;
+    if (scan.kind !== 'scan' || scan.withRowId) return undefined;
+    const key = plan.keys[0].expr;
+    if (key.kind !== 'call' || key.args.length !== 2) return undefined;
+    const col = key.args.find((a) => a.kind === 'column' && a.level === 0);
+    if (!col || col.kind !== 'column') return undefined;
+    const index = matchingIndex(scan.table, col.index, key.name)
+      ?? scan.partitions?.map((p) => matchingIndex(p, col.index, key.name)).find((i) => i !== undefined);
+    if (!index) return undefined;
+    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: 'hnsw' } };
+  },
+};
