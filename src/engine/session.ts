@@ -9,7 +9,7 @@ import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { optimize } from '../planner/optimize.js';
 import { explainPlan } from '../planner/explain.js';
 import type { Plan } from '../planner/plan.js';
-import { SelectBinder, type SelectEnv } from '../sql/bind-select.js';
+import { SelectBinder, formatRecordOutputs, type SelectEnv } from '../sql/bind-select.js';
 import { bindDelete, bindInsert, bindUpdate, type DmlStatement } from '../sql/bind-dml.js';
 import { parseSql, splitStatements, type RawNode, type RawStatement } from '../sql/parser.js';
 import { runDml } from '../executor/dml.js';
@@ -238,7 +238,7 @@ export class Session implements Backend, SessionInfo {
         case 'SelectStmt': {
           if (n.intoClause) throw new SqlError(SqlState.featureNotSupported, 'SELECT INTO is not supported');
           const plan = this.binder(paramTypes).bindSelect(n, null);
-          return { kind: 'select', plan: optimize(plan, { catalog: this.catalog }) };
+          return { kind: 'select', plan: formatRecordOutputs(optimize(plan, { catalog: this.catalog })) };
         }
         case 'InsertStmt':
           return { kind: 'dml', stmt: optimizeDml(bindInsert(this.binder(paramTypes), n), this.catalog) };

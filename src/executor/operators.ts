@@ -10,7 +10,7 @@ import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
-import { functionScanRows } from './set-functions.js';
+import { setFunctionRows } from './set-functions.js';
 import { distanceFunction } from '../types/vector.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
@@ -116,8 +116,8 @@ function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterabl
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, env: ExecEnv): Iterable<Batch> {
   const args = plan.args.map((a) => compileExpr(a)([], env));
-  const rows = functionScanRows(plan.name, args, plan.schema[0].type);
-  yield plan.withOrdinality ? rows.map((r, i) => [r[0], BigInt(i + 1)]) : rows;
+  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type));
+  yield plan.withOrdinality ? rows.map((r, i) => [...r, BigInt(i + 1)]) : rows;
 }
 
 function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
@@ -144,13 +144,14 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
 }
 
 function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
-  const srfs = plan.srfs.map((f) => ({ name: f.name, type: f.type, args: f.args.map(compileExpr) }));
+  const srfs = plan.srfs.map((f) => ({ name: f.name, record: !!f.record, argTypes: f.args.map((a) => a.type), args: f.args.map(compileExpr) }));
   for (const batch of runPlan(plan.input, rc, env)) {
     const out: Row[] = [];
     for (const r of batch) {
-      const results = srfs.map((f) => functionScanRows(f.name, f.args.map((a) => a(r, env)), f.type));
+      const results = srfs.map((f) => setFunctionRows(f.name, f.args.map((a) => a(r, env)), f.argTypes));
       const n = Math.max(0, ...results.map((x) => x.length));
-      for (let i = 0; i < n; i++) out.push([...r, ...results.map((x) => (i < x.length ? x[i][0] : null))]);
+      const valueAt = (x: Row[], i: number, record: boolean): Value => (i < x.length ? (record ? x[i] : x[i][0]) : null);
+      for (let i = 0; i < n; i++) out.push([...r, ...results.map((x, k) => valueAt(x, i, srfs[k].record))]);
     }
     if (out.length) yield out;
   }

@@ -1,57 +1,222 @@
-/** Set-returning functions in FROM: generate_series, unnest, generate_subscripts. */
+/**
+ * Set-returning functions: generate_series, unnest, generate_subscripts, regexp_matches,
+ * regexp_split_to_table, string_to_table, json[b]_each[_text], json[b]_array_elements[_text],
+ * json[b]_object_keys, pg_get_keywords, information_schema._pg_expandarray.
+ *
+ * One registry serves the binder (resolveSetFunction: overloads, argument types, output
+ * columns) and the executor (setFunctionRows). A function has one or more output columns:
+ * in FROM they become the relation's columns, in the select list a one-column function
+ * yields its value and a several-column one a record (whose fields `(f(x)).n` selects).
+ */
 import { SqlError, SqlState } from '../errors.js';
-import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import { selectCandidate, oidOf, functionNotFound, functionNotUnique } from '../functions/registry.js';
+import { regexpMatchesRows, regexpSplitValues } from '../functions/scalar.js';
+import { jsonArrayElementRows, jsonEachRows, jsonObjectKeyRows } from '../functions/json-modify.js';
+import { parseJsonTree } from '../types/json.js';
+import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 
 const MAX_ROWS = 50_000_000;
 
-export function functionScanRows(name: string, args: readonly Value[], type: SqlType): Row[] {
-  if (args.some((a) => a === null) && name !== 'unnest') return [];
-  switch (name) {
-    case 'generate_series':
-      return generateSeries(args, type);
-    case 'unnest': {
-      const a = args[0];
-      if (a === null) return [];
-      const flat = (v: Value): Value[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
-      if (a instanceof Float32Array) return Array.from(a, (x) => [x]);
-      return flat(a).map((v) => [v]);
-    }
-    case 'generate_subscripts': {
-      const a = args[0];
-      if (!Array.isArray(a)) return [];
-      return a.map((_, i) => [i + 1]);
-    }
-  }
-  throw new SqlError(SqlState.featureNotSupported, `set-returning function ${name} is not supported`);
+export interface SetFunctionColumn {
+  readonly name: string;
+  readonly type: SqlType;
 }
 
-function generateSeries(args: readonly Value[], type: SqlType): Row[] {
+export interface ResolvedSetFunction {
+  /** the types the arguments are cast to */
+  readonly argTypes: readonly SqlType[];
+  readonly columns: readonly SetFunctionColumn[];
+  /** true when the function has named OUT columns (json_each → key, value): in FROM they
+   *  keep their names; otherwise the single column is named after the alias / function */
+  readonly namedColumns: boolean;
+}
+
+interface SetFunctionDef {
+  readonly args: readonly number[];
+  readonly variadic?: number;
+  /** output columns for the resolved argument types */
+  readonly columns: (argTypes: readonly SqlType[]) => readonly SqlType[];
+  readonly names?: readonly string[];
+  readonly rows: (args: readonly Value[], argTypes: readonly SqlType[]) => Row[];
+  /** a NULL argument yields no rows without calling rows() (default true) */
+  readonly strict?: boolean;
+}
+
+const DEFS = new Map<string, SetFunctionDef[]>();
+
+function def(name: string, args: string[], columns: SetFunctionDef['columns'] | string, rows: SetFunctionDef['rows'], opts: { names?: string[]; strict?: boolean; variadic?: string } = {}): void {
+  const list = DEFS.get(name) ?? [];
+  const fixed = typeof columns === 'string' ? columns.split(',').map((c) => sqlType(oidOf(c))) : undefined;
+  list.push({
+    args: args.map(oidOf), columns: fixed ? () => fixed : (columns as SetFunctionDef['columns']), rows,
+    names: opts.names, strict: opts.strict, variadic: opts.variadic ? oidOf(opts.variadic) : undefined,
+  });
+  DEFS.set(name, list);
+}
+
+/** The schema-less name of a set-returning function, or undefined. */
+export function isSetReturning(name: string): boolean {
+  return DEFS.has(name);
+}
+
+/** Resolve an overload; throws 42883 / 42725 like PostgreSQL when none or several fit. */
+export function resolveSetFunction(name: string, argTypes: readonly SqlType[]): ResolvedSetFunction {
+  const chosen = selectCandidate(DEFS.get(name) ?? [], argTypes.map(vectorTypesAsArrays));
+  if (chosen === 'ambiguous') throw functionNotUnique(name, argTypes);
+  if (!chosen) throw functionNotFound(name, argTypes);
+  // polymorphic array arguments keep their own type (int2vector stays int2vector)
+  const types = chosen.argTypes.map((t, i) => (chosen.declared[i] === OID.anyarray && argTypes[i].oid !== OID.unknown ? argTypes[i] : t));
+  const colTypes = chosen.def.columns(types);
+  const names = chosen.def.names ?? [name];
+  return { argTypes: types, columns: colTypes.map((type, i) => ({ name: names[i] ?? name, type })), namedColumns: chosen.def.names !== undefined };
+}
+
+/** Rows of one call; argTypes are the (already cast) argument types. */
+export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[]): Row[] {
+  const chosen = selectCandidate(DEFS.get(name) ?? [], argTypes.map(vectorTypesAsArrays));
+  if (!chosen || chosen === 'ambiguous') throw new SqlError(SqlState.internalError, `bug: set-returning function ${name} not resolvable at run time`);
+  if (chosen.def.strict !== false && args.some((a) => a === null)) return [];
+  return chosen.def.rows(args, argTypes);
+}
+
+/** int2vector / oidvector are int2[] / oid[] to polymorphic functions (binary coercible in PostgreSQL) */
+function vectorTypesAsArrays(t: SqlType): SqlType {
+  if (t.oid === OID.int2vector) return T._int2;
+  if (t.oid === OID.oidvector) return T._oid;
+  return t;
+}
+
+const elemOf = (t: SqlType): SqlType => (t.oid === OID.vector ? T.float4 : sqlType(TYPES.get(t.oid)?.elem ?? OID.text));
+const flat = (v: Value): Value[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+const json = (v: Value, isJsonb: boolean) => parseJsonTree(v as string, isJsonb);
+
+// ---------------------------------------------------------------- generate_series
+
+def('generate_series', ['int4', 'int4'], 'int4', (a) => seriesNumber(a, false));
+def('generate_series', ['int4', 'int4', 'int4'], 'int4', (a) => seriesNumber(a, false));
+def('generate_series', ['int8', 'int8'], 'int8', (a) => seriesBigint(a));
+def('generate_series', ['int8', 'int8', 'int8'], 'int8', (a) => seriesBigint(a));
+def('generate_series', ['numeric', 'numeric'], 'numeric', (a) => seriesNumber(a, true));
+def('generate_series', ['numeric', 'numeric', 'numeric'], 'numeric', (a) => seriesNumber(a, true));
+def('generate_series', ['timestamp', 'timestamp', 'interval'], 'timestamp', (a) => seriesTimestamp(a));
+def('generate_series', ['timestamptz', 'timestamptz', 'interval'], 'timestamptz', (a) => seriesTimestamp(a));
+
+function seriesBigint(args: readonly Value[]): Row[] {
+  const [start, stop, step = 1n] = args as bigint[];
+  if (step === 0n) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
   const out: Row[] = [];
-  if (type.oid === OID.int8) {
-    const [start, stop, step = 1n] = args as bigint[];
-    if (step === 0n) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
-    for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) {
-      out.push([v]);
-      if (out.length > MAX_ROWS) break;
-    }
-    return out;
-  }
-  if (type.oid === OID.timestamp || type.oid === OID.timestamptz) {
-    const [start, stop, step] = args as [number, number, { months: number; days: number; micros: number }];
-    const stepMicros = step.micros + step.days * 86_400_000_000;
-    if (step.months !== 0) throw new SqlError(SqlState.featureNotSupported, 'generate_series with month steps is not supported');
-    if (stepMicros === 0) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
-    for (let v = start; stepMicros > 0 ? v <= stop : v >= stop; v += stepMicros) {
-      out.push([v]);
-      if (out.length > MAX_ROWS) break;
-    }
-    return out;
-  }
-  const [start, stop, step = 1] = args.map(Number);
-  if (step === 0) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
-  for (let v = start; step > 0 ? v <= stop : v >= stop; v += step) {
-    out.push([type.oid === OID.numeric ? String(v) : v]);
+  for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) {
+    out.push([v]);
     if (out.length > MAX_ROWS) break;
   }
   return out;
+}
+
+function seriesNumber(args: readonly Value[], numeric: boolean): Row[] {
+  const [start, stop, step = 1] = args.map(Number);
+  if (step === 0) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+  const out: Row[] = [];
+  for (let v = start; step > 0 ? v <= stop : v >= stop; v += step) {
+    out.push([numeric ? String(v) : v]);
+    if (out.length > MAX_ROWS) break;
+  }
+  return out;
+}
+
+function seriesTimestamp(args: readonly Value[]): Row[] {
+  const [start, stop, step] = args as [number, number, { months: number; days: number; micros: number }];
+  const stepMicros = step.micros + step.days * 86_400_000_000;
+  if (step.months !== 0) throw new SqlError(SqlState.featureNotSupported, 'generate_series with month steps is not supported');
+  if (stepMicros === 0) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
+  const out: Row[] = [];
+  for (let v = start; stepMicros > 0 ? v <= stop : v >= stop; v += stepMicros) {
+    out.push([v]);
+    if (out.length > MAX_ROWS) break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- arrays
+
+def('unnest', ['anyarray'], (t) => [elemOf(t[0])], ([a]) => flat(a).map((v) => [v]));
+def('unnest', ['vector'], 'float4', ([a]) => Array.from(a as Float32Array, (x) => [x]));
+def('generate_subscripts', ['anyarray', 'int4'], 'int4', ([a, d]) => subscripts(a as Value[], d as number, false));
+def('generate_subscripts', ['anyarray', 'int4', 'bool'], 'int4', ([a, d, r]) => subscripts(a as Value[], d as number, r as boolean));
+def('_pg_expandarray', ['anyarray'], (t) => [elemOf(t[0]), T.int4], ([a]) => flat(a).map((v, i) => [v, i + 1]), { names: ['x', 'n'] });
+
+function subscripts(a: Value[], dim: number, reverse: boolean): Row[] {
+  let level: Value = a;
+  for (let d = 1; d < dim; d++) {
+    if (!Array.isArray(level) || level.length === 0 || !Array.isArray(level[0])) return [];
+    level = level[0];
+  }
+  if (dim < 1 || !Array.isArray(level) || level.length === 0) return [];
+  const n = level.length;
+  const out: Row[] = [];
+  for (let i = 1; i <= n; i++) out.push([reverse ? n - i + 1 : i]);
+  return out;
+}
+
+// ---------------------------------------------------------------- strings
+
+def('regexp_matches', ['text', 'text'], '_text', ([s, p]) => regexpMatchesRows(s as string, p as string).map((m) => [m]));
+def('regexp_matches', ['text', 'text', 'text'], '_text', ([s, p, f]) => regexpMatchesRows(s as string, p as string, f as string).map((m) => [m]));
+def('regexp_split_to_table', ['text', 'text'], 'text', ([s, p]) => regexpSplitValues(s as string, p as string).map((v) => [v]));
+def('regexp_split_to_table', ['text', 'text', 'text'], 'text', ([s, p, f]) => regexpSplitValues(s as string, p as string, f as string).map((v) => [v]));
+def('string_to_table', ['text', 'text'], 'text', ([s, d]) => stringToTable(s, d, null), { strict: false });
+def('string_to_table', ['text', 'text', 'text'], 'text', ([s, d, n]) => stringToTable(s, d, n), { strict: false });
+
+function stringToTable(s: Value, delim: Value, nullStr: Value): Row[] {
+  if (s === null) return [];
+  const str = s as string;
+  let parts: string[];
+  if (delim === null) parts = Array.from(str);
+  else if (str === '') parts = [];
+  else if (delim === '') parts = [str];
+  else parts = str.split(delim as string);
+  return parts.map((p) => [nullStr !== null && p === nullStr ? null : p]);
+}
+
+// ---------------------------------------------------------------- json
+
+for (const isJsonb of [true, false]) {
+  const p = isJsonb ? 'jsonb' : 'json';
+  def(`${p}_each`, [p], `text,${p}`, ([v]) => jsonEachRows(json(v, isJsonb), false, `${p}_each`), { names: ['key', 'value'] });
+  def(`${p}_each_text`, [p], 'text,text', ([v]) => jsonEachRows(json(v, isJsonb), true, `${p}_each_text`), { names: ['key', 'value'] });
+  def(`${p}_array_elements`, [p], p, ([v]) => jsonArrayElementRows(json(v, isJsonb), false, `${p}_array_elements`).map((x) => [x]), { names: ['value'] });
+  def(`${p}_array_elements_text`, [p], 'text', ([v]) => jsonArrayElementRows(json(v, isJsonb), true, `${p}_array_elements_text`).map((x) => [x]), { names: ['value'] });
+  def(`${p}_object_keys`, [p], 'text', ([v]) => jsonObjectKeyRows(json(v, isJsonb), `${p}_object_keys`).map((k) => [k]));
+}
+
+// ---------------------------------------------------------------- catalog
+
+def('pg_get_keywords', [], 'text,char,bool,text,text', () => keywordRows(), { names: ['word', 'catcode', 'barelabel', 'catdesc', 'baredesc'] });
+
+/** PostgreSQL 15's keyword list (src/include/parser/kwlist.h) by category and bare-label flag. */
+const KEYWORDS: readonly [string, string][] = [
+  ['Cf', 'char character precision'],
+  ['Ct', 'between bigint bit boolean coalesce dec decimal exists extract float greatest grouping inout int integer interval least national nchar none normalize nullif numeric out overlay position real row setof smallint substring time timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize xmltable'],
+  ['Rf', 'array as create except fetch for from grant group having intersect into limit offset on order returning to union where window with'],
+  ['Rt', 'all analyse analyze and any asc asymmetric both case cast check collate column constraint current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end false foreign in initially lateral leading localtime localtimestamp not null only or placing primary references select session_user some symmetric table then trailing true unique user using variadic when'],
+  ['Tf', 'isnull notnull overlaps'],
+  ['Tt', 'authorization binary collation concurrently cross current_schema freeze full ilike inner is join left like natural outer right similar tablesample verbose'],
+  ['Uf', 'day filter hour minute month over second varying within without year'],
+  ['Ut', 'abort absolute access action add admin after aggregate also alter always asensitive assertion assignment at atomic attach attribute backward before begin breadth by cache call called cascade cascaded catalog chain characteristics checkpoint class close cluster columns comment comments commit committed compression configuration conflict connection constraints content continue conversion copy cost csv cube current cursor cycle data database deallocate declare defaults deferred definer delete delimiter delimiters depends depth detach dictionary disable discard document domain double drop each enable encoding encrypted enum escape event exclude excluding exclusive execute explain expression extension external family finalize first following force forward function functions generated global granted groups handler header hold identity if immediate immutable implicit import include including increment index indexes inherit inherits inline input insensitive insert instead invoker isolation key label language large last leakproof level listen load local location lock locked logged mapping match matched materialized maxvalue merge method minvalue mode move name names new next nfc nfd nfkc nfkd no normalized nothing notify nowait nulls object of off oids old operator option options ordinality others overriding owned owner parallel parameter parser partial partition passing password plans policy preceding prepare prepared preserve prior privileges procedural procedure procedures program publication quote range read reassign recheck recursive ref referencing refresh reindex relative release rename repeatable replace replica reset restart restrict return returns revoke role rollback rollup routine routines rows rule savepoint schema schemas scroll search security sequence sequences serializable server session set sets share show simple skip snapshot sql stable standalone start statement statistics stdin stdout storage stored strict strip subscription support sysid system tables tablespace temp template temporary text ties transaction transform trigger truncate trusted type types uescape unbounded uncommitted unencrypted unknown unlisten unlogged until update vacuum valid validate validator value version view views volatile whitespace work wrapper write xml yes zone'],];
+
+const CATDESC: Record<string, string> = {
+  U: 'unreserved', C: 'unreserved (cannot be function or type name)', T: 'reserved (can be function or type name)', R: 'reserved',
+};
+
+let keywordCache: Row[] | undefined;
+function keywordRows(): Row[] {
+  if (!keywordCache) {
+    const rows: Row[] = [];
+    for (const [code, words] of KEYWORDS) {
+      const bare = code[1] === 't';
+      for (const w of words.split(' ')) rows.push([w, code[0], bare, CATDESC[code[0]], bare ? 'can be bare label' : 'requires AS']);
+    }
+    rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
+    keywordCache = rows;
+  }
+  return keywordCache.map((r) => [...r]);
 }

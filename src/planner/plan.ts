@@ -71,16 +71,21 @@ export type Plan =
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
-  /** a set-returning function in FROM (generate_series, unnest …) */
-  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean }
+  /**
+   * A function in FROM: a set-returning function (generate_series, unnest, json_each …;
+   * its arguments are cast to the resolved types, one output column per function column),
+   * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
+   */
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean }
   | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
   | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
   /**
    * Set-returning functions in the select list (SELECT unnest(…)): output = input columns
    * plus one column per function; each input row yields as many rows as its longest
-   * function result, shorter ones padded with NULL (PostgreSQL 10+ semantics).
+   * function result, shorter ones padded with NULL (PostgreSQL 10+ semantics). A function
+   * with several output columns (json_each) yields a record value (Value[]) of type `type`.
    */
-  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly { name: string; args: readonly Expr[]; type: SqlType }[] }
+  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly { name: string; args: readonly Expr[]; type: SqlType; record?: boolean }[] }
   | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

@@ -13,6 +13,9 @@ import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, t
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { resolveTypeName } from './type-names.js';
+import { rawPosition as rawPos } from './positions.js';
+import { isSetReturning } from '../executor/set-functions.js';
+import { recordFields, recordFunctionFor, recordType } from '../executor/records.js';
 
 /** What binding one statement needs from its surroundings. */
 export interface BindEnv {
@@ -36,6 +39,9 @@ export interface ExprContext {
   readonly allowWindow?: boolean;
   /** WINDOW w AS (…) definitions of the query level */
   readonly windowDefs?: ReadonlyMap<string, RawNode>;
+  /** where set-returning functions are allowed (the select list): registers the call and
+   *  returns the expression that reads its current value */
+  readonly srf?: (name: string, args: Expr[], position: number | undefined) => Expr;
 }
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
@@ -114,6 +120,10 @@ export function bindOperator(env: BindEnv, op: string, left: Expr | null, right:
 
 function bindCall(env: BindEnv, name: string, args: Expr[], position?: number): Expr {
   const types = args.map((a) => a.type);
+  if (args.length === 1 && types[0].oid === OID.record) {
+    const fn = recordFunctionFor(name, types[0]);
+    if (fn) return { kind: 'call', type: fn.returnType, name, fn, args };
+  }
   const sys = env.systemFunction(name, types);
   const fn = sys ?? resolveFunctionAt(name, types, position);
   if (fn.kind !== 'scalar') throw new SqlError(SqlState.groupingError, `aggregate function ${name} is not allowed here`, { position });
@@ -142,7 +152,14 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
         if (f.A_Star) throw new SqlError(SqlState.syntaxError, 'row expansion via "*" is not supported here', { position: pos(n) });
         names.push(f.String.sval);
       }
-      return scope.resolve(names, pos(n));
+      try {
+        return scope.resolve(names, pos(n));
+      } catch (e) {
+        // a bare range-variable name is a whole-row reference (row_to_json(t), SELECT t FROM t)
+        const whole = e instanceof SqlError && e.code === SqlState.undefinedColumn ? wholeRowRef(scope, names) : undefined;
+        if (whole) return whole;
+        throw e;
+      }
     }
     case 'ParamRef': {
       const index = n.number - 1;
@@ -209,6 +226,11 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
     case 'A_Indirection': {
       let e = bindExpr(n.arg, scope, ctx);
       for (const ind of n.indirection as RawNode[]) {
+        if (ind.String) {
+          e = selectField(e, ind.String.sval as string, rawPos(n.arg));
+          continue;
+        }
+        if (ind.A_Star) throw new SqlError(SqlState.featureNotSupported, 'row expansion via "*" is not supported here', { position: rawPos(n.arg) });
         if (!ind.A_Indices || ind.A_Indices.is_slice) {
           throw new SqlError(SqlState.featureNotSupported, 'only array subscripts are supported in indirection', { position: pos(n.arg) });
         }
@@ -221,8 +243,12 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       }
       return e;
     }
+    case 'RowExpr': {
+      const args = ((n.args ?? []) as RawNode[]).map((a) => resolveUnknown(env, bindExpr(a, scope, ctx)));
+      const type = recordType(args.map((a, i) => ({ name: `f${i + 1}`, type: a.type })));
+      return { kind: 'array', type, elems: args };
+    }
     case 'GroupingFunc':
-    case 'RowExpr':
     case 'XmlExpr':
     default:
       throw new SqlError(SqlState.featureNotSupported, `expression type ${kind} is not supported`, { position: pos(n) });
@@ -470,6 +496,14 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const name = names[names.length - 1].toLowerCase();
   const position = pos(n);
   if (n.over) return bindWindowCall(n, name, scope, ctx, position);
+  if (isSetReturning(name) && !env.systemFunction(name, [])) {
+    if (!ctx.srf) {
+      throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
+    }
+    const inner: ExprContext = { ...ctx, srf: undefined, noAggregates: ctx.noAggregates ?? 'arguments of set-returning functions' };
+    const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
+    return ctx.srf(name, args, position);
+  }
   const isAgg = n.agg_star || n.agg_distinct || n.agg_filter || n.agg_order || (isAggregateName(name) && !env.systemFunction(name, []));
   if (isAgg && isAggregateName(name)) {
     if (ctx.inAggregate) throw new SqlError(SqlState.groupingError, 'aggregate function calls cannot be nested', { position });
@@ -495,4 +529,35 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   if (n.agg_star) throw new SqlError(SqlState.wrongObjectType, `${name}(*) specified, but ${name} is not an aggregate function`, { position });
   const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
   return bindCall(env, name, args, position);
+}
+
+/** `t` naming a FROM item (at this level or an enclosing one): its row as a record. */
+function wholeRowRef(scope: Scope, names: readonly string[]): Expr | undefined {
+  if (names.length > 2) return undefined;
+  let level = 0;
+  for (let sc: Scope | null = scope; sc; sc = sc.parent, level++) {
+    const entry = sc.findEntry(names[names.length - 1], names.length === 2 ? names[0] : undefined);
+    if (!entry || entry.alias === '') continue;
+    const visible = entry.columns.slice(0, entry.hiddenFrom ?? entry.columns.length);
+    const type = recordType(visible.map((c) => ({ name: c.name, type: c.type })));
+    const elems: Expr[] = visible.map((c, i) => ({ kind: 'column', type: c.type, level, index: entry.offset + i, name: c.name, table: entry.alias }));
+    return { kind: 'array', type, elems };
+  }
+  return undefined;
+}
+
+/** (record).field */
+function selectField(e: Expr, field: string, position: number | undefined): Expr {
+  const fields = recordFields(e.type);
+  if (!fields) {
+    if (e.type.oid === OID.record) {
+      throw new SqlError(SqlState.featureNotSupported, 'could not identify column "' + field + '" in record data type', { position });
+    }
+    throw new SqlError(SqlState.wrongObjectType, `column notation .${field} applied to type ${formatType(e.type)}, which is not a composite type`, { position });
+  }
+  const i = fields.findIndex((f) => f.name === field);
+  if (i < 0) throw new SqlError(SqlState.undefinedColumn, `could not identify column "${field}" in record data type`, { position });
+  // a ROW(…) / whole-row expression: take the field's expression directly
+  if (e.kind === 'array') return e.elems[i];
+  return { kind: 'subscript', type: fields[i].type, arg: e, index: { kind: 'const', type: T.int4, value: i + 1 } };
 }

@@ -11,6 +11,8 @@ import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { planIsCorrelated } from '../executor/expr.js';
+import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../executor/set-functions.js';
+import { recordFunctionFor, recordType } from '../executor/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
@@ -185,20 +187,31 @@ export class SelectBinder {
   private bindRangeFunction(n: RawNode, scope: Scope): Plan {
     const fns = n.functions as RawNode[];
     if (fns.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'ROWS FROM with several functions is not supported');
-    const call = fns[0].List.items[0].FuncCall;
-    if (!call) throw new SqlError(SqlState.featureNotSupported, 'unsupported function in FROM');
-    const fname = (call.funcname as RawNode[]).map((x) => x.String.sval as string).pop()!.toLowerCase();
+    const callNode = fns[0].List.items[0] as RawNode;
+    const call = callNode.FuncCall;
     // Functions in FROM are implicitly LATERAL: with items to their left, their arguments
     // are bound one level down so they can refer to those items' columns.
     const argScope = scope.entries.length > 0 ? new Scope(scope) : scope;
-    const args = ((call.args ?? []) as RawNode[]).map((a) => resolveUnknown(this.env, bindExpr(a, argScope, this.ctx('functions in FROM'))));
-    const alias = n.alias?.aliasname ?? fname;
+    const fname = call ? (call.funcname as RawNode[]).map((x) => x.String.sval as string).pop()!.toLowerCase() : figureColname(callNode);
+    const alias: string | undefined = n.alias?.aliasname;
     const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
-    const { type, args: typedArgs } = setReturningSignature(this.env, fname, args);
-    const cols: OutputColumn[] = [{ name: colAliases[0] ?? alias, type, tableOid: 0, attnum: 0 }];
-    if (n.ordinality) cols.push({ name: colAliases[1] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 });
-    scope.add(alias, cols);
-    return { kind: 'functionScan', schema: cols, name: fname, args: typedArgs, withOrdinality: !!n.ordinality };
+    const ordinality = (cols: OutputColumn[]): OutputColumn[] =>
+      n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
+    if (call && isSetReturning(fname) && !call.over) {
+      const ctx = this.ctx('functions in FROM');
+      const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, ctx));
+      const sig = bindSetFunction(this.env, fname, args, pos(call));
+      const cols = ordinality(sig.columns.map((c, i) => ({
+        name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
+      })));
+      scope.add(alias ?? fname, cols);
+      return { kind: 'functionScan', schema: cols, name: fname, args: sig.args, withOrdinality: !!n.ordinality };
+    }
+    // Any other function is a one-row relation with one column (SELECT * FROM current_schema()).
+    const e = resolveUnknown(this.env, bindExpr(callNode, argScope, this.ctx('functions in FROM')));
+    const cols = ordinality([{ name: colAliases[0] ?? alias ?? fname, type: e.type, tableOid: 0, attnum: 0 }]);
+    scope.add(alias ?? fname, cols);
+    return { kind: 'functionScan', schema: cols, name: fname, args: [e], withOrdinality: !!n.ordinality, scalar: true };
   }
 
   private bindJoin(n: RawNode, scope: Scope): Plan {
@@ -289,27 +302,20 @@ export class SelectBinder {
 
   private bindProjection(stmt: RawNode, input: Plan, scope: Scope, targetTypes?: readonly SqlType[]): Plan {
     const windowDefs = new Map<string, RawNode>(((stmt.windowClause ?? []) as RawNode[]).map((w) => [w.WindowDef.name as string, w.WindowDef]));
-    const ctx: ExprContext = { ...this.ctx(null), allowWindow: true, windowDefs };
-    // Set-returning functions at the top of select-list items run in a ProjectSet below
-    // the projection; the items then refer to its extra output columns.
-    const srfs: { name: string; args: Expr[]; type: SqlType }[] = [];
-    const srfRefs = new Map<RawNode, Expr>();
-    for (const t of (stmt.targetList ?? []) as RawNode[]) {
-      const val = t.ResTarget.val;
-      const call = val.FuncCall ?? val.TypeCast?.arg?.FuncCall;
-      if (!call || call.over) continue;
-      const fname = (call.funcname as RawNode[]).map((x) => x.String.sval as string).pop()!.toLowerCase();
-      if (!SET_RETURNING.has(fname)) continue;
-      const args = ((call.args ?? []) as RawNode[]).map((a) => resolveUnknown(this.env, bindExpr(a, scope, this.ctx('set-returning function arguments'))));
-      const sig = setReturningSignature(this.env, fname, args);
-      srfRefs.set(call, { kind: 'column', type: sig.type, level: 0, index: input.schema.length + srfs.length, name: fname });
-      srfs.push({ name: fname, args: sig.args, type: sig.type });
-    }
-    if (srfs.length) {
-      const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
-      input = { kind: 'projectSet', schema, input, exprs: [], srfs };
-      scope.add('', srfs.map((f) => ({ name: `\u0000${f.name}`, type: f.type, tableOid: 0, attnum: 0 })), { hiddenFrom: 0 });
-    }
+    // Set-returning functions in the select list run in a ProjectSet below the projection;
+    // the select list refers to its extra output columns (hidden scope entries).
+    const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean }[] = [];
+    const ctx: ExprContext = {
+      ...this.ctx(null), allowWindow: true, windowDefs,
+      srf: (name, args, position) => {
+        const sig = bindSetFunction(this.env, name, args, position);
+        const record = sig.columns.length > 1;
+        const type = record ? recordType(sig.columns) : sig.columns[0].type;
+        const entry = scope.add('', [{ name: `\u0000${name}`, type, tableOid: 0, attnum: 0 }], { hiddenFrom: 0 });
+        srfs.push({ name, args: sig.args, type, record });
+        return { kind: 'column', type, level: 0, index: entry.offset, name };
+      },
+    };
     // 1. the select list, * expanded
     const targets: { name: string; expr: Expr; source?: OutputColumn }[] = [];
     for (const t of (stmt.targetList ?? []) as RawNode[]) {
@@ -334,9 +340,8 @@ export class SelectBinder {
         }
         continue;
       }
-      const srf = srfRefs.get(val.FuncCall ?? val.TypeCast?.arg?.FuncCall);
-      const expr = srf ? (val.TypeCast ? coerce(this.env, srf, resolveTypeName(val.TypeCast.typeName), 'explicit') : srf) : bindExpr(val, scope, ctx);
-      const source = !srf && expr.kind === 'column' && expr.level === 0 ? input.schema[expr.index] : undefined;
+      const expr = bindExpr(val, scope, ctx);
+      const source = expr.kind === 'column' && expr.level === 0 ? input.schema[expr.index] : undefined;
       targets.push({ name: rt.name ?? figureColname(val), expr, source });
     }
     // Unknown literals in the output become text (or the INSERT target's type).
@@ -361,6 +366,11 @@ export class SelectBinder {
       if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
       return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY', ctx), desc, nullsFirst };
     });
+
+    if (srfs.length) {
+      const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
+      input = { kind: 'projectSet', schema, input, exprs: [], srfs };
+    }
 
     // 3. aggregation
     const aggregated = explicitGrouping || having !== null || targets.some((t) => containsAgg(t.expr)) || sortItems.some((s) => containsAgg(s.expr));
@@ -617,41 +627,31 @@ export function joinPlan(joinType: 'inner' | 'left' | 'right' | 'full', left: Pl
   return { kind: 'join', schema: [...left.schema, ...right.schema], joinType, left, right, on, lateral };
 }
 
-const SET_RETURNING = new Set(['generate_series', 'unnest', 'generate_subscripts']);
-
-/** Set-returning functions usable in FROM: their result type and typed arguments. */
-function setReturningSignature(env: BindEnv, name: string, args: Expr[]): { type: SqlType; args: Expr[] } {
-  switch (name) {
-    case 'generate_series': {
-      if (args.length < 2 || args.length > 3) break;
-      const isBig = args.some((a) => a.type.oid === OID.int8);
-      const isNum = args.some((a) => a.type.oid === OID.numeric || a.type.oid === OID.float8);
-      const isTs = args[0].type.oid === OID.timestamp || args[0].type.oid === OID.timestamptz;
-      if (isTs) {
-        return { type: args[0].type, args: [args[0], coerce(env, args[1], args[0].type, 'implicit'), coerce(env, args[2], T.interval, 'implicit')] };
-      }
-      const type = isNum ? T.numeric : isBig ? T.int8 : T.int4;
-      return { type, args: args.map((a) => coerce(env, a, type, 'implicit')) };
-    }
-    case 'unnest': {
-      if (args.length !== 1) break;
-      const info = args[0].type;
-      const elem = elementOf(info);
-      if (elem) return { type: elem, args };
-      break;
-    }
-    case 'generate_subscripts':
-      return { type: T.int4, args: [args[0], coerce(env, args[1], T.int4, 'implicit')] };
-  }
-  throw new SqlError(SqlState.undefinedFunction, `function ${name}(${args.map((a) => formatType(a.type)).join(', ')}) does not exist`, {
-    hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+/**
+ * Record-typed output columns of a statement are sent in record_out's text form
+ * (`(1,x,)`); inside the query they stay field lists so `(r).x` works.
+ */
+export function formatRecordOutputs(plan: Plan): Plan {
+  if (!plan.schema.some((c) => c.type.oid === OID.record)) return plan;
+  const exprs = plan.schema.map((c, i): Expr => {
+    const ref = colRef(plan.schema, i);
+    if (c.type.oid !== OID.record) return ref;
+    const fn = recordFunctionFor('text', c.type)!;
+    return { kind: 'call', type: c.type, name: 'record_out', fn, args: [ref] };
   });
+  return { kind: 'project', schema: plan.schema, input: plan, exprs };
 }
 
-function elementOf(t: SqlType): SqlType | undefined {
-  if (t.oid === OID.vector) return T.float4;
-  const m = { [OID._int4]: T.int4, [OID._int2]: T.int2, [OID._int8]: T.int8, [OID._text]: T.text, [OID._float4]: T.float4, [OID._float8]: T.float8, [OID._oid]: T.oid, [OID._name]: T.name, [OID._bool]: T.bool, [OID._varchar]: T.varchar, [OID._numeric]: T.numeric } as Record<number, SqlType>;
-  return m[t.oid];
+/** Resolve a set-returning function call: typed arguments and output columns. */
+function bindSetFunction(env: BindEnv, name: string, args: Expr[], position: number | undefined): { args: Expr[]; columns: readonly { name: string; type: SqlType }[]; namedColumns: boolean } {
+  let sig: ResolvedSetFunction;
+  try {
+    sig = resolveSetFunction(name, args.map((a) => a.type));
+  } catch (e) {
+    throw e instanceof SqlError ? e.withPosition(position) : e;
+  }
+  const typed = args.map((a, i) => (a.type.oid === sig.argTypes[i].oid ? a : coerce(env, a, sig.argTypes[i], 'implicit')));
+  return { args: typed, columns: sig.columns, namedColumns: sig.namedColumns };
 }
 
 /** PostgreSQL's FigureColname: the default name of a select-list column. */

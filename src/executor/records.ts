@@ -1,0 +1,92 @@
+/**
+ * Anonymous record (row) values: ROW(…), whole-row references (`SELECT t FROM t`,
+ * `row_to_json(t)`), several-column set-returning functions in the select list.
+ *
+ * A record value is a Value[] of its fields. Its type is (OID.record, typmod) where the
+ * typmod names a registered field list — PostgreSQL does the same with its "blessed"
+ * anonymous record types — so field selection `(r).x`, text output `(1,x,)` and
+ * row_to_json know the field names and types.
+ */
+import { formatText, type FormatSettings } from '../types/text-io.js';
+import { formatJsonb, escapeJsonString, normalizeJsonb, type JsonValue } from '../types/json.js';
+import { toJsonValue } from '../functions/json-build.js';
+import { formatSettingsOf } from '../functions/casts.js';
+import type { EvalContext, ScalarFunction } from '../functions/api.js';
+import { OID, sqlType, type SqlType, type Value } from '../types/types.js';
+
+export interface RecordField {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+const byKey = new Map<string, number>();
+const fieldsByTypmod: (readonly RecordField[])[] = [];
+
+/** The record type with these fields (the same list always gives the same typmod). */
+export function recordType(fields: readonly RecordField[]): SqlType {
+  const key = JSON.stringify(fields.map((f) => [f.name, f.type.oid, f.type.typmod]));
+  let typmod = byKey.get(key);
+  if (typmod === undefined) {
+    typmod = fieldsByTypmod.length;
+    fieldsByTypmod.push(fields.map((f) => ({ name: f.name, type: f.type })));
+    byKey.set(key, typmod);
+  }
+  return sqlType(OID.record, typmod);
+}
+
+/** The fields of a record type, or undefined for an unregistered (opaque) record. */
+export function recordFields(type: SqlType): readonly RecordField[] | undefined {
+  if (type.oid !== OID.record || type.typmod < 0) return undefined;
+  return fieldsByTypmod[type.typmod];
+}
+
+/** record_out: `(1,"a b",)` — NULL fields empty, fields quoted when they need it. */
+export function formatRecord(type: SqlType, value: Value[], settings: FormatSettings): string {
+  const fields = recordFields(type);
+  const parts = value.map((v, i) => {
+    if (v === null) return '';
+    const ft = fields?.[i]?.type ?? sqlType(OID.text);
+    const s = ft.oid === OID.record && Array.isArray(v) ? formatRecord(ft, v, settings) : formatText(ft, v, settings);
+    if (s === '' || /[",\\()\s]/.test(s)) return '"' + s.replace(/(["\\])/g, '$1$1') + '"';
+    return s;
+  });
+  return '(' + parts.join(',') + ')';
+}
+
+/** The JSON object of a record, for row_to_json / to_json / to_jsonb. */
+export function recordJson(type: SqlType, value: Value[], settings: FormatSettings): JsonValue {
+  const fields = recordFields(type) ?? value.map((_, i) => ({ name: `f${i + 1}`, type: sqlType(OID.text) }));
+  return {
+    obj: fields.map((f, i): [string, JsonValue] => {
+      const v = value[i] ?? null;
+      if (v !== null && f.type.oid === OID.record && Array.isArray(v)) return [f.name, recordJson(f.type, v, settings)];
+      return [f.name, toJsonValue(f.type, v, settings)];
+    }),
+  };
+}
+
+/** row_to_json's compact form: `{"a":1,"b":"x"}` */
+export function formatJsonCompact(v: JsonValue): string {
+  if (Array.isArray(v)) return '[' + v.map(formatJsonCompact).join(',') + ']';
+  if (v !== null && typeof v === 'object' && 'obj' in v) return '{' + v.obj.map(([k, x]) => escapeJsonString(k) + ':' + formatJsonCompact(x)).join(',') + '}';
+  return formatJsonb(v);
+}
+
+/** A function of one record argument (its type fixed at bind time). */
+function recordFunction(argType: SqlType, returnType: SqlType, impl: (v: Value[], ctx: EvalContext) => Value): ScalarFunction {
+  return { kind: 'scalar', argTypes: [argType], returnType, strict: true, volatile: false, impl: ([v], ctx) => impl(v as Value[], ctx) };
+}
+
+/** row_to_json(record), to_json(record), to_jsonb(record), record::text; undefined for other names. */
+export function recordFunctionFor(name: string, argType: SqlType): ScalarFunction | undefined {
+  switch (name) {
+    case 'row_to_json':
+    case 'to_json':
+      return recordFunction(argType, sqlType(OID.json), (v, ctx) => formatJsonCompact(recordJson(argType, v, formatSettingsOf(ctx))));
+    case 'to_jsonb':
+      return recordFunction(argType, sqlType(OID.jsonb), (v, ctx) => formatJsonb(normalizeJsonb(recordJson(argType, v, formatSettingsOf(ctx)))));
+    case 'text':
+      return recordFunction(argType, sqlType(OID.text), (v, ctx) => formatRecord(argType, v, formatSettingsOf(ctx)));
+  }
+  return undefined;
+}
