@@ -16,8 +16,9 @@ import { applyEverywhere, type Rule, type RuleContext } from './rules/rule.js';
 import { prunePartitionsRule } from './rules/prune-partitions.js';
 import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
+import { mergeProjections } from './rules/merge-projections.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;

@@ -29,11 +29,19 @@ export type Expr =
   | { readonly kind: 'case'; readonly type: SqlType; readonly whens: readonly { cond: Expr; result: Expr }[]; readonly otherwise: Expr }
   | { readonly kind: 'coalesce'; readonly type: SqlType; readonly args: readonly Expr[] }
   | { readonly kind: 'minmax'; readonly type: SqlType; readonly op: 'greatest' | 'least'; readonly args: readonly Expr[]; readonly cmp: ScalarFunction }
-  | { readonly kind: 'array'; readonly type: SqlType; readonly elems: readonly Expr[] }
+  /** ARRAY[…] (nested: the elements are sub-arrays, checked for matching dimensions), or ROW(…) when type is record */
+  | { readonly kind: 'array'; readonly type: SqlType; readonly elems: readonly Expr[]; readonly nested?: boolean }
   /** a IS [NOT] DISTINCT FROM b, with the '=' operator of the common type */
   | { readonly kind: 'distinct'; readonly type: SqlType; readonly left: Expr; readonly right: Expr; readonly eq: ScalarFunction; readonly negate: boolean }
-  /** array[i] (1-based, NULL when out of range) */
-  | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly index: Expr }
+  /**
+   * array[i][j]… : NULL when out of range or when the number of subscripts differs from the
+   * array's dimensions. With `slice`, array[a:b][c:d]… (lower null = the lower bound, upper
+   * null = the upper bound; a plain [i] inside a slice means [1:i]). `base` is the lower
+   * bound: 1, or 0 for int2vector / oidvector.
+   */
+  | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly subs: readonly { readonly lower: Expr | null; readonly upper: Expr | null }[]; readonly slice: boolean; readonly base: number }
+  /** (record).field: the field at `index` (0-based) of a record value */
+  | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
   | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction }
   | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }

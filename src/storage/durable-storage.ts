@@ -25,12 +25,15 @@ import { hashKey } from '../types/compare.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import {
   UniqueViolation, WriteConflict,
-  type RowBatch, type RowId, type SegmentInfo, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec,
+  type AnnSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
-import { GrowingSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment, type SealedSegment } from './segment.js';
+import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
+import type { AnnIndex } from '../ann/api.js';
+import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
+import { buildIndexFile } from '../ann/build.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 
@@ -83,11 +86,14 @@ export interface DurableStorageOptions {
 interface SegmentMeta extends SegmentInfo {
   readonly file: string;
   readonly crc: number;
+  /** ANN index files of this segment by index name (derived data: rebuilt if missing) */
+  annFiles?: Record<string, string>;
 }
 
 interface TableManifest {
   layout: TableLayout;
   uniqueKeys: UniqueKeySpec[];
+  vectorIndexes?: VectorIndexSpec[];
   segments: SegmentMeta[];
   /** every insert record with ts <= sealedTs is in a sealed segment (the log may be trimmed) */
   sealedTs: number;
@@ -103,6 +109,9 @@ interface UniqueKey {
 
 class TableState {
   readonly uniqueKeys = new Map<string, UniqueKey>();
+  vectorIndexes: VectorIndexSpec[] = [];
+  /** sealed segment id → index name → open ANN index */
+  readonly ann = new Map<number, Map<string, AnnIndex>>();
   /** replaced, never mutated, so a running scan keeps the list it started with */
   sealed: SealedSegment[] = [];
   segMeta: SegmentMeta[] = [];
@@ -146,6 +155,7 @@ class TableState {
     return {
       layout: this.layout,
       uniqueKeys: [...this.uniqueKeys.values()].map((k) => k.spec),
+      vectorIndexes: this.vectorIndexes,
       segments: this.segMeta,
       sealedTs: this.sealedTs,
       nextRowId: this.nextRowId,
@@ -386,8 +396,10 @@ export class DurableStorage implements Storage {
       t.sealedTs = m.sealedTs;
       t.segMeta = m.segments;
       for (const spec of m.uniqueKeys) t.uniqueKeys.set(spec.name, this.newUniqueKey(t, spec));
+      t.vectorIndexes = m.vectorIndexes ?? [];
       for (const meta of m.segments) {
         referenced.add(meta.file);
+        for (const f of Object.values(meta.annFiles ?? {})) referenced.add(f);
         t.sealed.push(await this.loadSegment(t, meta, key));
         sealedRows += meta.rows;
         this.nextSegmentId = Math.max(this.nextSegmentId, meta.id + 1);
@@ -456,6 +468,127 @@ export class DurableStorage implements Storage {
       phasesMs: { segments: Math.round(tSegments - t0), tombstones: Math.round(tTombstones - tSegments), log: Math.round(tLog - tTombstones), uniqueKeys: Math.round(tIndex - tLog) },
     }, 'storage recovered');
     for (const t of this.tables.values()) this.maybeScheduleSeal(t);
+    // ANN indexes are memory-mapped views of their files; a missing or unreadable file is
+    // rebuilt in the background (an index is derived data, never the only copy of anything)
+    for (const t of this.tables.values()) {
+      let rebuild = false;
+      t.sealed.forEach((seg, i) => {
+        const meta = t.segMeta[i];
+        for (const spec of t.vectorIndexes) {
+          const file = meta.annFiles?.[spec.name];
+          const dim = t.layout.columns[spec.column].type.typmod;
+          try {
+            if (!file) throw new Error('no index file');
+            this.annOf(t, seg.id).set(spec.name, HnswIndex.open(join(this.segDir, file), spec.op, dim, seg.length, { m: spec.m, efConstruction: spec.efConstruction }));
+          } catch (e) {
+            this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
+            rebuild = true;
+          }
+        }
+      });
+      if (rebuild) void this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t)).catch(() => {});
+    }
+  }
+
+  private annOf(t: TableState, segmentId: number): Map<string, AnnIndex> {
+    let m = t.ann.get(segmentId);
+    if (!m) t.ann.set(segmentId, (m = new Map()));
+    return m;
+  }
+
+  /** Build the ANN indexes a sealed segment lacks (in a worker thread), then record their files. */
+  private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta): Promise<void> {
+    for (const spec of t.vectorIndexes) {
+      if (this.annOf(t, seg.id).has(spec.name)) continue;
+      if (!hnswSupports(spec.op)) continue;
+      const dim = t.layout.columns[spec.column].type.typmod;
+      if (!(dim > 0)) continue;
+      const t0 = performance.now();
+      const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.usearch`;
+      const index = await buildIndexFile(spec.op, seg.vectorColumn(spec.column, dim), seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file));
+      fsyncDir(this.segDir);
+      this.annOf(t, seg.id).set(spec.name, index);
+      meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
+      this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0) }, 'built ANN index');
+    }
+  }
+
+  private async buildMissingIndexes(t: TableState): Promise<void> {
+    if (t.dropped) return;
+    const segs = [...t.sealed];
+    const metas = [...t.segMeta];
+    for (let i = 0; i < segs.length; i++) await this.buildSegmentIndexes(t, segs[i], metas[i]);
+    await this.wal.append([this.manifestOp(t)]);
+  }
+
+  async createVectorIndex(tableId: number, spec: VectorIndexSpec): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    t.vectorIndexes = [...t.vectorIndexes.filter((x) => x.name !== spec.name), spec];
+    // existing rows: seal what is growing, then index every sealed segment
+    await this.enqueueMaintenance('seal', t.id, () => this.sealTable(t));
+    await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t));
+  }
+
+  async dropVectorIndex(tableId: number, name: string): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    t.vectorIndexes = t.vectorIndexes.filter((x) => x.name !== name);
+    await this.enqueueMaintenance('index drop', t.id, async () => {
+      const files: string[] = [];
+      for (const meta of t.segMeta) {
+        const f = meta.annFiles?.[name];
+        if (f) {
+          files.push(f);
+          const { [name]: _gone, ...rest } = meta.annFiles!;
+          meta.annFiles = rest;
+        }
+      }
+      for (const m of t.ann.values()) { m.get(name)?.close(); m.delete(name); }
+      await this.wal.append([this.manifestOp(t)]);
+      for (const f of files) await unlink(join(this.segDir, f)).catch(() => {});
+    });
+  }
+
+  annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[] {
+    const t = this.tables.get(tableId);
+    if (!t) return [];
+    const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
+    const S = snapshot.ts;
+    const out: AnnSegment[] = [];
+    for (const seg of t.sealed) {
+      const index = t.ann.get(seg.id)?.get(indexName);
+      if (!index) continue;
+      const visible = (pos: number): RowId | undefined => {
+        const rowId = seg.rowIdAt(pos);
+        if (seg.tsAt(pos) > S) return undefined;
+        const d = t.tombstones.get(rowId);
+        if (d !== undefined && d <= S) return undefined;
+        if (p?.deleted.has(rowId)) return undefined;
+        return rowId;
+      };
+      out.push({
+        id: seg.id,
+        length: seg.length,
+        index,
+        visibleRow: (pos) => {
+          if (pos < 0 || pos >= seg.length) return undefined;
+          const rowId = visible(pos);
+          return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
+        },
+        *visibleRows() {
+          for (let start = 0; start < seg.length; start += BATCH_SIZE) {
+            const stop = Math.min(seg.length, start + BATCH_SIZE);
+            const rows = seg.rows(start, stop);
+            for (let pos = start; pos < stop; pos++) {
+              const rowId = visible(pos);
+              if (rowId !== undefined) yield { rowId, row: rows[pos - start] };
+            }
+          }
+        },
+      });
+    }
+    return out;
   }
 
   private async loadSegment(t: TableState, meta: SegmentMeta, manifestKey: string): Promise<SealedSegment> {
@@ -670,13 +803,14 @@ export class DurableStorage implements Storage {
   // ------------------------------------------------------------------------------------
   // Reads
 
-  *scan(tableId: number, snapshot: Snapshot, txn?: Transaction): Iterable<RowBatch> {
+  *scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch> {
     const t = this.tables.get(tableId);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
     if (t) {
       const S = snapshot.ts;
       const tomb = t.tombstones;
-      const segs = t.segments();
+      const skip = opts?.skipSegments;
+      const segs = skip && skip.size ? t.segments().filter((seg) => !(seg instanceof SealedSegment && skip.has(seg.id))) : t.segments();
       const growing = t.growing;
       // Rows appended later have later timestamps and are invisible to this snapshot.
       const growingEnd = growing.length;
@@ -887,6 +1021,10 @@ export class DurableStorage implements Storage {
       await unlink(join(this.segDir, meta.file)).catch(() => {});
       return;
     }
+    // the new segment's ANN indexes are built before it replaces the frozen rows, so a
+    // query never finds it without its index
+    await this.buildSegmentIndexes(t, seg, meta);
+    if (t.dropped) return;
     t.sealed = [...t.sealed, seg];
     t.segMeta = [...t.segMeta, meta];
     t.frozen = t.frozen.filter((f) => f !== frozen);
@@ -954,6 +1092,7 @@ export class DurableStorage implements Storage {
     const built = keep.length > 0
       ? await this.buildSegment(t, keep.map((r) => r.rowId), keep.map((r) => r.ts), keep.map((r) => r.row))
       : undefined;
+    if (built) await this.buildSegmentIndexes(t, built.seg, built.meta);
     if (t.dropped) {
       if (built) await unlink(join(this.segDir, built.meta.file)).catch(() => {});
       return;
@@ -979,7 +1118,11 @@ export class DurableStorage implements Storage {
     }
     ops.push(this.manifestOp(t));
     await this.wal.append(ops);
-    for (const m of inputMeta) await unlink(join(this.segDir, m.file)).catch(() => {});
+    for (const m of inputMeta) {
+      await unlink(join(this.segDir, m.file)).catch(() => {});
+      for (const f of Object.values(m.annFiles ?? {})) await unlink(join(this.segDir, f)).catch(() => {});
+      t.ann.delete(m.id);
+    }
     this.log.info({
       table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keep.length, dropped: dropped.length,
       ms: Math.round(performance.now() - t0),

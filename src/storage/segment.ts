@@ -304,6 +304,22 @@ export class SealedSegment implements Segment {
 
   row(pos: number): Row { return this.rows(pos, pos + 1)[0]; }
 
+  /**
+   * One vector column as a fresh contiguous Float32Array starting at offset 0 (what the
+   * ANN library needs); NULL vectors come out as zeros (callers skip NULL rows).
+   */
+  vectorColumn(col: number, dim: number): Float32Array {
+    const out = new Float32Array(this.length * dim);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) {
+        const v = read(i) as Float32Array | null;
+        if (v !== null && v.length === dim) out.set(v, (c.start + i) * dim);
+      }
+    }
+    return out;
+  }
+
   keyRow(pos: number, columns: readonly number[]): Row {
     const c = this.chunkOf(pos);
     const row: Row = [];
