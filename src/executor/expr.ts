@@ -164,17 +164,32 @@ export function compileExpr(e: Expr): Compiled {
     }
     case 'array': {
       const elems = e.elems.map(compileExpr);
-      return (r, env) => elems.map((x) => x(r, env));
+      if (!e.nested) return (r, env) => elems.map((x) => x(r, env));
+      return (r, env) => checkRectangular(elems.map((x) => x(r, env)));
     }
     case 'subscript': {
       const arg = compileExpr(e.arg);
-      const index = compileExpr(e.index);
+      const subs = e.subs.map((x) => ({ lower: x.lower ? compileExpr(x.lower) : null, upper: x.upper ? compileExpr(x.upper) : null }));
+      const { slice, base } = e;
       return (r, env) => {
         const a = arg(r, env);
-        const i = index(r, env);
-        if (a === null || i === null || !Array.isArray(a)) return null;
-        const v = a[(i as number) - 1];
-        return v === undefined ? null : v;
+        if (a === null || !Array.isArray(a)) return null;
+        const bounds: [number | null, number | null][] = [];
+        for (const x of subs) {
+          const lo = x.lower ? x.lower(r, env) : null;
+          const hi = x.upper ? x.upper(r, env) : null;
+          if ((x.lower && lo === null) || (x.upper && hi === null)) return null;
+          bounds.push([lo as number | null, hi as number | null]);
+        }
+        return slice ? arraySlice(a, bounds, base) : arrayElement(a, bounds, base);
+      };
+    }
+    case 'field': {
+      const arg = compileExpr(e.arg);
+      const i = e.index;
+      return (r, env) => {
+        const v = arg(r, env);
+        return Array.isArray(v) ? v[i] ?? null : null;
       };
     }
     case 'distinct': {
@@ -247,6 +262,55 @@ export function compileExpr(e: Expr): Compiled {
   }
 }
 
+/** a[i][j]…: one element, NULL when out of range or the subscripts don't match the dimensions */
+function arrayElement(a: Value[], bounds: readonly [number | null, number | null][], base: number): Value {
+  let cur: Value = a;
+  for (const [, i] of bounds) {
+    if (!Array.isArray(cur)) return null;
+    const v: Value | undefined = cur[(i as number) - base];
+    if (v === undefined) return null;
+    cur = v;
+  }
+  return Array.isArray(cur) ? null : cur;
+}
+
+/** a[l:u][…]: a sub-array (empty when any dimension's range is empty) */
+function arraySlice(a: Value[], bounds: readonly [number | null, number | null][], base: number): Value {
+  let empty = false;
+  const cut = (v: Value[], d: number): Value[] => {
+    if (d === bounds.length) return v;
+    const [lo, hi] = bounds[d];
+    const from = Math.max(base, lo ?? base);
+    const to = Math.min(v.length - 1 + base, hi ?? v.length - 1 + base);
+    if (from > to) {
+      empty = true;
+      return [];
+    }
+    return v.slice(from - base, to - base + 1).map((x) => {
+      if (Array.isArray(x)) return cut(x, d + 1);
+      if (d + 1 < bounds.length) empty = true; // more subscripts than dimensions
+      return x;
+    });
+  };
+  const out = cut(a, 0);
+  return empty ? [] : out;
+}
+
+/** ARRAY[[…], […]]: sub-arrays must have matching dimensions (2202E) */
+function checkRectangular(elems: Value[]): Value[] {
+  const shape = (v: Value): string => (Array.isArray(v) ? `${v.length}[${v.length ? shape(v[0]) : ''}]` : '');
+  const nonNull = elems.filter((x) => x !== null);
+  if (nonNull.length === 0) return elems;
+  const first = shape(nonNull[0]);
+  for (const x of nonNull) {
+    if (!Array.isArray(x) || shape(x) !== first || !x.every((y, i) => i === 0 || shape(y) === shape(x[0]))) {
+      throw new SqlError(SqlState.arraySubscriptError, 'multidimensional arrays must have array expressions with matching dimensions');
+    }
+  }
+  // ARRAY[[…], …] of empty sub-arrays is the empty array
+  return nonNull.every((x) => (x as Value[]).length === 0) ? [] : elems;
+}
+
 function flatten(a: Value[]): Value[] {
   return a.some(Array.isArray) ? a.flatMap((x) => (Array.isArray(x) ? flatten(x) : [x])) : a;
 }
@@ -289,7 +353,8 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       case 'case': e.whens.forEach((w) => { expr(w.cond, d); expr(w.result, d); }); expr(e.otherwise, d); break;
       case 'array': e.elems.forEach((a) => expr(a, d)); break;
       case 'anyall': case 'distinct': expr(e.left, d); expr(e.right, d); break;
-      case 'subscript': expr(e.arg, d); expr(e.index, d); break;
+      case 'subscript': expr(e.arg, d); e.subs.forEach((x) => { expr(x.lower, d); expr(x.upper, d); }); break;
+      case 'field': expr(e.arg, d); break;
       case 'subquery': walkPlanExprs(e.plan, d + 1, visit); break;
       case 'insubquery': expr(e.left, d); walkPlanExprs(e.plan, d + 1, visit); break;
       case 'agg': e.args.forEach((a) => expr(a, d)); expr(e.filter, d); break;

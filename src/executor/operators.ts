@@ -285,7 +285,8 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const newSlots = (): AggSlot[] => aggs.map((a) => ({
     state: a.call.fn.init(),
     seen: a.call.distinct ? new Set() : undefined,
-    buffered: a.call.orderBy.length ? [] : undefined,
+    // DISTINCT aggregates see their input sorted, as in PostgreSQL (array_agg(DISTINCT x) → {1,2,3})
+    buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
   }));
   for (const batch of runPlan(plan.input, rc, env)) {
     env.checkCancel();
@@ -305,7 +306,7 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
           if (slot.seen.has(dk)) continue;
           slot.seen.add(dk);
         }
-        if (slot.buffered) slot.buffered.push({ args, keys: a.orderKeys.map((x) => x(r, env)) });
+        if (slot.buffered) slot.buffered.push({ args, keys: a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args });
         else slot.state = a.call.fn.step(slot.state, args, env.ctx);
       }
     }
@@ -317,7 +318,10 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
     g.slots.forEach((slot, i) => {
       const a = aggs[i];
       if (slot.buffered) {
-        const cmp = rowComparator(a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst })));
+        const specs = a.call.orderBy.length
+          ? a.call.orderBy.map((k, j) => ({ index: j, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))
+          : a.call.args.map((x, j) => ({ index: j, type: x.type, desc: false, nullsFirst: false }));
+        const cmp = rowComparator(specs);
         slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
         for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
       }

@@ -171,7 +171,8 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
     case 'TypeCast': {
       const target = resolveTypeName(n.typeName);
       if (n.arg.A_ArrayExpr && isArrayType(target.oid)) {
-        return bindArray(n.arg.A_ArrayExpr, scope, ctx, sqlType(elementTypeOf(target.oid)!, target.typmod));
+        // ARRAY[…]::T[] casts each element to T (explicitly, as PostgreSQL does)
+        return bindArray(n.arg.A_ArrayExpr, scope, ctx, sqlType(elementTypeOf(target.oid)!, target.typmod), 'explicit');
       }
       const arg = bindExpr(n.arg, scope, ctx);
       try {
@@ -225,21 +226,39 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       return bindSqlValueFunction(n, env);
     case 'A_Indirection': {
       let e = bindExpr(n.arg, scope, ctx);
-      for (const ind of n.indirection as RawNode[]) {
+      const inds = n.indirection as RawNode[];
+      for (let k = 0; k < inds.length; k++) {
+        const ind = inds[k];
         if (ind.String) {
           e = selectField(e, ind.String.sval as string, rawPos(n.arg));
           continue;
         }
         if (ind.A_Star) throw new SqlError(SqlState.featureNotSupported, 'row expansion via "*" is not supported here', { position: rawPos(n.arg) });
-        if (!ind.A_Indices || ind.A_Indices.is_slice) {
-          throw new SqlError(SqlState.featureNotSupported, 'only array subscripts are supported in indirection', { position: pos(n.arg) });
-        }
+        // consecutive subscripts form one access: a[i][j], a[1:2][3]
+        const group: RawNode[] = [];
+        while (k < inds.length && inds[k].A_Indices) group.push(inds[k++].A_Indices);
+        k--;
         const elem = elementTypeOf(e.type.oid);
         if (elem === undefined) {
-          throw new SqlError(SqlState.datatypeMismatch, `cannot subscript type ${formatType(e.type)} because it does not support subscripting`);
+          throw new SqlError(SqlState.datatypeMismatch, `cannot subscript type ${formatType(e.type)} because it does not support subscripting`, { position: rawPos(n.arg) });
         }
-        const index = coerce(env, bindExpr(ind.A_Indices.uidx, scope, ctx), T.int4, 'implicit');
-        e = { kind: 'subscript', type: sqlType(elem), arg: e, index };
+        const slice = group.some((g) => g.is_slice);
+        const bound = (x: RawNode | undefined): Expr | null => {
+          if (!x) return null;
+          const b = bindExpr(x, scope, ctx);
+          try {
+            return coerce(env, b, T.int4, 'assignment');
+          } catch (err) {
+            if (err instanceof SqlError && err.code === SqlState.datatypeMismatch) {
+              throw new SqlError(SqlState.datatypeMismatch, `array subscript must have type integer`, { position: rawPos(x) });
+            }
+            throw err;
+          }
+        };
+        const subs = group.map((g) => ({ lower: bound(g.lidx), upper: bound(g.uidx) }));
+        const base = e.type.oid === OID.int2vector || e.type.oid === OID.oidvector ? 0 : 1;
+        const type = slice ? sqlType(arrayTypeOf(elem) ?? e.type.oid) : sqlType(elem, e.type.typmod);
+        e = { kind: 'subscript', type, arg: e, subs, slice, base };
       }
       return e;
     }
@@ -389,10 +408,10 @@ function bindCase(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   };
 }
 
-function bindArray(n: RawNode, scope: Scope, ctx: ExprContext, elemType: SqlType | null): Expr {
+function bindArray(n: RawNode, scope: Scope, ctx: ExprContext, elemType: SqlType | null, context: CastContext = 'implicit'): Expr {
   const env = ctx.env;
   const elems = ((n.elements ?? []) as RawNode[]).map((e) =>
-    e.A_ArrayExpr ? bindArray(e.A_ArrayExpr, scope, ctx, elemType) : bindExpr(e, scope, ctx));
+    e.A_ArrayExpr ? bindArray(e.A_ArrayExpr, scope, ctx, elemType, context) : bindExpr(e, scope, ctx));
   if (elems.length === 0 && !elemType) {
     throw new SqlError(SqlState.indeterminateDatatype, 'cannot determine type of empty array', {
       position: pos(n), hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].',
@@ -401,11 +420,11 @@ function bindArray(n: RawNode, scope: Scope, ctx: ExprContext, elemType: SqlType
   // Nested ARRAY[ARRAY[…]] keeps the inner array type as the element type.
   const nested = elems.length > 0 && elems.every((e) => isArrayType(e.type.oid));
   let type: SqlType = elemType ?? commonType(elems.map((e) => e.type), 'ARRAY');
-  if (nested) type = sqlType(elementTypeOf(elems[0].type.oid)!);
-  const target = nested ? sqlType(arrayTypeOf(type.oid)!) : type;
+  if (nested && !elemType) type = sqlType(elementTypeOf(commonType(elems.map((e) => e.type), 'ARRAY').oid)!);
+  const target = nested ? sqlType(arrayTypeOf(type.oid)!, type.typmod) : type;
   const arrOid = arrayTypeOf(type.oid);
   if (arrOid === undefined) throw new SqlError(SqlState.undefinedObject, `could not find array type for data type ${formatType(type)}`);
-  return { kind: 'array', type: sqlType(arrOid, type.typmod), elems: elems.map((e) => coerce(env, e, target, 'implicit')) };
+  return { kind: 'array', type: sqlType(arrOid, type.typmod), elems: elems.map((e) => coerce(env, e, target, context)), nested };
 }
 
 function bindSubLink(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
@@ -559,5 +578,5 @@ function selectField(e: Expr, field: string, position: number | undefined): Expr
   if (i < 0) throw new SqlError(SqlState.undefinedColumn, `could not identify column "${field}" in record data type`, { position });
   // a ROW(…) / whole-row expression: take the field's expression directly
   if (e.kind === 'array') return e.elems[i];
-  return { kind: 'subscript', type: fields[i].type, arg: e, index: { kind: 'const', type: T.int4, value: i + 1 } };
+  return { kind: 'field', type: fields[i].type, arg: e, index: i };
 }

@@ -554,7 +554,8 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
     case 'array': return { ...e, elems: e.elems.map(m) };
     case 'anyall': return { ...e, left: m(e.left), right: m(e.right) };
     case 'distinct': return { ...e, left: m(e.left), right: m(e.right) };
-    case 'subscript': return { ...e, arg: m(e.arg), index: m(e.index) };
+    case 'subscript': return { ...e, arg: m(e.arg), subs: e.subs.map((x) => ({ lower: x.lower ? m(x.lower) : null, upper: x.upper ? m(x.upper) : null })) };
+    case 'field': return { ...e, arg: m(e.arg) };
     case 'insubquery': return { ...e, left: m(e.left) };
     case 'agg': return { ...e, args: e.args.map(m), filter: e.filter ? m(e.filter) : null };
     default: return e;
