@@ -67,13 +67,15 @@ export function indexedVectorTopK(
   rc.vectorStats?.set(plan, stats);
 
   const best: Candidate[] = [];
-  let seq = 0;
-  const consider = (row: Row) => {
+  // Ties are broken by storage order (sealed segments by position, which is RowId order,
+  // then everything scanned), as a sequential scan would return them.
+  let scanSeq = 1e15;
+  const consider = (row: Row, order?: number) => {
     const v = row[key.column];
     if (v === null) return;
     const d = kernel(v as Float32Array, query);
     stats.candidates++;
-    best.push({ d, seq: seq++, row });
+    best.push({ d, seq: order ?? scanSeq++, row });
   };
   const passes = (row: Row) => !pred || pred(row, env) === true;
 
@@ -81,7 +83,10 @@ export function indexedVectorTopK(
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
-    for (const seg of segments) searchSegment(seg, query, k, ef, pred ? passes : null, consider, stats, env);
+    segments.forEach((seg, i) => {
+      const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
+      searchSegment(seg, query, k, ef, pred ? passes : null, (row, pos) => consider(row, base + pos), stats, env);
+    });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
       env.checkCancel();
@@ -111,7 +116,7 @@ export function opOfOpclass(opclass: string): DistanceOp | undefined {
 
 function searchSegment(
   seg: AnnSegment, query: Float32Array, k: number, ef: number,
-  passes: ((row: Row) => boolean) | null, consider: (row: Row) => void, stats: VectorSearchStats, env: ExecEnv,
+  passes: ((row: Row) => boolean) | null, consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
 ): void {
   let want = k;
   if (passes) {
@@ -128,7 +133,7 @@ function searchSegment(
     const selectivity = seen === 0 ? 0 : hits / seen;
     if (selectivity * seg.length < EXACT_MATCHES || selectivity < 0.01) {
       stats.segmentsExact++;
-      for (const r of seg.visibleRows()) if (passes(r.row)) consider(r.row);
+      for (const r of seg.visibleRows()) if (passes(r.row)) consider(r.row, r.pos);
       return;
     }
     want = Math.ceil((k / selectivity) * 1.5);
@@ -138,19 +143,19 @@ function searchSegment(
     env.checkCancel();
     const n = Math.min(want, seg.length);
     const hits = seg.index.search(query, n, Math.max(ef, n));
-    const found: Row[] = [];
+    const found: { row: Row; pos: number }[] = [];
     for (const h of hits) {
       const r = seg.visibleRow(h.position);
-      if (r && (!passes || passes(r.row))) found.push(r.row);
+      if (r && (!passes || passes(r.row))) found.push({ row: r.row, pos: h.position });
     }
     if (found.length >= k || n >= seg.length) {
       if (found.length < k && n >= seg.length) {
         // the index gave all it has and still too few: scan the segment exactly
         stats.exactFallbacks++;
-        for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row);
+        for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row, r.pos);
         return;
       }
-      for (const row of found) consider(row);
+      for (const f of found) consider(f.row, f.pos);
       return;
     }
     stats.widenings++;

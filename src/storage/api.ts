@@ -103,7 +103,7 @@ export interface AnnSegment {
   /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
   visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
   /** every visible row (the exact fallback when the index cannot deliver k matches) */
-  visibleRows(): Iterable<{ rowId: RowId; row: Row }>;
+  visibleRows(): Iterable<{ rowId: RowId; row: Row; pos: number }>;
 }
 
 export interface ScanOptions {

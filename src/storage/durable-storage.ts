@@ -582,7 +582,7 @@ export class DurableStorage implements Storage {
             const rows = seg.rows(start, stop);
             for (let pos = start; pos < stop; pos++) {
               const rowId = visible(pos);
-              if (rowId !== undefined) yield { rowId, row: rows[pos - start] };
+              if (rowId !== undefined) yield { rowId, row: rows[pos - start], pos };
             }
           }
         },
