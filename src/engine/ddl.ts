@@ -421,6 +421,7 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
         }
         t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
         if (idx.unique) ctx.storage.dropUniqueKey(t.oid, idx.name);
+        if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex?.(t.oid, idx.name);
         ctx.catalog.version++;
         break;
       }
