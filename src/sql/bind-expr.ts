@@ -8,11 +8,11 @@ import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOpera
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey } from '../planner/plan.js';
 import { parseText, type ParseSettings } from '../types/text-io.js';
-import type { Value } from '../types/types.js';
+import type { Interval, Value } from '../types/types.js';
 import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
-import { resolveTypeName } from './type-names.js';
+import { intervalRange, resolveTypeName } from './type-names.js';
 import { rawPosition as rawPos } from './positions.js';
 import { isSetReturning } from '../executor/set-functions.js';
 import { recordFields, recordFunctionFor, recordType } from '../executor/records.js';
@@ -173,6 +173,11 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
       if (n.arg.A_ArrayExpr && isArrayType(target.oid)) {
         // ARRAY[…]::T[] casts each element to T (explicitly, as PostgreSQL does)
         return bindArray(n.arg.A_ArrayExpr, scope, ctx, sqlType(elementTypeOf(target.oid)!, target.typmod), 'explicit');
+      }
+      const range = intervalRange(n.typeName);
+      if (range !== undefined && n.arg.A_Const?.sval !== undefined) {
+        // interval '1' day: a bare number counts in the range's last field; lower fields are cut
+        return { kind: 'const', type: target, value: intervalWithRange(n.arg.A_Const.sval.sval ?? '', range, env, pos(n.arg.A_Const)), position: pos(n.arg.A_Const) };
       }
       const arg = bindExpr(n.arg, scope, ctx);
       try {
@@ -546,7 +551,9 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     };
   }
   if (n.agg_star) throw new SqlError(SqlState.wrongObjectType, `${name}(*) specified, but ${name} is not an aggregate function`, { position });
-  const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, ctx));
+  const rawArgs = (n.args ?? []) as RawNode[];
+  if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position);
+  const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
   return bindCall(env, name, args, position);
 }
 
@@ -579,4 +586,87 @@ function selectField(e: Expr, field: string, position: number | undefined): Expr
   // a ROW(…) / whole-row expression: take the field's expression directly
   if (e.kind === 'array') return e.elems[i];
   return { kind: 'field', type: fields[i].type, arg: e, index: i };
+}
+
+/** Parameter names (and defaults for the trailing ones) of built-ins callable with `name => value`. */
+const PARAMETER_NAMES: Record<string, { names: readonly string[]; defaults?: Record<string, () => RawNode> }> = {
+  make_interval: {
+    names: ['years', 'months', 'weeks', 'days', 'hours', 'mins', 'secs'],
+    defaults: Object.fromEntries(['years', 'months', 'weeks', 'days', 'hours', 'mins', 'secs'].map((p) => [p, () => ({ A_Const: { ival: { ival: 0 } } })])),
+  },
+  make_date: { names: ['year', 'month', 'day'] },
+  make_time: { names: ['hour', 'min', 'sec'] },
+  make_timestamp: { names: ['year', 'month', 'mday', 'hour', 'min', 'sec'] },
+  make_timestamptz: { names: ['year', 'month', 'mday', 'hour', 'min', 'sec', 'timezone'] },
+  jsonb_set: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing'], defaults: { create_if_missing: () => ({ A_Const: { boolval: { boolval: true } } }) } },
+  jsonb_insert: { names: ['jsonb_in', 'path', 'replacement', 'insert_after'], defaults: { insert_after: () => ({ A_Const: { boolval: {} } }) } },
+  jsonb_set_lax: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing', 'null_value_treatment'] },
+};
+for (const f of ['jsonb_path_exists', 'jsonb_path_match', 'jsonb_path_query', 'jsonb_path_query_array', 'jsonb_path_query_first']) {
+  PARAMETER_NAMES[f] = { names: ['target', 'path', 'vars', 'silent'] };
+}
+
+/** f(a, b => x): named arguments put in their positions, gaps filled with the defaults. */
+function bindNamedArgs(name: string, raw: readonly RawNode[], scope: Scope, ctx: ExprContext, position: number | undefined): Expr[] {
+  const params = PARAMETER_NAMES[name];
+  const slots: (RawNode | undefined)[] = [];
+  let sawNamed = false;
+  for (const a of raw) {
+    if (!a.NamedArgExpr) {
+      if (sawNamed) throw new SqlError(SqlState.syntaxError, 'positional argument cannot follow named argument', { position: rawPos(a) });
+      slots.push(a);
+      continue;
+    }
+    sawNamed = true;
+    const argName = a.NamedArgExpr.name as string;
+    const i = params ? params.names.indexOf(argName) : -1;
+    if (i < 0 || slots[i] !== undefined) {
+      if (slots[i] !== undefined && i >= 0) throw new SqlError(SqlState.syntaxError, `argument name "${argName}" used more than once`, { position: rawPos(a) });
+      const shown = raw.map((r) => (r.NamedArgExpr ? `${r.NamedArgExpr.name} => ` : '') + formatType(bindExpr(r.NamedArgExpr?.arg ?? r, scope, ctx).type));
+      throw new SqlError(SqlState.undefinedFunction, `function ${name}(${shown.join(', ')}) does not exist`, {
+        position, hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      });
+    }
+    slots[i] = a.NamedArgExpr.arg;
+  }
+  const out: Expr[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    let node = slots[i];
+    if (node === undefined) {
+      const dflt = params?.defaults?.[params.names[i]];
+      if (!dflt) throw new SqlError(SqlState.undefinedFunction, `function ${name} has no default for argument "${params?.names[i]}"`, { position });
+      node = dflt();
+    }
+    out.push(bindExpr(node, scope, ctx));
+  }
+  return out;
+}
+
+const MICROS_PER_HOUR = 3_600_000_000;
+const MICROS_PER_MINUTE = 60_000_000;
+const RANGE = { YEAR: 1 << 2, MONTH: 1 << 1, DAY: 1 << 3, HOUR: 1 << 10, MINUTE: 1 << 11, SECOND: 1 << 12 };
+
+/** interval_in with a field range (PostgreSQL's DecodeInterval + AdjustIntervalForTypmod). */
+function intervalWithRange(text: string, range: number, env: BindEnv, position: number | undefined): Interval {
+  let input = text;
+  if (/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(text)) {
+    const unit = range === RANGE.YEAR ? 'year' : range === RANGE.MONTH || range === (RANGE.YEAR | RANGE.MONTH) ? 'month'
+      : range === RANGE.DAY ? 'day' : range === RANGE.HOUR || range === (RANGE.DAY | RANGE.HOUR) ? 'hour'
+        : range === RANGE.MINUTE || range === (RANGE.HOUR | RANGE.MINUTE) || range === (RANGE.DAY | RANGE.HOUR | RANGE.MINUTE) ? 'minute' : 'second';
+    input = `${text.trim()} ${unit}`;
+  }
+  let v: Interval;
+  try {
+    v = parseText(T.interval, input, env.parseSettings) as Interval;
+  } catch (err) {
+    throw err instanceof SqlError ? err.withPosition(position) : err;
+  }
+  if (range === RANGE.YEAR) return { months: Math.trunc(v.months / 12) * 12, days: 0, micros: 0 };
+  if (range === RANGE.MONTH || range === (RANGE.YEAR | RANGE.MONTH)) return { months: v.months, days: 0, micros: 0 };
+  if (range === RANGE.DAY) return { months: v.months, days: v.days, micros: 0 };
+  if (range === RANGE.HOUR || range === (RANGE.DAY | RANGE.HOUR)) return { ...v, micros: Math.trunc(v.micros / MICROS_PER_HOUR) * MICROS_PER_HOUR };
+  if (range === RANGE.MINUTE || range === (RANGE.HOUR | RANGE.MINUTE) || range === (RANGE.DAY | RANGE.HOUR | RANGE.MINUTE)) {
+    return { ...v, micros: Math.trunc(v.micros / MICROS_PER_MINUTE) * MICROS_PER_MINUTE };
+  }
+  return v;
 }

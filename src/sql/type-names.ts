@@ -80,10 +80,16 @@ function computeTypmod(name: string, mods: number[], node: RawNode): number {
       if (mods[0] > MAX_VECTOR_DIMS) throw bad(`dimensions for type vector cannot exceed ${MAX_VECTOR_DIMS}`);
       return mods[0];
     }
+    case 'interval': {
+      // typmods: [field range] or [field range, precision] (the grammar always puts the range first)
+      if (mods.length < 2) return -1;
+      const p = mods[1];
+      if (p < 0) throw bad(`INTERVAL(${p}) precision must not be negative`);
+      return Math.min(p, 6);
+    }
     case 'timestamp':
     case 'timestamptz':
-    case 'time':
-    case 'interval': {
+    case 'time': {
       const p = mods[mods.length - 1];
       if (p < 0) throw bad(`TIMESTAMP(${p}) precision must not be negative`);
       return Math.min(p, 6);
@@ -91,4 +97,14 @@ function computeTypmod(name: string, mods: number[], node: RawNode): number {
     default:
       throw bad(`type modifier is not allowed for type "${name}"`);
   }
+}
+
+const INTERVAL_FULL_RANGE = 0x7fff;
+
+/** The field range of `interval '…' day` / `hour to minute` (a bit mask), undefined when none. */
+export function intervalRange(typeName: RawNode): number | undefined {
+  const names = (typeName.names as RawNode[]).map((n) => n.String.sval as string);
+  if (names[names.length - 1] !== 'interval' || typeName.arrayBounds) return undefined;
+  const range = (typeName.typmods as RawNode[] | undefined)?.[0]?.A_Const?.ival?.ival as number | undefined;
+  return range === undefined || range === INTERVAL_FULL_RANGE ? undefined : range;
 }
