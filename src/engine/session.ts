@@ -20,6 +20,7 @@ import { UniqueViolation, WriteConflict, type Storage, type Transaction } from '
 import { OID, T, type Row, type Value } from '../types/types.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
+import { leafPartitions } from '../catalog/partitions.js';
 import { contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
 import { insertRowsRouted } from '../executor/dml.js';
@@ -484,10 +485,11 @@ export class Session implements Backend, SessionInfo {
   private async runExplain(bound: Extract<Bound, { kind: 'explain' }>, params: readonly Value[]): Promise<ExecResult> {
     const plan = bound.plan!;
     let metrics: RunContext['metrics'];
+    const vectorStats: RunContext['vectorStats'] = new Map();
     let totalMs = 0;
     if (bound.analyze) {
       metrics = new Map();
-      const rc = this.runContext(this.txn, metrics);
+      const rc = { ...this.runContext(this.txn, metrics), vectorStats };
       const t0 = performance.now();
       if (bound.dml) {
         const txn = this.txState === 'idle' ? this.engine.storage.begin() : this.txn!;
@@ -498,7 +500,7 @@ export class Session implements Backend, SessionInfo {
       }
       totalMs = performance.now() - t0;
     }
-    const lines = explainPlan(plan, { metrics, verbose: bound.verbose, dml: bound.dml, rowCount: (oid) => this.engine.storage.rowCount(oid) });
+    const lines = explainPlan(plan, { metrics, vectorStats, verbose: bound.verbose, dml: bound.dml, rowCount: (oid) => this.engine.storage.rowCount(oid) });
     if (bound.analyze) lines.push(`Execution Time: ${totalMs.toFixed(3)} ms`);
     return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
   }
@@ -571,6 +573,20 @@ export class Session implements Backend, SessionInfo {
         if (implicit) await txn.commit();
         return command();
       }
+      case 'VacuumStmt': {
+        // VACUUM [table, …]: compaction of sealed segments (drops deleted rows)
+        if (this.txState !== 'idle') throw new SqlError(SqlState.activeSqlTransaction, `${tag} cannot run inside a transaction block`);
+        const rels = ((n.rels ?? []) as RawNode[]).map((r) => r.VacuumRelation.relation);
+        if (tag === 'VACUUM') {
+          if (rels.length === 0) await this.engine.storage.vacuum();
+          for (const rv of rels) {
+            const t = this.binder([]).lookupTable(rv.schemaname, rv.relname);
+            if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${rv.relname}" does not exist`);
+            for (const leaf of leafPartitions(this.catalog, t)) await this.engine.storage.vacuum(leaf.oid);
+          }
+        }
+        return command();
+      }
       case 'CommentStmt':
         ddl.comment(this.ddlContext(stmt.raw.text), n);
         return command();
@@ -585,7 +601,6 @@ export class Session implements Backend, SessionInfo {
       case 'ListenStmt':
       case 'UnlistenStmt':
       case 'NotifyStmt':
-      case 'VacuumStmt':
       case 'CheckPointStmt':
       case 'LockStmt':
         return command();

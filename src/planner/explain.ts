@@ -4,6 +4,7 @@ import type { Expr, Plan } from './plan.js';
 
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, { rows: number; ms: number }>;
+  readonly vectorStats?: Map<Plan, { segmentsByIndex: number; segmentsExact: number; widenings: number; exactFallbacks: number; candidates: number }>;
   readonly verbose: boolean;
   readonly dml: DmlStatement | null;
   rowCount(tableOid: number): number;
@@ -66,6 +67,10 @@ function walk(plan: Plan, depth: number, lines: string[], opts: ExplainOptions):
   lines.push(indent + title + actual);
   const detailIndent = ' '.repeat(depth === 0 ? 2 : depth * 6);
   for (const d of details) lines.push(detailIndent + d);
+  const vs = opts.vectorStats?.get(plan);
+  if (vs) {
+    lines.push(`${detailIndent}Segments: ${vs.segmentsByIndex} via index, ${vs.segmentsExact} exact (filter selective); widenings: ${vs.widenings}; exact fallbacks: ${vs.exactFallbacks}; distances computed: ${vs.candidates}`);
+  }
   for (const child of children(plan)) walk(child, depth + 1, lines, opts);
 }
 
