@@ -237,6 +237,8 @@ const numericCodec: BinaryCodec = {
   recv: (r) => numericRecv(r),
 };
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** pgvector: int16 dim, int16 unused (0), dim × float4 */
 const vectorCodec: BinaryCodec = {
   send: (v) => {
@@ -244,7 +246,8 @@ const vectorCodec: BinaryCodec = {
     const b = Buffer.allocUnsafe(4 + 4 * vec.length);
     b.writeInt16BE(vec.length, 0);
     b.writeInt16BE(0, 2);
-    vec.forEach((x, i) => b.writeFloatBE(x, 4 + 4 * i));
+    Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).copy(b, 4);
+    if (LITTLE_ENDIAN) b.subarray(4).swap32();
     return b;
   },
   recv: (r, type) => {
@@ -254,12 +257,18 @@ const vectorCodec: BinaryCodec = {
     if (dim > VECTOR_MAX_DIM) throw new SqlError(SqlState.dataException, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
     if (type.typmod > 0 && type.typmod !== dim) throw new SqlError(SqlState.dataException, `expected ${type.typmod} dimensions, not ${dim}`);
     if (unused !== 0) throw new SqlError(SqlState.featureNotSupported, `expected unused to be 0, not ${unused}`);
+    // bulk: copy the big-endian floats into a fresh buffer and byte-swap them natively
+    const bytes = r.bytes(4 * dim);
     const vec = new Float32Array(dim);
+    const raw = Buffer.from(vec.buffer);
+    bytes.copy(raw);
+    if (LITTLE_ENDIAN) raw.swap32();
     for (let i = 0; i < dim; i++) {
-      const x = r.float32();
-      if (Number.isNaN(x)) throw new SqlError(SqlState.dataException, 'NaN not allowed in vector');
-      if (!Number.isFinite(x)) throw new SqlError(SqlState.dataException, 'infinite value not allowed in vector');
-      vec[i] = x;
+      const x = vec[i];
+      if (x - x !== 0) {
+        if (Number.isNaN(x)) throw new SqlError(SqlState.dataException, 'NaN not allowed in vector');
+        throw new SqlError(SqlState.dataException, 'infinite value not allowed in vector');
+      }
     }
     return vec;
   },
