@@ -21,6 +21,8 @@ export interface ColumnDef {
   /** sequence owned by this column (serial / identity) */
   readonly sequence?: string;
   readonly identity?: 'a' | 'd';
+  /** COMMENT ON COLUMN */
+  comment?: string;
 }
 
 export interface IndexDef {
@@ -49,6 +51,9 @@ export interface ConstraintDef {
   readonly columns: readonly number[];
   readonly indexOid?: number;
   readonly checkSql?: string;
+  /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */
+  readonly refTable?: number;
+  readonly refColumns?: readonly number[];
 }
 
 export interface PartitionSpec {

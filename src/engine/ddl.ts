@@ -7,8 +7,9 @@ import { SqlError, SqlState, type SqlNotice } from '../errors.js';
 import type { Catalog, ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef } from '../catalog/catalog.js';
 import { parseSql, type RawNode } from '../sql/parser.js';
 import { resolveTypeName, serialBase } from '../sql/type-names.js';
-import type { Storage } from '../storage/api.js';
-import { OID, formatType, type SqlType, type Value } from '../types/types.js';
+import type { Storage, Transaction } from '../storage/api.js';
+import { OID, formatType, type Row, type SqlType, type Value } from '../types/types.js';
+import { resolveCast } from '../functions/index.js';
 import { parseText } from '../types/text-io.js';
 import { rawPosition } from '../sql/positions.js';
 import type { DistanceOp } from '../ann/api.js';
@@ -23,6 +24,13 @@ export interface DdlContext {
   readonly sql: string;
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
   readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+  /** the session's open transaction block (ALTER TABLE reads and rewrites rows through it) */
+  readonly dataTxn?: Transaction;
+  /**
+   * Bind and compile an expression over a row with the given columns, cast (assignment
+   * context) to `type`: ALTER TABLE's DEFAULT values for existing rows and USING.
+   */
+  readonly compileRowExpr?: (ast: unknown, columns: readonly { name: string; type: SqlType }[], type: SqlType) => (row: Row) => Value;
 }
 
 async function dropStorage(ctx: DdlContext, oid: number): Promise<void> {
@@ -642,4 +650,414 @@ export function comment(ctx: DdlContext, n: RawNode): void {
     return;
   }
   // Comments on other objects are accepted and not kept.
+}
+
+// ------------------------------------------------------------------ ALTER TABLE
+
+/** One column of the table being altered: its new definition and how to compute it from an old row. */
+interface AlteredColumn {
+  def: ColumnDef;
+  /** position in the old row, or -1 for a new column */
+  old: number;
+  /** value for existing rows (new columns, type changes); undefined = copy old[old] */
+  compute?: (row: Row) => Value;
+}
+
+/**
+ * ALTER TABLE: ADD/DROP COLUMN, ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, TYPE
+ * [USING], ADD/DROP CONSTRAINT (PRIMARY KEY, UNIQUE, FOREIGN KEY — foreign keys are kept
+ * for introspection, not enforced), ATTACH/DETACH PARTITION, OWNER TO (ignored).
+ *
+ * A change of the row layout (added, dropped or retyped columns) rewrites the table: its
+ * rows are copied, converted, into new storage under a new table OID (PostgreSQL keeps the
+ * OID and changes the relfilenode; Quiver's storage is keyed by OID). The new storage is
+ * complete before the catalog points at it, and the old one is dropped after (at COMMIT
+ * inside a transaction block), so a crash in between loses nothing.
+ */
+export async function alterTable(ctx: DdlContext, n: RawNode): Promise<void> {
+  if (n.objtype && n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, `ALTER ${String(n.objtype).slice(7)} is not supported yet`);
+  const cmds = ((n.cmds ?? []) as RawNode[]).map((c) => c.AlterTableCmd);
+  if (cmds.every((c) => c.subtype === 'AT_AttachPartition' || c.subtype === 'AT_DetachPartition')) return alterPartitions(ctx, n);
+  const table = findTable(ctx, n.relation.schemaname, n.relation.relname);
+  if (!table) {
+    if (n.missing_ok) { notice(ctx, `relation "${n.relation.relname}" does not exist, skipping`); return; }
+    throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+  }
+  if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `"${table.name}" is a view`);
+  const cols: AlteredColumn[] = table.columns.map((def, i) => ({ def, old: i }));
+  let indexes = [...table.indexes];
+  let constraints = [...table.constraints];
+  const sequences: SequenceDef[] = [];
+  const checkNotNull = new Set<string>();
+  let rewrite = false;
+  const find = (name: string): number => cols.findIndex((c) => c.def.name === name);
+  const mustFind = (name: string): number => {
+    const i = find(name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
+    return i;
+  };
+  const layoutChange = (): void => {
+    if (table.kind === 'p' || table.partitionOf) {
+      throw new SqlError(SqlState.featureNotSupported, 'changing the columns of partitioned tables and partitions is not supported yet');
+    }
+    rewrite = true;
+  };
+  for (const cmd of cmds) {
+    switch (cmd.subtype as string) {
+      case 'AT_AddColumn': {
+        const c = cmd.def.ColumnDef;
+        if (find(c.colname) >= 0) {
+          if (cmd.missing_ok) {
+            notice(ctx, `column "${c.colname}" of relation "${table.name}" already exists, skipping`, SqlState.duplicateColumn);
+            continue;
+          }
+          throw new SqlError(SqlState.duplicateColumn, `column "${c.colname}" of relation "${table.name}" already exists`);
+        }
+        layoutChange();
+        const added = columnFromDef(ctx, table, c, cols.length, sequences);
+        cols.push({ def: added.def, old: -1, compute: added.def.defaultExpr ? compileFor(ctx, added.def.defaultExpr.ast, cols, added.def.type) : () => null });
+        if (added.def.notNull) checkNotNull.add(added.def.name);
+        for (const k of added.keys) addKey(ctx, table, cols, indexes, constraints, k.type, [c.colname], k.name, checkNotNull);
+        for (const f of added.foreign) constraints.push(foreignKey(ctx, table, cols, [c.colname], f));
+        break;
+      }
+      case 'AT_DropColumn': {
+        const i = find(cmd.name);
+        if (i < 0) {
+          if (cmd.missing_ok) { notice(ctx, `column "${cmd.name}" of relation "${table.name}" does not exist, skipping`); continue; }
+          mustFind(cmd.name);
+        }
+        layoutChange();
+        // indexes and constraints on the column go with it (PostgreSQL drops them too)
+        const gone = new Set(indexes.filter((x) => x.columns.includes(i)).map((x) => x.oid));
+        constraints = constraints.filter((k) => !k.columns.includes(i) && !(k.indexOid && gone.has(k.indexOid)));
+        indexes = indexes.filter((x) => !gone.has(x.oid));
+        cols.splice(i, 1);
+        const shift = (x: number): number => (x > i ? x - 1 : x);
+        indexes = indexes.map((x) => ({ ...x, columns: x.columns.map(shift) }));
+        constraints = constraints.map((k) => ({ ...k, columns: k.columns.map(shift) }));
+        break;
+      }
+      case 'AT_ColumnDefault': {
+        const i = mustFind(cmd.name);
+        const d = cmd.def ? { ast: cmd.def, sql: exprText(ctx, cmd.def) } : null;
+        if (d) compileFor(ctx, d.ast, cols, cols[i].def.type); // type-check now, as PostgreSQL does
+        cols[i] = { ...cols[i], def: { ...cols[i].def, defaultExpr: d } };
+        break;
+      }
+      case 'AT_SetNotNull': {
+        const i = mustFind(cmd.name);
+        cols[i] = { ...cols[i], def: { ...cols[i].def, notNull: true } };
+        checkNotNull.add(cmd.name);
+        break;
+      }
+      case 'AT_DropNotNull': {
+        const i = mustFind(cmd.name);
+        if (constraints.some((k) => k.type === 'p' && k.columns.includes(i))) {
+          throw new SqlError(SqlState.invalidTableDefinition, `column "${cmd.name}" is in a primary key`);
+        }
+        if (cols[i].def.identity) throw new SqlError(SqlState.syntaxError, `column "${cmd.name}" of relation "${table.name}" is an identity column`);
+        cols[i] = { ...cols[i], def: { ...cols[i].def, notNull: false } };
+        break;
+      }
+      case 'AT_AlterColumnType': {
+        const i = mustFind(cmd.name);
+        const c = cmd.def.ColumnDef;
+        const type = resolveTypeName(c.typeName);
+        const cur = cols[i];
+        if (c.raw_default) {
+          layoutChange();
+          // USING sees the row as it was before this statement
+          cols[i] = { ...cur, def: { ...cur.def, type }, compute: compileFor(ctx, c.raw_default, cols, type) };
+        } else if (cur.def.type.oid !== type.oid || cur.def.type.typmod !== type.typmod) {
+          const cast = cur.def.type.oid === type.oid && type.typmod < 0 ? (v: Value) => v : resolveCast(cur.def.type, type, 'assignment');
+          if (!cast) {
+            throw new SqlError(SqlState.datatypeMismatch, `column "${cmd.name}" cannot be cast automatically to type ${formatType(type)}`, {
+              hint: `You might need to specify "USING ${cmd.name}::${formatType(type)}".`,
+            });
+          }
+          layoutChange();
+          const ref = { ColumnRef: { fields: [{ String: { sval: cmd.name } }] } };
+          cols[i] = { ...cur, def: { ...cur.def, type }, compute: cur.old < 0 ? cur.compute : compileFor(ctx, ref, cols, type) };
+        }
+        break;
+      }
+      case 'AT_AddConstraint': {
+        const k = cmd.def.Constraint;
+        const keys = ((k.keys ?? []) as RawNode[]).map((x) => x.String.sval as string);
+        switch (k.contype as string) {
+          case 'CONSTR_PRIMARY':
+          case 'CONSTR_UNIQUE':
+            addKey(ctx, table, cols, indexes, constraints, k.contype === 'CONSTR_PRIMARY' ? 'p' : 'u', keys, k.conname, checkNotNull);
+            break;
+          case 'CONSTR_FOREIGN':
+            constraints.push(foreignKey(ctx, table, cols, ((k.fk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string), k));
+            break;
+          default:
+            throw new SqlError(SqlState.featureNotSupported, `ALTER TABLE ADD CONSTRAINT of type ${String(k.contype).replace(/^CONSTR_/, '')} is not supported yet`);
+        }
+        break;
+      }
+      case 'AT_DropConstraint': {
+        const k = constraints.find((x) => x.name === cmd.name);
+        if (!k) {
+          if (cmd.missing_ok) { notice(ctx, `constraint "${cmd.name}" of relation "${table.name}" does not exist, skipping`); continue; }
+          throw new SqlError(SqlState.undefinedObject, `constraint "${cmd.name}" of relation "${table.name}" does not exist`);
+        }
+        constraints = constraints.filter((x) => x !== k);
+        if (k.indexOid) indexes = indexes.filter((x) => x.oid !== k.indexOid);
+        break;
+      }
+      case 'AT_ChangeOwner':
+      case 'AT_SetRelOptions':
+      case 'AT_ResetRelOptions':
+      case 'AT_SetStatistics':
+      case 'AT_SetStorage':
+      case 'AT_ReplicaIdentity':
+      case 'AT_ClusterOn':
+        break; // accepted: nothing in Quiver depends on them
+      default:
+        throw new SqlError(SqlState.featureNotSupported, `ALTER TABLE ${String(cmd.subtype).replace(/^AT_/, '')} is not supported yet`);
+    }
+  }
+  const newColumns = cols.map((c, i) => ({ ...c.def, attnum: i + 1 }));
+  const oldUnique = new Map(table.indexes.filter((x) => x.unique).map((x) => [x.name, x]));
+  if (!rewrite) {
+    // catalog-only change: verify NOT NULL on existing rows, update unique keys in storage
+    if (checkNotNull.size) {
+      for (const batch of ctx.storage.scan(table.oid, ctx.storage.snapshot(), ctx.dataTxn)) {
+        for (const row of batch.rows) checkRowNotNull(table, newColumns, checkNotNull, row);
+      }
+    }
+    const newUnique = new Set(indexes.filter((x) => x.unique).map((x) => x.name));
+    for (const name of oldUnique.keys()) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
+    for (const x of indexes) if (x.unique && !oldUnique.has(x.name)) ctx.storage.addUniqueKey(table.oid, { name: x.name, columns: x.columns });
+    table.columns = newColumns;
+    table.indexes = indexes;
+    table.constraints = constraints;
+    for (const q of sequences) ctx.catalog.addSequence(q);
+    ctx.catalog.version++;
+    return;
+  }
+  await rewriteTable(ctx, table, cols, newColumns, indexes, constraints, sequences, checkNotNull);
+}
+
+async function rewriteTable(
+  ctx: DdlContext, table: TableDef, cols: AlteredColumn[], newColumns: ColumnDef[], indexes: IndexDef[], constraints: ConstraintDef[],
+  sequences: SequenceDef[], checkNotNull: ReadonlySet<string>,
+): Promise<void> {
+  const { catalog, storage } = ctx;
+  const newOid = catalog.allocateOid();
+  const getters = cols.map((c) => c.compute ?? ((row: Row) => row[c.old]));
+  const rows: Row[] = [];
+  // sequences of new serial columns must exist before their nextval() defaults run
+  for (const q of sequences) catalog.sequences.set(q.oid, q);
+  try {
+    for (const batch of storage.scan(table.oid, storage.snapshot(), ctx.dataTxn)) {
+      for (const old of batch.rows) {
+        const row = getters.map((g) => g(old as Row));
+        checkRowNotNull(table, newColumns, checkNotNull, row);
+        rows.push(row);
+      }
+    }
+  } catch (e) {
+    for (const q of sequences) catalog.sequences.delete(q.oid);
+    throw e;
+  }
+  await storage.createTable({ id: newOid, columns: newColumns.map((c) => ({ name: c.name, type: c.type })) });
+  ctx.txn?.created(newOid);
+  try {
+    for (const x of indexes) if (x.unique) storage.addUniqueKey(newOid, { name: x.name, columns: x.columns });
+    const txn = ctx.dataTxn ?? storage.begin();
+    try {
+      for (let i = 0; i < rows.length; i += 10_000) txn.insert(newOid, rows.slice(i, i + 10_000));
+      if (!ctx.dataTxn) await txn.commit();
+    } catch (e) {
+      if (!ctx.dataTxn) txn.rollback();
+      throw e;
+    }
+  } catch (e) {
+    for (const q of sequences) catalog.sequences.delete(q.oid);
+    if (!ctx.txn) await storage.dropTable(newOid);
+    throw e;
+  }
+  const replaced: TableDef = {
+    ...table, oid: newOid, columns: newColumns,
+    indexes: indexes.map((x) => ({ ...x, tableOid: newOid })),
+    constraints: constraints.map((k) => ({ ...k, tableOid: newOid })),
+  };
+  catalog.tables.delete(table.oid);
+  catalog.tables.set(newOid, replaced);
+  for (const q of sequences) q.ownedBy = { table: newOid, column: newColumns.findIndex((c) => c.sequence === q.name) };
+  for (const q of catalog.sequences.values()) {
+    if (q.ownedBy?.table !== table.oid) continue;
+    const col = newColumns.findIndex((c) => c.name === table.columns[q.ownedBy!.column]?.name);
+    if (col < 0) catalog.sequences.delete(q.oid);
+    else q.ownedBy = { table: newOid, column: col };
+  }
+  for (const t of catalog.tables.values()) {
+    if (t.constraints.some((k) => k.refTable === table.oid)) t.constraints = t.constraints.map((k) => (k.refTable === table.oid ? { ...k, refTable: newOid } : k));
+  }
+  catalog.version++;
+  await dropStorage(ctx, table.oid);
+  for (const x of replaced.indexes) if (x.method === 'hnsw') await buildVectorIndexes(ctx, replaced, x);
+}
+
+function checkRowNotNull(table: TableDef, columns: readonly ColumnDef[], names: ReadonlySet<string>, row: Row): void {
+  for (let i = 0; i < columns.length; i++) {
+    if (names.has(columns[i].name) && (row[i] === null || row[i] === undefined)) {
+      throw new SqlError(SqlState.notNullViolation, `column "${columns[i].name}" of relation "${table.name}" contains null values`);
+    }
+  }
+}
+
+function compileFor(ctx: DdlContext, ast: unknown, cols: readonly AlteredColumn[], type: SqlType): (row: Row) => Value {
+  if (!ctx.compileRowExpr) throw new SqlError(SqlState.internalError, 'bug: ALTER TABLE without an expression compiler');
+  // expressions see the old row: its columns by their old positions
+  const oldCols: { name: string; type: SqlType }[] = [];
+  for (const c of cols) if (c.old >= 0) oldCols[c.old] = { name: c.def.name, type: c.def.type };
+  for (let i = 0; i < oldCols.length; i++) oldCols[i] ??= { name: `\u0000dropped${i}`, type: { oid: OID.int4, typmod: -1 } };
+  return ctx.compileRowExpr(ast, oldCols, type);
+}
+
+/** A column definition of ADD COLUMN (type, serial, DEFAULT, NOT NULL, inline keys and REFERENCES). */
+function columnFromDef(ctx: DdlContext, table: TableDef, c: RawNode, index: number, sequences: SequenceDef[]) {
+  const serial = serialBase(c.typeName);
+  const type: SqlType = serial ?? resolveTypeName(c.typeName);
+  let notNull = false;
+  let defaultExpr: ColumnDef['defaultExpr'] = null;
+  let sequence: string | undefined;
+  let identity: 'a' | 'd' | undefined;
+  const keys: { type: 'p' | 'u'; name?: string }[] = [];
+  const foreign: RawNode[] = [];
+  const makeSequence = (): string => {
+    const seqName = ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${c.colname}`, 'seq');
+    const max = type.oid === OID.int2 ? 32767n : type.oid === OID.int4 ? 2147483647n : 9223372036854775807n;
+    sequences.push({
+      oid: ctx.catalog.allocateOid(), name: seqName, schema: table.schema, type, start: 1n, increment: 1n, min: 1n, max,
+      cycle: false, last: 1n, isCalled: false, ownedBy: { table: table.oid, column: index },
+    });
+    const sql = `nextval('${seqName}'::regclass)`;
+    defaultExpr = { ast: parseExprText(sql), sql };
+    notNull = true;
+    return seqName;
+  };
+  if (serial) sequence = makeSequence();
+  for (const con of (c.constraints ?? []) as RawNode[]) {
+    const k = con.Constraint;
+    switch (k.contype as string) {
+      case 'CONSTR_NOTNULL': notNull = true; break;
+      case 'CONSTR_NULL': notNull = false; break;
+      case 'CONSTR_DEFAULT': defaultExpr = { ast: k.raw_expr, sql: exprText(ctx, k.raw_expr) }; break;
+      case 'CONSTR_PRIMARY': notNull = true; keys.push({ type: 'p', name: k.conname }); break;
+      case 'CONSTR_UNIQUE': keys.push({ type: 'u', name: k.conname }); break;
+      case 'CONSTR_FOREIGN': foreign.push(k); break;
+      case 'CONSTR_IDENTITY': identity = k.generated_when === 'a' ? 'a' : 'd'; sequence = makeSequence(); break;
+      default:
+        throw new SqlError(SqlState.featureNotSupported, `column constraint ${String(k.contype).replace(/^CONSTR_/, '')} is not supported yet`, { position: pos(k) });
+    }
+  }
+  const def: ColumnDef = { name: c.colname, type, notNull, defaultExpr, attnum: index + 1, sequence, identity };
+  return { def, keys, foreign };
+}
+
+function addKey(
+  ctx: DdlContext, table: TableDef, cols: AlteredColumn[], indexes: IndexDef[], constraints: ConstraintDef[],
+  type: 'p' | 'u', names: readonly string[], conname: string | undefined, checkNotNull: Set<string>,
+): void {
+  if (type === 'p' && constraints.some((k) => k.type === 'p')) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${table.name}" are not allowed`);
+  }
+  const columns = names.map((name) => {
+    const i = cols.findIndex((c) => c.def.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" named in key does not exist`);
+    if (type === 'p') {
+      cols[i] = { ...cols[i], def: { ...cols[i].def, notNull: true } };
+      checkNotNull.add(name);
+    }
+    return i;
+  });
+  const name = conname ?? (type === 'p'
+    ? ctx.catalog.uniqueRelationName(table.schema, table.name, 'pkey')
+    : ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${names.join('_')}`, 'key'));
+  if (ctx.catalog.relationNameTaken(table.schema, name) || indexes.some((x) => x.name === name)) {
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const indexOid = ctx.catalog.allocateOid();
+  const conOid = ctx.catalog.allocateOid();
+  constraints.push({ oid: conOid, name, tableOid: table.oid, type, columns, indexOid });
+  indexes.push({
+    oid: indexOid, name, tableOid: table.oid, columns, unique: true, primary: type === 'p',
+    method: 'btree', opclasses: columns.map(() => 'default'), options: {}, constraintOid: conOid,
+  });
+}
+
+/** FOREIGN KEY … REFERENCES t (cols): kept as a 'f' constraint for introspection, not enforced. */
+function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly AlteredColumn[], names: readonly string[], k: RawNode): ConstraintDef {
+  const ref = findTable(ctx, k.pktable.schemaname, k.pktable.relname);
+  if (!ref) throw new SqlError(SqlState.undefinedTable, `relation "${k.pktable.relname}" does not exist`);
+  const columns = names.map((name) => {
+    const i = cols.findIndex((c) => c.def.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" referenced in foreign key constraint does not exist`);
+    return i;
+  });
+  let refNames = ((k.pk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string);
+  if (refNames.length === 0) {
+    const pk = ref.constraints.find((x) => x.type === 'p');
+    if (!pk) throw new SqlError(SqlState.undefinedObject, `there is no primary key for referenced table "${ref.name}"`);
+    refNames = pk.columns.map((i) => ref.columns[i].name);
+  }
+  const refColumns = refNames.map((name) => {
+    const i = ref.columns.findIndex((c) => c.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" referenced in foreign key constraint does not exist`);
+    return i;
+  });
+  if (refColumns.length !== columns.length) {
+    throw new SqlError('42830', 'number of referencing and referenced columns for foreign key disagree');
+  }
+  const name = k.conname ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${names.join('_')}`, 'fkey');
+  return { oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, type: 'f', columns, refTable: ref.oid, refColumns };
+}
+
+/** ALTER TABLE … RENAME [COLUMN] a TO b, ALTER TABLE a RENAME TO b. */
+export function rename(ctx: DdlContext, n: RawNode): void {
+  const type = n.renameType as string;
+  if (type !== 'OBJECT_TABLE' && type !== 'OBJECT_COLUMN' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_INDEX' && type !== 'OBJECT_TABCONSTRAINT') {
+    throw new SqlError(SqlState.featureNotSupported, `ALTER ${type.slice(7)} RENAME is not supported yet`);
+  }
+  if (type === 'OBJECT_INDEX') {
+    const idx = ctx.catalog.findIndex(n.relation.schemaname, n.relation.relname);
+    if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+    const t = ctx.catalog.tables.get(idx.tableOid)!;
+    if (ctx.catalog.relationNameTaken(t.schema, n.newname)) throw new SqlError(SqlState.duplicateTable, `relation "${n.newname}" already exists`);
+    t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: n.newname } : x));
+    t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: n.newname } : k));
+    ctx.catalog.version++;
+    return;
+  }
+  const table = findTable(ctx, n.relation.schemaname, n.relation.relname);
+  if (!table) {
+    if (n.missing_ok) { notice(ctx, `relation "${n.relation.relname}" does not exist, skipping`); return; }
+    throw new SqlError(SqlState.undefinedTable, `relation "${n.relation.relname}" does not exist`);
+  }
+  if (type === 'OBJECT_TABLE' || type === 'OBJECT_VIEW') {
+    if (ctx.catalog.relationNameTaken(table.schema, n.newname)) throw new SqlError(SqlState.duplicateTable, `relation "${n.newname}" already exists`);
+    ctx.catalog.tables.set(table.oid, { ...table, name: n.newname });
+  } else if (type === 'OBJECT_TABCONSTRAINT') {
+    if (!table.constraints.some((k) => k.name === n.subname)) {
+      throw new SqlError(SqlState.undefinedObject, `constraint "${n.subname}" for table "${table.name}" does not exist`);
+    }
+    table.constraints = table.constraints.map((k) => (k.name === n.subname ? { ...k, name: n.newname } : k));
+    table.indexes = table.indexes.map((x) => (x.name === n.subname && x.constraintOid ? { ...x, name: n.newname } : x));
+  } else {
+    const i = table.columns.findIndex((c) => c.name === n.subname);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${n.subname}" does not exist`);
+    if (table.columns.some((c) => c.name === n.newname)) {
+      throw new SqlError(SqlState.duplicateColumn, `column "${n.newname}" of relation "${table.name}" already exists`);
+    }
+    table.columns = table.columns.map((c, j) => (j === i ? { ...c, name: n.newname } : c));
+    // partitions share their parent's column names
+    for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: n.newname } : c));
+  }
+  ctx.catalog.version++;
 }

@@ -17,7 +17,9 @@ import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
 import { UniqueViolation, WriteConflict, type Storage, type Transaction } from '../storage/api.js';
-import { OID, T, type Row, type Value } from '../types/types.js';
+import { OID, T, formatType, type Row, type SqlType, type Value } from '../types/types.js';
+import { Scope } from '../sql/scope.js';
+import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -517,7 +519,24 @@ export class Session implements Backend, SessionInfo {
       const undo = this.ddlUndo;
       txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
     }
-    return { catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql, txn };
+    return {
+      catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql, txn,
+      dataTxn: this.txState === 'block' ? this.txn : undefined,
+      compileRowExpr: (ast, columns, type) => this.compileRowExpr(ast as RawNode, columns, type),
+    };
+  }
+
+  /** An expression over one row with these columns, cast (assignment) to `type`, ready to run. */
+  private compileRowExpr(ast: RawNode, columns: readonly { name: string; type: SqlType }[], type: SqlType): (row: Row) => Value {
+    const binder = this.binder([]);
+    const scope = new Scope(null);
+    scope.add('', columns.map((c) => ({ name: c.name, type: c.type, tableOid: 0, attnum: 0 })));
+    const bound = bindExpr(ast, scope, binder.ctx('DEFAULT expressions'));
+    const e = coerce(binder.env, resolveUnknown(binder.env, bound), type, 'assignment', () => `default for column of type ${formatType(type)}`);
+    const compiled = compileExpr(e);
+    const rc = this.runContext(this.txn);
+    const env = this.execEnv([], rc);
+    return (row) => compiled(row, env);
   }
 
   private async finishDdl(committed: boolean): Promise<void> {
@@ -593,7 +612,10 @@ export class Session implements Backend, SessionInfo {
       case 'CopyStmt':
         return this.copy(n);
       case 'AlterTableStmt':
-        ddl.alterPartitions(this.ddlContext(stmt.raw.text), n);
+        await ddl.alterTable(this.ddlContext(stmt.raw.text), n);
+        return command();
+      case 'RenameStmt':
+        ddl.rename(this.ddlContext(stmt.raw.text), n);
         return command();
       case 'DiscardStmt':
         return command();
@@ -876,7 +898,7 @@ export class Session implements Backend, SessionInfo {
 /** client_min_messages order: a notice is sent when its level is at or above the setting */
 const NOTICE_LEVELS = ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'];
 
-const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt']);
+const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt']);
 
 function showColumnName(name: string): string {
   const key = name.toLowerCase();
@@ -899,7 +921,7 @@ const TAGS: Record<string, string> = {
   CreateSeqStmt: 'CREATE SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
-  CreateFunctionStmt: 'CREATE FUNCTION', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',
+  CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',
 };
 
 function utilityTag(kind: string, n: RawNode): string {
@@ -910,6 +932,7 @@ function utilityTag(kind: string, n: RawNode): string {
     };
     return map[n.removeType] ?? 'DROP';
   }
+  if (kind === 'RenameStmt') return n.renameType === 'OBJECT_INDEX' ? 'ALTER INDEX' : n.renameType === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE';
   if (kind === 'DiscardStmt') return n.target === 'DISCARD_ALL' ? 'DISCARD ALL' : 'DISCARD';
   if (kind === 'VariableSetStmt' && n.kind === 'VAR_RESET' || n?.kind === 'VAR_RESET_ALL') return 'RESET';
   if (kind === 'VacuumStmt') return n.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM';
