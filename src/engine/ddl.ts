@@ -121,6 +121,7 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   const constraints: ConstraintDef[] = [];
   const sequences: SequenceDef[] = [];
   const pendingKeys: { type: 'p' | 'u'; cols: string[]; name?: string; position?: number }[] = [];
+  const pendingForeign: { cols: string[]; k: RawNode }[] = [];
   let partitionOf: TableDef['partitionOf'];
   if (n.partbound) {
     const rv = n.inhRelations[0].RangeVar;
@@ -190,7 +191,8 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
             break;
           }
           case 'CONSTR_FOREIGN':
-            // Accepted for ORM compatibility; not enforced yet.
+            // kept for introspection; not enforced yet
+            pendingForeign.push({ cols: [colName], k });
             break;
           case 'CONSTR_CHECK':
             throw new SqlError(SqlState.featureNotSupported, 'CHECK constraints are not supported yet', { position: pos(k) });
@@ -204,7 +206,7 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
       const keys = ((k.keys ?? []) as RawNode[]).map((x) => x.String.sval as string);
       if (k.contype === 'CONSTR_PRIMARY') pendingKeys.push({ type: 'p', cols: keys, name: k.conname, position: pos(k) });
       else if (k.contype === 'CONSTR_UNIQUE') pendingKeys.push({ type: 'u', cols: keys, name: k.conname, position: pos(k) });
-      else if (k.contype === 'CONSTR_FOREIGN') { /* accepted, not enforced */ }
+      else if (k.contype === 'CONSTR_FOREIGN') pendingForeign.push({ cols: ((k.fk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string), k });
       else throw new SqlError(SqlState.featureNotSupported, `table constraint ${k.contype} is not supported yet`, { position: pos(k) });
     } else {
       throw new SqlError(SqlState.featureNotSupported, 'LIKE and other table elements are not supported', {});
@@ -257,6 +259,11 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
       oid: indexOid, name: conName, tableOid: oid, columns: cols, unique: true, primary: key.type === 'p',
       method: 'btree', opclasses: cols.map(() => 'default'), options: {}, constraintOid: conOid,
     });
+  }
+  for (const f of pendingForeign) {
+    const self = f.k.pktable.relname === name && (!f.k.pktable.schemaname || f.k.pktable.schemaname === schema);
+    const altered = columns.map((def, i) => ({ def, old: i }));
+    constraints.push(foreignKey(ctx, table, altered, f.cols, f.k, self ? table : undefined));
   }
   catalog.addTable(table);
   for (const s of sequences) catalog.addSequence(s);
@@ -649,6 +656,26 @@ export function comment(ctx: DdlContext, n: RawNode): void {
     t.comment = n.comment ?? undefined;
     return;
   }
+  if (n.objtype === 'OBJECT_COLUMN') {
+    const names = (n.object.List.items as RawNode[]).map((x) => x.String.sval as string);
+    const col = names.pop()!;
+    const { schema, name } = resolveRelation(ctx, names);
+    const t = findTable(ctx, schema, name);
+    if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${name}" does not exist`);
+    const c = t.columns.find((x) => x.name === col);
+    if (!c) throw new SqlError(SqlState.undefinedColumn, `column "${col}" of relation "${name}" does not exist`);
+    c.comment = n.comment ?? undefined;
+    ctx.catalog.version++;
+    return;
+  }
+  if (n.objtype === 'OBJECT_INDEX') {
+    const names = (n.object.List.items as RawNode[]).map((x) => x.String.sval as string);
+    const { schema, name } = resolveRelation(ctx, names);
+    const idx = ctx.catalog.findIndex(schema, name);
+    if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${name}" does not exist`);
+    (idx as { comment?: string }).comment = n.comment ?? undefined;
+    return;
+  }
   // Comments on other objects are accepted and not kept.
 }
 
@@ -993,8 +1020,8 @@ function addKey(
 }
 
 /** FOREIGN KEY … REFERENCES t (cols): kept as a 'f' constraint for introspection, not enforced. */
-function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly AlteredColumn[], names: readonly string[], k: RawNode): ConstraintDef {
-  const ref = findTable(ctx, k.pktable.schemaname, k.pktable.relname);
+function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly AlteredColumn[], names: readonly string[], k: RawNode, self?: TableDef): ConstraintDef {
+  const ref = self ?? findTable(ctx, k.pktable.schemaname, k.pktable.relname);
   if (!ref) throw new SqlError(SqlState.undefinedTable, `relation "${k.pktable.relname}" does not exist`);
   const columns = names.map((name) => {
     const i = cols.findIndex((c) => c.def.name === name);
