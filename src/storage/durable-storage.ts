@@ -40,6 +40,13 @@ import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from '
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
 const LOG_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * A commit inserting at least this many rows into a table (COPY, big INSERT … SELECT) is
+ * ingested as a sealed segment of its own: written once as an Arrow file and referenced
+ * from the log, instead of going through the log and being sealed later (Milvus' bulk
+ * insert). Smaller commits take the log path.
+ */
+const BULK_ROWS = 8192;
 const MiB = 1024 * 1024;
 
 /** Minimal logger (pino-compatible). */
@@ -88,6 +95,8 @@ interface SegmentMeta extends SegmentInfo {
   readonly crc: number;
   /** ANN index files of this segment by index name (derived data: rebuilt if missing) */
   annFiles?: Record<string, string>;
+  /** set for a bulk-ingested segment: the commit timestamp of all its rows */
+  commitTs?: number;
 }
 
 interface TableManifest {
@@ -603,6 +612,7 @@ export class DurableStorage implements Storage {
     try {
       const seg = decodeSegment(meta.id, meta.file, bytes, t.layout.columns);
       if (seg.length !== meta.rows) throw new Error(`has ${seg.length} rows, manifest says ${meta.rows}`);
+      if (meta.commitTs !== undefined) seg.stampCommit(meta.commitTs);
       return seg;
     } catch (e) {
       if (e instanceof StorageStartupError) throw e;
@@ -735,6 +745,35 @@ export class DurableStorage implements Storage {
   }
 
   async applyCommit(txn: DurableTransaction): Promise<number> {
+    // Bulk inserts are written as segment files first (durable, not yet referenced); the
+    // commit below then validates and applies everything without awaiting in between.
+    const bulk = new Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>();
+    for (const [tableId, p] of txn.pending) {
+      const t = this.tables.get(tableId);
+      if (!t || p.inserted.size < BULK_ROWS) continue;
+      const rowIds: RowId[] = [];
+      const rows: Row[] = [];
+      for (const [rowId, row] of p.inserted) {
+        if (p.deleted.has(rowId)) continue;
+        rowIds.push(rowId);
+        rows.push(row);
+      }
+      if (rows.length < BULK_ROWS) continue;
+      const order = rowIds.map((_, i) => i).sort((a, b) => rowIds[a] - rowIds[b]);
+      const sortedIds = order.map((i) => rowIds[i]);
+      const sortedRows = order.map((i) => rows[i]);
+      const built = await this.buildSegment(t, sortedIds, new Array<number>(rows.length).fill(0), sortedRows);
+      bulk.set(tableId, { ...built, rowIds: sortedIds, rows: sortedRows });
+    }
+    try {
+      return await this.applyCommitTail(txn, bulk);
+    } catch (e) {
+      for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
+      throw e;
+    }
+  }
+
+  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>): Promise<number> {
     // Validate everything first so that a commit is all-or-nothing.
     let writes = false;
     for (const [tableId, p] of txn.pending) {
@@ -772,7 +811,23 @@ export class DurableStorage implements Storage {
       }
       const rowIds: RowId[] = [];
       const rows: Row[] = [];
-      for (const [rowId, row] of p.inserted) {
+      const b = bulk.get(tableId);
+      if (b && !t.dropped) {
+        b.seg.stampCommit(ts);
+        const meta: SegmentMeta = { ...b.meta, maxTs: ts, commitTs: ts };
+        t.sealed = [...t.sealed, b.seg];
+        t.segMeta = [...t.segMeta, meta];
+        for (let i = 0; i < b.rows.length; i++) {
+          for (const key of t.uniqueKeys.values()) {
+            const k = t.keyOf(key, b.rows[i]);
+            if (k !== undefined) indexAdd(key.index, k, b.rowIds[i]);
+          }
+        }
+        ops.push(this.manifestOp(t));
+        if (t.vectorIndexes.length > 0) void this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t)).catch(() => {});
+        this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes }, 'bulk-ingested a segment');
+      }
+      for (const [rowId, row] of b ? [] : p.inserted) {
         if (p.deleted.has(rowId)) continue;
         t.growing.append(rowId, row, ts);
         for (const key of t.uniqueKeys.values()) {

@@ -229,7 +229,7 @@ interface SealedChunk {
 /** An immutable sealed segment read back from its Arrow IPC file. */
 export class SealedSegment implements Segment {
   readonly length: number;
-  readonly maxTs: number;
+  maxTs: number;
   readonly minRowId: number;
   readonly maxRowId: number;
   private readonly chunks: SealedChunk[];
@@ -266,6 +266,15 @@ export class SealedSegment implements Segment {
       if (cs[mid].start <= pos) lo = mid; else hi = mid - 1;
     }
     return cs[lo];
+  }
+
+  /**
+   * A bulk-ingested segment is written before its commit timestamp exists: every row
+   * gets the commit's timestamp here (and again at recovery, from the manifest).
+   */
+  stampCommit(ts: number): void {
+    for (const c of this.chunks) c.ts.fill(ts);
+    this.maxTs = ts;
   }
 
   rowIdAt(pos: number): RowId { const c = this.chunkOf(pos); return c.rowIds[pos - c.start]; }

@@ -25,21 +25,39 @@ const EMPTY = Buffer.alloc(0);
 export class FrameReader {
   private buffer: Buffer = EMPTY;
   private offset = 0;
+  /**
+   * Chunks not yet joined to `buffer`: a large message (a 1 MB CopyData) arrives in many
+   * TCP chunks, and joining on every chunk would copy it over and over. They are joined
+   * once, when the frame they complete is asked for.
+   */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   /** true until the StartupMessage was read: packets then have no type byte */
   expectStartup = true;
 
   push(chunk: Buffer): void {
-    if (this.offset >= this.buffer.length) {
+    if (this.pending.length === 0 && this.offset >= this.buffer.length) {
       this.buffer = chunk;
       this.offset = 0;
-    } else {
-      this.buffer = Buffer.concat([this.buffer.subarray(this.offset), chunk]);
-      this.offset = 0;
+      return;
     }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
   }
 
   get buffered(): number {
-    return this.buffer.length - this.offset;
+    return this.buffer.length - this.offset + this.pendingBytes;
+  }
+
+  /** Make at least `n` unread bytes contiguous in `buffer` (false if not yet received). */
+  private ensure(n: number): boolean {
+    if (this.buffer.length - this.offset >= n) return true;
+    if (this.buffered < n) return false;
+    this.buffer = Buffer.concat([this.buffer.subarray(this.offset), ...this.pending]);
+    this.offset = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return true;
   }
 
   /** The next whole frame, or undefined if more bytes are needed. Throws FATAL 08P01 on garbage. */
@@ -48,23 +66,23 @@ export class FrameReader {
   }
 
   private nextStartupPacket(): Frame | undefined {
-    if (this.buffered < 4) return undefined;
+    if (!this.ensure(4)) return undefined;
     const length = this.buffer.readInt32BE(this.offset);
     if (length < 8 || length > MAX_STARTUP_PACKET) throw fatalProtocolViolation('invalid length of startup packet');
-    if (this.buffered < length) return undefined;
+    if (!this.ensure(length)) return undefined;
     const body = this.buffer.subarray(this.offset + 4, this.offset + length);
     this.offset += length;
     return { code: 0, body };
   }
 
   private nextMessage(): Frame | undefined {
-    if (this.buffered < 1) return undefined;
+    if (!this.ensure(1)) return undefined;
     const code = this.buffer[this.offset]!;
     if (!FRONTEND_CODES.has(code)) throw fatalProtocolViolation(`invalid frontend message type ${code}`);
-    if (this.buffered < 5) return undefined;
+    if (!this.ensure(5)) return undefined;
     const length = this.buffer.readInt32BE(this.offset + 1);
     if (length < 4 || length > MAX_MESSAGE) throw fatalProtocolViolation(`invalid message length`);
-    if (this.buffered < 1 + length) return undefined;
+    if (!this.ensure(1 + length)) return undefined;
     const body = this.buffer.subarray(this.offset + 5, this.offset + 1 + length);
     this.offset += 1 + length;
     return { code, body };
