@@ -75,6 +75,8 @@ export interface TableDef {
   /** set on a partition: its parent and bound (FOR VALUES … / DEFAULT) */
   partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
+  /** a view (kind 'v'): its defining SELECT as parser AST (bound again at each use) and SQL text */
+  view?: { readonly ast: unknown; readonly sql: string };
 }
 
 export interface SequenceDef {

@@ -30,6 +30,8 @@ export interface DdlContext {
    * Bind and compile an expression over a row with the given columns, cast (assignment
    * context) to `type`: ALTER TABLE's DEFAULT values for existing rows and USING.
    */
+  /** bind a SELECT (CREATE VIEW): its output columns */
+  readonly bindQuery?: (ast: unknown) => readonly { name: string; type: SqlType }[];
   readonly compileRowExpr?: (ast: unknown, columns: readonly { name: string; type: SqlType }[], type: SqlType) => (row: Row) => Value;
 }
 
@@ -403,6 +405,10 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
       const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
       const { schema, name } = resolveRelation(ctx, names);
       if (type === 'OBJECT_TABLE' && !findTable(ctx, schema, name)) throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
+      if (type === 'OBJECT_VIEW' && !findTable(ctx, schema, name)) throw new SqlError(SqlState.undefinedTable, `view "${name}" does not exist`);
+      if (type === 'OBJECT_TABLE' && findTable(ctx, schema, name)?.kind === 'v') {
+        throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a table`, { hint: 'Use DROP VIEW to remove a view.' });
+      }
       if (type === 'OBJECT_INDEX' && !ctx.catalog.findIndex(schema, name)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
     }
   }
@@ -459,7 +465,16 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
         ctx.catalog.version++;
         break;
       }
-      case 'OBJECT_VIEW':
+      case 'OBJECT_VIEW': {
+        const t = findTable(ctx, schema, name);
+        if (!t || t.kind !== 'v') {
+          if (t) throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a view`, { hint: 'Use DROP TABLE to remove a table.' });
+          if (n.missing_ok) { notice(ctx, `view "${name}" does not exist, skipping`); continue; }
+          throw new SqlError(SqlState.undefinedTable, `view "${name}" does not exist`);
+        }
+        ctx.catalog.dropTable(t.oid);
+        break;
+      }
       case 'OBJECT_SCHEMA':
       case 'OBJECT_TYPE':
       case 'OBJECT_FUNCTION':
@@ -1087,4 +1102,55 @@ export function rename(ctx: DdlContext, n: RawNode): void {
     for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: n.newname } : c));
   }
   ctx.catalog.version++;
+}
+
+// ------------------------------------------------------------------ views
+
+/**
+ * CREATE [OR REPLACE] VIEW name [(columns)] AS SELECT …: the query is kept as parser AST
+ * and bound again wherever the view is used; its columns are fixed at creation.
+ */
+export function createView(ctx: DdlContext, n: RawNode): void {
+  if (!ctx.bindQuery) throw new SqlError(SqlState.internalError, 'bug: CREATE VIEW without a query binder');
+  const schema = creationSchema(ctx, n.view.schemaname);
+  const name: string = n.view.relname;
+  if (n.query.SelectStmt === undefined) throw new SqlError(SqlState.featureNotSupported, 'views must be defined by a SELECT');
+  const out = ctx.bindQuery(n.query);
+  const aliases = ((n.aliases ?? []) as RawNode[]).map((a) => a.String.sval as string);
+  if (aliases.length > out.length) throw new SqlError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns');
+  const columns: ColumnDef[] = out.map((c, i) => ({
+    name: aliases[i] ?? c.name, type: c.type.oid === OID.unknown ? { oid: OID.text, typmod: -1 } : c.type, notNull: false, defaultExpr: null, attnum: i + 1,
+  }));
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    seen.add(c.name);
+  }
+  const match = /\bAS\s+([\s\S]*?)\s*;?\s*$/i.exec(ctx.sql.replace(/^[\s\S]*?\bVIEW\s+("[^"]*"|[^\s(]+)(\.("[^"]*"|[^\s(]+))?\s*(\([^)]*\))?\s*(WITH\s*\([^)]*\)\s*)?/i, ' '));
+  const view = { ast: n.query, sql: match ? match[1] : '' };
+  const existing = ctx.catalog.findTable(schema, name);
+  if (existing) {
+    if (!n.replace || existing.kind !== 'v') {
+      throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+    }
+    // OR REPLACE may add columns at the end, not change or drop existing ones
+    if (columns.length < existing.columns.length) throw new SqlError(SqlState.invalidTableDefinition, 'cannot drop columns from view');
+    existing.columns.forEach((c, i) => {
+      if (c.name !== columns[i].name) {
+        throw new SqlError(SqlState.invalidTableDefinition, `cannot change name of view column "${c.name}" to "${columns[i].name}"`, {
+          hint: 'Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.',
+        });
+      }
+      if (c.type.oid !== columns[i].type.oid) {
+        throw new SqlError(SqlState.invalidTableDefinition, `cannot change data type of view column "${c.name}" from ${formatType(c.type)} to ${formatType(columns[i].type)}`);
+      }
+    });
+    ctx.catalog.tables.set(existing.oid, { ...existing, columns, view });
+    ctx.catalog.version++;
+    return;
+  }
+  if (ctx.catalog.relationNameTaken(schema, name)) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  ctx.catalog.addTable({
+    oid: ctx.catalog.allocateOid(), name, schema, kind: 'v', columns, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), view,
+  });
 }

@@ -522,6 +522,7 @@ export class Session implements Backend, SessionInfo {
     return {
       catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql, txn,
       dataTxn: this.txState === 'block' ? this.txn : undefined,
+      bindQuery: (ast) => this.binder([]).bindSelect((ast as RawNode).SelectStmt, null).schema,
       compileRowExpr: (ast, columns, type) => this.compileRowExpr(ast as RawNode, columns, type),
     };
   }
@@ -614,6 +615,9 @@ export class Session implements Backend, SessionInfo {
       case 'AlterTableStmt':
         await ddl.alterTable(this.ddlContext(stmt.raw.text), n);
         return command();
+      case 'ViewStmt':
+        ddl.createView(this.ddlContext(stmt.raw.text), n);
+        return command();
       case 'RenameStmt':
         ddl.rename(this.ddlContext(stmt.raw.text), n);
         return command();
@@ -689,7 +693,7 @@ export class Session implements Backend, SessionInfo {
       columnCount: target.columns.length,
       finish: async (data) => {
         if (data instanceof SqlError) throw data;
-        const values = parseCopyData(Buffer.concat(data), target, opts);
+        const values = parseCopyData(data, target, opts);
         const implicit = this.txState === 'idle';
         const txn = implicit ? this.engine.storage.begin() : this.txn!;
         const rc = this.runContext(txn);

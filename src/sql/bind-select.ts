@@ -154,6 +154,7 @@ export class SelectBinder {
       }
     }
     const table = this.lookupTable(schema, name);
+    if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope);
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
@@ -173,6 +174,37 @@ export class SelectBinder {
       return { kind: 'systemScan', schema: cols, relation: rel };
     }
     throw new SqlError(SqlState.undefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, { position: pos(n) });
+  }
+
+  private readonly viewsBeingBound: number[] = [];
+
+  /** A view: its query bound afresh (a subquery in FROM), columns named as the view's. */
+  private bindView(view: TableDef, alias: string, colAliases: readonly string[], scope: Scope): Plan {
+    if (this.viewsBeingBound.includes(view.oid)) {
+      throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in rules for relation "${view.name}"`);
+    }
+    this.viewsBeingBound.push(view.oid);
+    let plan: Plan;
+    try {
+      // the view's query resolves names as at creation, without the caller's CTEs
+      const saved = this.ctes.splice(0);
+      try {
+        plan = this.bindSelect((view.view!.ast as RawNode).SelectStmt, null);
+      } finally {
+        this.ctes.push(...saved);
+      }
+    } finally {
+      this.viewsBeingBound.pop();
+    }
+    const names = view.columns.map((c, i) => colAliases[i] ?? c.name);
+    if (plan.schema.length < names.length) {
+      throw new SqlError(SqlState.undefinedColumn, `view "${view.name}" no longer matches its definition`);
+    }
+    const exprs = view.columns.map((c, i) => coerce(this.env, colRef(plan.schema, i), c.type, 'implicit'));
+    const schema = view.columns.map((c, i) => ({ name: names[i], type: c.type, tableOid: view.oid, attnum: i + 1 }));
+    const projected: Plan = { kind: 'project', schema, input: plan, exprs };
+    scope.add(alias, schema, { schema: view.schema, relname: view.name });
+    return projected;
   }
 
   lookupTable(schema: string | undefined, name: string): TableDef | undefined {

@@ -418,7 +418,7 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool],
     ['ispopulated', bool], ['definition', text]], () => []));
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, null])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view?.sql ?? null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, false])));
