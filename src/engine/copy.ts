@@ -63,10 +63,10 @@ export function contextError(e: unknown, table: TableDef, line: number, column?:
   return new SqlError(err.code, err.message, { ...err.fields, where });
 }
 
-/** Parse COPY data into rows of the target columns' values. */
-export function parseCopyData(data: Buffer, target: CopyTarget, opts: CopyOptions): Value[][] {
-  if (opts.format === 'binary') return parseBinary(data, target);
-  const text = data.toString('utf8');
+/** Parse COPY data (the CopyData payloads, in order) into rows of the target columns' values. */
+export function parseCopyData(chunks: readonly Buffer[], target: CopyTarget, opts: CopyOptions): Value[][] {
+  if (opts.format === 'binary') return parseBinary(new ChunkCursor(chunks), target);
+  const text = Buffer.concat(chunks).toString('utf8');
   return opts.format === 'csv' ? parseCsv(text, target, opts) : parseTextFormat(text, target, opts);
 }
 
@@ -204,15 +204,65 @@ function parseCsv(text: string, target: CopyTarget, opts: CopyOptions): Value[][
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
-function parseBinary(data: Buffer, target: CopyTarget): Value[][] {
+/**
+ * Reads across the CopyData payloads without joining them into one buffer first (a COPY
+ * can be hundreds of MB); only a field that straddles two payloads is copied.
+ */
+class ChunkCursor {
+  private i = 0;
+  private off = 0;
+  constructor(private readonly chunks: readonly Buffer[]) {}
+
+  /** bytes left */
+  get remaining(): number {
+    let n = 0;
+    for (let j = this.i; j < this.chunks.length; j++) n += this.chunks[j].length - (j === this.i ? this.off : 0);
+    return n;
+  }
+
+  hasAtLeast(n: number): boolean {
+    const c = this.chunks[this.i];
+    if (c && c.length - this.off >= n) return true;
+    let have = 0;
+    for (let j = this.i; j < this.chunks.length && have < n; j++) have += this.chunks[j].length - (j === this.i ? this.off : 0);
+    return have >= n;
+  }
+
+  /** the next n bytes (a view when they lie in one payload) */
+  take(n: number): Buffer {
+    while (this.i < this.chunks.length && this.off >= this.chunks[this.i].length) { this.i++; this.off = 0; }
+    const c = this.chunks[this.i];
+    if (c && this.off + n <= c.length) {
+      const out = c.subarray(this.off, this.off + n);
+      this.off += n;
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const cur = this.chunks[this.i];
+      const part = Math.min(n - filled, cur.length - this.off);
+      cur.copy(out, filled, this.off, this.off + part);
+      filled += part;
+      this.off += part;
+      if (this.off >= cur.length) { this.i++; this.off = 0; }
+    }
+    return out;
+  }
+}
+
+function parseBinary(data: ChunkCursor, target: CopyTarget): Value[][] {
   const { table, columns } = target;
-  if (data.length < 19 || !data.subarray(0, 11).equals(SIGNATURE)) {
+  if (!data.hasAtLeast(19)) throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
+  const header = data.take(19);
+  if (!header.subarray(0, 11).equals(SIGNATURE)) {
     throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
   }
-  const flags = data.readInt32BE(11);
+  const flags = header.readInt32BE(11);
   if (flags & 0x10000) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (WITH OIDS)');
-  const extLen = data.readInt32BE(15);
-  let off = 19 + extLen;
+  const extLen = header.readInt32BE(15);
+  if (!data.hasAtLeast(extLen)) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (wrong length)');
+  data.take(extLen);
   const rows: Value[][] = [];
   const types: SqlType[] = columns.map((c) => table.columns[c].type);
   for (const t of types) {
@@ -220,9 +270,8 @@ function parseBinary(data: Buffer, target: CopyTarget): Value[][] {
   }
   let line = 0;
   for (;;) {
-    if (off + 2 > data.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line + 1);
-    const count = data.readInt16BE(off);
-    off += 2;
+    if (!data.hasAtLeast(2)) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line + 1);
+    const count = data.take(2).readInt16BE(0);
     line++;
     if (count === -1) break;
     if (count !== columns.length) {
@@ -230,16 +279,14 @@ function parseBinary(data: Buffer, target: CopyTarget): Value[][] {
     }
     const row: Value[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      if (off + 4 > data.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
-      const len = data.readInt32BE(off);
-      off += 4;
+      if (!data.hasAtLeast(4)) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
+      const len = data.take(4).readInt32BE(0);
       if (len === -1) {
         row[i] = null;
         continue;
       }
-      if (off + len > data.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
-      const field = data.subarray(off, off + len);
-      off += len;
+      if (!data.hasAtLeast(len)) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
+      const field = data.take(len);
       try {
         row[i] = decodeParam(types[i], field, 1, i);
       } catch (e) {
