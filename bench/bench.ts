@@ -10,8 +10,9 @@
  *   --dataset fashion-mnist | synthetic:n=1000000,d=128,clusters=100,seed=1
  *   --queries N  --concurrency N  --ef 10,20,40  --no-ceiling  --no-install  --out DIR
  *   --pg-stop-cmd CMD --pg-start-cmd CMD   measure PostgreSQL restart (only for a server you own)
+ *   --render RESULT.json            re-print the table and re-draw the SVG of an earlier run
  */
-import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCeiling, type CeilingResult } from './ceiling.js';
@@ -189,7 +190,7 @@ export async function runBench(o: BenchOptions, argv: string[]): Promise<{ resul
     version: 1,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    command: `npm run bench -- ${argv.join(' ')}`.trim(),
+    command: `npm run bench -- ${argv.map((a) => (/[\s"'$]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}`.trim(),
     machine: machineInfo(),
     dataset: { id: ds.id, description: ds.description, n: ds.n, dim: ds.dim, queries: ds.queries.length },
     config: cfg,
@@ -210,8 +211,20 @@ export async function runBench(o: BenchOptions, argv: string[]): Promise<{ resul
   return { result, jsonPath, svgPath };
 }
 
+/** `--render FILE.json`: print the table and rewrite the SVG of an earlier run, without running anything. */
+function renderSaved(path: string): void {
+  const result = JSON.parse(readFileSync(path, 'utf8')) as BenchResult;
+  const svgPath = path.replace(/\.json$/, '.svg');
+  writeFileSync(svgPath, renderSvg(result));
+  process.stdout.write(`${renderSummary(result)}\n\n${renderTable(result)}\n\ncommand: ${result.command}\nplot:    ${svgPath}\n`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv[0] === '--render' && argv[1] !== undefined) {
+    renderSaved(argv[1]);
+    return;
+  }
   let o: BenchOptions;
   try {
     o = parseOptions(argv);
@@ -220,7 +233,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { result, jsonPath, svgPath } = await runBench(o, argv);
-  process.stdout.write(`\n${renderSummary(result)}\n\n${renderTable(result)}\n\nresults: ${jsonPath}\nplot:    ${svgPath}\n`);
+  process.stdout.write(`\n${renderSummary(result)}\n\n${renderTable(result)}\n\ncommand: ${result.command}\nresults: ${jsonPath}\nplot:    ${svgPath}\n`);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]).replace(/\.ts$/, '.js').endsWith(join('bench', 'bench.js'));

@@ -200,11 +200,12 @@ export function renderSvg(r: BenchResult): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${L}" y="24" font-size="15" font-weight="bold">${esc(`Recall@10 vs QPS (l2, 1 connection) — ${r.dataset.id} ${r.dataset.n}×${r.dataset.dim}`)}</text>`);
+  out.push(`<text x="${L}" y="20" font-size="14" font-weight="bold">Recall@10 vs queries per second (l2, k=10, one connection)</text>`);
+  out.push(`<text x="${L}" y="37" font-size="11" fill="#555">${esc(`${r.dataset.id}: ${r.dataset.n} × ${r.dataset.dim}, ${r.machine.nproc} × ${r.machine.cpuModel}; up and to the right is better`)}</text>`);
   for (let e = Math.log10(yMin); e <= Math.log10(yMax) + 1e-9; e++) {
     const v = 10 ** e;
     out.push(`<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
-    out.push(`<text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${formatNumber(v)}</text>`);
+    out.push(`<text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${v >= 1 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(1)))}</text>`);
   }
   for (let v = xMin; v <= xMax + 1e-9; v += (xMax - xMin) / 5) {
     out.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${T}" y2="${H - B}" stroke="#eee"/>`);
@@ -215,7 +216,8 @@ export function renderSvg(r: BenchResult): string {
   out.push(`<text transform="translate(20 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">Queries per second (1/s, log)</text>`);
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
-    const pts = [...s.points].filter((p) => p.qps > 0).sort((a, b) => a.recall - b.recall);
+    // in ef_search order: the curve shows what raising ef buys
+    const pts = [...s.points].filter((p) => p.qps > 0).sort((a, b) => (a.ef ?? 0) - (b.ef ?? 0));
     if (pts.length) {
       out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${x(p.recall).toFixed(1)},${y(p.qps).toFixed(1)}`).join(' ')}"/>`);
       for (const p of pts) {
