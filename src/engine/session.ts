@@ -45,7 +45,20 @@ type Bound =
   | { kind: 'select'; plan: Plan }
   | { kind: 'dml'; stmt: DmlStatement }
   | { kind: 'explain'; plan: Plan | null; dml: DmlStatement | null; analyze: boolean; verbose: boolean }
-  | { kind: 'utility'; node: RawNode; tag: string };
+  | { kind: 'utility'; node: RawNode; tag: string }
+  /** DECLARE name CURSOR … FOR query: the query is bound (with its $n) at prepare time */
+  | { kind: 'declare'; name: string; plan: Plan; hold: boolean };
+
+/** An open cursor: its result is computed at DECLARE, FETCH and MOVE walk it. */
+interface Cursor {
+  readonly fields: FieldInfo[];
+  readonly rows: Row[];
+  /** 0 = before the first row, rows.length + 1 = after the last (PostgreSQL's portal position) */
+  pos: number;
+  readonly hold: boolean;
+  /** declared inside the current transaction block (gone if it rolls back) */
+  inTxn: boolean;
+}
 
 interface QuiverStatement extends PreparedStatement {
   readonly raw: RawStatement;
@@ -258,6 +271,12 @@ export class Session implements Backend, SessionInfo {
           if (inner.kind === 'dml') return { kind: 'explain', plan: inner.stmt.source, dml: inner.stmt, analyze, verbose };
           throw new SqlError(SqlState.featureNotSupported, 'EXPLAIN of this statement is not supported');
         }
+        case 'DeclareCursorStmt': {
+          if (!n.query?.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'cursors are only supported for SELECT');
+          const plan = this.binder(paramTypes).bindSelect(n.query.SelectStmt, null);
+          // CURSOR_OPT_HOLD = 0x0020 (parsenodes.h)
+          return { kind: 'declare', name: n.portalname as string, plan: formatRecordOutputs(optimize(plan, { catalog: this.catalog })), hold: ((n.options ?? 0) & 0x20) !== 0 };
+        }
         default:
           return { kind: 'utility', node: raw.node, tag: utilityTag(kind, n) };
       }
@@ -273,8 +292,10 @@ export class Session implements Backend, SessionInfo {
       case 'select': return fromSchema(bound.plan.schema);
       case 'dml': return bound.stmt.returning ? fromSchema(bound.stmt.returning.schema) : null;
       case 'explain': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+      case 'declare': return null;
       case 'utility': {
         const kind = Object.keys(bound.node)[0];
+        if (kind === 'FetchStmt' && !bound.node.FetchStmt.ismove) return this.cursors.get(bound.node.FetchStmt.portalname)?.fields ?? null;
         if (kind === 'VariableShowStmt') {
           const name = bound.node.VariableShowStmt.name as string;
           if (name === 'all') return ['name', 'setting', 'description'].map((c) => ({ name: c, type: T.text, tableOid: 0, columnAttr: 0 }));
@@ -459,6 +480,72 @@ export class Session implements Backend, SessionInfo {
         return this.runExplain(bound, params);
       case 'utility':
         return this.runUtility(stmt, bound.node, bound.tag);
+      case 'declare':
+        return this.declareCursor(bound, params);
+    }
+  }
+
+  // ------------------------------------------------------------------ cursors
+
+  private readonly cursors = new Map<string, Cursor>();
+
+  private declareCursor(bound: Extract<Bound, { kind: 'declare' }>, params: readonly Value[]): ExecResult {
+    if (this.txState !== 'block' && !bound.hold) {
+      throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');
+    }
+    if (this.cursors.has(bound.name)) throw new SqlError(SqlState.duplicateCursor, `cursor "${bound.name}" already exists`);
+    const rc = this.runContext(this.txn);
+    const rows = collect(runPlan(bound.plan, rc, this.execEnv(params, rc)));
+    const fields = bound.plan.schema.map((c) => ({ name: c.name, type: c.type, tableOid: c.tableOid, columnAttr: c.attnum > 0 ? c.attnum : 0 }));
+    this.cursors.set(bound.name, { fields, rows, pos: 0, hold: bound.hold, inTxn: this.txState === 'block' });
+    return { kind: 'command', tag: 'DECLARE CURSOR' };
+  }
+
+  /** FETCH / MOVE [FORWARD|BACKWARD|ABSOLUTE|RELATIVE] [n|ALL] [FROM|IN] name */
+  private fetch(n: RawNode): ExecResult {
+    const c = this.cursors.get(n.portalname);
+    if (!c) throw new SqlError(SqlState.invalidCursorName, `cursor "${n.portalname}" does not exist`);
+    const len = c.rows.length;
+    const howMany = Number(n.howMany ?? 0);
+    const out: Row[] = [];
+    const at = (p: number): void => {
+      c.pos = Math.max(0, Math.min(p, len + 1));
+      if (c.pos >= 1 && c.pos <= len) out.push(c.rows[c.pos - 1]);
+    };
+    switch (n.direction ?? 'FETCH_FORWARD') {
+      case 'FETCH_FORWARD':
+        if (howMany === 0) at(c.pos); // FETCH 0 / FORWARD 0: the current row again
+        else for (let i = 0; i < howMany && c.pos <= len; i++) at(c.pos + 1);
+        break;
+      case 'FETCH_BACKWARD':
+        if (howMany === 0) at(c.pos);
+        else for (let i = 0; i < howMany && c.pos >= 1; i++) at(c.pos - 1);
+        break;
+      case 'FETCH_ABSOLUTE':
+        at(howMany >= 0 ? howMany : len + 1 + howMany);
+        break;
+      case 'FETCH_RELATIVE':
+        at(c.pos + howMany);
+        break;
+    }
+    if (n.ismove) return { kind: 'command', tag: `MOVE ${out.length}` };
+    return { kind: 'rows', fields: c.fields, rows: out, tag: `FETCH ${out.length}` };
+  }
+
+  private closeCursor(name: string | undefined): string {
+    if (!name) {
+      this.cursors.clear();
+      return 'CLOSE CURSOR ALL';
+    }
+    if (!this.cursors.delete(name)) throw new SqlError(SqlState.invalidCursorName, `cursor "${name}" does not exist`);
+    return 'CLOSE CURSOR';
+  }
+
+  /** At COMMIT non-holdable cursors close; at ROLLBACK also those declared in the block. */
+  private closeCursorsAtEnd(committed: boolean): void {
+    for (const [name, c] of this.cursors) {
+      if (!c.hold || (!committed && c.inTxn)) this.cursors.delete(name);
+      else c.inTxn = false;
     }
   }
 
@@ -622,7 +709,12 @@ export class Session implements Backend, SessionInfo {
         ddl.rename(this.ddlContext(stmt.raw.text), n);
         return command();
       case 'DiscardStmt':
+        if (n.target === 'DISCARD_ALL') this.cursors.clear();
         return command();
+      case 'FetchStmt':
+        return this.fetch(n);
+      case 'ClosePortalStmt':
+        return command(this.closeCursor(n.portalname));
       case 'DeallocateStmt':
       case 'ListenStmt':
       case 'UnlistenStmt':
@@ -816,6 +908,7 @@ export class Session implements Backend, SessionInfo {
   }
 
   private endTransaction(committed: boolean): void {
+    this.closeCursorsAtEnd(committed);
     if (!committed) {
       for (const [k, v] of this.rollbackRestore) {
         if (v === undefined) this.settings.delete(k);
