@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { DurableStorage, type DurableStorageOptions } from '../src/storage/durable-storage.js';
-import { UniqueViolation, WriteConflict, type Storage, type Snapshot, type Transaction } from '../src/storage/api.js';
+import { UniqueViolation, WriteConflict, RowConflict, type Storage, type Snapshot, type Transaction } from '../src/storage/api.js';
 import { StorageStartupError } from '../src/storage/data-dir.js';
 import { OID, type Row } from '../src/types/types.js';
 
@@ -154,7 +154,7 @@ test('unique keys: within a transaction, against commits, across seal and restar
   });
 });
 
-test('delete of a row deleted concurrently is a write conflict', async () => {
+test('a row being deleted by another transaction is locked: wait, then the row is gone', async () => {
   await withDir(async (dir) => {
     const s = await open(dir);
     await createItems(s);
@@ -163,9 +163,35 @@ test('delete of a row deleted concurrently is a write conflict', async () => {
     const a = s.begin();
     const b = s.begin();
     a.delete(LAYOUT.id, [id]);
-    b.delete(LAYOUT.id, [id]);
+    let conflict: unknown;
+    try { b.delete(LAYOUT.id, [id]); } catch (e) { conflict = e; }
+    assert.ok(conflict instanceof RowConflict, 'the second deleter must be told to wait');
+    let waited = false;
+    const wait = (conflict as RowConflict).waitFor!.then(() => { waited = true; });
     await a.commit();
-    await assert.rejects(b.commit(), WriteConflict);
+    await wait;
+    assert.equal(waited, true);
+    // after the first one committed, the row has a tombstone: the statement must restart
+    assert.throws(() => b.delete(LAYOUT.id, [id]), RowConflict);
+    b.rollback();
+    await s.close();
+  });
+});
+
+test('two transactions waiting for each other: deadlock detected (40P01)', async () => {
+  await withDir(async (dir) => {
+    const s = await open(dir);
+    await createItems(s);
+    await insertCommitted(s, [item(1), item(2)]);
+    const [id1, id2] = scanAll(s).ids;
+    const a = s.begin();
+    const b = s.begin();
+    a.delete(LAYOUT.id, [id1]);
+    b.delete(LAYOUT.id, [id2]);
+    assert.throws(() => a.delete(LAYOUT.id, [id2]), RowConflict);
+    assert.throws(() => b.delete(LAYOUT.id, [id1]), (e: unknown) => (e as { code?: string }).code === '40P01');
+    b.rollback();
+    a.rollback();
     await s.close();
   });
 });

@@ -85,6 +85,18 @@ export class UniqueViolation extends Error {
 
 export class WriteConflict extends Error {}
 
+/**
+ * A row this transaction wants to delete or update is being changed by another
+ * transaction (waitFor resolves when that one ends), or was changed by one that already
+ * committed after this statement's snapshot. Like PostgreSQL's READ COMMITTED, the
+ * statement should then be run again on a fresh snapshot (after waiting).
+ */
+export class RowConflict extends Error {
+  constructor(readonly waitFor?: Promise<void>) {
+    super('row changed by a concurrent transaction');
+  }
+}
+
 /** An ANN index definition kept by the storage: every sealed segment gets one. */
 export interface VectorIndexSpec {
   readonly name: string;

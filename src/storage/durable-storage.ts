@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { hashKey } from '../types/compare.js';
+import { SqlError } from '../errors.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import {
-  UniqueViolation, WriteConflict,
+  RowConflict, UniqueViolation, WriteConflict,
   type AnnSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
 } from './api.js';
 import {
@@ -219,8 +220,21 @@ class DurableTransaction implements Transaction {
   readonly pending = new Map<number, PendingTable>();
   readonly undo: UndoOp[] = [];
   private done = false;
+  /** the transaction this one is waiting for (deadlock detection) */
+  waitingFor: DurableTransaction | undefined;
+  /** row locks held (table:rowId), released when the transaction ends */
+  readonly locks = new Set<string>();
+  private release!: () => void;
+  /** resolves when the transaction has committed or rolled back */
+  readonly finished = new Promise<void>((resolve) => { this.release = resolve; });
 
   constructor(readonly id: number, private readonly store: DurableStorage) {}
+
+  private end(): void {
+    for (const k of this.locks) if (this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+    this.locks.clear();
+    this.release();
+  }
 
   get hasWrites(): boolean { return this.undo.length > 0; }
 
@@ -270,10 +284,32 @@ class DurableTransaction implements Transaction {
 
   delete(tableId: number, rowIds: readonly RowId[]): void {
     const p = this.tablePending(tableId);
+    const t = this.store.tableIfExists(tableId);
+    // Check every row first, so a conflict leaves nothing half-locked.
+    for (const rowId of rowIds) {
+      if (p.deleted.has(rowId) || p.inserted.has(rowId)) continue;
+      const holder = this.store.rowLocks.get(`${tableId}:${rowId}`);
+      if (holder && holder !== this) {
+        // waiting for a transaction that (transitively) waits for us would never end
+        for (let h: DurableTransaction | undefined = holder; h; h = h.waitingFor) {
+          if (h === this) {
+            throw new SqlError('40P01', 'deadlock detected', { detail: `Transaction ${this.id} waits for transaction ${holder.id}, which waits for transaction ${this.id}.`, hint: 'See server log for query details.' });
+          }
+        }
+        this.waitingFor = holder;
+        throw new RowConflict(holder.finished.then(() => { this.waitingFor = undefined; }));
+      }
+      if (t?.tombstones.has(rowId)) throw new RowConflict();
+    }
     for (const rowId of rowIds) {
       if (p.deleted.has(rowId)) continue;
       p.deleted.add(rowId);
       this.undo.push({ kind: 'delete', table: tableId, rowId });
+      if (!p.inserted.has(rowId)) {
+        const k = `${tableId}:${rowId}`;
+        this.store.rowLocks.set(k, this);
+        this.locks.add(k);
+      }
     }
   }
 
@@ -284,25 +320,40 @@ class DurableTransaction implements Transaction {
       const op = this.undo.pop()!;
       const p = this.tablePending(op.table);
       if (op.kind === 'insert') p.inserted.delete(op.rowId);
-      else p.deleted.delete(op.rowId);
+      else {
+        p.deleted.delete(op.rowId);
+        const k = `${op.table}:${op.rowId}`;
+        if (this.locks.delete(k) && this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+      }
     }
   }
 
   async commit(): Promise<number> {
     if (this.done) throw new Error('bug: transaction already finished');
     this.done = true;
-    return this.store.applyCommit(this);
+    try {
+      return await this.store.applyCommit(this);
+    } finally {
+      this.end();
+    }
   }
 
   rollback(): void {
     this.done = true;
     this.pending.clear();
     this.undo.length = 0;
+    this.end();
   }
 }
 
 export class DurableStorage implements Storage {
   private readonly tables = new Map<number, TableState>();
+  /** rows being deleted/updated by uncommitted transactions (table:rowId → holder) */
+  readonly rowLocks = new Map<string, DurableTransaction>();
+
+  tableIfExists(tableId: number): TableState | undefined {
+    return this.tables.get(tableId);
+  }
   /** last timestamp handed to a commit (applied in memory, maybe not yet durable) */
   private clock = 0;
   /** newest timestamp whose commit and all earlier ones are on disk: what snapshots read */
