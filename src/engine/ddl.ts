@@ -498,7 +498,7 @@ export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
   const cols: number[] = [];
   const opclasses: string[] = [];
   for (const p of (n.indexParams ?? []) as RawNode[]) {
-    const e = p.IndexElem;
+    const e = castToOwnTypeAsColumn(table, p.IndexElem);
     if (!e.name) throw new SqlError(SqlState.featureNotSupported, 'expression indexes are not supported yet');
     const i = table.columns.findIndex((c) => c.name === e.name);
     if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${e.name}" does not exist`);
@@ -1153,4 +1153,19 @@ export function createView(ctx: DdlContext, n: RawNode): void {
   ctx.catalog.addTable({
     oid: ctx.catalog.allocateOid(), name, schema, kind: 'v', columns, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), view,
   });
+}
+
+/**
+ * An index expression that only casts a column to its own type — LangChain's
+ * `((embedding::vector(4)) vector_cosine_ops)` — is the plain column.
+ */
+export function castToOwnTypeAsColumn(table: TableDef, elem: RawNode): RawNode {
+  const cast = elem.expr?.TypeCast;
+  const ref = cast?.arg?.ColumnRef;
+  if (elem.name || !cast || !ref || ref.fields.length !== 1 || !ref.fields[0].String) return elem;
+  const col = table.columns.find((c) => c.name === ref.fields[0].String.sval);
+  if (!col) return elem;
+  const type = resolveTypeName(cast.typeName);
+  if (type.oid !== col.type.oid || (type.typmod >= 0 && type.typmod !== col.type.typmod)) return elem;
+  return { ...elem, name: col.name, expr: undefined };
 }

@@ -16,7 +16,7 @@ import { runDml } from '../executor/dml.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
-import { UniqueViolation, WriteConflict, type Storage, type Transaction } from '../storage/api.js';
+import { RowConflict, UniqueViolation, WriteConflict, type Storage, type Transaction } from '../storage/api.js';
 import { OID, T, formatType, type Row, type SqlType, type Value } from '../types/types.js';
 import { Scope } from '../sql/scope.js';
 import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
@@ -161,6 +161,13 @@ export class Session implements Backend, SessionInfo {
 
   cancel(): void {
     this.cancelled = true;
+  }
+
+  private checkCancelled(): void {
+    if (this.cancelled) {
+      this.cancelled = false;
+      throw new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
+    }
   }
 
   close(): void {
@@ -395,12 +402,12 @@ export class Session implements Backend, SessionInfo {
   }
 
   private findSequenceByName(name: string) {
-    const parts = name.replace(/"/g, '').split('.');
+    const parts = parseQualifiedName(name);
     return this.catalog.findSequence(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
   }
 
   private relationOid(name: string): number | undefined {
-    const parts = name.replace(/"/g, '').split('.');
+    const parts = parseQualifiedName(name);
     const schema = parts.length > 1 ? parts[0] : undefined;
     const rel = parts[parts.length - 1];
     const t = schema ? this.catalog.findTable(schema, rel) : this.searchPath().map((s) => this.catalog.findTable(s, rel)).find((x) => x);
@@ -552,18 +559,28 @@ export class Session implements Backend, SessionInfo {
   private async runDmlStatement(stmt: QuiverStatement, dml: DmlStatement, params: readonly Value[]): Promise<ExecResult> {
     this.checkWritable(dml.kind.toUpperCase());
     const implicit = this.txState === 'idle';
-    const txn = implicit ? this.engine.storage.begin() : this.txn!;
-    const rc = this.runContext(txn);
     let result;
-    try {
-      result = runDml(dml, rc, this.execEnv(params, rc), txn);
-      if (implicit) {
-        await this.persistCatalogIfDirty();
-        await txn.commit();
+    // READ COMMITTED: a row another transaction is changing is waited for, and the
+    // statement then runs again on a fresh snapshot (PostgreSQL re-checks the row instead;
+    // the outcome is the same for single-row updates like pgbench's).
+    for (let attempt = 0; ; attempt++) {
+      const txn = implicit ? this.engine.storage.begin() : this.txn!;
+      const mark = txn.mark();
+      const rc = this.runContext(txn);
+      try {
+        result = runDml(dml, rc, this.execEnv(params, rc), txn);
+        if (implicit) {
+          await this.persistCatalogIfDirty();
+          await txn.commit();
+        }
+        break;
+      } catch (e) {
+        if (implicit) txn.rollback();
+        else txn.rollbackTo(mark);
+        if (!(e instanceof RowConflict) || attempt >= 1000) throw e;
+        await e.waitFor;
+        this.checkCancelled();
       }
-    } catch (e) {
-      if (implicit) txn.rollback();
-      throw e;
     }
     const verb = dml.kind.toUpperCase();
     const tag = dml.kind === 'insert' ? `INSERT 0 ${result.count}` : `${verb} ${result.count}`;
@@ -1038,3 +1055,42 @@ function utilityTag(kind: string, n: RawNode): string {
 }
 
 export type { Row };
+
+/**
+ * An identifier list as regclass input and nextval() read it (PostgreSQL's
+ * stringToQualifiedNameList): dot-separated, unquoted parts folded to lower case, quoted
+ * parts kept as written ("" is a quote). Throws 42602 on bad syntax.
+ */
+export function parseQualifiedName(text: string): string[] {
+  const parts: string[] = [];
+  let i = 0;
+  const s = text.trim();
+  const bad = () => new SqlError('42602', 'invalid name syntax');
+  for (;;) {
+    let part = '';
+    if (s[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= s.length) throw bad();
+        if (s[i] === '"') {
+          if (s[i + 1] === '"') { part += '"'; i += 2; continue; }
+          i++;
+          break;
+        }
+        part += s[i++];
+      }
+      if (part === '') throw bad();
+    } else {
+      const start = i;
+      while (i < s.length && s[i] !== '.' && !/\s/.test(s[i])) i++;
+      part = s.slice(start, i).toLowerCase();
+      if (part === '') throw bad();
+    }
+    parts.push(part);
+    while (/\s/.test(s[i] ?? '')) i++;
+    if (i >= s.length) return parts;
+    if (s[i] !== '.') throw bad();
+    i++;
+    while (/\s/.test(s[i] ?? '')) i++;
+  }
+}

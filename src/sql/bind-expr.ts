@@ -66,6 +66,9 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     e.type = sqlType(target.oid);
     if (target.typmod < 0) return e;
   }
+  if (e.kind === 'const' && e.type.oid === OID.unknown && (target.oid === OID.regproc || target.oid === OID.regprocedure) && e.value !== null) {
+    return { kind: 'const', type: target, value: regprocIn(e.value as string, e.position) };
+  }
   if (e.kind === 'const' && e.type.oid === OID.unknown && LOOKUP_TYPES.has(target.oid) && e.value !== null) {
     // 'name'::regclass needs the catalog: resolve at run time through the text cast
     const fn = resolveCast(T.text, target, 'explicit');
@@ -669,4 +672,18 @@ function intervalWithRange(text: string, range: number, env: BindEnv, position: 
     return { ...v, micros: Math.trunc(v.micros / MICROS_PER_MINUTE) * MICROS_PER_MINUTE };
   }
   return v;
+}
+
+/** The built-in functions clients look up by name as regproc (pgjdbc: typinput = 'array_in'::regproc). */
+const REGPROCS: Record<string, number> = { array_in: 750, array_out: 751, array_recv: 2400, array_send: 2401, array_subscript_handler: 6179, record_in: 2290, record_out: 2291 };
+
+/** regprocin: '-' is 0, digits are an OID, otherwise a (possibly pg_catalog-qualified) function name. */
+function regprocIn(text: string, position: number | undefined): number {
+  const t = text.trim();
+  if (t === '-') return 0;
+  if (/^\d+$/.test(t)) return Number(t);
+  const name = t.replace(/^(pg_catalog|"pg_catalog")\./, '').replace(/\(.*\)$/, '').replace(/^"(.*)"$/, '$1');
+  const oid = REGPROCS[name];
+  if (oid === undefined) throw new SqlError(SqlState.undefinedFunction, `function "${t}" does not exist`, { position });
+  return oid;
 }

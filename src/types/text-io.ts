@@ -137,8 +137,8 @@ export function parseRegtype(text: string): number {
 function parseRegclass(text: string, settings: ParseSettings): number {
   const s = text.trim();
   if (/^\d+$/.test(s)) return Number(s);
-  const name = s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase();
-  const oid = settings.relationOid?.(name) ?? settings.relationOid?.(name.replace(/^(?:public|pg_catalog)\./, ''));
+  // the session parses the identifier list ("public"."Items", case folding) itself
+  const oid = settings.relationOid?.(s);
   if (oid === undefined) throw new SqlError(SqlState.undefinedTable, `relation "${s}" does not exist`);
   return oid;
 }

@@ -1,0 +1,13 @@
+-- regclass input as an identifier list (quotes, case folding), regproc names, cast-only index expressions
+CREATE TABLE "Mixed" (id int);
+CREATE TABLE small_ones (id bigserial PRIMARY KEY, embedding vector(4));
+SELECT '"public"."small_ones"'::regclass = 'small_ones'::regclass AS quoted, 'public.SMALL_ONES'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'small_ones') AS folded, ' public . "Mixed" '::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'Mixed') AS mixed;
+SELECT c.relname FROM pg_class c WHERE c.oid = '"Mixed"'::regclass;
+SELECT nextval('"small_ones_id_seq"'), nextval('public.SMALL_ONES_ID_SEQ');
+SELECT 'pg_catalog.array_in'::regproc = 750::regproc AS is_array, 'array_out'::regproc::oid, '-'::regproc::oid;
+SELECT count(*) FROM pg_type WHERE typinput = 'pg_catalog.array_in'::regproc AND typname = '_int4';
+SELECT 'nope_fn'::regproc;
+CREATE INDEX small_ones_hnsw ON small_ones USING hnsw ((embedding::vector(4)) vector_cosine_ops);
+SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'small_ones' ORDER BY 1;
+DROP TABLE small_ones;
+DROP TABLE "Mixed";
