@@ -11,3 +11,8 @@ CREATE INDEX small_ones_hnsw ON small_ones USING hnsw ((embedding::vector(4)) ve
 SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'small_ones' ORDER BY 1;
 DROP TABLE small_ones;
 DROP TABLE "Mixed";
+CREATE TABLE qn_t (id serial);
+SELECT pg_get_serial_sequence('"public"."qn_t"', 'id'), pg_get_serial_sequence('QN_T', 'id');
+SELECT (current_database() || '.public.qn_t')::regclass = 'qn_t'::regclass;
+SELECT '"pg_catalog"."int4"'::regtype, '"public"."vector"'::regtype, '"char"'::regtype;
+DROP TABLE qn_t;

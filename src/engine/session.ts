@@ -19,6 +19,7 @@ import { collect, runPlan, type RunContext } from '../executor/operators.js';
 import { RowConflict, UniqueViolation, WriteConflict, type Storage, type Transaction } from '../storage/api.js';
 import { OID, T, formatType, type Row, type SqlType, type Value } from '../types/types.js';
 import { Scope } from '../sql/scope.js';
+import { parseQualifiedName } from '../sql/names.js';
 import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
@@ -401,13 +402,21 @@ export class Session implements Backend, SessionInfo {
     return s;
   }
 
+  /** database.schema.name is allowed for the current database only */
+  private localName(parts: string[]): string[] {
+    if (parts.length < 3) return parts;
+    if (parts.length > 3) throw new SqlError('42601', `improper qualified name (too many dotted names): ${parts.join('.')}`);
+    if (parts[0] !== this.database) throw new SqlError(SqlState.featureNotSupported, `cross-database references are not implemented: "${parts.join('.')}"`);
+    return parts.slice(1);
+  }
+
   private findSequenceByName(name: string) {
-    const parts = parseQualifiedName(name);
+    const parts = this.localName(parseQualifiedName(name));
     return this.catalog.findSequence(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
   }
 
   private relationOid(name: string): number | undefined {
-    const parts = parseQualifiedName(name);
+    const parts = this.localName(parseQualifiedName(name));
     const schema = parts.length > 1 ? parts[0] : undefined;
     const rel = parts[parts.length - 1];
     const t = schema ? this.catalog.findTable(schema, rel) : this.searchPath().map((s) => this.catalog.findTable(s, rel)).find((x) => x);
@@ -1056,41 +1065,3 @@ function utilityTag(kind: string, n: RawNode): string {
 
 export type { Row };
 
-/**
- * An identifier list as regclass input and nextval() read it (PostgreSQL's
- * stringToQualifiedNameList): dot-separated, unquoted parts folded to lower case, quoted
- * parts kept as written ("" is a quote). Throws 42602 on bad syntax.
- */
-export function parseQualifiedName(text: string): string[] {
-  const parts: string[] = [];
-  let i = 0;
-  const s = text.trim();
-  const bad = () => new SqlError('42602', 'invalid name syntax');
-  for (;;) {
-    let part = '';
-    if (s[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= s.length) throw bad();
-        if (s[i] === '"') {
-          if (s[i + 1] === '"') { part += '"'; i += 2; continue; }
-          i++;
-          break;
-        }
-        part += s[i++];
-      }
-      if (part === '') throw bad();
-    } else {
-      const start = i;
-      while (i < s.length && s[i] !== '.' && !/\s/.test(s[i])) i++;
-      part = s.slice(start, i).toLowerCase();
-      if (part === '') throw bad();
-    }
-    parts.push(part);
-    while (/\s/.test(s[i] ?? '')) i++;
-    if (i >= s.length) return parts;
-    if (s[i] !== '.') throw bad();
-    i++;
-    while (/\s/.test(s[i] ?? '')) i++;
-  }
-}

@@ -3,6 +3,7 @@
  * current_setting(), pg_get_serial_sequence() …). Built-ins that need neither live in
  * src/functions.
  */
+import { parseQualifiedName } from '../sql/names.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { EvalContext, ScalarFunction } from '../functions/api.js';
@@ -89,8 +90,7 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
     case 'pg_get_serial_sequence':
       if (n === 2) {
         return fn([T.text, T.text], T.text, (a) => {
-          const tname = String(a[0]).replace(/^"|"$/g, '');
-          const parts = tname.split('.');
+          const parts = parseQualifiedName(String(a[0]));
           const table = catalog.findTable(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
           if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${a[0]}" does not exist`);
           const col = table.columns.find((c) => c.name === a[1]);

@@ -121,7 +121,8 @@ const TYPE_ALIASES: Record<string, string> = {
 export function parseRegtype(text: string): number {
   let s = text.trim().toLowerCase().replace(/\s+/g, ' ');
   if (/^\d+$/.test(s)) return Number(s);
-  s = s.replace(/^pg_catalog\./, '');
+  s = s.replace(/^"?(pg_catalog|public)"?\./, '');
+  if (/^"[^"]+"$/.test(s) && s !== '"char"') s = s.slice(1, -1); // "int4" (quoted identifiers, as TypeORM sends them)
   let arr = false;
   if (s.endsWith('[]')) { arr = true; s = s.slice(0, -2).trim(); }
   s = s.replace(/\(.*\)/, '').trim();
