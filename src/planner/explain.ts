@@ -31,6 +31,12 @@ function label(plan: Plan, opts: ExplainOptions): { title: string; details: stri
           details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],
         };
       }
+      if (plan.keyLookup) {
+        return {
+          title: `Index Scan using ${plan.keyLookup.keyName} on ${plan.table.name}`,
+          details: [`Index Cond: ${plan.keyLookup.values.map(exprText).join(', ')}`, ...(plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [])],
+        };
+      }
       return {
         title: `Seq Scan on ${plan.table.name}  (rows=${opts.rowCount(plan.table.oid)})`,
         details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],

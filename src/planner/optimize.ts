@@ -17,8 +17,9 @@ import { prunePartitionsRule } from './rules/prune-partitions.js';
 import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
 import { mergeProjections } from './rules/merge-projections.js';
+import { useKeyLookup } from './rules/use-key-lookup.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;

@@ -76,6 +76,8 @@ export type Plan =
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
+    /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
+    readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[] };
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }

@@ -143,6 +143,8 @@ export interface Storage {
   annSegments?(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
+  /** rows whose unique key equals `values` (one per key column) visible at the snapshot (+txn) */
+  lookupKey?(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction): RowBatch;
   /** a visible row by id, or undefined */
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined;
   /** approximate live row count (for planning) */

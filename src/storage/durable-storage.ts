@@ -977,6 +977,29 @@ export class DurableStorage implements Storage {
     return this.liveCommittedWithKey(t, key, k, p) ?? (p ? dtxn!.ownRowWithKey(p, keyName, k) : undefined);
   }
 
+  /** Rows with this unique-key value visible at the snapshot (plus the transaction's own). */
+  lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction): RowBatch {
+    const t = this.tables.get(tableId);
+    const key = t?.uniqueKeys.get(keyName);
+    const out: RowBatch = { rowIds: [], rows: [] };
+    if (!t || !key) return out;
+    const probe: Value[] = [];
+    key.spec.columns.forEach((c, i) => (probe[c] = values[i]));
+    const k = t.keyOf(key, probe);
+    if (k === undefined) return out;
+    const dtxn = txn as DurableTransaction | undefined;
+    const p = dtxn?.pending.get(tableId);
+    const ids = out.rowIds as RowId[];
+    const rows = out.rows as Row[];
+    for (const rowId of candidates(key.index, k)) {
+      const row = this.fetch(tableId, rowId, snapshot, txn);
+      if (row) { ids.push(rowId); rows.push(row); }
+    }
+    const own = p ? dtxn!.ownRowWithKey(p, keyName, k) : undefined;
+    if (own !== undefined && !ids.includes(own)) { ids.push(own); rows.push(p!.inserted.get(own)!); }
+    return out;
+  }
+
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined {
     const t = this.tables.get(tableId);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
