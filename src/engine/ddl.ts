@@ -1169,3 +1169,32 @@ export function castToOwnTypeAsColumn(table: TableDef, elem: RawNode): RawNode {
   if (type.oid !== col.type.oid || (type.typmod >= 0 && type.typmod !== col.type.typmod)) return elem;
   return { ...elem, name: col.name, expr: undefined };
 }
+
+/**
+ * CREATE TABLE … AS SELECT: a plain table with the query's columns (no constraints); the
+ * caller inserts the rows. Returns undefined when IF NOT EXISTS found the table.
+ */
+export async function createTableAs(ctx: DdlContext, rel: RawNode, columns: readonly { name: string; type: SqlType }[], ifNotExists: boolean): Promise<TableDef | undefined> {
+  const schema = creationSchema(ctx, rel.schemaname);
+  const name: string = rel.relname;
+  if (ctx.catalog.relationNameTaken(schema, name)) {
+    if (ifNotExists) {
+      notice(ctx, `relation "${name}" already exists, skipping`, SqlState.duplicateTable);
+      return undefined;
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const seen = new Set<string>();
+  const defs: ColumnDef[] = columns.map((c, i) => {
+    if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    seen.add(c.name);
+    const type = c.type.oid === OID.unknown ? { oid: OID.text, typmod: -1 } : c.type;
+    if (type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, `column "${c.name}" has pseudo-type record`);
+    return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
+  });
+  const table: TableDef = { oid: ctx.catalog.allocateOid(), name, schema, kind: 'r', columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid() };
+  ctx.catalog.addTable(table);
+  await ctx.storage.createTable({ id: table.oid, columns: defs.map((c) => ({ name: c.name, type: c.type })) });
+  ctx.txn?.created(table.oid);
+  return table;
+}

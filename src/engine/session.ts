@@ -501,6 +501,39 @@ export class Session implements Backend, SessionInfo {
     }
   }
 
+  /** CREATE TABLE name [(columns)] AS SELECT … [WITH [NO] DATA] */
+  private async createTableAs(stmt: QuiverStatement, n: RawNode): Promise<ExecResult> {
+    if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
+    if (!n.query?.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
+    const plan = optimize(this.binder([]).bindSelect(n.query.SelectStmt, null), { catalog: this.catalog });
+    const names = ((n.into.colNames ?? []) as RawNode[]).map((c) => c.String.sval as string);
+    if (names.length > plan.schema.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
+    const columns = plan.schema.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+    const table = await ddl.createTableAs(this.ddlContext(stmt.raw.text), n.into.rel, columns, !!n.if_not_exists);
+    if (!table) return { kind: 'command', tag: 'CREATE TABLE AS' };
+    if (n.into.skipData) return { kind: 'command', tag: 'CREATE TABLE AS' };
+    let rows: Row[] = [];
+    {
+      const implicit = this.txState === 'idle';
+      const txn = implicit ? this.engine.storage.begin() : this.txn!;
+      try {
+        const rc = this.runContext(this.txn);
+        rows = collect(runPlan(plan, rc, this.execEnv([], rc)));
+        if (rows.length) txn.insert(table.oid, rows);
+        if (implicit) await txn.commit();
+      } catch (e) {
+        if (implicit) {
+          // outside a block the statement is atomic: no table without its rows
+          txn.rollback();
+          this.catalog.dropTable(table.oid);
+          await this.engine.storage.dropTable(table.oid);
+        }
+        throw e;
+      }
+    }
+    return { kind: 'command', tag: `SELECT ${rows.length}` };
+  }
+
   // ------------------------------------------------------------------ cursors
 
   private readonly cursors = new Map<string, Cursor>();
@@ -728,6 +761,8 @@ export class Session implements Backend, SessionInfo {
       case 'AlterTableStmt':
         await ddl.alterTable(this.ddlContext(stmt.raw.text), n);
         return command();
+      case 'CreateTableAsStmt':
+        return this.createTableAs(stmt, n);
       case 'ViewStmt':
         ddl.createView(this.ddlContext(stmt.raw.text), n);
         return command();
@@ -1021,7 +1056,7 @@ export class Session implements Backend, SessionInfo {
 /** client_min_messages order: a notice is sent when its level is at or above the setting */
 const NOTICE_LEVELS = ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'];
 
-const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt']);
+const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt']);
 
 function showColumnName(name: string): string {
   const key = name.toLowerCase();
