@@ -60,7 +60,8 @@ export function isSetReturning(name: string): boolean {
 }
 
 /** Resolve an overload; throws 42883 / 42725 like PostgreSQL when none or several fit. */
-export function resolveSetFunction(name: string, argTypes: readonly SqlType[]): ResolvedSetFunction {
+export function resolveSetFunction(name: string, argTypes: readonly SqlType[], inFrom = false): ResolvedSetFunction {
+  if (name === 'unnest' && argTypes.length > 1 && inFrom) return resolveMultiUnnest(argTypes);
   const chosen = selectCandidate(DEFS.get(name) ?? [], argTypes.map(vectorTypesAsArrays));
   if (chosen === 'ambiguous') throw functionNotUnique(name, argTypes);
   if (!chosen) throw functionNotFound(name, argTypes);
@@ -72,7 +73,21 @@ export function resolveSetFunction(name: string, argTypes: readonly SqlType[]): 
 }
 
 /** Rows of one call; argTypes are the (already cast) argument types. */
+/** unnest(a, b, …) in FROM: one column per array, zipped, shorter arrays padded with NULL */
+function resolveMultiUnnest(argTypes: readonly SqlType[]): ResolvedSetFunction {
+  const types = argTypes.map(vectorTypesAsArrays);
+  if (!types.every((t) => TYPES.get(t.oid)?.category === 'A' && TYPES.get(t.oid)?.elem !== undefined)) throw functionNotFound('unnest', argTypes);
+  return { argTypes, columns: types.map((t) => ({ name: 'unnest', type: elemOf(t) })), namedColumns: false };
+}
+
 export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[]): Row[] {
+  if (name === 'unnest' && args.length > 1) {
+    const lists = args.map((a) => (a === null ? [] : flat(a)));
+    const n = Math.max(0, ...lists.map((l) => l.length));
+    const rows: Row[] = [];
+    for (let i = 0; i < n; i++) rows.push(lists.map((l) => (i < l.length ? l[i] : null)));
+    return rows;
+  }
   const chosen = selectCandidate(DEFS.get(name) ?? [], argTypes.map(vectorTypesAsArrays));
   if (!chosen || chosen === 'ambiguous') throw new SqlError(SqlState.internalError, `bug: set-returning function ${name} not resolvable at run time`);
   if (chosen.def.strict !== false && args.some((a) => a === null)) return [];

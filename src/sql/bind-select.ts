@@ -232,7 +232,7 @@ export class SelectBinder {
     if (call && isSetReturning(fname) && !call.over) {
       const ctx = this.ctx('functions in FROM');
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, ctx));
-      const sig = bindSetFunction(this.env, fname, args, pos(call));
+      const sig = bindSetFunction(this.env, fname, args, pos(call), true);
       const cols = ordinality(sig.columns.map((c, i) => ({
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
       })));
@@ -676,10 +676,10 @@ export function formatRecordOutputs(plan: Plan): Plan {
 }
 
 /** Resolve a set-returning function call: typed arguments and output columns. */
-function bindSetFunction(env: BindEnv, name: string, args: Expr[], position: number | undefined): { args: Expr[]; columns: readonly { name: string; type: SqlType }[]; namedColumns: boolean } {
+function bindSetFunction(env: BindEnv, name: string, args: Expr[], position: number | undefined, inFrom = false): { args: Expr[]; columns: readonly { name: string; type: SqlType }[]; namedColumns: boolean } {
   let sig: ResolvedSetFunction;
   try {
-    sig = resolveSetFunction(name, args.map((a) => a.type));
+    sig = resolveSetFunction(name, args.map((a) => a.type), inFrom);
   } catch (e) {
     throw e instanceof SqlError ? e.withPosition(position) : e;
   }
