@@ -12,10 +12,7 @@ import { SqlError, SqlState } from '../errors.js';
 function shortestDigits(x: number, single: boolean): { digits: string; exp: number } {
   let s: string | undefined;
   if (single) {
-    for (let p = 1; p <= 9; p++) {
-      const cand = x.toExponential(p - 1);
-      if (Math.fround(Number(cand)) === x) { s = cand; break; }
-    }
+    for (let p = 1; p <= 9 && s === undefined; p++) s = shortestFloat4Candidate(x, p);
     s ??= x.toExponential(8);
   } else {
     s = x.toExponential();
@@ -23,6 +20,27 @@ function shortestDigits(x: number, single: boolean): { digits: string; exp: numb
   const ePos = s.indexOf('e');
   const mant = s.slice(0, ePos).replace('-', '').replace('.', '');
   return { digits: mant.replace(/0+$/, '') || '0', exp: Number(s.slice(ePos + 1)) };
+}
+
+/**
+ * The p-digit decimal (toExponential form) that reads back as float32 `x`, or undefined.
+ * Like Ryu, an exact tie between two p-digit candidates goes to the even last digit
+ * (toExponential would round the tie away from zero): 7.26953125 → 7.2695312.
+ */
+function shortestFloat4Candidate(x: number, p: number): string | undefined {
+  const up = x.toExponential(p - 1);
+  const upOk = Math.fround(Number(up)) === x;
+  const exact = x.toExponential(p);
+  const mant = exact.slice(0, exact.indexOf('e'));
+  if (Number(exact) !== x || !mant.endsWith('5')) return upOk ? up : undefined;
+  // x lies exactly halfway between two p-digit decimals: `down` (drop the 5) and `up`
+  const down = mant.slice(0, -1).replace(/\.$/, '') + exact.slice(exact.indexOf('e'));
+  const downOk = Math.fround(Number(down)) === x;
+  if (upOk && downOk) {
+    const lastDigit = (t: string): number => Number(t.slice(0, t.indexOf('e')).slice(-1));
+    return lastDigit(down) % 2 === 0 ? down : up;
+  }
+  return upOk ? up : downOk ? down : undefined;
 }
 
 function expSuffix(exp: number): string {

@@ -19,6 +19,9 @@
  *   timestamp, timestamptz     → number: microseconds since 1970-01-01 00:00:00 UTC (±Infinity)
  *   interval                   → Interval
  *   vector                     → Float32Array
+ *   halfvec                    → Float32Array holding values exactly representable in float16
+ *   sparsevec                  → SparseVector (1-based ascending indices, no zero values)
+ *   bit, varbit                → string of '0' and '1' characters
  *   arrays (_xxx)              → Value[] (nested arrays for more dimensions)
  */
 export interface Interval {
@@ -36,7 +39,15 @@ export type Value =
   | Uint8Array
   | Float32Array
   | Interval
+  | SparseVector
   | Value[];
+
+/** pgvector's sparsevec: `dim` dimensions, the non-zero `values` at 1-based ascending `indices`. */
+export interface SparseVector {
+  readonly dim: number;
+  readonly indices: Int32Array;
+  readonly values: Float32Array;
+}
 
 export type Row = Value[];
 
@@ -85,7 +96,8 @@ export const OID = {
   _uuid: 2951, _json: 199, _jsonb: 3807, _regnamespace: 4090, _regrole: 4097,
   // pgvector's types are created by its extension in PostgreSQL, so their OIDs vary per
   // database there; Quiver has them built in at fixed OIDs above FirstNormalObjectId.
-  vector: 16385, _vector: 16386,
+  vector: 16385, _vector: 16386, halfvec: 16387, _halfvec: 16388, sparsevec: 16389, _sparsevec: 16399,
+  _bit: 1561, _varbit: 1563,
 } as const;
 
 function t(oid: number, name: string, len: number, category: TypeCategory, extra: Partial<TypeInfo> = {}): TypeInfo {
@@ -138,6 +150,10 @@ const BASE: TypeInfo[] = [
   t(OID.xid, 'xid', 4, 'U'),
   t(OID.cid, 'cid', 4, 'U'),
   t(OID.vector, 'vector', -1, 'U', { array: OID._vector }),
+  t(OID.halfvec, 'halfvec', -1, 'U', { array: OID._halfvec }),
+  t(OID.sparsevec, 'sparsevec', -1, 'U', { array: OID._sparsevec }),
+  t(OID.bit, 'bit', -1, 'V', { array: OID._bit }),
+  t(OID.varbit, 'varbit', -1, 'V', { preferred: true, array: OID._varbit }),
 ];
 
 function arrayOf(elem: TypeInfo, oid: number): TypeInfo {
@@ -173,7 +189,8 @@ export const T = {
   text: sqlType(OID.text), varchar: sqlType(OID.varchar), bpchar: sqlType(OID.bpchar), name: sqlType(OID.name),
   bytea: sqlType(OID.bytea), uuid: sqlType(OID.uuid), date: sqlType(OID.date), time: sqlType(OID.time),
   timestamp: sqlType(OID.timestamp), timestamptz: sqlType(OID.timestamptz), interval: sqlType(OID.interval),
-  json: sqlType(OID.json), jsonb: sqlType(OID.jsonb), vector: sqlType(OID.vector), unknown: sqlType(OID.unknown),
+  json: sqlType(OID.json), jsonb: sqlType(OID.jsonb), vector: sqlType(OID.vector),
+  halfvec: sqlType(OID.halfvec), sparsevec: sqlType(OID.sparsevec), bit: sqlType(OID.bit), varbit: sqlType(OID.varbit), unknown: sqlType(OID.unknown),
   oid: sqlType(OID.oid), regclass: sqlType(OID.regclass), regtype: sqlType(OID.regtype), char: sqlType(OID.char),
   void: sqlType(OID.void), record: sqlType(OID.record), _text: sqlType(OID._text), _float4: sqlType(OID._float4),
   _int4: sqlType(OID._int4), _int2: sqlType(OID._int2), _oid: sqlType(OID._oid), _name: sqlType(OID._name),
@@ -217,6 +234,10 @@ export function formatType(type: SqlType): string {
     case 'timestamptz': return m >= 0 ? `timestamp(${m}) with time zone` : 'timestamp with time zone';
     case 'time': return m >= 0 ? `time(${m}) without time zone` : 'time without time zone';
     case 'vector': return m > 0 ? `vector(${m})` : 'vector';
+    case 'halfvec': return m > 0 ? `halfvec(${m})` : 'halfvec';
+    case 'sparsevec': return m > 0 ? `sparsevec(${m})` : 'sparsevec';
+    case 'bit': return m >= 0 ? `bit(${m})` : 'bit';
+    case 'varbit': return m >= 0 ? `bit varying(${m})` : 'bit varying';
     case 'char': return '"char"';
   }
   if (info.category === 'A' && info.elem !== undefined) return formatType({ oid: info.elem, typmod: m }) + '[]';
