@@ -10,6 +10,7 @@ import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/ty
 import { compareValues } from '../types/compare.js';
 import { numericAdd, numericDiv, numericMul, numericSub, numericSqrt, selectDivScale, toDecimal, formatDecimal, scaleOf, compareNumeric } from '../types/numeric.js';
 import { vectorAccum, vectorAdd, vectorAvgFinal, type VectorAvgState } from '../types/vector.js';
+import { halfvecAccum, halfvecAdd, halfvecAvgFinal, type HalfvecAvgState } from '../types/halfvec.js';
 import { addIntervals, scaleInterval } from '../types/datetime.js';
 import { formatJsonb, formatJsonBuild, type JsonValue } from '../types/json.js';
 import { checkFloat8 } from '../types/float.js';
@@ -163,6 +164,17 @@ agg<VectorAvgState>('avg', ['vector'], 'vector', {
 agg<{ sum: Float32Array | null }>('sum', ['vector'], 'vector', {
   init: () => ({ sum: null }),
   step: (s, [v]) => { s.sum = s.sum === null ? Float32Array.from(v as Float32Array) : vectorAdd(s.sum, v as Float32Array); return s; },
+  final: (s) => s.sum,
+});
+
+agg<HalfvecAvgState>('avg', ['halfvec'], 'halfvec', {
+  init: () => ({ n: 0, sums: null }),
+  step: (s, [v]) => halfvecAccum(s, v as Float32Array),
+  final: (s) => halfvecAvgFinal(s),
+});
+agg<{ sum: Float32Array | null }>('sum', ['halfvec'], 'halfvec', {
+  init: () => ({ sum: null }),
+  step: (s, [v]) => { s.sum = s.sum === null ? Float32Array.from(v as Float32Array) : halfvecAdd(s.sum, v as Float32Array); return s; },
   final: (s) => s.sum,
 });
 

@@ -11,6 +11,10 @@ import { formatText, parseText, type FormatSettings, type ParseSettings } from '
 import { parseFloat4, parseFloat8 } from '../types/float.js';
 import { applyNumericTypmod, checkIntRange, floatToNumeric, numericToInt } from '../types/numeric.js';
 import { applyVectorTypmod, arrayToVector } from '../types/vector.js';
+import { applyHalfvecTypmod, arrayToHalfvec, vectorToHalfvec } from '../types/halfvec.js';
+import { applySparsevecTypmod, arrayToSparsevec, denseToSparsevec, sparsevecToHalfvec, sparsevecToVector } from '../types/sparsevec.js';
+import { applyBitTypmod, applyVarbitTypmod, bitToInt } from '../types/bitvec.js';
+import type { SparseVector } from '../types/types.js';
 import { USECS_PER_DAY, localToUtc, utcToLocal } from '../types/datetime.js';
 import { isJsonNumber, parseJsonTree, parseJsonb, jsonbTypeof } from '../types/json.js';
 import type { CastContext, CastFunction, EvalContext } from './api.js';
@@ -19,7 +23,7 @@ type Ctx = 'i' | 'a' | 'e';
 type Conv = (v: Value, ctx: EvalContext) => Value;
 
 /** pg_cast rows among Quiver's types: "source target context" */
-const PG_CAST = `_float4 vector a;_float8 vector a;_int4 vector a;_numeric vector a;bool bpchar a;bool int4 e;bool text a;bool varchar a;bpchar bpchar i;bpchar char a;bpchar name i;bpchar text i;bpchar varchar i;char bpchar a;char int4 e;char text i;char varchar a;date timestamp i;date timestamptz i;float4 float8 i;float4 int2 a;float4 int4 a;float4 int8 a;float4 numeric a;float8 float4 a;float8 int2 a;float8 int4 a;float8 int8 a;float8 numeric a;int2 float4 i;int2 float8 i;int2 int4 i;int2 int8 i;int2 numeric i;int2 oid i;int2 regclass i;int2 regnamespace i;int2 regproc i;int2 regrole i;int2 regtype i;int4 bool e;int4 char e;int4 float4 i;int4 float8 i;int4 int2 a;int4 int8 i;int4 numeric i;int4 oid i;int4 regclass i;int4 regnamespace i;int4 regproc i;int4 regrole i;int4 regtype i;int8 float4 i;int8 float8 i;int8 int2 a;int8 int4 a;int8 numeric i;int8 oid i;int8 regclass i;int8 regnamespace i;int8 regproc i;int8 regrole i;int8 regtype i;interval interval i;interval time a;json jsonb a;jsonb bool e;jsonb float4 e;jsonb float8 e;jsonb int2 e;jsonb int4 e;jsonb int8 e;jsonb json a;jsonb numeric e;name bpchar a;name text i;name varchar a;numeric float4 i;numeric float8 i;numeric int2 a;numeric int4 a;numeric int8 a;numeric numeric i;oid int4 a;oid int8 a;oid regclass i;oid regnamespace i;oid regproc i;oid regrole i;oid regtype i;regclass int4 a;regclass int8 a;regclass oid i;regnamespace int4 a;regnamespace int8 a;regnamespace oid i;regproc int4 a;regproc int8 a;regproc oid i;regrole int4 a;regrole int8 a;regrole oid i;regtype int4 a;regtype int8 a;regtype oid i;text bpchar i;text char a;text name i;text regclass i;text varchar i;time interval i;time time i;timestamp date a;timestamp time a;timestamp timestamp i;timestamp timestamptz i;timestamptz date a;timestamptz time a;timestamptz timestamp a;timestamptz timestamptz i;varchar bpchar i;varchar char a;varchar name i;varchar regclass i;varchar text i;varchar varchar i;vector _float4 i;vector vector i`;
+const PG_CAST = `_float4 vector a;_float8 vector a;_int4 vector a;_numeric vector a;bool bpchar a;bool int4 e;bool text a;bool varchar a;bpchar bpchar i;bpchar char a;bpchar name i;bpchar text i;bpchar varchar i;char bpchar a;char int4 e;char text i;char varchar a;date timestamp i;date timestamptz i;float4 float8 i;float4 int2 a;float4 int4 a;float4 int8 a;float4 numeric a;float8 float4 a;float8 int2 a;float8 int4 a;float8 int8 a;float8 numeric a;int2 float4 i;int2 float8 i;int2 int4 i;int2 int8 i;int2 numeric i;int2 oid i;int2 regclass i;int2 regnamespace i;int2 regproc i;int2 regrole i;int2 regtype i;int4 bool e;int4 char e;int4 float4 i;int4 float8 i;int4 int2 a;int4 int8 i;int4 numeric i;int4 oid i;int4 regclass i;int4 regnamespace i;int4 regproc i;int4 regrole i;int4 regtype i;int8 float4 i;int8 float8 i;int8 int2 a;int8 int4 a;int8 numeric i;int8 oid i;int8 regclass i;int8 regnamespace i;int8 regproc i;int8 regrole i;int8 regtype i;interval interval i;interval time a;json jsonb a;jsonb bool e;jsonb float4 e;jsonb float8 e;jsonb int2 e;jsonb int4 e;jsonb int8 e;jsonb json a;jsonb numeric e;name bpchar a;name text i;name varchar a;numeric float4 i;numeric float8 i;numeric int2 a;numeric int4 a;numeric int8 a;numeric numeric i;oid int4 a;oid int8 a;oid regclass i;oid regnamespace i;oid regproc i;oid regrole i;oid regtype i;regclass int4 a;regclass int8 a;regclass oid i;regnamespace int4 a;regnamespace int8 a;regnamespace oid i;regproc int4 a;regproc int8 a;regproc oid i;regrole int4 a;regrole int8 a;regrole oid i;regtype int4 a;regtype int8 a;regtype oid i;text bpchar i;text char a;text name i;text regclass i;text varchar i;time interval i;time time i;timestamp date a;timestamp time a;timestamp timestamp i;timestamp timestamptz i;timestamptz date a;timestamptz time a;timestamptz timestamp a;timestamptz timestamptz i;varchar bpchar i;varchar char a;varchar name i;varchar regclass i;varchar text i;varchar varchar i;vector _float4 i;vector vector i;halfvec halfvec i;halfvec vector a;vector halfvec i;halfvec _float4 a;_int4 halfvec a;_float4 halfvec a;_float8 halfvec a;_numeric halfvec a;sparsevec sparsevec i;sparsevec vector a;vector sparsevec i;sparsevec halfvec a;halfvec sparsevec i;_int4 sparsevec a;_float4 sparsevec a;_float8 sparsevec a;_numeric sparsevec a;bit bit i;bit varbit i;varbit bit i;varbit varbit i;bit int4 e;bit int8 e`;
 
 const CAST_CONTEXT = new Map<string, Ctx>();
 for (const row of PG_CAST.split(';')) {
@@ -174,6 +178,18 @@ function directConversion(from: number, to: number): Conv | undefined {
   if (from === OID.interval && to === OID.time) return (v) => ((((v as Interval).micros % USECS_PER_DAY) + USECS_PER_DAY) % USECS_PER_DAY);
   if ((from === OID._int4 || from === OID._float4 || from === OID._float8 || from === OID._numeric) && to === OID.vector) return (v) => arrayToVector(v as Value[]);
   if (from === OID.vector && to === OID._float4) return (v) => Array.from(v as Float32Array);
+  const NUM_ARRAYS: readonly number[] = [OID._int4, OID._float4, OID._float8, OID._numeric];
+  if (NUM_ARRAYS.includes(from) && to === OID.halfvec) return (v) => arrayToHalfvec(v as Value[]);
+  if (NUM_ARRAYS.includes(from) && to === OID.sparsevec) return (v) => arrayToSparsevec(v as Value[]);
+  if (from === OID.halfvec && to === OID._float4) return (v) => Array.from(v as Float32Array);
+  if (from === OID.halfvec && to === OID.vector) return (v) => Float32Array.from(v as Float32Array);
+  if (from === OID.vector && to === OID.halfvec) return (v) => vectorToHalfvec(v as Float32Array);
+  if ((from === OID.vector || from === OID.halfvec) && to === OID.sparsevec) return (v) => denseToSparsevec(v as Float32Array);
+  if (from === OID.sparsevec && to === OID.vector) return (v) => sparsevecToVector(v as SparseVector);
+  if (from === OID.sparsevec && to === OID.halfvec) return (v) => sparsevecToHalfvec(v as SparseVector);
+  if ((from === OID.bit || from === OID.varbit) && (to === OID.bit || to === OID.varbit)) return (v) => v;
+  if (from === OID.bit && to === OID.int4) return (v) => bitToInt(v as string, 32);
+  if (from === OID.bit && to === OID.int8) return (v) => bitToInt(v as string, 64);
   if ((STRING_TYPES.has(from)) && to === OID.regclass) return (v, ctx) => parseText({ oid: OID.regclass, typmod: -1 }, v as string, parseSettingsOf(ctx));
   return undefined;
 }
@@ -218,6 +234,18 @@ export function typmodCoercion(type: SqlType, explicit: boolean): Conv | undefin
     case OID.vector:
       if (m < 1) return undefined;
       return (v) => applyVectorTypmod(v as Float32Array, m);
+    case OID.halfvec:
+      if (m < 1) return undefined;
+      return (v) => applyHalfvecTypmod(v as Float32Array, m);
+    case OID.sparsevec:
+      if (m < 1) return undefined;
+      return (v) => applySparsevecTypmod(v as SparseVector, m);
+    case OID.bit:
+      if (m < 1) return undefined;
+      return (v) => applyBitTypmod(v as string, m, explicit);
+    case OID.varbit:
+      if (m < 1) return undefined;
+      return (v) => applyVarbitTypmod(v as string, m, explicit);
     case OID.timestamp: case OID.timestamptz: case OID.time:
       if (m < 0 || m >= 6) return undefined;
       return (v) => {

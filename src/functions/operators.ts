@@ -19,6 +19,12 @@ import {
   formatJsonb, jsonAsText, jsonbContains, jsonGetField, jsonGetIndex, parseJsonTree, isJsonObject, normalizeJsonb, type JsonValue,
 } from '../types/json.js';
 import { formatText } from '../types/text-io.js';
+import {
+  halfvecAdd, halfvecConcat, halfvecCosineDistance, halfvecL1Distance, halfvecL2Distance, halfvecMul, halfvecNegativeInnerProduct, halfvecSub,
+} from '../types/halfvec.js';
+import { sparsevecCosineDistance, sparsevecL1Distance, sparsevecL2Distance, sparsevecNegativeInnerProduct } from '../types/sparsevec.js';
+import { bitAnd, bitNot, bitOr, bitShiftLeft, bitShiftRight, bitXor, hammingDistance, jaccardDistance } from '../types/bitvec.js';
+import type { SparseVector } from '../types/types.js';
 import { formatSettingsOf, sessionZone } from './casts.js';
 import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import type { EvalContext } from './api.js';
@@ -360,3 +366,33 @@ op('-', 'vector', 'vector', 'vector', ([a, b]) => vectorSub(V(a), V(b)));
 op('*', 'vector', 'vector', 'vector', ([a, b]) => vectorMul(V(a), V(b)));
 op('||', 'vector', 'vector', 'vector', ([a, b]) => vectorConcat(V(a), V(b)));
 void compareVectors; void innerProduct;
+
+// ---------------------------------------------------------------- halfvec, sparsevec, bit (pgvector)
+
+op('<->', 'halfvec', 'halfvec', 'float8', ([a, b]) => halfvecL2Distance(V(a), V(b)));
+op('<#>', 'halfvec', 'halfvec', 'float8', ([a, b]) => halfvecNegativeInnerProduct(V(a), V(b)));
+op('<=>', 'halfvec', 'halfvec', 'float8', ([a, b]) => halfvecCosineDistance(V(a), V(b)));
+op('<+>', 'halfvec', 'halfvec', 'float8', ([a, b]) => halfvecL1Distance(V(a), V(b)));
+op('+', 'halfvec', 'halfvec', 'halfvec', ([a, b]) => halfvecAdd(V(a), V(b)));
+op('-', 'halfvec', 'halfvec', 'halfvec', ([a, b]) => halfvecSub(V(a), V(b)));
+op('*', 'halfvec', 'halfvec', 'halfvec', ([a, b]) => halfvecMul(V(a), V(b)));
+op('||', 'halfvec', 'halfvec', 'halfvec', ([a, b]) => halfvecConcat(V(a), V(b)));
+const SV = (v: Value): SparseVector => v as SparseVector;
+op('<->', 'sparsevec', 'sparsevec', 'float8', ([a, b]) => sparsevecL2Distance(SV(a), SV(b)));
+op('<#>', 'sparsevec', 'sparsevec', 'float8', ([a, b]) => sparsevecNegativeInnerProduct(SV(a), SV(b)));
+op('<=>', 'sparsevec', 'sparsevec', 'float8', ([a, b]) => sparsevecCosineDistance(SV(a), SV(b)));
+op('<+>', 'sparsevec', 'sparsevec', 'float8', ([a, b]) => sparsevecL1Distance(SV(a), SV(b)));
+for (const t of ['halfvec', 'sparsevec', 'bit', 'varbit']) {
+  const st: SqlType = { oid: oidOf(t), typmod: -1 };
+  comparisons(t, t, (a, b) => compareValues(st, a, b));
+}
+const B = (v: Value): string => v as string;
+op('<~>', 'bit', 'bit', 'float8', ([a, b]) => hammingDistance(B(a), B(b)));
+op('<%>', 'bit', 'bit', 'float8', ([a, b]) => jaccardDistance(B(a), B(b)));
+op('&', 'bit', 'bit', 'bit', ([a, b]) => bitAnd(B(a), B(b)));
+op('|', 'bit', 'bit', 'bit', ([a, b]) => bitOr(B(a), B(b)));
+op('#', 'bit', 'bit', 'bit', ([a, b]) => bitXor(B(a), B(b)));
+op('~', null, 'bit', 'bit', ([a]) => bitNot(B(a)));
+op('<<', 'bit', 'int4', 'bit', ([a, n]) => bitShiftLeft(B(a), n as number));
+op('>>', 'bit', 'int4', 'bit', ([a, n]) => bitShiftRight(B(a), n as number));
+op('||', 'varbit', 'varbit', 'varbit', ([a, b]) => B(a) + B(b));

@@ -17,6 +17,16 @@ import {
   compareVectors, cosineDistance, innerProduct, l1Distance, l2Distance, l2Normalize, l2SquaredDistance, subvector, vectorDims, vectorNorm,
 } from '../types/vector.js';
 import {
+  halfvecCosineDistance, halfvecInnerProduct, halfvecL1Distance, halfvecL2Distance, halfvecL2Normalize, halfvecL2Squared,
+  halfvecNegativeInnerProduct, halfvecNorm, halfvecSubvector,
+} from '../types/halfvec.js';
+import {
+  compareSparsevecs, sparsevecCosineDistance, sparsevecInnerProduct, sparsevecL1Distance, sparsevecL2Distance, sparsevecL2Normalize,
+  sparsevecL2Squared, sparsevecNegativeInnerProduct, sparsevecNorm,
+} from '../types/sparsevec.js';
+import { binaryQuantize, bitCount, getBit, hammingDistance, jaccardDistance, setBit } from '../types/bitvec.js';
+import type { SparseVector } from '../types/types.js';
+import {
   USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC, age, civilFromDays, daysFromCivil, justifyDays, justifyHours,
   localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval,
 } from '../types/datetime.js';
@@ -1139,3 +1149,38 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;
+
+// ---------------------------------------------------------------- halfvec, sparsevec, bit (pgvector)
+
+fn('l2_distance', ['halfvec', 'halfvec'], 'float8', ([a, b]) => halfvecL2Distance(V(a!), V(b!)));
+fn('inner_product', ['halfvec', 'halfvec'], 'float8', ([a, b]) => halfvecInnerProduct(V(a!), V(b!)));
+fn('cosine_distance', ['halfvec', 'halfvec'], 'float8', ([a, b]) => halfvecCosineDistance(V(a!), V(b!)));
+fn('l1_distance', ['halfvec', 'halfvec'], 'float8', ([a, b]) => halfvecL1Distance(V(a!), V(b!)));
+fn('halfvec_l2_squared_distance', ['halfvec', 'halfvec'], 'float8', ([a, b]) => halfvecL2Squared(V(a!), V(b!)));
+fn('halfvec_negative_inner_product', ['halfvec', 'halfvec'], 'float8', ([a, b]) => halfvecNegativeInnerProduct(V(a!), V(b!)));
+fn('halfvec_cmp', ['halfvec', 'halfvec'], 'int4', ([a, b]) => compareVectors(V(a!), V(b!)));
+fn('vector_dims', ['halfvec'], 'int4', ([a]) => V(a!).length);
+fn('l2_norm', ['halfvec'], 'float8', ([a]) => halfvecNorm(V(a!)));
+fn('l2_normalize', ['halfvec'], 'halfvec', ([a]) => halfvecL2Normalize(V(a!)));
+fn('subvector', ['halfvec', 'int4', 'int4'], 'halfvec', ([a, s, c]) => halfvecSubvector(V(a!), N(s!), N(c!)));
+fn('binary_quantize', ['vector'], 'bit', ([a]) => binaryQuantize(V(a!)));
+fn('binary_quantize', ['halfvec'], 'bit', ([a]) => binaryQuantize(V(a!)));
+const SV = (v: Value): SparseVector => v as SparseVector;
+fn('l2_distance', ['sparsevec', 'sparsevec'], 'float8', ([a, b]) => sparsevecL2Distance(SV(a!), SV(b!)));
+fn('inner_product', ['sparsevec', 'sparsevec'], 'float8', ([a, b]) => sparsevecInnerProduct(SV(a!), SV(b!)));
+fn('cosine_distance', ['sparsevec', 'sparsevec'], 'float8', ([a, b]) => sparsevecCosineDistance(SV(a!), SV(b!)));
+fn('l1_distance', ['sparsevec', 'sparsevec'], 'float8', ([a, b]) => sparsevecL1Distance(SV(a!), SV(b!)));
+fn('sparsevec_l2_squared_distance', ['sparsevec', 'sparsevec'], 'float8', ([a, b]) => sparsevecL2Squared(SV(a!), SV(b!)));
+fn('sparsevec_negative_inner_product', ['sparsevec', 'sparsevec'], 'float8', ([a, b]) => sparsevecNegativeInnerProduct(SV(a!), SV(b!)));
+fn('sparsevec_cmp', ['sparsevec', 'sparsevec'], 'int4', ([a, b]) => compareSparsevecs(SV(a!), SV(b!)));
+fn('l2_norm', ['sparsevec'], 'float8', ([a]) => sparsevecNorm(SV(a!)));
+fn('l2_normalize', ['sparsevec'], 'sparsevec', ([a]) => sparsevecL2Normalize(SV(a!)));
+const BS = (v: Value): string => v as string;
+fn('hamming_distance', ['bit', 'bit'], 'float8', ([a, b]) => hammingDistance(BS(a!), BS(b!)));
+fn('jaccard_distance', ['bit', 'bit'], 'float8', ([a, b]) => jaccardDistance(BS(a!), BS(b!)));
+fn('length', ['bit'], 'int4', ([a]) => BS(a!).length);
+fn('bit_length', ['bit'], 'int4', ([a]) => BS(a!).length);
+fn('octet_length', ['bit'], 'int4', ([a]) => Math.ceil(BS(a!).length / 8));
+fn('bit_count', ['bit'], 'int8', ([a]) => bitCount(BS(a!)));
+fn('get_bit', ['bit', 'int4'], 'int4', ([a, n]) => getBit(BS(a!), N(n!)));
+fn('set_bit', ['bit', 'int4', 'int4'], 'bit', ([a, n, v]) => setBit(BS(a!), N(n!), N(v!)));

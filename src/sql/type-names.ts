@@ -6,7 +6,7 @@ import type { RawNode } from './parser.js';
 const ALIASES: Record<string, string> = {
   int: 'int4', integer: 'int4', smallint: 'int2', bigint: 'int8', real: 'float4', float: 'float8',
   'double precision': 'float8', boolean: 'bool', decimal: 'numeric', character: 'bpchar', char: 'bpchar',
-  'character varying': 'varchar', timestamptz: 'timestamptz', 'timestamp with time zone': 'timestamptz',
+  'character varying': 'varchar', 'bit varying': 'varbit', timestamptz: 'timestamptz', 'timestamp with time zone': 'timestamptz',
   'timestamp without time zone': 'timestamp', 'time without time zone': 'time', string: 'text',
   serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8', smallserial: 'int2', serial2: 'int2',
 };
@@ -78,6 +78,19 @@ function computeTypmod(name: string, mods: number[], node: RawNode): number {
       if (mods.length !== 1) throw bad('invalid type modifier');
       if (mods[0] < 1) throw bad('dimensions for type vector must be at least 1');
       if (mods[0] > MAX_VECTOR_DIMS) throw bad(`dimensions for type vector cannot exceed ${MAX_VECTOR_DIMS}`);
+      return mods[0];
+    }
+    case 'halfvec': case 'sparsevec': {
+      if (mods.length !== 1) throw bad('invalid type modifier');
+      const max = name === 'halfvec' ? MAX_VECTOR_DIMS : 1000000000;
+      if (mods[0] < 1) throw bad(`dimensions for type ${name} must be at least 1`);
+      if (mods[0] > max) throw bad(`dimensions for type ${name} cannot exceed ${max}`);
+      return mods[0];
+    }
+    case 'bit': case 'varbit': {
+      if (mods.length !== 1) throw bad('invalid type modifier');
+      if (mods[0] < 1) throw bad(`length for type ${name} must be at least 1`);
+      if (mods[0] > 83886080) throw bad(`length for type ${name} cannot exceed 83886080`);
       return mods[0];
     }
     case 'interval': {

@@ -7,13 +7,17 @@
  *    collation); bpchar ignores trailing spaces;
  *  - interval: months count as 30 days, days as 24 hours;
  *  - arrays: element by element (NULL above any value), then by length;
- *  - vector: pgvector's order (element-wise, then dimension count).
+ *  - vector, halfvec: pgvector's order (element-wise, then dimension count);
+ *  - sparsevec: the order of the equivalent dense vectors (sparsevec_cmp_internal);
+ *  - bit, varbit: '0'/'1' strings, whose text order is bit_cmp's.
  * hashKey(v) is equal for two values exactly when compareValues says they are equal.
  */
 import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
 import { compareNumeric, numericHashKey } from './numeric.js';
 import { compareIntervals, intervalSpan } from './datetime.js';
 import { compareVectors } from './vector.js';
+import { compareSparsevecs, sparsevecHashKey } from './sparsevec.js';
+import type { SparseVector } from './types.js';
 import { compareJsonb, parseJsonTree } from './json.js';
 
 function cmpPrimitive(a: number | bigint | string, b: number | bigint | string): number {
@@ -61,7 +65,9 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.bpchar: return compareText(rtrim(a as string), rtrim(b as string));
     case OID.bytea: return cmpBytes(a as Uint8Array, b as Uint8Array);
     case OID.interval: return compareIntervals(a as Interval, b as Interval);
-    case OID.vector: return compareVectors(a as Float32Array, b as Float32Array);
+    case OID.vector: case OID.halfvec: return compareVectors(a as Float32Array, b as Float32Array);
+    case OID.sparsevec: return compareSparsevecs(a as SparseVector, b as SparseVector);
+    case OID.bit: case OID.varbit: return compareText(a as string, b as string);
     case OID.jsonb: return a === b ? 0 : compareJsonb(parseJsonTree(a as string), parseJsonTree(b as string));
   }
   const info = TYPES.get(type.oid);
@@ -107,7 +113,8 @@ export function hashKey(type: SqlType, v: Value): string | number | bigint | boo
     case OID.bpchar: return rtrim(v as string);
     case OID.interval: return intervalSpan(v as Interval);
     case OID.bytea: return 'x' + Buffer.from(v as Uint8Array).toString('hex');
-    case OID.vector: return 'v' + Buffer.from((v as Float32Array).map((x) => (x === 0 ? 0 : x)).buffer).toString('base64');
+    case OID.sparsevec: return sparsevecHashKey(v as SparseVector);
+    case OID.vector: case OID.halfvec: return 'v' + Buffer.from((v as Float32Array).map((x) => (x === 0 ? 0 : x)).buffer).toString('base64');
   }
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint' || typeof v === 'boolean') return v;
   const info = TYPES.get(type.oid);

@@ -8,6 +8,10 @@ import { OID, TYPES, formatType, typeByName, type Interval, type SqlType, type V
 import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from './float.js';
 import { parseNumeric } from './numeric.js';
 import { formatVector, parseVector } from './vector.js';
+import { formatHalfvec, parseHalfvec } from './halfvec.js';
+import { formatSparsevec, parseSparsevec } from './sparsevec.js';
+import { parseBit } from './bitvec.js';
+import type { SparseVector } from './types.js';
 import { currentNow, dateOrderOf, formatDate, formatInterval, formatTime, formatTimestamp, formatTimestamptz, parseDate, parseInterval, parseTime, parseTimestamp, parseTimestamptz, type NowSource } from './datetime.js';
 import { parseJson, parseJsonb } from './json.js';
 
@@ -271,6 +275,9 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.regtype: return parseRegtype(text);
     case OID.regclass: return parseRegclass(text, settings);
     case OID.vector: return parseVector(text, type.typmod);
+    case OID.halfvec: return parseHalfvec(text, type.typmod);
+    case OID.sparsevec: return parseSparsevec(text, type.typmod);
+    case OID.bit: case OID.varbit: return parseBit(text);
     case OID.int2vector: case OID.oidvector: {
       const parts = text.trim() === '' ? [] : text.trim().split(/\s+/);
       return parts.map((p) => (type.oid === OID.oidvector ? parseOid(p) : parseInteger(p, 16) as number));
@@ -300,6 +307,8 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     case OID.timestamptz: return formatTimestamptz(value as number, settings.timezone ?? 'UTC', settings.dateStyle);
     case OID.interval: return formatInterval(value as Interval, settings.intervalStyle);
     case OID.vector: return formatVector(value as Float32Array);
+    case OID.halfvec: return formatHalfvec(value as Float32Array);
+    case OID.sparsevec: return formatSparsevec(value as SparseVector);
     case OID.regtype: {
       const t = TYPES.get(value as number);
       return t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);

@@ -6,6 +6,10 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
 import { formatText, parseText, type FormatSettings, type ParseSettings } from '../types/text-io.js';
+import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from '../types/halfvec.js';
+import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from '../types/sparsevec.js';
+import { applyBitTypmod, applyVarbitTypmod } from '../types/bitvec.js';
+import type { SparseVector } from '../types/types.js';
 
 export type TextSettings = FormatSettings & ParseSettings;
 
@@ -274,6 +278,90 @@ const vectorCodec: BinaryCodec = {
   },
 };
 
+/** pgvector: int16 dim, int16 unused (0), dim × float16 bits */
+const halfvecCodec: BinaryCodec = {
+  send: (v) => {
+    const vec = v as Float32Array;
+    const b = Buffer.allocUnsafe(4 + 2 * vec.length);
+    b.writeInt16BE(vec.length, 0);
+    b.writeInt16BE(0, 2);
+    for (let i = 0; i < vec.length; i++) b.writeUInt16BE(floatToHalfBits(vec[i]!), 4 + 2 * i);
+    return b;
+  },
+  recv: (r, type) => {
+    const dim = r.int16();
+    const unused = r.int16();
+    checkHalfDim(dim);
+    checkExpectedHalfDim(type.typmod > 0 ? type.typmod : -1, dim);
+    if (unused !== 0) throw new SqlError(SqlState.dataException, `expected unused to be 0, not ${unused}`);
+    const vec = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) {
+      vec[i] = halfBitsToFloat(r.uint16());
+      checkHalfElement(vec[i]!);
+    }
+    return vec;
+  },
+};
+
+/** pgvector: int32 dim, int32 nnz, int32 unused (0), nnz × int32 index (1-based), nnz × float4 */
+const sparsevecCodec: BinaryCodec = {
+  send: (v) => {
+    const sv = v as SparseVector;
+    const nnz = sv.indices.length;
+    const b = Buffer.allocUnsafe(12 + 8 * nnz);
+    b.writeInt32BE(sv.dim, 0);
+    b.writeInt32BE(nnz, 4);
+    b.writeInt32BE(0, 8);
+    for (let i = 0; i < nnz; i++) b.writeInt32BE(sv.indices[i]!, 12 + 4 * i);
+    for (let i = 0; i < nnz; i++) b.writeFloatBE(sv.values[i]!, 12 + 4 * nnz + 4 * i);
+    return b;
+  },
+  recv: (r, type) => {
+    const dim = r.int32();
+    const nnz = r.int32();
+    const unused = r.int32();
+    checkSparseDim(dim);
+    checkSparseNnz(nnz, dim);
+    checkExpectedSparseDim(type.typmod > 0 ? type.typmod : -1, dim);
+    if (unused !== 0) throw new SqlError(SqlState.dataException, `expected unused to be 0, not ${unused}`);
+    const indices = new Int32Array(nnz);
+    for (let i = 0; i < nnz; i++) {
+      indices[i] = r.int32();
+      checkSparseIndex(indices, i, dim);
+    }
+    const values = new Float32Array(nnz);
+    for (let i = 0; i < nnz; i++) {
+      values[i] = r.float32();
+      checkSparseElement(values[i]!);
+      if (values[i] === 0) throw new SqlError(SqlState.dataException, 'binary representation of sparsevec cannot contain zero values');
+    }
+    return { dim, indices, values };
+  },
+};
+
+/** PostgreSQL's VARBITMAXLEN */
+const VARBIT_MAX_LEN = 0x7fffffff - 8 * 4 - 7;
+
+/** bit / varbit (varbit_send): int32 bit length, then the bits packed high bit first */
+const bitCodec: BinaryCodec = {
+  send: (v) => {
+    const s = v as string;
+    const b = Buffer.alloc(4 + Math.ceil(s.length / 8));
+    b.writeInt32BE(s.length, 0);
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 49) b[4 + (i >> 3)]! |= 0x80 >> (i & 7);
+    return b;
+  },
+  recv: (r, type) => {
+    const len = r.int32();
+    if (len < 0 || len > VARBIT_MAX_LEN) throw badBinary('invalid length in external bit string');
+    const bytes = r.bytes(Math.ceil(len / 8));
+    let s = '';
+    for (let i = 0; i < len; i++) s += bytes[i >> 3]! & (0x80 >> (i & 7)) ? '1' : '0';
+    if (type.typmod > 0) return type.oid === OID.bit ? applyBitTypmod(s, type.typmod, false) : applyVarbitTypmod(s, type.typmod, false);
+    return s;
+  },
+};
+
 /** PostgreSQL's MAXDIM */
 const MAX_DIM = 6;
 
@@ -382,6 +470,9 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.timestamptz, timestampCodec],
   [OID.interval, intervalCodec],
   [OID.vector, vectorCodec],
+  [OID.halfvec, halfvecCodec],
+  [OID.sparsevec, sparsevecCodec],
+  [OID.bit, bitCodec], [OID.varbit, bitCodec],
 ]);
 
 /** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */

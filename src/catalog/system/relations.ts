@@ -115,13 +115,13 @@ function typeCollation(t: TypeInfo | undefined): number {
 /** pg_type.typstorage: pgvector declares vector STORAGE = external; numeric is main. */
 function typeStorage(t: TypeInfo | undefined): string {
   if (!t) return 'p';
-  if (t.oid === OID.vector) return 'e';
+  if (t.oid === OID.vector || t.oid === OID.halfvec || t.oid === OID.sparsevec) return 'e';
   if (t.oid === OID.numeric) return 'm';
   return t.len === -1 ? 'x' : 'p';
 }
 
 function isVectorType(oid: number): boolean {
-  return oid === OID.vector || oid === OID._vector;
+  return oid === OID.vector || oid === OID._vector || oid === OID.halfvec || oid === OID._halfvec || oid === OID.sparsevec || oid === OID._sparsevec;
 }
 
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
