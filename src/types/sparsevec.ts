@@ -263,14 +263,14 @@ export function sparsevecL1Distance(a: SparseVector, b: SparseVector): number {
     let bi = -1;
     for (let j = bpos; j < bi_.length; j++) {
       bi = bi_[j]!;
-      if (ai === bi) distance += Math.abs(fr(ax[i]! - bx[j]!));
-      else if (ai > bi) distance += Math.abs(bx[j]!);
+      if (ai === bi) distance = fr(distance + Math.abs(fr(ax[i]! - bx[j]!)));
+      else if (ai > bi) distance = fr(distance + Math.abs(bx[j]!));
       if (ai >= bi) bpos = j + 1;
       if (bi >= ai) break;
     }
-    if (ai !== bi) distance += Math.abs(ax[i]!);
+    if (ai !== bi) distance = fr(distance + Math.abs(ax[i]!));
   }
-  for (let j = bpos; j < bi_.length; j++) distance += Math.abs(bx[j]!);
+  for (let j = bpos; j < bi_.length; j++) distance = fr(distance + Math.abs(bx[j]!));
   return distance;
 }
 
