@@ -12,14 +12,45 @@ import type { AnnHit, AnnIndex, DistanceOp, HnswOptions } from './api.js';
 
 type Metric = 'l2sq' | 'ip' | 'cos';
 
-/** usearch's metric for a pgvector operator, or undefined when it has none (L1). */
+/**
+ * usearch's metric for a pgvector operator, or undefined when it has none (L1).
+ *
+ * Inner product is not a metric, and HNSW graphs built on it directly recall poorly on
+ * unnormalized data (0.5 on Fashion-MNIST at ef 40). So `<#>` indexes use the standard
+ * MIPS→L2 reduction: every vector x gets one extra coordinate sqrt(M² − |x|²), with M the
+ * largest norm in the segment, and a query gets 0 there; then |q' − x'|² = |q|² + M² −
+ * 2 q·x, so the nearest in L2 is the largest inner product, exactly.
+ */
 export function metricFor(op: DistanceOp): Metric | undefined {
   switch (op) {
     case '<->': return 'l2sq';
-    case '<#>': return 'ip';
+    case '<#>': return 'l2sq';
     case '<=>': return 'cos';
     case '<+>': return undefined;
   }
+}
+
+/** Dimensions of the vectors stored in the index (one more for the MIPS reduction). */
+function indexDims(op: DistanceOp, dim: number): number {
+  return op === '<#>' ? dim + 1 : dim;
+}
+
+function mipsTransform(data: Float32Array, count: number, dim: number): Float32Array {
+  let maxNorm2 = 0;
+  for (let i = 0; i < count; i++) {
+    let n = 0;
+    for (let j = 0, o = i * dim; j < dim; j++) n += data[o + j] * data[o + j];
+    if (n > maxNorm2) maxNorm2 = n;
+  }
+  const out = new Float32Array(count * (dim + 1));
+  for (let i = 0; i < count; i++) {
+    let n = 0;
+    const o = i * dim;
+    for (let j = 0; j < dim; j++) n += data[o + j] * data[o + j];
+    out.set(data.subarray(o, o + dim), i * (dim + 1));
+    out[i * (dim + 1) + dim] = Math.sqrt(Math.max(0, maxNorm2 - n));
+  }
+  return out;
 }
 
 export function hnswSupports(op: DistanceOp): boolean {
@@ -53,11 +84,12 @@ export class HnswIndex implements AnnIndex {
     const metric = metricFor(op);
     if (!metric) throw new Error(`bug: no HNSW metric for ${op}`);
     const ef = 40;
-    const native = newNative(dim, metric, opts, ef);
+    const native = newNative(indexDims(op, dim), metric, opts, ef);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
-      const vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
+      let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
+      if (op === '<#>') vectors = mipsTransform(vectors, count, dim);
       native.add(keys, vectors, THREADS);
     }
     return new HnswIndex(op, dim, count, opts, native, ef);
@@ -67,7 +99,7 @@ export class HnswIndex implements AnnIndex {
   static open(path: string, op: DistanceOp, dim: number, size: number, opts: HnswOptions): HnswIndex {
     const metric = metricFor(op)!;
     const ef = 40;
-    const native = newNative(dim, metric, opts, ef);
+    const native = newNative(indexDims(op, dim), metric, opts, ef);
     native.view(path);
     const idx = new HnswIndex(op, dim, size, opts, native, ef);
     idx.file = path;
@@ -83,7 +115,7 @@ export class HnswIndex implements AnnIndex {
       this.file = join(this.tempDir, 'index.usearch');
       this.handles.values().next().value!.save(this.file);
     }
-    const native = newNative(this.dimensions, metricFor(this.op)!, this.opts, ef);
+    const native = newNative(indexDims(this.op, this.dimensions), metricFor(this.op)!, this.opts, ef);
     native.view(this.file);
     this.handles.set(ef, native);
     return native;
@@ -92,8 +124,16 @@ export class HnswIndex implements AnnIndex {
   search(query: Float32Array, k: number, ef: number): AnnHit[] {
     if (this.size === 0 || k <= 0) return [];
     const n = Math.min(k, this.size);
-    const native = this.handle(Math.max(ef, n));
-    const q = query.byteOffset === 0 && query.length === this.dimensions ? query : query.slice();
+    // The MIPS-reduced graph needs a wider search for the recall L2 graphs reach at the
+    // same ef (Fashion-MNIST, ef 40: 0.78 → 0.89 with ×2.5; pgvector's own <#> gets 0.86).
+    const breadth = this.op === '<#>' ? Math.ceil(ef * 2.5) : ef;
+    const native = this.handle(Math.max(breadth, n));
+    let q = query.byteOffset === 0 && query.length === this.dimensions ? query : query.slice();
+    if (this.op === '<#>') {
+      const padded = new Float32Array(this.dimensions + 1);
+      padded.set(q);
+      q = padded;
+    }
     const m = native.search(q, n, 1);
     const out: AnnHit[] = [];
     for (let i = 0; i < m.keys.length; i++) out.push({ position: Number(m.keys[i]), distance: m.distances[i] });
