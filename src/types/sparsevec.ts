@@ -212,14 +212,14 @@ function l2Squared(a: SparseVector, b: SparseVector): number {
     let bi = -1;
     for (let j = bpos; j < bi_.length; j++) {
       bi = bi_[j]!;
-      if (ai === bi) { const diff = fr(ax[i]! - bx[j]!); distance = fr(distance + diff * diff); }
-      else if (ai > bi) distance = fr(distance + bx[j]! * bx[j]!);
+      if (ai === bi) { const diff = fr(ax[i]! - bx[j]!); distance = fr(distance + fr(diff * diff)); }
+      else if (ai > bi) distance = fr(distance + fr(bx[j]! * bx[j]!));
       if (ai >= bi) bpos = j + 1;
       if (bi >= ai) break;
     }
-    if (ai !== bi) distance = fr(distance + ax[i]! * ax[i]!);
+    if (ai !== bi) distance = fr(distance + fr(ax[i]! * ax[i]!));
   }
-  for (let j = bpos; j < bi_.length; j++) distance = fr(distance + bx[j]! * bx[j]!);
+  for (let j = bpos; j < bi_.length; j++) distance = fr(distance + fr(bx[j]! * bx[j]!));
   return distance;
 }
 
@@ -230,7 +230,7 @@ function innerProductRawSparse(a: SparseVector, b: SparseVector): number {
     const ai = ai_[i]!;
     for (let j = bpos; j < bi_.length; j++) {
       const bi = bi_[j]!;
-      if (ai === bi) distance = fr(distance + ax[i]! * bx[j]!);
+      if (ai === bi) distance = fr(distance + fr(ax[i]! * bx[j]!));
       if (ai >= bi) bpos = j + 1;
       if (bi >= ai) break;
     }
