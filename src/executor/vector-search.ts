@@ -23,6 +23,7 @@ import type { Row } from '../types/types.js';
 import { distanceFunction } from '../types/vector.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
+import { mapExpr } from '../sql/bind-select.js';
 import type { RunContext } from './operators.js';
 
 export interface VectorSearchStats {
@@ -78,6 +79,8 @@ export function indexedVectorTopK(
     best.push({ d, seq: order ?? scanSeq++, row });
   };
   const passes = (row: Row) => !pred || pred(row, env) === true;
+  // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
+  const filterColumns = scan.filter ? columnsRead(scan.filter) : undefined;
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
@@ -85,7 +88,7 @@ export function indexedVectorTopK(
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, query, k, ef, pred ? passes : null, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, query, k, ef, pred ? passes : null, filterColumns, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -104,6 +107,18 @@ function indexFor(table: TableDef, column: number, op: DistanceOp): string | und
   return table.indexes.find((i) => (i.method === 'hnsw') && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
 }
 
+/** Level-0 columns an expression reads, or undefined if it contains a subquery. */
+function columnsRead(e: Expr): number[] | undefined {
+  const cols = new Set<number>();
+  let ok = true;
+  mapExpr(e, (x) => {
+    if (x.kind === 'subquery' || x.kind === 'insubquery') ok = false;
+    if (x.kind === 'column' && x.level === 0) cols.add(x.index);
+    return ok ? undefined : x;
+  });
+  return ok ? [...cols] : undefined;
+}
+
 export function opOfOpclass(opclass: string): DistanceOp | undefined {
   switch (opclass) {
     case 'vector_l2_ops': return '<->';
@@ -116,7 +131,8 @@ export function opOfOpclass(opclass: string): DistanceOp | undefined {
 
 function searchSegment(
   seg: AnnSegment, query: Float32Array, k: number, ef: number,
-  passes: ((row: Row) => boolean) | null, consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
+  passes: ((row: Row) => boolean) | null, filterColumns: number[] | undefined,
+  consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
 ): void {
   let want = k;
   if (passes) {
@@ -133,7 +149,8 @@ function searchSegment(
     const selectivity = seen === 0 ? 0 : hits / seen;
     if (selectivity * seg.length < EXACT_MATCHES || selectivity < 0.01) {
       stats.segmentsExact++;
-      for (const r of seg.visibleRows()) if (passes(r.row)) consider(r.row, r.pos);
+      const rows = filterColumns ? seg.visibleRowsWhere(filterColumns, passes) : seg.visibleRows();
+      for (const r of rows) if (filterColumns || passes(r.row)) consider(r.row, r.pos);
       return;
     }
     want = Math.ceil((k / selectivity) * 1.5);

@@ -116,6 +116,11 @@ export interface AnnSegment {
   visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
   /** every visible row (the exact fallback when the index cannot deliver k matches) */
   visibleRows(): Iterable<{ rowId: RowId; row: Row; pos: number }>;
+  /**
+   * Visible rows passing `test`, which sees only `columns` (others unset): a selective
+   * filter then reads just the columns it needs, and whole rows only for its matches.
+   */
+  visibleRowsWhere(columns: readonly number[], test: (partial: Row) => boolean): Iterable<{ rowId: RowId; row: Row; pos: number }>;
 }
 
 export interface ScanOptions {

@@ -636,6 +636,13 @@ export class DurableStorage implements Storage {
           const rowId = visible(pos);
           return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
         },
+        *visibleRowsWhere(columns, test) {
+          for (let pos = 0; pos < seg.length; pos++) {
+            const rowId = visible(pos);
+            if (rowId === undefined || !test(seg.keyRow(pos, columns))) continue;
+            yield { rowId, row: seg.row(pos), pos };
+          }
+        },
         *visibleRows() {
           for (let start = 0; start < seg.length; start += BATCH_SIZE) {
             const stop = Math.min(seg.length, start + BATCH_SIZE);
