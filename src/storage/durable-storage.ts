@@ -637,11 +637,12 @@ export class DurableStorage implements Storage {
           return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
         },
         *visibleRowsWhere(columns, test) {
-          for (let pos = 0; pos < seg.length; pos++) {
-            const rowId = visible(pos);
-            if (rowId === undefined || !test(seg.keyRow(pos, columns))) continue;
-            yield { rowId, row: seg.row(pos), pos };
-          }
+          const allVisible = seg.maxTs <= S && t.tombstones.size === 0 && !(p && p.deleted.size > 0);
+          const hits: number[] = [];
+          seg.forEachPartial(columns, (pos, partial) => {
+            if ((allVisible || visible(pos) !== undefined) && test(partial)) hits.push(pos);
+          });
+          for (const pos of hits) yield { rowId: seg.rowIdAt(pos), row: seg.row(pos), pos };
         },
         *visibleRows() {
           for (let start = 0; start < seg.length; start += BATCH_SIZE) {

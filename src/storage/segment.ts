@@ -329,6 +329,21 @@ export class SealedSegment implements Segment {
     return out;
   }
 
+  /**
+   * Visit every row with only `columns` read (one reused partial row: the callback must
+   * not keep it); the callback returns false to stop.
+   */
+  forEachPartial(columns: readonly number[], visit: (pos: number, partial: Row) => boolean | void): void {
+    const partial: Row = [];
+    for (const c of this.chunks) {
+      const readers = columns.map((k) => c.readers[k]);
+      for (let i = 0; i < c.length; i++) {
+        for (let j = 0; j < columns.length; j++) partial[columns[j]] = readers[j](i);
+        if (visit(c.start + i, partial) === false) return;
+      }
+    }
+  }
+
   keyRow(pos: number, columns: readonly number[]): Row {
     const c = this.chunkOf(pos);
     const row: Row = [];
