@@ -303,7 +303,7 @@ const halfvecCodec: BinaryCodec = {
   },
 };
 
-/** pgvector: int32 dim, int32 nnz, int32 unused (0), nnz × int32 index (1-based), nnz × float4 */
+/** pgvector: int32 dim, int32 nnz, int32 unused (0), nnz × int32 index (0-based on the wire, unlike the text form), nnz × float4 */
 const sparsevecCodec: BinaryCodec = {
   send: (v) => {
     const sv = v as SparseVector;
@@ -312,7 +312,7 @@ const sparsevecCodec: BinaryCodec = {
     b.writeInt32BE(sv.dim, 0);
     b.writeInt32BE(nnz, 4);
     b.writeInt32BE(0, 8);
-    for (let i = 0; i < nnz; i++) b.writeInt32BE(sv.indices[i]!, 12 + 4 * i);
+    for (let i = 0; i < nnz; i++) b.writeInt32BE(sv.indices[i]! - 1, 12 + 4 * i);
     for (let i = 0; i < nnz; i++) b.writeFloatBE(sv.values[i]!, 12 + 4 * nnz + 4 * i);
     return b;
   },
@@ -326,7 +326,7 @@ const sparsevecCodec: BinaryCodec = {
     if (unused !== 0) throw new SqlError(SqlState.dataException, `expected unused to be 0, not ${unused}`);
     const indices = new Int32Array(nnz);
     for (let i = 0; i < nnz; i++) {
-      indices[i] = r.int32();
+      indices[i] = r.int32() + 1;
       checkSparseIndex(indices, i, dim);
     }
     const values = new Float32Array(nnz);
