@@ -53,7 +53,38 @@ const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c
 const STRTOF = /[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
 
 /** vector_in */
+/** Plain decimal elements only (what clients send); anything else takes the exact path. */
+const SIMPLE_VECTOR = /^\s*\[[0-9eE+\-.,\s]+\]\s*$/;
+
+/**
+ * The common case without regular expressions per element: split and Number() each
+ * element, falling back to the full parser (and its exact error messages) whenever an
+ * element is not a plain finite float4.
+ */
+function parseSimpleVector(lit: string, typmod: number): Float32Array | undefined {
+  if (!SIMPLE_VECTOR.test(lit)) return undefined;
+  const inner = lit.slice(lit.indexOf('[') + 1, lit.lastIndexOf(']'));
+  const parts = inner.split(',');
+  if (parts.length > VECTOR_MAX_DIM) return undefined;
+  const out = new Float32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    const c = p.charCodeAt(0);
+    // Number('') and Number(' ') are 0: empty elements must be errors
+    if (p.length === 0 || ((c === 32 || c === 9 || c === 10 || c === 13) && p.trim() === '')) return undefined;
+    const d = Number(p);
+    if (!Number.isFinite(d)) return undefined;
+    const f = Math.fround(d);
+    if (!Number.isFinite(f)) return undefined;
+    out[i] = f;
+  }
+  if (typmod > 0 && typmod !== out.length) return undefined;
+  return out;
+}
+
 export function parseVector(lit: string, typmod = -1): Float32Array {
+  const fast = parseSimpleVector(lit, typmod);
+  if (fast) return fast;
   let pt = 0;
   while (isSpace(lit[pt])) pt++;
   if (lit[pt] !== '[') throw invalidVector(lit, 'Vector contents must start with "[".');
