@@ -63,23 +63,86 @@ const SIMPLE_VECTOR = /^\s*\[[0-9eE+\-.,\s]+\]\s*$/;
  */
 function parseSimpleVector(lit: string, typmod: number): Float32Array | undefined {
   if (!SIMPLE_VECTOR.test(lit)) return undefined;
-  const inner = lit.slice(lit.indexOf('[') + 1, lit.lastIndexOf(']'));
-  const parts = inner.split(',');
-  if (parts.length > VECTOR_MAX_DIM) return undefined;
-  const out = new Float32Array(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    const c = p.charCodeAt(0);
-    // Number('') and Number(' ') are 0: empty elements must be errors
-    if (p.length === 0 || ((c === 32 || c === 9 || c === 10 || c === 13) && p.trim() === '')) return undefined;
-    const d = Number(p);
-    if (!Number.isFinite(d)) return undefined;
+  const end = lit.lastIndexOf(']');
+  let i = lit.indexOf('[') + 1;
+  const vals: number[] = [];
+  for (;;) {
+    while (isSpaceCode(lit.charCodeAt(i))) i++;
+    const start = i;
+    const d = scanDecimal(lit, i);
+    if (d === undefined) return undefined;
+    i = scanEnd;
+    if (i === start) return undefined;
     const f = Math.fround(d);
     if (!Number.isFinite(f)) return undefined;
-    out[i] = f;
+    vals.push(f);
+    if (vals.length > VECTOR_MAX_DIM) return undefined;
+    while (isSpaceCode(lit.charCodeAt(i))) i++;
+    const c = lit.charCodeAt(i);
+    if (c === 44 /* , */) { i++; continue; }
+    if (i === end) break;
+    return undefined;
   }
-  if (typmod > 0 && typmod !== out.length) return undefined;
-  return out;
+  if (typmod > 0 && typmod !== vals.length) return undefined;
+  return Float32Array.from(vals);
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+/** where scanDecimal stopped */
+let scanEnd = 0;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * [+-]digits[.digits][e[+-]digits] at i. Up to 15 significant digits and a power of ten
+ * within 10^±22 are converted exactly (Clinger's fast path: one exact multiply/divide,
+ * correctly rounded like strtod); longer forms go through Number().
+ */
+function scanDecimal(s: string, i: number): number | undefined {
+  let neg = false;
+  let c = s.charCodeAt(i);
+  if (c === 43 || c === 45) { neg = c === 45; i++; c = s.charCodeAt(i); }
+  const unsignedStart = i;
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (c >= 48 && c <= 57) {
+    if (digits > 0 || c !== 48) digits++;
+    mant = mant * 10 + (c - 48);
+    any = true;
+    i++; c = s.charCodeAt(i);
+  }
+  if (c === 46) {
+    i++; c = s.charCodeAt(i);
+    while (c >= 48 && c <= 57) {
+      if (digits > 0 || c !== 48) digits++;
+      mant = mant * 10 + (c - 48);
+      scale++;
+      any = true;
+      i++; c = s.charCodeAt(i);
+    }
+  }
+  if (!any) return undefined;
+  let exp = 0;
+  if (c === 101 || c === 69) {
+    i++; c = s.charCodeAt(i);
+    let eneg = false;
+    if (c === 43 || c === 45) { eneg = c === 45; i++; c = s.charCodeAt(i); }
+    let eany = false;
+    while (c >= 48 && c <= 57) { exp = exp * 10 + (c - 48); eany = true; i++; c = s.charCodeAt(i); if (exp > 100000) return undefined; }
+    if (!eany) return undefined;
+    if (eneg) exp = -exp;
+  }
+  scanEnd = i;
+  const e10 = exp - scale;
+  let v: number;
+  if (digits <= 15 && e10 >= -22 && e10 <= 22) v = e10 >= 0 ? mant * POW10[e10] : mant / POW10[-e10];
+  else v = Number(s.slice(unsignedStart, i));
+  if (Number.isNaN(v)) return undefined;
+  return neg ? -v : v;
 }
 
 export function parseVector(lit: string, typmod = -1): Float32Array {

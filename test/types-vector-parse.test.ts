@@ -1,0 +1,43 @@
+/**
+ * The fast path of vector text input must give exactly what the element-by-element
+ * parser gives (Number() then float4 rounding), and leave every malformed input to it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseVector } from '../src/types/vector.js';
+
+function reference(elements: string[]): number[] {
+  return elements.map((e) => Math.fround(Number(e)));
+}
+
+function randomElement(rnd: () => number): string {
+  const sign = rnd() < 0.3 ? '-' : rnd() < 0.1 ? '+' : '';
+  const int = String(Math.floor(rnd() * 10 ** Math.floor(rnd() * 12)));
+  const frac = rnd() < 0.6 ? '.' + String(Math.floor(rnd() * 10 ** Math.floor(1 + rnd() * 10))).padStart(3, '0') : '';
+  const exp = rnd() < 0.2 ? `e${rnd() < 0.5 ? '-' : ''}${Math.floor(rnd() * 30)}` : '';
+  return sign + int + frac + exp;
+}
+
+test('fast vector parsing equals Number() + float4 rounding on random decimals', () => {
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let t = 0; t < 2000; t++) {
+    const els = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => randomElement(rnd));
+    const text = `[${els.join(rnd() < 0.5 ? ',' : ' , ')}]`;
+    const want = reference(els);
+    if (want.some((x) => !Number.isFinite(x))) assert.throws(() => parseVector(text), /out of range for type vector/, text);
+    else assert.deepEqual(Array.from(parseVector(text)), want, text);
+  }
+});
+
+test('malformed or special inputs still get the exact parser and its errors', () => {
+  assert.throws(() => parseVector('[1,,2]'), /invalid input syntax for type vector/);
+  assert.throws(() => parseVector('[1, ,2]'), /invalid input syntax for type vector/);
+  assert.throws(() => parseVector('[1 2]'), /invalid input syntax for type vector/);
+  assert.throws(() => parseVector('[1e]'), /invalid input syntax for type vector/);
+  assert.throws(() => parseVector('[-]'), /invalid input syntax for type vector/);
+  assert.throws(() => parseVector('[1e39]'), /out of range for type vector/);
+  assert.throws(() => parseVector('[1,2]', 3), /expected 3 dimensions, not 2/);
+  assert.deepEqual(Array.from(parseVector('[-3e38, 3e38]')), [Math.fround(-3e38), Math.fround(3e38)]);
+  assert.deepEqual(Array.from(parseVector(' [ .5 , 5. , -0 ] ')), [0.5, 5, -0]);
+});
