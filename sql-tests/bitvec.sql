@@ -32,3 +32,5 @@ SELECT id, b <~> '1000' AS hamming, b <%> '1000' AS jaccard FROM bv_items WHERE 
 SELECT id FROM bv_items ORDER BY hamming_distance(b, '0111'), id LIMIT 2;
 SELECT DISTINCT b FROM bv_items WHERE b IS NOT NULL ORDER BY b;
 DROP TABLE bv_items;
+-- bit string literals
+SELECT B'1010', X'1F', pg_typeof(B'101'), B'1010' <~> B'0110', B'1010' <%> X'A';

@@ -8,6 +8,7 @@ import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOpera
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey } from '../planner/plan.js';
 import { parseText, type ParseSettings } from '../types/text-io.js';
+import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
 import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
 import type { RawNode } from './parser.js';
@@ -295,7 +296,8 @@ function bindConst(n: RawNode): Expr {
   }
   if (n.sval !== undefined) return { kind: 'const', type: T.unknown, value: n.sval.sval ?? '' };
   if (n.boolval !== undefined) return { kind: 'const', type: T.bool, value: n.boolval.boolval === true };
-  if (n.bsval !== undefined) throw new SqlError(SqlState.featureNotSupported, 'bit string literals are not supported', { position: pos(n) });
+  // B'1010' / X'1F' (the library gives "b1010" / "x1f"): a bit constant
+  if (n.bsval !== undefined) return { kind: 'const', type: sqlType(OID.bit), value: parseBit(String(n.bsval.bsval ?? '')) };
   return { kind: 'const', type: T.unknown, value: null };
 }
 
