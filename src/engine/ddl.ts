@@ -487,6 +487,12 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
 }
 
 const VECTOR_OPCLASSES = ['vector_l2_ops', 'vector_ip_ops', 'vector_cosine_ops', 'vector_l1_ops'];
+const HALFVEC_OPCLASSES = ['halfvec_l2_ops', 'halfvec_ip_ops', 'halfvec_cosine_ops', 'halfvec_l1_ops'];
+/** operator class → the distance operator it indexes (vector and halfvec) */
+export const OPCLASS_OPERATOR: Readonly<Record<string, DistanceOp>> = {
+  vector_l2_ops: '<->', vector_ip_ops: '<#>', vector_cosine_ops: '<=>', vector_l1_ops: '<+>',
+  halfvec_l2_ops: '<->', halfvec_ip_ops: '<#>', halfvec_cosine_ops: '<=>', halfvec_l1_ops: '<+>',
+};
 
 export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
   const table = findTable(ctx, n.relation.schemaname, n.relation.relname);
@@ -538,8 +544,7 @@ export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
  * partitioned table each leaf partition gets its own index, as in PostgreSQL.
  */
 async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
-  const ops: Record<string, DistanceOp> = { vector_l2_ops: '<->', vector_ip_ops: '<#>', vector_cosine_ops: '<=>', vector_l1_ops: '<+>' };
-  const op = ops[idx.opclasses[0]];
+  const op = OPCLASS_OPERATOR[idx.opclasses[0]];
   const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
   for (const leaf of leaves) {
     let leafIdx = idx;
@@ -559,21 +564,22 @@ async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDe
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
   if (cols.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
   const col = table.columns[cols[0]];
-  if (col.type.oid !== OID.vector) {
-    throw new SqlError(SqlState.undefinedObject, `data type ${formatType(col.type)} has no default operator class for access method "${method}"`, {
+  const isHalf = col.type.oid === OID.halfvec;
+  if (opclasses[0] === 'default' || (col.type.oid !== OID.vector && !isHalf)) {
+    throw new SqlError(SqlState.undefinedObject, `data type ${formatType({ oid: col.type.oid, typmod: -1 })} has no default operator class for access method "${method}"`, {
       hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
     });
   }
-  if (opclasses[0] === 'default') {
-    throw new SqlError(SqlState.undefinedObject, `data type vector has no default operator class for access method "${method}"`, {
-      hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
-    });
-  }
-  if (!VECTOR_OPCLASSES.includes(opclasses[0]) || (method === 'ivfflat' && opclasses[0] === 'vector_l1_ops')) {
+  const known = [...VECTOR_OPCLASSES, ...HALFVEC_OPCLASSES];
+  if (!known.includes(opclasses[0]) || (method === 'ivfflat' && opclasses[0].endsWith('_l1_ops'))) {
     throw new SqlError(SqlState.undefinedObject, `operator class "${opclasses[0]}" does not exist for access method "${method}"`);
   }
+  if (isHalf !== opclasses[0].startsWith('halfvec_')) {
+    throw new SqlError(SqlState.datatypeMismatch, `operator class "${opclasses[0]}" does not accept data type ${formatType({ oid: col.type.oid, typmod: -1 })}`);
+  }
   if (col.type.typmod < 1) throw new SqlError(SqlState.dataException, 'column does not have dimensions');
-  const limit = method === 'hnsw' ? 2000 : 2000;
+  // pgvector: 2000 dimensions for vector, 4000 for halfvec
+  const limit = isHalf ? 4000 : 2000;
   if (col.type.typmod > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
   const range = (key: string, lo: number, hi: number) => {
     if (options[key] === undefined) return;

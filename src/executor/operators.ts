@@ -12,6 +12,7 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from './set-functions.js';
 import { distanceFunction } from '../types/vector.js';
+import { halfvecDistanceFunction } from '../types/halfvec.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 
@@ -414,15 +415,19 @@ function evalCount(e: Expr | null, env: ExecEnv, what: string): number {
  * row, O(log k) heap work.
  */
 /** A distance between a vector column and a per-query constant: the exact vector search key. */
-function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; op: DistanceOperator } | undefined {
+function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; op: DistanceOperator; half: boolean } | undefined {
   if (keys.length !== 1 || keys[0].desc) return undefined;
   const e = keys[0].expr;
   if (e.kind !== 'call' || !DISTANCE_OPS.has(e.name) || e.args.length !== 2) return undefined;
   const [a, b] = e.args;
+  // the operator of vector (or halfvec) with both sides of that type
+  const t = a.type.oid;
+  if ((t !== OID.vector && t !== OID.halfvec) || b.type.oid !== t) return undefined;
+  const half = t === OID.halfvec;
   const isQuery = (x: Expr) => x.kind === 'const' || x.kind === 'param';
   // all four distances are symmetric, so either side may be the column
-  if (a.kind === 'column' && a.level === 0 && isQuery(b)) return { column: a.index, query: b, op: e.name as DistanceOperator };
-  if (b.kind === 'column' && b.level === 0 && isQuery(a)) return { column: b.index, query: a, op: e.name as DistanceOperator };
+  if (a.kind === 'column' && a.level === 0 && isQuery(b)) return { column: a.index, query: b, op: e.name as DistanceOperator, half };
+  if (b.kind === 'column' && b.level === 0 && isQuery(a)) return { column: b.index, query: a, op: e.name as DistanceOperator, half };
   return undefined;
 }
 
@@ -434,7 +439,7 @@ const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
  */
 function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<ReturnType<typeof distanceKey>>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Batch> {
   const q = compileExpr(key.query)([], env);
-  const kernel = distanceFunction(key.op);
+  const kernel = key.half ? halfvecDistanceFunction(key.op) : distanceFunction(key.op);
   const col = key.column;
   const dist: number[] = [];
   const rows: Row[] = [];

@@ -21,6 +21,7 @@ import type { Expr, Plan } from '../planner/plan.js';
 import type { AnnSegment } from '../storage/api.js';
 import type { Row } from '../types/types.js';
 import { distanceFunction } from '../types/vector.js';
+import { halfvecDistanceFunction } from '../types/halfvec.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../sql/bind-select.js';
@@ -47,7 +48,7 @@ const EXACT_MATCHES = 2000;
 
 export function indexedVectorTopK(
   plan: Extract<Plan, { kind: 'topk' }>,
-  key: { column: number; query: Expr; op: DistanceOp },
+  key: { column: number; query: Expr; op: DistanceOp; half?: boolean },
   k: number,
   offsetN: number,
   rc: RunContext,
@@ -61,7 +62,7 @@ export function indexedVectorTopK(
   const q = compileExpr(key.query)([], env);
   if (q === null) return undefined;
   const query = q as Float32Array;
-  const kernel = distanceFunction(key.op);
+  const kernel = key.half ? halfvecDistanceFunction(key.op) : distanceFunction(key.op);
   const pred = scan.filter ? compileExpr(scan.filter) : null;
   const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
@@ -120,11 +121,11 @@ function columnsRead(e: Expr): number[] | undefined {
 }
 
 export function opOfOpclass(opclass: string): DistanceOp | undefined {
-  switch (opclass) {
-    case 'vector_l2_ops': return '<->';
-    case 'vector_ip_ops': return '<#>';
-    case 'vector_cosine_ops': return '<=>';
-    case 'vector_l1_ops': return '<+>';
+  switch (opclass.replace(/^(vector|halfvec)_/, '')) {
+    case 'l2_ops': return '<->';
+    case 'ip_ops': return '<#>';
+    case 'cosine_ops': return '<=>';
+    case 'l1_ops': return '<+>';
   }
   return undefined;
 }

@@ -39,7 +39,8 @@ const KIND_BY_OID = new Map<number, ColumnKind>([
 ]);
 
 export function columnKind(type: SqlType): ColumnKind {
-  if (type.oid === OID.vector) return type.typmod > 0 ? 'vector' : 'vectorList';
+  // halfvec values are Float32Arrays of float16-exact numbers: stored like vector
+  if (type.oid === OID.vector || type.oid === OID.halfvec) return type.typmod > 0 ? 'vector' : 'vectorList';
   // interval, arrays and anything else: one v8-serialized value per cell
   return KIND_BY_OID.get(type.oid) ?? 'serialized';
 }

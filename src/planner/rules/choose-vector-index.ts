@@ -12,11 +12,14 @@
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import type { Rule } from './rule.js';
+import { OID } from '../../types/types.js';
 
-const OPCLASS: Record<string, string> = { '<->': 'vector_l2_ops', '<#>': 'vector_ip_ops', '<=>': 'vector_cosine_ops', '<+>': 'vector_l1_ops' };
+const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>': 'cosine_ops', '<+>': 'l1_ops' };
 
+/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, … */
 function matchingIndex(table: TableDef, column: number, op: string): IndexDef | undefined {
-  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === OPCLASS[op]);
+  const prefix = table.columns[column]?.type.oid === OID.halfvec ? 'halfvec_' : 'vector_';
+  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
 }
 
 export const chooseVectorIndex: Rule = {
