@@ -81,9 +81,24 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
   }
 }
 
+/**
+ * Rows a single statement may materialize (a result, a sort, a join's inner side). Past
+ * this the statement fails with 54000 instead of the process running out of memory.
+ */
+export const MAX_MATERIALIZED_ROWS = 20_000_000;
+
+function tooManyRows(): SqlError {
+  return new SqlError(SqlState.programLimitExceeded, `query needs more than ${MAX_MATERIALIZED_ROWS.toLocaleString('en-US')} rows in memory`, {
+    hint: 'Add a LIMIT or a more selective WHERE clause.',
+  });
+}
+
 export function collect(batches: Iterable<Batch>): Row[] {
   const out: Row[] = [];
-  for (const b of batches) for (const r of b) out.push(r);
+  for (const b of batches) {
+    if (out.length + b.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
+    for (const r of b) out.push(r);
+  }
   return out;
 }
 
@@ -261,6 +276,11 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
         matched = true;
         if (rightMatched) rightMatched[i] = 1;
         out.push(combined);
+        if (out.length >= 65536) {
+          // a cross product can be huge: hand it up in bounded batches
+          env.checkCancel();
+          yield out.splice(0, out.length);
+        }
       }
       if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
     }
