@@ -65,7 +65,11 @@ export function contextError(e: unknown, table: TableDef, line: number, column?:
 
 /** Parse COPY data (the CopyData payloads, in order) into rows of the target columns' values. */
 export function parseCopyData(chunks: readonly Buffer[], target: CopyTarget, opts: CopyOptions): Value[][] {
-  if (opts.format === 'binary') return parseBinary(new ChunkCursor(chunks), target);
+  if (opts.format === 'binary') {
+    const stream = new BinaryCopyStream(target);
+    for (const c of chunks) stream.push(c);
+    return stream.end();
+  }
   const text = Buffer.concat(chunks).toString('utf8');
   return opts.format === 'csv' ? parseCsv(text, target, opts) : parseTextFormat(text, target, opts);
 }
@@ -251,42 +255,126 @@ class ChunkCursor {
   }
 }
 
-function parseBinary(data: ChunkCursor, target: CopyTarget): Value[][] {
+/** Bytes received so far, consumed from the front; a read straddling two payloads is copied. */
+class ChunkQueue {
+  private chunks: Buffer[] = [];
+  private head = 0;
+  private off = 0;
+  available = 0;
+
+  add(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.available += chunk.length;
+  }
+
+  take(n: number): Buffer {
+    this.available -= n;
+    const c = this.chunks[this.head];
+    if (this.off + n <= c.length) {
+      const out = c.subarray(this.off, this.off + n);
+      this.off += n;
+      if (this.off === c.length) this.advance();
+      return out;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const cur = this.chunks[this.head];
+      const part = Math.min(n - filled, cur.length - this.off);
+      cur.copy(out, filled, this.off, this.off + part);
+      filled += part;
+      this.off += part;
+      if (this.off === cur.length) this.advance();
+    }
+    return out;
+  }
+
+  private advance(): void {
+    this.chunks[this.head] = EMPTY;
+    this.head++;
+    this.off = 0;
+    if (this.head > 64) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * COPY … FROM STDIN (FORMAT binary), parsed as the CopyData messages arrive: the parser is
+ * a generator that asks for n bytes at a time, so rows are decoded while the client is
+ * still sending (instead of after the whole stream is in).
+ */
+export class BinaryCopyStream {
+  readonly rows: Value[][] = [];
+  private readonly queue = new ChunkQueue();
+  private readonly parser: Generator<number, void, Buffer>;
+  private need: number;
+  private done = false;
+  private error: unknown;
+
+  constructor(private readonly target: CopyTarget) {
+    this.parser = parseBinaryRows(target, this.rows);
+    this.need = this.parser.next().value as number;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.error !== undefined || this.done) return;
+    this.queue.add(chunk);
+    try {
+      while (!this.done && this.queue.available >= this.need) {
+        const r = this.parser.next(this.queue.take(this.need));
+        if (r.done) this.done = true;
+        else this.need = r.value;
+      }
+    } catch (e) {
+      this.error = e;
+    }
+  }
+
+  /** All rows, or the first error (a truncated stream is 'unexpected EOF'). */
+  end(): Value[][] {
+    if (this.error !== undefined) throw this.error;
+    if (!this.done) {
+      throw contextError(new SqlError(SqlState.badCopyFileFormat, this.rows.length === 0 && this.need === 19 ? 'COPY file signature not recognized' : 'unexpected EOF in COPY data'), this.target.table, this.rows.length + 1);
+    }
+    return this.rows;
+  }
+}
+
+function* parseBinaryRows(target: CopyTarget, rows: Value[][]): Generator<number, void, Buffer> {
   const { table, columns } = target;
-  if (!data.hasAtLeast(19)) throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
-  const header = data.take(19);
+  const header = yield 19;
   if (!header.subarray(0, 11).equals(SIGNATURE)) {
     throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
   }
   const flags = header.readInt32BE(11);
   if (flags & 0x10000) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (WITH OIDS)');
   const extLen = header.readInt32BE(15);
-  if (!data.hasAtLeast(extLen)) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (wrong length)');
-  data.take(extLen);
-  const rows: Value[][] = [];
+  if (extLen > 0) yield extLen;
   const types: SqlType[] = columns.map((c) => table.columns[c].type);
   for (const t of types) {
     if (!hasBinaryCodec(t.oid)) throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${t.oid}`);
   }
   let line = 0;
   for (;;) {
-    if (!data.hasAtLeast(2)) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line + 1);
-    const count = data.take(2).readInt16BE(0);
+    const count = (yield 2).readInt16BE(0);
     line++;
-    if (count === -1) break;
+    if (count === -1) return;
     if (count !== columns.length) {
       throw contextError(new SqlError(SqlState.badCopyFileFormat, `row field count is ${count}, expected ${columns.length}`), table, line);
     }
     const row: Value[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      if (!data.hasAtLeast(4)) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
-      const len = data.take(4).readInt32BE(0);
+      const len = (yield 4).readInt32BE(0);
       if (len === -1) {
         row[i] = null;
         continue;
       }
-      if (!data.hasAtLeast(len)) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line);
-      const field = data.take(len);
+      const field = len === 0 ? EMPTY : yield len;
       try {
         row[i] = decodeParam(types[i], field, 1, i);
       } catch (e) {
@@ -298,7 +386,6 @@ function parseBinary(data: ChunkCursor, target: CopyTarget): Value[][] {
     }
     rows.push(row);
   }
-  return rows;
 }
 
 // -------------------------------------------------------------------- COPY TO

@@ -24,7 +24,7 @@ import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
 import { leafPartitions } from '../catalog/partitions.js';
-import { contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
+import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
 import { insertRowsRouted } from '../executor/dml.js';
 import { defaultExprFor } from '../sql/bind-dml.js';
@@ -840,13 +840,15 @@ export class Session implements Backend, SessionInfo {
     const target = copyTarget(table, n.attlist);
     const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i));
     const defaults = missing.map((i) => ({ column: i, expr: compileExpr(defaultExprFor(binder, table.columns[i])) }));
+    const stream = opts.format === 'binary' ? new BinaryCopyStream(target) : undefined;
     return {
       kind: 'copyIn',
       format: opts.format === 'binary' ? 'binary' : 'text',
       columnCount: target.columns.length,
+      accept: stream ? (chunk) => stream.push(chunk) : undefined,
       finish: async (data) => {
         if (data instanceof SqlError) throw data;
-        const values = parseCopyData(data, target, opts);
+        const values = stream ? stream.end() : parseCopyData(data, target, opts);
         const implicit = this.txState === 'idle';
         const txn = implicit ? this.engine.storage.begin() : this.txn!;
         const rc = this.runContext(txn);

@@ -1131,13 +1131,13 @@ export class DurableStorage implements Storage {
     const file = `t${t.id}-s${id}.arrow`;
     const { bytes, stats } = await encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
     await this.writeSegmentFile(file, bytes);
-    // Read back from disk: the sealed segment is a zero-copy view of the file's bytes.
-    const onDisk = await readFile(join(this.segDir, file));
-    const seg = decodeSegment(id, file, onDisk, t.layout.columns);
+    // The sealed segment is a zero-copy view of the bytes just written and fsynced (the
+    // same bytes recovery will read back and check against this crc).
+    const seg = decodeSegment(id, file, bytes, t.layout.columns);
     let maxTs = 0;
     for (const x of ts) if (x > maxTs) maxTs = x;
     const meta: SegmentMeta = {
-      id, file, rows: rows.length, bytes: onDisk.byteLength, crc: crc32(onDisk),
+      id, file, rows: rows.length, bytes: bytes.byteLength, crc: crc32(bytes),
       minRowId: seg.minRowId, maxRowId: seg.maxRowId, maxTs, stats: stats as readonly ColumnStats[],
     };
     return { seg, meta };

@@ -28,7 +28,12 @@ export type ExecResult =
   | { kind: 'rows'; fields: readonly FieldInfo[]; rows: Value[][]; tag: string }
   | { kind: 'command'; tag: string }
   /** COPY … FROM STDIN: the wire layer collects CopyData and hands it to `finish`. */
-  | { kind: 'copyIn'; format: 'text' | 'binary'; columnCount: number; finish(data: Buffer[] | SqlError): Promise<{ tag: string }> }
+  | {
+    kind: 'copyIn'; format: 'text' | 'binary'; columnCount: number;
+    /** optional: takes each CopyData payload as it arrives (then finish() gets no data) */
+    accept?(chunk: Buffer): void;
+    finish(data: Buffer[] | SqlError): Promise<{ tag: string }>;
+  }
   /** COPY … TO STDOUT: already-encoded lines/chunks. */
   | { kind: 'copyOut'; format: 'text' | 'binary'; columnCount: number; chunks: Buffer[]; tag: string };
 

@@ -444,7 +444,9 @@ export class Connection {
       if (!frame) return fail(new SqlError(SqlState.queryCanceled, 'COPY from stdin failed: connection closed'));
       switch (frame.code) {
         case FrontendCode.CopyData:
-          chunks.push(frame.body);
+          // a streaming backend parses while the client is still sending
+          if (result.accept) result.accept(frame.body);
+          else chunks.push(frame.body);
           continue;
         case FrontendCode.CopyDone:
           return result.finish(chunks);
