@@ -16,7 +16,7 @@ import { runDml } from '../executor/dml.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
-import { RowConflict, UniqueViolation, WriteConflict, type Storage, type Transaction } from '../storage/api.js';
+import { RowConflict, UniqueViolation, WriteConflict, type Snapshot, type Storage, type Transaction } from '../storage/api.js';
 import { OID, T, formatType, type Row, type SqlType, type Value } from '../types/types.js';
 import { Scope } from '../sql/scope.js';
 import { parseQualifiedName } from '../sql/names.js';
@@ -454,10 +454,23 @@ export class Session implements Backend, SessionInfo {
     };
   }
 
+  /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
+  private txnSnapshot: { snapshot: Snapshot; release: () => void } | undefined;
+
+  private statementSnapshot(): Snapshot {
+    const iso = this.settings.get('transaction_isolation') ?? 'read committed';
+    if (this.txState === 'idle' || iso === 'read committed' || iso === 'read uncommitted') return this.engine.storage.snapshot();
+    if (!this.txnSnapshot) {
+      const snapshot = this.engine.storage.snapshot();
+      this.txnSnapshot = { snapshot, release: this.engine.storage.retain?.(snapshot) ?? (() => {}) };
+    }
+    return this.txnSnapshot.snapshot;
+  }
+
   private runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext {
     return {
       storage: this.engine.storage,
-      snapshot: this.engine.storage.snapshot(),
+      snapshot: this.statementSnapshot(),
       txn,
       system: this.systemContext(),
       cteResults: new Map(),
@@ -622,6 +635,10 @@ export class Session implements Backend, SessionInfo {
         if (!(e instanceof RowConflict) || attempt >= 1000) throw e;
         await e.waitFor;
         this.checkCancelled();
+        // REPEATABLE READ keeps its snapshot: a row changed since then cannot be updated
+        if (this.txnSnapshot && !e.waitFor) {
+          throw new SqlError('40001', 'could not serialize access due to concurrent update');
+        }
       }
     }
     const verb = dml.kind.toUpperCase();
@@ -889,6 +906,7 @@ export class Session implements Backend, SessionInfo {
         this.txnStart = Date.now() * 1000;
         this.txState = 'block';
         this.readOnly = this.settings.get('default_transaction_read_only') === 'on';
+        this.settings.set('transaction_isolation', this.settings.get('default_transaction_isolation') ?? 'read committed');
         this.applyTransactionOptions(n.options);
         return n.kind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION';
       case 'TRANS_STMT_COMMIT': {
@@ -982,6 +1000,8 @@ export class Session implements Backend, SessionInfo {
     }
     this.rollbackRestore.clear();
     this.savepoints = [];
+    this.txnSnapshot?.release();
+    this.txnSnapshot = undefined;
     this.txn = undefined;
     this.txState = 'idle';
     this.readOnly = false;

@@ -135,6 +135,11 @@ export interface Storage {
   dropUniqueKey(tableId: number, name: string): void;
   /** the newest snapshot (for a statement or REPEATABLE READ transaction) */
   snapshot(): Snapshot;
+  /**
+   * Keep a snapshot readable beyond one statement (a REPEATABLE READ transaction):
+   * compaction keeps the rows it can see until the returned release function is called.
+   */
+  retain?(snapshot: Snapshot): () => void;
   begin(): Transaction;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
   scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;

@@ -790,6 +790,21 @@ export class DurableStorage implements Storage {
     return { ts: this.visibleTs };
   }
 
+  /** timestamps of snapshots held by transactions (REPEATABLE READ), with counts */
+  private readonly retained = new Map<number, number>();
+
+  retain(snapshot: Snapshot): () => void {
+    this.retained.set(snapshot.ts, (this.retained.get(snapshot.ts) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.retained.get(snapshot.ts) ?? 1) - 1;
+      if (n <= 0) this.retained.delete(snapshot.ts);
+      else this.retained.set(snapshot.ts, n);
+    };
+  }
+
   begin(): Transaction {
     return new DurableTransaction(this.nextTxnId++, this);
   }
@@ -1180,7 +1195,9 @@ export class DurableStorage implements Storage {
    */
   private async compactTable(t: TableState, force: boolean): Promise<void> {
     if (t.dropped || t.sealed.length === 0) return;
-    const horizon = this.visibleTs;
+    // rows deleted after the oldest retained snapshot must stay for its transaction
+    let horizon = this.visibleTs;
+    for (const ts of this.retained.keys()) if (ts < horizon) horizon = ts;
     const deadIn = (seg: SealedSegment): number => {
       let dead = 0;
       for (let pos = 0; pos < seg.length; pos++) {

@@ -1,0 +1,88 @@
+/**
+ * Transaction isolation over the wire: READ COMMITTED sees each statement's newest
+ * snapshot; REPEATABLE READ keeps the first statement's snapshot for the whole
+ * transaction and refuses to update a row changed since (40001); concurrent updates of
+ * one row wait for each other instead of failing.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { startQuiver, type QuiverServer } from './support/server.js';
+
+let server: QuiverServer;
+const clients: pg.Client[] = [];
+
+async function connect(): Promise<pg.Client> {
+  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
+  await c.connect();
+  clients.push(c);
+  return c;
+}
+
+before(async () => {
+  server = await startQuiver();
+  const c = await connect();
+  await c.query('CREATE TABLE iso (id int PRIMARY KEY, v int)');
+  await c.query('INSERT INTO iso VALUES (1, 10), (2, 20)');
+});
+
+after(async () => {
+  for (const c of clients) await c.end().catch(() => {});
+  await server.stop();
+});
+
+test('READ COMMITTED: a later statement sees a concurrent commit', async () => {
+  const a = await connect();
+  const b = await connect();
+  await a.query('BEGIN');
+  assert.equal((await a.query('SELECT count(*)::int AS n FROM iso')).rows[0].n, 2);
+  await b.query('INSERT INTO iso VALUES (3, 30)');
+  assert.equal((await a.query('SELECT count(*)::int AS n FROM iso')).rows[0].n, 3);
+  await a.query('COMMIT');
+  await b.query('DELETE FROM iso WHERE id = 3');
+});
+
+test('REPEATABLE READ: one snapshot for the whole transaction', async () => {
+  const a = await connect();
+  const b = await connect();
+  await a.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  assert.equal((await a.query('SHOW transaction_isolation')).rows[0].transaction_isolation, 'repeatable read');
+  assert.equal((await a.query('SELECT count(*)::int AS n FROM iso')).rows[0].n, 2);
+  await b.query('INSERT INTO iso VALUES (4, 40)');
+  await b.query('UPDATE iso SET v = 11 WHERE id = 1');
+  assert.equal((await a.query('SELECT count(*)::int AS n FROM iso')).rows[0].n, 2);
+  assert.equal((await a.query('SELECT v FROM iso WHERE id = 1')).rows[0].v, 10);
+  // the row changed after the snapshot: PostgreSQL's serialization failure
+  await assert.rejects(a.query('UPDATE iso SET v = 12 WHERE id = 1'), (e: { code?: string }) => e.code === '40001');
+  await a.query('ROLLBACK');
+  assert.equal((await a.query('SELECT count(*)::int AS n FROM iso')).rows[0].n, 3);
+  await b.query('DELETE FROM iso WHERE id = 4');
+});
+
+test('concurrent updates of one row wait and both apply (no spurious unique violation)', async () => {
+  const a = await connect();
+  const b = await connect();
+  await a.query('BEGIN');
+  await a.query('UPDATE iso SET v = v + 1 WHERE id = 2');
+  const pending = b.query('UPDATE iso SET v = v + 100 WHERE id = 2');
+  await new Promise((r) => setTimeout(r, 100));
+  await a.query('COMMIT');
+  await pending;
+  assert.equal((await a.query('SELECT v FROM iso WHERE id = 2')).rows[0].v, 121);
+});
+
+test('two transactions waiting for each other: one gets 40P01', async () => {
+  const a = await connect();
+  const b = await connect();
+  await a.query('BEGIN');
+  await b.query('BEGIN');
+  await a.query('UPDATE iso SET v = 1 WHERE id = 1');
+  await b.query('UPDATE iso SET v = 2 WHERE id = 2');
+  const first = a.query('UPDATE iso SET v = 1 WHERE id = 2').then(() => 'ok', (e: { code?: string }) => e.code);
+  await new Promise((r) => setTimeout(r, 100));
+  const second = await b.query('UPDATE iso SET v = 2 WHERE id = 1').then(() => 'ok', (e: { code?: string }) => e.code);
+  assert.equal(second, '40P01');
+  await b.query('ROLLBACK');
+  assert.equal(await first, 'ok');
+  await a.query('COMMIT');
+});
