@@ -13,6 +13,7 @@ import { selectCandidate, oidOf, functionNotFound, functionNotUnique } from '../
 import { regexpMatchesRows, regexpSplitValues } from '../functions/scalar.js';
 import { jsonArrayElementRows, jsonEachRows, jsonObjectKeyRows } from '../functions/json-modify.js';
 import { parseJsonTree } from '../types/json.js';
+import { PATH_FUNCTION_ARGS, pathQuery } from '../functions/jsonpath.js';
 import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 
 const MAX_ROWS = 50_000_000;
@@ -201,6 +202,10 @@ for (const isJsonb of [true, false]) {
   def(`${p}_array_elements`, [p], p, ([v]) => jsonArrayElementRows(json(v, isJsonb), false, `${p}_array_elements`).map((x) => [x]), { names: ['value'] });
   def(`${p}_array_elements_text`, [p], 'text', ([v]) => jsonArrayElementRows(json(v, isJsonb), true, `${p}_array_elements_text`).map((x) => [x]), { names: ['value'] });
   def(`${p}_object_keys`, [p], 'text', ([v]) => jsonObjectKeyRows(json(v, isJsonb), `${p}_object_keys`).map((k) => [k]));
+}
+
+for (const sfx of ['', '_tz']) {
+  for (const args of PATH_FUNCTION_ARGS) def(`jsonb_path_query${sfx}`, [...args], 'jsonb', (a) => pathQuery(a).map((x) => [x]));
 }
 
 // ---------------------------------------------------------------- catalog

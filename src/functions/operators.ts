@@ -4,6 +4,7 @@
  * AND/OR/NOT, IS [NOT] NULL, IN, CASE, COALESCE and NULLIF belong to the executor.
  */
 import { jsonbDeleteIndex, jsonbDeleteKeys, jsonbDeletePath } from './json-modify.js';
+import { pathExists, pathMatch } from './jsonpath.js';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareText, compareValues, valuesEqual } from '../types/compare.js';
@@ -331,6 +332,8 @@ op('-', 'jsonb', 'text', 'jsonb', ([a, b]) => {
 
 op('-', 'jsonb', 'int4', 'jsonb', ([a, b]) => formatJsonb(jsonbDeleteIndex(tree(a), b as number)));
 op('-', 'jsonb', '_text', 'jsonb', ([a, b]) => formatJsonb(jsonbDeleteKeys(tree(a), b as Value[])));
+op('@?', 'jsonb', 'jsonpath', 'bool', (a) => pathExists(a, true));
+op('@@', 'jsonb', 'jsonpath', 'bool', (a) => pathMatch(a, true));
 op('#-', 'jsonb', '_text', 'jsonb', ([a, b]) => formatJsonb(jsonbDeletePath(tree(a), b as Value[])));
 
 // ---------------------------------------------------------------- arrays

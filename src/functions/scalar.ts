@@ -37,6 +37,7 @@ import { float8Power, posixRegex } from './operators.js';
 import { toJsonValue } from './json-build.js';
 import { jsonbSet, jsonbInsert, jsonbDeletePath, stripNulls, jsonbPretty, jsonObjectFromArrays } from './json-modify.js';
 import { oidOf, type Impl, type ScalarDef } from './registry.js';
+import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFirst } from './jsonpath.js';
 import type { EvalContext } from './api.js';
 
 const FNS = new Map<string, ScalarDef[]>();
@@ -1118,6 +1119,15 @@ for (const j of ['json', 'jsonb']) {
   fn(`${j}_extract_path_text`, [j], 'text', ([v, ...keys]) => jsonAsText(walk(parseJsonTree(S(v!), j === 'jsonb'), keys)), { variadic: 'text' });
   fn(`${j}_object`, ['_text'], j, ([a]) => jsonObjectFromArrays(a as Value[], undefined, j === 'jsonb'));
   fn(`${j}_object`, ['_text', '_text'], j, ([k, v]) => jsonObjectFromArrays(k as Value[], v as Value[], j === 'jsonb'));
+}
+// jsonpath (jsonb_path_query, the set-returning one, is in src/executor/set-functions.ts)
+for (const sfx of ['', '_tz']) {
+  for (const args of PATH_FUNCTION_ARGS) {
+    fn(`jsonb_path_exists${sfx}`, args, 'bool', (a) => pathExists(a));
+    fn(`jsonb_path_match${sfx}`, args, 'bool', (a) => pathMatch(a));
+    fn(`jsonb_path_query_array${sfx}`, args, 'jsonb', (a) => pathQueryArray(a));
+    fn(`jsonb_path_query_first${sfx}`, args, 'jsonb', (a) => pathQueryFirst(a));
+  }
 }
 fn('jsonb_typeof', ['jsonb'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!))));
 fn('json_typeof', ['json'], 'text', ([v]) => jsonbTypeof(parseJsonTree(S(v!), false)));

@@ -14,6 +14,7 @@ import { parseBit } from './bitvec.js';
 import type { SparseVector } from './types.js';
 import { currentNow, dateOrderOf, formatDate, formatInterval, formatTime, formatTimestamp, formatTimestamptz, parseDate, parseInterval, parseTime, parseTimestamp, parseTimestamptz, type NowSource } from './datetime.js';
 import { parseJson, parseJsonb } from './json.js';
+import { jsonPathIn } from './jsonpath.js';
 
 export interface FormatSettings {
   /** session TimeZone (default 'UTC') */
@@ -270,6 +271,7 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.interval: return parseInterval(text);
     case OID.json: return parseJson(text);
     case OID.jsonb: return parseJsonb(text);
+    case OID.jsonpath: return jsonPathIn(text);
     case OID.oid: case OID.xid: case OID.cid: case OID.regproc: case OID.regprocedure: case OID.regoper:
     case OID.regoperator: case OID.regnamespace: case OID.regrole: return parseOid(text);
     case OID.regtype: return parseRegtype(text);

@@ -98,6 +98,7 @@ export const OID = {
   // database there; Quiver has them built in at fixed OIDs above FirstNormalObjectId.
   vector: 16385, _vector: 16386, halfvec: 16387, _halfvec: 16388, sparsevec: 16389, _sparsevec: 16399,
   _bit: 1561, _varbit: 1563,
+  jsonpath: 4072, _jsonpath: 4073,
 } as const;
 
 function t(oid: number, name: string, len: number, category: TypeCategory, extra: Partial<TypeInfo> = {}): TypeInfo {
@@ -145,6 +146,7 @@ const BASE: TypeInfo[] = [
   t(OID.anynonarray, 'anynonarray', 4, 'P'),
   t(OID.uuid, 'uuid', 16, 'U', { array: OID._uuid, byval: false, align: 'c' }),
   t(OID.jsonb, 'jsonb', -1, 'U', { array: OID._jsonb }),
+  t(OID.jsonpath, 'jsonpath', -1, 'U', { array: OID._jsonpath }),
   t(OID.aclitem, 'aclitem', 12, 'U', { array: OID._aclitem, byval: false }),
   t(OID.tid, 'tid', 6, 'U', { byval: false, align: 's' }),
   t(OID.xid, 'xid', 4, 'U'),
