@@ -530,7 +530,8 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
     }
     const inner: ExprContext = { ...ctx, srf: undefined, noAggregates: ctx.noAggregates ?? 'arguments of set-returning functions' };
-    const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
+    const rawSrfArgs = (n.args ?? []) as RawNode[];
+    const args = rawSrfArgs.some((a) => a.NamedArgExpr) ? bindNamedArgs(name, rawSrfArgs, scope, inner, position) : rawSrfArgs.map((a) => bindExpr(a, scope, inner));
     return ctx.srf(name, args, position);
   }
   const isAgg = n.agg_star || n.agg_distinct || n.agg_filter || n.agg_order || (isAggregateName(name) && !env.systemFunction(name, []));
@@ -608,11 +609,13 @@ const PARAMETER_NAMES: Record<string, { names: readonly string[]; defaults?: Rec
   jsonb_set_lax: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing', 'null_value_treatment'] },
 };
 for (const f of ['jsonb_path_exists', 'jsonb_path_match', 'jsonb_path_query', 'jsonb_path_query_array', 'jsonb_path_query_first']) {
-  PARAMETER_NAMES[f] = { names: ['target', 'path', 'vars', 'silent'] };
+  const defaults = { vars: () => ({ A_Const: { sval: { sval: '{}' } } }), silent: () => ({ A_Const: { boolval: {} } }) };
+  PARAMETER_NAMES[f] = { names: ['target', 'path', 'vars', 'silent'], defaults };
+  PARAMETER_NAMES[`${f}_tz`] = { names: ['target', 'path', 'vars', 'silent'], defaults };
 }
 
 /** f(a, b => x): named arguments put in their positions, gaps filled with the defaults. */
-function bindNamedArgs(name: string, raw: readonly RawNode[], scope: Scope, ctx: ExprContext, position: number | undefined): Expr[] {
+export function bindNamedArgs(name: string, raw: readonly RawNode[], scope: Scope, ctx: ExprContext, position: number | undefined): Expr[] {
   const params = PARAMETER_NAMES[name];
   const slots: (RawNode | undefined)[] = [];
   let sawNamed = false;

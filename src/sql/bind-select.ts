@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
-import { bindExpr, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import { bindExpr, bindNamedArgs, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { planIsCorrelated } from '../executor/expr.js';
@@ -231,7 +231,8 @@ export class SelectBinder {
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
     if (call && isSetReturning(fname) && !call.over) {
       const ctx = this.ctx('functions in FROM');
-      const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, ctx));
+      const rawArgs = (call.args ?? []) as RawNode[];
+      const args = rawArgs.some((a) => a.NamedArgExpr) ? bindNamedArgs(fname, rawArgs, argScope, ctx, pos(call)) : rawArgs.map((a) => bindExpr(a, argScope, ctx));
       const sig = bindSetFunction(this.env, fname, args, pos(call), true);
       const cols = ordinality(sig.columns.map((c, i) => ({
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
