@@ -51,6 +51,8 @@ export interface ConstraintDef {
   readonly columns: readonly number[];
   readonly indexOid?: number;
   readonly checkSql?: string;
+  /** CHECK: the expression as parser AST (bound against the table's columns at use) */
+  readonly checkAst?: unknown;
   /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */
   readonly refTable?: number;
   readonly refColumns?: readonly number[];

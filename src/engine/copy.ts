@@ -63,8 +63,22 @@ export function contextError(e: unknown, table: TableDef, line: number, column?:
   return new SqlError(err.code, err.message, { ...err.fields, where });
 }
 
+/** PostgreSQL adds the row's text to the context of constraint errors in a text COPY. */
+export function withLineText(err: SqlError, text: string | undefined): SqlError {
+  if (text === undefined) return err;
+  return new SqlError(err.code, err.message, { ...err.fields, where: `${err.fields.where}: "${text}"` });
+}
+
 /** Parse COPY data (the CopyData payloads, in order) into rows of the target columns' values. */
-export function parseCopyData(chunks: readonly Buffer[], target: CopyTarget, opts: CopyOptions): Value[][] {
+/**
+ * Raw text of each row (text format), for error context the way PostgreSQL shows it
+ * (`COPY t, line 2: "…"`); set by the last parseCopyData of a text COPY.
+ */
+export interface ParsedCopy extends Array<Value[]> {
+  lines?: string[];
+}
+
+export function parseCopyData(chunks: readonly Buffer[], target: CopyTarget, opts: CopyOptions): ParsedCopy {
   if (opts.format === 'binary') {
     const stream = new BinaryCopyStream(target);
     for (const c of chunks) stream.push(c);
@@ -97,8 +111,9 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
   });
 }
 
-function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): Value[][] {
-  const rows: Value[][] = [];
+function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): ParsedCopy {
+  const rows: ParsedCopy = [];
+  rows.lines = [];
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   for (let i = 0; i < lines.length; i++) {
@@ -107,6 +122,7 @@ function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): V
     if (line === '\\.') break;
     const fields = line.split(opts.delimiter).map((f) => (f === opts.null ? null : unescapeText(f)));
     rows.push(convert(target, fields, i + 1, line));
+    rows.lines.push(line);
   }
   return rows;
 }

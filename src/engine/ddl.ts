@@ -124,6 +124,7 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   const sequences: SequenceDef[] = [];
   const pendingKeys: { type: 'p' | 'u'; cols: string[]; name?: string; position?: number }[] = [];
   const pendingForeign: { cols: string[]; k: RawNode }[] = [];
+  const pendingChecks: { name?: string; column?: string; k: RawNode }[] = [];
   let partitionOf: TableDef['partitionOf'];
   if (n.partbound) {
     const rv = n.inhRelations[0].RangeVar;
@@ -137,6 +138,8 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
     for (const c of parent.columns) columns.push({ ...c, sequence: c.sequence, attnum: columns.length + 1 });
     for (const k of parent.constraints) {
       if (k.type === 'p' || k.type === 'u') pendingKeys.push({ type: k.type, cols: k.columns.map((i) => parent.columns[i].name) });
+      // a partition inherits its parent's CHECK constraints (same names, as in PostgreSQL)
+      if (k.type === 'c') constraints.push({ ...k, oid: catalog.allocateOid(), tableOid: oid });
     }
   }
   for (const elt of (n.tableElts ?? []) as RawNode[]) {
@@ -197,7 +200,8 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
             pendingForeign.push({ cols: [colName], k });
             break;
           case 'CONSTR_CHECK':
-            throw new SqlError(SqlState.featureNotSupported, 'CHECK constraints are not supported yet', { position: pos(k) });
+            pendingChecks.push({ name: k.conname, column: colName, k });
+            break;
           default:
             throw new SqlError(SqlState.featureNotSupported, `column constraint ${k.contype} is not supported`, { position: pos(k) });
         }
@@ -209,6 +213,7 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
       if (k.contype === 'CONSTR_PRIMARY') pendingKeys.push({ type: 'p', cols: keys, name: k.conname, position: pos(k) });
       else if (k.contype === 'CONSTR_UNIQUE') pendingKeys.push({ type: 'u', cols: keys, name: k.conname, position: pos(k) });
       else if (k.contype === 'CONSTR_FOREIGN') pendingForeign.push({ cols: ((k.fk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string), k });
+      else if (k.contype === 'CONSTR_CHECK') pendingChecks.push({ name: k.conname, k });
       else throw new SqlError(SqlState.featureNotSupported, `table constraint ${k.contype} is not supported yet`, { position: pos(k) });
     } else {
       throw new SqlError(SqlState.featureNotSupported, 'LIKE and other table elements are not supported', {});
@@ -262,6 +267,9 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
       method: 'btree', opclasses: cols.map(() => 'default'), options: {}, constraintOid: conOid,
     });
   }
+  for (const c of pendingChecks) {
+    constraints.push(checkConstraint(ctx, oid, name, columns, constraints, c.k, c.name, c.column));
+  }
   for (const f of pendingForeign) {
     const self = f.k.pktable.relname === name && (!f.k.pktable.schemaname || f.k.pktable.schemaname === schema);
     const altered = columns.map((def, i) => ({ def, old: i }));
@@ -274,6 +282,26 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   await ctx.storage.createTable({ id: oid, columns: columns.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(oid);
   for (const idx of table.indexes) ctx.storage.addUniqueKey(oid, { name: idx.name, columns: idx.columns });
+}
+
+/**
+ * A CHECK constraint: bound once now (unknown columns, non-boolean expressions fail the
+ * DDL), kept as AST and re-bound by INSERT/UPDATE/COPY. Names as PostgreSQL chooses them:
+ * <table>_<column>_check for a column constraint, <table>_check[N] for a table one.
+ */
+function checkConstraint(ctx: DdlContext, tableOid: number, tableName: string, columns: readonly ColumnDef[], existing: readonly ConstraintDef[], k: RawNode, name: string | undefined, column?: string): ConstraintDef {
+  if (ctx.compileRowExpr) ctx.compileRowExpr(k.raw_expr, columns.map((c) => ({ name: c.name, type: c.type })), { oid: OID.bool, typmod: -1 });
+  let conName = name;
+  if (!conName) {
+    const base = column ? `${tableName}_${column}_check` : `${tableName}_check`;
+    conName = base;
+    for (let i = 1; existing.some((c) => c.name === conName); i++) conName = `${base}${i}`;
+  }
+  if (existing.some((c) => c.name === conName)) {
+    throw new SqlError(SqlState.duplicateObject, `constraint "${conName}" for relation "${tableName}" already exists`);
+  }
+  const cols = column ? [columns.findIndex((c) => c.name === column)] : [];
+  return { oid: ctx.catalog.allocateOid(), name: conName, tableOid, type: 'c', columns: cols, checkSql: exprText(ctx, k.raw_expr), checkAst: k.raw_expr };
 }
 
 function boundDatum(ctx: DdlContext, node: RawNode, type: SqlType): BoundDatum {
@@ -841,6 +869,25 @@ export async function alterTable(ctx: DdlContext, n: RawNode): Promise<void> {
           case 'CONSTR_FOREIGN':
             constraints.push(foreignKey(ctx, table, cols, ((k.fk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string), k));
             break;
+          case 'CONSTR_CHECK': {
+            const current = cols.map((c) => c.def);
+            const con = checkConstraint(ctx, table.oid, table.name, current, constraints, k, k.conname);
+            // existing rows must satisfy it (unless NOT VALID)
+            if (!k.skip_validation) {
+              const test = ctx.compileRowExpr!(con.checkAst, table.columns.map((c) => ({ name: c.name, type: c.type })), { oid: OID.bool, typmod: -1 });
+              for (const leaf of leafPartitions(ctx.catalog, table)) {
+                for (const batch of ctx.storage.scan(leaf.oid, ctx.storage.snapshot())) {
+                  for (const row of batch.rows) {
+                    if (test(row) === false) {
+                      throw new SqlError(SqlState.checkViolation, `check constraint "${con.name}" of relation "${table.name}" is violated by some row`, { table: table.name, constraint: con.name });
+                    }
+                  }
+                }
+              }
+            }
+            constraints.push(con);
+            break;
+          }
           default:
             throw new SqlError(SqlState.featureNotSupported, `ALTER TABLE ADD CONSTRAINT of type ${String(k.contype).replace(/^CONSTR_/, '')} is not supported yet`);
         }

@@ -24,10 +24,10 @@ import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
 import { leafPartitions } from '../catalog/partitions.js';
-import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData } from './copy.js';
+import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
-import { insertRowsRouted } from '../executor/dml.js';
-import { defaultExprFor } from '../sql/bind-dml.js';
+import { checkRunner, insertRowsRouted } from '../executor/dml.js';
+import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 
@@ -879,7 +879,16 @@ export class Session implements Backend, SessionInfo {
         });
         const mark = txn.mark();
         try {
-          insertRowsRouted(rc, txn, table, rows, (i, err) => contextError(err, table, i + 1));
+          const check = checkRunner(table, bindChecks(binder, table));
+          const lines = (values as ParsedCopy).lines;
+          rows.forEach((row, i) => {
+            try { check(row, env); } catch (err) { throw withLineText(contextError(err, table, i + 1), lines?.[i]); }
+          });
+          insertRowsRouted(rc, txn, table, rows, (i, err) => {
+            const e = contextError(err, table, i + 1);
+            // constraint errors show the row's text; key conflicts (found in the index) do not
+            return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[i]);
+          });
           if (implicit) {
             await this.persistCatalogIfDirty();
             await txn.commit();

@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { DmlStatement, Returning } from '../sql/bind-dml.js';
+import type { BoundCheck, DmlStatement, Returning } from '../sql/bind-dml.js';
 import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';
@@ -128,9 +128,25 @@ function leafKeyNames(parent: TableDef, leaf: TableDef, names: readonly string[]
   });
 }
 
+/** A checker for the statement's CHECK constraints (NULL passes; false is 23514). */
+export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (row: Row, env: ExecEnv) => void {
+  if (checks.length === 0) return () => {};
+  const compiled = checks.map((c) => ({ name: c.name, test: compileExpr(c.expr) }));
+  return (row, env) => {
+    for (const c of compiled) {
+      if (c.test(row, env) === false) {
+        throw new SqlError(SqlState.checkViolation, `new row for relation "${table.name}" violates check constraint "${c.name}"`, {
+          detail: failingRow(table, row), schema: table.schema, table: table.name, constraint: c.name,
+        });
+      }
+    }
+  };
+}
+
 export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): DmlResult {
   const table = stmt.table;
   const partitioned = table.kind === 'p';
+  const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
   let count = 0;
@@ -162,6 +178,8 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
             if (where && where(both, env) !== true) continue;
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
+            checkNotNull(leaf, updated);
+            check(updated, env);
             txn.delete(leaf.oid, [conflict]);
             for (const id of insertRow(txn, placeRow(rc, table, updated), updated)) written.add(id);
             count++;
@@ -169,6 +187,8 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
             continue;
           }
         }
+        checkNotNull(leaf, row);
+        check(row, env);
         for (const id of insertRow(txn, leaf, row)) written.add(id);
         count++;
         if (ret) returned!.push(ret(row, env));
@@ -188,6 +208,8 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
         done.add(once);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
+        checkNotNull(table, updated);
+        check(updated, env);
         txn.delete(home, [rowId]);
         // a changed partition key moves the row to its new partition
         insertRow(txn, placeRow(rc, table, updated), updated);

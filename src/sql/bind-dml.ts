@@ -29,9 +29,12 @@ export interface OnConflict {
   readonly where: Expr | null;
 }
 
+/** CHECK constraints, bound over a new row of the table */
+export type BoundCheck = { readonly name: string; readonly expr: Expr };
+
 export type DmlStatement =
-  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null }
-  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null }
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[] }
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[] }
   | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
@@ -144,6 +147,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
   return {
     kind: 'insert', table, source,
     onConflict,
+    checks: bindChecks(binder, table),
     returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
   };
 }
@@ -201,6 +205,18 @@ function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef,
   return out;
 }
 
+/** The table's CHECK constraints bound over its rows (NULL passes, as in SQL). */
+export function bindChecks(binder: SelectBinder, table: TableDef): BoundCheck[] {
+  const checks = table.constraints.filter((c) => c.type === 'c' && c.checkAst);
+  if (checks.length === 0) return [];
+  const scope = new Scope(null);
+  scope.add(table.name, tableColumns(table));
+  return checks.map((c) => {
+    const e = bindExpr(c.checkAst as RawNode, scope, binder.ctx('check constraints'));
+    return { name: c.name, expr: e.type.oid === T.bool.oid ? e : coerce(binder.env, e, T.bool, 'implicit') };
+  });
+}
+
 function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from?: RawNode[]): { scope: Scope; plan: Plan } {
   const scope = new Scope(null);
   const cols = tableColumns(table);
@@ -229,7 +245,7 @@ export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
   const alias = n.relation.alias?.aliasname ?? table.name;
   const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause);
   const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
-  return { kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
+  return { kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias), checks: bindChecks(binder, table) };
 }
 
 export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {

@@ -989,6 +989,8 @@ function execOpt(cxt: Cxt, jsp: JpNode, jb: JV, found: JV[] | null, unwrap: bool
     case 'keyvalue':
       return execKeyValue(cxt, jsp, jb, found, unwrap);
     case 'datetime':
+      if (unwrap && isArr(jb)) return unwrapArray(cxt, jsp, jb, found, false);
+      if (typeof jb !== 'string') return fail(cxt, '22031', 'jsonpath item method .datetime() can only be applied to a string');
       throw new SqlError(SqlState.featureNotSupported, 'jsonpath item method .datetime() is not supported');
   }
   return res;
