@@ -95,6 +95,7 @@ export const SqlState = {
   groupingError: '42803',
   windowingError: '42P20',
   invalidColumnReference: '42P10',
+  invalidRecursion: '42P19',
   indeterminateDatatype: '42P18',
   wrongObjectType: '42809',
   invalidTableDefinition: '42P16',

@@ -363,7 +363,8 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
   };
   switch (plan.kind) {
     case 'scan': expr(plan.filter); break;
-    case 'systemScan': case 'cteScan': break;
+    case 'systemScan': case 'cteScan': case 'workTableScan': break;
+    case 'recursiveUnion': walkPlanExprs(plan.nonRecursive, depth, visit); walkPlanExprs(plan.recursive, depth, visit); break;
     case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;
     case 'functionScan': plan.args.forEach((e) => expr(e)); break;
     case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;

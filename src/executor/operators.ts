@@ -70,6 +70,8 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
     case 'limit': return limit(plan, rc, env);
     case 'distinct': return distinct(plan, rc, env);
     case 'setop': return setop(plan, rc, env);
+    case 'recursiveUnion': return recursiveUnion(plan, rc, env);
+    case 'workTableScan': return [rc.cteResults.get(plan.workTable) ?? []];
     case 'cteScan': {
       let rows = rc.cteResults.get(plan.cte.id);
       if (!rows) {
@@ -179,6 +181,22 @@ function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext
       for (let i = 0; i < n; i++) out.push([...r, ...results.map((x, k) => valueAt(x, i, srfs[k].record))]);
     }
     if (out.length) yield out;
+  }
+}
+
+function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+  const types = plan.schema.map((c) => c.type);
+  const seen = plan.all ? null : new Set<string>();
+  const fresh = (rows: Row[]) => (seen ? rows.filter((r) => { const k = groupKey(types, r); if (seen.has(k)) return false; seen.add(k); return true; }) : rows);
+  let total = 0;
+  let working = fresh(collect(runPlan(plan.nonRecursive, rc, env)));
+  while (working.length > 0) {
+    total += working.length;
+    if (total > MAX_MATERIALIZED_ROWS) throw tooManyRows();
+    yield working;
+    env.checkCancel();
+    rc.cteResults.set(plan.workTable, working);
+    working = fresh(collect(runPlan(plan.recursive, rc, env)));
   }
 }
 

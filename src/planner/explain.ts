@@ -62,6 +62,8 @@ function label(plan: Plan, opts: ExplainOptions): { title: string; details: stri
     case 'distinct': return { title: plan.on ? 'Unique (DISTINCT ON)' : 'HashAggregate (DISTINCT)', details: [] };
     case 'setop': return { title: `${plan.op === 'union' ? (plan.all ? 'Append' : 'Union') : plan.op === 'intersect' ? 'Intersect' : 'Except'}${plan.all ? ' All' : ''}`, details: [] };
     case 'cteScan': return { title: `CTE Scan (cte ${plan.cte.id})`, details: [] };
+    case 'recursiveUnion': return { title: `Recursive Union${plan.all ? ' All' : ''}`, details: [] };
+    case 'workTableScan': return { title: 'WorkTable Scan', details: [] };
   }
 }
 
@@ -89,6 +91,8 @@ function children(plan: Plan): Plan[] {
       return [plan.left, plan.right];
     case 'cteScan':
       return [plan.cte.plan];
+    case 'recursiveUnion':
+      return [plan.nonRecursive, plan.recursive];
     default:
       return [];
   }

@@ -108,6 +108,14 @@ export type Plan =
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
   | { readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan }
+  /**
+   * WITH RECURSIVE: the non-recursive term, then the recursive term run again and again
+   * over the previous round's rows (the work table) until it adds none; UNION drops
+   * duplicates, UNION ALL keeps them.
+   */
+  | { readonly kind: 'recursiveUnion'; readonly schema: readonly OutputColumn[]; readonly nonRecursive: Plan; readonly recursive: Plan; readonly all: boolean; readonly workTable: number }
+  /** inside the recursive term: the rows the previous round produced */
+  | { readonly kind: 'workTableScan'; readonly schema: readonly OutputColumn[]; readonly workTable: number }
   /** a CTE used more than once: computed once per execution */
   | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: { plan: Plan; id: number } };
 

@@ -29,6 +29,8 @@ interface CteDef {
   readonly name: string;
   readonly plan: Plan;
   readonly id: number;
+  /** while its recursive term is being bound: references read the work table */
+  readonly workTable?: number;
 }
 
 let nextCteId = 1;
@@ -51,18 +53,38 @@ export class SelectBinder {
   }
 
   private pushCtes(withClause: RawNode, parent: Scope | null): void {
-    if (withClause.recursive) throw new SqlError(SqlState.featureNotSupported, 'WITH RECURSIVE is not supported yet');
     const map = new Map<string, CteDef>();
     this.ctes.push(map);
     for (const c of withClause.ctes as RawNode[]) {
       const cte = c.CommonTableExpr;
       const q = cte.ctequery;
       if (!q.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'data-modifying statements in WITH are not supported');
-      let plan = this.bindSelect(q.SelectStmt, parent);
       const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
+      if (withClause.recursive && refersTo(q.SelectStmt, cte.ctename)) {
+        map.set(cte.ctename, { name: cte.ctename, plan: this.bindRecursiveCte(cte, q.SelectStmt, aliases, map, parent), id: nextCteId++ });
+        continue;
+      }
+      let plan = this.bindSelect(q.SelectStmt, parent);
       if (aliases.length) plan = renameColumns(plan, aliases);
       map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++ });
     }
+  }
+
+  /** WITH RECURSIVE name AS (non-recursive term UNION [ALL] recursive term) */
+  private bindRecursiveCte(cte: RawNode, stmt: RawNode, aliases: string[], map: Map<string, CteDef>, parent: Scope | null): Plan {
+    if (stmt.op !== 'SETOP_UNION' || refersTo(stmt.larg, cte.ctename)) {
+      throw new SqlError(SqlState.invalidRecursion, `recursive query "${cte.ctename}" does not have the form non-recursive-term UNION [ALL] recursive-term`, { position: rawPosition({ CommonTableExpr: cte }) });
+    }
+    let base = this.bindSelect(stmt.larg, parent);
+    if (aliases.length) base = renameColumns(base, aliases);
+    const workTable = nextCteId++;
+    map.set(cte.ctename, { name: cte.ctename, plan: base, id: workTable, workTable });
+    let rec = this.bindSelect(stmt.rarg, parent);
+    if (rec.schema.length !== base.schema.length) {
+      throw new SqlError(SqlState.syntaxError, 'each UNION query must have the same number of columns');
+    }
+    rec = castPlan(this.env, rec, base.schema.map((c) => c.type));
+    return { kind: 'recursiveUnion', schema: base.schema, nonRecursive: base, recursive: rec, all: !!stmt.all, workTable };
   }
 
   private findCte(name: string): CteDef | undefined {
@@ -147,7 +169,9 @@ export class SelectBinder {
     if (!schema) {
       const cte = this.findCte(name);
       if (cte) {
-        const plan: Plan = { kind: 'cteScan', schema: cte.plan.schema, cte: { plan: cte.plan, id: cte.id } };
+        const plan: Plan = cte.workTable !== undefined
+          ? { kind: 'workTableScan', schema: cte.plan.schema, workTable: cte.workTable }
+          : { kind: 'cteScan', schema: cte.plan.schema, cte: { plan: cte.plan, id: cte.id } };
         const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;
         scope.add(alias, renamed.schema);
         return renamed;
@@ -553,6 +577,15 @@ export class SelectBinder {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Does a statement mention the relation name (for recursive CTE detection)? */
+function refersTo(node: unknown, name: string): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((x) => refersTo(x, name));
+  const o = node as Record<string, unknown>;
+  if (o.RangeVar && (o.RangeVar as RawNode).relname === name && !(o.RangeVar as RawNode).schemaname) return true;
+  return Object.values(o).some((v) => refersTo(v, name));
+}
 
 export const DEFAULT_MARKER = Symbol('DEFAULT');
 export function isDefaultMarker(e: Expr): boolean {

@@ -25,6 +25,11 @@ export function mapChildren(plan: Plan, f: (p: Plan) => Plan): Plan {
       const input = f(plan.input);
       return input === plan.input ? plan : ({ ...plan, input } as Plan);
     }
+    case 'recursiveUnion': {
+      const nonRecursive = f(plan.nonRecursive);
+      const recursive = f(plan.recursive);
+      return nonRecursive === plan.nonRecursive && recursive === plan.recursive ? plan : { ...plan, nonRecursive, recursive };
+    }
     case 'join': case 'setop': {
       const left = f(plan.left);
       const right = f(plan.right);
