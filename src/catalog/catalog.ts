@@ -56,6 +56,10 @@ export interface ConstraintDef {
   /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */
   readonly refTable?: number;
   readonly refColumns?: readonly number[];
+  /** foreign keys: pg_constraint confupdtype / confdeltype (a no action, r restrict, c cascade, n set null, d set default) and confmatchtype (s, f, p); absent = 'a' / 's' */
+  readonly onUpdate?: string;
+  readonly onDelete?: string;
+  readonly match?: string;
 }
 
 export interface PartitionSpec {
@@ -267,4 +271,6 @@ export interface SystemRelationContext {
   readonly user: string;
   readonly database: string;
   rowCount(tableOid: number): number;
+  /** the session's open SQL cursors (pg_cursors) */
+  cursors?(): readonly { name: string; statement: string; holdable: boolean; binary: boolean; scrollable: boolean; created: number }[];
 }

@@ -1111,7 +1111,11 @@ function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly AlteredColu
     throw new SqlError('42830', 'number of referencing and referenced columns for foreign key disagree');
   }
   const name = k.conname ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${names.join('_')}`, 'fkey');
-  return { oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, type: 'f', columns, refTable: ref.oid, refColumns };
+  const action = (a: unknown): string => (typeof a === 'string' && 'arncd'.includes(a) && a !== '' ? a : 'a');
+  return {
+    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, type: 'f', columns, refTable: ref.oid, refColumns,
+    onUpdate: action(k.fk_upd_action), onDelete: action(k.fk_del_action), match: typeof k.fk_matchtype === 'string' && 'sfp'.includes(k.fk_matchtype) && k.fk_matchtype !== '' ? k.fk_matchtype : 's',
+  };
 }
 
 /** ALTER TABLE … RENAME [COLUMN] a TO b, ALTER TABLE a RENAME TO b. */

@@ -48,7 +48,19 @@ type Bound =
   | { kind: 'explain'; plan: Plan | null; dml: DmlStatement | null; analyze: boolean; verbose: boolean }
   | { kind: 'utility'; node: RawNode; tag: string }
   /** DECLARE name CURSOR … FOR query: the query is bound (with its $n) at prepare time */
-  | { kind: 'declare'; name: string; plan: Plan; hold: boolean };
+  | { kind: 'declare'; name: string; plan: Plan; hold: boolean; statement: string; options: number };
+
+/**
+ * DECLARE's CURSOR_OPT_* bits (parsenodes.h: BINARY 0x1, SCROLL 0x2, NO_SCROLL 0x4) for pg_cursors. Without
+ * SCROLL / NO SCROLL PostgreSQL reports what the plan can do backwards; as a stand-in: queries reading a relation
+ * can (scans, sorts), a bare SELECT of values (a Result node) cannot.
+ */
+function cursorOptions(n: RawNode): number {
+  const opts = Number(n.options ?? 0);
+  if ((opts & 0x6) !== 0) return opts;
+  const sel = n.query?.SelectStmt;
+  return (sel?.fromClause?.length ?? 0) > 0 ? opts | 0x2 : opts | 0x4;
+}
 
 /** An open cursor: its result is computed at DECLARE, FETCH and MOVE walk it. */
 interface Cursor {
@@ -59,6 +71,10 @@ interface Cursor {
   readonly hold: boolean;
   /** declared inside the current transaction block (gone if it rolls back) */
   inTxn: boolean;
+  /** for pg_cursors: the DECLARE text, CURSOR_OPT_* bits, creation time (µs since epoch) */
+  readonly statement: string;
+  readonly options: number;
+  readonly created: number;
 }
 
 interface QuiverStatement extends PreparedStatement {
@@ -211,7 +227,11 @@ export class Session implements Backend, SessionInfo {
     }
   }
 
+  /** the query text being prepared (pg_cursors.statement shows the text the client sent, like debug_query_string) */
+  private preparingText = '';
+
   private prepareStatement(sql: string, paramTypes: readonly number[]): QuiverStatement {
+    this.preparingText = sql;
     const stmts = parseSql(sql);
     if (this.txState === 'failed' && stmts.length === 1) {
       const kind = Object.keys(stmts[0].node)[0];
@@ -283,7 +303,7 @@ export class Session implements Backend, SessionInfo {
           if (!n.query?.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'cursors are only supported for SELECT');
           const plan = this.binder(paramTypes).bindSelect(n.query.SelectStmt, null);
           // CURSOR_OPT_HOLD = 0x0020 (parsenodes.h)
-          return { kind: 'declare', name: n.portalname as string, plan: formatRecordOutputs(optimize(plan, { catalog: this.catalog })), hold: ((n.options ?? 0) & 0x20) !== 0 };
+          return { kind: 'declare', name: n.portalname as string, plan: formatRecordOutputs(optimize(plan, { catalog: this.catalog })), hold: ((n.options ?? 0) & 0x20) !== 0, statement: this.preparingText.trim() || raw.text, options: cursorOptions(n) };
         }
         default:
           return { kind: 'utility', node: raw.node, tag: utilityTag(kind, n) };
@@ -451,7 +471,19 @@ export class Session implements Backend, SessionInfo {
       user: this.user,
       database: this.database,
       rowCount: (oid) => this.engine.storage.rowCount(oid),
+      // CURSOR_OPT_BINARY 0x1, CURSOR_OPT_NO_SCROLL 0x4 (parsenodes.h); Quiver's cursors can always scroll back
+      cursors: () => [...this.cursors].map(([name, c]) => ({ name, statement: c.statement, holdable: c.hold, binary: (c.options & 1) !== 0, scrollable: (c.options & 4) === 0, created: c.created })),
     };
+  }
+
+  /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */
+  describeCursor(name: string): FieldInfo[] | undefined {
+    return this.cursors.get(name)?.fields;
+  }
+
+  /** An error outside statement execution (e.g. a wire-level Describe/Bind failure) aborts the transaction block, as in PostgreSQL. */
+  abortBlock(): void {
+    if (this.txState === 'block') this.txState = 'failed';
   }
 
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
@@ -559,7 +591,7 @@ export class Session implements Backend, SessionInfo {
     const rc = this.runContext(this.txn);
     const rows = collect(runPlan(bound.plan, rc, this.execEnv(params, rc)));
     const fields = bound.plan.schema.map((c) => ({ name: c.name, type: c.type, tableOid: c.tableOid, columnAttr: c.attnum > 0 ? c.attnum : 0 }));
-    this.cursors.set(bound.name, { fields, rows, pos: 0, hold: bound.hold, inTxn: this.txState === 'block' });
+    this.cursors.set(bound.name, { fields, rows, pos: 0, hold: bound.hold, inTxn: this.txState === 'block', statement: bound.statement, options: bound.options, created: Date.now() * 1000 });
     return { kind: 'command', tag: 'DECLARE CURSOR' };
   }
 

@@ -74,6 +74,12 @@ export interface Backend {
    */
   sync?(): void;
 
+  /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
+  describeCursor?(name: string): FieldInfo[] | undefined;
+
+  /** Optional: an error outside execute() (Bind, Describe, …) happened; a transaction block becomes failed. */
+  abortBlock?(): void;
+
   /** Cancel request for this backend's running statement. */
   cancel(): void;
 

@@ -320,6 +320,7 @@ export class Connection {
       throw fatalProtocolViolation(`invalid frontend message type ${frame.code}`);
     } catch (e) {
       if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+      this.backend?.abortBlock?.();
       this.sendNotices();
       this.sendError(e);
       this.ignoreTillSync = true;
@@ -540,7 +541,13 @@ export class Connection {
       this.send(fields ? msg.rowDescription(fields, fields.map(() => 0)) : msg.noData());
     } else if (kind === 'P') {
       const portal = this.portals.get(name);
-      if (!portal) throw new SqlError(SqlState.invalidCursorName, `portal "${name}" does not exist`);
+      if (!portal) {
+        // a cursor opened with DECLARE is a portal too (psycopg's server-side cursors describe it); its rows come as text
+        const cursorFields = this.backend?.describeCursor?.(name);
+        if (!cursorFields) throw new SqlError(SqlState.invalidCursorName, `portal "${name}" does not exist`);
+        this.send(msg.rowDescription(cursorFields, cursorFields.map(() => 0)));
+        return;
+      }
       const fields = portal.result?.kind === 'rows' ? portal.result.fields : portal.stmt.prepared?.fields;
       this.send(fields ? msg.rowDescription(fields, portal.resultFormats) : msg.noData());
     } else {

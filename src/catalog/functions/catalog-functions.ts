@@ -30,14 +30,28 @@ export function findConstraintByOid(catalog: Catalog, oid: number): { table: Tab
   return undefined;
 }
 
+const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
 /** ruleutils.c pg_get_constraintdef_worker for the constraint kinds Quiver keeps. */
-export function constraintDef(table: TableDef, con: ConstraintDef): string {
+export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
   switch (con.type) {
     case 'p': return `PRIMARY KEY (${cols})`;
     case 'u': return `UNIQUE (${cols})`;
     case 'c': return `CHECK (${con.checkSql ?? 'true'})`;
-    case 'f': return `FOREIGN KEY (${cols})`;
+    case 'f': {
+      const ref = con.refTable === undefined ? undefined : catalog?.tables.get(con.refTable);
+      if (!ref) return `FOREIGN KEY (${cols})`;
+      // generate_relation_name: schema-qualified unless visible on the search path (Quiver: public)
+      const refName = ref.schema === 'public' ? quoteIdent(ref.name) : `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}`;
+      const refCols = (con.refColumns ?? []).map((c) => quoteIdent(ref.columns[c]?.name ?? '?')).join(', ');
+      let def = `FOREIGN KEY (${cols}) REFERENCES ${refName}(${refCols})`;
+      if (con.match === 'f') def += ' MATCH FULL';
+      else if (con.match === 'p') def += ' MATCH PARTIAL';
+      if (con.onUpdate && FK_ACTIONS[con.onUpdate]) def += ` ON UPDATE ${FK_ACTIONS[con.onUpdate]}`;
+      if (con.onDelete && FK_ACTIONS[con.onDelete]) def += ` ON DELETE ${FK_ACTIONS[con.onDelete]}`;
+      return def;
+    }
   }
 }
 
@@ -78,12 +92,19 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       if (n === 1 || n === 2) {
         return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, (a) => {
           const found = findConstraintByOid(catalog, a[0] as number);
-          return found ? constraintDef(found.table, found.con) : null;
+          return found ? constraintDef(found.table, found.con, catalog) : null;
         });
       }
       break;
     case 'pg_get_viewdef':
-      if (n === 1 || n === 2) return fn(n === 1 ? [argTypes[0]?.oid === OID.text ? T.text : T.oid] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool], T.text, () => null);
+      if (n === 1 || n === 2) {
+        // the view's query as written (Quiver keeps SQL text, not a rule tree to deparse); NULL for non-views
+        const byText = n === 1 && argTypes[0]?.oid === OID.text;
+        return fn(byText ? [T.text] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool].slice(0, n), T.text, (a) => {
+          const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && t.kind === 'v');
+          return v?.view?.sql ?? null;
+        });
+      }
       break;
     case 'pg_get_partkeydef':
       if (n === 1) return fn([T.oid], T.text, (a) => {

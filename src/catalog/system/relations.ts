@@ -126,7 +126,10 @@ function isVectorType(oid: number): boolean {
 
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
-  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity']);
+  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors']);
+
+/** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
+const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 export function buildSystemRelations(): SystemRelation[] {
   const rels: SystemRelation[] = [];
@@ -281,7 +284,7 @@ export function buildSystemRelations(): SystemRelation[] {
       for (const c of t.constraints) {
         const fk = c.type === 'f';
         rows.push([c.oid, c.name, namespaceOid(t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? 0, 0, c.refTable ?? 0,
-          fk ? 'a' : ' ', fk ? 'a' : ' ', fk ? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
+          fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
           c.type === 'c' ? c.checkSql ?? null : null]);
       }
     }
@@ -417,6 +420,10 @@ export function buildSystemRelations(): SystemRelation[] {
   }, 2608));
   add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool],
     ['ispopulated', bool], ['definition', text]], () => []));
+  // the session's open SQL cursors (psycopg checks it before closing a server-side cursor)
+  add(rel('pg_catalog', 'pg_cursors', [['name', text], ['statement', text], ['is_holdable', bool], ['is_binary', bool], ['is_scrollable', bool], ['creation_time', T.timestamptz]],
+    (ctx) => (ctx.cursors?.() ?? []).map((c) => [c.name, c.statement, c.holdable, c.binary, c.scrollable, c.created])));
+
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view?.sql ?? null])));
 
@@ -530,9 +537,10 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
   (ctx) => constraintsOf(ctx).filter(({ c }) => c.type !== 'f').map(({ t, c }) => [ctx.database, t.schema, t.name, ctx.database, t.schema, c.name] as Row)));
   add(rel('information_schema', 'referential_constraints', [['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id],
     ['unique_constraint_catalog', id], ['unique_constraint_schema', id], ['unique_constraint_name', id], ['match_option', chars], ['update_rule', chars], ['delete_rule', chars]],
-  (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'f').map(({ t, c }) => [ctx.database, t.schema, c.name, null, null, null, 'NONE', 'NO ACTION', 'NO ACTION'] as Row)));
+  (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'f').map(({ t, c }) => [ctx.database, t.schema, c.name, null, null, null,
+    c.match === 'f' ? 'FULL' : c.match === 'p' ? 'PARTIAL' : 'NONE', FK_RULES[c.onUpdate ?? 'a'] ?? 'NO ACTION', FK_RULES[c.onDelete ?? 'a'] ?? 'NO ACTION'] as Row)));
   add(rel('information_schema', 'check_constraints', [['constraint_catalog', id], ['constraint_schema', id], ['constraint_name', id], ['check_clause', chars]],
-    (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'c').map(({ t, c }) => [ctx.database, t.schema, c.name, constraintDef(t, c).replace(/^CHECK /, '')] as Row)));
+    (ctx) => constraintsOf(ctx).filter(({ c }) => c.type === 'c').map(({ t, c }) => [ctx.database, t.schema, c.name, constraintDef(t, c, ctx.catalog).replace(/^CHECK /, '')] as Row)));
   add(rel('information_schema', 'views', [['table_catalog', id], ['table_schema', id], ['table_name', id], ['view_definition', chars], ['check_option', chars],
     ['is_updatable', yesNo], ['is_insertable_into', yesNo], ['is_trigger_updatable', yesNo], ['is_trigger_deletable', yesNo], ['is_trigger_insertable_into', yesNo]],
   (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [ctx.database, t.schema, t.name, null, 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO'] as Row)));
