@@ -26,3 +26,10 @@ COMMIT;
 SELECT name FROM pg_cursors ORDER BY name;
 CLOSE cc_c2;
 SELECT count(*) FROM pg_cursors;
+-- regclass output is the relation's name (drizzle-kit: pg_get_serial_sequence(...)::regclass AS seq_name)
+CREATE TABLE "CcMixed" (id serial PRIMARY KEY, v int);
+SELECT 'pg_class'::regclass, '"CcMixed"'::regclass, pg_get_serial_sequence('"CcMixed"', 'id')::regclass AS seq_name,
+  'pg_class'::regclass::oid = 1259 AS oid_kept;
+SELECT c.oid::regclass AS rel FROM pg_class c WHERE c.relname LIKE 'CcMixed%' ORDER BY c.relname;
+SELECT indexrelid::regclass, indrelid::regclass FROM pg_index WHERE indrelid = '"CcMixed"'::regclass;
+DROP TABLE "CcMixed";

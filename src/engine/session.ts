@@ -30,6 +30,7 @@ import { checkRunner, insertRowsRouted } from '../executor/dml.js';
 import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
+import { quoteIdent } from '../functions/scalar.js';
 
 export interface EngineState {
   readonly storage: Storage;
@@ -447,6 +448,12 @@ export class Session implements Backend, SessionInfo {
     if (i) return i.oid;
     const sys = this.engine.systemRelation(schema, rel);
     return sys?.oid;
+  }
+
+  /** regclass output on the wire: the relation's name, quoted where needed (numbers when unknown) */
+  regclassName(oid: number): string | undefined {
+    const n = this.relationName(oid);
+    return n === undefined ? undefined : quoteIdent(n);
   }
 
   private relationName(oid: number): string | undefined {

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { EvalContext, ScalarFunction } from '../functions/api.js';
 import { OID, T, sqlType, type SqlType, type Value } from '../types/types.js';
 import { catalogFunction } from '../catalog/functions/catalog-functions.js';
+import { quoteIdent } from '../functions/scalar.js';
 
 export const QUIVER_VERSION = '0.1.0';
 export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;
@@ -95,7 +96,7 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
           if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${a[0]}" does not exist`);
           const col = table.columns.find((c) => c.name === a[1]);
           if (!col) throw new SqlError(SqlState.undefinedColumn, `column "${a[1]}" of relation "${table.name}" does not exist`);
-          return col.sequence ? `${table.schema}.${col.sequence}` : null;
+          return col.sequence ? `${quoteIdent(table.schema)}.${quoteIdent(col.sequence)}` : null;
         });
       }
       break;

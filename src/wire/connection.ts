@@ -424,6 +424,7 @@ export class Connection {
     const intervalStyle = get('IntervalStyle');
     if (intervalStyle !== undefined) settings.intervalStyle = intervalStyle;
     if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
+    if (backend.regclassName) settings.relationName = (oid) => backend.regclassName!(oid);
     return settings;
   }
 
