@@ -11,10 +11,9 @@ import { compareValues, hashKey } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from './set-functions.js';
-import { distanceFunction } from '../types/vector.js';
-import { halfvecDistanceFunction } from '../types/halfvec.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
+import { VectorCandidates } from './vector-candidates.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -477,15 +476,7 @@ const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
  */
 function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<ReturnType<typeof distanceKey>>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Batch> {
   const q = compileExpr(key.query)([], env);
-  const kernel = key.half ? halfvecDistanceFunction(key.op) : distanceFunction(key.op);
   const col = key.column;
-  const dist: number[] = [];
-  const rows: Row[] = [];
-  const seqs: number[] = [];
-  // heap over indices into dist/rows: worst (largest distance, then latest) at the top
-  const heap: number[] = [];
-  const worse = (i: number, j: number) => dist[i] > dist[j] || (dist[i] === dist[j] && seqs[i] > seqs[j]);
-  let seq = 0;
   const nulls: Row[] = [];
   if (q === null) {
     // distance to NULL is NULL for every row: plain input order
@@ -493,49 +484,22 @@ function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<Ret
     yield nulls.slice(offsetN);
     return;
   }
-  const query = q as Float32Array;
+  const candidates = new VectorCandidates(k, key.op, key.half, q as Float32Array);
+  let seq = 0;
   for (const batch of runPlan(plan.input, rc, env)) {
     env.checkCancel();
     for (const r of batch) {
       const v = r[col];
       const s = seq++;
+      // NULL vectors sort last (ASC NULLS LAST) and only fill up a short result
       if (v === null) {
         if (nulls.length < k) nulls.push(r);
         continue;
       }
-      const d = kernel(v as Float32Array, query);
-      if (heap.length < k) {
-        const slot = dist.length;
-        dist.push(d); rows.push(r); seqs.push(s);
-        heap.push(slot);
-        let i = heap.length - 1;
-        while (i > 0) {
-          const p = (i - 1) >> 1;
-          if (!worse(heap[i], heap[p])) break;
-          [heap[i], heap[p]] = [heap[p], heap[i]];
-          i = p;
-        }
-      } else {
-        const top = heap[0];
-        if (!(d < dist[top])) continue; // not better than the current k-th (ties keep the earlier row)
-        dist[top] = d; rows[top] = r; seqs[top] = s;
-        let i = 0;
-        const n = heap.length;
-        for (;;) {
-          const l = 2 * i + 1;
-          const rr = l + 1;
-          let m = i;
-          if (l < n && worse(heap[l], heap[m])) m = l;
-          if (rr < n && worse(heap[rr], heap[m])) m = rr;
-          if (m === i) break;
-          [heap[i], heap[m]] = [heap[m], heap[i]];
-          i = m;
-        }
-      }
+      candidates.offer(r, v as Float32Array, s);
     }
   }
-  const order = [...heap].sort((i, j) => (dist[i] - dist[j]) || (seqs[i] - seqs[j]));
-  const out = order.map((i) => rows[i]);
+  const out = candidates.finish();
   for (const r of nulls) if (out.length < k) out.push(r);
   yield out.slice(offsetN);
 }

@@ -20,8 +20,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import type { AnnSegment } from '../storage/api.js';
 import type { Row } from '../types/types.js';
-import { distanceFunction } from '../types/vector.js';
-import { halfvecDistanceFunction } from '../types/halfvec.js';
+import { VectorCandidates } from './vector-candidates.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../sql/bind-select.js';
@@ -35,11 +34,6 @@ export interface VectorSearchStats {
   candidates: number;
 }
 
-interface Candidate {
-  readonly d: number;
-  readonly seq: number;
-  readonly row: Row;
-}
 
 /** Sample size for the selectivity estimate of a filter within one segment. */
 const SAMPLE = 256;
@@ -62,22 +56,25 @@ export function indexedVectorTopK(
   const q = compileExpr(key.query)([], env);
   if (q === null) return undefined;
   const query = q as Float32Array;
-  const kernel = key.half ? halfvecDistanceFunction(key.op) : distanceFunction(key.op);
   const pred = scan.filter ? compileExpr(scan.filter) : null;
   const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
   rc.vectorStats?.set(plan, stats);
 
-  const best: Candidate[] = [];
+  const candidates = new VectorCandidates(k, key.op, !!key.half, query);
   // Ties are broken by storage order (sealed segments by position, which is RowId order,
   // then everything scanned), as a sequential scan would return them.
   let scanSeq = 1e15;
+  const nullRows: Row[] = [];
   const consider = (row: Row, order?: number) => {
     const v = row[key.column];
-    if (v === null) return;
-    const d = kernel(v as Float32Array, query);
+    // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
+    if (v === null) {
+      if (nullRows.length < k) nullRows.push(row);
+      return;
+    }
     stats.candidates++;
-    best.push({ d, seq: order ?? scanSeq++, row });
+    candidates.offer(row, v as Float32Array, order ?? scanSeq++);
   };
   const passes = (row: Row) => !pred || pred(row, env) === true;
   // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
@@ -97,9 +94,8 @@ export function indexedVectorTopK(
       for (const row of batch.rows) if (passes(row)) consider(row);
     }
   }
-  best.sort((a, b) => a.d - b.d || a.seq - b.seq);
-  // rows whose vector is NULL sort last (ASC NULLS LAST) and fill up a short result
-  const out = best.slice(0, k).map((c) => c.row);
+  const out = candidates.finish();
+  for (const r of nullRows) if (out.length < k) out.push(r);
   return out.slice(offsetN);
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Exact vector top-k in two steps: rank every row with a fast SIMD kernel (simsimd)
+ * keeping a bounded heap of k + margin candidates, then compute pgvector's exact
+ * distance for those candidates only and keep the best k. The distances a query
+ * returns, and their order, are therefore pgvector's; the SIMD kernel only decides
+ * which k + margin rows are worth the exact computation (its relative error, ~1e-6, is
+ * far below the gap the margin covers).
+ */
+import simsimd from 'simsimd';
+import type { Row } from '../types/types.js';
+import { distanceFunction } from '../types/vector.js';
+import { halfvecDistanceFunction } from '../types/halfvec.js';
+
+export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
+
+type Kernel = (a: Float32Array, b: Float32Array) => number;
+
+/** a function ordered like the operator (not equal to it), or undefined (L1: use the exact one) */
+function fastKernel(op: DistanceOperator): Kernel | undefined {
+  switch (op) {
+    case '<->': return (a, b) => simsimd.sqeuclidean(a, b);
+    case '<#>': return (a, b) => -simsimd.inner(a, b);
+    case '<=>': return (a, b) => simsimd.cosine(a, b);
+    case '<+>': return undefined;
+  }
+}
+
+/** vectors shorter than this are cheaper to rank exactly than to call into simsimd */
+const FAST_MIN_DIMS = 32;
+
+export class VectorCandidates {
+  private readonly exact: Kernel;
+  private readonly rank: Kernel;
+  private readonly twoStep: boolean;
+  private readonly cap: number;
+  private readonly d: number[] = [];
+  private readonly seq: number[] = [];
+  private readonly rows: Row[] = [];
+  private readonly vecs: Float32Array[] = [];
+  /** max-heap of slots by (d, seq): the worst kept candidate on top */
+  private readonly heap: number[] = [];
+  considered = 0;
+
+  constructor(private readonly k: number, op: DistanceOperator, half: boolean, private readonly query: Float32Array) {
+    this.exact = half ? halfvecDistanceFunction(op) : distanceFunction(op);
+    const fast = query.length >= FAST_MIN_DIMS ? fastKernel(op) : undefined;
+    this.twoStep = fast !== undefined;
+    this.rank = fast ?? this.exact;
+    this.cap = this.twoStep ? k + 16 + Math.ceil(k / 10) : k;
+  }
+
+  private worse(i: number, j: number): boolean {
+    const a = this.d[i];
+    const b = this.d[j];
+    // NaN (pgvector's cosine distance to a zero vector) sorts after every number
+    const an = Number.isNaN(a);
+    const bn = Number.isNaN(b);
+    if (an !== bn) return an;
+    if (!an && a !== b) return a > b;
+    return this.seq[i] > this.seq[j];
+  }
+
+  offer(row: Row, vec: Float32Array, seq: number): void {
+    this.considered++;
+    if (vec.length !== this.query.length) {
+      // let the exact kernel raise pgvector's dimension error
+      this.exact(vec, this.query);
+    }
+    const d = this.rank(vec, this.query);
+    const h = this.heap;
+    if (h.length < this.cap) {
+      const slot = this.d.length;
+      this.d.push(d); this.seq.push(seq); this.rows.push(row); this.vecs.push(vec);
+      h.push(slot);
+      let i = h.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(h[i], h[p])) break;
+        [h[i], h[p]] = [h[p], h[i]];
+        i = p;
+      }
+      return;
+    }
+    const top = h[0];
+    const t = this.d[top];
+    const better = Number.isNaN(d) ? false : Number.isNaN(t) || d < t || (d === t && seq < this.seq[top]);
+    if (!better) return;
+    this.d[top] = d; this.seq[top] = seq; this.rows[top] = row; this.vecs[top] = vec;
+    let i = 0;
+    const n = h.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.worse(h[l], h[m])) m = l;
+      if (r < n && this.worse(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+
+  /** The best k rows by pgvector's exact distance (ties: earlier offered first). */
+  finish(): Row[] {
+    const slots = [...this.heap];
+    const exact = slots.map((s) => (this.twoStep ? this.exact(this.vecs[s], this.query) : this.d[s]));
+    const order = slots.map((_, i) => i).sort((a, b) => {
+      const x = exact[a];
+      const y = exact[b];
+      const xn = Number.isNaN(x);
+      const yn = Number.isNaN(y);
+      if (xn !== yn) return xn ? 1 : -1;
+      if (!xn && x !== y) return x - y;
+      return this.seq[slots[a]] - this.seq[slots[b]];
+    });
+    return order.slice(0, this.k).map((i) => this.rows[slots[i]]);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The two-step exact top-k (SIMD ranking of k + margin candidates, then pgvector's exact
+ * distance) must return exactly what ranking every row by the exact distance returns.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VectorCandidates, type DistanceOperator } from '../src/executor/vector-candidates.js';
+import { distanceFunction } from '../src/types/vector.js';
+
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+function bruteForce(rows: Float32Array[], q: Float32Array, k: number, op: DistanceOperator): number[] {
+  const exact = distanceFunction(op);
+  return rows.map((v, i) => ({ i, d: exact(v, q) }))
+    .sort((a, b) => (Number.isNaN(a.d) ? 1 : Number.isNaN(b.d) ? -1 : a.d - b.d) || a.i - b.i)
+    .slice(0, k).map((x) => x.i);
+}
+
+for (const op of ['<->', '<#>', '<=>', '<+>'] as DistanceOperator[]) {
+  test(`two-step top-k equals brute force for ${op}`, () => {
+    const rnd = rng(7);
+    for (const dim of [3, 64, 200]) {
+      const rows = Array.from({ length: 2000 }, () => Float32Array.from({ length: dim }, () => Math.round(rnd() * 20) / 4));
+      // exact duplicates make ties; a zero vector makes cosine NaN
+      rows[10] = rows[20].slice();
+      rows[30] = new Float32Array(dim);
+      for (const k of [1, 10, 57]) {
+        const q = Float32Array.from({ length: dim }, () => rnd() * 5);
+        const c = new VectorCandidates(k, op, false, q);
+        rows.forEach((v, i) => c.offer([i], v, i));
+        assert.deepEqual(c.finish().map((r) => r[0]), bruteForce(rows, q, k, op), `${op} dim ${dim} k ${k}`);
+      }
+    }
+  });
+}
+
+test('a vector of other dimensions raises pgvector\'s error', () => {
+  const c = new VectorCandidates(3, '<->', false, new Float32Array(64));
+  assert.throws(() => c.offer([0], new Float32Array(63), 0), /different vector dimensions 63 and 64/);
+});
