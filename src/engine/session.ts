@@ -27,6 +27,7 @@ import { leafPartitions } from '../catalog/partitions.js';
 import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
 import { checkRunner, insertRowsRouted } from '../executor/dml.js';
+import { checkOutgoing } from '../executor/foreign-keys.js';
 import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
@@ -920,8 +921,12 @@ export class Session implements Backend, SessionInfo {
         try {
           const check = checkRunner(table, bindChecks(binder, table));
           const lines = (values as ParsedCopy).lines;
+          const hasKeys = table.constraints.some((c) => c.type === 'f');
           rows.forEach((row, i) => {
-            try { check(row, env); } catch (err) { throw withLineText(contextError(err, table, i + 1), lines?.[i]); }
+            try {
+              check(row, env);
+              if (hasKeys) checkOutgoing(rc, txn, table, row);
+            } catch (err) { throw withLineText(contextError(err, table, i + 1), lines?.[i]); }
           });
           insertRowsRouted(rc, txn, table, rows, (i, err) => {
             const e = contextError(err, table, i + 1);

@@ -10,6 +10,8 @@ import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import { checkPartitionConstraint, routeRow } from '../catalog/partitions.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { applyIncoming, checkOutgoing, type RemovedKey } from './foreign-keys.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { collect, runPlan, type RunContext } from './operators.js';
 
@@ -147,6 +149,11 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
   const table = stmt.table;
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
+  const catalog = rc.system.catalog;
+  // foreign keys: only statements on tables that have or are referenced by one pay for it
+  const outgoing = hasOutgoingKeys(catalog, table);
+  const incoming = hasIncomingKeys(catalog, table);
+  const removed: RemovedKey[] = [];
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
   let count = 0;
@@ -180,7 +187,9 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
             for (const s of sets) updated[s.column] = s.expr(both, env);
             checkNotNull(leaf, updated);
             check(updated, env);
+            if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);
             txn.delete(leaf.oid, [conflict]);
+            if (incoming) removed.push({ old: existing, now: updated });
             for (const id of insertRow(txn, placeRow(rc, table, updated), updated)) written.add(id);
             count++;
             if (ret) returned!.push(ret(updated, env));
@@ -189,6 +198,7 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
         }
         checkNotNull(leaf, row);
         check(row, env);
+        if (outgoing) checkOutgoing(rc, txn, leaf, row);
         for (const id of insertRow(txn, leaf, row)) written.add(id);
         count++;
         if (ret) returned!.push(ret(row, env));
@@ -210,7 +220,9 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
         for (const s of sets) updated[s.column] = s.expr(old, env);
         checkNotNull(table, updated);
         check(updated, env);
+        if (outgoing) checkOutgoing(rc, txn, table, updated, old);
         txn.delete(home, [rowId]);
+        if (incoming) removed.push({ old: old.slice(0, width), now: updated });
         // a changed partition key moves the row to its new partition
         insertRow(txn, placeRow(rc, table, updated), updated);
         count++;
@@ -228,12 +240,28 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
       source.length = 0;
       source.push(...rows);
       for (const r of source) txn.delete(home(r), [r[width] as number]);
+      if (incoming) for (const r of source) removed.push({ old: r.slice(0, width), now: null });
       count = source.length;
       if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env));
       break;
     }
   }
+  if (incoming) applyIncoming(rc, txn, table, removed);
   return { count, returned };
+}
+
+function hasOutgoingKeys(catalog: Catalog, table: TableDef): boolean {
+  for (let t: TableDef | undefined = table; t; t = t.partitionOf ? catalog.tables.get(t.partitionOf.parent) : undefined) {
+    if (t.constraints.some((c) => c.type === 'f')) return true;
+  }
+  return false;
+}
+
+function hasIncomingKeys(catalog: Catalog, table: TableDef): boolean {
+  const targets = new Set<number>();
+  for (let t: TableDef | undefined = table; t; t = t.partitionOf ? catalog.tables.get(t.partitionOf.parent) : undefined) targets.add(t.oid);
+  for (const t of catalog.tables.values()) if (t.constraints.some((c) => c.type === 'f' && c.refTable !== undefined && targets.has(c.refTable))) return true;
+  return false;
 }
 
 function uniqueKeyNames(table: TableDef): string[] {

@@ -1,0 +1,36 @@
+-- FOREIGN KEY enforcement: inserts/updates of referencing rows, deletes/updates of referenced rows, actions
+\set QUIET off
+CREATE TABLE fk_parent (id int PRIMARY KEY, code text UNIQUE);
+CREATE TABLE fk_child (id int PRIMARY KEY, pid int REFERENCES fk_parent (id), note text);
+CREATE TABLE fk_cascade (id int PRIMARY KEY, pid int REFERENCES fk_parent ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE TABLE fk_setnull (id int PRIMARY KEY, pcode text REFERENCES fk_parent (code) ON DELETE SET NULL);
+INSERT INTO fk_parent VALUES (1, 'a'), (2, 'b'), (3, 'c');
+INSERT INTO fk_child VALUES (10, 1, 'x'), (11, NULL, 'no parent needed');
+INSERT INTO fk_child VALUES (12, 9, 'missing');
+UPDATE fk_child SET pid = 8 WHERE id = 10;
+UPDATE fk_child SET pid = 2 WHERE id = 10;
+INSERT INTO fk_cascade VALUES (20, 1), (21, 1), (22, 3);
+INSERT INTO fk_setnull VALUES (30, 'a'), (31, 'c');
+-- referenced rows
+DELETE FROM fk_parent WHERE id = 2;
+UPDATE fk_parent SET id = 20 WHERE id = 2;
+DELETE FROM fk_parent WHERE id = 1;
+SELECT * FROM fk_cascade ORDER BY id;
+SELECT * FROM fk_setnull ORDER BY id;
+UPDATE fk_parent SET id = 30 WHERE id = 3;
+SELECT * FROM fk_cascade ORDER BY id;
+DELETE FROM fk_child WHERE id = 10;
+DELETE FROM fk_parent WHERE id = 2;
+SELECT * FROM fk_parent ORDER BY id;
+-- in one transaction: parent first, then child
+BEGIN;
+INSERT INTO fk_parent VALUES (5, 'e');
+INSERT INTO fk_child VALUES (13, 5, 'same transaction');
+COMMIT;
+SELECT * FROM fk_child ORDER BY id;
+-- ALTER TABLE … ADD FOREIGN KEY
+CREATE TABLE fk_later (id int, pid int);
+INSERT INTO fk_later VALUES (1, 5);
+ALTER TABLE fk_later ADD CONSTRAINT fk_later_pid FOREIGN KEY (pid) REFERENCES fk_parent (id);
+INSERT INTO fk_later VALUES (2, 77);
+DROP TABLE fk_later, fk_child, fk_cascade, fk_setnull, fk_parent;
