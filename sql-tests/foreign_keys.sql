@@ -33,4 +33,8 @@ CREATE TABLE fk_later (id int, pid int);
 INSERT INTO fk_later VALUES (1, 5);
 ALTER TABLE fk_later ADD CONSTRAINT fk_later_pid FOREIGN KEY (pid) REFERENCES fk_parent (id);
 INSERT INTO fk_later VALUES (2, 77);
+CREATE TABLE fk_bad (id int, pid int);
+INSERT INTO fk_bad VALUES (1, 5), (2, 404);
+ALTER TABLE fk_bad ADD CONSTRAINT fk_bad_pid FOREIGN KEY (pid) REFERENCES fk_parent (id);
+DROP TABLE fk_bad;
 DROP TABLE fk_later, fk_child, fk_cascade, fk_setnull, fk_parent;

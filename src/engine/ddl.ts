@@ -10,7 +10,8 @@ import { resolveTypeName, serialBase } from '../sql/type-names.js';
 import type { Storage, Transaction } from '../storage/api.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../types/types.js';
 import { resolveCast } from '../functions/index.js';
-import { parseText } from '../types/text-io.js';
+import { formatText, parseText } from '../types/text-io.js';
+import { hashKey } from '../types/compare.js';
 import { rawPosition } from '../sql/positions.js';
 import type { DistanceOp } from '../ann/api.js';
 import { boundAccepts, boundsOverlap, childPartitions, keyTypes, leafPartitions, type BoundDatum, type PartitionBound } from '../catalog/partitions.js';
@@ -282,6 +283,40 @@ export async function createTable(ctx: DdlContext, n: RawNode): Promise<void> {
   await ctx.storage.createTable({ id: oid, columns: columns.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(oid);
   for (const idx of table.indexes) ctx.storage.addUniqueKey(oid, { name: idx.name, columns: idx.columns });
+}
+
+/** ALTER TABLE … ADD FOREIGN KEY: every existing referencing key must be present. */
+function validateForeignKey(ctx: DdlContext, table: TableDef, fk: ConstraintDef): void {
+  const parent = ctx.catalog.tables.get(fk.refTable!);
+  if (!parent || !fk.refColumns) return;
+  const snapshot = ctx.storage.snapshot();
+  const keyOf = (t: TableDef, row: Row, columns: readonly number[]): string | undefined => {
+    const parts: string[] = [];
+    for (const c of columns) {
+      const v = row[c];
+      if (v === null) return undefined;
+      parts.push(String(hashKey(t.columns[c].type, v)));
+    }
+    return parts.join('\u0000');
+  };
+  const present = new Set<string>();
+  for (const leaf of leafPartitions(ctx.catalog, parent)) {
+    for (const batch of ctx.storage.scan(leaf.oid, snapshot)) for (const r of batch.rows) {
+      const k = keyOf(parent, r, fk.refColumns);
+      if (k !== undefined) present.add(k);
+    }
+  }
+  for (const leaf of leafPartitions(ctx.catalog, table)) {
+    for (const batch of ctx.storage.scan(leaf.oid, snapshot)) for (const r of batch.rows) {
+      const k = keyOf(table, r, fk.columns);
+      if (k === undefined || present.has(k)) continue;
+      const cols = fk.columns.map((c) => table.columns[c].name).join(', ');
+      const vals = fk.columns.map((c) => formatText(table.columns[c].type, r[c])).join(', ');
+      throw new SqlError(SqlState.foreignKeyViolation, `insert or update on table "${table.name}" violates foreign key constraint "${fk.name}"`, {
+        detail: `Key (${cols})=(${vals}) is not present in table "${parent.name}".`,
+      });
+    }
+  }
 }
 
 /**
@@ -866,9 +901,12 @@ export async function alterTable(ctx: DdlContext, n: RawNode): Promise<void> {
           case 'CONSTR_UNIQUE':
             addKey(ctx, table, cols, indexes, constraints, k.contype === 'CONSTR_PRIMARY' ? 'p' : 'u', keys, k.conname, checkNotNull);
             break;
-          case 'CONSTR_FOREIGN':
-            constraints.push(foreignKey(ctx, table, cols, ((k.fk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string), k));
+          case 'CONSTR_FOREIGN': {
+            const fk = foreignKey(ctx, table, cols, ((k.fk_attrs ?? []) as RawNode[]).map((x) => x.String.sval as string), k);
+            if (!k.skip_validation) validateForeignKey(ctx, table, fk);
+            constraints.push(fk);
             break;
+          }
           case 'CONSTR_CHECK': {
             const current = cols.map((c) => c.def);
             const con = checkConstraint(ctx, table.oid, table.name, current, constraints, k, k.conname);
