@@ -643,11 +643,19 @@ function containsAgg(e: Expr): boolean {
 }
 
 
+const planIds = new WeakMap<object, number>();
+let nextPlanId = 1;
+
 /** A structural key: equal keys ⇔ the same expression (used to match GROUP BY items). */
 export function exprKey(e: Expr): string {
   return JSON.stringify(e, (k, v) => {
     if (k === 'position' || k === 'table') return undefined;
-    if (k === 'fn' || k === 'plan') return typeof v === 'object' || typeof v === 'function' ? (k === 'plan' ? Math.random() : undefined) : v;
+    // a subquery is only ever equal to itself (the same bound plan object)
+    if (k === 'plan' && v && typeof v === 'object') {
+      if (!planIds.has(v)) planIds.set(v, nextPlanId++);
+      return `plan#${planIds.get(v)}`;
+    }
+    if (k === 'fn') return typeof v === 'object' || typeof v === 'function' ? undefined : v;
     if (typeof v === 'bigint') return `${v}n`;
     if (v instanceof Float32Array) return Array.from(v);
     return v;

@@ -35,9 +35,8 @@ export function parseSql(sql: string): RawStatement[] {
     const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));
     const position = details && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;
-    // libpg-query reports lexer errors (unterminated strings …) with their own codes.
-    const code = /unterminated|invalid/.test(message) && !/syntax error/.test(message) ? SqlState.syntaxError : SqlState.syntaxError;
-    throw new SqlError(code, message, position !== undefined ? { position } : {});
+    // PostgreSQL reports lexer errors (unterminated strings, …) as syntax errors too.
+    throw new SqlError(SqlState.syntaxError, message, position !== undefined ? { position } : {});
   }
   const stmts = result.stmts ?? [];
   const out: RawStatement[] = [];
