@@ -328,7 +328,22 @@ function checkConstraint(ctx: DdlContext, tableOid: number, tableName: string, c
   if (ctx.compileRowExpr) ctx.compileRowExpr(k.raw_expr, columns.map((c) => ({ name: c.name, type: c.type })), { oid: OID.bool, typmod: -1 });
   let conName = name;
   if (!conName) {
-    const base = column ? `${tableName}_${column}_check` : `${tableName}_check`;
+    // PostgreSQL names a table-level CHECK after its column when it mentions exactly one
+    const mentioned = new Set<string>();
+    const walk = (x: unknown): void => {
+      if (!x || typeof x !== 'object') return;
+      const o = x as RawNode;
+      if (o.ColumnRef) {
+        const f = o.ColumnRef.fields as RawNode[];
+        const last = f[f.length - 1];
+        if (last?.String) mentioned.add(last.String.sval as string);
+        return;
+      }
+      for (const v of Object.values(o)) walk(v);
+    };
+    walk(k.raw_expr);
+    const only = column ?? (mentioned.size === 1 ? [...mentioned][0] : undefined);
+    const base = only ? `${tableName}_${only}_check` : `${tableName}_check`;
     conName = base;
     for (let i = 1; existing.some((c) => c.name === conName); i++) conName = `${base}${i}`;
   }
