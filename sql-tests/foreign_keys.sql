@@ -38,3 +38,13 @@ INSERT INTO fk_bad VALUES (1, 5), (2, 404);
 ALTER TABLE fk_bad ADD CONSTRAINT fk_bad_pid FOREIGN KEY (pid) REFERENCES fk_parent (id);
 DROP TABLE fk_bad;
 DROP TABLE fk_later, fk_child, fk_cascade, fk_setnull, fk_parent;
+-- dropping a referenced table
+CREATE TABLE fk_p2 (id int PRIMARY KEY);
+CREATE TABLE fk_c2 (id int, pid int REFERENCES fk_p2);
+DROP TABLE fk_p2;
+DROP TABLE fk_p2 CASCADE;
+INSERT INTO fk_c2 VALUES (1, 999);
+CREATE TABLE fk_p3 (id int PRIMARY KEY);
+CREATE TABLE fk_c3 (id int, pid int REFERENCES fk_p3);
+DROP TABLE fk_p3, fk_c3;
+DROP TABLE fk_c2;

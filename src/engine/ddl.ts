@@ -490,6 +490,16 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
       if (type === 'OBJECT_INDEX' && !ctx.catalog.findIndex(schema, name)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
     }
   }
+  // tables dropped by this same statement don't count as dependents
+  const alsoDropped: number[] = [];
+  if (type === 'OBJECT_TABLE') {
+    for (const obj of (n.objects ?? []) as RawNode[]) {
+      const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
+      const { schema, name } = resolveRelation(ctx, names);
+      const t = findTable(ctx, schema, name);
+      if (t) alsoDropped.push(t.oid, ...leafPartitions(ctx.catalog, t).map((x) => x.oid));
+    }
+  }
   for (const obj of (n.objects ?? []) as RawNode[]) {
     const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
     const { schema, name } = resolveRelation(ctx, names);
@@ -499,6 +509,25 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
         if (!t) {
           if (n.missing_ok) { notice(ctx, `table "${name}" does not exist, skipping`); continue; }
           throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
+        }
+        // foreign keys of other tables that reference this one: an error, or dropped with CASCADE
+        const dropping = new Set(leafPartitions(ctx.catalog, t).map((x) => x.oid).concat(t.oid, ...alsoDropped));
+        const dependents: { table: TableDef; fk: ConstraintDef }[] = [];
+        for (const other of ctx.catalog.tables.values()) {
+          if (dropping.has(other.oid)) continue;
+          for (const c of other.constraints) if (c.type === 'f' && c.refTable !== undefined && dropping.has(c.refTable)) dependents.push({ table: other, fk: c });
+        }
+        if (dependents.length > 0) {
+          const lines = dependents.map((d) => `constraint ${d.fk.name} on table ${d.table.name} depends on table ${t.name}`);
+          if (n.behavior !== 'DROP_CASCADE') {
+            throw new SqlError('2BP01', `cannot drop table ${t.name} because other objects depend on it`, {
+              detail: lines.join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+            });
+          }
+          notice(ctx, dependents.length === 1
+            ? `drop cascades to constraint ${dependents[0].fk.name} on table ${dependents[0].table.name}`
+            : `drop cascades to ${dependents.length} other objects`);
+          for (const d of dependents) d.table.constraints = d.table.constraints.filter((c) => c !== d.fk);
         }
         const leaves = leafPartitions(ctx.catalog, t).filter((x) => x.kind !== 'p');
         ctx.catalog.dropTable(t.oid);
