@@ -6,6 +6,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { compareValues, hashKey } from '../types/compare.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import type { Catalog, TableDef } from './catalog.js';
+import { HASH_PARTITION_SEED, hashCombine64, pgExtendedHash } from './pg-hash.js';
 
 export type BoundDatum = { readonly value: Value } | 'minvalue' | 'maxvalue';
 
@@ -68,14 +69,25 @@ export function boundAccepts(types: readonly SqlType[], bound: PartitionBound, k
 }
 
 /**
- * The hash that places a row in a hash partition. (PostgreSQL uses its own per-type
- * extended hash functions; this is a stable 64-bit FNV-1a over the canonical key, so
- * rows spread the same way on every Quiver server, not the same way as in PostgreSQL.)
+ * The hash that places a row in a hash partition: PostgreSQL's compute_partition_hash_value
+ * (per-column extended hash with HASH_PARTITION_SEED, combined with hash_combine64 from 0,
+ * NULLs skipped), so rows land in the same partitions as in PostgreSQL. Types whose hash
+ * PostgreSQL lacks or Quiver cannot reproduce fall back to a stable FNV-1a of the value.
  */
 export function partitionHash(types: readonly SqlType[], key: readonly Value[]): bigint {
+  let rowHash = 0n;
+  for (let i = 0; i < key.length; i++) {
+    const v = key[i];
+    if (v === null) continue;
+    const h = pgExtendedHash(types[i], v, HASH_PARTITION_SEED) ?? fnv1a(String(hashKey(types[i], v)));
+    rowHash = hashCombine64(rowHash, h);
+  }
+  return rowHash;
+}
+
+function fnv1a(text: string): bigint {
   let h = 0xcbf29ce484222325n;
   const mask = 0xffffffffffffffffn;
-  const text = key.map((v, i) => (v === null ? '\u0000' : String(hashKey(types[i], v)))).join('\u0001');
   for (let i = 0; i < text.length; i++) {
     h ^= BigInt(text.charCodeAt(i));
     h = (h * 0x100000001b3n) & mask;
