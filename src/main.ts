@@ -1,9 +1,18 @@
 #!/usr/bin/env node
-/** Command line entry: `quiver --host 127.0.0.1 --port 5433 --data ./data --log-level info`. */
+/**
+ * Command line entry: `quiver --host 127.0.0.1 --port 5433 --data ./data --log-level info`,
+ * plus TLS (`--tls-cert FILE --tls-key FILE [--tls-required]`) and password authentication
+ * (`--auth trust|password|md5|scram-sha-256` with `--users FILE` and/or `--password PW`).
+ */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startServer } from './server.js';
+import { loadSecurity, type SecurityOptions } from './wire/security.js';
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|on|yes)$/i.test(v);
+}
 
 const { values } = parseArgs({
   options: {
@@ -11,13 +20,23 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.QUIVER_PORT ?? '5433' },
     data: { type: 'string', default: process.env.QUIVER_DATA ?? './data' },
     'log-level': { type: 'string', default: process.env.QUIVER_LOG_LEVEL ?? 'info' },
+    'tls-cert': { type: 'string', default: process.env.QUIVER_TLS_CERT || undefined },
+    'tls-key': { type: 'string', default: process.env.QUIVER_TLS_KEY || undefined },
+    'tls-required': { type: 'boolean', default: isTrue(process.env.QUIVER_TLS_REQUIRED) },
+    auth: { type: 'string', default: process.env.QUIVER_AUTH || 'trust' },
+    users: { type: 'string', default: process.env.QUIVER_USERS || undefined },
+    password: { type: 'string', default: process.env.QUIVER_PASSWORD },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
   process.stdout.write('usage: quiver [--host 127.0.0.1] [--port 5433] [--data ./data] [--log-level info]\n' +
-    'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL\n');
+    '              [--tls-cert FILE --tls-key FILE [--tls-required]]\n' +
+    '              [--auth trust|password|md5|scram-sha-256] [--users FILE] [--password PW]\n' +
+    '  --users FILE: a JSON object {"user": "password"} or user:password lines; --password: for any other user\n' +
+    'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD\n');
   process.exit(0);
 }
 
@@ -28,8 +47,26 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const security: SecurityOptions = {
+  tlsRequired: values['tls-required'] === true,
+  auth: values.auth!,
+};
+if (values['tls-cert'] !== undefined) security.tlsCert = values['tls-cert'];
+if (values['tls-key'] !== undefined) security.tlsKey = values['tls-key'];
+if (values.users !== undefined) security.usersFile = values.users;
+if (values.password !== undefined) security.password = values.password;
+try {
+  loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+} catch (e) {
+  logger.fatal((e as Error).message);
+  process.exit(2);
+}
+if (values.auth === 'trust' && (values.users !== undefined || values.password !== undefined)) {
+  logger.warn('--users/--password given but --auth is trust: passwords are not checked');
+}
+
 mkdirSync(values.data!, { recursive: true });
-const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger });
+const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security });
 // Always printed (even at --log-level warn): tests and scripts wait for this line.
 process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', host: values.host, port: server.port, data: values.data }) + '\n');
 

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { Engine } from './engine/engine.js';
 import { loadParser } from './sql/parser.js';
 import { DurableStorage } from './storage/durable-storage.js';
+import { loadSecurity, type SecurityOptions } from './wire/security.js';
 import { startWireServer } from './wire/server.js';
 
 export interface ServerOptions {
@@ -13,6 +14,8 @@ export interface ServerOptions {
   port: number;
   dataDir: string;
   logger: Logger;
+  /** TLS and password authentication (default: no TLS, trust) */
+  security?: SecurityOptions;
 }
 
 export interface RunningServer {
@@ -21,6 +24,8 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  // Read certificate, key and users first: a bad flag should fail before recovery runs.
+  const security = loadSecurity(opts.security ?? {});
   await loadParser();
   // Recovery happens here, before the wire server accepts anyone: load the manifest and
   // sealed segments, replay the log, then restore the catalog from its last durable image.
@@ -40,7 +45,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const live = new Set<number>();
   for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
   await storage.pruneTables(live);
-  const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger });
+  const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
   return {
     port: wire.port,
     async close() {

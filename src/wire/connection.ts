@@ -8,13 +8,16 @@
  * After an error in an extended-query message, every message up to the next Sync is
  * discarded, as PostgreSQL does.
  */
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Value } from '../types/types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement } from './backend.js';
 import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
+import { Authenticator, ScramExchange, md5Response, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
 import { FrameReader, MessageReader, fatalProtocolViolation, protocolViolation, type Frame } from './reader.js';
 import * as msg from './writer.js';
 
@@ -37,6 +40,19 @@ interface Portal {
   done: boolean;
 }
 
+/** TLS and authentication settings of the listener, shared by its connections. */
+export interface ConnectionSecurity {
+  /** set: SSLRequest is answered 'S' and the socket upgraded */
+  tls?: {
+    context: SecureContext;
+    /** SCRAM-SHA-256-PLUS binding data of the certificate (undefined: -PLUS not offered) */
+    binding?: ChannelBinding;
+  };
+  /** reject startups on plain connections, like a pg_hba.conf with only hostssl lines */
+  tlsRequired?: boolean;
+  auth?: Authenticator;
+}
+
 /** pause reading from the socket while this many bytes wait unparsed */
 const INPUT_HIGH_WATER = 4 << 20;
 /** write out buffered responses once they reach this size */
@@ -56,26 +72,60 @@ export class Connection {
   /** a Backend.execute() is in progress (a lost client cancels it) */
   private executing = false;
   readonly finished: Promise<void>;
+  /** the TCP socket, or the TLSSocket over it after SSLRequest */
+  private socket: Socket;
+  private readonly remoteHost: string;
 
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly registry: BackendRegistry,
     private readonly log: Logger,
+    private readonly security: ConnectionSecurity = {},
   ) {
+    this.socket = socket;
+    this.remoteHost = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.reader.push(chunk);
-      if (this.reader.buffered > INPUT_HIGH_WATER) socket.pause();
-      this.wake();
-    });
     socket.on('error', (e) => this.log.debug({ err: e }, 'socket error'));
-    socket.on('close', () => {
-      this.closed = true;
-      if (this.executing) this.cancelRunningStatement();
-      this.wake();
-    });
+    this.listen(socket);
     this.log.debug({ remote: `${socket.remoteAddress}:${socket.remotePort}` }, 'connection opened');
     this.finished = this.run().catch((e: unknown) => this.log.warn({ err: e }, 'connection loop failed'));
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.reader.push(chunk);
+    if (this.reader.buffered > INPUT_HIGH_WATER) this.socket.pause();
+    this.wake();
+  };
+
+  private readonly onClose = (): void => {
+    this.closed = true;
+    if (this.executing) this.cancelRunningStatement();
+    this.wake();
+  };
+
+  private listen(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('close', this.onClose);
+  }
+
+  /**
+   * After answering 'S' to SSLRequest: the TLS handshake and everything after it run over
+   * a TLSSocket wrapping the TCP socket. The caller made sure no plaintext byte after the
+   * SSLRequest was taken (anything the client sends now is the ClientHello).
+   */
+  private upgradeToTls(context: SecureContext): void {
+    const raw = this.socket;
+    raw.off('data', this.onData);
+    raw.off('close', this.onClose);
+    const tls = new TLSSocket(raw, { isServer: true, secureContext: context });
+    tls.on('error', (e) => this.log.debug({ err: e }, 'TLS error'));
+    tls.once('secure', () => this.log.debug({ protocol: tls.getProtocol(), cipher: tls.getCipher().name }, 'TLS established'));
+    this.socket = tls;
+    this.listen(tls);
+  }
+
+  private get tlsInUse(): boolean {
+    return this.socket instanceof TLSSocket;
   }
 
   /** Server shutdown: tell the client why, then close. */
@@ -223,14 +273,38 @@ export class Connection {
 
   /** Returns false when the connection ends without a session (cancel request, close). */
   private async startup(): Promise<boolean> {
+    // Like PostgreSQL's ProcessStartupPacket: one SSLRequest, and a GSSENCRequest only
+    // before TLS; a repeated one is an unknown protocol version (1234.5679 / 1234.5680).
+    let sslDone = false;
+    let gssDone = false;
     for (;;) {
       const frame = await this.nextFrame();
       if (!frame) return false;
       const r = new MessageReader(frame.body);
       const code = r.int32();
-      if (code === StartupCode.SSLRequest || code === StartupCode.GSSENCRequest) {
-        this.send(Buffer.from('N'));
+      if ((code === StartupCode.SSLRequest && !sslDone) || (code === StartupCode.GSSENCRequest && !gssDone)) {
+        const tls = code === StartupCode.SSLRequest ? this.security.tls : undefined;
+        // Bytes after the request came before encryption (CVE-2021-23214): PostgreSQL
+        // answers, completes the handshake, then refuses.
+        const injected = this.reader.buffered > 0;
+        this.send(Buffer.from(tls ? 'S' : 'N'));
         this.flushNow();
+        if (code === StartupCode.SSLRequest) {
+          sslDone = true;
+          if (tls) {
+            gssDone = true;
+            if (injected) this.reader.discard();
+            this.upgradeToTls(tls.context);
+          }
+        } else {
+          gssDone = true;
+        }
+        if (injected) {
+          throw new SqlError(SqlState.protocolViolation, `received unencrypted data after ${code === StartupCode.SSLRequest ? 'SSL' : 'GSSAPI encryption'} request`, {
+            severity: 'FATAL',
+            detail: 'This could be either a client-software bug or evidence of an attempted man-in-the-middle attack.',
+          });
+        }
         continue;
       }
       if (code === StartupCode.CancelRequest) {
@@ -252,7 +326,13 @@ export class Connection {
         throw new SqlError(SqlState.invalidAuthorizationSpecification, 'no PostgreSQL user name specified in startup packet', { severity: 'FATAL' });
       }
       if (!params['database']) params['database'] = params['user'];
-      this.log.debug({ user: params['user'], database: params['database'] }, 'startup');
+      this.log.debug({ user: params['user'], database: params['database'], tls: this.tlsInUse }, 'startup');
+      this.reader.expectStartup = false;
+      if (this.security.tlsRequired && !this.tlsInUse) {
+        throw new SqlError(SqlState.invalidAuthorizationSpecification,
+          `no pg_hba.conf entry for host "${this.remoteHost}", user "${params['user']}", database "${params['database']}", no encryption`, { severity: 'FATAL' });
+      }
+      if (!(await this.authenticate(params['user']))) return false;
       this.backend = this.registry.create();
       let info;
       try {
@@ -264,10 +344,82 @@ export class Connection {
       this.send(msg.authenticationOk());
       for (const [name, value] of info.parameterStatus) this.send(msg.parameterStatus(name, value));
       this.send(msg.backendKeyData(info.processId, info.secretKey));
-      this.reader.expectStartup = false;
       this.readyForQuery();
       return true;
     }
+  }
+
+  // ---- authentication -------------------------------------------------------------------
+
+  /**
+   * Runs the configured password exchange; resolves false if the client hung up (psql does
+   * that to prompt for a password, then reconnects). AuthenticationOk is sent by startup().
+   */
+  private async authenticate(user: string): Promise<boolean> {
+    const auth = this.security.auth;
+    if (!auth || auth.method === 'trust') return true;
+    switch (auth.method) {
+      case 'password': {
+        this.send(msg.authenticationCleartextPassword());
+        const password = await this.passwordPacket('password');
+        if (password === undefined) return false;
+        const expected = auth.passwordFor(user);
+        if (expected === undefined || !safeEqual(password, expected)) throw passwordFailed(user);
+        return true;
+      }
+      case 'md5': {
+        const salt = randomBytes(4);
+        this.send(msg.authenticationMD5Password(salt));
+        const response = await this.passwordPacket('password');
+        if (response === undefined) return false;
+        const password = auth.passwordFor(user);
+        if (password === undefined || !safeEqual(response, md5Response(user, password, salt))) throw passwordFailed(user);
+        return true;
+      }
+      case 'scram-sha-256':
+        return this.authenticateScram(auth, user);
+    }
+  }
+
+  /** The next PasswordMessage/SASL message body; undefined if the connection closed. */
+  private async authMessage(what: 'password' | 'SASL'): Promise<MessageReader | undefined> {
+    const frame = await this.nextFrame();
+    if (!frame) return undefined;
+    if (frame.code !== FrontendCode.Password) throw fatalProtocolViolation(`expected ${what} response, got message type ${frame.code}`);
+    return new MessageReader(frame.body);
+  }
+
+  private async passwordPacket(what: 'password'): Promise<string | undefined> {
+    const r = await this.authMessage(what);
+    if (!r) return undefined;
+    const body = r.bytes(r.remaining);
+    if (body.indexOf(0) !== body.length - 1) throw fatalProtocolViolation('invalid password packet size');
+    const password = body.toString('utf8', 0, body.length - 1);
+    if (password === '') throw new SqlError(SqlState.invalidPassword, 'empty password returned by client', { severity: 'FATAL' });
+    return password;
+  }
+
+  private async authenticateScram(auth: Authenticator, user: string): Promise<boolean> {
+    const binding = this.tlsInUse ? this.security.tls?.binding : undefined;
+    const mechanisms = binding ? ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-256'] : ['SCRAM-SHA-256'];
+    this.send(msg.authenticationSASL(mechanisms));
+    const first = await this.authMessage('SASL');
+    if (!first) return false;
+    const mechanism = first.cstring();
+    if (mechanism !== 'SCRAM-SHA-256' && !(mechanism === 'SCRAM-SHA-256-PLUS' && binding)) {
+      throw fatalProtocolViolation('client selected an invalid SASL authentication mechanism');
+    }
+    const length = first.int32();
+    const initial = length === -1 ? '' : first.bytes(length).toString('utf8');
+    first.end();
+    const { verifier, known } = auth.scramVerifier(user);
+    const exchange = new ScramExchange(user, mechanism, verifier, known, binding);
+    this.send(msg.authenticationSASLContinue(exchange.clientFirst(initial)));
+    const final = await this.authMessage('SASL');
+    if (!final) return false;
+    const serverFinal = exchange.clientFinal(final.bytes(final.remaining).toString('utf8'));
+    this.send(msg.authenticationSASLFinal(serverFinal));
+    return true;
   }
 
   private readStartupParams(r: MessageReader, body: Buffer): Record<string, string> {

@@ -14,6 +14,8 @@ export const enum FrontendCode {
   Flush = 0x48, // H
   FunctionCall = 0x46, // F
   Parse = 0x50, // P
+  /** PasswordMessage, SASLInitialResponse and SASLResponse (told apart by the auth state) */
+  Password = 0x70, // p
   Query = 0x51, // Q
   Sync = 0x53, // S
   Terminate = 0x58, // X
@@ -22,7 +24,7 @@ export const enum FrontendCode {
 export const FRONTEND_CODES: ReadonlySet<number> = new Set([
   FrontendCode.Bind, FrontendCode.Close, FrontendCode.CopyData, FrontendCode.CopyDone,
   FrontendCode.CopyFail, FrontendCode.Describe, FrontendCode.Execute, FrontendCode.Flush,
-  FrontendCode.FunctionCall, FrontendCode.Parse, FrontendCode.Query, FrontendCode.Sync,
+  FrontendCode.FunctionCall, FrontendCode.Parse, FrontendCode.Password, FrontendCode.Query, FrontendCode.Sync,
   FrontendCode.Terminate,
 ]);
 

@@ -45,6 +45,14 @@ export class FrameReader {
     this.pendingBytes += chunk.length;
   }
 
+  /** Drop every unread byte (plaintext that arrived before a TLS handshake). */
+  discard(): void {
+    this.buffer = EMPTY;
+    this.offset = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
   get buffered(): number {
     return this.buffer.length - this.offset + this.pendingBytes;
   }

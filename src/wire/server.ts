@@ -5,7 +5,7 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import type { BackendRegistry } from './backend.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionSecurity } from './connection.js';
 
 export interface WireServerOptions {
   host: string;
@@ -13,6 +13,8 @@ export interface WireServerOptions {
   port: number;
   registry: BackendRegistry;
   logger: Logger;
+  /** TLS (SSLRequest → 'S') and password authentication; default: no TLS, trust */
+  security?: ConnectionSecurity;
 }
 
 export interface WireServer {
@@ -24,7 +26,7 @@ export async function startWireServer(opts: WireServerOptions): Promise<WireServ
   const connections = new Set<Connection>();
   let nextId = 1;
   const server = net.createServer((socket) => {
-    const conn = new Connection(socket, opts.registry, opts.logger.child({ conn: nextId++ }));
+    const conn = new Connection(socket, opts.registry, opts.logger.child({ conn: nextId++ }), opts.security);
     connections.add(conn);
     void conn.finished.then(() => connections.delete(conn));
   });

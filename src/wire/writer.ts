@@ -82,6 +82,15 @@ export class Writer {
 const empty = (code: number): Buffer => new Writer(5).finish(code);
 
 export const authenticationOk = (): Buffer => new Writer(9).int32(0).finish(BackendCode.Authentication);
+export const authenticationCleartextPassword = (): Buffer => new Writer(9).int32(3).finish(BackendCode.Authentication);
+export const authenticationMD5Password = (salt: Buffer): Buffer => new Writer(13).int32(5).bytes(salt).finish(BackendCode.Authentication);
+export function authenticationSASL(mechanisms: readonly string[]): Buffer {
+  const w = new Writer().int32(10);
+  for (const m of mechanisms) w.cstring(m);
+  return w.int8(0).finish(BackendCode.Authentication);
+}
+export const authenticationSASLContinue = (data: string): Buffer => new Writer().int32(11).bytes(Buffer.from(data)).finish(BackendCode.Authentication);
+export const authenticationSASLFinal = (data: string): Buffer => new Writer().int32(12).bytes(Buffer.from(data)).finish(BackendCode.Authentication);
 export const parameterStatus = (name: string, value: string): Buffer => new Writer().cstring(name).cstring(value).finish(BackendCode.ParameterStatus);
 export const backendKeyData = (pid: number, key: number): Buffer => new Writer(13).int32(pid).int32(key).finish(BackendCode.BackendKeyData);
 export const readyForQuery = (status: 'I' | 'T' | 'E'): Buffer => new Writer(6).int8(status.charCodeAt(0)).finish(BackendCode.ReadyForQuery);
