@@ -461,7 +461,9 @@ function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; o
   const t = a.type.oid;
   if ((t !== OID.vector && t !== OID.halfvec) || b.type.oid !== t) return undefined;
   const half = t === OID.halfvec;
-  const isQuery = (x: Expr) => x.kind === 'const' || x.kind === 'param';
+  // the query vector: anything that is the same for every row (a literal, $n, or an
+  // expression over them such as '[…]'::vector or array_fill(…)::vector), evaluated once
+  const isQuery = (x: Expr) => x.kind === 'const' || x.kind === 'param' || isRowIndependent(x);
   // all four distances are symmetric, so either side may be the column
   if (a.kind === 'column' && a.level === 0 && isQuery(b)) return { column: a.index, query: b, op: e.name as DistanceOperator, half };
   if (b.kind === 'column' && b.level === 0 && isQuery(a)) return { column: b.index, query: a, op: e.name as DistanceOperator, half };
@@ -469,6 +471,24 @@ function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; o
 }
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
+
+/** No column of the current row, no subquery, nothing volatile: one value per execution. */
+function isRowIndependent(e: Expr): boolean {
+  let ok = true;
+  const visit = (x: Expr): void => {
+    if (!ok) return;
+    switch (x.kind) {
+      case 'const': case 'param': return;
+      case 'column': ok = x.level > 0; return;
+      case 'cast': visit(x.arg); return;
+      case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
+      case 'array': x.elems.forEach(visit); return;
+      default: ok = false;
+    }
+  };
+  visit(e);
+  return ok;
+}
 
 /**
  * Exact vector top-k: one kernel call per row, a bounded max-heap of (distance, row).

@@ -1084,12 +1084,24 @@ export class DurableStorage implements Storage {
     return run;
   }
 
+  /**
+   * The growing segment is searched exactly; in a table with an ANN index it is sealed
+   * (and indexed) after this many rows instead of at the byte threshold, so vector
+   * queries never scan more than this many rows exactly (Milvus keeps growing segments
+   * small for the same reason).
+   */
+  private static readonly INDEXED_SEAL_ROWS = 16384;
+
+  private sealDue(t: TableState): boolean {
+    return t.growing.bytes >= this.sealThreshold || (t.vectorIndexes.length > 0 && t.growing.length >= DurableStorage.INDEXED_SEAL_ROWS);
+  }
+
   private maybeScheduleSeal(t: TableState): void {
-    if (!this.background || t.sealScheduled || t.growing.bytes < this.sealThreshold) return;
+    if (!this.background || t.sealScheduled || !this.sealDue(t)) return;
     t.sealScheduled = true;
     void this.enqueueMaintenance('seal', t.id, async () => {
       t.sealScheduled = false;
-      if (!t.dropped && t.growing.bytes >= this.sealThreshold) {
+      if (!t.dropped && this.sealDue(t)) {
         await this.sealTable(t);
         await this.compactTable(t, false);
       }
