@@ -8,6 +8,7 @@ import type { Catalog, ConstraintDef, IndexDef, TableDef } from '../catalog.js';
 import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../functions/scalar.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
+import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
@@ -80,6 +81,8 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
   // pg_node_tree has no cast to text in pg_cast: take it as it comes (its values are SQL text here)
   const textLike = (t: SqlType | undefined) => (t?.oid === OID.pg_node_tree ? t : T.text);
   switch (name) {
+    case 'satisfies_hash_partition':
+      return satisfiesHashPartition(catalog, argTypes);
     case 'pg_get_expr':
       // adbin / relpartbound hold SQL text already (Quiver keeps expressions as text, not node trees).
       if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => String(a[0]));
