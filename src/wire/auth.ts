@@ -220,7 +220,8 @@ export class ScramExchange {
     private readonly binding: ChannelBinding | undefined,
   ) {}
 
-  clientFirst(message: string): string {
+  /** `serverNonce` only for test vectors; normally 18 random bytes, base64 (PostgreSQL's). */
+  clientFirst(message: string, serverNonce = randomBytes(SCRAM_NONCE_LEN).toString('base64')): string {
     // gs2-cbind-flag
     const flag = message[0];
     let rest: string;
@@ -260,7 +261,7 @@ export class ScramExchange {
     const clientNonce = bare.attr('r');
     if (clientNonce === '' || !/^[\x21-\x2b\x2d-\x7e]+$/.test(clientNonce)) throw malformed('Could not parse the nonce in client-first-message.');
     while (bare.rest !== '') bare.any(); // extensions are ignored
-    this.nonce = clientNonce + randomBytes(SCRAM_NONCE_LEN).toString('base64');
+    this.nonce = clientNonce + serverNonce;
     this.serverFirst = `r=${this.nonce},s=${this.verifier.salt.toString('base64')},i=${this.verifier.iterations}`;
     return this.serverFirst;
   }
