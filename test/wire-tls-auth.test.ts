@@ -211,6 +211,23 @@ describe('auth primitives', () => {
   });
 });
 
+describe('configuration errors stop the server before it listens', () => {
+  test('--auth without passwords, half a TLS pair, an unknown method', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--auth', 'md5'], /--auth md5 needs --users FILE or --password/],
+      [['--tls-cert', '/nonexistent.pem'], /--tls-cert and --tls-key must be given together/],
+      [['--auth', 'kerberos', '--password', 'x'], /invalid --auth .?"kerberos/],
+    ];
+    for (const [args, message] of cases) {
+      await assert.rejects(startQuiver({ args, timeoutMs: 10000 }), (e: Error) => {
+        assert.match(e.message, /exited before listening \(code 2/);
+        assert.match(e.message, message);
+        return true;
+      });
+    }
+  });
+});
+
 // ---- default server: trust, no TLS ------------------------------------------------------
 
 describe('default server (trust, no TLS)', () => {

@@ -53,6 +53,8 @@ export interface ConnectionSecurity {
   auth?: Authenticator;
 }
 
+/** PostgreSQL's authentication_timeout default */
+const AUTHENTICATION_TIMEOUT_MS = 60_000;
 /** pause reading from the socket while this many bytes wait unparsed */
 const INPUT_HIGH_WATER = 4 << 20;
 /** write out buffered responses once they reach this size */
@@ -271,8 +273,25 @@ export class Connection {
 
   // ---- startup --------------------------------------------------------------------------
 
-  /** Returns false when the connection ends without a session (cancel request, close). */
+  /**
+   * Returns false when the connection ends without a session (cancel request, close).
+   * Like PostgreSQL's authentication_timeout (1 min), a client that does not finish the
+   * startup and password exchange in time is disconnected.
+   */
   private async startup(): Promise<boolean> {
+    const timer = setTimeout(() => {
+      this.log.debug('startup/authentication timeout');
+      this.socket.destroy();
+    }, AUTHENTICATION_TIMEOUT_MS);
+    timer.unref();
+    try {
+      return await this.negotiateAndStart();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async negotiateAndStart(): Promise<boolean> {
     // Like PostgreSQL's ProcessStartupPacket: one SSLRequest, and a GSSENCRequest only
     // before TLS; a repeated one is an unknown protocol version (1234.5679 / 1234.5680).
     let sslDone = false;
