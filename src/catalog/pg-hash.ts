@@ -209,10 +209,10 @@ const USECS_PER_DAY = 86400000000n;
 export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | undefined {
   switch (type.oid) {
     case OID.int2: case OID.int4:
-      return hashUint32Extended((v as number) | 0, seed);
+      return hashUint32Extended(Number(v) | 0, seed);
     case OID.oid: case OID.regproc: case OID.regprocedure: case OID.regoper: case OID.regoperator:
     case OID.regclass: case OID.regtype: case OID.regnamespace: case OID.regrole: case OID.xid: case OID.cid:
-      return hashUint32Extended((v as number) >>> 0, seed);
+      return hashUint32Extended(Number(v) >>> 0, seed);
     case OID.int8:
       return hashInt8Extended(BigInt(v as bigint | number), seed);
     case OID.bool:
@@ -231,19 +231,19 @@ export function pgExtendedHash(type: SqlType, v: Value, seed: bigint): bigint | 
     case OID.uuid:
       return hashBytesExtended(uuidBytes(v as string), seed);
     case OID.float4: case OID.float8:
-      return hashFloat8Extended(v as number, seed);
+      return hashFloat8Extended(Number(v), seed);
     case OID.numeric:
-      return hashNumericExtended(v as string, seed);
+      return hashNumericExtended(String(v), seed);
     case OID.date: {
-      const d = v as number;
+      const d = Number(v);
       // DATEVAL_NOBEGIN / DATEVAL_NOEND
       const pg = d === -Infinity ? -0x80000000 : d === Infinity ? 0x7fffffff : d - UNIX_EPOCH_DAYS;
       return hashUint32Extended(pg | 0, seed);
     }
     case OID.timestamp: case OID.timestamptz:
-      return hashInt8Extended(micros(v as number, UNIX_EPOCH_MICROS), seed);
+      return hashInt8Extended(micros(Number(v), UNIX_EPOCH_MICROS), seed);
     case OID.time:
-      return hashInt8Extended(micros(v as number, 0n), seed);
+      return hashInt8Extended(micros(Number(v), 0n), seed);
     case OID.interval: {
       // interval_cmp_value: months count as 30 days, days as 24 hours (then truncated to int64)
       const iv = v as Interval;
