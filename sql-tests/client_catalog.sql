@@ -33,3 +33,10 @@ SELECT 'pg_class'::regclass, '"CcMixed"'::regclass, pg_get_serial_sequence('"CcM
 SELECT c.oid::regclass AS rel FROM pg_class c WHERE c.relname LIKE 'CcMixed%' ORDER BY c.relname;
 SELECT indexrelid::regclass, indrelid::regclass FROM pg_index WHERE indrelid = '"CcMixed"'::regclass;
 DROP TABLE "CcMixed";
+-- information_schema.columns lists system catalogs' columns too (TypeORM checks for pg_class.relispartition)
+SELECT TRUE FROM information_schema.columns WHERE table_name = 'pg_class' and column_name = 'relispartition';
+SELECT table_schema, table_name, column_name, ordinal_position, is_nullable, data_type, udt_name
+  FROM information_schema.columns
+  WHERE table_name IN ('pg_namespace', 'pg_class') AND column_name IN ('oid', 'nspname', 'relname', 'reloptions', 'relispartition')
+  ORDER BY 1, 2, 4;
+SELECT column_name, is_nullable, data_type FROM information_schema.columns WHERE table_name = 'pg_cursors' ORDER BY ordinal_position;

@@ -736,7 +736,8 @@ export class Session implements Backend, SessionInfo {
     const scope = new Scope(null);
     scope.add('', columns.map((c) => ({ name: c.name, type: c.type, tableOid: 0, attnum: 0 })));
     const bound = bindExpr(ast, scope, binder.ctx('DEFAULT expressions'));
-    const e = coerce(binder.env, resolveUnknown(binder.env, bound), type, 'assignment', () => `default for column of type ${formatType(type)}`);
+    // an unknown literal ('0') takes the column's type directly, as in CREATE TABLE … DEFAULT '0'
+    const e = coerce(binder.env, bound, type, 'assignment', () => `default for column of type ${formatType(type)}`);
     const compiled = compileExpr(e);
     const rc = this.runContext(this.txn);
     const env = this.execEnv([], rc);

@@ -94,7 +94,17 @@ export function partitionKeyDef(t: TableDef): string | null {
 export function columnDefaultSql(c: ColumnDef): string | null {
   if (!c.defaultExpr) return null;
   const sql = c.defaultExpr.sql;
+  // a negative integer constant is folded to a Const, which ruleutils prints quoted with its type
+  if (c.type.oid === OID.int4 && /^-\s*\d+$/.test(sql) && Number(sql.replace(/\s+/g, '')) >= -2147483648) return `'${Number(sql.replace(/\s+/g, ''))}'::integer`;
   if (/^'(?:[^']|'')*'$/.test(sql)) {
+    // ruleutils prints int4 and bool constants bare (DEFAULT '5' on an integer column reads back as 5)
+    const inner = sql.slice(1, -1).trim();
+    if (c.type.oid === OID.int4 && /^[+-]?\d+$/.test(inner) && Math.abs(Number(inner)) <= 2147483647) {
+      const n = String(Number(inner));
+      return n.startsWith('-') ? `'${n}'::integer` : n;
+    }
+    if (c.type.oid === OID.bool && /^(t|tr|tru|true|y|ye|yes|on|1)$/i.test(inner)) return 'true';
+    if (c.type.oid === OID.bool && /^(f|fa|fal|fals|false|n|no|of|off|0)$/i.test(inner)) return 'false';
     const base = c.type.oid === OID.bpchar ? 'bpchar' : formatType(sqlType(c.type.oid));
     return `${sql}::${base}`;
   }

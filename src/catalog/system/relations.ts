@@ -481,7 +481,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['maximum_cardinality', card], ['dtd_identifier', id], ['is_self_referencing', yesNo],
     ['is_identity', yesNo], ['identity_generation', chars], ['identity_start', chars], ['identity_increment', chars], ['identity_maximum', chars],
     ['identity_minimum', chars], ['identity_cycle', yesNo], ['is_generated', chars], ['generation_expression', chars], ['is_updatable', yesNo],
-  ], (ctx) => userTables(ctx.catalog).flatMap((t) => t.columns.map((c, i) => {
+  ], (ctx) => [...userTables(ctx.catalog), ...systemTablesForColumns()].flatMap((t) => t.columns.map((c, i) => {
     const info = TYPES.get(c.type.oid)!;
     const dataType = isVectorType(c.type.oid) && info.category !== 'A' ? 'USER-DEFINED' : info.category === 'A' ? 'ARRAY' : formatType(sqlType(c.type.oid));
     const charLen = (c.type.oid === OID.varchar || c.type.oid === OID.bpchar) && c.type.typmod > 4 ? c.type.typmod - 4 : null;
@@ -555,6 +555,26 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
 }
 
 let SYSTEM: SystemRelation[] = [];
+
+/**
+ * The system relations as TableDef-shaped rows for information_schema.columns, which lists their columns in
+ * PostgreSQL (TypeORM probes `table_name = 'pg_class' AND column_name = 'relispartition'`). Built once
+ * (SYSTEM does not change).
+ */
+let systemColumnTables: TableDef[] | undefined;
+function systemTablesForColumns(): TableDef[] {
+  if (!systemColumnTables && SYSTEM.length > 0) {
+    systemColumnTables = SYSTEM.map((r) => {
+      const view = r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name);
+      return {
+        oid: r.oid, name: r.name, schema: r.schema, kind: view ? 'v' : 'r', constraints: [], indexes: [],
+        // genbki: catalog columns are NOT NULL up to the first variable-length one
+        columns: r.columns.map((c, i) => ({ name: c.name, type: c.type, notNull: !view && r.columns.slice(0, i + 1).every((x) => (TYPES.get(x.type.oid)?.len ?? -1) !== -1) })),
+      } as unknown as TableDef;
+    });
+  }
+  return systemColumnTables ?? [];
+}
 
 /** whether pg_class / pg_attribute / information_schema.tables list the system relations themselves (see pg_class) */
 const LIST_SYSTEM_RELATIONS = process.env.QUIVER_LIST_SYSTEM_RELATIONS === '1';
