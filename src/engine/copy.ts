@@ -429,7 +429,9 @@ export function formatCopyRows(rows: readonly Row[], types: readonly SqlType[], 
     const trailer = Buffer.alloc(2);
     trailer.writeInt16BE(-1);
     chunks.push(trailer);
-    return chunks;
+    // PostgreSQL sends the header in the same CopyData message as the first row (or the trailer);
+    // psycopg 3 parses a row from the rest of the first message
+    return [Buffer.concat([chunks[0], chunks[1]]), ...chunks.slice(2)];
   }
   const csv = opts.format === 'csv';
   const lines: Buffer[] = [];
