@@ -548,7 +548,9 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
           });
         }
         t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
-        if (idx.unique) ctx.storage.dropUniqueKey(t.oid, idx.name);
+        if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
+          for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
+        }
         if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex?.(t.oid, idx.name);
         ctx.catalog.version++;
         break;
@@ -639,7 +641,12 @@ export async function createIndex(ctx: DdlContext, n: RawNode): Promise<void> {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: !!n.unique, primary: false,
     method, opclasses, options,
   };
-  if (idx.unique) ctx.storage.addUniqueKey(table.oid, { name, columns: cols });
+  // btree indexes (unique or not) become key indexes in storage: equality lookups use them
+  if (method === 'btree' || method === 'hash') {
+    for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
+      ctx.storage.addUniqueKey(leaf.oid, { name, columns: cols, unique: idx.unique });
+    }
+  }
   table.indexes.push(idx);
   ctx.catalog.version++;
   if (method === 'hnsw') await buildVectorIndexes(ctx, table, idx);
@@ -1044,7 +1051,7 @@ async function rewriteTable(
   await storage.createTable({ id: newOid, columns: newColumns.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(newOid);
   try {
-    for (const x of indexes) if (x.unique) storage.addUniqueKey(newOid, { name: x.name, columns: x.columns });
+    for (const x of indexes) if (x.unique || x.method === 'btree') storage.addUniqueKey(newOid, { name: x.name, columns: x.columns, unique: x.unique });
     const txn = ctx.dataTxn ?? storage.begin();
     try {
       for (let i = 0; i < rows.length; i += 10_000) txn.insert(newOid, rows.slice(i, i + 10_000));

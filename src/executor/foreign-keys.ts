@@ -56,7 +56,7 @@ function keyExists(rc: RunContext, txn: Transaction, parent: TableDef, refColumn
       // lookupKey takes the values in the key's column order
       const key = leaf.constraints.find((c) => c.name === keyName)?.columns ?? leaf.indexes.find((i) => i.name === keyName)!.columns;
       const ordered = key.map((c) => values[refColumns.indexOf(c)]);
-      if (rc.storage.lookupKey(leaf.oid, keyName, ordered, snapshot, txn).rows.length > 0) return true;
+      if ((rc.storage.lookupKey(leaf.oid, keyName, ordered, snapshot, txn)?.rows.length ?? 0) > 0) return true;
       continue;
     }
     const types = refColumns.map((c) => leaf.columns[c].type);

@@ -116,11 +116,15 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   if (plan.keyLookup && rc.storage.lookupKey) {
     const values = plan.keyLookup.values.map((v) => compileExpr(v)([], env));
     if (values.some((v) => v === null)) return;
-    const batch = rc.storage.lookupKey(plan.table.oid, plan.keyLookup.keyName, values, rc.snapshot, rc.txn);
-    let out: Row[] = plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : (batch.rows as Row[]);
-    if (pred) out = out.filter((r) => pred(r, env) === true);
-    if (out.length) yield out;
-    return;
+    // a plain index whose key is shared by many rows: scanning is cheaper than fetching each
+    const limit = Math.max(64, rc.storage.rowCount(plan.table.oid) / 20);
+    const batch = rc.storage.lookupKey(plan.table.oid, plan.keyLookup.keyName, values, rc.snapshot, rc.txn, limit);
+    if (batch) {
+      let out: Row[] = plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : (batch.rows as Row[]);
+      if (pred) out = out.filter((r) => pred(r, env) === true);
+      if (out.length) yield out;
+      return;
+    }
   }
   for (const table of tables) {
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn)) {

@@ -28,7 +28,11 @@ export interface TableLayout {
 export interface UniqueKeySpec {
   readonly name: string;
   readonly columns: readonly number[];
-  /** NULLs never conflict (PostgreSQL's default NULLS DISTINCT) */
+  /**
+   * false: a plain (non-unique) equality index — rows are found by key, duplicates are
+   * fine. Default true: duplicates are refused. NULLs never conflict (NULLS DISTINCT).
+   */
+  readonly unique?: boolean;
 }
 
 export interface Snapshot {
@@ -153,8 +157,11 @@ export interface Storage {
   annSegments?(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
-  /** rows whose unique key equals `values` (one per key column) visible at the snapshot (+txn) */
-  lookupKey?(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction): RowBatch;
+  /**
+   * Rows whose key equals `values` (one per key column) visible at the snapshot (+txn);
+   * undefined when more than `limit` rows carry the key (a scan is then cheaper).
+   */
+  lookupKey?(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit?: number): RowBatch | undefined;
   /** a visible row by id, or undefined */
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined;
   /** approximate live row count (for planning) */

@@ -114,7 +114,7 @@ interface UniqueKey {
   readonly spec: UniqueKeySpec;
   readonly types: SqlType[];
   /** key → committed rows (live or not yet compacted away) that have it */
-  readonly index: Map<string, RowId | RowId[]>;
+  readonly index: Map<string, KeyEntry>;
 }
 
 class TableState {
@@ -180,18 +180,29 @@ class TableState {
   }
 }
 
-function indexAdd(index: Map<string, RowId | RowId[]>, k: string, rowId: RowId): void {
+/** key → one row id, a few (array), or many (a set: non-unique keys can be shared by lots of rows) */
+type KeyEntry = RowId | RowId[] | Set<RowId>;
+
+function indexAdd(index: Map<string, KeyEntry>, k: string, rowId: RowId): void {
   const cur = index.get(k);
   if (cur === undefined) index.set(k, rowId);
   else if (typeof cur === 'number') index.set(k, [cur, rowId]);
-  else cur.push(rowId);
+  else if (Array.isArray(cur)) {
+    if (cur.length >= 32) index.set(k, new Set([...cur, rowId]));
+    else cur.push(rowId);
+  } else cur.add(rowId);
 }
 
-function indexRemove(index: Map<string, RowId | RowId[]>, k: string, rowId: RowId): void {
+function indexRemove(index: Map<string, KeyEntry>, k: string, rowId: RowId): void {
   const cur = index.get(k);
   if (cur === undefined) return;
   if (typeof cur === 'number') {
     if (cur === rowId) index.delete(k);
+    return;
+  }
+  if (!Array.isArray(cur)) {
+    cur.delete(rowId);
+    if (cur.size === 0) index.delete(k);
     return;
   }
   const i = cur.indexOf(rowId);
@@ -200,7 +211,12 @@ function indexRemove(index: Map<string, RowId | RowId[]>, k: string, rowId: RowI
   else if (cur.length === 0) index.delete(k);
 }
 
-function* candidates(index: Map<string, RowId | RowId[]>, k: string): Iterable<RowId> {
+function candidateCount(index: Map<string, KeyEntry>, k: string): number {
+  const cur = index.get(k);
+  return cur === undefined ? 0 : typeof cur === 'number' ? 1 : Array.isArray(cur) ? cur.length : cur.size;
+}
+
+function* candidates(index: Map<string, KeyEntry>, k: string): Iterable<RowId> {
   const cur = index.get(k);
   if (cur === undefined) return;
   if (typeof cur === 'number') yield cur;
@@ -256,7 +272,7 @@ class DurableTransaction implements Transaction {
       for (const key of t.uniqueKeys.values()) {
         const k = t.keyOf(key, row);
         if (k === undefined) continue;
-        if (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined) {
+        if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined)) {
           throw new UniqueViolation(key.spec.name, key.spec.columns, row);
         }
         rowKeys.push([key.spec.name, k]);
@@ -754,7 +770,7 @@ export class DurableStorage implements Storage {
   addUniqueKey(tableId: number, spec: UniqueKeySpec): void {
     const t = this.tableForWrite(tableId);
     const key = this.newUniqueKey(t, spec);
-    this.indexExistingRows(t, key, true);
+    this.indexExistingRows(t, key, spec.unique !== false);
     t.uniqueKeys.set(spec.name, key);
     this.persistManifest(t);
   }
@@ -862,6 +878,7 @@ export class DurableStorage implements Storage {
         if (p.deleted.has(rowId)) continue;
         writes = true;
         for (const key of t.uniqueKeys.values()) {
+          if (key.spec.unique === false) continue;
           const k = t.keyOf(key, row);
           if (k !== undefined && this.liveCommittedWithKey(t, key, k, p) !== undefined) {
             throw new UniqueViolation(key.spec.name, key.spec.columns, row);
@@ -990,7 +1007,7 @@ export class DurableStorage implements Storage {
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined {
     const t = this.tables.get(tableId);
     const key = t?.uniqueKeys.get(keyName);
-    if (!t || !key) return undefined;
+    if (!t || !key || key.spec.unique === false) return undefined;
     const row: Value[] = [];
     key.spec.columns.forEach((c, i) => (row[c] = values[i]));
     const k = t.keyOf(key, row);
@@ -1001,7 +1018,7 @@ export class DurableStorage implements Storage {
   }
 
   /** Rows with this unique-key value visible at the snapshot (plus the transaction's own). */
-  lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction): RowBatch {
+  lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit = Number.POSITIVE_INFINITY): RowBatch | undefined {
     const t = this.tables.get(tableId);
     const key = t?.uniqueKeys.get(keyName);
     const out: RowBatch = { rowIds: [], rows: [] };
@@ -1010,6 +1027,7 @@ export class DurableStorage implements Storage {
     key.spec.columns.forEach((c, i) => (probe[c] = values[i]));
     const k = t.keyOf(key, probe);
     if (k === undefined) return out;
+    if (candidateCount(key.index, k) > limit) return undefined;
     const dtxn = txn as DurableTransaction | undefined;
     const p = dtxn?.pending.get(tableId);
     const ids = out.rowIds as RowId[];
@@ -1018,8 +1036,10 @@ export class DurableStorage implements Storage {
       const row = this.fetch(tableId, rowId, snapshot, txn);
       if (row) { ids.push(rowId); rows.push(row); }
     }
-    const own = p ? dtxn!.ownRowWithKey(p, keyName, k) : undefined;
-    if (own !== undefined && !ids.includes(own)) { ids.push(own); rows.push(p!.inserted.get(own)!); }
+    // this transaction's own rows with the key
+    for (const own of p?.ownKeys.get(keyName)?.get(k) ?? []) {
+      if (p!.inserted.has(own) && !p!.deleted.has(own) && !ids.includes(own)) { ids.push(own); rows.push(p!.inserted.get(own)!); }
+    }
     return out;
   }
 

@@ -165,6 +165,8 @@ export class MemoryStorage implements Storage {
   }
 
   addUniqueKey(tableId: number, spec: UniqueKeySpec): void {
+    // the reference implementation has no plain (non-unique) indexes: queries scan
+    if (spec.unique === false) return;
     const table = this.table(tableId);
     const key: UniqueKey = { spec, types: spec.columns.map((c) => table.layout.columns[c].type), rows: new Map() };
     const g = table.growing;

@@ -3,9 +3,10 @@
  *
  *   SELECT abalance FROM pgbench_accounts WHERE aid = $1
  *
- * When the filter fixes every column of a unique key (PRIMARY KEY or UNIQUE) with a
- * constant or parameter, the rows come from the storage's key index instead of a full
- * scan; the whole filter is still applied to them.
+ * When the filter fixes every column of a btree index (PRIMARY KEY, UNIQUE, or a plain
+ * CREATE INDEX) with a constant or parameter, the rows come from the storage's key index
+ * instead of a full scan; the whole filter is still applied to them. (A plain index whose
+ * key turns out to be shared by many rows falls back to the scan at run time.)
  */
 import type { TableDef } from '../../catalog/catalog.js';
 import type { Expr } from '../plan.js';
@@ -28,8 +29,11 @@ function equalities(filter: Expr): Map<number, Expr> {
   return out;
 }
 
+/** btree indexes on plain columns, unique ones first (they find at most one row) */
 function uniqueKeys(table: TableDef): { name: string; columns: readonly number[] }[] {
-  return table.indexes.filter((i) => i.unique && i.method === 'btree').map((i) => ({ name: i.name, columns: i.columns }));
+  return table.indexes.filter((i) => i.method === 'btree' && i.columns.length > 0)
+    .sort((a, b) => Number(b.unique) - Number(a.unique))
+    .map((i) => ({ name: i.name, columns: i.columns }));
 }
 
 export const useKeyLookup: Rule = {

@@ -1,0 +1,23 @@
+-- plain (non-unique) btree indexes: equality lookups through them give the same rows as scans
+CREATE TABLE pix (id int PRIMARY KEY, cat int, tag text, v int);
+INSERT INTO pix SELECT g, g % 50, 't' || (g % 7), g * 2 FROM generate_series(1, 2000) g;
+CREATE INDEX pix_cat ON pix (cat);
+CREATE INDEX pix_cat_tag ON pix (cat, tag);
+SELECT count(*), sum(v) FROM pix WHERE cat = 7;
+SELECT id FROM pix WHERE cat = 7 AND tag = 't0' ORDER BY id LIMIT 5;
+SELECT count(*) FROM pix WHERE cat = 49 AND v > 3000;
+UPDATE pix SET cat = 7 WHERE id = 1;
+DELETE FROM pix WHERE id = 7;
+SELECT count(*) FROM pix WHERE cat = 7;
+SELECT count(*) FROM pix WHERE cat = 1;
+BEGIN;
+INSERT INTO pix VALUES (5000, 7, 'tx', 0);
+SELECT count(*) FROM pix WHERE cat = 7;
+ROLLBACK;
+SELECT count(*) FROM pix WHERE cat = 7;
+SELECT count(*) FROM pix WHERE cat IS NULL;
+INSERT INTO pix VALUES (6000, NULL, NULL, 1), (6001, 3, NULL, 1);
+SELECT count(*) FROM pix WHERE cat = 3;
+DROP INDEX pix_cat;
+SELECT count(*) FROM pix WHERE cat = 3;
+DROP TABLE pix;
