@@ -9,7 +9,8 @@
  * test/clients-e2e/*.cjs drive those clients and assert their results (each script passes
  * against PostgreSQL 15 + pgvector too: run it with PGPORT=55432). QUIVER_E2E_LANGCHAIN_DIR
  * (@langchain/community, @langchain/core, pg; installed with --legacy-peer-deps) adds
- * LangChain's PGVectorStore; psycopg 3 / psycopg2 run when /usr/bin/python3 has them.
+ * LangChain's PGVectorStore; psycopg 3 / psycopg2 / SQLAlchemy run when /usr/bin/python3 has
+ * them, pgjdbc when /usr/share/java/postgresql.jar exists.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -145,6 +146,23 @@ test('real client: psycopg 3 (COPY, binary and server-side cursors) and psycopg2
     return;
   }
   const r = await run(PYTHON, [join(SCRIPTS, 'psycopg_e2e.py')], {});
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
+
+test('real client: SQLAlchemy 1.4 inspector and MetaData.reflect', async (t) => {
+  if (!(await pythonHas('sqlalchemy, psycopg2'))) {
+    t.skip('needs QUIVER_E2E_CLIENTS_DIR and python3-sqlalchemy / python3-psycopg2');
+    return;
+  }
+  const r = await run(PYTHON, [join(SCRIPTS, 'sqlalchemy_e2e.py')], {});
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
+
+const JDBC_JAR = '/usr/share/java/postgresql.jar';
+test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared) and DatabaseMetaData', { skip: (!CLIENTS_DIR || !existsSync(JDBC_JAR)) && 'needs QUIVER_E2E_CLIENTS_DIR and libpostgresql-jdbc-java' }, async () => {
+  const r = await run('java', ['-cp', JDBC_JAR, join(SCRIPTS, 'JdbcE2e.java')], {});
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^ok$/m);
 });
