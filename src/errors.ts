@@ -96,6 +96,8 @@ export const SqlState = {
   windowingError: '42P20',
   invalidColumnReference: '42P10',
   invalidRecursion: '42P19',
+  invalidFunctionDefinition: '42P13',
+  duplicateFunction: '42723',
   indeterminateDatatype: '42P18',
   wrongObjectType: '42809',
   invalidTableDefinition: '42P16',

@@ -1,6 +1,6 @@
 /**
  * SQL surface through a real server and node-postgres: cursors with $n parameters (as
- * psycopg's named cursors send them), ALTER TABLE rewrites and views surviving a restart,
+ * psycopg's named cursors send them), ALTER TABLE rewrites, views and SQL functions surviving a restart,
  * and the set-returning-function queries pgjdbc and TypeORM send. Expected values were
  * checked against PostgreSQL 15.
  */
@@ -61,7 +61,7 @@ test('cursors: DECLARE with $n parameters, FETCH/MOVE/CLOSE, 25P01 outside a tra
   }
 });
 
-test('ALTER TABLE rewrites and views survive a restart', async () => {
+test('ALTER TABLE rewrites, views and SQL functions survive a restart; DDL in a rolled-back block does not', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'quiver-es-'));
   try {
     let server = await startQuiver({ dataDir });
@@ -72,7 +72,9 @@ test('ALTER TABLE rewrites and views survive a restart', async () => {
       await c.query('INSERT INTO es_alt (id, n) VALUES (3, 30)');
       await expectCode(c.query('INSERT INTO es_alt (id, n) VALUES (3, 31)'), '23505');
       await c.query('CREATE VIEW es_view AS SELECT id, n * 2 AS n2 FROM es_alt WHERE flag');
+      await c.query('CREATE FUNCTION es_above(lim int) RETURNS TABLE (id int, n bigint) LANGUAGE sql STABLE AS $$ SELECT id, n FROM es_alt WHERE n > lim ORDER BY id $$');
       await c.query('BEGIN');
+      await c.query('CREATE FUNCTION es_rolled_back() RETURNS int LANGUAGE sql RETURN 1');
       await c.query('ALTER TABLE es_alt ADD COLUMN gone text');
       await c.query('ROLLBACK');
     });
@@ -85,6 +87,10 @@ test('ALTER TABLE rewrites and views survive a restart', async () => {
         assert.deepEqual(rows.rows, [{ id: 1, n: '10', flag: true }, { id: 2, n: '20', flag: true }, { id: 3, n: '30', flag: true }]);
         const view = await c.query('SELECT n2 FROM es_view ORDER BY id');
         assert.deepEqual(view.rows.map((r) => r.n2), ['20', '40', '60']);
+        const fnRows = await c.query('SELECT * FROM es_above($1)', [15]);
+        assert.deepEqual(fnRows.rows, [{ id: 2, n: '20' }, { id: 3, n: '30' }]);
+        await expectCode(c.query('SELECT es_rolled_back()'), '42883');
+        await c.query('DROP FUNCTION es_above');
         await expectCode(c.query('INSERT INTO es_alt (id, n) VALUES (1, 1)'), '23505');
         await c.query('DROP VIEW es_view');
         await c.query('DROP TABLE es_alt');

@@ -122,6 +122,8 @@ export class Catalog {
   readonly tables = new Map<number, TableDef>();
   readonly sequences = new Map<number, SequenceDef>();
   readonly extensions = new Map<string, ExtensionDef>();
+  /** CREATE FUNCTION … LANGUAGE sql */
+  readonly functions = new Map<number, SqlFunctionDef>();
   /** bumped on every DDL so prepared plans can tell they are stale */
   version = 0;
 
@@ -195,7 +197,7 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()] };
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()] };
   }
 
   /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
@@ -209,6 +211,8 @@ export class Catalog {
     this.tables.clear();
     this.sequences.clear();
     this.extensions.clear();
+    this.functions.clear();
+    for (const f of data.functions ?? []) this.functions.set(f.oid, f);
     for (const t of data.tables) this.tables.set(t.oid, t);
     for (const s of data.sequences) this.sequences.set(s.oid, s);
     for (const e of data.extensions) this.extensions.set(e.name, e);
@@ -240,6 +244,22 @@ export interface CatalogData {
   tables: TableDef[];
   sequences: SequenceDef[];
   extensions: ExtensionDef[];
+  functions?: SqlFunctionDef[];
+}
+
+/** A SQL-language function (CREATE FUNCTION … LANGUAGE sql): its body is bound at each call site. */
+export interface SqlFunctionDef {
+  readonly oid: number;
+  readonly name: string;
+  readonly schema: string;
+  readonly params: readonly { name?: string; type: SqlType; defaultAst?: unknown }[];
+  readonly returns:
+    | { readonly kind: 'scalar'; readonly type: SqlType }
+    | { readonly kind: 'setof'; readonly type: SqlType }
+    | { readonly kind: 'table'; readonly columns: readonly { name: string; type: SqlType }[] };
+  /** the body: the statements' text (AS '…') or, for RETURN expr / BEGIN ATOMIC, the parse tree */
+  readonly body: { readonly sql?: string; readonly ast?: unknown };
+  readonly volatility: 'i' | 's' | 'v';
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */

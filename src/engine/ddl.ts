@@ -10,6 +10,7 @@ import { resolveTypeName, serialBase } from '../sql/type-names.js';
 import type { Storage, Transaction } from '../storage/api.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../types/types.js';
 import { resolveCast } from '../functions/index.js';
+import { dropFunction } from './create-function.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { hashKey } from '../types/compare.js';
 import { rawPosition } from '../sql/positions.js';
@@ -477,6 +478,13 @@ function findTable(ctx: DdlContext, schema: string | undefined, name: string): T
 
 export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
   const type = n.removeType as string;
+  if (type === 'OBJECT_FUNCTION') {
+    const objects = ((n.objects ?? []) as RawNode[]).map((o) => o.ObjectWithArgs);
+    // all-or-nothing: check every object exists before dropping any
+    if (!n.missing_ok) for (const o of objects) dropFunction(ctx.catalog, o, false, () => {}, ctx.searchPath, false);
+    for (const o of objects) dropFunction(ctx.catalog, o, !!n.missing_ok, (m) => notice(ctx, m), ctx.searchPath);
+    return;
+  }
   // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
   if (!n.missing_ok) {
     for (const obj of (n.objects ?? []) as RawNode[]) {
@@ -586,7 +594,6 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
       }
       case 'OBJECT_SCHEMA':
       case 'OBJECT_TYPE':
-      case 'OBJECT_FUNCTION':
         if (n.missing_ok) { notice(ctx, `${type.slice(7).toLowerCase()} "${name}" does not exist, skipping`); continue; }
         throw new SqlError(SqlState.undefinedObject, `${type.slice(7).toLowerCase()} "${name}" does not exist`);
       default:

@@ -8,7 +8,7 @@ import type { Catalog, CatalogData, SystemRelation, SystemRelationContext } from
 import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { optimize } from '../planner/optimize.js';
 import { explainPlan } from '../planner/explain.js';
-import type { Plan } from '../planner/plan.js';
+import type { Expr, Plan } from '../planner/plan.js';
 import { SelectBinder, formatRecordOutputs, type SelectEnv } from '../sql/bind-select.js';
 import { bindDelete, bindInsert, bindUpdate, type DmlStatement } from '../sql/bind-dml.js';
 import { parseSql, splitStatements, type RawNode, type RawStatement } from '../sql/parser.js';
@@ -32,6 +32,8 @@ import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../functions/scalar.js';
+import { functionDefinition, storeFunction } from './create-function.js';
+import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 
 export interface EngineState {
   readonly storage: Storage;
@@ -265,6 +267,7 @@ export class Session implements Backend, SessionInfo {
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       bindSubquery: (node, parent) => binder.bindSelect(node.SelectStmt ?? node, parent),
+      userFunction: (name, args, position) => this.bindUserFunction(binder, name, args, position),
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),
@@ -274,6 +277,16 @@ export class Session implements Backend, SessionInfo {
     };
     const binder = new SelectBinder(env);
     return binder;
+  }
+
+  /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
+  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number): Expr | undefined {
+    const def = findSqlFunction(this.catalog, name, args.length);
+    if (!def) return undefined;
+    if (def.returns.kind !== 'scalar') {
+      throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});
+    }
+    return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan: bindFunctionBody(binder, def) };
   }
 
   private bind(raw: RawStatement, paramTypes: number[]): Bound {
@@ -853,6 +866,18 @@ export class Session implements Backend, SessionInfo {
         return command();
       case 'DoStmt':
         throw new SqlError(SqlState.featureNotSupported, 'DO blocks are not supported');
+      case 'CreateFunctionStmt': {
+        this.ddlContext(stmt.raw.text); // inside a transaction block: snapshot the catalog for ROLLBACK
+        const def = functionDefinition(this.catalog, n, this.searchPath());
+        // validate now, like PostgreSQL's check_function_bodies: the body must bind
+        try {
+          bindFunctionBody(this.binder([]), def, true);
+        } catch (e) {
+          throw bodyErrorPosition(e, stmt.raw.text, def.body.sql);
+        }
+        storeFunction(this.catalog, def, !!n.replace);
+        return command();
+      }
       case 'CreateSchemaStmt': {
         const name = n.schemaname as string;
         if (name === 'public' || name === 'pg_catalog' || name === 'information_schema') {
@@ -1132,7 +1157,14 @@ export class Session implements Backend, SessionInfo {
 /** client_min_messages order: a notice is sent when its level is at or above the setting */
 const NOTICE_LEVELS = ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'];
 
-const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt']);
+const DDL_KINDS = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
+
+/** An error inside an `AS '…'` body points into the CREATE FUNCTION statement, as in PostgreSQL. */
+function bodyErrorPosition(e: unknown, statement: string, body: string | undefined): unknown {
+  if (!(e instanceof SqlError) || e.fields.position === undefined || body === undefined) return e;
+  const at = statement.indexOf(body);
+  return at < 0 ? e : new SqlError(e.code, e.message, { ...e.fields, position: e.fields.position + at });
+}
 
 function showColumnName(name: string): string {
   const key = name.toLowerCase();

@@ -256,6 +256,16 @@ export function compileExpr(e: Expr): Compiled {
         return quantified(left(r, env), values, fn.impl, all, env);
       };
     }
+    case 'sqlCall': {
+      const args = e.args.map(compileExpr);
+      const plan = e.plan;
+      return (r, env) => {
+        const argRow = args.map((a) => a(r, env));
+        const rows = env.runPlan(plan, [argRow]);
+        // a SQL function returning one value yields its first row's first column
+        return rows.length ? rows[0][0] : null;
+      };
+    }
     case 'agg':
     case 'window':
       throw new SqlError(SqlState.internalError, `bug: ${e.kind} expression reached the evaluator`);
@@ -358,6 +368,8 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       case 'subquery': walkPlanExprs(e.plan, d + 1, visit); break;
       case 'insubquery': expr(e.left, d); walkPlanExprs(e.plan, d + 1, visit); break;
       case 'agg': e.args.forEach((a) => expr(a, d)); expr(e.filter, d); break;
+      // a function body sees only its arguments: only they can refer to this query
+      case 'sqlCall': e.args.forEach((a) => expr(a, d)); break;
       default: break;
     }
   };
@@ -367,6 +379,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     case 'recursiveUnion': walkPlanExprs(plan.nonRecursive, depth, visit); walkPlanExprs(plan.recursive, depth, visit); break;
     case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;
     case 'functionScan': plan.args.forEach((e) => expr(e)); break;
+    case 'sqlFunctionScan': plan.args.forEach((e) => expr(e)); break;
     case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;
     case 'project': plan.exprs.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
     case 'projectSet': plan.srfs.forEach((f) => f.args.forEach((e) => expr(e))); walkPlanExprs(plan.input, depth, visit); break;

@@ -70,6 +70,10 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
     case 'distinct': return distinct(plan, rc, env);
     case 'setop': return setop(plan, rc, env);
     case 'recursiveUnion': return recursiveUnion(plan, rc, env);
+    case 'sqlFunctionScan': {
+      const argRow = plan.args.map((a) => compileExpr(a)([], env));
+      return runPlan(plan.body, rc, { ...env, outer: [argRow] });
+    }
     case 'workTableScan': return [rc.cteResults.get(plan.workTable) ?? []];
     case 'cteScan': {
       let rows = rc.cteResults.get(plan.cte.id);

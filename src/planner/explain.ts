@@ -64,6 +64,7 @@ function label(plan: Plan, opts: ExplainOptions): { title: string; details: stri
     case 'cteScan': return { title: `CTE Scan (cte ${plan.cte.id})`, details: [] };
     case 'recursiveUnion': return { title: `Recursive Union${plan.all ? ' All' : ''}`, details: [] };
     case 'workTableScan': return { title: 'WorkTable Scan', details: [] };
+    case 'sqlFunctionScan': return { title: `Function Scan on ${plan.name}`, details: [] };
   }
 }
 
@@ -93,6 +94,8 @@ function children(plan: Plan): Plan[] {
       return [plan.cte.plan];
     case 'recursiveUnion':
       return [plan.nonRecursive, plan.recursive];
+    case 'sqlFunctionScan':
+      return [plan.body];
     default:
       return [];
   }

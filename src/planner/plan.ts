@@ -39,6 +39,8 @@ export type Expr =
    * null = the upper bound; a plain [i] inside a slice means [1:i]). `base` is the lower
    * bound: 1, or 0 for int2vector / oidvector.
    */
+  /** a call of a SQL-language function returning one value: its body runs with the arguments as its outer row */
+  | { readonly kind: 'sqlCall'; readonly type: SqlType; readonly name: string; readonly args: readonly Expr[]; readonly plan: Plan }
   | { readonly kind: 'subscript'; readonly type: SqlType; readonly arg: Expr; readonly subs: readonly { readonly lower: Expr | null; readonly upper: Expr | null }[]; readonly slice: boolean; readonly base: number }
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
@@ -116,6 +118,8 @@ export type Plan =
   | { readonly kind: 'recursiveUnion'; readonly schema: readonly OutputColumn[]; readonly nonRecursive: Plan; readonly recursive: Plan; readonly all: boolean; readonly workTable: number }
   /** inside the recursive term: the rows the previous round produced */
   | { readonly kind: 'workTableScan'; readonly schema: readonly OutputColumn[]; readonly workTable: number }
+  /** a SQL-language function in FROM (RETURNS TABLE / SETOF): its body, run with the arguments as outer row */
+  | { readonly kind: 'sqlFunctionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly body: Plan }
   /** a CTE used more than once: computed once per execution */
   | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: { plan: Plan; id: number } };
 

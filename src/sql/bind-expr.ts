@@ -26,6 +26,8 @@ export interface BindEnv {
   systemFunction(name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined;
   /** bind a nested SELECT (subquery) with the given enclosing scope */
   bindSubquery(node: RawNode, parent: Scope): Plan;
+  /** a call of a user-defined SQL function, bound in place (undefined: not one) */
+  userFunction?(name: string, args: Expr[], position?: number): Expr | undefined;
   /** session settings that literal input depends on (TimeZone, DateStyle, 'now') */
   readonly parseSettings?: ParseSettings;
 }
@@ -123,6 +125,8 @@ export function bindOperator(env: BindEnv, op: string, left: Expr | null, right:
 }
 
 function bindCall(env: BindEnv, name: string, args: Expr[], position?: number): Expr {
+  const user = env.userFunction?.(name, args, position);
+  if (user) return user;
   const types = args.map((a) => a.type);
   if (args.length === 1 && types[0].oid === OID.record) {
     const fn = recordFunctionFor(name, types[0]);

@@ -14,6 +14,7 @@ import { planIsCorrelated } from '../executor/expr.js';
 import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../executor/set-functions.js';
 import { recordFunctionFor, recordType } from '../executor/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
+import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
@@ -253,6 +254,16 @@ export class SelectBinder {
     const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
     const ordinality = (cols: OutputColumn[]): OutputColumn[] =>
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
+    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length) : undefined;
+    if (userFn && call) {
+      const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
+      const body = bindFunctionBody(this, userFn);
+      const cols = ordinality(functionColumns(userFn, alias, colAliases));
+      scope.add(alias ?? fname, cols);
+      const plan: Plan = { kind: 'sqlFunctionScan', schema: cols.slice(0, body.schema.length), name: fname, args: bindFunctionArgs(this.env, userFn, args), body };
+      if (n.ordinality) throw new SqlError(SqlState.featureNotSupported, 'WITH ORDINALITY on SQL functions is not supported');
+      return plan;
+    }
     if (call && isSetReturning(fname) && !call.over) {
       const ctx = this.ctx('functions in FROM');
       const rawArgs = (call.args ?? []) as RawNode[];
@@ -623,6 +634,7 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
     case 'subscript': return { ...e, arg: m(e.arg), subs: e.subs.map((x) => ({ lower: x.lower ? m(x.lower) : null, upper: x.upper ? m(x.upper) : null })) };
     case 'field': return { ...e, arg: m(e.arg) };
     case 'insubquery': return { ...e, left: m(e.left) };
+    case 'sqlCall': return { ...e, args: e.args.map(m) };
     case 'agg': return { ...e, args: e.args.map(m), filter: e.filter ? m(e.filter) : null };
     default: return e;
   }

@@ -4,7 +4,7 @@
  * objects Quiver has; objects Quiver lacks (rules, triggers, policies, statistics objects)
  * give what PostgreSQL gives for an OID that is not one: NULL.
  */
-import type { Catalog, ConstraintDef, IndexDef, TableDef } from '../catalog.js';
+import type { Catalog, ConstraintDef, IndexDef, SqlFunctionDef, TableDef } from '../catalog.js';
 import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../functions/scalar.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
@@ -29,6 +29,16 @@ export function findConstraintByOid(catalog: Catalog, oid: number): { table: Tab
     if (con) return { table, con };
   }
   return undefined;
+}
+
+/** ruleutils.c print_function_arguments / print_function_rettype for a SQL function (defaults are not printed). */
+function functionSignatureText(f: SqlFunctionDef, which: string): string {
+  const arg = (p: { name?: string; type: SqlType }): string => (p.name ? `${quoteIdent(p.name)} ${formatType(p.type)}` : formatType(p.type));
+  if (which === 'pg_get_function_result') {
+    if (f.returns.kind === 'table') return `TABLE(${f.returns.columns.map(arg).join(', ')})`;
+    return `${f.returns.kind === 'setof' ? 'SETOF ' : ''}${formatType(f.returns.type)}`;
+  }
+  return f.params.map(arg).join(', ');
 }
 
 const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -115,14 +125,19 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
         return t ? partitionKeyDef(t) : null;
       });
       break;
+    case 'pg_get_function_result':
+    case 'pg_get_function_arguments':
+    case 'pg_get_function_identity_arguments':
+      if (n === 1) return fn([T.oid], T.text, (a) => {
+        const f = catalog.functions.get(a[0] as number);
+        return f ? functionSignatureText(f, name) : null;
+      });
+      break;
     case 'pg_get_partition_constraintdef':
     case 'pg_get_triggerdef':
     case 'pg_get_ruledef':
     case 'pg_get_statisticsobjdef':
     case 'pg_get_statisticsobjdef_columns':
-    case 'pg_get_function_result':
-    case 'pg_get_function_arguments':
-    case 'pg_get_function_identity_arguments':
     case 'pg_get_functiondef':
       if (n === 1 || (n === 2 && (name === 'pg_get_triggerdef' || name === 'pg_get_ruledef'))) return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, () => null);
       break;

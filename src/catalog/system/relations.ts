@@ -99,6 +99,20 @@ function userTables(c: Catalog): TableDef[] {
   return [...c.tables.values()];
 }
 
+/** pg_proc rows of CREATE FUNCTION … LANGUAGE sql functions (built-ins are not listed). */
+function userFunctionRows(catalog: Catalog): Row[] {
+  return [...catalog.functions.values()].map((f) => {
+    const inTypes = f.params.map((p) => p.type.oid);
+    const table = f.returns.kind === 'table' ? f.returns.columns : [];
+    const named = f.params.some((p) => p.name) || table.length > 0;
+    const rettype = f.returns.kind === 'table' ? OID.record : f.returns.type.oid;
+    return [f.oid, f.name, namespaceOid(f.schema), ROLE.bootstrap, 14, 100, f.returns.kind === 'scalar' ? 0 : 1000, 0, '-', 'f', false, false, false,
+      f.returns.kind !== 'scalar', f.volatility, 'u', f.params.length, f.params.filter((p) => p.defaultAst !== undefined).length, rettype,
+      inTypes, table.length ? [...inTypes, ...table.map((c) => c.type.oid)] : null, table.length ? [...f.params.map(() => 'i'), ...table.map(() => 't')] : null,
+      named ? [...f.params.map((p) => p.name ?? ''), ...table.map((c) => c.name)] : null, null, null, f.body.sql ?? '', null, null, null, null] as Row;
+  });
+}
+
 function namespaceOid(schema: string): number {
   return (NAMESPACE as Record<string, number>)[schema] ?? NAMESPACE.public;
 }
@@ -361,7 +375,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['prorows', float4], ['provariadic', oid], ['prosupport', regproc], ['prokind', char], ['prosecdef', bool], ['proleakproof', bool], ['proisstrict', bool],
     ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
-    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]], () => [], 1255));
+    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]], (ctx) => userFunctionRows(ctx.catalog), 1255));
   add(rel('pg_catalog', 'pg_language', [['oid', oid], ['lanname', name], ['lanowner', oid], ['lanispl', bool], ['lanpltrusted', bool], ['lanplcallfoid', oid],
     ['laninline', oid], ['lanvalidator', oid], ['lanacl', aclitems]], () => [[12, 'internal', 10, false, false, 0, 0, 2246, null], [13, 'c', 10, false, false, 0, 0, 2247, null],
     [14, 'sql', 10, false, true, 0, 0, 2248, null], [13540, 'plpgsql', 10, true, true, 0, 0, 0, null]], 2612));

@@ -25,6 +25,10 @@ export function mapChildren(plan: Plan, f: (p: Plan) => Plan): Plan {
       const input = f(plan.input);
       return input === plan.input ? plan : ({ ...plan, input } as Plan);
     }
+    case 'sqlFunctionScan': {
+      const body = f(plan.body);
+      return body === plan.body ? plan : { ...plan, body };
+    }
     case 'recursiveUnion': {
       const nonRecursive = f(plan.nonRecursive);
       const recursive = f(plan.recursive);
