@@ -243,6 +243,24 @@ const numericCodec: BinaryCodec = {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+// Decoded vectors are carved from shared slabs: a binary COPY decodes one per row, and a
+// fresh ArrayBuffer (zero-filled) for each cost more than the copy itself. A vector keeps its
+// slab alive, so slabs stay small.
+const SLAB_BYTES = 1 << 20;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+function slabFloat32(length: number): Float32Array {
+  const bytes = 4 * length;
+  if (bytes > SLAB_BYTES / 4) return new Float32Array(length);
+  if (slabUsed + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Float32Array(slab, slabUsed, length);
+  slabUsed += bytes;
+  return out;
+}
+
 /** pgvector: int16 dim, int16 unused (0), dim × float4 */
 const vectorCodec: BinaryCodec = {
   send: (v) => {
@@ -263,8 +281,8 @@ const vectorCodec: BinaryCodec = {
     if (unused !== 0) throw new SqlError(SqlState.featureNotSupported, `expected unused to be 0, not ${unused}`);
     // bulk: copy the big-endian floats into a fresh buffer and byte-swap them natively
     const bytes = r.bytes(4 * dim);
-    const vec = new Float32Array(dim);
-    const raw = Buffer.from(vec.buffer);
+    const vec = slabFloat32(dim);
+    const raw = Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength);
     bytes.copy(raw);
     if (LITTLE_ENDIAN) raw.swap32();
     for (let i = 0; i < dim; i++) {
