@@ -17,7 +17,7 @@
  */
 import { ClassicLevel } from 'classic-level';
 import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
-import { open as openFile, readFile, rename, unlink } from 'node:fs/promises';
+import { open as openFile, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
@@ -31,7 +31,7 @@ import {
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
-import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
+import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, segmentOfTable, type ColumnStats, type Segment } from './segment.js';
 import type { AnnIndex } from '../ann/api.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile } from '../ann/build.js';
@@ -1156,11 +1156,12 @@ export class DurableStorage implements Storage {
     return t ? [t] : [];
   }
 
-  private async writeSegmentFile(name: string, bytes: Uint8Array): Promise<void> {
+  private async writeSegmentFile(name: string, chunks: readonly Uint8Array[]): Promise<void> {
     const tmp = join(this.segDir, `${name}.tmp`);
     const fh = await openFile(tmp, 'w');
     try {
-      await fh.writeFile(bytes);
+      // writev in groups (IOV_MAX is 1024 on Linux)
+      for (let i = 0; i < chunks.length; i += 512) await writeAllv(fh, chunks.slice(i, i + 512));
       await fh.sync();
     } finally {
       await fh.close();
@@ -1176,15 +1177,17 @@ export class DurableStorage implements Storage {
   private async buildSegment(t: TableState, rowIds: RowId[], ts: number[], rows: Row[]): Promise<{ seg: SealedSegment; meta: SegmentMeta }> {
     const id = this.nextSegmentId++;
     const file = `t${t.id}-s${id}.arrow`;
-    const { bytes, stats } = await encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
-    await this.writeSegmentFile(file, bytes);
-    // The sealed segment is a zero-copy view of the bytes just written and fsynced (the
-    // same bytes recovery will read back and check against this crc).
-    const seg = decodeSegment(id, file, bytes, t.layout.columns);
+    const { chunks, byteLength, table, stats } = await encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
+    await this.writeSegmentFile(file, chunks);
+    // The sealed segment reads the table that was just written and fsynced (recovery reads
+    // the same contents back from the file and checks them against this crc).
+    const seg = segmentOfTable(id, file, table, t.layout.columns);
+    let crc = 0;
+    for (const c of chunks) crc = crc32(c, crc);
     let maxTs = 0;
     for (const x of ts) if (x > maxTs) maxTs = x;
     const meta: SegmentMeta = {
-      id, file, rows: rows.length, bytes: bytes.byteLength, crc: crc32(bytes),
+      id, file, rows: rows.length, bytes: byteLength, crc,
       minRowId: seg.minRowId, maxRowId: seg.maxRowId, maxTs, stats: stats as readonly ColumnStats[],
     };
     return { seg, meta };
@@ -1329,5 +1332,18 @@ export class DurableStorage implements Storage {
     await this.wal.flush();
     await this.db.close();
     try { unlinkSync(join(this.opts.dataDir, PID_FILE)); } catch { /* already gone */ }
+  }
+}
+
+/** filehandle.writev until every byte of `chunks` is written (writev may write less). */
+async function writeAllv(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
+  let rest = chunks.filter((c) => c.byteLength > 0);
+  while (rest.length) {
+    let { bytesWritten } = await fh.writev(rest);
+    while (rest.length && bytesWritten >= rest[0].byteLength) {
+      bytesWritten -= rest[0].byteLength;
+      rest = rest.slice(1);
+    }
+    if (rest.length && bytesWritten > 0) rest = [rest[0].subarray(bytesWritten), ...rest.slice(1)];
   }
 }

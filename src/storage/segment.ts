@@ -428,7 +428,7 @@ export interface SegmentSource {
  * Yields to the event loop between record batches, so a seal in the background does not
  * stall the sessions for the whole segment.
  */
-export async function encodeSegment(columns: readonly StoredColumn[], src: SegmentSource, meta: Record<string, string>): Promise<{ bytes: Uint8Array; stats: ColumnStats[] }> {
+export async function encodeSegment(columns: readonly StoredColumn[], src: SegmentSource, meta: Record<string, string>): Promise<EncodedSegment> {
   const kinds = columns.map((c) => columnKind(c.type));
   const fields = [
     new arrow.Field(ROWID_COLUMN, new arrow.Float64(), false),
@@ -456,8 +456,29 @@ export async function encodeSegment(columns: readonly StoredColumn[], src: Segme
     if (n === 0) break;
   }
   const table = new arrow.Table(schema, batches);
-  const bytes = arrow.tableToIPC(table, 'file');
-  return { bytes, stats: stats.map((b) => b.result()) };
+  // The IPC file as the writer's chunks: joining them into one buffer would copy every
+  // byte once more (the file is written with writev, the segment reads `table` itself).
+  const writer = arrow.RecordBatchFileWriter.writeAll(table);
+  const chunks: Uint8Array[] = [];
+  let byteLength = 0;
+  for await (const chunk of writer) {
+    chunks.push(chunk);
+    byteLength += chunk.byteLength;
+  }
+  return { chunks, byteLength, table, stats: stats.map((b) => b.result()) };
+}
+
+/** A segment encoded as an Arrow IPC file: its bytes (in chunks) and the table they hold. */
+export interface EncodedSegment {
+  readonly chunks: readonly Uint8Array[];
+  readonly byteLength: number;
+  readonly table: arrow.Table;
+  readonly stats: ColumnStats[];
+}
+
+/** The sealed segment of a table just encoded (the same contents as decodeSegment of its file). */
+export function segmentOfTable(id: number, file: string, table: arrow.Table, columns: readonly StoredColumn[]): SealedSegment {
+  return new SealedSegment(id, file, table, columns);
 }
 
 function nullBitmapOf(rows: readonly Row[], col: number, start: number, end: number): { bitmap: Uint8Array | undefined; nulls: number } {
