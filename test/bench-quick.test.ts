@@ -16,9 +16,9 @@ import type { QueryStats, SqlTargetResult } from '../bench/workload.js';
 
 const BENCH_JS = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench', 'bench.js');
 
-function runHarness(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runHarness(args: string[], script = BENCH_JS): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -118,4 +118,12 @@ test('npm run bench -- --quick runs end to end and writes a sane result', { time
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('npm run bench:copy loads the data with binary COPY and reports each run and the median', { timeout: 180_000 }, async () => {
+  const script = join(dirname(BENCH_JS), 'copy-load.js');
+  const run = await runHarness(['--dataset', 'synthetic:n=2000,d=16,clusters=4', '--runs', '2'], script);
+  assert.equal(run.code, 0, `copy-load exited with ${run.code}\n${run.stderr}`);
+  assert.equal([...run.stdout.matchAll(/^run \d: \d+ rows\/s$/gm)].length, 2, run.stdout);
+  assert.match(run.stdout, /^quiver: COPY binary 2000 × 16: median \d+ rows\/s/m);
 });
