@@ -23,6 +23,11 @@ CREATE FUNCTION fn_ids_below(n int DEFAULT 3) RETURNS SETOF int LANGUAGE sql AS 
 SELECT * FROM fn_ids_below();
 SELECT * FROM fn_ids_below(5) AS t(x);
 SELECT x * 10 FROM fn_ids_below(4) AS t(x) WHERE x > 1;
+-- set-returning SQL functions in the select list
+SELECT fn_ids_below();
+SELECT id, fn_ids_below(id) FROM fn_docs ORDER BY id, 2;
+SELECT fn_match_documents('[1,0,0]', 0.5, 1);
+SELECT id FROM fn_docs WHERE fn_ids_below() > 1;
 CREATE FUNCTION fn_greet(name text, greeting text DEFAULT 'hello') RETURNS text LANGUAGE sql AS $$ SELECT greeting || ', ' || name $$;
 SELECT fn_greet('bob'), fn_greet('al', 'hi');
 SELECT fn_greet(content) FROM fn_docs ORDER BY id LIMIT 2;

@@ -268,6 +268,7 @@ export class Session implements Backend, SessionInfo {
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       bindSubquery: (node, parent) => binder.bindSelect(node.SelectStmt ?? node, parent),
       userFunction: (name, args, position) => this.bindUserFunction(binder, name, args, position),
+      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),

@@ -178,11 +178,11 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
 }
 
 function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
-  const srfs = plan.srfs.map((f) => ({ name: f.name, record: !!f.record, argTypes: f.args.map((a) => a.type), args: f.args.map(compileExpr) }));
+  const srfs = plan.srfs.map((f) => ({ name: f.name, record: !!f.record, argTypes: f.args.map((a) => a.type), args: f.args.map(compileExpr), body: f.plan }));
   for (const batch of runPlan(plan.input, rc, env)) {
     const out: Row[] = [];
     for (const r of batch) {
-      const results = srfs.map((f) => setFunctionRows(f.name, f.args.map((a) => a(r, env)), f.argTypes));
+      const results = srfs.map((f) => (f.body ? env.runPlan(f.body, [f.args.map((a) => a(r, env))]) : setFunctionRows(f.name, f.args.map((a) => a(r, env)), f.argTypes)));
       const n = Math.max(0, ...results.map((x) => x.length));
       const valueAt = (x: Row[], i: number, record: boolean): Value => (i < x.length ? (record ? x[i] : x[i][0]) : null);
       for (let i = 0; i < n; i++) out.push([...r, ...results.map((x, k) => valueAt(x, i, srfs[k].record))]);

@@ -97,7 +97,7 @@ export type Plan =
    * function result, shorter ones padded with NULL (PostgreSQL 10+ semantics). A function
    * with several output columns (json_each) yields a record value (Value[]) of type `type`.
    */
-  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly { name: string; args: readonly Expr[]; type: SqlType; record?: boolean }[] }
+  | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly { name: string; args: readonly Expr[]; type: SqlType; record?: boolean; /** a SQL function's body, run with args as its outer row */ plan?: Plan }[] }
   | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

@@ -28,6 +28,8 @@ export interface BindEnv {
   bindSubquery(node: RawNode, parent: Scope): Plan;
   /** a call of a user-defined SQL function, bound in place (undefined: not one) */
   userFunction?(name: string, args: Expr[], position?: number): Expr | undefined;
+  /** whether name/argc is a user-defined SQL function returning a set */
+  userSetFunction?(name: string, argc: number): boolean;
   /** session settings that literal input depends on (TimeZone, DateStyle, 'now') */
   readonly parseSettings?: ParseSettings;
 }
@@ -529,7 +531,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const name = names[names.length - 1].toLowerCase();
   const position = pos(n);
   if (n.over) return bindWindowCall(n, name, scope, ctx, position);
-  if (isSetReturning(name) && !env.systemFunction(name, [])) {
+  if ((isSetReturning(name) && !env.systemFunction(name, [])) || env.userSetFunction?.(name, ((n.args ?? []) as RawNode[]).length)) {
     if (!ctx.srf) {
       throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
     }

@@ -372,10 +372,19 @@ export class SelectBinder {
     const windowDefs = new Map<string, RawNode>(((stmt.windowClause ?? []) as RawNode[]).map((w) => [w.WindowDef.name as string, w.WindowDef]));
     // Set-returning functions in the select list run in a ProjectSet below the projection;
     // the select list refers to its extra output columns (hidden scope entries).
-    const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean }[] = [];
+    const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean; plan?: Plan }[] = [];
     const ctx: ExprContext = {
       ...this.ctx(null), allowWindow: true, windowDefs,
       srf: (name, args, position) => {
+        const userFn = findSqlFunction(this.env.catalog, name, args.length);
+        if (userFn && userFn.returns.kind !== 'scalar') {
+          const cols = functionColumns(userFn, undefined, []);
+          const record = cols.length > 1;
+          const type = record ? recordType(cols) : cols[0].type;
+          const entry = scope.add('', [{ name: `\u0000${name}`, type, tableOid: 0, attnum: 0 }], { hiddenFrom: 0 });
+          srfs.push({ name, args: bindFunctionArgs(this.env, userFn, args), type, record, plan: bindFunctionBody(this, userFn) });
+          return { kind: 'column', type, level: 0, index: entry.offset, name };
+        }
         const sig = bindSetFunction(this.env, name, args, position);
         const record = sig.columns.length > 1;
         const type = record ? recordType(sig.columns) : sig.columns[0].type;
