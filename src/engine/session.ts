@@ -287,7 +287,9 @@ export class Session implements Backend, SessionInfo {
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});
     }
-    return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan: bindFunctionBody(binder, def) };
+    // the body is optimized on its own (rules do not look inside expressions)
+    const plan = optimize(bindFunctionBody(binder, def), { catalog: this.catalog });
+    return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan };
   }
 
   private bind(raw: RawStatement, paramTypes: number[]): Bound {

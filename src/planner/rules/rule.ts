@@ -20,7 +20,13 @@ export function applyEverywhere(plan: Plan, rule: Rule, ctx: RuleContext): Plan 
 
 export function mapChildren(plan: Plan, f: (p: Plan) => Plan): Plan {
   switch (plan.kind) {
-    case 'filter': case 'project': case 'projectSet': case 'aggregate': case 'window':
+    case 'projectSet': {
+      // SQL functions in the select list: their bodies are plans too
+      const input = f(plan.input);
+      const srfs = plan.srfs.map((s) => (s.plan ? { ...s, plan: f(s.plan) } : s));
+      return input === plan.input && srfs.every((s, i) => s.plan === plan.srfs[i].plan) ? plan : { ...plan, input, srfs };
+    }
+    case 'filter': case 'project': case 'aggregate': case 'window':
     case 'sort': case 'topk': case 'limit': case 'distinct': {
       const input = f(plan.input);
       return input === plan.input ? plan : ({ ...plan, input } as Plan);
