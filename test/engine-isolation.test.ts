@@ -86,3 +86,33 @@ test('two transactions waiting for each other: one gets 40P01', async () => {
   assert.equal(await first, 'ok');
   await a.query('COMMIT');
 });
+
+test('ROLLBACK of DDL undoes only its own objects: DDL another session committed meanwhile stays, sequences keep their position', async () => {
+  const a = await connect();
+  const b = await connect();
+  await b.query('CREATE TABLE ddl_keep (id int)');
+  await b.query('INSERT INTO ddl_keep VALUES (1)');
+  await b.query('CREATE TABLE ddl_serial (id serial PRIMARY KEY, v text)');
+  await b.query("INSERT INTO ddl_serial (v) VALUES ('x')");
+
+  await a.query('BEGIN');
+  await a.query('CREATE TABLE ddl_mine (x int)');
+  await a.query('DROP TABLE ddl_keep');
+  await a.query('CREATE FUNCTION ddl_mine_fn() RETURNS int LANGUAGE sql RETURN 1');
+  // meanwhile, in autocommit
+  await b.query('CREATE TABLE ddl_theirs (y int)');
+  await b.query('INSERT INTO ddl_theirs VALUES (42)');
+  await b.query('CREATE FUNCTION ddl_theirs_fn() RETURNS int LANGUAGE sql RETURN 2');
+  await b.query("INSERT INTO ddl_serial (v) VALUES ('y'), ('z')");
+  await a.query('ROLLBACK');
+
+  assert.deepEqual((await b.query('SELECT y FROM ddl_theirs')).rows, [{ y: 42 }]);
+  assert.deepEqual((await b.query('SELECT ddl_theirs_fn() AS f')).rows, [{ f: 2 }]);
+  assert.deepEqual((await b.query('SELECT id FROM ddl_keep')).rows, [{ id: 1 }]);
+  await assert.rejects(b.query('SELECT * FROM ddl_mine'), (e: unknown) => e instanceof pg.DatabaseError && e.code === '42P01');
+  await assert.rejects(b.query('SELECT ddl_mine_fn()'), (e: unknown) => e instanceof pg.DatabaseError && e.code === '42883');
+  const next = await b.query("INSERT INTO ddl_serial (v) VALUES ('w') RETURNING id");
+  assert.equal(next.rows[0].id, 4);
+  for (const t of ['ddl_theirs', 'ddl_keep', 'ddl_serial']) await b.query(`DROP TABLE ${t}`);
+  await b.query('DROP FUNCTION ddl_theirs_fn');
+});

@@ -33,6 +33,7 @@ import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './s
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../functions/scalar.js';
 import { functionDefinition, storeFunction } from './create-function.js';
+import { changedObjects, undoObjects } from './ddl-undo.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 
 export interface EngineState {
@@ -370,7 +371,12 @@ export class Session implements Backend, SessionInfo {
       stmt = rebound;
     }
     try {
-      const result = await this.run(stmt, params);
+      let result: ExecResult;
+      try {
+        result = await this.run(stmt, params);
+      } finally {
+        this.noteDdlChanges();
+      }
       if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind) && this.txState === 'idle') await this.engine.saveCatalog();
       await this.persistCatalogIfDirty();
       return result;
@@ -729,13 +735,28 @@ export class Session implements Backend, SessionInfo {
   // ------------------------------------------------------------------ utility statements
 
   /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
-  private ddlUndo: { before: CatalogData; created: number[]; dropLater: number[] } | undefined;
+  private ddlUndo: {
+    before: CatalogData; created: number[]; dropLater: number[];
+    /** objects this transaction's DDL changed (see ddl-undo.ts) */
+    touched: Set<string>;
+    /** the catalog as the running DDL statement found it */
+    statementBefore?: CatalogData;
+  } | undefined;
+
+  /** After a DDL statement in a transaction block (done or failed): note what it changed. */
+  private noteDdlChanges(): void {
+    const undo = this.ddlUndo;
+    if (!undo?.statementBefore) return;
+    for (const k of changedObjects(undo.statementBefore, this.catalog.snapshotData())) undo.touched.add(k);
+    undo.statementBefore = undefined;
+  }
 
   private ddlContext(sql: string): ddl.DdlContext {
     let txn: ddl.DdlContext['txn'];
     if (this.txState === 'block') {
-      if (!this.ddlUndo) this.ddlUndo = { before: this.catalog.snapshotData(), created: [], dropLater: [] };
+      if (!this.ddlUndo) this.ddlUndo = { before: this.catalog.snapshotData(), created: [], dropLater: [], touched: new Set() };
       const undo = this.ddlUndo;
+      undo.statementBefore ??= this.catalog.snapshotData();
       txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
     }
     return {
@@ -767,7 +788,9 @@ export class Session implements Backend, SessionInfo {
     if (committed) {
       for (const oid of undo.dropLater) await this.engine.storage.dropTable(oid);
     } else {
-      this.catalog.loadData(undo.before);
+      this.noteDdlChanges();
+      this.catalog.loadData(undoObjects(undo.before, this.catalog.snapshotData(), undo.touched));
+      this.catalog.version++;
       for (const oid of undo.created) await this.engine.storage.dropTable(oid);
     }
     await this.engine.saveCatalog();
