@@ -126,3 +126,40 @@ test('client metadata queries: pgjdbc getPrimaryKeys (_pg_expandarray), getKeywo
     await server.stop();
   }
 });
+
+test('a crash while a transaction holds uncommitted DDL: after restart its objects are gone, DDL committed meanwhile is kept', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'quiver-ddl-crash-'));
+  try {
+    const server = await startQuiver({ dataDir });
+    const a = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
+    const b = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
+    await a.connect();
+    await b.connect();
+    a.on('error', () => {});
+    b.on('error', () => {});
+    await b.query('CREATE TABLE crash_dropped (id int)');
+    await a.query('BEGIN');
+    await a.query('CREATE TABLE crash_uncommitted (id int)');
+    await a.query('INSERT INTO crash_uncommitted VALUES (1)');
+    await a.query('DROP TABLE crash_dropped');
+    // this commit saves the catalog image while a's transaction is open
+    await b.query('CREATE TABLE crash_committed (id int)');
+    await b.query('INSERT INTO crash_committed VALUES (7)');
+    await server.crash();
+    await a.end().catch(() => {});
+    await b.end().catch(() => {});
+    const again = await startQuiver({ dataDir });
+    try {
+      await withClient(again, async (c) => {
+        assert.deepEqual((await c.query('SELECT id FROM crash_committed')).rows, [{ id: 7 }]);
+        assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM crash_dropped')).rows, [{ n: 0 }]);
+        await expectCode(c.query('SELECT * FROM crash_uncommitted'), '42P01');
+        await c.query('DROP TABLE crash_committed, crash_dropped');
+      });
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -263,8 +263,8 @@ export interface SqlFunctionDef {
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */
-export function serializeDatabases(oids: OidAllocator, databases: ReadonlyMap<string, Catalog>): string {
-  const data = { format: 2, nextOid: oids.next, databases: Object.fromEntries([...databases].map(([n, c]) => [n, c.toData()])) };
+export function serializeDatabases(oids: OidAllocator, databases: ReadonlyMap<string, Catalog>, dataOf: (c: Catalog) => CatalogData = (c) => c.toData()): string {
+  const data = { format: 2, nextOid: oids.next, databases: Object.fromEntries([...databases].map(([n, c]) => [n, dataOf(c)])) };
   return JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
 }
 

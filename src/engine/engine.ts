@@ -1,5 +1,5 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
@@ -29,7 +29,13 @@ export class Engine implements EngineState, BackendRegistry {
   }
 
   async saveCatalog(): Promise<void> {
-    await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases));
+    // open transactions' DDL is not durable until their COMMIT
+    const committedView = (c: Catalog): CatalogData => {
+      let data = c.toData();
+      for (const s of this.sessions.values()) data = s.withoutUncommittedDdl(c, data);
+      return data;
+    };
+    await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases, committedView));
   }
 
   database(name: string): Catalog | undefined {

@@ -743,6 +743,18 @@ export class Session implements Backend, SessionInfo {
     statementBefore?: CatalogData;
   } | undefined;
 
+  /**
+   * `data` (an image of `catalog`) without this session's uncommitted DDL: what the durable
+   * catalog image may hold while the transaction is open.
+   */
+  withoutUncommittedDdl(catalog: Catalog, data: CatalogData): CatalogData {
+    const undo = this.ddlUndo;
+    if (!undo || catalog !== this.catalog) return data;
+    const touched = new Set(undo.touched);
+    if (undo.statementBefore) for (const k of changedObjects(undo.statementBefore, data)) touched.add(k);
+    return undoObjects(undo.before, data, touched);
+  }
+
   /** After a DDL statement in a transaction block (done or failed): note what it changed. */
   private noteDdlChanges(): void {
     const undo = this.ddlUndo;
@@ -785,15 +797,15 @@ export class Session implements Backend, SessionInfo {
     const undo = this.ddlUndo;
     if (!undo) return;
     this.ddlUndo = undefined;
-    if (committed) {
-      for (const oid of undo.dropLater) await this.engine.storage.dropTable(oid);
-    } else {
+    if (!committed) {
       this.noteDdlChanges();
       this.catalog.loadData(undoObjects(undo.before, this.catalog.snapshotData(), undo.touched));
       this.catalog.version++;
-      for (const oid of undo.created) await this.engine.storage.dropTable(oid);
     }
+    // the catalog first, then the storage: a crash in between leaves only storage that no
+    // catalog entry names, which the next start removes
     await this.engine.saveCatalog();
+    for (const oid of committed ? undo.dropLater : undo.created) await this.engine.storage.dropTable(oid);
   }
 
   private async runUtility(stmt: QuiverStatement, node: RawNode, tag: string): Promise<ExecResult> {

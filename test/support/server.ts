@@ -18,6 +18,8 @@ export interface QuiverServer {
   /** Everything the server wrote to stderr so far (its JSON log lines). */
   stderr(): string;
   stop(): Promise<void>;
+  /** kill -9: no shutdown at all (the data directory is kept when it was given). */
+  crash(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -44,7 +46,7 @@ export const MAIN_JS = join(REPO_ROOT, 'dist', 'src', 'main.js');
 export function externalServer(): QuiverServer | undefined {
   const port = Number(process.env.QUIVER_TEST_PORT);
   if (!(port > 0)) return undefined;
-  return { port, host: '127.0.0.1', dataDir: '', stderr: () => '', stop: async () => {} };
+  return { port, host: '127.0.0.1', dataDir: '', stderr: () => '', stop: async () => {}, crash: async () => {} };
 }
 
 /** Database name for client tests (Quiver ignores it; for real PostgreSQL pick one with vector). */
@@ -124,6 +126,17 @@ export async function startQuiver(opts: StartOptions = {}): Promise<QuiverServer
       if (stopped) return;
       stopped = true;
       await killChild(child);
+      await removeDir();
+    },
+    async crash() {
+      if (stopped) return;
+      stopped = true;
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((done) => {
+          child.once('exit', () => done());
+          child.kill('SIGKILL');
+        });
+      }
       await removeDir();
     },
   };
