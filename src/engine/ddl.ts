@@ -26,6 +26,8 @@ export interface DdlContext {
   readonly sql: string;
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
   readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+  /** autocommit: drop a table's storage once the catalog without it is saved */
+  readonly dropAfterSave?: (tableOid: number) => void;
   /** the session's open transaction block (ALTER TABLE reads and rewrites rows through it) */
   readonly dataTxn?: Transaction;
   /**
@@ -39,6 +41,7 @@ export interface DdlContext {
 
 async function dropStorage(ctx: DdlContext, oid: number): Promise<void> {
   if (ctx.txn) ctx.txn.dropLater(oid);
+  else if (ctx.dropAfterSave) ctx.dropAfterSave(oid);
   else await ctx.storage.dropTable(oid);
 }
 

@@ -377,10 +377,16 @@ export class Session implements Backend, SessionInfo {
       } finally {
         this.noteDdlChanges();
       }
-      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind) && this.txState === 'idle') await this.engine.saveCatalog();
+      if (stmt.bound.kind === 'utility' && DDL_KINDS.has(kind) && this.txState === 'idle') {
+        await this.engine.saveCatalog();
+        // the catalog first, then the storage (a crash in between leaves storage no entry names)
+        for (const oid of this.autocommitDrops.splice(0)) await this.engine.storage.dropTable(oid);
+      }
       await this.persistCatalogIfDirty();
       return result;
     } catch (e) {
+      // a failed autocommit DROP: drop the storage of what did leave the catalog
+      for (const oid of this.autocommitDrops.splice(0)) if (!this.catalog.tables.has(oid)) await this.engine.storage.dropTable(oid).catch(() => {});
       const err = this.translateStorageError(e);
       if (this.txState === 'block') this.txState = 'failed';
       throw err;
@@ -755,6 +761,9 @@ export class Session implements Backend, SessionInfo {
     return undoObjects(undo.before, data, touched);
   }
 
+  /** storage of tables an autocommit DROP removed from the catalog: dropped once that is saved */
+  private autocommitDrops: number[] = [];
+
   /** After a DDL statement in a transaction block (done or failed): note what it changed. */
   private noteDdlChanges(): void {
     const undo = this.ddlUndo;
@@ -773,6 +782,7 @@ export class Session implements Backend, SessionInfo {
     }
     return {
       catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql, txn,
+      dropAfterSave: txn ? undefined : (oid) => this.autocommitDrops.push(oid),
       dataTxn: this.txState === 'block' ? this.txn : undefined,
       bindQuery: (ast) => this.binder([]).bindSelect((ast as RawNode).SelectStmt, null).schema,
       compileRowExpr: (ast, columns, type) => this.compileRowExpr(ast as RawNode, columns, type),
