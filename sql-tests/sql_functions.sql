@@ -19,6 +19,9 @@ $$;
 SELECT id, content, round(similarity::numeric, 6) FROM fn_match_documents('[1,0.1,0]', 0.5, 2);
 SELECT m.id, round(m.similarity::numeric, 6) AS s FROM fn_match_documents('[1,0.1,0]'::vector, 0.0, 10) AS m WHERE m.id > 1 ORDER BY m.id;
 SELECT count(*) FROM fn_match_documents('[0,0,1]', -1, 100);
+-- parameter types carry no typmod, as in PostgreSQL
+\df fn_match_documents
+SELECT 'fn_match_documents'::regproc::oid <> 0 AS found, 'public.fn_add_one'::regproc::oid <> 0 AS qualified;
 CREATE FUNCTION fn_ids_below(n int DEFAULT 3) RETURNS SETOF int LANGUAGE sql AS 'SELECT id FROM fn_docs WHERE id < n ORDER BY id';
 SELECT * FROM fn_ids_below();
 SELECT * FROM fn_ids_below(5) AS t(x);

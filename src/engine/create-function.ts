@@ -28,7 +28,8 @@ export function functionDefinition(catalog: Catalog, n: RawNode, searchPath: rea
   const tableColumns: { name: string; type: SqlType }[] = [];
   for (const raw of (n.parameters ?? []) as RawNode[]) {
     const p = raw.FunctionParameter;
-    const type = resolveTypeName(p.argType);
+    // like PostgreSQL, a function's parameter and result types carry no typmod (vector(3) is vector)
+    const type = withoutTypmod(resolveTypeName(p.argType));
     switch (p.mode) {
       case 'FUNC_PARAM_TABLE':
         tableColumns.push({ name: p.name, type });
@@ -62,8 +63,12 @@ function returnsOf(typeName: RawNode | undefined, tableColumns: { name: string; 
   if (last === 'record' || last === 'void' || last === 'trigger') {
     throw new SqlError(SqlState.featureNotSupported, `functions returning ${last} are not supported`, { hint: 'Declare RETURNS TABLE (…) or a scalar type.' });
   }
-  const type = resolveTypeName(typeName);
+  const type = withoutTypmod(resolveTypeName(typeName));
   return typeName.setof ? { kind: 'setof', type } : { kind: 'scalar', type };
+}
+
+function withoutTypmod(t: SqlType): SqlType {
+  return t.typmod < 0 ? t : { ...t, typmod: -1 };
 }
 
 /** The function `def` would replace (same name, schema and parameter types), if any. */

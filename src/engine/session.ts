@@ -269,6 +269,7 @@ export class Session implements Backend, SessionInfo {
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       bindSubquery: (node, parent) => binder.bindSelect(node.SelectStmt ?? node, parent),
       userFunction: (name, args, position) => this.bindUserFunction(binder, name, args, position),
+      userFunctionOid: (name, schema) => [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid,
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),

@@ -28,6 +28,8 @@ export interface BindEnv {
   bindSubquery(node: RawNode, parent: Scope): Plan;
   /** a call of a user-defined SQL function, bound in place (undefined: not one) */
   userFunction?(name: string, args: Expr[], position?: number): Expr | undefined;
+  /** the OID of a user-defined function by name ('name'::regproc) */
+  userFunctionOid?(name: string, schema?: string): number | undefined;
   /** whether name/argc is a user-defined SQL function returning a set */
   userSetFunction?(name: string, argc: number): boolean;
   /** session settings that literal input depends on (TimeZone, DateStyle, 'now') */
@@ -72,7 +74,7 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     if (target.typmod < 0) return e;
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown && (target.oid === OID.regproc || target.oid === OID.regprocedure) && e.value !== null) {
-    return { kind: 'const', type: target, value: regprocIn(e.value as string, e.position) };
+    return { kind: 'const', type: target, value: regprocIn(env, e.value as string, e.position) };
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown && LOOKUP_TYPES.has(target.oid) && e.value !== null) {
     // 'name'::regclass needs the catalog: resolve at run time through the text cast
@@ -689,11 +691,15 @@ function intervalWithRange(text: string, range: number, env: BindEnv, position: 
 const REGPROCS: Record<string, number> = { array_in: 750, array_out: 751, array_recv: 2400, array_send: 2401, array_subscript_handler: 6179, record_in: 2290, record_out: 2291 };
 
 /** regprocin: '-' is 0, digits are an OID, otherwise a (possibly pg_catalog-qualified) function name. */
-function regprocIn(text: string, position: number | undefined): number {
+function regprocIn(env: BindEnv, text: string, position: number | undefined): number {
   const t = text.trim();
   if (t === '-') return 0;
   if (/^\d+$/.test(t)) return Number(t);
   const name = t.replace(/^(pg_catalog|"pg_catalog")\./, '').replace(/\(.*\)$/, '').replace(/^"(.*)"$/, '$1');
+  // CREATE FUNCTION's functions, by name (optionally schema-qualified)
+  const [schema, bare] = name.includes('.') ? name.split('.', 2) : [undefined, name];
+  const user = env.userFunctionOid?.(bare, schema);
+  if (user !== undefined) return user;
   const oid = REGPROCS[name];
   if (oid === undefined) throw new SqlError(SqlState.undefinedFunction, `function "${t}" does not exist`, { position });
   return oid;
