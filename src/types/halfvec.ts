@@ -12,6 +12,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { formatFloat4 } from './float.js';
+import { isInfOrNanLiteral, parseFloatList, type FloatListType } from './float-text.js';
 
 export const HALFVEC_MAX_DIM = 16000;
 /** largest finite float16 */
@@ -74,10 +75,6 @@ export function toHalfChecked(x: number): number {
   return h;
 }
 
-function invalidHalfvec(lit: string, detail?: string): SqlError {
-  return new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type halfvec: "${lit}"`, detail ? { detail } : {});
-}
-
 export function checkHalfDim(dim: number): void {
   if (dim < 1) throw new SqlError(SqlState.dataException, 'halfvec must have at least 1 dimension');
   if (dim > HALFVEC_MAX_DIM) throw new SqlError(SqlState.programLimitExceeded, `halfvec cannot have more than ${HALFVEC_MAX_DIM} dimensions`);
@@ -103,58 +100,31 @@ export function halfvecTypmod(n: number): number {
   return n;
 }
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
-// what strtof accepts (decimal, inf/infinity/nan; C locale), after leading whitespace
-const STRTOF = /[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
-
-/** halfvec_in */
-export function parseHalfvec(lit: string, typmod = -1): Float32Array {
-  let pt = 0;
-  while (isSpace(lit[pt])) pt++;
-  if (lit[pt] !== '[') throw invalidHalfvec(lit, 'Vector contents must start with "[".');
-  pt++;
-  while (isSpace(lit[pt])) pt++;
-  if (lit[pt] === ']') throw new SqlError(SqlState.dataException, 'halfvec must have at least 1 dimension');
-  const x: number[] = [];
-  for (;;) {
-    if (x.length === HALFVEC_MAX_DIM) throw new SqlError(SqlState.programLimitExceeded, `halfvec cannot have more than ${HALFVEC_MAX_DIM} dimensions`);
-    while (isSpace(lit[pt])) pt++;
-    if (pt >= lit.length) throw invalidHalfvec(lit);
-    STRTOF.lastIndex = pt;
-    const m = STRTOF.exec(lit);
-    if (!m) throw invalidHalfvec(lit);
-    const token = m[0];
-    const d = Number(/^[+-]?inf/i.test(token) ? (token.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(token) ? NaN : token);
+/** halfvec_in's elements: float4 first, then float16; out of range when either overflows a finite value */
+const HALFVEC_TEXT: FloatListType = {
+  name: 'halfvec',
+  maxDim: HALFVEC_MAX_DIM,
+  element(token, d) {
     const val = fr(d);
     const h = toHalf(val);
-    const literalInfOrNan = /^[+-]?(?:inf|nan)/i.test(token);
-    if ((!Number.isFinite(val) && !literalInfOrNan) || (!Number.isFinite(h) && Number.isFinite(val))) {
+    if ((!Number.isFinite(val) && !isInfOrNanLiteral(token)) || (!Number.isFinite(h) && Number.isFinite(val))) {
       throw new SqlError(SqlState.numericValueOutOfRange, `"${token}" is out of range for type halfvec`);
     }
     checkHalfElement(h);
-    x.push(h);
-    pt += token.length;
-    while (isSpace(lit[pt])) pt++;
-    if (lit[pt] === ',') pt++;
-    else if (lit[pt] === ']') { pt++; break; }
-    else throw invalidHalfvec(lit);
-  }
-  while (isSpace(lit[pt])) pt++;
-  if (pt < lit.length) throw invalidHalfvec(lit, 'Junk after closing right brace.');
+    return h;
+  },
+};
+
+/** halfvec_in */
+export function parseHalfvec(lit: string, typmod = -1): Float32Array {
+  const x = parseFloatList(lit, HALFVEC_TEXT);
   checkHalfDim(x.length);
   checkExpectedHalfDim(typmod, x.length);
   return Float32Array.from(x);
 }
 
-/** halfvec_out: each element as float4 shortest round-trip */
-export function formatHalfvec(v: Float32Array): string {
-  let s = '[';
-  for (let i = 0; i < v.length; i++) {
-    if (i > 0) s += ',';
-    s += formatFloat4(v[i]!);
-  }
-  return s + ']';
-}
+/** halfvec_out prints each element as float4, exactly like vector_out */
+export { formatVector as formatHalfvec } from './vector.js';
 
 /** the `halfvec(n)` length coercion */
 export function applyHalfvecTypmod(v: Float32Array, typmod: number): Float32Array {

@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { formatFloat4 } from './float.js';
+import { STRTOF, isInfOrNanLiteral, isSpace, strtodValue } from './float-text.js';
 import { innerProductRaw, vectorNorm } from './vector.js';
 import { toHalfChecked } from './halfvec.js';
 import type { SparseVector } from './types.js';
@@ -59,8 +60,6 @@ export function sparsevecTypmod(n: number): number {
   return n;
 }
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
-const STRTOF = /[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
 // strtol: optional sign, decimal digits
 const STRTOL = /[+-]?\d+/y;
 
@@ -101,8 +100,8 @@ export function parseSparsevec(lit: string, typmod = -1): SparseVector {
       const m = STRTOF.exec(lit);
       if (!m) throw invalid(lit);
       const token = m[0];
-      const literalInfOrNan = /^[+-]?(?:inf|nan)/i.test(token);
-      const d = literalInfOrNan ? (/nan/i.test(token) ? NaN : token.startsWith('-') ? -Infinity : Infinity) : Number(token);
+      const literalInfOrNan = isInfOrNanLiteral(token);
+      const d = strtodValue(token);
       const value = fr(d);
       if (!literalInfOrNan && (!Number.isFinite(value) || (value === 0 && d !== 0))) {
         throw new SqlError(SqlState.numericValueOutOfRange, `"${token}" is out of range for type sparsevec`);

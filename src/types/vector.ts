@@ -14,14 +14,11 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { formatFloat4 } from './float.js';
+import { parseFloatList, type FloatListType } from './float-text.js';
 
 export const VECTOR_MAX_DIM = 16000;
 
 const fr = Math.fround;
-
-function invalidVector(lit: string, detail?: string): SqlError {
-  return new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type vector: "${lit}"`, detail ? { detail } : {});
-}
 
 export function checkDim(dim: number): void {
   if (dim < 1) throw new SqlError(SqlState.dataException, 'vector must have at least 1 dimension');
@@ -48,11 +45,6 @@ export function vectorTypmod(n: number): number {
   return n;
 }
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
-// what strtof accepts (decimal, inf/infinity/nan; C locale), after leading whitespace
-const STRTOF = /[+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
-
-/** vector_in */
 /** Plain decimal elements only (what clients send); anything else takes the exact path. */
 const SIMPLE_VECTOR = /^\s*\[[0-9eE+\-.,\s]+\]\s*$/;
 
@@ -145,39 +137,25 @@ function scanDecimal(s: string, i: number): number | undefined {
   return neg ? -v : v;
 }
 
-export function parseVector(lit: string, typmod = -1): Float32Array {
-  const fast = parseSimpleVector(lit, typmod);
-  if (fast) return fast;
-  let pt = 0;
-  while (isSpace(lit[pt])) pt++;
-  if (lit[pt] !== '[') throw invalidVector(lit, 'Vector contents must start with "[".');
-  pt++;
-  while (isSpace(lit[pt])) pt++;
-  if (lit[pt] === ']') throw new SqlError(SqlState.dataException, 'vector must have at least 1 dimension');
-  const x: number[] = [];
-  for (;;) {
-    if (x.length === VECTOR_MAX_DIM) throw new SqlError(SqlState.programLimitExceeded, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
-    while (isSpace(lit[pt])) pt++;
-    if (pt >= lit.length) throw invalidVector(lit);
-    STRTOF.lastIndex = pt;
-    const m = STRTOF.exec(lit);
-    if (!m) throw invalidVector(lit);
-    const token = m[0];
-    const d = Number(/^[+-]?inf/i.test(token) ? (token.startsWith('-') ? -Infinity : Infinity) : /nan/i.test(token) ? NaN : token);
+/** vector_in's elements: float4, out of range only when strtod's value was finite */
+const VECTOR_TEXT: FloatListType = {
+  name: 'vector',
+  maxDim: VECTOR_MAX_DIM,
+  element(token, d) {
     const val = fr(d);
     if (!Number.isFinite(val) && Number.isFinite(d)) {
       throw new SqlError(SqlState.numericValueOutOfRange, `"${token}" is out of range for type vector`);
     }
     checkElement(val);
-    x.push(val);
-    pt += token.length;
-    while (isSpace(lit[pt])) pt++;
-    if (lit[pt] === ',') pt++;
-    else if (lit[pt] === ']') { pt++; break; }
-    else throw invalidVector(lit);
-  }
-  while (isSpace(lit[pt])) pt++;
-  if (pt < lit.length) throw invalidVector(lit, 'Junk after closing right brace.');
+    return val;
+  },
+};
+
+/** vector_in */
+export function parseVector(lit: string, typmod = -1): Float32Array {
+  const fast = parseSimpleVector(lit, typmod);
+  if (fast) return fast;
+  const x = parseFloatList(lit, VECTOR_TEXT);
   checkDim(x.length);
   checkExpectedDim(typmod, x.length);
   return Float32Array.from(x);
