@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listeningPort } from '../../bench/targets.js';
 
 export interface QuiverServer {
   readonly port: number;
@@ -145,14 +146,8 @@ export async function startQuiver(opts: StartOptions = {}): Promise<QuiverServer
 /** Finds the `"msg":"listening"` line (with a `"port":N`) in the JSON log lines seen so far. */
 function findListeningPort(text: string): number | undefined {
   for (const line of text.split('\n')) {
-    if (!/"msg":"[^"]*listening[^"]*"/.test(line)) continue;
-    try {
-      const rec = JSON.parse(line) as { port?: unknown };
-      if (typeof rec.port === 'number' && rec.port > 0) return rec.port;
-    } catch {
-      const m = /"port":(\d+)/.exec(line);
-      if (m) return Number(m[1]);
-    }
+    const port = listeningPort(line);
+    if (port !== undefined) return port;
   }
   return undefined;
 }
