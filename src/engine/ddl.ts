@@ -51,6 +51,17 @@ function notice(ctx: DdlContext, message: string, code = '00000'): void {
   ctx.notices.push({ severity: 'NOTICE', code, message });
 }
 
+/** The (possibly qualified) name of one object of a DROP statement. */
+function objectNames(obj: RawNode): string[] {
+  return obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval as string) : obj.String ? [obj.String.sval as string] : [];
+}
+
+/** An object DROP does not find: with IF EXISTS a NOTICE (the caller skips it), else the error. */
+function missingObject(ctx: DdlContext, n: RawNode, what: string, name: string, code: string): void {
+  if (!n.missing_ok) throw new SqlError(code, `${what} "${name}" does not exist`);
+  notice(ctx, `${what} "${name}" does not exist, skipping`);
+}
+
 function creationSchema(ctx: DdlContext, schema: string | undefined): string {
   if (schema) {
     if (schema !== 'public') throw new SqlError('3F000', `schema "${schema}" does not exist`);
@@ -491,7 +502,7 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
   // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
   if (!n.missing_ok) {
     for (const obj of (n.objects ?? []) as RawNode[]) {
-      const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
+      const names = objectNames(obj);
       const { schema, name } = resolveRelation(ctx, names);
       if (type === 'OBJECT_TABLE' && !findTable(ctx, schema, name)) throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
       if (type === 'OBJECT_VIEW' && !findTable(ctx, schema, name)) throw new SqlError(SqlState.undefinedTable, `view "${name}" does not exist`);
@@ -505,21 +516,21 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
   const alsoDropped: number[] = [];
   if (type === 'OBJECT_TABLE') {
     for (const obj of (n.objects ?? []) as RawNode[]) {
-      const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
+      const names = objectNames(obj);
       const { schema, name } = resolveRelation(ctx, names);
       const t = findTable(ctx, schema, name);
       if (t) alsoDropped.push(t.oid, ...leafPartitions(ctx.catalog, t).map((x) => x.oid));
     }
   }
   for (const obj of (n.objects ?? []) as RawNode[]) {
-    const names: string[] = obj.List ? (obj.List.items as RawNode[]).map((x) => x.String.sval) : obj.String ? [obj.String.sval] : [];
+    const names = objectNames(obj);
     const { schema, name } = resolveRelation(ctx, names);
     switch (type) {
       case 'OBJECT_TABLE': {
         const t = findTable(ctx, schema, name);
         if (!t) {
-          if (n.missing_ok) { notice(ctx, `table "${name}" does not exist, skipping`); continue; }
-          throw new SqlError(SqlState.undefinedTable, `table "${name}" does not exist`);
+          missingObject(ctx, n, 'table', name, SqlState.undefinedTable);
+          continue;
         }
         // foreign keys of other tables that reference this one: an error, or dropped with CASCADE
         const dropping = new Set(leafPartitions(ctx.catalog, t).map((x) => x.oid).concat(t.oid, ...alsoDropped));
@@ -548,8 +559,8 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
       case 'OBJECT_INDEX': {
         const idx = ctx.catalog.findIndex(schema, name);
         if (!idx) {
-          if (n.missing_ok) { notice(ctx, `index "${name}" does not exist, skipping`); continue; }
-          throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
+          missingObject(ctx, n, 'index', name, SqlState.undefinedObject);
+          continue;
         }
         const t = ctx.catalog.tables.get(idx.tableOid)!;
         if (idx.constraintOid) {
@@ -569,8 +580,8 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
       case 'OBJECT_SEQUENCE': {
         const s = ctx.catalog.findSequence(schema, name);
         if (!s) {
-          if (n.missing_ok) { notice(ctx, `sequence "${name}" does not exist, skipping`); continue; }
-          throw new SqlError(SqlState.undefinedTable, `sequence "${name}" does not exist`);
+          missingObject(ctx, n, 'sequence', name, SqlState.undefinedTable);
+          continue;
         }
         ctx.catalog.sequences.delete(s.oid);
         ctx.catalog.version++;
@@ -578,8 +589,8 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
       }
       case 'OBJECT_EXTENSION': {
         if (!ctx.catalog.extensions.has(name)) {
-          if (n.missing_ok) { notice(ctx, `extension "${name}" does not exist, skipping`); continue; }
-          throw new SqlError(SqlState.undefinedObject, `extension "${name}" does not exist`);
+          missingObject(ctx, n, 'extension', name, SqlState.undefinedObject);
+          continue;
         }
         ctx.catalog.extensions.delete(name);
         ctx.catalog.version++;
@@ -589,16 +600,16 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
         const t = findTable(ctx, schema, name);
         if (!t || t.kind !== 'v') {
           if (t) throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a view`, { hint: 'Use DROP TABLE to remove a table.' });
-          if (n.missing_ok) { notice(ctx, `view "${name}" does not exist, skipping`); continue; }
-          throw new SqlError(SqlState.undefinedTable, `view "${name}" does not exist`);
+          missingObject(ctx, n, 'view', name, SqlState.undefinedTable);
+          continue;
         }
         ctx.catalog.dropTable(t.oid);
         break;
       }
       case 'OBJECT_SCHEMA':
       case 'OBJECT_TYPE':
-        if (n.missing_ok) { notice(ctx, `${type.slice(7).toLowerCase()} "${name}" does not exist, skipping`); continue; }
-        throw new SqlError(SqlState.undefinedObject, `${type.slice(7).toLowerCase()} "${name}" does not exist`);
+        missingObject(ctx, n, type.slice(7).toLowerCase(), name, SqlState.undefinedObject);
+        continue;
       default:
         throw new SqlError(SqlState.featureNotSupported, `DROP ${type.slice(7)} is not supported`);
     }
