@@ -71,6 +71,9 @@ export interface QueryStats extends Phase, Partial<LatencySummary> {
   shortQueries: number;
 }
 
+/** The counters of a query phase before (or without) any query run. */
+const NOTHING_MEASURED = { queries: 0, seconds: 0, qps: 0, recall: 0, meanRows: 0, minRows: 0, shortQueries: 0 } as const;
+
 export interface SqlTargetResult {
   name: string;
   kind: 'quiver' | 'postgres';
@@ -434,13 +437,7 @@ export class SqlWorkload {
       selectivity: threshold === null ? null : threshold / SEL_RANGE,
       matchingRows: matching,
       sql,
-      queries: 0,
-      seconds: 0,
-      qps: 0,
-      recall: 0,
-      meanRows: 0,
-      minRows: 0,
-      shortQueries: 0,
+      ...NOTHING_MEASURED,
     };
     const nq = ds.queries.length;
     const runOne = async (client: pg.Client, qi: number): Promise<number[]> => {
@@ -636,13 +633,7 @@ export class SqlWorkload {
       selectivity: null,
       matchingRows: null,
       sql: '',
-      queries: 0,
-      seconds: 0,
-      qps: 0,
-      recall: 0,
-      meanRows: 0,
-      minRows: 0,
-      shortQueries: 0,
+      ...NOTHING_MEASURED,
     };
   }
 
