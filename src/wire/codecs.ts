@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from '../types/types.js';
 import { formatText, parseText, type FormatSettings, type ParseSettings } from '../types/text-io.js';
+import { VECTOR_MAX_DIM, checkElement } from '../types/vector.js';
 import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from '../types/halfvec.js';
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from '../types/sparsevec.js';
 import { applyBitTypmod, applyVarbitTypmod } from '../types/bitvec.js';
@@ -20,8 +21,6 @@ const INT64_MAX = 0x7fffffffffffffffn;
 const INT64_MIN = -0x8000000000000000n;
 const INT32_MAX = 0x7fffffff;
 const INT32_MIN = -0x80000000;
-/** pgvector's VECTOR_MAX_DIM */
-const VECTOR_MAX_DIM = 16000;
 
 /** Bounds-checked reader over one binary value, like PostgreSQL's pq_getmsg*. */
 export class BinaryReader {
@@ -279,19 +278,14 @@ const vectorCodec: BinaryCodec = {
     if (dim > VECTOR_MAX_DIM) throw new SqlError(SqlState.dataException, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
     if (type.typmod > 0 && type.typmod !== dim) throw new SqlError(SqlState.dataException, `expected ${type.typmod} dimensions, not ${dim}`);
     if (unused !== 0) throw new SqlError(SqlState.featureNotSupported, `expected unused to be 0, not ${unused}`);
-    // bulk: copy the big-endian floats into a fresh buffer and byte-swap them natively
+    // bulk: copy the big-endian floats into slab memory and byte-swap them natively
     const bytes = r.bytes(4 * dim);
     const vec = slabFloat32(dim);
     const raw = Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength);
     bytes.copy(raw);
     if (LITTLE_ENDIAN) raw.swap32();
-    for (let i = 0; i < dim; i++) {
-      const x = vec[i];
-      if (x - x !== 0) {
-        if (Number.isNaN(x)) throw new SqlError(SqlState.dataException, 'NaN not allowed in vector');
-        throw new SqlError(SqlState.dataException, 'infinite value not allowed in vector');
-      }
-    }
+    // x - x is 0 exactly for finite x: the check runs only for NaN and ±Infinity
+    for (let i = 0; i < dim; i++) if (vec[i]! - vec[i]! !== 0) checkElement(vec[i]!);
     return vec;
   },
 };
