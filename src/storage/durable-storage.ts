@@ -31,7 +31,7 @@ import {
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
-import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, segmentOfTable, type ColumnStats, type Segment } from './segment.js';
+import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
 import type { AnnIndex } from '../ann/api.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile } from '../ann/build.js';
@@ -1181,7 +1181,7 @@ export class DurableStorage implements Storage {
     await this.writeSegmentFile(file, chunks);
     // The sealed segment reads the table that was just written and fsynced (recovery reads
     // the same contents back from the file and checks them against this crc).
-    const seg = segmentOfTable(id, file, table, t.layout.columns);
+    const seg = new SealedSegment(id, file, table, t.layout.columns);
     let crc = 0;
     for (const c of chunks) crc = crc32(c, crc);
     let maxTs = 0;

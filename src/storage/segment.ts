@@ -476,10 +476,6 @@ export interface EncodedSegment {
   readonly stats: ColumnStats[];
 }
 
-/** The sealed segment of a table just encoded (the same contents as decodeSegment of its file). */
-export function segmentOfTable(id: number, file: string, table: arrow.Table, columns: readonly StoredColumn[]): SealedSegment {
-  return new SealedSegment(id, file, table, columns);
-}
 
 function nullBitmapOf(rows: readonly Row[], col: number, start: number, end: number): { bitmap: Uint8Array | undefined; nulls: number } {
   let nulls = 0;
