@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Index, ScalarKind } from 'usearch';
 import type { BenchConfig } from './config.js';
 import { groundTruth, recallOf, USEARCH_METRIC, type Dataset, type Metric } from './dataset.js';
-import { errorMessage, log, nowMs, Progress, round, summarizeLatencies } from './util.js';
+import { errorMessage, log, measuredCounters, nowMs, Progress, round } from './util.js';
 import type { IndexBuildResult, Phase, QueryStats } from './workload.js';
 
 export interface CeilingResult {
@@ -87,7 +87,6 @@ export function runCeiling(ds: Dataset, cfg: BenchConfig, cacheDir: string, thre
       }
       progress.finish();
       const seconds = (nowMs() - t0) / 1000;
-      const n = lat.length;
       const st: QueryStats = {
         status: 'ok',
         label,
@@ -98,13 +97,7 @@ export function runCeiling(ds: Dataset, cfg: BenchConfig, cacheDir: string, thre
         selectivity: null,
         matchingRows: null,
         sql: 'usearch Index.search (1 thread)',
-        ...summarizeLatencies(lat),
-        queries: n,
-        seconds: round(seconds, 3),
-        qps: round(n / seconds, 1),
-        recall: round(recall / Math.max(1, n), 4),
-        meanRows: round(rows / Math.max(1, n), 2),
-        minRows: n ? minRows : 0,
+        ...measuredCounters(lat, seconds, recall, rows, minRows),
         shortQueries: short,
       };
       say(`${label}: recall@${k} ${st.recall.toFixed(3)}, ${Math.round(st.qps)} QPS, p50 ${st.p50Ms?.toFixed(3)} ms`);

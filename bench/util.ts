@@ -68,6 +68,20 @@ export interface LatencySummary {
   meanMs: number;
 }
 
+/** A query phase's measured counters from its per-query latencies and sums. */
+export function measuredCounters(latenciesMs: readonly number[], seconds: number, recallSum: number, rowsSum: number, minRows: number) {
+  const n = latenciesMs.length;
+  return {
+    ...summarizeLatencies(latenciesMs),
+    queries: n,
+    seconds: round(seconds, 3),
+    qps: round(n / seconds, 1),
+    recall: round(recallSum / Math.max(1, n), 4),
+    meanRows: round(rowsSum / Math.max(1, n), 2),
+    minRows: n ? minRows : 0,
+  };
+}
+
 export function summarizeLatencies(latenciesMs: readonly number[]): LatencySummary {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const mean = sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length);

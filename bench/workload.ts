@@ -24,7 +24,7 @@ import {
   type Metric,
 } from './dataset.js';
 import type { MemoryInfo, SizeInfo, SqlTarget } from './targets.js';
-import { errorMessage, log, nowMs, Progress, round, summarizeLatencies, vectorText, type LatencySummary } from './util.js';
+import { errorMessage, log, measuredCounters, nowMs, Progress, round, vectorText, type LatencySummary } from './util.js';
 
 export type PhaseStatus = 'ok' | 'unsupported' | 'skipped';
 
@@ -486,17 +486,7 @@ export class SqlWorkload {
         progress.finish();
       }
       const seconds = (nowMs() - t0) / 1000;
-      const n = latencies.length;
-      return {
-        ...base,
-        ...summarizeLatencies(latencies),
-        queries: n,
-        seconds: round(seconds, 3),
-        qps: round(n / seconds, 1),
-        recall: round(recallSum / Math.max(1, n), 4),
-        meanRows: round(rowsSum / Math.max(1, n), 2),
-        minRows: n ? minRows : 0,
-      };
+      return { ...base, ...measuredCounters(latencies, seconds, recallSum, rowsSum, minRows) };
     } catch (e) {
       return { ...base, ...unsupported(e) };
     }
