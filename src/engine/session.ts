@@ -16,7 +16,7 @@ import { runDml } from '../executor/dml.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
-import { drainAll, TimeSlice } from '../executor/suspend.js';
+import { batchStream, drainAll, TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
 import { RowConflict, UniqueViolation, WriteConflict, type Snapshot, type Storage, type Transaction } from '../storage/api.js';
@@ -24,7 +24,7 @@ import { OID, T, formatType, type Row, type SqlType, type Value } from '../types
 import { Scope } from '../sql/scope.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
-import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
+import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, RowStream, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
@@ -148,6 +148,7 @@ export class Session implements Backend, SessionInfo {
   /** A statement ended: idle (in a transaction block, the idle-in-transaction timeout starts). */
   private statementEnded(): void {
     this.control.end();
+    for (const release of this.statementPins.splice(0)) release();
     const status = this.transactionStatus();
     this.activity.statementEnded(status);
     const ms = settingMillis(this.setting('idle_in_transaction_session_timeout'));
@@ -395,10 +396,25 @@ export class Session implements Backend, SessionInfo {
   // ------------------------------------------------------------------ execute
 
   async execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
-    let stmt = prepared as QuiverStatement;
     clearTimeout(this.idleTimer);
     this.control.begin(settingMillis(this.setting('statement_timeout')));
-    this.activity.statementStarted(stmt.raw.text.trim(), this.txState !== 'idle');
+    this.activity.statementStarted((prepared as QuiverStatement).raw.text.trim(), this.txState !== 'idle');
+    let streaming = false;
+    try {
+      const result = await this.executeStatement(prepared as QuiverStatement, params);
+      if (result.kind === 'rows' && result.more) {
+        // the statement goes on while the client reads: it ends with its stream
+        result.more = this.statementStream(result.more);
+        streaming = true;
+      }
+      return result;
+    } finally {
+      if (!streaming) this.statementEnded();
+    }
+  }
+
+  private async executeStatement(prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+    let stmt = prepared;
     const kind = Object.keys(stmt.raw.node)[0];
     if (kind === undefined) return { kind: 'command', tag: '' };
     if (this.txState === 'failed' && !isTransactionEnd(kind, stmt.raw.node[kind])) {
@@ -428,12 +444,45 @@ export class Session implements Backend, SessionInfo {
     } catch (e) {
       // a failed autocommit DROP: drop the storage of what did leave the catalog
       for (const oid of this.autocommitDrops.splice(0)) if (!this.catalog.tables.has(oid)) await this.engine.storage.dropTable(oid).catch(() => {});
-      const err = this.translateStorageError(e);
-      if (this.txState === 'block') this.txState = 'failed';
-      throw err;
-    } finally {
-      this.statementEnded();
+      throw this.statementFailed(e);
     }
+  }
+
+  /** A statement failed: the error as the client sees it; a transaction block is now failed. */
+  private statementFailed(e: unknown): SqlError {
+    const err = this.translateStorageError(e);
+    if (this.txState === 'block') this.txState = 'failed';
+    return err;
+  }
+
+  /** The rest of a streamed SELECT: the statement ends (idle, pins released) with the stream. */
+  private statementStream(inner: RowStream): RowStream {
+    let open = true;
+    const end = (): void => {
+      if (!open) return;
+      open = false;
+      this.statementEnded();
+    };
+    return {
+      next: async () => {
+        if (!open) return null;
+        try {
+          const rows = await inner.next();
+          // sequence values in these rows are durable before the client sees them
+          await this.persistCatalogIfDirty();
+          if (rows === null) end();
+          return rows;
+        } catch (e) {
+          inner.close();
+          end();
+          throw this.statementFailed(e);
+        }
+      },
+      close: () => {
+        inner.close();
+        end();
+      },
+    };
   }
 
   /**
@@ -579,10 +628,19 @@ export class Session implements Backend, SessionInfo {
     return this.txnSnapshot.snapshot;
   }
 
+  /**
+   * Snapshots the running statement reads at. They stay retained until the statement ends,
+   * because a statement yields between batches and compaction may run meanwhile.
+   */
+  private readonly statementPins: (() => void)[] = [];
+
   private runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext {
+    const snapshot = this.statementSnapshot();
+    const retain = this.engine.storage.retain;
+    if (retain) this.statementPins.push(retain.call(this.engine.storage, snapshot));
     return {
       storage: this.engine.storage,
-      snapshot: this.statementSnapshot(),
+      snapshot,
       txn,
       system: this.systemContext(),
       cteResults: new Map(),
@@ -607,10 +665,13 @@ export class Session implements Backend, SessionInfo {
     const bound = stmt.bound;
     switch (bound.kind) {
       case 'select': {
+        // rows stream to the client batch by batch as the plan produces them
         const rc = this.runContext(this.txn);
         const env = this.execEnv(params, rc);
-        const rows = await drainAll(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
-        return { kind: 'rows', fields: stmt.fields!, rows, tag: `SELECT ${rows.length}` };
+        const stream = batchStream(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
+        const first = await stream.next();
+        if (first === null) return { kind: 'rows', fields: stmt.fields!, rows: [], tag: 'SELECT 0' };
+        return { kind: 'rows', fields: stmt.fields!, rows: first, tag: 'SELECT', more: stream };
       }
       case 'dml':
         return this.runDmlStatement(stmt, bound.stmt, params);
