@@ -92,7 +92,7 @@ export function assertNever(x: never): never {
 /** Bind one parsed statement. Errors are SqlErrors. */
 export function bindStatement(raw: RawStatement, env: StatementEnv): BoundStatement {
   try {
-    return bindNode(raw.node as Node, raw.text, env);
+    return bindNode(raw.node, raw.text, env);
   } catch (e) {
     throw toSqlError(e);
   }
