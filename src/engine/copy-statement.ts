@@ -16,7 +16,7 @@ import { BinaryCopyStream, contextError, formatCopyRows, parseCopyData, withLine
 
 export function runCopy(ctx: SessionContext, stmt: BoundCopy): ExecResult {
   if (stmt.direction === 'to') return copyOut(ctx, stmt);
-  ctx.tx.checkWritable(stmt.tag);
+  ctx.tx.checkWritable('COPY FROM');
   return copyIn(ctx, stmt);
 }
 

@@ -7,7 +7,8 @@ import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import type { Catalog, CatalogData } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
 import type { Expr } from '../planner/plan.js';
-import { SelectBinder, type SelectEnv } from '../sql/bind-select.js';
+import type { SelectBinder } from '../sql/bind-select.js';
+import { newSelectBinder } from '../sql/select-binder.js';
 import { splitStatements } from '../sql/parser.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
@@ -162,14 +163,13 @@ export class Session implements Backend, SessionInfo, SessionContext {
   // ------------------------------------------------------------------ SessionContext
 
   binder(paramTypes: number[]): SelectBinder {
-    const env: SelectEnv = {
+    return newSelectBinder((self) => ({
       catalog: this.catalog,
       searchPath: this.searchPath(),
       paramTypes,
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
-      bindSubquery: (node, parent) => binder.bindSelect(node.SelectStmt ?? node, parent),
-      userFunction: (name, args, position) => this.bindUserFunction(binder, name, args, position),
+      userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
       userFunctionOid: (name, schema) => [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid,
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
@@ -178,9 +178,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
         nowMicros: this.tx.idle ? Date.now() * 1000 : this.tx.start,
         relationOid: (name) => relationOid(this, name),
       },
-    };
-    const binder = new SelectBinder(env);
-    return binder;
+    }));
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */

@@ -289,7 +289,8 @@ function selectColumns(table: TableDef, columns: readonly number[], star: boolea
 }
 
 function bindVacuum(n: VacuumStmt): BoundStatement {
-  const vacuum = n.is_vacuumcmd !== false;
+  // the JSON tree leaves out false booleans: ANALYZE is the VacuumStmt without is_vacuumcmd
+  const vacuum = n.is_vacuumcmd === true;
   const relations = (n.rels ?? []).map((r) => {
     const rv = 'VacuumRelation' in r ? r.VacuumRelation.relation : undefined;
     return { schema: rv?.schemaname, name: rv?.relname ?? '' };
