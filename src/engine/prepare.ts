@@ -9,6 +9,7 @@ import { parseSql, type RawStatement } from '../sql/parser.js';
 import { bindStatement, emptyStatement, endsTransactionBlock, type BoundKind, type BoundStatement } from '../sql/statement.js';
 import { OID, T } from '../types/types.js';
 import type { FieldInfo, PreparedStatement } from '../wire/backend.js';
+import type { SelectBinder } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 import { showFields } from './utility.js';
 
@@ -40,7 +41,8 @@ export function prepareStatement(ctx: SessionContext, sql: string, paramTypes: r
 function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, paramTypes: number[]): QuiverStatement {
   const catalogVersion = ctx.catalog.version;
   const catalog = ctx.catalog;
-  const bound = bindStatement(raw, { binder: ctx.binder(paramTypes), optimize: (plan) => optimize(plan, { catalog }), queryText: text });
+  let binder: SelectBinder | undefined;
+  const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
   return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion };

@@ -77,8 +77,8 @@ export type BoundKind = BoundStatement['kind'];
 
 /** What binding needs from the session. */
 export interface StatementEnv {
-  /** a binder over the statement's $n types */
-  readonly binder: SelectBinder;
+  /** the binder over the statement's $n types (made on first use: most utility statements need none) */
+  binder(): SelectBinder;
   /** the planner's rewrites, applied to each bound plan (src/sql binds, it does not plan) */
   optimize(plan: Plan): Plan;
   /** the text the client sent (pg_cursors shows it for DECLARE) */
@@ -111,9 +111,9 @@ export function endsTransactionBlock(raw: RawStatement): boolean {
 /** One case per statement kind; each is a line or a call, so the switch stays a table. */
 function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('SelectStmt' in node) return { kind: 'select', plan: bindQuery(node.SelectStmt, env), tag: 'SELECT' };
-  if ('InsertStmt' in node) return dml(bindInsert(env.binder, node.InsertStmt), env);
-  if ('UpdateStmt' in node) return dml(bindUpdate(env.binder, node.UpdateStmt), env);
-  if ('DeleteStmt' in node) return dml(bindDelete(env.binder, node.DeleteStmt), env);
+  if ('InsertStmt' in node) return dml(bindInsert(env.binder(), node.InsertStmt), env);
+  if ('UpdateStmt' in node) return dml(bindUpdate(env.binder(), node.UpdateStmt), env);
+  if ('DeleteStmt' in node) return dml(bindDelete(env.binder(), node.DeleteStmt), env);
   if ('ExplainStmt' in node) return bindExplain(node.ExplainStmt, text, env);
   if ('DeclareCursorStmt' in node) return bindDeclare(node.DeclareCursorStmt, text, env);
   if ('FetchStmt' in node) return bindFetch(node.FetchStmt);
@@ -134,7 +134,7 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
 
 function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {
   if (stmt.intoClause) throw new SqlError(SqlState.featureNotSupported, 'SELECT INTO is not supported');
-  return formatRecordOutputs(env.optimize(env.binder.bindSelect(stmt, null)));
+  return formatRecordOutputs(env.optimize(env.binder().bindSelect(stmt, null)));
 }
 
 function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
@@ -158,7 +158,7 @@ function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStat
 function bindDeclare(n: DeclareCursorStmt, text: string, env: StatementEnv): BoundStatement {
   const query = n.query;
   if (!query || !('SelectStmt' in query)) throw new SqlError(SqlState.featureNotSupported, 'cursors are only supported for SELECT');
-  const plan = formatRecordOutputs(env.optimize(env.binder.bindSelect(query.SelectStmt, null)));
+  const plan = formatRecordOutputs(env.optimize(env.binder().bindSelect(query.SelectStmt, null)));
   // CURSOR_OPT_HOLD = 0x0020 (parsenodes.h)
   const hold = ((n.options ?? 0) & 0x20) !== 0;
   return { kind: 'declare', name: n.portalname ?? '', plan, hold, statement: env.queryText.trim() || text, options: cursorOptions(n, query.SelectStmt), tag: 'DECLARE CURSOR' };
@@ -260,7 +260,7 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
     throw new SqlError(SqlState.insufficientPrivilege, 'COPY to or from a file is not supported; use COPY … FROM STDIN / TO STDOUT (psql: \\copy)');
   }
   const options = copyOptions(n.options);
-  const { binder } = env;
+  const binder = env.binder();
   if (!n.is_from && n.query) {
     if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
     return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };
