@@ -105,8 +105,10 @@ export function emptyStatement(): BoundStatement {
 /** COMMIT, ROLLBACK, ROLLBACK TO and PREPARE TRANSACTION are the statements a failed block accepts. */
 export function endsTransactionBlock(raw: RawStatement): boolean {
   const n = raw.node;
-  return 'TransactionStmt' in n && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE'].includes(n.TransactionStmt.kind ?? '');
+  return 'TransactionStmt' in n && ENDS_BLOCK.has(n.TransactionStmt.kind ?? '');
 }
+
+const ENDS_BLOCK = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE']);
 
 /** One case per statement kind; each is a line or a call, so the switch stays a table. */
 function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
@@ -198,8 +200,7 @@ const TRANSACTION_ACTIONS: Record<string, { action: TransactionAction; tag: stri
 function bindTransaction(n: TransactionStmt): BoundStatement {
   const what = n.kind ?? '';
   const { action, tag } = TRANSACTION_ACTIONS[what] ?? { action: 'unsupported', tag: '' };
-  const endsBlock = ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE'].includes(what);
-  return { kind: 'transaction', action, savepoint: n.savepoint_name ?? '', options: transactionOptions(n.options), tag, endsBlock, what };
+  return { kind: 'transaction', action, savepoint: n.savepoint_name ?? '', options: transactionOptions(n.options), tag, endsBlock: ENDS_BLOCK.has(what), what };
 }
 
 /** transaction_read_only / transaction_isolation DefElems (BEGIN …, SET TRANSACTION …); the last one given wins */
