@@ -46,6 +46,8 @@ export interface SessionContext {
   /** make sequence positions durable before anything that used them is acknowledged */
   persistCatalogIfDirty(): Promise<void>;
   translateStorageError(e: unknown): SqlError;
+  /** a statement starts: a cancel request that arrived before it is forgotten */
+  clearCancel(): void;
   /** throws 57014 if the client cancelled the running statement */
   checkCancelled(): void;
 }

@@ -18,6 +18,7 @@ import * as ddl from './ddl.js';
 import { functionDefinition, storeFunction } from './create-function.js';
 import { changedObjects, undoObjects } from './ddl-undo.js';
 import type { SessionContext } from './context.js';
+import { truncateRows } from './utility.js';
 
 /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
 interface DdlUndo {
@@ -160,14 +161,7 @@ async function runDdlNode(ctx: SessionContext, node: RawNode, tag: string, sql: 
       return command();
     case 'TruncateStmt': {
       const tables = await ddl.truncate(ddlContext(), n);
-      const implicit = ctx.tx.idle;
-      const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
-      for (const t of tables) {
-        const ids: number[] = [];
-        for (const b of ctx.engine.storage.scan(t.oid, ctx.engine.storage.snapshot(), txn)) ids.push(...b.rowIds);
-        txn.delete(t.oid, ids);
-      }
-      if (implicit) await txn.commit();
+      await truncateRows(ctx, tables);
       return command();
     }
     case 'CommentStmt':

@@ -20,6 +20,7 @@ import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
 
 /** Run one prepared statement: an error fails the open transaction block. */
 export async function runStatement(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+  ctx.clearCancel();
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();

@@ -95,6 +95,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.cancelled = true;
   }
 
+  clearCancel(): void {
+    this.cancelled = false;
+  }
+
   checkCancelled(): void {
     if (this.cancelled) {
       this.cancelled = false;
@@ -120,7 +124,6 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
-    this.cancelled = false;
     return runStatement(this, prepared as QuiverStatement, params);
   }
 

@@ -1,8 +1,9 @@
 /**
- * Utility commands that neither read nor change data: SET / RESET / SHOW, VACUUM and
- * ANALYZE, DISCARD.
+ * Utility commands: SET / RESET / SHOW, VACUUM and ANALYZE, DISCARD, and TRUNCATE's
+ * removal of the rows (ddl.ts checks and resolves its tables).
  */
 import { SqlError, SqlState } from '../errors.js';
+import type { TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import type { BoundSet, BoundStatement } from '../sql/statement.js';
 import { T } from '../types/types.js';
@@ -77,4 +78,17 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
 /** DISCARD ALL closes the cursors; the other DISCARDs have nothing to drop */
 export function runDiscard(ctx: SessionContext, all: boolean): void {
   if (all) ctx.cursors.clear();
+}
+
+/** TRUNCATE: delete every row of these tables, in the open block or in a transaction of its own. */
+export async function truncateRows(ctx: SessionContext, tables: readonly TableDef[]): Promise<void> {
+  const storage = ctx.engine.storage;
+  const implicit = ctx.tx.idle;
+  const txn = implicit ? storage.begin() : ctx.tx.txn!;
+  for (const t of tables) {
+    const ids: number[] = [];
+    for (const b of storage.scan(t.oid, storage.snapshot(), txn)) ids.push(...b.rowIds);
+    txn.delete(t.oid, ids);
+  }
+  if (implicit) await txn.commit();
 }
