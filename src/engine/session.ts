@@ -22,7 +22,8 @@ import { Scope } from '../sql/scope.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
 import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
-import * as ddl from './ddl.js';
+import { runDdl, type DdlContext, type DdlOutcome } from './ddl/index.js';
+import { bindCreateTableAs, bindDdl } from '../sql/ddl/index.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
 import { compileExpr } from '../executor/expr.js';
@@ -32,7 +33,6 @@ import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../functions/scalar.js';
-import { functionDefinition, storeFunction } from './create-function.js';
 import { changedObjects, undoObjects } from './ddl-undo.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 
@@ -588,10 +588,8 @@ export class Session implements Backend, SessionInfo {
     if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
     if (!n.query?.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
     const plan = optimize(this.binder([]).bindSelect(n.query.SelectStmt, null), { catalog: this.catalog });
-    const names = ((n.into.colNames ?? []) as RawNode[]).map((c) => c.String.sval as string);
-    if (names.length > plan.schema.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
-    const columns = plan.schema.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
-    const table = await ddl.createTableAs(this.ddlContext(stmt.raw.text), n.into.rel, columns, !!n.if_not_exists);
+    if ((n.into.colNames ?? []).length > plan.schema.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
+    const { created: table } = await runDdl(this.ddlContext(stmt.raw.text), bindCreateTableAs(n, plan.schema));
     if (!table) return { kind: 'command', tag: 'CREATE TABLE AS' };
     if (n.into.skipData) return { kind: 'command', tag: 'CREATE TABLE AS' };
     let rows: Row[] = [];
@@ -773,8 +771,15 @@ export class Session implements Backend, SessionInfo {
     undo.statementBefore = undefined;
   }
 
-  private ddlContext(sql: string): ddl.DdlContext {
-    let txn: ddl.DdlContext['txn'];
+  /** Bind a DDL statement (src/sql/ddl) and run it (src/engine/ddl). */
+  private async runDdl(stmt: QuiverStatement, node: RawNode): Promise<DdlOutcome> {
+    const bound = bindDdl(node, stmt.raw.text);
+    if (!bound) throw new SqlError(SqlState.internalError, `bug: ${Object.keys(node)[0]} is not a DDL statement`);
+    return runDdl(this.ddlContext(stmt.raw.text), bound);
+  }
+
+  private ddlContext(sql: string): DdlContext {
+    let txn: DdlContext['txn'];
     if (this.txState === 'block') {
       if (!this.ddlUndo) this.ddlUndo = { before: this.catalog.snapshotData(), created: [], dropLater: [], touched: new Set() };
       const undo = this.ddlUndo;
@@ -782,11 +787,23 @@ export class Session implements Backend, SessionInfo {
       txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
     }
     return {
-      catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), sql, txn,
+      catalog: this.catalog, storage: this.engine.storage, notices: this.notices, searchPath: this.searchPath(), txn,
       dropAfterSave: txn ? undefined : (oid) => this.autocommitDrops.push(oid),
       dataTxn: this.txState === 'block' ? this.txn : undefined,
-      bindQuery: (ast) => this.binder([]).bindSelect((ast as RawNode).SelectStmt, null).schema,
-      compileRowExpr: (ast, columns, type) => this.compileRowExpr(ast as RawNode, columns, type),
+      inTransactionBlock: this.txState !== 'idle',
+      bindQuery: (ast) => this.binder([]).bindSelect((ast as unknown as RawNode).SelectStmt, null).schema,
+      compileRowExpr: (ast, columns, type) => this.compileRowExpr(ast as unknown as RawNode, columns, type),
+      checkFunctionBody: (def) => {
+        try {
+          bindFunctionBody(this.binder([]), def, true);
+        } catch (e) {
+          throw bodyErrorPosition(e, sql, def.body.sql);
+        }
+      },
+      databases: {
+        create: (name) => this.engine.createDatabase(name),
+        drop: (name, missingOk) => this.engine.dropDatabase(name, missingOk, this.database),
+      },
     };
   }
 
@@ -833,22 +850,22 @@ export class Session implements Backend, SessionInfo {
       case 'VariableShowStmt':
         return this.show(n.name as string, stmt.fields!);
       case 'CreateStmt':
-        await ddl.createTable(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'DropStmt':
-        await ddl.drop(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'IndexStmt':
-        await ddl.createIndex(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'CreateExtensionStmt':
-        ddl.createExtension(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'CreateSeqStmt':
-        ddl.createSequence(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'TruncateStmt': {
-        const tables = await ddl.truncate(this.ddlContext(stmt.raw.text), n);
+        const tables = (await this.runDdl(stmt, node)).truncate ?? [];
         const implicit = this.txState === 'idle';
         const txn = implicit ? this.engine.storage.begin() : this.txn!;
         for (const t of tables) {
@@ -874,20 +891,20 @@ export class Session implements Backend, SessionInfo {
         return command();
       }
       case 'CommentStmt':
-        ddl.comment(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'CopyStmt':
         return this.copy(n);
       case 'AlterTableStmt':
-        await ddl.alterTable(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'CreateTableAsStmt':
         return this.createTableAs(stmt, n);
       case 'ViewStmt':
-        ddl.createView(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'RenameStmt':
-        ddl.rename(this.ddlContext(stmt.raw.text), n);
+        await this.runDdl(stmt, node);
         return command();
       case 'DiscardStmt':
         if (n.target === 'DISCARD_ALL') this.cursors.clear();
@@ -904,40 +921,15 @@ export class Session implements Backend, SessionInfo {
       case 'LockStmt':
         return command();
       case 'CreatedbStmt':
-        if (this.txState !== 'idle') throw new SqlError(SqlState.activeSqlTransaction, 'CREATE DATABASE cannot run inside a transaction block');
-        await this.engine.createDatabase(n.dbname);
-        return command();
       case 'DropdbStmt':
-        if (this.txState !== 'idle') throw new SqlError(SqlState.activeSqlTransaction, 'DROP DATABASE cannot run inside a transaction block');
-        if (!(await this.engine.dropDatabase(n.dbname, !!n.missing_ok, this.database))) {
-          this.notices.push({ severity: 'NOTICE', code: '00000', message: `database "${n.dbname}" does not exist, skipping` });
-        }
+        await this.runDdl(stmt, node);
         return command();
       case 'DoStmt':
         throw new SqlError(SqlState.featureNotSupported, 'DO blocks are not supported');
-      case 'CreateFunctionStmt': {
-        this.ddlContext(stmt.raw.text); // inside a transaction block: snapshot the catalog for ROLLBACK
-        const def = functionDefinition(this.catalog, n, this.searchPath());
-        // validate now, like PostgreSQL's check_function_bodies: the body must bind
-        try {
-          bindFunctionBody(this.binder([]), def, true);
-        } catch (e) {
-          throw bodyErrorPosition(e, stmt.raw.text, def.body.sql);
-        }
-        storeFunction(this.catalog, def, !!n.replace);
+      case 'CreateFunctionStmt':
+      case 'CreateSchemaStmt':
+        await this.runDdl(stmt, node);
         return command();
-      }
-      case 'CreateSchemaStmt': {
-        const name = n.schemaname as string;
-        if (name === 'public' || name === 'pg_catalog' || name === 'information_schema') {
-          if (n.if_not_exists) {
-            this.notices.push({ severity: 'NOTICE', code: '42P06', message: `schema "${name}" already exists, skipping` });
-            return command();
-          }
-          throw new SqlError('42P06', `schema "${name}" already exists`);
-        }
-        throw new SqlError(SqlState.featureNotSupported, 'CREATE SCHEMA is not supported yet');
-      }
       default:
         throw new SqlError(SqlState.featureNotSupported, `${tag || kind} is not supported`);
     }
