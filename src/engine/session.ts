@@ -33,7 +33,7 @@ import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../functions/scalar.js';
-import { changedObjects, undoObjects } from './ddl-undo.js';
+import { changedObjects, undoObjects } from './ddl/undo.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 
 export interface EngineState {
@@ -742,7 +742,7 @@ export class Session implements Backend, SessionInfo {
   /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
   private ddlUndo: {
     before: CatalogData; created: number[]; dropLater: number[];
-    /** objects this transaction's DDL changed (see ddl-undo.ts) */
+    /** objects this transaction's DDL changed (see ddl/undo.ts) */
     touched: Set<string>;
     /** the catalog as the running DDL statement found it */
     statementBefore?: CatalogData;

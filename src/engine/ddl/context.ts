@@ -2,7 +2,7 @@
  * What every DDL module works with: the catalog, the storage, the session's state, and the
  * few hooks into the binder the engine's DDL needs (views, expressions, function bodies).
  * DDL takes effect at once; inside a transaction block the session undoes it on ROLLBACK
- * (ddl-undo.ts) and drops storage only at COMMIT.
+ * (undo.ts) and drops storage only at COMMIT.
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import type { Catalog, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';

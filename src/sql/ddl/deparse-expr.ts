@@ -1,9 +1,11 @@
 /**
  * A parsed expression printed back as SQL the way PostgreSQL's ruleutils.c prints it in
- * pretty mode (pg_get_expr(…, true), psql's \d): keywords in upper case, identifiers
- * quoted only when needed, parentheses only where operator precedence needs them. It
- * prints the raw tree, so implicit casts PostgreSQL would add after analysis are not
- * shown (columnDefaultSql in the catalog adds the one clients rely on: 'x'::text).
+ * pretty mode (pg_get_expr(…, true), pg_get_constraintdef(…, true), psql's \d): keywords
+ * in upper case, identifiers quoted only when needed, the grammar's shorthands in the form
+ * the analyzer turns them into (LIKE as ~~, IN as = ANY (ARRAY[…]), BETWEEN as two
+ * comparisons), and parentheses where ruleutils' isSimpleNode puts them. It prints the
+ * raw tree, so the implicit casts PostgreSQL adds after analysis ('x'::text next to a text
+ * column) are not shown; columnDefaultSql in the catalog adds the one clients rely on.
  */
 import type { A_Const, A_Expr, FuncCall, Node, TypeName } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
@@ -11,32 +13,59 @@ import { quoteIdent } from '../../functions/scalar.js';
 import { formatType } from '../../types/types.js';
 import { resolveTypeName } from '../type-names.js';
 
-/** Binding strength, as in gram.y: a child weaker than its parent gets parentheses. */
-const enum Prec { or = 1, and, not, is, compare, like, other, add, mul, exp, unary, cast, atom }
+/** What a printed node is, as far as its parent's parentheses care (ruleutils isSimpleNode). */
+type Shape =
+  | { readonly kind: 'simple' }
+  | { readonly kind: 'op'; readonly op: string; readonly unary: boolean }
+  /** IS [NOT] NULL, IS TRUE …, IS DISTINCT FROM */
+  | { readonly kind: 'test' }
+  /** op ANY / ALL (array) */
+  | { readonly kind: 'arrayOp' }
+  | { readonly kind: 'bool'; readonly op: 'AND' | 'OR' | 'NOT' };
 
-const COMPARE = new Set(['<', '>', '=', '<=', '>=', '<>', '!=']);
+/** Where a child is printed. */
+type Parent =
+  | { readonly kind: 'op'; readonly op: string; readonly unary: boolean; readonly left: boolean }
+  | { readonly kind: 'test' | 'cast' }
+  | { readonly kind: 'bool'; readonly op: 'AND' | 'OR' | 'NOT' };
 
-function opPrec(op: string, unary: boolean): Prec {
-  if (unary) return Prec.unary;
-  if (COMPARE.has(op)) return Prec.compare;
-  if (op === '+' || op === '-') return Prec.add;
-  if (op === '*' || op === '/' || op === '%') return Prec.mul;
-  if (op === '^') return Prec.exp;
-  return Prec.other;
-}
+interface Printed { readonly text: string; readonly shape: Shape }
+
+const SIMPLE: Shape = { kind: 'simple' };
+const simple = (text: string): Printed => ({ text, shape: SIMPLE });
 
 export function deparseExpr(node: Node): string {
   return print(node).text;
 }
 
-interface Printed { readonly text: string; readonly prec: Prec }
+function arithmeticRank(op: string): number {
+  return op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : 0;
+}
 
-const atom = (text: string): Printed => ({ text, prec: Prec.atom });
+/** ruleutils isSimpleNode: may `child` be printed without parentheses under `parent`? */
+function isSimple(child: Shape, parent: Parent): boolean {
+  switch (child.kind) {
+    case 'simple': return true;
+    case 'op': {
+      if (parent.kind === 'bool') return true;
+      if (parent.kind !== 'op' || child.unary || parent.unary) return false;
+      // only + - * / % are ranked: a tighter child, or an equal one on the left, needs none
+      const c = arithmeticRank(child.op);
+      const p = arithmeticRank(parent.op);
+      if (c === 0 || p === 0) return false;
+      return c > p || (c === p && parent.left);
+    }
+    case 'test': return parent.kind === 'bool';
+    case 'arrayOp': return false;
+    case 'bool':
+      if (parent.kind !== 'bool') return false;
+      return child.op === 'OR' ? parent.op === 'OR' : parent.op === 'AND' || parent.op === 'OR';
+  }
+}
 
-/** `child` as an operand of an operator binding with `prec` (right operands bind one tighter). */
-function operand(child: Node, prec: Prec, right = false): string {
-  const p = print(child);
-  return p.prec < prec || (right && p.prec === prec && prec !== Prec.and && prec !== Prec.or) ? `(${p.text})` : p.text;
+function child(node: Node, parent: Parent): string {
+  const p = print(node);
+  return isSimple(p.shape, parent) ? p.text : `(${p.text})`;
 }
 
 function list(nodes: readonly Node[] | undefined): string {
@@ -47,113 +76,151 @@ function strings(nodes: readonly Node[] | undefined): string[] {
   return (nodes ?? []).map((n) => ('String' in n ? n.String.sval ?? '' : ''));
 }
 
+function binary(l: Node, op: string, r: Node): Printed {
+  const shape = { kind: 'op', op, unary: false } as const;
+  return { text: `${child(l, { ...shape, left: true })} ${op} ${child(r, { ...shape, left: false })}`, shape };
+}
+
+function bool(op: 'AND' | 'OR', parts: readonly Printed[]): Printed {
+  const text = parts.map((p) => (isSimple(p.shape, { kind: 'bool', op }) ? p.text : `(${p.text})`)).join(` ${op} `);
+  return { text, shape: { kind: 'bool', op } };
+}
+
 /** One node; every expression kind a DDL expression can hold has its case. */
 function print(node: Node): Printed {
   if ('A_Const' in node) return printConst(node.A_Const);
   if ('ColumnRef' in node) {
-    return atom((node.ColumnRef.fields ?? []).map((f) => ('A_Star' in f ? '*' : quoteIdent('String' in f ? f.String.sval ?? '' : ''))).join('.'));
+    return simple((node.ColumnRef.fields ?? []).map((f) => ('A_Star' in f ? '*' : quoteIdent('String' in f ? f.String.sval ?? '' : ''))).join('.'));
   }
-  if ('ParamRef' in node) return atom(`$${node.ParamRef.number ?? 0}`);
+  if ('ParamRef' in node) return simple(`$${node.ParamRef.number ?? 0}`);
   if ('A_Expr' in node) return printOperator(node.A_Expr);
   if ('BoolExpr' in node) {
     const b = node.BoolExpr;
     const args = b.args ?? [];
-    if (b.boolop === 'NOT_EXPR') return { text: `NOT ${operand(args[0], Prec.not)}`, prec: Prec.not };
-    const prec = b.boolop === 'AND_EXPR' ? Prec.and : Prec.or;
-    return { text: args.map((a) => operand(a, prec + 1)).join(b.boolop === 'AND_EXPR' ? ' AND ' : ' OR '), prec };
+    if (b.boolop === 'NOT_EXPR') return { text: `NOT ${child(args[0], { kind: 'bool', op: 'NOT' })}`, shape: { kind: 'bool', op: 'NOT' } };
+    return bool(b.boolop === 'AND_EXPR' ? 'AND' : 'OR', args.map(print));
   }
-  if ('FuncCall' in node) return atom(printCall(node.FuncCall));
-  if ('TypeCast' in node) {
-    const c = node.TypeCast;
-    return { text: `${operand(c.arg!, Prec.atom)}::${typeText(c.typeName!)}`, prec: Prec.cast };
-  }
+  if ('FuncCall' in node) return simple(printCall(node.FuncCall));
+  if ('TypeCast' in node) return simple(`${child(node.TypeCast.arg!, { kind: 'cast' })}::${typeText(node.TypeCast.typeName!)}`);
   if ('NullTest' in node) {
     const t = node.NullTest;
-    return { text: `${operand(t.arg!, Prec.is + 1)} ${t.nulltesttype === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'}`, prec: Prec.is };
+    return { text: `${child(t.arg!, { kind: 'test' })} ${t.nulltesttype === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'}`, shape: { kind: 'test' } };
   }
   if ('BooleanTest' in node) {
     const t = node.BooleanTest;
-    const test = (t.booltesttype ?? 'IS_TRUE').replace(/_/g, ' ');
-    return { text: `${operand(t.arg!, Prec.is + 1)} ${test}`, prec: Prec.is };
+    return { text: `${child(t.arg!, { kind: 'test' })} ${(t.booltesttype ?? 'IS_TRUE').replace(/_/g, ' ')}`, shape: { kind: 'test' } };
   }
-  if ('SQLValueFunction' in node) return atom(sqlValueFunction(node.SQLValueFunction.op, node.SQLValueFunction.typmod));
+  if ('SQLValueFunction' in node) return simple(sqlValueFunction(node.SQLValueFunction.op, node.SQLValueFunction.typmod));
   if ('CaseExpr' in node) {
     const c = node.CaseExpr;
     const whens = (c.args ?? []).map((w) => ('CaseWhen' in w ? ` WHEN ${deparseExpr(w.CaseWhen.expr!)} THEN ${deparseExpr(w.CaseWhen.result!)}` : ''));
-    return atom(`CASE${c.arg ? ` ${deparseExpr(c.arg)}` : ''}${whens.join('')}${c.defresult ? ` ELSE ${deparseExpr(c.defresult)}` : ''} END`);
+    return simple(`CASE${c.arg ? ` ${deparseExpr(c.arg)}` : ''}${whens.join('')}${c.defresult ? ` ELSE ${deparseExpr(c.defresult)}` : ''} END`);
   }
-  if ('CoalesceExpr' in node) return atom(`COALESCE(${list(node.CoalesceExpr.args)})`);
-  if ('MinMaxExpr' in node) return atom(`${node.MinMaxExpr.op === 'IS_LEAST' ? 'LEAST' : 'GREATEST'}(${list(node.MinMaxExpr.args)})`);
-  if ('A_ArrayExpr' in node) return atom(`ARRAY[${list(node.A_ArrayExpr.elements)}]`);
-  if ('RowExpr' in node) return atom(`ROW(${list(node.RowExpr.args)})`);
+  if ('CoalesceExpr' in node) return simple(`COALESCE(${list(node.CoalesceExpr.args)})`);
+  if ('MinMaxExpr' in node) return simple(`${node.MinMaxExpr.op === 'IS_LEAST' ? 'LEAST' : 'GREATEST'}(${list(node.MinMaxExpr.args)})`);
+  if ('A_ArrayExpr' in node) return simple(`ARRAY[${list(node.A_ArrayExpr.elements)}]`);
+  if ('RowExpr' in node) return simple(`ROW(${list(node.RowExpr.args)})`);
   if ('CollateClause' in node) {
     const c = node.CollateClause;
-    return { text: `${operand(c.arg!, Prec.cast)} COLLATE ${strings(c.collname).map(quoteIdent).join('.')}`, prec: Prec.cast };
+    return simple(`${child(c.arg!, { kind: 'cast' })} COLLATE ${strings(c.collname).map(quoteIdent).join('.')}`);
   }
-  if ('A_Indirection' in node) {
-    const i = node.A_Indirection;
-    const parts = (i.indirection ?? []).map((x) => {
-      if ('A_Indices' in x) {
-        const ix = x.A_Indices;
-        return ix.is_slice ? `[${ix.lidx ? deparseExpr(ix.lidx) : ''}:${ix.uidx ? deparseExpr(ix.uidx) : ''}]` : `[${deparseExpr(ix.uidx!)}]`;
-      }
-      if ('String' in x) return `.${quoteIdent(x.String.sval ?? '')}`;
-      return '.*';
-    });
-    return atom(`(${deparseExpr(i.arg!)})${parts.join('')}`);
-  }
+  if ('A_Indirection' in node) return simple(printIndirection(node));
   const kind = Object.keys(node)[0];
   if (kind === 'SubLink') throw new SqlError(SqlState.featureNotSupported, 'cannot use subquery in this expression');
   throw new SqlError(SqlState.featureNotSupported, `expression of kind ${kind} is not supported here`);
 }
 
+function printIndirection(node: Extract<Node, { A_Indirection: unknown }>): string {
+  const i = node.A_Indirection;
+  const parts = (i.indirection ?? []).map((x) => {
+    if ('A_Indices' in x) {
+      const ix = x.A_Indices;
+      return ix.is_slice ? `[${ix.lidx ? deparseExpr(ix.lidx) : ''}:${ix.uidx ? deparseExpr(ix.uidx) : ''}]` : `[${deparseExpr(ix.uidx!)}]`;
+    }
+    if ('String' in x) return `.${quoteIdent(x.String.sval ?? '')}`;
+    return '.*';
+  });
+  return `(${deparseExpr(i.arg!)})${parts.join('')}`;
+}
+
+/**
+ * Constants as ruleutils prints them: an integer that fits int4 bare, a bigint quoted with
+ * its type; a numeric bare; negative ones quoted with their type ('-1'::integer).
+ */
 function printConst(c: A_Const): Printed {
-  if (c.isnull) return atom('NULL');
-  if (c.ival) return { text: String(c.ival.ival ?? 0), prec: (c.ival.ival ?? 0) < 0 ? Prec.unary : Prec.atom };
-  if (c.fval) return { text: c.fval.fval ?? '0', prec: (c.fval.fval ?? '').startsWith('-') ? Prec.unary : Prec.atom };
-  if (c.boolval) return atom(c.boolval.boolval ? 'true' : 'false');
-  if (c.bsval) return atom(`B'${(c.bsval.bsval ?? '').slice(1)}'`);
-  if (c.sval) return atom(`'${(c.sval.sval ?? '').replace(/'/g, "''")}'`);
-  // protobuf leaves out zero values: an integer 0 and a false boolean arrive empty
-  return atom(c.boolval !== undefined ? 'false' : '0');
+  if (c.isnull) return simple('NULL');
+  if (c.boolval) return simple(c.boolval.boolval ? 'true' : 'false');
+  if (c.bsval) return simple(`B'${(c.bsval.bsval ?? '').slice(1)}'`);
+  if (c.sval) return simple(`'${(c.sval.sval ?? '').replace(/'/g, "''")}'`);
+  if (c.fval) {
+    const v = c.fval.fval ?? '0';
+    if (/^-?\d+$/.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n) return simple(`'${v}'::bigint`);
+    return simple(v.startsWith('-') ? `'${v}'::numeric` : v);
+  }
+  // protobuf leaves out zero values: an integer 0 arrives as an empty ival
+  const n = c.ival?.ival ?? 0;
+  return simple(n < 0 ? `'${n}'::integer` : String(n));
 }
 
 function printOperator(e: A_Expr): Printed {
   const op = strings(e.name).pop() ?? '';
   const l = e.lexpr;
-  const r = e.rexpr;
+  const r = e.rexpr!;
+  const items = r && 'List' in r ? r.List.items ?? [] : [];
   switch (e.kind) {
-    case 'AEXPR_OP': {
-      const prec = opPrec(op, !l);
-      if (!l) return { text: `${op}${operand(r!, prec)}`, prec };
-      return { text: `${operand(l, prec)} ${op} ${operand(r!, prec, true)}`, prec };
-    }
+    case 'AEXPR_OP':
+      if (!l) return { text: `${op} ${child(r, { kind: 'op', op, unary: true, left: false })}`, shape: { kind: 'op', op, unary: true } };
+      return binary(l, op, r);
     case 'AEXPR_OP_ANY':
     case 'AEXPR_OP_ALL':
-      return { text: `${operand(l!, Prec.compare)} ${op} ${e.kind === 'AEXPR_OP_ANY' ? 'ANY' : 'ALL'} (${deparseExpr(r!)})`, prec: Prec.compare };
+      return { text: `${child(l!, { kind: 'test' })} ${op} ${e.kind === 'AEXPR_OP_ANY' ? 'ANY' : 'ALL'} (${deparseExpr(r)})`, shape: { kind: 'arrayOp' } };
     case 'AEXPR_DISTINCT':
-    case 'AEXPR_NOT_DISTINCT':
-      return { text: `${operand(l!, Prec.is + 1)} IS ${e.kind === 'AEXPR_DISTINCT' ? '' : 'NOT '}DISTINCT FROM ${operand(r!, Prec.is + 1)}`, prec: Prec.is };
-    case 'AEXPR_NULLIF':
-      return atom(`NULLIF(${deparseExpr(l!)}, ${deparseExpr(r!)})`);
-    case 'AEXPR_IN': {
-      const items = r && 'List' in r ? list(r.List.items) : deparseExpr(r!);
-      return { text: `${operand(l!, Prec.like + 1)} ${op === '<>' ? 'NOT IN' : 'IN'} (${items})`, prec: Prec.like };
+      return { text: `${child(l!, { kind: 'test' })} IS DISTINCT FROM ${child(r, { kind: 'test' })}`, shape: { kind: 'test' } };
+    case 'AEXPR_NOT_DISTINCT': {
+      // the analyzer makes it NOT (a IS DISTINCT FROM b)
+      const inner: Printed = { text: `${child(l!, { kind: 'test' })} IS DISTINCT FROM ${child(r, { kind: 'test' })}`, shape: { kind: 'test' } };
+      return { text: `NOT ${isSimple(inner.shape, { kind: 'bool', op: 'NOT' }) ? inner.text : `(${inner.text})`}`, shape: { kind: 'bool', op: 'NOT' } };
     }
+    case 'AEXPR_NULLIF':
+      return simple(`NULLIF(${deparseExpr(l!)}, ${deparseExpr(r)})`);
+    case 'AEXPR_IN':
+      return printIn(l!, op === '<>', items);
     case 'AEXPR_LIKE':
     case 'AEXPR_ILIKE':
+      return binary(l!, op, r);
     case 'AEXPR_SIMILAR': {
-      const word = e.kind === 'AEXPR_LIKE' ? 'LIKE' : e.kind === 'AEXPR_ILIKE' ? 'ILIKE' : 'SIMILAR TO';
-      const not = op.startsWith('!') ? 'NOT ' : '';
-      return { text: `${operand(l!, Prec.like + 1)} ${not}${word} ${operand(r!, Prec.like + 1)}`, prec: Prec.like };
+      // the pattern goes through similar_to_escape(pattern [, escape]) and the regex match operator
+      const args = 'FuncCall' in r ? list(r.FuncCall.args) : deparseExpr(r);
+      const shape = { kind: 'op', op: op === '!~' ? '!~' : '~', unary: false } as const;
+      return { text: `${child(l!, { ...shape, left: true })} ${shape.op} similar_to_escape(${args})`, shape };
     }
-    default: {
-      // BETWEEN [SYMMETRIC] and its negations
-      const bounds = r && 'List' in r ? r.List.items ?? [] : [];
-      const word = (e.kind ?? '').replace('AEXPR_', '').replace('_SYM', ' SYMMETRIC').replace('NOT_', 'NOT ');
-      return { text: `${operand(l!, Prec.like + 1)} ${word} ${operand(bounds[0], Prec.like + 1)} AND ${operand(bounds[1], Prec.like + 1)}`, prec: Prec.like };
-    }
+    default:
+      return printBetween(e.kind ?? 'AEXPR_BETWEEN', l!, items[0], items[1]);
   }
+}
+
+/** x IN (…): column references compared one by one, the other values as = ANY (ARRAY[…]) (transformAExprIn). */
+function printIn(l: Node, negated: boolean, items: readonly Node[]): Printed {
+  const op = negated ? '<>' : '=';
+  const mentionsColumn = (n: Node): boolean => JSON.stringify(n).includes('"ColumnRef"');
+  const consts = items.filter((n) => !mentionsColumn(n));
+  const parts: Printed[] = [];
+  if (consts.length > 1) {
+    const shape = { kind: 'arrayOp' } as const;
+    parts.push({ text: `${child(l, { kind: 'test' })} ${op} ${negated ? 'ALL' : 'ANY'} (ARRAY[${list(consts)}])`, shape });
+  }
+  for (const n of items) if (mentionsColumn(n) || consts.length === 1) parts.push(binary(l, op, n));
+  return parts.length === 1 ? parts[0] : bool(negated ? 'AND' : 'OR', parts);
+}
+
+/** BETWEEN [SYMMETRIC] as the analyzer rewrites it: x >= a AND x <= b (OR the swapped pair). */
+function printBetween(kind: string, x: Node, a: Node, b: Node): Printed {
+  const not = kind.includes('NOT');
+  const within = (lo: Node, hi: Node): Printed => (not
+    ? bool('OR', [binary(x, '<', lo), binary(x, '>', hi)])
+    : bool('AND', [binary(x, '>=', lo), binary(x, '<=', hi)]));
+  if (!kind.endsWith('_SYM')) return within(a, b);
+  return bool(not ? 'AND' : 'OR', [within(a, b), within(b, a)]);
 }
 
 function printCall(f: FuncCall): string {
@@ -175,6 +242,5 @@ function typeText(t: TypeName): string {
 
 function sqlValueFunction(op: string | undefined, typmod: number | undefined): string {
   const name = (op ?? '').replace('SVFOP_', '').replace(/_N$/, '');
-  const withPrecision = (op ?? '').endsWith('_N') && typmod !== undefined && typmod >= 0 ? `(${typmod})` : '';
-  return name + withPrecision;
+  return name + ((op ?? '').endsWith('_N') && typmod !== undefined && typmod >= 0 ? `(${typmod})` : '');
 }
