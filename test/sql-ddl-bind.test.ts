@@ -8,7 +8,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadParser, parseSql } from '../src/sql/parser.js';
-import { bindDdl, type BoundDdl } from '../src/sql/ddl/index.js';
+import { bindCreateTableAs, bindDdl, type BoundDdl } from '../src/sql/ddl/index.js';
 import { SqlError } from '../src/errors.js';
 
 before(loadParser);
@@ -148,4 +148,20 @@ test('DROP, CREATE INDEX, VIEW, SEQUENCE, FUNCTION, COMMENT, RENAME, TRUNCATE', 
   assert.deepEqual({ target: r.target, subname: r.subname, newName: r.newName }, { target: 'constraint', subname: 'a', newName: 'b' });
   const tr = only('TRUNCATE a, b RESTART IDENTITY', 'truncate');
   assert.deepEqual(tr, { kind: 'truncate', tables: [{ name: 'a' }, { name: 'b' }], restartSequences: true });
+});
+
+test("CREATE VIEW keeps its query's text as written, found with PostgreSQL's scanner", () => {
+  const text = (sql: string): string => only(sql, 'createView').sql;
+  assert.equal(text('CREATE VIEW v AS SELECT 1 AS x;'), 'SELECT 1 AS x');
+  assert.equal(text('CREATE VIEW "as" ("AS", b) WITH (security_barrier) AS\n  SELECT \'as\' AS a, 2 -- AS\n'), "SELECT 'as' AS a, 2");
+  assert.equal(text('CREATE VIEW v AS SELECT a FROM t WHERE a > 0 WITH LOCAL CHECK OPTION'), 'SELECT a FROM t WHERE a > 0');
+  assert.equal(text('CREATE VIEW v AS WITH w AS (SELECT 1) SELECT * FROM w'), 'WITH w AS (SELECT 1) SELECT * FROM w');
+});
+
+test('CREATE TABLE AS: the output columns under the names given', () => {
+  const [stmt] = parseSql('CREATE TABLE t2 (a, b) AS SELECT 1, 2, 3');
+  const out = [{ name: '?column?', type: { oid: 23, typmod: -1 } }, { name: '?column?', type: { oid: 23, typmod: -1 } }, { name: 'c', type: { oid: 25, typmod: -1 } }];
+  const b = bindCreateTableAs(stmt.node.CreateTableAsStmt, out);
+  assert.deepEqual(b.columns.map((c) => c.name), ['a', 'b', 'c']);
+  assert.throws(() => bindCreateTableAs(stmt.node.CreateTableAsStmt, out.slice(0, 1)), /too many column names were specified/);
 });

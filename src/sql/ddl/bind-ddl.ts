@@ -4,6 +4,7 @@
  * result (src/engine/ddl/index.ts runDdl) without ever seeing the library's tree.
  */
 import type { CreateTableAsStmt, Node } from '@pgsql/types';
+import { SqlError, SqlState } from '../../errors.js';
 import type { SqlType } from '../../types/types.js';
 import type { RawNode } from '../parser.js';
 import { bindAlterTable } from './bind-alter-table.js';
@@ -49,6 +50,7 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
 export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: readonly { name: string; type: SqlType }[]): BoundDdl & { kind: 'createTableAs' } {
   const n = stmt as CreateTableAsStmt;
   const given = names(n.into?.colNames);
+  if (given.length > output.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
   return {
     kind: 'createTableAs',
     relation: qualified(n.into?.rel),

@@ -2,6 +2,7 @@
 import type {
   CommentStmt, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
 } from '@pgsql/types';
+import * as pg from 'libpg-query';
 import { resolveTypeName } from '../type-names.js';
 import { ddlExpr, parsedExpr } from './parsed-expr.js';
 import { defElems, names, qualified, qualifiedFromNames, typeRef } from './tree.js';
@@ -67,11 +68,31 @@ function indexColumn(e: IndexElem): IndexColumnSpec {
   return { kind: 'expression', expr: ddlExpr(e.expr!), ...opclass };
 }
 
-/** The view's query text as written: what follows AS (pg_get_viewdef shows it). */
-function viewQueryText(statement: string): string {
-  const head = /^[\s\S]*?\bVIEW\s+("[^"]*"|[^\s(]+)(\.("[^"]*"|[^\s(]+))?\s*(\([^)]*\))?\s*(WITH\s*\([^)]*\)\s*)?/i;
-  const match = /\bAS\s+([\s\S]*?)\s*;?\s*$/i.exec(statement.replace(head, ' '));
-  return match ? match[1] : '';
+/**
+ * The view's query text as written (pg_get_viewdef shows it): from the token after the
+ * first AS outside parentheses to the end of the statement, less a trailing
+ * WITH … CHECK OPTION. Tokens come from PostgreSQL's own scanner, so quoted names, strings
+ * and comments cannot be mistaken for the keyword.
+ */
+function viewQueryText(statement: string, withCheckOption: boolean): string {
+  const tokens = pg.scanSync(statement).tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+  const keyword = (i: number, word: string): boolean => tokens[i]?.keywordKind > 0 && tokens[i].text.toUpperCase() === word;
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < tokens.length && start < 0; i++) {
+    if (tokens[i].text === '(') depth++;
+    else if (tokens[i].text === ')') depth--;
+    else if (depth === 0 && keyword(i, 'AS')) start = i + 1;
+  }
+  if (start < 0 || start >= tokens.length) return '';
+  let end = tokens.length;
+  while (end > start && tokens[end - 1].text === ';') end--;
+  if (withCheckOption) {
+    for (let i = end - 1; i > start; i--) {
+      if (keyword(i, 'WITH') && (keyword(i + 1, 'CHECK') || keyword(i + 1, 'LOCAL') || keyword(i + 1, 'CASCADED'))) { end = i; break; }
+    }
+  }
+  return statement.slice(tokens[start].start, tokens[end - 1].end);
 }
 
 export function bindCreateView(n: ViewStmt, statement: string): CreateView {
@@ -81,7 +102,7 @@ export function bindCreateView(n: ViewStmt, statement: string): CreateView {
     replace: !!n.replace,
     aliases: names(n.aliases),
     ...(n.query && 'SelectStmt' in n.query ? { query: parsedExpr(n.query) } : {}),
-    sql: viewQueryText(statement),
+    sql: viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION'),
   };
 }
 
