@@ -15,9 +15,14 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, DistanceOp>> = {
   halfvec_l2_ops: '<->', halfvec_ip_ops: '<#>', halfvec_cosine_ops: '<=>', halfvec_l1_ops: '<+>',
 };
 
-/** WHERE of a partial index is accepted and not applied: the index covers every row (a superset). */
+/**
+ * CREATE INDEX. A partial index's WHERE is not applied: a plain index over every row is a
+ * superset that answers the same queries, but a partial UNIQUE index enforced on every row
+ * would refuse rows PostgreSQL accepts, so that one is refused.
+ */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
   const table = mustFindTable(ctx, stmt.table);
+  if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
   if (!['btree', 'hnsw', 'ivfflat', 'hash'].includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);

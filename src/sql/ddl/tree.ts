@@ -2,6 +2,7 @@
 import type { DefElem, Node, RangeVar, TypeName } from '@pgsql/types';
 import { SqlError } from '../../errors.js';
 import { resolveTypeName, serialBase } from '../type-names.js';
+import type { SqlType } from '../../types/types.js';
 import type { QualifiedName, TypeRef } from './types.js';
 
 export function qualified(rv: RangeVar | undefined): QualifiedName {
@@ -38,7 +39,8 @@ export function typeRef(t: TypeName | undefined): TypeRef {
   }
 }
 
-export function typeOf(ref: TypeRef): import('../../types/types.js').SqlType {
+/** The type of a TypeRef, or its error thrown now. */
+export function typeOf(ref: TypeRef): SqlType {
   if ('error' in ref) throw ref.error;
   return ref.type;
 }

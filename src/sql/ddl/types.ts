@@ -147,7 +147,7 @@ export interface CreateIndex {
   readonly ifNotExists: boolean;
   readonly columns: readonly IndexColumnSpec[];
   readonly options: Readonly<Record<string, string>>;
-  /** WHERE of a partial index (not applied yet: see engine/ddl/index.ts) */
+  /** WHERE of a partial index (not applied yet: see engine/ddl/indexes.ts) */
   readonly where?: DdlExpr;
 }
 
