@@ -14,7 +14,10 @@ export interface ColumnDef {
   readonly name: string;
   readonly type: SqlType;
   readonly notNull: boolean;
-  /** the DEFAULT expression as parser AST (bound at use) plus its SQL text, or null */
+  /**
+   * the DEFAULT expression, or null: its parse tree as plain JSON (src/sql/ binds it at each
+   * use) and its text as pg_get_expr prints it, deparsed from the tree at DDL time
+   */
   readonly defaultExpr: { ast: unknown; sql: string } | null;
   /** 1-based attribute number */
   readonly attnum: number;
@@ -50,8 +53,9 @@ export interface ConstraintDef {
   readonly type: 'p' | 'u' | 'c' | 'f';
   readonly columns: readonly number[];
   readonly indexOid?: number;
+  /** CHECK: the expression's text as pg_get_constraintdef prints it (deparsed from checkAst at DDL time) */
   readonly checkSql?: string;
-  /** CHECK: the expression as parser AST (bound against the table's columns at use) */
+  /** CHECK: the expression's parse tree as plain JSON (src/sql/ binds it against the table's columns at use) */
   readonly checkAst?: unknown;
   /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */
   readonly refTable?: number;

@@ -1,23 +1,20 @@
 /**
- * DDL statements as the session ran them before the typed DDL binder: the parse node goes
- * to ddl.ts, with the undo bookkeeping that makes DDL in a transaction block roll back.
- * `runDdlStatement` is the one entry; the typed DDL module (runDdl) replaces it.
+ * DDL statements as the session runs them: the typed statement (src/sql/ddl) goes to
+ * engine/ddl (runDdl), with the undo bookkeeping that makes DDL in a transaction block roll
+ * back, the catalog save after autocommit DDL, TRUNCATE's rows and CREATE TABLE AS's fill.
  */
-import { SqlError, SqlState } from '../errors.js';
+import { SqlError } from '../errors.js';
 import type { Catalog, CatalogData } from '../catalog/catalog.js';
-import { optimize } from '../planner/optimize.js';
-import type { RawNode } from '../sql/parser.js';
-import { Scope } from '../sql/scope.js';
-import { bindExpr, coerce } from '../sql/bind-expr.js';
+import type { Expr, Plan } from '../planner/plan.js';
 import { bindFunctionBody } from '../sql/bind-function.js';
+import { bindRowExpr, bindViewColumns, type BoundDdl } from '../sql/ddl/index.js';
 import { compileExpr } from '../executor/expr.js';
 import { runPlan } from '../executor/operators.js';
 import { drainAll } from '../executor/suspend.js';
-import { formatType, type Row, type SqlType, type Value } from '../types/types.js';
+import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
-import * as ddl from './ddl.js';
-import { functionDefinition, storeFunction } from './create-function.js';
-import { changedObjects, undoObjects } from './ddl-undo.js';
+import { runDdl, type DdlContext } from './ddl/index.js';
+import { changedObjects, undoObjects } from './ddl/undo.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
 
@@ -60,8 +57,8 @@ export class DdlState {
     undo.statementBefore = undefined;
   }
 
-  context(ctx: SessionContext, sql: string): ddl.DdlContext {
-    let txn: ddl.DdlContext['txn'];
+  context(ctx: SessionContext, sql: string): DdlContext {
+    let txn: DdlContext['txn'];
     if (ctx.tx.state === 'block') {
       if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], touched: new Set() };
       const undo = this.undo;
@@ -69,11 +66,23 @@ export class DdlState {
       txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
     }
     return {
-      catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), sql, txn,
+      catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), txn,
       dropAfterSave: txn ? undefined : (oid) => this.autocommitDrops.push(oid),
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,
-      bindQuery: (ast) => ctx.binder([]).bindSelect((ast as RawNode).SelectStmt, null).schema,
-      compileRowExpr: (ast, columns, type) => compileRowExpr(ctx, ast as RawNode, columns, type),
+      inTransactionBlock: !ctx.tx.idle,
+      bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
+      compileRowExpr: (expr, columns, type) => compileRowExpr(ctx, bindRowExpr(ctx.binder([]), expr, columns, type)),
+      checkFunctionBody: (def) => {
+        try {
+          bindFunctionBody(ctx.binder([]), def, true);
+        } catch (e) {
+          throw bodyErrorPosition(e, sql, def.body.sql);
+        }
+      },
+      databases: {
+        create: (name) => ctx.engine.createDatabase(name),
+        drop: (name, missingOk) => ctx.engine.dropDatabase(name, missingOk, ctx.databaseName),
+      },
     };
   }
 
@@ -94,14 +103,8 @@ export class DdlState {
   }
 }
 
-/** An expression over one row with these columns, cast (assignment) to `type`, ready to run. */
-function compileRowExpr(ctx: SessionContext, ast: RawNode, columns: readonly { name: string; type: SqlType }[], type: SqlType): (row: Row) => Value {
-  const binder = ctx.binder([]);
-  const scope = new Scope(null);
-  scope.add('', columns.map((c) => ({ name: c.name, type: c.type, tableOid: 0, attnum: 0 })));
-  const bound = bindExpr(ast, scope, binder.ctx('DEFAULT expressions'));
-  // an unknown literal ('0') takes the column's type directly, as in CREATE TABLE … DEFAULT '0'
-  const e = coerce(binder.env, bound, type, 'assignment', () => `default for column of type ${formatType(type)}`);
+/** A bound expression over one row, ready to run in the session's current statement. */
+function compileRowExpr(ctx: SessionContext, e: Expr): (row: Row) => Value {
   const compiled = compileExpr(e);
   const rc = ctx.runContext(ctx.tx.txn);
   const env = ctx.execEnv([], rc);
@@ -109,16 +112,16 @@ function compileRowExpr(ctx: SessionContext, ast: RawNode, columns: readonly { n
 }
 
 /**
- * Run one DDL statement (`node` as parsed, `sql` its text). catalogWrite: refused in a
- * read-only transaction, and the catalog is saved after it outside a block (then the
- * storage of what it dropped is freed).
+ * Run one DDL statement (`sql` its text). catalogWrite: refused in a read-only transaction,
+ * and the catalog is saved after it outside a block (then the storage of what it dropped is
+ * freed). `fill`: CREATE TABLE AS's query.
  */
-export async function runDdlStatement(ctx: SessionContext, node: RawNode, tag: string, catalogWrite: boolean, sql: string): Promise<ExecResult> {
+export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan): Promise<ExecResult> {
   if (catalogWrite) ctx.tx.checkWritable(tag);
   try {
     let result: ExecResult;
     try {
-      result = await runDdlNode(ctx, node, tag, sql);
+      result = await runBound(ctx, stmt, tag, sql, fill);
     } finally {
       ctx.ddl.noteChanges(ctx.catalog);
     }
@@ -135,120 +138,36 @@ export async function runDdlStatement(ctx: SessionContext, node: RawNode, tag: s
   }
 }
 
-/**
- * The DDL cases of the session's former runUtility switch, kept as they were (one line or
- * call per statement kind, so it is long) until the typed DDL module replaces them.
- */
-async function runDdlNode(ctx: SessionContext, node: RawNode, tag: string, sql: string): Promise<ExecResult> {
-  const kind = Object.keys(node)[0];
-  const n = node[kind];
-  const command = (t = tag): ExecResult => ({ kind: 'command', tag: t });
-  const ddlContext = () => ctx.ddl.context(ctx, sql);
-  switch (kind) {
-    case 'CreateStmt':
-      await ddl.createTable(ddlContext(), n);
-      return command();
-    case 'DropStmt':
-      await ddl.drop(ddlContext(), n);
-      return command();
-    case 'IndexStmt':
-      await ddl.createIndex(ddlContext(), n);
-      return command();
-    case 'CreateExtensionStmt':
-      ddl.createExtension(ddlContext(), n);
-      return command();
-    case 'CreateSeqStmt':
-      ddl.createSequence(ddlContext(), n);
-      return command();
-    case 'TruncateStmt': {
-      const tables = await ddl.truncate(ddlContext(), n);
-      await truncateRows(ctx, tables);
-      return command();
-    }
-    case 'CommentStmt':
-      ddl.comment(ddlContext(), n);
-      return command();
-    case 'AlterTableStmt':
-      await ddl.alterTable(ddlContext(), n);
-      return command();
-    case 'CreateTableAsStmt':
-      return createTableAs(ctx, n, sql);
-    case 'ViewStmt':
-      ddl.createView(ddlContext(), n);
-      return command();
-    case 'RenameStmt':
-      ddl.rename(ddlContext(), n);
-      return command();
-    case 'CreatedbStmt':
-      if (!ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, 'CREATE DATABASE cannot run inside a transaction block');
-      await ctx.engine.createDatabase(n.dbname);
-      return command();
-    case 'DropdbStmt':
-      if (!ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, 'DROP DATABASE cannot run inside a transaction block');
-      if (!(await ctx.engine.dropDatabase(n.dbname, !!n.missing_ok, ctx.databaseName))) {
-        ctx.notices.push({ severity: 'NOTICE', code: '00000', message: `database "${n.dbname}" does not exist, skipping` });
-      }
-      return command();
-    case 'CreateFunctionStmt': {
-      ddlContext(); // inside a transaction block: snapshot the catalog for ROLLBACK
-      const def = functionDefinition(ctx.catalog, n, ctx.searchPath());
-      // validate now, like PostgreSQL's check_function_bodies: the body must bind
-      try {
-        bindFunctionBody(ctx.binder([]), def, true);
-      } catch (e) {
-        throw bodyErrorPosition(e, sql, def.body.sql);
-      }
-      storeFunction(ctx.catalog, def, !!n.replace);
-      return command();
-    }
-    case 'CreateSchemaStmt': {
-      const name = n.schemaname as string;
-      if (name === 'public' || name === 'pg_catalog' || name === 'information_schema') {
-        if (n.if_not_exists) {
-          ctx.notices.push({ severity: 'NOTICE', code: '42P06', message: `schema "${name}" already exists, skipping` });
-          return command();
-        }
-        throw new SqlError('42P06', `schema "${name}" already exists`);
-      }
-      throw new SqlError(SqlState.featureNotSupported, 'CREATE SCHEMA is not supported yet');
-    }
-    default:
-      throw new SqlError(SqlState.featureNotSupported, `${tag || kind} is not supported`);
+async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill?: Plan): Promise<ExecResult> {
+  const outcome = await runDdl(ctx.ddl.context(ctx, sql), stmt);
+  if (outcome.truncate) await truncateRows(ctx, outcome.truncate);
+  if (stmt.kind === 'createTableAs') {
+    if (!outcome.created || !fill) return { kind: 'command', tag: 'CREATE TABLE AS' };
+    return fillCreatedTable(ctx, outcome.created.oid, fill);
   }
+  return { kind: 'command', tag };
 }
 
-/** CREATE TABLE name [(columns)] AS SELECT … [WITH [NO] DATA] */
-async function createTableAs(ctx: SessionContext, n: RawNode, sql: string): Promise<ExecResult> {
-  if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
-  if (!n.query?.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
-  const plan = optimize(ctx.binder([]).bindSelect(n.query.SelectStmt, null), { catalog: ctx.catalog });
-  const names = ((n.into.colNames ?? []) as RawNode[]).map((c) => c.String.sval as string);
-  if (names.length > plan.schema.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
-  const columns = plan.schema.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
-  const table = await ddl.createTableAs(ctx.ddl.context(ctx, sql), n.into.rel, columns, !!n.if_not_exists);
-  if (!table) return { kind: 'command', tag: 'CREATE TABLE AS' };
-  if (n.into.skipData) return { kind: 'command', tag: 'CREATE TABLE AS' };
-  let rows: Row[] = [];
-  {
-    const implicit = ctx.tx.idle;
-    const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
-    try {
-      const rc = ctx.runContext(ctx.tx.txn);
-      const env = ctx.execEnv([], rc);
-      rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
-      if (rows.length) txn.insert(table.oid, rows);
-      if (implicit) await txn.commit();
-    } catch (e) {
-      if (implicit) {
-        // outside a block the statement is atomic: no table without its rows
-        txn.rollback();
-        ctx.catalog.dropTable(table.oid);
-        await ctx.engine.storage.dropTable(table.oid);
-      }
-      throw e;
+/** CREATE TABLE … AS SELECT: the query's rows go into the new table. */
+async function fillCreatedTable(ctx: SessionContext, tableOid: number, plan: Plan): Promise<ExecResult> {
+  const implicit = ctx.tx.idle;
+  const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
+  try {
+    const rc = ctx.runContext(ctx.tx.txn);
+    const env = ctx.execEnv([], rc);
+    const rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
+    if (rows.length) txn.insert(tableOid, rows);
+    if (implicit) await txn.commit();
+    return { kind: 'command', tag: `SELECT ${rows.length}` };
+  } catch (e) {
+    if (implicit) {
+      // outside a block the statement is atomic: no table without its rows
+      txn.rollback();
+      ctx.catalog.dropTable(tableOid);
+      await ctx.engine.storage.dropTable(tableOid);
     }
+    throw e;
   }
-  return { kind: 'command', tag: `SELECT ${rows.length}` };
 }
 
 /** An error inside an `AS '…'` body points into the CREATE FUNCTION statement, as in PostgreSQL. */

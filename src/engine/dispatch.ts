@@ -6,7 +6,6 @@
 import { SqlError, SqlState } from '../errors.js';
 import { runPlan } from '../executor/operators.js';
 import { batchStream } from '../executor/suspend.js';
-import type { RawNode } from '../sql/parser.js';
 import { assertNever } from '../sql/statement.js';
 import type { Value } from '../types/types.js';
 import type { ExecResult, RowStream } from '../wire/backend.js';
@@ -134,7 +133,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
     case 'unsupported':
       throw new SqlError(SqlState.featureNotSupported, bound.message);
     case 'ddl':
-      return runDdlStatement(ctx, bound.node as RawNode, bound.tag, bound.catalogWrite, stmt.raw!.text);
+      return runDdlStatement(ctx, bound.stmt, bound.tag, bound.catalogWrite, stmt.raw!.text, bound.fill);
     default:
       return assertNever(bound);
   }

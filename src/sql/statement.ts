@@ -1,8 +1,8 @@
 /**
  * One parsed statement → one kind-tagged bound statement, the only shape the engine runs.
  * Queries arrive as plans, utility statements with their options read out of the parse
- * tree, each with the command tag PostgreSQL reports. DDL still travels as its parse node
- * (`ddl`) until the DDL binder (bindDdl) replaces it.
+ * tree, each with the command tag PostgreSQL reports; DDL as the typed nodes of
+ * src/sql/ddl (bindDdl).
  */
 import type {
   ClosePortalStmt, CopyStmt, DeclareCursorStmt, DiscardStmt, ExplainStmt, FetchStmt, Node, SelectStmt, TransactionStmt,
@@ -15,6 +15,7 @@ import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
+import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
 export interface TransactionOptions {
@@ -70,8 +71,12 @@ export type BoundStatement =
   | { kind: 'noop'; tag: string }
   /** fails when executed (binding it succeeds, as PostgreSQL's parse analysis does) */
   | { kind: 'unsupported'; message: string; tag: string }
-  /** catalog changes (run by ddl-dispatch); catalogWrite: refused in a read-only transaction, saved after autocommit */
-  | { kind: 'ddl'; node: Node; catalogWrite: boolean; tag: string };
+  /**
+   * catalog changes (run by engine/ddl-dispatch); catalogWrite: refused in a read-only
+   * transaction, saved after autocommit. CREATE TABLE AS carries its query (`fill`; absent
+   * WITH NO DATA).
+   */
+  | { kind: 'ddl'; stmt: BoundDdl; catalogWrite: boolean; tag: string; fill?: Plan };
 
 export type BoundKind = BoundStatement['kind'];
 
@@ -128,10 +133,25 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('DiscardStmt' in node) return bindDiscard(node.DiscardStmt);
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
-  if (DDL_KINDS.has(kind)) return { kind: 'ddl', node, catalogWrite: CATALOG_WRITES.has(kind), tag: ddlTag(node) };
+  if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
   const tag = TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();
   return { kind: 'unsupported', message: `${tag} is not supported`, tag };
+}
+
+function bindDdlStatement(node: Node, kind: string, text: string, env: StatementEnv): BoundStatement {
+  const common = { kind: 'ddl' as const, catalogWrite: CATALOG_WRITES.has(kind), tag: ddlTag(node) };
+  if ('CreateTableAsStmt' in node) {
+    const n = node.CreateTableAsStmt;
+    if (n.objtype !== 'OBJECT_TABLE') throw new SqlError(SqlState.featureNotSupported, 'materialized views are not supported yet');
+    const query = n.query && 'SelectStmt' in n.query ? n.query.SelectStmt : undefined;
+    if (!query) throw new SqlError(SqlState.featureNotSupported, 'CREATE TABLE AS needs a SELECT');
+    const plan = env.optimize(env.binder().bindSelect(query, null));
+    return { ...common, stmt: bindCreateTableAs(n, plan.schema), fill: n.into?.skipData ? undefined : plan };
+  }
+  const stmt = bindDdl(node, text);
+  if (!stmt) throw new SqlError(SqlState.internalError, `bug: ${kind} is not a DDL statement`);
+  return { ...common, stmt };
 }
 
 function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {

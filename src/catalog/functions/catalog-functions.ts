@@ -94,7 +94,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'satisfies_hash_partition':
       return satisfiesHashPartition(catalog, argTypes);
     case 'pg_get_expr':
-      // adbin / relpartbound hold SQL text already (Quiver keeps expressions as text, not node trees).
+      // adbin / relpartbound hold the expression's text, deparsed from its tree when the DDL ran.
       if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => String(a[0]));
       break;
     case 'pg_get_indexdef':

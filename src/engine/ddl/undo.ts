@@ -4,7 +4,7 @@
  * changed: other sessions' DDL committed meanwhile stays, and sequence values are never
  * rolled back (nextval is not transactional in PostgreSQL either).
  */
-import type { CatalogData } from '../catalog/catalog.js';
+import type { CatalogData } from '../../catalog/catalog.js';
 
 type Keyed = Map<string, unknown>;
 

@@ -1,0 +1,241 @@
+/**
+ * ALTER TABLE: ADD/DROP COLUMN, ALTER COLUMN SET/DROP DEFAULT, SET/DROP NOT NULL, TYPE
+ * [USING], ADD/DROP CONSTRAINT (PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK), ATTACH/DETACH
+ * PARTITION, OWNER TO and other settings Quiver has no use for (accepted, ignored).
+ *
+ * The subcommands edit a draft of the table (one function each); the draft is then applied
+ * at once. A change of the row layout (added, dropped or retyped columns) rewrites the
+ * table (rewrite-table.ts).
+ */
+import { SqlError, SqlState } from '../../errors.js';
+import type { ConstraintDef, IndexDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
+import { resolveCast } from '../../functions/index.js';
+import { OID, formatType, type Row, type SqlType, type Value } from '../../types/types.js';
+import { columnReference, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
+import { buildColumn, type AlteredColumn } from './columns.js';
+import { addKey, checkConstraint, foreignKey, validateCheckOnRows, validateForeignKey } from './constraints.js';
+import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
+import { attachPartition, detachPartition } from './partition.js';
+import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
+
+/** The table as the subcommands so far left it. */
+interface AlterDraft {
+  readonly table: TableDef;
+  cols: AlteredColumn[];
+  indexes: IndexDef[];
+  constraints: ConstraintDef[];
+  readonly sequences: SequenceDef[];
+  /** columns whose existing rows must be checked for NULLs */
+  readonly checkNotNull: Set<string>;
+  /** the row layout changes: the table is rewritten */
+  rewrite: boolean;
+}
+
+type Handler<K extends AlterTableCommand['kind']> = (ctx: DdlContext, d: AlterDraft, cmd: Extract<AlterTableCommand, { kind: K }>) => void;
+
+export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<void> {
+  if (stmt.objectType !== 'table') throw new SqlError(SqlState.featureNotSupported, `ALTER ${stmt.objectType.toUpperCase()} is not supported yet`);
+  if (stmt.commands.every((c) => c.kind === 'attachPartition' || c.kind === 'detachPartition')) return alterPartitions(ctx, stmt);
+  const table = findTable(ctx, stmt.relation);
+  if (!table) {
+    if (stmt.missingOk) { notice(ctx, `relation "${stmt.relation.name}" does not exist, skipping`); return; }
+    throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
+  }
+  if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `"${table.name}" is a view`);
+  const draft: AlterDraft = {
+    table, cols: table.columns.map((def, i) => ({ def, old: i })), indexes: [...table.indexes], constraints: [...table.constraints],
+    sequences: [], checkNotNull: new Set(), rewrite: false,
+  };
+  for (const cmd of stmt.commands) (HANDLERS[cmd.kind] as Handler<typeof cmd.kind>)(ctx, draft, cmd as never);
+  if (draft.rewrite) {
+    const newColumns = draft.cols.map((c, i) => ({ ...c.def, attnum: i + 1 }));
+    await rewriteTable(ctx, table, draft.cols, newColumns, draft.indexes, draft.constraints, draft.sequences, draft.checkNotNull);
+  } else {
+    applyInPlace(ctx, draft);
+  }
+}
+
+/** ATTACH / DETACH PARTITION: the parent is the table named. */
+function alterPartitions(ctx: DdlContext, stmt: AlterTable): void {
+  const parent = mustFindTable(ctx, stmt.relation);
+  for (const cmd of stmt.commands) {
+    if (parent.kind !== 'p') throw new SqlError(SqlState.wrongObjectType, `table "${parent.name}" is not partitioned`);
+    if (cmd.kind === 'detachPartition') detachPartition(ctx, parent, cmd.child);
+    else if (cmd.kind === 'attachPartition') attachPartition(ctx, parent, cmd.child, cmd.bound);
+  }
+}
+
+/** A catalog-only change: verify NOT NULL on existing rows, update unique keys in storage. */
+function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
+  const { table } = d;
+  const newColumns = d.cols.map((c, i) => ({ ...c.def, attnum: i + 1 }));
+  if (d.checkNotNull.size) {
+    for (const batch of ctx.storage.scan(table.oid, ctx.storage.snapshot(), ctx.dataTxn)) {
+      for (const row of batch.rows) checkRowNotNull(table, newColumns, d.checkNotNull, row);
+    }
+  }
+  const oldUnique = new Set(table.indexes.filter((x) => x.unique).map((x) => x.name));
+  const newUnique = new Set(d.indexes.filter((x) => x.unique).map((x) => x.name));
+  for (const name of oldUnique) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
+  for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) ctx.storage.addUniqueKey(table.oid, { name: x.name, columns: x.columns });
+  table.columns = newColumns;
+  table.indexes = d.indexes;
+  table.constraints = d.constraints;
+  for (const q of d.sequences) ctx.catalog.addSequence(q);
+  ctx.catalog.version++;
+}
+
+function columnIndex(d: AlterDraft, name: string): number {
+  return d.cols.findIndex((c) => c.def.name === name);
+}
+
+function mustFindColumn(d: AlterDraft, name: string): number {
+  const i = columnIndex(d, name);
+  if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${d.table.name}" does not exist`);
+  return i;
+}
+
+/** The rows get a new layout: not yet for partitioned tables and partitions. */
+function layoutChange(d: AlterDraft): void {
+  if (d.table.kind === 'p' || d.table.partitionOf) {
+    throw new SqlError(SqlState.featureNotSupported, 'changing the columns of partitioned tables and partitions is not supported yet');
+  }
+  d.rewrite = true;
+}
+
+/** An expression over the old row (DEFAULT for existing rows, USING), cast to `type`. */
+function compileForOldRow(ctx: DdlContext, expr: ParsedExpr, cols: readonly AlteredColumn[], type: SqlType): (row: Row) => Value {
+  if (!ctx.compileRowExpr) throw new SqlError(SqlState.internalError, 'bug: ALTER TABLE without an expression compiler');
+  // expressions see the old row: its columns by their old positions
+  const oldCols: { name: string; type: SqlType }[] = [];
+  for (const c of cols) if (c.old >= 0) oldCols[c.old] = { name: c.def.name, type: c.def.type };
+  for (let i = 0; i < oldCols.length; i++) oldCols[i] ??= { name: `\u0000dropped${i}`, type: { oid: OID.int4, typmod: -1 } };
+  return ctx.compileRowExpr(expr, oldCols, type);
+}
+
+const addColumn: Handler<'addColumn'> = (ctx, d, cmd) => {
+  const name = cmd.column.name;
+  if (columnIndex(d, name) >= 0) {
+    if (cmd.ifNotExists) {
+      notice(ctx, `column "${name}" of relation "${d.table.name}" already exists, skipping`, SqlState.duplicateColumn);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateColumn, `column "${name}" of relation "${d.table.name}" already exists`);
+  }
+  layoutChange(d);
+  const added = buildColumn(ctx, d.table, cmd.column, d.cols.length, d.sequences);
+  if (added.checks.length) throw new SqlError(SqlState.featureNotSupported, 'column constraint CHECK is not supported yet');
+  const dflt = added.def.defaultExpr;
+  d.cols.push({ def: added.def, old: -1, compute: dflt ? compileForOldRow(ctx, dflt.ast as ParsedExpr, d.cols, added.def.type) : () => null });
+  if (added.def.notNull) d.checkNotNull.add(name);
+  for (const k of added.keys) addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, [name], k.name, d.checkNotNull);
+  for (const f of added.foreign) d.constraints.push(foreignKey(ctx, d.table, d.cols, f));
+};
+
+const dropColumn: Handler<'dropColumn'> = (ctx, d, cmd) => {
+  const i = columnIndex(d, cmd.column);
+  if (i < 0) {
+    if (cmd.missingOk) { notice(ctx, `column "${cmd.column}" of relation "${d.table.name}" does not exist, skipping`); return; }
+    mustFindColumn(d, cmd.column);
+  }
+  layoutChange(d);
+  // indexes and constraints on the column go with it (PostgreSQL drops them too)
+  const gone = new Set(d.indexes.filter((x) => x.columns.includes(i)).map((x) => x.oid));
+  d.constraints = d.constraints.filter((k) => !k.columns.includes(i) && !(k.indexOid && gone.has(k.indexOid)));
+  d.indexes = d.indexes.filter((x) => !gone.has(x.oid));
+  d.cols.splice(i, 1);
+  const shift = (x: number): number => (x > i ? x - 1 : x);
+  d.indexes = d.indexes.map((x) => ({ ...x, columns: x.columns.map(shift) }));
+  d.constraints = d.constraints.map((k) => ({ ...k, columns: k.columns.map(shift) }));
+};
+
+const setDefault: Handler<'setDefault'> = (ctx, d, cmd) => {
+  const i = mustFindColumn(d, cmd.column);
+  const e = cmd.expr;
+  if (e) compileForOldRow(ctx, e.tree, d.cols, d.cols[i].def.type); // type-check now, as PostgreSQL does
+  d.cols[i] = { ...d.cols[i], def: { ...d.cols[i].def, defaultExpr: e ? { ast: e.tree, sql: e.sql } : null } };
+};
+
+const setNotNull: Handler<'setNotNull'> = (_ctx, d, cmd) => {
+  const i = mustFindColumn(d, cmd.column);
+  d.cols[i] = { ...d.cols[i], def: { ...d.cols[i].def, notNull: true } };
+  d.checkNotNull.add(cmd.column);
+};
+
+const dropNotNull: Handler<'dropNotNull'> = (_ctx, d, cmd) => {
+  const i = mustFindColumn(d, cmd.column);
+  if (d.constraints.some((k) => k.type === 'p' && k.columns.includes(i))) {
+    throw new SqlError(SqlState.invalidTableDefinition, `column "${cmd.column}" is in a primary key`);
+  }
+  if (d.cols[i].def.identity) throw new SqlError(SqlState.syntaxError, `column "${cmd.column}" of relation "${d.table.name}" is an identity column`);
+  d.cols[i] = { ...d.cols[i], def: { ...d.cols[i].def, notNull: false } };
+};
+
+const alterType: Handler<'alterType'> = (ctx, d, cmd) => {
+  const i = mustFindColumn(d, cmd.column);
+  const type = typeOf(cmd.type);
+  const cur = d.cols[i];
+  if (cmd.using) {
+    layoutChange(d);
+    // USING sees the row as it was before this statement
+    d.cols[i] = { ...cur, def: { ...cur.def, type }, compute: compileForOldRow(ctx, cmd.using.tree, d.cols, type) };
+    return;
+  }
+  if (cur.def.type.oid === type.oid && cur.def.type.typmod === type.typmod) return;
+  const cast = cur.def.type.oid === type.oid && type.typmod < 0 ? (v: Value) => v : resolveCast(cur.def.type, type, 'assignment');
+  if (!cast) {
+    throw new SqlError(SqlState.datatypeMismatch, `column "${cmd.column}" cannot be cast automatically to type ${formatType(type)}`, {
+      hint: `You might need to specify "USING ${cmd.column}::${formatType(type)}".`,
+    });
+  }
+  layoutChange(d);
+  d.cols[i] = { ...cur, def: { ...cur.def, type }, compute: cur.old < 0 ? cur.compute : compileForOldRow(ctx, columnReference(cmd.column), d.cols, type) };
+};
+
+const addConstraint: Handler<'addConstraint'> = (ctx, d, cmd) => {
+  const k = cmd.constraint;
+  switch (k.kind) {
+    case 'primaryKey':
+    case 'unique':
+      addKey(ctx, d.table, d.cols, d.indexes, d.constraints, k.kind, k.columns, k.name, d.checkNotNull);
+      return;
+    case 'foreignKey': {
+      const fk = foreignKey(ctx, d.table, d.cols, k.fk);
+      if (!k.fk.skipValidation) validateForeignKey(ctx, d.table, fk);
+      d.constraints.push(fk);
+      return;
+    }
+    case 'check': {
+      const con = checkConstraint(ctx, d.table, d.cols.map((c) => c.def), d.constraints, k);
+      if (!k.skipValidation) validateCheckOnRows(ctx, d.table, con);
+      d.constraints.push(con);
+      return;
+    }
+    case 'unsupported':
+      throw new SqlError(SqlState.featureNotSupported, `ALTER TABLE ADD CONSTRAINT of type ${k.contype.replace(/^CONSTR_/, '')} is not supported yet`);
+  }
+};
+
+const dropConstraint: Handler<'dropConstraint'> = (ctx, d, cmd) => {
+  const k = d.constraints.find((x) => x.name === cmd.name);
+  if (!k) {
+    if (cmd.missingOk) { notice(ctx, `constraint "${cmd.name}" of relation "${d.table.name}" does not exist, skipping`); return; }
+    throw new SqlError(SqlState.undefinedObject, `constraint "${cmd.name}" of relation "${d.table.name}" does not exist`);
+  }
+  d.constraints = d.constraints.filter((x) => x !== k);
+  if (k.indexOid) d.indexes = d.indexes.filter((x) => x.oid !== k.indexOid);
+};
+
+const unsupported = (subtype: string): never => {
+  throw new SqlError(SqlState.featureNotSupported, `ALTER TABLE ${subtype} is not supported yet`);
+};
+
+/** One handler per subcommand kind: a new kind fails to compile until it has one. */
+const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
+  addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint,
+  // mixed with other subcommands (alone they go to alterPartitions)
+  attachPartition: () => unsupported('AttachPartition'),
+  detachPartition: () => unsupported('DetachPartition'),
+  ignored: () => {},
+  unsupported: (_ctx, _d, cmd) => unsupported(cmd.subtype),
+};

@@ -1,0 +1,76 @@
+/** A column of CREATE TABLE or ADD COLUMN: its type, NOT NULL, DEFAULT, serial/identity sequence and inline constraints. */
+import { SqlError, SqlState } from '../../errors.js';
+import type { ColumnDef, SequenceDef } from '../../catalog/catalog.js';
+import { OID, type Row, type SqlType, type Value } from '../../types/types.js';
+import { nextvalDefault, typeOf, type ColumnSpec, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
+import type { DdlContext } from './context.js';
+
+/** One column of the table being built or altered: its definition and how to compute it from an old row. */
+export interface AlteredColumn {
+  def: ColumnDef;
+  /** position in the old row, or -1 for a new column */
+  old: number;
+  /** value for existing rows (new columns, type changes); undefined = copy old[old] */
+  compute?: (row: Row) => Value;
+}
+
+export interface BuiltColumn {
+  readonly def: ColumnDef;
+  readonly keys: { readonly kind: KeyKind; readonly name?: string; readonly position?: number }[];
+  readonly foreign: ForeignKeySpec[];
+  readonly checks: { readonly name?: string; readonly expr: DdlExpr }[];
+}
+
+/** The table a column belongs to, as far as naming its sequence needs. */
+export interface ColumnOwner {
+  readonly oid: number;
+  readonly name: string;
+  readonly schema: string;
+}
+
+/** The catalog form of a column definition; a serial or identity column adds its sequence to `sequences`. */
+export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpec, index: number, sequences: SequenceDef[]): BuiltColumn {
+  const type = typeOf(spec.type);
+  let notNull = false;
+  let defaultExpr: ColumnDef['defaultExpr'] = null;
+  let sequence: string | undefined;
+  let identity: 'a' | 'd' | undefined;
+  const keys: BuiltColumn['keys'] = [];
+  const foreign: ForeignKeySpec[] = [];
+  const checks: { name?: string; expr: DdlExpr }[] = [];
+  const withSequence = (): void => {
+    sequence = ownedSequence(ctx, owner, spec.name, type, index, sequences);
+    const d = nextvalDefault(sequence);
+    defaultExpr = { ast: d.tree, sql: d.sql };
+    notNull = true;
+  };
+  if ('type' in spec.type && spec.type.serial) withSequence();
+  for (const k of spec.constraints) {
+    switch (k.kind) {
+      case 'notNull': notNull = true; break;
+      case 'null': notNull = false; break;
+      case 'default': defaultExpr = { ast: k.expr.tree, sql: k.expr.sql }; break;
+      case 'primaryKey': notNull = true; keys.push(k); break;
+      case 'unique': keys.push(k); break;
+      case 'identity': identity = k.always ? 'a' : 'd'; withSequence(); break;
+      // resolved once the table exists (it may reference itself)
+      case 'foreignKey': foreign.push(k.fk); break;
+      case 'check': checks.push(k); break;
+      case 'unsupported':
+        throw new SqlError(SqlState.featureNotSupported, `column constraint ${k.contype.replace(/^CONSTR_/, '')} is not supported yet`, { position: k.position });
+    }
+  }
+  const def: ColumnDef = { name: spec.name, type, notNull, defaultExpr, attnum: index + 1, sequence, identity };
+  return { def, keys, foreign, checks };
+}
+
+/** The sequence a serial / identity column owns, named <table>_<column>_seq like PostgreSQL's. */
+function ownedSequence(ctx: DdlContext, owner: ColumnOwner, column: string, type: SqlType, index: number, sequences: SequenceDef[]): string {
+  const name = ctx.catalog.uniqueRelationName(owner.schema, `${owner.name}_${column}`, 'seq');
+  const max = type.oid === OID.int2 ? 32767n : type.oid === OID.int4 ? 2147483647n : 9223372036854775807n;
+  sequences.push({
+    oid: ctx.catalog.allocateOid(), name, schema: owner.schema, type, start: 1n, increment: 1n, min: 1n, max,
+    cycle: false, last: 1n, isCalled: false, ownedBy: { table: owner.oid, column: index },
+  });
+  return name;
+}

@@ -1,0 +1,157 @@
+/** Constraints of CREATE / ALTER TABLE: PRIMARY KEY and UNIQUE (with their index), CHECK, FOREIGN KEY. */
+import { SqlError, SqlState } from '../../errors.js';
+import type { ColumnDef, ConstraintDef, IndexDef, TableDef } from '../../catalog/catalog.js';
+import { leafPartitions } from '../../catalog/partitions.js';
+import { hashKey } from '../../types/compare.js';
+import { formatText } from '../../types/text-io.js';
+import { OID, type Row } from '../../types/types.js';
+import { mentionedColumns, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
+import type { AlteredColumn } from './columns.js';
+import { findTable, type DdlContext } from './context.js';
+
+const BOOL = { oid: OID.bool, typmod: -1 };
+
+/**
+ * A CHECK constraint: bound once now (unknown columns, non-boolean expressions fail the
+ * DDL), kept as a parsed tree and bound again by INSERT/UPDATE/COPY. Names as PostgreSQL
+ * chooses them: <table>_<column>_check for a column constraint or a table constraint that
+ * mentions one column, <table>_check[N] otherwise.
+ */
+export function checkConstraint(
+  ctx: DdlContext, table: { oid: number; name: string }, columns: readonly ColumnDef[], existing: readonly ConstraintDef[],
+  check: { name?: string; expr: DdlExpr }, column?: string,
+): ConstraintDef {
+  ctx.compileRowExpr?.(check.expr.tree, columns.map((c) => ({ name: c.name, type: c.type })), BOOL);
+  let conName = check.name;
+  if (!conName) {
+    const mentioned = mentionedColumns(check.expr.tree);
+    const only = column ?? (mentioned.length === 1 ? mentioned[0] : undefined);
+    const base = only ? `${table.name}_${only}_check` : `${table.name}_check`;
+    conName = base;
+    for (let i = 1; existing.some((c) => c.name === conName); i++) conName = `${base}${i}`;
+  }
+  if (existing.some((c) => c.name === conName)) {
+    throw new SqlError(SqlState.duplicateObject, `constraint "${conName}" for relation "${table.name}" already exists`);
+  }
+  const cols = column ? [columns.findIndex((c) => c.name === column)] : [];
+  return { oid: ctx.catalog.allocateOid(), name: conName, tableOid: table.oid, type: 'c', columns: cols, checkSql: check.expr.sql, checkAst: check.expr.tree };
+}
+
+/** ALTER TABLE … ADD CHECK: every existing row must satisfy it. */
+export function validateCheckOnRows(ctx: DdlContext, table: TableDef, con: ConstraintDef): void {
+  const test = ctx.compileRowExpr!(con.checkAst as DdlExpr['tree'], table.columns.map((c) => ({ name: c.name, type: c.type })), BOOL);
+  for (const leaf of leafPartitions(ctx.catalog, table)) {
+    for (const batch of ctx.storage.scan(leaf.oid, ctx.storage.snapshot())) {
+      for (const row of batch.rows) {
+        if (test(row) === false) {
+          throw new SqlError(SqlState.checkViolation, `check constraint "${con.name}" of relation "${table.name}" is violated by some row`, { table: table.name, constraint: con.name });
+        }
+      }
+    }
+  }
+}
+
+/** PRIMARY KEY / UNIQUE: the constraint and the unique btree index behind it. */
+export function keyConstraint(
+  ctx: DdlContext, table: { oid: number; name: string; schema: string }, kind: KeyKind, columns: readonly number[], columnNames: readonly string[], conname?: string,
+): { constraint: ConstraintDef; index: IndexDef } {
+  const primary = kind === 'primaryKey';
+  const name = conname ?? (primary
+    ? ctx.catalog.uniqueRelationName(table.schema, table.name, 'pkey')
+    : ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${columnNames.join('_')}`, 'key'));
+  const indexOid = ctx.catalog.allocateOid();
+  const conOid = ctx.catalog.allocateOid();
+  return {
+    constraint: { oid: conOid, name, tableOid: table.oid, type: primary ? 'p' : 'u', columns, indexOid },
+    index: {
+      oid: indexOid, name, tableOid: table.oid, columns, unique: true, primary,
+      method: 'btree', opclasses: columns.map(() => 'default'), options: {}, constraintOid: conOid,
+    },
+  };
+}
+
+/** ALTER TABLE … ADD PRIMARY KEY / UNIQUE (and ADD COLUMN … PRIMARY KEY): key columns become NOT NULL, checked on existing rows. */
+export function addKey(
+  ctx: DdlContext, table: TableDef, cols: AlteredColumn[], indexes: IndexDef[], constraints: ConstraintDef[],
+  kind: KeyKind, names: readonly string[], conname: string | undefined, checkNotNull: Set<string>,
+): void {
+  if (kind === 'primaryKey' && constraints.some((k) => k.type === 'p')) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${table.name}" are not allowed`);
+  }
+  const columns = names.map((name) => {
+    const i = cols.findIndex((c) => c.def.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" named in key does not exist`);
+    if (kind === 'primaryKey') {
+      cols[i] = { ...cols[i], def: { ...cols[i].def, notNull: true } };
+      checkNotNull.add(name);
+    }
+    return i;
+  });
+  const key = keyConstraint(ctx, table, kind, columns, names, conname);
+  if (ctx.catalog.relationNameTaken(table.schema, key.index.name) || indexes.some((x) => x.name === key.index.name)) {
+    throw new SqlError(SqlState.duplicateTable, `relation "${key.index.name}" already exists`);
+  }
+  constraints.push(key.constraint);
+  indexes.push(key.index);
+}
+
+/** FOREIGN KEY … REFERENCES t (cols): a 'f' constraint on the referenced table's columns (its primary key by default). */
+export function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly AlteredColumn[], fk: ForeignKeySpec, self?: TableDef): ConstraintDef {
+  const ref = self ?? findTable(ctx, fk.refTable);
+  if (!ref) throw new SqlError(SqlState.undefinedTable, `relation "${fk.refTable.name}" does not exist`);
+  const columnOf = (list: readonly { name: string }[], name: string): number => {
+    const i = list.findIndex((c) => c.name === name);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" referenced in foreign key constraint does not exist`);
+    return i;
+  };
+  const columns = fk.columns.map((name) => columnOf(cols.map((c) => c.def), name));
+  let refNames = fk.refColumns;
+  if (refNames.length === 0) {
+    const pk = ref.constraints.find((x) => x.type === 'p');
+    if (!pk) throw new SqlError(SqlState.undefinedObject, `there is no primary key for referenced table "${ref.name}"`);
+    refNames = pk.columns.map((i) => ref.columns[i].name);
+  }
+  const refColumns = refNames.map((name) => columnOf(ref.columns, name));
+  if (refColumns.length !== columns.length) {
+    throw new SqlError('42830', 'number of referencing and referenced columns for foreign key disagree');
+  }
+  const name = fk.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${fk.columns.join('_')}`, 'fkey');
+  return {
+    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, type: 'f', columns, refTable: ref.oid, refColumns,
+    onUpdate: fk.onUpdate, onDelete: fk.onDelete, match: fk.match,
+  };
+}
+
+/** ALTER TABLE … ADD FOREIGN KEY: every existing referencing key must be present. */
+export function validateForeignKey(ctx: DdlContext, table: TableDef, fk: ConstraintDef): void {
+  const parent = ctx.catalog.tables.get(fk.refTable!);
+  if (!parent || !fk.refColumns) return;
+  const snapshot = ctx.storage.snapshot();
+  const keyOf = (t: TableDef, row: Row, columns: readonly number[]): string | undefined => {
+    const parts: string[] = [];
+    for (const c of columns) {
+      const v = row[c];
+      if (v === null) return undefined;
+      parts.push(String(hashKey(t.columns[c].type, v)));
+    }
+    return parts.join('\u0000');
+  };
+  const present = new Set<string>();
+  for (const leaf of leafPartitions(ctx.catalog, parent)) {
+    for (const batch of ctx.storage.scan(leaf.oid, snapshot)) for (const r of batch.rows) {
+      const k = keyOf(parent, r, fk.refColumns);
+      if (k !== undefined) present.add(k);
+    }
+  }
+  for (const leaf of leafPartitions(ctx.catalog, table)) {
+    for (const batch of ctx.storage.scan(leaf.oid, snapshot)) for (const r of batch.rows) {
+      const k = keyOf(table, r, fk.columns);
+      if (k === undefined || present.has(k)) continue;
+      const cols = fk.columns.map((c) => table.columns[c].name).join(', ');
+      const vals = fk.columns.map((c) => formatText(table.columns[c].type, r[c])).join(', ');
+      throw new SqlError(SqlState.foreignKeyViolation, `insert or update on table "${table.name}" violates foreign key constraint "${fk.name}"`, {
+        detail: `Key (${cols})=(${vals}) is not present in table "${parent.name}".`,
+      });
+    }
+  }
+}

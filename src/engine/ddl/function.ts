@@ -1,0 +1,84 @@
+/**
+ * CREATE FUNCTION … LANGUAGE sql and DROP FUNCTION: the definition is kept in the catalog;
+ * its body is bound at each call site (src/sql/bind-function.ts).
+ */
+import { SqlError, SqlState } from '../../errors.js';
+import type { Catalog, SqlFunctionDef } from '../../catalog/catalog.js';
+import { formatType, type SqlType } from '../../types/types.js';
+import type { BoundDdl, Drop, FunctionRef } from '../../sql/ddl/index.js';
+import { notice, type DdlContext } from './context.js';
+
+type Params = SqlFunctionDef['params'];
+
+export function createFunction(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'createFunction' }>): void {
+  const schema = stmt.schema ?? ctx.searchPath.find((s) => s !== 'pg_catalog') ?? 'public';
+  const def: SqlFunctionDef = { oid: 0, schema, ...stmt.definition };
+  // validate now, like PostgreSQL's check_function_bodies: the body must bind
+  ctx.checkFunctionBody?.(def);
+  storeFunction(ctx.catalog, def, stmt.replace);
+}
+
+/** The function `def` would replace (same name, schema and parameter types), if any. */
+function sameSignature(catalog: Catalog, def: SqlFunctionDef): SqlFunctionDef | undefined {
+  const key = signature(def.params.map((p) => p.type));
+  for (const f of catalog.functions.values()) {
+    if (f.name === def.name && f.schema === def.schema && signature(f.params.map((p) => p.type)) === key) return f;
+  }
+  return undefined;
+}
+
+function signature(types: readonly SqlType[]): string {
+  return types.map((t) => t.oid).join(',');
+}
+
+/** `name(type, …)` as PostgreSQL prints a function in messages. */
+function describeFunction(def: { name: string; params: Params }): string {
+  return `${def.name}(${def.params.map((p) => formatType(p.type)).join(', ')})`;
+}
+
+/** Store a validated definition (CREATE OR REPLACE keeps the oid). */
+function storeFunction(catalog: Catalog, def: SqlFunctionDef, replace: boolean): void {
+  const existing = sameSignature(catalog, def);
+  if (existing && !replace) {
+    throw new SqlError(SqlState.duplicateFunction, `function "${def.name}" already exists with same argument types`);
+  }
+  if (existing && JSON.stringify(existing.returns) !== JSON.stringify(def.returns)) {
+    throw new SqlError(SqlState.invalidFunctionDefinition, 'cannot change return type of existing function', {
+      hint: `Use DROP FUNCTION ${describeFunction(existing)} first.`,
+    });
+  }
+  const oid = existing?.oid ?? catalog.allocateOid();
+  catalog.functions.set(oid, { ...def, oid });
+  catalog.version++;
+}
+
+/** DROP FUNCTION: all-or-nothing, every object is checked to exist before any is dropped. */
+export function dropFunctions(ctx: DdlContext, stmt: Extract<Drop, { functions: unknown }>): void {
+  if (!stmt.missingOk) for (const f of stmt.functions) dropFunction(ctx, f, false, false);
+  for (const f of stmt.functions) dropFunction(ctx, f, stmt.missingOk, true);
+}
+
+/** One object of DROP FUNCTION name[(types)] (apply=false only checks it exists). */
+function dropFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean, apply: boolean): void {
+  const { catalog } = ctx;
+  const { name, schema } = ref;
+  const candidates = [...catalog.functions.values()].filter((f) => f.name === name && (schema ? f.schema === schema : ctx.searchPath.includes(f.schema)));
+  let matches = candidates;
+  let label = name;
+  if (ref.argTypes) {
+    const key = signature(ref.argTypes);
+    matches = candidates.filter((f) => signature(f.params.map((p) => p.type)) === key);
+    label = `${name}(${ref.argTypes.map(formatType).join(', ')})`;
+  }
+  if (matches.length > 1) {
+    throw new SqlError('42725', `function name "${name}" is not unique`, { hint: 'Specify the argument list to select the function unambiguously.' });
+  }
+  if (!matches.length) {
+    if (missingOk) { notice(ctx, `function ${ref.argTypes ? label : `${name}()`} does not exist, skipping`); return; }
+    if (!ref.argTypes) throw new SqlError(SqlState.undefinedFunction, `could not find a function named "${name}"`);
+    throw new SqlError(SqlState.undefinedFunction, `function ${label} does not exist`);
+  }
+  if (!apply) return;
+  catalog.functions.delete(matches[0].oid);
+  catalog.version++;
+}

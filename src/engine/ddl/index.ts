@@ -1,0 +1,48 @@
+/**
+ * DDL, one module per object kind. runDdl is the one entry: it takes a statement bound by
+ * src/sql/ddl (bindDdl) and applies it to the catalog and the storage.
+ */
+import type { TableDef } from '../../catalog/catalog.js';
+import type { BoundDdl, DdlKind } from '../../sql/ddl/index.js';
+import { alterTable } from './alter-table.js';
+import { comment } from './comment.js';
+import type { DdlContext } from './context.js';
+import { createDatabase, dropDatabase } from './database.js';
+import { drop } from './drop.js';
+import { createExtension } from './extension.js';
+import { createFunction } from './function.js';
+import { createIndex } from './indexes.js';
+import { rename } from './rename.js';
+import { createSchema } from './schema.js';
+import { createSequence } from './sequence.js';
+import { createTable, createTableAs } from './table.js';
+import { truncate } from './truncate.js';
+import { createView } from './view.js';
+
+export type { DdlContext } from './context.js';
+export { OPCLASS_OPERATOR } from './indexes.js';
+
+/** What a DDL statement leaves for the session to do: TRUNCATE's tables to empty, CREATE TABLE AS's table to fill. */
+export interface DdlOutcome {
+  readonly truncate?: readonly TableDef[];
+  /** CREATE TABLE … AS: the new table (absent when IF NOT EXISTS found one) */
+  readonly created?: TableDef;
+}
+
+type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kind: K }>) => Promise<DdlOutcome | void> | DdlOutcome | void;
+
+/** One runner per statement kind: a new kind fails to compile until it has one. */
+const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
+  createTable, alterTable, drop, createIndex, createView, createSequence, createExtension, createFunction, createSchema,
+  createDatabase, dropDatabase, comment, rename,
+  createTableAs: async (ctx, s) => {
+    const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists);
+    return created ? { created } : {};
+  },
+  truncate: (ctx, s) => ({ truncate: truncate(ctx, s) }),
+};
+
+export async function runDdl(ctx: DdlContext, stmt: BoundDdl): Promise<DdlOutcome> {
+  const run = RUNNERS[stmt.kind] as Runner<typeof stmt.kind>;
+  return (await run(ctx, stmt as never)) ?? {};
+}

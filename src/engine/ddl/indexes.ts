@@ -1,0 +1,138 @@
+/** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
+import { SqlError, SqlState } from '../../errors.js';
+import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import { leafPartitions } from '../../catalog/partitions.js';
+import { OID, formatType } from '../../types/types.js';
+import type { DistanceOp } from '../../ann/api.js';
+import { typeOf, type CreateIndex, type IndexColumnSpec } from '../../sql/ddl/index.js';
+import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
+
+const VECTOR_OPCLASSES = ['vector_l2_ops', 'vector_ip_ops', 'vector_cosine_ops', 'vector_l1_ops'];
+const HALFVEC_OPCLASSES = ['halfvec_l2_ops', 'halfvec_ip_ops', 'halfvec_cosine_ops', 'halfvec_l1_ops'];
+/** operator class → the distance operator it indexes (vector and halfvec) */
+export const OPCLASS_OPERATOR: Readonly<Record<string, DistanceOp>> = {
+  vector_l2_ops: '<->', vector_ip_ops: '<#>', vector_cosine_ops: '<=>', vector_l1_ops: '<+>',
+  halfvec_l2_ops: '<->', halfvec_ip_ops: '<#>', halfvec_cosine_ops: '<=>', halfvec_l1_ops: '<+>',
+};
+
+/**
+ * CREATE INDEX. A partial index's WHERE is not applied: a plain index over every row is a
+ * superset that answers the same queries, but a partial UNIQUE index enforced on every row
+ * would refuse rows PostgreSQL accepts, so that one is refused.
+ */
+export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
+  const table = mustFindTable(ctx, stmt.table);
+  if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
+  const method = stmt.method;
+  if (!['btree', 'hnsw', 'ivfflat', 'hash'].includes(method)) {
+    throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
+  }
+  const cols = stmt.columns.map((c) => indexedColumn(table, c));
+  const opclasses = stmt.columns.map((c) => c.opclass ?? 'default');
+  const options = { ...stmt.options };
+  if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
+  const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
+  if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
+  const idx: IndexDef = {
+    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
+    method, opclasses, options,
+  };
+  // btree indexes (unique or not) become key indexes in storage: equality lookups use them
+  if (method === 'btree' || method === 'hash') {
+    for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
+      ctx.storage.addUniqueKey(leaf.oid, { name, columns: cols, unique: idx.unique });
+    }
+  }
+  table.indexes.push(idx);
+  ctx.catalog.version++;
+  if (method === 'hnsw') await buildVectorIndexes(ctx, table, idx);
+}
+
+/**
+ * The column an index element names. A cast of a column to its own type — LangChain's
+ * `((embedding::vector(4)) vector_cosine_ops)` — is the plain column; other expressions
+ * are not supported yet.
+ */
+function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
+  let name: string | undefined;
+  if (c.kind === 'column') name = c.column;
+  else if (c.kind === 'castColumn') {
+    const col = table.columns.find((x) => x.name === c.column);
+    const type = col && 'type' in c.type ? c.type.type : undefined;
+    if (col && type && type.oid === col.type.oid && (type.typmod < 0 || type.typmod === col.type.typmod)) name = col.name;
+    else if (col && !type) typeOf(c.type);
+  }
+  if (name === undefined) throw new SqlError(SqlState.featureNotSupported, 'expression indexes are not supported yet');
+  const i = table.columns.findIndex((x) => x.name === name);
+  if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" does not exist`);
+  return i;
+}
+
+/**
+ * HNSW: the storage builds the index for every sealed segment (sealing the growing one
+ * first, so all existing rows are covered) and for each segment sealed later. On a
+ * partitioned table each leaf partition gets its own index, as in PostgreSQL.
+ */
+export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
+  const op = OPCLASS_OPERATOR[idx.opclasses[0]];
+  const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
+  for (const leaf of leaves) {
+    let leafIdx = idx;
+    if (leaf !== table) {
+      leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
+      leaf.indexes.push(leafIdx);
+    }
+    // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
+    if (!ctx.storage.createVectorIndex || op === '<+>') continue;
+    await ctx.storage.createVectorIndex(leaf.oid, {
+      name: leafIdx.name, column: idx.columns[0], op,
+      m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
+    });
+  }
+}
+
+function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
+  if (cols.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
+  const col = table.columns[cols[0]];
+  const isHalf = col.type.oid === OID.halfvec;
+  if (opclasses[0] === 'default' || (col.type.oid !== OID.vector && !isHalf)) {
+    throw new SqlError(SqlState.undefinedObject, `data type ${formatType({ oid: col.type.oid, typmod: -1 })} has no default operator class for access method "${method}"`, {
+      hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+    });
+  }
+  const known = [...VECTOR_OPCLASSES, ...HALFVEC_OPCLASSES];
+  if (!known.includes(opclasses[0]) || (method === 'ivfflat' && opclasses[0].endsWith('_l1_ops'))) {
+    throw new SqlError(SqlState.undefinedObject, `operator class "${opclasses[0]}" does not exist for access method "${method}"`);
+  }
+  if (isHalf !== opclasses[0].startsWith('halfvec_')) {
+    throw new SqlError(SqlState.datatypeMismatch, `operator class "${opclasses[0]}" does not accept data type ${formatType({ oid: col.type.oid, typmod: -1 })}`);
+  }
+  if (col.type.typmod < 1) throw new SqlError(SqlState.dataException, 'column does not have dimensions');
+  // pgvector: 2000 dimensions for vector, 4000 for halfvec
+  const limit = isHalf ? 4000 : 2000;
+  if (col.type.typmod > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
+  validateIndexOptions(options, method);
+}
+
+function validateIndexOptions(options: Record<string, string>, method: string): void {
+  const range = (key: string, lo: number, hi: number) => {
+    if (options[key] === undefined) return;
+    const v = Number(options[key]);
+    if (!Number.isInteger(v) || v < lo || v > hi) {
+      throw new SqlError(SqlState.invalidParameterValue, `value ${options[key]} out of bounds for option "${key}"`, {
+        detail: `Valid values are between "${lo}" and "${hi}".`,
+      });
+    }
+  };
+  if (method === 'hnsw') {
+    for (const k of Object.keys(options)) if (!['m', 'ef_construction'].includes(k)) throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
+    range('m', 2, 100);
+    range('ef_construction', 4, 1000);
+    const m = Number(options.m ?? 16);
+    const ef = Number(options.ef_construction ?? 64);
+    if (ef < 2 * m) throw new SqlError(SqlState.invalidParameterValue, 'ef_construction must be greater than or equal to 2 * m');
+  } else {
+    for (const k of Object.keys(options)) if (k !== 'lists') throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
+    range('lists', 1, 32768);
+  }
+}

@@ -1,0 +1,57 @@
+/** ALTER TABLE / VIEW / INDEX … RENAME [COLUMN | CONSTRAINT] a TO b. */
+import { SqlError, SqlState } from '../../errors.js';
+import type { TableDef } from '../../catalog/catalog.js';
+import { childPartitions } from '../../catalog/partitions.js';
+import type { BoundDdl } from '../../sql/ddl/index.js';
+import { findTable, notice, type DdlContext } from './context.js';
+
+type Rename = Extract<BoundDdl, { kind: 'rename' }>;
+
+export function rename(ctx: DdlContext, stmt: Rename): void {
+  const target = stmt.target;
+  if (typeof target !== 'string') throw new SqlError(SqlState.featureNotSupported, `ALTER ${target.unsupported} RENAME is not supported yet`);
+  if (target === 'index') return renameIndex(ctx, stmt);
+  const table = findTable(ctx, stmt.relation);
+  if (!table) {
+    if (stmt.missingOk) { notice(ctx, `relation "${stmt.relation.name}" does not exist, skipping`); return; }
+    throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
+  }
+  if (target === 'table' || target === 'view') {
+    if (ctx.catalog.relationNameTaken(table.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
+    ctx.catalog.tables.set(table.oid, { ...table, name: stmt.newName });
+  } else if (target === 'constraint') {
+    renameConstraint(table, stmt.subname ?? '', stmt.newName);
+  } else {
+    renameColumn(ctx, table, stmt.subname ?? '', stmt.newName);
+  }
+  ctx.catalog.version++;
+}
+
+function renameIndex(ctx: DdlContext, stmt: Rename): void {
+  const idx = ctx.catalog.findIndex(stmt.relation.schema, stmt.relation.name);
+  if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
+  const t = ctx.catalog.tables.get(idx.tableOid)!;
+  if (ctx.catalog.relationNameTaken(t.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
+  t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: stmt.newName } : x));
+  t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
+  ctx.catalog.version++;
+}
+
+function renameConstraint(table: TableDef, from: string, to: string): void {
+  if (!table.constraints.some((k) => k.name === from)) {
+    throw new SqlError(SqlState.undefinedObject, `constraint "${from}" for table "${table.name}" does not exist`);
+  }
+  table.constraints = table.constraints.map((k) => (k.name === from ? { ...k, name: to } : k));
+  table.indexes = table.indexes.map((x) => (x.name === from && x.constraintOid ? { ...x, name: to } : x));
+}
+
+function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string): void {
+  const i = table.columns.findIndex((c) => c.name === from);
+  if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${from}" does not exist`);
+  if (table.columns.some((c) => c.name === to)) {
+    throw new SqlError(SqlState.duplicateColumn, `column "${to}" of relation "${table.name}" already exists`);
+  }
+  table.columns = table.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
+  // partitions share their parent's column names
+  for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
+}

@@ -1,0 +1,172 @@
+/** CREATE TABLE (plain, PARTITION BY, PARTITION OF) and CREATE TABLE … AS's table. */
+import { SqlError, SqlState } from '../../errors.js';
+import type { ColumnDef, ConstraintDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
+import { OID, type SqlType } from '../../types/types.js';
+import type { CreateTable, DdlExpr, ForeignKeySpec, KeyKind, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
+import { buildColumn } from './columns.js';
+import { checkConstraint, foreignKey, keyConstraint } from './constraints.js';
+import { creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
+import { partitionBound } from './partition.js';
+
+interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
+
+/** What the elements of CREATE TABLE ask for, collected before the keys and checks can be resolved. */
+interface TableDraft {
+  readonly oid: number;
+  readonly name: string;
+  readonly schema: string;
+  readonly columns: ColumnDef[];
+  readonly constraints: ConstraintDef[];
+  readonly sequences: SequenceDef[];
+  readonly keys: PendingKey[];
+  readonly foreign: ForeignKeySpec[];
+  readonly checks: { name?: string; column?: string; expr: DdlExpr }[];
+  partitionOf?: TableDef['partitionOf'];
+}
+
+export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<void> {
+  const schema = creationSchema(ctx, stmt.relation.schema);
+  const name = stmt.relation.name;
+  if (stmt.inherits) throw new SqlError(SqlState.featureNotSupported, 'table inheritance (INHERITS) is not supported');
+  if (ctx.catalog.relationNameTaken(schema, name)) {
+    if (stmt.ifNotExists) {
+      notice(ctx, `relation "${name}" already exists, skipping`, SqlState.duplicateTable);
+      return;
+    }
+    throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  }
+  const draft: TableDraft = {
+    oid: ctx.catalog.allocateOid(), name, schema, columns: [], constraints: [], sequences: [], keys: [], foreign: [], checks: [],
+  };
+  if (stmt.partitionOf) inheritParent(ctx, draft, stmt.partitionOf.parent, stmt.partitionOf.bound);
+  addElements(ctx, draft, stmt);
+  const primaries = draft.keys.filter((k) => k.kind === 'primaryKey');
+  if (primaries.length > 1) {
+    throw new SqlError(SqlState.invalidTableDefinition, `multiple primary keys for table "${name}" are not allowed`, { position: primaries[1].position });
+  }
+  const partition = stmt.partitionBy ? partitionSpec(draft, stmt.partitionBy) : undefined;
+  const table: TableDef = {
+    oid: draft.oid, name, schema, kind: partition ? 'p' : 'r', columns: draft.columns, indexes: [], constraints: draft.constraints,
+    rowTypeOid: ctx.catalog.allocateOid(), partition, partitionOf: draft.partitionOf,
+  };
+  resolveConstraints(ctx, draft, table);
+  ctx.catalog.addTable(table);
+  for (const s of draft.sequences) ctx.catalog.addSequence(s);
+  // a partitioned table stores nothing itself: its rows live in its leaf partitions
+  if (table.kind === 'p') return;
+  await ctx.storage.createTable({ id: table.oid, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
+  ctx.txn?.created(table.oid);
+  for (const idx of table.indexes) ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns });
+}
+
+/** PARTITION OF: the parent's columns, its keys mirrored, its CHECK constraints inherited (same names, as in PostgreSQL). */
+function inheritParent(ctx: DdlContext, draft: TableDraft, parentName: QualifiedName, bound: NonNullable<CreateTable['partitionOf']>['bound']): void {
+  const parent = findTable(ctx, parentName);
+  if (!parent) throw new SqlError(SqlState.undefinedTable, `relation "${parentName.name}" does not exist`);
+  if (parent.kind !== 'p') throw new SqlError(SqlState.wrongObjectType, `"${parent.name}" is not partitioned`);
+  draft.partitionOf = { parent: parent.oid, bound: partitionBound(ctx, parent, bound, draft.name) };
+  for (const c of parent.columns) draft.columns.push({ ...c, attnum: draft.columns.length + 1 });
+  for (const k of parent.constraints) {
+    if (k.type === 'p' || k.type === 'u') draft.keys.push({ kind: k.type === 'p' ? 'primaryKey' : 'unique', columns: k.columns.map((i) => parent.columns[i].name) });
+    if (k.type === 'c') draft.constraints.push({ ...k, oid: ctx.catalog.allocateOid(), tableOid: draft.oid });
+  }
+}
+
+function addElements(ctx: DdlContext, draft: TableDraft, stmt: CreateTable): void {
+  for (const elt of stmt.elements) {
+    if (elt.kind === 'unsupported') throw new SqlError(SqlState.featureNotSupported, 'LIKE and other table elements are not supported', {});
+    if (elt.kind === 'constraint') {
+      const k = elt.constraint;
+      if (k.kind === 'unsupported') throw new SqlError(SqlState.featureNotSupported, `table constraint ${k.contype} is not supported yet`, { position: k.position });
+      if (k.kind === 'foreignKey') draft.foreign.push(k.fk);
+      else if (k.kind === 'check') draft.checks.push(k);
+      else draft.keys.push(k);
+      continue;
+    }
+    const spec = elt.column;
+    if (stmt.partitionOf) {
+      // PARTITION OF … (col WITH OPTIONS …): only constraints on existing columns
+      const i = draft.columns.findIndex((c) => c.name === spec.name);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${spec.name}" does not exist`);
+      if (spec.constraints.some((k) => k.kind === 'notNull')) draft.columns[i] = { ...draft.columns[i], notNull: true };
+      continue;
+    }
+    if (draft.columns.some((x) => x.name === spec.name)) {
+      throw new SqlError(SqlState.duplicateColumn, `column "${spec.name}" specified more than once`);
+    }
+    const built = buildColumn(ctx, draft, spec, draft.columns.length, draft.sequences);
+    draft.columns.push(built.def);
+    for (const k of built.keys) draft.keys.push({ ...k, columns: [spec.name] });
+    draft.foreign.push(...built.foreign);
+    for (const c of built.checks) draft.checks.push({ ...c, column: spec.name });
+  }
+}
+
+/** PARTITION BY: key columns, and every unique key must include them. */
+function partitionSpec(draft: TableDraft, spec: PartitionKeySpec): TableDef['partition'] {
+  const keyCols = spec.keys.map((k) => {
+    if (k.column === undefined) throw new SqlError(SqlState.featureNotSupported, 'partition keys must be columns', { position: k.position });
+    const i = draft.columns.findIndex((c) => c.name === k.column);
+    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${k.column}" named in partition key does not exist`, { position: k.position });
+    return i;
+  });
+  if (spec.strategy === 'list' && keyCols.length !== 1) {
+    throw new SqlError(SqlState.invalidObjectDefinition, 'cannot use "list" partition strategy with more than one column');
+  }
+  for (const key of draft.keys) {
+    const missing = keyCols.find((kc) => !key.columns.includes(draft.columns[kc].name));
+    if (missing !== undefined) {
+      throw new SqlError(SqlState.featureNotSupported, 'unique constraint on partitioned table must include all partitioning columns', {
+        detail: `${key.kind === 'primaryKey' ? 'PRIMARY KEY' : 'UNIQUE'} constraint on table "${draft.name}" lacks column "${draft.columns[missing].name}" which is part of the partition key.`,
+      });
+    }
+  }
+  return { strategy: spec.strategy, columns: keyCols };
+}
+
+/** Keys (with their indexes), CHECKs and FOREIGN KEYs, once every column is known. */
+function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef): void {
+  const { columns } = draft;
+  for (const key of draft.keys) {
+    const cols = key.columns.map((cn) => {
+      const i = columns.findIndex((c) => c.name === cn);
+      if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${cn}" named in key does not exist`, { position: key.position });
+      if (key.kind === 'primaryKey') columns[i] = { ...columns[i], notNull: true };
+      return i;
+    });
+    const made = keyConstraint(ctx, table, key.kind, cols, key.columns, key.name);
+    draft.constraints.push(made.constraint);
+    table.indexes.push(made.index);
+  }
+  for (const c of draft.checks) draft.constraints.push(checkConstraint(ctx, table, columns, draft.constraints, c, c.column));
+  for (const fk of draft.foreign) {
+    const self = fk.refTable.name === table.name && (!fk.refTable.schema || fk.refTable.schema === table.schema);
+    const altered = columns.map((def, i) => ({ def, old: i }));
+    draft.constraints.push(foreignKey(ctx, table, altered, fk, self ? table : undefined));
+  }
+}
+
+/**
+ * CREATE TABLE … AS SELECT: a plain table with the query's columns (no constraints); the
+ * caller inserts the rows. Returns undefined when IF NOT EXISTS found the table.
+ */
+export async function createTableAs(
+  ctx: DdlContext, relation: QualifiedName, columns: readonly { name: string; type: SqlType }[], ifNotExists: boolean,
+): Promise<TableDef | undefined> {
+  const schema = creationSchema(ctx, relation.schema);
+  const name = relation.name;
+  if (!relationNameFree(ctx, schema, name, ifNotExists)) return undefined;
+  const seen = new Set<string>();
+  const defs: ColumnDef[] = columns.map((c, i) => {
+    if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    seen.add(c.name);
+    const type = c.type.oid === OID.unknown ? { oid: OID.text, typmod: -1 } : c.type;
+    if (type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, `column "${c.name}" has pseudo-type record`);
+    return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
+  });
+  const table: TableDef = { oid: ctx.catalog.allocateOid(), name, schema, kind: 'r', columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid() };
+  ctx.catalog.addTable(table);
+  await ctx.storage.createTable({ id: table.oid, columns: defs.map((c) => ({ name: c.name, type: c.type })) });
+  ctx.txn?.created(table.oid);
+  return table;
+}

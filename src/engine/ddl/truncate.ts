@@ -1,0 +1,14 @@
+/** TRUNCATE: the tables named (the session deletes their rows in its transaction); RESTART IDENTITY resets owned sequences. */
+import type { TableDef } from '../../catalog/catalog.js';
+import type { BoundDdl } from '../../sql/ddl/index.js';
+import { mustFindTable, type DdlContext } from './context.js';
+
+export function truncate(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'truncate' }>): TableDef[] {
+  const tables = stmt.tables.map((r) => mustFindTable(ctx, r));
+  if (stmt.restartSequences) {
+    for (const t of tables) {
+      for (const s of ctx.catalog.sequences.values()) if (s.ownedBy?.table === t.oid) { s.last = s.start; s.isCalled = false; }
+    }
+  }
+  return tables;
+}

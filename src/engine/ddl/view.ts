@@ -1,0 +1,54 @@
+/**
+ * CREATE [OR REPLACE] VIEW name [(columns)] AS SELECT …: the query is kept as a parsed
+ * tree and bound again wherever the view is used; its columns are fixed at creation.
+ */
+import { SqlError, SqlState } from '../../errors.js';
+import type { ColumnDef, TableDef } from '../../catalog/catalog.js';
+import { OID, formatType } from '../../types/types.js';
+import type { CreateView } from '../../sql/ddl/index.js';
+import { creationSchema, type DdlContext } from './context.js';
+
+export function createView(ctx: DdlContext, stmt: CreateView): void {
+  if (!ctx.bindQuery) throw new SqlError(SqlState.internalError, 'bug: CREATE VIEW without a query binder');
+  const schema = creationSchema(ctx, stmt.relation.schema);
+  const name = stmt.relation.name;
+  if (!stmt.query) throw new SqlError(SqlState.featureNotSupported, 'views must be defined by a SELECT');
+  const out = ctx.bindQuery(stmt.query);
+  if (stmt.aliases.length > out.length) throw new SqlError(SqlState.syntaxError, 'CREATE VIEW specifies more column names than columns');
+  const columns: ColumnDef[] = out.map((c, i) => ({
+    name: stmt.aliases[i] ?? c.name, type: c.type.oid === OID.unknown ? { oid: OID.text, typmod: -1 } : c.type, notNull: false, defaultExpr: null, attnum: i + 1,
+  }));
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
+    seen.add(c.name);
+  }
+  const view = { ast: stmt.query, sql: stmt.sql };
+  const existing = ctx.catalog.findTable(schema, name);
+  if (existing) {
+    if (!stmt.replace || existing.kind !== 'v') throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+    checkReplacement(existing, columns);
+    ctx.catalog.tables.set(existing.oid, { ...existing, columns, view });
+    ctx.catalog.version++;
+    return;
+  }
+  if (ctx.catalog.relationNameTaken(schema, name)) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  ctx.catalog.addTable({
+    oid: ctx.catalog.allocateOid(), name, schema, kind: 'v', columns, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), view,
+  });
+}
+
+/** OR REPLACE may add columns at the end, not change or drop existing ones. */
+function checkReplacement(existing: TableDef, columns: readonly ColumnDef[]): void {
+  if (columns.length < existing.columns.length) throw new SqlError(SqlState.invalidTableDefinition, 'cannot drop columns from view');
+  existing.columns.forEach((c, i) => {
+    if (c.name !== columns[i].name) {
+      throw new SqlError(SqlState.invalidTableDefinition, `cannot change name of view column "${c.name}" to "${columns[i].name}"`, {
+        hint: 'Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.',
+      });
+    }
+    if (c.type.oid !== columns[i].type.oid) {
+      throw new SqlError(SqlState.invalidTableDefinition, `cannot change data type of view column "${c.name}" from ${formatType(c.type)} to ${formatType(columns[i].type)}`);
+    }
+  });
+}

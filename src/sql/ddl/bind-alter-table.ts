@@ -1,0 +1,54 @@
+/** ALTER TABLE's subcommands from the parser's tree. */
+import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
+import { ddlExpr } from './parsed-expr.js';
+import { columnSpec, partitionBound, tableConstraint } from './bind-table.js';
+import { qualified, typeRef } from './tree.js';
+import type { AlterTable, AlterTableCommand } from './types.js';
+
+export function bindAlterTable(n: AlterTableStmt): AlterTable {
+  return {
+    kind: 'alterTable',
+    objectType: (n.objtype ?? 'OBJECT_TABLE').slice(7).toLowerCase(),
+    relation: qualified(n.relation),
+    missingOk: !!n.missing_ok,
+    commands: (n.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [alterCommand(c.AlterTableCmd)] : [])),
+  };
+}
+
+/** Subcommands that change nothing Quiver keeps. */
+const IGNORED = new Set(['AT_ChangeOwner', 'AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_SetStatistics', 'AT_SetStorage', 'AT_ReplicaIdentity', 'AT_ClusterOn']);
+
+function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
+  const column = cmd.name ?? '';
+  const def = cmd.def;
+  switch (cmd.subtype) {
+    case 'AT_AddColumn':
+      if (def && 'ColumnDef' in def) return { kind: 'addColumn', column: columnSpec(def.ColumnDef), ifNotExists: !!cmd.missing_ok };
+      break;
+    case 'AT_DropColumn': return { kind: 'dropColumn', column, missingOk: !!cmd.missing_ok };
+    case 'AT_ColumnDefault': return { kind: 'setDefault', column, expr: def ? ddlExpr(def) : null };
+    case 'AT_SetNotNull': return { kind: 'setNotNull', column };
+    case 'AT_DropNotNull': return { kind: 'dropNotNull', column };
+    case 'AT_AlterColumnType':
+      if (def && 'ColumnDef' in def) {
+        const c = def.ColumnDef;
+        return { kind: 'alterType', column, type: typeRef(c.typeName), ...(c.raw_default ? { using: ddlExpr(c.raw_default) } : {}) };
+      }
+      break;
+    case 'AT_AddConstraint':
+      if (def && 'Constraint' in def) return { kind: 'addConstraint', constraint: tableConstraint(def.Constraint) };
+      break;
+    case 'AT_DropConstraint': return { kind: 'dropConstraint', name: column, missingOk: !!cmd.missing_ok };
+    case 'AT_AttachPartition':
+    case 'AT_DetachPartition':
+      if (def && 'PartitionCmd' in def) {
+        const pc = def.PartitionCmd;
+        if (cmd.subtype === 'AT_DetachPartition') return { kind: 'detachPartition', child: qualified(pc.name) };
+        return { kind: 'attachPartition', child: qualified(pc.name), bound: partitionBound(pc.bound ?? {}) };
+      }
+      break;
+    default:
+      if (IGNORED.has(cmd.subtype ?? '')) return { kind: 'ignored' };
+  }
+  return { kind: 'unsupported', subtype: (cmd.subtype ?? '').replace(/^AT_/, '') };
+}

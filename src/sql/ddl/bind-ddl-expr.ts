@@ -1,0 +1,27 @@
+/**
+ * Binding the parsed pieces DDL carries (src/sql/ddl/parsed-expr.ts) when the engine needs
+ * them: an expression over one row (DEFAULT for existing rows, USING, CHECK) and a view's
+ * query. The engine gets bound expressions and column lists, never the parser's tree.
+ */
+import type { Expr } from '../../planner/plan.js';
+import { formatType, type SqlType } from '../../types/types.js';
+import { bindExpr, coerce } from '../bind-expr.js';
+import type { SelectBinder } from '../bind-select.js';
+import { Scope } from '../scope.js';
+import { treeOf, type ParsedExpr } from './parsed-expr.js';
+
+/** An expression over a row with these columns, cast (assignment context) to `type`. */
+export function bindRowExpr(binder: SelectBinder, expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType): Expr {
+  const scope = new Scope(null);
+  scope.add('', columns.map((c) => ({ name: c.name, type: c.type, tableOid: 0, attnum: 0 })));
+  const bound = bindExpr(treeOf(expr) as never, scope, binder.ctx('DEFAULT expressions'));
+  // an unknown literal ('0') takes the column's type directly, as in CREATE TABLE … DEFAULT '0'
+  return coerce(binder.env, bound, type, 'assignment', () => `default for column of type ${formatType(type)}`);
+}
+
+/** The output columns of a view's query. */
+export function bindViewColumns(binder: SelectBinder, query: ParsedExpr): readonly { name: string; type: SqlType }[] {
+  const node = treeOf(query);
+  if (!('SelectStmt' in node)) throw new Error('bug: a view query that is not a SELECT');
+  return binder.bindSelect(node.SelectStmt, null).schema;
+}

@@ -1,0 +1,60 @@
+/**
+ * The one entry from the parser's tree to DDL nodes: bindDdl turns a DDL statement into a
+ * BoundDdl (types.ts) and says undefined for any other statement. The engine runs the
+ * result (src/engine/ddl/index.ts runDdl) without ever seeing the library's tree.
+ */
+import type { CreateTableAsStmt, Node } from '@pgsql/types';
+import { SqlError, SqlState } from '../../errors.js';
+import type { SqlType } from '../../types/types.js';
+import type { RawNode } from '../parser.js';
+import { bindAlterTable } from './bind-alter-table.js';
+import { bindCreateFunction } from './bind-function.js';
+import { bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
+import { bindCreateTable } from './bind-table.js';
+import { names, qualified } from './tree.js';
+import type { BoundDdl } from './types.js';
+
+/**
+ * `node` is a statement as parseSql returned it; `statement` is its own text (CREATE VIEW
+ * keeps its query as written).
+ */
+export function bindDdl(statementNode: RawNode | Node, statement: string): BoundDdl | undefined {
+  const node = statementNode as Node;
+  if ('CreateStmt' in node) return bindCreateTable(node.CreateStmt);
+  if ('AlterTableStmt' in node) return bindAlterTable(node.AlterTableStmt);
+  if ('DropStmt' in node) return bindDrop(node.DropStmt);
+  if ('IndexStmt' in node) return bindCreateIndex(node.IndexStmt);
+  if ('ViewStmt' in node) return bindCreateView(node.ViewStmt, statement);
+  if ('CreateSeqStmt' in node) return bindCreateSequence(node.CreateSeqStmt);
+  if ('CreateFunctionStmt' in node) return bindCreateFunction(node.CreateFunctionStmt);
+  if ('CommentStmt' in node) return bindComment(node.CommentStmt);
+  if ('RenameStmt' in node) return bindRename(node.RenameStmt);
+  if ('TruncateStmt' in node) return bindTruncate(node.TruncateStmt);
+  if ('CreateExtensionStmt' in node) {
+    const n = node.CreateExtensionStmt;
+    return { kind: 'createExtension', name: n.extname ?? '', ifNotExists: !!n.if_not_exists };
+  }
+  if ('CreateSchemaStmt' in node) {
+    const n = node.CreateSchemaStmt;
+    return { kind: 'createSchema', name: n.schemaname ?? '', ifNotExists: !!n.if_not_exists };
+  }
+  if ('CreatedbStmt' in node) return { kind: 'createDatabase', name: node.CreatedbStmt.dbname ?? '' };
+  if ('DropdbStmt' in node) return { kind: 'dropDatabase', name: node.DropdbStmt.dbname ?? '', missingOk: !!node.DropdbStmt.missing_ok };
+  return undefined;
+}
+
+/**
+ * CREATE TABLE … AS's table: the query's output columns (bound by the caller) under the
+ * names the statement gives them.
+ */
+export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: readonly { name: string; type: SqlType }[]): BoundDdl & { kind: 'createTableAs' } {
+  const n = stmt as CreateTableAsStmt;
+  const given = names(n.into?.colNames);
+  if (given.length > output.length) throw new SqlError(SqlState.syntaxError, 'too many column names were specified');
+  return {
+    kind: 'createTableAs',
+    relation: qualified(n.into?.rel),
+    columns: output.map((c, i) => ({ name: given[i] ?? c.name, type: c.type })),
+    ifNotExists: !!n.if_not_exists,
+  };
+}

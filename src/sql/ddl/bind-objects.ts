@@ -1,0 +1,158 @@
+/** DROP, CREATE INDEX / VIEW / SEQUENCE / EXTENSION / SCHEMA / DATABASE, COMMENT, RENAME, TRUNCATE from the parser's tree. */
+import type {
+  CommentStmt, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
+} from '@pgsql/types';
+import * as pg from 'libpg-query';
+import { resolveTypeName } from '../type-names.js';
+import { ddlExpr, parsedExpr } from './parsed-expr.js';
+import { defElems, names, qualified, qualifiedFromNames, typeRef } from './tree.js';
+import type { BoundDdl, CommentTarget, CreateIndex, CreateView, Drop, FunctionRef, IndexColumnSpec, QualifiedName, RenameTarget, SequenceOptions } from './types.js';
+
+export function bindDrop(n: DropStmt): Drop {
+  const missingOk = !!n.missing_ok;
+  const cascade = n.behavior === 'DROP_CASCADE';
+  if (n.removeType === 'OBJECT_FUNCTION') {
+    const functions = (n.objects ?? []).flatMap((o): FunctionRef[] => {
+      if (!('ObjectWithArgs' in o)) return [];
+      const w = o.ObjectWithArgs;
+      const ref = qualifiedFromNames(names(w.objname));
+      if (w.args_unspecified) return [ref];
+      const argTypes = (w.objargs ?? []).map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never));
+      return [{ ...ref, argTypes }];
+    });
+    return { kind: 'drop', objectType: 'function', functions, missingOk, cascade };
+  }
+  return { kind: 'drop', objectType: (n.removeType ?? '').slice(7).toLowerCase(), objects: (n.objects ?? []).map(objectName), missingOk, cascade };
+}
+
+/** The (possibly qualified) name of one object of a DROP statement. */
+function objectName(obj: Node): QualifiedName {
+  if ('List' in obj) return qualifiedFromNames(names(obj.List.items));
+  if ('String' in obj) return { name: obj.String.sval ?? '' };
+  return { name: '' };
+}
+
+export function bindCreateIndex(n: IndexStmt): CreateIndex {
+  const options: Record<string, string> = {};
+  for (const d of defElems(n.options)) options[d.defname ?? ''] = optionText(d.arg);
+  return {
+    kind: 'createIndex',
+    ...(n.idxname ? { name: n.idxname } : {}),
+    table: qualified(n.relation),
+    method: (n.accessMethod ?? 'btree').toLowerCase(),
+    unique: !!n.unique,
+    ifNotExists: !!n.if_not_exists,
+    columns: (n.indexParams ?? []).flatMap((p) => ('IndexElem' in p ? [indexColumn(p.IndexElem)] : [])),
+    options,
+    ...(n.whereClause ? { where: ddlExpr(n.whereClause) } : {}),
+  };
+}
+
+/** WITH (m = 16): the option's value as text (protobuf omits zero values: an Integer without ival is 0). */
+function optionText(arg: Node | undefined): string {
+  if (!arg) return '';
+  if ('Integer' in arg) return String(arg.Integer.ival ?? 0);
+  if ('String' in arg) return arg.String.sval ?? '';
+  if ('Float' in arg) return arg.Float.fval ?? '';
+  if ('A_Const' in arg && arg.A_Const.ival) return String(arg.A_Const.ival.ival ?? 0);
+  return '';
+}
+
+function indexColumn(e: IndexElem): IndexColumnSpec {
+  const opclass = e.opclass?.length ? { opclass: names(e.opclass).pop()! } : {};
+  if (e.name) return { kind: 'column', column: e.name, ...opclass };
+  const cast = e.expr && 'TypeCast' in e.expr ? e.expr.TypeCast : undefined;
+  const ref = cast?.arg && 'ColumnRef' in cast.arg ? cast.arg.ColumnRef : undefined;
+  const field = ref?.fields?.length === 1 ? ref.fields[0] : undefined;
+  if (cast && field && 'String' in field) return { kind: 'castColumn', column: field.String.sval ?? '', type: typeRef(cast.typeName), ...opclass };
+  return { kind: 'expression', expr: ddlExpr(e.expr!), ...opclass };
+}
+
+/**
+ * The view's query text as written (pg_get_viewdef shows it): from the token after the
+ * first AS outside parentheses to the end of the statement, less a trailing
+ * WITH … CHECK OPTION. Tokens come from PostgreSQL's own scanner, so quoted names, strings
+ * and comments cannot be mistaken for the keyword.
+ */
+function viewQueryText(statement: string, withCheckOption: boolean): string {
+  const tokens = pg.scanSync(statement).tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+  const keyword = (i: number, word: string): boolean => tokens[i]?.keywordKind > 0 && tokens[i].text.toUpperCase() === word;
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < tokens.length && start < 0; i++) {
+    if (tokens[i].text === '(') depth++;
+    else if (tokens[i].text === ')') depth--;
+    else if (depth === 0 && keyword(i, 'AS')) start = i + 1;
+  }
+  if (start < 0 || start >= tokens.length) return '';
+  let end = tokens.length;
+  while (end > start && tokens[end - 1].text === ';') end--;
+  if (withCheckOption) {
+    for (let i = end - 1; i > start; i--) {
+      if (keyword(i, 'WITH') && (keyword(i + 1, 'CHECK') || keyword(i + 1, 'LOCAL') || keyword(i + 1, 'CASCADED'))) { end = i; break; }
+    }
+  }
+  return statement.slice(tokens[start].start, tokens[end - 1].end);
+}
+
+export function bindCreateView(n: ViewStmt, statement: string): CreateView {
+  return {
+    kind: 'createView',
+    relation: qualified(n.view),
+    replace: !!n.replace,
+    aliases: names(n.aliases),
+    ...(n.query && 'SelectStmt' in n.query ? { query: parsedExpr(n.query) } : {}),
+    sql: viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION'),
+  };
+}
+
+export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
+  const elems = defElems(n.options);
+  const value = (key: string): bigint | undefined => {
+    const arg = elems.find((d) => d.defname === key)?.arg;
+    if (!arg) return undefined;
+    if ('Integer' in arg) return BigInt(arg.Integer.ival ?? 0);
+    if ('Float' in arg) return BigInt(arg.Float.fval ?? '0');
+    return undefined;
+  };
+  const options: SequenceOptions = {
+    increment: value('increment'), minvalue: value('minvalue'), maxvalue: value('maxvalue'), start: value('start'),
+    cycle: elems.some((d) => d.defname === 'cycle' && !!d.arg && 'Boolean' in d.arg && d.arg.Boolean.boolval === true),
+  };
+  return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options };
+}
+
+export function bindComment(n: CommentStmt): BoundDdl {
+  const parts = n.object && 'List' in n.object ? names(n.object.List.items) : [];
+  let target: CommentTarget;
+  if (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_INDEX') {
+    target = { kind: n.objtype === 'OBJECT_TABLE' ? 'table' : 'index', relation: qualifiedFromNames(parts) };
+  } else if (n.objtype === 'OBJECT_COLUMN') {
+    const column = parts.pop() ?? '';
+    target = { kind: 'column', relation: qualifiedFromNames(parts), column };
+  } else {
+    target = { kind: 'other' };
+  }
+  return { kind: 'comment', target, text: n.comment ?? undefined };
+}
+
+const RENAMES: Partial<Record<string, RenameTarget>> = {
+  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_INDEX: 'index', OBJECT_COLUMN: 'column', OBJECT_TABCONSTRAINT: 'constraint',
+};
+
+export function bindRename(n: RenameStmt): BoundDdl {
+  const type = n.renameType ?? '';
+  return {
+    kind: 'rename',
+    target: RENAMES[type] ?? { unsupported: type.slice(7) },
+    relation: qualified(n.relation),
+    missingOk: !!n.missing_ok,
+    ...(n.subname ? { subname: n.subname } : {}),
+    newName: n.newname ?? '',
+  };
+}
+
+export function bindTruncate(n: TruncateStmt): BoundDdl {
+  const tables = (n.relations ?? []).flatMap((r) => ('RangeVar' in r ? [qualified(r.RangeVar)] : []));
+  return { kind: 'truncate', tables, restartSequences: !!n.restart_seqs };
+}

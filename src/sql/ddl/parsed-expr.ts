@@ -1,0 +1,81 @@
+/**
+ * Expressions inside DDL (DEFAULT, CHECK, USING, index expressions) as the rest of Quiver
+ * sees them: an opaque parsed tree (only src/sql/ opens it, to bind it), its text as
+ * PostgreSQL's ruleutils would print it, and the columns it mentions. The catalog persists
+ * the tree (plain JSON) and the text; binding it again never needs the statement's text.
+ */
+import type { Node } from '@pgsql/types';
+import { deparseExpr } from './deparse-expr.js';
+
+declare const parsedTree: unique symbol;
+/** A parser expression tree; opaque outside src/sql/. */
+export interface ParsedExpr { readonly [parsedTree]: true }
+
+export interface DdlExpr {
+  readonly tree: ParsedExpr;
+  /** as pg_get_expr prints it (pretty) */
+  readonly sql: string;
+  /** 1-based position in the statement, for errors */
+  readonly position?: number;
+}
+
+export function parsedExpr(node: Node): ParsedExpr {
+  return node as unknown as ParsedExpr;
+}
+
+/** The library's tree of a parsed expression (src/sql/ only). */
+export function treeOf(e: ParsedExpr | unknown): Node {
+  return e as Node;
+}
+
+export function ddlExpr(node: Node): DdlExpr {
+  return { tree: parsedExpr(node), sql: deparseExpr(node), position: firstLocation(node) };
+}
+
+/** A reference to one column by name (ALTER COLUMN … TYPE without USING converts the column itself). */
+export function columnReference(name: string): ParsedExpr {
+  return parsedExpr({ ColumnRef: { fields: [{ String: { sval: name } }] } });
+}
+
+/** `nextval('<sequence>'::regclass)`: the DEFAULT of a serial or identity column. */
+export function nextvalDefault(sequence: string): DdlExpr {
+  const node: Node = {
+    FuncCall: {
+      funcname: [{ String: { sval: 'nextval' } }],
+      args: [{ TypeCast: { arg: { A_Const: { sval: { sval: sequence } } }, typeName: { names: [{ String: { sval: 'regclass' } }], typemod: -1 } } }],
+      funcformat: 'COERCE_EXPLICIT_CALL',
+    },
+  };
+  return ddlExpr(node);
+}
+
+/** The distinct column names an expression mentions (PostgreSQL names a CHECK after its only column). */
+export function mentionedColumns(e: ParsedExpr): string[] {
+  const found = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    const ref = (x as { ColumnRef?: { fields?: Node[] } }).ColumnRef;
+    if (ref) {
+      const last = ref.fields?.[ref.fields.length - 1];
+      if (last && 'String' in last) found.add(last.String.sval ?? '');
+      return;
+    }
+    for (const v of Object.values(x as Record<string, unknown>)) walk(v);
+  };
+  walk(treeOf(e));
+  return [...found];
+}
+
+/** 1-based position of the first token of a tree (the smallest location inside it). */
+export function firstLocation(node: unknown): number | undefined {
+  let best: number | undefined;
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
+      else walk(v);
+    }
+  };
+  walk(node);
+  return best === undefined ? undefined : best + 1;
+}

@@ -1,0 +1,213 @@
+/**
+ * DDL statements as the engine receives them: kind-tagged nodes with plain typed fields,
+ * made from the parser's tree by bind-ddl.ts. Names are as written (resolved against the
+ * catalog by the engine); types are resolved; expressions are DdlExpr (parsed-expr.ts).
+ */
+import type { SqlError } from '../../errors.js';
+import type { SqlFunctionDef } from '../../catalog/catalog.js';
+import type { SqlType } from '../../types/types.js';
+import type { DdlExpr, ParsedExpr } from './parsed-expr.js';
+
+export interface QualifiedName {
+  readonly schema?: string;
+  readonly name: string;
+}
+
+/** A column's type, or the error naming it would raise (reported where PostgreSQL reports it). */
+export type TypeRef = { readonly type: SqlType; readonly serial: boolean } | { readonly error: SqlError };
+
+export interface ForeignKeySpec {
+  readonly name?: string;
+  readonly columns: readonly string[];
+  readonly refTable: QualifiedName;
+  /** empty: the referenced table's primary key */
+  readonly refColumns: readonly string[];
+  /** pg_constraint letters: confupdtype / confdeltype, confmatchtype */
+  readonly onUpdate: string;
+  readonly onDelete: string;
+  readonly match: string;
+  /** NOT VALID */
+  readonly skipValidation: boolean;
+}
+
+export type KeyKind = 'primaryKey' | 'unique';
+
+/** A constraint written on a column (REFERENCES, CHECK and keys name that column). */
+export type ColumnConstraint =
+  | { readonly kind: 'notNull' | 'null' }
+  | { readonly kind: 'default'; readonly expr: DdlExpr }
+  | { readonly kind: KeyKind; readonly name?: string; readonly position?: number }
+  | { readonly kind: 'identity'; readonly always: boolean }
+  | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
+  | { readonly kind: 'check'; readonly name?: string; readonly expr: DdlExpr; readonly skipValidation: boolean }
+  | { readonly kind: 'unsupported'; readonly contype: string; readonly position?: number };
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: TypeRef;
+  readonly constraints: readonly ColumnConstraint[];
+}
+
+export type TableConstraint =
+  | { readonly kind: KeyKind; readonly name?: string; readonly columns: readonly string[]; readonly position?: number }
+  | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
+  | { readonly kind: 'check'; readonly name?: string; readonly expr: DdlExpr; readonly skipValidation: boolean }
+  | { readonly kind: 'unsupported'; readonly contype: string; readonly position?: number };
+
+export type TableElement =
+  | { readonly kind: 'column'; readonly column: ColumnSpec }
+  | { readonly kind: 'constraint'; readonly constraint: TableConstraint }
+  /** LIKE and other elements Quiver does not support */
+  | { readonly kind: 'unsupported' };
+
+/** One datum of FOR VALUES: a constant's text (typed by the partition key), MINVALUE/MAXVALUE, or what is not allowed there. */
+export type BoundDatumSpec =
+  | { readonly kind: 'value'; readonly text: string | null; readonly position?: number }
+  | { readonly kind: 'minvalue' | 'maxvalue' }
+  | { readonly kind: 'columnRef' | 'notConstant'; readonly position?: number };
+
+export type PartitionBoundSpec = { readonly position?: number } & (
+  | { readonly kind: 'default' }
+  | { readonly kind: 'list'; readonly values: readonly BoundDatumSpec[] }
+  | { readonly kind: 'range'; readonly from: readonly BoundDatumSpec[]; readonly to: readonly BoundDatumSpec[] }
+  | { readonly kind: 'hash'; readonly modulus: number; readonly remainder: number }
+);
+
+export interface PartitionKeySpec {
+  readonly strategy: 'list' | 'range' | 'hash';
+  /** column names; undefined for an expression key (not supported) */
+  readonly keys: readonly { readonly column?: string; readonly position?: number }[];
+}
+
+export interface CreateTable {
+  readonly kind: 'createTable';
+  readonly relation: QualifiedName;
+  readonly ifNotExists: boolean;
+  readonly elements: readonly TableElement[];
+  /** INHERITS (…) without PARTITION OF */
+  readonly inherits: boolean;
+  readonly partitionBy?: PartitionKeySpec;
+  readonly partitionOf?: { readonly parent: QualifiedName; readonly bound: PartitionBoundSpec };
+}
+
+export type AlterTableCommand =
+  | { readonly kind: 'addColumn'; readonly column: ColumnSpec; readonly ifNotExists: boolean }
+  | { readonly kind: 'dropColumn'; readonly column: string; readonly missingOk: boolean }
+  | { readonly kind: 'setDefault'; readonly column: string; readonly expr: DdlExpr | null }
+  | { readonly kind: 'setNotNull'; readonly column: string }
+  | { readonly kind: 'dropNotNull'; readonly column: string }
+  | { readonly kind: 'alterType'; readonly column: string; readonly type: TypeRef; readonly using?: DdlExpr }
+  | { readonly kind: 'addConstraint'; readonly constraint: TableConstraint }
+  | { readonly kind: 'dropConstraint'; readonly name: string; readonly missingOk: boolean }
+  | { readonly kind: 'attachPartition'; readonly child: QualifiedName; readonly bound: PartitionBoundSpec }
+  | { readonly kind: 'detachPartition'; readonly child: QualifiedName }
+  /** accepted and ignored: OWNER TO, SET (…), SET STATISTICS, … */
+  | { readonly kind: 'ignored' }
+  | { readonly kind: 'unsupported'; readonly subtype: string };
+
+export interface AlterTable {
+  readonly kind: 'alterTable';
+  /** ALTER TABLE, or the other kind named (ALTER VIEW …: not supported) */
+  readonly objectType: string;
+  readonly relation: QualifiedName;
+  readonly missingOk: boolean;
+  readonly commands: readonly AlterTableCommand[];
+}
+
+export interface FunctionRef {
+  readonly schema?: string;
+  readonly name: string;
+  /** undefined: no argument list written */
+  readonly argTypes?: readonly SqlType[];
+}
+
+export type Drop =
+  | { readonly kind: 'drop'; readonly objectType: 'function'; readonly functions: readonly FunctionRef[]; readonly missingOk: boolean; readonly cascade: boolean }
+  | {
+    readonly kind: 'drop';
+    /** table, view, index, sequence, extension, schema, type, or the unsupported kind's word */
+    readonly objectType: string;
+    readonly objects: readonly QualifiedName[];
+    readonly missingOk: boolean;
+    readonly cascade: boolean;
+  };
+
+export type IndexColumnSpec =
+  | { readonly kind: 'column'; readonly column: string; readonly opclass?: string }
+  /** `(col::type)`: the plain column when the type is the column's own (LangChain writes this) */
+  | { readonly kind: 'castColumn'; readonly column: string; readonly type: TypeRef; readonly opclass?: string }
+  | { readonly kind: 'expression'; readonly expr: DdlExpr; readonly opclass?: string };
+
+export interface CreateIndex {
+  readonly kind: 'createIndex';
+  readonly name?: string;
+  readonly table: QualifiedName;
+  readonly method: string;
+  readonly unique: boolean;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly IndexColumnSpec[];
+  readonly options: Readonly<Record<string, string>>;
+  /** WHERE of a partial index (not applied yet: see engine/ddl/indexes.ts) */
+  readonly where?: DdlExpr;
+}
+
+export interface CreateView {
+  readonly kind: 'createView';
+  readonly relation: QualifiedName;
+  readonly replace: boolean;
+  readonly aliases: readonly string[];
+  /** the defining SELECT as a parsed tree, or undefined when it is not a SELECT */
+  readonly query?: ParsedExpr;
+  /** the query's text as written (pg_get_viewdef) */
+  readonly sql: string;
+}
+
+export interface SequenceOptions {
+  readonly increment?: bigint;
+  readonly minvalue?: bigint;
+  readonly maxvalue?: bigint;
+  readonly start?: bigint;
+  readonly cycle: boolean;
+}
+
+export type CommentTarget =
+  | { readonly kind: 'table' | 'index'; readonly relation: QualifiedName }
+  | { readonly kind: 'column'; readonly relation: QualifiedName; readonly column: string }
+  /** comments on other objects are accepted and not kept */
+  | { readonly kind: 'other' };
+
+export type RenameTarget = 'table' | 'view' | 'index' | 'column' | 'constraint';
+
+export type BoundDdl =
+  | CreateTable
+  | AlterTable
+  | Drop
+  | CreateIndex
+  | CreateView
+  | { readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean }
+  | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
+  | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean }
+  | {
+    readonly kind: 'createFunction';
+    /** as written; absent: the first schema of the search path */
+    readonly schema?: string;
+    readonly definition: Omit<SqlFunctionDef, 'oid' | 'schema'>;
+    readonly replace: boolean;
+  }
+  | { readonly kind: 'createSchema'; readonly name: string; readonly ifNotExists: boolean }
+  | { readonly kind: 'createDatabase'; readonly name: string }
+  | { readonly kind: 'dropDatabase'; readonly name: string; readonly missingOk: boolean }
+  | { readonly kind: 'comment'; readonly target: CommentTarget; readonly text: string | undefined }
+  | {
+    readonly kind: 'rename';
+    /** a RENAME of another kind of object: not supported */
+    readonly target: RenameTarget | { readonly unsupported: string };
+    readonly relation: QualifiedName;
+    readonly missingOk: boolean;
+    /** old name of the column or constraint */
+    readonly subname?: string;
+    readonly newName: string;
+  }
+  | { readonly kind: 'truncate'; readonly tables: readonly QualifiedName[]; readonly restartSequences: boolean };
+
+export type DdlKind = BoundDdl['kind'];
