@@ -80,6 +80,12 @@ const log10Pow5 = (e: number): number => (e * 732923) >>> 20;
 /** floor(v / 10) of a uint32 (a double, exact: v / 10 is never within 2^-20 of the next integer) */
 const div10 = (v: number): number => (v / 10) >>> 0;
 const mod10 = (v: number): number => v - 10 * div10(v);
+/**
+ * floor(v / 10) of 0 <= v < 2^31 as int32 arithmetic, which V8 turns into a multiply.
+ * vr, vp and vm stay below 6.7e8 for every float32 (checked over all exponents), so f2d
+ * keeps them as int32.
+ */
+const idiv10 = (v: number): number => (v / 10) | 0;
 
 function multipleOfPowerOf5(value: number, p: number): boolean {
   let count = 0;
@@ -124,10 +130,10 @@ function f2d(ieeeMantissa: number, ieeeExponent: number): void {
     e10 = q;
     const k = FLOAT_POW5_INV_BITCOUNT + pow5bits(q) - 1;
     const i = -e2 + q + k;
-    vr = mulShift(mv, POW5_INV_SPLIT, q, i);
-    vp = mulShift(mp, POW5_INV_SPLIT, q, i);
-    vm = mulShift(mm, POW5_INV_SPLIT, q, i);
-    if (q !== 0 && div10(vp - 1) <= div10(vm)) {
+    vr = mulShift(mv, POW5_INV_SPLIT, q, i) | 0;
+    vp = mulShift(mp, POW5_INV_SPLIT, q, i) | 0;
+    vm = mulShift(mm, POW5_INV_SPLIT, q, i) | 0;
+    if (q !== 0 && idiv10(vp - 1) <= idiv10(vm)) {
       const l = FLOAT_POW5_INV_BITCOUNT + pow5bits(q - 1) - 1;
       lastRemovedDigit = mod10(mulShift(mv, POW5_INV_SPLIT, q - 1, -e2 + q - 1 + l));
     }
@@ -142,10 +148,10 @@ function f2d(ieeeMantissa: number, ieeeExponent: number): void {
     const i = -e2 - q;
     const k = pow5bits(i) - FLOAT_POW5_BITCOUNT;
     let j = q - k;
-    vr = mulShift(mv, POW5_SPLIT, i, j);
-    vp = mulShift(mp, POW5_SPLIT, i, j);
-    vm = mulShift(mm, POW5_SPLIT, i, j);
-    if (q !== 0 && div10(vp - 1) <= div10(vm)) {
+    vr = mulShift(mv, POW5_SPLIT, i, j) | 0;
+    vp = mulShift(mp, POW5_SPLIT, i, j) | 0;
+    vm = mulShift(mm, POW5_SPLIT, i, j) | 0;
+    if (q !== 0 && idiv10(vp - 1) <= idiv10(vm)) {
       j = q - 1 - (pow5bits(i + 1) - FLOAT_POW5_BITCOUNT);
       lastRemovedDigit = mod10(mulShift(mv, POW5_SPLIT, i + 1, j));
     }
@@ -162,29 +168,104 @@ function f2d(ieeeMantissa: number, ieeeExponent: number): void {
   let removed = 0;
   if (vrIsTrailingZeros) {
     // the rare general case (~4%): track whether the exact value ends in ...50…0
-    while (div10(vp) > div10(vm)) {
+    while (idiv10(vp) > idiv10(vm)) {
       vrIsTrailingZeros &&= lastRemovedDigit === 0;
-      const vr10 = div10(vr);
+      const vr10 = idiv10(vr);
       lastRemovedDigit = vr - 10 * vr10;
       vr = vr10;
-      vp = div10(vp);
-      vm = div10(vm);
+      vp = idiv10(vp);
+      vm = idiv10(vm);
       removed++;
     }
     if (vrIsTrailingZeros && lastRemovedDigit === 5 && (vr & 1) === 0) lastRemovedDigit = 4; // round half to even
   } else {
-    while (div10(vp) > div10(vm)) {
-      const vr10 = div10(vr);
+    while (idiv10(vp) > idiv10(vm)) {
+      const vr10 = idiv10(vr);
       lastRemovedDigit = vr - 10 * vr10;
       vr = vr10;
-      vp = div10(vp);
-      vm = div10(vm);
+      vp = idiv10(vp);
+      vm = idiv10(vm);
       removed++;
     }
   }
   // take vr + 1 when vr is outside the (open) interval or the removed digits round up
   decMantissa = vr + (vr === vm || lastRemovedDigit >= 5 ? 1 : 0);
   decExponent = e10 + removed;
+}
+
+/*
+ * A fast path in plain double arithmetic. Ryu's vr, vp and vm are floor(mv·C), floor(mp·C)
+ * and floor(mm·C) for C = 2^e2 / 10^e10, one constant per binary exponent. With C rounded
+ * to a double, a product below 2^34 is off by less than 2^-17, so its floor is right unless
+ * the product lies within FAST_MARGIN of an integer. Those values, and every value for
+ * which Ryu takes its trailing-zeros branch, go through the exact f2d instead (a few
+ * percent of them), so the fast path gives f2d's answer or none.
+ */
+const FAST_MARGIN = 2 ** -12;
+/** per IEEE exponent field: C, 10·C, e10, q, and Ryu's trailing-zero mask of mv (-1: none) */
+const FAST_SCALE = new Float64Array(255);
+const FAST_SCALE10 = new Float64Array(255);
+const FAST_E10 = new Int32Array(255);
+const FAST_Q = new Int32Array(255);
+const FAST_TZ_MASK = new Int32Array(255);
+for (let ieeeExponent = 0; ieeeExponent < 255; ieeeExponent++) {
+  const e2 = (ieeeExponent === 0 ? 1 : ieeeExponent) - FLOAT_BIAS - FLOAT_MANTISSA_BITS - 2;
+  const q = e2 >= 0 ? log10Pow2(e2) : log10Pow5(-e2);
+  const e10 = e2 >= 0 ? q : q + e2;
+  FAST_SCALE[ieeeExponent] = ratioToDouble(e2, e10);
+  FAST_SCALE10[ieeeExponent] = ratioToDouble(e2, e10 - 1);
+  FAST_E10[ieeeExponent] = e10;
+  FAST_Q[ieeeExponent] = q;
+  FAST_TZ_MASK[ieeeExponent] = e2 >= 0 ? -1 : q <= 1 ? 0 : q < 31 ? (1 << (q - 1)) - 1 : -1;
+}
+
+/** 2^e2 / 10^e10 rounded to a double (to within one ulp) */
+function ratioToDouble(e2: number, e10: number): number {
+  let num = 1n << 200n;
+  let den = 1n;
+  if (e2 >= 0) num <<= BigInt(e2); else den <<= BigInt(-e2);
+  if (e10 >= 0) den *= 10n ** BigInt(e10); else num *= 10n ** BigInt(-e10);
+  return Number(num / den) / 2 ** 200;
+}
+
+const nearInteger = (t: number, floor: number): boolean => t - floor < FAST_MARGIN || t - floor > 1 - FAST_MARGIN;
+
+/** f2d's common case in doubles; false when the exact f2d must decide. */
+function f2dFast(ieeeMantissa: number, ieeeExponent: number): boolean {
+  const m2 = ieeeExponent === 0 ? ieeeMantissa : 0x800000 + ieeeMantissa;
+  const mv = 4 * m2;
+  const tzMask = FAST_TZ_MASK[ieeeExponent]!;
+  if (tzMask >= 0 && (mv & tzMask) === 0) return false;
+  const c = FAST_SCALE[ieeeExponent]!;
+  const tr = mv * c;
+  const tp = (mv + 2) * c;
+  const tm = (mv - (ieeeMantissa !== 0 || ieeeExponent <= 1 ? 2 : 1)) * c;
+  let vr = Math.floor(tr);
+  let vp = Math.floor(tp);
+  let vm = Math.floor(tm);
+  if (nearInteger(tr, vr) || nearInteger(tp, vp) || nearInteger(tm, vm)) return false;
+  vr |= 0; // all three stay below 6.7e8
+  vp |= 0;
+  vm |= 0;
+  let lastRemovedDigit = 0;
+  if (FAST_Q[ieeeExponent] !== 0 && idiv10(vp - 1) <= idiv10(vm)) {
+    const t10 = mv * FAST_SCALE10[ieeeExponent]!;
+    const f10 = Math.floor(t10);
+    if (nearInteger(t10, f10)) return false;
+    lastRemovedDigit = mod10(f10);
+  }
+  let removed = 0;
+  while (idiv10(vp) > idiv10(vm)) {
+    const vr10 = idiv10(vr);
+    lastRemovedDigit = vr - 10 * vr10;
+    vr = vr10;
+    vp = idiv10(vp);
+    vm = idiv10(vm);
+    removed++;
+  }
+  decMantissa = vr + (vr === vm || lastRemovedDigit >= 5 ? 1 : 0);
+  decExponent = FAST_E10[ieeeExponent]! + removed;
+  return true;
 }
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
@@ -201,13 +282,24 @@ function decimalLength(v: number): number {
   return 1;
 }
 
-/** Writes the `olength` digits of `output` ending just before `end`. */
+/** "00" … "99" as ASCII, so digits are written two at a time (f2s.c's DIGIT_TABLE) */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[2 * i] = 48 + ((i / 10) | 0);
+  DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** Writes the `olength` digits of `output` (< 2^31) ending just before `end`. */
 function writeDigits(out: Uint8Array, end: number, output: number, olength: number): void {
-  for (let p = end - 1; p >= end - olength; p--) {
-    const q = div10(output);
-    out[p] = 48 + output - q * 10;
+  let p = end;
+  for (; olength >= 2; olength -= 2) {
+    const q = (output / 100) | 0;
+    const r = 2 * (output - 100 * q);
+    out[--p] = DIGIT_PAIRS[r + 1]!;
+    out[--p] = DIGIT_PAIRS[r]!;
     output = q;
   }
+  if (olength === 1) out[p - 1] = 48 + output;
 }
 
 /**
@@ -299,7 +391,7 @@ export function writeFloat32Shortest(bits: number, out: Uint8Array, pos: number)
   if (e2 >= -FLOAT_MANTISSA_BITS && e2 <= 0 && (ieeeMantissa & ((1 << -e2) - 1)) === 0) {
     return writeDecimal(out, pos, sign, (0x800000 + ieeeMantissa) / 2 ** -e2, 0);
   }
-  f2d(ieeeMantissa, ieeeExponent);
+  if (!f2dFast(ieeeMantissa, ieeeExponent)) f2d(ieeeMantissa, ieeeExponent);
   return writeDecimal(out, pos, sign, decMantissa, decExponent);
 }
 
