@@ -5,43 +5,72 @@
  * that round-trips (Ryu), in %e style when the decimal exponent is < -4 or >= DBL_DIG (15)
  * for float8 / FLT_DIG (6) for float4, e.g. `1e+20`, `1.5e-07`, `100000`, `1e+06`.
  * With extra_float_digits <= 0 it falls back to printf("%.*g", DIG + extra_float_digits).
+ * float4's shortest form is float-shortest.ts (a port of PostgreSQL's f2s.c).
  */
 import { SqlError, SqlState } from '../errors.js';
+import { float32ShortestString } from './float-shortest.js';
 
-/** Shortest round-trip digits of a finite non-zero double (or float32 when `single`). */
-function shortestDigits(x: number, single: boolean): { digits: string; exp: number } {
-  let s: string | undefined;
-  if (single) {
-    for (let p = 1; p <= 9 && s === undefined; p++) s = shortestFloat4Candidate(x, p);
-    s ??= x.toExponential(8);
-  } else {
-    s = x.toExponential();
-  }
+/**
+ * Shortest round-trip digits of a finite non-zero double, as PostgreSQL's d2s.c picks them.
+ * Number#toExponential() is shortest round-trip too, but it may answer with the decimal
+ * exactly halfway between two doubles (1e23 reads back as 99999999999999991611392 by the
+ * round-half-even rule), which PostgreSQL never prints (STRICTLY_SHORTEST 0): it says
+ * 9.999999999999999e+22. Such a midpoint is an integer (odd multiple of half an ulp with
+ * at most 17 significant digits), which happens only from 2^54 up.
+ */
+function shortestDigits8(x: number): { digits: string; exp: number } {
+  const a = Math.abs(x);
+  const s = a.toExponential();
   const ePos = s.indexOf('e');
-  const mant = s.slice(0, ePos).replace('-', '').replace('.', '');
-  return { digits: mant.replace(/0+$/, '') || '0', exp: Number(s.slice(ePos + 1)) };
+  const digits = ePos > 1 ? s[0]! + s.slice(2, ePos) : s[0]!;
+  const exp = Number(s.slice(ePos + 1));
+  if (a >= 2 ** 54) return avoidMidpoint(a, digits, exp) ?? { digits, exp };
+  return { digits, exp };
+}
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** the doubles next to positive finite a, 2^1024 standing in above the largest */
+function neighbours(a: number): [bigint, bigint] {
+  f64[0] = a;
+  const bits = u64[0]!;
+  u64[0] = bits - 1n;
+  const down = BigInt(f64[0]);
+  u64[0] = bits + 1n;
+  const up = Number.isFinite(f64[0]) ? BigInt(f64[0]) : 2n ** 1024n;
+  return [down, up];
 }
 
 /**
- * The p-digit decimal (toExponential form) that reads back as float32 `x`, or undefined.
- * Like Ryu, an exact tie between two p-digit candidates goes to the even last digit
- * (toExponential would round the tie away from zero): 7.26953125 → 7.2695312.
+ * When digits·10^(exp+1-len) is exactly the midpoint between integer a and a neighbour,
+ * the shortest decimal strictly inside a's rounding interval, nearest to a (d2s's answer);
+ * otherwise undefined.
  */
-function shortestFloat4Candidate(x: number, p: number): string | undefined {
-  const up = x.toExponential(p - 1);
-  const upOk = Math.fround(Number(up)) === x;
-  const exact = x.toExponential(p);
-  const mant = exact.slice(0, exact.indexOf('e'));
-  if (Number(exact) !== x || !mant.endsWith('5')) return upOk ? up : undefined;
-  // x lies exactly halfway between two p-digit decimals: `down` (drop the 5) and `up`
-  const down = mant.slice(0, -1).replace(/\.$/, '') + exact.slice(exact.indexOf('e'));
-  const downOk = Math.fround(Number(down)) === x;
-  if (upOk && downOk) {
-    const lastDigit = (t: string): number => Number(t.slice(0, t.indexOf('e')).slice(-1));
-    return lastDigit(down) % 2 === 0 ? down : up;
+function avoidMidpoint(a: number, digits: string, exp: number): { digits: string; exp: number } | undefined {
+  const x = BigInt(a);
+  const dec2 = 2n * BigInt(digits) * 10n ** BigInt(exp + 1 - digits.length);
+  const [down, up] = neighbours(a);
+  const lo2 = x + down; // twice the interval's bounds
+  const hi2 = x + up;
+  if (dec2 !== lo2 && dec2 !== hi2) return undefined;
+  const n = x.toString().length;
+  for (let p = 1; p <= n; p++) {
+    const step = 10n ** BigInt(n - p);
+    const floor = (x / step) * step;
+    let best: bigint | undefined;
+    for (const c of [floor, floor + step]) {
+      if (lo2 < 2n * c && 2n * c < hi2 && (best === undefined || abs(c - x) < abs(best - x))) best = c;
+    }
+    if (best !== undefined) {
+      const t = best.toString();
+      return { digits: t.replace(/0+$/, ''), exp: t.length - 1 };
+    }
   }
-  return upOk ? up : downOk ? down : undefined;
+  return undefined;
 }
+
+const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 
 function expSuffix(exp: number): string {
   const a = Math.abs(exp);
@@ -86,20 +115,17 @@ export function formatFloat8(x: number, extraFloatDigits = 1): string {
   const sp = formatSpecial(x);
   if (sp !== undefined) return sp;
   if (extraFloatDigits > 0) {
-    const { digits, exp } = shortestDigits(x, false);
+    const { digits, exp } = shortestDigits8(x);
     return layout(x < 0, digits, exp, 15);
   }
   return printfG(x, 15 + extraFloatDigits);
 }
 
 export function formatFloat4(x: number, extraFloatDigits = 1): string {
+  if (extraFloatDigits > 0) return float32ShortestString(x);
   const sp = formatSpecial(x);
   if (sp !== undefined) return sp;
   const f = Math.fround(x);
-  if (extraFloatDigits > 0) {
-    const { digits, exp } = shortestDigits(f, true);
-    return layout(f < 0, digits, exp, 6);
-  }
   return printfG(f, 6 + extraFloatDigits);
 }
 

@@ -13,7 +13,7 @@
  * simsimd is not used here because its order differs in the last bits.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { formatFloat4 } from './float.js';
+import { FLOAT32_SHORTEST_MAX_LEN, writeFloat32Shortest } from './float-shortest.js';
 import { parseFloatList, type FloatListType } from './float-text.js';
 
 export const VECTOR_MAX_DIM = 16000;
@@ -161,14 +161,23 @@ export function parseVector(lit: string, typmod = -1): Float32Array {
   return Float32Array.from(x);
 }
 
+/** vector_out's bytes are written here, then read out as one string (grown on demand) */
+let outBytes = Buffer.allocUnsafe(4096);
+
 /** vector_out: each element as float4 shortest round-trip, regardless of extra_float_digits */
 export function formatVector(v: Float32Array): string {
-  let s = '[';
-  for (let i = 0; i < v.length; i++) {
-    if (i > 0) s += ',';
-    s += formatFloat4(v[i]!);
+  const need = 2 + v.length * (FLOAT32_SHORTEST_MAX_LEN + 1);
+  if (outBytes.length < need) outBytes = Buffer.allocUnsafe(Math.max(need, 2 * outBytes.length));
+  const out = outBytes;
+  const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
+  out[0] = 91; // [
+  let pos = 1;
+  for (let i = 0; i < bits.length; i++) {
+    if (i > 0) out[pos++] = 44; // ,
+    pos = writeFloat32Shortest(bits[i]!, out, pos);
   }
-  return s + ']';
+  out[pos++] = 93; // ]
+  return out.toString('latin1', 0, pos);
 }
 
 /** The `vector(n)` length coercion (pgvector's vector() function). */
