@@ -573,7 +573,7 @@ export async function drop(ctx: DdlContext, n: RawNode): Promise<void> {
         if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
           for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
         }
-        if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex?.(t.oid, idx.name);
+        if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex(t.oid, idx.name);
         ctx.catalog.version++;
         break;
       }
@@ -688,7 +688,7 @@ async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDe
       leaf.indexes.push(leafIdx);
     }
     // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
-    if (!ctx.storage.createVectorIndex || op === '<+>') continue;
+    if (op === '<+>') continue;
     await ctx.storage.createVectorIndex(leaf.oid, {
       name: leafIdx.name, column: idx.columns[0], op,
       m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),

@@ -31,7 +31,7 @@ import { checkOutgoing } from '../executor/foreign-keys.js';
 import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
 import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
-import { quoteIdent } from '../functions/scalar.js';
+import { quoteIdent } from '../types/identifiers.js';
 import { functionDefinition, storeFunction } from './create-function.js';
 import { changedObjects, undoObjects } from './ddl-undo.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
@@ -531,7 +531,7 @@ export class Session implements Backend, SessionInfo {
     if (this.txState === 'idle' || iso === 'read committed' || iso === 'read uncommitted') return this.engine.storage.snapshot();
     if (!this.txnSnapshot) {
       const snapshot = this.engine.storage.snapshot();
-      this.txnSnapshot = { snapshot, release: this.engine.storage.retain?.(snapshot) ?? (() => {}) };
+      this.txnSnapshot = { snapshot, release: this.engine.storage.retain(snapshot) };
     }
     return this.txnSnapshot.snapshot;
   }
