@@ -4,7 +4,7 @@
  * parse → bind → plan → execute.
  */
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
-import type { Catalog, CatalogData, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
+import type { Catalog, CatalogData, SequenceLogger, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { optimize } from '../planner/optimize.js';
 import { explainPlan } from '../planner/explain.js';
@@ -383,7 +383,7 @@ export class Session implements Backend, SessionInfo {
         // the catalog first, then the storage (a crash in between leaves storage no entry names)
         for (const oid of this.autocommitDrops.splice(0)) await this.engine.storage.dropTable(oid);
       }
-      await this.persistCatalogIfDirty();
+      await this.awaitSequenceLogs();
       return result;
     } catch (e) {
       // a failed autocommit DROP: drop the storage of what did leave the catalog
@@ -395,15 +395,21 @@ export class Session implements Backend, SessionInfo {
   }
 
   /**
-   * Sequence values handed out must never be handed out again after a crash, so the
-   * catalog image (which holds sequence state) is made durable before anything that
-   * used them is acknowledged.
+   * Sequence values handed out must never be handed out again after a crash: their log
+   * records are durable before anything that used them is acknowledged. (A commit that
+   * used them is durable only after them anyway: the log is written in order.)
    */
-  private async persistCatalogIfDirty(): Promise<void> {
-    if (!this.catalog.sequencesDirty) return;
-    this.catalog.sequencesDirty = false;
-    await this.engine.saveCatalog();
+  private async awaitSequenceLogs(): Promise<void> {
+    const pending = this.sequenceLogs.splice(0);
+    for (const p of pending) await p;
   }
+
+  private sequenceLogs: Promise<void>[] = [];
+  private readonly logSequence: SequenceLogger = (seq, state) => {
+    const p = this.engine.storage.logSequence(seq.oid, state);
+    p.catch(() => {}); // awaited (and its failure reported) by awaitSequenceLogs
+    this.sequenceLogs.push(p);
+  };
 
   private translateStorageError(e: unknown): SqlError {
     if (e instanceof UniqueViolation) {
@@ -418,7 +424,7 @@ export class Session implements Backend, SessionInfo {
   private evalContext(): EvalContext {
     const now = Date.now() * 1000;
     const services: FunctionServices = {
-      nextval: (seq) => this.catalog.nextval(this.sequenceOf(seq)),
+      nextval: (seq) => this.catalog.nextval(this.sequenceOf(seq), this.logSequence),
       currval: (seq) => {
         const s = this.sequenceOf(seq);
         if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
@@ -429,9 +435,7 @@ export class Session implements Backend, SessionInfo {
         if (value < s.min || value > s.max) {
           throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
         }
-        s.last = value;
-        s.isCalled = isCalled;
-        this.catalog.sequencesDirty = true;
+        this.catalog.setval(s, value, isCalled, this.logSequence);
         return value;
       },
       relationOid: (name) => this.relationOid(name),
@@ -694,7 +698,7 @@ export class Session implements Backend, SessionInfo {
       try {
         result = runDml(dml, rc, this.execEnv(params, rc), txn);
         if (implicit) {
-          await this.persistCatalogIfDirty();
+          await this.awaitSequenceLogs();
           await txn.commit();
         }
         break;
@@ -1009,7 +1013,7 @@ export class Session implements Backend, SessionInfo {
             return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[i]);
           });
           if (implicit) {
-            await this.persistCatalogIfDirty();
+            await this.awaitSequenceLogs();
             await txn.commit();
           }
         } catch (e) {
@@ -1051,7 +1055,7 @@ export class Session implements Backend, SessionInfo {
         const txn = this.txn!;
         let ok = false;
         try {
-          await this.persistCatalogIfDirty();
+          await this.awaitSequenceLogs();
           await txn.commit();
           ok = true;
         } finally {

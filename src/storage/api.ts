@@ -132,6 +132,13 @@ export interface ScanOptions {
   readonly skipSegments?: ReadonlySet<number>;
 }
 
+/** A sequence as recovery should resume it: nextval hands out the value after `last`
+ *  (or `last` itself while `isCalled` is false). */
+export interface SequenceState {
+  readonly last: bigint;
+  readonly isCalled: boolean;
+}
+
 export interface Storage {
   createTable(layout: TableLayout): Promise<void>;
   dropTable(tableId: number): Promise<void>;
@@ -167,12 +174,21 @@ export interface Storage {
   /** approximate live row count (for planning) */
   rowCount(tableId: number): number;
   /**
-   * Durably record the catalog image (JSON text written by the engine after every DDL and
-   * before any commit that advanced a sequence). Same guarantee as commit(): resolved ⇒ on disk.
+   * Durably record the catalog image (JSON text written by the engine after every DDL).
+   * Same guarantee as commit(): resolved ⇒ on disk.
    */
   saveCatalog(image: string): Promise<void>;
   /** The last catalog image saved, as recovered at open; undefined for a new data directory. */
   loadCatalog(): string | undefined;
+  /**
+   * Log a sequence's state without rewriting the catalog image (PostgreSQL's XLOG_SEQ_LOG).
+   * Queued in log order: a commit appended after it is durable only after it, so a commit
+   * that used a value the record covers can never outlive the record. Resolves once durable.
+   * saveCatalog drops every such record (the image then holds each sequence's state).
+   */
+  logSequence(sequenceId: number, state: SequenceState): Promise<void>;
+  /** Sequence states logged after the last catalog image, as recovered at open. */
+  loadSequences(): ReadonlyMap<number, SequenceState>;
   /** Sealed segments of a table with their statistics. */
   segments(tableId: number): readonly SegmentInfo[];
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
