@@ -1,6 +1,7 @@
 // The layering rule of /work/shared/design/ARCHITECTURE.md ("No layer reaches back up"),
 // checked on the source: every value import between top-level parts of src/ must be an
 // edge this table allows. Type-only imports are free (they vanish at compile time).
+// Type imports follow the same table, plus the few type-only edges below.
 // Run with QUIVER_PRINT_IMPORTS=1 to print the folder import matrix (value imports).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,12 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   wire: ['types', 'errors.ts'],
   'server.ts': '*',
   'main.ts': '*',
+};
+
+/** Edges allowed for type-only imports besides ALLOWED: the engine implements the wire's
+ *  Backend interface (the wire never imports the engine). */
+const TYPE_ONLY_ALLOWED: Record<string, readonly string[]> = {
+  engine: ['wire'],
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,35 +63,54 @@ function isTypeOnly(clause: string): boolean {
   return names.length > 0 && names.every((n) => /^type\s/.test(n));
 }
 
-/** Relative module specifiers this file imports for their values (re-exports included). */
-export function valueImports(text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const specs: string[] = [];
-  const fromClause = /(?:^|;|\n)\s*(import|export)\s+([^;]*?)\s+from\s+['"]([^'"]+)['"]/g;
-  for (const m of code.matchAll(fromClause)) if (!isTypeOnly(m[2]!)) specs.push(m[3]!);
-  for (const m of code.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]!);
-  return specs.filter((s) => s.startsWith('.'));
+interface ImportSpec {
+  readonly spec: string;
+  readonly typeOnly: boolean;
 }
 
-function importMatrix(): { edges: Map<string, Map<string, number>>; violations: string[] } {
+/** Relative module specifiers this file imports (re-exports and dynamic imports included). */
+export function relativeImports(text: string): ImportSpec[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const specs: ImportSpec[] = [];
+  const fromClause = /(?:^|;|\n)\s*(import|export)\s+([^;]*?)\s+from\s+['"]([^'"]+)['"]/g;
+  for (const m of code.matchAll(fromClause)) specs.push({ spec: m[3]!, typeOnly: isTypeOnly(m[2]!) });
+  for (const m of code.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) specs.push({ spec: m[1]!, typeOnly: false });
+  for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push({ spec: m[1]!, typeOnly: false });
+  return specs.filter((s) => s.spec.startsWith('.'));
+}
+
+/** Relative module specifiers this file imports for their values. */
+export function valueImports(text: string): string[] {
+  return relativeImports(text).filter((s) => !s.typeOnly).map((s) => s.spec);
+}
+
+function importMatrix(): { edges: Map<string, Map<string, number>>; violations: string[]; typeViolations: string[] } {
   const edges = new Map<string, Map<string, number>>();
   const violations: string[] = [];
+  const typeViolations: string[] = [];
   for (const file of sourceFiles(srcRoot)) {
     const from = partOf(file);
-    for (const spec of valueImports(readFileSync(file, 'utf8'))) {
-      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
-      const to = partOf(target);
+    for (const { spec, typeOnly } of relativeImports(readFileSync(file, 'utf8'))) {
+      const to = partOf(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
       if (to === from) continue;
+      const allowed = ALLOWED[from];
+      const where = `${relative(srcRoot, file)} → ${spec}`;
+      if (allowed === undefined) {
+        violations.push(`${relative(srcRoot, file)}: part '${from}' is not in the table`);
+        continue;
+      }
+      const ok = allowed === '*' || allowed.includes(to);
+      if (typeOnly) {
+        if (!ok && !TYPE_ONLY_ALLOWED[from]?.includes(to)) typeViolations.push(where);
+        continue;
+      }
       const row = edges.get(from) ?? new Map<string, number>();
       row.set(to, (row.get(to) ?? 0) + 1);
       edges.set(from, row);
-      const allowed = ALLOWED[from];
-      if (allowed === undefined) violations.push(`${relative(srcRoot, file)}: part '${from}' is not in the table`);
-      else if (allowed !== '*' && !allowed.includes(to)) violations.push(`${relative(srcRoot, file)} → ${spec}`);
+      if (!ok) violations.push(where);
     }
   }
-  return { edges, violations };
+  return { edges, violations, typeViolations };
 }
 
 function printMatrix(edges: Map<string, Map<string, number>>): void {
@@ -112,6 +138,11 @@ test('no value import runs against the arrows of ARCHITECTURE.md', () => {
   assert.deepEqual(violations, [], `forbidden imports:\n${violations.join('\n')}`);
 });
 
+test('type-only imports follow the same arrows (the engine may name the wire\'s Backend)', () => {
+  const { typeViolations } = importMatrix();
+  assert.deepEqual(typeViolations, [], `forbidden type imports:\n${typeViolations.join('\n')}`);
+});
+
 test('the import scanner tells type-only imports from value imports', () => {
   const src = [
     "import type { A } from '../a.js';",
@@ -127,4 +158,5 @@ test('the import scanner tells type-only imports from value imports', () => {
     "const n = await import('../n.js');",
   ].join('\n');
   assert.deepEqual(valueImports(src), ['../d.js', '../f.js', '../h.js', '../j.js', '../k.js', '../n.js']);
+  assert.deepEqual(relativeImports(src).filter((i) => i.typeOnly).map((i) => i.spec), ['../a.js', '../b.js', '../i.js']);
 });
