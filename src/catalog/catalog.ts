@@ -225,10 +225,10 @@ export class Catalog {
   }
 
   /**
-   * The next value of a sequence. Like PostgreSQL, it is not logged one by one: when the
-   * values covered by the last log record are used up, `log` records the state
-   * SEQ_LOG_VALS - 1 values ahead, so a restart resumes after every value handed out (and
-   * skips at most SEQ_LOG_VALS - 1 unused ones).
+   * The next value of a sequence. Like PostgreSQL (nextval_internal), it is not logged one
+   * by one: when the values covered by the last log record are used up, `log` records the
+   * state SEQ_LOG_VALS values ahead, so a restart after a crash resumes after every value
+   * handed out (skipping at most SEQ_LOG_VALS unused ones, as PostgreSQL does).
    */
   nextval(seq: SequenceDef, log: SequenceLogger): bigint {
     const { value: v, wrapped } = advanceSequence(seq);
@@ -238,8 +238,8 @@ export class Catalog {
       this.unloggedValues.set(seq.oid, left - 1);
       return v;
     }
-    log(seq, { last: valueAhead(seq, v, SEQ_LOG_VALS - 1), isCalled: true });
-    this.unloggedValues.set(seq.oid, SEQ_LOG_VALS - 1);
+    log(seq, { last: valueAhead(seq, v, SEQ_LOG_VALS), isCalled: true });
+    this.unloggedValues.set(seq.oid, SEQ_LOG_VALS);
     return v;
   }
 
@@ -260,7 +260,7 @@ export class Catalog {
   }
 }
 
-/** PostgreSQL's SEQ_LOG_VALS: sequence values handed out per log record. */
+/** PostgreSQL's SEQ_LOG_VALS: how far ahead of the value handed out a sequence is logged. */
 export const SEQ_LOG_VALS = 32;
 
 /** Receives a sequence state to make durable before any commit that uses its values. */
