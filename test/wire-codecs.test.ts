@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SqlError } from '../src/errors.js';
 import { OID, sqlType } from '../src/types/types.js';
-import { BinaryReader, decodeParam, encodeValue, numericRecv, numericSend } from '../src/wire/codecs.js';
+import { decodeParam, encodeValue } from '../src/wire/codecs.js';
+import { BinaryReader, numericRecv, numericSend } from '../src/types/binary-format.js';
 import { TYPED_VALUES } from './wire-fake-backend.js';
 
 describe('wire codecs', () => {

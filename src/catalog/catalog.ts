@@ -196,8 +196,13 @@ export class Catalog {
     }
   }
 
-  /** sequences advanced since the last durable catalog image */
-  sequencesDirty = false;
+  /** per sequence OID: values nextval may still hand out before it must log again */
+  private readonly unloggedValues = new Map<number, number>();
+
+  /** The catalog image was just saved with every sequence's state: the next nextval of each logs afresh. */
+  forgetSequenceLogs(): void {
+    this.unloggedValues.clear();
+  }
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
@@ -223,25 +228,74 @@ export class Catalog {
     this.version++;
   }
 
-  nextval(seq: SequenceDef): bigint {
-    this.sequencesDirty = true;
-    let v: bigint;
-    if (!seq.isCalled) {
-      v = seq.last;
-    } else {
-      v = seq.last + seq.increment;
-      if (v > seq.max || v < seq.min) {
-        if (!seq.cycle) {
-          const bound = seq.increment > 0n ? 'maximum' : 'minimum';
-          throw new SqlError('2200H', `nextval: reached ${bound} value of sequence "${seq.name}" (${seq.increment > 0n ? seq.max : seq.min})`);
-        }
-        v = seq.increment > 0n ? seq.min : seq.max;
-      }
+  /**
+   * The next value of a sequence. Like PostgreSQL (nextval_internal), it is not logged one
+   * by one: when the values covered by the last log record are used up, `log` records the
+   * state SEQ_LOG_VALS values ahead, so a restart after a crash resumes after every value
+   * handed out (skipping at most SEQ_LOG_VALS unused ones, as PostgreSQL does).
+   */
+  nextval(seq: SequenceDef, log: SequenceLogger): bigint {
+    const { value: v, wrapped } = advanceSequence(seq);
+    // after a cycle restarts, the last record (which stopped at the bound) covers nothing
+    const left = wrapped ? 0 : this.unloggedValues.get(seq.oid) ?? 0;
+    if (left > 0) {
+      this.unloggedValues.set(seq.oid, left - 1);
+      return v;
     }
-    seq.last = v;
-    seq.isCalled = true;
+    log(seq, { last: valueAhead(seq, v, SEQ_LOG_VALS), isCalled: true });
+    this.unloggedValues.set(seq.oid, SEQ_LOG_VALS);
     return v;
   }
+
+  /** setval: the new state is logged as it is (the next nextval logs ahead again). */
+  setval(seq: SequenceDef, value: bigint, isCalled: boolean, log: SequenceLogger): void {
+    seq.last = value;
+    seq.isCalled = isCalled;
+    this.unloggedValues.delete(seq.oid);
+    log(seq, { last: value, isCalled });
+  }
+
+  /** After a restart: resume a sequence from its logged state (newer than the catalog image). */
+  restoreSequence(oid: number, state: { readonly last: bigint; readonly isCalled: boolean }): void {
+    const seq = this.sequences.get(oid);
+    if (!seq) return; // created by a transaction that never committed
+    seq.last = state.last;
+    seq.isCalled = state.isCalled;
+  }
+}
+
+/** PostgreSQL's SEQ_LOG_VALS: how far ahead of the value handed out a sequence is logged. */
+export const SEQ_LOG_VALS = 32;
+
+/** Receives a sequence state to make durable before any commit that uses its values. */
+export type SequenceLogger = (seq: SequenceDef, state: { readonly last: bigint; readonly isCalled: boolean }) => void;
+
+/** `steps` values past `v`, stopping at the sequence's bound (a cycle restarts from there). */
+function valueAhead(seq: SequenceDef, v: bigint, steps: number): bigint {
+  const ahead = v + seq.increment * BigInt(steps);
+  if (ahead > seq.max) return seq.max;
+  if (ahead < seq.min) return seq.min;
+  return ahead;
+}
+
+/** Hand out the next value (updating the sequence); `wrapped` when a cycle restarted. */
+function advanceSequence(seq: SequenceDef): { value: bigint; wrapped: boolean } {
+  if (!seq.isCalled) {
+    seq.isCalled = true;
+    return { value: seq.last, wrapped: false };
+  }
+  let v = seq.last + seq.increment;
+  let wrapped = false;
+  if (v > seq.max || v < seq.min) {
+    if (!seq.cycle) {
+      const bound = seq.increment > 0n ? 'maximum' : 'minimum';
+      throw new SqlError('2200H', `nextval: reached ${bound} value of sequence "${seq.name}" (${seq.increment > 0n ? seq.max : seq.min})`);
+    }
+    v = seq.increment > 0n ? seq.min : seq.max;
+    wrapped = true;
+  }
+  seq.last = v;
+  return { value: v, wrapped };
 }
 
 export interface CatalogData {

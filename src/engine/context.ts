@@ -4,7 +4,7 @@
  * part of one class. The Session implements it.
  */
 import type { SqlError, SqlNotice } from '../errors.js';
-import type { BackendActivity, Catalog, SystemRelation } from '../catalog/catalog.js';
+import type { BackendActivity, Catalog, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -49,8 +49,10 @@ export interface SessionContext {
   /** what running a plan needs: the statement's snapshot, `txn` for its own writes */
   runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext;
   execEnv(params: readonly Value[], rc: RunContext): ExecEnv;
-  /** make sequence positions durable before anything that used them is acknowledged */
-  persistCatalogIfDirty(): Promise<void>;
+  /** sequence positions handed out are durable before anything that used them is acknowledged */
+  awaitSequenceLogs(): Promise<void>;
+  /** nextval / setval log their sequence's new position through this */
+  readonly logSequence: SequenceLogger;
   translateStorageError(e: unknown): SqlError;
   /** cancel, statement_timeout and lock_timeout of the running statement */
   readonly control: StatementControl;

@@ -81,7 +81,7 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
       return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[i]);
     });
     if (implicit) {
-      await ctx.persistCatalogIfDirty();
+      await ctx.awaitSequenceLogs();
       await txn.commit();
     }
   } catch (e) {

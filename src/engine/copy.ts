@@ -8,7 +8,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
 import { formatText, parseText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';
-import { BinaryReader, encodeValue, hasBinaryCodec, decodeParam } from '../wire/codecs.js';
+import { COPY_BINARY_SIGNATURE as SIGNATURE, decodeBinary, encodeBinary, hasBinaryCodec } from '../types/binary-format.js';
 
 export type { CopyOptions, CopyTarget };
 
@@ -176,8 +176,6 @@ function parseCsv(text: string, target: CopyTarget, opts: CopyOptions): Value[][
   }
   return rows;
 }
-
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 /**
  * Reads across the CopyData payloads without joining them into one buffer first (a COPY
@@ -347,7 +345,7 @@ function* parseBinaryRows(target: CopyTarget, rows: Value[][]): Generator<number
       }
       const field = len === 0 ? EMPTY : yield len;
       try {
-        row[i] = decodeParam(types[i], field, 1, i);
+        row[i] = decodeBinary(types[i], field);
       } catch (e) {
         const err = e instanceof SqlError && e.code === SqlState.invalidBinaryRepresentation
           ? new SqlError(SqlState.invalidBinaryRepresentation, 'incorrect binary data format')
@@ -373,7 +371,7 @@ export function formatCopyRows(rows: readonly Row[], types: readonly SqlType[], 
       cnt.writeInt16BE(r.length);
       parts.push(cnt);
       r.forEach((v, i) => {
-        const enc = encodeValue(types[i], v, 1, settings);
+        const enc = v === null ? null : encodeBinary(types[i], v);
         const len = Buffer.alloc(4);
         len.writeInt32BE(enc === null ? -1 : enc.length);
         parts.push(len);
@@ -424,5 +422,3 @@ function escapeText(s: string, delimiter: string): string {
   }
   return out;
 }
-
-export { BinaryReader };

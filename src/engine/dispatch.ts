@@ -44,7 +44,7 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   const stmt = rebindIfStale(ctx, prepared);
   try {
     const result = await run(ctx, stmt, params);
-    await ctx.persistCatalogIfDirty();
+    await ctx.awaitSequenceLogs();
     return result;
   } catch (e) {
     throw statementFailed(ctx, e);
@@ -72,7 +72,7 @@ function statementStream(ctx: SessionContext, inner: RowStream): RowStream {
       try {
         const rows = await inner.next();
         // sequence values in these rows are durable before the client sees them
-        await ctx.persistCatalogIfDirty();
+        await ctx.awaitSequenceLogs();
         if (rows === null) end();
         return rows;
       } catch (e) {

@@ -23,7 +23,7 @@ export async function runDmlStatement(ctx: SessionContext, dml: DmlStatement, fi
     try {
       result = await runDml(dml, rc, ctx.execEnv(params, rc), txn);
       if (implicit) {
-        await ctx.persistCatalogIfDirty();
+        await ctx.awaitSequenceLogs();
         await txn.commit();
       }
       break;

@@ -26,6 +26,8 @@ export class Engine implements EngineState, BackendRegistry {
       c.loadData(d);
       this.databases.set(name, c);
     }
+    // sequence advances logged after the image (OIDs are unique across databases)
+    for (const [oid, state] of this.storage.loadSequences()) for (const c of this.databases.values()) c.restoreSequence(oid, state);
   }
 
   async saveCatalog(): Promise<void> {
@@ -35,6 +37,9 @@ export class Engine implements EngineState, BackendRegistry {
       for (const s of this.sessions.values()) data = s.withoutUncommittedDdl(c, data);
       return data;
     };
+    // the image holds each sequence's state (the storage drops their log records with it),
+    // so each sequence logs afresh from here; nothing runs between these two lines
+    for (const c of this.databases.values()) c.forgetSequenceLogs();
     await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases, committedView));
   }
 

@@ -12,7 +12,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
   const catalog = ctx.catalog;
   const services: FunctionServices = {
-    nextval: (seq) => catalog.nextval(sequenceOf(ctx, seq)),
+    nextval: (seq) => catalog.nextval(sequenceOf(ctx, seq), ctx.logSequence),
     currval: (seq) => {
       const s = sequenceOf(ctx, seq);
       if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
@@ -23,9 +23,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
       if (value < s.min || value > s.max) {
         throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
       }
-      s.last = value;
-      s.isCalled = isCalled;
-      catalog.sequencesDirty = true;
+      catalog.setval(s, value, isCalled, ctx.logSequence);
       return value;
     },
     relationOid: (name) => relationOid(ctx, name),

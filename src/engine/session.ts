@@ -4,7 +4,7 @@
  * execute, notices. Statements run in dispatch.ts and the modules it calls.
  */
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
-import type { BackendActivity, Catalog, CatalogData } from '../catalog/catalog.js';
+import type { BackendActivity, Catalog, CatalogData, SequenceLogger } from '../catalog/catalog.js';
 import { optimize } from '../planner/optimize.js';
 import type { Expr } from '../planner/plan.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -17,7 +17,7 @@ import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api
 import type { Row, Value } from '../types/types.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
-import { quoteIdent } from '../functions/scalar.js';
+import { quoteIdent } from '../types/identifiers.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 import type { EngineState, SessionContext } from './context.js';
 import { SessionSettings } from './session-settings.js';
@@ -242,15 +242,21 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /**
-   * Sequence values handed out must never be handed out again after a crash, so the
-   * catalog image (which holds sequence state) is made durable before anything that
-   * used them is acknowledged.
+   * Sequence values handed out must never be handed out again after a crash: their log
+   * records are durable before anything that used them is acknowledged. (A commit that
+   * used them is durable only after them anyway: the log is written in order.)
    */
-  async persistCatalogIfDirty(): Promise<void> {
-    if (!this.catalog.sequencesDirty) return;
-    this.catalog.sequencesDirty = false;
-    await this.engine.saveCatalog();
+  async awaitSequenceLogs(): Promise<void> {
+    const pending = this.sequenceLogs.splice(0);
+    for (const p of pending) await p;
   }
+
+  private sequenceLogs: Promise<void>[] = [];
+  readonly logSequence: SequenceLogger = (seq, state) => {
+    const p = this.engine.storage.logSequence(seq.oid, state);
+    p.catch(() => {}); // awaited (and its failure reported) by awaitSequenceLogs
+    this.sequenceLogs.push(p);
+  };
 
   translateStorageError(e: unknown): SqlError {
     if (e instanceof UniqueViolation) {
@@ -265,7 +271,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext {
     const storage = this.engine.storage;
     const snapshot = this.tx.statementSnapshot(storage, this.settings);
-    if (storage.retain) this.statementPins.push(storage.retain(snapshot));
+    this.statementPins.push(storage.retain(snapshot));
     return {
       storage,
       snapshot,

@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { EvalContext, ScalarFunction } from '../functions/api.js';
 import { OID, T, sqlType, type SqlType, type Value } from '../types/types.js';
 import { catalogFunction } from '../catalog/functions/catalog-functions.js';
-import { quoteIdent } from '../functions/scalar.js';
+import { quoteIdent } from '../types/identifiers.js';
 
 export const QUIVER_VERSION = '0.1.0';
 export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;

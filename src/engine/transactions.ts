@@ -48,7 +48,7 @@ export class Transactions {
     if (this.state === 'idle' || iso === 'read committed' || iso === 'read uncommitted') return storage.snapshot();
     if (!this.snapshot) {
       const snapshot = storage.snapshot();
-      this.snapshot = { snapshot, release: storage.retain?.(snapshot) ?? (() => {}) };
+      this.snapshot = { snapshot, release: storage.retain(snapshot) };
     }
     return this.snapshot.snapshot;
   }
@@ -118,7 +118,7 @@ async function commit(ctx: SessionContext): Promise<string> {
   const txn = tx.txn!;
   let ok = false;
   try {
-    await ctx.persistCatalogIfDirty();
+    await ctx.awaitSequenceLogs();
     await txn.commit();
     ok = true;
   } finally {

@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { BoundCheck, DmlStatement, Returning } from '../sql/bind-dml.js';
+import type { BoundCheck, DmlStatement, Returning } from '../planner/dml-statement.js';
 import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';

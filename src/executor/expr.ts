@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { EvalContext } from '../functions/api.js';
 import type { Expr, Plan } from '../planner/plan.js';
+import { planIsCorrelated } from '../planner/expr-walk.js';
 import type { Row, Value } from '../types/types.js';
 
 /** What a running statement provides to expressions. */
@@ -341,65 +342,4 @@ function quantified(x: Value, values: readonly Value[], op: (args: readonly Valu
     else if (!all && res === true) return true;
   }
   return sawNull ? null : all;
-}
-
-/** True when the plan refers to columns of an enclosing query (then it is re-run per row). */
-export function planIsCorrelated(plan: Plan): boolean {
-  let correlated = false;
-  walkPlanExprs(plan, 0, (e, depth) => {
-    if (e.kind === 'column' && e.level > depth) correlated = true;
-  });
-  return correlated;
-}
-
-/** Visit every expression in a plan (depth = nesting level of subqueries below `plan`). */
-export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth: number) => void): void {
-  const expr = (e: Expr | null | undefined, d = depth): void => {
-    if (!e) return;
-    visit(e, d);
-    switch (e.kind) {
-      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': e.args.forEach((a) => expr(a, d)); break;
-      case 'cast': case 'not': case 'isnull': case 'booltest': expr(e.arg, d); break;
-      case 'case': e.whens.forEach((w) => { expr(w.cond, d); expr(w.result, d); }); expr(e.otherwise, d); break;
-      case 'array': e.elems.forEach((a) => expr(a, d)); break;
-      case 'anyall': case 'distinct': expr(e.left, d); expr(e.right, d); break;
-      case 'subscript': expr(e.arg, d); e.subs.forEach((x) => { expr(x.lower, d); expr(x.upper, d); }); break;
-      case 'field': expr(e.arg, d); break;
-      case 'subquery': walkPlanExprs(e.plan, d + 1, visit); break;
-      case 'insubquery': expr(e.left, d); walkPlanExprs(e.plan, d + 1, visit); break;
-      case 'agg': e.args.forEach((a) => expr(a, d)); expr(e.filter, d); break;
-      // a function body sees only its arguments: only they can refer to this query
-      case 'sqlCall': e.args.forEach((a) => expr(a, d)); break;
-      default: break;
-    }
-  };
-  switch (plan.kind) {
-    case 'scan': expr(plan.filter); break;
-    case 'systemScan': case 'cteScan': case 'workTableScan': break;
-    case 'recursiveUnion': walkPlanExprs(plan.nonRecursive, depth, visit); walkPlanExprs(plan.recursive, depth, visit); break;
-    case 'values': plan.rows.forEach((r) => r.forEach((e) => expr(e))); break;
-    case 'functionScan': plan.args.forEach((e) => expr(e)); break;
-    case 'sqlFunctionScan': plan.args.forEach((e) => expr(e)); break;
-    case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;
-    case 'project': plan.exprs.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
-    case 'projectSet': plan.srfs.forEach((f) => f.args.forEach((e) => expr(e))); walkPlanExprs(plan.input, depth, visit); break;
-    case 'join': expr(plan.on); walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
-    case 'aggregate':
-      plan.groupBy.forEach((e) => expr(e));
-      plan.aggs.forEach((a) => { a.args.forEach((e) => expr(e)); expr(a.filter); a.orderBy.forEach((k) => expr(k.expr)); });
-      walkPlanExprs(plan.input, depth, visit);
-      break;
-    case 'window':
-      plan.fns.forEach((f) => { f.args.forEach((e) => expr(e)); f.partitionBy.forEach((e) => expr(e)); f.orderBy.forEach((k) => expr(k.expr)); });
-      walkPlanExprs(plan.input, depth, visit);
-      break;
-    case 'sort': case 'topk':
-      plan.keys.forEach((k) => expr(k.expr));
-      if (plan.kind === 'topk') { expr(plan.limit); expr(plan.offset); }
-      walkPlanExprs(plan.input, depth, visit);
-      break;
-    case 'limit': expr(plan.limit); expr(plan.offset); walkPlanExprs(plan.input, depth, visit); break;
-    case 'distinct': plan.on?.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
-    case 'setop': walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
-  }
 }

@@ -52,7 +52,7 @@ function keyExists(rc: RunContext, txn: Transaction, parent: TableDef, refColumn
   const snapshot = rc.storage.snapshot();
   for (const leaf of leafPartitions(catalog, parent)) {
     const keyName = referencedKeyName(leaf, refColumns);
-    if (keyName && rc.storage.lookupKey) {
+    if (keyName) {
       // lookupKey takes the values in the key's column order
       const key = leaf.constraints.find((c) => c.name === keyName)?.columns ?? leaf.indexes.find((i) => i.name === keyName)!.columns;
       const ordered = key.map((c) => values[refColumns.indexOf(c)]);

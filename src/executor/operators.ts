@@ -10,7 +10,7 @@ import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
-import { setFunctionRows } from './set-functions.js';
+import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
@@ -104,7 +104,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     tables = tables.filter((t) => keep.has(t.oid));
   }
   const partitioned = plan.partitions !== undefined;
-  if (plan.keyLookup && rc.storage.lookupKey) {
+  if (plan.keyLookup) {
     const values = plan.keyLookup.values.map((v) => compileExpr(v)([], env));
     if (values.some((v) => v === null)) return;
     // a plain index whose key is shared by many rows: scanning is cheaper than fetching each

@@ -23,7 +23,7 @@ import type { Row } from '../types/types.js';
 import { VectorCandidates } from './vector-candidates.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
-import { mapExpr } from '../sql/bind-select.js';
+import { mapExpr } from '../planner/expr-walk.js';
 import type { RunContext } from './operators.js';
 
 export interface VectorSearchStats {
@@ -50,7 +50,7 @@ export function indexedVectorTopK(
 ): Row[] | undefined {
   const scan = plan.input;
   const storage = rc.storage;
-  if (scan.kind !== 'scan' || scan.withRowId || !storage.annSegments) return undefined;
+  if (scan.kind !== 'scan' || scan.withRowId) return undefined;
   const vs = plan.vectorSearch;
   if (!vs?.index) return undefined;
   const q = compileExpr(key.query)([], env);

@@ -32,6 +32,7 @@ import {
 } from '../types/datetime.js';
 import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
 import { formatText } from '../types/text-io.js';
+import { quoteIdent } from '../types/identifiers.js';
 import { formatSettingsOf, sessionZone } from './casts.js';
 import { float8Power, posixRegex } from './operators.js';
 import { toJsonValue } from './json-build.js';
@@ -328,10 +329,6 @@ fn('decode', ['text', 'text'], 'bytea', ([s, f]) => {
   throw new SqlError(SqlState.invalidParameterValue, `unrecognized encoding: "${S(f!)}"`);
 });
 
-export function quoteIdent(s: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(s) && !RESERVED.has(s) ? s : '"' + s.replace(/"/g, '""') + '"';
-}
-const RESERVED = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with']);
 export function quoteLiteral(s: string): string {
   const body = s.replace(/'/g, "''");
   return s.includes('\\') ? "E'" + body.replace(/\\/g, '\\\\') + "'" : "'" + body + "'";

@@ -1,5 +1,5 @@
 /** EXPLAIN output: one line per plan node, indented like PostgreSQL's. */
-import type { DmlStatement } from '../sql/bind-dml.js';
+import type { DmlStatement } from './dml-statement.js';
 import type { Expr, Plan } from './plan.js';
 
 export interface ExplainOptions {

@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import type { Expr, OutputColumn, Plan } from '../planner/plan.js';
+import type { BoundCheck, DmlStatement, OnConflict, Returning } from '../planner/dml-statement.js';
 import { T, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
 import { colRef, figureColname, isDefaultMarker, joinPlan, type SelectBinder } from './bind-select.js';
@@ -14,28 +15,7 @@ import { Scope } from './scope.js';
 import { rawPosition } from './positions.js';
 import { leafPartitions } from '../catalog/partitions.js';
 export { rawPosition };
-
-export interface Returning {
-  readonly exprs: readonly Expr[];
-  readonly schema: readonly OutputColumn[];
-}
-
-export interface OnConflict {
-  readonly action: 'nothing' | 'update';
-  /** the unique key (constraint name) that arbitrates; null = any unique key */
-  readonly keyName: string | null;
-  /** SET expressions over [existing row…, excluded row…] */
-  readonly assignments: readonly { column: number; expr: Expr }[];
-  readonly where: Expr | null;
-}
-
-/** CHECK constraints, bound over a new row of the table */
-export type BoundCheck = { readonly name: string; readonly expr: Expr };
-
-export type DmlStatement =
-  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[] }
-  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[] }
-  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };
+export type { BoundCheck, DmlStatement, OnConflict, Returning };
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
 

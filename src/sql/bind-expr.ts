@@ -15,8 +15,8 @@ import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
 import { rawPosition as rawPos } from './positions.js';
-import { isSetReturning } from '../executor/set-functions.js';
-import { recordFields, recordFunctionFor, recordType } from '../executor/records.js';
+import { isSetReturning } from '../functions/set-functions.js';
+import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 
 /** What binding one statement needs from its surroundings. */
 export interface BindEnv {

@@ -10,9 +10,9 @@ import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
-import { planIsCorrelated } from '../executor/expr.js';
-import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../executor/set-functions.js';
-import { recordFunctionFor, recordType } from '../executor/records.js';
+import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
+import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../functions/set-functions.js';
+import { recordFunctionFor, recordType } from '../functions/records.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
@@ -623,30 +623,6 @@ function bindEq(env: BindEnv, l: Expr, r: Expr): Expr {
 
 function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: 'column' }>) => Expr): Expr {
   return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? f(x) : undefined));
-}
-
-/** Rebuild an expression tree bottom-up; `f` may replace a node (return undefined to keep it). */
-export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
-  const replaced = f(e);
-  if (replaced) return replaced;
-  const m = (x: Expr) => mapExpr(x, f);
-  switch (e.kind) {
-    case 'call': return { ...e, args: e.args.map(m) };
-    case 'cast': return { ...e, arg: m(e.arg) };
-    case 'and': case 'or': return { ...e, args: e.args.map(m) };
-    case 'not': case 'isnull': case 'booltest': return { ...e, arg: m(e.arg) };
-    case 'case': return { ...e, whens: e.whens.map((w) => ({ cond: m(w.cond), result: m(w.result) })), otherwise: m(e.otherwise) };
-    case 'coalesce': case 'minmax': return { ...e, args: e.args.map(m) };
-    case 'array': return { ...e, elems: e.elems.map(m) };
-    case 'anyall': return { ...e, left: m(e.left), right: m(e.right) };
-    case 'distinct': return { ...e, left: m(e.left), right: m(e.right) };
-    case 'subscript': return { ...e, arg: m(e.arg), subs: e.subs.map((x) => ({ lower: x.lower ? m(x.lower) : null, upper: x.upper ? m(x.upper) : null })) };
-    case 'field': return { ...e, arg: m(e.arg) };
-    case 'insubquery': return { ...e, left: m(e.left) };
-    case 'sqlCall': return { ...e, args: e.args.map(m) };
-    case 'agg': return { ...e, args: e.args.map(m), filter: e.filter ? m(e.filter) : null };
-    default: return e;
-  }
 }
 
 function containsAgg(e: Expr): boolean {

@@ -132,6 +132,13 @@ export interface ScanOptions {
   readonly skipSegments?: ReadonlySet<number>;
 }
 
+/** A sequence as recovery should resume it: nextval hands out the value after `last`
+ *  (or `last` itself while `isCalled` is false). */
+export interface SequenceState {
+  readonly last: bigint;
+  readonly isCalled: boolean;
+}
+
 export interface Storage {
   createTable(layout: TableLayout): Promise<void>;
   dropTable(tableId: number): Promise<void>;
@@ -143,7 +150,7 @@ export interface Storage {
    * Keep a snapshot readable beyond one statement (a REPEATABLE READ transaction):
    * compaction keeps the rows it can see until the returned release function is called.
    */
-  retain?(snapshot: Snapshot): () => void;
+  retain(snapshot: Snapshot): () => void;
   begin(): Transaction;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
   scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;
@@ -151,30 +158,39 @@ export interface Storage {
    * Keep an ANN index on a vector column: built now for all existing rows (the growing
    * segment is sealed first) and for every segment sealed or compacted later.
    */
-  createVectorIndex?(tableId: number, spec: VectorIndexSpec): Promise<void>;
-  dropVectorIndex?(tableId: number, name: string): Promise<void>;
+  createVectorIndex(tableId: number, spec: VectorIndexSpec): Promise<void>;
+  dropVectorIndex(tableId: number, name: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
-  annSegments?(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
+  annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
   /**
    * Rows whose key equals `values` (one per key column) visible at the snapshot (+txn);
    * undefined when more than `limit` rows carry the key (a scan is then cheaper).
    */
-  lookupKey?(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit?: number): RowBatch | undefined;
+  lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit?: number): RowBatch | undefined;
   /** a visible row by id, or undefined */
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined;
   /** approximate live row count (for planning) */
   rowCount(tableId: number): number;
   /**
-   * Durably record the catalog image (JSON text written by the engine after every DDL and
-   * before any commit that advanced a sequence). Same guarantee as commit(): resolved ⇒ on disk.
+   * Durably record the catalog image (JSON text written by the engine after every DDL).
+   * Same guarantee as commit(): resolved ⇒ on disk.
    */
   saveCatalog(image: string): Promise<void>;
   /** The last catalog image saved, as recovered at open; undefined for a new data directory. */
   loadCatalog(): string | undefined;
-  /** Sealed segments of a table with their statistics (optional: durable storage only). */
-  segments?(tableId: number): readonly SegmentInfo[];
+  /**
+   * Log a sequence's state without rewriting the catalog image (PostgreSQL's XLOG_SEQ_LOG).
+   * Queued in log order: a commit appended after it is durable only after it, so a commit
+   * that used a value the record covers can never outlive the record. Resolves once durable.
+   * saveCatalog drops every such record (the image then holds each sequence's state).
+   */
+  logSequence(sequenceId: number, state: SequenceState): Promise<void>;
+  /** Sequence states logged after the last catalog image, as recovered at open. */
+  loadSequences(): ReadonlyMap<number, SequenceState>;
+  /** Sealed segments of a table with their statistics. */
+  segments(tableId: number): readonly SegmentInfo[];
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
   vacuum(tableId?: number): Promise<void>;
   close(): Promise<void>;

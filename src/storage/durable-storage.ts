@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
+  type AnnSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
@@ -377,6 +377,9 @@ export class DurableStorage implements Storage {
   private nextTxnId = 1;
   private nextSegmentId = 1;
   private catalogImage: string | undefined;
+  /** sequences with an S/ record in the log (all dropped with the next catalog image) */
+  private readonly loggedSequences = new Set<number>();
+  private readonly recoveredSequences = new Map<number, SequenceState>();
   private maintenance: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly segDir: string;
@@ -461,6 +464,11 @@ export class DurableStorage implements Storage {
     if (clockValue !== undefined) clock = Number(Buffer.from(unframe(clockValue, `record ${keys.clock}`)).toString());
     const catalogValue = await this.db.get(keys.catalog);
     if (catalogValue !== undefined) this.catalogImage = Buffer.from(unframe(catalogValue, `record ${keys.catalog}`)).toString('utf8');
+    for await (const [key, value] of this.entries('S/', 'S0')) {
+      const state = JSON.parse(Buffer.from(unframe(value, `sequence record ${key}`)).toString('utf8')) as { last: string; isCalled: boolean };
+      this.recoveredSequences.set(parseKey(key).table, { last: BigInt(state.last), isCalled: state.isCalled });
+      this.loggedSequences.add(parseKey(key).table);
+    }
 
     // Manifest and sealed segments.
     const referenced = new Set<string>();
@@ -1110,11 +1118,25 @@ export class DurableStorage implements Storage {
 
   async saveCatalog(image: string): Promise<void> {
     this.catalogImage = image;
-    await this.wal.append([{ type: 'put', key: keys.catalog, value: frame(Buffer.from(image, 'utf8')) }]);
+    // the image holds every sequence's state: the sequence records before it are stale
+    const ops: WalOp[] = [{ type: 'put', key: keys.catalog, value: frame(Buffer.from(image, 'utf8')) }];
+    for (const id of this.loggedSequences) ops.push({ type: 'del', key: keys.sequence(id) });
+    this.loggedSequences.clear();
+    await this.wal.append(ops);
   }
 
   loadCatalog(): string | undefined {
     return this.catalogImage;
+  }
+
+  async logSequence(sequenceId: number, state: SequenceState): Promise<void> {
+    this.loggedSequences.add(sequenceId);
+    const payload = Buffer.from(JSON.stringify({ last: state.last.toString(), isCalled: state.isCalled }), 'utf8');
+    await this.wal.append([{ type: 'put', key: keys.sequence(sequenceId), value: frame(payload) }]);
+  }
+
+  loadSequences(): ReadonlyMap<number, SequenceState> {
+    return this.recoveredSequences;
   }
 
   // ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import type { Catalog, ConstraintDef, IndexDef, SqlFunctionDef, TableDef } from '../catalog.js';
 import type { EvalContext, ScalarFunction } from '../../functions/api.js';
-import { quoteIdent } from '../../functions/scalar.js';
+import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';

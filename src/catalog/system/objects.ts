@@ -4,7 +4,7 @@
  * pg_get_indexdef() always agree.
  */
 import { NAMESPACE, type Catalog, type ColumnDef, type TableDef } from '../catalog.js';
-import { quoteIdent } from '../../functions/scalar.js';
+import { quoteIdent } from '../../types/identifiers.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
 
 /** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */

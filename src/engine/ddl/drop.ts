@@ -113,6 +113,6 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
   if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
     for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
   }
-  if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex?.(t.oid, idx.name);
+  if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex(t.oid, idx.name);
   ctx.catalog.version++;
 }

@@ -83,7 +83,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
       leaf.indexes.push(leafIdx);
     }
     // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
-    if (!ctx.storage.createVectorIndex || op === '<+>') continue;
+    if (op === '<+>') continue;
     await ctx.storage.createVectorIndex(leaf.oid, {
       name: leafIdx.name, column: idx.columns[0], op,
       m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),

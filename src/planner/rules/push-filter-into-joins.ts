@@ -10,7 +10,7 @@
  * side early, two-side conditions become the join's ON (and equalities make it a hash
  * join). Conditions are never moved into the nullable side of an outer join.
  */
-import { mapExpr } from '../../sql/bind-select.js';
+import { mapExpr } from '../expr-walk.js';
 import { T } from '../../types/types.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';

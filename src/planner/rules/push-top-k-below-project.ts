@@ -7,7 +7,7 @@
  * distance expression over the scan's own columns — the shape the vector search paths
  * (exact kernel, ANN index) recognise. Sort keys are rewritten in terms of X.
  */
-import { mapExpr } from '../../sql/bind-select.js';
+import { mapExpr } from '../expr-walk.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 

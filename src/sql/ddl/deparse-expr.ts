@@ -9,7 +9,7 @@
  */
 import type { A_Const, A_Expr, FuncCall, Node, TypeName } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
-import { quoteIdent } from '../../functions/scalar.js';
+import { quoteIdent } from '../../types/identifiers.js';
 import { formatType } from '../../types/types.js';
 import { resolveTypeName } from '../type-names.js';
 

@@ -9,9 +9,9 @@
  */
 import { formatText, type FormatSettings } from '../types/text-io.js';
 import { formatJsonb, escapeJsonString, normalizeJsonb, type JsonValue } from '../types/json.js';
-import { toJsonValue } from '../functions/json-build.js';
-import { formatSettingsOf } from '../functions/casts.js';
-import type { EvalContext, ScalarFunction } from '../functions/api.js';
+import { toJsonValue } from './json-build.js';
+import { formatSettingsOf } from './casts.js';
+import type { EvalContext, ScalarFunction } from './api.js';
 import { OID, sqlType, type SqlType, type Value } from '../types/types.js';
 
 export interface RecordField {

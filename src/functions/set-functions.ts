@@ -9,11 +9,11 @@
  * yields its value and a several-column one a record (whose fields `(f(x)).n` selects).
  */
 import { SqlError, SqlState } from '../errors.js';
-import { selectCandidate, oidOf, functionNotFound, functionNotUnique } from '../functions/registry.js';
-import { regexpMatchesRows, regexpSplitValues } from '../functions/scalar.js';
-import { jsonArrayElementRows, jsonEachRows, jsonObjectKeyRows } from '../functions/json-modify.js';
+import { selectCandidate, oidOf, functionNotFound, functionNotUnique } from './registry.js';
+import { regexpMatchesRows, regexpSplitValues } from './scalar.js';
+import { jsonArrayElementRows, jsonEachRows, jsonObjectKeyRows } from './json-modify.js';
 import { parseJsonTree } from '../types/json.js';
-import { PATH_FUNCTION_ARGS, pathQuery } from '../functions/jsonpath.js';
+import { PATH_FUNCTION_ARGS, pathQuery } from './jsonpath.js';
 import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 
 export interface SetFunctionColumn {

@@ -1,0 +1,28 @@
+/**
+ * The bound INSERT / UPDATE / DELETE: the binder (sql/bind-dml.ts) produces it, EXPLAIN
+ * prints it and the executor (executor/dml.ts) runs it.
+ */
+import type { TableDef } from '../catalog/catalog.js';
+import type { Expr, OutputColumn, Plan } from './plan.js';
+
+export interface Returning {
+  readonly exprs: readonly Expr[];
+  readonly schema: readonly OutputColumn[];
+}
+
+export interface OnConflict {
+  readonly action: 'nothing' | 'update';
+  /** the unique key (constraint name) that arbitrates; null = any unique key */
+  readonly keyName: string | null;
+  /** SET expressions over [existing row…, excluded row…] */
+  readonly assignments: readonly { column: number; expr: Expr }[];
+  readonly where: Expr | null;
+}
+
+/** CHECK constraints, bound over a new row of the table */
+export type BoundCheck = { readonly name: string; readonly expr: Expr };
+
+export type DmlStatement =
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[] }
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[] }
+  | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };

@@ -1,0 +1,524 @@
+/**
+ * PostgreSQL's binary format: one codec per type OID following its *_send / *_recv
+ * functions (and pgvector's vector_send / vector_recv) byte for byte, and the framing of
+ * COPY … (FORMAT binary). It sits below both users: the wire protocol (Bind parameters and
+ * results in binary) and the engine's COPY.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
+import { parseText } from './text-io.js';
+import { VECTOR_MAX_DIM, checkElement } from './vector.js';
+import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from './halfvec.js';
+import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
+import { applyBitTypmod, applyVarbitTypmod } from './bitvec.js';
+import type { SparseVector } from './types.js';
+
+/** The 11-byte signature that opens a binary COPY file (then flags and extension length). */
+export const COPY_BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/** microseconds between 1970-01-01 and PostgreSQL's epoch 2000-01-01 */
+const PG_EPOCH_MICROS = 946_684_800_000_000n;
+const PG_EPOCH_DAYS = 10_957;
+const INT64_MAX = 0x7fffffffffffffffn;
+const INT64_MIN = -0x8000000000000000n;
+const INT32_MAX = 0x7fffffff;
+const INT32_MIN = -0x80000000;
+
+/** Bounds-checked reader over one binary value, like PostgreSQL's pq_getmsg*. */
+export class BinaryReader {
+  offset = 0;
+  constructor(readonly buf: Buffer) {}
+  private need(n: number): number {
+    if (this.offset + n > this.buf.length) throw new SqlError(SqlState.protocolViolation, 'insufficient data left in message');
+    const at = this.offset;
+    this.offset += n;
+    return at;
+  }
+  int8(): number { return this.buf.readInt8(this.need(1)); }
+  int16(): number { return this.buf.readInt16BE(this.need(2)); }
+  uint16(): number { return this.buf.readUInt16BE(this.need(2)); }
+  int32(): number { return this.buf.readInt32BE(this.need(4)); }
+  uint32(): number { return this.buf.readUInt32BE(this.need(4)); }
+  int64(): bigint { return this.buf.readBigInt64BE(this.need(8)); }
+  float32(): number { return this.buf.readFloatBE(this.need(4)); }
+  float64(): number { return this.buf.readDoubleBE(this.need(8)); }
+  bytes(n: number): Buffer { const at = this.need(n); return this.buf.subarray(at, at + n); }
+  rest(): Buffer { return this.bytes(this.buf.length - this.offset); }
+  get atEnd(): boolean { return this.offset === this.buf.length; }
+}
+
+export interface BinaryCodec {
+  send(value: Value, type: SqlType): Buffer;
+  /** reads from r; the caller checks that every byte was consumed */
+  recv(r: BinaryReader, type: SqlType): Value;
+}
+
+const badBinary = (message: string): SqlError => new SqlError(SqlState.invalidBinaryRepresentation, message);
+
+function fixed(size: number, write: (b: Buffer, v: Value) => void): (v: Value) => Buffer {
+  return (v) => {
+    const b = Buffer.allocUnsafe(size);
+    write(b, v);
+    return b;
+  };
+}
+
+const toBigInt = (v: Value): bigint => (typeof v === 'bigint' ? v : BigInt(v as number));
+
+const boolCodec: BinaryCodec = {
+  send: fixed(1, (b, v) => { b[0] = v ? 1 : 0; }),
+  recv: (r) => r.int8() !== 0,
+};
+const int2Codec: BinaryCodec = { send: fixed(2, (b, v) => b.writeInt16BE(v as number)), recv: (r) => r.int16() };
+const int4Codec: BinaryCodec = { send: fixed(4, (b, v) => b.writeInt32BE(v as number)), recv: (r) => r.int32() };
+const int8Codec: BinaryCodec = { send: fixed(8, (b, v) => b.writeBigInt64BE(toBigInt(v))), recv: (r) => r.int64() };
+const oidCodec: BinaryCodec = { send: fixed(4, (b, v) => b.writeUInt32BE((v as number) >>> 0)), recv: (r) => r.uint32() };
+const float4Codec: BinaryCodec = { send: fixed(4, (b, v) => b.writeFloatBE(v as number)), recv: (r) => r.float32() };
+const float8Codec: BinaryCodec = { send: fixed(8, (b, v) => b.writeDoubleBE(v as number)), recv: (r) => r.float64() };
+
+/** text, varchar, bpchar, name, unknown: the UTF-8 bytes */
+const textCodec: BinaryCodec = {
+  send: (v) => Buffer.from(v as string, 'utf8'),
+  recv: (r) => decodeUtf8(r.rest()),
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** UTF-8 bytes as text; invalid sequences fail with 22021 like PostgreSQL's pg_verify_mbstr. */
+export function decodeUtf8(b: Buffer): string {
+  try {
+    return utf8.decode(b);
+  } catch {
+    throw new SqlError(SqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8"');
+  }
+}
+
+const jsonCodec: BinaryCodec = {
+  send: (v) => Buffer.from(v as string, 'utf8'),
+  recv: (r, type) => parseText(type, decodeUtf8(r.rest())),
+};
+
+/** jsonb: a version byte (1) and the JSON text */
+const jsonbCodec: BinaryCodec = {
+  send: (v) => Buffer.concat([Buffer.of(1), Buffer.from(v as string, 'utf8')]),
+  recv: (r, type) => {
+    const version = r.int8();
+    if (version !== 1) throw badBinary(`unsupported jsonb version number ${version}`);
+    return parseText(type, decodeUtf8(r.rest()));
+  },
+};
+
+/** "char": one byte */
+const charCodec: BinaryCodec = {
+  send: (v) => Buffer.from((v as string).slice(0, 1), 'latin1'),
+  recv: (r) => r.rest().toString('latin1').slice(0, 1),
+};
+
+const byteaCodec: BinaryCodec = {
+  send: (v) => Buffer.from(v as Uint8Array),
+  recv: (r) => Buffer.from(r.rest()),
+};
+
+const uuidCodec: BinaryCodec = {
+  send: (v) => Buffer.from((v as string).replace(/-/g, ''), 'hex'),
+  recv: (r) => {
+    const h = r.bytes(16).toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  },
+};
+
+const dateCodec: BinaryCodec = {
+  send: fixed(4, (b, v) => {
+    const d = v as number;
+    b.writeInt32BE(d === Infinity ? INT32_MAX : d === -Infinity ? INT32_MIN : d - PG_EPOCH_DAYS);
+  }),
+  recv: (r) => {
+    const d = r.int32();
+    return d === INT32_MAX ? Infinity : d === INT32_MIN ? -Infinity : d + PG_EPOCH_DAYS;
+  },
+};
+
+const timeCodec: BinaryCodec = {
+  send: fixed(8, (b, v) => b.writeBigInt64BE(BigInt(v as number))),
+  recv: (r) => Number(r.int64()),
+};
+
+const timestampCodec: BinaryCodec = {
+  send: fixed(8, (b, v) => {
+    const t = v as number;
+    b.writeBigInt64BE(t === Infinity ? INT64_MAX : t === -Infinity ? INT64_MIN : BigInt(t) - PG_EPOCH_MICROS);
+  }),
+  recv: (r) => {
+    const t = r.int64();
+    return t === INT64_MAX ? Infinity : t === INT64_MIN ? -Infinity : Number(t + PG_EPOCH_MICROS);
+  },
+};
+
+/** interval: int64 microseconds, int32 days, int32 months */
+const intervalCodec: BinaryCodec = {
+  send: fixed(16, (b, v) => {
+    const iv = v as Interval;
+    b.writeBigInt64BE(BigInt(iv.micros), 0);
+    b.writeInt32BE(iv.days, 8);
+    b.writeInt32BE(iv.months, 12);
+  }),
+  recv: (r): Interval => {
+    const micros = Number(r.int64());
+    const days = r.int32();
+    const months = r.int32();
+    return { months, days, micros };
+  },
+};
+
+const NUMERIC_POS = 0x0000;
+const NUMERIC_NEG = 0x4000;
+const NUMERIC_NAN = 0xc000;
+const NUMERIC_PINF = 0xd000;
+const NUMERIC_NINF = 0xf000;
+
+/** numeric: int16 ndigits, int16 weight, uint16 sign, int16 dscale, then base-10000 digits */
+export function numericSend(text: string): Buffer {
+  const head = (ndigits: number, weight: number, sign: number, dscale: number): Buffer => {
+    const b = Buffer.alloc(8 + 2 * ndigits);
+    b.writeInt16BE(ndigits, 0);
+    b.writeInt16BE(weight, 2);
+    b.writeUInt16BE(sign, 4);
+    b.writeInt16BE(dscale, 6);
+    return b;
+  };
+  if (text === 'NaN') return head(0, 0, NUMERIC_NAN, 0);
+  // PostgreSQL reads dscale from the header bits of its special values: 0x20 for ±Infinity.
+  if (text === 'Infinity') return head(0, 0, NUMERIC_PINF, 0x20);
+  if (text === '-Infinity') return head(0, 0, NUMERIC_NINF, 0x20);
+  const negative = text.startsWith('-');
+  const unsigned = text.replace(/^[+-]/, '');
+  const [intText = '', fracText = ''] = unsigned.split('.');
+  const dscale = fracText.length;
+  const intDigits = intText.replace(/^0+/, '');
+  const intPadded = '0'.repeat((4 - (intDigits.length % 4)) % 4) + intDigits;
+  const fracPadded = fracText + '0'.repeat((4 - (fracText.length % 4)) % 4);
+  const groups: number[] = [];
+  for (let i = 0; i < intPadded.length; i += 4) groups.push(Number(intPadded.slice(i, i + 4)));
+  let weight = groups.length - 1;
+  for (let i = 0; i < fracPadded.length; i += 4) groups.push(Number(fracPadded.slice(i, i + 4)));
+  let start = 0;
+  while (start < groups.length && groups[start] === 0) { start++; weight--; }
+  let end = groups.length;
+  while (end > start && groups[end - 1] === 0) end--;
+  const digits = groups.slice(start, end);
+  if (digits.length === 0) return head(0, 0, NUMERIC_POS, dscale);
+  const b = head(digits.length, weight, negative ? NUMERIC_NEG : NUMERIC_POS, dscale);
+  digits.forEach((d, i) => b.writeInt16BE(d, 8 + 2 * i));
+  return b;
+}
+
+export function numericRecv(r: BinaryReader): string {
+  const ndigits = r.int16();
+  const weight = r.int16();
+  const sign = r.uint16();
+  const dscale = r.int16();
+  if (sign === NUMERIC_NAN) return 'NaN';
+  if (sign === NUMERIC_PINF) return 'Infinity';
+  if (sign === NUMERIC_NINF) return '-Infinity';
+  if (sign !== NUMERIC_POS && sign !== NUMERIC_NEG) throw badBinary('invalid sign in external "numeric" value');
+  if (ndigits < 0 || dscale < 0 || dscale > 0x3fff) throw badBinary('invalid scale in external "numeric" value');
+  const digits: number[] = [];
+  for (let i = 0; i < ndigits; i++) {
+    const d = r.int16();
+    if (d < 0 || d >= 10000) throw badBinary('invalid digit in external "numeric" value');
+    digits.push(d);
+  }
+  const digitAt = (power: number): number => digits[weight - power] ?? 0;
+  let intPart = '';
+  for (let p = weight; p >= 0; p--) intPart += String(digitAt(p)).padStart(4, '0');
+  intPart = intPart.replace(/^0+/, '') || '0';
+  let frac = '';
+  for (let p = -1; frac.length < dscale; p--) frac += String(digitAt(p)).padStart(4, '0');
+  frac = frac.slice(0, dscale);
+  const isZero = digits.every((d) => d === 0);
+  return (sign === NUMERIC_NEG && !isZero ? '-' : '') + intPart + (dscale > 0 ? '.' + frac : '');
+}
+
+const numericCodec: BinaryCodec = {
+  send: (v) => numericSend(String(v)),
+  recv: (r) => numericRecv(r),
+};
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// Decoded vectors are carved from shared slabs: a binary COPY decodes one per row, and a
+// fresh ArrayBuffer (zero-filled) for each cost more than the copy itself. A vector keeps its
+// slab alive, so slabs stay small.
+const SLAB_BYTES = 1 << 20;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+function slabFloat32(length: number): Float32Array {
+  const bytes = 4 * length;
+  if (bytes > SLAB_BYTES / 4) return new Float32Array(length);
+  if (slabUsed + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Float32Array(slab, slabUsed, length);
+  slabUsed += bytes;
+  return out;
+}
+
+/** pgvector: int16 dim, int16 unused (0), dim × float4 */
+const vectorCodec: BinaryCodec = {
+  send: (v) => {
+    const vec = v as Float32Array;
+    const b = Buffer.allocUnsafe(4 + 4 * vec.length);
+    b.writeInt16BE(vec.length, 0);
+    b.writeInt16BE(0, 2);
+    Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).copy(b, 4);
+    if (LITTLE_ENDIAN) b.subarray(4).swap32();
+    return b;
+  },
+  recv: (r, type) => {
+    const dim = r.uint16();
+    const unused = r.uint16();
+    if (dim < 1) throw new SqlError(SqlState.dataException, 'vector must have at least 1 dimension');
+    if (dim > VECTOR_MAX_DIM) throw new SqlError(SqlState.dataException, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
+    if (type.typmod > 0 && type.typmod !== dim) throw new SqlError(SqlState.dataException, `expected ${type.typmod} dimensions, not ${dim}`);
+    if (unused !== 0) throw new SqlError(SqlState.featureNotSupported, `expected unused to be 0, not ${unused}`);
+    // bulk: copy the big-endian floats into slab memory and byte-swap them natively
+    const bytes = r.bytes(4 * dim);
+    const vec = slabFloat32(dim);
+    const raw = Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength);
+    bytes.copy(raw);
+    if (LITTLE_ENDIAN) raw.swap32();
+    // x - x is 0 exactly for finite x: the check runs only for NaN and ±Infinity
+    for (let i = 0; i < dim; i++) if (vec[i]! - vec[i]! !== 0) checkElement(vec[i]!);
+    return vec;
+  },
+};
+
+/** pgvector: int16 dim, int16 unused (0), dim × float16 bits */
+const halfvecCodec: BinaryCodec = {
+  send: (v) => {
+    const vec = v as Float32Array;
+    const b = Buffer.allocUnsafe(4 + 2 * vec.length);
+    b.writeInt16BE(vec.length, 0);
+    b.writeInt16BE(0, 2);
+    for (let i = 0; i < vec.length; i++) b.writeUInt16BE(floatToHalfBits(vec[i]!), 4 + 2 * i);
+    return b;
+  },
+  recv: (r, type) => {
+    const dim = r.int16();
+    const unused = r.int16();
+    checkHalfDim(dim);
+    checkExpectedHalfDim(type.typmod > 0 ? type.typmod : -1, dim);
+    if (unused !== 0) throw new SqlError(SqlState.dataException, `expected unused to be 0, not ${unused}`);
+    const vec = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) {
+      vec[i] = halfBitsToFloat(r.uint16());
+      checkHalfElement(vec[i]!);
+    }
+    return vec;
+  },
+};
+
+/** pgvector: int32 dim, int32 nnz, int32 unused (0), nnz × int32 index (0-based on the wire, unlike the text form), nnz × float4 */
+const sparsevecCodec: BinaryCodec = {
+  send: (v) => {
+    const sv = v as SparseVector;
+    const nnz = sv.indices.length;
+    const b = Buffer.allocUnsafe(12 + 8 * nnz);
+    b.writeInt32BE(sv.dim, 0);
+    b.writeInt32BE(nnz, 4);
+    b.writeInt32BE(0, 8);
+    for (let i = 0; i < nnz; i++) b.writeInt32BE(sv.indices[i]! - 1, 12 + 4 * i);
+    for (let i = 0; i < nnz; i++) b.writeFloatBE(sv.values[i]!, 12 + 4 * nnz + 4 * i);
+    return b;
+  },
+  recv: (r, type) => {
+    const dim = r.int32();
+    const nnz = r.int32();
+    const unused = r.int32();
+    checkSparseDim(dim);
+    checkSparseNnz(nnz, dim);
+    checkExpectedSparseDim(type.typmod > 0 ? type.typmod : -1, dim);
+    if (unused !== 0) throw new SqlError(SqlState.dataException, `expected unused to be 0, not ${unused}`);
+    const indices = new Int32Array(nnz);
+    for (let i = 0; i < nnz; i++) {
+      indices[i] = r.int32() + 1;
+      checkSparseIndex(indices, i, dim);
+    }
+    const values = new Float32Array(nnz);
+    for (let i = 0; i < nnz; i++) {
+      values[i] = r.float32();
+      checkSparseElement(values[i]!);
+      if (values[i] === 0) throw new SqlError(SqlState.dataException, 'binary representation of sparsevec cannot contain zero values');
+    }
+    return { dim, indices, values };
+  },
+};
+
+/** PostgreSQL's VARBITMAXLEN */
+const VARBIT_MAX_LEN = 0x7fffffff - 8 * 4 - 7;
+
+/** bit / varbit (varbit_send): int32 bit length, then the bits packed high bit first */
+const bitCodec: BinaryCodec = {
+  send: (v) => {
+    const s = v as string;
+    const b = Buffer.alloc(4 + Math.ceil(s.length / 8));
+    b.writeInt32BE(s.length, 0);
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 49) b[4 + (i >> 3)]! |= 0x80 >> (i & 7);
+    return b;
+  },
+  recv: (r, type) => {
+    const len = r.int32();
+    if (len < 0 || len > VARBIT_MAX_LEN) throw badBinary('invalid length in external bit string');
+    const bytes = r.bytes(Math.ceil(len / 8));
+    let s = '';
+    for (let i = 0; i < len; i++) s += bytes[i >> 3]! & (0x80 >> (i & 7)) ? '1' : '0';
+    if (type.typmod > 0) return type.oid === OID.bit ? applyBitTypmod(s, type.typmod, false) : applyVarbitTypmod(s, type.typmod, false);
+    return s;
+  },
+};
+
+/** PostgreSQL's MAXDIM */
+const MAX_DIM = 6;
+
+/** arrays: int32 ndim, int32 hasnull, uint32 elemtype, ndim × (int32 size, int32 lbound), elements (int32 len or -1, bytes) */
+const arrayCodec: BinaryCodec = {
+  send: (v, type) => {
+    const elemOid = TYPES.get(type.oid)?.elem ?? 0;
+    const elemType: SqlType = { oid: elemOid, typmod: type.typmod };
+    const elemCodec = binaryCodec(elemOid);
+    const dims: number[] = [];
+    for (let level: Value = v; Array.isArray(level) && level.length > 0; level = level[0]!) dims.push(level.length);
+    const flat = flatten(v as Value[], dims.length);
+    const parts: Buffer[] = [];
+    let hasNull = 0;
+    for (const e of flat) {
+      if (e === null) {
+        hasNull = 1;
+        parts.push(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+      } else {
+        const data = elemCodec.send(e, elemType);
+        const len = Buffer.allocUnsafe(4);
+        len.writeInt32BE(data.length);
+        parts.push(len, data);
+      }
+    }
+    const header = Buffer.allocUnsafe(12 + 8 * dims.length);
+    header.writeInt32BE(dims.length, 0);
+    header.writeInt32BE(hasNull, 4);
+    header.writeUInt32BE(elemOid, 8);
+    dims.forEach((d, i) => {
+      header.writeInt32BE(d, 12 + 8 * i);
+      header.writeInt32BE(1, 16 + 8 * i);
+    });
+    return Buffer.concat([header, ...parts]);
+  },
+  recv: (r, type) => {
+    const elemOid = TYPES.get(type.oid)?.elem ?? 0;
+    const elemType: SqlType = { oid: elemOid, typmod: type.typmod };
+    const ndim = r.int32();
+    if (ndim < 0) throw badBinary(`invalid number of dimensions: ${ndim}`);
+    if (ndim > MAX_DIM) throw new SqlError(SqlState.programLimitExceeded, `number of array dimensions (${ndim}) exceeds the maximum allowed (${MAX_DIM})`);
+    const flags = r.int32();
+    if (flags !== 0 && flags !== 1) throw badBinary('invalid array flags');
+    const gotElem = r.uint32();
+    if (gotElem !== elemOid) {
+      throw new SqlError(SqlState.datatypeMismatch, `binary data has array element type ${gotElem} (${formatType({ oid: gotElem, typmod: -1 })}) instead of expected ${elemOid} (${formatType(elemType)})`);
+    }
+    const dims: number[] = [];
+    for (let i = 0; i < ndim; i++) {
+      dims.push(r.int32());
+      r.int32(); // lower bound: the runtime representation has none
+    }
+    const total = dims.reduce((a, b) => a * b, ndim === 0 ? 0 : 1);
+    const elemCodec = binaryCodec(elemOid);
+    const flat: Value[] = [];
+    for (let i = 0; i < total; i++) {
+      const len = r.int32();
+      if (len === -1) {
+        flat.push(null);
+        continue;
+      }
+      if (len < 0) throw badBinary('insufficient data left in message');
+      const er = new BinaryReader(r.bytes(len));
+      flat.push(elemCodec.recv(er, elemType));
+      if (!er.atEnd) throw badBinary(`improper binary format in array element ${i + 1}`);
+    }
+    return reshape(flat, dims);
+  },
+};
+
+function flatten(v: Value[], depth: number): Value[] {
+  if (depth <= 1) return v;
+  const out: Value[] = [];
+  for (const e of v) out.push(...flatten(e as Value[], depth - 1));
+  return out;
+}
+
+function reshape(flat: Value[], dims: number[]): Value[] {
+  if (dims.length <= 1) return flat;
+  const inner = dims.slice(1);
+  const step = inner.reduce((a, b) => a * b, 1);
+  const out: Value[] = [];
+  for (let i = 0; i < dims[0]!; i++) out.push(reshape(flat.slice(i * step, (i + 1) * step), inner));
+  return out;
+}
+
+const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
+  [OID.bool, boolCodec],
+  [OID.int2, int2Codec],
+  [OID.int4, int4Codec],
+  [OID.int8, int8Codec],
+  [OID.oid, oidCodec], [OID.regclass, oidCodec], [OID.regtype, oidCodec], [OID.regproc, oidCodec],
+  [OID.regnamespace, oidCodec], [OID.regrole, oidCodec], [OID.regprocedure, oidCodec], [OID.xid, oidCodec], [OID.cid, oidCodec],
+  [OID.float4, float4Codec],
+  [OID.float8, float8Codec],
+  [OID.numeric, numericCodec],
+  [OID.text, textCodec], [OID.varchar, textCodec], [OID.bpchar, textCodec], [OID.name, textCodec], [OID.unknown, textCodec],
+  [OID.char, charCodec],
+  [OID.json, jsonCodec],
+  [OID.jsonb, jsonbCodec],
+  [OID.bytea, byteaCodec],
+  [OID.uuid, uuidCodec],
+  [OID.date, dateCodec],
+  [OID.time, timeCodec],
+  [OID.timestamp, timestampCodec],
+  [OID.timestamptz, timestampCodec],
+  [OID.interval, intervalCodec],
+  [OID.vector, vectorCodec],
+  [OID.halfvec, halfvecCodec],
+  [OID.sparsevec, sparsevecCodec],
+  [OID.bit, bitCodec], [OID.varbit, bitCodec],
+]);
+
+/** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */
+function binaryCodec(oid: number): BinaryCodec {
+  const codec = BINARY.get(oid);
+  if (codec) return codec;
+  const info = TYPES.get(oid);
+  if (info?.category === 'A' && info.elem !== undefined && BINARY.has(info.elem)) return arrayCodec;
+  throw new SqlError(SqlState.undefinedFunction, `no binary output function available for type ${formatType({ oid, typmod: -1 })}`);
+}
+
+export function hasBinaryCodec(oid: number): boolean {
+  const info = TYPES.get(oid);
+  return BINARY.has(oid) || (info?.category === 'A' && info.elem !== undefined && BINARY.has(info.elem));
+}
+
+/** One non-NULL value in binary format (throws 42883 for a type without a send function). */
+export function encodeBinary(type: SqlType, value: Value): Buffer {
+  return binaryCodec(type.oid).send(value, type);
+}
+
+/**
+ * One non-NULL value from its binary form. Short data is 08P01 "insufficient data left in
+ * message"; leftover bytes are 22P03 with `leftoverMessage`.
+ */
+export function decodeBinary(type: SqlType, data: Buffer, leftoverMessage = 'incorrect binary data format'): Value {
+  if (!hasBinaryCodec(type.oid)) {
+    throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${formatType(type)}`);
+  }
+  const r = new BinaryReader(data);
+  const value = binaryCodec(type.oid).recv(r, type);
+  if (!r.atEnd) throw badBinary(leftoverMessage);
+  return value;
+}
