@@ -63,7 +63,12 @@ export class QueryWorkerPool {
   constructor(readonly size: number, private readonly onCrash?: (slot: number, reason: string) => void) {
     if (!(size >= 1)) throw new Error(`bug: a query worker pool needs at least one worker, got ${size}`);
     this.board = new Int32Array(new SharedArrayBuffer(4 * size));
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn(i));
+  }
+
+  /** Workers start on first use: a server that never searches sealed vectors starts none. */
+  private started(): Slot[] {
+    while (this.slots.length < this.size) this.slots.push(this.spawn(this.slots.length));
+    return this.slots;
   }
 
   private spawn(slot: number): Slot {
@@ -108,6 +113,7 @@ export class QueryWorkerPool {
 
   /** The worker with the fewest requests in flight (round robin among equals). */
   private pick(): number {
+    this.started();
     let best = -1;
     for (let i = 0; i < this.size; i++) {
       const j = (this.rr + i) % this.size;
@@ -180,7 +186,7 @@ export class QueryWorkerPool {
 
   /** Stop a worker as a crash would (tests; a stuck worker). It is replaced. */
   killWorker(slot: number): Promise<number> {
-    return this.slots[slot].worker.terminate();
+    return this.started()[slot].worker.terminate();
   }
 
   /** Tell every worker to forget a segment (also done when its vectors are collected). */
