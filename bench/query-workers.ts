@@ -10,7 +10,7 @@
  * ann:   an HNSW index per sealed segment, `--concurrency` queries in flight: QPS, recall@10.
  * Also prints the process RSS with idle workers and after they have attached the segments.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '8' },
     ef: { type: 'string', default: '40' },
+    /** rows per commit (a large commit is ingested as one sealed segment) */
+    batch: { type: 'string', default: '10000' },
   },
 });
 const mode = values.mode === 'ann' ? 'ann' : 'exact';
@@ -41,6 +43,14 @@ const nq = Number(values.queries);
 const concurrency = Number(values.concurrency);
 const mb = (b: number) => Math.round(b / 2 ** 20);
 const rss = () => { globalThis.gc?.(); return process.memoryUsage().rss; };
+/** anonymous (heap, SharedArrayBuffer) vs file-backed (mmap'd index views) resident memory */
+const rssParts = (): { anon: number; file: number; pssFile: number } => {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+  const pssFile = Number(/Pss_File:\s+(\d+) kB/.exec(rollup)?.[1] ?? 0) * 1024;
+  return { anon: kb('RssAnon') + kb('RssShmem'), file: kb('RssFile'), pssFile };
+};
 const say = (m: string) => process.stderr.write(`${m}\n`);
 
 interface SessionInternals { runContext(txn: undefined): RunContext; execEnv(params: readonly Value[], rc: RunContext): ExecEnv }
@@ -76,10 +86,11 @@ const prepare = (q: Float32Array): { topk: TopK; key: VectorKey; rc: RunContext;
 const tableOid = (() => { const t = prepare(ds.queries[0]).topk.input; if (t.kind !== 'scan') throw new Error('no scan'); return t.table.oid; })();
 
 const t0 = performance.now();
-for (let start = 0; start < ds.n; start += 10_000) {
+const batch = Number(values.batch);
+for (let start = 0; start < ds.n; start += batch) {
   const txn = storage.begin();
   const rows: Row[] = [];
-  for (let i = start; i < Math.min(ds.n, start + 10_000); i++) rows.push([i, ds.train.slice(i * ds.dim, (i + 1) * ds.dim)]);
+  for (let i = start; i < Math.min(ds.n, start + batch); i++) rows.push([i, ds.train.slice(i * ds.dim, (i + 1) * ds.dim)]);
   txn.insert(tableOid, rows);
   await txn.commit();
 }
@@ -130,8 +141,11 @@ for (const w of values.workers!.split(',').map(Number)) {
   const before = rss();
   await Promise.all(Array.from({ length: w }, (_, i) => pool.exactTopK({ vectors: { dim: 1, count: 0, chunks: [] } }, { kind: 'exactTopK', query: new Float32Array(1), op: '<->', half: false, keep: 1, start: 0, end: 0 }).done.catch(() => i)));
   const idle = rss();
+  const idleParts = rssParts();
   await run(`${w} worker${w > 1 ? 's' : ''}`, one);
   const attached = rss();
+  const attachedParts = rssParts();
+  say(`  RSS after attaching: anonymous +${mb(attachedParts.anon - idleParts.anon)} MiB, file-backed (index views) +${mb(attachedParts.file - idleParts.file)} MiB RSS, +${mb(attachedParts.pssFile - idleParts.pssFile)} MiB PSS (pages mapped twice count once)`);
   say(`  RSS: +${mb(idle - before)} MiB for ${w} idle worker(s) (${mb((idle - before) / w)} MiB each); +${mb(attached - idle)} MiB after attaching and searching; process ${mb(attached)} MiB (before workers ${mb(rss0)} MiB)`);
   await pool.close();
 }

@@ -79,12 +79,12 @@ class CoordinatedTopK {
   }
 
   /** The rows scanned here (not sealed, or not searched by workers), after `base` in tie order. */
-  scanRest(rows: Iterable<Row>, passes: (row: Row) => boolean, base: number, env: ExecEnv): void {
+  scanRest(batches: Iterable<readonly Row[]>, passes: (row: Row) => boolean, base: number, env: ExecEnv): void {
     let n = 0;
-    for (const row of rows) {
-      if (passes(row)) this.consider(row, base + n++);
+    for (const rows of batches) {
+      env.checkCancel();
+      for (const row of rows) if (passes(row)) this.consider(row, base + n++);
     }
-    env.checkCancel();
   }
 
   addNulls(seg: SearchSegment, positions: readonly number[]): void {
@@ -209,8 +209,9 @@ export async function parallelExactVectorTopK(
   return top.finish(offsetN);
 }
 
-function* restRows(rc: RunContext, table: TableDef, skip: ReadonlySet<number>): Iterable<Row> {
-  for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) yield* batch.rows;
+/** Batches of the rows not in `skip` (growing segment, the transaction's own rows, …). */
+function* restRows(rc: RunContext, table: TableDef, skip: ReadonlySet<number>): Iterable<readonly Row[]> {
+  for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) yield batch.rows;
 }
 
 /** The partitions a scan reads, after run-time pruning on $n (as the scan operator does). */
