@@ -114,6 +114,8 @@ export const SqlState = {
   programLimitExceeded: '54000',
   tooManyColumns: '54011',
   objectInUse: '55006',
+  lockNotAvailable: '55P03',
+  idleInTransactionSessionTimeout: '25P03',
   cardinalityViolation: '21000',
   internalError: 'XX000',
   dataCorrupted: 'XX001',

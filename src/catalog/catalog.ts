@@ -283,6 +283,24 @@ export interface SystemRelation {
   rows(ctx: SystemRelationContext): Row[];
 }
 
+/** One session as pg_stat_activity shows it (timestamps in microseconds since 1970). */
+export interface BackendActivity {
+  readonly pid: number;
+  readonly database: string;
+  readonly user: string;
+  readonly applicationName: string;
+  readonly clientAddress: string;
+  readonly clientPort: number | undefined;
+  readonly backendStart: number;
+  readonly xactStart: number | null;
+  readonly queryStart: number | null;
+  readonly stateChange: number;
+  readonly waitEventType: string | null;
+  readonly waitEvent: string | null;
+  readonly state: 'active' | 'idle' | 'idle in transaction' | 'idle in transaction (aborted)';
+  readonly query: string;
+}
+
 export interface SystemRelationContext {
   readonly catalog: Catalog;
   readonly databases: readonly string[];
@@ -293,4 +311,6 @@ export interface SystemRelationContext {
   rowCount(tableOid: number): number;
   /** the session's open SQL cursors (pg_cursors) */
   cursors?(): readonly { name: string; statement: string; holdable: boolean; binary: boolean; scrollable: boolean; created: number }[];
+  /** every session's activity (pg_stat_activity) */
+  activity?(): readonly BackendActivity[];
 }

@@ -1,9 +1,9 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
-import type { Backend, BackendRegistry } from '../wire/backend.js';
+import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
 
@@ -77,9 +77,9 @@ export class Engine implements EngineState, BackendRegistry {
     return this.system;
   }
 
-  create(): Backend {
+  create(connection?: ConnectionHandle): Backend {
     const pid = this.nextPid++;
-    const session = new Session(this, pid, randomInt(1, 2 ** 31 - 1));
+    const session = new Session(this, pid, randomInt(1, 2 ** 31 - 1), connection);
     this.sessions.set(pid, session);
     const close = session.close.bind(session);
     session.close = () => {
@@ -87,6 +87,18 @@ export class Engine implements EngineState, BackendRegistry {
       this.sessions.delete(pid);
     };
     return session;
+  }
+
+  activities(): BackendActivity[] {
+    return [...this.sessions.values()].map((s) => s.activitySnapshot());
+  }
+
+  signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
+    const s = this.sessions.get(pid);
+    if (!s) return false;
+    if (how === 'cancel') s.cancel();
+    else s.terminate();
+    return true;
   }
 
   cancel(processId: number, secretKey: number): void {

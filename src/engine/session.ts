@@ -4,7 +4,7 @@
  * parse → bind → plan → execute.
  */
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
-import type { Catalog, CatalogData, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
+import type { BackendActivity, Catalog, CatalogData, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { optimize } from '../planner/optimize.js';
 import { explainPlan } from '../planner/explain.js';
@@ -16,12 +16,15 @@ import { runDml } from '../executor/dml.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
+import { drainAll, TimeSlice } from '../executor/suspend.js';
+import { StatementControl } from './statement-control.js';
+import { Activity } from './activity.js';
 import { RowConflict, UniqueViolation, WriteConflict, type Snapshot, type Storage, type Transaction } from '../storage/api.js';
 import { OID, T, formatType, type Row, type SqlType, type Value } from '../types/types.js';
 import { Scope } from '../sql/scope.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { bindExpr, coerce, resolveUnknown } from '../sql/bind-expr.js';
-import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
+import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import * as ddl from './ddl.js';
 import { leafPartitions } from '../catalog/partitions.js';
 import { BinaryCopyStream, contextError, copyOptions, copyTarget, formatCopyRows, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
@@ -29,7 +32,7 @@ import { compileExpr } from '../executor/expr.js';
 import { checkRunner, insertRowsRouted } from '../executor/dml.js';
 import { checkOutgoing } from '../executor/foreign-keys.js';
 import { bindChecks, defaultExprFor } from '../sql/bind-dml.js';
-import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
+import { allSettingDefs, checkSettable, normalizeSetting, settingDef, settingMillis } from './settings.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../functions/scalar.js';
 import { functionDefinition, storeFunction } from './create-function.js';
@@ -45,6 +48,10 @@ export interface EngineState {
   dropDatabase(name: string, missingOk: boolean, current: string): Promise<boolean>;
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
   allSystemRelations(): readonly SystemRelation[];
+  /** every session's pg_stat_activity row */
+  activities(): BackendActivity[];
+  /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */
+  signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
 }
 
 type Bound =
@@ -105,14 +112,51 @@ export class Session implements Backend, SessionInfo {
   private txnStart = 0;
   private notices: SqlNotice[] = [];
   private parameterChanges: [string, string][] = [];
-  private cancelled = false;
+  /** cancel, statement_timeout and lock_timeout of the running statement */
+  private readonly control = new StatementControl();
   private user = 'postgres';
   private database = 'postgres';
 
-  constructor(private readonly engine: EngineState, pid: number, secret: number) {
+  /** what pg_stat_activity shows of this session */
+  private readonly activity: Activity;
+  /** idle_in_transaction_session_timeout's timer while idle in a transaction block */
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly engine: EngineState, pid: number, secret: number, private readonly connection?: ConnectionHandle) {
     this.pid = pid;
     this.secret = secret;
     for (const d of allSettingDefs()) this.settings.set(d.name.toLowerCase(), d.value);
+    this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
+  }
+
+  activitySnapshot(): BackendActivity {
+    return this.activity.snapshot(this.database, this.user, this.settings.get('application_name') ?? '');
+  }
+
+  /** pg_terminate_backend, idle_in_transaction_session_timeout: FATAL, then the connection closes */
+  terminate(error = new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command')): void {
+    this.control.cancel();
+    this.connection?.terminate(error);
+  }
+
+  signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
+    if (this.engine.signalBackend(pid, how)) return true;
+    this.notices.push({ severity: 'WARNING', code: '01000', message: `PID ${pid} is not a PostgreSQL backend process` });
+    return false;
+  }
+
+  /** A statement ended: idle (in a transaction block, the idle-in-transaction timeout starts). */
+  private statementEnded(): void {
+    this.control.end();
+    const status = this.transactionStatus();
+    this.activity.statementEnded(status);
+    const ms = settingMillis(this.setting('idle_in_transaction_session_timeout'));
+    if (status !== 'I' && ms > 0) {
+      this.idleTimer = setTimeout(() => {
+        this.terminate(new SqlError(SqlState.idleInTransactionSessionTimeout, 'terminating connection due to idle-in-transaction timeout'));
+      }, ms);
+      this.idleTimer.unref();
+    }
   }
 
   private db: Catalog | undefined;
@@ -182,17 +226,11 @@ export class Session implements Backend, SessionInfo {
   }
 
   cancel(): void {
-    this.cancelled = true;
-  }
-
-  private checkCancelled(): void {
-    if (this.cancelled) {
-      this.cancelled = false;
-      throw new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
-    }
+    this.control.cancel();
   }
 
   close(): void {
+    clearTimeout(this.idleTimer);
     if (this.txn) this.txn.rollback();
     if (this.ddlUndo) void this.finishDdl(false);
     this.txn = undefined;
@@ -358,7 +396,9 @@ export class Session implements Backend, SessionInfo {
 
   async execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
     let stmt = prepared as QuiverStatement;
-    this.cancelled = false;
+    clearTimeout(this.idleTimer);
+    this.control.begin(settingMillis(this.setting('statement_timeout')));
+    this.activity.statementStarted(stmt.raw.text.trim(), this.txState !== 'idle');
     const kind = Object.keys(stmt.raw.node)[0];
     if (kind === undefined) return { kind: 'command', tag: '' };
     if (this.txState === 'failed' && !isTransactionEnd(kind, stmt.raw.node[kind])) {
@@ -391,6 +431,8 @@ export class Session implements Backend, SessionInfo {
       const err = this.translateStorageError(e);
       if (this.txState === 'block') this.txState = 'failed';
       throw err;
+    } finally {
+      this.statementEnded();
     }
   }
 
@@ -509,6 +551,7 @@ export class Session implements Backend, SessionInfo {
       database: this.database,
       rowCount: (oid) => this.engine.storage.rowCount(oid),
       // CURSOR_OPT_BINARY 0x1, CURSOR_OPT_NO_SCROLL 0x4 (parsenodes.h); Quiver's cursors can always scroll back
+      activity: () => this.engine.activities(),
       cursors: () => [...this.cursors].map(([name, c]) => ({ name, statement: c.statement, holdable: c.hold, binary: (c.options & 1) !== 0, scrollable: (c.options & 4) === 0, created: c.created })),
     };
   }
@@ -544,6 +587,7 @@ export class Session implements Backend, SessionInfo {
       system: this.systemContext(),
       cteResults: new Map(),
       metrics,
+      slice: new TimeSlice(),
     };
   }
 
@@ -554,12 +598,7 @@ export class Session implements Backend, SessionInfo {
       outer: [],
       ctx,
       runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer })),
-      checkCancel: () => {
-        if (this.cancelled) {
-          this.cancelled = false;
-          throw new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
-        }
-      },
+      checkCancel: () => this.control.check(),
     };
     return env;
   }
@@ -569,7 +608,8 @@ export class Session implements Backend, SessionInfo {
     switch (bound.kind) {
       case 'select': {
         const rc = this.runContext(this.txn);
-        const rows = collect(runPlan(bound.plan, rc, this.execEnv(params, rc)));
+        const env = this.execEnv(params, rc);
+        const rows = await drainAll(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
         return { kind: 'rows', fields: stmt.fields!, rows, tag: `SELECT ${rows.length}` };
       }
       case 'dml':
@@ -600,7 +640,8 @@ export class Session implements Backend, SessionInfo {
       const txn = implicit ? this.engine.storage.begin() : this.txn!;
       try {
         const rc = this.runContext(this.txn);
-        rows = collect(runPlan(plan, rc, this.execEnv([], rc)));
+        const env = this.execEnv([], rc);
+        rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
         if (rows.length) txn.insert(table.oid, rows);
         if (implicit) await txn.commit();
       } catch (e) {
@@ -620,13 +661,14 @@ export class Session implements Backend, SessionInfo {
 
   private readonly cursors = new Map<string, Cursor>();
 
-  private declareCursor(bound: Extract<Bound, { kind: 'declare' }>, params: readonly Value[]): ExecResult {
+  private async declareCursor(bound: Extract<Bound, { kind: 'declare' }>, params: readonly Value[]): Promise<ExecResult> {
     if (this.txState !== 'block' && !bound.hold) {
       throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');
     }
     if (this.cursors.has(bound.name)) throw new SqlError(SqlState.duplicateCursor, `cursor "${bound.name}" already exists`);
     const rc = this.runContext(this.txn);
-    const rows = collect(runPlan(bound.plan, rc, this.execEnv(params, rc)));
+    const env = this.execEnv(params, rc);
+    const rows = await drainAll(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
     const fields = bound.plan.schema.map((c) => ({ name: c.name, type: c.type, tableOid: c.tableOid, columnAttr: c.attnum > 0 ? c.attnum : 0 }));
     this.cursors.set(bound.name, { fields, rows, pos: 0, hold: bound.hold, inTxn: this.txState === 'block', statement: bound.statement, options: bound.options, created: Date.now() * 1000 });
     return { kind: 'command', tag: 'DECLARE CURSOR' };
@@ -692,7 +734,7 @@ export class Session implements Backend, SessionInfo {
       const mark = txn.mark();
       const rc = this.runContext(txn);
       try {
-        result = runDml(dml, rc, this.execEnv(params, rc), txn);
+        result = await runDml(dml, rc, this.execEnv(params, rc), txn);
         if (implicit) {
           await this.persistCatalogIfDirty();
           await txn.commit();
@@ -702,8 +744,14 @@ export class Session implements Backend, SessionInfo {
         if (implicit) txn.rollback();
         else txn.rollbackTo(mark);
         if (!(e instanceof RowConflict) || attempt >= 1000) throw e;
-        await e.waitFor;
-        this.checkCancelled();
+        if (e.waitFor) {
+          this.activity.waitingForLock(true);
+          try {
+            await this.control.waitForLock(e.waitFor, settingMillis(this.setting('lock_timeout')));
+          } finally {
+            this.activity.waitingForLock(false);
+          }
+        } else this.control.check();
         // REPEATABLE READ keeps its snapshot: a row changed since then cannot be updated
         if (this.txnSnapshot && !e.waitFor) {
           throw new SqlError('40001', 'could not serialize access due to concurrent update');
@@ -727,10 +775,11 @@ export class Session implements Backend, SessionInfo {
       const t0 = performance.now();
       if (bound.dml) {
         const txn = this.txState === 'idle' ? this.engine.storage.begin() : this.txn!;
-        runDml(bound.dml, rc, this.execEnv(params, rc), txn);
+        await runDml(bound.dml, rc, this.execEnv(params, rc), txn);
         if (this.txState === 'idle') await txn.commit();
       } else {
-        collect(runPlan(plan, rc, this.execEnv(params, rc)));
+        const env = this.execEnv(params, rc);
+        await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
       }
       totalMs = performance.now() - t0;
     }

@@ -21,6 +21,8 @@ export interface SessionInfo {
   setting(name: string): string | undefined;
   setSetting(name: string, value: string, isLocal: boolean): void;
   searchPath(): string[];
+  /** pg_cancel_backend / pg_terminate_backend (a WARNING and false for an unknown pid) */
+  signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
 }
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {
@@ -67,6 +69,13 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'pg_backend_pid':
       if (n === 0) return fn([], T.int4, () => session.pid);
+      break;
+    case 'pg_cancel_backend':
+      if (n === 1) return fn([T.int4], T.bool, (a) => session.signalBackend(a[0] as number, 'cancel'), true, true);
+      break;
+    case 'pg_terminate_backend':
+      // pg_terminate_backend(pid, timeout bigint DEFAULT 0): Quiver does not wait for the exit
+      if (n === 1 || n === 2) return fn(n === 1 ? [T.int4] : [T.int4, T.int8], T.bool, (a) => session.signalBackend(a[0] as number, 'terminate'), true, true);
       break;
     case 'current_setting':
       if (n === 1 || n === 2) {

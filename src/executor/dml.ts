@@ -13,7 +13,8 @@ import { checkPartitionConstraint, routeRow } from '../catalog/partitions.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { applyIncoming, checkOutgoing, type RemovedKey } from './foreign-keys.js';
 import { compileExpr, type ExecEnv } from './expr.js';
-import { collect, runPlan, type RunContext } from './operators.js';
+import { runPlan, type RunContext } from './operators.js';
+import { drainAll } from './suspend.js';
 
 export interface DmlResult {
   readonly count: number;
@@ -145,7 +146,7 @@ export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (ro
   };
 }
 
-export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): DmlResult {
+export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
   const table = stmt.table;
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
@@ -157,7 +158,7 @@ export function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Tr
   const ret = returningOf(stmt.returning);
   const returned: Row[] | null = ret ? [] : null;
   let count = 0;
-  const source = collect(runPlan(stmt.source, rc, env));
+  const source = await drainAll(runPlan(stmt.source, rc, env), () => env.checkCancel(), rc.slice);
   const width = table.columns.length;
   switch (stmt.kind) {
     case 'insert': {

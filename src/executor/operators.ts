@@ -14,10 +14,11 @@ import { setFunctionRows } from './set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
+import { PAUSE, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
-export type Batch = Row[];
+export type { Batch, Step } from './suspend.js';
 
 /** Everything a running statement reads through. */
 export interface RunContext {
@@ -31,14 +32,16 @@ export interface RunContext {
   readonly metrics?: Map<Plan, { rows: number; ms: number }>;
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
+  /** when set, long-running operators yield PAUSE once a time slice is used up */
+  readonly slice?: TimeSlice;
 }
 
-export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (rc.metrics) return measured(plan, rc, env);
   return dispatch(plan, rc, env);
 }
 
-function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const m = rc.metrics!.get(plan) ?? { rows: 0, ms: 0 };
   rc.metrics!.set(plan, m);
   const it = dispatch(plan, rc, env)[Symbol.iterator]();
@@ -47,17 +50,17 @@ function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
     const next = it.next();
     m.ms += performance.now() - t0;
     if (next.done) return;
-    m.rows += next.value.length;
+    if (!isSuspend(next.value)) m.rows += next.value.length;
     yield next.value;
   }
 }
 
-function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
   switch (plan.kind) {
     case 'scan': return scan(plan, rc, env);
     case 'systemScan': return [plan.relation.rows(rc.system)];
     case 'values': return values(plan, env);
-    case 'functionScan': return functionScan(plan, env);
+    case 'functionScan': return functionScan(plan, rc, env);
     case 'filter': return filter(plan, rc, env);
     case 'project': return project(plan, rc, env);
     case 'projectSet': return projectSet(plan, rc, env);
@@ -75,39 +78,23 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Batch> {
       return runPlan(plan.body, rc, { ...env, outer: [argRow] });
     }
     case 'workTableScan': return [rc.cteResults.get(plan.workTable) ?? []];
-    case 'cteScan': {
-      let rows = rc.cteResults.get(plan.cte.id);
-      if (!rows) {
-        rows = collect(runPlan(plan.cte.plan, rc, env));
-        rc.cteResults.set(plan.cte.id, rows);
-      }
-      return [rows];
-    }
+    case 'cteScan': return cteScan(plan, rc, env);
   }
 }
 
-/**
- * Rows a single statement may materialize (a result, a sort, a join's inner side). Past
- * this the statement fails with 54000 instead of the process running out of memory.
- */
-export const MAX_MATERIALIZED_ROWS = 20_000_000;
-
-function tooManyRows(): SqlError {
-  return new SqlError(SqlState.programLimitExceeded, `query needs more than ${MAX_MATERIALIZED_ROWS.toLocaleString('en-US')} rows in memory`, {
-    hint: 'Add a LIMIT or a more selective WHERE clause.',
-  });
-}
-
-export function collect(batches: Iterable<Batch>): Row[] {
-  const out: Row[] = [];
-  for (const b of batches) {
-    if (out.length + b.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
-    for (const r of b) out.push(r);
+/** A CTE runs once per execution; every reference reads its rows. */
+function* cteScan(plan: Extract<Plan, { kind: 'cteScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  let rows = rc.cteResults.get(plan.cte.id);
+  if (!rows) {
+    rows = yield* gather(runPlan(plan.cte.plan, rc, env));
+    rc.cteResults.set(plan.cte.id, rows);
   }
-  return out;
+  yield rows;
 }
 
-function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+export { collect, MAX_MATERIALIZED_ROWS };
+
+function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const pred = plan.filter ? compileExpr(plan.filter) : null;
   let tables = plan.partitions ?? [plan.table];
   if (plan.partitions && plan.filter) {
@@ -138,34 +125,62 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       else out = batch.rows as Row[];
       if (pred) out = out.filter((r) => pred(r, env) === true);
       if (out.length) yield out;
+      if (rc.slice?.due()) yield PAUSE;
     }
   }
 }
 
-function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterable<Batch> {
+/** Rows a set function or a scan hands up at a time. */
+const SCAN_BATCH = 1024;
+
+/** An iterable of rows as batches of SCAN_BATCH (for collect's bound on materialized rows). */
+function* batchesOf(rows: Iterable<Row>): Iterable<Batch> {
+  let out: Row[] = [];
+  for (const r of rows) {
+    out.push(r);
+    if (out.length === SCAN_BATCH) { yield out; out = []; }
+  }
+  if (out.length) yield out;
+}
+
+function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterable<Step> {
   const compiled = plan.rows.map((r) => r.map(compileExpr));
   const empty: Row = [];
   yield compiled.map((r) => r.map((c) => c(empty, env)));
 }
 
-function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, env: ExecEnv): Iterable<Batch> {
+function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const args = plan.args.map((a) => compileExpr(a)([], env));
   const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type));
-  yield plan.withOrdinality ? rows.map((r, i) => [...r, BigInt(i + 1)]) : rows;
+  // set functions stream (generate_series): hand rows up in batches, yielding between them
+  let out: Row[] = [];
+  let ordinal = 0;
+  for (const r of rows) {
+    out.push(plan.withOrdinality ? [...r, BigInt(++ordinal)] : r);
+    if (out.length === SCAN_BATCH) {
+      yield out;
+      out = [];
+      env.checkCancel();
+      if (rc.slice?.due()) yield PAUSE;
+    }
+  }
+  if (out.length) yield out;
 }
 
-function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const pred = compileExpr(plan.predicate);
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     const out = batch.filter((r) => pred(r, env) === true);
     if (out.length) yield out;
   }
 }
 
-function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const exprs = plan.exprs.map(compileExpr);
   const n = exprs.length;
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     const out: Row[] = new Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
@@ -177,12 +192,13 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
   }
 }
 
-function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const srfs = plan.srfs.map((f) => ({ name: f.name, record: !!f.record, argTypes: f.args.map((a) => a.type), args: f.args.map(compileExpr), body: f.plan }));
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     const out: Row[] = [];
     for (const r of batch) {
-      const results = srfs.map((f) => (f.body ? env.runPlan(f.body, [f.args.map((a) => a(r, env))]) : setFunctionRows(f.name, f.args.map((a) => a(r, env)), f.argTypes)));
+      const results = srfs.map((f) => (f.body ? env.runPlan(f.body, [f.args.map((a) => a(r, env))]) : collect([...batchesOf(setFunctionRows(f.name, f.args.map((a) => a(r, env)), f.argTypes))])));
       const n = Math.max(0, ...results.map((x) => x.length));
       const valueAt = (x: Row[], i: number, record: boolean): Value => (i < x.length ? (record ? x[i] : x[i][0]) : null);
       for (let i = 0; i < n; i++) out.push([...r, ...results.map((x, k) => valueAt(x, i, srfs[k].record))]);
@@ -191,19 +207,20 @@ function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext
   }
 }
 
-function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const types = plan.schema.map((c) => c.type);
   const seen = plan.all ? null : new Set<string>();
   const fresh = (rows: Row[]) => (seen ? rows.filter((r) => { const k = groupKey(types, r); if (seen.has(k)) return false; seen.add(k); return true; }) : rows);
   let total = 0;
-  let working = fresh(collect(runPlan(plan.nonRecursive, rc, env)));
+  let working = fresh(yield* gather(runPlan(plan.nonRecursive, rc, env)));
   while (working.length > 0) {
     total += working.length;
     if (total > MAX_MATERIALIZED_ROWS) throw tooManyRows();
     yield working;
     env.checkCancel();
+    if (rc.slice?.due()) yield PAUSE;
     rc.cteResults.set(plan.workTable, working);
-    working = fresh(collect(runPlan(plan.recursive, rc, env)));
+    working = fresh(yield* gather(runPlan(plan.recursive, rc, env)));
   }
 }
 
@@ -226,17 +243,18 @@ function equiKeys(on: Expr | null, leftWidth: number): { left: number; right: nu
 }
 
 /** LATERAL: the right side is re-run for every left row, with that row as its outer row. */
-function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (plan.joinType === 'right' || plan.joinType === 'full') {
     throw new SqlError(SqlState.featureNotSupported, 'RIGHT and FULL JOIN with LATERAL are not supported');
   }
   const on = plan.on ? compileExpr(plan.on) : null;
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   for (const batch of runPlan(plan.left, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     const out: Row[] = [];
     for (const l of batch) {
-      const rightRows = collect(runPlan(plan.right, rc, { ...env, outer: [l, ...env.outer] }));
+      const rightRows = yield* gather(runPlan(plan.right, rc, { ...env, outer: [l, ...env.outer] }));
       let matched = false;
       for (const r of rightRows) {
         const combined = [...l, ...r];
@@ -250,14 +268,14 @@ function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env
   }
 }
 
-function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (plan.lateral) {
     yield* lateralJoin(plan, rc, env);
     return;
   }
   const leftWidth = plan.left.schema.length;
   const rightWidth = plan.right.schema.length;
-  const rightRows = collect(runPlan(plan.right, rc, env));
+  const rightRows = yield* gather(runPlan(plan.right, rc, env));
   const on = plan.on ? compileExpr(plan.on) : null;
   const keys = equiKeys(plan.on, leftWidth);
   const nullRight: Value[] = new Array(rightWidth).fill(null);
@@ -276,16 +294,20 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
   let table: Map<string, number[]> | null = null;
   if (keys) {
     table = new Map();
-    rightRows.forEach((r, i) => {
-      const k = keyOf(r, 'right');
-      if (k === null) return;
-      const list = table!.get(k);
-      if (list) list.push(i);
-      else table!.set(k, [i]);
-    });
+    for (let i = 0; i < rightRows.length; i++) {
+      const k = keyOf(rightRows[i], 'right');
+      if (k !== null) {
+        const list = table.get(k);
+        if (list) list.push(i);
+        else table.set(k, [i]);
+      }
+      if ((i & 0x3fff) === 0x3fff && rc.slice?.due()) yield PAUSE;
+    }
   }
   const allRight = rightRows.map((_, i) => i);
+  let pairs = 0;
   for (const batch of runPlan(plan.left, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     const out: Row[] = [];
     for (const l of batch) {
@@ -296,6 +318,11 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
         candidates = k === null ? [] : table.get(k) ?? [];
       } else candidates = allRight;
       for (const i of candidates) {
+        if ((++pairs & 0x3fff) === 0) {
+          // a nested loop over big inputs: let others run (and cancel arrive) meanwhile
+          env.checkCancel();
+          if (rc.slice?.due()) yield PAUSE;
+        }
         const combined = [...l, ...rightRows[i]];
         if (on && on(combined, env) !== true) continue;
         matched = true;
@@ -305,6 +332,7 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
           // a cross product can be huge: hand it up in bounded batches
           env.checkCancel();
           yield out.splice(0, out.length);
+          if (rc.slice?.due()) yield PAUSE;
         }
       }
       if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
@@ -327,7 +355,7 @@ interface AggSlot {
   buffered?: { args: Value[]; keys: Value[] }[];
 }
 
-function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const groupExprs = plan.groupBy.map(compileExpr);
   const groupTypes = plan.groupBy.map((g) => g.type);
   const aggs = plan.aggs.map((a) => ({
@@ -344,6 +372,7 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
     buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
   }));
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     for (const r of batch) {
       const key = groupExprs.map((g) => g(r, env));
@@ -433,16 +462,66 @@ function keySpecs(keys: readonly SortKey[], width: number): { compiled: Compiled
   };
 }
 
-function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const rows: Row[] = [];
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     for (const r of batch) rows.push(compiled.length ? [...r, ...compiled.map((c) => c(r, env))] : r);
   }
-  const cmp = rowComparator(specs);
-  rows.sort(cmp);
-  yield compiled.length ? rows.map((r) => r.slice(0, width)) : rows;
+  const sorted = yield* sortInSlices(rows, rowComparator(specs), rc, env);
+  for (let i = 0; i < sorted.length; i += OUTPUT_BATCH) {
+    const part = sorted.slice(i, i + OUTPUT_BATCH);
+    yield compiled.length ? part.map((r) => r.slice(0, width)) : part;
+  }
+}
+
+/** Rows a materializing operator (sort) hands up at a time. */
+const OUTPUT_BATCH = 4096;
+/** Rows sorted in one go; longer inputs are sorted in runs and merged, yielding between. */
+const SORT_RUN = 32768;
+
+/**
+ * A stable sort that does not hold the thread for long: runs of SORT_RUN rows are sorted
+ * with Array#sort (stable), then merged pairwise (the left run wins ties, so the result
+ * is stable too), with a PAUSE whenever the time slice is used up.
+ */
+function* sortInSlices(rows: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
+  if (rows.length <= SORT_RUN) return rows.sort(cmp);
+  const runs: Row[][] = [];
+  for (let i = 0; i < rows.length; i += SORT_RUN) {
+    runs.push(rows.slice(i, i + SORT_RUN).sort(cmp));
+    env.checkCancel();
+    if (rc.slice?.due()) yield PAUSE;
+  }
+  let level = runs;
+  while (level.length > 1) {
+    const next: Row[][] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      if (i + 1 === level.length) next.push(level[i]);
+      else next.push(yield* mergeRuns(level[i], level[i + 1], cmp, rc, env));
+    }
+    level = next;
+  }
+  return level[0];
+}
+
+function* mergeRuns(a: Row[], b: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
+  const out: Row[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    out[k++] = cmp(b[j], a[i]) < 0 ? b[j++] : a[i++];
+    if ((k & 0x3fff) === 0) {
+      env.checkCancel();
+      if (rc.slice?.due()) yield PAUSE;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 function evalCount(e: Expr | null, env: ExecEnv, what: string): number {
@@ -502,19 +581,23 @@ function isRowIndependent(e: Expr): boolean {
  * Exact vector top-k: one kernel call per row, a bounded max-heap of (distance, row).
  * NULL vectors sort last (ORDER BY … ASC puts NULLs last), ties keep scan order.
  */
-function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<ReturnType<typeof distanceKey>>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<ReturnType<typeof distanceKey>>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const q = compileExpr(key.query)([], env);
   const col = key.column;
   const nulls: Row[] = [];
   if (q === null) {
     // distance to NULL is NULL for every row: plain input order
-    for (const batch of runPlan(plan.input, rc, env)) for (const r of batch) if (nulls.length < k) nulls.push(r);
+    for (const batch of runPlan(plan.input, rc, env)) {
+      if (isSuspend(batch)) { yield batch; continue; }
+      for (const r of batch) if (nulls.length < k) nulls.push(r);
+    }
     yield nulls.slice(offsetN);
     return;
   }
   const candidates = new VectorCandidates(k, key.op, key.half, q as Float32Array);
   let seq = 0;
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     for (const r of batch) {
       const v = r[col];
@@ -532,7 +615,7 @@ function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<Ret
   yield out.slice(offsetN);
 }
 
-function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const limitN = evalCount(plan.limit, env, 'LIMIT');
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
   const k = limitN + offsetN;
@@ -556,6 +639,7 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const full = (a: Row, b: Row) => cmp(a, b) || ((a[seqIndex] as number) - (b[seqIndex] as number));
   if (k > 0) {
     for (const batch of runPlan(plan.input, rc, env)) {
+      if (isSuspend(batch)) { yield batch; continue; }
       env.checkCancel();
       for (const r of batch) {
         const ext = [...r];
@@ -598,11 +682,12 @@ function siftDown(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {
   }
 }
 
-function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   let remaining = plan.limit ? evalCount(plan.limit, env, 'LIMIT') : Number.POSITIVE_INFINITY;
   let skip = evalCount(plan.offset, env, 'OFFSET');
   if (remaining === 0) return;
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     let b = batch;
     if (skip > 0) {
       if (b.length <= skip) {
@@ -621,12 +706,13 @@ function* limit(plan: Extract<Plan, { kind: 'limit' }>, rc: RunContext, env: Exe
   }
 }
 
-function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const types = plan.schema.map((c) => c.type);
   const on = plan.on ? plan.on.map(compileExpr) : null;
   const onTypes = plan.on ? plan.on.map((e) => e.type) : types;
   const seen = new Set<string>();
   for (const batch of runPlan(plan.input, rc, env)) {
+    if (isSuspend(batch)) { yield batch; continue; }
     const out: Row[] = [];
     for (const r of batch) {
       const k = groupKey(onTypes, on ? on.map((c) => c(r, env)) : r);
@@ -638,15 +724,15 @@ function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, en
   }
 }
 
-function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
+function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const types = plan.schema.map((c) => c.type);
   if (plan.op === 'union' && plan.all) {
     yield* runPlan(plan.left, rc, env);
     yield* runPlan(plan.right, rc, env);
     return;
   }
-  const left = collect(runPlan(plan.left, rc, env));
-  const right = collect(runPlan(plan.right, rc, env));
+  const left = yield* gather(runPlan(plan.left, rc, env));
+  const right = yield* gather(runPlan(plan.right, rc, env));
   const out: Row[] = [];
   if (plan.op === 'union') {
     const seen = new Set<string>();
@@ -700,8 +786,8 @@ type WindowFn = Extract<Expr, { kind: 'window' }>;
  * function is evaluated over the default frame (RANGE UNBOUNDED PRECEDING … CURRENT ROW
  * with ORDER BY, the whole partition without). Output: input columns + one per function.
  */
-function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, rc: RunContext, env: ExecEnv): Iterable<Batch> {
-  let rows = collect(runPlan(plan.input, rc, env)).map((r) => [...r]);
+function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  let rows = (yield* gather(runPlan(plan.input, rc, env))).map((r) => [...r]);
   for (const fn of plan.fns) rows = evaluateWindow(fn, rows, env);
   yield rows;
 }

@@ -16,8 +16,6 @@ import { parseJsonTree } from '../types/json.js';
 import { PATH_FUNCTION_ARGS, pathQuery } from '../functions/jsonpath.js';
 import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 
-const MAX_ROWS = 50_000_000;
-
 export interface SetFunctionColumn {
   readonly name: string;
   readonly type: SqlType;
@@ -38,7 +36,8 @@ interface SetFunctionDef {
   /** output columns for the resolved argument types */
   readonly columns: (argTypes: readonly SqlType[]) => readonly SqlType[];
   readonly names?: readonly string[];
-  readonly rows: (args: readonly Value[], argTypes: readonly SqlType[]) => Row[];
+  /** the rows, lazily where there can be many (generate_series is a generator) */
+  readonly rows: (args: readonly Value[], argTypes: readonly SqlType[]) => Iterable<Row>;
   /** a NULL argument yields no rows without calling rows() (default true) */
   readonly strict?: boolean;
 }
@@ -81,7 +80,7 @@ function resolveMultiUnnest(argTypes: readonly SqlType[]): ResolvedSetFunction {
   return { argTypes, columns: types.map((t) => ({ name: 'unnest', type: elemOf(t) })), namedColumns: false };
 }
 
-export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[]): Row[] {
+export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[]): Iterable<Row> {
   if (name === 'unnest' && args.length > 1) {
     const lists = args.map((a) => (a === null ? [] : flat(a)));
     const n = Math.max(0, ...lists.map((l) => l.length));
@@ -117,39 +116,31 @@ def('generate_series', ['numeric', 'numeric', 'numeric'], 'numeric', (a) => seri
 def('generate_series', ['timestamp', 'timestamp', 'interval'], 'timestamp', (a) => seriesTimestamp(a));
 def('generate_series', ['timestamptz', 'timestamptz', 'interval'], 'timestamptz', (a) => seriesTimestamp(a));
 
-function seriesBigint(args: readonly Value[]): Row[] {
+// Series are generated lazily: generate_series(1, 2000000000) streams, it is never an array.
+function seriesBigint(args: readonly Value[]): Iterable<Row> {
   const [start, stop, step = 1n] = args as bigint[];
   if (step === 0n) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
-  const out: Row[] = [];
-  for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) {
-    out.push([v]);
-    if (out.length > MAX_ROWS) break;
-  }
-  return out;
+  return (function* () {
+    for (let v = start; step > 0n ? v <= stop : v >= stop; v += step) yield [v];
+  })();
 }
 
-function seriesNumber(args: readonly Value[], numeric: boolean): Row[] {
+function seriesNumber(args: readonly Value[], numeric: boolean): Iterable<Row> {
   const [start, stop, step = 1] = args.map(Number);
   if (step === 0) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
-  const out: Row[] = [];
-  for (let v = start; step > 0 ? v <= stop : v >= stop; v += step) {
-    out.push([numeric ? String(v) : v]);
-    if (out.length > MAX_ROWS) break;
-  }
-  return out;
+  return (function* () {
+    for (let v = start; step > 0 ? v <= stop : v >= stop; v += step) yield [numeric ? String(v) : v];
+  })();
 }
 
-function seriesTimestamp(args: readonly Value[]): Row[] {
+function seriesTimestamp(args: readonly Value[]): Iterable<Row> {
   const [start, stop, step] = args as [number, number, { months: number; days: number; micros: number }];
   const stepMicros = step.micros + step.days * 86_400_000_000;
   if (step.months !== 0) throw new SqlError(SqlState.featureNotSupported, 'generate_series with month steps is not supported');
   if (stepMicros === 0) throw new SqlError(SqlState.invalidParameterValue, 'step size cannot equal zero');
-  const out: Row[] = [];
-  for (let v = start; stepMicros > 0 ? v <= stop : v >= stop; v += stepMicros) {
-    out.push([v]);
-    if (out.length > MAX_ROWS) break;
-  }
-  return out;
+  return (function* () {
+    for (let v = start; stepMicros > 0 ? v <= stop : v >= stop; v += stepMicros) yield [v];
+  })();
 }
 
 // ---------------------------------------------------------------- arrays

@@ -90,8 +90,17 @@ export interface Backend {
   close(): void;
 }
 
+/** What a backend may know of and do to the connection that serves it. */
+export interface ConnectionHandle {
+  /** the client's address and port ('' / undefined for a Unix socket) */
+  readonly remoteAddress: string;
+  readonly remotePort: number | undefined;
+  /** send this error as FATAL and close the connection (pg_terminate_backend, timeouts) */
+  terminate(error: SqlError): void;
+}
+
 /** Finds the backend a CancelRequest (pid, secret) refers to. */
 export interface BackendRegistry {
-  create(): Backend;
+  create(connection: ConnectionHandle): Backend;
   cancel(processId: number, secretKey: number): void;
 }

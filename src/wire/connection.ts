@@ -131,9 +131,9 @@ export class Connection {
   }
 
   /** Server shutdown: tell the client why, then close. */
-  terminate(): void {
+  terminate(error = new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command')): void {
     if (this.closed) return;
-    this.send(msg.errorResponse(new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command'), 'FATAL'));
+    this.send(msg.errorResponse(error, 'FATAL'));
     this.flushNow();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
@@ -352,7 +352,11 @@ export class Connection {
           `no pg_hba.conf entry for host "${this.remoteHost}", user "${params['user']}", database "${params['database']}", no encryption`, { severity: 'FATAL' });
       }
       if (!(await this.authenticate(params['user']))) return false;
-      this.backend = this.registry.create();
+      this.backend = this.registry.create({
+        remoteAddress: this.remoteHost,
+        remotePort: this.socket.remotePort,
+        terminate: (error) => this.terminate(error),
+      });
       let info;
       try {
         info = this.backend.startup(params);

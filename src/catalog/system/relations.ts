@@ -145,6 +145,18 @@ const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_role
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
+/** every database, templates included, in pg_database's order */
+function databaseNames(ctx: SystemRelationContext): string[] {
+  const names = new Set(ctx.databases);
+  names.add('template0');
+  names.add('template1');
+  return [...names].sort();
+}
+
+function databaseOid(ctx: SystemRelationContext, d: string): number {
+  return d === 'postgres' ? 5 : d === 'template1' ? 1 : d === 'template0' ? 4 : 16000 + databaseNames(ctx).indexOf(d);
+}
+
 export function buildSystemRelations(): SystemRelation[] {
   const rels: SystemRelation[] = [];
   const add = (r: SystemRelation) => rels.push(r);
@@ -325,13 +337,10 @@ export function buildSystemRelations(): SystemRelation[] {
     ['datallowconn', bool], ['datconnlimit', int4], ['datfrozenxid', T.int8], ['datminmxid', T.int8], ['dattablespace', oid],
     ['datcollate', text], ['datctype', text], ['daticulocale', text], ['datcollversion', text], ['datacl', aclitems],
   ], (ctx) => {
-    const names = new Set(ctx.databases);
-    names.add('template0');
-    names.add('template1');
     const templateAcl = ['=c/postgres', 'postgres=CTc/postgres'];
-    return [...names].sort().map((d, i) => {
+    return databaseNames(ctx).map((d) => {
       const template = d === 'template0' || d === 'template1';
-      const o = d === 'postgres' ? 5 : d === 'template1' ? 1 : d === 'template0' ? 4 : 16000 + i;
+      const o = databaseOid(ctx, d);
       return [o, d, ROLE.bootstrap, 6, 'c', template, d !== 'template0', -1, 0n, 0n, TABLESPACE_DEFAULT, 'C', 'C', null, null, template ? templateAcl : null] as Row;
     });
   }, 1262));
@@ -456,6 +465,15 @@ export function buildSystemRelations(): SystemRelation[] {
     const n = BigInt(ctx.rowCount(t.oid));
     return [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, n, 0n, 0n, 0n, n, 0n, n, n, null, null, null, null, 0n, 0n, 0n, 0n] as Row;
   })));
+  // client_addr is inet in PostgreSQL; Quiver has no inet type yet, so it is text here.
+  // One row per session (PostgreSQL also lists its background processes; Quiver has none a client could signal)
+  add(rel('pg_catalog', 'pg_stat_activity', [['datid', oid], ['datname', name], ['pid', int4], ['leader_pid', int4], ['usesysid', oid], ['usename', name],
+    ['application_name', text], ['client_addr', text], ['client_hostname', text], ['client_port', int4], ['backend_start', T.timestamptz],
+    ['xact_start', T.timestamptz], ['query_start', T.timestamptz], ['state_change', T.timestamptz], ['wait_event_type', text], ['wait_event', text],
+    ['state', text], ['backend_xid', sqlType(OID.xid)], ['backend_xmin', sqlType(OID.xid)], ['query_id', int8], ['query', text], ['backend_type', text]],
+  (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ROLE.bootstrap, a.user, a.applicationName,
+    a.clientAddress || null, null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
+    a.waitEventType, a.waitEvent, a.state, null, null, null, a.query, 'client backend'] as Row)));
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
     ['idx_blks_read', int8], ['idx_blks_hit', int8], ['toast_blks_read', int8], ['toast_blks_hit', int8], ['tidx_blks_read', int8], ['tidx_blks_hit', int8]],
   (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, null, null, null, null] as Row)));

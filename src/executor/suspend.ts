@@ -1,0 +1,183 @@
+/**
+ * Cooperative scheduling of a running plan.
+ *
+ * Operators are synchronous generators of row batches (cheap: no promise per batch). To
+ * keep the session's thread responsive they also yield *suspend* steps, which every
+ * operator passes up unchanged, until the driver at the top (`drain`) sees them:
+ *
+ *   - `PAUSE`: the statement has run for a time slice; the driver gives the event loop a
+ *     turn (other sessions' queries, CancelRequests, timers) and then resumes the plan;
+ *   - `{ wait }`: an operator waits for asynchronous work (a query worker's answer); the
+ *     driver resumes the plan when the promise settles (`awaitStep` reads the result).
+ *
+ * A suspend step never carries rows, so a batch is exactly a step that is an array.
+ * Subplans run from inside expressions (scalar subqueries, correlated EXISTS) are run to
+ * completion synchronously by `collect`, which skips PAUSE; operators must not hand a
+ * `wait` to it (`ExecEnv.synchronous` tells them to do the work in-thread instead).
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Row } from '../types/types.js';
+
+export type Batch = Row[];
+
+export interface Suspend {
+  readonly kind: 'suspend';
+  /** settles when the operator that yielded this step can go on */
+  readonly wait?: Promise<unknown>;
+}
+
+export type Step = Batch | Suspend;
+
+export const PAUSE: Suspend = Object.freeze({ kind: 'suspend' as const });
+
+export function isSuspend(step: Step): step is Suspend {
+  return !Array.isArray(step);
+}
+
+/** How long a statement runs before it lets the event loop serve others (ms). */
+export const TIME_SLICE_MS = 10;
+
+/** Tells a running statement when its time slice is used up. */
+export class TimeSlice {
+  private start = performance.now();
+
+  constructor(private readonly ms = TIME_SLICE_MS) {}
+
+  /** true once per elapsed slice: the caller should yield PAUSE */
+  due(): boolean {
+    return performance.now() - this.start >= this.ms;
+  }
+
+  /** a fresh slice begins (the driver calls this when it resumes the plan) */
+  restart(): void {
+    this.start = performance.now();
+  }
+}
+
+/**
+ * Wait for a promise inside an operator: `const hits = yield* awaitStep(pool.search(r))`.
+ * The step yielded carries the promise; the driver resumes the generator once it settled.
+ */
+export function* awaitStep<T>(promise: Promise<T>): Generator<Suspend, T, unknown> {
+  let settled = false;
+  let value: T | undefined;
+  let error: unknown;
+  const wait = promise.then(
+    (v) => { settled = true; value = v; },
+    (e) => { settled = true; error = e; },
+  );
+  yield { kind: 'suspend', wait };
+  if (!settled) throw new SqlError(SqlState.internalError, 'bug: a plan was resumed before the work it waited for settled');
+  if (error !== undefined) throw error;
+  return value as T;
+}
+
+/**
+ * Rows a single statement may materialize (a result, a sort, a join's inner side). Past
+ * this the statement fails with 54000 instead of the process running out of memory.
+ */
+export const MAX_MATERIALIZED_ROWS = 20_000_000;
+
+export function tooManyRows(): SqlError {
+  return new SqlError(SqlState.programLimitExceeded, `query needs more than ${MAX_MATERIALIZED_ROWS.toLocaleString('en-US')} rows in memory`, {
+    hint: 'Add a LIMIT or a more selective WHERE clause.',
+  });
+}
+
+/** Inside an operator: all rows of a child, passing its suspend steps up. */
+export function* gather(steps: Iterable<Step>): Generator<Suspend, Row[], unknown> {
+  const out: Row[] = [];
+  for (const s of steps) {
+    if (isSuspend(s)) {
+      yield s;
+      continue;
+    }
+    if (out.length + s.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
+    for (const r of s) out.push(r);
+  }
+  return out;
+}
+
+/** Run a plan to completion on the spot (subplans inside expressions): PAUSE is skipped. */
+export function collect(steps: Iterable<Step>): Row[] {
+  const out: Row[] = [];
+  for (const s of steps) {
+    if (isSuspend(s)) {
+      if (s.wait) throw new SqlError(SqlState.internalError, 'bug: an operator waited for asynchronous work inside a synchronous subplan');
+      continue;
+    }
+    if (out.length + s.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
+    for (const r of s) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Statements that used up their time slice wait here for their next one. One of them runs
+ * per event-loop iteration (round robin), so between two slices the loop always polls the
+ * sockets: a short query waits for at most one slice, however many long ones run.
+ */
+const waiting: (() => void)[] = [];
+let pumpScheduled = false;
+
+function pump(): void {
+  pumpScheduled = false;
+  const next = waiting.shift();
+  if (waiting.length > 0) schedulePump();
+  next?.();
+}
+
+function schedulePump(): void {
+  if (pumpScheduled) return;
+  pumpScheduled = true;
+  setImmediate(pump);
+}
+
+function turn(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    schedulePump();
+  });
+}
+
+/**
+ * Drive a plan from the session: batches go to `onBatch` (return false to stop early);
+ * on a suspend step the event loop gets its turn, then `checkCancel` runs (it throws
+ * 57014 when the statement was cancelled or timed out meanwhile).
+ */
+export async function drain(
+  steps: Iterable<Step>,
+  onBatch: (batch: Batch) => boolean | void,
+  checkCancel: () => void,
+  slice?: TimeSlice,
+): Promise<void> {
+  const it = steps[Symbol.iterator]();
+  try {
+    for (;;) {
+      const next = it.next();
+      if (next.done) return;
+      const s = next.value;
+      if (!isSuspend(s)) {
+        if (onBatch(s) === false) return;
+        continue;
+      }
+      if (s.wait) await s.wait;
+      else await turn();
+      checkCancel();
+      slice?.restart();
+    }
+  } finally {
+    // close the generators (their finally blocks release what they hold)
+    it.return?.();
+  }
+}
+
+/** Drive a plan to completion and return its rows. */
+export async function drainAll(steps: Iterable<Step>, checkCancel: () => void, slice?: TimeSlice): Promise<Row[]> {
+  const out: Row[] = [];
+  await drain(steps, (b) => {
+    if (out.length + b.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
+    for (const r of b) out.push(r);
+  }, checkCancel, slice);
+  return out;
+}
