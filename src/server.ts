@@ -44,18 +44,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.logger.fatal({ dataDir: opts.dataDir }, e.message);
     throw e;
   });
-  const engine = new Engine(storage);
+  const workerCount = opts.queryWorkers ?? availableParallelism();
+  // workers start on first use, so an idle server (and most tests) runs no extra threads
+  const queryWorkers = workerCount > 0
+    ? new QueryWorkerPool(workerCount, (slot, reason) => opts.logger.error({ slot, reason }, 'query worker crashed; replaced'))
+    : undefined;
+  const engine = new Engine(storage, queryWorkers);
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
   // Storage of a table whose catalog entry never became durable (crash between the two).
   const live = new Set<number>();
   for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
   await storage.pruneTables(live);
-  const workerCount = opts.queryWorkers ?? availableParallelism();
-  // workers start on first use, so an idle server (and most tests) runs no extra threads
-  const queryWorkers = workerCount > 0
-    ? new QueryWorkerPool(workerCount, (slot, reason) => opts.logger.error({ slot, reason }, 'query worker crashed; replaced'))
-    : undefined;
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
   return {
     port: wire.port,

@@ -3,6 +3,7 @@
  * its transaction state (idle / in block / failed), and runs each statement through
  * parse → bind → plan → execute.
  */
+import type { QueryWorkerPool } from '../query-worker/pool.js';
 import { SqlError, SqlState, toSqlError, type SqlNotice } from '../errors.js';
 import type { BackendActivity, Catalog, CatalogData, SystemRelation, SystemRelationContext } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
@@ -41,6 +42,8 @@ import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind
 
 export interface EngineState {
   readonly storage: Storage;
+  /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
+  readonly queryWorkers?: QueryWorkerPool;
   database(name: string): Catalog | undefined;
   readonly databases: ReadonlyMap<string, Catalog>;
   saveCatalog(): Promise<void>;
@@ -588,6 +591,7 @@ export class Session implements Backend, SessionInfo {
       cteResults: new Map(),
       metrics,
       slice: new TimeSlice(),
+      queryWorkers: this.engine.queryWorkers,
     };
   }
 
@@ -597,7 +601,7 @@ export class Session implements Backend, SessionInfo {
       params,
       outer: [],
       ctx,
-      runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer })),
+      runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
       checkCancel: () => this.control.check(),
     };
     return env;
@@ -1012,7 +1016,7 @@ export class Session implements Backend, SessionInfo {
         plan = optimize(binder.bindSelect(q.node.SelectStmt, null), { catalog: this.catalog });
       }
       const rc = this.runContext(this.txn);
-      const rows = collect(runPlan(plan, rc, this.execEnv([], rc)));
+      const rows = collect(runPlan(plan, rc, { ...this.execEnv([], rc), synchronous: true }));
       const chunks = formatCopyRows(rows, plan.schema.map((c) => c.type), plan.schema.map((c) => c.name), opts, { timezone: this.setting('timezone') });
       return { kind: 'copyOut', format: opts.format === 'binary' ? 'binary' : 'text', columnCount: plan.schema.length, chunks, tag: `COPY ${rows.length}` };
     }

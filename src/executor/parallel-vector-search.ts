@@ -40,6 +40,16 @@ export interface VectorKey {
   readonly half?: boolean;
 }
 
+/**
+ * The Top-K operator's entry: through the index when the plan chose one, else exact;
+ * undefined when the in-thread path must run instead.
+ */
+export function parallelVectorTopK(
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool,
+): Promise<Row[] | undefined> {
+  return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool);
+}
+
 /** A segment is split into ranges of at least this many rows, one exact request each. */
 const MIN_RANGE_ROWS = 8192;
 /** How often a waiting coordinator looks for a cancel request (ms). */

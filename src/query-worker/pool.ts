@@ -59,6 +59,8 @@ export class QueryWorkerPool {
   private closing = false;
   /** workers replaced after a crash (for tests and logs) */
   replaced = 0;
+  /** requests answered (for tests and logs) */
+  served = 0;
 
   constructor(readonly size: number, private readonly onCrash?: (slot: number, reason: string) => void) {
     if (!(size >= 1)) throw new Error(`bug: a query worker pool needs at least one worker, got ${size}`);
@@ -90,6 +92,7 @@ export class QueryWorkerPool {
     const s = this.slots[slot];
     if (--s.inFlight === 0) s.worker.unref();
     if (!p) return;
+    this.served++;
     if (res.ok) p.resolve(res);
     else p.reject(new SqlError(res.error.code, res.error.message, res.error.detail ? { detail: res.error.detail } : {}));
   }
