@@ -31,5 +31,15 @@ COPY cp FROM stdin;
 9	too few columns
 \.
 COPY no_such_table FROM stdin;
+COPY no_such_table TO stdout;
+COPY cp (no_such_column) TO stdout;
+COPY cp (no_such_column) FROM stdin;
 SELECT count(*) FROM cp;
 DROP TABLE cp;
+-- names that need quoting: COPY table TO reads the table by name, never through SQL text
+CREATE TABLE "Odd ""Name""" ("Id" int, "a""b" text, "select" text);
+INSERT INTO "Odd ""Name""" VALUES (1, 'x', 'y');
+COPY "Odd ""Name""" TO stdout;
+COPY public."Odd ""Name""" ("a""b", "Id") TO stdout WITH (FORMAT csv, HEADER);
+COPY "Odd ""Name""" ("select") TO stdout;
+DROP TABLE "Odd ""Name""";

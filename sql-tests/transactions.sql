@@ -96,6 +96,13 @@ BEGIN READ ONLY;
 SELECT count(*) FROM acct;
 INSERT INTO acct VALUES (9, 90);
 ROLLBACK;
+BEGIN READ ONLY;
+COPY acct TO stdout;
+COPY acct FROM stdin;
+ROLLBACK;
+BEGIN READ ONLY;
+COPY no_such_table FROM stdin;
+ROLLBACK;
 SELECT count(*) FROM acct;
 DROP TABLE acct;
 \set QUIET on

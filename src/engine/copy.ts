@@ -5,57 +5,12 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { RawNode } from '../sql/parser.js';
+import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
 import { formatText, parseText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import { BinaryReader, encodeValue, hasBinaryCodec, decodeParam } from '../wire/codecs.js';
 
-export interface CopyOptions {
-  readonly format: 'text' | 'csv' | 'binary';
-  readonly delimiter: string;
-  readonly null: string;
-  readonly header: boolean;
-  readonly quote: string;
-  readonly escape: string;
-  readonly forceNotNull: readonly string[];
-}
-
-export function copyOptions(n: RawNode): CopyOptions {
-  let format: CopyOptions['format'] = 'text';
-  const raw = new Map<string, RawNode | undefined>();
-  for (const o of (n.options ?? []) as RawNode[]) raw.set(o.DefElem.defname, o.DefElem.arg);
-  const str = (v: RawNode | undefined): string | undefined => v?.String?.sval ?? (v?.Integer ? String(v.Integer.ival ?? 0) : undefined) ?? (v?.Boolean ? String(v.Boolean.boolval) : undefined);
-  const f = str(raw.get('format'));
-  if (f) {
-    if (!['text', 'csv', 'binary'].includes(f)) throw new SqlError(SqlState.invalidParameterValue, `COPY format "${f}" not recognized`);
-    format = f as CopyOptions['format'];
-  }
-  const csv = format === 'csv';
-  const delimiter = str(raw.get('delimiter')) ?? (csv ? ',' : '\t');
-  if (delimiter.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'COPY delimiter must be a single one-byte character');
-  const header = raw.has('header') && (raw.get('header') === undefined || !['false', 'off', '0'].includes(String(str(raw.get('header'))).toLowerCase()));
-  if (header && format === 'text') throw new SqlError(SqlState.featureNotSupported, 'COPY HEADER available only in CSV mode');
-  const quote = str(raw.get('quote')) ?? '"';
-  const forceNotNull = ((raw.get('force_not_null') as RawNode | undefined)?.List?.items ?? []).map((x: RawNode) => x.String.sval as string);
-  return { format, delimiter, null: str(raw.get('null')) ?? (csv ? '' : '\\N'), header, quote, escape: str(raw.get('escape')) ?? quote, forceNotNull };
-}
-
-export interface CopyTarget {
-  readonly table: TableDef;
-  /** 0-based table columns, in the order the data holds them */
-  readonly columns: readonly number[];
-}
-
-export function copyTarget(table: TableDef, attlist: RawNode[] | undefined): CopyTarget {
-  if (!attlist || attlist.length === 0) return { table, columns: table.columns.map((_, i) => i) };
-  const columns = attlist.map((a) => {
-    const name = a.String.sval as string;
-    const i = table.columns.findIndex((c) => c.name === name);
-    if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
-    return i;
-  });
-  return { table, columns };
-}
+export type { CopyOptions, CopyTarget };
 
 export function contextError(e: unknown, table: TableDef, line: number, column?: string, value?: string): SqlError {
   const err = e instanceof SqlError ? e : new SqlError(SqlState.internalError, String(e));

@@ -71,7 +71,7 @@ function creationSchema(ctx: DdlContext, schema: string | undefined): string {
 }
 
 function parseExprText(sql: string): unknown {
-  const stmt = parseSql(`SELECT ${sql}`)[0].node;
+  const stmt = parseSql(`SELECT ${sql}`)[0].node as RawNode;
   return stmt.SelectStmt.targetList[0].ResTarget.val;
 }
 

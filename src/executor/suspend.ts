@@ -181,3 +181,50 @@ export async function drainAll(steps: Iterable<Step>, checkCancel: () => void, s
   }, checkCancel, slice);
   return out;
 }
+
+/** A running plan read a batch at a time (a streamed SELECT, a portal). */
+export interface BatchStream {
+  /** the next batch, or null once the plan is done; throws what the plan throws */
+  next(): Promise<Batch | null>;
+  /** stop early: the plan's generators are closed */
+  close(): void;
+}
+
+/** Pull a plan batch by batch, giving the event loop its turn at every suspend step. */
+export function batchStream(steps: Iterable<Step>, checkCancel: () => void, slice?: TimeSlice): BatchStream {
+  const it = steps[Symbol.iterator]();
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    it.return?.();
+  };
+  return {
+    async next() {
+      if (finished) return null;
+      try {
+        slice?.restart();
+        for (;;) {
+          const step = it.next();
+          if (step.done) {
+            finished = true;
+            return null;
+          }
+          const s = step.value;
+          if (!isSuspend(s)) {
+            if (s.length === 0) continue;
+            return s;
+          }
+          if (s.wait) await s.wait;
+          else await turn();
+          checkCancel();
+          slice?.restart();
+        }
+      } catch (e) {
+        finish();
+        throw e;
+      }
+    },
+    close: finish,
+  };
+}

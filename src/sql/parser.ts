@@ -4,13 +4,15 @@
  * plan nodes, so nothing past src/sql/ ever sees the library's tree.
  */
 import * as pg from 'libpg-query';
+import type { Node, ParseResult } from '@pgsql/types';
 import { SqlError, SqlState } from '../errors.js';
 
+/** The binder's untyped view of a parse-tree node (typed code uses @pgsql/types' Node). */
 export type RawNode = Record<string, any>;
 
 export interface RawStatement {
   /** e.g. { SelectStmt: {...} } */
-  readonly node: RawNode;
+  readonly node: Node;
   /** the statement's own text (for error positions relative to the whole query) */
   readonly text: string;
   /** 0-based offset of this statement within the query string */
@@ -28,7 +30,7 @@ export async function loadParser(): Promise<void> {
 
 /** Parse a query string that may hold several statements. Throws 42601 with position. */
 export function parseSql(sql: string): RawStatement[] {
-  let result: { stmts?: { stmt?: RawNode; stmt_location?: number; stmt_len?: number }[] };
+  let result: ParseResult;
   try {
     result = pg.parseSync(sql) as never;
   } catch (e) {
@@ -61,8 +63,4 @@ export function splitStatements(sql: string): string[] {
     return [sql]; // let prepare() report the syntax error with its position
   }
   return stmts.map((s) => s.text);
-}
-
-export function nodeKind(node: RawNode): string {
-  return Object.keys(node)[0];
 }

@@ -837,11 +837,23 @@ export class DurableStorage implements Storage {
     return { ts: this.visibleTs };
   }
 
-  /** timestamps of snapshots held by transactions (REPEATABLE READ), with counts */
+  /** timestamps of snapshots held by transactions (REPEATABLE READ) and running statements, with counts */
   private readonly retained = new Map<number, number>();
+  /** ids of the retains not yet released (each retain takes the next id) */
+  private readonly openRetains = new Set<number>();
+  private nextRetainId = 1;
+  /**
+   * Work compaction left for later: tombstones of rows it dropped. A statement that began
+   * before the compaction may still be scanning the old segments (statements yield between
+   * batches), and without the tombstone it would see those rows as live again. `after`: runs
+   * once no retain older than this id is open.
+   */
+  private deferred: { after: number; run: () => void }[] = [];
 
   retain(snapshot: Snapshot): () => void {
     this.retained.set(snapshot.ts, (this.retained.get(snapshot.ts) ?? 0) + 1);
+    const id = this.nextRetainId++;
+    this.openRetains.add(id);
     let released = false;
     return () => {
       if (released) return;
@@ -849,7 +861,25 @@ export class DurableStorage implements Storage {
       const n = (this.retained.get(snapshot.ts) ?? 1) - 1;
       if (n <= 0) this.retained.delete(snapshot.ts);
       else this.retained.set(snapshot.ts, n);
+      this.openRetains.delete(id);
+      this.runDeferred();
     };
+  }
+
+  /** Run `work` once every snapshot retained before now is released (at once if none is). */
+  private whenOlderReadersDone(work: () => void): void {
+    this.deferred.push({ after: this.nextRetainId, run: work });
+    this.runDeferred();
+  }
+
+  private runDeferred(): void {
+    if (this.deferred.length === 0) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const id of this.openRetains) if (id < oldest) oldest = id;
+    const ready = this.deferred.filter((d) => d.after <= oldest);
+    if (ready.length === 0) return;
+    this.deferred = this.deferred.filter((d) => d.after > oldest);
+    for (const d of ready) d.run();
   }
 
   begin(): Transaction {
@@ -1333,9 +1363,10 @@ export class DurableStorage implements Storage {
         const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
         if (k !== undefined) indexRemove(key.index, k, rowId);
       }
-      t.tombstones.delete(rowId);
       ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
     }
+    const droppedIds = dropped.map((d) => d.rowId);
+    this.whenOlderReadersDone(() => { for (const rowId of droppedIds) t.tombstones.delete(rowId); });
     ops.push(this.manifestOp(t));
     await this.wal.append(ops);
     for (const m of inputMeta) {

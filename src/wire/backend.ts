@@ -24,8 +24,20 @@ export interface PreparedStatement {
   readonly fields: readonly FieldInfo[] | null;
 }
 
+/** The rest of a result that is still being computed: pulled as the client reads. */
+export interface RowStream {
+  /** the next rows, or null at the end; throws SqlError when the statement fails midway */
+  next(): Promise<Value[][] | null>;
+  /** the client does not want the rest (portal closed, connection gone) */
+  close(): void;
+}
+
 export type ExecResult =
-  | { kind: 'rows'; fields: readonly FieldInfo[]; rows: Value[][]; tag: string }
+  /**
+   * Rows: `rows` first, then, when `more` is set, whatever it yields (the statement streams;
+   * the command tag then counts the rows actually sent: `SELECT n`).
+   */
+  | { kind: 'rows'; fields: readonly FieldInfo[]; rows: Value[][]; tag: string; more?: RowStream }
   | { kind: 'command'; tag: string }
   /** COPY … FROM STDIN: the wire layer collects CopyData and hands it to `finish`. */
   | {

@@ -34,10 +34,15 @@ interface Portal {
   readonly params: readonly Value[];
   /** one format code per result column */
   readonly resultFormats: readonly number[];
-  /** materialized by the first Execute; later Executes continue from `cursor` */
+  /** set by the first Execute; later Executes continue from `cursor` in `result.rows` */
   result?: ExecResult;
   cursor: number;
   done: boolean;
+}
+
+/** A portal's result stream is closed when the portal goes (Close, Sync, a new unnamed portal). */
+function closePortal(portal: Portal | undefined): void {
+  if (portal?.result?.kind === 'rows') portal.result.more?.close();
 }
 
 /** TLS and authentication settings of the listener, shared by its connections. */
@@ -102,8 +107,19 @@ export class Connection {
   private readonly onClose = (): void => {
     this.closed = true;
     if (this.executing) this.cancelRunningStatement();
+    this.dropAllPortals();
     this.wake();
   };
+
+  private dropPortal(name: string): void {
+    closePortal(this.portals.get(name));
+    this.portals.delete(name);
+  }
+
+  private dropAllPortals(): void {
+    for (const p of this.portals.values()) closePortal(p);
+    this.portals.clear();
+  }
 
   private listen(socket: Socket): void {
     socket.on('data', this.onData);
@@ -508,7 +524,7 @@ export class Connection {
     const backend = this.requireBackend();
     const sql = r.cstring();
     this.statements.delete('');
-    this.portals.delete('');
+    this.dropPortal('');
     try {
       const parts = backend.splitStatements(sql);
       if (parts.length === 0) this.send(msg.emptyQueryResponse());
@@ -547,17 +563,14 @@ export class Connection {
       case 'rows': {
         const formats = portal?.resultFormats ?? result.fields.map(() => 0);
         if (withRowDescription) this.send(msg.rowDescription(result.fields, formats));
-        const start = portal?.cursor ?? 0;
-        const end = maxRows > 0 ? Math.min(result.rows.length, start + maxRows) : result.rows.length;
-        await this.sendRows(result.fields, result.rows, start, end, formats);
-        if (portal) portal.cursor = end;
-        if (end < result.rows.length) {
+        const sent = await this.sendRowsOf(result, portal, maxRows, formats);
+        if (sent.suspended) {
           this.send(msg.portalSuspended());
           return true;
         }
         // Like PostgreSQL, a SELECT that was fetched in pieces reports the rows of this piece.
         const tag = result.tag;
-        this.send(msg.commandComplete(tag.startsWith('SELECT ') ? `SELECT ${end - start}` : tag));
+        this.send(msg.commandComplete(tag.startsWith('SELECT') ? `SELECT ${sent.count}` : tag));
         return false;
       }
       case 'copyOut': {
@@ -578,12 +591,36 @@ export class Connection {
     }
   }
 
-  private async sendRows(fields: readonly FieldInfo[], rows: readonly Value[][], start: number, end: number, formats: readonly number[]): Promise<void> {
+  /**
+   * Send up to maxRows rows (0 = all) of a row result, continuing where the portal's last
+   * Execute stopped; a streamed result is pulled batch by batch as it is sent, so only one
+   * batch is in memory at a time. `suspended`: rows remain (→ PortalSuspended).
+   */
+  private async sendRowsOf(result: Extract<ExecResult, { kind: 'rows' }>, portal: Portal | null, maxRows: number, formats: readonly number[]): Promise<{ count: number; suspended: boolean }> {
     const settings = this.textSettings();
-    for (let i = start; i < end; i++) {
-      const row = rows[i]!;
-      this.send(msg.dataRow(fields.map((f, c) => encodeValue(f.type, row[c] ?? null, formats[c] ?? 0, settings))));
-      await this.flushIfFull();
+    const fields = result.fields;
+    let cursor = portal?.cursor ?? 0;
+    let count = 0;
+    try {
+      for (;;) {
+        while (cursor < result.rows.length && (maxRows <= 0 || count < maxRows)) {
+          const row = result.rows[cursor++]!;
+          this.send(msg.dataRow(fields.map((f, c) => encodeValue(f.type, row[c] ?? null, formats[c] ?? 0, settings))));
+          count++;
+          await this.flushIfFull();
+        }
+        if (cursor < result.rows.length) return { count, suspended: true };
+        const next = result.more && !this.closed ? await result.more.next() : null;
+        if (next === null) {
+          result.more?.close();
+          return { count, suspended: false };
+        }
+        result.rows = next;
+        cursor = 0;
+        if (maxRows > 0 && count >= maxRows) return { count, suspended: true };
+      }
+    } finally {
+      if (portal) portal.cursor = cursor;
     }
   }
 
@@ -679,7 +716,7 @@ export class Connection {
     if (nParams !== stmt.paramTypes.length) {
       throw protocolViolation(`bind message supplies ${nParams} parameters, but prepared statement "${stmtName}" requires ${stmt.paramTypes.length}`);
     }
-    if (portalName === '') this.portals.delete('');
+    if (portalName === '') this.dropPortal('');
     else if (this.portals.has(portalName)) throw new SqlError(SqlState.duplicateCursor, `cursor "${portalName}" already exists`);
     const params: Value[] = [];
     const settings = nParams > 0 ? this.textSettings() : {};
@@ -760,7 +797,7 @@ export class Connection {
     const name = r.cstring();
     r.end();
     if (kind === 'S') this.statements.delete(name);
-    else if (kind === 'P') this.portals.delete(name);
+    else if (kind === 'P') this.dropPortal(name);
     else throw protocolViolation(`invalid CLOSE message subtype ${kind.charCodeAt(0)}`);
     this.send(msg.closeComplete());
   }
@@ -774,7 +811,7 @@ export class Connection {
       this.sendError(e);
     }
     // Portals live until the end of their transaction; outside a block that is now.
-    if (backend.transactionStatus() === 'I') this.portals.clear();
+    if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
   }
 }

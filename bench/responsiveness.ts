@@ -1,0 +1,193 @@
+/**
+ * Does a long query stall the server? Three scenarios, the same on Quiver and PostgreSQL:
+ *
+ *   select1-under-load  p50/p99 of `SELECT 1` on a fifth connection while 4 connections run
+ *                       heavy queries (exact k-NN over n × d without an index, a big sort,
+ *                       a hash join, an aggregate over a join)
+ *   cancel-latency      time from a CancelRequest to the 57014 error, p50/p99 over 20 tries
+ *                       of a long scan
+ *   stream-rss          server RSS growth while one client reads `SELECT * FROM big`
+ *
+ *   node dist/bench/responsiveness.js [--target quiver | postgres://…] [--rows 200000] [--dim 128]
+ *
+ * Quiver is started by the script on a temporary data directory and stopped at the end.
+ * The table `resp_big (id int, sel int, embedding vector(d))` is loaded with binary COPY.
+ */
+import { parseArgs } from 'node:util';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from 'node:net';
+import copyStreams from 'pg-copy-streams';
+import type pg from 'pg';
+import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
+import { generateSynthetic, selColumn } from './dataset.js';
+import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+
+async function load(client: pg.Client, rows: number, dim: number): Promise<Float32Array> {
+  const { train, queries } = generateSynthetic({ n: rows, dim, clusters: 100, seed: 7, queries: 1 });
+  const sel = selColumn(rows);
+  await client.query('DROP TABLE IF EXISTS resp_big');
+  await client.query(`CREATE TABLE resp_big (id bigint, sel int, embedding vector(${dim}))`);
+  const stream = client.query(copyStreams.from('COPY resp_big (id, sel, embedding) FROM STDIN (FORMAT binary)'));
+  const done = new Promise<void>((res, rej) => { stream.on('finish', res); stream.on('error', rej); });
+  const write = (b: Buffer): Promise<void> => (stream.write(b) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r())));
+  await write(copyHeader());
+  for (let from = 0; from < rows; from += 1000) await write(encodeRows(train, dim, sel, from, Math.min(rows, from + 1000)));
+  stream.end(copyTrailer());
+  await done;
+  await client.query('ANALYZE resp_big');
+  return queries.subarray(0, dim);
+}
+
+const vectorText = (v: Float32Array): string => `[${Array.from(v).join(',')}]`;
+
+/** p50/p99 of SELECT 1 every 20 ms for `seconds` while 4 heavy queries loop. */
+async function select1UnderLoad(target: SqlTarget, query: Float32Array, seconds: number): Promise<Record<string, number>> {
+  const q = vectorText(query);
+  const heavy = [
+    { sql: 'SELECT id FROM resp_big ORDER BY embedding <-> $1 LIMIT 10', params: [q] },
+    { sql: 'SELECT id FROM resp_big ORDER BY sel DESC, id LIMIT 5 OFFSET 1000', params: [] },
+    { sql: 'SELECT count(*) FROM resp_big a JOIN resp_big b ON a.id = b.id WHERE a.sel < 500', params: [] },
+    { sql: 'SELECT sel % 100, count(*), avg(id) FROM resp_big GROUP BY 1 ORDER BY 1 LIMIT 3', params: [] },
+  ];
+  const clients = await Promise.all(heavy.map(() => target.connect()));
+  const probe = await target.connect();
+  let stop = false;
+  let heavyDone = 0;
+  const loops = clients.map(async (c, i) => {
+    while (!stop) {
+      await c.query(heavy[i]!.sql, heavy[i]!.params);
+      heavyDone++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const lat: number[] = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    const s = performance.now();
+    await probe.query('SELECT 1');
+    lat.push(performance.now() - s);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  stop = true;
+  await Promise.all(loops);
+  await Promise.all([...clients, probe].map((c) => c.end()));
+  lat.sort((a, b) => a - b);
+  return { samples: lat.length, p50_ms: quantile(lat, 0.5), p99_ms: quantile(lat, 0.99), max_ms: lat[lat.length - 1]!, heavy_queries: heavyDone };
+}
+
+function sendCancel(host: string, port: number, pid: number, secret: number): Promise<void> {
+  return new Promise((resolveDone, reject) => {
+    const s = connect(port, host, () => {
+      const b = Buffer.alloc(16);
+      b.writeInt32BE(16, 0);
+      b.writeInt32BE(80877102, 4);
+      b.writeInt32BE(pid, 8);
+      b.writeInt32BE(secret, 12);
+      s.end(b);
+    });
+    s.on('close', () => resolveDone());
+    s.on('error', reject);
+  });
+}
+
+/** Time from CancelRequest to the 57014 error of a long scan, over `tries` tries. */
+async function cancelLatency(target: SqlTarget, tries: number): Promise<Record<string, number>> {
+  const c = await target.connect();
+  const { processID, secretKey, host, port } = c as unknown as { processID: number; secretKey: number; host: string; port: number };
+  const lat: number[] = [];
+  for (let i = 0; i < tries; i++) {
+    let failedAt = 0;
+    let code: string | undefined;
+    const q = c.query('SELECT count(*) FROM resp_big a, resp_big b WHERE a.id < b.id').then(
+      () => { failedAt = performance.now(); },
+      (e: { code?: string }) => { failedAt = performance.now(); code = e.code; },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = performance.now();
+    await sendCancel(host, port, processID, secretKey);
+    await q;
+    if (code !== '57014') throw new Error(`try ${i}: expected 57014, got ${code ?? 'success'}`);
+    lat.push(failedAt - t0);
+  }
+  await c.end();
+  lat.sort((a, b) => a - b);
+  return { tries, p50_ms: quantile(lat, 0.5), p99_ms: quantile(lat, 0.99), max_ms: lat[lat.length - 1]! };
+}
+
+/** Server RSS growth while one client streams the whole table (rows counted, not kept). */
+async function streamRss(target: SqlTarget): Promise<Record<string, number>> {
+  const c = await target.connect();
+  const before = await target.memory(c);
+  if (typeof before === 'string') throw new Error(before);
+  let peak = before.rssBytes;
+  let rows = 0;
+  const poll = setInterval(() => {
+    void target.memory(c).then((m) => { if (typeof m !== 'string') peak = Math.max(peak, m.rssBytes); }).catch(() => {});
+  }, 100);
+  const reader = await target.connect();
+  const t0 = performance.now();
+  // a portal read 1000 rows at a time, as JDBC setFetchSize / psql FETCH_COUNT do
+  await reader.query('BEGIN');
+  await reader.query('DECLARE resp_cur NO SCROLL CURSOR FOR SELECT * FROM resp_big');
+  for (;;) {
+    const r = await reader.query('FETCH 1000 FROM resp_cur');
+    rows += r.rowCount ?? 0;
+    if ((r.rowCount ?? 0) === 0) break;
+  }
+  await reader.query('COMMIT');
+  const viaCursorMs = performance.now() - t0;
+  const t1 = performance.now();
+  const all = await reader.query({ text: 'SELECT * FROM resp_big', rowMode: 'array' });
+  const plainMs = performance.now() - t1;
+  clearInterval(poll);
+  await reader.end();
+  await c.end();
+  return { rows, plain_select_rows: all.rowCount ?? 0, cursor_s: viaCursorMs / 1000, plain_select_s: plainMs / 1000, rss_before_mb: before.rssBytes / 2 ** 20, rss_growth_mb: (peak - before.rssBytes) / 2 ** 20 };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    target: { type: 'string', default: 'quiver' },
+    rows: { type: 'string', default: '200000' },
+    dim: { type: 'string', default: '128' },
+    seconds: { type: 'string', default: '10' },
+    tries: { type: 'string', default: '20' },
+  } });
+  const rows = Number(values.rows);
+  const dim = Number(values.dim);
+  let target: SqlTarget;
+  if (values.target === 'quiver') {
+    target = (await QuiverTarget.start({ entry: join(REPO, 'dist', 'src', 'main.js'), database: 'postgres', user: 'postgres', logLevel: 'warn', startTimeoutMs: 30_000, cwd: REPO })).target;
+  } else {
+    target = new PostgresTarget(values.target!);
+  }
+  try {
+    const client = await target.connect();
+    if (target.kind === 'postgres') await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+    const query = await load(client, rows, dim);
+    await client.end();
+    const result = {
+      target: target.name,
+      table: `${rows} x ${dim}`,
+      select1_under_load: await select1UnderLoad(target, query, Number(values.seconds)),
+      cancel_latency: await cancelLatency(target, Number(values.tries)),
+      stream_rss: await streamRss(target),
+    };
+    console.log(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2));
+    const c = await target.connect();
+    await c.query('DROP TABLE resp_big');
+    await c.end();
+  } finally {
+    await target.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * What the statement modules (dispatch, transactions, cursors, COPY, utility, EXPLAIN,
+ * DDL) need from their session, so that each can be a module of functions instead of a
+ * part of one class. The Session implements it.
+ */
+import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SqlError, SqlNotice } from '../errors.js';
+import type { BackendActivity, Catalog, SystemRelation } from '../catalog/catalog.js';
+import type { ExecEnv } from '../executor/expr.js';
+import type { RunContext } from '../executor/operators.js';
+import type { SelectBinder } from '../sql/bind-select.js';
+import type { Storage, Transaction } from '../storage/api.js';
+import type { Value } from '../types/types.js';
+import type { Cursors } from './cursors.js';
+import type { DdlState } from './ddl-dispatch.js';
+import type { SessionSettings } from './session-settings.js';
+import type { Transactions } from './transactions.js';
+import type { StatementControl } from './statement-control.js';
+import type { Activity } from './activity.js';
+
+/** The engine as its sessions see it: shared catalogs, storage, system relations. */
+export interface EngineState {
+  readonly storage: Storage;
+  /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
+  readonly queryWorkers?: QueryWorkerPool;
+  database(name: string): Catalog | undefined;
+  readonly databases: ReadonlyMap<string, Catalog>;
+  saveCatalog(): Promise<void>;
+  createDatabase(name: string): Promise<void>;
+  dropDatabase(name: string, missingOk: boolean, current: string): Promise<boolean>;
+  systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
+  allSystemRelations(): readonly SystemRelation[];
+  /** every session's pg_stat_activity row */
+  activities(): BackendActivity[];
+  /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */
+  signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
+}
+
+export interface SessionContext {
+  readonly engine: EngineState;
+  readonly catalog: Catalog;
+  readonly databaseName: string;
+  readonly settings: SessionSettings;
+  readonly tx: Transactions;
+  readonly cursors: Cursors;
+  readonly ddl: DdlState;
+  /** notices for the client, sent before the statement's CommandComplete */
+  readonly notices: SqlNotice[];
+  searchPath(): string[];
+  /** a binder for one statement, over its $n types */
+  binder(paramTypes: number[]): SelectBinder;
+  /** what running a plan needs: the statement's snapshot, `txn` for its own writes */
+  runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext;
+  execEnv(params: readonly Value[], rc: RunContext): ExecEnv;
+  /** make sequence positions durable before anything that used them is acknowledged */
+  persistCatalogIfDirty(): Promise<void>;
+  translateStorageError(e: unknown): SqlError;
+  /** cancel, statement_timeout and lock_timeout of the running statement */
+  readonly control: StatementControl;
+  /** what pg_stat_activity shows of this session */
+  readonly activity: Activity;
+  /** a statement starts (its timeout starts, earlier cancels are forgotten) */
+  statementStarted(text: string): void;
+  /** the statement ended: pins released, idle (in a block, the idle timeout starts) */
+  statementEnded(): void;
+  /** throws 57014 if the running statement was cancelled or timed out */
+  checkCancelled(): void;
+}

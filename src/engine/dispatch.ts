@@ -1,0 +1,141 @@
+/**
+ * Statement dispatch: the one place where a statement's execution starts and ends. Each
+ * bound statement kind goes to the module that runs it; the switch is exhaustive, so a new
+ * kind does not compile until it is handled here.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { runPlan } from '../executor/operators.js';
+import { batchStream } from '../executor/suspend.js';
+import type { RawNode } from '../sql/parser.js';
+import { assertNever } from '../sql/statement.js';
+import type { Value } from '../types/types.js';
+import type { ExecResult, RowStream } from '../wire/backend.js';
+import type { SessionContext } from './context.js';
+import { runCopy } from './copy-statement.js';
+import { runDdlStatement } from './ddl-dispatch.js';
+import { runDmlStatement } from './dml-statement.js';
+import { runExplain } from './explain-statement.js';
+import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prepare.js';
+import { runTransactionStatement } from './transactions.js';
+import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
+
+/**
+ * Run one prepared statement: an error fails the open transaction block. A streamed
+ * SELECT goes on while the client reads its rows; it ends with its stream.
+ */
+export async function runStatement(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+  ctx.statementStarted(prepared.text.trim());
+  let streaming = false;
+  try {
+    const result = await runToResult(ctx, prepared, params);
+    if (result.kind === 'rows' && result.more) {
+      result.more = statementStream(ctx, result.more);
+      streaming = true;
+    }
+    return result;
+  } finally {
+    if (!streaming) ctx.statementEnded();
+  }
+}
+
+async function runToResult(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+  const bound = prepared.bound;
+  if (bound.kind === 'empty') return { kind: 'command', tag: '' };
+  if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
+  const stmt = rebindIfStale(ctx, prepared);
+  try {
+    const result = await run(ctx, stmt, params);
+    await ctx.persistCatalogIfDirty();
+    return result;
+  } catch (e) {
+    throw statementFailed(ctx, e);
+  }
+}
+
+/** A statement failed: the error as the client sees it; a transaction block is now failed. */
+function statementFailed(ctx: SessionContext, e: unknown): Error {
+  const err = ctx.translateStorageError(e);
+  ctx.tx.abort();
+  return err;
+}
+
+/** The rest of a streamed SELECT: the statement ends (idle, pins released) with the stream. */
+function statementStream(ctx: SessionContext, inner: RowStream): RowStream {
+  let open = true;
+  const end = (): void => {
+    if (!open) return;
+    open = false;
+    ctx.statementEnded();
+  };
+  return {
+    next: async () => {
+      if (!open) return null;
+      try {
+        const rows = await inner.next();
+        // sequence values in these rows are durable before the client sees them
+        await ctx.persistCatalogIfDirty();
+        if (rows === null) end();
+        return rows;
+      } catch (e) {
+        inner.close();
+        end();
+        throw statementFailed(ctx, e);
+      }
+    },
+    close: () => {
+      inner.close();
+      end();
+    },
+  };
+}
+
+async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+  const bound = stmt.bound;
+  const command = (tag: string): ExecResult => ({ kind: 'command', tag });
+  switch (bound.kind) {
+    case 'empty':
+      return command('');
+    case 'select': {
+      // rows stream to the client batch by batch as the plan produces them
+      const rc = ctx.runContext(ctx.tx.txn);
+      const env = ctx.execEnv(params, rc);
+      const stream = batchStream(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
+      const first = await stream.next();
+      if (first === null) return { kind: 'rows', fields: stmt.fields!, rows: [], tag: 'SELECT 0' };
+      return { kind: 'rows', fields: stmt.fields!, rows: first, tag: 'SELECT', more: stream };
+    }
+    case 'dml':
+      return runDmlStatement(ctx, bound.stmt, stmt.fields, params);
+    case 'explain':
+      return runExplain(ctx, bound, params);
+    case 'declare':
+      return ctx.cursors.declare(ctx, bound, params);
+    case 'fetch':
+      return ctx.cursors.fetch(bound);
+    case 'closePortal':
+      return command(ctx.cursors.close(bound.portal));
+    case 'transaction':
+      return command(await runTransactionStatement(ctx, bound));
+    case 'set':
+      runSet(ctx, bound);
+      return command(bound.tag);
+    case 'show':
+      return runShow(ctx, bound.name, stmt.fields!);
+    case 'copy':
+      return runCopy(ctx, bound);
+    case 'vacuum':
+      await runVacuum(ctx, bound);
+      return command(bound.tag);
+    case 'discard':
+      runDiscard(ctx, bound.all);
+      return command(bound.tag);
+    case 'noop':
+      return command(bound.tag);
+    case 'unsupported':
+      throw new SqlError(SqlState.featureNotSupported, bound.message);
+    case 'ddl':
+      return runDdlStatement(ctx, bound.node as RawNode, bound.tag, bound.catalogWrite, stmt.raw!.text);
+    default:
+      return assertNever(bound);
+  }
+}

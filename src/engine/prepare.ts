@@ -1,0 +1,75 @@
+/**
+ * Prepared statements: parse and bind once (Parse / the simple query's first step), bind
+ * again at execution if the catalog changed since (a cached plan must not outlive the
+ * tables it names).
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { optimize } from '../planner/optimize.js';
+import { parseSql, type RawStatement } from '../sql/parser.js';
+import { bindStatement, emptyStatement, endsTransactionBlock, type BoundKind, type BoundStatement } from '../sql/statement.js';
+import { OID, T } from '../types/types.js';
+import type { FieldInfo, PreparedStatement } from '../wire/backend.js';
+import type { SelectBinder } from '../sql/bind-select.js';
+import type { SessionContext } from './context.js';
+import { showFields } from './utility.js';
+
+export interface QuiverStatement extends PreparedStatement {
+  /** the parsed statement (null: an empty query) */
+  readonly raw: RawStatement | null;
+  /** the query text the client sent */
+  readonly text: string;
+  readonly bound: BoundStatement;
+  /** the catalog version it was bound against */
+  readonly catalogVersion: number;
+}
+
+export const inFailedTransaction = (): SqlError =>
+  new SqlError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+
+export function prepareStatement(ctx: SessionContext, sql: string, paramTypes: readonly number[]): QuiverStatement {
+  const stmts = parseSql(sql);
+  if (ctx.tx.state === 'failed' && stmts.length === 1 && !endsTransactionBlock(stmts[0])) throw inFailedTransaction();
+  if (stmts.length === 0) {
+    return { raw: null, text: sql, bound: emptyStatement(), paramTypes: [], fields: null, catalogVersion: ctx.catalog.version };
+  }
+  if (stmts.length > 1) {
+    throw new SqlError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+  }
+  return bindPrepared(ctx, stmts[0], sql, [...paramTypes]);
+}
+
+function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, paramTypes: number[]): QuiverStatement {
+  const catalogVersion = ctx.catalog.version;
+  const catalog = ctx.catalog;
+  let binder: SelectBinder | undefined;
+  const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog }), queryText: text });
+  // binding inferred the $n types the client left open (0); any still unknown are text
+  const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
+  return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion };
+}
+
+/** statements whose binding looked tables up: bound again when the catalog changed */
+const REBOUND: ReadonlySet<BoundKind> = new Set(['select', 'dml', 'explain', 'declare', 'copy']);
+
+/** The statement bound against the current catalog; its result columns must not have changed. */
+export function rebindIfStale(ctx: SessionContext, stmt: QuiverStatement): QuiverStatement {
+  if (stmt.catalogVersion === ctx.catalog.version || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
+  const rebound = bindPrepared(ctx, stmt.raw, stmt.text, [...stmt.paramTypes]);
+  if (JSON.stringify(rebound.fields?.map((f) => f.type)) !== JSON.stringify(stmt.fields?.map((f) => f.type))) {
+    throw new SqlError('0A000', 'cached plan must not change result type');
+  }
+  return rebound;
+}
+
+function fieldsOf(ctx: SessionContext, bound: BoundStatement): FieldInfo[] | null {
+  const fromSchema = (schema: readonly { name: string; type: { oid: number; typmod: number }; tableOid: number; attnum: number }[]) =>
+    schema.map((c) => ({ name: c.name, type: c.type, tableOid: c.tableOid, columnAttr: c.attnum > 0 ? c.attnum : 0 }));
+  switch (bound.kind) {
+    case 'select': return fromSchema(bound.plan.schema);
+    case 'dml': return bound.stmt.returning ? fromSchema(bound.stmt.returning.schema) : null;
+    case 'explain': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+    case 'fetch': return bound.move ? null : ctx.cursors.fields(bound.portal) ?? null;
+    case 'show': return showFields(bound.name);
+    default: return null;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What expressions and system relations ask of the session while a statement runs:
+ * sequences (nextval, currval, setval), regclass names, settings, pg_settings, pg_cursors.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { SequenceDef, SystemRelationContext } from '../catalog/catalog.js';
+import type { EvalContext, FunctionServices } from '../functions/api.js';
+import { parseQualifiedName } from '../sql/names.js';
+import type { SessionContext } from './context.js';
+
+export function evalContext(ctx: SessionContext, user: string): EvalContext {
+  const now = Date.now() * 1000;
+  const catalog = ctx.catalog;
+  const services: FunctionServices = {
+    nextval: (seq) => catalog.nextval(sequenceOf(ctx, seq)),
+    currval: (seq) => {
+      const s = sequenceOf(ctx, seq);
+      if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
+      return s.last;
+    },
+    setval: (seq, value, isCalled) => {
+      const s = sequenceOf(ctx, seq);
+      if (value < s.min || value > s.max) {
+        throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
+      }
+      s.last = value;
+      s.isCalled = isCalled;
+      catalog.sequencesDirty = true;
+      return value;
+    },
+    relationOid: (name) => relationOid(ctx, name),
+    relationName: (oid) => relationName(ctx, oid),
+  };
+  return {
+    setting: (name) => ctx.settings.get(name),
+    statementTimestamp: now,
+    transactionTimestamp: ctx.tx.idle ? now : ctx.tx.start,
+    user,
+    database: ctx.databaseName,
+    services,
+  };
+}
+
+function sequenceOf(ctx: SessionContext, ref: string): SequenceDef {
+  const s = /^\d+$/.test(ref) ? ctx.catalog.sequences.get(Number(ref)) : findSequenceByName(ctx, ref);
+  if (!s) throw new SqlError(SqlState.undefinedTable, `relation "${ref}" does not exist`);
+  return s;
+}
+
+/** database.schema.name is allowed for the current database only */
+function localName(ctx: SessionContext, parts: string[]): string[] {
+  if (parts.length < 3) return parts;
+  if (parts.length > 3) throw new SqlError('42601', `improper qualified name (too many dotted names): ${parts.join('.')}`);
+  if (parts[0] !== ctx.databaseName) throw new SqlError(SqlState.featureNotSupported, `cross-database references are not implemented: "${parts.join('.')}"`);
+  return parts.slice(1);
+}
+
+function findSequenceByName(ctx: SessionContext, name: string): SequenceDef | undefined {
+  const parts = localName(ctx, parseQualifiedName(name));
+  return ctx.catalog.findSequence(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
+}
+
+/** 'name'::regclass: a table, sequence, index or system relation on the search path */
+export function relationOid(ctx: SessionContext, name: string): number | undefined {
+  const catalog = ctx.catalog;
+  const parts = localName(ctx, parseQualifiedName(name));
+  const schema = parts.length > 1 ? parts[0] : undefined;
+  const rel = parts[parts.length - 1];
+  const t = schema ? catalog.findTable(schema, rel) : ctx.searchPath().map((s) => catalog.findTable(s, rel)).find((x) => x);
+  if (t) return t.oid;
+  const s = catalog.findSequence(schema, rel);
+  if (s) return s.oid;
+  const i = catalog.findIndex(schema, rel);
+  if (i) return i.oid;
+  const sys = ctx.engine.systemRelation(schema, rel);
+  return sys?.oid;
+}
+
+export function relationName(ctx: SessionContext, oid: number): string | undefined {
+  const catalog = ctx.catalog;
+  const t = catalog.tables.get(oid);
+  if (t) return t.name;
+  const s = catalog.sequences.get(oid);
+  if (s) return s.name;
+  for (const tbl of catalog.tables.values()) {
+    const i = tbl.indexes.find((x) => x.oid === oid);
+    if (i) return i.name;
+  }
+  const sys = ctx.engine.allSystemRelations().find((r) => r.oid === oid);
+  return sys?.name;
+}
+
+export function systemContext(ctx: SessionContext, user: string): SystemRelationContext {
+  return {
+    catalog: ctx.catalog,
+    databases: [...ctx.engine.databases.keys()],
+    setting: (name) => ctx.settings.get(name),
+    allSettings: () => ctx.settings.all(),
+    user,
+    database: ctx.databaseName,
+    rowCount: (oid) => ctx.engine.storage.rowCount(oid),
+    cursors: () => ctx.cursors.list(),
+    activity: () => ctx.engine.activities(),
+  };
+}

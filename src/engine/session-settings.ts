@@ -1,0 +1,117 @@
+/**
+ * A session's configuration values (SET / SHOW / RESET): their startup values, and what
+ * a transaction's SET LOCAL or rolled-back SET must restore at its end.
+ */
+import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
+
+export class SessionSettings {
+  private readonly values = new Map<string, string>();
+  /** what RESET returns to: the defaults overridden by startup parameters */
+  private readonly resetValues = new Map<string, string>();
+  /** values to restore at the end of the transaction (SET LOCAL) */
+  private readonly localRestore = new Map<string, string | undefined>();
+  /** values to restore if the transaction rolls back (plain SET inside a transaction) */
+  private readonly rollbackRestore = new Map<string, string | undefined>();
+  private parameterChanges: [string, string][] = [];
+
+  constructor() {
+    for (const d of allSettingDefs()) this.values.set(d.name.toLowerCase(), d.value);
+  }
+
+  get(name: string): string | undefined {
+    return this.values.get(name.toLowerCase());
+  }
+
+  /** Set without checks or ParameterStatus (startup, transaction state settings). */
+  setRaw(key: string, value: string): void {
+    this.values.set(key, value);
+  }
+
+  /** Apply the StartupMessage's parameters; what they set is what RESET returns to. */
+  startup(params: Record<string, string>, user: string): void {
+    this.values.set('session_authorization', user);
+    if (params.application_name) this.values.set('application_name', params.application_name);
+    if (params.client_encoding) this.values.set('client_encoding', normalizeSetting('client_encoding', params.client_encoding));
+    if (params.options) this.applyStartupOptions(params.options);
+    for (const [k, v] of Object.entries(params)) {
+      if (['user', 'database', 'options', 'replication'].includes(k)) continue;
+      const def = settingDef(k);
+      if (def && !def.readOnly) this.values.set(k.toLowerCase(), normalizeSetting(k.toLowerCase(), v));
+    }
+    for (const [k, v] of this.values) this.resetValues.set(k, v);
+  }
+
+  private applyStartupOptions(options: string): void {
+    // -c name=value pairs (PGOPTIONS)
+    const re = /(?:-c\s*|--)([\w.]+)=((?:\\ |\S)+)/g;
+    for (const m of options.matchAll(re)) {
+      const key = m[1].toLowerCase().replace(/-/g, '_');
+      if (settingDef(key) || key.includes('.')) this.values.set(key, normalizeSetting(key, m[2].replace(/\\ /g, ' ')));
+    }
+  }
+
+  /** ParameterStatus pairs sent at startup */
+  reported(): [string, string][] {
+    return allSettingDefs().filter((d) => d.report).map((d) => [d.name, this.values.get(d.name.toLowerCase()) ?? d.value]);
+  }
+
+  /** SET name = value (checked, normalized); inside a transaction remembers what to restore. */
+  set(name: string, value: string, isLocal: boolean, inTransaction: boolean): void {
+    const key = checkSettable(name);
+    const v = normalizeSetting(key, value, this.values.get(key));
+    if (inTransaction) {
+      // SET LOCAL ends with the transaction; a plain SET is undone if the transaction rolls back
+      const restore = isLocal ? this.localRestore : this.rollbackRestore;
+      if (!restore.has(key)) restore.set(key, this.values.get(key));
+    }
+    this.values.set(key, v);
+    const def = settingDef(key);
+    if (def?.report) this.parameterChanges.push([def.name, v]);
+  }
+
+  /** RESET name: the startup value, else the default */
+  resetValue(key: string): string {
+    return this.resetValues.get(key) ?? settingDef(key)?.value ?? '';
+  }
+
+  /** RESET ALL: every settable value back to its startup value */
+  resetAll(isLocal: boolean, inTransaction: boolean): void {
+    for (const d of allSettingDefs()) {
+      if (d.readOnly) continue;
+      const key = d.name.toLowerCase();
+      const v = this.resetValues.get(key) ?? d.value;
+      if (this.values.get(key) !== v) this.set(key, v, isLocal, inTransaction);
+    }
+  }
+
+  /** name, value of every known setting (SHOW ALL, pg_settings) */
+  all(): { name: string; value: string }[] {
+    return allSettingDefs().map((d) => ({ name: d.name, value: this.values.get(d.name.toLowerCase()) ?? d.value }));
+  }
+
+  takeParameterChanges(): [string, string][] {
+    const c = this.parameterChanges;
+    this.parameterChanges = [];
+    return c;
+  }
+
+  /** The transaction ended: undo its SET LOCALs, and its SETs if it rolled back. */
+  endTransaction(committed: boolean): void {
+    if (!committed) {
+      for (const [k, v] of this.rollbackRestore) {
+        if (v === undefined) this.values.delete(k);
+        else this.values.set(k, v);
+        const def = settingDef(k);
+        if (def?.report && v !== undefined) this.parameterChanges.push([def.name, v]);
+      }
+    }
+    this.rollbackRestore.clear();
+    this.values.set('transaction_read_only', 'off');
+    this.values.set('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
+    for (const [k, v] of this.localRestore) {
+      if (v === undefined) this.values.delete(k);
+      else this.values.set(k, v);
+    }
+    this.localRestore.clear();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The session's transaction state machine: idle (each statement commits on its own), in a
+ * block (BEGIN … COMMIT), or failed (an error in the block: only COMMIT / ROLLBACK are
+ * accepted). Also savepoints, READ ONLY, and the snapshot of REPEATABLE READ.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Snapshot, Storage, Transaction } from '../storage/api.js';
+import type { BoundStatement, TransactionOptions } from '../sql/statement.js';
+import type { SessionContext } from './context.js';
+import type { SessionSettings } from './session-settings.js';
+
+export type TxState = 'idle' | 'block' | 'failed';
+
+export class Transactions {
+  state: TxState = 'idle';
+  /** the block's storage transaction (undefined when idle) */
+  txn: Transaction | undefined;
+  /** when the block began (µs since epoch): transaction_timestamp() */
+  start = 0;
+  readOnly = false;
+  savepoints: { name: string; mark: number }[] = [];
+  /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
+  snapshot: { snapshot: Snapshot; release: () => void } | undefined;
+
+  get idle(): boolean {
+    return this.state === 'idle';
+  }
+
+  /** 'I' idle, 'T' in a block, 'E' in a failed block (ReadyForQuery) */
+  status(): 'I' | 'T' | 'E' {
+    return this.state === 'idle' ? 'I' : this.state === 'block' ? 'T' : 'E';
+  }
+
+  /** An error in a transaction block fails the block. */
+  abort(): void {
+    if (this.state === 'block') this.state = 'failed';
+  }
+
+  checkWritable(what: string): void {
+    if (this.state !== 'idle' && this.readOnly) {
+      throw new SqlError('25006', `cannot execute ${what} in a read-only transaction`);
+    }
+  }
+
+  /** READ COMMITTED: a snapshot per statement; REPEATABLE READ and above: one per transaction. */
+  statementSnapshot(storage: Storage, settings: SessionSettings): Snapshot {
+    const iso = settings.get('transaction_isolation') ?? 'read committed';
+    if (this.state === 'idle' || iso === 'read committed' || iso === 'read uncommitted') return storage.snapshot();
+    if (!this.snapshot) {
+      const snapshot = storage.snapshot();
+      this.snapshot = { snapshot, release: storage.retain?.(snapshot) ?? (() => {}) };
+    }
+    return this.snapshot.snapshot;
+  }
+
+  /** BEGIN / SET TRANSACTION options */
+  applyOptions(options: TransactionOptions, settings: SessionSettings): void {
+    if (options.readOnly !== undefined) this.readOnly = options.readOnly;
+    if (options.isolation !== undefined) settings.setRaw('transaction_isolation', options.isolation);
+    settings.setRaw('transaction_read_only', this.readOnly ? 'on' : 'off');
+  }
+}
+
+type BoundTransaction = Extract<BoundStatement, { kind: 'transaction' }>;
+
+/** BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO: returns the command tag. */
+export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTransaction): Promise<string> {
+  switch (stmt.action) {
+    case 'begin':
+    case 'start':
+      return begin(ctx, stmt);
+    case 'commit':
+      return commit(ctx);
+    case 'rollback':
+      if (ctx.tx.idle) {
+        ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+        return 'ROLLBACK';
+      }
+      await rollback(ctx);
+      return 'ROLLBACK';
+    case 'savepoint':
+      if (ctx.tx.idle) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
+      ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark() });
+      return 'SAVEPOINT';
+    case 'release':
+    case 'rollbackTo':
+      return toSavepoint(ctx, stmt);
+    case 'unsupported':
+      throw new SqlError(SqlState.featureNotSupported, `${stmt.what} is not supported`);
+  }
+}
+
+function begin(ctx: SessionContext, stmt: BoundTransaction): string {
+  const { tx, settings } = ctx;
+  if (!tx.idle) {
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' });
+    return 'BEGIN';
+  }
+  tx.txn = ctx.engine.storage.begin();
+  tx.start = Date.now() * 1000;
+  tx.state = 'block';
+  tx.readOnly = settings.get('default_transaction_read_only') === 'on';
+  settings.setRaw('transaction_isolation', settings.get('default_transaction_isolation') ?? 'read committed');
+  tx.applyOptions(stmt.options, settings);
+  return stmt.tag;
+}
+
+async function commit(ctx: SessionContext): Promise<string> {
+  const { tx } = ctx;
+  if (tx.idle) {
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+    return 'COMMIT';
+  }
+  if (tx.state === 'failed') {
+    await rollback(ctx);
+    return 'ROLLBACK';
+  }
+  const txn = tx.txn!;
+  let ok = false;
+  try {
+    await ctx.persistCatalogIfDirty();
+    await txn.commit();
+    ok = true;
+  } finally {
+    endTransaction(ctx, ok);
+    await ctx.ddl.finish(ctx, ok);
+  }
+  return 'COMMIT';
+}
+
+async function rollback(ctx: SessionContext): Promise<void> {
+  ctx.tx.txn?.rollback();
+  endTransaction(ctx, false);
+  await ctx.ddl.finish(ctx, false);
+}
+
+/** RELEASE [SAVEPOINT] name / ROLLBACK TO [SAVEPOINT] name */
+function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
+  const { tx } = ctx;
+  const what = stmt.action === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+  if (tx.idle) throw new SqlError(SqlState.noActiveSqlTransaction, `${what} can only be used in transaction blocks`);
+  const name = stmt.savepoint;
+  let i = tx.savepoints.length - 1;
+  while (i >= 0 && tx.savepoints[i].name !== name) i--;
+  if (i < 0) throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+  if (stmt.action === 'release') {
+    tx.savepoints.length = i;
+    return 'RELEASE';
+  }
+  tx.txn!.rollbackTo(tx.savepoints[i].mark);
+  tx.savepoints.length = i + 1;
+  tx.state = 'block';
+  return 'ROLLBACK';
+}
+
+/** The block ended (committed or not): cursors, settings and the snapshot follow it. */
+export function endTransaction(ctx: SessionContext, committed: boolean): void {
+  const { tx } = ctx;
+  ctx.cursors.closeAtEnd(committed);
+  tx.savepoints = [];
+  tx.snapshot?.release();
+  tx.snapshot = undefined;
+  tx.txn = undefined;
+  tx.state = 'idle';
+  tx.readOnly = false;
+  ctx.settings.endTransaction(committed);
+}

@@ -1,0 +1,94 @@
+/**
+ * Utility commands: SET / RESET / SHOW, VACUUM and ANALYZE, DISCARD, and TRUNCATE's
+ * removal of the rows (ddl.ts checks and resolves its tables).
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { TableDef } from '../catalog/catalog.js';
+import { leafPartitions } from '../catalog/partitions.js';
+import type { BoundSet, BoundStatement } from '../sql/statement.js';
+import { T } from '../types/types.js';
+import type { ExecResult, FieldInfo } from '../wire/backend.js';
+import type { SessionContext } from './context.js';
+import { checkSettable, settingDef } from './settings.js';
+
+export function runSet(ctx: SessionContext, stmt: BoundSet): void {
+  const { settings, tx } = ctx;
+  switch (stmt.action) {
+    case 'resetAll':
+      settings.resetAll(stmt.isLocal, !tx.idle);
+      return;
+    case 'transaction':
+      if (!tx.idle) tx.applyOptions(stmt.options, settings);
+      return;
+    case 'ignored':
+      return;
+    case 'reset': {
+      const key = checkSettable(stmt.name);
+      settings.set(key, settings.resetValue(key), stmt.isLocal, !tx.idle);
+      return;
+    }
+    case 'value':
+      settings.set(stmt.name, stmt.value, stmt.isLocal, !tx.idle);
+  }
+}
+
+/** SHOW name / SHOW ALL */
+export function runShow(ctx: SessionContext, name: string, fields: readonly FieldInfo[]): ExecResult {
+  const key = name.toLowerCase();
+  if (key === 'all') {
+    const rows = ctx.settings.all().map((s) => [s.name, s.value, '']);
+    return { kind: 'rows', fields, rows, tag: 'SHOW' };
+  }
+  const mapped = key === 'transaction isolation level' ? 'transaction_isolation' : key === 'time zone' ? 'timezone' : key;
+  const value = ctx.settings.get(mapped);
+  if (value === undefined) throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
+  return { kind: 'rows', fields, rows: [[value]], tag: 'SHOW' };
+}
+
+/** SHOW's columns: name, setting, description for ALL, else one named as PostgreSQL names it */
+export function showFields(name: string): FieldInfo[] {
+  const column = (c: string): FieldInfo => ({ name: c, type: T.text, tableOid: 0, columnAttr: 0 });
+  if (name === 'all') return ['name', 'setting', 'description'].map(column);
+  return [column(showColumnName(name))];
+}
+
+function showColumnName(name: string): string {
+  const key = name.toLowerCase();
+  if (key === 'transaction isolation level') return 'transaction_isolation';
+  if (key === 'time zone') return 'TimeZone';
+  return settingDef(key)?.name ?? key;
+}
+
+/**
+ * VACUUM [table, …]: compaction of sealed segments (drops deleted rows). ANALYZE does the
+ * same, as it always has here (the benchmark's ANALYZE after a load relies on it), and is
+ * likewise refused in a transaction block, where PostgreSQL would run it.
+ */
+export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatement, { kind: 'vacuum' }>): Promise<void> {
+  if (!ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, `${stmt.tag} cannot run inside a transaction block`);
+  const storage = ctx.engine.storage;
+  if (stmt.relations.length === 0) await storage.vacuum();
+  for (const rv of stmt.relations) {
+    const t = ctx.binder([]).lookupTable(rv.schema, rv.name);
+    if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${rv.name}" does not exist`);
+    for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
+  }
+}
+
+/** DISCARD ALL closes the cursors; the other DISCARDs have nothing to drop */
+export function runDiscard(ctx: SessionContext, all: boolean): void {
+  if (all) ctx.cursors.clear();
+}
+
+/** TRUNCATE: delete every row of these tables, in the open block or in a transaction of its own. */
+export async function truncateRows(ctx: SessionContext, tables: readonly TableDef[]): Promise<void> {
+  const storage = ctx.engine.storage;
+  const implicit = ctx.tx.idle;
+  const txn = implicit ? storage.begin() : ctx.tx.txn!;
+  for (const t of tables) {
+    const ids: number[] = [];
+    for (const b of storage.scan(t.oid, storage.snapshot(), txn)) ids.push(...b.rowIds);
+    txn.delete(t.oid, ids);
+  }
+  if (implicit) await txn.commit();
+}

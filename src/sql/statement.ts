@@ -1,0 +1,339 @@
+/**
+ * One parsed statement → one kind-tagged bound statement, the only shape the engine runs.
+ * Queries arrive as plans, utility statements with their options read out of the parse
+ * tree, each with the command tag PostgreSQL reports. DDL still travels as its parse node
+ * (`ddl`) until the DDL binder (bindDdl) replaces it.
+ */
+import type {
+  ClosePortalStmt, CopyStmt, DeclareCursorStmt, DiscardStmt, ExplainStmt, FetchStmt, Node, SelectStmt, TransactionStmt,
+  VacuumStmt, VariableSetStmt,
+} from '@pgsql/types';
+import { SqlError, SqlState, toSqlError } from '../errors.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { Expr, Plan } from '../planner/plan.js';
+import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
+import { bindChecks, bindDelete, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
+import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
+import type { RawStatement } from './parser.js';
+
+/** BEGIN / SET TRANSACTION options; absent = not given */
+export interface TransactionOptions {
+  readonly readOnly?: boolean;
+  readonly isolation?: string;
+}
+
+export type TransactionAction = 'begin' | 'start' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'unsupported';
+
+export type BoundCopy =
+  | { kind: 'copy'; direction: 'to'; plan: Plan; options: CopyOptions; tag: string }
+  | {
+    kind: 'copy'; direction: 'from'; table: TableDef; columns: readonly number[]; options: CopyOptions; tag: string;
+    /** the table's other columns, filled from their DEFAULT */
+    defaults: readonly { column: number; expr: Expr }[];
+    checks: readonly BoundCheck[];
+  };
+
+export type BoundSet =
+  | { kind: 'set'; action: 'value'; name: string; value: string; isLocal: boolean; tag: string }
+  /** RESET name / SET name TO DEFAULT */
+  | { kind: 'set'; action: 'reset'; name: string; isLocal: boolean; tag: string }
+  | { kind: 'set'; action: 'resetAll'; isLocal: boolean; tag: string }
+  /** SET TRANSACTION … */
+  | { kind: 'set'; action: 'transaction'; options: TransactionOptions; tag: string }
+  /** SET SESSION CHARACTERISTICS AS TRANSACTION …: accepted, no effect */
+  | { kind: 'set'; action: 'ignored'; tag: string };
+
+export type BoundStatement =
+  | { kind: 'empty'; tag: '' }
+  | { kind: 'select'; plan: Plan; tag: 'SELECT' }
+  | { kind: 'dml'; stmt: DmlStatement; tag: string }
+  | { kind: 'explain'; plan: Plan; dml: DmlStatement | null; analyze: boolean; verbose: boolean; tag: 'EXPLAIN' }
+  /** DECLARE name CURSOR … FOR query: the query is bound (with its $n) at prepare time */
+  | { kind: 'declare'; name: string; plan: Plan; hold: boolean; statement: string; options: number; tag: 'DECLARE CURSOR' }
+  | { kind: 'fetch'; portal: string; direction: NonNullable<FetchStmt['direction']>; howMany: number; move: boolean; tag: string }
+  /** CLOSE name / CLOSE ALL (portal undefined) */
+  | { kind: 'closePortal'; portal: string | undefined; tag: string }
+  | {
+    kind: 'transaction'; action: TransactionAction; savepoint: string; options: TransactionOptions; tag: string;
+    /** allowed in a failed transaction block (COMMIT, ROLLBACK, ROLLBACK TO, PREPARE TRANSACTION) */
+    endsBlock: boolean;
+    /** the parser's name of an unsupported action, for its error */
+    what: string;
+  }
+  | BoundSet
+  | { kind: 'show'; name: string; tag: 'SHOW' }
+  | BoundCopy
+  /** VACUUM / ANALYZE [table, …] (vacuum false: ANALYZE) */
+  | { kind: 'vacuum'; vacuum: boolean; relations: readonly { schema: string | undefined; name: string }[]; tag: string }
+  | { kind: 'discard'; all: boolean; tag: string }
+  /** accepted and ignored: LISTEN, NOTIFY, CHECKPOINT, LOCK, DEALLOCATE, … */
+  | { kind: 'noop'; tag: string }
+  /** fails when executed (binding it succeeds, as PostgreSQL's parse analysis does) */
+  | { kind: 'unsupported'; message: string; tag: string }
+  /** catalog changes (run by ddl-dispatch); catalogWrite: refused in a read-only transaction, saved after autocommit */
+  | { kind: 'ddl'; node: Node; catalogWrite: boolean; tag: string };
+
+export type BoundKind = BoundStatement['kind'];
+
+/** What binding needs from the session. */
+export interface StatementEnv {
+  /** the binder over the statement's $n types (made on first use: most utility statements need none) */
+  binder(): SelectBinder;
+  /** the planner's rewrites, applied to each bound plan (src/sql binds, it does not plan) */
+  optimize(plan: Plan): Plan;
+  /** the text the client sent (pg_cursors shows it for DECLARE) */
+  readonly queryText: string;
+}
+
+export function assertNever(x: never): never {
+  throw new SqlError(SqlState.internalError, `bug: unhandled statement ${JSON.stringify(x)}`);
+}
+
+/** Bind one parsed statement. Errors are SqlErrors. */
+export function bindStatement(raw: RawStatement, env: StatementEnv): BoundStatement {
+  try {
+    return bindNode(raw.node, raw.text, env);
+  } catch (e) {
+    throw toSqlError(e);
+  }
+}
+
+export function emptyStatement(): BoundStatement {
+  return { kind: 'empty', tag: '' };
+}
+
+/** COMMIT, ROLLBACK, ROLLBACK TO and PREPARE TRANSACTION are the statements a failed block accepts. */
+export function endsTransactionBlock(raw: RawStatement): boolean {
+  const n = raw.node;
+  return 'TransactionStmt' in n && ENDS_BLOCK.has(n.TransactionStmt.kind ?? '');
+}
+
+const ENDS_BLOCK = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE']);
+
+/** One case per statement kind; each is a line or a call, so the switch stays a table. */
+function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
+  if ('SelectStmt' in node) return { kind: 'select', plan: bindQuery(node.SelectStmt, env), tag: 'SELECT' };
+  if ('InsertStmt' in node) return dml(bindInsert(env.binder(), node.InsertStmt), env);
+  if ('UpdateStmt' in node) return dml(bindUpdate(env.binder(), node.UpdateStmt), env);
+  if ('DeleteStmt' in node) return dml(bindDelete(env.binder(), node.DeleteStmt), env);
+  if ('ExplainStmt' in node) return bindExplain(node.ExplainStmt, text, env);
+  if ('DeclareCursorStmt' in node) return bindDeclare(node.DeclareCursorStmt, text, env);
+  if ('FetchStmt' in node) return bindFetch(node.FetchStmt);
+  if ('ClosePortalStmt' in node) return bindClose(node.ClosePortalStmt);
+  if ('TransactionStmt' in node) return bindTransaction(node.TransactionStmt);
+  if ('VariableSetStmt' in node) return bindSet(node.VariableSetStmt);
+  if ('VariableShowStmt' in node) return { kind: 'show', name: node.VariableShowStmt.name ?? '', tag: 'SHOW' };
+  if ('CopyStmt' in node) return bindCopy(node.CopyStmt, env);
+  if ('VacuumStmt' in node) return bindVacuum(node.VacuumStmt);
+  if ('DiscardStmt' in node) return bindDiscard(node.DiscardStmt);
+  const kind = Object.keys(node)[0];
+  if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
+  if (DDL_KINDS.has(kind)) return { kind: 'ddl', node, catalogWrite: CATALOG_WRITES.has(kind), tag: ddlTag(node) };
+  if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
+  const tag = TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();
+  return { kind: 'unsupported', message: `${tag} is not supported`, tag };
+}
+
+function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {
+  if (stmt.intoClause) throw new SqlError(SqlState.featureNotSupported, 'SELECT INTO is not supported');
+  return formatRecordOutputs(env.optimize(env.binder().bindSelect(stmt, null)));
+}
+
+function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
+  const tag = stmt.kind.toUpperCase();
+  return { kind: 'dml', stmt: { ...stmt, source: env.optimize(stmt.source) } as DmlStatement, tag };
+}
+
+function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStatement {
+  const opts = (n.options ?? []).map((o) => ('DefElem' in o ? o.DefElem.defname : undefined));
+  const analyze = opts.includes('analyze');
+  const verbose = opts.includes('verbose');
+  const query = n.query ?? {};
+  // the statements that bind to a plan; any other is refused before it is bound
+  const explainable = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'ExplainStmt', 'DeclareCursorStmt'].includes(Object.keys(query)[0]);
+  const inner = explainable ? bindNode(query as Node, text, env) : undefined;
+  if (inner?.kind === 'select') return { kind: 'explain', plan: inner.plan, dml: null, analyze, verbose, tag: 'EXPLAIN' };
+  if (inner?.kind === 'dml') return { kind: 'explain', plan: inner.stmt.source, dml: inner.stmt, analyze, verbose, tag: 'EXPLAIN' };
+  throw new SqlError(SqlState.featureNotSupported, 'EXPLAIN of this statement is not supported');
+}
+
+function bindDeclare(n: DeclareCursorStmt, text: string, env: StatementEnv): BoundStatement {
+  const query = n.query;
+  if (!query || !('SelectStmt' in query)) throw new SqlError(SqlState.featureNotSupported, 'cursors are only supported for SELECT');
+  const plan = formatRecordOutputs(env.optimize(env.binder().bindSelect(query.SelectStmt, null)));
+  // CURSOR_OPT_HOLD = 0x0020 (parsenodes.h)
+  const hold = ((n.options ?? 0) & 0x20) !== 0;
+  return { kind: 'declare', name: n.portalname ?? '', plan, hold, statement: env.queryText.trim() || text, options: cursorOptions(n, query.SelectStmt), tag: 'DECLARE CURSOR' };
+}
+
+/**
+ * DECLARE's CURSOR_OPT_* bits (parsenodes.h: BINARY 0x1, SCROLL 0x2, NO_SCROLL 0x4) for pg_cursors. Without
+ * SCROLL / NO SCROLL PostgreSQL reports what the plan can do backwards; as a stand-in: queries reading a relation
+ * can (scans, sorts), a bare SELECT of values (a Result node) cannot.
+ */
+function cursorOptions(n: DeclareCursorStmt, sel: SelectStmt): number {
+  const opts = Number(n.options ?? 0);
+  if ((opts & 0x6) !== 0) return opts;
+  return (sel.fromClause?.length ?? 0) > 0 ? opts | 0x2 : opts | 0x4;
+}
+
+/** FETCH / MOVE [FORWARD|BACKWARD|ABSOLUTE|RELATIVE] [n|ALL] [FROM|IN] name */
+function bindFetch(n: FetchStmt): BoundStatement {
+  const move = !!n.ismove;
+  return { kind: 'fetch', portal: n.portalname ?? '', direction: n.direction ?? 'FETCH_FORWARD', howMany: Number(n.howMany ?? 0), move, tag: move ? 'MOVE' : 'FETCH' };
+}
+
+function bindClose(n: ClosePortalStmt): BoundStatement {
+  return { kind: 'closePortal', portal: n.portalname || undefined, tag: n.portalname ? 'CLOSE CURSOR' : 'CLOSE CURSOR ALL' };
+}
+
+const TRANSACTION_ACTIONS: Record<string, { action: TransactionAction; tag: string }> = {
+  TRANS_STMT_BEGIN: { action: 'begin', tag: 'BEGIN' },
+  TRANS_STMT_START: { action: 'start', tag: 'START TRANSACTION' },
+  TRANS_STMT_COMMIT: { action: 'commit', tag: 'COMMIT' },
+  TRANS_STMT_ROLLBACK: { action: 'rollback', tag: 'ROLLBACK' },
+  TRANS_STMT_SAVEPOINT: { action: 'savepoint', tag: 'SAVEPOINT' },
+  TRANS_STMT_RELEASE: { action: 'release', tag: 'RELEASE' },
+  TRANS_STMT_ROLLBACK_TO: { action: 'rollbackTo', tag: 'ROLLBACK' },
+};
+
+function bindTransaction(n: TransactionStmt): BoundStatement {
+  const what = n.kind ?? '';
+  const { action, tag } = TRANSACTION_ACTIONS[what] ?? { action: 'unsupported', tag: '' };
+  return { kind: 'transaction', action, savepoint: n.savepoint_name ?? '', options: transactionOptions(n.options), tag, endsBlock: ENDS_BLOCK.has(what), what };
+}
+
+/** transaction_read_only / transaction_isolation DefElems (BEGIN …, SET TRANSACTION …); the last one given wins */
+function transactionOptions(options: readonly Node[] | undefined): TransactionOptions {
+  let out: { readOnly?: boolean; isolation?: string } = {};
+  for (const o of options ?? []) {
+    if (!('DefElem' in o)) continue;
+    const d = o.DefElem;
+    const c = d.arg && 'A_Const' in d.arg ? d.arg.A_Const : undefined;
+    if (d.defname === 'transaction_read_only') out = { ...out, readOnly: (c?.ival?.ival ?? 0) === 1 };
+    if (d.defname === 'transaction_isolation') out = { ...out, isolation: String(c?.sval?.sval ?? 'read committed') };
+  }
+  return out;
+}
+
+function bindSet(n: VariableSetStmt): BoundStatement {
+  const kind = n.kind;
+  const isLocal = !!n.is_local;
+  if (kind === 'VAR_RESET_ALL') return { kind: 'set', action: 'resetAll', isLocal, tag: 'RESET' };
+  let name = n.name ?? '';
+  if (kind === 'VAR_SET_MULTI') {
+    // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …
+    if (name === 'TRANSACTION') return { kind: 'set', action: 'transaction', options: transactionOptions(n.args), tag: 'SET' };
+    return { kind: 'set', action: 'ignored', tag: 'SET' };
+  }
+  if (name === 'timezone' || name === 'time zone') name = 'timezone';
+  if (kind === 'VAR_RESET' || kind === 'VAR_SET_DEFAULT') return { kind: 'set', action: 'reset', name, isLocal, tag: kind === 'VAR_RESET' ? 'RESET' : 'SET' };
+  const args = n.args ?? [];
+  const value = name === 'search_path' ? args.map(searchPathItem).join(', ') : args.map(setArgText).join(', ');
+  return { kind: 'set', action: 'value', name, value, isLocal, tag: 'SET' };
+}
+
+/** One SET argument as text, the way PostgreSQL's flatten_set_variable_args renders it. */
+function setArgText(a: Node): string {
+  const cast = 'TypeCast' in a ? a.TypeCast : undefined;
+  const inner = cast?.arg ?? a;
+  const c = 'A_Const' in inner ? inner.A_Const : undefined;
+  if (!c) return '';
+  // SET TIME ZONE INTERVAL '…'
+  if (cast && c.sval) {
+    const tn = (cast.typeName?.names ?? []).map((x) => ('String' in x ? x.String.sval : undefined)).pop();
+    if (tn === 'interval') return `INTERVAL '${c.sval.sval}'`;
+  }
+  if (c.sval) return c.sval.sval ?? '';
+  if (c.ival) return String(c.ival.ival ?? 0);
+  if (c.fval) return c.fval.fval ?? '';
+  if (c.boolval) return c.boolval.boolval ? 'on' : 'off';
+  return '0';
+}
+
+function searchPathItem(a: Node): string {
+  const s = 'A_Const' in a ? a.A_Const.sval?.sval : undefined;
+  return /^[a-z_][a-z0-9_]*$/.test(s as string) ? (s as string) : `"${s}"`;
+}
+
+function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
+  if (n.filename || n.is_program) {
+    throw new SqlError(SqlState.insufficientPrivilege, 'COPY to or from a file is not supported; use COPY … FROM STDIN / TO STDOUT (psql: \\copy)');
+  }
+  const options = copyOptions(n.options);
+  const binder = env.binder();
+  if (!n.is_from && n.query) {
+    if (!('SelectStmt' in n.query)) throw new SqlError(SqlState.featureNotSupported, 'COPY of this statement is not supported');
+    return { kind: 'copy', direction: 'to', plan: env.optimize(binder.bindSelect(n.query.SelectStmt, null)), options, tag: 'COPY' };
+  }
+  const rel = n.relation ?? {};
+  const table = binder.lookupTable(rel.schemaname, rel.relname ?? '');
+  if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${rel.relname}" does not exist`);
+  const target = copyTarget(table, n.attlist);
+  if (!n.is_from) {
+    // COPY table [(columns)] TO is COPY (SELECT columns FROM table) TO
+    const plan = env.optimize(binder.bindSelect(selectColumns(table, target.columns, (n.attlist ?? []).length === 0), null));
+    return { kind: 'copy', direction: 'to', plan, options, tag: 'COPY' };
+  }
+  const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i));
+  const defaults = missing.map((i) => ({ column: i, expr: defaultExprFor(binder, table.columns[i]) }));
+  return { kind: 'copy', direction: 'from', table, columns: target.columns, options, defaults, checks: bindChecks(binder, table), tag: 'COPY' };
+}
+
+/** The tree of `SELECT columns FROM schema.table` (or `SELECT *`), built directly: names need no quoting. */
+function selectColumns(table: TableDef, columns: readonly number[], star: boolean): SelectStmt {
+  const ref = (field: Node): Node => ({ ResTarget: { val: { ColumnRef: { fields: [field] } } } });
+  const targetList = star
+    ? [ref({ A_Star: {} })]
+    : columns.map((i) => ref({ String: { sval: table.columns[i].name } }));
+  return { targetList, fromClause: [{ RangeVar: { schemaname: table.schema, relname: table.name, inh: true } }], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' };
+}
+
+function bindVacuum(n: VacuumStmt): BoundStatement {
+  // the JSON tree leaves out false booleans: ANALYZE is the VacuumStmt without is_vacuumcmd
+  const vacuum = n.is_vacuumcmd === true;
+  const relations = (n.rels ?? []).map((r) => {
+    const rv = 'VacuumRelation' in r ? r.VacuumRelation.relation : undefined;
+    return { schema: rv?.schemaname, name: rv?.relname ?? '' };
+  });
+  return { kind: 'vacuum', vacuum, relations, tag: vacuum ? 'VACUUM' : 'ANALYZE' };
+}
+
+function bindDiscard(n: DiscardStmt): BoundStatement {
+  const all = n.target === 'DISCARD_ALL';
+  return { kind: 'discard', all, tag: all ? 'DISCARD ALL' : 'DISCARD' };
+}
+
+const NOOP_KINDS = new Set(['DeallocateStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'CheckPointStmt', 'LockStmt']);
+
+/** the statements ddl-dispatch runs */
+const DDL_KINDS = new Set([
+  'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
+  'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt',
+]);
+
+/** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
+const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
+
+const TAGS: Record<string, string> = {
+  CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
+  VariableSetStmt: 'SET', VariableShowStmt: 'SHOW', TruncateStmt: 'TRUNCATE TABLE', CommentStmt: 'COMMENT',
+  CreateSeqStmt: 'CREATE SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
+  UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
+  CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
+  CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',
+};
+
+const DROP_TAGS: Record<string, string> = {
+  OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
+  OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+};
+
+function ddlTag(node: Node): string {
+  if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
+  if ('RenameStmt' in node) {
+    const t = node.RenameStmt.renameType;
+    return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE';
+  }
+  return TAGS[Object.keys(node)[0]];
+}
