@@ -35,6 +35,9 @@ const QUERIES = [
   ]),
   `SELECT id FROM plain WHERE id > 2500 ORDER BY v <-> ${vectorOf('11')} LIMIT 5 OFFSET 3`,
   `SELECT id FROM items ORDER BY v <-> ${vectorOf('42.5')} LIMIT 10`,
+  // a subplan inside an expression runs synchronously: in-thread, not through the workers
+  `SELECT (SELECT id FROM plain ORDER BY v <-> ${vectorOf('5.5')} LIMIT 1) AS nearest`,
+  `WITH near AS (SELECT id FROM plain ORDER BY v <=> ${vectorOf('8.25')} LIMIT 3) SELECT * FROM near ORDER BY id`,
 ];
 const FILTERED_ANN = `SELECT id, tag FROM items WHERE tag < 5 ORDER BY v <-> ${vectorOf('9.9')} LIMIT 10`;
 
