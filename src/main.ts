@@ -26,6 +26,7 @@ const { values } = parseArgs({
     auth: { type: 'string', default: process.env.QUIVER_AUTH || 'trust' },
     users: { type: 'string', default: process.env.QUIVER_USERS || undefined },
     password: { type: 'string', default: process.env.QUIVER_PASSWORD },
+    'query-workers': { type: 'string', default: process.env.QUIVER_QUERY_WORKERS },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -34,9 +35,11 @@ if (values.help) {
   process.stdout.write('usage: quiver [--host 127.0.0.1] [--port 5433] [--data ./data] [--log-level info]\n' +
     '              [--tls-cert FILE --tls-key FILE [--tls-required]]\n' +
     '              [--auth trust|password|md5|scram-sha-256] [--users FILE] [--password PW]\n' +
+    '              [--query-workers N]\n' +
+    '  --query-workers N: threads serving sealed-segment vector search (default: the cores; 0: in the session thread)\n' +
     '  --users FILE: a JSON object {"user": "password"} or user:password lines; --password: for any other user\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS\n');
   process.exit(0);
 }
 
@@ -44,6 +47,12 @@ const logger = pino({ level: values['log-level'] }, pino.destination(2));
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   logger.fatal({ port: values.port }, 'invalid --port');
+  process.exit(2);
+}
+
+const queryWorkers = values['query-workers'] === undefined || values['query-workers'] === '' ? undefined : Number(values['query-workers']);
+if (queryWorkers !== undefined && !(Number.isInteger(queryWorkers) && queryWorkers >= 0 && queryWorkers <= 1024)) {
+  logger.fatal({ queryWorkers: values['query-workers'] }, 'invalid --query-workers (an integer from 0 to 1024)');
   process.exit(2);
 }
 
@@ -66,7 +75,7 @@ if (values.auth === 'trust' && (values.users !== undefined || values.password !=
 }
 
 mkdirSync(values.data!, { recursive: true });
-const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security });
+const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}) });
 // Always printed (even at --log-level warn): tests and scripts wait for this line.
 process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', host: values.host, port: server.port, data: values.data }) + '\n');
 

@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { Engine } from './engine/engine.js';
 import { loadParser } from './sql/parser.js';
+import { availableParallelism } from 'node:os';
+import { QueryWorkerPool } from './query-worker/pool.js';
 import { DurableStorage } from './storage/durable-storage.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
 import { startWireServer } from './wire/server.js';
@@ -16,10 +18,14 @@ export interface ServerOptions {
   logger: Logger;
   /** TLS and password authentication (default: no TLS, trust) */
   security?: SecurityOptions;
+  /** query worker threads for sealed-segment vector search (default: the cores; 0 = in-thread) */
+  queryWorkers?: number;
 }
 
 export interface RunningServer {
   readonly port: number;
+  /** the query workers (undefined with --query-workers 0); stopped by close() */
+  readonly queryWorkers: QueryWorkerPool | undefined;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.logger.fatal({ dataDir: opts.dataDir }, e.message);
     throw e;
   });
-  const engine = new Engine(storage);
+  const workerCount = opts.queryWorkers ?? availableParallelism();
+  // workers start on first use, so an idle server (and most tests) runs no extra threads
+  const queryWorkers = workerCount > 0
+    ? new QueryWorkerPool(workerCount, (slot, reason) => opts.logger.error({ slot, reason }, 'query worker crashed; replaced'))
+    : undefined;
+  const engine = new Engine(storage, queryWorkers);
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
   // Storage of a table whose catalog entry never became durable (crash between the two).
@@ -48,8 +59,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
   return {
     port: wire.port,
+    queryWorkers,
     async close() {
       await wire.close();
+      await queryWorkers?.close();
       // sequences' log records run up to 32 values ahead: a clean shutdown records their
       // exact state, so they continue without a gap (PostgreSQL's shutdown checkpoint)
       await engine.saveCatalog();

@@ -21,8 +21,10 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   storage: ['ann', 'types', 'errors.ts'],
   planner: ['catalog', 'functions', 'ann', 'types', 'errors.ts'],
   sql: ['planner', 'catalog', 'functions', 'types', 'errors.ts'],
-  executor: ['planner', 'catalog', 'functions', 'storage', 'ann', 'types', 'errors.ts'],
-  engine: ['sql', 'planner', 'executor', 'catalog', 'functions', 'storage', 'ann', 'types', 'errors.ts'],
+  // query workers serve per-segment tasks (plain data): vectors, indexes, kernels
+  'query-worker': ['ann', 'functions', 'types', 'errors.ts'],
+  executor: ['planner', 'catalog', 'functions', 'storage', 'ann', 'query-worker', 'types', 'errors.ts'],
+  engine: ['sql', 'planner', 'executor', 'catalog', 'functions', 'storage', 'ann', 'query-worker', 'types', 'errors.ts'],
   wire: ['types', 'errors.ts'],
   'server.ts': '*',
   'main.ts': '*',
@@ -32,6 +34,8 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
  *  Backend interface (the wire never imports the engine). */
 const TYPE_ONLY_ALLOWED: Record<string, readonly string[]> = {
   engine: ['wire'],
+  // a worker reads the plain shape of a sealed segment the storage hands out
+  'query-worker': ['storage'],
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

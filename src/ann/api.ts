@@ -22,6 +22,8 @@ export interface AnnIndex {
   readonly size: number;
   /** the best `k` positions for `query`; `ef` is the search breadth (hnsw.ef_search) */
   search(query: Float32Array, k: number, ef: number): AnnHit[];
+  /** the index's file and parameters, so another thread can view() the same index */
+  fileRef?(): AnnIndexFile;
   /** write the index to a file (next to its segment) */
   save(path: string): void;
   /** release native memory */
@@ -32,5 +34,15 @@ export interface HnswOptions {
   /** max connections per node (pgvector: m, default 16) */
   readonly m: number;
   /** candidate list size while building (pgvector: ef_construction, default 64) */
+  readonly efConstruction: number;
+}
+
+/** A saved index file and what opening it needs (plain data: it crosses to query workers). */
+export interface AnnIndexFile {
+  readonly path: string;
+  readonly op: DistanceOp;
+  readonly dim: number;
+  readonly size: number;
+  readonly m: number;
   readonly efConstruction: number;
 }

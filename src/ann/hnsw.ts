@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import usearch, { Index as NativeIndex, type MetricKind, type ScalarKind } from 'usearch';
-import type { AnnHit, AnnIndex, DistanceOp, HnswOptions } from './api.js';
+import type { AnnHit, AnnIndex, AnnIndexFile, DistanceOp, HnswOptions } from './api.js';
 
 type Metric = 'l2sq' | 'ip' | 'cos';
 
@@ -106,17 +106,26 @@ export class HnswIndex implements AnnIndex {
     return idx;
   }
 
-  private handle(ef: number): NativeIndex {
-    const existing = this.handles.get(ef);
-    if (existing) return existing;
+  /** The saved file (saved once to a private file first if it never was). */
+  private savedFile(): string {
     if (!this.file) {
       // not saved yet: save once to a private file so views can share it
       this.tempDir = mkdtempSync(join(tmpdir(), 'quiver-hnsw-'));
       this.file = join(this.tempDir, 'index.usearch');
       this.handles.values().next().value!.save(this.file);
     }
+    return this.file;
+  }
+
+  fileRef(): AnnIndexFile {
+    return { path: this.savedFile(), op: this.op, dim: this.dimensions, size: this.size, m: this.opts.m, efConstruction: this.opts.efConstruction };
+  }
+
+  private handle(ef: number): NativeIndex {
+    const existing = this.handles.get(ef);
+    if (existing) return existing;
     const native = newNative(indexDims(this.op, this.dimensions), metricFor(this.op)!, this.opts, ef);
-    native.view(this.file);
+    native.view(this.savedFile());
     this.handles.set(ef, native);
     return native;
   }

@@ -3,6 +3,7 @@
  * DDL) need from their session, so that each can be a module of functions instead of a
  * part of one class. The Session implements it.
  */
+import type { QueryWorkerPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { BackendActivity, Catalog, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
@@ -20,6 +21,8 @@ import type { Activity } from './activity.js';
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
   readonly storage: Storage;
+  /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
+  readonly queryWorkers?: QueryWorkerPool;
   database(name: string): Catalog | undefined;
   readonly databases: ReadonlyMap<string, Catalog>;
   saveCatalog(): Promise<void>;

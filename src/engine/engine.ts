@@ -3,6 +3,7 @@ import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type Backend
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
+import type { QueryWorkerPool } from '../query-worker/pool.js';
 import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
@@ -14,7 +15,7 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
 
-  constructor(readonly storage: Storage) {}
+  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool) {}
 
   /** Load the durable catalog image (at start, before sessions). */
   restoreCatalog(image: string): void {

@@ -280,6 +280,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       cteResults: new Map(),
       metrics,
       slice: new TimeSlice(),
+      queryWorkers: this.engine.queryWorkers,
     };
   }
 
@@ -288,7 +289,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       params,
       outer: [],
       ctx: evalContext(this, this.user),
-      runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer })),
+      runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
       checkCancel: () => this.checkCancelled(),
     };
     return env;

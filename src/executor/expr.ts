@@ -19,6 +19,11 @@ export interface ExecEnv {
   runPlan(plan: Plan, outer: readonly Row[]): Row[];
   /** throws 57014 when the statement was cancelled */
   checkCancel(): void;
+  /**
+   * The plan runs to completion on the spot (a subplan inside an expression, COPY TO):
+   * operators must not wait for asynchronous work (query workers) and compute in-thread.
+   */
+  readonly synchronous?: boolean;
 }
 
 export type Compiled = (row: Row, env: ExecEnv) => Value;

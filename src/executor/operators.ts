@@ -14,7 +14,9 @@ import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { PAUSE, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
+import { parallelVectorTopK } from './parallel-vector-search.js';
+import type { QueryWorkerPool } from '../query-worker/pool.js';
+import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -34,6 +36,8 @@ export interface RunContext {
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
+  /** when set, vector top-k over sealed segments runs in these query workers */
+  readonly queryWorkers?: QueryWorkerPool;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -621,6 +625,13 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const k = limitN + offsetN;
   const vkey = distanceKey(plan.keys);
   if (vkey && k > 0 && Number.isFinite(k)) {
+    if (rc.queryWorkers && !env.synchronous) {
+      const viaWorkers = yield* awaitStep(parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
+      if (viaWorkers) {
+        yield viaWorkers;
+        return;
+      }
+    }
     const viaIndex = plan.vectorSearch?.index ? indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
     if (viaIndex) {
       yield viaIndex;

@@ -6,27 +6,10 @@
  * which k + margin rows are worth the exact computation (its relative error, ~1e-6, is
  * far below the gap the margin covers).
  */
-import simsimd from 'simsimd';
 import type { Row } from '../types/types.js';
-import { distanceFunction } from '../types/vector.js';
-import { halfvecDistanceFunction } from '../types/halfvec.js';
+import { candidateCap, exactKernel, rankKernel, type Kernel } from '../query-worker/kernels.js';
 
 export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
-
-type Kernel = (a: Float32Array, b: Float32Array) => number;
-
-/** a function ordered like the operator (not equal to it), or undefined (L1: use the exact one) */
-function fastKernel(op: DistanceOperator): Kernel | undefined {
-  switch (op) {
-    case '<->': return (a, b) => simsimd.sqeuclidean(a, b);
-    case '<#>': return (a, b) => -simsimd.inner(a, b);
-    case '<=>': return (a, b) => simsimd.cosine(a, b);
-    case '<+>': return undefined;
-  }
-}
-
-/** vectors shorter than this are cheaper to rank exactly than to call into simsimd */
-const FAST_MIN_DIMS = 32;
 
 export class VectorCandidates {
   private readonly exact: Kernel;
@@ -42,11 +25,10 @@ export class VectorCandidates {
   considered = 0;
 
   constructor(private readonly k: number, op: DistanceOperator, half: boolean, private readonly query: Float32Array) {
-    this.exact = half ? halfvecDistanceFunction(op) : distanceFunction(op);
-    const fast = query.length >= FAST_MIN_DIMS ? fastKernel(op) : undefined;
-    this.twoStep = fast !== undefined;
-    this.rank = fast ?? this.exact;
-    this.cap = this.twoStep ? k + 16 + Math.ceil(k / 10) : k;
+    this.exact = exactKernel(op, half);
+    // the kernel (and cap) query workers rank with too: see query-worker/kernels.ts
+    ({ rank: this.rank, twoStep: this.twoStep } = rankKernel(op, half, query.length));
+    this.cap = candidateCap(k, this.twoStep);
   }
 
   private worse(i: number, j: number): boolean {

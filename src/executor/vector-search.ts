@@ -38,7 +38,7 @@ export interface VectorSearchStats {
 /** Sample size for the selectivity estimate of a filter within one segment. */
 const SAMPLE = 256;
 /** Below this many expected matches a filtered segment is scanned exactly. */
-const EXACT_MATCHES = 2000;
+export const EXACT_MATCHES = 2000;
 
 export function indexedVectorTopK(
   plan: Extract<Plan, { kind: 'topk' }>,
@@ -100,12 +100,12 @@ export function indexedVectorTopK(
 }
 
 /** The index on this table (or partition) for the column and operator. */
-function indexFor(table: TableDef, column: number, op: DistanceOp): string | undefined {
+export function indexFor(table: TableDef, column: number, op: DistanceOp): string | undefined {
   return table.indexes.find((i) => (i.method === 'hnsw') && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
 }
 
 /** Level-0 columns an expression reads, or undefined if it contains a subquery. */
-function columnsRead(e: Expr): number[] | undefined {
+export function columnsRead(e: Expr): number[] | undefined {
   const cols = new Set<number>();
   let ok = true;
   mapExpr(e, (x) => {

@@ -11,6 +11,7 @@
  */
 import type { Row, SqlType } from '../types/types.js';
 import type { AnnIndex, DistanceOp } from '../ann/api.js';
+import type { SharedVectors } from './segment.js';
 
 export type RowId = number;
 
@@ -111,11 +112,10 @@ export interface VectorIndexSpec {
   readonly efConstruction: number;
 }
 
-/** A sealed segment searchable through its ANN index (positions are segment positions). */
-export interface AnnSegment {
+/** A sealed segment read with snapshot visibility (positions are segment positions). */
+export interface SearchSegment {
   readonly id: number;
   readonly length: number;
-  readonly index: AnnIndex;
   /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
   visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
   /** every visible row (the exact fallback when the index cannot deliver k matches) */
@@ -125,6 +125,21 @@ export interface AnnSegment {
    * filter then reads just the columns it needs, and whole rows only for its matches.
    */
   visibleRowsWhere(columns: readonly number[], test: (partial: Row) => boolean): Iterable<{ rowId: RowId; row: Row; pos: number }>;
+  /** a fixed-size vector column in shared memory (for query workers), or undefined */
+  sharedVectors?(column: number): SharedVectors | undefined;
+  /**
+   * The positions a vector search may return: visible, `vectorColumn` not NULL, passing
+   * `filter.test` (which sees only `filter.columns`). `bits` is one bit per position (LSB
+   * first), undefined when every position qualifies; `nullPositions` are the first
+   * `nullLimit` visible, passing positions whose vector is NULL (they sort last).
+   */
+  matchBitmap?(vectorColumn: number, filter: { columns: readonly number[]; test: (partial: Row) => boolean } | null, nullLimit: number):
+    { bits: Uint8Array | undefined; count: number; nullPositions: number[] };
+}
+
+/** A sealed segment searchable through its ANN index. */
+export interface AnnSegment extends SearchSegment {
+  readonly index: AnnIndex;
 }
 
 export interface ScanOptions {
@@ -162,6 +177,8 @@ export interface Storage {
   dropVectorIndex(tableId: number, name: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
+  /** every sealed segment, in scan order (what scan() reads first), with snapshot visibility */
+  searchSegments(tableId: number, snapshot: Snapshot, txn?: Transaction): SearchSegment[];
   /** rowIds whose unique key equals the given values and that are visible to the latest state (+txn) */
   lookupUnique(tableId: number, keyName: string, values: Row, txn?: Transaction): RowId | undefined;
   /**

@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
@@ -637,50 +637,81 @@ export class DurableStorage implements Storage {
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[] {
     const t = this.tables.get(tableId);
     if (!t) return [];
-    const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
-    const S = snapshot.ts;
     const out: AnnSegment[] = [];
     for (const seg of t.sealed) {
       const index = t.ann.get(seg.id)?.get(indexName);
-      if (!index) continue;
-      const visible = (pos: number): RowId | undefined => {
-        const rowId = seg.rowIdAt(pos);
-        if (seg.tsAt(pos) > S) return undefined;
-        const d = t.tombstones.get(rowId);
-        if (d !== undefined && d <= S) return undefined;
-        if (p?.deleted.has(rowId)) return undefined;
-        return rowId;
-      };
-      out.push({
-        id: seg.id,
-        length: seg.length,
-        index,
-        visibleRow: (pos) => {
-          if (pos < 0 || pos >= seg.length) return undefined;
-          const rowId = visible(pos);
-          return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
-        },
-        *visibleRowsWhere(columns, test) {
-          const allVisible = seg.maxTs <= S && t.tombstones.size === 0 && !(p && p.deleted.size > 0);
-          const hits: number[] = [];
-          seg.forEachPartial(columns, (pos, partial) => {
-            if ((allVisible || visible(pos) !== undefined) && test(partial)) hits.push(pos);
-          });
-          for (const pos of hits) yield { rowId: seg.rowIdAt(pos), row: seg.row(pos), pos };
-        },
-        *visibleRows() {
-          for (let start = 0; start < seg.length; start += BATCH_SIZE) {
-            const stop = Math.min(seg.length, start + BATCH_SIZE);
-            const rows = seg.rows(start, stop);
-            for (let pos = start; pos < stop; pos++) {
-              const rowId = visible(pos);
-              if (rowId !== undefined) yield { rowId, row: rows[pos - start], pos };
-            }
-          }
-        },
-      });
+      if (index) out.push({ ...this.searchSegment(t, seg, snapshot, txn), index });
     }
     return out;
+  }
+
+  searchSegments(tableId: number, snapshot: Snapshot, txn?: Transaction): SearchSegment[] {
+    const t = this.tables.get(tableId);
+    return t ? t.sealed.map((seg) => this.searchSegment(t, seg, snapshot, txn)) : [];
+  }
+
+  /** One sealed segment as the snapshot (and transaction) sees it. */
+  private searchSegment(t: TableState, seg: SealedSegment, snapshot: Snapshot, txn?: Transaction): SearchSegment {
+    const p = (txn as DurableTransaction | undefined)?.pending.get(t.id);
+    const S = snapshot.ts;
+    const visible = (pos: number): RowId | undefined => {
+      const rowId = seg.rowIdAt(pos);
+      if (seg.tsAt(pos) > S) return undefined;
+      const d = t.tombstones.get(rowId);
+      if (d !== undefined && d <= S) return undefined;
+      if (p?.deleted.has(rowId)) return undefined;
+      return rowId;
+    };
+    const allVisible = () => seg.maxTs <= S && t.tombstones.size === 0 && !(p && p.deleted.size > 0);
+    return {
+      id: seg.id,
+      length: seg.length,
+      visibleRow: (pos) => {
+        if (pos < 0 || pos >= seg.length) return undefined;
+        const rowId = visible(pos);
+        return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
+      },
+      *visibleRowsWhere(columns, test) {
+        const all = allVisible();
+        const hits: number[] = [];
+        seg.forEachPartial(columns, (pos, partial) => {
+          if ((all || visible(pos) !== undefined) && test(partial)) hits.push(pos);
+        });
+        for (const pos of hits) yield { rowId: seg.rowIdAt(pos), row: seg.row(pos), pos };
+      },
+      *visibleRows() {
+        for (let start = 0; start < seg.length; start += BATCH_SIZE) {
+          const stop = Math.min(seg.length, start + BATCH_SIZE);
+          const rows = seg.rows(start, stop);
+          for (let pos = start; pos < stop; pos++) {
+            const rowId = visible(pos);
+            if (rowId !== undefined) yield { rowId, row: rows[pos - start], pos };
+          }
+        }
+      },
+      sharedVectors: (column) => seg.sharedVectors(column),
+      matchBitmap: (vectorColumn, filter, nullLimit) => {
+        const all = allVisible();
+        const noNulls = seg.nullCount(vectorColumn) === 0;
+        const nullPositions: number[] = [];
+        if (all && noNulls && !filter) return { bits: undefined, count: seg.length, nullPositions };
+        const bits = new Uint8Array((seg.length + 7) >> 3);
+        let count = 0;
+        const take = (pos: number) => { bits[pos >> 3] |= 1 << (pos & 7); count++; };
+        if (noNulls && !filter) {
+          for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
+          return { bits, count, nullPositions };
+        }
+        const columns = [...new Set([vectorColumn, ...(filter?.columns ?? [])])];
+        seg.forEachPartial(columns, (pos, partial) => {
+          if (!all && visible(pos) === undefined) return;
+          if (filter && !filter.test(partial)) return;
+          if (partial[vectorColumn] !== null) take(pos);
+          else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+        });
+        return { bits, count, nullPositions };
+      },
+    };
   }
 
   private async loadSegment(t: TableState, meta: SegmentMeta, manifestKey: string): Promise<SealedSegment> {

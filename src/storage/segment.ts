@@ -225,6 +225,20 @@ interface SealedChunk {
   readonly rowIds: Float64Array;
   readonly ts: Float64Array;
   readonly readers: Reader[];
+  /** per column: NULLs in this chunk */
+  readonly nullCounts: number[];
+  /** per column: the chunk's vectors as one contiguous view (fixed-size vector columns only) */
+  readonly vectors: (Float32Array | undefined)[];
+}
+
+/**
+ * A vector column in shared memory, one chunk per Arrow record batch: query workers view
+ * these SharedArrayBuffers instead of receiving copies. Rows whose vector is NULL hold zeros.
+ */
+export interface SharedVectors {
+  readonly dim: number;
+  readonly count: number;
+  readonly chunks: readonly { readonly buffer: SharedArrayBuffer; readonly byteOffset: number; readonly rows: number }[];
 }
 
 /** An immutable sealed segment read back from its Arrow IPC file. */
@@ -234,6 +248,7 @@ export class SealedSegment implements Segment {
   readonly minRowId: number;
   readonly maxRowId: number;
   private readonly chunks: SealedChunk[];
+  private readonly shared = new Map<number, SharedVectors | undefined>();
 
   constructor(readonly id: number, readonly file: string, table: arrow.Table, columns: readonly StoredColumn[]) {
     const chunks: SealedChunk[] = [];
@@ -245,8 +260,10 @@ export class SealedSegment implements Segment {
       const rowIds = (rowIdData.values as Float64Array).subarray(rowIdData.offset, rowIdData.offset + batch.numRows);
       const ts = (tsData.values as Float64Array).subarray(tsData.offset, tsData.offset + batch.numRows);
       for (let i = 0; i < ts.length; i++) if (ts[i] > maxTs) maxTs = ts[i];
-      const readers = columns.map((c, ci) => makeReader(columnKind(c.type), batch.getChildAt(ci + 2)!.data[0] as arrow.Data));
-      chunks.push({ start, length: batch.numRows, rowIds, ts, readers });
+      const data = columns.map((_, ci) => batch.getChildAt(ci + 2)!.data[0] as arrow.Data);
+      const readers = columns.map((c, ci) => makeReader(columnKind(c.type), data[ci]));
+      const vectors = columns.map((c, ci) => (columnKind(c.type) === 'vector' ? vectorValues(data[ci], batch.numRows) : undefined));
+      chunks.push({ start, length: batch.numRows, rowIds, ts, readers, vectors, nullCounts: data.map((d) => d.nullCount) });
       start += batch.numRows;
     }
     this.chunks = chunks;
@@ -330,6 +347,33 @@ export class SealedSegment implements Segment {
     return out;
   }
 
+  /** NULLs in a column (0: every row has a value) */
+  nullCount(col: number): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.nullCounts[col];
+    return n;
+  }
+
+  /**
+   * A fixed-size vector column as the SharedArrayBuffer memory the segment already reads
+   * it from (no copy), or undefined when it is not in shared memory. One object per column
+   * for the segment's lifetime: query workers key their attachment on its identity.
+   */
+  sharedVectors(col: number): SharedVectors | undefined {
+    if (this.shared.has(col)) return this.shared.get(col);
+    let out: SharedVectors | undefined;
+    const views = this.chunks.map((c) => c.vectors[col]);
+    if (this.length > 0 && views.every((v) => v !== undefined && v.buffer instanceof SharedArrayBuffer)) {
+      const dim = views[0]!.length / this.chunks[0].length;
+      out = {
+        dim, count: this.length,
+        chunks: this.chunks.map((c, i) => ({ buffer: views[i]!.buffer as SharedArrayBuffer, byteOffset: views[i]!.byteOffset, rows: c.length })),
+      };
+    }
+    this.shared.set(col, out);
+    return out;
+  }
+
   /**
    * Visit every row with only `columns` read (one reused partial row: the callback must
    * not keep it); the callback returns false to stop.
@@ -351,6 +395,14 @@ export class SealedSegment implements Segment {
     for (const k of columns) row[k] = c.readers[k](pos - c.start);
     return row;
   }
+}
+
+/** The vectors of a FixedSizeList<Float32> chunk as one contiguous view. */
+function vectorValues(data: arrow.Data, rows: number): Float32Array {
+  const child = data.children[0];
+  const dims = (data.type as arrow.FixedSizeList).listSize;
+  const from = child.offset + data.offset * dims;
+  return (child.values as Float32Array).subarray(from, from + rows * dims);
 }
 
 function makeReader(kind: ColumnKind, data: arrow.Data): Reader {
@@ -528,7 +580,8 @@ function buildColumn(kind: ColumnKind, type: arrow.DataType, rows: readonly Row[
     }
     case 'vector': {
       const dims = (type as arrow.FixedSizeList).listSize;
-      const vals = new Float32Array(length * dims);
+      // shared memory, so query workers can read the sealed segment's vectors without a copy
+      const vals = new Float32Array(new SharedArrayBuffer(length * dims * 4));
       for (let i = 0; i < length; i++) {
         const v = rows[start + i][col] as Float32Array | null;
         if (v !== null) vals.set(v.length === dims ? v : v.subarray(0, dims), i * dims);
@@ -566,6 +619,13 @@ function buildColumn(kind: ColumnKind, type: arrow.DataType, rows: readonly Row[
 
 /** Parse a sealed segment file's bytes (zero-copy: vectors stay views into `bytes`). */
 export function decodeSegment(id: number, file: string, bytes: Uint8Array, columns: readonly StoredColumn[]): SealedSegment {
+  // With a vector column the whole file goes to shared memory (one copy at load; the file's
+  // buffer is then garbage): query workers view its vectors where the segment reads them.
+  if (columns.some((c) => columnKind(c.type) === 'vector') && !(bytes.buffer instanceof SharedArrayBuffer)) {
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    shared.set(bytes);
+    bytes = shared;
+  }
   const table = arrow.tableFromIPC(bytes);
   if (table.numCols !== columns.length + 2) {
     throw new Error(`has ${table.numCols} columns, expected ${columns.length + 2}`);

@@ -1,0 +1,299 @@
+/**
+ * Vector top-k with query workers: the async twins of the exact Top-K operator's scan
+ * (operators.ts, vectorTopK) and of indexedVectorTopK (vector-search.ts), returning the
+ * same rows.
+ *
+ * Per sealed segment the coordinator (this thread) turns visibility, NULL vectors and the
+ * scalar filter into one position bitmap (storage's matchBitmap), then sends plain
+ * requests to the pool: exact top-k over ranges of positions split across the workers,
+ * or one ANN search per indexed segment (widening and its exact fallback happen in the
+ * worker). While the workers run, the coordinator scans what is not sealed (growing
+ * segment, the transaction's own rows). Every position a worker returns is offered, with
+ * its row, to the same VectorCandidates heap the in-thread path uses, which ranks the
+ * final candidates by pgvector's exact kernel: distances and order are the SQL operator's.
+ *
+ * Either function returns undefined when the query is not one it can serve (no pool, a
+ * filter with a subquery, vectors not in shared memory, a dimension mismatch whose error
+ * the in-thread path raises); the caller then runs the in-thread path.
+ */
+import type { DistanceOp } from '../ann/api.js';
+import { prunePartitions } from '../planner/partition-pruning.js';
+import type { Expr, Plan } from '../planner/plan.js';
+import type { TableDef } from '../catalog/catalog.js';
+import { candidateCap, rankKernel } from '../query-worker/kernels.js';
+import type { PendingRequest, QueryWorkerPool, SegmentRef } from '../query-worker/pool.js';
+import type { Hits } from '../query-worker/protocol.js';
+import type { SearchSegment } from '../storage/api.js';
+import type { Row } from '../types/types.js';
+import { compileExpr, type ExecEnv } from './expr.js';
+import type { RunContext } from './operators.js';
+import { VectorCandidates } from './vector-candidates.js';
+import { EXACT_MATCHES, columnsRead, indexFor, type VectorSearchStats } from './vector-search.js';
+
+type TopKPlan = Extract<Plan, { kind: 'topk' }>;
+type ScanPlan = Extract<Plan, { kind: 'scan' }>;
+
+export interface VectorKey {
+  readonly column: number;
+  readonly query: Expr;
+  readonly op: DistanceOp;
+  readonly half?: boolean;
+}
+
+/**
+ * The Top-K operator's entry: through the index when the plan chose one, else exact;
+ * undefined when the in-thread path must run instead.
+ */
+export function parallelVectorTopK(
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool,
+): Promise<Row[] | undefined> {
+  return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool);
+}
+
+/** A segment is split into ranges of at least this many rows, one exact request each. */
+const MIN_RANGE_ROWS = 8192;
+/** How often a waiting coordinator looks for a cancel request (ms). */
+const CANCEL_POLL_MS = 20;
+/**
+ * Tie order = scan order, as explicit numbers: table (partition) t, sealed segment s,
+ * position p → t·1e13 + s·1e8 + p; rows scanned on the coordinator after a table's sealed
+ * segments → t·1e13 + 9e12 + n. (Exact below 2^53 for up to 900 partitions.)
+ */
+const TABLE_ORDER = 1e13;
+const SEGMENT_ORDER = 1e8;
+const REST_ORDER = 9e12;
+
+type Filter = { columns: readonly number[]; test: (partial: Row) => boolean } | null;
+
+/** The coordinator's state of one top-k: candidates, NULL-vector rows, pending requests. */
+class CoordinatedTopK {
+  readonly candidates: VectorCandidates;
+  readonly nullRows: Row[] = [];
+  readonly pending: PendingRequest[] = [];
+  readonly work: Promise<void>[] = [];
+  readonly keep: number;
+
+  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: QueryWorkerPool) {
+    this.candidates = new VectorCandidates(k, key.op, !!key.half, query);
+    this.keep = candidateCap(k, rankKernel(key.op, !!key.half, query.length).twoStep);
+  }
+
+  consider(row: Row, order: number): void {
+    const v = row[this.key.column];
+    // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
+    if (v === null) {
+      if (this.nullRows.length < this.k) this.nullRows.push(row);
+      return;
+    }
+    this.candidates.offer(row, v as Float32Array, order);
+  }
+
+  /** The rows scanned here (not sealed, or not searched by workers), after `base` in tie order. */
+  scanRest(batches: Iterable<readonly Row[]>, passes: (row: Row) => boolean, base: number, env: ExecEnv): void {
+    let n = 0;
+    for (const rows of batches) {
+      env.checkCancel();
+      for (const row of rows) if (passes(row)) this.consider(row, base + n++);
+    }
+  }
+
+  addNulls(seg: SearchSegment, positions: readonly number[]): void {
+    for (const pos of positions) {
+      const r = seg.visibleRow(pos);
+      if (r && this.nullRows.length < this.k) this.nullRows.push(r.row);
+    }
+  }
+
+  /** Track a request; its hits are offered when it answers. */
+  track(req: PendingRequest, seg: SearchSegment, base: number, then?: (r: { exhausted?: boolean; widenings?: number }) => void): void {
+    this.pending.push(req);
+    this.work.push(req.done.then((r) => {
+      then?.(r);
+      this.offerHits(seg, base, r.hits!);
+    }));
+  }
+
+  private offerHits(seg: SearchSegment, base: number, hits: Hits): void {
+    for (const pos of hits.positions) {
+      const r = seg.visibleRow(pos);
+      if (r) this.consider(r.row, base + pos);
+    }
+  }
+
+  /** Exact top-k of the allowed positions, split into ranges across the workers. */
+  exactRanges(seg: SearchSegment, ref: SegmentRef, allowed: Uint8Array | undefined, base: number): void {
+    const parts = Math.max(1, Math.min(this.pool.size, Math.floor(seg.length / MIN_RANGE_ROWS)));
+    const step = Math.ceil(seg.length / parts);
+    for (let start = 0; start < seg.length; start += step) {
+      const body = {
+        kind: 'exactTopK' as const, query: this.query, op: this.key.op, half: !!this.key.half, keep: this.keep,
+        start, end: Math.min(seg.length, start + step), ...(allowed ? { allowed } : {}),
+      };
+      this.track(this.pool.exactTopK(ref, body), seg, base);
+    }
+  }
+
+  /** Wait for every request, looking for a cancel meanwhile; on any failure cancel the rest. */
+  async settle(env: ExecEnv): Promise<void> {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        try { env.checkCancel(); } catch (e) { reject(e); }
+      }, CANCEL_POLL_MS);
+    });
+    try {
+      await Promise.race([Promise.all(this.work), cancelled]);
+    } catch (e) {
+      for (const p of this.pending) this.pool.cancel(p.id);
+      throw e;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  finish(offsetN: number): Row[] {
+    const out = this.candidates.finish();
+    for (const r of this.nullRows) if (out.length < this.k) out.push(r);
+    return out.slice(offsetN);
+  }
+}
+
+/** The scan's filter for matchBitmap; undefined when it needs whole rows (a subquery). */
+function filterOf(scan: ScanPlan, env: ExecEnv): Filter | undefined {
+  if (!scan.filter) return null;
+  const columns = columnsRead(scan.filter);
+  if (!columns) return undefined;
+  const pred = compileExpr(scan.filter);
+  return { columns, test: (partial) => pred(partial, env) === true };
+}
+
+function passesOf(scan: ScanPlan, env: ExecEnv): (row: Row) => boolean {
+  if (!scan.filter) return () => true;
+  const pred = compileExpr(scan.filter);
+  return (row) => pred(row, env) === true;
+}
+
+/** The query vector, or undefined (NULL: the in-thread path returns input order). */
+function queryVector(key: VectorKey, env: ExecEnv): Float32Array | undefined {
+  const q = compileExpr(key.query)([], env);
+  return q === null ? undefined : (q as Float32Array);
+}
+
+/** The segment's vectors for workers, if shared and of the query's dimension. */
+function segmentRef(seg: SearchSegment, column: number, dims: number, index?: { name: string; file: SegmentRef['indexes'] }): SegmentRef | undefined {
+  const vectors = seg.sharedVectors?.(column);
+  if (!vectors || vectors.dim !== dims || !seg.matchBitmap) return undefined;
+  return index ? { vectors, indexes: index.file } : { vectors };
+}
+
+/**
+ * Exact vector top-k (no index) of `ORDER BY col <op> q LIMIT k` over a plain scan: sealed
+ * segments in the workers, the rest here.
+ */
+export async function parallelExactVectorTopK(
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool | undefined,
+): Promise<Row[] | undefined> {
+  const scan = plan.input;
+  const storage = rc.storage;
+  if (!pool || scan.kind !== 'scan' || scan.withRowId || scan.keyLookup) return undefined;
+  const query = queryVector(key, env);
+  const filter = filterOf(scan, env);
+  if (!query || filter === undefined) return undefined;
+  const tables = scannedTables(scan, rc, env);
+  const segments = tables.map((t) => storage.searchSegments(t.oid, rc.snapshot, rc.txn));
+  const refs = segments.map((segs) => segs.map((s) => segmentRef(s, key.column, query.length)));
+  if (refs.some((rs) => rs.some((r) => !r))) return undefined;
+
+  const top = new CoordinatedTopK(k, key, query, pool);
+  const passes = passesOf(scan, env);
+  tables.forEach((table, ti) => {
+    segments[ti].forEach((seg, si) => {
+      const m = seg.matchBitmap!(key.column, filter, k);
+      top.addNulls(seg, m.nullPositions);
+      if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
+    });
+    const skip = new Set(segments[ti].map((s) => s.id));
+    top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
+  });
+  await top.settle(env);
+  return top.finish(offsetN);
+}
+
+/** Batches of the rows not in `skip` (growing segment, the transaction's own rows, …). */
+function* restRows(rc: RunContext, table: TableDef, skip: ReadonlySet<number>): Iterable<readonly Row[]> {
+  for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) yield batch.rows;
+}
+
+/** The partitions a scan reads, after run-time pruning on $n (as the scan operator does). */
+function scannedTables(scan: ScanPlan, rc: RunContext, env: ExecEnv): readonly TableDef[] {
+  const tables = scan.partitions ?? [scan.table];
+  if (!scan.partitions || !scan.filter) return tables;
+  const valueOf = (e: Expr) => (e.kind === 'const' ? { value: e.value } : e.kind === 'param' ? { value: env.params[e.index] ?? null } : undefined);
+  const keep = new Set(prunePartitions(rc.system.catalog, scan.table, scan.filter, valueOf).map((t) => t.oid));
+  return tables.filter((t) => keep.has(t.oid));
+}
+
+/**
+ * indexedVectorTopK with the per-segment work in workers. Per indexed sealed segment: a
+ * filter matching few rows (exactly counted here, not sampled) → exact top-k of the matches
+ * in the workers; otherwise one ANN request asking for k / selectivity × 1.5 candidates
+ * (k without a filter), widened in the worker until k allowed positions remain.
+ */
+export async function parallelIndexedVectorTopK(
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool | undefined,
+): Promise<Row[] | undefined> {
+  const scan = plan.input;
+  const storage = rc.storage;
+  const vs = plan.vectorSearch;
+  if (!pool || scan.kind !== 'scan' || scan.withRowId || !vs?.index) return undefined;
+  const query = queryVector(key, env);
+  const filter = filterOf(scan, env);
+  if (!query || filter === undefined) return undefined;
+  const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
+  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
+  rc.vectorStats?.set(plan, stats);
+
+  const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
+  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op));
+  const segments = tables.map((t, ti) => (indexNames[ti] ? storage.annSegments(t.oid, indexNames[ti]!, rc.snapshot, rc.txn) : []));
+  const refs = segments.map((segs, ti) => segs.map((s) => {
+    const file = s.index.fileRef?.();
+    return file ? segmentRef(s, key.column, query.length, { name: indexNames[ti]!, file: new Map([[indexNames[ti]!, file]]) }) : undefined;
+  }));
+  if (refs.some((rs) => rs.some((r) => !r))) return undefined;
+
+  const top = new CoordinatedTopK(k, key, query, pool);
+  const passes = passesOf(scan, env);
+  tables.forEach((table, ti) => {
+    segments[ti].forEach((seg, si) => {
+      const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
+      const m = seg.matchBitmap!(key.column, filter, k);
+      top.addNulls(seg, m.nullPositions);
+      if (m.count === 0) return;
+      let want = k;
+      if (filter) {
+        const selectivity = m.count / seg.length;
+        if (m.count < EXACT_MATCHES || selectivity < 0.01) {
+          stats.segmentsExact++;
+          top.exactRanges(seg, refs[ti][si]!, m.bits, base);
+          return;
+        }
+        want = Math.ceil((k / selectivity) * 1.5);
+      }
+      stats.segmentsByIndex++;
+      const body = {
+        kind: 'annSearch' as const, index: indexNames[ti]!, query, k, ef, want, op: key.op, half: !!key.half, keep: top.keep,
+        ...(m.bits ? { allowed: m.bits } : {}),
+      };
+      top.track(pool.annSearch(refs[ti][si]!, body), seg, base, (r) => {
+        stats.widenings += r.widenings ?? 0;
+        if (r.exhausted) stats.exactFallbacks++;
+      });
+    });
+    const skip = new Set(segments[ti].map((s) => s.id));
+    top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
+  });
+  await top.settle(env);
+  stats.candidates += top.candidates.considered;
+  return top.finish(offsetN);
+}

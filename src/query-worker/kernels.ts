@@ -1,0 +1,97 @@
+/**
+ * The ranking kernel of vector top-k, shared by the coordinator's candidate heap
+ * (executor/vector-candidates.ts) and the query workers: a worker's per-range top-k is a
+ * superset of what the coordinator's heap would have kept from that range only if both
+ * rank with the same function, so both take it from here.
+ */
+import simsimd from 'simsimd';
+import type { DistanceOp } from '../ann/api.js';
+import { distanceFunction } from '../types/vector.js';
+import { halfvecDistanceFunction } from '../types/halfvec.js';
+
+export type Kernel = (a: Float32Array, b: Float32Array) => number;
+
+/** vectors shorter than this are cheaper to rank exactly than to call into simsimd */
+export const FAST_MIN_DIMS = 32;
+
+/** a function ordered like the operator (not equal to it), or undefined (L1: use the exact one) */
+export function fastKernel(op: DistanceOp): Kernel | undefined {
+  switch (op) {
+    case '<->': return (a, b) => simsimd.sqeuclidean(a, b);
+    case '<#>': return (a, b) => -simsimd.inner(a, b);
+    case '<=>': return (a, b) => simsimd.cosine(a, b);
+    case '<+>': return undefined;
+  }
+}
+
+/** pgvector's exact distance for the operator (halfvec: on float16-exact values). */
+export function exactKernel(op: DistanceOp, half: boolean): Kernel {
+  return half ? halfvecDistanceFunction(op) : distanceFunction(op);
+}
+
+/** The kernel top-k ranks with for `dims`-dimensional vectors: fast when it exists and pays. */
+export function rankKernel(op: DistanceOp, half: boolean, dims: number): { rank: Kernel; twoStep: boolean } {
+  const fast = dims >= FAST_MIN_DIMS ? fastKernel(op) : undefined;
+  return fast ? { rank: fast, twoStep: true } : { rank: exactKernel(op, half), twoStep: false };
+}
+
+/** How many candidates a two-step top-k keeps for the exact re-ranking of the best k. */
+export function candidateCap(k: number, twoStep: boolean): number {
+  return twoStep ? k + 16 + Math.ceil(k / 10) : k;
+}
+
+/**
+ * The best `cap` positions by distance, NaN last, ties by smaller position (positions must
+ * be offered in increasing order for that): a bounded max-heap.
+ */
+export class BestPositions {
+  private readonly d: number[] = [];
+  private readonly p: number[] = [];
+
+  constructor(private readonly cap: number) {}
+
+  /** true if (da, pa) ranks after (db, pb) */
+  private static worse(da: number, pa: number, db: number, pb: number): boolean {
+    const an = Number.isNaN(da);
+    const bn = Number.isNaN(db);
+    if (an !== bn) return an;
+    if (!an && da !== db) return da > db;
+    return pa > pb;
+  }
+
+  offer(dist: number, pos: number): void {
+    const d = this.d;
+    const p = this.p;
+    if (d.length < this.cap) {
+      d.push(dist); p.push(pos);
+      let i = d.length - 1;
+      while (i > 0) {
+        const up = (i - 1) >> 1;
+        if (!BestPositions.worse(d[i], p[i], d[up], p[up])) break;
+        [d[i], d[up]] = [d[up], d[i]]; [p[i], p[up]] = [p[up], p[i]];
+        i = up;
+      }
+      return;
+    }
+    if (this.cap === 0 || !BestPositions.worse(d[0], p[0], dist, pos)) return;
+    d[0] = dist; p[0] = pos;
+    const n = d.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && BestPositions.worse(d[l], p[l], d[m], p[m])) m = l;
+      if (r < n && BestPositions.worse(d[r], p[r], d[m], p[m])) m = r;
+      if (m === i) break;
+      [d[i], d[m]] = [d[m], d[i]]; [p[i], p[m]] = [p[m], p[i]];
+      i = m;
+    }
+  }
+
+  /** best first */
+  result(): { positions: Int32Array; distances: Float64Array } {
+    const order = this.d.map((_, i) => i).sort((a, b) => (BestPositions.worse(this.d[a], this.p[a], this.d[b], this.p[b]) ? 1 : -1));
+    return { positions: Int32Array.from(order, (i) => this.p[i]), distances: Float64Array.from(order, (i) => this.d[i]) };
+  }
+}

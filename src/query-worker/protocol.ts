@@ -1,0 +1,137 @@
+/**
+ * The query-worker protocol: what the coordinator (a session's thread) asks a worker to do
+ * with one sealed segment, and what comes back. Every message is plain, structured-clonable
+ * data — no closures, no class instances — so the same requests can later go to another
+ * process or a query node. Scalar filters never cross: the coordinator evaluates them into
+ * a bitmap over the segment's positions and sends the bitmap.
+ *
+ * Vector data is not copied into messages: `attach` hands over the SharedArrayBuffers the
+ * segment's vector column already lives in (structured clone shares a SharedArrayBuffer),
+ * and an index is opened by the worker as a memory-mapped view of its file.
+ */
+import type { AnnIndexFile, DistanceOp } from '../ann/api.js';
+import type { SharedVectors } from '../storage/segment.js';
+
+export type { SharedVectors };
+
+/** An HNSW index file a worker can open with `view()` (memory-mapped, shared page cache). */
+export type IndexFileRef = AnnIndexFile;
+
+/**
+ * One bit per segment position, least significant bit first (Arrow's validity layout):
+ * position p is bit (p & 7) of byte p >> 3.
+ */
+export type PositionBitmap = Uint8Array;
+
+/** Make a segment's shared vectors known to a worker under `segment` (a coordinator-chosen key). */
+export interface AttachRequest {
+  readonly kind: 'attach';
+  readonly id: number;
+  readonly segment: string;
+  readonly vectors: SharedVectors;
+}
+
+/** Open an ANN index of an attached segment (as a view of its file). */
+export interface AttachIndexRequest {
+  readonly kind: 'attachIndex';
+  readonly id: number;
+  readonly segment: string;
+  readonly index: string;
+  readonly file: IndexFileRef;
+}
+
+/** Forget a segment and close its index views. */
+export interface DetachRequest {
+  readonly kind: 'detach';
+  readonly id: number;
+  readonly segment: string;
+}
+
+/**
+ * ANN search of one segment's index. The worker asks the index for `want` candidates
+ * (breadth max(ef, want)), drops positions not in `allowed` (the filter's and visibility's
+ * bitmap; absent = every position), and widens ×4 until `k` remain or the index is
+ * exhausted. When even the whole index yields fewer than `k`, it scans the allowed
+ * positions exactly instead and says so (`exhausted`).
+ */
+export interface AnnSearchRequest {
+  readonly kind: 'annSearch';
+  readonly id: number;
+  readonly segment: string;
+  readonly index: string;
+  readonly query: Float32Array;
+  readonly k: number;
+  readonly ef: number;
+  /** first number of candidates to ask the index for (≥ k; more when a filter rejects many) */
+  readonly want: number;
+  readonly allowed?: PositionBitmap;
+  /** for the exact fallback: the ranking kernel and how many to keep */
+  readonly op: DistanceOp;
+  readonly half: boolean;
+  readonly keep: number;
+}
+
+/**
+ * Exact top-`keep` of positions [start, end) of a segment (those set in `allowed`), ranked by
+ * the same kernel the coordinator's candidate heap ranks with (rankKernel), ties by
+ * position: the coordinator then ranks the union of all ranges with pgvector's exact kernel.
+ */
+export interface ExactTopKRequest {
+  readonly kind: 'exactTopK';
+  readonly id: number;
+  readonly segment: string;
+  readonly query: Float32Array;
+  readonly op: DistanceOp;
+  readonly half: boolean;
+  readonly keep: number;
+  readonly start: number;
+  readonly end: number;
+  readonly allowed?: PositionBitmap;
+}
+
+export type WorkerRequest = AttachRequest | AttachIndexRequest | DetachRequest | AnnSearchRequest | ExactTopKRequest;
+
+/** (position, distance) pairs, best first; distances are the ranking kernel's or the index's. */
+export interface Hits {
+  readonly positions: Int32Array;
+  readonly distances: Float64Array;
+}
+
+export interface OkResponse {
+  readonly id: number;
+  readonly ok: true;
+  /** absent for attach/detach */
+  readonly hits?: Hits;
+  /** the ANN index could not deliver k allowed positions: `hits` come from an exact scan */
+  readonly exhausted?: boolean;
+  /** how many times the ANN search widened */
+  readonly widenings?: number;
+}
+
+/** A failure, with what the coordinator needs to raise it as a SqlError. */
+export interface ErrorResponse {
+  readonly id: number;
+  readonly ok: false;
+  readonly error: { readonly code: string; readonly message: string; readonly detail?: string };
+}
+
+export type WorkerResponse = OkResponse | ErrorResponse;
+
+/** What a worker is started with (workerData). */
+export interface WorkerInit {
+  /** Int32 per worker slot: the id of a request the coordinator cancelled */
+  readonly cancelBoard: SharedArrayBuffer;
+  readonly slot: number;
+}
+
+export function bitmapHas(bits: PositionBitmap, pos: number): boolean {
+  return ((bits[pos >> 3] >> (pos & 7)) & 1) === 1;
+}
+
+export function bitmapSet(bits: PositionBitmap, pos: number): void {
+  bits[pos >> 3] |= 1 << (pos & 7);
+}
+
+export function newBitmap(length: number): PositionBitmap {
+  return new Uint8Array((length + 7) >> 3);
+}

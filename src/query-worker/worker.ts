@@ -1,0 +1,160 @@
+/**
+ * A query worker (worker_threads entry): holds the attached segments' vector data (views
+ * of the coordinator's SharedArrayBuffers, never copies) and their index views, and serves
+ * protocol requests one at a time. It knows nothing of tables, rows or SQL.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { HnswIndex } from '../ann/hnsw.js';
+import { SqlError } from '../errors.js';
+import { BestPositions, rankKernel } from './kernels.js';
+import {
+  bitmapHas, type AnnSearchRequest, type ExactTopKRequest, type Hits, type OkResponse, type SharedVectors,
+  type WorkerInit, type WorkerRequest, type WorkerResponse,
+} from './protocol.js';
+
+/** One attached segment: its vector column as per-record-batch views, and its indexes. */
+export interface AttachedSegment {
+  readonly dim: number;
+  readonly count: number;
+  readonly chunks: readonly { readonly start: number; readonly rows: number; readonly data: Float32Array }[];
+  readonly indexes: Map<string, HnswIndex>;
+}
+
+/** Rows between two looks at the cancel board. */
+const CANCEL_CHECK_ROWS = 4096;
+
+class Cancelled extends Error {}
+
+export function attachVectors(vectors: SharedVectors): AttachedSegment {
+  let start = 0;
+  const chunks = vectors.chunks.map((c) => {
+    const chunk = { start, rows: c.rows, data: new Float32Array(c.buffer, c.byteOffset, c.rows * vectors.dim) };
+    start += c.rows;
+    return chunk;
+  });
+  return { dim: vectors.dim, count: vectors.count, chunks, indexes: new Map() };
+}
+
+/** The request-serving state of one worker; exported so tests can drive it in-thread. */
+export class WorkerState {
+  private readonly segments = new Map<string, AttachedSegment>();
+  /** why an attach failed (attaches are fire-and-forget: the next request reports it) */
+  private readonly attachErrors = new Map<string, string>();
+
+  constructor(private readonly isCancelled: (id: number) => boolean = () => false) {}
+
+  handle(req: WorkerRequest): WorkerResponse {
+    try {
+      return this.serve(req);
+    } catch (e) {
+      if (req.kind === 'attach' || req.kind === 'attachIndex') {
+        this.attachErrors.set(req.kind === 'attach' ? req.segment : `${req.segment}/${req.index}`, e instanceof Error ? e.message : String(e));
+      }
+      if (e instanceof Cancelled) return { id: req.id, ok: false, error: { code: '57014', message: 'canceling statement due to user request' } };
+      if (e instanceof SqlError) return { id: req.id, ok: false, error: { code: e.code, message: e.message, ...(e.fields.detail ? { detail: e.fields.detail } : {}) } };
+      return { id: req.id, ok: false, error: { code: 'XX000', message: `query worker: ${e instanceof Error ? e.message : String(e)}` } };
+    }
+  }
+
+  private serve(req: WorkerRequest): OkResponse {
+    switch (req.kind) {
+      case 'attach':
+        this.detach(req.segment);
+        this.segments.set(req.segment, attachVectors(req.vectors));
+        return { id: req.id, ok: true };
+      case 'attachIndex': {
+        const seg = this.segment(req.segment);
+        seg.indexes.get(req.index)?.close();
+        const f = req.file;
+        seg.indexes.set(req.index, HnswIndex.open(f.path, f.op, f.dim, f.size, { m: f.m, efConstruction: f.efConstruction }));
+        return { id: req.id, ok: true };
+      }
+      case 'detach':
+        this.detach(req.segment);
+        return { id: req.id, ok: true };
+      case 'annSearch':
+        return this.annSearch(req);
+      case 'exactTopK':
+        return { id: req.id, ok: true, hits: this.exactTopK(this.segment(req.segment), req, req.start, req.end) };
+    }
+  }
+
+  get attachedCount(): number { return this.segments.size; }
+
+  private why(key: string): string {
+    const reason = this.attachErrors.get(key);
+    return reason ? `: ${reason}` : ' (bug)';
+  }
+
+  private detach(key: string): void {
+    this.attachErrors.delete(key);
+    const seg = this.segments.get(key);
+    if (!seg) return;
+    for (const idx of seg.indexes.values()) idx.close();
+    this.segments.delete(key);
+  }
+
+  private segment(key: string): AttachedSegment {
+    const seg = this.segments.get(key);
+    if (!seg) throw new Error(`segment ${key} is not attached${this.why(key)}`);
+    return seg;
+  }
+
+  /** Index search with widening; an exhausted index falls back to the exact scan. */
+  private annSearch(req: AnnSearchRequest): OkResponse {
+    const seg = this.segment(req.segment);
+    const index = seg.indexes.get(req.index);
+    if (!index) throw new Error(`index ${req.index} of segment ${req.segment} is not attached${this.why(`${req.segment}/${req.index}`)}`);
+    let want = Math.max(req.want, req.k);
+    let widenings = 0;
+    for (;;) {
+      if (this.isCancelled(req.id)) throw new Cancelled();
+      const n = Math.min(want, index.size);
+      const found = index.search(req.query, n, Math.max(req.ef, n)).filter((h) => !req.allowed || bitmapHas(req.allowed, h.position));
+      if (found.length >= req.k || n >= index.size) {
+        if (found.length < req.k) {
+          return { id: req.id, ok: true, exhausted: true, widenings, hits: this.exactTopK(seg, req, 0, seg.count) };
+        }
+        return {
+          id: req.id, ok: true, widenings,
+          hits: { positions: Int32Array.from(found, (h) => h.position), distances: Float64Array.from(found, (h) => h.distance) },
+        };
+      }
+      widenings++;
+      want = n * 4;
+    }
+  }
+
+  private exactTopK(seg: AttachedSegment, req: AnnSearchRequest | ExactTopKRequest, start: number, end: number): Hits {
+    const { rank } = rankKernel(req.op, req.half, seg.dim);
+    const best = new BestPositions(req.keep);
+    const q = req.query;
+    const allowed = req.allowed;
+    const dim = seg.dim;
+    let sinceCheck = 0;
+    for (const c of seg.chunks) {
+      const from = Math.max(start, c.start);
+      const to = Math.min(end, c.start + c.rows);
+      for (let pos = from; pos < to; pos++) {
+        if (++sinceCheck === CANCEL_CHECK_ROWS) {
+          sinceCheck = 0;
+          if (this.isCancelled(req.id)) throw new Cancelled();
+        }
+        if (allowed && !bitmapHas(allowed, pos)) continue;
+        const o = (pos - c.start) * dim;
+        best.offer(rank(c.data.subarray(o, o + dim), q), pos);
+      }
+    }
+    return best.result();
+  }
+}
+
+if (parentPort) {
+  const init = workerData as WorkerInit;
+  const board = new Int32Array(init.cancelBoard);
+  const state = new WorkerState((id) => Atomics.load(board, init.slot) === id);
+  const port = parentPort;
+  port.on('message', (req: WorkerRequest) => {
+    port.postMessage(state.handle(req));
+  });
+}
