@@ -305,7 +305,7 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
         if (list) list.push(i);
         else table.set(k, [i]);
       }
-      if ((i & 0x3fff) === 0x3fff && rc.slice?.due()) yield PAUSE;
+      if ((i & 0x3ff) === 0x3ff && rc.slice?.due()) yield PAUSE;
     }
   }
   const allRight = rightRows.map((_, i) => i);
@@ -322,7 +322,7 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
         candidates = k === null ? [] : table.get(k) ?? [];
       } else candidates = allRight;
       for (const i of candidates) {
-        if ((++pairs & 0x3fff) === 0) {
+        if ((++pairs & 0x3ff) === 0) {
           // a nested loop over big inputs: let others run (and cancel arrive) meanwhile
           env.checkCancel();
           if (rc.slice?.due()) yield PAUSE;
@@ -518,7 +518,7 @@ function* mergeRuns(a: Row[], b: Row[], cmp: (a: Row, b: Row) => number, rc: Run
   let k = 0;
   while (i < a.length && j < b.length) {
     out[k++] = cmp(b[j], a[i]) < 0 ? b[j++] : a[i++];
-    if ((k & 0x3fff) === 0) {
+    if ((k & 0xfff) === 0) {
       env.checkCancel();
       if (rc.slice?.due()) yield PAUSE;
     }
