@@ -41,7 +41,10 @@ function regclassName(catalog: Catalog, oid: number): string | undefined {
   return undefined;
 }
 
-/** Look up a session/catalog-aware function; undefined → try the built-ins. */
+/**
+ * Look up a session/catalog-aware function; undefined → try the built-ins. Long because it is
+ * a table: one `case` per function name, each a line or two.
+ */
 export function systemFunction(session: SessionInfo, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
   const n = argTypes.length;
   const catalog = session.catalog;

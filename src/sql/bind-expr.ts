@@ -151,6 +151,7 @@ function resolveFunctionAt(name: string, types: readonly SqlType[], position: nu
   }
 }
 
+/** One case per parse-node kind of an expression (a table of short cases, hence its length). */
 export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const kind = Object.keys(node)[0];
   const n = node[kind];
@@ -314,6 +315,7 @@ function opName(n: RawNode): string {
   return names[names.length - 1];
 }
 
+/** One case per A_Expr kind (=, IN, LIKE, BETWEEN, DISTINCT, NULLIF, …): a table of short cases. */
 function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const op = opName(n);
