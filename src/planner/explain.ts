@@ -22,6 +22,13 @@ export function explainPlan(plan: Plan, opts: ExplainOptions): string[] {
   return lines;
 }
 
+/** A key lookup's condition as PostgreSQL prints it: (id = 5), ((a = 1) AND (b = 2)). */
+function indexCond(table: Extract<Plan, { kind: 'scan' }>['table'], lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>): string {
+  const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
+  const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? '?'} = ${exprText(v)})`);
+  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+}
+
 function label(plan: Plan, opts: ExplainOptions): { title: string; details: string[] } {
   switch (plan.kind) {
     case 'scan':
@@ -34,7 +41,7 @@ function label(plan: Plan, opts: ExplainOptions): { title: string; details: stri
       if (plan.keyLookup) {
         return {
           title: `Index Scan using ${plan.keyLookup.keyName} on ${plan.table.name}`,
-          details: [`Index Cond: ${plan.keyLookup.values.map(exprText).join(', ')}`, ...(plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [])],
+          details: [`Index Cond: ${indexCond(plan.table, plan.keyLookup)}`, ...(plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [])],
         };
       }
       return {

@@ -9,6 +9,8 @@
  * key turns out to be shared by many rows falls back to the scan at run time.)
  */
 import type { TableDef } from '../../catalog/catalog.js';
+import { resolveCast } from '../../functions/casts.js';
+import { OID, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import type { Rule } from './rule.js';
 
@@ -16,15 +18,41 @@ function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
-/** column index → the constant/parameter it must equal */
+/** The same value for every row: a constant, a parameter, or casts of them (folded at run time). */
+function isValue(x: Expr): boolean {
+  return x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && isValue(x.arg));
+}
+
+/** Integer types a value may be widened from without changing it (int2 ⊂ int4 ⊂ int8). */
+const WIDER_INTEGER: Record<number, readonly number[]> = {
+  [OID.int8]: [OID.int4, OID.int2],
+  [OID.int4]: [OID.int2],
+};
+
+/**
+ * `value` as the key column's type, or undefined: same type as is (`id = $1`,
+ * `id = 5::bigint`); a narrower integer widened exactly (`bigint_id = 5` compares with
+ * int84eq, whose answer equals looking up 5::bigint). Other cross-type equalities
+ * (`int_id = 2.5`) are left to the scan: a cast could round or overflow.
+ */
+function asKeyValue(type: SqlType, value: Expr): Expr | undefined {
+  if (!isValue(value)) return undefined;
+  if (value.type.oid === type.oid) return value;
+  if (!WIDER_INTEGER[type.oid]?.includes(value.type.oid)) return undefined;
+  const fn = resolveCast(value.type, type, 'implicit');
+  return fn ? { kind: 'cast', type, arg: value, fn } : undefined;
+}
+
+/** column index → the value (constant, parameter) it must equal, as the column's type */
 function equalities(filter: Expr): Map<number, Expr> {
   const out = new Map<number, Expr>();
   for (const c of conjuncts(filter)) {
     if (c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) continue;
     const [a, b] = c.args;
-    const isValue = (x: Expr) => x.kind === 'const' || x.kind === 'param';
-    if (a.kind === 'column' && a.level === 0 && isValue(b) && a.type.oid === b.type.oid) out.set(a.index, b);
-    else if (b.kind === 'column' && b.level === 0 && isValue(a) && a.type.oid === b.type.oid) out.set(b.index, a);
+    const [col, other] = a.kind === 'column' ? [a, b] : [b, a];
+    if (col.kind !== 'column' || col.level !== 0) continue;
+    const v = asKeyValue(col.type, other);
+    if (v) out.set(col.index, v);
   }
   return out;
 }
