@@ -70,8 +70,9 @@ test('bindStatement: kinds, options and tags of utility statements', async () =>
     assert.throws(() => bound("COPY st TO '/tmp/x'"), (e: { code?: string }) => e.code === '42501');
     assert.throws(() => bound('COPY st (nope) TO STDOUT'), /column "nope" of relation "st" does not exist/);
 
-    assert.deepEqual(bound('VACUUM st'), { kind: 'vacuum', vacuum: true, relations: [{ schema: undefined, name: 'st' }], tag: 'VACUUM' });
-    assert.deepEqual(bound('ANALYZE'), { kind: 'vacuum', vacuum: false, relations: [], tag: 'ANALYZE' });
+    assert.deepEqual(bound('VACUUM st'), { kind: 'vacuum', vacuum: true, analyze: false, relations: [{ schema: undefined, name: 'st' }], tag: 'VACUUM' });
+    assert.deepEqual(bound('ANALYZE'), { kind: 'vacuum', vacuum: false, analyze: true, relations: [], tag: 'ANALYZE' });
+    assert.deepEqual(bound('VACUUM (ANALYZE) st'), { kind: 'vacuum', vacuum: true, analyze: true, relations: [{ schema: undefined, name: 'st' }], tag: 'VACUUM' });
     assert.deepEqual(bound('DISCARD ALL'), { kind: 'discard', all: true, tag: 'DISCARD ALL' });
     assert.deepEqual(bound('DISCARD PLANS'), { kind: 'discard', all: false, tag: 'DISCARD' });
     assert.deepEqual([bound('LISTEN ch'), bound('CHECKPOINT')], [{ kind: 'noop', tag: 'LISTEN' }, { kind: 'noop', tag: 'CHECKPOINT' }]);

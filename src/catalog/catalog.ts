@@ -87,6 +87,30 @@ export interface TableDef {
   comment?: string;
   /** a view (kind 'v'): its defining SELECT as parser AST (bound again at each use) and SQL text */
   view?: { readonly ast: unknown; readonly sql: string };
+  /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
+  stats?: TableStatistics;
+}
+
+/** One column's statistics, as pg_statistic / pg_stats hold them (values in text form). */
+export interface ColumnStatistics {
+  readonly nullFrac: number;
+  readonly avgWidth: number;
+  /** > 0: a count; < 0: minus a fraction of the rows */
+  readonly nDistinct: number;
+  /** most common first */
+  readonly mostCommonVals: string[] | null;
+  readonly mostCommonFreqs: number[] | null;
+  readonly histogramBounds: string[] | null;
+  readonly correlation: number | null;
+}
+
+/** What ANALYZE found: row count, when, and per column (by name) PostgreSQL's pg_statistic fields. */
+export interface TableStatistics {
+  readonly reltuples: number;
+  /** microseconds since 1970 */
+  readonly analyzedAt: number;
+  readonly analyzeCount: number;
+  readonly columns: Readonly<Record<string, ColumnStatistics>>;
 }
 
 export interface SequenceDef {

@@ -2,6 +2,7 @@
  * Utility commands: SET / RESET / SHOW, VACUUM and ANALYZE, DISCARD, and TRUNCATE's
  * removal of the rows (ddl.ts checks and resolves its tables).
  */
+import { analyzableTables, analyzeTables } from './analyze.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -60,18 +61,24 @@ function showColumnName(name: string): string {
 }
 
 /**
- * VACUUM [table, …]: compaction of sealed segments (drops deleted rows). ANALYZE does the
- * same, as it always has here (the benchmark's ANALYZE after a load relies on it), and is
+ * VACUUM [table, …]: compaction of sealed segments (drops deleted rows). ANALYZE (and
+ * VACUUM ANALYZE) then gathers each table's statistics (analyze.ts). ANALYZE compacts as
+ * well, as it always has here (the benchmark's ANALYZE after a load relies on it), and is
  * likewise refused in a transaction block, where PostgreSQL would run it.
  */
 export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatement, { kind: 'vacuum' }>): Promise<void> {
   if (!ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, `${stmt.tag} cannot run inside a transaction block`);
   const storage = ctx.engine.storage;
-  if (stmt.relations.length === 0) await storage.vacuum();
-  for (const rv of stmt.relations) {
+  const tables = stmt.relations.map((rv) => {
     const t = ctx.binder([]).lookupTable(rv.schema, rv.name);
     if (!t) throw new SqlError(SqlState.undefinedTable, `relation "${rv.name}" does not exist`);
-    for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
+    return t;
+  });
+  if (tables.length === 0) await storage.vacuum();
+  for (const t of tables) for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
+  if (stmt.analyze) {
+    await analyzeTables(ctx.catalog, storage, tables.length ? tables : analyzableTables(ctx.catalog), () => ctx.checkCancelled());
+    await ctx.engine.saveCatalog();
   }
 }
 

@@ -65,7 +65,8 @@ export type BoundStatement =
   | { kind: 'show'; name: string; tag: 'SHOW' }
   | BoundCopy
   /** VACUUM / ANALYZE [table, …] (vacuum false: ANALYZE) */
-  | { kind: 'vacuum'; vacuum: boolean; relations: readonly { schema: string | undefined; name: string }[]; tag: string }
+  /** VACUUM [(ANALYZE)] / ANALYZE: `vacuum` compacts, `analyze` gathers statistics */
+  | { kind: 'vacuum'; vacuum: boolean; analyze: boolean; relations: readonly { schema: string | undefined; name: string }[]; tag: string }
   | { kind: 'discard'; all: boolean; tag: string }
   /** accepted and ignored: LISTEN, NOTIFY, CHECKPOINT, LOCK, DEALLOCATE, … */
   | { kind: 'noop'; tag: string }
@@ -316,7 +317,9 @@ function bindVacuum(n: VacuumStmt): BoundStatement {
     const rv = 'VacuumRelation' in r ? r.VacuumRelation.relation : undefined;
     return { schema: rv?.schemaname, name: rv?.relname ?? '' };
   });
-  return { kind: 'vacuum', vacuum, relations, tag: vacuum ? 'VACUUM' : 'ANALYZE' };
+  // VACUUM ANALYZE / VACUUM (ANALYZE) carry an "analyze" option
+  const analyze = !vacuum || (n.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'analyze');
+  return { kind: 'vacuum', vacuum, analyze, relations, tag: vacuum ? 'VACUUM' : 'ANALYZE' };
 }
 
 function bindDiscard(n: DiscardStmt): BoundStatement {

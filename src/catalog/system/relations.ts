@@ -140,7 +140,7 @@ function isVectorType(oid: number): boolean {
 
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
-  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors']);
+  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_stats']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -463,8 +463,22 @@ export function buildSystemRelations(): SystemRelation[] {
     ['last_autoanalyze', T.timestamptz], ['vacuum_count', int8], ['autovacuum_count', int8], ['analyze_count', int8], ['autoanalyze_count', int8]],
   (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r').map((t) => {
     const n = BigInt(ctx.rowCount(t.oid));
-    return [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, n, 0n, 0n, 0n, n, 0n, n, n, null, null, null, null, 0n, 0n, 0n, 0n] as Row;
+    const st = t.stats;
+    const sinceAnalyze = st ? BigInt(Math.abs(ctx.rowCount(t.oid) - st.reltuples)) : n;
+    return [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, n, 0n, 0n, 0n, n, 0n, sinceAnalyze, n,
+      null, null, st?.analyzedAt ?? null, null, 0n, 0n, BigInt(st?.analyzeCount ?? 0), 0n] as Row;
   })));
+  // what ANALYZE found, per column (PostgreSQL: pg_statistic through pg_stats); anyarray columns as text[]
+  add(rel('pg_catalog', 'pg_stats', [['schemaname', name], ['tablename', name], ['attname', name], ['inherited', bool], ['null_frac', float4],
+    ['avg_width', int4], ['n_distinct', float4], ['most_common_vals', T._text], ['most_common_freqs', T._float4], ['histogram_bounds', T._text],
+    ['correlation', float4], ['most_common_elems', T._text], ['most_common_elem_freqs', T._float4], ['elem_count_histogram', T._float4]],
+  (ctx) => userTables(ctx.catalog).flatMap((t) => t.columns.flatMap((c) => {
+    const cs = t.stats?.columns[c.name];
+    if (!cs) return [];
+    const f4 = (x: number | null) => (x === null ? null : Math.fround(x));
+    return [[t.schema, t.name, c.name, false, f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
+      cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row];
+  }))));
   // client_addr is inet in PostgreSQL; Quiver has no inet type yet, so it is text here.
   // One row per session (PostgreSQL also lists its background processes; Quiver has none a client could signal)
   add(rel('pg_catalog', 'pg_stat_activity', [['datid', oid], ['datname', name], ['pid', int4], ['leader_pid', int4], ['usesysid', oid], ['usename', name],
