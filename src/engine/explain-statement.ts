@@ -12,10 +12,11 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   const plan = stmt.plan;
   let metrics: RunContext['metrics'];
   const vectorStats: RunContext['vectorStats'] = new Map();
+  const scanStats: RunContext['scanStats'] = new Map();
   let totalMs = 0;
   if (stmt.analyze) {
     metrics = new Map();
-    const rc = { ...ctx.runContext(ctx.tx.txn, metrics), vectorStats };
+    const rc = { ...ctx.runContext(ctx.tx.txn, metrics), vectorStats, scanStats };
     const t0 = performance.now();
     if (stmt.dml) {
       const txn = ctx.tx.idle ? ctx.engine.storage.begin() : ctx.tx.txn!;
@@ -27,7 +28,7 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
     }
     totalMs = performance.now() - t0;
   }
-  const lines = explainPlan(plan, { metrics, vectorStats, verbose: stmt.verbose, dml: stmt.dml, rowCount: (oid) => ctx.engine.storage.rowCount(oid) });
+  const lines = explainPlan(plan, { metrics, vectorStats, scanStats, verbose: stmt.verbose, dml: stmt.dml, rowCount: (oid) => ctx.engine.storage.rowCount(oid) });
   if (stmt.analyze) lines.push(`Execution Time: ${totalMs.toFixed(3)} ms`);
   return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
 }

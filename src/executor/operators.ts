@@ -14,6 +14,7 @@ import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
+import { zoneConditions } from './zone-conditions.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
@@ -34,6 +35,8 @@ export interface RunContext {
   readonly metrics?: Map<Plan, { rows: number; ms: number }>;
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
+  /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
+  readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
@@ -121,8 +124,13 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       return;
     }
   }
+  const zone = zoneConditions(plan.filter, env);
+  const skipped = rc.scanStats && ((n: number, of: number) => {
+    const s = rc.scanStats!.get(plan) ?? { segmentsSkipped: 0, sealedSegments: 0 };
+    rc.scanStats!.set(plan, { segmentsSkipped: s.segmentsSkipped + n, sealedSegments: s.sealedSegments + of });
+  });
   for (const table of tables) {
-    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn)) {
+    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, zone.length ? { zone, skipped } : undefined)) {
       env.checkCancel();
       let out: Row[];
       if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));

@@ -5,6 +5,7 @@ import type { Expr, Plan } from './plan.js';
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, { rows: number; ms: number }>;
   readonly vectorStats?: Map<Plan, { segmentsByIndex: number; segmentsExact: number; widenings: number; exactFallbacks: number; candidates: number }>;
+  readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   readonly verbose: boolean;
   readonly dml: DmlStatement | null;
   rowCount(tableOid: number): number;
@@ -83,6 +84,8 @@ function walk(plan: Plan, depth: number, lines: string[], opts: ExplainOptions):
   lines.push(indent + title + actual);
   const detailIndent = ' '.repeat(depth === 0 ? 2 : depth * 6);
   for (const d of details) lines.push(detailIndent + d);
+  const zs = opts.scanStats?.get(plan);
+  if (zs) lines.push(`${detailIndent}Zone maps: ${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`);
   const vs = opts.vectorStats?.get(plan);
   if (vs) {
     lines.push(`${detailIndent}Segments: ${vs.segmentsByIndex} via index, ${vs.segmentsExact} exact (filter selective); widenings: ${vs.widenings}; exact fallbacks: ${vs.exactFallbacks}; distances computed: ${vs.candidates}`);

@@ -145,6 +145,20 @@ export interface AnnSegment extends SearchSegment {
 export interface ScanOptions {
   /** sealed segments to leave out (searched through their ANN index instead) */
   readonly skipSegments?: ReadonlySet<number>;
+  /**
+   * Zone maps: conditions every returned row must meet (the caller still filters). A sealed
+   * segment whose column min/max show that no row can meet one is not read; `skipped` is
+   * told how many were left out, of how many sealed segments.
+   */
+  readonly zone?: readonly ZoneCondition[];
+  readonly skipped?: (skipped: number, sealed: number) => void;
+}
+
+/** `column op value` on an integer or date/time column (whose statistics order like JS numbers). */
+export interface ZoneCondition {
+  readonly column: number;
+  readonly op: '=' | '<' | '<=' | '>' | '>=';
+  readonly value: number | bigint;
 }
 
 /** A sequence as recovery should resume it: nextval hands out the value after `last`

@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
@@ -1018,6 +1018,20 @@ export class DurableStorage implements Storage {
   // ------------------------------------------------------------------------------------
   // Reads
 
+  /** Sealed segments whose statistics show that some row may meet every condition (and all others). */
+  private zoneFilter(t: TableState, segs: Segment[], zone: readonly ZoneCondition[], skipped?: (skipped: number, sealed: number) => void): Segment[] {
+    const metaById = new Map(t.segMeta.map((m) => [m.id, m]));
+    let sealed = 0;
+    const kept = segs.filter((seg) => {
+      if (!(seg instanceof SealedSegment)) return true;
+      sealed++;
+      const stats = metaById.get(seg.id)?.stats;
+      return !stats || zone.every((z) => mayMatch(stats[z.column], seg.length, z));
+    });
+    skipped?.(sealed - (kept.length - (segs.length - sealed)), sealed);
+    return kept;
+  }
+
   *scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch> {
     const t = this.tables.get(tableId);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
@@ -1025,7 +1039,8 @@ export class DurableStorage implements Storage {
       const S = snapshot.ts;
       const tomb = t.tombstones;
       const skip = opts?.skipSegments;
-      const segs = skip && skip.size ? t.segments().filter((seg) => !(seg instanceof SealedSegment && skip.has(seg.id))) : t.segments();
+      let segs = skip && skip.size ? t.segments().filter((seg) => !(seg instanceof SealedSegment && skip.has(seg.id))) : t.segments();
+      if (opts?.zone?.length) segs = this.zoneFilter(t, segs, opts.zone, opts.skipped);
       const growing = t.growing;
       // Rows appended later have later timestamps and are invisible to this snapshot.
       const growingEnd = growing.length;
@@ -1430,4 +1445,27 @@ async function writeAllv(fh: FileHandle, chunks: Uint8Array[]): Promise<void> {
     }
     if (rest.length && bytesWritten > 0) rest = [rest[0].subarray(bytesWritten), ...rest.slice(1)];
   }
+}
+
+/** Can a segment with these column statistics hold a row with `column op value`? */
+function mayMatch(stats: SegmentInfo['stats'][number] | undefined, rows: number, z: ZoneCondition): boolean {
+  if (!stats) return true;
+  if (stats.nullCount === rows) return false; // all NULL: no comparison is true
+  if (stats.min === undefined || stats.max === undefined) return true;
+  const min = fromJsonSafe(stats.min);
+  const max = fromJsonSafe(stats.max);
+  if (min === undefined || max === undefined) return true;
+  switch (z.op) {
+    case '=': return !(z.value < min || z.value > max);
+    case '<': return min < z.value;
+    case '<=': return min <= z.value;
+    case '>': return max > z.value;
+    case '>=': return max >= z.value;
+  }
+}
+
+function fromJsonSafe(v: unknown): number | bigint | undefined {
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (v && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string') return BigInt((v as { $bigint: string }).$bigint);
+  return undefined;
 }
