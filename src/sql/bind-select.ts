@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
-import { bindExpr, bindNamedArgs, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import { bindExpr, bindNamedArgs, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
@@ -17,6 +17,7 @@ import { leafPartitions } from '../catalog/partitions.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
+import { windowDefinitions } from './bind-window.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
 
 export interface SelectEnv extends BindEnv {
@@ -369,7 +370,7 @@ export class SelectBinder {
   // ---------------------------------------------------------------- select list, grouping, ordering
 
   private bindProjection(stmt: RawNode, input: Plan, scope: Scope, targetTypes?: readonly SqlType[]): Plan {
-    const windowDefs = new Map<string, RawNode>(((stmt.windowClause ?? []) as RawNode[]).map((w) => [w.WindowDef.name as string, w.WindowDef]));
+    const windowDefs = windowDefinitions(stmt.windowClause as RawNode[] | undefined);
     // Set-returning functions in the select list run in a ProjectSet below the projection;
     // the select list refers to its extra output columns (hidden scope entries).
     const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean; plan?: Plan }[] = [];
@@ -425,6 +426,8 @@ export class SelectBinder {
     targets.forEach((t, i) => {
       if (t.expr.type.oid === OID.unknown) t.expr = coerce(this.env, t.expr, targetTypes?.[i] ?? T.text, 'implicit');
     });
+    // WINDOW definitions are checked (and their $n counted) even when no OVER uses them
+    for (const spec of windowDefs.values()) bindWindowSpec(spec, scope, { ...ctx, allowWindow: false, srf: undefined });
 
     // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
     const groupItems = (stmt.groupClause ?? []) as RawNode[];
