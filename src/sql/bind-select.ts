@@ -446,6 +446,9 @@ export class SelectBinder {
       if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
       return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY', ctx), desc, nullsFirst };
     });
+    const distinctClause = stmt.distinctClause as RawNode[] | undefined;
+    const isPlainDistinct = !distinctClause || distinctClause.length === 0 || (distinctClause.length === 1 && Object.keys(distinctClause[0]).length === 0);
+    let distinctOn: Expr[] = isPlainDistinct ? [] : distinctClause.map((d) => this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON'));
 
     if (srfs.length) {
       const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
@@ -464,6 +467,7 @@ export class SelectBinder {
       finalTargets = finalTargets.map(rewrite);
       const havingR = having ? rewrite(having) : null;
       finalSort = sortItems.map((s) => ({ ...s, expr: rewrite(s.expr) }));
+      distinctOn = distinctOn.map(rewrite);
       const schema: OutputColumn[] = [
         ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type, tableOid: 0, attnum: 0 })),
         ...aggs.map((a) => ({ name: a.name, type: a.type, tableOid: 0, attnum: 0 })),
@@ -481,6 +485,7 @@ export class SelectBinder {
     });
     finalTargets = finalTargets.map(pullWindows);
     finalSort = finalSort.map((s) => ({ ...s, expr: pullWindows(s.expr) }));
+    distinctOn = distinctOn.map(pullWindows);
     if (windows.length) {
       const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
       plan = { kind: 'window', schema, input: plan, fns: windows };
@@ -502,6 +507,14 @@ export class SelectBinder {
         exprs.push(resolveUnknown(this.env, s.expr));
       }
     }
+    // DISTINCT ON keys: select-list columns, or hidden ones; ORDER BY must start with them
+    const distinctOnColumns = distinctOn.map((e) => {
+      const i = exprs.findIndex((x) => exprKey(x) === exprKey(e));
+      if (i >= 0) return i;
+      exprs.push(resolveUnknown(this.env, e));
+      return exprs.length - 1;
+    });
+    if (distinctOn.length) checkDistinctOnOrder(distinctOnColumns, sortCols, rawPosition(distinctClause![0]));
     const schema: OutputColumn[] = exprs.map((e, i) => {
       const t = targets[i];
       return t
@@ -516,12 +529,7 @@ export class SelectBinder {
       if (isPlain) {
         plan = { kind: 'distinct', schema, input: plan, on: null };
       } else {
-        const on = distinct.map((d) => {
-          const e = this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON');
-          const i = finalTargets.findIndex((t) => exprKey(t) === exprKey(e));
-          if (i < 0) throw new SqlError(SqlState.featureNotSupported, 'DISTINCT ON expressions must appear in the select list');
-          return { kind: 'column', type: e.type, level: 0, index: i, name: '' } as Expr;
-        });
+        const on = distinctOnColumns.map((i) => ({ kind: 'column', type: exprs[i].type, level: 0, index: i, name: '' }) as Expr);
         // DISTINCT ON keeps the first row per key in ORDER BY order: sort first.
         const keys = sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
         if (keys.length) plan = { kind: 'sort', schema, input: plan, keys };
@@ -626,6 +634,18 @@ function bindEq(env: BindEnv, l: Expr, r: Expr): Expr {
 
 function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: 'column' }>) => Expr): Expr {
   return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? f(x) : undefined));
+}
+
+/** PostgreSQL: the leading ORDER BY items must be DISTINCT ON items until all of them appeared. */
+function checkDistinctOnOrder(onColumns: readonly number[], sortColumns: readonly number[], position: number | undefined): void {
+  const remaining = new Set(onColumns);
+  for (const c of sortColumns) {
+    if (remaining.size === 0) return;
+    if (!onColumns.includes(c)) {
+      throw new SqlError(SqlState.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position });
+    }
+    remaining.delete(c);
+  }
 }
 
 function containsAgg(e: Expr): boolean {
