@@ -16,6 +16,7 @@ import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
+import { windowAgg } from './window.js';
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 
@@ -73,7 +74,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join': return join(plan, rc, env);
     case 'aggregate': return aggregate(plan, rc, env);
-    case 'window': return windowAgg(plan, rc, env);
+    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), env);
     case 'sort': return sort(plan, rc, env);
     case 'topk': return topk(plan, rc, env);
     case 'limit': return limit(plan, rc, env);
@@ -795,114 +796,3 @@ export function isBoolType(t: SqlType): boolean {
 }
 
 export type { AggregateCall };
-
-// ------------------------------------------------------------------ window functions
-
-type WindowFn = Extract<Expr, { kind: 'window' }>;
-
-/**
- * WindowAgg: rows are grouped by PARTITION BY, ordered by the window's ORDER BY, and each
- * function is evaluated over the default frame (RANGE UNBOUNDED PRECEDING … CURRENT ROW
- * with ORDER BY, the whole partition without). Output: input columns + one per function.
- */
-function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  let rows = (yield* gather(runPlan(plan.input, rc, env))).map((r) => [...r]);
-  for (const fn of plan.fns) rows = evaluateWindow(fn, rows, env);
-  yield rows;
-}
-
-function evaluateWindow(fn: WindowFn, rows: Row[], env: ExecEnv): Row[] {
-  const part = fn.partitionBy.map(compileExpr);
-  const partTypes = fn.partitionBy.map((e) => e.type);
-  const order = fn.orderBy.map((k) => compileExpr(k.expr));
-  const args = fn.args.map(compileExpr);
-  const width = rows.length ? rows[0].length : 0;
-  const partitions = new Map<string, Row[]>();
-  for (const r of rows) {
-    const k = groupKey(partTypes, part.map((p) => p(r, env)));
-    const list = partitions.get(k);
-    if (list) list.push(r);
-    else partitions.set(k, [r]);
-  }
-  const out: Row[] = [];
-  const specs = fn.orderBy.map((k, i) => ({ index: width + i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }));
-  const cmp = rowComparator(specs);
-  for (const list of partitions.values()) {
-    const ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
-    if (order.length) ext.sort(cmp);
-    const n = ext.length;
-    // peer groups: rows equal on the ORDER BY keys
-    const peerEnd: number[] = new Array(n);
-    const peerStart: number[] = new Array(n);
-    for (let i = 0; i < n;) {
-      let j = i + 1;
-      while (j < n && order.length && cmp(ext[i], ext[j]) === 0) j++;
-      if (!order.length) j = n;
-      for (let x = i; x < j; x++) { peerStart[x] = i; peerEnd[x] = j; }
-      i = j;
-    }
-    const results: Value[] = new Array(n).fill(null);
-    switch (fn.name) {
-      case 'row_number': for (let i = 0; i < n; i++) results[i] = BigInt(i + 1); break;
-      case 'rank': for (let i = 0; i < n; i++) results[i] = BigInt(peerStart[i] + 1); break;
-      case 'dense_rank': {
-        let rank = 0;
-        for (let i = 0; i < n; i++) { if (peerStart[i] === i) rank++; results[i] = BigInt(rank); }
-        break;
-      }
-      case 'percent_rank': for (let i = 0; i < n; i++) results[i] = n > 1 ? peerStart[i] / (n - 1) : 0; break;
-      case 'cume_dist': for (let i = 0; i < n; i++) results[i] = peerEnd[i] / n; break;
-      case 'ntile': {
-        const buckets = Number(args[0](ext[0], env));
-        if (!(buckets > 0)) throw new SqlError('22014', 'argument of ntile must be greater than zero');
-        const size = Math.floor(n / buckets);
-        const extra = n % buckets;
-        let i = 0;
-        for (let b = 1; b <= buckets && i < n; b++) {
-          const len = size + (b <= extra ? 1 : 0);
-          for (let x = 0; x < len && i < n; x++) results[i++] = b;
-        }
-        break;
-      }
-      case 'lag':
-      case 'lead': {
-        for (let i = 0; i < n; i++) {
-          const off = args[1] ? Number(args[1](ext[i], env)) : 1;
-          const j = fn.name === 'lag' ? i - off : i + off;
-          results[i] = j >= 0 && j < n ? args[0](ext[j], env) : args[2] ? args[2](ext[i], env) : null;
-        }
-        break;
-      }
-      case 'first_value': for (let i = 0; i < n; i++) results[i] = args[0](ext[0], env); break;
-      case 'last_value': for (let i = 0; i < n; i++) results[i] = args[0](ext[peerEnd[i] - 1], env); break;
-      case 'nth_value': for (let i = 0; i < n; i++) {
-        const k = Number(args[1](ext[i], env));
-        results[i] = k - 1 < peerEnd[i] ? args[0](ext[k - 1], env) : null;
-      } break;
-      default: {
-        // an aggregate over the frame: running state, emitted at the end of each peer group
-        const agg = fn.fn!;
-        let state = agg.init();
-        let i = 0;
-        while (i < n) {
-          const end = peerEnd[i];
-          for (let x = i; x < end; x++) {
-            const vals = args.map((a) => a(ext[x], env));
-            if (agg.strict && vals.some((v) => v === null)) continue;
-            state = agg.step(state, vals, env.ctx);
-          }
-          // final() must not consume the running state: aggregates keep state immutable-enough
-          const v = agg.final(state, env.ctx);
-          for (let x = i; x < end; x++) results[x] = v;
-          i = end;
-        }
-      }
-    }
-    ext.forEach((r, i) => {
-      r.length = width;
-      r.push(results[i]);
-      out.push(r);
-    });
-  }
-  return out;
-}

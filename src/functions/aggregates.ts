@@ -8,7 +8,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, type Interval, type SqlType, type Value } from '../types/types.js';
 import { compareValues } from '../types/compare.js';
-import { numericAdd, numericDiv, numericMul, numericSub, numericSqrt, selectDivScale, toDecimal, formatDecimal, scaleOf, compareNumeric } from '../types/numeric.js';
+import { numericAdd, numericDiv, numericMul, numericSub, numericSqrt, selectDivScale, toDecimal, formatDecimal, scaleOf, compareNumeric, isSpecial } from '../types/numeric.js';
 import { vectorAccum, vectorAdd, vectorAvgFinal, type VectorAvgState } from '../types/vector.js';
 import { halfvecAccum, halfvecAdd, halfvecAvgFinal, type HalfvecAvgState } from '../types/halfvec.js';
 import { addIntervals, scaleInterval } from '../types/datetime.js';
@@ -22,7 +22,7 @@ import type { EvalContext } from './api.js';
 const AGGS = new Map<string, AggDef<any>[]>(); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function agg<S>(name: string, args: readonly string[], ret: string | ((a: readonly SqlType[]) => SqlType), def: Omit<AggDef<S>, 'name' | 'args' | 'ret' | 'strict'> & { strict?: boolean }): void {
-  const d: AggDef<S> = { name, args: args.map(oidOf), ret: typeof ret === 'string' ? oidOf(ret) : ret, strict: def.strict ?? true, init: def.init, step: def.step, final: def.final };
+  const d: AggDef<S> = { name, args: args.map(oidOf), ret: typeof ret === 'string' ? oidOf(ret) : ret, strict: def.strict ?? true, init: def.init, step: def.step, final: def.final, inverse: def.inverse };
   const list = AGGS.get(name);
   if (list) list.push(d); else AGGS.set(name, [d]);
 }
@@ -39,9 +39,9 @@ export function isAggregateName(name: string): boolean {
 
 export const COUNT_STAR: AggDef<{ n: bigint }> = {
   name: 'count', args: [], ret: OID.int8, strict: false,
-  init: () => ({ n: 0n }), step: (s) => { s.n++; return s; }, final: (s) => s.n,
+  init: () => ({ n: 0n }), step: (s) => { s.n++; return s; }, final: (s) => s.n, inverse: (s) => { s.n--; return s; },
 };
-agg<{ n: bigint }>('count', ['any'], 'int8', { init: () => ({ n: 0n }), step: (s) => { s.n++; return s; }, final: (s) => s.n });
+agg<{ n: bigint }>('count', ['any'], 'int8', { init: () => ({ n: 0n }), step: (s) => { s.n++; return s; }, final: (s) => s.n, inverse: (s) => { s.n--; return s; } });
 
 // ---------------------------------------------------------------- sum / avg
 
@@ -50,6 +50,7 @@ for (const t of ['int2', 'int4']) {
   agg<BigSum>('sum', [t], 'int8', {
     init: () => ({ n: 0n, sum: 0n }),
     step: (s, [v]) => { s.n++; s.sum += BigInt(v as number); return s; },
+    inverse: (s, [v]) => { s.n--; s.sum -= BigInt(v as number); return s; },
     final: (s) => {
       if (s.n === 0n) return null;
       if (s.sum > 9223372036854775807n || s.sum < -9223372036854775808n) throw new SqlError(SqlState.numericValueOutOfRange, 'bigint out of range');
@@ -61,24 +62,34 @@ for (const t of ['int2', 'int4', 'int8']) {
   agg<BigSum>('avg', [t], 'numeric', {
     init: () => ({ n: 0n, sum: 0n }),
     step: (s, [v]) => { s.n++; s.sum += typeof v === 'bigint' ? v : BigInt(v as number); return s; },
+    inverse: (s, [v]) => { s.n--; s.sum -= typeof v === 'bigint' ? v : BigInt(v as number); return s; },
     final: (s) => (s.n === 0n ? null : numericDiv(s.sum.toString(), s.n.toString())),
   });
 }
 agg<BigSum>('sum', ['int8'], 'numeric', {
   init: () => ({ n: 0n, sum: 0n }),
   step: (s, [v]) => { s.n++; s.sum += v as bigint; return s; },
+  inverse: (s, [v]) => { s.n--; s.sum -= v as bigint; return s; },
   final: (s) => (s.n === 0n ? null : s.sum.toString()),
 });
 
 interface NumSum { n: number; sum: string }
+/** a special value (NaN, ±Infinity) cannot be subtracted back out: restart */
+const numericInverse = (s: NumSum, [v]: readonly Value[]): NumSum | undefined => {
+  if (isSpecial(v as string) || isSpecial(s.sum)) return undefined;
+  s.n--; s.sum = numericSub(s.sum, v as string);
+  return s;
+};
 agg<NumSum>('sum', ['numeric'], 'numeric', {
   init: () => ({ n: 0, sum: '0' }),
   step: (s, [v]) => { s.sum = s.n === 0 ? (v as string) : numericAdd(s.sum, v as string); s.n++; return s; },
+  inverse: numericInverse,
   final: (s) => (s.n === 0 ? null : s.sum),
 });
 agg<NumSum>('avg', ['numeric'], 'numeric', {
   init: () => ({ n: 0, sum: '0' }),
   step: (s, [v]) => { s.sum = s.n === 0 ? (v as string) : numericAdd(s.sum, v as string); s.n++; return s; },
+  inverse: numericInverse,
   final: (s) => (s.n === 0 ? null : numericDiv(s.sum, String(s.n))),
 });
 
@@ -225,7 +236,8 @@ agg<{ items: Value[] | null }>('array_agg', ['anynonarray'], 'anyarray', {
   strict: false,
   init: () => ({ items: null }),
   step: (s, [v]) => { (s.items ??= []).push(v!); return s; },
-  final: (s) => s.items,
+  // a copy: a window frame keeps adding to the state after this row's result is taken
+  final: (s) => s.items && s.items.slice(),
 });
 agg<{ items: Value[] | null }>('array_agg', ['anyarray'], 'anyarray', {
   strict: false,
@@ -235,7 +247,7 @@ agg<{ items: Value[] | null }>('array_agg', ['anyarray'], 'anyarray', {
     (s.items ??= []).push(v);
     return s;
   },
-  final: (s) => s.items,
+  final: (s) => s.items && s.items.slice(),
 });
 interface JsonAcc { items: JsonValue[] | null }
 const jsonStep = (s: JsonAcc, [v]: readonly Value[], ctx: EvalContext, types: readonly SqlType[]): JsonAcc => {

@@ -50,6 +50,12 @@ export interface AggregateFunction<S = unknown> {
   init(): S;
   step(state: S, args: readonly Value[], ctx: EvalContext): S;
   final(state: S, ctx: EvalContext): Value;
+  /**
+   * Moving-aggregate inverse (PostgreSQL's msfunc/minvfunc): remove one row's arguments from
+   * the state, so a sliding window frame costs O(1) per row. Returns undefined when it cannot
+   * (e.g. a NaN left the numeric sum): the caller then restarts from init().
+   */
+  readonly inverse?: (state: S, args: readonly Value[], ctx: EvalContext) => S | undefined;
 }
 
 export interface CastFunction {

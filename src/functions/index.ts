@@ -41,6 +41,7 @@ function bindAggregate(def: AggDef<unknown>, argTypes: SqlType[], declared: numb
     init: def.init,
     step: (s, args, ctx) => def.step(s, args, ctx, argTypes),
     final: (s, ctx) => def.final(s, ctx, argTypes),
+    ...(def.inverse ? { inverse: def.inverse } : {}),
   };
 }
 

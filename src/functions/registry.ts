@@ -30,6 +30,8 @@ export interface AggDef<S = unknown> {
   readonly init: () => S;
   readonly step: (state: S, args: readonly Value[], ctx: EvalContext, types: readonly SqlType[]) => S;
   readonly final: (state: S, ctx: EvalContext, types: readonly SqlType[]) => Value;
+  /** removes one row from the state (window frames that slide); undefined = restart */
+  readonly inverse?: (state: S, args: readonly Value[]) => S | undefined;
 }
 
 export const POLY: ReadonlySet<number> = new Set([OID.anyelement, OID.anyarray, OID.anynonarray, OID.any]);

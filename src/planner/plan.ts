@@ -52,7 +52,23 @@ export type Expr =
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
   | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[] }
   /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
-  | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[] };
+  | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[]; readonly frame: WindowFrame };
+
+/** One end of a window frame; offsets are constants or parameters (no column references). */
+export type FrameBound =
+  | { readonly kind: 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' }
+  | { readonly kind: 'preceding' | 'following'; readonly offset: Expr };
+
+/**
+ * ROWS / RANGE / GROUPS frame of a window function, with its EXCLUDE option. For RANGE with
+ * an offset, the offset's type is the in_range support type of the (single) ORDER BY key.
+ */
+export interface WindowFrame {
+  readonly mode: 'rows' | 'range' | 'groups';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+  readonly exclude: 'noOthers' | 'currentRow' | 'group' | 'ties';
+}
 
 export interface SortKey {
   readonly expr: Expr;

@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
-import type { Expr, Plan, SortKey } from '../planner/plan.js';
+import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
 import { parseText, type ParseSettings } from '../types/text-io.js';
 import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
@@ -15,6 +15,8 @@ import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
 import { rawPosition as rawPos } from './positions.js';
+import { mapExpr } from '../planner/expr-walk.js';
+import { bindFrame, rangeOffsetTypes, resolveOver, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 
@@ -45,7 +47,7 @@ export interface ExprContext {
   readonly inAggregate?: boolean;
   readonly allowWindow?: boolean;
   /** WINDOW w AS (…) definitions of the query level */
-  readonly windowDefs?: ReadonlyMap<string, RawNode>;
+  readonly windowDefs?: ReadonlyMap<string, WindowSpec>;
   /** where set-returning functions are allowed (the select list): registers the call and
    *  returns the expression that reads its current value */
   readonly srf?: (name: string, args: Expr[], position: number | undefined) => Expr;
@@ -494,16 +496,10 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
   if (!ctx.allowWindow) {
     throw new SqlError(SqlState.windowingError, `window functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
   }
-  const over = ctx.windowDefs && n.over.name && !n.over.partitionClause && !n.over.orderClause ? ctx.windowDefs.get(n.over.name) : n.over;
-  if (!over) throw new SqlError(SqlState.undefinedObject, `window "${n.over.name}" does not exist`, { position });
+  if (n.agg_distinct) throw new SqlError(SqlState.featureNotSupported, 'DISTINCT is not implemented for window functions', { position });
+  const over = resolveOver(n.over, ctx.windowDefs);
   const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates };
-  const partitionBy = ((over.partitionClause ?? []) as RawNode[]).map((p) => resolveUnknown(env, bindExpr(p, scope, inner)));
-  const orderBy: SortKey[] = ((over.orderClause ?? []) as RawNode[]).map((s) => {
-    const sb = s.SortBy;
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
-    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
-    return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
-  });
+  const { partitionBy, orderBy, frame } = bindWindowSpec(over, scope, inner);
   let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
   if (RANKING.has(name)) {
     let type: SqlType;
@@ -519,14 +515,63 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
         if (args[2]) args[2] = coerce(env, args[2], type, 'implicit');
       }
     }
-    return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy };
+    return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy, frame };
   }
   const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
   if (fn.kind !== 'aggregate') {
     throw new SqlError(SqlState.wrongObjectType, `OVER specified, but ${name} is not a window function nor an aggregate function`, { position });
   }
   args = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
-  return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy };
+  return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy, frame };
+}
+
+/** PARTITION BY, ORDER BY and frame of a window, bound in the query's scope. */
+export function bindWindowSpec(over: WindowSpec, scope: Scope, inner: ExprContext): { partitionBy: Expr[]; orderBy: SortKey[]; frame: WindowFrame } {
+  const env = inner.env;
+  const partitionBy = over.partitionClause.map((p) => resolveUnknown(env, bindExpr(p, scope, inner)));
+  const orderBy: SortKey[] = over.orderClause.map((s) => {
+    const sb = s.SortBy;
+    const desc = sb.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
+    return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
+  });
+  const frame = bindFrame(over, orderBy.map((k) => k.expr.type), (node, mode) => bindFrameOffset(node, mode, orderBy, scope, inner));
+  return { partitionBy, orderBy, frame };
+}
+
+/** ROWS / GROUPS offsets are bigint; a RANGE offset takes the key's in_range offset type. */
+function bindFrameOffset(node: RawNode, mode: WindowFrame['mode'], orderBy: readonly SortKey[], scope: Scope, ctx: ExprContext): Expr {
+  const env = ctx.env;
+  const clause = mode.toUpperCase();
+  const e = bindExpr(node, scope, { ...ctx, noAggregates: `window frame` });
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0) {
+      throw new SqlError(SqlState.invalidColumnReference, `argument of ${clause} must not contain variables`, { position: x.position ?? rawPos(node) });
+    }
+    return undefined;
+  });
+  if (mode !== 'range') {
+    try {
+      return coerce(env, e, T.int8, 'assignment');
+    } catch (err) {
+      if (!(err instanceof SqlError) || err.code !== SqlState.datatypeMismatch) throw err;
+      throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type bigint, not type ${formatType(e.type)}`, { position: rawPos(node) });
+    }
+  }
+  const key = orderBy[0].expr.type;
+  const candidates = rangeOffsetTypes(key);
+  const offsetPos = rawPos(node);
+  if (isUnknown(e) || !candidates.length) {
+    if (!candidates.length) throw new SqlError(SqlState.featureNotSupported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${formatType(key)}`, { position: offsetPos });
+    return coerce(env, e, candidates[0], 'implicit');
+  }
+  if (candidates.some((c) => c.oid === e.type.oid)) return e;
+  for (const c of candidates) {
+    try { return coerce(env, e, c, 'implicit'); } catch { /* not this one */ }
+  }
+  throw new SqlError(SqlState.featureNotSupported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${formatType(key)} and offset type ${formatType(e.type)}`, {
+    position: offsetPos, hint: 'Cast the offset value to an appropriate type.',
+  });
 }
 
 function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {

@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
-import { bindExpr, bindNamedArgs, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
+import { bindExpr, bindNamedArgs, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
@@ -17,6 +17,7 @@ import { leafPartitions } from '../catalog/partitions.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } from './bind-function.js';
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
+import { windowDefinitions } from './bind-window.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
 
 export interface SelectEnv extends BindEnv {
@@ -369,7 +370,7 @@ export class SelectBinder {
   // ---------------------------------------------------------------- select list, grouping, ordering
 
   private bindProjection(stmt: RawNode, input: Plan, scope: Scope, targetTypes?: readonly SqlType[]): Plan {
-    const windowDefs = new Map<string, RawNode>(((stmt.windowClause ?? []) as RawNode[]).map((w) => [w.WindowDef.name as string, w.WindowDef]));
+    const windowDefs = windowDefinitions(stmt.windowClause as RawNode[] | undefined);
     // Set-returning functions in the select list run in a ProjectSet below the projection;
     // the select list refers to its extra output columns (hidden scope entries).
     const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean; plan?: Plan }[] = [];
@@ -425,6 +426,8 @@ export class SelectBinder {
     targets.forEach((t, i) => {
       if (t.expr.type.oid === OID.unknown) t.expr = coerce(this.env, t.expr, targetTypes?.[i] ?? T.text, 'implicit');
     });
+    // WINDOW definitions are checked (and their $n counted) even when no OVER uses them
+    for (const spec of windowDefs.values()) bindWindowSpec(spec, scope, { ...ctx, allowWindow: false, srf: undefined });
 
     // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
     const groupItems = (stmt.groupClause ?? []) as RawNode[];
@@ -443,6 +446,9 @@ export class SelectBinder {
       if (sb.useOp) throw new SqlError(SqlState.featureNotSupported, 'ORDER BY … USING is not supported');
       return { expr: this.bindGroupOrOrderItem(sb.node, scope, targets, 'ORDER BY', ctx), desc, nullsFirst };
     });
+    const distinctClause = stmt.distinctClause as RawNode[] | undefined;
+    const isPlainDistinct = !distinctClause || distinctClause.length === 0 || (distinctClause.length === 1 && Object.keys(distinctClause[0]).length === 0);
+    let distinctOn: Expr[] = isPlainDistinct ? [] : distinctClause.map((d) => this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON'));
 
     if (srfs.length) {
       const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
@@ -461,6 +467,7 @@ export class SelectBinder {
       finalTargets = finalTargets.map(rewrite);
       const havingR = having ? rewrite(having) : null;
       finalSort = sortItems.map((s) => ({ ...s, expr: rewrite(s.expr) }));
+      distinctOn = distinctOn.map(rewrite);
       const schema: OutputColumn[] = [
         ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type, tableOid: 0, attnum: 0 })),
         ...aggs.map((a) => ({ name: a.name, type: a.type, tableOid: 0, attnum: 0 })),
@@ -478,6 +485,7 @@ export class SelectBinder {
     });
     finalTargets = finalTargets.map(pullWindows);
     finalSort = finalSort.map((s) => ({ ...s, expr: pullWindows(s.expr) }));
+    distinctOn = distinctOn.map(pullWindows);
     if (windows.length) {
       const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
       plan = { kind: 'window', schema, input: plan, fns: windows };
@@ -499,6 +507,14 @@ export class SelectBinder {
         exprs.push(resolveUnknown(this.env, s.expr));
       }
     }
+    // DISTINCT ON keys: select-list columns, or hidden ones; ORDER BY must start with them
+    const distinctOnColumns = distinctOn.map((e) => {
+      const i = exprs.findIndex((x) => exprKey(x) === exprKey(e));
+      if (i >= 0) return i;
+      exprs.push(resolveUnknown(this.env, e));
+      return exprs.length - 1;
+    });
+    if (distinctOn.length) checkDistinctOnOrder(distinctOnColumns, sortCols, rawPosition(distinctClause![0]));
     const schema: OutputColumn[] = exprs.map((e, i) => {
       const t = targets[i];
       return t
@@ -513,12 +529,7 @@ export class SelectBinder {
       if (isPlain) {
         plan = { kind: 'distinct', schema, input: plan, on: null };
       } else {
-        const on = distinct.map((d) => {
-          const e = this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON');
-          const i = finalTargets.findIndex((t) => exprKey(t) === exprKey(e));
-          if (i < 0) throw new SqlError(SqlState.featureNotSupported, 'DISTINCT ON expressions must appear in the select list');
-          return { kind: 'column', type: e.type, level: 0, index: i, name: '' } as Expr;
-        });
+        const on = distinctOnColumns.map((i) => ({ kind: 'column', type: exprs[i].type, level: 0, index: i, name: '' }) as Expr);
         // DISTINCT ON keeps the first row per key in ORDER BY order: sort first.
         const keys = sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
         if (keys.length) plan = { kind: 'sort', schema, input: plan, keys };
@@ -623,6 +634,18 @@ function bindEq(env: BindEnv, l: Expr, r: Expr): Expr {
 
 function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: 'column' }>) => Expr): Expr {
   return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? f(x) : undefined));
+}
+
+/** PostgreSQL: the leading ORDER BY items must be DISTINCT ON items until all of them appeared. */
+function checkDistinctOnOrder(onColumns: readonly number[], sortColumns: readonly number[], position: number | undefined): void {
+  const remaining = new Set(onColumns);
+  for (const c of sortColumns) {
+    if (remaining.size === 0) return;
+    if (!onColumns.includes(c)) {
+      throw new SqlError(SqlState.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position });
+    }
+    remaining.delete(c);
+  }
 }
 
 function containsAgg(e: Expr): boolean {

@@ -37,8 +37,10 @@ export function parseSql(sql: string): RawStatement[] {
     const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));
     const position = details && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;
-    // PostgreSQL reports lexer errors (unterminated strings, …) as syntax errors too.
-    throw new SqlError(SqlState.syntaxError, message, position !== undefined ? { position } : {});
+    // PostgreSQL reports lexer errors (unterminated strings, …) as syntax errors too; the
+    // grammar's checks of window frame bounds are windowing errors (gram.y).
+    const code = /^frame (start|end|starting from)/.test(message) ? SqlState.windowingError : SqlState.syntaxError;
+    throw new SqlError(code, message, position !== undefined ? { position } : {});
   }
   const stmts = result.stmts ?? [];
   const out: RawStatement[] = [];

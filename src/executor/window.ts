@@ -1,0 +1,317 @@
+/**
+ * WindowAgg: rows are split by PARTITION BY, sorted by the window's ORDER BY, and each
+ * window function is evaluated per row over its frame (ROWS / RANGE / GROUPS, with EXCLUDE)
+ * as PostgreSQL's nodeWindowAgg.c does. Output: input columns + one per function.
+ *
+ * Frames only move forward (constant offsets over sorted rows), so an aggregate slides:
+ * rows entering the frame are stepped in, rows leaving it are taken out with the
+ * aggregate's inverse (sum, count, avg …: O(n) per partition). An aggregate without an
+ * inverse (min, max, array_agg …) restarts when the frame start moves, as in PostgreSQL.
+ */
+import { SqlError } from '../errors.js';
+import type { Expr, FrameBound, Plan, WindowFrame } from '../planner/plan.js';
+import type { Row, Value } from '../types/types.js';
+import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
+import { gather, type Step } from './suspend.js';
+import { groupKey, rowComparator } from './operators.js';
+import { inRangeFor, type InRange } from './window-range.js';
+
+type WindowFn = Extract<Expr, { kind: 'window' }>;
+
+export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, env: ExecEnv): Iterable<Step> {
+  let rows = (yield* gather(input)).map((r) => [...r]);
+  for (const fn of plan.fns) rows = evaluateWindow(fn, rows, env);
+  yield rows;
+}
+
+/** One sorted partition and its peer groups (rows equal on the ORDER BY keys). */
+interface Partition {
+  readonly rows: Row[];
+  readonly n: number;
+  readonly peerStart: Int32Array;
+  readonly peerEnd: Int32Array;
+  /** peer group number of each row */
+  readonly group: Int32Array;
+  readonly groupStart: number[];
+  readonly groupEnd: number[];
+  /** index in each row of the first ORDER BY key value */
+  readonly keyIndex: number;
+}
+
+function evaluateWindow(fn: WindowFn, rows: Row[], env: ExecEnv): Row[] {
+  const part = fn.partitionBy.map(compileExpr);
+  const partTypes = fn.partitionBy.map((e) => e.type);
+  const order = fn.orderBy.map((k) => compileExpr(k.expr));
+  const width = rows.length ? rows[0].length : 0;
+  const partitions = new Map<string, Row[]>();
+  for (const r of rows) {
+    const k = groupKey(partTypes, part.map((p) => p(r, env)));
+    const list = partitions.get(k);
+    if (list) list.push(r);
+    else partitions.set(k, [r]);
+  }
+  const specs = fn.orderBy.map((k, i) => ({ index: width + i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }));
+  const cmp = rowComparator(specs);
+  const offsets = new FrameOffsets(fn, env);
+  const out: Row[] = [];
+  for (const list of partitions.values()) {
+    const ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
+    if (order.length) ext.sort(cmp);
+    const p = peerGroups(ext, order.length ? cmp : null, width);
+    const results = evaluatePartition(fn, p, offsets, env);
+    ext.forEach((r, i) => {
+      r.length = width;
+      r.push(results[i]);
+      out.push(r);
+    });
+  }
+  return out;
+}
+
+function peerGroups(rows: Row[], cmp: ((a: Row, b: Row) => number) | null, keyIndex: number): Partition {
+  const n = rows.length;
+  const peerStart = new Int32Array(n), peerEnd = new Int32Array(n), group = new Int32Array(n);
+  const groupStart: number[] = [], groupEnd: number[] = [];
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    if (!cmp) j = n;
+    else while (j < n && cmp(rows[i], rows[j]) === 0) j++;
+    for (let x = i; x < j; x++) { peerStart[x] = i; peerEnd[x] = j; group[x] = groupStart.length; }
+    groupStart.push(i);
+    groupEnd.push(j);
+    i = j;
+  }
+  return { rows, n, peerStart, peerEnd, group, groupStart, groupEnd, keyIndex };
+}
+
+// The ranking functions ignore the frame; the value functions and aggregates use it.
+function evaluatePartition(fn: WindowFn, p: Partition, offsets: FrameOffsets, env: ExecEnv): Value[] {
+  const { rows, n, peerStart, peerEnd } = p;
+  const args = fn.args.map(compileExpr);
+  const results: Value[] = new Array(n).fill(null);
+  switch (fn.name) {
+    case 'row_number': for (let i = 0; i < n; i++) results[i] = BigInt(i + 1); return results;
+    case 'rank': for (let i = 0; i < n; i++) results[i] = BigInt(peerStart[i] + 1); return results;
+    case 'dense_rank': for (let i = 0; i < n; i++) results[i] = BigInt(p.group[i] + 1); return results;
+    case 'percent_rank': for (let i = 0; i < n; i++) results[i] = n > 1 ? peerStart[i] / (n - 1) : 0; return results;
+    case 'cume_dist': for (let i = 0; i < n; i++) results[i] = peerEnd[i] / n; return results;
+    case 'ntile': return ntile(args[0], p, env);
+    case 'lag': case 'lead': {
+      for (let i = 0; i < n; i++) {
+        const off = args[1] ? args[1](rows[i], env) : 1;
+        if (off === null) continue;
+        const j = fn.name === 'lag' ? i - Number(off) : i + Number(off);
+        results[i] = j >= 0 && j < n ? args[0](rows[j], env) : args[2] ? args[2](rows[i], env) : null;
+      }
+      return results;
+    }
+  }
+  const frames = computeFrames(fn.frame, p, offsets, fn, env);
+  switch (fn.name) {
+    case 'first_value': case 'last_value': case 'nth_value':
+      for (let i = 0; i < n; i++) {
+        let k: number;
+        if (fn.name === 'nth_value') {
+          const v = args[1](rows[i], env);
+          if (v === null) continue;
+          k = Number(v);
+          if (k <= 0) throw new SqlError('22016', 'argument of nth_value must be greater than zero');
+        } else {
+          k = fn.name === 'first_value' ? 1 : -1;
+        }
+        const j = nthInFrame(frameSegments(fn.frame.exclude, p, i, frames.start[i], frames.end[i]), k);
+        results[i] = j === undefined ? null : args[0](rows[j], env);
+      }
+      return results;
+    default:
+      return aggregateOverFrames(fn, p, frames, args, env);
+  }
+}
+
+function ntile(arg: Compiled, p: Partition, env: ExecEnv): Value[] {
+  const n = p.n;
+  const results: Value[] = new Array(n).fill(null);
+  const v = n ? arg(p.rows[0], env) : null;
+  if (v === null) return results;
+  const buckets = Number(v);
+  if (!(buckets > 0)) throw new SqlError('22014', 'argument of ntile must be greater than zero');
+  const size = Math.floor(n / buckets);
+  const extra = n % buckets;
+  let i = 0;
+  for (let b = 1; b <= buckets && i < n; b++) {
+    const len = size + (b <= extra ? 1 : 0);
+    for (let x = 0; x < len && i < n; x++) results[i++] = b;
+  }
+  return results;
+}
+
+// ------------------------------------------------------------------ frames
+
+/** Offsets are evaluated once per execution, and checked only once a partition needs them. */
+class FrameOffsets {
+  private values?: { start: Value; end: Value };
+  private inRange?: { start?: InRange; end?: InRange };
+
+  constructor(private readonly fn: WindowFn, private readonly env: ExecEnv) {}
+
+  get(): { start: Value; end: Value } {
+    if (this.values) return this.values;
+    const f = this.fn.frame;
+    this.values = { start: this.evaluate(f.start, 'starting'), end: this.evaluate(f.end, 'ending') };
+    return this.values;
+  }
+
+  rangeTest(which: 'start' | 'end'): InRange {
+    this.inRange ??= {};
+    const cached = this.inRange[which];
+    if (cached) return cached;
+    const made = inRangeFor(this.fn.orderBy[0].expr.type, this.get()[which], this.env.ctx);
+    this.inRange[which] = made;
+    return made;
+  }
+
+  private evaluate(bound: FrameBound, which: string): Value {
+    if (bound.kind !== 'preceding' && bound.kind !== 'following') return null;
+    const v = compileExpr(bound.offset)([], this.env);
+    if (v === null) throw new SqlError('22004', `frame ${which} offset must not be null`);
+    if (this.fn.frame.mode !== 'range' && (v as bigint) < 0n) throw new SqlError('22013', `frame ${which} offset must not be negative`);
+    return v;
+  }
+}
+
+interface Frames { readonly start: Int32Array; readonly end: Int32Array }
+
+/** [start, end) of every row's frame, before EXCLUDE. Both only ever move forward. */
+function computeFrames(frame: WindowFrame, p: Partition, offsets: FrameOffsets, fn: WindowFn, env: ExecEnv): Frames {
+  void env;
+  const n = p.n;
+  const start = new Int32Array(n), end = new Int32Array(n);
+  const off = frame.start.kind === 'preceding' || frame.start.kind === 'following' || frame.end.kind === 'preceding' || frame.end.kind === 'following'
+    ? offsets.get() : { start: null, end: null };
+  if (frame.mode === 'range' && (off.start !== null || off.end !== null)) return rangeOffsetFrames(frame, p, offsets, fn);
+  for (let i = 0; i < n; i++) {
+    start[i] = frameEdge(frame.mode, frame.start, off.start, p, i, true);
+    end[i] = frameEdge(frame.mode, frame.end, off.end, p, i, false);
+  }
+  return { start, end };
+}
+
+/** One frame edge of row i for ROWS, GROUPS, and RANGE without offsets (exclusive end). */
+function frameEdge(mode: WindowFrame['mode'], bound: FrameBound, offset: Value, p: Partition, i: number, isStart: boolean): number {
+  const n = p.n;
+  const clamp = (x: number) => Math.max(0, Math.min(n, x));
+  switch (bound.kind) {
+    case 'unboundedPreceding': return 0;
+    case 'unboundedFollowing': return n;
+    case 'currentRow':
+      if (mode === 'rows') return isStart ? i : i + 1;
+      return isStart ? p.peerStart[i] : p.peerEnd[i];
+  }
+  const k = Number(offset as bigint) * (bound.kind === 'preceding' ? -1 : 1);
+  if (mode === 'rows') return clamp(isStart ? i + k : i + k + 1);
+  // GROUPS: whole peer groups k before / after the current one
+  const g = p.group[i] + k;
+  const groups = p.groupStart.length;
+  if (isStart) return g < 0 ? 0 : g >= groups ? n : p.groupStart[g];
+  return g < 0 ? 0 : g >= groups ? n : p.groupEnd[g];
+}
+
+/**
+ * RANGE with an offset: the frame holds the rows whose key is within current key ± offset
+ * (nodeWindowAgg.c update_frameheadpos / update_frametailpos). A NULL key's frame is its
+ * NULL peers; NULL keys are outside every non-NULL row's frame.
+ */
+function rangeOffsetFrames(frame: WindowFrame, p: Partition, offsets: FrameOffsets, fn: WindowFn): Frames {
+  const n = p.n;
+  const start = new Int32Array(n), end = new Int32Array(n);
+  const { desc, nullsFirst } = fn.orderBy[0];
+  const key = (j: number) => p.rows[j][p.keyIndex];
+  const offsetValues = offsets.get();
+  // is row j before the frame of row i (start edge) / after it (end edge)?
+  const outside = (bound: FrameBound, offset: Value, isStart: boolean, which: 'start' | 'end') => {
+    if (bound.kind === 'currentRow') return isStart ? (j: number, i: number) => j < p.peerStart[i] : (j: number, i: number) => j >= p.peerEnd[i];
+    let sub = bound.kind === 'preceding';
+    let less = !isStart;
+    if (desc) { sub = !sub; less = !less; }
+    return (j: number, i: number): boolean => {
+      const base = key(i), val = key(j);
+      if (base === null) return val === null ? false : isStart ? !nullsFirst : nullsFirst;
+      if (val === null) return isStart ? nullsFirst : !nullsFirst;
+      return !offsets.rangeTest(which)(val, base, offset, sub, less);
+    };
+  };
+  let h = 0, t = 0;
+  const before = frame.start.kind === 'unboundedPreceding' ? null : outside(frame.start, offsetValues.start, true, 'start');
+  const after = frame.end.kind === 'unboundedFollowing' ? null : outside(frame.end, offsetValues.end, false, 'end');
+  for (let i = 0; i < n; i++) {
+    if (before) while (h < n && before(h, i)) h++;
+    if (after) { while (t < n && !after(t, i)) t++; } else t = n;
+    start[i] = h;
+    end[i] = t;
+  }
+  return { start, end };
+}
+
+/** The frame of row i as at most three [from, to) pieces once EXCLUDE took rows out. */
+function frameSegments(exclude: WindowFrame['exclude'], p: Partition, i: number, s: number, e: number): [number, number][] {
+  const pieces: [number, number][] = [];
+  const add = (a: number, b: number) => { if (a < b) pieces.push([a, b]); };
+  const ps = p.peerStart[i], pe = p.peerEnd[i];
+  switch (exclude) {
+    case 'noOthers': add(s, e); break;
+    case 'currentRow': add(s, Math.min(e, i)); add(Math.max(s, i + 1), e); break;
+    case 'group': add(s, Math.min(e, ps)); add(Math.max(s, pe), e); break;
+    case 'ties': add(s, Math.min(e, ps)); add(Math.max(s, i), Math.min(e, i + 1)); add(Math.max(s, pe), e); break;
+  }
+  return pieces;
+}
+
+/** The k-th row (1-based; -1 = the last) of the frame pieces, or undefined. */
+function nthInFrame(pieces: [number, number][], k: number): number | undefined {
+  if (k < 0) return pieces.length ? pieces[pieces.length - 1][1] - 1 : undefined;
+  for (const [a, b] of pieces) {
+    if (k <= b - a) return a + k - 1;
+    k -= b - a;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ aggregates over frames
+
+function aggregateOverFrames(fn: WindowFn, p: Partition, frames: Frames, args: readonly Compiled[], env: ExecEnv): Value[] {
+  const agg = fn.fn!;
+  const n = p.n;
+  const results: Value[] = new Array(n).fill(null);
+  const argValues = p.rows.map((r) => args.map((a) => a(r, env)));
+  const skip = (j: number) => agg.strict && argValues[j].some((v) => v === null);
+  const add = (state: unknown, j: number) => (skip(j) ? state : agg.step(state, argValues[j], env.ctx));
+  if (fn.frame.exclude !== 'noOthers') {
+    // each row leaves out its own rows: aggregate every frame afresh
+    for (let i = 0; i < n; i++) {
+      let state = agg.init();
+      for (const [a, b] of frameSegments(fn.frame.exclude, p, i, frames.start[i], frames.end[i])) for (let j = a; j < b; j++) state = add(state, j);
+      results[i] = agg.final(state, env.ctx);
+    }
+    return results;
+  }
+  let state = agg.init();
+  let from = 0, to = 0; // rows [from, to) are in `state`
+  for (let i = 0; i < n; i++) {
+    const s = frames.start[i], e = Math.max(frames.start[i], frames.end[i]);
+    if (i > 0 && s === frames.start[i - 1] && frames.end[i] === frames.end[i - 1]) { results[i] = results[i - 1]; continue; }
+    if (s > from) {
+      let restart = !agg.inverse || s >= to;
+      for (let j = from; j < s && !restart; j++) {
+        if (skip(j)) continue;
+        const next = agg.inverse!(state, argValues[j], env.ctx);
+        if (next === undefined) restart = true;
+        else state = next;
+      }
+      if (restart) { state = agg.init(); to = s; }
+      from = s;
+    }
+    for (; to < e; to++) state = add(state, to);
+    results[i] = agg.final(state, env.ctx);
+  }
+  return results;
+}
