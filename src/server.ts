@@ -62,6 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     queryWorkers,
     async close() {
       await wire.close();
+      await engine.stopBackground();
       await queryWorkers?.close();
       // sequences' log records run up to 32 values ahead: a clean shutdown records their
       // exact state, so they continue without a gap (PostgreSQL's shutdown checkpoint)

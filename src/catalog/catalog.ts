@@ -107,9 +107,11 @@ export interface ColumnStatistics {
 /** What ANALYZE found: row count, when, and per column (by name) PostgreSQL's pg_statistic fields. */
 export interface TableStatistics {
   readonly reltuples: number;
-  /** microseconds since 1970 */
-  readonly analyzedAt: number;
+  /** the last ANALYZE and the last auto-analyze, microseconds since 1970 (null: never) */
+  readonly analyzedAt: number | null;
   readonly analyzeCount: number;
+  readonly autoAnalyzedAt?: number | null;
+  readonly autoAnalyzeCount?: number;
   readonly columns: Readonly<Record<string, ColumnStatistics>>;
 }
 

@@ -15,12 +15,12 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Analyze these tables (their leaf partitions); `checkCancel` throws when the statement is cancelled. */
-export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void): Promise<void> {
+export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false): Promise<void> {
   for (const t of tables) {
     for (const leaf of leafPartitions(catalog, t)) {
       if (leaf.kind !== 'r') continue;
       const { rows, total } = await sampleRows(storage, leaf.oid, checkCancel);
-      leaf.stats = tableStatistics(leaf, rows, total, leaf.stats);
+      leaf.stats = tableStatistics(leaf, rows, total, leaf.stats, auto);
     }
   }
 }
@@ -54,7 +54,7 @@ async function sampleRows(storage: Storage, tableOid: number, checkCancel: () =>
   return { rows: reservoir.map((r) => r.row), total: seen };
 }
 
-function tableStatistics(table: TableDef, rows: readonly Row[], total: number, before: TableStatistics | undefined): TableStatistics {
+function tableStatistics(table: TableDef, rows: readonly Row[], total: number, before: TableStatistics | undefined, auto: boolean): TableStatistics {
   const columns: Record<string, ColumnStatistics> = {};
   table.columns.forEach((c, i) => {
     columns[c.name] = columnStatistics({
@@ -64,7 +64,14 @@ function tableStatistics(table: TableDef, rows: readonly Row[], total: number, b
       format: (v) => formatText(c.type, v),
     }, Math.max(total, rows.length));
   });
-  return { reltuples: total, analyzedAt: Date.now() * 1000, analyzeCount: (before?.analyzeCount ?? 0) + 1, columns };
+  const now = Date.now() * 1000;
+  return {
+    reltuples: total, columns,
+    analyzedAt: auto ? before?.analyzedAt ?? null : now,
+    analyzeCount: (before?.analyzeCount ?? 0) + (auto ? 0 : 1),
+    autoAnalyzedAt: auto ? now : before?.autoAnalyzedAt ?? null,
+    autoAnalyzeCount: (before?.autoAnalyzeCount ?? 0) + (auto ? 1 : 0),
+  };
 }
 
 /** Types PostgreSQL has no btree ordering for get no MCV list / histogram. */

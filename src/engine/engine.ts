@@ -7,6 +7,7 @@ import type { QueryWorkerPool } from '../query-worker/pool.js';
 import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
+import { AutoAnalyze } from './auto-analyze.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -15,7 +16,17 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
 
-  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool) {}
+  /** analyzes tables in the background after seals, bulk loads and compactions */
+  private readonly autoAnalyze: AutoAnalyze;
+
+  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool) {
+    this.autoAnalyze = new AutoAnalyze(storage, () => this.databases.values(), () => this.saveCatalog());
+  }
+
+  /** The server stops: background work ends first. */
+  async stopBackground(): Promise<void> {
+    await this.autoAnalyze.stop();
+  }
 
   /** Load the durable catalog image (at start, before sessions). */
   restoreCatalog(image: string): void {

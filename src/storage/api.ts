@@ -222,6 +222,12 @@ export interface Storage {
   loadSequences(): ReadonlyMap<number, SequenceState>;
   /** Sealed segments of a table with their statistics. */
   segments(tableId: number): readonly SegmentInfo[];
+  /**
+   * Tell `listener` when a table's sealed segments changed a lot at once: a growing
+   * segment was sealed, a large commit was ingested as a segment, or compaction ran (the
+   * engine analyzes the table then, as PostgreSQL's autovacuum does after many changes).
+   */
+  onSegmentsChanged(listener: (tableId: number, cause: 'seal' | 'bulk' | 'compaction') => void): void;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
   vacuum(tableId?: number): Promise<void>;
   close(): Promise<void>;

@@ -845,6 +845,22 @@ export class DurableStorage implements Storage {
     return { ts: this.visibleTs };
   }
 
+  private readonly segmentListeners: ((tableId: number, cause: 'seal' | 'bulk' | 'compaction') => void)[] = [];
+
+  onSegmentsChanged(listener: (tableId: number, cause: 'seal' | 'bulk' | 'compaction') => void): void {
+    this.segmentListeners.push(listener);
+  }
+
+  private segmentsChanged(tableId: number, cause: 'seal' | 'bulk' | 'compaction'): void {
+    for (const l of this.segmentListeners) {
+      try {
+        l(tableId, cause);
+      } catch (e) {
+        this.log.warn({ err: e, table: tableId }, 'segment listener failed');
+      }
+    }
+  }
+
   /** timestamps of snapshots held by transactions (REPEATABLE READ) and running statements, with counts */
   private readonly retained = new Map<number, number>();
   /** ids of the retains not yet released (each retain takes the next id) */
@@ -986,6 +1002,7 @@ export class DurableStorage implements Storage {
         ops.push(this.manifestOp(t));
         if (t.vectorIndexes.length > 0) void this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t)).catch(() => {});
         this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes }, 'bulk-ingested a segment');
+        this.segmentsChanged(t.id, 'bulk');
       }
       for (const [rowId, row] of b ? [] : p.inserted) {
         if (p.deleted.has(rowId)) continue;
@@ -1319,6 +1336,7 @@ export class DurableStorage implements Storage {
     await this.wal.append([this.manifestOp(t)]);
     await this.trimLog(t.id, sealPoint);
     this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes, ms: Math.round(performance.now() - t0) }, 'sealed growing segment');
+    this.segmentsChanged(t.id, 'seal');
   }
 
   /**
@@ -1415,6 +1433,7 @@ export class DurableStorage implements Storage {
       table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keep.length, dropped: dropped.length,
       ms: Math.round(performance.now() - t0),
     }, 'compacted sealed segments');
+    this.segmentsChanged(t.id, 'compaction');
   }
 
   // ------------------------------------------------------------------------------------

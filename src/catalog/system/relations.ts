@@ -466,7 +466,7 @@ export function buildSystemRelations(): SystemRelation[] {
     const st = t.stats;
     const sinceAnalyze = st ? BigInt(Math.abs(ctx.rowCount(t.oid) - st.reltuples)) : n;
     return [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, n, 0n, 0n, 0n, n, 0n, sinceAnalyze, n,
-      null, null, st?.analyzedAt ?? null, null, 0n, 0n, BigInt(st?.analyzeCount ?? 0), 0n] as Row;
+      null, null, st?.analyzedAt ?? null, st?.autoAnalyzedAt ?? null, 0n, 0n, BigInt(st?.analyzeCount ?? 0), BigInt(st?.autoAnalyzeCount ?? 0)] as Row;
   })));
   // what ANALYZE found, per column (PostgreSQL: pg_statistic through pg_stats); anyarray columns as text[]
   add(rel('pg_catalog', 'pg_stats', [['schemaname', name], ['tablename', name], ['attname', name], ['inherited', bool], ['null_frac', float4],
