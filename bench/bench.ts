@@ -209,12 +209,12 @@ export async function runBench(o: BenchOptions, argv: string[]): Promise<{ resul
   };
   mkdirSync(o.outDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const base = `${stamp}-${ds.id}-${o.targets.map((t) => (t === 'quiver' ? 'quiver' : 'postgres')).join('-')}${o.quick ? '-quick' : ''}`;
+  const base = `${stamp}-${ds.id}-${o.targets.map((t) => (t === 'quiver' ? 'quiver' : 'postgres')).join('-')}${o.quick ? '-quick' : ''}${o.sweepOnly ? '-sweep' : ''}`;
   const jsonPath = join(o.outDir, `${base}.json`);
   const svgPath = join(o.outDir, `${base}.svg`);
   writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(svgPath, renderSvg(result));
-  const latest = o.quick ? 'latest-quick' : 'latest';
+  const latest = o.quick ? 'latest-quick' : o.sweepOnly ? 'latest-sweep' : 'latest'; // latest.json stays the last full run
   copyFileSync(jsonPath, join(o.outDir, `${latest}.json`));
   copyFileSync(svgPath, join(o.outDir, `${latest}.svg`));
   log(`done in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
