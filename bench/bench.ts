@@ -33,6 +33,7 @@ export interface BenchOptions {
   concurrency: number | undefined;
   efSweep: number[] | undefined;
   ceiling: boolean;
+  sweepOnly: boolean;
   allowInstall: boolean;
   outDir: string;
   cacheDir: string;
@@ -44,7 +45,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--target quiver|postgres://user@host:port/db]... [--compare] [--quick]
        [--dataset fashion-mnist|synthetic:n=N,d=D,clusters=C,seed=S] [--queries N] [--concurrency N]
-       [--ef 10,20,40,...] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
+       [--ef 10,20,40,...] [--sweep-only] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
        [--pg-stop-cmd CMD --pg-start-cmd CMD]   (restart timing; only for a PostgreSQL you own)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -60,6 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       concurrency: { type: 'string' },
       ef: { type: 'string' },
       'no-ceiling': { type: 'boolean', default: false },
+      'sweep-only': { type: 'boolean', default: false },
       'no-install': { type: 'boolean', default: false },
       out: { type: 'string' },
       'quiver-entry': { type: 'string' },
@@ -100,6 +102,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     concurrency: positiveInt('concurrency', values.concurrency),
     efSweep: values.ef?.split(',').map((s) => positiveInt('ef', s)!),
     ceiling: !values['no-ceiling'],
+    sweepOnly: values['sweep-only'],
     allowInstall: !values['no-install'],
     outDir: resolve(values.out ?? join(root, 'bench', 'results')),
     cacheDir: join(root, 'bench', 'cache'),
@@ -127,6 +130,13 @@ function configFor(o: BenchOptions): BenchConfig {
   if (o.concurrency !== undefined) cfg.concurrency = o.concurrency;
   if (o.efSweep !== undefined) cfg.efSweep = o.efSweep;
   cfg.ceiling = o.ceiling;
+  if (o.sweepOnly) {
+    cfg.sweepOnly = true;
+    cfg.metrics = ['l2'];
+    cfg.ks = [10];
+    cfg.efForK = { '10': cfg.efForK['10']! };
+    cfg.insertRows = 0;
+  }
   return cfg;
 }
 
@@ -199,12 +209,12 @@ export async function runBench(o: BenchOptions, argv: string[]): Promise<{ resul
   };
   mkdirSync(o.outDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const base = `${stamp}-${ds.id}-${o.targets.map((t) => (t === 'quiver' ? 'quiver' : 'postgres')).join('-')}${o.quick ? '-quick' : ''}`;
+  const base = `${stamp}-${ds.id}-${o.targets.map((t) => (t === 'quiver' ? 'quiver' : 'postgres')).join('-')}${o.quick ? '-quick' : ''}${o.sweepOnly ? '-sweep' : ''}`;
   const jsonPath = join(o.outDir, `${base}.json`);
   const svgPath = join(o.outDir, `${base}.svg`);
   writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(svgPath, renderSvg(result));
-  const latest = o.quick ? 'latest-quick' : 'latest';
+  const latest = o.quick ? 'latest-quick' : o.sweepOnly ? 'latest-sweep' : 'latest'; // latest.json stays the last full run
   copyFileSync(jsonPath, join(o.outDir, `${latest}.json`));
   copyFileSync(svgPath, join(o.outDir, `${latest}.svg`));
   log(`done in ${((nowMs() - t0) / 1000).toFixed(1)} s`);

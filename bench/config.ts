@@ -30,6 +30,11 @@ export interface BenchConfig {
   statementTimeoutSec: number;
   indexTimeoutSec: number;
   ceiling: boolean;
+  /**
+   * --sweep-only: COPY, the l2 index, l2 k = 10 (1 and N connections) and the ef_search
+   * sweep; no INSERT load, exact, other metrics or k, filtered queries or restart
+   */
+  sweepOnly: boolean;
 }
 
 export function efForK(k: number): number {
@@ -50,6 +55,7 @@ export function defaultConfig(quick: boolean): BenchConfig {
     insertBatchRows: 100,
     copyChunkRows: 1000,
     ceiling: true,
+    sweepOnly: false,
   };
   if (quick) {
     return {

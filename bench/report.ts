@@ -37,6 +37,37 @@ function latencyCell(s: QueryStats | undefined | null): Cell {
   return { text: `${formatNumber(s.p50Ms)} / ${formatNumber(s.p99Ms)}`, value: s.p50Ms };
 }
 
+/** Recall levels at which the table compares QPS, interpolated on each engine's ef sweep. */
+export const RECALL_LEVELS = [0.95, 0.99, 0.995];
+
+/**
+ * QPS at a recall level from an ef_search sweep: the two sweep points around the level
+ * (highest recall below it, lowest at or above it), QPS interpolated linearly in recall;
+ * never below a point measured at or above the level (noise can make a higher ef faster).
+ * When every point is at or above the level, the fastest of them (`interpolated: false`:
+ * the engine is faster than that at exactly this recall, the sweep does not show by how
+ * much). undefined when no point reaches the level.
+ */
+export function qpsAtRecall(points: readonly { recall: number; qps: number }[], level: number): { qps: number; interpolated: boolean } | undefined {
+  const above = points.filter((p) => p.recall >= level && p.qps > 0);
+  if (above.length === 0) return undefined;
+  const bestAbove = Math.max(...above.map((p) => p.qps));
+  const below = points.filter((p) => p.recall < level && p.qps > 0);
+  if (below.length === 0) return { qps: bestAbove, interpolated: false };
+  const lo = below.reduce((x, p) => (p.recall > x.recall || (p.recall === x.recall && p.qps > x.qps) ? p : x));
+  const hi = above.reduce((x, p) => (p.recall < x.recall || (p.recall === x.recall && p.qps > x.qps) ? p : x));
+  const t = (level - lo.recall) / (hi.recall - lo.recall);
+  return { qps: Math.max(lo.qps + t * (hi.qps - lo.qps), bestAbove), interpolated: true };
+}
+
+function recallLevelCell(sweep: readonly QueryStats[], level: number): Cell {
+  const ok = sweep.filter((s) => s.status === 'ok' && s.queries > 0);
+  if (ok.length === 0) return na();
+  const at = qpsAtRecall(ok, level);
+  if (!at) return na(`not reached (max ${Math.max(...ok.map((s) => s.recall)).toFixed(3)})`);
+  return { text: at.interpolated ? formatNumber(at.qps) : `≥ ${formatNumber(at.qps)} (lowest ef above)`, value: at.qps };
+}
+
 interface Row {
   label: string;
   /** higher: ratio = first/second is "times better"; lower: ratio shows second/first */
@@ -96,6 +127,9 @@ export function buildRows(r: BenchResult): { headers: string[]; rows: Row[] } {
   for (const ef of r.config.efSweep) {
     const find = (list: QueryStats[]) => list.find((s) => s.efSearch === ef && s.status === 'ok') ?? list.find((s) => s.efSearch === ef);
     add(`ef_search=${ef}, l2 k=10: QPS (recall)`, 'higher', (t) => queryCell(find(t.efSweep)), () => queryCell(find(ceil!.efSweep)));
+  }
+  for (const level of RECALL_LEVELS) {
+    add(`QPS at recall ${level}, l2 k=10 (interpolated on the ef_search sweep)`, 'higher', (t) => recallLevelCell(t.efSweep, level), () => recallLevelCell(ceil!.efSweep, level));
   }
   // PSS splits shared pages (PostgreSQL's shared_buffers) between processes, so the sum over
   // a postmaster and its backends is not inflated; for one process it is ≈ RSS.

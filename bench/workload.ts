@@ -207,16 +207,17 @@ export class SqlWorkload {
         return r;
       }
       await this.analyze();
-      r.exact = await this.exactPhase();
+      const full = !this.cfg.sweepOnly;
+      if (full) r.exact = await this.exactPhase();
       await this.buildIndexes();
       await this.explainKnn();
       await this.knnPhases();
       r.concurrent = await this.concurrentPhase();
-      await this.filteredPhases();
+      if (full) await this.filteredPhases();
       await this.efSweepPhase();
       r.memory = await this.measure('memory', () => this.target.memory(this.client));
       r.dataSize = await this.measure('data size', () => this.target.dataSize(this.client, this.cfg.table));
-      await this.restartPhase();
+      if (full) await this.restartPhase();
     } catch (e) {
       // a bug in the harness or a dead server: keep what we have
       r.status = 'unsupported';
@@ -356,6 +357,7 @@ export class SqlWorkload {
     result.loads.push(copy);
     this.reportLoad(copy);
     if (copy.status === 'ok') {
+      if (cfg.insertRows === 0) return; // --sweep-only
       // measure batched INSERT on a side table with a bounded number of rows
       const side = `${cfg.table}_ins`;
       const rows = Math.min(ds.n, cfg.insertRows);

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { copyHeader, copyTrailer, encodeRows, tupleSize } from '../bench/copy-binary.js';
 import { distance, generateSynthetic, parseDatasetSpec, parseIdxImages, recallOf, selColumn, type Dataset, type GroundTruth } from '../bench/dataset.js';
-import { renderSvg, renderTable, type BenchResult } from '../bench/report.js';
+import { qpsAtRecall, renderSvg, renderTable, type BenchResult } from '../bench/report.js';
 import { listeningPort } from '../bench/targets.js';
 import { defaultConfig } from '../bench/config.js';
 import { float4Text, percentile, summarizeLatencies, vectorText } from '../bench/util.js';
@@ -134,4 +134,44 @@ test('report: ratio column says how many times better the first target is', () =
   const svg = renderSvg(r);
   assert.match(svg, /^<svg /);
   assert.equal((svg.match(/<polyline /g) ?? []).length, 2);
+});
+
+test('report: QPS at a recall level is interpolated between the sweep points around it', () => {
+  // pgvector-like sweep: ef 10 → 0.95 at 2000 QPS, ef 20 → 0.99 at 1400, ef 40 → 0.997 at 1000
+  const sweep = [{ recall: 0.95, qps: 2000 }, { recall: 0.99, qps: 1400 }, { recall: 0.997, qps: 1000 }];
+  assert.deepEqual(qpsAtRecall(sweep, 0.99), { qps: 1400, interpolated: true }, 'a point exactly at the level');
+  const at995 = qpsAtRecall(sweep, 0.995)!;
+  assert.ok(at995.interpolated);
+  assert.ok(Math.abs(at995.qps - (1400 + (5 / 7) * (1000 - 1400))) < 1e-9, `${at995.qps}`);
+  const at97 = qpsAtRecall(sweep, 0.97)!;
+  assert.ok(Math.abs(at97.qps - 1700) < 1e-9, `${at97.qps}`);
+  assert.deepEqual(qpsAtRecall(sweep, 0.9), { qps: 2000, interpolated: false }, 'below the sweep: the fastest point, flagged');
+  assert.equal(qpsAtRecall(sweep, 0.999), undefined, 'never reached');
+  // noise: a higher ef measured faster than the interpolation gives → at least that
+  assert.equal(qpsAtRecall([{ recall: 0.98, qps: 500 }, { recall: 0.992, qps: 900 }], 0.99)!.qps, 900);
+  // order of the points does not matter
+  assert.deepEqual(qpsAtRecall([...sweep].reverse(), 0.97), at97);
+});
+
+test('report: QPS-at-recall rows in the table, with the ratio', () => {
+  const cfg = defaultConfig(true);
+  const point = (ef: number, recall: number, qps: number) => ({
+    status: 'ok' as const, label: 'x', metric: 'l2' as const, k: 10, efSearch: ef, connections: 1, selectivity: null, matchingRows: null, sql: '',
+    queries: 10, seconds: 1, qps, recall, meanRows: 10, minRows: 10, shortQueries: 0, p50Ms: 1, p95Ms: 1, p99Ms: 2, meanMs: 1,
+  });
+  const target = (name: string, efSweep: ReturnType<typeof point>[]) => ({
+    name, kind: 'postgres' as const, url: '', serverVersion: null, startSeconds: null, status: 'ok' as const, setup: { status: 'ok' as const },
+    loads: [], exact: null, knnPlan: null, indexUsed: null, indexBuilds: [], knn: [], concurrent: null, filtered: [], efSweep,
+    memory: { status: 'skipped' as const }, dataSize: { status: 'skipped' as const }, restart: { status: 'skipped' as const },
+  });
+  const r: BenchResult = {
+    version: 1, startedAt: '', finishedAt: '', command: '', machine: { nproc: 2, cpuModel: 'cpu', memTotalBytes: 1, node: 'v20', platform: 'linux', kernel: '6' },
+    dataset: { id: 'd', description: 'd', n: 10, dim: 2, queries: 1 }, config: { ...cfg, metrics: ['l2'], ks: [10], efSweep: [10, 20] },
+    targets: [target('quiver', [point(10, 0.98, 3000), point(20, 1.0, 2000)]), target('postgres', [point(10, 0.96, 1200), point(20, 0.994, 1000)])],
+    ceiling: null,
+  };
+  const table = renderTable(r);
+  assert.match(table, /\| QPS at recall 0\.99, l2 k=10 \(interpolated on the ef_search sweep\) \| 2,500 \| 1,024 \| 2\.44× \|/);
+  assert.match(table, /\| QPS at recall 0\.95, .*\| ≥ 3,000 \(lowest ef above\) \| ≥ 1,200 \(lowest ef above\) \| 2\.50× \|/);
+  assert.match(table, /\| QPS at recall 0\.995, .*\| 2,250 \| not reached \(max 0\.994\) \| — \|/);
 });

@@ -281,6 +281,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       metrics,
       slice: new TimeSlice(),
       queryWorkers: this.engine.queryWorkers,
+      session: this,
     };
   }
 

@@ -42,6 +42,8 @@ export interface RunContext {
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
   readonly queryWorkers?: QueryWorkerPool;
+  /** the session running the plan (identity only): tells one searching session from several */
+  readonly session?: object;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {

@@ -234,6 +234,30 @@ function scannedTables(scan: ScanPlan, rc: RunContext, env: ExecEnv): readonly T
 }
 
 /**
+ * In-thread or worker for one unfiltered HNSW search (one indexed sealed segment): a
+ * worker gives no parallelism to a single search, only its hop (postMessage, the worker's
+ * wake-up, the answer's message) — measured on Fashion-MNIST (60k × 784, ef 40, one
+ * connection, bench/knn-overhead.ts): 546 QPS through a worker, 847 in-thread. But when
+ * several sessions search at once, workers spread their searches over the cores. So the
+ * search stays in-thread while no other session has run a vector top-k within
+ * ALONE_WINDOW_MS; exact scans and several segments always go to the workers.
+ */
+const ALONE_WINDOW_MS = 50;
+const lastSearch = new Map<object, number>();
+
+/** Records this session's search; true if no other session searched within the window. */
+export function aloneSearching(session: object | undefined, now = performance.now()): boolean {
+  if (!session) return false;
+  let alone = true;
+  for (const [s, at] of lastSearch) {
+    if (now - at > ALONE_WINDOW_MS) lastSearch.delete(s); // forget sessions gone quiet (or closed)
+    else if (s !== session) alone = false;
+  }
+  lastSearch.set(session, now);
+  return alone;
+}
+
+/**
  * indexedVectorTopK with the per-segment work in workers. Per indexed sealed segment: a
  * filter matching few rows (exactly counted here, not sampled) → exact top-k of the matches
  * in the workers; otherwise one ANN request asking for k / selectivity × 1.5 candidates
@@ -261,6 +285,8 @@ export async function parallelIndexedVectorTopK(
     return file ? segmentRef(s, key.column, query.length, { name: indexNames[ti]!, file: new Map([[indexNames[ti]!, file]]) }) : undefined;
   }));
   if (refs.some((rs) => rs.some((r) => !r))) return undefined;
+
+  if (!filter && segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
 
   const top = new CoordinatedTopK(k, key, query, pool);
   const passes = passesOf(scan, env);
