@@ -7,6 +7,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
@@ -165,3 +166,47 @@ test('CancelRequest stops a COPY TO STDOUT of a big result', async () => {
   }
 });
 
+/** Files of the server's data directory whose name mentions `needle` (index files, builds' temp files). */
+function filesNaming(needle: string): string[] {
+  return readdirSync(server.dataDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes(needle));
+}
+
+async function noFilesNaming(needle: string): Promise<void> {
+  // a terminated build thread may take a moment to stop; its temp file goes then
+  for (let i = 0; i < 50 && filesNaming(needle).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(filesNaming(needle), []);
+}
+
+test('CREATE INDEX … USING hnsw: a cancel or statement_timeout during the build leaves no index; a later build works', async () => {
+  const c = await client();
+  try {
+    await c.query('CREATE TABLE cm_hnsw (id int, v vector(32))');
+    await c.query('INSERT INTO cm_hnsw SELECT i, ARRAY(SELECT random() FROM generate_series(1, 32) WHERE i > 0)::vector(32) FROM generate_series(1, 20000) i');
+    const slowBuild = 'CREATE INDEX cm_hnsw_v ON cm_hnsw USING hnsw (v vector_l2_ops) WITH (m = 32, ef_construction = 400)';
+    const build = c.query(slowBuild).then(() => assert.fail('the build was not cancelled'), (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = performance.now();
+    await sendCancelRequest(c);
+    assertCanceled(await build);
+    assert.ok(performance.now() - t0 < 1000, `answered after ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'cm_hnsw_v'")).rows, [{ n: 0 }]);
+    await noFilesNaming('cm_hnsw_v');
+
+    await c.query("SET statement_timeout = '400ms'");
+    await assert.rejects(c.query(slowBuild), (e) => { assertCanceled(e, 'canceling statement due to statement timeout'); return true; });
+    await c.query('RESET statement_timeout');
+    assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'cm_hnsw_v'")).rows, [{ n: 0 }]);
+    await noFilesNaming('cm_hnsw_v');
+
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM cm_hnsw')).rows, [{ n: 20000 }]);
+    await c.query('CREATE INDEX cm_hnsw_v ON cm_hnsw USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 8)');
+    assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'cm_hnsw_v'")).rows, [{ n: 1 }]);
+    assert.equal(filesNaming('cm_hnsw_v').filter((f) => f.includes('.building-')).length, 0);
+    assert.ok(filesNaming('cm_hnsw_v').length >= 1, 'the finished build has its index file');
+    const near = await c.query('SELECT id FROM cm_hnsw ORDER BY v <-> (SELECT v FROM cm_hnsw WHERE id = 7) LIMIT 1');
+    assert.equal(near.rows.length, 1);
+  } finally {
+    await c.query('DROP TABLE IF EXISTS cm_hnsw').catch(() => {});
+    await c.end();
+  }
+});
