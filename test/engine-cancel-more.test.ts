@@ -210,3 +210,36 @@ test('CREATE INDEX … USING hnsw: a cancel or statement_timeout during the buil
     await c.end();
   }
 });
+
+test('work_mem: a sort, hash join, hash aggregate, DISTINCT or UNION holding more fails with 53200 naming work_mem; the session goes on', async () => {
+  const c = await client();
+  const queries: [string, string][] = [
+    ['sort', 'SELECT count(*) FROM (SELECT x FROM generate_series(1, 200000) x ORDER BY x DESC OFFSET 1) s'],
+    ['hash join', 'SELECT count(*) FROM generate_series(1, 200000) a JOIN generate_series(1, 200000) b ON a = b'],
+    ['hash aggregate', 'SELECT count(*) FROM (SELECT x % 100000 AS g, count(*) FROM generate_series(1, 200000) x GROUP BY 1) s'],
+    ['DISTINCT', 'SELECT count(*) FROM (SELECT DISTINCT x FROM generate_series(1, 200000) x) s'],
+    ['set operation', 'SELECT count(*) FROM (SELECT x FROM generate_series(1, 200000) x UNION SELECT 1) s'],
+  ];
+  try {
+    await c.query("SET work_mem = '1MB'");
+    for (const [what, sql] of queries) {
+      await assert.rejects(c.query(sql), (e: Error & { code?: string; detail?: string; hint?: string }) => {
+        assert.equal(e.code, '53200', `${what}: ${e.message}`);
+        assert.equal(e.message, 'out of memory');
+        assert.match(e.detail ?? '', new RegExp(`^The ${what} needs more than work_mem \\(1MB\\)`));
+        assert.equal(e.hint, 'Raise work_mem, or add a LIMIT or a more selective WHERE clause.');
+        return true;
+      });
+      assert.equal((await c.query('SELECT 1 AS one')).rows[0].one, 1);
+    }
+    // the default (64MB) holds all of them
+    await c.query('RESET work_mem');
+    assert.equal((await c.query('SHOW work_mem')).rows[0].work_mem, '64MB');
+    const expected = [200000, 200000, 100000, 200000, 200000];
+    for (let i = 0; i < queries.length; i++) {
+      assert.equal(Number((await c.query(queries[i][1])).rows[0].count), expected[i] - (i === 0 ? 1 : 0), queries[i][0]);
+    }
+  } finally {
+    await c.end();
+  }
+});
