@@ -211,6 +211,36 @@ test('CREATE INDEX … USING hnsw: a cancel or statement_timeout during the buil
   }
 });
 
+test('a long vector join through query workers stops within a second (CancelRequest, pg_cancel_backend); the workers are free after', async () => {
+  const c = await client();
+  const admin = await client();
+  try {
+    await c.query('CREATE TABLE cm_vs (id int, v vector(32))');
+    await c.query('INSERT INTO cm_vs SELECT i, ARRAY(SELECT random() FROM generate_series(1, 32) WHERE i > 0)::vector(32) FROM generate_series(1, 20000) i');
+    // seals the rows: cosine top-k over them is then exact k-NN in the query workers
+    await c.query('CREATE INDEX ON cm_vs USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 8)');
+    const one = 'SELECT id FROM cm_vs ORDER BY v <=> (SELECT v FROM cm_vs WHERE id = 1) LIMIT 1';
+    assert.deepEqual((await c.query(one)).rows, [{ id: 1 }]);
+    const join = 'SELECT a.id, n.id AS near FROM cm_vs a CROSS JOIN LATERAL (SELECT b.id FROM cm_vs b ORDER BY b.v <=> a.v LIMIT 3) n';
+    for (const [how, stopper] of STOPPERS) {
+      const q = c.query(join).then(() => assert.fail(`${how}: the join was not cancelled`), (e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 500));
+      const t0 = performance.now();
+      await stopper(admin)(c);
+      assertCanceled(await q);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 1000, `${how}: answered after ${ms.toFixed(0)} ms`);
+      const t1 = performance.now();
+      assert.deepEqual((await c.query(one)).rows, [{ id: 1 }]);
+      assert.ok(performance.now() - t1 < 1000, `${how}: the next search waited ${(performance.now() - t1).toFixed(0)} ms`);
+    }
+  } finally {
+    await c.query('DROP TABLE IF EXISTS cm_vs').catch(() => {});
+    await c.end();
+    await admin.end();
+  }
+});
+
 test('work_mem: a sort, hash join, hash aggregate, DISTINCT or UNION holding more fails with 53200 naming work_mem; the session goes on', async () => {
   const c = await client();
   const queries: [string, string][] = [
