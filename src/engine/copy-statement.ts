@@ -13,7 +13,7 @@ import type { BoundCopy } from '../sql/statement.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
-import { BinaryCopyStream, contextError, copyOutHead, copyOutTail, formatCopyBody, joinBinaryHead, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
+import { BinaryCopyStream, TextCopyStream, contextError, copyOutHead, copyOutTail, formatCopyBody, joinBinaryHead, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
 
 export function runCopy(ctx: SessionContext, stmt: BoundCopy): ExecResult | Promise<ExecResult> {
   if (stmt.direction === 'to') return copyOut(ctx, stmt);
@@ -45,13 +45,16 @@ async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction
 }
 
 const COPY_OUT_BATCH = 1024;
+const COPY_IN_BATCH = 4096;
 
 type CopyFrom = Extract<BoundCopy, { direction: 'from' }>;
 
 function copyIn(ctx: SessionContext, stmt: CopyFrom): ExecResult {
   const target = { table: stmt.table, columns: stmt.columns };
   const defaults = stmt.defaults.map((d) => ({ column: d.column, expr: compileExpr(d.expr) }));
-  const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target) : undefined;
+  // binary and text rows are parsed as they arrive; CSV (a quoted field may span lines) at the end
+  const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target)
+    : stmt.options.format === 'text' ? new TextCopyStream(target, stmt.options) : undefined;
   return {
     kind: 'copyIn',
     format: stmt.options.format === 'binary' ? 'binary' : 'text',
@@ -98,17 +101,28 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
     const check = checkRunner(table, stmt.checks);
     const lines = values.lines;
     const hasKeys = table.constraints.some((c) => c.type === 'f');
-    rows.forEach((row, i) => {
-      try {
-        check(row, env);
-        if (hasKeys) checkOutgoing(rc, txn, table, row);
-      } catch (err) { throw withLineText(contextError(err, table, i + 1), lines?.[i]); }
-    });
-    insertRowsRouted(rc, txn, table, rows, (i, err) => {
-      const e = contextError(err, table, i + 1);
-      // constraint errors show the row's text; key conflicts (found in the index) do not
-      return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[i]);
-    });
+    const slice = rc.slice ?? new TimeSlice();
+    // checked and inserted a batch at a time, in row order like PostgreSQL, yielding between
+    // time slices: a million-row COPY neither stalls other sessions nor ignores a cancel
+    for (let at = 0; at < rows.length; at += COPY_IN_BATCH) {
+      const part = rows.slice(at, at + COPY_IN_BATCH);
+      part.forEach((row, j) => {
+        try {
+          check(row, env);
+          if (hasKeys) checkOutgoing(rc, txn, table, row);
+        } catch (err) { throw withLineText(contextError(err, table, at + j + 1), lines?.[at + j]); }
+      });
+      insertRowsRouted(rc, txn, table, part, (j, err) => {
+        const e = contextError(err, table, at + j + 1);
+        // constraint errors show the row's text; key conflicts (found in the index) do not
+        return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
+      });
+      if (slice.due()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice.restart();
+        ctx.checkCancelled();
+      }
+    }
     // the last moment a cancel (arrived while the rows were checked) still undoes the COPY
     ctx.checkCancelled();
     if (implicit) {

@@ -3,6 +3,7 @@
  * is all-or-nothing: a bad row fails the whole COPY with its line number and nothing of
  * it is written.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
@@ -64,6 +65,63 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
       throw contextError(e, table, line, col.name, f);
     }
   });
+}
+
+/**
+ * COPY … FROM STDIN in text format, parsed line by line as the CopyData messages arrive
+ * (a text row never spans a raw newline): a big COPY is not one long parse after
+ * CopyDone that holds the thread for seconds and that no cancel can interrupt.
+ */
+export class TextCopyStream {
+  private readonly rows: ParsedCopy = [];
+  private readonly decoder = new StringDecoder('utf8');
+  private tail = '';
+  private line = 0;
+  private done = false;
+  private error: unknown;
+
+  constructor(private readonly target: CopyTarget, private readonly opts: CopyOptions) {
+    this.rows.lines = [];
+  }
+
+  push(chunk: Buffer): void {
+    if (this.done || this.error !== undefined) return;
+    const text = this.tail + this.decoder.write(chunk);
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      this.tail = text;
+      return;
+    }
+    this.tail = text.slice(last + 1);
+    this.parseLines(text.slice(0, last).split('\n'));
+  }
+
+  /** All rows, or the first error. */
+  end(): ParsedCopy {
+    const rest = this.tail + this.decoder.end();
+    this.tail = '';
+    if (rest !== '' && !this.done && this.error === undefined) this.parseLines([rest]);
+    if (this.error !== undefined) throw this.error;
+    return this.rows;
+  }
+
+  private parseLines(lines: readonly string[]): void {
+    try {
+      for (let line of lines) {
+        this.line++;
+        if (line.endsWith('\r')) line = line.slice(0, -1);
+        if (line === '\\.') {
+          this.done = true;
+          return;
+        }
+        const fields = line.split(this.opts.delimiter).map((f) => (f === this.opts.null ? null : unescapeText(f)));
+        this.rows.push(convert(this.target, fields, this.line, line));
+        this.rows.lines!.push(line);
+      }
+    } catch (e) {
+      this.error = e;
+    }
+  }
 }
 
 function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): ParsedCopy {
