@@ -1,23 +1,49 @@
 /** Build an HNSW index file in a worker thread and open it (memory-mapped) when done. */
+import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { DistanceOp, HnswOptions } from './api.js';
 import type { BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
 
-export async function buildIndexFile(op: DistanceOp, vectors: Float32Array, count: number, dim: number, options: HnswOptions, path: string): Promise<HnswIndex> {
+/** The build was given up (its signal aborted): no file was left behind. */
+export class IndexBuildAborted extends Error {
+  constructor() {
+    super('index build aborted');
+  }
+}
+
+let nextTemp = 1;
+
+/**
+ * The worker writes a private temporary file, renamed to `path` only when the build
+ * succeeded: an aborted build's worker may still be in native code for a moment, and its
+ * late write must not land on the file a later build of the same index makes.
+ */
+export async function buildIndexFile(op: DistanceOp, vectors: Float32Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal): Promise<HnswIndex> {
+  if (signal?.aborted) throw new IndexBuildAborted();
+  const temp = `${path}.building-${process.pid}-${nextTemp++}`;
   const worker = new Worker(new URL('./build-worker.js', import.meta.url));
+  let onAbort: (() => void) | undefined;
   try {
     const done = new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(`HNSW build failed: ${m.error}`))));
       worker.once('error', reject);
       worker.once('exit', (code) => { if (code !== 0) reject(new Error(`HNSW build worker exited with code ${code}`)); });
+      onAbort = () => reject(new IndexBuildAborted());
+      signal?.addEventListener('abort', onAbort);
     });
-    const req: BuildRequest = { vectors, count, dim, op, options, path };
+    const req: BuildRequest = { vectors, count, dim, op, options, path: temp };
     // hand the vector buffer over instead of copying it
     worker.postMessage(req, vectors.byteOffset === 0 && vectors.byteLength === vectors.buffer.byteLength ? [vectors.buffer as ArrayBuffer] : []);
     await done;
+    await rename(temp, path);
+  } catch (e) {
+    // the answer does not wait for the thread to stop; the temp file goes once it has
+    void worker.terminate().then(() => unlink(temp)).catch(() => {});
+    throw e;
   } finally {
-    await worker.terminate();
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
+  await worker.terminate();
   return HnswIndex.open(path, op, dim, count, options);
 }

@@ -58,6 +58,8 @@ export function hnswSupports(op: DistanceOp): boolean {
 }
 
 const THREADS = 2;
+/** vectors added per native call while building */
+const BUILD_PIECE = 4096;
 
 function newNative(dim: number, metric: Metric, opts: HnswOptions, ef: number): NativeIndex {
   return new NativeIndex({
@@ -90,7 +92,13 @@ export class HnswIndex implements AnnIndex {
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
       let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
       if (op === '<#>') vectors = mipsTransform(vectors, count, dim);
-      native.add(keys, vectors, THREADS);
+      // in pieces: a worker thread terminated by a cancelled CREATE INDEX stops between two
+      // (termination cannot interrupt native code)
+      const stride = vectors.length / count; // dim, or dim + 1 after the MIPS transform
+      for (let at = 0; at < count; at += BUILD_PIECE) {
+        const end = Math.min(count, at + BUILD_PIECE);
+        native.add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride), THREADS);
+      }
     }
     return new HnswIndex(op, dim, count, opts, native, ef);
   }

@@ -8,12 +8,12 @@ import { compileExpr } from '../executor/expr.js';
 import { checkRunner, insertRowsRouted } from '../executor/dml.js';
 import { checkOutgoing } from '../executor/foreign-keys.js';
 import { runPlan } from '../executor/operators.js';
-import { drainAll } from '../executor/suspend.js';
+import { drainAll, TimeSlice } from '../executor/suspend.js';
 import type { BoundCopy } from '../sql/statement.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
-import { BinaryCopyStream, contextError, formatCopyRows, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
+import { BinaryCopyStream, TextCopyStream, contextError, copyOutHead, copyOutTail, formatCopyBody, joinBinaryHead, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
 
 export function runCopy(ctx: SessionContext, stmt: BoundCopy): ExecResult | Promise<ExecResult> {
   if (stmt.direction === 'to') return copyOut(ctx, stmt);
@@ -26,28 +26,60 @@ async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction
   const rc = ctx.runContext(ctx.tx.txn);
   const env = ctx.execEnv([], rc);
   const rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
-  const chunks = formatCopyRows(rows, plan.schema.map((c) => c.type), plan.schema.map((c) => c.name), options, { timezone: ctx.settings.get('timezone') });
-  return { kind: 'copyOut', format: options.format === 'binary' ? 'binary' : 'text', columnCount: plan.schema.length, chunks, tag: `COPY ${rows.length}` };
+  const types = plan.schema.map((c) => c.type);
+  const settings = { timezone: ctx.settings.get('timezone') };
+  const chunks = copyOutHead(plan.schema.map((c) => c.name), options);
+  const slice = rc.slice ?? new TimeSlice();
+  // formatted a batch at a time, yielding between time slices: a big table's COPY TO
+  // neither stalls other sessions nor ignores a cancel
+  for (let i = 0; i < rows.length; i += COPY_OUT_BATCH) {
+    for (const c of formatCopyBody(rows.slice(i, i + COPY_OUT_BATCH), types, options, settings)) chunks.push(c);
+    if (slice.due()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice.restart();
+      ctx.checkCancelled();
+    }
+  }
+  chunks.push(...copyOutTail(options));
+  return { kind: 'copyOut', format: options.format === 'binary' ? 'binary' : 'text', columnCount: plan.schema.length, chunks: joinBinaryHead(chunks, options), tag: `COPY ${rows.length}` };
 }
+
+const COPY_OUT_BATCH = 1024;
+const COPY_IN_BATCH = 4096;
 
 type CopyFrom = Extract<BoundCopy, { direction: 'from' }>;
 
 function copyIn(ctx: SessionContext, stmt: CopyFrom): ExecResult {
   const target = { table: stmt.table, columns: stmt.columns };
   const defaults = stmt.defaults.map((d) => ({ column: d.column, expr: compileExpr(d.expr) }));
-  const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target) : undefined;
+  // binary and text rows are parsed as they arrive; CSV (a quoted field may span lines) at the end
+  const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target)
+    : stmt.options.format === 'text' ? new TextCopyStream(target, stmt.options) : undefined;
   return {
     kind: 'copyIn',
     format: stmt.options.format === 'binary' ? 'binary' : 'text',
     columnCount: target.columns.length,
     accept: stream ? (chunk) => stream.push(chunk) : undefined,
+    interrupted: ctx.control.signal(),
+    interruption: () => statementInterruption(ctx),
     finish: async (data) => {
       if (data instanceof SqlError) throw data;
+      ctx.checkCancelled();
       const values = stream ? stream.end() : parseCopyData(data, target, stmt.options);
       const count = await insertCopied(ctx, stmt, values, defaults);
       return { tag: `COPY ${count}` };
     },
   };
+}
+
+/** The error a cancelled or timed-out statement ends with (57014). */
+function statementInterruption(ctx: SessionContext): SqlError {
+  try {
+    ctx.checkCancelled();
+  } catch (e) {
+    if (e instanceof SqlError) return e;
+  }
+  return new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
 }
 
 /** Fill in defaults, check constraints and insert: all rows or (on any error) none. */
@@ -69,17 +101,30 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
     const check = checkRunner(table, stmt.checks);
     const lines = values.lines;
     const hasKeys = table.constraints.some((c) => c.type === 'f');
-    rows.forEach((row, i) => {
-      try {
-        check(row, env);
-        if (hasKeys) checkOutgoing(rc, txn, table, row);
-      } catch (err) { throw withLineText(contextError(err, table, i + 1), lines?.[i]); }
-    });
-    insertRowsRouted(rc, txn, table, rows, (i, err) => {
-      const e = contextError(err, table, i + 1);
-      // constraint errors show the row's text; key conflicts (found in the index) do not
-      return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[i]);
-    });
+    const slice = rc.slice ?? new TimeSlice();
+    // checked and inserted a batch at a time, in row order like PostgreSQL, yielding between
+    // time slices: a million-row COPY neither stalls other sessions nor ignores a cancel
+    for (let at = 0; at < rows.length; at += COPY_IN_BATCH) {
+      const part = rows.slice(at, at + COPY_IN_BATCH);
+      part.forEach((row, j) => {
+        try {
+          check(row, env);
+          if (hasKeys) checkOutgoing(rc, txn, table, row);
+        } catch (err) { throw withLineText(contextError(err, table, at + j + 1), lines?.[at + j]); }
+      });
+      insertRowsRouted(rc, txn, table, part, (j, err) => {
+        const e = contextError(err, table, at + j + 1);
+        // constraint errors show the row's text; key conflicts (found in the index) do not
+        return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
+      });
+      if (slice.due()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice.restart();
+        ctx.checkCancelled();
+      }
+    }
+    // the last moment a cancel (arrived while the rows were checked) still undoes the COPY
+    ctx.checkCancelled();
     if (implicit) {
       await ctx.awaitSequenceLogs();
       await txn.commit();

@@ -3,6 +3,7 @@
  * is all-or-nothing: a bad row fails the whole COPY with its line number and nothing of
  * it is written.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
@@ -64,6 +65,63 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
       throw contextError(e, table, line, col.name, f);
     }
   });
+}
+
+/**
+ * COPY … FROM STDIN in text format, parsed line by line as the CopyData messages arrive
+ * (a text row never spans a raw newline): a big COPY is not one long parse after
+ * CopyDone that holds the thread for seconds and that no cancel can interrupt.
+ */
+export class TextCopyStream {
+  private readonly rows: ParsedCopy = [];
+  private readonly decoder = new StringDecoder('utf8');
+  private tail = '';
+  private line = 0;
+  private done = false;
+  private error: unknown;
+
+  constructor(private readonly target: CopyTarget, private readonly opts: CopyOptions) {
+    this.rows.lines = [];
+  }
+
+  push(chunk: Buffer): void {
+    if (this.done || this.error !== undefined) return;
+    const text = this.tail + this.decoder.write(chunk);
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      this.tail = text;
+      return;
+    }
+    this.tail = text.slice(last + 1);
+    this.parseLines(text.slice(0, last).split('\n'));
+  }
+
+  /** All rows, or the first error. */
+  end(): ParsedCopy {
+    const rest = this.tail + this.decoder.end();
+    this.tail = '';
+    if (rest !== '' && !this.done && this.error === undefined) this.parseLines([rest]);
+    if (this.error !== undefined) throw this.error;
+    return this.rows;
+  }
+
+  private parseLines(lines: readonly string[]): void {
+    try {
+      for (let line of lines) {
+        this.line++;
+        if (line.endsWith('\r')) line = line.slice(0, -1);
+        if (line === '\\.') {
+          this.done = true;
+          return;
+        }
+        const fields = line.split(this.opts.delimiter).map((f) => (f === this.opts.null ? null : unescapeText(f)));
+        this.rows.push(convert(this.target, fields, this.line, line));
+        this.rows.lines!.push(line);
+      }
+    } catch (e) {
+      this.error = e;
+    }
+  }
 }
 
 function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): ParsedCopy {
@@ -360,11 +418,41 @@ function* parseBinaryRows(target: CopyTarget, rows: Value[][]): Generator<number
 // -------------------------------------------------------------------- COPY TO
 
 export function formatCopyRows(rows: readonly Row[], types: readonly SqlType[], names: readonly string[], opts: CopyOptions, settings: { timezone?: string }): Buffer[] {
+  return joinBinaryHead([...copyOutHead(names, opts), ...formatCopyBody(rows, types, opts, settings), ...copyOutTail(opts)], opts);
+}
+
+/**
+ * COPY TO in pieces (a big table is formatted between time slices): the head, the rows
+ * formatted batch by batch, the tail. PostgreSQL sends the binary header in the same
+ * CopyData message as the first row (psycopg 3 parses a row from the rest of the first
+ * message): joinBinaryHead does that.
+ */
+export function copyOutHead(names: readonly string[], opts: CopyOptions): Buffer[] {
   if (opts.format === 'binary') {
-    const chunks: Buffer[] = [];
     const header = Buffer.alloc(19);
     SIGNATURE.copy(header, 0);
-    chunks.push(header);
+    return [header];
+  }
+  if (opts.format === 'csv' && opts.header) return [Buffer.from(names.map((n) => csvQuote(n, opts, false)).join(opts.delimiter) + '\n')];
+  return [];
+}
+
+export function copyOutTail(opts: CopyOptions): Buffer[] {
+  if (opts.format !== 'binary') return [];
+  const trailer = Buffer.alloc(2);
+  trailer.writeInt16BE(-1);
+  return [trailer];
+}
+
+/** The binary header and the first row (or the trailer) as one message. */
+export function joinBinaryHead(chunks: Buffer[], opts: CopyOptions): Buffer[] {
+  if (opts.format !== 'binary' || chunks.length < 2) return chunks;
+  return [Buffer.concat([chunks[0], chunks[1]]), ...chunks.slice(2)];
+}
+
+export function formatCopyBody(rows: readonly Row[], types: readonly SqlType[], opts: CopyOptions, settings: { timezone?: string }): Buffer[] {
+  const out: Buffer[] = [];
+  if (opts.format === 'binary') {
     for (const r of rows) {
       const parts: Buffer[] = [];
       const cnt = Buffer.alloc(2);
@@ -377,27 +465,20 @@ export function formatCopyRows(rows: readonly Row[], types: readonly SqlType[], 
         parts.push(len);
         if (enc) parts.push(enc);
       });
-      chunks.push(Buffer.concat(parts));
+      out.push(Buffer.concat(parts));
     }
-    const trailer = Buffer.alloc(2);
-    trailer.writeInt16BE(-1);
-    chunks.push(trailer);
-    // PostgreSQL sends the header in the same CopyData message as the first row (or the trailer);
-    // psycopg 3 parses a row from the rest of the first message
-    return [Buffer.concat([chunks[0], chunks[1]]), ...chunks.slice(2)];
+    return out;
   }
   const csv = opts.format === 'csv';
-  const lines: Buffer[] = [];
-  if (csv && opts.header) lines.push(Buffer.from(names.map((n) => csvQuote(n, opts, false)).join(opts.delimiter) + '\n'));
   for (const r of rows) {
     const fields = r.map((v, i) => {
       if (v === null) return opts.null;
       const s = formatText(types[i], v, settings);
       return csv ? csvQuote(s, opts, s === opts.null) : escapeText(s, opts.delimiter);
     });
-    lines.push(Buffer.from(fields.join(opts.delimiter) + '\n'));
+    out.push(Buffer.from(fields.join(opts.delimiter) + '\n'));
   }
-  return lines;
+  return out;
 }
 
 function csvQuote(s: string, opts: CopyOptions, force: boolean): string {

@@ -79,6 +79,8 @@ export class DdlState {
           throw bodyErrorPosition(e, sql, def.body.sql);
         }
       },
+      interrupted: ctx.control.signal(),
+      checkCancelled: () => ctx.checkCancelled(),
       databases: {
         create: (name) => ctx.engine.createDatabase(name),
         drop: (name, missingOk) => ctx.engine.dropDatabase(name, missingOk, ctx.databaseName),

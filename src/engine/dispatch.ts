@@ -31,6 +31,10 @@ export async function runStatement(ctx: SessionContext, prepared: QuiverStatemen
       result.more = statementStream(ctx, result.more);
       streaming = true;
     }
+    if (result.kind === 'copyIn') {
+      streaming = true;
+      return statementCopyIn(ctx, result);
+    }
     return result;
   } finally {
     if (!streaming) ctx.statementEnded();
@@ -56,6 +60,26 @@ function statementFailed(ctx: SessionContext, e: unknown): Error {
   const err = ctx.translateStorageError(e);
   ctx.tx.abort();
   return err;
+}
+
+/**
+ * COPY FROM STDIN goes on while the client sends its data: the statement (its cancel,
+ * statement_timeout, pg_stat_activity's 'active') ends when the data is in, and a failure
+ * fails the transaction block like any statement's.
+ */
+function statementCopyIn(ctx: SessionContext, inner: Extract<ExecResult, { kind: 'copyIn' }>): ExecResult {
+  return {
+    ...inner,
+    finish: async (data) => {
+      try {
+        return await inner.finish(data);
+      } catch (e) {
+        throw statementFailed(ctx, e);
+      } finally {
+        ctx.statementEnded();
+      }
+    },
+  };
 }
 
 /** The rest of a streamed SELECT: the statement ends (idle, pins released) with the stream. */

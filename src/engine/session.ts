@@ -30,7 +30,7 @@ import { evalContext, relationName, relationOid, systemContext } from './session
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
-import { settingMillis } from './settings.js';
+import { settingBytes, settingMillis } from './settings.js';
 
 export type { EngineState };
 
@@ -282,6 +282,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       slice: new TimeSlice(),
       queryWorkers: this.engine.queryWorkers,
       session: this,
+      workMemBytes: settingBytes(this.settings.get('work_mem')),
     };
   }
 

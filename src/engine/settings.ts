@@ -82,7 +82,9 @@ const DEFS: SettingDef[] = [
   { name: 'lc_time', value: 'C' },
   { name: 'lc_collate', value: 'C', readOnly: true },
   { name: 'lc_ctype', value: 'C', readOnly: true },
-  { name: 'work_mem', value: '4MB', kind: int(64, INT_MAX, 'kB') },
+  // Quiver's default is larger than PostgreSQL's 4MB: past it a sort or hash fails (53200)
+  // instead of spilling to disk (executor/work-mem.ts)
+  { name: 'work_mem', value: '64MB', kind: int(64, INT_MAX, 'kB') },
   { name: 'maintenance_work_mem', value: '64MB', kind: int(1024, INT_MAX, 'kB') },
   { name: 'synchronous_commit', value: 'on', kind: enums('local', 'remote_write', 'remote_apply', 'on', 'off', ...hiddenBools('on', 'off')) },
   { name: 'row_security', value: 'on', kind: BOOL },
@@ -246,6 +248,16 @@ export function settingMillis(value: string | undefined): number {
   if (value === undefined || value === '') return 0;
   try {
     return parseIntSetting('value', value, -INT_MAX - 1, INT_MAX, 'ms');
+  } catch {
+    return 0;
+  }
+}
+
+/** a memory setting's value in bytes (work_mem '64MB' → 67108864); 0 when unset */
+export function settingBytes(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  try {
+    return parseIntSetting('value', value, 0, INT_MAX, 'kB') * 1024;
   } catch {
     return 0;
   }

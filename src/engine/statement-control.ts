@@ -11,10 +11,14 @@ export class StatementControl {
   private deadline = Number.POSITIVE_INFINITY;
   /** wakes a statement waiting for a lock when it is cancelled */
   private wake: (() => void) | undefined;
+  /** aborted on cancel or at the deadline; made on demand (see signal()) */
+  private aborter: AbortController | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
 
   /** a statement starts: earlier cancels are forgotten, its timeout starts now */
   begin(statementTimeoutMs: number): void {
     this.cancelled = false;
+    this.dropSignal();
     this.deadline = statementTimeoutMs > 0 ? performance.now() + statementTimeoutMs : Number.POSITIVE_INFINITY;
   }
 
@@ -22,11 +26,37 @@ export class StatementControl {
   end(): void {
     this.deadline = Number.POSITIVE_INFINITY;
     this.cancelled = false;
+    this.dropSignal();
   }
 
   cancel(): void {
     this.cancelled = true;
     this.wake?.();
+    this.aborter?.abort();
+  }
+
+  /**
+   * For work that waits outside the executor's batches (a COPY reading from the client, an
+   * index build in a worker thread): aborted when the statement is cancelled or reaches
+   * its statement_timeout. The waiter then calls check() for the error to report.
+   */
+  signal(): AbortSignal {
+    if (!this.aborter) {
+      const aborter = (this.aborter = new AbortController());
+      if (this.cancelled) aborter.abort();
+      else if (Number.isFinite(this.deadline)) {
+        // a timer may fire a little before performance.now() reaches the deadline: move it
+        this.deadlineTimer = setTimeout(() => { this.deadline = Math.min(this.deadline, performance.now()); aborter.abort(); }, Math.max(0, this.deadline - performance.now()));
+        this.deadlineTimer.unref();
+      }
+    }
+    return this.aborter.signal;
+  }
+
+  private dropSignal(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.aborter = undefined;
   }
 
   /** Throws 57014 when the statement was cancelled or ran past statement_timeout. */

@@ -19,6 +19,7 @@ import { parallelVectorTopK } from './parallel-vector-search.js';
 import { windowAgg } from './window.js';
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
+import { gatherWithin, workMemFor } from './work-mem.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -44,6 +45,8 @@ export interface RunContext {
   readonly queryWorkers?: QueryWorkerPool;
   /** the session running the plan (identity only): tells one searching session from several */
   readonly session?: object;
+  /** work_mem in bytes: what a sort, hash table or aggregate may hold (work-mem.ts) */
+  readonly workMemBytes?: number;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -290,9 +293,9 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
   }
   const leftWidth = plan.left.schema.length;
   const rightWidth = plan.right.schema.length;
-  const rightRows = yield* gather(runPlan(plan.right, rc, env));
-  const on = plan.on ? compileExpr(plan.on) : null;
   const keys = equiKeys(plan.on, leftWidth);
+  const rightRows = yield* gatherWithin(runPlan(plan.right, rc, env), workMemFor(rc.workMemBytes, keys ? 'hash join' : 'join'), keys ? HASH_ENTRY_BYTES : 0);
+  const on = plan.on ? compileExpr(plan.on) : null;
   const nullRight: Value[] = new Array(rightWidth).fill(null);
   const nullLeft: Value[] = new Array(leftWidth).fill(null);
   const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
@@ -363,6 +366,13 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
   }
 }
 
+/** Bookkeeping bytes beside the rows (estimates): a group's entry, one aggregate's state, a hash set entry. */
+const GROUP_BYTES = 96;
+const AGG_STATE_BYTES = 48;
+const SET_ENTRY_BYTES = 32;
+/** a hash join's build row: its key string and its place in the key's list */
+const HASH_ENTRY_BYTES = 64;
+
 interface AggSlot {
   state: unknown;
   seen?: Set<unknown>;
@@ -386,6 +396,7 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
     // DISTINCT aggregates see their input sorted, as in PostgreSQL (array_agg(DISTINCT x) → {1,2,3})
     buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
   }));
+  const budget = workMemFor(rc.workMemBytes, 'hash aggregate');
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
@@ -393,7 +404,10 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
       const key = groupExprs.map((g) => g(r, env));
       const k = groupExprs.length ? groupKey(groupTypes, key) : '';
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { key, slots: newSlots() }));
+      if (!g) {
+        groups.set(k, (g = { key, slots: newSlots() }));
+        budget?.add(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length);
+      }
       for (let i = 0; i < aggs.length; i++) {
         const a = aggs[i];
         if (a.filter && a.filter(r, env) !== true) continue;
@@ -405,7 +419,11 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
           if (slot.seen.has(dk)) continue;
           slot.seen.add(dk);
         }
-        if (slot.buffered) slot.buffered.push({ args, keys: a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args });
+        if (slot.buffered) {
+          const keys = a.call.orderBy.length ? a.orderKeys.map((x) => x(r, env)) : args;
+          slot.buffered.push({ args, keys });
+          budget?.add(keys === args ? args : [...args, ...keys]);
+        }
         else slot.state = a.call.fn.step(slot.state, args, env.ctx);
       }
     }
@@ -481,9 +499,14 @@ function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecE
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const rows: Row[] = [];
+  const budget = workMemFor(rc.workMemBytes, 'sort');
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
-    for (const r of batch) rows.push(compiled.length ? [...r, ...compiled.map((c) => c(r, env))] : r);
+    for (const r of batch) {
+      const held = compiled.length ? [...r, ...compiled.map((c) => c(r, env))] : r;
+      budget?.add(held);
+      rows.push(held);
+    }
   }
   const sorted = yield* sortInSlices(rows, rowComparator(specs), rc, env);
   for (let i = 0; i < sorted.length; i += OUTPUT_BATCH) {
@@ -733,6 +756,7 @@ function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, en
   const on = plan.on ? plan.on.map(compileExpr) : null;
   const onTypes = plan.on ? plan.on.map((e) => e.type) : types;
   const seen = new Set<string>();
+  const budget = workMemFor(rc.workMemBytes, 'DISTINCT');
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
     const out: Row[] = [];
@@ -740,6 +764,7 @@ function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, en
       const k = groupKey(onTypes, on ? on.map((c) => c(r, env)) : r);
       if (seen.has(k)) continue;
       seen.add(k);
+      budget?.add([k], SET_ENTRY_BYTES);
       out.push(r);
     }
     if (out.length) yield out;
@@ -753,8 +778,10 @@ function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: Exe
     yield* runPlan(plan.right, rc, env);
     return;
   }
-  const left = yield* gather(runPlan(plan.left, rc, env));
-  const right = yield* gather(runPlan(plan.right, rc, env));
+  // both inputs and the key set are held at once: one budget for all of it
+  const budget = workMemFor(rc.workMemBytes, 'set operation');
+  const left = yield* gatherWithin(runPlan(plan.left, rc, env), budget);
+  const right = yield* gatherWithin(runPlan(plan.right, rc, env), budget);
   const out: Row[] = [];
   if (plan.op === 'union') {
     const seen = new Set<string>();
@@ -762,6 +789,7 @@ function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: Exe
       const k = groupKey(types, r);
       if (!seen.has(k)) {
         seen.add(k);
+        budget?.add([k], SET_ENTRY_BYTES);
         out.push(r);
       }
     }

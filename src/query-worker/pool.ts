@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { SqlError } from '../errors.js';
+import { CANCEL_RING } from './protocol.js';
 import type {
   AnnSearchRequest, ExactTopKRequest, IndexFileRef, OkResponse, SharedVectors, WorkerInit, WorkerRequest, WorkerResponse,
 } from './protocol.js';
@@ -51,6 +52,8 @@ export class QueryWorkerPool {
   /** cancelled request id → slot, until the worker's late answer arrives */
   private readonly cancelled = new Map<number, number>();
   private readonly board: Int32Array;
+  /** per slot: where the next cancelled id goes in its ring */
+  private readonly boardNext: number[];
   private readonly keys = new WeakMap<SharedVectors, string>();
   private readonly detachOnCollect = new FinalizationRegistry<string>((key) => this.detachKey(key));
   private nextId = 1;
@@ -64,7 +67,8 @@ export class QueryWorkerPool {
 
   constructor(readonly size: number, private readonly onCrash?: (slot: number, reason: string) => void) {
     if (!(size >= 1)) throw new Error(`bug: a query worker pool needs at least one worker, got ${size}`);
-    this.board = new Int32Array(new SharedArrayBuffer(4 * size));
+    this.board = new Int32Array(new SharedArrayBuffer(4 * size * CANCEL_RING));
+    this.boardNext = new Array<number>(size).fill(0);
   }
 
   /** Workers start on first use: a server that never searches sealed vectors starts none. */
@@ -183,7 +187,8 @@ export class QueryWorkerPool {
     this.pending.delete(id);
     // the worker still answers (and is busy until then): settle() counts that answer
     this.cancelled.set(id, p.slot);
-    Atomics.store(this.board, p.slot, id);
+    Atomics.store(this.board, p.slot * CANCEL_RING + this.boardNext[p.slot], id);
+    this.boardNext[p.slot] = (this.boardNext[p.slot] + 1) % CANCEL_RING;
     p.reject(new SqlError('57014', 'canceling statement due to user request'));
   }
 

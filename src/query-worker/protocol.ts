@@ -119,7 +119,7 @@ export type WorkerResponse = OkResponse | ErrorResponse;
 
 /** What a worker is started with (workerData). */
 export interface WorkerInit {
-  /** Int32 per worker slot: the id of a request the coordinator cancelled */
+  /** per worker slot, CANCEL_RING Int32s: the ids of the requests the coordinator cancelled last */
   readonly cancelBoard: SharedArrayBuffer;
   readonly slot: number;
 }
@@ -134,4 +134,17 @@ export function bitmapSet(bits: PositionBitmap, pos: number): void {
 
 export function newBitmap(length: number): PositionBitmap {
   return new Uint8Array((length + 7) >> 3);
+}
+
+/**
+ * Cancelled request ids kept per worker slot: a cancelled statement may have several
+ * requests queued on one worker, and each must stop (one id per slot let all but the last
+ * run to the end).
+ */
+export const CANCEL_RING = 64;
+
+export function boardHas(board: Int32Array, slot: number, id: number): boolean {
+  const base = slot * CANCEL_RING;
+  for (let i = 0; i < CANCEL_RING; i++) if (Atomics.load(board, base + i) === id) return true;
+  return false;
 }

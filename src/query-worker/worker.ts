@@ -8,7 +8,7 @@ import { HnswIndex } from '../ann/hnsw.js';
 import { SqlError } from '../errors.js';
 import { BestPositions, rankKernel } from './kernels.js';
 import {
-  bitmapHas, type AnnSearchRequest, type ExactTopKRequest, type Hits, type OkResponse, type SharedVectors,
+  bitmapHas, boardHas, type AnnSearchRequest, type ExactTopKRequest, type Hits, type OkResponse, type SharedVectors,
   type WorkerInit, type WorkerRequest, type WorkerResponse,
 } from './protocol.js';
 
@@ -152,7 +152,7 @@ export class WorkerState {
 if (parentPort) {
   const init = workerData as WorkerInit;
   const board = new Int32Array(init.cancelBoard);
-  const state = new WorkerState((id) => Atomics.load(board, init.slot) === id);
+  const state = new WorkerState((id) => boardHas(board, init.slot, id));
   const port = parentPort;
   port.on('message', (req: WorkerRequest) => {
     port.postMessage(state.handle(req));

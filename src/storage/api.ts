@@ -187,7 +187,8 @@ export interface Storage {
    * Keep an ANN index on a vector column: built now for all existing rows (the growing
    * segment is sealed first) and for every segment sealed or compacted later.
    */
-  createVectorIndex(tableId: number, spec: VectorIndexSpec): Promise<void>;
+  /** builds the index for the existing rows; an aborted `signal` gives it up, leaving nothing */
+  createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<void>;
   dropVectorIndex(tableId: number, name: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];

@@ -34,7 +34,7 @@ import {
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
 import type { AnnIndex } from '../ann/api.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
-import { buildIndexFile } from '../ann/build.js';
+import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 
@@ -581,7 +581,7 @@ export class DurableStorage implements Storage {
   }
 
   /** Build the ANN indexes a sealed segment lacks (in a worker thread), then record their files. */
-  private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta): Promise<void> {
+  private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal): Promise<void> {
     for (const spec of t.vectorIndexes) {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
       if (!hnswSupports(spec.op)) continue;
@@ -589,7 +589,7 @@ export class DurableStorage implements Storage {
       if (!(dim > 0)) continue;
       const t0 = performance.now();
       const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.usearch`;
-      const index = await buildIndexFile(spec.op, seg.vectorColumn(spec.column, dim), seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file));
+      const index = await buildIndexFile(spec.op, seg.vectorColumn(spec.column, dim), seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -597,21 +597,30 @@ export class DurableStorage implements Storage {
     }
   }
 
-  private async buildMissingIndexes(t: TableState): Promise<void> {
+  private async buildMissingIndexes(t: TableState, signal?: AbortSignal): Promise<void> {
     if (t.dropped) return;
     const segs = [...t.sealed];
     const metas = [...t.segMeta];
-    for (let i = 0; i < segs.length; i++) await this.buildSegmentIndexes(t, segs[i], metas[i]);
+    for (let i = 0; i < segs.length; i++) await this.buildSegmentIndexes(t, segs[i], metas[i], signal);
     await this.wal.append([this.manifestOp(t)]);
   }
 
-  async createVectorIndex(tableId: number, spec: VectorIndexSpec): Promise<void> {
+  /**
+   * A failed or aborted (CREATE INDEX cancelled: `signal`) build leaves nothing: the spec
+   * and the files of the segments it had indexed go, as a DROP INDEX would remove them.
+   */
+  async createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<void> {
     const t = this.tables.get(tableId);
     if (!t) return;
     t.vectorIndexes = [...t.vectorIndexes.filter((x) => x.name !== spec.name), spec];
-    // existing rows: seal what is growing, then index every sealed segment
-    await this.enqueueMaintenance('seal', t.id, () => this.sealTable(t));
-    await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t));
+    try {
+      // existing rows: seal what is growing, then index every sealed segment
+      await this.enqueueMaintenance('seal', t.id, () => this.sealTable(t));
+      await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t, signal));
+    } catch (e) {
+      if (t.vectorIndexes.includes(spec)) await this.dropVectorIndex(tableId, spec.name);
+      throw e;
+    }
   }
 
   async dropVectorIndex(tableId: number, name: string): Promise<void> {
@@ -1211,7 +1220,8 @@ export class DurableStorage implements Storage {
       try {
         await job();
       } catch (e) {
-        this.log.error({ err: e, table }, `${what} failed`);
+        if (e instanceof IndexBuildAborted) this.log.info({ table }, `${what} given up (statement cancelled)`);
+        else this.log.error({ err: e, table }, `${what} failed`);
         throw e;
       }
     });

@@ -45,6 +45,12 @@ export type ExecResult =
     /** optional: takes each CopyData payload as it arrives (then finish() gets no data) */
     accept?(chunk: Buffer): void;
     finish(data: Buffer[] | SqlError): Promise<{ tag: string }>;
+    /**
+     * optional: aborted when the statement is cancelled or times out while the client is
+     * still sending; `interruption()` then gives the error (57014) to answer at once
+     */
+    interrupted?: AbortSignal;
+    interruption?(): SqlError;
   }
   /** COPY … TO STDOUT: already-encoded lines/chunks. */
   | { kind: 'copyOut'; format: 'text' | 'binary'; columnCount: number; chunks: Buffer[]; tag: string };

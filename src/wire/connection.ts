@@ -217,8 +217,12 @@ export class Connection {
   }
 
   /** The next whole frame, waiting for bytes as needed; undefined once the socket closed. */
-  private async nextFrame(): Promise<Frame | undefined> {
+  /** The next message; undefined once the connection closed, 'interrupted' once `signal` aborted. */
+  private async nextFrame(): Promise<Frame | undefined>;
+  private async nextFrame(signal: AbortSignal | undefined): Promise<Frame | undefined | 'interrupted'>;
+  private async nextFrame(signal?: AbortSignal): Promise<Frame | undefined | 'interrupted'> {
     for (;;) {
+      if (signal?.aborted) return 'interrupted';
       const frame = this.reader.next();
       if (frame) {
         if (this.socket.isPaused() && this.reader.buffered < INPUT_HIGH_WATER) this.socket.resume();
@@ -653,8 +657,22 @@ export class Connection {
       }
       throw err;
     };
+    // a cancel or statement_timeout answers at once, like PostgreSQL: the CopyData still
+    // coming is dropped by the main loop
+    const signal = result.interrupted;
+    const wake = (): void => this.wake();
+    signal?.addEventListener('abort', wake);
+    try {
+      return await this.receiveCopyData(result, chunks, fail);
+    } finally {
+      signal?.removeEventListener('abort', wake);
+    }
+  }
+
+  private async receiveCopyData(result: Extract<ExecResult, { kind: 'copyIn' }>, chunks: Buffer[], fail: (err: SqlError) => Promise<never>): Promise<{ tag: string }> {
     for (;;) {
-      const frame = await this.nextFrame();
+      const frame = await this.nextFrame(result.interrupted);
+      if (frame === 'interrupted') return fail(result.interruption?.() ?? new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'));
       if (!frame) return fail(new SqlError(SqlState.queryCanceled, 'COPY from stdin failed: connection closed'));
       switch (frame.code) {
         case FrontendCode.CopyData:

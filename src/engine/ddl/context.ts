@@ -32,6 +32,10 @@ export interface DdlContext {
   readonly compileRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => (row: Row) => Value;
   /** CREATE FUNCTION: the body must bind (PostgreSQL's check_function_bodies) */
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
+  /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */
+  readonly interrupted?: AbortSignal;
+  /** throws the statement's 57014 once it was cancelled or timed out */
+  readonly checkCancelled?: () => void;
   /** CREATE / DROP DATABASE (the server's list of databases) */
   readonly databases?: {
     create(name: string): Promise<void>;

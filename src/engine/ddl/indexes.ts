@@ -45,8 +45,33 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   }
   table.indexes.push(idx);
   ctx.catalog.version++;
-  if (method === 'hnsw') await buildVectorIndexes(ctx, table, idx);
+  if (method === 'hnsw') await buildVectorIndexesOrNone(ctx, table, idx);
 }
+
+/**
+ * A cancelled or failed HNSW build leaves no index: not in the catalog (of the table or
+ * its partitions), not in storage (createVectorIndex removes its files).
+ */
+async function buildVectorIndexesOrNone(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
+  try {
+    await buildVectorIndexes(ctx, table, idx);
+  } catch (e) {
+    const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
+    for (const t of new Set([table, ...leaves])) {
+      for (const x of t.indexes.filter((i) => i === idx || builtFor.get(i) === idx)) {
+        // the builds that finished before the failing one (the failing one removed itself)
+        if (x !== idx) await ctx.storage.dropVectorIndex(t.oid, x.name);
+        t.indexes.splice(t.indexes.indexOf(x), 1);
+      }
+    }
+    ctx.catalog.version++;
+    if (ctx.interrupted?.aborted) ctx.checkCancelled?.();
+    throw e;
+  }
+}
+
+/** a partition's index → the partitioned table's index it was made for */
+const builtFor = new WeakMap<IndexDef, IndexDef>();
 
 /**
  * The column an index element names. A cast of a column to its own type — LangChain's
@@ -81,13 +106,14 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
     if (leaf !== table) {
       leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
       leaf.indexes.push(leafIdx);
+      builtFor.set(leafIdx, idx);
     }
     // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
     if (op === '<+>') continue;
     await ctx.storage.createVectorIndex(leaf.oid, {
       name: leafIdx.name, column: idx.columns[0], op,
       m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
-    });
+    }, ctx.interrupted);
   }
 }
 
