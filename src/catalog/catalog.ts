@@ -43,6 +43,8 @@ export interface IndexDef {
   readonly options: Readonly<Record<string, string>>;
   /** constraint that owns this index (PRIMARY KEY / UNIQUE), if any */
   readonly constraintOid?: number;
+  /** a partition's index made for an index of its partitioned table: that index's OID */
+  readonly parentIndex?: number;
 }
 
 export interface ConstraintDef {

@@ -109,10 +109,31 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
       hint: `You can drop constraint ${con.name} on table ${t.name} instead.`,
     });
   }
+  const parent = idx.parentIndex !== undefined ? findIndexByOid(ctx, idx.parentIndex) : undefined;
+  if (parent) {
+    throw new SqlError('2BP01', `cannot drop index ${obj.name} because index ${parent.name} requires it`, {
+      hint: `You can drop index ${parent.name} instead.`,
+    });
+  }
   t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
   if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
     for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
   }
   if (idx.method === 'hnsw') await ctx.storage.dropVectorIndex(t.oid, idx.name);
+  // a partitioned table's index: the indexes made for it on the partitions go with it
+  for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : []) {
+    for (const child of leaf.indexes.filter((i) => i.parentIndex === idx.oid)) {
+      leaf.indexes = leaf.indexes.filter((i) => i !== child);
+      if (child.method === 'hnsw') await ctx.storage.dropVectorIndex(leaf.oid, child.name);
+    }
+  }
   ctx.catalog.version++;
+}
+
+function findIndexByOid(ctx: DdlContext, oid: number): { name: string } | undefined {
+  for (const t of ctx.catalog.tables.values()) {
+    const i = t.indexes.find((x) => x.oid === oid);
+    if (i) return i;
+  }
+  return undefined;
 }

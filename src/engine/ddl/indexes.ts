@@ -104,7 +104,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
   for (const leaf of leaves) {
     let leafIdx = idx;
     if (leaf !== table) {
-      leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
+      leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, parentIndex: idx.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
       leaf.indexes.push(leafIdx);
       builtFor.set(leafIdx, idx);
     }
