@@ -16,11 +16,11 @@
 import { parseArgs } from 'node:util';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from 'node:net';
 import copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
 import { generateSynthetic, selColumn } from './dataset.js';
+import { sendCancelRequest } from './util.js';
 import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -80,25 +80,10 @@ async function select1UnderLoad(target: SqlTarget, query: Float32Array, seconds:
   return { samples: lat.length, p50_ms: quantile(lat, 0.5), p99_ms: quantile(lat, 0.99), max_ms: lat[lat.length - 1]!, heavy_queries: heavyDone };
 }
 
-function sendCancel(host: string, port: number, pid: number, secret: number): Promise<void> {
-  return new Promise((resolveDone, reject) => {
-    const s = connect(port, host, () => {
-      const b = Buffer.alloc(16);
-      b.writeInt32BE(16, 0);
-      b.writeInt32BE(80877102, 4);
-      b.writeInt32BE(pid, 8);
-      b.writeInt32BE(secret, 12);
-      s.end(b);
-    });
-    s.on('close', () => resolveDone());
-    s.on('error', reject);
-  });
-}
 
 /** Time from CancelRequest to the 57014 error of a long scan, over `tries` tries. */
 async function cancelLatency(target: SqlTarget, tries: number): Promise<Record<string, number>> {
   const c = await target.connect();
-  const { processID, secretKey, host, port } = c as unknown as { processID: number; secretKey: number; host: string; port: number };
   const lat: number[] = [];
   for (let i = 0; i < tries; i++) {
     let failedAt = 0;
@@ -109,7 +94,7 @@ async function cancelLatency(target: SqlTarget, tries: number): Promise<Record<s
     );
     await new Promise((r) => setTimeout(r, 200));
     const t0 = performance.now();
-    await sendCancel(host, port, processID, secretKey);
+    await sendCancelRequest(c);
     await q;
     if (code !== '57014') throw new Error(`try ${i}: expected 57014, got ${code ?? 'success'}`);
     lat.push(failedAt - t0);

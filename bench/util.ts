@@ -2,6 +2,7 @@
  * Small helpers shared by the benchmark harness: a seeded PRNG, latency statistics,
  * number formatting and a progress bar that only draws on a terminal.
  */
+import { connect as netConnect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -236,3 +237,23 @@ export function errorMessage(e: unknown): string {
 
 export const availableCores = (): number => cpus().length;
 export const totalMemory = (): number => totalmem();
+
+/**
+ * The protocol's CancelRequest (what psql's Ctrl-C sends) for a node-postgres client's
+ * backend, on a connection of its own; resolves when the server has closed that connection.
+ */
+export function sendCancelRequest(client: { host: string; port: number }): Promise<void> {
+  const { processID, secretKey, host, port } = client as unknown as { processID: number; secretKey: number; host: string; port: number };
+  return new Promise((resolveDone, reject) => {
+    const s = netConnect(port, host, () => {
+      const b = Buffer.alloc(16);
+      b.writeInt32BE(16, 0);
+      b.writeInt32BE(80877102, 4); // CancelRequest code (1234 << 16 | 5678)
+      b.writeInt32BE(processID, 8);
+      b.writeInt32BE(secretKey, 12);
+      s.end(b);
+    });
+    s.on('close', () => resolveDone());
+    s.on('error', reject);
+  });
+}

@@ -8,9 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { sendCancelRequest } from '../bench/util.js';
 import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
@@ -30,21 +30,6 @@ async function client(): Promise<pg.Client> {
   return c;
 }
 
-function sendCancelRequest(c: pg.Client): Promise<void> {
-  const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
-  return new Promise((resolve, reject) => {
-    const s = connect(server.port, server.host, () => {
-      const b = Buffer.alloc(16);
-      b.writeInt32BE(16, 0);
-      b.writeInt32BE(80877102, 4);
-      b.writeInt32BE(processID, 8);
-      b.writeInt32BE(secretKey, 12);
-      s.end(b);
-    });
-    s.on('close', () => resolve());
-    s.on('error', reject);
-  });
-}
 
 function pidOf(c: pg.Client): number {
   return (c as unknown as { processID: number }).processID;

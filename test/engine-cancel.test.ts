@@ -6,8 +6,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import pg from 'pg';
+import { sendCancelRequest } from '../bench/util.js';
 import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
@@ -30,22 +30,6 @@ async function client(): Promise<pg.Client> {
 /** A query that runs for many seconds unless stopped. */
 const LONG = 'SELECT count(*) FROM generate_series(1, 2000000000)';
 
-/** The protocol's CancelRequest (what psql's Ctrl-C sends), on its own connection. */
-function sendCancelRequest(c: pg.Client): Promise<void> {
-  const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
-  return new Promise((resolve, reject) => {
-    const s = connect(server.port, server.host, () => {
-      const b = Buffer.alloc(16);
-      b.writeInt32BE(16, 0);
-      b.writeInt32BE(80877102, 4);
-      b.writeInt32BE(processID, 8);
-      b.writeInt32BE(secretKey, 12);
-      s.end(b);
-    });
-    s.on('close', () => resolve());
-    s.on('error', reject);
-  });
-}
 
 async function expectError(p: Promise<unknown>, code: string, message: string): Promise<number> {
   const t0 = performance.now();

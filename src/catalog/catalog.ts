@@ -177,6 +177,20 @@ export class Catalog {
     return undefined;
   }
 
+  /** An index by OID, on any table. */
+  indexByOid(oid: number): IndexDef | undefined {
+    for (const t of this.tables.values()) {
+      const i = t.indexes.find((x) => x.oid === oid);
+      if (i) return i;
+    }
+    return undefined;
+  }
+
+  /** The name of a user table, sequence or index by OID (regclass output). */
+  relationNameOf(oid: number): string | undefined {
+    return this.tables.get(oid)?.name ?? this.sequences.get(oid)?.name ?? this.indexByOid(oid)?.name;
+  }
+
   findIndex(schema: string | undefined, name: string): IndexDef | undefined {
     for (const t of this.tables.values()) {
       if (schema !== undefined && t.schema !== schema) continue;

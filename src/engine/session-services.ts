@@ -75,17 +75,7 @@ export function relationOid(ctx: SessionContext, name: string): number | undefin
 }
 
 export function relationName(ctx: SessionContext, oid: number): string | undefined {
-  const catalog = ctx.catalog;
-  const t = catalog.tables.get(oid);
-  if (t) return t.name;
-  const s = catalog.sequences.get(oid);
-  if (s) return s.name;
-  for (const tbl of catalog.tables.values()) {
-    const i = tbl.indexes.find((x) => x.oid === oid);
-    if (i) return i.name;
-  }
-  const sys = ctx.engine.allSystemRelations().find((r) => r.oid === oid);
-  return sys?.name;
+  return ctx.catalog.relationNameOf(oid) ?? ctx.engine.allSystemRelations().find((r) => r.oid === oid)?.name;
 }
 
 export function systemContext(ctx: SessionContext, user: string): SystemRelationContext {

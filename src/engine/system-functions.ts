@@ -29,17 +29,6 @@ function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Valu
   return { kind: 'scalar', argTypes, returnType, strict, volatile, impl };
 }
 
-function regclassName(catalog: Catalog, oid: number): string | undefined {
-  const t = catalog.tables.get(oid);
-  if (t) return t.name;
-  const s = catalog.sequences.get(oid);
-  if (s) return s.name;
-  for (const tbl of catalog.tables.values()) {
-    const idx = tbl.indexes.find((i) => i.oid === oid);
-    if (idx) return idx.name;
-  }
-  return undefined;
-}
 
 /**
  * Look up a session/catalog-aware function; undefined → try the built-ins. Long because it is
@@ -141,7 +130,7 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 0) return fn([], T.bool, () => false);
       break;
     case 'regclass_name':
-      return fn([T.oid], T.text, (a) => regclassName(catalog, a[0] as number) ?? null);
+      return fn([T.oid], T.text, (a) => catalog.relationNameOf(a[0] as number) ?? null);
   }
   return undefined;
 }

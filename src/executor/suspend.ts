@@ -84,8 +84,8 @@ export function tooManyRows(): SqlError {
   });
 }
 
-/** Inside an operator: all rows of a child, passing its suspend steps up. */
-export function* gather(steps: Iterable<Step>): Generator<Suspend, Row[], unknown> {
+/** Inside an operator: all rows of a child, passing its suspend steps up; `each` sees every row first. */
+export function* gather(steps: Iterable<Step>, each?: (row: Row) => void): Generator<Suspend, Row[], unknown> {
   const out: Row[] = [];
   for (const s of steps) {
     if (isSuspend(s)) {
@@ -93,6 +93,7 @@ export function* gather(steps: Iterable<Step>): Generator<Suspend, Row[], unknow
       continue;
     }
     if (out.length + s.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
+    if (each) for (const r of s) each(r);
     for (const r of s) out.push(r);
   }
   return out;

@@ -10,7 +10,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, Value } from '../types/types.js';
-import { gather, isSuspend, MAX_MATERIALIZED_ROWS, tooManyRows, type Step, type Suspend } from './suspend.js';
+import { gather, type Step, type Suspend } from './suspend.js';
 
 /** What each kind of operator is called in the error's detail. */
 export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'DISTINCT' | 'set operation';
@@ -103,18 +103,5 @@ export function formatBytes(bytes: number): string {
  * with `extraPerRow` bytes of bookkeeping (a hash table's entry) beside it.
  */
 export function* gatherWithin(steps: Iterable<Step>, budget: WorkMem | undefined, extraPerRow = 0): Generator<Suspend, Row[], unknown> {
-  if (!budget) return yield* gather(steps);
-  const out: Row[] = [];
-  for (const s of steps) {
-    if (isSuspend(s)) {
-      yield s;
-      continue;
-    }
-    if (out.length + s.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
-    for (const r of s) {
-      budget.add(r, extraPerRow);
-      out.push(r);
-    }
-  }
-  return out;
+  return yield* gather(steps, budget && ((r) => budget.add(r, extraPerRow)));
 }

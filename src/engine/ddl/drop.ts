@@ -109,7 +109,7 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
       hint: `You can drop constraint ${con.name} on table ${t.name} instead.`,
     });
   }
-  const parent = idx.parentIndex !== undefined ? findIndexByOid(ctx, idx.parentIndex) : undefined;
+  const parent = idx.parentIndex !== undefined ? ctx.catalog.indexByOid(idx.parentIndex) : undefined;
   if (parent) {
     throw new SqlError('2BP01', `cannot drop index ${obj.name} because index ${parent.name} requires it`, {
       hint: `You can drop index ${parent.name} instead.`,
@@ -130,10 +130,3 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
   ctx.catalog.version++;
 }
 
-function findIndexByOid(ctx: DdlContext, oid: number): { name: string } | undefined {
-  for (const t of ctx.catalog.tables.values()) {
-    const i = t.indexes.find((x) => x.oid === oid);
-    if (i) return i;
-  }
-  return undefined;
-}
