@@ -13,5 +13,11 @@ DELETE FROM st WHERE i > 500;
 ANALYZE st;
 SELECT attname, n_distinct, most_common_vals FROM pg_stats WHERE tablename = 'st' AND attname IN ('g', 't') ORDER BY attname;
 SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'st';
+-- ANALYZE may run in a transaction block, VACUUM may not
+BEGIN;
+ANALYZE st;
+VACUUM st;
+ROLLBACK;
+SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'st';
 ANALYZE no_such_table;
 DROP TABLE st;
