@@ -18,6 +18,7 @@ import { rawPosition as rawPos } from './positions.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { bindFrame, rangeOffsetTypes, resolveOver, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
+import { bindWithinGroupCall } from './bind-ordered-set.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 
 /** What binding one statement needs from its surroundings. */
@@ -112,7 +113,7 @@ export function resolveUnknown(env: BindEnv, e: Expr): Expr {
   return isUnknown(e) ? coerce(env, e, T.text, 'implicit') : e;
 }
 
-function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
+export function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
   if (e.type.oid === OID.bool) return e;
   if (isUnknown(e)) return coerce(env, e, T.bool, 'implicit');
   throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
@@ -574,11 +575,17 @@ function bindFrameOffset(node: RawNode, mode: WindowFrame['mode'], orderBy: read
   });
 }
 
+/** FILTER (WHERE …) of an aggregate: no aggregates or window functions inside, as in PostgreSQL. */
+export function filterContext(ctx: ExprContext): ExprContext {
+  return { ...ctx, inAggregate: false, noAggregates: 'FILTER', allowWindow: false };
+}
+
 function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const names = (n.funcname as RawNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1].toLowerCase();
   const position = pos(n);
+  if (n.agg_within_group) return bindWithinGroupCall(n, name, scope, ctx, position);
   if (n.over) return bindWindowCall(n, name, scope, ctx, position);
   if ((isSetReturning(name) && !env.systemFunction(name, [])) || env.userSetFunction?.(name, ((n.args ?? []) as RawNode[]).length)) {
     if (!ctx.srf) {
@@ -599,7 +606,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
     const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star, distinct: !!n.agg_distinct });
     if (fn.kind !== 'aggregate') throw new SqlError(SqlState.wrongObjectType, `${name} is not an aggregate function`, { position });
-    const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, inner), 'FILTER') : null;
+    const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, filterContext(ctx)), 'FILTER') : null;
     const orderBy: SortKey[] = ((n.agg_order ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
       const desc = sb.sortby_dir === 'SORTBY_DESC';

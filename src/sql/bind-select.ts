@@ -692,7 +692,8 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       return { ...x, args: x.args.map(r), partitionBy: x.partitionBy.map(r), orderBy: x.orderBy.map((k) => ({ ...k, expr: r(k.expr) })) };
     }
     if (x.kind === 'agg') {
-      aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type });
+      const direct = x.direct?.map((d) => rewriteDirectArgument(d, groups, aggs));
+      aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type, ...(direct ? { direct } : {}) });
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
     }
     if (x.kind === 'column' && x.level === 0) {
@@ -701,6 +702,16 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
     }
     return undefined;
   });
+}
+
+/** An ordered-set aggregate's direct argument is evaluated per group: only grouped columns. */
+function rewriteDirectArgument(e: Expr, groups: readonly Expr[], aggs: AggregateCall[]): Expr {
+  try {
+    return rewriteForAggregate(e, groups, aggs);
+  } catch (err) {
+    if (!(err instanceof SqlError) || err.code !== SqlState.groupingError || err.fields.detail !== undefined) throw err;
+    throw new SqlError(err.code, err.message, { ...err.fields, detail: 'Direct arguments of an ordered-set aggregate must use only grouped columns.' });
+  }
 }
 
 export function colRef(schema: readonly OutputColumn[], i: number): Expr {
