@@ -354,17 +354,30 @@ export class SelectBinder {
 
   private bindSetOp(stmt: RawNode, parent: Scope | null): Plan {
     const op = ({ SETOP_UNION: 'union', SETOP_INTERSECT: 'intersect', SETOP_EXCEPT: 'except' } as const)[stmt.op as string]!;
-    let left = this.bindSelect(stmt.larg, parent);
-    let right = this.bindSelect(stmt.rarg, parent);
+    let left = this.bindSetOperand(stmt.larg, parent);
+    let right = this.bindSetOperand(stmt.rarg, parent);
     if (left.schema.length !== right.schema.length) {
       throw new SqlError(SqlState.syntaxError, `each ${op.toUpperCase()} query must have the same number of columns`);
     }
-    const types = left.schema.map((c, i) => commonType([c.type, right.schema[i].type], op.toUpperCase()));
-    left = castPlan(this.env, left, types);
-    right = castPlan(this.env, right, types);
+    // select_common_type per column: an untyped literal takes the other side's type, all-unknown is text
+    const types = left.schema.map((c, i) => {
+      try {
+        return commonType([c.type, right.schema[i].type], op.toUpperCase());
+      } catch (e) {
+        throw e instanceof SqlError ? e.withPosition(targetPosition(stmt.rarg, i)) : e;
+      }
+    });
+    left = castSetOperand(this.env, left, types);
+    right = castSetOperand(this.env, right, types);
     const schema = left.schema.map((c, i) => ({ ...c, type: types[i] }));
     const plan: Plan = { kind: 'setop', schema, op, all: !!stmt.all, left, right };
     return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+  }
+
+  /** A plain SELECT operand keeps its untyped literals unknown: the set operation types them. */
+  private bindSetOperand(stmt: RawNode, parent: Scope | null): Plan {
+    const plain = !stmt.valuesLists && (!stmt.op || stmt.op === 'SETOP_NONE');
+    return this.bindSelect(stmt, parent, plain ? (stmt.targetList ?? []).map(() => T.unknown) : undefined);
   }
 
   // ---------------------------------------------------------------- select list, grouping, ordering
@@ -721,6 +734,32 @@ export function colRef(schema: readonly OutputColumn[], i: number): Expr {
 function renameColumns(plan: Plan, names: readonly string[]): Plan {
   const schema = plan.schema.map((c, i) => (i < names.length ? { ...c, name: names[i] } : c));
   return { kind: 'project', schema, input: plan, exprs: schema.map((_, i) => colRef(plan.schema, i)) };
+}
+
+/**
+ * castPlan for a set operation's operand: an unknown-typed output of its projection (a
+ * literal or $n) is coerced in place, so 'a' fails as PostgreSQL does (22P02 at the literal).
+ */
+function castSetOperand(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
+  plan = typeUnknownOutputs(env, plan, types);
+  return castPlan(env, plan, plan.schema.map((c, i) => (c.type.oid === OID.unknown ? T.text : types[i])));
+}
+
+function typeUnknownOutputs(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
+  if (!plan.schema.some((c) => c.type.oid === OID.unknown)) return plan;
+  if (plan.kind === 'limit') {
+    const input = typeUnknownOutputs(env, plan.input, types);
+    return { ...plan, input, schema: input.schema };
+  }
+  if (plan.kind !== 'project') return plan;
+  const exprs = plan.exprs.map((e, i) => (e.type.oid === OID.unknown ? coerce(env, e, types[i], 'implicit') : e));
+  return { ...plan, exprs, schema: plan.schema.map((c, i) => ({ ...c, type: exprs[i].type })) };
+}
+
+/** The position of a plain SELECT's i-th output expression (where PostgreSQL points a type mismatch). */
+function targetPosition(stmt: RawNode, i: number): number | undefined {
+  const t = (stmt.targetList as RawNode[] | undefined)?.[i];
+  return t ? rawPosition(t.ResTarget.val) : undefined;
 }
 
 function castPlan(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
