@@ -14,7 +14,7 @@ import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, t
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
-import { rawPosition as rawPos } from './positions.js';
+import { leftmostPosition, rawPosition as rawPos } from './positions.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { bindFrame, rangeOffsetTypes, resolveOver, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
@@ -47,6 +47,10 @@ export interface ExprContext {
   /** true while binding an aggregate's arguments (nested aggregates are an error) */
   readonly inAggregate?: boolean;
   readonly allowWindow?: boolean;
+  /** the clause named when a window function is refused (else noAggregates') */
+  readonly noWindows?: string;
+  /** true while binding a window function's arguments (nested window functions are an error) */
+  readonly inWindowArgs?: boolean;
   /** WINDOW w AS (…) definitions of the query level */
   readonly windowDefs?: ReadonlyMap<string, WindowSpec>;
   /** where set-returning functions are allowed (the select list): registers the call and
@@ -494,14 +498,16 @@ const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cu
 
 function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext, position: number | undefined): Expr {
   const env = ctx.env;
+  if (ctx.inAggregate) throw new SqlError(SqlState.groupingError, 'aggregate function calls cannot contain window function calls', { position });
+  if (ctx.inWindowArgs) throw new SqlError(SqlState.windowingError, 'window function calls cannot be nested', { position });
   if (!ctx.allowWindow) {
-    throw new SqlError(SqlState.windowingError, `window functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
+    throw new SqlError(SqlState.windowingError, `window functions are not allowed in ${ctx.noWindows ?? ctx.noAggregates ?? 'this context'}`, { position });
   }
   if (n.agg_distinct) throw new SqlError(SqlState.featureNotSupported, 'DISTINCT is not implemented for window functions', { position });
   const over = resolveOver(n.over, ctx.windowDefs);
-  const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates };
+  const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates, noWindows: 'window definitions' };
   const { partitionBy, orderBy, frame } = bindWindowSpec(over, scope, inner);
-  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
+  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...inner, inWindowArgs: true }));
   if (RANKING.has(name)) {
     let type: SqlType;
     switch (name) {
@@ -577,7 +583,7 @@ function bindFrameOffset(node: RawNode, mode: WindowFrame['mode'], orderBy: read
 
 /** FILTER (WHERE …) of an aggregate: no aggregates or window functions inside, as in PostgreSQL. */
 export function filterContext(ctx: ExprContext): ExprContext {
-  return { ...ctx, inAggregate: false, noAggregates: 'FILTER', allowWindow: false };
+  return { ...ctx, inAggregate: false, noAggregates: 'FILTER', allowWindow: false, noWindows: undefined, inWindowArgs: false };
 }
 
 function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
@@ -613,6 +619,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
       return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
     });
+    if (n.agg_distinct) checkDistinctOrder(args, orderBy, (n.agg_order ?? []) as RawNode[]);
     return {
       kind: 'agg', type: fn.returnType, name, fn: fn as AggregateFunction,
       args: args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit')), distinct: !!n.agg_distinct, filter, orderBy,
@@ -623,6 +630,17 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position);
   const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
   return bindCall(env, name, args, position);
+}
+
+/** With DISTINCT, an aggregate can sort only by its arguments (PostgreSQL's transformAggregateCall). */
+function checkDistinctOrder(args: readonly Expr[], orderBy: readonly SortKey[], raw: readonly RawNode[]): void {
+  const key = (e: Expr) => JSON.stringify(e, (k, v) => (k === 'position' || k === 'table' || k === 'fn' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+  const argKeys = new Set(args.map(key));
+  orderBy.forEach((k, i) => {
+    if (!argKeys.has(key(k.expr))) {
+      throw new SqlError(SqlState.invalidColumnReference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', { position: leftmostPosition(raw[i]?.SortBy?.node) });
+    }
+  });
 }
 
 /** `t` naming a FROM item (at this level or an enclosing one): its row as a record. */

@@ -18,6 +18,7 @@ import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } 
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
+import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
 
 export interface SelectEnv extends BindEnv {
@@ -56,6 +57,13 @@ export class SelectBinder {
 
   private pushCtes(withClause: RawNode, parent: Scope | null): void {
     const map = new Map<string, CteDef>();
+    // names are checked before any query is bound, as in PostgreSQL's transformWithClause
+    const names = new Set<string>();
+    for (const c of withClause.ctes as RawNode[]) {
+      const name = c.CommonTableExpr.ctename as string;
+      if (names.has(name)) throw new SqlError(SqlState.duplicateAlias, `WITH query name "${name}" specified more than once`, { position: rawPosition(c) });
+      names.add(name);
+    }
     this.ctes.push(map);
     for (const c of withClause.ctes as RawNode[]) {
       const cte = c.CommonTableExpr;
@@ -74,9 +82,10 @@ export class SelectBinder {
 
   /** WITH RECURSIVE name AS (non-recursive term UNION [ALL] recursive term) */
   private bindRecursiveCte(cte: RawNode, stmt: RawNode, aliases: string[], map: Map<string, CteDef>, parent: Scope | null): Plan {
-    if (stmt.op !== 'SETOP_UNION' || refersTo(stmt.larg, cte.ctename)) {
+    if (stmt.op !== 'SETOP_UNION') {
       throw new SqlError(SqlState.invalidRecursion, `recursive query "${cte.ctename}" does not have the form non-recursive-term UNION [ALL] recursive-term`, { position: rawPosition({ CommonTableExpr: cte }) });
     }
+    checkWellFormedRecursion(cte.ctename, stmt);
     let base = this.bindSelect(stmt.larg, parent);
     if (aliases.length) base = renameColumns(base, aliases);
     const workTable = nextCteId++;
@@ -440,7 +449,7 @@ export class SelectBinder {
       if (t.expr.type.oid === OID.unknown) t.expr = coerce(this.env, t.expr, targetTypes?.[i] ?? T.text, 'implicit');
     });
     // WINDOW definitions are checked (and their $n counted) even when no OVER uses them
-    for (const spec of windowDefs.values()) bindWindowSpec(spec, scope, { ...ctx, allowWindow: false, srf: undefined });
+    for (const spec of windowDefs.values()) bindWindowSpec(spec, scope, { ...ctx, allowWindow: false, srf: undefined, noWindows: 'window definitions' });
 
     // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
     const groupItems = (stmt.groupClause ?? []) as RawNode[];
