@@ -42,6 +42,8 @@ const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.locat
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
+  /** while binding a FROM list whose query names tableoid */
+  private tableOid = false;
   constructor(readonly env: SelectEnv) {}
 
   /** Bind a SelectStmt (including VALUES and set operations) at a new query level. */
@@ -113,7 +115,15 @@ export class SelectBinder {
       return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
     }
     const scope = new Scope(parent);
-    let plan: Plan = this.bindFrom(stmt.fromClause ?? [], scope);
+    const outerTableOid = this.tableOid;
+    // tables in FROM carry the hidden tableoid column only when the query names it
+    this.tableOid = mentionsColumn(stmt, 'tableoid');
+    let plan: Plan;
+    try {
+      plan = this.bindFrom(stmt.fromClause ?? [], scope);
+    } finally {
+      this.tableOid = outerTableOid;
+    }
     if (stmt.whereClause) {
       const where = bindExpr(stmt.whereClause, scope, this.ctx('WHERE'));
       plan = { kind: 'filter', schema: plan.schema, input: plan, predicate: this.asBool(where, 'WHERE', rawPosition(stmt.whereClause)) };
@@ -146,6 +156,25 @@ export class SelectBinder {
       plan = plan ? joinPlan('inner', plan, right, null, planIsCorrelated(right)) : right;
     }
     return plan!;
+  }
+
+  /**
+   * A table read with its hidden tableoid column: each leaf partition (or the table itself)
+   * scanned and tagged with its OID, appended with UNION ALL. Only for queries that name
+   * tableoid, so every other scan keeps the storage rows as they are.
+   */
+  private scanWithTableOid(table: TableDef, cols: OutputColumn[], alias: string, scope: Scope, onlyParent: boolean): Plan {
+    const oidColumn: OutputColumn = { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 };
+    const schema = [...cols, oidColumn];
+    scope.add(alias, schema, { schema: table.schema, relname: table.name, hiddenFrom: cols.length });
+    const leaves = table.kind !== 'p' ? [table] : onlyParent ? [] : leafPartitions(this.env.catalog, table);
+    const tagged = leaves.map((leaf): Plan => ({
+      kind: 'project', schema,
+      input: { kind: 'scan', schema: cols, table: leaf, withRowId: false, filter: null },
+      exprs: [...cols.map((_, i) => colRef(cols, i)), { kind: 'const', type: T.oid, value: leaf.oid }],
+    }));
+    if (tagged.length === 0) return { kind: 'values', schema, rows: [] };
+    return tagged.reduce((left, right) => ({ kind: 'setop', schema, op: 'union', all: true, left, right }));
   }
 
   private bindFromItem(item: RawNode, scope: Scope): Plan {
@@ -193,6 +222,7 @@ export class SelectBinder {
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
+      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, n.inh === false);
       scope.add(alias, cols, { schema: table.schema, relname: table.name });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
@@ -632,6 +662,18 @@ export class SelectBinder {
 // ------------------------------------------------------------------ helpers
 
 /** Does a statement mention the relation name (for recursive CTE detection)? */
+/** Whether any column reference in the raw tree ends in `name` (subqueries included). */
+function mentionsColumn(node: unknown, name: string): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((x) => mentionsColumn(x, name));
+  const o = node as RawNode;
+  if (o.ColumnRef) {
+    const fields = o.ColumnRef.fields as RawNode[];
+    return fields[fields.length - 1]?.String?.sval === name;
+  }
+  return Object.values(o).some((v) => mentionsColumn(v, name));
+}
+
 function refersTo(node: unknown, name: string): boolean {
   if (!node || typeof node !== 'object') return false;
   if (Array.isArray(node)) return node.some((x) => refersTo(x, name));
