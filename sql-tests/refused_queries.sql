@@ -32,3 +32,12 @@ SELECT count(*) FILTER (WHERE row_number() OVER () > 1) FROM (VALUES (1)) t(x);
 SELECT x FROM (VALUES (1)) t(x) WHERE row_number() OVER () > 0;
 SELECT x FROM (VALUES (1)) t(x) GROUP BY row_number() OVER ();
 SELECT max(x) FILTER (WHERE sum(x) > 0) FROM (VALUES (1)) t(x);
+-- window functions without OVER, hypothetical-set aggregates without WITHIN GROUP
+SELECT row_number() FROM (VALUES (1)) t(x);
+SELECT lag(x, 1) FROM (VALUES (1)) t(x);
+SELECT cume_dist() FROM (VALUES (1)) t(x);
+SELECT rank(x) FROM (VALUES (1)) t(x);
+SELECT rank(x) OVER () FROM (VALUES (1)) t(x);
+SELECT ntile(2) FILTER (WHERE true) OVER () FROM (VALUES (1)) t(x);
+SELECT sum(row_number() OVER ()) OVER () FROM (VALUES (1)) t(x);
+SELECT mode() FROM (VALUES (1)) t(x);

@@ -19,6 +19,7 @@ import { mapExpr } from '../planner/expr-walk.js';
 import { bindFrame, rangeOffsetTypes, resolveOver, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
 import { bindWithinGroupCall } from './bind-ordered-set.js';
+import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 
 /** What binding one statement needs from its surroundings. */
@@ -509,6 +510,7 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
   const { partitionBy, orderBy, frame } = bindWindowSpec(over, scope, inner);
   let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...inner, inWindowArgs: true }));
   if (RANKING.has(name)) {
+    if (n.agg_filter) throw new SqlError(SqlState.featureNotSupported, 'FILTER is not implemented for non-aggregate window functions', { position });
     let type: SqlType;
     switch (name) {
       case 'row_number': case 'rank': case 'dense_rank': type = T.int8; break;
@@ -592,7 +594,12 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const name = names[names.length - 1].toLowerCase();
   const position = pos(n);
   if (n.agg_within_group) return bindWithinGroupCall(n, name, scope, ctx, position);
+  // rank(x) is only ever the hypothetical-set aggregate; rank() only the window function
+  if (HYPOTHETICAL_SET_AGGREGATES.has(name) && (n.args ?? []).length > 0) {
+    throw new SqlError(SqlState.wrongObjectType, `WITHIN GROUP is required for ordered-set aggregate ${name}`, { position });
+  }
   if (n.over) return bindWindowCall(n, name, scope, ctx, position);
+  if (RANKING.has(name)) throw new SqlError(SqlState.wrongObjectType, `window function ${name} requires an OVER clause`, { position });
   if ((isSetReturning(name) && !env.systemFunction(name, [])) || env.userSetFunction?.(name, ((n.args ?? []) as RawNode[]).length)) {
     if (!ctx.srf) {
       throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
