@@ -413,9 +413,14 @@ export class SelectBinder {
     return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
   }
 
-  /** A plain SELECT operand keeps its untyped literals unknown: the set operation types them. */
+  /**
+   * A plain SELECT operand keeps its untyped literals unknown: the set operation types them.
+   * ORDER BY, DISTINCT or GROUP BY inside the operand resolve them to text first (PostgreSQL
+   * does so for the outputs they sort or group by; here for all of them).
+   */
   private bindSetOperand(stmt: RawNode, parent: Scope | null): Plan {
-    const plain = !stmt.valuesLists && (!stmt.op || stmt.op === 'SETOP_NONE');
+    const sortsOrGroups = !!(stmt.sortClause?.length || stmt.groupClause?.length || (stmt.distinctClause?.length && !Object.keys(stmt.distinctClause[0] ?? {}).length));
+    const plain = !stmt.valuesLists && (!stmt.op || stmt.op === 'SETOP_NONE') && !sortsOrGroups;
     return this.bindSelect(stmt, parent, plain ? (stmt.targetList ?? []).map(() => T.unknown) : undefined);
   }
 
@@ -792,8 +797,7 @@ function renameColumns(plan: Plan, names: readonly string[]): Plan {
  * literal or $n) is coerced in place, so 'a' fails as PostgreSQL does (22P02 at the literal).
  */
 function castSetOperand(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
-  plan = typeUnknownOutputs(env, plan, types);
-  return castPlan(env, plan, plan.schema.map((c, i) => (c.type.oid === OID.unknown ? T.text : types[i])));
+  return castPlan(env, typeUnknownOutputs(env, plan, types), types);
 }
 
 function typeUnknownOutputs(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
