@@ -388,6 +388,7 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
     args: a.args.map(compileExpr),
     filter: a.filter ? compileExpr(a.filter) : null,
     orderKeys: a.orderBy.map((k) => compileExpr(k.expr)),
+    direct: a.direct?.map(compileExpr),
   }));
   const groups = new Map<string, { key: Value[]; slots: AggSlot[] }>();
   const newSlots = (): AggSlot[] => aggs.map((a) => ({
@@ -442,7 +443,8 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
         slot.buffered.sort((x, y) => cmp(x.keys, y.keys));
         for (const b of slot.buffered) slot.state = a.call.fn.step(slot.state, b.args, env.ctx);
       }
-      row.push(a.call.fn.final(slot.state, env.ctx));
+      // direct arguments (percentile_disc(0.5)) read only the group key
+      row.push(a.call.fn.final(slot.state, env.ctx, a.direct?.map((d) => d(g.key, env))));
     });
     out.push(row);
   }

@@ -49,7 +49,8 @@ export interface AggregateFunction<S = unknown> {
   readonly strict: boolean;
   init(): S;
   step(state: S, args: readonly Value[], ctx: EvalContext): S;
-  final(state: S, ctx: EvalContext): Value;
+  /** `direct`: an ordered-set aggregate's direct arguments (percentile_disc(0.5) → [0.5]), evaluated per group */
+  final(state: S, ctx: EvalContext, direct?: readonly Value[]): Value;
   /**
    * Moving-aggregate inverse (PostgreSQL's msfunc/minvfunc): remove one row's arguments from
    * the state, so a sliding window frame costs O(1) per row. Returns undefined when it cannot

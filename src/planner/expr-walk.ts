@@ -23,7 +23,7 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
     case 'field': return { ...e, arg: m(e.arg) };
     case 'insubquery': return { ...e, left: m(e.left) };
     case 'sqlCall': return { ...e, args: e.args.map(m) };
-    case 'agg': return { ...e, args: e.args.map(m), filter: e.filter ? m(e.filter) : null };
+    case 'agg': return { ...e, args: e.args.map(m), filter: e.filter ? m(e.filter) : null, ...(e.direct ? { direct: e.direct.map(m) } : {}) };
     default: return e;
   }
 }
@@ -52,7 +52,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       case 'field': expr(e.arg, d); break;
       case 'subquery': walkPlanExprs(e.plan, d + 1, visit); break;
       case 'insubquery': expr(e.left, d); walkPlanExprs(e.plan, d + 1, visit); break;
-      case 'agg': e.args.forEach((a) => expr(a, d)); expr(e.filter, d); break;
+      case 'agg': e.args.forEach((a) => expr(a, d)); expr(e.filter, d); e.direct?.forEach((a) => expr(a, d)); break;
       // a function body sees only its arguments: only they can refer to this query
       case 'sqlCall': e.args.forEach((a) => expr(a, d)); break;
       default: break;
@@ -71,7 +71,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     case 'join': expr(plan.on); walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;
     case 'aggregate':
       plan.groupBy.forEach((e) => expr(e));
-      plan.aggs.forEach((a) => { a.args.forEach((e) => expr(e)); expr(a.filter); a.orderBy.forEach((k) => expr(k.expr)); });
+      plan.aggs.forEach((a) => { a.args.forEach((e) => expr(e)); expr(a.filter); a.orderBy.forEach((k) => expr(k.expr)); a.direct?.forEach((e) => expr(e)); });
       walkPlanExprs(plan.input, depth, visit);
       break;
     case 'window':

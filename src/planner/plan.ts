@@ -50,7 +50,7 @@ export type Expr =
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
   | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction }
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
-  | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[] }
+  | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[]; readonly direct?: readonly Expr[] }
   /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
   | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[]; readonly frame: WindowFrame };
 
@@ -85,6 +85,8 @@ export interface AggregateCall {
   readonly filter: Expr | null;
   readonly orderBy: readonly SortKey[];
   readonly type: SqlType;
+  /** direct arguments of an ordered-set aggregate, over the group key (GROUP BY values) */
+  readonly direct?: readonly Expr[];
 }
 
 export type Plan =

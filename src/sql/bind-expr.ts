@@ -14,10 +14,12 @@ import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, t
 import type { RawNode } from './parser.js';
 import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
-import { rawPosition as rawPos } from './positions.js';
+import { leftmostPosition, rawPosition as rawPos } from './positions.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { bindFrame, rangeOffsetTypes, resolveOver, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
+import { bindWithinGroupCall } from './bind-ordered-set.js';
+import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 
 /** What binding one statement needs from its surroundings. */
@@ -46,6 +48,10 @@ export interface ExprContext {
   /** true while binding an aggregate's arguments (nested aggregates are an error) */
   readonly inAggregate?: boolean;
   readonly allowWindow?: boolean;
+  /** the clause named when a window function is refused (else noAggregates') */
+  readonly noWindows?: string;
+  /** true while binding a window function's arguments (nested window functions are an error) */
+  readonly inWindowArgs?: boolean;
   /** WINDOW w AS (…) definitions of the query level */
   readonly windowDefs?: ReadonlyMap<string, WindowSpec>;
   /** where set-returning functions are allowed (the select list): registers the call and
@@ -112,7 +118,7 @@ export function resolveUnknown(env: BindEnv, e: Expr): Expr {
   return isUnknown(e) ? coerce(env, e, T.text, 'implicit') : e;
 }
 
-function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
+export function boolArg(env: BindEnv, e: Expr, clause: string): Expr {
   if (e.type.oid === OID.bool) return e;
   if (isUnknown(e)) return coerce(env, e, T.bool, 'implicit');
   throw new SqlError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${formatType(e.type)}`);
@@ -493,15 +499,18 @@ const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cu
 
 function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext, position: number | undefined): Expr {
   const env = ctx.env;
+  if (ctx.inAggregate) throw new SqlError(SqlState.groupingError, 'aggregate function calls cannot contain window function calls', { position });
+  if (ctx.inWindowArgs) throw new SqlError(SqlState.windowingError, 'window function calls cannot be nested', { position });
   if (!ctx.allowWindow) {
-    throw new SqlError(SqlState.windowingError, `window functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
+    throw new SqlError(SqlState.windowingError, `window functions are not allowed in ${ctx.noWindows ?? ctx.noAggregates ?? 'this context'}`, { position });
   }
   if (n.agg_distinct) throw new SqlError(SqlState.featureNotSupported, 'DISTINCT is not implemented for window functions', { position });
   const over = resolveOver(n.over, ctx.windowDefs);
-  const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates };
+  const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates, noWindows: 'window definitions' };
   const { partitionBy, orderBy, frame } = bindWindowSpec(over, scope, inner);
-  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
+  let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...inner, inWindowArgs: true }));
   if (RANKING.has(name)) {
+    if (n.agg_filter) throw new SqlError(SqlState.featureNotSupported, 'FILTER is not implemented for non-aggregate window functions', { position });
     let type: SqlType;
     switch (name) {
       case 'row_number': case 'rank': case 'dense_rank': type = T.int8; break;
@@ -574,12 +583,23 @@ function bindFrameOffset(node: RawNode, mode: WindowFrame['mode'], orderBy: read
   });
 }
 
+/** FILTER (WHERE …) of an aggregate: no aggregates or window functions inside, as in PostgreSQL. */
+export function filterContext(ctx: ExprContext): ExprContext {
+  return { ...ctx, inAggregate: false, noAggregates: 'FILTER', allowWindow: false, noWindows: undefined, inWindowArgs: false };
+}
+
 function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const names = (n.funcname as RawNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1].toLowerCase();
   const position = pos(n);
+  if (n.agg_within_group) return bindWithinGroupCall(n, name, scope, ctx, position);
+  // rank(x) is only ever the hypothetical-set aggregate; rank() only the window function
+  if (HYPOTHETICAL_SET_AGGREGATES.has(name) && (n.args ?? []).length > 0) {
+    throw new SqlError(SqlState.wrongObjectType, `WITHIN GROUP is required for ordered-set aggregate ${name}`, { position });
+  }
   if (n.over) return bindWindowCall(n, name, scope, ctx, position);
+  if (RANKING.has(name)) throw new SqlError(SqlState.wrongObjectType, `window function ${name} requires an OVER clause`, { position });
   if ((isSetReturning(name) && !env.systemFunction(name, [])) || env.userSetFunction?.(name, ((n.args ?? []) as RawNode[]).length)) {
     if (!ctx.srf) {
       throw new SqlError(SqlState.featureNotSupported, `set-returning functions are not allowed in ${ctx.noAggregates ?? 'this context'}`, { position });
@@ -599,13 +619,14 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     const args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, inner));
     const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star, distinct: !!n.agg_distinct });
     if (fn.kind !== 'aggregate') throw new SqlError(SqlState.wrongObjectType, `${name} is not an aggregate function`, { position });
-    const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, inner), 'FILTER') : null;
+    const filter = n.agg_filter ? boolArg(env, bindExpr(n.agg_filter, scope, filterContext(ctx)), 'FILTER') : null;
     const orderBy: SortKey[] = ((n.agg_order ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
       const desc = sb.sortby_dir === 'SORTBY_DESC';
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
       return { expr: resolveUnknown(env, bindExpr(sb.node, scope, inner)), desc, nullsFirst };
     });
+    if (n.agg_distinct) checkDistinctOrder(args, orderBy, (n.agg_order ?? []) as RawNode[]);
     return {
       kind: 'agg', type: fn.returnType, name, fn: fn as AggregateFunction,
       args: args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit')), distinct: !!n.agg_distinct, filter, orderBy,
@@ -616,6 +637,17 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position);
   const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
   return bindCall(env, name, args, position);
+}
+
+/** With DISTINCT, an aggregate can sort only by its arguments (PostgreSQL's transformAggregateCall). */
+function checkDistinctOrder(args: readonly Expr[], orderBy: readonly SortKey[], raw: readonly RawNode[]): void {
+  const key = (e: Expr) => JSON.stringify(e, (k, v) => (k === 'position' || k === 'table' || k === 'fn' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+  const argKeys = new Set(args.map(key));
+  orderBy.forEach((k, i) => {
+    if (!argKeys.has(key(k.expr))) {
+      throw new SqlError(SqlState.invalidColumnReference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', { position: leftmostPosition(raw[i]?.SortBy?.node) });
+    }
+  });
 }
 
 /** `t` naming a FROM item (at this level or an enclosing one): its row as a record. */

@@ -18,6 +18,7 @@ import { bindFunctionArgs, bindFunctionBody, findSqlFunction, functionColumns } 
 import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
+import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
 
 export interface SelectEnv extends BindEnv {
@@ -41,6 +42,8 @@ const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.locat
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
+  /** while binding a FROM list whose query names tableoid */
+  private tableOid = false;
   constructor(readonly env: SelectEnv) {}
 
   /** Bind a SelectStmt (including VALUES and set operations) at a new query level. */
@@ -56,6 +59,13 @@ export class SelectBinder {
 
   private pushCtes(withClause: RawNode, parent: Scope | null): void {
     const map = new Map<string, CteDef>();
+    // names are checked before any query is bound, as in PostgreSQL's transformWithClause
+    const names = new Set<string>();
+    for (const c of withClause.ctes as RawNode[]) {
+      const name = c.CommonTableExpr.ctename as string;
+      if (names.has(name)) throw new SqlError(SqlState.duplicateAlias, `WITH query name "${name}" specified more than once`, { position: rawPosition(c) });
+      names.add(name);
+    }
     this.ctes.push(map);
     for (const c of withClause.ctes as RawNode[]) {
       const cte = c.CommonTableExpr;
@@ -74,9 +84,10 @@ export class SelectBinder {
 
   /** WITH RECURSIVE name AS (non-recursive term UNION [ALL] recursive term) */
   private bindRecursiveCte(cte: RawNode, stmt: RawNode, aliases: string[], map: Map<string, CteDef>, parent: Scope | null): Plan {
-    if (stmt.op !== 'SETOP_UNION' || refersTo(stmt.larg, cte.ctename)) {
+    if (stmt.op !== 'SETOP_UNION') {
       throw new SqlError(SqlState.invalidRecursion, `recursive query "${cte.ctename}" does not have the form non-recursive-term UNION [ALL] recursive-term`, { position: rawPosition({ CommonTableExpr: cte }) });
     }
+    checkWellFormedRecursion(cte.ctename, stmt);
     let base = this.bindSelect(stmt.larg, parent);
     if (aliases.length) base = renameColumns(base, aliases);
     const workTable = nextCteId++;
@@ -104,7 +115,15 @@ export class SelectBinder {
       return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
     }
     const scope = new Scope(parent);
-    let plan: Plan = this.bindFrom(stmt.fromClause ?? [], scope);
+    const outerTableOid = this.tableOid;
+    // tables in FROM carry the hidden tableoid column only when the query names it
+    this.tableOid = mentionsColumn(stmt, 'tableoid');
+    let plan: Plan;
+    try {
+      plan = this.bindFrom(stmt.fromClause ?? [], scope);
+    } finally {
+      this.tableOid = outerTableOid;
+    }
     if (stmt.whereClause) {
       const where = bindExpr(stmt.whereClause, scope, this.ctx('WHERE'));
       plan = { kind: 'filter', schema: plan.schema, input: plan, predicate: this.asBool(where, 'WHERE', rawPosition(stmt.whereClause)) };
@@ -137,6 +156,25 @@ export class SelectBinder {
       plan = plan ? joinPlan('inner', plan, right, null, planIsCorrelated(right)) : right;
     }
     return plan!;
+  }
+
+  /**
+   * A table read with its hidden tableoid column: each leaf partition (or the table itself)
+   * scanned and tagged with its OID, appended with UNION ALL. Only for queries that name
+   * tableoid, so every other scan keeps the storage rows as they are.
+   */
+  private scanWithTableOid(table: TableDef, cols: OutputColumn[], alias: string, scope: Scope, onlyParent: boolean): Plan {
+    const oidColumn: OutputColumn = { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 };
+    const schema = [...cols, oidColumn];
+    scope.add(alias, schema, { schema: table.schema, relname: table.name, hiddenFrom: cols.length });
+    const leaves = table.kind !== 'p' ? [table] : onlyParent ? [] : leafPartitions(this.env.catalog, table);
+    const tagged = leaves.map((leaf): Plan => ({
+      kind: 'project', schema,
+      input: { kind: 'scan', schema: cols, table: leaf, withRowId: false, filter: null },
+      exprs: [...cols.map((_, i) => colRef(cols, i)), { kind: 'const', type: T.oid, value: leaf.oid }],
+    }));
+    if (tagged.length === 0) return { kind: 'values', schema, rows: [] };
+    return tagged.reduce((left, right) => ({ kind: 'setop', schema, op: 'union', all: true, left, right }));
   }
 
   private bindFromItem(item: RawNode, scope: Scope): Plan {
@@ -184,6 +222,7 @@ export class SelectBinder {
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
+      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, n.inh === false);
       scope.add(alias, cols, { schema: table.schema, relname: table.name });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
@@ -354,17 +393,35 @@ export class SelectBinder {
 
   private bindSetOp(stmt: RawNode, parent: Scope | null): Plan {
     const op = ({ SETOP_UNION: 'union', SETOP_INTERSECT: 'intersect', SETOP_EXCEPT: 'except' } as const)[stmt.op as string]!;
-    let left = this.bindSelect(stmt.larg, parent);
-    let right = this.bindSelect(stmt.rarg, parent);
+    let left = this.bindSetOperand(stmt.larg, parent);
+    let right = this.bindSetOperand(stmt.rarg, parent);
     if (left.schema.length !== right.schema.length) {
       throw new SqlError(SqlState.syntaxError, `each ${op.toUpperCase()} query must have the same number of columns`);
     }
-    const types = left.schema.map((c, i) => commonType([c.type, right.schema[i].type], op.toUpperCase()));
-    left = castPlan(this.env, left, types);
-    right = castPlan(this.env, right, types);
+    // select_common_type per column: an untyped literal takes the other side's type, all-unknown is text
+    const types = left.schema.map((c, i) => {
+      try {
+        return commonType([c.type, right.schema[i].type], op.toUpperCase());
+      } catch (e) {
+        throw e instanceof SqlError ? e.withPosition(targetPosition(stmt.rarg, i)) : e;
+      }
+    });
+    left = castSetOperand(this.env, left, types);
+    right = castSetOperand(this.env, right, types);
     const schema = left.schema.map((c, i) => ({ ...c, type: types[i] }));
     const plan: Plan = { kind: 'setop', schema, op, all: !!stmt.all, left, right };
     return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+  }
+
+  /**
+   * A plain SELECT operand keeps its untyped literals unknown: the set operation types them.
+   * ORDER BY, DISTINCT or GROUP BY inside the operand resolve them to text first (PostgreSQL
+   * does so for the outputs they sort or group by; here for all of them).
+   */
+  private bindSetOperand(stmt: RawNode, parent: Scope | null): Plan {
+    const sortsOrGroups = !!(stmt.sortClause?.length || stmt.groupClause?.length || (stmt.distinctClause?.length && !Object.keys(stmt.distinctClause[0] ?? {}).length));
+    const plain = !stmt.valuesLists && (!stmt.op || stmt.op === 'SETOP_NONE') && !sortsOrGroups;
+    return this.bindSelect(stmt, parent, plain ? (stmt.targetList ?? []).map(() => T.unknown) : undefined);
   }
 
   // ---------------------------------------------------------------- select list, grouping, ordering
@@ -427,7 +484,7 @@ export class SelectBinder {
       if (t.expr.type.oid === OID.unknown) t.expr = coerce(this.env, t.expr, targetTypes?.[i] ?? T.text, 'implicit');
     });
     // WINDOW definitions are checked (and their $n counted) even when no OVER uses them
-    for (const spec of windowDefs.values()) bindWindowSpec(spec, scope, { ...ctx, allowWindow: false, srf: undefined });
+    for (const spec of windowDefs.values()) bindWindowSpec(spec, scope, { ...ctx, allowWindow: false, srf: undefined, noWindows: 'window definitions' });
 
     // 2. GROUP BY, HAVING, ORDER BY expressions (ORDER BY may name output columns)
     const groupItems = (stmt.groupClause ?? []) as RawNode[];
@@ -610,6 +667,18 @@ export class SelectBinder {
 // ------------------------------------------------------------------ helpers
 
 /** Does a statement mention the relation name (for recursive CTE detection)? */
+/** Whether any column reference in the raw tree ends in `name` (subqueries included). */
+function mentionsColumn(node: unknown, name: string): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((x) => mentionsColumn(x, name));
+  const o = node as RawNode;
+  if (o.ColumnRef) {
+    const fields = o.ColumnRef.fields as RawNode[];
+    return fields[fields.length - 1]?.String?.sval === name;
+  }
+  return Object.values(o).some((v) => mentionsColumn(v, name));
+}
+
 function refersTo(node: unknown, name: string): boolean {
   if (!node || typeof node !== 'object') return false;
   if (Array.isArray(node)) return node.some((x) => refersTo(x, name));
@@ -692,7 +761,8 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       return { ...x, args: x.args.map(r), partitionBy: x.partitionBy.map(r), orderBy: x.orderBy.map((k) => ({ ...k, expr: r(k.expr) })) };
     }
     if (x.kind === 'agg') {
-      aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type });
+      const direct = x.direct?.map((d) => rewriteDirectArgument(d, groups, aggs));
+      aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type, ...(direct ? { direct } : {}) });
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
     }
     if (x.kind === 'column' && x.level === 0) {
@@ -703,6 +773,16 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
   });
 }
 
+/** An ordered-set aggregate's direct argument is evaluated per group: only grouped columns. */
+function rewriteDirectArgument(e: Expr, groups: readonly Expr[], aggs: AggregateCall[]): Expr {
+  try {
+    return rewriteForAggregate(e, groups, aggs);
+  } catch (err) {
+    if (!(err instanceof SqlError) || err.code !== SqlState.groupingError || err.fields.detail !== undefined) throw err;
+    throw new SqlError(err.code, err.message, { ...err.fields, detail: 'Direct arguments of an ordered-set aggregate must use only grouped columns.' });
+  }
+}
+
 export function colRef(schema: readonly OutputColumn[], i: number): Expr {
   return { kind: 'column', type: schema[i].type, level: 0, index: i, name: schema[i].name };
 }
@@ -710,6 +790,31 @@ export function colRef(schema: readonly OutputColumn[], i: number): Expr {
 function renameColumns(plan: Plan, names: readonly string[]): Plan {
   const schema = plan.schema.map((c, i) => (i < names.length ? { ...c, name: names[i] } : c));
   return { kind: 'project', schema, input: plan, exprs: schema.map((_, i) => colRef(plan.schema, i)) };
+}
+
+/**
+ * castPlan for a set operation's operand: an unknown-typed output of its projection (a
+ * literal or $n) is coerced in place, so 'a' fails as PostgreSQL does (22P02 at the literal).
+ */
+function castSetOperand(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
+  return castPlan(env, typeUnknownOutputs(env, plan, types), types);
+}
+
+function typeUnknownOutputs(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
+  if (!plan.schema.some((c) => c.type.oid === OID.unknown)) return plan;
+  if (plan.kind === 'limit') {
+    const input = typeUnknownOutputs(env, plan.input, types);
+    return { ...plan, input, schema: input.schema };
+  }
+  if (plan.kind !== 'project') return plan;
+  const exprs = plan.exprs.map((e, i) => (e.type.oid === OID.unknown ? coerce(env, e, types[i], 'implicit') : e));
+  return { ...plan, exprs, schema: plan.schema.map((c, i) => ({ ...c, type: exprs[i].type })) };
+}
+
+/** The position of a plain SELECT's i-th output expression (where PostgreSQL points a type mismatch). */
+function targetPosition(stmt: RawNode, i: number): number | undefined {
+  const t = (stmt.targetList as RawNode[] | undefined)?.[i];
+  return t ? rawPosition(t.ResTarget.val) : undefined;
 }
 
 function castPlan(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {

@@ -18,3 +18,17 @@ export function rawPosition(node: RawNode | undefined): number | undefined {
   return best === undefined ? undefined : best + 1;
 }
 
+
+/** The leftmost position inside a raw node (PostgreSQL's exprLocation of an operator expression is its left operand's). */
+export function leftmostPosition(node: RawNode | undefined): number | undefined {
+  let best: number | undefined;
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
+      else walk(v);
+    }
+  };
+  walk(node);
+  return best === undefined ? undefined : best + 1;
+}

@@ -71,6 +71,19 @@ export class Scope {
     throw new SqlError(SqlState.undefinedColumn, names.length === 1 ? `column "${shown}" does not exist` : `column ${shown} does not exist`, { position });
   }
 
+  /** tableoid (system attribute -6), hidden from *, still resolves unqualified as in PostgreSQL */
+  private resolveTableOid(colName: string, level: number, position: number | undefined): Expr | undefined {
+    if (colName !== 'tableoid') return undefined;
+    let hit: Expr | undefined;
+    for (const e of this.entries) {
+      const i = e.columns.findIndex((c, j) => j >= (e.hiddenFrom ?? e.columns.length) && c.name === colName && c.attnum === -6);
+      if (i < 0) continue;
+      if (hit) throw new SqlError(SqlState.ambiguousColumn, `column reference "${colName}" is ambiguous`, { position });
+      hit = { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName, table: e.alias, position };
+    }
+    return hit;
+  }
+
   private resolveHere(names: readonly string[], level: number, position: number | undefined): Expr | undefined {
     const colName = names[names.length - 1];
     if (names.length === 1) {
@@ -85,7 +98,7 @@ export class Scope {
           hit = { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName, table: e.alias, position };
         }
       }
-      return hit;
+      return hit ?? this.resolveTableOid(colName, level, position);
     }
     const qualifier = names[names.length - 2];
     const schema = names.length > 2 ? names[names.length - 3] : undefined;
