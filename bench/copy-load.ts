@@ -15,7 +15,7 @@ import copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
 import { loadDataset, parseDatasetSpec } from './dataset.js';
-import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
+import { targetFromArg } from './targets.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,12 +46,7 @@ async function main(): Promise<void> {
   const ds = loadDataset(parseDatasetSpec(values.dataset!, 1, false), join(REPO, 'bench', 'cache'), { n: 60_000, dim: 784, clusters: 100, seed: 1, queries: 1 });
   const chunks: Buffer[] = [];
   for (let from = 0; from < ds.n; from += 1000) chunks.push(encodeRows(ds.train, ds.dim, ds.sel, from, Math.min(ds.n, from + 1000)));
-  let target: SqlTarget;
-  if (values.target === 'quiver') {
-    target = (await QuiverTarget.start({ entry: join(REPO, 'dist', 'src', 'main.js'), database: 'postgres', user: 'postgres', logLevel: 'warn', startTimeoutMs: 30_000, cwd: REPO })).target;
-  } else {
-    target = new PostgresTarget(values.target!);
-  }
+  const target = await targetFromArg(values.target!, REPO);
   try {
     const client = await target.connect();
     if (target.kind === 'postgres') await client.query('CREATE EXTENSION IF NOT EXISTS vector');

@@ -14,14 +14,14 @@
  * The table `resp_big (id int, sel int, embedding vector(d))` is loaded with binary COPY.
  */
 import { parseArgs } from 'node:util';
-import { join, resolve, dirname } from 'node:path';
+import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
 import { generateSynthetic, selColumn } from './dataset.js';
 import { sendCancelRequest } from './util.js';
-import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
+import { targetFromArg, type SqlTarget } from './targets.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -145,12 +145,7 @@ async function main(): Promise<void> {
   } });
   const rows = Number(values.rows);
   const dim = Number(values.dim);
-  let target: SqlTarget;
-  if (values.target === 'quiver') {
-    target = (await QuiverTarget.start({ entry: join(REPO, 'dist', 'src', 'main.js'), database: 'postgres', user: 'postgres', logLevel: 'warn', startTimeoutMs: 30_000, cwd: REPO })).target;
-  } else {
-    target = new PostgresTarget(values.target!);
-  }
+  const target = await targetFromArg(values.target!, REPO);
   try {
     const client = await target.connect();
     if (target.kind === 'postgres') await client.query('CREATE EXTENSION IF NOT EXISTS vector');

@@ -354,3 +354,13 @@ export class QuiverTarget implements SqlTarget {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * `--target quiver` (a server started on a temporary data directory from `repo`'s build) or
+ * a PostgreSQL URL, for the single-purpose bench scripts.
+ */
+export async function targetFromArg(arg: string, repo: string): Promise<SqlTarget> {
+  if (arg !== 'quiver') return new PostgresTarget(arg);
+  const started = await QuiverTarget.start({ entry: join(repo, 'dist', 'src', 'main.js'), database: 'postgres', user: 'postgres', logLevel: 'warn', startTimeoutMs: 30_000, cwd: repo });
+  return started.target;
+}

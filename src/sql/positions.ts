@@ -6,16 +6,7 @@ export function rawPosition(node: RawNode | undefined): number | undefined {
   if (!node) return undefined;
   const inner = node[Object.keys(node)[0]];
   if (inner && typeof inner.location === 'number' && inner.location >= 0) return inner.location + 1;
-  let best: number | undefined;
-  const walk = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
-      if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
-      else walk(v);
-    }
-  };
-  walk(node);
-  return best === undefined ? undefined : best + 1;
+  return leftmostPosition(node);
 }
 
 

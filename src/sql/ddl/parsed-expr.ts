@@ -6,6 +6,8 @@
  */
 import type { Node } from '@pgsql/types';
 import { deparseExpr } from './deparse-expr.js';
+import { leftmostPosition } from '../positions.js';
+import type { RawNode } from '../parser.js';
 
 declare const parsedTree: unique symbol;
 /** A parser expression tree; opaque outside src/sql/. */
@@ -68,14 +70,5 @@ export function mentionedColumns(e: ParsedExpr): string[] {
 
 /** 1-based position of the first token of a tree (the smallest location inside it). */
 export function firstLocation(node: unknown): number | undefined {
-  let best: number | undefined;
-  const walk = (x: unknown): void => {
-    if (!x || typeof x !== 'object') return;
-    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
-      if (k === 'location' && typeof v === 'number' && v >= 0) best = best === undefined ? v : Math.min(best, v);
-      else walk(v);
-    }
-  };
-  walk(node);
-  return best === undefined ? undefined : best + 1;
+  return leftmostPosition(node as RawNode);
 }
