@@ -17,6 +17,7 @@ import { addKey, checkConstraint, foreignKey, validateCheckOnRows, validateForei
 import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
 import { attachPartition, detachPartition } from './partition.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
+import { addUniqueKeyChecked } from './unique-key.js';
 
 /** The table as the subcommands so far left it. */
 interface AlterDraft {
@@ -77,7 +78,7 @@ function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
   const oldUnique = new Set(table.indexes.filter((x) => x.unique).map((x) => x.name));
   const newUnique = new Set(d.indexes.filter((x) => x.unique).map((x) => x.name));
   for (const name of oldUnique) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
-  for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) ctx.storage.addUniqueKey(table.oid, { name: x.name, columns: x.columns });
+  for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addUniqueKeyChecked(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
   table.columns = newColumns;
   table.indexes = d.indexes;
   table.constraints = d.constraints;

@@ -6,6 +6,7 @@ import { OID, formatType } from '../../types/types.js';
 import type { DistanceOp } from '../../ann/api.js';
 import { typeOf, type CreateIndex, type IndexColumnSpec } from '../../sql/ddl/index.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
+import { addUniqueKeyChecked } from './unique-key.js';
 
 const VECTOR_OPCLASSES = ['vector_l2_ops', 'vector_ip_ops', 'vector_cosine_ops', 'vector_l1_ops'];
 const HALFVEC_OPCLASSES = ['halfvec_l2_ops', 'halfvec_ip_ops', 'halfvec_cosine_ops', 'halfvec_l1_ops'];
@@ -40,7 +41,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
     for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
-      ctx.storage.addUniqueKey(leaf.oid, { name, columns: cols, unique: idx.unique });
+      addUniqueKeyChecked(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
     }
   }
   table.indexes.push(idx);

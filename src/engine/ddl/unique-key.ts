@@ -1,0 +1,23 @@
+/**
+ * Adding a unique key to a table that already has rows: a duplicate among them is the
+ * user's error, reported like PostgreSQL's index build (23505 "could not create unique
+ * index"), not the storage layer's bare UniqueViolation.
+ */
+import { SqlError, SqlState } from '../../errors.js';
+import type { ColumnDef } from '../../catalog/catalog.js';
+import { UniqueViolation, type UniqueKeySpec } from '../../storage/api.js';
+import { formatText } from '../../types/text-io.js';
+import type { DdlContext } from './context.js';
+
+export function addUniqueKeyChecked(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec): void {
+  try {
+    ctx.storage.addUniqueKey(tableOid, spec);
+  } catch (e) {
+    if (!(e instanceof UniqueViolation)) throw e;
+    const names = e.columns.map((c) => columns[c].name).join(', ');
+    const values = e.columns.map((c) => (e.values[c] === null ? 'null' : formatText(columns[c].type, e.values[c]))).join(', ');
+    throw new SqlError(SqlState.uniqueViolation, `could not create unique index "${spec.name}"`, {
+      detail: `Key (${names})=(${values}) is duplicated.`,
+    });
+  }
+}
