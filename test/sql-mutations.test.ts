@@ -52,7 +52,7 @@ function mulberry32(seed: number): () => number {
  * The file's SQL without psql's meta-commands (\set, \d, …) and without COPY FROM stdin
  * statements and their data blocks (node-pg has no stream to feed them).
  */
-export function stripPsql(text: string): string {
+function stripPsql(text: string): string {
   const out: string[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -208,7 +208,7 @@ for (const name of names) {
     let client = await connect(database);
     await client.query('CREATE EXTENSION vector');
     const rand = mulberry32(SEED ^ [...name].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
-    const before = findings.length;
+    const earlier = findings.length;
     for (const statement of splitScript(stripPsql(readFileSync(join(SQL_DIR, `${name}.sql`), 'utf8')))) {
       client = await runOne(client, database, name, statement);
       for (let i = 0; i < MUTATIONS_PER_STATEMENT; i++) {
@@ -217,7 +217,7 @@ for (const name of names) {
       }
     }
     await client.end().catch(() => {});
-    const mine = findings.slice(before);
+    const mine = findings.slice(earlier);
     assert.deepEqual(mine.map((f) => `${f.statement}\n  → ${f.message}`), [], `XX000 or lost connection in ${name}`);
   });
 }
