@@ -52,7 +52,7 @@ function mulberry32(seed: number): () => number {
  * The file's SQL without psql's meta-commands (\set, \d, …) and without COPY FROM stdin
  * statements and their data blocks (node-pg has no stream to feed them).
  */
-export function stripPsql(text: string): string {
+function stripPsql(text: string): string {
   const out: string[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -92,8 +92,14 @@ function splitScript(sql: string): string[] {
 const LITERALS = new Set(['ICONST', 'FCONST', 'SCONST', 'BCONST', 'XCONST', 'USCONST']);
 const REPLACEMENTS = ['NULL', "''", '99999999999999999999999', '-2147483649', "'NaN'", '0'];
 
-/** One random mutation of a statement (undefined when its tokens allow none). */
+/** One or (sometimes) two random mutations of a statement (undefined when its tokens allow none). */
 function mutate(stmt: string, rand: () => number): string | undefined {
+  const once = mutateOnce(stmt, rand);
+  return once !== undefined && rand() < 0.25 ? mutateOnce(once, rand) ?? once : once;
+}
+
+/** One random change at the token level (undefined when its tokens allow none). */
+function mutateOnce(stmt: string, rand: () => number): string | undefined {
   let tokens: ScanToken[];
   try {
     tokens = libpg.scanSync(stmt).tokens.filter((t) => !isComment(t));
@@ -104,7 +110,7 @@ function mutate(stmt: string, rand: () => number): string | undefined {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const literals = tokens.filter((t) => LITERALS.has(t.tokenName));
   const splice = (s: number, e: number, text: string) => stmt.slice(0, s) + text + stmt.slice(e);
-  switch (Math.floor(rand() * 4)) {
+  switch (Math.floor(rand() * 6)) {
     case 0: {
       const t = pick(tokens);
       return splice(t.start, t.end, '');
@@ -120,6 +126,18 @@ function mutate(stmt: string, rand: () => number): string | undefined {
       if (a === b || a.text === b.text) return undefined;
       const [first, second] = a.start < b.start ? [a, b] : [b, a];
       return stmt.slice(0, first.start) + second.text + stmt.slice(first.end, second.start) + first.text + stmt.slice(second.end);
+    }
+    case 3: {
+      // two neighbouring tokens swapped: `a.b` → `.ab`, `int[]` → `[int]`, …
+      if (tokens.length < 2) return undefined;
+      const i = Math.floor(rand() * (tokens.length - 1));
+      const [a, b] = [tokens[i], tokens[i + 1]];
+      return stmt.slice(0, a.start) + b.text + stmt.slice(a.end, b.start) + a.text + stmt.slice(b.end);
+    }
+    case 4: {
+      // a token replaced by another one of the same statement (a type by a column name, …)
+      const t = pick(tokens);
+      return splice(t.start, t.end, pick(tokens).text);
     }
     default: {
       if (literals.length === 0) return undefined;
@@ -165,7 +183,11 @@ async function runOne(client: pg.Client, database: string, file: string, stateme
     if (err.code === undefined) {
       findings.push({ file, statement, message: `connection lost: ${err.message}` });
       await client.end().catch(() => {});
-      return connect(database);
+      try {
+        return await connect(database);
+      } catch (e2) {
+        throw new Error(`server gone after: ${statement}\n${server!.stderr().slice(-2000)}`, { cause: e2 });
+      }
     }
     // Leave an aborted transaction block so the next statements do run.
     if (err.code !== '25P02') await client.query('SELECT 1').catch(async (e2: { code?: string }) => {
@@ -186,7 +208,7 @@ for (const name of names) {
     let client = await connect(database);
     await client.query('CREATE EXTENSION vector');
     const rand = mulberry32(SEED ^ [...name].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
-    const before = findings.length;
+    const earlier = findings.length;
     for (const statement of splitScript(stripPsql(readFileSync(join(SQL_DIR, `${name}.sql`), 'utf8')))) {
       client = await runOne(client, database, name, statement);
       for (let i = 0; i < MUTATIONS_PER_STATEMENT; i++) {
@@ -195,7 +217,7 @@ for (const name of names) {
       }
     }
     await client.end().catch(() => {});
-    const mine = findings.slice(before);
+    const mine = findings.slice(earlier);
     assert.deepEqual(mine.map((f) => `${f.statement}\n  → ${f.message}`), [], `XX000 or lost connection in ${name}`);
   });
 }

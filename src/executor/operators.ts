@@ -210,19 +210,43 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
   }
 }
 
+/**
+ * Set-returning functions in the select list, in lockstep (PostgreSQL 10+): each input row
+ * gives as many rows as its longest function, the shorter ones padded with NULL. The
+ * functions are pulled lazily and output goes up in batches, so generate_series(1, 1e22)
+ * streams under cancel / statement_timeout instead of filling memory first.
+ */
 function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const srfs = plan.srfs.map((f) => ({ name: f.name, record: !!f.record, argTypes: f.args.map((a) => a.type), args: f.args.map(compileExpr), body: f.plan }));
+  let out: Row[] = [];
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
-    const out: Row[] = [];
     for (const r of batch) {
-      const results = srfs.map((f) => (f.body ? env.runPlan(f.body, [f.args.map((a) => a(r, env))]) : collect([...batchesOf(setFunctionRows(f.name, f.args.map((a) => a(r, env)), f.argTypes))])));
-      const n = Math.max(0, ...results.map((x) => x.length));
-      const valueAt = (x: Row[], i: number, record: boolean): Value => (i < x.length ? (record ? x[i] : x[i][0]) : null);
-      for (let i = 0; i < n; i++) out.push([...r, ...results.map((x, k) => valueAt(x, i, srfs[k].record))]);
+      const iterators: (Iterator<Row> | undefined)[] = srfs.map((f) => {
+        const args = f.args.map((a) => a(r, env));
+        return (f.body ? env.runPlan(f.body, [args]) : setFunctionRows(f.name, args, f.argTypes))[Symbol.iterator]();
+      });
+      for (;;) {
+        const values: Value[] = [];
+        let live = false;
+        iterators.forEach((it, k) => {
+          const next = it?.next();
+          if (!next || next.done) { iterators[k] = undefined; values.push(null); return; }
+          live = true;
+          values.push(srfs[k].record ? next.value : next.value[0]);
+        });
+        if (!live) break;
+        out.push([...r, ...values]);
+        if (out.length === SCAN_BATCH) {
+          yield out;
+          out = [];
+          env.checkCancel();
+          if (rc.slice?.due()) yield PAUSE;
+        }
+      }
     }
-    if (out.length) yield out;
   }
+  if (out.length) yield out;
 }
 
 function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {

@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
+import { functionNotFound } from '../functions/registry.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
 import { parseText, type ParseSettings } from '../types/text-io.js';
@@ -495,7 +496,12 @@ function bindSqlValueFunction(n: RawNode, env: BindEnv): Expr {
   return bindCall(env, name, [], pos(n));
 }
 
-const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
+/** PostgreSQL's built-in window functions and how many arguments each takes (min, max). */
+const RANKING_ARITY = new Map<string, readonly [number, number]>([
+  ['row_number', [0, 0]], ['rank', [0, 0]], ['dense_rank', [0, 0]], ['percent_rank', [0, 0]], ['cume_dist', [0, 0]],
+  ['ntile', [1, 1]], ['lag', [1, 3]], ['lead', [1, 3]], ['first_value', [1, 1]], ['last_value', [1, 1]], ['nth_value', [2, 2]],
+]);
+const RANKING = new Set(RANKING_ARITY.keys());
 
 function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext, position: number | undefined): Expr {
   const env = ctx.env;
@@ -511,13 +517,14 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
   let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...inner, inWindowArgs: true }));
   if (RANKING.has(name)) {
     if (n.agg_filter) throw new SqlError(SqlState.featureNotSupported, 'FILTER is not implemented for non-aggregate window functions', { position });
+    const [min, max] = RANKING_ARITY.get(name)!;
+    if (args.length < min || args.length > max) throw functionNotFound(name, args.map((a) => a.type)).withPosition(position);
     let type: SqlType;
     switch (name) {
       case 'row_number': case 'rank': case 'dense_rank': type = T.int8; break;
       case 'percent_rank': case 'cume_dist': type = T.float8; break;
       case 'ntile': type = T.int4; args = args.map((a) => coerce(env, a, T.int4, 'implicit')); break;
       default: {
-        if (args.length === 0) throw new SqlError(SqlState.undefinedFunction, `function ${name}() does not exist`, { position });
         args[0] = resolveUnknown(env, args[0]);
         type = args[0].type;
         if (args[1]) args[1] = coerce(env, args[1], T.int4, 'implicit');

@@ -285,6 +285,8 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
       return parts.map((p) => (type.oid === OID.oidvector ? parseOid(p) : parseInteger(p, 16) as number));
     }
     case OID.void: return null;
+    // no composite-type input (there are no named row types; PostgreSQL has none for `record`)
+    case OID.record: throw new SqlError(SqlState.featureNotSupported, 'input of anonymous composite types is not implemented');
   }
   return text;
 }

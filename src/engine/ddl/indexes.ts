@@ -28,6 +28,9 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   if (!['btree', 'hnsw', 'ivfflat', 'hash'].includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
   }
+  if (stmt.unique && method !== 'btree') {
+    throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`);
+  }
   const cols = stmt.columns.map((c) => indexedColumn(table, c));
   const opclasses = stmt.columns.map((c) => c.opclass ?? 'default');
   const options = { ...stmt.options };

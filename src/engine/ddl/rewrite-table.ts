@@ -10,6 +10,7 @@ import type { Row } from '../../types/types.js';
 import type { AlteredColumn } from './columns.js';
 import { dropStorage, type DdlContext } from './context.js';
 import { buildVectorIndexes } from './indexes.js';
+import { indexBuildError } from './unique-key.js';
 
 export function checkRowNotNull(table: TableDef, columns: readonly ColumnDef[], names: ReadonlySet<string>, row: Row): void {
   for (let i = 0; i < columns.length; i++) {
@@ -36,7 +37,7 @@ export async function rewriteTable(
       if (!ctx.dataTxn) await txn.commit();
     } catch (e) {
       if (!ctx.dataTxn) txn.rollback();
-      throw e;
+      throw indexBuildError(e, newColumns);
     }
   } catch (e) {
     for (const q of sequences) catalog.sequences.delete(q.oid);

@@ -13,11 +13,16 @@ export function addUniqueKeyChecked(ctx: DdlContext, tableOid: number, columns: 
   try {
     ctx.storage.addUniqueKey(tableOid, spec);
   } catch (e) {
-    if (!(e instanceof UniqueViolation)) throw e;
-    const names = e.columns.map((c) => columns[c].name).join(', ');
-    const values = e.columns.map((c) => (e.values[c] === null ? 'null' : formatText(columns[c].type, e.values[c]))).join(', ');
-    throw new SqlError(SqlState.uniqueViolation, `could not create unique index "${spec.name}"`, {
-      detail: `Key (${names})=(${values}) is duplicated.`,
-    });
+    throw indexBuildError(e, columns);
   }
+}
+
+/** A UniqueViolation met while (re)building a table's unique keys, as PostgreSQL reports it; other errors unchanged. */
+export function indexBuildError(e: unknown, columns: readonly ColumnDef[]): unknown {
+  if (!(e instanceof UniqueViolation)) return e;
+  const names = e.columns.map((c) => columns[c].name).join(', ');
+  const values = e.columns.map((c) => (e.values[c] === null ? 'null' : formatText(columns[c].type, e.values[c]))).join(', ');
+  return new SqlError(SqlState.uniqueViolation, `could not create unique index "${e.keyName}"`, {
+    detail: `Key (${names})=(${values}) is duplicated.`,
+  });
 }
