@@ -7,6 +7,7 @@
  * The mutations come from a fixed-seed PRNG, so a failure is reproducible. Tune with
  * SQL_MUTATIONS=<per statement> and SQL_MUTATIONS_SEED=<n>; SQL_TESTS=a,b limits the files.
  */
+import { seededRandom } from '../bench/util.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -36,17 +37,8 @@ const names = readdirSync(SQL_DIR)
   .filter((n) => !only || only.includes(n))
   .sort();
 
-/** mulberry32: a tiny seeded PRNG, so every run mutates the same way. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (bench/util.ts): a tiny seeded PRNG, so every run mutates the same way. */
+const mulberry32 = seededRandom;
 
 /**
  * The file's SQL without psql's meta-commands (\set, \d, …) and without COPY FROM stdin
