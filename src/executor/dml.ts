@@ -87,7 +87,11 @@ function insertRow(txn: Transaction, table: TableDef, row: Row): number[] {
 function returningOf(ret: Returning | null) {
   if (!ret) return null;
   const exprs = ret.exprs.map(compileExpr);
-  return (row: Row, env: ExecEnv) => exprs.map((e) => e(row, env));
+  // RETURNING sees the row plus its hidden tableoid: the (leaf) table it is stored in
+  return (row: Row, env: ExecEnv, tableOid: number) => {
+    const withOid = [...row, tableOid];
+    return exprs.map((e) => e(withOid, env));
+  };
 }
 
 /** COPY's path for any table: rows routed to their partitions, then inserted per partition. */
@@ -191,9 +195,10 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);
             txn.delete(leaf.oid, [conflict]);
             if (incoming) removed.push({ old: existing, now: updated });
-            for (const id of insertRow(txn, placeRow(rc, table, updated), updated)) written.add(id);
+            const target = placeRow(rc, table, updated);
+            for (const id of insertRow(txn, target, updated)) written.add(id);
             count++;
-            if (ret) returned!.push(ret(updated, env));
+            if (ret) returned!.push(ret(updated, env, target.oid));
             continue;
           }
         }
@@ -202,7 +207,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         if (outgoing) checkOutgoing(rc, txn, leaf, row);
         for (const id of insertRow(txn, leaf, row)) written.add(id);
         count++;
-        if (ret) returned!.push(ret(row, env));
+        if (ret) returned!.push(ret(row, env, leaf.oid));
       }
       break;
     }
@@ -225,9 +230,10 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         txn.delete(home, [rowId]);
         if (incoming) removed.push({ old: old.slice(0, width), now: updated });
         // a changed partition key moves the row to its new partition
-        insertRow(txn, placeRow(rc, table, updated), updated);
+        const target = placeRow(rc, table, updated);
+        insertRow(txn, target, updated);
         count++;
-        if (ret) returned!.push(ret(updated, env));
+        if (ret) returned!.push(ret(updated, env, target.oid));
       }
       break;
     }
@@ -243,7 +249,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       for (const r of source) txn.delete(home(r), [r[width] as number]);
       if (incoming) for (const r of source) removed.push({ old: r.slice(0, width), now: null });
       count = source.length;
-      if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env));
+      if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env, home(r)));
       break;
     }
   }

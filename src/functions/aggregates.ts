@@ -11,7 +11,7 @@ import { compareValues } from '../types/compare.js';
 import { numericAdd, numericDiv, numericMul, numericSub, numericSqrt, selectDivScale, toDecimal, formatDecimal, scaleOf, compareNumeric, isSpecial } from '../types/numeric.js';
 import { vectorAccum, vectorAdd, vectorAvgFinal, type VectorAvgState } from '../types/vector.js';
 import { halfvecAccum, halfvecAdd, halfvecAvgFinal, type HalfvecAvgState } from '../types/halfvec.js';
-import { addIntervals, scaleInterval } from '../types/datetime.js';
+import { addIntervals, divideInterval } from '../types/datetime.js';
 import { formatJsonb, formatJsonBuild, type JsonValue } from '../types/json.js';
 import { checkFloat8 } from '../types/float.js';
 import { formatSettingsOf } from './casts.js';
@@ -164,7 +164,7 @@ agg<IvAcc>('sum', ['interval'], 'interval', {
 agg<IvAcc>('avg', ['interval'], 'interval', {
   init: () => ({ n: 0, sum: { months: 0, days: 0, micros: 0 } }),
   step: (s, [v]) => { s.n++; s.sum = addIntervals(s.sum, v as Interval); return s; },
-  final: (s) => (s.n === 0 ? null : scaleInterval(s.sum, 1 / s.n)),
+  final: (s) => (s.n === 0 ? null : divideInterval(s.sum, s.n)),
 });
 
 agg<VectorAvgState>('avg', ['vector'], 'vector', {

@@ -14,7 +14,7 @@ import {
   compareVectors, cosineDistance, innerProduct, l1Distance, l2Distance, negativeInnerProduct, vectorAdd, vectorConcat, vectorMul, vectorSub,
 } from '../types/vector.js';
 import {
-  USECS_PER_DAY, addIntervals, negateInterval, scaleInterval, timestampDiff, timestampPlusInterval, timestamptzPlusInterval, localToUtc, justifyHours,
+  USECS_PER_DAY, addIntervals, divideInterval, negateInterval, scaleInterval, timestampDiff, timestampPlusInterval, timestamptzPlusInterval, localToUtc, justifyHours,
 } from '../types/datetime.js';
 import {
   formatJsonb, jsonAsText, jsonbContains, jsonGetField, jsonGetIndex, parseJsonTree, isJsonObject, normalizeJsonb, type JsonValue,
@@ -289,7 +289,7 @@ op('-', null, 'interval', 'interval', ([a]) => negateInterval(iv(a)));
 op('+', null, 'interval', 'interval', ([a]) => a!);
 op('*', 'interval', 'float8', 'interval', ([a, b]) => scaleInterval(iv(a), b as number));
 op('*', 'float8', 'interval', 'interval', ([a, b]) => scaleInterval(iv(b), a as number));
-op('/', 'interval', 'float8', 'interval', ([a, b]) => { if (b === 0) throw divZero(); return scaleInterval(iv(a), 1 / (b as number)); });
+op('/', 'interval', 'float8', 'interval', ([a, b]) => { if (b === 0) throw divZero(); return divideInterval(iv(a), b as number); });
 
 // ---------------------------------------------------------------- json
 

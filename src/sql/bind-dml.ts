@@ -48,7 +48,8 @@ function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table:
   if (!list || list.length === 0) return null;
   const scope = new Scope(null);
   const cols = tableColumns(table);
-  scope.add(alias, cols);
+  // tableoid resolves (to the partition the row is in) but is hidden from RETURNING *
+  scope.add(alias, [...cols, { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 }], { hiddenFrom: cols.length });
   const exprs: Expr[] = [];
   const schema: OutputColumn[] = [];
   for (const t of list) {

@@ -648,15 +648,50 @@ export function addIntervals(a: Interval, b: Interval): Interval {
   return { months: a.months + b.months, days: a.days + b.days, micros: a.micros + b.micros };
 }
 
-/** interval * float8 with PostgreSQL's cascade of fractional months and days */
+/** interval * float8, PostgreSQL 15's interval_mul. */
 export function scaleInterval(iv: Interval, f: number): Interval {
-  const months = iv.months * f;
-  const wholeMonths = Math.trunc(months);
-  let days = iv.days * f + (months - wholeMonths) * 30;
-  const wholeDays = Math.trunc(days);
-  const micros = iv.micros * f + (days - wholeDays) * USECS_PER_DAY;
-  days = wholeDays;
-  return { months: wholeMonths, days, micros: Math.round(micros) };
+  return scaleIntervalBy(iv, (v) => v * f);
+}
+
+/** interval / float8, PostgreSQL 15's interval_div (divides, not multiplies by 1/f: the digits differ). */
+export function divideInterval(iv: Interval, f: number): Interval {
+  return scaleIntervalBy(iv, (v) => v / f);
+}
+
+/** rint(), which rounds halves to even like C's default rounding mode. */
+function rint(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** TSROUND: round to microsecond precision, so near-whole results come out whole. */
+const tsround = (v: number): number => rint(v * 1e6) / 1e6;
+
+/**
+ * interval_mul / interval_div: whole months and days scale as such; their fractions cascade
+ * down (a month is 30 days, a day 86400 s), each rounded with TSROUND as PostgreSQL does.
+ */
+function scaleIntervalBy(iv: Interval, scale: (v: number) => number): Interval {
+  const outOfRange = (v: number): boolean => Number.isNaN(v) || v > 2147483647 || v < -2147483648;
+  const monthsF = scale(iv.months);
+  const daysF = scale(iv.days);
+  if (outOfRange(monthsF) || outOfRange(daysF)) throw intervalOutOfRange();
+  const months = Math.trunc(monthsF);
+  let days = Math.trunc(daysF);
+  const monthRemainderDays = tsround((monthsF - months) * 30);
+  let secRemainder = tsround((daysF - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400);
+  if (Math.abs(secRemainder) >= 86400) {
+    days += Math.trunc(secRemainder / 86400);
+    secRemainder -= Math.trunc(secRemainder / 86400) * 86400;
+  }
+  days += Math.trunc(monthRemainderDays);
+  const micros = rint(scale(iv.micros) + secRemainder * 1e6);
+  if (!Number.isFinite(micros) || Math.abs(micros) >= 9223372036854775808) throw intervalOutOfRange();
+  return { months, days, micros };
+}
+
+function intervalOutOfRange(): SqlError {
+  return new SqlError(SqlState.datetimeFieldOverflow, 'interval out of range');
 }
 
 /** span used for interval comparison: months = 30 days, days = 24 hours */
