@@ -74,7 +74,9 @@ test('bindStatement: kinds, options and tags of utility statements', async () =>
     assert.deepEqual(bound('ANALYZE'), { kind: 'vacuum', vacuum: false, analyze: true, relations: [], tag: 'ANALYZE' });
     assert.deepEqual(bound('VACUUM (ANALYZE) st'), { kind: 'vacuum', vacuum: true, analyze: true, relations: [{ schema: undefined, name: 'st' }], tag: 'VACUUM' });
     assert.deepEqual(bound('DISCARD ALL'), { kind: 'discard', all: true, tag: 'DISCARD ALL' });
-    assert.deepEqual(bound('DISCARD PLANS'), { kind: 'discard', all: false, tag: 'DISCARD' });
+    assert.deepEqual(bound('DISCARD PLANS'), { kind: 'discard', all: false, tag: 'DISCARD PLANS' });
+    assert.deepEqual(bound('DEALLOCATE ALL'), { kind: 'deallocate', name: undefined, tag: 'DEALLOCATE ALL' });
+    assert.deepEqual(bound('DEALLOCATE PREPARE q'), { kind: 'deallocate', name: 'q', tag: 'DEALLOCATE' });
     assert.deepEqual([bound('LISTEN ch'), bound('CHECKPOINT')], [{ kind: 'noop', tag: 'LISTEN' }, { kind: 'noop', tag: 'CHECKPOINT' }]);
     assert.deepEqual(bound('FETCH BACKWARD 3 FROM cur'), { kind: 'fetch', portal: 'cur', direction: 'FETCH_BACKWARD', howMany: 3, move: false, tag: 'FETCH' });
     assert.deepEqual(bound('CLOSE ALL'), { kind: 'closePortal', portal: undefined, tag: 'CLOSE CURSOR ALL' });

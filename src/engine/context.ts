@@ -12,6 +12,7 @@ import type { SelectBinder } from '../sql/bind-select.js';
 import type { Storage, Transaction } from '../storage/api.js';
 import type { Value } from '../types/types.js';
 import type { Cursors } from './cursors.js';
+import type { SqlPreparedStatements } from './sql-prepared.js';
 import type { DdlState } from './ddl-dispatch.js';
 import type { SessionSettings } from './session-settings.js';
 import type { Transactions } from './transactions.js';
@@ -43,6 +44,8 @@ export interface SessionContext {
   readonly settings: SessionSettings;
   readonly tx: Transactions;
   readonly cursors: Cursors;
+  /** PREPARE / EXECUTE / DEALLOCATE's statements */
+  readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl: DdlState;
   /** notices for the client, sent before the statement's CommandComplete */
   readonly notices: SqlNotice[];

@@ -15,6 +15,7 @@ import { runDdlStatement } from './ddl-dispatch.js';
 import { runDmlStatement } from './dml-statement.js';
 import { runExplain } from './explain-statement.js';
 import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prepare.js';
+import { executeParams, runPrepare } from './sql-prepared.js';
 import { runTransactionStatement } from './transactions.js';
 import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
 
@@ -151,6 +152,18 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       return command(bound.tag);
     case 'discard':
       runDiscard(ctx, bound.all);
+      return command(bound.tag);
+    case 'prepare':
+      runPrepare(ctx, bound, stmt.text);
+      return command(bound.tag);
+    case 'execute': {
+      // the prepared statement runs as this statement, with its own command tag
+      const target = ctx.sqlPrepared.get(bound.name);
+      const values = executeParams(ctx, target, bound.params);
+      return run(ctx, rebindIfStale(ctx, target.statement), values);
+    }
+    case 'deallocate':
+      ctx.sqlPrepared.remove(bound.name);
       return command(bound.tag);
     case 'noop':
       return command(bound.tag);

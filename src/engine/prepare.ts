@@ -38,6 +38,12 @@ export function prepareStatement(ctx: SessionContext, sql: string, paramTypes: r
   return bindPrepared(ctx, stmts[0], sql, [...paramTypes]);
 }
 
+/** PREPARE's statement: bound like a Parse of its text, over the declared $n types. */
+export function prepareParsed(ctx: SessionContext, raw: RawStatement, paramTypes: readonly number[]): QuiverStatement {
+  if ('PrepareStmt' in raw.node) throw new SqlError(SqlState.syntaxError, 'syntax error at or near "PREPARE"');
+  return bindPrepared(ctx, raw, raw.text, [...paramTypes]);
+}
+
 function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, paramTypes: number[]): QuiverStatement {
   const catalogVersion = ctx.catalog.version;
   const catalog = ctx.catalog;
@@ -70,6 +76,8 @@ function fieldsOf(ctx: SessionContext, bound: BoundStatement): FieldInfo[] | nul
     case 'explain': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
     case 'fetch': return bound.move ? null : ctx.cursors.fields(bound.portal) ?? null;
     case 'show': return showFields(bound.name);
+    // EXECUTE answers with its prepared statement's columns
+    case 'execute': { const f = ctx.sqlPrepared.peek(bound.name)?.statement.fields; return f ? [...f] : null; }
     default: return null;
   }
 }

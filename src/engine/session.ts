@@ -23,6 +23,7 @@ import type { EngineState, SessionContext } from './context.js';
 import { SessionSettings } from './session-settings.js';
 import { Transactions } from './transactions.js';
 import { Cursors } from './cursors.js';
+import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
@@ -40,6 +41,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly settings = new SessionSettings();
   readonly tx = new Transactions();
   readonly cursors = new Cursors();
+  readonly sqlPrepared = new SqlPreparedStatements();
   readonly ddl = new DdlState();
   notices: SqlNotice[] = [];
   /** cancel, statement_timeout and lock_timeout of the running statement */

@@ -88,7 +88,10 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
 
 /** DISCARD ALL closes the cursors; the other DISCARDs have nothing to drop */
 export function runDiscard(ctx: SessionContext, all: boolean): void {
-  if (all) ctx.cursors.clear();
+  if (all) {
+    ctx.cursors.clear();
+    ctx.sqlPrepared.remove(undefined);
+  }
 }
 
 /** TRUNCATE: delete every row of these tables, in the open block or in a transaction of its own. */

@@ -64,5 +64,8 @@ export function splitStatements(sql: string): string[] {
   } catch {
     return [sql]; // let prepare() report the syntax error with its position
   }
+  // one statement is the query string as sent (with its ';'), as PostgreSQL keeps it for
+  // pg_stat_activity, pg_cursors and pg_prepared_statements
+  if (stmts.length === 1) return [sql];
   return stmts.map((s) => s.text);
 }

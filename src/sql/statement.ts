@@ -5,7 +5,7 @@
  * src/sql/ddl (bindDdl).
  */
 import type {
-  ClosePortalStmt, CopyStmt, DeclareCursorStmt, DiscardStmt, ExplainStmt, FetchStmt, Node, SelectStmt, TransactionStmt,
+  ClosePortalStmt, CopyStmt, DeclareCursorStmt, DiscardStmt, ExplainStmt, FetchStmt, Node, PrepareStmt, SelectStmt, TransactionStmt,
   VacuumStmt, VariableSetStmt,
 } from '@pgsql/types';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
@@ -68,7 +68,13 @@ export type BoundStatement =
   /** VACUUM [(ANALYZE)] / ANALYZE: `vacuum` compacts, `analyze` gathers statistics */
   | { kind: 'vacuum'; vacuum: boolean; analyze: boolean; relations: readonly { schema: string | undefined; name: string }[]; tag: string }
   | { kind: 'discard'; all: boolean; tag: string }
-  /** accepted and ignored: LISTEN, NOTIFY, CHECKPOINT, LOCK, DEALLOCATE, … */
+  /** PREPARE name [(types)] AS statement: the statement is bound when PREPARE runs, over these $n types */
+  | { kind: 'prepare'; name: string; argTypes: readonly Node[]; query: RawStatement; tag: 'PREPARE' }
+  /** EXECUTE name [(parameters)]: the parameters are expressions, bound against the prepared $n types */
+  | { kind: 'execute'; name: string; params: readonly Node[]; tag: 'EXECUTE' }
+  /** DEALLOCATE [PREPARE] name / DEALLOCATE ALL (name undefined) */
+  | { kind: 'deallocate'; name: string | undefined; tag: string }
+  /** accepted and ignored: LISTEN, NOTIFY, CHECKPOINT, LOCK, … */
   | { kind: 'noop'; tag: string }
   /** fails when executed (binding it succeeds, as PostgreSQL's parse analysis does) */
   | { kind: 'unsupported'; message: string; tag: string }
@@ -132,6 +138,12 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('CopyStmt' in node) return bindCopy(node.CopyStmt, env);
   if ('VacuumStmt' in node) return bindVacuum(node.VacuumStmt);
   if ('DiscardStmt' in node) return bindDiscard(node.DiscardStmt);
+  if ('PrepareStmt' in node) return bindPrepare(node.PrepareStmt, text);
+  if ('ExecuteStmt' in node) return { kind: 'execute', name: node.ExecuteStmt.name ?? '', params: node.ExecuteStmt.params ?? [], tag: 'EXECUTE' };
+  if ('DeallocateStmt' in node) {
+    const name = node.DeallocateStmt.name;
+    return { kind: 'deallocate', name, tag: name === undefined ? 'DEALLOCATE ALL' : 'DEALLOCATE' };
+  }
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
@@ -324,10 +336,17 @@ function bindVacuum(n: VacuumStmt): BoundStatement {
 
 function bindDiscard(n: DiscardStmt): BoundStatement {
   const all = n.target === 'DISCARD_ALL';
-  return { kind: 'discard', all, tag: all ? 'DISCARD ALL' : 'DISCARD' };
+  const tags: Record<string, string> = { DISCARD_ALL: 'DISCARD ALL', DISCARD_PLANS: 'DISCARD PLANS', DISCARD_SEQUENCES: 'DISCARD SEQUENCES', DISCARD_TEMP: 'DISCARD TEMP' };
+  return { kind: 'discard', all, tag: tags[n.target ?? ''] ?? 'DISCARD' };
 }
 
-const NOOP_KINDS = new Set(['DeallocateStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'CheckPointStmt', 'LockStmt']);
+/** The prepared statement's own text is where its query's node locations point into. */
+function bindPrepare(n: PrepareStmt, text: string): BoundStatement {
+  if (!n.query) throw new SqlError(SqlState.syntaxError, 'PREPARE needs a statement');
+  return { kind: 'prepare', name: n.name ?? '', argTypes: n.argtypes ?? [], query: { node: n.query, text, offset: 0 }, tag: 'PREPARE' };
+}
+
+const NOOP_KINDS = new Set(['ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'CheckPointStmt', 'LockStmt']);
 
 /** the statements ddl-dispatch runs */
 const DDL_KINDS = new Set([

@@ -140,7 +140,7 @@ function isVectorType(oid: number): boolean {
 
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
-  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_stats']);
+  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -446,6 +446,11 @@ export function buildSystemRelations(): SystemRelation[] {
   // the session's open SQL cursors (psycopg checks it before closing a server-side cursor)
   add(rel('pg_catalog', 'pg_cursors', [['name', text], ['statement', text], ['is_holdable', bool], ['is_binary', bool], ['is_scrollable', bool], ['creation_time', T.timestamptz]],
     (ctx) => (ctx.cursors?.() ?? []).map((c) => [c.name, c.statement, c.holdable, c.binary, c.scrollable, c.created])));
+
+  // PREPARE's statements (protocol-level ones live in the wire layer and are not listed)
+  add(rel('pg_catalog', 'pg_prepared_statements', [['name', text], ['statement', text], ['prepare_time', T.timestamptz], ['parameter_types', sqlType(OID._regtype)],
+    ['from_sql', bool], ['generic_plans', T.int8], ['custom_plans', T.int8]],
+  (ctx) => (ctx.preparedStatements?.() ?? []).map((p) => [p.name, p.statement, p.prepared, [...p.paramTypes], true, 0, 0])));
 
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view?.sql ?? null])));
