@@ -160,6 +160,18 @@ test('real client: SQLAlchemy 1.4 inspector and MetaData.reflect', async (t) => 
   assert.match(r.out, /^ok$/m);
 });
 
+const ODBC_DRIVER = '/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so';
+test('real client: psqlODBC through pyodbc (default, UseServerSidePrepare=1, UseDeclareFetch=1)', async (t) => {
+  // Debian packages (odbc-postgresql, unixodbc, python3-pyodbc), which .ci/run installs
+  if (!existsSync(PYTHON) || !existsSync(ODBC_DRIVER) || (await run(PYTHON, ['-c', 'import pyodbc'], {})).code !== 0) {
+    t.skip('needs odbc-postgresql and python3-pyodbc');
+    return;
+  }
+  const r = await run(PYTHON, [join(SCRIPTS, 'odbc_e2e.py')], { ODBC_DRIVER });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
+
 const JDBC_JAR = '/usr/share/java/postgresql.jar';
 test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared) and DatabaseMetaData', { skip: (!CLIENTS_DIR || !existsSync(JDBC_JAR)) && 'needs QUIVER_E2E_CLIENTS_DIR and libpostgresql-jdbc-java' }, async () => {
   const r = await run('java', ['-cp', JDBC_JAR, join(SCRIPTS, 'JdbcE2e.java')], {});

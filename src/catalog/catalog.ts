@@ -412,7 +412,7 @@ export interface SystemRelationContext {
   /** the session's open SQL cursors (pg_cursors) */
   cursors?(): readonly { name: string; statement: string; holdable: boolean; binary: boolean; scrollable: boolean; created: number }[];
   /** the session's SQL-prepared statements (pg_prepared_statements) */
-  preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[] }[];
+  preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[];
   /** every session's activity (pg_stat_activity) */
   activity?(): readonly BackendActivity[];
 }

@@ -88,7 +88,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     database: ctx.databaseName,
     rowCount: (oid) => ctx.engine.storage.rowCount(oid),
     cursors: () => ctx.cursors.list(),
-    preparedStatements: () => ctx.sqlPrepared.list().map((p) => ({ name: p.name, statement: p.text, prepared: p.prepared, paramTypes: p.statement.paramTypes })),
+    preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
   };
 }

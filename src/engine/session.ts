@@ -41,7 +41,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly settings = new SessionSettings();
   readonly tx = new Transactions();
   readonly cursors = new Cursors();
-  readonly sqlPrepared = new SqlPreparedStatements();
+  readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl = new DdlState();
   notices: SqlNotice[] = [];
   /** cancel, statement_timeout and lock_timeout of the running statement */
@@ -62,6 +62,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   constructor(readonly engine: EngineState, pid: number, secret: number, private readonly connection?: ConnectionHandle) {
     this.pid = pid;
     this.secret = secret;
+    this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
   }
 
@@ -181,6 +182,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */
+  hasSqlPreparedStatement(name: string): boolean {
+    return this.sqlPrepared.peek(name) !== undefined;
+  }
+
   describeCursor(name: string): FieldInfo[] | undefined {
     return this.cursors.fields(name);
   }

@@ -13,6 +13,7 @@ import { Scope } from '../sql/scope.js';
 import type { BoundStatement } from '../sql/statement.js';
 import { resolveTypeName } from '../sql/type-names.js';
 import { OID, formatType, sqlType, type Value } from '../types/types.js';
+import type { ProtocolStatements } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 import { prepareParsed, type QuiverStatement } from './prepare.js';
 
@@ -25,9 +26,14 @@ export interface SqlPrepared {
   readonly prepared: number;
 }
 
-/** The session's SQL-prepared statements by name. */
+/**
+ * The session's SQL-prepared statements by name, in one namespace with the connection's
+ * Parse-prepared ones (as in PostgreSQL: DEALLOCATE drops either kind).
+ */
 export class SqlPreparedStatements {
   private readonly byName = new Map<string, SqlPrepared>();
+
+  constructor(private readonly protocol?: ProtocolStatements) {}
 
   get(name: string): SqlPrepared {
     const found = this.byName.get(name);
@@ -40,28 +46,39 @@ export class SqlPreparedStatements {
     return this.byName.get(name);
   }
 
+  /** a statement of this name exists, made by PREPARE or by Parse */
+  has(name: string): boolean {
+    return this.byName.has(name) || (this.protocol?.has(name) ?? false);
+  }
+
   add(entry: SqlPrepared): void {
-    if (this.byName.has(entry.name)) throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${entry.name}" already exists`);
+    if (this.has(entry.name)) throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${entry.name}" already exists`);
     this.byName.set(entry.name, entry);
   }
 
-  /** DEALLOCATE name (26000 when there is none) / DEALLOCATE ALL */
+  /** DEALLOCATE name (26000 when there is none of either kind) / DEALLOCATE ALL */
   remove(name: string | undefined): void {
     if (name === undefined) {
       this.byName.clear();
+      this.protocol?.clear();
       return;
     }
-    if (!this.byName.delete(name)) throw new SqlError(SqlState.invalidSqlStatementName, `prepared statement "${name}" does not exist`);
+    if (!this.byName.delete(name) && !this.protocol?.delete(name)) {
+      throw new SqlError(SqlState.invalidSqlStatementName, `prepared statement "${name}" does not exist`);
+    }
   }
 
-  list(): readonly SqlPrepared[] {
-    return [...this.byName.values()];
+  /** pg_prepared_statements: PREPARE's (from_sql) and Parse's */
+  list(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[] {
+    const own = [...this.byName.values()].map((p) => ({ name: p.name, statement: p.text, prepared: p.prepared, paramTypes: p.statement.paramTypes, fromSql: true }));
+    const parsed = (this.protocol?.list() ?? []).map((p) => ({ name: p.name, statement: p.sql, prepared: p.created, paramTypes: p.paramTypes, fromSql: false }));
+    return [...own, ...parsed];
   }
 }
 
 /** PREPARE: bind the statement over the declared $n types (the rest are inferred, as for Parse). */
 export function runPrepare(ctx: SessionContext, bound: Extract<BoundStatement, { kind: 'prepare' }>, queryText: string): void {
-  if (ctx.sqlPrepared.peek(bound.name)) {
+  if (ctx.sqlPrepared.has(bound.name)) {
     throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${bound.name}" already exists`);
   }
   const types = bound.argTypes.map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never).oid);

@@ -98,6 +98,9 @@ export interface Backend {
   /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
   describeCursor?(name: string): FieldInfo[] | undefined;
 
+  /** Optional: whether SQL PREPARE made a statement of this name (a Parse of the same name is 42P05). */
+  hasSqlPreparedStatement?(name: string): boolean;
+
   /** Optional: an error outside execute() (Bind, Describe, …) happened; a transaction block becomes failed. */
   abortBlock?(): void;
 
@@ -115,6 +118,21 @@ export interface ConnectionHandle {
   readonly remotePort: number | undefined;
   /** send this error as FATAL and close the connection (pg_terminate_backend, timeouts) */
   terminate(error: SqlError): void;
+  /** the connection's Parse-prepared statements (DEALLOCATE and pg_prepared_statements reach them) */
+  readonly protocolStatements?: ProtocolStatements;
+}
+
+/**
+ * The connection's named protocol-level statements (Parse). PostgreSQL has one namespace for
+ * them and SQL PREPARE's: `DEALLOCATE name` drops either (psqlODBC drops its Parse-prepared
+ * `_PLAN…` statements that way), DISCARD ALL drops all.
+ */
+export interface ProtocolStatements {
+  has(name: string): boolean;
+  /** false when there is no such statement */
+  delete(name: string): boolean;
+  clear(): void;
+  list(): readonly { name: string; sql: string; paramTypes: readonly number[]; created: number }[];
 }
 
 /** Finds the backend a CancelRequest (pid, secret) refers to. */

@@ -14,7 +14,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Value } from '../types/types.js';
-import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement } from './backend.js';
+import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
 import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
 import { Authenticator, ScramExchange, md5Response, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
@@ -23,6 +23,8 @@ import * as msg from './writer.js';
 
 interface Statement {
   readonly sql: string;
+  /** µs since the epoch (pg_prepared_statements.prepare_time) */
+  readonly created: number;
   /** null for an empty query string (Execute answers EmptyQueryResponse) */
   readonly prepared: PreparedStatement | null;
   readonly paramTypes: readonly number[];
@@ -110,6 +112,19 @@ export class Connection {
     this.dropAllPortals();
     this.wake();
   };
+
+  /** The named Parse statements as the backend may see them (the unnamed one is not listed). */
+  private protocolStatements(): ProtocolStatements {
+    const statements = this.statements;
+    return {
+      has: (name) => name !== '' && statements.has(name),
+      delete: (name) => name !== '' && statements.delete(name),
+      clear: () => {
+        for (const name of [...statements.keys()]) if (name !== '') statements.delete(name);
+      },
+      list: () => [...statements].filter(([name]) => name !== '').map(([name, s]) => ({ name, sql: s.sql, paramTypes: s.paramTypes, created: s.created })),
+    };
+  }
 
   private dropPortal(name: string): void {
     closePortal(this.portals.get(name));
@@ -376,6 +391,7 @@ export class Connection {
         remoteAddress: this.remoteHost,
         remotePort: this.socket.remotePort,
         terminate: (error) => this.terminate(error),
+        protocolStatements: this.protocolStatements(),
       });
       let info;
       try {
@@ -704,7 +720,7 @@ export class Connection {
     for (let i = 0; i < n; i++) types.push(r.uint32());
     r.end();
     if (name === '') this.statements.delete('');
-    else if (this.statements.has(name)) throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${name}" already exists`);
+    else if (this.statements.has(name) || backend.hasSqlPreparedStatement?.(name)) throw new SqlError(SqlState.duplicatePreparedStatement, `prepared statement "${name}" already exists`);
     const parts = backend.splitStatements(sql);
     if (parts.length > 1) throw new SqlError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
     let prepared: PreparedStatement | null = null;
@@ -716,7 +732,7 @@ export class Connection {
         throw e instanceof SqlError && offset > 0 ? shiftPosition(e, sql, offset) : e;
       }
     }
-    this.statements.set(name, { sql, prepared, paramTypes: prepared?.paramTypes ?? types });
+    this.statements.set(name, { sql, prepared, paramTypes: prepared?.paramTypes ?? types, created: Date.now() * 1000 });
     this.send(msg.parseComplete());
   }
 

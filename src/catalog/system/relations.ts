@@ -447,10 +447,10 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_cursors', [['name', text], ['statement', text], ['is_holdable', bool], ['is_binary', bool], ['is_scrollable', bool], ['creation_time', T.timestamptz]],
     (ctx) => (ctx.cursors?.() ?? []).map((c) => [c.name, c.statement, c.holdable, c.binary, c.scrollable, c.created])));
 
-  // PREPARE's statements (protocol-level ones live in the wire layer and are not listed)
+  // PREPARE's statements and the connection's Parse-prepared ones
   add(rel('pg_catalog', 'pg_prepared_statements', [['name', text], ['statement', text], ['prepare_time', T.timestamptz], ['parameter_types', sqlType(OID._regtype)],
     ['from_sql', bool], ['generic_plans', T.int8], ['custom_plans', T.int8]],
-  (ctx) => (ctx.preparedStatements?.() ?? []).map((p) => [p.name, p.statement, p.prepared, [...p.paramTypes], true, 0, 0])));
+  (ctx) => (ctx.preparedStatements?.() ?? []).map((p) => [p.name, p.statement, p.prepared, [...p.paramTypes], p.fromSql, 0, 0])));
 
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view?.sql ?? null])));
