@@ -22,12 +22,29 @@ export interface AnnIndex {
   readonly size: number;
   /** the best `k` positions for `query`; `ef` is the search breadth (hnsw.ef_search) */
   search(query: Float32Array, k: number, ef: number): AnnHit[];
+  /**
+   * In-graph filtered search: the best `k` positions set in `allowed` (one bit per
+   * position, LSB first), the walk skipping the others. After `budget` filter checks the
+   * walk gives up (`exhausted`: the caller must search another way). Undefined when this
+   * index (or build) cannot filter in the graph.
+   */
+  filteredSearch?(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined;
+  /** max connections per node (the cost model's hops per visited node) */
+  readonly m?: number;
   /** the index's file and parameters, so another thread can view() the same index */
   fileRef?(): AnnIndexFile;
   /** write the index to a file (next to its segment) */
   save(path: string): void;
   /** release native memory */
   close(): void;
+}
+
+export interface FilteredHits {
+  readonly hits: AnnHit[];
+  /** distances the walk computed */
+  readonly computed: number;
+  /** the budget ran out: `hits` may miss matches */
+  readonly exhausted: boolean;
 }
 
 export interface HnswOptions {

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import usearch, { Index as NativeIndex, type MetricKind, type ScalarKind } from 'usearch';
-import type { AnnHit, AnnIndex, AnnIndexFile, DistanceOp, HnswOptions } from './api.js';
+import type { AnnHit, AnnIndex, AnnIndexFile, DistanceOp, FilteredHits, HnswOptions } from './api.js';
+import { openFilteredView, type NativeFilteredIndex } from './filtered-hnsw.js';
 
 type Metric = 'l2sq' | 'ip' | 'cos';
 
@@ -73,6 +74,8 @@ export class HnswIndex implements AnnIndex {
   private readonly handles = new Map<number, NativeIndex>();
   private file: string | undefined;
   private tempDir: string | undefined;
+  /** the addon's view of the saved file (null: the addon is not built) */
+  private filtered: NativeFilteredIndex | null | undefined;
 
   private constructor(readonly op: DistanceOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, first: NativeIndex, firstEf: number) {
     this.handles.set(firstEf, first);
@@ -138,20 +141,43 @@ export class HnswIndex implements AnnIndex {
     return native;
   }
 
+  get m(): number {
+    return this.opts.m;
+  }
+
+  /**
+   * The MIPS-reduced graph needs a wider search for the recall L2 graphs reach at the
+   * same ef (Fashion-MNIST, ef 40: 0.78 → 0.89 with ×2.5; pgvector's own <#> gets 0.86).
+   */
+  private breadth(ef: number): number {
+    return this.op === '<#>' ? Math.ceil(ef * 2.5) : ef;
+  }
+
+  /** The query as the index stores vectors (contiguous; one 0 more for the MIPS reduction). */
+  private indexQuery(query: Float32Array): Float32Array {
+    const q = query.byteOffset === 0 && query.length === this.dimensions ? query : query.slice();
+    if (this.op !== '<#>') return q;
+    const padded = new Float32Array(this.dimensions + 1);
+    padded.set(q);
+    return padded;
+  }
+
+  filteredSearch(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined {
+    if (this.filtered === undefined) this.filtered = openFilteredView(this.savedFile()) ?? null;
+    if (!this.filtered) return undefined;
+    if (this.size === 0 || k <= 0) return { hits: [], computed: 0, exhausted: false };
+    const n = Math.min(k, this.size);
+    const r = this.filtered.search(this.indexQuery(query), n, Math.max(this.breadth(ef), n), allowed, budget);
+    const hits: AnnHit[] = [];
+    for (let i = 0; i < r.positions.length; i++) hits.push({ position: r.positions[i], distance: r.distances[i] });
+    return { hits, computed: r.computed, exhausted: r.exhausted };
+  }
+
   search(query: Float32Array, k: number, ef: number): AnnHit[] {
     if (this.size === 0 || k <= 0) return [];
     const n = Math.min(k, this.size);
-    // The MIPS-reduced graph needs a wider search for the recall L2 graphs reach at the
-    // same ef (Fashion-MNIST, ef 40: 0.78 → 0.89 with ×2.5; pgvector's own <#> gets 0.86).
-    const breadth = this.op === '<#>' ? Math.ceil(ef * 2.5) : ef;
-    const native = this.handle(Math.max(breadth, n));
-    let q = query.byteOffset === 0 && query.length === this.dimensions ? query : query.slice();
-    if (this.op === '<#>') {
-      const padded = new Float32Array(this.dimensions + 1);
-      padded.set(q);
-      q = padded;
-    }
-    const m = native.search(q, n, 1);
+    const native = this.handle(Math.max(this.breadth(ef), n));
+    const m = native.search(this.indexQuery(query), n, 1);
     const out: AnnHit[] = [];
     for (let i = 0; i < m.keys.length; i++) out.push({ position: Number(m.keys[i]), distance: m.distances[i] });
     return out;
@@ -164,6 +190,8 @@ export class HnswIndex implements AnnIndex {
 
   close(): void {
     this.handles.clear();
+    this.filtered?.close();
+    this.filtered = undefined;
     if (this.tempDir && existsSync(this.tempDir)) rmSync(this.tempDir, { recursive: true, force: true });
   }
 }

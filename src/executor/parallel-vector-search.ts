@@ -28,7 +28,8 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { EXACT_MATCHES, columnsRead, indexFor, type VectorSearchStats } from './vector-search.js';
+import { columnsRead, countExact, indexFor, segmentChoice } from './vector-search.js';
+import { emptyVectorStats, type VectorSearchStats } from '../planner/vector-cost.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -105,7 +106,7 @@ class CoordinatedTopK {
   }
 
   /** Track a request; its hits are offered when it answers. */
-  track(req: PendingRequest, seg: SearchSegment, base: number, then?: (r: { exhausted?: boolean; widenings?: number }) => void): void {
+  track(req: PendingRequest, seg: SearchSegment, base: number, then?: (r: { exhausted?: boolean; widenings?: number; switched?: boolean }) => void): void {
     this.pending.push(req);
     this.work.push(req.done.then((r) => {
       then?.(r);
@@ -258,10 +259,10 @@ export function aloneSearching(session: object | undefined, now = performance.no
 }
 
 /**
- * indexedVectorTopK with the per-segment work in workers. Per indexed sealed segment: a
- * filter matching few rows (exactly counted here, not sampled) → exact top-k of the matches
- * in the workers; otherwise one ANN request asking for k / selectivity × 1.5 candidates
- * (k without a filter), widened in the worker until k allowed positions remain.
+ * indexedVectorTopK with the per-segment work in workers. Per indexed sealed segment the
+ * filter's bitmap is built here (its count is exact, not sampled), the cost model picks
+ * exact (top-k of the matches, split across the workers), in-graph filtered search, or
+ * ANN then filter; the worker switches to exact when the index search falls short.
  */
 export async function parallelIndexedVectorTopK(
   plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool | undefined,
@@ -274,7 +275,7 @@ export async function parallelIndexedVectorTopK(
   const filter = filterOf(scan, env);
   if (!query || filter === undefined) return undefined;
   const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
-  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
+  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
@@ -297,23 +298,31 @@ export async function parallelIndexedVectorTopK(
       top.addNulls(seg, m.nullPositions);
       if (m.count === 0) return;
       let want = k;
-      if (filter) {
-        const selectivity = m.count / seg.length;
-        if (m.count < EXACT_MATCHES || selectivity < 0.01) {
+      let inGraph: { budget: number } | undefined;
+      if (m.bits) {
+        // a filter, deleted rows or NULL vectors: choose by cost (the count is exact)
+        const choice = segmentChoice(seg, m.count, k, ef, stats);
+        if (choice.strategy === 'exact') {
           stats.segmentsExact++;
           top.exactRanges(seg, refs[ti][si]!, m.bits, base);
           return;
         }
-        want = Math.ceil((k / selectivity) * 1.5);
+        if (choice.strategy === 'in-graph') {
+          inGraph = { budget: choice.budget };
+          want = top.keep;
+        } else {
+          want = choice.want;
+        }
       }
       stats.segmentsByIndex++;
       const body = {
         kind: 'annSearch' as const, index: indexNames[ti]!, query, k, ef, want, op: key.op, half: !!key.half, keep: top.keep,
-        ...(m.bits ? { allowed: m.bits } : {}),
+        ...(m.bits ? { allowed: m.bits } : {}), ...(inGraph ? { inGraph } : {}),
       };
       top.track(pool.annSearch(refs[ti][si]!, body), seg, base, (r) => {
         stats.widenings += r.widenings ?? 0;
-        if (r.exhausted) stats.exactFallbacks++;
+        if (r.exhausted) countExact(stats, r.switched === true);
+        else if (inGraph) stats.segmentsInGraph = (stats.segmentsInGraph ?? 0) + 1;
       });
     });
     const skip = new Set(segments[ti].map((s) => s.id));

@@ -1,14 +1,16 @@
 /**
  * Vector top-k over a table with an ANN index, per segment (Milvus style):
  *
- *   - sealed segments with the index: HNSW search with ef = hnsw.ef_search;
- *       no filter  → ask for k, widen (×4) while invisible rows (deleted, newer than the
- *                    snapshot) leave fewer than k;
- *       filter     → estimate the filter's selectivity from a sample of the segment;
- *                    few matches → exact scan of the matching rows (strategy 1),
- *                    many       → ask the index for k / selectivity candidates and widen
- *                                 until k pass the filter (strategy 3), falling back to
- *                                 the exact scan when the index runs dry;
+ *   - sealed segments with the index: the filter (and visibility, and NULL vectors) become
+ *     a bitmap over the segment's positions, which counts the matching rows exactly; the
+ *     cost model (planner/vector-cost.ts) then picks, per segment,
+ *       exact       → exact scan of the matching rows,
+ *       in-graph    → HNSW walk that skips positions outside the bitmap,
+ *       ann-filter  → ask the index for k / selectivity × 1.5 candidates, keep the
+ *                     matching ones, widen ×4 once;
+ *     and a run-time check switches to the exact scan when the walk overruns its budget or
+ *     the widening comes back short (EXPLAIN ANALYZE counts the switches);
+ *     no filter and every row visible → a plain HNSW search with ef = hnsw.ef_search;
  *   - everything else (growing segment, own uncommitted rows, segments sealed before the
  *     index existed): exact, one kernel call per row.
  *
@@ -25,20 +27,10 @@ import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import type { RunContext } from './operators.js';
+import { chooseVectorStrategy, emptyVectorStats, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
+import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 
-export interface VectorSearchStats {
-  segmentsByIndex: number;
-  segmentsExact: number;
-  widenings: number;
-  exactFallbacks: number;
-  candidates: number;
-}
-
-
-/** Sample size for the selectivity estimate of a filter within one segment. */
-const SAMPLE = 256;
-/** Below this many expected matches a filtered segment is scanned exactly. */
-export const EXACT_MATCHES = 2000;
+export type { VectorSearchStats };
 
 export function indexedVectorTopK(
   plan: Extract<Plan, { kind: 'topk' }>,
@@ -58,7 +50,7 @@ export function indexedVectorTopK(
   const query = q as Float32Array;
   const pred = scan.filter ? compileExpr(scan.filter) : null;
   const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
-  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
+  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
 
   const candidates = new VectorCandidates(k, key.op, !!key.half, query);
@@ -86,7 +78,7 @@ export function indexedVectorTopK(
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, query, k, ef, pred ? passes : null, filterColumns, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, { column: key.column, query, k, ef }, pred ? { passes, columns: filterColumns } : null, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -126,53 +118,117 @@ export function opOfOpclass(opclass: string): DistanceOp | undefined {
   return undefined;
 }
 
+/** The filter as the segment's bitmap sees it: whole-row test, and the columns it reads. */
+interface SegmentFilter {
+  readonly passes: (row: Row) => boolean;
+  /** undefined: the filter needs whole rows (a subquery) */
+  readonly columns: number[] | undefined;
+}
+
+/** What one segment search needs of the query. */
+interface SegmentQuery {
+  readonly column: number;
+  readonly query: Float32Array;
+  readonly k: number;
+  readonly ef: number;
+}
+
+/** The segment's positions a search may return (visible, passing, vector not NULL). */
+function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[] } {
+  if (seg.matchBitmap && (!filter || filter.columns)) {
+    const test = filter ? (partial: Row) => filter.passes(partial) : undefined;
+    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test } : null, k);
+  }
+  // a filter reading whole rows: evaluate it row by row
+  const bits = new Uint8Array((seg.length + 7) >> 3);
+  let count = 0;
+  const nullPositions: number[] = [];
+  for (const r of seg.visibleRows()) {
+    if (filter && !filter.passes(r.row)) continue;
+    if (r.row[column] === null) {
+      if (nullPositions.length < k) nullPositions.push(r.pos);
+      continue;
+    }
+    bits[r.pos >> 3] |= 1 << (r.pos & 7);
+    count++;
+  }
+  return { bits, count, nullPositions };
+}
+
+/** The in-thread search of one indexed sealed segment: bitmap, choice by cost, run-time check. */
 function searchSegment(
-  seg: AnnSegment, query: Float32Array, k: number, ef: number,
-  passes: ((row: Row) => boolean) | null, filterColumns: number[] | undefined,
+  seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter | null,
   consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
 ): void {
-  let want = k;
-  if (passes) {
-    // selectivity from an evenly spread sample of visible rows
-    let seen = 0;
-    let hits = 0;
-    const step = Math.max(1, Math.floor(seg.length / SAMPLE));
-    for (let pos = 0; pos < seg.length && seen < SAMPLE; pos += step) {
-      const r = seg.visibleRow(pos);
-      if (!r) continue;
-      seen++;
-      if (passes(r.row)) hits++;
-    }
-    const selectivity = seen === 0 ? 0 : hits / seen;
-    if (selectivity * seg.length < EXACT_MATCHES || selectivity < 0.01) {
-      stats.segmentsExact++;
-      const rows = filterColumns ? seg.visibleRowsWhere(filterColumns, passes) : seg.visibleRows();
-      for (const r of rows) if (filterColumns || passes(r.row)) consider(r.row, r.pos);
+  const { query, k, ef } = q;
+  const m = segmentBitmap(seg, q.column, filter, k);
+  const offer = (pos: number) => {
+    const r = seg.visibleRow(pos);
+    if (r) consider(r.row, pos);
+  };
+  for (const pos of m.nullPositions) offer(pos);
+  if (m.count === 0) return;
+  stats.segmentsByIndex++;
+  if (!m.bits) {
+    // every position qualifies: a plain search
+    for (const h of seg.index.search(query, k, ef)) offer(h.position);
+    return;
+  }
+  const bits = m.bits;
+  const exactScan = () => {
+    env.checkCancel();
+    for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
+  };
+  const choice = segmentChoice(seg, m.count, k, ef, stats);
+  if (choice.strategy === 'exact') {
+    stats.segmentsByIndex--;
+    stats.segmentsExact++;
+    exactScan();
+    return;
+  }
+  if (choice.strategy === 'in-graph') {
+    const r = seg.index.filteredSearch?.(query, k, ef, bits, choice.budget);
+    if (r && !r.exhausted && r.hits.length >= k) {
+      stats.segmentsInGraph = (stats.segmentsInGraph ?? 0) + 1;
+      for (const h of r.hits) offer(h.position);
       return;
     }
-    want = Math.ceil((k / selectivity) * 1.5);
+    countExact(stats, r?.exhausted === true);
+    exactScan();
+    return;
   }
-  stats.segmentsByIndex++;
-  for (;;) {
+  let want = choice.want;
+  for (let widenings = 0; ; widenings++) {
     env.checkCancel();
     const n = Math.min(want, seg.length);
-    const hits = seg.index.search(query, n, Math.max(ef, n));
-    const found: { row: Row; pos: number }[] = [];
-    for (const h of hits) {
-      const r = seg.visibleRow(h.position);
-      if (r && (!passes || passes(r.row))) found.push({ row: r.row, pos: h.position });
+    const found = seg.index.search(query, n, Math.max(ef, n)).filter((h) => (bits[h.position >> 3] >> (h.position & 7)) & 1);
+    if (found.length >= k) {
+      for (const h of found) offer(h.position);
+      return;
     }
-    if (found.length >= k || n >= seg.length) {
-      if (found.length < k && n >= seg.length) {
-        // the index gave all it has and still too few: scan the segment exactly
-        stats.exactFallbacks++;
-        for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row, r.pos);
-        return;
-      }
-      for (const f of found) consider(f.row, f.pos);
+    if (n >= seg.length || widenings === 1) {
+      // the index gave all it has, or the one widening came back short: exact
+      countExact(stats, n < seg.length);
+      exactScan();
       return;
     }
     stats.widenings++;
     want = n * 4;
   }
+}
+
+/** A run-time change of plan: the estimate was wrong (switch) or the index ran dry. */
+export function countExact(stats: VectorSearchStats, switched: boolean): void {
+  if (switched) stats.switches = (stats.switches ?? 0) + 1;
+  else stats.exactFallbacks++;
+}
+
+/** The cost model's choice for a segment with `matching` allowed positions. */
+export function segmentChoice(seg: AnnSegment, matching: number, k: number, ef: number, stats: VectorSearchStats): SegmentChoice {
+  const choice = chooseVectorStrategy({
+    rows: seg.length, matching, k, ef, m: seg.index.m ?? 16,
+    inGraph: !!seg.index.filteredSearch && filteredHnswAvailable(),
+  });
+  noteChoice(stats, choice);
+  return choice;
 }

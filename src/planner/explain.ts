@@ -1,10 +1,11 @@
 /** EXPLAIN output: one line per plan node, indented like PostgreSQL's. */
 import type { DmlStatement } from './dml-statement.js';
 import type { Expr, Plan } from './plan.js';
+import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, { rows: number; ms: number }>;
-  readonly vectorStats?: Map<Plan, { segmentsByIndex: number; segmentsExact: number; widenings: number; exactFallbacks: number; candidates: number }>;
+  readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   readonly verbose: boolean;
   readonly dml: DmlStatement | null;
@@ -87,9 +88,7 @@ function walk(plan: Plan, depth: number, lines: string[], opts: ExplainOptions):
   const zs = opts.scanStats?.get(plan);
   if (zs) lines.push(`${detailIndent}Zone maps: ${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`);
   const vs = opts.vectorStats?.get(plan);
-  if (vs) {
-    lines.push(`${detailIndent}Segments: ${vs.segmentsByIndex} via index, ${vs.segmentsExact} exact (filter selective); widenings: ${vs.widenings}; exact fallbacks: ${vs.exactFallbacks}; distances computed: ${vs.candidates}`);
-  }
+  if (vs) for (const l of vectorStatsLines(vs)) lines.push(detailIndent + l);
   for (const child of children(plan)) walk(child, depth + 1, lines, opts);
 }
 

@@ -48,11 +48,15 @@ export interface DetachRequest {
 }
 
 /**
- * ANN search of one segment's index. The worker asks the index for `want` candidates
- * (breadth max(ef, want)), drops positions not in `allowed` (the filter's and visibility's
- * bitmap; absent = every position), and widens ×4 until `k` remain or the index is
- * exhausted. When even the whole index yields fewer than `k`, it scans the allowed
- * positions exactly instead and says so (`exhausted`).
+ * ANN search of one segment's index, in one of two ways:
+ *   - `inGraph` set: the walk skips positions not in `allowed` (in-graph filtered search)
+ *     and gives up after `inGraph.budget` filter checks;
+ *   - otherwise: the worker asks the index for `want` candidates (breadth max(ef, want)),
+ *     drops positions not in `allowed` (the filter's and visibility's bitmap; absent =
+ *     every position), and widens ×4 once if fewer than `k` remain.
+ * If that still leaves fewer than `k`, the worker scans the allowed positions exactly and
+ * says so: `exhausted`, and `switched` when the index was not exhausted but the estimate
+ * that chose it was wrong (a walk over budget, a widening that came back short).
  */
 export interface AnnSearchRequest {
   readonly kind: 'annSearch';
@@ -65,6 +69,8 @@ export interface AnnSearchRequest {
   /** first number of candidates to ask the index for (≥ k; more when a filter rejects many) */
   readonly want: number;
   readonly allowed?: PositionBitmap;
+  /** search with the filter inside the graph walk (needs `allowed`) */
+  readonly inGraph?: { readonly budget: number };
   /** for the exact fallback: the ranking kernel and how many to keep */
   readonly op: DistanceOp;
   readonly half: boolean;
@@ -106,6 +112,8 @@ export interface OkResponse {
   readonly exhausted?: boolean;
   /** how many times the ANN search widened */
   readonly widenings?: number;
+  /** the strategy was switched to exact at run time (see AnnSearchRequest) */
+  readonly switched?: boolean;
 }
 
 /** A failure, with what the coordinator needs to raise it as a SqlError. */

@@ -4,6 +4,7 @@
  * protocol requests one at a time. It knows nothing of tables, rows or SQL.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AnnHit } from '../ann/api.js';
 import { HnswIndex } from '../ann/hnsw.js';
 import { SqlError } from '../errors.js';
 import { BestPositions, rankKernel } from './kernels.js';
@@ -100,27 +101,31 @@ export class WorkerState {
     return seg;
   }
 
-  /** Index search with widening; an exhausted index falls back to the exact scan. */
+  /**
+   * Index search (in-graph filtered, or ANN then filter with one widening); when it cannot
+   * deliver k allowed positions the exact scan of the allowed positions answers instead.
+   */
   private annSearch(req: AnnSearchRequest): OkResponse {
     const seg = this.segment(req.segment);
     const index = seg.indexes.get(req.index);
     if (!index) throw new Error(`index ${req.index} of segment ${req.segment} is not attached${this.why(`${req.segment}/${req.index}`)}`);
+    const exact = (switched: boolean, widenings = 0): OkResponse =>
+      ({ id: req.id, ok: true, exhausted: true, widenings, ...(switched ? { switched } : {}), hits: this.exactTopK(seg, req, 0, seg.count) });
+    const hitsOf = (found: readonly AnnHit[]): Hits =>
+      ({ positions: Int32Array.from(found, (h) => h.position), distances: Float64Array.from(found, (h) => h.distance) });
+    if (req.inGraph && req.allowed) {
+      const r = index.filteredSearch(req.query, Math.max(req.want, req.k), req.ef, req.allowed, req.inGraph.budget);
+      if (r && !r.exhausted && r.hits.length >= req.k) return { id: req.id, ok: true, widenings: 0, hits: hitsOf(r.hits) };
+      return exact(r?.exhausted === true);
+    }
     let want = Math.max(req.want, req.k);
-    let widenings = 0;
-    for (;;) {
+    for (let widenings = 0; ; widenings++) {
       if (this.isCancelled(req.id)) throw new Cancelled();
       const n = Math.min(want, index.size);
       const found = index.search(req.query, n, Math.max(req.ef, n)).filter((h) => !req.allowed || bitmapHas(req.allowed, h.position));
-      if (found.length >= req.k || n >= index.size) {
-        if (found.length < req.k) {
-          return { id: req.id, ok: true, exhausted: true, widenings, hits: this.exactTopK(seg, req, 0, seg.count) };
-        }
-        return {
-          id: req.id, ok: true, widenings,
-          hits: { positions: Int32Array.from(found, (h) => h.position), distances: Float64Array.from(found, (h) => h.distance) },
-        };
-      }
-      widenings++;
+      if (found.length >= req.k) return { id: req.id, ok: true, widenings, hits: hitsOf(found) };
+      // the index gave all it has, or the one widening came back short too: exact
+      if (n >= index.size || widenings === 1) return exact(n < index.size, widenings);
       want = n * 4;
     }
   }

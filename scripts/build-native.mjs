@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Builds the in-graph filtered HNSW addon (native/filtered-hnsw) with npm's own node-gyp,
+// against the headers of the running node when they are installed (no download needed).
+// Run by `npm install` and `npm run build`; skipped when the addon is newer than its source.
+// A failed build is a warning, not an error: Quiver then searches without the in-graph
+// strategy (exact or ANN-then-filter only).
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = join(root, 'native', 'filtered-hnsw');
+const addon = join(dir, 'build', 'Release', 'filtered_hnsw.node');
+const sources = [join(dir, 'filtered_hnsw.cpp'), join(dir, 'binding.gyp')];
+
+if (existsSync(addon) && sources.every((s) => statSync(s).mtimeMs <= statSync(addon).mtimeMs)) process.exit(0);
+
+function nodeGyp() {
+  if (process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)) return process.env.npm_config_node_gyp;
+  const npmDir = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
+  for (const base of [npmDir, root]) {
+    try {
+      return createRequire(join(base, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
+    } catch { /* next */ }
+  }
+  return undefined;
+}
+
+const gyp = nodeGyp();
+if (!gyp) {
+  console.warn('quiver: node-gyp not found; in-graph filtered search is off');
+  process.exit(0);
+}
+const prefix = join(dirname(process.execPath), '..');
+const args = [gyp, 'rebuild', '--loglevel', 'warn', '--directory', dir];
+if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+if (r.status !== 0) console.warn('quiver: building native/filtered-hnsw failed; in-graph filtered search is off');
