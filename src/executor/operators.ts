@@ -35,7 +35,7 @@ export interface RunContext {
   /** per-execution cache of CTE results */
   readonly cteResults: Map<number, Row[]>;
   /** operator metrics for EXPLAIN ANALYZE: rows produced per plan node */
-  readonly metrics?: Map<Plan, { rows: number; ms: number }>;
+  readonly metrics?: Map<Plan, { rows: number; ms: number; firstMs?: number }>;
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
@@ -64,7 +64,11 @@ function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     const next = it.next();
     m.ms += performance.now() - t0;
     if (next.done) return;
-    if (!isSuspend(next.value)) m.rows += next.value.length;
+    if (!isSuspend(next.value)) {
+      m.rows += next.value.length;
+      // time to the first rows: EXPLAIN ANALYZE's "actual time=first..total"
+      m.firstMs ??= m.ms;
+    }
     yield next.value;
   }
 }

@@ -52,7 +52,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (e.arg.kind === 'const' && e.arg.value !== null) {
         const inner = literal(e.arg);
         if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(inner)) return inner;
-        return `${inner.replace(/::.*$/, '')}::${formatType(e.type)}`;
+        const bare = inner.replace(/::.*$/, '');
+        return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatType(e.type)}`;
       }
       return `(${d(e.arg)})::${formatType(e.type)}`;
     case 'and': case 'or': return `(${e.args.map(d).join(` ${e.kind.toUpperCase()} `)})`;
