@@ -31,6 +31,10 @@ function literal(e: Extract<Expr, { kind: 'const' }>): string {
   return e.type.oid === OID.unknown ? quoted : `${quoted}::${formatType(e.type)}`;
 }
 
+function castsOfConstant(e: Expr): boolean {
+  return e.kind === 'const' ? e.value !== null : e.kind === 'cast' && castsOfConstant(e.arg);
+}
+
 function isOperator(name: string): boolean {
   return !/^[a-z_]/i.test(name);
 }
@@ -49,8 +53,9 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (!isOperator(e.name)) return `${e.name}(${e.args.map(d).join(', ')})`;
       return e.args.length === 1 ? `(${e.name} ${d(e.args[0])})` : `(${d(e.args[0])} ${e.name} ${d(e.args[1])})`;
     case 'cast':
-      if (e.arg.kind === 'const' && e.arg.value !== null) {
-        const inner = literal(e.arg);
+      if (castsOfConstant(e.arg)) {
+        // a cast of a constant prints as PostgreSQL's folded constant: '20'::double precision
+        const inner = deparse(e.arg, ctx);
         if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(inner)) return inner;
         const bare = inner.replace(/::.*$/, '');
         return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatType(e.type)}`;
