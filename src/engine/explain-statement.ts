@@ -1,20 +1,23 @@
-/** EXPLAIN [ANALYZE] [VERBOSE]: the plan's text, and with ANALYZE its run's rows and times. */
+/** EXPLAIN [ANALYZE] [(options)]: the plan's text or JSON, and with ANALYZE its run's rows and times. */
 import { runDml } from '../executor/dml.js';
 import { runPlan, type RunContext } from '../executor/operators.js';
 import { drainAll } from '../executor/suspend.js';
+import { CostModel } from '../planner/cost.js';
 import { explainPlan } from '../planner/explain.js';
 import type { BoundStatement } from '../sql/statement.js';
 import { T, type Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
+import { costEnvOf } from './prepare.js';
 
 export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStatement, { kind: 'explain' }>, params: readonly Value[]): Promise<ExecResult> {
   const plan = stmt.plan;
+  const flags = stmt.flags;
   let metrics: RunContext['metrics'];
   const vectorStats: RunContext['vectorStats'] = new Map();
   const scanStats: RunContext['scanStats'] = new Map();
   let totalMs = 0;
-  if (stmt.analyze) {
+  if (flags.analyze) {
     metrics = new Map();
     const rc = { ...ctx.runContext(ctx.tx.txn, metrics), vectorStats, scanStats };
     const t0 = performance.now();
@@ -28,7 +31,9 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
     }
     totalMs = performance.now() - t0;
   }
-  const lines = explainPlan(plan, { metrics, vectorStats, scanStats, verbose: stmt.verbose, dml: stmt.dml, rowCount: (oid) => ctx.engine.storage.rowCount(oid) });
-  if (stmt.analyze) lines.push(`Execution Time: ${totalMs.toFixed(3)} ms`);
+  const model = new CostModel(ctx.catalog, costEnvOf(ctx));
+  const lines = explainPlan(plan, {
+    metrics, vectorStats, scanStats, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
+  }, flags.summary ? { planningMs: stmt.planningMs, executionMs: flags.analyze ? totalMs : undefined } : {});
   return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
 }

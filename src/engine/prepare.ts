@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { optimize } from '../planner/optimize.js';
+import { plannerSettings, type CostEnv } from '../planner/cost.js';
 import { parseSql, type RawStatement } from '../sql/parser.js';
 import { bindStatement, emptyStatement, endsTransactionBlock, type BoundKind, type BoundStatement } from '../sql/statement.js';
 import { OID, T } from '../types/types.js';
@@ -48,10 +49,15 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   const catalogVersion = ctx.catalog.version;
   const catalog = ctx.catalog;
   let binder: SelectBinder | undefined;
-  const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog }), queryText: text });
+  const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
   return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion };
+}
+
+/** What the cost model reads from the session: live rows per table, the enable_* settings. */
+export function costEnvOf(ctx: SessionContext): CostEnv {
+  return { rowCount: (oid) => ctx.engine.storage.rowCount(oid), settings: plannerSettings((name) => ctx.settings.get(name)) };
 }
 
 /** statements whose binding looked tables up: bound again when the catalog changed */

@@ -12,6 +12,7 @@ import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
+import { hashJoinKeys } from '../planner/join-keys.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
@@ -34,7 +35,7 @@ export interface RunContext {
   /** per-execution cache of CTE results */
   readonly cteResults: Map<number, Row[]>;
   /** operator metrics for EXPLAIN ANALYZE: rows produced per plan node */
-  readonly metrics?: Map<Plan, { rows: number; ms: number }>;
+  readonly metrics?: Map<Plan, { rows: number; ms: number; firstMs?: number }>;
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
@@ -63,7 +64,11 @@ function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     const next = it.next();
     m.ms += performance.now() - t0;
     if (next.done) return;
-    if (!isSuspend(next.value)) m.rows += next.value.length;
+    if (!isSuspend(next.value)) {
+      m.rows += next.value.length;
+      // time to the first rows: EXPLAIN ANALYZE's "actual time=first..total"
+      m.firstMs ??= m.ms;
+    }
     yield next.value;
   }
 }
@@ -266,24 +271,6 @@ function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: Ru
   }
 }
 
-/** An equality between one left column and one right column, usable as a hash-join key. */
-function equiKeys(on: Expr | null, leftWidth: number): { left: number; right: number; type: SqlType }[] | null {
-  if (!on) return null;
-  const parts = on.kind === 'and' ? on.args : [on];
-  const keys: { left: number; right: number; type: SqlType }[] = [];
-  // Equalities between a left and a right column become hash keys; the whole ON is still
-  // evaluated on each candidate pair, so other conditions need no special treatment.
-  for (const p of parts) {
-    if (p.kind !== 'call' || p.name !== '=' || p.args.length !== 2) continue;
-    const [a, b] = p.args;
-    if (a.kind !== 'column' || b.kind !== 'column' || a.level !== 0 || b.level !== 0) continue;
-    if (a.type.oid !== b.type.oid) continue;
-    if (a.index < leftWidth && b.index >= leftWidth) keys.push({ left: a.index, right: b.index - leftWidth, type: a.type });
-    else if (b.index < leftWidth && a.index >= leftWidth) keys.push({ left: b.index, right: a.index - leftWidth, type: a.type });
-  }
-  return keys.length ? keys : null;
-}
-
 /** LATERAL: the right side is re-run for every left row, with that row as its outer row. */
 function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (plan.joinType === 'right' || plan.joinType === 'full') {
@@ -317,7 +304,8 @@ function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecE
   }
   const leftWidth = plan.left.schema.length;
   const rightWidth = plan.right.schema.length;
-  const keys = equiKeys(plan.on, leftWidth);
+  // the planner chose the algorithm by cost (rules/choose-join-algorithm.ts)
+  const keys = plan.algorithm === 'nestloop' ? null : hashJoinKeys(plan.on, leftWidth);
   const rightRows = yield* gatherWithin(runPlan(plan.right, rc, env), workMemFor(rc.workMemBytes, keys ? 'hash join' : 'join'), keys ? HASH_ENTRY_BYTES : 0);
   const on = plan.on ? compileExpr(plan.on) : null;
   const nullRight: Value[] = new Array(rightWidth).fill(null);

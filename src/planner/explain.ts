@@ -1,128 +1,492 @@
-/** EXPLAIN output: one line per plan node, indented like PostgreSQL's. */
+/**
+ * EXPLAIN: the plan as PostgreSQL prints it. First a tree of display nodes with
+ * PostgreSQL's names (Seq Scan, Index Scan, Hash Join + Hash, HashAggregate, …) and
+ * estimates from the cost model; then that tree rendered as text or as JSON.
+ *
+ * Quiver's plan has nodes PostgreSQL folds into others: a projection or a filter above a
+ * node is shown on that node (its Output / Filter, its rows and width); a partitioned
+ * scan is an Append of one Seq Scan per partition; a TopK is Limit over Sort; a hash
+ * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
+ */
+import type { TableDef } from '../catalog/catalog.js';
+import { CostModel, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
+import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
+import { hashJoinKeys } from './join-keys.js';
 import type { Expr, Plan } from './plan.js';
+import { walkPlanExprs } from './expr-walk.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 
+export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
+
 export interface ExplainOptions {
-  readonly metrics?: Map<Plan, { rows: number; ms: number }>;
+  readonly metrics?: Map<Plan, NodeMetrics>;
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   readonly verbose: boolean;
+  readonly costs: boolean;
+  readonly timing: boolean;
+  readonly format: 'text' | 'json';
   readonly dml: DmlStatement | null;
-  rowCount(tableOid: number): number;
+  readonly model: CostModel;
 }
 
-export function explainPlan(plan: Plan, opts: ExplainOptions): string[] {
-  const lines: string[] = [];
-  let depth = 0;
-  if (opts.dml) {
-    const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
-    lines.push(`${verb} on ${opts.dml.table.name}`);
-    depth = 1;
+/** One node as EXPLAIN shows it. */
+interface DisplayNode {
+  readonly type: string;
+  /** the text headline ("Seq Scan on t", "Hash Left Join") */
+  title: string;
+  /** JSON-only fields after Node Type ("Relation Name", "Join Type", …) */
+  readonly props: [string, string | number | boolean][];
+  /** labelled details: "Filter", "Hash Cond", "Sort Key", … (string[]: a list) */
+  readonly details: [string, string | string[]][];
+  est: Estimate;
+  actual?: NodeMetrics | 'never';
+  readonly children: { rel: string; node: DisplayNode }[];
+  /** subqueries in this node's expressions */
+  readonly subplans: { name: string; node: DisplayNode }[];
+}
+
+class Builder implements DeparseContext {
+  readonly qualify: boolean;
+  private readonly numbers = new Map<Plan, number>();
+  private readonly shownCtes = new Set<number>();
+  /** subplans numbered while deparsing the current node's expressions */
+  private pending: { name: string; plan: Plan }[] = [];
+
+  constructor(private readonly opts: ExplainOptions, root: Plan) {
+    this.qualify = opts.verbose || countRelations(root) > 1;
   }
-  walk(plan, depth, lines, opts);
-  return lines;
-}
 
-/** A key lookup's condition as PostgreSQL prints it: (id = 5), ((a = 1) AND (b = 2)). */
-function indexCond(table: Extract<Plan, { kind: 'scan' }>['table'], lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>): string {
-  const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
-  const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? '?'} = ${exprText(v)})`);
-  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
-}
-
-function label(plan: Plan, opts: ExplainOptions): { title: string; details: string[] } {
-  switch (plan.kind) {
-    case 'scan':
-      if (plan.partitions) {
-        return {
-          title: `Append on ${plan.table.name}  (partitions: ${plan.partitions.length === 0 ? 'none' : plan.partitions.map((p) => p.name).join(', ')})`,
-          details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],
-        };
-      }
-      if (plan.keyLookup) {
-        return {
-          title: `Index Scan using ${plan.keyLookup.keyName} on ${plan.table.name}`,
-          details: [`Index Cond: ${indexCond(plan.table, plan.keyLookup)}`, ...(plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [])],
-        };
-      }
-      return {
-        title: `Seq Scan on ${plan.table.name}  (rows=${opts.rowCount(plan.table.oid)})`,
-        details: plan.filter ? [`Filter: ${exprText(plan.filter)}`] : [],
-      };
-    case 'systemScan': return { title: `System Scan on ${plan.relation.name}`, details: [] };
-    case 'values': return { title: `Values Scan  (rows=${plan.rows.length})`, details: [] };
-    case 'functionScan': return { title: `Function Scan on ${plan.name}`, details: [] };
-    case 'filter': return { title: 'Filter', details: [`Filter: ${exprText(plan.predicate)}`] };
-    case 'project': return { title: 'Project', details: [] };
-    case 'projectSet': return { title: 'ProjectSet', details: [] };
-    case 'join': return { title: `Nested Loop / Hash ${plan.joinType[0].toUpperCase()}${plan.joinType.slice(1)} Join`, details: plan.on ? [`Join Filter: ${exprText(plan.on)}`] : [] };
-    case 'aggregate': return { title: plan.groupBy.length ? 'HashAggregate' : 'Aggregate', details: plan.groupBy.length ? [`Group Key: ${plan.groupBy.map(exprText).join(', ')}`] : [] };
-    case 'window': return { title: 'WindowAgg', details: [] };
-    case 'sort': return { title: 'Sort', details: [`Sort Key: ${plan.keys.map((k) => exprText(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`] };
-    case 'topk': {
-      const vs = plan.vectorSearch;
-      const title = vs
-        ? `Vector Top-K (${vs.strategy === 'hnsw' ? `hnsw index ${vs.index!.name}` : 'exact'}, ${vs.operator} on ${vs.column})`
-        : 'Top-K';
-      return { title, details: [`Sort Key: ${plan.keys.map((k) => exprText(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`, `Limit: ${exprText(plan.limit)}`] };
+  subplanNumber(plan: Plan): number {
+    let n = this.numbers.get(plan);
+    if (n === undefined) {
+      n = this.numbers.size + 1;
+      this.numbers.set(plan, n);
+      this.pending.push({ name: `SubPlan ${n}`, plan });
     }
-    case 'limit': return { title: 'Limit', details: [] };
-    case 'distinct': return { title: plan.on ? 'Unique (DISTINCT ON)' : 'HashAggregate (DISTINCT)', details: [] };
-    case 'setop': return { title: `${plan.op === 'union' ? (plan.all ? 'Append' : 'Union') : plan.op === 'intersect' ? 'Intersect' : 'Except'}${plan.all ? ' All' : ''}`, details: [] };
-    case 'cteScan': return { title: `CTE Scan (cte ${plan.cte.id})`, details: [] };
-    case 'recursiveUnion': return { title: `Recursive Union${plan.all ? ' All' : ''}`, details: [] };
-    case 'workTableScan': return { title: 'WorkTable Scan', details: [] };
-    case 'sqlFunctionScan': return { title: `Function Scan on ${plan.name}`, details: [] };
+    return n;
+  }
+
+  expr(e: Expr | null | undefined): string {
+    return deparse(e, this);
+  }
+
+  private node(plan: Plan, type: string, title = type): DisplayNode {
+    const m = this.opts.metrics;
+    return {
+      type, title, props: [], details: [], est: this.opts.model.estimate(plan),
+      actual: m ? m.get(plan) ?? 'never' : undefined, children: [], subplans: [],
+    };
+  }
+
+  build(plan: Plan): DisplayNode {
+    const before = this.pending.length;
+    const node = this.shape(plan);
+    const found = this.pending.splice(before);
+    for (const s of found) node.subplans.push({ name: s.name, node: this.build(s.plan) });
+    this.addRuntimeDetails(plan, node);
+    return node;
+  }
+
+  private addRuntimeDetails(plan: Plan, node: DisplayNode): void {
+    const zs = this.opts.scanStats?.get(plan);
+    if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
+    const vs = this.opts.vectorStats?.get(plan);
+    // "Label: value" lines of the vector search's own counters (planner/vector-cost.ts)
+    if (vs) {
+      for (const line of vectorStatsLines(vs)) {
+        const at = line.indexOf(': ');
+        node.details.push([line.slice(0, at), line.slice(at + 2)]);
+      }
+    }
+  }
+
+  private child(node: DisplayNode, plan: Plan, rel = 'Outer'): void {
+    node.children.push({ rel, node: this.build(plan) });
+  }
+
+  private output(node: DisplayNode, exprs: readonly Expr[]): void {
+    if (!this.opts.verbose) return;
+    const i = node.details.findIndex(([k]) => k === 'Output');
+    if (i >= 0) node.details.splice(i, 1);
+    node.details.unshift(['Output', exprs.map((e) => this.expr(e)).join(', ')]);
+  }
+
+  private columnsOf(plan: Plan): Expr[] {
+    return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: plan.kind === 'scan' ? plan.table.name : undefined }));
+  }
+
+  // one case per plan kind: a flat table of short cases reads best
+  private shape(plan: Plan): DisplayNode {
+    switch (plan.kind) {
+      case 'scan': return this.scan(plan);
+      case 'systemScan': {
+        const n = this.node(plan, 'Seq Scan', `Seq Scan on ${plan.relation.name}`);
+        n.props.push(['Relation Name', plan.relation.name]);
+        return n;
+      }
+      case 'values': return this.node(plan, 'Values Scan', 'Values Scan on "*VALUES*"');
+      case 'functionScan': case 'sqlFunctionScan': {
+        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}`);
+        n.props.push(['Function Name', plan.name]);
+        return n;
+      }
+      case 'workTableScan': return this.node(plan, 'WorkTable Scan');
+      case 'cteScan': {
+        const n = this.node(plan, 'CTE Scan', `CTE Scan on cte_${plan.cte.id}`);
+        n.props.push(['CTE Name', `cte_${plan.cte.id}`]);
+        if (!this.shownCtes.has(plan.cte.id)) {
+          this.shownCtes.add(plan.cte.id);
+          n.subplans.push({ name: `CTE cte_${plan.cte.id}`, node: this.build(plan.cte.plan) });
+        }
+        return n;
+      }
+      case 'filter': {
+        const n = this.build(plan.input);
+        n.details.push([n.type.includes('Join') || n.type === 'Nested Loop' ? 'Join Filter' : 'Filter', this.expr(plan.predicate)]);
+        return this.absorb(n, plan);
+      }
+      case 'project': {
+        if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
+          const n = this.node(plan, 'Result');
+          this.output(n, plan.exprs);
+          return n;
+        }
+        const n = this.build(plan.input);
+        this.output(n, plan.exprs);
+        return this.absorb(n, plan);
+      }
+      case 'projectSet': {
+        const n = this.node(plan, 'ProjectSet');
+        this.child(n, plan.input);
+        return n;
+      }
+      case 'join': return this.join(plan);
+      case 'aggregate': {
+        const hashed = plan.groupBy.length > 0;
+        const n = this.node(plan, hashed ? 'HashAggregate' : 'Aggregate');
+        n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
+        if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.expr(e))]);
+        this.child(n, plan.input);
+        return n;
+      }
+      case 'window': {
+        const n = this.node(plan, 'WindowAgg');
+        this.child(n, plan.input);
+        return n;
+      }
+      case 'sort': {
+        const n = this.node(plan, 'Sort');
+        n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this))]);
+        this.child(n, plan.input);
+        return n;
+      }
+      case 'topk': return this.topk(plan);
+      case 'limit': {
+        const n = this.node(plan, 'Limit');
+        this.child(n, plan.input);
+        return n;
+      }
+      case 'distinct': {
+        const n = this.node(plan, plan.on ? 'Unique' : 'HashAggregate');
+        n.details.push(['Group Key', (plan.on ?? this.columnsOf(plan.input)).map((e) => this.expr(e))]);
+        this.child(n, plan.input);
+        return n;
+      }
+      case 'setop': return this.setop(plan);
+      case 'recursiveUnion': {
+        const n = this.node(plan, 'Recursive Union');
+        this.child(n, plan.nonRecursive);
+        this.child(n, plan.recursive, 'Inner');
+        return n;
+      }
+    }
+  }
+
+  /** A node shown with the estimate and actual rows of a plan node folded into it. */
+  private absorb(n: DisplayNode, plan: Plan): DisplayNode {
+    n.est = this.opts.model.estimate(plan);
+    if (this.opts.metrics) n.actual = this.opts.metrics.get(plan) ?? 'never';
+    return n;
+  }
+
+  private relation(n: DisplayNode, table: TableDef): void {
+    n.title += this.opts.verbose ? ` on ${table.schema}.${table.name}` : ` on ${table.name}`;
+    n.props.push(['Relation Name', table.name]);
+    if (this.opts.verbose) n.props.push(['Schema', table.schema]);
+    n.props.push(['Alias', table.name]);
+  }
+
+  private scan(plan: Extract<Plan, { kind: 'scan' }>): DisplayNode {
+    if (plan.partitions) {
+      if (plan.partitions.length === 0) {
+        const n = this.node(plan, 'Result');
+        n.details.push(['One-Time Filter', 'false']);
+        return n;
+      }
+      const n = this.node(plan, 'Append');
+      for (const p of plan.partitions) {
+        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
+        this.relation(part, p);
+        if (plan.filter) part.details.push(['Filter', this.expr(plan.filter)]);
+        n.children.push({ rel: 'Member', node: part });
+      }
+      return n;
+    }
+    if (plan.keyLookup) {
+      const n = this.node(plan, 'Index Scan', `Index Scan using ${plan.keyLookup.keyName}`);
+      n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
+      this.relation(n, plan.table);
+      const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
+      n.details.push(['Index Cond', cond]);
+      if (rest) n.details.push(['Filter', rest]);
+      this.output(n, this.columnsOf(plan));
+      return n;
+    }
+    const n = this.node(plan, 'Seq Scan');
+    this.relation(n, plan.table);
+    if (plan.filter) n.details.push(['Filter', this.expr(plan.filter)]);
+    this.output(n, this.columnsOf(plan));
+    return n;
+  }
+
+  /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
+  private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
+    const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
+    const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.expr(v)})`);
+    const isKeyEquality = (c: Expr) => c.kind === 'call' && c.name === '=' && c.args.some((a) => a.kind === 'column' && a.level === 0 && columns.includes(a.index));
+    const others = filter ? conjuncts(filter).filter((c) => !isKeyEquality(c)) : [];
+    const rest = others.length === 0 ? '' : others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`;
+    return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
+  }
+
+  private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
+    const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashJoinKeys(plan.on, plan.left.schema.length);
+    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);
+    const suffix = plan.joinType === 'inner' ? 'Join' : `${joinType} Join`;
+    if (!keys) {
+      const n = this.node(plan, 'Nested Loop', plan.joinType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
+      n.props.push(['Join Type', joinType]);
+      if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
+      this.child(n, plan.left);
+      this.child(n, plan.right, 'Inner');
+      return n;
+    }
+    const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
+    n.props.push(['Join Type', joinType]);
+    const conds = keys.map((k) => k.cond);
+    n.details.push(['Hash Cond', conds.length === 1 ? this.expr(conds[0]) : `(${conds.map((c) => this.expr(c)).join(' AND ')})`]);
+    const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
+    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
+    this.child(n, plan.left);
+    const inner = this.build(plan.right);
+    const hash: DisplayNode = {
+      type: 'Hash', title: 'Hash', props: [], details: [], children: [{ rel: 'Outer', node: inner }], subplans: [],
+      est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
+    };
+    n.children.push({ rel: 'Inner', node: hash });
+    return n;
+  }
+
+  private topk(plan: Extract<Plan, { kind: 'topk' }>): DisplayNode {
+    const vs = plan.vectorSearch;
+    const keys = plan.keys.map((k) => sortKeyText(k, this));
+    if (vs) {
+      const title = `Vector Top-K (${vs.strategy === 'hnsw' ? `hnsw index ${vs.index!.name}` : 'exact'}, ${vs.operator} on ${vs.column})`;
+      const n = this.node(plan, 'Vector Top-K', title);
+      n.details.push(['Sort Key', keys], ['Limit', this.expr(plan.limit)]);
+      this.child(n, plan.input);
+      return n;
+    }
+    // PostgreSQL's shape: Limit over a Sort with a bound (top-N heapsort)
+    const limit = this.node(plan, 'Limit');
+    const input = this.opts.model.estimate(plan.input);
+    const sort: DisplayNode = {
+      type: 'Sort', title: 'Sort', props: [], details: [['Sort Key', keys]], children: [], subplans: [],
+      est: { startup: limit.est.startup, total: limit.est.startup + (input.rows * 0.0025), rows: input.rows, width: limit.est.width },
+      actual: limit.actual,
+    };
+    sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
+    limit.children.push({ rel: 'Outer', node: sort });
+    return limit;
+  }
+
+  private setop(plan: Extract<Plan, { kind: 'setop' }>): DisplayNode {
+    if (plan.op === 'union') {
+      const append = this.node(plan, 'Append');
+      this.child(append, plan.left, 'Member');
+      this.child(append, plan.right, 'Member');
+      if (plan.all) return append;
+      const n = this.node(plan, 'HashAggregate');
+      n.details.push(['Group Key', this.columnsOf(plan).map((e) => this.expr(e))]);
+      const a = this.opts.model.estimate(plan.left);
+      const b = this.opts.model.estimate(plan.right);
+      append.est = { startup: 0, total: a.total + b.total, rows: a.rows + b.rows, width: n.est.width };
+      n.children.push({ rel: 'Outer', node: append });
+      return n;
+    }
+    const op = plan.op === 'intersect' ? 'Intersect' : 'Except';
+    const n = this.node(plan, 'SetOp', `HashSetOp ${op}${plan.all ? ' All' : ''}`);
+    n.props.push(['Strategy', 'Hashed'], ['Command', `${op}${plan.all ? ' All' : ''}`]);
+    this.child(n, plan.left);
+    this.child(n, plan.right, 'Inner');
+    return n;
   }
 }
 
-function walk(plan: Plan, depth: number, lines: string[], opts: ExplainOptions): void {
-  const { title, details } = label(plan, opts);
-  const m = opts.metrics?.get(plan);
-  const actual = m ? `  (actual time=${m.ms.toFixed(3)} rows=${m.rows})` : opts.metrics ? '  (never executed)' : '';
-  const indent = depth === 0 ? '' : ' '.repeat(depth * 6 - 4) + '->  ';
-  lines.push(indent + title + actual);
-  const detailIndent = ' '.repeat(depth === 0 ? 2 : depth * 6);
-  for (const d of details) lines.push(detailIndent + d);
-  const zs = opts.scanStats?.get(plan);
-  if (zs) lines.push(`${detailIndent}Zone maps: ${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`);
-  const vs = opts.vectorStats?.get(plan);
-  if (vs) for (const l of vectorStatsLines(vs)) lines.push(detailIndent + l);
-  for (const child of children(plan)) walk(child, depth + 1, lines, opts);
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
-function children(plan: Plan): Plan[] {
+/** Relations the plan reads (PostgreSQL qualifies column names when there is more than one). */
+function countRelations(plan: Plan): number {
+  let n = 0;
+  const visit = (p: Plan): void => {
+    if (p.kind === 'scan' || p.kind === 'cteScan' || p.kind === 'functionScan' || p.kind === 'values' || p.kind === 'systemScan') n++;
+    if (p.kind === 'cteScan') visit(p.cte.plan);
+    for (const c of planChildren(p)) visit(c);
+  };
+  visit(plan);
+  walkPlanExprs(plan, 0, (e) => {
+    if (e.kind === 'subquery' || e.kind === 'insubquery') n++;
+  });
+  return n;
+}
+
+function planChildren(plan: Plan): Plan[] {
   switch (plan.kind) {
     case 'filter': case 'project': case 'projectSet': case 'aggregate': case 'window':
     case 'sort': case 'topk': case 'limit': case 'distinct':
       return [plan.input];
     case 'join': case 'setop':
       return [plan.left, plan.right];
-    case 'cteScan':
-      return [plan.cte.plan];
     case 'recursiveUnion':
       return [plan.nonRecursive, plan.recursive];
     case 'sqlFunctionScan':
       return [plan.body];
-    default:
+    case 'scan': case 'systemScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
       return [];
   }
 }
 
-/** A readable rendering of an expression for EXPLAIN. */
-export function exprText(e: Expr | null): string {
-  if (!e) return '';
-  switch (e.kind) {
-    case 'const': return e.value === null ? 'NULL' : typeof e.value === 'string' ? `'${e.value}'` : e.value instanceof Float32Array ? `'[${Array.from(e.value).join(',')}]'` : String(e.value);
-    case 'param': return `$${e.index + 1}`;
-    case 'column': return e.name || `#${e.index}`;
-    case 'call': return /^[a-z_]/.test(e.name) ? `${e.name}(${e.args.map(exprText).join(', ')})` : e.args.length === 1 ? `${e.name} ${exprText(e.args[0])}` : `(${exprText(e.args[0])} ${e.name} ${exprText(e.args[1])})`;
-    case 'cast': return exprText(e.arg);
-    case 'and': case 'or': return `(${e.args.map(exprText).join(` ${e.kind.toUpperCase()} `)})`;
-    case 'not': return `(NOT ${exprText(e.arg)})`;
-    case 'isnull': return `(${exprText(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
-    case 'subquery': case 'insubquery': return '(SubPlan)';
-    default: return e.kind;
-  }
+/** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
+function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
+  const b = new Builder(opts, plan);
+  const root = b.build(plan);
+  if (!opts.dml) return root;
+  const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
+  return {
+    type: 'ModifyTable', title: `${verb} on ${opts.dml.table.name}`, props: [['Operation', verb], ['Relation Name', opts.dml.table.name]], details: [],
+    est: { ...root.est, width: 0 }, actual: root.actual, children: [{ rel: 'Outer', node: root }], subplans: [],
+  };
 }
+
+// ---------------------------------------------------------------------------------------
+// text format
+
+const fmt2 = (n: number) => n.toFixed(2);
+const fmt3 = (n: number) => n.toFixed(3);
+
+function annotation(n: DisplayNode, opts: ExplainOptions): string {
+  let s = '';
+  if (opts.costs) s += `  (cost=${fmt2(n.est.startup)}..${fmt2(n.est.total)} rows=${Math.round(n.est.rows)} width=${Math.round(n.est.width)})`;
+  if (n.actual === 'never') s += `${opts.costs ? ' ' : ' '}(never executed)`;
+  else if (n.actual) {
+    const a = n.actual;
+    const time = opts.timing ? `time=${fmt3(a.firstMs ?? a.ms)}..${fmt3(a.ms)} ` : '';
+    s += ` (actual ${time}rows=${a.rows} loops=1)`;
+  }
+  return s;
+}
+
+function renderText(n: DisplayNode, depth: number, lines: string[], opts: ExplainOptions): void {
+  const indent = depth === 0 ? '' : ' '.repeat(depth * 6 - 4) + '->  ';
+  lines.push(indent + n.title + annotation(n, opts));
+  const detailIndent = ' '.repeat(depth === 0 ? 2 : depth * 6 + 2);
+  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  for (const s of n.subplans) {
+    lines.push(`${' '.repeat(depth === 0 ? 2 : depth * 6 + 2)}${s.name}`);
+    renderText(s.node, depth + 1, lines, opts);
+  }
+  for (const c of n.children) renderText(c.node, depth + 1, lines, opts);
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON format (PostgreSQL's keys and layout: two-space indentation, costs with 2 decimals)
+
+type Json = string | number | boolean | string[] | JsonObject | JsonObject[] | { raw: string };
+interface JsonObject { [key: string]: Json }
+
+function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions, subplanName?: string): JsonObject {
+  const o: JsonObject = { 'Node Type': n.type };
+  if (rel) o['Parent Relationship'] = rel;
+  if (subplanName) o['Subplan Name'] = subplanName;
+  o['Parallel Aware'] = false;
+  o['Async Capable'] = false;
+  for (const [k, v] of n.props) o[k] = v;
+  if (opts.costs) {
+    o['Startup Cost'] = { raw: fmt2(n.est.startup) };
+    o['Total Cost'] = { raw: fmt2(n.est.total) };
+    o['Plan Rows'] = Math.round(n.est.rows);
+    o['Plan Width'] = Math.round(n.est.width);
+  }
+  if (n.actual) {
+    const a = n.actual === 'never' ? { rows: 0, ms: 0, firstMs: 0 } : n.actual;
+    if (opts.timing) {
+      o['Actual Startup Time'] = { raw: fmt3(a.firstMs ?? a.ms) };
+      o['Actual Total Time'] = { raw: fmt3(a.ms) };
+    }
+    o['Actual Rows'] = a.rows;
+    o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
+  }
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : v;
+  const plans = [
+    ...n.subplans.map((s) => jsonNode(s.node, s.name.startsWith('CTE') ? 'InitPlan' : 'SubPlan', opts, s.name)),
+    ...n.children.map((c) => jsonNode(c.node, c.rel, opts)),
+  ];
+  if (plans.length) o.Plans = plans;
+  return o;
+}
+
+function writeJson(v: Json, indent: number): string {
+  const pad = ' '.repeat(indent);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    if (typeof v[0] === 'string') return `[${(v as string[]).map((s) => JSON.stringify(s)).join(', ')}]`;
+    return `[\n${(v as JsonObject[]).map((x) => pad + '  ' + writeJson(x, indent + 2)).join(',\n')}\n${pad}]`;
+  }
+  if ('raw' in v && typeof v.raw === 'string' && Object.keys(v).length === 1) return v.raw;
+  const entries = Object.entries(v as JsonObject).map(([k, x]) => `${pad}  ${JSON.stringify(k)}: ${writeJson(x, indent + 2)}`);
+  return `{\n${entries.join(',\n')}\n${pad}}`;
+}
+
+export interface ExplainTimes { readonly planningMs?: number; readonly executionMs?: number }
+
+/** EXPLAIN's output rows: one per line in text format, a single row in JSON. */
+export function explainPlan(plan: Plan, opts: ExplainOptions, times: ExplainTimes = {}): string[] {
+  const root = displayTree(plan, opts);
+  if (opts.format === 'json') {
+    const top: JsonObject = { Plan: jsonNode(root, undefined, opts) };
+    if (times.planningMs !== undefined) top['Planning Time'] = { raw: fmt3(times.planningMs) };
+    top.Triggers = [];
+    if (times.executionMs !== undefined) top['Execution Time'] = { raw: fmt3(times.executionMs) };
+    if (times.planningMs === undefined && times.executionMs === undefined) delete top.Triggers;
+    return [writeJson([top], 0)];
+  }
+  const lines: string[] = [];
+  renderText(root, 0, lines, opts);
+  if (times.planningMs !== undefined) lines.push(`Planning Time: ${fmt3(times.planningMs)} ms`);
+  if (times.executionMs !== undefined) lines.push(`Execution Time: ${fmt3(times.executionMs)} ms`);
+  return lines;
+}
+
+/** A readable rendering of an expression (error messages, tests), unqualified. */
+export function exprText(e: Expr | null): string {
+  let n = 0;
+  return deparse(e, { qualify: false, subplanNumber: () => ++n });
+}
+
+export { CostModel };

@@ -5,7 +5,8 @@
  * Order matters: filters are pushed into scans first (so partitions can be pruned from
  * them), then ORDER BY … LIMIT becomes TopK
  * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
- * TopK moves below the projection so only k rows are projected.
+ * TopK moves below the projection so only k rows are projected. The join algorithm is
+ * chosen last, by cost, once the inputs' shapes are final.
  */
 import { internalError } from '../errors.js';
 import type { Plan } from './plan.js';
@@ -18,8 +19,9 @@ import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
 import { mergeProjections } from './rules/merge-projections.js';
 import { useKeyLookup } from './rules/use-key-lookup.js';
+import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   let out = plan;

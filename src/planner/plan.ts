@@ -45,7 +45,7 @@ export type Expr =
   /** (record).field: the field at `index` (0-based) of a record value */
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
-  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction }
+  | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
   | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
   | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction }
@@ -116,7 +116,13 @@ export type Plan =
    * with several output columns (json_each) yields a record value (Value[]) of type `type`.
    */
   | { readonly kind: 'projectSet'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[]; readonly srfs: readonly { name: string; args: readonly Expr[]; type: SqlType; record?: boolean; /** a SQL function's body, run with args as its outer row */ plan?: Plan }[] }
-  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean }
+  /**
+   * algorithm: chosen by cost at plan time (rules/choose-join-algorithm.ts): 'hash' builds a
+   * hash table on the right input's equi-join keys (planner/join-keys.ts) and probes it with
+   * each left row; 'nestloop' holds the right rows and tests every pair. Unset (a plan that
+   * was not optimized): hash when there are equi-join keys.
+   */
+  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */

@@ -368,7 +368,7 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
         const arrType = arrayTypeOf(fn.argTypes[1].oid);
         if (arrType !== undefined) right = coerce(env, right, sqlType(arrType), 'implicit');
       }
-      return { kind: 'anyall', type: T.bool, all: n.kind === 'AEXPR_OP_ALL', left: l, right, fn };
+      return { kind: 'anyall', type: T.bool, all: n.kind === 'AEXPR_OP_ALL', left: l, right, fn, op };
     }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {

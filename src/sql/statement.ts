@@ -11,6 +11,7 @@ import type {
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { Expr, Plan } from '../planner/plan.js';
+import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
@@ -48,7 +49,7 @@ export type BoundStatement =
   | { kind: 'empty'; tag: '' }
   | { kind: 'select'; plan: Plan; tag: 'SELECT' }
   | { kind: 'dml'; stmt: DmlStatement; tag: string }
-  | { kind: 'explain'; plan: Plan; dml: DmlStatement | null; analyze: boolean; verbose: boolean; tag: 'EXPLAIN' }
+  | { kind: 'explain'; plan: Plan; dml: DmlStatement | null; analyze: boolean; verbose: boolean; flags: ExplainFlags; planningMs: number; tag: 'EXPLAIN' }
   /** DECLARE name CURSOR … FOR query: the query is bound (with its $n) at prepare time */
   | { kind: 'declare'; name: string; plan: Plan; hold: boolean; statement: string; options: number; tag: 'DECLARE CURSOR' }
   | { kind: 'fetch'; portal: string; direction: NonNullable<FetchStmt['direction']>; howMany: number; move: boolean; tag: string }
@@ -178,15 +179,16 @@ function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
 }
 
 function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStatement {
-  const opts = (n.options ?? []).map((o) => ('DefElem' in o ? o.DefElem.defname : undefined));
-  const analyze = opts.includes('analyze');
-  const verbose = opts.includes('verbose');
+  const flags = explainFlags(n.options);
+  const { analyze, verbose } = flags;
   const query = n.query ?? {};
   // the statements that bind to a plan; any other is refused before it is bound
   const explainable = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'ExplainStmt', 'DeclareCursorStmt'].includes(Object.keys(query)[0]);
+  const t0 = performance.now();
   const inner = explainable ? bindNode(query as Node, text, env) : undefined;
-  if (inner?.kind === 'select') return { kind: 'explain', plan: inner.plan, dml: null, analyze, verbose, tag: 'EXPLAIN' };
-  if (inner?.kind === 'dml') return { kind: 'explain', plan: inner.stmt.source, dml: inner.stmt, analyze, verbose, tag: 'EXPLAIN' };
+  const planningMs = performance.now() - t0;
+  if (inner?.kind === 'select') return { kind: 'explain', plan: inner.plan, dml: null, analyze, verbose, flags, planningMs, tag: 'EXPLAIN' };
+  if (inner?.kind === 'dml') return { kind: 'explain', plan: inner.stmt.source, dml: inner.stmt, analyze, verbose, flags, planningMs, tag: 'EXPLAIN' };
   throw new SqlError(SqlState.featureNotSupported, 'EXPLAIN of this statement is not supported');
 }
 

@@ -12,6 +12,7 @@
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import type { Rule } from './rule.js';
+import { costEnvOrDefault } from '../cost.js';
 import { OID } from '../../types/types.js';
 
 const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>': 'cosine_ops', '<+>': 'l1_ops' };
@@ -24,7 +25,7 @@ function matchingIndex(table: TableDef, column: number, op: string): IndexDef | 
 
 export const chooseVectorIndex: Rule = {
   name: 'choose-vector-index',
-  apply(plan) {
+  apply(plan, ctx) {
     if (plan.kind !== 'topk' || !plan.vectorSearch || plan.vectorSearch.index || plan.keys.length !== 1) return undefined;
     const scan = plan.input;
     if (scan.kind !== 'scan' || scan.withRowId) return undefined;
@@ -35,6 +36,11 @@ export const chooseVectorIndex: Rule = {
     const index = matchingIndex(scan.table, col.index, key.name)
       ?? scan.partitions?.map((p) => matchingIndex(p, col.index, key.name)).find((i) => i !== undefined);
     if (!index) return undefined;
+    // enable_indexscan = off makes the search exact (how users compute ground truth), unless
+    // enable_seqscan is off too. Until vector-cost.ts prices the strategies, the index path
+    // counts as cheaper whenever both are enabled: only disable_cost decides here.
+    const s = costEnvOrDefault(ctx.catalog, ctx.costEnv).settings;
+    if (!s.indexscan && s.seqscan) return undefined;
     return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: 'hnsw' } };
   },
 };

@@ -1,9 +1,12 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Plan } from '../plan.js';
+import type { CostEnv } from '../cost.js';
 
 /** What rules may consult (never storage: the planner does no I/O). */
 export interface RuleContext {
   readonly catalog: Catalog;
+  /** live rows per table and the enable_* settings, for rules that choose by cost (defaults: cost.ts) */
+  readonly costEnv?: CostEnv;
 }
 
 /** A rewrite rule: returns a new plan, or undefined when it does not apply. */

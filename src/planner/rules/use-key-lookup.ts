@@ -4,7 +4,8 @@
  *   SELECT abalance FROM pgbench_accounts WHERE aid = $1
  *
  * When the filter fixes every column of a btree index (PRIMARY KEY, UNIQUE, or a plain
- * CREATE INDEX) with a constant or parameter, the rows come from the storage's key index
+ * CREATE INDEX) with a constant or parameter and the cost model finds it cheaper than
+ * reading the table, the rows come from the storage's key index
  * instead of a full scan; the whole filter is still applied to them. (A plain index whose
  * key turns out to be shared by many rows falls back to the scan at run time.)
  */
@@ -13,6 +14,7 @@ import { resolveCast } from '../../functions/casts.js';
 import { OID, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import type { Rule } from './rule.js';
+import { CostModel } from '../cost.js';
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
@@ -66,12 +68,17 @@ function uniqueKeys(table: TableDef): { name: string; columns: readonly number[]
 
 export const useKeyLookup: Rule = {
   name: 'use-key-lookup',
-  apply(plan) {
+  apply(plan, ctx) {
     if (plan.kind !== 'scan' || !plan.filter || plan.partitions || plan.keyLookup) return undefined;
     const eq = equalities(plan.filter);
     if (eq.size === 0) return undefined;
     const key = uniqueKeys(plan.table).find((k) => k.columns.every((c) => eq.has(c)));
     if (!key) return undefined;
+    // by cost: a tiny table is read faster whole; enable_indexscan / enable_seqscan = off add disable_cost
+    const model = new CostModel(ctx.catalog, ctx.costEnv);
+    const seq = model.tableScan(plan.table, plan.filter, false).total;
+    const index = model.tableScan(plan.table, plan.filter, true, key.columns.length).total;
+    if (seq < index) return undefined;
     return { ...plan, keyLookup: { keyName: key.name, values: key.columns.map((c) => eq.get(c)!) } };
   },
 };

@@ -1,0 +1,453 @@
+/**
+ * The cost model: per plan node a startup cost (before the first row), a total cost, the
+ * estimated rows and the average row width in bytes, in PostgreSQL's units and with its
+ * constants (costsize.c): reading one page sequentially costs seq_page_cost = 1.
+ *
+ * Quiver has no 8 kB heap pages; a table's pages are defined as
+ *   relpages = ceil(rows × (avg width + 28) / 8192)
+ * where 28 bytes is PostgreSQL's per-row overhead (24-byte tuple header and 4-byte line
+ * pointer), so that page counts, and with them costs, come out near PostgreSQL's.
+ *
+ * Rows come from the storage's live row count and the selectivity of the conditions
+ * (selectivity.ts); widths from ANALYZE's avg_width, else the type's width.
+ *
+ * A disabled method (enable_seqscan = off, …) is not forbidden: DISABLE_COST is added to
+ * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
+ */
+import type { Catalog, TableDef } from '../catalog/catalog.js';
+import { OID, typeInfo, type SqlType } from '../types/types.js';
+import { hashJoinKeys } from './join-keys.js';
+import type { Expr, OutputColumn, Plan } from './plan.js';
+import { clauseSelectivity, groupCount, type ColumnInfo, type ColumnLookup } from './selectivity.js';
+
+export const SEQ_PAGE_COST = 1;
+export const RANDOM_PAGE_COST = 4;
+export const CPU_TUPLE_COST = 0.01;
+export const CPU_INDEX_TUPLE_COST = 0.005;
+export const CPU_OPERATOR_COST = 0.0025;
+export const DISABLE_COST = 1e10;
+const PAGE_SIZE = 8192;
+const ROW_OVERHEAD = 28;
+
+/** PostgreSQL's planner method switches (enable_*), as booleans. */
+export interface PlannerSettings {
+  readonly seqscan: boolean;
+  readonly indexscan: boolean;
+  readonly bitmapscan: boolean;
+  readonly hashjoin: boolean;
+  readonly nestloop: boolean;
+  readonly mergejoin: boolean;
+  readonly sort: boolean;
+  readonly hashagg: boolean;
+}
+
+export const ALL_ENABLED: PlannerSettings = { seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true };
+
+/** The enable_* settings from a setting getter (SHOW's values: 'on' / 'off'). */
+export function plannerSettings(get: (name: string) => string | undefined): PlannerSettings {
+  const on = (name: string) => get(`enable_${name}`) !== 'off';
+  return {
+    seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
+    nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
+  };
+}
+
+/** What costing reads besides the plan: live rows per table and the settings. */
+export interface CostEnv {
+  rowCount(tableOid: number): number;
+  readonly settings: PlannerSettings;
+}
+
+export interface Estimate {
+  readonly startup: number;
+  readonly total: number;
+  readonly rows: number;
+  readonly width: number;
+}
+
+/** A table's rows when the storage's count is not at hand: ANALYZE's reltuples, else 1000. */
+function defaultRowCount(catalog: Catalog): (oid: number) => number {
+  return (oid) => catalog.tables.get(oid)?.stats?.reltuples ?? 1000;
+}
+
+export function costEnvOrDefault(catalog: Catalog, env: CostEnv | undefined): CostEnv {
+  return env ?? { rowCount: defaultRowCount(catalog), settings: ALL_ENABLED };
+}
+
+/** get_typavgwidth: fixed-length types their length, vectors 4 bytes a dimension, others 32. */
+export function typeWidth(type: SqlType): number {
+  if (type.oid === OID.vector) return type.typmod > 0 ? 8 + 4 * type.typmod : 32;
+  if (type.oid === OID.halfvec) return type.typmod > 0 ? 8 + 2 * type.typmod : 32;
+  const len = typeInfo(type.oid)?.len ?? -1;
+  if (len > 0) return len;
+  if ((type.oid === OID.varchar || type.oid === OID.bpchar) && type.typmod > 4) return Math.min(32, type.typmod - 4);
+  return 32;
+}
+
+/**
+ * cost_qual_eval: cpu_operator_cost per operator or function call in the expression (an
+ * `= ANY (array)` counts half its elements, as PostgreSQL's ScalarArrayOpExpr does).
+ */
+export function exprCost(e: Expr | null | undefined): number {
+  if (!e) return 0;
+  switch (e.kind) {
+    case 'call': return CPU_OPERATOR_COST + e.args.reduce((s, a) => s + exprCost(a), 0);
+    case 'anyall': {
+      const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : 10;
+      return CPU_OPERATOR_COST * Math.max(1, n * 0.5) + exprCost(e.left);
+    }
+    case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': return (e.kind === 'cast' ? CPU_OPERATOR_COST : 0) + exprCost(e.arg);
+    case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
+    case 'case': return e.whens.reduce((s, w) => s + exprCost(w.cond) + exprCost(w.result), exprCost(e.otherwise));
+    case 'distinct': return CPU_OPERATOR_COST + exprCost(e.left) + exprCost(e.right);
+    case 'subquery': case 'insubquery': case 'sqlCall': return CPU_OPERATOR_COST;
+    default: return 0;
+  }
+}
+
+/** Costs of every node of one plan, computed once each. */
+export class CostModel {
+  private readonly cache = new Map<Plan, Estimate>();
+  readonly env: CostEnv;
+
+  constructor(readonly catalog: Catalog, env?: CostEnv) {
+    this.env = costEnvOrDefault(catalog, env);
+  }
+
+  estimate(plan: Plan): Estimate {
+    let e = this.cache.get(plan);
+    if (!e) {
+      e = this.compute(plan);
+      this.cache.set(plan, e);
+    }
+    return e;
+  }
+
+  /** Statistics of a table's columns, by position. */
+  tableLookup(table: TableDef): ColumnLookup {
+    const rows = this.env.rowCount(table.oid);
+    return (c) => this.columnInfo(table, c.index, rows);
+  }
+
+  /** Statistics of the columns of a node's input rows, through their origin (table, attnum). */
+  schemaLookup(schema: readonly OutputColumn[]): ColumnLookup {
+    return (c) => {
+      const out = schema[c.index];
+      const table = out && out.tableOid ? this.catalog.tables.get(out.tableOid) : undefined;
+      if (!table || out.attnum < 1) return undefined;
+      return this.columnInfo(table, out.attnum - 1, this.env.rowCount(table.oid));
+    };
+  }
+
+  private columnInfo(table: TableDef, index: number, rows: number): ColumnInfo | undefined {
+    const column = table.columns[index];
+    if (!column) return undefined;
+    const unique = table.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === index);
+    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique };
+  }
+
+  /** The average width of rows with this schema (stats' avg_width where the column has one). */
+  schemaWidth(schema: readonly OutputColumn[]): number {
+    let w = 0;
+    for (const c of schema) {
+      const table = c.tableOid ? this.catalog.tables.get(c.tableOid) : undefined;
+      const column = table && c.attnum > 0 ? table.columns[c.attnum - 1] : undefined;
+      w += (column && table?.stats?.columns[column.name]?.avgWidth) || typeWidth(c.type);
+    }
+    return w;
+  }
+
+  private compute(plan: Plan): Estimate {
+    switch (plan.kind) {
+      case 'scan': return this.scan(plan);
+      case 'systemScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
+      case 'values': return this.leaf(plan.rows.length, plan.schema, CPU_TUPLE_COST + CPU_OPERATOR_COST);
+      case 'functionScan': return this.leaf(plan.scalar ? 1 : functionRows(plan), plan.schema, CPU_TUPLE_COST);
+      case 'workTableScan': return this.leaf(100, plan.schema, CPU_TUPLE_COST);
+      case 'cteScan': {
+        const inner = this.estimate(plan.cte.plan);
+        return { startup: 0, total: inner.rows * 2 * CPU_TUPLE_COST, rows: inner.rows, width: inner.width };
+      }
+      case 'sqlFunctionScan': return this.estimate(plan.body);
+      case 'filter': return this.filter(plan);
+      case 'project': {
+        const input = this.estimate(plan.input);
+        const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
+        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(plan.schema) };
+      }
+      case 'projectSet': {
+        const input = this.estimate(plan.input);
+        const rows = input.rows * 10;
+        return { startup: input.startup, total: input.total + rows * CPU_TUPLE_COST, rows, width: this.schemaWidth(plan.schema) };
+      }
+      case 'join': return this.join(plan, plan.algorithm ?? (hashJoinKeys(plan.on, plan.left.schema.length) ? 'hash' : 'nestloop'));
+      case 'aggregate': return this.aggregate(plan);
+      case 'window': return this.window(plan);
+      case 'sort': return this.sort(plan.input, plan.schema);
+      case 'topk': return this.topk(plan);
+      case 'limit': return this.limit(plan);
+      case 'distinct': return this.distinct(plan);
+      case 'setop': return this.setop(plan);
+      case 'recursiveUnion': {
+        // cost_recursive_union: the recursive term is assumed to run 10 times
+        const a = this.estimate(plan.nonRecursive);
+        const b = this.estimate(plan.recursive);
+        const rows = a.rows + 10 * b.rows;
+        return { startup: a.startup, total: a.total + 10 * b.total + rows * CPU_TUPLE_COST, rows, width: Math.max(a.width, b.width) };
+      }
+    }
+  }
+
+  /** A scan with a fixed row count and cost per row (VALUES, functions, system relations). */
+  private leaf(rows: number, schema: readonly OutputColumn[], perRow: number): Estimate {
+    return { startup: 0, total: rows * perRow, rows, width: this.schemaWidth(schema) };
+  }
+
+  /** relpages as defined at the top of this file. */
+  pages(rows: number, width: number): number {
+    return rows <= 0 ? 0 : Math.ceil((rows * (width + ROW_OVERHEAD)) / PAGE_SIZE);
+  }
+
+  /** A partitioned table's scan is the sum of its partitions' (an Append of them). */
+  private scan(plan: Extract<Plan, { kind: 'scan' }>): Estimate {
+    if (plan.partitions) {
+      const parts = plan.partitions.map((p) => this.tableScan(p, plan.filter, plan.keyLookup !== undefined));
+      return {
+        startup: parts.length ? Math.min(...parts.map((p) => p.startup)) : 0,
+        total: parts.reduce((s, p) => s + p.total, 0),
+        rows: parts.reduce((s, p) => s + p.rows, 0),
+        width: parts[0]?.width ?? this.schemaWidth(plan.schema),
+      };
+    }
+    return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+  }
+
+  /**
+   * Seq Scan (cost_seqscan):
+   *   startup = 0
+   *   total   = seq_page_cost × relpages + (cpu_tuple_cost + qual cost) × rows
+   *
+   * Index Scan through a key (cost_index with btree's btcostestimate, uncorrelated heap):
+   *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
+   *   total   = startup + random_page_cost × (index pages + heap pages fetched)
+   *           + matches × (cpu_index_tuple_cost + cpu_operator_cost × key columns)
+   *           + matches × (cpu_tuple_cost + qual cost)
+   * where matches = rows × selectivity of the key equalities, heap pages fetched =
+   * min(matches, relpages), btree height = ceil(log256(rows)) - 1.
+   */
+  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1): Estimate {
+    const rowsIn = this.env.rowCount(table.oid);
+    const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+    const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
+    const rows = clampRows(rowsIn * sel);
+    const qual = exprCost(filter);
+    const relpages = this.pages(rowsIn, width);
+    if (!keyLookup) {
+      const startup = this.env.settings.seqscan ? 0 : DISABLE_COST;
+      return { startup, total: startup + SEQ_PAGE_COST * relpages + (CPU_TUPLE_COST + qual) * rowsIn, rows, width };
+    }
+    const matches = Math.max(1, rows);
+    const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
+    let startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST;
+    if (!this.env.settings.indexscan) startup += DISABLE_COST;
+    const indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
+    const heapPages = Math.min(matches, Math.max(1, relpages));
+    const total = startup + RANDOM_PAGE_COST * (indexPages + heapPages)
+      + matches * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * keyColumns)
+      + matches * (CPU_TUPLE_COST + qual);
+    return { startup, total, rows, width };
+  }
+
+  /** A filter above a node: its qual cost on each input row; rows × selectivity. */
+  private filter(plan: Extract<Plan, { kind: 'filter' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const sel = clauseSelectivity(plan.predicate, this.schemaLookup(plan.input.schema));
+    return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
+  }
+
+  /** Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of its outer side(s). */
+  joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
+    const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
+    let rows = left.rows * right.rows * sel;
+    if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
+    if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
+    return clampRows(rows);
+  }
+
+  /**
+   * Hash Join (cost_hashjoin, without batching; the right input is the build side):
+   *   startup = left startup + right total
+   *           + (cpu_operator_cost × hash keys + cpu_tuple_cost) × right rows
+   *   total   = startup + (left total - left startup)
+   *           + cpu_operator_cost × hash keys × left rows
+   *           + other ON conditions × output rows + cpu_tuple_cost × output rows
+   *
+   * Nested Loop (cost_nestloop over a materialized right input, as the executor holds it):
+   *   startup = left startup + right startup
+   *   total   = left total + right total
+   *           + left rows × right rows × (cpu_operator_cost (rescan) + ON cost)
+   *           + cpu_tuple_cost × output rows
+   * LATERAL re-runs the right input per left row: left rows × right total.
+   */
+  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop'): Estimate {
+    const left = this.estimate(plan.left);
+    const right = this.estimate(plan.right);
+    const rows = this.joinRows(plan, left, right);
+    const width = left.width + right.width;
+    const on = exprCost(plan.on);
+    const s = this.env.settings;
+    if (algorithm === 'hash') {
+      const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+      const keyCost = CPU_OPERATOR_COST * keys.length;
+      const startup = left.startup + right.total + (keyCost + CPU_TUPLE_COST) * right.rows + (s.hashjoin ? 0 : DISABLE_COST);
+      const total = startup + (left.total - left.startup) + keyCost * left.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
+      return { startup, total, rows, width };
+    }
+    const startup = left.startup + right.startup + (s.nestloop ? 0 : DISABLE_COST);
+    const inner = plan.lateral ? left.rows * right.total : right.total;
+    const total = startup + (left.total - left.startup) + inner - right.startup
+      + left.rows * right.rows * (CPU_OPERATOR_COST + on) + CPU_TUPLE_COST * rows;
+    return { startup, total, rows, width };
+  }
+
+  /**
+   * Aggregate without GROUP BY (cost_agg, AGG_PLAIN):
+   *   startup = input total + cpu_operator_cost × aggregates × input rows
+   *   total   = startup + cpu_tuple_cost
+   * HashAggregate (AGG_HASHED):
+   *   startup = input total + cpu_operator_cost × (group columns + aggregates) × input rows
+   *   total   = startup + cpu_tuple_cost × groups
+   * groups: estimate_num_groups (selectivity.ts).
+   */
+  private aggregate(plan: Extract<Plan, { kind: 'aggregate' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const aggCost = plan.aggs.reduce((s, a) => s + CPU_OPERATOR_COST + a.args.reduce((t, x) => t + exprCost(x), 0), 0);
+    const width = this.schemaWidth(plan.schema);
+    if (plan.groupBy.length === 0) {
+      const startup = input.total + aggCost * input.rows;
+      return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
+    }
+    const groups = groupCount(plan.groupBy, input.rows, this.schemaLookup(plan.input.schema));
+    const startup = input.total + (CPU_OPERATOR_COST * plan.groupBy.length + aggCost) * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
+    return { startup, total: startup + CPU_TUPLE_COST * groups, rows: groups, width };
+  }
+
+  /** DISTINCT as a HashAggregate on every column; DISTINCT ON as Unique (a comparison per key and row). */
+  private distinct(plan: Extract<Plan, { kind: 'distinct' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const keys: Expr[] = plan.on ? [...plan.on] : plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name }));
+    const groups = groupCount(keys, input.rows, this.schemaLookup(plan.input.schema));
+    const perRow = CPU_OPERATOR_COST * keys.length;
+    if (plan.on) return { ...input, total: input.total + perRow * input.rows, rows: groups };
+    const startup = input.total + perRow * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
+    return { startup, total: startup + CPU_TUPLE_COST * groups, rows: groups, width: input.width };
+  }
+
+  /**
+   * Sort (cost_sort, in memory):
+   *   startup = input total + 2 × cpu_operator_cost × N × log2(N)
+   *   total   = startup + cpu_operator_cost × N
+   */
+  private sort(inputPlan: Plan, schema: readonly OutputColumn[]): Estimate {
+    const input = this.estimate(inputPlan);
+    const n = Math.max(input.rows, 2);
+    const startup = input.total + 2 * CPU_OPERATOR_COST * n * Math.log2(n) + (this.env.settings.sort ? 0 : DISABLE_COST);
+    return { startup, total: startup + CPU_OPERATOR_COST * input.rows, rows: input.rows, width: this.schemaWidth(schema) || input.width };
+  }
+
+  /**
+   * Top-N heapsort (cost_sort with a bound, then the Limit above it):
+   *   startup = input total + sort key cost × N + 2 × cpu_operator_cost × N × log2(2 × (offset + k))
+   *   total   = startup + cpu_operator_cost × (offset + k)
+   * The vector Top-K through an HNSW index is priced by vectorIndexTopK below.
+   */
+  private topk(plan: Extract<Plan, { kind: 'topk' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const k = Math.min(limitValue(plan.limit, input.rows) + (plan.offset ? limitValue(plan.offset, 0) : 0), input.rows);
+    if (plan.vectorSearch?.strategy === 'hnsw') return this.vectorIndexTopK(plan, input, k);
+    const keyCost = plan.keys.reduce((s, key) => s + exprCost(key.expr), 0);
+    const n = input.rows;
+    const compare = n > 2 * k ? Math.log2(Math.max(2 * k, 2)) : Math.log2(Math.max(n, 2));
+    const startup = input.total + keyCost * n + 2 * CPU_OPERATOR_COST * n * compare + (this.env.settings.sort ? 0 : DISABLE_COST);
+    return { startup, total: startup + CPU_OPERATOR_COST * k, rows: Math.min(k, limitValue(plan.limit, n)), width: input.width };
+  }
+
+  /**
+   * PLACEHOLDER until src/planner/vector-cost.ts prices the vector strategies per segment.
+   * Shaped like pgvector's hnswcostestimate: the graph walk visits about
+   * (entry level + 2) × m index tuples, entry level = ln(rows) / ln(m), m = 16, each costing
+   * cpu_index_tuple_cost plus one distance (cpu_operator_cost), and fetches the k rows
+   * from random pages; all of it is startup cost (the walk ends before the first row):
+   *   startup = total = visited × (cpu_index_tuple_cost + cpu_operator_cost)
+   *                     + k × (random_page_cost + cpu_tuple_cost + filter cost)
+   * The input scan's own cost is not charged: the index replaces it.
+   */
+  private vectorIndexTopK(plan: Extract<Plan, { kind: 'topk' }>, input: Estimate, k: number): Estimate {
+    const m = 16;
+    const scan = plan.input;
+    const rowsIn = scan.kind === 'scan' ? (scan.partitions ?? [scan.table]).reduce((s, t) => s + this.env.rowCount(t.oid), 0) : input.rows;
+    const visited = (Math.floor(Math.log(Math.max(rowsIn, 1)) / Math.log(m)) + 2) * m;
+    const filter = scan.kind === 'scan' ? exprCost(scan.filter) : 0;
+    let cost = visited * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST) + k * (RANDOM_PAGE_COST + CPU_TUPLE_COST + filter);
+    if (!this.env.settings.indexscan) cost += DISABLE_COST;
+    return { startup: cost, total: cost, rows: Math.min(k, input.rows), width: input.width };
+  }
+
+  /**
+   * Limit (adjust_limit_rows_costs): the part of the input's run cost for the rows passed:
+   *   startup = input startup + run × offset / N
+   *   total   = startup + run × limit / N
+   */
+  private limit(plan: Extract<Plan, { kind: 'limit' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const n = Math.max(input.rows, 1);
+    const offset = plan.offset ? Math.min(limitValue(plan.offset, 0), n) : 0;
+    const count = plan.limit ? Math.min(limitValue(plan.limit, n), n - offset) : n - offset;
+    const run = input.total - input.startup;
+    const startup = input.startup + (run * offset) / n;
+    return { startup, total: startup + (run * count) / n, rows: clampRows(count), width: input.width };
+  }
+
+  /** WindowAgg (cost_windowagg): per input row cpu_tuple_cost plus one operator per function and key. */
+  private window(plan: Extract<Plan, { kind: 'window' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const keys = plan.fns.reduce((s, f) => s + 1 + f.partitionBy.length + f.orderBy.length, 0);
+    const total = input.total + input.rows * (CPU_TUPLE_COST + CPU_OPERATOR_COST * keys);
+    return { startup: input.startup, total, rows: input.rows, width: this.schemaWidth(plan.schema) };
+  }
+
+  /** UNION ALL: an Append (sum of both); UNION / INTERSECT / EXCEPT also hash every row. */
+  private setop(plan: Extract<Plan, { kind: 'setop' }>): Estimate {
+    const a = this.estimate(plan.left);
+    const b = this.estimate(plan.right);
+    const total = a.total + b.total;
+    const width = Math.max(a.width, b.width);
+    if (plan.op === 'union' && plan.all) return { startup: Math.min(a.startup, b.startup), total, rows: a.rows + b.rows, width };
+    const hashed = total + CPU_OPERATOR_COST * plan.schema.length * (a.rows + b.rows);
+    const rows = plan.op === 'union' ? a.rows + b.rows : plan.op === 'intersect' ? Math.min(a.rows, b.rows) : a.rows;
+    return { startup: hashed, total: hashed + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };
+  }
+}
+
+/** PostgreSQL's clamp_row_est: at least one row, whole rows. */
+function clampRows(rows: number): number {
+  return rows <= 1 || !Number.isFinite(rows) ? 1 : Math.round(rows);
+}
+
+/** A LIMIT / OFFSET value: the constant, else 10 % of the rows (PostgreSQL's guess for a parameter). */
+function limitValue(e: Expr, rows: number): number {
+  if (e.kind === 'const' && e.value !== null) return Math.max(0, Number(e.value));
+  if (e.kind === 'cast') return limitValue(e.arg, rows);
+  return Math.max(1, Math.round(rows * 0.1));
+}
+
+/** Rows of a set-returning function: generate_series and unnest of constants counted, else 1000 (prorows). */
+function functionRows(plan: Extract<Plan, { kind: 'functionScan' }>): number {
+  const consts = plan.args.map((a) => (a.kind === 'cast' ? a.arg : a)).map((a) => (a.kind === 'const' ? a.value : undefined));
+  if (plan.name === 'generate_series' && consts.length >= 2 && consts.slice(0, 3).every((v) => typeof v === 'number' || typeof v === 'bigint')) {
+    const [start, stop, step = 1] = consts.map(Number);
+    return step === 0 ? 1000 : Math.max(1, Math.floor((stop - start) / step) + 1);
+  }
+  if (plan.name === 'unnest' && consts.length === 1 && Array.isArray(consts[0])) return Math.max(1, consts[0].length);
+  return 1000;
+}

@@ -1,0 +1,98 @@
+/**
+ * Expressions as EXPLAIN prints them, following PostgreSQL's ruleutils.c: operators in
+ * parentheses `(a = 5)`, typed literals `'20'::double precision`, casts `(x)::bigint`,
+ * `(x = ANY ('{1,2}'::integer[]))`, `(SubPlan 1)`. Columns are qualified with their table
+ * when the plan reads more than one relation (or with VERBOSE), as PostgreSQL does.
+ */
+import { formatText } from '../types/text-io.js';
+import { formatType, OID, type Value } from '../types/types.js';
+import type { Expr, Plan, SortKey } from './plan.js';
+
+export interface DeparseContext {
+  readonly qualify: boolean;
+  /** numbers a subquery the first time it is printed (SubPlan 1, 2, …) */
+  subplanNumber(plan: Plan): number;
+}
+
+const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
+
+function literal(e: Extract<Expr, { kind: 'const' }>): string {
+  if (e.value === null) return 'NULL';
+  let text: string;
+  try {
+    text = typeof e.value === 'string' ? e.value : formatText(e.type, e.value);
+  } catch {
+    text = String(e.value);
+  }
+  if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(text)) return text;
+  if (e.type.oid === OID.numeric && /^\d+\.\d+$/.test(text)) return text;
+  if (e.type.oid === OID.bool) return text === 't' || text === 'true' ? 'true' : 'false';
+  const quoted = `'${text.replace(/'/g, "''")}'`;
+  return e.type.oid === OID.unknown ? quoted : `${quoted}::${formatType(e.type)}`;
+}
+
+function castsOfConstant(e: Expr): boolean {
+  return e.kind === 'const' ? e.value !== null : e.kind === 'cast' && castsOfConstant(e.arg);
+}
+
+function isOperator(name: string): boolean {
+  return !/^[a-z_]/i.test(name);
+}
+
+export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string {
+  if (!e) return '';
+  const d = (x: Expr) => deparse(x, ctx);
+  switch (e.kind) {
+    case 'const': return literal(e);
+    case 'param': return `$${e.index + 1}`;
+    case 'column': {
+      const name = e.name || `#${e.index}`;
+      return ctx.qualify && e.table ? `${e.table}.${name}` : name;
+    }
+    case 'call':
+      if (!isOperator(e.name)) return `${e.name}(${e.args.map(d).join(', ')})`;
+      return e.args.length === 1 ? `(${e.name} ${d(e.args[0])})` : `(${d(e.args[0])} ${e.name} ${d(e.args[1])})`;
+    case 'cast':
+      if (castsOfConstant(e.arg)) {
+        // a cast of a constant prints as PostgreSQL's folded constant: '20'::double precision
+        const inner = deparse(e.arg, ctx);
+        if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(inner)) return inner;
+        const bare = inner.replace(/::.*$/, '');
+        return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatType(e.type)}`;
+      }
+      return `(${d(e.arg)})::${formatType(e.type)}`;
+    case 'and': case 'or': return `(${e.args.map(d).join(` ${e.kind.toUpperCase()} `)})`;
+    case 'not': return `(NOT ${d(e.arg)})`;
+    case 'isnull': return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
+    case 'booltest': return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}${e.test.toUpperCase()})`;
+    case 'case': return `CASE ${e.whens.map((w) => `WHEN ${d(w.cond)} THEN ${d(w.result)}`).join(' ')} ELSE ${d(e.otherwise)} END`;
+    case 'coalesce': return `COALESCE(${e.args.map(d).join(', ')})`;
+    case 'minmax': return `${e.op.toUpperCase()}(${e.args.map(d).join(', ')})`;
+    case 'array': return e.type.oid === OID.record ? `ROW(${e.elems.map(d).join(', ')})` : `ARRAY[${e.elems.map(d).join(', ')}]`;
+    case 'distinct': return `(${d(e.left)} IS ${e.negate ? 'NOT ' : ''}DISTINCT FROM ${d(e.right)})`;
+    case 'sqlCall': return `${e.name}(${e.args.map(d).join(', ')})`;
+    case 'subscript': return `(${d(e.arg)})${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;
+    case 'field': return `(${d(e.arg)}).f${e.index + 1}`;
+    case 'anyall': return `(${d(e.left)} ${e.op ?? '='} ${e.all ? 'ALL' : 'ANY'} (${d(e.right)}))`;
+    case 'subquery': {
+      const n = ctx.subplanNumber(e.plan);
+      return e.mode === 'exists' ? `(SubPlan ${n})` : e.mode === 'array' ? `(SubPlan ${n})` : `(SubPlan ${n})`;
+    }
+    case 'insubquery': return `(${d(e.left)} ${e.all ? '<> ALL' : '= ANY'} (SubPlan ${ctx.subplanNumber(e.plan)}))`;
+    case 'agg': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.length ? e.args.map(d).join(', ') : '*'})`;
+    case 'window': return `${e.name}(${e.args.map(d).join(', ')}) OVER (...)`;
+  }
+}
+
+/** A sort key as in "Sort Key: score DESC, id NULLS FIRST". */
+export function sortKeyText(k: SortKey, ctx: DeparseContext): string {
+  let s = deparse(k.expr, ctx);
+  if (k.desc) s += ' DESC';
+  if (k.nullsFirst !== k.desc) s += k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  return s;
+}
+
+/** The value of a constant for display, or undefined. */
+export function constantOf(e: Expr): Value | undefined {
+  return e.kind === 'const' ? e.value : e.kind === 'cast' ? constantOf(e.arg) : undefined;
+}

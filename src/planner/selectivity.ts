@@ -1,0 +1,302 @@
+/**
+ * Selectivity: the fraction of rows a condition keeps, from ANALYZE's statistics, with
+ * PostgreSQL's formulas (src/backend/utils/adt/selfuncs.c, optimizer/path/clausesel.c):
+ *
+ *   col = const    eqsel: the value's MCV frequency, else the rest spread evenly over the
+ *                  other distinct values: (1 - Σmcv - null_frac) / (n_distinct - #mcv)
+ *   col = $1       var_eq_non_const: (1 - null_frac) / n_distinct
+ *   col <> x       1 - eq - null_frac
+ *   col < const    scalarineqsel: MCVs below it, plus the rest × the histogram fraction
+ *                  below it (linear interpolation inside the bucket for numbers)
+ *   lo <= col AND col <= hi   one range: s(>= lo) + s(<= hi) - 1 (+ null_frac counted twice)
+ *   col LIKE 'p%'  the range [p, p with its last character incremented)
+ *   IN (…)         OR of the equalities;  AND: product;  OR: s1 + s2 - s1·s2;  NOT: 1 - s
+ *   IS [NOT] NULL  null_frac (1 - null_frac)
+ *   a.x = b.y      eqjoinsel without MCV matching: (1-nf1)(1-nf2) / max(nd1, nd2)
+ *
+ * Without statistics PostgreSQL's defaults apply (DEFAULT_EQ_SEL, DEFAULT_INEQ_SEL, …),
+ * and n_distinct is the row count for a unique key column, 2 for boolean, else 200.
+ */
+import type { ColumnStatistics } from '../catalog/catalog.js';
+import { compareValues } from '../types/compare.js';
+import { formatText, parseText } from '../types/text-io.js';
+import { OID, type SqlType, type Value } from '../types/types.js';
+import type { Expr } from './plan.js';
+
+export const DEFAULT_EQ_SEL = 0.005;
+export const DEFAULT_INEQ_SEL = 1 / 3;
+export const DEFAULT_RANGE_INEQ_SEL = 0.005;
+export const DEFAULT_MATCH_SEL = 0.005;
+export const DEFAULT_NUM_DISTINCT = 200;
+export const DEFAULT_UNK_SEL = 0.005;
+export const DEFAULT_NOT_UNK_SEL = 1 - DEFAULT_UNK_SEL;
+/** clause_selectivity's answer for a clause it cannot analyse */
+const DEFAULT_CLAUSE_SEL = 0.5;
+
+/** What is known about the column a level-0 column reference reads. */
+export interface ColumnInfo {
+  readonly type: SqlType;
+  readonly stats?: ColumnStatistics;
+  /** rows of the relation the column belongs to */
+  readonly rows: number;
+  /** the column alone is a unique key (PRIMARY KEY / UNIQUE on it) */
+  readonly unique: boolean;
+}
+
+/** Resolves a column reference to its column's statistics (undefined: not a base column). */
+export type ColumnLookup = (e: Extract<Expr, { kind: 'column' }>) => ColumnInfo | undefined;
+
+const clamp = (s: number): number => (Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : DEFAULT_CLAUSE_SEL);
+
+/** get_variable_numdistinct: the column's distinct count. */
+export function distinctCount(info: ColumnInfo | undefined): number {
+  if (!info) return DEFAULT_NUM_DISTINCT;
+  if (info.unique) return Math.max(1, info.rows);
+  const nd = info.stats?.nDistinct;
+  if (nd !== undefined && nd !== 0) return nd > 0 ? nd : Math.max(1, -nd * info.rows);
+  if (info.type.oid === OID.bool) return 2;
+  return Math.min(DEFAULT_NUM_DISTINCT, Math.max(1, info.rows));
+}
+
+function stripCasts(e: Expr): Expr {
+  return e.kind === 'cast' ? stripCasts(e.arg) : e;
+}
+
+/** A constant's value as the column's type (through its text form), undefined when not a constant. */
+function constantAs(e: Expr, type: SqlType): { value: Value } | undefined {
+  const c = stripCasts(e);
+  if (c.kind !== 'const') return undefined;
+  if (c.value === null) return { value: null };
+  try {
+    const text = typeof c.value === 'string' ? c.value : formatText(c.type, c.value);
+    return { value: parseText(type, text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isPseudoConstant(e: Expr): boolean {
+  const c = stripCasts(e);
+  return c.kind === 'const' || c.kind === 'param';
+}
+
+function parsedList(info: ColumnInfo, texts: readonly string[] | null): Value[] | null {
+  if (!texts) return null;
+  try {
+    return texts.map((t) => parseText(info.type, t));
+  } catch {
+    return null;
+  }
+}
+
+/** eqsel for col = value (value known), or var_eq_non_const when `value` is undefined. */
+function equalitySelectivity(info: ColumnInfo | undefined, value: { value: Value } | undefined): number {
+  if (value?.value === null) return 0;
+  if (!info) return DEFAULT_EQ_SEL;
+  const nd = distinctCount(info);
+  const st = info.stats;
+  const nullFrac = st?.nullFrac ?? 0;
+  if (info.unique) return (1 - nullFrac) / nd;
+  if (!st) return 1 / nd;
+  const mcv = parsedList(info, st.mostCommonVals) ?? [];
+  const freqs = st.mostCommonFreqs ?? [];
+  if (value) {
+    const i = mcv.findIndex((m) => compareValues(info.type, m, value.value) === 0);
+    if (i >= 0) return freqs[i];
+  }
+  const sumMcv = freqs.reduce((a, b) => a + b, 0);
+  let sel: number;
+  if (value) {
+    const others = nd - mcv.length;
+    sel = others > 0 ? (1 - sumMcv - nullFrac) / others : 0;
+    if (mcv.length && sel > freqs[freqs.length - 1]) sel = freqs[freqs.length - 1];
+  } else {
+    sel = (1 - nullFrac) / nd;
+    if (freqs.length && sel > freqs[0]) sel = freqs[0];
+  }
+  return clamp(sel);
+}
+
+/** A number for linear interpolation inside a histogram bucket (undefined: not numeric). */
+function scalar(v: Value): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.getTime();
+  return undefined;
+}
+
+/** Fraction of the histogram's values below `value` (ineq_histogram_selectivity), or -1 without one. */
+function histogramFraction(info: ColumnInfo, value: Value, orEqual: boolean): number {
+  const bounds = parsedList(info, info.stats?.histogramBounds ?? null);
+  if (!bounds || bounds.length < 2) return -1;
+  const cmp = (a: Value, b: Value) => compareValues(info.type, a, b);
+  const below = (b: Value) => { const c = cmp(b, value); return c < 0 || (orEqual && c === 0); };
+  if (!below(bounds[0])) return 0;
+  if (below(bounds[bounds.length - 1])) return 1;
+  let i = 1;
+  while (below(bounds[i])) i++;
+  const lo = scalar(bounds[i - 1]);
+  const hi = scalar(bounds[i]);
+  const x = scalar(value);
+  let binfrac = 0.5;
+  if (lo !== undefined && hi !== undefined && x !== undefined && hi > lo) binfrac = Math.min(1, Math.max(0, (x - lo) / (hi - lo)));
+  return (i - 1 + binfrac) / (bounds.length - 1);
+}
+
+/** scalarineqsel: col < value (or <=, or > / >= with `greater`). */
+function inequalitySelectivity(info: ColumnInfo | undefined, value: { value: Value } | undefined, greater: boolean, orEqual: boolean): number {
+  if (value?.value === null) return 0;
+  if (!info?.stats || !value) return DEFAULT_INEQ_SEL;
+  const st = info.stats;
+  const cmp = (a: Value, b: Value) => compareValues(info.type, a, b);
+  const mcv = parsedList(info, st.mostCommonVals) ?? [];
+  const freqs = st.mostCommonFreqs ?? [];
+  let mcvSel = 0;
+  let sumMcv = 0;
+  mcv.forEach((m, i) => {
+    sumMcv += freqs[i];
+    const c = cmp(m, value.value);
+    if (greater ? c > 0 || (orEqual && c === 0) : c < 0 || (orEqual && c === 0)) mcvSel += freqs[i];
+  });
+  let hist = histogramFraction(info, value.value, greater ? !orEqual : orEqual);
+  if (hist >= 0 && greater) hist = 1 - hist;
+  const rest = 1 - st.nullFrac - sumMcv;
+  return clamp(mcvSel + rest * (hist >= 0 ? hist : 0.5));
+}
+
+const FLIPPED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '<>': '<>' };
+
+/** col op other, with the column on the left (undefined: not that shape). */
+function columnComparison(e: Expr): { col: Extract<Expr, { kind: 'column' }>; op: string; other: Expr } | undefined {
+  if (e.kind !== 'call' || e.args.length !== 2 || !(e.name in FLIPPED)) return undefined;
+  const [a, b] = e.args.map(stripCasts);
+  if (a.kind === 'column' && a.level === 0) return { col: a, op: e.name, other: e.args[1] };
+  if (b.kind === 'column' && b.level === 0) return { col: b, op: FLIPPED[e.name], other: e.args[0] };
+  return undefined;
+}
+
+/** LIKE 'prefix%' as the range prefix <= col < next(prefix); other patterns: DEFAULT_MATCH_SEL. */
+function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
+  const col = stripCasts(e.args[0]);
+  const pattern = stripCasts(e.args[1]);
+  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const' || typeof pattern.value !== 'string') return DEFAULT_MATCH_SEL;
+  const info = lookup(col);
+  const m = /^([^%_\\]*)(.*)$/s.exec(pattern.value)!;
+  const prefix = m[1];
+  if (m[2] === '') return equalitySelectivity(info, constantAs(pattern, info?.type ?? pattern.type));
+  if (!prefix || !info?.stats) return DEFAULT_MATCH_SEL;
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  const ge = inequalitySelectivity(info, { value: prefix }, true, true);
+  const lt = inequalitySelectivity(info, { value: upper }, false, false);
+  const range = ge + lt - 1 + info.stats.nullFrac;
+  // the rest of the pattern narrows further (patternsel's FIXED_CHAR_SEL per character is omitted)
+  return clamp(Math.max(range, equalitySelectivity(info, undefined)));
+}
+
+function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefined {
+  const cmp = columnComparison(e);
+  if (!cmp) return undefined;
+  const otherBase = stripCasts(cmp.other);
+  if (otherBase.kind === 'column' && otherBase.level === 0) {
+    // two columns of the same row (a join's condition, or t.a = t.b)
+    return cmp.op === '=' ? joinEqualitySelectivity(lookup(cmp.col), lookup(otherBase)) : DEFAULT_INEQ_SEL;
+  }
+  if (!isPseudoConstant(cmp.other)) return cmp.op === '=' ? DEFAULT_EQ_SEL : DEFAULT_INEQ_SEL;
+  const info = lookup(cmp.col);
+  const value = info ? constantAs(cmp.other, info.type) : undefined;
+  switch (cmp.op) {
+    case '=': return equalitySelectivity(info, value);
+    case '<>': return value?.value === null ? 0 : clamp(1 - equalitySelectivity(info, value) - (info?.stats?.nullFrac ?? 0));
+    case '<': return inequalitySelectivity(info, value, false, false);
+    case '<=': return inequalitySelectivity(info, value, false, true);
+    case '>': return inequalitySelectivity(info, value, true, false);
+    default: return inequalitySelectivity(info, value, true, true);
+  }
+}
+
+/** eqjoinsel without MCV matching. */
+export function joinEqualitySelectivity(a: ColumnInfo | undefined, b: ColumnInfo | undefined): number {
+  const nf = (i: ColumnInfo | undefined) => i?.stats?.nullFrac ?? 0;
+  return clamp(((1 - nf(a)) * (1 - nf(b))) / Math.max(distinctCount(a), distinctCount(b)));
+}
+
+/**
+ * clauselist_selectivity for AND: lower and upper bounds on the same column become one
+ * range (so `x BETWEEN 1 AND 2` is not estimated as two independent thirds).
+ */
+function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): number {
+  let s = 1;
+  const ranges = new Map<string, { lo?: number; hi?: number; info?: ColumnInfo }>();
+  for (const a of args) {
+    const cmp = columnComparison(a);
+    const ineq = cmp && cmp.op !== '=' && cmp.op !== '<>' && isPseudoConstant(cmp.other);
+    if (!cmp || !ineq) { s *= clauseSelectivity(a, lookup); continue; }
+    const key = `${cmp.col.index}`;
+    const r = ranges.get(key) ?? { info: lookup(cmp.col) };
+    const sel = clauseSelectivity(a, lookup);
+    if (cmp.op.startsWith('>')) r.lo = r.lo === undefined ? sel : Math.min(r.lo, sel);
+    else r.hi = r.hi === undefined ? sel : Math.min(r.hi, sel);
+    ranges.set(key, r);
+  }
+  for (const r of ranges.values()) {
+    if (r.lo === undefined || r.hi === undefined) { s *= r.lo ?? r.hi ?? 1; continue; }
+    if (r.lo === DEFAULT_INEQ_SEL && r.hi === DEFAULT_INEQ_SEL) { s *= DEFAULT_RANGE_INEQ_SEL; continue; }
+    let range = r.lo + r.hi - 1 + (r.info?.stats?.nullFrac ?? 0);
+    if (range <= 0) range = range < -0.01 ? DEFAULT_RANGE_INEQ_SEL : 1e-10;
+    s *= range;
+  }
+  return clamp(s);
+}
+
+/** The fraction of rows for which the boolean expression is true. */
+export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
+  switch (e.kind) {
+    case 'const': return e.value === true ? 1 : 0;
+    case 'and': return conjunctionSelectivity(e.args, lookup);
+    case 'or': return clamp(e.args.reduce((s, a) => { const s2 = clauseSelectivity(a, lookup); return s + s2 - s * s2; }, 0));
+    case 'not': return clamp(1 - clauseSelectivity(e.arg, lookup));
+    case 'isnull': {
+      const c = stripCasts(e.arg);
+      const info = c.kind === 'column' && c.level === 0 ? lookup(c) : undefined;
+      const nullFrac = info?.stats?.nullFrac;
+      if (nullFrac === undefined) return e.negate ? DEFAULT_NOT_UNK_SEL : DEFAULT_UNK_SEL;
+      return e.negate ? 1 - nullFrac : nullFrac;
+    }
+    case 'column': {
+      // a boolean column alone: boolvarsel, i.e. col = true
+      const info = e.level === 0 ? lookup(e) : undefined;
+      return info?.stats ? equalitySelectivity(info, { value: true }) : DEFAULT_CLAUSE_SEL;
+    }
+    case 'anyall': {
+      // col = ANY (array constant): the OR of the element equalities
+      const arr = stripCasts(e.right);
+      const col = stripCasts(e.left);
+      if (e.all || e.op !== '=' || arr.kind !== 'const' || !Array.isArray(arr.value) || col.kind !== 'column') return DEFAULT_INEQ_SEL;
+      const info = lookup(col);
+      const elems = arr.value as Value[];
+      return clamp(elems.reduce<number>((s, v) => s + equalitySelectivity(info, { value: v }), 0));
+    }
+    case 'call': {
+      if (e.name === '~~' && e.args.length === 2) return likeSelectivity(e, lookup);
+      if (e.name === '!~~' && e.args.length === 2) return clamp(1 - likeSelectivity(e, lookup));
+      const s = comparisonSelectivity(e, lookup);
+      if (s !== undefined) return s;
+      return e.name === '=' ? DEFAULT_EQ_SEL : e.name in FLIPPED ? DEFAULT_INEQ_SEL : DEFAULT_CLAUSE_SEL;
+    }
+    default: return DEFAULT_CLAUSE_SEL;
+  }
+}
+
+/**
+ * estimate_num_groups: the product of the grouping columns' distinct counts, at most the
+ * input rows (an expression that is not a column counts DEFAULT_NUM_DISTINCT).
+ */
+export function groupCount(keys: readonly Expr[], inputRows: number, lookup: ColumnLookup): number {
+  if (keys.length === 0) return 1;
+  let groups = 1;
+  for (const k of keys) {
+    const c = stripCasts(k);
+    groups *= c.kind === 'column' && c.level === 0 ? distinctCount(lookup(c)) : DEFAULT_NUM_DISTINCT;
+  }
+  return Math.max(1, Math.min(Math.round(groups), Math.round(inputRows)));
+}
