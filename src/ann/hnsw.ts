@@ -162,12 +162,18 @@ export class HnswIndex implements AnnIndex {
     return padded;
   }
 
-  filteredSearch(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined {
+  /** the addon's view of the saved file, opened on first use (null: the addon is not built) */
+  private addonView(): NativeFilteredIndex | null {
     if (this.filtered === undefined) this.filtered = openFilteredView(this.savedFile()) ?? null;
-    if (!this.filtered) return undefined;
+    return this.filtered;
+  }
+
+  filteredSearch(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined {
+    const view = this.addonView();
+    if (!view) return undefined;
     if (this.size === 0 || k <= 0) return { hits: [], computed: 0, exhausted: false };
     const n = Math.min(k, this.size);
-    const r = this.filtered.search(this.indexQuery(query), n, Math.max(this.breadth(ef), n), allowed, budget);
+    const r = view.search(this.indexQuery(query), n, Math.max(this.breadth(ef), n), allowed, budget);
     const hits: AnnHit[] = [];
     for (let i = 0; i < r.positions.length; i++) hits.push({ position: r.positions[i], distance: r.distances[i] });
     return { hits, computed: r.computed, exhausted: r.exhausted };
@@ -176,6 +182,15 @@ export class HnswIndex implements AnnIndex {
   search(query: Float32Array, k: number, ef: number): AnnHit[] {
     if (this.size === 0 || k <= 0) return [];
     const n = Math.min(k, this.size);
+    // The addon takes ef per call: one memory-mapped view serves every ef, where usearch's
+    // own binding needs a view per ef, each paying its first touches of the mapping again.
+    const view = this.addonView();
+    if (view) {
+      const r = view.search(this.indexQuery(query), n, Math.max(this.breadth(ef), n));
+      const hits: AnnHit[] = [];
+      for (let i = 0; i < r.positions.length; i++) hits.push({ position: r.positions[i], distance: r.distances[i] });
+      return hits;
+    }
     const native = this.handle(Math.max(this.breadth(ef), n));
     const m = native.search(this.indexQuery(query), n, 1);
     const out: AnnHit[] = [];
