@@ -13,6 +13,7 @@ import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
+import { planIsCorrelated } from '../planner/expr-walk.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
@@ -611,7 +612,7 @@ function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; o
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
 
-/** No column of the current row, no subquery, nothing volatile: one value per execution. */
+/** No column of the current row, no correlated subquery, nothing volatile: one value per execution. */
 function isRowIndependent(e: Expr): boolean {
   let ok = true;
   const visit = (x: Expr): void => {
@@ -622,6 +623,8 @@ function isRowIndependent(e: Expr): boolean {
       case 'cast': visit(x.arg); return;
       case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
       case 'array': x.elems.forEach(visit); return;
+      // an uncorrelated scalar subquery runs once (its value is cached): ORDER BY v <-> (SELECT …)
+      case 'subquery': ok = x.mode === 'scalar' && !planIsCorrelated(x.plan); return;
       default: ok = false;
     }
   };

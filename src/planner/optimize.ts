@@ -13,7 +13,8 @@ import type { Plan } from './plan.js';
 import { pushDownFilter } from './rules/push-down-filter.js';
 import { rewriteVectorTopK } from './rules/rewrite-vector-top-k.js';
 import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
-import { applyEverywhere, type Rule, type RuleContext } from './rules/rule.js';
+import { applyEverywhere, mapChildren, type Rule, type RuleContext } from './rules/rule.js';
+import { walkPlanExprs } from './expr-walk.js';
 import { prunePartitionsRule } from './rules/prune-partitions.js';
 import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
@@ -24,6 +25,7 @@ import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
+  optimizeNestedPlans(plan, ctx, disabled, new WeakSet());
   let out = plan;
   for (const rule of RULES) {
     if (disabled.has(rule.name)) continue;
@@ -32,4 +34,32 @@ export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<str
     out = next;
   }
   return out;
+}
+
+/**
+ * Subqueries in expressions (SubPlans, InitPlans) and CTEs are queries of their own: each
+ * gets the same rewrites as the main query (a k-NN subquery becomes a vector Top-K, its
+ * `id = 5` a key lookup). They are replaced in place, before the main query's rules run:
+ * the bound tree is this statement's own, and a CTE read twice is one shared object,
+ * optimized once.
+ */
+function optimizeNestedPlans(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string>, seen: WeakSet<object>): void {
+  const visitNode = (p: Plan): void => {
+    if (p.kind === 'cteScan' && !seen.has(p.cte)) {
+      seen.add(p.cte);
+      p.cte.plan = optimize(p.cte.plan, ctx, disabled);
+    }
+    mapChildren(p, (child) => {
+      visitNode(child);
+      return child;
+    });
+  };
+  visitNode(plan);
+  // expressions of this query level (depth 0); deeper ones are handled by optimize() of their own plan
+  walkPlanExprs(plan, 0, (e, depth) => {
+    if (depth !== 0 || (e.kind !== 'subquery' && e.kind !== 'insubquery')) return;
+    if (seen.has(e)) return;
+    seen.add(e);
+    (e as { plan: Plan }).plan = optimize(e.plan, ctx, disabled);
+  });
 }

@@ -7,14 +7,21 @@
  * distance expression over the scan's own columns — the shape the vector search paths
  * (exact kernel, ANN index) recognise. Sort keys are rewritten in terms of X.
  */
-import { mapExpr } from '../expr-walk.js';
+import { mapExpr, planIsCorrelated } from '../expr-walk.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 
+/**
+ * Whether the select list may be computed below the TopK instead of above it. An
+ * uncorrelated scalar subquery may: it runs once either way (an InitPlan), and as the
+ * query vector (`ORDER BY embedding <-> (SELECT embedding FROM t WHERE id = 5)`) it lets
+ * the TopK see the distance over the scan's column and use the vector index.
+ */
 function isMovable(e: Expr): boolean {
   let ok = true;
   mapExpr(e, (x) => {
-    if (x.kind === 'subquery' || x.kind === 'insubquery' || (x.kind === 'call' && x.fn.volatile)) ok = false;
+    const correlatedSubquery = (x.kind === 'subquery' && planIsCorrelated(x.plan)) || x.kind === 'insubquery';
+    if (correlatedSubquery || (x.kind === 'call' && x.fn.volatile)) ok = false;
     return ok ? undefined : x;
   });
   return ok;
