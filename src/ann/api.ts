@@ -1,6 +1,6 @@
 /**
- * The ANN contract: one interface over vector indexes (HNSW today; IVF-flat and
- * quantized variants can be added behind it). An index covers the vectors of one sealed
+ * The ANN contract: one interface over vector indexes (HNSW on usearch, IVFFlat; quantized
+ * variants can be added behind it). An index covers the vectors of one sealed
  * segment and answers with segment positions; visibility (snapshots, tombstones) and
  * filters are the caller's business, which is why search can be asked for more than k.
  */
@@ -16,12 +16,15 @@ export interface AnnHit {
 }
 
 export interface AnnIndex {
-  readonly kind: 'hnsw';
+  readonly kind: 'hnsw' | 'ivfflat';
   readonly op: DistanceOp;
   readonly dimensions: number;
   readonly size: number;
-  /** the best `k` positions for `query`; `ef` is the search breadth (hnsw.ef_search) */
-  search(query: Float32Array, k: number, ef: number): AnnHit[];
+  /**
+   * The best `k` positions for `query`, nearest first. `breadth` is the index kind's own
+   * search breadth: hnsw.ef_search for HNSW (at least k is used), ivfflat.probes for IVFFlat.
+   */
+  search(query: Float32Array, k: number, breadth: number): AnnHit[];
   /** the index's file and parameters, so another thread can view() the same index */
   fileRef?(): AnnIndexFile;
   /** write the index to a file (next to its segment) */
@@ -39,10 +42,22 @@ export interface HnswOptions {
 
 /** A saved index file and what opening it needs (plain data: it crosses to query workers). */
 export interface AnnIndexFile {
+  /** absent: hnsw */
+  readonly kind?: 'hnsw' | 'ivfflat';
   readonly path: string;
   readonly op: DistanceOp;
   readonly dim: number;
   readonly size: number;
   readonly m: number;
   readonly efConstruction: number;
+}
+
+/**
+ * Rows `start .. start + rows - 1` of a segment's vector column, `dim` floats each, in
+ * `data` (views of the segment's shared memory where it has it: never copies).
+ */
+export interface VectorChunk {
+  readonly start: number;
+  readonly rows: number;
+  readonly data: Float32Array;
 }

@@ -29,6 +29,7 @@ import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { EXACT_MATCHES, columnsRead, indexFor, type VectorSearchStats } from './vector-search.js';
+import { searchBreadth } from './search-breadth.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -273,12 +274,12 @@ export async function parallelIndexedVectorTopK(
   const query = queryVector(key, env);
   const filter = filterOf(scan, env);
   if (!query || filter === undefined) return undefined;
-  const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
+  const ef = searchBreadth(vs.index.method, env.ctx.setting.bind(env.ctx));
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0 };
   rc.vectorStats?.set(plan, stats);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
-  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op));
+  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op, vs.index!.method));
   const segments = tables.map((t, ti) => (indexNames[ti] ? storage.annSegments(t.oid, indexNames[ti]!, rc.snapshot, rc.txn) : []));
   const refs = segments.map((segs, ti) => segs.map((s) => {
     const file = s.index.fileRef?.();

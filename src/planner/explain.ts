@@ -62,7 +62,7 @@ function label(plan: Plan, opts: ExplainOptions): { title: string; details: stri
     case 'topk': {
       const vs = plan.vectorSearch;
       const title = vs
-        ? `Vector Top-K (${vs.strategy === 'hnsw' ? `hnsw index ${vs.index!.name}` : 'exact'}, ${vs.operator} on ${vs.column})`
+        ? `Vector Top-K (${vs.strategy !== 'exact' ? `${vs.strategy} index ${vs.index!.name}` : 'exact'}, ${vs.operator} on ${vs.column})`
         : 'Top-K';
       return { title, details: [`Sort Key: ${plan.keys.map((k) => exprText(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`, `Limit: ${exprText(plan.limit)}`] };
     }

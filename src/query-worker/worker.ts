@@ -4,7 +4,8 @@
  * protocol requests one at a time. It knows nothing of tables, rows or SQL.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { HnswIndex } from '../ann/hnsw.js';
+import type { AnnIndex } from '../ann/api.js';
+import { openAnnIndex } from '../ann/open.js';
 import { SqlError } from '../errors.js';
 import { BestPositions, rankKernel } from './kernels.js';
 import {
@@ -17,7 +18,7 @@ export interface AttachedSegment {
   readonly dim: number;
   readonly count: number;
   readonly chunks: readonly { readonly start: number; readonly rows: number; readonly data: Float32Array }[];
-  readonly indexes: Map<string, HnswIndex>;
+  readonly indexes: Map<string, AnnIndex>;
 }
 
 /** Rows between two looks at the cancel board. */
@@ -66,7 +67,7 @@ export class WorkerState {
         const seg = this.segment(req.segment);
         seg.indexes.get(req.index)?.close();
         const f = req.file;
-        seg.indexes.set(req.index, HnswIndex.open(f.path, f.op, f.dim, f.size, { m: f.m, efConstruction: f.efConstruction }));
+        seg.indexes.set(req.index, openAnnIndex(f, () => seg.chunks));
         return { id: req.id, ok: true };
       }
       case 'detach':
@@ -110,7 +111,7 @@ export class WorkerState {
     for (;;) {
       if (this.isCancelled(req.id)) throw new Cancelled();
       const n = Math.min(want, index.size);
-      const found = index.search(req.query, n, Math.max(req.ef, n)).filter((h) => !req.allowed || bitmapHas(req.allowed, h.position));
+      const found = index.search(req.query, n, req.ef).filter((h) => !req.allowed || bitmapHas(req.allowed, h.position));
       if (found.length >= req.k || n >= index.size) {
         if (found.length < req.k) {
           return { id: req.id, ok: true, exhausted: true, widenings, hits: this.exactTopK(seg, req, 0, seg.count) };

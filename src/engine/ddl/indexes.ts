@@ -49,7 +49,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   }
   table.indexes.push(idx);
   ctx.catalog.version++;
-  if (method === 'hnsw') await buildVectorIndexesOrNone(ctx, table, idx);
+  if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
 }
 
 /**
@@ -114,12 +114,29 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
     }
     // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
     if (op === '<+>') continue;
-    await ctx.storage.createVectorIndex(leaf.oid, {
+    const ivf = idx.method === 'ivfflat';
+    const lists = Number(idx.options.lists ?? 100);
+    const built = await ctx.storage.createVectorIndex(leaf.oid, {
       name: leafIdx.name, column: idx.columns[0], op,
       m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
+      ...(ivf ? { method: 'ivfflat' as const, lists } : {}),
     }, ctx.interrupted);
+    // pgvector's ivfbuild.c: fewer sampled vectors than lists
+    if (ivf && built.samples !== undefined && built.samples < lists) {
+      ctx.notices.push({
+        severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+        detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+      });
+    }
   }
 }
+
+/**
+ * pgvector's HNSW takes 2,000 dimensions of vector and 4,000 of halfvec (an 8 kB page
+ * must hold a graph element); Quiver's index files have no pages, so both go to 16,000
+ * (IVFFlat keeps pgvector's limits).
+ */
+const HNSW_MAX_DIMENSIONS = 16000;
 
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
   if (cols.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
@@ -137,11 +154,14 @@ function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[
   if (isHalf !== opclasses[0].startsWith('halfvec_')) {
     throw new SqlError(SqlState.datatypeMismatch, `operator class "${opclasses[0]}" does not accept data type ${formatType({ oid: col.type.oid, typmod: -1 })}`);
   }
-  if (col.type.typmod < 1) throw new SqlError(SqlState.dataException, 'column does not have dimensions');
-  // pgvector: 2000 dimensions for vector, 4000 for halfvec
-  const limit = isHalf ? 4000 : 2000;
+  if (col.type.typmod < 1) throw new SqlError(SqlState.invalidParameterValue, 'column does not have dimensions');
+  const limit = method === 'hnsw' ? HNSW_MAX_DIMENSIONS : isHalf ? 4000 : 2000;
   if (col.type.typmod > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
   validateIndexOptions(options, method);
+  // pgvector's ivfbuild.c: spherical k-means needs more than one dimension
+  if (method === 'ivfflat' && col.type.typmod === 1 && !opclasses[0].endsWith('_l2_ops')) {
+    throw new SqlError(SqlState.invalidParameterValue, 'dimensions must be greater than one for this opclass');
+  }
 }
 
 function validateIndexOptions(options: Record<string, string>, method: string): void {

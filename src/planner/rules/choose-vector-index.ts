@@ -1,5 +1,5 @@
 /**
- * TopK(distance) over a scan of a table with a matching HNSW index → search via the index
+ * TopK(distance) over a scan of a table with a matching HNSW or IVFFlat index → search via the index
  *
  *   CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops);
  *   SELECT id FROM items WHERE tenant = 7 ORDER BY embedding <=> $1 LIMIT 10;
@@ -19,7 +19,7 @@ const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>
 /** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, … */
 function matchingIndex(table: TableDef, column: number, op: string): IndexDef | undefined {
   const prefix = table.columns[column]?.type.oid === OID.halfvec ? 'halfvec_' : 'vector_';
-  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
+  return table.indexes.find((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
 }
 
 export const chooseVectorIndex: Rule = {
@@ -35,6 +35,6 @@ export const chooseVectorIndex: Rule = {
     const index = matchingIndex(scan.table, col.index, key.name)
       ?? scan.partitions?.map((p) => matchingIndex(p, col.index, key.name)).find((i) => i !== undefined);
     if (!index) return undefined;
-    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: 'hnsw' } };
+    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: index.method === 'ivfflat' ? 'ivfflat' : 'hnsw' } };
   },
 };
