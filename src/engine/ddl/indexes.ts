@@ -32,7 +32,9 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
     throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`);
   }
   const cols = stmt.columns.map((c) => indexedColumn(table, c));
-  const opclasses = stmt.columns.map((c) => c.opclass ?? 'default');
+  // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
+  const defaultOpclass = (i: number) => (method === 'ivfflat' && table.columns[cols[i]].type.oid === OID.vector ? 'vector_l2_ops' : 'default');
+  const opclasses = stmt.columns.map((c, i) => c.opclass ?? defaultOpclass(i));
   const options = { ...stmt.options };
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
