@@ -7,6 +7,14 @@
 
 /** pgvector's distance operators. */
 export type DistanceOp = '<->' | '<#>' | '<=>' | '<+>';
+/** pgvector's distances between bit strings: Hamming and Jaccard. */
+export type BitDistanceOp = '<~>' | '<%>';
+/** Every operator an index can order by. */
+export type AnnOp = DistanceOp | BitDistanceOp;
+
+export function isBitOp(op: AnnOp): op is BitDistanceOp {
+  return op === '<~>' || op === '<%>';
+}
 
 export interface AnnHit {
   /** position of the row within the segment the index covers */
@@ -17,11 +25,12 @@ export interface AnnHit {
 
 export interface AnnIndex {
   readonly kind: 'hnsw' | 'ivfflat';
-  readonly op: DistanceOp;
+  readonly op: AnnOp;
   readonly dimensions: number;
   readonly size: number;
   /**
-   * The best `k` positions for `query`, nearest first. `breadth` is the index kind's own
+   * The best `k` positions for `query`, nearest first (a bit string's query is one float,
+   * 0 or 1, per bit). `breadth` is the index kind's own
    * search breadth: hnsw.ef_search for HNSW (at least k is used), ivfflat.probes for IVFFlat.
    */
   search(query: Float32Array, k: number, breadth: number): AnnHit[];
@@ -45,7 +54,7 @@ export interface AnnIndexFile {
   /** absent: hnsw */
   readonly kind?: 'hnsw' | 'ivfflat';
   readonly path: string;
-  readonly op: DistanceOp;
+  readonly op: AnnOp;
   readonly dim: number;
   readonly size: number;
   readonly m: number;

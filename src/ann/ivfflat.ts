@@ -10,7 +10,7 @@
  * `skip`) and, for cosine, zero vectors — as pgvector's index does not return them.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { AnnHit, AnnIndex, AnnIndexFile, DistanceOp, VectorChunk } from './api.js';
+import type { AnnHit, AnnIndex, AnnIndexFile, AnnOp, DistanceOp, VectorChunk } from './api.js';
 import { normalizeRows, type KmeansKind } from './kmeans.js';
 
 const MAGIC = 0x46564951; // 'QIVF'
@@ -18,8 +18,9 @@ const CENTERS_MAGIC = 0x43564951; // 'QIVC'
 const VERSION = 1;
 const OP_CODES: readonly DistanceOp[] = ['<->', '<#>', '<=>', '<+>'];
 
-export function ivfflatSupports(op: DistanceOp): boolean {
-  return op !== '<+>';
+/** IVFFlat lists for the float operators but L1 (bit strings are not clustered yet). */
+export function ivfflatSupports(op: AnnOp): op is '<->' | '<#>' | '<=>' {
+  return op === '<->' || op === '<#>' || op === '<=>';
 }
 
 export function kmeansKindFor(op: DistanceOp): KmeansKind {

@@ -10,7 +10,7 @@
  *   to scan()) until commit() makes them durable and stamps them.
  */
 import type { Row, SqlType } from '../types/types.js';
-import type { AnnIndex, DistanceOp } from '../ann/api.js';
+import type { AnnIndex, AnnOp } from '../ann/api.js';
 import type { SharedVectors } from './segment.js';
 
 export type RowId = number;
@@ -109,7 +109,7 @@ export interface VectorIndexSpec {
   readonly method?: 'hnsw' | 'ivfflat';
   /** 0-based column position */
   readonly column: number;
-  readonly op: DistanceOp;
+  readonly op: AnnOp;
   /** hnsw */
   readonly m: number;
   readonly efConstruction: number;

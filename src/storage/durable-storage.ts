@@ -32,7 +32,7 @@ import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
-import type { AnnIndex } from '../ann/api.js';
+import { isBitOp, type AnnIndex } from '../ann/api.js';
 import { hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
 import { buildIvfFile, ivfSampleSize, sampleVectors, trainCentersFile } from '../ann/ivf-build.js';
@@ -595,9 +595,10 @@ export class DurableStorage implements Storage {
       if (!(dim > 0)) continue;
       const t0 = performance.now();
       const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
+      const data = isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
       const index = ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, seg.vectorColumn(spec.column, dim), seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
+        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -607,8 +608,8 @@ export class DurableStorage implements Storage {
 
   /** One segment's IVFFlat lists, over the centers the index was trained with. */
   private async buildIvfSegment(spec: VectorIndexSpec, seg: SealedSegment, dim: number, path: string, signal?: AbortSignal): Promise<AnnIndex> {
-    const { centers, lists } = readCenters(join(this.segDir, spec.centers!));
-    return buildIvfFile(seg.vectorChunks(spec.column, dim), seg.length, dim, spec.op, centers, lists, seg.nullMap(spec.column), path, signal);
+    const { centers, lists, op } = readCenters(join(this.segDir, spec.centers!));
+    return buildIvfFile(seg.vectorChunks(spec.column, dim), seg.length, dim, op, centers, lists, seg.nullMap(spec.column), path, signal);
   }
 
   /**
@@ -637,6 +638,7 @@ export class DurableStorage implements Storage {
     });
     const rows = t.sealed.reduce((n, s) => n + s.length, 0);
     const { samples, count } = sampleVectors(segments, dim, ivfSampleSize(lists, rows));
+    if (!ivfflatSupports(spec.op)) throw new Error(`bug: no IVFFlat for ${spec.op}`);
     const file = `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
     await trainCentersFile(samples, count, dim, spec.op, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);

@@ -359,6 +359,25 @@ export class SealedSegment implements Segment {
     return [{ start: 0, rows: this.length, data: this.vectorColumn(col, dim) }];
   }
 
+  /**
+   * A bit(n) column as `n`-bit strings packed 8 bits a byte, most significant first,
+   * ceil(n / 8) bytes a row (NULLs and strings of another length as zeros).
+   */
+  bitColumn(col: number, bits: number): Uint8Array {
+    const per = Math.ceil(bits / 8);
+    const out = new Uint8Array(this.length * per);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) {
+        const v = read(i);
+        if (typeof v !== 'string' || v.length !== bits) continue;
+        const o = (c.start + i) * per;
+        for (let b = 0; b < bits; b++) if (v.charCodeAt(b) === 49) out[o + (b >> 3)] |= 0x80 >> (b & 7);
+      }
+    }
+    return out;
+  }
+
   /** One byte per position, 1 where the column is NULL; undefined when no row is NULL. */
   nullMap(col: number): Uint8Array | undefined {
     if (this.nullCount(col) === 0) return undefined;
