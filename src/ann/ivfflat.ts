@@ -10,6 +10,7 @@
  * `skip`) and, for cosine, zero vectors — as pgvector's index does not return them.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import simsimd from 'simsimd';
 import type { AnnHit, AnnIndex, AnnIndexFile, AnnOp, DistanceOp, VectorChunk } from './api.js';
 import { normalizeRows, type KmeansKind } from './kmeans.js';
 
@@ -17,6 +18,17 @@ const MAGIC = 0x46564951; // 'QIVF'
 const CENTERS_MAGIC = 0x43564951; // 'QIVC'
 const VERSION = 1;
 const OP_CODES: readonly DistanceOp[] = ['<->', '<#>', '<=>', '<+>'];
+/** from this many dimensions a SIMD call (simsimd) beats a JS loop, N-API call included */
+const SIMD_MIN_DIMS = 32;
+
+type Rank = (q: Float32Array, v: Float32Array) => number;
+
+/** The operator's order as one SIMD call (ranking only, like IvfIndex's JS loop). */
+function simdRank(op: DistanceOp): Rank {
+  if (op === '<->') return (q, v) => simsimd.sqeuclidean(q, v);
+  if (op === '<#>') return (q, v) => -simsimd.inner(q, v);
+  return (q, v) => simsimd.cosine(q, v);
+}
 
 /** IVFFlat lists for the float operators but L1 (bit strings are not clustered yet). */
 export function ivfflatSupports(op: AnnOp): op is '<->' | '<#>' | '<=>' {
@@ -108,7 +120,15 @@ export function assignLists(chunks: readonly VectorChunk[], count: number, dim: 
         v = unit;
         o = 0;
       }
-      centerDistances(v, o, centers, lists, dim, op === '<->', dists);
+      if (dim >= SIMD_MIN_DIMS) {
+        const x = v.subarray(o, o + dim);
+        for (let l = 0; l < lists; l++) {
+          const cv = centers.subarray(l * dim, (l + 1) * dim);
+          dists[l] = op === '<->' ? simsimd.sqeuclidean(x, cv) : -simsimd.inner(x, cv);
+        }
+      } else {
+        centerDistances(v, o, centers, lists, dim, op === '<->', dists);
+      }
       const l = nearestCenter(dists);
       listOf[pos] = l;
       sizes[l]++;
@@ -237,7 +257,16 @@ export class IvfIndex implements AnnIndex {
       normalizeRows(q, 1, this.dimensions);
     }
     const dists = new Float64Array(this.lists);
-    centerDistances(q, 0, this.centers, this.lists, this.dimensions, this.op === '<->', dists);
+    if (this.dimensions >= SIMD_MIN_DIMS) {
+      // pgvector's list distance: squared L2, or the negative inner product with the centers
+      const dim = this.dimensions;
+      for (let l = 0; l < this.lists; l++) {
+        const c = this.centers.subarray(l * dim, (l + 1) * dim);
+        dists[l] = this.op === '<->' ? simsimd.sqeuclidean(q, c) : -simsimd.inner(q, c);
+      }
+    } else {
+      centerDistances(q, 0, this.centers, this.lists, this.dimensions, this.op === '<->', dists);
+    }
     const order = new Int32Array(this.lists);
     for (let l = 0; l < this.lists; l++) order[l] = l;
     return order.sort((a, b) => dists[a] - dists[b] || a - b);
@@ -255,6 +284,9 @@ export class IvfIndex implements AnnIndex {
     const top = new TopK(Math.min(k, this.positions.length));
     const dim = this.dimensions;
     const qNorm = this.op === '<=>' ? Math.sqrt(norm2(query, 0, dim)) : 0;
+    const simd = dim >= SIMD_MIN_DIMS ? simdRank(this.op) : undefined;
+    // simsimd wants both vectors of the same length
+    const q = simd && query.length !== dim ? query.slice(0, dim) : query;
     let seen = 0;
     for (let i = 0; i < this.lists && (i < probes || seen < k); i++) {
       const l = order[i];
@@ -272,7 +304,8 @@ export class IvfIndex implements AnnIndex {
           data = this.source.data(chunk);
           chunkEnd = this.source.end(chunk);
         }
-        top.offer(this.rankDistance(query, data!, this.source.offset(chunk, pos), qNorm), pos);
+        const o = this.source.offset(chunk, pos);
+        top.offer(simd ? simd(q, data!.subarray(o, o + dim)) : this.rankDistance(query, data!, o, qNorm), pos);
       }
     }
     return top.sorted();

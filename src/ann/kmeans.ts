@@ -7,6 +7,7 @@
  *
  * Pure computation over Float32Arrays: it runs in a build worker thread.
  */
+import simsimd from 'simsimd';
 
 /** How the index clusters: 'l2' (<->), 'spherical' (<#> and <=>). */
 export type KmeansKind = 'l2' | 'spherical';
@@ -38,9 +39,24 @@ function l2Distance(a: Float32Array, ao: number, b: Float32Array, bo: number, di
 function sphericalDistance(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
   let dp = 0;
   for (let i = 0; i < dim; i++) dp += a[ao + i] * b[bo + i];
+  return acosOverPi(dp);
+}
+
+function acosOverPi(dp: number): number {
   if (dp > 1) dp = 1;
   else if (dp < -1) dp = -1;
   return Math.acos(dp) / Math.PI;
+}
+
+/** from this many dimensions one SIMD call (simsimd) beats a JS loop, N-API call included */
+const SIMD_MIN_DIMS = 32;
+
+type Distance = typeof l2Distance;
+
+function distanceFor(kind: KmeansKind, dim: number): Distance {
+  if (dim < SIMD_MIN_DIMS) return kind === 'l2' ? l2Distance : sphericalDistance;
+  if (kind === 'l2') return (a, ao, b, bo, d) => Math.sqrt(simsimd.sqeuclidean(a.subarray(ao, ao + d), b.subarray(bo, bo + d)));
+  return (a, ao, b, bo, d) => acosOverPi(simsimd.inner(a.subarray(ao, ao + d), b.subarray(bo, bo + d)));
 }
 
 /** Normalise each of `count` vectors in place (a zero vector stays zero). */
@@ -80,7 +96,7 @@ export function kmeans(samples: Float32Array, count: number, dim: number, lists:
  * with probability proportional to the squared distance to the nearest chosen center.
  * Fills `lowerBound` (sample × center distances) on the way, as Elkan's first bounds.
  */
-function initCenters(samples: Float32Array, n: number, dim: number, k: number, dist: typeof l2Distance, random: () => number, lowerBound: Float32Array): Float32Array {
+function initCenters(samples: Float32Array, n: number, dim: number, k: number, dist: Distance, random: () => number, lowerBound: Float32Array): Float32Array {
   const centers = new Float32Array(k * dim);
   const weight = new Float32Array(n).fill(FLT_MAX);
   const first = Math.floor(random() * n) % n;
@@ -140,7 +156,7 @@ function computeNewCenters(samples: Float32Array, n: number, dim: number, k: num
  * algorithm whose steps share six bound arrays; split, it would only pass them around.
  */
 function elkan(samples: Float32Array, n: number, dim: number, k: number, kind: KmeansKind, random: () => number): Float32Array {
-  const dist = kind === 'l2' ? l2Distance : sphericalDistance;
+  const dist = distanceFor(kind, dim);
   const lowerBound = new Float32Array(n * k);
   const upperBound = new Float32Array(n);
   const closest = new Int32Array(n);
