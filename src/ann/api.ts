@@ -1,12 +1,20 @@
 /**
- * The ANN contract: one interface over vector indexes (HNSW today; IVF-flat and
- * quantized variants can be added behind it). An index covers the vectors of one sealed
+ * The ANN contract: one interface over vector indexes (HNSW on usearch, IVFFlat; quantized
+ * variants can be added behind it). An index covers the vectors of one sealed
  * segment and answers with segment positions; visibility (snapshots, tombstones) and
  * filters are the caller's business, which is why search can be asked for more than k.
  */
 
 /** pgvector's distance operators. */
 export type DistanceOp = '<->' | '<#>' | '<=>' | '<+>';
+/** pgvector's distances between bit strings: Hamming and Jaccard. */
+export type BitDistanceOp = '<~>' | '<%>';
+/** Every operator an index can order by. */
+export type AnnOp = DistanceOp | BitDistanceOp;
+
+export function isBitOp(op: AnnOp): op is BitDistanceOp {
+  return op === '<~>' || op === '<%>';
+}
 
 export interface AnnHit {
   /** position of the row within the segment the index covers */
@@ -16,12 +24,16 @@ export interface AnnHit {
 }
 
 export interface AnnIndex {
-  readonly kind: 'hnsw';
-  readonly op: DistanceOp;
+  readonly kind: 'hnsw' | 'ivfflat';
+  readonly op: AnnOp;
   readonly dimensions: number;
   readonly size: number;
-  /** the best `k` positions for `query`; `ef` is the search breadth (hnsw.ef_search) */
-  search(query: Float32Array, k: number, ef: number): AnnHit[];
+  /**
+   * The best `k` positions for `query`, nearest first (a bit string's query is one float,
+   * 0 or 1, per bit). `breadth` is the index kind's own
+   * search breadth: hnsw.ef_search for HNSW (at least k is used), ivfflat.probes for IVFFlat.
+   */
+  search(query: Float32Array, k: number, breadth: number): AnnHit[];
   /**
    * In-graph filtered search: the best `k` positions set in `allowed` (one bit per
    * position, LSB first), the walk skipping the others. After `budget` filter checks the
@@ -56,10 +68,22 @@ export interface HnswOptions {
 
 /** A saved index file and what opening it needs (plain data: it crosses to query workers). */
 export interface AnnIndexFile {
+  /** absent: hnsw */
+  readonly kind?: 'hnsw' | 'ivfflat';
   readonly path: string;
-  readonly op: DistanceOp;
+  readonly op: AnnOp;
   readonly dim: number;
   readonly size: number;
   readonly m: number;
   readonly efConstruction: number;
+}
+
+/**
+ * Rows `start .. start + rows - 1` of a segment's vector column, `dim` floats each, in
+ * `data` (views of the segment's shared memory where it has it: never copies).
+ */
+export interface VectorChunk {
+  readonly start: number;
+  readonly rows: number;
+  readonly data: Float32Array;
 }

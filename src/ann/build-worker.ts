@@ -4,20 +4,23 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
-import type { DistanceOp, HnswOptions } from './api.js';
+import { isBitOp, type AnnOp, type HnswOptions } from './api.js';
 
 export interface BuildRequest {
-  readonly vectors: Float32Array;
+  /** floats, `dim` per vector; for a bit operator: bit strings packed 8 bits a byte */
+  readonly vectors: Float32Array | Uint8Array;
   readonly count: number;
   readonly dim: number;
-  readonly op: DistanceOp;
+  readonly op: AnnOp;
   readonly options: HnswOptions;
   readonly path: string;
 }
 
 parentPort?.on('message', (req: BuildRequest) => {
   try {
-    const index = HnswIndex.build(req.op, req.vectors, req.count, req.dim, req.options);
+    const index = isBitOp(req.op)
+      ? HnswIndex.buildBits(req.op, req.vectors as Uint8Array, req.count, req.dim, req.options)
+      : HnswIndex.build(req.op, req.vectors as Float32Array, req.count, req.dim, req.options);
     index.save(req.path);
     index.close();
     parentPort!.postMessage({ ok: true });

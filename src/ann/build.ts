@@ -1,7 +1,7 @@
 /** Build an HNSW index file in a worker thread and open it (memory-mapped) when done. */
 import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import type { DistanceOp, HnswOptions } from './api.js';
+import type { AnnOp, HnswOptions } from './api.js';
 import type { BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
 
@@ -19,7 +19,7 @@ let nextTemp = 1;
  * succeeded: an aborted build's worker may still be in native code for a moment, and its
  * late write must not land on the file a later build of the same index makes.
  */
-export async function buildIndexFile(op: DistanceOp, vectors: Float32Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal): Promise<HnswIndex> {
+export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal): Promise<HnswIndex> {
   if (signal?.aborted) throw new IndexBuildAborted();
   const temp = `${path}.building-${process.pid}-${nextTemp++}`;
   const worker = new Worker(new URL('./build-worker.js', import.meta.url));

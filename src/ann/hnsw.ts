@@ -1,17 +1,18 @@
 /**
- * HNSW indexes on usearch. usearch fixes the search breadth (expansion_search) when an
- * index object is made, so an index keeps one native handle per ef value it has been
- * asked for; handles after the first are memory-mapped views of the same saved file,
- * so they share its pages instead of copying the graph.
+ * HNSW indexes on usearch. Searches go through the native/filtered-hnsw addon's view of
+ * the saved file when it is built (ef per call, and the in-graph filtered search). Else,
+ * as usearch's binding fixes the search breadth (expansion_search) when an index object
+ * is made, an index keeps one native handle per ef value it has been asked for; handles
+ * after the first are memory-mapped views of the same saved file.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import usearch, { Index as NativeIndex, type MetricKind, type ScalarKind } from 'usearch';
-import type { AnnHit, AnnIndex, AnnIndexFile, DistanceOp, FilteredHits, HnswOptions } from './api.js';
+import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions } from './api.js';
 import { openFilteredView, type NativeFilteredIndex } from './filtered-hnsw.js';
 
-type Metric = 'l2sq' | 'ip' | 'cos';
+type Metric = 'l2sq' | 'ip' | 'cos' | 'hamming' | 'tanimoto';
 
 /**
  * usearch's metric for a pgvector operator, or undefined when it has none (L1).
@@ -21,18 +22,29 @@ type Metric = 'l2sq' | 'ip' | 'cos';
  * MIPS→L2 reduction: every vector x gets one extra coordinate sqrt(M² − |x|²), with M the
  * largest norm in the segment, and a query gets 0 there; then |q' − x'|² = |q|² + M² −
  * 2 q·x, so the nearest in L2 is the largest inner product, exactly.
+ *
+ * Bit strings are stored one bit per dimension (usearch's b1 scalars): Hamming for `<~>`,
+ * Tanimoto for `<%>` (on bits it is Jaccard's distance; usearch's "jaccard" metric name
+ * aborts the process in this binding).
  */
-export function metricFor(op: DistanceOp): Metric | undefined {
+export function metricFor(op: AnnOp): Metric | undefined {
   switch (op) {
     case '<->': return 'l2sq';
     case '<#>': return 'l2sq';
     case '<=>': return 'cos';
     case '<+>': return undefined;
+    case '<~>': return 'hamming';
+    case '<%>': return 'tanimoto';
   }
 }
 
-/** Dimensions of the vectors stored in the index (one more for the MIPS reduction). */
-function indexDims(op: DistanceOp, dim: number): number {
+/**
+ * Dimensions of the vectors stored in the index: one more for the MIPS reduction; bit
+ * strings padded with zero bits to whole bytes (zeros change neither distance, and
+ * usearch's Jaccard kernel ranks wrongly on a partial last byte: measured on 12 bits).
+ */
+function indexDims(op: AnnOp, dim: number): number {
+  if (isBitOp(op)) return Math.ceil(dim / 8) * 8;
   return op === '<#>' ? dim + 1 : dim;
 }
 
@@ -54,7 +66,7 @@ function mipsTransform(data: Float32Array, count: number, dim: number): Float32A
   return out;
 }
 
-export function hnswSupports(op: DistanceOp): boolean {
+export function hnswSupports(op: AnnOp): boolean {
   return metricFor(op) !== undefined;
 }
 
@@ -63,10 +75,16 @@ const THREADS = 2;
 const BUILD_PIECE = 4096;
 
 function newNative(dim: number, metric: Metric, opts: HnswOptions, ef: number): NativeIndex {
+  const bits = metric === 'hamming' || metric === 'tanimoto';
   return new NativeIndex({
-    dimensions: dim, metric: metric as MetricKind, quantization: 'f32' as ScalarKind,
+    dimensions: dim, metric: metric as MetricKind, quantization: (bits ? 'b1' : 'f32') as ScalarKind,
     connectivity: opts.m, expansion_add: opts.efConstruction, expansion_search: ef, multi: false,
   });
+}
+
+/** One float (0 or 1) per bit of a packed bit string (most significant bit first). */
+export function unpackBits(packed: Uint8Array, from: number, dim: number, out: Float32Array, at: number): void {
+  for (let b = 0; b < dim; b++) out[at + b] = (packed[from + (b >> 3)] >> (7 - (b & 7))) & 1;
 }
 
 export class HnswIndex implements AnnIndex {
@@ -74,10 +92,10 @@ export class HnswIndex implements AnnIndex {
   private readonly handles = new Map<number, NativeIndex>();
   private file: string | undefined;
   private tempDir: string | undefined;
-  /** the addon's view of the saved file (null: the addon is not built) */
+  /** the addon's view of the saved file (null: the addon is not built, or a bit index) */
   private filtered: NativeFilteredIndex | null | undefined;
 
-  private constructor(readonly op: DistanceOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, first: NativeIndex, firstEf: number) {
+  private constructor(readonly op: AnnOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, first: NativeIndex, firstEf: number) {
     this.handles.set(firstEf, first);
   }
 
@@ -85,7 +103,7 @@ export class HnswIndex implements AnnIndex {
    * Build over `count` vectors stored contiguously in `data` (which must start at
    * offset 0 of its buffer: usearch ignores byteOffset). Keys are positions 0..count-1.
    */
-  static build(op: DistanceOp, data: Float32Array, count: number, dim: number, opts: HnswOptions): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions): HnswIndex {
     const metric = metricFor(op);
     if (!metric) throw new Error(`bug: no HNSW metric for ${op}`);
     const ef = 40;
@@ -106,8 +124,31 @@ export class HnswIndex implements AnnIndex {
     return new HnswIndex(op, dim, count, opts, native, ef);
   }
 
+  /**
+   * Build over `count` bit strings packed 8 bits a byte, most significant bit first
+   * (`bytesPer` bytes each). usearch takes b1 vectors as floats (non-zero = 1), so they
+   * are unpacked a piece at a time: a 64,000-bit column never needs all its floats at once.
+   */
+  static buildBits(op: AnnOp, packed: Uint8Array, count: number, dim: number, opts: HnswOptions): HnswIndex {
+    const metric = metricFor(op);
+    if (!metric || !isBitOp(op)) throw new Error(`bug: no bit metric for ${op}`);
+    const ef = 40;
+    const padded = indexDims(op, dim);
+    const native = newNative(padded, metric, opts, ef);
+    const bytesPer = padded / 8;
+    const piece = Math.max(1, Math.min(BUILD_PIECE, Math.floor((16 << 20) / padded)));
+    const floats = new Float32Array(Math.min(piece, Math.max(count, 1)) * padded);
+    for (let at = 0; at < count; at += piece) {
+      const end = Math.min(count, at + piece);
+      for (let i = at; i < end; i++) unpackBits(packed, i * bytesPer, padded, floats, (i - at) * padded);
+      const keys = BigUint64Array.from({ length: end - at }, (_, i) => BigInt(at + i));
+      native.add(keys, floats.subarray(0, (end - at) * padded), THREADS);
+    }
+    return new HnswIndex(op, dim, count, opts, native, ef);
+  }
+
   /** Open a saved index as a memory-mapped view (fast restart). */
-  static open(path: string, op: DistanceOp, dim: number, size: number, opts: HnswOptions): HnswIndex {
+  static open(path: string, op: AnnOp, dim: number, size: number, opts: HnswOptions): HnswIndex {
     const metric = metricFor(op)!;
     const ef = 40;
     const native = newNative(indexDims(op, dim), metric, opts, ef);
@@ -153,18 +194,19 @@ export class HnswIndex implements AnnIndex {
     return this.op === '<#>' ? Math.ceil(ef * 2.5) : ef;
   }
 
-  /** The query as the index stores vectors (contiguous; one 0 more for the MIPS reduction). */
+  /** The query as the index stores vectors: contiguous; the MIPS coordinate (0) or a bit string's padding bits added. */
   private indexQuery(query: Float32Array): Float32Array {
     const q = query.byteOffset === 0 && query.length === this.dimensions ? query : query.slice();
-    if (this.op !== '<#>') return q;
-    const padded = new Float32Array(this.dimensions + 1);
-    padded.set(q);
+    const stored = indexDims(this.op, this.dimensions);
+    if (stored === this.dimensions) return q;
+    const padded = new Float32Array(stored);
+    padded.set(q.subarray(0, this.dimensions));
     return padded;
   }
 
-  /** the addon's view of the saved file, opened on first use (null: the addon is not built) */
+  /** the addon's view of the saved file, opened on first use (null: not built, or bits: the addon has float metrics only) */
   private addonView(): NativeFilteredIndex | null {
-    if (this.filtered === undefined) this.filtered = openFilteredView(this.savedFile()) ?? null;
+    if (this.filtered === undefined) this.filtered = isBitOp(this.op) ? null : openFilteredView(this.savedFile()) ?? null;
     return this.filtered;
   }
 

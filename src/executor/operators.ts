@@ -18,6 +18,7 @@ import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
+import { bitIndexedTopK } from './bit-vector-search.js';
 import { windowAgg } from './window.js';
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
@@ -689,6 +690,11 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
       return;
     }
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
+    return;
+  }
+  const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  if (viaBitIndex) {
+    yield viaBitIndex;
     return;
   }
   const width = plan.input.schema.length;

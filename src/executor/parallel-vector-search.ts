@@ -30,6 +30,7 @@ import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { columnsRead, countExact, indexFor, segmentChoice } from './vector-search.js';
 import { emptyVectorStats, type VectorSearchStats } from '../planner/vector-cost.js';
+import { searchBreadth } from './search-breadth.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -274,12 +275,12 @@ export async function parallelIndexedVectorTopK(
   const query = queryVector(key, env);
   const filter = filterOf(scan, env);
   if (!query || filter === undefined) return undefined;
-  const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
+  const ef = searchBreadth(vs.index.method, env.ctx.setting.bind(env.ctx));
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
-  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op));
+  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op, vs.index!.method));
   const segments = tables.map((t, ti) => (indexNames[ti] ? storage.annSegments(t.oid, indexNames[ti]!, rc.snapshot, rc.txn) : []));
   const refs = segments.map((segs, ti) => segs.map((s) => {
     const file = s.index.fileRef?.();

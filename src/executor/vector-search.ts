@@ -23,6 +23,7 @@ import type { Expr, Plan } from '../planner/plan.js';
 import type { AnnSegment } from '../storage/api.js';
 import type { Row } from '../types/types.js';
 import { VectorCandidates } from './vector-candidates.js';
+import { searchBreadth } from './search-breadth.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
@@ -49,7 +50,7 @@ export function indexedVectorTopK(
   if (q === null) return undefined;
   const query = q as Float32Array;
   const pred = scan.filter ? compileExpr(scan.filter) : null;
-  const ef = Math.max(1, Number(env.ctx.setting('hnsw.ef_search') ?? 40) || 40);
+  const ef = searchBreadth(vs.index.method, env.ctx.setting.bind(env.ctx));
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
 
@@ -74,7 +75,7 @@ export function indexedVectorTopK(
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
-    const indexName = indexFor(table, vs.index.columns[0], key.op);
+    const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
@@ -92,8 +93,8 @@ export function indexedVectorTopK(
 }
 
 /** The index on this table (or partition) for the column and operator. */
-export function indexFor(table: TableDef, column: number, op: DistanceOp): string | undefined {
-  return table.indexes.find((i) => (i.method === 'hnsw') && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
+export function indexFor(table: TableDef, column: number, op: DistanceOp, method = 'hnsw'): string | undefined {
+  return table.indexes.find((i) => i.method === method && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
 }
 
 /** Level-0 columns an expression reads, or undefined if it contains a subquery. */
@@ -201,7 +202,8 @@ function searchSegment(
   for (let widenings = 0; ; widenings++) {
     env.checkCancel();
     const n = Math.min(want, seg.length);
-    const found = seg.index.search(query, n, Math.max(ef, n)).filter((h) => (bits[h.position >> 3] >> (h.position & 7)) & 1);
+    // the index applies at least n itself (HNSW); IVFFlat's breadth (probes) must not be raised to n
+    const found = seg.index.search(query, n, ef).filter((h) => (bits[h.position >> 3] >> (h.position & 7)) & 1);
     if (found.length >= k) {
       for (const h of found) offer(h.position);
       return;

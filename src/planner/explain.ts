@@ -293,7 +293,7 @@ class Builder implements DeparseContext {
     const vs = plan.vectorSearch;
     const keys = plan.keys.map((k) => sortKeyText(k, this));
     if (vs) {
-      const title = `Vector Top-K (${vs.strategy === 'hnsw' ? `hnsw index ${vs.index!.name}` : 'exact'}, ${vs.operator} on ${vs.column})`;
+      const title = `Vector Top-K (${vs.strategy !== 'exact' && vs.index ? `${vs.strategy} index ${vs.index.name}` : 'exact'}, ${vs.operator} on ${vs.column})`;
       const n = this.node(plan, 'Vector Top-K', title);
       n.details.push(['Sort Key', keys], ['Limit', this.expr(plan.limit)]);
       this.child(n, plan.input);

@@ -152,8 +152,8 @@ export interface VectorSearchInfo {
   readonly operator: string;
   readonly column: string;
   readonly index?: IndexDef;
-  /** exact: every row's distance; hnsw: per segment through the index (see executor/vector-search.ts) */
-  readonly strategy: 'exact' | 'hnsw';
+  /** exact: every row's distance; hnsw / ivfflat: per segment through the index (see executor/vector-search.ts) */
+  readonly strategy: 'exact' | 'hnsw' | 'ivfflat';
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

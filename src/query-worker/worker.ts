@@ -4,8 +4,8 @@
  * protocol requests one at a time. It knows nothing of tables, rows or SQL.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AnnHit } from '../ann/api.js';
-import { HnswIndex } from '../ann/hnsw.js';
+import type { AnnHit, AnnIndex } from '../ann/api.js';
+import { openAnnIndex } from '../ann/open.js';
 import { SqlError } from '../errors.js';
 import { BestPositions, rankKernel } from './kernels.js';
 import {
@@ -18,7 +18,7 @@ export interface AttachedSegment {
   readonly dim: number;
   readonly count: number;
   readonly chunks: readonly { readonly start: number; readonly rows: number; readonly data: Float32Array }[];
-  readonly indexes: Map<string, HnswIndex>;
+  readonly indexes: Map<string, AnnIndex>;
 }
 
 /** Rows between two looks at the cancel board. */
@@ -67,7 +67,7 @@ export class WorkerState {
         const seg = this.segment(req.segment);
         seg.indexes.get(req.index)?.close();
         const f = req.file;
-        seg.indexes.set(req.index, HnswIndex.open(f.path, f.op, f.dim, f.size, { m: f.m, efConstruction: f.efConstruction }));
+        seg.indexes.set(req.index, openAnnIndex(f, () => seg.chunks));
         return { id: req.id, ok: true };
       }
       case 'detach':
@@ -114,7 +114,7 @@ export class WorkerState {
     const hitsOf = (found: readonly AnnHit[]): Hits =>
       ({ positions: Int32Array.from(found, (h) => h.position), distances: Float64Array.from(found, (h) => h.distance) });
     if (req.inGraph && req.allowed) {
-      const r = index.filteredSearch(req.query, Math.max(req.want, req.k), req.ef, req.allowed, req.inGraph.budget);
+      const r = index.filteredSearch?.(req.query, Math.max(req.want, req.k), req.ef, req.allowed, req.inGraph.budget);
       if (r && !r.exhausted && r.hits.length >= req.k) return { id: req.id, ok: true, widenings: 0, hits: hitsOf(r.hits) };
       return exact(r?.exhausted === true);
     }
@@ -122,7 +122,7 @@ export class WorkerState {
     for (let widenings = 0; ; widenings++) {
       if (this.isCancelled(req.id)) throw new Cancelled();
       const n = Math.min(want, index.size);
-      const found = index.search(req.query, n, Math.max(req.ef, n)).filter((h) => !req.allowed || bitmapHas(req.allowed, h.position));
+      const found = index.search(req.query, n, req.ef).filter((h) => !req.allowed || bitmapHas(req.allowed, h.position));
       if (found.length >= req.k) return { id: req.id, ok: true, widenings, hits: hitsOf(found) };
       // the index gave all it has, or the one widening came back short too: exact
       if (n >= index.size || widenings === 1) return exact(n < index.size, widenings);

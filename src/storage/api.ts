@@ -10,7 +10,7 @@
  *   to scan()) until commit() makes them durable and stamps them.
  */
 import type { Row, SqlType } from '../types/types.js';
-import type { AnnIndex, DistanceOp } from '../ann/api.js';
+import type { AnnIndex, AnnOp } from '../ann/api.js';
 import type { SharedVectors } from './segment.js';
 
 export type RowId = number;
@@ -105,11 +105,24 @@ export class RowConflict extends Error {
 /** An ANN index definition kept by the storage: every sealed segment gets one. */
 export interface VectorIndexSpec {
   readonly name: string;
+  /** absent: hnsw */
+  readonly method?: 'hnsw' | 'ivfflat';
   /** 0-based column position */
   readonly column: number;
-  readonly op: DistanceOp;
+  readonly op: AnnOp;
+  /** hnsw */
   readonly m: number;
   readonly efConstruction: number;
+  /** ivfflat: the number of lists (k-means centers) */
+  readonly lists?: number;
+  /** ivfflat: the file (in the segment directory) of the centers trained at CREATE INDEX */
+  readonly centers?: string;
+}
+
+/** What building a new vector index found (CREATE INDEX's NOTICEs come from it). */
+export interface VectorIndexBuilt {
+  /** ivfflat: how many vectors the centers were trained on */
+  readonly samples?: number;
 }
 
 /** A sealed segment read with snapshot visibility (positions are segment positions). */
@@ -188,7 +201,7 @@ export interface Storage {
    * segment is sealed first) and for every segment sealed or compacted later.
    */
   /** builds the index for the existing rows; an aborted `signal` gives it up, leaving nothing */
-  createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<void>;
+  createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<VectorIndexBuilt>;
   dropVectorIndex(tableId: number, name: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];

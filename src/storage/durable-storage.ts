@@ -26,15 +26,18 @@ import { SqlError } from '../errors.js';
 import type { Row, SqlType, Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
-import type { AnnIndex } from '../ann/api.js';
-import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
+import { isBitOp, type AnnIndex } from '../ann/api.js';
+import { hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
+import { buildIvfFile, ivfSampleSize, sampleVectors, trainCentersFile } from '../ann/ivf-build.js';
+import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
+import { openAnnIndex } from '../ann/open.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 
@@ -481,6 +484,7 @@ export class DurableStorage implements Storage {
       t.segMeta = m.segments;
       for (const spec of m.uniqueKeys) t.uniqueKeys.set(spec.name, this.newUniqueKey(t, spec));
       t.vectorIndexes = m.vectorIndexes ?? [];
+      for (const spec of t.vectorIndexes) if (spec.centers) referenced.add(spec.centers);
       for (const meta of m.segments) {
         referenced.add(meta.file);
         for (const f of Object.values(meta.annFiles ?? {})) referenced.add(f);
@@ -563,7 +567,8 @@ export class DurableStorage implements Storage {
           const dim = t.layout.columns[spec.column].type.typmod;
           try {
             if (!file) throw new Error('no index file');
-            this.annOf(t, seg.id).set(spec.name, HnswIndex.open(join(this.segDir, file), spec.op, dim, seg.length, { m: spec.m, efConstruction: spec.efConstruction }));
+            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction };
+            this.annOf(t, seg.id).set(spec.name, openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim)));
           } catch (e) {
             this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
             rebuild = true;
@@ -584,17 +589,60 @@ export class DurableStorage implements Storage {
   private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal): Promise<void> {
     for (const spec of t.vectorIndexes) {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
-      if (!hnswSupports(spec.op)) continue;
+      const ivf = spec.method === 'ivfflat';
+      if (ivf ? !ivfflatSupports(spec.op) || !spec.centers : !hnswSupports(spec.op)) continue;
       const dim = t.layout.columns[spec.column].type.typmod;
       if (!(dim > 0)) continue;
       const t0 = performance.now();
-      const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.usearch`;
-      const index = await buildIndexFile(spec.op, seg.vectorColumn(spec.column, dim), seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
+      const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
+      const data = isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
+      const index = ivf
+        ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
+        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
       this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0) }, 'built ANN index');
     }
+  }
+
+  /** One segment's IVFFlat lists, over the centers the index was trained with. */
+  private async buildIvfSegment(spec: VectorIndexSpec, seg: SealedSegment, dim: number, path: string, signal?: AbortSignal): Promise<AnnIndex> {
+    const { centers, lists, op } = readCenters(join(this.segDir, spec.centers!));
+    return buildIvfFile(seg.vectorChunks(spec.column, dim), seg.length, dim, op, centers, lists, seg.nullMap(spec.column), path, signal);
+  }
+
+  /**
+   * IVFFlat's centers: k-means on a sample of the sealed segments' vectors (pgvector's
+   * sample size; NULL vectors, and zero vectors for <#> and <=>, are not sampled), trained
+   * in a worker thread and written to a file that belongs to the index.
+   */
+  private async trainIvfCenters(t: TableState, spec: VectorIndexSpec, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+    const dim = t.layout.columns[spec.column].type.typmod;
+    const lists = spec.lists ?? 100;
+    const segments = t.sealed.map((seg) => {
+      const chunks = seg.vectorChunks(spec.column, dim);
+      const nulls = seg.nullMap(spec.column);
+      const unit = spec.op !== '<->';
+      return {
+        chunks,
+        ok: (pos: number) => {
+          if (nulls?.[pos] === 1) return false;
+          if (!unit) return true;
+          const c = chunks.find((x) => pos >= x.start && pos < x.start + x.rows)!;
+          const o = (pos - c.start) * dim;
+          for (let d = 0; d < dim; d++) if (c.data[o + d] !== 0) return true;
+          return false;
+        },
+      };
+    });
+    const rows = t.sealed.reduce((n, s) => n + s.length, 0);
+    const { samples, count } = sampleVectors(segments, dim, ivfSampleSize(lists, rows));
+    if (!ivfflatSupports(spec.op)) throw new Error(`bug: no IVFFlat for ${spec.op}`);
+    const file = `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
+    await trainCentersFile(samples, count, dim, spec.op, lists, join(this.segDir, file), signal);
+    fsyncDir(this.segDir);
+    return { file, samples: count };
   }
 
   private async buildMissingIndexes(t: TableState, signal?: AbortSignal): Promise<void> {
@@ -609,16 +657,30 @@ export class DurableStorage implements Storage {
    * A failed or aborted (CREATE INDEX cancelled: `signal`) build leaves nothing: the spec
    * and the files of the segments it had indexed go, as a DROP INDEX would remove them.
    */
-  async createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<void> {
+  async createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<VectorIndexBuilt> {
     const t = this.tables.get(tableId);
-    if (!t) return;
+    if (!t) return {};
+    // an IVFFlat spec has no centers until they are trained: segments sealed meanwhile
+    // are indexed by the build below
     t.vectorIndexes = [...t.vectorIndexes.filter((x) => x.name !== spec.name), spec];
+    let current = spec;
     try {
       // existing rows: seal what is growing, then index every sealed segment
       await this.enqueueMaintenance('seal', t.id, () => this.sealTable(t));
+      let samples: number | undefined;
+      if (spec.method === 'ivfflat') {
+        await this.enqueueMaintenance('index build', t.id, async () => {
+          const trained = await this.trainIvfCenters(t, spec, signal);
+          samples = trained.samples;
+          current = { ...spec, centers: trained.file };
+          if (t.vectorIndexes.includes(spec)) t.vectorIndexes = t.vectorIndexes.map((x) => (x === spec ? current : x));
+          else await unlink(join(this.segDir, trained.file)).catch(() => {});
+        });
+      }
       await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t, signal));
+      return samples === undefined ? {} : { samples };
     } catch (e) {
-      if (t.vectorIndexes.includes(spec)) await this.dropVectorIndex(tableId, spec.name);
+      if (t.vectorIndexes.includes(current)) await this.dropVectorIndex(tableId, spec.name);
       throw e;
     }
   }
@@ -626,9 +688,10 @@ export class DurableStorage implements Storage {
   async dropVectorIndex(tableId: number, name: string): Promise<void> {
     const t = this.tables.get(tableId);
     if (!t) return;
+    const centers = t.vectorIndexes.find((x) => x.name === name)?.centers;
     t.vectorIndexes = t.vectorIndexes.filter((x) => x.name !== name);
     await this.enqueueMaintenance('index drop', t.id, async () => {
-      const files: string[] = [];
+      const files: string[] = centers ? [centers] : [];
       for (const meta of t.segMeta) {
         const f = meta.annFiles?.[name];
         if (f) {
@@ -812,7 +875,10 @@ export class DurableStorage implements Storage {
     this.tables.delete(tableId);
     await this.wal.append([{ type: 'del', key: keys.table(tableId) }]);
     await this.clearTableRecords(tableId);
-    for (const m of t.segMeta) await unlink(join(this.segDir, m.file)).catch(() => {});
+    for (const m of t.segMeta) {
+      for (const f of [m.file, ...Object.values(m.annFiles ?? {})]) await unlink(join(this.segDir, f)).catch(() => {});
+    }
+    for (const spec of t.vectorIndexes) if (spec.centers) await unlink(join(this.segDir, spec.centers)).catch(() => {});
   }
 
   addUniqueKey(tableId: number, spec: UniqueKeySpec): void {

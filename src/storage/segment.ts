@@ -14,6 +14,7 @@ import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import type { RowId, StoredColumn } from './api.js';
+import type { VectorChunk } from '../ann/api.js';
 
 /** Columns the storage adds in front of the user's columns in a sealed file. */
 export const ROWID_COLUMN = '_rowid';
@@ -343,6 +344,47 @@ export class SealedSegment implements Segment {
         const v = read(i) as Float32Array | null;
         if (v !== null && v.length === dim) out.set(v, (c.start + i) * dim);
       }
+    }
+    return out;
+  }
+
+  /**
+   * A vector column as the ANN builds read it: views of the chunks' own memory when each
+   * chunk holds its vectors contiguously, else one copied chunk (NULL vectors as zeros).
+   */
+  vectorChunks(col: number, dim: number): VectorChunk[] {
+    if (this.chunks.every((c) => c.vectors[col] !== undefined && c.vectors[col]!.length === c.length * dim)) {
+      return this.chunks.map((c) => ({ start: c.start, rows: c.length, data: c.vectors[col]! }));
+    }
+    return [{ start: 0, rows: this.length, data: this.vectorColumn(col, dim) }];
+  }
+
+  /**
+   * A bit(n) column as `n`-bit strings packed 8 bits a byte, most significant first,
+   * ceil(n / 8) bytes a row (NULLs and strings of another length as zeros).
+   */
+  bitColumn(col: number, bits: number): Uint8Array {
+    const per = Math.ceil(bits / 8);
+    const out = new Uint8Array(this.length * per);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) {
+        const v = read(i);
+        if (typeof v !== 'string' || v.length !== bits) continue;
+        const o = (c.start + i) * per;
+        for (let b = 0; b < bits; b++) if (v.charCodeAt(b) === 49) out[o + (b >> 3)] |= 0x80 >> (b & 7);
+      }
+    }
+    return out;
+  }
+
+  /** One byte per position, 1 where the column is NULL; undefined when no row is NULL. */
+  nullMap(col: number): Uint8Array | undefined {
+    if (this.nullCount(col) === 0) return undefined;
+    const out = new Uint8Array(this.length);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) if (read(i) === null) out[c.start + i] = 1;
     }
     return out;
   }

@@ -3,18 +3,32 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { OID, formatType } from '../../types/types.js';
-import type { DistanceOp } from '../../ann/api.js';
+import type { AnnOp } from '../../ann/api.js';
 import { typeOf, type CreateIndex, type IndexColumnSpec } from '../../sql/ddl/index.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
-const VECTOR_OPCLASSES = ['vector_l2_ops', 'vector_ip_ops', 'vector_cosine_ops', 'vector_l1_ops'];
-const HALFVEC_OPCLASSES = ['halfvec_l2_ops', 'halfvec_ip_ops', 'halfvec_cosine_ops', 'halfvec_l1_ops'];
-/** operator class → the distance operator it indexes (vector and halfvec) */
-export const OPCLASS_OPERATOR: Readonly<Record<string, DistanceOp>> = {
-  vector_l2_ops: '<->', vector_ip_ops: '<#>', vector_cosine_ops: '<=>', vector_l1_ops: '<+>',
-  halfvec_l2_ops: '<->', halfvec_ip_ops: '<#>', halfvec_cosine_ops: '<=>', halfvec_l1_ops: '<+>',
-};
+/**
+ * pgvector's operator classes: the type each accepts, the operator it indexes, and the
+ * access methods that have it (pgvector's vector.sql).
+ */
+const OPCLASSES: Readonly<Record<string, { type: number; op: AnnOp; methods: readonly string[] }>> = (() => {
+  const out: Record<string, { type: number; op: AnnOp; methods: readonly string[] }> = {};
+  const both = ['hnsw', 'ivfflat'];
+  for (const [prefix, type] of [['vector', OID.vector], ['halfvec', OID.halfvec], ['sparsevec', OID.sparsevec]] as const) {
+    const ivf = prefix === 'sparsevec' ? ['hnsw'] : both;
+    out[`${prefix}_l2_ops`] = { type, op: '<->', methods: ivf };
+    out[`${prefix}_ip_ops`] = { type, op: '<#>', methods: ivf };
+    out[`${prefix}_cosine_ops`] = { type, op: '<=>', methods: ivf };
+    out[`${prefix}_l1_ops`] = { type, op: '<+>', methods: ['hnsw'] };
+  }
+  out.bit_hamming_ops = { type: OID.bit, op: '<~>', methods: both };
+  out.bit_jaccard_ops = { type: OID.bit, op: '<%>', methods: ['hnsw'] };
+  return out;
+})();
+
+/** operator class → the distance operator it indexes */
+export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntries(Object.entries(OPCLASSES).map(([k, v]) => [k, v.op]));
 
 /**
  * CREATE INDEX. A partial index's WHERE is not applied: a plain index over every row is a
@@ -32,7 +46,9 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
     throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`);
   }
   const cols = stmt.columns.map((c) => indexedColumn(table, c));
-  const opclasses = stmt.columns.map((c) => c.opclass ?? 'default');
+  // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
+  const defaultOpclass = (i: number) => (method === 'ivfflat' && table.columns[cols[i]].type.oid === OID.vector ? 'vector_l2_ops' : 'default');
+  const opclasses = stmt.columns.map((c, i) => c.opclass ?? defaultOpclass(i));
   const options = { ...stmt.options };
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
@@ -49,7 +65,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   }
   table.indexes.push(idx);
   ctx.catalog.version++;
-  if (method === 'hnsw') await buildVectorIndexesOrNone(ctx, table, idx);
+  if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
 }
 
 /**
@@ -98,7 +114,18 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
 }
 
 /**
- * HNSW: the storage builds the index for every sealed segment (sealing the growing one
+ * Whether storage builds this index, or keeps it in the catalog only (searches then stay
+ * exact): usearch has no L1 metric and no sparse vectors; IVFFlat does not cluster bit
+ * strings yet.
+ */
+function indexBuilt(idx: IndexDef, table: TableDef): boolean {
+  const op = OPCLASS_OPERATOR[idx.opclasses[0]];
+  if (op === '<+>' || table.columns[idx.columns[0]].type.oid === OID.sparsevec) return false;
+  return !(idx.method === 'ivfflat' && (op === '<~>' || op === '<%>'));
+}
+
+/**
+ * HNSW and IVFFlat: the storage builds the index for every sealed segment (sealing the growing one
  * first, so all existing rows are covered) and for each segment sealed later. On a
  * partitioned table each leaf partition gets its own index, as in PostgreSQL.
  */
@@ -112,36 +139,64 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
       leaf.indexes.push(leafIdx);
       builtFor.set(leafIdx, idx);
     }
-    // L1 has no HNSW metric in usearch: such an index is kept but searches stay exact
-    if (op === '<+>') continue;
-    await ctx.storage.createVectorIndex(leaf.oid, {
+    if (!indexBuilt(idx, leaf)) continue;
+    const ivf = idx.method === 'ivfflat';
+    const lists = Number(idx.options.lists ?? 100);
+    const built = await ctx.storage.createVectorIndex(leaf.oid, {
       name: leafIdx.name, column: idx.columns[0], op,
       m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
+      ...(ivf ? { method: 'ivfflat' as const, lists } : {}),
     }, ctx.interrupted);
+    // pgvector's ivfbuild.c: fewer sampled vectors than lists
+    if (ivf && built.samples !== undefined && built.samples < lists) {
+      ctx.notices.push({
+        severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+        detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+      });
+    }
   }
 }
 
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
   if (cols.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
   const col = table.columns[cols[0]];
-  const isHalf = col.type.oid === OID.halfvec;
-  if (opclasses[0] === 'default' || (col.type.oid !== OID.vector && !isHalf)) {
-    throw new SqlError(SqlState.undefinedObject, `data type ${formatType({ oid: col.type.oid, typmod: -1 })} has no default operator class for access method "${method}"`, {
+  const typeName = formatType({ oid: col.type.oid, typmod: -1 });
+  if (opclasses[0] === 'default') {
+    throw new SqlError(SqlState.undefinedObject, `data type ${typeName} has no default operator class for access method "${method}"`, {
       hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
     });
   }
-  const known = [...VECTOR_OPCLASSES, ...HALFVEC_OPCLASSES];
-  if (!known.includes(opclasses[0]) || (method === 'ivfflat' && opclasses[0].endsWith('_l1_ops'))) {
+  const opclass = OPCLASSES[opclasses[0]];
+  if (!opclass || !opclass.methods.includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `operator class "${opclasses[0]}" does not exist for access method "${method}"`);
   }
-  if (isHalf !== opclasses[0].startsWith('halfvec_')) {
-    throw new SqlError(SqlState.datatypeMismatch, `operator class "${opclasses[0]}" does not accept data type ${formatType({ oid: col.type.oid, typmod: -1 })}`);
+  // varbit is binary-coercible to bit, but has no fixed length (pgvector's build refuses it)
+  if (opclass.type === OID.bit && col.type.oid === OID.varbit) throw new SqlError(SqlState.featureNotSupported, `type not supported for ${method} index`);
+  if (col.type.oid !== opclass.type) {
+    throw new SqlError(SqlState.datatypeMismatch, `operator class "${opclasses[0]}" does not accept data type ${typeName}`);
   }
-  if (col.type.typmod < 1) throw new SqlError(SqlState.dataException, 'column does not have dimensions');
-  // pgvector: 2000 dimensions for vector, 4000 for halfvec
-  const limit = isHalf ? 4000 : 2000;
-  if (col.type.typmod > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
+  // bit without a length is bit(1)
+  const dims = col.type.oid === OID.bit && col.type.typmod < 1 ? 1 : col.type.typmod;
+  if (dims < 1) throw new SqlError(SqlState.invalidParameterValue, 'column does not have dimensions');
+  const limit = maxDimensions(method, col.type.oid);
+  if (dims > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
   validateIndexOptions(options, method);
+  // pgvector's ivfbuild.c: spherical k-means needs more than one dimension
+  if (method === 'ivfflat' && dims === 1 && (opclass.op === '<#>' || opclass.op === '<=>')) {
+    throw new SqlError(SqlState.invalidParameterValue, 'dimensions must be greater than one for this opclass');
+  }
+}
+
+/**
+ * pgvector's limits, except HNSW on vector and halfvec: pgvector takes 2,000 and 4,000
+ * dimensions (an 8 kB page must hold a graph element); Quiver's index files have no
+ * pages, so both go to 16,000. Sparse vectors have no dimension limit.
+ */
+function maxDimensions(method: string, type: number): number {
+  if (type === OID.bit) return 64000;
+  if (type === OID.sparsevec) return Infinity;
+  if (method === 'hnsw') return 16000;
+  return type === OID.halfvec ? 4000 : 2000;
 }
 
 function validateIndexOptions(options: Record<string, string>, method: string): void {

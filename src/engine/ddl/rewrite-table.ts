@@ -51,7 +51,7 @@ export async function rewriteTable(
   };
   repointCatalog(ctx, table, replaced, sequences);
   await dropStorage(ctx, table.oid);
-  for (const x of replaced.indexes) if (x.method === 'hnsw') await buildVectorIndexes(ctx, replaced, x);
+  for (const x of replaced.indexes) if (x.method === 'hnsw' || x.method === 'ivfflat') await buildVectorIndexes(ctx, replaced, x);
 }
 
 /** Every existing row in the new layout (sequences of new serial columns exist while their nextval() defaults run). */

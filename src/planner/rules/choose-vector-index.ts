@@ -1,5 +1,5 @@
 /**
- * TopK(distance) over a scan of a table with a matching HNSW index → search via the index
+ * TopK(distance) over a scan of a table with a matching HNSW or IVFFlat index → search via the index
  *
  *   CREATE INDEX ON items USING hnsw (embedding vector_cosine_ops);
  *   SELECT id FROM items WHERE tenant = 7 ORDER BY embedding <=> $1 LIMIT 10;
@@ -15,12 +15,13 @@ import type { Rule } from './rule.js';
 import { costEnvOrDefault } from '../cost.js';
 import { OID } from '../../types/types.js';
 
-const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>': 'cosine_ops', '<+>': 'l1_ops' };
+const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>': 'cosine_ops', '<+>': 'l1_ops', '<~>': 'hamming_ops', '<%>': 'jaccard_ops' };
 
-/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, … */
+/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, bit_hamming_ops for bit, … */
 function matchingIndex(table: TableDef, column: number, op: string): IndexDef | undefined {
-  const prefix = table.columns[column]?.type.oid === OID.halfvec ? 'halfvec_' : 'vector_';
-  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
+  const type = table.columns[column]?.type.oid;
+  const prefix = type === OID.halfvec ? 'halfvec_' : type === OID.bit ? 'bit_' : 'vector_';
+  return table.indexes.find((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
 }
 
 export const chooseVectorIndex: Rule = {
@@ -41,6 +42,6 @@ export const chooseVectorIndex: Rule = {
     // counts as cheaper whenever both are enabled: only disable_cost decides here.
     const s = costEnvOrDefault(ctx.catalog, ctx.costEnv).settings;
     if (!s.indexscan && s.seqscan) return undefined;
-    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: 'hnsw' } };
+    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: index.method === 'ivfflat' ? 'ivfflat' : 'hnsw' } };
   },
 };

@@ -10,7 +10,7 @@
 import type { Expr, Plan, VectorSearchInfo } from '../plan.js';
 import type { Rule } from './rule.js';
 
-const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
+const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 
 export function vectorSearchInfo(plan: { keys: Plan extends never ? never : Extract<Plan, { kind: 'sort' }>['keys']; input: Plan }): VectorSearchInfo | undefined {
   const key = plan.keys[0]?.expr;

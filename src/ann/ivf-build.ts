@@ -1,0 +1,85 @@
+/**
+ * IVFFlat builds in a worker thread (ivf-build-worker.ts): train an index's centers from a
+ * sample, then assign each sealed segment's vectors to lists. Files are written under a
+ * private temporary name and renamed when complete, as HNSW builds do (build.ts).
+ */
+import { rename, unlink } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import type { DistanceOp, VectorChunk } from './api.js';
+import { IndexBuildAborted } from './build.js';
+import type { AssignRequest, IvfBuildRequest, TrainRequest } from './ivf-build-worker.js';
+import { IvfIndex } from './ivfflat.js';
+import { seededRandom } from './kmeans.js';
+
+let nextTemp = 1;
+
+async function runInWorker(req: IvfBuildRequest, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) throw new IndexBuildAborted();
+  const final = req.path;
+  const temp = `${final}.building-${process.pid}-${nextTemp++}`;
+  const worker = new Worker(new URL('./ivf-build-worker.js', import.meta.url));
+  let onAbort: (() => void) | undefined;
+  try {
+    const done = new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(`IVFFlat build failed: ${m.error}`))));
+      worker.once('error', reject);
+      worker.once('exit', (code) => { if (code !== 0) reject(new Error(`IVFFlat build worker exited with code ${code}`)); });
+      onAbort = () => reject(new IndexBuildAborted());
+      signal?.addEventListener('abort', onAbort);
+    });
+    worker.postMessage({ ...req, path: temp });
+    await done;
+    await rename(temp, final);
+  } catch (e) {
+    void worker.terminate().then(() => unlink(temp)).catch(() => {});
+    throw e;
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+  await worker.terminate();
+}
+
+/** pgvector's sample size: 50 per list, at least 10,000 (never more than there are rows). */
+export function ivfSampleSize(lists: number, rows: number): number {
+  return Math.max(1, Math.min(Math.max(lists * 50, 10000), rows));
+}
+
+/**
+ * A uniform random sample of the indexable vectors of several segments (`ok(segment, pos)`
+ * says whether a position has one), copied into one array for the trainer.
+ */
+export function sampleVectors(segments: readonly { chunks: readonly VectorChunk[]; ok: (pos: number) => boolean }[], dim: number, want: number, seed = 1): { samples: Float32Array; count: number } {
+  const random = seededRandom(seed);
+  // reservoir sampling (Algorithm R) over all positions in order
+  const picked: { chunk: VectorChunk; row: number }[] = [];
+  let seen = 0;
+  for (const seg of segments) {
+    for (const chunk of seg.chunks) {
+      for (let row = 0; row < chunk.rows; row++) {
+        if (!seg.ok(chunk.start + row)) continue;
+        seen++;
+        if (picked.length < want) picked.push({ chunk, row });
+        else {
+          const j = Math.floor(random() * seen);
+          if (j < want) picked[j] = { chunk, row };
+        }
+      }
+    }
+  }
+  const samples = new Float32Array(picked.length * dim);
+  picked.forEach((p, i) => samples.set(p.chunk.data.subarray(p.row * dim, (p.row + 1) * dim), i * dim));
+  return { samples, count: picked.length };
+}
+
+/** Train an index's centers (k-means on the sample) into the file `path`. */
+export async function trainCentersFile(samples: Float32Array, count: number, dim: number, op: DistanceOp, lists: number, path: string, signal?: AbortSignal): Promise<void> {
+  const req: TrainRequest = { kind: 'train', samples, count, dim, op, lists, path };
+  await runInWorker(req, signal);
+}
+
+/** Assign one segment's vectors to the lists of `centers`, write its index file and open it. */
+export async function buildIvfFile(chunks: readonly VectorChunk[], count: number, dim: number, op: DistanceOp, centers: Float32Array, lists: number, nulls: Uint8Array | undefined, path: string, signal?: AbortSignal): Promise<IvfIndex> {
+  const req: AssignRequest = { kind: 'assign', chunks, count, dim, op, centers, lists, ...(nulls ? { nulls } : {}), path };
+  await runInWorker(req, signal);
+  return IvfIndex.open(path, chunks);
+}
