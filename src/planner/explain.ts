@@ -107,10 +107,13 @@ class Builder implements DeparseContext {
   }
 
   private output(node: DisplayNode, exprs: readonly Expr[]): void {
+    // deparsed even without VERBOSE: that numbers the SubPlans in the select list, which
+    // are shown under the node either way (as PostgreSQL shows them)
+    const texts = exprs.map((e) => this.expr(e));
     if (!this.opts.verbose) return;
     const i = node.details.findIndex(([k]) => k === 'Output');
     if (i >= 0) node.details.splice(i, 1);
-    node.details.unshift(['Output', exprs.map((e) => this.expr(e)).join(', ')]);
+    node.details.unshift(['Output', texts.join(', ')]);
   }
 
   private columnsOf(plan: Plan): Expr[] {

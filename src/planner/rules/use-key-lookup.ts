@@ -14,15 +14,27 @@ import { resolveCast } from '../../functions/casts.js';
 import { OID, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import type { Rule } from './rule.js';
+import { planIsCorrelated } from '../expr-walk.js';
 import { CostModel } from '../cost.js';
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
-/** The same value for every row: a constant, a parameter, or casts of them (folded at run time). */
+/**
+ * The same value for every row of one execution, computed once when the lookup runs: a
+ * constant, a parameter, casts and non-volatile functions of them (`id = 2 + 3`,
+ * `id = $1 + 1`), or an uncorrelated scalar subquery (`id = (SELECT max(id) FROM t)`,
+ * PostgreSQL's InitPlan).
+ */
 function isValue(x: Expr): boolean {
-  return x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && isValue(x.arg));
+  switch (x.kind) {
+    case 'const': case 'param': return true;
+    case 'cast': return isValue(x.arg);
+    case 'call': return !x.fn.volatile && x.args.every(isValue);
+    case 'subquery': return x.mode === 'scalar' && !planIsCorrelated(x.plan);
+    default: return false;
+  }
 }
 
 /** Integer types a value may be widened from without changing it (int2 ⊂ int4 ⊂ int8). */
