@@ -19,8 +19,10 @@ export function vectorSearchInfo(plan: { keys: Plan extends never ? never : Extr
   let e: Expr = key;
   if (e.kind === 'column' && plan.input.kind === 'project') e = plan.input.exprs[e.index];
   if (e.kind !== 'call' || !DISTANCE_OPS.has(e.name)) return undefined;
-  const col = e.args.find((a) => a.kind === 'column');
-  return { operator: e.name, column: col && col.kind === 'column' ? col.name : '?', strategy: 'exact' };
+  // the column, also under casts (embedding::halfvec(3) <-> $1 orders by embedding)
+  const columnOf = (x: Expr): string | undefined => (x.kind === 'column' ? x.name : x.kind === 'cast' ? columnOf(x.arg) : undefined);
+  const column = e.args.map(columnOf).find((c) => c !== undefined);
+  return { operator: e.name, column: column ?? 'expression', strategy: 'exact' };
 }
 
 export const rewriteVectorTopK: Rule = {
