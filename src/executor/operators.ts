@@ -86,7 +86,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join': return join(plan, rc, env);
     case 'aggregate': return aggregate(plan, rc, env);
-    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), env);
+    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env);
     case 'sort': return sort(plan, rc, env);
     case 'topk': return topk(plan, rc, env);
     case 'limit': return limit(plan, rc, env);
@@ -541,7 +541,7 @@ const SORT_RUN = 32768;
  * with Array#sort (stable), then merged pairwise (the left run wins ties, so the result
  * is stable too), with a PAUSE whenever the time slice is used up.
  */
-function* sortInSlices(rows: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
+export function* sortInSlices(rows: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
   if (rows.length <= SORT_RUN) return rows.sort(cmp);
   const runs: Row[][] = [];
   for (let i = 0; i < rows.length; i += SORT_RUN) {
