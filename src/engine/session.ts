@@ -32,6 +32,7 @@ import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
 import { settingBytes, settingMillis } from './settings.js';
+import { SessionNotifications, type Notification } from './notifications.js';
 
 export type { EngineState };
 
@@ -48,6 +49,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly control = new StatementControl();
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
+  readonly notifications: SessionNotifications;
   /** idle_in_transaction_session_timeout's timer while idle in a transaction block */
   private idleTimer: NodeJS.Timeout | undefined;
   /**
@@ -64,6 +67,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.secret = secret;
     this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
+    this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
+      if (this.tx.idle) connection?.notificationsArrived?.();
+    });
   }
 
   activitySnapshot(): BackendActivity {
@@ -74,6 +80,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
   terminate(error = new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command')): void {
     this.control.cancel();
     this.connection?.terminate(error);
+  }
+
+  notify(channel: string | null, payload: string | null): void {
+    this.notifications.notify(channel, payload);
   }
 
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
@@ -117,6 +127,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return n.filter((x) => NOTICE_LEVELS.indexOf(x.severity.toLowerCase()) >= min);
   }
 
+  /** notifications to send: only between transactions, as PostgreSQL delivers them */
+  takeNotifications(): Notification[] {
+    return this.tx.idle ? this.notifications.take() : [];
+  }
+
   takeParameterChanges(): [string, string][] {
     return this.settings.takeParameterChanges();
   }
@@ -143,6 +158,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.control.end();
     for (const release of this.statementPins.splice(0)) release();
     const status = this.transactionStatus();
+    // outside a block (autocommit, or a COMMIT just done) the transaction is over: LISTEN
+    // takes effect and NOTIFYs go out (a failed statement's were discarded already)
+    if (status === 'I') this.notifications.commit();
     this.activity.statementEnded(status);
     const ms = settingMillis(this.settings.get('idle_in_transaction_session_timeout'));
     if (status !== 'I' && ms > 0) {
@@ -155,6 +173,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   close(): void {
     clearTimeout(this.idleTimer);
+    this.notifications.close();
     if (this.tx.txn) this.tx.txn.rollback();
     if (this.ddl.pending) void this.ddl.finish(this, false);
     this.tx.txn = undefined;

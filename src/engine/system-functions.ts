@@ -23,6 +23,8 @@ export interface SessionInfo {
   searchPath(): string[];
   /** pg_cancel_backend / pg_terminate_backend (a WARNING and false for an unknown pid) */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
+  /** pg_notify(channel, payload): queued by the transaction, sent at commit */
+  notify(channel: string | null, payload: string | null): void;
 }
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {
@@ -61,6 +63,10 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'pg_backend_pid':
       if (n === 0) return fn([], T.int4, () => session.pid);
+      break;
+    case 'pg_notify':
+      // not strict: a NULL channel is 'channel name cannot be empty', a NULL payload is ''
+      if (n === 2) return fn([T.text, T.text], T.void, (a) => { session.notify(a[0] as string | null, a[1] as string | null); return ''; }, false, true);
       break;
     case 'pg_cancel_backend':
       if (n === 1) return fn([T.int4], T.bool, (a) => session.signalBackend(a[0] as number, 'cancel'), true, true);
