@@ -196,7 +196,8 @@ export function renderFilteredSvg(r: FilteredSweepResult): string {
   out.push(`<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">Selectivity: share of rows matching the filter (log)</text>`);
   out.push(`<text transform="translate(20 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">Queries per second (1/s, log)</text>`);
-  series.forEach((s, i) => {
+  // drawn last to first, so Quiver and pgvector's best stay on top of the dashed modes
+  [...series.entries()].reverse().forEach(([i, s]) => {
     const pts = s.pts.filter((x) => x.p.qps > 0).sort((a, b) => a.sel - b.sel);
     if (pts.length) {
       out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''} points="${pts.map((x) => `${lx(x.sel).toFixed(1)},${ly(x.p.qps).toFixed(1)}`).join(' ')}"/>`);
