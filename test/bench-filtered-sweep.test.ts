@@ -210,6 +210,10 @@ test('report: one row per filter with both pgvector modes, the best plan, the ra
   const t2 = renderFilteredTable(alone).split('\n');
   assert.equal(t2[0], '| filter (selectivity) | rows matching | Quiver QPS (recall) | targets (recall ≥ 0.95, 10 rows) |');
   assert.equal(t2[2], '| 0.10 % (f < 60) | 60 | 2,500 (1.000) | met |');
+  // a PostgreSQL that could not run is a failure, not a win
+  const pgDown = { ...r, targets: [r.targets[0]!, { ...r.targets[1]!, status: 'unsupported' as const, error: 'aborted: connect ECONNREFUSED', points: [] }] };
+  assert.deepEqual(verdicts(pgDown).map((v) => v.reasons), [['pgvector not measured'], ['2 queries with < 10 rows', 'pgvector not measured'], ['pgvector not measured']]);
+  assert.match(renderFilteredSummary(pgDown), /postgres: .* — aborted: connect ECONNREFUSED/);
 });
 
 test('plot: QPS against selectivity on log axes, the range filters only, hollow points below target', () => {
