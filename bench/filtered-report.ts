@@ -114,7 +114,7 @@ export function renderFilteredSummary(r: FilteredSweepResult): string {
   const c = r.config;
   const out = [
     `filtered sweep: ${r.dataset.description}`,
-    `machine: ${m.nproc} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}`,
+    `machine: ${m.nproc} × ${m.cpuModel}, Node ${m.node}, Linux ${m.kernel}${r.loadAverage ? `; load average ${r.loadAverage.start} at start, ${r.loadAverage.end} at end` : ''}`,
     `queries: SELECT id FROM ${c.table} WHERE <filter> ORDER BY embedding <-> $1 LIMIT ${c.k}; prepared, 1 connection, ${r.dataset.queries} queries per point (cap ${c.maxSecondsPerPoint} s); HNSW m ${c.hnsw.m}, ef_construction ${c.hnsw.efConstruction}${c.filterIndexes ? '; B-tree indexes on f and label' : ''}`,
     `Quiver: default settings. pgvector: hnsw.iterative_scan off and relaxed_order, hnsw.ef_search ${c.pgEfLadder.join(' → ')} until recall ≥ ${c.recallTarget}; "index forced" = relaxed_order with enable_seqscan/enable_bitmapscan off, tried when the planner chose an exact scan.`,
     'Cells read "QPS (recall@10)"; ✗ = below the recall target; "⚠ N short" = N queries returned fewer than min(10, matching) rows; "exact" = the plan scans no HNSW index.',

@@ -13,6 +13,7 @@
  * filter and the ratio to Quiver (bench/filtered-report.ts).
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -125,6 +126,8 @@ export interface FilteredSweepResult {
   finishedAt: string;
   command: string;
   machine: MachineInfo;
+  /** 1-minute load average when the run started and ended: other work on the machine is noise */
+  loadAverage: { start: number; end: number };
   dataset: { id: string; description: string; n: number; dim: number; queries: number };
   config: FilteredSweepConfig;
   filters: FilterSummary[];
@@ -420,6 +423,7 @@ export function filteredConfigFor(o: BenchOptions): FilteredSweepConfig {
 
 export async function runFilteredSweep(o: BenchOptions, argv: string[]): Promise<{ result: FilteredSweepResult; jsonPath: string; svgPath: string }> {
   const startedAt = new Date();
+  const loadAtStart = round(loadavg()[0]!, 2);
   const t0 = nowMs();
   const cfg = filteredConfigFor(o);
   const queryCount = cfg.queriesPerPoint + cfg.warmupQueries;
@@ -441,6 +445,7 @@ export async function runFilteredSweep(o: BenchOptions, argv: string[]): Promise
     finishedAt: new Date().toISOString(),
     command: `npm run bench -- ${argv.map((a) => (/[\s"'$<>]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}`.trim(),
     machine: machineInfo(),
+    loadAverage: { start: loadAtStart, end: round(loadavg()[0]!, 2) },
     dataset: { id: ds.id, description: ds.description, n: ds.n, dim: ds.dim, queries: Math.min(cfg.queriesPerPoint, ds.queries.length) },
     config: cfg,
     filters: cases.map((fc) => summarizeFilter(fc, Math.min(cfg.queriesPerPoint, ds.queries.length))),

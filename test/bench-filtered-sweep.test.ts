@@ -146,7 +146,7 @@ function fakeResult(): FilteredSweepResult {
   const target = (name: 'quiver' | 'postgres', points: SweepPoint[]) => ({ name, kind: name, url: '', serverVersion: null, status: 'ok' as const, steps: [], points });
   return {
     kind: 'filtered-sweep', version: 1, startedAt: '', finishedAt: '', command: 'npm run bench -- --filtered-sweep --compare',
-    machine: { nproc: 2, cpuModel: 'cpu', memTotalBytes: 1, node: 'v20', platform: 'linux', kernel: '6' },
+    machine: { nproc: 2, cpuModel: 'cpu', memTotalBytes: 1, node: 'v20', platform: 'linux', kernel: '6' }, loadAverage: { start: 0.5, end: 1.25 },
     dataset: { id: 'fashion-mnist', description: 'Fashion-MNIST', n: 60000, dim: 784, queries: 200 }, config: cfg, filters,
     targets: [
       target('quiver', [
@@ -203,6 +203,7 @@ test('report: one row per filter with both pgvector modes, the best plan, the ra
   assert.match(lines[4]!, /^\| 10\.0 % \(label = query class, correlated\) \| 6000 \| 1,500 \(0\.970\) \| 700 \(0\.990\) — ef 100 \| 600 \(0\.970\) — ef 100 \| 700 \(0\.990\) — off, ef 100 \| 2\.14× \| met \|$/);
   const summary = renderFilteredSummary(r);
   assert.match(summary, /targets: not met at 1 of 3 filters \(f<6000\)/);
+  assert.match(summary, /load average 0\.5 at start, 1\.25 at end/);
   assert.match(summary, /postgres: label=own, relaxed_order: unsupported: timeout/);
   assert.match(summary, /postgres: f<6000, off ef 40: 180\/200 queries returned fewer rows than match/);
   // Quiver alone: no pgvector columns, and "no pgvector run" is not a failure
