@@ -28,8 +28,10 @@ import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import type { RunContext } from './operators.js';
-import { chooseVectorStrategy, emptyVectorStats, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
+import { chooseVectorStrategy, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
+import { zoneConditions } from './zone-conditions.js';
+import type { ZoneCondition } from '../storage/api.js';
 
 export type { VectorSearchStats };
 
@@ -79,7 +81,8 @@ export function indexedVectorTopK(
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, { column: key.column, query, k, ef }, pred ? { passes, columns: filterColumns } : null, (row, pos) => consider(row, base + pos), stats, env);
+      const filter = pred ? { passes, columns: filterColumns, indexed: btreeConditions(table, scan.filter, env) } : null;
+      searchSegment(seg, { column: key.column, query, k, ef }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -90,6 +93,15 @@ export function indexedVectorTopK(
   const out = candidates.finish();
   for (const r of nullRows) if (out.length < k) out.push(r);
   return out.slice(offsetN);
+}
+
+/**
+ * The filter's `column op value` conjuncts on columns the table has a B-tree index on: a
+ * sealed segment finds their rows in its sorted column index (storage/sorted-column.ts).
+ */
+export function btreeConditions(table: TableDef, filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
+  const indexed = (column: number) => table.indexes.some((i) => i.method === 'btree' && i.columns[0] === column);
+  return zoneConditions(filter, env).filter((c) => indexed(c.column));
 }
 
 /** The index on this table (or partition) for the column and operator. */
@@ -124,6 +136,8 @@ interface SegmentFilter {
   readonly passes: (row: Row) => boolean;
   /** undefined: the filter needs whole rows (a subquery) */
   readonly columns: number[] | undefined;
+  /** conjuncts on B-tree'd columns (see btreeConditions) */
+  readonly indexed?: readonly ZoneCondition[];
 }
 
 /** What one segment search needs of the query. */
@@ -135,10 +149,10 @@ interface SegmentQuery {
 }
 
 /** The segment's positions a search may return (visible, passing, vector not NULL). */
-function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[] } {
+function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[]; narrowed?: boolean } {
   if (seg.matchBitmap && (!filter || filter.columns)) {
     const test = filter ? (partial: Row) => filter.passes(partial) : undefined;
-    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test } : null, k);
+    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test, indexed: filter!.indexed } : null, k);
   }
   // a filter reading whole rows: evaluate it row by row
   const bits = new Uint8Array((seg.length + 7) >> 3);
@@ -163,6 +177,7 @@ function searchSegment(
 ): void {
   const { query, k, ef } = q;
   const m = segmentBitmap(seg, q.column, filter, k);
+  noteBitmap(stats, m, filter !== null);
   const offer = (pos: number) => {
     const r = seg.visibleRow(pos);
     if (r) consider(r.row, pos);

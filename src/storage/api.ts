@@ -146,8 +146,19 @@ export interface SearchSegment {
    * first), undefined when every position qualifies; `nullPositions` are the first
    * `nullLimit` visible, passing positions whose vector is NULL (they sort last).
    */
-  matchBitmap?(vectorColumn: number, filter: { columns: readonly number[]; test: (partial: Row) => boolean } | null, nullLimit: number):
-    { bits: Uint8Array | undefined; count: number; nullPositions: number[] };
+  matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number):
+    { bits: Uint8Array | undefined; count: number; nullPositions: number[]; /** a sorted column index chose the rows tested */ narrowed?: boolean };
+}
+
+/** A vector search's scalar filter as matchBitmap applies it. */
+export interface BitmapFilter {
+  readonly columns: readonly number[];
+  readonly test: (partial: Row) => boolean;
+  /**
+   * Conjuncts of the filter on columns with a B-tree index: the segment may find their
+   * candidate positions in its sorted column index instead of testing every row
+   */
+  readonly indexed?: readonly ZoneCondition[];
 }
 
 /** A sealed segment searchable through its ANN index. */

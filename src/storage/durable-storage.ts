@@ -774,11 +774,25 @@ export class DurableStorage implements Storage {
           for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
           return { bits, count, nullPositions };
         }
-        const columns = [...new Set([vectorColumn, ...(filter?.columns ?? [])])];
+        const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
+        if (few) {
+          // a B-tree'd column narrows the rows to test: only those are read
+          const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...filter!.columns])];
+          for (const pos of few) {
+            if (!all && visible(pos) === undefined) continue;
+            const partial = seg.keyRow(pos, read);
+            if (!filter!.test(partial)) continue;
+            if (noNulls || partial[vectorColumn] !== null) take(pos);
+            else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+          }
+          return { bits, count, nullPositions, narrowed: true };
+        }
+        // the vector column is read only to find NULLs: a view per row costs more than the filter
+        const columns = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
         seg.forEachPartial(columns, (pos, partial) => {
           if (!all && visible(pos) === undefined) return;
           if (filter && !filter.test(partial)) return;
-          if (partial[vectorColumn] !== null) take(pos);
+          if (noNulls || partial[vectorColumn] !== null) take(pos);
           else if (nullPositions.length < nullLimit) nullPositions.push(pos);
         });
         return { bits, count, nullPositions };
@@ -1563,4 +1577,18 @@ function fromJsonSafe(v: unknown): number | bigint | undefined {
   if (typeof v === 'number' || typeof v === 'bigint') return v;
   if (v && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string') return BigInt((v as { $bigint: string }).$bigint);
   return undefined;
+}
+
+/**
+ * The fewest candidate positions the segment's sorted column indexes give for the filter's
+ * indexed conjuncts, or undefined when none narrows the rows enough to beat one pass over
+ * them (random reads per candidate cost more than a sequential read).
+ */
+function indexedCandidates(seg: SealedSegment, conditions: readonly ZoneCondition[]): Int32Array | undefined {
+  let best: Int32Array | undefined;
+  for (const column of new Set(conditions.map((c) => c.column))) {
+    const found = seg.sortedColumn(column)?.candidates(conditions.filter((c) => c.column === column));
+    if (found && (!best || found.length < best.length)) best = found;
+  }
+  return best && best.length <= seg.length / 8 ? best : undefined;
 }
