@@ -76,6 +76,14 @@ const FILTERS: [string, unknown[]][] = [
   ['big = 9007199254740007', []],
   ["ts < '2026-01-01 00:30'", []],
   ['f < 200 OR g = 1', []], // not a conjunct: every row is tested
+  // strict and inclusive bounds where the filter is only the B-tree'd column (no re-test)
+  ['f < 777', []],
+  ['f <= 777', []],
+  ['f > 777 AND f < 779', []],
+  ['f >= 778 AND f <= 778', []],
+  ['f > 1000 AND f < 1000', []],
+  ['f < 3000', []],
+  ['f < 3000 AND g >= 0', []],
 ];
 
 test('B-tree-narrowed filters answer exactly as an exact scan does', async () => {
@@ -96,9 +104,11 @@ test('EXPLAIN ANALYZE says when the B-tree order chose the rows, and only then',
   const plan = async (where: string) =>
     (await client.query(`EXPLAIN ANALYZE SELECT id FROM items WHERE ${where} ORDER BY v <-> '${q}' LIMIT 10`)).rows.map((r) => r['QUERY PLAN']).join('\n');
   assert.match(await plan('f < 40'), /Filter rows from B-tree order: 1 of 1 filtered segments/);
-  // g has no B-tree; a wide range is not worth the random reads
+  // the filter is only the B-tree'd column's range: its sorted positions are the rows, however many
+  assert.match(await plan('f < 3000'), /Filter rows from B-tree order: 1 of 1 filtered segments/);
+  // g has no B-tree; with another conjunct to test, a wide range is not worth the random reads
   assert.doesNotMatch(await plan('g = 3'), /B-tree order/);
-  assert.doesNotMatch(await plan('f < 3000'), /B-tree order/);
+  assert.doesNotMatch(await plan('f < 3000 AND g >= 0'), /B-tree order/);
 });
 
 test('after a restart the sorted index is built again and answers the same', async () => {

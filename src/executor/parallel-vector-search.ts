@@ -28,7 +28,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { btreeConditions, columnsRead, countExact, indexFor, segmentChoice } from './vector-search.js';
+import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, segmentChoice } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { searchBreadth } from './search-breadth.js';
 
@@ -171,7 +171,9 @@ function filterOf(scan: ScanPlan, env: ExecEnv): Filter | undefined {
 
 /** The filter for one table's (partition's) segments: with its B-tree'd conjuncts. */
 function tableFilter(filter: Filter, table: TableDef, scan: ScanPlan, env: ExecEnv): Filter {
-  return filter ? { ...filter, indexed: btreeConditions(table, scan.filter, env) } : null;
+  if (!filter) return null;
+  const indexed = btreeConditions(table, scan.filter, env);
+  return { ...filter, indexed, onlyIndexed: coversFilter(indexed, scan.filter) };
 }
 
 function passesOf(scan: ScanPlan, env: ExecEnv): (row: Row) => boolean {

@@ -81,7 +81,8 @@ export function indexedVectorTopK(
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      const filter = pred ? { passes, columns: filterColumns, indexed: btreeConditions(table, scan.filter, env) } : null;
+      const indexed = btreeConditions(table, scan.filter, env);
+      const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
       searchSegment(seg, { column: key.column, query, k, ef }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
@@ -102,6 +103,13 @@ export function indexedVectorTopK(
 export function btreeConditions(table: TableDef, filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
   const indexed = (column: number) => table.indexes.some((i) => i.method === 'btree' && i.columns[0] === column);
   return zoneConditions(filter, env).filter((c) => indexed(c.column));
+}
+
+/** Whether the conditions are every conjunct of the filter (nothing else to test). */
+export function coversFilter(conditions: readonly ZoneCondition[], filter: Expr | null | undefined): boolean {
+  if (!filter || conditions.length === 0) return false;
+  const count = (e: Expr): number => (e.kind === 'and' ? e.args.reduce((n, a) => n + count(a), 0) : 1);
+  return count(filter) === conditions.length;
 }
 
 /** The index on this table (or partition) for the column and operator. */
@@ -138,6 +146,7 @@ interface SegmentFilter {
   readonly columns: number[] | undefined;
   /** conjuncts on B-tree'd columns (see btreeConditions) */
   readonly indexed?: readonly ZoneCondition[];
+  readonly onlyIndexed?: boolean;
 }
 
 /** What one segment search needs of the query. */
@@ -152,7 +161,7 @@ interface SegmentQuery {
 function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[]; narrowed?: boolean } {
   if (seg.matchBitmap && (!filter || filter.columns)) {
     const test = filter ? (partial: Row) => filter.passes(partial) : undefined;
-    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test, indexed: filter!.indexed } : null, k);
+    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test, indexed: filter!.indexed, onlyIndexed: filter!.onlyIndexed } : null, k);
   }
   // a filter reading whole rows: evaluate it row by row
   const bits = new Uint8Array((seg.length + 7) >> 3);

@@ -159,6 +159,8 @@ export interface BitmapFilter {
    * candidate positions in its sorted column index instead of testing every row
    */
   readonly indexed?: readonly ZoneCondition[];
+  /** the filter is exactly the `indexed` conjuncts (nothing else to test) */
+  readonly onlyIndexed?: boolean;
 }
 
 /** A sealed segment searchable through its ANN index. */

@@ -774,6 +774,17 @@ export class DurableStorage implements Storage {
           for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
           return { bits, count, nullPositions };
         }
+        const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
+        if (exactRows) {
+          // the filter is one B-tree'd column's range: its sorted positions are the answer
+          const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
+          for (const pos of exactRows) {
+            if (!all && visible(pos) === undefined) continue;
+            if (!nulls || !nulls[pos]) take(pos);
+            else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+          }
+          return { bits, count, nullPositions, narrowed: true };
+        }
         const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
         if (few) {
           // a B-tree'd column narrows the rows to test: only those are read
@@ -1591,4 +1602,12 @@ function indexedCandidates(seg: SealedSegment, conditions: readonly ZoneConditio
     if (found && (!best || found.length < best.length)) best = found;
   }
   return best && best.length <= seg.length / 8 ? best : undefined;
+}
+
+/** The rows meeting conditions that all bound one precise sorted column, else undefined. */
+function onlyIndexedRows(seg: SealedSegment, conditions: readonly ZoneCondition[]): Int32Array | undefined {
+  const column = conditions[0]?.column;
+  if (column === undefined || conditions.some((c) => c.column !== column)) return undefined;
+  const sorted = seg.sortedColumn(column);
+  return sorted?.exactFor(conditions) ? sorted.candidates(conditions, true) : undefined;
 }
