@@ -176,7 +176,7 @@ function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterabl
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const args = plan.args.map((a) => compileExpr(a)([], env));
-  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type));
+  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type), env.ctx);
   // set functions stream (generate_series): hand rows up in batches, yielding between them
   let out: Row[] = [];
   let ordinal = 0;
@@ -231,7 +231,7 @@ function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext
     for (const r of batch) {
       const iterators: (Iterator<Row> | undefined)[] = srfs.map((f) => {
         const args = f.args.map((a) => a(r, env));
-        return (f.body ? env.runPlan(f.body, [args]) : setFunctionRows(f.name, args, f.argTypes))[Symbol.iterator]();
+        return (f.body ? env.runPlan(f.body, [args]) : setFunctionRows(f.name, args, f.argTypes, env.ctx))[Symbol.iterator]();
       });
       for (;;) {
         const values: Value[] = [];
