@@ -31,6 +31,8 @@ import type { RunContext } from './operators.js';
 import { chooseVectorStrategy, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 import { zoneConditions } from './zone-conditions.js';
+import { chunkRanker } from '../query-worker/native-rank.js';
+import { BestPositions, candidateCap } from '../query-worker/kernels.js';
 import type { ZoneCondition } from '../storage/api.js';
 
 export type { VectorSearchStats };
@@ -83,7 +85,7 @@ export function indexedVectorTopK(
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
       const indexed = btreeConditions(table, scan.filter, env);
       const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
-      searchSegment(seg, { column: key.column, query, k, ef }, filter, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, { column: key.column, query, k, ef, op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -155,6 +157,26 @@ interface SegmentQuery {
   readonly query: Float32Array;
   readonly k: number;
   readonly ef: number;
+  readonly op: DistanceOp;
+}
+
+/**
+ * The best k + margin of the allowed positions, ranked natively over the segment's
+ * contiguous vectors (one call per chunk), or undefined when that is not available.
+ */
+function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array): Int32Array | undefined {
+  const vectors = seg.sharedVectors?.(q.column);
+  const ranker = vectors && vectors.dim === q.query.length ? chunkRanker(q.op, vectors.dim) : undefined;
+  if (!vectors || !ranker) return undefined;
+  const best = new BestPositions(candidateCap(q.k, true));
+  let start = 0;
+  for (const c of vectors.chunks) {
+    const data = new Float32Array(c.buffer, c.byteOffset, c.rows * vectors.dim);
+    const r = ranker(data, q.query, candidateCap(q.k, true), 0, c.rows, start, bits);
+    for (let i = 0; i < r.positions.length; i++) best.offer(r.distances[i], r.positions[i]);
+    start += c.rows;
+  }
+  return best.result().positions;
 }
 
 /** The segment's positions a search may return (visible, passing, vector not NULL). */
@@ -202,7 +224,9 @@ function searchSegment(
   const bits = m.bits;
   const exactScan = () => {
     env.checkCancel();
-    for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
+    const best = nativeExact(seg, q, bits);
+    if (best) for (const pos of best) offer(pos);
+    else for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
   };
   const choice = segmentChoice(seg, m.count, k, ef, stats);
   if (choice.strategy === 'exact') {
