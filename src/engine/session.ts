@@ -33,6 +33,7 @@ import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
 import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
+import { databaseOid } from '../catalog/system/relations.js';
 
 export type { EngineState };
 
@@ -80,6 +81,25 @@ export class Session implements Backend, SessionInfo, SessionContext {
   terminate(error = new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command')): void {
     this.control.cancel();
     this.connection?.terminate(error);
+  }
+
+  relationBytes(tableOid: number): { table: number; indexes: ReadonlyMap<string, number> } {
+    return this.engine.storage.relationBytes(tableOid);
+  }
+
+  databaseBytes(database: string | number): bigint | null {
+    const names = [...this.engine.databases.keys()];
+    const catalog = typeof database === 'string' ? this.engine.database(database)
+      : this.engine.databases.get(names.find((d) => databaseOid({ databases: names }, d) === database) ?? '');
+    if (!catalog) return null;
+    let n = 0;
+    for (const t of catalog.tables.values()) {
+      if (t.kind !== 'r') continue;
+      const sizes = this.engine.storage.relationBytes(t.oid);
+      n += sizes.table;
+      for (const b of sizes.indexes.values()) n += b;
+    }
+    return BigInt(n);
   }
 
   notify(channel: string | null, payload: string | null): void {

@@ -250,6 +250,11 @@ export interface Storage {
   /** Sealed segments of a table with their statistics. */
   segments(tableId: number): readonly SegmentInfo[];
   /**
+   * Bytes a table takes: its sealed segment files plus the rows not sealed yet (as held in
+   * the log), and each vector index's files (per segment, plus IVFFlat's centers).
+   */
+  relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> };
+  /**
    * Tell `listener` when a table's sealed segments changed a lot at once: a growing
    * segment was sealed, a large commit was ingested as a segment, or compaction ran (the
    * engine analyzes the table then, as PostgreSQL's autovacuum does after many changes).

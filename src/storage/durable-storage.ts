@@ -16,7 +16,7 @@
  * tombstone is older than every snapshot in use, and their tombstone records with them.
  */
 import { ClassicLevel } from 'classic-level';
-import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open as openFile, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -1267,6 +1267,26 @@ export class DurableStorage implements Storage {
     let n = 0;
     for (const seg of t.segments()) n += seg.length;
     return Math.max(0, n - t.tombstones.size);
+  }
+
+  relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> } {
+    const t = this.tables.get(tableId);
+    const indexes = new Map<string, number>();
+    if (!t) return { table: 0, indexes };
+    let table = t.growing.bytes;
+    for (const f of t.frozen) table += f.bytes;
+    const fileBytes = (file: string) => {
+      try { return statSync(join(this.segDir, file)).size; } catch { return 0; } // being rebuilt or dropped
+    };
+    for (const m of t.segMeta) {
+      table += m.bytes;
+      for (const [name, file] of Object.entries(m.annFiles ?? {})) indexes.set(name, (indexes.get(name) ?? 0) + fileBytes(file));
+    }
+    for (const spec of t.vectorIndexes) {
+      const centers = spec.centers ? fileBytes(spec.centers) : 0;
+      indexes.set(spec.name, (indexes.get(spec.name) ?? 0) + centers);
+    }
+    return { table, indexes };
   }
 
   /** Sealed segments of a table with their statistics (for the planner). */
