@@ -559,10 +559,11 @@ export class Connection {
 
   private async simpleQuery(r: MessageReader): Promise<void> {
     const backend = this.requireBackend();
-    const sql = r.cstring();
     this.statements.delete('');
     this.dropPortal('');
+    let sql = '';
     try {
+      sql = r.cstring();
       const parts = backend.splitStatements(sql);
       if (parts.length === 0) this.send(msg.emptyQueryResponse());
       let searchFrom = 0;
