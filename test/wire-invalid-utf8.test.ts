@@ -1,7 +1,8 @@
 /**
  * Text a client sends is checked as UTF-8 the way PostgreSQL's pg_verify_mbstr does: an
  * invalid sequence in a query string, a Parse or a text-format Bind parameter is refused
- * with 22021 naming the bytes (never stored with U+FFFD), and the session goes on.
+ * with 22021 naming the bytes (never stored with U+FFFD), and the session goes on; a query
+ * too deep for the stack is 54001, not an internal error.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,6 +82,22 @@ test('a text-format Bind parameter with invalid UTF-8 is 22021; nothing is store
     assert.match(e['M'], /^invalid byte sequence for encoding "UTF8": 0xc3 0x28/);
     c.write(rawQuery(Buffer.from('SELECT count(*) FROM utf')));
     assert.ok(summarize(await c.untilReady()).includes('D:0'));
+  } finally {
+    c.end();
+  }
+});
+
+test('a 100k-term expression is 54001 stack depth limit exceeded, and the session goes on', async () => {
+  const c = await session();
+  try {
+    c.write(rawQuery(Buffer.from(`SELECT ${Array(100000).fill('1').join('+')}`)));
+    const frames = await c.untilReady();
+    const e = errorOf(frames);
+    assert.equal(e['C'], '54001');
+    assert.equal(e['M'], 'stack depth limit exceeded');
+    assert.match(e['H'], /^Increase the configuration parameter "max_stack_depth"/);
+    c.write(rawQuery(Buffer.from('SELECT 1')));
+    assert.ok(summarize(await c.untilReady()).includes('C:SELECT 1'));
   } finally {
     c.end();
   }
