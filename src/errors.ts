@@ -112,6 +112,7 @@ export const SqlState = {
   adminShutdown: '57P01',
   outOfMemory: '53200',
   stackDepthExceeded: '54001',
+  tooManyConnections: '53300',
   programLimitExceeded: '54000',
   tooManyColumns: '54011',
   objectInUse: '55006',

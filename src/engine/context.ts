@@ -38,6 +38,9 @@ export interface EngineState {
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
   /** LISTEN / NOTIFY between the sessions */
   readonly notifications: NotificationHub;
+  /** max_connections, and the sessions open now (this one included once created) */
+  readonly maxConnections: number;
+  sessionCount(): number;
 }
 
 export interface SessionContext {

@@ -17,6 +17,8 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
   readonly notifications = new NotificationHub();
+  /** max_connections: a session past it is refused at startup (53300) */
+  maxConnections = 100;
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
@@ -106,6 +108,10 @@ export class Engine implements EngineState, BackendRegistry {
       this.sessions.delete(pid);
     };
     return session;
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
   }
 
   activities(): BackendActivity[] {

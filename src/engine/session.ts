@@ -126,9 +126,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
   startup(params: Record<string, string>): StartupInfo {
     this.user = params.user ?? 'postgres';
     this.database = params.database ?? this.user;
+    // PostgreSQL's InitProcess finds no free slot (every user is a superuser: no reserved slots)
+    if (this.engine.sessionCount() > this.engine.maxConnections) {
+      throw new SqlError(SqlState.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
+    }
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
     this.settings.startup(params, this.user);
+    this.settings.setRaw('max_connections', String(this.engine.maxConnections));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 
