@@ -99,12 +99,14 @@ export function indexedVectorTopK(
 }
 
 /**
- * The filter's `column op value` conjuncts on columns the table has a B-tree index on: a
- * sealed segment finds their rows in its sorted column index (storage/sorted-column.ts).
+ * The filter's `column op value` conjuncts on columns the table has a B-tree index on (or a
+ * hash index, for `=`): a sealed segment finds their rows in its sorted column index
+ * (storage/sorted-column.ts).
  */
 export function btreeConditions(table: TableDef, filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
-  const indexed = (column: number) => table.indexes.some((i) => i.method === 'btree' && i.columns[0] === column);
-  return zoneConditions(filter, env).filter((c) => indexed(c.column));
+  // a hash index stands for equality only
+  const indexed = (c: ZoneCondition) => table.indexes.some((i) => i.columns[0] === c.column && (i.method === 'btree' || (i.method === 'hash' && c.op === '=')));
+  return zoneConditions(filter, env).filter(indexed);
 }
 
 /** Whether the conditions are every conjunct of the filter (nothing else to test). */
