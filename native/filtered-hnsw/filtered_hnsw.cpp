@@ -115,14 +115,22 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
       Napi::TypeError::New(env, "search(query, k, ef, allowed?)").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    Napi::Float32Array query = info[0].As<Napi::Float32Array>();
-    if (query.ElementLength() != index_->dimensions()) {
-      Napi::TypeError::New(env, "query dimensions differ from the index").ThrowAsJavaScriptException();
+    // floats (f32, f16 and b1 indexes: usearch casts), or bytes taken as they are (i8)
+    Napi::TypedArray typed = info[0].As<Napi::TypedArray>();
+    bool bytes = typed.TypedArrayType() == napi_int8_array;
+    if ((!bytes && typed.TypedArrayType() != napi_float32_array) || typed.ElementLength() != index_->dimensions()) {
+      Napi::TypeError::New(env, "query dimensions or type differ from the index").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     std::size_t k = info[1].As<Napi::Number>().Uint32Value();
     std::size_t ef = info[2].As<Napi::Number>().Uint32Value();
     index_->change_expansion_search(ef > k ? ef : k);
+    if (bytes) return SearchAs(env, info, reinterpret_cast<i8_t const*>(typed.As<Napi::Int8Array>().Data()), k);
+    return SearchAs(env, info, typed.As<Napi::Float32Array>().Data(), k);
+  }
+
+  template <typename scalar_at>
+  Napi::Value SearchAs(Napi::Env env, Napi::CallbackInfo const& info, scalar_at const* query, std::size_t k) {
 
     if (info.Length() > 3 && info[3].IsTypedArray()) {
       Napi::Uint8Array bits = info[3].As<Napi::Uint8Array>();
@@ -136,10 +144,10 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
         filter.checks++;
         return filter.has(static_cast<std::size_t>(key));
       };
-      auto result = index_->filtered_search(query.Data(), k, allowed);
+      auto result = index_->filtered_search(query, k, allowed);
       return Pack(env, result, &filter);
     }
-    return Pack(env, index_->search(query.Data(), k), nullptr);
+    return Pack(env, index_->search(query, k), nullptr);
   }
 
   struct Filter {
