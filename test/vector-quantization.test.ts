@@ -151,12 +151,16 @@ test('an unknown quantization is refused as PostgreSQL refuses an enum reloption
 test('pg_indexes shows the option as written (matched case-insensitively, as PostgreSQL does)', async () => {
   await client.query(`CREATE TABLE small (id int, v vector(4))`);
   await client.query(`CREATE INDEX small_v ON small USING hnsw (v vector_l2_ops) WITH (m = 8, quantization = 'I8')`);
+  // a bare word is lower-cased by the lexer (PostgreSQL: WITH (buffering = AUTO) shows buffering=auto)
+  await client.query(`CREATE INDEX small_v2 ON small USING hnsw (v vector_cosine_ops) WITH (quantization = F16)`);
   const { rows } = await client.query(`SELECT indexdef FROM pg_indexes WHERE tablename IN ('small', 'items_i8') AND indexdef LIKE '%hnsw%' ORDER BY indexname`);
   assert.deepEqual(rows.map((r: { indexdef: string }) => r.indexdef), [
-    `CREATE INDEX items_i8_cos ON public.items_i8 USING hnsw (v vector_cosine_ops) WITH (quantization='i8')`,
-    `CREATE INDEX items_i8_ip ON public.items_i8 USING hnsw (v vector_ip_ops) WITH (quantization='i8')`,
-    `CREATE INDEX items_i8_l2 ON public.items_i8 USING hnsw (v vector_l2_ops) WITH (quantization='i8')`,
+    `CREATE INDEX items_i8_cos ON public.items_i8 USING hnsw (v vector_cosine_ops) WITH (quantization=i8)`,
+    `CREATE INDEX items_i8_ip ON public.items_i8 USING hnsw (v vector_ip_ops) WITH (quantization=i8)`,
+    `CREATE INDEX items_i8_l2 ON public.items_i8 USING hnsw (v vector_l2_ops) WITH (quantization=i8)`,
+    // PostgreSQL quotes what does not read as an identifier: WITH (m='8', buffering='ON')
     `CREATE INDEX small_v ON public.small USING hnsw (v vector_l2_ops) WITH (m='8', quantization='I8')`,
+    `CREATE INDEX small_v2 ON public.small USING hnsw (v vector_cosine_ops) WITH (quantization=f16)`,
   ]);
 });
 
@@ -236,10 +240,14 @@ test('a segment sealed later gets a quantized index too', async () => {
   // an indexed table seals its growing segment at 16,384 rows
   await client.query(`INSERT INTO small SELECT i, ('[' || (i % 7) || ',' || (i % 11) || ',' || (i % 13) || ',1]')::vector FROM generate_series(1, 17000) i`);
   const deadline = Date.now() + 60_000;
-  while (indexFiles('small_v').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  // the segment's indexes are built one after the other, in the background
+  while ((indexFiles('small_v').length === 0 || indexFiles('small_v2').length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const files = indexFiles('small_v');
   assert.equal(files.length, 1);
   assert.deepEqual({ bytesPerRow: files[0].bytesPerRow, scalar: files[0].scalar }, { bytesPerRow: 4, scalar: 23 });
+  const f16 = indexFiles('small_v2');
+  assert.equal(f16.length, 1);
+  assert.deepEqual({ bytesPerRow: f16[0].bytesPerRow, scalar: f16[0].scalar }, { bytesPerRow: 8, scalar: 12 });
   const { rows } = await client.query(`SELECT id FROM small ORDER BY v <-> '[3,5,7,1]' LIMIT 3`);
   for (const r of rows as { id: number }[]) assert.deepEqual([r.id % 7, r.id % 11, r.id % 13], [3, 5, 7]);
 });
@@ -248,7 +256,7 @@ test('after a restart, searched in the server thread (quantizer refitted on open
   await disconnect();
   await connect(['--query-workers', '0']);
   const { rows } = await client.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'items_b1_l2'`);
-  assert.match(rows[0].indexdef, /WITH \(quantization='b1'\)$/);
+  assert.match(rows[0].indexdef, /WITH \(quantization=b1\)$/);
   t.diagnostic(await checkRecall('after restart'));
   t.diagnostic(await checkRecall('after restart, filtered', HALF));
 });

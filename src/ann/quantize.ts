@@ -12,7 +12,8 @@
  *        mean as center and one scale for the segment (127 / the largest deviation from the
  *        mean), ranked by L2 in the graph: that keeps L2 ranking up to rounding. usearch's
  *        own float → i8 cast scales every vector to unit length instead, which drops the
- *        norms L2 ranks by. For cosine the vectors are scaled to unit length first (on unit
+ *        norms L2 ranks by (Fashion-MNIST, 20k rows, 200 queries, 80 candidates re-ranked:
+ *        recall@10 0.876 with usearch's cast, 1.000 with this one). For cosine the vectors are scaled to unit length first (on unit
  *        vectors L2 ranks as cosine does); centering then spends the 8 bits on what tells
  *        the rows apart, not on the direction they share (clustered 10k × 128, ef 40, 100
  *        queries, 40 candidates: recall@10 0.973 uncentered, as usearch quantizes, 0.980
