@@ -22,8 +22,9 @@ parentPort?.on('message', (req: BuildRequest) => {
       ? HnswIndex.buildBits(req.op, req.vectors as Uint8Array, req.count, req.dim, req.options)
       : HnswIndex.build(req.op, req.vectors as Float32Array, req.count, req.dim, req.options);
     index.save(req.path);
+    const params = index.quantizerParams;
     index.close();
-    parentPort!.postMessage({ ok: true });
+    parentPort!.postMessage({ ok: true, params });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
   }

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { AnnOp, HnswOptions } from './api.js';
 import type { BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
+import type { QuantizerParams } from './quantize.js';
 
 /** The build was given up (its signal aborted): no file was left behind. */
 export class IndexBuildAborted extends Error {
@@ -24,9 +25,14 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
   const temp = `${path}.building-${process.pid}-${nextTemp++}`;
   const worker = new Worker(new URL('./build-worker.js', import.meta.url));
   let onAbort: (() => void) | undefined;
+  let params: QuantizerParams | undefined;
   try {
     const done = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(`HNSW build failed: ${m.error}`))));
+      worker.once('message', (m: { ok: boolean; error?: string; params?: QuantizerParams }) => {
+        params = m.params;
+        if (m.ok) resolve();
+        else reject(new Error(`HNSW build failed: ${m.error}`));
+      });
       worker.once('error', reject);
       worker.once('exit', (code) => { if (code !== 0) reject(new Error(`HNSW build worker exited with code ${code}`)); });
       onAbort = () => reject(new IndexBuildAborted());
@@ -45,5 +51,5 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   await worker.terminate();
-  return HnswIndex.open(path, op, dim, count, options);
+  return HnswIndex.open(path, op, dim, count, options, params);
 }

@@ -11,6 +11,7 @@
  */
 import type { Row, SqlType } from '../types/types.js';
 import type { AnnIndex, AnnOp } from '../ann/api.js';
+import type { Quantization } from '../ann/quantize.js';
 import type { SharedVectors } from './segment.js';
 
 export type RowId = number;
@@ -113,6 +114,8 @@ export interface VectorIndexSpec {
   /** hnsw */
   readonly m: number;
   readonly efConstruction: number;
+  /** hnsw: how the index stores vectors (absent: f32) */
+  readonly quantization?: Quantization;
   /** ivfflat: the number of lists (k-means centers) */
   readonly lists?: number;
   /** ivfflat: the file (in the segment directory) of the centers trained at CREATE INDEX */

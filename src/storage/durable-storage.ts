@@ -567,7 +567,7 @@ export class DurableStorage implements Storage {
           const dim = t.layout.columns[spec.column].type.typmod;
           try {
             if (!file) throw new Error('no index file');
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction };
+            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
             this.annOf(t, seg.id).set(spec.name, openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim)));
           } catch (e) {
             this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
@@ -598,7 +598,7 @@ export class DurableStorage implements Storage {
       const data = isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
       const index = ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
+        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal);
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
