@@ -111,6 +111,7 @@ export const SqlState = {
   queryCanceled: '57014',
   adminShutdown: '57P01',
   outOfMemory: '53200',
+  diskFull: '53100',
   programLimitExceeded: '54000',
   tooManyColumns: '54011',
   objectInUse: '55006',

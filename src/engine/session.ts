@@ -290,6 +290,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       queryWorkers: this.engine.queryWorkers,
       session: this,
       workMemBytes: settingBytes(this.settings.get('work_mem')),
+      tempSpace: this.engine.tempSpace,
     };
   }
 
