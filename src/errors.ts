@@ -115,6 +115,7 @@ export const SqlState = {
   programLimitExceeded: '54000',
   tooManyColumns: '54011',
   objectInUse: '55006',
+  objectNotInPrerequisiteState: '55000',
   lockNotAvailable: '55P03',
   idleInTransactionSessionTimeout: '25P03',
   cardinalityViolation: '21000',

@@ -155,6 +155,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   close(): void {
     clearTimeout(this.idleTimer);
+    // streaming cursors hold a snapshot and maybe temp files
+    this.cursors.clear();
     if (this.tx.txn) this.tx.txn.rollback();
     if (this.ddl.pending) void this.ddl.finish(this, false);
     this.tx.txn = undefined;
