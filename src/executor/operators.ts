@@ -100,7 +100,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join': return plan.lateral ? lateralJoin(plan, rc, env) : join(plan, rc, env, (p) => runPlan(p, rc, env));
     case 'aggregate': return aggregate(plan, rc, env);
-    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), env);
+    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), env, workMemFor(rc.workMemBytes, 'window aggregate'));
     case 'sort': return sort(plan, rc, env);
     case 'topk': return topk(plan, rc, env);
     case 'limit': return limit(plan, rc, env);

@@ -12,14 +12,16 @@ import { SqlError } from '../errors.js';
 import type { Expr, FrameBound, Plan, WindowFrame } from '../planner/plan.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
-import { gather, type Step } from './suspend.js';
+import type { Step } from './suspend.js';
+import { gatherWithin, type WorkMem } from './work-mem.js';
 import { groupKey, rowComparator } from './operators.js';
 import { inRangeFor, type InRange } from './window-range.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
 
-export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, env: ExecEnv): Iterable<Step> {
-  let rows = (yield* gather(input)).map((r) => [...r]);
+/** `budget`: work_mem for the rows held (past it 53200: a window's partitions do not spill yet) */
+export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, env: ExecEnv, budget?: WorkMem): Iterable<Step> {
+  let rows = (yield* gatherWithin(input, budget)).map((r) => [...r]);
   for (const fn of plan.fns) rows = evaluateWindow(fn, rows, env);
   yield rows;
 }

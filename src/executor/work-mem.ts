@@ -1,6 +1,6 @@
 /**
  * work_mem for the operators that hold their input: sort, a hash join's build side, hash
- * aggregate, DISTINCT and set operations. Past work_mem a sort, a hash join and a hash
+ * aggregate, window aggregate, DISTINCT and set operations. Past work_mem a sort, a hash join and a hash
  * aggregate spill to temp files (spill/); the others (and any operator when the run has no
  * temp space) fail with 53200 naming work_mem — an honest error instead of the whole
  * server dying of an out-of-memory crash.
@@ -14,7 +14,7 @@ import type { Row, Value } from '../types/types.js';
 import { gather, type Step, type Suspend } from './suspend.js';
 
 /** What each kind of operator is called in the error's detail. */
-export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'DISTINCT' | 'set operation';
+export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'window aggregate' | 'DISTINCT' | 'set operation';
 
 const ROW_OVERHEAD = 16;
 const SLOT_BYTES = 8;

@@ -106,6 +106,8 @@ export class RowEncoder {
         return;
       }
       case 'object': break;
+      // a hole in an array reads back as NULL, which is what SQL sees of it anyway
+      case 'undefined': this.tag(NULL); return;
       default: throw unspillable(v);
     }
     if (v === null) return this.tag(NULL);
