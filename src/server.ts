@@ -8,6 +8,7 @@ import { loadParser } from './sql/parser.js';
 import { availableParallelism } from 'node:os';
 import { QueryWorkerPool } from './query-worker/pool.js';
 import { DurableStorage } from './storage/durable-storage.js';
+import { TempSpace, prepareTempDir } from './executor/spill/temp-files.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
 import { startWireServer } from './wire/server.js';
 
@@ -51,7 +52,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const queryWorkers = workerCount > 0
     ? new QueryWorkerPool(workerCount, (slot, reason) => opts.logger.error({ slot, reason }, 'query worker crashed; replaced'))
     : undefined;
-  const engine = new Engine(storage, queryWorkers);
+  // temp files of sorts, hash joins and aggregates past work_mem; a crashed server's are removed
+  const tempSpace = new TempSpace(prepareTempDir(opts.dataDir));
+  const engine = new Engine(storage, queryWorkers, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);

@@ -2,8 +2,9 @@
  * Cancel where the executor's batches are not the only work: a COPY still receiving data
  * or formatting a big table, an HNSW build in a worker thread, a vector search in query
  * workers. Each answers 57014 within a second, leaves nothing half done, and the session
- * stays usable. Also work_mem: a sort, hash join, hash aggregate or DISTINCT that would
- * hold more fails with 53200 instead of taking the process down.
+ * stays usable. Also work_mem: a DISTINCT or set operation that would hold more fails with
+ * 53200 instead of taking the process down (a sort, hash join or hash aggregate spills to
+ * temp files instead: executor-spill.test.ts).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -226,12 +227,9 @@ test('a long vector join through query workers stops within a second (CancelRequ
   }
 });
 
-test('work_mem: a sort, hash join, hash aggregate, DISTINCT or UNION holding more fails with 53200 naming work_mem; the session goes on', async () => {
+test('work_mem: a DISTINCT or UNION holding more fails with 53200 naming work_mem; the session goes on', async () => {
   const c = await client();
   const queries: [string, string][] = [
-    ['sort', 'SELECT count(*) FROM (SELECT x FROM generate_series(1, 200000) x ORDER BY x DESC OFFSET 1) s'],
-    ['hash join', 'SELECT count(*) FROM generate_series(1, 200000) a JOIN generate_series(1, 200000) b ON a = b'],
-    ['hash aggregate', 'SELECT count(*) FROM (SELECT x % 100000 AS g, count(*) FROM generate_series(1, 200000) x GROUP BY 1) s'],
     ['DISTINCT', 'SELECT count(*) FROM (SELECT DISTINCT x FROM generate_series(1, 200000) x) s'],
     ['set operation', 'SELECT count(*) FROM (SELECT x FROM generate_series(1, 200000) x UNION SELECT 1) s'],
   ];
@@ -250,10 +248,7 @@ test('work_mem: a sort, hash join, hash aggregate, DISTINCT or UNION holding mor
     // the default (64MB) holds all of them
     await c.query('RESET work_mem');
     assert.equal((await c.query('SHOW work_mem')).rows[0].work_mem, '64MB');
-    const expected = [200000, 200000, 100000, 200000, 200000];
-    for (let i = 0; i < queries.length; i++) {
-      assert.equal(Number((await c.query(queries[i][1])).rows[0].count), expected[i] - (i === 0 ? 1 : 0), queries[i][0]);
-    }
+    for (const [what, sql] of queries) assert.equal(Number((await c.query(sql)).rows[0].count), 200000, what);
   } finally {
     await c.end();
   }

@@ -19,12 +19,15 @@ import type { Transactions } from './transactions.js';
 import type { StatementControl } from './statement-control.js';
 import type { Activity } from './activity.js';
 import type { NotificationHub, SessionNotifications } from './notifications.js';
+import type { TempSpace } from '../executor/spill/temp-files.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
   readonly storage: Storage;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
   readonly queryWorkers?: QueryWorkerPool;
+  /** where sorts, hash joins and hash aggregates past work_mem spill (undefined: they fail with 53200) */
+  readonly tempSpace?: TempSpace;
   database(name: string): Catalog | undefined;
   readonly databases: ReadonlyMap<string, Catalog>;
   saveCatalog(): Promise<void>;

@@ -1,7 +1,7 @@
 /**
  * Running a bound COPY: TO STDOUT runs its plan and formats the rows; FROM STDIN hands the
- * wire layer a sink whose finish() parses the data, fills defaults, checks constraints and
- * inserts all rows or none.
+ * wire layer a sink that parses the data as it arrives and whose finish() fills defaults,
+ * checks constraints and inserts all rows or none.
  */
 import { SqlError, SqlState } from '../errors.js';
 import { compileExpr } from '../executor/expr.js';
@@ -13,7 +13,7 @@ import type { BoundCopy } from '../sql/statement.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
-import { BinaryCopyStream, TextCopyStream, contextError, copyOutHead, copyOutTail, formatCopyBody, joinBinaryHead, parseCopyData, withLineText, type ParsedCopy } from './copy.js';
+import { BinaryCopyStream, CsvCopyStream, TextCopyStream, contextError, copyOutHead, copyOutTail, formatCopyBody, joinBinaryHead, withLineText, type ParsedCopy } from './copy.js';
 
 export function runCopy(ctx: SessionContext, stmt: BoundCopy): ExecResult | Promise<ExecResult> {
   if (stmt.direction === 'to') return copyOut(ctx, stmt);
@@ -52,20 +52,20 @@ type CopyFrom = Extract<BoundCopy, { direction: 'from' }>;
 function copyIn(ctx: SessionContext, stmt: CopyFrom): ExecResult {
   const target = { table: stmt.table, columns: stmt.columns };
   const defaults = stmt.defaults.map((d) => ({ column: d.column, expr: compileExpr(d.expr) }));
-  // binary and text rows are parsed as they arrive; CSV (a quoted field may span lines) at the end
+  // rows are parsed as they arrive: the raw input is never held whole
   const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target)
-    : stmt.options.format === 'text' ? new TextCopyStream(target, stmt.options) : undefined;
+    : stmt.options.format === 'text' ? new TextCopyStream(target, stmt.options) : new CsvCopyStream(target, stmt.options);
   return {
     kind: 'copyIn',
     format: stmt.options.format === 'binary' ? 'binary' : 'text',
     columnCount: target.columns.length,
-    accept: stream ? (chunk) => stream.push(chunk) : undefined,
+    accept: (chunk) => stream.push(chunk),
     interrupted: ctx.control.signal(),
     interruption: () => statementInterruption(ctx),
     finish: async (data) => {
       if (data instanceof SqlError) throw data;
       ctx.checkCancelled();
-      const values = stream ? stream.end() : parseCopyData(data, target, stmt.options);
+      const values = stream.end();
       const count = await insertCopied(ctx, stmt, values, defaults);
       return { tag: `COPY ${count}` };
     },

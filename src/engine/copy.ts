@@ -25,23 +25,12 @@ export function withLineText(err: SqlError, text: string | undefined): SqlError 
   return new SqlError(err.code, err.message, { ...err.fields, where: `${err.fields.where}: "${text}"` });
 }
 
-/** Parse COPY data (the CopyData payloads, in order) into rows of the target columns' values. */
 /**
- * Raw text of each row (text format), for error context the way PostgreSQL shows it
- * (`COPY t, line 2: "…"`); set by the last parseCopyData of a text COPY.
+ * Parsed rows of the target columns' values, with the raw text of each row (text
+ * format) for error context the way PostgreSQL shows it (`COPY t, line 2: "…"`).
  */
 export interface ParsedCopy extends Array<Value[]> {
   lines?: string[];
-}
-
-export function parseCopyData(chunks: readonly Buffer[], target: CopyTarget, opts: CopyOptions): ParsedCopy {
-  if (opts.format === 'binary') {
-    const stream = new BinaryCopyStream(target);
-    for (const c of chunks) stream.push(c);
-    return stream.end();
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return opts.format === 'csv' ? parseCsv(text, target, opts) : parseTextFormat(text, target, opts);
 }
 
 function convert(target: CopyTarget, fields: (string | null)[], line: number, text?: string): Value[] {
@@ -124,22 +113,6 @@ export class TextCopyStream {
   }
 }
 
-function parseTextFormat(text: string, target: CopyTarget, opts: CopyOptions): ParsedCopy {
-  const rows: ParsedCopy = [];
-  rows.lines = [];
-  const lines = text.split('\n');
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === '\\.') break;
-    const fields = line.split(opts.delimiter).map((f) => (f === opts.null ? null : unescapeText(f)));
-    rows.push(convert(target, fields, i + 1, line));
-    rows.lines.push(line);
-  }
-  return rows;
-}
-
 function unescapeText(f: string): string {
   if (!f.includes('\\')) return f;
   let out = '';
@@ -176,63 +149,127 @@ function unescapeText(f: string): string {
   return out;
 }
 
-function parseCsv(text: string, target: CopyTarget, opts: CopyOptions): Value[][] {
-  const rows: Value[][] = [];
-  const { delimiter: d, quote: q, escape: esc } = opts;
-  let i = 0;
-  let line = 1;
-  let first = true;
-  const forceNotNull = new Set(opts.forceNotNull);
-  while (i < text.length) {
-    const fields: (string | null)[] = [];
-    const startLine = line;
-    // one record
-    for (;;) {
-      let value = '';
-      let quoted = false;
-      if (text[i] === q) {
-        quoted = true;
-        i++;
-        for (;;) {
-          if (i >= text.length) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unterminated CSV quoted field'), target.table, startLine);
-          const c = text[i];
-          if (c === esc && text[i + 1] === q && (esc !== q || true)) {
-            if (esc === q && text[i + 1] !== q) break;
-            value += q;
-            i += 2;
-            continue;
-          }
-          if (c === q) {
-            i++;
-            break;
-          }
-          if (c === '\n') line++;
-          value += c;
-          i++;
-        }
-      }
-      while (i < text.length && text[i] !== d && text[i] !== '\n' && text[i] !== '\r') value += text[i++];
-      const isNull = !quoted && value === opts.null;
-      fields.push(isNull ? null : value);
-      if (text[i] === d) {
-        i++;
-        continue;
-      }
-      if (text[i] === '\r') i++;
-      if (text[i] === '\n') i++;
-      line++;
-      break;
+/**
+ * COPY … FROM STDIN in CSV format, parsed record by record as the CopyData messages
+ * arrive. A quoted field may hold newlines and a record may be split anywhere between two
+ * payloads (inside a quote, between a doubled quote, between \r and \n): the unfinished
+ * record waits, as text, for the next payload; the input as a whole is never held.
+ */
+export class CsvCopyStream {
+  private readonly rows: ParsedCopy = [];
+  private readonly decoder = new StringDecoder('utf8');
+  /** text of the record not complete yet */
+  private pending = '';
+  private line = 1;
+  private first = true;
+  private done = false;
+  private error: unknown;
+  private readonly forceNotNull: Set<string>;
+
+  constructor(private readonly target: CopyTarget, private readonly opts: CopyOptions) {
+    this.forceNotNull = new Set(opts.forceNotNull);
+  }
+
+  /** characters held of a record not complete yet (all the stream holds of the input) */
+  get pendingChars(): number {
+    return this.pending.length;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.done || this.error !== undefined) return;
+    const text = this.decoder.write(chunk);
+    this.pending += text;
+    // a record ends only at a newline: without one no record can have completed
+    if (text.includes('\n') || text.includes('\r')) this.parse(false);
+  }
+
+  /** All rows, or the first error. */
+  end(): ParsedCopy {
+    if (!this.done && this.error === undefined) {
+      this.pending += this.decoder.end();
+      this.parse(true);
     }
-    if (fields.length === 1 && fields[0] === '\\.') break;
-    if (first && opts.header) {
-      first = false;
+    if (this.error !== undefined) throw this.error;
+    return this.rows;
+  }
+
+  private parse(final: boolean): void {
+    const text = this.pending;
+    let i = 0;
+    try {
+      while (i < text.length && !this.done) {
+        const rec = csvRecord(text, i, this.opts, final);
+        if (rec === 'incomplete') break;
+        if (rec === 'unterminated') throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unterminated CSV quoted field'), this.target.table, this.line);
+        i = rec.next;
+        const startLine = this.line;
+        this.line += rec.newlines;
+        const fields = rec.fields;
+        if (fields.length === 1 && fields[0] === '\\.') { this.done = true; break; }
+        if (this.first && this.opts.header) { this.first = false; continue; }
+        this.first = false;
+        const { table, columns } = this.target;
+        const named = fields.map((f, k) => (f === null && this.forceNotNull.has(table.columns[columns[k]]?.name) ? '' : f));
+        this.rows.push(convert(this.target, named, startLine));
+      }
+    } catch (e) {
+      this.error = e;
+    }
+    this.pending = this.done || this.error !== undefined ? '' : text.slice(i);
+  }
+}
+
+/**
+ * The CSV record at `i`: its fields, where the next one starts and the newlines it spans.
+ * 'incomplete' when the text ends inside it and more may come (not `final`).
+ */
+function csvRecord(text: string, i: number, opts: CopyOptions, final: boolean): { fields: (string | null)[]; next: number; newlines: number } | 'incomplete' | 'unterminated' {
+  const { delimiter: d, quote: q, escape: esc } = opts;
+  const fields: (string | null)[] = [];
+  let newlines = 1;
+  for (;;) {
+    let value = '';
+    let quoted = false;
+    if (text[i] === q) {
+      quoted = true;
+      i++;
+      for (;;) {
+        if (i >= text.length) return final ? 'unterminated' : 'incomplete';
+        const c = text[i];
+        // is this quote the end of the field or (doubled) a quote in it? the next character says
+        if ((c === esc || c === q) && i + 1 >= text.length && !final) return 'incomplete';
+        // the escape character takes the next quote or escape character literally (PostgreSQL's CopyReadAttributesCSV)
+        if (c === esc && (text[i + 1] === q || text[i + 1] === esc)) {
+          value += text[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c === q) {
+          i++;
+          break;
+        }
+        if (c === '\n') newlines++;
+        value += c;
+        i++;
+      }
+    }
+    const start = i;
+    while (i < text.length && text[i] !== d && text[i] !== '\n' && text[i] !== '\r') i++;
+    if (i >= text.length && !final) return 'incomplete';
+    value += text.slice(start, i);
+    fields.push(!quoted && value === opts.null ? null : value);
+    if (text[i] === d) {
+      i++;
       continue;
     }
-    first = false;
-    const named = fields.map((f, k) => (f === null && forceNotNull.has(target.table.columns[target.columns[k]]?.name) ? '' : f));
-    rows.push(convert(target, named, startLine));
+    if (text[i] === '\r') {
+      // \r\n or a lone \r: wait for the character after it
+      if (i + 1 >= text.length && !final) return 'incomplete';
+      i++;
+    }
+    if (text[i] === '\n') i++;
+    return { fields, next: i, newlines };
   }
-  return rows;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
+import type { TempSpace } from '../executor/spill/temp-files.js';
 import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
@@ -23,7 +24,7 @@ export class Engine implements EngineState, BackendRegistry {
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
 
-  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool) {
+  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool, readonly tempSpace?: TempSpace) {
     this.autoAnalyze = new AutoAnalyze(storage, () => this.databases.values(), () => this.saveCatalog());
   }
 

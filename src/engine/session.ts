@@ -199,6 +199,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   close(): void {
     clearTimeout(this.idleTimer);
     this.notifications.close();
+    // streaming cursors hold a snapshot and maybe temp files
+    this.cursors.clear();
     if (this.tx.txn) this.tx.txn.rollback();
     if (this.ddl.pending) void this.ddl.finish(this, false);
     this.tx.txn = undefined;
@@ -334,6 +336,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       queryWorkers: this.engine.queryWorkers,
       session: this,
       workMemBytes: settingBytes(this.settings.get('work_mem')),
+      tempSpace: this.engine.tempSpace,
     };
   }
 

@@ -23,6 +23,11 @@ import { windowAgg } from './window.js';
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 import { gatherWithin, workMemFor } from './work-mem.js';
+import { join } from './hash-join.js';
+import { sortRows, type SortStats } from './spill/external-sort.js';
+import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
+import { SpillFiles, type TempSpace } from './spill/temp-files.js';
+import type { SpillStats } from '../planner/explain.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -50,6 +55,10 @@ export interface RunContext {
   readonly session?: object;
   /** work_mem in bytes: what a sort, hash table or aggregate may hold (work-mem.ts) */
   readonly workMemBytes?: number;
+  /** where a sort, hash join or hash aggregate past work_mem spills; without it they fail with 53200 */
+  readonly tempSpace?: TempSpace;
+  /** per sort / hash join / hash aggregate: memory or disk it used (EXPLAIN ANALYZE) */
+  readonly spillStats?: Map<Plan, SpillStats>;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -61,17 +70,22 @@ function* measured(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const m = rc.metrics!.get(plan) ?? { rows: 0, ms: 0 };
   rc.metrics!.set(plan, m);
   const it = dispatch(plan, rc, env)[Symbol.iterator]();
-  for (;;) {
-    const t0 = performance.now();
-    const next = it.next();
-    m.ms += performance.now() - t0;
-    if (next.done) return;
-    if (!isSuspend(next.value)) {
-      m.rows += next.value.length;
-      // time to the first rows: EXPLAIN ANALYZE's "actual time=first..total"
-      m.firstMs ??= m.ms;
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const next = it.next();
+      m.ms += performance.now() - t0;
+      if (next.done) return;
+      if (!isSuspend(next.value)) {
+        m.rows += next.value.length;
+        // time to the first rows: EXPLAIN ANALYZE's "actual time=first..total"
+        m.firstMs ??= m.ms;
+      }
+      yield next.value;
     }
-    yield next.value;
+  } finally {
+    // stopped early (LIMIT, cancel): the child's finally blocks release what it holds
+    it.return?.();
   }
 }
 
@@ -84,9 +98,9 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'filter': return filter(plan, rc, env);
     case 'project': return project(plan, rc, env);
     case 'projectSet': return projectSet(plan, rc, env);
-    case 'join': return join(plan, rc, env);
+    case 'join': return plan.lateral ? lateralJoin(plan, rc, env) : join(plan, rc, env, (p) => runPlan(p, rc, env));
     case 'aggregate': return aggregate(plan, rc, env);
-    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env);
+    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env, workMemFor(rc.workMemBytes, 'window aggregate'));
     case 'sort': return sort(plan, rc, env);
     case 'topk': return topk(plan, rc, env);
     case 'limit': return limit(plan, rc, env);
@@ -299,93 +313,10 @@ function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env
   }
 }
 
-function* join(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  if (plan.lateral) {
-    yield* lateralJoin(plan, rc, env);
-    return;
-  }
-  const leftWidth = plan.left.schema.length;
-  const rightWidth = plan.right.schema.length;
-  // the planner chose the algorithm by cost (rules/choose-join-algorithm.ts)
-  const keys = plan.algorithm === 'nestloop' ? null : hashJoinKeys(plan.on, leftWidth);
-  const rightRows = yield* gatherWithin(runPlan(plan.right, rc, env), workMemFor(rc.workMemBytes, keys ? 'hash join' : 'join'), keys ? HASH_ENTRY_BYTES : 0);
-  const on = plan.on ? compileExpr(plan.on) : null;
-  const nullRight: Value[] = new Array(rightWidth).fill(null);
-  const nullLeft: Value[] = new Array(leftWidth).fill(null);
-  const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
-  const keyOf = (r: Row, side: 'left' | 'right'): string | null => {
-    let k = '';
-    for (const key of keys!) {
-      const v = r[side === 'left' ? key.left : key.right];
-      if (v === null) return null;
-      const h = hashKey(key.type, v);
-      k += typeof h === 'bigint' ? `${h}n|` : `${String(h)}|`;
-    }
-    return k;
-  };
-  let table: Map<string, number[]> | null = null;
-  if (keys) {
-    table = new Map();
-    for (let i = 0; i < rightRows.length; i++) {
-      const k = keyOf(rightRows[i], 'right');
-      if (k !== null) {
-        const list = table.get(k);
-        if (list) list.push(i);
-        else table.set(k, [i]);
-      }
-      if ((i & 0x3ff) === 0x3ff && rc.slice?.due()) yield PAUSE;
-    }
-  }
-  const allRight = rightRows.map((_, i) => i);
-  let pairs = 0;
-  for (const batch of runPlan(plan.left, rc, env)) {
-    if (isSuspend(batch)) { yield batch; continue; }
-    env.checkCancel();
-    const out: Row[] = [];
-    for (const l of batch) {
-      let matched = false;
-      let candidates: number[];
-      if (table) {
-        const k = keyOf(l, 'left');
-        candidates = k === null ? [] : table.get(k) ?? [];
-      } else candidates = allRight;
-      for (const i of candidates) {
-        if ((++pairs & 0x3ff) === 0) {
-          // a nested loop over big inputs: let others run (and cancel arrive) meanwhile
-          env.checkCancel();
-          if (rc.slice?.due()) yield PAUSE;
-        }
-        const combined = [...l, ...rightRows[i]];
-        if (on && on(combined, env) !== true) continue;
-        matched = true;
-        if (rightMatched) rightMatched[i] = 1;
-        out.push(combined);
-        if (out.length >= 65536) {
-          // a cross product can be huge: hand it up in bounded batches
-          env.checkCancel();
-          yield out.splice(0, out.length);
-          if (rc.slice?.due()) yield PAUSE;
-        }
-      }
-      if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
-    }
-    if (out.length) yield out;
-  }
-  if (rightMatched) {
-    const out: Row[] = [];
-    rightRows.forEach((r, i) => {
-      if (!rightMatched[i]) out.push([...nullLeft, ...r]);
-    });
-    if (out.length) yield out;
-  }
-}
-
 /** Bookkeeping bytes beside the rows (estimates): a group's entry, one aggregate's state, a hash set entry. */
 const GROUP_BYTES = 96;
 const AGG_STATE_BYTES = 48;
 const SET_ENTRY_BYTES = 32;
-/** a hash join's build row: its key string and its place in the key's list */
-const HASH_ENTRY_BYTES = 64;
 
 interface AggSlot {
   state: unknown;
@@ -394,9 +325,14 @@ interface AggSlot {
   buffered?: { args: Value[]; keys: Value[] }[];
 }
 
+/**
+ * Hash aggregation. Past work_mem (with temp space, GROUP BY, and no ordered or DISTINCT
+ * aggregate), the groups already held keep taking their rows, while rows of new groups go
+ * to temp files split by the hash of their key (as PostgreSQL 13+ does); each file is then
+ * aggregated on its own, split again if it is still too big. Aggregate states are never
+ * written out: only input rows are, as [group key…, row…].
+ */
 function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  const groupExprs = plan.groupBy.map(compileExpr);
-  const groupTypes = plan.groupBy.map((g) => g.type);
   const aggs = plan.aggs.map((a) => ({
     call: a,
     args: a.args.map(compileExpr),
@@ -404,6 +340,38 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
     orderKeys: a.orderBy.map((k) => compileExpr(k.expr)),
     direct: a.direct?.map(compileExpr),
   }));
+  const spillable = plan.groupBy.length > 0 && plan.aggs.every((a) => !a.orderBy.length && !a.distinct);
+  const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
+  const stats = { batches: 1 };
+  try {
+    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env);
+  } finally {
+    if (files) {
+      files.removeAll();
+      if (files.diskBytes > 0) rc.spillStats?.set(plan, { kind: 'hash', batches: stats.batches, diskBytes: files.diskBytes });
+    }
+  }
+}
+
+type CompiledAgg = {
+  call: AggregateCall;
+  args: Compiled[];
+  filter: Compiled | null;
+  orderKeys: Compiled[];
+  direct: Compiled[] | undefined;
+};
+
+/**
+ * One pass over input rows: at depth 0 the plan's input, deeper the rows of one spilled
+ * partition, which carry their group key in front.
+ */
+function* aggregatePass(
+  plan: Extract<Plan, { kind: 'aggregate' }>, aggs: CompiledAgg[], input: Iterable<Step>, depth: number,
+  files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv,
+): Generator<Step, void, unknown> {
+  const groupExprs = plan.groupBy.map(compileExpr);
+  const groupTypes = plan.groupBy.map((g) => g.type);
+  const nKeys = groupExprs.length;
   const groups = new Map<string, { key: Value[]; slots: AggSlot[] }>();
   const newSlots = (): AggSlot[] => aggs.map((a) => ({
     state: a.call.fn.init(),
@@ -412,16 +380,27 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
     buffered: a.call.orderBy.length || a.call.distinct ? [] : undefined,
   }));
   const budget = workMemFor(rc.workMemBytes, 'hash aggregate');
-  for (const batch of runPlan(plan.input, rc, env)) {
+  let spilled: HashPartitions | undefined;
+  for (const batch of input) {
     if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
-    for (const r of batch) {
-      const key = groupExprs.map((g) => g(r, env));
-      const k = groupExprs.length ? groupKey(groupTypes, key) : '';
+    for (const inRow of batch) {
+      const key = depth > 0 ? inRow.slice(0, nKeys) : groupExprs.map((g) => g(inRow, env));
+      const r = depth > 0 ? inRow.slice(nKeys) : inRow;
+      const k = nKeys ? groupKey(groupTypes, key) : '';
       let g = groups.get(k);
       if (!g) {
+        if (spilled) {
+          spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
+          continue;
+        }
         groups.set(k, (g = { key, slots: newSlots() }));
-        budget?.add(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length);
+        if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
+          // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
+          if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
+          spilled = new HashPartitions(files, depth);
+          stats.batches += spilled.parts.length;
+        }
       }
       for (let i = 0; i < aggs.length; i++) {
         const a = aggs[i];
@@ -442,9 +421,10 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
         else slot.state = a.call.fn.step(slot.state, args, env.ctx);
       }
     }
+    if (spilled && rc.slice?.due()) yield PAUSE;
   }
-  if (groups.size === 0 && groupExprs.length === 0) groups.set('', { key: [], slots: newSlots() });
-  const out: Row[] = [];
+  if (depth === 0 && groups.size === 0 && nKeys === 0) groups.set('', { key: [], slots: newSlots() });
+  let out: Row[] = [];
   for (const g of groups.values()) {
     const row: Value[] = [...g.key];
     g.slots.forEach((slot, i) => {
@@ -461,8 +441,16 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
       row.push(a.call.fn.final(slot.state, env.ctx, a.direct?.map((d) => d(g.key, env))));
     });
     out.push(row);
+    if (spilled && out.length === SCAN_BATCH) { yield out; out = []; }
   }
-  yield out;
+  if (out.length || !spilled) yield out;
+  if (!spilled) return;
+  groups.clear();
+  const pace = { checkCancel: env.checkCancel, slice: rc.slice };
+  for (let i = 0; i < spilled.parts.length; i++) {
+    if (spilled.parts[i].rows > 0) yield* aggregatePass(plan, aggs, readBack(spilled.parts[i], pace), depth + 1, files, stats, rc, env);
+    spilled.release(i);
+  }
 }
 
 export function groupKey(types: readonly SqlType[], values: readonly Value[]): string {
@@ -514,68 +502,17 @@ function keySpecs(keys: readonly SortKey[], width: number): { compiled: Compiled
 function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
-  const rows: Row[] = [];
-  const budget = workMemFor(rc.workMemBytes, 'sort');
-  for (const batch of runPlan(plan.input, rc, env)) {
-    if (isSuspend(batch)) { yield batch; continue; }
-    for (const r of batch) {
-      const held = compiled.length ? [...r, ...compiled.map((c) => c(r, env))] : r;
-      budget?.add(held);
-      rows.push(held);
+  const hold = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
+  const stats: SortStats | undefined = rc.spillStats ? { method: 'quicksort', bytes: 0 } : undefined;
+  const pace = { checkCancel: env.checkCancel, slice: rc.slice };
+  try {
+    for (const step of sortRows(runPlan(plan.input, rc, env), hold, rowComparator(specs), workMemFor(rc.workMemBytes, 'sort'), rc.tempSpace, pace, stats)) {
+      if (isSuspend(step)) yield step;
+      else yield compiled.length ? step.map((r) => r.slice(0, width)) : step;
     }
+  } finally {
+    if (stats) rc.spillStats!.set(plan, { kind: 'sort', ...stats });
   }
-  const sorted = yield* sortInSlices(rows, rowComparator(specs), rc, env);
-  for (let i = 0; i < sorted.length; i += OUTPUT_BATCH) {
-    const part = sorted.slice(i, i + OUTPUT_BATCH);
-    yield compiled.length ? part.map((r) => r.slice(0, width)) : part;
-  }
-}
-
-/** Rows a materializing operator (sort) hands up at a time. */
-const OUTPUT_BATCH = 4096;
-/** Rows sorted in one go; longer inputs are sorted in runs and merged, yielding between. */
-const SORT_RUN = 32768;
-
-/**
- * A stable sort that does not hold the thread for long: runs of SORT_RUN rows are sorted
- * with Array#sort (stable), then merged pairwise (the left run wins ties, so the result
- * is stable too), with a PAUSE whenever the time slice is used up.
- */
-export function* sortInSlices(rows: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
-  if (rows.length <= SORT_RUN) return rows.sort(cmp);
-  const runs: Row[][] = [];
-  for (let i = 0; i < rows.length; i += SORT_RUN) {
-    runs.push(rows.slice(i, i + SORT_RUN).sort(cmp));
-    env.checkCancel();
-    if (rc.slice?.due()) yield PAUSE;
-  }
-  let level = runs;
-  while (level.length > 1) {
-    const next: Row[][] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 === level.length) next.push(level[i]);
-      else next.push(yield* mergeRuns(level[i], level[i + 1], cmp, rc, env));
-    }
-    level = next;
-  }
-  return level[0];
-}
-
-function* mergeRuns(a: Row[], b: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
-  const out: Row[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    out[k++] = cmp(b[j], a[i]) < 0 ? b[j++] : a[i++];
-    if ((k & 0xfff) === 0) {
-      env.checkCancel();
-      if (rc.slice?.due()) yield PAUSE;
-    }
-  }
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
 }
 
 function evalCount(e: Expr | null, env: ExecEnv, what: string): number {

@@ -12,14 +12,17 @@ import { SqlError } from '../errors.js';
 import type { Expr, FrameBound, Plan, WindowFrame } from '../planner/plan.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
-import { PAUSE, gather, type Step, type Suspend } from './suspend.js';
-import { groupKey, rowComparator, sortInSlices, type RunContext } from './operators.js';
+import { PAUSE, type Step, type Suspend } from './suspend.js';
+import { gatherWithin, type WorkMem } from './work-mem.js';
+import { groupKey, rowComparator, type RunContext } from './operators.js';
+import { sortInSlices } from './sort-in-slices.js';
 import { inRangeFor, type InRange } from './window-range.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
 
-export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  let rows = (yield* gather(input)).map((r) => [...r]);
+/** `budget`: work_mem for the rows held (past it 53200: a window's partitions do not spill yet) */
+export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, rc: RunContext, env: ExecEnv, budget?: WorkMem): Iterable<Step> {
+  let rows = (yield* gatherWithin(input, budget)).map((r) => [...r]);
   const pause = new Pauser(rc, env);
   for (const fn of plan.fns) rows = yield* evaluateWindow(fn, rows, rc, env, pause);
   yield rows;

@@ -1,8 +1,9 @@
 /**
  * work_mem for the operators that hold their input: sort, a hash join's build side, hash
- * aggregate, DISTINCT and set operations. Quiver does not spill to temp files yet, so past
- * work_mem such an operator fails with 53200 naming work_mem — an honest error instead of
- * the whole server dying of an out-of-memory crash.
+ * aggregate, window aggregate, DISTINCT and set operations. Past work_mem a sort, a hash join and a hash
+ * aggregate spill to temp files (spill/); the others (and any operator when the run has no
+ * temp space) fail with 53200 naming work_mem — an honest error instead of the whole
+ * server dying of an out-of-memory crash.
  *
  * The bytes are an estimate: a sample of rows is measured (the first ones, then every
  * 64th) and the average is multiplied by the row count. A vector that is a view of segment
@@ -13,7 +14,7 @@ import type { Row, Value } from '../types/types.js';
 import { gather, type Step, type Suspend } from './suspend.js';
 
 /** What each kind of operator is called in the error's detail. */
-export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'DISTINCT' | 'set operation';
+export type HoldingOperator = 'sort' | 'hash join' | 'join' | 'hash aggregate' | 'window aggregate' | 'DISTINCT' | 'set operation';
 
 const ROW_OVERHEAD = 16;
 const SLOT_BYTES = 8;
@@ -33,20 +34,39 @@ export class WorkMem {
 
   /** One more row held; `extraBytes` for bookkeeping held beside it. */
   add(row: readonly Value[], extraBytes = 0): void {
+    if (!this.tryAdd(row, extraBytes)) throw this.exceeded();
+  }
+
+  /** add() for an operator that can spill: false (instead of 53200) once past the limit */
+  tryAdd(row: readonly Value[], extraBytes = 0): boolean {
     this.rows++;
     this.extra += extraBytes;
     if (this.rows <= SAMPLE_FIRST || this.rows % SAMPLE_EVERY === 0) {
       this.sampledRows++;
       this.sampledBytes += rowBytes(row);
-      if (this.estimate() > this.limitBytes) throw this.exceeded();
+      if (this.estimate() > this.limitBytes) return false;
     }
+    return true;
+  }
+
+  /** the operator wrote what it held to a temp file: start counting again (the row size sample stays) */
+  reset(): void {
+    this.sampledBytes = this.sampledRows === 0 ? 0 : this.sampledBytes / this.sampledRows;
+    this.sampledRows = this.sampledRows === 0 ? 0 : 1;
+    this.rows = 0;
+    this.extra = 0;
+  }
+
+  /** rows counted since the start (or the last reset) */
+  get count(): number {
+    return this.rows;
   }
 
   estimate(): number {
     return this.sampledRows === 0 ? this.extra : (this.sampledBytes / this.sampledRows) * this.rows + this.extra;
   }
 
-  private exceeded(): SqlError {
+  exceeded(): SqlError {
     return new SqlError(SqlState.outOfMemory, 'out of memory', {
       detail: `The ${this.what} needs more than work_mem (${formatBytes(this.limitBytes)}): about ${formatBytes(this.estimate())} for ${this.rows.toLocaleString('en-US')} rows so far.`,
       hint: 'Raise work_mem, or add a LIMIT or a more selective WHERE clause.',

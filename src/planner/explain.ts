@@ -19,10 +19,16 @@ import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
+/** What a sort, hash join or hash aggregate held: in memory, or spilled to temp files past work_mem. */
+export type SpillStats =
+  | { readonly kind: 'sort'; readonly method: 'quicksort' | 'external merge'; readonly bytes: number }
+  | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number };
+
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, NodeMetrics>;
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
+  readonly spillStats?: Map<Plan, SpillStats>;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -45,6 +51,16 @@ interface DisplayNode {
   readonly children: { rel: string; node: DisplayNode }[];
   /** subqueries in this node's expressions */
   readonly subplans: { name: string; node: DisplayNode }[];
+}
+
+/**
+ * PostgreSQL's lines: "Sort Method: external merge  Disk: 3920kB" or "quicksort  Memory: 25kB";
+ * a hash join or hash aggregate that spilled: "Batches: 33  Disk Usage: 5352kB".
+ */
+function spillDetail(s: SpillStats): [string, string] {
+  const kb = (n: number) => `${Math.ceil(n / 1024)}kB`;
+  if (s.kind === 'sort') return ['Sort Method', `${s.method}  ${s.method === 'quicksort' ? 'Memory' : 'Disk'}: ${kb(s.bytes)}`];
+  return ['Batches', `${s.batches}  Disk Usage: ${kb(s.diskBytes)}`];
 }
 
 class Builder implements DeparseContext {
@@ -90,6 +106,8 @@ class Builder implements DeparseContext {
   }
 
   private addRuntimeDetails(plan: Plan, node: DisplayNode): void {
+    const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
+    if (ss) node.details.push(spillDetail(ss));
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
@@ -288,6 +306,8 @@ class Builder implements DeparseContext {
       type: 'Hash', title: 'Hash', props: [], details: [], children: [{ rel: 'Outer', node: inner }], subplans: [],
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
     };
+    const spilled = this.opts.spillStats?.get(plan);
+    if (spilled) hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
     return n;
   }
