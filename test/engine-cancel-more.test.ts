@@ -95,7 +95,9 @@ for (const [how, stopper] of STOPPERS) {
       assertCanceled(await copy.failed);
       copy.stop();
       const ms = performance.now() - t0;
-      assert.ok(ms < 1000, `answered after ${ms.toFixed(0)} ms`);
+      // well under a second on a quiet machine (README: cancel-latency); a machine at load
+      // 10 took 3.1 s. The client would send for 5 s more, so this still tells a stop from none.
+      assert.ok(ms < 4000, `answered after ${ms.toFixed(0)} ms`);
       assert.deepEqual((await c.query(`SELECT count(*)::int AS n FROM ${table}`)).rows, [{ n: 0 }]);
       // and the session can COPY again
       await new Promise<void>((resolve, reject) => {
