@@ -1,6 +1,6 @@
 /**
- * The ANN contract: one interface over vector indexes (HNSW on usearch, IVFFlat; quantized
- * variants can be added behind it). An index covers the vectors of one sealed
+ * The ANN contract: one interface over vector indexes (HNSW on usearch, its vectors stored
+ * quantized or not: quantize.ts; IVFFlat). An index covers the vectors of one sealed
  * segment and answers with segment positions; visibility (snapshots, tombstones) and
  * filters are the caller's business, which is why search can be asked for more than k.
  */

@@ -3,7 +3,9 @@
  * the saved file when it is built (ef per call, and the in-graph filtered search). Else,
  * as usearch's binding fixes the search breadth (expansion_search) when an index object
  * is made, an index keeps one native handle per ef value it has been asked for; handles
- * after the first are memory-mapped views of the same saved file.
+ * after the first are memory-mapped views of the same saved file. WITH (quantization = …)
+ * stores the vectors as f16, i8 or b1 (quantize.ts) and widens the candidate pool for the
+ * executor's exact re-rank.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,6 +161,7 @@ export class HnswIndex implements AnnIndex {
     let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
     if (op === '<#>') vectors = mipsTransform(vectors, count, dim);
     const stride = indexDims(op, dim); // dim, or dim + 1 after the MIPS transform
+    // fitted on the rows as stored (already MIPS-transformed: read them as they are)
     const quant = quantizerFor(op, dim, opts, undefined, () => storedRows('<->', stride, [{ start: 0, rows: count, data: vectors }]));
     const native = newNative(op, dim, quant, opts, ef);
     if (count > 0) {

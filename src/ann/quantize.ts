@@ -73,22 +73,33 @@ export function fitQuantizer(kind: Quantization, metric: FloatMetric, width: num
   if (kind !== 'i8' && kind !== 'b1') return {};
   const unit = new Float32Array(width);
   const rows: RowSource = metric === 'cos' ? (visit) => source((r) => visit(toUnit(r, 0, width, unit))) : source;
+  // one pass: the sums, and each dimension's range (the largest deviation from the mean is
+  // at one end of it), so reopening a large segment reads its vectors once
   const sum = new Float64Array(width);
+  const lo = new Float64Array(width).fill(Infinity);
+  const hi = new Float64Array(width).fill(-Infinity);
   let n = 0;
-  rows((r) => {
-    for (let j = 0; j < width; j++) sum[j] += r[j];
-    n++;
-  });
+  if (kind === 'b1') {
+    rows((r) => {
+      for (let j = 0; j < width; j++) sum[j] += r[j];
+      n++;
+    });
+  } else {
+    rows((r) => {
+      for (let j = 0; j < width; j++) {
+        const v = r[j];
+        sum[j] += v;
+        if (v < lo[j]) lo[j] = v;
+        if (v > hi[j]) hi[j] = v;
+      }
+      n++;
+    });
+  }
   const center = new Float32Array(width);
   if (n > 0) for (let j = 0; j < width; j++) center[j] = sum[j] / n;
   if (kind === 'b1') return { center };
   let maxDev = 0;
-  rows((r) => {
-    for (let j = 0; j < width; j++) {
-      const d = Math.abs(r[j] - center[j]);
-      if (d > maxDev) maxDev = d;
-    }
-  });
+  if (n > 0) for (let j = 0; j < width; j++) maxDev = Math.max(maxDev, hi[j] - center[j], center[j] - lo[j]);
   return { center, scale: maxDev > 0 ? 127 / maxDev : 1 };
 }
 
