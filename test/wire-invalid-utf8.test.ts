@@ -102,3 +102,38 @@ test('a 100k-term expression is 54001 stack depth limit exceeded, and the sessio
     c.end();
   }
 });
+
+test('COPY FROM STDIN: invalid UTF-8 is 22021 with its line; a character split across payloads is fine', async () => {
+  const { default: pgc } = await import('pg');
+  const { from: copyFrom } = await import('pg-copy-streams');
+  const c = new pgc.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
+  await c.connect();
+  const copy = (sql: string, payloads: Buffer[]) => new Promise<void>((resolve, reject) => {
+    const s = c.query(copyFrom(sql));
+    s.on('error', reject);
+    s.on('finish', resolve);
+    for (const p of payloads) s.write(p);
+    s.end();
+  });
+  try {
+    await c.query('CREATE TABLE utf_copy (id int, t text)');
+    // 'é' (0xc3 0xa9) cut between two CopyData payloads, in text and CSV
+    await copy('COPY utf_copy FROM STDIN', [Buffer.from('1\tcaf\xc3', 'latin1'), Buffer.from('\xa9\n', 'latin1')]);
+    await copy('COPY utf_copy FROM STDIN WITH (FORMAT csv)', [Buffer.from('2,"caf\xc3', 'latin1'), Buffer.from('\xa9"\n', 'latin1')]);
+    assert.deepEqual((await c.query('SELECT t FROM utf_copy ORDER BY id')).rows, [{ t: 'café' }, { t: 'café' }]);
+    for (const [sql, data, line] of [
+      ['COPY utf_copy FROM STDIN', '3\tok\n4\tbad\xc3\x28\n', 2],
+      ['COPY utf_copy FROM STDIN WITH (FORMAT csv)', '3,ok\n4,"two\nlines"\n5,"bad\xff"\n', 4],
+    ] as const) {
+      await assert.rejects(copy(sql, [Buffer.from(data, 'latin1')]), (e: Error & { code?: string; where?: string }) => {
+        assert.equal(e.code, '22021');
+        assert.match(e.message, /^invalid byte sequence for encoding "UTF8": 0x/);
+        assert.equal(e.where, `COPY utf_copy, line ${line}`);
+        return true;
+      });
+    }
+    assert.equal((await c.query('SELECT count(*)::int AS n FROM utf_copy')).rows[0].n, 2);
+  } finally {
+    await c.end();
+  }
+});

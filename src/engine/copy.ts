@@ -3,7 +3,7 @@
  * is all-or-nothing: a bad row fails the whole COPY with its line number and nothing of
  * it is written.
  */
-import { StringDecoder } from 'node:string_decoder';
+import { CheckedUtf8Decoder, InvalidCopyText } from './copy-utf8.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
@@ -17,6 +17,11 @@ export function contextError(e: unknown, table: TableDef, line: number, column?:
   const err = e instanceof SqlError ? e : new SqlError(SqlState.internalError, String(e));
   const where = `COPY ${table.name}, line ${line}${column !== undefined ? `, column ${column}${value !== undefined ? `: "${value}"` : ''}` : ''}`;
   return new SqlError(err.code, err.message, { ...err.fields, where });
+}
+
+/** Invalid UTF-8 in COPY's input, with the line it is on as context */
+function badText(e: unknown, table: TableDef, line: number): SqlError {
+  return contextError(e instanceof InvalidCopyText ? e.error : e, table, line);
 }
 
 /** PostgreSQL adds the row's text to the context of constraint errors in a text COPY. */
@@ -63,7 +68,7 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
  */
 export class TextCopyStream {
   private readonly rows: ParsedCopy = [];
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new CheckedUtf8Decoder();
   private tail = '';
   private line = 0;
   private done = false;
@@ -75,7 +80,15 @@ export class TextCopyStream {
 
   push(chunk: Buffer): void {
     if (this.done || this.error !== undefined) return;
-    const text = this.tail + this.decoder.write(chunk);
+    let decoded: string;
+    try {
+      decoded = this.decoder.write(chunk);
+    } catch (e) {
+      // the bad line: past the lines parsed, the tail, and the newlines before the bad byte
+      this.error = badText(e, this.target.table, this.line + 1 + (e instanceof InvalidCopyText ? e.newlinesBefore : 0));
+      return;
+    }
+    const text = this.tail + decoded;
     const last = text.lastIndexOf('\n');
     if (last < 0) {
       this.tail = text;
@@ -87,7 +100,12 @@ export class TextCopyStream {
 
   /** All rows, or the first error. */
   end(): ParsedCopy {
-    const rest = this.tail + this.decoder.end();
+    let rest = this.tail;
+    try {
+      rest += this.decoder.end();
+    } catch (e) {
+      if (this.error === undefined && !this.done) this.error = badText(e, this.target.table, this.line + 1);
+    }
     this.tail = '';
     if (rest !== '' && !this.done && this.error === undefined) this.parseLines([rest]);
     if (this.error !== undefined) throw this.error;
@@ -157,7 +175,7 @@ function unescapeText(f: string): string {
  */
 export class CsvCopyStream {
   private readonly rows: ParsedCopy = [];
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new CheckedUtf8Decoder();
   /** text of the record not complete yet */
   private pending = '';
   private line = 1;
@@ -177,7 +195,15 @@ export class CsvCopyStream {
 
   push(chunk: Buffer): void {
     if (this.done || this.error !== undefined) return;
-    const text = this.decoder.write(chunk);
+    let text: string;
+    try {
+      text = this.decoder.write(chunk);
+    } catch (e) {
+      // the bad line: past the records parsed, the unfinished one's newlines and the chunk's
+      const pendingLines = this.pending.split('\n').length - 1;
+      this.error = badText(e, this.target.table, this.line + pendingLines + (e instanceof InvalidCopyText ? e.newlinesBefore : 0));
+      return;
+    }
     this.pending += text;
     // a record ends only at a newline: without one no record can have completed
     if (text.includes('\n') || text.includes('\r')) this.parse(false);
@@ -186,8 +212,12 @@ export class CsvCopyStream {
   /** All rows, or the first error. */
   end(): ParsedCopy {
     if (!this.done && this.error === undefined) {
-      this.pending += this.decoder.end();
-      this.parse(true);
+      try {
+        this.pending += this.decoder.end();
+        this.parse(true);
+      } catch (e) {
+        this.error = badText(e, this.target.table, this.line + this.pending.split('\n').length - 1);
+      }
     }
     if (this.error !== undefined) throw this.error;
     return this.rows;

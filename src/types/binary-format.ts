@@ -95,16 +95,22 @@ export function decodeUtf8(b: Buffer): string {
  * announces, as far as the input goes).
  */
 export function invalidUtf8(b: Uint8Array): SqlError {
+  const i = firstInvalidUtf8(b);
+  const c = b[i] ?? 0;
+  const mblen = (c & 0x80) === 0 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 1;
+  const bytes = Array.from(b.subarray(i, Math.min(b.length, i + mblen)), (x) => `0x${x.toString(16).padStart(2, '0')}`);
+  return new SqlError(SqlState.characterNotInRepertoire, `invalid byte sequence for encoding "UTF8": ${bytes.join(' ')}`);
+}
+
+/** where the first sequence pg_utf8_islegal refuses starts (b.length: none) */
+export function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   while (i < b.length) {
     const n = legalUtf8Length(b, i);
     if (n === 0) break;
     i += n;
   }
-  const c = b[i] ?? 0;
-  const mblen = (c & 0x80) === 0 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 1;
-  const bytes = Array.from(b.subarray(i, Math.min(b.length, i + mblen)), (x) => `0x${x.toString(16).padStart(2, '0')}`);
-  return new SqlError(SqlState.characterNotInRepertoire, `invalid byte sequence for encoding "UTF8": ${bytes.join(' ')}`);
+  return i;
 }
 
 /** the length of the legal UTF-8 character at i, or 0 (pg_utf8_islegal's ranges) */
