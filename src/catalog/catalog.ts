@@ -68,6 +68,13 @@ export interface ConstraintDef {
   readonly match?: string;
 }
 
+/** an unqualified name in a view's text (offset into it), qualified by pg_get_viewdef when its schema is not on the search path */
+export interface ViewNameRef {
+  readonly at: number;
+  readonly name: string;
+  readonly kind: 'relation' | 'function' | 'type' | 'operator';
+}
+
 export interface PartitionSpec {
   readonly strategy: 'list' | 'range' | 'hash';
   readonly columns: readonly number[];
@@ -88,7 +95,7 @@ export interface TableDef {
   partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
   /** a view (kind 'v'): its defining SELECT as parser AST (bound again at each use) and SQL text */
-  view?: { readonly ast: unknown; readonly sql: string };
+  view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
   stats?: TableStatistics;
 }

@@ -37,7 +37,7 @@ function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Valu
 export function systemFunction(session: SessionInfo, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
   const n = argTypes.length;
   const catalog = session.catalog;
-  const fromCatalog = catalogFunction(catalog, name, argTypes);
+  const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => session.searchPath().includes(schema));
   if (fromCatalog) return fromCatalog;
   switch (name) {
     case 'version':

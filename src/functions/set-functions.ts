@@ -201,6 +201,12 @@ for (const sfx of ['', '_tz']) {
 
 // ---------------------------------------------------------------- catalog
 
+// foreign-data options (name=value items) as rows; pg_dump reads them for every column
+def('pg_options_to_table', ['_text'], 'text,text', ([a]) => (a as Value[]).map((o) => {
+  const item = String(o);
+  const eq = item.indexOf('=');
+  return eq < 0 ? [item, null] : [item.slice(0, eq), item.slice(eq + 1)];
+}), { names: ['option_name', 'option_value'] });
 def('pg_get_keywords', [], 'text,char,bool,text,text', () => keywordRows(), { names: ['word', 'catcode', 'barelabel', 'catdesc', 'baredesc'] });
 
 /** PostgreSQL 15's keyword list (src/include/parser/kwlist.h) by category and bare-label flag. */

@@ -353,16 +353,16 @@ const NOOP_KINDS = new Set(['ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'CheckPo
 /** the statements ddl-dispatch runs */
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
-  'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt',
+  'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
 ]);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
+const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
   VariableSetStmt: 'SET', VariableShowStmt: 'SHOW', TruncateStmt: 'TRUNCATE TABLE', CommentStmt: 'COMMENT',
-  CreateSeqStmt: 'CREATE SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
+  CreateSeqStmt: 'CREATE SEQUENCE', AlterSeqStmt: 'ALTER SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',

@@ -6,6 +6,7 @@
 import { NAMESPACE, type Catalog, type ColumnDef, type TableDef } from '../catalog.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
+import { ALL_VISIBLE, qualifiedIn, type Visible } from '../functions/qualify.js';
 
 /** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */
 export const CLASS_OID: Record<string, number> = {
@@ -73,8 +74,10 @@ function qualifiedName(schema: string, name: string): string {
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }): string {
-  const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + (i.opclasses[k] && i.opclasses[k] !== 'default' ? ` ${i.opclasses[k]}` : '')).join(', ');
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }, visible: Visible = ALL_VISIBLE): string {
+  // pgvector's operator classes are in public (qualified when it is not on the search path)
+  const opclass = (o: string | undefined) => (!o || o === 'default' ? '' : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
+  const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + opclass(i.opclasses[k])).join(', ');
   const opts = Object.entries(i.options);
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '';
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;

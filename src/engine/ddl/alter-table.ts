@@ -35,6 +35,8 @@ interface AlterDraft {
 type Handler<K extends AlterTableCommand['kind']> = (ctx: DdlContext, d: AlterDraft, cmd: Extract<AlterTableCommand, { kind: K }>) => void;
 
 export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<void> {
+  // OWNER TO, SET STATISTICS …: PostgreSQL takes ALTER TABLE for any relation (pg_dump writes it for views and sequences)
+  if (stmt.commands.every((c) => c.kind === 'ignored')) return checkRelationExists(ctx, stmt);
   if (stmt.objectType !== 'table') throw new SqlError(SqlState.featureNotSupported, `ALTER ${stmt.objectType.toUpperCase()} is not supported yet`);
   if (stmt.commands.every((c) => c.kind === 'attachPartition' || c.kind === 'detachPartition')) return alterPartitions(ctx, stmt);
   const table = findTable(ctx, stmt.relation);
@@ -54,6 +56,14 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   } else {
     applyInPlace(ctx, draft);
   }
+}
+
+function checkRelationExists(ctx: DdlContext, stmt: AlterTable): void {
+  const r = stmt.relation;
+  const schemas = r.schema ? [r.schema] : ctx.searchPath;
+  if (schemas.some((s) => ctx.catalog.relationNameTaken(s, r.name))) return;
+  if (stmt.missingOk) { notice(ctx, `relation "${r.name}" does not exist, skipping`); return; }
+  throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);
 }
 
 /** ATTACH / DETACH PARTITION: the parent is the table named. */

@@ -1,11 +1,13 @@
 /** DROP, CREATE INDEX / VIEW / SEQUENCE / EXTENSION / SCHEMA / DATABASE, COMMENT, RENAME, TRUNCATE from the parser's tree. */
 import type {
-  CommentStmt, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
+  AlterSeqStmt, CommentStmt, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
 } from '@pgsql/types';
 import * as pg from 'libpg-query';
+import { SqlError, SqlState } from '../../errors.js';
 import { resolveTypeName } from '../type-names.js';
 import { ddlExpr, parsedExpr } from './parsed-expr.js';
 import { defElems, names, qualified, qualifiedFromNames, typeRef } from './tree.js';
+import type { ViewNameRef } from '../../catalog/catalog.js';
 import type { BoundDdl, CommentTarget, CreateIndex, CreateView, Drop, FunctionRef, IndexColumnSpec, QualifiedName, RenameTarget, SequenceOptions } from './types.js';
 
 export function bindDrop(n: DropStmt): Drop {
@@ -74,7 +76,7 @@ function indexColumn(e: IndexElem): IndexColumnSpec {
  * WITH … CHECK OPTION. Tokens come from PostgreSQL's own scanner, so quoted names, strings
  * and comments cannot be mistaken for the keyword.
  */
-function viewQueryText(statement: string, withCheckOption: boolean): string {
+function viewQueryText(statement: string, withCheckOption: boolean): { text: string; start: number } {
   const tokens = pg.scanSync(statement).tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
   const keyword = (i: number, word: string): boolean => tokens[i]?.keywordKind > 0 && tokens[i].text.toUpperCase() === word;
   let depth = 0;
@@ -84,7 +86,7 @@ function viewQueryText(statement: string, withCheckOption: boolean): string {
     else if (tokens[i].text === ')') depth--;
     else if (depth === 0 && keyword(i, 'AS')) start = i + 1;
   }
-  if (start < 0 || start >= tokens.length) return '';
+  if (start < 0 || start >= tokens.length) return { text: '', start: 0 };
   let end = tokens.length;
   while (end > start && tokens[end - 1].text === ';') end--;
   if (withCheckOption) {
@@ -92,17 +94,58 @@ function viewQueryText(statement: string, withCheckOption: boolean): string {
       if (keyword(i, 'WITH') && (keyword(i + 1, 'CHECK') || keyword(i + 1, 'LOCAL') || keyword(i + 1, 'CASCADED'))) { end = i; break; }
     }
   }
-  return statement.slice(tokens[start].start, tokens[end - 1].end);
+  return { text: statement.slice(tokens[start].start, tokens[end - 1].end), start: tokens[start].start };
+}
+
+const VECTOR_TYPE_NAMES = new Set(['vector', 'halfvec', 'sparsevec']);
+const VECTOR_OPERATORS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
+
+/**
+ * The unqualified names in a view's query that pg_get_viewdef qualifies when their schema is
+ * not on the search path (pg_dump reads it with an empty one): relations other than the
+ * query's own WITH names, function calls, pgvector's type names and distance operators.
+ * Offsets are into the view's text.
+ */
+function viewNameRefs(query: Node, start: number): ViewNameRef[] {
+  const ctes = new Set<string>();
+  const refs: ViewNameRef[] = [];
+  const visit = (node: unknown, fn: (kind: string, body: Record<string, unknown>) => void): void => {
+    if (Array.isArray(node)) return node.forEach((n) => visit(n, fn));
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && /^[A-Z]/.test(k)) fn(k, v as Record<string, unknown>);
+      visit(v, fn);
+    }
+  };
+  visit(query, (kind, b) => {
+    if (kind === 'CommonTableExpr' && typeof b.ctename === 'string') ctes.add(b.ctename);
+  });
+  const at = (loc: unknown) => (typeof loc === 'number' && loc >= start ? loc - start : -1);
+  const single = (list: unknown) => (Array.isArray(list) && list.length === 1 ? (list[0] as { String?: { sval?: string } }).String?.sval : undefined);
+  visit(query, (kind, b) => {
+    if (kind === 'RangeVar' && !b.schemaname && typeof b.relname === 'string' && !ctes.has(b.relname) && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: b.relname, kind: 'relation' });
+    } else if (kind === 'FuncCall' && single(b.funcname) && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: single(b.funcname)!, kind: 'function' });
+    } else if (kind === 'TypeName' && VECTOR_TYPE_NAMES.has(single(b.names) ?? '') && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: single(b.names)!, kind: 'type' });
+    } else if (kind === 'A_Expr' && b.kind === 'AEXPR_OP' && VECTOR_OPERATORS.has(single(b.name) ?? '') && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: single(b.name)!, kind: 'operator' });
+    }
+  });
+  return refs.sort((x, y) => x.at - y.at);
 }
 
 export function bindCreateView(n: ViewStmt, statement: string): CreateView {
+  const text = viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION');
   return {
     kind: 'createView',
     relation: qualified(n.view),
     replace: !!n.replace,
     aliases: names(n.aliases),
     ...(n.query && 'SelectStmt' in n.query ? { query: parsedExpr(n.query) } : {}),
-    sql: viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION'),
+    sql: text.text,
+    names: n.query ? viewNameRefs(n.query, text.start) : [],
   };
 }
 
@@ -115,11 +158,27 @@ export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
     if ('Float' in arg) return BigInt(arg.Float.fval ?? '0');
     return undefined;
   };
+  const as = elems.find((d) => d.defname === 'as')?.arg;
   const options: SequenceOptions = {
     increment: value('increment'), minvalue: value('minvalue'), maxvalue: value('maxvalue'), start: value('start'),
     cycle: elems.some((d) => d.defname === 'cycle' && !!d.arg && 'Boolean' in d.arg && d.arg.Boolean.boolval === true),
+    ...(as && 'TypeName' in as ? { type: resolveTypeName(as.TypeName as never) } : {}),
+    ...(elems.some((d) => d.defname === 'owned_by') ? { ownedBy: sequenceOwner(elems.find((d) => d.defname === 'owned_by')!.arg) } : {}),
   };
   return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options };
+}
+
+/** OWNED BY [schema.]table.column, or NONE (null) */
+function sequenceOwner(arg: Node | undefined): string[] | null {
+  const parts = arg && 'List' in arg ? names(arg.List.items) : [];
+  return parts.length === 1 && parts[0].toLowerCase() === 'none' ? null : parts;
+}
+
+export function bindAlterSequence(n: AlterSeqStmt): BoundDdl {
+  const elems = defElems(n.options);
+  const other = elems.find((d) => d.defname !== 'owned_by');
+  if (other || elems.length === 0) throw new SqlError(SqlState.featureNotSupported, `ALTER SEQUENCE ${other ? `option "${other.defname}"` : ''} is not supported`.replace('  ', ' '));
+  return { kind: 'alterSequence', relation: qualified(n.sequence), missingOk: !!n.missing_ok, ownedBy: sequenceOwner(elems[0].arg) };
 }
 
 export function bindComment(n: CommentStmt): BoundDdl {

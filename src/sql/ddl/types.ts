@@ -4,7 +4,7 @@
  * catalog by the engine); types are resolved; expressions are DdlExpr (parsed-expr.ts).
  */
 import type { SqlError } from '../../errors.js';
-import type { SqlFunctionDef } from '../../catalog/catalog.js';
+import type { SqlFunctionDef, ViewNameRef } from '../../catalog/catalog.js';
 import type { SqlType } from '../../types/types.js';
 import type { DdlExpr, ParsedExpr } from './parsed-expr.js';
 
@@ -160,6 +160,8 @@ export interface CreateView {
   readonly query?: ParsedExpr;
   /** the query's text as written (pg_get_viewdef) */
   readonly sql: string;
+  /** its unqualified names, which pg_get_viewdef qualifies when their schema is not on the search path */
+  readonly names: readonly ViewNameRef[];
 }
 
 export interface SequenceOptions {
@@ -168,6 +170,10 @@ export interface SequenceOptions {
   readonly maxvalue?: bigint;
   readonly start?: bigint;
   readonly cycle: boolean;
+  /** AS smallint | integer | bigint */
+  readonly type?: SqlType;
+  /** OWNED BY table.column (names as written), or null for OWNED BY NONE */
+  readonly ownedBy?: readonly string[] | null;
 }
 
 export type CommentTarget =
@@ -186,6 +192,8 @@ export type BoundDdl =
   | CreateView
   | { readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean }
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
+  /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
+  | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
   | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean }
   | {
     readonly kind: 'createFunction';
