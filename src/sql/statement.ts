@@ -147,6 +147,8 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   }
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
+  // every object is owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
+  if ('AlterOwnerStmt' in node) return { kind: 'noop', tag: `ALTER ${(node.AlterOwnerStmt.objectType ?? 'OBJECT_').slice(7).replace(/_/g, ' ')}` };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
   const tag = TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();

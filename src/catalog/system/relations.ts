@@ -212,10 +212,12 @@ export function buildSystemRelations(): SystemRelation[] {
       o, n, ns, type, 0, ROLE.bootstrap, am, o, 0, 0, tuples, 0, 0, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, replident, false, 0, 0n, 0n, null, options, null,
     ];
     const parents = new Set(userTables(ctx.catalog).map((t) => partitionOf(t)?.parent).filter((p) => p !== undefined));
+    const withForeignKeys = new Set(userTables(ctx.catalog).flatMap((t) => t.constraints.filter((c) => c.type === 'f').flatMap((c) => [t.oid, c.refTable ?? 0])));
     for (const t of userTables(ctx.catalog)) {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
       const row = base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      row[20] = withForeignKeys.has(t.oid); // relhastriggers: PostgreSQL enforces foreign keys by triggers on both tables (pg_dump reads FKs of these only)
       row[21] = parents.has(t.oid); // relhassubclass
       if (partitionOf(t)) {
         row[26] = true; // relispartition

@@ -11,7 +11,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { ConstraintDef, IndexDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { resolveCast } from '../../functions/index.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../../types/types.js';
-import { columnReference, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
+import { columnReference, nextvalDefault, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
 import { buildColumn, type AlteredColumn } from './columns.js';
 import { addKey, checkConstraint, foreignKey, validateCheckOnRows, validateForeignKey } from './constraints.js';
 import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
@@ -242,8 +242,38 @@ const unsupported = (subtype: string): never => {
 };
 
 /** One handler per subcommand kind: a new kind fails to compile until it has one. */
+/** ADD GENERATED … AS IDENTITY: the column gets its own sequence (named as given, else <table>_<column>_seq) as its default */
+const addIdentity: Handler<'addIdentity'> = (ctx, d, cmd) => {
+  const i = mustFindColumn(d, cmd.column);
+  const col = d.cols[i].def;
+  const where = `column "${cmd.column}" of relation "${d.table.name}"`;
+  if (col.identity) throw new SqlError('55000', `${where} is already an identity column`);
+  if (!col.notNull) throw new SqlError('55000', `${where} must be declared NOT NULL before identity can be added`);
+  if (col.defaultExpr) throw new SqlError('55000', `${where} already has a default value`);
+  const range = IDENTITY_TYPES[col.type.oid];
+  if (!range) throw new SqlError(SqlState.invalidParameterValue, `identity column type must be smallint, integer, or bigint`);
+  const schema = d.table.schema;
+  const name = cmd.sequenceName?.name ?? ctx.catalog.uniqueRelationName(schema, `${d.table.name}_${cmd.column}`, 'seq');
+  if (ctx.catalog.relationNameTaken(schema, name) || d.sequences.some((q) => q.name === name)) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  const o = cmd.options;
+  const increment = o.increment ?? 1n;
+  const min = o.minvalue ?? (increment > 0n ? 1n : range[0]);
+  const max = o.maxvalue ?? (increment > 0n ? range[1] : -1n);
+  const start = o.start ?? (increment > 0n ? min : max);
+  d.sequences.push({
+    oid: ctx.catalog.allocateOid(), name, schema, type: col.type, start, increment, min, max, cycle: o.cycle, last: start, isCalled: false,
+    ownedBy: { table: d.table.oid, column: i },
+  });
+  const dflt = nextvalDefault(name);
+  d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: { ast: dflt.tree, sql: dflt.sql } } };
+};
+
+const IDENTITY_TYPES: Record<number, [bigint, bigint]> = {
+  [OID.int2]: [-32768n, 32767n], [OID.int4]: [-2147483648n, 2147483647n], [OID.int8]: [-9223372036854775808n, 9223372036854775807n],
+};
+
 const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
-  addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint,
+  addIdentity, addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint,
   // mixed with other subcommands (alone they go to alterPartitions)
   attachPartition: () => unsupported('AttachPartition'),
   detachPartition: () => unsupported('DetachPartition'),

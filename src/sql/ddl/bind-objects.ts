@@ -150,7 +150,12 @@ export function bindCreateView(n: ViewStmt, statement: string): CreateView {
 }
 
 export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
-  const elems = defElems(n.options);
+  return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options: sequenceOptions(n.options) };
+}
+
+/** CREATE SEQUENCE's options, also those of an identity column's sequence (SEQUENCE NAME aside) */
+export function sequenceOptions(list: Node[] | undefined): SequenceOptions {
+  const elems = defElems(list);
   const value = (key: string): bigint | undefined => {
     const arg = elems.find((d) => d.defname === key)?.arg;
     if (!arg) return undefined;
@@ -165,7 +170,7 @@ export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
     ...(as && 'TypeName' in as ? { type: resolveTypeName(as.TypeName as never) } : {}),
     ...(elems.some((d) => d.defname === 'owned_by') ? { ownedBy: sequenceOwner(elems.find((d) => d.defname === 'owned_by')!.arg) } : {}),
   };
-  return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options };
+  return options;
 }
 
 /** OWNED BY [schema.]table.column, or NONE (null) */

@@ -101,6 +101,8 @@ export type AlterTableCommand =
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'attachPartition'; readonly child: QualifiedName; readonly bound: PartitionBoundSpec }
   | { readonly kind: 'detachPartition'; readonly child: QualifiedName }
+  /** ALTER COLUMN … ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY [(SEQUENCE NAME … START WITH …)] (pg_dump's form) */
+  | { readonly kind: 'addIdentity'; readonly column: string; readonly always: boolean; readonly sequenceName?: QualifiedName; readonly options: SequenceOptions }
   /** accepted and ignored: OWNER TO, SET (…), SET STATISTICS, … */
   | { readonly kind: 'ignored' }
   | { readonly kind: 'unsupported'; readonly subtype: string };
