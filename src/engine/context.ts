@@ -5,6 +5,7 @@
  */
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
+import type { ExportedSnapshots } from './snapshots.js';
 import type { BackendActivity, Catalog, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
@@ -35,6 +36,8 @@ export interface EngineState {
   activities(): BackendActivity[];
   /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
+  /** pg_export_snapshot's names, shared by all sessions */
+  readonly exportedSnapshots: ExportedSnapshots;
 }
 
 export interface SessionContext {

@@ -42,6 +42,8 @@ export type BoundSet =
   | { kind: 'set'; action: 'resetAll'; isLocal: boolean; tag: string }
   /** SET TRANSACTION … */
   | { kind: 'set'; action: 'transaction'; options: TransactionOptions; tag: string }
+  /** SET TRANSACTION SNAPSHOT 'id' */
+  | { kind: 'set'; action: 'snapshot'; id: string; tag: string }
   /** SET SESSION CHARACTERISTICS AS TRANSACTION …: accepted, no effect */
   | { kind: 'set'; action: 'ignored'; tag: string };
 
@@ -261,6 +263,7 @@ function bindSet(n: VariableSetStmt): BoundStatement {
   if (kind === 'VAR_SET_MULTI') {
     // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …
     if (name === 'TRANSACTION') return { kind: 'set', action: 'transaction', options: transactionOptions(n.args), tag: 'SET' };
+    if (name === 'TRANSACTION SNAPSHOT') return { kind: 'set', action: 'snapshot', id: (n.args ?? []).map(setArgText).join(''), tag: 'SET' };
     return { kind: 'set', action: 'ignored', tag: 'SET' };
   }
   if (name === 'timezone' || name === 'time zone') name = 'timezone';

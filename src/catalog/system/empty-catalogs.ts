@@ -19,6 +19,7 @@ const aclitems = T._text;
 const texts = T._text;
 
 export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
+  { name: 'pg_db_role_setting', oid: 2964, columns: [['setdatabase', oid], ['setrole', oid], ['setconfig', texts]] },
   { name: 'pg_default_acl', oid: 826, columns: [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]] },
   { name: 'pg_foreign_server', oid: 1417, columns: [['oid', oid], ['srvname', name], ['srvowner', oid], ['srvfdw', oid], ['srvtype', text], ['srvversion', text], ['srvacl', aclitems], ['srvoptions', texts]] },
   { name: 'pg_foreign_data_wrapper', oid: 2328, columns: [['oid', oid], ['fdwname', name], ['fdwowner', oid], ['fdwhandler', oid], ['fdwvalidator', oid], ['fdwacl', aclitems], ['fdwoptions', texts]] },
