@@ -43,6 +43,10 @@ CREATE TABLE events (tenant int NOT NULL, id int NOT NULL, v vector(2)) PARTITIO
 CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);
 CREATE TABLE events_2 PARTITION OF events FOR VALUES IN (2, 3);
 CREATE FUNCTION add_one(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';
+CREATE VIEW near AS SELECT id, embedding <-> '[1,1,1]'::vector AS d FROM items ORDER BY embedding <-> '[1,1,1]'::vector LIMIT 2;
+CREATE FUNCTION near_ids(q vector, k int) RETURNS TABLE(id int, d double precision) LANGUAGE sql STABLE AS $$ SELECT id, embedding <-> q FROM items ORDER BY embedding <-> q LIMIT k $$;
+CREATE TABLE "Mixed Case" ("Col" int PRIMARY KEY, "select" text);
+INSERT INTO "Mixed Case" VALUES (1, 'q''uote');
 CREATE SEQUENCE counter START 100 INCREMENT 5;
 INSERT INTO items (name, embedding, score) VALUES ('a', '[1,2,3]', 1), ('b', '[4,5,6]', 2.5), ('c', '[7,8,9]', 0);
 INSERT INTO tags (item_id, label) VALUES (1, 'red'), (2, 'green'), (2, 'blue');
@@ -61,10 +65,13 @@ const READS = [
   'SELECT tableoid::regclass, tenant, id, v FROM events ORDER BY id',
   'SELECT add_one(41)',
   "SELECT obj_description('items'::regclass, 'pg_class'), col_description('items'::regclass, 2)",
-  "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
-  'SELECT conname, contype FROM pg_constraint WHERE conrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 2200) ORDER BY 1',
+  "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'Mixed Case' ORDER BY 1",
+  "SELECT conname, contype FROM pg_constraint WHERE conrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 2200 AND relname <> 'Mixed Case') ORDER BY 1",
   'SELECT c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = 2200 ORDER BY 1',
   "SELECT pg_get_serial_sequence('items', 'id'), pg_get_serial_sequence('tags', 'tag_id')",
+  'SELECT * FROM near',
+  "SELECT * FROM near_ids('[7,8,9]', 1)",
+  'SELECT * FROM "Mixed Case"',
 ];
 
 /** PostgreSQL's answers to READS on the source (and on its restores) */
@@ -88,6 +95,9 @@ const EXPECTED_READS = [
   'items_pkey|p\nitems_score_check|c\nkinds_pkey|p\ntags_item_id_fkey|f\ntags_label_key|u\ntags_pkey|p',
   null, // relation list: compared with the source only (Quiver and PostgreSQL differ in which index/sequence rows they list here)
   'public.items_id_seq|public.tags_tag_id_seq',
+  '1|2.23606797749979\n2|7.0710678118654755',
+  '3|0',
+  "1|q'uote",
 ];
 
 /** writes after a full restore: every sequence continues where the source left it; constraints hold */
@@ -210,6 +220,9 @@ test('pg_dump plain | psql into a fresh Quiver (and PostgreSQL + pgvector)', { s
   assert.match(dump, /^SELECT pg_catalog\.setval\('public\.counter', 105, true\);$/m);
   assert.match(dump, /^ {4}ADD CONSTRAINT tags_item_id_fkey FOREIGN KEY \(item_id\) REFERENCES public\.items\(id\) ON DELETE CASCADE;$/m);
   assert.match(dump, /^CREATE VIEW public\.item_names AS\n.*FROM public\.items/m);
+  // pgvector's operator and type in a view, its type in a function signature, all qualified
+  assert.match(dump, /^SELECT id, embedding OPERATOR\(public\.<->\) '\[1,1,1\]'::public\.vector AS d FROM public\.items/m);
+  assert.match(dump, /^CREATE FUNCTION public\.near_ids\(q public\.vector, k integer\) RETURNS TABLE\(id integer, d double precision\)$/m);
   // the view comes after its table, the serial default after its sequence
   assert.ok(dump.indexOf('CREATE VIEW public.item_names') > dump.indexOf('CREATE TABLE public.items'));
   assert.ok(dump.indexOf('SET DEFAULT nextval') > dump.indexOf('CREATE SEQUENCE public.items_id_seq'));
@@ -276,7 +289,7 @@ test('pg_dump --schema-only, then --data-only, into a fresh Quiver', { skip: SKI
 
 test('pg_dump -t items: the table with its sequence, indexes and comments only', { skip: SKIP }, async () => {
   const dump = await pgDump(['-t', 'items']);
-  assert.doesNotMatch(dump, /CREATE (EXTENSION|VIEW|FUNCTION)|public\.tags|public\.kinds/);
+  assert.doesNotMatch(dump, /CREATE (EXTENSION|VIEW|FUNCTION)|public\.tags|public\.kinds|Mixed/);
   const target = await freshQuiver();
   await psqlScript(target.port, dump);
   // as on PostgreSQL (a database with pgvector created, dump of PostgreSQL restored there)

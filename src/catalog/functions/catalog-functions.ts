@@ -33,11 +33,12 @@ export function findConstraintByOid(catalog: Catalog, oid: number): { table: Tab
 }
 
 /** ruleutils.c print_function_arguments / print_function_rettype for a SQL function (defaults are not printed). */
-function functionSignatureText(f: SqlFunctionDef, which: string): string {
-  const arg = (p: { name?: string; type: SqlType }): string => (p.name ? `${quoteIdent(p.name)} ${formatType(p.type)}` : formatType(p.type));
+function functionSignatureText(f: SqlFunctionDef, which: string, visible: Visible): string {
+  const type = (t: SqlType) => (VECTOR_TYPES.has(t.oid) ? vectorObject(visible, formatType(t)) : formatType(t));
+  const arg = (p: { name?: string; type: SqlType }): string => (p.name ? `${quoteIdent(p.name)} ${type(p.type)}` : type(p.type));
   if (which === 'pg_get_function_result') {
     if (f.returns.kind === 'table') return `TABLE(${f.returns.columns.map(arg).join(', ')})`;
-    return `${f.returns.kind === 'setof' ? 'SETOF ' : ''}${formatType(f.returns.type)}`;
+    return `${f.returns.kind === 'setof' ? 'SETOF ' : ''}${type(f.returns.type)}`;
   }
   return f.params.map(arg).join(', ');
 }
@@ -137,7 +138,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'pg_get_function_identity_arguments':
       if (n === 1) return fn([T.oid], T.text, (a) => {
         const f = catalog.functions.get(a[0] as number);
-        return f ? functionSignatureText(f, name) : null;
+        return f ? functionSignatureText(f, name, visible) : null;
       });
       break;
     case 'pg_get_partition_constraintdef':

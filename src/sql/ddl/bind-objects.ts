@@ -127,8 +127,10 @@ function viewNameRefs(query: Node, start: number): ViewNameRef[] {
       refs.push({ at: at(b.location), name: b.relname, kind: 'relation' });
     } else if (kind === 'FuncCall' && single(b.funcname) && at(b.location) >= 0) {
       refs.push({ at: at(b.location), name: single(b.funcname)!, kind: 'function' });
-    } else if (kind === 'TypeName' && VECTOR_TYPE_NAMES.has(single(b.names) ?? '') && at(b.location) >= 0) {
-      refs.push({ at: at(b.location), name: single(b.names)!, kind: 'type' });
+    } else if (kind === 'TypeCast' && b.typeName && typeof b.typeName === 'object') {
+      // the grammar gives a TypeCast its TypeName unwrapped
+      const t = b.typeName as Record<string, unknown>;
+      if (VECTOR_TYPE_NAMES.has(single(t.names) ?? '') && at(t.location) >= 0) refs.push({ at: at(t.location), name: single(t.names)!, kind: 'type' });
     } else if (kind === 'A_Expr' && b.kind === 'AEXPR_OP' && VECTOR_OPERATORS.has(single(b.name) ?? '') && at(b.location) >= 0) {
       refs.push({ at: at(b.location), name: single(b.name)!, kind: 'operator' });
     }
