@@ -66,6 +66,8 @@ export interface ConstraintDef {
   readonly onUpdate?: string;
   readonly onDelete?: string;
   readonly match?: string;
+  /** COMMENT ON CONSTRAINT */
+  comment?: string;
 }
 
 /** an unqualified name in a view's text (offset into it), qualified by pg_get_viewdef when its schema is not on the search path */
@@ -138,6 +140,8 @@ export interface SequenceDef {
   last: bigint;
   isCalled: boolean;
   ownedBy?: { table: number; column: number };
+  /** COMMENT ON SEQUENCE */
+  comment?: string;
 }
 
 export interface ExtensionDef {
@@ -367,6 +371,8 @@ export interface SqlFunctionDef {
   /** the body: the statements' text (AS '…') or, for RETURN expr / BEGIN ATOMIC, the parse tree */
   readonly body: { readonly sql?: string; readonly ast?: unknown };
   readonly volatility: 'i' | 's' | 'v';
+  /** COMMENT ON FUNCTION */
+  comment?: string;
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */

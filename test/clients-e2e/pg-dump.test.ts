@@ -2,8 +2,8 @@
  * pg_dump / pg_restore (PostgreSQL 15 client tools) round trips through Quiver: a source
  * Quiver with tables of vector / halfvec / sparsevec / bit columns, serial and identity
  * columns, defaults, CHECK / UNIQUE / PRIMARY KEY / FOREIGN KEY constraints, HNSW and
- * IVFFlat indexes with WITH options, a partitioned table, a view, an SQL function, comments
- * and sequences is dumped in each format and restored into a fresh Quiver; the restored
+ * IVFFlat indexes with WITH options, a partitioned table, views, SQL functions, comments on
+ * tables, columns, views, indexes, constraints, sequences and functions, and sequences is dumped in each format and restored into a fresh Quiver; the restored
  * database answers the read-only queries exactly like the source, and the writes after the
  * restore continue the sequences where the source left them.
  *
@@ -53,6 +53,11 @@ INSERT INTO tags (item_id, label) VALUES (1, 'red'), (2, 'green'), (2, 'blue');
 INSERT INTO kinds (h, s, b) VALUES ('[1.5,2]', '{1:1,3:2.5}/5', B'1010'), ('[0,1]', '{}/5', B'0001');
 INSERT INTO events VALUES (1, 1, '[1,1]'), (2, 2, '[2,2]'), (3, 3, '[3,3]');
 SELECT nextval('counter'), nextval('counter');
+COMMENT ON VIEW item_names IS 'a view';
+COMMENT ON SEQUENCE counter IS 'a sequence';
+COMMENT ON FUNCTION add_one(int) IS 'a function';
+COMMENT ON CONSTRAINT items_pkey ON items IS 'a key';
+COMMENT ON INDEX items_hnsw IS 'an index';
 `;
 
 /** read-only: the same answers from the source and from every full restore */
@@ -72,6 +77,7 @@ const READS = [
   'SELECT * FROM near',
   "SELECT * FROM near_ids('[7,8,9]', 1)",
   'SELECT * FROM "Mixed Case"',
+  "SELECT description FROM pg_description WHERE objoid >= 16384 AND classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass) ORDER BY 1",
 ];
 
 /** PostgreSQL's answers to READS on the source (and on its restores) */
@@ -98,6 +104,7 @@ const EXPECTED_READS = [
   '1|2.23606797749979\n2|7.0710678118654755',
   '3|0',
   "1|q'uote",
+  'a function\na key\na sequence\na view\nan index\ndisplay name\nthe items',
 ];
 
 /** writes after a full restore: every sequence continues where the source left it; constraints hold */

@@ -54,7 +54,10 @@ export function descriptions(catalog: Catalog): [number, number, number, string]
       const comment = (idx as { comment?: string }).comment;
       if (comment) rows.push([idx.oid, CLASS_OID.pg_class, 0, comment]);
     }
+    for (const con of t.constraints) if (con.comment) rows.push([con.oid, CLASS_OID.pg_constraint, 0, con.comment]);
   }
+  for (const s of catalog.sequences.values()) if (s.comment) rows.push([s.oid, CLASS_OID.pg_class, 0, s.comment]);
+  for (const f of catalog.functions.values()) if (f.comment) rows.push([f.oid, CLASS_OID.pg_proc, 0, f.comment]);
   rows.push([PLPGSQL_OID, CLASS_OID.pg_extension, 0, EXTENSION_COMMENTS.plpgsql]);
   for (const e of catalog.extensions.values()) {
     const comment = EXTENSION_COMMENTS[e.name];

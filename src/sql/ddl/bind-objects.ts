@@ -1,6 +1,6 @@
 /** DROP, CREATE INDEX / VIEW / SEQUENCE / EXTENSION / SCHEMA / DATABASE, COMMENT, RENAME, TRUNCATE from the parser's tree. */
 import type {
-  AlterSeqStmt, CommentStmt, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
+  AlterSeqStmt, CommentStmt, ObjectWithArgs, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
 } from '@pgsql/types';
 import * as pg from 'libpg-query';
 import { SqlError, SqlState } from '../../errors.js';
@@ -14,17 +14,17 @@ export function bindDrop(n: DropStmt): Drop {
   const missingOk = !!n.missing_ok;
   const cascade = n.behavior === 'DROP_CASCADE';
   if (n.removeType === 'OBJECT_FUNCTION') {
-    const functions = (n.objects ?? []).flatMap((o): FunctionRef[] => {
-      if (!('ObjectWithArgs' in o)) return [];
-      const w = o.ObjectWithArgs;
-      const ref = qualifiedFromNames(names(w.objname));
-      if (w.args_unspecified) return [ref];
-      const argTypes = (w.objargs ?? []).map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never));
-      return [{ ...ref, argTypes }];
-    });
+    const functions = (n.objects ?? []).flatMap((o): FunctionRef[] => ('ObjectWithArgs' in o ? [functionRef(o.ObjectWithArgs)] : []));
     return { kind: 'drop', objectType: 'function', functions, missingOk, cascade };
   }
   return { kind: 'drop', objectType: (n.removeType ?? '').slice(7).toLowerCase(), objects: (n.objects ?? []).map(objectName), missingOk, cascade };
+}
+
+/** name[(types)] of DROP FUNCTION / COMMENT ON FUNCTION */
+function functionRef(w: ObjectWithArgs): FunctionRef {
+  const ref = qualifiedFromNames(names(w.objname));
+  if (w.args_unspecified) return ref;
+  return { ...ref, argTypes: (w.objargs ?? []).map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never)) };
 }
 
 /** The (possibly qualified) name of one object of a DROP statement. */
@@ -196,6 +196,14 @@ export function bindComment(n: CommentStmt): BoundDdl {
   } else if (n.objtype === 'OBJECT_COLUMN') {
     const column = parts.pop() ?? '';
     target = { kind: 'column', relation: qualifiedFromNames(parts), column };
+  } else if (n.objtype === 'OBJECT_VIEW' || n.objtype === 'OBJECT_SEQUENCE') {
+    target = { kind: n.objtype === 'OBJECT_VIEW' ? 'view' : 'sequence', relation: qualifiedFromNames(parts) };
+  } else if (n.objtype === 'OBJECT_TABCONSTRAINT') {
+    // COMMENT ON CONSTRAINT name ON [schema.]table: the list is the table's name parts, then the constraint's
+    const name = parts.pop() ?? '';
+    target = { kind: 'constraint', relation: qualifiedFromNames(parts), name };
+  } else if (n.objtype === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) {
+    target = { kind: 'function', ref: functionRef(n.object.ObjectWithArgs) };
   } else {
     target = { kind: 'other' };
   }

@@ -181,6 +181,9 @@ export interface SequenceOptions {
 export type CommentTarget =
   | { readonly kind: 'table' | 'index'; readonly relation: QualifiedName }
   | { readonly kind: 'column'; readonly relation: QualifiedName; readonly column: string }
+  | { readonly kind: 'view' | 'sequence'; readonly relation: QualifiedName }
+  | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
+  | { readonly kind: 'function'; readonly ref: FunctionRef }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
