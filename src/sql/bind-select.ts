@@ -222,11 +222,11 @@ export class SelectBinder {
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
-      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, n.inh === false);
+      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh);
       scope.add(alias, cols, { schema: table.schema, relname: table.name });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
-        const partitions = n.inh === false ? [] : leafPartitions(this.env.catalog, table);
+        const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
         return { kind: 'scan', schema: cols, table, withRowId: false, filter: null, partitions };
       }
       return { kind: 'scan', schema: cols, table, withRowId: false, filter: null };

@@ -83,7 +83,8 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
   const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + opclass(i.opclasses[k])).join(', ');
   const opts = Object.entries(i.options);
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
+  // an index of a partitioned table is ON ONLY it: its partitions' indexes are attached to it
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

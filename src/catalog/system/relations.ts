@@ -397,7 +397,11 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
   add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
   add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row), 2611));
+    (ctx) => [
+      ...userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row),
+      // a partition's index made for (or attached to) its partitioned table's index
+      ...userTables(ctx.catalog).flatMap((t) => t.indexes.filter((i) => i.parentIndex !== undefined).map((i) => [i.oid, i.parentIndex!, 1, false] as Row)),
+    ], 2611));
   add(rel('pg_catalog', 'pg_partitioned_table', [['partrelid', oid], ['partstrat', char], ['partnatts', int2], ['partdefid', oid], ['partattrs', int2vector],
     ['partclass', oidvector], ['partcollation', oidvector], ['partexprs', nodeTree]], (ctx) => userTables(ctx.catalog).filter((t) => t.partition).map((t) => {
     const p = t.partition!;

@@ -11,6 +11,7 @@ export function bindAlterTable(n: AlterTableStmt): AlterTable {
     kind: 'alterTable',
     objectType: (n.objtype ?? 'OBJECT_TABLE').slice(7).toLowerCase(),
     relation: qualified(n.relation),
+    only: !n.relation?.inh, // the parser leaves inh out (false) for ONLY
     missingOk: !!n.missing_ok,
     commands: (n.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [alterCommand(c.AlterTableCmd)] : [])),
   };

@@ -41,6 +41,7 @@ export function bindCreateIndex(n: IndexStmt): CreateIndex {
     kind: 'createIndex',
     ...(n.idxname ? { name: n.idxname } : {}),
     table: qualified(n.relation),
+    only: !n.relation?.inh, // the parser leaves inh out (false) for ONLY
     method: (n.accessMethod ?? 'btree').toLowerCase(),
     unique: !!n.unique,
     ifNotExists: !!n.if_not_exists,

@@ -112,6 +112,8 @@ export interface AlterTable {
   /** ALTER TABLE, or the other kind named (ALTER VIEW …: not supported) */
   readonly objectType: string;
   readonly relation: QualifiedName;
+  /** ALTER TABLE ONLY: a partitioned table's new key stays on it (its partitions have their own) */
+  readonly only: boolean;
   readonly missingOk: boolean;
   readonly commands: readonly AlterTableCommand[];
 }
@@ -149,6 +151,8 @@ export interface CreateIndex {
   readonly ifNotExists: boolean;
   readonly columns: readonly IndexColumnSpec[];
   readonly options: Readonly<Record<string, string>>;
+  /** CREATE INDEX … ON ONLY: on a partitioned table, the partitions' indexes are attached later (ALTER INDEX … ATTACH PARTITION) */
+  readonly only: boolean;
   /** WHERE of a partial index (not applied yet: see engine/ddl/indexes.ts) */
   readonly where?: DdlExpr;
 }
