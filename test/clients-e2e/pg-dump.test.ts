@@ -160,10 +160,12 @@ async function answer(port: number, sql: string, db?: string): Promise<string> {
   return r.code === 0 ? r.out.trimEnd() : r.err.split('\n')[0];
 }
 
+/** several read-only queries in one psql session (their errors would show as missing rows, with stderr in the message) */
 async function answers(port: number, queries: readonly string[], db?: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const q of queries) out.push(await answer(port, q, db));
-  return out;
+  const mark = '@@@ end of answer @@@';
+  const r = await psql(port, ['-At', ...queries.flatMap((q) => ['-c', q, '-c', `\\echo ${mark}`])], undefined, db);
+  assert.equal(r.err, '', r.err);
+  return r.out.split(`${mark}\n`).slice(0, queries.length).map((x) => x.trimEnd());
 }
 
 async function pgDump(args: string[]): Promise<string> {
