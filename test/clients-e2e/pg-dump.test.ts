@@ -44,6 +44,8 @@ CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);
 CREATE TABLE events_2 PARTITION OF events FOR VALUES IN (2, 3);
 CREATE INDEX events_v ON events USING hnsw (v vector_cosine_ops) WITH (m = 6);
 CREATE FUNCTION add_one(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';
+CREATE TABLE f (id int DEFAULT add_one(1), label text DEFAULT 'add_one(2)', n int CHECK (add_one(n) > 0));
+INSERT INTO f (n) VALUES (5);
 CREATE VIEW near AS SELECT id, embedding <-> '[1,1,1]'::vector AS d FROM items ORDER BY embedding <-> '[1,1,1]'::vector LIMIT 2;
 CREATE FUNCTION near_ids(q vector, k int) RETURNS TABLE(id int, d double precision) LANGUAGE sql STABLE AS $$ SELECT id, embedding <-> q FROM items ORDER BY embedding <-> q LIMIT k $$;
 CREATE TABLE "Mixed Case" ("Col" int PRIMARY KEY, "select" text);
@@ -78,6 +80,7 @@ const READS = [
   'SELECT * FROM near',
   "SELECT * FROM near_ids('[7,8,9]', 1)",
   'SELECT * FROM "Mixed Case"',
+  'SELECT id, label, n FROM f',
   "SELECT indexname, tablename FROM pg_indexes WHERE tablename LIKE 'events%' ORDER BY 1",
   "SELECT id FROM events ORDER BY v <-> '[3,3]' LIMIT 1",
   "SELECT description FROM pg_description WHERE objoid >= 16384 AND classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass) ORDER BY 1",
@@ -107,6 +110,7 @@ const EXPECTED_READS = [
   '1|2.23606797749979\n2|7.0710678118654755',
   '3|0',
   "1|q'uote",
+  '2|add_one(2)|5',
   'events_1_pkey|events_1\nevents_1_v_idx|events_1\nevents_2_pkey|events_2\nevents_2_v_idx|events_2\nevents_pkey|events\nevents_v|events',
   '3',
   'a function\na key\na sequence\na view\nan index\ndisplay name\nthe items',
@@ -121,6 +125,9 @@ const WRITES: [string, string][] = [
   ["INSERT INTO items (id, score) VALUES (100, -1)", 'ERROR:  new row for relation "items" violates check constraint "items_score_check"'],
   ["INSERT INTO tags (item_id, label) VALUES (1, 'red')", 'ERROR:  duplicate key value violates unique constraint "tags_label_key"'],
   ['DELETE FROM items WHERE id = 2', 'DELETE 1'],
+  // a default and a CHECK calling an SQL function (public.add_one in the dump)
+  ["INSERT INTO f (n) VALUES (7) RETURNING id, label", '2|add_one(2)\nINSERT 0 1'],
+  ["SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'f'::regclass ORDER BY adnum", "add_one(1)\n'add_one(2)'::text"],
 ];
 
 let scratch: string;

@@ -28,15 +28,29 @@ export function vectorObject(visible: Visible, name: string): string {
  * pgvector's types get their schema when it is not visible.
  */
 export function qualifyExpressionText(catalog: Catalog, visible: Visible, sql: string): string {
-  if (visible(VECTOR_SCHEMA)) return sql;
-  return sql
-    .replace(/'((?:[^']|'')*)'::regclass/g, (whole, name: string) => {
-      if (name.includes('.')) return whole;
-      const unquoted = name.replace(/''/g, "'").replace(/^"(.*)"$/, '$1');
-      const exists = catalog.findTable(VECTOR_SCHEMA, unquoted) ?? catalog.findSequence(VECTOR_SCHEMA, unquoted);
-      return exists ? `'${VECTOR_SCHEMA}.${name}'::regclass` : whole;
-    })
-    .replace(/::(vector|halfvec|sparsevec)\b/g, `::${VECTOR_SCHEMA}.$1`);
+  const on = visible(VECTOR_SCHEMA);
+  // string literals and quoted names are kept as they are; only the text between them is rewritten
+  const parts = sql.split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/);
+  return parts.map((part, i) => {
+    if (i % 2 === 1) {
+      // 'name'::regclass names its schema exactly when that is off the search path (a restored default says 'public.s')
+      if (!part.startsWith("'") || !(parts[i + 1] ?? '').startsWith('::regclass')) return part;
+      const inner = part.slice(1, -1).replace(/''/g, "'");
+      const dot = inner.indexOf('.');
+      if (dot >= 0) return on && inner.slice(0, dot) === VECTOR_SCHEMA ? `'${part.slice(dot + 2)}` : part;
+      const name = inner.replace(/^"(.*)"$/, '$1');
+      const exists = catalog.findTable(VECTOR_SCHEMA, name) ?? catalog.findSequence(VECTOR_SCHEMA, name);
+      return exists && !on ? `'${VECTOR_SCHEMA}.${part.slice(1)}` : part;
+    }
+    return part
+      .replace(/::(public\.)?(vector|halfvec|sparsevec)\b/g, (_w, _q, t: string) => `::${on ? '' : `${VECTOR_SCHEMA}.`}${t}`)
+      // calls of SQL functions: add_one(1) with public on the search path, public.add_one(1) without
+      .replace(/(?<![\w.$])(public\.)?([a-z_][a-z0-9_$]*)\(/g, (whole, q: string | undefined, fname: string) => {
+        const f = [...catalog.functions.values()].find((x) => x.name === fname && (!q || x.schema === VECTOR_SCHEMA));
+        if (!f) return whole;
+        return visible(f.schema) ? `${fname}(` : `${quoteIdent(f.schema)}.${fname}(`;
+      });
+  }).join('');
 }
 
 /** a view's query text with its recorded unqualified names qualified (pg_get_viewdef) */
