@@ -66,6 +66,15 @@ export interface ConstraintDef {
   readonly onUpdate?: string;
   readonly onDelete?: string;
   readonly match?: string;
+  /** COMMENT ON CONSTRAINT */
+  comment?: string;
+}
+
+/** an unqualified name in a view's text (offset into it), qualified by pg_get_viewdef when its schema is not on the search path */
+export interface ViewNameRef {
+  readonly at: number;
+  readonly name: string;
+  readonly kind: 'relation' | 'function' | 'type' | 'operator';
 }
 
 export interface PartitionSpec {
@@ -88,7 +97,7 @@ export interface TableDef {
   partitionOf?: { parent: number; bound: PartitionBound };
   comment?: string;
   /** a view (kind 'v'): its defining SELECT as parser AST (bound again at each use) and SQL text */
-  view?: { readonly ast: unknown; readonly sql: string };
+  view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
   stats?: TableStatistics;
 }
@@ -131,6 +140,8 @@ export interface SequenceDef {
   last: bigint;
   isCalled: boolean;
   ownedBy?: { table: number; column: number };
+  /** COMMENT ON SEQUENCE */
+  comment?: string;
 }
 
 export interface ExtensionDef {
@@ -360,6 +371,8 @@ export interface SqlFunctionDef {
   /** the body: the statements' text (AS '…') or, for RETURN expr / BEGIN ATOMIC, the parse tree */
   readonly body: { readonly sql?: string; readonly ast?: unknown };
   readonly volatility: 'i' | 's' | 'v';
+  /** COMMENT ON FUNCTION */
+  comment?: string;
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */

@@ -5,6 +5,7 @@
  */
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
+import type { ExportedSnapshots } from './snapshots.js';
 import type { BackendActivity, Catalog, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
@@ -44,6 +45,8 @@ export interface EngineState {
   /** max_connections, and the sessions open now (this one included once created) */
   readonly maxConnections: number;
   sessionCount(): number;
+  /** pg_export_snapshot's names, shared by all sessions */
+  readonly exportedSnapshots: ExportedSnapshots;
 }
 
 export interface SessionContext {

@@ -1,5 +1,6 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
+import { ExportedSnapshots } from './snapshots.js';
 import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
@@ -15,6 +16,7 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
   readonly databases = new Map<string, Catalog>([['postgres', new Catalog('postgres', this.oids)], ['template1', new Catalog('template1', this.oids)]]);
   private readonly system: SystemRelation[] = buildSystemRelations();
+  readonly exportedSnapshots = new ExportedSnapshots();
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
   readonly notifications = new NotificationHub();

@@ -106,6 +106,15 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.notifications.notify(channel, payload);
   }
 
+  exportSnapshot(): string {
+    const snapshot = this.tx.statementSnapshot(this.engine.storage, this.settings);
+    const id = this.engine.exportedSnapshots.export(this.engine.storage, this.pid, snapshot);
+    // outside a block the snapshot ends with the statement (PostgreSQL: with its implicit transaction)
+    if (!this.tx.idle) this.tx.exported.push(id);
+    else queueMicrotask(() => this.engine.exportedSnapshots.forget([id]));
+    return id;
+  }
+
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
     if (this.engine.signalBackend(pid, how)) return true;
     this.notices.push({ severity: 'WARNING', code: '01000', message: `PID ${pid} is not a PostgreSQL backend process` });

@@ -90,6 +90,10 @@ const DEFS: SettingDef[] = [
   { name: 'row_security', value: 'on', kind: BOOL },
   { name: 'check_function_bodies', value: 'on', kind: BOOL },
   { name: 'default_tablespace', value: '' },
+  // pg_dump turns these off / sets them; Quiver has one access method and no synchronized scans to change
+  { name: 'default_table_access_method', value: 'heap' },
+  { name: 'synchronize_seqscans', value: 'on', kind: BOOL },
+  { name: 'quote_all_identifiers', value: 'off', kind: BOOL },
   { name: 'xmloption', value: 'content', kind: enums('content', 'document') },
   { name: 'jit', value: 'off', kind: BOOL },
   { name: 'enable_seqscan', value: 'on', kind: BOOL },

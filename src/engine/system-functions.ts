@@ -21,6 +21,8 @@ export interface SessionInfo {
   setting(name: string): string | undefined;
   setSetting(name: string, value: string, isLocal: boolean): void;
   searchPath(): string[];
+  /** pg_export_snapshot(): a name for the transaction's snapshot */
+  exportSnapshot(): string;
   /** pg_cancel_backend / pg_terminate_backend (a WARNING and false for an unknown pid) */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
   /** a table's bytes and its vector indexes' (storage's relationBytes) */
@@ -43,7 +45,7 @@ function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Valu
 export function systemFunction(session: SessionInfo, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
   const n = argTypes.length;
   const catalog = session.catalog;
-  const fromCatalog = catalogFunction(catalog, name, argTypes);
+  const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => session.searchPath().includes(schema));
   if (fromCatalog) return fromCatalog;
   switch (name) {
     case 'version':
@@ -143,6 +145,9 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'txid_current':
       if (n === 0) return fn([], T.int8, () => 1n);
+      break;
+    case 'pg_export_snapshot':
+      if (n === 0) return fn([], T.text, () => session.exportSnapshot(), true, true);
       break;
     case 'pg_is_in_recovery':
       if (n === 0) return fn([], T.bool, () => false);

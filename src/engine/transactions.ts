@@ -8,6 +8,7 @@ import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import type { BoundStatement, TransactionOptions } from '../sql/statement.js';
 import type { SessionContext } from './context.js';
 import type { SessionSettings } from './session-settings.js';
+import type { ExportedSnapshots } from './snapshots.js';
 
 export type TxState = 'idle' | 'block' | 'failed';
 
@@ -21,6 +22,8 @@ export class Transactions {
   savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']> }[] = [];
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
+  /** names this transaction gave its snapshot (pg_export_snapshot): forgotten when it ends */
+  exported: string[] = [];
 
   get idle(): boolean {
     return this.state === 'idle';
@@ -51,6 +54,17 @@ export class Transactions {
       this.snapshot = { snapshot, release: storage.retain(snapshot) };
     }
     return this.snapshot.snapshot;
+  }
+
+  /** SET TRANSACTION SNAPSHOT: this block reads at another transaction's exported snapshot */
+  importSnapshot(storage: Storage, settings: SessionSettings, exported: ExportedSnapshots, id: string): void {
+    if (this.state === 'idle') throw new SqlError(SqlState.noActiveSqlTransaction, 'SET TRANSACTION can only be used in transaction blocks');
+    const iso = settings.get('transaction_isolation') ?? 'read committed';
+    if (iso !== 'repeatable read' && iso !== 'serializable') {
+      throw new SqlError(SqlState.featureNotSupported, 'a snapshot-importing transaction must have isolation level SERIALIZABLE or REPEATABLE READ');
+    }
+    if (this.snapshot) throw new SqlError(SqlState.activeSqlTransaction, 'SET TRANSACTION SNAPSHOT must be called before any query');
+    this.snapshot = exported.import(storage, id);
   }
 
   /** BEGIN / SET TRANSACTION options */
@@ -163,6 +177,8 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.savepoints = [];
   tx.snapshot?.release();
   tx.snapshot = undefined;
+  ctx.engine.exportedSnapshots.forget(tx.exported);
+  tx.exported = [];
   tx.txn = undefined;
   tx.state = 'idle';
   tx.readOnly = false;

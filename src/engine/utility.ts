@@ -21,6 +21,9 @@ export function runSet(ctx: SessionContext, stmt: BoundSet): void {
     case 'transaction':
       if (!tx.idle) tx.applyOptions(stmt.options, settings);
       return;
+    case 'snapshot':
+      tx.importSnapshot(ctx.engine.storage, settings, ctx.engine.exportedSnapshots, stmt.id);
+      return;
     case 'ignored':
       return;
     case 'reset': {

@@ -205,6 +205,12 @@ for (const sfx of ['', '_tz']) {
 // partition trees, as PostgreSQL's partitionfuncs.c: nothing for a table outside one
 def('pg_partition_ancestors', ['regclass'], 'regclass', ([rel], _t, ctx) => partitionAncestors(ctx!.services, rel as number).map((oid) => [oid]), { names: ['relid'] });
 def('pg_partition_tree', ['regclass'], 'regclass,regclass,bool,int4', ([rel], _t, ctx) => partitionTree(ctx!.services, rel as number), { names: ['relid', 'parentrelid', 'isleaf', 'level'] });
+// foreign-data options (name=value items) as rows; pg_dump reads them for every column
+def('pg_options_to_table', ['_text'], 'text,text', ([a]) => (a as Value[]).map((o) => {
+  const item = String(o);
+  const eq = item.indexOf('=');
+  return eq < 0 ? [item, null] : [item.slice(0, eq), item.slice(eq + 1)];
+}), { names: ['option_name', 'option_value'] });
 def('pg_get_keywords', [], 'text,char,bool,text,text', () => keywordRows(), { names: ['word', 'catcode', 'barelabel', 'catdesc', 'baredesc'] });
 
 /** PostgreSQL 15's keyword list (src/include/parser/kwlist.h) by category and bare-label flag. */

@@ -265,6 +265,10 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
         const group: RawNode[] = [];
         while (k < inds.length && inds[k].A_Indices) group.push(inds[k++].A_Indices);
         k--;
+        if (e.type.oid === OID.name && group.length === 1 && !group[0].is_slice && group[0].uidx) {
+          e = nameByte(e, coerce(env, bindExpr(group[0].uidx, scope, ctx), T.int4, 'assignment'));
+          continue;
+        }
         const elem = elementTypeOf(e.type.oid);
         if (elem === undefined) {
           throw new SqlError(SqlState.datatypeMismatch, `cannot subscript type ${formatType(e.type)} because it does not support subscripting`, { position: rawPos(n.arg) });
@@ -299,6 +303,19 @@ export function bindExpr(node: RawNode, scope: Scope, ctx: ExprContext): Expr {
     default:
       throw new SqlError(SqlState.featureNotSupported, `expression type ${kind} is not supported`, { position: pos(n) });
   }
+}
+
+/** name[i]: a name is a fixed array of "char", subscripted from 0 (pg_dump tests typname[0] = '_') */
+function nameByte(arg: Expr, index: Expr): Expr {
+  const fn: ScalarFunction = {
+    kind: 'scalar', argTypes: [T.name, T.int4], returnType: T.char, strict: true, volatile: false,
+    impl: ([s, i]) => {
+      const bytes = Buffer.from(String(s), 'utf8');
+      const k = i as number;
+      return k >= 0 && k < bytes.length ? String.fromCharCode(bytes[k]) : k >= 0 && k < 64 ? '' : null;
+    },
+  };
+  return { kind: 'call', type: T.char, name: 'name_subscript', fn, args: [arg, index] };
 }
 
 function bindConst(n: RawNode): Expr {

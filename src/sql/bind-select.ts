@@ -19,7 +19,7 @@ import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
-import type { Catalog, SystemRelation, TableDef } from '../catalog/catalog.js';
+import type { Catalog, SequenceDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 
 export interface SelectEnv extends BindEnv {
   readonly catalog: Catalog;
@@ -222,21 +222,30 @@ export class SelectBinder {
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
-      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, n.inh === false);
+      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh);
       scope.add(alias, cols, { schema: table.schema, relname: table.name });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
-        const partitions = n.inh === false ? [] : leafPartitions(this.env.catalog, table);
+        const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
         return { kind: 'scan', schema: cols, table, withRowId: false, filter: null, partitions };
       }
       return { kind: 'scan', schema: cols, table, withRowId: false, filter: null };
     }
+    const seq = schema ? this.env.catalog.findSequence(schema, name) : this.env.searchPath.map((sp) => this.env.catalog.findSequence(sp, name)).find((x) => x);
+    if (seq) return this.bindSequenceRelation(seq, alias, scope);
     const rel = this.env.systemRelation(schema, name);
     if (rel) {
       let cols: OutputColumn[] = rel.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: rel.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
-      scope.add(alias, cols, { schema: rel.schema });
-      return { kind: 'systemScan', schema: cols, relation: rel };
+      const scan: Plan = { kind: 'systemScan', schema: cols, relation: rel };
+      if (!this.tableOid) {
+        scope.add(alias, cols, { schema: rel.schema });
+        return scan;
+      }
+      // pg_dump reads every catalog's tableoid (the classid of its objects)
+      const schemaWithOid = [...cols, { name: 'tableoid', type: T.oid, tableOid: rel.oid, attnum: -6 }];
+      scope.add(alias, schemaWithOid, { schema: rel.schema, hiddenFrom: cols.length });
+      return { kind: 'project', schema: schemaWithOid, input: scan, exprs: [...cols.map((_, i) => colRef(cols, i)), { kind: 'const', type: T.oid, value: rel.oid }] };
     }
     throw new SqlError(SqlState.undefinedTable, `relation "${schema ? schema + '.' : ''}${name}" does not exist`, { position: pos(n) });
   }
@@ -270,6 +279,18 @@ export class SelectBinder {
     const projected: Plan = { kind: 'project', schema, input: plan, exprs };
     scope.add(alias, schema, { schema: view.schema, relname: view.name });
     return projected;
+  }
+
+  /** SELECT … FROM a sequence: its one row (last_value, log_cnt, is_called), read when the scan runs */
+  private bindSequenceRelation(seq: SequenceDef, alias: string, scope: Scope): Plan {
+    const relation: SystemRelation = {
+      oid: seq.oid, schema: seq.schema as SystemRelation['schema'], name: seq.name,
+      columns: [{ name: 'last_value', type: T.int8 }, { name: 'log_cnt', type: T.int8 }, { name: 'is_called', type: T.bool }],
+      rows: () => [[seq.last, 0n, seq.isCalled]],
+    };
+    const cols: OutputColumn[] = relation.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: seq.oid, attnum: i + 1 }));
+    scope.add(alias, cols, { schema: seq.schema, relname: seq.name });
+    return { kind: 'systemScan', schema: cols, relation };
   }
 
   lookupTable(schema: string | undefined, name: string): TableDef | undefined {

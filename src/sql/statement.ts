@@ -42,6 +42,8 @@ export type BoundSet =
   | { kind: 'set'; action: 'resetAll'; isLocal: boolean; tag: string }
   /** SET TRANSACTION … */
   | { kind: 'set'; action: 'transaction'; options: TransactionOptions; tag: string }
+  /** SET TRANSACTION SNAPSHOT 'id' */
+  | { kind: 'set'; action: 'snapshot'; id: string; tag: string }
   /** SET SESSION CHARACTERISTICS AS TRANSACTION …: accepted, no effect */
   | { kind: 'set'; action: 'ignored'; tag: string };
 
@@ -154,6 +156,8 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('NotifyStmt' in node) return { kind: 'notify', channel: node.NotifyStmt.conditionname ?? '', payload: node.NotifyStmt.payload ?? null, tag: 'NOTIFY' };
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
+  // every object is owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
+  if ('AlterOwnerStmt' in node) return { kind: 'noop', tag: `ALTER ${(node.AlterOwnerStmt.objectType ?? 'OBJECT_').slice(7).replace(/_/g, ' ')}` };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
   const tag = TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();
@@ -266,6 +270,7 @@ function bindSet(n: VariableSetStmt): BoundStatement {
   if (kind === 'VAR_SET_MULTI') {
     // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …
     if (name === 'TRANSACTION') return { kind: 'set', action: 'transaction', options: transactionOptions(n.args), tag: 'SET' };
+    if (name === 'TRANSACTION SNAPSHOT') return { kind: 'set', action: 'snapshot', id: (n.args ?? []).map(setArgText).join(''), tag: 'SET' };
     return { kind: 'set', action: 'ignored', tag: 'SET' };
   }
   if (name === 'timezone' || name === 'time zone') name = 'timezone';
@@ -360,16 +365,16 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 /** the statements ddl-dispatch runs */
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
-  'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt',
+  'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
 ]);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
+const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
   VariableSetStmt: 'SET', VariableShowStmt: 'SHOW', TruncateStmt: 'TRUNCATE TABLE', CommentStmt: 'COMMENT',
-  CreateSeqStmt: 'CREATE SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
+  CreateSeqStmt: 'CREATE SEQUENCE', AlterSeqStmt: 'ALTER SEQUENCE', DiscardStmt: 'DISCARD ALL', DeallocateStmt: 'DEALLOCATE', ListenStmt: 'LISTEN',
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT',

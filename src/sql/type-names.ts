@@ -31,8 +31,9 @@ export function resolveTypeName(typeName: RawNode): SqlType {
   if (names.length > 1 && !['pg_catalog', 'public'].includes(names[0])) {
     throw new SqlError(SqlState.undefinedObject, `type "${names.join('.')}" does not exist`, { position: pos(typeName) });
   }
-  name = ALIASES[name] ?? name;
-  if (names.length === 1 && names[0] === 'char' && typeName.names[0].String.sval === 'char') name = 'bpchar';
+  // the grammar spells CHAR / CHARACTER pg_catalog.bpchar: a lone "char" is the quoted one-byte internal type
+  const internalChar = names.length === 1 && names[0] === 'char';
+  name = internalChar ? 'char' : ALIASES[name] ?? name;
   const info = typeByName(name);
   if (!info || info.name.startsWith('_') && !typeName.arrayBounds && false) {
     throw new SqlError(SqlState.undefinedObject, `type "${names[names.length - 1]}" does not exist`, { position: pos(typeName) });

@@ -10,6 +10,7 @@ import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
   return { kind: 'scalar', argTypes, returnType, strict, volatile: false, impl };
@@ -32,11 +33,12 @@ export function findConstraintByOid(catalog: Catalog, oid: number): { table: Tab
 }
 
 /** ruleutils.c print_function_arguments / print_function_rettype for a SQL function (defaults are not printed). */
-function functionSignatureText(f: SqlFunctionDef, which: string): string {
-  const arg = (p: { name?: string; type: SqlType }): string => (p.name ? `${quoteIdent(p.name)} ${formatType(p.type)}` : formatType(p.type));
+function functionSignatureText(f: SqlFunctionDef, which: string, visible: Visible): string {
+  const type = (t: SqlType) => (VECTOR_TYPES.has(t.oid) ? vectorObject(visible, formatType(t)) : formatType(t));
+  const arg = (p: { name?: string; type: SqlType }): string => (p.name ? `${quoteIdent(p.name)} ${type(p.type)}` : type(p.type));
   if (which === 'pg_get_function_result') {
     if (f.returns.kind === 'table') return `TABLE(${f.returns.columns.map(arg).join(', ')})`;
-    return `${f.returns.kind === 'setof' ? 'SETOF ' : ''}${formatType(f.returns.type)}`;
+    return `${f.returns.kind === 'setof' ? 'SETOF ' : ''}${type(f.returns.type)}`;
   }
   return f.params.map(arg).join(', ');
 }
@@ -44,17 +46,17 @@ function functionSignatureText(f: SqlFunctionDef, which: string): string {
 const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /** ruleutils.c pg_get_constraintdef_worker for the constraint kinds Quiver keeps. */
-export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog): string {
+export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Catalog, visible: Visible = ALL_VISIBLE): string {
   const cols = con.columns.map((c) => quoteIdent(table.columns[c]?.name ?? '?')).join(', ');
   switch (con.type) {
     case 'p': return `PRIMARY KEY (${cols})`;
     case 'u': return `UNIQUE (${cols})`;
-    case 'c': return `CHECK (${con.checkSql ?? 'true'})`;
+    case 'c': return `CHECK (${catalog ? qualifyExpressionText(catalog, visible, con.checkSql ?? 'true') : con.checkSql ?? 'true'})`;
     case 'f': {
       const ref = con.refTable === undefined ? undefined : catalog?.tables.get(con.refTable);
       if (!ref) return `FOREIGN KEY (${cols})`;
       // generate_relation_name: schema-qualified unless visible on the search path (Quiver: public)
-      const refName = ref.schema === 'public' ? quoteIdent(ref.name) : `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}`;
+      const refName = qualifiedIn(visible, ref.schema, quoteIdent(ref.name));
       const refCols = (con.refColumns ?? []).map((c) => quoteIdent(ref.columns[c]?.name ?? '?')).join(', ');
       let def = `FOREIGN KEY (${cols}) REFERENCES ${refName}(${refCols})`;
       if (con.match === 'f') def += ' MATCH FULL';
@@ -67,26 +69,31 @@ export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Cat
 }
 
 /** pg_get_indexdef(oid, colno, pretty): colno 0 is the whole statement, otherwise that key column. */
-function indexDefColumn(catalog: Catalog, oid: number, colno: number): string | null {
+function indexDefColumn(catalog: Catalog, oid: number, colno: number, visible: Visible): string | null {
   const found = findIndexByOid(catalog, oid);
   if (!found) return null;
   const { table, index } = found;
-  if (colno === 0) return indexDef(table, index);
+  if (colno === 0) return indexDef(table, index, visible);
   const col = index.columns[colno - 1];
   if (col === undefined) return '';
   return quoteIdent(table.columns[col].name);
 }
 
 /** format_type(): built-in types by the shared spelling, table row types by name, unknown OIDs as ??? */
-export function formatTypeOf(catalog: Catalog, oid: number, typmod: number | null): string {
+export function formatTypeOf(catalog: Catalog, oid: number, typmod: number | null, visible: Visible = ALL_VISIBLE): string {
   // format_type(oid, NULL) spells plain bpchar "character"; with a typmod argument (even -1) it is "bpchar"
   if (oid === 0) return '-';
-  if (TYPES.has(oid)) return typmod === null ? formatType(sqlType(oid)) : formatTypeWithTypmod(sqlType(oid, typmod));
-  for (const t of catalog.tables.values()) if (t.rowTypeOid === oid) return quoteIdent(t.name);
+  if (TYPES.has(oid)) {
+    const text = typmod === null ? formatType(sqlType(oid)) : formatTypeWithTypmod(sqlType(oid, typmod));
+    return VECTOR_TYPES.has(oid) ? vectorObject(visible, text) : text;
+  }
+  for (const t of catalog.tables.values()) if (t.rowTypeOid === oid) return qualifiedIn(visible, t.schema, quoteIdent(t.name));
   return '???';
 }
 
-function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
+const VECTOR_TYPES = new Set<number>([OID.vector, OID._vector, OID.halfvec, OID._halfvec, OID.sparsevec, OID._sparsevec]);
+
+function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[], visible: Visible): ScalarFunction | undefined {
   const n = argTypes.length;
   // pg_node_tree has no cast to text in pg_cast: take it as it comes (its values are SQL text here)
   const textLike = (t: SqlType | undefined) => (t?.oid === OID.pg_node_tree ? t : T.text);
@@ -95,17 +102,17 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       return satisfiesHashPartition(catalog, argTypes);
     case 'pg_get_expr':
       // adbin / relpartbound hold the expression's text, deparsed from its tree when the DDL ran.
-      if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => String(a[0]));
+      if (n === 2 || n === 3) return fn(n === 2 ? [textLike(argTypes[0]), T.oid] : [textLike(argTypes[0]), T.oid, T.bool], T.text, (a) => qualifyExpressionText(catalog, visible, String(a[0])));
       break;
     case 'pg_get_indexdef':
-      if (n === 1) return fn([T.oid], T.text, (a) => indexDefColumn(catalog, a[0] as number, 0));
-      if (n === 3) return fn([T.oid, T.int4, T.bool], T.text, (a) => indexDefColumn(catalog, a[0] as number, a[1] as number));
+      if (n === 1) return fn([T.oid], T.text, (a) => indexDefColumn(catalog, a[0] as number, 0, visible));
+      if (n === 3) return fn([T.oid, T.int4, T.bool], T.text, (a) => indexDefColumn(catalog, a[0] as number, a[1] as number, visible));
       break;
     case 'pg_get_constraintdef':
       if (n === 1 || n === 2) {
         return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, (a) => {
           const found = findConstraintByOid(catalog, a[0] as number);
-          return found ? constraintDef(found.table, found.con, catalog) : null;
+          return found ? constraintDef(found.table, found.con, catalog, visible) : null;
         });
       }
       break;
@@ -115,7 +122,8 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
         const byText = n === 1 && argTypes[0]?.oid === OID.text;
         return fn(byText ? [T.text] : [T.oid, argTypes[1]?.oid === OID.int4 ? T.int4 : T.bool].slice(0, n), T.text, (a) => {
           const v = [...catalog.tables.values()].find((t) => (byText ? t.name === a[0] : t.oid === a[0]) && t.kind === 'v');
-          return v?.view?.sql ?? null;
+          // ruleutils ends the query with a semicolon (pg_dump strips it)
+          return v?.view ? `${qualifyViewText(catalog, visible, v)};` : null;
         });
       }
       break;
@@ -139,7 +147,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'pg_get_function_identity_arguments':
       if (n === 1) return fn([T.oid], T.text, (a) => {
         const f = catalog.functions.get(a[0] as number);
-        return f ? functionSignatureText(f, name) : null;
+        return f ? functionSignatureText(f, name, visible) : null;
       });
       break;
     case 'pg_get_partition_constraintdef':
@@ -160,11 +168,14 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'shobj_description':
       if (n === 2) return fn([T.oid, T.name], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID[a[1] as string] ?? -1, 0));
       break;
+    case 'acldefault':
+      if (n === 2) return fn([T.char, T.oid], T._text, (a, ctx) => defaultAcl(String(a[0]), roleName(a[1] as number, ctx.user)));
+      break;
     case 'pg_get_userbyid':
       if (n === 1) return fn([T.oid], T.name, (a, ctx) => roleName(a[0] as number, ctx.user));
       break;
     case 'format_type':
-      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatTypeOf(catalog, a[0] as number, a[1] as number | null)), false);
+      if (n === 2) return fn([T.oid, T.int4], T.text, (a) => (a[0] === null ? null : formatTypeOf(catalog, a[0] as number, a[1] as number | null, visible)), false);
       break;
     case 'pg_relation_is_publishable':
       if (n === 1) return fn([T.regclass], T.bool, (a) => catalog.tables.has(a[0] as number));
@@ -209,6 +220,23 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
   return undefined;
 }
 
+/** acl.c acldefault: the privileges an object of that kind has before any GRANT or REVOKE */
+function defaultAcl(kind: string, owner: string): string[] {
+  const own = (privs: string) => `${quoteIdent(owner)}=${privs}/${quoteIdent(owner)}`;
+  switch (kind) {
+    case 'r': return [own('arwdDxt')];
+    case 's': return [own('rwU')];
+    case 'd': return [`=Tc/${quoteIdent(owner)}`, own('CTc')];
+    case 'f': return [`=X/${quoteIdent(owner)}`, own('X')];
+    case 'l': case 'T': return [`=U/${quoteIdent(owner)}`, own('U')];
+    case 'L': return [own('rw')];
+    case 'n': return [own('UC')];
+    case 't': return [own('C')];
+    case 'F': case 'S': return [own('U')];
+    default: return [];
+  }
+}
+
 /** dbsize.c pg_size_pretty: bytes below 10 kB, then kB … PB, each rounded half away from zero. */
 export function sizePretty(size: bigint): string {
   const units: [string, bigint, boolean, number][] = [['bytes', 10n * 1024n, false, 0], ['kB', 20n * 1024n - 1n, true, 10], ['MB', 20n * 1024n - 1n, true, 20],
@@ -228,6 +256,6 @@ export function sizePretty(size: bigint): string {
 }
 
 /** Catalog-reading functions; undefined → not one of them. */
-export function catalogFunction(catalog: Catalog, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
-  return functionAt(catalog, name, argTypes);
+export function catalogFunction(catalog: Catalog, name: string, argTypes: readonly SqlType[], visible: Visible = ALL_VISIBLE): ScalarFunction | undefined {
+  return functionAt(catalog, name, argTypes, visible);
 }

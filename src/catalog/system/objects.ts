@@ -6,6 +6,7 @@
 import { NAMESPACE, type Catalog, type ColumnDef, type TableDef } from '../catalog.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
+import { ALL_VISIBLE, qualifiedIn, type Visible } from '../functions/qualify.js';
 
 /** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */
 export const CLASS_OID: Record<string, number> = {
@@ -53,7 +54,10 @@ export function descriptions(catalog: Catalog): [number, number, number, string]
       const comment = (idx as { comment?: string }).comment;
       if (comment) rows.push([idx.oid, CLASS_OID.pg_class, 0, comment]);
     }
+    for (const con of t.constraints) if (con.comment) rows.push([con.oid, CLASS_OID.pg_constraint, 0, con.comment]);
   }
+  for (const s of catalog.sequences.values()) if (s.comment) rows.push([s.oid, CLASS_OID.pg_class, 0, s.comment]);
+  for (const f of catalog.functions.values()) if (f.comment) rows.push([f.oid, CLASS_OID.pg_proc, 0, f.comment]);
   rows.push([PLPGSQL_OID, CLASS_OID.pg_extension, 0, EXTENSION_COMMENTS.plpgsql]);
   for (const e of catalog.extensions.values()) {
     const comment = EXTENSION_COMMENTS[e.name];
@@ -73,12 +77,15 @@ function qualifiedName(schema: string, name: string): string {
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }): string {
-  const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + (i.opclasses[k] && i.opclasses[k] !== 'default' ? ` ${i.opclasses[k]}` : '')).join(', ');
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }, visible: Visible = ALL_VISIBLE): string {
+  // pgvector's operator classes are in public (qualified when it is not on the search path)
+  const opclass = (o: string | undefined) => (!o || o === 'default' ? '' : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
+  const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + opclass(i.opclasses[k])).join(', ');
   const opts = Object.entries(i.options);
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
+  // an index of a partitioned table is ON ONLY it: its partitions' indexes are attached to it
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

@@ -15,6 +15,8 @@ import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef 
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
+import { EMPTY_CATALOGS } from './empty-catalogs.js';
+import { viewDependencies } from './dependencies.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -211,10 +213,12 @@ export function buildSystemRelations(): SystemRelation[] {
       o, n, ns, type, 0, ROLE.bootstrap, am, o, 0, 0, tuples, 0, 0, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, replident, false, 0, 0n, 0n, null, options, null,
     ];
     const parents = new Set(userTables(ctx.catalog).map((t) => partitionOf(t)?.parent).filter((p) => p !== undefined));
+    const withForeignKeys = new Set(userTables(ctx.catalog).flatMap((t) => t.constraints.filter((c) => c.type === 'f').flatMap((c) => [t.oid, c.refTable ?? 0])));
     for (const t of userTables(ctx.catalog)) {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
       const row = base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      row[20] = withForeignKeys.has(t.oid); // relhastriggers: PostgreSQL enforces foreign keys by triggers on both tables (pg_dump reads FKs of these only)
       row[21] = parents.has(t.oid); // relhassubclass
       if (partitionOf(t)) {
         row[26] = true; // relispartition
@@ -257,9 +261,7 @@ export function buildSystemRelations(): SystemRelation[] {
       for (const idx of t.indexes) {
         idx.columns.forEach((ci, i) => {
           const c = t.columns[ci];
-          const r = attr(idx.oid, c.name, c.type, i + 1, false, false, '');
-          r[3] = 0; // index attributes carry no statistics target
-          rows.push(r);
+          rows.push(attr(idx.oid, c.name, c.type, i + 1, false, false, ''));
         });
       }
     }
@@ -396,7 +398,11 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
   add(rel('pg_catalog', 'pg_range', [['rngtypid', oid], ['rngsubtype', oid], ['rngmultitypid', oid], ['rngcollation', oid], ['rngsubopc', oid], ['rngcanonical', regproc], ['rngsubdiff', regproc]], () => [], 3541));
   add(rel('pg_catalog', 'pg_inherits', [['inhrelid', oid], ['inhparent', oid], ['inhseqno', int4], ['inhdetachpending', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row), 2611));
+    (ctx) => [
+      ...userTables(ctx.catalog).filter((t) => partitionOf(t)).map((t) => [t.oid, partitionOf(t)!.parent, 1, false] as Row),
+      // a partition's index made for (or attached to) its partitioned table's index
+      ...userTables(ctx.catalog).flatMap((t) => t.indexes.filter((i) => i.parentIndex !== undefined).map((i) => [i.oid, i.parentIndex!, 1, false] as Row)),
+    ], 2611));
   add(rel('pg_catalog', 'pg_partitioned_table', [['partrelid', oid], ['partstrat', char], ['partnatts', int2], ['partdefid', oid], ['partattrs', int2vector],
     ['partclass', oidvector], ['partcollation', oidvector], ['partexprs', nodeTree]], (ctx) => userTables(ctx.catalog).filter((t) => t.partition).map((t) => {
     const p = t.partition!;
@@ -432,16 +438,52 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_trigger', [['oid', oid], ['tgrelid', oid], ['tgparentid', oid], ['tgname', name], ['tgfoid', oid], ['tgtype', int2], ['tgenabled', char],
     ['tgisinternal', bool], ['tgconstrrelid', oid], ['tgconstrindid', oid], ['tgconstraint', oid], ['tgdeferrable', bool], ['tginitdeferred', bool], ['tgnargs', int2],
     ['tgattr', int2vector], ['tgargs', T.bytea], ['tgqual', nodeTree], ['tgoldtable', name], ['tgnewtable', name]], () => [], 2620));
+  // a view's query is its ON SELECT DO INSTEAD rule "_RETURN" (its OID: the view's row type OID, unique among rules)
   add(rel('pg_catalog', 'pg_rewrite', [['oid', oid], ['rulename', name], ['ev_class', oid], ['ev_type', char], ['ev_enabled', char], ['is_instead', bool],
-    ['ev_qual', nodeTree], ['ev_action', nodeTree]], () => [], 2618));
+    ['ev_qual', nodeTree], ['ev_action', nodeTree]], (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((v) => [v.rowTypeOid, '_RETURN', v.oid, '1', 'O', true, null, null] as Row), 2618));
   add(rel('pg_catalog', 'pg_depend', [['classid', oid], ['objid', oid], ['objsubid', int4], ['refclassid', oid], ['refobjid', oid], ['refobjsubid', int4], ['deptype', char]], (ctx) => {
-    // sequences owned by serial/identity columns: what pg_get_serial_sequence-like client queries follow
     const rows: Row[] = [];
+    // sequences owned by serial (auto) and identity (internal) columns: pg_dump's OWNED BY, clients' serial lookups
     for (const s of ctx.catalog.sequences.values()) {
-      if (s.ownedBy) rows.push([CLASS_OID.pg_class, s.oid, 0, CLASS_OID.pg_class, s.ownedBy.table, s.ownedBy.column + 1, 'a']);
+      if (!s.ownedBy) continue;
+      const identity = ctx.catalog.tables.get(s.ownedBy.table)?.columns[s.ownedBy.column]?.identity;
+      rows.push([CLASS_OID.pg_class, s.oid, 0, CLASS_OID.pg_class, s.ownedBy.table, s.ownedBy.column + 1, identity ? 'i' : 'a']);
+    }
+    // a default depends on its column (auto) and on the sequence it reads: pg_dump then sets a serial's default after CREATE SEQUENCE
+    for (const t of userTables(ctx.catalog)) {
+      t.columns.forEach((c, i) => {
+        if (!c.defaultExpr || c.identity) return;
+        const ad = attrdefOid(t.oid, i + 1);
+        rows.push([CLASS_OID.pg_attrdef, ad, 0, CLASS_OID.pg_class, t.oid, i + 1, 'a']);
+        for (const m of c.defaultExpr.sql.matchAll(/nextval\('((?:[^']|'')*)'::regclass\)/g)) {
+          const parts = m[1].replace(/''/g, "'").split('.').map((x) => x.replace(/^"(.*)"$/, '$1'));
+          const seq = ctx.catalog.findSequence(parts.length > 1 ? parts[0] : t.schema, parts[parts.length - 1]);
+          if (seq) rows.push([CLASS_OID.pg_attrdef, ad, 0, CLASS_OID.pg_class, seq.oid, 0, 'n']);
+        }
+      });
+    }
+    // a view's rule depends on the view (internal) and on the columns it reads: pg_dump orders views after their tables by these
+    for (const v of userTables(ctx.catalog)) {
+      if (v.kind !== 'v') continue;
+      rows.push([CLASS_OID.pg_rewrite, v.rowTypeOid, 0, CLASS_OID.pg_class, v.oid, 0, 'i']);
+      for (const d of viewDependencies(ctx.catalog, v)) rows.push([CLASS_OID.pg_rewrite, v.rowTypeOid, 0, d.classid, d.objid, d.objsubid, 'n']);
+    }
+    // pgvector's objects are members of the vector extension once it is created (pg_dump then dumps CREATE EXTENSION, not them)
+    const ext = ctx.catalog.extensions.get('vector');
+    if (ext) {
+      const member = (classid: number, objid: number) => rows.push([classid, objid, 0, CLASS_OID.pg_extension, ext.oid, 0, 'e']);
+      for (const t of [OID.vector, OID.halfvec, OID.sparsevec]) member(CLASS_OID.pg_type, t);
+      member(CLASS_OID.pg_am, AM.hnsw);
+      member(CLASS_OID.pg_am, AM.ivfflat);
+      for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
     }
     return rows;
   }, 2608));
+  add(rel('pg_catalog', 'pg_init_privs', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['privtype', char], ['initprivs', aclitems]], (ctx) => [
+    [NAMESPACE.pg_catalog, CLASS_OID.pg_namespace, 0, 'i', [`${ctx.user}=UC/${ctx.user}`, `=U/${ctx.user}`]],
+    [NAMESPACE.public, CLASS_OID.pg_namespace, 0, 'i', ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
+  ], 3394));
+  for (const e of EMPTY_CATALOGS) add(rel('pg_catalog', e.name, e.columns, () => [], e.oid));
   add(rel('pg_catalog', 'pg_matviews', [['schemaname', name], ['matviewname', name], ['matviewowner', name], ['tablespace', name], ['hasindexes', bool],
     ['ispopulated', bool], ['definition', text]], () => []));
   // the session's open SQL cursors (psycopg checks it before closing a server-side cursor)
@@ -454,7 +496,7 @@ export function buildSystemRelations(): SystemRelation[] {
   (ctx) => (ctx.preparedStatements?.() ?? []).map((p) => [p.name, p.statement, p.prepared, [...p.paramTypes], p.fromSql, 0, 0])));
 
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view?.sql ?? null])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, false])));

@@ -8,14 +8,16 @@
  * table (rewrite-table.ts).
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { ConstraintDef, IndexDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
+import type { ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
+import { leafPartitions } from '../../catalog/partitions.js';
 import { resolveCast } from '../../functions/index.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../../types/types.js';
-import { columnReference, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
+import { columnReference, nextvalDefault, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
 import { buildColumn, type AlteredColumn } from './columns.js';
-import { addKey, checkConstraint, foreignKey, validateCheckOnRows, validateForeignKey } from './constraints.js';
+import { addKey, checkConstraint, foreignKey, keyConstraint, validateCheckOnRows, validateForeignKey } from './constraints.js';
 import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
 import { attachPartition, detachPartition } from './partition.js';
+import { attachIndex } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
@@ -30,11 +32,19 @@ interface AlterDraft {
   readonly checkNotNull: Set<string>;
   /** the row layout changes: the table is rewritten */
   rewrite: boolean;
+  /** ALTER TABLE ONLY */
+  readonly only: boolean;
 }
 
 type Handler<K extends AlterTableCommand['kind']> = (ctx: DdlContext, d: AlterDraft, cmd: Extract<AlterTableCommand, { kind: K }>) => void;
 
 export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<void> {
+  // OWNER TO, SET STATISTICS …: PostgreSQL takes ALTER TABLE for any relation (pg_dump writes it for views and sequences)
+  if (stmt.commands.every((c) => c.kind === 'ignored')) return checkRelationExists(ctx, stmt);
+  if (stmt.objectType === 'index' && stmt.commands.every((c) => c.kind === 'attachPartition')) {
+    for (const c of stmt.commands) if (c.kind === 'attachPartition') attachIndex(ctx, stmt.relation, c.child);
+    return;
+  }
   if (stmt.objectType !== 'table') throw new SqlError(SqlState.featureNotSupported, `ALTER ${stmt.objectType.toUpperCase()} is not supported yet`);
   if (stmt.commands.every((c) => c.kind === 'attachPartition' || c.kind === 'detachPartition')) return alterPartitions(ctx, stmt);
   const table = findTable(ctx, stmt.relation);
@@ -45,7 +55,7 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   if (table.kind === 'v') throw new SqlError(SqlState.wrongObjectType, `"${table.name}" is a view`);
   const draft: AlterDraft = {
     table, cols: table.columns.map((def, i) => ({ def, old: i })), indexes: [...table.indexes], constraints: [...table.constraints],
-    sequences: [], checkNotNull: new Set(), rewrite: false,
+    sequences: [], checkNotNull: new Set(), rewrite: false, only: stmt.only,
   };
   for (const cmd of stmt.commands) (HANDLERS[cmd.kind] as Handler<typeof cmd.kind>)(ctx, draft, cmd as never);
   if (draft.rewrite) {
@@ -54,6 +64,14 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   } else {
     applyInPlace(ctx, draft);
   }
+}
+
+function checkRelationExists(ctx: DdlContext, stmt: AlterTable): void {
+  const r = stmt.relation;
+  const schemas = r.schema ? [r.schema] : ctx.searchPath;
+  if (schemas.some((s) => ctx.catalog.relationNameTaken(s, r.name))) return;
+  if (stmt.missingOk) { notice(ctx, `relation "${r.name}" does not exist, skipping`); return; }
+  throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);
 }
 
 /** ATTACH / DETACH PARTITION: the parent is the table named. */
@@ -77,13 +95,36 @@ function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
   }
   const oldUnique = new Set(table.indexes.filter((x) => x.unique).map((x) => x.name));
   const newUnique = new Set(d.indexes.filter((x) => x.unique).map((x) => x.name));
-  for (const name of oldUnique) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
-  for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addUniqueKeyChecked(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+  if (table.kind === 'p') {
+    // a partitioned table keeps no rows: its new keys are its partitions' keys
+    if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) keyOnPartitions(ctx, table, newColumns, x, d.constraints);
+  } else {
+    for (const name of oldUnique) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addUniqueKeyChecked(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+  }
   table.columns = newColumns;
   table.indexes = d.indexes;
   table.constraints = d.constraints;
   for (const q of d.sequences) ctx.catalog.addSequence(q);
   ctx.catalog.version++;
+}
+
+/**
+ * ADD PRIMARY KEY / UNIQUE on a partitioned table: each leaf partition with a unique key on
+ * the same columns already has it (PostgreSQL attaches that index; pg_dump's scripts add the
+ * partitions' keys first); the others get their own key, named as PostgreSQL names it.
+ */
+function keyOnPartitions(ctx: DdlContext, table: TableDef, columns: readonly ColumnDef[], x: IndexDef, constraints: readonly ConstraintDef[]): void {
+  const names = x.columns.map((c) => columns[c].name);
+  const primary = constraints.find((k) => k.oid === x.constraintOid)?.type === 'p';
+  for (const leaf of leafPartitions(ctx.catalog, table)) {
+    const cols = names.map((n) => leaf.columns.findIndex((c) => c.name === n));
+    if (leaf.indexes.some((i) => i.unique && i.columns.length === cols.length && i.columns.every((c, k) => c === cols[k]))) continue;
+    const made = keyConstraint(ctx, leaf, primary ? 'primaryKey' : 'unique', cols, names, undefined);
+    addUniqueKeyChecked(ctx, leaf.oid, leaf.columns, { name: made.index.name, columns: made.index.columns });
+    leaf.constraints = [...leaf.constraints, made.constraint];
+    leaf.indexes = [...leaf.indexes, { ...made.index, parentIndex: x.oid }];
+  }
 }
 
 function columnIndex(d: AlterDraft, name: string): number {
@@ -232,8 +273,38 @@ const unsupported = (subtype: string): never => {
 };
 
 /** One handler per subcommand kind: a new kind fails to compile until it has one. */
+/** ADD GENERATED … AS IDENTITY: the column gets its own sequence (named as given, else <table>_<column>_seq) as its default */
+const addIdentity: Handler<'addIdentity'> = (ctx, d, cmd) => {
+  const i = mustFindColumn(d, cmd.column);
+  const col = d.cols[i].def;
+  const where = `column "${cmd.column}" of relation "${d.table.name}"`;
+  if (col.identity) throw new SqlError('55000', `${where} is already an identity column`);
+  if (!col.notNull) throw new SqlError('55000', `${where} must be declared NOT NULL before identity can be added`);
+  if (col.defaultExpr) throw new SqlError('55000', `${where} already has a default value`);
+  const range = IDENTITY_TYPES[col.type.oid];
+  if (!range) throw new SqlError(SqlState.invalidParameterValue, `identity column type must be smallint, integer, or bigint`);
+  const schema = d.table.schema;
+  const name = cmd.sequenceName?.name ?? ctx.catalog.uniqueRelationName(schema, `${d.table.name}_${cmd.column}`, 'seq');
+  if (ctx.catalog.relationNameTaken(schema, name) || d.sequences.some((q) => q.name === name)) throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
+  const o = cmd.options;
+  const increment = o.increment ?? 1n;
+  const min = o.minvalue ?? (increment > 0n ? 1n : range[0]);
+  const max = o.maxvalue ?? (increment > 0n ? range[1] : -1n);
+  const start = o.start ?? (increment > 0n ? min : max);
+  d.sequences.push({
+    oid: ctx.catalog.allocateOid(), name, schema, type: col.type, start, increment, min, max, cycle: o.cycle, last: start, isCalled: false,
+    ownedBy: { table: d.table.oid, column: i },
+  });
+  const dflt = nextvalDefault(name);
+  d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: { ast: dflt.tree, sql: dflt.sql } } };
+};
+
+const IDENTITY_TYPES: Record<number, [bigint, bigint]> = {
+  [OID.int2]: [-32768n, 32767n], [OID.int4]: [-2147483648n, 2147483647n], [OID.int8]: [-9223372036854775808n, 9223372036854775807n],
+};
+
 const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
-  addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint,
+  addIdentity, addColumn, dropColumn, setDefault, setNotNull, dropNotNull, alterType, addConstraint, dropConstraint,
   // mixed with other subcommands (alone they go to alterPartitions)
   attachPartition: () => unsupported('AttachPartition'),
   detachPartition: () => unsupported('DetachPartition'),

@@ -1,7 +1,8 @@
-/** COMMENT ON TABLE / COLUMN / INDEX (comments on other objects are accepted and not kept). */
+/** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION (comments on other objects are accepted and not kept). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { mustFindTable, type DdlContext } from './context.js';
+import { resolveFunction } from './function.js';
 
 export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'comment' }>): void {
   const target = stmt.target;
@@ -21,6 +22,35 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
       const idx = ctx.catalog.findIndex(target.relation.schema, target.relation.name);
       if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${target.relation.name}" does not exist`);
       (idx as { comment?: string }).comment = stmt.text;
+      return;
+    }
+    case 'view': {
+      const v = mustFindTable(ctx, target.relation);
+      if (v.kind !== 'v') throw new SqlError(SqlState.wrongObjectType, `"${v.name}" is not a view`);
+      v.comment = stmt.text;
+      ctx.catalog.version++;
+      return;
+    }
+    case 'sequence': {
+      const r = target.relation;
+      const seq = r.schema ? ctx.catalog.findSequence(r.schema, r.name) : ctx.searchPath.map((s) => ctx.catalog.findSequence(s, r.name)).find((x) => x);
+      if (!seq) throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);
+      seq.comment = stmt.text;
+      ctx.catalog.version++;
+      return;
+    }
+    case 'constraint': {
+      const t = mustFindTable(ctx, target.relation);
+      const con = t.constraints.find((c) => c.name === target.name);
+      if (!con) throw new SqlError(SqlState.undefinedObject, `constraint "${target.name}" for table "${t.name}" does not exist`);
+      con.comment = stmt.text;
+      ctx.catalog.version++;
+      return;
+    }
+    case 'function': {
+      const f = resolveFunction(ctx, target.ref, false)!;
+      f.comment = stmt.text;
+      ctx.catalog.version++;
       return;
     }
     case 'other':

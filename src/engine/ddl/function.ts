@@ -60,6 +60,14 @@ export function dropFunctions(ctx: DdlContext, stmt: Extract<Drop, { functions: 
 
 /** One object of DROP FUNCTION name[(types)] (apply=false only checks it exists). */
 function dropFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean, apply: boolean): void {
+  const found = resolveFunction(ctx, ref, missingOk);
+  if (!found || !apply) return;
+  ctx.catalog.functions.delete(found.oid);
+  ctx.catalog.version++;
+}
+
+/** The function name[(types)] names (DROP FUNCTION, COMMENT ON FUNCTION); undefined only when missingOk (after a NOTICE) */
+export function resolveFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean): SqlFunctionDef | undefined {
   const { catalog } = ctx;
   const { name, schema } = ref;
   const candidates = [...catalog.functions.values()].filter((f) => f.name === name && (schema ? f.schema === schema : ctx.searchPath.includes(f.schema)));
@@ -74,11 +82,9 @@ function dropFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean, app
     throw new SqlError('42725', `function name "${name}" is not unique`, { hint: 'Specify the argument list to select the function unambiguously.' });
   }
   if (!matches.length) {
-    if (missingOk) { notice(ctx, `function ${ref.argTypes ? label : `${name}()`} does not exist, skipping`); return; }
+    if (missingOk) { notice(ctx, `function ${ref.argTypes ? label : `${name}()`} does not exist, skipping`); return undefined; }
     if (!ref.argTypes) throw new SqlError(SqlState.undefinedFunction, `could not find a function named "${name}"`);
     throw new SqlError(SqlState.undefinedFunction, `function ${label} does not exist`);
   }
-  if (!apply) return;
-  catalog.functions.delete(matches[0].oid);
-  catalog.version++;
+  return matches[0];
 }

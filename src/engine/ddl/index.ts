@@ -14,7 +14,7 @@ import { createFunction } from './function.js';
 import { createIndex } from './indexes.js';
 import { rename } from './rename.js';
 import { createSchema } from './schema.js';
-import { createSequence } from './sequence.js';
+import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
 import { createView } from './view.js';
@@ -33,7 +33,7 @@ type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kin
 
 /** One runner per statement kind: a new kind fails to compile until it has one. */
 const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
-  createTable, alterTable, drop, createIndex, createView, createSequence, createExtension, createFunction, createSchema,
+  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, createSchema,
   createDatabase, dropDatabase, comment, rename,
   createTableAs: async (ctx, s) => {
     const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists);

@@ -5,7 +5,7 @@ import { leafPartitions } from '../../catalog/partitions.js';
 import { OID, formatType } from '../../types/types.js';
 import type { AnnOp } from '../../ann/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
-import { typeOf, type CreateIndex, type IndexColumnSpec } from '../../sql/ddl/index.js';
+import { typeOf, type CreateIndex, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
@@ -66,7 +66,28 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   }
   table.indexes.push(idx);
   ctx.catalog.version++;
+  // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
+  if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+}
+
+/** ALTER INDEX parent ATTACH PARTITION child: the child (an index of a partition of parent's table) now belongs to parent */
+export function attachIndex(ctx: DdlContext, parentName: QualifiedName, childName: QualifiedName): void {
+  const parent = ctx.catalog.findIndex(parentName.schema, parentName.name);
+  if (!parent) throw new SqlError(SqlState.undefinedTable, `relation "${parentName.name}" does not exist`);
+  const child = ctx.catalog.findIndex(childName.schema, childName.name);
+  if (!child) throw new SqlError(SqlState.undefinedTable, `relation "${childName.name}" does not exist`);
+  const childTable = ctx.catalog.tables.get(child.tableOid);
+  const partitionOf = (childTable as { partitionOf?: { parent: number } } | undefined)?.partitionOf;
+  if (!childTable || partitionOf?.parent !== parent.tableOid) {
+    const parentTable = ctx.catalog.tables.get(parent.tableOid);
+    throw new SqlError(SqlState.invalidObjectDefinition, `cannot attach index "${child.name}" as a partition of index "${parent.name}"`, {
+      detail: `Index "${child.name}" is not an index on any partition of table "${parentTable?.name ?? '?'}".`,
+    });
+  }
+  if (child.parentIndex === parent.oid) return;
+  childTable.indexes = childTable.indexes.map((i) => (i === child ? { ...i, parentIndex: parent.oid } : i));
+  ctx.catalog.version++;
 }
 
 /**
@@ -136,6 +157,15 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
   for (const leaf of leaves) {
     let leafIdx = idx;
     if (leaf !== table) {
+      // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
+      const names = idx.columns.map((c) => table.columns[c].name);
+      const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
+        && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
+        && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
+      if (same) {
+        leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
+        continue;
+      }
       leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, parentIndex: idx.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
       leaf.indexes.push(leafIdx);
       builtFor.set(leafIdx, idx);

@@ -23,7 +23,7 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  const view = { ast: stmt.query, sql: stmt.sql };
+  const view = { ast: stmt.query, sql: stmt.sql, names: stmt.names };
   const existing = ctx.catalog.findTable(schema, name);
   if (existing) {
     if (!stmt.replace || existing.kind !== 'v') throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);

@@ -2,7 +2,8 @@
 import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
 import { ddlExpr } from './parsed-expr.js';
 import { columnSpec, partitionBound, tableConstraint } from './bind-table.js';
-import { qualified, typeRef } from './tree.js';
+import { defElems, names, qualified, typeRef } from './tree.js';
+import { sequenceOptions } from './bind-objects.js';
 import type { AlterTable, AlterTableCommand } from './types.js';
 
 export function bindAlterTable(n: AlterTableStmt): AlterTable {
@@ -10,6 +11,7 @@ export function bindAlterTable(n: AlterTableStmt): AlterTable {
     kind: 'alterTable',
     objectType: (n.objtype ?? 'OBJECT_TABLE').slice(7).toLowerCase(),
     relation: qualified(n.relation),
+    only: !n.relation?.inh, // the parser leaves inh out (false) for ONLY
     missingOk: !!n.missing_ok,
     commands: (n.cmds ?? []).flatMap((c) => ('AlterTableCmd' in c ? [alterCommand(c.AlterTableCmd)] : [])),
   };
@@ -45,6 +47,17 @@ function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
         const pc = def.PartitionCmd;
         if (cmd.subtype === 'AT_DetachPartition') return { kind: 'detachPartition', child: qualified(pc.name) };
         return { kind: 'attachPartition', child: qualified(pc.name), bound: partitionBound(pc.bound ?? {}) };
+      }
+      break;
+    case 'AT_AddIdentity':
+      if (def && 'Constraint' in def) {
+        const k = def.Constraint;
+        const seqName = defElems(k.options).find((d) => d.defname === 'sequence_name')?.arg;
+        const parts = seqName && 'List' in seqName ? names(seqName.List.items) : [];
+        return {
+          kind: 'addIdentity', column, always: k.generated_when === 'a', options: sequenceOptions((k.options ?? []).filter((o) => !('DefElem' in o && o.DefElem.defname === 'sequence_name'))),
+          ...(parts.length ? { sequenceName: parts.length > 1 ? { schema: parts[parts.length - 2], name: parts[parts.length - 1] } : { name: parts[0] } } : {}),
+        };
       }
       break;
     default:

@@ -9,7 +9,7 @@ import type { SqlType } from '../../types/types.js';
 import type { RawNode } from '../parser.js';
 import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
-import { bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
+import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
 import { bindCreateTable } from './bind-table.js';
 import { names, qualified } from './tree.js';
 import type { BoundDdl } from './types.js';
@@ -26,6 +26,7 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   if ('IndexStmt' in node) return bindCreateIndex(node.IndexStmt);
   if ('ViewStmt' in node) return bindCreateView(node.ViewStmt, statement);
   if ('CreateSeqStmt' in node) return bindCreateSequence(node.CreateSeqStmt);
+  if ('AlterSeqStmt' in node) return bindAlterSequence(node.AlterSeqStmt);
   if ('CreateFunctionStmt' in node) return bindCreateFunction(node.CreateFunctionStmt);
   if ('CommentStmt' in node) return bindComment(node.CommentStmt);
   if ('RenameStmt' in node) return bindRename(node.RenameStmt);

@@ -1,28 +1,30 @@
 /** DROP, CREATE INDEX / VIEW / SEQUENCE / EXTENSION / SCHEMA / DATABASE, COMMENT, RENAME, TRUNCATE from the parser's tree. */
 import type {
-  CommentStmt, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
+  AlterSeqStmt, CommentStmt, ObjectWithArgs, CreateSeqStmt, DropStmt, IndexElem, IndexStmt, Node, RenameStmt, TruncateStmt, ViewStmt,
 } from '@pgsql/types';
 import * as pg from 'libpg-query';
+import { SqlError, SqlState } from '../../errors.js';
 import { resolveTypeName } from '../type-names.js';
 import { ddlExpr, parsedExpr } from './parsed-expr.js';
 import { defElems, names, qualified, qualifiedFromNames, typeRef } from './tree.js';
+import type { ViewNameRef } from '../../catalog/catalog.js';
 import type { BoundDdl, CommentTarget, CreateIndex, CreateView, Drop, FunctionRef, IndexColumnSpec, QualifiedName, RenameTarget, SequenceOptions } from './types.js';
 
 export function bindDrop(n: DropStmt): Drop {
   const missingOk = !!n.missing_ok;
   const cascade = n.behavior === 'DROP_CASCADE';
   if (n.removeType === 'OBJECT_FUNCTION') {
-    const functions = (n.objects ?? []).flatMap((o): FunctionRef[] => {
-      if (!('ObjectWithArgs' in o)) return [];
-      const w = o.ObjectWithArgs;
-      const ref = qualifiedFromNames(names(w.objname));
-      if (w.args_unspecified) return [ref];
-      const argTypes = (w.objargs ?? []).map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never));
-      return [{ ...ref, argTypes }];
-    });
+    const functions = (n.objects ?? []).flatMap((o): FunctionRef[] => ('ObjectWithArgs' in o ? [functionRef(o.ObjectWithArgs)] : []));
     return { kind: 'drop', objectType: 'function', functions, missingOk, cascade };
   }
   return { kind: 'drop', objectType: (n.removeType ?? '').slice(7).toLowerCase(), objects: (n.objects ?? []).map(objectName), missingOk, cascade };
+}
+
+/** name[(types)] of DROP FUNCTION / COMMENT ON FUNCTION */
+function functionRef(w: ObjectWithArgs): FunctionRef {
+  const ref = qualifiedFromNames(names(w.objname));
+  if (w.args_unspecified) return ref;
+  return { ...ref, argTypes: (w.objargs ?? []).map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never)) };
 }
 
 /** The (possibly qualified) name of one object of a DROP statement. */
@@ -39,6 +41,7 @@ export function bindCreateIndex(n: IndexStmt): CreateIndex {
     kind: 'createIndex',
     ...(n.idxname ? { name: n.idxname } : {}),
     table: qualified(n.relation),
+    only: !n.relation?.inh, // the parser leaves inh out (false) for ONLY
     method: (n.accessMethod ?? 'btree').toLowerCase(),
     unique: !!n.unique,
     ifNotExists: !!n.if_not_exists,
@@ -76,7 +79,7 @@ function indexColumn(e: IndexElem): IndexColumnSpec {
  * WITH … CHECK OPTION. Tokens come from PostgreSQL's own scanner, so quoted names, strings
  * and comments cannot be mistaken for the keyword.
  */
-function viewQueryText(statement: string, withCheckOption: boolean): string {
+function viewQueryText(statement: string, withCheckOption: boolean): { text: string; start: number } {
   const tokens = pg.scanSync(statement).tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
   const keyword = (i: number, word: string): boolean => tokens[i]?.keywordKind > 0 && tokens[i].text.toUpperCase() === word;
   let depth = 0;
@@ -86,7 +89,7 @@ function viewQueryText(statement: string, withCheckOption: boolean): string {
     else if (tokens[i].text === ')') depth--;
     else if (depth === 0 && keyword(i, 'AS')) start = i + 1;
   }
-  if (start < 0 || start >= tokens.length) return '';
+  if (start < 0 || start >= tokens.length) return { text: '', start: 0 };
   let end = tokens.length;
   while (end > start && tokens[end - 1].text === ';') end--;
   if (withCheckOption) {
@@ -94,22 +97,70 @@ function viewQueryText(statement: string, withCheckOption: boolean): string {
       if (keyword(i, 'WITH') && (keyword(i + 1, 'CHECK') || keyword(i + 1, 'LOCAL') || keyword(i + 1, 'CASCADED'))) { end = i; break; }
     }
   }
-  return statement.slice(tokens[start].start, tokens[end - 1].end);
+  return { text: statement.slice(tokens[start].start, tokens[end - 1].end), start: tokens[start].start };
+}
+
+const VECTOR_TYPE_NAMES = new Set(['vector', 'halfvec', 'sparsevec']);
+const VECTOR_OPERATORS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
+
+/**
+ * The unqualified names in a view's query that pg_get_viewdef qualifies when their schema is
+ * not on the search path (pg_dump reads it with an empty one): relations other than the
+ * query's own WITH names, function calls, pgvector's type names and distance operators.
+ * Offsets are into the view's text.
+ */
+function viewNameRefs(query: Node, start: number): ViewNameRef[] {
+  const ctes = new Set<string>();
+  const refs: ViewNameRef[] = [];
+  const visit = (node: unknown, fn: (kind: string, body: Record<string, unknown>) => void): void => {
+    if (Array.isArray(node)) return node.forEach((n) => visit(n, fn));
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && /^[A-Z]/.test(k)) fn(k, v as Record<string, unknown>);
+      visit(v, fn);
+    }
+  };
+  visit(query, (kind, b) => {
+    if (kind === 'CommonTableExpr' && typeof b.ctename === 'string') ctes.add(b.ctename);
+  });
+  const at = (loc: unknown) => (typeof loc === 'number' && loc >= start ? loc - start : -1);
+  const single = (list: unknown) => (Array.isArray(list) && list.length === 1 ? (list[0] as { String?: { sval?: string } }).String?.sval : undefined);
+  visit(query, (kind, b) => {
+    if (kind === 'RangeVar' && !b.schemaname && typeof b.relname === 'string' && !ctes.has(b.relname) && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: b.relname, kind: 'relation' });
+    } else if (kind === 'FuncCall' && single(b.funcname) && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: single(b.funcname)!, kind: 'function' });
+    } else if (kind === 'TypeCast' && b.typeName && typeof b.typeName === 'object') {
+      // the grammar gives a TypeCast its TypeName unwrapped
+      const t = b.typeName as Record<string, unknown>;
+      if (VECTOR_TYPE_NAMES.has(single(t.names) ?? '') && at(t.location) >= 0) refs.push({ at: at(t.location), name: single(t.names)!, kind: 'type' });
+    } else if (kind === 'A_Expr' && b.kind === 'AEXPR_OP' && VECTOR_OPERATORS.has(single(b.name) ?? '') && at(b.location) >= 0) {
+      refs.push({ at: at(b.location), name: single(b.name)!, kind: 'operator' });
+    }
+  });
+  return refs.sort((x, y) => x.at - y.at);
 }
 
 export function bindCreateView(n: ViewStmt, statement: string): CreateView {
+  const text = viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION');
   return {
     kind: 'createView',
     relation: qualified(n.view),
     replace: !!n.replace,
     aliases: names(n.aliases),
     ...(n.query && 'SelectStmt' in n.query ? { query: parsedExpr(n.query) } : {}),
-    sql: viewQueryText(statement, !!n.withCheckOption && n.withCheckOption !== 'NO_CHECK_OPTION'),
+    sql: text.text,
+    names: n.query ? viewNameRefs(n.query, text.start) : [],
   };
 }
 
 export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
-  const elems = defElems(n.options);
+  return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options: sequenceOptions(n.options) };
+}
+
+/** CREATE SEQUENCE's options, also those of an identity column's sequence (SEQUENCE NAME aside) */
+export function sequenceOptions(list: Node[] | undefined): SequenceOptions {
+  const elems = defElems(list);
   const value = (key: string): bigint | undefined => {
     const arg = elems.find((d) => d.defname === key)?.arg;
     if (!arg) return undefined;
@@ -117,11 +168,27 @@ export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
     if ('Float' in arg) return BigInt(arg.Float.fval ?? '0');
     return undefined;
   };
+  const as = elems.find((d) => d.defname === 'as')?.arg;
   const options: SequenceOptions = {
     increment: value('increment'), minvalue: value('minvalue'), maxvalue: value('maxvalue'), start: value('start'),
     cycle: elems.some((d) => d.defname === 'cycle' && !!d.arg && 'Boolean' in d.arg && d.arg.Boolean.boolval === true),
+    ...(as && 'TypeName' in as ? { type: resolveTypeName(as.TypeName as never) } : {}),
+    ...(elems.some((d) => d.defname === 'owned_by') ? { ownedBy: sequenceOwner(elems.find((d) => d.defname === 'owned_by')!.arg) } : {}),
   };
-  return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options };
+  return options;
+}
+
+/** OWNED BY [schema.]table.column, or NONE (null) */
+function sequenceOwner(arg: Node | undefined): string[] | null {
+  const parts = arg && 'List' in arg ? names(arg.List.items) : [];
+  return parts.length === 1 && parts[0].toLowerCase() === 'none' ? null : parts;
+}
+
+export function bindAlterSequence(n: AlterSeqStmt): BoundDdl {
+  const elems = defElems(n.options);
+  const other = elems.find((d) => d.defname !== 'owned_by');
+  if (other || elems.length === 0) throw new SqlError(SqlState.featureNotSupported, `ALTER SEQUENCE ${other ? `option "${other.defname}"` : ''} is not supported`.replace('  ', ' '));
+  return { kind: 'alterSequence', relation: qualified(n.sequence), missingOk: !!n.missing_ok, ownedBy: sequenceOwner(elems[0].arg) };
 }
 
 export function bindComment(n: CommentStmt): BoundDdl {
@@ -132,6 +199,14 @@ export function bindComment(n: CommentStmt): BoundDdl {
   } else if (n.objtype === 'OBJECT_COLUMN') {
     const column = parts.pop() ?? '';
     target = { kind: 'column', relation: qualifiedFromNames(parts), column };
+  } else if (n.objtype === 'OBJECT_VIEW' || n.objtype === 'OBJECT_SEQUENCE') {
+    target = { kind: n.objtype === 'OBJECT_VIEW' ? 'view' : 'sequence', relation: qualifiedFromNames(parts) };
+  } else if (n.objtype === 'OBJECT_TABCONSTRAINT') {
+    // COMMENT ON CONSTRAINT name ON [schema.]table: the list is the table's name parts, then the constraint's
+    const name = parts.pop() ?? '';
+    target = { kind: 'constraint', relation: qualifiedFromNames(parts), name };
+  } else if (n.objtype === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) {
+    target = { kind: 'function', ref: functionRef(n.object.ObjectWithArgs) };
   } else {
     target = { kind: 'other' };
   }

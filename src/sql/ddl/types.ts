@@ -4,7 +4,7 @@
  * catalog by the engine); types are resolved; expressions are DdlExpr (parsed-expr.ts).
  */
 import type { SqlError } from '../../errors.js';
-import type { SqlFunctionDef } from '../../catalog/catalog.js';
+import type { SqlFunctionDef, ViewNameRef } from '../../catalog/catalog.js';
 import type { SqlType } from '../../types/types.js';
 import type { DdlExpr, ParsedExpr } from './parsed-expr.js';
 
@@ -101,6 +101,8 @@ export type AlterTableCommand =
   | { readonly kind: 'dropConstraint'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'attachPartition'; readonly child: QualifiedName; readonly bound: PartitionBoundSpec }
   | { readonly kind: 'detachPartition'; readonly child: QualifiedName }
+  /** ALTER COLUMN … ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY [(SEQUENCE NAME … START WITH …)] (pg_dump's form) */
+  | { readonly kind: 'addIdentity'; readonly column: string; readonly always: boolean; readonly sequenceName?: QualifiedName; readonly options: SequenceOptions }
   /** accepted and ignored: OWNER TO, SET (…), SET STATISTICS, … */
   | { readonly kind: 'ignored' }
   | { readonly kind: 'unsupported'; readonly subtype: string };
@@ -110,6 +112,8 @@ export interface AlterTable {
   /** ALTER TABLE, or the other kind named (ALTER VIEW …: not supported) */
   readonly objectType: string;
   readonly relation: QualifiedName;
+  /** ALTER TABLE ONLY: a partitioned table's new key stays on it (its partitions have their own) */
+  readonly only: boolean;
   readonly missingOk: boolean;
   readonly commands: readonly AlterTableCommand[];
 }
@@ -147,6 +151,8 @@ export interface CreateIndex {
   readonly ifNotExists: boolean;
   readonly columns: readonly IndexColumnSpec[];
   readonly options: Readonly<Record<string, string>>;
+  /** CREATE INDEX … ON ONLY: on a partitioned table, the partitions' indexes are attached later (ALTER INDEX … ATTACH PARTITION) */
+  readonly only: boolean;
   /** WHERE of a partial index (not applied yet: see engine/ddl/indexes.ts) */
   readonly where?: DdlExpr;
 }
@@ -160,6 +166,8 @@ export interface CreateView {
   readonly query?: ParsedExpr;
   /** the query's text as written (pg_get_viewdef) */
   readonly sql: string;
+  /** its unqualified names, which pg_get_viewdef qualifies when their schema is not on the search path */
+  readonly names: readonly ViewNameRef[];
 }
 
 export interface SequenceOptions {
@@ -168,11 +176,18 @@ export interface SequenceOptions {
   readonly maxvalue?: bigint;
   readonly start?: bigint;
   readonly cycle: boolean;
+  /** AS smallint | integer | bigint */
+  readonly type?: SqlType;
+  /** OWNED BY table.column (names as written), or null for OWNED BY NONE */
+  readonly ownedBy?: readonly string[] | null;
 }
 
 export type CommentTarget =
   | { readonly kind: 'table' | 'index'; readonly relation: QualifiedName }
   | { readonly kind: 'column'; readonly relation: QualifiedName; readonly column: string }
+  | { readonly kind: 'view' | 'sequence'; readonly relation: QualifiedName }
+  | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
+  | { readonly kind: 'function'; readonly ref: FunctionRef }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
@@ -186,6 +201,8 @@ export type BoundDdl =
   | CreateView
   | { readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean }
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
+  /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
+  | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
   | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean }
   | {
     readonly kind: 'createFunction';

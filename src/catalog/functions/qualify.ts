@@ -1,0 +1,79 @@
+/**
+ * ruleutils.c qualifies a name with its schema exactly when the schema is not on the search
+ * path: pg_dump sets an empty one, so its output names public.items, public.vector(3),
+ * public.vector_l2_ops and OPERATOR(public.<->). Quiver keeps definitions as text; these
+ * helpers qualify that text for the caller's search path.
+ */
+import type { Catalog, TableDef } from '../catalog.js';
+import { quoteIdent } from '../../types/identifiers.js';
+
+/** whether a schema is on the session's search path (pg_catalog always is) */
+export type Visible = (schema: string) => boolean;
+
+export const ALL_VISIBLE: Visible = () => true;
+
+/** pgvector's objects live in public */
+const VECTOR_SCHEMA = 'public';
+
+export function qualifiedIn(visible: Visible, schema: string, name: string): string {
+  return schema === 'pg_catalog' || visible(schema) ? name : `${quoteIdent(schema)}.${name}`;
+}
+
+export function vectorObject(visible: Visible, name: string): string {
+  return qualifiedIn(visible, VECTOR_SCHEMA, name);
+}
+
+/**
+ * A deparsed expression (a default, a CHECK): 'name'::regclass literals and casts to
+ * pgvector's types get their schema when it is not visible.
+ */
+export function qualifyExpressionText(catalog: Catalog, visible: Visible, sql: string): string {
+  const on = visible(VECTOR_SCHEMA);
+  // string literals and quoted names are kept as they are; only the text between them is rewritten
+  const parts = sql.split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/);
+  return parts.map((part, i) => {
+    if (i % 2 === 1) {
+      // 'name'::regclass names its schema exactly when that is off the search path (a restored default says 'public.s')
+      if (!part.startsWith("'") || !(parts[i + 1] ?? '').startsWith('::regclass')) return part;
+      const inner = part.slice(1, -1).replace(/''/g, "'");
+      const dot = inner.indexOf('.');
+      if (dot >= 0) return on && inner.slice(0, dot) === VECTOR_SCHEMA ? `'${part.slice(dot + 2)}` : part;
+      const name = inner.replace(/^"(.*)"$/, '$1');
+      const exists = catalog.findTable(VECTOR_SCHEMA, name) ?? catalog.findSequence(VECTOR_SCHEMA, name);
+      return exists && !on ? `'${VECTOR_SCHEMA}.${part.slice(1)}` : part;
+    }
+    return part
+      .replace(/::(public\.)?(vector|halfvec|sparsevec)\b/g, (_w, _q, t: string) => `::${on ? '' : `${VECTOR_SCHEMA}.`}${t}`)
+      // calls of SQL functions: add_one(1) with public on the search path, public.add_one(1) without
+      .replace(/(?<![\w.$])(public\.)?([a-z_][a-z0-9_$]*)\(/g, (whole, q: string | undefined, fname: string) => {
+        const f = [...catalog.functions.values()].find((x) => x.name === fname && (!q || x.schema === VECTOR_SCHEMA));
+        if (!f) return whole;
+        return visible(f.schema) ? `${fname}(` : `${quoteIdent(f.schema)}.${fname}(`;
+      });
+  }).join('');
+}
+
+/** a view's query text with its recorded unqualified names qualified (pg_get_viewdef) */
+export function qualifyViewText(catalog: Catalog, visible: Visible, view: TableDef): string {
+  const def = view.view;
+  if (!def) return '';
+  let text = def.sql;
+  // from the end, so earlier offsets stay valid
+  for (const ref of [...(def.names ?? [])].sort((a, b) => b.at - a.at)) {
+    let schema: string | undefined;
+    if (ref.kind === 'relation') {
+      const t = catalog.findTable(view.schema, ref.name) ?? catalog.findTable(VECTOR_SCHEMA, ref.name) ?? catalog.findSequence(VECTOR_SCHEMA, ref.name);
+      schema = t?.schema;
+    } else if (ref.kind === 'function') {
+      schema = [...catalog.functions.values()].find((f) => f.name === ref.name.toLowerCase())?.schema;
+    } else {
+      schema = VECTOR_SCHEMA;
+    }
+    if (!schema || visible(schema)) continue;
+    const end = ref.at + (ref.kind === 'operator' ? ref.name.length : 0);
+    text = ref.kind === 'operator'
+      ? `${text.slice(0, ref.at)}OPERATOR(${quoteIdent(schema)}.${ref.name})${text.slice(end)}`
+      : `${text.slice(0, ref.at)}${quoteIdent(schema)}.${text.slice(ref.at)}`;
+  }
+  return text;
+}

@@ -1,0 +1,62 @@
+/**
+ * What a view's query reads, for pg_depend: the relations its FROM lists name and the SQL
+ * functions it calls, found in the stored parse tree (plain JSON). Unqualified names
+ * resolve in public, except the query's own WITH names.
+ */
+import type { Catalog, TableDef } from '../catalog.js';
+import { CLASS_OID } from './objects.js';
+
+export interface Dependency {
+  readonly classid: number;
+  readonly objid: number;
+  readonly objsubid: number;
+}
+
+type Json = { [key: string]: unknown };
+
+function walk(node: unknown, visit: (kind: string, body: Json) => void): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node as Json)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) visit(key, value as Json);
+    walk(value, visit);
+  }
+}
+
+function stringList(items: unknown): string[] {
+  return Array.isArray(items) ? items.map((i) => String((i as { String?: { sval?: string } }).String?.sval ?? '')) : [];
+}
+
+export function viewDependencies(catalog: Catalog, view: TableDef): Dependency[] {
+  const ast = view.view?.ast;
+  if (!ast) return [];
+  const ctes = new Set<string>();
+  walk(ast, (kind, body) => {
+    if (kind === 'CommonTableExpr' && typeof body.ctename === 'string') ctes.add(body.ctename);
+  });
+  const seen = new Set<string>();
+  const deps: Dependency[] = [];
+  const add = (classid: number, objid: number) => {
+    const key = `${classid}/${objid}`;
+    if (objid === view.oid || seen.has(key)) return;
+    seen.add(key);
+    deps.push({ classid, objid, objsubid: 0 });
+  };
+  walk(ast, (kind, body) => {
+    if (kind === 'RangeVar' && typeof body.relname === 'string') {
+      const schema = typeof body.schemaname === 'string' ? body.schemaname : undefined;
+      if (!schema && ctes.has(body.relname)) return;
+      const t = catalog.findTable(schema ?? 'public', body.relname);
+      if (t) add(CLASS_OID.pg_class, t.oid);
+    } else if (kind === 'FuncCall') {
+      const parts = stringList(body.funcname);
+      const fname = parts.pop();
+      const schema = parts.pop();
+      for (const f of catalog.functions.values()) if (f.name === fname && (schema === undefined || f.schema === schema)) add(CLASS_OID.pg_proc, f.oid);
+    }
+  });
+  return deps;
+}

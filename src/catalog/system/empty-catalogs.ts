@@ -1,0 +1,44 @@
+/**
+ * pg_catalog tables for features Quiver does not have (operators as objects, text search,
+ * foreign data, casts, transforms, event triggers, subscriptions, large objects, security
+ * labels, default privileges): present with PostgreSQL 15's columns and empty, because
+ * pg_dump reads each of them unconditionally.
+ */
+import { OID, T, sqlType, type SqlType } from '../../types/types.js';
+
+export interface EmptyCatalog {
+  readonly name: string;
+  readonly oid?: number;
+  readonly columns: [string, SqlType][];
+}
+
+const { oid, name, text, bool, int2, int4 } = T;
+const char = T.char;
+const regproc = sqlType(OID.regproc);
+const aclitems = T._text;
+const texts = T._text;
+
+export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
+  { name: 'pg_db_role_setting', oid: 2964, columns: [['setdatabase', oid], ['setrole', oid], ['setconfig', texts]] },
+  { name: 'pg_default_acl', oid: 826, columns: [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]] },
+  { name: 'pg_foreign_server', oid: 1417, columns: [['oid', oid], ['srvname', name], ['srvowner', oid], ['srvfdw', oid], ['srvtype', text], ['srvversion', text], ['srvacl', aclitems], ['srvoptions', texts]] },
+  { name: 'pg_foreign_data_wrapper', oid: 2328, columns: [['oid', oid], ['fdwname', name], ['fdwowner', oid], ['fdwhandler', oid], ['fdwvalidator', oid], ['fdwacl', aclitems], ['fdwoptions', texts]] },
+  { name: 'pg_foreign_table', oid: 3118, columns: [['ftrelid', oid], ['ftserver', oid], ['ftoptions', texts]] },
+  { name: 'pg_amop', oid: 2602, columns: [['oid', oid], ['amopfamily', oid], ['amoplefttype', oid], ['amoprighttype', oid], ['amopstrategy', int2], ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]] },
+  { name: 'pg_amproc', oid: 2603, columns: [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2], ['amproc', regproc]] },
+  { name: 'pg_cast', oid: 2605, columns: [['oid', oid], ['castsource', oid], ['casttarget', oid], ['castfunc', oid], ['castcontext', char], ['castmethod', char]] },
+  { name: 'pg_conversion', oid: 2607, columns: [['oid', oid], ['conname', name], ['connamespace', oid], ['conowner', oid], ['conforencoding', int4], ['contoencoding', int4], ['conproc', regproc], ['condefault', bool]] },
+  { name: 'pg_operator', oid: 2617, columns: [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool], ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc], ['oprjoin', regproc]] },
+  { name: 'pg_opfamily', oid: 2753, columns: [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]] },
+  { name: 'pg_largeobject_metadata', oid: 2995, columns: [['oid', oid], ['lomowner', oid], ['lomacl', aclitems]] },
+  { name: 'pg_event_trigger', oid: 3466, columns: [['oid', oid], ['evtname', name], ['evtevent', name], ['evtowner', oid], ['evtfoid', oid], ['evtenabled', char], ['evttags', texts]] },
+  { name: 'pg_transform', oid: 3576, columns: [['oid', oid], ['trftype', oid], ['trflang', oid], ['trffromsql', regproc], ['trftosql', regproc]] },
+  { name: 'pg_shseclabel', oid: 3592, columns: [['objoid', oid], ['classoid', oid], ['provider', text], ['label', text]] },
+  { name: 'pg_seclabel', oid: 3596, columns: [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['provider', text], ['label', text]] },
+  { name: 'pg_seclabels', columns: [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['objtype', text], ['objnamespace', oid], ['objname', text], ['provider', text], ['label', text]] },
+  { name: 'pg_ts_dict', oid: 3600, columns: [['oid', oid], ['dictname', name], ['dictnamespace', oid], ['dictowner', oid], ['dicttemplate', oid], ['dictinitoption', text]] },
+  { name: 'pg_ts_parser', oid: 3601, columns: [['oid', oid], ['prsname', name], ['prsnamespace', oid], ['prsstart', regproc], ['prstoken', regproc], ['prsend', regproc], ['prsheadline', regproc], ['prslextype', regproc]] },
+  { name: 'pg_ts_config', oid: 3602, columns: [['oid', oid], ['cfgname', name], ['cfgnamespace', oid], ['cfgowner', oid], ['cfgparser', oid]] },
+  { name: 'pg_ts_template', oid: 3764, columns: [['oid', oid], ['tmplname', name], ['tmplnamespace', oid], ['tmplinit', regproc], ['tmpllexize', regproc]] },
+  { name: 'pg_subscription', oid: 6100, columns: [['oid', oid], ['subdbid', oid], ['subskiplsn', text], ['subname', name], ['subowner', oid], ['subenabled', bool], ['subbinary', bool], ['substream', bool], ['subtwophasestate', char], ['subdisableonerr', bool], ['subconninfo', text], ['subslotname', name], ['subsynccommit', text], ['subpublications', texts]] },
+];
