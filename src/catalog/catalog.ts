@@ -363,7 +363,8 @@ export interface SqlFunctionDef {
   readonly oid: number;
   readonly name: string;
   readonly schema: string;
-  readonly params: readonly { name?: string; type: SqlType; defaultAst?: unknown }[];
+  /** defaultSql: the DEFAULT's text (functions created before it was kept have none) */
+  readonly params: readonly { name?: string; type: SqlType; defaultAst?: unknown; defaultSql?: string }[];
   readonly returns:
     | { readonly kind: 'scalar'; readonly type: SqlType }
     | { readonly kind: 'setof'; readonly type: SqlType }

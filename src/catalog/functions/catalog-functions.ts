@@ -32,7 +32,10 @@ export function findConstraintByOid(catalog: Catalog, oid: number): { table: Tab
   return undefined;
 }
 
-/** ruleutils.c print_function_arguments / print_function_rettype for a SQL function (defaults are not printed). */
+/**
+ * ruleutils.c print_function_arguments / print_function_rettype for a SQL function:
+ * pg_get_function_arguments prints each parameter's DEFAULT, the identity form does not.
+ */
 function functionSignatureText(f: SqlFunctionDef, which: string, visible: Visible): string {
   const type = (t: SqlType) => (VECTOR_TYPES.has(t.oid) ? vectorObject(visible, formatType(t)) : formatType(t));
   const arg = (p: { name?: string; type: SqlType }): string => (p.name ? `${quoteIdent(p.name)} ${type(p.type)}` : type(p.type));
@@ -40,7 +43,24 @@ function functionSignatureText(f: SqlFunctionDef, which: string, visible: Visibl
     if (f.returns.kind === 'table') return `TABLE(${f.returns.columns.map(arg).join(', ')})`;
     return `${f.returns.kind === 'setof' ? 'SETOF ' : ''}${type(f.returns.type)}`;
   }
-  return f.params.map(arg).join(', ');
+  const withDefault = which === 'pg_get_function_arguments';
+  return f.params.map((p) => arg(p) + (withDefault && p.defaultSql !== undefined ? ` DEFAULT ${p.defaultSql}` : '')).join(', ');
+}
+
+const VOLATILITY: Record<SqlFunctionDef['volatility'], string> = { i: ' IMMUTABLE\n', s: ' STABLE\n', v: '' };
+
+/**
+ * pg_get_functiondef (psql's \sf) for a SQL function whose body is text, as ruleutils prints
+ * it; NULL for a RETURN / BEGIN ATOMIC body (kept as a tree, not deparsed here).
+ */
+function functionDef(f: SqlFunctionDef, visible: Visible): string | null {
+  if (f.body.sql === undefined) return null;
+  let quote = '$function$';
+  while (f.body.sql.includes(quote)) quote = `$${quote.slice(1, -1)}x$`;
+  const name = `${quoteIdent(f.schema)}.${quoteIdent(f.name)}`;
+  return `CREATE OR REPLACE FUNCTION ${name}(${functionSignatureText(f, 'pg_get_function_arguments', visible)})\n` +
+    ` RETURNS ${functionSignatureText(f, 'pg_get_function_result', visible)}\n LANGUAGE sql\n${VOLATILITY[f.volatility]}` +
+    `AS ${quote}${f.body.sql}${quote}\n`;
 }
 
 const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -150,12 +170,17 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
         return f ? functionSignatureText(f, name, visible) : null;
       });
       break;
+    case 'pg_get_functiondef':
+      if (n === 1) return fn([T.oid], T.text, (a) => {
+        const f = catalog.functions.get(a[0] as number);
+        return f ? functionDef(f, visible) : null;
+      });
+      break;
     case 'pg_get_partition_constraintdef':
     case 'pg_get_triggerdef':
     case 'pg_get_ruledef':
     case 'pg_get_statisticsobjdef':
     case 'pg_get_statisticsobjdef_columns':
-    case 'pg_get_functiondef':
       if (n === 1 || (n === 2 && (name === 'pg_get_triggerdef' || name === 'pg_get_ruledef'))) return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, () => null);
       break;
     case 'obj_description':

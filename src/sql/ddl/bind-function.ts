@@ -6,10 +6,11 @@
 import type { CreateFunctionStmt, Node, TypeName } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
 import type { SqlFunctionDef } from '../../catalog/catalog.js';
-import type { SqlType } from '../../types/types.js';
+import { OID, formatType, type SqlType } from '../../types/types.js';
 import { resolveTypeName } from '../type-names.js';
 import { defElems, names, qualifiedFromNames } from './tree.js';
 import type { BoundDdl } from './types.js';
+import { deparseExpr } from './deparse-expr.js';
 
 export function bindCreateFunction(n: CreateFunctionStmt): BoundDdl {
   const { schema, name } = qualifiedFromNames(names(n.funcname));
@@ -34,7 +35,7 @@ export function bindCreateFunction(n: CreateFunctionStmt): BoundDdl {
 }
 
 function parameters(list: readonly Node[]): { params: SqlFunctionDef['params']; tableColumns: { name: string; type: SqlType }[] } {
-  const params: { name?: string; type: SqlType; defaultAst?: unknown }[] = [];
+  const params: { name?: string; type: SqlType; defaultAst?: unknown; defaultSql?: string }[] = [];
   const tableColumns: { name: string; type: SqlType }[] = [];
   for (const raw of list) {
     if (!('FunctionParameter' in raw)) continue;
@@ -50,7 +51,8 @@ function parameters(list: readonly Node[]): { params: SqlFunctionDef['params']; 
         if (p.defexpr === undefined && params.some((q) => q.defaultAst !== undefined)) {
           throw new SqlError(SqlState.invalidFunctionDefinition, 'input parameters after one with a default value must also have defaults');
         }
-        params.push({ ...(p.name ? { name: p.name } : {}), type, ...(p.defexpr !== undefined ? { defaultAst: p.defexpr } : {}) });
+        // the default's text as ruleutils prints it (pg_get_function_arguments, \df, pg_dump)
+        params.push({ ...(p.name ? { name: p.name } : {}), type, ...(p.defexpr !== undefined ? { defaultAst: p.defexpr, defaultSql: defaultText(p.defexpr, type) } : {}) });
         break;
       default:
         throw new SqlError(SqlState.featureNotSupported, 'OUT, INOUT and VARIADIC parameters are not supported');
@@ -72,4 +74,19 @@ function returnsOf(typeName: TypeName | undefined, tableColumns: { name: string;
 
 function withoutTypmod(t: SqlType): SqlType {
   return t.typmod < 0 ? t : { ...t, typmod: -1 };
+}
+
+/**
+ * A parameter's DEFAULT as PostgreSQL's pg_get_function_arguments prints the analyzed
+ * expression (deparse_expression, not pretty): an operator expression in parentheses, a
+ * string literal with the cast to the parameter's type ('x'::text; int4, numeric and bool
+ * literals print bare).
+ */
+function defaultText(node: Node, type: SqlType): string {
+  const text = deparseExpr(node);
+  if ('A_Expr' in node) return `(${text})`;
+  if ('A_Const' in node && node.A_Const.sval !== undefined && ![OID.int4, OID.numeric, OID.bool].includes(type.oid as never)) {
+    return `${text}::${formatType(type)}`;
+  }
+  return text;
 }
