@@ -5,6 +5,8 @@
  * filters are the caller's business, which is why search can be asked for more than k.
  */
 
+import type { RecallCurve } from './recall-curve.js';
+
 /** pgvector's distance operators. */
 export type DistanceOp = '<->' | '<#>' | '<=>' | '<+>';
 /** pgvector's distances between bit strings: Hamming and Jaccard. */
@@ -43,6 +45,11 @@ export interface AnnIndex {
   filteredSearch?(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined;
   /** max connections per node (the cost model's hops per visited node) */
   readonly m?: number;
+  /**
+   * Recall@10 by search breadth, measured when this index was built (HNSW over floats on
+   * a segment large enough): quiver.target_recall picks ef from it.
+   */
+  recallCurve?: RecallCurve;
   /** the index's file and parameters, so another thread can view() the same index */
   fileRef?(): AnnIndexFile;
   /** write the index to a file (next to its segment) */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import usearch, { Index as NativeIndex, type MetricKind, type ScalarKind } from 'usearch';
 import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions } from './api.js';
 import { openFilteredView, type NativeFilteredIndex } from './filtered-hnsw.js';
+import type { RecallCurve } from './recall-curve.js';
 
 type Metric = 'l2sq' | 'ip' | 'cos' | 'hamming' | 'tanimoto';
 
@@ -89,11 +90,14 @@ export function unpackBits(packed: Uint8Array, from: number, dim: number, out: F
 
 export class HnswIndex implements AnnIndex {
   readonly kind = 'hnsw' as const;
+  recallCurve?: RecallCurve;
   private readonly handles = new Map<number, NativeIndex>();
   private file: string | undefined;
   private tempDir: string | undefined;
   /** the addon's view of the saved file (null: the addon is not built, or a bit index) */
   private filtered: NativeFilteredIndex | null | undefined;
+  /** positions build() left out, and their stored vectors, until insertHeldOut() */
+  private heldOut: { keys: BigUint64Array; vectors: Float32Array } | undefined;
 
   private constructor(readonly op: AnnOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, first: NativeIndex, firstEf: number) {
     this.handles.set(firstEf, first);
@@ -102,12 +106,15 @@ export class HnswIndex implements AnnIndex {
   /**
    * Build over `count` vectors stored contiguously in `data` (which must start at
    * offset 0 of its buffer: usearch ignores byteOffset). Keys are positions 0..count-1.
+   * Positions in `holdOut` are left out until insertHeldOut(): meanwhile they are queries
+   * from the segment's own distribution that the graph has never seen (recall-curve.ts).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set()): HnswIndex {
     const metric = metricFor(op);
     if (!metric) throw new Error(`bug: no HNSW metric for ${op}`);
     const ef = 40;
     const native = newNative(indexDims(op, dim), metric, opts, ef);
+    const index = new HnswIndex(op, dim, count, opts, native, ef);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
@@ -118,10 +125,44 @@ export class HnswIndex implements AnnIndex {
       const stride = vectors.length / count; // dim, or dim + 1 after the MIPS transform
       for (let at = 0; at < count; at += BUILD_PIECE) {
         const end = Math.min(count, at + BUILD_PIECE);
-        native.add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride), THREADS);
+        const kept = [...holdOut].filter((p) => p >= at && p < end);
+        if (kept.length === 0) {
+          native.add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride), THREADS);
+          continue;
+        }
+        const rest = Array.from({ length: end - at }, (_, i) => at + i).filter((p) => !holdOut.has(p));
+        const piece = new Float32Array(rest.length * stride);
+        rest.forEach((p, i) => piece.set(vectors.subarray(p * stride, (p + 1) * stride), i * stride));
+        if (rest.length > 0) native.add(BigUint64Array.from(rest, BigInt), piece, THREADS);
+      }
+      if (holdOut.size > 0) {
+        const held = [...holdOut].filter((p) => p >= 0 && p < count).sort((a, b) => a - b);
+        const heldVectors = new Float32Array(held.length * stride);
+        held.forEach((p, i) => heldVectors.set(vectors.subarray(p * stride, (p + 1) * stride), i * stride));
+        index.heldOut = { keys: BigUint64Array.from(held, BigInt), vectors: heldVectors };
       }
     }
-    return new HnswIndex(op, dim, count, opts, native, ef);
+    return index;
+  }
+
+  /**
+   * Add the positions build() held out. Views of a file saved before (the calibration's)
+   * no longer match the graph and are dropped: the next search or fileRef() saves anew.
+   */
+  insertHeldOut(): void {
+    const held = this.heldOut;
+    if (!held) return;
+    this.heldOut = undefined;
+    const first = this.handles.values().next().value!;
+    const firstEf = this.handles.keys().next().value!;
+    first.add(held.keys, held.vectors, THREADS);
+    this.filtered?.close();
+    this.filtered = undefined;
+    this.handles.clear();
+    this.handles.set(firstEf, first);
+    if (this.tempDir && existsSync(this.tempDir)) rmSync(this.tempDir, { recursive: true, force: true });
+    this.tempDir = undefined;
+    this.file = undefined;
   }
 
   /**

@@ -1,0 +1,113 @@
+/**
+ * Recall calibration: when a segment's HNSW index is built, measure recall@k at a ladder
+ * of search breadths (ef) with sample queries drawn from the segment itself, so that a
+ * query can later ask for a recall (quiver.target_recall) and get the ef that reaches it
+ * on this segment (planner/recall-target.ts).
+ *
+ * Held out: the sample queries are vectors of the segment that the graph does not hold
+ * yet (HnswIndex.build leaves them out until insertHeldOut), so they are new to the index
+ * as a user's query is, and drawn from the segment's own distribution. Measured with
+ * stored vectors as queries instead (their own position dropped from both answers) the
+ * curve came out optimistic: 0.947 at ef 10 on Fashion-MNIST where 1,000 test queries
+ * reach 0.926, as such a query's walk starts right at itself.
+ */
+import usearch from 'usearch';
+import type { AnnIndex, DistanceOp } from './api.js';
+
+export interface RecallPoint {
+  readonly ef: number;
+  /** mean recall@k of the sample queries at this ef */
+  readonly recall: number;
+}
+
+/** A segment index's recall-vs-ef curve (plain data: it is kept in the segment manifest). */
+export interface RecallCurve {
+  /** the k of recall@k */
+  readonly k: number;
+  /** sample queries measured */
+  readonly samples: number;
+  /** ascending ef */
+  readonly points: readonly RecallPoint[];
+}
+
+/** recall@10, as the usual benchmarks (and the bench) report it */
+export const CURVE_K = 10;
+const MAX_SAMPLES = 100;
+/** below this many rows a segment gets no curve (any ef reads most of it anyway) */
+export const MIN_CURVE_ROWS = 200;
+/** the ladder: ×1.5 steps (fine enough to interpolate), up to the largest hnsw.ef_search */
+const LADDER = [10, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000];
+/** recall treated as reached: the ladder stops there */
+const FULL = 0.999;
+
+/** exact neighbours asked beyond k: held-out rows among them are dropped */
+const EXTRA = 10;
+
+const EXACT_METRIC: Partial<Record<DistanceOp, string>> = { '<->': 'l2sq', '<#>': 'ip', '<=>': 'cos' };
+
+/**
+ * The positions to hold out as sample queries: spread over the segment at a fixed stride,
+ * skipping zero vectors (NULL vectors are stored as zeros; a cosine query of zeros has no
+ * answer). Empty when the segment is too small or the operator gets no curve.
+ */
+export function curveSamples(vectors: Float32Array, count: number, dim: number, op: DistanceOp): Set<number> {
+  const out = new Set<number>();
+  if (!EXACT_METRIC[op] || count < MIN_CURVE_ROWS) return out;
+  const want = Math.min(MAX_SAMPLES, Math.floor(count / 2));
+  const stride = count / want;
+  for (let i = 0; i < want; i++) {
+    const pos = Math.floor(i * stride + stride / 2) % count;
+    let zero = true;
+    for (let j = pos * dim, end = j + dim; j < end && zero; j++) zero = vectors[j] === 0;
+    if (!zero) out.add(pos);
+  }
+  return out;
+}
+
+/**
+ * The curve of `index` over `count` float vectors (`dim` each, `vectors` starting at offset
+ * 0 of its buffer: usearch's exact search ignores byteOffset), queried with the positions
+ * `held` that the index does not contain yet (curveSamples). Undefined without samples.
+ */
+export function measureRecallCurve(index: AnnIndex, vectors: Float32Array, count: number, dim: number, op: DistanceOp, held: ReadonlySet<number>, threads = 2): RecallCurve | undefined {
+  const metric = EXACT_METRIC[op];
+  if (!metric || held.size === 0) return undefined;
+  const k = CURVE_K;
+  const positions = [...held];
+  const data = vectors.byteOffset === 0 && vectors.length === count * dim ? vectors : vectors.slice(0, count * dim);
+  const queries = new Float32Array(positions.length * dim);
+  positions.forEach((p, i) => queries.set(data.subarray(p * dim, (p + 1) * dim), i * dim));
+  // the exact answer among the indexed rows: over all rows, then without the held-out ones
+  const want = Math.min(count, k + EXTRA);
+  const exact = usearch.exactSearch(data, queries, dim, want, metric as never, threads) as unknown as { keys: BigUint64Array };
+  const truth = positions.map((_, i) => {
+    const ids: number[] = [];
+    for (let j = 0; j < want && ids.length < k; j++) {
+      const id = Number(exact.keys[i * want + j]);
+      if (!held.has(id)) ids.push(id);
+    }
+    return ids;
+  });
+  const points: RecallPoint[] = [];
+  for (const ef of LADDER) {
+    let found = 0;
+    let total = 0;
+    positions.forEach((_, i) => {
+      const got = new Set(index.search(queries.slice(i * dim, (i + 1) * dim), k, ef).map((h) => h.position));
+      for (const id of truth[i]) if (got.has(id)) found++;
+      total += truth[i].length;
+    });
+    const recall = total === 0 ? 1 : found / total;
+    points.push({ ef, recall: Math.round(recall * 10000) / 10000 });
+    if (recall >= FULL) break;
+  }
+  return { k, samples: positions.length, points };
+}
+
+/** A curve read back from a manifest, checked (anything malformed: no curve). */
+export function parseRecallCurve(x: unknown): RecallCurve | undefined {
+  const c = x as RecallCurve | undefined;
+  if (!c || typeof c.k !== 'number' || !Array.isArray(c.points) || c.points.length === 0) return undefined;
+  if (!c.points.every((p) => typeof p?.ef === 'number' && typeof p?.recall === 'number')) return undefined;
+  return c;
+}
