@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { seededRandom } from '../bench/util.js';
-import { efForRecall } from '../src/planner/recall-target.js';
+import { breadthForRecall } from '../src/planner/recall-target.js';
 import { startQuiver, type QuiverServer } from './support/server.js';
 
 const N = 10_000;
@@ -96,9 +96,9 @@ async function targetLine(): Promise<string | undefined> {
   return plan.split('\n').map((l) => l.trim()).find((l) => l.startsWith('Target Recall:'));
 }
 
-/** The largest ef chosen, from `Target Recall: 0.95  ef: 14–17 (est. recall 0.950–0.950)`. */
+/** The largest breadth chosen, from `Target Recall: 0.95  ef: 14–17 (est. recall 0.950)`. */
 function efOf(line: string): number {
-  const m = /ef: (\d+)(?:–(\d+))? \(est\. recall (\d\.\d+)/.exec(line);
+  const m = /(?:ef|probes): (\d+)(?:–(\d+))? \(est\. recall (\d\.\d+)/.exec(line);
   assert.ok(m, line);
   return Number(m[2] ?? m[1]);
 }
@@ -140,6 +140,27 @@ test('the curves survive a restart (same ef chosen)', async () => {
   }
 });
 
+test('IVFFlat: probes from the curve measured when its lists were built', async (t) => {
+  await client.query('RESET quiver.target_recall');
+  await client.query('DROP INDEX items_l2');
+  await client.query('CREATE INDEX items_ivf ON items USING ivfflat (v vector_l2_ops) WITH (lists = 40)');
+  const report: string[] = [];
+  const probes: number[] = [];
+  for (const target of TARGETS) {
+    await client.query(`SET quiver.target_recall = ${target}`);
+    const line = await targetLine();
+    assert.ok(line?.startsWith(`Target Recall: ${target}  probes: `), line);
+    if (!line) return;
+    assert.doesNotMatch(line, /without a recall curve/, line);
+    probes.push(efOf(line));
+    const recall = await achievedRecall();
+    report.push(`${target}: ${recall.toFixed(3)} (${line})`);
+    assert.ok(recall >= target - 0.03, `target ${target}: achieved recall@10 ${recall.toFixed(3)}\n${report.join('\n')}`);
+  }
+  for (const line of report) t.diagnostic(line);
+  assert.ok(probes[0] <= probes[1] && probes[1] <= probes[2] && probes[0] < probes[2], `probes grow with the target: ${probes.join(', ')}`);
+});
+
 test('SET quiver.target_recall: range (0 .. 1), PostgreSQL messages and SQLSTATE 22023', async () => {
   await client.query('SET quiver.target_recall = 0.95');
   assert.equal((await client.query('SHOW quiver.target_recall')).rows[0]['quiver.target_recall'], '0.95');
@@ -157,13 +178,21 @@ test('SET quiver.target_recall: range (0 .. 1), PostgreSQL messages and SQLSTATE
   assert.equal((await client.query('SHOW quiver.target_recall')).rows[0]['quiver.target_recall'], '0.95', 'a rejected SET changes nothing');
 });
 
-test('efForRecall: interpolated in log ef, doubled past the curve, at least k, scaled for larger k', () => {
-  const curve = { k: 10, samples: 100, points: [{ ef: 10, recall: 0.8 }, { ef: 40, recall: 0.9 }, { ef: 160, recall: 0.98 }] };
-  assert.deepEqual(efForRecall(curve, 0.7, 10, 40), { ef: 10, estRecall: 0.8 });
-  assert.deepEqual(efForRecall(curve, 0.85, 10, 40), { ef: 20, estRecall: 0.85 });
-  assert.deepEqual(efForRecall(curve, 0.9, 10, 40), { ef: 40, estRecall: 0.9 });
-  assert.deepEqual(efForRecall(curve, 0.99, 10, 40), { ef: 320, estRecall: 0.98 });
-  assert.deepEqual(efForRecall(curve, 0.85, 50, 40), { ef: 100, estRecall: 0.85 });
-  assert.deepEqual(efForRecall(curve, 0.7, 5, 40), { ef: 10, estRecall: 0.8 });
-  assert.deepEqual(efForRecall(undefined, 0.9, 10, 40), { ef: 40 });
+test('breadthForRecall: interpolated in log breadth, doubled past the curve, capped; HNSW: at least k, scaled for larger k', () => {
+  const points = [{ breadth: 10, recall: 0.8 }, { breadth: 40, recall: 0.9 }, { breadth: 160, recall: 0.98 }];
+  const curve = { k: 10, samples: 100, points };
+  const hnsw = { kind: 'hnsw' as const, max: 1000 };
+  assert.deepEqual(breadthForRecall(curve, 0.7, 10, 40, hnsw), { breadth: 10, estRecall: 0.8 });
+  assert.deepEqual(breadthForRecall(curve, 0.85, 10, 40, hnsw), { breadth: 20, estRecall: 0.85 });
+  assert.deepEqual(breadthForRecall(curve, 0.9, 10, 40, hnsw), { breadth: 40, estRecall: 0.9 });
+  assert.deepEqual(breadthForRecall(curve, 0.99, 10, 40, hnsw), { breadth: 320, estRecall: 0.98 });
+  assert.deepEqual(breadthForRecall(curve, 0.85, 50, 40, hnsw), { breadth: 100, estRecall: 0.85 });
+  assert.deepEqual(breadthForRecall(curve, 0.7, 5, 40, hnsw), { breadth: 10, estRecall: 0.8 });
+  assert.deepEqual(breadthForRecall(curve, 0.99, 10, 40, { kind: 'hnsw', max: 200 }), { breadth: 200, estRecall: 0.98 });
+  assert.deepEqual(breadthForRecall(undefined, 0.9, 10, 40, hnsw), { breadth: 40 });
+  // IVFFlat: probes are not raised to k nor scaled by it; at most every list
+  const probes = { k: 10, samples: 100, points: [{ breadth: 1, recall: 0.6 }, { breadth: 4, recall: 0.9 }, { breadth: 9, recall: 0.97 }] };
+  const ivf = { kind: 'ivfflat' as const, max: 12 };
+  assert.deepEqual(breadthForRecall(probes, 0.75, 50, 1, ivf), { breadth: 2, estRecall: 0.75 });
+  assert.deepEqual(breadthForRecall(probes, 0.99, 10, 1, ivf), { breadth: 12, estRecall: 0.97 });
 });

@@ -45,9 +45,11 @@ export interface AnnIndex {
   filteredSearch?(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined;
   /** max connections per node (the cost model's hops per visited node) */
   readonly m?: number;
+  /** IVFFlat: the number of lists (the most probes can be) */
+  readonly lists?: number;
   /**
-   * Recall@10 by search breadth, measured when this index was built (HNSW over floats on
-   * a segment large enough): quiver.target_recall picks ef from it.
+   * Recall@10 by search breadth, measured when this index was built (float vectors, a
+   * segment large enough): quiver.target_recall picks the breadth from it.
    */
   recallCurve?: RecallCurve;
   /** the index's file and parameters, so another thread can view() the same index */

@@ -8,7 +8,7 @@ import { unlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
 import { isBitOp, type AnnOp, type DistanceOp, type HnswOptions } from './api.js';
-import { curveSamples, measureRecallCurve, type RecallCurve } from './recall-curve.js';
+import { curveSamples, EF_LADDER, measureRecallCurve, type RecallCurve } from './recall-curve.js';
 
 export interface BuildRequest {
   /** floats, `dim` per vector; for a bit operator: bit strings packed 8 bits a byte */
@@ -40,7 +40,9 @@ function build(req: BuildRequest): RecallCurve | undefined {
       const calibration = `${req.path}.calibration`;
       index.save(calibration);
       try {
-        curve = measureRecallCurve(index, vectors, req.count, req.dim, op, held);
+        curve = measureRecallCurve(index, vectors, req.count, req.dim, op, held, EF_LADDER);
+      } catch {
+        // a curve is an extra: the index is built without one
       } finally {
         index.insertHeldOut();
         unlinkSync(calibration);

@@ -1,22 +1,25 @@
 /**
- * Recall calibration: when a segment's HNSW index is built, measure recall@k at a ladder
- * of search breadths (ef) with sample queries drawn from the segment itself, so that a
- * query can later ask for a recall (quiver.target_recall) and get the ef that reaches it
- * on this segment (planner/recall-target.ts).
+ * Recall calibration: when a segment's index is built, measure recall@k at a ladder of
+ * search breadths (HNSW's ef, IVFFlat's probes) with sample queries drawn from the segment
+ * itself, so that a query can later ask for a recall (quiver.target_recall) and get the
+ * breadth that reaches it on this segment (planner/recall-target.ts).
  *
  * Held out: the sample queries are vectors of the segment that the graph does not hold
  * yet (HnswIndex.build leaves them out until insertHeldOut), so they are new to the index
  * as a user's query is, and drawn from the segment's own distribution. Measured with
  * stored vectors as queries instead (their own position dropped from both answers) the
  * curve came out optimistic: 0.947 at ef 10 on Fashion-MNIST where 1,000 test queries
- * reach 0.926, as such a query's walk starts right at itself.
+ * reach 0.926, as such a query's walk starts right at itself. IVFFlat's lists hold every
+ * row, so there the samples stay in and are dropped from both answers: a row in its own
+ * list does not help to find its neighbours (the centers were trained before).
  */
 import usearch from 'usearch';
 import type { AnnIndex, DistanceOp } from './api.js';
 
 export interface RecallPoint {
-  readonly ef: number;
-  /** mean recall@k of the sample queries at this ef */
+  /** HNSW: ef; IVFFlat: probes */
+  readonly breadth: number;
+  /** mean recall@k of the sample queries at this breadth */
   readonly recall: number;
 }
 
@@ -26,7 +29,7 @@ export interface RecallCurve {
   readonly k: number;
   /** sample queries measured */
   readonly samples: number;
-  /** ascending ef */
+  /** ascending breadth */
   readonly points: readonly RecallPoint[];
 }
 
@@ -35,8 +38,16 @@ export const CURVE_K = 10;
 const MAX_SAMPLES = 100;
 /** below this many rows a segment gets no curve (any ef reads most of it anyway) */
 export const MIN_CURVE_ROWS = 200;
-/** the ladder: ×1.5 steps (fine enough to interpolate), up to the largest hnsw.ef_search */
-const LADDER = [10, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000];
+/** HNSW's ladder: ×1.5 steps (fine enough to interpolate), up to the largest hnsw.ef_search */
+export const EF_LADDER = [10, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000];
+
+/** IVFFlat's ladder: probes in ×1.5 steps, up to every list */
+export function probesLadder(lists: number): number[] {
+  const out: number[] = [];
+  for (let p = 1; p < lists; p = Math.max(p + 1, Math.round(p * 1.5))) out.push(p);
+  out.push(lists);
+  return out;
+}
 /** recall treated as reached: the ladder stops there */
 const FULL = 0.999;
 
@@ -66,18 +77,28 @@ export function curveSamples(vectors: Float32Array, count: number, dim: number, 
 
 /**
  * The curve of `index` over `count` float vectors (`dim` each, `vectors` starting at offset
- * 0 of its buffer: usearch's exact search ignores byteOffset), queried with the positions
- * `held` that the index does not contain yet (curveSamples). Undefined without samples.
+ * 0 of its buffer: usearch's exact search ignores byteOffset), queried with the sample
+ * positions `held` (curveSamples) at each breadth of `ladder`. `inIndex`: the samples are
+ * in the index (IVFFlat), so its answers are asked for EXTRA more and the samples dropped
+ * (the query's own row, and now and then another sample among its neighbours).
+ * Undefined without samples. Throws only on a bug: the builders then keep the index
+ * without a curve (the session's setting applies to it).
  */
-export function measureRecallCurve(index: AnnIndex, vectors: Float32Array, count: number, dim: number, op: DistanceOp, held: ReadonlySet<number>, threads = 2): RecallCurve | undefined {
+export function measureRecallCurve(
+  index: Pick<AnnIndex, 'search'>, vectors: Float32Array, count: number, dim: number, op: DistanceOp, held: ReadonlySet<number>,
+  ladder: readonly number[], inIndex = false, threads = 2,
+): RecallCurve | undefined {
   const metric = EXACT_METRIC[op];
   if (!metric || held.size === 0) return undefined;
   const k = CURVE_K;
   const positions = [...held];
-  const data = vectors.byteOffset === 0 && vectors.length === count * dim ? vectors : vectors.slice(0, count * dim);
+  // usearch's exact search takes neither an offset nor shared memory (a segment's column
+  // may be a view of its SharedArrayBuffer): "Invalid argument"
+  const plain = vectors.byteOffset === 0 && vectors.length === count * dim && vectors.buffer instanceof ArrayBuffer;
+  const data = plain ? vectors : vectors.slice(0, count * dim);
   const queries = new Float32Array(positions.length * dim);
   positions.forEach((p, i) => queries.set(data.subarray(p * dim, (p + 1) * dim), i * dim));
-  // the exact answer among the indexed rows: over all rows, then without the held-out ones
+  // the exact answer among the other rows: over all rows, then without the samples
   const want = Math.min(count, k + EXTRA);
   const exact = usearch.exactSearch(data, queries, dim, want, metric as never, threads) as unknown as { keys: BigUint64Array };
   const truth = positions.map((_, i) => {
@@ -89,16 +110,17 @@ export function measureRecallCurve(index: AnnIndex, vectors: Float32Array, count
     return ids;
   });
   const points: RecallPoint[] = [];
-  for (const ef of LADDER) {
+  for (const breadth of ladder) {
     let found = 0;
     let total = 0;
     positions.forEach((_, i) => {
-      const got = new Set(index.search(queries.slice(i * dim, (i + 1) * dim), k, ef).map((h) => h.position));
+      const hits = index.search(queries.slice(i * dim, (i + 1) * dim), inIndex ? k + EXTRA : k, breadth);
+      const got = new Set(hits.map((h) => h.position).filter((p) => !held.has(p)).slice(0, k));
       for (const id of truth[i]) if (got.has(id)) found++;
       total += truth[i].length;
     });
     const recall = total === 0 ? 1 : found / total;
-    points.push({ ef, recall: Math.round(recall * 10000) / 10000 });
+    points.push({ breadth, recall: Math.round(recall * 10000) / 10000 });
     if (recall >= FULL) break;
   }
   return { k, samples: positions.length, points };
@@ -108,6 +130,6 @@ export function measureRecallCurve(index: AnnIndex, vectors: Float32Array, count
 export function parseRecallCurve(x: unknown): RecallCurve | undefined {
   const c = x as RecallCurve | undefined;
   if (!c || typeof c.k !== 'number' || !Array.isArray(c.points) || c.points.length === 0) return undefined;
-  if (!c.points.every((p) => typeof p?.ef === 'number' && typeof p?.recall === 'number')) return undefined;
+  if (!c.points.every((p) => typeof p?.breadth === 'number' && typeof p?.recall === 'number')) return undefined;
   return c;
 }

@@ -1,10 +1,10 @@
 /**
  * The search breadth an index kind reads from the session: hnsw.ef_search for HNSW,
  * ivfflat.probes for IVFFlat (AnnIndex.search's `breadth`); with quiver.target_recall set,
- * an HNSW segment's own ef from the recall curve its build measured (planner/recall-target.ts).
+ * a segment's own breadth from the recall curve its build measured (planner/recall-target.ts).
  */
 import type { AnnIndex } from '../ann/api.js';
-import { efForRecall, emptyTargetRecallStats, noteEfChoice } from '../planner/recall-target.js';
+import { breadthForRecall, emptyTargetRecallStats, MAX_TARGET_EF, noteBreadthChoice } from '../planner/recall-target.js';
 import type { VectorSearchStats } from '../planner/vector-cost.js';
 
 type Setting = (name: string) => string | undefined;
@@ -27,15 +27,17 @@ export class SegmentBreadth {
 
   constructor(private readonly method: string, setting: Setting, private readonly k: number, private readonly stats: VectorSearchStats) {
     this.base = searchBreadth(method, setting);
-    this.target = method === 'hnsw' ? targetRecall(setting) : undefined;
+    this.target = targetRecall(setting);
   }
 
-  /** The breadth for a segment's index (the target's ef when it has a curve); noted for EXPLAIN ANALYZE. */
+  /** The breadth for a segment's index (the target's when it has a curve); noted for EXPLAIN ANALYZE. */
   of(index: AnnIndex): number {
     if (this.target === undefined) return this.base;
-    const choice = efForRecall(index.recallCurve, this.target, this.k, this.base);
-    this.stats.targetRecall ??= emptyTargetRecallStats(this.target, this.base);
-    noteEfChoice(this.stats.targetRecall, choice);
-    return choice.ef;
+    const ivf = index.kind === 'ivfflat';
+    const rule = { kind: index.kind, max: ivf ? index.lists ?? MAX_TARGET_EF : MAX_TARGET_EF };
+    const choice = breadthForRecall(index.recallCurve, this.target, this.k, this.base, rule);
+    this.stats.targetRecall ??= emptyTargetRecallStats(this.target, ivf ? 'probes' : 'ef', this.base);
+    noteBreadthChoice(this.stats.targetRecall, choice);
+    return choice.breadth;
   }
 }

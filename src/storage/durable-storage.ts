@@ -610,7 +610,8 @@ export class DurableStorage implements Storage {
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
       if (index.recallCurve) meta.annRecall = { ...(meta.annRecall ?? {}), [spec.name]: index.recallCurve };
-      this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0) }, 'built ANN index');
+      const recall = index.recallCurve?.points.map((p) => `${p.breadth}:${p.recall}`).join(' ') ?? null;
+      this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0), recall }, 'built ANN index');
     }
   }
 
