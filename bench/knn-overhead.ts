@@ -9,11 +9,12 @@
  * start at once. With --target-recall 0.9,0.95,0.99 it runs the queries once per target
  * (SET quiver.target_recall) instead of at a fixed ef, and prints per target the achieved
  * recall, QPS and the ef EXPLAIN ANALYZE shows as chosen (the index must have been built
- * by a Quiver that measures recall curves: else the line says the segment has none).
+ * by a Quiver that measures recall curves: else the line says the segment has none);
+ * a target of 0 is the fixed --ef, measured the same way, for comparison.
  *
  *   node dist/bench/knn-overhead.js [--data DIR] [--queries 3000] [--ef 40]
  *        [--query-workers N] [--connections 1] [--cpu-prof] [--top 25] [--entry dist/src/main.js]
- *        [--target-recall 0.9,0.95,0.99]
+ *        [--target-recall 0,0.9,0.95,0.99]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -177,7 +178,8 @@ if (values['target-recall']) {
   for (const target of values['target-recall'].split(',').map(Number)) {
     for (const c of clients) await c.query(`SET quiver.target_recall = ${target}`);
     const plan = await clients[0]!.query(`EXPLAIN ANALYZE ${sql.replace('$1', `'${texts[0]}'`)}`);
-    const line = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']!.trim()).find((l) => l.startsWith('Target Recall:')) ?? 'no Target Recall line';
+    const line = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']!.trim()).find((l) => l.startsWith('Target Recall:'))
+      ?? (target === 0 ? `off: hnsw.ef_search ${values.ef}` : 'no Target Recall line');
     process.stdout.write(`target recall ${target}, ${values.connections} connection(s): ${shown(await measure())}; ${line}\n`);
   }
 } else {

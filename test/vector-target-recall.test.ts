@@ -1,7 +1,7 @@
 /**
  * quiver.target_recall: each HNSW segment's ef comes from the recall-vs-ef curve measured
  * when its index was built. 10k × 64 seeded clustered rows in two sealed segments; for
- * targets 0.9, 0.95 and 0.99, 30 fresh queries from the same distribution must reach a
+ * targets 0.9, 0.95 and 0.99, 60 fresh queries from the same distribution must reach a
  * mean recall@10 of at least target − 0.03 against the exact answer (computed here from
  * the same vectors), the chosen ef (EXPLAIN ANALYZE) must grow with the target, and the
  * curves must survive a restart. Plus the setting's SQL surface and the ef rule itself.
@@ -20,7 +20,7 @@ const N = 10_000;
 const DIM = 64;
 const K = 10;
 const CLUSTERS = 20;
-const QUERIES = 30;
+const QUERIES = 60;
 const TARGETS = [0.9, 0.95, 0.99];
 
 const rnd = seededRandom(20261205);
