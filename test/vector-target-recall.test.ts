@@ -124,6 +124,24 @@ test('achieved recall@10 reaches each target (within 0.03), and ef grows with it
   assert.ok(efs[0] <= efs[1] && efs[1] <= efs[2] && efs[0] < efs[2], `ef grows with the target: ${efs.join(', ')}\n${report.join('\n')}`);
 });
 
+test('a filtered search starts from the target ef; a segment without a curve keeps hnsw.ef_search', async () => {
+  await client.query('SET quiver.target_recall = 0.95');
+  const { rows } = await client.query(`EXPLAIN ANALYZE SELECT id FROM items WHERE id % 2 = 0 ORDER BY v <-> '${text(queries[0])}' LIMIT ${K}`);
+  const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+  assert.match(plan, /Target Recall: 0\.95  ef: \d+/, plan);
+  assert.match(plan, /Strategy estimate: /, plan);
+  // under 200 rows a segment gets no curve (any ef reads most of it)
+  await client.query(`CREATE TABLE few (id int PRIMARY KEY, v vector(${DIM}))`);
+  await client.query(`INSERT INTO few VALUES ${vectors.slice(0, 100).map((v, i) => `(${i}, '${text(v)}')`).join(',')}`);
+  await client.query('CREATE INDEX ON few USING hnsw (v vector_l2_ops)');
+  await client.query('SET hnsw.ef_search = 25');
+  const few = (await client.query(`EXPLAIN ANALYZE SELECT id FROM few ORDER BY v <-> '${text(queries[0])}' LIMIT ${K}`)).rows
+    .map((r: Record<string, string>) => r['QUERY PLAN'].trim()).join('\n');
+  assert.match(few, /^Target Recall: 0\.95  1 segment without a recall curve: ef 25$/m, few);
+  await client.query('RESET hnsw.ef_search');
+  await client.query('DROP TABLE few');
+});
+
 test('RESET turns it off: hnsw.ef_search applies again', async () => {
   await client.query('RESET quiver.target_recall');
   assert.equal((await client.query('SHOW quiver.target_recall')).rows[0]['quiver.target_recall'], '0');
