@@ -10,6 +10,8 @@
  *   --dataset fashion-mnist | synthetic:n=1000000,d=128,clusters=100,seed=1
  *   --queries N  --concurrency N  --ef 10,20,40  --no-ceiling  --no-install  --out DIR
  *   --pg-stop-cmd CMD --pg-start-cmd CMD   measure PostgreSQL restart (only for a server you own)
+ *   --filtered-sweep                filtered k-NN at 0.1 % … 50 % selectivity and class filters, pgvector's
+ *                                   best plan per filter (bench/filtered-sweep.ts); --no-filter-index
  *   --render RESULT.json            re-print the table and re-draw the SVG of an earlier run
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { runCeiling, type CeilingResult } from './ceiling.js';
 import { defaultConfig, type BenchConfig } from './config.js';
 import { groundTruth, loadDataset, parseDatasetSpec, type SyntheticSpec } from './dataset.js';
+import { printFilteredSweep, runFilteredSweep, type FilteredSweepResult } from './filtered-sweep.js';
+import { renderFilteredSummary, renderFilteredSvg, renderFilteredTable } from './filtered-report.js';
 import { renderSummary, renderSvg, renderTable, type BenchResult } from './report.js';
 import { PostgresTarget, QuiverTarget, type PostgresRestart, type SqlTarget } from './targets.js';
 import { availableCores, errorMessage, log, machineInfo, nowMs, repoRoot } from './util.js';
@@ -34,6 +38,10 @@ export interface BenchOptions {
   efSweep: number[] | undefined;
   ceiling: boolean;
   sweepOnly: boolean;
+  /** --filtered-sweep: the filtered k-NN sweep instead of the main workload */
+  filteredSweep: boolean;
+  /** B-tree indexes on the filter columns in the filtered sweep (--no-filter-index: none) */
+  filterIndexes: boolean;
   allowInstall: boolean;
   outDir: string;
   cacheDir: string;
@@ -45,7 +53,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--target quiver|postgres://user@host:port/db]... [--compare] [--quick]
        [--dataset fashion-mnist|synthetic:n=N,d=D,clusters=C,seed=S] [--queries N] [--concurrency N]
-       [--ef 10,20,40,...] [--sweep-only] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
+       [--ef 10,20,40,...] [--sweep-only] [--filtered-sweep [--no-filter-index]] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
        [--pg-stop-cmd CMD --pg-start-cmd CMD]   (restart timing; only for a PostgreSQL you own)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -62,6 +70,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       ef: { type: 'string' },
       'no-ceiling': { type: 'boolean', default: false },
       'sweep-only': { type: 'boolean', default: false },
+      'filtered-sweep': { type: 'boolean', default: false },
+      'no-filter-index': { type: 'boolean', default: false },
       'no-install': { type: 'boolean', default: false },
       out: { type: 'string' },
       'quiver-entry': { type: 'string' },
@@ -103,6 +113,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     efSweep: values.ef?.split(',').map((s) => positiveInt('ef', s)!),
     ceiling: !values['no-ceiling'],
     sweepOnly: values['sweep-only'],
+    filteredSweep: values['filtered-sweep'],
+    filterIndexes: !values['no-filter-index'],
     allowInstall: !values['no-install'],
     outDir: resolve(values.out ?? join(root, 'bench', 'results')),
     cacheDir: join(root, 'bench', 'cache'),
@@ -223,8 +235,14 @@ export async function runBench(o: BenchOptions, argv: string[]): Promise<{ resul
 
 /** `--render FILE.json`: print the table and rewrite the SVG of an earlier run, without running anything. */
 function renderSaved(path: string): void {
-  const result = JSON.parse(readFileSync(path, 'utf8')) as BenchResult;
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as BenchResult | FilteredSweepResult;
   const svgPath = path.replace(/\.json$/, '.svg');
+  if ('kind' in saved && saved.kind === 'filtered-sweep') {
+    writeFileSync(svgPath, renderFilteredSvg(saved));
+    process.stdout.write(`${renderFilteredSummary(saved)}\n\n${renderFilteredTable(saved)}\n\ncommand: ${saved.command}\nplot:    ${svgPath}\n`);
+    return;
+  }
+  const result = saved as BenchResult;
   writeFileSync(svgPath, renderSvg(result));
   process.stdout.write(`${renderSummary(result)}\n\n${renderTable(result)}\n\ncommand: ${result.command}\nplot:    ${svgPath}\n`);
 }
@@ -241,6 +259,11 @@ async function main(): Promise<void> {
   } catch (e) {
     process.stderr.write(`${errorMessage(e)}\n${USAGE}\n`);
     process.exit(2);
+  }
+  if (o.filteredSweep) {
+    const { result, jsonPath, svgPath } = await runFilteredSweep(o, argv);
+    printFilteredSweep(result, `results: ${jsonPath}\nplot:    ${svgPath}`);
+    return;
   }
   const { result, jsonPath, svgPath } = await runBench(o, argv);
   process.stdout.write(`\n${renderSummary(result)}\n\n${renderTable(result)}\n\ncommand: ${result.command}\nresults: ${jsonPath}\nplot:    ${svgPath}\n`);

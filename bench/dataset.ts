@@ -36,6 +36,12 @@ export interface Dataset {
   queries: Float32Array[];
   /** the filter column: sel[i] = mix32(i) % SEL_RANGE */
   sel: Int32Array;
+  /**
+   * A class per row and per query, correlated with the vectors (Fashion-MNIST's 10
+   * classes; synthetic: the row's cluster mod 10); absent when the source has none.
+   */
+  labels?: Int32Array;
+  queryLabels?: Int32Array;
 }
 
 export interface SyntheticSpec {
@@ -122,6 +128,21 @@ export function generateSynthetic(spec: SyntheticSpec): { train: Float32Array; q
   return { train: sample(n, seed * 7 + 1), queries: sample(spec.queries, seed * 7 + 2) };
 }
 
+/**
+ * The cluster of each generated row mod 10 (train, then queries): the same pick stream
+ * generateSynthetic draws from, replayed without the noise, so cached data gets its labels
+ * without being generated again.
+ */
+export function syntheticLabels(spec: SyntheticSpec): { train: Int32Array; queries: Int32Array } {
+  const picks = (count: number, streamSeed: number): Int32Array => {
+    const pick = seededRandom(streamSeed);
+    const out = new Int32Array(count);
+    for (let r = 0; r < count; r++) out[r] = Math.floor(pick() * spec.clusters) % 10;
+    return out;
+  };
+  return { train: picks(spec.n, spec.seed * 7 + 1), queries: picks(spec.queries, spec.seed * 7 + 2) };
+}
+
 function loadSynthetic(spec: SyntheticSpec, cacheDir: string): Dataset {
   const id = `synthetic-n${spec.n}-d${spec.dim}-c${spec.clusters}-s${spec.seed}`;
   const trainPath = join(cacheDir, `${id}.train.f32`);
@@ -148,6 +169,10 @@ function loadSynthetic(spec: SyntheticSpec, cacheDir: string): Dataset {
     train,
     queries: splitRows(queries, spec.dim, spec.queries),
     sel: selColumn(spec.n),
+    ...(() => {
+      const l = syntheticLabels(spec);
+      return { labels: l.train, queryLabels: l.queries };
+    })(),
   };
 }
 
@@ -164,6 +189,28 @@ export function parseIdxImages(gz: Buffer): { count: number; dim: number; pixels
   const dim = raw.readUInt32BE(8) * raw.readUInt32BE(12);
   if (raw.length !== 16 + count * dim) throw new Error(`IDX3 size mismatch: ${raw.length} bytes for ${count} × ${dim}`);
   return { count, dim, pixels: raw.subarray(16) };
+}
+
+/** Reads an IDX1 (labels) file, gzip'd: magic 0x00000801, count, then one u8 per item. */
+export function parseIdxLabels(gz: Buffer): Int32Array {
+  const raw = gunzipSync(gz);
+  const magic = raw.readUInt32BE(0);
+  if (magic !== 0x00000801) throw new Error(`not an IDX1 label file (magic 0x${magic.toString(16)})`);
+  const count = raw.readUInt32BE(4);
+  if (raw.length !== 8 + count) throw new Error(`IDX1 size mismatch: ${raw.length} bytes for ${count} labels`);
+  return Int32Array.from(raw.subarray(8));
+}
+
+/** Fashion-MNIST's class labels (train rows, first `queries` test images), when the package has them. */
+function fashionMnistLabels(n: number, queries: number): { labels?: Int32Array; queryLabels?: Int32Array } {
+  try {
+    const train = parseIdxLabels(readFileSync(join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz')));
+    const test = parseIdxLabels(readFileSync(join(FASHION_MNIST_DIR, 't10k-labels-idx1-ubyte.gz')));
+    if (train.length !== n || test.length < queries) return {};
+    return { labels: train, queryLabels: test.slice(0, queries) };
+  } catch {
+    return {}; // converted images cached, package since removed: no label filters
+  }
 }
 
 /** Makes sure the Debian package is there; returns an explanation when it is not. */
@@ -218,6 +265,7 @@ function loadFashionMnist(queryCount: number, cacheDir: string, allowInstall: bo
     train,
     queries: splitRows(test, dim, nq),
     sel: selColumn(n),
+    ...fashionMnistLabels(n, nq),
   };
 }
 
@@ -249,7 +297,8 @@ function exactTopK(base: Float32Array, dim: number, queries: readonly Float32Arr
   const distances = new Float32Array(nq * k).fill(Infinity);
   if (kk === 0) return { k, ids, distances };
   const res = exactSearch(base, qm, dim, kk, USEARCH_METRIC[metric], 0);
-  if (!('counts' in res)) throw new Error('usearch.exactSearch returned a single result for a batch');
+  // one query gets a single result (no counts), laid out like a batch of one
+  if (!('counts' in res) && nq !== 1) throw new Error('usearch.exactSearch returned a single result for a batch');
   for (let q = 0; q < nq; q++) {
     for (let j = 0; j < kk; j++) {
       ids[q * k + j] = Number(res.keys[q * kk + j]!);
@@ -283,6 +332,40 @@ function cachedTruth(cacheDir: string, name: string, nq: number, k: number, comp
 export function groundTruth(ds: Dataset, metric: Metric, k: number, cacheDir: string): GroundTruth {
   const name = `${ds.id}-${metric}-q${ds.queries.length}-k${k}`;
   return cachedTruth(cacheDir, name, ds.queries.length, k, () => exactTopK(ds.train, ds.dim, ds.queries, k, metric));
+}
+
+/**
+ * Exact neighbours of each query among a subset of rows: `groups` lists row subsets
+ * (primary keys, ascending) and the queries searched in each; every query in one group.
+ * Cached under `name`.
+ */
+export function subsetGroundTruth(
+  ds: Dataset,
+  metric: Metric,
+  k: number,
+  name: string,
+  groups: readonly { rows: Uint32Array; queries: readonly number[] }[],
+  cacheDir: string,
+): GroundTruth {
+  const nq = ds.queries.length;
+  return cachedTruth(cacheDir, `${ds.id}-${metric}-q${nq}-k${k}-${name}`, nq, k, () => {
+    const ids = new Uint32Array(nq * k).fill(0xffffffff);
+    const distances = new Float32Array(nq * k).fill(Infinity);
+    for (const { rows, queries } of groups) {
+      if (queries.length === 0) continue;
+      const subset = new Float32Array(rows.length * ds.dim);
+      rows.forEach((r, i) => subset.set(ds.train.subarray(r * ds.dim, (r + 1) * ds.dim), i * ds.dim));
+      const gt = exactTopK(subset, ds.dim, queries.map((q) => ds.queries[q]!), k, metric);
+      queries.forEach((q, gi) => {
+        for (let j = 0; j < k; j++) {
+          const id = gt.ids[gi * k + j]!;
+          ids[q * k + j] = id === 0xffffffff ? id : rows[id]!;
+          distances[q * k + j] = gt.distances[gi * k + j]!;
+        }
+      });
+    }
+    return { k, ids, distances };
+  });
 }
 
 /** Rows with sel < threshold, i.e. what `WHERE sel < threshold` matches. */

@@ -123,9 +123,9 @@ export function emptyTargetResult(name: string, kind: 'quiver' | 'postgres', url
   };
 }
 
-class TimeoutError extends Error {}
+export class TimeoutError extends Error {}
 
-function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${seconds} s`)), seconds * 1000);

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Builds the in-graph filtered HNSW addon (native/filtered-hnsw) with npm's own node-gyp,
+// Builds the native addons in native/filtered-hnsw (filtered_hnsw: in-graph filtered HNSW
+// search; exact_topk: exact ranking of a run of vectors in one call) with npm's own node-gyp,
 // against the headers of the running node when they are installed (no download needed).
 // Run by `npm install` and `npm run build`; skipped when the addon is newer than its source.
 // A failed build is a warning, not an error: Quiver then searches without the in-graph
-// strategy (exact or ANN-then-filter only).
+// strategy (exact or ANN-then-filter only) and ranks exact scans row by row.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,10 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'native', 'filtered-hnsw');
-const addon = join(dir, 'build', 'Release', 'filtered_hnsw.node');
-const sources = [join(dir, 'filtered_hnsw.cpp'), join(dir, 'binding.gyp')];
+const addons = ['filtered_hnsw', 'exact_topk'].map((name) => join(dir, 'build', 'Release', `${name}.node`));
+const sources = ['filtered_hnsw.cpp', 'exact_topk.cpp', 'binding.gyp'].map((f) => join(dir, f));
 
-if (existsSync(addon) && sources.every((s) => statSync(s).mtimeMs <= statSync(addon).mtimeMs)) process.exit(0);
+const built = (addon) => existsSync(addon) && sources.every((s) => statSync(s).mtimeMs <= statSync(addon).mtimeMs);
+if (addons.every(built)) process.exit(0);
 
 function nodeGyp() {
   if (process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)) return process.env.npm_config_node_gyp;

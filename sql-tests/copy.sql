@@ -31,9 +31,11 @@ COPY cp FROM stdin;
 9	too few columns
 \.
 COPY no_such_table FROM stdin;
+\.
 COPY no_such_table TO stdout;
 COPY cp (no_such_column) TO stdout;
 COPY cp (no_such_column) FROM stdin;
+\.
 SELECT count(*) FROM cp;
 DROP TABLE cp;
 -- names that need quoting: COPY table TO reads the table by name, never through SQL text

@@ -99,9 +99,11 @@ ROLLBACK;
 BEGIN READ ONLY;
 COPY acct TO stdout;
 COPY acct FROM stdin;
+\.
 ROLLBACK;
 BEGIN READ ONLY;
 COPY no_such_table FROM stdin;
+\.
 ROLLBACK;
 SELECT count(*) FROM acct;
 DROP TABLE acct;

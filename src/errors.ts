@@ -111,6 +111,8 @@ export const SqlState = {
   queryCanceled: '57014',
   adminShutdown: '57P01',
   outOfMemory: '53200',
+  stackDepthExceeded: '54001',
+  tooManyConnections: '53300',
   programLimitExceeded: '54000',
   tooManyColumns: '54011',
   objectInUse: '55006',
@@ -127,8 +129,23 @@ export function internalError(message: string): SqlError {
 }
 
 /** Any thrown thing → SqlError (unknown errors are bugs: XX000). */
+/**
+ * JavaScript's stack overflow (a 100k-term expression, a deeply nested query) as
+ * PostgreSQL's stack depth error, not an internal error.
+ */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message);
+}
+
+export function stackDepthError(): SqlError {
+  return new SqlError(SqlState.stackDepthExceeded, 'stack depth limit exceeded', {
+    hint: 'Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform\'s stack depth limit is adequate.',
+  });
+}
+
 export function toSqlError(e: unknown): SqlError {
   if (e instanceof SqlError) return e;
+  if (isStackOverflow(e)) return stackDepthError();
   const message = e instanceof Error ? e.message : String(e);
   return new SqlError(SqlState.internalError, message);
 }

@@ -27,6 +27,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: process.env.QUIVER_USERS || undefined },
     password: { type: 'string', default: process.env.QUIVER_PASSWORD },
     'query-workers': { type: 'string', default: process.env.QUIVER_QUERY_WORKERS },
+    'max-connections': { type: 'string', default: process.env.QUIVER_MAX_CONNECTIONS },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -35,11 +36,12 @@ if (values.help) {
   process.stdout.write('usage: quiver [--host 127.0.0.1] [--port 5433] [--data ./data] [--log-level info]\n' +
     '              [--tls-cert FILE --tls-key FILE [--tls-required]]\n' +
     '              [--auth trust|password|md5|scram-sha-256] [--users FILE] [--password PW]\n' +
-    '              [--query-workers N]\n' +
+    '              [--query-workers N] [--max-connections 100]\n' +
     '  --query-workers N: threads serving sealed-segment vector search (default: the cores; 0: in the session thread)\n' +
+    '  --max-connections N: sessions at once (PostgreSQL\'s max_connections); one more is refused with 53300\n' +
     '  --users FILE: a JSON object {"user": "password"} or user:password lines; --password: for any other user\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS\n');
   process.exit(0);
 }
 
@@ -53,6 +55,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const queryWorkers = values['query-workers'] === undefined || values['query-workers'] === '' ? undefined : Number(values['query-workers']);
 if (queryWorkers !== undefined && !(Number.isInteger(queryWorkers) && queryWorkers >= 0 && queryWorkers <= 1024)) {
   logger.fatal({ queryWorkers: values['query-workers'] }, 'invalid --query-workers (an integer from 0 to 1024)');
+  process.exit(2);
+}
+
+const maxConnections = values['max-connections'] === undefined || values['max-connections'] === '' ? undefined : Number(values['max-connections']);
+if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1 && maxConnections <= 262143)) {
+  logger.fatal({ maxConnections: values['max-connections'] }, 'invalid --max-connections (an integer from 1 to 262143)');
   process.exit(2);
 }
 
@@ -75,7 +83,7 @@ if (values.auth === 'trust' && (values.users !== undefined || values.password !=
 }
 
 mkdirSync(values.data!, { recursive: true });
-const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}) });
+const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) });
 // Always printed (even at --log-level warn): tests and scripts wait for this line.
 process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', host: values.host, port: server.port, data: values.data }) + '\n');
 

@@ -20,6 +20,8 @@ export interface ServerOptions {
   security?: SecurityOptions;
   /** query worker threads for sealed-segment vector search (default: the cores; 0 = in-thread) */
   queryWorkers?: number;
+  /** sessions at once (max_connections, default 100) */
+  maxConnections?: number;
 }
 
 export interface RunningServer {
@@ -50,6 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ? new QueryWorkerPool(workerCount, (slot, reason) => opts.logger.error({ slot, reason }, 'query worker crashed; replaced'))
     : undefined;
   const engine = new Engine(storage, queryWorkers);
+  if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
   // Storage of a table whose catalog entry never became durable (crash between the two).

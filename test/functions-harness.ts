@@ -21,6 +21,7 @@ export function testContext(settings: Record<string, string> = {}): EvalContext 
       setval: (s, v) => { seqs.set(s, v); return v; },
       relationOid: (n) => (n === 'items' ? 16400 : undefined),
       relationName: (o) => (o === 16400 ? 'items' : undefined),
+      partitionInfo: (o) => (o === 16400 ? { parent: undefined, children: [], partitioned: false } : undefined),
     },
   };
 }

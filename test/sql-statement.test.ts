@@ -77,7 +77,10 @@ test('bindStatement: kinds, options and tags of utility statements', async () =>
     assert.deepEqual(bound('DISCARD PLANS'), { kind: 'discard', all: false, tag: 'DISCARD PLANS' });
     assert.deepEqual(bound('DEALLOCATE ALL'), { kind: 'deallocate', name: undefined, tag: 'DEALLOCATE ALL' });
     assert.deepEqual(bound('DEALLOCATE PREPARE q'), { kind: 'deallocate', name: 'q', tag: 'DEALLOCATE' });
-    assert.deepEqual([bound('LISTEN ch'), bound('CHECKPOINT')], [{ kind: 'noop', tag: 'LISTEN' }, { kind: 'noop', tag: 'CHECKPOINT' }]);
+    assert.deepEqual([bound('LISTEN ch'), bound('UNLISTEN *'), bound("NOTIFY ch, 'x'"), bound('CHECKPOINT')], [
+      { kind: 'listen', channel: 'ch', tag: 'LISTEN' }, { kind: 'unlisten', channel: undefined, tag: 'UNLISTEN' },
+      { kind: 'notify', channel: 'ch', payload: 'x', tag: 'NOTIFY' }, { kind: 'noop', tag: 'CHECKPOINT' },
+    ]);
     assert.deepEqual(bound('FETCH BACKWARD 3 FROM cur'), { kind: 'fetch', portal: 'cur', direction: 'FETCH_BACKWARD', howMany: 3, move: false, tag: 'FETCH' });
     assert.deepEqual(bound('CLOSE ALL'), { kind: 'closePortal', portal: undefined, tag: 'CLOSE CURSOR ALL' });
     assert.deepEqual(bound('GRANT SELECT ON st TO public'), { kind: 'unsupported', message: 'GRANT is not supported', tag: 'GRANT' });

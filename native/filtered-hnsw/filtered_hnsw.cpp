@@ -7,8 +7,11 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
+
+#include <immintrin.h>
 
 #include <usearch/index_dense.hpp>
 
@@ -48,6 +51,89 @@ __attribute__((target_clones("avx2", "default"))) distance_t cosine(std::size_t 
   return 1 - ab / std::sqrt(aa * bb);
 }
 
+// Quantized indexes (CREATE INDEX … WITH (quantization = …)). usearch's own kernels for
+// them are plain loops here (no numkong): half floats converted one by one in software,
+// bytes and bits without the instructions made for them.
+
+// f16 with F16C conversions, chosen at load time when the CPU has them (else usearch's loop).
+__attribute__((target("avx2,f16c,fma"))) static float hsum256(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+
+__attribute__((target("avx2,f16c,fma"))) distance_t l2sq_f16(std::size_t a, std::size_t b, std::size_t n) {
+  std::uint16_t const* x = reinterpret_cast<std::uint16_t const*>(a);
+  std::uint16_t const* y = reinterpret_cast<std::uint16_t const*>(b);
+  __m256 acc = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 d = _mm256_sub_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<__m128i const*>(x + i))),
+                             _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<__m128i const*>(y + i))));
+    acc = _mm256_fmadd_ps(d, d, acc);
+  }
+  float s = hsum256(acc);
+  for (; i < n; i++) {
+    float d = _cvtsh_ss(x[i]) - _cvtsh_ss(y[i]);
+    s += d * d;
+  }
+  return s;
+}
+
+__attribute__((target("avx2,f16c,fma"))) distance_t cosine_f16(std::size_t a, std::size_t b, std::size_t n) {
+  std::uint16_t const* x = reinterpret_cast<std::uint16_t const*>(a);
+  std::uint16_t const* y = reinterpret_cast<std::uint16_t const*>(b);
+  __m256 ab8 = _mm256_setzero_ps(), aa8 = _mm256_setzero_ps(), bb8 = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xa = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<__m128i const*>(x + i)));
+    __m256 yb = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<__m128i const*>(y + i)));
+    ab8 = _mm256_fmadd_ps(xa, yb, ab8);
+    aa8 = _mm256_fmadd_ps(xa, xa, aa8);
+    bb8 = _mm256_fmadd_ps(yb, yb, bb8);
+  }
+  float ab = hsum256(ab8), aa = hsum256(aa8), bb = hsum256(bb8);
+  for (; i < n; i++) {
+    float xa = _cvtsh_ss(x[i]), yb = _cvtsh_ss(y[i]);
+    ab += xa * yb;
+    aa += xa * xa;
+    bb += yb * yb;
+  }
+  if (aa == 0 && bb == 0) return 0;
+  if (aa == 0 || bb == 0) return 1;
+  return 1 - ab / std::sqrt(aa * bb);
+}
+
+// i8 (Quiver's centered bytes, ranked by L2): exact in 32-bit integers, as usearch's own.
+__attribute__((target_clones("avx2", "default"))) distance_t l2sq_i8(std::size_t a, std::size_t b, std::size_t n) {
+  std::int8_t const* x = reinterpret_cast<std::int8_t const*>(a);
+  std::int8_t const* y = reinterpret_cast<std::int8_t const*>(b);
+  std::int32_t s = 0;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t i = 0; i < n; i++) {
+    std::int16_t d = static_cast<std::int16_t>(x[i]) - static_cast<std::int16_t>(y[i]);
+    s += static_cast<std::int32_t>(d) * static_cast<std::int32_t>(d);
+  }
+  return static_cast<distance_t>(s);
+}
+
+// b1: Hamming distance over `n` bytes, 64 bits at a time.
+__attribute__((target_clones("popcnt", "default"))) distance_t hamming_b1(std::size_t a, std::size_t b, std::size_t n) {
+  std::uint8_t const* x = reinterpret_cast<std::uint8_t const*>(a);
+  std::uint8_t const* y = reinterpret_cast<std::uint8_t const*>(b);
+  std::uint64_t s = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x + i, 8);
+    std::memcpy(&v, y + i, 8);
+    s += __builtin_popcountll(u ^ v);
+  }
+  for (; i < n; i++) s += __builtin_popcount(static_cast<unsigned>(x[i] ^ y[i]));
+  return static_cast<distance_t>(s);
+}
+
 class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -76,16 +162,19 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
       return;
     }
     std::size_t dims = index_->dimensions();
-    if (index_->scalar_kind() == scalar_kind_t::f32_k) {
-      if (index_->metric_kind() == metric_kind_t::l2sq_k)
-        index_->change_metric(metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(&l2sq),
-                                                         metric_punned_signature_t::array_array_size_k,
-                                                         metric_kind_t::l2sq_k, scalar_kind_t::f32_k));
-      else if (index_->metric_kind() == metric_kind_t::cos_k)
-        index_->change_metric(metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(&cosine),
-                                                         metric_punned_signature_t::array_array_size_k,
-                                                         metric_kind_t::cos_k, scalar_kind_t::f32_k));
-    }
+    scalar_kind_t scalar = index_->scalar_kind();
+    metric_kind_t metric = index_->metric_kind();
+    auto use = [&](distance_t (*kernel)(std::size_t, std::size_t, std::size_t)) {
+      index_->change_metric(metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(kernel),
+                                                       metric_punned_signature_t::array_array_size_k, metric, scalar));
+    };
+    bool f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c") && __builtin_cpu_supports("fma");
+    if (scalar == scalar_kind_t::f32_k && metric == metric_kind_t::l2sq_k) use(&l2sq);
+    else if (scalar == scalar_kind_t::f32_k && metric == metric_kind_t::cos_k) use(&cosine);
+    else if (scalar == scalar_kind_t::f16_k && metric == metric_kind_t::l2sq_k && f16c) use(&l2sq_f16);
+    else if (scalar == scalar_kind_t::f16_k && metric == metric_kind_t::cos_k && f16c) use(&cosine_f16);
+    else if (scalar == scalar_kind_t::i8_k && metric == metric_kind_t::l2sq_k) use(&l2sq_i8);
+    else if (scalar == scalar_kind_t::b1x8_k && metric == metric_kind_t::hamming_k) use(&hamming_b1);
   }
 
  private:
@@ -115,14 +204,22 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
       Napi::TypeError::New(env, "search(query, k, ef, allowed?)").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    Napi::Float32Array query = info[0].As<Napi::Float32Array>();
-    if (query.ElementLength() != index_->dimensions()) {
-      Napi::TypeError::New(env, "query dimensions differ from the index").ThrowAsJavaScriptException();
+    // floats (f32, f16 and b1 indexes: usearch casts), or bytes taken as they are (i8)
+    Napi::TypedArray typed = info[0].As<Napi::TypedArray>();
+    bool bytes = typed.TypedArrayType() == napi_int8_array;
+    if ((!bytes && typed.TypedArrayType() != napi_float32_array) || typed.ElementLength() != index_->dimensions()) {
+      Napi::TypeError::New(env, "query dimensions or type differ from the index").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     std::size_t k = info[1].As<Napi::Number>().Uint32Value();
     std::size_t ef = info[2].As<Napi::Number>().Uint32Value();
     index_->change_expansion_search(ef > k ? ef : k);
+    if (bytes) return SearchAs(env, info, reinterpret_cast<i8_t const*>(typed.As<Napi::Int8Array>().Data()), k);
+    return SearchAs(env, info, typed.As<Napi::Float32Array>().Data(), k);
+  }
+
+  template <typename scalar_at>
+  Napi::Value SearchAs(Napi::Env env, Napi::CallbackInfo const& info, scalar_at const* query, std::size_t k) {
 
     if (info.Length() > 3 && info[3].IsTypedArray()) {
       Napi::Uint8Array bits = info[3].As<Napi::Uint8Array>();
@@ -136,10 +233,10 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
         filter.checks++;
         return filter.has(static_cast<std::size_t>(key));
       };
-      auto result = index_->filtered_search(query.Data(), k, allowed);
+      auto result = index_->filtered_search(query, k, allowed);
       return Pack(env, result, &filter);
     }
-    return Pack(env, index_->search(query.Data(), k), nullptr);
+    return Pack(env, index_->search(query, k), nullptr);
   }
 
   struct Filter {

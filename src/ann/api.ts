@@ -4,6 +4,7 @@
  * segment and answers with segment positions; visibility (snapshots, tombstones) and
  * filters are the caller's business, which is why search can be asked for more than k.
  */
+import type { Quantization, QuantizerParams } from './quantize.js';
 
 import type { RecallCurve } from './recall-curve.js';
 
@@ -73,6 +74,8 @@ export interface HnswOptions {
   readonly m: number;
   /** candidate list size while building (pgvector: ef_construction, default 64) */
   readonly efConstruction: number;
+  /** how vectors are stored in the index (quantize.ts); absent: f32 */
+  readonly quantization?: Quantization;
 }
 
 /** A saved index file and what opening it needs (plain data: it crosses to query workers). */
@@ -85,6 +88,10 @@ export interface AnnIndexFile {
   readonly size: number;
   readonly m: number;
   readonly efConstruction: number;
+  /** absent: f32 */
+  readonly quantization?: Quantization;
+  /** a quantized index's center and scale (absent: refitted from the segment's vectors) */
+  readonly quantizerParams?: QuantizerParams;
 }
 
 /**

@@ -8,6 +8,7 @@ import { unlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
 import { isBitOp, type AnnOp, type DistanceOp, type HnswOptions } from './api.js';
+import type { QuantizerParams } from './quantize.js';
 import { curveSamples, EF_LADDER, measureRecallCurve, type RecallCurve } from './recall-curve.js';
 
 export interface BuildRequest {
@@ -20,14 +21,16 @@ export interface BuildRequest {
   readonly path: string;
 }
 
-export type BuildReply = { ok: true; curve?: RecallCurve } | { ok: false; error: string };
+/** `params`: a quantized index's center and scale (the opener needs them) */
+export type BuildReply = { ok: true; curve?: RecallCurve; params?: QuantizerParams } | { ok: false; error: string };
 
-function build(req: BuildRequest): RecallCurve | undefined {
+function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerParams } {
   if (isBitOp(req.op)) {
     const index = HnswIndex.buildBits(req.op, req.vectors as Uint8Array, req.count, req.dim, req.options);
     index.save(req.path);
+    const params = index.quantizerParams;
     index.close();
-    return undefined;
+    return { params };
   }
   const vectors = req.vectors as Float32Array;
   const op = req.op as DistanceOp;
@@ -49,17 +52,16 @@ function build(req: BuildRequest): RecallCurve | undefined {
       }
     }
     index.save(req.path);
+    return { ...(curve ? { curve } : {}), ...(index.quantizerParams ? { params: index.quantizerParams } : {}) };
   } finally {
     index.close();
   }
-  return curve;
 }
 
 parentPort?.on('message', (req: BuildRequest) => {
   let reply: BuildReply;
   try {
-    const curve = build(req);
-    reply = curve ? { ok: true, curve } : { ok: true };
+    reply = { ok: true, ...build(req) };
   } catch (e) {
     reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

@@ -2,9 +2,10 @@
 import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { AnnOp, HnswOptions } from './api.js';
-import type { BuildReply, BuildRequest } from './build-worker.js';
+import type { BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
 import type { RecallCurve } from './recall-curve.js';
+import type { QuantizerParams } from './quantize.js';
 
 /** The build was given up (its signal aborted): no file was left behind. */
 export class IndexBuildAborted extends Error {
@@ -25,10 +26,16 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
   const temp = `${path}.building-${process.pid}-${nextTemp++}`;
   const worker = new Worker(new URL('./build-worker.js', import.meta.url));
   let onAbort: (() => void) | undefined;
+  let params: QuantizerParams | undefined;
   let curve: RecallCurve | undefined;
   try {
-    const done = new Promise<BuildReply & { ok: true }>((resolve, reject) => {
-      worker.once('message', (m: BuildReply) => (m.ok ? resolve(m) : reject(new Error(`HNSW build failed: ${m.error}`))));
+    const done = new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { ok: boolean; error?: string; params?: QuantizerParams; curve?: RecallCurve }) => {
+        params = m.params;
+        curve = m.curve;
+        if (m.ok) resolve();
+        else reject(new Error(`HNSW build failed: ${m.error}`));
+      });
       worker.once('error', reject);
       worker.once('exit', (code) => { if (code !== 0) reject(new Error(`HNSW build worker exited with code ${code}`)); });
       onAbort = () => reject(new IndexBuildAborted());
@@ -37,7 +44,7 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
     const req: BuildRequest = { vectors, count, dim, op, options, path: temp };
     // hand the vector buffer over instead of copying it
     worker.postMessage(req, vectors.byteOffset === 0 && vectors.byteLength === vectors.buffer.byteLength ? [vectors.buffer as ArrayBuffer] : []);
-    curve = (await done).curve;
+    await done;
     await rename(temp, path);
   } catch (e) {
     // the answer does not wait for the thread to stop; the temp file goes once it has
@@ -47,7 +54,7 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   await worker.terminate();
-  const index = HnswIndex.open(path, op, dim, count, options);
+  const index = HnswIndex.open(path, op, dim, count, options, params);
   if (curve) index.recallCurve = curve;
   return index;
 }

@@ -20,7 +20,8 @@ export interface FilteredSearchResult {
 export interface NativeFilteredIndex {
   readonly size: number;
   readonly dimensions: number;
-  search(query: Float32Array, k: number, ef: number, allowed?: Uint8Array, budget?: number): FilteredSearchResult;
+  /** query: floats, or bytes for an i8 index (quantized by the caller) */
+  search(query: Float32Array | Int8Array, k: number, ef: number, allowed?: Uint8Array, budget?: number): FilteredSearchResult;
   close(): void;
 }
 

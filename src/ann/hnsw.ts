@@ -8,12 +8,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import usearch, { Index as NativeIndex, type MetricKind, type ScalarKind } from 'usearch';
-import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions } from './api.js';
+import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions, type VectorChunk } from './api.js';
 import { openFilteredView, type NativeFilteredIndex } from './filtered-hnsw.js';
 import type { RecallCurve } from './recall-curve.js';
+import { UsearchIndex as NativeIndex } from './usearch-native.js';
+import { fitQuantizer, makeQuantizer, type FloatMetric, type Quantizer, type QuantizerParams, type RowSource } from './quantize.js';
 
-type Metric = 'l2sq' | 'ip' | 'cos' | 'hamming' | 'tanimoto';
+type Metric = 'l2sq' | 'cos' | 'hamming' | 'tanimoto';
 
 /**
  * usearch's metric for a pgvector operator, or undefined when it has none (L1).
@@ -49,22 +50,65 @@ function indexDims(op: AnnOp, dim: number): number {
   return op === '<#>' ? dim + 1 : dim;
 }
 
-function mipsTransform(data: Float32Array, count: number, dim: number): Float32Array {
-  let maxNorm2 = 0;
-  for (let i = 0; i < count; i++) {
-    let n = 0;
-    for (let j = 0, o = i * dim; j < dim; j++) n += data[o + j] * data[o + j];
-    if (n > maxNorm2) maxNorm2 = n;
+function norm2(data: Float32Array, o: number, dim: number): number {
+  let n = 0;
+  for (let j = 0; j < dim; j++) n += data[o + j] * data[o + j];
+  return n;
+}
+
+function maxNorm2Of(chunks: readonly VectorChunk[], dim: number): number {
+  let max = 0;
+  for (const c of chunks) {
+    for (let i = 0; i < c.rows; i++) {
+      const n = norm2(c.data, i * dim, dim);
+      if (n > max) max = n;
+    }
   }
+  return max;
+}
+
+function mipsTransform(data: Float32Array, count: number, dim: number): Float32Array {
+  const maxNorm2 = maxNorm2Of([{ start: 0, rows: count, data }], dim);
   const out = new Float32Array(count * (dim + 1));
   for (let i = 0; i < count; i++) {
-    let n = 0;
     const o = i * dim;
-    for (let j = 0; j < dim; j++) n += data[o + j] * data[o + j];
     out.set(data.subarray(o, o + dim), i * (dim + 1));
-    out[i * (dim + 1) + dim] = Math.sqrt(Math.max(0, maxNorm2 - n));
+    out[i * (dim + 1) + dim] = Math.sqrt(Math.max(0, maxNorm2 - norm2(data, o, dim)));
   }
   return out;
+}
+
+/**
+ * The segment's rows as the index stores them (MIPS coordinate added for `<#>`), from its
+ * vector column: the same values mipsTransform gives, so a quantizer refitted on open
+ * gets the center and scale the build used.
+ */
+function storedRows(op: AnnOp, dim: number, chunks: readonly VectorChunk[]): RowSource {
+  if (op !== '<#>') {
+    return (visit) => {
+      for (const c of chunks) for (let i = 0; i < c.rows; i++) visit(c.data.subarray(i * dim, (i + 1) * dim));
+    };
+  }
+  const maxNorm2 = maxNorm2Of(chunks, dim);
+  const row = new Float32Array(dim + 1);
+  return (visit) => {
+    for (const c of chunks) {
+      for (let i = 0; i < c.rows; i++) {
+        row.set(c.data.subarray(i * dim, (i + 1) * dim));
+        row[dim] = Math.sqrt(Math.max(0, maxNorm2 - norm2(c.data, i * dim, dim)));
+        visit(row);
+      }
+    }
+  };
+}
+
+/** The quantizer of a float index (undefined for bit strings: already one bit a dimension). */
+function quantizerFor(op: AnnOp, dim: number, opts: HnswOptions, params: QuantizerParams | undefined, rows: () => RowSource): Quantizer | undefined {
+  if (isBitOp(op)) return undefined;
+  const kind = opts.quantization ?? 'f32';
+  const metric = metricFor(op) as FloatMetric;
+  const width = indexDims(op, dim);
+  return makeQuantizer(kind, metric, width, params ?? fitQuantizer(kind, metric, width, rows()));
 }
 
 export function hnswSupports(op: AnnOp): boolean {
@@ -75,12 +119,19 @@ const THREADS = 2;
 /** vectors added per native call while building */
 const BUILD_PIECE = 4096;
 
-function newNative(dim: number, metric: Metric, opts: HnswOptions, ef: number): NativeIndex {
-  const bits = metric === 'hamming' || metric === 'tanimoto';
-  return new NativeIndex({
-    dimensions: dim, metric: metric as MetricKind, quantization: (bits ? 'b1' : 'f32') as ScalarKind,
-    connectivity: opts.m, expansion_add: opts.efConstruction, expansion_search: ef, multi: false,
-  });
+/** A usearch index: of a float index's quantizer, or of bit strings (b1, the bit metric). */
+function newNative(op: AnnOp, dim: number, quant: Quantizer | undefined, opts: HnswOptions, ef: number): NativeIndex {
+  const dimensions = quant ? quant.dims : indexDims(op, dim);
+  const metric = quant ? quant.metric : metricFor(op)!;
+  const scalar = quant ? quant.scalar : 'b1';
+  return new NativeIndex({ dimensions, metric, scalar, connectivity: opts.m, expansionAdd: opts.efConstruction, expansionSearch: ef });
+}
+
+/** Rows `positions` of `vectors` (`stride` floats each), contiguous. */
+function gather(vectors: Float32Array, positions: readonly number[], stride: number): Float32Array {
+  const out = new Float32Array(positions.length * stride);
+  positions.forEach((p, i) => out.set(vectors.subarray(p * stride, (p + 1) * stride), i * stride));
+  return out;
 }
 
 /** One float (0 or 1) per bit of a packed bit string (most significant bit first). */
@@ -90,17 +141,22 @@ export function unpackBits(packed: Uint8Array, from: number, dim: number, out: F
 
 export class HnswIndex implements AnnIndex {
   readonly kind = 'hnsw' as const;
-  recallCurve?: RecallCurve;
   private readonly handles = new Map<number, NativeIndex>();
   private file: string | undefined;
   private tempDir: string | undefined;
   /** the addon's view of the saved file (null: the addon is not built, or a bit index) */
   private filtered: NativeFilteredIndex | null | undefined;
-  /** positions build() left out, and their stored vectors, until insertHeldOut() */
-  private heldOut: { keys: BigUint64Array; vectors: Float32Array } | undefined;
+  /** adds the positions build() left out (until insertHeldOut()) */
+  private heldOut: (() => void) | undefined;
+  recallCurve?: RecallCurve;
 
-  private constructor(readonly op: AnnOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, first: NativeIndex, firstEf: number) {
+  private constructor(readonly op: AnnOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, private readonly quant: Quantizer | undefined, first: NativeIndex, firstEf: number) {
     this.handles.set(firstEf, first);
+  }
+
+  /** center and scale of a quantized index (the build worker hands them to the opener) */
+  get quantizerParams(): QuantizerParams | undefined {
+    return this.quant?.params;
   }
 
   /**
@@ -113,33 +169,32 @@ export class HnswIndex implements AnnIndex {
     const metric = metricFor(op);
     if (!metric) throw new Error(`bug: no HNSW metric for ${op}`);
     const ef = 40;
-    const native = newNative(indexDims(op, dim), metric, opts, ef);
-    const index = new HnswIndex(op, dim, count, opts, native, ef);
+    let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
+    if (op === '<#>') vectors = mipsTransform(vectors, count, dim);
+    const stride = indexDims(op, dim); // dim, or dim + 1 after the MIPS transform
+    const quant = quantizerFor(op, dim, opts, undefined, () => storedRows('<->', stride, [{ start: 0, rows: count, data: vectors }]));
+    const native = newNative(op, dim, quant, opts, ef);
+    const index = new HnswIndex(op, dim, count, opts, quant, native, ef);
+    const add = (keys: BigUint64Array, rows: Float32Array) => native.add(keys, quant ? quant.encode(rows, keys.length) : rows, THREADS);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
-      let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
-      if (op === '<#>') vectors = mipsTransform(vectors, count, dim);
       // in pieces: a worker thread terminated by a cancelled CREATE INDEX stops between two
       // (termination cannot interrupt native code)
-      const stride = vectors.length / count; // dim, or dim + 1 after the MIPS transform
       for (let at = 0; at < count; at += BUILD_PIECE) {
         const end = Math.min(count, at + BUILD_PIECE);
-        const kept = [...holdOut].filter((p) => p >= at && p < end);
-        if (kept.length === 0) {
-          native.add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride), THREADS);
+        if (![...holdOut].some((p) => p >= at && p < end)) {
+          add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride));
           continue;
         }
         const rest = Array.from({ length: end - at }, (_, i) => at + i).filter((p) => !holdOut.has(p));
-        const piece = new Float32Array(rest.length * stride);
-        rest.forEach((p, i) => piece.set(vectors.subarray(p * stride, (p + 1) * stride), i * stride));
-        if (rest.length > 0) native.add(BigUint64Array.from(rest, BigInt), piece, THREADS);
+        if (rest.length > 0) add(BigUint64Array.from(rest, BigInt), gather(vectors, rest, stride));
       }
       if (holdOut.size > 0) {
         const held = [...holdOut].filter((p) => p >= 0 && p < count).sort((a, b) => a - b);
-        const heldVectors = new Float32Array(held.length * stride);
-        held.forEach((p, i) => heldVectors.set(vectors.subarray(p * stride, (p + 1) * stride), i * stride));
-        index.heldOut = { keys: BigUint64Array.from(held, BigInt), vectors: heldVectors };
+        const heldKeys = BigUint64Array.from(held, BigInt);
+        const heldRows = gather(vectors, held, stride);
+        index.heldOut = () => add(heldKeys, heldRows);
       }
     }
     return index;
@@ -150,12 +205,11 @@ export class HnswIndex implements AnnIndex {
    * no longer match the graph and are dropped: the next search or fileRef() saves anew.
    */
   insertHeldOut(): void {
-    const held = this.heldOut;
-    if (!held) return;
+    const add = this.heldOut;
+    if (!add) return;
     this.heldOut = undefined;
-    const first = this.handles.values().next().value!;
-    const firstEf = this.handles.keys().next().value!;
-    first.add(held.keys, held.vectors, THREADS);
+    add();
+    const [firstEf, first] = this.handles.entries().next().value!;
     this.filtered?.close();
     this.filtered = undefined;
     this.handles.clear();
@@ -175,7 +229,7 @@ export class HnswIndex implements AnnIndex {
     if (!metric || !isBitOp(op)) throw new Error(`bug: no bit metric for ${op}`);
     const ef = 40;
     const padded = indexDims(op, dim);
-    const native = newNative(padded, metric, opts, ef);
+    const native = newNative(op, dim, undefined, opts, ef);
     const bytesPer = padded / 8;
     const piece = Math.max(1, Math.min(BUILD_PIECE, Math.floor((16 << 20) / padded)));
     const floats = new Float32Array(Math.min(piece, Math.max(count, 1)) * padded);
@@ -185,16 +239,23 @@ export class HnswIndex implements AnnIndex {
       const keys = BigUint64Array.from({ length: end - at }, (_, i) => BigInt(at + i));
       native.add(keys, floats.subarray(0, (end - at) * padded), THREADS);
     }
-    return new HnswIndex(op, dim, count, opts, native, ef);
+    return new HnswIndex(op, dim, count, opts, undefined, native, ef);
   }
 
-  /** Open a saved index as a memory-mapped view (fast restart). */
-  static open(path: string, op: AnnOp, dim: number, size: number, opts: HnswOptions): HnswIndex {
-    const metric = metricFor(op)!;
+  /**
+   * Open a saved index as a memory-mapped view (fast restart). A quantized index needs its
+   * center and scale: given (from the build, or another thread's fileRef), or refitted on
+   * the segment's vectors.
+   */
+  static open(path: string, op: AnnOp, dim: number, size: number, opts: HnswOptions, params?: QuantizerParams, vectors?: () => readonly VectorChunk[]): HnswIndex {
     const ef = 40;
-    const native = newNative(indexDims(op, dim), metric, opts, ef);
+    const quant = quantizerFor(op, dim, opts, params, () => {
+      if (!vectors) throw new Error('bug: a quantized HNSW index opened without its vectors');
+      return storedRows(op, dim, vectors());
+    });
+    const native = newNative(op, dim, quant, opts, ef);
     native.view(path);
-    const idx = new HnswIndex(op, dim, size, opts, native, ef);
+    const idx = new HnswIndex(op, dim, size, opts, quant, native, ef);
     idx.file = path;
     return idx;
   }
@@ -211,13 +272,16 @@ export class HnswIndex implements AnnIndex {
   }
 
   fileRef(): AnnIndexFile {
-    return { path: this.savedFile(), op: this.op, dim: this.dimensions, size: this.size, m: this.opts.m, efConstruction: this.opts.efConstruction };
+    return {
+      path: this.savedFile(), op: this.op, dim: this.dimensions, size: this.size, m: this.opts.m, efConstruction: this.opts.efConstruction,
+      ...(this.quant && this.quant.kind !== 'f32' ? { quantization: this.quant.kind, quantizerParams: this.quant.params } : {}),
+    };
   }
 
   private handle(ef: number): NativeIndex {
     const existing = this.handles.get(ef);
     if (existing) return existing;
-    const native = newNative(indexDims(this.op, this.dimensions), metricFor(this.op)!, this.opts, ef);
+    const native = newNative(this.op, this.dimensions, this.quant, this.opts, ef);
     native.view(this.savedFile());
     this.handles.set(ef, native);
     return native;
@@ -235,14 +299,28 @@ export class HnswIndex implements AnnIndex {
     return this.op === '<#>' ? Math.ceil(ef * 2.5) : ef;
   }
 
-  /** The query as the index stores vectors: contiguous; the MIPS coordinate (0) or a bit string's padding bits added. */
-  private indexQuery(query: Float32Array): Float32Array {
+  /**
+   * Candidates to ask the index for and the walk's breadth: a quantized index returns
+   * `rerank` times the rows wanted (at least the ef it searched with), which the executor
+   * ranks again by exact distance.
+   */
+  private pool(n: number, ef: number): { wanted: number; breadth: number } {
+    const b = this.breadth(ef);
+    if (!this.quant || this.quant.rerank === 1) return { wanted: n, breadth: Math.max(b, n) };
+    const wanted = Math.min(this.size, Math.max(n * this.quant.rerank, b));
+    return { wanted, breadth: Math.max(b, wanted) };
+  }
+
+  /** The query as the index stores vectors: contiguous; the MIPS coordinate (0) or a bit string's padding bits added; quantized. */
+  private indexQuery(query: Float32Array): Float32Array | Int8Array {
     const q = query.byteOffset === 0 && query.length === this.dimensions ? query : query.slice();
     const stored = indexDims(this.op, this.dimensions);
-    if (stored === this.dimensions) return q;
-    const padded = new Float32Array(stored);
-    padded.set(q.subarray(0, this.dimensions));
-    return padded;
+    let padded = q;
+    if (stored !== this.dimensions) {
+      padded = new Float32Array(stored);
+      padded.set(q.subarray(0, this.dimensions));
+    }
+    return this.quant ? this.quant.encode(padded, 1) : padded;
   }
 
   /** the addon's view of the saved file, opened on first use (null: not built, or bits: the addon has float metrics only) */
@@ -256,7 +334,10 @@ export class HnswIndex implements AnnIndex {
     if (!view) return undefined;
     if (this.size === 0 || k <= 0) return { hits: [], computed: 0, exhausted: false };
     const n = Math.min(k, this.size);
-    const r = view.search(this.indexQuery(query), n, Math.max(this.breadth(ef), n), allowed, budget);
+    const { wanted, breadth } = this.pool(n, ef);
+    // the caller's budget is for a walk of breadth max(ef, k); a wider quantized pool walks further
+    const scaled = budget * (breadth / Math.max(this.breadth(ef), n));
+    const r = view.search(this.indexQuery(query), wanted, breadth, allowed, scaled);
     const hits: AnnHit[] = [];
     for (let i = 0; i < r.positions.length; i++) hits.push({ position: r.positions[i], distance: r.distances[i] });
     return { hits, computed: r.computed, exhausted: r.exhausted };
@@ -264,18 +345,18 @@ export class HnswIndex implements AnnIndex {
 
   search(query: Float32Array, k: number, ef: number): AnnHit[] {
     if (this.size === 0 || k <= 0) return [];
-    const n = Math.min(k, this.size);
+    const { wanted, breadth } = this.pool(Math.min(k, this.size), ef);
     // The addon takes ef per call: one memory-mapped view serves every ef, where usearch's
     // own binding needs a view per ef, each paying its first touches of the mapping again.
     const view = this.addonView();
     if (view) {
-      const r = view.search(this.indexQuery(query), n, Math.max(this.breadth(ef), n));
+      const r = view.search(this.indexQuery(query), wanted, breadth);
       const hits: AnnHit[] = [];
       for (let i = 0; i < r.positions.length; i++) hits.push({ position: r.positions[i], distance: r.distances[i] });
       return hits;
     }
-    const native = this.handle(Math.max(this.breadth(ef), n));
-    const m = native.search(this.indexQuery(query), n, 1);
+    const native = this.handle(breadth);
+    const m = native.search(this.indexQuery(query), wanted);
     const out: AnnHit[] = [];
     for (let i = 0; i < m.keys.length; i++) out.push({ position: Number(m.keys[i]), distance: m.distances[i] });
     return out;

@@ -6,5 +6,6 @@ import { IvfIndex } from './ivfflat.js';
 /** `vectors`: the segment's vector column (IVFFlat reads the vectors from the segment). */
 export function openAnnIndex(f: AnnIndexFile, vectors: () => readonly VectorChunk[]): AnnIndex {
   if (f.kind === 'ivfflat') return IvfIndex.open(f.path, vectors());
-  return HnswIndex.open(f.path, f.op, f.dim, f.size, { m: f.m, efConstruction: f.efConstruction });
+  const opts = { m: f.m, efConstruction: f.efConstruction, ...(f.quantization ? { quantization: f.quantization } : {}) };
+  return HnswIndex.open(f.path, f.op, f.dim, f.size, opts, f.quantizerParams, vectors);
 }

@@ -13,6 +13,7 @@
  * row, so there the samples stay in and are dropped from both answers: a row in its own
  * list does not help to find its neighbours (the centers were trained before).
  */
+import simsimd from 'simsimd';
 import usearch from 'usearch';
 import type { AnnIndex, DistanceOp } from './api.js';
 
@@ -114,8 +115,9 @@ export function measureRecallCurve(
     let found = 0;
     let total = 0;
     positions.forEach((_, i) => {
-      const hits = index.search(queries.slice(i * dim, (i + 1) * dim), inIndex ? k + EXTRA : k, breadth);
-      const got = new Set(hits.map((h) => h.position).filter((p) => !held.has(p)).slice(0, k));
+      const q = queries.slice(i * dim, (i + 1) * dim);
+      const hits = index.search(q, inIndex ? k + EXTRA : k, breadth).map((h) => h.position).filter((p) => !held.has(p));
+      const got = new Set(rerank(hits, q, data, dim, op).slice(0, k));
       for (const id of truth[i]) if (got.has(id)) found++;
       total += truth[i].length;
     });
@@ -124,6 +126,18 @@ export function measureRecallCurve(
     if (recall >= FULL || plateau(points)) break;
   }
   return { k, samples: positions.length, points };
+}
+
+/**
+ * Positions by exact distance to `q`, as the executor ranks an index's candidates (a
+ * quantized index returns more than k, ordered by its approximate distances).
+ */
+function rerank(positions: readonly number[], q: Float32Array, data: Float32Array, dim: number, op: DistanceOp): number[] {
+  const d = (p: number) => {
+    const v = data.subarray(p * dim, (p + 1) * dim);
+    return op === '<->' ? simsimd.sqeuclidean(q, v) : op === '<#>' ? -simsimd.inner(q, v) : simsimd.cosine(q, v);
+  };
+  return positions.map((p) => ({ p, d: d(p) })).sort((a, b) => a.d - b.d).map((x) => x.p);
 }
 
 /**

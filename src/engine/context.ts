@@ -18,6 +18,7 @@ import type { SessionSettings } from './session-settings.js';
 import type { Transactions } from './transactions.js';
 import type { StatementControl } from './statement-control.js';
 import type { Activity } from './activity.js';
+import type { NotificationHub, SessionNotifications } from './notifications.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
@@ -35,6 +36,11 @@ export interface EngineState {
   activities(): BackendActivity[];
   /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
+  /** LISTEN / NOTIFY between the sessions */
+  readonly notifications: NotificationHub;
+  /** max_connections, and the sessions open now (this one included once created) */
+  readonly maxConnections: number;
+  sessionCount(): number;
 }
 
 export interface SessionContext {
@@ -64,6 +70,8 @@ export interface SessionContext {
   readonly control: StatementControl;
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
+  readonly notifications: SessionNotifications;
   /** a statement starts (its timeout starts, earlier cancels are forgotten) */
   statementStarted(text: string): void;
   /** the statement ended: pins released, idle (in a block, the idle timeout starts) */

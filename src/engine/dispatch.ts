@@ -59,6 +59,8 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
 /** A statement failed: the error as the client sees it; a transaction block is now failed. */
 function statementFailed(ctx: SessionContext, e: unknown): Error {
   const err = ctx.translateStorageError(e);
+  // outside a block the statement was its own transaction: its NOTIFYs are not sent
+  if (ctx.tx.idle) ctx.notifications.discard();
   ctx.tx.abort();
   return err;
 }
@@ -164,6 +166,15 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
     }
     case 'deallocate':
       ctx.sqlPrepared.remove(bound.name);
+      return command(bound.tag);
+    case 'listen':
+      ctx.notifications.listen(bound.channel);
+      return command(bound.tag);
+    case 'unlisten':
+      ctx.notifications.unlisten(bound.channel);
+      return command(bound.tag);
+    case 'notify':
+      ctx.notifications.notify(bound.channel, bound.payload);
       return command(bound.tag);
     case 'noop':
       return command(bound.tag);

@@ -8,6 +8,7 @@ import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
+import { NotificationHub } from './notifications.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -15,6 +16,9 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly system: SystemRelation[] = buildSystemRelations();
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
+  readonly notifications = new NotificationHub();
+  /** max_connections: a session past it is refused at startup (53300) */
+  maxConnections = 100;
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
@@ -104,6 +108,10 @@ export class Engine implements EngineState, BackendRegistry {
       this.sessions.delete(pid);
     };
     return session;
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
   }
 
   activities(): BackendActivity[] {

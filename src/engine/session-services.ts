@@ -28,6 +28,12 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     },
     relationOid: (name) => relationOid(ctx, name),
     relationName: (oid) => relationName(ctx, oid),
+    partitionInfo: (oid) => {
+      const t = catalog.tables.get(oid);
+      if (!t || t.kind === 'v') return undefined;
+      const children = [...catalog.tables.values()].filter((c) => c.partitionOf?.parent === oid).map((c) => c.oid).sort((a, b) => a - b);
+      return { parent: t.partitionOf?.parent, children, partitioned: t.kind === 'p' };
+    },
   };
   return {
     setting: (name) => ctx.settings.get(name),

@@ -32,6 +32,8 @@ import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
 import { settingBytes, settingMillis } from './settings.js';
+import { SessionNotifications, type Notification } from './notifications.js';
+import { databaseOid } from '../catalog/system/relations.js';
 
 export type { EngineState };
 
@@ -48,6 +50,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly control = new StatementControl();
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
+  readonly notifications: SessionNotifications;
   /** idle_in_transaction_session_timeout's timer while idle in a transaction block */
   private idleTimer: NodeJS.Timeout | undefined;
   /**
@@ -64,6 +68,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.secret = secret;
     this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
+    this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
+      if (this.tx.idle) connection?.notificationsArrived?.();
+    });
   }
 
   activitySnapshot(): BackendActivity {
@@ -74,6 +81,29 @@ export class Session implements Backend, SessionInfo, SessionContext {
   terminate(error = new SqlError(SqlState.adminShutdown, 'terminating connection due to administrator command')): void {
     this.control.cancel();
     this.connection?.terminate(error);
+  }
+
+  relationBytes(tableOid: number): { table: number; indexes: ReadonlyMap<string, number> } {
+    return this.engine.storage.relationBytes(tableOid);
+  }
+
+  databaseBytes(database: string | number): bigint | null {
+    const names = [...this.engine.databases.keys()];
+    const catalog = typeof database === 'string' ? this.engine.database(database)
+      : this.engine.databases.get(names.find((d) => databaseOid({ databases: names }, d) === database) ?? '');
+    if (!catalog) return null;
+    let n = 0;
+    for (const t of catalog.tables.values()) {
+      if (t.kind !== 'r') continue;
+      const sizes = this.engine.storage.relationBytes(t.oid);
+      n += sizes.table;
+      for (const b of sizes.indexes.values()) n += b;
+    }
+    return BigInt(n);
+  }
+
+  notify(channel: string | null, payload: string | null): void {
+    this.notifications.notify(channel, payload);
   }
 
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
@@ -96,9 +126,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
   startup(params: Record<string, string>): StartupInfo {
     this.user = params.user ?? 'postgres';
     this.database = params.database ?? this.user;
+    // PostgreSQL's InitProcess finds no free slot (every user is a superuser: no reserved slots)
+    if (this.engine.sessionCount() > this.engine.maxConnections) {
+      throw new SqlError(SqlState.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
+    }
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
     this.settings.startup(params, this.user);
+    this.settings.setRaw('max_connections', String(this.engine.maxConnections));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 
@@ -115,6 +150,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.notices = [];
     const min = NOTICE_LEVELS.indexOf(this.settings.get('client_min_messages') ?? 'notice');
     return n.filter((x) => NOTICE_LEVELS.indexOf(x.severity.toLowerCase()) >= min);
+  }
+
+  /** notifications to send: only between transactions, as PostgreSQL delivers them */
+  takeNotifications(): Notification[] {
+    return this.tx.idle ? this.notifications.take() : [];
   }
 
   takeParameterChanges(): [string, string][] {
@@ -143,6 +183,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.control.end();
     for (const release of this.statementPins.splice(0)) release();
     const status = this.transactionStatus();
+    // outside a block (autocommit, or a COMMIT just done) the transaction is over: LISTEN
+    // takes effect and NOTIFYs go out (a failed statement's were discarded already)
+    if (status === 'I') this.notifications.commit();
     this.activity.statementEnded(status);
     const ms = settingMillis(this.settings.get('idle_in_transaction_session_timeout'));
     if (status !== 'I' && ms > 0) {
@@ -155,6 +198,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   close(): void {
     clearTimeout(this.idleTimer);
+    this.notifications.close();
     if (this.tx.txn) this.tx.txn.rollback();
     if (this.ddl.pending) void this.ddl.finish(this, false);
     this.tx.txn = undefined;

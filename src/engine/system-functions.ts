@@ -23,6 +23,12 @@ export interface SessionInfo {
   searchPath(): string[];
   /** pg_cancel_backend / pg_terminate_backend (a WARNING and false for an unknown pid) */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
+  /** a table's bytes and its vector indexes' (storage's relationBytes) */
+  relationBytes(tableOid: number): { table: number; indexes: ReadonlyMap<string, number> };
+  /** pg_database_size: every table and index of the database (NULL: no such database) */
+  databaseBytes(database: string | number): bigint | null;
+  /** pg_notify(channel, payload): queued by the transaction, sent at commit */
+  notify(channel: string | null, payload: string | null): void;
 }
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {
@@ -61,6 +67,10 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'pg_backend_pid':
       if (n === 0) return fn([], T.int4, () => session.pid);
+      break;
+    case 'pg_notify':
+      // not strict: a NULL channel is 'channel name cannot be empty', a NULL payload is ''
+      if (n === 2) return fn([T.text, T.text], T.void, (a) => { session.notify(a[0] as string | null, a[1] as string | null); return ''; }, false, true);
       break;
     case 'pg_cancel_backend':
       if (n === 1) return fn([T.int4], T.bool, (a) => session.signalBackend(a[0] as number, 'cancel'), true, true);
@@ -118,7 +128,15 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
     case 'pg_total_relation_size':
     case 'pg_table_size':
     case 'pg_indexes_size':
-      if (n === 1) return fn([T.regclass], T.int8, () => 0n);
+      if (n === 1) return fn([T.regclass], T.int8, (a) => relationSize(session, name, a[0] as number));
+      // pg_relation_size(rel, fork): Quiver has one fork, 'main'
+      if (n === 2 && name === 'pg_relation_size') return fn([T.regclass, T.text], T.int8, (a) => (a[1] === 'main' ? relationSize(session, name, a[0] as number) : 0n));
+      break;
+    case 'pg_database_size':
+      if (n === 1) {
+        const byName = ([OID.text, OID.name, OID.unknown, OID.varchar] as number[]).includes(argTypes[0]?.oid ?? OID.unknown);
+        return fn([byName ? T.name : T.oid], T.int8, (a) => session.databaseBytes(byName ? (a[0] as string) : Number(a[0])));
+      }
       break;
     case 'pg_postmaster_start_time':
       if (n === 0) return fn([], T.timestamptz, (_a, ctx) => ctx.transactionTimestamp);
@@ -133,4 +151,24 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       return fn([T.oid], T.text, (a) => catalog.relationNameOf(a[0] as number) ?? null);
   }
   return undefined;
+}
+
+/**
+ * pg_relation_size / pg_table_size / pg_indexes_size / pg_total_relation_size of a table or
+ * an index: the bytes of its files (a partitioned table or a view has none, a B-tree index
+ * is held in memory); NULL for an OID that is no relation, as in PostgreSQL.
+ */
+function relationSize(session: SessionInfo, fn: string, oid: number): bigint | null {
+  const catalog = session.catalog;
+  const table = catalog.tables.get(oid);
+  if (table) {
+    if (table.kind !== 'r') return 0n;
+    const sizes = session.relationBytes(oid);
+    const indexes = table.indexes.reduce((n, i) => n + (sizes.indexes.get(i.name) ?? 0), 0);
+    const bytes = fn === 'pg_indexes_size' ? indexes : fn === 'pg_total_relation_size' ? sizes.table + indexes : sizes.table;
+    return BigInt(bytes);
+  }
+  const index = catalog.indexByOid(oid);
+  if (index) return fn === 'pg_indexes_size' ? 0n : BigInt(session.relationBytes(index.tableOid).indexes.get(index.name) ?? 0);
+  return catalog.sequences.has(oid) ? 8192n : null;
 }

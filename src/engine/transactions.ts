@@ -18,7 +18,7 @@ export class Transactions {
   /** when the block began (µs since epoch): transaction_timestamp() */
   start = 0;
   readOnly = false;
-  savepoints: { name: string; mark: number }[] = [];
+  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']> }[] = [];
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
 
@@ -80,7 +80,7 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
       return 'ROLLBACK';
     case 'savepoint':
       if (ctx.tx.idle) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
-      ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark() });
+      ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark() });
       return 'SAVEPOINT';
     case 'release':
     case 'rollbackTo':
@@ -148,6 +148,7 @@ function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
     return 'RELEASE';
   }
   tx.txn!.rollbackTo(tx.savepoints[i].mark);
+  ctx.notifications.rollbackTo(tx.savepoints[i].notifyMark);
   tx.savepoints.length = i + 1;
   tx.state = 'block';
   return 'ROLLBACK';
@@ -157,6 +158,8 @@ function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
 export function endTransaction(ctx: SessionContext, committed: boolean): void {
   const { tx } = ctx;
   ctx.cursors.closeAtEnd(committed);
+  // a committed block's LISTEN/NOTIFY go out when its statement ends (Session.statementEnded)
+  if (!committed) ctx.notifications.discard();
   tx.savepoints = [];
   tx.snapshot?.release();
   tx.snapshot = undefined;

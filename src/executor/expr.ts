@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { EvalContext } from '../functions/api.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
-import type { Row, Value } from '../types/types.js';
+import { OID, type Row, type Value } from '../types/types.js';
 
 /** What a running statement provides to expressions. */
 export interface ExecEnv {
@@ -100,6 +100,8 @@ export function compileExpr(e: Expr): Compiled {
       };
     }
     case 'or': {
+      const set = constantInList(e.args);
+      if (set) return set;
       const args = e.args.map(compileExpr);
       return (r, env) => {
         let sawNull = false;
@@ -347,4 +349,36 @@ function quantified(x: Value, values: readonly Value[], op: (args: readonly Valu
     else if (!all && res === true) return true;
   }
   return sawNull ? null : all;
+}
+
+/** Plain values compare by value in a JS Set (numbers, bigints, strings: =, not a collation's) */
+const SET_KEYS = new Set(['number', 'bigint', 'string', 'boolean']);
+
+/**
+ * `x IN (c1, c2, …)`, bound as x = c1 OR x = c2 …, over constants of plain values: one Set
+ * lookup per row instead of a pass over the list (as PostgreSQL hashes long IN lists).
+ */
+function constantInList(args: readonly Expr[]): Compiled | undefined {
+  if (args.length < 16) return undefined;
+  const first = args[0];
+  if (first.kind !== 'call' || first.name !== '=' || first.args.length !== 2) return undefined;
+  const left = first.args[0];
+  // char(n) compares without trailing blanks: not a plain value comparison
+  if (left.type.oid === OID.bpchar) return undefined;
+  const values = new Set<unknown>();
+  let hasNull = false;
+  for (const a of args) {
+    if (a.kind !== 'call' || a.name !== '=' || a.fn !== first.fn || a.args[0] !== left || a.args[1].kind !== 'const') return undefined;
+    const v = a.args[1].value;
+    if (v === null) hasNull = true;
+    else if (SET_KEYS.has(typeof v)) values.add(v);
+    else return undefined;
+  }
+  const key = compileExpr(left);
+  return (r, env) => {
+    const v = key(r, env);
+    if (v === null) return null;
+    if (values.has(v)) return true;
+    return hasNull ? null : false;
+  };
 }

@@ -86,7 +86,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join': return join(plan, rc, env);
     case 'aggregate': return aggregate(plan, rc, env);
-    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), env);
+    case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env);
     case 'sort': return sort(plan, rc, env);
     case 'topk': return topk(plan, rc, env);
     case 'limit': return limit(plan, rc, env);
@@ -176,7 +176,7 @@ function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterabl
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const args = plan.args.map((a) => compileExpr(a)([], env));
-  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type));
+  const rows = plan.scalar ? [[args[0]]] : setFunctionRows(plan.name, args, plan.args.map((a) => a.type), env.ctx);
   // set functions stream (generate_series): hand rows up in batches, yielding between them
   let out: Row[] = [];
   let ordinal = 0;
@@ -231,7 +231,7 @@ function* projectSet(plan: Extract<Plan, { kind: 'projectSet' }>, rc: RunContext
     for (const r of batch) {
       const iterators: (Iterator<Row> | undefined)[] = srfs.map((f) => {
         const args = f.args.map((a) => a(r, env));
-        return (f.body ? env.runPlan(f.body, [args]) : setFunctionRows(f.name, args, f.argTypes))[Symbol.iterator]();
+        return (f.body ? env.runPlan(f.body, [args]) : setFunctionRows(f.name, args, f.argTypes, env.ctx))[Symbol.iterator]();
       });
       for (;;) {
         const values: Value[] = [];
@@ -541,7 +541,7 @@ const SORT_RUN = 32768;
  * with Array#sort (stable), then merged pairwise (the left run wins ties, so the result
  * is stable too), with a PAUSE whenever the time slice is used up.
  */
-function* sortInSlices(rows: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
+export function* sortInSlices(rows: Row[], cmp: (a: Row, b: Row) => number, rc: RunContext, env: ExecEnv): Generator<Step, Row[], unknown> {
   if (rows.length <= SORT_RUN) return rows.sort(cmp);
   const runs: Row[][] = [];
   for (let i = 0; i < rows.length; i += SORT_RUN) {

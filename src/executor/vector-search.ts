@@ -29,8 +29,12 @@ import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import type { RunContext } from './operators.js';
-import { chooseVectorStrategy, emptyVectorStats, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
+import { chooseVectorStrategy, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
+import { zoneConditions } from './zone-conditions.js';
+import { chunkRanker } from '../query-worker/native-rank.js';
+import { BestPositions, candidateCap } from '../query-worker/kernels.js';
+import type { ZoneCondition } from '../storage/api.js';
 
 export type { VectorSearchStats };
 
@@ -80,7 +84,9 @@ export function indexedVectorTopK(
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index) }, pred ? { passes, columns: filterColumns } : null, (row, pos) => consider(row, base + pos), stats, env);
+      const indexed = btreeConditions(table, scan.filter, env);
+      const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
+      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -91,6 +97,24 @@ export function indexedVectorTopK(
   const out = candidates.finish();
   for (const r of nullRows) if (out.length < k) out.push(r);
   return out.slice(offsetN);
+}
+
+/**
+ * The filter's `column op value` conjuncts on columns the table has a B-tree index on (or a
+ * hash index, for `=`): a sealed segment finds their rows in its sorted column index
+ * (storage/sorted-column.ts).
+ */
+export function btreeConditions(table: TableDef, filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
+  // a hash index stands for equality only
+  const indexed = (c: ZoneCondition) => table.indexes.some((i) => i.columns[0] === c.column && (i.method === 'btree' || (i.method === 'hash' && c.op === '=')));
+  return zoneConditions(filter, env).filter(indexed);
+}
+
+/** Whether the conditions are every conjunct of the filter (nothing else to test). */
+export function coversFilter(conditions: readonly ZoneCondition[], filter: Expr | null | undefined): boolean {
+  if (!filter || conditions.length === 0) return false;
+  const count = (e: Expr): number => (e.kind === 'and' ? e.args.reduce((n, a) => n + count(a), 0) : 1);
+  return count(filter) === conditions.length;
 }
 
 /** The index on this table (or partition) for the column and operator. */
@@ -125,6 +149,9 @@ interface SegmentFilter {
   readonly passes: (row: Row) => boolean;
   /** undefined: the filter needs whole rows (a subquery) */
   readonly columns: number[] | undefined;
+  /** conjuncts on B-tree'd columns (see btreeConditions) */
+  readonly indexed?: readonly ZoneCondition[];
+  readonly onlyIndexed?: boolean;
 }
 
 /** What one segment search needs of the query. */
@@ -133,13 +160,33 @@ interface SegmentQuery {
   readonly query: Float32Array;
   readonly k: number;
   readonly ef: number;
+  readonly op: DistanceOp;
+}
+
+/**
+ * The best k + margin of the allowed positions, ranked natively over the segment's
+ * contiguous vectors (one call per chunk), or undefined when that is not available.
+ */
+function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array): Int32Array | undefined {
+  const vectors = seg.sharedVectors?.(q.column);
+  const ranker = vectors && vectors.dim === q.query.length ? chunkRanker(q.op, vectors.dim) : undefined;
+  if (!vectors || !ranker) return undefined;
+  const best = new BestPositions(candidateCap(q.k, true));
+  let start = 0;
+  for (const c of vectors.chunks) {
+    const data = new Float32Array(c.buffer, c.byteOffset, c.rows * vectors.dim);
+    const r = ranker(data, q.query, candidateCap(q.k, true), 0, c.rows, start, bits);
+    for (let i = 0; i < r.positions.length; i++) best.offer(r.distances[i], r.positions[i]);
+    start += c.rows;
+  }
+  return best.result().positions;
 }
 
 /** The segment's positions a search may return (visible, passing, vector not NULL). */
-function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[] } {
+function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[]; narrowed?: boolean } {
   if (seg.matchBitmap && (!filter || filter.columns)) {
     const test = filter ? (partial: Row) => filter.passes(partial) : undefined;
-    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test } : null, k);
+    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test, indexed: filter!.indexed, onlyIndexed: filter!.onlyIndexed } : null, k);
   }
   // a filter reading whole rows: evaluate it row by row
   const bits = new Uint8Array((seg.length + 7) >> 3);
@@ -164,6 +211,7 @@ function searchSegment(
 ): void {
   const { query, k, ef } = q;
   const m = segmentBitmap(seg, q.column, filter, k);
+  noteBitmap(stats, m, filter !== null);
   const offer = (pos: number) => {
     const r = seg.visibleRow(pos);
     if (r) consider(r.row, pos);
@@ -179,7 +227,9 @@ function searchSegment(
   const bits = m.bits;
   const exactScan = () => {
     env.checkCancel();
-    for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
+    const best = nativeExact(seg, q, bits);
+    if (best) for (const pos of best) offer(pos);
+    else for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
   };
   const choice = segmentChoice(seg, m.count, k, ef, stats);
   if (choice.strategy === 'exact') {

@@ -12,16 +12,38 @@ import { SqlError } from '../errors.js';
 import type { Expr, FrameBound, Plan, WindowFrame } from '../planner/plan.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
-import { gather, type Step } from './suspend.js';
-import { groupKey, rowComparator } from './operators.js';
+import { PAUSE, gather, type Step, type Suspend } from './suspend.js';
+import { groupKey, rowComparator, sortInSlices, type RunContext } from './operators.js';
 import { inRangeFor, type InRange } from './window-range.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
 
-export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, env: ExecEnv): Iterable<Step> {
+export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   let rows = (yield* gather(input)).map((r) => [...r]);
-  for (const fn of plan.fns) rows = evaluateWindow(fn, rows, env);
+  const pause = new Pauser(rc, env);
+  for (const fn of plan.fns) rows = yield* evaluateWindow(fn, rows, rc, env, pause);
   yield rows;
+}
+
+/**
+ * Lets the window operator give the thread up: a partition can be millions of rows and an
+ * aggregate without an inverse is quadratic in its frame, so the loops check cancel and
+ * the time slice every 256 rows instead of running the whole input in one go.
+ */
+class Pauser {
+  private n = 0;
+  constructor(private readonly rc: RunContext, private readonly env: ExecEnv) {}
+
+  /** yield* pause.tick() inside a loop: PAUSE once the slice is used up */
+  *tick(): Generator<Suspend, void, unknown> {
+    if ((++this.n & 0xff) !== 0) return;
+    yield* this.now();
+  }
+
+  *now(): Generator<Suspend, void, unknown> {
+    this.env.checkCancel();
+    if (this.rc.slice?.due()) yield PAUSE;
+  }
 }
 
 /** One sorted partition and its peer groups (rows equal on the ORDER BY keys). */
@@ -38,13 +60,14 @@ interface Partition {
   readonly keyIndex: number;
 }
 
-function evaluateWindow(fn: WindowFn, rows: Row[], env: ExecEnv): Row[] {
+function* evaluateWindow(fn: WindowFn, rows: Row[], rc: RunContext, env: ExecEnv, pause: Pauser): Generator<Step, Row[], unknown> {
   const part = fn.partitionBy.map(compileExpr);
   const partTypes = fn.partitionBy.map((e) => e.type);
   const order = fn.orderBy.map((k) => compileExpr(k.expr));
   const width = rows.length ? rows[0].length : 0;
   const partitions = new Map<string, Row[]>();
   for (const r of rows) {
+    yield* pause.tick();
     const k = groupKey(partTypes, part.map((p) => p(r, env)));
     const list = partitions.get(k);
     if (list) list.push(r);
@@ -55,10 +78,11 @@ function evaluateWindow(fn: WindowFn, rows: Row[], env: ExecEnv): Row[] {
   const offsets = new FrameOffsets(fn, env);
   const out: Row[] = [];
   for (const list of partitions.values()) {
-    const ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
-    if (order.length) ext.sort(cmp);
+    let ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
+    if (order.length) ext = yield* sortInSlices(ext, cmp, rc, env);
     const p = peerGroups(ext, order.length ? cmp : null, width);
-    const results = evaluatePartition(fn, p, offsets, env);
+    const results = yield* evaluatePartition(fn, p, offsets, env, pause);
+    yield* pause.now();
     ext.forEach((r, i) => {
       r.length = width;
       r.push(results[i]);
@@ -85,7 +109,7 @@ function peerGroups(rows: Row[], cmp: ((a: Row, b: Row) => number) | null, keyIn
 }
 
 // The ranking functions ignore the frame; the value functions and aggregates use it.
-function evaluatePartition(fn: WindowFn, p: Partition, offsets: FrameOffsets, env: ExecEnv): Value[] {
+function* evaluatePartition(fn: WindowFn, p: Partition, offsets: FrameOffsets, env: ExecEnv, pause: Pauser): Generator<Suspend, Value[], unknown> {
   const { rows, n, peerStart, peerEnd } = p;
   const args = fn.args.map(compileExpr);
   const results: Value[] = new Array(n).fill(null);
@@ -110,6 +134,7 @@ function evaluatePartition(fn: WindowFn, p: Partition, offsets: FrameOffsets, en
   switch (fn.name) {
     case 'first_value': case 'last_value': case 'nth_value':
       for (let i = 0; i < n; i++) {
+        yield* pause.tick();
         let k: number;
         if (fn.name === 'nth_value') {
           const v = args[1](rows[i], env);
@@ -124,7 +149,7 @@ function evaluatePartition(fn: WindowFn, p: Partition, offsets: FrameOffsets, en
       }
       return results;
     default:
-      return aggregateOverFrames(fn, p, frames, args, env);
+      return yield* aggregateOverFrames(fn, p, frames, args, env, pause);
   }
 }
 
@@ -278,7 +303,7 @@ function nthInFrame(pieces: [number, number][], k: number): number | undefined {
 
 // ------------------------------------------------------------------ aggregates over frames
 
-function aggregateOverFrames(fn: WindowFn, p: Partition, frames: Frames, args: readonly Compiled[], env: ExecEnv): Value[] {
+function* aggregateOverFrames(fn: WindowFn, p: Partition, frames: Frames, args: readonly Compiled[], env: ExecEnv, pause: Pauser): Generator<Suspend, Value[], unknown> {
   const agg = fn.fn!;
   const n = p.n;
   const results: Value[] = new Array(n).fill(null);
@@ -288,6 +313,7 @@ function aggregateOverFrames(fn: WindowFn, p: Partition, frames: Frames, args: r
   if (fn.frame.exclude !== 'noOthers') {
     // each row leaves out its own rows: aggregate every frame afresh
     for (let i = 0; i < n; i++) {
+      yield* pause.tick();
       let state = agg.init();
       for (const [a, b] of frameSegments(fn.frame.exclude, p, i, frames.start[i], frames.end[i])) for (let j = a; j < b; j++) state = add(state, j);
       results[i] = agg.final(state, env.ctx);
@@ -297,6 +323,7 @@ function aggregateOverFrames(fn: WindowFn, p: Partition, frames: Frames, args: r
   let state = agg.init();
   let from = 0, to = 0; // rows [from, to) are in `state`
   for (let i = 0; i < n; i++) {
+    yield* pause.tick();
     const s = frames.start[i], e = Math.max(frames.start[i], frames.end[i]);
     if (i > 0 && s === frames.start[i - 1] && frames.end[i] === frames.end[i - 1]) { results[i] = results[i - 1]; continue; }
     if (s > from) {

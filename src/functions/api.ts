@@ -27,6 +27,16 @@ export interface FunctionServices {
   /** relation name → oid for ::regclass, or undefined */
   relationOid(name: string): number | undefined;
   relationName(oid: number): string | undefined;
+  /** a table's place in a partition tree (undefined: no such table) */
+  partitionInfo(oid: number): PartitionInfo | undefined;
+}
+
+export interface PartitionInfo {
+  /** the partitioned table this one is a partition of */
+  readonly parent: number | undefined;
+  /** its partitions, by OID (a partitioned table) */
+  readonly children: readonly number[];
+  readonly partitioned: boolean;
 }
 
 export interface ScalarFunction {

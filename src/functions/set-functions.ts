@@ -15,6 +15,7 @@ import { jsonArrayElementRows, jsonEachRows, jsonObjectKeyRows } from './json-mo
 import { parseJsonTree } from '../types/json.js';
 import { PATH_FUNCTION_ARGS, pathQuery } from './jsonpath.js';
 import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
+import type { EvalContext, FunctionServices } from './api.js';
 
 export interface SetFunctionColumn {
   readonly name: string;
@@ -37,7 +38,7 @@ interface SetFunctionDef {
   readonly columns: (argTypes: readonly SqlType[]) => readonly SqlType[];
   readonly names?: readonly string[];
   /** the rows, lazily where there can be many (generate_series is a generator) */
-  readonly rows: (args: readonly Value[], argTypes: readonly SqlType[]) => Iterable<Row>;
+  readonly rows: (args: readonly Value[], argTypes: readonly SqlType[], ctx: EvalContext | undefined) => Iterable<Row>;
   /** a NULL argument yields no rows without calling rows() (default true) */
   readonly strict?: boolean;
 }
@@ -80,7 +81,7 @@ function resolveMultiUnnest(argTypes: readonly SqlType[]): ResolvedSetFunction {
   return { argTypes, columns: types.map((t) => ({ name: 'unnest', type: elemOf(t) })), namedColumns: false };
 }
 
-export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[]): Iterable<Row> {
+export function setFunctionRows(name: string, args: readonly Value[], argTypes: readonly SqlType[], ctx?: EvalContext): Iterable<Row> {
   if (name === 'unnest' && args.length > 1) {
     const lists = args.map((a) => (a === null ? [] : flat(a)));
     const n = Math.max(0, ...lists.map((l) => l.length));
@@ -91,7 +92,7 @@ export function setFunctionRows(name: string, args: readonly Value[], argTypes: 
   const chosen = selectCandidate(DEFS.get(name) ?? [], argTypes.map(vectorTypesAsArrays));
   if (!chosen || chosen === 'ambiguous') throw new SqlError(SqlState.internalError, `bug: set-returning function ${name} not resolvable at run time`);
   if (chosen.def.strict !== false && args.some((a) => a === null)) return [];
-  return chosen.def.rows(args, argTypes);
+  return chosen.def.rows(args, argTypes, ctx);
 }
 
 /** int2vector / oidvector are int2[] / oid[] to polymorphic functions (binary coercible in PostgreSQL) */
@@ -201,6 +202,9 @@ for (const sfx of ['', '_tz']) {
 
 // ---------------------------------------------------------------- catalog
 
+// partition trees, as PostgreSQL's partitionfuncs.c: nothing for a table outside one
+def('pg_partition_ancestors', ['regclass'], 'regclass', ([rel], _t, ctx) => partitionAncestors(ctx!.services, rel as number).map((oid) => [oid]), { names: ['relid'] });
+def('pg_partition_tree', ['regclass'], 'regclass,regclass,bool,int4', ([rel], _t, ctx) => partitionTree(ctx!.services, rel as number), { names: ['relid', 'parentrelid', 'isleaf', 'level'] });
 def('pg_get_keywords', [], 'text,char,bool,text,text', () => keywordRows(), { names: ['word', 'catcode', 'barelabel', 'catdesc', 'baredesc'] });
 
 /** PostgreSQL 15's keyword list (src/include/parser/kwlist.h) by category and bare-label flag. */
@@ -230,4 +234,33 @@ function keywordRows(): Row[] {
     keywordCache = rows;
   }
   return keywordCache.map((r) => [...r]);
+}
+
+function inPartitionTree(info: ReturnType<FunctionServices['partitionInfo']>): boolean {
+  return info !== undefined && (info.partitioned || info.parent !== undefined);
+}
+
+function partitionAncestors(services: FunctionServices, oid: number): number[] {
+  if (!inPartitionTree(services.partitionInfo(oid))) return [];
+  const out: number[] = [];
+  for (let at: number | undefined = oid; at !== undefined; at = services.partitionInfo(at)?.parent) out.push(at);
+  return out;
+}
+
+/** the table and everything below it, level by level, each level in OID order */
+function partitionTree(services: FunctionServices, oid: number): Row[] {
+  const root = services.partitionInfo(oid);
+  if (!root || !inPartitionTree(root)) return [];
+  const rows: Row[] = [];
+  let level: { oid: number; parent: number | null }[] = [{ oid, parent: root.parent ?? null }];
+  for (let depth = 0; level.length; depth++) {
+    const next: typeof level = [];
+    for (const t of level) {
+      const info = services.partitionInfo(t.oid);
+      rows.push([t.oid, depth === 0 ? info?.parent ?? null : t.parent, !info?.partitioned, depth]);
+      for (const c of info?.children ?? []) next.push({ oid: c, parent: t.oid });
+    }
+    level = next;
+  }
+  return rows;
 }

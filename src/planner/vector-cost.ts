@@ -144,10 +144,20 @@ export interface VectorSearchStats {
   estimate?: string;
   /** quiver.target_recall: the efs chosen per segment and their estimated recall */
   targetRecall?: TargetRecallStats;
+  /** segments whose filter bitmap came from a B-tree'd column's sorted index, of those filtered */
+  segmentsNarrowed?: number;
+  segmentsFiltered?: number;
 }
 
 export function emptyVectorStats(): VectorSearchStats {
   return { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0, segmentsInGraph: 0, switches: 0 };
+}
+
+/** Record how a segment's filter bitmap was made (EXPLAIN ANALYZE). */
+export function noteBitmap(stats: VectorSearchStats, m: { bits?: Uint8Array; narrowed?: boolean }, filtered: boolean): void {
+  if (!filtered) return;
+  stats.segmentsFiltered = (stats.segmentsFiltered ?? 0) + 1;
+  if (m.narrowed) stats.segmentsNarrowed = (stats.segmentsNarrowed ?? 0) + 1;
 }
 
 /** Record a segment's choice (the first filtered one's estimates are kept for display). */
@@ -164,5 +174,6 @@ export function vectorStatsLines(vs: VectorSearchStats): string[] {
   ];
   if (vs.targetRecall) lines.push(targetRecallLine(vs.targetRecall));
   if (vs.estimate) lines.push(`Strategy estimate: ${vs.estimate}`);
+  if (vs.segmentsNarrowed) lines.push(`Filter rows from B-tree order: ${vs.segmentsNarrowed} of ${vs.segmentsFiltered ?? vs.segmentsNarrowed} filtered segments`);
   return lines;
 }

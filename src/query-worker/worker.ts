@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AnnHit, AnnIndex } from '../ann/api.js';
 import { openAnnIndex } from '../ann/open.js';
 import { SqlError } from '../errors.js';
+import { chunkRanker } from './native-rank.js';
 import { BestPositions, rankKernel } from './kernels.js';
 import {
   bitmapHas, boardHas, type AnnSearchRequest, type ExactTopKRequest, type Hits, type OkResponse, type SharedVectors,
@@ -136,6 +137,19 @@ export class WorkerState {
     const q = req.query;
     const allowed = req.allowed;
     const dim = seg.dim;
+    const ranker = chunkRanker(req.op, dim);
+    if (ranker) {
+      // one native call per chunk; a chunk is at most 64k rows, so cancel is still seen
+      for (const c of seg.chunks) {
+        const from = Math.max(start, c.start);
+        const to = Math.min(end, c.start + c.rows);
+        if (from >= to) continue;
+        if (this.isCancelled(req.id)) throw new Cancelled();
+        const r = ranker(c.data, q, req.keep, from - c.start, to - c.start, c.start, allowed);
+        for (let i = 0; i < r.positions.length; i++) best.offer(r.distances[i], r.positions[i]);
+      }
+      return best.result();
+    }
     let sinceCheck = 0;
     for (const c of seg.chunks) {
       const from = Math.max(start, c.start);

@@ -394,7 +394,13 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       const list = items.map((i) => bindExpr(i, scope, ctx));
       const type = commonType([left.type, ...list.map((e) => e.type)], 'IN');
       const l = coerce(env, left, type, 'implicit');
-      const tests = list.map((e) => bindOperator(env, op, l, coerce(env, e, type, 'implicit'), position));
+      // every item has the list's type: the operator is resolved once (a 1M-item list
+      // resolved it 1M times), and later items reuse the first test's coerced left side
+      const first = bindOperator(env, op, l, coerce(env, list[0], type, 'implicit'), position);
+      const tests = [first, ...list.slice(1).map((e): Expr => {
+        if (first.kind !== 'call') return bindOperator(env, op, l, coerce(env, e, type, 'implicit'), position);
+        return { ...first, args: [first.args[0], coerce(env, coerce(env, e, type, 'implicit'), first.args[1].type, 'implicit')] };
+      })];
       if (tests.length === 1) return tests[0];
       return { kind: op === '<>' ? 'and' : 'or', type: T.bool, args: tests };
     }

@@ -5,7 +5,7 @@
  */
 import * as pg from 'libpg-query';
 import type { Node, ParseResult } from '@pgsql/types';
-import { SqlError, SqlState } from '../errors.js';
+import { SqlError, SqlState, isStackOverflow, stackDepthError } from '../errors.js';
 
 /** The binder's untyped view of a parse-tree node (typed code uses @pgsql/types' Node). */
 export type RawNode = Record<string, any>;
@@ -34,6 +34,7 @@ export function parseSql(sql: string): RawStatement[] {
   try {
     result = pg.parseSync(sql) as never;
   } catch (e) {
+    if (isStackOverflow(e)) throw stackDepthError();
     const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const message = details?.message ?? (e instanceof Error ? e.message : String(e));
     const position = details && details.cursorPosition >= 0 ? details.cursorPosition + 1 : undefined;

@@ -75,7 +75,11 @@ export type BoundStatement =
   | { kind: 'execute'; name: string; params: readonly Node[]; tag: 'EXECUTE' }
   /** DEALLOCATE [PREPARE] name / DEALLOCATE ALL (name undefined) */
   | { kind: 'deallocate'; name: string | undefined; tag: string }
-  /** accepted and ignored: LISTEN, NOTIFY, CHECKPOINT, LOCK, … */
+  /** LISTEN channel / UNLISTEN channel | * (channel undefined) / NOTIFY channel [, 'payload'] */
+  | { kind: 'listen'; channel: string; tag: 'LISTEN' }
+  | { kind: 'unlisten'; channel: string | undefined; tag: 'UNLISTEN' }
+  | { kind: 'notify'; channel: string; payload: string | null; tag: 'NOTIFY' }
+  /** accepted and ignored: CHECKPOINT (every commit is durable already), LOCK, … */
   | { kind: 'noop'; tag: string }
   /** fails when executed (binding it succeeds, as PostgreSQL's parse analysis does) */
   | { kind: 'unsupported'; message: string; tag: string }
@@ -145,6 +149,9 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
     const name = node.DeallocateStmt.name;
     return { kind: 'deallocate', name, tag: name === undefined ? 'DEALLOCATE ALL' : 'DEALLOCATE' };
   }
+  if ('ListenStmt' in node) return { kind: 'listen', channel: node.ListenStmt.conditionname ?? '', tag: 'LISTEN' };
+  if ('UnlistenStmt' in node) return { kind: 'unlisten', channel: node.UnlistenStmt.conditionname, tag: 'UNLISTEN' };
+  if ('NotifyStmt' in node) return { kind: 'notify', channel: node.NotifyStmt.conditionname ?? '', payload: node.NotifyStmt.payload ?? null, tag: 'NOTIFY' };
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
@@ -348,7 +355,7 @@ function bindPrepare(n: PrepareStmt, text: string): BoundStatement {
   return { kind: 'prepare', name: n.name ?? '', argTypes: n.argtypes ?? [], query: { node: n.query, text, offset: 0 }, tag: 'PREPARE' };
 }
 
-const NOOP_KINDS = new Set(['ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'CheckPointStmt', 'LockStmt']);
+const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 
 /** the statements ddl-dispatch runs */
 const DDL_KINDS = new Set([

@@ -11,6 +11,7 @@
  */
 import type { Row, SqlType } from '../types/types.js';
 import type { AnnIndex, AnnOp } from '../ann/api.js';
+import type { Quantization } from '../ann/quantize.js';
 import type { SharedVectors } from './segment.js';
 
 export type RowId = number;
@@ -113,6 +114,8 @@ export interface VectorIndexSpec {
   /** hnsw */
   readonly m: number;
   readonly efConstruction: number;
+  /** hnsw: how the index stores vectors (absent: f32) */
+  readonly quantization?: Quantization;
   /** ivfflat: the number of lists (k-means centers) */
   readonly lists?: number;
   /** ivfflat: the file (in the segment directory) of the centers trained at CREATE INDEX */
@@ -146,8 +149,21 @@ export interface SearchSegment {
    * first), undefined when every position qualifies; `nullPositions` are the first
    * `nullLimit` visible, passing positions whose vector is NULL (they sort last).
    */
-  matchBitmap?(vectorColumn: number, filter: { columns: readonly number[]; test: (partial: Row) => boolean } | null, nullLimit: number):
-    { bits: Uint8Array | undefined; count: number; nullPositions: number[] };
+  matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number):
+    { bits: Uint8Array | undefined; count: number; nullPositions: number[]; /** a sorted column index chose the rows tested */ narrowed?: boolean };
+}
+
+/** A vector search's scalar filter as matchBitmap applies it. */
+export interface BitmapFilter {
+  readonly columns: readonly number[];
+  readonly test: (partial: Row) => boolean;
+  /**
+   * Conjuncts of the filter on columns with a B-tree index: the segment may find their
+   * candidate positions in its sorted column index instead of testing every row
+   */
+  readonly indexed?: readonly ZoneCondition[];
+  /** the filter is exactly the `indexed` conjuncts (nothing else to test) */
+  readonly onlyIndexed?: boolean;
 }
 
 /** A sealed segment searchable through its ANN index. */
@@ -236,6 +252,11 @@ export interface Storage {
   loadSequences(): ReadonlyMap<number, SequenceState>;
   /** Sealed segments of a table with their statistics. */
   segments(tableId: number): readonly SegmentInfo[];
+  /**
+   * Bytes a table takes: its sealed segment files plus the rows not sealed yet (as held in
+   * the log), and each vector index's files (per segment, plus IVFFlat's centers).
+   */
+  relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> };
   /**
    * Tell `listener` when a table's sealed segments changed a lot at once: a growing
    * segment was sealed, a large commit was ingested as a segment, or compaction ran (the

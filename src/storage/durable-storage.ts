@@ -16,7 +16,7 @@
  * tombstone is older than every snapshot in use, and their tombstone records with them.
  */
 import { ClassicLevel } from 'classic-level';
-import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open as openFile, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -570,7 +570,7 @@ export class DurableStorage implements Storage {
           const dim = t.layout.columns[spec.column].type.typmod;
           try {
             if (!file) throw new Error('no index file');
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction };
+            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
             const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim));
             // manifests written before calibration existed have no curve: ef_search applies
             const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
@@ -605,7 +605,7 @@ export class DurableStorage implements Storage {
       const data = isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
       const index = ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction }, join(this.segDir, file), signal);
+        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal);
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -787,11 +787,36 @@ export class DurableStorage implements Storage {
           for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
           return { bits, count, nullPositions };
         }
-        const columns = [...new Set([vectorColumn, ...(filter?.columns ?? [])])];
+        const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
+        if (exactRows) {
+          // the filter is one B-tree'd column's range: its sorted positions are the answer
+          const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
+          for (const pos of exactRows) {
+            if (!all && visible(pos) === undefined) continue;
+            if (!nulls || !nulls[pos]) take(pos);
+            else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+          }
+          return { bits, count, nullPositions, narrowed: true };
+        }
+        const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
+        if (few) {
+          // a B-tree'd column narrows the rows to test: only those are read
+          const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...filter!.columns])];
+          for (const pos of few) {
+            if (!all && visible(pos) === undefined) continue;
+            const partial = seg.keyRow(pos, read);
+            if (!filter!.test(partial)) continue;
+            if (noNulls || partial[vectorColumn] !== null) take(pos);
+            else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+          }
+          return { bits, count, nullPositions, narrowed: true };
+        }
+        // the vector column is read only to find NULLs: a view per row costs more than the filter
+        const columns = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
         seg.forEachPartial(columns, (pos, partial) => {
           if (!all && visible(pos) === undefined) return;
           if (filter && !filter.test(partial)) return;
-          if (partial[vectorColumn] !== null) take(pos);
+          if (noNulls || partial[vectorColumn] !== null) take(pos);
           else if (nullPositions.length < nullLimit) nullPositions.push(pos);
         });
         return { bits, count, nullPositions };
@@ -1257,6 +1282,26 @@ export class DurableStorage implements Storage {
     return Math.max(0, n - t.tombstones.size);
   }
 
+  relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> } {
+    const t = this.tables.get(tableId);
+    const indexes = new Map<string, number>();
+    if (!t) return { table: 0, indexes };
+    let table = t.growing.bytes;
+    for (const f of t.frozen) table += f.bytes;
+    const fileBytes = (file: string) => {
+      try { return statSync(join(this.segDir, file)).size; } catch { return 0; } // being rebuilt or dropped
+    };
+    for (const m of t.segMeta) {
+      table += m.bytes;
+      for (const [name, file] of Object.entries(m.annFiles ?? {})) indexes.set(name, (indexes.get(name) ?? 0) + fileBytes(file));
+    }
+    for (const spec of t.vectorIndexes) {
+      const centers = spec.centers ? fileBytes(spec.centers) : 0;
+      indexes.set(spec.name, (indexes.get(spec.name) ?? 0) + centers);
+    }
+    return { table, indexes };
+  }
+
   /** Sealed segments of a table with their statistics (for the planner). */
   segments(tableId: number): readonly SegmentInfo[] {
     const t = this.tables.get(tableId);
@@ -1576,4 +1621,26 @@ function fromJsonSafe(v: unknown): number | bigint | undefined {
   if (typeof v === 'number' || typeof v === 'bigint') return v;
   if (v && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string') return BigInt((v as { $bigint: string }).$bigint);
   return undefined;
+}
+
+/**
+ * The fewest candidate positions the segment's sorted column indexes give for the filter's
+ * indexed conjuncts, or undefined when none narrows the rows enough to beat one pass over
+ * them (random reads per candidate cost more than a sequential read).
+ */
+function indexedCandidates(seg: SealedSegment, conditions: readonly ZoneCondition[]): Int32Array | undefined {
+  let best: Int32Array | undefined;
+  for (const column of new Set(conditions.map((c) => c.column))) {
+    const found = seg.sortedColumn(column)?.candidates(conditions.filter((c) => c.column === column));
+    if (found && (!best || found.length < best.length)) best = found;
+  }
+  return best && best.length <= seg.length / 8 ? best : undefined;
+}
+
+/** The rows meeting conditions that all bound one precise sorted column, else undefined. */
+function onlyIndexedRows(seg: SealedSegment, conditions: readonly ZoneCondition[]): Int32Array | undefined {
+  const column = conditions[0]?.column;
+  if (column === undefined || conditions.some((c) => c.column !== column)) return undefined;
+  const sorted = seg.sortedColumn(column);
+  return sorted?.exactFor(conditions) ? sorted.candidates(conditions, true) : undefined;
 }

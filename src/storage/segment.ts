@@ -10,6 +10,7 @@
  * so a snapshot older than a seal still reads correctly. Deletes are not stored here: they
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
+import { SortedColumn } from './sorted-column.js';
 import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
@@ -387,6 +388,18 @@ export class SealedSegment implements Segment {
       for (let i = 0; i < c.length; i++) if (read(i) === null) out[c.start + i] = 1;
     }
     return out;
+  }
+
+  private readonly sorted = new Map<number, SortedColumn | undefined>();
+
+  /** The column's values in order, built on first use (undefined: not numbers) */
+  sortedColumn(col: number): SortedColumn | undefined {
+    if (!this.sorted.has(col)) {
+      const values: unknown[] = new Array(this.length);
+      this.forEachPartial([col], (pos, partial) => { values[pos] = partial[col]; });
+      this.sorted.set(col, SortedColumn.build(this.length, (pos) => values[pos]));
+    }
+    return this.sorted.get(col);
   }
 
   /** NULLs in a column (0: every row has a value) */

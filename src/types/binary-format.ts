@@ -4,6 +4,7 @@
  * COPY … (FORMAT binary). It sits below both users: the wire protocol (Bind parameters and
  * results in binary) and the engine's COPY.
  */
+import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
 import { parseText } from './text-io.js';
@@ -82,14 +83,45 @@ const textCodec: BinaryCodec = {
   recv: (r) => decodeUtf8(r.rest()),
 };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** UTF-8 bytes as text; invalid sequences fail with 22021 like PostgreSQL's pg_verify_mbstr. */
 export function decodeUtf8(b: Buffer): string {
-  try {
-    return utf8.decode(b);
-  } catch {
-    throw new SqlError(SqlState.characterNotInRepertoire, 'invalid byte sequence for encoding "UTF8"');
+  if (!isUtf8(b)) throw invalidUtf8(b);
+  return b.toString('utf8');
+}
+
+/**
+ * PostgreSQL's report_invalid_encoding for the first sequence pg_utf8_islegal refuses:
+ * `invalid byte sequence for encoding "UTF8": 0xc3 0x28` (as many bytes as the lead byte
+ * announces, as far as the input goes).
+ */
+export function invalidUtf8(b: Uint8Array): SqlError {
+  let i = 0;
+  while (i < b.length) {
+    const n = legalUtf8Length(b, i);
+    if (n === 0) break;
+    i += n;
   }
+  const c = b[i] ?? 0;
+  const mblen = (c & 0x80) === 0 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 1;
+  const bytes = Array.from(b.subarray(i, Math.min(b.length, i + mblen)), (x) => `0x${x.toString(16).padStart(2, '0')}`);
+  return new SqlError(SqlState.characterNotInRepertoire, `invalid byte sequence for encoding "UTF8": ${bytes.join(' ')}`);
+}
+
+/** the length of the legal UTF-8 character at i, or 0 (pg_utf8_islegal's ranges) */
+function legalUtf8Length(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return c === 0 ? 0 : 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const [lo, hi] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const [lo, hi] = c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 const jsonCodec: BinaryCodec = {

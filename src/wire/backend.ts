@@ -80,6 +80,12 @@ export interface Backend {
   /** Notices raised since the last call (sent before the next CommandComplete). */
   takeNotices(): SqlNotice[];
 
+  /**
+   * Optional: LISTEN notifications to send now (NotificationResponse), sent before
+   * ReadyForQuery and, while the client is idle, as soon as notificationsArrived() says so.
+   */
+  takeNotifications?(): { pid: number; channel: string; payload: string }[];
+
   /** ParameterStatus changes since the last call (e.g. after SET application_name). */
   takeParameterChanges(): [string, string][];
 
@@ -118,6 +124,8 @@ export interface ConnectionHandle {
   readonly remotePort: number | undefined;
   /** send this error as FATAL and close the connection (pg_terminate_backend, timeouts) */
   terminate(error: SqlError): void;
+  /** notifications wait in the backend (takeNotifications): send them now if the client is idle */
+  notificationsArrived?(): void;
   /** the connection's Parse-prepared statements (DEALLOCATE and pg_prepared_statements reach them) */
   readonly protocolStatements?: ProtocolStatements;
 }

@@ -80,6 +80,8 @@ export class Connection {
   private backendClosed = false;
   /** a Backend.execute() is in progress (a lost client cancels it) */
   private executing = false;
+  /** ReadyForQuery was the last thing sent and no message has come since: the client is idle */
+  private idleAfterReady = false;
   readonly finished: Promise<void>;
   /** the TCP socket, or the TLSSocket over it after SSLRequest */
   private socket: Socket;
@@ -294,10 +296,23 @@ export class Connection {
     for (const n of this.backend.takeNotices()) this.send(msg.noticeResponse(n));
   }
 
+  private sendNotifications(): void {
+    for (const n of this.backend?.takeNotifications?.() ?? []) this.send(msg.notificationResponse(n.pid, n.channel, n.payload));
+  }
+
+  /** LISTEN: an idle client gets a notification at once, a busy one before its next ReadyForQuery */
+  private notificationsArrived(): void {
+    if (!this.idleAfterReady || this.closed) return;
+    this.sendNotifications();
+    this.flushNow();
+  }
+
   private readyForQuery(): void {
     const backend = this.requireBackend();
     for (const [name, value] of backend.takeParameterChanges()) this.send(msg.parameterStatus(name, value));
+    this.sendNotifications();
     this.send(msg.readyForQuery(backend.transactionStatus()));
+    this.idleAfterReady = true;
     this.flushNow();
   }
 
@@ -391,6 +406,7 @@ export class Connection {
         remoteAddress: this.remoteHost,
         remotePort: this.socket.remotePort,
         terminate: (error) => this.terminate(error),
+        notificationsArrived: () => this.notificationsArrived(),
         protocolStatements: this.protocolStatements(),
       });
       let info;
@@ -499,6 +515,7 @@ export class Connection {
   // ---- message dispatch -----------------------------------------------------------------
 
   private async handle(frame: Frame): Promise<void> {
+    this.idleAfterReady = false;
     if (this.ignoreTillSync && frame.code !== FrontendCode.Sync) return;
     const r = new MessageReader(frame.body);
     switch (frame.code) {
@@ -542,10 +559,11 @@ export class Connection {
 
   private async simpleQuery(r: MessageReader): Promise<void> {
     const backend = this.requireBackend();
-    const sql = r.cstring();
     this.statements.delete('');
     this.dropPortal('');
+    let sql = '';
     try {
+      sql = r.cstring();
       const parts = backend.splitStatements(sql);
       if (parts.length === 0) this.send(msg.emptyQueryResponse());
       let searchFrom = 0;

@@ -5,6 +5,7 @@
  * messages exactly after the StartupMessage, even if the first Query arrived in the same
  * chunk.
  */
+import { decodeUtf8 } from '../types/binary-format.js';
 import { SqlError, SqlState } from '../errors.js';
 import { FRONTEND_CODES } from './message-codes.js';
 
@@ -128,12 +129,13 @@ export class MessageReader {
     return v;
   }
 
+  /** A NUL-terminated string; invalid UTF-8 is 22021, as PostgreSQL checks what a client sends. */
   cstring(): string {
     const end = this.body.indexOf(0, this.offset);
     if (end < 0) throw protocolViolation('invalid string in message');
-    const s = this.body.toString('utf8', this.offset, end);
+    const bytes = this.body.subarray(this.offset, end);
     this.offset = end + 1;
-    return s;
+    return decodeUtf8(bytes);
   }
 
   bytes(n: number): Buffer {

@@ -92,6 +92,8 @@ export function authenticationSASL(mechanisms: readonly string[]): Buffer {
 export const authenticationSASLContinue = (data: string): Buffer => new Writer().int32(11).bytes(Buffer.from(data)).finish(BackendCode.Authentication);
 export const authenticationSASLFinal = (data: string): Buffer => new Writer().int32(12).bytes(Buffer.from(data)).finish(BackendCode.Authentication);
 export const parameterStatus = (name: string, value: string): Buffer => new Writer().cstring(name).cstring(value).finish(BackendCode.ParameterStatus);
+export const notificationResponse = (pid: number, channel: string, payload: string): Buffer =>
+  new Writer().int32(pid).cstring(channel).cstring(payload).finish(BackendCode.NotificationResponse);
 export const backendKeyData = (pid: number, key: number): Buffer => new Writer(13).int32(pid).int32(key).finish(BackendCode.BackendKeyData);
 export const readyForQuery = (status: 'I' | 'T' | 'E'): Buffer => new Writer(6).int8(status.charCodeAt(0)).finish(BackendCode.ReadyForQuery);
 export const parseComplete = (): Buffer => empty(BackendCode.ParseComplete);

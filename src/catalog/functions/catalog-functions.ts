@@ -119,6 +119,15 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
         });
       }
       break;
+    case 'pg_partition_root':
+      // the top of the partition tree the table is in; NULL outside one (partitionfuncs.c)
+      if (n === 1) return fn([T.regclass], T.regclass, (a) => {
+        let t = catalog.tables.get(a[0] as number);
+        if (!t || (t.kind !== 'p' && !t.partitionOf)) return null;
+        while (t.partitionOf) t = catalog.tables.get(t.partitionOf.parent) ?? t;
+        return t.oid;
+      });
+      break;
     case 'pg_get_partkeydef':
       if (n === 1) return fn([T.oid], T.text, (a) => {
         const t = catalog.tables.get(a[0] as number);

@@ -76,7 +76,8 @@ function qualifiedName(schema: string, name: string): string {
 export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }): string {
   const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + (i.opclasses[k] && i.opclasses[k] !== 'default' ? ` ${i.opclasses[k]}` : '')).join(', ');
   const opts = Object.entries(i.options);
-  const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '';
+  // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
+  const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
 }
 

@@ -146,14 +146,15 @@ const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_role
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /** every database, templates included, in pg_database's order */
-function databaseNames(ctx: SystemRelationContext): string[] {
+function databaseNames(ctx: Pick<SystemRelationContext, 'databases'>): string[] {
   const names = new Set(ctx.databases);
   names.add('template0');
   names.add('template1');
   return [...names].sort();
 }
 
-function databaseOid(ctx: SystemRelationContext, d: string): number {
+/** pg_database.oid of a database, given every database's name */
+export function databaseOid(ctx: Pick<SystemRelationContext, 'databases'>, d: string): number {
   return d === 'postgres' ? 5 : d === 'template1' ? 1 : d === 'template0' ? 4 : 16000 + databaseNames(ctx).indexOf(d);
 }
 

@@ -4,6 +4,7 @@ import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { OID, formatType } from '../../types/types.js';
 import type { AnnOp } from '../../ann/api.js';
+import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
 import { typeOf, type CreateIndex, type IndexColumnSpec } from '../../sql/ddl/index.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
@@ -146,6 +147,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
       name: leafIdx.name, column: idx.columns[0], op,
       m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
       ...(ivf ? { method: 'ivfflat' as const, lists } : {}),
+      ...quantizationOf(idx.options),
     }, ctx.interrupted);
     // pgvector's ivfbuild.c: fewer sampled vectors than lists
     if (ivf && built.samples !== undefined && built.samples < lists) {
@@ -180,7 +182,7 @@ function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[
   if (dims < 1) throw new SqlError(SqlState.invalidParameterValue, 'column does not have dimensions');
   const limit = maxDimensions(method, col.type.oid);
   if (dims > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
-  validateIndexOptions(options, method);
+  validateIndexOptions(options, method, opclass.type === OID.bit);
   // pgvector's ivfbuild.c: spherical k-means needs more than one dimension
   if (method === 'ivfflat' && dims === 1 && (opclass.op === '<#>' || opclass.op === '<=>')) {
     throw new SqlError(SqlState.invalidParameterValue, 'dimensions must be greater than one for this opclass');
@@ -199,7 +201,13 @@ function maxDimensions(method: string, type: number): number {
   return type === OID.halfvec ? 4000 : 2000;
 }
 
-function validateIndexOptions(options: Record<string, string>, method: string): void {
+/** WITH (quantization = …): absent or f32 store the vectors as they are. */
+function quantizationOf(options: Readonly<Record<string, string>>): { quantization?: Quantization } {
+  const q = options.quantization === undefined ? undefined : parseQuantization(options.quantization);
+  return q && q !== 'f32' ? { quantization: q } : {};
+}
+
+function validateIndexOptions(options: Record<string, string>, method: string, bits: boolean): void {
   const range = (key: string, lo: number, hi: number) => {
     if (options[key] === undefined) return;
     const v = Number(options[key]);
@@ -210,9 +218,20 @@ function validateIndexOptions(options: Record<string, string>, method: string): 
     }
   };
   if (method === 'hnsw') {
-    for (const k of Object.keys(options)) if (!['m', 'ef_construction'].includes(k)) throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
+    for (const k of Object.keys(options)) if (!['m', 'ef_construction', 'quantization'].includes(k)) throw new SqlError(SqlState.invalidParameterValue, `unrecognized parameter "${k}"`);
     range('m', 2, 100);
     range('ef_construction', 4, 1000);
+    if (options.quantization !== undefined) {
+      const q = parseQuantization(options.quantization);
+      // PostgreSQL's message for an enum reloption (reloptions.c, parse_one_reloption)
+      if (!q) {
+        throw new SqlError(SqlState.invalidParameterValue, `invalid value for enum option "quantization": ${options.quantization}`, {
+          detail: `Valid values are ${QUANTIZATIONS.slice(0, -1).map((v) => `"${v}"`).join(', ')}, and "${QUANTIZATIONS[QUANTIZATIONS.length - 1]}".`,
+        });
+      }
+      // bit strings are stored one bit a dimension already
+      if (bits && q !== 'f32') throw new SqlError(SqlState.featureNotSupported, `quantization "${q}" is not supported for bit columns`);
+    }
     const m = Number(options.m ?? 16);
     const ef = Number(options.ef_construction ?? 64);
     if (ef < 2 * m) throw new SqlError(SqlState.invalidParameterValue, 'ef_construction must be greater than or equal to 2 * m');

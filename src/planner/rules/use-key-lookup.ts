@@ -3,8 +3,8 @@
  *
  *   SELECT abalance FROM pgbench_accounts WHERE aid = $1
  *
- * When the filter fixes every column of a btree index (PRIMARY KEY, UNIQUE, or a plain
- * CREATE INDEX) with a constant or parameter and the cost model finds it cheaper than
+ * When the filter fixes every column of a btree or hash index (PRIMARY KEY, UNIQUE, or a
+ * plain CREATE INDEX) with a constant or parameter and the cost model finds it cheaper than
  * reading the table, the rows come from the storage's key index
  * instead of a full scan; the whole filter is still applied to them. (A plain index whose
  * key turns out to be shared by many rows falls back to the scan at run time.)
@@ -71,9 +71,12 @@ function equalities(filter: Expr): Map<number, Expr> {
   return out;
 }
 
-/** btree indexes on plain columns, unique ones first (they find at most one row) */
+/**
+ * btree and hash indexes on plain columns, unique ones first (they find at most one row):
+ * the storage keeps both as key indexes, and equality is all a hash index answers
+ */
 function uniqueKeys(table: TableDef): { name: string; columns: readonly number[] }[] {
-  return table.indexes.filter((i) => i.method === 'btree' && i.columns.length > 0)
+  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0)
     .sort((a, b) => Number(b.unique) - Number(a.unique))
     .map((i) => ({ name: i.name, columns: i.columns }));
 }

@@ -55,6 +55,8 @@ function optionText(arg: Node | undefined): string {
   if ('String' in arg) return arg.String.sval ?? '';
   if ('Float' in arg) return arg.Float.fval ?? '';
   if ('A_Const' in arg && arg.A_Const.ival) return String(arg.A_Const.ival.ival ?? 0);
+  // a bare word (WITH (quantization = i8)) parses as a type name, as in PostgreSQL's defGetString
+  if ('TypeName' in arg) return names(arg.TypeName.names ?? []).join('.');
   return '';
 }
 

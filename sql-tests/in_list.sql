@@ -1,0 +1,3 @@
+-- long IN lists (hashed from 16 items): NULLs, NOT IN, char(n), NaN, numeric, bigint, text
+SELECT x, x IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,NULL) AS with_null, x IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17) AS plain, x NOT IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17) AS notin FROM (VALUES (1),(17),(18),(NULL::int)) t(x);
+SELECT 'a'::char(3) IN ('a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q') AS bpchar, 'nan'::float8 IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,'nan') AS nan, 2.0 IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17) AS numeric, 5::bigint IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17) AS big, 'x' IN ('a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','x') AS txt;
