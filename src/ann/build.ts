@@ -48,7 +48,8 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
     await rename(temp, path);
   } catch (e) {
     // the answer does not wait for the thread to stop; the temp file goes once it has
-    void worker.terminate().then(() => unlink(temp)).catch(() => {});
+    // (and the calibration's copy, when the build was given up while measuring its curve)
+    void worker.terminate().then(() => Promise.all([unlink(temp).catch(() => {}), unlink(`${temp}.calibration`).catch(() => {})])).catch(() => {});
     throw e;
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
