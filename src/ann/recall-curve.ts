@@ -24,7 +24,7 @@ export interface RecallPoint {
   readonly recall: number;
 }
 
-/** A segment index's recall-vs-ef curve (plain data: it is kept in the segment manifest). */
+/** A segment index's recall-vs-breadth curve (plain data: it is kept in the segment manifest). */
 export interface RecallCurve {
   /** the k of recall@k */
   readonly k: number;
@@ -49,6 +49,7 @@ export function probesLadder(lists: number): number[] {
   out.push(lists);
   return out;
 }
+
 /** recall treated as reached: the ladder stops there */
 const FULL = 0.999;
 
