@@ -6,6 +6,8 @@
  */
 import type { Quantization, QuantizerParams } from './quantize.js';
 
+import type { RecallCurve } from './recall-curve.js';
+
 /** pgvector's distance operators. */
 export type DistanceOp = '<->' | '<#>' | '<=>' | '<+>';
 /** pgvector's distances between bit strings: Hamming and Jaccard. */
@@ -44,6 +46,13 @@ export interface AnnIndex {
   filteredSearch?(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined;
   /** max connections per node (the cost model's hops per visited node) */
   readonly m?: number;
+  /** IVFFlat: the number of lists (the most probes can be) */
+  readonly lists?: number;
+  /**
+   * Recall@10 by search breadth, measured when this index was built (float vectors, a
+   * segment large enough): quiver.target_recall picks the breadth from it.
+   */
+  recallCurve?: RecallCurve;
   /** the index's file and parameters, so another thread can view() the same index */
   fileRef?(): AnnIndexFile;
   /** write the index to a file (next to its segment) */

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { AnnOp, HnswOptions } from './api.js';
 import type { BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
+import type { RecallCurve } from './recall-curve.js';
 import type { QuantizerParams } from './quantize.js';
 
 /** The build was given up (its signal aborted): no file was left behind. */
@@ -26,10 +27,12 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
   const worker = new Worker(new URL('./build-worker.js', import.meta.url));
   let onAbort: (() => void) | undefined;
   let params: QuantizerParams | undefined;
+  let curve: RecallCurve | undefined;
   try {
     const done = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { ok: boolean; error?: string; params?: QuantizerParams }) => {
+      worker.once('message', (m: { ok: boolean; error?: string; params?: QuantizerParams; curve?: RecallCurve }) => {
         params = m.params;
+        curve = m.curve;
         if (m.ok) resolve();
         else reject(new Error(`HNSW build failed: ${m.error}`));
       });
@@ -45,11 +48,14 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
     await rename(temp, path);
   } catch (e) {
     // the answer does not wait for the thread to stop; the temp file goes once it has
-    void worker.terminate().then(() => unlink(temp)).catch(() => {});
+    // (and the calibration's copy, when the build was given up while measuring its curve)
+    void worker.terminate().then(() => Promise.all([unlink(temp).catch(() => {}), unlink(`${temp}.calibration`).catch(() => {})])).catch(() => {});
     throw e;
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   await worker.terminate();
-  return HnswIndex.open(path, op, dim, count, options, params);
+  const index = HnswIndex.open(path, op, dim, count, options, params);
+  if (curve) index.recallCurve = curve;
+  return index;
 }

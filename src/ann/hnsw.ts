@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions, type VectorChunk } from './api.js';
 import { openFilteredView, type NativeFilteredIndex } from './filtered-hnsw.js';
+import type { RecallCurve } from './recall-curve.js';
 import { UsearchIndex as NativeIndex } from './usearch-native.js';
 import { fitQuantizer, makeQuantizer, type FloatMetric, type Quantizer, type QuantizerParams, type RowSource } from './quantize.js';
 
@@ -128,6 +129,13 @@ function newNative(op: AnnOp, dim: number, quant: Quantizer | undefined, opts: H
   return new NativeIndex({ dimensions, metric, scalar, connectivity: opts.m, expansionAdd: opts.efConstruction, expansionSearch: ef });
 }
 
+/** Rows `positions` of `vectors` (`stride` floats each), contiguous. */
+function gather(vectors: Float32Array, positions: readonly number[], stride: number): Float32Array {
+  const out = new Float32Array(positions.length * stride);
+  positions.forEach((p, i) => out.set(vectors.subarray(p * stride, (p + 1) * stride), i * stride));
+  return out;
+}
+
 /** One float (0 or 1) per bit of a packed bit string (most significant bit first). */
 export function unpackBits(packed: Uint8Array, from: number, dim: number, out: Float32Array, at: number): void {
   for (let b = 0; b < dim; b++) out[at + b] = (packed[from + (b >> 3)] >> (7 - (b & 7))) & 1;
@@ -140,6 +148,9 @@ export class HnswIndex implements AnnIndex {
   private tempDir: string | undefined;
   /** the addon's view of the saved file (null: the addon is not built, or a bit index) */
   private filtered: NativeFilteredIndex | null | undefined;
+  /** adds the positions build() left out (until insertHeldOut()) */
+  private heldOut: (() => void) | undefined;
+  recallCurve?: RecallCurve;
 
   private constructor(readonly op: AnnOp, readonly dimensions: number, readonly size: number, private readonly opts: HnswOptions, private readonly quant: Quantizer | undefined, first: NativeIndex, firstEf: number) {
     this.handles.set(firstEf, first);
@@ -153,8 +164,10 @@ export class HnswIndex implements AnnIndex {
   /**
    * Build over `count` vectors stored contiguously in `data` (which must start at
    * offset 0 of its buffer: usearch ignores byteOffset). Keys are positions 0..count-1.
+   * Positions in `holdOut` are left out until insertHeldOut(): meanwhile they are queries
+   * from the segment's own distribution that the graph has never seen (recall-curve.ts).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set()): HnswIndex {
     const metric = metricFor(op);
     if (!metric) throw new Error(`bug: no HNSW metric for ${op}`);
     const ef = 40;
@@ -164,6 +177,8 @@ export class HnswIndex implements AnnIndex {
     // fitted on the rows as stored (already MIPS-transformed: read them as they are)
     const quant = quantizerFor(op, dim, opts, undefined, () => storedRows('<->', stride, [{ start: 0, rows: count, data: vectors }]));
     const native = newNative(op, dim, quant, opts, ef);
+    const index = new HnswIndex(op, dim, count, opts, quant, native, ef);
+    const add = (keys: BigUint64Array, rows: Float32Array) => native.add(keys, quant ? quant.encode(rows, keys.length) : rows, THREADS);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(i);
@@ -171,11 +186,40 @@ export class HnswIndex implements AnnIndex {
       // (termination cannot interrupt native code)
       for (let at = 0; at < count; at += BUILD_PIECE) {
         const end = Math.min(count, at + BUILD_PIECE);
-        const piece = vectors.subarray(at * stride, end * stride);
-        native.add(keys.subarray(at, end), quant ? quant.encode(piece, end - at) : piece, THREADS);
+        if (![...holdOut].some((p) => p >= at && p < end)) {
+          add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride));
+          continue;
+        }
+        const rest = Array.from({ length: end - at }, (_, i) => at + i).filter((p) => !holdOut.has(p));
+        if (rest.length > 0) add(BigUint64Array.from(rest, BigInt), gather(vectors, rest, stride));
+      }
+      if (holdOut.size > 0) {
+        const held = [...holdOut].filter((p) => p >= 0 && p < count).sort((a, b) => a - b);
+        const heldKeys = BigUint64Array.from(held, BigInt);
+        const heldRows = gather(vectors, held, stride);
+        index.heldOut = () => add(heldKeys, heldRows);
       }
     }
-    return new HnswIndex(op, dim, count, opts, quant, native, ef);
+    return index;
+  }
+
+  /**
+   * Add the positions build() held out. Views of a file saved before (the calibration's)
+   * no longer match the graph and are dropped: the next search or fileRef() saves anew.
+   */
+  insertHeldOut(): void {
+    const add = this.heldOut;
+    if (!add) return;
+    this.heldOut = undefined;
+    add();
+    const [firstEf, first] = this.handles.entries().next().value!;
+    this.filtered?.close();
+    this.filtered = undefined;
+    this.handles.clear();
+    this.handles.set(firstEf, first);
+    if (this.tempDir && existsSync(this.tempDir)) rmSync(this.tempDir, { recursive: true, force: true });
+    this.tempDir = undefined;
+    this.file = undefined;
   }
 
   /**

@@ -5,7 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
-import { assignLists, kmeansKindFor, writeCenters, writeIvfFile } from './ivfflat.js';
+import { assignLists, IvfIndex, kmeansKindFor, writeCenters, writeIvfFile } from './ivfflat.js';
+import { curveSamples, measureRecallCurve, probesLadder, type RecallCurve } from './recall-curve.js';
 import { kmeans, normalizeRows } from './kmeans.js';
 
 export interface TrainRequest {
@@ -34,7 +35,30 @@ export interface AssignRequest {
 
 export type IvfBuildRequest = TrainRequest | AssignRequest;
 
-export function runIvfBuild(req: IvfBuildRequest): void {
+/** The segment's vectors in one array from offset 0 (exact search needs them so). */
+function contiguous(chunks: readonly VectorChunk[], count: number, dim: number): Float32Array {
+  const c = chunks[0];
+  if (chunks.length === 1 && c.start === 0 && c.data.byteOffset === 0 && c.data.length === count * dim) return c.data;
+  const out = new Float32Array(count * dim);
+  for (const ch of chunks) out.set(ch.data.subarray(0, ch.rows * dim), ch.start * dim);
+  return out;
+}
+
+/** Probes-vs-recall of the lists just written (recall-curve.ts), the samples staying in the lists. */
+function calibrate(req: AssignRequest): RecallCurve | undefined {
+  const vectors = contiguous(req.chunks, req.count, req.dim);
+  const held = curveSamples(vectors, req.count, req.dim, req.op);
+  if (req.nulls) for (const p of held) if (req.nulls[p] === 1) held.delete(p);
+  if (held.size === 0) return undefined;
+  try {
+    const index = IvfIndex.open(req.path, req.chunks);
+    return measureRecallCurve(index, vectors, req.count, req.dim, req.op, held, probesLadder(req.lists), true);
+  } catch {
+    return undefined; // a curve is an extra: the lists are built without one
+  }
+}
+
+export function runIvfBuild(req: IvfBuildRequest): RecallCurve | undefined {
   if (req.kind === 'train') {
     // cosine clusters the directions: pgvector normalises the samples first
     if (req.op === '<=>') normalizeRows(req.samples, req.count, req.dim);
@@ -44,13 +68,15 @@ export function runIvfBuild(req: IvfBuildRequest): void {
     const nulls = req.nulls;
     const { offsets, positions } = assignLists(req.chunks, req.count, req.dim, req.op, req.centers, req.lists, nulls ? (p) => nulls[p] === 1 : undefined);
     writeIvfFile(req.path, req.op, req.dim, req.count, req.centers, req.lists, offsets, positions);
+    return calibrate(req);
   }
+  return undefined;
 }
 
 parentPort?.on('message', (req: IvfBuildRequest) => {
   try {
-    runIvfBuild(req);
-    parentPort!.postMessage({ ok: true });
+    const curve = runIvfBuild(req);
+    parentPort!.postMessage(curve ? { ok: true, curve } : { ok: true });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
   }

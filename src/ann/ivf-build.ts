@@ -10,25 +10,27 @@ import { IndexBuildAborted } from './build.js';
 import type { AssignRequest, IvfBuildRequest, TrainRequest } from './ivf-build-worker.js';
 import { IvfIndex } from './ivfflat.js';
 import { seededRandom } from './kmeans.js';
+import type { RecallCurve } from './recall-curve.js';
 
 let nextTemp = 1;
 
-async function runInWorker(req: IvfBuildRequest, signal: AbortSignal | undefined): Promise<void> {
+async function runInWorker(req: IvfBuildRequest, signal: AbortSignal | undefined): Promise<RecallCurve | undefined> {
   if (signal?.aborted) throw new IndexBuildAborted();
   const final = req.path;
   const temp = `${final}.building-${process.pid}-${nextTemp++}`;
   const worker = new Worker(new URL('./ivf-build-worker.js', import.meta.url));
   let onAbort: (() => void) | undefined;
+  let curve: RecallCurve | undefined;
   try {
-    const done = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(`IVFFlat build failed: ${m.error}`))));
+    const done = new Promise<RecallCurve | undefined>((resolve, reject) => {
+      worker.once('message', (m: { ok: boolean; error?: string; curve?: RecallCurve }) => (m.ok ? resolve(m.curve) : reject(new Error(`IVFFlat build failed: ${m.error}`))));
       worker.once('error', reject);
       worker.once('exit', (code) => { if (code !== 0) reject(new Error(`IVFFlat build worker exited with code ${code}`)); });
       onAbort = () => reject(new IndexBuildAborted());
       signal?.addEventListener('abort', onAbort);
     });
     worker.postMessage({ ...req, path: temp });
-    await done;
+    curve = await done;
     await rename(temp, final);
   } catch (e) {
     void worker.terminate().then(() => unlink(temp)).catch(() => {});
@@ -37,6 +39,7 @@ async function runInWorker(req: IvfBuildRequest, signal: AbortSignal | undefined
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   await worker.terminate();
+  return curve;
 }
 
 /** pgvector's sample size: 50 per list, at least 10,000 (never more than there are rows). */
@@ -80,6 +83,8 @@ export async function trainCentersFile(samples: Float32Array, count: number, dim
 /** Assign one segment's vectors to the lists of `centers`, write its index file and open it. */
 export async function buildIvfFile(chunks: readonly VectorChunk[], count: number, dim: number, op: DistanceOp, centers: Float32Array, lists: number, nulls: Uint8Array | undefined, path: string, signal?: AbortSignal): Promise<IvfIndex> {
   const req: AssignRequest = { kind: 'assign', chunks, count, dim, op, centers, lists, ...(nulls ? { nulls } : {}), path };
-  await runInWorker(req, signal);
-  return IvfIndex.open(path, chunks);
+  const curve = await runInWorker(req, signal);
+  const index = IvfIndex.open(path, chunks);
+  if (curve) index.recallCurve = curve;
+  return index;
 }

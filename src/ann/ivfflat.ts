@@ -13,6 +13,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs
 import simsimd from 'simsimd';
 import type { AnnHit, AnnIndex, AnnIndexFile, AnnOp, DistanceOp, VectorChunk } from './api.js';
 import { normalizeRows, type KmeansKind } from './kmeans.js';
+import type { RecallCurve } from './recall-curve.js';
 
 const MAGIC = 0x46564951; // 'QIVF'
 const CENTERS_MAGIC = 0x43564951; // 'QIVC'
@@ -220,6 +221,7 @@ class TopK {
 
 export class IvfIndex implements AnnIndex {
   readonly kind = 'ivfflat' as const;
+  recallCurve?: RecallCurve;
   private readonly source: VectorSource;
 
   private constructor(

@@ -113,6 +113,9 @@ const DEFS: SettingDef[] = [
   { name: 'ivfflat.probes', value: '1', kind: int(1, 32768) },
   { name: 'ivfflat.iterative_scan', value: 'off', kind: enums('off', 'relaxed_order') },
   { name: 'ivfflat.max_probes', value: '32768', kind: int(1, 32768) },
+  // 0 = off: hnsw.ef_search applies; else each HNSW segment's ef for this recall@10
+  // (planner/recall-target.ts)
+  { name: 'quiver.target_recall', value: '0', kind: { type: 'real', min: 0, max: 1 } },
 ];
 
 const BY_KEY = new Map(DEFS.map((d) => [d.name.toLowerCase(), d]));

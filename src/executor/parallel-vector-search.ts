@@ -30,7 +30,7 @@ import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, segmentChoice } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
-import { searchBreadth } from './search-breadth.js';
+import { SegmentBreadth } from './search-breadth.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -285,9 +285,9 @@ export async function parallelIndexedVectorTopK(
   const query = queryVector(key, env);
   const filter = filterOf(scan, env);
   if (!query || filter === undefined) return undefined;
-  const ef = searchBreadth(vs.index.method, env.ctx.setting.bind(env.ctx));
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
+  const breadth = new SegmentBreadth(vs.index.method, env.ctx.setting.bind(env.ctx), k, stats);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op, vs.index!.method));
@@ -311,6 +311,7 @@ export async function parallelIndexedVectorTopK(
       noteBitmap(stats, m, filter !== null);
       top.addNulls(seg, m.nullPositions);
       if (m.count === 0) return;
+      const ef = breadth.of(seg.index);
       let want = k;
       let inGraph: { budget: number } | undefined;
       if (m.bits) {

@@ -10,7 +10,8 @@
  *                     matching ones, widen ×4 once;
  *     and a run-time check switches to the exact scan when the walk overruns its budget or
  *     the widening comes back short (EXPLAIN ANALYZE counts the switches);
- *     no filter and every row visible → a plain HNSW search with ef = hnsw.ef_search;
+ *     no filter and every row visible → a plain HNSW search with ef = hnsw.ef_search (or,
+ *     with quiver.target_recall set, the segment's ef for that recall: search-breadth.ts);
  *   - everything else (growing segment, own uncommitted rows, segments sealed before the
  *     index existed): exact, one kernel call per row.
  *
@@ -23,7 +24,7 @@ import type { Expr, Plan } from '../planner/plan.js';
 import type { AnnSegment } from '../storage/api.js';
 import type { Row } from '../types/types.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { searchBreadth } from './search-breadth.js';
+import { SegmentBreadth } from './search-breadth.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
@@ -54,9 +55,9 @@ export function indexedVectorTopK(
   if (q === null) return undefined;
   const query = q as Float32Array;
   const pred = scan.filter ? compileExpr(scan.filter) : null;
-  const ef = searchBreadth(vs.index.method, env.ctx.setting.bind(env.ctx));
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
+  const breadth = new SegmentBreadth(vs.index.method, env.ctx.setting.bind(env.ctx), k, stats);
 
   const candidates = new VectorCandidates(k, key.op, !!key.half, query);
   // Ties are broken by storage order (sealed segments by position, which is RowId order,
@@ -85,7 +86,7 @@ export function indexedVectorTopK(
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
       const indexed = btreeConditions(table, scan.filter, env);
       const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
-      searchSegment(seg, { column: key.column, query, k, ef, op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {

@@ -11,6 +11,8 @@
  * and left out.
  */
 
+import { targetRecallLine, type TargetRecallStats } from './recall-target.js';
+
 export type VectorStrategy = 'exact' | 'in-graph' | 'ann-filter';
 
 export interface SegmentCostInput {
@@ -140,6 +142,8 @@ export interface VectorSearchStats {
   switches?: number;
   /** the estimates of the first filtered segment: selectivity and each strategy's cost */
   estimate?: string;
+  /** quiver.target_recall: the efs chosen per segment and their estimated recall */
+  targetRecall?: TargetRecallStats;
   /** segments whose filter bitmap came from a B-tree'd column's sorted index, of those filtered */
   segmentsNarrowed?: number;
   segmentsFiltered?: number;
@@ -168,6 +172,7 @@ export function vectorStatsLines(vs: VectorSearchStats): string[] {
   const lines = [
     `Segments: ${vs.segmentsByIndex} via index (${vs.segmentsInGraph ?? 0} filtered in graph), ${vs.segmentsExact} exact; widenings: ${vs.widenings}; switches to exact: ${vs.switches ?? 0}; exact fallbacks: ${vs.exactFallbacks}; distances computed: ${vs.candidates}`,
   ];
+  if (vs.targetRecall) lines.push(targetRecallLine(vs.targetRecall));
   if (vs.estimate) lines.push(`Strategy estimate: ${vs.estimate}`);
   if (vs.segmentsNarrowed) lines.push(`Filter rows from B-tree order: ${vs.segmentsNarrowed} of ${vs.segmentsFiltered ?? vs.segmentsNarrowed} filtered segments`);
   return lines;

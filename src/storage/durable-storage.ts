@@ -38,6 +38,7 @@ import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
 import { buildIvfFile, ivfSampleSize, sampleVectors, trainCentersFile } from '../ann/ivf-build.js';
 import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
+import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 
@@ -99,6 +100,8 @@ interface SegmentMeta extends SegmentInfo {
   readonly crc: number;
   /** ANN index files of this segment by index name (derived data: rebuilt if missing) */
   annFiles?: Record<string, string>;
+  /** recall-vs-ef curves measured when the ANN indexes were built, by index name */
+  annRecall?: Record<string, RecallCurve>;
   /** set for a bulk-ingested segment: the commit timestamp of all its rows */
   commitTs?: number;
 }
@@ -568,7 +571,11 @@ export class DurableStorage implements Storage {
           try {
             if (!file) throw new Error('no index file');
             const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
-            this.annOf(t, seg.id).set(spec.name, openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim)));
+            const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim));
+            // manifests written before calibration existed have no curve: ef_search applies
+            const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
+            if (curve) index.recallCurve = curve;
+            this.annOf(t, seg.id).set(spec.name, index);
           } catch (e) {
             this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
             rebuild = true;
@@ -602,7 +609,9 @@ export class DurableStorage implements Storage {
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
-      this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0) }, 'built ANN index');
+      if (index.recallCurve) meta.annRecall = { ...(meta.annRecall ?? {}), [spec.name]: index.recallCurve };
+      const recall = index.recallCurve?.points.map((p) => `${p.breadth}:${p.recall}`).join(' ') ?? null;
+      this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0), recall }, 'built ANN index');
     }
   }
 
@@ -698,6 +707,10 @@ export class DurableStorage implements Storage {
           files.push(f);
           const { [name]: _gone, ...rest } = meta.annFiles!;
           meta.annFiles = rest;
+        }
+        if (meta.annRecall?.[name]) {
+          const { [name]: _gone, ...rest } = meta.annRecall;
+          meta.annRecall = rest;
         }
       }
       for (const m of t.ann.values()) { m.get(name)?.close(); m.delete(name); }
