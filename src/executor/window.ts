@@ -15,7 +15,7 @@ import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { PAUSE, type Step, type Suspend } from './suspend.js';
 import { gatherWithin, type WorkMem } from './work-mem.js';
 import { groupKey, rowComparator, type RunContext } from './operators.js';
-import { sortInSlices } from './sort-in-slices.js';
+import { sortInSlices } from './sort-slices.js';
 import { inRangeFor, type InRange } from './window-range.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
@@ -82,7 +82,7 @@ function* evaluateWindow(fn: WindowFn, rows: Row[], rc: RunContext, env: ExecEnv
   const out: Row[] = [];
   for (const list of partitions.values()) {
     let ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
-    if (order.length) ext = yield* sortInSlices(ext, cmp, rc, env);
+    if (order.length) ext = yield* sortInSlices(ext, cmp, { checkCancel: env.checkCancel, slice: rc.slice });
     const p = peerGroups(ext, order.length ? cmp : null, width);
     const results = yield* evaluatePartition(fn, p, offsets, env, pause);
     yield* pause.now();
