@@ -155,7 +155,7 @@ interface SegmentFilter {
 }
 
 /** What one segment search needs of the query. */
-interface SegmentQuery {
+export interface SegmentQuery {
   readonly column: number;
   readonly query: Float32Array;
   readonly k: number;
@@ -167,7 +167,7 @@ interface SegmentQuery {
  * The best k + margin of the allowed positions, ranked natively over the segment's
  * contiguous vectors (one call per chunk), or undefined when that is not available.
  */
-function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array): Int32Array | undefined {
+export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array): Int32Array | undefined {
   const vectors = seg.sharedVectors?.(q.column);
   const ranker = vectors && vectors.dim === q.query.length ? chunkRanker(q.op, vectors.dim) : undefined;
   if (!vectors || !ranker) return undefined;
