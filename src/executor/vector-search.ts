@@ -32,6 +32,7 @@ import type { RunContext } from './operators.js';
 import { chooseVectorStrategy, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 import { zoneConditions } from './zone-conditions.js';
+import { trappedWalk } from '../ann/trapped-walk.js';
 import { chunkRanker } from '../query-worker/native-rank.js';
 import { BestPositions, candidateCap } from '../query-worker/kernels.js';
 import type { ZoneCondition } from '../storage/api.js';
@@ -240,12 +241,13 @@ function searchSegment(
   }
   if (choice.strategy === 'in-graph') {
     const r = seg.index.filteredSearch?.(query, k, ef, bits, choice.budget);
-    if (r && !r.exhausted && r.hits.length >= k) {
+    const trapped = !!r && !r.exhausted && trappedWalk(seg.index, query, r.hits, k, m.count / seg.length);
+    if (r && !r.exhausted && r.hits.length >= k && !trapped) {
       stats.segmentsInGraph = (stats.segmentsInGraph ?? 0) + 1;
       for (const h of r.hits) offer(h.position);
       return;
     }
-    countExact(stats, r?.exhausted === true);
+    countExact(stats, r?.exhausted === true || trapped);
     exactScan();
     return;
   }

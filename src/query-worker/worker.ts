@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnnHit, AnnIndex } from '../ann/api.js';
 import { openAnnIndex } from '../ann/open.js';
+import { trappedWalk } from '../ann/trapped-walk.js';
 import { SqlError } from '../errors.js';
 import { chunkRanker } from './native-rank.js';
 import { BestPositions, rankKernel } from './kernels.js';
@@ -116,8 +117,9 @@ export class WorkerState {
       ({ positions: Int32Array.from(found, (h) => h.position), distances: Float64Array.from(found, (h) => h.distance) });
     if (req.inGraph && req.allowed) {
       const r = index.filteredSearch?.(req.query, Math.max(req.want, req.k), req.ef, req.allowed, req.inGraph.budget);
-      if (r && !r.exhausted && r.hits.length >= req.k) return { id: req.id, ok: true, widenings: 0, hits: hitsOf(r.hits) };
-      return exact(r?.exhausted === true);
+      const trapped = !!r && !r.exhausted && trappedWalk(index, req.query, r.hits, req.k, allowedFraction(req.allowed, seg.count));
+      if (r && !r.exhausted && r.hits.length >= req.k && !trapped) return { id: req.id, ok: true, widenings: 0, hits: hitsOf(r.hits) };
+      return exact(r?.exhausted === true || trapped);
     }
     let want = Math.max(req.want, req.k);
     for (let widenings = 0; ; widenings++) {
@@ -166,6 +168,16 @@ export class WorkerState {
     }
     return best.result();
   }
+}
+
+/** the fraction of a segment's positions a bitmap allows */
+function allowedFraction(bits: Uint8Array, count: number): number {
+  let n = 0;
+  for (let i = 0; i < bits.length; i++) {
+    let b = bits[i];
+    while (b) { b &= b - 1; n++; }
+  }
+  return count > 0 ? n / count : 0;
 }
 
 if (parentPort) {
