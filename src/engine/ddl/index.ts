@@ -17,6 +17,7 @@ import { createSchema } from './schema.js';
 import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
+import { reindex } from './reindex.js';
 import { createView } from './view.js';
 
 export type { DdlContext } from './context.js';
@@ -40,6 +41,7 @@ const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
     return created ? { created } : {};
   },
   truncate: (ctx, s) => ({ truncate: truncate(ctx, s) }),
+  reindex,
 };
 
 export async function runDdl(ctx: DdlContext, stmt: BoundDdl): Promise<DdlOutcome> {

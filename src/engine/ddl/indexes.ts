@@ -4,6 +4,7 @@ import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { OID, formatType } from '../../types/types.js';
 import type { AnnOp } from '../../ann/api.js';
+import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
 import { typeOf, type CreateIndex, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
@@ -173,12 +174,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
     if (!indexBuilt(idx, leaf)) continue;
     const ivf = idx.method === 'ivfflat';
     const lists = Number(idx.options.lists ?? 100);
-    const built = await ctx.storage.createVectorIndex(leaf.oid, {
-      name: leafIdx.name, column: idx.columns[0], op,
-      m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
-      ...(ivf ? { method: 'ivfflat' as const, lists } : {}),
-      ...quantizationOf(idx.options),
-    }, ctx.interrupted);
+    const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted);
     // pgvector's ivfbuild.c: fewer sampled vectors than lists
     if (ivf && built.samples !== undefined && built.samples < lists) {
       ctx.notices.push({
@@ -187,6 +183,21 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
       });
     }
   }
+}
+
+/** What storage builds for a vector index (a partition's under its own name) */
+export function vectorIndexSpec(idx: IndexDef, name: string): VectorIndexSpec {
+  return {
+    name, column: idx.columns[0], op: OPCLASS_OPERATOR[idx.opclasses[0]],
+    m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
+    ...(idx.method === 'ivfflat' ? { method: 'ivfflat' as const, lists: Number(idx.options.lists ?? 100) } : {}),
+    ...quantizationOf(idx.options),
+  };
+}
+
+/** Whether storage holds files for this index on this table (see indexBuilt) */
+export function storesVectorIndex(idx: IndexDef, table: TableDef): boolean {
+  return (idx.method === 'hnsw' || idx.method === 'ivfflat') && indexBuilt(idx, table);
 }
 
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {

@@ -3,7 +3,7 @@
  * BoundDdl (types.ts) and says undefined for any other statement. The engine runs the
  * result (src/engine/ddl/index.ts runDdl) without ever seeing the library's tree.
  */
-import type { CreateTableAsStmt, Node } from '@pgsql/types';
+import type { CreateTableAsStmt, Node, ReindexStmt } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
 import type { SqlType } from '../../types/types.js';
 import type { RawNode } from '../parser.js';
@@ -31,6 +31,7 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   if ('CommentStmt' in node) return bindComment(node.CommentStmt);
   if ('RenameStmt' in node) return bindRename(node.RenameStmt);
   if ('TruncateStmt' in node) return bindTruncate(node.TruncateStmt);
+  if ('ReindexStmt' in node) return bindReindex(node.ReindexStmt);
   if ('CreateExtensionStmt' in node) {
     const n = node.CreateExtensionStmt;
     return { kind: 'createExtension', name: n.extname ?? '', ifNotExists: !!n.if_not_exists };
@@ -58,4 +59,25 @@ export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: rea
     columns: output.map((c, i) => ({ name: given[i] ?? c.name, type: c.type })),
     ifNotExists: !!n.if_not_exists,
   };
+}
+
+const REINDEX_TARGETS: Record<string, 'index' | 'table' | 'schema' | 'database' | 'system'> = {
+  REINDEX_OBJECT_INDEX: 'index', REINDEX_OBJECT_TABLE: 'table', REINDEX_OBJECT_SCHEMA: 'schema',
+  REINDEX_OBJECT_DATABASE: 'database', REINDEX_OBJECT_SYSTEM: 'system',
+};
+
+/** REINDEX [(VERBOSE | CONCURRENTLY | TABLESPACE …)] INDEX | TABLE | SCHEMA | DATABASE | SYSTEM name */
+function bindReindex(n: ReindexStmt): BoundDdl {
+  let concurrently = false;
+  for (const p of n.params ?? []) {
+    const d = (p as { DefElem?: { defname?: string; location?: number } }).DefElem;
+    const name = d?.defname ?? '';
+    if (name === 'concurrently') concurrently = true;
+    else if (name !== 'verbose' && name !== 'tablespace') {
+      throw new SqlError(SqlState.syntaxError, `unrecognized REINDEX option "${name}"`, d?.location !== undefined && d.location >= 0 ? { position: d.location + 1 } : {});
+    }
+  }
+  const target = REINDEX_TARGETS[n.kind ?? ''] ?? 'table';
+  const relation = n.relation ? { ...(n.relation.schemaname ? { schema: n.relation.schemaname } : {}), name: n.relation.relname ?? '' } : undefined;
+  return { kind: 'reindex', target, ...(relation ? { relation } : {}), ...(n.name !== undefined ? { name: n.name } : {}), concurrently };
 }

@@ -225,6 +225,8 @@ export type BoundDdl =
     readonly subname?: string;
     readonly newName: string;
   }
-  | { readonly kind: 'truncate'; readonly tables: readonly QualifiedName[]; readonly restartSequences: boolean };
+  | { readonly kind: 'truncate'; readonly tables: readonly QualifiedName[]; readonly restartSequences: boolean }
+  /** REINDEX INDEX | TABLE name, REINDEX SCHEMA | DATABASE | SYSTEM name */
+  | { readonly kind: 'reindex'; readonly target: 'index' | 'table' | 'schema' | 'database' | 'system'; readonly relation?: QualifiedName; readonly name?: string; readonly concurrently: boolean };
 
 export type DdlKind = BoundDdl['kind'];

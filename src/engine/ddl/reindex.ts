@@ -1,0 +1,64 @@
+/**
+ * REINDEX INDEX | TABLE | SCHEMA | DATABASE | SYSTEM. A vector index (HNSW, IVFFlat) is
+ * built again for every sealed segment of each table it covers, partitions included; B-tree
+ * and hash indexes are key indexes the storage keeps in memory and builds at start, so
+ * there is nothing to rebuild (SYSTEM: the system catalogs are computed, none is stored).
+ * While a vector index is rebuilt its segments are searched exactly; if the rebuild fails
+ * (cancel, timeout) the index stays in the catalog without files and is searched exactly
+ * until a REINDEX succeeds.
+ */
+import { SqlError, SqlState } from '../../errors.js';
+import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import { leafPartitions } from '../../catalog/partitions.js';
+import type { BoundDdl } from '../../sql/ddl/index.js';
+import { mustFindTable, type DdlContext } from './context.js';
+import { storesVectorIndex, vectorIndexSpec } from './indexes.js';
+
+type Reindex = Extract<BoundDdl, { kind: 'reindex' }>;
+
+export async function reindex(ctx: DdlContext, stmt: Reindex): Promise<void> {
+  const what = stmt.target.toUpperCase();
+  if (ctx.inTransactionBlock && (stmt.concurrently || stmt.target === 'schema' || stmt.target === 'database' || stmt.target === 'system')) {
+    throw new SqlError(SqlState.activeSqlTransaction, `REINDEX ${stmt.concurrently ? 'CONCURRENTLY' : what} cannot run inside a transaction block`);
+  }
+  for (const [table, idx] of targets(ctx, stmt)) {
+    for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
+      // a partitioned table's index: each partition has its own, made for it
+      const own = leaf === table ? idx : leaf.indexes.find((i) => i.parentIndex === idx.oid);
+      if (!own || !storesVectorIndex(idx, leaf)) continue;
+      ctx.checkCancelled?.();
+      await ctx.storage.dropVectorIndex(leaf.oid, own.name);
+      await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, own.name), ctx.interrupted);
+    }
+  }
+}
+
+/** (table, index) pairs to rebuild: a partition's own copies are reached through the parent's */
+function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
+  const top = (t: TableDef) => t.indexes.filter((i) => i.parentIndex === undefined || !ctx.catalog.indexByOid(i.parentIndex)).map((i): [TableDef, IndexDef] => [t, i]);
+  switch (stmt.target) {
+    case 'index': {
+      const rel = stmt.relation!;
+      const idx = ctx.catalog.findIndex(rel.schema, rel.name);
+      if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${rel.name}" does not exist`);
+      return [[ctx.catalog.tables.get(idx.tableOid)!, idx]];
+    }
+    case 'table': {
+      const t = mustFindTable(ctx, stmt.relation!);
+      return top(t);
+    }
+    case 'schema': {
+      // the schemas Quiver has: public, pg_catalog, information_schema (CREATE SCHEMA is not supported yet)
+      const schema = stmt.name ?? '';
+      if (!['public', 'pg_catalog', 'information_schema'].includes(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
+      const tables = [...ctx.catalog.tables.values()].filter((t) => t.schema === schema);
+      return tables.filter((t) => !t.partitionOf).flatMap(top);
+    }
+    case 'database':
+    case 'system':
+      if (stmt.name !== undefined && stmt.name !== ctx.catalog.name) {
+        throw new SqlError(SqlState.featureNotSupported, 'can only reindex the currently open database');
+      }
+      return stmt.target === 'system' ? [] : [...ctx.catalog.tables.values()].filter((t) => !t.partitionOf).flatMap(top);
+  }
+}
