@@ -153,7 +153,6 @@ function indexBuilt(idx: IndexDef, table: TableDef): boolean {
  * partitioned table each leaf partition gets its own index, as in PostgreSQL.
  */
 export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
-  const op = OPCLASS_OPERATOR[idx.opclasses[0]];
   const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
   for (const leaf of leaves) {
     let leafIdx = idx;
