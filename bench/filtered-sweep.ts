@@ -24,7 +24,7 @@ import { designFilters, filterColumns, filterGroundTruth, summarizeFilter, SWEEP
 import { renderFilteredSummary, renderFilteredSvg, renderFilteredTable } from './filtered-report.js';
 import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
 import { errorMessage, log, machineInfo, measuredCounters, nowMs, Progress, repoRoot, round, vectorText, type LatencySummary, type MachineInfo } from './util.js';
-import { TimeoutError, withTimeout, type Phase } from './workload.js';
+import { TargetSession, type Phase } from './workload.js';
 
 export interface FilteredSweepConfig {
   quick: boolean;
@@ -142,43 +142,24 @@ const PG_FAMILIES: readonly { family: PlanFamily; iterativeScan: 'off' | 'relaxe
 ];
 
 /** One target through load, indexes and every filter × plan. Never throws. */
-class FilteredRun {
-  private client!: pg.Client;
+class FilteredRun extends TargetSession {
   private readonly texts: string[];
   private statementNo = 0;
 
   constructor(
-    private readonly target: SqlTarget,
+    target: SqlTarget,
     private readonly ds: Dataset,
     private readonly cols: FilterColumns,
     private readonly filters: readonly { fc: FilterCase; gt: GroundTruth }[],
     private readonly cfg: FilteredSweepConfig,
     private readonly r: FilteredTargetResult,
   ) {
+    super(target);
     this.texts = ds.queries.map((q) => vectorText(q));
-  }
-
-  private say(msg: string): void {
-    log(`[${this.target.name}] ${msg}`);
   }
 
   private get hnswName(): string {
     return `${this.cfg.table}_hnsw`;
-  }
-
-  private async reconnect(): Promise<void> {
-    await this.client?.end().catch(() => undefined);
-    this.client = await this.target.connect();
-    this.client.on('error', () => undefined);
-  }
-
-  private async run<T>(what: string, seconds: number, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(fn(), seconds, what);
-    } catch (e) {
-      if (e instanceof TimeoutError) await this.reconnect().catch(() => undefined);
-      throw e;
-    }
   }
 
   async runAll(): Promise<void> {

@@ -137,24 +137,51 @@ function unsupported(e: unknown): Phase {
   return { status: 'unsupported', error: errorMessage(e) };
 }
 
+/**
+ * One target's main connection for a benchmark run: statements run under a timeout, and
+ * after a timeout the connection is replaced (the statement may still be running on it).
+ * The main workload and the filtered sweep both run this way.
+ */
+export abstract class TargetSession {
+  protected client!: pg.Client;
+
+  constructor(protected readonly target: SqlTarget) {}
+
+  protected say(msg: string): void {
+    log(`[${this.target.name}] ${msg}`);
+  }
+
+  /** A fresh main connection (after a timeout the old one may be mid-statement). */
+  protected async reconnect(): Promise<void> {
+    await this.client?.end().catch(() => undefined);
+    this.client = await this.target.connect();
+    this.client.on('error', () => undefined);
+  }
+
+  protected async run<T>(what: string, seconds: number, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(fn(), seconds, what);
+    } catch (e) {
+      if (e instanceof TimeoutError) await this.reconnect().catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
 /** The workload against one SQL target. Owns its connections; never throws. */
-export class SqlWorkload {
-  private client!: pg.Client;
+export class SqlWorkload extends TargetSession {
   private readonly queryTexts: string[];
   private readonly truth = new Map<string, GroundTruth>();
 
   constructor(
-    private readonly target: SqlTarget,
+    target: SqlTarget,
     private readonly ds: Dataset,
     private readonly cfg: BenchConfig,
     private readonly cacheDir: string,
     private readonly result: SqlTargetResult,
   ) {
+    super(target);
     this.queryTexts = ds.queries.map((q) => vectorText(q));
-  }
-
-  private say(msg: string): void {
-    log(`[${this.target.name}] ${msg}`);
   }
 
   private gt(metric: Metric, k: number, threshold: number | null): GroundTruth {
@@ -165,22 +192,6 @@ export class SqlWorkload {
       this.truth.set(key, g);
     }
     return g;
-  }
-
-  /** A fresh main connection (after a timeout the old one may be mid-statement). */
-  private async reconnect(): Promise<void> {
-    await this.client?.end().catch(() => undefined);
-    this.client = await this.target.connect();
-    this.client.on('error', () => undefined);
-  }
-
-  private async run<T>(what: string, seconds: number, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(fn(), seconds, what);
-    } catch (e) {
-      if (e instanceof TimeoutError) await this.reconnect().catch(() => undefined);
-      throw e;
-    }
   }
 
   async runAll(): Promise<SqlTargetResult> {
