@@ -33,7 +33,10 @@ export async function reindex(ctx: DdlContext, stmt: Reindex): Promise<void> {
   }
 }
 
-/** (table, index) pairs to rebuild: a partition's own copies are reached through the parent's */
+/**
+ * (table, index) pairs to rebuild. Over many tables, a partition's copy of its parent's
+ * index is reached through the parent's (top): each is built once.
+ */
 function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
   const top = (t: TableDef) => t.indexes.filter((i) => i.parentIndex === undefined || !ctx.catalog.indexByOid(i.parentIndex)).map((i): [TableDef, IndexDef] => [t, i]);
   switch (stmt.target) {
@@ -44,21 +47,22 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
       return [[ctx.catalog.tables.get(idx.tableOid)!, idx]];
     }
     case 'table': {
+      // a partition named alone: its own copies of the parent's indexes too
       const t = mustFindTable(ctx, stmt.relation!);
-      return top(t);
+      return t.indexes.map((i): [TableDef, IndexDef] => [t, i]);
     }
     case 'schema': {
       // the schemas Quiver has: public, pg_catalog, information_schema (CREATE SCHEMA is not supported yet)
       const schema = stmt.name ?? '';
       if (!['public', 'pg_catalog', 'information_schema'].includes(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
       const tables = [...ctx.catalog.tables.values()].filter((t) => t.schema === schema);
-      return tables.filter((t) => !t.partitionOf).flatMap(top);
+      return tables.flatMap(top);
     }
     case 'database':
     case 'system':
       if (stmt.name !== undefined && stmt.name !== ctx.catalog.name) {
         throw new SqlError(SqlState.featureNotSupported, 'can only reindex the currently open database');
       }
-      return stmt.target === 'system' ? [] : [...ctx.catalog.tables.values()].filter((t) => !t.partitionOf).flatMap(top);
+      return stmt.target === 'system' ? [] : [...ctx.catalog.tables.values()].flatMap(top);
   }
 }
