@@ -10,7 +10,7 @@
  * and the caller answers another way (exact). Below s = 0.3 the check would fire on
  * honest walks too often, and is skipped.
  */
-import type { AnnHit, AnnIndex } from './api.js';
+import type { AnnHit, AnnIndex, FilteredHits } from './api.js';
 
 /** the selectivity from which a filtered walk is checked */
 export const TRAP_CHECK_MIN_SELECTIVITY = 0.3;
@@ -23,4 +23,15 @@ export function trappedWalk(index: AnnIndex, query: Float32Array, hits: readonly
   let best = Infinity;
   for (const h of hits) best = Math.min(best, h.distance);
   return best > probe[probe.length - 1].distance;
+}
+
+/**
+ * What to do with an in-graph filtered walk's answer: use its hits ('ok'), or answer
+ * exactly because the walk gave up or was trapped ('switch': the estimate that chose it was
+ * wrong) or because it had no answer or a short one ('fallback').
+ */
+export function judgeFilteredWalk(index: AnnIndex, query: Float32Array, r: FilteredHits | undefined, k: number, selectivity: number): 'ok' | 'switch' | 'fallback' {
+  if (r?.exhausted) return 'switch';
+  if (!r || r.hits.length < k) return 'fallback';
+  return trappedWalk(index, query, r.hits, k, selectivity) ? 'switch' : 'ok';
 }

@@ -229,8 +229,9 @@ export async function parallelExactVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool);
   const passes = passesOf(scan, env);
   tables.forEach((table, ti) => {
+    const tf = tableFilter(filter, table, scan, env);
     segments[ti].forEach((seg, si) => {
-      const m = seg.matchBitmap!(key.column, tableFilter(filter, table, scan, env), k);
+      const m = seg.matchBitmap!(key.column, tf, k);
       top.addNulls(seg, m.nullPositions);
       if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
     });
@@ -318,15 +319,16 @@ export async function parallelIndexedVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool);
   const passes = passesOf(scan, env);
   tables.forEach((table, ti) => {
+    const tf = tableFilter(filter, table, scan, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
-      const m = seg.matchBitmap!(key.column, tableFilter(filter, table, scan, env), k);
+      const m = seg.matchBitmap!(key.column, tf, k);
       noteBitmap(stats, m, filter !== null);
       top.addNulls(seg, m.nullPositions);
       if (m.count === 0) return;
       const ef = breadth.of(seg.index);
       let want = k;
-      let inGraph: { budget: number } | undefined;
+      let inGraph: { budget: number; allowed: number } | undefined;
       if (m.bits) {
         // a filter, deleted rows or NULL vectors: choose by cost (the count is exact)
         const choice = segmentChoice(seg, m.count, k, ef, stats);
@@ -340,7 +342,7 @@ export async function parallelIndexedVectorTopK(
           return;
         }
         if (choice.strategy === 'in-graph') {
-          inGraph = { budget: choice.budget };
+          inGraph = { budget: choice.budget, allowed: m.count };
           want = top.keep;
         } else {
           want = choice.want;

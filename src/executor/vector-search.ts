@@ -32,9 +32,9 @@ import type { RunContext } from './operators.js';
 import { chooseVectorStrategy, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 import { zoneConditions } from './zone-conditions.js';
-import { trappedWalk } from '../ann/trapped-walk.js';
-import { chunkRanker } from '../query-worker/native-rank.js';
-import { BestPositions, candidateCap } from '../query-worker/kernels.js';
+import { judgeFilteredWalk } from '../ann/trapped-walk.js';
+import { chunkRanker, rankChunks, vectorChunks } from '../query-worker/native-rank.js';
+import { candidateCap } from '../query-worker/kernels.js';
 import type { ZoneCondition } from '../storage/api.js';
 
 export type { VectorSearchStats };
@@ -83,10 +83,11 @@ export function indexedVectorTopK(
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
+    // the conjuncts on this table's B-tree'd columns, the same for each of its segments
+    const indexed = pred ? btreeConditions(table, scan.filter, env) : [];
+    const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      const indexed = btreeConditions(table, scan.filter, env);
-      const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
       searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
@@ -172,15 +173,7 @@ export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array):
   const vectors = seg.sharedVectors?.(q.column);
   const ranker = vectors && vectors.dim === q.query.length ? chunkRanker(q.op, vectors.dim) : undefined;
   if (!vectors || !ranker) return undefined;
-  const best = new BestPositions(candidateCap(q.k, true));
-  let start = 0;
-  for (const c of vectors.chunks) {
-    const data = new Float32Array(c.buffer, c.byteOffset, c.rows * vectors.dim);
-    const r = ranker(data, q.query, candidateCap(q.k, true), 0, c.rows, start, bits);
-    for (let i = 0; i < r.positions.length; i++) best.offer(r.distances[i], r.positions[i]);
-    start += c.rows;
-  }
-  return best.result().positions;
+  return rankChunks(ranker, vectorChunks(vectors), q.query, candidateCap(q.k, true), 0, seg.length, bits).positions;
 }
 
 /** The segment's positions a search may return (visible, passing, vector not NULL). */
@@ -241,13 +234,13 @@ function searchSegment(
   }
   if (choice.strategy === 'in-graph') {
     const r = seg.index.filteredSearch?.(query, k, ef, bits, choice.budget);
-    const trapped = !!r && !r.exhausted && trappedWalk(seg.index, query, r.hits, k, m.count / seg.length);
-    if (r && !r.exhausted && r.hits.length >= k && !trapped) {
+    const verdict = judgeFilteredWalk(seg.index, query, r, k, m.count / seg.length);
+    if (verdict === 'ok') {
       stats.segmentsInGraph = (stats.segmentsInGraph ?? 0) + 1;
-      for (const h of r.hits) offer(h.position);
+      for (const h of r!.hits) offer(h.position);
       return;
     }
-    countExact(stats, r?.exhausted === true || trapped);
+    countExact(stats, verdict === 'switch');
     exactScan();
     return;
   }

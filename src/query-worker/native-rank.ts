@@ -7,7 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import type { DistanceOp } from '../ann/api.js';
-import { FAST_MIN_DIMS } from './kernels.js';
+import { BestPositions, FAST_MIN_DIMS } from './kernels.js';
+import type { SharedVectors } from './protocol.js';
 
 export interface RankedPositions {
   /** best first */
@@ -42,4 +43,41 @@ export function chunkRanker(op: DistanceOp, dim: number):
   const native = load();
   if (metric === undefined || !native || dim < FAST_MIN_DIMS) return undefined;
   return (data, query, cap, from, to, base, allowed) => native(data, dim, query, metric, cap, from, to, base, allowed);
+}
+
+/** A segment's vectors as consecutive views: rows [start, start + rows) of the segment */
+export interface VectorChunk {
+  readonly start: number;
+  readonly rows: number;
+  readonly data: Float32Array;
+}
+
+/** The per-record-batch views of a segment's shared vectors (no copy). */
+export function vectorChunks(vectors: SharedVectors): VectorChunk[] {
+  let start = 0;
+  return vectors.chunks.map((c) => {
+    const chunk = { start, rows: c.rows, data: new Float32Array(c.buffer, c.byteOffset, c.rows * vectors.dim) };
+    start += c.rows;
+    return chunk;
+  });
+}
+
+/**
+ * The best `cap` allowed positions in [start, end) of the chunks, one native call per
+ * chunk; `beforeChunk` runs before each (a cancel check: a chunk is at most 64k rows).
+ */
+export function rankChunks(
+  ranker: NonNullable<ReturnType<typeof chunkRanker>>, chunks: readonly VectorChunk[], query: Float32Array, cap: number,
+  start: number, end: number, allowed?: Uint8Array, beforeChunk?: () => void,
+): RankedPositions {
+  const best = new BestPositions(cap);
+  for (const c of chunks) {
+    const from = Math.max(start, c.start);
+    const to = Math.min(end, c.start + c.rows);
+    if (from >= to) continue;
+    beforeChunk?.();
+    const r = ranker(c.data, query, cap, from - c.start, to - c.start, c.start, allowed);
+    for (let i = 0; i < r.positions.length; i++) best.offer(r.distances[i], r.positions[i]);
+  }
+  return best.result();
 }

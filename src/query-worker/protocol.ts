@@ -50,7 +50,8 @@ export interface DetachRequest {
 /**
  * ANN search of one segment's index, in one of two ways:
  *   - `inGraph` set: the walk skips positions not in `allowed` (in-graph filtered search)
- *     and gives up after `inGraph.budget` filter checks;
+ *     and gives up after `inGraph.budget` filter checks, or answers exactly when it was
+ *     trapped (ann/trapped-walk.ts);
  *   - otherwise: the worker asks the index for `want` candidates (breadth max(ef, want)),
  *     drops positions not in `allowed` (the filter's and visibility's bitmap; absent =
  *     every position), and widens ×4 once if fewer than `k` remain.
@@ -70,7 +71,8 @@ export interface AnnSearchRequest {
   readonly want: number;
   readonly allowed?: PositionBitmap;
   /** search with the filter inside the graph walk (needs `allowed`) */
-  readonly inGraph?: { readonly budget: number };
+  /** `allowed`: how many positions the bitmap allows (the coordinator counted them) */
+  readonly inGraph?: { readonly budget: number; readonly allowed: number };
   /** for the exact fallback: the ranking kernel and how many to keep */
   readonly op: DistanceOp;
   readonly half: boolean;

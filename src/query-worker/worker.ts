@@ -6,9 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnnHit, AnnIndex } from '../ann/api.js';
 import { openAnnIndex } from '../ann/open.js';
-import { trappedWalk } from '../ann/trapped-walk.js';
+import { judgeFilteredWalk } from '../ann/trapped-walk.js';
 import { SqlError } from '../errors.js';
-import { chunkRanker } from './native-rank.js';
+import { chunkRanker, rankChunks, vectorChunks } from './native-rank.js';
 import { BestPositions, rankKernel } from './kernels.js';
 import {
   bitmapHas, boardHas, type AnnSearchRequest, type ExactTopKRequest, type Hits, type OkResponse, type SharedVectors,
@@ -29,13 +29,7 @@ const CANCEL_CHECK_ROWS = 4096;
 class Cancelled extends Error {}
 
 export function attachVectors(vectors: SharedVectors): AttachedSegment {
-  let start = 0;
-  const chunks = vectors.chunks.map((c) => {
-    const chunk = { start, rows: c.rows, data: new Float32Array(c.buffer, c.byteOffset, c.rows * vectors.dim) };
-    start += c.rows;
-    return chunk;
-  });
-  return { dim: vectors.dim, count: vectors.count, chunks, indexes: new Map() };
+  return { dim: vectors.dim, count: vectors.count, chunks: vectorChunks(vectors), indexes: new Map() };
 }
 
 /** The request-serving state of one worker; exported so tests can drive it in-thread. */
@@ -117,9 +111,9 @@ export class WorkerState {
       ({ positions: Int32Array.from(found, (h) => h.position), distances: Float64Array.from(found, (h) => h.distance) });
     if (req.inGraph && req.allowed) {
       const r = index.filteredSearch?.(req.query, Math.max(req.want, req.k), req.ef, req.allowed, req.inGraph.budget);
-      const trapped = !!r && !r.exhausted && trappedWalk(index, req.query, r.hits, req.k, allowedFraction(req.allowed, seg.count));
-      if (r && !r.exhausted && r.hits.length >= req.k && !trapped) return { id: req.id, ok: true, widenings: 0, hits: hitsOf(r.hits) };
-      return exact(r?.exhausted === true || trapped);
+      const verdict = judgeFilteredWalk(index, req.query, r, req.k, req.inGraph.allowed / seg.count);
+      if (verdict === 'ok') return { id: req.id, ok: true, widenings: 0, hits: hitsOf(r!.hits) };
+      return exact(verdict === 'switch');
     }
     let want = Math.max(req.want, req.k);
     for (let widenings = 0; ; widenings++) {
@@ -141,16 +135,9 @@ export class WorkerState {
     const dim = seg.dim;
     const ranker = chunkRanker(req.op, dim);
     if (ranker) {
-      // one native call per chunk; a chunk is at most 64k rows, so cancel is still seen
-      for (const c of seg.chunks) {
-        const from = Math.max(start, c.start);
-        const to = Math.min(end, c.start + c.rows);
-        if (from >= to) continue;
+      return rankChunks(ranker, seg.chunks, q, req.keep, start, end, allowed, () => {
         if (this.isCancelled(req.id)) throw new Cancelled();
-        const r = ranker(c.data, q, req.keep, from - c.start, to - c.start, c.start, allowed);
-        for (let i = 0; i < r.positions.length; i++) best.offer(r.distances[i], r.positions[i]);
-      }
-      return best.result();
+      });
     }
     let sinceCheck = 0;
     for (const c of seg.chunks) {
@@ -168,16 +155,6 @@ export class WorkerState {
     }
     return best.result();
   }
-}
-
-/** the fraction of a segment's positions a bitmap allows */
-function allowedFraction(bits: Uint8Array, count: number): number {
-  let n = 0;
-  for (let i = 0; i < bits.length; i++) {
-    let b = bits[i];
-    while (b) { b &= b - 1; n++; }
-  }
-  return count > 0 ? n / count : 0;
 }
 
 if (parentPort) {
