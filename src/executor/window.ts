@@ -15,7 +15,7 @@ import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
 import { PAUSE, type Step, type Suspend } from './suspend.js';
 import { gatherWithin, type WorkMem } from './work-mem.js';
 import { groupKey, rowComparator, type RunContext } from './operators.js';
-import { sortInSlices } from './sort-slices.js';
+import { sortInSlices, type Pacing } from './sort-slices.js';
 import { inRangeFor, type InRange } from './window-range.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
@@ -23,8 +23,8 @@ type WindowFn = Extract<Expr, { kind: 'window' }>;
 /** `budget`: work_mem for the rows held (past it 53200: a window's partitions do not spill yet) */
 export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, rc: RunContext, env: ExecEnv, budget?: WorkMem): Iterable<Step> {
   let rows = (yield* gatherWithin(input, budget)).map((r) => [...r]);
-  const pause = new Pauser(rc, env);
-  for (const fn of plan.fns) rows = yield* evaluateWindow(fn, rows, rc, env, pause);
+  const pause = new Pauser({ checkCancel: env.checkCancel, slice: rc.slice });
+  for (const fn of plan.fns) rows = yield* evaluateWindow(fn, rows, env, pause);
   yield rows;
 }
 
@@ -35,7 +35,7 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
  */
 class Pauser {
   private n = 0;
-  constructor(private readonly rc: RunContext, private readonly env: ExecEnv) {}
+  constructor(readonly pace: Pacing) {}
 
   /** yield* pause.tick() inside a loop: PAUSE once the slice is used up */
   *tick(): Generator<Suspend, void, unknown> {
@@ -44,8 +44,8 @@ class Pauser {
   }
 
   *now(): Generator<Suspend, void, unknown> {
-    this.env.checkCancel();
-    if (this.rc.slice?.due()) yield PAUSE;
+    this.pace.checkCancel();
+    if (this.pace.slice?.due()) yield PAUSE;
   }
 }
 
@@ -63,7 +63,7 @@ interface Partition {
   readonly keyIndex: number;
 }
 
-function* evaluateWindow(fn: WindowFn, rows: Row[], rc: RunContext, env: ExecEnv, pause: Pauser): Generator<Step, Row[], unknown> {
+function* evaluateWindow(fn: WindowFn, rows: Row[], env: ExecEnv, pause: Pauser): Generator<Step, Row[], unknown> {
   const part = fn.partitionBy.map(compileExpr);
   const partTypes = fn.partitionBy.map((e) => e.type);
   const order = fn.orderBy.map((k) => compileExpr(k.expr));
@@ -82,7 +82,7 @@ function* evaluateWindow(fn: WindowFn, rows: Row[], rc: RunContext, env: ExecEnv
   const out: Row[] = [];
   for (const list of partitions.values()) {
     let ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
-    if (order.length) ext = yield* sortInSlices(ext, cmp, { checkCancel: env.checkCancel, slice: rc.slice });
+    if (order.length) ext = yield* sortInSlices(ext, cmp, pause.pace);
     const p = peerGroups(ext, order.length ? cmp : null, width);
     const results = yield* evaluatePartition(fn, p, offsets, env, pause);
     yield* pause.now();

@@ -787,37 +787,32 @@ export class DurableStorage implements Storage {
           for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
           return { bits, count, nullPositions };
         }
+        // a visible position that passed the filter: allowed, or a NULL vector (sorts last)
+        const accept = (pos: number, nullVector: boolean) => {
+          if (!nullVector) take(pos);
+          else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+        };
         const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
         if (exactRows) {
           // the filter is one B-tree'd column's range: its sorted positions are the answer
           const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
-          for (const pos of exactRows) {
-            if (!all && visible(pos) === undefined) continue;
-            if (!nulls || !nulls[pos]) take(pos);
-            else if (nullPositions.length < nullLimit) nullPositions.push(pos);
-          }
-          return { bits, count, nullPositions, narrowed: true };
-        }
-        const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
-        if (few) {
-          // a B-tree'd column narrows the rows to test: only those are read
-          const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...filter!.columns])];
-          for (const pos of few) {
-            if (!all && visible(pos) === undefined) continue;
-            const partial = seg.keyRow(pos, read);
-            if (!filter!.test(partial)) continue;
-            if (noNulls || partial[vectorColumn] !== null) take(pos);
-            else if (nullPositions.length < nullLimit) nullPositions.push(pos);
-          }
+          for (const pos of exactRows) if (all || visible(pos) !== undefined) accept(pos, !!nulls?.[pos]);
           return { bits, count, nullPositions, narrowed: true };
         }
         // the vector column is read only to find NULLs: a view per row costs more than the filter
-        const columns = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
-        seg.forEachPartial(columns, (pos, partial) => {
-          if (!all && visible(pos) === undefined) return;
+        const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
+        const consider = (pos: number, partial: Row) => {
           if (filter && !filter.test(partial)) return;
-          if (noNulls || partial[vectorColumn] !== null) take(pos);
-          else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+          accept(pos, !noNulls && partial[vectorColumn] === null);
+        };
+        const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
+        if (few) {
+          // a B-tree'd column narrows the rows to test: only those are read
+          for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read));
+          return { bits, count, nullPositions, narrowed: true };
+        }
+        seg.forEachPartial(read, (pos, partial) => {
+          if (all || visible(pos) !== undefined) consider(pos, partial);
         });
         return { bits, count, nullPositions };
       },

@@ -69,8 +69,8 @@ export class SortedColumn {
     }
     if (!bounded) return undefined;
     if (lo > hi) return new Int32Array(0);
-    const from = loStrict ? this.firstAbove(lo) : this.firstAtLeast(lo);
-    const to = hiStrict ? this.firstAtLeast(hi) : this.firstAbove(hi);
+    const from = this.bound(lo, loStrict);
+    const to = this.bound(hi, !hiStrict);
     return this.positions.subarray(from, Math.max(from, to));
   }
 
@@ -79,21 +79,12 @@ export class SortedColumn {
     return this.precise && conditions.every((c) => typeof c.value === 'number' ? Number.isFinite(c.value) : BigInt(Number(c.value)) === c.value);
   }
 
-  private firstAtLeast(v: number): number {
+  /** the first index whose key is ≥ v, or > v with `above` */
+  private bound(v: number, above: boolean): number {
     let a = 0, b = this.keys.length;
     while (a < b) {
       const m = (a + b) >> 1;
-      if (this.keys[m] < v) a = m + 1;
-      else b = m;
-    }
-    return a;
-  }
-
-  private firstAbove(v: number): number {
-    let a = 0, b = this.keys.length;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (this.keys[m] <= v) a = m + 1;
+      if (this.keys[m] < v || (above && this.keys[m] === v)) a = m + 1;
       else b = m;
     }
     return a;
