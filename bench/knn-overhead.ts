@@ -16,7 +16,7 @@
  *        [--query-workers N] [--connections 1] [--cpu-prof] [--top 25] [--entry dist/src/main.js]
  *        [--target-recall 0,0.9,0.95,0.99]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -26,7 +26,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
 import { groundTruth, loadDataset, parseDatasetSpec, recallOf } from './dataset.js';
-import { listeningPort } from './targets.js';
+import { spawnQuiverProcess } from './targets.js';
 import { repoRoot, vectorText } from './util.js';
 
 const { values } = parseArgs({ options: {
@@ -50,24 +50,10 @@ const ds = loadDataset(parseDatasetSpec('fashion-mnist', 1000, false), cacheDir,
 const gt = groundTruth(ds, 'l2', 10, cacheDir);
 const profDir = join(values.data!, '..', 'quiver-knn-overhead-prof');
 
-async function start(prof: boolean): Promise<{ proc: ChildProcess; port: number }> {
+function start(prof: boolean): Promise<{ proc: ChildProcess; port: number }> {
   const args = [...(prof ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), MAIN, '--host', '127.0.0.1', '--port', '0', '--data', values.data!, '--log-level', 'warn'];
   if (values['query-workers'] !== undefined) args.push('--query-workers', values['query-workers']);
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (s: Buffer): void => {
-      out += s.toString();
-      for (const line of out.split('\n')) {
-        const p = listeningPort(line);
-        if (p !== undefined) resolve(p);
-      }
-    };
-    proc.stderr!.on('data', onData);
-    proc.stdout!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { proc, port };
+  return spawnQuiverProcess(args);
 }
 
 async function stop(s: { proc: ChildProcess }): Promise<void> {

@@ -12,7 +12,7 @@
  *   node dist/bench/quantization.js [--dataset fashion-mnist] [--queries 1000] [--ef 20,40,100]
  *        [--settings f32,f16,i8,b1] [--pgvector] [--pg-port 55432] [--data DIR] [--cache DIR]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
 import { groundTruth, loadDataset, parseDatasetSpec, recallOf, type Dataset, type GroundTruth } from './dataset.js';
 import { qpsAtRecall } from './report.js';
-import { listeningPort } from './targets.js';
+import { spawnQuiverProcess } from './targets.js';
 import { repoRoot, vectorText } from './util.js';
 
 const { values } = parseArgs({ options: {
@@ -49,22 +49,8 @@ const texts = ds.queries.map((q) => vectorText(q));
 interface Row { target: string; buildS: number; bytes: number; ef: number; qps: number; recall: number }
 const results: Row[] = [];
 
-async function startQuiver(dataDir: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js'), '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (s: Buffer): void => {
-      out += s.toString();
-      for (const line of out.split('\n')) {
-        const p = listeningPort(line);
-        if (p !== undefined) resolve(p);
-      }
-    };
-    proc.stderr!.on('data', onData);
-    proc.stdout!.on('data', onData);
-    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { proc, port };
+function startQuiver(dataDir: string): Promise<{ proc: ChildProcess; port: number }> {
+  return spawnQuiverProcess([join(root, 'dist', 'src', 'main.js'), '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--log-level', 'warn']);
 }
 
 async function connect(port: number, database = 'postgres'): Promise<pg.Client> {

@@ -212,6 +212,28 @@ export interface QuiverOptions {
   cwd: string;
 }
 
+/**
+ * Run `node <args>` (a Quiver main.js with its flags: a data directory kept between runs,
+ * --cpu-prof …) and wait for its "listening" line: the process and its port. For scripts
+ * that manage their own server; QuiverTarget starts one in a temporary directory.
+ */
+export function spawnQuiverProcess(args: readonly string[]): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (s: Buffer): void => {
+      out += s.toString();
+      for (const line of out.split('\n')) {
+        const port = listeningPort(line);
+        if (port !== undefined) resolve({ proc, port });
+      }
+    };
+    proc.stderr!.on('data', onData);
+    proc.stdout!.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
 /** Port from a JSON log line whose msg mentions "listening" (e.g. {"msg":"listening","port":5433}). */
 export function listeningPort(line: string): number | undefined {
   if (!/"msg":"[^"]*listening[^"]*"/.test(line)) return undefined;
