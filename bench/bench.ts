@@ -23,7 +23,7 @@ import { groundTruth, loadDataset, parseDatasetSpec, type SyntheticSpec } from '
 import { printFilteredSweep, runFilteredSweep, type FilteredSweepResult } from './filtered-sweep.js';
 import { renderFilteredSummary, renderFilteredSvg, renderFilteredTable } from './filtered-report.js';
 import { renderSummary, renderSvg, renderTable, type BenchResult } from './report.js';
-import { PostgresTarget, QuiverTarget, type PostgresRestart, type SqlTarget } from './targets.js';
+import { runOnTarget, type PostgresRestart, type SqlTarget } from './targets.js';
 import { availableCores, errorMessage, log, machineInfo, nowMs, repoRoot } from './util.js';
 import { emptyTargetResult, SqlWorkload, type SqlTargetResult } from './workload.js';
 
@@ -152,34 +152,11 @@ function configFor(o: BenchOptions): BenchConfig {
   return cfg;
 }
 
-async function runTarget(spec: string, o: BenchOptions, run: (target: SqlTarget, r: SqlTargetResult) => Promise<void>): Promise<SqlTargetResult> {
-  if (spec !== 'quiver') {
-    const target = new PostgresTarget(spec, o.pgRestart);
-    const r = emptyTargetResult('postgres', 'postgres', spec.replace(/:[^:@/]*@/, ':***@'));
-    await run(target, r);
-    return r;
-  }
-  const r = emptyTargetResult('quiver', 'quiver', '(started by the harness)');
-  let target: QuiverTarget;
-  try {
-    log('[quiver] starting server …');
-    const started = await QuiverTarget.start({ entry: o.quiverEntry, database: o.quiverDatabase, user: o.quiverUser, logLevel: 'warn', startTimeoutMs: 30_000, cwd: repoRoot() });
-    target = started.target;
-    r.startSeconds = Math.round(started.seconds * 1000) / 1000;
-    r.url = target.url;
-    log(`[quiver] listening at ${target.url} after ${started.seconds.toFixed(2)} s`);
-  } catch (e) {
-    r.status = 'unsupported';
-    r.error = `cannot start Quiver: ${errorMessage(e)}`;
-    log(`[quiver] ${r.error}`);
-    return r;
-  }
-  try {
-    await run(target, r);
-  } finally {
-    await target.stop();
-  }
-  return r;
+function runTarget(spec: string, o: BenchOptions, run: (target: SqlTarget, r: SqlTargetResult) => Promise<void>): Promise<SqlTargetResult> {
+  const r = spec === 'quiver'
+    ? emptyTargetResult('quiver', 'quiver', '(started by the harness)')
+    : emptyTargetResult('postgres', 'postgres', spec.replace(/:[^:@/]*@/, ':***@'));
+  return runOnTarget(spec, o, r, run);
 }
 
 export async function runBench(o: BenchOptions, argv: string[]): Promise<{ result: BenchResult; jsonPath: string; svgPath: string }> {

@@ -22,8 +22,8 @@ import { copyHeader, copyTrailer, encodeIntRows } from './copy-binary.js';
 import { loadDataset, parseDatasetSpec, recallOf, type Dataset, type GroundTruth, type SyntheticSpec } from './dataset.js';
 import { designFilters, filterColumns, filterGroundTruth, summarizeFilter, SWEEP_SELECTIVITIES, type FilterCase, type FilterColumns, type FilterSummary } from './filter-design.js';
 import { renderFilteredSummary, renderFilteredSvg, renderFilteredTable } from './filtered-report.js';
-import { PostgresTarget, QuiverTarget, type SqlTarget } from './targets.js';
-import { errorMessage, log, machineInfo, measuredCounters, nowMs, Progress, repoRoot, round, vectorText, type LatencySummary, type MachineInfo } from './util.js';
+import { runOnTarget, type SqlTarget } from './targets.js';
+import { errorMessage, log, machineInfo, measuredCounters, nowMs, Progress, round, vectorText, type LatencySummary, type MachineInfo } from './util.js';
 import { TargetSession, type Phase } from './workload.js';
 
 export interface FilteredSweepConfig {
@@ -356,7 +356,7 @@ class FilteredRun extends TargetSession {
   }
 }
 
-async function runOnTarget(
+function runFilteredTarget(
   spec: string,
   o: BenchOptions,
   body: (target: SqlTarget, r: FilteredTargetResult) => Promise<void>,
@@ -371,27 +371,7 @@ async function runOnTarget(
     steps: [],
     points: [],
   };
-  if (!quiver) {
-    await body(new PostgresTarget(spec), r);
-    return r;
-  }
-  let target: QuiverTarget;
-  try {
-    log('[quiver] starting server …');
-    target = (await QuiverTarget.start({ entry: o.quiverEntry, database: o.quiverDatabase, user: o.quiverUser, logLevel: 'warn', startTimeoutMs: 30_000, cwd: repoRoot() })).target;
-    r.url = target.url;
-  } catch (e) {
-    r.status = 'unsupported';
-    r.error = `cannot start Quiver: ${errorMessage(e)}`;
-    log(`[quiver] ${r.error}`);
-    return r;
-  }
-  try {
-    await body(target, r);
-  } finally {
-    await target.stop();
-  }
-  return r;
+  return runOnTarget(spec, o, r, body);
 }
 
 export function filteredConfigFor(o: BenchOptions): FilteredSweepConfig {
@@ -418,7 +398,7 @@ export async function runFilteredSweep(o: BenchOptions, argv: string[]): Promise
   log(`filtered ground truth ready (${((nowMs() - gtStart) / 1000).toFixed(1)} s; cached in bench/cache/)`);
 
   const targets: FilteredTargetResult[] = [];
-  for (const spec of o.targets) targets.push(await runOnTarget(spec, o, (target, r) => new FilteredRun(target, ds, cols, filters, cfg, r).runAll()));
+  for (const spec of o.targets) targets.push(await runFilteredTarget(spec, o, (target, r) => new FilteredRun(target, ds, cols, filters, cfg, r).runAll()));
   const result: FilteredSweepResult = {
     kind: 'filtered-sweep',
     version: 1,

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { errorMessage, nowMs } from './util.js';
+import { errorMessage, log, nowMs, repoRoot } from './util.js';
 
 export interface MemoryInfo {
   /** resident set size summed over the server's processes */
@@ -385,4 +385,49 @@ export async function targetFromArg(arg: string, repo: string): Promise<SqlTarge
   if (arg !== 'quiver') return new PostgresTarget(arg);
   const started = await QuiverTarget.start({ entry: join(repo, 'dist', 'src', 'main.js'), database: 'postgres', user: 'postgres', logLevel: 'warn', startTimeoutMs: 30_000, cwd: repo });
   return started.target;
+}
+
+/** What runOnTarget fills in of a target's result. */
+export interface TargetRunResult {
+  url: string;
+  status: string;
+  error?: string;
+  startSeconds?: number | null;
+}
+
+/**
+ * Run `body` against PostgreSQL at `spec`, or against a Quiver the harness starts for it
+ * (`spec` = 'quiver') and stops after; a Quiver that does not start marks the result
+ * unsupported instead. The main workload and the filtered sweep both run their targets so.
+ */
+export async function runOnTarget<R extends TargetRunResult>(
+  spec: string,
+  o: { quiverEntry: string; quiverDatabase: string; quiverUser: string; pgRestart?: PostgresRestart },
+  r: R,
+  body: (target: SqlTarget, r: R) => Promise<void>,
+): Promise<R> {
+  if (spec !== 'quiver') {
+    await body(new PostgresTarget(spec, o.pgRestart), r);
+    return r;
+  }
+  let target: QuiverTarget;
+  try {
+    log('[quiver] starting server …');
+    const started = await QuiverTarget.start({ entry: o.quiverEntry, database: o.quiverDatabase, user: o.quiverUser, logLevel: 'warn', startTimeoutMs: 30_000, cwd: repoRoot() });
+    target = started.target;
+    if ('startSeconds' in r) r.startSeconds = Math.round(started.seconds * 1000) / 1000;
+    r.url = target.url;
+    log(`[quiver] listening at ${target.url} after ${started.seconds.toFixed(2)} s`);
+  } catch (e) {
+    r.status = 'unsupported';
+    r.error = `cannot start Quiver: ${errorMessage(e)}`;
+    log(`[quiver] ${r.error}`);
+    return r;
+  }
+  try {
+    await body(target, r);
+  } finally {
+    await target.stop();
+  }
+  return r;
 }
