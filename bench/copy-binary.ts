@@ -32,22 +32,7 @@ export function tupleSize(dim: number): number {
  * `vectors` is n × dim row-major.
  */
 export function encodeRows(vectors: Float32Array, dim: number, sel: Int32Array, from: number, to: number): Buffer {
-  const size = tupleSize(dim);
-  const b = Buffer.allocUnsafe(size * (to - from));
-  let o = 0;
-  for (let r = from; r < to; r++) {
-    o = b.writeInt16BE(3, o);
-    o = b.writeInt32BE(8, o);
-    o = b.writeBigInt64BE(BigInt(r), o);
-    o = b.writeInt32BE(4, o);
-    o = b.writeInt32BE(sel[r]!, o);
-    o = b.writeInt32BE(4 + 4 * dim, o);
-    o = b.writeInt16BE(dim, o);
-    o = b.writeInt16BE(0, o);
-    const base = r * dim;
-    for (let j = 0; j < dim; j++) o = b.writeFloatBE(vectors[base + j]!, o);
-  }
-  return b;
+  return encodeIntRows(vectors, dim, [sel], from, to);
 }
 
 /**
@@ -55,7 +40,7 @@ export function encodeRows(vectors: Float32Array, dim: number, sel: Int32Array, 
  * int4 columns before the vector (the filtered sweep's `f` and `label`).
  */
 export function encodeIntRows(vectors: Float32Array, dim: number, ints: readonly Int32Array[], from: number, to: number): Buffer {
-  const size = 2 + (4 + 8) + ints.length * (4 + 4) + (4 + 4 + 4 * dim);
+  const size = tupleSize(dim) + (ints.length - 1) * (4 + 4);
   const b = Buffer.allocUnsafe(size * (to - from));
   let o = 0;
   for (let r = from; r < to; r++) {
