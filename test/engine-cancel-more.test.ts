@@ -12,7 +12,7 @@ import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { sendCancelRequest } from '../bench/util.js';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 
@@ -24,11 +24,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
+function client(): Promise<pg.Client> {
+  return connectClient(server);
 }
 
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { sendCancelRequest } from '../bench/util.js';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 
@@ -20,11 +20,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-  c.on('error', () => {}); // a terminated connection also reports here
-  await c.connect();
-  return c;
+function client(): Promise<pg.Client> {
+  return connectClient(server);
 }
 
 /** A query that runs for many seconds unless stopped. */

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 
@@ -22,11 +22,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
+function client(): Promise<pg.Client> {
+  return connectClient(server, 'postgres');
 }
 
 const tempFiles = (): string[] => readdirSync(join(server.dataDir, 'tmp'));

@@ -15,7 +15,7 @@ import { sendCancelRequest } from '../bench/util.js';
 import { RowDecoder, RowEncoder } from '../src/executor/spill/row-codec.js';
 import { SpillFile } from '../src/executor/spill/temp-files.js';
 import type { Value } from '../src/types/types.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 let dataDir: string;
@@ -33,11 +33,8 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
+function client(): Promise<pg.Client> {
+  return connectClient(server, 'postgres');
 }
 
 const tempFiles = (): string[] => readdirSync(join(dataDir, 'tmp'));

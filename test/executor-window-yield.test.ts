@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { sendCancelRequest } from '../bench/util.js';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 
@@ -19,11 +19,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
+function client(): Promise<pg.Client> {
+  return connectClient(server);
 }
 
 /** EXCLUDE CURRENT ROW re-aggregates every frame: 10^10 steps, minutes unless stopped. */

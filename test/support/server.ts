@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listeningPort } from '../../bench/targets.js';
+import pg from 'pg';
 
 export interface QuiverServer {
   readonly port: number;
@@ -164,3 +165,15 @@ async function killChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * A node-postgres client of a test server, connected; its 'error' events are ignored (a
+ * connection the test terminates or cancels also reports there).
+ */
+export async function connectClient(server: QuiverServer, database = TEST_DATABASE): Promise<pg.Client> {
+  const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database });
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
