@@ -114,6 +114,13 @@ test('EXPLAIN ANALYZE says when the B-tree order chose the rows, and only then',
   // g has no B-tree; with another conjunct to test, a wide range is not worth the random reads
   assert.doesNotMatch(await plan('g = 3'), /B-tree order/);
   assert.doesNotMatch(await plan('f < 3000 AND g >= 0'), /B-tree order/);
+  // a hash index stands for equality only
+  await client.query('CREATE INDEX items_g_hash ON items USING hash (g)');
+  assert.match(await plan('g = 3'), /Filter rows from B-tree order: 1 of 1 filtered segments/);
+  assert.doesNotMatch(await plan('g < 3'), /B-tree order/);
+  assert.deepEqual(await ids('g = 3', [q], false), await ids('g = 3', [q], true));
+  await client.query('RESET enable_indexscan');
+  await client.query('DROP INDEX items_g_hash');
 });
 
 test('after a restart the sorted index is built again and answers the same', async () => {
