@@ -28,7 +28,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice } from './vector-search.js';
+import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 
@@ -329,6 +329,13 @@ export async function parallelIndexedVectorTopK(
       const ef = breadth.of(seg.index);
       let want = k;
       let inGraph: { budget: number; allowed: number } | undefined;
+      if (!m.bits && smallSegmentExact(seg, k, ef)) {
+        stats.segmentsExact++;
+        const few = nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, undefined);
+        if (few) for (const pos of few) top.offerPosition(seg, pos, base);
+        else top.exactRanges(seg, refs[ti][si]!, undefined, base);
+        return;
+      }
       if (m.bits) {
         // a filter, deleted rows or NULL vectors: choose by cost (the count is exact)
         const choice = segmentChoice(seg, m.count, k, ef, stats);

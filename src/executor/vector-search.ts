@@ -29,7 +29,7 @@ import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import type { RunContext } from './operators.js';
-import { chooseVectorStrategy, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
+import { chooseVectorStrategy, unfilteredExactCheaper, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 import { zoneConditions } from './zone-conditions.js';
 import { judgeFilteredWalk } from '../ann/trapped-walk.js';
@@ -169,7 +169,7 @@ export interface SegmentQuery {
  * The best k + margin of the allowed positions, ranked natively over the segment's
  * contiguous vectors (one call per chunk), or undefined when that is not available.
  */
-export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array): Int32Array | undefined {
+export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array | undefined): Int32Array | undefined {
   const vectors = seg.sharedVectors?.(q.column);
   const ranker = vectors && vectors.dim === q.query.length ? chunkRanker(q.op, vectors.dim) : undefined;
   if (!vectors || !ranker) return undefined;
@@ -212,6 +212,17 @@ function searchSegment(
   };
   for (const pos of m.nullPositions) offer(pos);
   if (m.count === 0) return;
+  const exactScan = (bits: Uint8Array | undefined) => {
+    env.checkCancel();
+    const best = nativeExact(seg, q, bits);
+    if (best) for (const pos of best) offer(pos);
+    else for (let pos = 0; pos < seg.length; pos++) if (!bits || (bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
+  };
+  if (!m.bits && smallSegmentExact(seg, k, ef)) {
+    stats.segmentsExact++;
+    exactScan(undefined);
+    return;
+  }
   stats.segmentsByIndex++;
   if (!m.bits) {
     // every position qualifies: a plain search
@@ -219,17 +230,11 @@ function searchSegment(
     return;
   }
   const bits = m.bits;
-  const exactScan = () => {
-    env.checkCancel();
-    const best = nativeExact(seg, q, bits);
-    if (best) for (const pos of best) offer(pos);
-    else for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
-  };
   const choice = segmentChoice(seg, m.count, k, ef, stats);
   if (choice.strategy === 'exact') {
     stats.segmentsByIndex--;
     stats.segmentsExact++;
-    exactScan();
+    exactScan(bits);
     return;
   }
   if (choice.strategy === 'in-graph') {
@@ -241,7 +246,7 @@ function searchSegment(
       return;
     }
     countExact(stats, verdict === 'switch');
-    exactScan();
+    exactScan(bits);
     return;
   }
   let want = choice.want;
@@ -257,12 +262,17 @@ function searchSegment(
     if (n >= seg.length || widenings === 1) {
       // the index gave all it has, or the one widening came back short: exact
       countExact(stats, n < seg.length);
-      exactScan();
+      exactScan(bits);
       return;
     }
     stats.widenings++;
     want = n * 4;
   }
+}
+
+/** An unfiltered search of an HNSW segment so small that ranking every row is cheaper (and exact). */
+export function smallSegmentExact(seg: AnnSegment, k: number, ef: number): boolean {
+  return seg.index.kind === 'hnsw' && unfilteredExactCheaper(seg.length, k, ef, seg.index.m ?? 16);
 }
 
 /** A run-time change of plan: the estimate was wrong (switch) or the index ran dry. */

@@ -111,6 +111,16 @@ export function widenWant(s: number, k: number, ef: number): number {
   return Math.ceil(Math.max(ef, 1.5 * k) / Math.max(s, 1e-9));
 }
 
+/**
+ * Unfiltered search of a small HNSW segment: the walk computes about D(max(ef, k))
+ * distances at random places, ranking every row once costs `rows` sequential ones, so
+ * below rows = RANDOM_ACCESS · D the exact scan is cheaper, and it is exact (a graph over
+ * a few hundred points can miss a neighbour at m 8, which pgvector's heap order hides).
+ */
+export function unfilteredExactCheaper(rows: number, k: number, ef: number, m: number): boolean {
+  return exactCost(rows) <= RANDOM_ACCESS * Math.min(walkDistances(Math.max(ef, k), m), rows);
+}
+
 /** The cheapest strategy for one segment, with its estimates (for EXPLAIN ANALYZE). */
 export function chooseVectorStrategy(c: SegmentCostInput): SegmentChoice {
   const s = c.rows === 0 ? 0 : c.matching / c.rows;
