@@ -40,3 +40,27 @@ test('a vector of other dimensions raises pgvector\'s error', () => {
   const c = new VectorCandidates(3, '<->', false, new Float32Array(64));
   assert.throws(() => c.offer([0], new Float32Array(63), 0), /different vector dimensions 63 and 64/);
 });
+
+// Only candidates within rounding of the k-th fast distance get an exact one (exactNeededBound):
+// rows a few ulps apart around the k-th must still come out in pgvector's exact order.
+for (const op of ['<->', '<=>'] as DistanceOperator[]) {
+  test(`two-step top-k with near ties at the k-th candidate equals brute force for ${op}`, () => {
+    const rnd = rng(11);
+    const dim = 300;
+    const q = Float32Array.from({ length: dim }, () => rnd() * 5);
+    const center = Float32Array.from({ length: dim }, () => rnd() * 5);
+    // 200 copies of one vector nudged by one float ulp in a random coordinate, among far rows
+    const rows = Array.from({ length: 2000 }, (_, i) => {
+      if (i % 10 !== 0) return Float32Array.from({ length: dim }, () => rnd() * 50);
+      const v = center.slice();
+      const j = Math.floor(rnd() * dim);
+      v[j] = new Float32Array([v[j] * (1 + (rnd() - 0.5) * 2 ** -22)])[0];
+      return v;
+    });
+    for (const k of [1, 10, 57, 150]) {
+      const c = new VectorCandidates(k, op, false, q);
+      rows.forEach((v, i) => c.offer([i], v, i));
+      assert.deepEqual(c.finish().map((r) => r[0]), bruteForce(rows, q, k, op), `${op} k ${k}`);
+    }
+  });
+}

@@ -1,12 +1,16 @@
 /**
  * The native chunk ranker (native/filtered-hnsw/exact_topk.cpp) picks the same best
  * positions as ranking row by row with the fast kernels does: every metric, a bitmap of
- * allowed positions, a sub-range, a position base, zero vectors (cosine NaN ranks last).
+ * allowed positions, a sub-range, a position base, zero vectors (cosine NaN ranks last);
+ * a sparse bitmap (the zero words and bytes it skips); and the addon's exact kernel equals
+ * pgvector's JavaScript kernel bit for bit.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chunkRanker } from '../src/query-worker/native-rank.js';
-import { BestPositions, fastKernel } from '../src/query-worker/kernels.js';
+import { BestPositions, exactKernel, fastKernel, NATIVE_EXACT_MIN_DIMS } from '../src/query-worker/kernels.js';
+import { exactTopkAddon } from '../src/query-worker/native-addon.js';
+import { distanceFunction } from '../src/types/vector.js';
 import { seededRandom } from '../bench/util.js';
 import type { DistanceOp } from '../src/ann/api.js';
 
@@ -42,4 +46,49 @@ test('the native ranker keeps the same best positions as the row-by-row kernels'
       }
     }
   }
+});
+
+test('a sparse bitmap: the ranker finds exactly the allowed positions, across word and byte boundaries', (t) => {
+  if (!chunkRanker('<->', DIM)) {
+    t.skip('native/filtered-hnsw/exact_topk.node is not built');
+    return;
+  }
+  const rand = seededRandom(12);
+  const data = new Float32Array(ROWS * DIM).map(() => rand() * 2 - 1);
+  const query = new Float32Array(DIM).map(() => rand() * 2 - 1);
+  const base = 37; // not a multiple of 8: rows and words do not line up
+  const set = [base, base + 7, base + 63, base + 64, base + 127, base + 128, base + 1000, base + 1001, base + ROWS - 1];
+  const allowed = new Uint8Array((base + ROWS + 7) >> 3);
+  for (const pos of set) allowed[pos >> 3] |= 1 << (pos & 7);
+  for (const [from, to] of [[0, ROWS], [7, ROWS - 1], [1, 2]] as const) {
+    const got = chunkRanker('<->', DIM)!(data, query, set.length, from, to, base, allowed);
+    const expected = set.filter((pos) => pos - base >= from && pos - base < to);
+    assert.deepEqual([...got.positions].sort((a, b) => a - b), expected, `rows [${from}, ${to})`);
+  }
+});
+
+test('the addon\'s exact kernel returns pgvector\'s JavaScript distance bit for bit', (t) => {
+  if (!exactTopkAddon()) {
+    t.skip('native/filtered-hnsw/exact_topk.node is not built');
+    return;
+  }
+  const rand = seededRandom(13);
+  const lengths = [NATIVE_EXACT_MIN_DIMS, 65, 67, 71, 100, 128, 300, 784, 1001, 1536];
+  for (const op of ['<->', '<#>', '<=>'] as DistanceOp[]) {
+    const native = exactKernel(op, false);
+    const js = distanceFunction(op);
+    for (const n of lengths) {
+      for (let trial = 0; trial < 20; trial++) {
+        const scale = trial % 3 === 0 ? 1e-3 : trial % 3 === 1 ? 1 : 255;
+        const a = new Float32Array(n).map(() => (rand() * 2 - 1) * scale);
+        const b = new Float32Array(n).map(() => (rand() * 2 - 1) * scale);
+        assert.ok(Object.is(native(a, b), js(a, b)), `${op} n=${n} trial ${trial}: ${native(a, b)} vs ${js(a, b)}`);
+      }
+      const zero = new Float32Array(n);
+      const one = new Float32Array(n).fill(1);
+      assert.ok(Object.is(native(zero, one), js(zero, one)), `${op} n=${n} zero vector`);
+    }
+  }
+  // a dimension mismatch is still pgvector's error
+  assert.throws(() => exactKernel('<->', false)(new Float32Array(100), new Float32Array(99)), /different vector dimensions 100 and 99/);
 });

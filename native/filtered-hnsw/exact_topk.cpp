@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -80,12 +81,8 @@ Napi::Value RankTopK(Napi::CallbackInfo const& info) {
 
   std::vector<Entry> heap;
   heap.reserve(cap + 1);
-  for (std::size_t r = from; r < to; r++) {
+  auto consider = [&](std::size_t r) {
     int64_t pos = base + static_cast<int64_t>(r);
-    if (allowed) {
-      std::size_t byte = static_cast<std::size_t>(pos >> 3);
-      if (byte >= allowed_bytes || !((allowed[byte] >> (pos & 7)) & 1)) continue;
-    }
     float d = kernel(rows + r * dim, q, dim);
     Entry e{std::isnan(d) ? INFINITY : d, static_cast<int32_t>(pos)};
     if (heap.size() < cap) {
@@ -95,6 +92,27 @@ Napi::Value RankTopK(Napi::CallbackInfo const& info) {
       std::pop_heap(heap.begin(), heap.end(), better);
       heap.back() = e;
       std::push_heap(heap.begin(), heap.end(), better);
+    }
+  };
+  if (!allowed) {
+    for (std::size_t r = from; r < to; r++) consider(r);
+  } else {
+    // A selective filter leaves most of the bitmap zero: skip 64 positions per zero word
+    // and 8 per zero byte (testing every bit of a 60k-row segment cost ~60 µs, the 60
+    // distances ~5 µs).
+    int64_t const end = base + static_cast<int64_t>(to);
+    for (int64_t p = base + static_cast<int64_t>(from); p < end;) {
+      std::size_t const byte = static_cast<std::size_t>(p >> 3);
+      if (byte >= allowed_bytes) break;
+      if ((p & 63) == 0 && byte + 8 <= allowed_bytes) {
+        uint64_t word;
+        std::memcpy(&word, allowed + byte, 8);
+        if (word == 0) { p += 64; continue; }
+      }
+      uint8_t const bits = allowed[byte];
+      if (bits == 0) { p = static_cast<int64_t>(byte + 1) << 3; continue; }
+      if ((bits >> (p & 7)) & 1) consider(static_cast<std::size_t>(p - base));
+      p++;
     }
   }
   std::sort_heap(heap.begin(), heap.end(), better);
@@ -110,8 +128,74 @@ Napi::Value RankTopK(Napi::CallbackInfo const& info) {
   return out;
 }
 
+// pgvector's exact distances, in the summation order of src/types/vector.ts (its file
+// comment: 8 float lanes, folded 8 → 4, a block of 4, 4 → 2 → 1, then the tail), each step
+// computed as JavaScript does it: the product of two floats is exact in double, the sum is
+// rounded to double and then to float. So the result equals accumulateL2/Ip bit for bit;
+// only the call is cheaper (a 784-dimensional distance: ~2.5 µs in JS).
+inline float step_l2(float acc, float x, float y) {
+  float d = x - y;
+  return static_cast<float>(static_cast<double>(acc) + static_cast<double>(d) * static_cast<double>(d));
+}
+inline float step_ip(float acc, float x, float y) {
+  return static_cast<float>(static_cast<double>(acc) + static_cast<double>(x) * static_cast<double>(y));
+}
+
+template <float (*Step)(float, float, float)>
+float pg_accumulate(float const* a, float const* b, std::size_t n) {
+  float l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) l[j] = Step(l[j], a[i + j], b[i + j]);
+  float q[4];
+  for (int j = 0; j < 4; j++) q[j] = l[j] + l[j + 4];
+  if (i + 4 <= n) {
+    for (int j = 0; j < 4; j++) q[j] = Step(q[j], a[i + j], b[i + j]);
+    i += 4;
+  }
+  float s = (q[0] + q[2]) + (q[1] + q[3]);
+  for (; i < n; i++) s = Step(s, a[i], b[i]);
+  return s;
+}
+
+// the loops above are 8 independent lanes: with AVX2 the compiler runs them as one vector
+__attribute__((target_clones("avx2", "default"))) float pg_l2sq(float const* a, float const* b, std::size_t n) {
+  return pg_accumulate<step_l2>(a, b, n);
+}
+__attribute__((target_clones("avx2", "default"))) float pg_ip(float const* a, float const* b, std::size_t n) {
+  return pg_accumulate<step_ip>(a, b, n);
+}
+
+// pgDistance(a: Float32Array, b: Float32Array, metric: 0 l2 | 1 negative ip | 2 cosine): what
+// the SQL operator returns (the caller checks the dimensions)
+Napi::Value PgDistance(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  auto a = info[0].As<Napi::Float32Array>();
+  auto b = info[1].As<Napi::Float32Array>();
+  int metric = info[2].As<Napi::Number>().Int32Value();
+  std::size_t n = std::min(a.ElementLength(), b.ElementLength());
+  float const* x = a.Data();
+  float const* y = b.Data();
+  double r;
+  if (metric == 0) {
+    r = std::sqrt(static_cast<double>(pg_l2sq(x, y, n)));
+  } else if (metric == 1) {
+    r = -static_cast<double>(pg_ip(x, y, n));
+  } else {
+    double dot = pg_ip(x, y, n);
+    double na = pg_ip(x, x, n);
+    double nb = pg_ip(y, y, n);
+    double sim = dot / std::sqrt(na * nb);
+    if (sim > 1) sim = 1;
+    else if (sim < -1) sim = -1;
+    r = 1 - sim;
+  }
+  return Napi::Number::New(env, r);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rankTopK", Napi::Function::New(env, RankTopK));
+  exports.Set("pgDistance", Napi::Function::New(env, PgDistance));
   return exports;
 }
 

@@ -7,7 +7,7 @@
  * far below the gap the margin covers).
  */
 import type { Row } from '../types/types.js';
-import { candidateCap, exactKernel, rankKernel, type Kernel } from '../query-worker/kernels.js';
+import { candidateCap, exactKernel, exactNeededBound, rankKernel, type Kernel } from '../query-worker/kernels.js';
 
 export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -24,7 +24,7 @@ export class VectorCandidates {
   private readonly heap: number[] = [];
   considered = 0;
 
-  constructor(private readonly k: number, op: DistanceOperator, half: boolean, private readonly query: Float32Array) {
+  constructor(private readonly k: number, private readonly op: DistanceOperator, half: boolean, private readonly query: Float32Array) {
     this.exact = exactKernel(op, half);
     // the kernel (and cap) query workers rank with too: see query-worker/kernels.ts
     ({ rank: this.rank, twoStep: this.twoStep } = rankKernel(op, half, query.length));
@@ -84,7 +84,7 @@ export class VectorCandidates {
 
   /** The best k rows by pgvector's exact distance (ties: earlier offered first). */
   finish(): Row[] {
-    const slots = [...this.heap];
+    const slots = this.needingExact();
     const exact = slots.map((s) => (this.twoStep ? this.exact(this.vecs[s], this.query) : this.d[s]));
     const order = slots.map((_, i) => i).sort((a, b) => {
       const x = exact[a];
@@ -96,5 +96,16 @@ export class VectorCandidates {
       return this.seq[slots[a]] - this.seq[slots[b]];
     });
     return order.slice(0, this.k).map((i) => this.rows[slots[i]]);
+  }
+
+  /** the kept candidates that can still be among the best k by exact distance */
+  private needingExact(): number[] {
+    const slots = [...this.heap];
+    if (!this.twoStep || slots.length <= this.k) return slots;
+    const fast = slots.map((s) => this.d[s]).filter((d) => !Number.isNaN(d)).sort((a, b) => a - b);
+    if (fast.length < this.k) return slots;
+    const bound = exactNeededBound(this.op, fast[this.k - 1]);
+    // NaN (a zero vector's cosine) stays: it is compared, not bounded
+    return bound === undefined ? slots : slots.filter((s) => !(this.d[s] > bound));
   }
 }

@@ -5,10 +5,10 @@
  * the best `cap` positions (k + margin), which the caller re-ranks with pgvector's exact
  * kernel. Undefined when the addon was not built or the operator has no fast kernel (L1).
  */
-import { createRequire } from 'node:module';
 import type { DistanceOp } from '../ann/api.js';
 import { BestPositions, FAST_MIN_DIMS } from './kernels.js';
 import type { SharedVectors } from './protocol.js';
+import { ADDON_METRIC, exactTopkAddon } from './native-addon.js';
 
 export interface RankedPositions {
   /** best first */
@@ -16,33 +16,13 @@ export interface RankedPositions {
   readonly distances: Float64Array;
 }
 
-type RankTopK = (
-  data: Float32Array, dim: number, query: Float32Array, metric: number, cap: number,
-  from: number, to: number, base: number, allowed?: Uint8Array,
-) => RankedPositions;
-
-let rankTopK: RankTopK | null | undefined;
-
-function load(): RankTopK | null {
-  if (rankTopK !== undefined) return rankTopK;
-  try {
-    // dist/src/query-worker/ → repository root
-    rankTopK = (createRequire(import.meta.url)('../../../native/filtered-hnsw/build/Release/exact_topk.node') as { rankTopK: RankTopK }).rankTopK;
-  } catch {
-    rankTopK = null;
-  }
-  return rankTopK;
-}
-
-const METRIC: Partial<Record<DistanceOp, number>> = { '<->': 0, '<#>': 1, '<=>': 2 };
-
 /** A ranker of `dim`-dimensional rows for `op`, or undefined (rank row by row instead). */
 export function chunkRanker(op: DistanceOp, dim: number):
   ((data: Float32Array, query: Float32Array, cap: number, from: number, to: number, base: number, allowed?: Uint8Array) => RankedPositions) | undefined {
-  const metric = METRIC[op];
-  const native = load();
+  const metric = ADDON_METRIC[op];
+  const native = exactTopkAddon();
   if (metric === undefined || !native || dim < FAST_MIN_DIMS) return undefined;
-  return (data, query, cap, from, to, base, allowed) => native(data, dim, query, metric, cap, from, to, base, allowed);
+  return (data, query, cap, from, to, base, allowed) => native.rankTopK(data, dim, query, metric, cap, from, to, base, allowed);
 }
 
 /** A segment's vectors as consecutive views: rows [start, start + rows) of the segment */
