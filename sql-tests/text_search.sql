@@ -73,6 +73,7 @@ SELECT 'fat | rat'::tsquery && 'cat'::tsquery, 'fat | rat'::tsquery || 'cat'::ts
 SELECT to_tsquery('fat') <-> to_tsquery('cat | rat'), tsquery_phrase(to_tsquery('fat'), to_tsquery('cat'), 10), 'a <-> b'::tsquery <-> 'c'::tsquery;
 SELECT numnode('(fat & rat) | cat'::tsquery), numnode('a'::tsquery), numnode('!a <-> b'::tsquery);
 SELECT querytree('foo & !bar'::tsquery), querytree('!bar'::tsquery), querytree('a <-> !b | c'::tsquery), querytree('!a | b'::tsquery);
+SELECT 'b:2 a:1'::tsvector = 'a:1 b:2', 'a'::tsvector <> 'a:1', 'a & b'::tsquery = '(a & b)', 'a & b'::tsquery <> 'b & a';
 -- tsvector functions and ||
 SELECT setweight('fat:2,4 cat:3 rat:5B'::tsvector, 'A'), setweight('fat:2,4 cat:3 rat:5B'::tsvector, 'c', '{cat,rat}');
 SELECT strip('fat:2,4 cat:3 rat:5A'::tsvector), length('fat:2,4 cat:3 rat:5A'::tsvector), length(''::tsvector);

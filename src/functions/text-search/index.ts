@@ -103,4 +103,9 @@ export const TEXT_SEARCH_OPERATORS: readonly TextSearchOperator[] = [
   { sym: '&&', left: 'tsquery', right: 'tsquery', ret: 'tsquery', impl: ([a, b]) => tsqueryAnd(a!, b!) },
   { sym: '!!', left: null, right: 'tsquery', ret: 'tsquery', impl: ([a]) => tsqueryNot(a!) },
   { sym: '<->', left: 'tsquery', right: 'tsquery', ret: 'tsquery', impl: ([a, b]) => tsqueryPhrase(a!, b!) },
+  // values are canonical text, so equality is string equality (ordering, tsvector_cmp's, is not there yet)
+  ...(['tsvector', 'tsquery'] as const).flatMap((t): TextSearchOperator[] => [
+    { sym: '=', left: t, right: t, ret: 'bool', impl: ([a, b]) => a === b },
+    { sym: '<>', left: t, right: t, ret: 'bool', impl: ([a, b]) => a !== b },
+  ]),
 ];
