@@ -234,8 +234,8 @@ function makepol(s: ParseState, push: PushValue): void {
       case 'val': push(s.builder, tok.word, tok.weight, tok.prefix); break;
       case 'opr':
         clean(tok.op);
-        // STACKDEPTH in tsquery.c
-        if (ops.length >= 32) throw new SqlError(SqlState.internalError, 'tsquery stack too small');
+        // STACKDEPTH in tsquery.c (PostgreSQL elogs XX000; Quiver keeps XX000 for its own bugs)
+        if (ops.length >= 32) throw new SqlError(SqlState.programLimitExceeded, 'tsquery stack too small');
         ops.push({ op: tok.op, distance: tok.distance });
         break;
       case 'open': makepol(s, push); break;
@@ -385,21 +385,21 @@ export interface QueryByteSource {
 /** tsqueryrecv */
 export function tsqueryRecv(r: QueryByteSource): string {
   const size = r.int32();
-  if (size < 0 || size > 0x3fffffff / 8) throw new SqlError(SqlState.internalError, 'invalid size of tsquery');
+  if (size < 0 || size > 0x3fffffff / 8) throw new SqlError(SqlState.invalidBinaryRepresentation, 'invalid size of tsquery');
   let remaining = size;
   const read = (): QueryNode => {
-    if (remaining-- <= 0) throw new SqlError(SqlState.internalError, 'malformed tsquery: operand not found');
+    if (remaining-- <= 0) throw new SqlError(SqlState.invalidBinaryRepresentation, 'malformed tsquery: operand not found');
     const type = r.int8();
     if (type === 1) {
       const weight = r.int8(), prefix = r.int8();
       const word = r.cstring();
-      if (weight > 0xf) throw new SqlError(SqlState.internalError, 'invalid tsquery: invalid weight bitmap');
-      if (utf8Length(word) > MAX_STR_LEN) throw new SqlError(SqlState.internalError, 'invalid tsquery: operand too long');
+      if (weight > 0xf) throw new SqlError(SqlState.invalidBinaryRepresentation, 'invalid tsquery: invalid weight bitmap');
+      if (utf8Length(word) > MAX_STR_LEN) throw new SqlError(SqlState.invalidBinaryRepresentation, 'invalid tsquery: operand too long');
       return { type: 'val', word, weight, prefix: prefix !== 0 };
     }
-    if (type !== 2) throw new SqlError(SqlState.internalError, `unrecognized tsquery node type: ${type}`);
+    if (type !== 2) throw new SqlError(SqlState.invalidBinaryRepresentation, `unrecognized tsquery node type: ${type}`);
     const op = CODE_OPER[r.int8()];
-    if (!op) throw new SqlError(SqlState.internalError, 'unrecognized operator type in tsquery');
+    if (!op) throw new SqlError(SqlState.invalidBinaryRepresentation, 'unrecognized operator type in tsquery');
     if (op === 'not') return { type: 'not', arg: read() };
     const distance = op === 'phrase' ? r.uint16() : 0;
     const right = read(), left = read();
@@ -407,6 +407,6 @@ export function tsqueryRecv(r: QueryByteSource): string {
   };
   if (size === 0) return '';
   const q = read();
-  if (remaining !== 0) throw new SqlError(SqlState.internalError, 'malformed tsquery: extra nodes');
+  if (remaining !== 0) throw new SqlError(SqlState.invalidBinaryRepresentation, 'malformed tsquery: extra nodes');
   return formatTsquery(q);
 }

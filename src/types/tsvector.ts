@@ -279,24 +279,24 @@ export interface ByteSource {
   cstring(): string;
 }
 
-/** tsvectorrecv: checks what PostgreSQL checks, sorts lexemes when they arrive out of order */
+/** tsvectorrecv: checks what PostgreSQL checks (its elog XX000s are 22P03 here), sorts lexemes when they arrive out of order */
 export function tsvectorRecv(r: ByteSource): string {
   const n = r.int32();
-  if (n < 0 || n > 0x3fffffff / 4) throw new SqlError(SqlState.internalError, 'invalid size of tsvector');
+  if (n < 0 || n > 0x3fffffff / 4) throw new SqlError(SqlState.invalidBinaryRepresentation, 'invalid size of tsvector');
   const items: { word: string; pos: WordPos[] }[] = [];
   let total = 0;
   for (let i = 0; i < n; i++) {
     const word = r.cstring();
     const npos = r.uint16();
     const len = utf8Length(word);
-    if (len > MAX_STR_LEN) throw new SqlError(SqlState.internalError, 'invalid tsvector: lexeme too long');
-    if (total > MAX_STR_POS) throw new SqlError(SqlState.internalError, 'invalid tsvector: maximum total lexeme length exceeded');
-    if (npos > MAX_NUM_POS) throw new SqlError(SqlState.internalError, 'unexpected number of tsvector positions');
+    if (len > MAX_STR_LEN) throw new SqlError(SqlState.invalidBinaryRepresentation, 'invalid tsvector: lexeme too long');
+    if (total > MAX_STR_POS) throw new SqlError(SqlState.invalidBinaryRepresentation, 'invalid tsvector: maximum total lexeme length exceeded');
+    if (npos > MAX_NUM_POS) throw new SqlError(SqlState.invalidBinaryRepresentation, 'unexpected number of tsvector positions');
     total += len;
     const pos: WordPos[] = [];
     for (let j = 0; j < npos; j++) {
       const p = r.uint16();
-      if (j > 0 && posOf(p) <= posOf(pos[j - 1]!)) throw new SqlError(SqlState.internalError, 'position information is misordered');
+      if (j > 0 && posOf(p) <= posOf(pos[j - 1]!)) throw new SqlError(SqlState.invalidBinaryRepresentation, 'position information is misordered');
       pos.push(p);
     }
     items.push({ word, pos });
