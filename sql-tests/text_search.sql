@@ -56,6 +56,8 @@ SELECT to_tsvector('english', 'abc123 x86_64 snake_case CamelCase ALLCAPS i18n l
 SELECT to_tsvector('english', ''), to_tsvector('english', 'the and of a'), to_tsvector('simple', 'the and of a');
 SELECT to_tsvector('english', repeat('word ', 5) || 'end');
 SELECT length(to_tsvector('english', repeat('spam ', 300)));
+SELECT to_tsvector('simple', 'İstanbul ΣΟΦΙΑΣ ǄEMAL Straße STRASSE'), to_tsvector('simple', E'x-y!&ß../?+x-y /comv1?&#x1f; www-\u0301v1a deva\u0903nagari e\u0301cole \u200bzero');
+SELECT to_tsvector('simple', E'\u0661\u0662\u0663 ①② Ⅻ x²'), to_tsvector('english', 'café-CAFÉS naïvely RÉSUMÉS');
 -- to_tsquery & co.
 SELECT to_tsquery('english', 'The & Fat & Rats'), to_tsquery('english', 'supernovae:*'), to_tsquery('english', 'fat:AB & rats:*C');
 SELECT to_tsquery('english', 'fat <-> the <-> rats'), to_tsquery('english', 'fat <3> the <-> rats'), to_tsquery('english', '!cats & (dogs | rats)');
@@ -68,6 +70,7 @@ SELECT websearch_to_tsquery('english', 'The fat rats'), websearch_to_tsquery('en
 SELECT websearch_to_tsquery('english', 'signal -"segmentation fault"'), websearch_to_tsquery('english', 'or cat or'), websearch_to_tsquery('english', 'cat or or rat');
 SELECT websearch_to_tsquery('english', 'fat-cat (rat) !dog <dog> "unclosed quote'), websearch_to_tsquery('simple', 'a:* b:A');
 SELECT websearch_to_tsquery('english', '"the cat" -"the rat" rats');
+SELECT websearch_to_tsquery('simple', 'pg & or ( or'), websearch_to_tsquery('simple', 'x -5 ! | or of'), websearch_to_tsquery('simple', 'a|b!c');
 -- operators on tsquery
 SELECT 'fat | rat'::tsquery && 'cat'::tsquery, 'fat | rat'::tsquery || 'cat'::tsquery, !! 'cat'::tsquery, !! 'a & b'::tsquery;
 SELECT to_tsquery('fat') <-> to_tsquery('cat | rat'), tsquery_phrase(to_tsquery('fat'), to_tsquery('cat'), 10), 'a <-> b'::tsquery <-> 'c'::tsquery;
@@ -106,6 +109,7 @@ SELECT ts_rank_cd(to_tsvector('english', 'fat cats ate fat rats'), to_tsquery('f
 SELECT n, ts_rank_cd(to_tsvector('english', 'fat cats ate fat rats and more fat rats then cats'), to_tsquery('fat & rat'), n) FROM generate_series(0, 32) n ORDER BY n;
 SELECT ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', 'a:1A b:2B c:3C d:4'::tsvector, 'a & d'::tsquery), ts_rank_cd('{-1, 0.2, 0.4, 1.0}', 'a:1 b:2'::tsvector, 'a & b'::tsquery, 4);
 SELECT ts_rank(strip('a:1 b:2'::tsvector), 'a & b'::tsquery), ts_rank_cd(strip('a:1 b:2'::tsvector), 'a & b'::tsquery);
+SELECT ts_rank('abc:7C,8B,5B ab:3C,2,11B e:6A b:11,3C e:1C,10B d:8A'::tsvector, '(abc <2> b) <-> (a:*A <0> b) <-> ((c <-> a) <-> (e | b:BC))'::tsquery);
 SELECT ts_rank('{0.1, 0.2}', 'a:1'::tsvector, 'a'::tsquery);
 SELECT ts_rank('{0.1, 0.2, 0.4, 1.5}', 'a:1'::tsvector, 'a'::tsquery);
 SELECT ts_rank('{0.1, 0.2, 0.4, NULL}', 'a:1'::tsvector, 'a'::tsquery);

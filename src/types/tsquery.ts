@@ -208,7 +208,8 @@ function webToken(s: ParseState): Tok {
       if (c === '"') { s.state = 'operand'; return { t: 'opr', op: 'and', distance: 0 }; }
       if (orOperator(s)) { s.state = 'operand'; return { t: 'opr', op: 'or', distance: 0 }; }
       if (c === undefined) return { t: 'end' };
-      if (!isSpace(c)) { s.state = 'operand'; return { t: 'opr', op: 'and', distance: 0 }; }
+      // operator characters between operands are ignored like spaces
+      if (!isSpace(c) && !isQueryOperatorChar(c)) { s.state = 'operand'; return { t: 'opr', op: 'and', distance: 0 }; }
     }
     s.i += String.fromCodePoint(s.text.codePointAt(s.i)!).length;
   }

@@ -20,8 +20,19 @@ const englishStemmer = (require('snowball-stemmers') as { newStemmer(name: strin
 /** a dictionary's answer: lexemes, or [] for a stop word */
 type Dictionary = (token: string) => string[];
 
-/** lowerstr: PostgreSQL lower-cases with the database's ctype (C.UTF-8 here) */
-const lower = (s: string): string => s.toLowerCase();
+/**
+ * lowerstr: towlower() character by character (C.UTF-8): simple case mapping, so no final
+ * sigma and U+0130 becomes a plain 'i' (JavaScript's toLowerCase is the full, contextual one)
+ */
+function lower(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    if (ch.charCodeAt(0) < 128) { out += ch.toLowerCase(); continue; }
+    const l = ch.toLowerCase();
+    out += String.fromCodePoint(l.codePointAt(0)!);
+  }
+  return out;
+}
 
 const simple: Dictionary = (t) => [lower(t)];
 

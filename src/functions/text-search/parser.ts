@@ -1,9 +1,9 @@
 /**
  * PostgreSQL's default text search parser (src/backend/tsearch/wparser_def.c): the same
  * state machine, state by state and rule by rule, over the code points of the input.
- * Character classes follow a UTF-8 database with a glibc C.UTF-8 ctype: letters are Unicode
- * letters, digits ASCII digits, and combining marks are "special" (not word breakers).
+ * Character classes follow a UTF-8 database with a glibc C.UTF-8 ctype (ctype.ts).
  */
+import { isWideAlpha, isWideSpecial } from './ctype.js';
 
 export const TOKEN_TYPES = [
   '', 'asciiword', 'word', 'numword', 'email', 'url', 'host', 'sfloat', 'version', 'hword_numpart', 'hword_part',
@@ -52,13 +52,14 @@ type Special = ((p: Parser) => void) | null;
 interface Item { test: Test; c: number; flags: number; to: number; type: number; special: Special }
 
 const cur = (p: Parser): number => p.cps[p.start + p.state.pos] ?? 0;
-const LETTER = /\p{L}/u, SPECIAL = /[\p{Mn}\p{Me}\p{Mc}\p{Cf}]/u, ALNUM_EXTRA = /[\p{Nd}]/u, SPACE_RE = /\s/u;
+const SPACE_RE = /\s/u;
 const ch = (p: Parser): string => String.fromCodePoint(cur(p));
 
 const isEOF = (p: Parser): boolean => p.state.pos >= p.cps.length - p.start || p.state.charlen === 0;
-const isAlpha = (p: Parser): boolean => { const c = cur(p); return c < 128 ? (c >= 65 && c <= 90) || (c >= 97 && c <= 122) : LETTER.test(ch(p)); };
+const isAlpha = (p: Parser): boolean => { const c = cur(p); return c < 128 ? (c >= 65 && c <= 90) || (c >= 97 && c <= 122) : isWideAlpha(c); };
 const isDigit = (p: Parser): boolean => { const c = cur(p); return c >= 48 && c <= 57; };
-const isAlnum = (p: Parser): boolean => isAlpha(p) || isDigit(p) || (cur(p) >= 128 && ALNUM_EXTRA.test(ch(p)));
+// glibc's iswalnum is iswalpha plus the ASCII digits
+const isAlnum = (p: Parser): boolean => isAlpha(p) || isDigit(p);
 const isNotAlnum = (p: Parser): boolean => !isAlnum(p);
 const isSpace = (p: Parser): boolean => { const c = cur(p); return c < 128 ? c === 32 || (c >= 9 && c <= 13) : SPACE_RE.test(ch(p)); };
 /** p_isurlchar: printable ASCII except what RFC 3986 disallows in URLs */
@@ -69,7 +70,7 @@ const isUrlChar = (p: Parser): boolean => {
 const isXdigit = (p: Parser): boolean => { const c = cur(p); return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102); };
 const isEqC = (p: Parser): boolean => p.state.charlen === 1 && cur(p) === p.c;
 const isAscLet = (p: Parser): boolean => { const c = cur(p); return (c >= 65 && c <= 90) || (c >= 97 && c <= 122); };
-const isSpecial = (p: Parser): boolean => cur(p) >= 128 && SPECIAL.test(ch(p));
+const isSpecial = (p: Parser): boolean => cur(p) >= 128 && isWideSpecial(cur(p));
 const isIgnore = (p: Parser): boolean => p.ignore;
 const isStopHost = (p: Parser): boolean => {
   if (p.wanthost) { p.wanthost = false; return true; }
@@ -280,7 +281,7 @@ ACTIONS[S.InHost] = [
 ACTIONS[S.InEmail] = [it(isStopHost, 0, A_POP, N), it(isHost, 0, A_BINGO | A_CLRALL, S.Base, EMAIL), it(null, 0, A_POP, N)];
 ACTIONS[S.InFileFirst] = [
   it(isEOF, 0, A_POP, N), it(isAscLet, 0, A_NEXT, S.InFile), it(isDigit, 0, A_NEXT, S.InFile), eq('.', A_NEXT, S.InPathFirst),
-  eq('_', A_NEXT, S.InFile), eq('?', A_PUSH, S.InURLPathFirst), eq('~', A_PUSH, S.InFileTwiddle), it(null, 0, A_POP, N),
+  eq('_', A_NEXT, S.InFile), eq('~', A_PUSH, S.InFileTwiddle), it(null, 0, A_POP, N),
 ];
 ACTIONS[S.InFileTwiddle] = [
   it(isEOF, 0, A_POP, N), it(isAscLet, 0, A_NEXT, S.InFile), it(isDigit, 0, A_NEXT, S.InFile), eq('_', A_NEXT, S.InFile),
@@ -297,7 +298,7 @@ ACTIONS[S.InPathSecond] = [
 ];
 ACTIONS[S.InFile] = [
   it(isEOF, 0, A_BINGO, S.Base, FILEPATH), it(isAscLet, 0, A_NEXT, S.InFile), it(isDigit, 0, A_NEXT, S.InFile), eq('.', A_PUSH, S.InFileNext),
-  eq('_', A_NEXT, S.InFile), eq('-', A_NEXT, S.InFile), eq('/', A_PUSH, S.InFileFirst), eq('?', A_PUSH, S.InURLPathFirst),
+  eq('_', A_NEXT, S.InFile), eq('-', A_NEXT, S.InFile), eq('/', A_PUSH, S.InFileFirst),
   it(null, 0, A_BINGO, S.Base, FILEPATH),
 ];
 ACTIONS[S.InFileNext] = [
@@ -312,7 +313,7 @@ ACTIONS[S.InProtocolSecond] = [it(isEOF, 0, A_POP, N), eq('/', A_NEXT, S.InProto
 ACTIONS[S.InProtocolEnd] = [it(null, 0, A_BINGO | A_CLRALL, S.Base, PROTOCOL)];
 ACTIONS[S.InHyphenAsciiWordFirst] = [
   it(isEOF, 0, A_POP, N), it(isAscLet, 0, A_NEXT, S.InHyphenAsciiWord), it(isAlpha, 0, A_NEXT, S.InHyphenWord),
-  it(isSpecial, 0, A_NEXT, S.InHyphenWord), it(isDigit, 0, A_NEXT, S.InHyphenDigitLookahead), it(null, 0, A_POP, N),
+  it(isDigit, 0, A_NEXT, S.InHyphenDigitLookahead), it(null, 0, A_POP, N),
 ];
 ACTIONS[S.InHyphenAsciiWord] = [
   it(isEOF, 0, A_BINGO | A_CLRALL, S.InParseHyphen, ASCIIHWORD, specialHyphen), it(isAscLet, 0, A_NEXT, S.InHyphenAsciiWord),

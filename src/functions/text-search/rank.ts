@@ -7,6 +7,7 @@ import type { Value } from '../../types/types.js';
 import { MAX_ENTRY_POS, compareLexemes, makePos, posOf, weightOf, type Lexeme, type TsVector } from '../../types/tsvector.js';
 import type { QueryNode, TsQuery } from '../../types/tsquery.js';
 import { execute, findLexemes, Tri, type CheckOperand } from './match.js';
+import { pgQsort } from './pg-qsort.js';
 
 const f = Math.fround;
 const DEFAULT_WEIGHTS = [0.1, 0.2, 0.4, 1.0].map(f);
@@ -41,8 +42,9 @@ function operands(q: QueryNode): Operand[] {
   return out;
 }
 
+/** SortAndUniqItems: PostgreSQL's (unstable) qsort decides which of equal words stays */
 function sortedUniqueOperands(q: QueryNode): Operand[] {
-  const ops = operands(q).sort((a, b) => compareLexemes(a.word, b.word));
+  const ops = pgQsort(operands(q), (a, b) => compareLexemes(a.word, b.word));
   return ops.filter((o, i) => i === 0 || compareLexemes(o.word, ops[i - 1]!.word) !== 0);
 }
 
