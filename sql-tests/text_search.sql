@@ -77,6 +77,9 @@ SELECT to_tsquery('fat') <-> to_tsquery('cat | rat'), tsquery_phrase(to_tsquery(
 SELECT numnode('(fat & rat) | cat'::tsquery), numnode('a'::tsquery), numnode('!a <-> b'::tsquery);
 SELECT querytree('foo & !bar'::tsquery), querytree('!bar'::tsquery), querytree('a <-> !b | c'::tsquery), querytree('!a | b'::tsquery);
 SELECT 'b:2 a:1'::tsvector = 'a:1 b:2', 'a'::tsvector <> 'a:1', 'a & b'::tsquery = '(a & b)', 'a & b'::tsquery <> 'b & a';
+SELECT 'a:1'::tsvector < 'b'::tsvector, 'a b'::tsvector > 'abc'::tsvector, 'a:1,2'::tsvector <= 'a:1A'::tsvector, tsvector_cmp('b:2'::tsvector, 'b:1'::tsvector);
+SELECT v FROM unnest('{"a:1",b,"ab c","a:2A","é:1","a:1,3",""}'::tsvector[]) v ORDER BY v;
+SELECT DISTINCT v FROM unnest('{"a:1",a,"a:1",b}'::tsvector[]) v ORDER BY v;
 -- tsvector functions and ||
 SELECT setweight('fat:2,4 cat:3 rat:5B'::tsvector, 'A'), setweight('fat:2,4 cat:3 rat:5B'::tsvector, 'c', '{cat,rat}');
 SELECT strip('fat:2,4 cat:3 rat:5A'::tsvector), length('fat:2,4 cat:3 rat:5A'::tsvector), length(''::tsvector);

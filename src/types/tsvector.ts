@@ -304,3 +304,36 @@ export function tsvectorRecv(r: ByteSource): string {
   const sorted = [...items].sort((a, b) => compareLexemes(a.word, b.word));
   return formatTsvector(sorted);
 }
+
+/** VARSIZE of the stored tsvector: header, WordEntry array, lexemes, 2-aligned position vectors */
+function storedSize(v: TsVector): number {
+  let data = 0;
+  for (const l of v) {
+    data += utf8Length(l.word);
+    if (l.pos.length > 0) data = ((data + 1) & ~1) + 2 + 2 * l.pos.length;
+  }
+  return 8 + 4 * v.length + data;
+}
+
+/** tsvector_cmp (silly_cmp_tsvector): stored size, lexeme count, then lexeme by lexeme */
+export function compareTsvectors(x: string, y: string): number {
+  if (x === y) return 0;
+  const a = parseTsvector(x), b = parseTsvector(y);
+  const sa = storedSize(a), sb = storedSize(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i]!, q = b[i]!;
+    const hp = p.pos.length > 0, hq = q.pos.length > 0;
+    if (hp !== hq) return hp ? -1 : 1;
+    const c = compareLexemes(p.word, q.word);
+    if (c !== 0) return c;
+    if (p.pos.length !== q.pos.length) return p.pos.length > q.pos.length ? -1 : 1;
+    for (let j = 0; j < p.pos.length; j++) {
+      const u = p.pos[j]!, w = q.pos[j]!;
+      if (posOf(u) !== posOf(w)) return posOf(u) > posOf(w) ? -1 : 1;
+      if (weightOf(u) !== weightOf(w)) return weightOf(u) > weightOf(w) ? -1 : 1;
+    }
+  }
+  return 0;
+}

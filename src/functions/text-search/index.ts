@@ -4,7 +4,7 @@
  * default_text_search_config.
  */
 import type { Value } from '../../types/types.js';
-import { parseTsvector } from '../../types/tsvector.js';
+import { compareTsvectors, parseTsvector } from '../../types/tsvector.js';
 import { parseTsquery } from '../../types/tsquery.js';
 import type { Impl } from '../registry.js';
 import type { EvalContext } from '../api.js';
@@ -77,6 +77,7 @@ export const TEXT_SEARCH_FUNCTIONS: readonly TextSearchFunction[] = [
   { name: 'tsvector_to_array', args: ['tsvector'], ret: '_text', impl: ([v]) => tsvectorToArray(v!) },
   { name: 'array_to_tsvector', args: ['_text'], ret: 'tsvector', impl: ([a]) => arrayToTsvector(a!) },
   { name: 'tsvector_concat', args: ['tsvector', 'tsvector'], ret: 'tsvector', impl: ([a, b]) => concatTsvectors(a!, b!) },
+  { name: 'tsvector_cmp', args: ['tsvector', 'tsvector'], ret: 'int4', impl: ([a, b]) => compareTsvectors(S(a!), S(b!)) },
   { name: 'numnode', args: ['tsquery'], ret: 'int4', impl: ([q]) => numnode(q!) },
   { name: 'querytree', args: ['tsquery'], ret: 'text', impl: ([q]) => querytree(q!) },
   { name: 'tsquery_phrase', args: ['tsquery', 'tsquery'], ret: 'tsquery', impl: ([a, b]) => tsqueryPhrase(a!, b!) },
@@ -103,9 +104,12 @@ export const TEXT_SEARCH_OPERATORS: readonly TextSearchOperator[] = [
   { sym: '&&', left: 'tsquery', right: 'tsquery', ret: 'tsquery', impl: ([a, b]) => tsqueryAnd(a!, b!) },
   { sym: '!!', left: null, right: 'tsquery', ret: 'tsquery', impl: ([a]) => tsqueryNot(a!) },
   { sym: '<->', left: 'tsquery', right: 'tsquery', ret: 'tsquery', impl: ([a, b]) => tsqueryPhrase(a!, b!) },
-  // values are canonical text, so equality is string equality (ordering, tsvector_cmp's, is not there yet)
+  // values are canonical text, so equality is string equality; tsvector also orders (tsvector_cmp), tsquery not yet
   ...(['tsvector', 'tsquery'] as const).flatMap((t): TextSearchOperator[] => [
     { sym: '=', left: t, right: t, ret: 'bool', impl: ([a, b]) => a === b },
     { sym: '<>', left: t, right: t, ret: 'bool', impl: ([a, b]) => a !== b },
   ]),
+  ...([['<', (c: number) => c < 0], ['<=', (c: number) => c <= 0], ['>', (c: number) => c > 0], ['>=', (c: number) => c >= 0]] as const).map(
+    ([sym, test]): TextSearchOperator => ({ sym, left: 'tsvector', right: 'tsvector', ret: 'bool', impl: ([a, b]) => test(compareTsvectors(S(a!), S(b!))) }),
+  ),
 ];
