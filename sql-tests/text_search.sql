@@ -39,7 +39,12 @@ SELECT get_current_ts_config();
 SELECT pg_typeof('a'::tsvector), pg_typeof('a'::tsquery), pg_typeof('english'::regconfig);
 SELECT oid, typname, typlen, typcategory, typarray FROM pg_type WHERE typname IN ('tsvector', 'tsquery', 'regconfig', '_tsvector', '_tsquery') ORDER BY oid;
 SELECT ARRAY['a:1'::tsvector, 'b c'], ARRAY['a & b'::tsquery];
--- (an empty tsquery is left out: PostgreSQL reports it with a NOTICE, which Quiver's functions cannot send yet)
+-- empty queries: the functions' NOTICEs (''::tsquery is left out: a cast cannot send its NOTICE yet)
+SELECT websearch_to_tsquery(''), websearch_to_tsquery('the'), plainto_tsquery('');
+SELECT to_tsquery('the & a'), numnode(plainto_tsquery('the any')), 'a b' @@ 'the';
+SELECT to_tsquery(CASE WHEN g > 0 THEN 'the' END) FROM generate_series(1, 2) g;
+SELECT to_tsquery('english', 'the') && 'cat'::tsquery, to_tsquery('english', 'the') || 'cat'::tsquery, !! to_tsquery('english', 'the'), to_tsquery('english', 'the <-> of') <-> 'cat'::tsquery;
+SELECT ts_rank('a:1'::tsvector, to_tsquery('english', 'the')), to_tsvector('a') @@ to_tsquery('english', 'the'), querytree(to_tsquery('english', 'the'));
 -- to_tsvector: parser token types, stop words, stemming
 SELECT to_tsvector('english', 'The quick brown foxes jumped over the lazy dogs');
 SELECT to_tsvector('simple', 'The quick brown foxes jumped over the lazy dogs');

@@ -250,14 +250,19 @@ function makepol(s: ParseState, push: PushValue): void {
  * parse_tsquery: the query text through `push` for each operand; stop-word placeholders
  * are removed afterwards (cleanup_tsquery_stopwords). Returns null for an empty query.
  */
-export function parseQueryText(text: string, push: PushValue, mode: 'standard' | 'plain' | 'web' = 'standard'): TsQuery {
+export function parseQueryText(text: string, push: PushValue, mode: 'standard' | 'plain' | 'web' = 'standard', notice?: (message: string) => void): TsQuery {
   const builder = new QueryBuilder(text);
   if (mode === 'plain') {
     // gettoken_query_plain: the whole text is one operand
     if (text !== '') push(builder, text, 0, false);
   } else makepol({ text, i: 0, state: 'first', depth: 0, web: mode === 'web', builder }, push);
-  if (builder.empty) return null;
-  return cleanStopwords(builder.result());
+  if (builder.empty) {
+    notice?.(`text-search query doesn't contain lexemes: "${text}"`);
+    return null;
+  }
+  const q = cleanStopwords(builder.result());
+  if (!q) notice?.('text-search query contains only stop words or doesn\'t contain lexemes, ignored');
+  return q;
 }
 
 /** clean_stopwords_intree: drop stop-word placeholders, widening phrase distances over them */

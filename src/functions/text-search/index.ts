@@ -37,10 +37,11 @@ const current = (ctx: EvalContext): TextSearchConfig => defaultConfig(ctx.settin
 const cfg = (v: Value): TextSearchConfig => configByOid(v as number);
 const S = (v: Value): string => v as string;
 
-type Builder = (c: TextSearchConfig, text: string) => string;
+type Builder = (c: TextSearchConfig, text: string, notice?: (message: string) => void) => string;
+const notifier = (ctx: EvalContext): ((message: string) => void) | undefined => (ctx.notice ? (m) => ctx.notice!(m) : undefined);
 const withConfig = (name: string, build: Builder, argType = 'text'): TextSearchFunction[] => [
-  { name, args: ['regconfig', argType], ret: name === 'to_tsvector' ? 'tsvector' : 'tsquery', impl: ([c, t]) => build(cfg(c!), S(t!)) },
-  { name, args: [argType], ret: name === 'to_tsvector' ? 'tsvector' : 'tsquery', impl: ([t], ctx) => build(current(ctx), S(t!)) },
+  { name, args: ['regconfig', argType], ret: name === 'to_tsvector' ? 'tsvector' : 'tsquery', impl: ([c, t], ctx) => build(cfg(c!), S(t!), notifier(ctx)) },
+  { name, args: [argType], ret: name === 'to_tsvector' ? 'tsvector' : 'tsquery', impl: ([t], ctx) => build(current(ctx), S(t!), notifier(ctx)) },
 ];
 
 const rank = (score: typeof tsRank): Impl => (a) => {
@@ -60,7 +61,7 @@ const rankSignatures = (name: string, score: typeof tsRank): TextSearchFunction[
 
 const matchVQ: Impl = ([v, q]) => matches(parseTsvector(S(v!)), parseTsquery(S(q!)));
 const matchTQ: Impl = ([t, q], ctx) => matches(parseTsvector(toTsvector(current(ctx), S(t!))), parseTsquery(S(q!)));
-const matchTT: Impl = ([t, q], ctx) => matches(parseTsvector(toTsvector(current(ctx), S(t!))), parseTsquery(plainToTsquery(current(ctx), S(q!))));
+const matchTT: Impl = ([t, q], ctx) => matches(parseTsvector(toTsvector(current(ctx), S(t!))), parseTsquery(plainToTsquery(current(ctx), S(q!), notifier(ctx))));
 
 export const TEXT_SEARCH_FUNCTIONS: readonly TextSearchFunction[] = [
   ...withConfig('to_tsvector', toTsvector),

@@ -46,10 +46,12 @@ function morph(cfg: TextSearchConfig, op: Operator): PushValue {
   };
 }
 
-export const toTsquery = (cfg: TextSearchConfig, text: string): string => formatTsquery(parseQueryText(text, morph(cfg, 'phrase')));
-export const plainToTsquery = (cfg: TextSearchConfig, text: string): string => formatTsquery(parseQueryText(text, morph(cfg, 'and'), 'plain'));
-export const phraseToTsquery = (cfg: TextSearchConfig, text: string): string => formatTsquery(parseQueryText(text, morph(cfg, 'phrase'), 'plain'));
-export const websearchToTsquery = (cfg: TextSearchConfig, text: string): string => formatTsquery(parseQueryText(text, morph(cfg, 'phrase'), 'web'));
+/** `notice`: where PostgreSQL's NOTICEs about an empty query go */
+type Notice = ((message: string) => void) | undefined;
+export const toTsquery = (cfg: TextSearchConfig, text: string, notice?: Notice): string => formatTsquery(parseQueryText(text, morph(cfg, 'phrase'), 'standard', notice));
+export const plainToTsquery = (cfg: TextSearchConfig, text: string, notice?: Notice): string => formatTsquery(parseQueryText(text, morph(cfg, 'and'), 'plain', notice));
+export const phraseToTsquery = (cfg: TextSearchConfig, text: string, notice?: Notice): string => formatTsquery(parseQueryText(text, morph(cfg, 'phrase'), 'plain', notice));
+export const websearchToTsquery = (cfg: TextSearchConfig, text: string, notice?: Notice): string => formatTsquery(parseQueryText(text, morph(cfg, 'phrase'), 'web', notice));
 
 const Q = (v: Value): TsQuery => parseTsquery(v as string);
 
