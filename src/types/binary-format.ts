@@ -547,7 +547,7 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.halfvec, halfvecCodec],
   [OID.sparsevec, sparsevecCodec],
   [OID.bit, bitCodec], [OID.varbit, bitCodec],
-  [OID.tsvector, tsvectorCodec], [OID.tsquery, tsqueryCodec], [OID.regconfig, oidCodec],
+  [OID.tsvector, tsvectorCodec], [OID.tsquery, tsqueryCodec], [OID.regconfig, oidCodec], [OID.regdictionary, oidCodec],
 ]);
 
 /** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */

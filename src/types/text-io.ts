@@ -17,7 +17,7 @@ import { parseJson, parseJsonb } from './json.js';
 import { jsonPathIn } from './jsonpath.js';
 import { tsvectorIn } from './tsvector.js';
 import { tsqueryIn } from './tsquery.js';
-import { formatRegconfig, parseRegconfig } from './regconfig.js';
+import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
 
 export interface FormatSettings {
   /** session TimeZone (default 'UTC') */
@@ -278,6 +278,7 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.tsvector: return tsvectorIn(text);
     case OID.tsquery: return tsqueryIn(text);
     case OID.regconfig: return parseRegconfig(text);
+    case OID.regdictionary: return parseRegdictionary(text);
     case OID.oid: case OID.xid: case OID.cid: case OID.regproc: case OID.regprocedure: case OID.regoper:
     case OID.regoperator: case OID.regnamespace: case OID.regrole: return parseOid(text);
     case OID.regtype: return parseRegtype(text);
@@ -325,6 +326,7 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     }
     case OID.regclass: return settings.relationName?.(value as number) ?? String(value);
     case OID.regconfig: return formatRegconfig(value as number);
+    case OID.regdictionary: return formatRegdictionary(value as number);
   }
   if (value instanceof Uint8Array) return formatBytea(value);
   if (value instanceof Float32Array) return formatVector(value);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { SqlError, SqlState } from '../../errors.js';
 import { ENGLISH_STOP_WORDS } from './stopwords.js';
 import { TOKEN_TYPES } from './parser.js';
-import { TEXT_SEARCH_CONFIGS, parseRegconfig } from '../../types/regconfig.js';
+import { TEXT_SEARCH_CONFIGS, TEXT_SEARCH_DICTIONARIES, parseRegconfig } from '../../types/regconfig.js';
 
 interface Stemmer { stem(word: string): string }
 const require = createRequire(import.meta.url);
@@ -44,11 +44,22 @@ const englishStem: Dictionary = (t) => {
   return [englishStemmer.stem(w)];
 };
 
+export interface TextSearchDictionary { readonly oid: number; readonly name: string; readonly lexize: Dictionary }
+
+const DICTIONARIES: readonly TextSearchDictionary[] = TEXT_SEARCH_DICTIONARIES.map((d) => ({ ...d, lexize: d.name === 'english_stem' ? englishStem : simple }));
+
+/** a dictionary by OID (ts_lexize) */
+export function dictionaryByOid(oid: number): TextSearchDictionary {
+  const d = DICTIONARIES.find((x) => x.oid === oid);
+  if (!d) throw new SqlError(SqlState.undefinedObject, `text search dictionary ${oid} does not exist`);
+  return d;
+}
+
 export interface TextSearchConfig {
   readonly oid: number;
   readonly name: string;
   /** dictionary per token type id; absent: the token is skipped */
-  readonly map: ReadonlyMap<number, { name: string; lexize: Dictionary }>;
+  readonly map: ReadonlyMap<number, TextSearchDictionary>;
 }
 
 const typeId = (alias: string): number => TOKEN_TYPES.indexOf(alias as (typeof TOKEN_TYPES)[number]);
@@ -58,10 +69,9 @@ const ALL_MAPPED = ['asciiword', 'word', 'numword', 'asciihword', 'hword', 'numh
 const ENGLISH_STEMMED = new Set(['asciiword', 'word', 'asciihword', 'hword', 'hword_asciipart', 'hword_part']);
 
 function config(oid: number, name: string, stem: boolean): TextSearchConfig {
-  const map = new Map<number, { name: string; lexize: Dictionary }>();
-  for (const alias of ALL_MAPPED) {
-    map.set(typeId(alias), stem && ENGLISH_STEMMED.has(alias) ? { name: 'english_stem', lexize: englishStem } : { name: 'simple', lexize: simple });
-  }
+  const map = new Map<number, TextSearchDictionary>();
+  const byName = (n: string): TextSearchDictionary => DICTIONARIES.find((d) => d.name === n)!;
+  for (const alias of ALL_MAPPED) map.set(typeId(alias), byName(stem && ENGLISH_STEMMED.has(alias) ? 'english_stem' : 'simple'));
   return { oid, name, map };
 }
 

@@ -16,6 +16,7 @@ import {
 import { matches } from './match.js';
 import { tsRank, tsRankCd, weightsOf } from './rank.js';
 import { parseRegconfig } from '../../types/regconfig.js';
+import { lexize } from './debug.js';
 
 export interface TextSearchFunction {
   readonly name: string;
@@ -80,6 +81,7 @@ export const TEXT_SEARCH_FUNCTIONS: readonly TextSearchFunction[] = [
   { name: 'tsvector_concat', args: ['tsvector', 'tsvector'], ret: 'tsvector', impl: ([a, b]) => concatTsvectors(a!, b!) },
   { name: 'tsvector_cmp', args: ['tsvector', 'tsvector'], ret: 'int4', impl: ([a, b]) => compareTsvectors(S(a!), S(b!)) },
   { name: 'numnode', args: ['tsquery'], ret: 'int4', impl: ([q]) => numnode(q!) },
+  { name: 'ts_lexize', args: ['regdictionary', 'text'], ret: '_text', impl: ([d, w]) => lexize(d as number, S(w!)) },
   { name: 'querytree', args: ['tsquery'], ret: 'text', impl: ([q]) => querytree(q!) },
   { name: 'tsquery_phrase', args: ['tsquery', 'tsquery'], ret: 'tsquery', impl: ([a, b]) => tsqueryPhrase(a!, b!) },
   { name: 'tsquery_phrase', args: ['tsquery', 'tsquery', 'int4'], ret: 'tsquery', impl: ([a, b, d]) => tsqueryPhrase(a!, b!, d!) },
