@@ -24,6 +24,8 @@ export interface ColumnDef {
   /** sequence owned by this column (serial / identity) */
   readonly sequence?: string;
   readonly identity?: 'a' | 'd';
+  /** 's': GENERATED ALWAYS AS (defaultExpr) STORED, computed from the row on every write */
+  readonly generated?: 's';
   /** COMMENT ON COLUMN */
   comment?: string;
 }

@@ -41,6 +41,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     transactionTimestamp: ctx.tx.idle ? now : ctx.tx.start,
     user,
     database: ctx.databaseName,
+    notice: (message) => ctx.notices.push({ severity: 'NOTICE', code: '00000', message }),
     services,
   };
 }

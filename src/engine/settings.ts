@@ -92,6 +92,7 @@ const DEFS: SettingDef[] = [
   { name: 'default_tablespace', value: '' },
   // pg_dump turns these off / sets them; Quiver has one access method and no synchronized scans to change
   { name: 'default_table_access_method', value: 'heap' },
+  { name: 'default_text_search_config', value: 'pg_catalog.english' },
   { name: 'synchronize_seqscans', value: 'on', kind: BOOL },
   { name: 'quote_all_identifiers', value: 'off', kind: BOOL },
   { name: 'xmloption', value: 'content', kind: enums('content', 'document') },

@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { BoundCheck, DmlStatement, Returning } from '../planner/dml-statement.js';
+import type { BoundCheck, BoundGenerated, DmlStatement, Returning } from '../planner/dml-statement.js';
 import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';
@@ -150,10 +150,20 @@ export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (ro
   };
 }
 
+/** Compute stored generated columns into a new row (before its constraints are checked, as ExecComputeStoredGenerated). */
+export function generatedRunner(generated: readonly BoundGenerated[]): (row: Row, env: ExecEnv) => void {
+  if (generated.length === 0) return () => {};
+  const compiled = generated.map((g) => ({ column: g.column, expr: compileExpr(g.expr) }));
+  return (row, env) => {
+    for (const g of compiled) row[g.column] = g.expr(row, env);
+  };
+}
+
 export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, txn: Transaction): Promise<DmlResult> {
   const table = stmt.table;
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
+  const generate = stmt.kind === 'delete' ? () => {} : generatedRunner(stmt.generated);
   const catalog = rc.system.catalog;
   // foreign keys: only statements on tables that have or are referenced by one pay for it
   const outgoing = hasOutgoingKeys(catalog, table);
@@ -190,6 +200,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             if (where && where(both, env) !== true) continue;
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
+            generate(updated, env);
             checkNotNull(leaf, updated);
             check(updated, env);
             if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);
@@ -202,6 +213,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             continue;
           }
         }
+        generate(row, env);
         checkNotNull(leaf, row);
         check(row, env);
         if (outgoing) checkOutgoing(rc, txn, leaf, row);
@@ -224,6 +236,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         done.add(once);
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
+        generate(updated, env);
         checkNotNull(table, updated);
         check(updated, env);
         if (outgoing) checkOutgoing(rc, txn, table, updated, old);

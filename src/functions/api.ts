@@ -16,6 +16,8 @@ export interface EvalContext {
   readonly transactionTimestamp: number;
   readonly user: string;
   readonly database: string;
+  /** send a NOTICE to the client (absent where nobody listens, e.g. in query workers) */
+  notice?(message: string): void;
   /** services the engine provides to functions (sequences, catalog lookups) */
   readonly services: FunctionServices;
 }

@@ -29,6 +29,7 @@ import type { SparseVector } from '../types/types.js';
 import { formatSettingsOf, sessionZone } from './casts.js';
 import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import type { EvalContext } from './api.js';
+import { TEXT_SEARCH_OPERATORS } from './text-search/index.js';
 
 export interface OperatorDef extends ScalarDef { readonly left: number | null; readonly right: number }
 
@@ -399,3 +400,6 @@ op('~', null, 'bit', 'bit', ([a]) => bitNot(B(a)));
 op('<<', 'bit', 'int4', 'bit', ([a, n]) => bitShiftLeft(B(a), n as number));
 op('>>', 'bit', 'int4', 'bit', ([a, n]) => bitShiftRight(B(a), n as number));
 op('||', 'varbit', 'varbit', 'varbit', ([a, b]) => B(a) + B(b));
+
+// full-text search (src/functions/text-search/)
+for (const o of TEXT_SEARCH_OPERATORS) op(o.sym, o.left, o.right, o.ret, o.impl);

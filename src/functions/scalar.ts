@@ -40,6 +40,7 @@ import { jsonbSet, jsonbInsert, jsonbDeletePath, stripNulls, jsonbPretty, jsonOb
 import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFirst } from './jsonpath.js';
 import type { EvalContext } from './api.js';
+import { TEXT_SEARCH_FUNCTIONS } from './text-search/index.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1153,6 +1154,9 @@ fn('vector_dims', ['vector'], 'int4', ([a]) => vectorDims(V(a!)));
 fn('vector_norm', ['vector'], 'float8', ([a]) => vectorNorm(V(a!)));
 fn('l2_normalize', ['vector'], 'vector', ([a]) => l2Normalize(V(a!)));
 fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V(a!), N(s!), N(c!)));
+
+// full-text search (src/functions/text-search/)
+for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;

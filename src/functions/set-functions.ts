@@ -16,6 +16,8 @@ import { parseJsonTree } from '../types/json.js';
 import { PATH_FUNCTION_ARGS, pathQuery } from './jsonpath.js';
 import { OID, T, TYPES, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import type { EvalContext, FunctionServices } from './api.js';
+import { debugRows, parseRows, tokenTypeRows } from './text-search/debug.js';
+import { configByOid, defaultConfig } from './text-search/config.js';
 
 export interface SetFunctionColumn {
   readonly name: string;
@@ -199,6 +201,16 @@ for (const isJsonb of [true, false]) {
 for (const sfx of ['', '_tz']) {
   for (const args of PATH_FUNCTION_ARGS) def(`jsonb_path_query${sfx}`, [...args], 'jsonb', (a) => pathQuery(a).map((x) => [x]));
 }
+
+// ---------------------------------------------------------------- full-text search (text-search/debug.ts)
+
+for (const parser of ['text', 'oid']) {
+  def('ts_token_type', [parser], 'int4,text,text', ([p]) => tokenTypeRows(p!), { names: ['tokid', 'alias', 'description'] });
+  def('ts_parse', [parser, 'text'], 'int4,text', ([p, t]) => parseRows(p!, t as string), { names: ['tokid', 'token'] });
+}
+const DEBUG_NAMES = ['alias', 'description', 'token', 'dictionaries', 'dictionary', 'lexemes'];
+def('ts_debug', ['regconfig', 'text'], 'text,text,text,_regdictionary,regdictionary,_text', ([c, t]) => debugRows(configByOid(c as number), t as string), { names: DEBUG_NAMES });
+def('ts_debug', ['text'], 'text,text,text,_regdictionary,regdictionary,_text', ([t], _types, ctx) => debugRows(defaultConfig(ctx?.setting('default_text_search_config')), t as string), { names: DEBUG_NAMES });
 
 // ---------------------------------------------------------------- catalog
 

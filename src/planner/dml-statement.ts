@@ -22,7 +22,10 @@ export interface OnConflict {
 /** CHECK constraints, bound over a new row of the table */
 export type BoundCheck = { readonly name: string; readonly expr: Expr };
 
+/** a stored generated column's expression, bound over a new row of the table */
+export type BoundGenerated = { readonly column: number; readonly expr: Expr };
+
 export type DmlStatement =
-  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[] }
-  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[] }
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[] }
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[] }
   | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };

@@ -57,7 +57,8 @@ export interface CopyTarget {
 }
 
 export function copyTarget(table: TableDef, attlist: readonly Node[] | undefined): CopyTarget {
-  if (!attlist || attlist.length === 0) return { table, columns: table.columns.map((_, i) => i) };
+  // without a column list COPY leaves out stored generated columns, both ways (PostgreSQL 15)
+  if (!attlist || attlist.length === 0) return { table, columns: table.columns.flatMap((c, i) => (c.generated ? [] : [i])) };
   const columns = stringList(attlist).map((name) => {
     const i = table.columns.findIndex((c) => c.name === name);
     if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);

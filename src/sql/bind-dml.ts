@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import type { Expr, OutputColumn, Plan } from '../planner/plan.js';
-import type { BoundCheck, DmlStatement, OnConflict, Returning } from '../planner/dml-statement.js';
+import type { BoundCheck, BoundGenerated, DmlStatement, OnConflict, Returning } from '../planner/dml-statement.js';
 import { T, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
 import { colRef, figureColname, isDefaultMarker, joinPlan, type SelectBinder } from './bind-select.js';
@@ -15,7 +15,7 @@ import { Scope } from './scope.js';
 import { rawPosition } from './positions.js';
 import { leafPartitions } from '../catalog/partitions.js';
 export { rawPosition };
-export type { BoundCheck, DmlStatement, OnConflict, Returning };
+export type { BoundCheck, BoundGenerated, DmlStatement, OnConflict, Returning };
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
 
@@ -35,7 +35,8 @@ function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
 }
 
 export function defaultExprFor(binder: SelectBinder, col: ColumnDef): Expr {
-  if (!col.defaultExpr) return { kind: 'const', type: col.type, value: null };
+  // a generated column's expression is computed from the finished row (bindGenerated)
+  if (!col.defaultExpr || col.generated) return { kind: 'const', type: col.type, value: null };
   const e = bindExpr(col.defaultExpr.ast as RawNode, new Scope(null), binder.ctx('DEFAULT expressions'));
   return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
 }
@@ -109,6 +110,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
       items.forEach((item, i) => {
         const c = targetCols[i];
         if (item.SetToDefault) return;
+        if (table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
         row[c] = assign(binder, bindExpr(item, scope, binder.ctx('VALUES')), table.columns[c]);
       });
       return row;
@@ -121,6 +123,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     const exprs: Expr[] = [...defaults];
     targetCols.forEach((c, i) => {
       const e = colRef(inner.schema, i);
+      if (!isDefaultMarker(e) && table.columns[c].generated) throw generatedColumnError(table.columns[c], false);
       exprs[c] = isDefaultMarker(e) ? defaults[c] : assign(binder, e, table.columns[c]);
     });
     source = { kind: 'project', schema, input: inner, exprs };
@@ -129,6 +132,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     kind: 'insert', table, source,
     onConflict,
     checks: bindChecks(binder, table),
+    generated: bindGenerated(binder, table),
     returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
   };
 }
@@ -178,12 +182,35 @@ function bindAssignments(binder: SelectBinder, list: RawNode[], table: TableDef,
       throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`, { position: pos(rt) });
     }
     if (rt.val.MultiAssignRef) throw new SqlError(SqlState.featureNotSupported, 'multiple-column UPDATE SET is not supported');
+    if (table.columns[i].generated) {
+      if (!rt.val.SetToDefault) throw generatedColumnError(table.columns[i], true);
+      continue;
+    }
     const expr = rt.val.SetToDefault
       ? defaultExprFor(binder, table.columns[i])
       : assign(binder, bindExpr(rt.val, scope, binder.ctx('UPDATE')), table.columns[i]);
     out.push({ column: i, expr });
   }
   return out;
+}
+
+/** The table's stored generated columns, their expressions bound over its rows. */
+export function bindGenerated(binder: SelectBinder, table: TableDef): BoundGenerated[] {
+  const cols = table.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.generated && c.defaultExpr);
+  if (cols.length === 0) return [];
+  const scope = new Scope(null);
+  scope.add(table.name, tableColumns(table));
+  return cols.map(({ c, i }) => ({
+    column: i,
+    expr: coerce(binder.env, bindExpr(c.defaultExpr!.ast as RawNode, scope, binder.ctx('column generation expressions')), c.type, 'assignment', () => `column "${c.name}"`),
+  }));
+}
+
+/** 428C9: a generated column only takes DEFAULT */
+function generatedColumnError(col: ColumnDef, update: boolean): SqlError {
+  return new SqlError('428C9', update ? `column "${col.name}" can only be updated to DEFAULT` : `cannot insert a non-DEFAULT value into column "${col.name}"`, {
+    detail: `Column "${col.name}" is a generated column.`,
+  });
 }
 
 /** The table's CHECK constraints bound over its rows (NULL passes, as in SQL). */
@@ -226,7 +253,10 @@ export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
   const alias = n.relation.alias?.aliasname ?? table.name;
   const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause);
   const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
-  return { kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias), checks: bindChecks(binder, table) };
+  return {
+    kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
+    checks: bindChecks(binder, table), generated: bindGenerated(binder, table),
+  };
 }
 
 export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {

@@ -13,7 +13,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
-import { bindChecks, bindDelete, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
+import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
@@ -319,11 +319,16 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const target = copyTarget(table, n.attlist);
   if (!n.is_from) {
     // COPY table [(columns)] TO is COPY (SELECT columns FROM table) TO
-    const plan = env.optimize(binder.bindSelect(selectColumns(table, target.columns, (n.attlist ?? []).length === 0), null));
+    const plan = env.optimize(binder.bindSelect(selectColumns(table, target.columns, (n.attlist ?? []).length === 0 && !table.columns.some((c) => c.generated)), null));
     return { kind: 'copy', direction: 'to', plan, options, tag: 'COPY' };
   }
-  const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i));
-  const defaults = missing.map((i) => ({ column: i, expr: defaultExprFor(binder, table.columns[i]) }));
+  for (const c of target.columns) {
+    const col = table.columns[c]!;
+    if (col.generated) throw new SqlError(SqlState.invalidColumnReference, `column "${col.name}" is a generated column`, { detail: 'Generated columns cannot be used in COPY.' });
+  }
+  const missing = table.columns.map((_, i) => i).filter((i) => !target.columns.includes(i) && !table.columns[i]!.generated);
+  // defaults first, then generated columns (computed from the filled-in row)
+  const defaults = [...missing.map((i) => ({ column: i, expr: defaultExprFor(binder, table.columns[i]) })), ...bindGenerated(binder, table)];
   return { kind: 'copy', direction: 'from', table, columns: target.columns, options, defaults, checks: bindChecks(binder, table), tag: 'COPY' };
 }
 

@@ -13,6 +13,8 @@ import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, 
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
 import { applyBitTypmod, applyVarbitTypmod } from './bitvec.js';
 import type { SparseVector } from './types.js';
+import { tsvectorRecv, tsvectorSend } from './tsvector.js';
+import { tsqueryRecv, tsquerySend } from './tsquery.js';
 
 /** The 11-byte signature that opens a binary COPY file (then flags and extension length). */
 export const COPY_BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -501,6 +503,25 @@ function reshape(flat: Value[], dims: number[]): Value[] {
   return out;
 }
 
+/** pq_getmsgstring: a NUL-terminated string */
+function cstring(r: BinaryReader): string {
+  const end = r.buf.indexOf(0, r.offset);
+  if (end < 0) throw new SqlError(SqlState.protocolViolation, 'invalid string in message');
+  const s = decodeUtf8(r.bytes(end - r.offset));
+  r.offset++;
+  return s;
+}
+
+/** tsvector / tsquery (tsvectorsend, tsquerysend; the formats are in types/tsvector.ts, types/tsquery.ts) */
+const tsvectorCodec: BinaryCodec = {
+  send: (v) => tsvectorSend(v as string),
+  recv: (r) => tsvectorRecv({ int32: () => r.int32(), uint16: () => r.uint16(), cstring: () => cstring(r) }),
+};
+const tsqueryCodec: BinaryCodec = {
+  send: (v) => tsquerySend(v as string),
+  recv: (r) => tsqueryRecv({ int32: () => r.int32(), int8: () => r.int8(), uint16: () => r.uint16(), cstring: () => cstring(r) }),
+};
+
 const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.bool, boolCodec],
   [OID.int2, int2Codec],
@@ -526,6 +547,7 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.halfvec, halfvecCodec],
   [OID.sparsevec, sparsevecCodec],
   [OID.bit, bitCodec], [OID.varbit, bitCodec],
+  [OID.tsvector, tsvectorCodec], [OID.tsquery, tsqueryCodec], [OID.regconfig, oidCodec], [OID.regdictionary, oidCodec],
 ]);
 
 /** The binary codec for an OID (arrays of any supported element), or throws 42883 like PostgreSQL. */

@@ -9,7 +9,8 @@
  *  - arrays: element by element (NULL above any value), then by length;
  *  - vector, halfvec: pgvector's order (element-wise, then dimension count);
  *  - sparsevec: the order of the equivalent dense vectors (sparsevec_cmp_internal);
- *  - bit, varbit: '0'/'1' strings, whose text order is bit_cmp's.
+ *  - bit, varbit: '0'/'1' strings, whose text order is bit_cmp's;
+ *  - tsvector: tsvector_cmp's order (stored size first; tsvector.ts).
  * hashKey(v) is equal for two values exactly when compareValues says they are equal.
  */
 import { OID, TYPES, type Interval, type SqlType, type Value } from './types.js';
@@ -19,6 +20,7 @@ import { compareVectors } from './vector.js';
 import { compareSparsevecs, sparsevecHashKey } from './sparsevec.js';
 import type { SparseVector } from './types.js';
 import { compareJsonb, parseJsonTree } from './json.js';
+import { compareTsvectors } from './tsvector.js';
 
 function cmpPrimitive(a: number | bigint | string, b: number | bigint | string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -69,6 +71,7 @@ export function compareValues(type: SqlType, a: Value, b: Value): number {
     case OID.sparsevec: return compareSparsevecs(a as SparseVector, b as SparseVector);
     case OID.bit: case OID.varbit: return compareText(a as string, b as string);
     case OID.jsonb: return a === b ? 0 : compareJsonb(parseJsonTree(a as string), parseJsonTree(b as string));
+    case OID.tsvector: return compareTsvectors(a as string, b as string);
   }
   const info = TYPES.get(type.oid);
   if (info?.category === 'A' && Array.isArray(a) && Array.isArray(b)) {

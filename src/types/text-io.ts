@@ -15,6 +15,9 @@ import type { SparseVector } from './types.js';
 import { currentNow, dateOrderOf, formatDate, formatInterval, formatTime, formatTimestamp, formatTimestamptz, parseDate, parseInterval, parseTime, parseTimestamp, parseTimestamptz, type NowSource } from './datetime.js';
 import { parseJson, parseJsonb } from './json.js';
 import { jsonPathIn } from './jsonpath.js';
+import { tsvectorIn } from './tsvector.js';
+import { tsqueryIn } from './tsquery.js';
+import { formatRegconfig, formatRegdictionary, parseRegconfig, parseRegdictionary } from './regconfig.js';
 
 export interface FormatSettings {
   /** session TimeZone (default 'UTC') */
@@ -272,6 +275,10 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.json: return parseJson(text);
     case OID.jsonb: return parseJsonb(text);
     case OID.jsonpath: return jsonPathIn(text);
+    case OID.tsvector: return tsvectorIn(text);
+    case OID.tsquery: return tsqueryIn(text);
+    case OID.regconfig: return parseRegconfig(text);
+    case OID.regdictionary: return parseRegdictionary(text);
     case OID.oid: case OID.xid: case OID.cid: case OID.regproc: case OID.regprocedure: case OID.regoper:
     case OID.regoperator: case OID.regnamespace: case OID.regrole: return parseOid(text);
     case OID.regtype: return parseRegtype(text);
@@ -318,6 +325,8 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
       return t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);
     }
     case OID.regclass: return settings.relationName?.(value as number) ?? String(value);
+    case OID.regconfig: return formatRegconfig(value as number);
+    case OID.regdictionary: return formatRegdictionary(value as number);
   }
   if (value instanceof Uint8Array) return formatBytea(value);
   if (value instanceof Float32Array) return formatVector(value);

@@ -22,6 +22,8 @@
  *   halfvec                    → Float32Array holding values exactly representable in float16
  *   sparsevec                  → SparseVector (1-based ascending indices, no zero values)
  *   bit, varbit                → string of '0' and '1' characters
+ *   tsvector, tsquery          → string (canonical PostgreSQL text form; types/tsvector.ts, types/tsquery.ts)
+ *   regconfig, regdictionary   → number (OID)
  *   arrays (_xxx)              → Value[] (nested arrays for more dimensions)
  */
 export interface Interval {
@@ -99,6 +101,7 @@ export const OID = {
   vector: 16385, _vector: 16386, halfvec: 16387, _halfvec: 16388, sparsevec: 16389, _sparsevec: 16399,
   _bit: 1561, _varbit: 1563,
   jsonpath: 4072, _jsonpath: 4073,
+  tsvector: 3614, _tsvector: 3643, tsquery: 3615, _tsquery: 3645, regconfig: 3734, _regconfig: 3735, regdictionary: 3769, _regdictionary: 3770,
 } as const;
 
 function t(oid: number, name: string, len: number, category: TypeCategory, extra: Partial<TypeInfo> = {}): TypeInfo {
@@ -147,6 +150,10 @@ const BASE: TypeInfo[] = [
   t(OID.uuid, 'uuid', 16, 'U', { array: OID._uuid, byval: false, align: 'c' }),
   t(OID.jsonb, 'jsonb', -1, 'U', { array: OID._jsonb }),
   t(OID.jsonpath, 'jsonpath', -1, 'U', { array: OID._jsonpath }),
+  t(OID.tsvector, 'tsvector', -1, 'U', { array: OID._tsvector }),
+  t(OID.tsquery, 'tsquery', -1, 'U', { array: OID._tsquery }),
+  t(OID.regconfig, 'regconfig', 4, 'N', { array: OID._regconfig }),
+  t(OID.regdictionary, 'regdictionary', 4, 'N', { array: OID._regdictionary }),
   t(OID.aclitem, 'aclitem', 12, 'U', { array: OID._aclitem, byval: false }),
   t(OID.tid, 'tid', 6, 'U', { byval: false, align: 's' }),
   t(OID.xid, 'xid', 4, 'U'),

@@ -251,13 +251,13 @@ export function buildSystemRelations(): SystemRelation[] {
     ['attacl', aclitems], ['attoptions', T._text], ['attfdwoptions', T._text], ['attmissingval', T._text],
   ], (ctx) => {
     const rows: Row[] = [];
-    const attr = (relid: number, attname: string, type: SqlType, attnum: number, notNull: boolean, hasDef: boolean, identity: string): Row => {
+    const attr = (relid: number, attname: string, type: SqlType, attnum: number, notNull: boolean, hasDef: boolean, identity: string, generated = ''): Row => {
       const info = TYPES.get(type.oid);
       return [relid, attname, type.oid, -1, info?.len ?? -1, attnum, info?.category === 'A' ? 1 : 0, -1, type.typmod, info?.byval ?? false,
-        info?.align ?? 'i', typeStorage(info), '', notNull, hasDef, false, identity, '', false, true, 0, typeCollation(info), null, null, null, null];
+        info?.align ?? 'i', typeStorage(info), '', notNull, hasDef, false, identity, generated, false, true, 0, typeCollation(info), null, null, null, null];
     };
     for (const t of userTables(ctx.catalog)) {
-      t.columns.forEach((c, i) => rows.push(attr(t.oid, c.name, c.type, i + 1, c.notNull, c.defaultExpr !== null && !c.identity, c.identity ?? '')));
+      t.columns.forEach((c, i) => rows.push(attr(t.oid, c.name, c.type, i + 1, c.notNull, c.defaultExpr !== null && !c.identity, c.identity ?? '', c.generated ?? '')));
       for (const idx of t.indexes) {
         idx.columns.forEach((ci, i) => {
           const c = t.columns[ci];

@@ -13,7 +13,7 @@ import { leafPartitions } from '../../catalog/partitions.js';
 import { resolveCast } from '../../functions/index.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../../types/types.js';
 import { columnReference, nextvalDefault, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
-import { buildColumn, type AlteredColumn } from './columns.js';
+import { buildColumn, checkGenerationExpressions, type AlteredColumn } from './columns.js';
 import { addKey, checkConstraint, foreignKey, keyConstraint, validateCheckOnRows, validateForeignKey } from './constraints.js';
 import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
 import { attachPartition, detachPartition } from './partition.js';
@@ -167,6 +167,7 @@ const addColumn: Handler<'addColumn'> = (ctx, d, cmd) => {
   layoutChange(d);
   const added = buildColumn(ctx, d.table, cmd.column, d.cols.length, d.sequences);
   if (added.checks.length) throw new SqlError(SqlState.featureNotSupported, 'column constraint CHECK is not supported yet');
+  checkGenerationExpressions([...d.cols.map((c) => c.def), added.def], false);
   const dflt = added.def.defaultExpr;
   d.cols.push({ def: added.def, old: -1, compute: dflt ? compileForOldRow(ctx, dflt.ast as ParsedExpr, d.cols, added.def.type) : () => null });
   if (added.def.notNull) d.checkNotNull.add(name);

@@ -35,6 +35,7 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
   let defaultExpr: ColumnDef['defaultExpr'] = null;
   let sequence: string | undefined;
   let identity: 'a' | 'd' | undefined;
+  let generated: 's' | undefined;
   const keys: BuiltColumn['keys'] = [];
   const foreign: ForeignKeySpec[] = [];
   const checks: { name?: string; expr: DdlExpr }[] = [];
@@ -49,10 +50,18 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
     switch (k.kind) {
       case 'notNull': notNull = true; break;
       case 'null': notNull = false; break;
-      case 'default': defaultExpr = { ast: k.expr.tree, sql: k.expr.sql }; break;
+      case 'default':
+        if (generated) throw new SqlError(SqlState.syntaxError, `both default and generation expression specified for column "${spec.name}" of table "${owner.name}"`);
+        defaultExpr = { ast: k.expr.tree, sql: k.expr.sql };
+        break;
       case 'primaryKey': notNull = true; keys.push(k); break;
       case 'unique': keys.push(k); break;
       case 'identity': identity = k.always ? 'a' : 'd'; withSequence(); break;
+      case 'generated':
+        if (defaultExpr) throw new SqlError(SqlState.syntaxError, `both default and generation expression specified for column "${spec.name}" of table "${owner.name}"`, { position: k.position });
+        defaultExpr = { ast: k.expr.tree, sql: k.expr.sql };
+        generated = 's';
+        break;
       // resolved once the table exists (it may reference itself)
       case 'foreignKey': foreign.push(k.fk); break;
       case 'check': checks.push(k); break;
@@ -60,7 +69,7 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
         throw new SqlError(SqlState.featureNotSupported, `column constraint ${k.contype.replace(/^CONSTR_/, '')} is not supported yet`, { position: k.position });
     }
   }
-  const def: ColumnDef = { name: spec.name, type, notNull, defaultExpr, attnum: index + 1, sequence, identity };
+  const def: ColumnDef = { name: spec.name, type, notNull, defaultExpr, attnum: index + 1, sequence, identity, ...(generated ? { generated } : {}) };
   return { def, keys, foreign, checks };
 }
 
@@ -73,4 +82,35 @@ function ownedSequence(ctx: DdlContext, owner: ColumnOwner, column: string, type
     cycle: false, last: 1n, isCalled: false, ownedBy: { table: owner.oid, column: index },
   });
   return name;
+}
+
+/** the columns an expression tree refers to: each ColumnRef's last field and its 0-based location */
+function referencedColumns(tree: unknown, out: { name: string; location?: number }[] = []): { name: string; location?: number }[] {
+  if (Array.isArray(tree)) for (const t of tree) referencedColumns(t, out);
+  else if (tree && typeof tree === 'object') {
+    const ref = (tree as { ColumnRef?: { fields?: { String?: { sval?: string } }[]; location?: number } }).ColumnRef;
+    const last = ref?.fields?.[ref.fields.length - 1]?.String?.sval;
+    if (last !== undefined) out.push({ name: last, location: ref!.location });
+    for (const v of Object.values(tree)) referencedColumns(v, out);
+  }
+  return out;
+}
+
+/**
+ * 42P17 like PostgreSQL: a generation expression may not read another generated column
+ * (CREATE TABLE points at the reference, ALTER TABLE ADD COLUMN does not).
+ */
+export function checkGenerationExpressions(columns: readonly ColumnDef[], withPosition: boolean): void {
+  const generated = new Set(columns.filter((c) => c.generated).map((c) => c.name));
+  for (const c of columns) {
+    if (!c.generated || !c.defaultExpr) continue;
+    for (const ref of referencedColumns(c.defaultExpr.ast)) {
+      if (generated.has(ref.name)) {
+        const position = withPosition && ref.location !== undefined && ref.location >= 0 ? ref.location + 1 : undefined;
+        throw new SqlError('42P17', `cannot use generated column "${ref.name}" in column generation expression`, {
+          detail: 'A generated column cannot reference another generated column.', ...(position ? { position } : {}),
+        });
+      }
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { OID, type SqlType } from '../../types/types.js';
 import type { CreateTable, DdlExpr, ForeignKeySpec, KeyKind, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
-import { buildColumn } from './columns.js';
+import { buildColumn, checkGenerationExpressions } from './columns.js';
 import { checkConstraint, foreignKey, keyConstraint } from './constraints.js';
 import { creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
 import { partitionBound } from './partition.js';
@@ -100,6 +100,7 @@ function addElements(ctx: DdlContext, draft: TableDraft, stmt: CreateTable): voi
     draft.foreign.push(...built.foreign);
     for (const c of built.checks) draft.checks.push({ ...c, column: spec.name });
   }
+  checkGenerationExpressions(draft.columns, true);
 }
 
 /** PARTITION BY: key columns, and every unique key must include them. */

@@ -38,6 +38,7 @@ function columnConstraint(k: Constraint, column: string): ColumnConstraint {
     case 'CONSTR_PRIMARY': return { kind: 'primaryKey', ...named(k), position: pos(k) };
     case 'CONSTR_UNIQUE': return { kind: 'unique', ...named(k), position: pos(k) };
     case 'CONSTR_IDENTITY': return { kind: 'identity', always: k.generated_when === 'a' };
+    case 'CONSTR_GENERATED': return { kind: 'generated', expr: ddlExpr(k.raw_expr!), position: pos(k) };
     case 'CONSTR_FOREIGN': return { kind: 'foreignKey', fk: foreignKey(k, [column]) };
     case 'CONSTR_CHECK': return { kind: 'check', ...named(k), expr: ddlExpr(k.raw_expr!), skipValidation: !!k.skip_validation };
     default: return { kind: 'unsupported', contype: k.contype ?? '', position: pos(k) };

@@ -38,6 +38,7 @@ export type ColumnConstraint =
   | { readonly kind: 'default'; readonly expr: DdlExpr }
   | { readonly kind: KeyKind; readonly name?: string; readonly position?: number }
   | { readonly kind: 'identity'; readonly always: boolean }
+  | { readonly kind: 'generated'; readonly expr: DdlExpr; readonly position?: number }
   | { readonly kind: 'foreignKey'; readonly fk: ForeignKeySpec }
   | { readonly kind: 'check'; readonly name?: string; readonly expr: DdlExpr; readonly skipValidation: boolean }
   | { readonly kind: 'unsupported'; readonly contype: string; readonly position?: number };

@@ -1,0 +1,28 @@
+-- Stored generated columns (GENERATED ALWAYS AS (…) STORED), e.g. a tsvector kept in step with its text
+CREATE TABLE gdocs (id int PRIMARY KEY, title text, body text,
+  tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || to_tsvector('english', body)) STORED);
+INSERT INTO gdocs (id, title, body) VALUES (1, 'Fat cats', 'The fat cat sat on the mat.'), (2, NULL, 'Rats are running');
+INSERT INTO gdocs VALUES (3, 'x', 'y', DEFAULT);
+INSERT INTO gdocs VALUES (4, 'x', 'y', 'a:1');
+INSERT INTO gdocs (id, body, tsv) SELECT 5, 'z', 'a'::tsvector;
+INSERT INTO gdocs (id, body) SELECT 6, 'selected rows too';
+SELECT * FROM gdocs ORDER BY id;
+UPDATE gdocs SET body = 'dogs now' WHERE id = 2 RETURNING tsv;
+UPDATE gdocs SET tsv = 'x' WHERE id = 2;
+UPDATE gdocs SET tsv = DEFAULT, title = 'Dog' WHERE id = 2 RETURNING *;
+INSERT INTO gdocs (id, body) VALUES (1, 'conflict body') ON CONFLICT (id) DO UPDATE SET body = excluded.body RETURNING *;
+COPY gdocs (id, title, body) FROM STDIN;
+7	copied	copied rows are generated
+\.
+COPY gdocs FROM STDIN;
+8	plain	copy without a column list
+\.
+COPY gdocs TO STDOUT;
+SELECT id, tsv FROM gdocs WHERE tsv @@ to_tsquery('english', 'copi | rat | dog') ORDER BY id;
+ALTER TABLE gdocs ADD COLUMN n int GENERATED ALWAYS AS (length(tsv)) STORED;
+ALTER TABLE gdocs ADD COLUMN n int GENERATED ALWAYS AS (length(to_tsvector('simple', body))) STORED;
+SELECT id, n FROM gdocs ORDER BY id;
+SELECT attname, attgenerated, atthasdef FROM pg_attribute WHERE attrelid = 'gdocs'::regclass AND attnum > 0 ORDER BY attnum;
+CREATE TABLE gbad (a int DEFAULT 1 GENERATED ALWAYS AS (2) STORED);
+CREATE TABLE gbad (a int, b int GENERATED ALWAYS AS (c + 1) STORED, c int GENERATED ALWAYS AS (a * 2) STORED);
+DROP TABLE gdocs;
