@@ -12,6 +12,7 @@ import type { ExecResult, RowStream } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 import { runCopy } from './copy-statement.js';
 import { runDdlStatement } from './ddl-dispatch.js';
+import { runRoleStatement } from './role-statements.js';
 import { runDmlStatement } from './dml-statement.js';
 import { runExplain } from './explain-statement.js';
 import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prepare.js';
@@ -180,6 +181,9 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       return command(bound.tag);
     case 'unsupported':
       throw new SqlError(SqlState.featureNotSupported, bound.message);
+    case 'role':
+      await runRoleStatement(ctx, bound.stmt, bound.tag);
+      return command(bound.tag);
     case 'ddl':
       return runDdlStatement(ctx, bound.stmt, bound.tag, bound.catalogWrite, stmt.raw!.text, bound.fill);
     default:

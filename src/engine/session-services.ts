@@ -92,6 +92,8 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     allSettings: () => ctx.settings.all(),
     user,
     database: ctx.databaseName,
+    roles: ctx.engine.roles,
+    roleOid: ctx.currentRoleOid(),
     rowCount: (oid) => ctx.engine.storage.rowCount(oid),
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),

@@ -62,10 +62,12 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => (a[0] ? ['pg_catalog', ...session.searchPath()] : session.searchPath()));
       break;
     case 'current_user':
-    case 'session_user':
     case 'user':
     case 'current_role':
       if (n === 0) return fn([], T.name, (_a, ctx) => ctx.user);
+      break;
+    case 'session_user':
+      if (n === 0) return fn([], T.name, (_a, ctx) => ctx.setting('session_authorization') ?? ctx.user);
       break;
     case 'pg_backend_pid':
       if (n === 0) return fn([], T.int4, () => session.pid);
