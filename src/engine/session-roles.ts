@@ -23,8 +23,8 @@ export function loginRole(engine: EngineState, user: string): RoleDef {
   if (!role.canLogin) {
     throw new SqlError(SqlState.invalidAuthorizationSpecification, `role "${user}" is not permitted to log in`, { severity: 'FATAL' });
   }
-  // this session is counted already (PostgreSQL counts its own PGPROC too)
-  if (!role.superuser && role.connLimit >= 0 && engine.sessionsOfRole(role.oid) > role.connLimit) {
+  // the sessions already logged in as this role (this one is not yet counted)
+  if (!role.superuser && role.connLimit >= 0 && engine.sessionsOfRole(role.oid) >= role.connLimit) {
     throw new SqlError(SqlState.tooManyConnections, `too many connections for role "${user}"`, { severity: 'FATAL' });
   }
   return role;
