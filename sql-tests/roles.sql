@@ -84,5 +84,5 @@ RESET ROLE;
 -- DROP ROLE
 DROP ROLE regress_roles_nobody;
 DROP ROLE IF EXISTS regress_roles_nobody;
-DROP ROLE regress_roles_admin, regress_roles_reader, regress_roles_alice, regress_roles_bob, regress_roles_super;
+DROP ROLE regress_roles_admin, regress_roles_reader, regress_roles_alice, regress_roles_bob, regress_roles_super, regress_roles_md5b;
 SELECT count(*) FROM pg_roles WHERE rolname LIKE 'regress_roles_%';

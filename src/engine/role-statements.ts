@@ -161,7 +161,8 @@ function dependencies(ctx: SessionContext, role: number): string[] {
     const objects: { oid: number; line: string }[] = [];
     const each = (obj: Securable & { oid: number }, what: string) => {
       if (ownerOf(obj) === role && obj.owner !== undefined) objects.push({ oid: obj.oid, line: `owner of ${what}` });
-      if (aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
+      // the owner's own ACL entries are implied by its ownership (no separate dependency)
+      if (role !== ownerOf(obj) && aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
     };
     for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${t.name}`);
     for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
@@ -227,7 +228,7 @@ function targets(catalog: Catalog, ctx: SessionContext, stmt: Extract<RoleStatem
       if (stmt.target === 'sequence') {
         for (const s of catalog.sequences.values()) if (s.schema === o.name) out.push(seqTarget(s));
       } else {
-        for (const t of catalog.tables.values()) if (t.schema === o.name && !t.partitionOf) out.push(tableTarget(t));
+        for (const t of catalog.tables.values()) if (t.schema === o.name) out.push(tableTarget(t));
       }
     }
     return out;
@@ -267,7 +268,7 @@ function letters(privileges: readonly string[] | null, target: Target): string {
       if (target.kind === 'sequence' && l !== undefined && ALL_TABLE_PRIVILEGES.includes(l)) {
         throw new SqlError('0LP01', `invalid privilege type ${p} for sequence`);
       }
-      throw new SqlError('0LP01', `invalid privilege type ${p} for ${target.kind === 'schema' ? 'schema' : target.kind === 'sequence' ? 'sequence' : 'relation'}`);
+      throw new SqlError('0LP01', `invalid privilege type ${p} for ${target.kind}`);
     }
     out += l;
   }

@@ -335,6 +335,7 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const table = binder.lookupTable(rel.schemaname, rel.relname ?? '');
   if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${rel.relname}" does not exist`);
   const target = copyTarget(table, n.attlist);
+  if (n.is_from) binder.noteAccess(table, 'INSERT');
   if (!n.is_from) {
     // COPY table [(columns)] TO is COPY (SELECT columns FROM table) TO
     const plan = env.optimize(binder.bindSelect(selectColumns(table, target.columns, (n.attlist ?? []).length === 0), null));
