@@ -2,7 +2,8 @@
  * CREATE / ALTER / DROP ROLE, GRANT / REVOKE role, and GRANT / REVOKE privileges on
  * tables, sequences and schemas, with PostgreSQL 15's permission rules and messages
  * (commands/user.c, catalog/aclchk.c). Roles are cluster-wide: each statement is saved at
- * once (not undone by a ROLLBACK, unlike PostgreSQL).
+ * once outside a transaction block; inside one, ROLLBACK restores them (other sessions see
+ * a role change before its COMMIT, unlike PostgreSQL).
  */
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
 import type { Catalog, SequenceDef, TableDef } from '../catalog/catalog.js';
@@ -22,16 +23,40 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
   ctx.tx.checkWritable(tag);
   const roles = ctx.engine.roles;
   const me = ctx.currentRoleOid();
-  switch (stmt.kind) {
-    case 'createRole': createRole(ctx, roles, me, stmt.name, stmt.options); break;
-    case 'alterRole': alterRole(ctx, roles, me, stmt.role, stmt.options); break;
-    case 'renameRole': renameRole(ctx, roles, me, stmt.name, stmt.newName); break;
-    case 'dropRole': dropRoles(ctx, roles, me, stmt.roles, stmt.missingOk); break;
-    case 'grantRole': grantRole(ctx, roles, me, stmt); break;
-    case 'grantObject': grantObject(ctx, roles, me, stmt); break;
+  if (stmt.kind === 'grantObject') {
+    // ACLs live in the database's catalog: undone at ROLLBACK like any DDL
+    ctx.ddl.context(ctx, tag);
+    // outside a block the statement is atomic: a failure part way leaves nothing granted
+    const before = ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
+    try {
+      grantObject(ctx, roles, me, stmt);
+    } catch (e) {
+      if (before) ctx.catalog.loadData(before);
+      throw e;
+    } finally {
+      ctx.ddl.noteChanges(ctx.catalog);
+      ctx.catalog.version++;
+    }
+  } else {
+    if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
+    const before = ctx.tx.idle ? JSON.parse(JSON.stringify(roles.toData())) : undefined;
+    try {
+      switch (stmt.kind) {
+        case 'createRole': createRole(ctx, roles, me, stmt.name, stmt.options); break;
+        case 'alterRole': alterRole(ctx, roles, me, stmt.role, stmt.options); break;
+        case 'renameRole': renameRole(ctx, roles, me, stmt.name, stmt.newName); break;
+        case 'dropRole': dropRoles(ctx, roles, me, stmt.roles, stmt.missingOk); break;
+        case 'grantRole': grantRole(ctx, roles, me, stmt); break;
+      }
+    } catch (e) {
+      if (before) roles.loadData(before);
+      throw e;
+    }
+    // privileges are checked against role names and memberships: prepared statements bind again
+    for (const c of ctx.engine.databases.values()) c.version++;
   }
-  ctx.catalog.version++;
-  await ctx.engine.saveCatalog();
+  // in a transaction block the catalog is saved at its end
+  if (ctx.tx.idle) await ctx.engine.saveCatalog();
 }
 
 function notice(notices: SqlNotice[], message: string, severity: 'NOTICE' | 'WARNING' = 'NOTICE', code = '00000'): void {

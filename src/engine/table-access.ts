@@ -5,7 +5,7 @@
  * prepared statement sees GRANT / REVOKE and SET ROLE made after it was prepared.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { PRIVILEGE_LETTERS, hasTablePrivilege } from '../catalog/roles.js';
+import { ALL_SCHEMA_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege } from '../catalog/roles.js';
 import type { TableAccess } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 
@@ -17,6 +17,10 @@ export function checkTableAccess(ctx: SessionContext, accessed: readonly TableAc
     const role = a.checkAs ?? me;
     // the catalog's current definition (a prepared statement may hold an older copy)
     const table = ctx.catalog.tables.get(a.table.oid) ?? a.table;
+    const schema = ctx.catalog.schemaPrivileges(table.schema);
+    if (schema && !hasPrivilege(roles, role, schema, 'U', ALL_SCHEMA_PRIVILEGES)) {
+      throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${table.schema}`);
+    }
     if (!hasTablePrivilege(roles, role, table, PRIVILEGE_LETTERS[a.privilege])) {
       throw new SqlError(SqlState.insufficientPrivilege, `permission denied for ${table.kind === 'v' ? 'view' : 'table'} ${table.name}`);
     }

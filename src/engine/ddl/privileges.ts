@@ -6,7 +6,7 @@
  */
 import { SqlError, SqlState } from '../../errors.js';
 import type { SequenceDef, TableDef } from '../../catalog/catalog.js';
-import { changeOwner, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
+import { ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
 import type { AlterTable, BoundDdl, QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
 import { findTable, type DdlContext } from './context.js';
@@ -59,7 +59,16 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
   const { roles, role } = access;
   switch (stmt.kind) {
     case 'createTable':
+      mayCreateIn(ctx, access, stmt.relation.schema, stmt.position);
       if (stmt.partitionOf) mustOwn(ctx, access, stmt.partitionOf.parent);
+      return stmt;
+    case 'createView':
+    case 'createTableAs':
+    case 'createSequence':
+      mayCreateIn(ctx, access, stmt.relation.schema);
+      return stmt;
+    case 'createFunction':
+      mayCreateIn(ctx, access, stmt.schema);
       return stmt;
     case 'alterTable':
       return alterOwner(ctx, access, stmt);
@@ -92,6 +101,15 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
     }
     default:
       return stmt;
+  }
+}
+
+/** CREATE in a schema (PostgreSQL 15: public's CREATE belongs to the database owner only) */
+function mayCreateIn(ctx: DdlContext, access: DdlAccess, schema: string | undefined, position?: number): void {
+  const name = schema ?? ctx.searchPath.find((s) => ctx.catalog.schemaPrivileges(s)) ?? 'public';
+  const s = ctx.catalog.schemaPrivileges(name);
+  if (s && !hasPrivilege(access.roles, access.role, s, 'C', ALL_SCHEMA_PRIVILEGES)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${name}`, position === undefined ? {} : { position });
   }
 }
 

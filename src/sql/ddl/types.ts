@@ -83,6 +83,8 @@ export interface PartitionKeySpec {
 export interface CreateTable {
   readonly kind: 'createTable';
   readonly relation: QualifiedName;
+  /** where the name is in the statement (errors about the new relation point there) */
+  readonly position?: number;
   readonly ifNotExists: boolean;
   readonly elements: readonly TableElement[];
   /** INHERITS (…) without PARTITION OF */
