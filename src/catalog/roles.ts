@@ -59,15 +59,22 @@ export function newRole(oid: number, name: string, attrs: Partial<RoleDef> = {})
   };
 }
 
+/** pg_monitor has the privileges of three other predefined roles (pg_auth_members.dat) */
+const BUILTIN_MEMBERS: readonly RoleMembership[] = [3374, 3375, 3377].map((role) => ({ role, member: 3373, grantor: BOOTSTRAP_ROLE, admin: false }));
+
 export class Roles {
   private readonly byOid = new Map<number, RoleDef>();
+  /** memberships granted in SQL (the built-in ones are BUILTIN_MEMBERS) */
   members: RoleMembership[] = [];
 
   constructor(private readonly oids: OidAllocator, bootstrapName = 'postgres') {
     this.add(newRole(BOOTSTRAP_ROLE, bootstrapName, { superuser: true, createRole: true, createDb: true, canLogin: true, replication: true, bypassRls: true }));
     for (const [oid, name] of PREDEFINED) this.add(newRole(oid, name, { predefined: true }));
-    // pg_monitor has the privileges of the three roles after it (pg_auth_members.dat)
-    for (const r of [3374, 3375, 3377]) this.members.push({ role: r, member: 3373, grantor: BOOTSTRAP_ROLE, admin: false });
+  }
+
+  /** every pg_auth_members row */
+  allMembers(): readonly RoleMembership[] {
+    return [...BUILTIN_MEMBERS, ...this.members];
   }
 
   private add(r: RoleDef): void {
@@ -114,8 +121,13 @@ export class Roles {
 
   /** Is `member` a member of `role`, directly or through other roles (is_member_of_role: what SET ROLE needs)? */
   isMemberOf(member: number, role: number): boolean {
-    if (member === role || this.byOid.get(member)?.superuser) return true;
-    return this.reaches(member, role, false);
+    if (this.byOid.get(member)?.superuser) return true;
+    return this.isMemberIgnoringSuperuser(member, role);
+  }
+
+  /** Membership by grants alone (is_member_of_role_nosuper: GRANT refuses circles with it) */
+  isMemberIgnoringSuperuser(member: number, role: number): boolean {
+    return member === role || this.reaches(member, role, false);
   }
 
   /** Does `member` have the privileges of `role` (has_privs_of_role: membership through INHERIT roles)? */
@@ -126,7 +138,7 @@ export class Roles {
 
   /** Does `member` hold ADMIN OPTION on `role` (directly or through a role it has the privileges of)? */
   hasAdminOption(member: number, role: number): boolean {
-    return this.members.some((m) => m.role === role && m.admin && this.hasPrivilegesOf(member, m.member));
+    return this.allMembers().some((m) => m.role === role && m.admin && this.hasPrivilegesOf(member, m.member));
   }
 
   private reaches(from: number, to: number, inheritOnly: boolean): boolean {
@@ -135,7 +147,7 @@ export class Roles {
     while (queue.length > 0) {
       const cur = queue.shift()!;
       if (inheritOnly && !(this.byOid.get(cur)?.inherit ?? false)) continue;
-      for (const m of this.members) {
+      for (const m of this.allMembers()) {
         if (m.member !== cur || seen.has(m.role)) continue;
         if (m.role === to) return true;
         seen.add(m.role);
@@ -149,16 +161,15 @@ export class Roles {
     return this.byOid.get(oid)?.superuser ?? false;
   }
 
-  /** The durable part: every role but the predefined ones, and the memberships. */
+  /** The durable part: every role but the predefined ones, and the memberships granted in SQL. */
   toData(): RolesData {
-    return { roles: this.all().filter((r) => !r.predefined), members: this.members.filter((m) => !(m.member === 3373 && m.grantor === BOOTSTRAP_ROLE && [3374, 3375, 3377].includes(m.role))) };
+    return { roles: this.all().filter((r) => !r.predefined), members: this.members };
   }
 
   loadData(data: RolesData): void {
     for (const r of [...this.byOid.values()]) if (!r.predefined) this.byOid.delete(r.oid);
     for (const r of data.roles) this.add(r);
-    const builtIn = this.members.filter((m) => m.member === 3373);
-    this.members = [...builtIn, ...data.members.filter((m) => m.member !== 3373)];
+    this.members = [...data.members];
   }
 }
 

@@ -76,10 +76,6 @@ function checkReservedName(name: string): void {
   }
 }
 
-function validUntil(text: string): number {
-  return parseTimestamptz(text);
-}
-
 /** The attributes in `o` that were given, as RoleDef fields. */
 function attributes(o: RoleOptions): Partial<RoleDef> {
   const a: Partial<RoleDef> = {};
@@ -95,24 +91,22 @@ function attributes(o: RoleOptions): Partial<RoleDef> {
     a.connLimit = o.connLimit;
   }
   if (o.password !== undefined) a.password = o.password === null || o.password === '' ? null : encryptPassword(o.password);
-  if (o.validUntil !== undefined) a.validUntil = validUntil(o.validUntil);
+  if (o.validUntil !== undefined) a.validUntil = parseTimestamptz(o.validUntil);
   return a;
 }
 
 /** CreateRole's checks: CREATEROLE, and superuser for the attributes only a superuser may give. */
-function checkMayCreate(roles: Roles, me: number, o: RoleOptions, verb: 'create' | 'alter'): void {
+function checkMayCreate(roles: Roles, me: number, o: RoleOptions): void {
   const mine = roles.get(me);
   if (mine?.superuser) return;
-  if (verb === 'create') {
-    if (o.superuser) throw denied('must be superuser to create superusers');
-    if (o.replication) throw denied('must be superuser to create replication users');
-    if (o.bypassRls) throw denied('must be superuser to create bypassrls users');
-    if (!mine?.createRole) throw denied('permission denied to create role');
-  }
+  if (o.superuser) throw denied('must be superuser to create superusers');
+  if (o.replication) throw denied('must be superuser to create replication users');
+  if (o.bypassRls) throw denied('must be superuser to create bypassrls users');
+  if (!mine?.createRole) throw denied('permission denied to create role');
 }
 
 function createRole(ctx: SessionContext, roles: Roles, me: number, name: string, o: RoleOptions): void {
-  checkMayCreate(roles, me, o, 'create');
+  checkMayCreate(roles, me, o);
   checkReservedName(name);
   const role = roles.create(name, attributes(o));
   // IN ROLE: the new role joins them; ROLE / ADMIN: they join the new role
@@ -201,7 +195,7 @@ function dependencies(ctx: SessionContext, role: number): string[] {
 /** AddRoleMems for one pair: `member` joins `role`. */
 function addMember(ctx: SessionContext, roles: Roles, me: number, role: RoleDef, member: RoleDef, admin: boolean): void {
   checkMayGrant(roles, me, role);
-  if (roles.isMemberOf(role.oid, member.oid) && !roles.isSuperuser(role.oid) || role.oid === member.oid) {
+  if (roles.isMemberIgnoringSuperuser(role.oid, member.oid)) {
     throw new SqlError('0LP01', `role "${role.name}" is a member of role "${member.name}"`);
   }
   const existing = roles.members.find((m) => m.role === role.oid && m.member === member.oid);

@@ -45,5 +45,5 @@ export function pgUserRows(ctx: SystemRelationContext, shadow: boolean): Row[] {
 }
 
 export function pgAuthMembersRows(ctx: SystemRelationContext): Row[] {
-  return rolesOf(ctx).members.map((m) => [m.role, m.member, m.grantor, m.admin]);
+  return rolesOf(ctx).allMembers().map((m) => [m.role, m.member, m.grantor, m.admin]);
 }
