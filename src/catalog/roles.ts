@@ -64,6 +64,8 @@ const BUILTIN_MEMBERS: readonly RoleMembership[] = [3374, 3375, 3377].map((role)
 
 export class Roles {
   private readonly byOid = new Map<number, RoleDef>();
+  /** name → role: current_user is looked up by name per statement (and per nextval) */
+  private readonly byName = new Map<string, RoleDef>();
   /** memberships granted in SQL (the built-in ones are BUILTIN_MEMBERS) */
   members: RoleMembership[] = [];
 
@@ -79,6 +81,7 @@ export class Roles {
 
   private add(r: RoleDef): void {
     this.byOid.set(r.oid, r);
+    this.byName.set(r.name, r);
   }
 
   all(): RoleDef[] {
@@ -90,8 +93,13 @@ export class Roles {
   }
 
   find(name: string): RoleDef | undefined {
-    for (const r of this.byOid.values()) if (r.name === name) return r;
-    return undefined;
+    return this.byName.get(name);
+  }
+
+  rename(role: RoleDef, newName: string): void {
+    this.byName.delete(role.name);
+    role.name = newName;
+    this.byName.set(newName, role);
   }
 
   /** the role, or 42704 `role "x" does not exist` */
@@ -115,6 +123,8 @@ export class Roles {
   }
 
   drop(oid: number): void {
+    const r = this.byOid.get(oid);
+    if (r) this.byName.delete(r.name);
     this.byOid.delete(oid);
     this.members = this.members.filter((m) => m.role !== oid && m.member !== oid);
   }
@@ -167,7 +177,7 @@ export class Roles {
   }
 
   loadData(data: RolesData): void {
-    for (const r of [...this.byOid.values()]) if (!r.predefined) this.byOid.delete(r.oid);
+    for (const r of [...this.byOid.values()]) if (!r.predefined) this.drop(r.oid);
     for (const r of data.roles) this.add(r);
     this.members = [...data.members];
   }

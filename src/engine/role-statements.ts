@@ -8,7 +8,7 @@
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
 import type { Catalog, SequenceDef, TableDef } from '../catalog/catalog.js';
 import {
-  ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, BOOTSTRAP_ROLE, PRIVILEGE_LETTERS, PUBLIC_ROLE, aclMentions, grantPrivileges, hasPrivilege,
+  ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, BOOTSTRAP_ROLE, PRIVILEGE_LETTERS, PUBLIC_ROLE, aclMentions, changeOwner, grantPrivileges, hasPrivilege,
   isOwner, ownerOf, revokePrivileges, type RoleDef, type Roles, type Securable,
 } from '../catalog/roles.js';
 import type { RoleOptions, RoleRef, RoleStatement } from '../sql/bind-role.js';
@@ -16,6 +16,7 @@ import { encryptPassword } from '../types/scram-secret.js';
 import { parseTimestamptz } from '../types/datetime.js';
 import type { SessionContext } from './context.js';
 import { currentRoleName } from './session-roles.js';
+import { runDdlStatement } from './ddl-dispatch.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -23,13 +24,15 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
   ctx.tx.checkWritable(tag);
   const roles = ctx.engine.roles;
   const me = ctx.currentRoleOid();
-  if (stmt.kind === 'grantObject') {
-    // ACLs live in the database's catalog: undone at ROLLBACK like any DDL
+  if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles);
+  if (stmt.kind === 'grantObject' || stmt.kind === 'reassignOwned') {
+    // ACLs and owners live in the database's catalog: undone at ROLLBACK like any DDL
     ctx.ddl.context(ctx, tag);
     // outside a block the statement is atomic: a failure part way leaves nothing granted
     const before = ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
     try {
-      grantObject(ctx, roles, me, stmt);
+      if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt);
+      else reassignOwned(ctx, roles, me, stmt.roles, stmt.to);
     } catch (e) {
       if (before) ctx.catalog.loadData(before);
       throw e;
@@ -140,7 +143,7 @@ function renameRole(ctx: SessionContext, roles: Roles, me: number, name: string,
   const mine = roles.get(me);
   if (role.superuser && !mine?.superuser) throw denied('must be superuser to rename superusers');
   if (!mine?.superuser && !mine?.createRole) throw denied('permission denied to rename role');
-  role.name = newName;
+  roles.rename(role, newName);
   // an md5 secret is salted with the role name: it no longer matches
   if (role.password?.startsWith('md5')) {
     role.password = null;
@@ -230,6 +233,44 @@ function grantRole(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<
       else roles.members.splice(i, 1);
     }
   }
+}
+
+// ---- REASSIGN OWNED / DROP OWNED (the current database) --------------------------------------
+
+function reassignOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[], to: RoleRef): void {
+  const from = refs.map((r) => resolve(ctx, roles, r).oid);
+  const target = resolve(ctx, roles, to).oid;
+  if (![...from, target].every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to reassign objects');
+  const objects: (TableDef | SequenceDef)[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values()];
+  for (const obj of objects) if (obj.owner !== undefined && from.includes(obj.owner)) changeOwner(obj, target);
+}
+
+async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[]): Promise<void> {
+  const owners = refs.map((r) => resolve(ctx, roles, r).oid);
+  if (!owners.every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to drop objects');
+  const catalog = ctx.catalog;
+  const owned = (obj: Securable): boolean => obj.owner !== undefined && owners.includes(obj.owner);
+  const name = (o: { schema: string; name: string }) => ({ schema: o.schema, name: o.name });
+  const tables = [...catalog.tables.values()].filter(owned);
+  const views = tables.filter((t) => t.kind === 'v').map(name);
+  // partitions go with their parent
+  const plain = tables.filter((t) => t.kind !== 'v' && !(t.partitionOf && tables.some((p) => p.oid === t.partitionOf!.parent))).map(name);
+  const sequences = [...catalog.sequences.values()].filter((s) => owned(s) && !s.ownedBy).map(name);
+  for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences]] as const) {
+    if (objects.length === 0) continue;
+    await runDdlStatement(ctx, { kind: 'drop', objectType, objects, missingOk: true, cascade: true }, `DROP ${objectType.toUpperCase()}`, true, 'DROP OWNED');
+  }
+  // what was granted to them on what remains
+  ctx.ddl.context(ctx, 'DROP OWNED');
+  try {
+    for (const obj of [...catalog.tables.values(), ...catalog.sequences.values(), catalog.publicSchema] as Securable[]) {
+      if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
+    }
+  } finally {
+    ctx.ddl.noteChanges(catalog);
+    catalog.version++;
+  }
+  if (ctx.tx.idle) await ctx.engine.saveCatalog();
 }
 
 // ---- GRANT / REVOKE privileges ON objects ---------------------------------------------------

@@ -3,7 +3,7 @@
  * ALTER ROLE … RENAME TO, GRANT / REVOKE role, GRANT / REVOKE privileges ON objects. The
  * engine (engine/role-statements.ts) checks and applies them.
  */
-import type { AlterRoleStmt, CreateRoleStmt, DropRoleStmt, GrantRoleStmt, GrantStmt, Node, RoleSpec } from '@pgsql/types';
+import type { AlterRoleStmt, CreateRoleStmt, DropOwnedStmt, DropRoleStmt, GrantRoleStmt, GrantStmt, Node, ReassignOwnedStmt, RoleSpec } from '@pgsql/types';
 import { SqlError, SqlState } from '../errors.js';
 import { defElems, qualified } from './ddl/tree.js';
 import type { QualifiedName } from './ddl/types.js';
@@ -39,6 +39,10 @@ export type RoleStatement =
   | { readonly kind: 'renameRole'; readonly name: string; readonly newName: string }
   | { readonly kind: 'dropRole'; readonly roles: readonly RoleRef[]; readonly missingOk: boolean }
   | { readonly kind: 'grantRole'; readonly grant: boolean; readonly roles: readonly string[]; readonly grantees: readonly RoleRef[]; readonly admin: boolean }
+  /** REASSIGN OWNED BY roles TO role */
+  | { readonly kind: 'reassignOwned'; readonly roles: readonly RoleRef[]; readonly to: RoleRef }
+  /** DROP OWNED BY roles [CASCADE]: their objects dropped, their privileges revoked (current database) */
+  | { readonly kind: 'dropOwned'; readonly roles: readonly RoleRef[] }
   | {
     readonly kind: 'grantObject'; readonly grant: boolean; readonly target: PrivilegeTarget;
     /** tables / sequences by name, or schemas (ALL … IN SCHEMA, or GRANT ON SCHEMA) */
@@ -141,4 +145,12 @@ export function bindGrant(n: GrantStmt): RoleStatement {
     }
   }
   return { kind: 'grantObject', grant: !!n.is_grant, target, objects, allInSchema, privileges, grantees: roleSpecs(n.grantees), grantOption: !!n.grant_option };
+}
+
+export function bindReassignOwned(n: ReassignOwnedStmt): RoleStatement {
+  return { kind: 'reassignOwned', roles: roleSpecs(n.roles), to: roleRef(n.newrole) };
+}
+
+export function bindDropOwned(n: DropOwnedStmt): RoleStatement {
+  return { kind: 'dropOwned', roles: roleSpecs(n.roles) };
 }

@@ -17,7 +17,7 @@ import { bindChecks, bindDelete, bindInsert, bindUpdate, defaultExprFor, type Bo
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
-import { bindAlterRole, bindCreateRole, bindDropRole, bindGrant, bindGrantRole, type RoleStatement } from './bind-role.js';
+import { bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
 export interface TransactionOptions {
@@ -176,6 +176,8 @@ function bindRoleStatement(node: Node): BoundStatement | undefined {
   if ('DropRoleStmt' in node) return { kind: 'role', stmt: bindDropRole(node.DropRoleStmt), tag: 'DROP ROLE' };
   if ('GrantRoleStmt' in node) return { kind: 'role', stmt: bindGrantRole(node.GrantRoleStmt), tag: node.GrantRoleStmt.is_grant ? 'GRANT ROLE' : 'REVOKE ROLE' };
   if ('GrantStmt' in node) return { kind: 'role', stmt: bindGrant(node.GrantStmt), tag: node.GrantStmt.is_grant ? 'GRANT' : 'REVOKE' };
+  if ('ReassignOwnedStmt' in node) return { kind: 'role', stmt: bindReassignOwned(node.ReassignOwnedStmt), tag: 'REASSIGN OWNED' };
+  if ('DropOwnedStmt' in node) return { kind: 'role', stmt: bindDropOwned(node.DropOwnedStmt), tag: 'DROP OWNED' };
   if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_ROLE') {
     return { kind: 'role', stmt: { kind: 'renameRole', name: node.RenameStmt.subname ?? '', newName: node.RenameStmt.newname ?? '' }, tag: 'ALTER ROLE' };
   }

@@ -539,7 +539,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['application_name', text], ['client_addr', text], ['client_hostname', text], ['client_port', int4], ['backend_start', T.timestamptz],
     ['xact_start', T.timestamptz], ['query_start', T.timestamptz], ['state_change', T.timestamptz], ['wait_event_type', text], ['wait_event', text],
     ['state', text], ['backend_xid', sqlType(OID.xid)], ['backend_xmin', sqlType(OID.xid)], ['query_id', int8], ['query', text], ['backend_type', text]],
-  (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ROLE.bootstrap, a.user, a.applicationName,
+  (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ctx.roles?.find(a.user)?.oid ?? ROLE.bootstrap, a.user, a.applicationName,
     a.clientAddress || null, null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
     a.waitEventType, a.waitEvent, a.state, null, null, null, a.query, 'client backend'] as Row)));
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
