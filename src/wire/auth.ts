@@ -38,7 +38,7 @@ export type StoredSecretLookup = (user: string) => string | null | undefined;
 /** What a user's password is known as: the cleartext (flags) or a stored secret (catalog). */
 type Credential = { readonly plain: string } | { readonly secret: string };
 
-/** Who may log in and how. `passwordFor` returns undefined for an unknown user. */
+/** Who may log in and how: each method asks for the credential of a user (undefined: no such user). */
 export class Authenticator {
   private readonly verifiers = new Map<string, ScramVerifier>();
   /** keys the mock salts of unknown users (PostgreSQL: a random mock nonce per cluster) */
