@@ -62,6 +62,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const live = new Set<number>();
   for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
   await storage.pruneTables(live);
+  // roles created in SQL log in with their stored SCRAM/md5 secret (the wire layer gets a lookup, not the catalog)
+  if (security.auth) security.auth.storedSecret = (user) => engine.storedSecret(user);
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
   return {
     port: wire.port,

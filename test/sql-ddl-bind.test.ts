@@ -117,8 +117,9 @@ test('ALTER TABLE: one typed command per subcommand', () => {
   const a = only(`ALTER TABLE t ADD COLUMN IF NOT EXISTS n int DEFAULT 1, DROP COLUMN IF EXISTS m, ALTER COLUMN k SET DEFAULT 'x',
     ALTER COLUMN k DROP DEFAULT, ALTER COLUMN k TYPE bigint USING k * 2, ADD CONSTRAINT c CHECK (k > 0) NOT VALID,
     DROP CONSTRAINT c, OWNER TO bob, ENABLE ROW LEVEL SECURITY`, 'alterTable');
-  assert.deepEqual(a.commands.map((c) => c.kind), ['addColumn', 'dropColumn', 'setDefault', 'setDefault', 'alterType', 'addConstraint', 'dropConstraint', 'ignored', 'unsupported']);
-  const [, , setD, dropD, type, add] = a.commands;
+  assert.deepEqual(a.commands.map((c) => c.kind), ['addColumn', 'dropColumn', 'setDefault', 'setDefault', 'alterType', 'addConstraint', 'dropConstraint', 'owner', 'unsupported']);
+  const [, , setD, dropD, type, add, , owner] = a.commands;
+  assert.deepEqual(owner, { kind: 'owner', role: { kind: 'name', name: 'bob' } });
   assert.ok(setD.kind === 'setDefault' && setD.expr?.sql === "'x'");
   assert.ok(dropD.kind === 'setDefault' && dropD.expr === null);
   assert.ok(type.kind === 'alterType' && type.using?.sql === 'k * 2');

@@ -83,7 +83,12 @@ test('bindStatement: kinds, options and tags of utility statements', async () =>
     ]);
     assert.deepEqual(bound('FETCH BACKWARD 3 FROM cur'), { kind: 'fetch', portal: 'cur', direction: 'FETCH_BACKWARD', howMany: 3, move: false, tag: 'FETCH' });
     assert.deepEqual(bound('CLOSE ALL'), { kind: 'closePortal', portal: undefined, tag: 'CLOSE CURSOR ALL' });
-    assert.deepEqual(bound('GRANT SELECT ON st TO public'), { kind: 'unsupported', message: 'GRANT is not supported', tag: 'GRANT' });
+    assert.deepEqual(bound('GRANT SELECT ON st TO public'), {
+      kind: 'role', tag: 'GRANT',
+      stmt: { kind: 'grantObject', grant: true, target: 'table', objects: [{ name: 'st' }], allInSchema: false, privileges: ['SELECT'], grantees: [{ kind: 'public' }], grantOption: false },
+    });
+    assert.deepEqual(bound('REVOKE r FROM CURRENT_USER'), { kind: 'role', tag: 'REVOKE ROLE', stmt: { kind: 'grantRole', grant: false, roles: ['r'], grantees: [{ kind: 'current_user' }], admin: false } });
+    assert.deepEqual(bound("CREATE USER u PASSWORD 'p' CONNECTION LIMIT 2"), { kind: 'role', tag: 'CREATE ROLE', stmt: { kind: 'createRole', name: 'u', options: { password: 'p', connLimit: 2, canLogin: true } } });
 
     const drop = pick('DROP INDEX IF EXISTS nope', 'ddl');
     assert.deepEqual([drop.tag, drop.catalogWrite], ['DROP INDEX', true]);

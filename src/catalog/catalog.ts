@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
 import type { PartitionBound } from './partitions.js';
+import type { Roles, RolesData, Securable } from './roles.js';
 
 export const NAMESPACE = { pg_catalog: 11, public: 2200, information_schema: 13181, pg_toast: 99 } as const;
 const FIRST_USER_OID = 16400;
@@ -84,7 +85,7 @@ export interface PartitionSpec {
   readonly columns: readonly number[];
 }
 
-export interface TableDef {
+export interface TableDef extends Securable {
   readonly oid: number;
   readonly name: string;
   readonly schema: string;
@@ -128,7 +129,7 @@ export interface TableStatistics {
   readonly columns: Readonly<Record<string, ColumnStatistics>>;
 }
 
-export interface SequenceDef {
+export interface SequenceDef extends Securable {
   readonly oid: number;
   readonly name: string;
   readonly schema: string;
@@ -171,6 +172,13 @@ export class Catalog {
   readonly functions = new Map<number, SqlFunctionDef>();
   /** bumped on every DDL so prepared plans can tell they are stale */
   version = 0;
+  /** the public schema's owner and ACL (PostgreSQL 15: pg_database_owner=UC, PUBLIC=U) */
+  publicSchema: Securable = defaultPublicSchema();
+
+  /** GRANT … ON SCHEMA: the schemas that have privileges (only public is a user schema) */
+  schemaPrivileges(name: string): Securable | undefined {
+    return name === 'public' ? this.publicSchema : undefined;
+  }
 
   allocateOid(): number {
     return this.oids.allocate();
@@ -261,7 +269,7 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()] };
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema };
   }
 
   /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
@@ -280,6 +288,7 @@ export class Catalog {
     for (const t of data.tables) this.tables.set(t.oid, t);
     for (const s of data.sequences) this.sequences.set(s.oid, s);
     for (const e of data.extensions) this.extensions.set(e.name, e);
+    this.publicSchema = data.publicSchema ?? defaultPublicSchema();
     this.version++;
   }
 
@@ -358,6 +367,12 @@ export interface CatalogData {
   sequences: SequenceDef[];
   extensions: ExtensionDef[];
   functions?: SqlFunctionDef[];
+  publicSchema?: Securable;
+}
+
+/** pg_database_owner (OID 6171) owns public and may use and create in it; PUBLIC may use it */
+function defaultPublicSchema(): Securable {
+  return { owner: 6171, acl: [{ grantee: 6171, grantor: 6171, privs: 'UC', grantable: '' }, { grantee: 0, grantor: 6171, privs: 'U', grantable: '' }] };
 }
 
 /** A SQL-language function (CREATE FUNCTION … LANGUAGE sql): its body is bound at each call site. */
@@ -379,12 +394,12 @@ export interface SqlFunctionDef {
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */
-export function serializeDatabases(oids: OidAllocator, databases: ReadonlyMap<string, Catalog>, dataOf: (c: Catalog) => CatalogData = (c) => c.toData()): string {
-  const data = { format: 2, nextOid: oids.next, databases: Object.fromEntries([...databases].map(([n, c]) => [n, dataOf(c)])) };
+export function serializeDatabases(oids: OidAllocator, databases: ReadonlyMap<string, Catalog>, dataOf: (c: Catalog) => CatalogData = (c) => c.toData(), roles?: RolesData): string {
+  const data = { format: 2, nextOid: oids.next, databases: Object.fromEntries([...databases].map(([n, c]) => [n, dataOf(c)])), roles };
   return JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
 }
 
-export function parseDatabases(image: string): { nextOid: number; databases: Record<string, CatalogData> } {
+export function parseDatabases(image: string): { nextOid: number; databases: Record<string, CatalogData>; roles?: RolesData } {
   const data = JSON.parse(image, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' ? BigInt(v.$bigint) : v));
   if (data.format !== 2) throw new Error(`unsupported catalog image format ${data.format}`);
   return data;
@@ -424,6 +439,9 @@ export interface SystemRelationContext {
   allSettings(): { name: string; value: string }[];
   readonly user: string;
   readonly database: string;
+  /** the cluster's roles (pg_roles, pg_authid, relacl's names) and the session's role OID */
+  readonly roles?: Roles;
+  readonly roleOid?: number;
   rowCount(tableOid: number): number;
   /** the session's open SQL cursors (pg_cursors) */
   cursors?(): readonly { name: string; statement: string; holdable: boolean; binary: boolean; scrollable: boolean; created: number }[];

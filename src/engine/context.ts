@@ -21,6 +21,7 @@ import type { StatementControl } from './statement-control.js';
 import type { Activity } from './activity.js';
 import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
+import type { Roles } from '../catalog/roles.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
@@ -47,6 +48,10 @@ export interface EngineState {
   sessionCount(): number;
   /** pg_export_snapshot's names, shared by all sessions */
   readonly exportedSnapshots: ExportedSnapshots;
+  /** the cluster's roles */
+  readonly roles: Roles;
+  /** sessions logged in as this role (CONNECTION LIMIT) */
+  sessionsOfRole(roleOid: number): number;
 }
 
 export interface SessionContext {
@@ -84,4 +89,8 @@ export interface SessionContext {
   statementEnded(): void;
   /** throws 57014 if the running statement was cancelled or timed out */
   checkCancelled(): void;
+  /** the role that logged in (SET SESSION AUTHORIZATION needs it to be a superuser) */
+  readonly loginRoleOid: number;
+  /** current_user's role: SET ROLE's, else the session user's */
+  currentRoleOid(): number;
 }

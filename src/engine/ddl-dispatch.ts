@@ -5,6 +5,7 @@
  */
 import { SqlError } from '../errors.js';
 import type { Catalog, CatalogData } from '../catalog/catalog.js';
+import type { Roles, RolesData } from '../catalog/roles.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { bindFunctionBody } from '../sql/bind-function.js';
 import { bindRowExpr, bindViewColumns, type BoundDdl } from '../sql/ddl/index.js';
@@ -30,6 +31,13 @@ interface DdlUndo {
 /** A session's DDL bookkeeping: the open block's undo, and storage an autocommit DROP frees. */
 export class DdlState {
   private undo: DdlUndo | undefined;
+  /** the roles as the open block found them (restored at ROLLBACK) */
+  private rolesBefore: RolesData | undefined;
+
+  /** A role statement runs in a transaction block: remember the roles to restore at ROLLBACK. */
+  noteRoleChange(roles: Roles): void {
+    this.rolesBefore ??= JSON.parse(JSON.stringify(roles.toData())) as RolesData;
+  }
   /** storage of tables an autocommit DROP removed from the catalog: dropped once that is saved */
   readonly autocommitDrops: number[] = [];
 
@@ -81,6 +89,7 @@ export class DdlState {
         }
       },
       interrupted: ctx.control.signal(),
+      access: { roles: ctx.engine.roles, role: ctx.currentRoleOid(), sessionRole: ctx.engine.roles.find(ctx.settings.get('session_authorization') ?? '')?.oid ?? ctx.loginRoleOid },
       checkCancelled: () => ctx.checkCancelled(),
       databases: {
         create: (name) => ctx.engine.createDatabase(name),
@@ -92,7 +101,13 @@ export class DdlState {
   /** The block ended: keep its DDL (committed) or undo it, then save the catalog. */
   async finish(ctx: SessionContext, committed: boolean): Promise<void> {
     const undo = this.undo;
-    if (!undo) return;
+    const roles = this.rolesBefore;
+    this.rolesBefore = undefined;
+    if (roles && !committed) ctx.engine.roles.loadData(roles);
+    if (!undo) {
+      if (roles) await ctx.engine.saveCatalog();
+      return;
+    }
     this.undo = undefined;
     if (!committed) {
       this.noteChanges(ctx.catalog);

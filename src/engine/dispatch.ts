@@ -12,6 +12,8 @@ import type { ExecResult, RowStream } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 import { runCopy } from './copy-statement.js';
 import { runDdlStatement } from './ddl-dispatch.js';
+import { runRoleStatement } from './role-statements.js';
+import { checkTableAccess } from './table-access.js';
 import { runDmlStatement } from './dml-statement.js';
 import { runExplain } from './explain-statement.js';
 import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prepare.js';
@@ -48,6 +50,7 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
   const stmt = rebindIfStale(ctx, prepared);
   try {
+    checkTableAccess(ctx, stmt.access ?? []);
     const result = await run(ctx, stmt, params);
     await ctx.awaitSequenceLogs();
     return result;
@@ -162,7 +165,9 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       // the prepared statement runs as this statement, with its own command tag
       const target = ctx.sqlPrepared.get(bound.name);
       const values = executeParams(ctx, target, bound.params);
-      return run(ctx, rebindIfStale(ctx, target.statement), values);
+      const statement = rebindIfStale(ctx, target.statement);
+      checkTableAccess(ctx, statement.access ?? []);
+      return run(ctx, statement, values);
     }
     case 'deallocate':
       ctx.sqlPrepared.remove(bound.name);
@@ -180,6 +185,9 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       return command(bound.tag);
     case 'unsupported':
       throw new SqlError(SqlState.featureNotSupported, bound.message);
+    case 'role':
+      await runRoleStatement(ctx, bound.stmt, bound.tag);
+      return command(bound.tag);
     case 'ddl':
       return runDdlStatement(ctx, bound.stmt, bound.tag, bound.catalogWrite, stmt.raw!.text, bound.fill);
     default:

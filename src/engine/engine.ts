@@ -10,10 +10,13 @@ import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
+import { Roles } from '../catalog/roles.js';
 import { NotificationHub } from './notifications.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
+  /** the cluster's roles (CREATE ROLE …), saved with the catalog image */
+  readonly roles = new Roles(this.oids);
   readonly databases = new Map<string, Catalog>([['postgres', new Catalog('postgres', this.oids)], ['template1', new Catalog('template1', this.oids)]]);
   private readonly system: SystemRelation[] = buildSystemRelations();
   readonly exportedSnapshots = new ExportedSnapshots();
@@ -39,6 +42,7 @@ export class Engine implements EngineState, BackendRegistry {
   restoreCatalog(image: string): void {
     const data = parseDatabases(image);
     this.oids.next = Math.max(this.oids.next, data.nextOid);
+    if (data.roles) this.roles.loadData(data.roles);
     this.databases.clear();
     for (const [name, d] of Object.entries(data.databases)) {
       const c = new Catalog(name, this.oids);
@@ -59,7 +63,7 @@ export class Engine implements EngineState, BackendRegistry {
     // the image holds each sequence's state (the storage drops their log records with it),
     // so each sequence logs afresh from here; nothing runs between these two lines
     for (const c of this.databases.values()) c.forgetSequenceLogs();
-    await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases, committedView));
+    await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases, committedView, this.roles.toData()));
   }
 
   database(name: string): Catalog | undefined {
@@ -115,6 +119,24 @@ export class Engine implements EngineState, BackendRegistry {
 
   sessionCount(): number {
     return this.sessions.size;
+  }
+
+  sessionsOfRole(roleOid: number): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.loginRoleOid === roleOid) n++;
+    return n;
+  }
+
+  /**
+   * The stored secret of a role for the wire layer's password check: undefined for no such
+   * role, null for no password; a role past its VALID UNTIL gets a secret nothing matches
+   * (PostgreSQL: "User … has an expired password").
+   */
+  storedSecret(user: string): string | null | undefined {
+    const r = this.roles.find(user);
+    if (!r) return undefined;
+    if (r.validUntil !== null && r.validUntil < Date.now() * 1000) return 'expired';
+    return r.password;
   }
 
   activities(): BackendActivity[] {

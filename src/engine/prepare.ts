@@ -10,7 +10,7 @@ import { parseSql, type RawStatement } from '../sql/parser.js';
 import { bindStatement, emptyStatement, endsTransactionBlock, type BoundKind, type BoundStatement } from '../sql/statement.js';
 import { OID, T } from '../types/types.js';
 import type { FieldInfo, PreparedStatement } from '../wire/backend.js';
-import type { SelectBinder } from '../sql/bind-select.js';
+import type { SelectBinder, TableAccess } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 import { showFields } from './utility.js';
 
@@ -22,6 +22,8 @@ export interface QuiverStatement extends PreparedStatement {
   readonly bound: BoundStatement;
   /** the catalog version it was bound against */
   readonly catalogVersion: number;
+  /** the tables it reads and writes: privileges checked at each execution (table-access.ts) */
+  readonly access?: readonly TableAccess[];
 }
 
 export const inFailedTransaction = (): SqlError =>
@@ -52,7 +54,7 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
-  return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion };
+  return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [] };
 }
 
 /** What the cost model reads from the session: live rows per table, the enable_* settings. */

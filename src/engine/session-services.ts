@@ -7,19 +7,20 @@ import type { SequenceDef, SystemRelationContext } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { parseQualifiedName } from '../sql/names.js';
 import type { SessionContext } from './context.js';
+import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
 
 export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
   const catalog = ctx.catalog;
   const services: FunctionServices = {
-    nextval: (seq) => catalog.nextval(sequenceOf(ctx, seq), ctx.logSequence),
+    nextval: (seq) => catalog.nextval(usableSequence(ctx, seq, 'Uw'), ctx.logSequence),
     currval: (seq) => {
-      const s = sequenceOf(ctx, seq);
+      const s = usableSequence(ctx, seq, 'rU');
       if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
       return s.last;
     },
     setval: (seq, value, isCalled) => {
-      const s = sequenceOf(ctx, seq);
+      const s = usableSequence(ctx, seq, 'w');
       if (value < s.min || value > s.max) {
         throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
       }
@@ -44,6 +45,23 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     notice: (message) => ctx.notices.push({ severity: 'NOTICE', code: '00000', message }),
     services,
   };
+}
+
+/**
+ * A sequence current_user holds one of `letters` on (nextval: USAGE or UPDATE, currval:
+ * SELECT or USAGE, setval: UPDATE); an identity column's sequence serves its table's
+ * INSERTs without them, as in PostgreSQL.
+ */
+function usableSequence(ctx: SessionContext, ref: string, letters: string): SequenceDef {
+  const s = sequenceOf(ctx, ref);
+  const owner = s.ownedBy ? ctx.catalog.tables.get(s.ownedBy.table)?.columns[s.ownedBy.column] : undefined;
+  if (owner?.identity) return s;
+  const roles = ctx.engine.roles;
+  const role = ctx.currentRoleOid();
+  if (![...letters].some((l) => hasPrivilege(roles, role, s, l, ALL_SEQUENCE_PRIVILEGES))) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for sequence ${s.name}`);
+  }
+  return s;
 }
 
 function sequenceOf(ctx: SessionContext, ref: string): SequenceDef {
@@ -93,6 +111,8 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     allSettings: () => ctx.settings.all(),
     user,
     database: ctx.databaseName,
+    roles: ctx.engine.roles,
+    roleOid: ctx.currentRoleOid(),
     rowCount: (oid) => ctx.engine.storage.rowCount(oid),
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),

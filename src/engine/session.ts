@@ -34,6 +34,8 @@ import { Activity } from './activity.js';
 import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
+import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
+import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 
 export type { EngineState };
 
@@ -61,6 +63,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   private readonly statementPins: (() => void)[] = [];
   private user = 'postgres';
   private database = 'postgres';
+  /** the role that logged in */
+  loginRoleOid = BOOTSTRAP_ROLE;
   private db: Catalog | undefined;
 
   constructor(readonly engine: EngineState, pid: number, secret: number, private readonly connection?: ConnectionHandle) {
@@ -139,9 +143,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (this.engine.sessionCount() > this.engine.maxConnections) {
       throw new SqlError(SqlState.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
     }
+    this.loginRoleOid = loginRole(this.engine, this.user).oid;
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
     this.settings.startup(params, this.user);
+    syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
@@ -252,6 +258,15 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   // ------------------------------------------------------------------ SessionInfo
 
+  get roles(): Roles {
+    return this.engine.roles;
+  }
+
+  /** current_user's role (a role dropped meanwhile by another session: the one that logged in) */
+  currentRoleOid(): number {
+    return this.engine.roles.find(currentRoleName(this.settings))?.oid ?? this.loginRoleOid;
+  }
+
   setSetting(name: string, value: string, isLocal: boolean): void {
     this.settings.set(name, value, isLocal, !this.tx.idle);
   }
@@ -338,7 +353,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       storage,
       snapshot,
       txn,
-      system: systemContext(this, this.user),
+      system: systemContext(this, currentRoleName(this.settings)),
       cteResults: new Map(),
       metrics,
       slice: new TimeSlice(),
@@ -353,7 +368,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const env: ExecEnv = {
       params,
       outer: [],
-      ctx: evalContext(this, this.user),
+      ctx: evalContext(this, currentRoleName(this.settings)),
       runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
       checkCancel: () => this.checkCancelled(),
     };

@@ -58,6 +58,8 @@ const DEFS: SettingDef[] = [
   { name: 'server_version', value: SERVER_VERSION, report: true, readOnly: true },
   { name: 'server_version_num', value: '150018', readOnly: true },
   { name: 'session_authorization', value: 'postgres', report: true },
+  // SET ROLE (engine/session-roles.ts checks it); 'none': current_user is the session user
+  { name: 'role', value: 'none' },
   { name: 'standard_conforming_strings', value: 'on', report: true, kind: BOOL },
   { name: 'TimeZone', value: 'UTC', report: true },
   { name: 'extra_float_digits', value: '1', kind: int(-15, 3) },

@@ -10,6 +10,8 @@ import type { EvalContext, ScalarFunction } from '../functions/api.js';
 import { OID, T, sqlType, type SqlType, type Value } from '../types/types.js';
 import { catalogFunction } from '../catalog/functions/catalog-functions.js';
 import { quoteIdent } from '../types/identifiers.js';
+import type { Roles } from '../catalog/roles.js';
+import { privilegeFunction } from './privilege-functions.js';
 
 export const QUIVER_VERSION = '0.1.0';
 export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;
@@ -31,6 +33,9 @@ export interface SessionInfo {
   databaseBytes(database: string | number): bigint | null;
   /** pg_notify(channel, payload): queued by the transaction, sent at commit */
   notify(channel: string | null, payload: string | null): void;
+  /** the cluster's roles and current_user's (has_table_privilege, pg_has_role …) */
+  readonly roles: Roles;
+  currentRoleOid(): number;
 }
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {
@@ -45,6 +50,8 @@ function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Valu
 export function systemFunction(session: SessionInfo, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
   const n = argTypes.length;
   const catalog = session.catalog;
+  const privilege = privilegeFunction(session, name, argTypes);
+  if (privilege) return privilege;
   const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => session.searchPath().includes(schema));
   if (fromCatalog) return fromCatalog;
   switch (name) {
@@ -62,10 +69,12 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => (a[0] ? ['pg_catalog', ...session.searchPath()] : session.searchPath()));
       break;
     case 'current_user':
-    case 'session_user':
     case 'user':
     case 'current_role':
       if (n === 0) return fn([], T.name, (_a, ctx) => ctx.user);
+      break;
+    case 'session_user':
+      if (n === 0) return fn([], T.name, (_a, ctx) => ctx.setting('session_authorization') ?? ctx.user);
       break;
     case 'pg_backend_pid':
       if (n === 0) return fn([], T.int4, () => session.pid);
@@ -118,10 +127,7 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
     case 'pg_function_is_visible':
       if (n === 1) return fn([T.oid], T.bool, () => true);
       break;
-    case 'has_schema_privilege':
-    case 'has_table_privilege':
     case 'has_database_privilege':
-    case 'has_column_privilege':
       return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
     case 'pg_encoding_to_char':
       if (n === 1) return fn([T.int4], T.name, () => 'UTF8');

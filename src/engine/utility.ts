@@ -11,8 +11,35 @@ import { T } from '../types/types.js';
 import type { ExecResult, FieldInfo } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 import { checkSettable, settingDef } from './settings.js';
+import { checkSessionAuthorization, checkSetRole, syncIsSuperuser } from './session-roles.js';
 
 export function runSet(ctx: SessionContext, stmt: BoundSet): void {
+  const { settings, tx } = ctx;
+  if ((stmt.action === 'value' || stmt.action === 'reset') && (stmt.name === 'role' || stmt.name === 'session_authorization')) {
+    runSetRole(ctx, stmt.name, stmt.action === 'value' ? stmt.value : undefined, stmt.isLocal);
+    return;
+  }
+  try {
+    runSetting(ctx, stmt);
+  } finally {
+    if (stmt.action === 'resetAll') syncIsSuperuser(ctx.engine, settings);
+  }
+}
+
+/** SET ROLE / SET SESSION AUTHORIZATION (value undefined: RESET); the latter also ends SET ROLE. */
+function runSetRole(ctx: SessionContext, name: 'role' | 'session_authorization', value: string | undefined, isLocal: boolean): void {
+  const { settings, tx } = ctx;
+  if (name === 'role') {
+    settings.set('role', value === undefined ? 'none' : checkSetRole(ctx.engine, settings, value), isLocal, !tx.idle);
+  } else {
+    const role = value === undefined ? settings.resetValue('session_authorization') : checkSessionAuthorization(ctx.engine, ctx.loginRoleOid, value);
+    settings.set('session_authorization', role, isLocal, !tx.idle);
+    settings.set('role', 'none', isLocal, !tx.idle);
+  }
+  syncIsSuperuser(ctx.engine, settings);
+}
+
+function runSetting(ctx: SessionContext, stmt: BoundSet): void {
   const { settings, tx } = ctx;
   switch (stmt.action) {
     case 'resetAll':

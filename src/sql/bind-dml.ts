@@ -71,8 +71,21 @@ function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table:
   return { exprs, schema };
 }
 
+/**
+ * The privileges a DML statement needs on its target (ExecCheckPermissions): its own, and
+ * SELECT when it reads the table's columns (WHERE, RETURNING, SET from columns).
+ */
+function noteTarget(binder: SelectBinder, table: TableDef, privilege: 'INSERT' | 'UPDATE' | 'DELETE', n: RawNode): void {
+  binder.noteAccess(table, privilege);
+  if (privilege === 'INSERT' && n.onConflictClause?.action === 'ONCONFLICT_UPDATE') binder.noteAccess(table, 'UPDATE');
+  const readsColumns = !!n.whereClause || !!(n.returningClause?.exprs ?? n.returningList)?.length
+    || (privilege === 'UPDATE' && JSON.stringify(n.targetList ?? []).includes('"ColumnRef"'));
+  if (readsColumns) binder.noteAccess(table, 'SELECT');
+}
+
 export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
+  noteTarget(binder, table, 'INSERT', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
   const targetCols: number[] = n.cols
     ? (n.cols as RawNode[]).map((c) => {
@@ -250,6 +263,7 @@ function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, whe
 
 export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
+  noteTarget(binder, table, 'UPDATE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
   const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause);
   const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
@@ -261,6 +275,7 @@ export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
 
 export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
+  noteTarget(binder, table, 'DELETE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
   const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause);
   return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };

@@ -40,8 +40,25 @@ let nextCteId = 1;
 
 const pos = (n: RawNode | undefined): number | undefined => (n && typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
 
+/** A table a statement reads or writes: the privilege it needs, checked as `checkAs` (a view's owner inside its query) or else current_user. */
+export interface TableAccess {
+  readonly table: TableDef;
+  readonly privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  readonly checkAs?: number;
+}
+
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
+  /** every table the statement names, for the engine's privilege check before it runs */
+  readonly accessed: TableAccess[] = [];
+  /** owners of the views being expanded: their queries run with the owner's rights */
+  private readonly viewOwners: number[] = [];
+
+  noteAccess(table: TableDef, privilege: TableAccess['privilege']): void {
+    const checkAs = this.viewOwners[this.viewOwners.length - 1];
+    this.accessed.push(checkAs === undefined ? { table, privilege } : { table, privilege, checkAs });
+  }
+
   /** while binding a FROM list whose query names tableoid */
   private tableOid = false;
   constructor(readonly env: SelectEnv) {}
@@ -218,6 +235,7 @@ export class SelectBinder {
       }
     }
     const table = this.lookupTable(schema, name);
+    if (table) this.noteAccess(table, 'SELECT');
     if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope);
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
@@ -258,6 +276,8 @@ export class SelectBinder {
       throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in rules for relation "${view.name}"`);
     }
     this.viewsBeingBound.push(view.oid);
+    // PostgreSQL's default owner is the bootstrap superuser (OID 10)
+    this.viewOwners.push(view.owner ?? 10);
     let plan: Plan;
     try {
       // the view's query resolves names as at creation, without the caller's CTEs
@@ -269,6 +289,7 @@ export class SelectBinder {
       }
     } finally {
       this.viewsBeingBound.pop();
+      this.viewOwners.pop();
     }
     const names = view.columns.map((c, i) => colAliases[i] ?? c.name);
     if (plan.schema.length < names.length) {

@@ -17,6 +17,7 @@ import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultE
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
+import { bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
 export interface TransactionOptions {
@@ -81,6 +82,8 @@ export type BoundStatement =
   | { kind: 'listen'; channel: string; tag: 'LISTEN' }
   | { kind: 'unlisten'; channel: string | undefined; tag: 'UNLISTEN' }
   | { kind: 'notify'; channel: string; payload: string | null; tag: 'NOTIFY' }
+  /** CREATE / ALTER / DROP ROLE, GRANT / REVOKE (engine/role-statements) */
+  | { kind: 'role'; stmt: RoleStatement; tag: string }
   /** accepted and ignored: CHECKPOINT (every commit is durable already), LOCK, … */
   | { kind: 'noop'; tag: string }
   /** fails when executed (binding it succeeds, as PostgreSQL's parse analysis does) */
@@ -154,6 +157,8 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('ListenStmt' in node) return { kind: 'listen', channel: node.ListenStmt.conditionname ?? '', tag: 'LISTEN' };
   if ('UnlistenStmt' in node) return { kind: 'unlisten', channel: node.UnlistenStmt.conditionname, tag: 'UNLISTEN' };
   if ('NotifyStmt' in node) return { kind: 'notify', channel: node.NotifyStmt.conditionname ?? '', payload: node.NotifyStmt.payload ?? null, tag: 'NOTIFY' };
+  const role = bindRoleStatement(node);
+  if (role) return role;
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
   // every object is owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
@@ -162,6 +167,21 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
   const tag = TAGS[kind] ?? kind.replace(/Stmt$/, '').toUpperCase();
   return { kind: 'unsupported', message: `${tag} is not supported`, tag };
+}
+
+/** CREATE / ALTER / DROP ROLE, GRANT and REVOKE (undefined: not one of them) */
+function bindRoleStatement(node: Node): BoundStatement | undefined {
+  if ('CreateRoleStmt' in node) return { kind: 'role', stmt: bindCreateRole(node.CreateRoleStmt), tag: 'CREATE ROLE' };
+  if ('AlterRoleStmt' in node) return { kind: 'role', stmt: bindAlterRole(node.AlterRoleStmt), tag: 'ALTER ROLE' };
+  if ('DropRoleStmt' in node) return { kind: 'role', stmt: bindDropRole(node.DropRoleStmt), tag: 'DROP ROLE' };
+  if ('GrantRoleStmt' in node) return { kind: 'role', stmt: bindGrantRole(node.GrantRoleStmt), tag: node.GrantRoleStmt.is_grant ? 'GRANT ROLE' : 'REVOKE ROLE' };
+  if ('GrantStmt' in node) return { kind: 'role', stmt: bindGrant(node.GrantStmt), tag: node.GrantStmt.is_grant ? 'GRANT' : 'REVOKE' };
+  if ('ReassignOwnedStmt' in node) return { kind: 'role', stmt: bindReassignOwned(node.ReassignOwnedStmt), tag: 'REASSIGN OWNED' };
+  if ('DropOwnedStmt' in node) return { kind: 'role', stmt: bindDropOwned(node.DropOwnedStmt), tag: 'DROP OWNED' };
+  if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_ROLE') {
+    return { kind: 'role', stmt: { kind: 'renameRole', name: node.RenameStmt.subname ?? '', newName: node.RenameStmt.newname ?? '' }, tag: 'ALTER ROLE' };
+  }
+  return undefined;
 }
 
 function bindDdlStatement(node: Node, kind: string, text: string, env: StatementEnv): BoundStatement {
@@ -317,6 +337,7 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const table = binder.lookupTable(rel.schemaname, rel.relname ?? '');
   if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${rel.relname}" does not exist`);
   const target = copyTarget(table, n.attlist);
+  if (n.is_from) binder.noteAccess(table, 'INSERT');
   if (!n.is_from) {
     // COPY table [(columns)] TO is COPY (SELECT columns FROM table) TO
     const plan = env.optimize(binder.bindSelect(selectColumns(table, target.columns, (n.attlist ?? []).length === 0 && !table.columns.some((c) => c.generated)), null));

@@ -5,8 +5,9 @@
  * SASLFinal), with SCRAM-SHA-256-PLUS (tls-server-end-point channel binding, RFC 5929)
  * offered on TLS connections when the certificate's signature hash is known.
  *
- * Quiver has no roles catalog: the passwords come from the command line (one for every
- * user, or a users file) and are kept in memory. A SCRAM verifier (salt, StoredKey,
+ * Passwords come from the command line (a users file, then one for every other user), kept
+ * in memory, and from roles created in SQL (their stored SCRAM or md5 secret, looked up
+ * through `storedSecret`). A SCRAM verifier (salt, StoredKey,
  * ServerKey) is derived once per user and cached; an unknown user gets a mock salt that is
  * stable per user name, so the exchange does not reveal whether the user exists — every
  * failure reads `password authentication failed for user "…"` (28P01), like PostgreSQL.
@@ -14,27 +15,30 @@
  * This module holds the pure parts (configuration, message parsing, proofs); the
  * connection drives the message exchange.
  */
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SqlError, SqlState } from '../errors.js';
+import { SCRAM_ITERATIONS, SCRAM_SALT_LEN, isMd5Secret, parseScramSecret, passwordMatchesSecret, saslprep, scramVerifierOf, type ScramVerifier } from '../types/scram-secret.js';
+
+export { saslprep, scramVerifierOf, type ScramVerifier };
 
 export type AuthMethod = 'trust' | 'password' | 'md5' | 'scram-sha-256';
 export const AUTH_METHODS: readonly AuthMethod[] = ['trust', 'password', 'md5', 'scram-sha-256'];
 
-/** PostgreSQL's scram_iterations default and SCRAM_DEFAULT_SALT_LEN */
-const SCRAM_ITERATIONS = 4096;
-const SCRAM_SALT_LEN = 16;
 /** PostgreSQL's SCRAM_RAW_NONCE_LEN */
 const SCRAM_NONCE_LEN = 18;
 
-export interface ScramVerifier {
-  readonly salt: Buffer;
-  readonly iterations: number;
-  readonly storedKey: Buffer;
-  readonly serverKey: Buffer;
-}
+/**
+ * A role's stored secret from the roles catalog (given by src/server.ts, so this layer
+ * never imports the catalog): the SCRAM or md5 secret, null for a role without a password
+ * (then --password applies), undefined for no such role.
+ */
+export type StoredSecretLookup = (user: string) => string | null | undefined;
 
-/** Who may log in and how. `passwordFor` returns undefined for an unknown user. */
+/** What a user's password is known as: the cleartext (flags) or a stored secret (catalog). */
+type Credential = { readonly plain: string } | { readonly secret: string };
+
+/** Who may log in and how: each method asks for the credential of a user (undefined: no such user). */
 export class Authenticator {
   private readonly verifiers = new Map<string, ScramVerifier>();
   /** keys the mock salts of unknown users (PostgreSQL: a random mock nonce per cluster) */
@@ -47,22 +51,51 @@ export class Authenticator {
     private readonly anyUserPassword: string | undefined,
   ) {}
 
+  /** roles created in SQL (CREATE ROLE … PASSWORD): consulted after --users, before --password */
+  storedSecret: StoredSecretLookup | undefined;
+
   static trust(): Authenticator {
     return new Authenticator('trust', new Map(), undefined);
   }
 
-  passwordFor(user: string): string | undefined {
-    return this.users.get(user) ?? this.anyUserPassword;
+  private credential(user: string): Credential | undefined {
+    const listed = this.users.get(user);
+    if (listed !== undefined) return { plain: listed };
+    const secret = this.storedSecret?.(user);
+    if (typeof secret === 'string') return { secret };
+    return this.anyUserPassword === undefined ? undefined : { plain: this.anyUserPassword };
+  }
+
+  /** password auth: does the cleartext the client sent match? */
+  checkCleartext(user: string, password: string): boolean {
+    const c = this.credential(user);
+    if (!c) return false;
+    return 'plain' in c ? safeEqual(password, c.plain) : passwordMatchesSecret(user, password, c.secret);
+  }
+
+  /**
+   * md5 auth: the response the client must send for this salt; 'scram' when the user's
+   * secret is a SCRAM one (PostgreSQL then runs SCRAM instead); undefined for no user.
+   */
+  md5Expected(user: string, salt: Buffer): string | 'scram' | undefined {
+    const c = this.credential(user);
+    if (!c) return undefined;
+    if ('plain' in c) return md5Response(user, c.plain, salt);
+    if (isMd5Secret(c.secret)) return 'md5' + md5hex(Buffer.concat([Buffer.from(c.secret.slice(3)), salt]));
+    return parseScramSecret(c.secret) ? 'scram' : undefined;
   }
 
   /** SCRAM verifier of a user, or a mock one (that no proof matches) for an unknown user. */
   scramVerifier(user: string): { verifier: ScramVerifier; known: boolean } {
-    const password = this.passwordFor(user);
-    if (password === undefined) {
+    const c = this.credential(user);
+    const stored = c && 'secret' in c ? parseScramSecret(c.secret) : undefined;
+    if (stored) return { verifier: stored, known: true };
+    if (!c || !('plain' in c)) {
       const salt = createHmac('sha256', this.mockSecret).update(user).digest().subarray(0, SCRAM_SALT_LEN);
       const junk = randomBytes(32);
       return { verifier: { salt, iterations: SCRAM_ITERATIONS, storedKey: junk, serverKey: junk }, known: false };
     }
+    const password = c.plain;
     let v = this.verifiers.get(user);
     if (!v) {
       v = scramVerifierOf(password, randomBytes(SCRAM_SALT_LEN), SCRAM_ITERATIONS);
@@ -130,24 +163,6 @@ export function safeEqual(a: Buffer | string, b: Buffer | string): boolean {
 
 const hmac = (key: Buffer, data: string | Buffer): Buffer => createHmac('sha256', key).update(data).digest();
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
-
-/**
- * RFC 4013 SASLprep, the mapping and normalization steps (what changes the bytes):
- * non-ASCII spaces → space, "commonly mapped to nothing" removed, NFKC. PostgreSQL falls
- * back to the raw password where SASLprep would reject it; we never reject, which agrees
- * for every password a client can send through libpq or node-postgres.
- */
-export function saslprep(password: string): string {
-  return password
-    .replace(/[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g, ' ')
-    .replace(/[\u00AD\u034F\u1806\u180B-\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g, '')
-    .normalize('NFKC');
-}
-
-export function scramVerifierOf(password: string, salt: Buffer, iterations: number): ScramVerifier {
-  const salted = pbkdf2Sync(saslprep(password), salt, iterations, 32, 'sha256');
-  return { salt, iterations, storedKey: sha256(hmac(salted, 'Client Key')), serverKey: hmac(salted, 'Server Key') };
-}
 
 /** Channel binding data the server can check, for SCRAM-SHA-256-PLUS. */
 export interface ChannelBinding {

@@ -17,7 +17,7 @@ import type { Value } from '../types/types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
 import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
-import { Authenticator, ScramExchange, md5Response, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
+import { Authenticator, ScramExchange, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
 import { FrameReader, MessageReader, fatalProtocolViolation, protocolViolation, type Frame } from './reader.js';
 import * as msg from './writer.js';
 
@@ -438,17 +438,18 @@ export class Connection {
         this.send(msg.authenticationCleartextPassword());
         const password = await this.passwordPacket('password');
         if (password === undefined) return false;
-        const expected = auth.passwordFor(user);
-        if (expected === undefined || !safeEqual(password, expected)) throw passwordFailed(user);
+        if (!auth.checkCleartext(user, password)) throw passwordFailed(user);
         return true;
       }
       case 'md5': {
         const salt = randomBytes(4);
+        const expected = auth.md5Expected(user, salt);
+        // a role whose stored secret is SCRAM authenticates with SCRAM (PostgreSQL's CheckPWChallengeAuth)
+        if (expected === 'scram') return this.authenticateScram(auth, user);
         this.send(msg.authenticationMD5Password(salt));
         const response = await this.passwordPacket('password');
         if (response === undefined) return false;
-        const password = auth.passwordFor(user);
-        if (password === undefined || !safeEqual(response, md5Response(user, password, salt))) throw passwordFailed(user);
+        if (expected === undefined || !safeEqual(response, expected)) throw passwordFailed(user);
         return true;
       }
       case 'scram-sha-256':

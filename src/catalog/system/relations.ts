@@ -12,6 +12,8 @@
 import { NAMESPACE, type Catalog, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
+import { pgAuthMembersRows, pgAuthidRows, pgRolesRows, pgUserRows } from './roles.js';
+import { formatAcl, ownerOf, type Securable } from '../roles.js';
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
@@ -61,10 +63,6 @@ const COLL_C = 950;
 const TABLESPACE_DEFAULT = 1663;
 
 /** PostgreSQL 15's predefined roles (drizzle-kit lists pg_roles; psql \\du hides ^pg_) */
-const PREDEFINED_ROLES: [number, string][] = [[3373, 'pg_monitor'], [3374, 'pg_read_all_settings'], [3375, 'pg_read_all_stats'], [3377, 'pg_stat_scan_tables'],
-  [4200, 'pg_signal_backend'], [4544, 'pg_checkpoint'], [4569, 'pg_read_server_files'], [4570, 'pg_write_server_files'], [4571, 'pg_execute_server_program'],
-  [6171, 'pg_database_owner'], [6181, 'pg_read_all_data'], [6182, 'pg_write_all_data']];
-
 export const AM: Record<string, number> = { heap: 2, btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
 
 /** pgvector's operator classes at fixed OIDs (PostgreSQL gives them per-database OIDs). */
@@ -165,12 +163,16 @@ export function buildSystemRelations(): SystemRelation[] {
   const add = (r: SystemRelation) => rels.push(r);
 
   // PostgreSQL's physical order (clients that forget ORDER BY see this order)
-  add(rel('pg_catalog', 'pg_namespace', [['oid', oid], ['nspname', name], ['nspowner', oid], ['nspacl', aclitems]], (ctx) => [
-    [NAMESPACE.pg_toast, 'pg_toast', ROLE.bootstrap, null],
-    [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, [`${ctx.user}=UC/${ctx.user}`, `=U/${ctx.user}`]],
-    [NAMESPACE.public, 'public', ROLE.pg_database_owner, ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
-    [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, [`${ctx.user}=UC/${ctx.user}`, `=U/${ctx.user}`]],
-  ], 2615));
+  add(rel('pg_catalog', 'pg_namespace', [['oid', oid], ['nspname', name], ['nspowner', oid], ['nspacl', aclitems]], (ctx) => {
+    const boot = ctx.roles?.nameOf(ROLE.bootstrap) ?? ctx.user;
+    const publicSchema = ctx.catalog.publicSchema;
+    return [
+      [NAMESPACE.pg_toast, 'pg_toast', ROLE.bootstrap, null],
+      [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, [`${boot}=UC/${boot}`, `=U/${boot}`]],
+      [NAMESPACE.public, 'public', ownerOf(publicSchema), ctx.roles ? formatAcl(publicSchema, ctx.roles) : ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
+      [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, [`${boot}=UC/${boot}`, `=U/${boot}`]],
+    ];
+  }, 2615));
 
   add(rel('pg_catalog', 'pg_type', [
     ['oid', oid], ['typname', name], ['typnamespace', oid], ['typowner', oid], ['typlen', int2], ['typbyval', bool],
@@ -212,6 +214,12 @@ export function buildSystemRelations(): SystemRelation[] {
     const base = (o: number, n: string, ns: number, type: number, am: number, kind: string, natts: number, hasIndex: boolean, tuples: number, options: string[] | null, checks = 0, replident = 'd'): Row => [
       o, n, ns, type, 0, ROLE.bootstrap, am, o, 0, 0, tuples, 0, 0, hasIndex, false, 'p', kind, natts, checks, false, false, false, false, false, true, replident, false, 0, 0n, 0n, null, options, null,
     ];
+    // relowner and relacl (aclitem text) of a user relation
+    const owned = (row: Row, obj: Securable): Row => {
+      row[5] = ownerOf(obj);
+      row[30] = ctx.roles ? formatAcl(obj, ctx.roles) : null;
+      return row;
+    };
     const parents = new Set(userTables(ctx.catalog).map((t) => partitionOf(t)?.parent).filter((p) => p !== undefined));
     const withForeignKeys = new Set(userTables(ctx.catalog).flatMap((t) => t.constraints.filter((c) => c.type === 'f').flatMap((c) => [t.oid, c.refTable ?? 0])));
     for (const t of userTables(ctx.catalog)) {
@@ -224,13 +232,13 @@ export function buildSystemRelations(): SystemRelation[] {
         row[26] = true; // relispartition
         row[32] = partitionBoundText(ctx.catalog, t);
       }
-      rows.push(row);
+      rows.push(owned(row, t));
       for (const i of t.indexes) {
         const opts = Object.entries(i.options).map(([k, v]) => `${k}=${v}`);
-        rows.push(base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, 'i', i.columns.length, false, 0, opts.length ? opts : null, 0, 'n'));
+        rows.push(owned(base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, 'i', i.columns.length, false, 0, opts.length ? opts : null, 0, 'n'), { owner: t.owner }));
       }
     }
-    for (const s of ctx.catalog.sequences.values()) rows.push(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'));
+    for (const s of ctx.catalog.sequences.values()) rows.push(owned(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'), s));
     // System relations are left out of pg_class / pg_attribute while the executor joins
     // comma-separated FROM lists as cross products (clients join pg_class × pg_class ×
     // pg_index × pg_attribute; ~900 system columns made that tens of millions of rows).
@@ -370,18 +378,16 @@ export function buildSystemRelations(): SystemRelation[] {
     return rows;
   }));
 
+  const userCols: Cols = [['usename', name], ['usesysid', oid], ['usecreatedb', bool], ['usesuper', bool], ['userepl', bool], ['usebypassrls', bool],
+    ['passwd', text], ['valuntil', T.timestamptz], ['useconfig', T._text]];
   const roleCols: Cols = [['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
     ['rolcanlogin', bool], ['rolreplication', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz], ['rolbypassrls', bool], ['rolconfig', T._text], ['oid', oid]];
-  add(rel('pg_catalog', 'pg_roles', roleCols, (ctx) => [
-    [ctx.user, true, true, true, true, true, true, -1, '********', null, true, null, ROLE.bootstrap],
-    ...PREDEFINED_ROLES.map(([o, n]) => [n, false, true, false, false, false, false, -1, '********', null, false, null, o] as Row),
-  ]));
+  add(rel('pg_catalog', 'pg_roles', roleCols, pgRolesRows));
   add(rel('pg_catalog', 'pg_authid', [['oid', oid], ['rolname', name], ['rolsuper', bool], ['rolinherit', bool], ['rolcreaterole', bool], ['rolcreatedb', bool],
     ['rolcanlogin', bool], ['rolreplication', bool], ['rolbypassrls', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz]],
-  (ctx) => [[ROLE.bootstrap, ctx.user, true, true, true, true, true, true, true, -1, null, null]], 1260));
-  add(rel('pg_catalog', 'pg_user', [['usename', name], ['usesysid', oid], ['usecreatedb', bool], ['usesuper', bool], ['userepl', bool], ['usebypassrls', bool],
-    ['passwd', text], ['valuntil', T.timestamptz], ['useconfig', T._text]], (ctx) => [[ctx.user, ROLE.bootstrap, true, true, true, true, '********', null, null]]));
-  add(rel('pg_catalog', 'pg_auth_members', [['roleid', oid], ['member', oid], ['grantor', oid], ['admin_option', bool]], () => [], 1261));
+  pgAuthidRows, 1260));
+  add(rel('pg_catalog', 'pg_user', userCols, (ctx) => pgUserRows(ctx, false)));
+  add(rel('pg_catalog', 'pg_auth_members', [['roleid', oid], ['member', oid], ['grantor', oid], ['admin_option', bool]], pgAuthMembersRows, 1261));
 
   add(rel('pg_catalog', 'pg_proc', [['oid', oid], ['proname', name], ['pronamespace', oid], ['proowner', oid], ['prolang', oid], ['procost', float4],
     ['prorows', float4], ['provariadic', oid], ['prosupport', regproc], ['prokind', char], ['prosecdef', bool], ['proleakproof', bool], ['proisstrict', bool],
@@ -533,7 +539,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['application_name', text], ['client_addr', text], ['client_hostname', text], ['client_port', int4], ['backend_start', T.timestamptz],
     ['xact_start', T.timestamptz], ['query_start', T.timestamptz], ['state_change', T.timestamptz], ['wait_event_type', text], ['wait_event', text],
     ['state', text], ['backend_xid', sqlType(OID.xid)], ['backend_xmin', sqlType(OID.xid)], ['query_id', int8], ['query', text], ['backend_type', text]],
-  (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ROLE.bootstrap, a.user, a.applicationName,
+  (ctx) => (ctx.activity?.() ?? []).map((a) => [databaseOid(ctx, a.database), a.database, a.pid, null, ctx.roles?.find(a.user)?.oid ?? ROLE.bootstrap, a.user, a.applicationName,
     a.clientAddress || null, null, a.clientAddress ? a.clientPort ?? null : -1, a.backendStart, a.xactStart, a.queryStart, a.stateChange,
     a.waitEventType, a.waitEvent, a.state, null, null, null, a.query, 'client backend'] as Row)));
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
@@ -542,6 +548,7 @@ export function buildSystemRelations(): SystemRelation[] {
 
   addInformationSchema(add);
   SYSTEM = rels;
+  add(rel('pg_catalog', 'pg_shadow', userCols, (ctx) => pgUserRows(ctx, true)));
   return rels;
 }
 

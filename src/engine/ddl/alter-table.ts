@@ -310,5 +310,7 @@ const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
   attachPartition: () => unsupported('AttachPartition'),
   detachPartition: () => unsupported('DetachPartition'),
   ignored: () => {},
+  // applied before ALTER TABLE runs (privileges.ts: it needs the roles)
+  owner: () => {},
   unsupported: (_ctx, _d, cmd) => unsupported(cmd.subtype),
 };

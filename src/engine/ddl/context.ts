@@ -9,6 +9,7 @@ import type { Catalog, SqlFunctionDef, TableDef } from '../../catalog/catalog.js
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
+import type { DdlAccess } from './privileges.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -36,6 +37,8 @@ export interface DdlContext {
   readonly interrupted?: AbortSignal;
   /** throws the statement's 57014 once it was cancelled or timed out */
   readonly checkCancelled?: () => void;
+  /** the roles and who runs the statement: ownership and privilege checks (absent: none) */
+  readonly access?: DdlAccess;
   /** CREATE / DROP DATABASE (the server's list of databases) */
   readonly databases?: {
     create(name: string): Promise<void>;

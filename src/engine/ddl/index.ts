@@ -19,6 +19,7 @@ import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
 import { reindex } from './reindex.js';
 import { createView } from './view.js';
+import { checkDdl } from './privileges.js';
 
 export type { DdlContext } from './context.js';
 export { OPCLASS_OPERATOR } from './indexes.js';
@@ -44,7 +45,16 @@ const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
   reindex,
 };
 
-export async function runDdl(ctx: DdlContext, stmt: BoundDdl): Promise<DdlOutcome> {
+export async function runDdl(ctx: DdlContext, bound: BoundDdl): Promise<DdlOutcome> {
+  const stmt = ctx.access ? checkDdl(ctx, ctx.access, bound) : bound;
   const run = RUNNERS[stmt.kind] as Runner<typeof stmt.kind>;
-  return (await run(ctx, stmt as never)) ?? {};
+  const tablesBefore = new Set(ctx.catalog.tables.keys());
+  const sequencesBefore = new Set(ctx.catalog.sequences.keys());
+  const outcome = (await run(ctx, stmt as never)) ?? {};
+  // what the statement created belongs to current_user
+  if (ctx.access) {
+    for (const [oid, t] of ctx.catalog.tables) if (!tablesBefore.has(oid)) t.owner = ctx.access.role;
+    for (const [oid, s] of ctx.catalog.sequences) if (!sequencesBefore.has(oid)) s.owner = ctx.access.role;
+  }
+  return outcome;
 }

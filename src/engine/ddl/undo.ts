@@ -14,6 +14,7 @@ function keyed(data: CatalogData): Keyed {
   for (const s of data.sequences) m.set(`s${s.oid}`, s);
   for (const e of data.extensions) m.set(`e${e.name}`, e);
   for (const f of data.functions ?? []) m.set(`f${f.oid}`, f);
+  if (data.publicSchema) m.set('npublic', data.publicSchema);
   return m;
 }
 
@@ -65,5 +66,6 @@ export function undoObjects(before: CatalogData, current: CatalogData, touched: 
     sequences: merge('s', current.sequences, (s) => `s${s.oid}`),
     extensions: merge('e', current.extensions, (e) => `e${e.name}`),
     functions: merge('f', current.functions ?? [], (f) => `f${f.oid}`),
+    publicSchema: pick('npublic', current.publicSchema),
   };
 }

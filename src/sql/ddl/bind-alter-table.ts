@@ -1,5 +1,6 @@
 /** ALTER TABLE's subcommands from the parser's tree. */
 import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
+import { roleRef } from '../bind-role.js';
 import { ddlExpr } from './parsed-expr.js';
 import { columnSpec, partitionBound, tableConstraint } from './bind-table.js';
 import { defElems, names, qualified, typeRef } from './tree.js';
@@ -18,7 +19,7 @@ export function bindAlterTable(n: AlterTableStmt): AlterTable {
 }
 
 /** Subcommands that change nothing Quiver keeps. */
-const IGNORED = new Set(['AT_ChangeOwner', 'AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_SetStatistics', 'AT_SetStorage', 'AT_ReplicaIdentity', 'AT_ClusterOn']);
+const IGNORED = new Set(['AT_SetRelOptions', 'AT_ResetRelOptions', 'AT_SetStatistics', 'AT_SetStorage', 'AT_ReplicaIdentity', 'AT_ClusterOn']);
 
 function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
   const column = cmd.name ?? '';
@@ -27,6 +28,7 @@ function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
     case 'AT_AddColumn':
       if (def && 'ColumnDef' in def) return { kind: 'addColumn', column: columnSpec(def.ColumnDef), ifNotExists: !!cmd.missing_ok };
       break;
+    case 'AT_ChangeOwner': return { kind: 'owner', role: roleRef(cmd.newowner) };
     case 'AT_DropColumn': return { kind: 'dropColumn', column, missingOk: !!cmd.missing_ok };
     case 'AT_ColumnDefault': return { kind: 'setDefault', column, expr: def ? ddlExpr(def) : null };
     case 'AT_SetNotNull': return { kind: 'setNotNull', column };

@@ -11,6 +11,7 @@ export function bindCreateTable(n: CreateStmt): CreateTable {
   return {
     kind: 'createTable',
     relation: qualified(n.relation),
+    ...(pos(n.relation) !== undefined ? { position: pos(n.relation) } : {}),
     ifNotExists: !!n.if_not_exists,
     elements: (n.tableElts ?? []).map(tableElement),
     inherits: !!n.inhRelations?.length && !n.partbound,

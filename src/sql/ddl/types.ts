@@ -4,6 +4,7 @@
  * catalog by the engine); types are resolved; expressions are DdlExpr (parsed-expr.ts).
  */
 import type { SqlError } from '../../errors.js';
+import type { RoleRef } from '../bind-role.js';
 import type { SqlFunctionDef, ViewNameRef } from '../../catalog/catalog.js';
 import type { SqlType } from '../../types/types.js';
 import type { DdlExpr, ParsedExpr } from './parsed-expr.js';
@@ -83,6 +84,8 @@ export interface PartitionKeySpec {
 export interface CreateTable {
   readonly kind: 'createTable';
   readonly relation: QualifiedName;
+  /** where the name is in the statement (errors about the new relation point there) */
+  readonly position?: number;
   readonly ifNotExists: boolean;
   readonly elements: readonly TableElement[];
   /** INHERITS (…) without PARTITION OF */
@@ -104,7 +107,9 @@ export type AlterTableCommand =
   | { readonly kind: 'detachPartition'; readonly child: QualifiedName }
   /** ALTER COLUMN … ADD GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY [(SEQUENCE NAME … START WITH …)] (pg_dump's form) */
   | { readonly kind: 'addIdentity'; readonly column: string; readonly always: boolean; readonly sequenceName?: QualifiedName; readonly options: SequenceOptions }
-  /** accepted and ignored: OWNER TO, SET (…), SET STATISTICS, … */
+  /** OWNER TO role */
+  | { readonly kind: 'owner'; readonly role: RoleRef }
+  /** accepted and ignored: SET (…), SET STATISTICS, … */
   | { readonly kind: 'ignored' }
   | { readonly kind: 'unsupported'; readonly subtype: string };
 

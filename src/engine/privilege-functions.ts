@@ -1,0 +1,122 @@
+/**
+ * The access privilege inquiry functions (PostgreSQL's acl.c): has_table_privilege,
+ * has_sequence_privilege, has_schema_privilege, has_any_column_privilege /
+ * has_column_privilege (table-level: Quiver has no column privileges), pg_has_role, and
+ * pg_get_userbyid — answered from the roles and the objects' ACLs, never a constant true.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { ScalarFunction } from '../functions/api.js';
+import { ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
+import { parseQualifiedName } from '../sql/names.js';
+import { OID, T, type SqlType, type Value } from '../types/types.js';
+
+export interface PrivilegeSession {
+  readonly catalog: Catalog;
+  readonly roles: Roles;
+  currentRoleOid(): number;
+  searchPath(): string[];
+}
+
+const TEXTUAL = new Set<number>([OID.text, OID.name, OID.unknown, OID.varchar, OID.bpchar]);
+const isText = (t: SqlType | undefined): boolean => t !== undefined && TEXTUAL.has(t.oid);
+
+type Kind = 'table' | 'sequence' | 'schema' | 'column';
+
+const KINDS: Record<string, Kind> = {
+  has_table_privilege: 'table', has_sequence_privilege: 'sequence', has_schema_privilege: 'schema',
+  has_any_column_privilege: 'column', has_column_privilege: 'column',
+};
+/** the privilege names each function accepts (convert_*_priv_string) */
+const ACCEPTED: Record<Kind, readonly string[]> = {
+  table: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'],
+  column: ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES'],
+  sequence: ['USAGE', 'SELECT', 'UPDATE'],
+  schema: ['CREATE', 'USAGE'],
+};
+
+/** 'SELECT, UPDATE WITH GRANT OPTION' → [letter, withGrantOption][] */
+function privileges(kind: Kind, text: string): [string, boolean][] {
+  return text.split(',').map((p) => {
+    const m = /^\s*(\w+)(\s+WITH\s+GRANT\s+OPTION)?\s*$/i.exec(p);
+    const name = m?.[1].toUpperCase() ?? '';
+    if (!m || !ACCEPTED[kind].includes(name)) throw new SqlError(SqlState.invalidParameterValue, `unrecognized privilege type: "${p.trim()}"`);
+    return [PRIVILEGE_LETTERS[name], m[2] !== undefined];
+  });
+}
+
+function fn(argTypes: SqlType[], returnType: SqlType, impl: (a: readonly Value[]) => Value): ScalarFunction {
+  return { kind: 'scalar', argTypes, returnType, strict: true, volatile: false, impl };
+}
+
+export function privilegeFunction(session: PrivilegeSession, name: string, argTypes: readonly SqlType[]): ScalarFunction | undefined {
+  const n = argTypes.length;
+  const roles = session.roles;
+  const role = (v: Value, textual: boolean): number | undefined => (textual ? roles.require(String(v)).oid : roles.get(Number(v))?.oid);
+  if (name === 'pg_get_userbyid' && n === 1) return fn([T.oid], T.name, (a) => roles.nameOf(Number(a[0])));
+  if (name === 'pg_has_role' && (n === 2 || n === 3)) {
+    const types = argTypes.map((t, i) => (i === n - 1 || isText(t) ? T.text : T.oid));
+    return fn(types, T.bool, (a) => {
+      const member = n === 3 ? role(a[0], isText(argTypes[0])) : session.currentRoleOid();
+      const target = role(a[n - 2], isText(argTypes[n - 2]));
+      if (member === undefined || target === undefined) return null;
+      return String(a[n - 1]).split(',').some((p) => {
+        const mode = p.trim().toUpperCase().replace(/\s+/g, ' ');
+        if (mode === 'MEMBER') return roles.isMemberOf(member, target);
+        if (mode === 'USAGE') return roles.hasPrivilegesOf(member, target);
+        if (mode === 'MEMBER WITH ADMIN OPTION' || mode === 'USAGE WITH ADMIN OPTION' || mode === 'USAGE WITH GRANT OPTION') {
+          return roles.isSuperuser(member) || roles.hasAdminOption(member, target);
+        }
+        throw new SqlError(SqlState.invalidParameterValue, `unrecognized privilege type: "${p.trim()}"`);
+      });
+    });
+  }
+  const kind = KINDS[name];
+  // has_column_privilege([user,] table, column, priv): one more argument
+  const objectArgs = name === 'has_column_privilege' ? 2 : 1;
+  if (!kind || (n !== objectArgs + 1 && n !== objectArgs + 2)) return undefined;
+  const withUser = n === objectArgs + 2;
+  const objAt = withUser ? 1 : 0;
+  const types = argTypes.map((t, i) => (i === n - 1 || i > objAt || isText(t) ? T.text : T.oid));
+  return fn(types, T.bool, (a) => {
+    const who = withUser ? role(a[0], isText(argTypes[0])) : session.currentRoleOid();
+    const target = objectOf(session, kind, a[objAt], isText(argTypes[objAt]));
+    if (who === undefined || target === undefined) return null;
+    return privileges(kind, String(a[n - 1])).some(([letter, grant]) =>
+      (kind === 'table' || kind === 'column') && !grant ? hasTablePrivilege(roles, who, target.obj, letter) : hasPrivilege(roles, who, target.obj, letter, target.all, grant));
+  });
+}
+
+/** The object a privilege function names (by name: an error when missing; by OID: NULL). */
+function objectOf(session: PrivilegeSession, kind: Kind, v: Value, textual: boolean): { obj: Securable; all: string } | undefined {
+  const catalog = session.catalog;
+  if (kind === 'schema') {
+    const name = textual ? String(v) : Number(v) === 2200 ? 'public' : undefined;
+    if (name === undefined) return undefined;
+    const s = catalog.schemaPrivileges(name);
+    if (s) return { obj: s, all: ALL_SCHEMA_PRIVILEGES };
+    // pg_catalog, information_schema: owned by the bootstrap superuser, usable by everyone
+    if (name === 'pg_catalog' || name === 'information_schema') return { obj: { owner: 10, acl: [{ grantee: 10, grantor: 10, privs: 'UC', grantable: '' }, { grantee: 0, grantor: 10, privs: 'U', grantable: '' }] }, all: ALL_SCHEMA_PRIVILEGES };
+    throw new SqlError('3F000', `schema "${name}" does not exist`);
+  }
+  if (!textual) {
+    const oid = Number(v);
+    const t = catalog.tables.get(oid);
+    if (t) return { obj: t, all: ALL_TABLE_PRIVILEGES };
+    const s = catalog.sequences.get(oid);
+    return s ? { obj: s, all: ALL_SEQUENCE_PRIVILEGES } : undefined;
+  }
+  const parts = parseQualifiedName(String(v));
+  const rel = parts[parts.length - 1];
+  const schemas = parts.length > 1 ? [parts[parts.length - 2]] : session.searchPath();
+  for (const s of schemas) {
+    const seq = catalog.findSequence(s, rel);
+    if (seq) return { obj: seq, all: ALL_SEQUENCE_PRIVILEGES };
+    const t = catalog.findTable(s, rel);
+    if (t) {
+      if (kind === 'sequence') throw new SqlError(SqlState.wrongObjectType, `"${String(v)}" is not a sequence`);
+      return { obj: t, all: ALL_TABLE_PRIVILEGES };
+    }
+  }
+  throw new SqlError(SqlState.undefinedTable, `relation "${String(v)}" does not exist`);
+}

@@ -1,0 +1,360 @@
+/**
+ * CREATE / ALTER / DROP ROLE, GRANT / REVOKE role, and GRANT / REVOKE privileges on
+ * tables, sequences and schemas, with PostgreSQL 15's permission rules and messages
+ * (commands/user.c, catalog/aclchk.c). Roles are cluster-wide: each statement is saved at
+ * once outside a transaction block; inside one, ROLLBACK restores them (other sessions see
+ * a role change before its COMMIT, unlike PostgreSQL).
+ */
+import { SqlError, SqlState, type SqlNotice } from '../errors.js';
+import type { Catalog, SequenceDef, TableDef } from '../catalog/catalog.js';
+import {
+  ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, BOOTSTRAP_ROLE, PRIVILEGE_LETTERS, PUBLIC_ROLE, aclMentions, changeOwner, grantPrivileges, hasPrivilege,
+  isOwner, ownerOf, revokePrivileges, type RoleDef, type Roles, type Securable,
+} from '../catalog/roles.js';
+import type { RoleOptions, RoleRef, RoleStatement } from '../sql/bind-role.js';
+import { encryptPassword } from '../types/scram-secret.js';
+import { parseTimestamptz } from '../types/datetime.js';
+import type { SessionContext } from './context.js';
+import { currentRoleName } from './session-roles.js';
+import { runDdlStatement } from './ddl-dispatch.js';
+
+const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
+
+export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement, tag: string): Promise<void> {
+  ctx.tx.checkWritable(tag);
+  const roles = ctx.engine.roles;
+  const me = ctx.currentRoleOid();
+  if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles);
+  if (stmt.kind === 'grantObject' || stmt.kind === 'reassignOwned') {
+    // ACLs and owners live in the database's catalog: undone at ROLLBACK like any DDL
+    ctx.ddl.context(ctx, tag);
+    // outside a block the statement is atomic: a failure part way leaves nothing granted
+    const before = ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
+    try {
+      if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt);
+      else reassignOwned(ctx, roles, me, stmt.roles, stmt.to);
+    } catch (e) {
+      if (before) ctx.catalog.loadData(before);
+      throw e;
+    } finally {
+      ctx.ddl.noteChanges(ctx.catalog);
+      ctx.catalog.version++;
+    }
+  } else {
+    if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
+    const before = ctx.tx.idle ? JSON.parse(JSON.stringify(roles.toData())) : undefined;
+    try {
+      switch (stmt.kind) {
+        case 'createRole': createRole(ctx, roles, me, stmt.name, stmt.options); break;
+        case 'alterRole': alterRole(ctx, roles, me, stmt.role, stmt.options); break;
+        case 'renameRole': renameRole(ctx, roles, me, stmt.name, stmt.newName); break;
+        case 'dropRole': dropRoles(ctx, roles, me, stmt.roles, stmt.missingOk); break;
+        case 'grantRole': grantRole(ctx, roles, me, stmt); break;
+      }
+    } catch (e) {
+      if (before) roles.loadData(before);
+      throw e;
+    }
+    // privileges are checked against role names and memberships: prepared statements bind again
+    for (const c of ctx.engine.databases.values()) c.version++;
+  }
+  // in a transaction block the catalog is saved at its end
+  if (ctx.tx.idle) await ctx.engine.saveCatalog();
+}
+
+function notice(notices: SqlNotice[], message: string, severity: 'NOTICE' | 'WARNING' = 'NOTICE', code = '00000'): void {
+  notices.push({ severity, code, message });
+}
+
+function resolve(ctx: SessionContext, roles: Roles, ref: RoleRef): RoleDef {
+  if (ref.kind === 'current_user') return roles.require(currentRoleName(ctx.settings));
+  if (ref.kind === 'session_user') return roles.require(ctx.settings.get('session_authorization') ?? '');
+  if (ref.kind === 'name') return roles.require(ref.name);
+  throw new SqlError(SqlState.undefinedObject, 'role "public" does not exist');
+}
+
+function checkReservedName(name: string): void {
+  if (name.startsWith('pg_')) {
+    throw new SqlError('42939', `role name "${name}" is reserved`, { detail: 'Role names starting with "pg_" are reserved.' });
+  }
+}
+
+/** The attributes in `o` that were given, as RoleDef fields. */
+function attributes(o: RoleOptions): Partial<RoleDef> {
+  const a: Partial<RoleDef> = {};
+  if (o.superuser !== undefined) a.superuser = o.superuser;
+  if (o.createDb !== undefined) a.createDb = o.createDb;
+  if (o.createRole !== undefined) a.createRole = o.createRole;
+  if (o.inherit !== undefined) a.inherit = o.inherit;
+  if (o.canLogin !== undefined) a.canLogin = o.canLogin;
+  if (o.replication !== undefined) a.replication = o.replication;
+  if (o.bypassRls !== undefined) a.bypassRls = o.bypassRls;
+  if (o.connLimit !== undefined) {
+    if (o.connLimit < -1) throw new SqlError(SqlState.invalidParameterValue, `invalid connection limit: ${o.connLimit}`);
+    a.connLimit = o.connLimit;
+  }
+  if (o.password !== undefined) a.password = o.password === null || o.password === '' ? null : encryptPassword(o.password);
+  if (o.validUntil !== undefined) a.validUntil = parseTimestamptz(o.validUntil);
+  return a;
+}
+
+/** CreateRole's checks: CREATEROLE, and superuser for the attributes only a superuser may give. */
+function checkMayCreate(roles: Roles, me: number, o: RoleOptions): void {
+  const mine = roles.get(me);
+  if (mine?.superuser) return;
+  if (o.superuser) throw denied('must be superuser to create superusers');
+  if (o.replication) throw denied('must be superuser to create replication users');
+  if (o.bypassRls) throw denied('must be superuser to create bypassrls users');
+  if (!mine?.createRole) throw denied('permission denied to create role');
+}
+
+function createRole(ctx: SessionContext, roles: Roles, me: number, name: string, o: RoleOptions): void {
+  checkMayCreate(roles, me, o);
+  checkReservedName(name);
+  const role = roles.create(name, attributes(o));
+  // IN ROLE: the new role joins them; ROLE / ADMIN: they join the new role
+  for (const r of o.inRoles ?? []) addMember(ctx, roles, me, roles.require(r), role, false);
+  for (const m of o.members ?? []) addMember(ctx, roles, me, role, roles.require(m), false);
+  for (const m of o.adminMembers ?? []) addMember(ctx, roles, me, role, roles.require(m), true);
+}
+
+function alterRole(ctx: SessionContext, roles: Roles, me: number, ref: RoleRef, o: RoleOptions): void {
+  const role = resolve(ctx, roles, ref);
+  const mine = roles.get(me);
+  if (!mine?.superuser) {
+    if (role.superuser || o.superuser !== undefined) throw denied('must be superuser to alter superuser roles or change superuser attribute');
+    if (o.replication !== undefined) throw denied('must be superuser to alter replication roles or change replication attribute');
+    if (o.bypassRls !== undefined) throw denied('must be superuser to change bypassrls attribute');
+    // without CREATEROLE a role may change only its own password
+    const onlyPassword = Object.keys(o).every((k) => k === 'password');
+    if (!mine?.createRole && !(onlyPassword && role.oid === me)) throw denied('permission denied');
+  }
+  if (role.oid === BOOTSTRAP_ROLE && o.superuser === false) throw denied('permission denied: bootstrap user must be superuser');
+  Object.assign(role, attributes(o));
+}
+
+function renameRole(ctx: SessionContext, roles: Roles, me: number, name: string, newName: string): void {
+  const role = roles.require(name);
+  if (role.name === ctx.settings.get('session_authorization')) throw new SqlError(SqlState.featureNotSupported, 'session user cannot be renamed');
+  if (role.oid === me) throw new SqlError(SqlState.featureNotSupported, 'current user cannot be renamed');
+  if (role.predefined) throw new SqlError('42939', `role name "${name}" is reserved`, { detail: 'Role names starting with "pg_" are reserved.' });
+  checkReservedName(newName);
+  if (roles.find(newName)) throw new SqlError('42710', `role "${newName}" already exists`);
+  const mine = roles.get(me);
+  if (role.superuser && !mine?.superuser) throw denied('must be superuser to rename superusers');
+  if (!mine?.superuser && !mine?.createRole) throw denied('permission denied to rename role');
+  roles.rename(role, newName);
+  // an md5 secret is salted with the role name: it no longer matches
+  if (role.password?.startsWith('md5')) {
+    role.password = null;
+    notice(ctx.notices, 'MD5 password cleared because of role rename');
+  }
+}
+
+function dropRoles(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[], missingOk: boolean): void {
+  const mine = roles.get(me);
+  if (!mine?.superuser && !mine?.createRole) throw denied('permission denied to drop role');
+  for (const ref of refs) {
+    const name = ref.kind === 'name' ? ref.name : undefined;
+    const role = name !== undefined ? roles.find(name) : resolve(ctx, roles, ref);
+    if (!role) {
+      if (!missingOk) throw new SqlError(SqlState.undefinedObject, `role "${name}" does not exist`);
+      notice(ctx.notices, `role "${name}" does not exist, skipping`);
+      continue;
+    }
+    if (role.predefined || role.oid === BOOTSTRAP_ROLE) {
+      throw new SqlError('2BP01', `cannot drop role ${role.name} because it is required by the database system`);
+    }
+    if (role.oid === me) throw new SqlError(SqlState.objectInUse, 'current user cannot be dropped');
+    if (role.name === ctx.settings.get('session_authorization')) throw new SqlError(SqlState.objectInUse, 'session user cannot be dropped');
+    if (role.superuser && !mine?.superuser) throw denied('must be superuser to drop superusers');
+    const detail = dependencies(ctx, role.oid);
+    if (detail.length > 0) {
+      throw new SqlError('2BP01', `role "${role.name}" cannot be dropped because some objects depend on it`, { detail: detail.join('\n') });
+    }
+    roles.drop(role.oid);
+  }
+}
+
+/** What a role owns or holds privileges on: DETAIL lines as PostgreSQL's checkSharedDependencies writes them. */
+function dependencies(ctx: SessionContext, role: number): string[] {
+  const lines: string[] = [];
+  for (const [dbName, catalog] of ctx.engine.databases) {
+    const objects: { oid: number; line: string }[] = [];
+    const each = (obj: Securable & { oid: number }, what: string) => {
+      if (ownerOf(obj) === role && obj.owner !== undefined) objects.push({ oid: obj.oid, line: `owner of ${what}` });
+      // the owner's own ACL entries are implied by its ownership (no separate dependency)
+      if (role !== ownerOf(obj) && aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
+    };
+    for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${t.name}`);
+    for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
+    if (objects.length === 0) continue;
+    if (dbName === ctx.databaseName) lines.push(...objects.sort((a, b) => a.oid - b.oid).map((o) => o.line));
+    else lines.push(`${objects.length} object${objects.length === 1 ? '' : 's'} in database ${dbName}`);
+  }
+  return lines;
+}
+
+/** AddRoleMems for one pair: `member` joins `role`. */
+function addMember(ctx: SessionContext, roles: Roles, me: number, role: RoleDef, member: RoleDef, admin: boolean): void {
+  checkMayGrant(roles, me, role);
+  if (roles.isMemberIgnoringSuperuser(role.oid, member.oid)) {
+    throw new SqlError('0LP01', `role "${role.name}" is a member of role "${member.name}"`);
+  }
+  const existing = roles.members.find((m) => m.role === role.oid && m.member === member.oid);
+  if (existing && (!admin || existing.admin)) {
+    notice(ctx.notices, `role "${member.name}" is already a member of role "${role.name}"`);
+    return;
+  }
+  if (existing) existing.admin = true;
+  else roles.members.push({ role: role.oid, member: member.oid, grantor: me, admin });
+}
+
+function checkMayGrant(roles: Roles, me: number, role: RoleDef): void {
+  if (roles.isSuperuser(me)) return;
+  if (role.superuser) throw denied('must be superuser to alter superusers');
+  if (roles.get(me)?.createRole && !role.predefined) return;
+  if (!roles.hasAdminOption(me, role.oid)) throw denied(`must have admin option on role "${role.name}"`);
+}
+
+function grantRole(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<RoleStatement, { kind: 'grantRole' }>): void {
+  const granted = stmt.roles.map((n) => roles.require(n));
+  const grantees = stmt.grantees.map((r) => resolve(ctx, roles, r));
+  for (const role of granted) {
+    for (const member of grantees) {
+      if (stmt.grant) {
+        addMember(ctx, roles, me, role, member, stmt.admin);
+        continue;
+      }
+      checkMayGrant(roles, me, role);
+      const i = roles.members.findIndex((m) => m.role === role.oid && m.member === member.oid);
+      if (i < 0) notice(ctx.notices, `role "${member.name}" is not a member of role "${role.name}"`, 'WARNING', '01000');
+      else if (stmt.admin) roles.members[i].admin = false; // REVOKE ADMIN OPTION FOR
+      else roles.members.splice(i, 1);
+    }
+  }
+}
+
+// ---- REASSIGN OWNED / DROP OWNED (the current database) --------------------------------------
+
+function reassignOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[], to: RoleRef): void {
+  const from = refs.map((r) => resolve(ctx, roles, r).oid);
+  const target = resolve(ctx, roles, to).oid;
+  if (![...from, target].every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to reassign objects');
+  const objects: (TableDef | SequenceDef)[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values()];
+  for (const obj of objects) if (obj.owner !== undefined && from.includes(obj.owner)) changeOwner(obj, target);
+}
+
+async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[]): Promise<void> {
+  const owners = refs.map((r) => resolve(ctx, roles, r).oid);
+  if (!owners.every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to drop objects');
+  const catalog = ctx.catalog;
+  const owned = (obj: Securable): boolean => obj.owner !== undefined && owners.includes(obj.owner);
+  const name = (o: { schema: string; name: string }) => ({ schema: o.schema, name: o.name });
+  const tables = [...catalog.tables.values()].filter(owned);
+  const views = tables.filter((t) => t.kind === 'v').map(name);
+  // partitions go with their parent
+  const plain = tables.filter((t) => t.kind !== 'v' && !(t.partitionOf && tables.some((p) => p.oid === t.partitionOf!.parent))).map(name);
+  const sequences = [...catalog.sequences.values()].filter((s) => owned(s) && !s.ownedBy).map(name);
+  for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences]] as const) {
+    if (objects.length === 0) continue;
+    await runDdlStatement(ctx, { kind: 'drop', objectType, objects, missingOk: true, cascade: true }, `DROP ${objectType.toUpperCase()}`, true, 'DROP OWNED');
+  }
+  // what was granted to them on what remains
+  ctx.ddl.context(ctx, 'DROP OWNED');
+  try {
+    for (const obj of [...catalog.tables.values(), ...catalog.sequences.values(), catalog.publicSchema] as Securable[]) {
+      if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
+    }
+  } finally {
+    ctx.ddl.noteChanges(catalog);
+    catalog.version++;
+  }
+  if (ctx.tx.idle) await ctx.engine.saveCatalog();
+}
+
+// ---- GRANT / REVOKE privileges ON objects ---------------------------------------------------
+
+type Target = { obj: Securable; kind: 'table' | 'sequence' | 'schema'; name: string; all: string };
+
+function targets(catalog: Catalog, ctx: SessionContext, stmt: Extract<RoleStatement, { kind: 'grantObject' }>): Target[] {
+  if (stmt.target === 'schema' && !stmt.allInSchema) {
+    return stmt.objects.map((o) => ({ obj: schemaOf(catalog, o.name), kind: 'schema', name: o.name, all: 'UC' }));
+  }
+  if (stmt.allInSchema) {
+    const out: Target[] = [];
+    for (const o of stmt.objects) {
+      schemaOf(catalog, o.name);
+      if (stmt.target === 'sequence') {
+        for (const s of catalog.sequences.values()) if (s.schema === o.name) out.push(seqTarget(s));
+      } else {
+        for (const t of catalog.tables.values()) if (t.schema === o.name) out.push(tableTarget(t));
+      }
+    }
+    return out;
+  }
+  return stmt.objects.map((o) => {
+    const path = o.schema ? [o.schema] : ctx.searchPath();
+    for (const s of path) {
+      const t = catalog.findTable(s, o.name);
+      if (t) return tableTarget(t);
+      const q = catalog.findSequence(s, o.name);
+      if (q) return seqTarget(q);
+    }
+    throw new SqlError(SqlState.undefinedTable, `relation "${o.schema ? `${o.schema}.` : ''}${o.name}" does not exist`);
+  }).map((t) => {
+    if (stmt.target === 'sequence' && t.kind !== 'sequence') throw new SqlError(SqlState.wrongObjectType, `"${t.name}" is not a sequence`);
+    return t;
+  });
+}
+
+const tableTarget = (t: TableDef): Target => ({ obj: t, kind: 'table', name: t.name, all: ALL_TABLE_PRIVILEGES });
+const seqTarget = (s: SequenceDef): Target => ({ obj: s, kind: 'sequence', name: s.name, all: ALL_SEQUENCE_PRIVILEGES });
+
+function schemaOf(catalog: Catalog, name: string): Securable {
+  const s = catalog.schemaPrivileges(name);
+  if (!s) throw new SqlError('3F000', `schema "${name}" does not exist`);
+  return s;
+}
+
+/** The privilege names as letters for the object kind; ALL gives the kind's every privilege. */
+function letters(privileges: readonly string[] | null, target: Target): string {
+  if (privileges === null) return target.all;
+  let out = '';
+  for (const p of privileges) {
+    const l = PRIVILEGE_LETTERS[p];
+    // GRANT … ON TABLE a sequence: the privileges sequences lack are warned about and skipped
+    if (l === undefined || !target.all.includes(l)) {
+      if (target.kind === 'sequence' && l !== undefined && ALL_TABLE_PRIVILEGES.includes(l)) {
+        throw new SqlError('0LP01', `invalid privilege type ${p} for sequence`);
+      }
+      throw new SqlError('0LP01', `invalid privilege type ${p} for ${target.kind}`);
+    }
+    out += l;
+  }
+  return out;
+}
+
+function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<RoleStatement, { kind: 'grantObject' }>): void {
+  const grantees = stmt.grantees.map((r) => (r.kind === 'public' ? PUBLIC_ROLE : resolve(ctx, roles, r).oid));
+  for (const target of targets(ctx.catalog, ctx, stmt)) {
+    const wanted = letters(stmt.privileges, target);
+    // a superuser or the owner grants as the owner; anyone else needs the grant options
+    const asOwner = isOwner(roles, me, target.obj);
+    const grantor = asOwner ? ownerOf(target.obj) : me;
+    const allowed = asOwner ? wanted : [...wanted].filter((l) => hasPrivilege(roles, me, target.obj, l, target.all, true)).join('');
+    if (allowed === '') {
+      const anyPrivilege = [...target.all].some((l) => hasPrivilege(roles, me, target.obj, l, target.all));
+      if (!anyPrivilege) throw denied(`permission denied for ${target.kind} ${target.name}`);
+      notice(ctx.notices, `no privileges were ${stmt.grant ? 'granted' : 'revoked'} for "${target.name}"`, 'WARNING', stmt.grant ? '01007' : '01006');
+      continue;
+    }
+    if (allowed.length < wanted.length) {
+      notice(ctx.notices, `not all privileges were ${stmt.grant ? 'granted' : 'revoked'} for "${target.name}"`, 'WARNING', stmt.grant ? '01007' : '01006');
+    }
+    for (const g of grantees) {
+      if (stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
+      else revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The privilege check a statement passes before it runs (PostgreSQL's ExecCheckPermissions):
+ * every table it names needs the privilege its use of the table does, held by current_user
+ * — or, inside a view's query, by the view's owner. Checked at each execution, so a
+ * prepared statement sees GRANT / REVOKE and SET ROLE made after it was prepared.
+ */
+import { SqlError, SqlState } from '../errors.js';
+import { ALL_SCHEMA_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege } from '../catalog/roles.js';
+import type { TableAccess } from '../sql/bind-select.js';
+import type { SessionContext } from './context.js';
+
+export function checkTableAccess(ctx: SessionContext, accessed: readonly TableAccess[]): void {
+  if (accessed.length === 0) return;
+  const roles = ctx.engine.roles;
+  const me = ctx.currentRoleOid();
+  for (const a of accessed) {
+    const role = a.checkAs ?? me;
+    // the catalog's current definition (a prepared statement may hold an older copy)
+    const table = ctx.catalog.tables.get(a.table.oid) ?? a.table;
+    const schema = ctx.catalog.schemaPrivileges(table.schema);
+    if (schema && !hasPrivilege(roles, role, schema, 'U', ALL_SCHEMA_PRIVILEGES)) {
+      throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${table.schema}`);
+    }
+    if (!hasTablePrivilege(roles, role, table, PRIVILEGE_LETTERS[a.privilege])) {
+      throw new SqlError(SqlState.insufficientPrivilege, `permission denied for ${table.kind === 'v' ? 'view' : 'table'} ${table.name}`);
+    }
+  }
+}
