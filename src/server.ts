@@ -29,6 +29,8 @@ export interface RunningServer {
   readonly port: number;
   /** the query workers (undefined with --query-workers 0); stopped by close() */
   readonly queryWorkers: QueryWorkerPool | undefined;
+  /** SIGHUP: re-read the --hba file (a bad file keeps the rules in force, and is logged) */
+  reloadConfig(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     port: wire.port,
     queryWorkers,
+    reloadConfig() {
+      const hba = security.hba;
+      if (!hba) return;
+      const r = hba.reload();
+      if (r.ok) opts.logger.info({ file: hba.path, rules: r.rules }, 'hba file reloaded');
+      else opts.logger.error({ file: hba.path }, `${r.error.message}; hba file was not reloaded`);
+    },
     async close() {
       await wire.close();
       await engine.stopBackground();
