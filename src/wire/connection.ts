@@ -523,7 +523,9 @@ export class Connection {
         if (name === '') break;
         params[name] = r.cstring();
       }
-    } catch {
+    } catch (e) {
+      // invalid UTF-8 in a name or value: say so (PostgreSQL passes the bytes on unchecked)
+      if (e instanceof SqlError && e.code === SqlState.characterNotInRepertoire) throw new SqlError(e.code, e.message, { severity: 'FATAL' });
       throw fatalProtocolViolation('invalid startup packet layout: expected terminator as last byte');
     }
     return params;
