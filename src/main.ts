@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startServer } from './server.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
+import { connectionLimitsError } from './engine/connection-slots.js';
 
 /** "65536", "64kB", "16MB", "1GB" → bytes (PostgreSQL's memory units, 1024-based) */
 function parseByteSize(text: string): number | undefined {
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     password: { type: 'string', default: process.env.QUIVER_PASSWORD },
     'query-workers': { type: 'string', default: process.env.QUIVER_QUERY_WORKERS },
     'max-connections': { type: 'string', default: process.env.QUIVER_MAX_CONNECTIONS },
+    'superuser-reserved-connections': { type: 'string', default: process.env.QUIVER_SUPERUSER_RESERVED_CONNECTIONS },
     hba: { type: 'string', default: process.env.QUIVER_HBA || undefined },
     'max-message-size': { type: 'string', default: process.env.QUIVER_MAX_MESSAGE_SIZE || undefined },
     help: { type: 'boolean', short: 'h' },
@@ -48,15 +50,16 @@ if (values.help) {
   process.stdout.write('usage: quiver [--host 127.0.0.1] [--port 5433] [--data ./data] [--log-level info]\n' +
     '              [--tls-cert FILE --tls-key FILE [--tls-required]]\n' +
     '              [--auth trust|password|md5|scram-sha-256] [--users FILE] [--password PW]\n' +
-    '              [--query-workers N] [--max-connections 100] [--hba FILE] [--max-message-size BYTES]\n' +
+    '              [--query-workers N] [--max-connections 100] [--superuser-reserved-connections 3] [--hba FILE] [--max-message-size BYTES]\n' +
     '  --query-workers N: threads serving sealed-segment vector search (default: the cores; 0: in the session thread)\n' +
     '  --max-connections N: sessions at once (PostgreSQL\'s max_connections); one more is refused with 53300\n' +
+    '  --superuser-reserved-connections N: of those, slots only superusers may take (every user is one until roles exist)\n' +
     '  --users FILE: a JSON object {"user": "password"} or user:password lines; --password: for any other user\n' +
     '  --hba FILE: pg_hba.conf-format host rules (host/hostssl/hostnossl; trust, reject, password, md5,\n' +
     '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
     '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS\n');
   process.exit(0);
 }
 
@@ -76,6 +79,15 @@ if (queryWorkers !== undefined && !(Number.isInteger(queryWorkers) && queryWorke
 const maxConnections = values['max-connections'] === undefined || values['max-connections'] === '' ? undefined : Number(values['max-connections']);
 if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1 && maxConnections <= 262143)) {
   logger.fatal({ maxConnections: values['max-connections'] }, 'invalid --max-connections (an integer from 1 to 262143)');
+  process.exit(2);
+}
+
+const reservedText = values['superuser-reserved-connections'];
+// default 3 (PostgreSQL's), but less than a small --max-connections so that one still starts
+const reserved = reservedText === undefined || reservedText === '' ? Math.min(3, (maxConnections ?? 100) - 1) : Number(reservedText);
+const slotsProblem = connectionLimitsError(maxConnections ?? 100, reserved);
+if (slotsProblem) {
+  logger.fatal(slotsProblem);
   process.exit(2);
 }
 
@@ -107,7 +119,7 @@ if (values.auth === 'trust' && (values.users !== undefined || values.password !=
 }
 
 mkdirSync(values.data!, { recursive: true });
-const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) });
+const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved });
 // Always printed (even at --log-level warn): tests and scripts wait for this line.
 process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', host: values.host, port: server.port, data: values.data }) + '\n');
 

@@ -23,6 +23,8 @@ export interface ServerOptions {
   queryWorkers?: number;
   /** sessions at once (max_connections, default 100) */
   maxConnections?: number;
+  /** of those, slots kept for superusers (superuser_reserved_connections, default 3) */
+  superuserReservedConnections?: number;
 }
 
 export interface RunningServer {
@@ -58,6 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tempSpace = new TempSpace(prepareTempDir(opts.dataDir));
   const engine = new Engine(storage, queryWorkers, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
+  if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
   // Storage of a table whose catalog entry never became durable (crash between the two).

@@ -44,6 +44,9 @@ export interface EngineState {
   readonly notifications: NotificationHub;
   /** max_connections, and the sessions open now (this one included once created) */
   readonly maxConnections: number;
+  /** the last slots below max_connections, kept for superusers */
+  readonly superuserReservedConnections: number;
+  isSuperuser(user: string): boolean;
   sessionCount(): number;
   /** pg_export_snapshot's names, shared by all sessions */
   readonly exportedSnapshots: ExportedSnapshots;

@@ -34,6 +34,7 @@ import { Activity } from './activity.js';
 import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
+import { checkConnectionSlot } from './connection-slots.js';
 
 export type { EngineState };
 
@@ -135,14 +136,12 @@ export class Session implements Backend, SessionInfo, SessionContext {
   startup(params: Record<string, string>): StartupInfo {
     this.user = params.user ?? 'postgres';
     this.database = params.database ?? this.user;
-    // PostgreSQL's InitProcess finds no free slot (every user is a superuser: no reserved slots)
-    if (this.engine.sessionCount() > this.engine.maxConnections) {
-      throw new SqlError(SqlState.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
-    }
+    checkConnectionSlot(this.engine.sessionCount(), this.engine.maxConnections, this.engine.superuserReservedConnections, this.engine.isSuperuser(this.user));
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
     this.settings.startup(params, this.user);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
+    this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 
