@@ -67,6 +67,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const live = new Set<number>();
   for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
   await storage.pruneTables(live);
+  const hba = security.hba;
+  if (hba) engine.hbaFileRules = () => hba.describe();
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
   return {
     port: wire.port,

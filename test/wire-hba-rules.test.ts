@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HbaConfigError, addressBytes, hbaRefusal, matchHba, parseHba, type HbaRequest } from '../src/wire/hba.js';
+import { HbaConfigError, addressBytes, describeHba, hbaRefusal, matchHba, parseHba, type HbaRequest } from '../src/wire/hba.js';
 
 const req = (o: Partial<HbaRequest> = {}): HbaRequest => ({ address: '127.0.0.1', ssl: false, user: 'alice', database: 'app', ...o });
 
@@ -123,4 +123,15 @@ test('configuration errors name the line (PostgreSQL wording where it has one)',
   assert.deepEqual(configError('host,hostssl all all all md5'), { reason: 'multiple values specified for connection type', line: 1 });
   assert.deepEqual(configError('host @dbs all all md5'), { reason: '@file inclusion in the database field is not supported', line: 1 });
   assert.deepEqual(configError('host "all all all md5'), { reason: 'unterminated quoted string', line: 1 });
+});
+
+test('describeHba: each line on its own, as pg_hba_file_rules shows it', () => {
+  const rows = describeHba('# c\nlocal all all trust\nhost "all",app +team,bob 10.0.0.0/8 md5\nhost all all 2001:0db8::0 ffff:ffff:: reject\nhost all all all foo\nhostssl sameuser all samenet scram-sha-256\n');
+  assert.deepEqual(rows.map((r) => [r.lineNumber, r.type, r.database, r.userName, r.address, r.netmask, r.authMethod, r.error]), [
+    [2, 'local', ['all'], ['all'], null, null, 'trust', null],
+    [3, 'host', ['all', 'app'], ['+team', 'bob'], '10.0.0.0', '255.0.0.0', 'md5', null],
+    [4, 'host', ['all'], ['all'], '2001:db8::', 'ffff:ffff::', 'reject', null],
+    [5, null, null, null, null, null, null, 'invalid authentication method "foo"'],
+    [6, 'hostssl', ['sameuser'], ['all'], 'samenet', null, 'scram-sha-256', null],
+  ]);
 });

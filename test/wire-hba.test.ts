@@ -134,6 +134,20 @@ describe('--hba rules over TCP and TLS', () => {
     assert.equal(await whoAmI(server, { user: 'alice', password: 'a-pw', ssl: true }), 'alice');
   });
 
+  test('pg_hba_file_rules shows the file line by line', async () => {
+    const client = await connect(server, { user: 'eve' });
+    try {
+      const rows = (await client.query('SELECT line_number, type, database, user_name, address, netmask, auth_method, options, error FROM pg_hba_file_rules ORDER BY line_number')).rows;
+      assert.equal(rows.length, 9);
+      assert.deepEqual(rows[0], { line_number: 2, type: 'hostssl', database: ['all'], user_name: ['sslonly'], address: '127.0.0.1', netmask: '255.255.255.255', auth_method: 'trust', options: null, error: null });
+      assert.deepEqual(rows[6], { line_number: 8, type: 'host', database: ['postgres'], user_name: ['eve', '+team'], address: '127.0.0.1', netmask: '255.255.255.255', auth_method: 'trust', options: null, error: null });
+      assert.deepEqual(rows[8], { line_number: 10, type: 'local', database: ['all'], user_name: ['all'], address: null, netmask: null, auth_method: 'trust', options: null, error: null });
+      assert.deepEqual(rows.map((r) => r.auth_method), ['trust', 'trust', 'reject', 'md5', 'scram-sha-256', 'password', 'trust', 'trust', 'trust']);
+    } finally {
+      await client.end();
+    }
+  });
+
   test('psql: an md5 line with PGPASSWORD, and the refusal it prints', { skip: havePsql ? false : PSQL_MISSING }, () => {
     const run = (user: string, password?: string): { status: number | null; stdout: string; stderr: string } => {
       const env = regressEnv('wire-hba');
@@ -188,8 +202,10 @@ describe('--hba reload on SIGHUP', () => {
     await hangUp(/was not reloaded/);
     const logged = server.stderr().split('\n').find((l) => /was not reloaded/.test(l))!;
     assert.match(logged, /invalid authentication method \\"kerberos\\" \(line 2 of configuration file \\".*reload\.conf\\"\)/);
-    // still the md5 rules
+    // still the md5 rules; pg_hba_file_rules shows the file as it is now, error included
     assert.equal((await refused(server, { user: 'bob', password: 'nope' })).code, '28P01');
+    const view = (await open.query('SELECT line_number, auth_method, error FROM pg_hba_file_rules ORDER BY 1')).rows;
+    assert.deepEqual(view, [{ line_number: 1, auth_method: 'trust', error: null }, { line_number: 2, auth_method: null, error: 'invalid authentication method "kerberos"' }]);
     assert.equal((await open.query('SELECT 1 AS one')).rows[0].one, 1);
     await open.end();
   });

@@ -1,7 +1,7 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
@@ -24,6 +24,8 @@ export class Engine implements EngineState, BackendRegistry {
   maxConnections = 100;
   /** superuser_reserved_connections: slots only superusers may take */
   superuserReservedConnections = 3;
+  /** pg_hba_file_rules' rows: server.ts points this at the --hba file */
+  hbaFileRules: () => readonly HbaFileRule[] = () => [];
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;

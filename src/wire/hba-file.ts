@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { HbaConfigError, matchHba, parseHba, type HbaDecision, type HbaRequest, type HbaRule, type LocalAddress } from './hba.js';
+import { SqlError, SqlState } from '../errors.js';
+import { HbaConfigError, describeHba, matchHba, parseHba, type HbaDecision, type HbaLineReport, type HbaRequest, type HbaRule, type LocalAddress } from './hba.js';
 
 export class HbaFile {
   private current: readonly HbaRule[];
@@ -37,6 +38,17 @@ export class HbaFile {
     } catch (e) {
       return { ok: false, error: e instanceof HbaConfigError || e instanceof Error ? e : new Error(String(e)) };
     }
+  }
+
+  /** The file as it is on disk now (not necessarily the rules in force), line by line: pg_hba_file_rules. */
+  describe(): HbaLineReport[] {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (e) {
+      throw new SqlError(SqlState.undefinedFile, `could not open file "${this.path}": ${(e as Error).message}`);
+    }
+    return describeHba(text, this.path);
   }
 
   decide(req: HbaRequest): HbaDecision {

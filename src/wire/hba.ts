@@ -195,8 +195,12 @@ function parseAddress(fields: Field[], at: number, lineNo: number, file: string)
 }
 
 function cidr(bytes: Buffer, mask: Buffer, text: string): HbaAddress {
-  const netmask = mask.length === 4 ? [...mask].join('.') : formatIpv6(mask);
+  const netmask = formatAddress(mask);
   return { kind: 'cidr', bytes, mask, text, netmask };
+}
+
+function formatAddress(b: Buffer): string {
+  return b.length === 4 ? [...b].join('.') : formatIpv6(b);
 }
 
 function formatIpv6(b: Buffer): string {
@@ -240,6 +244,44 @@ function parseLine(fields: Field[], lineNo: number, file: string): HbaRule {
     throw new HbaConfigError(`authentication option "${option.slice(0, option.indexOf('='))}" is not supported by Quiver`, lineNo, file);
   }
   return { line: lineNo, type, databases, users, address, method: methodText as HbaMethod };
+}
+
+/** One line as the pg_hba_file_rules view shows it: the rule's fields, or the line's error. */
+export interface HbaLineReport {
+  readonly lineNumber: number;
+  readonly type: string | null;
+  readonly database: readonly string[] | null;
+  readonly userName: readonly string[] | null;
+  readonly address: string | null;
+  readonly netmask: string | null;
+  readonly authMethod: string | null;
+  readonly options: readonly string[] | null;
+  readonly error: string | null;
+}
+
+/** as PostgreSQL shows a token: without its quotes, `+` kept */
+const shownName = (n: HbaName): string => (n.group ? '+' : '') + n.name;
+
+/** Every non-empty line of a file, parsed on its own (PostgreSQL's fill_hba_view): a bad line does not hide the others. */
+export function describeHba(text: string, file = 'pg_hba.conf'): HbaLineReport[] {
+  const out: HbaLineReport[] = [];
+  for (const { line, text: lineText } of logicalLines(text)) {
+    try {
+      const fields = tokenize(lineText, line, file);
+      if (fields.length === 0) continue;
+      const r = parseLine(fields, line, file);
+      const a = r.address;
+      out.push({
+        lineNumber: line, type: r.type, database: r.databases.map(shownName), userName: r.users.map(shownName),
+        address: a.kind === 'none' ? null : a.kind === 'cidr' ? formatAddress(a.bytes) : a.kind, netmask: a.kind === 'cidr' ? a.netmask : null,
+        authMethod: r.method, options: null, error: null,
+      });
+    } catch (e) {
+      if (!(e instanceof HbaConfigError)) throw e;
+      out.push({ lineNumber: line, type: null, database: null, userName: null, address: null, netmask: null, authMethod: null, options: null, error: e.reason });
+    }
+  }
+  return out;
 }
 
 /** Parses a whole file; throws HbaConfigError at the first bad line (nothing half-loaded). */
