@@ -8,11 +8,12 @@
  * portal), CopyData/CopyDone/CopyFail outside COPY, COPY fed garbage, password messages
  * after startup, random protocol versions and cancel requests.
  *
- * Whenever a case leaves the framing intact, the worker then sends Sync + `SELECT 4242`:
+ * Whenever a case leaves the framing intact, the worker then sends CopyDone, Sync, ROLLBACK and a probe query:
  * the server must answer it or close the connection within PROBE_MS — never hang. After
  * the budget: a new connection works, the sessions opened before the fuzz (one inside a
- * transaction) still work, every row inserted before is still there, and the server logged
- * no uncaught exception or unhandled rejection.
+ * transaction) still work, every row inserted before is still there, no session outlived its
+ * connection (pg_stat_activity), and the server logged no uncaught exception or unhandled
+ * rejection.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -101,6 +102,8 @@ const QUERIES = [
   "SET statement_timeout = '3s'",
   'SHOW ALL',
   'SELECT * FROM generate_series(1, 1000)',
+  'SELECT * FROM generate_series(1, 300000)',
+  'SELECT count(*) FROM generate_series(1, 2000000)',
   'DECLARE c CURSOR WITH HOLD FOR SELECT * FROM t',
   'FETCH 10 FROM c',
   'COPY scratch FROM STDIN',
@@ -244,6 +247,17 @@ function makeCase(g: Gen): Case {
     const [what, bytes] = g.pick(variants);
     return { what, startup: bytes, messages: [], broken: true };
   }
+  if (kind === 3) {
+    // extended protocol run to the end, in pieces: portal suspension, or COPY fed garbage
+    const copy = g.chance(0.3);
+    const sql = copy ? 'COPY scratch FROM STDIN' : g.pick(['SELECT * FROM generate_series(1, 50)', 'SELECT id, v FROM t ORDER BY id', "SELECT id FROM t ORDER BY v <-> '[3,1,2]' LIMIT 20"]);
+    const messages = [frame('P', Buffer.concat([cstr(''), cstr(sql), i16(0)])), frame('B', Buffer.concat([cstr('p'), cstr(''), i16(0), i16(0), i16(0)]))];
+    for (let k = 0; k < 1 + g.int(4); k++) messages.push(frame('E', Buffer.concat([cstr('p'), i32(g.int(20))])));
+    if (copy) for (let k = 0; k < g.int(4); k++) messages.push(frame('d', g.chance(0.5) ? Buffer.from(`${g.int(100)}\t${g.pick(['x', '\\N', 'a\tb', ''])}\n`) : g.bytes(g.int(30))));
+    if (copy && g.chance(0.5)) messages.push(frame(g.pick(['c', 'f']), cstr('stop')));
+    messages.push(frame('S', Buffer.alloc(0)));
+    return { what: copy ? 'extended COPY' : 'portal in pieces', startup: validStartup(g), messages, broken: g.chance(0.2) };
+  }
   const messages = Array.from({ length: 1 + g.int(8) }, () => message(g));
   let broken = false;
   let what = 'messages';
@@ -319,8 +333,9 @@ class Probe {
   }
 }
 
-const ANSWER = Buffer.from('4242');
-/** a DataRow carrying 4242 followed by a ReadyForQuery: the probe query was answered */
+/** the probe's value, built by the query so that no earlier result or echo can look like it */
+const ANSWER = Buffer.from('probe-4242');
+/** a DataRow carrying the probe's value followed by a ReadyForQuery: the probe query was answered */
 const answered = (b: Buffer): boolean => {
   const at = b.lastIndexOf(ANSWER);
   return at >= 0 && b.indexOf(Buffer.from([0x5a, 0, 0, 0, 5]), at) >= 0;
@@ -355,7 +370,7 @@ async function runCase(port: number, c: Case, g: Gen): Promise<string | undefine
       return undefined;
     }
     // end a COPY IN, an extended-query error and a (failed) transaction the case left open
-    p.write(Buffer.concat([frame('c', Buffer.alloc(0)), frame('S', Buffer.alloc(0)), frame('Q', cstr('ROLLBACK')), frame('Q', cstr('SELECT 4242'))]));
+    p.write(Buffer.concat([frame('c', Buffer.alloc(0)), frame('S', Buffer.alloc(0)), frame('Q', cstr('ROLLBACK')), frame('Q', cstr("SELECT 'probe-' || 4242"))]));
     if (!(await p.until(answered, PROBE_MS))) return `neither answered nor closed within ${PROBE_MS} ms (received ${p.received.length} bytes)`;
     outcomes[answered(p.received) ? 'answered' : 'closed']++;
     return undefined;
@@ -416,6 +431,18 @@ test(`protocol fuzz for ${BUDGET_MS} ms (seed ${SEED}): the server, other sessio
   await witnesses[1]!.query('COMMIT');
   assert.equal((await witnesses[2]!.query('SELECT count(*)::int AS n FROM scratch WHERE id = -1')).rows[0].n, 1);
   for (const c of witnesses) await c.end();
+
+  // no session outlived its connection: only `last` is left once the others are gone
+  const last = await connectClient(server);
+  const deadline = Date.now() + 10_000;
+  let sessions = -1;
+  while (Date.now() < deadline) {
+    sessions = (await last.query('SELECT count(*)::int AS n FROM pg_stat_activity')).rows[0].n;
+    if (sessions === 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(sessions, 1, 'sessions left behind by closed connections');
+  await last.end();
 
   const log = server.stderr();
   assert.doesNotMatch(log, /uncaught exception|unhandled rejection|connection loop failed/, log.split('\n').filter((l) => /uncaught|unhandled|loop failed/.test(l)).slice(0, 3).join('\n'));
