@@ -109,12 +109,16 @@ if (values['max-message-size'] !== undefined) {
   security.maxMessageSize = size;
 }
 try {
-  loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+  const checked = loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+  // PostgreSQL logs the same for each such line and loads the file
+  for (const rule of checked.hba && !checked.tls ? checked.hba.rules : []) {
+    if (rule.type === 'hostssl') logger.warn({ file: checked.hba!.path, line: rule.line }, 'hostssl record cannot match because SSL is disabled (no --tls-cert/--tls-key)');
+  }
 } catch (e) {
   logger.fatal((e as Error).message);
   process.exit(2);
 }
-if (values.auth === 'trust' && (values.users !== undefined || values.password !== undefined)) {
+if (values.auth === 'trust' && values.hba === undefined && (values.users !== undefined || values.password !== undefined)) {
   logger.warn('--users/--password given but --auth is trust: passwords are not checked');
 }
 
