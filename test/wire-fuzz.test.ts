@@ -8,12 +8,12 @@
  * portal), CopyData/CopyDone/CopyFail outside COPY, COPY fed garbage, password messages
  * after startup, random protocol versions and cancel requests.
  *
- * Whenever a case leaves the framing intact, the worker then sends CopyDone, Sync, ROLLBACK and a probe query:
- * the server must answer it or close the connection within PROBE_MS — never hang. After
- * the budget: a new connection works, the sessions opened before the fuzz (one inside a
- * transaction) still work, every row inserted before is still there, no session outlived its
- * connection (pg_stat_activity), and the server logged no uncaught exception or unhandled
- * rejection.
+ * Whenever a case leaves the framing intact, the worker then sends CopyDone, Sync,
+ * ROLLBACK and a probe query: the server must answer it or close the connection within
+ * PROBE_MS, never hang. After the budget: a new connection works, the sessions opened
+ * before the fuzz (one inside a transaction) still work, every row inserted before is still
+ * there, no session outlived its connection (pg_stat_activity), and the server logged no
+ * uncaught exception or unhandled rejection.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
