@@ -9,6 +9,17 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startServer } from './server.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
+import { connectionLimitsError } from './engine/connection-slots.js';
+
+/** "65536", "64kB", "16MB", "1GB" → bytes (PostgreSQL's memory units, 1024-based) */
+function parseByteSize(text: string): number | undefined {
+  const m = /^\s*(\d+)\s*(B|kB|MB|GB)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const scale = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[(m[2] ?? 'B') as 'B' | 'kB' | 'MB' | 'GB'];
+  const bytes = Number(m[1]) * scale;
+  // 1GB means PostgreSQL's limit, which is one byte less
+  return bytes === 1024 ** 3 ? bytes - 1 : bytes;
+}
 
 function isTrue(v: string | undefined): boolean {
   return v !== undefined && /^(1|true|on|yes)$/i.test(v);
@@ -28,6 +39,9 @@ const { values } = parseArgs({
     password: { type: 'string', default: process.env.QUIVER_PASSWORD },
     'query-workers': { type: 'string', default: process.env.QUIVER_QUERY_WORKERS },
     'max-connections': { type: 'string', default: process.env.QUIVER_MAX_CONNECTIONS },
+    'superuser-reserved-connections': { type: 'string', default: process.env.QUIVER_SUPERUSER_RESERVED_CONNECTIONS },
+    hba: { type: 'string', default: process.env.QUIVER_HBA || undefined },
+    'max-message-size': { type: 'string', default: process.env.QUIVER_MAX_MESSAGE_SIZE || undefined },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -36,12 +50,16 @@ if (values.help) {
   process.stdout.write('usage: quiver [--host 127.0.0.1] [--port 5433] [--data ./data] [--log-level info]\n' +
     '              [--tls-cert FILE --tls-key FILE [--tls-required]]\n' +
     '              [--auth trust|password|md5|scram-sha-256] [--users FILE] [--password PW]\n' +
-    '              [--query-workers N] [--max-connections 100]\n' +
+    '              [--query-workers N] [--max-connections 100] [--superuser-reserved-connections 3] [--hba FILE] [--max-message-size BYTES]\n' +
     '  --query-workers N: threads serving sealed-segment vector search (default: the cores; 0: in the session thread)\n' +
     '  --max-connections N: sessions at once (PostgreSQL\'s max_connections); one more is refused with 53300\n' +
+    '  --superuser-reserved-connections N: of those, slots only superusers may take (every user is one until roles exist)\n' +
     '  --users FILE: a JSON object {"user": "password"} or user:password lines; --password: for any other user\n' +
+    '  --hba FILE: pg_hba.conf-format host rules (host/hostssl/hostnossl; trust, reject, password, md5,\n' +
+    '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
+    '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS\n');
   process.exit(0);
 }
 
@@ -64,6 +82,15 @@ if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxCon
   process.exit(2);
 }
 
+const reservedText = values['superuser-reserved-connections'];
+// default 3 (PostgreSQL's), but less than a small --max-connections so that one still starts
+const reserved = reservedText === undefined || reservedText === '' ? Math.min(3, (maxConnections ?? 100) - 1) : Number(reservedText);
+const slotsProblem = connectionLimitsError(maxConnections ?? 100, reserved);
+if (slotsProblem) {
+  logger.fatal(slotsProblem);
+  process.exit(2);
+}
+
 const security: SecurityOptions = {
   tlsRequired: values['tls-required'] === true,
   auth: values.auth!,
@@ -72,18 +99,31 @@ if (values['tls-cert'] !== undefined) security.tlsCert = values['tls-cert'];
 if (values['tls-key'] !== undefined) security.tlsKey = values['tls-key'];
 if (values.users !== undefined) security.usersFile = values.users;
 if (values.password !== undefined) security.password = values.password;
+if (values.hba !== undefined) security.hbaFile = values.hba;
+if (values['max-message-size'] !== undefined) {
+  const size = parseByteSize(values['max-message-size']);
+  if (size === undefined) {
+    logger.fatal({ maxMessageSize: values['max-message-size'] }, 'invalid --max-message-size (bytes, or a number with kB, MB or GB)');
+    process.exit(2);
+  }
+  security.maxMessageSize = size;
+}
 try {
-  loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+  const checked = loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+  // PostgreSQL logs the same for each such line and loads the file
+  for (const rule of checked.hba && !checked.tls ? checked.hba.rules : []) {
+    if (rule.type === 'hostssl') logger.warn({ file: checked.hba!.path, line: rule.line }, 'hostssl record cannot match because SSL is disabled (no --tls-cert/--tls-key)');
+  }
 } catch (e) {
   logger.fatal((e as Error).message);
   process.exit(2);
 }
-if (values.auth === 'trust' && (values.users !== undefined || values.password !== undefined)) {
+if (values.auth === 'trust' && values.hba === undefined && (values.users !== undefined || values.password !== undefined)) {
   logger.warn('--users/--password given but --auth is trust: passwords are not checked');
 }
 
 mkdirSync(values.data!, { recursive: true });
-const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) });
+const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved });
 // Always printed (even at --log-level warn): tests and scripts wait for this line.
 process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', host: values.host, port: server.port, data: values.data }) + '\n');
 
@@ -96,6 +136,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     server.close().then(() => process.exit(0), () => process.exit(1));
   });
 }
+// PostgreSQL re-reads pg_hba.conf on SIGHUP
+process.on('SIGHUP', () => server.reloadConfig());
 process.on('uncaughtException', (err) => {
   logger.error({ err }, 'uncaught exception (connection kept serving)');
 });

@@ -23,12 +23,16 @@ export interface ServerOptions {
   queryWorkers?: number;
   /** sessions at once (max_connections, default 100) */
   maxConnections?: number;
+  /** of those, slots kept for superusers (superuser_reserved_connections, default 3) */
+  superuserReservedConnections?: number;
 }
 
 export interface RunningServer {
   readonly port: number;
   /** the query workers (undefined with --query-workers 0); stopped by close() */
   readonly queryWorkers: QueryWorkerPool | undefined;
+  /** SIGHUP: re-read the --hba file (a bad file keeps the rules in force, and is logged) */
+  reloadConfig(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tempSpace = new TempSpace(prepareTempDir(opts.dataDir));
   const engine = new Engine(storage, queryWorkers, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
+  if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
   // Storage of a table whose catalog entry never became durable (crash between the two).
@@ -64,10 +69,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await storage.pruneTables(live);
   // roles created in SQL log in with their stored SCRAM/md5 secret (the wire layer gets a lookup, not the catalog)
   if (security.auth) security.auth.storedSecret = (user) => engine.storedSecret(user);
+  const hba = security.hba;
+  if (hba) {
+    engine.hbaFileRules = () => hba.describe();
+    hba.isMemberOf = (user, role) => engine.roleMembership(user, role);
+  }
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
   return {
     port: wire.port,
     queryWorkers,
+    reloadConfig() {
+      const hba = security.hba;
+      if (!hba) return;
+      const r = hba.reload();
+      if (r.ok) opts.logger.info({ file: hba.path, rules: r.rules }, 'hba file reloaded');
+      else opts.logger.error({ file: hba.path }, `${r.error.message}; hba file was not reloaded`);
+    },
     async close() {
       await wire.close();
       await engine.stopBackground();

@@ -8,6 +8,7 @@ import { SqlError, type SqlNotice } from '../src/errors.js';
 import { OID, sqlType, type SqlType, type Value } from '../src/types/types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../src/wire/backend.js';
 import { startWireServer, type WireServer } from '../src/wire/server.js';
+import type { ConnectionSecurity } from '../src/wire/connection.js';
 
 interface FakeStatement extends PreparedStatement {
   readonly sql: string;
@@ -188,9 +189,9 @@ export class FakeRegistry implements BackendRegistry {
   }
 }
 
-export async function startFakeServer(): Promise<{ server: WireServer; registry: FakeRegistry }> {
+export async function startFakeServer(security?: ConnectionSecurity): Promise<{ server: WireServer; registry: FakeRegistry }> {
   const registry = new FakeRegistry();
-  const server = await startWireServer({ host: '127.0.0.1', port: 0, registry, logger: pino({ level: process.env['WIRE_LOG'] ?? 'silent' }) });
+  const server = await startWireServer({ host: '127.0.0.1', port: 0, registry, logger: pino({ level: process.env['WIRE_LOG'] ?? 'silent' }), ...(security ? { security } : {}) });
   return { server, registry };
 }
 

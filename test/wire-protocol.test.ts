@@ -105,6 +105,17 @@ describe('wire protocol (raw sockets)', () => {
     assert.equal(errorFields((await c2.untilClosed())[0]!.body)['M'], 'invalid length of startup packet');
   });
 
+  it('refuses invalid UTF-8 in a startup parameter with FATAL 22021, not as a bad layout', async () => {
+    const value = Buffer.from([0x76, 0xc3, 0x28]);
+    const body = Buffer.concat([Buffer.from([0, 3, 0, 0]), Buffer.from('user\0alice\0application_name\0'), value, Buffer.from([0, 0])]);
+    const packet = Buffer.concat([Buffer.alloc(4), body]);
+    packet.writeInt32BE(packet.length, 0);
+    const client = await RawClient.connect(server.port);
+    client.write(packet);
+    const e = errorFields((await client.untilClosed())[0]!.body);
+    assert.deepEqual([e['S'], e['C'], e['M']], ['FATAL', '22021', 'invalid byte sequence for encoding "UTF8": 0xc3 0x28']);
+  });
+
   it('runs several statements of one simple Query and stops at the first error', async () => {
     const { client } = await rawSession(server.port, startup());
     client.write(serialize.query('series 1; bad stuff; series 2'));

@@ -432,6 +432,19 @@ export interface BackendActivity {
   readonly query: string;
 }
 
+/** One line of the --hba file as pg_hba_file_rules shows it (null fields where the line has an error). */
+export interface HbaFileRule {
+  readonly lineNumber: number;
+  readonly type: string | null;
+  readonly database: readonly string[] | null;
+  readonly userName: readonly string[] | null;
+  readonly address: string | null;
+  readonly netmask: string | null;
+  readonly authMethod: string | null;
+  readonly options: readonly string[] | null;
+  readonly error: string | null;
+}
+
 export interface SystemRelationContext {
   readonly catalog: Catalog;
   readonly databases: readonly string[];
@@ -449,4 +462,6 @@ export interface SystemRelationContext {
   preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[];
   /** every session's activity (pg_stat_activity) */
   activity?(): readonly BackendActivity[];
+  /** the --hba file, line by line (pg_hba_file_rules; empty without --hba) */
+  hbaFileRules?(): readonly HbaFileRule[];
 }

@@ -6,7 +6,7 @@
 import type { QueryWorkerPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { ExportedSnapshots } from './snapshots.js';
-import type { BackendActivity, Catalog, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
+import type { BackendActivity, Catalog, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -45,6 +45,11 @@ export interface EngineState {
   readonly notifications: NotificationHub;
   /** max_connections, and the sessions open now (this one included once created) */
   readonly maxConnections: number;
+  /** the last slots below max_connections, kept for superusers */
+  readonly superuserReservedConnections: number;
+  isSuperuser(user: string): boolean;
+  /** pg_hba_file_rules: the --hba file line by line (set by the server; empty without --hba) */
+  hbaFileRules(): readonly HbaFileRule[];
   sessionCount(): number;
   /** pg_export_snapshot's names, shared by all sessions */
   readonly exportedSnapshots: ExportedSnapshots;

@@ -1,7 +1,7 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
@@ -25,6 +25,10 @@ export class Engine implements EngineState, BackendRegistry {
   readonly notifications = new NotificationHub();
   /** max_connections: a session past it is refused at startup (53300) */
   maxConnections = 100;
+  /** superuser_reserved_connections: slots only superusers may take */
+  superuserReservedConnections = 3;
+  /** pg_hba_file_rules' rows: server.ts points this at the --hba file */
+  hbaFileRules: () => readonly HbaFileRule[] = () => [];
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
@@ -115,6 +119,18 @@ export class Engine implements EngineState, BackendRegistry {
       this.sessions.delete(pid);
     };
     return session;
+  }
+
+  /** A role's superuser flag; a user no CREATE ROLE made (--users, trust) becomes a superuser role on its first login. */
+  isSuperuser(user: string): boolean {
+    return this.roles.find(user)?.superuser ?? true;
+  }
+
+  /** pg_hba's `+role` / samerole test: membership by grants (is_member_of_role_nosuper); unknown names are no member. */
+  roleMembership(user: string, role: string): boolean {
+    const u = this.roles.find(user);
+    const r = this.roles.find(role);
+    return !!u && !!r && this.roles.isMemberIgnoringSuperuser(u.oid, r.oid);
   }
 
   sessionCount(): number {

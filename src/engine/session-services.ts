@@ -117,5 +117,6 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
+    hbaFileRules: () => ctx.engine.hbaFileRules(),
   };
 }

@@ -36,6 +36,7 @@ import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
 import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
+import { checkConnectionSlot } from './connection-slots.js';
 
 export type { EngineState };
 
@@ -139,16 +140,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
   startup(params: Record<string, string>): StartupInfo {
     this.user = params.user ?? 'postgres';
     this.database = params.database ?? this.user;
-    // PostgreSQL's InitProcess finds no free slot (every user is a superuser: no reserved slots)
-    if (this.engine.sessionCount() > this.engine.maxConnections) {
-      throw new SqlError(SqlState.tooManyConnections, 'sorry, too many clients already', { severity: 'FATAL' });
-    }
+    checkConnectionSlot(this.engine.sessionCount(), this.engine.maxConnections, this.engine.superuserReservedConnections, this.engine.isSuperuser(this.user));
     this.loginRoleOid = loginRole(this.engine, this.user).oid;
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
     this.settings.startup(params, this.user);
     syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
+    this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 

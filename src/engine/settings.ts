@@ -29,7 +29,7 @@ export interface SettingDef {
   readonly value: string;
   /** sent to the client as ParameterStatus at startup and whenever it changes */
   readonly report?: boolean;
-  readonly readOnly?: boolean;
+  readonly readOnly?: boolean | 'restart';
   /** how new values are parsed and shown; absent = free-form string */
   readonly kind?: SettingKind;
 }
@@ -76,7 +76,8 @@ const DEFS: SettingDef[] = [
   { name: 'default_transaction_isolation', value: 'read committed', kind: ISOLATION },
   { name: 'transaction_read_only', value: 'off', kind: BOOL },
   { name: 'max_identifier_length', value: '63', readOnly: true },
-  { name: 'max_connections', value: '100', readOnly: true },
+  { name: 'max_connections', value: '100', readOnly: 'restart' },
+  { name: 'superuser_reserved_connections', value: '3', readOnly: 'restart' },
   { name: 'bytea_output', value: 'hex', kind: enums('escape', 'hex') },
   { name: 'lc_messages', value: 'C' },
   { name: 'lc_monetary', value: 'C' },
@@ -139,7 +140,7 @@ export function checkSettable(name: string): string {
     if (key.includes('.')) return key;
     throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
   }
-  if (def.readOnly) throw new SqlError('55P02', `parameter "${def.name}" cannot be changed`);
+  if (def.readOnly) throw new SqlError('55P02', `parameter "${def.name}" cannot be changed${def.readOnly === 'restart' ? ' without restarting the server' : ''}`);
   return key;
 }
 

@@ -17,7 +17,9 @@ import type { Value } from '../types/types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
 import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
-import { Authenticator, ScramExchange, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
+import { Authenticator, ScramExchange, type AuthMethod, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
+import { hbaRefusal, type HbaRequest } from './hba.js';
+import type { HbaFile } from './hba-file.js';
 import { FrameReader, MessageReader, fatalProtocolViolation, protocolViolation, type Frame } from './reader.js';
 import * as msg from './writer.js';
 
@@ -58,6 +60,10 @@ export interface ConnectionSecurity {
   /** reject startups on plain connections, like a pg_hba.conf with only hostssl lines */
   tlsRequired?: boolean;
   auth?: Authenticator;
+  /** --hba: which method applies to a connection (without it: `auth.method` for everyone) */
+  hba?: HbaFile;
+  /** --max-message-size: limit of Query/Parse/Bind/CopyData/FunctionCall messages */
+  maxMessageSize?: number;
 }
 
 /** PostgreSQL's authentication_timeout default */
@@ -94,6 +100,7 @@ export class Connection {
     private readonly security: ConnectionSecurity = {},
   ) {
     this.socket = socket;
+    if (security.maxMessageSize !== undefined) this.reader.maxMessageSize = security.maxMessageSize;
     this.remoteHost = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     socket.setNoDelay(true);
     socket.on('error', (e) => this.log.debug({ err: e }, 'socket error'));
@@ -401,7 +408,7 @@ export class Connection {
         throw new SqlError(SqlState.invalidAuthorizationSpecification,
           `no pg_hba.conf entry for host "${this.remoteHost}", user "${params['user']}", database "${params['database']}", no encryption`, { severity: 'FATAL' });
       }
-      if (!(await this.authenticate(params['user']))) return false;
+      if (!(await this.authenticate(params['user'], this.authMethodFor(params['user'], params['database'])))) return false;
       this.backend = this.registry.create({
         remoteAddress: this.remoteHost,
         remotePort: this.socket.remotePort,
@@ -430,10 +437,11 @@ export class Connection {
    * Runs the configured password exchange; resolves false if the client hung up (psql does
    * that to prompt for a password, then reconnects). AuthenticationOk is sent by startup().
    */
-  private async authenticate(user: string): Promise<boolean> {
+  private async authenticate(user: string, method: AuthMethod): Promise<boolean> {
     const auth = this.security.auth;
-    if (!auth || auth.method === 'trust') return true;
-    switch (auth.method) {
+    if (method === 'trust') return true;
+    if (!auth) throw passwordFailed(user);
+    switch (method) {
       case 'password': {
         this.send(msg.authenticationCleartextPassword());
         const password = await this.passwordPacket('password');
@@ -455,6 +463,15 @@ export class Connection {
       case 'scram-sha-256':
         return this.authenticateScram(auth, user);
     }
+  }
+
+  /** The method of the first matching --hba line (FATAL 28000 on `reject` or no match), else --auth's. */
+  private authMethodFor(user: string, database: string): AuthMethod {
+    if (!this.security.hba) return this.security.auth?.method ?? 'trust';
+    const req: HbaRequest = { address: this.remoteHost, ssl: this.tlsInUse, user, database };
+    const decision = this.security.hba.decide(req);
+    if (decision.kind === 'method') return decision.method;
+    throw new SqlError(SqlState.invalidAuthorizationSpecification, hbaRefusal(decision, req), { severity: 'FATAL' });
   }
 
   /** The next PasswordMessage/SASL message body; undefined if the connection closed. */
@@ -507,7 +524,9 @@ export class Connection {
         if (name === '') break;
         params[name] = r.cstring();
       }
-    } catch {
+    } catch (e) {
+      // invalid UTF-8 in a name or value: say so (PostgreSQL passes the bytes on unchecked)
+      if (e instanceof SqlError && e.code === SqlState.characterNotInRepertoire) throw new SqlError(e.code, e.message, { severity: 'FATAL' });
       throw fatalProtocolViolation('invalid startup packet layout: expected terminator as last byte');
     }
     return params;

@@ -7,7 +7,7 @@
  */
 import { decodeUtf8 } from '../types/binary-format.js';
 import { SqlError, SqlState } from '../errors.js';
-import { FRONTEND_CODES } from './message-codes.js';
+import { FRONTEND_CODES, FrontendCode } from './message-codes.js';
 
 export interface Frame {
   /** type byte, or 0 for an untyped startup-phase packet */
@@ -18,8 +18,16 @@ export interface Frame {
 
 /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH */
 const MAX_STARTUP_PACKET = 10000;
-/** PostgreSQL's PQ_LARGE_MESSAGE_LIMIT (1 GB - 1) */
-const MAX_MESSAGE = 0x3fffffff;
+/** PostgreSQL's PQ_LARGE_MESSAGE_LIMIT (1 GB - 1): the default and largest --max-message-size */
+export const MAX_MESSAGE_LIMIT = 0x3fffffff;
+/** the smallest --max-message-size (a Parse of a modest query must still fit) */
+export const MIN_MESSAGE_LIMIT = 1024;
+/** PostgreSQL's PQ_SMALL_MESSAGE_LIMIT: messages that never carry user data */
+const SMALL_MESSAGE_LIMIT = 10000;
+/** PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH: password and SASL messages */
+const AUTH_MESSAGE_LIMIT = 65535;
+/** the types that may be large, as in PostgreSQL's SocketBackend (postgres.c) */
+const LARGE_MESSAGES: ReadonlySet<number> = new Set([FrontendCode.Query, FrontendCode.Parse, FrontendCode.Bind, FrontendCode.CopyData, FrontendCode.FunctionCall]);
 
 const EMPTY = Buffer.alloc(0);
 
@@ -35,6 +43,8 @@ export class FrameReader {
   private pendingBytes = 0;
   /** true until the StartupMessage was read: packets then have no type byte */
   expectStartup = true;
+  /** limit of the large message types (--max-message-size) */
+  maxMessageSize = MAX_MESSAGE_LIMIT;
 
   push(chunk: Buffer): void {
     if (this.pending.length === 0 && this.offset >= this.buffer.length) {
@@ -74,6 +84,11 @@ export class FrameReader {
     return this.expectStartup ? this.nextStartupPacket() : this.nextMessage();
   }
 
+  private limitOf(code: number): number {
+    if (LARGE_MESSAGES.has(code)) return this.maxMessageSize;
+    return Math.min(this.maxMessageSize, code === FrontendCode.Password ? AUTH_MESSAGE_LIMIT : SMALL_MESSAGE_LIMIT);
+  }
+
   private nextStartupPacket(): Frame | undefined {
     if (!this.ensure(4)) return undefined;
     const length = this.buffer.readInt32BE(this.offset);
@@ -89,8 +104,9 @@ export class FrameReader {
     const code = this.buffer[this.offset]!;
     if (!FRONTEND_CODES.has(code)) throw fatalProtocolViolation(`invalid frontend message type ${code}`);
     if (!this.ensure(5)) return undefined;
+    // Checked on the length word alone: an oversized message is refused before its body is buffered.
     const length = this.buffer.readInt32BE(this.offset + 1);
-    if (length < 4 || length > MAX_MESSAGE) throw fatalProtocolViolation(`invalid message length`);
+    if (length < 4 || length > this.limitOf(code)) throw fatalProtocolViolation(`invalid message length`);
     if (!this.ensure(1 + length)) return undefined;
     const body = this.buffer.subarray(this.offset + 5, this.offset + 1 + length);
     this.offset += 1 + length;

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { AUTH_METHODS, Authenticator, loadUsersFile, tlsServerEndPoint, type AuthMethod } from './auth.js';
 import type { ConnectionSecurity } from './connection.js';
+import { HbaFile } from './hba-file.js';
+import { MAX_MESSAGE_LIMIT, MIN_MESSAGE_LIMIT } from './reader.js';
 
 export interface SecurityOptions {
   /** PEM certificate (chain) file; with tlsKey enables TLS */
@@ -21,6 +23,10 @@ export interface SecurityOptions {
   usersFile?: string;
   /** the password of any user not in the users file */
   password?: string;
+  /** pg_hba.conf-format file: the method per connection (replaces `auth`) */
+  hbaFile?: string;
+  /** largest Query/Parse/Bind/CopyData/FunctionCall message in bytes (default and maximum 1 GB - 1) */
+  maxMessageSize?: number;
 }
 
 export function isAuthMethod(s: string): s is AuthMethod {
@@ -51,9 +57,18 @@ export function loadSecurity(opts: SecurityOptions): ConnectionSecurity {
   const method = opts.auth ?? 'trust';
   if (!isAuthMethod(method)) throw new Error(`invalid --auth "${method}": expected one of ${AUTH_METHODS.join(', ')}`);
   const users = opts.usersFile !== undefined ? loadUsersFile(opts.usersFile) : new Map<string, string>();
-  if (method !== 'trust' && users.size === 0 && opts.password === undefined) {
+  if (opts.hbaFile !== undefined) {
+    if (method !== 'trust') throw new Error('--auth and --hba exclude each other: with --hba the method of each connection comes from the file');
+    security.hba = new HbaFile(opts.hbaFile);
+  } else if (method !== 'trust' && users.size === 0 && opts.password === undefined) {
     throw new Error(`--auth ${method} needs --users FILE or --password`);
   }
   security.auth = new Authenticator(method, users, opts.password);
+  if (opts.maxMessageSize !== undefined) {
+    if (!(Number.isInteger(opts.maxMessageSize) && opts.maxMessageSize >= MIN_MESSAGE_LIMIT && opts.maxMessageSize <= MAX_MESSAGE_LIMIT)) {
+      throw new Error(`invalid --max-message-size ${opts.maxMessageSize}: an integer from ${MIN_MESSAGE_LIMIT} to ${MAX_MESSAGE_LIMIT} (bytes)`);
+    }
+    security.maxMessageSize = opts.maxMessageSize;
+  }
   return security;
 }

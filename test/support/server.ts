@@ -17,6 +17,8 @@ export interface QuiverServer {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** the child's process id (undefined for an external server), e.g. to send it SIGHUP */
+  readonly pid?: number | undefined;
   /** Everything the server wrote to stderr so far (its JSON log lines). */
   stderr(): string;
   stop(): Promise<void>;
@@ -123,6 +125,7 @@ export async function startQuiver(opts: StartOptions = {}): Promise<QuiverServer
     port,
     host,
     dataDir,
+    pid: child.pid,
     stderr: () => stderr,
     async stop() {
       if (stopped) return;

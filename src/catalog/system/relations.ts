@@ -140,7 +140,8 @@ function isVectorType(oid: number): boolean {
 
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
-  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats']);
+  'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
+  'pg_hba_file_rules']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -545,6 +546,11 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_statio_all_tables', [['relid', oid], ['schemaname', name], ['relname', name], ['heap_blks_read', int8], ['heap_blks_hit', int8],
     ['idx_blks_read', int8], ['idx_blks_hit', int8], ['toast_blks_read', int8], ['toast_blks_hit', int8], ['tidx_blks_read', int8], ['tidx_blks_hit', int8]],
   (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'r' || t.kind === 'p').map((t) => [t.oid, t.schema, t.name, 0n, 0n, t.indexes.length ? 0n : null, t.indexes.length ? 0n : null, null, null, null, null] as Row)));
+  // re-read on each query like PostgreSQL's: shows edits not yet reloaded, and each bad line's error
+  add(rel('pg_catalog', 'pg_hba_file_rules', [['line_number', int4], ['type', text], ['database', T._text], ['user_name', T._text], ['address', text],
+    ['netmask', text], ['auth_method', text], ['options', T._text], ['error', text]],
+  (ctx) => (ctx.hbaFileRules?.() ?? []).map((r) => [r.lineNumber, r.type, r.database && [...r.database], r.userName && [...r.userName], r.address, r.netmask,
+    r.authMethod, r.options && [...r.options], r.error] as Row)));
 
   addInformationSchema(add);
   SYSTEM = rels;
