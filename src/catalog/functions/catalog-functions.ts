@@ -10,6 +10,7 @@ import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { builtinProcSignature } from '../system/builtin-proc-rows.js';
 import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
@@ -167,7 +168,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'pg_get_function_identity_arguments':
       if (n === 1) return fn([T.oid], T.text, (a) => {
         const f = catalog.functions.get(a[0] as number);
-        return f ? functionSignatureText(f, name, visible) : null;
+        return f ? functionSignatureText(f, name, visible) : builtinProcSignature(a[0] as number, name) ?? null;
       });
       break;
     case 'pg_get_functiondef':

@@ -18,6 +18,7 @@ import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
+import { builtinProcRows, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
@@ -99,7 +100,7 @@ function userTables(c: Catalog): TableDef[] {
   return [...c.tables.values()];
 }
 
-/** pg_proc rows of CREATE FUNCTION … LANGUAGE sql functions (built-ins are not listed). */
+/** pg_proc rows of CREATE FUNCTION … LANGUAGE sql functions (built-ins: builtin-proc-rows.ts). */
 function userFunctionRows(catalog: Catalog): Row[] {
   return [...catalog.functions.values()].map((f) => {
     const inTypes = f.params.map((p) => p.type.oid);
@@ -394,7 +395,8 @@ export function buildSystemRelations(): SystemRelation[] {
     ['prorows', float4], ['provariadic', oid], ['prosupport', regproc], ['prokind', char], ['prosecdef', bool], ['proleakproof', bool], ['proisstrict', bool],
     ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
-    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]], (ctx) => userFunctionRows(ctx.catalog), 1255));
+    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]],
+    (ctx) => [...builtinProcRows(ctx.catalog.extensions.has('vector')), ...userFunctionRows(ctx.catalog)], 1255));
   add(rel('pg_catalog', 'pg_language', [['oid', oid], ['lanname', name], ['lanowner', oid], ['lanispl', bool], ['lanpltrusted', bool], ['lanplcallfoid', oid],
     ['laninline', oid], ['lanvalidator', oid], ['lanacl', aclitems]], () => [[12, 'internal', 10, false, false, 0, 0, 2246, null], [13, 'c', 10, false, false, 0, 0, 2247, null],
     [14, 'sql', 10, false, true, 0, 0, 2248, null], [13540, 'plpgsql', 10, true, true, 0, 0, 0, null]], 2612));
@@ -483,6 +485,7 @@ export function buildSystemRelations(): SystemRelation[] {
       member(CLASS_OID.pg_am, AM.hnsw);
       member(CLASS_OID.pg_am, AM.ivfflat);
       for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
+      for (const f of pgvectorProcOids()) member(CLASS_OID.pg_proc, f);
     }
     return rows;
   }, 2608));
