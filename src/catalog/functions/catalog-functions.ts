@@ -259,6 +259,7 @@ function defaultAcl(kind: string, owner: string): string[] {
     case 'n': return [own('UC')];
     case 't': return [own('C')];
     case 'F': case 'S': return [own('U')];
+    case 'p': return [own('sA')];
     default: return [];
   }
 }
