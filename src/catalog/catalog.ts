@@ -445,11 +445,30 @@ export interface HbaFileRule {
   readonly error: string | null;
 }
 
+/** One row of pg_settings (the engine fills it from its settings and PostgreSQL's descriptions) */
+export interface SettingRow {
+  readonly name: string;
+  readonly setting: string;
+  readonly unit: string | null;
+  readonly category: string;
+  readonly shortDesc: string;
+  readonly extraDesc: string | null;
+  readonly context: string;
+  readonly vartype: string;
+  readonly source: string;
+  readonly minVal: string | null;
+  readonly maxVal: string | null;
+  readonly enumvals: readonly string[] | null;
+  readonly bootVal: string | null;
+  readonly resetVal: string;
+}
+
 export interface SystemRelationContext {
   readonly catalog: Catalog;
   readonly databases: readonly string[];
   setting(name: string): string | undefined;
-  allSettings(): { name: string; value: string }[];
+  /** pg_settings' rows: every listed setting with its session value */
+  allSettings(): SettingRow[];
   readonly user: string;
   readonly database: string;
   /** the cluster's roles (pg_roles, pg_authid, relacl's names) and the session's role OID */

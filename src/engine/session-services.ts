@@ -108,7 +108,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     catalog: ctx.catalog,
     databases: [...ctx.engine.databases.keys()],
     setting: (name) => ctx.settings.get(name),
-    allSettings: () => ctx.settings.all(),
+    allSettings: () => ctx.settings.pgSettings(),
     user,
     database: ctx.databaseName,
     roles: ctx.engine.roles,

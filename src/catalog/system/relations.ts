@@ -369,16 +369,8 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_settings', [['name', text], ['setting', text], ['unit', text], ['category', text], ['short_desc', text], ['extra_desc', text],
     ['context', text], ['vartype', text], ['source', text], ['min_val', text], ['max_val', text], ['enumvals', T._text], ['boot_val', text],
     ['reset_val', text], ['sourcefile', text], ['sourceline', int4], ['pending_restart', bool]],
-  (ctx) => {
-    const all = ctx.allSettings();
-    const have = new Set(all.map((s) => s.name.toLowerCase()));
-    const rows: Row[] = all.map((s) => [s.name, s.value, null, '', '', null, 'user', 'string', 'default', null, null, null, s.value, s.value, null, null, false]);
-    // compile-time constants PostgreSQL reports as "internal" settings (pgjdbc reads max_index_keys)
-    for (const [n, v] of [['max_index_keys', '32'], ['max_identifier_length', '63'], ['block_size', '8192'], ['max_function_args', '100'], ['segment_size', '131072'], ['wal_block_size', '8192']]) {
-      if (!have.has(n)) rows.push([n, v, null, 'Preset Options', '', null, 'internal', 'integer', 'default', v, v, null, v, v, null, null, false]);
-    }
-    return rows;
-  }));
+  (ctx) => ctx.allSettings().map((s) => [s.name, s.setting, s.unit, s.category, s.shortDesc, s.extraDesc, s.context, s.vartype, s.source,
+    s.minVal, s.maxVal, s.enumvals ? [...s.enumvals] : null, s.bootVal, s.resetVal, null, null, false])));
 
   const userCols: Cols = [['usename', name], ['usesysid', oid], ['usecreatedb', bool], ['usesuper', bool], ['userepl', bool], ['usebypassrls', bool],
     ['passwd', text], ['valuntil', T.timestamptz], ['useconfig', T._text]];
