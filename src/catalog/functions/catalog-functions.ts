@@ -10,6 +10,7 @@ import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { partitionConstraintDef } from './partition-constraint.js';
 import { builtinProcSignature } from '../system/builtin-proc-rows.js';
 import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
 
@@ -178,6 +179,11 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       });
       break;
     case 'pg_get_partition_constraintdef':
+      if (n === 1) return fn([T.oid], T.text, (a) => {
+        const t = catalog.tables.get(a[0] as number);
+        return t ? partitionConstraintDef(catalog, t) : null;
+      });
+      break;
     case 'pg_get_triggerdef':
     case 'pg_get_ruledef':
     case 'pg_get_statisticsobjdef':
