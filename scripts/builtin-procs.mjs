@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * Writes src/catalog/system/builtin-procs.ts: the rows of PostgreSQL 15 + pgvector's pg_proc
- * for the functions Quiver can call. Usage:
+ * Writes src/catalog/system/builtin-procs.ts and builtin-operators.ts: the rows of PostgreSQL
+ * 15 + pgvector's pg_proc and pg_operator (with their descriptions) for the functions and
+ * operators Quiver can call. Usage:
  *   node scripts/builtin-procs.mjs PG_PORT QUIVER_PORT
  * PG_PORT: a PostgreSQL 15 with pgvector (user postgres; a scratch database with
  * `CREATE EXTENSION vector` is made and dropped). QUIVER_PORT: a Quiver built from this tree.
  * A function counts as callable when Quiver binds a call with those argument types
  * (`EXPLAIN SELECT f(NULL::t1, …)`, polymorphic types replaced by integer ones) without
- * 42883/42725: a black-box probe, so the list follows what the binder really resolves.
+ * 42883/42725: a black-box probe, so the list follows what the binder really resolves; an
+ * operator when `EXPLAIN SELECT NULL::l op NULL::r` binds.
  */
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ const admin = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'postgres',
 await admin.connect();
 await admin.query(`CREATE DATABASE ${scratch}`);
 let rows;
+let operators;
 try {
   const src = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', database: scratch });
   await src.connect();
@@ -35,10 +38,20 @@ try {
            p.proargmodes::text[] AS argmodes, p.proargnames,
            pg_get_function_arguments(p.oid) AS fargs, pg_get_function_identity_arguments(p.oid) AS fidargs, pg_get_function_result(p.oid) AS fresult,
            COALESCE(ag.aggkind, 'n') AS aggkind, COALESCE(ag.aggnumdirectargs, 0) AS directargs,
+           COALESCE(obj_description(p.oid, 'pg_proc'), '') AS description, p.oid::regproc::text AS regproc,
            EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.objid = p.oid AND d.deptype = 'e' AND e.extname = 'vector') AS pgvector
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_type rt ON rt.oid = p.prorettype
       LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
      WHERE n.nspname IN ('pg_catalog', 'public') ORDER BY p.proname, p.oid`));
+  ({ rows: operators } = await src.query(`
+    SELECT o.oid::int AS oid, o.oprname::text AS oprname, o.oprkind, o.oprcanmerge, o.oprcanhash,
+           COALESCE(lt.typname::text, '') AS lefttype, rt.typname::text AS righttype, res.typname::text AS resulttype,
+           o.oprcom::int AS oprcom, o.oprnegate::int AS oprnegate, o.oprcode::oid::int AS oprcode, o.oprcode::text AS codename, o.oprrest::oid::int AS oprrest, o.oprjoin::oid::int AS oprjoin,
+           COALESCE(obj_description(o.oid, 'pg_operator'), '') AS description,
+           EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.objid = o.oid AND d.deptype = 'e' AND e.extname = 'vector') AS pgvector
+      FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+      LEFT JOIN pg_type lt ON lt.oid = o.oprleft JOIN pg_type rt ON rt.oid = o.oprright JOIN pg_type res ON res.oid = o.oprresult
+     WHERE n.nspname IN ('pg_catalog', 'public') ORDER BY o.oprname, o.oid`));
   await src.end();
 } finally {
   await admin.query(`DROP DATABASE ${scratch}`);
@@ -82,14 +95,34 @@ for (const p of rows) {
   }
   kept.push(p);
 }
+
+// operators: `NULL::l op NULL::r` (prefix: `op NULL::r`) must bind
+const keptOps = [];
+for (const o of operators) {
+  const types = [o.lefttype, o.righttype, o.resulttype].filter((t) => t !== '');
+  if (types.some((t) => UNUSABLE.has(t))) continue;
+  const operand = (t) => `NULL::${quoteType(POLY[t] ?? t)}`;
+  if (!(await Promise.all(types.map((t) => POLY[t] ?? t).filter((t) => t !== 'record').map(knownType))).every(Boolean)) continue;
+  const op = o.pgvector ? o.oprname : `OPERATOR(pg_catalog.${o.oprname})`;
+  const expr = o.lefttype === '' ? `${op} ${operand(o.righttype)}` : `${operand(o.lefttype)} ${op} ${operand(o.righttype)}`;
+  try {
+    await quiver.query(`EXPLAIN SELECT ${expr}`);
+  } catch (e) {
+    if (['42883', '42725', '42704', '0A000', '42601', '42809'].includes(e.code)) continue;
+  }
+  keptOps.push(o);
+}
 await quiver.end();
 
-// pgvector's functions get fixed OIDs of Quiver's own (PostgreSQL assigns them per database)
+// pgvector's functions and operators get fixed OIDs of Quiver's own (PostgreSQL assigns them per database)
 let nextVectorOid = 15000;
+const procOid = new Map(kept.map((p) => [p.oid, p.pgvector ? nextVectorOid++ : p.oid]));
+let nextVectorOpOid = 15600;
+const opOid = new Map(keptOps.map((o) => [o.oid, o.pgvector ? nextVectorOpOid++ : o.oid]));
 const out = kept.map((p) => [
-  p.pgvector ? nextVectorOid++ : p.oid, p.proname, p.pgvector ? 'public' : 'pg_catalog', p.prokind, p.proretset, p.provolatile, p.proisstrict,
+  procOid.get(p.oid), p.proname, p.pgvector ? 'public' : 'pg_catalog', p.prokind, p.proretset, p.provolatile, p.proisstrict,
   p.proparallel, p.proleakproof, p.procost, p.prorows, p.prolang, p.pronargdefaults, p.rettype, p.argtypes.join(' '), p.variadic,
-  p.allargtypes.length ? p.allargtypes.join(' ') : null, p.argmodes, p.proargnames, p.prosrc, p.fargs, p.fidargs, p.fresult,
+  p.allargtypes.length ? p.allargtypes.join(' ') : null, p.argmodes, p.proargnames, p.prosrc, p.fargs, p.fidargs, p.fresult, p.description, p.regproc,
 ]);
 const lines = out.map((r) => `  ${JSON.stringify(r)},`);
 writeFileSync(new URL('../src/catalog/system/builtin-procs.ts', import.meta.url), `/**
@@ -100,12 +133,33 @@ writeFileSync(new URL('../src/catalog/system/builtin-procs.ts', import.meta.url)
  */
 /** oid, proname, namespace, prokind, proretset, provolatile, proisstrict, proparallel, proleakproof, procost, prorows,
  * prolang, pronargdefaults, rettype, argtypes, variadic, allargtypes, argmodes, argnames, prosrc, and PostgreSQL's
- * pg_get_function_arguments, pg_get_function_identity_arguments, pg_get_function_result */
+ * pg_get_function_arguments, pg_get_function_identity_arguments, pg_get_function_result, description, regproc output */
 export type BuiltinProc = [number, string, 'pg_catalog' | 'public', string, boolean, string, boolean, string, boolean, number, number,
-  number, number, string, string, string, string | null, string[] | null, string[] | null, string, string, string, string];
+  number, number, string, string, string, string | null, string[] | null, string[] | null, string, string, string, string, string, string];
 
 export const BUILTIN_PROCS: readonly BuiltinProc[] = [
 ${lines.join('\n')}
 ];
 `);
-console.log(`kept ${out.length} of ${rows.length} functions`);
+// an operator's commutator and negator are kept only when Quiver lists them too (else 0); its function
+// keeps PostgreSQL's OID (pgvector's: Quiver's) and its name for regproc output
+const refOp = (oid) => opOid.get(oid) ?? 0;
+const refProc = (oid) => procOid.get(oid) ?? oid;
+const ops = keptOps.map((o) => [opOid.get(o.oid), o.oprname, o.pgvector ? 'public' : 'pg_catalog', o.oprkind, o.oprcanmerge, o.oprcanhash,
+  o.lefttype, o.righttype, o.resulttype, refOp(o.oprcom), refOp(o.oprnegate), refProc(o.oprcode), o.oprrest, o.oprjoin, o.description,
+  o.codename]);
+writeFileSync(new URL('../src/catalog/system/builtin-operators.ts', import.meta.url), `/**
+ * pg_operator rows of PostgreSQL 15 + pgvector 0.8 for the operators Quiver can evaluate
+ * (${ops.length} of ${operators.length}). Generated by scripts/builtin-procs.mjs; do not edit.
+ * Types are names (pg_type.typname, '' for a prefix operator's missing left side);
+ * pgvector's operators have OIDs 15600… and their functions 15000… (builtin-procs.ts).
+ */
+/** oid, oprname, namespace, oprkind, oprcanmerge, oprcanhash, left, right, result, oprcom, oprnegate, oprcode, oprrest, oprjoin, description,
+ * oprcode's regproc output */
+export type BuiltinOperator = [number, string, 'pg_catalog' | 'public', string, boolean, boolean, string, string, string, number, number, number, number, number, string, string];
+
+export const BUILTIN_OPERATORS: readonly BuiltinOperator[] = [
+${ops.map((r) => `  ${JSON.stringify(r)},`).join('\n')}
+];
+`);
+console.log(`kept ${out.length} of ${rows.length} functions, ${ops.length} of ${operators.length} operators`);

@@ -17,3 +17,11 @@ SELECT pg_get_function_arguments('pg_catalog.make_interval'::regproc), pg_get_fu
 SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'pg_catalog' AND p.proname LIKE 'array\_%' AND p.prokind = 'f' AND p.proname IN ('array_length', 'array_agg', 'array_append') ORDER BY 1;
 SELECT 'pg_catalog.array_append'::regproc::oid = (SELECT oid FROM pg_proc WHERE proname = 'array_append'), 'now'::regproc::oid = (SELECT oid FROM pg_proc WHERE proname = 'now');
 SELECT 'abs'::regproc;
+-- operators (pg_operator with descriptions), regproc output and regprocedure input
+\do+ ||
+\do+ <#>
+SELECT 'abs(int4)'::regprocedure::oid::regproc, 'abs(integer)'::regprocedure::oid::regproc, 'now()'::regprocedure::oid::regproc, 0::regproc, 99999::regproc;
+SELECT amname, amhandler FROM pg_am WHERE amname IN ('btree', 'hash', 'heap', 'hnsw', 'ivfflat') ORDER BY 1;
+SELECT oprname, oprleft::regtype, oprright::regtype, oprresult::regtype, oprcode, obj_description(oid, 'pg_operator')
+  FROM pg_operator WHERE oprname IN ('->>', '<=>', '<#>') ORDER BY 1, 2, 3;
+SELECT 'array_in'::regproc::oid, obj_description('pg_catalog.now'::regproc, 'pg_proc');

@@ -27,7 +27,7 @@ import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
-import { evalContext, relationName, relationOid, systemContext } from './session-services.js';
+import { evalContext, procName, relationName, relationOid, systemContext } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
@@ -239,6 +239,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
   regclassName(oid: number): string | undefined {
     const n = relationName(this, oid);
     return n === undefined ? undefined : quoteIdent(n);
+  }
+
+  /** regproc output on the wire: the function's name (numbers when unknown) */
+  regprocName(oid: number): string | undefined {
+    return procName(this, oid);
   }
 
   /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */

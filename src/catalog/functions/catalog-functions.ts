@@ -11,7 +11,7 @@ import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType,
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 import { partitionConstraintDef } from './partition-constraint.js';
-import { builtinProcSignature } from '../system/builtin-proc-rows.js';
+import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
 import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
@@ -192,7 +192,12 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       break;
     case 'obj_description':
       if (n === 1) return fn([T.oid], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, 0));
-      if (n === 2) return fn([T.oid, T.name], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID[a[1] as string] ?? -1, 0));
+      if (n === 2) {
+        return fn([T.oid, T.name], T.text, (a) => {
+          const classoid = CLASS_OID[a[1] as string] ?? -1;
+          return descriptionOf(catalog, a[0] as number, classoid, 0) ?? builtinDescription(a[0] as number, classoid) ?? null;
+        });
+      }
       break;
     case 'col_description':
       if (n === 2) return fn([T.oid, T.int4], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, a[1] as number));

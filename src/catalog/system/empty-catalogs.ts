@@ -30,7 +30,6 @@ export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
   { name: 'pg_amproc', oid: 2603, columns: [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2], ['amproc', regproc]] },
   { name: 'pg_cast', oid: 2605, columns: [['oid', oid], ['castsource', oid], ['casttarget', oid], ['castfunc', oid], ['castcontext', char], ['castmethod', char]] },
   { name: 'pg_conversion', oid: 2607, columns: [['oid', oid], ['conname', name], ['connamespace', oid], ['conowner', oid], ['conforencoding', int4], ['contoencoding', int4], ['conproc', regproc], ['condefault', bool]] },
-  { name: 'pg_operator', oid: 2617, columns: [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool], ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc], ['oprjoin', regproc]] },
   { name: 'pg_opfamily', oid: 2753, columns: [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]] },
   { name: 'pg_largeobject_metadata', oid: 2995, columns: [['oid', oid], ['lomowner', oid], ['lomacl', aclitems]] },
   { name: 'pg_event_trigger', oid: 3466, columns: [['oid', oid], ['evtname', name], ['evtevent', name], ['evtowner', oid], ['evtfoid', oid], ['evtenabled', char], ['evttags', texts]] },

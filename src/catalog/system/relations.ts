@@ -18,7 +18,7 @@ import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
-import { builtinProcRows, pgvectorProcOids } from './builtin-proc-rows.js';
+import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
@@ -331,7 +331,7 @@ export function buildSystemRelations(): SystemRelation[] {
   }, 2606));
 
   add(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', regproc], ['amtype', char]], () => [
-    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [AM.hnsw, 'hnsw', 0, 'i'], [AM.ivfflat, 'ivfflat', 0, 'i'],
+    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [AM.hnsw, 'hnsw', INTERNAL_PROCS.hnswhandler, 'i'], [AM.ivfflat, 'ivfflat', INTERNAL_PROCS.ivfflathandler, 'i'],
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
@@ -389,11 +389,14 @@ export function buildSystemRelations(): SystemRelation[] {
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
     ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]],
     (ctx) => [...builtinProcRows(ctx.catalog.extensions.has('vector')), ...userFunctionRows(ctx.catalog)], 1255));
+  add(rel('pg_catalog', 'pg_operator', [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool],
+    ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc],
+    ['oprjoin', regproc]], (ctx) => builtinOperatorRows(ctx.catalog.extensions.has('vector')), 2617));
   add(rel('pg_catalog', 'pg_language', [['oid', oid], ['lanname', name], ['lanowner', oid], ['lanispl', bool], ['lanpltrusted', bool], ['lanplcallfoid', oid],
     ['laninline', oid], ['lanvalidator', oid], ['lanacl', aclitems]], () => [[12, 'internal', 10, false, false, 0, 0, 2246, null], [13, 'c', 10, false, false, 0, 0, 2247, null],
     [14, 'sql', 10, false, true, 0, 0, 2248, null], [13540, 'plpgsql', 10, true, true, 0, 0, 0, null]], 2612));
 
-  add(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) => descriptions(ctx.catalog), 2609));
+  add(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) => [...descriptions(ctx.catalog), ...builtinDescriptionRows(ctx.catalog.extensions.has('vector'))], 2609));
   add(rel('pg_catalog', 'pg_shdescription', [['objoid', oid], ['classoid', oid], ['description', text]], () => [[1, CLASS_OID.pg_database, 'default template for new databases'],
     [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
@@ -478,6 +481,7 @@ export function buildSystemRelations(): SystemRelation[] {
       member(CLASS_OID.pg_am, AM.ivfflat);
       for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
       for (const f of pgvectorProcOids()) member(CLASS_OID.pg_proc, f);
+      for (const o of pgvectorOperatorOids()) member(CLASS_OID.pg_operator, o);
     }
     return rows;
   }, 2608));
