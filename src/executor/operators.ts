@@ -17,6 +17,7 @@ import { planIsCorrelated } from '../planner/expr-walk.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
+import { textIndexRows } from './text-index-scan.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { windowAgg } from './window.js';
@@ -150,6 +151,18 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       if (out.length) yield out;
       return;
     }
+  }
+  if (plan.textLookup) {
+    const query = compileExpr(plan.textLookup.query)([], env);
+    if (query === null) return; // key @@ NULL is never true
+    const rest = plan.textLookup.rest ? compileExpr(plan.textLookup.rest) : null;
+    const filter = { all: (r: Row) => !pred || pred(r, env) === true, rest: (r: Row) => !rest || rest(r, env) === true };
+    for (const batch of textIndexRows(rc.storage, plan.table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter)) {
+      env.checkCancel();
+      yield plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : batch.rows;
+      if (rc.slice?.due()) yield PAUSE;
+    }
+    return;
   }
   const zone = zoneConditions(plan.filter, env);
   const skipped = rc.scanStats && ((n: number, of: number) => {

@@ -13,6 +13,8 @@ import type { Row, SqlType } from '../types/types.js';
 import type { AnnIndex, AnnOp } from '../ann/api.js';
 import type { Quantization } from '../ann/quantize.js';
 import type { SharedVectors } from './segment.js';
+import type { InvertedIndex } from './inverted-index.js';
+import type { TsVector } from '../types/tsvector.js';
 
 export type RowId = number;
 
@@ -134,6 +136,13 @@ export interface SearchSegment {
   readonly length: number;
   /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
   visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
+  /** whether the row at a position is visible to the snapshot (and transaction) */
+  isVisible?(pos: number): boolean;
+  /**
+   * The segment's inverted index for a GIN text index (`key` names it with its expression):
+   * the column's values as tsvectors, built on first use and kept for the segment's life
+   */
+  invertedIndex?(key: string, column: number, toVector: (value: unknown) => TsVector | null): InvertedIndex;
   /** every visible row (the exact fallback when the index cannot deliver k matches) */
   visibleRows(): Iterable<{ rowId: RowId; row: Row; pos: number }>;
   /**

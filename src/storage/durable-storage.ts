@@ -756,6 +756,8 @@ export class DurableStorage implements Storage {
         const rowId = visible(pos);
         return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
       },
+      isVisible: (pos) => pos >= 0 && pos < seg.length && visible(pos) !== undefined,
+      invertedIndex: (key, column, toVector) => seg.invertedIndex(key, column, toVector),
       *visibleRowsWhere(columns, test) {
         const all = allVisible();
         const hits: number[] = [];
