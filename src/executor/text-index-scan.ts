@@ -18,15 +18,19 @@ import { InvertedIndex } from '../storage/inverted-index.js';
 const BATCH = 1024;
 
 /** The index's key as a tsvector, from the indexed column's value (the column itself, or to_tsvector over it). */
-export function indexVector(index: IndexDef): (value: unknown) => TsVector | null {
+export function indexVector(index: Pick<IndexDef, 'tsvectorConfig'>): (value: unknown) => TsVector | null {
   if (index.tsvectorConfig === undefined) return (v) => parseTsvectorText(v as string);
   const cfg = configByOid(index.tsvectorConfig);
   return (v) => parseTsvectorText(toTsvector(cfg, v as string));
 }
 
-/** A sealed segment's inverted index for a GIN index (undefined: the storage keeps none). */
-export function segmentIndex(seg: SearchSegment, index: IndexDef): InvertedIndex | undefined {
-  return seg.invertedIndex?.(`gin:${index.oid}`, index.columns[0], indexVector(index));
+/**
+ * A sealed segment's inverted index for a GIN index's key (undefined: the storage keeps
+ * none). Named by the key, not the index: BM25's statistics share it, and the same key
+ * always gives the same lists.
+ */
+export function segmentIndex(seg: SearchSegment, index: Pick<IndexDef, 'columns' | 'tsvectorConfig'>): InvertedIndex | undefined {
+  return seg.invertedIndex?.(`tsvector:${index.columns[0]}:${index.tsvectorConfig ?? ''}`, index.columns[0], indexVector(index));
 }
 
 /**

@@ -21,9 +21,10 @@ import { chooseVectorIndex } from './rules/choose-vector-index.js';
 import { mergeProjections } from './rules/merge-projections.js';
 import { useKeyLookup } from './rules/use-key-lookup.js';
 import { useTextIndex } from './rules/use-text-index.js';
+import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   optimizeNestedPlans(plan, ctx, disabled, new WeakSet());

@@ -17,6 +17,7 @@ import { matches } from './match.js';
 import { tsRank, tsRankCd, weightsOf } from './rank.js';
 import { parseRegconfig } from '../../types/regconfig.js';
 import { lexize } from './debug.js';
+import { bm25Unbound } from './bm25.js';
 
 export interface TextSearchFunction {
   readonly name: string;
@@ -95,6 +96,7 @@ export const TEXT_SEARCH_FUNCTIONS: readonly TextSearchFunction[] = [
   { name: 'get_current_ts_config', args: [], ret: 'regconfig', impl: (_a, ctx) => parseRegconfig(ctx.setting('default_text_search_config') ?? 'pg_catalog.english') },
   ...rankSignatures('ts_rank', tsRank),
   ...rankSignatures('ts_rank_cd', tsRankCd),
+  { name: 'bm25_rank', args: ['tsvector', 'tsquery'], ret: 'float4', impl: () => bm25Unbound() },
 ];
 
 export const TEXT_SEARCH_OPERATORS: readonly TextSearchOperator[] = [
