@@ -182,3 +182,17 @@ test('gin index errors as in PostgreSQL', async () => {
   const def = await c.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'gdocs' AND indexname LIKE '%body%'");
   assert.deepEqual(def.rows, [{ indexdef: "CREATE INDEX gdocs_body_idx ON public.gdocs USING gin (to_tsvector('english'::regconfig, body))" }]);
 });
+
+test('CREATE INDEX … USING gin seals the rows there are, so the index covers them', async () => {
+  await c.query("CREATE TABLE gsmall (id int, tsv tsvector)");
+  await c.query("INSERT INTO gsmall SELECT i, to_tsvector('english', 'row number ' || i) FROM generate_series(1, 200) i");
+  const files = () => readdirSync(join(server.dataDir, 'segments')).filter((f) => f.endsWith('.arrow')).length;
+  const before = files();
+  await c.query('CREATE INDEX gsmall_idx ON gsmall USING gin (tsv)');
+  assert.equal(files(), before + 1);
+  await c.query('SET enable_seqscan = off');
+  const r = await c.query("EXPLAIN ANALYZE SELECT id FROM gsmall WHERE tsv @@ '17'::tsquery");
+  await c.query('RESET enable_seqscan');
+  assert.match(r.rows.map((x: { 'QUERY PLAN': string }) => x['QUERY PLAN']).join('\n'), /Bitmap Index Scan on gsmall_idx .*actual .*rows=1 /);
+  await c.query('DROP TABLE gsmall');
+});

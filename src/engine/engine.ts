@@ -45,6 +45,10 @@ export class Engine implements EngineState, BackendRegistry {
       c.loadData(d);
       this.databases.set(name, c);
     }
+    // tables with a GIN index keep a small growing segment (storage does not persist that)
+    for (const c of this.databases.values()) {
+      for (const t of c.tables.values()) if (t.indexes.some((i) => i.method === 'gin')) this.storage.keepGrowingSmall?.(t.oid, true);
+    }
     // sequence advances logged after the image (OIDs are unique across databases)
     for (const [oid, state] of this.storage.loadSequences()) for (const c of this.databases.values()) c.restoreSequence(oid, state);
   }

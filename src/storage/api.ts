@@ -272,6 +272,13 @@ export interface Storage {
    * engine analyzes the table then, as PostgreSQL's autovacuum does after many changes).
    */
   onSegmentsChanged(listener: (tableId: number, cause: 'seal' | 'bulk' | 'compaction') => void): void;
+  /**
+   * The table has an index only sealed segments serve (GIN): seal its growing segment at a
+   * few thousand rows, as for a table with a vector index, so few rows are read one by one.
+   */
+  keepGrowingSmall?(tableId: number, small: boolean): void;
+  /** Seal the growing segment now (so an index just created covers the existing rows). */
+  seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
   vacuum(tableId?: number): Promise<void>;
   close(): Promise<void>;

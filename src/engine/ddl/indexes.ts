@@ -74,6 +74,11 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+  if (method === 'gin' && table.kind !== 'p') {
+    // sealed segments carry the inverted lists: seal the rows there are, and keep the growing segment small
+    ctx.storage.keepGrowingSmall?.(table.oid, true);
+    await ctx.storage.seal?.(table.oid);
+  }
 }
 
 /**
