@@ -150,6 +150,12 @@ test('a selective query plans the index without settings; other conditions stay 
   const s = await c.query("SELECT count(*)::int AS n FROM gdocs WHERE strip(tsv) @@ 'zebra'::tsquery");
   assert.equal(r.rows[0].n, s.rows[0].n);
   assert.deepEqual(await ids("SELECT id FROM gdocs WHERE tsv @@ NULL::tsquery"), []);
+  // EXPLAIN ANALYZE: the index scan's rows are the candidates, the heap scan's the rows left after the recheck
+  const a = (await c.query("EXPLAIN ANALYZE SELECT id FROM gdocs WHERE tsv @@ to_tsquery('english', 'quick <-> fox')")).rows.map((x: { 'QUERY PLAN': string }) => x['QUERY PLAN']).join('\n');
+  const heap = Number(/Bitmap Heap Scan.*actual .*rows=(\d+)/.exec(a)![1]);
+  const index = Number(/Bitmap Index Scan.*actual .*rows=(\d+)/.exec(a)![1]);
+  const both = await c.query("SELECT count(*)::int AS n FROM gdocs WHERE tsv @@ to_tsquery('english', 'quick & fox')");
+  assert.ok(index >= both.rows[0].n && heap < index, a);
 });
 
 test('deletes and a transaction\'s own writes are respected', async () => {

@@ -46,6 +46,8 @@ export interface RunContext {
   readonly metrics?: Map<Plan, { rows: number; ms: number; firstMs?: number }>;
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
+  /** per GIN bitmap scan: the rows its index scan handed on (EXPLAIN ANALYZE's Bitmap Index Scan rows) */
+  readonly textStats?: Map<Plan, { candidates: number }>;
   /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
@@ -157,7 +159,9 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (query === null) return; // key @@ NULL is never true
     const rest = plan.textLookup.rest ? compileExpr(plan.textLookup.rest) : null;
     const filter = { all: (r: Row) => !pred || pred(r, env) === true, rest: (r: Row) => !rest || rest(r, env) === true };
-    for (const batch of textIndexRows(rc.storage, plan.table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter)) {
+    const counted = rc.textStats && { candidates: 0 };
+    if (counted) rc.textStats!.set(plan, counted);
+    for (const batch of textIndexRows(rc.storage, plan.table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted)) {
       env.checkCancel();
       yield plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : batch.rows;
       if (rc.slice?.due()) yield PAUSE;

@@ -41,6 +41,8 @@ export function segmentIndex(seg: SearchSegment, index: Pick<IndexDef, 'columns'
 export function* textIndexRows(
   storage: Storage, tableOid: number, snapshot: Snapshot, txn: Transaction | undefined, index: IndexDef, query: string,
   filter: { readonly all: (row: Row) => boolean; readonly rest: (row: Row) => boolean },
+  /** counts the rows the index hands on: candidates of sealed segments, every other row */
+  stats?: { candidates: number },
 ): Iterable<{ rowIds: number[]; rows: Row[] }> {
   const q = parseTsquery(query);
   const keep = filter.all;
@@ -51,6 +53,7 @@ export function* textIndexRows(
   let next = rest.next();
   while (!next.done) {
     const batch = next.value;
+    if (stats) stats.candidates += batch.rows.length;
     const rowIds: number[] = [];
     const rows: Row[] = [];
     batch.rows.forEach((r, i) => { if (keep(r as Row)) { rowIds.push(batch.rowIds[i]); rows.push(r as Row); } });
@@ -59,6 +62,7 @@ export function* textIndexRows(
   }
   for (const seg of sealed) {
     const candidates = segmentIndex(seg, index)?.candidates(q);
+    if (stats) stats.candidates += candidates ? candidates.length : seg.length;
     let rowIds: number[] = [];
     let rows: Row[] = [];
     const take = (rowId: number, row: Row, test: (row: Row) => boolean) => {

@@ -28,6 +28,8 @@ export interface ExplainOptions {
   readonly metrics?: Map<Plan, NodeMetrics>;
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
+  /** per GIN bitmap scan: rows its Bitmap Index Scan handed on */
+  readonly textStats?: Map<Plan, { candidates: number }>;
   readonly spillStats?: Map<Plan, SpillStats>;
   readonly verbose: boolean;
   readonly costs: boolean;
@@ -287,6 +289,8 @@ class Builder implements DeparseContext {
       details: [['Index Cond', cond]], children: [], subplans: [],
       est: this.opts.model.textIndexScan(plan.table, plan.filter, lookup.cond).index, actual: n.actual,
     };
+    const handed = this.opts.textStats?.get(plan);
+    if (handed && n.actual && n.actual !== 'never') index.actual = { ...n.actual, rows: handed.candidates };
     n.children.push({ rel: 'Outer', node: index });
     return n;
   }
