@@ -133,3 +133,20 @@ test('top-k by bm25_rank through the GIN index, and the unbound call', async () 
   await assert.rejects(c.query(sql), (e: pg.DatabaseError) => e.code === '0A000');
   await assert.rejects(c.query("SELECT bm25_rank('a b'::tsvector, 'a'::tsquery)"), (e: pg.DatabaseError) => e.code === '0A000');
 });
+
+test('ORDER BY bm25_rank DESC LIMIT k without a filter prunes by the inverted lists and returns the exact top k', async () => {
+  const queries = ["to_tsquery('english', 'fox | river')", "to_tsquery('english', 'cat:*')", "to_tsquery('english', 'nosuchword')", "to_tsquery('english', 'quick & !lazy')"];
+  for (const q of queries) {
+    for (const [k, nulls] of [[5, ''], [40, ''], [10, ' NULLS LAST'], [3, ' NULLS LAST']] as const) {
+      const sql = `SELECT id, bm25_rank(tsv, ${q}) AS s FROM bm WHERE id % 4 <> 1 ORDER BY s DESC${nulls}, id LIMIT ${k}`;
+      const plan = (await c.query(`EXPLAIN ${sql}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+      assert.match(plan, /Top-K Pruning: bm25_rank from inverted lists/, sql);
+      const full = (await c.query(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bm WHERE id % 4 <> 1 ORDER BY s DESC${nulls}, id`)).rows;
+      assert.deepEqual((await c.query(sql)).rows, full.slice(0, k), sql);
+    }
+  }
+  // the select list without the score, and OFFSET
+  const q = "to_tsquery('english', 'bird | tree')";
+  const full = (await c.query(`SELECT id FROM bm ORDER BY bm25_rank(tsv, ${q}) DESC NULLS LAST, id`)).rows;
+  assert.deepEqual((await c.query(`SELECT id FROM bm ORDER BY bm25_rank(tsv, ${q}) DESC NULLS LAST, id LIMIT 7 OFFSET 3`)).rows, full.slice(3, 10));
+});

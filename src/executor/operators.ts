@@ -17,7 +17,9 @@ import { planIsCorrelated } from '../planner/expr-walk.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
-import { textIndexRows } from './text-index-scan.js';
+import { segmentIndex, textIndexRows } from './text-index-scan.js';
+import { bm25SegmentRows } from './bm25-top-k.js';
+import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { windowAgg } from './window.js';
@@ -168,6 +170,10 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     }
     return;
   }
+  if (plan.bm25TopK && !partitioned) {
+    yield* bm25PrunedScan(plan, plan.bm25TopK, pred, rc, env);
+    return;
+  }
   const zone = zoneConditions(plan.filter, env);
   const skipped = rc.scanStats && ((n: number, of: number) => {
     const s = rc.scanStats!.get(plan) ?? { segmentsSkipped: 0, sealedSegments: 0 };
@@ -183,6 +189,33 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       if (out.length) yield out;
       if (rc.slice?.due()) yield PAUSE;
     }
+  }
+}
+
+/** A scan under ORDER BY bm25_rank DESC LIMIT: sealed segments hand on only possible top rows (bm25-top-k.ts). */
+function* bm25PrunedScan(
+  plan: Extract<Plan, { kind: 'scan' }>, spec: NonNullable<Extract<Plan, { kind: 'scan' }>['bm25TopK']>, pred: Compiled | null, rc: RunContext, env: ExecEnv,
+): Iterable<Step> {
+  const k = evalCount(spec.limit, env, 'LIMIT') + evalCount(spec.offset, env, 'OFFSET');
+  const query = compileExpr(spec.query)([], env);
+  const corpus = env.ctx.textCorpus?.(plan.table.oid, spec.column, spec.config);
+  const passes = (r: Row) => !pred || pred(r, env) === true;
+  const out = (rows: Row[], ids: readonly number[]) => (plan.withRowId ? rows.map((r, i) => [...r, ids[i]]) : rows);
+  const sealed = query === null || !corpus || !Number.isFinite(k) ? [] : rc.storage.searchSegments(plan.table.oid, rc.snapshot, rc.txn);
+  for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
+    env.checkCancel();
+    const ids: number[] = [];
+    const rows: Row[] = [];
+    batch.rows.forEach((r, i) => { if (passes(r as Row)) { rows.push(r as Row); ids.push(batch.rowIds[i]); } });
+    if (rows.length) yield out(rows, ids);
+    if (rc.slice?.due()) yield PAUSE;
+  }
+  const q = query === null ? null : parseTsquery(query as string);
+  for (const seg of sealed) {
+    const index = segmentIndex(seg, { columns: [spec.column], tsvectorConfig: spec.config });
+    const found = index ? [...bm25SegmentRows(seg, index, corpus!, q, k, passes)] : [...seg.visibleRows()].filter((f) => passes(f.row as Row));
+    if (found.length) yield out(found.map((f) => f.row as Row), found.map((f) => f.rowId));
+    if (rc.slice?.due()) yield PAUSE;
   }
 }
 

@@ -271,6 +271,8 @@ class Builder implements DeparseContext {
     const n = this.node(plan, 'Seq Scan');
     this.relation(n, plan.table);
     if (plan.filter) n.details.push(['Filter', this.expr(plan.filter)]);
+    // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
+    if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
     this.output(n, this.columnsOf(plan));
     return n;
   }

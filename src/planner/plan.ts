@@ -104,6 +104,12 @@ export type Plan =
      * `rest` the others (all a candidate needs when the posting lists are exact)
      */
     readonly textLookup?: { readonly index: IndexDef; readonly query: Expr; readonly cond: Expr; readonly rest: Expr | null };
+    /**
+     * under ORDER BY bm25_rank(key, query) DESC LIMIT: each sealed segment hands on only
+     * the rows that can be in the top `limit + offset` (scored from its inverted lists);
+     * the Top-K above still orders them exactly
+     */
+    readonly bm25TopK?: { readonly column: number; readonly config: number | undefined; readonly query: Expr; readonly limit: Expr; readonly offset: Expr | null };
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }

@@ -38,19 +38,24 @@ export function bm25Terms(q: TsQuery): Term[] {
   return [...out.values()];
 }
 
+/** IDF of a term held by n of the corpus' rows */
+export const bm25Idf = (corpus: TextCorpus, n: number): number => Math.log(1 + (corpus.docs - n + 0.5) / (n + 0.5));
+/** k1 × (1 − b + b × |D| / avgdl) */
+export const bm25Norm = (corpus: TextCorpus, dl: number): number => BM25_K1 * (1 - BM25_B + BM25_B * (corpus.avgLength > 0 ? dl / corpus.avgLength : 0));
+/** one term's share (the top-k pruning in executor/bm25-top-k.ts adds the same shares in the same order) */
+export const bm25Share = (idf: number, tf: number, norm: number): number => idf * (tf * (BM25_K1 + 1)) / (tf + norm);
+
 export function bm25Score(v: TsVector, q: TsQuery, corpus: TextCorpus): number {
   if (corpus.docs === 0) return 0;
   let dl = 0;
   for (const l of v) dl += Math.max(1, l.pos.length);
-  const norm = BM25_K1 * (1 - BM25_B + BM25_B * (corpus.avgLength > 0 ? dl / corpus.avgLength : 0));
+  const norm = bm25Norm(corpus, dl);
   let score = 0;
   for (const t of bm25Terms(q)) {
     let tf = 0;
     for (const l of findLexemes(v, { type: 'val', word: t.word, prefix: t.prefix, weight: 0 })) tf += Math.max(1, l.pos.length);
     if (tf === 0) continue;
-    const n = corpus.documents(t.word, t.prefix);
-    const idf = Math.log(1 + (corpus.docs - n + 0.5) / (n + 0.5));
-    score += idf * (tf * (BM25_K1 + 1)) / (tf + norm);
+    score += bm25Share(bm25Idf(corpus, corpus.documents(t.word, t.prefix)), tf, norm);
   }
   return Math.fround(score);
 }
@@ -61,9 +66,17 @@ export function bm25Unbound(): Value {
     { hint: 'Call it in a query over that table, e.g. SELECT bm25_rank(tsv, q) FROM docs.' });
 }
 
+export interface CorpusKey { readonly table: number; readonly column: number; readonly config: number | undefined }
+
+/** the corpus a bm25_rank function was tied to (undefined: not a bound bm25_rank) */
+export function bm25CorpusOf(fn: ScalarFunction): CorpusKey | undefined {
+  return (fn as ScalarFunction & { bm25Corpus?: CorpusKey }).bm25Corpus;
+}
+
 /** bm25_rank over the corpus of one table's tsvector key */
 export function bm25RankOf(table: number, column: number, config: number | undefined): ScalarFunction {
-  return {
+  const fn: ScalarFunction & { bm25Corpus: CorpusKey } = {
+    bm25Corpus: { table, column, config },
     kind: 'scalar',
     argTypes: [{ oid: OID.tsvector, typmod: -1 }, { oid: OID.tsquery, typmod: -1 }],
     returnType: { oid: OID.float4, typmod: -1 },
@@ -75,4 +88,5 @@ export function bm25RankOf(table: number, column: number, config: number | undef
       return bm25Score(parseTsvector(v as string), parseTsquery(q as string), corpus);
     },
   };
+  return fn;
 }
