@@ -44,6 +44,8 @@ export interface IndexDef {
   /** operator class per column, e.g. vector_l2_ops */
   readonly opclasses: readonly string[];
   readonly options: Readonly<Record<string, string>>;
+  /** gin over to_tsvector(<this regconfig OID>, columns[0]) instead of the column itself */
+  readonly tsvectorConfig?: number;
   /** constraint that owns this index (PRIMARY KEY / UNIQUE), if any */
   readonly constraintOid?: number;
   /** a partition's index made for an index of its partitioned table: that index's OID */

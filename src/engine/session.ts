@@ -13,6 +13,7 @@ import { splitStatements } from '../sql/parser.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
+import { withTextCorpus } from '../executor/text-corpus.js';
 import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
@@ -372,7 +373,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const env: ExecEnv = {
       params,
       outer: [],
-      ctx: evalContext(this, currentRoleName(this.settings)),
+      ctx: withTextCorpus(evalContext(this, currentRoleName(this.settings)), rc),
       runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
       checkCancel: () => this.checkCancelled(),
     };

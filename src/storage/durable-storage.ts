@@ -126,6 +126,8 @@ interface UniqueKey {
 class TableState {
   readonly uniqueKeys = new Map<string, UniqueKey>();
   vectorIndexes: VectorIndexSpec[] = [];
+  /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
+  smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
   readonly ann = new Map<number, Map<string, AnnIndex>>();
   /** replaced, never mutated, so a running scan keeps the list it started with */
@@ -756,6 +758,8 @@ export class DurableStorage implements Storage {
         const rowId = visible(pos);
         return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
       },
+      isVisible: (pos) => pos >= 0 && pos < seg.length && visible(pos) !== undefined,
+      invertedIndex: (key, column, toVector) => seg.invertedIndex(key, column, toVector),
       *visibleRowsWhere(columns, test) {
         const all = allVisible();
         const hits: number[] = [];
@@ -1357,7 +1361,14 @@ export class DurableStorage implements Storage {
   private static readonly INDEXED_SEAL_ROWS = 16384;
 
   private sealDue(t: TableState): boolean {
-    return t.growing.bytes >= this.sealThreshold || (t.vectorIndexes.length > 0 && t.growing.length >= DurableStorage.INDEXED_SEAL_ROWS);
+    return t.growing.bytes >= this.sealThreshold || ((t.vectorIndexes.length > 0 || t.smallGrowing) && t.growing.length >= DurableStorage.INDEXED_SEAL_ROWS);
+  }
+
+  keepGrowingSmall(tableId: number, small: boolean): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    t.smallGrowing = small;
+    if (small) this.maybeScheduleSeal(t);
   }
 
   private maybeScheduleSeal(t: TableState): void {

@@ -11,6 +11,8 @@
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
 import { SortedColumn } from './sorted-column.js';
+import { InvertedIndex } from './inverted-index.js';
+import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
@@ -400,6 +402,20 @@ export class SealedSegment implements Segment {
       this.sorted.set(col, SortedColumn.build(this.length, (pos) => values[pos]));
     }
     return this.sorted.get(col);
+  }
+
+  private readonly inverted = new Map<string, InvertedIndex>();
+
+  /** A text index's inverted index over the column's values as tsvectors, built on first use */
+  invertedIndex(key: string, col: number, toVector: (value: unknown) => TsVector | null): InvertedIndex {
+    let index = this.inverted.get(key);
+    if (!index) {
+      const values: unknown[] = new Array(this.length);
+      this.forEachPartial([col], (pos, partial) => { values[pos] = partial[col]; });
+      index = InvertedIndex.build(this.length, (pos) => (values[pos] === null || values[pos] === undefined ? null : toVector(values[pos])));
+      this.inverted.set(key, index);
+    }
+    return index;
   }
 
   /** NULLs in a column (0: every row has a value) */

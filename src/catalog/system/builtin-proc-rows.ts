@@ -124,7 +124,7 @@ export function builtinDescription(objoid: number, classoid: number): string | u
  */
 export const INTERNAL_PROCS: Readonly<Record<string, number>> = {
   array_in: 750, array_out: 751, array_recv: 2400, array_send: 2401, array_subscript_handler: 6179, record_in: 2290, record_out: 2291,
-  heap_tableam_handler: 3, bthandler: 330, hashhandler: 331, hnswhandler: 15590, ivfflathandler: 15591,
+  heap_tableam_handler: 3, bthandler: 330, hashhandler: 331, ginhandler: 333, hnswhandler: 15590, ivfflathandler: 15591,
 };
 
 let regprocNames: Map<number, string> | undefined;

@@ -64,7 +64,7 @@ const COLL_C = 950;
 const TABLESPACE_DEFAULT = 1663;
 
 /** PostgreSQL 15's predefined roles (drizzle-kit lists pg_roles; psql \\du hides ^pg_) */
-export const AM: Record<string, number> = { heap: 2, btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
+export const AM: Record<string, number> = { heap: 2, btree: 403, hash: 405, gin: 2742, hnsw: 16390, ivfflat: 16391 };
 
 /** pgvector's operator classes at fixed OIDs (PostgreSQL gives them per-database OIDs). */
 const VECTOR_OPCLASSES: { oid: number; name: string; am: string; def: boolean }[] = [
@@ -93,6 +93,7 @@ function opclassOid(method: string, opclass: string | undefined, typeOid: number
     const want = opclass && opclass !== 'default' ? opclass : 'vector_l2_ops';
     return VECTOR_OPCLASSES.find((o) => o.am === method && o.name === want)?.oid ?? 0;
   }
+  if (method === 'gin') return 10073; // tsvector_ops
   return BTREE_OPCLASSES[typeOid]?.[0] ?? 0;
 }
 
@@ -331,7 +332,7 @@ export function buildSystemRelations(): SystemRelation[] {
   }, 2606));
 
   add(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', regproc], ['amtype', char]], () => [
-    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [AM.hnsw, 'hnsw', INTERNAL_PROCS.hnswhandler, 'i'], [AM.ivfflat, 'ivfflat', INTERNAL_PROCS.ivfflathandler, 'i'],
+    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [2742, 'gin', INTERNAL_PROCS.ginhandler, 'i'], [AM.hnsw, 'hnsw', INTERNAL_PROCS.hnswhandler, 'i'], [AM.ivfflat, 'ivfflat', INTERNAL_PROCS.ivfflathandler, 'i'],
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
@@ -341,6 +342,7 @@ export function buildSystemRelations(): SystemRelation[] {
       if (Number(ty) === OID.varchar) continue;
       rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
     }
+    rows.push([10073, AM.gin, 'tsvector_ops', NAMESPACE.pg_catalog, ROLE.bootstrap, 3659, OID.tsvector, true, OID.text]);
     for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, OID.vector, v.def, 0]);
     return rows;
   }, 2616));

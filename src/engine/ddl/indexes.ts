@@ -6,7 +6,8 @@ import { OID, formatType } from '../../types/types.js';
 import type { AnnOp } from '../../ann/api.js';
 import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
-import { typeOf, type CreateIndex, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
+import { toTsvectorCall, typeOf, type CreateIndex, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
+import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
@@ -41,23 +42,26 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   const table = mustFindTable(ctx, stmt.table);
   if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
-  if (!['btree', 'hnsw', 'ivfflat', 'hash'].includes(method)) {
+  if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
   }
   if (stmt.unique && method !== 'btree') {
     throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`);
   }
-  const cols = stmt.columns.map((c) => indexedColumn(table, c));
+  const gin = method === 'gin' ? ginKey(table, stmt.columns) : undefined;
+  const cols = gin ? [gin.column] : stmt.columns.map((c) => indexedColumn(table, c));
   // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
   const defaultOpclass = (i: number) => (method === 'ivfflat' && table.columns[cols[i]].type.oid === OID.vector ? 'vector_l2_ops' : 'default');
   const opclasses = stmt.columns.map((c, i) => c.opclass ?? defaultOpclass(i));
   const options = { ...stmt.options };
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
-  const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
+  // PostgreSQL names an expression index after the function: t_to_tsvector_idx
+  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : cols.map((c) => table.columns[c].name);
+  const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${nameParts.join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
-    method, opclasses, options,
+    method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
@@ -70,6 +74,40 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+  if (method === 'gin' && table.kind !== 'p') {
+    // sealed segments carry the inverted lists: seal the rows there are, and keep the growing segment small
+    ctx.storage.keepGrowingSmall?.(table.oid, true);
+    await ctx.storage.seal?.(table.oid);
+  }
+}
+
+/**
+ * The key of a GIN index: a tsvector column, or to_tsvector('config', text column) (its
+ * rows' lexemes computed from the text). Only tsvector_ops exists.
+ */
+function ginKey(table: TableDef, specs: readonly IndexColumnSpec[]): { column: number; config?: number } {
+  if (specs.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'multicolumn gin indexes are not supported yet');
+  const spec = specs[0];
+  if (spec.opclass && spec.opclass !== 'tsvector_ops') {
+    throw new SqlError(SqlState.undefinedObject, `operator class "${spec.opclass}" does not exist for access method "gin"`);
+  }
+  const noOpclass = (type: number) => new SqlError(SqlState.undefinedObject, `data type ${formatType({ oid: type, typmod: -1 })} has no default operator class for access method "gin"`, {
+    hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+  });
+  if (spec.kind === 'expression') {
+    const call = toTsvectorCall(spec.expr.tree);
+    if (!call) throw new SqlError(SqlState.featureNotSupported, 'gin expression indexes other than to_tsvector(\'config\', column) are not supported yet');
+    const column = table.columns.findIndex((x) => x.name === call.column);
+    if (column < 0) throw new SqlError(SqlState.undefinedColumn, `column "${call.column}" does not exist`);
+    const type = table.columns[column].type.oid;
+    if (type !== OID.text && type !== OID.varchar && type !== OID.bpchar) {
+      throw new SqlError(SqlState.undefinedFunction, `function to_tsvector(unknown, ${formatType(table.columns[column].type)}) does not exist`);
+    }
+    return { column, config: parseRegconfig(call.config) };
+  }
+  const column = indexedColumn(table, spec);
+  if (table.columns[column].type.oid !== OID.tsvector) throw noOpclass(table.columns[column].type.oid);
+  return { column };
 }
 
 /** ALTER INDEX parent ATTACH PARTITION child: the child (an index of a partition of parent's table) now belongs to parent */
