@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -134,6 +136,173 @@ __attribute__((target_clones("popcnt", "default"))) distance_t hamming_b1(std::s
   return static_cast<distance_t>(s);
 }
 
+
+// L1 (pgvector's <+>), which usearch has no metric for: indexes of `vector_l1_ops` /
+// `halfvec_l1_ops` are built here with these kernels, saved with metric kind "unknown",
+// and viewed again with the opener naming the metric.
+__attribute__((target_clones("avx2", "default"))) distance_t l1(std::size_t a, std::size_t b, std::size_t n) {
+  float const* x = reinterpret_cast<float const*>(a);
+  float const* y = reinterpret_cast<float const*>(b);
+  float s = 0;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t i = 0; i < n; i++) s += std::fabs(x[i] - y[i]);
+  return s;
+}
+
+// f16 without F16C: usearch's own conversion, one scalar at a time
+distance_t l1_f16_serial(std::size_t a, std::size_t b, std::size_t n) {
+  f16_t const* x = reinterpret_cast<f16_t const*>(a);
+  f16_t const* y = reinterpret_cast<f16_t const*>(b);
+  float s = 0;
+  for (std::size_t i = 0; i < n; i++) s += std::fabs(float(x[i]) - float(y[i]));
+  return s;
+}
+
+__attribute__((target("avx2,f16c,fma"))) distance_t l1_f16(std::size_t a, std::size_t b, std::size_t n) {
+  std::uint16_t const* x = reinterpret_cast<std::uint16_t const*>(a);
+  std::uint16_t const* y = reinterpret_cast<std::uint16_t const*>(b);
+  __m256 const sign = _mm256_set1_ps(-0.0f);
+  __m256 acc = _mm256_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 d = _mm256_sub_ps(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<__m128i const*>(x + i))),
+                             _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<__m128i const*>(y + i))));
+    acc = _mm256_add_ps(acc, _mm256_andnot_ps(sign, d));
+  }
+  float s = hsum256(acc);
+  for (; i < n; i++) s += std::fabs(_cvtsh_ss(x[i]) - _cvtsh_ss(y[i]));
+  return s;
+}
+
+// i8 (Quiver's centered bytes, one scale for the segment: L1 scaled by it), exact in integers
+__attribute__((target_clones("avx2", "default"))) distance_t l1_i8(std::size_t a, std::size_t b, std::size_t n) {
+  std::int8_t const* x = reinterpret_cast<std::int8_t const*>(a);
+  std::int8_t const* y = reinterpret_cast<std::int8_t const*>(b);
+  std::int32_t s = 0;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t i = 0; i < n; i++) {
+    std::int32_t d = static_cast<std::int32_t>(x[i]) - static_cast<std::int32_t>(y[i]);
+    s += d < 0 ? -d : d;
+  }
+  return static_cast<distance_t>(s);
+}
+
+using kernel_t = distance_t (*)(std::size_t, std::size_t, std::size_t);
+
+/** The L1 kernel for a stored scalar kind (null: none). */
+kernel_t l1_kernel(scalar_kind_t scalar) {
+  bool f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c") && __builtin_cpu_supports("fma");
+  switch (scalar) {
+    case scalar_kind_t::f32_k: return &l1;
+    case scalar_kind_t::f16_k: return f16c ? &l1_f16 : &l1_f16_serial;
+    case scalar_kind_t::i8_k: return &l1_i8;
+    default: return nullptr;
+  }
+}
+
+metric_punned_t l1_metric(std::size_t dims, scalar_kind_t scalar) {
+  return metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(l1_kernel(scalar)),
+                                    metric_punned_signature_t::array_array_size_k, metric_kind_t::unknown_k, scalar);
+}
+
+scalar_kind_t scalar_named(std::string const& name) {
+  if (name == "f32") return scalar_kind_t::f32_k;
+  if (name == "f16") return scalar_kind_t::f16_k;
+  if (name == "i8") return scalar_kind_t::i8_k;
+  return scalar_kind_t::unknown_k;
+}
+
+// Builds an L1 index (usearch's JS binding builds the others): add in pieces, then save.
+class L1Builder : public Napi::ObjectWrap<L1Builder> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "L1Builder",
+                       {InstanceMethod("add", &L1Builder::Add), InstanceMethod("save", &L1Builder::Save),
+                        InstanceAccessor("size", &L1Builder::Size, nullptr)});
+  }
+
+  // new L1Builder(dimensions, scalar 'f32' | 'f16' | 'i8', connectivity, expansionAdd)
+  explicit L1Builder(Napi::CallbackInfo const& info) : Napi::ObjectWrap<L1Builder>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber() || !info[3].IsNumber()) {
+      Napi::TypeError::New(env, "L1Builder(dimensions, scalar, connectivity, expansionAdd)").ThrowAsJavaScriptException();
+      return;
+    }
+    std::size_t dims = info[0].As<Napi::Number>().Uint32Value();
+    scalar_kind_t scalar = scalar_named(info[1].As<Napi::String>());
+    if (dims == 0 || !l1_kernel(scalar)) {
+      Napi::TypeError::New(env, "L1Builder: bad dimensions or scalar kind").ThrowAsJavaScriptException();
+      return;
+    }
+    index_dense_config_t config(info[2].As<Napi::Number>().Uint32Value(), info[3].As<Napi::Number>().Uint32Value(), 40);
+    auto made = index_dense_t::make(l1_metric(dims, scalar), config, default_free_value<default_key_t>(), index_limits_t(0, 1));
+    if (!made) {
+      Napi::Error::New(env, std::string("cannot make index: ") + made.error.release()).ThrowAsJavaScriptException();
+      return;
+    }
+    index_.reset(new index_dense_t(std::move(made.index)));
+  }
+
+ private:
+  std::unique_ptr<index_dense_t> index_;
+
+  Napi::Value Size(Napi::CallbackInfo const& info) {
+    return Napi::Number::New(info.Env(), index_ ? static_cast<double>(index_->size()) : 0);
+  }
+
+  // add(keys: BigUint64Array, vectors: Float32Array | Int8Array (i8), threads)
+  Napi::Value Add(Napi::CallbackInfo const& info) {
+    Napi::Env env = info.Env();
+    if (!index_ || info.Length() < 3 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[2].IsNumber()) {
+      Napi::TypeError::New(env, "add(keys, vectors, threads)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::BigUint64Array keys = info[0].As<Napi::BigUint64Array>();
+    Napi::TypedArray typed = info[1].As<Napi::TypedArray>();
+    std::size_t tasks = keys.ElementLength();
+    std::size_t dims = index_->dimensions();
+    bool bytes = typed.TypedArrayType() == napi_int8_array;
+    if ((!bytes && typed.TypedArrayType() != napi_float32_array) || typed.ElementLength() != tasks * dims ||
+        bytes != (index_->scalar_kind() == scalar_kind_t::i8_k)) {
+      Napi::TypeError::New(env, "vectors do not match the keys or the index").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::size_t threads = std::max<std::size_t>(1, info[2].As<Napi::Number>().Uint32Value());
+    if (!index_->try_reserve(index_limits_t(index_->size() + tasks, threads))) {
+      Napi::Error::New(env, "cannot reserve memory for the index").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::atomic<bool> failed{false};
+    auto run = [&](auto const* vectors) {
+      executor_default_t executor{threads};
+      executor.fixed(tasks, [&](std::size_t thread, std::size_t task) {
+        if (failed.load()) return;
+        auto added = index_->add(static_cast<default_key_t>(keys[task]), vectors + task * dims, thread);
+        if (!added) {
+          added.error.release();
+          failed.store(true);
+        }
+      });
+    };
+    if (bytes) run(reinterpret_cast<i8_t const*>(typed.As<Napi::Int8Array>().Data()));
+    else run(typed.As<Napi::Float32Array>().Data());
+    if (failed) Napi::Error::New(env, "adding to the index failed").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+
+  Napi::Value Save(Napi::CallbackInfo const& info) {
+    Napi::Env env = info.Env();
+    if (!index_ || info.Length() < 1 || !info[0].IsString()) {
+      Napi::TypeError::New(env, "save(path)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::string path = info[0].As<Napi::String>();
+    auto saved = index_->save(path.c_str());
+    if (!saved) Napi::Error::New(env, std::string("cannot save index: ") + saved.error.release()).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+};
+
 class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -143,13 +312,15 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
                         InstanceAccessor("dimensions", &FilteredIndex::Dimensions, nullptr)});
   }
 
-  // new FilteredIndex(path): a view of a saved index file
+  // new FilteredIndex(path, metric?): a view of a saved index file; metric 'l1' for an
+  // L1Builder's file (saved with metric kind "unknown")
   explicit FilteredIndex(Napi::CallbackInfo const& info) : Napi::ObjectWrap<FilteredIndex>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsString()) {
-      Napi::TypeError::New(env, "FilteredIndex(path)").ThrowAsJavaScriptException();
+      Napi::TypeError::New(env, "FilteredIndex(path, metric?)").ThrowAsJavaScriptException();
       return;
     }
+    bool wants_l1 = info.Length() > 1 && info[1].IsString() && info[1].As<Napi::String>().Utf8Value() == "l1";
     std::string path = info[0].As<Napi::String>();
     auto made = index_dense_t::make(path.c_str(), true);
     if (!made) {
@@ -168,6 +339,15 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
       index_->change_metric(metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(kernel),
                                                        metric_punned_signature_t::array_array_size_k, metric, scalar));
     };
+    if (wants_l1 != (metric == metric_kind_t::unknown_k) || (wants_l1 && !l1_kernel(scalar))) {
+      index_.reset();
+      Napi::Error::New(env, "index file and metric differ").ThrowAsJavaScriptException();
+      return;
+    }
+    if (wants_l1) {
+      index_->change_metric(l1_metric(dims, scalar));
+      return;
+    }
     bool f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c") && __builtin_cpu_supports("fma");
     if (scalar == scalar_kind_t::f32_k && metric == metric_kind_t::l2sq_k) use(&l2sq);
     else if (scalar == scalar_kind_t::f32_k && metric == metric_kind_t::cos_k) use(&cosine);
@@ -279,6 +459,7 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("FilteredIndex", FilteredIndex::Init(env));
+  exports.Set("L1Builder", L1Builder::Init(env));
   return exports;
 }
 

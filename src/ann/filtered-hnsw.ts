@@ -25,7 +25,21 @@ export interface NativeFilteredIndex {
   close(): void;
 }
 
-type Addon = { FilteredIndex: new (path: string) => NativeFilteredIndex };
+/** Builds an L1 index file (usearch has no L1 metric: the addon brings its kernels). */
+export interface NativeL1Builder {
+  readonly size: number;
+  /** vectors: floats (f32 and f16 indexes: the addon casts), or bytes for an i8 index */
+  add(keys: BigUint64Array, vectors: Float32Array | Int8Array, threads: number): void;
+  save(path: string): void;
+}
+
+/** How an L1 index stores its vectors. */
+export type L1Scalar = 'f32' | 'f16' | 'i8';
+
+type Addon = {
+  FilteredIndex: new (path: string, metric?: 'l1') => NativeFilteredIndex;
+  L1Builder: new (dimensions: number, scalar: L1Scalar, connectivity: number, expansionAdd: number) => NativeL1Builder;
+};
 
 let addon: Addon | null | undefined;
 
@@ -44,8 +58,19 @@ export function filteredHnswAvailable(): boolean {
   return load() !== null;
 }
 
-/** A view of a saved index file, or undefined when the addon is not built. */
-export function openFilteredView(path: string): NativeFilteredIndex | undefined {
+/**
+ * A view of a saved index file, or undefined when the addon is not built. `metric` 'l1':
+ * a file an L1 builder saved (its header names no metric).
+ */
+export function openFilteredView(path: string, metric?: 'l1'): NativeFilteredIndex | undefined {
   const a = load();
-  return a ? new a.FilteredIndex(path) : undefined;
+  if (!a) return undefined;
+  return metric ? new a.FilteredIndex(path, metric) : new a.FilteredIndex(path);
+}
+
+/** A new L1 index builder (throws when the addon is not built: hnswSupports said no). */
+export function newL1Builder(dimensions: number, scalar: L1Scalar, connectivity: number, expansionAdd: number): NativeL1Builder {
+  const a = load();
+  if (!a) throw new Error('bug: L1 HNSW without the native addon');
+  return new a.L1Builder(dimensions, scalar, connectivity, expansionAdd);
 }

@@ -138,12 +138,12 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
 
 /**
  * Whether storage builds this index, or keeps it in the catalog only (searches then stay
- * exact): usearch has no L1 metric and no sparse vectors; IVFFlat does not cluster bit
- * strings yet.
+ * exact): no sparse vectors yet; IVFFlat does not cluster bit strings yet. (L1 graphs
+ * are the native addon's: storage skips them when it was not built.)
  */
 function indexBuilt(idx: IndexDef, table: TableDef): boolean {
   const op = OPCLASS_OPERATOR[idx.opclasses[0]];
-  if (op === '<+>' || table.columns[idx.columns[0]].type.oid === OID.sparsevec) return false;
+  if (table.columns[idx.columns[0]].type.oid === OID.sparsevec) return false;
   return !(idx.method === 'ivfflat' && (op === '<~>' || op === '<%>'));
 }
 
