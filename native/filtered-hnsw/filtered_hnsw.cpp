@@ -138,7 +138,7 @@ __attribute__((target_clones("popcnt", "default"))) distance_t hamming_b1(std::s
 
 
 // L1 (pgvector's <+>), which usearch has no metric for: indexes of `vector_l1_ops` /
-// `halfvec_l1_ops` are built here with these kernels, saved with metric kind "unknown",
+// `halfvec_l1_ops` are built here (CustomBuilder) with these kernels, saved with metric kind "unknown",
 // and viewed again with the opener naming the metric.
 __attribute__((target_clones("avx2", "default"))) distance_t l1(std::size_t a, std::size_t b, std::size_t n) {
   float const* x = reinterpret_cast<float const*>(a);
@@ -200,8 +200,101 @@ kernel_t l1_kernel(scalar_kind_t scalar) {
   }
 }
 
-metric_punned_t l1_metric(std::size_t dims, scalar_kind_t scalar) {
-  return metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(l1_kernel(scalar)),
+
+// Sparse vectors (pgvector's sparsevec, HNSW limited to 1,000 non-zero elements): each
+// stored in a fixed slot of n = 1 + 2 * cap 32-bit words, [nnz, indices (ascending u32) …,
+// values (f32) …], cap being the segment's largest nnz (src/ann/sparse-hnsw.ts packs it).
+// Distances merge the two index lists, as pgvector's sparsevec.c does.
+struct sparse_view_t {
+  std::uint32_t nnz;
+  std::uint32_t const* idx;
+  float const* val;
+};
+
+inline sparse_view_t sparse_view(std::size_t p, std::size_t n) {
+  std::uint32_t const* w = reinterpret_cast<std::uint32_t const*>(p);
+  std::size_t cap = (n - 1) / 2;
+  std::uint32_t nnz = w[0] > cap ? static_cast<std::uint32_t>(cap) : w[0];
+  return {nnz, w + 1, reinterpret_cast<float const*>(w + 1 + cap)};
+}
+
+inline float sparse_norm2(sparse_view_t const& x) {
+  float s = 0;
+  for (std::uint32_t i = 0; i < x.nnz; i++) s += x.val[i] * x.val[i];
+  return s;
+}
+
+inline float sparse_dot(sparse_view_t const& x, sparse_view_t const& y) {
+  float s = 0;
+  for (std::uint32_t i = 0, j = 0; i < x.nnz && j < y.nnz;) {
+    if (x.idx[i] == y.idx[j]) s += x.val[i++] * y.val[j++];
+    else if (x.idx[i] < y.idx[j]) i++;
+    else j++;
+  }
+  return s;
+}
+
+distance_t sparse_l2sq(std::size_t a, std::size_t b, std::size_t n) {
+  sparse_view_t x = sparse_view(a, n), y = sparse_view(b, n);
+  float s = 0;
+  std::uint32_t i = 0, j = 0;
+  while (i < x.nnz && j < y.nnz) {
+    if (x.idx[i] == y.idx[j]) {
+      float d = x.val[i++] - y.val[j++];
+      s += d * d;
+    } else if (x.idx[i] < y.idx[j]) {
+      s += x.val[i] * x.val[i];
+      i++;
+    } else {
+      s += y.val[j] * y.val[j];
+      j++;
+    }
+  }
+  for (; i < x.nnz; i++) s += x.val[i] * x.val[i];
+  for (; j < y.nnz; j++) s += y.val[j] * y.val[j];
+  return s;
+}
+
+distance_t sparse_l1(std::size_t a, std::size_t b, std::size_t n) {
+  sparse_view_t x = sparse_view(a, n), y = sparse_view(b, n);
+  float s = 0;
+  std::uint32_t i = 0, j = 0;
+  while (i < x.nnz && j < y.nnz) {
+    if (x.idx[i] == y.idx[j]) s += std::fabs(x.val[i++] - y.val[j++]);
+    else if (x.idx[i] < y.idx[j]) s += std::fabs(x.val[i++]);
+    else s += std::fabs(y.val[j++]);
+  }
+  for (; i < x.nnz; i++) s += std::fabs(x.val[i]);
+  for (; j < y.nnz; j++) s += std::fabs(y.val[j]);
+  return s;
+}
+
+distance_t sparse_cos(std::size_t a, std::size_t b, std::size_t n) {
+  sparse_view_t x = sparse_view(a, n), y = sparse_view(b, n);
+  float aa = sparse_norm2(x), bb = sparse_norm2(y);
+  if (aa == 0 && bb == 0) return 0;
+  if (aa == 0 || bb == 0) return 1;
+  return 1 - sparse_dot(x, y) / std::sqrt(aa * bb);
+}
+
+/** A metric the addon builds indexes with (usearch's binding builds the others). */
+struct custom_metric_t {
+  kernel_t kernel;
+  bool ok;
+};
+
+/** 'l1' (dense, any stored scalar the kernel has) or 'sparse-l2sq' | 'sparse-cos' | 'sparse-l1' (f32 slots). */
+custom_metric_t custom_kernel(std::string const& name, scalar_kind_t scalar) {
+  if (name == "l1") return {l1_kernel(scalar), l1_kernel(scalar) != nullptr};
+  if (scalar != scalar_kind_t::f32_k) return {nullptr, false};
+  if (name == "sparse-l2sq") return {&sparse_l2sq, true};
+  if (name == "sparse-cos") return {&sparse_cos, true};
+  if (name == "sparse-l1") return {&sparse_l1, true};
+  return {nullptr, false};
+}
+
+metric_punned_t custom_metric(std::size_t dims, kernel_t kernel, scalar_kind_t scalar) {
+  return metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(kernel),
                                     metric_punned_signature_t::array_array_size_k, metric_kind_t::unknown_k, scalar);
 }
 
@@ -212,30 +305,31 @@ scalar_kind_t scalar_named(std::string const& name) {
   return scalar_kind_t::unknown_k;
 }
 
-// Builds an L1 index (usearch's JS binding builds the others): add in pieces, then save.
-class L1Builder : public Napi::ObjectWrap<L1Builder> {
+// Builds an index on one of the addon's own metrics (custom_kernel): add in pieces, then save.
+class CustomBuilder : public Napi::ObjectWrap<CustomBuilder> {
  public:
   static Napi::Function Init(Napi::Env env) {
-    return DefineClass(env, "L1Builder",
-                       {InstanceMethod("add", &L1Builder::Add), InstanceMethod("save", &L1Builder::Save),
-                        InstanceAccessor("size", &L1Builder::Size, nullptr)});
+    return DefineClass(env, "CustomBuilder",
+                       {InstanceMethod("add", &CustomBuilder::Add), InstanceMethod("save", &CustomBuilder::Save),
+                        InstanceAccessor("size", &CustomBuilder::Size, nullptr)});
   }
 
-  // new L1Builder(dimensions, scalar 'f32' | 'f16' | 'i8', connectivity, expansionAdd)
-  explicit L1Builder(Napi::CallbackInfo const& info) : Napi::ObjectWrap<L1Builder>(info) {
+  // new CustomBuilder(dimensions, metric, scalar 'f32' | 'f16' | 'i8', connectivity, expansionAdd)
+  explicit CustomBuilder(Napi::CallbackInfo const& info) : Napi::ObjectWrap<CustomBuilder>(info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber() || !info[3].IsNumber()) {
-      Napi::TypeError::New(env, "L1Builder(dimensions, scalar, connectivity, expansionAdd)").ThrowAsJavaScriptException();
+    if (info.Length() < 5 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsString() || !info[3].IsNumber() || !info[4].IsNumber()) {
+      Napi::TypeError::New(env, "CustomBuilder(dimensions, metric, scalar, connectivity, expansionAdd)").ThrowAsJavaScriptException();
       return;
     }
     std::size_t dims = info[0].As<Napi::Number>().Uint32Value();
-    scalar_kind_t scalar = scalar_named(info[1].As<Napi::String>());
-    if (dims == 0 || !l1_kernel(scalar)) {
-      Napi::TypeError::New(env, "L1Builder: bad dimensions or scalar kind").ThrowAsJavaScriptException();
+    scalar_kind_t scalar = scalar_named(info[2].As<Napi::String>());
+    custom_metric_t metric = custom_kernel(info[1].As<Napi::String>(), scalar);
+    if (dims == 0 || !metric.ok) {
+      Napi::TypeError::New(env, "CustomBuilder: bad dimensions, metric or scalar kind").ThrowAsJavaScriptException();
       return;
     }
-    index_dense_config_t config(info[2].As<Napi::Number>().Uint32Value(), info[3].As<Napi::Number>().Uint32Value(), 40);
-    auto made = index_dense_t::make(l1_metric(dims, scalar), config, default_free_value<default_key_t>(), index_limits_t(0, 1));
+    index_dense_config_t config(info[3].As<Napi::Number>().Uint32Value(), info[4].As<Napi::Number>().Uint32Value(), 40);
+    auto made = index_dense_t::make(custom_metric(dims, metric.kernel, scalar), config, default_free_value<default_key_t>(), index_limits_t(0, 1));
     if (!made) {
       Napi::Error::New(env, std::string("cannot make index: ") + made.error.release()).ThrowAsJavaScriptException();
       return;
@@ -312,15 +406,15 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
                         InstanceAccessor("dimensions", &FilteredIndex::Dimensions, nullptr)});
   }
 
-  // new FilteredIndex(path, metric?): a view of a saved index file; metric 'l1' for an
-  // L1Builder's file (saved with metric kind "unknown")
+  // new FilteredIndex(path, metric?): a view of a saved index file; metric: a
+  // CustomBuilder's metric for its file (saved with metric kind "unknown")
   explicit FilteredIndex(Napi::CallbackInfo const& info) : Napi::ObjectWrap<FilteredIndex>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsString()) {
       Napi::TypeError::New(env, "FilteredIndex(path, metric?)").ThrowAsJavaScriptException();
       return;
     }
-    bool wants_l1 = info.Length() > 1 && info[1].IsString() && info[1].As<Napi::String>().Utf8Value() == "l1";
+    std::string custom = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
     std::string path = info[0].As<Napi::String>();
     auto made = index_dense_t::make(path.c_str(), true);
     if (!made) {
@@ -339,13 +433,14 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
       index_->change_metric(metric_punned_t::stateless(dims, reinterpret_cast<std::uintptr_t>(kernel),
                                                        metric_punned_signature_t::array_array_size_k, metric, scalar));
     };
-    if (wants_l1 != (metric == metric_kind_t::unknown_k) || (wants_l1 && !l1_kernel(scalar))) {
+    custom_metric_t own = custom_kernel(custom, scalar);
+    if (!custom.empty() != (metric == metric_kind_t::unknown_k) || (!custom.empty() && !own.ok)) {
       index_.reset();
       Napi::Error::New(env, "index file and metric differ").ThrowAsJavaScriptException();
       return;
     }
-    if (wants_l1) {
-      index_->change_metric(l1_metric(dims, scalar));
+    if (own.ok) {
+      index_->change_metric(custom_metric(dims, own.kernel, scalar));
       return;
     }
     bool f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c") && __builtin_cpu_supports("fma");
@@ -459,7 +554,7 @@ class FilteredIndex : public Napi::ObjectWrap<FilteredIndex> {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("FilteredIndex", FilteredIndex::Init(env));
-  exports.Set("L1Builder", L1Builder::Init(env));
+  exports.Set("CustomBuilder", CustomBuilder::Init(env));
   return exports;
 }
 

@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
 import { isBitOp, type AnnOp, type DistanceOp, type HnswOptions } from './api.js';
 import type { QuantizerParams } from './quantize.js';
+import { buildSparseFile } from './sparse-hnsw.js';
 import { curveSamples, EF_LADDER, measureRecallCurve, type RecallCurve } from './recall-curve.js';
 
 export interface BuildRequest {
@@ -19,12 +20,18 @@ export interface BuildRequest {
   readonly op: AnnOp;
   readonly options: HnswOptions;
   readonly path: string;
+  /** sparse vectors packed in slots of this many words (sparse-hnsw.ts); `dim`: their declared dimensions */
+  readonly sparseWords?: number;
 }
 
 /** `params`: a quantized index's center and scale (the opener needs them) */
 export type BuildReply = { ok: true; curve?: RecallCurve; params?: QuantizerParams } | { ok: false; error: string };
 
 function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerParams } {
+  if (req.sparseWords !== undefined) {
+    buildSparseFile(req.op as DistanceOp, req.vectors as Float32Array, req.count, req.sparseWords, req.options, req.path);
+    return {};
+  }
   if (isBitOp(req.op)) {
     const index = HnswIndex.buildBits(req.op, req.vectors as Uint8Array, req.count, req.dim, req.options);
     index.save(req.path);

@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions, type VectorChunk } from './api.js';
-import { filteredHnswAvailable, openFilteredView, type L1Scalar, type NativeFilteredIndex } from './filtered-hnsw.js';
-import { L1Native } from './l1-native.js';
+import { filteredHnswAvailable, openFilteredView, type CustomScalar, type NativeFilteredIndex } from './filtered-hnsw.js';
+import { CustomNative } from './custom-native.js';
 import type { RecallCurve } from './recall-curve.js';
 import { UsearchIndex } from './usearch-native.js';
 import { fitQuantizer, makeQuantizer, type FloatMetric, type Quantizer, type QuantizerParams, type RowSource } from './quantize.js';
@@ -115,9 +115,9 @@ function quantizerFor(op: AnnOp, dim: number, opts: HnswOptions, params: Quantiz
   return makeQuantizer(kind, metric, width, params ?? fitQuantizer(kind, metric, width, rows()));
 }
 
-/** L1 graphs need the native addon (usearch's binding has no L1 metric). */
-export function hnswSupports(op: AnnOp): boolean {
-  return op !== '<+>' || filteredHnswAvailable();
+/** L1 graphs and sparse vector indexes need the native addon (usearch's binding has neither). */
+export function hnswSupports(op: AnnOp, sparse = false): boolean {
+  return (op !== '<+>' && !sparse) || filteredHnswAvailable();
 }
 
 /**
@@ -138,7 +138,7 @@ type NativeIndex = Pick<UsearchIndex, 'add' | 'search' | 'save' | 'view'>;
 /** A native index: of a float index's quantizer, or of bit strings (b1, the bit metric). */
 function newNative(op: AnnOp, dim: number, quant: Quantizer | undefined, opts: HnswOptions, ef: number): NativeIndex {
   const dimensions = quant ? quant.dims : indexDims(op, dim);
-  if (l1Graph(op, quant)) return new L1Native(dimensions, quant!.scalar as L1Scalar, opts.m, opts.efConstruction, ef);
+  if (l1Graph(op, quant)) return new CustomNative(dimensions, 'l1', quant!.scalar as CustomScalar, opts.m, opts.efConstruction, ef);
   const metric = quant ? quant.metric : (metricFor(op) as Exclude<Metric, 'l1'>);
   const scalar = quant ? quant.scalar : 'b1';
   return new UsearchIndex({ dimensions, metric, scalar, connectivity: opts.m, expansionAdd: opts.efConstruction, expansionSearch: ef });

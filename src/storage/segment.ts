@@ -360,6 +360,16 @@ export class SealedSegment implements Segment {
     return [{ start: 0, rows: this.length, data: this.vectorColumn(col, dim) }];
   }
 
+  /** One column's values in position order (a sparse vector index packs them itself). */
+  columnValues(col: number): Value[] {
+    const out: Value[] = new Array(this.length).fill(null);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) out[c.start + i] = read(i);
+    }
+    return out;
+  }
+
   /**
    * A bit(n) column as `n`-bit strings packed 8 bits a byte, most significant first,
    * ceil(n / 8) bytes a row (NULLs and strings of another length as zeros).

@@ -2,7 +2,8 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
-import { OID, formatType } from '../../types/types.js';
+import { OID, formatType, type SparseVector } from '../../types/types.js';
+import { checkSparsevecHnswValue } from '../../types/sparsevec.js';
 import type { AnnOp } from '../../ann/api.js';
 import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
@@ -65,11 +66,23 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
       addUniqueKeyChecked(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
     }
   }
+  if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);
   table.indexes.push(idx);
   ctx.catalog.version++;
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+}
+
+/** pgvector's HNSW build refuses a sparse vector of more than 1,000 elements already in the table. */
+function checkSparseRows(ctx: DdlContext, table: TableDef, column: number): void {
+  const name = table.columns[column].name;
+  for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
+    const c = leaf.columns.findIndex((x) => x.name === name);
+    for (const batch of ctx.storage.scan(leaf.oid, ctx.storage.snapshot(), ctx.dataTxn)) {
+      for (const row of batch.rows) if (row[c] !== null) checkSparsevecHnswValue(row[c] as SparseVector);
+    }
+  }
 }
 
 /** ALTER INDEX parent ATTACH PARTITION child: the child (an index of a partition of parent's table) now belongs to parent */
@@ -138,12 +151,11 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
 
 /**
  * Whether storage builds this index, or keeps it in the catalog only (searches then stay
- * exact): no sparse vectors yet; IVFFlat does not cluster bit strings yet. (L1 graphs
+ * exact): IVFFlat does not cluster bit strings yet. (L1 graphs and sparse vector indexes
  * are the native addon's: storage skips them when it was not built.)
  */
-function indexBuilt(idx: IndexDef, table: TableDef): boolean {
+function indexBuilt(idx: IndexDef): boolean {
   const op = OPCLASS_OPERATOR[idx.opclasses[0]];
-  if (table.columns[idx.columns[0]].type.oid === OID.sparsevec) return false;
   return !(idx.method === 'ivfflat' && (op === '<~>' || op === '<%>'));
 }
 
@@ -170,7 +182,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
       leaf.indexes.push(leafIdx);
       builtFor.set(leafIdx, idx);
     }
-    if (!indexBuilt(idx, leaf)) continue;
+    if (!indexBuilt(idx)) continue;
     const ivf = idx.method === 'ivfflat';
     const lists = Number(idx.options.lists ?? 100);
     const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted);
@@ -196,7 +208,7 @@ export function vectorIndexSpec(idx: IndexDef, name: string): VectorIndexSpec {
 
 /** Whether storage holds files for this index on this table (see indexBuilt) */
 export function storesVectorIndex(idx: IndexDef, table: TableDef): boolean {
-  return (idx.method === 'hnsw' || idx.method === 'ivfflat') && indexBuilt(idx, table);
+  return (idx.method === 'hnsw' || idx.method === 'ivfflat') && indexBuilt(idx);
 }
 
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {

@@ -17,10 +17,10 @@ import { OID } from '../../types/types.js';
 
 const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>': 'cosine_ops', '<+>': 'l1_ops', '<~>': 'hamming_ops', '<%>': 'jaccard_ops' };
 
-/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, bit_hamming_ops for bit, … */
+/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, sparsevec_l2_ops for sparsevec, bit_hamming_ops for bit, … */
 function matchingIndex(table: TableDef, column: number, op: string): IndexDef | undefined {
   const type = table.columns[column]?.type.oid;
-  const prefix = type === OID.halfvec ? 'halfvec_' : type === OID.bit ? 'bit_' : 'vector_';
+  const prefix = type === OID.halfvec ? 'halfvec_' : type === OID.bit ? 'bit_' : type === OID.sparsevec ? 'sparsevec_' : 'vector_';
   return table.indexes.find((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
 }
 
