@@ -22,6 +22,8 @@ export interface BuildRequest {
   readonly path: string;
   /** sparse vectors packed in slots of this many words (sparse-hnsw.ts); `dim`: their declared dimensions */
   readonly sparseWords?: number;
+  /** a partial index: the segment position of each row (no recall curve: it samples positions) */
+  readonly keys?: Int32Array;
 }
 
 /** `params`: a quantized index's center and scale (the opener needs them) */
@@ -41,6 +43,15 @@ function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerPara
   }
   const vectors = req.vectors as Float32Array;
   const op = req.op as DistanceOp;
+  if (req.keys) {
+    const index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, new Set(), req.keys);
+    try {
+      index.save(req.path);
+      return index.quantizerParams ? { params: index.quantizerParams } : {};
+    } finally {
+      index.close();
+    }
+  }
   const held = curveSamples(vectors, req.count, req.dim, op);
   const index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, held);
   let curve: RecallCurve | undefined;

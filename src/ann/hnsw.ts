@@ -181,8 +181,9 @@ export class HnswIndex implements AnnIndex {
    * offset 0 of its buffer: usearch ignores byteOffset). Keys are positions 0..count-1.
    * Positions in `holdOut` are left out until insertHeldOut(): meanwhile they are queries
    * from the segment's own distribution that the graph has never seen (recall-curve.ts).
+   * `positions` (a partial index): row i's key is positions[i] instead of i (no holdOut).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set()): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array): HnswIndex {
     if (isBitOp(op) || !hnswSupports(op)) throw new Error(`bug: no HNSW float metric for ${op}`);
     const ef = 40;
     let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
@@ -195,7 +196,7 @@ export class HnswIndex implements AnnIndex {
     const add = (keys: BigUint64Array, rows: Float32Array) => native.add(keys, quant ? quant.encode(rows, keys.length) : rows, THREADS);
     if (count > 0) {
       const keys = new BigUint64Array(count);
-      for (let i = 0; i < count; i++) keys[i] = BigInt(i);
+      for (let i = 0; i < count; i++) keys[i] = BigInt(positions ? positions[i] : i);
       // in pieces: a worker thread terminated by a cancelled CREATE INDEX stops between two
       // (termination cannot interrupt native code)
       for (let at = 0; at < count; at += BUILD_PIECE) {

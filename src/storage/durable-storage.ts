@@ -572,7 +572,9 @@ export class DurableStorage implements Storage {
           try {
             if (!file) throw new Error('no index file');
             const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
+            // a partial index holds only its rows (the cost model compares the filter with them)
+            const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
+            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
             const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim));
             // manifests written before calibration existed have no curve: ef_search applies
             const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
@@ -606,10 +608,13 @@ export class DurableStorage implements Storage {
       const t0 = performance.now();
       const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
       const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
-      const data = slots ? slots.data : isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
+      // a partial index: only the rows meeting its conditions, keyed by their positions
+      const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
+      let data = slots ? slots.data : isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
+      if (keys) data = gatherRows(data as Float32Array, keys, dim);
       const index = ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal, slots?.words);
+        : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) });
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -1642,4 +1647,11 @@ function onlyIndexedRows(seg: SealedSegment, conditions: readonly ZoneCondition[
   if (column === undefined || conditions.some((c) => c.column !== column)) return undefined;
   const sorted = seg.sortedColumn(column);
   return sorted?.exactFor(conditions) ? sorted.candidates(conditions, true) : undefined;
+}
+
+/** Rows `positions` of `data` (`dim` floats each), contiguous in a buffer of their own. */
+function gatherRows(data: Float32Array, positions: Int32Array, dim: number): Float32Array {
+  const out = new Float32Array(positions.length * dim);
+  positions.forEach((p, i) => out.set(data.subarray(p * dim, (p + 1) * dim), i * dim));
+  return out;
 }

@@ -1,13 +1,14 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
 import { SqlError, SqlState } from '../../errors.js';
-import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import type { IndexCondition, IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
-import { OID, formatType, type SparseVector } from '../../types/types.js';
+import { OID, T, formatType, type SparseVector } from '../../types/types.js';
+import { predicateConditions } from '../../planner/partial-index.js';
 import { checkSparsevecHnswValue } from '../../types/sparsevec.js';
 import type { AnnOp } from '../../ann/api.js';
 import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
-import { typeOf, type CreateIndex, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
+import { typeOf, type CreateIndex, type DdlExpr, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
@@ -34,9 +35,11 @@ const OPCLASSES: Readonly<Record<string, { type: number; op: AnnOp; methods: rea
 export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntries(Object.entries(OPCLASSES).map(([k, v]) => [k, v.op]));
 
 /**
- * CREATE INDEX. A partial index's WHERE is not applied: a plain index over every row is a
- * superset that answers the same queries, but a partial UNIQUE index enforced on every row
- * would refuse rows PostgreSQL accepts, so that one is refused.
+ * CREATE INDEX. A partial HNSW index on vector / halfvec (f32) whose WHERE is `column op
+ * constant` conjuncts holds only the matching rows (planner/partial-index.ts). Any other
+ * partial index's WHERE is not applied: a plain index over every row is a superset that
+ * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
+ * rows PostgreSQL accepts, so that one is refused.
  */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
   const table = mustFindTable(ctx, stmt.table);
@@ -56,9 +59,10 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
+  const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where) : undefined;
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
-    method, opclasses, options,
+    method, opclasses, options, ...(predicate ? { predicate } : {}), ...(stmt.where ? { predicateSql: stmt.where.sql } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
@@ -72,6 +76,14 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+}
+
+/** The rows a partial index holds, when it can hold only them (see createIndex). */
+function partialPredicate(ctx: DdlContext, table: TableDef, method: string, opclass: string, options: Readonly<Record<string, string>>, where: DdlExpr): IndexCondition[] | undefined {
+  const floats = opclass.startsWith('vector_') || opclass.startsWith('halfvec_');
+  const quantized = options.quantization !== undefined && options.quantization.toLowerCase() !== 'f32';
+  if (method !== 'hnsw' || !floats || quantized || table.kind === 'p' || !ctx.bindRowExpr) return undefined;
+  return predicateConditions(ctx.bindRowExpr(where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool));
 }
 
 /** pgvector's HNSW build refuses a sparse vector of more than 1,000 elements already in the table. */
@@ -203,6 +215,7 @@ export function vectorIndexSpec(idx: IndexDef, name: string): VectorIndexSpec {
     m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
     ...(idx.method === 'ivfflat' ? { method: 'ivfflat' as const, lists: Number(idx.options.lists ?? 100) } : {}),
     ...quantizationOf(idx.options),
+    ...(idx.predicate ? { rows: idx.predicate } : {}),
   };
 }
 
