@@ -93,6 +93,8 @@ test('sparsevec_*_ops: real HNSW graphs (recall rises with ef_search), exact dis
     for (let at = 0; at < N; at += 500) {
       await c.query(`INSERT INTO items VALUES ${rows.slice(at, at + 500).map((v, i) => `(${at + i}, ${(at + i) % 2}, '${text(v)}')`).join(',')}`);
     }
+    // sparse rows are stored as their elements: no quantization
+    await assert.rejects(c.query("CREATE INDEX ON items USING hnsw (s sparsevec_l2_ops) WITH (quantization = 'i8')"), (e: unknown) => e instanceof pg.DatabaseError && e.code === '0A000' && /not supported for sparsevec columns/.test(e.message));
     for (const [, name] of OPS) await c.query(`CREATE INDEX items_${name} ON items USING hnsw (s sparsevec_${name}_ops)`);
     const files = readdirSync(join(dataDir, 'segments'));
     for (const [, name] of OPS) assert.ok(files.some((f) => f.endsWith(`.items_${name}.usearch`)), files.join(' '));

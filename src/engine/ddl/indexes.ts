@@ -247,7 +247,7 @@ function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[
   if (dims < 1) throw new SqlError(SqlState.invalidParameterValue, 'column does not have dimensions');
   const limit = maxDimensions(method, col.type.oid);
   if (dims > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
-  validateIndexOptions(options, method, opclass.type === OID.bit);
+  validateIndexOptions(options, method, opclass.type === OID.bit ? 'bit' : opclass.type === OID.sparsevec ? 'sparsevec' : undefined);
   // pgvector's ivfbuild.c: spherical k-means needs more than one dimension
   if (method === 'ivfflat' && dims === 1 && (opclass.op === '<#>' || opclass.op === '<=>')) {
     throw new SqlError(SqlState.invalidParameterValue, 'dimensions must be greater than one for this opclass');
@@ -272,7 +272,8 @@ function quantizationOf(options: Readonly<Record<string, string>>): { quantizati
   return q && q !== 'f32' ? { quantization: q } : {};
 }
 
-function validateIndexOptions(options: Record<string, string>, method: string, bits: boolean): void {
+/** `unquantized`: the type whose indexes store its values as they are (bit strings, sparse vectors) */
+function validateIndexOptions(options: Record<string, string>, method: string, unquantized: 'bit' | 'sparsevec' | undefined): void {
   const range = (key: string, lo: number, hi: number) => {
     if (options[key] === undefined) return;
     const v = Number(options[key]);
@@ -294,8 +295,8 @@ function validateIndexOptions(options: Record<string, string>, method: string, b
           detail: `Valid values are ${QUANTIZATIONS.slice(0, -1).map((v) => `"${v}"`).join(', ')}, and "${QUANTIZATIONS[QUANTIZATIONS.length - 1]}".`,
         });
       }
-      // bit strings are stored one bit a dimension already
-      if (bits && q !== 'f32') throw new SqlError(SqlState.featureNotSupported, `quantization "${q}" is not supported for bit columns`);
+      // bit strings are stored one bit a dimension already; sparse vectors as their elements
+      if (unquantized && q !== 'f32') throw new SqlError(SqlState.featureNotSupported, `quantization "${q}" is not supported for ${unquantized} columns`);
     }
     const m = Number(options.m ?? 16);
     const ef = Number(options.ef_construction ?? 64);
