@@ -119,6 +119,13 @@ test('sparsevec_*_ops: real HNSW graphs (recall rises with ef_search), exact dis
     await c.query('SET hnsw.ef_search = 40');
     const fr = await recall(c, '<->', rows, queries, 'WHERE cat = 1', (id) => id % 2 === 1);
     assert.ok(fr >= 0.9, `filtered recall ${fr}`);
+    // selective filters: the matching rows ranked exactly, or a walk that skips the others
+    for (const [where, keep] of [['WHERE id < 300', (id: number) => id < 300], ['WHERE id % 10 = 3', (id: number) => id % 10 === 3]] as const) {
+      for (const op of ['<=>', '<+>']) {
+        const r = await recall(c, op, rows, queries.slice(0, 10), where, keep);
+        assert.ok(r >= 0.9, `${op} ${where}: recall ${r}`);
+      }
+    }
 
     const before = await recall(c, '<=>', rows, queries.slice(0, 10));
     await c.end();

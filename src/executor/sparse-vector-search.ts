@@ -1,10 +1,12 @@
 /**
  * Top-k by a sparse vector distance (`ORDER BY s <-> | <#> | <=> | <+> $1 LIMIT k` on a
  * sparsevec column) through an HNSW index with a sparsevec_*_ops class (ann/sparse-hnsw.ts),
- * per segment as bit-vector-search.ts does for bit strings: a sealed segment with the
- * index is searched through it, widening ×4 until k rows are visible and pass the filter,
- * and scanned exactly when even the whole index gives fewer, or when the query has more
- * elements than the segment's slots hold; everything else is scanned exactly. Candidates
+ * per segment: a sealed segment with the index is searched through it; with a filter, the
+ * segment's bitmap of matching rows and the cost model (planner/vector-cost.ts) choose
+ * between ranking those rows exactly, a walk that skips the others (in-graph) and
+ * widening ×4 until k rows are visible and pass. A segment is scanned exactly when the
+ * index gives fewer than k, or when the query has more elements than the segment's slots
+ * hold; everything else (growing segment, segments sealed before the index) is too. Candidates
  * are ranked with pgvector's exact distance, so order and ties are those of an exact scan.
  */
 import type { TableDef } from '../catalog/catalog.js';
@@ -15,6 +17,9 @@ import { sparsevecCosineDistance, sparsevecL1Distance, sparsevecL2Distance, spar
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
+import { columnsRead } from './vector-search.js';
+import { chooseVectorStrategy } from '../planner/vector-cost.js';
+import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 
 type SparseOp = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -55,6 +60,7 @@ export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: numb
   const distance = DISTANCE[key.op];
   const pred = scan.filter ? compileExpr(scan.filter) : null;
   const passes = (row: Row) => !pred || pred(row, env) === true;
+  const filterColumns = scan.filter ? columnsRead(scan.filter) : undefined;
   const breadth = searchBreadth('hnsw', env.ctx.setting.bind(env.ctx));
   const found: Candidate[] = [];
   const nullRows: Row[] = [];
@@ -74,7 +80,8 @@ export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: numb
     const segments = name ? rc.storage.annSegments(table.oid, name, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, si) => {
       const base = (ti * 1e4 + si) * 1e9;
-      searchSegment(seg, key.column, q, k, breadth, pred ? passes : null, (row, pos) => consider(row, base + pos), env);
+      const filter = pred ? { passes, columns: filterColumns } : null;
+      searchSegment(seg, key.column, q, k, breadth, filter, (row, pos) => consider(row, base + pos), env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -89,12 +96,47 @@ export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: numb
   return out.slice(offsetN);
 }
 
-function searchSegment(seg: AnnSegment, column: number, q: SparseVector, k: number, breadth: number, passes: ((row: Row) => boolean) | null, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
+/** The query's filter: a test of whole rows, and the columns it reads (undefined: whole rows). */
+interface Filter {
+  readonly passes: (row: Row) => boolean;
+  readonly columns: number[] | undefined;
+}
+
+function searchSegment(seg: AnnSegment, column: number, q: SparseVector, k: number, breadth: number, filter: Filter | null, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
+  const passes = filter?.passes;
   const exact = () => {
     for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row, r.pos);
   };
   const query = seg.index.encodeSparse?.(q);
   if (!query) return exact();
+  if (filter?.columns && seg.matchBitmap && seg.index.filteredSearch && filteredHnswAvailable()) {
+    const m = seg.matchBitmap(column, { columns: filter.columns, test: filter.passes }, k);
+    const offer = (pos: number) => {
+      const r = seg.visibleRow(pos);
+      if (r) consider(r.row, pos);
+    };
+    // NULL vectors (they sort last) are offered where the bitmap decides; the widening below finds its own
+    const nulls = () => { for (const pos of m.nullPositions) offer(pos); };
+    if (m.count === 0) return nulls();
+    const bits = m.bits;
+    if (bits) {
+      const choice = chooseVectorStrategy({ rows: seg.length, matching: m.count, k, ef: breadth, m: seg.index.m ?? 16, inGraph: true });
+      const exactBits = () => {
+        env.checkCancel();
+        nulls();
+        for (let pos = 0; pos < seg.length; pos++) if ((bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
+      };
+      if (choice.strategy === 'exact') return exactBits();
+      if (choice.strategy === 'in-graph') {
+        const r = seg.index.filteredSearch(query, k, breadth, bits, choice.budget);
+        // a walk over budget or short of k matches: rank the matching rows exactly
+        if (!r || r.exhausted || r.hits.length < Math.min(k, m.count)) return exactBits();
+        nulls();
+        for (const h of r.hits) offer(h.position);
+        return;
+      }
+    }
+  }
   let want = k;
   for (;;) {
     env.checkCancel();
