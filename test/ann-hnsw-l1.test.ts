@@ -91,6 +91,13 @@ test('vector_l1_ops / halfvec_l1_ops: a real HNSW graph (recall rises with ef_se
       assert.ok(low < mid && mid <= high, `${col} recall rises with ef_search: ${low} ${mid} ${high}`);
     }
 
+    // the build measured L1's recall-vs-ef curve: quiver.target_recall picks the ef from it
+    await c.query('SET quiver.target_recall = 0.99');
+    const targeted = await planOf(c, `SELECT id FROM items ORDER BY v <+> '${text(queries[0])}' LIMIT ${K}`);
+    assert.match(targeted, /Target Recall: 0\.99  ef: \d+/, targeted);
+    assert.ok(await recall(c, 'v', rows, queries) >= 0.96, 'recall at target 0.99');
+    await c.query('RESET quiver.target_recall');
+
     // a 50 % filter walks the graph skipping the other rows
     await c.query('SET hnsw.ef_search = 40');
     const where = 'WHERE cat < 5';
