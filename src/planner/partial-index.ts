@@ -2,9 +2,10 @@
  * Partial HNSW indexes (`CREATE INDEX … USING hnsw (…) WHERE category_id = 7`): when the
  * WHERE is a conjunction of `column op constant` on integer or date columns — what a
  * sealed segment can test itself, as its zone maps do — the index holds only the rows
- * meeting it, and the planner uses it only for a query whose WHERE has each conjunct
- * too. Any other WHERE gives no predicate: the index then covers every row, a superset
- * that answers every query as a full index would (the behaviour before partial indexes).
+ * meeting it, and the planner uses it only for a query whose WHERE implies it: each of
+ * its conditions follows from one of the query's conjuncts. Any other WHERE gives no
+ * predicate: the index then covers every row, a superset that answers every query as a
+ * full index would (the behaviour before partial indexes).
  */
 import type { IndexCondition } from '../catalog/catalog.js';
 import type { Expr } from './plan.js';
@@ -43,9 +44,26 @@ export function predicateConditions(bound: Expr): IndexCondition[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** Whether a query's filter has every condition of the index's predicate among its conjuncts. */
+/** Whether every value meeting `c` meets `p` (same column; numbers compare as reals, so it holds for integers too). */
+function implies(c: IndexCondition, p: IndexCondition): boolean {
+  const v = c.value;
+  const w = p.value;
+  switch (c.op) {
+    case '=': return p.op === '=' ? v === w : p.op === '<' ? v < w : p.op === '<=' ? v <= w : p.op === '>' ? v > w : v >= w;
+    case '<': return (p.op === '<' || p.op === '<=') && v <= w;
+    case '<=': return (p.op === '<' && v < w) || (p.op === '<=' && v <= w);
+    case '>': return (p.op === '>' || p.op === '>=') && v >= w;
+    case '>=': return (p.op === '>' && v > w) || (p.op === '>=' && v >= w);
+  }
+}
+
+/**
+ * Whether a query's filter implies the index's predicate: each of its conditions follows
+ * from one conjunct of the filter on the same column (`category_id = 7` implies
+ * `category_id = 7` and `category_id < 10`; `id > 100` implies `id > 50`).
+ */
 export function impliesPredicate(filter: Expr | null | undefined, predicate: readonly IndexCondition[]): boolean {
   if (!filter) return false;
   const have = conjuncts(filter).map(condition).filter((c) => c !== undefined);
-  return predicate.every((p) => have.some((c) => c.column === p.column && c.op === p.op && c.value === p.value));
+  return predicate.every((p) => have.some((c) => c.column === p.column && implies(c, p)));
 }
