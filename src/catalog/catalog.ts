@@ -50,6 +50,21 @@ export interface IndexDef {
   readonly constraintOid?: number;
   /** a partition's index made for an index of its partitioned table: that index's OID */
   readonly parentIndex?: number;
+  /**
+   * A partial HNSW index that holds only the rows meeting all of these (its WHERE, when it
+   * is such conjuncts: see planner/partial-index.ts); the planner uses it only for a
+   * query whose WHERE has each of them too.
+   */
+  readonly predicate?: readonly IndexCondition[];
+  /** a partial index's WHERE as pg_get_indexdef prints it (deparsed at DDL time) */
+  readonly predicateSql?: string;
+}
+
+/** `column op value` on an integer or date column (value a JS number). */
+export interface IndexCondition {
+  readonly column: number;
+  readonly op: '=' | '<' | '<=' | '>' | '>=';
+  readonly value: number;
 }
 
 export interface ConstraintDef {

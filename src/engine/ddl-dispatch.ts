@@ -80,6 +80,7 @@ export class DdlState {
       inTransactionBlock: !ctx.tx.idle,
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
       compileRowExpr: (expr, columns, type) => compileRowExpr(ctx, bindRowExpr(ctx.binder([]), expr, columns, type)),
+      bindRowExpr: (expr, columns, type) => bindRowExpr(ctx.binder([]), expr, columns, type),
       // off (pg_dump's scripts turn it off): the body is parsed but not checked against the catalog
       checkFunctionBody: ctx.settings.get('check_function_bodies') === 'off' ? undefined : (def) => {
         try {

@@ -15,6 +15,7 @@ import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
+import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
@@ -682,6 +683,11 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaBitIndex) {
     yield viaBitIndex;
+    return;
+  }
+  const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  if (viaSparseIndex) {
+    yield viaSparseIndex;
     return;
   }
   const width = plan.input.schema.length;

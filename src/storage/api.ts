@@ -122,6 +122,8 @@ export interface VectorIndexSpec {
   readonly lists?: number;
   /** ivfflat: the file (in the segment directory) of the centers trained at CREATE INDEX */
   readonly centers?: string;
+  /** hnsw, a partial index: it holds only the rows meeting all of these (number values) */
+  readonly rows?: readonly ZoneCondition[];
 }
 
 /** What building a new vector index found (CREATE INDEX's NOTICEs come from it). */

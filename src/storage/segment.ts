@@ -16,7 +16,7 @@ import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import type { RowId, StoredColumn } from './api.js';
+import type { RowId, StoredColumn, ZoneCondition } from './api.js';
 import type { VectorChunk } from '../ann/api.js';
 
 /** Columns the storage adds in front of the user's columns in a sealed file. */
@@ -360,6 +360,41 @@ export class SealedSegment implements Segment {
       return this.chunks.map((c) => ({ start: c.start, rows: c.length, data: c.vectors[col]! }));
     }
     return [{ start: 0, rows: this.length, data: this.vectorColumn(col, dim) }];
+  }
+
+  /**
+   * The positions whose row meets every condition (NULL meets none), ascending: the rows a
+   * partial index holds.
+   */
+  positionsWhere(conditions: readonly ZoneCondition[]): Int32Array {
+    const cols = [...new Set(conditions.map((c) => c.column))];
+    const out: number[] = [];
+    const meets = (v: unknown, c: ZoneCondition) => {
+      if (typeof v !== 'number' && typeof v !== 'bigint') return false;
+      const x = Number(v);
+      const y = Number(c.value);
+      switch (c.op) {
+        case '=': return x === y;
+        case '<': return x < y;
+        case '<=': return x <= y;
+        case '>': return x > y;
+        case '>=': return x >= y;
+      }
+    };
+    this.forEachPartial(cols, (pos, partial) => {
+      if (conditions.every((c) => meets(partial[c.column], c))) out.push(pos);
+    });
+    return Int32Array.from(out);
+  }
+
+  /** One column's values in position order (a sparse vector index packs them itself). */
+  columnValues(col: number): Value[] {
+    const out: Value[] = new Array(this.length).fill(null);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) out[c.start + i] = read(i);
+    }
+    return out;
   }
 
   /**

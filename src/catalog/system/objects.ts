@@ -78,7 +78,7 @@ function qualifiedName(schema: string, name: string): string {
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number }, visible: Visible = ALL_VISIBLE): string {
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string }, visible: Visible = ALL_VISIBLE): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
   const opclass = (o: string | undefined) => (!o || o === 'default' ? '' : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
   const key = (c: number) => (i.tsvectorConfig === undefined ? quoteIdent(t.columns[c].name)
@@ -88,7 +88,9 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
   // an index of a partitioned table is ON ONLY it: its partitions' indexes are attached to it
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
+  // a partial index's WHERE as written (PostgreSQL's deparser also parenthesizes each operand and adds casts)
+  const where = i.predicateSql ? ` WHERE (${i.predicateSql})` : '';
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}${where}`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

@@ -10,6 +10,7 @@ import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
+import type { Expr } from '../../planner/plan.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -31,6 +32,8 @@ export interface DdlContext {
    * context) to `type`: DEFAULT values for existing rows, USING, CHECK.
    */
   readonly compileRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => (row: Row) => Value;
+  /** Bind an expression over a row with the given columns (a partial index's WHERE) */
+  readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => Expr;
   /** CREATE FUNCTION: the body must bind (PostgreSQL's check_function_bodies) */
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
   /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */
