@@ -11,6 +11,7 @@ import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType,
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 import { partitionConstraintDef } from './partition-constraint.js';
+import { describeObject } from './describe-object.js';
 import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
 import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
 
@@ -189,6 +190,9 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'pg_get_statisticsobjdef':
     case 'pg_get_statisticsobjdef_columns':
       if (n === 1 || (n === 2 && (name === 'pg_get_triggerdef' || name === 'pg_get_ruledef'))) return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, () => null);
+      break;
+    case 'pg_describe_object':
+      if (n === 3) return fn([T.oid, T.oid, T.int4], T.text, (a) => describeObject(catalog, a[0] as number, a[1] as number, a[2] as number));
       break;
     case 'obj_description':
       if (n === 1) return fn([T.oid], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, 0));

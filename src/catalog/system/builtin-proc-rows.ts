@@ -138,3 +138,15 @@ export function builtinRegprocName(oid: number): string | undefined {
   }
   return regprocNames.get(oid);
 }
+
+/** format_procedure / format_operator's pieces for a built-in: [name, argument type names] */
+export function builtinProcSignatureParts(oid: number): { name: string; args: number[] } | undefined {
+  byOid ??= new Map(BUILTIN_PROCS.map((p) => [p[0], p]));
+  const p = byOid.get(oid);
+  return p ? { name: p[1], args: typeOids(p[14]) } : undefined;
+}
+
+export function builtinOperatorParts(oid: number): { name: string; left: number; right: number } | undefined {
+  const o = BUILTIN_OPERATORS.find((x) => x[0] === oid);
+  return o ? { name: o[1], left: o[6] === '' ? 0 : typeOid(o[6]), right: typeOid(o[7]) } : undefined;
+}
