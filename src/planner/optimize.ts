@@ -12,6 +12,8 @@ import { internalError } from '../errors.js';
 import type { Plan } from './plan.js';
 import { pushDownFilter } from './rules/push-down-filter.js';
 import { rewriteVectorTopK } from './rules/rewrite-vector-top-k.js';
+import { inlineScalarFunctionScan } from './rules/inline-scalar-function-scan.js';
+import { pushTopKBelowWindow } from './rules/push-top-k-below-window.js';
 import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
 import { applyEverywhere, mapChildren, type Rule, type RuleContext } from './rules/rule.js';
 import { walkPlanExprs } from './expr-walk.js';
@@ -25,7 +27,7 @@ import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   optimizeNestedPlans(plan, ctx, disabled, new WeakSet());

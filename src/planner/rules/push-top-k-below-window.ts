@@ -1,0 +1,47 @@
+/**
+ * TopK(Window(X)) → Window(TopK(X)) for ranking windows in the query's own order
+ *
+ *   SELECT id, rank() OVER (ORDER BY embedding <=> $1) FROM docs ORDER BY embedding <=> $1 LIMIT 20
+ *
+ * (the vector side of pgvector's reciprocal-rank-fusion query). row_number, rank and
+ * dense_rank of a row depend only on the rows before it in the window's order; when that
+ * order is the Top-K's and there is no PARTITION BY, the first k rows get the same numbers
+ * whether the window saw every row or just those k. The Top-K then sits on the scan, where
+ * the vector search (exact kernel or ANN index) takes it, instead of ranking every row.
+ * Aggregates over the window (sum, count…) are left alone: their frame includes peers past
+ * the k-th row.
+ */
+import type { Expr, Plan, SortKey } from '../plan.js';
+import type { Rule } from './rule.js';
+import { vectorSearchInfo } from './rewrite-vector-top-k.js';
+
+const RANKING = new Set(['row_number', 'rank', 'dense_rank']);
+
+/** where in the statement an expression was written: not part of what it computes */
+const withoutPositions = (key: string, value: unknown): unknown => (key === 'position' ? undefined : value);
+
+/** Structural equality of two bound expressions (functions compared by name and types, not identity). */
+function sameExpr(a: Expr, b: Expr): boolean {
+  try {
+    return JSON.stringify(a, withoutPositions) === JSON.stringify(b, withoutPositions);
+  } catch {
+    return false;
+  }
+}
+
+function sameKeys(a: readonly SortKey[], b: readonly SortKey[]): boolean {
+  return a.length === b.length && a.every((k, i) => k.desc === b[i].desc && k.nullsFirst === b[i].nullsFirst && sameExpr(k.expr, b[i].expr));
+}
+
+export const pushTopKBelowWindow: Rule = {
+  name: 'push-top-k-below-window',
+  apply(plan) {
+    if (plan.kind !== 'topk' || plan.offset !== null || plan.input.kind !== 'window') return undefined;
+    const window = plan.input;
+    const ranked = window.fns.every((f) => RANKING.has(f.name) && f.partitionBy.length === 0 && sameKeys(f.orderBy, plan.keys));
+    if (!ranked) return undefined;
+    const topk: Plan = { kind: 'topk', schema: window.input.schema, input: window.input, keys: plan.keys, limit: plan.limit, offset: null };
+    const vectorSearch = vectorSearchInfo({ keys: plan.keys, input: window.input });
+    return { ...window, input: vectorSearch ? { ...topk, vectorSearch } : topk };
+  },
+};
