@@ -8,6 +8,7 @@ import type { Catalog, CatalogData } from '../catalog/catalog.js';
 import type { Roles, RolesData } from '../catalog/roles.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { bindFunctionBody } from '../sql/bind-function.js';
+import { bindPolicyExpression } from '../sql/row-security.js';
 import { bindRowExpr, bindViewColumns, type BoundDdl } from '../sql/ddl/index.js';
 import { compileExpr } from '../executor/expr.js';
 import { runPlan } from '../executor/operators.js';
@@ -79,6 +80,7 @@ export class DdlState {
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,
       inTransactionBlock: !ctx.tx.idle,
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
+      checkPolicyExpr: (table, expr) => void bindPolicyExpression(ctx.binder([]), table, expr),
       compileRowExpr: (expr, columns, type) => compileRowExpr(ctx, bindRowExpr(ctx.binder([]), expr, columns, type)),
       // off (pg_dump's scripts turn it off): the body is parsed but not checked against the catalog
       checkFunctionBody: ctx.settings.get('check_function_bodies') === 'off' ? undefined : (def) => {

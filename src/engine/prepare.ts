@@ -24,6 +24,11 @@ export interface QuiverStatement extends PreparedStatement {
   readonly catalogVersion: number;
   /** the tables it reads and writes: privileges checked at each execution (table-access.ts) */
   readonly access?: readonly TableAccess[];
+  /**
+   * it reads or writes a table with row-level security: its policies depend on who runs it
+   * (current_user, role memberships, row_security), so it is bound again at each execution
+   */
+  readonly rowSecurity?: boolean;
 }
 
 export const inFailedTransaction = (): SqlError =>
@@ -54,7 +59,10 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
-  return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [] };
+  return {
+    raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [],
+    ...(binder?.rowSecurityDependent ? { rowSecurity: true } : {}),
+  };
 }
 
 /** What the cost model reads from the session: live rows per table, the enable_* settings. */
@@ -67,7 +75,7 @@ const REBOUND: ReadonlySet<BoundKind> = new Set(['select', 'dml', 'explain', 'de
 
 /** The statement bound against the current catalog; its result columns must not have changed. */
 export function rebindIfStale(ctx: SessionContext, stmt: QuiverStatement): QuiverStatement {
-  if (stmt.catalogVersion === ctx.catalog.version || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
+  if ((stmt.catalogVersion === ctx.catalog.version && !stmt.rowSecurity) || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
   const rebound = bindPrepared(ctx, stmt.raw, stmt.text, [...stmt.paramTypes]);
   if (JSON.stringify(rebound.fields?.map((f) => f.type)) !== JSON.stringify(stmt.fields?.map((f) => f.type))) {
     throw new SqlError('0A000', 'cached plan must not change result type');

@@ -312,5 +312,10 @@ const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
   ignored: () => {},
   // applied before ALTER TABLE runs (privileges.ts: it needs the roles)
   owner: () => {},
+  rowSecurity: (ctx, d, cmd) => {
+    if (cmd.enable !== undefined) d.table.rowSecurity = cmd.enable;
+    if (cmd.force !== undefined) d.table.forceRowSecurity = cmd.force;
+    ctx.catalog.version++;
+  },
   unsupported: (_ctx, _d, cmd) => unsupported(cmd.subtype),
 };

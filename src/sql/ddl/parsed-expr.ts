@@ -5,7 +5,7 @@
  * the tree (plain JSON) and the text; binding it again never needs the statement's text.
  */
 import type { Node } from '@pgsql/types';
-import { deparseExpr } from './deparse-expr.js';
+import { deparseExpr, deparseExprPlain } from './deparse-expr.js';
 import { leftmostPosition } from '../positions.js';
 import type { RawNode } from '../parser.js';
 
@@ -28,6 +28,11 @@ export function parsedExpr(node: Node): ParsedExpr {
 /** The library's tree of a parsed expression (src/sql/ only). */
 export function treeOf(e: ParsedExpr | unknown): Node {
   return e as Node;
+}
+
+/** A policy's expression: its text as pg_get_expr prints it without pretty mode (pg_policy's readers use that). */
+export function plainDdlExpr(node: Node): DdlExpr {
+  return { tree: parsedExpr(node), sql: deparseExprPlain(node), position: firstLocation(node) };
 }
 
 export function ddlExpr(node: Node): DdlExpr {
