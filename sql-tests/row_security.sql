@@ -50,6 +50,9 @@ SELECT count(*) FROM rls_docs WHERE id = 3;
 RESET ROLE;
 SET ROLE regress_rls_bob;
 SELECT id, title FROM rls_docs ORDER BY embedding <-> '[0,0]' LIMIT 2;
+-- the policy runs before the query's own conditions: a hidden row never reaches them
+SELECT id FROM rls_docs WHERE 10 / (id - 2) > 0 ORDER BY id;
+SELECT id FROM rls_docs WHERE 10 / (id - 1) > 0 ORDER BY embedding <-> '[0,0]' LIMIT 5;
 -- a row the policy hides is neither updated nor deleted
 UPDATE rls_docs SET title = 'stolen' WHERE id = 1;
 DELETE FROM rls_docs WHERE id = 2 RETURNING id;
@@ -131,6 +134,8 @@ SELECT polname, polcmd, polpermissive, polroles = '{0}' AS to_public, pg_get_exp
 SELECT policyname, permissive, roles, cmd, qual, with_check FROM pg_policies WHERE tablename = 'rls_docs' ORDER BY 1;
 \d rls_docs
 \dp rls_docs
+-- a role a policy names cannot be dropped
+DROP ROLE regress_rls_alice;
 ALTER TABLE rls_docs DISABLE ROW LEVEL SECURITY;
 SET ROLE regress_rls_bob;
 SELECT count(*) FROM rls_docs;

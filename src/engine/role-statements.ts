@@ -187,6 +187,9 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       if (role !== ownerOf(obj) && aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
     };
     for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${t.name}`);
+    for (const t of catalog.tables.values()) {
+      for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
+    }
     for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
     if (objects.length === 0) continue;
     if (dbName === ctx.databaseName) lines.push(...objects.sort((a, b) => a.oid - b.oid).map((o) => o.line));
