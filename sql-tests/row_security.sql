@@ -128,6 +128,22 @@ SET ROLE regress_rls_bob;
 DELETE FROM rls_docs;
 SELECT id FROM rls_docs ORDER BY id;
 RESET ROLE;
+-- a policy may read another table; one that reads its own table recurses
+CREATE TABLE rls_grants (member name, level int);
+INSERT INTO rls_grants VALUES ('regress_rls_bob', 1), ('regress_rls_bob', 3);
+GRANT SELECT ON rls_grants TO regress_rls_bob;
+CREATE POLICY p_grant ON rls_docs FOR SELECT TO regress_rls_bob
+  USING (level IN (SELECT g.level FROM rls_grants g WHERE g.member = current_user));
+SET ROLE regress_rls_bob;
+SELECT id, level FROM rls_docs ORDER BY embedding <-> '[0,0]' LIMIT 3;
+RESET ROLE;
+CREATE POLICY p_self ON rls_docs FOR SELECT TO regress_rls_bob USING (id IN (SELECT id FROM rls_docs));
+SET ROLE regress_rls_bob;
+SELECT count(*) FROM rls_docs;
+RESET ROLE;
+DROP POLICY p_self ON rls_docs;
+DROP POLICY p_grant ON rls_docs;
+DROP TABLE rls_grants;
 -- the catalog and psql
 SELECT polname, polcmd, polpermissive, polroles = '{0}' AS to_public, pg_get_expr(polqual, polrelid) AS qual, pg_get_expr(polwithcheck, polrelid) AS with_check
   FROM pg_policy WHERE polrelid = 'rls_docs'::regclass ORDER BY 1;

@@ -82,7 +82,7 @@ export class PolicyBinder {
   /** A policy expression over the table's columns (the first columns of `schema`). */
   bindPolicyExpr(table: TableDef, ast: unknown): Expr {
     if (this.expanding.includes(table.oid)) {
-      throw new SqlError(SqlState.invalidRecursion, `infinite recursion detected in policy for relation "${table.name}"`);
+      throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in policy for relation "${table.name}"`);
     }
     this.expanding.push(table.oid);
     try {
@@ -138,7 +138,7 @@ export function bindPolicyExpression(binder: SelectBinder, table: TableDef, ast:
   scope.add(table.name, cols, { schema: table.schema, relname: table.name });
   let e: Expr;
   try {
-    e = bindExpr(ast as RawNode, scope, binder.ctx('POLICY'));
+    e = bindExpr(ast as RawNode, scope, binder.ctx('policy expressions'));
   } catch (err) {
     // PostgreSQL reports errors in a stored policy expression without a position
     if (err instanceof SqlError && err.fields.position !== undefined) {

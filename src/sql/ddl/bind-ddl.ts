@@ -22,8 +22,8 @@ import type { BoundDdl } from './types.js';
 export function bindDdl(statementNode: RawNode | Node, statement: string): BoundDdl | undefined {
   const node = statementNode as Node;
   if ('CreateStmt' in node) return bindCreateTable(node.CreateStmt);
-  if ('CreatePolicyStmt' in node) return bindCreatePolicy(node.CreatePolicyStmt);
-  if ('AlterPolicyStmt' in node) return bindAlterPolicy(node.AlterPolicyStmt);
+  if ('CreatePolicyStmt' in node) return bindCreatePolicy(node.CreatePolicyStmt, statement);
+  if ('AlterPolicyStmt' in node) return bindAlterPolicy(node.AlterPolicyStmt, statement);
   if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_POLICY') return bindDropPolicy(node.DropStmt);
   if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_POLICY') return bindRenamePolicy(node.RenameStmt);
   if ('AlterTableStmt' in node) return bindAlterTable(node.AlterTableStmt);
