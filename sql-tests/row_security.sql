@@ -158,6 +158,27 @@ SELECT count(*) FROM rls_docs;
 RESET ROLE;
 \d rls_docs
 DROP TABLE rls_docs;
+-- INSERT … ON CONFLICT DO UPDATE: the proposed row passes INSERT's policies, the existing row
+-- UPDATE's and SELECT's USING, the updated row UPDATE's WITH CHECK and SELECT's USING
+CREATE TABLE rls_oc (id int PRIMARY KEY, v int);
+INSERT INTO rls_oc VALUES (1, 1), (2, 20), (3, 3);
+GRANT ALL ON rls_oc TO regress_rls_alice;
+ALTER TABLE rls_oc ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ps ON rls_oc FOR SELECT USING (v < 10);
+CREATE POLICY pi ON rls_oc FOR INSERT WITH CHECK (v < 100);
+CREATE POLICY pu ON rls_oc FOR UPDATE USING (id <> 3) WITH CHECK (v < 50);
+SET ROLE regress_rls_alice;
+INSERT INTO rls_oc VALUES (2, 5) ON CONFLICT (id) DO UPDATE SET v = 7;
+INSERT INTO rls_oc VALUES (3, 5) ON CONFLICT (id) DO UPDATE SET v = 7;
+INSERT INTO rls_oc VALUES (1, 5) ON CONFLICT (id) DO UPDATE SET v = 70;
+INSERT INTO rls_oc VALUES (1, 5) ON CONFLICT (id) DO UPDATE SET v = 30;
+INSERT INTO rls_oc VALUES (1, 500) ON CONFLICT (id) DO UPDATE SET v = 8;
+INSERT INTO rls_oc VALUES (4, 60) ON CONFLICT (id) DO UPDATE SET v = 8;
+INSERT INTO rls_oc VALUES (1, 5) ON CONFLICT (id) DO UPDATE SET v = 8 RETURNING *;
+INSERT INTO rls_oc VALUES (2, 5) ON CONFLICT (id) DO NOTHING;
+RESET ROLE;
+SELECT * FROM rls_oc ORDER BY id;
+DROP TABLE rls_oc;
 SELECT count(*) FROM pg_policy WHERE polname LIKE 'p\_%';
 DROP ROLE regress_rls_owner;
 DROP ROLE regress_rls_alice;

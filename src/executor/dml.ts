@@ -156,11 +156,11 @@ export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (ro
  */
 export function policyCheckRunner(table: TableDef, checks: readonly PolicyCheck[] | undefined): (row: Row, env: ExecEnv) => void {
   if (!checks?.length) return () => {};
-  const compiled = checks.map((c) => ({ policy: c.policy, test: compileExpr(c.expr) }));
+  const compiled = checks.map((c) => ({ policy: c.policy, using: c.using, test: compileExpr(c.expr) }));
   return (row, env) => {
     for (const c of compiled) {
       if (c.test(row, env) !== true) {
-        const which = c.policy === null ? '' : ` "${c.policy}"`;
+        const which = `${c.policy === null ? '' : ` "${c.policy}"`}${c.using ? ' (USING expression)' : ''}`;
         throw new SqlError(SqlState.insufficientPrivilege, `new row violates row-level security policy${which} for table "${table.name}"`);
       }
     }
@@ -200,9 +200,18 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       const where = oc?.where ? compileExpr(oc.where) : null;
       // rows this command wrote (a row may not be updated twice by one ON CONFLICT)
       const written = new Set<number>();
+      const conflictChecks = oc?.policyChecks
+        ? { existing: policyCheckRunner(table, oc.policyChecks.existing), updated: policyCheckRunner(table, oc.policyChecks.updated) }
+        : null;
       for (const row of source) {
         env.checkCancel();
         const leaf = placeRow(rc, table, row);
+        if (conflictChecks) {
+          // the proposed row passes INSERT's options before any conflict is looked for (ExecInsert)
+          const proposed = [...row];
+          generate(proposed, env);
+          policyCheck(proposed, env);
+        }
         if (oc) {
           const conflict = findConflict(rc, txn, leaf, leafKeyNames(table, leaf, keyNames), row);
           if (conflict !== undefined) {
@@ -216,9 +225,11 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             if (!existing) continue;
             const both = [...existing, ...row];
             if (where && where(both, env) !== true) continue;
+            conflictChecks?.existing(existing, env);
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
             generate(updated, env);
+            conflictChecks?.updated(updated, env);
             checkNotNull(leaf, updated);
             check(updated, env);
             if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);

@@ -110,11 +110,10 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
     seen.add(c);
   }
-  const onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
-  const policyChecks = binder.policyChecks(table, 'INSERT', readsColumns('INSERT', n));
-  if (onConflict?.action === 'update' && policyChecks.length) {
-    throw new SqlError(SqlState.featureNotSupported, 'INSERT … ON CONFLICT DO UPDATE on a table with row-level security is not supported yet');
-  }
+  let onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
+  // ON CONFLICT DO UPDATE reads the existing row: it needs SELECT, and SELECT's policies apply
+  const policyChecks = binder.policyChecks(table, 'INSERT', readsColumns('INSERT', n) || onConflict?.action === 'update');
+  if (onConflict?.action === 'update' && policyChecks.length) onConflict = { ...onConflict, policyChecks: binder.conflictPolicyChecks(table) };
   const schema = tableColumns(table);
   const defaults = table.columns.map((c) => defaultExprFor(binder, c));
   let source: Plan;

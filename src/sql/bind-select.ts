@@ -84,6 +84,14 @@ export class SelectBinder {
     return this.policies.withChecks(table, command, readsRows, env, this.rowSecurityRole(env));
   }
 
+  /** INSERT … ON CONFLICT DO UPDATE's options for the existing and the updated row. */
+  conflictPolicyChecks(table: TableDef): { existing: PolicyCheck[]; updated: PolicyCheck[] } {
+    const env = this.env.rowSecurity;
+    if (!env || !table.rowSecurity) return { existing: [], updated: [] };
+    this.rowSecurityDependent = true;
+    return this.policies.conflictChecks(table, env, this.rowSecurityRole(env));
+  }
+
   /** Would policies apply to `table` (COPY FROM refuses them)? */
   rowSecurityApplies(table: TableDef): boolean {
     return this.securityQual(table, ['SELECT']) !== null;

@@ -116,16 +116,29 @@ export class PolicyBinder {
    */
   withChecks(table: TableDef, command: 'INSERT' | 'UPDATE', readsRows: boolean, env: RowSecurityEnv, role: number): PolicyCheck[] {
     if (!rowSecurityApplies(table, env, role)) return [];
-    const checks: PolicyCheck[] = [];
-    const add = (cmd: RlsCommand, forceUsing: boolean): void => {
-      const { permissive, restrictive } = policiesFor(table, cmd, env.roles, role);
-      const qual = (p: PolicyDef) => (!forceUsing && p.check ? p.check : p.using);
-      const allowed = permissive.filter(qual).map((p) => this.bindPolicyExpr(table, qual(p)!.ast));
-      checks.push({ policy: null, expr: allowed.length ? or(allowed) : FALSE });
-      for (const p of restrictive) if (qual(p)) checks.push({ policy: p.name, expr: this.bindPolicyExpr(table, qual(p)!.ast) });
-    };
-    add(command, false);
-    if (readsRows) add('SELECT', true);
+    const checks = this.checksOf(table, command, false, env, role);
+    if (readsRows) checks.push(...this.checksOf(table, 'SELECT', true, env, role));
+    return checks;
+  }
+
+  /**
+   * INSERT … ON CONFLICT DO UPDATE (which always needs SELECT): the existing row must pass
+   * the UPDATE and SELECT policies' USING, the updated row their WITH CHECK and USING.
+   */
+  conflictChecks(table: TableDef, env: RowSecurityEnv, role: number): { existing: PolicyCheck[]; updated: PolicyCheck[] } {
+    if (!rowSecurityApplies(table, env, role)) return { existing: [], updated: [] };
+    const existing = [...this.checksOf(table, 'UPDATE', true, env, role), ...this.checksOf(table, 'SELECT', true, env, role)]
+      .map((c) => ({ ...c, using: true }));
+    return { existing, updated: [...this.checksOf(table, 'UPDATE', false, env, role), ...this.checksOf(table, 'SELECT', true, env, role)] };
+  }
+
+  /** One command's options: its permissive policies OR-ed (none: nothing passes), then each restrictive one by name. */
+  private checksOf(table: TableDef, command: RlsCommand, forceUsing: boolean, env: RowSecurityEnv, role: number): PolicyCheck[] {
+    const { permissive, restrictive } = policiesFor(table, command, env.roles, role);
+    const qual = (p: PolicyDef) => (!forceUsing && p.check ? p.check : p.using);
+    const allowed = permissive.filter(qual).map((p) => this.bindPolicyExpr(table, qual(p)!.ast));
+    const checks: PolicyCheck[] = [{ policy: null, expr: allowed.length ? or(allowed) : FALSE }];
+    for (const p of restrictive) if (qual(p)) checks.push({ policy: p.name, expr: this.bindPolicyExpr(table, qual(p)!.ast) });
     return checks;
   }
 }
