@@ -269,6 +269,14 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
     for (const obj of [...catalog.tables.values(), ...catalog.sequences.values(), catalog.publicSchema] as Securable[]) {
       if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
     }
+    // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
+    for (const t of catalog.tables.values()) {
+      if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;
+      t.policies = t.policies.flatMap((p) => {
+        const kept = p.roles.filter((r) => !owners.includes(r));
+        return kept.length === p.roles.length ? [p] : kept.length ? [{ ...p, roles: kept }] : [];
+      });
+    }
   } finally {
     ctx.ddl.noteChanges(catalog);
     catalog.version++;
