@@ -63,8 +63,13 @@ UPDATE rls_docs SET owner = 'regress_rls_alice' WHERE id = 3;
 INSERT INTO rls_docs VALUES (6, 'regress_rls_bob', 1, 'bob six', '[6,0]');
 RESET ROLE;
 -- the owner is not subject to its policies unless FORCEd; superusers and BYPASSRLS never are
+SELECT row_security_active('rls_docs') AS superuser, row_security_active('rls_docs'::regclass::oid) AS by_oid;
 SET ROLE regress_rls_owner;
 SELECT count(*) FROM rls_docs;
+SELECT row_security_active('rls_docs');
+RESET ROLE;
+SET ROLE regress_rls_bob;
+SELECT row_security_active('rls_docs');
 RESET ROLE;
 SELECT count(*) FROM rls_docs;
 SET ROLE regress_rls_bypass;
