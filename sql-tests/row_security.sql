@@ -150,6 +150,8 @@ DROP POLICY p_self ON rls_docs;
 DROP POLICY p_grant ON rls_docs;
 DROP TABLE rls_grants;
 -- the catalog and psql
+CREATE POLICY p_tidy ON rls_docs FOR DELETE TO regress_rls_bob, regress_rls_alice
+  USING (title <> 'keep' AND owner = current_user AND level BETWEEN 1 AND 3);
 SELECT polname, polcmd, polpermissive, polroles = '{0}' AS to_public, pg_get_expr(polqual, polrelid) AS qual, pg_get_expr(polwithcheck, polrelid) AS with_check
   FROM pg_policy WHERE polrelid = 'rls_docs'::regclass ORDER BY 1;
 SELECT policyname, permissive, roles, cmd, qual, with_check FROM pg_policies WHERE tablename = 'rls_docs' ORDER BY 1;

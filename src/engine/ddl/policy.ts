@@ -50,8 +50,8 @@ function duplicatePolicy(name: string, table: TableDef): SqlError {
 /** The expression as the catalog keeps it, after it bound over the table's row as boolean. */
 function policyExpr(ctx: DdlContext, table: TableDef, e: DdlExpr | null | undefined): PolicyDef['using'] {
   if (!e) return null;
-  ctx.checkPolicyExpr?.(table, e.tree);
-  return { ast: e.tree, sql: e.sql };
+  const analyzed = ctx.checkPolicyExpr?.(table, e.tree);
+  return { ast: e.tree, sql: analyzed ?? e.sql };
 }
 
 export function createPolicy(ctx: DdlContext, stmt: Stmt<'createPolicy'>): void {
