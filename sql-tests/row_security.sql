@@ -187,6 +187,16 @@ RESET ROLE;
 SELECT * FROM rls_oc ORDER BY id;
 DROP TABLE rls_oc;
 SELECT count(*) FROM pg_policy WHERE polname LIKE 'p\_%';
+-- policies follow a renamed column and depend on the columns they name
+CREATE TABLE rls_rc (a int, b int, c int);
+CREATE POLICY p_rc ON rls_rc USING (a > 0 AND b > 0);
+ALTER TABLE rls_rc RENAME COLUMN a TO aa;
+SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'p_rc';
+ALTER TABLE rls_rc DROP COLUMN b;
+ALTER TABLE rls_rc DROP COLUMN c;
+ALTER TABLE rls_rc DROP COLUMN b CASCADE;
+SELECT count(*) FROM pg_policy WHERE polname = 'p_rc';
+DROP TABLE rls_rc;
 -- DROP OWNED takes a role out of the policies naming it (dropping a policy left with none)
 CREATE ROLE regress_rls_do1;
 CREATE ROLE regress_rls_do2;

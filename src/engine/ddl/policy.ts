@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { PolicyDef, TableDef } from '../../catalog/catalog.js';
 import { isOwner, PUBLIC_ROLE } from '../../catalog/roles.js';
-import type { DdlExpr, PolicyDdl, QualifiedName } from '../../sql/ddl/index.js';
+import { namesOwnColumn, renameOwnColumn, type DdlExpr, type PolicyDdl, type QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
 import { findTable, notice, type DdlContext } from './context.js';
 import { notOwner, resolveRole } from './privileges.js';
@@ -107,4 +107,32 @@ export function dropPolicy(ctx: DdlContext, stmt: Stmt<'dropPolicy'>): void {
   }
   table.policies = (table.policies ?? []).filter((p) => p !== policy);
   ctx.catalog.version++;
+}
+
+/** ALTER TABLE … RENAME COLUMN: the table's policies follow the new name. */
+export function renameColumnInPolicies(ctx: DdlContext, table: TableDef, from: string, to: string): void {
+  if (!table.policies?.length) return;
+  const renamed = (e: PolicyDef['using']): PolicyDef['using'] => {
+    if (!e || !namesOwnColumn(e.ast, from)) return e;
+    const ast = renameOwnColumn(e.ast, from, to);
+    return { ast, sql: ctx.checkPolicyExpr?.(table, ast) ?? e.sql };
+  };
+  table.policies = table.policies.map((p) => ({ ...p, using: renamed(p.using), check: renamed(p.check) }));
+}
+
+/**
+ * ALTER TABLE … DROP COLUMN: a policy that names the column depends on it (2BP01), unless
+ * CASCADE drops the policy too. Returns the policies that remain.
+ */
+export function policiesWithoutColumn(ctx: DdlContext, table: TableDef, column: string, cascade: boolean): PolicyDef[] | undefined {
+  const dependent = (table.policies ?? []).filter((p) => [p.using, p.check].some((e) => e && namesOwnColumn(e.ast, column)));
+  if (dependent.length === 0) return undefined;
+  if (!cascade) {
+    throw new SqlError('2BP01', `cannot drop column ${column} of table ${table.name} because other objects depend on it`, {
+      detail: dependent.map((p) => `policy ${p.name} on table ${table.name} depends on column ${column} of table ${table.name}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  for (const p of dependent) notice(ctx, `drop cascades to policy ${p.name} on table ${table.name}`);
+  return (table.policies ?? []).filter((p) => !dependent.includes(p));
 }

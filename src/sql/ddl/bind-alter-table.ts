@@ -33,7 +33,7 @@ function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
     case 'AT_ForceRowSecurity': return { kind: 'rowSecurity', force: true };
     case 'AT_NoForceRowSecurity': return { kind: 'rowSecurity', force: false };
     case 'AT_ChangeOwner': return { kind: 'owner', role: roleRef(cmd.newowner) };
-    case 'AT_DropColumn': return { kind: 'dropColumn', column, missingOk: !!cmd.missing_ok };
+    case 'AT_DropColumn': return { kind: 'dropColumn', column, missingOk: !!cmd.missing_ok, ...(cmd.behavior === 'DROP_CASCADE' ? { cascade: true } : {}) };
     case 'AT_ColumnDefault': return { kind: 'setDefault', column, expr: def ? ddlExpr(def) : null };
     case 'AT_SetNotNull': return { kind: 'setNotNull', column };
     case 'AT_DropNotNull': return { kind: 'dropNotNull', column };

@@ -73,6 +73,44 @@ export function mentionedColumns(e: ParsedExpr): string[] {
   return [...found];
 }
 
+/**
+ * Does the expression name column `name` of its own table (a subquery's names are its own
+ * tables' and are not looked into)? Policies depend on the columns they name.
+ */
+export function namesOwnColumn(e: ParsedExpr | unknown, name: string): boolean {
+  let found = false;
+  visitOwnColumnRefs(treeOf(e), (fields) => {
+    const last = fields[fields.length - 1];
+    if (last && 'String' in last && last.String.sval === name) found = true;
+  });
+  return found;
+}
+
+/** The expression with its own table's column `from` renamed `to` (ALTER TABLE … RENAME COLUMN). */
+export function renameOwnColumn(e: ParsedExpr | unknown, from: string, to: string): ParsedExpr {
+  const copy = JSON.parse(JSON.stringify(treeOf(e))) as Node;
+  visitOwnColumnRefs(copy, (fields) => {
+    const last = fields[fields.length - 1];
+    if (last && 'String' in last && last.String.sval === from) last.String.sval = to;
+  });
+  return parsedExpr(copy);
+}
+
+function visitOwnColumnRefs(x: unknown, visit: (fields: Node[]) => void): void {
+  if (!x || typeof x !== 'object') return;
+  if ('SubLink' in (x as object)) {
+    // the test expression (x IN (SELECT …)) is the outer query's; the subquery is not
+    visitOwnColumnRefs((x as { SubLink: { testexpr?: unknown } }).SubLink.testexpr, visit);
+    return;
+  }
+  const ref = (x as { ColumnRef?: { fields?: Node[] } }).ColumnRef;
+  if (ref) {
+    visit(ref.fields ?? []);
+    return;
+  }
+  for (const v of Object.values(x as Record<string, unknown>)) visitOwnColumnRefs(v, visit);
+}
+
 /** 1-based position of the first token of a tree (the smallest location inside it). */
 export function firstLocation(node: unknown): number | undefined {
   return leftmostPosition(node as RawNode);

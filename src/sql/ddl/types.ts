@@ -96,7 +96,7 @@ export interface CreateTable {
 
 export type AlterTableCommand =
   | { readonly kind: 'addColumn'; readonly column: ColumnSpec; readonly ifNotExists: boolean }
-  | { readonly kind: 'dropColumn'; readonly column: string; readonly missingOk: boolean }
+  | { readonly kind: 'dropColumn'; readonly column: string; readonly missingOk: boolean; readonly cascade?: boolean }
   | { readonly kind: 'setDefault'; readonly column: string; readonly expr: DdlExpr | null }
   | { readonly kind: 'setNotNull'; readonly column: string }
   | { readonly kind: 'dropNotNull'; readonly column: string }
