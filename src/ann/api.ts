@@ -7,6 +7,7 @@
 import type { Quantization, QuantizerParams } from './quantize.js';
 
 import type { RecallCurve } from './recall-curve.js';
+import type { SparseVector } from '../types/types.js';
 
 /** pgvector's distance operators. */
 export type DistanceOp = '<->' | '<#>' | '<=>' | '<+>';
@@ -44,6 +45,11 @@ export interface AnnIndex {
    * index (or build) cannot filter in the graph.
    */
   filteredSearch?(query: Float32Array, k: number, ef: number, allowed: Uint8Array, budget: number): FilteredHits | undefined;
+  /**
+   * A sparse vector index (sparse-hnsw.ts): the query as search() and filteredSearch()
+   * take it, or undefined when it does not fit the index (rank the segment exactly).
+   */
+  encodeSparse?(v: SparseVector): Float32Array | undefined;
   /** max connections per node (the cost model's hops per visited node) */
   readonly m?: number;
   /** IVFFlat: the number of lists (the most probes can be) */
@@ -92,6 +98,8 @@ export interface AnnIndexFile {
   readonly quantization?: Quantization;
   /** a quantized index's center and scale (absent: refitted from the segment's vectors) */
   readonly quantizerParams?: QuantizerParams;
+  /** an index of sparse vectors (sparse-hnsw.ts; `dim`: their declared dimensions) */
+  readonly sparse?: boolean;
 }
 
 /**

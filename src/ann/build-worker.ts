@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
 import { isBitOp, type AnnOp, type DistanceOp, type HnswOptions } from './api.js';
 import type { QuantizerParams } from './quantize.js';
+import { buildSparseFile } from './sparse-hnsw.js';
 import { curveSamples, EF_LADDER, measureRecallCurve, type RecallCurve } from './recall-curve.js';
 
 export interface BuildRequest {
@@ -19,12 +20,20 @@ export interface BuildRequest {
   readonly op: AnnOp;
   readonly options: HnswOptions;
   readonly path: string;
+  /** sparse vectors packed in slots of this many words (sparse-hnsw.ts); `dim`: their declared dimensions */
+  readonly sparseWords?: number;
+  /** a partial index: the segment position of each row (no recall curve: it samples positions) */
+  readonly keys?: Int32Array;
 }
 
 /** `params`: a quantized index's center and scale (the opener needs them) */
 export type BuildReply = { ok: true; curve?: RecallCurve; params?: QuantizerParams } | { ok: false; error: string };
 
 function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerParams } {
+  if (req.sparseWords !== undefined) {
+    buildSparseFile(req.op as DistanceOp, req.vectors as Float32Array, req.count, req.sparseWords, req.options, req.path);
+    return {};
+  }
   if (isBitOp(req.op)) {
     const index = HnswIndex.buildBits(req.op, req.vectors as Uint8Array, req.count, req.dim, req.options);
     index.save(req.path);
@@ -34,6 +43,15 @@ function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerPara
   }
   const vectors = req.vectors as Float32Array;
   const op = req.op as DistanceOp;
+  if (req.keys) {
+    const index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, new Set(), req.keys);
+    try {
+      index.save(req.path);
+      return index.quantizerParams ? { params: index.quantizerParams } : {};
+    } finally {
+      index.close();
+    }
+  }
   const held = curveSamples(vectors, req.count, req.dim, op);
   const index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, held);
   let curve: RecallCurve | undefined;

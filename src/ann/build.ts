@@ -1,9 +1,11 @@
 /** Build an HNSW index file in a worker thread and open it (memory-mapped) when done. */
 import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import type { AnnOp, HnswOptions } from './api.js';
+import { isBitOp, type AnnOp, type HnswOptions } from './api.js';
 import type { BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
+import { SparseHnswIndex } from './sparse-hnsw.js';
+import type { AnnIndex } from './api.js';
 import type { RecallCurve } from './recall-curve.js';
 import type { QuantizerParams } from './quantize.js';
 
@@ -21,7 +23,16 @@ let nextTemp = 1;
  * succeeded: an aborted build's worker may still be in native code for a moment, and its
  * late write must not land on the file a later build of the same index makes.
  */
-export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal): Promise<HnswIndex> {
+/** How the rows given to a build are laid out, when not one dense vector per position. */
+export interface BuildLayout {
+  /** `vectors` are sparse rows packed in slots of this many words (sparse-hnsw.ts) */
+  readonly sparseWords?: number;
+  /** a partial index: the segment position of each row given (float vectors) */
+  readonly keys?: Int32Array;
+}
+
+export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal, layout: BuildLayout = {}): Promise<AnnIndex> {
+  const { sparseWords, keys } = layout;
   if (signal?.aborted) throw new IndexBuildAborted();
   const temp = `${path}.building-${process.pid}-${nextTemp++}`;
   const worker = new Worker(new URL('./build-worker.js', import.meta.url));
@@ -41,7 +52,7 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
       onAbort = () => reject(new IndexBuildAborted());
       signal?.addEventListener('abort', onAbort);
     });
-    const req: BuildRequest = { vectors, count, dim, op, options, path: temp };
+    const req: BuildRequest = { vectors, count, dim, op, options, path: temp, ...(sparseWords !== undefined ? { sparseWords } : {}), ...(keys ? { keys } : {}) };
     // hand the vector buffer over instead of copying it
     worker.postMessage(req, vectors.byteOffset === 0 && vectors.byteLength === vectors.buffer.byteLength ? [vectors.buffer as ArrayBuffer] : []);
     await done;
@@ -55,6 +66,7 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   await worker.terminate();
+  if (sparseWords !== undefined && !isBitOp(op)) return SparseHnswIndex.open(path, op, dim, count, options);
   const index = HnswIndex.open(path, op, dim, count, options, params);
   if (curve) index.recallCurve = curve;
   return index;

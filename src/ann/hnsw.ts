@@ -11,15 +11,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBitOp, type AnnHit, type AnnIndex, type AnnIndexFile, type AnnOp, type FilteredHits, type HnswOptions, type VectorChunk } from './api.js';
-import { openFilteredView, type NativeFilteredIndex } from './filtered-hnsw.js';
+import { filteredHnswAvailable, openFilteredView, type CustomScalar, type NativeFilteredIndex } from './filtered-hnsw.js';
+import { CustomNative } from './custom-native.js';
 import type { RecallCurve } from './recall-curve.js';
-import { UsearchIndex as NativeIndex } from './usearch-native.js';
+import { UsearchIndex } from './usearch-native.js';
 import { fitQuantizer, makeQuantizer, type FloatMetric, type Quantizer, type QuantizerParams, type RowSource } from './quantize.js';
 
-type Metric = 'l2sq' | 'cos' | 'hamming' | 'tanimoto';
+type Metric = 'l2sq' | 'cos' | 'hamming' | 'tanimoto' | 'l1';
 
 /**
- * usearch's metric for a pgvector operator, or undefined when it has none (L1).
+ * usearch's metric for a pgvector operator ('l1': the addon's, as usearch has none).
  *
  * Inner product is not a metric, and HNSW graphs built on it directly recall poorly on
  * unnormalized data (0.5 on Fashion-MNIST at ef 40). So `<#>` indexes use the standard
@@ -31,12 +32,12 @@ type Metric = 'l2sq' | 'cos' | 'hamming' | 'tanimoto';
  * Tanimoto for `<%>` (on bits it is Jaccard's distance; usearch's "jaccard" metric name
  * aborts the process in this binding).
  */
-export function metricFor(op: AnnOp): Metric | undefined {
+export function metricFor(op: AnnOp): Metric {
   switch (op) {
     case '<->': return 'l2sq';
     case '<#>': return 'l2sq';
     case '<=>': return 'cos';
-    case '<+>': return undefined;
+    case '<+>': return 'l1';
     case '<~>': return 'hamming';
     case '<%>': return 'tanimoto';
   }
@@ -108,25 +109,39 @@ function storedRows(op: AnnOp, dim: number, chunks: readonly VectorChunk[]): Row
 function quantizerFor(op: AnnOp, dim: number, opts: HnswOptions, params: QuantizerParams | undefined, rows: () => RowSource): Quantizer | undefined {
   if (isBitOp(op)) return undefined;
   const kind = opts.quantization ?? 'f32';
-  const metric = metricFor(op) as FloatMetric;
+  // L1 is fitted as L2 is: the centering and the segment's one i8 scale keep L1's ranking too
+  const metric = (op === '<+>' ? 'l2sq' : metricFor(op)) as FloatMetric;
   const width = indexDims(op, dim);
   return makeQuantizer(kind, metric, width, params ?? fitQuantizer(kind, metric, width, rows()));
 }
 
-export function hnswSupports(op: AnnOp): boolean {
-  return metricFor(op) !== undefined;
+/** L1 graphs and sparse vector indexes need the native addon (usearch's binding has neither). */
+export function hnswSupports(op: AnnOp, sparse = false): boolean {
+  return (op !== '<+>' && !sparse) || filteredHnswAvailable();
+}
+
+/**
+ * Whether the index is an L1 graph of the addon: `<+>`, unless binary-quantized (a b1
+ * index ranks by Hamming distance in usearch's binding, whatever the operator).
+ */
+function l1Graph(op: AnnOp, quant: Quantizer | undefined): boolean {
+  return op === '<+>' && quant?.scalar !== 'b1';
 }
 
 const THREADS = 2;
 /** vectors added per native call while building */
 const BUILD_PIECE = 4096;
 
-/** A usearch index: of a float index's quantizer, or of bit strings (b1, the bit metric). */
+/** What HnswIndex needs of a native index: usearch's binding, or the addon's L1 graph. */
+type NativeIndex = Pick<UsearchIndex, 'add' | 'search' | 'save' | 'view'>;
+
+/** A native index: of a float index's quantizer, or of bit strings (b1, the bit metric). */
 function newNative(op: AnnOp, dim: number, quant: Quantizer | undefined, opts: HnswOptions, ef: number): NativeIndex {
   const dimensions = quant ? quant.dims : indexDims(op, dim);
-  const metric = quant ? quant.metric : metricFor(op)!;
+  if (l1Graph(op, quant)) return new CustomNative(dimensions, 'l1', quant!.scalar as CustomScalar, opts.m, opts.efConstruction, ef);
+  const metric = quant ? quant.metric : (metricFor(op) as Exclude<Metric, 'l1'>);
   const scalar = quant ? quant.scalar : 'b1';
-  return new NativeIndex({ dimensions, metric, scalar, connectivity: opts.m, expansionAdd: opts.efConstruction, expansionSearch: ef });
+  return new UsearchIndex({ dimensions, metric, scalar, connectivity: opts.m, expansionAdd: opts.efConstruction, expansionSearch: ef });
 }
 
 /** Rows `positions` of `vectors` (`stride` floats each), contiguous. */
@@ -166,10 +181,10 @@ export class HnswIndex implements AnnIndex {
    * offset 0 of its buffer: usearch ignores byteOffset). Keys are positions 0..count-1.
    * Positions in `holdOut` are left out until insertHeldOut(): meanwhile they are queries
    * from the segment's own distribution that the graph has never seen (recall-curve.ts).
+   * `positions` (a partial index): row i's key is positions[i] instead of i (no holdOut).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set()): HnswIndex {
-    const metric = metricFor(op);
-    if (!metric) throw new Error(`bug: no HNSW metric for ${op}`);
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array): HnswIndex {
+    if (isBitOp(op) || !hnswSupports(op)) throw new Error(`bug: no HNSW float metric for ${op}`);
     const ef = 40;
     let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
     if (op === '<#>') vectors = mipsTransform(vectors, count, dim);
@@ -181,7 +196,7 @@ export class HnswIndex implements AnnIndex {
     const add = (keys: BigUint64Array, rows: Float32Array) => native.add(keys, quant ? quant.encode(rows, keys.length) : rows, THREADS);
     if (count > 0) {
       const keys = new BigUint64Array(count);
-      for (let i = 0; i < count; i++) keys[i] = BigInt(i);
+      for (let i = 0; i < count; i++) keys[i] = BigInt(positions ? positions[i] : i);
       // in pieces: a worker thread terminated by a cancelled CREATE INDEX stops between two
       // (termination cannot interrupt native code)
       for (let at = 0; at < count; at += BUILD_PIECE) {
@@ -228,8 +243,7 @@ export class HnswIndex implements AnnIndex {
    * are unpacked a piece at a time: a 64,000-bit column never needs all its floats at once.
    */
   static buildBits(op: AnnOp, packed: Uint8Array, count: number, dim: number, opts: HnswOptions): HnswIndex {
-    const metric = metricFor(op);
-    if (!metric || !isBitOp(op)) throw new Error(`bug: no bit metric for ${op}`);
+    if (!isBitOp(op)) throw new Error(`bug: no bit metric for ${op}`);
     const ef = 40;
     const padded = indexDims(op, dim);
     const native = newNative(op, dim, undefined, opts, ef);
@@ -328,7 +342,7 @@ export class HnswIndex implements AnnIndex {
 
   /** the addon's view of the saved file, opened on first use (null: not built, or bits: the addon has float metrics only) */
   private addonView(): NativeFilteredIndex | null {
-    if (this.filtered === undefined) this.filtered = isBitOp(this.op) ? null : openFilteredView(this.savedFile()) ?? null;
+    if (this.filtered === undefined) this.filtered = isBitOp(this.op) ? null : openFilteredView(this.savedFile(), l1Graph(this.op, this.quant) ? 'l1' : undefined) ?? null;
     return this.filtered;
   }
 

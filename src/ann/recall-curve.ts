@@ -56,7 +56,40 @@ const FULL = 0.999;
 /** exact neighbours asked beyond k: held-out rows among them are dropped */
 const EXTRA = 10;
 
-const EXACT_METRIC: Partial<Record<DistanceOp, string>> = { '<->': 'l2sq', '<#>': 'ip', '<=>': 'cos' };
+/** usearch's exact search metric per operator; L1 (which usearch has not) is ranked here (exactL1) */
+const EXACT_METRIC: Record<DistanceOp, string> = { '<->': 'l2sq', '<#>': 'ip', '<=>': 'cos', '<+>': 'l1' };
+
+function l1(q: Float32Array, v: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < q.length; j++) s += Math.abs(q[j] - v[j]);
+  return s;
+}
+
+/** The `want` nearest rows by L1 for each query, as usearch.exactSearch lays them out. */
+function exactL1(data: Float32Array, queries: Float32Array, dim: number, count: number, want: number): { keys: BigUint64Array } {
+  const nq = queries.length / dim;
+  const keys = new BigUint64Array(nq * want);
+  // the best `want` so far, ascending (insertion: `want` is k + a few)
+  const bestD = new Float64Array(want);
+  const bestR = new Int32Array(want);
+  for (let i = 0; i < nq; i++) {
+    const q = queries.subarray(i * dim, (i + 1) * dim);
+    let n = 0;
+    for (let r = 0; r < count; r++) {
+      const d = l1(q, data.subarray(r * dim, (r + 1) * dim));
+      if (n === want && d >= bestD[n - 1]) continue;
+      let j = n < want ? n++ : n - 1;
+      for (; j > 0 && bestD[j - 1] > d; j--) {
+        bestD[j] = bestD[j - 1];
+        bestR[j] = bestR[j - 1];
+      }
+      bestD[j] = d;
+      bestR[j] = r;
+    }
+    for (let j = 0; j < n; j++) keys[i * want + j] = BigInt(bestR[j]);
+  }
+  return { keys };
+}
 
 /**
  * The positions to hold out as sample queries: spread over the segment at a fixed stride,
@@ -102,7 +135,7 @@ export function measureRecallCurve(
   positions.forEach((p, i) => queries.set(data.subarray(p * dim, (p + 1) * dim), i * dim));
   // the exact answer among the other rows: over all rows, then without the samples
   const want = Math.min(count, k + EXTRA);
-  const exact = usearch.exactSearch(data, queries, dim, want, metric as never, threads) as unknown as { keys: BigUint64Array };
+  const exact = metric === 'l1' ? exactL1(data, queries, dim, count, want) : usearch.exactSearch(data, queries, dim, want, metric as never, threads) as unknown as { keys: BigUint64Array };
   const truth = positions.map((_, i) => {
     const ids: number[] = [];
     for (let j = 0; j < want && ids.length < k; j++) {
@@ -136,7 +169,7 @@ export function measureRecallCurve(
 function rerank(positions: readonly number[], q: Float32Array, data: Float32Array, dim: number, op: DistanceOp): number[] {
   const d = (p: number) => {
     const v = data.subarray(p * dim, (p + 1) * dim);
-    return op === '<->' ? simsimd.sqeuclidean(q, v) : op === '<#>' ? -simsimd.inner(q, v) : simsimd.cosine(q, v);
+    return op === '<->' ? simsimd.sqeuclidean(q, v) : op === '<#>' ? -simsimd.inner(q, v) : op === '<+>' ? l1(q, v) : simsimd.cosine(q, v);
   };
   return positions.map((p) => ({ p, d: d(p) })).sort((a, b) => a.d - b.d).map((x) => x.p);
 }

@@ -44,10 +44,27 @@ export interface IndexDef {
   /** operator class per column, e.g. vector_l2_ops */
   readonly opclasses: readonly string[];
   readonly options: Readonly<Record<string, string>>;
+  /** gin over to_tsvector(<this regconfig OID>, columns[0]) instead of the column itself */
+  readonly tsvectorConfig?: number;
   /** constraint that owns this index (PRIMARY KEY / UNIQUE), if any */
   readonly constraintOid?: number;
   /** a partition's index made for an index of its partitioned table: that index's OID */
   readonly parentIndex?: number;
+  /**
+   * A partial HNSW index that holds only the rows meeting all of these (its WHERE, when it
+   * is such conjuncts: see planner/partial-index.ts); the planner uses it only for a
+   * query whose WHERE has each of them too.
+   */
+  readonly predicate?: readonly IndexCondition[];
+  /** a partial index's WHERE as pg_get_indexdef prints it (deparsed at DDL time) */
+  readonly predicateSql?: string;
+}
+
+/** `column op value` on an integer or date column (value a JS number). */
+export interface IndexCondition {
+  readonly column: number;
+  readonly op: '=' | '<' | '<=' | '>' | '>=';
+  readonly value: number;
 }
 
 export interface ConstraintDef {
@@ -467,11 +484,30 @@ export interface HbaFileRule {
   readonly error: string | null;
 }
 
+/** One row of pg_settings (the engine fills it from its settings and PostgreSQL's descriptions) */
+export interface SettingRow {
+  readonly name: string;
+  readonly setting: string;
+  readonly unit: string | null;
+  readonly category: string;
+  readonly shortDesc: string;
+  readonly extraDesc: string | null;
+  readonly context: string;
+  readonly vartype: string;
+  readonly source: string;
+  readonly minVal: string | null;
+  readonly maxVal: string | null;
+  readonly enumvals: readonly string[] | null;
+  readonly bootVal: string | null;
+  readonly resetVal: string;
+}
+
 export interface SystemRelationContext {
   readonly catalog: Catalog;
   readonly databases: readonly string[];
   setting(name: string): string | undefined;
-  allSettings(): { name: string; value: string }[];
+  /** pg_settings' rows: every listed setting with its session value */
+  allSettings(): SettingRow[];
   readonly user: string;
   readonly database: string;
   /** the cluster's roles (pg_roles, pg_authid, relacl's names) and the session's role OID */

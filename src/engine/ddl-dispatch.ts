@@ -84,6 +84,7 @@ export class DdlState {
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
       checkPolicyExpr: (table, expr) => policyText(bindPolicyExpression(ctx.binder([]), table, expr)),
       compileRowExpr: (expr, columns, type) => compileRowExpr(ctx, bindRowExpr(ctx.binder([]), expr, columns, type)),
+      bindRowExpr: (expr, columns, type) => bindRowExpr(ctx.binder([]), expr, columns, type),
       // off (pg_dump's scripts turn it off): the body is parsed but not checked against the catalog
       checkFunctionBody: ctx.settings.get('check_function_bodies') === 'off' ? undefined : (def) => {
         try {

@@ -11,6 +11,7 @@ import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
 import { Roles } from '../catalog/roles.js';
+import { TextIndexWarmup } from './text-index-warmup.js';
 import { NotificationHub } from './notifications.js';
 
 export class Engine implements EngineState, BackendRegistry {
@@ -32,14 +33,17 @@ export class Engine implements EngineState, BackendRegistry {
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
+  private readonly textIndexWarmup: TextIndexWarmup;
 
   constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool, readonly tempSpace?: TempSpace) {
     this.autoAnalyze = new AutoAnalyze(storage, () => this.databases.values(), () => this.saveCatalog());
+    this.textIndexWarmup = new TextIndexWarmup(storage, () => this.databases.values());
   }
 
   /** The server stops: background work ends first. */
   async stopBackground(): Promise<void> {
     await this.autoAnalyze.stop();
+    this.textIndexWarmup.stop();
   }
 
   /** Load the durable catalog image (at start, before sessions). */
@@ -52,6 +56,14 @@ export class Engine implements EngineState, BackendRegistry {
       const c = new Catalog(name, this.oids);
       c.loadData(d);
       this.databases.set(name, c);
+    }
+    // tables with a GIN index keep a small growing segment (storage does not persist that) and get their lists built
+    for (const c of this.databases.values()) {
+      for (const t of c.tables.values()) {
+        if (!t.indexes.some((i) => i.method === 'gin')) continue;
+        this.storage.keepGrowingSmall?.(t.oid, true);
+        this.textIndexWarmup.request(t.oid);
+      }
     }
     // sequence advances logged after the image (OIDs are unique across databases)
     for (const [oid, state] of this.storage.loadSequences()) for (const c of this.databases.values()) c.restoreSequence(oid, state);

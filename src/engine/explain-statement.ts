@@ -16,11 +16,12 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   let metrics: RunContext['metrics'];
   const vectorStats: RunContext['vectorStats'] = new Map();
   const scanStats: RunContext['scanStats'] = new Map();
+  const textStats: RunContext['textStats'] = new Map();
   const spillStats: RunContext['spillStats'] = new Map();
   let totalMs = 0;
   if (flags.analyze) {
     metrics = new Map();
-    const rc = { ...ctx.runContext(ctx.tx.txn, metrics), vectorStats, scanStats, spillStats };
+    const rc = { ...ctx.runContext(ctx.tx.txn, metrics), vectorStats, scanStats, textStats, spillStats };
     const t0 = performance.now();
     if (stmt.dml) {
       const txn = ctx.tx.idle ? ctx.engine.storage.begin() : ctx.tx.txn!;
@@ -34,7 +35,7 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   }
   const model = new CostModel(ctx.catalog, costEnvOf(ctx));
   const lines = explainPlan(plan, {
-    metrics, vectorStats, scanStats, spillStats, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
+    metrics, vectorStats, scanStats, textStats, spillStats, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
   }, flags.summary ? { planningMs: stmt.planningMs, executionMs: flags.analyze ? totalMs : undefined } : {});
   return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
 }

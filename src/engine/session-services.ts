@@ -8,6 +8,8 @@ import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { parseQualifiedName } from '../sql/names.js';
 import type { SessionContext } from './context.js';
 import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
+import { builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
+import { quoteIdent } from '../types/identifiers.js';
 
 export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
@@ -29,6 +31,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     },
     relationOid: (name) => relationOid(ctx, name),
     relationName: (oid) => relationName(ctx, oid),
+    procName: (oid) => procName(ctx, oid),
     partitionInfo: (oid) => {
       const t = catalog.tables.get(oid);
       if (!t || t.kind === 'v') return undefined;
@@ -99,6 +102,12 @@ export function relationOid(ctx: SessionContext, name: string): number | undefin
   return sys?.oid;
 }
 
+/** regprocout: a CREATE FUNCTION's name (quoted), else a built-in's as PostgreSQL prints it */
+export function procName(ctx: SessionContext, oid: number): string | undefined {
+  const f = ctx.catalog.functions.get(oid);
+  return f ? quoteIdent(f.name) : builtinRegprocName(oid);
+}
+
 export function relationName(ctx: SessionContext, oid: number): string | undefined {
   return ctx.catalog.relationNameOf(oid) ?? ctx.engine.allSystemRelations().find((r) => r.oid === oid)?.name;
 }
@@ -108,7 +117,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     catalog: ctx.catalog,
     databases: [...ctx.engine.databases.keys()],
     setting: (name) => ctx.settings.get(name),
-    allSettings: () => ctx.settings.all(),
+    allSettings: () => ctx.settings.pgSettings(),
     user,
     database: ctx.databaseName,
     roles: ctx.engine.roles,

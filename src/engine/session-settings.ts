@@ -2,7 +2,9 @@
  * A session's configuration values (SET / SHOW / RESET): their startup values, and what
  * a transaction's SET LOCAL or rolled-back SET must restore at its end.
  */
-import { allSettingDefs, checkSettable, normalizeSetting, settingDef } from './settings.js';
+import { SqlError, SqlState } from '../errors.js';
+import type { SettingRow } from '../catalog/catalog.js';
+import { allSettingDefs, checkSettable, isListedSetting, normalizeSetting, settingCatalogEntry, settingDef, settingDescription, settingInBaseUnit } from './settings.js';
 
 export class SessionSettings {
   private readonly values = new Map<string, string>();
@@ -58,6 +60,9 @@ export class SessionSettings {
   /** SET name = value (checked, normalized); inside a transaction remembers what to restore. */
   set(name: string, value: string, isLocal: boolean, inTransaction: boolean): void {
     const key = checkSettable(name);
+    if (settingDef(key)?.superuserOnly && this.values.get('is_superuser') !== 'on') {
+      throw new SqlError(SqlState.insufficientPrivilege, `permission denied to set parameter "${settingDef(key)!.name}"`);
+    }
     const v = normalizeSetting(key, value, this.values.get(key));
     if (inTransaction) {
       // SET LOCAL ends with the transaction; a plain SET is undone if the transaction rolls back
@@ -84,9 +89,33 @@ export class SessionSettings {
     }
   }
 
-  /** name, value of every known setting (SHOW ALL, pg_settings) */
-  all(): { name: string; value: string }[] {
-    return allSettingDefs().map((d) => ({ name: d.name, value: this.values.get(d.name.toLowerCase()) ?? d.value }));
+  /** SHOW ALL: name, value and description of every listed setting, by name */
+  all(): { name: string; value: string; description: string }[] {
+    return this.listed().map((d) => ({ name: d.name, value: this.values.get(d.name.toLowerCase()) ?? d.value, description: settingDescription(d.name) }));
+  }
+
+  /** pg_settings: PostgreSQL's columns, values in the base unit ('64MB' of work_mem → 65536 kB) */
+  pgSettings(): SettingRow[] {
+    return this.listed().map((d) => {
+      const key = d.name.toLowerCase();
+      const value = this.values.get(key) ?? d.value;
+      const reset = this.resetValues.get(key) ?? d.value;
+      const meta = settingCatalogEntry(d.name);
+      const kind = d.kind?.type;
+      const vartype = meta?.[1] ?? (kind === 'int' ? 'integer' : kind ?? 'string');
+      return {
+        name: d.name, setting: settingInBaseUnit(key, value), unit: meta?.[3] || null,
+        category: meta?.[4] ?? 'Customized Options', shortDesc: settingDescription(d.name), extraDesc: meta?.[6] || null,
+        context: meta?.[2] ?? 'user', vartype,
+        source: value === d.value ? 'default' : value === reset ? 'client' : 'session',
+        minVal: meta?.[7] || null, maxVal: meta?.[8] || null, enumvals: meta && meta[9].length > 0 ? meta[9] : null,
+        bootVal: meta ? meta[10] : settingInBaseUnit(key, d.value), resetVal: settingInBaseUnit(key, reset),
+      };
+    });
+  }
+
+  private listed() {
+    return allSettingDefs().filter((d) => isListedSetting(d.name)).sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
   }
 
   takeParameterChanges(): [string, string][] {

@@ -13,6 +13,7 @@ import { splitStatements } from '../sql/parser.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
+import { withTextCorpus } from '../executor/text-corpus.js';
 import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
@@ -27,7 +28,7 @@ import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
-import { evalContext, relationName, relationOid, systemContext } from './session-services.js';
+import { evalContext, procName, relationName, relationOid, systemContext } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
@@ -241,6 +242,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return n === undefined ? undefined : quoteIdent(n);
   }
 
+  /** regproc output on the wire: the function's name (numbers when unknown) */
+  regprocName(oid: number): string | undefined {
+    return procName(this, oid);
+  }
+
   /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */
   hasSqlPreparedStatement(name: string): boolean {
     return this.sqlPrepared.peek(name) !== undefined;
@@ -368,7 +374,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const env: ExecEnv = {
       params,
       outer: [],
-      ctx: evalContext(this, currentRoleName(this.settings)),
+      ctx: withTextCorpus(evalContext(this, currentRoleName(this.settings)), rc),
       runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
       checkCancel: () => this.checkCancelled(),
     };

@@ -10,8 +10,10 @@ import { SqlError, SqlState } from '../errors.js';
 import { SERVER_VERSION } from './system-functions.js';
 import { parseInterval } from '../types/datetime.js';
 import { isValidTimeZone } from '../types/datetime.js';
+import { PG_SETTINGS, type PgSetting } from './pg-settings-catalog.js';
 
-type Unit = 'ms' | 'kB';
+/** the base unit of an integer or real setting, as pg_settings.unit names it */
+type Unit = 'ms' | 's' | 'min' | 'B' | 'kB' | '8kB' | 'MB';
 
 /** an enum option; hidden options are accepted but not listed in the HINT (value = shown name) */
 interface EnumOption { readonly name: string; readonly value?: string; readonly hidden?: boolean }
@@ -19,7 +21,7 @@ interface EnumOption { readonly name: string; readonly value?: string; readonly 
 export type SettingKind =
   | { readonly type: 'bool' }
   | { readonly type: 'int'; readonly min: number; readonly max: number; readonly unit?: Unit }
-  | { readonly type: 'real'; readonly min: number; readonly max: number }
+  | { readonly type: 'real'; readonly min: number; readonly max: number; readonly unit?: Unit }
   | { readonly type: 'enum'; readonly options: readonly EnumOption[] }
   | { readonly type: 'string' };
 
@@ -29,7 +31,10 @@ export interface SettingDef {
   readonly value: string;
   /** sent to the client as ParameterStatus at startup and whenever it changes */
   readonly report?: boolean;
-  readonly readOnly?: boolean | 'restart';
+  /** SET refuses it (55P02): always, until a restart, until a reload (sighup), or after connection start */
+  readonly readOnly?: boolean | 'restart' | 'reload' | 'connection';
+  /** only a superuser may SET it (42501), PostgreSQL's "superuser" context */
+  readonly superuserOnly?: boolean;
   /** how new values are parsed and shown; absent = free-form string */
   readonly kind?: SettingKind;
 }
@@ -122,14 +127,60 @@ const DEFS: SettingDef[] = [
   { name: 'quiver.target_recall', value: '0', kind: { type: 'real', min: 0, max: 1 } },
 ];
 
-const BY_KEY = new Map(DEFS.map((d) => [d.name.toLowerCase(), d]));
+/**
+ * PostgreSQL's other run-time settings (pg-settings-catalog.ts): listed by SHOW ALL and
+ * pg_settings with their built-in defaults, and settable where PostgreSQL lets a session set
+ * them, with PostgreSQL's validation. Quiver has no use for most of them (shared_buffers,
+ * autovacuum_*, the planner's cost constants…): a SET is accepted and has no effect.
+ */
+const CATALOG_DEFS: SettingDef[] = PG_SETTINGS.filter((p) => !DEFS.some((d) => d.name.toLowerCase() === p[0].toLowerCase())).map(catalogDef);
+
+function catalogDef(p: PgSetting): SettingDef {
+  const [name, vartype, context, unit, , , , min, max, enumvals, , shown] = p;
+  const readOnly = context === 'internal' ? true : context === 'postmaster' ? 'restart' : context === 'sighup' ? 'reload'
+    : context === 'backend' || context === 'superuser-backend' ? 'connection' : undefined;
+  const u = unit === '' ? undefined : (unit as Unit);
+  const kind: SettingKind = vartype === 'bool' ? BOOL
+    : vartype === 'integer' ? int(Number(min), Number(max), u)
+      : vartype === 'real' ? { type: 'real', min: Number(min), max: Number(max), unit: u }
+        : vartype === 'enum' ? enums(...enumvals) : { type: 'string' };
+  return { name, value: shown, kind, ...(readOnly ? { readOnly } : {}), ...(context === 'superuser' ? { superuserOnly: true } : {}) };
+}
+
+/** pg_settings' description of each setting PostgreSQL (or pgvector) has, by lower-case name */
+const CATALOG = new Map(PG_SETTINGS.map((p) => [p[0].toLowerCase(), p]));
+
+export function settingCatalogEntry(name: string): PgSetting | undefined {
+  return CATALOG.get(name.toLowerCase());
+}
+
+/** Quiver's own settings' descriptions (pg_settings.short_desc, SHOW ALL) */
+const QUIVER_DESCRIPTIONS: Record<string, string> = {
+  'quiver.target_recall': 'Sets the recall@10 each HNSW or IVFFlat segment search aims for; 0 turns it off.',
+};
+
+export function settingDescription(name: string): string {
+  return CATALOG.get(name.toLowerCase())?.[5] ?? QUIVER_DESCRIPTIONS[name.toLowerCase()] ?? '';
+}
+
+const ALL_DEFS: SettingDef[] = [...DEFS, ...CATALOG_DEFS];
+const BY_KEY = new Map(ALL_DEFS.map((d) => [d.name.toLowerCase(), d]));
 
 export function settingDef(name: string): SettingDef | undefined {
   return BY_KEY.get(name.toLowerCase());
 }
 
 export function allSettingDefs(): readonly SettingDef[] {
-  return DEFS;
+  return ALL_DEFS;
+}
+
+/**
+ * Whether SHOW ALL and pg_settings list the setting: PostgreSQL's own list (its
+ * GUC_NO_SHOW_ALL ones such as role and is_superuser are not in it) and Quiver's custom ones.
+ */
+export function isListedSetting(name: string): boolean {
+  const key = name.toLowerCase();
+  return CATALOG.has(key) || key.startsWith('quiver.');
 }
 
 /** Validate a SET; custom (dotted) names are allowed, as in PostgreSQL. Returns the canonical key. */
@@ -140,7 +191,11 @@ export function checkSettable(name: string): string {
     if (key.includes('.')) return key;
     throw new SqlError(SqlState.undefinedObject, `unrecognized configuration parameter "${name}"`);
   }
-  if (def.readOnly) throw new SqlError('55P02', `parameter "${def.name}" cannot be changed${def.readOnly === 'restart' ? ' without restarting the server' : ''}`);
+  if (def.readOnly) {
+    const why = def.readOnly === 'restart' ? ' without restarting the server' : def.readOnly === 'reload' ? ' now' : '';
+    if (def.readOnly === 'connection') throw new SqlError('55P02', `parameter "${def.name}" cannot be set after connection start`);
+    throw new SqlError('55P02', `parameter "${def.name}" cannot be changed${why}`);
+  }
   return key;
 }
 
@@ -181,13 +236,12 @@ export function normalizeSetting(key: string, value: string, current?: string): 
     case 'int':
       return showInt(parseIntSetting(key, value, kind.min, kind.max, kind.unit), kind.unit);
     case 'real': {
-      const t = value.trim();
-      const n = t === '' ? NaN : Number(t);
+      const n = kind.unit ? parseWithUnit(key, value, kind.unit) : Number(value.trim() === '' ? NaN : value.trim());
       if (!Number.isFinite(n)) throw invalidValue(key, value);
       if (n < kind.min || n > kind.max) {
-        throw new SqlError(SqlState.invalidParameterValue, `${n} is outside the valid range for parameter "${key}" (${kind.min} .. ${kind.max})`);
+        throw new SqlError(SqlState.invalidParameterValue, `${n}${kind.unit ? ' ' + kind.unit : ''} is outside the valid range for parameter "${key}" (${kind.min} .. ${kind.max})`);
       }
-      return String(n);
+      return kind.unit ? showWithUnit(n, kind.unit) : String(n);
     }
     case 'enum': {
       const low = value.trim().toLowerCase();
@@ -225,25 +279,32 @@ function rint(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-const UNIT_TABLE: Record<Unit, { hint: string; units: [string, number][] }> = {
-  // multipliers to the base unit, largest first (convert_int_from_base_unit picks the first exact one)
-  ms: { hint: 'Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".', units: [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000], ['ms', 1], ['us', 0.001]] },
-  kB: { hint: 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".', units: [['TB', 1024 ** 3], ['GB', 1024 ** 2], ['MB', 1024], ['kB', 1], ['B', 1 / 1024]] },
+type UnitFamily = 'time' | 'memory';
+/** each base unit's family and its size in the family's table unit (ms, kB) */
+const BASE_UNITS: Record<Unit, [UnitFamily, number]> = { ms: ['time', 1], s: ['time', 1000], min: ['time', 60_000], B: ['memory', 1 / 1024], kB: ['memory', 1], '8kB': ['memory', 8], MB: ['memory', 1024] };
+
+const UNIT_TABLE: Record<UnitFamily, { hint: string; units: [string, number][] }> = {
+  // multipliers to ms / kB, largest first (convert_int_from_base_unit picks the first exact one)
+  time: { hint: 'Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".', units: [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000], ['ms', 1], ['us', 0.001]] },
+  memory: { hint: 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".', units: [['TB', 1024 ** 3], ['GB', 1024 ** 2], ['MB', 1024], ['kB', 1], ['B', 1 / 1024]] },
 };
 
-/** parse_int with units, then the range check: the value in the base unit */
-export function parseIntSetting(name: string, value: string, min: number, max: number, unit?: Unit): number {
+/** A number with an optional unit, in the setting's base unit (not rounded) */
+function parseWithUnit(name: string, value: string, unit: Unit | undefined): number {
   const m = /^\s*([+-]?(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))\s*(.*?)\s*$/.exec(value);
   if (!m) throw invalidValue(name, value);
   const num = /^[+-]?0[xX]/.test(m[1]) ? (m[1].startsWith('-') ? -1 : 1) * parseInt(m[1].replace(/^[+-]?0[xX]/, ''), 16) : Number(m[1]);
-  let v = num;
-  if (m[2] !== '') {
-    if (!unit) throw invalidValue(name, value);
-    const u = UNIT_TABLE[unit].units.find(([n]) => n === m[2]);
-    if (!u) throw invalidValue(name, value, { hint: UNIT_TABLE[unit].hint });
-    v = num * u[1];
-  }
-  v = rint(v);
+  if (m[2] === '') return num;
+  if (!unit) throw invalidValue(name, value);
+  const [family, base] = BASE_UNITS[unit];
+  const u = UNIT_TABLE[family].units.find(([n]) => n === m[2]);
+  if (!u) throw invalidValue(name, value, { hint: UNIT_TABLE[family].hint });
+  return (num * u[1]) / base;
+}
+
+/** parse_int with units, then the range check: the value in the base unit */
+export function parseIntSetting(name: string, value: string, min: number, max: number, unit?: Unit): number {
+  const v = rint(parseWithUnit(name, value, unit));
   if (!Number.isFinite(v) || v > INT_MAX || v < -INT_MAX - 1) throw invalidValue(name, value, { hint: 'Value exceeds integer range.' });
   if (v < min || v > max) {
     throw new SqlError(SqlState.invalidParameterValue, `${v}${unit ? ' ' + unit : ''} is outside the valid range for parameter "${name}" (${min} .. ${max})`);
@@ -252,11 +313,30 @@ export function parseIntSetting(name: string, value: string, min: number, max: n
 }
 
 function showInt(v: number, unit?: Unit): string {
-  if (!unit || v <= 0) return String(v);
-  for (const [n, mult] of UNIT_TABLE[unit].units) {
-    if (mult >= 1 && v % mult === 0) return `${v / mult}${n}`;
+  return unit ? showWithUnit(v, unit) : String(v);
+}
+
+/** convert_int_from_base_unit: the largest unit that divides the value exactly, never finer than needed */
+function showWithUnit(v: number, unit: Unit): string {
+  if (v <= 0) return String(v);
+  const [family, base] = BASE_UNITS[unit];
+  const total = v * base;
+  for (const [n, mult] of UNIT_TABLE[family].units) {
+    if (mult <= base || Number.isInteger(total / mult)) return `${total / mult}${n}`;
   }
   return String(v);
+}
+
+/** pg_settings.setting: an integer or real setting in its base unit ('64MB' → '65536' for kB), others as shown */
+export function settingInBaseUnit(key: string, shown: string): string {
+  const kind = BY_KEY.get(key.toLowerCase())?.kind;
+  if (!kind || (kind.type !== 'int' && kind.type !== 'real') || !kind.unit) return shown;
+  try {
+    const n = parseWithUnit(key, shown, kind.unit);
+    return String(kind.type === 'int' ? rint(n) : n);
+  } catch {
+    return shown;
+  }
 }
 
 /** a time setting's value in milliseconds (statement_timeout '5s' → 5000); 0 when unset */

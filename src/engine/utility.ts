@@ -67,7 +67,7 @@ function runSetting(ctx: SessionContext, stmt: BoundSet): void {
 export function runShow(ctx: SessionContext, name: string, fields: readonly FieldInfo[]): ExecResult {
   const key = name.toLowerCase();
   if (key === 'all') {
-    const rows = ctx.settings.all().map((s) => [s.name, s.value, '']);
+    const rows = ctx.settings.all().map((s) => [s.name, s.value, s.description]);
     return { kind: 'rows', fields, rows, tag: 'SHOW' };
   }
   const mapped = key === 'transaction isolation level' ? 'transaction_isolation' : key === 'time zone' ? 'timezone' : key;

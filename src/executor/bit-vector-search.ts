@@ -73,7 +73,7 @@ export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number,
     const segments = name ? rc.storage.annSegments(table.oid, name, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, si) => {
       const base = (ti * 1e4 + si) * 1e9;
-      searchSegment(seg, query, k, breadth, pred ? passes : null, (row, pos) => consider(row, base + pos), env);
+      searchSegment(seg, key.column, query, k, breadth, pred ? passes : null, (row, pos) => consider(row, base + pos), env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -88,7 +88,7 @@ export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number,
   return out.slice(offsetN);
 }
 
-function searchSegment(seg: AnnSegment, query: Float32Array, k: number, breadth: number, passes: ((row: Row) => boolean) | null, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
+function searchSegment(seg: AnnSegment, column: number, query: Float32Array, k: number, breadth: number, passes: ((row: Row) => boolean) | null, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
   let want = k;
   for (;;) {
     env.checkCancel();
@@ -96,7 +96,8 @@ function searchSegment(seg: AnnSegment, query: Float32Array, k: number, breadth:
     const hits: { row: Row; pos: number }[] = [];
     for (const h of seg.index.search(query, n, breadth)) {
       const r = seg.visibleRow(h.position);
-      if (r && (!passes || passes(r.row))) hits.push({ row: r.row, pos: h.position });
+      // NULL bit strings are zeros in the graph: they count only when too few rows are left (exact scan below)
+      if (r && r.row[column] !== null && (!passes || passes(r.row))) hits.push({ row: r.row, pos: h.position });
     }
     if (hits.length >= k || n >= seg.length) {
       if (hits.length < k) {

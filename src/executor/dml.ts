@@ -8,7 +8,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { BoundCheck, BoundGenerated, DmlStatement, PolicyCheck, Returning } from '../planner/dml-statement.js';
 import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
-import type { Row, SqlType, Value } from '../types/types.js';
+import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
+import { checkSparsevecHnswValue } from '../types/sparsevec.js';
 import { checkPartitionConstraint, routeRow } from '../catalog/partitions.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { applyIncoming, checkOutgoing, type RemovedKey } from './foreign-keys.js';
@@ -25,7 +26,22 @@ function failingRow(table: TableDef, row: Row): string {
   return `Failing row contains (${row.map((v, i) => (v === null ? 'null' : formatText(table.columns[i].type, v))).join(', ')}).`;
 }
 
+/** What the table's HNSW indexes refuse: sparse vectors of more than 1,000 elements (pgvector). */
+function checkIndexedValues(table: TableDef, row: Row): void {
+  for (const idx of table.indexes) {
+    if (idx.method !== 'hnsw' || !idx.opclasses[0]?.startsWith('sparsevec_')) continue;
+    const v = row[idx.columns[0]];
+    if (v !== null) checkSparsevecHnswValue(v as SparseVector);
+  }
+}
+
+/** NOT NULL, then what the table's indexes take (pgvector checks as it inserts into them). */
 function checkNotNull(table: TableDef, row: Row): void {
+  checkNotNullOnly(table, row);
+  checkIndexedValues(table, row);
+}
+
+function checkNotNullOnly(table: TableDef, row: Row): void {
   for (let i = 0; i < table.columns.length; i++) {
     const c = table.columns[i];
     if (c.notNull && row[i] === null) {

@@ -15,8 +15,12 @@ import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
+import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
+import { segmentIndex, textIndexRows } from './text-index-scan.js';
+import { bm25SegmentRows } from './bm25-top-k.js';
+import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { windowAgg } from './window.js';
@@ -45,6 +49,8 @@ export interface RunContext {
   readonly metrics?: Map<Plan, { rows: number; ms: number; firstMs?: number }>;
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
+  /** per GIN bitmap scan: the rows its index scan handed on (EXPLAIN ANALYZE's Bitmap Index Scan rows) */
+  readonly textStats?: Map<Plan, { candidates: number }>;
   /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
@@ -151,6 +157,24 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       return;
     }
   }
+  if (plan.textLookup) {
+    const query = compileExpr(plan.textLookup.query)([], env);
+    if (query === null) return; // key @@ NULL is never true
+    const rest = plan.textLookup.rest ? compileExpr(plan.textLookup.rest) : null;
+    const filter = { all: (r: Row) => !pred || pred(r, env) === true, rest: (r: Row) => !rest || rest(r, env) === true };
+    const counted = rc.textStats && { candidates: 0 };
+    if (counted) rc.textStats!.set(plan, counted);
+    for (const batch of textIndexRows(rc.storage, plan.table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted)) {
+      env.checkCancel();
+      yield plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : batch.rows;
+      if (rc.slice?.due()) yield PAUSE;
+    }
+    return;
+  }
+  if (plan.bm25TopK && !partitioned) {
+    yield* bm25PrunedScan(plan, plan.bm25TopK, pred, rc, env);
+    return;
+  }
   const zone = zoneConditions(plan.filter, env);
   const skipped = rc.scanStats && ((n: number, of: number) => {
     const s = rc.scanStats!.get(plan) ?? { segmentsSkipped: 0, sealedSegments: 0 };
@@ -166,6 +190,33 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       if (out.length) yield out;
       if (rc.slice?.due()) yield PAUSE;
     }
+  }
+}
+
+/** A scan under ORDER BY bm25_rank DESC LIMIT: sealed segments hand on only possible top rows (bm25-top-k.ts). */
+function* bm25PrunedScan(
+  plan: Extract<Plan, { kind: 'scan' }>, spec: NonNullable<Extract<Plan, { kind: 'scan' }>['bm25TopK']>, pred: Compiled | null, rc: RunContext, env: ExecEnv,
+): Iterable<Step> {
+  const k = evalCount(spec.limit, env, 'LIMIT') + evalCount(spec.offset, env, 'OFFSET');
+  const query = compileExpr(spec.query)([], env);
+  const corpus = env.ctx.textCorpus?.(plan.table.oid, spec.column, spec.config);
+  const passes = (r: Row) => !pred || pred(r, env) === true;
+  const out = (rows: Row[], ids: readonly number[]) => (plan.withRowId ? rows.map((r, i) => [...r, ids[i]]) : rows);
+  const sealed = query === null || !corpus || !Number.isFinite(k) ? [] : rc.storage.searchSegments(plan.table.oid, rc.snapshot, rc.txn);
+  for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
+    env.checkCancel();
+    const ids: number[] = [];
+    const rows: Row[] = [];
+    batch.rows.forEach((r, i) => { if (passes(r as Row)) { rows.push(r as Row); ids.push(batch.rowIds[i]); } });
+    if (rows.length) yield out(rows, ids);
+    if (rc.slice?.due()) yield PAUSE;
+  }
+  const q = query === null ? null : parseTsquery(query as string);
+  for (const seg of sealed) {
+    const index = segmentIndex(seg, { columns: [spec.column], tsvectorConfig: spec.config });
+    const found = index ? [...bm25SegmentRows(seg, index, corpus!, q, k, passes)] : [...seg.visibleRows()].filter((f) => passes(f.row as Row));
+    if (found.length) yield out(found.map((f) => f.row as Row), found.map((f) => f.rowId));
+    if (rc.slice?.due()) yield PAUSE;
   }
 }
 
@@ -632,6 +683,11 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaBitIndex) {
     yield viaBitIndex;
+    return;
+  }
+  const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  if (viaSparseIndex) {
+    yield viaSparseIndex;
     return;
   }
   const width = plan.input.schema.length;

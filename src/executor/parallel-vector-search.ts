@@ -304,7 +304,7 @@ export async function parallelIndexedVectorTopK(
   const breadth = new SegmentBreadth(vs.index.method, env.ctx.setting.bind(env.ctx), k, stats);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
-  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op, vs.index!.method));
+  const indexNames = tables.map((t) => indexFor(t, vs.index!.columns[0], key.op, vs.index!.method, vs.index));
   const segments = tables.map((t, ti) => (indexNames[ti] ? storage.annSegments(t.oid, indexNames[ti]!, rc.snapshot, rc.txn) : []));
   const refs = segments.map((segs, ti) => segs.map((s) => {
     const file = s.index.fileRef?.();

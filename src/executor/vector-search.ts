@@ -19,7 +19,7 @@
  * returned (and their order) are those the SQL operator computes. A filtered query
  * returns k rows whenever k rows match: the exact fallback guarantees it.
  */
-import type { TableDef } from '../catalog/catalog.js';
+import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import type { AnnSegment } from '../storage/api.js';
 import type { Row } from '../types/types.js';
@@ -81,7 +81,7 @@ export function indexedVectorTopK(
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
-    const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method);
+    const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     // the conjuncts on this table's B-tree'd columns, the same for each of its segments
     const indexed = pred ? btreeConditions(table, scan.filter, env) : [];
@@ -119,9 +119,13 @@ export function coversFilter(conditions: readonly ZoneCondition[], filter: Expr 
   return count(filter) === conditions.length;
 }
 
-/** The index on this table (or partition) for the column and operator. */
-export function indexFor(table: TableDef, column: number, op: DistanceOp, method = 'hnsw'): string | undefined {
-  return table.indexes.find((i) => i.method === method && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
+/**
+ * The index on this table (or partition) for the column and operator: the planned one on
+ * its own table (it may be a partial index the query's WHERE implies), else a full one.
+ */
+export function indexFor(table: TableDef, column: number, op: DistanceOp, method = 'hnsw', planned?: IndexDef): string | undefined {
+  if (planned && planned.tableOid === table.oid) return planned.name;
+  return table.indexes.find((i) => i.method === method && !i.predicate && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
 }
 
 /** Level-0 columns an expression reads, or undefined if it contains a subquery. */
@@ -284,7 +288,8 @@ export function countExact(stats: VectorSearchStats, switched: boolean): void {
 /** The cost model's choice for a segment with `matching` allowed positions. */
 export function segmentChoice(seg: AnnSegment, matching: number, k: number, ef: number, stats: VectorSearchStats): SegmentChoice {
   const choice = chooseVectorStrategy({
-    rows: seg.length, matching, k, ef, m: seg.index.m ?? 16,
+    // a partial HNSW index holds fewer rows than its segment: the filter is that much less selective in it
+    rows: seg.index.kind === 'hnsw' ? Math.min(seg.length, seg.index.size) : seg.length, matching, k, ef, m: seg.index.m ?? 16,
     inGraph: !!seg.index.filteredSearch && filteredHnswAvailable(),
   });
   noteChoice(stats, choice);

@@ -20,6 +20,21 @@ export interface EvalContext {
   notice?(message: string): void;
   /** services the engine provides to functions (sequences, catalog lookups) */
   readonly services: FunctionServices;
+  /**
+   * BM25's corpus: one tsvector key (a column, or to_tsvector(config, a text column)) over
+   * a table's live rows at the statement's snapshot; absent where no table is at hand
+   */
+  textCorpus?(table: number, column: number, config: number | undefined): TextCorpus;
+}
+
+/** Corpus statistics for BM25 (over the rows whose key is not NULL). */
+export interface TextCorpus {
+  /** N: rows */
+  readonly docs: number;
+  /** avgdl: mean document length (sum of lexeme frequencies) */
+  readonly avgLength: number;
+  /** n(t): rows holding the lexeme (with `prefix`, any lexeme starting with it) */
+  documents(word: string, prefix: boolean): number;
 }
 
 export interface FunctionServices {
@@ -29,6 +44,8 @@ export interface FunctionServices {
   /** relation name → oid for ::regclass, or undefined */
   relationOid(name: string): number | undefined;
   relationName(oid: number): string | undefined;
+  /** regproc output: a function's name for an OID, or undefined */
+  procName?(oid: number): string | undefined;
   /** a table's place in a partition tree (undefined: no such table) */
   partitionInfo(oid: number): PartitionInfo | undefined;
 }

@@ -219,7 +219,31 @@ export class CostModel {
         width: parts[0]?.width ?? this.schemaWidth(plan.schema),
       };
     }
+    if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
     return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+  }
+
+  /**
+   * Bitmap Index Scan on a GIN index, then Bitmap Heap Scan (a simplified gincostestimate
+   * and cost_bitmap_heap_scan): with matches = rows × selectivity of the indexed condition,
+   *   index: startup = 0, total = random_page_cost × posting pages + cpu_index_tuple_cost × matches
+   *          (posting pages = ceil(matches × 4 bytes / page size), at least 1)
+   *   heap:  startup = index total,
+   *          total = startup + random_page_cost × min(matches, relpages)
+   *                + (cpu_tuple_cost + qual cost) × matches
+   * enable_bitmapscan = off adds disable_cost to the heap scan's startup.
+   */
+  textIndexScan(table: TableDef, filter: Expr | null, cond: Expr): { index: Estimate; heap: Estimate } {
+    const rowsIn = this.env.rowCount(table.oid);
+    const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+    const lookup = this.tableLookup(table);
+    const matches = clampRows(rowsIn * clauseSelectivity(cond, lookup));
+    const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
+    const indexTotal = RANDOM_PAGE_COST * Math.max(1, Math.ceil((matches * 4) / PAGE_SIZE)) + CPU_INDEX_TUPLE_COST * matches;
+    const startup = indexTotal + (this.env.settings.bitmapscan ? 0 : DISABLE_COST);
+    const heapPages = Math.min(matches, Math.max(1, this.pages(rowsIn, width)));
+    const total = startup + RANDOM_PAGE_COST * heapPages + (CPU_TUPLE_COST + exprCost(filter)) * matches;
+    return { index: { startup: 0, total: indexTotal, rows: matches, width: 0 }, heap: { startup, total, rows, width } };
   }
 
   /**

@@ -28,6 +28,8 @@ export interface ExplainOptions {
   readonly metrics?: Map<Plan, NodeMetrics>;
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
+  /** per GIN bitmap scan: rows its Bitmap Index Scan handed on */
+  readonly textStats?: Map<Plan, { candidates: number }>;
   readonly spillStats?: Map<Plan, SpillStats>;
   readonly verbose: boolean;
   readonly costs: boolean;
@@ -265,10 +267,33 @@ class Builder implements DeparseContext {
       this.output(n, this.columnsOf(plan));
       return n;
     }
+    if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
     const n = this.node(plan, 'Seq Scan');
     this.relation(n, plan.table);
     if (plan.filter) n.details.push(['Filter', this.expr(plan.filter)]);
+    // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
+    if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
     this.output(n, this.columnsOf(plan));
+    return n;
+  }
+
+  /** A GIN index's candidates, rechecked: Bitmap Heap Scan over a Bitmap Index Scan, as PostgreSQL shows it. */
+  private bitmapScan(plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>): DisplayNode {
+    const n = this.node(plan, 'Bitmap Heap Scan');
+    this.relation(n, plan.table);
+    const cond = this.expr(lookup.cond);
+    n.details.push(['Recheck Cond', cond]);
+    const others = plan.filter ? conjuncts(plan.filter).filter((c) => c !== lookup.cond) : [];
+    if (others.length) n.details.push(['Filter', others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`]);
+    this.output(n, this.columnsOf(plan));
+    const index: DisplayNode = {
+      type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${lookup.index.name}`, props: [['Index Name', lookup.index.name]],
+      details: [['Index Cond', cond]], children: [], subplans: [],
+      est: this.opts.model.textIndexScan(plan.table, plan.filter, lookup.cond).index, actual: n.actual,
+    };
+    const handed = this.opts.textStats?.get(plan);
+    if (handed && n.actual && n.actual !== 'never') index.actual = { ...n.actual, rows: handed.candidates };
+    n.children.push({ rel: 'Outer', node: index });
     return n;
   }
 

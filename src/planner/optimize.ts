@@ -20,9 +20,12 @@ import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
 import { mergeProjections } from './rules/merge-projections.js';
 import { useKeyLookup } from './rules/use-key-lookup.js';
+import { useTextIndex } from './rules/use-text-index.js';
+import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
+import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   optimizeNestedPlans(plan, ctx, disabled, new WeakSet());

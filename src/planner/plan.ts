@@ -103,6 +103,18 @@ export type Plan =
     readonly partitions?: readonly TableDef[];
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[] };
+    /**
+     * rows found through a GIN index's inverted lists (Bitmap Index Scan): the candidates of
+     * `query`, rechecked with the whole filter; `cond` is the indexed `key @@ query` conjunct,
+     * `rest` the others (all a candidate needs when the posting lists are exact)
+     */
+    readonly textLookup?: { readonly index: IndexDef; readonly query: Expr; readonly cond: Expr; readonly rest: Expr | null };
+    /**
+     * under ORDER BY bm25_rank(key, query) DESC LIMIT: each sealed segment hands on only
+     * the rows that can be in the top `limit + offset` (scored from its inverted lists);
+     * the Top-K above still orders them exactly
+     */
+    readonly bm25TopK?: { readonly column: number; readonly config: number | undefined; readonly query: Expr; readonly limit: Expr; readonly offset: Expr | null };
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }

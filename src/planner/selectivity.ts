@@ -27,6 +27,7 @@ export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
 export const DEFAULT_RANGE_INEQ_SEL = 0.005;
 export const DEFAULT_MATCH_SEL = 0.005;
+export const DEFAULT_TS_MATCH_SEL = 0.005;
 export const DEFAULT_NUM_DISTINCT = 200;
 export const DEFAULT_UNK_SEL = 0.005;
 export const DEFAULT_NOT_UNK_SEL = 1 - DEFAULT_UNK_SEL;
@@ -279,6 +280,8 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
     case 'call': {
       if (e.name === '~~' && e.args.length === 2) return likeSelectivity(e, lookup);
       if (e.name === '!~~' && e.args.length === 2) return clamp(1 - likeSelectivity(e, lookup));
+      // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
+      if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
       if (s !== undefined) return s;
       return e.name === '=' ? DEFAULT_EQ_SEL : e.name in FLIPPED ? DEFAULT_INEQ_SEL : DEFAULT_CLAUSE_SEL;

@@ -22,6 +22,7 @@ import { isSetReturning } from '../functions/set-functions.js';
 import { bindWithinGroupCall } from './bind-ordered-set.js';
 import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
+import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
 
 /** What binding one statement needs from its surroundings. */
 export interface BindEnv {
@@ -796,20 +797,25 @@ function intervalWithRange(text: string, range: number, env: BindEnv, position: 
   return v;
 }
 
-/** The built-in functions clients look up by name as regproc (pgjdbc: typinput = 'array_in'::regproc). */
-const REGPROCS: Record<string, number> = { array_in: 750, array_out: 751, array_recv: 2400, array_send: 2401, array_subscript_handler: 6179, record_in: 2290, record_out: 2291 };
 
 /** regprocin: '-' is 0, digits are an OID, otherwise a (possibly pg_catalog-qualified) function name. */
 function regprocIn(env: BindEnv, text: string, position: number | undefined): number {
   const t = text.trim();
   if (t === '-') return 0;
   if (/^\d+$/.test(t)) return Number(t);
+  const catalogQualified = /^(pg_catalog|"pg_catalog")\./.test(t);
   const name = t.replace(/^(pg_catalog|"pg_catalog")\./, '').replace(/\(.*\)$/, '').replace(/^"(.*)"$/, '$1');
   // CREATE FUNCTION's functions, by name (optionally schema-qualified)
   const [schema, bare] = name.includes('.') ? name.split('.', 2) : [undefined, name];
-  const user = env.userFunctionOid?.(bare, schema);
+  const user = catalogQualified ? undefined : env.userFunctionOid?.(bare, schema);
   if (user !== undefined) return user;
-  const oid = REGPROCS[name];
+  // built-ins listed in pg_proc: regproc needs a unique name, regprocedure's argument list picks an overload
+  const argList = /\((.*)\)$/.exec(t)?.[1];
+  const args = argList === undefined ? undefined : argList.trim() === '' ? [] : argList.split(',');
+  const builtin = builtinProcOid(bare, catalogQualified ? 'pg_catalog' : schema, args);
+  if (builtin === 'ambiguous') throw new SqlError(SqlState.ambiguousFunction, `more than one function named "${t}"`, { position });
+  if (builtin !== undefined) return builtin;
+  const oid = INTERNAL_PROCS[name];
   if (oid === undefined) throw new SqlError(SqlState.undefinedFunction, `function "${t}" does not exist`, { position });
   return oid;
 }

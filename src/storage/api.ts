@@ -13,6 +13,8 @@ import type { Row, SqlType } from '../types/types.js';
 import type { AnnIndex, AnnOp } from '../ann/api.js';
 import type { Quantization } from '../ann/quantize.js';
 import type { SharedVectors } from './segment.js';
+import type { InvertedIndex } from './inverted-index.js';
+import type { TsVector } from '../types/tsvector.js';
 
 export type RowId = number;
 
@@ -120,6 +122,8 @@ export interface VectorIndexSpec {
   readonly lists?: number;
   /** ivfflat: the file (in the segment directory) of the centers trained at CREATE INDEX */
   readonly centers?: string;
+  /** hnsw, a partial index: it holds only the rows meeting all of these (number values) */
+  readonly rows?: readonly ZoneCondition[];
 }
 
 /** What building a new vector index found (CREATE INDEX's NOTICEs come from it). */
@@ -134,6 +138,13 @@ export interface SearchSegment {
   readonly length: number;
   /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
   visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
+  /** whether the row at a position is visible to the snapshot (and transaction) */
+  isVisible?(pos: number): boolean;
+  /**
+   * The segment's inverted index for a GIN text index (`key` names it with its expression):
+   * the column's values as tsvectors, built on first use and kept for the segment's life
+   */
+  invertedIndex?(key: string, column: number, toVector: (value: unknown) => TsVector | null): InvertedIndex;
   /** every visible row (the exact fallback when the index cannot deliver k matches) */
   visibleRows(): Iterable<{ rowId: RowId; row: Row; pos: number }>;
   /**
@@ -263,6 +274,13 @@ export interface Storage {
    * engine analyzes the table then, as PostgreSQL's autovacuum does after many changes).
    */
   onSegmentsChanged(listener: (tableId: number, cause: 'seal' | 'bulk' | 'compaction') => void): void;
+  /**
+   * The table has an index only sealed segments serve (GIN): seal its growing segment at a
+   * few thousand rows, as for a table with a vector index, so few rows are read one by one.
+   */
+  keepGrowingSmall?(tableId: number, small: boolean): void;
+  /** Seal the growing segment now (so an index just created covers the existing rows). */
+  seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */
   vacuum(tableId?: number): Promise<void>;
   close(): Promise<void>;

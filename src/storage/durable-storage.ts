@@ -23,7 +23,7 @@ import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { hashKey } from '../types/compare.js';
 import { SqlError } from '../errors.js';
-import type { Row, SqlType, Value } from '../types/types.js';
+import { OID, type Row, type SparseVector, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
   type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexSpec,
@@ -32,7 +32,8 @@ import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
-import { isBitOp, type AnnIndex } from '../ann/api.js';
+import { isBitOp, type AnnIndex, type DistanceOp } from '../ann/api.js';
+import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
 import { buildIvfFile, ivfSampleSize, sampleVectors, trainCentersFile } from '../ann/ivf-build.js';
@@ -126,6 +127,8 @@ interface UniqueKey {
 class TableState {
   readonly uniqueKeys = new Map<string, UniqueKey>();
   vectorIndexes: VectorIndexSpec[] = [];
+  /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
+  smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
   readonly ann = new Map<number, Map<string, AnnIndex>>();
   /** replaced, never mutated, so a running scan keeps the list it started with */
@@ -570,7 +573,10 @@ export class DurableStorage implements Storage {
           const dim = t.layout.columns[spec.column].type.typmod;
           try {
             if (!file) throw new Error('no index file');
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size: seg.length, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
+            const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
+            // a partial index holds only its rows (the cost model compares the filter with them)
+            const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
+            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
             const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim));
             // manifests written before calibration existed have no curve: ef_search applies
             const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
@@ -597,15 +603,20 @@ export class DurableStorage implements Storage {
     for (const spec of t.vectorIndexes) {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
       const ivf = spec.method === 'ivfflat';
-      if (ivf ? !ivfflatSupports(spec.op) || !spec.centers : !hnswSupports(spec.op)) continue;
+      const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
+      if (ivf ? !ivfflatSupports(spec.op) || !spec.centers : !hnswSupports(spec.op, sparse)) continue;
       const dim = t.layout.columns[spec.column].type.typmod;
       if (!(dim > 0)) continue;
       const t0 = performance.now();
       const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
-      const data = isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
+      const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
+      // a partial index: only the rows meeting its conditions, keyed by their positions
+      const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
+      let data = slots ? slots.data : isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
+      if (keys) data = gatherRows(data as Float32Array, keys, dim);
       const index = ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal);
+        : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) });
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -756,6 +767,8 @@ export class DurableStorage implements Storage {
         const rowId = visible(pos);
         return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
       },
+      isVisible: (pos) => pos >= 0 && pos < seg.length && visible(pos) !== undefined,
+      invertedIndex: (key, column, toVector) => seg.invertedIndex(key, column, toVector),
       *visibleRowsWhere(columns, test) {
         const all = allVisible();
         const hits: number[] = [];
@@ -1357,7 +1370,14 @@ export class DurableStorage implements Storage {
   private static readonly INDEXED_SEAL_ROWS = 16384;
 
   private sealDue(t: TableState): boolean {
-    return t.growing.bytes >= this.sealThreshold || (t.vectorIndexes.length > 0 && t.growing.length >= DurableStorage.INDEXED_SEAL_ROWS);
+    return t.growing.bytes >= this.sealThreshold || ((t.vectorIndexes.length > 0 || t.smallGrowing) && t.growing.length >= DurableStorage.INDEXED_SEAL_ROWS);
+  }
+
+  keepGrowingSmall(tableId: number, small: boolean): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    t.smallGrowing = small;
+    if (small) this.maybeScheduleSeal(t);
   }
 
   private maybeScheduleSeal(t: TableState): void {
@@ -1638,4 +1658,11 @@ function onlyIndexedRows(seg: SealedSegment, conditions: readonly ZoneCondition[
   if (column === undefined || conditions.some((c) => c.column !== column)) return undefined;
   const sorted = seg.sortedColumn(column);
   return sorted?.exactFor(conditions) ? sorted.candidates(conditions, true) : undefined;
+}
+
+/** Rows `positions` of `data` (`dim` floats each), contiguous in a buffer of their own. */
+function gatherRows(data: Float32Array, positions: Int32Array, dim: number): Float32Array {
+  const out = new Float32Array(positions.length * dim);
+  positions.forEach((p, i) => out.set(data.subarray(p * dim, (p + 1) * dim), i * dim));
+  return out;
 }

@@ -11,10 +11,12 @@
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
 import { SortedColumn } from './sorted-column.js';
+import { InvertedIndex } from './inverted-index.js';
+import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import type { RowId, StoredColumn } from './api.js';
+import type { RowId, StoredColumn, ZoneCondition } from './api.js';
 import type { VectorChunk } from '../ann/api.js';
 
 /** Columns the storage adds in front of the user's columns in a sealed file. */
@@ -361,6 +363,41 @@ export class SealedSegment implements Segment {
   }
 
   /**
+   * The positions whose row meets every condition (NULL meets none), ascending: the rows a
+   * partial index holds.
+   */
+  positionsWhere(conditions: readonly ZoneCondition[]): Int32Array {
+    const cols = [...new Set(conditions.map((c) => c.column))];
+    const out: number[] = [];
+    const meets = (v: unknown, c: ZoneCondition) => {
+      if (typeof v !== 'number' && typeof v !== 'bigint') return false;
+      const x = Number(v);
+      const y = Number(c.value);
+      switch (c.op) {
+        case '=': return x === y;
+        case '<': return x < y;
+        case '<=': return x <= y;
+        case '>': return x > y;
+        case '>=': return x >= y;
+      }
+    };
+    this.forEachPartial(cols, (pos, partial) => {
+      if (conditions.every((c) => meets(partial[c.column], c))) out.push(pos);
+    });
+    return Int32Array.from(out);
+  }
+
+  /** One column's values in position order (a sparse vector index packs them itself). */
+  columnValues(col: number): Value[] {
+    const out: Value[] = new Array(this.length).fill(null);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) out[c.start + i] = read(i);
+    }
+    return out;
+  }
+
+  /**
    * A bit(n) column as `n`-bit strings packed 8 bits a byte, most significant first,
    * ceil(n / 8) bytes a row (NULLs and strings of another length as zeros).
    */
@@ -400,6 +437,20 @@ export class SealedSegment implements Segment {
       this.sorted.set(col, SortedColumn.build(this.length, (pos) => values[pos]));
     }
     return this.sorted.get(col);
+  }
+
+  private readonly inverted = new Map<string, InvertedIndex>();
+
+  /** A text index's inverted index over the column's values as tsvectors, built on first use */
+  invertedIndex(key: string, col: number, toVector: (value: unknown) => TsVector | null): InvertedIndex {
+    let index = this.inverted.get(key);
+    if (!index) {
+      const values: unknown[] = new Array(this.length);
+      this.forEachPartial([col], (pos, partial) => { values[pos] = partial[col]; });
+      index = InvertedIndex.build(this.length, (pos) => (values[pos] === null || values[pos] === undefined ? null : toVector(values[pos])));
+      this.inverted.set(key, index);
+    }
+    return index;
   }
 
   /** NULLs in a column (0: every row has a value) */

@@ -34,6 +34,16 @@ export function checkSparseNnz(nnz: number, dim: number): void {
   if (nnz > dim) throw new SqlError(SqlState.programLimitExceeded, 'sparsevec cannot have more elements than dimensions');
 }
 
+/** pgvector's hnswutils.c: an HNSW index takes sparse vectors of at most 1,000 non-zero elements */
+export const SPARSEVEC_HNSW_MAX_NNZ = 1000;
+
+/** SparsevecCheckValue: a value going into an HNSW index (insert, update, CREATE INDEX) */
+export function checkSparsevecHnswValue(v: SparseVector): void {
+  if (v.indices.length > SPARSEVEC_HNSW_MAX_NNZ) {
+    throw new SqlError(SqlState.programLimitExceeded, `sparsevec cannot have more than ${SPARSEVEC_HNSW_MAX_NNZ} non-zero elements for hnsw index`);
+  }
+}
+
 /** CheckIndex: 1 … dim, strictly ascending */
 export function checkSparseIndex(indices: Int32Array | number[], i: number, dim: number): void {
   const index = indices[i]!;

@@ -30,6 +30,8 @@ export interface FormatSettings {
   intervalStyle?: string;
   /** regclass output: oid → relation name (numbers are printed when absent or unknown) */
   relationName?: (oid: number) => string | undefined;
+  /** regproc output: oid → function name, qualified when overloaded (numbers when unknown) */
+  procName?: (oid: number) => string | undefined;
 }
 
 export interface ParseSettings {
@@ -325,6 +327,7 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
       return t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);
     }
     case OID.regclass: return settings.relationName?.(value as number) ?? String(value);
+    case OID.regproc: return value === 0 ? '-' : settings.procName?.(value as number) ?? String(value);
     case OID.regconfig: return formatRegconfig(value as number);
     case OID.regdictionary: return formatRegdictionary(value as number);
   }

@@ -210,7 +210,7 @@ export function tsvectorIn(text: string): string {
   return formatTsvector(parseTsvectorText(text));
 }
 
-function parseTsvectorText(text: string): TsVector {
+export function parseTsvectorText(text: string): TsVector {
   const fail = (): SqlError => new SqlError(SqlState.syntaxError, `syntax error in tsvector: "${text}"`);
   const items: { word: string; pos: WordPos[] }[] = [];
   let at = 0, total = 0;

@@ -101,6 +101,9 @@ export interface Backend {
   /** Optional: regclass output — the relation name for an OID (undefined: print the number). */
   regclassName?(oid: number): string | undefined;
 
+  /** Optional: regproc output — the function name for an OID (undefined: print the number). */
+  regprocName?(oid: number): string | undefined;
+
   /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
   describeCursor?(name: string): FieldInfo[] | undefined;
 

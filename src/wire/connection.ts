@@ -695,6 +695,7 @@ export class Connection {
     if (intervalStyle !== undefined) settings.intervalStyle = intervalStyle;
     if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
     if (backend.regclassName) settings.relationName = (oid) => backend.regclassName!(oid);
+    if (backend.regprocName) settings.procName = (oid) => backend.regprocName!(oid);
     return settings;
   }
 

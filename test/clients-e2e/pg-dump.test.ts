@@ -335,3 +335,27 @@ test('pg_dump -t items: the table with its sequence, indexes and comments only',
     }
   }
 });
+
+test('pg_dumpall --globals-only: roles, their attributes, SCRAM secrets and memberships restore into a fresh Quiver', { skip: SKIP }, async () => {
+  await psqlScript(source.port, `
+    CREATE ROLE dump_app LOGIN PASSWORD 'secret' CONNECTION LIMIT 5 VALID UNTIL '2030-01-01 00:00:00+00';
+    CREATE ROLE dump_group NOINHERIT CREATEDB;
+    CREATE ROLE dump_admin CREATEROLE BYPASSRLS;
+    GRANT dump_group TO dump_app WITH ADMIN OPTION;
+    GRANT dump_group TO dump_admin;
+  `);
+  const r = await run(tool('pg_dumpall'), ['-h', '127.0.0.1', '-p', String(source.port), '-U', 'postgres', '--globals-only']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /CREATE ROLE dump_app;\nALTER ROLE dump_app WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 5 PASSWORD 'SCRAM-SHA-256\$4096:/);
+  assert.match(r.out, /GRANT dump_group TO dump_app WITH ADMIN OPTION GRANTED BY postgres;/);
+  const target = await freshQuiver();
+  // `CREATE ROLE postgres` fails there as it does on PostgreSQL (the role exists); the rest applies
+  const restored = await psql(target.port, ['-q'], r.out);
+  assert.match(restored.err, /role "postgres" already exists/);
+  const roles = "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, rolbypassrls, rolconnlimit, rolvaliduntil, rolpassword FROM pg_authid WHERE rolname LIKE 'dump\\_%' ORDER BY 1";
+  const members = "SELECT r.rolname, m.rolname, admin_option FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname LIKE 'dump\\_%' ORDER BY 1, 2";
+  const expected = await answers(source.port, [roles, members]);
+  assert.equal(expected[1], 'dump_group|dump_admin|f\ndump_group|dump_app|t');
+  assert.deepEqual(await answers(target.port, [roles, members]), expected);
+  await psqlScript(source.port, 'DROP ROLE dump_app; DROP ROLE dump_admin; DROP ROLE dump_group;');
+});

@@ -10,6 +10,9 @@ import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
 import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { partitionConstraintDef } from './partition-constraint.js';
+import { describeObject } from './describe-object.js';
+import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
 import { ALL_VISIBLE, qualifiedIn, qualifyExpressionText, qualifyViewText, vectorObject, type Visible } from './qualify.js';
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true): ScalarFunction {
@@ -167,7 +170,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'pg_get_function_identity_arguments':
       if (n === 1) return fn([T.oid], T.text, (a) => {
         const f = catalog.functions.get(a[0] as number);
-        return f ? functionSignatureText(f, name, visible) : null;
+        return f ? functionSignatureText(f, name, visible) : builtinProcSignature(a[0] as number, name) ?? null;
       });
       break;
     case 'pg_get_functiondef':
@@ -177,15 +180,28 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       });
       break;
     case 'pg_get_partition_constraintdef':
+      if (n === 1) return fn([T.oid], T.text, (a) => {
+        const t = catalog.tables.get(a[0] as number);
+        return t ? partitionConstraintDef(catalog, t) : null;
+      });
+      break;
     case 'pg_get_triggerdef':
     case 'pg_get_ruledef':
     case 'pg_get_statisticsobjdef':
     case 'pg_get_statisticsobjdef_columns':
       if (n === 1 || (n === 2 && (name === 'pg_get_triggerdef' || name === 'pg_get_ruledef'))) return fn(n === 1 ? [T.oid] : [T.oid, T.bool], T.text, () => null);
       break;
+    case 'pg_describe_object':
+      if (n === 3) return fn([T.oid, T.oid, T.int4], T.text, (a) => describeObject(catalog, a[0] as number, a[1] as number, a[2] as number));
+      break;
     case 'obj_description':
       if (n === 1) return fn([T.oid], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, 0));
-      if (n === 2) return fn([T.oid, T.name], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID[a[1] as string] ?? -1, 0));
+      if (n === 2) {
+        return fn([T.oid, T.name], T.text, (a) => {
+          const classoid = CLASS_OID[a[1] as string] ?? -1;
+          return descriptionOf(catalog, a[0] as number, classoid, 0) ?? builtinDescription(a[0] as number, classoid) ?? null;
+        });
+      }
       break;
     case 'col_description':
       if (n === 2) return fn([T.oid, T.int4], T.text, (a) => descriptionOf(catalog, a[0] as number, CLASS_OID.pg_class, a[1] as number));
@@ -258,6 +274,7 @@ function defaultAcl(kind: string, owner: string): string[] {
     case 'n': return [own('UC')];
     case 't': return [own('C')];
     case 'F': case 'S': return [own('U')];
+    case 'p': return [own('sA')];
     default: return [];
   }
 }

@@ -20,6 +20,8 @@ const texts = T._text;
 
 export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
   { name: 'pg_db_role_setting', oid: 2964, columns: [['setdatabase', oid], ['setrole', oid], ['setconfig', texts]] },
+  // GRANT SET / ALTER SYSTEM ON PARAMETER (PostgreSQL 15): pg_dumpall --globals-only reads it
+  { name: 'pg_parameter_acl', oid: 6243, columns: [['oid', oid], ['parname', text], ['paracl', aclitems]] },
   { name: 'pg_default_acl', oid: 826, columns: [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]] },
   { name: 'pg_foreign_server', oid: 1417, columns: [['oid', oid], ['srvname', name], ['srvowner', oid], ['srvfdw', oid], ['srvtype', text], ['srvversion', text], ['srvacl', aclitems], ['srvoptions', texts]] },
   { name: 'pg_foreign_data_wrapper', oid: 2328, columns: [['oid', oid], ['fdwname', name], ['fdwowner', oid], ['fdwhandler', oid], ['fdwvalidator', oid], ['fdwacl', aclitems], ['fdwoptions', texts]] },
@@ -28,7 +30,6 @@ export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
   { name: 'pg_amproc', oid: 2603, columns: [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2], ['amproc', regproc]] },
   { name: 'pg_cast', oid: 2605, columns: [['oid', oid], ['castsource', oid], ['casttarget', oid], ['castfunc', oid], ['castcontext', char], ['castmethod', char]] },
   { name: 'pg_conversion', oid: 2607, columns: [['oid', oid], ['conname', name], ['connamespace', oid], ['conowner', oid], ['conforencoding', int4], ['contoencoding', int4], ['conproc', regproc], ['condefault', bool]] },
-  { name: 'pg_operator', oid: 2617, columns: [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool], ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc], ['oprjoin', regproc]] },
   { name: 'pg_opfamily', oid: 2753, columns: [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]] },
   { name: 'pg_largeobject_metadata', oid: 2995, columns: [['oid', oid], ['lomowner', oid], ['lomacl', aclitems]] },
   { name: 'pg_event_trigger', oid: 3466, columns: [['oid', oid], ['evtname', name], ['evtevent', name], ['evtowner', oid], ['evtfoid', oid], ['evtenabled', char], ['evttags', texts]] },

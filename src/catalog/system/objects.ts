@@ -6,6 +6,7 @@
 import { NAMESPACE, type Catalog, type ColumnDef, type TableDef } from '../catalog.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
+import { formatRegconfig } from '../../types/regconfig.js';
 import { ALL_VISIBLE, qualifiedIn, type Visible } from '../functions/qualify.js';
 
 /** OIDs of the catalogs that classify objects (pg_description.classoid, obj_description's 2nd argument). */
@@ -77,15 +78,19 @@ function qualifiedName(schema: string, name: string): string {
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>> }, visible: Visible = ALL_VISIBLE): string {
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string }, visible: Visible = ALL_VISIBLE): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
   const opclass = (o: string | undefined) => (!o || o === 'default' ? '' : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
-  const cols = i.columns.map((c, k) => quoteIdent(t.columns[c].name) + opclass(i.opclasses[k])).join(', ');
+  const key = (c: number) => (i.tsvectorConfig === undefined ? quoteIdent(t.columns[c].name)
+    : `to_tsvector('${formatRegconfig(i.tsvectorConfig).replace(/'/g, "''")}'::regconfig, ${quoteIdent(t.columns[c].name)})`);
+  const cols = i.columns.map((c, k) => key(c) + opclass(i.opclasses[k])).join(', ');
   const opts = Object.entries(i.options);
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';
   // an index of a partitioned table is ON ONLY it: its partitions' indexes are attached to it
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}`;
+  // a partial index's WHERE as written (PostgreSQL's deparser also parenthesizes each operand and adds casts)
+  const where = i.predicateSql ? ` WHERE (${i.predicateSql})` : '';
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}${where}`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

@@ -18,6 +18,7 @@ import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
+import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
@@ -63,35 +64,15 @@ const COLL_C = 950;
 const TABLESPACE_DEFAULT = 1663;
 
 /** PostgreSQL 15's predefined roles (drizzle-kit lists pg_roles; psql \\du hides ^pg_) */
-export const AM: Record<string, number> = { heap: 2, btree: 403, hash: 405, hnsw: 16390, ivfflat: 16391 };
-
-/** pgvector's operator classes at fixed OIDs (PostgreSQL gives them per-database OIDs). */
-const VECTOR_OPCLASSES: { oid: number; name: string; am: string; def: boolean }[] = [
-  { oid: 16392, name: 'vector_l2_ops', am: 'ivfflat', def: true },
-  { oid: 16393, name: 'vector_ip_ops', am: 'ivfflat', def: false },
-  { oid: 16394, name: 'vector_cosine_ops', am: 'ivfflat', def: false },
-  { oid: 16395, name: 'vector_l2_ops', am: 'hnsw', def: false },
-  { oid: 16396, name: 'vector_ip_ops', am: 'hnsw', def: false },
-  { oid: 16397, name: 'vector_cosine_ops', am: 'hnsw', def: false },
-  { oid: 16398, name: 'vector_l1_ops', am: 'hnsw', def: false },
-];
-
-/** btree default operator classes of PostgreSQL 15: type OID → [opclass OID, name, family OID] */
-const BTREE_OPCLASSES: Record<number, [number, string, number]> = {
-  [OID.int4]: [1978, 'int4_ops', 1976], [OID.int2]: [1979, 'int2_ops', 1976], [OID.oid]: [1981, 'oid_ops', 1989],
-  [OID.date]: [3122, 'date_ops', 434], [OID.float8]: [3123, 'float8_ops', 1970], [OID.int8]: [3124, 'int8_ops', 1976],
-  [OID.numeric]: [3125, 'numeric_ops', 1988], [OID.text]: [3126, 'text_ops', 1994], [OID.timestamptz]: [3127, 'timestamptz_ops', 434],
-  [OID.timestamp]: [3128, 'timestamp_ops', 434], [OID.bool]: [10003, 'bool_ops', 424], [OID.bpchar]: [10004, 'bpchar_ops', 426],
-  [OID.bytea]: [10006, 'bytea_ops', 428], [OID.float4]: [10012, 'float4_ops', 1970], [OID.interval]: [10022, 'interval_ops', 1982],
-  [OID.name]: [10028, 'name_ops', 1994], [OID.time]: [10038, 'time_ops', 1996], [OID.uuid]: [10065, 'uuid_ops', 2968],
-  [OID.jsonb]: [10088, 'jsonb_ops', 4033], [OID.varchar]: [3126, 'text_ops', 1994],
-};
+import { AM, BTREE_OPCLASSES, VECTOR_OPCLASSES } from './access-methods.js';
+export { AM };
 
 function opclassOid(method: string, opclass: string | undefined, typeOid: number): number {
   if (method === 'hnsw' || method === 'ivfflat') {
     const want = opclass && opclass !== 'default' ? opclass : 'vector_l2_ops';
     return VECTOR_OPCLASSES.find((o) => o.am === method && o.name === want)?.oid ?? 0;
   }
+  if (method === 'gin') return 10073; // tsvector_ops
   return BTREE_OPCLASSES[typeOid]?.[0] ?? 0;
 }
 
@@ -99,7 +80,7 @@ function userTables(c: Catalog): TableDef[] {
   return [...c.tables.values()];
 }
 
-/** pg_proc rows of CREATE FUNCTION … LANGUAGE sql functions (built-ins are not listed). */
+/** pg_proc rows of CREATE FUNCTION … LANGUAGE sql functions (built-ins: builtin-proc-rows.ts). */
 function userFunctionRows(catalog: Catalog): Row[] {
   return [...catalog.functions.values()].map((f) => {
     const inTypes = f.params.map((p) => p.type.oid);
@@ -332,7 +313,7 @@ export function buildSystemRelations(): SystemRelation[] {
   }, 2606));
 
   add(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', regproc], ['amtype', char]], () => [
-    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [AM.hnsw, 'hnsw', 0, 'i'], [AM.ivfflat, 'ivfflat', 0, 'i'],
+    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [2742, 'gin', INTERNAL_PROCS.ginhandler, 'i'], [AM.hnsw, 'hnsw', INTERNAL_PROCS.hnswhandler, 'i'], [AM.ivfflat, 'ivfflat', INTERNAL_PROCS.ivfflathandler, 'i'],
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
@@ -342,6 +323,7 @@ export function buildSystemRelations(): SystemRelation[] {
       if (Number(ty) === OID.varchar) continue;
       rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
     }
+    rows.push([10073, AM.gin, 'tsvector_ops', NAMESPACE.pg_catalog, ROLE.bootstrap, 3659, OID.tsvector, true, OID.text]);
     for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, OID.vector, v.def, 0]);
     return rows;
   }, 2616));
@@ -370,16 +352,8 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_settings', [['name', text], ['setting', text], ['unit', text], ['category', text], ['short_desc', text], ['extra_desc', text],
     ['context', text], ['vartype', text], ['source', text], ['min_val', text], ['max_val', text], ['enumvals', T._text], ['boot_val', text],
     ['reset_val', text], ['sourcefile', text], ['sourceline', int4], ['pending_restart', bool]],
-  (ctx) => {
-    const all = ctx.allSettings();
-    const have = new Set(all.map((s) => s.name.toLowerCase()));
-    const rows: Row[] = all.map((s) => [s.name, s.value, null, '', '', null, 'user', 'string', 'default', null, null, null, s.value, s.value, null, null, false]);
-    // compile-time constants PostgreSQL reports as "internal" settings (pgjdbc reads max_index_keys)
-    for (const [n, v] of [['max_index_keys', '32'], ['max_identifier_length', '63'], ['block_size', '8192'], ['max_function_args', '100'], ['segment_size', '131072'], ['wal_block_size', '8192']]) {
-      if (!have.has(n)) rows.push([n, v, null, 'Preset Options', '', null, 'internal', 'integer', 'default', v, v, null, v, v, null, null, false]);
-    }
-    return rows;
-  }));
+  (ctx) => ctx.allSettings().map((s) => [s.name, s.setting, s.unit, s.category, s.shortDesc, s.extraDesc, s.context, s.vartype, s.source,
+    s.minVal, s.maxVal, s.enumvals ? [...s.enumvals] : null, s.bootVal, s.resetVal, null, null, false])));
 
   const userCols: Cols = [['usename', name], ['usesysid', oid], ['usecreatedb', bool], ['usesuper', bool], ['userepl', bool], ['usebypassrls', bool],
     ['passwd', text], ['valuntil', T.timestamptz], ['useconfig', T._text]];
@@ -396,12 +370,16 @@ export function buildSystemRelations(): SystemRelation[] {
     ['prorows', float4], ['provariadic', oid], ['prosupport', regproc], ['prokind', char], ['prosecdef', bool], ['proleakproof', bool], ['proisstrict', bool],
     ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
-    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]], (ctx) => userFunctionRows(ctx.catalog), 1255));
+    ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]],
+    (ctx) => [...builtinProcRows(ctx.catalog.extensions.has('vector')), ...userFunctionRows(ctx.catalog)], 1255));
+  add(rel('pg_catalog', 'pg_operator', [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool],
+    ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc],
+    ['oprjoin', regproc]], (ctx) => builtinOperatorRows(ctx.catalog.extensions.has('vector')), 2617));
   add(rel('pg_catalog', 'pg_language', [['oid', oid], ['lanname', name], ['lanowner', oid], ['lanispl', bool], ['lanpltrusted', bool], ['lanplcallfoid', oid],
     ['laninline', oid], ['lanvalidator', oid], ['lanacl', aclitems]], () => [[12, 'internal', 10, false, false, 0, 0, 2246, null], [13, 'c', 10, false, false, 0, 0, 2247, null],
     [14, 'sql', 10, false, true, 0, 0, 2248, null], [13540, 'plpgsql', 10, true, true, 0, 0, 0, null]], 2612));
 
-  add(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) => descriptions(ctx.catalog), 2609));
+  add(rel('pg_catalog', 'pg_description', [['objoid', oid], ['classoid', oid], ['objsubid', int4], ['description', text]], (ctx) => [...descriptions(ctx.catalog), ...builtinDescriptionRows(ctx.catalog.extensions.has('vector'))], 2609));
   add(rel('pg_catalog', 'pg_shdescription', [['objoid', oid], ['classoid', oid], ['description', text]], () => [[1, CLASS_OID.pg_database, 'default template for new databases'],
     [5, CLASS_OID.pg_database, 'default administrative connection database']], 2396));
   add(rel('pg_catalog', 'pg_enum', [['oid', oid], ['enumtypid', oid], ['enumsortorder', float4], ['enumlabel', name]], () => [], 3501));
@@ -491,6 +469,8 @@ export function buildSystemRelations(): SystemRelation[] {
       member(CLASS_OID.pg_am, AM.hnsw);
       member(CLASS_OID.pg_am, AM.ivfflat);
       for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
+      for (const f of pgvectorProcOids()) member(CLASS_OID.pg_proc, f);
+      for (const o of pgvectorOperatorOids()) member(CLASS_OID.pg_operator, o);
     }
     return rows;
   }, 2608));

@@ -191,12 +191,12 @@ const dropColumn: Handler<'dropColumn'> = (ctx, d, cmd) => {
   if (policies) d.policies = policies;
   layoutChange(d);
   // indexes and constraints on the column go with it (PostgreSQL drops them too)
-  const gone = new Set(d.indexes.filter((x) => x.columns.includes(i)).map((x) => x.oid));
+  const gone = new Set(d.indexes.filter((x) => x.columns.includes(i) || x.predicate?.some((c) => c.column === i)).map((x) => x.oid));
   d.constraints = d.constraints.filter((k) => !k.columns.includes(i) && !(k.indexOid && gone.has(k.indexOid)));
   d.indexes = d.indexes.filter((x) => !gone.has(x.oid));
   d.cols.splice(i, 1);
   const shift = (x: number): number => (x > i ? x - 1 : x);
-  d.indexes = d.indexes.map((x) => ({ ...x, columns: x.columns.map(shift) }));
+  d.indexes = d.indexes.map((x) => ({ ...x, columns: x.columns.map(shift), ...(x.predicate ? { predicate: x.predicate.map((c) => ({ ...c, column: shift(c.column) })) } : {}) }));
   d.constraints = d.constraints.map((k) => ({ ...k, columns: k.columns.map(shift) }));
 };
 

@@ -10,6 +10,7 @@ import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
+import type { Expr } from '../../planner/plan.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -36,6 +37,8 @@ export interface DdlContext {
    * its text as pg_get_expr prints the analyzed expression (undefined: keep the parser's text)
    */
   readonly checkPolicyExpr?: (table: TableDef, expr: ParsedExpr) => string | undefined;
+  /** Bind an expression over a row with the given columns (a partial index's WHERE) */
+  readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => Expr;
   /** CREATE FUNCTION: the body must bind (PostgreSQL's check_function_bodies) */
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
   /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */

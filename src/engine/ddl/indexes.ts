@@ -1,12 +1,15 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
 import { SqlError, SqlState } from '../../errors.js';
-import type { IndexDef, TableDef } from '../../catalog/catalog.js';
+import type { IndexCondition, IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
-import { OID, formatType } from '../../types/types.js';
+import { OID, T, formatType, type SparseVector } from '../../types/types.js';
+import { predicateConditions } from '../../planner/partial-index.js';
+import { checkSparsevecHnswValue } from '../../types/sparsevec.js';
 import type { AnnOp } from '../../ann/api.js';
 import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
-import { typeOf, type CreateIndex, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
+import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
+import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
@@ -33,31 +36,38 @@ const OPCLASSES: Readonly<Record<string, { type: number; op: AnnOp; methods: rea
 export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntries(Object.entries(OPCLASSES).map(([k, v]) => [k, v.op]));
 
 /**
- * CREATE INDEX. A partial index's WHERE is not applied: a plain index over every row is a
- * superset that answers the same queries, but a partial UNIQUE index enforced on every row
- * would refuse rows PostgreSQL accepts, so that one is refused.
+ * CREATE INDEX. A partial HNSW index on vector / halfvec (f32) whose WHERE is `column op
+ * constant` conjuncts holds only the matching rows (planner/partial-index.ts). Any other
+ * partial index's WHERE is not applied: a plain index over every row is a superset that
+ * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
+ * rows PostgreSQL accepts, so that one is refused.
  */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
   const table = mustFindTable(ctx, stmt.table);
   if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
-  if (!['btree', 'hnsw', 'ivfflat', 'hash'].includes(method)) {
+  if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
     throw new SqlError(SqlState.undefinedObject, `access method "${method}" does not exist`);
   }
   if (stmt.unique && method !== 'btree') {
     throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`);
   }
-  const cols = stmt.columns.map((c) => indexedColumn(table, c));
+  const gin = method === 'gin' ? ginKey(table, stmt.columns) : undefined;
+  const cols = gin ? [gin.column] : stmt.columns.map((c) => indexedColumn(table, c));
   // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
   const defaultOpclass = (i: number) => (method === 'ivfflat' && table.columns[cols[i]].type.oid === OID.vector ? 'vector_l2_ops' : 'default');
   const opclasses = stmt.columns.map((c, i) => c.opclass ?? defaultOpclass(i));
   const options = { ...stmt.options };
   if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
-  const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${cols.map((c) => table.columns[c].name).join('_')}`, 'idx');
+  // PostgreSQL names an expression index after the function: t_to_tsvector_idx
+  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : cols.map((c) => table.columns[c].name);
+  const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${nameParts.join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
+  const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where) : undefined;
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
-    method, opclasses, options,
+    method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}),
+    ...(predicate ? { predicate } : {}), ...(stmt.where ? { predicateSql: stmt.where.sql } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
@@ -65,11 +75,65 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
       addUniqueKeyChecked(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
     }
   }
+  if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);
   table.indexes.push(idx);
   ctx.catalog.version++;
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+  if (method === 'gin' && table.kind !== 'p') {
+    // sealed segments carry the inverted lists: seal the rows there are, and keep the growing segment small
+    ctx.storage.keepGrowingSmall?.(table.oid, true);
+    await ctx.storage.seal?.(table.oid);
+  }
+}
+
+/**
+ * The key of a GIN index: a tsvector column, or to_tsvector('config', text column) (its
+ * rows' lexemes computed from the text). Only tsvector_ops exists.
+ */
+function ginKey(table: TableDef, specs: readonly IndexColumnSpec[]): { column: number; config?: number } {
+  if (specs.length !== 1) throw new SqlError(SqlState.featureNotSupported, 'multicolumn gin indexes are not supported yet');
+  const spec = specs[0];
+  if (spec.opclass && spec.opclass !== 'tsvector_ops') {
+    throw new SqlError(SqlState.undefinedObject, `operator class "${spec.opclass}" does not exist for access method "gin"`);
+  }
+  const noOpclass = (type: number) => new SqlError(SqlState.undefinedObject, `data type ${formatType({ oid: type, typmod: -1 })} has no default operator class for access method "gin"`, {
+    hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+  });
+  if (spec.kind === 'expression') {
+    const call = toTsvectorCall(spec.expr.tree);
+    if (!call) throw new SqlError(SqlState.featureNotSupported, 'gin expression indexes other than to_tsvector(\'config\', column) are not supported yet');
+    const column = table.columns.findIndex((x) => x.name === call.column);
+    if (column < 0) throw new SqlError(SqlState.undefinedColumn, `column "${call.column}" does not exist`);
+    const type = table.columns[column].type.oid;
+    if (type !== OID.text && type !== OID.varchar && type !== OID.bpchar) {
+      throw new SqlError(SqlState.undefinedFunction, `function to_tsvector(unknown, ${formatType(table.columns[column].type)}) does not exist`);
+    }
+    return { column, config: parseRegconfig(call.config) };
+  }
+  const column = indexedColumn(table, spec);
+  if (table.columns[column].type.oid !== OID.tsvector) throw noOpclass(table.columns[column].type.oid);
+  return { column };
+}
+
+/** The rows a partial index holds, when it can hold only them (see createIndex). */
+function partialPredicate(ctx: DdlContext, table: TableDef, method: string, opclass: string, options: Readonly<Record<string, string>>, where: DdlExpr): IndexCondition[] | undefined {
+  const floats = opclass.startsWith('vector_') || opclass.startsWith('halfvec_');
+  const quantized = options.quantization !== undefined && options.quantization.toLowerCase() !== 'f32';
+  if (method !== 'hnsw' || !floats || quantized || table.kind === 'p' || !ctx.bindRowExpr) return undefined;
+  return predicateConditions(ctx.bindRowExpr(where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool));
+}
+
+/** pgvector's HNSW build refuses a sparse vector of more than 1,000 elements already in the table. */
+function checkSparseRows(ctx: DdlContext, table: TableDef, column: number): void {
+  const name = table.columns[column].name;
+  for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
+    const c = leaf.columns.findIndex((x) => x.name === name);
+    for (const batch of ctx.storage.scan(leaf.oid, ctx.storage.snapshot(), ctx.dataTxn)) {
+      for (const row of batch.rows) if (row[c] !== null) checkSparsevecHnswValue(row[c] as SparseVector);
+    }
+  }
 }
 
 /** ALTER INDEX parent ATTACH PARTITION child: the child (an index of a partition of parent's table) now belongs to parent */
@@ -138,12 +202,11 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
 
 /**
  * Whether storage builds this index, or keeps it in the catalog only (searches then stay
- * exact): usearch has no L1 metric and no sparse vectors; IVFFlat does not cluster bit
- * strings yet.
+ * exact): IVFFlat does not cluster bit strings yet. (L1 graphs and sparse vector indexes
+ * are the native addon's: storage skips them when it was not built.)
  */
-function indexBuilt(idx: IndexDef, table: TableDef): boolean {
+function indexBuilt(idx: IndexDef): boolean {
   const op = OPCLASS_OPERATOR[idx.opclasses[0]];
-  if (op === '<+>' || table.columns[idx.columns[0]].type.oid === OID.sparsevec) return false;
   return !(idx.method === 'ivfflat' && (op === '<~>' || op === '<%>'));
 }
 
@@ -170,7 +233,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
       leaf.indexes.push(leafIdx);
       builtFor.set(leafIdx, idx);
     }
-    if (!indexBuilt(idx, leaf)) continue;
+    if (!indexBuilt(idx)) continue;
     const ivf = idx.method === 'ivfflat';
     const lists = Number(idx.options.lists ?? 100);
     const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted);
@@ -191,12 +254,13 @@ export function vectorIndexSpec(idx: IndexDef, name: string): VectorIndexSpec {
     m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
     ...(idx.method === 'ivfflat' ? { method: 'ivfflat' as const, lists: Number(idx.options.lists ?? 100) } : {}),
     ...quantizationOf(idx.options),
+    ...(idx.predicate ? { rows: idx.predicate } : {}),
   };
 }
 
 /** Whether storage holds files for this index on this table (see indexBuilt) */
 export function storesVectorIndex(idx: IndexDef, table: TableDef): boolean {
-  return (idx.method === 'hnsw' || idx.method === 'ivfflat') && indexBuilt(idx, table);
+  return (idx.method === 'hnsw' || idx.method === 'ivfflat') && indexBuilt(idx);
 }
 
 function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
@@ -222,7 +286,7 @@ function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[
   if (dims < 1) throw new SqlError(SqlState.invalidParameterValue, 'column does not have dimensions');
   const limit = maxDimensions(method, col.type.oid);
   if (dims > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);
-  validateIndexOptions(options, method, opclass.type === OID.bit);
+  validateIndexOptions(options, method, opclass.type === OID.bit ? 'bit' : opclass.type === OID.sparsevec ? 'sparsevec' : undefined);
   // pgvector's ivfbuild.c: spherical k-means needs more than one dimension
   if (method === 'ivfflat' && dims === 1 && (opclass.op === '<#>' || opclass.op === '<=>')) {
     throw new SqlError(SqlState.invalidParameterValue, 'dimensions must be greater than one for this opclass');
@@ -247,7 +311,8 @@ function quantizationOf(options: Readonly<Record<string, string>>): { quantizati
   return q && q !== 'f32' ? { quantization: q } : {};
 }
 
-function validateIndexOptions(options: Record<string, string>, method: string, bits: boolean): void {
+/** `unquantized`: the type whose indexes store its values as they are (bit strings, sparse vectors) */
+function validateIndexOptions(options: Record<string, string>, method: string, unquantized: 'bit' | 'sparsevec' | undefined): void {
   const range = (key: string, lo: number, hi: number) => {
     if (options[key] === undefined) return;
     const v = Number(options[key]);
@@ -269,8 +334,8 @@ function validateIndexOptions(options: Record<string, string>, method: string, b
           detail: `Valid values are ${QUANTIZATIONS.slice(0, -1).map((v) => `"${v}"`).join(', ')}, and "${QUANTIZATIONS[QUANTIZATIONS.length - 1]}".`,
         });
       }
-      // bit strings are stored one bit a dimension already
-      if (bits && q !== 'f32') throw new SqlError(SqlState.featureNotSupported, `quantization "${q}" is not supported for bit columns`);
+      // bit strings are stored one bit a dimension already; sparse vectors as their elements
+      if (unquantized && q !== 'f32') throw new SqlError(SqlState.featureNotSupported, `quantization "${q}" is not supported for ${unquantized} columns`);
     }
     const m = Number(options.m ?? 16);
     const ef = Number(options.ef_construction ?? 64);

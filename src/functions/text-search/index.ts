@@ -17,6 +17,8 @@ import { matches } from './match.js';
 import { tsRank, tsRankCd, weightsOf } from './rank.js';
 import { parseRegconfig } from '../../types/regconfig.js';
 import { lexize } from './debug.js';
+import { bm25Unbound } from './bm25.js';
+import { tsHeadline } from './headline.js';
 
 export interface TextSearchFunction {
   readonly name: string;
@@ -95,6 +97,11 @@ export const TEXT_SEARCH_FUNCTIONS: readonly TextSearchFunction[] = [
   { name: 'get_current_ts_config', args: [], ret: 'regconfig', impl: (_a, ctx) => parseRegconfig(ctx.setting('default_text_search_config') ?? 'pg_catalog.english') },
   ...rankSignatures('ts_rank', tsRank),
   ...rankSignatures('ts_rank_cd', tsRankCd),
+  { name: 'bm25_rank', args: ['tsvector', 'tsquery'], ret: 'float4', impl: () => bm25Unbound() },
+  { name: 'ts_headline', args: ['regconfig', 'text', 'tsquery'], ret: 'text', impl: ([c, t, q]) => tsHeadline(cfg(c!), S(t!), parseTsquery(S(q!))) },
+  { name: 'ts_headline', args: ['regconfig', 'text', 'tsquery', 'text'], ret: 'text', impl: ([c, t, q, o]) => tsHeadline(cfg(c!), S(t!), parseTsquery(S(q!)), S(o!)) },
+  { name: 'ts_headline', args: ['text', 'tsquery'], ret: 'text', impl: ([t, q], ctx) => tsHeadline(current(ctx), S(t!), parseTsquery(S(q!))) },
+  { name: 'ts_headline', args: ['text', 'tsquery', 'text'], ret: 'text', impl: ([t, q, o], ctx) => tsHeadline(current(ctx), S(t!), parseTsquery(S(q!)), S(o!)) },
 ];
 
 export const TEXT_SEARCH_OPERATORS: readonly TextSearchOperator[] = [

@@ -205,7 +205,8 @@ export function execute(n: QueryNode, check: CheckOperand): Tri {
 
 /** ts_match_vq */
 export function matches(v: TsVector, q: TsQuery): boolean {
-  if (v.length === 0 || !q) return false;
+  // ts_match_vq: an empty query matches nothing; an empty tsvector still matches !x
+  if (!q) return false;
   return execute(q, vectorOperandCheck(v)) !== Tri.No;
 }
 

@@ -14,14 +14,18 @@ import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import type { Rule } from './rule.js';
 import { costEnvOrDefault } from '../cost.js';
 import { OID } from '../../types/types.js';
+import type { Expr } from '../plan.js';
+import { impliesPredicate } from '../partial-index.js';
 
 const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>': 'cosine_ops', '<+>': 'l1_ops', '<~>': 'hamming_ops', '<%>': 'jaccard_ops' };
 
-/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, bit_hamming_ops for bit, … */
-function matchingIndex(table: TableDef, column: number, op: string): IndexDef | undefined {
+/** vector_l2_ops for a vector column, halfvec_l2_ops for a halfvec column, sparsevec_l2_ops for sparsevec, bit_hamming_ops for bit, … */
+function matchingIndex(table: TableDef, column: number, op: string, filter: Expr | null | undefined): IndexDef | undefined {
   const type = table.columns[column]?.type.oid;
-  const prefix = type === OID.halfvec ? 'halfvec_' : type === OID.bit ? 'bit_' : 'vector_';
-  return table.indexes.find((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
+  const prefix = type === OID.halfvec ? 'halfvec_' : type === OID.bit ? 'bit_' : type === OID.sparsevec ? 'sparsevec_' : 'vector_';
+  const fit = table.indexes.filter((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
+  // a partial index only when the query's WHERE has its conditions (it then holds fewer rows)
+  return fit.find((i) => i.predicate && impliesPredicate(filter, i.predicate)) ?? fit.find((i) => !i.predicate);
 }
 
 export const chooseVectorIndex: Rule = {
@@ -34,8 +38,8 @@ export const chooseVectorIndex: Rule = {
     if (key.kind !== 'call' || key.args.length !== 2) return undefined;
     const col = key.args.find((a) => a.kind === 'column' && a.level === 0);
     if (!col || col.kind !== 'column') return undefined;
-    const index = matchingIndex(scan.table, col.index, key.name)
-      ?? scan.partitions?.map((p) => matchingIndex(p, col.index, key.name)).find((i) => i !== undefined);
+    const index = matchingIndex(scan.table, col.index, key.name, scan.filter)
+      ?? scan.partitions?.map((p) => matchingIndex(p, col.index, key.name, scan.filter)).find((i) => i !== undefined);
     if (!index) return undefined;
     // enable_indexscan = off makes the search exact (how users compute ground truth), unless
     // enable_seqscan is off too. Until vector-cost.ts prices the strategies, the index path

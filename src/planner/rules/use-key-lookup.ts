@@ -27,7 +27,7 @@ function conjuncts(e: Expr): Expr[] {
  * `id = $1 + 1`), or an uncorrelated scalar subquery (`id = (SELECT max(id) FROM t)`,
  * PostgreSQL's InitPlan).
  */
-function isValue(x: Expr): boolean {
+export function isValue(x: Expr): boolean {
   switch (x.kind) {
     case 'const': case 'param': return true;
     case 'cast': return isValue(x.arg);

@@ -115,3 +115,24 @@ function visitOwnColumnRefs(x: unknown, visit: (fields: Node[]) => void): void {
 export function firstLocation(node: unknown): number | undefined {
   return leftmostPosition(node as RawNode);
 }
+
+/**
+ * `to_tsvector('config', column)` (the config maybe cast to regconfig, the function maybe
+ * pg_catalog-qualified): the shape of a GIN expression index over text, else undefined.
+ */
+export function toTsvectorCall(e: ParsedExpr): { config: string; column: string } | undefined {
+  const call = (treeOf(e) as { FuncCall?: { funcname?: Node[]; args?: Node[]; agg_star?: boolean } }).FuncCall;
+  const name = call?.funcname?.map((n) => ('String' in n ? n.String.sval : '')) ?? [];
+  if (!call || name[name.length - 1] !== 'to_tsvector' || (name.length === 2 && name[0] !== 'pg_catalog') || name.length > 2) return undefined;
+  if (call.args?.length !== 2) return undefined;
+  let [cfg, col] = call.args;
+  if ('TypeCast' in cfg) {
+    const names = cfg.TypeCast.typeName?.names?.map((n) => ('String' in n ? n.String.sval : '')) ?? [];
+    if (names[names.length - 1] !== 'regconfig' || !cfg.TypeCast.arg) return undefined;
+    cfg = cfg.TypeCast.arg;
+  }
+  const config = 'A_Const' in cfg ? cfg.A_Const.sval?.sval : undefined;
+  const fields = 'ColumnRef' in col ? col.ColumnRef.fields ?? [] : [];
+  const column = fields.length === 1 && 'String' in fields[0] ? fields[0].String.sval : undefined;
+  return config !== undefined && column !== undefined ? { config, column } : undefined;
+}

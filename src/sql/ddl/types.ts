@@ -161,7 +161,7 @@ export interface CreateIndex {
   readonly options: Readonly<Record<string, string>>;
   /** CREATE INDEX … ON ONLY: on a partitioned table, the partitions' indexes are attached later (ALTER INDEX … ATTACH PARTITION) */
   readonly only: boolean;
-  /** WHERE of a partial index (not applied yet: see engine/ddl/indexes.ts) */
+  /** WHERE of a partial index (applied to HNSW indexes it can be: see engine/ddl/indexes.ts) */
   readonly where?: DdlExpr;
 }
 

@@ -1,0 +1,142 @@
+/**
+ * A sealed segment's inverted index for one GIN index over a tsvector (PostgreSQL's GIN
+ * with tsvector_ops): lexeme → ascending positions of the rows that hold it, with the
+ * lexeme's frequency in each row, and every row's document length (for BM25). Built once per
+ * sealed segment on first use (a sealed segment never changes); deleted rows stay in the
+ * lists and are left to the caller's visibility check, like the B-tree sorted columns.
+ *
+ * `candidates` turns a tsquery into the positions that may match, as GIN's consistent
+ * function does: a lexeme is its list, a prefix lexeme (foo:*) the union of the lists of
+ * the lexemes starting with it, & and the phrase operator <N> intersect, | unites, and ! (or
+ * an empty query) cannot narrow anything. Weights, phrase distances and negations are
+ * not decided here, so the caller rechecks @@ on every candidate.
+ */
+import { comparePrefix, compareLexemes, type TsVector } from '../types/tsvector.js';
+import type { QueryNode, TsQuery } from '../types/tsquery.js';
+
+const EMPTY = new Int32Array(0);
+
+export interface Posting {
+  /** ascending row positions */
+  readonly rows: Int32Array;
+  /** the lexeme's frequency in each of those rows (its position count, 1 when stripped) */
+  readonly freqs: Uint16Array;
+}
+
+export class InvertedIndex {
+  private constructor(
+    /** lexemes in tsvector order (tsCompareString), for prefix ranges */
+    private readonly words: readonly string[],
+    private readonly lists: ReadonlyMap<string, Posting>,
+    /** per position: the document length (sum of lexeme frequencies); -1 for a NULL value */
+    readonly docLength: Int32Array,
+  ) {}
+
+  static build(length: number, read: (pos: number) => TsVector | null): InvertedIndex {
+    const rows = new Map<string, number[]>();
+    const freqs = new Map<string, number[]>();
+    const docLength = new Int32Array(length).fill(-1);
+    for (let pos = 0; pos < length; pos++) {
+      const v = read(pos);
+      if (!v) continue;
+      let dl = 0;
+      for (const l of v) {
+        const tf = Math.max(1, l.pos.length);
+        dl += tf;
+        let r = rows.get(l.word);
+        if (!r) { r = []; rows.set(l.word, r); freqs.set(l.word, []); }
+        r.push(pos);
+        freqs.get(l.word)!.push(tf);
+      }
+      docLength[pos] = dl;
+    }
+    const lists = new Map<string, Posting>();
+    for (const [word, r] of rows) lists.set(word, { rows: Int32Array.from(r), freqs: Uint16Array.from(freqs.get(word)!) });
+    const words = [...lists.keys()].sort(compareLexemes);
+    return new InvertedIndex(words, lists, docLength);
+  }
+
+  /** the rows holding exactly this lexeme */
+  posting(word: string): Posting | undefined {
+    return this.lists.get(word);
+  }
+
+  /** lexemes starting with `prefix` */
+  wordsWithPrefix(prefix: string): string[] {
+    let lo = 0, hi = this.words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareLexemes(this.words[mid]!, prefix) < 0) lo = mid + 1; else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < this.words.length && comparePrefix(prefix, this.words[i]!) === 0; i++) out.push(this.words[i]!);
+    return out;
+  }
+
+  /** The positions that may match the query (ascending), or undefined when the index cannot narrow them. */
+  candidates(q: TsQuery): Int32Array | undefined {
+    return q ? this.evaluate(q) : undefined;
+  }
+
+  /**
+   * Whether candidates(q) are exactly the rows matching q: only lexemes (prefix or not,
+   * without weights) under & and |; phrases, weights and ! need the recheck.
+   */
+  static exact(q: TsQuery): boolean {
+    if (!q) return false;
+    switch (q.type) {
+      case 'val': return q.weight === 0;
+      case 'and': case 'or': return InvertedIndex.exact(q.left) && InvertedIndex.exact(q.right);
+      default: return false;
+    }
+  }
+
+  private evaluate(n: QueryNode): Int32Array | undefined {
+    switch (n.type) {
+      case 'val': {
+        if (!n.prefix) return this.lists.get(n.word)?.rows ?? EMPTY;
+        const words = this.wordsWithPrefix(n.word);
+        return words.length === 1 ? this.lists.get(words[0]!)!.rows : this.union(words.map((w) => this.lists.get(w)!.rows));
+      }
+      case 'stop': case 'not': return undefined;
+      case 'and': case 'phrase': {
+        const a = this.evaluate(n.left);
+        if (a?.length === 0) return a;
+        const b = this.evaluate(n.right);
+        return !a ? b : !b ? a : intersect(a, b);
+      }
+      case 'or': {
+        const a = this.evaluate(n.left);
+        if (!a) return undefined;
+        const b = this.evaluate(n.right);
+        return b ? this.union([a, b]) : undefined;
+      }
+    }
+  }
+
+  /** ascending union of ascending lists (through a mark per position: lists may be many) */
+  private union(lists: readonly Int32Array[]): Int32Array {
+    if (lists.length === 0) return EMPTY;
+    if (lists.length === 1) return lists[0]!;
+    const mark = new Uint8Array(this.docLength.length);
+    let n = 0;
+    for (const l of lists) for (const p of l) if (!mark[p]) { mark[p] = 1; n++; }
+    const out = new Int32Array(n);
+    let k = 0;
+    for (let p = 0; p < mark.length; p++) if (mark[p]) out[k++] = p;
+    return out;
+  }
+}
+
+/** ascending intersection of two ascending lists */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  if (a.length > b.length) [a, b] = [b, a];
+  const out = new Int32Array(a.length);
+  let i = 0, j = 0, k = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else { out[k++] = a[i]!; i++; j++; }
+  }
+  return out.subarray(0, k);
+}
