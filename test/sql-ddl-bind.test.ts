@@ -116,8 +116,8 @@ test('an unknown column type is kept as the error it raises when used', () => {
 test('ALTER TABLE: one typed command per subcommand', () => {
   const a = only(`ALTER TABLE t ADD COLUMN IF NOT EXISTS n int DEFAULT 1, DROP COLUMN IF EXISTS m, ALTER COLUMN k SET DEFAULT 'x',
     ALTER COLUMN k DROP DEFAULT, ALTER COLUMN k TYPE bigint USING k * 2, ADD CONSTRAINT c CHECK (k > 0) NOT VALID,
-    DROP CONSTRAINT c, OWNER TO bob, ENABLE ROW LEVEL SECURITY`, 'alterTable');
-  assert.deepEqual(a.commands.map((c) => c.kind), ['addColumn', 'dropColumn', 'setDefault', 'setDefault', 'alterType', 'addConstraint', 'dropConstraint', 'owner', 'unsupported']);
+    DROP CONSTRAINT c, OWNER TO bob, ENABLE ROW LEVEL SECURITY, ENABLE TRIGGER ALL`, 'alterTable');
+  assert.deepEqual(a.commands.map((c) => c.kind), ['addColumn', 'dropColumn', 'setDefault', 'setDefault', 'alterType', 'addConstraint', 'dropConstraint', 'owner', 'rowSecurity', 'unsupported']);
   const [, , setD, dropD, type, add, , owner] = a.commands;
   assert.deepEqual(owner, { kind: 'owner', role: { kind: 'name', name: 'bob' } });
   assert.ok(setD.kind === 'setDefault' && setD.expr?.sql === "'x'");

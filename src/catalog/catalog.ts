@@ -97,6 +97,23 @@ export interface ViewNameRef {
   readonly kind: 'relation' | 'function' | 'type' | 'operator';
 }
 
+/**
+ * CREATE POLICY (pg_policy): a row-level security policy of a table. Expressions are kept
+ * like CHECK constraints: the parse tree (bound against the table's columns at each use)
+ * and the text pg_get_expr prints.
+ */
+export interface PolicyDef {
+  readonly oid: number;
+  name: string;
+  /** polcmd: '*' ALL, r SELECT, a INSERT, w UPDATE, d DELETE */
+  readonly command: '*' | 'r' | 'a' | 'w' | 'd';
+  readonly permissive: boolean;
+  /** polroles: role OIDs, [0] for PUBLIC */
+  roles: number[];
+  using: { readonly ast: unknown; readonly sql: string } | null;
+  check: { readonly ast: unknown; readonly sql: string } | null;
+}
+
 export interface PartitionSpec {
   readonly strategy: 'list' | 'range' | 'hash';
   readonly columns: readonly number[];
@@ -120,6 +137,11 @@ export interface TableDef extends Securable {
   view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
   stats?: TableStatistics;
+  /** ALTER TABLE ENABLE / FORCE ROW LEVEL SECURITY (relrowsecurity, relforcerowsecurity) */
+  rowSecurity?: boolean;
+  forceRowSecurity?: boolean;
+  /** CREATE POLICY, in pg_policy's order (an ALTER moves a policy to the end, as a heap update does) */
+  policies?: PolicyDef[];
 }
 
 /** One column's statistics, as pg_statistic / pg_stats hold them (values in text form). */

@@ -8,6 +8,9 @@ import type { Catalog, CatalogData } from '../catalog/catalog.js';
 import type { Roles, RolesData } from '../catalog/roles.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { bindFunctionBody } from '../sql/bind-function.js';
+import { bindPolicyExpression } from '../sql/row-security.js';
+import { deparse } from '../planner/explain-expr.js';
+import { mapExpr } from '../planner/expr-walk.js';
 import { bindRowExpr, bindViewColumns, type BoundDdl } from '../sql/ddl/index.js';
 import { compileExpr } from '../executor/expr.js';
 import { runPlan } from '../executor/operators.js';
@@ -79,6 +82,7 @@ export class DdlState {
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,
       inTransactionBlock: !ctx.tx.idle,
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
+      checkPolicyExpr: (table, expr) => policyText(bindPolicyExpression(ctx.binder([]), table, expr)),
       compileRowExpr: (expr, columns, type) => compileRowExpr(ctx, bindRowExpr(ctx.binder([]), expr, columns, type)),
       bindRowExpr: (expr, columns, type) => bindRowExpr(ctx.binder([]), expr, columns, type),
       // off (pg_dump's scripts turn it off): the body is parsed but not checked against the catalog
@@ -120,6 +124,19 @@ export class DdlState {
     await ctx.engine.saveCatalog();
     for (const oid of committed ? undo.dropLater : undo.created) await ctx.engine.storage.dropTable(oid);
   }
+}
+
+/**
+ * A policy expression as pg_get_expr prints it: from the analyzed expression (implicit casts
+ * shown, `'x'::text`), as EXPLAIN prints filters; one with a subquery keeps its text as written.
+ */
+function policyText(e: Expr): string | undefined {
+  let subquery = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall') subquery = true;
+    return undefined;
+  });
+  return subquery ? undefined : deparse(e, { qualify: false, subplanNumber: () => 0 });
 }
 
 /** A bound expression over one row, ready to run in the session's current statement. */

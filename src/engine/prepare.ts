@@ -24,6 +24,12 @@ export interface QuiverStatement extends PreparedStatement {
   readonly catalogVersion: number;
   /** the tables it reads and writes: privileges checked at each execution (table-access.ts) */
   readonly access?: readonly TableAccess[];
+  /**
+   * it reads or writes a table with row-level security: the policies applied depend on who
+   * runs it, so it is bound again when current_user or row_security differ from these
+   * (PostgreSQL's plan cache: rewriteRoleId, rewriteRowSecurity)
+   */
+  readonly rowSecurity?: { readonly role: number; readonly enabled: boolean };
 }
 
 export const inFailedTransaction = (): SqlError =>
@@ -54,7 +60,10 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
-  return { raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [] };
+  return {
+    raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [],
+    ...(binder?.rowSecurityDependent ? { rowSecurity: rowSecurityKey(ctx) } : {}),
+  };
 }
 
 /** What the cost model reads from the session: live rows per table, the enable_* settings. */
@@ -62,12 +71,22 @@ export function costEnvOf(ctx: SessionContext): CostEnv {
   return { rowCount: (oid) => ctx.engine.storage.rowCount(oid), settings: plannerSettings((name) => ctx.settings.get(name)) };
 }
 
+function rowSecurityKey(ctx: SessionContext): { role: number; enabled: boolean } {
+  return { role: ctx.currentRoleOid(), enabled: ctx.settings.get('row_security') !== 'off' };
+}
+
+function rowSecurityChanged(ctx: SessionContext, stmt: QuiverStatement): boolean {
+  if (!stmt.rowSecurity) return false;
+  const now = rowSecurityKey(ctx);
+  return now.role !== stmt.rowSecurity.role || now.enabled !== stmt.rowSecurity.enabled;
+}
+
 /** statements whose binding looked tables up: bound again when the catalog changed */
 const REBOUND: ReadonlySet<BoundKind> = new Set(['select', 'dml', 'explain', 'declare', 'copy']);
 
 /** The statement bound against the current catalog; its result columns must not have changed. */
 export function rebindIfStale(ctx: SessionContext, stmt: QuiverStatement): QuiverStatement {
-  if (stmt.catalogVersion === ctx.catalog.version || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
+  if ((stmt.catalogVersion === ctx.catalog.version && !rowSecurityChanged(ctx, stmt)) || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
   const rebound = bindPrepared(ctx, stmt.raw, stmt.text, [...stmt.paramTypes]);
   if (JSON.stringify(rebound.fields?.map((f) => f.type)) !== JSON.stringify(stmt.fields?.map((f) => f.type))) {
     throw new SqlError('0A000', 'cached plan must not change result type');

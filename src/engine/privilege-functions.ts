@@ -2,13 +2,15 @@
  * The access privilege inquiry functions (PostgreSQL's acl.c): has_table_privilege,
  * has_sequence_privilege, has_schema_privilege, has_any_column_privilege /
  * has_column_privilege (table-level: Quiver has no column privileges), pg_has_role, and
- * pg_get_userbyid — answered from the roles and the objects' ACLs, never a constant true.
+ * pg_get_userbyid — answered from the roles and the objects' ACLs, never a constant true —
+ * and row_security_active.
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ScalarFunction } from '../functions/api.js';
 import { ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
 import { parseQualifiedName } from '../sql/names.js';
+import { rowSecurityApplies } from '../sql/row-security.js';
 import { OID, T, type SqlType, type Value } from '../types/types.js';
 
 export interface PrivilegeSession {
@@ -53,7 +55,17 @@ export function privilegeFunction(session: PrivilegeSession, name: string, argTy
   const n = argTypes.length;
   const roles = session.roles;
   const role = (v: Value, textual: boolean): number | undefined => (textual ? roles.require(String(v)).oid : roles.get(Number(v))?.oid);
-  if (name === 'pg_get_userbyid' && n === 1) return fn([T.oid], T.name, (a) => roles.nameOf(Number(a[0])));
+  if (name === 'row_security_active' && n === 1) {
+    // would current_user's queries of the table get its policies (check_enable_rls, never an error here)?
+    const textual = isText(argTypes[0]);
+    return fn([textual ? T.text : T.oid], T.bool, (a) => {
+      const target = objectOf(session, 'table', a[0], textual);
+      if (!target) return false;
+      const table = session.catalog.tables.get((target.obj as { oid?: number }).oid ?? -1);
+      return table ? rowSecurityApplies(table, { roles, role: session.currentRoleOid(), enabled: true }, session.currentRoleOid()) : false;
+    });
+  }
+    if (name === 'pg_get_userbyid' && n === 1) return fn([T.oid], T.name, (a) => roles.nameOf(Number(a[0])));
   if (name === 'pg_has_role' && (n === 2 || n === 3)) {
     const types = argTypes.map((t, i) => (i === n - 1 || isText(t) ? T.text : T.oid));
     return fn(types, T.bool, (a) => {

@@ -187,6 +187,9 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       if (role !== ownerOf(obj) && aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
     };
     for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${t.name}`);
+    for (const t of catalog.tables.values()) {
+      for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
+    }
     for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
     if (objects.length === 0) continue;
     if (dbName === ctx.databaseName) lines.push(...objects.sort((a, b) => a.oid - b.oid).map((o) => o.line));
@@ -265,6 +268,14 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   try {
     for (const obj of [...catalog.tables.values(), ...catalog.sequences.values(), catalog.publicSchema] as Securable[]) {
       if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
+    }
+    // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
+    for (const t of catalog.tables.values()) {
+      if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;
+      t.policies = t.policies.flatMap((p) => {
+        const kept = p.roles.filter((r) => !owners.includes(r));
+        return kept.length === p.roles.length ? [p] : kept.length ? [{ ...p, roles: kept }] : [];
+      });
     }
   } finally {
     ctx.ddl.noteChanges(catalog);

@@ -299,6 +299,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       paramTypes,
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
+      rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
       userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
       userFunctionOid: (name, schema) => [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid,
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',

@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { BoundCheck, BoundGenerated, DmlStatement, Returning } from '../planner/dml-statement.js';
+import type { BoundCheck, BoundGenerated, DmlStatement, PolicyCheck, Returning } from '../planner/dml-statement.js';
 import { UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
@@ -166,6 +166,23 @@ export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (ro
   };
 }
 
+/**
+ * A checker for row-level security's WITH CHECK options (ExecWithCheckOptions): a new row
+ * must make each true (NULL fails, unlike CHECK constraints); run before the constraints.
+ */
+export function policyCheckRunner(table: TableDef, checks: readonly PolicyCheck[] | undefined): (row: Row, env: ExecEnv) => void {
+  if (!checks?.length) return () => {};
+  const compiled = checks.map((c) => ({ policy: c.policy, using: c.using, test: compileExpr(c.expr) }));
+  return (row, env) => {
+    for (const c of compiled) {
+      if (c.test(row, env) !== true) {
+        const which = `${c.policy === null ? '' : ` "${c.policy}"`}${c.using ? ' (USING expression)' : ''}`;
+        throw new SqlError(SqlState.insufficientPrivilege, `new row violates row-level security policy${which} for table "${table.name}"`);
+      }
+    }
+  };
+}
+
 /** Compute stored generated columns into a new row (before its constraints are checked, as ExecComputeStoredGenerated). */
 export function generatedRunner(generated: readonly BoundGenerated[]): (row: Row, env: ExecEnv) => void {
   if (generated.length === 0) return () => {};
@@ -180,6 +197,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
   const partitioned = table.kind === 'p';
   const check = stmt.kind === 'delete' ? () => {} : checkRunner(table, stmt.checks);
   const generate = stmt.kind === 'delete' ? () => {} : generatedRunner(stmt.generated);
+  const policyCheck = stmt.kind === 'delete' ? () => {} : policyCheckRunner(table, stmt.policyChecks);
   const catalog = rc.system.catalog;
   // foreign keys: only statements on tables that have or are referenced by one pay for it
   const outgoing = hasOutgoingKeys(catalog, table);
@@ -198,9 +216,18 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       const where = oc?.where ? compileExpr(oc.where) : null;
       // rows this command wrote (a row may not be updated twice by one ON CONFLICT)
       const written = new Set<number>();
+      const conflictChecks = oc?.policyChecks
+        ? { existing: policyCheckRunner(table, oc.policyChecks.existing), updated: policyCheckRunner(table, oc.policyChecks.updated) }
+        : null;
       for (const row of source) {
         env.checkCancel();
         const leaf = placeRow(rc, table, row);
+        if (conflictChecks) {
+          // the proposed row passes INSERT's options before any conflict is looked for (ExecInsert)
+          const proposed = [...row];
+          generate(proposed, env);
+          policyCheck(proposed, env);
+        }
         if (oc) {
           const conflict = findConflict(rc, txn, leaf, leafKeyNames(table, leaf, keyNames), row);
           if (conflict !== undefined) {
@@ -214,9 +241,11 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             if (!existing) continue;
             const both = [...existing, ...row];
             if (where && where(both, env) !== true) continue;
+            conflictChecks?.existing(existing, env);
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
             generate(updated, env);
+            conflictChecks?.updated(updated, env);
             checkNotNull(leaf, updated);
             check(updated, env);
             if (outgoing) checkOutgoing(rc, txn, leaf, updated, existing);
@@ -230,6 +259,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
           }
         }
         generate(row, env);
+        policyCheck(row, env);
         checkNotNull(leaf, row);
         check(row, env);
         if (outgoing) checkOutgoing(rc, txn, leaf, row);
@@ -253,6 +283,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         const updated = old.slice(0, width);
         for (const s of sets) updated[s.column] = s.expr(old, env);
         generate(updated, env);
+        policyCheck(updated, env);
         checkNotNull(table, updated);
         check(updated, env);
         if (outgoing) checkOutgoing(rc, txn, table, updated, old);

@@ -89,6 +89,15 @@ export function compileExpr(e: Expr): Compiled {
     }
     case 'and': {
       const args = e.args.map(compileExpr);
+      if (e.stopOnNull) {
+        return (r, env) => {
+          for (const a of args) {
+            const v = a(r, env);
+            if (v !== true) return v === false ? false : null;
+          }
+          return true;
+        };
+      }
       return (r, env) => {
         let sawNull = false;
         for (const a of args) {

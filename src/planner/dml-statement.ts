@@ -17,15 +17,27 @@ export interface OnConflict {
   /** SET expressions over [existing row…, excluded row…] */
   readonly assignments: readonly { column: number; expr: Expr }[];
   readonly where: Expr | null;
+  /** row-level security: the existing row's and the updated row's options */
+  readonly policyChecks?: { readonly existing: readonly PolicyCheck[]; readonly updated: readonly PolicyCheck[] };
 }
 
 /** CHECK constraints, bound over a new row of the table */
 export type BoundCheck = { readonly name: string; readonly expr: Expr };
 
+/**
+ * a row-level security WITH CHECK option over a new row: not true is 42501; `policy` names a
+ * restrictive policy (null: the table's permissive policies together)
+ */
+export type PolicyCheck = {
+  readonly policy: string | null; readonly expr: Expr;
+  /** ON CONFLICT DO UPDATE's test of the existing row against USING (its own message) */
+  readonly using?: boolean;
+};
+
 /** a stored generated column's expression, bound over a new row of the table */
 export type BoundGenerated = { readonly column: number; readonly expr: Expr };
 
 export type DmlStatement =
-  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[] }
-  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[] }
+  | { kind: 'insert'; table: TableDef; source: Plan; onConflict: OnConflict | null; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] }
+  | { kind: 'update'; table: TableDef; source: Plan; assignments: readonly { column: number; expr: Expr }[]; returning: Returning | null; checks: readonly BoundCheck[]; generated: readonly BoundGenerated[]; policyChecks?: readonly PolicyCheck[] }
   | { kind: 'delete'; table: TableDef; source: Plan; returning: Returning | null };

@@ -16,6 +16,9 @@ export interface DeparseContext {
 
 const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
 
+/** keywords the grammar turns into calls (SQLValueFunction): ruleutils prints them as written, CURRENT_USER */
+const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema']);
+
 function literal(e: Extract<Expr, { kind: 'const' }>): string {
   if (e.value === null) return 'NULL';
   let text: string;
@@ -50,6 +53,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       return ctx.qualify && e.table ? `${e.table}.${name}` : name;
     }
     case 'call':
+      if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
       if (!isOperator(e.name)) return `${e.name}(${e.args.map(d).join(', ')})`;
       return e.args.length === 1 ? `(${e.name} ${d(e.args[0])})` : `(${d(e.args[0])} ${e.name} ${d(e.args[1])})`;
     case 'cast':

@@ -22,7 +22,12 @@ export type Expr =
   | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number }
   | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[] }
   | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction }
-  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[] }
+  /**
+   * stopOnNull (a scan's filter, where NULL rejects the row as false does): a NULL argument
+   * ends the evaluation too, so the query's own conditions never see a row the security
+   * quals before them (row-level security) did not pass
+   */
+  | { readonly kind: 'and' | 'or'; readonly type: SqlType; readonly args: readonly Expr[]; readonly stopOnNull?: boolean }
   | { readonly kind: 'not'; readonly type: SqlType; readonly arg: Expr }
   | { readonly kind: 'isnull'; readonly type: SqlType; readonly arg: Expr; readonly negate: boolean }
   | { readonly kind: 'booltest'; readonly type: SqlType; readonly arg: Expr; readonly test: 'true' | 'false' | 'unknown'; readonly negate: boolean }

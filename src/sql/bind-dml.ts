@@ -78,9 +78,18 @@ function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table:
 function noteTarget(binder: SelectBinder, table: TableDef, privilege: 'INSERT' | 'UPDATE' | 'DELETE', n: RawNode): void {
   binder.noteAccess(table, privilege);
   if (privilege === 'INSERT' && n.onConflictClause?.action === 'ONCONFLICT_UPDATE') binder.noteAccess(table, 'UPDATE');
-  const readsColumns = !!n.whereClause || !!(n.returningClause?.exprs ?? n.returningList)?.length
+  if (readsColumns(privilege, n)) binder.noteAccess(table, 'SELECT');
+}
+
+/** Does the statement read its target's columns (WHERE, RETURNING, SET from columns)? Then it needs SELECT, and SELECT's policies apply too. */
+function readsColumns(privilege: 'INSERT' | 'UPDATE' | 'DELETE', n: RawNode): boolean {
+  return !!n.whereClause || !!(n.returningClause?.exprs ?? n.returningList)?.length
     || (privilege === 'UPDATE' && JSON.stringify(n.targetList ?? []).includes('"ColumnRef"'));
-  if (readsColumns) binder.noteAccess(table, 'SELECT');
+}
+
+/** The policies a DML statement's scan of its target applies (its command's, and SELECT's when it reads columns). */
+function targetCommands(privilege: 'UPDATE' | 'DELETE', n: RawNode): ('UPDATE' | 'DELETE' | 'SELECT')[] {
+  return readsColumns(privilege, n) ? [privilege, 'SELECT'] : [privilege];
 }
 
 export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
@@ -101,7 +110,10 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
     seen.add(c);
   }
-  const onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
+  let onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
+  // ON CONFLICT DO UPDATE reads the existing row: it needs SELECT, and SELECT's policies apply
+  const policyChecks = binder.policyChecks(table, 'INSERT', readsColumns('INSERT', n) || onConflict?.action === 'update');
+  if (onConflict?.action === 'update' && policyChecks.length) onConflict = { ...onConflict, policyChecks: binder.conflictPolicyChecks(table) };
   const schema = tableColumns(table);
   const defaults = table.columns.map((c) => defaultExprFor(binder, c));
   let source: Plan;
@@ -147,6 +159,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     checks: bindChecks(binder, table),
     generated: bindGenerated(binder, table),
     returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
+    ...(policyChecks.length ? { policyChecks } : {}),
   };
 }
 
@@ -238,16 +251,18 @@ export function bindChecks(binder: SelectBinder, table: TableDef): BoundCheck[] 
   });
 }
 
-function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from?: RawNode[]): { scope: Scope; plan: Plan } {
+function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from: RawNode[] | undefined, commands: readonly ('UPDATE' | 'DELETE' | 'SELECT')[]): { scope: Scope; plan: Plan } {
   const scope = new Scope(null);
   const cols = tableColumns(table);
   const withId = [...cols, { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
   // a partitioned table's rows also carry the OID of the partition they live in
   if (table.kind === 'p') withId.push({ name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 });
   scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name });
+  // row-level security: rows the policies hide are neither seen nor changed
+  const filter = binder.securityQual(table, commands);
   let plan: Plan = table.kind === 'p'
-    ? { kind: 'scan', schema: withId, table, withRowId: true, filter: null, partitions: leafPartitions(binder.env.catalog, table) }
-    : { kind: 'scan', schema: withId, table, withRowId: true, filter: null };
+    ? { kind: 'scan', schema: withId, table, withRowId: true, filter, partitions: leafPartitions(binder.env.catalog, table) }
+    : { kind: 'scan', schema: withId, table, withRowId: true, filter };
   if (from?.length) {
     // UPDATE … FROM / DELETE … USING: join the target with the other FROM items
     const others = binder.bindFromItems(from, scope);
@@ -265,11 +280,12 @@ export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   noteTarget(binder, table, 'UPDATE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause);
+  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause, targetCommands('UPDATE', n));
   const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
+  const policyChecks = binder.policyChecks(table, 'UPDATE', readsColumns('UPDATE', n));
   return {
     kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
-    checks: bindChecks(binder, table), generated: bindGenerated(binder, table),
+    checks: bindChecks(binder, table), generated: bindGenerated(binder, table), ...(policyChecks.length ? { policyChecks } : {}),
   };
 }
 
@@ -277,7 +293,7 @@ export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
   noteTarget(binder, table, 'DELETE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause);
+  const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause, targetCommands('DELETE', n));
   return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
 }
 

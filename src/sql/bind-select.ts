@@ -20,12 +20,16 @@ import { Scope } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
 import type { Catalog, SequenceDef, SystemRelation, TableDef } from '../catalog/catalog.js';
+import { PolicyBinder, type RlsCommand, type RowSecurityEnv } from './row-security.js';
+import type { PolicyCheck } from '../planner/dml-statement.js';
 
 export interface SelectEnv extends BindEnv {
   readonly catalog: Catalog;
   /** schemas searched for unqualified names, pg_catalog implicitly first */
   readonly searchPath: readonly string[];
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
+  /** who reads and writes rows, for row-level security (absent: no policies apply) */
+  readonly rowSecurity?: RowSecurityEnv;
 }
 
 interface CteDef {
@@ -53,6 +57,45 @@ export class SelectBinder {
   readonly accessed: TableAccess[] = [];
   /** owners of the views being expanded: their queries run with the owner's rights */
   private readonly viewOwners: number[] = [];
+
+  /** row-level security: policy expressions bound over the tables they guard */
+  private readonly policies = new PolicyBinder(this);
+  /** a table with row-level security was read or written: the statement depends on who runs it */
+  rowSecurityDependent = false;
+
+  /** The user whose policies apply here: a view's owner inside its query, else current_user. */
+  private rowSecurityRole(env: RowSecurityEnv): number {
+    return this.viewOwners[this.viewOwners.length - 1] ?? env.role;
+  }
+
+  /** The security quals a scan of `table` gets for `commands` (null: none apply). */
+  securityQual(table: TableDef, commands: readonly RlsCommand[]): Expr | null {
+    const env = this.env.rowSecurity;
+    if (!env || !table.rowSecurity) return null;
+    this.rowSecurityDependent = true;
+    return this.policies.securityQual(table, commands, env, this.rowSecurityRole(env));
+  }
+
+  /** The WITH CHECK options new rows of INSERT / UPDATE must pass. */
+  policyChecks(table: TableDef, command: 'INSERT' | 'UPDATE', readsRows: boolean): PolicyCheck[] {
+    const env = this.env.rowSecurity;
+    if (!env || !table.rowSecurity) return [];
+    this.rowSecurityDependent = true;
+    return this.policies.withChecks(table, command, readsRows, env, this.rowSecurityRole(env));
+  }
+
+  /** INSERT … ON CONFLICT DO UPDATE's options for the existing and the updated row. */
+  conflictPolicyChecks(table: TableDef): { existing: PolicyCheck[]; updated: PolicyCheck[] } {
+    const env = this.env.rowSecurity;
+    if (!env || !table.rowSecurity) return { existing: [], updated: [] };
+    this.rowSecurityDependent = true;
+    return this.policies.conflictChecks(table, env, this.rowSecurityRole(env));
+  }
+
+  /** Would policies apply to `table` (COPY FROM refuses them)? */
+  rowSecurityApplies(table: TableDef): boolean {
+    return this.securityQual(table, ['SELECT']) !== null;
+  }
 
   noteAccess(table: TableDef, privilege: TableAccess['privilege']): void {
     const checkAs = this.viewOwners[this.viewOwners.length - 1];
@@ -187,7 +230,7 @@ export class SelectBinder {
     const leaves = table.kind !== 'p' ? [table] : onlyParent ? [] : leafPartitions(this.env.catalog, table);
     const tagged = leaves.map((leaf): Plan => ({
       kind: 'project', schema,
-      input: { kind: 'scan', schema: cols, table: leaf, withRowId: false, filter: null },
+      input: { kind: 'scan', schema: cols, table: leaf, withRowId: false, filter: this.securityQual(table, ['SELECT']) },
       exprs: [...cols.map((_, i) => colRef(cols, i)), { kind: 'const', type: T.oid, value: leaf.oid }],
     }));
     if (tagged.length === 0) return { kind: 'values', schema, rows: [] };
@@ -245,9 +288,9 @@ export class SelectBinder {
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
         const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
-        return { kind: 'scan', schema: cols, table, withRowId: false, filter: null, partitions };
+        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions };
       }
-      return { kind: 'scan', schema: cols, table, withRowId: false, filter: null };
+      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']) };
     }
     const seq = schema ? this.env.catalog.findSequence(schema, name) : this.env.searchPath.map((sp) => this.env.catalog.findSequence(sp, name)).find((x) => x);
     if (seq) return this.bindSequenceRelation(seq, alias, scope);

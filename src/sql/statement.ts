@@ -338,6 +338,9 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${rel.relname}" does not exist`);
   const target = copyTarget(table, n.attlist);
   if (n.is_from) binder.noteAccess(table, 'INSERT');
+  if (n.is_from && binder.rowSecurityApplies(table)) {
+    throw new SqlError(SqlState.featureNotSupported, 'COPY FROM not supported with row-level security', { hint: 'Use INSERT statements instead.' });
+  }
   if (!n.is_from) {
     // COPY table [(columns)] TO is COPY (SELECT columns FROM table) TO
     const plan = env.optimize(binder.bindSelect(selectColumns(table, target.columns, (n.attlist ?? []).length === 0 && !table.columns.some((c) => c.generated)), null));
@@ -392,10 +395,10 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
   'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
-, 'ReindexStmt']);
+, 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt']);
+const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -404,18 +407,19 @@ const TAGS: Record<string, string> = {
   UnlistenStmt: 'UNLISTEN', NotifyStmt: 'NOTIFY', VacuumStmt: 'VACUUM', CheckPointStmt: 'CHECKPOINT', LockStmt: 'LOCK TABLE',
   CreateSchemaStmt: 'CREATE SCHEMA', DoStmt: 'DO', AlterTableStmt: 'ALTER TABLE', CopyStmt: 'COPY', ViewStmt: 'CREATE VIEW',
   CreateFunctionStmt: 'CREATE FUNCTION', RenameStmt: 'ALTER TABLE', CreatedbStmt: 'CREATE DATABASE', DropdbStmt: 'DROP DATABASE', PrepareStmt: 'PREPARE', ExecuteStmt: 'EXECUTE', CreateTableAsStmt: 'SELECT', ReindexStmt: 'REINDEX',
+  CreatePolicyStmt: 'CREATE POLICY', AlterPolicyStmt: 'ALTER POLICY',
 };
 
 const DROP_TAGS: Record<string, string> = {
   OBJECT_TABLE: 'DROP TABLE', OBJECT_INDEX: 'DROP INDEX', OBJECT_SEQUENCE: 'DROP SEQUENCE', OBJECT_EXTENSION: 'DROP EXTENSION',
-  OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
+  OBJECT_VIEW: 'DROP VIEW', OBJECT_SCHEMA: 'DROP SCHEMA', OBJECT_POLICY: 'DROP POLICY', OBJECT_TYPE: 'DROP TYPE', OBJECT_FUNCTION: 'DROP FUNCTION',
 };
 
 function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
-    return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE';
+    return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : 'ALTER TABLE';
   }
   return TAGS[Object.keys(node)[0]];
 }

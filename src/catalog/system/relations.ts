@@ -210,6 +210,8 @@ export function buildSystemRelations(): SystemRelation[] {
       const row = base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
       row[20] = withForeignKeys.has(t.oid); // relhastriggers: PostgreSQL enforces foreign keys by triggers on both tables (pg_dump reads FKs of these only)
       row[21] = parents.has(t.oid); // relhassubclass
+      row[22] = t.rowSecurity ?? false; // relrowsecurity
+      row[23] = t.forceRowSecurity ?? false; // relforcerowsecurity
       if (partitionOf(t)) {
         row[26] = true; // relispartition
         row[32] = partitionBoundText(ctx.catalog, t);
@@ -410,10 +412,16 @@ export function buildSystemRelations(): SystemRelation[] {
   ], 1213));
 
   // features Quiver does not have: present and empty
+  // row-level security policies (CREATE POLICY): polqual / polwithcheck hold the expression's text, as adbin does
+  const POLICY_COMMANDS: Readonly<Record<string, string>> = { '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' };
+  const policies = (ctx: SystemRelationContext) => userTables(ctx.catalog).flatMap((t) => (t.policies ?? []).map((p) => ({ t, p })));
   add(rel('pg_catalog', 'pg_policy', [['oid', oid], ['polname', name], ['polrelid', oid], ['polcmd', char], ['polpermissive', bool], ['polroles', T._oid],
-    ['polqual', nodeTree], ['polwithcheck', nodeTree]], () => [], 3256));
+    ['polqual', nodeTree], ['polwithcheck', nodeTree]],
+  (ctx) => policies(ctx).map(({ t, p }) => [p.oid, p.name, t.oid, p.command, p.permissive, [...p.roles], p.using?.sql ?? null, p.check?.sql ?? null]), 3256));
   add(rel('pg_catalog', 'pg_policies', [['schemaname', name], ['tablename', name], ['policyname', name], ['permissive', text], ['roles', T._name], ['cmd', text],
-    ['qual', text], ['with_check', text]], () => []));
+    ['qual', text], ['with_check', text]],
+  (ctx) => policies(ctx).map(({ t, p }) => [t.schema, t.name, p.name, p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE',
+    p.roles.map((r) => (r === 0 ? 'public' : ctx.roles?.nameOf(r) ?? String(r))).sort(), POLICY_COMMANDS[p.command], p.using?.sql ?? null, p.check?.sql ?? null])));
   add(rel('pg_catalog', 'pg_statistic_ext', [['oid', oid], ['stxrelid', oid], ['stxname', name], ['stxnamespace', oid], ['stxowner', oid], ['stxstattarget', int4],
     ['stxkeys', int2vector], ['stxkind', sqlType(OID._char)], ['stxexprs', nodeTree]], () => [], 3381));
   add(rel('pg_catalog', 'pg_publication', [['oid', oid], ['pubname', name], ['pubowner', oid], ['puballtables', bool], ['pubinsert', bool], ['pubupdate', bool],
@@ -486,7 +494,7 @@ export function buildSystemRelations(): SystemRelation[] {
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, false])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
   add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
     (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
   add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],

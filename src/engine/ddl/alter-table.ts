@@ -8,7 +8,7 @@
  * table (rewrite-table.ts).
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { ColumnDef, ConstraintDef, IndexDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
+import type { ColumnDef, ConstraintDef, IndexDef, PolicyDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { resolveCast } from '../../functions/index.js';
 import { OID, formatType, type Row, type SqlType, type Value } from '../../types/types.js';
@@ -19,6 +19,7 @@ import { findTable, mustFindTable, notice, type DdlContext } from './context.js'
 import { attachPartition, detachPartition } from './partition.js';
 import { attachIndex } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
+import { policiesWithoutColumn } from './policy.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
 /** The table as the subcommands so far left it. */
@@ -34,6 +35,8 @@ interface AlterDraft {
   rewrite: boolean;
   /** ALTER TABLE ONLY */
   readonly only: boolean;
+  /** the table's policies, when a dropped column took some with it */
+  policies?: PolicyDef[];
 }
 
 type Handler<K extends AlterTableCommand['kind']> = (ctx: DdlContext, d: AlterDraft, cmd: Extract<AlterTableCommand, { kind: K }>) => void;
@@ -64,6 +67,9 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
   } else {
     applyInPlace(ctx, draft);
   }
+  // a rewrite replaces the table's catalog entry (under a new OID)
+  const now = ctx.catalog.findTable(table.schema, table.name);
+  if (draft.policies && now) now.policies = draft.policies;
 }
 
 function checkRelationExists(ctx: DdlContext, stmt: AlterTable): void {
@@ -181,6 +187,8 @@ const dropColumn: Handler<'dropColumn'> = (ctx, d, cmd) => {
     if (cmd.missingOk) { notice(ctx, `column "${cmd.column}" of relation "${d.table.name}" does not exist, skipping`); return; }
     mustFindColumn(d, cmd.column);
   }
+  const policies = policiesWithoutColumn(ctx, d.table, cmd.column, !!cmd.cascade);
+  if (policies) d.policies = policies;
   layoutChange(d);
   // indexes and constraints on the column go with it (PostgreSQL drops them too)
   const gone = new Set(d.indexes.filter((x) => x.columns.includes(i) || x.predicate?.some((c) => c.column === i)).map((x) => x.oid));
@@ -312,5 +320,10 @@ const HANDLERS: { readonly [K in AlterTableCommand['kind']]: Handler<K> } = {
   ignored: () => {},
   // applied before ALTER TABLE runs (privileges.ts: it needs the roles)
   owner: () => {},
+  rowSecurity: (ctx, d, cmd) => {
+    if (cmd.enable !== undefined) d.table.rowSecurity = cmd.enable;
+    if (cmd.force !== undefined) d.table.forceRowSecurity = cmd.force;
+    ctx.catalog.version++;
+  },
   unsupported: (_ctx, _d, cmd) => unsupported(cmd.subtype),
 };

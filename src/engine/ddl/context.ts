@@ -32,6 +32,11 @@ export interface DdlContext {
    * context) to `type`: DEFAULT values for existing rows, USING, CHECK.
    */
   readonly compileRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => (row: Row) => Value;
+  /**
+   * CREATE / ALTER POLICY: the expression must bind over the table's row as boolean; returns
+   * its text as pg_get_expr prints the analyzed expression (undefined: keep the parser's text)
+   */
+  readonly checkPolicyExpr?: (table: TableDef, expr: ParsedExpr) => string | undefined;
   /** Bind an expression over a row with the given columns (a partial index's WHERE) */
   readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => Expr;
   /** CREATE FUNCTION: the body must bind (PostgreSQL's check_function_bodies) */

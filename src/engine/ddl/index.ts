@@ -20,6 +20,7 @@ import { truncate } from './truncate.js';
 import { reindex } from './reindex.js';
 import { createView } from './view.js';
 import { checkDdl } from './privileges.js';
+import { alterPolicy, createPolicy, dropPolicy } from './policy.js';
 
 export type { DdlContext } from './context.js';
 export { OPCLASS_OPERATOR } from './indexes.js';
@@ -36,7 +37,7 @@ type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kin
 /** One runner per statement kind: a new kind fails to compile until it has one. */
 const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
   createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, createSchema,
-  createDatabase, dropDatabase, comment, rename,
+  createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy,
   createTableAs: async (ctx, s) => {
     const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists);
     return created ? { created } : {};

@@ -4,6 +4,7 @@ import type { TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, type DdlContext } from './context.js';
+import { renameColumnInPolicies } from './policy.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
@@ -54,4 +55,5 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
   table.columns = table.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
   // partitions share their parent's column names
   for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
+  renameColumnInPolicies(ctx, table, from, to);
 }

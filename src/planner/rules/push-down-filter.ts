@@ -16,7 +16,8 @@ export const pushDownFilter: Rule = {
   apply(plan) {
     if (plan.kind !== 'filter' || plan.input.kind !== 'scan') return undefined;
     const existing = plan.input.filter;
-    const filter: Expr = existing ? { kind: 'and', type: T.bool, args: [existing, plan.predicate] } : plan.predicate;
+    // the scan's own filter (row-level security's quals) first; a row it does not pass is never shown to the predicate
+    const filter: Expr = existing ? { kind: 'and', type: T.bool, args: [existing, plan.predicate], stopOnNull: true } : plan.predicate;
     return { ...plan.input, filter };
   },
 };

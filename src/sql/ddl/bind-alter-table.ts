@@ -28,8 +28,12 @@ function alterCommand(cmd: AlterTableCmd): AlterTableCommand {
     case 'AT_AddColumn':
       if (def && 'ColumnDef' in def) return { kind: 'addColumn', column: columnSpec(def.ColumnDef), ifNotExists: !!cmd.missing_ok };
       break;
+    case 'AT_EnableRowSecurity': return { kind: 'rowSecurity', enable: true };
+    case 'AT_DisableRowSecurity': return { kind: 'rowSecurity', enable: false };
+    case 'AT_ForceRowSecurity': return { kind: 'rowSecurity', force: true };
+    case 'AT_NoForceRowSecurity': return { kind: 'rowSecurity', force: false };
     case 'AT_ChangeOwner': return { kind: 'owner', role: roleRef(cmd.newowner) };
-    case 'AT_DropColumn': return { kind: 'dropColumn', column, missingOk: !!cmd.missing_ok };
+    case 'AT_DropColumn': return { kind: 'dropColumn', column, missingOk: !!cmd.missing_ok, ...(cmd.behavior === 'DROP_CASCADE' ? { cascade: true } : {}) };
     case 'AT_ColumnDefault': return { kind: 'setDefault', column, expr: def ? ddlExpr(def) : null };
     case 'AT_SetNotNull': return { kind: 'setNotNull', column };
     case 'AT_DropNotNull': return { kind: 'dropNotNull', column };

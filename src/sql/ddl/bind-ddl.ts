@@ -11,6 +11,7 @@ import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
 import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
 import { bindCreateTable } from './bind-table.js';
+import { bindAlterPolicy, bindCreatePolicy, bindDropPolicy, bindRenamePolicy } from './bind-policy.js';
 import { names, qualified } from './tree.js';
 import type { BoundDdl } from './types.js';
 
@@ -21,6 +22,10 @@ import type { BoundDdl } from './types.js';
 export function bindDdl(statementNode: RawNode | Node, statement: string): BoundDdl | undefined {
   const node = statementNode as Node;
   if ('CreateStmt' in node) return bindCreateTable(node.CreateStmt);
+  if ('CreatePolicyStmt' in node) return bindCreatePolicy(node.CreatePolicyStmt, statement);
+  if ('AlterPolicyStmt' in node) return bindAlterPolicy(node.AlterPolicyStmt, statement);
+  if ('DropStmt' in node && node.DropStmt.removeType === 'OBJECT_POLICY') return bindDropPolicy(node.DropStmt);
+  if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_POLICY') return bindRenamePolicy(node.RenameStmt);
   if ('AlterTableStmt' in node) return bindAlterTable(node.AlterTableStmt);
   if ('DropStmt' in node) return bindDrop(node.DropStmt);
   if ('IndexStmt' in node) return bindCreateIndex(node.IndexStmt);

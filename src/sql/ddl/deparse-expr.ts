@@ -38,12 +38,30 @@ export function deparseExpr(node: Node): string {
   return print(node).text;
 }
 
+/** non-pretty mode is on: every operator, test and AND / OR / NOT prints its own parentheses */
+let plain = false;
+
+/**
+ * The expression as ruleutils prints it without pretty mode (pg_get_expr(…, false), which
+ * psql's \d and \dp use for policies): `(level <= 2)`, `((a = 1) AND (b = 2))`.
+ */
+export function deparseExprPlain(node: Node): string {
+  plain = true;
+  try {
+    const p = print(node);
+    return p.shape.kind === 'simple' ? p.text : `(${p.text})`;
+  } finally {
+    plain = false;
+  }
+}
+
 function arithmeticRank(op: string): number {
   return op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : 0;
 }
 
 /** ruleutils isSimpleNode: may `child` be printed without parentheses under `parent`? */
 function isSimple(child: Shape, parent: Parent): boolean {
+  if (plain) return child.kind === 'simple';
   switch (child.kind) {
     case 'simple': return true;
     case 'op': {

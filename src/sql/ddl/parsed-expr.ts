@@ -5,7 +5,7 @@
  * the tree (plain JSON) and the text; binding it again never needs the statement's text.
  */
 import type { Node } from '@pgsql/types';
-import { deparseExpr } from './deparse-expr.js';
+import { deparseExpr, deparseExprPlain } from './deparse-expr.js';
 import { leftmostPosition } from '../positions.js';
 import type { RawNode } from '../parser.js';
 
@@ -28,6 +28,11 @@ export function parsedExpr(node: Node): ParsedExpr {
 /** The library's tree of a parsed expression (src/sql/ only). */
 export function treeOf(e: ParsedExpr | unknown): Node {
   return e as Node;
+}
+
+/** A policy's expression: its text as pg_get_expr prints it without pretty mode (pg_policy's readers use that). */
+export function plainDdlExpr(node: Node): DdlExpr {
+  return { tree: parsedExpr(node), sql: deparseExprPlain(node), position: firstLocation(node) };
 }
 
 export function ddlExpr(node: Node): DdlExpr {
@@ -66,6 +71,44 @@ export function mentionedColumns(e: ParsedExpr): string[] {
   };
   walk(treeOf(e));
   return [...found];
+}
+
+/**
+ * Does the expression name column `name` of its own table (a subquery's names are its own
+ * tables' and are not looked into)? Policies depend on the columns they name.
+ */
+export function namesOwnColumn(e: ParsedExpr | unknown, name: string): boolean {
+  let found = false;
+  visitOwnColumnRefs(treeOf(e), (fields) => {
+    const last = fields[fields.length - 1];
+    if (last && 'String' in last && last.String.sval === name) found = true;
+  });
+  return found;
+}
+
+/** The expression with its own table's column `from` renamed `to` (ALTER TABLE … RENAME COLUMN). */
+export function renameOwnColumn(e: ParsedExpr | unknown, from: string, to: string): ParsedExpr {
+  const copy = JSON.parse(JSON.stringify(treeOf(e))) as Node;
+  visitOwnColumnRefs(copy, (fields) => {
+    const last = fields[fields.length - 1];
+    if (last && 'String' in last && last.String.sval === from) last.String.sval = to;
+  });
+  return parsedExpr(copy);
+}
+
+function visitOwnColumnRefs(x: unknown, visit: (fields: Node[]) => void): void {
+  if (!x || typeof x !== 'object') return;
+  if ('SubLink' in (x as object)) {
+    // the test expression (x IN (SELECT …)) is the outer query's; the subquery is not
+    visitOwnColumnRefs((x as { SubLink: { testexpr?: unknown } }).SubLink.testexpr, visit);
+    return;
+  }
+  const ref = (x as { ColumnRef?: { fields?: Node[] } }).ColumnRef;
+  if (ref) {
+    visit(ref.fields ?? []);
+    return;
+  }
+  for (const v of Object.values(x as Record<string, unknown>)) visitOwnColumnRefs(v, visit);
 }
 
 /** 1-based position of the first token of a tree (the smallest location inside it). */

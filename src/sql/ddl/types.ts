@@ -96,7 +96,7 @@ export interface CreateTable {
 
 export type AlterTableCommand =
   | { readonly kind: 'addColumn'; readonly column: ColumnSpec; readonly ifNotExists: boolean }
-  | { readonly kind: 'dropColumn'; readonly column: string; readonly missingOk: boolean }
+  | { readonly kind: 'dropColumn'; readonly column: string; readonly missingOk: boolean; readonly cascade?: boolean }
   | { readonly kind: 'setDefault'; readonly column: string; readonly expr: DdlExpr | null }
   | { readonly kind: 'setNotNull'; readonly column: string }
   | { readonly kind: 'dropNotNull'; readonly column: string }
@@ -109,6 +109,8 @@ export type AlterTableCommand =
   | { readonly kind: 'addIdentity'; readonly column: string; readonly always: boolean; readonly sequenceName?: QualifiedName; readonly options: SequenceOptions }
   /** OWNER TO role */
   | { readonly kind: 'owner'; readonly role: RoleRef }
+  /** ENABLE / DISABLE (enable) and FORCE / NO FORCE (force) ROW LEVEL SECURITY */
+  | { readonly kind: 'rowSecurity'; readonly enable?: boolean; readonly force?: boolean }
   /** accepted and ignored: SET (…), SET STATISTICS, … */
   | { readonly kind: 'ignored' }
   | { readonly kind: 'unsupported'; readonly subtype: string };
@@ -199,7 +201,23 @@ export type CommentTarget =
 
 export type RenameTarget = 'table' | 'view' | 'index' | 'column' | 'constraint';
 
+/** polcmd: '*' ALL, r SELECT, a INSERT, w UPDATE, d DELETE */
+export type PolicyCommand = '*' | 'r' | 'a' | 'w' | 'd';
+
+export type PolicyDdl =
+  | {
+    readonly kind: 'createPolicy'; readonly name: string; readonly table: QualifiedName; readonly command: PolicyCommand;
+    readonly permissive: boolean; readonly roles: readonly RoleRef[]; readonly using: DdlExpr | null; readonly check: DdlExpr | null;
+  }
+  /** ALTER POLICY: only what it names changes (RENAME TO is newName) */
+  | {
+    readonly kind: 'alterPolicy'; readonly name: string; readonly table: QualifiedName; readonly newName?: string;
+    readonly roles?: readonly RoleRef[]; readonly using?: DdlExpr; readonly check?: DdlExpr;
+  }
+  | { readonly kind: 'dropPolicy'; readonly name: string; readonly table: QualifiedName; readonly missingOk: boolean };
+
 export type BoundDdl =
+  | PolicyDdl
   | CreateTable
   | AlterTable
   | Drop
