@@ -15,6 +15,7 @@
  * there, no session outlived its connection (pg_stat_activity), and the server logged no
  * uncaught exception, unhandled rejection or internal error (XX000 from a plain exception).
  */
+import { seededRandom } from '../bench/util.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -26,17 +27,6 @@ const WORKERS = 6;
 const PROBE_MS = 15_000;
 const ROWS = 500;
 
-/** mulberry32: small, seeded, good enough to pick cases */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly next: () => number) {}
@@ -405,7 +395,7 @@ test(`protocol fuzz for ${BUDGET_MS} ms (seed ${SEED}): the server, other sessio
   let cases = 0;
   const stopAt = Date.now() + BUDGET_MS;
   await Promise.all(Array.from({ length: WORKERS }, async (_, w) => {
-    const g = new Gen(rng(SEED * 31 + w));
+    const g = new Gen(seededRandom(SEED * 31 + w));
     while (Date.now() < stopAt && failures.length < 5) {
       const n = cases++;
       const c = makeCase(g);

@@ -13,6 +13,7 @@ import type { AnnSegment } from '../storage/api.js';
 import { OID, type Row } from '../types/types.js';
 import { hammingDistance, jaccardDistance } from '../types/bitvec.js';
 import { compileExpr, type ExecEnv } from './expr.js';
+import { distanceKey, hnswIndexFor } from './indexed-distance-key.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
 
@@ -20,22 +21,9 @@ type BitOp = '<~>' | '<%>';
 
 const OPCLASS: Record<BitOp, string> = { '<~>': 'bit_hamming_ops', '<%>': 'bit_jaccard_ops' };
 
-/** `bit column <~> | <%> per-query constant`, either side. */
-function bitDistanceKey(keys: readonly SortKey[]): { column: number; query: Expr; op: BitOp } | undefined {
-  if (keys.length !== 1 || keys[0].desc) return undefined;
-  const e = keys[0].expr;
-  if (e.kind !== 'call' || (e.name !== '<~>' && e.name !== '<%>') || e.args.length !== 2) return undefined;
-  const [a, b] = e.args;
-  const constant = (x: Expr) => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && (x.arg.kind === 'const' || x.arg.kind === 'param'));
-  if (a.kind === 'column' && a.level === 0 && a.type.oid === OID.bit && constant(b)) return { column: a.index, query: b, op: e.name };
-  if (b.kind === 'column' && b.level === 0 && b.type.oid === OID.bit && constant(a)) return { column: b.index, query: a, op: e.name };
-  return undefined;
-}
+const bitDistanceKey = (keys: readonly SortKey[]) => distanceKey(keys, OID.bit, OPCLASS);
 
-/** The bit index of this table (or partition) for the column and operator. */
-function bitIndexFor(table: TableDef, column: number, op: BitOp): string | undefined {
-  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === OPCLASS[op])?.name;
-}
+const bitIndexFor = (table: TableDef, column: number, op: BitOp): string | undefined => hnswIndexFor(table, column, OPCLASS[op]);
 
 interface Candidate { row: Row; d: number; order: number }
 

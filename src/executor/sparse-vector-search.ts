@@ -15,6 +15,7 @@ import type { AnnSegment } from '../storage/api.js';
 import { OID, type Row, type SparseVector } from '../types/types.js';
 import { sparsevecCosineDistance, sparsevecL1Distance, sparsevecL2Distance, sparsevecNegativeInnerProduct } from '../types/sparsevec.js';
 import { compileExpr, type ExecEnv } from './expr.js';
+import { distanceKey, hnswIndexFor } from './indexed-distance-key.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
 import { columnsRead } from './vector-search.js';
@@ -28,22 +29,9 @@ const DISTANCE: Record<SparseOp, (a: SparseVector, b: SparseVector) => number> =
   '<->': sparsevecL2Distance, '<#>': sparsevecNegativeInnerProduct, '<=>': sparsevecCosineDistance, '<+>': sparsevecL1Distance,
 };
 
-/** `sparsevec column <op> per-query constant`, either side. */
-function sparseDistanceKey(keys: readonly SortKey[]): { column: number; query: Expr; op: SparseOp } | undefined {
-  if (keys.length !== 1 || keys[0].desc) return undefined;
-  const e = keys[0].expr;
-  if (e.kind !== 'call' || !(e.name in OPCLASS) || e.args.length !== 2) return undefined;
-  const op = e.name as SparseOp;
-  const [a, b] = e.args;
-  const constant = (x: Expr) => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && (x.arg.kind === 'const' || x.arg.kind === 'param'));
-  if (a.kind === 'column' && a.level === 0 && a.type.oid === OID.sparsevec && constant(b)) return { column: a.index, query: b, op };
-  if (b.kind === 'column' && b.level === 0 && b.type.oid === OID.sparsevec && constant(a)) return { column: b.index, query: a, op };
-  return undefined;
-}
+const sparseDistanceKey = (keys: readonly SortKey[]) => distanceKey(keys, OID.sparsevec, OPCLASS);
 
-function sparseIndexFor(table: TableDef, column: number, op: SparseOp): string | undefined {
-  return table.indexes.find((i) => i.method === 'hnsw' && i.columns[0] === column && i.opclasses[0] === OPCLASS[op])?.name;
-}
+const sparseIndexFor = (table: TableDef, column: number, op: SparseOp): string | undefined => hnswIndexFor(table, column, OPCLASS[op]);
 
 interface Candidate { row: Row; d: number; order: number }
 
