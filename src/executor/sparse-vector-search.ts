@@ -10,12 +10,12 @@
  * are ranked with pgvector's exact distance, so order and ties are those of an exact scan.
  */
 import type { TableDef } from '../catalog/catalog.js';
-import type { Expr, Plan, SortKey } from '../planner/plan.js';
+import type { Plan, SortKey } from '../planner/plan.js';
 import type { AnnSegment } from '../storage/api.js';
 import { OID, type Row, type SparseVector } from '../types/types.js';
 import { sparsevecCosineDistance, sparsevecL1Distance, sparsevecL2Distance, sparsevecNegativeInnerProduct } from '../types/sparsevec.js';
 import { compileExpr, type ExecEnv } from './expr.js';
-import { distanceKey, hnswIndexFor } from './indexed-distance-key.js';
+import { distanceKey, hnswIndexFor, indexedTopK, widenedSearch } from './indexed-top-k.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
 import { columnsRead } from './vector-search.js';
@@ -33,8 +33,6 @@ const sparseDistanceKey = (keys: readonly SortKey[]) => distanceKey(keys, OID.sp
 
 const sparseIndexFor = (table: TableDef, column: number, op: SparseOp): string | undefined => hnswIndexFor(table, column, OPCLASS[op]);
 
-interface Candidate { row: Row; d: number; order: number }
-
 /**
  * The rows of the top-k through the index, or undefined when the plan has no sparse
  * index for its key or the query is NULL (the exact path then answers).
@@ -50,38 +48,14 @@ export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: numb
   const passes = (row: Row) => !pred || pred(row, env) === true;
   const filterColumns = scan.filter ? columnsRead(scan.filter) : undefined;
   const breadth = searchBreadth('hnsw', env.ctx.setting.bind(env.ctx));
-  const found: Candidate[] = [];
-  const nullRows: Row[] = [];
-  let scanSeq = 1e15;
-  const consider = (row: Row, order = scanSeq++) => {
-    const v = row[key.column];
-    if (v === null) {
-      if (nullRows.length < k) nullRows.push(row);
-      return;
-    }
+  const filter = pred ? { passes, columns: filterColumns } : null;
+  return indexedTopK({
+    scan, column: key.column, k, offset: offsetN, passes,
+    indexOf: (table) => sparseIndexFor(table, key.column, key.op),
     // query first, as pgvector's index scan calls the distance (its dimension error names the query's first)
-    found.push({ row, d: distance(q, v as SparseVector), order });
-  };
-  const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
-  tables.forEach((table, ti) => {
-    const name = sparseIndexFor(table, key.column, key.op);
-    const segments = name ? rc.storage.annSegments(table.oid, name, rc.snapshot, rc.txn) : [];
-    segments.forEach((seg, si) => {
-      const base = (ti * 1e4 + si) * 1e9;
-      const filter = pred ? { passes, columns: filterColumns } : null;
-      searchSegment(seg, key.column, q, k, breadth, filter, (row, pos) => consider(row, base + pos), env);
-    });
-    const skip = new Set(segments.map((s) => s.id));
-    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
-      env.checkCancel();
-      for (const row of batch.rows) if (passes(row)) consider(row);
-    }
-  });
-  // NaN sorts after every number, as PostgreSQL orders float8
-  found.sort((a, b) => (Number.isNaN(a.d) ? 1 : 0) - (Number.isNaN(b.d) ? 1 : 0) || a.d - b.d || a.order - b.order);
-  const out = found.slice(0, k).map((c) => c.row);
-  for (const r of nullRows) if (out.length < k) out.push(r);
-  return out.slice(offsetN);
+    distance: (v) => distance(q, v as SparseVector),
+    searchSegment: (seg, consider) => searchSegment(seg, key.column, q, k, breadth, filter, consider, env),
+  }, rc, env);
 }
 
 /** The query's filter: a test of whole rows, and the columns it reads (undefined: whole rows). */
@@ -125,22 +99,5 @@ function searchSegment(seg: AnnSegment, column: number, q: SparseVector, k: numb
       }
     }
   }
-  let want = k;
-  for (;;) {
-    env.checkCancel();
-    const n = Math.min(want, seg.length);
-    const hits: { row: Row; pos: number }[] = [];
-    for (const h of seg.index.search(query, n, breadth)) {
-      const r = seg.visibleRow(h.position);
-      // NULL rows are empty slots in the graph: they count only when too few rows are left (exact scan below)
-      if (r && r.row[column] !== null && (!passes || passes(r.row))) hits.push({ row: r.row, pos: h.position });
-    }
-    if (hits.length >= k || n >= seg.length) {
-      // the index gave all it has and still too few: scan the segment exactly
-      if (hits.length < k) return exact();
-      for (const h of hits) consider(h.row, h.pos);
-      return;
-    }
-    want = n * 4;
-  }
+  widenedSearch(seg, column, query, k, breadth, passes, consider, env);
 }
