@@ -41,13 +41,17 @@ export function pgvectorProcOids(): number[] {
 
 let byOid: Map<number, BuiltinProc> | undefined;
 
+function procByOid(oid: number): BuiltinProc | undefined {
+  byOid ??= new Map(BUILTIN_PROCS.map((p) => [p[0], p]));
+  return byOid.get(oid);
+}
+
 /**
  * pg_get_function_arguments / _identity_arguments / _result of a built-in function: the text
  * PostgreSQL printed for it (with its defaults and ORDER BY for ordered-set aggregates).
  */
 export function builtinProcSignature(oid: number, which: string): string | undefined {
-  byOid ??= new Map(BUILTIN_PROCS.map((p) => [p[0], p]));
-  const p = byOid.get(oid);
+  const p = procByOid(oid);
   if (!p) return undefined;
   return which === 'pg_get_function_result' ? p[22] : which === 'pg_get_function_identity_arguments' ? p[21] : p[20];
 }
@@ -141,12 +145,14 @@ export function builtinRegprocName(oid: number): string | undefined {
 
 /** format_procedure / format_operator's pieces for a built-in: [name, argument type names] */
 export function builtinProcSignatureParts(oid: number): { name: string; args: number[] } | undefined {
-  byOid ??= new Map(BUILTIN_PROCS.map((p) => [p[0], p]));
-  const p = byOid.get(oid);
+  const p = procByOid(oid);
   return p ? { name: p[1], args: typeOids(p[14]) } : undefined;
 }
 
+let operatorByOid: Map<number, BuiltinOperator> | undefined;
+
 export function builtinOperatorParts(oid: number): { name: string; left: number; right: number } | undefined {
-  const o = BUILTIN_OPERATORS.find((x) => x[0] === oid);
+  operatorByOid ??= new Map(BUILTIN_OPERATORS.map((o) => [o[0], o]));
+  const o = operatorByOid.get(oid);
   return o ? { name: o[1], left: o[6] === '' ? 0 : typeOid(o[6]), right: typeOid(o[7]) } : undefined;
 }
