@@ -182,8 +182,9 @@ export class HnswIndex implements AnnIndex {
    * Positions in `holdOut` are left out until insertHeldOut(): meanwhile they are queries
    * from the segment's own distribution that the graph has never seen (recall-curve.ts).
    * `positions` (a partial index): row i's key is positions[i] instead of i (no holdOut).
+   * `threads`: usearch's insertion threads (1: one insertion order; build-worker.ts rebuilds a stranded graph so).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array, threads = THREADS): HnswIndex {
     if (isBitOp(op) || !hnswSupports(op)) throw new Error(`bug: no HNSW float metric for ${op}`);
     const ef = 40;
     let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
@@ -193,7 +194,7 @@ export class HnswIndex implements AnnIndex {
     const quant = quantizerFor(op, dim, opts, undefined, () => storedRows('<->', stride, [{ start: 0, rows: count, data: vectors }]));
     const native = newNative(op, dim, quant, opts, ef);
     const index = new HnswIndex(op, dim, count, opts, quant, native, ef);
-    const add = (keys: BigUint64Array, rows: Float32Array) => native.add(keys, quant ? quant.encode(rows, keys.length) : rows, THREADS);
+    const add = (keys: BigUint64Array, rows: Float32Array) => native.add(keys, quant ? quant.encode(rows, keys.length) : rows, threads);
     if (count > 0) {
       const keys = new BigUint64Array(count);
       for (let i = 0; i < count; i++) keys[i] = BigInt(positions ? positions[i] : i);

@@ -32,7 +32,16 @@ export interface RecallCurve {
   readonly samples: number;
   /** ascending breadth */
   readonly points: readonly RecallPoint[];
+  /**
+   * Sample queries that found none of their neighbours at the default breadth
+   * (DEFAULT_BREADTH) but some at the widest breadth measured: the walk cannot reach
+   * their region of the graph (build-worker.ts rebuilds such a graph). Absent: none.
+   */
+  readonly stranded?: number;
 }
+
+/** hnsw.ef_search's default: the breadth most queries are run at */
+export const DEFAULT_BREADTH = 40;
 
 /** recall@10, as the usual benchmarks (and the bench) report it */
 export const CURVE_K = 10;
@@ -145,6 +154,9 @@ export function measureRecallCurve(
     return ids;
   });
   const points: RecallPoint[] = [];
+  // per sample: found none at the default breadth; found some at the latest breadth
+  const missedAtDefault = new Array<boolean>(positions.length).fill(false);
+  const foundLast = new Array<boolean>(positions.length).fill(false);
   for (const breadth of ladder) {
     let found = 0;
     let total = 0;
@@ -152,14 +164,19 @@ export function measureRecallCurve(
       const q = queries.slice(i * dim, (i + 1) * dim);
       const hits = index.search(q, inIndex ? k + EXTRA : k, breadth).map((h) => h.position).filter((p) => !held.has(p));
       const got = new Set(rerank(hits, q, data, dim, op).slice(0, k));
-      for (const id of truth[i]) if (got.has(id)) found++;
+      let mine = 0;
+      for (const id of truth[i]) if (got.has(id)) mine++;
+      found += mine;
       total += truth[i].length;
+      if (breadth === DEFAULT_BREADTH) missedAtDefault[i] = mine === 0 && truth[i].length > 0;
+      foundLast[i] = mine > 0;
     });
     const recall = total === 0 ? 1 : found / total;
     points.push({ breadth, recall: Math.round(recall * 10000) / 10000 });
     if (recall >= FULL || plateau(points)) break;
   }
-  return { k, samples: positions.length, points };
+  const stranded = positions.filter((_, i) => missedAtDefault[i] && foundLast[i]).length;
+  return { k, samples: positions.length, points, ...(stranded > 0 ? { stranded } : {}) };
 }
 
 /**
