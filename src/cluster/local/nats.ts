@@ -1,0 +1,72 @@
+/**
+ * A loopback NATS JetStream cluster of `n` nats-server processes (Debian's nats-server),
+ * routed to each other, each with its own store directory: the cluster's log. Ready once
+ * JetStream has a meta leader (a stream with num_replicas 3 can then be created).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'nats';
+import { ensureBinary, freePorts, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
+
+export interface NatsCluster {
+  /** client URLs, one per server ("nats://127.0.0.1:port") */
+  readonly urls: readonly string[];
+  readonly servers: readonly ManagedProcess[];
+  /** start server i again after it was stopped or killed (same ports and store) */
+  restart(i: number): Promise<ManagedProcess>;
+  stop(): Promise<void>;
+}
+
+/** Largest message: a log batch is split below it (jetstream-log.ts); NATS allows up to 64 MB. */
+export const NATS_MAX_PAYLOAD = 8 * 1024 * 1024;
+
+export async function startNatsCluster(dir: string, n = 3): Promise<NatsCluster> {
+  const bin = ensureBinary('nats-server', 'nats-server');
+  mkdirSync(dir, { recursive: true });
+  const ports = await freePorts(2 * n);
+  const clientPorts = ports.slice(0, n);
+  const routePorts = ports.slice(n);
+  const confs = clientPorts.map((port, i) => {
+    const conf = join(dir, `nats-${i + 1}.conf`);
+    const routes = routePorts.filter((_, j) => j !== i).map((p) => `nats-route://127.0.0.1:${p}`);
+    writeFileSync(conf, [
+      `server_name: nats-${i + 1}`,
+      `host: 127.0.0.1`,
+      `port: ${port}`,
+      `max_payload: ${NATS_MAX_PAYLOAD}`,
+      `jetstream { store_dir: "${join(dir, `nats-${i + 1}`)}", max_memory_store: 256MB, max_file_store: 8GB }`,
+      n > 1 ? `cluster { name: quiver, host: 127.0.0.1, port: ${routePorts[i]}, routes: [${routes.join(', ')}] }` : '',
+    ].join('\n') + '\n');
+    return conf;
+  });
+  const start = (i: number) => spawnManaged('nats', `nats-${i + 1}`, clientPorts[i], bin, ['-c', confs[i]], join(dir, `nats-${i + 1}.log`));
+  const servers: ManagedProcess[] = clientPorts.map((_, i) => start(i));
+  const urls = clientPorts.map((p) => `nats://127.0.0.1:${p}`);
+  try {
+    await waitUntil('JetStream to elect a meta leader', async () => {
+      const nc = await connect({ servers: urls[0], timeout: 1000 });
+      try {
+        const jsm = await nc.jetstreamManager({ timeout: 2000 });
+        await jsm.getAccountInfo();
+        return true;
+      } finally {
+        await nc.close();
+      }
+    }, 60_000, 250);
+  } catch (e) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw e;
+  }
+  return {
+    urls,
+    get servers() { return servers; },
+    async restart(i: number) {
+      await servers[i].stop();
+      servers[i] = start(i);
+      return servers[i];
+    },
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}
