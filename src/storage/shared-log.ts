@@ -1,0 +1,60 @@
+/**
+ * The seams between durable storage and shared infrastructure (cluster mode): a log that
+ * several machines read, and an object store for segment and index files. Storage keeps
+ * its local LevelDB and segment directory either way; with these, the log's batches are
+ * first made durable in the shared log (the source of truth), and every file a manifest
+ * refers to is in the object store before that manifest is logged. A fresh node rebuilds
+ * its local copy from them (log-replica.ts). Implementations: src/cluster/ (NATS
+ * JetStream, S3); storage never imports them.
+ */
+
+/** One batch of the shared log, as appended. */
+export interface LogBatch {
+  /** the batch's position: increasing, the `expectedLast` of the next append */
+  readonly seq: number;
+  readonly payload: Uint8Array;
+}
+
+/**
+ * An append-only log with one writer at a time. `append` is acknowledged only when a
+ * quorum of the log's replicas has the batch, and refuses (LogFenced) when the log's last
+ * batch is not `expectedLast`: another writer appended since, so this one must stop.
+ */
+export interface SharedLog {
+  /**
+   * Append `payload` (any size: split and reassembled by the implementation, a batch is
+   * read back whole or not at all). Resolves with the batch's seq once durable. Retries on
+   * its own across a leader change, without ever appending the batch twice.
+   */
+  append(payload: Uint8Array, expectedLast: number): Promise<number>;
+  /** The seq of the last complete batch (0: empty). */
+  lastSeq(): Promise<number>;
+  /**
+   * Visit the batches after `afterSeq` in order, up to the last one at the time of the call
+   * (`follow`: and then every new one until `signal` aborts). Resolves with the last seq
+   * visited (`afterSeq` if none).
+   */
+  read(afterSeq: number, visit: (batch: LogBatch) => void | Promise<void>, options?: { follow?: boolean; signal?: AbortSignal }): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The log has batches after the one this writer expected: another writer took over. */
+export class LogFenced extends Error {
+  constructor(readonly expectedLast: number, readonly actualLast?: number) {
+    super(`the shared log moved on (expected last batch ${expectedLast}${actualLast !== undefined ? `, found ${actualLast}` : ''}): another node writes it now`);
+  }
+}
+
+/** Files by key (segment and index files, named as in the segment directory). */
+export interface ObjectStore {
+  /** Upload a local file (replacing any object of that key); resolves once stored. */
+  put(key: string, file: string): Promise<void>;
+  /** Download to a local file (written to a temporary name, then renamed); false if there is no such object. */
+  get(key: string, file: string): Promise<boolean>;
+  /** Whether the key exists. */
+  has(key: string): Promise<boolean>;
+  /** Delete (no error if absent). */
+  delete(key: string): Promise<void>;
+  /** Keys starting with `prefix`. */
+  list(prefix: string): Promise<string[]>;
+}
