@@ -1,0 +1,41 @@
+/**
+ * What cluster nodes agree on through the metadata store (etcd): who leads (the one data
+ * node that writes the log), which nodes are alive (registered under a lease that expires
+ * when the node stops renewing it), and small shared keys. Implementation:
+ * etcd-coordinator.ts.
+ */
+
+/** A won election: held until resigned, or until the lease is lost (the node was cut off). */
+export interface Leadership {
+  /** resolves if the lease is lost (expired, revoked): the node must stop acting as leader at once */
+  readonly lost: Promise<void>;
+  /** give leadership up (another candidate is elected) */
+  resign(): Promise<void>;
+}
+
+export interface NodeInfo {
+  readonly id: string;
+  /** the role's address for others, e.g. "127.0.0.1:7001" */
+  readonly address: string;
+  readonly role: string;
+}
+
+export interface Coordinator {
+  /**
+   * Campaign for leadership of `election`, announcing `value` (e.g. the node's address);
+   * resolves once elected. Rejects if `signal` aborts first.
+   */
+  campaign(election: string, value: string, signal?: AbortSignal): Promise<Leadership>;
+  /** The current leader's value (undefined: nobody leads now). */
+  leader(election: string): Promise<string | undefined>;
+  /** Call `onChange` with the leader's value now and at every change; returns the unsubscriber. */
+  watchLeader(election: string, onChange: (value: string | undefined) => void): Promise<() => Promise<void>>;
+  /** Register a live node (kept while this coordinator's lease is renewed). */
+  register(node: NodeInfo): Promise<void>;
+  /** The live nodes, optionally of one role. */
+  nodes(role?: string): Promise<NodeInfo[]>;
+  get(key: string): Promise<string | undefined>;
+  put(key: string, value: string): Promise<void>;
+  /** Revoke the lease (registrations, leadership) and disconnect. */
+  close(): Promise<void>;
+}
