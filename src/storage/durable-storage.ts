@@ -42,6 +42,7 @@ import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
+import { catchUp, SharedLogMirror, type SharedSeams } from './log-replica.js';
 
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
@@ -93,6 +94,12 @@ export interface DurableStorageOptions {
   /** Run seal and compaction automatically in the background (default true). */
   background?: boolean;
   logger?: StorageLogger;
+  /**
+   * Cluster mode: the shared log and object store this node's storage replicates
+   * (log-replica.ts). The local directory is then a copy: caught up from them at open,
+   * and every batch is durable in the shared log before it is acknowledged.
+   */
+  shared?: SharedSeams;
 }
 
 /** What the manifest (T/<table>) remembers about one sealed segment. */
@@ -398,6 +405,8 @@ export class DurableStorage implements Storage {
   private readonly background: boolean;
   private readonly log: StorageLogger;
   private wal!: Wal;
+  /** cluster mode: publishes each log batch to the shared log first */
+  private mirror: SharedLogMirror | undefined;
 
   private constructor(readonly opts: DurableStorageOptions, private readonly db: ClassicLevel<string, Uint8Array>) {
     this.segDir = join(opts.dataDir, SEGMENTS_DIR);
@@ -444,6 +453,10 @@ export class DurableStorage implements Storage {
     try {
       if (!tornTail) checkLevelDbRecovery(walDir);
       writePidFile(dataDir);
+      if (opts.shared) {
+        const { position, files } = await catchUp(db, opts.shared, storage.segDir, log);
+        storage.mirror = new SharedLogMirror(opts.shared, storage.segDir, position, files);
+      }
       await storage.recover(walDir);
     } catch (e) {
       await db.close().catch(() => {});
@@ -543,7 +556,7 @@ export class DurableStorage implements Storage {
     const tIndex = performance.now();
     this.clock = clock;
     this.visibleTs = clock;
-    this.wal = new Wal(this.db, clock, (ts) => { this.visibleTs = ts; });
+    this.wal = new Wal(this.db, clock, (ts) => { this.visibleTs = ts; }, this.mirror);
 
     // Leftovers of work a crash interrupted: segment files no manifest lists (a seal or a
     // compaction that did not reach its manifest write, or the inputs of one that did),

@@ -20,6 +20,7 @@
  */
 import { ClassicLevel } from 'classic-level';
 import { crc32 } from 'node:zlib';
+import type { WalMirror } from './log-replica.js';
 
 export type WalOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
@@ -78,7 +79,11 @@ export class Wal {
   /** synced batches, and data commits (ts > 0) written in them (for benchmarks / tests) */
   readonly counters = { batches: 0, commits: 0 };
 
-  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void) {
+  /**
+   * `mirror` (cluster mode, log-replica.ts): each batch is made durable in the shared log
+   * first; the local LevelDB is then written without an fsync of its own.
+   */
+  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private readonly mirror?: WalMirror) {
     this.durableTs = clock;
   }
 
@@ -109,7 +114,8 @@ export class Wal {
       }
       if (maxTs > 0) ops.push({ type: 'put', key: keys.clock, value: frame(Buffer.from(String(maxTs))) });
       try {
-        await this.db.batch(ops, { sync: true });
+        if (this.mirror) ops.push(...await this.mirror.publish(ops));
+        await this.db.batch(ops, { sync: !this.mirror });
       } catch (e) {
         // A failed log write leaves memory ahead of the disk: refuse every later commit
         // (PostgreSQL PANICs here) rather than acknowledge something that is not durable.

@@ -1,0 +1,150 @@
+/**
+ * A node's local storage as a replica of the shared log (cluster mode, shared-log.ts).
+ *
+ * The writer: every group-commit batch of the write-ahead log (wal.ts) is appended to the
+ * shared log before it is written to the local LevelDB, together with the log position it
+ * got (key `J`); the batch is acknowledged only once the shared log has it on a quorum.
+ * Every file a manifest in the batch refers to (segment, index, IVFFlat centers) is put in
+ * the object store first, so a batch never names a file other nodes cannot fetch.
+ *
+ * A replica (a standby, or a fresh node taking over): the batches after its `J` are
+ * applied to its LevelDB in order, exactly as the writer wrote them, and the files the
+ * manifests now name are fetched; then DurableStorage recovers from LevelDB as after a
+ * restart. The local LevelDB needs no fsync of its own: what a crash takes from its tail
+ * the shared log gives back.
+ *
+ * Local-only LevelDB operations (range deletes of log records a seal made redundant) are
+ * not logged: recovery skips such records anyway (they are at or below the seal point).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { ClassicLevel } from 'classic-level';
+import { LogFenced, type ObjectStore, type SharedLog } from './shared-log.js';
+import { frame, unframe, type WalOp } from './wal.js';
+
+/** LevelDB key of the last shared-log batch applied locally (decimal text, framed) */
+export const LOG_POSITION_KEY = 'J';
+
+/** What Wal needs to mirror its batches (wal.ts). */
+export interface WalMirror {
+  /** Make `ops` durable in the shared log; resolves with the ops to add to the local batch. */
+  publish(ops: readonly WalOp[]): Promise<WalOp[]>;
+}
+
+export interface SharedSeams {
+  readonly log: SharedLog;
+  readonly objects: ObjectStore;
+}
+
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export function encodeBatch(ops: readonly WalOp[]): Uint8Array {
+  return serialize(ops.map((op) => (op.type === 'put' ? ['p', op.key, op.value] : ['d', op.key])));
+}
+
+export function decodeBatch(payload: Uint8Array): WalOp[] {
+  const raw = deserialize(payload) as (['p', string, Uint8Array] | ['d', string])[];
+  return raw.map((r) => (r[0] === 'p' ? { type: 'put', key: r[1], value: r[2] } : { type: 'del', key: r[1] }));
+}
+
+function positionOp(seq: number): WalOp {
+  return { type: 'put', key: LOG_POSITION_KEY, value: frame(Buffer.from(String(seq))) };
+}
+
+export async function readPosition(db: ClassicLevel<string, Uint8Array>): Promise<number | undefined> {
+  const v = await db.get(LOG_POSITION_KEY);
+  return v === undefined ? undefined : Number(Buffer.from(unframe(v, `record ${LOG_POSITION_KEY}`)).toString());
+}
+
+/** The files a table manifest record (T/…) refers to. */
+function manifestFiles(value: Uint8Array, key: string): string[] {
+  const m = JSON.parse(Buffer.from(unframe(value, `manifest record ${key}`)).toString('utf8')) as {
+    segments?: { file: string; annFiles?: Record<string, string> }[];
+    vectorIndexes?: { centers?: string }[];
+  };
+  const out: string[] = [];
+  for (const s of m.segments ?? []) out.push(s.file, ...Object.values(s.annFiles ?? {}));
+  for (const v of m.vectorIndexes ?? []) if (v.centers) out.push(v.centers);
+  return out;
+}
+
+/** Index files are derived data: a node rebuilds one that is missing. */
+const isDerived = (file: string) => file.endsWith('.usearch') || file.endsWith('.ivf');
+
+/** The writer's side: publishes each batch, uploading the files its manifests name first. */
+export class SharedLogMirror implements WalMirror {
+  /** files known to be in the object store (uploaded by this node, or named by a logged manifest) */
+  private readonly stored = new Set<string>();
+
+  constructor(private readonly seams: SharedSeams, private readonly segDir: string, private position: number, storedFiles: Iterable<string>) {
+    for (const f of storedFiles) this.stored.add(f);
+  }
+
+  async publish(ops: readonly WalOp[]): Promise<WalOp[]> {
+    for (const op of ops) {
+      if (op.type !== 'put' || !op.key.startsWith('T/')) continue;
+      for (const f of manifestFiles(op.value, op.key)) {
+        if (this.stored.has(f)) continue;
+        const path = join(this.segDir, f);
+        // an index file can be gone already (its segment compacted away meanwhile): the
+        // manifest that drops it follows; a segment file must be there
+        if (!existsSync(path) && isDerived(f)) continue;
+        await this.seams.objects.put(f, path);
+        this.stored.add(f);
+      }
+    }
+    const seq = await this.seams.log.append(encodeBatch(ops), this.position);
+    this.position = seq;
+    return [positionOp(seq)];
+  }
+}
+
+/**
+ * Apply the shared log's batches after the local position to `db` (`follow`: keep
+ * applying new ones until `signal` aborts), then fetch the files the manifests name that
+ * are not in `segDir`. Returns the position reached and the files the manifests name.
+ */
+export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger, options: { follow?: boolean; signal?: AbortSignal } = {}): Promise<{ position: number; files: Set<string> }> {
+  let position = await readPosition(db);
+  if (position === undefined) {
+    // a directory that was never a replica: only an empty one can become one
+    if ((await db.get('C')) !== undefined || (await db.get('K')) !== undefined) {
+      throw new Error('this data directory holds data that is not from the shared log; start a cluster node on an empty --data directory');
+    }
+    position = 0;
+  }
+  const t0 = performance.now();
+  let batches = 0;
+  const reached = await seams.log.read(position, async (batch) => {
+    const ops = decodeBatch(batch.payload);
+    await db.batch([...ops, positionOp(batch.seq)], { sync: false });
+    batches++;
+    // a standby keeps the files current as it goes, so a takeover has little to fetch
+    if (options.follow && ops.some((op) => op.type === 'put' && op.key.startsWith('T/'))) await fetchFiles(db, seams, segDir, log);
+  }, options);
+  if (batches > 0) log.info({ from: position, to: reached, batches, ms: Math.round(performance.now() - t0) }, 'applied the shared log');
+  const files = await fetchFiles(db, seams, segDir, log);
+  return { position: reached, files };
+}
+
+/** Fetch every file the local manifests name that is not on disk; returns all the names. */
+async function fetchFiles(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger): Promise<Set<string>> {
+  mkdirSync(segDir, { recursive: true });
+  const files = new Set<string>();
+  for await (const [key, value] of db.iterator({ gte: 'T/', lt: 'T0' })) {
+    for (const f of manifestFiles(value, key)) files.add(f);
+  }
+  for (const f of files) {
+    const path = join(segDir, f);
+    if (existsSync(path)) continue;
+    const got = await seams.objects.get(f, path);
+    if (!got && !isDerived(f)) log.warn({ file: f }, 'a segment file the shared log names is not in the object store');
+  }
+  return files;
+}
+
+export { LogFenced };
