@@ -8,6 +8,7 @@ import { loadParser } from './sql/parser.js';
 import { availableParallelism } from 'node:os';
 import { QueryWorkerPool } from './query-worker/pool.js';
 import { DurableStorage } from './storage/durable-storage.js';
+import type { SharedSeams } from './storage/log-replica.js';
 import { TempSpace, prepareTempDir } from './executor/spill/temp-files.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
 import { startWireServer } from './wire/server.js';
@@ -25,6 +26,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** of those, slots kept for superusers (superuser_reserved_connections, default 3) */
   superuserReservedConnections?: number;
+  /** cluster mode: the shared log and object store the storage replicates (log-replica.ts) */
+  shared?: SharedSeams;
 }
 
 export interface RunningServer {
@@ -47,6 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     logger: opts.logger,
     sealThresholdBytes: sealThreshold > 0 ? sealThreshold : undefined,
+    ...(opts.shared ? { shared: opts.shared } : {}),
   }).catch((e: Error) => {
     opts.logger.fatal({ dataDir: opts.dataDir }, e.message);
     throw e;

@@ -19,8 +19,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { ClassicLevel } from 'classic-level';
-import { LogFenced, type ObjectStore, type SharedLog } from './shared-log.js';
+import { ClassicLevel } from 'classic-level';
+import { checkFormatVersion, SEGMENTS_DIR, WAL_DIR } from './data-dir.js';
+import type { ObjectStore, SharedLog } from './shared-log.js';
 import { frame, unframe, type WalOp } from './wal.js';
 
 /** LevelDB key of the last shared-log batch applied locally (decimal text, framed) */
@@ -35,6 +36,12 @@ export interface WalMirror {
 export interface SharedSeams {
   readonly log: SharedLog;
   readonly objects: ObjectStore;
+  /**
+   * Called when an append fails: fenced (another node writes the log now), or the log
+   * unreachable past its retries — the batch may be in the log all the same, so the
+   * commits in it must not be answered with an error. The node should stop at once.
+   */
+  readonly onAppendFailed?: (e: Error) => void;
 }
 
 interface Logger {
@@ -97,7 +104,13 @@ export class SharedLogMirror implements WalMirror {
         this.stored.add(f);
       }
     }
-    const seq = await this.seams.log.append(encodeBatch(ops), this.position);
+    let seq: number;
+    try {
+      seq = await this.seams.log.append(encodeBatch(ops), this.position);
+    } catch (e) {
+      this.seams.onAppendFailed?.(e as Error);
+      throw e;
+    }
     this.position = seq;
     return [positionOp(seq)];
   }
@@ -127,8 +140,33 @@ export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: Share
     if (options.follow && ops.some((op) => op.type === 'put' && op.key.startsWith('T/'))) await fetchFiles(db, seams, segDir, log);
   }, options);
   if (batches > 0) log.info({ from: position, to: reached, batches, ms: Math.round(performance.now() - t0) }, 'applied the shared log');
-  const files = await fetchFiles(db, seams, segDir, log);
-  return { position: reached, files };
+  const settled = options.follow ? reached : await settlePosition(db, seams, reached, log);
+  return { position: settled, files: await fetchFiles(db, seams, segDir, log) };
+}
+
+/**
+ * The position a new writer appends after. Past the last whole batch the log can end in
+ * the parts of a batch whose writer died mid-append (never acknowledged, never visited):
+ * the next append must name the log's last message, so once a second read finds nothing
+ * more to apply the position moves past those parts. Should a batch land in between, the
+ * next append is fenced (the log moved on) rather than anything skipped.
+ */
+async function settlePosition(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, reached: number, log: Logger): Promise<number> {
+  let position = reached;
+  for (;;) {
+    const last = await seams.log.lastSeq();
+    if (last <= position) return position;
+    let applied = 0;
+    position = await seams.log.read(position, async (batch) => {
+      await db.batch([...decodeBatch(batch.payload), positionOp(batch.seq)], { sync: false });
+      applied++;
+    });
+    if (applied === 0) {
+      log.warn({ from: position, to: last }, 'skipping the parts of a batch its writer never finished');
+      await db.put(LOG_POSITION_KEY, frame(Buffer.from(String(last))));
+      return last;
+    }
+  }
 }
 
 /** Fetch every file the local manifests name that is not on disk; returns all the names. */
@@ -147,4 +185,19 @@ async function fetchFiles(db: ClassicLevel<string, Uint8Array>, seams: SharedSea
   return files;
 }
 
-export { LogFenced };
+/**
+ * A standby's loop: keep `dataDir`'s LevelDB applying the shared log as it grows (and its
+ * files fetched) until `signal` aborts; then the directory is closed, ready for
+ * DurableStorage.open to take it over with little left to apply.
+ */
+export async function followSharedLog(dataDir: string, seams: SharedSeams, log: Logger, signal: AbortSignal): Promise<number> {
+  checkFormatVersion(dataDir);
+  const db = new ClassicLevel<string, Uint8Array>(join(dataDir, WAL_DIR), { keyEncoding: 'utf8', valueEncoding: 'view' });
+  await db.open();
+  try {
+    const { position } = await catchUp(db, seams, join(dataDir, SEGMENTS_DIR), log, { follow: true, signal });
+    return position;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The `data` role: the node that writes the shared log. Data nodes campaign in the
+ * metadata store's election `data`; the elected one catches up from the shared log and
+ * object store, then serves the PostgreSQL protocol (proxies send clients to it). The
+ * others are standbys: they apply the log to their own directory as it grows, so taking
+ * over after the leader's lease expires leaves little to apply.
+ *
+ * A leader that loses its lease, or whose append fails (fenced: another node wrote the
+ * log; or the log unreachable, when the batch may have landed all the same), exits at once: a process that may no longer write must not answer either (crash-only;
+ * its supervisor or an operator starts it again, as a standby).
+ */
+import type { Coordinator } from './coordinator.js';
+import { followSharedLog, type SharedSeams } from '../storage/log-replica.js';
+
+/** The election data nodes campaign in; its value is the leader's "host:port". */
+export const DATA_ELECTION = 'data';
+
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  fatal(obj: object, msg?: string): void;
+}
+
+export interface DataRoleOptions<S> {
+  readonly nodeId: string;
+  /** the address proxies connect to */
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly coordinator: Coordinator;
+  readonly seams: SharedSeams;
+  readonly logger: Logger;
+  /** start the server on the caught-up directory (DurableStorage.open applies the rest) */
+  start(shared: SharedSeams): Promise<S>;
+  /** what to do when this node may no longer lead (default: exit the process with 1) */
+  abdicate?(reason: string): void;
+}
+
+export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
+  const address = `${opts.host}:${opts.port}`;
+  const abdicate = opts.abdicate ?? ((reason: string) => {
+    opts.logger.fatal({ node: opts.nodeId }, `stopping: ${reason}`);
+    process.exit(1);
+  });
+  await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' });
+  const standby = new AbortController();
+  const following = (async () => {
+    // a standby follows the log until elected (a failed read is retried: the log may be electing a leader)
+    while (!standby.signal.aborted) {
+      try {
+        await followSharedLog(opts.dataDir, opts.seams, opts.logger, standby.signal);
+      } catch (e) {
+        if (standby.signal.aborted) break;
+        opts.logger.warn({ err: e }, 'following the shared log failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+  opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
+  const leadership = await opts.coordinator.campaign(DATA_ELECTION, address);
+  standby.abort();
+  await following;
+  opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
+  void leadership.lost.then(() => abdicate('lost the data leader lease'));
+  return opts.start({ ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) });
+}
