@@ -21,7 +21,9 @@ export async function startLocalS3(dir: string, bucket = 'quiver'): Promise<Loca
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const cli = join(createRequire(import.meta.url).resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
-  const proc = spawnManaged('s3', 's3', port, process.execPath, [cli, '-d', join(dir, 'data'), '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket], join(dir, 's3rver.log'));
+  const proc = spawnManaged('s3', 's3', port, process.execPath, [
+    // s3rver's list continuation tokens use DES, which Node's OpenSSL 3 keeps in its legacy provider
+    '--openssl-legacy-provider', cli, '-d', join(dir, 'data'), '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket], join(dir, 's3rver.log'));
   try {
     await waitUntil('s3rver to listen', () => listening(port), 30_000);
   } catch (e) {
