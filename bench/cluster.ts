@@ -1,0 +1,106 @@
+/**
+ * Cluster mode against the standalone server, on this machine's loopback
+ * (`npm run build && node dist/bench/cluster.js [--rows 50000] [--seconds 8]`):
+ *
+ * - write throughput: single-row autocommit INSERTs from 1 and 16 connections, standalone
+ *   vs a cluster whose JetStream stream has 1 replica (1 etcd, 1 nats-server) vs 3 (3 + 3),
+ *   all through the proxy for the clusters;
+ * - k-NN and filtered k-NN QPS (HNSW, k = 10, 8 connections) on the same rows: standalone
+ *   vs through the proxy to the data leader (the proxy's byte piping is the difference:
+ *   there are no query nodes yet).
+ *
+ * Every process shares this machine's cores: cluster numbers include etcd, JetStream,
+ * s3rver and the proxy running beside the data node.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { startLocalCluster } from '../src/cluster/launcher.js';
+import { spawnQuiverProcess } from './targets.js';
+import { repoRoot, seededRandom } from './util.js';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, seconds: { type: 'string', default: '8' } } });
+const ROWS = Number(values.rows);
+const SECONDS = Number(values.seconds);
+const DIM = 64;
+const rnd = seededRandom(7);
+const vectors = Array.from({ length: ROWS }, () => Array.from({ length: DIM }, () => Math.round(rnd() * 1000) / 1000));
+const queries = Array.from({ length: 100 }, () => `[${Array.from({ length: DIM }, () => Math.round(rnd() * 1000) / 1000).join(',')}]`);
+
+async function client(port: number): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+  await c.connect();
+  return c;
+}
+
+async function load(port: number): Promise<void> {
+  const c = await client(port);
+  await c.query(`CREATE TABLE items (id int PRIMARY KEY, label int, v vector(${DIM}))`);
+  await c.query('CREATE TABLE writes (id bigint PRIMARY KEY, note text)');
+  await pipeline(Readable.from((function* () {
+    for (let i = 0; i < ROWS; i++) yield `${i}\t${i % 100}\t[${vectors[i].join(',')}]\n`;
+  })()), c.query(copyFrom('COPY items FROM STDIN')));
+  await c.query('CREATE INDEX ON items USING hnsw (v vector_l2_ops)');
+  await c.end();
+}
+
+/** Run `op` on `connections` clients for SECONDS; operations per second. */
+async function throughput(port: number, connections: number, op: (c: pg.Client, i: number) => Promise<unknown>): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: connections }, () => client(port)));
+  const end = Date.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(clients.map(async (c, k) => {
+    for (let i = 0; Date.now() < end; i++) {
+      await op(c, k * 1e9 + i);
+      done++;
+    }
+  }));
+  await Promise.all(clients.map((c) => c.end()));
+  return done / SECONDS;
+}
+
+let nextWrite = 1;
+async function measure(name: string, port: number): Promise<Record<string, string>> {
+  await load(port);
+  const row: Record<string, string> = { target: name };
+  for (const conns of [1, 16]) {
+    row[`insert ${conns} conn/s`] = (await throughput(port, conns, (c) => c.query(`INSERT INTO writes VALUES (${nextWrite++}, 'x')`))).toFixed(0);
+  }
+  row['k-NN QPS'] = (await throughput(port, 8, (c, i) => c.query(`SELECT id FROM items ORDER BY v <-> '${queries[i % 100]}' LIMIT 10`))).toFixed(0);
+  row['filtered QPS'] = (await throughput(port, 8, (c, i) => c.query(`SELECT id FROM items WHERE label = ${i % 100} ORDER BY v <-> '${queries[i % 100]}' LIMIT 10`))).toFixed(0);
+  console.log(JSON.stringify(row));
+  return row;
+}
+
+const rows: Record<string, string>[] = [];
+{
+  const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-standalone-'));
+  const { proc, port } = await spawnQuiverProcess([join(repoRoot(), 'dist', 'src', 'main.js'), '--port', '0', '--data', dir, '--log-level', 'warn']);
+  try {
+    rows.push(await measure('standalone', port));
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+for (const nodes of [1, 3]) {
+  const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-cluster-'));
+  const cluster = await startLocalCluster({ dir, nodes, port: 0, dataNodes: 2, logLevel: 'warn' }).catch((e: Error) => {
+    throw new Error(`${e.message} (logs kept in ${dir})`);
+  });
+  try {
+    rows.push(await measure(`cluster, JetStream replicas ${nodes} (${nodes} etcd, ${nodes} nats, 2 data nodes, proxy)`, cluster.port));
+  } finally {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const cols = Object.keys(rows[0]);
+console.log(`\n| ${cols.join(' | ')} |\n|${cols.map((c, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(' | ')} |`);
