@@ -58,7 +58,10 @@ export async function startEtcdCluster(dir: string, n = 3): Promise<EtcdCluster>
       return members[i];
     },
     async stop() {
-      await Promise.all(members.map((m) => m.stop()));
+      // one at a time: a leader stopped while its peers live hands leadership over at once;
+      // stopped together, one waited for peers already gone until SIGKILL (measured: 5 s
+      // in parallel, 70-120 ms in turn for 3 members)
+      for (const m of members) await m.stop();
     },
   };
 }

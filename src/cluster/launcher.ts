@@ -1,0 +1,343 @@
+/**
+ * `npm run cluster -- --nodes 3 --port 5433 --dir ./cluster`: a whole cluster on this
+ * machine's loopback. The infrastructure first (etcd and NATS JetStream with `--nodes`
+ * members each, s3rver; local/*.ts), then Quiver nodes as child processes of main.js: two
+ * `--role data` nodes (one leads, one stands by) and a `--role proxy` on `--port`, each
+ * given the endpoints as flags. Every process is listed in `<dir>/cluster.json`; the Quiver
+ * nodes log to `<dir>/logs/NAME.log`, where links to the infrastructure's logs sit too.
+ * `cluster ready on port N` is printed once `SELECT 1` through the proxy answers. SIGINT,
+ * SIGTERM or SIGHUP stops the data nodes, then the proxy, then the infrastructure, and
+ * exits 0; a process that fails to start stops the rest and exits 1 with the reason.
+ * On real machines, run the same roles with `quiver --role …` and real endpoints.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startEtcdCluster, type EtcdCluster } from './local/etcd.js';
+import { startNatsCluster, type NatsCluster } from './local/nats.js';
+import { startLocalS3, type LocalS3 } from './local/s3.js';
+import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
+import { selectOne } from './local/sql-probe.js';
+
+/** What startLocalCluster starts, and where. */
+export interface LocalClusterOptions {
+  /** everything lives below it: data, logs, cluster.json */
+  readonly dir: string;
+  /** etcd members and JetStream servers (default 3) */
+  readonly nodes?: number;
+  /** the proxy's port (default 0: a free one) */
+  readonly port?: number;
+  /** data nodes: one leads, the others stand by (default 2; 0: infrastructure and proxy only) */
+  readonly dataNodes?: number;
+  /** the Quiver nodes' --log-level (default info) */
+  readonly logLevel?: string;
+  /** more environment for the Quiver nodes */
+  readonly env?: NodeJS.ProcessEnv;
+  /** the script Quiver nodes run (default dist/src/main.js) */
+  readonly entry?: string;
+  /** how long the proxy may take to answer SELECT 1 (default 120 s) */
+  readonly readyTimeoutMs?: number;
+  /** aborting stops what has started and rejects (a Ctrl-C during start-up) */
+  readonly signal?: AbortSignal;
+}
+
+/** A running local cluster. */
+export interface LocalCluster {
+  readonly dir: string;
+  /** the proxy's port: where clients connect */
+  readonly port: number;
+  readonly etcd: EtcdCluster;
+  readonly nats: NatsCluster;
+  readonly s3: LocalS3;
+  /** the Quiver nodes by name: data-1, data-2, …, proxy */
+  readonly nodes: ReadonlyMap<string, ManagedProcess>;
+  /** every process now running for the cluster, as cluster.json lists them */
+  processes(): ManagedProcess[];
+  /** start a Quiver node again under its name, with the same flags (after it exited or was killed) */
+  respawn(name: string): Promise<ManagedProcess>;
+  /** data nodes, then the proxy, then the infrastructure; cluster.json then says `"stopped": true` */
+  stop(): Promise<void>;
+}
+
+/** dist/src/main.js: this file runs from dist/src/cluster/. */
+const MAIN_JS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+const HOST = '127.0.0.1';
+
+/** Start the cluster; on any failure, stop what was started and reject with the reason. */
+export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
+  const dir = resolve(opts.dir);
+  const n = opts.nodes ?? 3;
+  const dataCount = opts.dataNodes ?? 2;
+  const entry = opts.entry ?? MAIN_JS;
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`nodes must be a positive integer, not ${n}`);
+  if (!(Number.isInteger(dataCount) && dataCount >= 0)) throw new Error(`dataNodes must be an integer ≥ 0, not ${dataCount}`);
+  if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
+  const logs = join(dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  await refuseIfRunning(dir);
+  if (opts.port && (await listening(opts.port))) throw new Error(`port ${opts.port} is already in use`);
+  const aborted = () => opts.signal?.aborted === true;
+
+  // the starters run in parallel; each stops its own processes if it fails
+  const [etcdR, natsR, s3R] = await Promise.allSettled([
+    startEtcdCluster(join(dir, 'etcd'), n),
+    startNatsCluster(join(dir, 'nats'), n),
+    startLocalS3(join(dir, 's3')),
+  ]);
+  const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failed.length > 0 || aborted()) {
+    await Promise.all(infra.map((x) => x.stop()));
+    throw new Error(failed.length > 0 ? `the infrastructure did not start: ${failed.join('; ')}` : 'start-up aborted');
+  }
+  const etcd = (etcdR as PromiseFulfilledResult<EtcdCluster>).value;
+  const nats = (natsR as PromiseFulfilledResult<NatsCluster>).value;
+  const s3 = (s3R as PromiseFulfilledResult<LocalS3>).value;
+
+  const ports = (await freePorts(dataCount + 1)).filter((p) => p !== opts.port);
+  const proxyPort = opts.port || ports[dataCount];
+  const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
+  const common = [...endpoints, '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  const specs = new Map<string, { role: 'data' | 'proxy'; port: number; args: string[] }>();
+  for (let i = 1; i <= dataCount; i++) {
+    const port = ports[i - 1];
+    specs.set(`data-${i}`, { role: 'data', port, args: ['--role', 'data', '--port', String(port), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
+  }
+  specs.set('proxy', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy', ...common] });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, ...opts.env,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
+    // a stream cannot have more replicas than JetStream has servers (an env variable, not a
+    // flag: a main.js without the setting ignores it)
+    QUIVER_REPLICAS: String(Math.min(3, n)),
+  };
+  const nodes = new Map<string, ManagedProcess>();
+  const spawnNode = (name: string) => {
+    const spec = specs.get(name)!;
+    const p = spawnManaged(spec.role, name, spec.port, process.execPath, [entry, ...spec.args], join(logs, `${name}.log`), env);
+    nodes.set(name, p);
+    return p;
+  };
+
+  let stopped = false;
+  const processes = () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()];
+  const cluster: LocalCluster = {
+    dir, port: proxyPort, etcd, nats, s3, nodes, processes,
+    async respawn(name) {
+      if (!specs.has(name)) throw new Error(`no Quiver node ${name} (${[...specs.keys()].join(', ')})`);
+      await nodes.get(name)?.stop();
+      const p = spawnNode(name);
+      writeClusterJson(cluster);
+      return p;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const quiver = [...nodes.values()];
+      // data nodes first: a leader resigns while etcd and the log still answer
+      await Promise.all(quiver.filter((p) => p.role === 'data').map((p) => p.stop()));
+      await Promise.all(quiver.filter((p) => p.role !== 'data').map((p) => p.stop()));
+      await Promise.all([etcd.stop(), nats.stop(), s3.stop()]);
+      writeClusterJson(cluster, true);
+    },
+  };
+  for (const name of specs.keys()) spawnNode(name);
+  writeClusterJson(cluster);
+  for (const p of [...etcd.members, ...nats.servers, s3.process]) linkLog(logs, p);
+
+  try {
+    await untilReady(cluster, dataCount > 0, opts.readyTimeoutMs ?? 120_000, opts.signal);
+  } catch (e) {
+    await cluster.stop();
+    throw e;
+  }
+  return cluster;
+}
+
+/**
+ * Ready once SELECT 1 through the proxy answers (with no data nodes: once the proxy
+ * listens). Rejects at once when a Quiver node exits, with its log's last lines.
+ */
+async function untilReady(cluster: LocalCluster, answers: boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const quit = new AbortController();
+  const exited = Promise.race([...cluster.nodes.values()].map((p) => p.exited.then((code) => ({ p, code }))));
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    await Promise.race([
+      waitUntil(answers ? `SELECT 1 through the proxy on port ${cluster.port}` : `the proxy to listen on port ${cluster.port}`,
+        async () => {
+          if (quit.signal.aborted) return true;
+          if (!answers) return listening(cluster.port);
+          await selectOne(HOST, cluster.port);
+          return true;
+        }, timeoutMs, 250),
+      exited.then(({ p, code }) => {
+        throw new Error(`${p.name} exited with code ${code} while the cluster started; the end of ${p.log}:\n${tail(p.log, 15)}`);
+      }),
+      aborted.then(() => { throw new Error('start-up aborted'); }),
+    ]);
+  } finally {
+    quit.abort();
+  }
+}
+
+/** The last `lines` lines of a log file. */
+function tail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** `<dir>/logs/NAME.log` → the infrastructure process's own log, so one folder has them all. */
+function linkLog(logs: string, p: ManagedProcess): void {
+  const link = join(logs, `${p.name}.log`);
+  if (link === p.log) return;
+  rmSync(link, { force: true });
+  symlinkSync(relative(logs, p.log), link);
+}
+
+/** What cluster.json holds for each process. */
+interface ListedProcess {
+  readonly role: string;
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly log: string;
+}
+
+/**
+ * `<dir>/cluster.json`, written whole and renamed into place (a reader never sees half).
+ * Kept after a stop, marked stopped, as the record of which processes ran.
+ */
+function writeClusterJson(c: LocalCluster, stopped = false): void {
+  const listed: ListedProcess[] = c.processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log }));
+  const json = {
+    ...(stopped ? { stopped } : {}),
+    port: c.port,
+    etcd: c.etcd.endpoints,
+    nats: c.nats.urls,
+    s3: { endpoint: c.s3.endpoint, bucket: c.s3.bucket },
+    processes: listed,
+  };
+  const file = join(c.dir, 'cluster.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(json, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * A cluster.json left by a launcher that is still running (or was killed -9, leaving its
+ * children) names processes that hold the directory: starting a second cluster on the same
+ * data would corrupt both. A listed process counts when its pid lives and its port answers.
+ */
+async function refuseIfRunning(dir: string): Promise<void> {
+  const file = join(dir, 'cluster.json');
+  if (!existsSync(file)) return;
+  let listed: ListedProcess[];
+  try {
+    listed = (JSON.parse(readFileSync(file, 'utf8')) as { processes?: ListedProcess[] }).processes ?? [];
+  } catch {
+    return; // unreadable: nothing to go by
+  }
+  const alive: ListedProcess[] = [];
+  for (const p of listed) if (pidAlive(p.pid) && (await listening(p.port))) alive.push(p);
+  if (alive.length > 0) {
+    throw new Error(`a cluster in ${dir} still runs (${alive.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): stop its launcher, or those pids, or use another --dir`);
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--log-level info]\n' +
+  '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n';
+
+/** The command line: start, print the ready line, stop everything on a signal. */
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        nodes: { type: 'string', default: '3' },
+        port: { type: 'string', default: '5433' },
+        dir: { type: 'string', default: './cluster' },
+        'data-nodes': { type: 'string', default: '2' },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const nodes = Number(values.nodes);
+  const port = Number(values.port);
+  const dataNodes = Number(values['data-nodes']);
+  const bad = [
+    !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 7) && '--nodes (1 to 7)',
+    !(Number.isInteger(port) && port >= 1 && port <= 65535) && '--port (1 to 65535)',
+    !(Number.isInteger(dataNodes) && dataNodes >= 1 && dataNodes <= 9) && '--data-nodes (1 to 9)',
+  ].filter(Boolean);
+  if (bad.length > 0) {
+    process.stderr.write(`invalid ${bad.join(', ')}\n${USAGE}`);
+    process.exit(2);
+  }
+
+  // children in their own process groups: a Ctrl-C reaches only this process, which stops
+  // them in order (data nodes before the etcd and NATS they use)
+  childProcessGroups.own = true;
+  const abort = new AbortController();
+  let cluster: LocalCluster | undefined;
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`${sig}: stopping the cluster\n`);
+      abort.abort();
+      // during start-up, startLocalCluster stops what it started and rejects
+      cluster?.stop().then(() => process.exit(0), (e: Error) => {
+        process.stderr.write(`stopping failed: ${e.message}\n`);
+        process.exit(1);
+      });
+    });
+  }
+  try {
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, logLevel: values['log-level']!, signal: abort.signal });
+  } catch (e) {
+    if (stopping) process.exit(0);
+    process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  if (stopping) {
+    // the signal came as start-up finished
+    await cluster.stop();
+    process.exit(0);
+  }
+  for (const p of cluster.processes()) {
+    void p.exited.then((code) => {
+      if (!stopping) process.stderr.write(`${p.name} (pid ${p.pid}) exited with code ${code}; its log: ${p.log}\n`);
+    });
+  }
+  process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
+    `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
+    `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n`);
+  process.stdout.write(`cluster ready on port ${cluster.port}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
