@@ -5,7 +5,8 @@
  * cluster.json with live pids and listening ports; a second launcher on the same directory
  * is refused; the proxy routes to whoever leads election `data` in the cluster's etcd, and
  * follows a change of leader;
- * stop() leaves none of the processes alive; a node that fails to start stops the rest.
+ * stop() leaves none of the processes alive, and a start on the same directory finds the
+ * same infrastructure again; a node that fails to start stops the rest.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,6 +66,7 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
     server = await startQuiver();
     candidate = await openEtcdCoordinator({ endpoints: cluster.etcd.endpoints });
     const leadership = await candidate.campaign('data', `127.0.0.1:${server.port}`);
+    await candidate.put('kept', 'across restarts');
     await selectOne('127.0.0.1', cluster.port, 10_000);
     const c = new pg.Client({ host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'postgres' });
     await c.connect();
@@ -100,6 +102,22 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
   }
   for (const p of listed) assert.ok(!alive(p.pid), `${p.name} (pid ${p.pid}) has exited`);
   assert.equal(readListed(dir).stopped, true);
+
+  // started again on the same directory: the same ports (etcd's members know their peers
+  // by them), the same metadata; another member count is refused up front
+  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, entry: PROXY_NODE }), /--nodes 3/);
+  const again = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, entry: PROXY_NODE, logLevel: 'warn' });
+  let reader: Coordinator | undefined;
+  try {
+    assert.deepEqual(again.etcd.endpoints, cluster.etcd.endpoints);
+    assert.deepEqual(again.nats.urls, cluster.nats.urls);
+    reader = await openEtcdCoordinator({ endpoints: again.etcd.endpoints });
+    assert.equal(await reader.get('kept'), 'across restarts');
+  } finally {
+    await reader?.close();
+    await again.stop();
+  }
+  for (const p of readListed(dir).processes) assert.ok(!alive(p.pid), `${p.name} (pid ${p.pid}) has exited`);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -108,7 +126,7 @@ test('a node that fails to start stops the rest, and the reason names it', async
   const failing = join(dir, 'fails.mjs');
   writeFileSync(failing, "console.error('unknown option --role'); process.exit(3);\n");
   await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, entry: failing }),
-    (e: Error) => /proxy exited with code 3/.test(e.message) && /unknown option --role/.test(e.message));
+    (e: Error) => /proxy exited \(3\)/.test(e.message) && /unknown option --role/.test(e.message));
   const listed = readListed(dir);
   assert.equal(listed.stopped, true);
   assert.deepEqual(listed.processes.map((p) => p.role).sort(), ['etcd', 'nats', 'proxy', 's3']);

@@ -75,14 +75,18 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
   const logs = join(dir, 'logs');
   mkdirSync(logs, { recursive: true });
-  await refuseIfRunning(dir);
+  const previous = readRecord(dir);
+  await refuseIfRunning(dir, previous);
   if (opts.port && (await listening(opts.port))) throw new Error(`port ${opts.port} is already in use`);
+  const infraPorts = await choosePorts(dir, n, previous?.ports, opts.port);
+  // recorded before anything starts: a launcher that dies during start-up leaves them too
+  writeRecord(dir, { port: opts.port ?? 0, ports: infraPorts, processes: [] });
   const aborted = () => opts.signal?.aborted === true;
 
   // the starters run in parallel; each stops its own processes if it fails
   const [etcdR, natsR, s3R] = await Promise.allSettled([
-    startEtcdCluster(join(dir, 'etcd'), n),
-    startNatsCluster(join(dir, 'nats'), n),
+    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd),
+    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats),
     startLocalS3(join(dir, 's3')),
   ]);
   const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -128,7 +132,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       if (!specs.has(name)) throw new Error(`no Quiver node ${name} (${[...specs.keys()].join(', ')})`);
       await nodes.get(name)?.stop();
       const p = spawnNode(name);
-      writeClusterJson(cluster);
+      record();
       return p;
     },
     async stop() {
@@ -139,11 +143,16 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       await Promise.all(quiver.filter((p) => p.role === 'data').map((p) => p.stop()));
       await Promise.all(quiver.filter((p) => p.role !== 'data').map((p) => p.stop()));
       await Promise.all([etcd.stop(), nats.stop(), s3.stop()]);
-      writeClusterJson(cluster, true);
+      record(true);
     },
   };
+  const record = (stopped = false) => writeRecord(dir, {
+    ...(stopped ? { stopped } : {}),
+    port: proxyPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
+    processes: processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log })),
+  });
   for (const name of specs.keys()) spawnNode(name);
-  writeClusterJson(cluster);
+  record();
   for (const p of [...etcd.members, ...nats.servers, s3.process]) linkLog(logs, p);
 
   try {
@@ -176,7 +185,7 @@ async function untilReady(cluster: LocalCluster, answers: boolean, timeoutMs: nu
           return true;
         }, timeoutMs, 250),
       exited.then(({ p, code }) => {
-        throw new Error(`${p.name} exited with code ${code} while the cluster started; the end of ${p.log}:\n${tail(p.log, 15)}`);
+        throw new Error(`${p.name} exited (${code ?? p.child.signalCode}) while the cluster started; the end of ${p.log}:\n${tail(p.log, 15)}`);
       }),
       aborted.then(() => { throw new Error('start-up aborted'); }),
     ]);
@@ -211,23 +220,55 @@ interface ListedProcess {
   readonly log: string;
 }
 
-/**
- * `<dir>/cluster.json`, written whole and renamed into place (a reader never sees half).
- * Kept after a stop, marked stopped, as the record of which processes ran.
- */
-function writeClusterJson(c: LocalCluster, stopped = false): void {
-  const listed: ListedProcess[] = c.processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log }));
-  const json = {
-    ...(stopped ? { stopped } : {}),
-    port: c.port,
-    etcd: c.etcd.endpoints,
-    nats: c.nats.urls,
-    s3: { endpoint: c.s3.endpoint, bucket: c.s3.bucket },
-    processes: listed,
-  };
-  const file = join(c.dir, 'cluster.json');
-  writeFileSync(`${file}.tmp`, JSON.stringify(json, null, 2) + '\n');
+/** The infrastructure's ports: clients' and peers' (etcd: client, then peer; NATS: client, then route). */
+interface InfraPorts {
+  readonly etcd: readonly number[];
+  readonly nats: readonly number[];
+}
+
+/** `<dir>/cluster.json`: the processes, and the ports a later start on the same directory reuses. */
+interface ClusterRecord {
+  readonly stopped?: boolean;
+  /** the proxy's */
+  readonly port: number;
+  readonly ports: InfraPorts;
+  readonly etcd?: readonly string[];
+  readonly nats?: readonly string[];
+  readonly s3?: { readonly endpoint: string; readonly bucket: string };
+  readonly processes: readonly ListedProcess[];
+}
+
+/** Written whole and renamed into place: a reader never sees half. Kept after a stop, marked stopped. */
+function writeRecord(dir: string, r: ClusterRecord): void {
+  const file = join(dir, 'cluster.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(r, null, 2) + '\n');
   renameSync(`${file}.tmp`, file);
+}
+
+function readRecord(dir: string): Partial<ClusterRecord> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as Partial<ClusterRecord>;
+  } catch {
+    return undefined; // none, or unreadable: nothing to go by
+  }
+}
+
+/**
+ * The previous run's ports when the directory has one (etcd members remember their peers'
+ * addresses in their data: new ports leave them without a quorum, waiting forever),
+ * else free ones.
+ */
+async function choosePorts(dir: string, n: number, previous: InfraPorts | undefined, proxyPort: number | undefined): Promise<InfraPorts> {
+  if (previous) {
+    const before = previous.etcd.length / 2;
+    if (before !== n || previous.nats.length !== 2 * n) throw new Error(`the cluster in ${dir} has ${before} etcd members and JetStream servers: start it with --nodes ${before}, or use another --dir`);
+    for (const port of [...previous.etcd, ...previous.nats]) {
+      if (await listening(port)) throw new Error(`port ${port}, which the cluster in ${dir} uses, is taken by another process`);
+    }
+    return previous;
+  }
+  const fresh = (await freePorts(4 * n + 1)).filter((p) => p !== proxyPort);
+  return { etcd: fresh.slice(0, 2 * n), nats: fresh.slice(2 * n, 4 * n) };
 }
 
 /**
@@ -235,17 +276,9 @@ function writeClusterJson(c: LocalCluster, stopped = false): void {
  * children) names processes that hold the directory: starting a second cluster on the same
  * data would corrupt both. A listed process counts when its pid lives and its port answers.
  */
-async function refuseIfRunning(dir: string): Promise<void> {
-  const file = join(dir, 'cluster.json');
-  if (!existsSync(file)) return;
-  let listed: ListedProcess[];
-  try {
-    listed = (JSON.parse(readFileSync(file, 'utf8')) as { processes?: ListedProcess[] }).processes ?? [];
-  } catch {
-    return; // unreadable: nothing to go by
-  }
+async function refuseIfRunning(dir: string, previous: Partial<ClusterRecord> | undefined): Promise<void> {
   const alive: ListedProcess[] = [];
-  for (const p of listed) if (pidAlive(p.pid) && (await listening(p.port))) alive.push(p);
+  for (const p of previous?.processes ?? []) if (pidAlive(p.pid) && (await listening(p.port))) alive.push(p);
   if (alive.length > 0) {
     throw new Error(`a cluster in ${dir} still runs (${alive.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): stop its launcher, or those pids, or use another --dir`);
   }
@@ -331,7 +364,7 @@ async function main(): Promise<void> {
   }
   for (const p of cluster.processes()) {
     void p.exited.then((code) => {
-      if (!stopping) process.stderr.write(`${p.name} (pid ${p.pid}) exited with code ${code}; its log: ${p.log}\n`);
+      if (!stopping) process.stderr.write(`${p.name} (pid ${p.pid}) exited (${code ?? p.child.signalCode}); its log: ${p.log}\n`);
     });
   }
   process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
