@@ -124,7 +124,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     return p;
   };
 
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   const processes = () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()];
   const cluster: LocalCluster = {
     dir, port: proxyPort, etcd, nats, s3, nodes, processes,
@@ -135,15 +135,16 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       record();
       return p;
     },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      const quiver = [...nodes.values()];
-      // data nodes first: a leader resigns while etcd and the log still answer
-      await Promise.all(quiver.filter((p) => p.role === 'data').map((p) => p.stop()));
-      await Promise.all(quiver.filter((p) => p.role !== 'data').map((p) => p.stop()));
-      await Promise.all([etcd.stop(), nats.stop(), s3.stop()]);
-      record(true);
+    stop() {
+      stopping ??= (async () => {
+        const quiver = [...nodes.values()];
+        // data nodes first: a leader resigns while etcd and the log still answer
+        await Promise.all(quiver.filter((p) => p.role === 'data').map((p) => p.stop()));
+        await Promise.all(quiver.filter((p) => p.role !== 'data').map((p) => p.stop()));
+        await Promise.all([etcd.stop(), nats.stop(), s3.stop()]);
+        record(true);
+      })();
+      return stopping;
     },
   };
   const record = (stopped = false) => writeRecord(dir, {
@@ -151,11 +152,10 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     port: proxyPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
     processes: processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log })),
   });
-  for (const name of specs.keys()) spawnNode(name);
-  record();
   for (const p of [...etcd.members, ...nats.servers, s3.process]) linkLog(logs, p);
-
   try {
+    for (const name of specs.keys()) spawnNode(name);
+    record();
     await untilReady(cluster, dataCount > 0, opts.readyTimeoutMs ?? 120_000, opts.signal);
   } catch (e) {
     await cluster.stop();
@@ -166,11 +166,11 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
 
 /**
  * Ready once SELECT 1 through the proxy answers (with no data nodes: once the proxy
- * listens). Rejects at once when a Quiver node exits, with its log's last lines.
+ * listens). Rejects at once when one of the processes exits, with its log's last lines.
  */
 async function untilReady(cluster: LocalCluster, answers: boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const quit = new AbortController();
-  const exited = Promise.race([...cluster.nodes.values()].map((p) => p.exited.then((code) => ({ p, code }))));
+  const exited = Promise.race(cluster.processes().map((p) => p.exited.then((code) => ({ p, code }))));
   const aborted = new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();
     signal?.addEventListener('abort', () => resolve(), { once: true });
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
   const dataNodes = Number(values['data-nodes']);
   const bad = [
     !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 7) && '--nodes (1 to 7)',
-    !(Number.isInteger(port) && port >= 1 && port <= 65535) && '--port (1 to 65535)',
+    !(Number.isInteger(port) && port >= 0 && port <= 65535) && '--port (0: a free one, up to 65535)',
     !(Number.isInteger(dataNodes) && dataNodes >= 1 && dataNodes <= 9) && '--data-nodes (1 to 9)',
   ].filter(Boolean);
   if (bad.length > 0) {
@@ -350,17 +350,27 @@ async function main(): Promise<void> {
       });
     });
   }
+  // the children outlive this process (process groups of their own): stop them on a bug too
+  let exitCode = 0;
+  process.on('uncaughtException', (e) => {
+    process.stderr.write(`launcher failed: ${e.stack ?? e.message}\n`);
+    exitCode = 1;
+    stopping = true;
+    abort.abort();
+    // during start-up, the aborted start stops what it started and exits below
+    void cluster?.stop().finally(() => process.exit(1));
+  });
   try {
     cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, logLevel: values['log-level']!, signal: abort.signal });
   } catch (e) {
-    if (stopping) process.exit(0);
+    if (stopping) process.exit(exitCode);
     process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);
     process.exit(1);
   }
   if (stopping) {
-    // the signal came as start-up finished
+    // stopped while start-up finished
     await cluster.stop();
-    process.exit(0);
+    process.exit(exitCode);
   }
   for (const p of cluster.processes()) {
     void p.exited.then((code) => {
