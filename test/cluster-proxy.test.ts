@@ -2,8 +2,8 @@
  * The proxy role's router between two standalone servers standing in for data nodes,
  * with a leader source the test controls: sessions reach the leader through it, a
  * leader change closes the old sessions and new ones reach the new leader, a cancel
- * request goes through, a leader that does not listen yet is waited for, and with no
- * leader the client gets 57P03.
+ * request goes through, a leader that does not listen yet is waited for, a backend that
+ * dies closes its clients' connections, and with no leader the client gets 57P03.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,5 +136,21 @@ test('a leader elected before it listens is waited for', async () => {
     await c.end();
   } finally {
     await late.stop();
+  }
+});
+
+test('a backend that dies takes its client connections with it', async () => {
+  const doomed = await startQuiver();
+  try {
+    setLeader(`127.0.0.1:${doomed.port}`);
+    const c = client();
+    await c.connect();
+    await c.query('SELECT 1');
+    const ended = new Promise<void>((resolve) => c.once('error', () => resolve()).once('end', () => resolve()));
+    await doomed.crash();
+    await ended;
+    await assert.rejects(c.query('SELECT 1'));
+  } finally {
+    await doomed.stop();
   }
 });
