@@ -5,11 +5,14 @@
  * (`--auth trust|password|md5|scram-sha-256` with `--users FILE` and/or `--password PW`).
  */
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startServer } from './server.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
 import { connectionLimitsError } from './engine/connection-slots.js';
+import type { ClusterConfig, ClusterNodeRole } from './cluster/roles.js';
+import type { SharedSeams } from './storage/log-replica.js';
 
 /** "65536", "64kB", "16MB", "1GB" → bytes (PostgreSQL's memory units, 1024-based) */
 function parseByteSize(text: string): number | undefined {
@@ -42,6 +45,14 @@ const { values } = parseArgs({
     'superuser-reserved-connections': { type: 'string', default: process.env.QUIVER_SUPERUSER_RESERVED_CONNECTIONS },
     hba: { type: 'string', default: process.env.QUIVER_HBA || undefined },
     'max-message-size': { type: 'string', default: process.env.QUIVER_MAX_MESSAGE_SIZE || undefined },
+    role: { type: 'string', default: process.env.QUIVER_ROLE || 'standalone' },
+    etcd: { type: 'string', default: process.env.QUIVER_ETCD },
+    nats: { type: 'string', default: process.env.QUIVER_NATS },
+    's3-endpoint': { type: 'string', default: process.env.QUIVER_S3_ENDPOINT || undefined },
+    's3-bucket': { type: 'string', default: process.env.QUIVER_S3_BUCKET || 'quiver' },
+    stream: { type: 'string', default: process.env.QUIVER_STREAM || 'quiver' },
+    replicas: { type: 'string', default: process.env.QUIVER_REPLICAS || '3' },
+    'node-id': { type: 'string', default: process.env.QUIVER_NODE_ID || undefined },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -58,8 +69,10 @@ if (values.help) {
     '  --hba FILE: pg_hba.conf-format host rules (host/hostssl/hostnossl; trust, reject, password, md5,\n' +
     '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
     '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
+    'cluster mode: [--role standalone|data|proxy] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
+    '              [--stream quiver] [--replicas 3] [--node-id ID]   (README: Cluster mode)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID\n');
   process.exit(0);
 }
 
@@ -122,22 +135,62 @@ if (values.auth === 'trust' && values.hba === undefined && (values.users !== und
   logger.warn('--users/--password given but --auth is trust: passwords are not checked');
 }
 
-mkdirSync(values.data!, { recursive: true });
-const server = await startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved });
-// Always printed (even at --log-level warn): tests and scripts wait for this line.
-process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', host: values.host, port: server.port, data: values.data }) + '\n');
-
-let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal: sig }, 'shutting down');
-    server.close().then(() => process.exit(0), () => process.exit(1));
-  });
+const role = values.role!;
+if (!['standalone', 'data', 'proxy'].includes(role)) {
+  logger.fatal({ role }, 'invalid --role (standalone, data or proxy)');
+  process.exit(2);
 }
-// PostgreSQL re-reads pg_hba.conf on SIGHUP
-process.on('SIGHUP', () => server.reloadConfig());
+const replicas = Number(values.replicas);
+if (!(Number.isInteger(replicas) && replicas >= 1 && replicas <= 5)) {
+  logger.fatal({ replicas: values.replicas }, 'invalid --replicas (JetStream allows 1 to 5)');
+  process.exit(2);
+}
+// the cluster's clients (etcd, NATS, S3) are loaded only by a cluster node
+const clusterRoles = role === 'standalone' ? undefined : await import('./cluster/roles.js');
+const endpointList = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+const cluster: ClusterConfig = {
+  etcd: endpointList(values.etcd), nats: endpointList(values.nats), s3Bucket: values['s3-bucket']!, stream: values.stream!, replicas,
+  nodeId: values['node-id'] ?? `${role}-${hostname()}-${port}`,
+  ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
+};
+if (role !== 'standalone') {
+  const missing = clusterRoles!.missingFlags(role as ClusterNodeRole, cluster);
+  if (missing.length > 0) {
+    logger.fatal({ role, missing }, `--role ${role} needs ${missing.join(', ')}`);
+    process.exit(2);
+  }
+  if (port === 0) {
+    logger.fatal({ role }, `--role ${role} needs a fixed --port (others connect to it)`);
+    process.exit(2);
+  }
+}
+
+if (role === 'proxy') {
+  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger);
+  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port }) + '\n');
+  stopOnSignals(() => proxy.close());
+} else {
+  mkdirSync(values.data!, { recursive: true });
+  const start = (shared?: SharedSeams) => startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved, ...(shared ? { shared } : {}) });
+  const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start) : await start();
+  // Always printed (even at --log-level warn): tests and scripts wait for this line.
+  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', ...(role !== 'standalone' ? { role } : {}), host: values.host, port: server.port, data: values.data }) + '\n');
+  stopOnSignals(() => server.close());
+  // PostgreSQL re-reads pg_hba.conf on SIGHUP
+  process.on('SIGHUP', () => server.reloadConfig());
+}
+
+function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal: sig }, 'shutting down');
+      close().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
 process.on('uncaughtException', (err) => {
   logger.error({ err }, 'uncaught exception (connection kept serving)');
 });

@@ -26,6 +26,9 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   executor: ['planner', 'catalog', 'functions', 'storage', 'ann', 'query-worker', 'types', 'errors.ts'],
   engine: ['sql', 'planner', 'executor', 'catalog', 'functions', 'storage', 'ann', 'query-worker', 'types', 'errors.ts'],
   wire: ['types', 'errors.ts'],
+  // cluster mode: implements storage's shared-log seams on NATS/S3, elections on etcd, and
+  // the proxy (which answers a client with the wire's ErrorResponse when no node leads)
+  cluster: ['storage', 'wire', 'errors.ts'],
   'server.ts': '*',
   'main.ts': '*',
 };

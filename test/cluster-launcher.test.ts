@@ -1,7 +1,6 @@
 /**
- * The local cluster launcher's bookkeeping, without data nodes (main.js gains `--role
- * data|proxy` separately; the proxy here is test/support/proxy-node.ts, runProxyRole
- * behind main.js' flags): etcd, JetStream, s3rver and the proxy start and are listed in
+ * The local cluster launcher's bookkeeping, without data nodes (the whole cluster is
+ * cluster-failover.test.ts'): etcd, JetStream, s3rver and the proxy start and are listed in
  * cluster.json with live pids and listening ports; a second launcher on the same directory
  * is refused; the proxy routes to whoever leads election `data` in the cluster's etcd, and
  * follows a change of leader;
@@ -20,9 +19,7 @@ import { listening } from '../src/cluster/local/processes.js';
 import { selectOne } from '../src/cluster/local/sql-probe.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import type { Coordinator } from '../src/cluster/coordinator.js';
-import { REPO_ROOT, startQuiver, type QuiverServer } from './support/server.js';
-
-const PROXY_NODE = join(REPO_ROOT, 'dist', 'test', 'support', 'proxy-node.js');
+import { startQuiver, type QuiverServer } from './support/server.js';
 
 interface Listed { role: string; name: string; pid: number; port: number; log: string }
 
@@ -40,7 +37,7 @@ function alive(pid: number): boolean {
 test('infrastructure and proxy are listed with live pids, route to the data leader as it changes, and all stop', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-'));
   const t0 = Date.now();
-  const cluster = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, entry: PROXY_NODE, logLevel: 'warn' });
+  const cluster = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, logLevel: 'warn' });
   const startMs = Date.now() - t0;
   let listed: Listed[] = [];
   let server: QuiverServer | undefined;
@@ -60,7 +57,7 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
     }
     assert.equal(listed.find((p) => p.role === 'proxy')!.port, cluster.port);
 
-    await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, entry: PROXY_NODE }), /still runs/);
+    await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0 }), /still runs/);
 
     // a standalone server stands in for the data leader: the proxy follows the election
     server = await startQuiver();
@@ -105,8 +102,8 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
 
   // started again on the same directory: the same ports (etcd's members know their peers
   // by them), the same metadata; another member count is refused up front
-  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, entry: PROXY_NODE }), /--nodes 3/);
-  const again = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, entry: PROXY_NODE, logLevel: 'warn' });
+  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0 }), /--nodes 3/);
+  const again = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, logLevel: 'warn' });
   let reader: Coordinator | undefined;
   try {
     assert.deepEqual(again.etcd.endpoints, cluster.etcd.endpoints);
@@ -126,7 +123,7 @@ test('a node that fails to start stops the rest, and the reason names it', async
   const failing = join(dir, 'fails.mjs');
   writeFileSync(failing, "console.error('unknown option --role'); process.exit(3);\n");
   await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, entry: failing }),
-    (e: Error) => /proxy exited \(3\)/.test(e.message) && /unknown option --role/.test(e.message));
+    (e: Error) => /proxy-1 exited \(3\)/.test(e.message) && /unknown option --role/.test(e.message));
   const listed = readListed(dir);
   assert.equal(listed.stopped, true);
   assert.deepEqual(listed.processes.map((p) => p.role).sort(), ['etcd', 'nats', 'proxy', 's3']);

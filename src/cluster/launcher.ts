@@ -1,6 +1,6 @@
 /**
  * `npm run cluster -- --nodes 3 --port 5433 --dir ./cluster`: a whole cluster on this
- * machine's loopback. The infrastructure first (etcd and NATS JetStream with `--nodes`
+ * machine's loopback (the README's "Cluster mode"). The infrastructure first (etcd and NATS JetStream with `--nodes`
  * members each, s3rver; local/*.ts), then Quiver nodes as child processes of main.js: two
  * `--role data` nodes (one leads, one stands by) and a `--role proxy` on `--port`, each
  * given the endpoints as flags. Every process is listed in `<dir>/cluster.json`; the Quiver
@@ -19,6 +19,7 @@ import { startNatsCluster, type NatsCluster } from './local/nats.js';
 import { startLocalS3, type LocalS3 } from './local/s3.js';
 import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
 import { selectOne } from './local/sql-probe.js';
+import { DATA_ELECTION } from './data-role.js';
 
 /** What startLocalCluster starts, and where. */
 export interface LocalClusterOptions {
@@ -50,12 +51,14 @@ export interface LocalCluster {
   readonly etcd: EtcdCluster;
   readonly nats: NatsCluster;
   readonly s3: LocalS3;
-  /** the Quiver nodes by name: data-1, data-2, …, proxy */
+  /** the Quiver nodes by name: data-1, data-2, …, proxy-1 */
   readonly nodes: ReadonlyMap<string, ManagedProcess>;
   /** every process now running for the cluster, as cluster.json lists them */
   processes(): ManagedProcess[];
-  /** start a Quiver node again under its name, with the same flags (after it exited or was killed) */
-  respawn(name: string): Promise<ManagedProcess>;
+  /** start a Quiver node that exited (or was killed) again under its name, with the same flags */
+  respawn(name: string): ManagedProcess;
+  /** the data node leading now (by the election's value), if any */
+  dataLeader(): Promise<ManagedProcess | undefined>;
   /** data nodes, then the proxy, then the infrastructure; cluster.json then says `"stopped": true` */
   stop(): Promise<void>;
 }
@@ -102,19 +105,17 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const ports = (await freePorts(dataCount + 1)).filter((p) => p !== opts.port);
   const proxyPort = opts.port || ports[dataCount];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
-  const common = [...endpoints, '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  // a stream cannot have more replicas than JetStream has servers
+  const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
   const specs = new Map<string, { role: 'data' | 'proxy'; port: number; args: string[] }>();
   for (let i = 1; i <= dataCount; i++) {
     const port = ports[i - 1];
     specs.set(`data-${i}`, { role: 'data', port, args: ['--role', 'data', '--port', String(port), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
   }
-  specs.set('proxy', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy', ...common] });
+  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy-1', ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
-    // a stream cannot have more replicas than JetStream has servers (an env variable, not a
-    // flag: a main.js without the setting ignores it)
-    QUIVER_REPLICAS: String(Math.min(3, n)),
   };
   const nodes = new Map<string, ManagedProcess>();
   const spawnNode = (name: string) => {
@@ -128,12 +129,23 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const processes = () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()];
   const cluster: LocalCluster = {
     dir, port: proxyPort, etcd, nats, s3, nodes, processes,
-    async respawn(name) {
+    respawn(name) {
       if (!specs.has(name)) throw new Error(`no Quiver node ${name} (${[...specs.keys()].join(', ')})`);
-      await nodes.get(name)?.stop();
+      const old = nodes.get(name)!;
+      if (old.child.exitCode === null && old.child.signalCode === null) throw new Error(`${name} (pid ${old.pid}) still runs`);
       const p = spawnNode(name);
       record();
       return p;
+    },
+    async dataLeader() {
+      const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
+      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints] });
+      try {
+        const address = await c.leader(DATA_ELECTION);
+        return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);
+      } finally {
+        await c.close();
+      }
     },
     stop() {
       stopping ??= (async () => {

@@ -32,6 +32,9 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
 
   constructor(private readonly opts: S3StoreOptions) {
+    // package.json pins the SDK to a release that supports Node 20: its warning that later
+    // releases will not is noise in every node's log
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
       // checksums only where S3 requires them: the SDK's default sends a streamed body

@@ -105,6 +105,8 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
       return i;
     })
     : table.columns.map((_, i) => i);
+  /** the first target column without a value (PostgreSQL points there) */
+  const extraTargetPosition = (i: number) => (n.cols ? pos((n.cols as RawNode[])[i].ResTarget) : undefined);
   const seen = new Set<number>();
   for (const c of targetCols) {
     if (seen.has(c)) throw new SqlError(SqlState.duplicateColumn, `column "${table.columns[c].name}" specified more than once`);
@@ -123,13 +125,17 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     source = { kind: 'values', schema, rows: [defaults] };
   } else if (select.valuesLists && !select.sortClause && !select.limitCount && !select.withClause && (!select.op || select.op === 'SETOP_NONE')) {
     const scope = new Scope(null);
-    const rows = (select.valuesLists as RawNode[]).map((l) => {
-      const items = (l.List.items ?? []) as RawNode[];
+    const lists = (select.valuesLists as RawNode[]).map((l) => (l.List.items ?? []) as RawNode[]);
+    const ragged = lists.find((items) => items.length !== lists[0].length);
+    if (ragged) throw new SqlError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: rawPosition(ragged[0]) });
+    // without a column list, fewer values fill the first columns (the rest take their defaults)
+    if (!n.cols && lists[0].length < targetCols.length) targetCols.length = lists[0].length;
+    const rows = lists.map((items) => {
       if (items.length > targetCols.length) {
         throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: rawPosition(items[targetCols.length]) });
       }
       if (items.length < targetCols.length) {
-        throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+        throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: extraTargetPosition(items.length) });
       }
       const row: Expr[] = [...defaults];
       items.forEach((item, i) => {
@@ -143,8 +149,12 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     source = { kind: 'values', schema, rows };
   } else {
     const inner = binder.bindSelect(select, null, targetCols.map((c) => table.columns[c].type));
-    if (inner.schema.length > targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
-    if (inner.schema.length < targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+    if (!n.cols && inner.schema.length < targetCols.length) targetCols.length = inner.schema.length;
+    if (inner.schema.length > targetCols.length) {
+      const extra = (select.targetList as RawNode[] | undefined)?.[targetCols.length]?.ResTarget;
+      throw new SqlError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: extra ? pos(extra) : undefined });
+    }
+    if (inner.schema.length < targetCols.length) throw new SqlError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: extraTargetPosition(inner.schema.length) });
     const exprs: Expr[] = [...defaults];
     targetCols.forEach((c, i) => {
       const e = colRef(inner.schema, i);
