@@ -2,13 +2,14 @@
  * The proxy role's router between two standalone servers standing in for data nodes,
  * with a leader source the test controls: sessions reach the leader through it, a
  * leader change closes the old sessions and new ones reach the new leader, a cancel
- * request goes through, a leader that does not listen yet is waited for, and with no
- * leader the client gets 57P03.
+ * request goes through, a leader that does not listen yet is waited for, a backend that
+ * dies closes its clients' connections, and with no leader the client gets 57P03.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import { startProxy, type RunningProxy } from '../src/cluster/proxy.js';
 import { freePort } from '../src/cluster/local/processes.js';
 import { startQuiver, type QuiverServer } from './support/server.js';
@@ -44,12 +45,47 @@ after(async () => {
 const client = () => new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'postgres', database: 'postgres' });
 const tables = async (c: pg.Client) => (await c.query(`SELECT relname FROM pg_class WHERE relname LIKE 'on\\_%' ORDER BY 1`)).rows.map((r) => r.relname);
 
-test('with no leader the client gets 57P03, after SSLRequest too', async () => {
+/** The fields of the first ErrorResponse on `s` (by field code), after `skip` bytes. */
+function readErrorFields(s: Socket, skip: number): Promise<{ skipped: Buffer; fields: Map<string, string> }> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    s.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length < skip + 5) return;
+      const len = buf.readInt32BE(skip + 1);
+      if (buf.length < skip + 1 + len) return;
+      if (buf[skip] !== 0x45) return reject(new Error(`expected an ErrorResponse, got ${String.fromCharCode(buf[skip])}`));
+      const fields = new Map<string, string>();
+      for (const f of buf.subarray(skip + 5, skip + 1 + len).toString('utf8').split('\0')) if (f) fields.set(f[0], f.slice(1));
+      resolve({ skipped: buf.subarray(0, skip), fields });
+    });
+    s.on('error', reject);
+  });
+}
+
+test('with no leader the client gets 57P03 once the wait is over, after SSLRequest too', async () => {
   setLeader(undefined);
+  const t0 = Date.now();
   const c = client();
   await assert.rejects(c.connect(), (e: { code?: string; message: string }) => e.code === '57P03' && /not accepting connections/.test(e.message));
-  const ssl = new pg.Client({ host: '127.0.0.1', port: proxy.port, user: 'postgres', database: 'postgres', ssl: { rejectUnauthorized: false } });
-  await assert.rejects(ssl.connect());
+  const waited = Date.now() - t0;
+  assert.ok(waited >= 1900 && waited < 5000, `refused after ${waited} ms (waitMs 2000)`);
+  // psql's way: SSLRequest, 'N', then the startup packet, answered with the FATAL error
+  const s = connect(proxy.port, '127.0.0.1');
+  try {
+    const sslRequest = Buffer.alloc(8);
+    sslRequest.writeInt32BE(8, 0);
+    sslRequest.writeInt32BE(80877103, 4);
+    s.write(sslRequest);
+    const answer = readErrorFields(s, 1);
+    s.write(serialize.startup({ user: 'postgres', database: 'postgres' }));
+    const { skipped, fields } = await answer;
+    assert.equal(skipped.toString(), 'N');
+    assert.equal(fields.get('S'), 'FATAL');
+    assert.equal(fields.get('C'), '57P03');
+  } finally {
+    s.destroy();
+  }
 });
 
 test('sessions reach the leader; a leader change closes them and new ones reach the next', async () => {
@@ -100,5 +136,21 @@ test('a leader elected before it listens is waited for', async () => {
     await c.end();
   } finally {
     await late.stop();
+  }
+});
+
+test('a backend that dies takes its client connections with it', async () => {
+  const doomed = await startQuiver();
+  try {
+    setLeader(`127.0.0.1:${doomed.port}`);
+    const c = client();
+    await c.connect();
+    await c.query('SELECT 1');
+    const ended = new Promise<void>((resolve) => c.once('error', () => resolve()).once('end', () => resolve()));
+    await doomed.crash();
+    await ended;
+    await assert.rejects(c.query('SELECT 1'));
+  } finally {
+    await doomed.stop();
   }
 });

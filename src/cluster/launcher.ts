@@ -1,35 +1,49 @@
 /**
  * `npm run cluster -- --nodes 3 --port 5433 --dir ./cluster`: a whole cluster on this
- * machine's loopback — etcd and NATS JetStream with `--nodes` members each, s3rver, two
- * data nodes (a leader and a standby) and a proxy on `--port` — each a child process
- * with its log in `<dir>/logs/`, all listed in `<dir>/cluster.json`. Prints
- * `cluster ready on port N` once a query through the proxy is answered; SIGINT or
- * SIGTERM stops everything it started (Quiver nodes first, then the infrastructure).
- * On real machines run the same roles with `quiver --role …` and real endpoints.
+ * machine's loopback (the README's "Cluster mode"). The infrastructure first (etcd and NATS JetStream with `--nodes`
+ * members each, s3rver; local/*.ts), then Quiver nodes as child processes of main.js: two
+ * `--role data` nodes (one leads, one stands by) and a `--role proxy` on `--port`, each
+ * given the endpoints as flags. Every process is listed in `<dir>/cluster.json`; the Quiver
+ * nodes log to `<dir>/logs/NAME.log`, where links to the infrastructure's logs sit too.
+ * `cluster ready on port N` is printed once `SELECT 1` through the proxy answers. SIGINT,
+ * SIGTERM or SIGHUP stops the data nodes, then the proxy, then the infrastructure, and
+ * exits 0; a process that fails to start stops the rest and exits 1 with the reason.
+ * On real machines, run the same roles with `quiver --role …` and real endpoints.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEtcdCluster, type EtcdCluster } from './local/etcd.js';
 import { startNatsCluster, type NatsCluster } from './local/nats.js';
 import { startLocalS3, type LocalS3 } from './local/s3.js';
-import { answersQueries } from './local/postgres-probe.js';
-import { freePorts, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
+import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
+import { selectOne } from './local/sql-probe.js';
+import { DATA_ELECTION } from './data-role.js';
 
+/** What startLocalCluster starts, and where. */
 export interface LocalClusterOptions {
+  /** everything lives below it: data, logs, cluster.json */
   readonly dir: string;
   /** etcd members and JetStream servers (default 3) */
   readonly nodes?: number;
-  /** the proxy's port (0: a free one) */
+  /** the proxy's port (default 0: a free one) */
   readonly port?: number;
-  /** data nodes: one leads, the others stand by (default 2; 0: none) */
+  /** data nodes: one leads, the others stand by (default 2; 0: infrastructure and proxy only) */
   readonly dataNodes?: number;
+  /** the Quiver nodes' --log-level (default info) */
   readonly logLevel?: string;
-  /** extra environment for the Quiver nodes (e.g. QUIVER_SEAL_THRESHOLD_BYTES) */
+  /** more environment for the Quiver nodes */
   readonly env?: NodeJS.ProcessEnv;
+  /** the script Quiver nodes run (default dist/src/main.js) */
+  readonly entry?: string;
+  /** how long the proxy may take to answer SELECT 1 (default 120 s) */
+  readonly readyTimeoutMs?: number;
+  /** aborting stops what has started and rejects (a Ctrl-C during start-up) */
+  readonly signal?: AbortSignal;
 }
 
+/** A running local cluster. */
 export interface LocalCluster {
   readonly dir: string;
   /** the proxy's port: where clients connect */
@@ -37,85 +51,124 @@ export interface LocalCluster {
   readonly etcd: EtcdCluster;
   readonly nats: NatsCluster;
   readonly s3: LocalS3;
-  /** Quiver nodes by name ("data-1", "data-2", "proxy-1") */
-  readonly nodes: Map<string, ManagedProcess>;
-  /** every process, as cluster.json lists them */
+  /** the Quiver nodes by name: data-1, data-2, …, proxy-1 */
+  readonly nodes: ReadonlyMap<string, ManagedProcess>;
+  /** every process now running for the cluster, as cluster.json lists them */
   processes(): ManagedProcess[];
-  /** start a Quiver node again under its name (after it was stopped or killed) */
+  /** start a Quiver node that exited (or was killed) again under its name, with the same flags */
   respawn(name: string): ManagedProcess;
   /** the data node leading now (by the election's value), if any */
   dataLeader(): Promise<ManagedProcess | undefined>;
+  /** data nodes, then the proxy, then the infrastructure; cluster.json then says `"stopped": true` */
   stop(): Promise<void>;
 }
 
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+/** dist/src/main.js: this file runs from dist/src/cluster/. */
+const MAIN_JS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+const HOST = '127.0.0.1';
 
+/** Start the cluster; on any failure, stop what was started and reject with the reason. */
 export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
   const dir = resolve(opts.dir);
   const n = opts.nodes ?? 3;
-  mkdirSync(join(dir, 'logs'), { recursive: true });
-  const [etcd, nats, s3] = await Promise.all([
-    startEtcdCluster(join(dir, 'etcd'), n),
-    startNatsCluster(join(dir, 'nats'), n),
+  const dataCount = opts.dataNodes ?? 2;
+  const entry = opts.entry ?? MAIN_JS;
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`nodes must be a positive integer, not ${n}`);
+  if (!(Number.isInteger(dataCount) && dataCount >= 0)) throw new Error(`dataNodes must be an integer ≥ 0, not ${dataCount}`);
+  if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
+  const logs = join(dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const previous = readRecord(dir);
+  await refuseIfRunning(dir, previous);
+  if (opts.port && (await listening(opts.port))) throw new Error(`port ${opts.port} is already in use`);
+  const infraPorts = await choosePorts(dir, n, previous?.ports, opts.port);
+  // recorded before anything starts: a launcher that dies during start-up leaves them too
+  writeRecord(dir, { port: opts.port ?? 0, ports: infraPorts, processes: [] });
+  const aborted = () => opts.signal?.aborted === true;
+
+  // the starters run in parallel; each stops its own processes if it fails
+  const [etcdR, natsR, s3R] = await Promise.allSettled([
+    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd),
+    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats),
     startLocalS3(join(dir, 's3')),
   ]);
-  const nodes = new Map<string, ManagedProcess>();
-  const specs = new Map<string, { port: number; args: string[] }>();
+  const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failed.length > 0 || aborted()) {
+    await Promise.all(infra.map((x) => x.stop()));
+    throw new Error(failed.length > 0 ? `the infrastructure did not start: ${failed.join('; ')}` : 'start-up aborted');
+  }
+  const etcd = (etcdR as PromiseFulfilledResult<EtcdCluster>).value;
+  const nats = (natsR as PromiseFulfilledResult<NatsCluster>).value;
+  const s3 = (s3R as PromiseFulfilledResult<LocalS3>).value;
+
+  const ports = (await freePorts(dataCount + 1)).filter((p) => p !== opts.port);
+  const proxyPort = opts.port || ports[dataCount];
+  const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
+  // a stream cannot have more replicas than JetStream has servers
+  const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  const specs = new Map<string, { role: 'data' | 'proxy'; port: number; args: string[] }>();
+  for (let i = 1; i <= dataCount; i++) {
+    const port = ports[i - 1];
+    specs.set(`data-${i}`, { role: 'data', port, args: ['--role', 'data', '--port', String(port), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
+  }
+  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy-1', ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
   };
-  const common = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket,
-    '--replicas', String(Math.min(3, n)), '--log-level', opts.logLevel ?? 'info'];
+  const nodes = new Map<string, ManagedProcess>();
   const spawnNode = (name: string) => {
     const spec = specs.get(name)!;
-    const role = name.startsWith('proxy') ? 'proxy' : 'data';
-    const p = spawnManaged(role, name, spec.port, process.execPath, [MAIN, ...spec.args], join(dir, 'logs', `${name}.log`), env);
+    const p = spawnManaged(spec.role, name, spec.port, process.execPath, [entry, ...spec.args], join(logs, `${name}.log`), env);
     nodes.set(name, p);
     return p;
   };
-  const dataCount = opts.dataNodes ?? 2;
-  const ports = await freePorts(dataCount + 1);
-  const proxyPort = opts.port && opts.port > 0 ? opts.port : ports[dataCount];
-  for (let i = 1; i <= dataCount; i++) {
-    specs.set(`data-${i}`, { port: ports[i - 1], args: ['--role', 'data', '--port', String(ports[i - 1]), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
-  }
-  specs.set('proxy-1', { port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy-1', ...common] });
-  for (const name of specs.keys()) spawnNode(name);
 
+  let stopping: Promise<void> | undefined;
+  const processes = () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()];
   const cluster: LocalCluster = {
-    dir, port: proxyPort, etcd, nats, s3, nodes,
-    processes: () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()],
-    respawn: (name) => {
+    dir, port: proxyPort, etcd, nats, s3, nodes, processes,
+    respawn(name) {
+      if (!specs.has(name)) throw new Error(`no Quiver node ${name} (${[...specs.keys()].join(', ')})`);
+      const old = nodes.get(name)!;
+      if (old.child.exitCode === null && old.child.signalCode === null) throw new Error(`${name} (pid ${old.pid}) still runs`);
       const p = spawnNode(name);
-      writeClusterJson(dir, cluster.processes());
+      record();
       return p;
     },
     async dataLeader() {
       const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
       const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints] });
       try {
-        const address = await c.leader('data');
-        return [...nodes.values()].find((p) => p.role === 'data' && address === `127.0.0.1:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);
+        const address = await c.leader(DATA_ELECTION);
+        return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);
       } finally {
         await c.close();
       }
     },
-    async stop() {
-      const data = [...nodes.values()].filter((p) => p.role === 'data');
-      await Promise.all(data.map((p) => p.stop()));
-      await Promise.all([...nodes.values()].filter((p) => p.role !== 'data').map((p) => p.stop()));
-      await Promise.all([etcd.stop(), nats.stop(), s3.stop()]);
+    stop() {
+      stopping ??= (async () => {
+        const quiver = [...nodes.values()];
+        // data nodes first: a leader resigns while etcd and the log still answer
+        await Promise.all(quiver.filter((p) => p.role === 'data').map((p) => p.stop()));
+        await Promise.all(quiver.filter((p) => p.role !== 'data').map((p) => p.stop()));
+        await Promise.all([etcd.stop(), nats.stop(), s3.stop()]);
+        record(true);
+      })();
+      return stopping;
     },
   };
-  writeClusterJson(dir, cluster.processes());
+  const record = (stopped = false) => writeRecord(dir, {
+    ...(stopped ? { stopped } : {}),
+    port: proxyPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
+    processes: processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log })),
+  });
+  for (const p of [...etcd.members, ...nats.servers, s3.process]) linkLog(logs, p);
   try {
-    await waitUntil('the proxy to answer queries', async () => {
-      for (const p of nodes.values()) {
-        if (p.child.exitCode !== null) throw new Error(`${p.name} exited with code ${p.child.exitCode} (log: ${p.log})`);
-      }
-      return dataCount === 0 ? true : answersQueries('127.0.0.1', proxyPort);
-    }, 90_000, 250);
+    for (const name of specs.keys()) spawnNode(name);
+    record();
+    await untilReady(cluster, dataCount > 0, opts.readyTimeoutMs ?? 120_000, opts.signal);
   } catch (e) {
     await cluster.stop();
     throw e;
@@ -123,38 +176,223 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   return cluster;
 }
 
-function writeClusterJson(dir: string, processes: readonly ManagedProcess[]): void {
-  const list = processes.map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log }));
-  writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ processes: list }, null, 2) + '\n');
+/**
+ * Ready once SELECT 1 through the proxy answers (with no data nodes: once the proxy
+ * listens). Rejects at once when one of the processes exits, with its log's last lines.
+ */
+async function untilReady(cluster: LocalCluster, answers: boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const quit = new AbortController();
+  const exited = Promise.race(cluster.processes().map((p) => p.exited.then((code) => ({ p, code }))));
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    await Promise.race([
+      waitUntil(answers ? `SELECT 1 through the proxy on port ${cluster.port}` : `the proxy to listen on port ${cluster.port}`,
+        async () => {
+          if (quit.signal.aborted) return true;
+          if (!answers) return listening(cluster.port);
+          await selectOne(HOST, cluster.port);
+          return true;
+        }, timeoutMs, 250),
+      exited.then(({ p, code }) => {
+        throw new Error(`${p.name} exited (${code ?? p.child.signalCode}) while the cluster started; the end of ${p.log}:\n${tail(p.log, 15)}`);
+      }),
+      aborted.then(() => { throw new Error('start-up aborted'); }),
+    ]);
+  } finally {
+    quit.abort();
+  }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      nodes: { type: 'string', default: '3' },
-      port: { type: 'string', default: '5433' },
-      dir: { type: 'string', default: './cluster' },
-      'data-nodes': { type: 'string', default: '2' },
-      'log-level': { type: 'string', default: 'info' },
-    },
-  });
-  let cluster: LocalCluster;
+/** The last `lines` lines of a log file. */
+function tail(file: string, lines: number): string {
   try {
-    cluster = await startLocalCluster({ dir: values.dir!, nodes: Number(values.nodes), port: Number(values.port), dataNodes: Number(values['data-nodes']), logLevel: values['log-level']! });
-  } catch (e) {
-    process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);
-    process.exit(1);
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
   }
-  process.stdout.write(`cluster ready on port ${cluster.port}\n`);
+}
+
+/** `<dir>/logs/NAME.log` → the infrastructure process's own log, so one folder has them all. */
+function linkLog(logs: string, p: ManagedProcess): void {
+  const link = join(logs, `${p.name}.log`);
+  if (link === p.log) return;
+  rmSync(link, { force: true });
+  symlinkSync(relative(logs, p.log), link);
+}
+
+/** What cluster.json holds for each process. */
+interface ListedProcess {
+  readonly role: string;
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly log: string;
+}
+
+/** The infrastructure's ports: clients' and peers' (etcd: client, then peer; NATS: client, then route). */
+interface InfraPorts {
+  readonly etcd: readonly number[];
+  readonly nats: readonly number[];
+}
+
+/** `<dir>/cluster.json`: the processes, and the ports a later start on the same directory reuses. */
+interface ClusterRecord {
+  readonly stopped?: boolean;
+  /** the proxy's */
+  readonly port: number;
+  readonly ports: InfraPorts;
+  readonly etcd?: readonly string[];
+  readonly nats?: readonly string[];
+  readonly s3?: { readonly endpoint: string; readonly bucket: string };
+  readonly processes: readonly ListedProcess[];
+}
+
+/** Written whole and renamed into place: a reader never sees half. Kept after a stop, marked stopped. */
+function writeRecord(dir: string, r: ClusterRecord): void {
+  const file = join(dir, 'cluster.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(r, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
+}
+
+function readRecord(dir: string): Partial<ClusterRecord> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as Partial<ClusterRecord>;
+  } catch {
+    return undefined; // none, or unreadable: nothing to go by
+  }
+}
+
+/**
+ * The previous run's ports when the directory has one (etcd members remember their peers'
+ * addresses in their data: new ports leave them without a quorum, waiting forever),
+ * else free ones.
+ */
+async function choosePorts(dir: string, n: number, previous: InfraPorts | undefined, proxyPort: number | undefined): Promise<InfraPorts> {
+  if (previous) {
+    const before = previous.etcd.length / 2;
+    if (before !== n || previous.nats.length !== 2 * n) throw new Error(`the cluster in ${dir} has ${before} etcd members and JetStream servers: start it with --nodes ${before}, or use another --dir`);
+    for (const port of [...previous.etcd, ...previous.nats]) {
+      if (await listening(port)) throw new Error(`port ${port}, which the cluster in ${dir} uses, is taken by another process`);
+    }
+    return previous;
+  }
+  const fresh = (await freePorts(4 * n + 1)).filter((p) => p !== proxyPort);
+  return { etcd: fresh.slice(0, 2 * n), nats: fresh.slice(2 * n, 4 * n) };
+}
+
+/**
+ * A cluster.json left by a launcher that is still running (or was killed -9, leaving its
+ * children) names processes that hold the directory: starting a second cluster on the same
+ * data would corrupt both. A listed process counts when its pid lives and its port answers.
+ */
+async function refuseIfRunning(dir: string, previous: Partial<ClusterRecord> | undefined): Promise<void> {
+  const alive: ListedProcess[] = [];
+  for (const p of previous?.processes ?? []) if (pidAlive(p.pid) && (await listening(p.port))) alive.push(p);
+  if (alive.length > 0) {
+    throw new Error(`a cluster in ${dir} still runs (${alive.map((p) => `${p.name} pid ${p.pid}`).join(', ')}): stop its launcher, or those pids, or use another --dir`);
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--log-level info]\n' +
+  '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n';
+
+/** The command line: start, print the ready line, stop everything on a signal. */
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        nodes: { type: 'string', default: '3' },
+        port: { type: 'string', default: '5433' },
+        dir: { type: 'string', default: './cluster' },
+        'data-nodes': { type: 'string', default: '2' },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const nodes = Number(values.nodes);
+  const port = Number(values.port);
+  const dataNodes = Number(values['data-nodes']);
+  const bad = [
+    !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 7) && '--nodes (1 to 7)',
+    !(Number.isInteger(port) && port >= 0 && port <= 65535) && '--port (0: a free one, up to 65535)',
+    !(Number.isInteger(dataNodes) && dataNodes >= 1 && dataNodes <= 9) && '--data-nodes (1 to 9)',
+  ].filter(Boolean);
+  if (bad.length > 0) {
+    process.stderr.write(`invalid ${bad.join(', ')}\n${USAGE}`);
+    process.exit(2);
+  }
+
+  // children in their own process groups: a Ctrl-C reaches only this process, which stops
+  // them in order (data nodes before the etcd and NATS they use)
+  childProcessGroups.own = true;
+  const abort = new AbortController();
+  let cluster: LocalCluster | undefined;
   let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
       if (stopping) return;
       stopping = true;
-      process.stdout.write('stopping the cluster\n');
-      cluster.stop().then(() => process.exit(0), () => process.exit(1));
+      process.stderr.write(`${sig}: stopping the cluster\n`);
+      abort.abort();
+      // during start-up, startLocalCluster stops what it started and rejects
+      cluster?.stop().then(() => process.exit(0), (e: Error) => {
+        process.stderr.write(`stopping failed: ${e.message}\n`);
+        process.exit(1);
+      });
     });
   }
+  // the children outlive this process (process groups of their own): stop them on a bug too
+  let exitCode = 0;
+  process.on('uncaughtException', (e) => {
+    process.stderr.write(`launcher failed: ${e.stack ?? e.message}\n`);
+    exitCode = 1;
+    stopping = true;
+    abort.abort();
+    // during start-up, the aborted start stops what it started and exits below
+    void cluster?.stop().finally(() => process.exit(1));
+  });
+  try {
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, logLevel: values['log-level']!, signal: abort.signal });
+  } catch (e) {
+    if (stopping) process.exit(exitCode);
+    process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  if (stopping) {
+    // stopped while start-up finished
+    await cluster.stop();
+    process.exit(exitCode);
+  }
+  for (const p of cluster.processes()) {
+    void p.exited.then((code) => {
+      if (!stopping) process.stderr.write(`${p.name} (pid ${p.pid}) exited (${code ?? p.child.signalCode}); its log: ${p.log}\n`);
+    });
+  }
+  process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
+    `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
+    `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n`);
+  process.stdout.write(`cluster ready on port ${cluster.port}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

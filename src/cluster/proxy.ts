@@ -8,6 +8,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { SqlError } from '../errors.js';
+import { StartupCode } from '../wire/message-codes.js';
 import { errorResponse } from '../wire/writer.js';
 
 interface Logger {
@@ -15,6 +16,7 @@ interface Logger {
   warn(obj: object, msg?: string): void;
 }
 
+/** What startProxy needs: where to listen, and where the data leader is. */
 export interface ProxyOptions {
   readonly host: string;
   readonly port: number;
@@ -25,20 +27,22 @@ export interface ProxyOptions {
   readonly logger?: Logger;
 }
 
+/** A listening proxy; close() ends its client connections and stops following the leader. */
 export interface RunningProxy {
   readonly port: number;
   close(): Promise<void>;
 }
-
-/** SSLRequest's and GSSENCRequest's codes (a length-8 startup packet) */
-const SSL_REQUEST = 80877103;
-const GSS_REQUEST = 80877104;
 
 function parseAddress(a: string): { host: string; port: number } {
   const i = a.lastIndexOf(':');
   return { host: a.slice(0, i), port: Number(a.slice(i + 1)) };
 }
 
+/**
+ * Listen on host:port and route every client connection to the data leader of its
+ * connect time (the leader's address comes from `opts.leader`, e.g. the Coordinator's
+ * watchLeader on election `data`).
+ */
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const waitMs = opts.waitMs ?? 15_000;
   let leader: string | undefined;
@@ -90,7 +94,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       if (buf.length < 8) return false;
       const len = buf.readInt32BE(0);
       const code = buf.readInt32BE(4);
-      if (len === 8 && (code === SSL_REQUEST || code === GSS_REQUEST)) {
+      if (len === 8 && (code === StartupCode.SSLRequest || code === StartupCode.GSSENCRequest)) {
         client.write('N');
         buf = buf.subarray(8);
         return answer();
@@ -140,7 +144,9 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       const backend = b.socket;
       backend.setNoDelay(true);
       backend.on('error', () => client.destroy());
-      backend.on('close', () => client.destroy());
+      // a backend that ended cleanly (a FATAL error, Terminate) may have left its last
+      // bytes in the client's write buffer: the pipe ends the client after them
+      backend.on('close', (hadError) => { if (hadError) client.destroy(); });
       for (const d of early) backend.write(d);
       client.pipe(backend);
       backend.pipe(client);

@@ -7,8 +7,9 @@ import type { Logger } from 'pino';
 import { openEtcdCoordinator } from './etcd-coordinator.js';
 import { openJetStreamLog } from './jetstream-log.js';
 import { openS3ObjectStore } from './s3-object-store.js';
-import { runDataRole, DATA_ELECTION } from './data-role.js';
-import { startProxy, type RunningProxy } from './proxy.js';
+import { runDataRole } from './data-role.js';
+import { runProxyRole } from './proxy-role.js';
+import type { RunningProxy } from './proxy.js';
 import type { SharedSeams } from '../storage/log-replica.js';
 
 export type ClusterNodeRole = 'data' | 'proxy';
@@ -50,16 +51,7 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   return runDataRole({ nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger, start });
 }
 
-/** A proxy: routes client connections to the data node that leads. */
-export async function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger): Promise<RunningProxy> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
-  await coordinator.register({ id: c.nodeId, address: `${host}:${port}`, role: 'proxy' });
-  const proxy = await startProxy({ host, port, logger, leader: (onChange) => coordinator.watchLeader(DATA_ELECTION, onChange) });
-  return {
-    port: proxy.port,
-    async close() {
-      await proxy.close();
-      await coordinator.close();
-    },
-  };
+/** A proxy: routes client connections to the data node that leads (proxy-role.ts). */
+export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger): Promise<RunningProxy> {
+  return runProxyRole({ host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId });
 }

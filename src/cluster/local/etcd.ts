@@ -14,10 +14,16 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-export async function startEtcdCluster(dir: string, n = 3): Promise<EtcdCluster> {
+/**
+ * `ports`: the n client ports, then the n peer ports (default: free ones). A member's data
+ * directory remembers its peers' addresses, so starting again on the same `dir` needs the
+ * same ports.
+ */
+export async function startEtcdCluster(dir: string, n = 3, ports?: readonly number[]): Promise<EtcdCluster> {
   const bin = ensureBinary('etcd', 'etcd-server');
   mkdirSync(dir, { recursive: true });
-  const ports = await freePorts(2 * n);
+  if (ports && ports.length !== 2 * n) throw new Error(`etcd needs ${2 * n} ports, not ${ports.length}`);
+  ports ??= await freePorts(2 * n);
   const clientPorts = ports.slice(0, n);
   const peerPorts = ports.slice(n);
   const initial = peerPorts.map((p, i) => `etcd-${i + 1}=http://127.0.0.1:${p}`).join(',');
@@ -58,7 +64,10 @@ export async function startEtcdCluster(dir: string, n = 3): Promise<EtcdCluster>
       return members[i];
     },
     async stop() {
-      await Promise.all(members.map((m) => m.stop()));
+      // one at a time: a leader stopped while its peers live hands leadership over at once;
+      // stopped together, one waited for peers already gone until SIGKILL (measured: 5 s
+      // in parallel, 70-120 ms in turn for 3 members)
+      for (const m of members) await m.stop();
     },
   };
 }

@@ -20,10 +20,12 @@ export interface NatsCluster {
 /** Largest message: a log batch is split below it (jetstream-log.ts); NATS allows up to 64 MB. */
 export const NATS_MAX_PAYLOAD = 8 * 1024 * 1024;
 
-export async function startNatsCluster(dir: string, n = 3): Promise<NatsCluster> {
+/** `ports`: the n client ports, then the n route ports (default: free ones). */
+export async function startNatsCluster(dir: string, n = 3, ports?: readonly number[]): Promise<NatsCluster> {
   const bin = ensureBinary('nats-server', 'nats-server');
   mkdirSync(dir, { recursive: true });
-  const ports = await freePorts(2 * n);
+  if (ports && ports.length !== 2 * n) throw new Error(`nats needs ${2 * n} ports, not ${ports.length}`);
+  ports ??= await freePorts(2 * n);
   const clientPorts = ports.slice(0, n);
   const routePorts = ports.slice(n);
   const confs = clientPorts.map((port, i) => {

@@ -46,9 +46,17 @@ export async function freePorts(n: number): Promise<number[]> {
   return [...out];
 }
 
+/**
+ * Whether children start in process groups of their own (default: the parent's). The
+ * launcher's command line turns it on: a terminal's Ctrl-C then reaches the launcher
+ * alone, which stops the Quiver nodes before the infrastructure they use, instead of
+ * every process getting SIGINT at once.
+ */
+export const childProcessGroups = { own: false };
+
 export function spawnManaged(role: ClusterRole, name: string, port: number, command: string, args: readonly string[], log: string, env: NodeJS.ProcessEnv = process.env): ManagedProcess {
   const fd = openSync(log, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env });
+  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env, detached: childProcessGroups.own });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const exited = new Promise<number | null>((resolve) => {

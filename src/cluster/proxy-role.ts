@@ -1,0 +1,56 @@
+/**
+ * `--role proxy`: the connection router (proxy.ts) following the metadata store's election
+ * `data`, so clients reach whichever data node leads. The proxy keeps no state of its own:
+ * run any number of them; it registers itself (role `proxy`) so operators can list them.
+ */
+import type { Coordinator } from './coordinator.js';
+import { DATA_ELECTION } from './data-role.js';
+import { openEtcdCoordinator } from './etcd-coordinator.js';
+import { startProxy, type ProxyOptions, type RunningProxy } from './proxy.js';
+
+/** What runProxyRole needs; main.ts passes its flags (`--host`, `--port`, `--etcd`). */
+export interface ProxyRoleOptions {
+  readonly host: string;
+  readonly port: number;
+  /** etcd client endpoints, e.g. ["http://127.0.0.1:2379"] */
+  readonly etcd: readonly string[];
+  readonly log?: ProxyOptions['logger'];
+  /** its registration's id (default `proxy-<host>:<port>`) */
+  readonly nodeId?: string;
+  /** how long a client waits for a data leader before 57P03 (default: the proxy's, 15 s) */
+  readonly waitMs?: number;
+  /** opens the Coordinator (default: etcd's on `etcd`); for another metadata store */
+  readonly openCoordinator?: (endpoints: readonly string[]) => Promise<Coordinator>;
+}
+
+/**
+ * Open the Coordinator, start the proxy on its `data` leader, and register the proxy.
+ * close() stops routing, then revokes the registration and disconnects.
+ */
+export async function runProxyRole(opts: ProxyRoleOptions): Promise<RunningProxy> {
+  const open = opts.openCoordinator ?? ((endpoints: readonly string[]) => openEtcdCoordinator({ endpoints }));
+  const coordinator = await open(opts.etcd);
+  let proxy: RunningProxy | undefined;
+  try {
+    proxy = await startProxy({
+      host: opts.host, port: opts.port,
+      leader: (onChange) => coordinator.watchLeader(DATA_ELECTION, onChange),
+      ...(opts.log ? { logger: opts.log } : {}),
+      ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
+    });
+    const address = `${opts.host}:${proxy.port}`;
+    await coordinator.register({ id: opts.nodeId ?? `proxy-${address}`, address, role: 'proxy' });
+  } catch (e) {
+    await proxy?.close();
+    await coordinator.close();
+    throw e;
+  }
+  const running = proxy;
+  return {
+    port: running.port,
+    async close() {
+      await running.close();
+      await coordinator.close();
+    },
+  };
+}
