@@ -87,6 +87,10 @@ test('batches read back whole and in order; a large one is split and reassembled
   assert.ok(Buffer.from(batches[1].payload).equals(big));
   assert.deepEqual((await readAll(log, 5)).map(text), ['three']);
   assert.deepEqual(await readAll(log, 6), []);
+  // the visitor's error is the caller's, not retried
+  let calls = 0;
+  await assert.rejects(log.read(0, () => { calls++; throw new Error('visitor failed'); }), /visitor failed/);
+  assert.equal(calls, 1);
   // a second client on the existing stream reads the same
   const other = await open('order');
   assert.deepEqual((await readAll(other)).map((b) => b.seq), [1, 5, 6]);
