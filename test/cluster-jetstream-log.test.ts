@@ -1,19 +1,20 @@
 /**
  * The shared log on a real loopback JetStream cluster (3 nats-server processes, stream
  * replicas 3): batches read back whole and in order (a 3 MB one split into parts), a
- * second writer is fenced, a retried append is stored once, a torn batch is never visited
- * and the next writer appends after it, and killing the stream's leader while a writer
- * appends loses no acknowledged batch and stores none twice.
+ * second writer is fenced (also in the middle of a batch), a retried append is stored
+ * once, a torn batch is never visited and the next writer appends after it, and killing
+ * the stream's leader while a writer appends loses no acknowledged batch and stores none
+ * twice.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, headers } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { ensureBinary } from '../src/cluster/local/processes.js';
 import { startNatsCluster, type NatsCluster } from '../src/cluster/local/nats.js';
-import { JetStreamLog } from '../src/cluster/jetstream-log.js';
+import { JetStreamLog, logSubject, partHeaders, type JetStreamLogOptions } from '../src/cluster/jetstream-log.js';
 import { LogFenced, type LogBatch, type SharedLog } from '../src/storage/shared-log.js';
 
 let available = true;
@@ -26,10 +27,11 @@ const skip = available ? false : 'nats-server is not installed and could not be'
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-jslog-'));
 let nats: NatsCluster | undefined;
+let raw: NatsConnection | undefined;
 const opened: SharedLog[] = [];
 
-async function open(stream: string, maxMessage?: number): Promise<SharedLog> {
-  const log = await JetStreamLog.open({ servers: nats!.urls, stream, ...(maxMessage ? { maxMessage } : {}) });
+async function open(stream: string, more: Partial<JetStreamLogOptions> = {}): Promise<SharedLog> {
+  const log = await JetStreamLog.open({ servers: nats!.urls, stream, ...more });
   opened.push(log);
   return log;
 }
@@ -41,19 +43,32 @@ async function readAll(log: SharedLog, after = 0): Promise<LogBatch[]> {
 }
 
 const text = (b: LogBatch) => Buffer.from(b.payload).toString();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Publish parts the way a writer that dies part-way would leave them (the module's own part format). */
+async function forgeParts(stream: string, batch: string, count: number, indexes: number[], after: number): Promise<number> {
+  let last = after;
+  for (const i of indexes) {
+    last = (await raw!.jetstream().publish(logSubject(stream), Buffer.from(`${batch}:${i}`), { headers: partHeaders(batch, i, count), expect: { lastSequence: last } })).seq;
+  }
+  return last;
+}
 
 before(async () => {
-  if (available) nats = await startNatsCluster(join(dir, 'nats'), 3);
+  if (!available) return;
+  nats = await startNatsCluster(join(dir, 'nats'), 3);
+  raw = await connect({ servers: [...nats.urls] });
 });
 
 after(async () => {
   for (const l of opened) await l.close().catch(() => {});
+  await raw?.close();
   await nats?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 test('batches read back whole and in order; a large one is split and reassembled', { skip }, async () => {
-  const log = await open('order', 1024 * 1024);
+  const log = await open('order', { maxMessage: 1024 * 1024 });
   const big = Buffer.alloc(3 * 1024 * 1024 + 17);
   for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
   let last = await log.lastSeq();
@@ -63,68 +78,132 @@ test('batches read back whole and in order; a large one is split and reassembled
   last = await log.append(Buffer.from('three'), last);
   assert.equal(last, 6, 'one part, four parts, one part');
   assert.equal(await log.lastSeq(), 6);
+  const info = await (await raw!.jetstreamManager()).streams.info('order');
+  assert.equal(info.config.num_replicas, 3);
+  assert.equal(info.config.storage, 'file');
   const batches = await readAll(log);
   assert.deepEqual(batches.map((b) => b.seq), [1, 5, 6]);
   assert.equal(text(batches[0]), 'one');
   assert.ok(Buffer.from(batches[1].payload).equals(big));
   assert.deepEqual((await readAll(log, 5)).map(text), ['three']);
   assert.deepEqual(await readAll(log, 6), []);
+  // the visitor's error is the caller's, not retried
+  let calls = 0;
+  await assert.rejects(log.read(0, () => { calls++; throw new Error('visitor failed'); }), /visitor failed/);
+  assert.equal(calls, 1);
+  // a second client on the existing stream reads the same
+  const other = await open('order');
+  assert.deepEqual((await readAll(other)).map((b) => b.seq), [1, 5, 6]);
 });
 
-test('a second writer is fenced; a retried append is stored once', { skip }, async () => {
-  const a = await open('fence');
+test('a second writer is fenced; a stale writer fenced mid-batch leaves nothing visible', { skip }, async () => {
+  const a = await open('fence', { maxMessage: 1024 });
   const b = await open('fence');
   const s1 = await a.append(Buffer.from('a1'), 0);
-  await assert.rejects(b.append(Buffer.from('b1'), 0), (e: unknown) => e instanceof LogFenced && e.actualLast === s1);
-  // the same writer sending the same batch again (its acknowledgement was lost): de-duplicated
-  assert.equal(await a.append(Buffer.from('a1'), 0), s1);
+  await assert.rejects(b.append(Buffer.from('b1'), 0), (e: unknown) => e instanceof LogFenced && e.expectedLast === 0 && e.actualLast === s1);
   const s2 = await b.append(Buffer.from('b1'), s1);
   await assert.rejects(a.append(Buffer.from('a2'), s1), LogFenced);
-  assert.deepEqual((await readAll(a)).map((x) => [x.seq, text(x)]), [[s1, 'a1'], [s2, 'b1']]);
+
+  // a writes a 1000-part batch; b takes over while it is under way
+  const long = Buffer.alloc(1000 * 1024, 0x61);
+  const stale = a.append(long, s2).then(() => 'appended', (e: unknown) => (e instanceof LogFenced ? 'fenced' : `failed: ${String(e)}`));
+  while ((await b.lastSeq()) < s2 + 2) await sleep(5);
+  let s3 = 0;
+  for (;;) {
+    try {
+      s3 = await b.append(Buffer.from('b2'), await b.lastSeq());
+      break;
+    } catch (e) {
+      if (!(e instanceof LogFenced)) throw e;
+    }
+  }
+  assert.equal(await stale, 'fenced');
+  assert.ok(s3 > s2 + 2, 'b appended after some of the parts');
+  assert.deepEqual((await readAll(b)).map((x) => [x.seq, text(x)]), [[s1, 'a1'], [s2, 'b1'], [s3, 'b2']]);
+  assert.deepEqual((await readAll(b, s2)).map(text), ['b2'], 'a reader starting at the torn parts skips them too');
+});
+
+test('a retried append is stored once', { skip }, async () => {
+  const log = await open('retry', { maxMessage: 4 });
+  const s1 = await log.append(Buffer.from('ten bytes!'), 0);
+  assert.equal(s1, 3, 'three parts');
+  // the same batch again (its acknowledgement was lost): every part de-duplicated
+  assert.equal(await log.append(Buffer.from('ten bytes!'), 0), s1);
+  assert.equal(await log.lastSeq(), s1);
+  // another payload after the same position is no retry: fenced, not taken for the first
+  await assert.rejects(log.append(Buffer.from('other'), 0), LogFenced);
+
+  // JetStream itself: the same part published twice with one message id is stored once
+  const js = raw!.jetstream();
+  const first = await js.publish(logSubject('retry'), Buffer.from('p'), { msgID: 'same-id', headers: partHeaders('x', 0, 1) });
+  const again = await js.publish(logSubject('retry'), Buffer.from('p'), { msgID: 'same-id', headers: partHeaders('x', 0, 1) });
+  assert.equal(again.duplicate, true);
+  assert.equal(again.seq, first.seq);
+  assert.equal(await log.lastSeq(), first.seq);
+  assert.deepEqual((await readAll(log)).map(text), ['ten bytes!', 'p']);
+});
+
+test('a retry after the duplicate window still finds its own part instead of being fenced', { skip }, async () => {
+  // a stream made with a short window (the log uses an existing stream as it is)
+  const jsm = await raw!.jetstreamManager();
+  await jsm.streams.add({ name: 'window', subjects: [logSubject('window')], num_replicas: 3, duplicate_window: 200_000_000 });
+  const log = await open('window', { maxMessage: 2 });
+  const s1 = await log.append(Buffer.from('abcd'), 0);
+  await sleep(400);
+  assert.equal(await log.append(Buffer.from('abcd'), 0), s1);
+  assert.equal(await log.lastSeq(), s1);
+  await assert.rejects(log.append(Buffer.from('wxyz'), 0), LogFenced);
+  assert.deepEqual((await readAll(log)).map(text), ['abcd']);
 });
 
 test('a torn batch is never visited, and the next writer appends after it', { skip }, async () => {
   const log = await open('torn');
   const s1 = await log.append(Buffer.from('whole'), 0);
   // a writer that died after the first of two parts
-  const nc = await connect({ servers: [...nats!.urls] });
-  const h = headers();
-  h.set('Quiver-Batch', 'dead-writer.1');
-  h.set('Quiver-Part', '0/2');
-  await nc.jetstream().publish('quiver.log.torn', Buffer.from('half'), { headers: h, expect: { lastSequence: s1 } });
-  await nc.close();
+  const torn = await forgeParts('torn', 'dead-writer.1', 2, [0], s1);
   assert.deepEqual((await readAll(log)).map(text), ['whole']);
+  assert.equal(await log.read(0, () => {}), s1, 'read returns the last batch it visited');
   const last = await log.lastSeq();
-  assert.equal(last, s1 + 1);
+  assert.equal(last, torn, 'the next append goes after the torn part');
+  await assert.rejects(log.append(Buffer.from('too early'), s1), LogFenced);
   const s3 = await log.append(Buffer.from('next'), last);
-  assert.deepEqual((await readAll(log)).map((b) => [b.seq, text(b)]), [[s1, 'whole'], [s3, 'next']]);
+  // another torn batch, three parts of five, then a whole one
+  const torn2 = await forgeParts('torn', 'dead-writer.2', 5, [0, 1, 2], s3);
+  const s5 = await log.append(Buffer.from('after'), torn2);
+  assert.deepEqual((await readAll(log)).map((b) => [b.seq, text(b)]), [[s1, 'whole'], [s3, 'next'], [s5, 'after']]);
+  assert.deepEqual((await readAll(log, s1)).map(text), ['next', 'after']);
+  assert.deepEqual((await readAll(log, torn)).map(text), ['next', 'after']);
+  assert.deepEqual((await readAll(log, s3 + 1)).map(text), ['after'], 'starting mid-batch skips its rest');
 });
 
 test('following: a reader sees new batches as they are appended until aborted', { skip }, async () => {
-  const log = await open('follow');
+  const log = await open('follow', { maxMessage: 2 });
   const seen: string[] = [];
   const stop = new AbortController();
   const reading = log.read(0, (b) => { seen.push(text(b)); }, { follow: true, signal: stop.signal });
   let last = 0;
-  for (const word of ['x', 'y', 'z']) last = await log.append(Buffer.from(word), last);
+  for (const word of ['x', 'yyy', 'zzzzz']) last = await log.append(Buffer.from(word), last);
   const deadline = Date.now() + 10_000;
-  while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (seen.length < 3 && Date.now() < deadline) await sleep(20);
   stop.abort();
   assert.equal(await reading, last);
-  assert.deepEqual(seen, ['x', 'y', 'z']);
+  assert.deepEqual(seen, ['x', 'yyy', 'zzzzz']);
 });
 
 test('killing the stream leader while a writer appends loses and doubles nothing', { skip }, async (t) => {
-  const log = await open('failover');
+  // 64 KiB parts; every 10th batch has three of them
+  const log = await open('failover', { maxMessage: 64 * 1024 });
+  const follower = await open('failover');
+  const payload = (i: number) => (i % 10 === 9 ? Buffer.alloc(150 * 1024, `w${i}.`) : Buffer.from(`w${i}`));
+  const acked: { i: number; seq: number; at: number }[] = [];
   let last = 0;
-  const acked: number[] = [];
   let stopWriting = false;
   let failures = 0;
   const writer = (async () => {
     for (let i = 0; !stopWriting; i++) {
       try {
-        last = await log.append(Buffer.from(`w${i}`), last);
-        acked.push(i);
+        last = await log.append(payload(i), last);
+        acked.push({ i, seq: last, at: Date.now() });
       } catch (e) {
         if (e instanceof LogFenced) throw e;
         failures++;
@@ -132,37 +211,56 @@ test('killing the stream leader while a writer appends loses and doubles nothing
       }
     }
   })();
-  const info = async () => {
-    const nc = await connect({ servers: [...nats!.urls] });
-    try {
-      return (await (await nc.jetstreamManager()).streams.info('failover')).cluster?.leader;
-    } finally {
-      await nc.close();
-    }
-  };
-  while (acked.length < 50) await new Promise((r) => setTimeout(r, 20));
-  const leader = await info();
-  const victim = nats!.servers.findIndex((s) => s.name === leader);
-  assert.ok(victim >= 0, `leader ${leader}`);
-  const before = acked.length;
-  const killedAt = Date.now();
-  await nats!.servers[victim].kill9();
-  while (acked.length < before + 50 && Date.now() - killedAt < 20_000) await new Promise((r) => setTimeout(r, 50));
-  const resumedMs = Date.now() - killedAt;
-  assert.ok(acked.length >= before + 50, `appends resumed: ${acked.length - before} after ${resumedMs} ms`);
-  stopWriting = true;
-  await writer;
-  await nats!.restart(victim);
-  const batches = await readAll(log);
-  const words = batches.map(text);
-  assert.deepEqual(words, acked.map((i) => `w${i}`), 'every acknowledged batch once, in order, nothing else');
-  t.diagnostic(`${acked.length} appends; leader ${leader} killed; 50 more acknowledged ${resumedMs} ms later; ${failures} appends failed and were retried`);
+  // a reader following the log throughout
+  const followed: LogBatch[] = [];
+  const stopFollowing = new AbortController();
+  const following = follower.read(0, (b) => { followed.push(b); }, { follow: true, signal: stopFollowing.signal });
+
+  try {
+    while (acked.length < 50) await sleep(20);
+    const jsm = await raw!.jetstreamManager();
+    const leader = (await jsm.streams.info('failover')).cluster?.leader;
+    const victim = nats!.servers.findIndex((s) => s.name === leader);
+    assert.ok(victim >= 0, `leader ${leader}`);
+    const before = acked.length;
+    const killedAt = Date.now();
+    await nats!.servers[victim].kill9();
+    while (acked.length < before + 50 && Date.now() - killedAt < 25_000) await sleep(50);
+    assert.ok(acked.length > before, 'appends resumed');
+    // the pause: the longest time without an acknowledgement from the kill on
+    const times = [killedAt, ...acked.slice(before).map((a) => a.at)];
+    const pauseMs = Math.max(...times.slice(1).map((at, k) => at - times[k]));
+    t.diagnostic(`${before} appends, then leader ${leader} killed; appends paused ${pauseMs} ms; ${acked.length - before} more in ${Date.now() - killedAt} ms; ${failures} appends failed past their retries`);
+    assert.ok(pauseMs < 15_000, `appends resumed within 15 s (paused ${pauseMs} ms)`);
+    assert.ok(acked.length >= before + 50, 'and go on');
+    stopWriting = true;
+    await writer;
+
+    // a batch as [seq, its first word, its length]: compact assertion messages
+    const brief = (seq: number, p: Uint8Array) => [seq, Buffer.from(p.subarray(0, 8)).toString().split('.')[0], p.byteLength];
+    const expected = acked.map((a) => brief(a.seq, payload(a.i)));
+    // the follower goes on while the killed server is still down
+    const deadline = Date.now() + 15_000;
+    while (followed.length < acked.length && Date.now() < deadline) await sleep(50);
+    t.diagnostic(`the follower had read all ${followed.length} batches ${Date.now() - killedAt} ms after the kill`);
+    stopFollowing.abort();
+    await following;
+    assert.deepEqual(followed.map((b) => brief(b.seq, b.payload)), expected, 'the follower saw every acknowledged batch once, in order');
+    await nats!.restart(victim);
+    const fresh = await open('failover');
+    assert.deepEqual((await readAll(fresh)).map((b) => brief(b.seq, b.payload)), expected, 'a new reader too, and nothing else');
+    assert.equal(await fresh.lastSeq(), acked[acked.length - 1].seq);
+  } finally {
+    stopWriting = true;
+    stopFollowing.abort();
+    await writer.catch(() => {});
+    await following.catch(() => {});
+  }
 });
 
 test('append latency, replicas 1 vs 3 (measured, not asserted)', { skip }, async (t) => {
   for (const replicas of [1, 3]) {
-    const log = await JetStreamLog.open({ servers: nats!.urls, stream: `lat${replicas}`, replicas });
-    opened.push(log);
+    const log = await open(`lat${replicas}`, { replicas });
     const body = Buffer.alloc(1024, 1);
     let last = 0;
     const times: number[] = [];

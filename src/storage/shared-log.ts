@@ -27,7 +27,11 @@ export interface SharedLog {
    * its own across a leader change, without ever appending the batch twice.
    */
   append(payload: Uint8Array, expectedLast: number): Promise<number>;
-  /** The seq of the last complete batch (0: empty). */
+  /**
+   * The log's last position: the `expectedLast` of the next append (0: empty). The seq of
+   * the last complete batch, or past it when the log ends in parts of a batch whose writer
+   * died mid-append (never acknowledged; `read` never visits them).
+   */
   lastSeq(): Promise<number>;
   /**
    * Visit the batches after `afterSeq` in order, up to the last one at the time of the call
