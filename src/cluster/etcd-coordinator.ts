@@ -14,6 +14,7 @@
 import { Etcd3, type Lease, type Namespace, type Watcher, type WatchBuilder } from 'etcd3';
 import type { Coordinator, Leadership, NodeInfo } from './coordinator.js';
 
+/** The etcd cluster to use and this node's lease. */
 export interface EtcdCoordinatorOptions {
   /** client endpoints, e.g. ["http://127.0.0.1:2379"] */
   readonly endpoints: readonly string[];
@@ -75,6 +76,7 @@ class LeaseSession {
   }
 }
 
+/** The Coordinator on etcd, one lease per instance (see the top of this file). */
 export class EtcdCoordinator implements Coordinator {
   private readonly client: Etcd3;
   private readonly ns: Namespace;
