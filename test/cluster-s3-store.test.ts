@@ -5,10 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalS3, type LocalS3 } from '../src/cluster/local/s3.js';
+import { waitUntil } from '../src/cluster/local/processes.js';
 import { S3ObjectStore } from '../src/cluster/s3-object-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-s3-'));
@@ -78,7 +79,8 @@ test('a download cut off midway leaves nothing at the destination', async () => 
   await store.put('mid.arrow', src);
   const dst = join(dir, 'mid-copy.arrow');
   const getting = store.get('mid.arrow', dst);
-  await new Promise((r) => setTimeout(r, 30));
+  // stopped once the download is under way: bytes have reached the temporary file
+  await waitUntil('the download to start', () => existsSync(`${dst}.part`) && statSync(`${dst}.part`).size > 0, 10_000, 2);
   await s3.process.kill9();
   await assert.rejects(getting);
   assert.equal(existsSync(dst), false, 'no half-written file at the destination');

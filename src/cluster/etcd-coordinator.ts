@@ -1,90 +1,209 @@
 /**
- * The Coordinator (coordinator.ts) on etcd (npm etcd3): elections are etcd's election
- * recipe (etcd3's Election: candidates' keys under the election's prefix, bound to their
- * leases, the oldest key leads), node registrations are keys bound to this coordinator's
- * lease, so both vanish when a node stops renewing (killed, cut off) — after the lease's
- * TTL. Every key lives under `prefix` (default "quiver/").
+ * The Coordinator (coordinator.ts) on etcd (npm etcd3). Each coordinator holds ONE lease,
+ * kept alive by etcd3: its election keys and node registrations are bound to it, so they
+ * all vanish together when the node stops renewing (killed, cut off) — after the TTL — or
+ * at once when it closes. Every key lives under `prefix` (default "quiver/").
+ *
+ * Elections are etcd's recipe (the Go client's concurrency.Election), written here
+ * because etcd3's Campaign insists on a lease of its own: a candidate puts
+ * `election/<name>/<lease id>` if absent, and leads once every key created before it
+ * (lower create revision) is deleted; the leader is the oldest key. (etcd3's Election
+ * uses the same layout; its observer was not used: in one run of the test it never
+ * reported a leader that was elected while it waited.)
  */
-import { Etcd3, type Lease, type Namespace } from 'etcd3';
+import { Etcd3, type Lease, type Namespace, type Watcher, type WatchBuilder } from 'etcd3';
 import type { Coordinator, Leadership, NodeInfo } from './coordinator.js';
 
+/** The etcd cluster to use and this node's lease. */
 export interface EtcdCoordinatorOptions {
   /** client endpoints, e.g. ["http://127.0.0.1:2379"] */
   readonly endpoints: readonly string[];
+  /** default "quiver/" */
   readonly prefix?: string;
   /** seconds until a silent node's lease (registrations, leadership) expires; default 5 */
   readonly leaseTtlSeconds?: number;
 }
 
+/**
+ * One granted lease and the moment it is known lost. etcd3 says 'lost' when etcd answers
+ * that the lease is gone, but when etcd is unreachable only 2 × TTL after the last renewal,
+ * while etcd itself expires the lease (and may elect another leader) after 1 × TTL. So the
+ * lease also counts as lost once TTL has passed since the SENDING of the last renewal etcd
+ * acknowledged (etcd restarted the TTL no earlier than that).
+ */
+class LeaseSession {
+  readonly lease: Lease;
+  readonly lost: Promise<void>;
+  isLost = false;
+  /** the best-effort revocation started when the lease ended */
+  revoked: Promise<void> = Promise.resolve();
+  private markLost: () => void = () => {};
+  private timer: NodeJS.Timeout | undefined;
+  /** send times of renewals not yet answered (answers come in order on the stream) */
+  private unanswered: number[] = [];
+
+  constructor(ns: Namespace, private readonly ttlMs: number) {
+    this.lost = new Promise<void>((resolve) => { this.markLost = resolve; });
+    const requested = Date.now();
+    this.lease = ns.lease(ttlMs / 1000);
+    this.lease.on('lost', () => this.end());
+    this.lease.on('keepaliveEstablished', () => { this.unanswered = []; });
+    this.lease.on('keepaliveFired', () => this.unanswered.push(Date.now()));
+    this.lease.on('keepaliveSucceeded', () => {
+      const sent = this.unanswered.shift();
+      if (sent !== undefined) this.expireAt(sent + this.ttlMs);
+    });
+    this.lease.grant().then(() => this.expireAt(requested + this.ttlMs), () => this.end());
+  }
+
+  private expireAt(at: number): void {
+    if (this.isLost) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.end(), Math.max(0, at - Date.now()));
+    this.timer.unref();
+  }
+
+  /**
+   * Tell the waiters, stop renewing and revoke if etcd can still be reached: a lease we
+   * call lost must not keep our election key alive.
+   */
+  end(): void {
+    if (this.isLost) return;
+    this.isLost = true;
+    clearTimeout(this.timer);
+    this.markLost();
+    this.revoked = this.lease.revoke().catch(() => {});
+  }
+}
+
+/** The Coordinator on etcd, one lease per instance (see the top of this file). */
 export class EtcdCoordinator implements Coordinator {
   private readonly client: Etcd3;
   private readonly ns: Namespace;
-  private lease: Lease | undefined;
-  private readonly ttl: number;
-  private readonly campaigns = new Set<{ resign(): Promise<void> }>();
+  private readonly ttlMs: number;
+  private session: LeaseSession | undefined;
+  /** put again under the next lease when one is lost (a cut-off node reappears when it reconnects) */
+  private readonly registrations = new Map<string, NodeInfo>();
+  /** cancelled at close: etcd3's close leaves watchers reconnecting (and the process alive) */
+  private readonly watchers = new Set<Watcher>();
+  private closed = false;
 
   constructor(opts: EtcdCoordinatorOptions) {
     this.client = new Etcd3({ hosts: [...opts.endpoints], dialTimeout: 3000 });
     this.ns = this.client.namespace(opts.prefix ?? 'quiver/');
-    this.ttl = opts.leaseTtlSeconds ?? 5;
+    this.ttlMs = (opts.leaseTtlSeconds ?? 5) * 1000;
   }
 
-  /** This node's lease for its registrations (granted on first use). */
-  private nodeLease(): Lease {
-    if (!this.lease) {
-      this.lease = this.ns.lease(this.ttl);
-      this.lease.on('lost', () => { this.lease = undefined; });
+  /** The live lease; a new one once the last was lost. */
+  private live(): LeaseSession {
+    if (this.closed) throw new Error('the coordinator is closed');
+    if (!this.session || this.session.isLost) {
+      const s = new LeaseSession(this.ns, this.ttlMs);
+      this.session = s;
+      void s.lost.then(() => this.reregister());
     }
-    return this.lease;
+    return this.session;
+  }
+
+  private async reregister(): Promise<void> {
+    if (this.registrations.size === 0) return;
+    // a second's pause: a lease lost because etcd is unreachable is not granted again at once
+    await new Promise((r) => setTimeout(r, 1000).unref());
+    if (this.closed) return;
+    try {
+      for (const node of this.registrations.values()) await this.putNode(node);
+    } catch {
+      // the new lease was lost too: its own loss schedules the next attempt
+    }
+  }
+
+  private async putNode(node: NodeInfo): Promise<void> {
+    await this.live().lease.put(`nodes/${node.role}/${node.id}`).value(JSON.stringify(node));
   }
 
   async campaign(election: string, value: string, signal?: AbortSignal): Promise<Leadership> {
-    const campaign = this.ns.election(`elections/${election}`, this.ttl).campaign(value);
-    this.campaigns.add(campaign);
-    let onLost: () => void = () => {};
-    const lost = new Promise<void>((resolve) => { onLost = resolve; });
-    campaign.on('error', () => onLost());
-    const abort = () => { void campaign.resign().catch(() => {}); };
-    signal?.addEventListener('abort', abort, { once: true });
+    signal?.throwIfAborted();
+    const session = this.live();
+    const id = await session.lease.grant();
+    const candidates = this.ns.namespace(`election/${election}/`);
+    const put = await candidates.if(id, 'Create', '==', 0).then(candidates.put(id).value(value).lease(id)).commit();
+    if (!put.succeeded) throw new Error(`already campaigning in election ${election}`);
+    const withdraw = () => candidates.delete().key(id).exec().then(() => {}, () => {});
     try {
-      await new Promise<void>((resolve, reject) => {
-        campaign.on('elected', () => resolve());
-        campaign.on('error', (e) => reject(e));
-        signal?.addEventListener('abort', () => reject(new Error('campaign aborted')), { once: true });
-      });
-    } finally {
-      signal?.removeEventListener('abort', abort);
+      await this.waitForPredecessors(candidates, put.header.revision, stopOn(session, signal));
+    } catch (e) {
+      await withdraw();
+      throw e;
     }
-    return {
-      lost,
-      resign: async () => {
-        this.campaigns.delete(campaign);
-        await campaign.resign();
-      },
-    };
+    return { lost: session.lost, resign: withdraw };
+  }
+
+  private async watch(builder: WatchBuilder): Promise<Watcher> {
+    const watcher = await builder.create();
+    this.watchers.add(watcher);
+    return watcher;
+  }
+
+  /** Cancel once: etcd3 waits for an answer to a second cancellation that never comes. */
+  private async unwatch(watcher: Watcher): Promise<void> {
+    if (this.watchers.delete(watcher)) await watcher.cancel().catch(() => {});
+  }
+
+  /** Resolves once no candidate created before `revision` remains (this candidate leads). */
+  private async waitForPredecessors(candidates: Namespace, revision: string, stop: Promise<never>): Promise<void> {
+    for (;;) {
+      const before = await Promise.race([
+        candidates.getAll().maxCreateRevision(String(BigInt(revision) - 1n)).sort('Create', 'Descend').limit(1).exec(),
+        stop,
+      ]);
+      if (before.kvs.length === 0) return;
+      // the newest older candidate: when it goes, look again (older ones may remain)
+      const watcher = await this.watch(candidates.watch().key(before.kvs[0].key).startRevision(String(BigInt(before.header.revision) + 1n)).only('delete'));
+      try {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            watcher.once('delete', () => resolve());
+            // a watch that failed (e.g. compacted): look again
+            watcher.on('error', () => resolve());
+          }),
+          stop,
+        ]);
+      } finally {
+        await this.unwatch(watcher);
+      }
+    }
   }
 
   async leader(election: string): Promise<string | undefined> {
-    return this.ns.election(`elections/${election}`, this.ttl).leader();
+    return oldest(this.ns.namespace(`election/${election}/`));
   }
 
   async watchLeader(election: string, onChange: (value: string | undefined) => void): Promise<() => Promise<void>> {
-    const observer = await this.ns.election(`elections/${election}`, this.ttl).observe();
+    const candidates = this.ns.namespace(`election/${election}/`);
     let last: string | undefined | null = null;
-    const report = (v: string | undefined) => {
-      if (v === last) return;
-      last = v;
-      onChange(v);
+    // reads one after another, so that the last report is the newest state
+    let reads = Promise.resolve();
+    const read = () => {
+      reads = reads.then(() => oldest(candidates)).then((v) => {
+        if (v === last) return;
+        last = v;
+        onChange(v);
+      }, () => {});
     };
-    observer.on('change', report);
-    // a watch error is retried by the observer itself; the value stays as it was until then
-    observer.on('error', () => {});
-    report(observer.leader());
-    return () => observer.cancel();
+    // watching first, then reading: a change in between is not missed
+    const watcher = await this.watch(candidates.watch().prefix(''));
+    watcher.on('data', read);
+    // after a reconnection (changes while disconnected are replayed, but read anyway)
+    watcher.on('connected', read);
+    watcher.on('error', read);
+    read();
+    await reads;
+    return () => this.unwatch(watcher);
   }
 
   async register(node: NodeInfo): Promise<void> {
-    await this.nodeLease().put(`nodes/${node.role}/${node.id}`).value(JSON.stringify(node));
+    this.registrations.set(`${node.role}/${node.id}`, node);
+    await this.putNode(node);
   }
 
   async nodes(role?: string): Promise<NodeInfo[]> {
@@ -101,16 +220,44 @@ export class EtcdCoordinator implements Coordinator {
   }
 
   async close(): Promise<void> {
-    for (const c of this.campaigns) await c.resign().catch(() => {});
-    this.campaigns.clear();
-    await this.lease?.revoke().catch(() => {});
+    if (this.closed) return;
+    this.closed = true;
+    const s = this.session;
+    if (s) {
+      // our leadership ends now, whatever else happens; the revocation is a courtesy
+      // (the lease expires anyway), not waited for longer than the TTL
+      s.end();
+      await Promise.race([s.revoked, new Promise((r) => setTimeout(r, this.ttlMs).unref())]);
+    }
+    await Promise.all([...this.watchers].map((w) => this.unwatch(w)));
     this.client.close();
   }
 }
 
+/** A promise that rejects when the campaign must stop waiting: the lease is lost, or `signal` aborts. */
+function stopOn(session: LeaseSession, signal: AbortSignal | undefined): Promise<never> {
+  const stop = new Promise<never>((_, reject) => {
+    void session.lost.then(() => reject(new Error('the lease was lost before this candidate was elected')));
+    signal?.addEventListener('abort', () => reject(new Error('campaign aborted')), { once: true });
+  });
+  stop.catch(() => {});
+  return stop;
+}
+
+/** The oldest candidate's value: the leader's. */
+async function oldest(candidates: Namespace): Promise<string | undefined> {
+  const r = await candidates.getAll().sort('Create', 'Ascend').limit(1).exec();
+  return r.kvs[0]?.value.toString();
+}
+
+/** Connects (rejecting with the reason when no endpoint answers) and returns the coordinator. */
 export async function openEtcdCoordinator(opts: EtcdCoordinatorOptions): Promise<Coordinator> {
   const c = new EtcdCoordinator(opts);
-  // fail fast with the reason when no endpoint answers
-  await c.get('ping');
+  try {
+    await c.get('ping');
+  } catch (e) {
+    await c.close();
+    throw e;
+  }
   return c;
 }

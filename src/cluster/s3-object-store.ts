@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../storage/shared-log.js';
 
+/** Where the objects live and how to reach them. */
 export interface S3StoreOptions {
   readonly bucket: string;
   /** an S3-compatible endpoint (absent: AWS, region and credentials from the environment) */
@@ -21,6 +22,8 @@ export interface S3StoreOptions {
   readonly region?: string;
   readonly accessKeyId?: string;
   readonly secretAccessKey?: string;
+  /** bucket in the path, not the host name (default: true when an endpoint is given, as MinIO and s3rver need) */
+  readonly forcePathStyle?: boolean;
 }
 
 function notFound(e: unknown): boolean {
@@ -28,6 +31,7 @@ function notFound(e: unknown): boolean {
   return err?.name === 'NoSuchKey' || err?.name === 'NotFound' || err?.$metadata?.httpStatusCode === 404;
 }
 
+/** The ObjectStore on one S3 bucket (and key prefix). */
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
 
@@ -42,7 +46,8 @@ export class S3ObjectStore implements ObjectStore {
       // as it came, chunk headers and all (measured: a 20 MB round trip came back altered)
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true } : {}),
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined,
       ...(opts.accessKeyId && opts.secretAccessKey ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } } : {}),
     });
   }
@@ -120,6 +125,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
+/** The object store in `opts.bucket` (call `close()` to release its connections). */
 export function openS3ObjectStore(opts: S3StoreOptions): S3ObjectStore {
   return new S3ObjectStore(opts);
 }
