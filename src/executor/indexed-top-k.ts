@@ -11,6 +11,7 @@ import type { AnnSegment } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
+import { smallSegmentExact } from './vector-search.js';
 
 export interface DistanceKey<Op extends string> { column: number; query: Expr; op: Op }
 
@@ -97,6 +98,11 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
  */
 export function widenedSearch(seg: AnnSegment, column: number, query: Float32Array, k: number, breadth: number,
   passes: ((row: Row) => boolean) | null | undefined, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
+  // a small segment is ranked exactly, as the float path does (cheaper, and no graph can miss a row)
+  if (!passes && smallSegmentExact(seg, k, breadth)) {
+    for (const r of seg.visibleRows()) consider(r.row, r.pos);
+    return;
+  }
   let want = k;
   for (;;) {
     env.checkCancel();
