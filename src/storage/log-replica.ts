@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ClassicLevel } from 'classic-level';
 import { checkFormatVersion, SEGMENTS_DIR, WAL_DIR } from './data-dir.js';
-import type { ObjectStore, SharedLog } from './shared-log.js';
+import type { LogBatch, ObjectStore, SharedLog } from './shared-log.js';
 import { frame, unframe, type WalOp } from './wal.js';
 
 /** LevelDB key of the last shared-log batch applied locally (decimal text, framed) */
@@ -58,7 +58,7 @@ export function decodeBatch(payload: Uint8Array): WalOp[] {
   return raw.map((r) => (r[0] === 'p' ? { type: 'put', key: r[1], value: r[2] } : { type: 'del', key: r[1] }));
 }
 
-function positionOp(seq: number): WalOp {
+function positionOp(seq: number): Extract<WalOp, { type: 'put' }> {
   return { type: 'put', key: LOG_POSITION_KEY, value: frame(Buffer.from(String(seq))) };
 }
 
@@ -133,8 +133,7 @@ export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: Share
   const t0 = performance.now();
   let batches = 0;
   const reached = await seams.log.read(position, async (batch) => {
-    const ops = decodeBatch(batch.payload);
-    await db.batch([...ops, positionOp(batch.seq)], { sync: false });
+    const ops = await applyBatch(db, batch);
     batches++;
     // a standby keeps the files current as it goes, so a takeover has little to fetch
     if (options.follow && ops.some((op) => op.type === 'put' && op.key.startsWith('T/'))) await fetchFiles(db, seams, segDir, log);
@@ -142,6 +141,13 @@ export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: Share
   if (batches > 0) log.info({ from: position, to: reached, batches, ms: Math.round(performance.now() - t0) }, 'applied the shared log');
   const settled = options.follow ? reached : await settlePosition(db, seams, reached, log);
   return { position: settled, files: await fetchFiles(db, seams, segDir, log) };
+}
+
+/** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */
+async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
+  const ops = decodeBatch(batch.payload);
+  await db.batch([...ops, positionOp(batch.seq)], { sync: false });
+  return ops;
 }
 
 /**
@@ -158,12 +164,13 @@ async function settlePosition(db: ClassicLevel<string, Uint8Array>, seams: Share
     if (last <= position) return position;
     let applied = 0;
     position = await seams.log.read(position, async (batch) => {
-      await db.batch([...decodeBatch(batch.payload), positionOp(batch.seq)], { sync: false });
+      await applyBatch(db, batch);
       applied++;
     });
     if (applied === 0) {
       log.warn({ from: position, to: last }, 'skipping the parts of a batch its writer never finished');
-      await db.put(LOG_POSITION_KEY, frame(Buffer.from(String(last))));
+      const skip = positionOp(last);
+      await db.put(skip.key, skip.value);
       return last;
     }
   }
