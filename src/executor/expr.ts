@@ -29,6 +29,36 @@ export interface ExecEnv {
 export type Compiled = (row: Row, env: ExecEnv) => Value;
 
 export function compileExpr(e: Expr): Compiled {
+  const compiled = compileNode(e);
+  return (e.kind === 'call' || e.kind === 'cast') && rowIndependent(e) ? once(compiled) : compiled;
+}
+
+/**
+ * A call or cast of constants and parameters that is not volatile has one value for the
+ * whole execution (PostgreSQL folds it or evaluates it once, as a FROM item or InitPlan):
+ * `ts_rank(tsv, plainto_tsquery('english', $1))` must not stem $1 for every row, nor
+ * `v <-> $1::vector` parse $1 per row. Subqueries cache themselves.
+ */
+function rowIndependent(e: Expr): boolean {
+  switch (e.kind) {
+    case 'const': case 'param': return true;
+    case 'cast': return rowIndependent(e.arg);
+    case 'call': return !e.fn.volatile && e.args.every(rowIndependent);
+    default: return false;
+  }
+}
+
+/** evaluated on first use (so CASE and AND/OR still guard it), then remembered for the execution */
+function once(c: Compiled): Compiled {
+  let done = false;
+  let value: Value = null;
+  return (r, env) => {
+    if (!done) { value = c(r, env); done = true; }
+    return value;
+  };
+}
+
+function compileNode(e: Expr): Compiled {
   switch (e.kind) {
     case 'const': {
       const v = e.value;

@@ -164,10 +164,14 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const filter = { all: (r: Row) => !pred || pred(r, env) === true, rest: (r: Row) => !rest || rest(r, env) === true };
     const counted = rc.textStats && { candidates: 0 };
     if (counted) rc.textStats!.set(plan, counted);
-    for (const batch of textIndexRows(rc.storage, plan.table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted)) {
-      env.checkCancel();
-      yield plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : batch.rows;
-      if (rc.slice?.due()) yield PAUSE;
+    // partitions have the parent's columns in its order: the parent's index key names their lists too
+    for (const table of tables) {
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted)) {
+        env.checkCancel();
+        if (!plan.withRowId) yield batch.rows;
+        else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
+        if (rc.slice?.due()) yield PAUSE;
+      }
     }
     return;
   }

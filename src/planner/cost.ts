@@ -211,7 +211,8 @@ export class CostModel {
   /** A partitioned table's scan is the sum of its partitions' (an Append of them). */
   private scan(plan: Extract<Plan, { kind: 'scan' }>): Estimate {
     if (plan.partitions) {
-      const parts = plan.partitions.map((p) => this.tableScan(p, plan.filter, plan.keyLookup !== undefined));
+      const lookup = plan.textLookup;
+      const parts = plan.partitions.map((p) => (lookup ? this.textIndexScan(p, plan.filter, lookup.cond).heap : this.tableScan(p, plan.filter, plan.keyLookup !== undefined)));
       return {
         startup: parts.length ? Math.min(...parts.map((p) => p.startup)) : 0,
         total: parts.reduce((s, p) => s + p.total, 0),

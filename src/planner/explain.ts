@@ -8,7 +8,7 @@
  * scan is an Append of one Seq Scan per partition; a TopK is Limit over Sort; a hash
  * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
  */
-import type { TableDef } from '../catalog/catalog.js';
+import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { CostModel, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
@@ -234,11 +234,18 @@ class Builder implements DeparseContext {
     return n;
   }
 
-  private relation(n: DisplayNode, table: TableDef): void {
+  /** `on name [alias]`: PostgreSQL shows the alias when it differs (a partition under its parent's name) */
+  private relation(n: DisplayNode, table: TableDef, alias = table.name): void {
     n.title += this.opts.verbose ? ` on ${table.schema}.${table.name}` : ` on ${table.name}`;
+    if (alias !== table.name) n.title += ` ${alias}`;
     n.props.push(['Relation Name', table.name]);
     if (this.opts.verbose) n.props.push(['Schema', table.schema]);
-    n.props.push(['Alias', table.name]);
+    n.props.push(['Alias', alias]);
+  }
+
+  /** a partition's alias: the parent's name, numbered under an Append of several (pd_1, pd_2, …) */
+  private static partitionAlias(parent: TableDef, k: number, of: number): string {
+    return of === 1 ? parent.name : `${parent.name}_${k + 1}`;
   }
 
   private scan(plan: Extract<Plan, { kind: 'scan' }>): DisplayNode {
@@ -248,13 +255,18 @@ class Builder implements DeparseContext {
         n.details.push(['One-Time Filter', 'false']);
         return n;
       }
-      const n = this.node(plan, 'Append');
-      for (const p of plan.partitions) {
+      const parts = plan.partitions.map((p, k) => {
+        const alias = Builder.partitionAlias(plan.table, k, plan.partitions!.length);
+        if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
         const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
-        this.relation(part, p);
+        this.relation(part, p, alias);
         if (plan.filter) part.details.push(['Filter', this.expr(plan.filter)]);
-        n.children.push({ rel: 'Member', node: part });
-      }
+        return part;
+      });
+      // one partition left: PostgreSQL drops the Append
+      if (parts.length === 1) return this.absorb(parts[0]!, plan);
+      const n = this.node(plan, 'Append');
+      for (const part of parts) n.children.push({ rel: 'Member', node: part });
       return n;
     }
     if (plan.keyLookup) {
@@ -278,23 +290,34 @@ class Builder implements DeparseContext {
   }
 
   /** A GIN index's candidates, rechecked: Bitmap Heap Scan over a Bitmap Index Scan, as PostgreSQL shows it. */
-  private bitmapScan(plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>): DisplayNode {
-    const n = this.node(plan, 'Bitmap Heap Scan');
-    this.relation(n, plan.table);
+  private bitmapScan(plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>, partition?: TableDef, alias?: string): DisplayNode {
+    const table = partition ?? plan.table;
+    const n: DisplayNode = partition
+      ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
+      : this.node(plan, 'Bitmap Heap Scan');
+    this.relation(n, table, alias);
+    // a partition's own index attached to the parent's (its name), else the parent's
+    const index = (partition && partition.indexes.find((i) => this.sameKey(i, lookup.index, partition, plan.table))) ?? lookup.index;
     const cond = this.expr(lookup.cond);
     n.details.push(['Recheck Cond', cond]);
     const others = plan.filter ? conjuncts(plan.filter).filter((c) => c !== lookup.cond) : [];
     if (others.length) n.details.push(['Filter', others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`]);
     this.output(n, this.columnsOf(plan));
-    const index: DisplayNode = {
-      type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${lookup.index.name}`, props: [['Index Name', lookup.index.name]],
+    const indexNode: DisplayNode = {
+      type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${index.name}`, props: [['Index Name', index.name]],
       details: [['Index Cond', cond]], children: [], subplans: [],
-      est: this.opts.model.textIndexScan(plan.table, plan.filter, lookup.cond).index, actual: n.actual,
+      est: this.opts.model.textIndexScan(table, plan.filter, lookup.cond).index, actual: n.actual,
     };
     const handed = this.opts.textStats?.get(plan);
-    if (handed && n.actual && n.actual !== 'never') index.actual = { ...n.actual, rows: handed.candidates };
-    n.children.push({ rel: 'Outer', node: index });
+    if (handed && n.actual && n.actual !== 'never') indexNode.actual = { ...n.actual, rows: handed.candidates };
+    n.children.push({ rel: 'Outer', node: indexNode });
     return n;
+  }
+
+  /** a partition's GIN index on the same key as the parent's (its copy, attached to it) */
+  private sameKey(i: IndexDef, parentIndex: IndexDef, partition: TableDef, parent: TableDef): boolean {
+    return i.method === 'gin' && i.tsvectorConfig === parentIndex.tsvectorConfig
+      && partition.columns[i.columns[0]]?.name === parent.columns[parentIndex.columns[0]]?.name;
   }
 
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */

@@ -7,9 +7,9 @@
  *
  * `candidates` turns a tsquery into the positions that may match, as GIN's consistent
  * function does: a lexeme is its list, a prefix lexeme (foo:*) the union of the lists of
- * the lexemes starting with it, & and the phrase operator <N> intersect, | unites, and ! (or
- * an empty query) cannot narrow anything. Weights, phrase distances and negations are
- * not decided here, so the caller rechecks @@ on every candidate.
+ * the lexemes starting with it, & and the phrase operator <N> intersect, | unites, ! cannot
+ * narrow anything, and an empty query (only stop words) matches nothing. Weights, phrase
+ * distances and negations are not decided here, so the caller rechecks @@ on every candidate.
  */
 import { comparePrefix, compareLexemes, type TsVector } from '../types/tsvector.js';
 import type { QueryNode, TsQuery } from '../types/tsquery.js';
@@ -73,9 +73,12 @@ export class InvertedIndex {
     return out;
   }
 
-  /** The positions that may match the query (ascending), or undefined when the index cannot narrow them. */
+  /**
+   * The positions that may match the query (ascending), or undefined when the index cannot
+   * narrow them. An empty query (only stop words) matches no row, as in PostgreSQL.
+   */
   candidates(q: TsQuery): Int32Array | undefined {
-    return q ? this.evaluate(q) : undefined;
+    return q ? this.evaluate(q) : EMPTY;
   }
 
   /**

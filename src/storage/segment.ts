@@ -39,6 +39,8 @@ const KIND_BY_OID = new Map<number, ColumnKind>([
   [OID.date, 'float64'], [OID.time, 'float64'], [OID.timestamp, 'float64'], [OID.timestamptz, 'float64'],
   [OID.text, 'utf8'], [OID.varchar, 'utf8'], [OID.bpchar, 'utf8'], [OID.name, 'utf8'], [OID.char, 'utf8'],
   [OID.json, 'utf8'], [OID.jsonb, 'utf8'], [OID.uuid, 'utf8'], [OID.numeric, 'utf8'],
+  // canonical text forms; segments written before were 'serialized' (storedKind reads either)
+  [OID.tsvector, 'utf8'], [OID.tsquery, 'utf8'],
   [OID.bytea, 'binary'], [OID.interval, 'interval'],
 ]);
 
@@ -265,7 +267,7 @@ export class SealedSegment implements Segment {
       const ts = (tsData.values as Float64Array).subarray(tsData.offset, tsData.offset + batch.numRows);
       for (let i = 0; i < ts.length; i++) if (ts[i] > maxTs) maxTs = ts[i];
       const data = columns.map((_, ci) => batch.getChildAt(ci + 2)!.data[0] as arrow.Data);
-      const readers = columns.map((c, ci) => makeReader(columnKind(c.type), data[ci]));
+      const readers = columns.map((c, ci) => makeReader(storedKind(columnKind(c.type), data[ci]), data[ci]));
       const vectors = columns.map((c, ci) => (columnKind(c.type) === 'vector' ? vectorValues(data[ci], batch.numRows) : undefined));
       chunks.push({ start, length: batch.numRows, rowIds, ts, readers, vectors, nullCounts: data.map((d) => d.nullCount) });
       start += batch.numRows;
@@ -509,6 +511,11 @@ function vectorValues(data: arrow.Data, rows: number): Float32Array {
   const dims = (data.type as arrow.FixedSizeList).listSize;
   const from = child.offset + data.offset * dims;
   return (child.values as Float32Array).subarray(from, from + rows * dims);
+}
+
+/** a text column a segment file holds as v8-serialized values (written before its type was stored as utf8) */
+function storedKind(kind: ColumnKind, data: arrow.Data): ColumnKind {
+  return kind === 'utf8' && !arrow.DataType.isUtf8(data.type) ? 'serialized' : kind;
 }
 
 function makeReader(kind: ColumnKind, data: arrow.Data): Reader {

@@ -219,7 +219,11 @@ export function buildSystemRelations(): SystemRelation[] {
       rows.push(owned(row, t));
       for (const i of t.indexes) {
         const opts = Object.entries(i.options).map(([k, v]) => `${k}=${v}`);
-        rows.push(owned(base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, 'i', i.columns.length, false, 0, opts.length ? opts : null, 0, 'n'), { owner: t.owner }));
+        // an index of a partitioned table is a "partitioned index" (relkind I): its partitions' own indexes hold the rows
+        const relkind = t.kind === 'p' ? 'I' : 'i';
+        const row = base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, relkind, i.columns.length, false, 0, opts.length ? opts : null, 0, 'n');
+        if (i.parentIndex !== undefined) row[26] = true; // relispartition
+        rows.push(owned(row, { owner: t.owner }));
       }
     }
     for (const s of ctx.catalog.sequences.values()) rows.push(owned(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'), s));

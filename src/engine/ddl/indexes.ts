@@ -1,7 +1,7 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
 import { SqlError, SqlState } from '../../errors.js';
 import type { IndexCondition, IndexDef, TableDef } from '../../catalog/catalog.js';
-import { leafPartitions } from '../../catalog/partitions.js';
+import { childPartitions, leafPartitions } from '../../catalog/partitions.js';
 import { OID, T, formatType, type SparseVector } from '../../types/types.js';
 import { predicateConditions } from '../../planner/partial-index.js';
 import { checkSparsevecHnswValue } from '../../types/sparsevec.js';
@@ -81,11 +81,38 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
   if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
-  if (method === 'gin' && table.kind !== 'p') {
-    // sealed segments carry the inverted lists: seal the rows there are, and keep the growing segment small
-    ctx.storage.keepGrowingSmall?.(table.oid, true);
-    await ctx.storage.seal?.(table.oid);
+  if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+}
+
+/**
+ * GIN: sealed segments carry the inverted lists, so the rows there are get sealed and the
+ * growing segment is kept small. On a partitioned table each leaf partition gets its own
+ * index (attached to the parent's, as in PostgreSQL), also partitions created later
+ * (partitionIndexes).
+ */
+async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
+  if (table.kind === 'p') {
+    for (const child of childPartitions(ctx.catalog, table)) {
+      await buildTextIndexes(ctx, child, partitionIndex(ctx, table, idx, child));
+    }
+    return;
   }
+  ctx.storage.keepGrowingSmall?.(table.oid, true);
+  await ctx.storage.seal?.(table.oid);
+}
+
+/** a partition's copy of its parent's index (key columns found by name), added to the partition */
+function partitionIndex(ctx: DdlContext, parent: TableDef, idx: IndexDef, child: TableDef): IndexDef {
+  const columns = idx.columns.map((c) => child.columns.findIndex((x) => x.name === parent.columns[c].name));
+  const key = idx.tsvectorConfig !== undefined ? 'to_tsvector' : columns.map((c) => child.columns[c].name).join('_');
+  const own: IndexDef = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: child.oid, columns, parentIndex: idx.oid, name: ctx.catalog.uniqueRelationName(child.schema, `${child.name}_${key}`, 'idx') };
+  child.indexes.push(own);
+  return own;
+}
+
+/** CREATE TABLE … PARTITION OF: the new partition gets its own copy of the parent's GIN indexes */
+export async function partitionIndexes(ctx: DdlContext, parent: TableDef, child: TableDef): Promise<void> {
+  for (const idx of parent.indexes.filter((i) => i.method === 'gin')) await buildTextIndexes(ctx, child, partitionIndex(ctx, parent, idx, child));
 }
 
 /**

@@ -7,6 +7,7 @@ import { buildColumn, checkGenerationExpressions } from './columns.js';
 import { checkConstraint, foreignKey, keyConstraint } from './constraints.js';
 import { creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
 import { partitionBound } from './partition.js';
+import { partitionIndexes } from './indexes.js';
 
 interface PendingKey { kind: KeyKind; columns: readonly string[]; name?: string; position?: number }
 
@@ -52,11 +53,14 @@ export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<v
   resolveConstraints(ctx, draft, table);
   ctx.catalog.addTable(table);
   for (const s of draft.sequences) ctx.catalog.addSequence(s);
+  const parent = draft.partitionOf && ctx.catalog.tables.get(draft.partitionOf.parent);
   // a partitioned table stores nothing itself: its rows live in its leaf partitions
-  if (table.kind === 'p') return;
-  await ctx.storage.createTable({ id: table.oid, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
-  ctx.txn?.created(table.oid);
-  for (const idx of table.indexes) ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns });
+  if (table.kind !== 'p') {
+    await ctx.storage.createTable({ id: table.oid, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
+    ctx.txn?.created(table.oid);
+    for (const idx of table.indexes) ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns });
+  }
+  if (parent) await partitionIndexes(ctx, parent, table);
 }
 
 /** PARTITION OF: the parent's columns, its keys mirrored, its CHECK constraints inherited (same names, as in PostgreSQL). */

@@ -33,7 +33,7 @@ export function parseRows(parser: Value, text: string): Row[] {
 
 /** ts_lexize: the lexemes, [] for a stop word */
 export function lexize(dict: number, word: string): Value[] {
-  return dictionaryByOid(dict).lexize(word);
+  return [...dictionaryByOid(dict).lexize(word)];
 }
 
 /** ts_debug: alias, description, token, dictionaries, dictionary, lexemes per token */
@@ -42,6 +42,6 @@ export function debugRows(cfg: TextSearchConfig, text: string): Row[] {
     const dict = cfg.map.get(t.type);
     const head: Row = [TOKEN_TYPES[t.type]!, TOKEN_DESCRIPTIONS[t.type]!, t.text];
     if (!dict) return [...head, [], null, null];
-    return [...head, [dict.oid], dict.oid, dict.lexize(t.text)];
+    return [...head, [dict.oid], dict.oid, [...dict.lexize(t.text)]];
   });
 }

@@ -43,9 +43,17 @@ function operands(q: QueryNode): Operand[] {
 }
 
 /** SortAndUniqItems: PostgreSQL's (unstable) qsort decides which of equal words stays */
+/** per parsed query (parseTsquery caches them): ranking every row of a scan sorts the operands once */
+const SORTED_OPERANDS = new WeakMap<QueryNode, Operand[]>();
+
 function sortedUniqueOperands(q: QueryNode): Operand[] {
-  const ops = pgQsort(operands(q), (a, b) => compareLexemes(a.word, b.word));
-  return ops.filter((o, i) => i === 0 || compareLexemes(o.word, ops[i - 1]!.word) !== 0);
+  let out = SORTED_OPERANDS.get(q);
+  if (!out) {
+    const ops = pgQsort(operands(q), (a, b) => compareLexemes(a.word, b.word));
+    out = ops.filter((o, i) => i === 0 || compareLexemes(o.word, ops[i - 1]!.word) !== 0);
+    SORTED_OPERANDS.set(q, out);
+  }
+  return out;
 }
 
 function wordDistance(w: number): number {

@@ -29,8 +29,29 @@ export function parseText(cfg: TextSearchConfig, text: string): ParsedWord[] {
   return out;
 }
 
-/** make_tsvector: lexemes sorted, positions merged (at most MAXNUMPOS - 1 per lexeme) */
+/** recent to_tsvector results per configuration (OID → text → tsvector) */
+const RECENT = new Map<number, Map<string, string>>();
+const RECENT_LIMIT = 4096;
+
+/**
+ * to_tsvector(cfg, text). Remembered for the last texts: pgvector's hybrid query computes
+ * to_tsvector(body) of each keyword candidate twice (sort key and rank window), and again
+ * for the same documents in the next query.
+ */
 export function toTsvector(cfg: TextSearchConfig, text: string): string {
+  let recent = RECENT.get(cfg.oid);
+  if (!recent) RECENT.set(cfg.oid, (recent = new Map()));
+  let v = recent.get(text);
+  if (v === undefined) {
+    v = makeTsvector(cfg, text);
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(text, v);
+  }
+  return v;
+}
+
+/** make_tsvector: lexemes sorted, positions merged (at most MAXNUMPOS - 1 per lexeme) */
+function makeTsvector(cfg: TextSearchConfig, text: string): string {
   const words = parseText(cfg, text).sort((a, b) => compareLexemes(a.word, b.word) || a.pos - b.pos);
   const out: { word: string; pos: WordPos[] }[] = [];
   for (const w of words) {

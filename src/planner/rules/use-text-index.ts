@@ -9,7 +9,8 @@
  * query is the same value for the whole execution (a constant, parameter, or non-volatile
  * call of them), the rows come from the index's candidates instead of every row; the whole
  * filter is rechecked on them (phrase, weights and negation are only approximated by the
- * posting lists).
+ * posting lists). On a partitioned table the index is the parent's: each partition is read
+ * through its own lists (Append of Bitmap Heap Scans).
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { OID } from '../../types/types.js';
@@ -53,13 +54,16 @@ export function textIndexCondition(table: TableDef, filter: Expr): { index: Inde
 export const useTextIndex: Rule = {
   name: 'use-text-index',
   apply(plan, ctx) {
-    if (plan.kind !== 'scan' || !plan.filter || plan.partitions || plan.keyLookup || plan.textLookup) return undefined;
+    if (plan.kind !== 'scan' || !plan.filter || plan.keyLookup || plan.textLookup) return undefined;
     const found = textIndexCondition(plan.table, plan.filter);
     if (!found) return undefined;
-    // by cost: enable_bitmapscan / enable_seqscan = off add disable_cost
+    // by cost: enable_bitmapscan / enable_seqscan = off add disable_cost; a partitioned
+    // table's partitions (which have the parent's columns) are summed
     const model = new CostModel(ctx.catalog, ctx.costEnv);
-    const seq = model.tableScan(plan.table, plan.filter, false).total;
-    const bitmap = model.textIndexScan(plan.table, plan.filter, found.cond).heap.total;
+    const tables = plan.partitions ?? [plan.table];
+    const filter = plan.filter;
+    const seq = tables.reduce((sum, t) => sum + model.tableScan(t, filter, false).total, 0);
+    const bitmap = tables.reduce((sum, t) => sum + model.textIndexScan(t, filter, found.cond).heap.total, 0);
     if (seq < bitmap) return undefined;
     return { ...plan, textLookup: found };
   },
