@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OID, sqlType } from '../src/types/types.js';
 import { decodeBinary, encodeBinary } from '../src/types/binary-format.js';
-import { tsvectorIn } from '../src/types/tsvector.js';
+import { parseCanonicalTsvector, parseTsvectorText, tsvectorIn } from '../src/types/tsvector.js';
 import { tsqueryIn } from '../src/types/tsquery.js';
 import { CONFIGS } from '../src/functions/text-search/config.js';
 import { parseTokens, TOKEN_TYPES } from '../src/functions/text-search/parser.js';
@@ -65,5 +65,27 @@ describe('text search types', () => {
       'asciiword:mail', 'email:foo@bar.com', 'asciiword:at', 'protocol:http://', 'url:x.org/a?b=1', 'host:x.org', 'url_path:/a?b=1',
       'file:v1.2', 'int:-5', 'float:3.14', 'asciihword:co-op', 'hword_asciipart:co', 'hword_asciipart:op', 'file:/usr/lib',
     ]);
+  });
+});
+
+describe('parseCanonicalTsvector (the fast path for stored values)', () => {
+  it('reads tsvectorout text exactly as the general parser does, and declines anything else', () => {
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ["a", "b", "z", "'", "\\", "é", "😀", " ", ":", ","];
+    for (let n = 0; n < 2000; n++) {
+      const lexemes: string[] = [];
+      for (let k = Math.floor(rand() * 6); k > 0; k--) {
+        let w = '';
+        for (let j = 1 + Math.floor(rand() * 4); j > 0; j--) w += alphabet[Math.floor(rand() * alphabet.length)];
+        const positions = Array.from({ length: Math.floor(rand() * 4) }, () => `${1 + Math.floor(rand() * 20000)}${['', 'A', 'B', 'C', 'D'][Math.floor(rand() * 5)]}`);
+        lexemes.push(`'${w.replace(/'/g, "''").replace(/\\/g, '\\\\')}'${positions.length ? ':' + positions.join(',') : ''}`);
+      }
+      const canonical = tsvectorIn(lexemes.join(' '));
+      assert.deepEqual(parseCanonicalTsvector(canonical), parseTsvectorText(canonical), canonical);
+    }
+    for (const other of ["b a", "'b' 'a'", "a:2,1", "'a' 'a'", "'a'  'b'", "'a':0", "'a' ", "a", "'a\\b'", "'a"]) {
+      assert.equal(parseCanonicalTsvector(other), undefined, other);
+    }
   });
 });

@@ -20,7 +20,10 @@ export interface Posting {
   /** ascending row positions */
   readonly rows: Int32Array;
   /** the lexeme's frequency in each of those rows (its position count, 1 when stripped) */
-  readonly freqs: Uint16Array;
+  readonly freqs: Uint16Array | Uint32Array;
+  /** the highest frequency and the shortest document length among those rows: a bound on any row's BM25 share (MaxScore) */
+  readonly maxFreq: number;
+  readonly minLength: number;
 }
 
 export class InvertedIndex {
@@ -51,9 +54,35 @@ export class InvertedIndex {
       docLength[pos] = dl;
     }
     const lists = new Map<string, Posting>();
-    for (const [word, r] of rows) lists.set(word, { rows: Int32Array.from(r), freqs: Uint16Array.from(freqs.get(word)!) });
+    for (const [word, r] of rows) lists.set(word, InvertedIndex.posting(Int32Array.from(r), Uint16Array.from(freqs.get(word)!), docLength));
     const words = [...lists.keys()].sort(compareLexemes);
     return new InvertedIndex(words, lists, docLength);
+  }
+
+  /** a posting list with its bounds */
+  static posting(rows: Int32Array, freqs: Uint16Array | Uint32Array, docLength: Int32Array): Posting {
+    let maxFreq = 0, minLength = Infinity;
+    for (let i = 0; i < rows.length; i++) {
+      if (freqs[i]! > maxFreq) maxFreq = freqs[i]!;
+      if (docLength[rows[i]!]! < minLength) minLength = docLength[rows[i]!]!;
+    }
+    return { rows, freqs, maxFreq, minLength };
+  }
+
+  /**
+   * The rows holding a lexeme starting with `prefix` (or exactly `word`), with the summed
+   * frequency per row: one BM25 term's list.
+   */
+  termPosting(word: string, prefix: boolean): Posting | undefined {
+    if (!prefix) return this.lists.get(word);
+    const lists = this.wordsWithPrefix(word).map((w) => this.lists.get(w)!);
+    if (lists.length <= 1) return lists[0];
+    const tf = new Int32Array(this.docLength.length);
+    for (const l of lists) for (let i = 0; i < l.rows.length; i++) tf[l.rows[i]!] += l.freqs[i]!;
+    const rows: number[] = [];
+    const freqs: number[] = [];
+    for (let r = 0; r < tf.length; r++) if (tf[r]! > 0) { rows.push(r); freqs.push(tf[r]!); }
+    return InvertedIndex.posting(Int32Array.from(rows), Uint32Array.from(freqs), this.docLength);
   }
 
   /** the rows holding exactly this lexeme */
