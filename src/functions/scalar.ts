@@ -41,6 +41,7 @@ import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFirst } from './jsonpath.js';
 import type { EvalContext } from './api.js';
 import { TEXT_SEARCH_FUNCTIONS } from './text-search/index.js';
+import { SLEEP_FUNCTIONS } from './sleep.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1161,6 +1162,7 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 
 // full-text search (src/functions/text-search/)
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
+for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;
