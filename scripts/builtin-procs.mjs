@@ -84,7 +84,8 @@ for (const p of rows) {
   const name = `${p.pgvector ? '' : 'pg_catalog.'}${JSON.stringify(p.proname)}`;
   const nulls = (types) => types.map((t) => `NULL::${quoteType(t)}`).join(', ');
   // ordered-set and hypothetical-set aggregates: direct arguments, then WITHIN GROUP's
-  const call = p.aggkind === 'n' ? `${name}(${nulls(args)})`
+  // count(*): PostgreSQL's zero-argument aggregate
+  const call = p.prokind === 'a' && args.length === 0 ? `${name}(*)` : p.aggkind === 'n' ? `${name}(${nulls(args)})`
     : `${name}(${nulls(args.slice(0, p.directargs))}) WITHIN GROUP (ORDER BY ${nulls(args.slice(p.directargs))})`;
   const sql = p.proretset && p.prokind === 'f' ? `EXPLAIN SELECT * FROM ${call}` : p.prokind === 'w' ? `EXPLAIN SELECT ${call} OVER ()` : `EXPLAIN SELECT ${call}`;
   try {
