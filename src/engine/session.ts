@@ -374,7 +374,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const env: ExecEnv = {
       params,
       outer: [],
-      ctx: withTextCorpus(evalContext(this, currentRoleName(this.settings)), rc),
+      ctx: { ...withTextCorpus(evalContext(this, currentRoleName(this.settings)), rc), sleep: rc.slice && ((ms) => rc.slice!.sleep(ms)) },
       runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
       checkCancel: () => this.checkCancelled(),
     };

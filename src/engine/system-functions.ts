@@ -129,9 +129,6 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'has_database_privilege':
       return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
-    case 'pg_encoding_to_char':
-      if (n === 1) return fn([T.int4], T.name, () => 'UTF8');
-      break;
     case 'pg_relation_size':
     case 'pg_total_relation_size':
     case 'pg_table_size':

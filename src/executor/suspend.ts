@@ -52,6 +52,42 @@ export class TimeSlice {
   restart(): void {
     this.start = performance.now();
   }
+
+  private sleepMs = 0;
+
+  /** pg_sleep: the statement asks to wait this long; the driver does at its next step */
+  sleep(ms: number): void {
+    this.sleepMs += ms;
+  }
+
+  /** whether a wait was asked for (checked without a promise on every step) */
+  get sleepAsked(): boolean {
+    return this.sleepMs > 0;
+  }
+
+  /** the wait asked for since the last call (0: none) */
+  takeSleep(): number {
+    const ms = this.sleepMs;
+    this.sleepMs = 0;
+    return ms;
+  }
+}
+
+/** How often a pg_sleep wakes up to check for a cancel or statement_timeout (ms). */
+const SLEEP_CHECK_MS = 50;
+
+/**
+ * The wait pg_sleep asked for (slice.sleepAsked): on timers, so the event loop serves other
+ * sessions meanwhile; `checkCancel` runs every SLEEP_CHECK_MS and ends it with 57014.
+ */
+async function sleepAsked(slice: TimeSlice, checkCancel: () => void): Promise<void> {
+  const ms = slice.takeSleep();
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, SLEEP_CHECK_MS)));
+    checkCancel();
+  }
+  slice.restart();
 }
 
 /**
@@ -156,6 +192,7 @@ export async function drain(
   try {
     for (;;) {
       const next = it.next();
+      if (slice?.sleepAsked) await sleepAsked(slice, checkCancel);
       if (next.done) return;
       const s = next.value;
       if (!isSuspend(s)) {
@@ -207,6 +244,7 @@ export function batchStream(steps: Iterable<Step>, checkCancel: () => void, slic
         slice?.restart();
         for (;;) {
           const step = it.next();
+          if (slice?.sleepAsked) await sleepAsked(slice, checkCancel);
           if (step.done) {
             finished = true;
             return null;

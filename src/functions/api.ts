@@ -21,6 +21,11 @@ export interface EvalContext {
   /** services the engine provides to functions (sequences, catalog lookups) */
   readonly services: FunctionServices;
   /**
+   * pg_sleep: the statement waits `ms` at its next step without holding the thread (the
+   * plan's driver does the waiting); absent where nothing drives a plan (query workers)
+   */
+  sleep?(ms: number): void;
+  /**
    * BM25's corpus: one tsvector key (a column, or to_tsvector(config, a text column)) over
    * a table's live rows at the statement's snapshot; absent where no table is at hand
    */

@@ -41,6 +41,7 @@ import { oidOf, type Impl, type ScalarDef } from './registry.js';
 import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFirst } from './jsonpath.js';
 import type { EvalContext } from './api.js';
 import { TEXT_SEARCH_FUNCTIONS } from './text-search/index.js';
+import { SLEEP_FUNCTIONS } from './sleep.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1049,6 +1050,10 @@ fn('current_setting', ['text', 'bool'], 'text', ([n, missingOk], ctx) => {
   return v ?? null;
 });
 fn('current_database', [], 'name', (_a, ctx) => ctx.database);
+// every database is UTF8 (psql's \dO keeps the collations of the database's encoding)
+fn('getdatabaseencoding', [], 'name', () => 'UTF8');
+fn('pg_encoding_to_char', ['int4'], 'name', ([e]) => ENCODINGS[N(e)] ?? '');
+fn('pg_char_to_encoding', ['name'], 'int4', ([e]) => encodingNumber(S(e)));
 fn('current_user', [], 'name', (_a, ctx) => ctx.user);
 fn('session_user', [], 'name', (_a, ctx) => ctx.user);
 fn('current_schema', [], 'name', (_a, ctx) => {
@@ -1157,6 +1162,7 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 
 // full-text search (src/functions/text-search/)
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
+for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;
@@ -1195,3 +1201,16 @@ fn('octet_length', ['bit'], 'int4', ([a]) => Math.ceil(BS(a!).length / 8));
 fn('bit_count', ['bit'], 'int8', ([a]) => bitCount(BS(a!)));
 fn('get_bit', ['bit', 'int4'], 'int4', ([a, n]) => getBit(BS(a!), N(n!)));
 fn('set_bit', ['bit', 'int4', 'int4'], 'bit', ([a, n, v]) => setBit(BS(a!), N(n!), N(v!)));
+
+/** PostgreSQL's encodings by number (pg_wchar.h's pg_enc) */
+const ENCODINGS = ('SQL_ASCII EUC_JP EUC_CN EUC_KR EUC_TW EUC_JIS_2004 UTF8 MULE_INTERNAL LATIN1 LATIN2 LATIN3 LATIN4 LATIN5 LATIN6 LATIN7 ' +
+  'LATIN8 LATIN9 LATIN10 WIN1256 WIN1258 WIN866 WIN874 KOI8R WIN1251 WIN1252 ISO_8859_5 ISO_8859_6 ISO_8859_7 ISO_8859_8 WIN1250 WIN1253 ' +
+  'WIN1254 WIN1255 WIN1257 KOI8U SJIS BIG5 GBK UHC GB18030 JOHAB SHIFT_JIS_2004').split(' ');
+
+/** pg_char_to_encoding: the name compared without case and punctuation, as PostgreSQL's clean_encoding_name does; -1 if unknown */
+function encodingNumber(name: string): number {
+  const clean = (n: string) => n.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const wanted = clean(name);
+  if (wanted === 'unicode') return ENCODINGS.indexOf('UTF8');
+  return ENCODINGS.findIndex((e) => clean(e) === wanted);
+}

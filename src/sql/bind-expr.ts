@@ -23,6 +23,7 @@ import { bindWithinGroupCall } from './bind-ordered-set.js';
 import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
+import { bindCastFunctionCall } from './bind-cast-function.js';
 
 /** What binding one statement needs from its surroundings. */
 export interface BindEnv {
@@ -147,7 +148,15 @@ function bindCall(env: BindEnv, name: string, args: Expr[], position?: number): 
     if (fn) return { kind: 'call', type: fn.returnType, name, fn, args };
   }
   const sys = env.systemFunction(name, types);
-  const fn = sys ?? resolveFunctionAt(name, types, position);
+  let fn: ReturnType<typeof resolveFunction>;
+  try {
+    fn = sys ?? resolveFunctionAt(name, types, position);
+  } catch (e) {
+    // int4(x), array_to_vector(a, 3, true): a function PostgreSQL implements a cast with
+    const cast = e instanceof SqlError && e.code === SqlState.undefinedFunction ? bindCastFunctionCall(env, name, args) : undefined;
+    if (cast) return cast;
+    throw e;
+  }
   if (fn.kind !== 'scalar') throw new SqlError(SqlState.groupingError, `aggregate function ${name} is not allowed here`, { position });
   const bound = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
   return { kind: 'call', type: fn.returnType, name, fn, args: bound };

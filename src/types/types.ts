@@ -87,7 +87,7 @@ export const OID = {
   inet: 869, bpchar: 1042, varchar: 1043, date: 1082, time: 1083, timestamp: 1114,
   timestamptz: 1184, interval: 1186, timetz: 1266, bit: 1560, varbit: 1562, numeric: 1700,
   regprocedure: 2202, regoper: 2203, regoperator: 2204, regclass: 2205, regtype: 2206,
-  record: 2249, cstring: 2275, any: 2276, anyarray: 2277, void: 2278, trigger: 2279,
+  record: 2249, cstring: 2275, internal: 2281, any: 2276, anyarray: 2277, void: 2278, trigger: 2279,
   anyelement: 2283, anynonarray: 2776, anycompatible: 5077, anycompatiblearray: 5078, anycompatiblenonarray: 5079, uuid: 2950, jsonb: 3802, regnamespace: 4089,
   regrole: 4096, aclitem: 1033,
   _bool: 1000, _bytea: 1001, _char: 1002, _name: 1003, _int2: 1005, _int2vector: 1006,
@@ -141,6 +141,8 @@ const BASE: TypeInfo[] = [
   t(OID.regrole, 'regrole', 4, 'N', { array: OID._regrole }),
   t(OID.record, 'record', -1, 'P', { array: OID._record }),
   t(OID.cstring, 'cstring', -2, 'P', { array: OID._cstring }),
+  // pg_aggregate.aggtranstype of the aggregates that keep their state in C structures (avg(int8), sum(numeric))
+  t(OID.internal, 'internal', 8, 'P'),
   t(OID.any, 'any', 4, 'P'),
   t(OID.anyarray, 'anyarray', -1, 'P'),
   t(OID.void, 'void', 4, 'P'),

@@ -243,9 +243,6 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
     case 'has_tablespace_privilege':
       if (n === 2 || n === 3) return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);
       break;
-    case 'pg_char_to_encoding':
-      if (n === 1) return fn([T.name], T.int4, (a) => (String(a[0]).toUpperCase() === 'UTF8' ? 6 : -1));
-      break;
     case 'pg_get_function_sqlbody':
       if (n === 1) return fn([T.oid], T.text, () => null);
       break;

@@ -9,6 +9,7 @@ import type { Catalog, TableDef } from '../catalog.js';
 import { CLASS_OID } from '../system/objects.js';
 import { AM, BTREE_OPCLASSES, VECTOR_OPCLASSES } from '../system/access-methods.js';
 import { builtinOperatorParts, builtinProcSignatureParts } from '../system/builtin-proc-rows.js';
+import { builtinCastTypes, builtinCollationName } from '../system/builtin-catalog-rows.js';
 
 const RELKIND_WORDS: Record<string, string> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', S: 'sequence', i: 'index', I: 'index' };
 const NAMESPACES: Record<number, string> = { 11: 'pg_catalog', 2200: 'public', 13181: 'information_schema', 99: 'pg_toast' };
@@ -31,6 +32,14 @@ export function describeObject(catalog: Catalog, classid: number, objid: number,
     case CLASS_OID.pg_operator: {
       const o = builtinOperatorParts(objid);
       return o ? `operator ${o.name}(${o.left === 0 ? 'NONE' : typeName(o.left)},${typeName(o.right)})` : null;
+    }
+    case CLASS_OID.pg_cast: {
+      const c = builtinCastTypes(objid);
+      return c ? `cast from ${typeName(c.source)} to ${typeName(c.target)}` : null;
+    }
+    case CLASS_OID.pg_collation: {
+      const name = builtinCollationName(objid);
+      return name ? `collation ${quoteIdent(name)}` : null;
     }
     case CLASS_OID.pg_am: {
       const name = amName(objid);

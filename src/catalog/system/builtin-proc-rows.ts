@@ -9,6 +9,7 @@ import { typeByName, type Row } from '../../types/types.js';
 import { BUILTIN_PROCS, type BuiltinProc } from './builtin-procs.js';
 import { BUILTIN_OPERATORS, type BuiltinOperator } from './builtin-operators.js';
 import { CLASS_OID, ROLE } from './objects.js';
+import { supportProcNames, supportProcOids } from './builtin-catalog-rows.js';
 
 const LANG_C = 13;
 
@@ -123,13 +124,11 @@ export function builtinDescription(objoid: number, classoid: number): string | u
 
 /**
  * Functions clients name as regproc that are not callable from SQL (their arguments are
- * internal or cstring): type I/O that pgjdbc tests (typinput = 'array_in'::regproc) and the
- * access methods' handlers (pg_am.amhandler). pgvector's handlers get Quiver's fixed OIDs.
+ * internal or cstring): type I/O that pgjdbc tests (typinput = 'array_in'::regproc), the
+ * access methods' handlers (pg_am.amhandler), aggregates' support functions; name → OID
+ * (builtin-catalogs.ts; pgvector's get Quiver's fixed OIDs).
  */
-export const INTERNAL_PROCS: Readonly<Record<string, number>> = {
-  array_in: 750, array_out: 751, array_recv: 2400, array_send: 2401, array_subscript_handler: 6179, record_in: 2290, record_out: 2291,
-  heap_tableam_handler: 3, bthandler: 330, hashhandler: 331, ginhandler: 333, hnswhandler: 15590, ivfflathandler: 15591,
-};
+export const INTERNAL_PROCS: Readonly<Record<string, number>> = supportProcOids();
 
 let regprocNames: Map<number, string> | undefined;
 
@@ -138,7 +137,7 @@ export function builtinRegprocName(oid: number): string | undefined {
   if (!regprocNames) {
     regprocNames = new Map(BUILTIN_OPERATORS.map((o) => [o[11], o[15]]));
     for (const p of BUILTIN_PROCS) regprocNames.set(p[0], p[24]);
-    for (const [name, oid] of Object.entries(INTERNAL_PROCS)) regprocNames.set(oid, name);
+    for (const [oid, name] of supportProcNames()) regprocNames.set(oid, name);
   }
   return regprocNames.get(oid);
 }

@@ -1,6 +1,6 @@
 /**
  * pg_catalog tables for features Quiver does not have (operators as objects, text search,
- * foreign data, casts, transforms, event triggers, subscriptions, large objects, security
+ * foreign data, transforms, event triggers, subscriptions, large objects, security
  * labels, default privileges): present with PostgreSQL 15's columns and empty, because
  * pg_dump reads each of them unconditionally.
  */
@@ -28,7 +28,6 @@ export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
   { name: 'pg_foreign_table', oid: 3118, columns: [['ftrelid', oid], ['ftserver', oid], ['ftoptions', texts]] },
   { name: 'pg_amop', oid: 2602, columns: [['oid', oid], ['amopfamily', oid], ['amoplefttype', oid], ['amoprighttype', oid], ['amopstrategy', int2], ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]] },
   { name: 'pg_amproc', oid: 2603, columns: [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2], ['amproc', regproc]] },
-  { name: 'pg_cast', oid: 2605, columns: [['oid', oid], ['castsource', oid], ['casttarget', oid], ['castfunc', oid], ['castcontext', char], ['castmethod', char]] },
   { name: 'pg_conversion', oid: 2607, columns: [['oid', oid], ['conname', name], ['connamespace', oid], ['conowner', oid], ['conforencoding', int4], ['contoencoding', int4], ['conproc', regproc], ['condefault', bool]] },
   { name: 'pg_opfamily', oid: 2753, columns: [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]] },
   { name: 'pg_largeobject_metadata', oid: 2995, columns: [['oid', oid], ['lomowner', oid], ['lomacl', aclitems]] },

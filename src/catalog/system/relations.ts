@@ -20,6 +20,7 @@ import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
 import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
+import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -58,7 +59,7 @@ const nodeTree = sqlType(OID.pg_node_tree);
 const aclitems = T._text;
 const regproc = sqlType(OID.regproc);
 
-/** default collation (pg_collation "default") and C (name's collation) */
+/** default collation (pg_collation "default") and C (name's collation): builtin-catalogs.ts has their rows */
 const COLL_DEFAULT = 100;
 const COLL_C = 950;
 const TABLESPACE_DEFAULT = 1663;
@@ -168,17 +169,18 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const t of TYPES.values()) {
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
       const typtype = t.category === 'P' ? 'p' : 'b';
-      const isArray = t.category === 'A' && t.elem !== undefined;
-      // array_in / array_out / array_recv / array_send / array_subscript_handler: pgjdbc tests typinput = 'array_in'::regproc
-      const io = isArray ? [750, 751, 2400, 2401] : [0, 0, 0, 0];
+      // PostgreSQL's typinput … typanalyze (int4in, vector_in, array_in for arrays: pgjdbc tests typinput = 'array_in'::regproc)
+      const [input, output, receive, send, modin, modout, analyze, subscript] = builtinTypeProcs(t.name) ?? [0, 0, 0, 0, 0, 0, 0, 0];
       rows.push([
         t.oid, t.name, ns, ROLE.bootstrap, t.len, t.byval ?? false, typtype, t.category, t.preferred ?? false, true, t.delim ?? ',',
-        0, isArray ? 6179 : 0, t.elem ?? 0, t.array ?? 0, io[0], io[1], io[2], io[3], 0, 0, 0, t.align ?? 'i',
+        0, subscript, t.elem ?? 0, t.array ?? 0, input, output, receive, send, modin, modout, analyze, t.align ?? 'i',
         typeStorage(t), false, 0, -1, 0, typeCollation(t), null, null, null,
       ]);
     }
+    // a table's row type: record_in, record_out, record_recv, record_send
+    const [input, output, receive, send] = builtinTypeProcs('record') ?? [0, 0, 0, 0];
     for (const tbl of userTables(ctx.catalog)) {
-      rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
+      rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, input, output, receive, send, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
     }
     return rows;
   }, 1247));
@@ -406,11 +408,15 @@ export function buildSystemRelations(): SystemRelation[] {
     ['min_value', int8], ['max_value', int8], ['increment_by', int8], ['cycle', bool], ['cache_size', int8], ['last_value', int8]],
   (ctx) => [...ctx.catalog.sequences.values()].map((s) => [s.schema, s.name, ctx.user, s.type.oid, s.start, s.min, s.max, s.increment, s.cycle, 1n, s.isCalled ? s.last : null])));
   add(rel('pg_catalog', 'pg_collation', [['oid', oid], ['collname', name], ['collnamespace', oid], ['collowner', oid], ['collprovider', char],
-    ['collisdeterministic', bool], ['collencoding', int4], ['collcollate', text], ['collctype', text], ['colliculocale', text], ['collversion', text]], () => [
-    [COLL_DEFAULT, 'default', NAMESPACE.pg_catalog, ROLE.bootstrap, 'd', true, -1, null, null, null, null],
-    [COLL_C, 'C', NAMESPACE.pg_catalog, ROLE.bootstrap, 'c', true, -1, 'C', 'C', null, null],
-    [951, 'POSIX', NAMESPACE.pg_catalog, ROLE.bootstrap, 'c', true, -1, 'POSIX', 'POSIX', null, null],
-  ], 3456));
+    ['collisdeterministic', bool], ['collencoding', int4], ['collcollate', text], ['collctype', text], ['colliculocale', text], ['collversion', text]],
+  builtinCollationRows, 3456));
+  add(rel('pg_catalog', 'pg_cast', [['oid', oid], ['castsource', oid], ['casttarget', oid], ['castfunc', oid], ['castcontext', char], ['castmethod', char]],
+    (ctx) => builtinCastRows(ctx.catalog.extensions.has('vector')), 2605));
+  add(rel('pg_catalog', 'pg_aggregate', [['aggfnoid', regproc], ['aggkind', char], ['aggnumdirectargs', int2], ['aggtransfn', regproc], ['aggfinalfn', regproc],
+    ['aggcombinefn', regproc], ['aggserialfn', regproc], ['aggdeserialfn', regproc], ['aggmtransfn', regproc], ['aggminvtransfn', regproc], ['aggmfinalfn', regproc],
+    ['aggfinalextra', bool], ['aggmfinalextra', bool], ['aggfinalmodify', char], ['aggmfinalmodify', char], ['aggsortop', oid], ['aggtranstype', oid],
+    ['aggtransspace', int4], ['aggmtranstype', oid], ['aggmtransspace', int4], ['agginitval', text], ['aggminitval', text]],
+  (ctx) => builtinAggregateRows(ctx.catalog.extensions.has('vector')), 2600));
   add(rel('pg_catalog', 'pg_tablespace', [['oid', oid], ['spcname', name], ['spcowner', oid], ['spcacl', aclitems], ['spcoptions', T._text]], () => [
     [TABLESPACE_DEFAULT, 'pg_default', ROLE.bootstrap, null, null], [1664, 'pg_global', ROLE.bootstrap, null, null],
   ], 1213));
@@ -475,6 +481,7 @@ export function buildSystemRelations(): SystemRelation[] {
       for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
       for (const f of pgvectorProcOids()) member(CLASS_OID.pg_proc, f);
       for (const o of pgvectorOperatorOids()) member(CLASS_OID.pg_operator, o);
+      for (const c of pgvectorCastOids()) member(CLASS_OID.pg_cast, c);
     }
     return rows;
   }, 2608));
