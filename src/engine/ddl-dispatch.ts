@@ -97,7 +97,7 @@ export class DdlState {
       access: { roles: ctx.engine.roles, role: ctx.currentRoleOid(), sessionRole: ctx.engine.roles.find(ctx.settings.get('session_authorization') ?? '')?.oid ?? ctx.loginRoleOid },
       checkCancelled: () => ctx.checkCancelled(),
       databases: {
-        create: (name) => ctx.engine.createDatabase(name),
+        create: (name) => ctx.engine.createDatabase(name, ctx.currentRoleOid()),
         drop: (name, missingOk) => ctx.engine.dropDatabase(name, missingOk, ctx.databaseName),
       },
     };

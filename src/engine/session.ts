@@ -36,7 +36,7 @@ import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
-import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
+import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 
 export type { EngineState };
@@ -145,7 +145,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.loginRoleOid = loginRole(this.engine, this.user).oid;
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
-    this.settings.startup(params, this.user);
+    checkConnectPrivilege(this.engine.roles, this.loginRoleOid, this.database);
+    // ALTER ROLE / DATABASE … SET: below the client's own parameters in precedence
+    this.settings.startup(params, this.user, this.engine.roles.sessionDefaults(this.database, this.loginRoleOid));
     syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));

@@ -17,7 +17,7 @@ import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultE
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
-import { bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, type RoleStatement } from './bind-role.js';
+import { bindAlterDefaultPrivileges, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
 export interface TransactionOptions {
@@ -178,10 +178,30 @@ function bindRoleStatement(node: Node): BoundStatement | undefined {
   if ('GrantStmt' in node) return { kind: 'role', stmt: bindGrant(node.GrantStmt), tag: node.GrantStmt.is_grant ? 'GRANT' : 'REVOKE' };
   if ('ReassignOwnedStmt' in node) return { kind: 'role', stmt: bindReassignOwned(node.ReassignOwnedStmt), tag: 'REASSIGN OWNED' };
   if ('DropOwnedStmt' in node) return { kind: 'role', stmt: bindDropOwned(node.DropOwnedStmt), tag: 'DROP OWNED' };
+  if ('AlterDefaultPrivilegesStmt' in node) return { kind: 'role', stmt: bindAlterDefaultPrivileges(node.AlterDefaultPrivilegesStmt), tag: 'ALTER DEFAULT PRIVILEGES' };
+  if ('AlterRoleSetStmt' in node) {
+    const n = node.AlterRoleSetStmt;
+    const stmt = settingStatement(n.setstmt, n.role ? roleRef(n.role) : null, n.database ?? null, false);
+    return { kind: 'role', stmt, tag: 'ALTER ROLE' };
+  }
+  if ('AlterDatabaseSetStmt' in node) {
+    const n = node.AlterDatabaseSetStmt;
+    return { kind: 'role', stmt: settingStatement(n.setstmt, null, n.dbname ?? '', true), tag: 'ALTER DATABASE' };
+  }
   if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_ROLE') {
     return { kind: 'role', stmt: { kind: 'renameRole', name: node.RenameStmt.subname ?? '', newName: node.RenameStmt.newname ?? '' }, tag: 'ALTER ROLE' };
   }
   return undefined;
+}
+
+/** ALTER ROLE / DATABASE … SET name = value | RESET name | RESET ALL, its value as SET renders it */
+function settingStatement(set: VariableSetStmt | undefined, role: RoleRef | null, database: string | null, alterDatabase: boolean): RoleStatement {
+  const bound = bindSet(set ?? {});
+  const common = { kind: 'roleSetting' as const, role, database, alterDatabase };
+  if (bound.kind !== 'set' || bound.action === 'resetAll') return { ...common, name: null, value: null };
+  if (bound.action === 'reset') return { ...common, name: bound.name, value: null };
+  if (bound.action === 'value') return { ...common, name: bound.name, value: bound.value };
+  throw new SqlError(SqlState.syntaxError, 'syntax error');
 }
 
 function bindDdlStatement(node: Node, kind: string, text: string, env: StatementEnv): BoundStatement {

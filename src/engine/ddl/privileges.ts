@@ -99,12 +99,9 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
       if (!r?.superuser && !r?.createDb) throw new SqlError(SqlState.insufficientPrivilege, 'permission denied to create database');
       return stmt;
     }
-    case 'dropDatabase': {
-      // databases record no owner yet: a CREATEDB role stands in for the owner PostgreSQL requires
-      const r = roles.get(role);
-      if (!r?.superuser && !r?.createDb) throw new SqlError(SqlState.insufficientPrivilege, `must be owner of database ${stmt.name}`);
+    case 'dropDatabase':
+      if (!isOwner(roles, role, roles.databases[stmt.name] ?? {})) throw notOwner('database', stmt.name);
       return stmt;
-    }
     default:
       return stmt;
   }
