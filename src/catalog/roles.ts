@@ -334,8 +334,12 @@ export function grantPrivileges(obj: Securable, all: string, grantee: number, gr
   obj.acl = acl;
 }
 
-/** REVOKE [GRANT OPTION FOR] `letters` from `grantee` as granted by `grantor`; an emptied item goes. */
-export function revokePrivileges(obj: Securable, all: string, grantee: number, grantor: number, letters: string, grantOptionOnly: boolean): void {
+/**
+ * REVOKE [GRANT OPTION FOR] `letters` from `grantee` as granted by `grantor`; an emptied item
+ * goes. What the grantee granted on with the grant options it loses goes too with `cascade`
+ * (recursive_revoke), else 2BP01 `dependent privileges exist`.
+ */
+export function revokePrivileges(obj: Securable, all: string, grantee: number, grantor: number, letters: string, grantOptionOnly: boolean, cascade = false): void {
   const acl = effectiveAcl(obj, all).map((i) => ({ ...i }));
   const drop = (s: string) => [...s].filter((l) => !letters.includes(l)).join('');
   for (const item of acl) {
@@ -344,6 +348,13 @@ export function revokePrivileges(obj: Securable, all: string, grantee: number, g
     if (!grantOptionOnly) item.privs = drop(item.privs);
   }
   obj.acl = acl.filter((i) => i.privs !== '');
+  if (grantee === PUBLIC_ROLE || grantee === ownerOf(obj)) return;
+  // grant options the grantee no longer holds from anyone
+  const lost = [...letters].filter((l) => !obj.acl!.some((i) => i.grantee === grantee && i.grantable.includes(l))).join('');
+  for (const dependent of obj.acl.filter((i) => i.grantor === grantee && [...i.privs].some((l) => lost.includes(l)))) {
+    if (!cascade) throw new SqlError('2BP01', 'dependent privileges exist', { hint: 'Use CASCADE to revoke them too.' });
+    revokePrivileges(obj, all, dependent.grantee, grantee, lost, false, true);
+  }
 }
 
 /** ALTER … OWNER TO: the old owner's items become the new owner's (aclnewowner). */

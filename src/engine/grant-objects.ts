@@ -125,7 +125,7 @@ export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt:
     if (given < asked) warn(notices, `not all privileges were ${verb} for "${target.name}"`, code);
     for (const g of grantees) {
       if (stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
-      else revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
+      else revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption, stmt.cascade);
       for (const c of allowedColumns) changeColumn(target.table!, c.col, g, grantor, c.letters, stmt);
       // REVOKE on a table revokes the same privileges of each of its columns
       const onColumns = [...allowed].filter((l) => ALL_COLUMN_PRIVILEGES.includes(l)).join('');
@@ -156,6 +156,6 @@ function columnChanges(target: Target, stmt: GrantStatement): { col: ColumnDef; 
 function changeColumn(table: TableDef, col: ColumnDef, grantee: number, grantor: number, ls: string, stmt: GrantStatement): void {
   const obj = columnSecurable(table, col);
   if (stmt.grant) grantPrivileges(obj, ALL_COLUMN_PRIVILEGES, grantee, grantor, ls, stmt.grantOption);
-  else revokePrivileges(obj, ALL_COLUMN_PRIVILEGES, grantee, grantor, ls, stmt.grantOption);
+  else revokePrivileges(obj, ALL_COLUMN_PRIVILEGES, grantee, grantor, ls, stmt.grantOption, stmt.cascade);
   col.acl = obj.acl && obj.acl.length > 0 ? obj.acl : null;
 }

@@ -186,11 +186,6 @@ const DEFAULT_ACL_WORDS: Readonly<Record<string, string>> = { r: 'relations', S:
 /** What a role owns or holds privileges on: DETAIL lines as PostgreSQL's checkSharedDependencies writes them. */
 function dependencies(ctx: SessionContext, role: number): string[] {
   const lines: string[] = [];
-  // shared objects first, as checkSharedDependencies lists them: databases
-  for (const [name, db] of Object.entries(ctx.engine.roles.databases)) {
-    if (ownerOf(db) === role && db.owner !== undefined) lines.push(`owner of database ${name}`);
-    else if (aclMentions(db, role)) lines.push(`privileges for database ${name}`);
-  }
   for (const [dbName, catalog] of ctx.engine.databases) {
     const objects: { oid: number; line: string }[] = [];
     const each = (obj: Securable & { oid: number }, what: string) => {
@@ -208,7 +203,7 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       if (d.role === role) objects.push({ oid: d.oid, line: `owner of ${what}` });
       else if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for ${what}` });
     }
-    for (const f of catalog.functions.values()) each(f, `function ${f.name}(${f.params.map((p) => formatType(p.type)).join(', ')})`);
+    for (const f of catalog.functions.values()) each(f, `function ${f.name}(${f.params.map((p) => formatType(p.type)).join(',')})`);
     for (const t of catalog.tables.values()) {
       for (const c of t.columns) if (aclMentions(c, role)) objects.push({ oid: t.oid, line: `privileges for column ${c.name} of table ${t.name}` });
     }
@@ -216,6 +211,14 @@ function dependencies(ctx: SessionContext, role: number): string[] {
     if (dbName === ctx.databaseName) lines.push(...objects.sort((a, b) => a.oid - b.oid).map((o) => o.line));
     else lines.push(`${objects.length} object${objects.length === 1 ? '' : 's'} in database ${dbName}`);
   }
+  // shared objects after the current database's, as checkSharedDependencies lists them: databases
+  const shared: string[] = [];
+  for (const [name, db] of Object.entries(ctx.engine.roles.databases)) {
+    if (ownerOf(db) === role && db.owner !== undefined) shared.push(`owner of database ${name}`);
+    else if (aclMentions(db, role)) shared.push(`privileges for database ${name}`);
+  }
+  const local = lines.findIndex((l) => /^\d+ objects? in database /.test(l));
+  lines.splice(local < 0 ? lines.length : local, 0, ...shared);
   return lines;
 }
 
@@ -295,6 +298,7 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
     // their default privileges go, and what other roles' default privileges give them
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => !owners.includes(d.role));
     for (const d of catalog.defaultAcls) d.acl = d.acl.filter((i) => !owners.includes(i.grantee));
+    catalog.defaultAcls = catalog.defaultAcls.filter((d) => d.acl.length > 0);
     // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
     for (const t of catalog.tables.values()) {
       if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;

@@ -93,6 +93,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return this.engine.storage.relationBytes(tableOid);
   }
 
+  databaseNames(): string[] {
+    return [...this.engine.databases.keys()];
+  }
+
   databaseBytes(database: string | number): bigint | null {
     const names = [...this.engine.databases.keys()];
     const catalog = typeof database === 'string' ? this.engine.database(database)
@@ -321,6 +325,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});
     }
+    binder.noteFunction(def);
     // the body is optimized on its own (rules do not look inside expressions)
     const plan = optimize(bindFunctionBody(binder, def), { catalog: this.catalog });
     return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan };

@@ -5,16 +5,22 @@
  * prepared statement sees GRANT / REVOKE and SET ROLE made after it was prepared.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { ALL_SCHEMA_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege } from '../catalog/roles.js';
-import type { TableAccess } from '../sql/bind-select.js';
+import { ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege } from '../catalog/roles.js';
+import type { Access } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 
-export function checkTableAccess(ctx: SessionContext, accessed: readonly TableAccess[]): void {
+export function checkTableAccess(ctx: SessionContext, accessed: readonly Access[]): void {
   if (accessed.length === 0) return;
   const roles = ctx.engine.roles;
   const me = ctx.currentRoleOid();
   for (const a of accessed) {
     const role = a.checkAs ?? me;
+    if (a.function) {
+      // the catalog's current ACL (a prepared statement may hold an older copy)
+      const fn = ctx.catalog.functions.get(a.function.oid) ?? a.function;
+      if (!hasPrivilege(roles, role, fn, 'X', ALL_FUNCTION_PRIVILEGES)) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for function ${fn.name}`);
+      continue;
+    }
     // the catalog's current definition (a prepared statement may hold an older copy)
     const table = ctx.catalog.tables.get(a.table.oid) ?? a.table;
     const schema = ctx.catalog.schemaPrivileges(table.schema);

@@ -72,6 +72,8 @@ export type RoleStatement =
     readonly grantees: readonly RoleRef[];
     /** GRANT … WITH GRANT OPTION, or REVOKE GRANT OPTION FOR */
     readonly grantOption: boolean;
+    /** REVOKE … CASCADE: what the grantees granted on goes too */
+    readonly cascade?: boolean;
   };
 
 export function roleRef(spec: RoleSpec | undefined): RoleRef {
@@ -170,6 +172,7 @@ export function bindGrant(n: GrantStmt): RoleStatement {
   }
   return {
     kind: 'grantObject', grant: !!n.is_grant, target, objects, allInSchema, privileges, grantees: roleSpecs(n.grantees), grantOption: !!n.grant_option,
+    cascade: n.behavior === 'DROP_CASCADE',
     ...(functions ? { functions } : {}), ...(columns.length ? { columns } : {}),
   };
 }

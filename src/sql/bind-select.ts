@@ -19,7 +19,7 @@ import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
-import type { Catalog, SequenceDef, SystemRelation, TableDef } from '../catalog/catalog.js';
+import type { Catalog, SequenceDef, SqlFunctionDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 import { PolicyBinder, type RlsCommand, type RowSecurityEnv } from './row-security.js';
 import type { PolicyCheck } from '../planner/dml-statement.js';
 
@@ -49,12 +49,25 @@ export interface TableAccess {
   readonly table: TableDef;
   readonly privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
   readonly checkAs?: number;
+  /** 0-based columns the statement uses this way (column privileges suffice for them when the table's is missing) */
+  readonly columns?: Set<number>;
+  /** a call of a SQL function: EXECUTE is needed on it (the table is absent then) */
+  readonly function?: undefined;
 }
+
+/** A call of a CREATE FUNCTION function: EXECUTE is checked on it like a table's privilege. */
+export interface FunctionAccess {
+  readonly function: SqlFunctionDef;
+  readonly checkAs?: number;
+  readonly table?: undefined;
+}
+
+export type Access = TableAccess | FunctionAccess;
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
   /** every table the statement names, for the engine's privilege check before it runs */
-  readonly accessed: TableAccess[] = [];
+  readonly accessed: Access[] = [];
   /** owners of the views being expanded: their queries run with the owner's rights */
   private readonly viewOwners: number[] = [];
 
@@ -97,9 +110,18 @@ export class SelectBinder {
     return this.securityQual(table, ['SELECT']) !== null;
   }
 
-  noteAccess(table: TableDef, privilege: TableAccess['privilege']): void {
+  /** The statement uses `table` for `privilege`; the returned set collects the columns it uses so. */
+  noteAccess(table: TableDef, privilege: TableAccess['privilege']): Set<number> {
     const checkAs = this.viewOwners[this.viewOwners.length - 1];
-    this.accessed.push(checkAs === undefined ? { table, privilege } : { table, privilege, checkAs });
+    const columns = new Set<number>();
+    this.accessed.push(checkAs === undefined ? { table, privilege, columns } : { table, privilege, checkAs, columns });
+    return columns;
+  }
+
+  /** The statement calls SQL function `fn` (EXECUTE is checked before it runs). */
+  noteFunction(fn: SqlFunctionDef): void {
+    const checkAs = this.viewOwners[this.viewOwners.length - 1];
+    this.accessed.push(checkAs === undefined ? { function: fn } : { function: fn, checkAs });
   }
 
   /** while binding a FROM list whose query names tableoid */
@@ -381,6 +403,7 @@ export class SelectBinder {
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
     const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length) : undefined;
     if (userFn && call) {
+      this.noteFunction(userFn);
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
       const body = bindFunctionBody(this, userFn);
       const cols = ordinality(functionColumns(userFn, alias, colAliases));
@@ -521,6 +544,7 @@ export class SelectBinder {
       srf: (name, args, position) => {
         const userFn = findSqlFunction(this.env.catalog, name, args.length);
         if (userFn && userFn.returns.kind !== 'scalar') {
+          this.noteFunction(userFn);
           const cols = functionColumns(userFn, undefined, []);
           const record = cols.length > 1;
           const type = record ? recordType(cols) : cols[0].type;
