@@ -1,0 +1,152 @@
+/**
+ * At login, over the wire: a role without CONNECT on the database is refused with
+ * PostgreSQL's FATAL 42501 and its DETAIL; ALTER ROLE / ALTER DATABASE … SET take effect in
+ * the role's next session (below the client's own parameters); both survive a restart.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startQuiver, type QuiverServer } from './support/server.js';
+
+let dataDir: string;
+let server: QuiverServer | undefined;
+
+async function start(): Promise<void> {
+  await server?.stop();
+  server = await startQuiver({ dataDir, args: ['--auth', 'scram-sha-256', '--password', 'boot-secret'] });
+}
+
+async function connect(user: string, password: string, database = 'postgres', options?: string): Promise<pg.Client> {
+  const c = new pg.Client({ host: server!.host, port: server!.port, user, password, database, ...(options ? { options } : {}) });
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
+async function asAdmin(sql: string[]): Promise<void> {
+  const admin = await connect('postgres', 'boot-secret');
+  try {
+    for (const s of sql) await admin.query(s);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function show(c: pg.Client, name: string): Promise<string> {
+  return (await c.query(`SHOW ${name}`)).rows[0][name.toLowerCase()];
+}
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'quiver-role-settings-'));
+  await start();
+});
+
+after(async () => {
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function refusedConnect(): Promise<void> {
+  await assert.rejects(connect('regress_rs_user', 'pw', 'regress_rs_db'), (e: Error & { code?: string; severity?: string; detail?: string }) => {
+    assert.equal(e.code, '42501');
+    assert.equal(e.severity, 'FATAL');
+    assert.equal(e.message, 'permission denied for database "regress_rs_db"');
+    assert.equal(e.detail, 'User does not have CONNECT privilege.');
+    return true;
+  });
+}
+
+test('REVOKE CONNECT … FROM PUBLIC refuses a login without CONNECT; GRANT CONNECT lets it in; superusers always connect', async () => {
+  await asAdmin([
+    `CREATE ROLE regress_rs_user LOGIN PASSWORD 'pw'`,
+    `CREATE ROLE regress_rs_other LOGIN PASSWORD 'pw'`,
+    'CREATE DATABASE regress_rs_db',
+  ]);
+  const before = await connect('regress_rs_user', 'pw', 'regress_rs_db');
+  await before.end();
+  await asAdmin(['REVOKE CONNECT ON DATABASE regress_rs_db FROM PUBLIC', 'GRANT CONNECT ON DATABASE regress_rs_db TO regress_rs_other']);
+  await refusedConnect();
+  const other = await connect('regress_rs_other', 'pw', 'regress_rs_db');
+  assert.equal((await other.query('SELECT current_database() AS d')).rows[0].d, 'regress_rs_db');
+  await other.end();
+  const boot = await connect('postgres', 'boot-secret', 'regress_rs_db');
+  await boot.end();
+  // the database's ACL is durable
+  await start();
+  await refusedConnect();
+  const again = await connect('regress_rs_other', 'pw', 'regress_rs_db');
+  await again.end();
+  await asAdmin(['GRANT CONNECT ON DATABASE regress_rs_db TO PUBLIC']);
+  const now = await connect('regress_rs_user', 'pw', 'regress_rs_db');
+  await now.end();
+});
+
+test('ALTER ROLE [IN DATABASE] / ALTER DATABASE … SET apply at the role\'s next login, with the client\'s parameters above them, after a restart too', async () => {
+  await asAdmin([
+    `ALTER ROLE regress_rs_user SET lock_timeout = '9s'`,
+    `ALTER ROLE regress_rs_user SET app.tenant = 'acme'`,
+    `ALTER ROLE regress_rs_user IN DATABASE regress_rs_db SET search_path = tenant_acme, public`,
+    `ALTER DATABASE regress_rs_db SET statement_timeout = '11s'`,
+    `ALTER DATABASE regress_rs_db SET lock_timeout = '1s'`,
+  ]);
+  const check = async (): Promise<void> => {
+    const c = await connect('regress_rs_user', 'pw', 'regress_rs_db');
+    try {
+      // the role's own setting wins over the database's
+      assert.equal(await show(c, 'lock_timeout'), '9s');
+      assert.equal(await show(c, 'statement_timeout'), '11s');
+      assert.equal(await show(c, 'search_path'), 'tenant_acme, public');
+      assert.equal((await c.query(`SELECT current_setting('app.tenant') AS t`)).rows[0].t, 'acme');
+      // RESET returns to the stored value, not the built-in default
+      await c.query(`SET lock_timeout = '2s'`);
+      await c.query('RESET lock_timeout');
+      assert.equal(await show(c, 'lock_timeout'), '9s');
+    } finally {
+      await c.end();
+    }
+    // in another database only the role-wide settings apply
+    const p = await connect('regress_rs_user', 'pw', 'postgres');
+    try {
+      assert.equal(await show(p, 'lock_timeout'), '9s');
+      assert.equal(await show(p, 'statement_timeout'), '0');
+      assert.equal(await show(p, 'search_path'), '"$user", public');
+    } finally {
+      await p.end();
+    }
+    // what the client sends (options -c) wins over all of them
+    const o = await connect('regress_rs_user', 'pw', 'regress_rs_db', '-c lock_timeout=3s');
+    try {
+      assert.equal(await show(o, 'lock_timeout'), '3s');
+    } finally {
+      await o.end();
+    }
+    // another role gets only the database's
+    const other = await connect('regress_rs_other', 'pw', 'regress_rs_db');
+    try {
+      assert.equal(await show(other, 'lock_timeout'), '1s');
+    } finally {
+      await other.end();
+    }
+  };
+  await check();
+  await start();
+  await check();
+  await asAdmin(['ALTER ROLE regress_rs_user RESET ALL', 'ALTER DATABASE regress_rs_db RESET ALL']);
+  const plain = await connect('regress_rs_user', 'pw', 'regress_rs_db');
+  try {
+    assert.equal(await show(plain, 'lock_timeout'), '0');
+    assert.equal(await show(plain, 'search_path'), 'tenant_acme, public');
+  } finally {
+    await plain.end();
+  }
+  await asAdmin(['DROP DATABASE regress_rs_db', 'DROP ROLE regress_rs_user, regress_rs_other']);
+  const admin = await connect('postgres', 'boot-secret');
+  try {
+    assert.equal((await admin.query('SELECT count(*)::int AS n FROM pg_db_role_setting')).rows[0].n, 0);
+  } finally {
+    await admin.end();
+  }
+});
