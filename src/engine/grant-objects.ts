@@ -114,6 +114,12 @@ export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt:
     const columnGrants = columnChanges(target, stmt);
     const allowed = [...wanted].filter((l) => may(target.obj, target.all, l)).join('');
     const allowedColumns = columnGrants.map((c) => ({ ...c, letters: [...c.letters].filter((l) => may(target.obj, target.all, l) || may(columnSecurable(target.table!, c.col), ALL_COLUMN_PRIVILEGES, l)).join('') }));
+    // a column the grantor holds nothing on (its own or its table's): ExecGrant_Attribute's error
+    for (const c of allowedColumns) {
+      if (c.letters !== '' || asOwner) continue;
+      const holds = [...ALL_COLUMN_PRIVILEGES].some((l) => hasPrivilege(roles, me, target.obj, l, target.all) || hasPrivilege(roles, me, columnSecurable(target.table!, c.col), l, ALL_COLUMN_PRIVILEGES));
+      if (!holds) throw denied(`permission denied for column "${c.col.name}" of relation "${target.name}"`);
+    }
     const asked = wanted.length + columnGrants.reduce((n, c) => n + c.letters.length, 0);
     const given = allowed.length + allowedColumns.reduce((n, c) => n + c.letters.length, 0);
     if (given === 0) {
@@ -124,8 +130,8 @@ export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt:
     }
     if (given < asked) warn(notices, `not all privileges were ${verb} for "${target.name}"`, code);
     for (const g of grantees) {
-      if (stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
-      else revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption, stmt.cascade);
+      if (allowed && stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
+      else if (allowed) revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption, stmt.cascade);
       for (const c of allowedColumns) changeColumn(target.table!, c.col, g, grantor, c.letters, stmt);
       // REVOKE on a table revokes the same privileges of each of its columns
       const onColumns = [...allowed].filter((l) => ALL_COLUMN_PRIVILEGES.includes(l)).join('');

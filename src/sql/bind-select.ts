@@ -110,11 +110,15 @@ export class SelectBinder {
     return this.securityQual(table, ['SELECT']) !== null;
   }
 
-  /** The statement uses `table` for `privilege`; the returned set collects the columns it uses so. */
-  noteAccess(table: TableDef, privilege: TableAccess['privilege']): Set<number> {
+  /**
+   * The statement uses `table` for `privilege`; the returned set collects the columns it uses
+   * so (`byColumn` false: the table's privilege is needed, as for DELETE).
+   */
+  noteAccess(table: TableDef, privilege: TableAccess['privilege'], byColumn = true): Set<number> {
     const checkAs = this.viewOwners[this.viewOwners.length - 1];
     const columns = new Set<number>();
-    this.accessed.push(checkAs === undefined ? { table, privilege, columns } : { table, privilege, checkAs, columns });
+    const access: TableAccess = byColumn ? { table, privilege, columns } : { table, privilege };
+    this.accessed.push(checkAs === undefined ? access : { ...access, checkAs });
     return columns;
   }
 
@@ -245,10 +249,10 @@ export class SelectBinder {
    * scanned and tagged with its OID, appended with UNION ALL. Only for queries that name
    * tableoid, so every other scan keeps the storage rows as they are.
    */
-  private scanWithTableOid(table: TableDef, cols: OutputColumn[], alias: string, scope: Scope, onlyParent: boolean): Plan {
+  private scanWithTableOid(table: TableDef, cols: OutputColumn[], alias: string, scope: Scope, onlyParent: boolean, onUse: (i: number) => void): Plan {
     const oidColumn: OutputColumn = { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 };
     const schema = [...cols, oidColumn];
-    scope.add(alias, schema, { schema: table.schema, relname: table.name, hiddenFrom: cols.length });
+    scope.add(alias, schema, { schema: table.schema, relname: table.name, hiddenFrom: cols.length, onUse });
     const leaves = table.kind !== 'p' ? [table] : onlyParent ? [] : leafPartitions(this.env.catalog, table);
     const tagged = leaves.map((leaf): Plan => ({
       kind: 'project', schema,
@@ -300,13 +304,17 @@ export class SelectBinder {
       }
     }
     const table = this.lookupTable(schema, name);
-    if (table) this.noteAccess(table, 'SELECT');
+    const used = table ? this.noteAccess(table, 'SELECT', table.kind !== 'v') : undefined;
     if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope);
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
-      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh);
-      scope.add(alias, cols, { schema: table.schema, relname: table.name });
+      // the columns the query reads: enough with column privileges when the table's SELECT is missing
+      const onUse = (i: number) => {
+        if (i < table.columns.length) used!.add(i);
+      };
+      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh, onUse);
+      scope.add(alias, cols, { schema: table.schema, relname: table.name, onUse });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
         const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
@@ -456,6 +464,8 @@ export class SelectBinder {
         const l: Expr = { kind: 'column', type: left.schema[li].type, level: 0, index: li, name };
         const r: Expr = { kind: 'column', type: right.schema[ri].type, level: 0, index: left.schema.length + ri, name };
         tests.push(bindEq(this.env, l, r));
+        scope.noteUse(base + li);
+        scope.noteUse(base + left.schema.length + ri);
         const merged = joinType === 'right' ? r : l;
         scope.merged.set(name, { ...merged, index: merged.index + base } as Expr);
       }
@@ -579,6 +589,7 @@ export class SelectBinder {
           const visible = e!.hiddenFrom ?? e!.columns.length;
           for (let i = 0; i < visible; i++) {
             const c = e!.columns[i];
+            e!.onUse?.(i);
             targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name }, source: c });
           }
         }

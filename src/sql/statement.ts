@@ -357,7 +357,8 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const table = binder.lookupTable(rel.schemaname, rel.relname ?? '');
   if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${rel.relname}" does not exist`);
   const target = copyTarget(table, n.attlist);
-  if (n.is_from) binder.noteAccess(table, 'INSERT');
+  // COPY FROM inserts into the columns listed (all without a list): INSERT on them is enough
+  if (n.is_from) for (const c of target.columns) binder.noteAccess(table, 'INSERT').add(c);
   if (n.is_from && binder.rowSecurityApplies(table)) {
     throw new SqlError(SqlState.featureNotSupported, 'COPY FROM not supported with row-level security', { hint: 'Use INSERT statements instead.' });
   }

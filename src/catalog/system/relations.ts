@@ -20,6 +20,7 @@ import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
 import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
+import { columnPrivilegeRows } from './column-privileges.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -373,6 +374,8 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_user', userCols, (ctx) => pgUserRows(ctx, false)));
   add(rel('pg_catalog', 'pg_default_acl', [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]],
     (ctx) => ctx.catalog.defaultAcls.map((d) => [d.oid, d.role, d.schema === '' ? 0 : namespaceOid(d.schema), d.objtype, ctx.roles ? formatAcl(d, ctx.roles) : null]), 826));
+  add(rel('information_schema', 'column_privileges', [['grantor', name], ['grantee', name], ['table_catalog', name], ['table_schema', name], ['table_name', name],
+    ['column_name', name], ['privilege_type', varchar], ['is_grantable', varchar]], (ctx) => columnPrivilegeRows(ctx, userTables(ctx.catalog))));
   add(rel('pg_catalog', 'pg_db_role_setting', [['setdatabase', oid], ['setrole', oid], ['setconfig', T._text]], (ctx) => pgDbRoleSettingRows(ctx, (d) => databaseOid(ctx, d)), 2964));
   add(rel('pg_catalog', 'pg_auth_members', [['roleid', oid], ['member', oid], ['grantor', oid], ['admin_option', bool]], pgAuthMembersRows, 1261));
 
