@@ -68,6 +68,12 @@ SELECT has_database_privilege('regress_privo_a', 'regress_privo_db', 'USAGE');
 SET ROLE regress_privo_a;
 GRANT CONNECT ON DATABASE regress_privo_db TO regress_privo_b;
 RESET ROLE;
+-- CREATE TEMP TABLE needs TEMPORARY on the current database
+REVOKE TEMPORARY ON DATABASE regress_privileges_objects FROM PUBLIC;
+SET ROLE regress_privo_a;
+CREATE TEMP TABLE privo_tmp (a int);
+RESET ROLE;
+GRANT TEMPORARY ON DATABASE regress_privileges_objects TO PUBLIC;
 DROP ROLE regress_privo_a;
 REVOKE ALL ON DATABASE regress_privo_db FROM regress_privo_a, regress_privo_b;
 DROP DATABASE regress_privo_db;

@@ -150,3 +150,30 @@ test('ALTER ROLE [IN DATABASE] / ALTER DATABASE … SET apply at the role\'s nex
     await admin.end();
   }
 });
+
+test('column privileges, function ACLs and default privileges survive a restart and keep being enforced', async () => {
+  await asAdmin([
+    `CREATE ROLE regress_rs_reader LOGIN PASSWORD 'pw'`,
+    'CREATE TABLE rs_cols (a int, secret text)',
+    `INSERT INTO rs_cols VALUES (1, 'hidden')`,
+    'GRANT SELECT (a) ON rs_cols TO regress_rs_reader',
+    `CREATE FUNCTION rs_fn() RETURNS int LANGUAGE sql AS 'SELECT 7'`,
+    'REVOKE EXECUTE ON FUNCTION rs_fn() FROM PUBLIC',
+    'ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO regress_rs_reader',
+  ]);
+  await start();
+  await asAdmin(['CREATE TABLE rs_later (x int)', 'INSERT INTO rs_later VALUES (3)']);
+  const c = await connect('regress_rs_reader', 'pw');
+  try {
+    assert.deepEqual((await c.query('SELECT a FROM rs_cols')).rows, [{ a: 1 }]);
+    await assert.rejects(c.query('SELECT secret FROM rs_cols'), (e: Error & { code?: string }) => e.code === '42501' && e.message === 'permission denied for table rs_cols');
+    await assert.rejects(c.query('SELECT rs_fn()'), (e: Error & { code?: string }) => e.code === '42501' && e.message === 'permission denied for function rs_fn');
+    assert.deepEqual((await c.query('SELECT x FROM rs_later')).rows, [{ x: 3 }]);
+  } finally {
+    await c.end();
+  }
+  await asAdmin([
+    'DROP TABLE rs_cols, rs_later', 'DROP FUNCTION rs_fn()',
+    'ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM regress_rs_reader', 'DROP ROLE regress_rs_reader',
+  ]);
+});
