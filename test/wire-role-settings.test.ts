@@ -39,6 +39,18 @@ async function show(c: pg.Client, name: string): Promise<string> {
   return (await c.query(`SHOW ${name}`)).rows[0][name.toLowerCase()];
 }
 
+/** SHOW each of `names` in a new session of `user` (closed again). */
+async function settingsOf(user: string, database: string, names: string[], options?: string): Promise<string[]> {
+  const c = await connect(user, 'pw', database, options);
+  try {
+    const out: string[] = [];
+    for (const n of names) out.push(await show(c, n));
+    return out;
+  } finally {
+    await c.end();
+  }
+}
+
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'quiver-role-settings-'));
   await start();
@@ -108,28 +120,12 @@ test('ALTER ROLE [IN DATABASE] / ALTER DATABASE … SET apply at the role\'s nex
       await c.end();
     }
     // in another database only the role-wide settings apply
-    const p = await connect('regress_rs_user', 'pw', 'postgres');
-    try {
-      assert.equal(await show(p, 'lock_timeout'), '9s');
-      assert.equal(await show(p, 'statement_timeout'), '0');
-      assert.equal(await show(p, 'search_path'), '"$user", public');
-    } finally {
-      await p.end();
-    }
+    assert.deepEqual(await settingsOf('regress_rs_user', 'postgres', ['lock_timeout', 'statement_timeout', 'search_path']),
+      ['9s', '0', '"$user", public']);
     // what the client sends (options -c) wins over all of them
-    const o = await connect('regress_rs_user', 'pw', 'regress_rs_db', '-c lock_timeout=3s');
-    try {
-      assert.equal(await show(o, 'lock_timeout'), '3s');
-    } finally {
-      await o.end();
-    }
+    assert.deepEqual(await settingsOf('regress_rs_user', 'regress_rs_db', ['lock_timeout'], '-c lock_timeout=3s'), ['3s']);
     // another role gets only the database's
-    const other = await connect('regress_rs_other', 'pw', 'regress_rs_db');
-    try {
-      assert.equal(await show(other, 'lock_timeout'), '1s');
-    } finally {
-      await other.end();
-    }
+    assert.deepEqual(await settingsOf('regress_rs_other', 'regress_rs_db', ['lock_timeout']), ['1s']);
   };
   await check();
   await start();
