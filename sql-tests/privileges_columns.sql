@@ -87,6 +87,17 @@ REVOKE UPDATE ON privc_t FROM regress_privc_a;
 GRANT SELECT ON privc_t TO regress_privc_a;
 REVOKE SELECT ON privc_t FROM regress_privc_a;
 \dp privc_t
+-- column privileges on a view (its query runs with the owner's rights)
+CREATE VIEW privc_v AS SELECT a, b FROM privc_t;
+GRANT SELECT (a) ON privc_v TO regress_privc_a;
+SET ROLE regress_privc_a;
+SELECT a FROM privc_v ORDER BY a;
+SELECT b FROM privc_v;
+SELECT * FROM privc_v;
+SELECT count(*) FROM privc_v;
+RESET ROLE;
+\dp privc_v
+DROP VIEW privc_v;
 DROP ROLE regress_privc_a;
 REVOKE ALL ON privc_t, privc_docs FROM regress_privc_a, regress_privc_b;
 SELECT attname, attacl FROM pg_attribute WHERE attrelid = 'privc_t'::regclass AND attnum > 0 ORDER BY attnum;

@@ -299,6 +299,9 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => !owners.includes(d.role));
     for (const d of catalog.defaultAcls) d.acl = d.acl.filter((i) => !owners.includes(i.grantee));
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => d.acl.length > 0);
+    // and what they hold on databases (cluster-wide, with the roles)
+    if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
+    for (const db of Object.values(roles.databases)) if (db.acl) db.acl = db.acl.filter((i) => !owners.includes(i.grantee));
     // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
     for (const t of catalog.tables.values()) {
       if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;

@@ -304,8 +304,8 @@ export class SelectBinder {
       }
     }
     const table = this.lookupTable(schema, name);
-    const used = table ? this.noteAccess(table, 'SELECT', table.kind !== 'v') : undefined;
-    if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope);
+    const used = table ? this.noteAccess(table, 'SELECT') : undefined;
+    if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope, used!);
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
@@ -344,7 +344,7 @@ export class SelectBinder {
   private readonly viewsBeingBound: number[] = [];
 
   /** A view: its query bound afresh (a subquery in FROM), columns named as the view's. */
-  private bindView(view: TableDef, alias: string, colAliases: readonly string[], scope: Scope): Plan {
+  private bindView(view: TableDef, alias: string, colAliases: readonly string[], scope: Scope, used: Set<number>): Plan {
     if (this.viewsBeingBound.includes(view.oid)) {
       throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in rules for relation "${view.name}"`);
     }
@@ -371,7 +371,8 @@ export class SelectBinder {
     const exprs = view.columns.map((c, i) => coerce(this.env, colRef(plan.schema, i), c.type, 'implicit'));
     const schema = view.columns.map((c, i) => ({ name: names[i], type: c.type, tableOid: view.oid, attnum: i + 1 }));
     const projected: Plan = { kind: 'project', schema, input: plan, exprs };
-    scope.add(alias, schema, { schema: view.schema, relname: view.name });
+    // the view's columns the query reads: column privileges on the view suffice for them
+    scope.add(alias, schema, { schema: view.schema, relname: view.name, onUse: (i) => used.add(i) });
     return projected;
   }
 
