@@ -121,3 +121,22 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM regress_p
 DROP OWNED BY regress_privo_a;
 \ddp
 DROP ROLE regress_privo_a, regress_privo_b;
+-- ALTER FUNCTION / DATABASE … OWNER TO: the ACL follows the owner
+CREATE ROLE regress_privo_o1; CREATE ROLE regress_privo_o2 CREATEDB;
+CREATE FUNCTION privo_own() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER FUNCTION privo_own() OWNER TO regress_privo_o1;
+SELECT proname, pg_get_userbyid(proowner), proacl FROM pg_proc WHERE proname = 'privo_own';
+REVOKE EXECUTE ON FUNCTION privo_own() FROM PUBLIC;
+SELECT proacl FROM pg_proc WHERE proname = 'privo_own';
+SET ROLE regress_privo_o2;
+ALTER FUNCTION privo_own() OWNER TO regress_privo_o2;
+RESET ROLE;
+CREATE DATABASE regress_privo_odb;
+ALTER DATABASE regress_privo_odb OWNER TO regress_privo_o2;
+SELECT pg_get_userbyid(datdba), datacl FROM pg_database WHERE datname = 'regress_privo_odb';
+ALTER DATABASE regress_privo_odb OWNER TO regress_privo_nosuch;
+ALTER FUNCTION privo_nosuch() OWNER TO regress_privo_o1;
+SET ROLE regress_privo_o1;
+ALTER DATABASE regress_privo_odb OWNER TO regress_privo_o1;
+RESET ROLE;
+DROP DATABASE regress_privo_odb; DROP FUNCTION privo_own(); DROP ROLE regress_privo_o1, regress_privo_o2;

@@ -6,7 +6,7 @@
  * a role change before its COMMIT, unlike PostgreSQL).
  */
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
-import { BOOTSTRAP_ROLE, aclMentions, changeOwner, ownerOf, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
+import { BOOTSTRAP_ROLE, aclMentions, changeOwner, isOwner, ownerOf, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
 import type { RoleOptions, RoleRef, RoleStatement } from '../sql/bind-role.js';
 import { encryptPassword } from '../types/scram-secret.js';
 import { parseTimestamptz } from '../types/datetime.js';
@@ -17,6 +17,7 @@ import { runDdlStatement } from './ddl-dispatch.js';
 import { alterRoleSetting } from './role-settings.js';
 import { grantObject } from './grant-objects.js';
 import { alterDefaultPrivileges } from './default-privileges.js';
+import { resolveFunction } from './ddl/function.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -26,7 +27,8 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
   const me = ctx.currentRoleOid();
   if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles);
   // databases' ACLs are cluster-wide, with the roles; every other object's is in the database's catalog
-  if ((stmt.kind === 'grantObject' && stmt.target !== 'database') || stmt.kind === 'reassignOwned' || stmt.kind === 'defaultPrivileges') {
+  if ((stmt.kind === 'grantObject' && stmt.target !== 'database') || stmt.kind === 'reassignOwned' || stmt.kind === 'defaultPrivileges'
+    || (stmt.kind === 'alterOwner' && stmt.function)) {
     // ACLs and owners live in the database's catalog: undone at ROLLBACK like any DDL
     ctx.ddl.context(ctx, tag);
     // outside a block the statement is atomic: a failure part way leaves nothing granted
@@ -34,6 +36,7 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
     try {
       if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt, (r) => resolve(ctx, roles, r).oid);
       else if (stmt.kind === 'defaultPrivileges') alterDefaultPrivileges(ctx.catalog, roles, me, stmt, (r) => resolve(ctx, roles, r).oid);
+      else if (stmt.kind === 'alterOwner') alterOwner(ctx, roles, me, stmt);
       else reassignOwned(ctx, roles, me, stmt.roles, stmt.to);
     } catch (e) {
       if (before) ctx.catalog.loadData(before);
@@ -53,6 +56,7 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
         case 'dropRole': dropRoles(ctx, roles, me, stmt.roles, stmt.missingOk); break;
         case 'grantRole': grantRole(ctx, roles, me, stmt); break;
         case 'roleSetting': alterRoleSetting(ctx, roles, me, stmt); break;
+        case 'alterOwner': alterOwner(ctx, roles, me, stmt); break;
         case 'grantObject': grantObject(ctx, roles, me, stmt, (r) => resolve(ctx, roles, r).oid); break;
       }
     } catch (e) {
@@ -260,6 +264,34 @@ function grantRole(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<
       else roles.members.splice(i, 1);
     }
   }
+}
+
+/**
+ * ALTER FUNCTION | DATABASE … OWNER TO (AlterObjectOwner_internal, AlterDatabaseOwner): the
+ * owner, who must be a member of the new owner (and, for a database, have CREATEDB), or a
+ * superuser; the ACL follows (aclnewowner).
+ */
+function alterOwner(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<RoleStatement, { kind: 'alterOwner' }>): void {
+  let obj: Securable;
+  let what: string;
+  if (stmt.function) {
+    const f = resolveFunction({ catalog: ctx.catalog, searchPath: ctx.searchPath(), notices: ctx.notices }, stmt.function, false)!;
+    obj = f;
+    what = `function ${f.name}`;
+  } else {
+    const name = stmt.database ?? '';
+    if (!ctx.engine.databases.has(name)) throw new SqlError(SqlState.invalidCatalogName, `database "${name}" does not exist`);
+    obj = roles.database(name);
+    what = `database ${name}`;
+  }
+  const owner = resolve(ctx, roles, stmt.owner).oid;
+  if (ownerOf(obj) === owner) return;
+  if (!roles.isSuperuser(me)) {
+    if (!isOwner(roles, me, obj)) throw new SqlError(SqlState.insufficientPrivilege, `must be owner of ${what}`);
+    if (!roles.isMemberOf(me, owner)) throw new SqlError(SqlState.insufficientPrivilege, `must be member of role "${roles.nameOf(owner)}"`);
+    if (stmt.database !== undefined && !roles.get(me)?.createDb) throw new SqlError(SqlState.insufficientPrivilege, 'permission denied to change owner of database');
+  }
+  changeOwner(obj, owner);
 }
 
 // ---- REASSIGN OWNED / DROP OWNED (the current database) --------------------------------------

@@ -3,7 +3,7 @@
  * ALTER ROLE … RENAME TO, GRANT / REVOKE role, GRANT / REVOKE privileges ON objects. The
  * engine (engine/role-statements.ts) checks and applies them.
  */
-import type { AlterDefaultPrivilegesStmt, AlterRoleStmt, CreateRoleStmt, DropOwnedStmt, DropRoleStmt, GrantRoleStmt, GrantStmt, Node, ReassignOwnedStmt, RoleSpec } from '@pgsql/types';
+import type { AlterDefaultPrivilegesStmt, AlterOwnerStmt, AlterRoleStmt, CreateRoleStmt, DropOwnedStmt, DropRoleStmt, GrantRoleStmt, GrantStmt, Node, ReassignOwnedStmt, RoleSpec } from '@pgsql/types';
 import { SqlError, SqlState } from '../errors.js';
 import { defElems, qualified } from './ddl/tree.js';
 import type { FunctionRef, QualifiedName } from './ddl/types.js';
@@ -52,6 +52,8 @@ export type RoleStatement =
     readonly kind: 'roleSetting'; readonly role: RoleRef | null; readonly database: string | null; readonly alterDatabase: boolean;
     readonly name: string | null; readonly value: string | null;
   }
+  /** ALTER FUNCTION f(args) OWNER TO r, ALTER DATABASE d OWNER TO r */
+  | { readonly kind: 'alterOwner'; readonly function?: FunctionRef; readonly database?: string; readonly owner: RoleRef }
   /** ALTER DEFAULT PRIVILEGES [FOR ROLE …] [IN SCHEMA …] GRANT | REVOKE … ON TABLES | SEQUENCES | FUNCTIONS | SCHEMAS */
   | {
     readonly kind: 'defaultPrivileges'; readonly roles: readonly RoleRef[]; readonly schemas: readonly string[];
@@ -196,6 +198,14 @@ export function bindAlterDefaultPrivileges(n: AlterDefaultPrivilegesStmt): RoleS
   return {
     kind: 'defaultPrivileges', roles, schemas, objtype, grant: !!action.is_grant, privileges, grantees: roleSpecs(action.grantees), grantOption: !!action.grant_option,
   };
+}
+
+/** ALTER FUNCTION / DATABASE … OWNER TO (undefined: another kind of object) */
+export function bindAlterOwner(n: AlterOwnerStmt): Extract<RoleStatement, { kind: 'alterOwner' }> | undefined {
+  const owner = roleRef(n.newowner);
+  if (n.objectType === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) return { kind: 'alterOwner', function: functionRef(n.object.ObjectWithArgs), owner };
+  if (n.objectType === 'OBJECT_DATABASE' && n.object && 'String' in n.object) return { kind: 'alterOwner', database: n.object.String.sval ?? '', owner };
+  return undefined;
 }
 
 export function bindReassignOwned(n: ReassignOwnedStmt): RoleStatement {

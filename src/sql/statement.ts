@@ -17,7 +17,7 @@ import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultE
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
-import { bindAlterDefaultPrivileges, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
+import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
 export interface TransactionOptions {
@@ -161,7 +161,11 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if (role) return role;
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
-  // every object is owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
+  if ('AlterOwnerStmt' in node) {
+    const owner = bindAlterOwner(node.AlterOwnerStmt);
+    if (owner) return { kind: 'role', stmt: owner, tag: owner.function ? 'ALTER FUNCTION' : 'ALTER DATABASE' };
+  }
+  // other kinds of objects are owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
   if ('AlterOwnerStmt' in node) return { kind: 'noop', tag: `ALTER ${(node.AlterOwnerStmt.objectType ?? 'OBJECT_').slice(7).replace(/_/g, ' ')}` };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
