@@ -174,7 +174,7 @@ export function bindGrant(n: GrantStmt): RoleStatement {
   }
   return {
     kind: 'grantObject', grant: !!n.is_grant, target, objects, allInSchema, privileges, grantees: roleSpecs(n.grantees), grantOption: !!n.grant_option,
-    cascade: n.behavior === 'DROP_CASCADE',
+    ...(n.behavior === 'DROP_CASCADE' ? { cascade: true } : {}),
     ...(functions ? { functions } : {}), ...(columns.length ? { columns } : {}),
   };
 }
