@@ -13,6 +13,8 @@ import {
 import type { RoleRef, RoleStatement } from '../sql/bind-role.js';
 import type { SessionContext } from './context.js';
 import { resolveFunction } from './ddl/function.js';
+import { scalarCandidates } from '../functions/scalar.js';
+import { isAggregateName } from '../functions/index.js';
 
 type GrantStatement = Extract<RoleStatement, { kind: 'grantObject' }>;
 export type TargetKind = 'table' | 'sequence' | 'schema' | 'database' | 'function';
@@ -35,7 +37,14 @@ function targets(catalog: Catalog, ctx: SessionContext, stmt: GrantStatement): T
     });
   }
   if (stmt.target === 'function' && stmt.functions) {
-    return stmt.functions.map((f) => functionTarget(resolveFunction({ catalog, searchPath: ctx.searchPath(), notices: ctx.notices }, f, false)!));
+    return stmt.functions.map((f) => {
+      // built-in functions keep PostgreSQL's default (PUBLIC may execute them): their ACLs are not kept
+      const userDefined = [...catalog.functions.values()].some((x) => x.name === f.name);
+      if (!userDefined && (scalarCandidates(f.name).length > 0 || isAggregateName(f.name))) {
+        throw new SqlError(SqlState.featureNotSupported, `privileges on built-in function ${f.name} are not supported`);
+      }
+      return functionTarget(resolveFunction({ catalog, searchPath: ctx.searchPath(), notices: ctx.notices }, f, false)!);
+    });
   }
   if (stmt.target === 'schema' && !stmt.allInSchema) {
     return stmt.objects.map((o) => ({ obj: schemaOf(catalog, o.name), kind: 'schema', name: o.name, all: ALL_SCHEMA_PRIVILEGES }));
