@@ -76,3 +76,38 @@ test('SCRAM secrets: PostgreSQL\'s format, RFC 7677\'s vector, md5 and SCRAM sec
   assert.match(encryptPassword('plain'), /^SCRAM-SHA-256\$4096:/);
   assert.notEqual(encryptPassword('plain'), encryptPassword('plain'));
 });
+
+test('role settings: a session gets the global, database, role and role-in-database rows in that order; they round-trip through toData', () => {
+  const { roles, member, owner } = setup();
+  roles.settings.push(
+    { database: 'db1', role: member, config: ['lock_timeout=4s'] },
+    { database: '', role: member, config: ['lock_timeout=3s', 'app.x=1'] },
+    { database: 'db1', role: 0, config: ['lock_timeout=2s'] },
+    { database: '', role: 0, config: ['lock_timeout=1s'] },
+  );
+  // later pairs win when applied in order
+  assert.deepEqual(roles.sessionDefaults('db1', member), [['lock_timeout', '1s'], ['lock_timeout', '2s'], ['lock_timeout', '3s'], ['app.x', '1'], ['lock_timeout', '4s']]);
+  assert.deepEqual(roles.sessionDefaults('db2', owner), [['lock_timeout', '1s']]);
+  const copy = new Roles(new OidAllocator());
+  copy.loadData(JSON.parse(JSON.stringify(roles.toData())));
+  assert.deepEqual(copy.sessionDefaults('db1', member), roles.sessionDefaults('db1', member));
+  // DROP ROLE takes the role's own rows
+  roles.drop(member);
+  assert.deepEqual(roles.sessionDefaults('db1', member), [['lock_timeout', '1s'], ['lock_timeout', '2s']]);
+});
+
+test('database and function ACLs start from acldefault with PUBLIC (TEMP + CONNECT, EXECUTE); REVOKE … CASCADE follows grant options', () => {
+  const { roles, owner, member, outsider } = setup();
+  const db: Securable = { owner };
+  assert.equal(hasPrivilege(roles, outsider, db, 'c', 'CTc'), true);
+  assert.equal(hasPrivilege(roles, outsider, db, 'C', 'CTc'), false);
+  revokePrivileges(db, 'CTc', PUBLIC_ROLE, owner, 'c', false);
+  assert.deepEqual(formatAcl(db, roles), ['=T/owner', 'owner=CTc/owner']);
+  assert.equal(hasPrivilege(roles, outsider, db, 'c', 'CTc'), false);
+  const fn: Securable = { owner };
+  grantPrivileges(fn, 'X', member, owner, 'X', true);
+  grantPrivileges(fn, 'X', outsider, member, 'X', false);
+  assert.throws(() => revokePrivileges(fn, 'X', member, owner, 'X', true), /dependent privileges exist/);
+  revokePrivileges(fn, 'X', member, owner, 'X', true, true);
+  assert.deepEqual(formatAcl(fn, roles), ['=X/owner', 'owner=X/owner', 'member=X/owner']);
+});

@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
 import type { PartitionBound } from './partitions.js';
-import type { Roles, RolesData, Securable } from './roles.js';
+import type { AclItem, Roles, RolesData, Securable } from './roles.js';
 
 export const NAMESPACE = { pg_catalog: 11, public: 2200, information_schema: 13181, pg_toast: 99 } as const;
 const FIRST_USER_OID = 16400;
@@ -29,6 +29,8 @@ export interface ColumnDef {
   readonly generated?: 's';
   /** COMMENT ON COLUMN */
   comment?: string;
+  /** attacl: column privileges (GRANT SELECT (col) …); absent or null: none */
+  acl?: AclItem[] | null;
 }
 
 export interface IndexDef {
@@ -213,6 +215,8 @@ export class Catalog {
   version = 0;
   /** the public schema's owner and ACL (PostgreSQL 15: pg_database_owner=UC, PUBLIC=U) */
   publicSchema: Securable = defaultPublicSchema();
+  /** ALTER DEFAULT PRIVILEGES (pg_default_acl) */
+  defaultAcls: DefaultAclDef[] = [];
 
   /** GRANT … ON SCHEMA: the schemas that have privileges (only public is a user schema) */
   schemaPrivileges(name: string): Securable | undefined {
@@ -308,7 +312,7 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema };
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls };
   }
 
   /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
@@ -328,6 +332,7 @@ export class Catalog {
     for (const s of data.sequences) this.sequences.set(s.oid, s);
     for (const e of data.extensions) this.extensions.set(e.name, e);
     this.publicSchema = data.publicSchema ?? defaultPublicSchema();
+    this.defaultAcls = data.defaultAcls ?? [];
     this.version++;
   }
 
@@ -407,6 +412,20 @@ export interface CatalogData {
   extensions: ExtensionDef[];
   functions?: SqlFunctionDef[];
   publicSchema?: Securable;
+  defaultAcls?: DefaultAclDef[];
+}
+
+/**
+ * One pg_default_acl row (ALTER DEFAULT PRIVILEGES): the privileges objects of `objtype`
+ * (r tables, S sequences, f functions, n schemas) created by `role` get — in `schema`
+ * only, added to the defaults, or ('' ) everywhere, replacing the built-in default.
+ */
+export interface DefaultAclDef {
+  readonly oid: number;
+  readonly role: number;
+  readonly schema: string;
+  readonly objtype: 'r' | 'S' | 'f' | 'n' | 'T';
+  acl: AclItem[];
 }
 
 /** pg_database_owner (OID 6171) owns public and may use and create in it; PUBLIC may use it */
@@ -430,6 +449,9 @@ export interface SqlFunctionDef {
   readonly volatility: 'i' | 's' | 'v';
   /** COMMENT ON FUNCTION */
   comment?: string;
+  /** proowner (absent: the bootstrap superuser) and proacl (absent or null: acldefault, PUBLIC may EXECUTE) */
+  owner?: number;
+  acl?: AclItem[] | null;
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */

@@ -47,9 +47,27 @@ const PREDEFINED: readonly [number, string][] = [[6171, 'pg_database_owner'], [6
 export const PG_READ_ALL_DATA = 6181;
 export const PG_WRITE_ALL_DATA = 6182;
 
+/**
+ * One pg_db_role_setting row: ALTER ROLE … [IN DATABASE …] SET / ALTER DATABASE … SET.
+ * `database` '' and `role` 0 stand for all (PostgreSQL's InvalidOid); `config` holds
+ * `name=value` strings in the order they were set.
+ */
+export interface DbRoleSetting {
+  readonly database: string;
+  readonly role: number;
+  config: string[];
+}
+
+/** pg_database's owner and ACL of one database (absent: owned by the bootstrap superuser, default ACL). */
+export type DatabasePrivileges = Securable;
+
 export interface RolesData {
   roles: RoleDef[];
   members: RoleMembership[];
+  /** pg_db_role_setting (absent in images written before it existed) */
+  settings?: DbRoleSetting[];
+  /** datdba / datacl by database name */
+  databases?: Record<string, DatabasePrivileges>;
 }
 
 export function newRole(oid: number, name: string, attrs: Partial<RoleDef> = {}): RoleDef {
@@ -68,6 +86,10 @@ export class Roles {
   private readonly byName = new Map<string, RoleDef>();
   /** memberships granted in SQL (the built-in ones are BUILTIN_MEMBERS) */
   members: RoleMembership[] = [];
+  /** ALTER ROLE / DATABASE … SET: applied at the start of each matching session */
+  settings: DbRoleSetting[] = [];
+  /** databases' owners and ACLs (cluster-wide, like pg_database): GRANT … ON DATABASE */
+  databases: Record<string, DatabasePrivileges> = {};
 
   constructor(private readonly oids: OidAllocator, bootstrapName = 'postgres') {
     this.add(newRole(BOOTSTRAP_ROLE, bootstrapName, { superuser: true, createRole: true, createDb: true, canLogin: true, replication: true, bypassRls: true }));
@@ -127,6 +149,26 @@ export class Roles {
     if (r) this.byName.delete(r.name);
     this.byOid.delete(oid);
     this.members = this.members.filter((m) => m.role !== oid && m.member !== oid);
+    // DropSetting: the role's own settings go with it
+    this.settings = this.settings.filter((x) => x.role !== oid);
+  }
+
+  /** A database's owner and ACL (created on first use: a database without an entry has the defaults). */
+  database(name: string): DatabasePrivileges {
+    return (this.databases[name] ??= {});
+  }
+
+  /** The settings a session of `role` in `database` starts with, lowest precedence first (process_settings). */
+  sessionDefaults(database: string, role: number): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [db, r] of [['', 0], [database, 0], ['', role], [database, role]] as const) {
+      const row = this.settings.find((x) => x.database === db && x.role === r);
+      for (const item of row?.config ?? []) {
+        const eq = item.indexOf('=');
+        out.push([item.slice(0, eq), item.slice(eq + 1)]);
+      }
+    }
+    return out;
   }
 
   /** Is `member` a member of `role`, directly or through other roles (is_member_of_role: what SET ROLE needs)? */
@@ -173,13 +215,15 @@ export class Roles {
 
   /** The durable part: every role but the predefined ones, and the memberships granted in SQL. */
   toData(): RolesData {
-    return { roles: this.all().filter((r) => !r.predefined), members: this.members };
+    return { roles: this.all().filter((r) => !r.predefined), members: this.members, settings: this.settings, databases: this.databases };
   }
 
   loadData(data: RolesData): void {
     for (const r of [...this.byOid.values()]) if (!r.predefined) this.drop(r.oid);
     for (const r of data.roles) this.add(r);
     this.members = [...data.members];
+    this.settings = [...(data.settings ?? [])];
+    this.databases = { ...(data.databases ?? {}) };
   }
 }
 
@@ -187,13 +231,17 @@ export class Roles {
 
 /** aclitem privilege letters in PostgreSQL's output order (ACL_ALL_RIGHTS_STR), and each one's name */
 export const PRIVILEGE_LETTERS: Readonly<Record<string, string>> = {
-  INSERT: 'a', SELECT: 'r', UPDATE: 'w', DELETE: 'd', TRUNCATE: 'D', REFERENCES: 'x', TRIGGER: 't', EXECUTE: 'X', USAGE: 'U', CREATE: 'C', TEMPORARY: 'T', CONNECT: 'c',
+  INSERT: 'a', SELECT: 'r', UPDATE: 'w', DELETE: 'd', TRUNCATE: 'D', REFERENCES: 'x', TRIGGER: 't', EXECUTE: 'X', USAGE: 'U', CREATE: 'C', TEMPORARY: 'T', TEMP: 'T', CONNECT: 'c',
 };
 const LETTER_ORDER = 'arwdDxtXUCTc';
 /** ALL [PRIVILEGES] per object kind */
 export const ALL_TABLE_PRIVILEGES = 'arwdDxt';
 export const ALL_SEQUENCE_PRIVILEGES = 'rwU';
 export const ALL_SCHEMA_PRIVILEGES = 'UC';
+export const ALL_DATABASE_PRIVILEGES = 'CTc';
+export const ALL_FUNCTION_PRIVILEGES = 'X';
+/** what acldefault gives PUBLIC per kind (by its ALL): TEMP and CONNECT on databases, EXECUTE on functions */
+const PUBLIC_DEFAULTS: Readonly<Record<string, string>> = { [ALL_DATABASE_PRIVILEGES]: 'Tc', [ALL_FUNCTION_PRIVILEGES]: 'X' };
 
 /** One aclitem: `privs` are letters, `grantable` the ones held WITH GRANT OPTION. */
 export interface AclItem {
@@ -213,9 +261,11 @@ export function ownerOf(obj: Securable): number {
   return obj.owner ?? BOOTSTRAP_ROLE;
 }
 
-/** acldefault: the owner holds every privilege of the kind (with grant option, implicitly) */
+/** acldefault: the owner holds every privilege of the kind (with grant option, implicitly); PUBLIC some kinds' */
 export function defaultAcl(owner: number, all: string): AclItem[] {
-  return [{ grantee: owner, grantor: owner, privs: all, grantable: '' }];
+  const own: AclItem = { grantee: owner, grantor: owner, privs: all, grantable: '' };
+  const world = PUBLIC_DEFAULTS[all];
+  return world ? [{ grantee: PUBLIC_ROLE, grantor: owner, privs: world, grantable: '' }, own] : [own];
 }
 
 export function effectiveAcl(obj: Securable, all: string): AclItem[] {
@@ -284,8 +334,12 @@ export function grantPrivileges(obj: Securable, all: string, grantee: number, gr
   obj.acl = acl;
 }
 
-/** REVOKE [GRANT OPTION FOR] `letters` from `grantee` as granted by `grantor`; an emptied item goes. */
-export function revokePrivileges(obj: Securable, all: string, grantee: number, grantor: number, letters: string, grantOptionOnly: boolean): void {
+/**
+ * REVOKE [GRANT OPTION FOR] `letters` from `grantee` as granted by `grantor`; an emptied item
+ * goes. What the grantee granted on with the grant options it loses goes too with `cascade`
+ * (recursive_revoke), else 2BP01 `dependent privileges exist`.
+ */
+export function revokePrivileges(obj: Securable, all: string, grantee: number, grantor: number, letters: string, grantOptionOnly: boolean, cascade = false): void {
   const acl = effectiveAcl(obj, all).map((i) => ({ ...i }));
   const drop = (s: string) => [...s].filter((l) => !letters.includes(l)).join('');
   for (const item of acl) {
@@ -294,6 +348,13 @@ export function revokePrivileges(obj: Securable, all: string, grantee: number, g
     if (!grantOptionOnly) item.privs = drop(item.privs);
   }
   obj.acl = acl.filter((i) => i.privs !== '');
+  if (grantee === PUBLIC_ROLE || grantee === ownerOf(obj)) return;
+  // grant options the grantee no longer holds from anyone
+  const lost = [...letters].filter((l) => !obj.acl!.some((i) => i.grantee === grantee && i.grantable.includes(l))).join('');
+  for (const dependent of obj.acl.filter((i) => i.grantor === grantee && [...i.privs].some((l) => lost.includes(l)))) {
+    if (!cascade) throw new SqlError('2BP01', 'dependent privileges exist', { hint: 'Use CASCADE to revoke them too.' });
+    revokePrivileges(obj, all, dependent.grantee, grantee, lost, false, true);
+  }
 }
 
 /** ALTER … OWNER TO: the old owner's items become the new owner's (aclnewowner). */

@@ -33,7 +33,7 @@ export interface EngineState {
   database(name: string): Catalog | undefined;
   readonly databases: ReadonlyMap<string, Catalog>;
   saveCatalog(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
+  createDatabase(name: string, owner?: number): Promise<void>;
   dropDatabase(name: string, missingOk: boolean, current: string): Promise<boolean>;
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
   allSystemRelations(): readonly SystemRelation[];

@@ -94,10 +94,13 @@ export class DdlState {
         }
       },
       interrupted: ctx.control.signal(),
-      access: { roles: ctx.engine.roles, role: ctx.currentRoleOid(), sessionRole: ctx.engine.roles.find(ctx.settings.get('session_authorization') ?? '')?.oid ?? ctx.loginRoleOid },
+      access: {
+        roles: ctx.engine.roles, role: ctx.currentRoleOid(), database: ctx.databaseName,
+        sessionRole: ctx.engine.roles.find(ctx.settings.get('session_authorization') ?? '')?.oid ?? ctx.loginRoleOid,
+      },
       checkCancelled: () => ctx.checkCancelled(),
       databases: {
-        create: (name) => ctx.engine.createDatabase(name),
+        create: (name) => ctx.engine.createDatabase(name, ctx.currentRoleOid()),
         drop: (name, missingOk) => ctx.engine.dropDatabase(name, missingOk, ctx.databaseName),
       },
     };

@@ -10,7 +10,7 @@ import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
-import { Roles } from '../catalog/roles.js';
+import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
 import { TextIndexWarmup } from './text-index-warmup.js';
 import { NotificationHub } from './notifications.js';
 
@@ -86,9 +86,12 @@ export class Engine implements EngineState, BackendRegistry {
     return this.databases.get(name);
   }
 
-  async createDatabase(name: string): Promise<void> {
+  /** CREATE DATABASE by `owner` (datdba). */
+  async createDatabase(name: string, owner = BOOTSTRAP_ROLE): Promise<void> {
     if (this.databases.has(name)) throw new SqlError('42P04', `database "${name}" already exists`);
     this.databases.set(name, new Catalog(name, this.oids));
+    delete this.roles.databases[name];
+    if (owner !== BOOTSTRAP_ROLE) this.roles.database(name).owner = owner;
     await this.saveCatalog();
   }
 
@@ -107,6 +110,9 @@ export class Engine implements EngineState, BackendRegistry {
     }
     for (const t of c.tables.values()) await this.storage.dropTable(t.oid);
     this.databases.delete(name);
+    // its pg_database row and pg_db_role_setting rows go with it
+    delete this.roles.databases[name];
+    this.roles.settings = this.roles.settings.filter((x) => x.database !== name);
     await this.saveCatalog();
     return true;
   }

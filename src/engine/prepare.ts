@@ -10,7 +10,7 @@ import { parseSql, type RawStatement } from '../sql/parser.js';
 import { bindStatement, emptyStatement, endsTransactionBlock, type BoundKind, type BoundStatement } from '../sql/statement.js';
 import { OID, T } from '../types/types.js';
 import type { FieldInfo, PreparedStatement } from '../wire/backend.js';
-import type { SelectBinder, TableAccess } from '../sql/bind-select.js';
+import type { Access, SelectBinder } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 import { showFields } from './utility.js';
 
@@ -23,7 +23,7 @@ export interface QuiverStatement extends PreparedStatement {
   /** the catalog version it was bound against */
   readonly catalogVersion: number;
   /** the tables it reads and writes: privileges checked at each execution (table-access.ts) */
-  readonly access?: readonly TableAccess[];
+  readonly access?: readonly Access[];
   /**
    * it reads or writes a table with row-level security: the policies applied depend on who
    * runs it, so it is bound again when current_user or row_security differ from these

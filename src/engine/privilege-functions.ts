@@ -1,14 +1,23 @@
 /**
  * The access privilege inquiry functions (PostgreSQL's acl.c): has_table_privilege,
  * has_sequence_privilege, has_schema_privilege, has_any_column_privilege /
- * has_column_privilege (table-level: Quiver has no column privileges), pg_has_role, and
+ * has_column_privilege (the table's privilege or the column's), has_database_privilege,
+ * has_function_privilege, pg_has_role, and
  * pg_get_userbyid — answered from the roles and the objects' ACLs, never a constant true —
  * and row_security_active.
  */
 import { SqlError, SqlState } from '../errors.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, TableDef } from '../catalog/catalog.js';
+import type { DropStmt } from '@pgsql/types';
+import { databaseOid } from '../catalog/system/relations.js';
+import { ALL_COLUMN_PRIVILEGES, columnSecurable } from './grant-objects.js';
+import { resolveFunction } from './ddl/function.js';
+import { bindDrop } from '../sql/ddl/bind-objects.js';
+import { parseSql } from '../sql/parser.js';
+import { scalarCandidates } from '../functions/scalar.js';
+import { isAggregateName } from '../functions/index.js';
 import type { ScalarFunction } from '../functions/api.js';
-import { ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
+import { ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { rowSecurityApplies } from '../sql/row-security.js';
 import { OID, T, type SqlType, type Value } from '../types/types.js';
@@ -18,16 +27,18 @@ export interface PrivilegeSession {
   readonly roles: Roles;
   currentRoleOid(): number;
   searchPath(): string[];
+  /** the cluster's databases (has_database_privilege) */
+  databaseNames(): string[];
 }
 
 const TEXTUAL = new Set<number>([OID.text, OID.name, OID.unknown, OID.varchar, OID.bpchar]);
 const isText = (t: SqlType | undefined): boolean => t !== undefined && TEXTUAL.has(t.oid);
 
-type Kind = 'table' | 'sequence' | 'schema' | 'column';
+type Kind = 'table' | 'sequence' | 'schema' | 'column' | 'database' | 'function';
 
 const KINDS: Record<string, Kind> = {
   has_table_privilege: 'table', has_sequence_privilege: 'sequence', has_schema_privilege: 'schema',
-  has_any_column_privilege: 'column', has_column_privilege: 'column',
+  has_any_column_privilege: 'column', has_column_privilege: 'column', has_database_privilege: 'database', has_function_privilege: 'function',
 };
 /** the privilege names each function accepts (convert_*_priv_string) */
 const ACCEPTED: Record<Kind, readonly string[]> = {
@@ -35,6 +46,8 @@ const ACCEPTED: Record<Kind, readonly string[]> = {
   column: ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES'],
   sequence: ['USAGE', 'SELECT', 'UPDATE'],
   schema: ['CREATE', 'USAGE'],
+  database: ['CREATE', 'CONNECT', 'TEMPORARY', 'TEMP'],
+  function: ['EXECUTE'],
 };
 
 /** 'SELECT, UPDATE WITH GRANT OPTION' → [letter, withGrantOption][] */
@@ -89,19 +102,73 @@ export function privilegeFunction(session: PrivilegeSession, name: string, argTy
   if (!kind || (n !== objectArgs + 1 && n !== objectArgs + 2)) return undefined;
   const withUser = n === objectArgs + 2;
   const objAt = withUser ? 1 : 0;
-  const types = argTypes.map((t, i) => (i === n - 1 || i > objAt || isText(t) ? T.text : T.oid));
+  // the column of has_column_privilege: a name, or an attnum (smallint)
+  const columnByName = n > objAt + 2 ? isText(argTypes[objAt + 1]) : true;
+  const types = argTypes.map((t, i) => (i === n - 1 || isText(t) ? T.text : i === objAt + 1 && n > objAt + 2 ? T.int2 : T.oid));
   return fn(types, T.bool, (a) => {
     const who = withUser ? role(a[0], isText(argTypes[0])) : session.currentRoleOid();
     const target = objectOf(session, kind, a[objAt], isText(argTypes[objAt]));
     if (who === undefined || target === undefined) return null;
-    return privileges(kind, String(a[n - 1])).some(([letter, grant]) =>
+    if (target.everyone) return true;
+    const asked = privileges(kind, String(a[n - 1]));
+    const onTable = asked.some(([letter, grant]) =>
       (kind === 'table' || kind === 'column') && !grant ? hasTablePrivilege(roles, who, target.obj, letter) : hasPrivilege(roles, who, target.obj, letter, target.all, grant));
+    if (onTable || kind !== 'column') return onTable;
+    // column privileges: of the named column (has_column_privilege) or of any column
+    const table = target.obj as TableDef;
+    let columns = table.columns;
+    if (name === 'has_column_privilege') {
+      const c = a[objAt + 1];
+      const col = columnByName ? table.columns.find((x) => x.name === String(c)) : table.columns[Number(c) - 1];
+      if (!col) {
+        if (!columnByName) return null;
+        throw new SqlError(SqlState.undefinedColumn, `column "${String(c)}" of relation "${table.name}" does not exist`);
+      }
+      columns = [col];
+    }
+    return columns.some((col) => asked.some(([letter, grant]) => hasPrivilege(roles, who, columnSecurable(table, col), letter, ALL_COLUMN_PRIVILEGES, grant)));
   });
 }
 
-/** The object a privilege function names (by name: an error when missing; by OID: NULL). */
-function objectOf(session: PrivilegeSession, kind: Kind, v: Value, textual: boolean): { obj: Securable; all: string } | undefined {
+/** A database by name (an error when missing) or OID (NULL when missing), with its owner and ACL. */
+function databaseOf(session: PrivilegeSession, v: Value, textual: boolean): { obj: Securable; all: string } | undefined {
+  const names = session.databaseNames();
+  const name = textual ? String(v) : names.find((d) => databaseOid({ databases: names }, d) === Number(v));
+  if (name === undefined) return undefined;
+  if (!names.includes(name)) throw new SqlError(SqlState.invalidCatalogName, `database "${name}" does not exist`);
+  return { obj: session.roles.databases[name] ?? {}, all: ALL_DATABASE_PRIVILEGES };
+}
+
+/**
+ * A function by signature text (`f(integer)`, as regprocedure reads it) or OID. Built-in
+ * functions keep PostgreSQL's default (PUBLIC may execute them): `everyone`.
+ */
+function functionOf(session: PrivilegeSession, v: Value, textual: boolean): { obj: Securable; all: string; everyone?: boolean } | undefined {
   const catalog = session.catalog;
+  if (!textual) {
+    const f = catalog.functions.get(Number(v));
+    if (f) return { obj: f, all: ALL_FUNCTION_PRIVILEGES };
+    return Number(v) < 16384 ? { obj: {}, all: ALL_FUNCTION_PRIVILEGES, everyone: true } : undefined;
+  }
+  const text = String(v);
+  if (!text.includes('(')) throw new SqlError(SqlState.invalidTextRepresentation, `expected a left parenthesis`);
+  const drop = parseSql(`DROP FUNCTION ${text}`)[0]?.node as { DropStmt?: DropStmt } | undefined;
+  const ref = drop?.DropStmt ? bindDrop(drop.DropStmt) : undefined;
+  if (!ref || !('functions' in ref) || ref.functions.length !== 1) throw new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type regprocedure: "${text}"`);
+  const fname = ref.functions[0].name;
+  if (![...catalog.functions.values()].some((f) => f.name === fname)) {
+    if (scalarCandidates(fname).length > 0 || isAggregateName(fname)) return { obj: {}, all: ALL_FUNCTION_PRIVILEGES, everyone: true };
+    throw new SqlError(SqlState.undefinedFunction, `function "${text}" does not exist`);
+  }
+  const f = resolveFunction({ catalog, searchPath: session.searchPath(), notices: [] }, ref.functions[0], false)!;
+  return { obj: f, all: ALL_FUNCTION_PRIVILEGES };
+}
+
+/** The object a privilege function names (by name: an error when missing; by OID: NULL). */
+function objectOf(session: PrivilegeSession, kind: Kind, v: Value, textual: boolean): { obj: Securable; all: string; everyone?: boolean } | undefined {
+  const catalog = session.catalog;
+  if (kind === 'database') return databaseOf(session, v, textual);
+  if (kind === 'function') return functionOf(session, v, textual);
   if (kind === 'schema') {
     const name = textual ? String(v) : Number(v) === 2200 ? 'public' : undefined;
     if (name === undefined) return undefined;

@@ -1,22 +1,23 @@
 /**
- * CREATE / ALTER / DROP ROLE, GRANT / REVOKE role, and GRANT / REVOKE privileges on
- * tables, sequences and schemas, with PostgreSQL 15's permission rules and messages
+ * CREATE / ALTER / DROP ROLE, ALTER ROLE … SET, GRANT / REVOKE role, and GRANT / REVOKE
+ * privileges on objects (grant-objects.ts), with PostgreSQL 15's permission rules and messages
  * (commands/user.c, catalog/aclchk.c). Roles are cluster-wide: each statement is saved at
  * once outside a transaction block; inside one, ROLLBACK restores them (other sessions see
  * a role change before its COMMIT, unlike PostgreSQL).
  */
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
-import type { Catalog, SequenceDef, TableDef } from '../catalog/catalog.js';
-import {
-  ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, BOOTSTRAP_ROLE, PRIVILEGE_LETTERS, PUBLIC_ROLE, aclMentions, changeOwner, grantPrivileges, hasPrivilege,
-  isOwner, ownerOf, revokePrivileges, type RoleDef, type Roles, type Securable,
-} from '../catalog/roles.js';
+import { BOOTSTRAP_ROLE, aclMentions, changeOwner, isOwner, ownerOf, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
 import type { RoleOptions, RoleRef, RoleStatement } from '../sql/bind-role.js';
 import { encryptPassword } from '../types/scram-secret.js';
 import { parseTimestamptz } from '../types/datetime.js';
+import { formatType } from '../types/types.js';
 import type { SessionContext } from './context.js';
 import { currentRoleName } from './session-roles.js';
 import { runDdlStatement } from './ddl-dispatch.js';
+import { alterRoleSetting } from './role-settings.js';
+import { grantObject } from './grant-objects.js';
+import { alterDefaultPrivileges } from './default-privileges.js';
+import { resolveFunction } from './ddl/function.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -25,13 +26,17 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
   const roles = ctx.engine.roles;
   const me = ctx.currentRoleOid();
   if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles);
-  if (stmt.kind === 'grantObject' || stmt.kind === 'reassignOwned') {
+  // databases' ACLs are cluster-wide, with the roles; every other object's is in the database's catalog
+  if ((stmt.kind === 'grantObject' && stmt.target !== 'database') || stmt.kind === 'reassignOwned' || stmt.kind === 'defaultPrivileges'
+    || (stmt.kind === 'alterOwner' && stmt.function)) {
     // ACLs and owners live in the database's catalog: undone at ROLLBACK like any DDL
     ctx.ddl.context(ctx, tag);
     // outside a block the statement is atomic: a failure part way leaves nothing granted
     const before = ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
     try {
-      if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt);
+      if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt, (r) => resolve(ctx, roles, r).oid);
+      else if (stmt.kind === 'defaultPrivileges') alterDefaultPrivileges(ctx.catalog, roles, me, stmt, (r) => resolve(ctx, roles, r).oid);
+      else if (stmt.kind === 'alterOwner') alterOwner(ctx, roles, me, stmt);
       else reassignOwned(ctx, roles, me, stmt.roles, stmt.to);
     } catch (e) {
       if (before) ctx.catalog.loadData(before);
@@ -50,6 +55,9 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
         case 'renameRole': renameRole(ctx, roles, me, stmt.name, stmt.newName); break;
         case 'dropRole': dropRoles(ctx, roles, me, stmt.roles, stmt.missingOk); break;
         case 'grantRole': grantRole(ctx, roles, me, stmt); break;
+        case 'roleSetting': alterRoleSetting(ctx, roles, me, stmt); break;
+        case 'alterOwner': alterOwner(ctx, roles, me, stmt); break;
+        case 'grantObject': grantObject(ctx, roles, me, stmt, (r) => resolve(ctx, roles, r).oid); break;
       }
     } catch (e) {
       if (before) roles.loadData(before);
@@ -176,6 +184,9 @@ function dropRoles(ctx: SessionContext, roles: Roles, me: number, refs: readonly
   }
 }
 
+/** pg_default_acl's object types as getObjectDescription names them */
+const DEFAULT_ACL_WORDS: Readonly<Record<string, string>> = { r: 'relations', S: 'sequences', f: 'functions', n: 'schemas', T: 'types' };
+
 /** What a role owns or holds privileges on: DETAIL lines as PostgreSQL's checkSharedDependencies writes them. */
 function dependencies(ctx: SessionContext, role: number): string[] {
   const lines: string[] = [];
@@ -191,10 +202,27 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
     }
     for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
+    for (const d of catalog.defaultAcls) {
+      const what = `default privileges on new ${DEFAULT_ACL_WORDS[d.objtype]} belonging to role ${ctx.engine.roles.nameOf(d.role)}${d.schema ? ` in schema ${d.schema}` : ''}`;
+      if (d.role === role) objects.push({ oid: d.oid, line: `owner of ${what}` });
+      else if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for ${what}` });
+    }
+    for (const f of catalog.functions.values()) each(f, `function ${f.name}(${f.params.map((p) => formatType(p.type)).join(',')})`);
+    for (const t of catalog.tables.values()) {
+      for (const c of t.columns) if (aclMentions(c, role)) objects.push({ oid: t.oid, line: `privileges for column ${c.name} of table ${t.name}` });
+    }
     if (objects.length === 0) continue;
     if (dbName === ctx.databaseName) lines.push(...objects.sort((a, b) => a.oid - b.oid).map((o) => o.line));
     else lines.push(`${objects.length} object${objects.length === 1 ? '' : 's'} in database ${dbName}`);
   }
+  // shared objects after the current database's, as checkSharedDependencies lists them: databases
+  const shared: string[] = [];
+  for (const [name, db] of Object.entries(ctx.engine.roles.databases)) {
+    if (ownerOf(db) === role && db.owner !== undefined) shared.push(`owner of database ${name}`);
+    else if (aclMentions(db, role)) shared.push(`privileges for database ${name}`);
+  }
+  const local = lines.findIndex((l) => /^\d+ objects? in database /.test(l));
+  lines.splice(local < 0 ? lines.length : local, 0, ...shared);
   return lines;
 }
 
@@ -238,13 +266,41 @@ function grantRole(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<
   }
 }
 
+/**
+ * ALTER FUNCTION | DATABASE … OWNER TO (AlterObjectOwner_internal, AlterDatabaseOwner): the
+ * owner, who must be a member of the new owner (and, for a database, have CREATEDB), or a
+ * superuser; the ACL follows (aclnewowner).
+ */
+function alterOwner(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<RoleStatement, { kind: 'alterOwner' }>): void {
+  let obj: Securable;
+  let what: string;
+  if (stmt.function) {
+    const f = resolveFunction({ catalog: ctx.catalog, searchPath: ctx.searchPath(), notices: ctx.notices }, stmt.function, false)!;
+    obj = f;
+    what = `function ${f.name}`;
+  } else {
+    const name = stmt.database ?? '';
+    if (!ctx.engine.databases.has(name)) throw new SqlError(SqlState.invalidCatalogName, `database "${name}" does not exist`);
+    obj = roles.database(name);
+    what = `database ${name}`;
+  }
+  const owner = resolve(ctx, roles, stmt.owner).oid;
+  if (ownerOf(obj) === owner) return;
+  if (!roles.isSuperuser(me)) {
+    if (!isOwner(roles, me, obj)) throw new SqlError(SqlState.insufficientPrivilege, `must be owner of ${what}`);
+    if (!roles.isMemberOf(me, owner)) throw new SqlError(SqlState.insufficientPrivilege, `must be member of role "${roles.nameOf(owner)}"`);
+    if (stmt.database !== undefined && !roles.get(me)?.createDb) throw new SqlError(SqlState.insufficientPrivilege, 'permission denied to change owner of database');
+  }
+  changeOwner(obj, owner);
+}
+
 // ---- REASSIGN OWNED / DROP OWNED (the current database) --------------------------------------
 
 function reassignOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[], to: RoleRef): void {
   const from = refs.map((r) => resolve(ctx, roles, r).oid);
   const target = resolve(ctx, roles, to).oid;
   if (![...from, target].every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to reassign objects');
-  const objects: (TableDef | SequenceDef)[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values()];
+  const objects: Securable[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values(), ...ctx.catalog.functions.values()];
   for (const obj of objects) if (obj.owner !== undefined && from.includes(obj.owner)) changeOwner(obj, target);
 }
 
@@ -266,9 +322,18 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   // what was granted to them on what remains
   ctx.ddl.context(ctx, 'DROP OWNED');
   try {
-    for (const obj of [...catalog.tables.values(), ...catalog.sequences.values(), catalog.publicSchema] as Securable[]) {
+    const columns = [...catalog.tables.values()].flatMap((t) => t.columns);
+    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema];
+    for (const obj of securables) {
       if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
     }
+    // their default privileges go, and what other roles' default privileges give them
+    catalog.defaultAcls = catalog.defaultAcls.filter((d) => !owners.includes(d.role));
+    for (const d of catalog.defaultAcls) d.acl = d.acl.filter((i) => !owners.includes(i.grantee));
+    catalog.defaultAcls = catalog.defaultAcls.filter((d) => d.acl.length > 0);
+    // and what they hold on databases (cluster-wide, with the roles)
+    if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
+    for (const db of Object.values(roles.databases)) if (db.acl) db.acl = db.acl.filter((i) => !owners.includes(i.grantee));
     // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
     for (const t of catalog.tables.values()) {
       if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;
@@ -284,88 +349,3 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   if (ctx.tx.idle) await ctx.engine.saveCatalog();
 }
 
-// ---- GRANT / REVOKE privileges ON objects ---------------------------------------------------
-
-type Target = { obj: Securable; kind: 'table' | 'sequence' | 'schema'; name: string; all: string };
-
-function targets(catalog: Catalog, ctx: SessionContext, stmt: Extract<RoleStatement, { kind: 'grantObject' }>): Target[] {
-  if (stmt.target === 'schema' && !stmt.allInSchema) {
-    return stmt.objects.map((o) => ({ obj: schemaOf(catalog, o.name), kind: 'schema', name: o.name, all: 'UC' }));
-  }
-  if (stmt.allInSchema) {
-    const out: Target[] = [];
-    for (const o of stmt.objects) {
-      schemaOf(catalog, o.name);
-      if (stmt.target === 'sequence') {
-        for (const s of catalog.sequences.values()) if (s.schema === o.name) out.push(seqTarget(s));
-      } else {
-        for (const t of catalog.tables.values()) if (t.schema === o.name) out.push(tableTarget(t));
-      }
-    }
-    return out;
-  }
-  return stmt.objects.map((o) => {
-    const path = o.schema ? [o.schema] : ctx.searchPath();
-    for (const s of path) {
-      const t = catalog.findTable(s, o.name);
-      if (t) return tableTarget(t);
-      const q = catalog.findSequence(s, o.name);
-      if (q) return seqTarget(q);
-    }
-    throw new SqlError(SqlState.undefinedTable, `relation "${o.schema ? `${o.schema}.` : ''}${o.name}" does not exist`);
-  }).map((t) => {
-    if (stmt.target === 'sequence' && t.kind !== 'sequence') throw new SqlError(SqlState.wrongObjectType, `"${t.name}" is not a sequence`);
-    return t;
-  });
-}
-
-const tableTarget = (t: TableDef): Target => ({ obj: t, kind: 'table', name: t.name, all: ALL_TABLE_PRIVILEGES });
-const seqTarget = (s: SequenceDef): Target => ({ obj: s, kind: 'sequence', name: s.name, all: ALL_SEQUENCE_PRIVILEGES });
-
-function schemaOf(catalog: Catalog, name: string): Securable {
-  const s = catalog.schemaPrivileges(name);
-  if (!s) throw new SqlError('3F000', `schema "${name}" does not exist`);
-  return s;
-}
-
-/** The privilege names as letters for the object kind; ALL gives the kind's every privilege. */
-function letters(privileges: readonly string[] | null, target: Target): string {
-  if (privileges === null) return target.all;
-  let out = '';
-  for (const p of privileges) {
-    const l = PRIVILEGE_LETTERS[p];
-    // GRANT … ON TABLE a sequence: the privileges sequences lack are warned about and skipped
-    if (l === undefined || !target.all.includes(l)) {
-      if (target.kind === 'sequence' && l !== undefined && ALL_TABLE_PRIVILEGES.includes(l)) {
-        throw new SqlError('0LP01', `invalid privilege type ${p} for sequence`);
-      }
-      throw new SqlError('0LP01', `invalid privilege type ${p} for ${target.kind}`);
-    }
-    out += l;
-  }
-  return out;
-}
-
-function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt: Extract<RoleStatement, { kind: 'grantObject' }>): void {
-  const grantees = stmt.grantees.map((r) => (r.kind === 'public' ? PUBLIC_ROLE : resolve(ctx, roles, r).oid));
-  for (const target of targets(ctx.catalog, ctx, stmt)) {
-    const wanted = letters(stmt.privileges, target);
-    // a superuser or the owner grants as the owner; anyone else needs the grant options
-    const asOwner = isOwner(roles, me, target.obj);
-    const grantor = asOwner ? ownerOf(target.obj) : me;
-    const allowed = asOwner ? wanted : [...wanted].filter((l) => hasPrivilege(roles, me, target.obj, l, target.all, true)).join('');
-    if (allowed === '') {
-      const anyPrivilege = [...target.all].some((l) => hasPrivilege(roles, me, target.obj, l, target.all));
-      if (!anyPrivilege) throw denied(`permission denied for ${target.kind} ${target.name}`);
-      notice(ctx.notices, `no privileges were ${stmt.grant ? 'granted' : 'revoked'} for "${target.name}"`, 'WARNING', stmt.grant ? '01007' : '01006');
-      continue;
-    }
-    if (allowed.length < wanted.length) {
-      notice(ctx.notices, `not all privileges were ${stmt.grant ? 'granted' : 'revoked'} for "${target.name}"`, 'WARNING', stmt.grant ? '01007' : '01006');
-    }
-    for (const g of grantees) {
-      if (stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
-      else revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
-    }
-  }
-}

@@ -6,7 +6,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { EngineState } from './context.js';
-import type { RoleDef } from '../catalog/roles.js';
+import { ALL_DATABASE_PRIVILEGES, hasPrivilege, type RoleDef, type Roles } from '../catalog/roles.js';
 import type { SessionSettings } from './session-settings.js';
 
 /**
@@ -28,6 +28,14 @@ export function loginRole(engine: EngineState, user: string): RoleDef {
     throw new SqlError(SqlState.tooManyConnections, `too many connections for role "${user}"`, { severity: 'FATAL' });
   }
   return role;
+}
+
+/** CheckMyDatabase: a role logs in to a database only with CONNECT on it (superusers always). */
+export function checkConnectPrivilege(roles: Roles, role: number, database: string): void {
+  if (hasPrivilege(roles, role, roles.databases[database] ?? {}, 'c', ALL_DATABASE_PRIVILEGES)) return;
+  throw new SqlError(SqlState.insufficientPrivilege, `permission denied for database "${database}"`, {
+    severity: 'FATAL', detail: 'User does not have CONNECT privilege.',
+  });
 }
 
 /** The name current_user has: SET ROLE's role, else the session user. */

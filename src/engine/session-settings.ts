@@ -29,9 +29,21 @@ export class SessionSettings {
     this.values.set(key, value);
   }
 
-  /** Apply the StartupMessage's parameters; what they set is what RESET returns to. */
-  startup(params: Record<string, string>, user: string): void {
+  /**
+   * Apply the role's and database's settings (pg_db_role_setting, lowest precedence first),
+   * then the StartupMessage's parameters; what they set is what RESET returns to.
+   */
+  startup(params: Record<string, string>, user: string, stored: readonly [string, string][] = []): void {
     this.values.set('session_authorization', user);
+    for (const [k, v] of stored) {
+      const key = k.toLowerCase();
+      // a value that no longer passes (it was checked when stored) is skipped, as PostgreSQL warns and goes on
+      try {
+        this.values.set(key, normalizeSetting(key, v, this.values.get(key)));
+      } catch {
+        continue;
+      }
+    }
     if (params.application_name) this.values.set('application_name', params.application_name);
     if (params.client_encoding) this.values.set('client_encoding', normalizeSetting('client_encoding', params.client_encoding));
     if (params.options) this.applyStartupOptions(params.options);

@@ -36,7 +36,7 @@ import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
-import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
+import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 
 export type { EngineState };
@@ -93,6 +93,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return this.engine.storage.relationBytes(tableOid);
   }
 
+  databaseNames(): string[] {
+    return [...this.engine.databases.keys()];
+  }
+
   databaseBytes(database: string | number): bigint | null {
     const names = [...this.engine.databases.keys()];
     const catalog = typeof database === 'string' ? this.engine.database(database)
@@ -145,7 +149,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.loginRoleOid = loginRole(this.engine, this.user).oid;
     this.db = this.engine.database(this.database);
     if (!this.db) throw new SqlError(SqlState.invalidCatalogName, `database "${this.database}" does not exist`, { severity: 'FATAL' });
-    this.settings.startup(params, this.user);
+    checkConnectPrivilege(this.engine.roles, this.loginRoleOid, this.database);
+    // ALTER ROLE / DATABASE … SET: below the client's own parameters in precedence
+    this.settings.startup(params, this.user, this.engine.roles.sessionDefaults(this.database, this.loginRoleOid));
     syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
@@ -319,6 +325,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});
     }
+    binder.noteFunction(def);
     // the body is optimized on its own (rules do not look inside expressions)
     const plan = optimize(bindFunctionBody(binder, def), { catalog: this.catalog });
     return { kind: 'sqlCall', type: def.returns.type, name, args: bindFunctionArgs(binder.env, def, args), plan };

@@ -36,6 +36,8 @@ export interface SessionInfo {
   /** the cluster's roles and current_user's (has_table_privilege, pg_has_role …) */
   readonly roles: Roles;
   currentRoleOid(): number;
+  /** the cluster's databases (has_database_privilege) */
+  databaseNames(): string[];
 }
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {

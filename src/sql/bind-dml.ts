@@ -45,12 +45,12 @@ function assign(binder: SelectBinder, e: Expr, col: ColumnDef): Expr {
   return coerce(binder.env, e, col.type, 'assignment', () => `column "${col.name}"`);
 }
 
-function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table: TableDef, alias: string): Returning | null {
+function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table: TableDef, alias: string, onRead?: (column: number) => void): Returning | null {
   if (!list || list.length === 0) return null;
   const scope = new Scope(null);
   const cols = tableColumns(table);
   // tableoid resolves (to the partition the row is in) but is hidden from RETURNING *
-  scope.add(alias, [...cols, { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 }], { hiddenFrom: cols.length });
+  scope.add(alias, [...cols, { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 }], { hiddenFrom: cols.length, onUse: onRead });
   const exprs: Expr[] = [];
   const schema: OutputColumn[] = [];
   for (const t of list) {
@@ -58,6 +58,7 @@ function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table:
     const star = rt.val.ColumnRef && rt.val.ColumnRef.fields[rt.val.ColumnRef.fields.length - 1].A_Star;
     if (star) {
       cols.forEach((c, i) => {
+        onRead?.(i);
         exprs.push(colRef(cols, i));
         schema.push(c);
       });
@@ -75,10 +76,19 @@ function bindReturning(binder: SelectBinder, list: RawNode[] | undefined, table:
  * The privileges a DML statement needs on its target (ExecCheckPermissions): its own, and
  * SELECT when it reads the table's columns (WHERE, RETURNING, SET from columns).
  */
-function noteTarget(binder: SelectBinder, table: TableDef, privilege: 'INSERT' | 'UPDATE' | 'DELETE', n: RawNode): void {
-  binder.noteAccess(table, privilege);
-  if (privilege === 'INSERT' && n.onConflictClause?.action === 'ONCONFLICT_UPDATE') binder.noteAccess(table, 'UPDATE');
-  if (readsColumns(privilege, n)) binder.noteAccess(table, 'SELECT');
+function noteTarget(binder: SelectBinder, table: TableDef, privilege: 'INSERT' | 'UPDATE' | 'DELETE', n: RawNode): TargetColumns {
+  const written = binder.noteAccess(table, privilege, privilege !== 'DELETE');
+  const conflict = privilege === 'INSERT' && n.onConflictClause?.action === 'ONCONFLICT_UPDATE' ? binder.noteAccess(table, 'UPDATE') : undefined;
+  const read = readsColumns(privilege, n) ? binder.noteAccess(table, 'SELECT') : undefined;
+  return { written, conflict, onRead: read ? (i) => { if (i < table.columns.length) read.add(i); } : undefined };
+}
+
+/** The columns a DML statement writes and (onRead) reads, for column privileges (ExecCheckPermissions' insertedCols, updatedCols, selectedCols). */
+interface TargetColumns {
+  readonly written: Set<number>;
+  /** ON CONFLICT DO UPDATE's SET columns */
+  readonly conflict?: Set<number>;
+  readonly onRead?: (column: number) => void;
 }
 
 /** Does the statement read its target's columns (WHERE, RETURNING, SET from columns)? Then it needs SELECT, and SELECT's policies apply too. */
@@ -94,7 +104,7 @@ function targetCommands(privilege: 'UPDATE' | 'DELETE', n: RawNode): ('UPDATE' |
 
 export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
-  noteTarget(binder, table, 'INSERT', n);
+  const used = noteTarget(binder, table, 'INSERT', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
   const targetCols: number[] = n.cols
     ? (n.cols as RawNode[]).map((c) => {
@@ -163,12 +173,14 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     });
     source = { kind: 'project', schema, input: inner, exprs };
   }
+  for (const c of targetCols) used.written.add(c);
+  if (onConflict?.action === 'update') for (const a of onConflict.assignments) used.conflict?.add(a.column);
   return {
     kind: 'insert', table, source,
     onConflict,
     checks: bindChecks(binder, table),
     generated: bindGenerated(binder, table),
-    returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
+    returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead),
     ...(policyChecks.length ? { policyChecks } : {}),
   };
 }
@@ -261,13 +273,13 @@ export function bindChecks(binder: SelectBinder, table: TableDef): BoundCheck[] 
   });
 }
 
-function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from: RawNode[] | undefined, commands: readonly ('UPDATE' | 'DELETE' | 'SELECT')[]): { scope: Scope; plan: Plan } {
+function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, where: RawNode | undefined, from: RawNode[] | undefined, commands: readonly ('UPDATE' | 'DELETE' | 'SELECT')[], onRead?: (column: number) => void): { scope: Scope; plan: Plan } {
   const scope = new Scope(null);
   const cols = tableColumns(table);
   const withId = [...cols, { name: 'ctid', type: T.int8, tableOid: table.oid, attnum: -1 }];
   // a partitioned table's rows also carry the OID of the partition they live in
   if (table.kind === 'p') withId.push({ name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 });
-  scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name });
+  scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name, onUse: onRead });
   // row-level security: rows the policies hide are neither seen nor changed
   const filter = binder.securityQual(table, commands);
   let plan: Plan = table.kind === 'p'
@@ -288,23 +300,24 @@ function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, whe
 
 export function bindUpdate(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
-  noteTarget(binder, table, 'UPDATE', n);
+  const used = noteTarget(binder, table, 'UPDATE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause, targetCommands('UPDATE', n));
+  const { scope, plan } = scanWithRowId(binder, table, alias, n.whereClause, n.fromClause, targetCommands('UPDATE', n), used.onRead);
   const assignments = bindAssignments(binder, n.targetList as RawNode[], table, scope);
+  for (const a of assignments) used.written.add(a.column);
   const policyChecks = binder.policyChecks(table, 'UPDATE', readsColumns('UPDATE', n));
   return {
-    kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias),
+    kind: 'update', table, source: plan, assignments, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead),
     checks: bindChecks(binder, table), generated: bindGenerated(binder, table), ...(policyChecks.length ? { policyChecks } : {}),
   };
 }
 
 export function bindDelete(binder: SelectBinder, n: RawNode): DmlStatement {
   const table = findTableOrThrow(binder, n.relation);
-  noteTarget(binder, table, 'DELETE', n);
+  const used = noteTarget(binder, table, 'DELETE', n);
   const alias = n.relation.alias?.aliasname ?? table.name;
-  const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause, targetCommands('DELETE', n));
-  return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias) };
+  const { plan } = scanWithRowId(binder, table, alias, n.whereClause, n.usingClause, targetCommands('DELETE', n), used.onRead);
+  return { kind: 'delete', table, source: plan, returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead) };
 }
 
 export type { SqlType };

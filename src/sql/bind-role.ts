@@ -3,10 +3,11 @@
  * ALTER ROLE … RENAME TO, GRANT / REVOKE role, GRANT / REVOKE privileges ON objects. The
  * engine (engine/role-statements.ts) checks and applies them.
  */
-import type { AlterRoleStmt, CreateRoleStmt, DropOwnedStmt, DropRoleStmt, GrantRoleStmt, GrantStmt, Node, ReassignOwnedStmt, RoleSpec } from '@pgsql/types';
+import type { AlterDefaultPrivilegesStmt, AlterOwnerStmt, AlterRoleStmt, CreateRoleStmt, DropOwnedStmt, DropRoleStmt, GrantRoleStmt, GrantStmt, Node, ReassignOwnedStmt, RoleSpec } from '@pgsql/types';
 import { SqlError, SqlState } from '../errors.js';
 import { defElems, qualified } from './ddl/tree.js';
-import type { QualifiedName } from './ddl/types.js';
+import type { FunctionRef, QualifiedName } from './ddl/types.js';
+import { functionRef } from './ddl/bind-objects.js';
 
 /** A role as written: a name, or CURRENT_USER / SESSION_USER / CURRENT_ROLE / PUBLIC */
 export type RoleRef = { readonly kind: 'name'; readonly name: string } | { readonly kind: 'current_user' | 'session_user' | 'public' };
@@ -31,7 +32,7 @@ export interface RoleOptions {
   adminMembers?: string[];
 }
 
-export type PrivilegeTarget = 'table' | 'sequence' | 'schema';
+export type PrivilegeTarget = 'table' | 'sequence' | 'schema' | 'database' | 'function';
 
 export type RoleStatement =
   | { readonly kind: 'createRole'; readonly name: string; readonly options: RoleOptions }
@@ -43,16 +44,38 @@ export type RoleStatement =
   | { readonly kind: 'reassignOwned'; readonly roles: readonly RoleRef[]; readonly to: RoleRef }
   /** DROP OWNED BY roles [CASCADE]: their objects dropped, their privileges revoked (current database) */
   | { readonly kind: 'dropOwned'; readonly roles: readonly RoleRef[] }
+  /**
+   * ALTER ROLE r|ALL [IN DATABASE d] SET / RESET, ALTER DATABASE d SET / RESET: `role` null
+   * is ALL (or ALTER DATABASE); `name` null is RESET ALL; `value` null is RESET name.
+   */
+  | {
+    readonly kind: 'roleSetting'; readonly role: RoleRef | null; readonly database: string | null; readonly alterDatabase: boolean;
+    readonly name: string | null; readonly value: string | null;
+  }
+  /** ALTER FUNCTION f(args) OWNER TO r, ALTER DATABASE d OWNER TO r */
+  | { readonly kind: 'alterOwner'; readonly function?: FunctionRef; readonly database?: string; readonly owner: RoleRef }
+  /** ALTER DEFAULT PRIVILEGES [FOR ROLE …] [IN SCHEMA …] GRANT | REVOKE … ON TABLES | SEQUENCES | FUNCTIONS | SCHEMAS */
+  | {
+    readonly kind: 'defaultPrivileges'; readonly roles: readonly RoleRef[]; readonly schemas: readonly string[];
+    readonly objtype: 'r' | 'S' | 'f' | 'n'; readonly grant: boolean; readonly privileges: readonly string[] | null;
+    readonly grantees: readonly RoleRef[]; readonly grantOption: boolean;
+  }
   | {
     readonly kind: 'grantObject'; readonly grant: boolean; readonly target: PrivilegeTarget;
-    /** tables / sequences by name, or schemas (ALL … IN SCHEMA, or GRANT ON SCHEMA) */
+    /** tables / sequences / databases by name, or schemas (ALL … IN SCHEMA, or GRANT ON SCHEMA) */
     readonly objects: readonly QualifiedName[];
+    /** GRANT … ON FUNCTION name[(types)] */
+    readonly functions?: readonly FunctionRef[];
+    /** GRANT SELECT (a, b), UPDATE (c) …: privilege name → its columns (the privileges without columns are in `privileges`) */
+    readonly columns?: readonly { readonly privilege: string; readonly columns: readonly string[] }[];
     readonly allInSchema: boolean;
     /** upper-case privilege names; null: ALL [PRIVILEGES] */
     readonly privileges: readonly string[] | null;
     readonly grantees: readonly RoleRef[];
     /** GRANT … WITH GRANT OPTION, or REVOKE GRANT OPTION FOR */
     readonly grantOption: boolean;
+    /** REVOKE … CASCADE: what the grantees granted on goes too */
+    readonly cascade?: boolean;
   };
 
 export function roleRef(spec: RoleSpec | undefined): RoleRef {
@@ -127,24 +150,62 @@ export function bindGrantRole(n: GrantRoleStmt): RoleStatement {
   return { kind: 'grantRole', grant: !!n.is_grant, roles, grantees: roleSpecs(n.grantee_roles), admin };
 }
 
-const TARGETS: Record<string, PrivilegeTarget> = { OBJECT_TABLE: 'table', OBJECT_SEQUENCE: 'sequence', OBJECT_SCHEMA: 'schema' };
+const TARGETS: Record<string, PrivilegeTarget> = { OBJECT_TABLE: 'table', OBJECT_SEQUENCE: 'sequence', OBJECT_SCHEMA: 'schema', OBJECT_DATABASE: 'database', OBJECT_FUNCTION: 'function' };
 
 export function bindGrant(n: GrantStmt): RoleStatement {
   const target = TARGETS[n.objtype ?? ''];
   if (!target) throw new SqlError(SqlState.featureNotSupported, `GRANT and REVOKE on ${(n.objtype ?? 'OBJECT_').slice(7).toLowerCase()} objects are not supported yet`);
   if (n.targtype === 'ACL_TARGET_DEFAULTS') throw new SqlError(SqlState.featureNotSupported, 'ALTER DEFAULT PRIVILEGES is not supported yet');
   const allInSchema = n.targtype === 'ACL_TARGET_ALL_IN_SCHEMA';
-  const objects = (n.objects ?? []).map((o): QualifiedName => ('RangeVar' in o ? qualified(o.RangeVar) : { name: 'String' in o ? o.String.sval ?? '' : '' }));
+  const functions = target === 'function' && !allInSchema ? (n.objects ?? []).flatMap((o) => ('ObjectWithArgs' in o ? [functionRef(o.ObjectWithArgs)] : [])) : undefined;
+  const objects = functions ? [] : (n.objects ?? []).map((o): QualifiedName => ('RangeVar' in o ? qualified(o.RangeVar) : { name: 'String' in o ? o.String.sval ?? '' : '' }));
   let privileges: string[] | null = null;
+  const columns: { privilege: string; columns: string[] }[] = [];
   if (n.privileges) {
     privileges = [];
     for (const p of n.privileges) {
       if (!('AccessPriv' in p)) continue;
-      if ((p.AccessPriv.cols ?? []).length > 0) throw new SqlError(SqlState.featureNotSupported, 'column privileges are not supported yet');
-      privileges.push((p.AccessPriv.priv_name ?? '').toUpperCase());
+      // ALL (a, b) has no priv_name
+      const name = (p.AccessPriv.priv_name ?? 'ALL').toUpperCase();
+      const cols = (p.AccessPriv.cols ?? []).flatMap((c) => ('String' in c ? [c.String.sval ?? ''] : []));
+      if (cols.length > 0) columns.push({ privilege: name, columns: cols });
+      else privileges.push(name);
     }
   }
-  return { kind: 'grantObject', grant: !!n.is_grant, target, objects, allInSchema, privileges, grantees: roleSpecs(n.grantees), grantOption: !!n.grant_option };
+  return {
+    kind: 'grantObject', grant: !!n.is_grant, target, objects, allInSchema, privileges, grantees: roleSpecs(n.grantees), grantOption: !!n.grant_option,
+    ...(n.behavior === 'DROP_CASCADE' ? { cascade: true } : {}),
+    ...(functions ? { functions } : {}), ...(columns.length ? { columns } : {}),
+  };
+}
+
+const DEFAULT_ACL_TYPES: Record<string, 'r' | 'S' | 'f' | 'n'> = { OBJECT_TABLE: 'r', OBJECT_SEQUENCE: 'S', OBJECT_FUNCTION: 'f', OBJECT_SCHEMA: 'n' };
+
+export function bindAlterDefaultPrivileges(n: AlterDefaultPrivilegesStmt): RoleStatement {
+  const action = n.action ?? {};
+  const objtype = DEFAULT_ACL_TYPES[action.objtype ?? ''];
+  if (!objtype) throw new SqlError(SqlState.featureNotSupported, `ALTER DEFAULT PRIVILEGES on ${(action.objtype ?? 'OBJECT_').slice(7).toLowerCase()}s is not supported`);
+  let roles: RoleRef[] = [];
+  let schemas: string[] = [];
+  for (const d of defElems(n.options)) {
+    const items = d.arg && 'List' in d.arg ? d.arg.List.items ?? [] : [];
+    if (d.defname === 'roles') roles = roleSpecs(items);
+    if (d.defname === 'schemas') schemas = items.flatMap((x) => ('String' in x ? [x.String.sval ?? ''] : []));
+  }
+  const privileges = action.privileges
+    ? action.privileges.flatMap((p) => ('AccessPriv' in p ? [(p.AccessPriv.priv_name ?? 'ALL').toUpperCase()] : []))
+    : null;
+  return {
+    kind: 'defaultPrivileges', roles, schemas, objtype, grant: !!action.is_grant, privileges, grantees: roleSpecs(action.grantees), grantOption: !!action.grant_option,
+  };
+}
+
+/** ALTER FUNCTION / DATABASE … OWNER TO (undefined: another kind of object) */
+export function bindAlterOwner(n: AlterOwnerStmt): Extract<RoleStatement, { kind: 'alterOwner' }> | undefined {
+  const owner = roleRef(n.newowner);
+  if (n.objectType === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) return { kind: 'alterOwner', function: functionRef(n.object.ObjectWithArgs), owner };
+  if (n.objectType === 'OBJECT_DATABASE' && n.object && 'String' in n.object) return { kind: 'alterOwner', database: n.object.String.sval ?? '', owner };
+  return undefined;
 }
 
 export function bindReassignOwned(n: ReassignOwnedStmt): RoleStatement {

@@ -19,7 +19,7 @@ import type { RawNode } from './parser.js';
 import { Scope } from './scope.js';
 import { windowDefinitions } from './bind-window.js';
 import { checkWellFormedRecursion } from './check-recursive-cte.js';
-import type { Catalog, SequenceDef, SystemRelation, TableDef } from '../catalog/catalog.js';
+import type { Catalog, SequenceDef, SqlFunctionDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 import { PolicyBinder, type RlsCommand, type RowSecurityEnv } from './row-security.js';
 import type { PolicyCheck } from '../planner/dml-statement.js';
 
@@ -49,12 +49,25 @@ export interface TableAccess {
   readonly table: TableDef;
   readonly privilege: 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
   readonly checkAs?: number;
+  /** 0-based columns the statement uses this way (column privileges suffice for them when the table's is missing) */
+  readonly columns?: Set<number>;
+  /** a call of a SQL function: EXECUTE is needed on it (the table is absent then) */
+  readonly function?: undefined;
 }
+
+/** A call of a CREATE FUNCTION function: EXECUTE is checked on it like a table's privilege. */
+export interface FunctionAccess {
+  readonly function: SqlFunctionDef;
+  readonly checkAs?: number;
+  readonly table?: undefined;
+}
+
+export type Access = TableAccess | FunctionAccess;
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
   /** every table the statement names, for the engine's privilege check before it runs */
-  readonly accessed: TableAccess[] = [];
+  readonly accessed: Access[] = [];
   /** owners of the views being expanded: their queries run with the owner's rights */
   private readonly viewOwners: number[] = [];
 
@@ -97,9 +110,22 @@ export class SelectBinder {
     return this.securityQual(table, ['SELECT']) !== null;
   }
 
-  noteAccess(table: TableDef, privilege: TableAccess['privilege']): void {
+  /**
+   * The statement uses `table` for `privilege`; the returned set collects the columns it uses
+   * so (`byColumn` false: the table's privilege is needed, as for DELETE).
+   */
+  noteAccess(table: TableDef, privilege: TableAccess['privilege'], byColumn = true): Set<number> {
     const checkAs = this.viewOwners[this.viewOwners.length - 1];
-    this.accessed.push(checkAs === undefined ? { table, privilege } : { table, privilege, checkAs });
+    const columns = new Set<number>();
+    const access: TableAccess = byColumn ? { table, privilege, columns } : { table, privilege };
+    this.accessed.push(checkAs === undefined ? access : { ...access, checkAs });
+    return columns;
+  }
+
+  /** The statement calls SQL function `fn` (EXECUTE is checked before it runs). */
+  noteFunction(fn: SqlFunctionDef): void {
+    const checkAs = this.viewOwners[this.viewOwners.length - 1];
+    this.accessed.push(checkAs === undefined ? { function: fn } : { function: fn, checkAs });
   }
 
   /** while binding a FROM list whose query names tableoid */
@@ -223,10 +249,10 @@ export class SelectBinder {
    * scanned and tagged with its OID, appended with UNION ALL. Only for queries that name
    * tableoid, so every other scan keeps the storage rows as they are.
    */
-  private scanWithTableOid(table: TableDef, cols: OutputColumn[], alias: string, scope: Scope, onlyParent: boolean): Plan {
+  private scanWithTableOid(table: TableDef, cols: OutputColumn[], alias: string, scope: Scope, onlyParent: boolean, onUse: (i: number) => void): Plan {
     const oidColumn: OutputColumn = { name: 'tableoid', type: T.oid, tableOid: table.oid, attnum: -6 };
     const schema = [...cols, oidColumn];
-    scope.add(alias, schema, { schema: table.schema, relname: table.name, hiddenFrom: cols.length });
+    scope.add(alias, schema, { schema: table.schema, relname: table.name, hiddenFrom: cols.length, onUse });
     const leaves = table.kind !== 'p' ? [table] : onlyParent ? [] : leafPartitions(this.env.catalog, table);
     const tagged = leaves.map((leaf): Plan => ({
       kind: 'project', schema,
@@ -278,13 +304,17 @@ export class SelectBinder {
       }
     }
     const table = this.lookupTable(schema, name);
-    if (table) this.noteAccess(table, 'SELECT');
-    if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope);
+    const used = table ? this.noteAccess(table, 'SELECT') : undefined;
+    if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope, used!);
     if (table) {
       let cols = table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }));
       if (colAliases.length) cols = cols.map((c, i) => (i < colAliases.length ? { ...c, name: colAliases[i] } : c));
-      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh);
-      scope.add(alias, cols, { schema: table.schema, relname: table.name });
+      // the columns the query reads: enough with column privileges when the table's SELECT is missing
+      const onUse = (i: number) => {
+        if (i < table.columns.length) used!.add(i);
+      };
+      if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh, onUse);
+      scope.add(alias, cols, { schema: table.schema, relname: table.name, onUse });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
         const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
@@ -314,7 +344,7 @@ export class SelectBinder {
   private readonly viewsBeingBound: number[] = [];
 
   /** A view: its query bound afresh (a subquery in FROM), columns named as the view's. */
-  private bindView(view: TableDef, alias: string, colAliases: readonly string[], scope: Scope): Plan {
+  private bindView(view: TableDef, alias: string, colAliases: readonly string[], scope: Scope, used: Set<number>): Plan {
     if (this.viewsBeingBound.includes(view.oid)) {
       throw new SqlError(SqlState.invalidObjectDefinition, `infinite recursion detected in rules for relation "${view.name}"`);
     }
@@ -341,7 +371,8 @@ export class SelectBinder {
     const exprs = view.columns.map((c, i) => coerce(this.env, colRef(plan.schema, i), c.type, 'implicit'));
     const schema = view.columns.map((c, i) => ({ name: names[i], type: c.type, tableOid: view.oid, attnum: i + 1 }));
     const projected: Plan = { kind: 'project', schema, input: plan, exprs };
-    scope.add(alias, schema, { schema: view.schema, relname: view.name });
+    // the view's columns the query reads: column privileges on the view suffice for them
+    scope.add(alias, schema, { schema: view.schema, relname: view.name, onUse: (i) => used.add(i) });
     return projected;
   }
 
@@ -381,6 +412,7 @@ export class SelectBinder {
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
     const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length) : undefined;
     if (userFn && call) {
+      this.noteFunction(userFn);
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
       const body = bindFunctionBody(this, userFn);
       const cols = ordinality(functionColumns(userFn, alias, colAliases));
@@ -433,6 +465,8 @@ export class SelectBinder {
         const l: Expr = { kind: 'column', type: left.schema[li].type, level: 0, index: li, name };
         const r: Expr = { kind: 'column', type: right.schema[ri].type, level: 0, index: left.schema.length + ri, name };
         tests.push(bindEq(this.env, l, r));
+        scope.noteUse(base + li);
+        scope.noteUse(base + left.schema.length + ri);
         const merged = joinType === 'right' ? r : l;
         scope.merged.set(name, { ...merged, index: merged.index + base } as Expr);
       }
@@ -521,6 +555,7 @@ export class SelectBinder {
       srf: (name, args, position) => {
         const userFn = findSqlFunction(this.env.catalog, name, args.length);
         if (userFn && userFn.returns.kind !== 'scalar') {
+          this.noteFunction(userFn);
           const cols = functionColumns(userFn, undefined, []);
           const record = cols.length > 1;
           const type = record ? recordType(cols) : cols[0].type;
@@ -555,6 +590,7 @@ export class SelectBinder {
           const visible = e!.hiddenFrom ?? e!.columns.length;
           for (let i = 0; i < visible; i++) {
             const c = e!.columns[i];
+            e!.onUse?.(i);
             targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name }, source: c });
           }
         }

@@ -17,6 +17,8 @@ export interface RangeEntry {
   readonly hiddenFrom?: number;
   /** the relation's own name when the entry has an alias (for "Perhaps you meant …" hints) */
   readonly relname?: string;
+  /** told each column (0-based, of `columns`) the query uses: column privileges are checked on them */
+  readonly onUse?: (column: number) => void;
 }
 
 export class Scope {
@@ -31,13 +33,19 @@ export class Scope {
     return w;
   }
 
-  add(alias: string, columns: readonly OutputColumn[], opts: { schema?: string; hiddenFrom?: number; relname?: string } = {}): RangeEntry {
+  add(alias: string, columns: readonly OutputColumn[], opts: { schema?: string; hiddenFrom?: number; relname?: string; onUse?: (column: number) => void } = {}): RangeEntry {
     if (this.entries.some((e) => e.alias === alias) && alias !== '') {
       throw new SqlError(SqlState.duplicateAlias, `table name "${alias}" specified more than once`);
     }
-    const entry: RangeEntry = { alias, columns, offset: this.width, schema: opts.schema, hiddenFrom: opts.hiddenFrom, relname: opts.relname };
+    const entry: RangeEntry = { alias, columns, offset: this.width, schema: opts.schema, hiddenFrom: opts.hiddenFrom, relname: opts.relname, onUse: opts.onUse };
     this.entries.push(entry);
     return entry;
+  }
+
+  /** The query uses the column at `index` of this level's combined row (JOIN USING). */
+  noteUse(index: number): void {
+    const e = this.entries.find((x) => index >= x.offset && index < x.offset + x.columns.length);
+    e?.onUse?.(index - e.offset);
   }
 
   findEntry(qualifier: string, schema?: string): RangeEntry | undefined {
@@ -96,6 +104,7 @@ export class Scope {
           if (e.columns[i].name !== colName) continue;
           if (hit) throw new SqlError(SqlState.ambiguousColumn, `column reference "${colName}" is ambiguous`, { position });
           hit = { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName, table: e.alias, position };
+          e.onUse?.(i);
         }
       }
       return hit ?? this.resolveTableOid(colName, level, position);
@@ -108,6 +117,7 @@ export class Scope {
     if (i < 0) {
       throw new SqlError(SqlState.undefinedColumn, `column ${qualifier}.${colName} does not exist`, { position });
     }
+    e.onUse?.(i);
     return { kind: 'column', type: e.columns[i].type, level, index: e.offset + i, name: colName, table: e.alias, position };
   }
 }

@@ -17,7 +17,7 @@ import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultE
 import { copyOptions, copyTarget, type CopyOptions } from './bind-copy.js';
 import type { RawStatement } from './parser.js';
 import { bindCreateTableAs, bindDdl, type BoundDdl } from './ddl/index.js';
-import { bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, type RoleStatement } from './bind-role.js';
+import { bindAlterDefaultPrivileges, bindAlterOwner, bindAlterRole, bindCreateRole, bindDropOwned, bindDropRole, bindGrant, bindGrantRole, bindReassignOwned, roleRef, type RoleRef, type RoleStatement } from './bind-role.js';
 
 /** BEGIN / SET TRANSACTION options; absent = not given */
 export interface TransactionOptions {
@@ -161,7 +161,11 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if (role) return role;
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
-  // every object is owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
+  if ('AlterOwnerStmt' in node) {
+    const owner = bindAlterOwner(node.AlterOwnerStmt);
+    if (owner) return { kind: 'role', stmt: owner, tag: owner.function ? 'ALTER FUNCTION' : 'ALTER DATABASE' };
+  }
+  // other kinds of objects are owned by the one superuser: ALTER … OWNER TO (pg_dump writes one per object) changes nothing
   if ('AlterOwnerStmt' in node) return { kind: 'noop', tag: `ALTER ${(node.AlterOwnerStmt.objectType ?? 'OBJECT_').slice(7).replace(/_/g, ' ')}` };
   if (DDL_KINDS.has(kind)) return bindDdlStatement(node, kind, text, env);
   if ('DoStmt' in node) return { kind: 'unsupported', message: 'DO blocks are not supported', tag: 'DO' };
@@ -178,10 +182,30 @@ function bindRoleStatement(node: Node): BoundStatement | undefined {
   if ('GrantStmt' in node) return { kind: 'role', stmt: bindGrant(node.GrantStmt), tag: node.GrantStmt.is_grant ? 'GRANT' : 'REVOKE' };
   if ('ReassignOwnedStmt' in node) return { kind: 'role', stmt: bindReassignOwned(node.ReassignOwnedStmt), tag: 'REASSIGN OWNED' };
   if ('DropOwnedStmt' in node) return { kind: 'role', stmt: bindDropOwned(node.DropOwnedStmt), tag: 'DROP OWNED' };
+  if ('AlterDefaultPrivilegesStmt' in node) return { kind: 'role', stmt: bindAlterDefaultPrivileges(node.AlterDefaultPrivilegesStmt), tag: 'ALTER DEFAULT PRIVILEGES' };
+  if ('AlterRoleSetStmt' in node) {
+    const n = node.AlterRoleSetStmt;
+    const stmt = settingStatement(n.setstmt, n.role ? roleRef(n.role) : null, n.database ?? null, false);
+    return { kind: 'role', stmt, tag: 'ALTER ROLE' };
+  }
+  if ('AlterDatabaseSetStmt' in node) {
+    const n = node.AlterDatabaseSetStmt;
+    return { kind: 'role', stmt: settingStatement(n.setstmt, null, n.dbname ?? '', true), tag: 'ALTER DATABASE' };
+  }
   if ('RenameStmt' in node && node.RenameStmt.renameType === 'OBJECT_ROLE') {
     return { kind: 'role', stmt: { kind: 'renameRole', name: node.RenameStmt.subname ?? '', newName: node.RenameStmt.newname ?? '' }, tag: 'ALTER ROLE' };
   }
   return undefined;
+}
+
+/** ALTER ROLE / DATABASE … SET name = value | RESET name | RESET ALL, its value as SET renders it */
+function settingStatement(set: VariableSetStmt | undefined, role: RoleRef | null, database: string | null, alterDatabase: boolean): RoleStatement {
+  const bound = bindSet(set ?? {});
+  const common = { kind: 'roleSetting' as const, role, database, alterDatabase };
+  if (bound.kind !== 'set' || bound.action === 'resetAll') return { ...common, name: null, value: null };
+  if (bound.action === 'reset') return { ...common, name: bound.name, value: null };
+  if (bound.action === 'value') return { ...common, name: bound.name, value: bound.value };
+  throw new SqlError(SqlState.syntaxError, 'syntax error');
 }
 
 function bindDdlStatement(node: Node, kind: string, text: string, env: StatementEnv): BoundStatement {
@@ -337,7 +361,8 @@ function bindCopy(n: CopyStmt, env: StatementEnv): BoundCopy {
   const table = binder.lookupTable(rel.schemaname, rel.relname ?? '');
   if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${rel.relname}" does not exist`);
   const target = copyTarget(table, n.attlist);
-  if (n.is_from) binder.noteAccess(table, 'INSERT');
+  // COPY FROM inserts into the columns listed (all without a list): INSERT on them is enough
+  if (n.is_from) for (const c of target.columns) binder.noteAccess(table, 'INSERT').add(c);
   if (n.is_from && binder.rowSecurityApplies(table)) {
     throw new SqlError(SqlState.featureNotSupported, 'COPY FROM not supported with row-level security', { hint: 'Use INSERT statements instead.' });
   }

@@ -19,10 +19,8 @@ const aclitems = T._text;
 const texts = T._text;
 
 export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
-  { name: 'pg_db_role_setting', oid: 2964, columns: [['setdatabase', oid], ['setrole', oid], ['setconfig', texts]] },
   // GRANT SET / ALTER SYSTEM ON PARAMETER (PostgreSQL 15): pg_dumpall --globals-only reads it
   { name: 'pg_parameter_acl', oid: 6243, columns: [['oid', oid], ['parname', text], ['paracl', aclitems]] },
-  { name: 'pg_default_acl', oid: 826, columns: [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]] },
   { name: 'pg_foreign_server', oid: 1417, columns: [['oid', oid], ['srvname', name], ['srvowner', oid], ['srvfdw', oid], ['srvtype', text], ['srvversion', text], ['srvacl', aclitems], ['srvoptions', texts]] },
   { name: 'pg_foreign_data_wrapper', oid: 2328, columns: [['oid', oid], ['fdwname', name], ['fdwowner', oid], ['fdwhandler', oid], ['fdwvalidator', oid], ['fdwacl', aclitems], ['fdwoptions', texts]] },
   { name: 'pg_foreign_table', oid: 3118, columns: [['ftrelid', oid], ['ftserver', oid], ['ftoptions', texts]] },

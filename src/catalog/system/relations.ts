@@ -12,8 +12,8 @@
 import { NAMESPACE, type Catalog, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
-import { pgAuthMembersRows, pgAuthidRows, pgRolesRows, pgUserRows } from './roles.js';
-import { formatAcl, ownerOf, type Securable } from '../roles.js';
+import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
+import { formatAcl, ownerOf, type Roles, type Securable } from '../roles.js';
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
@@ -21,6 +21,7 @@ import { EMPTY_CATALOGS } from './empty-catalogs.js';
 import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
+import { columnPrivilegeRows } from './column-privileges.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -82,16 +83,16 @@ function userTables(c: Catalog): TableDef[] {
 }
 
 /** pg_proc rows of CREATE FUNCTION … LANGUAGE sql functions (built-ins: builtin-proc-rows.ts). */
-function userFunctionRows(catalog: Catalog): Row[] {
+function userFunctionRows(catalog: Catalog, roles: Roles | undefined): Row[] {
   return [...catalog.functions.values()].map((f) => {
     const inTypes = f.params.map((p) => p.type.oid);
     const table = f.returns.kind === 'table' ? f.returns.columns : [];
     const named = f.params.some((p) => p.name) || table.length > 0;
     const rettype = f.returns.kind === 'table' ? OID.record : f.returns.type.oid;
-    return [f.oid, f.name, namespaceOid(f.schema), ROLE.bootstrap, 14, 100, f.returns.kind === 'scalar' ? 0 : 1000, 0, '-', 'f', false, false, false,
+    return [f.oid, f.name, namespaceOid(f.schema), ownerOf(f), 14, 100, f.returns.kind === 'scalar' ? 0 : 1000, 0, '-', 'f', false, false, false,
       f.returns.kind !== 'scalar', f.volatility, 'u', f.params.length, f.params.filter((p) => p.defaultAst !== undefined).length, rettype,
       inTypes, table.length ? [...inTypes, ...table.map((c) => c.type.oid)] : null, table.length ? [...f.params.map(() => 'i'), ...table.map(() => 't')] : null,
-      named ? [...f.params.map((p) => p.name ?? ''), ...table.map((c) => c.name)] : null, null, null, f.body.sql ?? '', null, null, null, null] as Row;
+      named ? [...f.params.map((p) => p.name ?? ''), ...table.map((c) => c.name)] : null, null, null, f.body.sql ?? '', null, null, null, roles ? formatAcl(f, roles) : null] as Row;
   });
 }
 
@@ -255,7 +256,11 @@ export function buildSystemRelations(): SystemRelation[] {
         info?.align ?? 'i', typeStorage(info), '', notNull, hasDef, false, identity, generated, false, true, 0, typeCollation(info), null, null, null, null];
     };
     for (const t of userTables(ctx.catalog)) {
-      t.columns.forEach((c, i) => rows.push(attr(t.oid, c.name, c.type, i + 1, c.notNull, c.defaultExpr !== null && !c.identity, c.identity ?? '', c.generated ?? '')));
+      t.columns.forEach((c, i) => {
+        const row = attr(t.oid, c.name, c.type, i + 1, c.notNull, c.defaultExpr !== null && !c.identity, c.identity ?? '', c.generated ?? '');
+        if (c.acl && ctx.roles) row[22] = formatAcl(c, ctx.roles); // attacl
+        rows.push(row);
+      });
       for (const idx of t.indexes) {
         idx.columns.forEach((ci, i) => {
           const c = t.columns[ci];
@@ -343,7 +348,10 @@ export function buildSystemRelations(): SystemRelation[] {
     return databaseNames(ctx).map((d) => {
       const template = d === 'template0' || d === 'template1';
       const o = databaseOid(ctx, d);
-      return [o, d, ROLE.bootstrap, 6, 'c', template, d !== 'template0', -1, 0n, 0n, TABLESPACE_DEFAULT, 'C', 'C', null, null, template ? templateAcl : null] as Row;
+      // GRANT … ON DATABASE: datdba and datacl kept with the roles
+      const privs = ctx.roles?.databases[d];
+      const acl = privs?.acl && ctx.roles ? formatAcl(privs, ctx.roles) : template ? templateAcl : null;
+      return [o, d, privs ? ownerOf(privs) : ROLE.bootstrap, 6, 'c', template, d !== 'template0', -1, 0n, 0n, TABLESPACE_DEFAULT, 'C', 'C', null, null, acl] as Row;
     });
   }, 1262));
 
@@ -370,6 +378,11 @@ export function buildSystemRelations(): SystemRelation[] {
     ['rolcanlogin', bool], ['rolreplication', bool], ['rolbypassrls', bool], ['rolconnlimit', int4], ['rolpassword', text], ['rolvaliduntil', T.timestamptz]],
   pgAuthidRows, 1260));
   add(rel('pg_catalog', 'pg_user', userCols, (ctx) => pgUserRows(ctx, false)));
+  add(rel('pg_catalog', 'pg_default_acl', [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]],
+    (ctx) => ctx.catalog.defaultAcls.map((d) => [d.oid, d.role, d.schema === '' ? 0 : namespaceOid(d.schema), d.objtype, ctx.roles ? formatAcl(d, ctx.roles) : null]), 826));
+  add(rel('information_schema', 'column_privileges', [['grantor', name], ['grantee', name], ['table_catalog', name], ['table_schema', name], ['table_name', name],
+    ['column_name', name], ['privilege_type', varchar], ['is_grantable', varchar]], (ctx) => columnPrivilegeRows(ctx, userTables(ctx.catalog))));
+  add(rel('pg_catalog', 'pg_db_role_setting', [['setdatabase', oid], ['setrole', oid], ['setconfig', T._text]], (ctx) => pgDbRoleSettingRows(ctx, (d) => databaseOid(ctx, d)), 2964));
   add(rel('pg_catalog', 'pg_auth_members', [['roleid', oid], ['member', oid], ['grantor', oid], ['admin_option', bool]], pgAuthMembersRows, 1261));
 
   add(rel('pg_catalog', 'pg_proc', [['oid', oid], ['proname', name], ['pronamespace', oid], ['proowner', oid], ['prolang', oid], ['procost', float4],
@@ -377,7 +390,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
     ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]],
-    (ctx) => [...builtinProcRows(ctx.catalog.extensions.has('vector')), ...userFunctionRows(ctx.catalog)], 1255));
+    (ctx) => [...builtinProcRows(ctx.catalog.extensions.has('vector')), ...userFunctionRows(ctx.catalog, ctx.roles)], 1255));
   add(rel('pg_catalog', 'pg_operator', [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool],
     ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc],
     ['oprjoin', regproc]], (ctx) => builtinOperatorRows(ctx.catalog.extensions.has('vector')), 2617));

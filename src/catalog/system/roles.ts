@@ -26,10 +26,21 @@ function superuserOnly(ctx: SystemRelationContext, table: string): Roles {
   return roles;
 }
 
+/** a role's own settings in every database (rolconfig, useconfig) */
+function roleConfig(roles: Roles, role: number): string[] | null {
+  return roles.settings.find((s) => s.database === '' && s.role === role)?.config.slice() ?? null;
+}
+
 /** pg_roles: rolname … rolpassword (always ********), rolvaliduntil, rolbypassrls, rolconfig, oid */
 export function pgRolesRows(ctx: SystemRelationContext): Row[] {
-  return ordered(rolesOf(ctx)).map((r) => [r.name, r.superuser, r.inherit, r.createRole, r.createDb, r.canLogin, r.replication, r.connLimit,
-    '********', r.validUntil, r.bypassRls, null, r.oid]);
+  const roles = rolesOf(ctx);
+  return ordered(roles).map((r) => [r.name, r.superuser, r.inherit, r.createRole, r.createDb, r.canLogin, r.replication, r.connLimit,
+    '********', r.validUntil, r.bypassRls, roleConfig(roles, r.oid), r.oid]);
+}
+
+/** pg_db_role_setting: setdatabase (0: all), setrole (0: all), setconfig */
+export function pgDbRoleSettingRows(ctx: SystemRelationContext, databaseOid: (name: string) => number): Row[] {
+  return rolesOf(ctx).settings.map((s) => [s.database === '' ? 0 : databaseOid(s.database), s.role, s.config.slice()]);
 }
 
 export function pgAuthidRows(ctx: SystemRelationContext): Row[] {
@@ -41,7 +52,7 @@ export function pgAuthidRows(ctx: SystemRelationContext): Row[] {
 export function pgUserRows(ctx: SystemRelationContext, shadow: boolean): Row[] {
   const roles = shadow ? superuserOnly(ctx, 'pg_shadow') : rolesOf(ctx);
   return ordered(roles).filter((r) => r.canLogin).map((r) => [r.name, r.oid, r.createDb, r.superuser, r.replication, r.bypassRls,
-    shadow ? r.password : '********', r.validUntil, null]);
+    shadow ? r.password : '********', r.validUntil, roleConfig(roles, r.oid)]);
 }
 
 export function pgAuthMembersRows(ctx: SystemRelationContext): Row[] {

@@ -55,7 +55,7 @@ export interface DdlContext {
   };
 }
 
-export function notice(ctx: DdlContext, message: string, code = '00000'): void {
+export function notice(ctx: Pick<DdlContext, 'notices'>, message: string, code = '00000'): void {
   ctx.notices.push({ severity: 'NOTICE', code, message });
 }
 

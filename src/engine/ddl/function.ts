@@ -7,6 +7,8 @@ import type { Catalog, SqlFunctionDef } from '../../catalog/catalog.js';
 import { formatType, type SqlType } from '../../types/types.js';
 import type { BoundDdl, Drop, FunctionRef } from '../../sql/ddl/index.js';
 import { notice, type DdlContext } from './context.js';
+import { isOwner } from '../../catalog/roles.js';
+import { notOwner } from './privileges.js';
 
 type Params = SqlFunctionDef['params'];
 
@@ -15,6 +17,8 @@ export function createFunction(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 
   const def: SqlFunctionDef = { oid: 0, schema, ...stmt.definition };
   // validate now, like PostgreSQL's check_function_bodies: the body must bind
   ctx.checkFunctionBody?.(def);
+  const existing = stmt.replace ? sameSignature(ctx.catalog, def) : undefined;
+  if (existing && ctx.access && !isOwner(ctx.access.roles, ctx.access.role, existing)) throw notOwner('function', existing.name);
   storeFunction(ctx.catalog, def, stmt.replace);
 }
 
@@ -48,7 +52,8 @@ function storeFunction(catalog: Catalog, def: SqlFunctionDef, replace: boolean):
     });
   }
   const oid = existing?.oid ?? catalog.allocateOid();
-  catalog.functions.set(oid, { ...def, oid });
+  // OR REPLACE keeps the owner and the privileges
+  catalog.functions.set(oid, existing ? { ...def, oid, owner: existing.owner, acl: existing.acl } : { ...def, oid });
   catalog.version++;
 }
 
@@ -61,13 +66,15 @@ export function dropFunctions(ctx: DdlContext, stmt: Extract<Drop, { functions: 
 /** One object of DROP FUNCTION name[(types)] (apply=false only checks it exists). */
 function dropFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean, apply: boolean): void {
   const found = resolveFunction(ctx, ref, missingOk);
-  if (!found || !apply) return;
+  if (!found) return;
+  if (ctx.access && !isOwner(ctx.access.roles, ctx.access.role, found)) throw notOwner('function', found.name);
+  if (!apply) return;
   ctx.catalog.functions.delete(found.oid);
   ctx.catalog.version++;
 }
 
 /** The function name[(types)] names (DROP FUNCTION, COMMENT ON FUNCTION); undefined only when missingOk (after a NOTICE) */
-export function resolveFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean): SqlFunctionDef | undefined {
+export function resolveFunction(ctx: Pick<DdlContext, 'catalog' | 'searchPath' | 'notices'>, ref: FunctionRef, missingOk: boolean): SqlFunctionDef | undefined {
   const { catalog } = ctx;
   const { name, schema } = ref;
   const candidates = [...catalog.functions.values()].filter((f) => f.name === name && (schema ? f.schema === schema : ctx.searchPath.includes(f.schema)));

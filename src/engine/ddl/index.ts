@@ -13,6 +13,8 @@ import { createExtension } from './extension.js';
 import { createFunction } from './function.js';
 import { createIndex } from './indexes.js';
 import { rename } from './rename.js';
+import { initialAcl } from '../default-privileges.js';
+import type { Securable } from '../../catalog/roles.js';
 import { createSchema } from './schema.js';
 import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
@@ -51,11 +53,22 @@ export async function runDdl(ctx: DdlContext, bound: BoundDdl): Promise<DdlOutco
   const run = RUNNERS[stmt.kind] as Runner<typeof stmt.kind>;
   const tablesBefore = new Set(ctx.catalog.tables.keys());
   const sequencesBefore = new Set(ctx.catalog.sequences.keys());
+  const functionsBefore = new Set(ctx.catalog.functions.keys());
   const outcome = (await run(ctx, stmt as never)) ?? {};
-  // what the statement created belongs to current_user
+  // what the statement created belongs to current_user, with its default privileges (ALTER DEFAULT PRIVILEGES)
   if (ctx.access) {
-    for (const [oid, t] of ctx.catalog.tables) if (!tablesBefore.has(oid)) t.owner = ctx.access.role;
-    for (const [oid, s] of ctx.catalog.sequences) if (!sequencesBefore.has(oid)) s.owner = ctx.access.role;
+    const owner = ctx.access.role;
+    const created = <T extends Securable & { schema: string }>(objects: Map<number, T>, before: Set<number>, objtype: 'r' | 'S' | 'f') => {
+      for (const [oid, obj] of objects) {
+        if (before.has(oid)) continue;
+        obj.owner = owner;
+        const acl = initialAcl(ctx.catalog, objtype, owner, obj.schema);
+        if (acl) obj.acl = acl;
+      }
+    };
+    created(ctx.catalog.tables, tablesBefore, 'r');
+    created(ctx.catalog.sequences, sequencesBefore, 'S');
+    created(ctx.catalog.functions, functionsBefore, 'f');
   }
   return outcome;
 }

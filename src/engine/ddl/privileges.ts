@@ -6,7 +6,7 @@
  */
 import { SqlError, SqlState } from '../../errors.js';
 import type { SequenceDef, TableDef } from '../../catalog/catalog.js';
-import { ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
+import { ALL_DATABASE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
 import type { AlterTable, BoundDdl, QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
 import { findTable, type DdlContext } from './context.js';
@@ -18,6 +18,8 @@ export interface DdlAccess {
   readonly role: number;
   /** session_user (OWNER TO SESSION_USER) */
   readonly sessionRole: number;
+  /** the session's database (CREATE TEMP TABLE needs TEMPORARY on it) */
+  readonly database?: string;
 }
 
 type Relation = { kind: 'table' | 'view' | 'sequence' | 'index'; name: string; obj: Securable; table?: TableDef };
@@ -59,6 +61,9 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
   const { roles, role } = access;
   switch (stmt.kind) {
     case 'createTable':
+      if (stmt.temporary && access.database !== undefined && !hasPrivilege(roles, role, roles.databases[access.database] ?? {}, 'T', ALL_DATABASE_PRIVILEGES)) {
+        throw new SqlError(SqlState.insufficientPrivilege, `permission denied to create temporary tables in database "${access.database}"`, stmt.position === undefined ? {} : { position: stmt.position });
+      }
       mayCreateIn(ctx, access, stmt.relation.schema, stmt.position);
       if (stmt.partitionOf) mustOwn(ctx, access, stmt.partitionOf.parent);
       return stmt;
@@ -99,12 +104,9 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
       if (!r?.superuser && !r?.createDb) throw new SqlError(SqlState.insufficientPrivilege, 'permission denied to create database');
       return stmt;
     }
-    case 'dropDatabase': {
-      // databases record no owner yet: a CREATEDB role stands in for the owner PostgreSQL requires
-      const r = roles.get(role);
-      if (!r?.superuser && !r?.createDb) throw new SqlError(SqlState.insufficientPrivilege, `must be owner of database ${stmt.name}`);
+    case 'dropDatabase':
+      if (!isOwner(roles, role, roles.databases[stmt.name] ?? {})) throw notOwner('database', stmt.name);
       return stmt;
-    }
     default:
       return stmt;
   }

@@ -21,7 +21,7 @@ export function bindDrop(n: DropStmt): Drop {
 }
 
 /** name[(types)] of DROP FUNCTION / COMMENT ON FUNCTION */
-function functionRef(w: ObjectWithArgs): FunctionRef {
+export function functionRef(w: ObjectWithArgs): FunctionRef {
   const ref = qualifiedFromNames(names(w.objname));
   if (w.args_unspecified) return ref;
   return { ...ref, argTypes: (w.objargs ?? []).map((t) => resolveTypeName(('TypeName' in t ? t.TypeName : t) as never)) };

@@ -13,6 +13,7 @@ export function bindCreateTable(n: CreateStmt): CreateTable {
     relation: qualified(n.relation),
     ...(pos(n.relation) !== undefined ? { position: pos(n.relation) } : {}),
     ifNotExists: !!n.if_not_exists,
+    ...(n.relation?.relpersistence === 't' ? { temporary: true } : {}),
     elements: (n.tableElts ?? []).map(tableElement),
     inherits: !!n.inhRelations?.length && !n.partbound,
     ...(n.partspec ? { partitionBy: partitionKey(n) } : {}),

@@ -84,6 +84,8 @@ export interface PartitionKeySpec {
 export interface CreateTable {
   readonly kind: 'createTable';
   readonly relation: QualifiedName;
+  /** CREATE TEMP TABLE (made as an ordinary table; needs TEMPORARY on the database) */
+  readonly temporary?: boolean;
   /** where the name is in the statement (errors about the new relation point there) */
   readonly position?: number;
   readonly ifNotExists: boolean;

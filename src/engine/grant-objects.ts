@@ -1,0 +1,176 @@
+/**
+ * GRANT / REVOKE privileges ON tables (and their columns), sequences, schemas, databases
+ * and functions, with PostgreSQL 15's rules and messages (aclchk.c ExecGrantStmt_oids):
+ * the owner (or a superuser, granting as the owner) grants anything, others only what they
+ * hold WITH GRANT OPTION, with PostgreSQL's warnings when that is less than asked.
+ */
+import { SqlError, SqlState, type SqlNotice } from '../errors.js';
+import type { Catalog, ColumnDef, SequenceDef, SqlFunctionDef, TableDef } from '../catalog/catalog.js';
+import {
+  ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, PUBLIC_ROLE,
+  grantPrivileges, hasPrivilege, isOwner, ownerOf, revokePrivileges, type Roles, type Securable,
+} from '../catalog/roles.js';
+import type { RoleRef, RoleStatement } from '../sql/bind-role.js';
+import type { SessionContext } from './context.js';
+import { resolveFunction } from './ddl/function.js';
+import { scalarCandidates } from '../functions/scalar.js';
+import { isAggregateName } from '../functions/index.js';
+
+type GrantStatement = Extract<RoleStatement, { kind: 'grantObject' }>;
+export type TargetKind = 'table' | 'sequence' | 'schema' | 'database' | 'function';
+type Target = { obj: Securable; kind: TargetKind; name: string; all: string; table?: TableDef };
+
+/** the privileges a column can have (ACL_ALL_RIGHTS_COLUMN) */
+export const ALL_COLUMN_PRIVILEGES = 'arwx';
+
+const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
+
+function warn(notices: SqlNotice[], message: string, code: string): void {
+  notices.push({ severity: 'WARNING', code, message });
+}
+
+function targets(catalog: Catalog, ctx: SessionContext, stmt: GrantStatement): Target[] {
+  if (stmt.target === 'database') {
+    return stmt.objects.map((o) => {
+      if (!ctx.engine.databases.has(o.name)) throw new SqlError(SqlState.invalidCatalogName, `database "${o.name}" does not exist`);
+      return { obj: ctx.engine.roles.database(o.name), kind: 'database', name: o.name, all: ALL_DATABASE_PRIVILEGES };
+    });
+  }
+  if (stmt.target === 'function' && stmt.functions) {
+    return stmt.functions.map((f) => {
+      // built-in functions keep PostgreSQL's default (PUBLIC may execute them): their ACLs are not kept
+      const userDefined = [...catalog.functions.values()].some((x) => x.name === f.name);
+      if (!userDefined && (scalarCandidates(f.name).length > 0 || isAggregateName(f.name))) {
+        throw new SqlError(SqlState.featureNotSupported, `privileges on built-in function ${f.name} are not supported`);
+      }
+      return functionTarget(resolveFunction({ catalog, searchPath: ctx.searchPath(), notices: ctx.notices }, f, false)!);
+    });
+  }
+  if (stmt.target === 'schema' && !stmt.allInSchema) {
+    return stmt.objects.map((o) => ({ obj: schemaOf(catalog, o.name), kind: 'schema', name: o.name, all: ALL_SCHEMA_PRIVILEGES }));
+  }
+  if (stmt.allInSchema) {
+    const out: Target[] = [];
+    for (const o of stmt.objects) {
+      schemaOf(catalog, o.name);
+      if (stmt.target === 'sequence') {
+        for (const s of catalog.sequences.values()) if (s.schema === o.name) out.push(seqTarget(s));
+      } else if (stmt.target === 'function') {
+        for (const f of catalog.functions.values()) if (f.schema === o.name) out.push(functionTarget(f));
+      } else {
+        for (const t of catalog.tables.values()) if (t.schema === o.name) out.push(tableTarget(t));
+      }
+    }
+    return out;
+  }
+  return stmt.objects.map((o) => {
+    const path = o.schema ? [o.schema] : ctx.searchPath();
+    for (const s of path) {
+      const t = catalog.findTable(s, o.name);
+      if (t) return tableTarget(t);
+      const q = catalog.findSequence(s, o.name);
+      if (q) return seqTarget(q);
+    }
+    throw new SqlError(SqlState.undefinedTable, `relation "${o.schema ? `${o.schema}.` : ''}${o.name}" does not exist`);
+  }).map((t) => {
+    if (stmt.target === 'sequence' && t.kind !== 'sequence') throw new SqlError(SqlState.wrongObjectType, `"${t.name}" is not a sequence`);
+    return t;
+  });
+}
+
+const tableTarget = (t: TableDef): Target => ({ obj: t, kind: 'table', name: t.name, all: ALL_TABLE_PRIVILEGES, table: t });
+const seqTarget = (s: SequenceDef): Target => ({ obj: s, kind: 'sequence', name: s.name, all: ALL_SEQUENCE_PRIVILEGES });
+const functionTarget = (f: SqlFunctionDef): Target => ({ obj: f, kind: 'function', name: f.name, all: ALL_FUNCTION_PRIVILEGES });
+
+function schemaOf(catalog: Catalog, name: string): Securable {
+  const s = catalog.schemaPrivileges(name);
+  if (!s) throw new SqlError('3F000', `schema "${name}" does not exist`);
+  return s;
+}
+
+/** The privilege names as letters for the object kind; ALL gives the kind's every privilege. */
+function letters(privileges: readonly string[] | null, kind: TargetKind | 'column', all: string): string {
+  if (privileges === null) return all;
+  let out = '';
+  for (const p of privileges) {
+    if (p === 'ALL') {
+      out += all;
+      continue;
+    }
+    const l = PRIVILEGE_LETTERS[p];
+    if (l === undefined || !all.includes(l)) throw new SqlError('0LP01', `invalid privilege type ${p} for ${kind}`);
+    out += l;
+  }
+  return out;
+}
+
+/** A column as an object with privileges: the table's owner, and its attacl (no privileges by default). */
+export function columnSecurable(table: TableDef, col: ColumnDef): Securable {
+  return { owner: table.owner, acl: col.acl ?? [] };
+}
+
+export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt: GrantStatement, resolveRole: (r: RoleRef) => number): void {
+  const grantees = stmt.grantees.map((r) => (r.kind === 'public' ? PUBLIC_ROLE : resolveRole(r)));
+  const notices = ctx.notices;
+  const verb = stmt.grant ? 'granted' : 'revoked';
+  const code = stmt.grant ? '01007' : '01006';
+  for (const target of targets(ctx.catalog, ctx, stmt)) {
+    const wanted = stmt.privileges === null || stmt.privileges.length > 0 || !stmt.columns ? letters(stmt.privileges, target.kind, target.all) : '';
+    // a superuser or the owner grants as the owner; anyone else needs the grant options
+    const asOwner = isOwner(roles, me, target.obj);
+    const grantor = asOwner ? ownerOf(target.obj) : me;
+    const may = (obj: Securable, all: string, l: string) => asOwner || hasPrivilege(roles, me, obj, l, all, true);
+    const columnGrants = columnChanges(target, stmt);
+    const allowed = [...wanted].filter((l) => may(target.obj, target.all, l)).join('');
+    const allowedColumns = columnGrants.map((c) => ({ ...c, letters: [...c.letters].filter((l) => may(target.obj, target.all, l) || may(columnSecurable(target.table!, c.col), ALL_COLUMN_PRIVILEGES, l)).join('') }));
+    // a column the grantor holds nothing on (its own or its table's): ExecGrant_Attribute's error
+    for (const c of allowedColumns) {
+      if (c.letters !== '' || asOwner) continue;
+      const holds = [...ALL_COLUMN_PRIVILEGES].some((l) => hasPrivilege(roles, me, target.obj, l, target.all) || hasPrivilege(roles, me, columnSecurable(target.table!, c.col), l, ALL_COLUMN_PRIVILEGES));
+      if (!holds) throw denied(`permission denied for column "${c.col.name}" of relation "${target.name}"`);
+    }
+    const asked = wanted.length + columnGrants.reduce((n, c) => n + c.letters.length, 0);
+    const given = allowed.length + allowedColumns.reduce((n, c) => n + c.letters.length, 0);
+    if (given === 0) {
+      const anyPrivilege = [...target.all].some((l) => hasPrivilege(roles, me, target.obj, l, target.all));
+      if (!anyPrivilege) throw denied(`permission denied for ${target.kind} ${target.name}`);
+      warn(notices, `no privileges were ${verb} for "${target.name}"`, code);
+      continue;
+    }
+    if (given < asked) warn(notices, `not all privileges were ${verb} for "${target.name}"`, code);
+    for (const g of grantees) {
+      if (allowed && stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
+      else if (allowed) revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption, stmt.cascade);
+      for (const c of allowedColumns) changeColumn(target.table!, c.col, g, grantor, c.letters, stmt);
+      // REVOKE on a table revokes the same privileges of each of its columns
+      const onColumns = [...allowed].filter((l) => ALL_COLUMN_PRIVILEGES.includes(l)).join('');
+      if (!stmt.grant && target.table && onColumns) for (const col of target.table.columns) if (col.acl) changeColumn(target.table, col, g, grantor, onColumns, stmt);
+    }
+  }
+}
+
+/** GRANT SELECT (a, b) …: the columns named and the letters each gets (columns must be of a table). */
+function columnChanges(target: Target, stmt: GrantStatement): { col: ColumnDef; letters: string }[] {
+  if (!stmt.columns) return [];
+  const table = target.table;
+  const out: { col: ColumnDef; letters: string }[] = [];
+  for (const { privilege, columns } of stmt.columns) {
+    if (!table) throw new SqlError('0LP01', `invalid privilege type ${privilege} for ${target.kind}`);
+    const ls = letters(privilege === 'ALL' ? null : [privilege], 'column', ALL_COLUMN_PRIVILEGES);
+    for (const name of columns) {
+      const col = table.columns.find((c) => c.name === name);
+      if (!col) throw new SqlError(SqlState.undefinedColumn, `column "${name}" of relation "${table.name}" does not exist`);
+      const same = out.find((o) => o.col === col);
+      if (same) same.letters += ls;
+      else out.push({ col, letters: ls });
+    }
+  }
+  return out;
+}
+
+function changeColumn(table: TableDef, col: ColumnDef, grantee: number, grantor: number, ls: string, stmt: GrantStatement): void {
+  const obj = columnSecurable(table, col);
+  if (stmt.grant) grantPrivileges(obj, ALL_COLUMN_PRIVILEGES, grantee, grantor, ls, stmt.grantOption);
+  else revokePrivileges(obj, ALL_COLUMN_PRIVILEGES, grantee, grantor, ls, stmt.grantOption, stmt.cascade);
+  col.acl = obj.acl && obj.acl.length > 0 ? obj.acl : null;
+}
