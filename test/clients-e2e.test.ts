@@ -184,3 +184,14 @@ test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared k-
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^ok$/m);
 });
+
+test('real client: R RPostgreSQL/DBI (dbWriteTable by COPY, k-NN dbGetQuery, paged fetch, transactions)', async (t) => {
+  // Debian r-cran-rpostgresql + r-cran-dbi, which .ci/run installs
+  if ((await run('Rscript', ['-e', 'library(RPostgreSQL)'], {})).code !== 0) {
+    t.skip('needs Rscript with r-cran-rpostgresql');
+    return;
+  }
+  const r = await run('Rscript', [join(SCRIPTS, 'r_e2e.R')], {});
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
