@@ -38,6 +38,7 @@ import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
 import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
+import { regprocInput } from '../catalog/functions/regproc-input.js';
 
 export type { EngineState };
 
@@ -247,6 +248,16 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return procName(this, oid);
   }
 
+  /** regclass input of a Bind parameter: the relation on the search path */
+  regclassOid(name: string): number | undefined {
+    return relationOid(this, name);
+  }
+
+  /** regproc / regprocedure input of a Bind parameter: a CREATE FUNCTION's or a built-in's OID */
+  regprocOid(name: string): number {
+    return regprocInput(name, (fn, schema) => this.userFunctionOid(fn, schema));
+  }
+
   /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */
   hasSqlPreparedStatement(name: string): boolean {
     return this.sqlPrepared.peek(name) !== undefined;
@@ -301,7 +312,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
       userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
-      userFunctionOid: (name, schema) => [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid,
+      userFunctionOid: (name, schema) => this.userFunctionOid(name, schema),
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
@@ -313,6 +324,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
+  /** a CREATE FUNCTION's OID by name (in a schema when given) */
+  private userFunctionOid(name: string, schema?: string): number | undefined {
+    return [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid;
+  }
+
   private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number): Expr | undefined {
     const def = findSqlFunction(this.catalog, name, args.length);
     if (!def) return undefined;

@@ -42,6 +42,8 @@ export interface ParseSettings {
   nowMicros?: number;
   /** ::regclass input: relation name → oid */
   relationOid?: (name: string) => number | undefined;
+  /** regproc / regprocedure input of a name (not a number): its oid, or an error when there is no such function */
+  procOid?: (name: string) => number;
 }
 
 // ---------------------------------------------------------------- scalars
@@ -281,7 +283,11 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.tsquery: return tsqueryIn(text);
     case OID.regconfig: return parseRegconfig(text);
     case OID.regdictionary: return parseRegdictionary(text);
-    case OID.oid: case OID.xid: case OID.cid: case OID.regproc: case OID.regprocedure: case OID.regoper:
+    case OID.regproc: case OID.regprocedure: {
+      const s = text.trim();
+      return /^\d+$/.test(s) || !settings.procOid ? parseOid(text) : settings.procOid(s);
+    }
+    case OID.oid: case OID.xid: case OID.cid: case OID.regoper:
     case OID.regoperator: case OID.regnamespace: case OID.regrole: return parseOid(text);
     case OID.regtype: return parseRegtype(text);
     case OID.regclass: return parseRegclass(text, settings);

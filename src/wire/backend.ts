@@ -104,6 +104,12 @@ export interface Backend {
   /** Optional: regproc output — the function name for an OID (undefined: print the number). */
   regprocName?(oid: number): string | undefined;
 
+  /** Optional: regclass input of a Bind parameter — the relation's OID on the search path (undefined: no such relation). */
+  regclassOid?(name: string): number | undefined;
+
+  /** Optional: regproc / regprocedure input of a Bind parameter — the function's OID (throws 42883 / 42725 as regprocin does). */
+  regprocOid?(name: string): number;
+
   /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
   describeCursor?(name: string): FieldInfo[] | undefined;
 
