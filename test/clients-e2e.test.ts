@@ -195,3 +195,14 @@ test('real client: R RPostgreSQL/DBI (dbWriteTable by COPY, k-NN dbGetQuery, pag
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^ok$/m);
 });
+
+test('real client: pgcli 3.5 metadata (PGExecute, pgspecial \\d \\dt \\df \\dx, its completer filled by its refreshers)', async (t) => {
+  // Debian pgcli (python3 modules pgcli, pgspecial, psycopg 3), which .ci/run installs
+  if (!existsSync(PYTHON) || (await run(PYTHON, ['-c', 'import pgcli.pgexecute, pgspecial'], {})).code !== 0) {
+    t.skip('needs pgcli (Debian package) for /usr/bin/python3');
+    return;
+  }
+  const r = await run(PYTHON, [join(SCRIPTS, 'pgcli_e2e.py')], {});
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
