@@ -142,3 +142,23 @@ test('Bind parameters of type regclass / regproc are looked up by name, as regcl
     await assert.rejects(c.query('SELECT $1::regproc', ['rp_missing']), (e: Error & { code?: string }) => e.code === '42883' && e.message === 'function "rp_missing" does not exist');
   });
 });
+
+test("a bad Bind parameter's CONTEXT shows its value as log_parameter_max_length_on_error allows (default 0: '...')", async () => {
+  await withDatabase('compat_paramcontext', async (c) => {
+    const where = async (value: string): Promise<string | undefined> => {
+      try {
+        await c.query('SELECT $1::int', [value]);
+      } catch (e) {
+        return (e as { where?: string }).where;
+      }
+      return 'no error';
+    };
+    assert.equal(await where("ab'cdef"), "unnamed portal parameter $1 = '...'");
+    assert.equal(await where(''), "unnamed portal parameter $1 = ''");
+    await c.query('SET log_parameter_max_length_on_error = 3');
+    assert.equal(await where("ab'cdef"), "unnamed portal parameter $1 = 'ab''...'");
+    assert.equal(await where('abc'), "unnamed portal parameter $1 = 'abc'");
+    await c.query('SET log_parameter_max_length_on_error = -1');
+    assert.equal(await where("ab'cdef"), "unnamed portal parameter $1 = 'ab''cdef'");
+  });
+});
