@@ -104,6 +104,22 @@ public class JdbcE2e {
       try (Statement s = c.createStatement()) {
         expect(rows(s.executeQuery("SELECT cid, note, score FROM e2e_jd_child ORDER BY cid"), "cid", "note", "score"), List.of("1:kept:1.25"), "after commit and rollback");
       }
+      // generated keys (pgjdbc appends RETURNING), a savepoint, and setFetchSize: a portal read 2 rows at a time
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO e2e_jd_child (parent_id, note) VALUES (?, ?)", new String[] {"cid"})) {
+        ps.setInt(1, 3); ps.setString(2, "third");
+        expect(ps.executeUpdate(), 1, "executeUpdate");
+        expect(rows(ps.getGeneratedKeys(), "cid"), List.of("3"), "getGeneratedKeys (cid 2 went to the rolled-back insert)");
+      }
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        Savepoint sp = c.setSavepoint("e2e_sp");
+        s.execute("DELETE FROM e2e_jd_child");
+        c.rollback(sp);
+        s.setFetchSize(2);
+        expect(rows(s.executeQuery("SELECT id FROM e2e_jd ORDER BY id"), "id"), List.of("1", "2", "3", "4"), "setFetchSize(2) reads every row");
+        c.commit();
+      }
+      c.setAutoCommit(true);
 
       // ------------------------------------------------------------ DatabaseMetaData
       DatabaseMetaData md = c.getMetaData();
