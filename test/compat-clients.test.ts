@@ -127,7 +127,7 @@ test('ORM introspection: columns, keys and indexes of a table as PostgreSQL repo
   });
 });
 
-test('Bind parameters of type regclass / regproc are looked up by name, as regclassin / regprocin do (pgcli \\ev, \\ef)', async () => {
+test('Bind parameters of type regclass / regproc / regnamespace / regrole are looked up by name, as their input functions do (pgcli \\ev, \\ef)', async () => {
   await withDatabase('compat_regparams', async (c) => {
     await c.query('CREATE TABLE rp_docs (id int)');
     await c.query('CREATE VIEW rp_view AS SELECT id FROM rp_docs');
@@ -140,6 +140,10 @@ test('Bind parameters of type regclass / regproc are looked up by name, as regcl
     assert.deepEqual(builtin.rows, [{ name: 'now', sys: 'pg_class' }]);
     await assert.rejects(c.query('SELECT $1::regclass', ['rp_missing']), (e: Error & { code?: string; where?: string }) => e.code === '42P01' && e.message === 'relation "rp_missing" does not exist');
     await assert.rejects(c.query('SELECT $1::regproc', ['rp_missing']), (e: Error & { code?: string }) => e.code === '42883' && e.message === 'function "rp_missing" does not exist');
+    const ns = await c.query('SELECT $1::regnamespace::oid::int AS ns, $2::regrole::text AS role, relnamespace::regnamespace::text AS back FROM pg_class WHERE relname = $3', ['public', 'postgres', 'rp_docs']);
+    assert.deepEqual(ns.rows, [{ ns: '2200', role: 'postgres', back: 'public' }]);
+    await assert.rejects(c.query('SELECT $1::regnamespace', ['rp_missing']), (e: Error & { code?: string }) => e.code === '3F000' && e.message === 'schema "rp_missing" does not exist');
+    await assert.rejects(c.query('SELECT $1::regrole', ['rp_missing']), (e: Error & { code?: string }) => e.code === '42704' && e.message === 'role "rp_missing" does not exist');
   });
 });
 

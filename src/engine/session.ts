@@ -16,7 +16,7 @@ import { collect, runPlan, type RunContext } from '../executor/operators.js';
 import { withTextCorpus } from '../executor/text-corpus.js';
 import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
-import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
+import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, RegLookups, StartupInfo } from '../wire/backend.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../types/identifiers.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
@@ -28,7 +28,7 @@ import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
-import { evalContext, procName, relationName, relationOid, systemContext } from './session-services.js';
+import { evalContext, procName, regLookups, relationName, relationOid, systemContext, userFunctionOid } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
@@ -38,7 +38,6 @@ import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
 import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
-import { regprocInput } from '../catalog/functions/regproc-input.js';
 
 export type { EngineState };
 
@@ -248,14 +247,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return procName(this, oid);
   }
 
-  /** regclass input of a Bind parameter: the relation on the search path */
-  regclassOid(name: string): number | undefined {
-    return relationOid(this, name);
-  }
-
-  /** regproc / regprocedure input of a Bind parameter: a CREATE FUNCTION's or a built-in's OID */
-  regprocOid(name: string): number {
-    return regprocInput(name, (fn, schema) => this.userFunctionOid(fn, schema));
+  /** reg* input of Bind parameters by name (regclass, regproc, regnamespace, regrole) and regnamespace / regrole output */
+  regLookups(): RegLookups {
+    return { relationOid: (name) => relationOid(this, name), ...regLookups(this) };
   }
 
   /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */
@@ -312,7 +306,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
       userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
-      userFunctionOid: (name, schema) => this.userFunctionOid(name, schema),
+      userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
@@ -324,11 +318,6 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
-  /** a CREATE FUNCTION's OID by name (in a schema when given) */
-  private userFunctionOid(name: string, schema?: string): number | undefined {
-    return [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid;
-  }
-
   private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number): Expr | undefined {
     const def = findSqlFunction(this.catalog, name, args.length);
     if (!def) return undefined;

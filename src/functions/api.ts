@@ -46,6 +46,12 @@ export interface FunctionServices {
   relationName(oid: number): string | undefined;
   /** regproc output: a function's name for an OID, or undefined */
   procName?(oid: number): string | undefined;
+  /** regproc / regnamespace / regrole input of a name, and the latter two's output (reg-names.ts in the engine) */
+  procOid?(name: string): number;
+  namespaceOid?(name: string): number;
+  namespaceName?(oid: number): string | undefined;
+  roleOid?(name: string): number;
+  roleName?(oid: number): string | undefined;
   /** a table's place in a partition tree (undefined: no such table) */
   partitionInfo(oid: number): PartitionInfo | undefined;
 }

@@ -104,11 +104,11 @@ export interface Backend {
   /** Optional: regproc output — the function name for an OID (undefined: print the number). */
   regprocName?(oid: number): string | undefined;
 
-  /** Optional: regclass input of a Bind parameter — the relation's OID on the search path (undefined: no such relation). */
-  regclassOid?(name: string): number | undefined;
-
-  /** Optional: regproc / regprocedure input of a Bind parameter — the function's OID (throws 42883 / 42725 as regprocin does). */
-  regprocOid?(name: string): number;
+  /**
+   * Optional: reg* types by name — input of Bind parameters of type regclass, regproc,
+   * regnamespace, regrole (pgcli binds $1::regclass), output of regnamespace / regrole.
+   */
+  regLookups?(): RegLookups;
 
   /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
   describeCursor?(name: string): FieldInfo[] | undefined;
@@ -156,4 +156,14 @@ export interface ProtocolStatements {
 export interface BackendRegistry {
   create(connection: ConnectionHandle): Backend;
   cancel(processId: number, secretKey: number): void;
+}
+
+/** Name lookups for the reg* types' text input and output (see Backend.regLookups). */
+export interface RegLookups {
+  relationOid?(name: string): number | undefined;
+  procOid?(name: string): number;
+  namespaceOid?(name: string): number;
+  namespaceName?(oid: number): string | undefined;
+  roleOid?(name: string): number;
+  roleName?(oid: number): string | undefined;
 }

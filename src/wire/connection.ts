@@ -696,9 +696,8 @@ export class Connection {
     if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
     if (backend.regclassName) settings.relationName = (oid) => backend.regclassName!(oid);
     if (backend.regprocName) settings.procName = (oid) => backend.regprocName!(oid);
-    // parameters of type regclass / regproc arrive as names (pgcli: $1::regclass) and are looked up as regclassin does
-    if (backend.regclassOid) settings.relationOid = (name) => backend.regclassOid!(name);
-    if (backend.regprocOid) settings.procOid = (name) => backend.regprocOid!(name);
+    // parameters of type regclass, regproc, … arrive as names (pgcli: $1::regclass) and are looked up as regclassin does
+    if (backend.regLookups) Object.assign(settings, backend.regLookups());
     return settings;
   }
 
