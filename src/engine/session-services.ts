@@ -10,6 +10,7 @@ import type { SessionContext } from './context.js';
 import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
 import { builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
 import { quoteIdent } from '../types/identifiers.js';
+import type { RegNameLookups } from '../types/text-io.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
 import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
 
@@ -111,7 +112,7 @@ export function userFunctionOid(ctx: SessionContext, name: string, schema?: stri
 }
 
 /** reg* input by name (regproc, regnamespace, regrole) and regnamespace / regrole output, for casts and Bind parameters */
-export function regLookups(ctx: SessionContext): Required<Pick<FunctionServices, 'procOid' | 'namespaceOid' | 'namespaceName' | 'roleOid' | 'roleName'>> {
+export function regLookups(ctx: SessionContext): Required<Omit<RegNameLookups, 'relationOid'>> {
   return {
     procOid: (name) => regprocInput(name, (fn, schema) => userFunctionOid(ctx, fn, schema)),
     namespaceOid: regnamespaceIn,

@@ -16,7 +16,7 @@ import { collect, runPlan, type RunContext } from '../executor/operators.js';
 import { withTextCorpus } from '../executor/text-corpus.js';
 import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
-import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, RegLookups, StartupInfo } from '../wire/backend.js';
+import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
 import { systemFunction, type SessionInfo } from './system-functions.js';
 import { quoteIdent } from '../types/identifiers.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
@@ -38,6 +38,7 @@ import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
 import { currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
+import type { RegNameLookups } from '../types/text-io.js';
 
 export type { EngineState };
 
@@ -248,7 +249,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** reg* input of Bind parameters by name (regclass, regproc, regnamespace, regrole) and regnamespace / regrole output */
-  regLookups(): RegLookups {
+  regLookups(): RegNameLookups {
     return { relationOid: (name) => relationOid(this, name), ...regLookups(this) };
   }
 

@@ -5,6 +5,7 @@
  * plus the type each argument must be cast to; the executor calls impl() with values.
  */
 import type { SqlType, Value } from '../types/types.js';
+import type { RegNameLookups } from '../types/text-io.js';
 
 /** Session state that some functions read (current_user, TimeZone, nextval …). */
 export interface EvalContext {
@@ -37,7 +38,8 @@ export interface TextCorpus {
   documents(word: string, prefix: boolean): number;
 }
 
-export interface FunctionServices {
+/** regproc / regnamespace / regrole input by name and the latter two's output come with RegNameLookups (engine/reg-names.ts) */
+export interface FunctionServices extends Omit<RegNameLookups, 'relationOid'> {
   nextval(sequence: string): bigint;
   currval(sequence: string): bigint;
   setval(sequence: string, value: bigint, isCalled: boolean): bigint;
@@ -46,12 +48,6 @@ export interface FunctionServices {
   relationName(oid: number): string | undefined;
   /** regproc output: a function's name for an OID, or undefined */
   procName?(oid: number): string | undefined;
-  /** regproc / regnamespace / regrole input of a name, and the latter two's output (reg-names.ts in the engine) */
-  procOid?(name: string): number;
-  namespaceOid?(name: string): number;
-  namespaceName?(oid: number): string | undefined;
-  roleOid?(name: string): number;
-  roleName?(oid: number): string | undefined;
   /** a table's place in a partition tree (undefined: no such table) */
   partitionInfo(oid: number): PartitionInfo | undefined;
 }

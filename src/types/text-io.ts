@@ -52,6 +52,9 @@ export interface ParseSettings {
   roleOid?: (name: string) => number;
 }
 
+/** Name lookups of the reg* types' input and output, which need the catalog (the session supplies them). */
+export type RegNameLookups = Pick<ParseSettings, 'relationOid' | 'procOid' | 'namespaceOid' | 'roleOid'> & Pick<FormatSettings, 'namespaceName' | 'roleName'>;
+
 // ---------------------------------------------------------------- scalars
 
 function invalid(typeName: string, text: string): SqlError {

@@ -6,6 +6,7 @@
  */
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { SqlType, Value } from '../types/types.js';
+import type { RegNameLookups } from '../types/text-io.js';
 
 export interface FieldInfo {
   name: string;
@@ -108,7 +109,7 @@ export interface Backend {
    * Optional: reg* types by name — input of Bind parameters of type regclass, regproc,
    * regnamespace, regrole (pgcli binds $1::regclass), output of regnamespace / regrole.
    */
-  regLookups?(): RegLookups;
+  regLookups?(): RegNameLookups;
 
   /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
   describeCursor?(name: string): FieldInfo[] | undefined;
@@ -158,12 +159,3 @@ export interface BackendRegistry {
   cancel(processId: number, secretKey: number): void;
 }
 
-/** Name lookups for the reg* types' text input and output (see Backend.regLookups). */
-export interface RegLookups {
-  relationOid?(name: string): number | undefined;
-  procOid?(name: string): number;
-  namespaceOid?(name: string): number;
-  namespaceName?(oid: number): string | undefined;
-  roleOid?(name: string): number;
-  roleName?(oid: number): string | undefined;
-}
