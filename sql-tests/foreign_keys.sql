@@ -48,3 +48,13 @@ CREATE TABLE fk_p3 (id int PRIMARY KEY);
 CREATE TABLE fk_c3 (id int, pid int REFERENCES fk_p3);
 DROP TABLE fk_p3, fk_c3;
 DROP TABLE fk_c2;
+-- the referenced key needs a unique index; conindid names it (pgjdbc's getImportedKeys reads PK_NAME from it)
+CREATE TABLE fk_p4 (id int PRIMARY KEY, code text, alt int, UNIQUE (alt, code));
+CREATE TABLE fk_c4 (id int, pid int REFERENCES fk_p4, c text, a int, FOREIGN KEY (c, a) REFERENCES fk_p4 (code, alt));
+SELECT conname, conindid::regclass FROM pg_constraint WHERE conrelid = 'fk_c4'::regclass ORDER BY conname;
+CREATE TABLE fk_c5 (c text REFERENCES fk_p4 (code));
+CREATE TABLE fk_self (id int PRIMARY KEY, parent int REFERENCES fk_self);
+SELECT conname, contype, conindid::regclass FROM pg_constraint WHERE conrelid = 'fk_self'::regclass ORDER BY conname;
+ALTER TABLE fk_self DROP CONSTRAINT fk_self_parent_fkey;
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'fk_self'::regclass;
+DROP TABLE fk_c4, fk_p4, fk_self;

@@ -7,4 +7,6 @@ CREATE FUNCTION sf_set(n int) RETURNS SETOF int LANGUAGE sql AS $$SELECT $functi
 \sf sf_set
 \df sf_*
 SELECT pg_get_function_arguments('sf_tab'::regproc), pg_get_function_identity_arguments('sf_tab'::regproc);
+-- proargdefaults as pgcli reads it for completion
+SELECT proname, pronargdefaults, pg_get_expr(proargdefaults, 0) FROM pg_proc WHERE proname LIKE 'sf\_%' ORDER BY proname;
 DROP FUNCTION sf_add, sf_tab, sf_set;

@@ -16,3 +16,7 @@ SELECT pg_get_serial_sequence('"public"."qn_t"', 'id'), pg_get_serial_sequence('
 SELECT (current_database() || '.public.qn_t')::regclass = 'qn_t'::regclass;
 SELECT '"pg_catalog"."int4"'::regtype, '"public"."vector"'::regtype, '"char"'::regtype;
 DROP TABLE qn_t;
+-- regnamespace and regrole: input by name, output by name
+SELECT 'public'::regnamespace, 'PUBLIC'::regnamespace::oid, '"pg_catalog"'::regnamespace::text, 2200::regnamespace, 0::regnamespace, 99999::regnamespace, '-'::regnamespace::oid;
+SELECT 'postgres'::regrole, 10::regrole, 99999::regrole, '-'::regrole::oid;
+SELECT nspname FROM pg_namespace WHERE oid = 'information_schema'::regnamespace;

@@ -10,7 +10,8 @@
  * against PostgreSQL 15 + pgvector too: run it with PGPORT=55432). QUIVER_E2E_LANGCHAIN_DIR
  * (@langchain/community, @langchain/core, pg; installed with --legacy-peer-deps) adds
  * LangChain's PGVectorStore; psycopg 3 / psycopg2 / SQLAlchemy run when /usr/bin/python3 has
- * them, pgjdbc when /usr/share/java/postgresql.jar exists.
+ * them; pgjdbc (/usr/share/java/postgresql.jar + java), R's RPostgreSQL (Rscript) and pgcli's
+ * metadata layer (python3 with pgcli) run whenever they are installed (.ci/run installs them).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -173,8 +174,35 @@ test('real client: psqlODBC through pyodbc (default, UseServerSidePrepare=1, Use
 });
 
 const JDBC_JAR = '/usr/share/java/postgresql.jar';
-test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared) and DatabaseMetaData', { skip: (!CLIENTS_DIR || !existsSync(JDBC_JAR)) && 'needs QUIVER_E2E_CLIENTS_DIR and libpostgresql-jdbc-java' }, async () => {
+test('real client: pgjdbc PreparedStatement (PGobject vector, server-prepared k-NN) and DatabaseMetaData', async (t) => {
+  // Debian libpostgresql-jdbc-java (42.5) and a JDK 11+ (java runs the .java file as source), which .ci/run installs
+  if (!existsSync(JDBC_JAR) || (await run('java', ['-version'], {})).code !== 0) {
+    t.skip('needs libpostgresql-jdbc-java and java (openjdk-17-jre-headless)');
+    return;
+  }
   const r = await run('java', ['-cp', JDBC_JAR, join(SCRIPTS, 'JdbcE2e.java')], {});
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
+
+test('real client: R RPostgreSQL/DBI (dbWriteTable by COPY, k-NN dbGetQuery, paged fetch, transactions)', async (t) => {
+  // Debian r-cran-rpostgresql + r-cran-dbi, which .ci/run installs
+  if ((await run('Rscript', ['-e', 'library(RPostgreSQL)'], {})).code !== 0) {
+    t.skip('needs Rscript with r-cran-rpostgresql');
+    return;
+  }
+  const r = await run('Rscript', [join(SCRIPTS, 'r_e2e.R')], {});
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^ok$/m);
+});
+
+test('real client: pgcli 3.5 metadata (PGExecute, pgspecial \\d \\dt \\df \\dx, its completer filled by its refreshers)', async (t) => {
+  // Debian pgcli (python3 modules pgcli, pgspecial, psycopg 3), which .ci/run installs
+  if (!existsSync(PYTHON) || (await run(PYTHON, ['-c', 'import pgcli.pgexecute, pgspecial'], {})).code !== 0) {
+    t.skip('needs pgcli (Debian package) for /usr/bin/python3');
+    return;
+  }
+  const r = await run(PYTHON, [join(SCRIPTS, 'pgcli_e2e.py')], {});
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /^ok$/m);
 });

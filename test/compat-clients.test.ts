@@ -126,3 +126,43 @@ test('ORM introspection: columns, keys and indexes of a table as PostgreSQL repo
     assert.deepEqual(desc.rows.map((r) => r.t), ['integer', 'character varying(100)', 'text', 'vector(3)']);
   });
 });
+
+test('Bind parameters of type regclass / regproc / regnamespace / regrole are looked up by name, as their input functions do (pgcli \\ev, \\ef)', async () => {
+  await withDatabase('compat_regparams', async (c) => {
+    await c.query('CREATE TABLE rp_docs (id int)');
+    await c.query('CREATE VIEW rp_view AS SELECT id FROM rp_docs');
+    await c.query("CREATE FUNCTION rp_twice(x int) RETURNS int LANGUAGE sql AS 'SELECT 2 * x'");
+    const rel = await c.query('SELECT $1::pg_catalog.regclass::pg_catalog.oid = (SELECT oid FROM pg_class WHERE relname = $2) AS same, $1::regclass::text AS name', ['rp_view', 'rp_view']);
+    assert.deepEqual(rel.rows, [{ same: 't', name: 'rp_view' }]);
+    const fn = await c.query("WITH f AS (SELECT $1::pg_catalog.regproc::pg_catalog.oid AS f_oid) SELECT f_oid = (SELECT oid FROM pg_proc WHERE proname = 'rp_twice') AS same FROM f", ['rp_twice']);
+    assert.deepEqual(fn.rows, [{ same: 't' }]);
+    const builtin = await c.query('SELECT $1::regproc::text AS name, $2::regclass::text AS sys', ['pg_catalog.now', 'pg_class']);
+    assert.deepEqual(builtin.rows, [{ name: 'now', sys: 'pg_class' }]);
+    await assert.rejects(c.query('SELECT $1::regclass', ['rp_missing']), (e: Error & { code?: string; where?: string }) => e.code === '42P01' && e.message === 'relation "rp_missing" does not exist');
+    await assert.rejects(c.query('SELECT $1::regproc', ['rp_missing']), (e: Error & { code?: string }) => e.code === '42883' && e.message === 'function "rp_missing" does not exist');
+    const ns = await c.query('SELECT $1::regnamespace::oid::int AS ns, $2::regrole::text AS role, relnamespace::regnamespace::text AS back FROM pg_class WHERE relname = $3', ['public', 'postgres', 'rp_docs']);
+    assert.deepEqual(ns.rows, [{ ns: '2200', role: 'postgres', back: 'public' }]);
+    await assert.rejects(c.query('SELECT $1::regnamespace', ['rp_missing']), (e: Error & { code?: string }) => e.code === '3F000' && e.message === 'schema "rp_missing" does not exist');
+    await assert.rejects(c.query('SELECT $1::regrole', ['rp_missing']), (e: Error & { code?: string }) => e.code === '42704' && e.message === 'role "rp_missing" does not exist');
+  });
+});
+
+test("a bad Bind parameter's CONTEXT shows its value as log_parameter_max_length_on_error allows (default 0: '...')", async () => {
+  await withDatabase('compat_paramcontext', async (c) => {
+    const where = async (value: string): Promise<string | undefined> => {
+      try {
+        await c.query('SELECT $1::int', [value]);
+      } catch (e) {
+        return (e as { where?: string }).where;
+      }
+      return 'no error';
+    };
+    assert.equal(await where("ab'cdef"), "unnamed portal parameter $1 = '...'");
+    assert.equal(await where(''), "unnamed portal parameter $1 = ''");
+    await c.query('SET log_parameter_max_length_on_error = 3');
+    assert.equal(await where("ab'cdef"), "unnamed portal parameter $1 = 'ab''...'");
+    assert.equal(await where('abc'), "unnamed portal parameter $1 = 'abc'");
+    await c.query('SET log_parameter_max_length_on_error = -1');
+    assert.equal(await where("ab'cdef"), "unnamed portal parameter $1 = 'ab''cdef'");
+  });
+});

@@ -84,6 +84,8 @@ export interface ConstraintDef {
   /** foreign keys (kept for introspection, not enforced): the referenced table and its 0-based columns */
   readonly refTable?: number;
   readonly refColumns?: readonly number[];
+  /** foreign keys: the referenced table's unique index on exactly refColumns (pg_constraint.conindid; pgjdbc's getImportedKeys joins it for PK_NAME) */
+  readonly refIndex?: number;
   /** foreign keys: pg_constraint confupdtype / confdeltype (a no action, r restrict, c cascade, n set null, d set default) and confmatchtype (s, f, p); absent = 'a' / 's' */
   readonly onUpdate?: string;
   readonly onDelete?: string;

@@ -10,6 +10,9 @@ import type { SessionContext } from './context.js';
 import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
 import { builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
 import { quoteIdent } from '../types/identifiers.js';
+import type { RegNameLookups } from '../types/text-io.js';
+import { regprocInput } from '../catalog/functions/regproc-input.js';
+import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
 
 export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
@@ -32,6 +35,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     relationOid: (name) => relationOid(ctx, name),
     relationName: (oid) => relationName(ctx, oid),
     procName: (oid) => procName(ctx, oid),
+    ...regLookups(ctx),
     partitionInfo: (oid) => {
       const t = catalog.tables.get(oid);
       if (!t || t.kind === 'v') return undefined;
@@ -100,6 +104,22 @@ export function relationOid(ctx: SessionContext, name: string): number | undefin
   if (i) return i.oid;
   const sys = ctx.engine.systemRelation(schema, rel);
   return sys?.oid;
+}
+
+/** a CREATE FUNCTION's OID by name (in a schema when given) */
+export function userFunctionOid(ctx: SessionContext, name: string, schema?: string): number | undefined {
+  return [...ctx.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid;
+}
+
+/** reg* input by name (regproc, regnamespace, regrole) and regnamespace / regrole output, for casts and Bind parameters */
+export function regLookups(ctx: SessionContext): Required<Omit<RegNameLookups, 'relationOid'>> {
+  return {
+    procOid: (name) => regprocInput(name, (fn, schema) => userFunctionOid(ctx, fn, schema)),
+    namespaceOid: regnamespaceIn,
+    namespaceName: regnamespaceOut,
+    roleOid: (name) => regroleIn(ctx.engine.roles, name),
+    roleName: (oid) => regroleOut(ctx.engine.roles, oid),
+  };
 }
 
 /** regprocout: a CREATE FUNCTION's name (quoted), else a built-in's as PostgreSQL prints it */

@@ -28,7 +28,7 @@ import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
-import { evalContext, procName, relationName, relationOid, systemContext } from './session-services.js';
+import { evalContext, procName, regLookups, relationName, relationOid, systemContext, userFunctionOid } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
@@ -38,6 +38,7 @@ import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
+import type { RegNameLookups } from '../types/text-io.js';
 
 export type { EngineState };
 
@@ -253,6 +254,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return procName(this, oid);
   }
 
+  /** reg* input of Bind parameters by name (regclass, regproc, regnamespace, regrole) and regnamespace / regrole output */
+  regLookups(): RegNameLookups {
+    return { relationOid: (name) => relationOid(this, name), ...regLookups(this) };
+  }
+
   /** Describe of a portal that is an SQL cursor (DECLARE): its columns; undefined if there is no such cursor. */
   hasSqlPreparedStatement(name: string): boolean {
     return this.sqlPrepared.peek(name) !== undefined;
@@ -307,7 +313,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
       userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
-      userFunctionOid: (name, schema) => [...this.catalog.functions.values()].find((f) => f.name === name && (schema === undefined || f.schema === schema))?.oid,
+      userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),

@@ -5,6 +5,7 @@
  * plus the type each argument must be cast to; the executor calls impl() with values.
  */
 import type { SqlType, Value } from '../types/types.js';
+import type { RegNameLookups } from '../types/text-io.js';
 
 /** Session state that some functions read (current_user, TimeZone, nextval …). */
 export interface EvalContext {
@@ -42,7 +43,8 @@ export interface TextCorpus {
   documents(word: string, prefix: boolean): number;
 }
 
-export interface FunctionServices {
+/** regproc / regnamespace / regrole input by name and the latter two's output come with RegNameLookups (engine/reg-names.ts) */
+export interface FunctionServices extends Omit<RegNameLookups, 'relationOid'> {
   nextval(sequence: string): bigint;
   currval(sequence: string): bigint;
   setval(sequence: string, value: bigint, isCalled: boolean): bigint;

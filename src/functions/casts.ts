@@ -76,6 +76,8 @@ export function formatSettingsOf(ctx: EvalContext): FormatSettings {
     extraFloatDigits: efd !== undefined ? Number(efd) : 1,
     relationName: (oid) => ctx.services.relationName(oid),
     procName: (oid) => ctx.services.procName?.(oid),
+    namespaceName: (oid) => ctx.services.namespaceName?.(oid),
+    roleName: (oid) => ctx.services.roleName?.(oid),
   };
 }
 
@@ -85,6 +87,9 @@ export function parseSettingsOf(ctx: EvalContext): ParseSettings {
     dateStyle: ctx.setting('datestyle'),
     nowMicros: ctx.transactionTimestamp,
     relationOid: (name) => ctx.services.relationOid(name),
+    ...(ctx.services.procOid ? { procOid: (name: string) => ctx.services.procOid!(name) } : {}),
+    ...(ctx.services.namespaceOid ? { namespaceOid: (name: string) => ctx.services.namespaceOid!(name) } : {}),
+    ...(ctx.services.roleOid ? { roleOid: (name: string) => ctx.services.roleOid!(name) } : {}),
   };
 }
 

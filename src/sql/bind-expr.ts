@@ -24,6 +24,7 @@ import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates
 import { recordFields, recordFunctionFor, recordType } from '../functions/records.js';
 import { INTERNAL_PROCS, builtinProcOid } from '../catalog/system/builtin-proc-rows.js';
 import { bindCastFunctionCall } from './bind-cast-function.js';
+import { regprocInput } from '../catalog/functions/regproc-input.js';
 
 /** What binding one statement needs from its surroundings. */
 export interface BindEnv {
@@ -810,22 +811,9 @@ function intervalWithRange(text: string, range: number, env: BindEnv, position: 
 
 /** regprocin: '-' is 0, digits are an OID, otherwise a (possibly pg_catalog-qualified) function name. */
 function regprocIn(env: BindEnv, text: string, position: number | undefined): number {
-  const t = text.trim();
-  if (t === '-') return 0;
-  if (/^\d+$/.test(t)) return Number(t);
-  const catalogQualified = /^(pg_catalog|"pg_catalog")\./.test(t);
-  const name = t.replace(/^(pg_catalog|"pg_catalog")\./, '').replace(/\(.*\)$/, '').replace(/^"(.*)"$/, '$1');
-  // CREATE FUNCTION's functions, by name (optionally schema-qualified)
-  const [schema, bare] = name.includes('.') ? name.split('.', 2) : [undefined, name];
-  const user = catalogQualified ? undefined : env.userFunctionOid?.(bare, schema);
-  if (user !== undefined) return user;
-  // built-ins listed in pg_proc: regproc needs a unique name, regprocedure's argument list picks an overload
-  const argList = /\((.*)\)$/.exec(t)?.[1];
-  const args = argList === undefined ? undefined : argList.trim() === '' ? [] : argList.split(',');
-  const builtin = builtinProcOid(bare, catalogQualified ? 'pg_catalog' : schema, args);
-  if (builtin === 'ambiguous') throw new SqlError(SqlState.ambiguousFunction, `more than one function named "${t}"`, { position });
-  if (builtin !== undefined) return builtin;
-  const oid = INTERNAL_PROCS[name];
-  if (oid === undefined) throw new SqlError(SqlState.undefinedFunction, `function "${t}" does not exist`, { position });
-  return oid;
+  try {
+    return regprocInput(text, env.userFunctionOid);
+  } catch (err) {
+    throw err instanceof SqlError ? err.withPosition(position) : err;
+  }
 }

@@ -32,6 +32,9 @@ export interface FormatSettings {
   relationName?: (oid: number) => string | undefined;
   /** regproc output: oid → function name, qualified when overloaded (numbers when unknown) */
   procName?: (oid: number) => string | undefined;
+  /** regnamespace / regrole output: oid → schema / role name (numbers when unknown) */
+  namespaceName?: (oid: number) => string | undefined;
+  roleName?: (oid: number) => string | undefined;
 }
 
 export interface ParseSettings {
@@ -42,7 +45,15 @@ export interface ParseSettings {
   nowMicros?: number;
   /** ::regclass input: relation name → oid */
   relationOid?: (name: string) => number | undefined;
+  /** regproc / regprocedure input of a name (not a number): its oid, or an error when there is no such function */
+  procOid?: (name: string) => number;
+  /** regnamespace / regrole input of a name: its oid, or an error when there is none */
+  namespaceOid?: (name: string) => number;
+  roleOid?: (name: string) => number;
 }
+
+/** Name lookups of the reg* types' input and output, which need the catalog (the session supplies them). */
+export type RegNameLookups = Pick<ParseSettings, 'relationOid' | 'procOid' | 'namespaceOid' | 'roleOid'> & Pick<FormatSettings, 'namespaceName' | 'roleName'>;
 
 // ---------------------------------------------------------------- scalars
 
@@ -143,6 +154,13 @@ export function parseRegtype(text: string): number {
     return info.array;
   }
   return info.oid;
+}
+
+/** reg* input: a number is the OID itself ('-' is 0), anything else a name the lookup resolves (or rejects) */
+function parseByName(text: string, lookup: ((name: string) => number) | undefined): number {
+  const s = text.trim();
+  if (s === '-') return 0;
+  return /^\d+$/.test(s) || !lookup ? parseOid(text) : lookup(s);
 }
 
 function parseRegclass(text: string, settings: ParseSettings): number {
@@ -281,8 +299,11 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
     case OID.tsquery: return tsqueryIn(text);
     case OID.regconfig: return parseRegconfig(text);
     case OID.regdictionary: return parseRegdictionary(text);
-    case OID.oid: case OID.xid: case OID.cid: case OID.regproc: case OID.regprocedure: case OID.regoper:
-    case OID.regoperator: case OID.regnamespace: case OID.regrole: return parseOid(text);
+    case OID.regproc: case OID.regprocedure: return parseByName(text, settings.procOid);
+    case OID.oid: case OID.xid: case OID.cid: case OID.regoper:
+    case OID.regoperator: return parseOid(text);
+    case OID.regnamespace: return parseByName(text, settings.namespaceOid);
+    case OID.regrole: return parseByName(text, settings.roleOid);
     case OID.regtype: return parseRegtype(text);
     case OID.regclass: return parseRegclass(text, settings);
     case OID.vector: return parseVector(text, type.typmod);
@@ -328,6 +349,8 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     }
     case OID.regclass: return settings.relationName?.(value as number) ?? String(value);
     case OID.regproc: return value === 0 ? '-' : settings.procName?.(value as number) ?? String(value);
+    case OID.regnamespace: return value === 0 ? '-' : settings.namespaceName?.(value as number) ?? String(value);
+    case OID.regrole: return value === 0 ? '-' : settings.roleName?.(value as number) ?? String(value);
     case OID.regconfig: return formatRegconfig(value as number);
     case OID.regdictionary: return formatRegdictionary(value as number);
   }

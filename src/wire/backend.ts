@@ -6,6 +6,7 @@
  */
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { SqlType, Value } from '../types/types.js';
+import type { RegNameLookups } from '../types/text-io.js';
 
 export interface FieldInfo {
   name: string;
@@ -104,6 +105,12 @@ export interface Backend {
   /** Optional: regproc output — the function name for an OID (undefined: print the number). */
   regprocName?(oid: number): string | undefined;
 
+  /**
+   * Optional: reg* types by name — input of Bind parameters of type regclass, regproc,
+   * regnamespace, regrole (pgcli binds $1::regclass), output of regnamespace / regrole.
+   */
+  regLookups?(): RegNameLookups;
+
   /** Optional: Describe of portal `name` when no protocol portal has that name: an SQL cursor's columns (DECLARE), or undefined. */
   describeCursor?(name: string): FieldInfo[] | undefined;
 
@@ -151,3 +158,4 @@ export interface BackendRegistry {
   create(connection: ConnectionHandle): Backend;
   cancel(processId: number, secretKey: number): void;
 }
+

@@ -696,6 +696,8 @@ export class Connection {
     if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
     if (backend.regclassName) settings.relationName = (oid) => backend.regclassName!(oid);
     if (backend.regprocName) settings.procName = (oid) => backend.regprocName!(oid);
+    // parameters of type regclass, regproc, … arrive as names (pgcli: $1::regclass) and are looked up as regclassin does
+    if (backend.regLookups) Object.assign(settings, backend.regLookups());
     return settings;
   }
 
@@ -800,7 +802,7 @@ export class Connection {
       try {
         params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i, settings));
       } catch (e) {
-        throw withParamContext(e, portalName, i, data, format);
+        throw withParamContext(e, portalName, i, data, format, byteSetting(this.requireBackend().setting('log_parameter_max_length_on_error')));
       }
     }
     const resultFormats: number[] = [];
@@ -894,12 +896,34 @@ function checkFormat(code: number): number {
   return code;
 }
 
-/** PostgreSQL's CONTEXT line for a bad Bind parameter. */
-function withParamContext(e: unknown, portal: string, index: number, data: Buffer | null, format: number): unknown {
+/**
+ * PostgreSQL's CONTEXT line for a bad Bind parameter: a text value is shown quoted, cut to
+ * log_parameter_max_length_on_error bytes (default 0: only "..."; -1: whole).
+ */
+function withParamContext(e: unknown, portal: string, index: number, data: Buffer | null, format: number, maxLength: number): unknown {
   if (!(e instanceof SqlError) || e.fields.where !== undefined) return e;
   const who = portal === '' ? 'unnamed portal parameter' : `portal "${portal}" parameter`;
-  const where = format === 0 && data ? `${who} $${index + 1} = '${data.toString('utf8')}'` : `${who} $${index + 1}`;
+  const where = format === 0 && data ? `${who} $${index + 1} = ${quotedParam(data, maxLength)}` : `${who} $${index + 1}`;
   return new SqlError(e.code, e.message, { ...e.fields, where });
+}
+
+/** a bytes setting as SHOW prints it ("0", "-1", "64B", "1kB") → bytes; absent or unreadable → 0 */
+function byteSetting(shown: string | undefined): number {
+  const m = /^(-?\d+)\s*(B|kB|MB|GB|TB)?$/.exec(shown?.trim() ?? '');
+  if (!m) return 0;
+  const unit = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 }[m[2] ?? 'B']!;
+  return Number(m[1]) * unit;
+}
+
+/** appendStringInfoStringQuoted: quotes doubled; past maxLength bytes (cut at a character boundary) "..." follows */
+function quotedParam(data: Buffer, maxLength: number): string {
+  let end = data.length;
+  if (maxLength >= 0 && data.length > maxLength) {
+    end = maxLength;
+    while (end > 0 && (data[end]! & 0xc0) === 0x80) end--;
+  }
+  const shown = data.subarray(0, end).toString('utf8').replace(/'/g, "''");
+  return `'${shown}${end < data.length ? '...' : ''}'`;
 }
 
 /** Error positions of one statement → positions in the whole query string (1-based characters). */

@@ -9,7 +9,7 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
-import { NAMESPACE, type Catalog, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
+import { NAMESPACE, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
@@ -92,8 +92,15 @@ function userFunctionRows(catalog: Catalog, roles: Roles | undefined): Row[] {
     return [f.oid, f.name, namespaceOid(f.schema), ownerOf(f), 14, 100, f.returns.kind === 'scalar' ? 0 : 1000, 0, '-', 'f', false, false, false,
       f.returns.kind !== 'scalar', f.volatility, 'u', f.params.length, f.params.filter((p) => p.defaultAst !== undefined).length, rettype,
       inTypes, table.length ? [...inTypes, ...table.map((c) => c.type.oid)] : null, table.length ? [...f.params.map(() => 'i'), ...table.map(() => 't')] : null,
-      named ? [...f.params.map((p) => p.name ?? ''), ...table.map((c) => c.name)] : null, null, null, f.body.sql ?? '', null, null, null, roles ? formatAcl(f, roles) : null] as Row;
+      named ? [...f.params.map((p) => p.name ?? ''), ...table.map((c) => c.name)] : null, argDefaults(f.params), null, f.body.sql ?? '', null, null, null, roles ? formatAcl(f, roles) : null] as Row;
   });
+}
+
+/** proargdefaults as pg_get_expr(proargdefaults, 0) prints the list: the DEFAULTs' texts joined by ", " (pgcli offers them in completion) */
+function argDefaults(params: SqlFunctionDef['params']): string | null {
+  const defaults = params.filter((p) => p.defaultAst !== undefined);
+  if (defaults.length === 0 || defaults.some((p) => p.defaultSql === undefined)) return null;
+  return defaults.map((p) => p.defaultSql).join(', ');
 }
 
 function namespaceOid(schema: string): number {
@@ -315,7 +322,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const t of userTables(ctx.catalog)) {
       for (const c of t.constraints) {
         const fk = c.type === 'f';
-        rows.push([c.oid, c.name, namespaceOid(t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? 0, 0, c.refTable ?? 0,
+        rows.push([c.oid, c.name, namespaceOid(t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
           fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
           c.type === 'c' ? c.checkSql ?? null : null]);
       }

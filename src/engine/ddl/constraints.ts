@@ -115,11 +115,25 @@ export function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly Alte
   if (refColumns.length !== columns.length) {
     throw new SqlError('42830', 'number of referencing and referenced columns for foreign key disagree');
   }
+  const refIndex = referencedKeyIndex(ref, refColumns);
   const name = fk.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${fk.columns.join('_')}`, 'fkey');
   return {
-    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, type: 'f', columns, refTable: ref.oid, refColumns,
+    oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, type: 'f', columns, refTable: ref.oid, refColumns, refIndex: refIndex.oid,
     onUpdate: fk.onUpdate, onDelete: fk.onDelete, match: fk.match,
   };
+}
+
+/**
+ * The unique index a foreign key's referenced columns must have (PostgreSQL's
+ * transformFkeyCheckAttrs): unique, not partial, on exactly those columns in any order;
+ * the first by OID, as RelationGetIndexList orders them.
+ */
+function referencedKeyIndex(ref: TableDef, refColumns: readonly number[]): IndexDef {
+  const wanted = new Set(refColumns);
+  const found = [...ref.indexes].sort((a, b) => a.oid - b.oid).find((i) => i.unique && !i.predicateSql && i.tsvectorConfig === undefined
+    && i.columns.length === refColumns.length && wanted.size === refColumns.length && i.columns.every((c) => wanted.has(c)));
+  if (!found) throw new SqlError('42830', `there is no unique constraint matching given keys for referenced table "${ref.name}"`);
+  return found;
 }
 
 /** ALTER TABLE … ADD FOREIGN KEY: every existing referencing key must be present. */
