@@ -41,7 +41,7 @@ import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
-import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
+import { CorruptRecord, Wal, frame, isDiskFull, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { catchUp, SharedLogMirror, type SharedSeams } from './log-replica.js';
 
 const BATCH_SIZE = 1024;
@@ -397,6 +397,8 @@ export class DurableStorage implements Storage {
   private readonly loggedSequences = new Set<number>();
   private readonly recoveredSequences = new Map<number, SequenceState>();
   private maintenance: Promise<void> = Promise.resolve();
+  /** delay before the next retry of a background job that hit a full disk, per table (ms) */
+  private readonly diskFullDelay = new Map<number, number>();
   private closed = false;
   private readonly segDir: string;
   private readonly sealThreshold: number;
@@ -1366,6 +1368,7 @@ export class DurableStorage implements Storage {
         await job();
       } catch (e) {
         if (e instanceof IndexBuildAborted) this.log.info({ table }, `${what} given up (statement cancelled)`);
+        else if (isDiskFull(e)) this.log.warn({ err: e, table }, `${what} failed: no space left on device, will retry`);
         else this.log.error({ err: e, table }, `${what} failed`);
         throw e;
       }
@@ -1402,7 +1405,8 @@ export class DurableStorage implements Storage {
         await this.sealTable(t);
         await this.compactTable(t, false);
       }
-    }).catch(() => {});
+      this.diskFullDelay.delete(t.id);
+    }).catch((e) => this.retryWhenDiskFull(t, e, () => this.maybeScheduleSeal(t)));
   }
 
   private maybeScheduleCompaction(t: TableState): void {
@@ -1415,7 +1419,22 @@ export class DurableStorage implements Storage {
       t.compactScheduled = false;
       t.deletesSinceCompaction = 0;
       if (!t.dropped) await this.compactTable(t, false);
-    }).catch(() => {});
+      this.diskFullDelay.delete(t.id);
+    }).catch((e) => this.retryWhenDiskFull(t, e, () => {
+      t.deletesSinceCompaction = Math.max(t.deletesSinceCompaction, 1_000_000_000); // still due
+      this.maybeScheduleCompaction(t);
+    }));
+  }
+
+  /**
+   * A background seal or compaction that hit a full disk is tried again later, with the
+   * delay doubling from 1 s up to 60 s (it logged a warning); other failures are not retried.
+   */
+  private retryWhenDiskFull(t: TableState, e: unknown, retry: () => void): void {
+    if (!isDiskFull(e) || this.closed || t.dropped) return;
+    const delay = this.diskFullDelay.get(t.id) ?? 1000;
+    this.diskFullDelay.set(t.id, Math.min(delay * 2, 60_000));
+    setTimeout(() => { if (!this.closed && !t.dropped) retry(); }, delay).unref();
   }
 
   /** Seal the growing segment of a table now (tests, shutdown); resolves when durable. */
@@ -1440,9 +1459,13 @@ export class DurableStorage implements Storage {
       // writev in groups (IOV_MAX is 1024 on Linux)
       for (let i = 0; i < chunks.length; i += 512) await writeAllv(fh, chunks.slice(i, i + 512));
       await fh.sync();
-    } finally {
-      await fh.close();
+    } catch (e) {
+      // A half-written file (disk full) must not keep using the space it took.
+      await fh.close().catch(() => {});
+      await unlink(tmp).catch(() => {});
+      throw e;
     }
+    await fh.close();
     await rename(tmp, join(this.segDir, name));
     fsyncDir(this.segDir);
   }
@@ -1471,27 +1494,40 @@ export class DurableStorage implements Storage {
   }
 
   private async sealTable(t: TableState): Promise<void> {
-    if (t.dropped || t.growing.length === 0) return;
+    // Frozen segments left by a seal that failed (disk full) are sealed now too: the log
+    // trim below drops every record up to sealPoint, so no row may stay unsealed behind it.
+    const leftovers = t.frozen;
+    if (t.dropped || (t.growing.length === 0 && leftovers.length === 0)) return;
     const frozen = t.growing;
     t.growing = new GrowingSegment();
     t.frozen = [...t.frozen, frozen];
     // Every row of the frozen segment has ts <= clock; later commits go to the new growing one.
     const sealPoint = this.clock;
     const t0 = performance.now();
-    const order = frozen.rowIds.map((_, i) => i).sort((a, b) => frozen.rowIds[a] - frozen.rowIds[b]);
+    const parts = [...leftovers, frozen];
+    const rowIdsAll = parts.flatMap((f) => f.rowIds);
+    const tsAll = parts.flatMap((f) => f.insertTs);
+    const dataAll = parts.flatMap((f) => f.data);
+    const order = rowIdsAll.map((_, i) => i).sort((a, b) => rowIdsAll[a] - rowIdsAll[b]);
     const { seg, meta } = await this.buildSegment(t,
-      order.map((i) => frozen.rowIds[i]), order.map((i) => frozen.insertTs[i]), order.map((i) => frozen.data[i]));
+      order.map((i) => rowIdsAll[i]), order.map((i) => tsAll[i]), order.map((i) => dataAll[i]));
     if (t.dropped) {
       await unlink(join(this.segDir, meta.file)).catch(() => {});
       return;
     }
     // the new segment's ANN indexes are built before it replaces the frozen rows, so a
     // query never finds it without its index
-    await this.buildSegmentIndexes(t, seg, meta);
+    try {
+      await this.buildSegmentIndexes(t, seg, meta);
+    } catch (e) {
+      // not referenced by any manifest yet: give its space back (the retry writes it again)
+      await unlink(join(this.segDir, meta.file)).catch(() => {});
+      throw e;
+    }
     if (t.dropped) return;
     t.sealed = [...t.sealed, seg];
     t.segMeta = [...t.segMeta, meta];
-    t.frozen = t.frozen.filter((f) => f !== frozen);
+    t.frozen = t.frozen.filter((f) => !parts.includes(f));
     t.sealedTs = sealPoint;
     // Queued after every commit with ts <= sealPoint, so their log records are written
     // first (or in the same atomic batch) — the trim below never loses an unsealed row.

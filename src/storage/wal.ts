@@ -21,6 +21,7 @@
 import { ClassicLevel } from 'classic-level';
 import { crc32 } from 'node:zlib';
 import type { WalMirror } from './log-replica.js';
+import { SqlError, SqlState } from '../errors.js';
 
 export type WalOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
@@ -119,7 +120,10 @@ export class Wal {
       } catch (e) {
         // A failed log write leaves memory ahead of the disk: refuse every later commit
         // (PostgreSQL PANICs here) rather than acknowledge something that is not durable.
-        this.failed = new Error(`write-ahead log write failed: ${(e as Error).message}`);
+        // A full disk (ENOSPC / EDQUOT) becomes PostgreSQL's 53100 so clients see the cause.
+        this.failed = isDiskFull(e)
+          ? new SqlError(SqlState.diskFull, `could not write to file "${this.db.location}": No space left on device`, { hint: 'Check free disk space.' })
+          : new Error(`write-ahead log write failed: ${(e as Error).message}`);
         for (const w of group) w.reject(this.failed);
         for (const w of this.queue) w.reject(this.failed);
         this.queue = [];
@@ -140,4 +144,15 @@ export class Wal {
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
   }
+}
+
+/**
+ * True when an I/O error means the disk (or the quota) is full. classic-level reports
+ * LevelDB's status as text ("IO error: …: No space left on device"), node as an errno code.
+ */
+export function isDiskFull(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (err?.code === 'ENOSPC' || err?.code === 'EDQUOT') return true;
+  const text = `${err?.message ?? ''} ${String((err as { cause?: unknown } | undefined)?.cause ?? '')}`;
+  return /No space left on device|Disk quota exceeded/i.test(text);
 }
