@@ -55,8 +55,9 @@ export function* bm25SegmentRows(
   seg: SearchSegment, index: InvertedIndex, corpus: TextCorpus, q: TsQuery, k: number, passes: (row: Row) => boolean,
 ): Iterable<{ rowId: number; row: Row }> {
   const n = seg.length;
+  const queryTerms = bm25Terms(q);
   const terms: TermList[] = [];
-  bm25Terms(q).forEach((t, order) => {
+  queryTerms.forEach((t, order) => {
     const posting = index.termPosting(t.word, t.prefix);
     if (!posting || posting.rows.length === 0) return;
     const idf = bm25Idf(corpus, corpus.documents(t.word, t.prefix));
@@ -69,7 +70,7 @@ export function* bm25SegmentRows(
   terms.forEach((t, i) => { prefix[i] = (i > 0 ? prefix[i - 1]! : 0) + t.bound; });
 
   const hit = new Uint8Array(n);
-  const shares = new Float64Array(bm25Terms(q).length);
+  const shares = new Float64Array(queryTerms.length);
   /** kept rows (visible, passing) with their float4 scores; the k-th best is the threshold */
   const kept: { rowId: number; row: Row; score: number }[] = [];
   const best: number[] = []; // the k best kept scores, ascending (a small sorted array: k is a LIMIT)
@@ -95,11 +96,12 @@ export function* bm25SegmentRows(
     }
     if (row === n) break;
     shares.fill(0);
+    const norm = bm25Norm(corpus, index.docLength[row]!);
     let partial = 0;
     for (let i = essential; i < terms.length; i++) {
       const t = terms[i]!;
       if (t.posting.rows[t.cursor] !== row) continue;
-      const share = bm25Share(t.idf, t.posting.freqs[t.cursor]!, bm25Norm(corpus, index.docLength[row]!));
+      const share = bm25Share(t.idf, t.posting.freqs[t.cursor]!, norm);
       shares[t.order] = share;
       partial += share;
       t.cursor++;
@@ -112,7 +114,7 @@ export function* bm25SegmentRows(
       const t = terms[i]!;
       t.cursor = seek(t.posting.rows, t.cursor, row);
       if (t.posting.rows[t.cursor] !== row) continue;
-      const share = bm25Share(t.idf, t.posting.freqs[t.cursor]!, bm25Norm(corpus, index.docLength[row]!));
+      const share = bm25Share(t.idf, t.posting.freqs[t.cursor]!, norm);
       shares[t.order] = share;
       partial += share;
     }

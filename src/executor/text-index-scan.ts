@@ -7,7 +7,7 @@
  */
 import type { IndexDef } from '../catalog/catalog.js';
 import type { Row } from '../types/types.js';
-import { parseCanonicalTsvector, parseTsvectorText, type TsVector } from '../types/tsvector.js';
+import { parseStoredTsvector, type TsVector } from '../types/tsvector.js';
 import { parseTsquery } from '../types/tsquery.js';
 import { toTsvector } from '../functions/text-search/vector.js';
 import { configByOid } from '../functions/text-search/config.js';
@@ -19,10 +19,9 @@ const BATCH = 1024;
 
 /** The index's key as a tsvector, from the indexed column's value (the column itself, or to_tsvector over it). */
 export function indexVector(index: Pick<IndexDef, 'tsvectorConfig'>): (value: unknown) => TsVector | null {
-  const parse = (s: string) => parseCanonicalTsvector(s) ?? parseTsvectorText(s);
-  if (index.tsvectorConfig === undefined) return (v) => parse(v as string);
+  if (index.tsvectorConfig === undefined) return (v) => parseStoredTsvector(v as string);
   const cfg = configByOid(index.tsvectorConfig);
-  return (v) => parse(toTsvector(cfg, v as string));
+  return (v) => parseStoredTsvector(toTsvector(cfg, v as string));
 }
 
 /**

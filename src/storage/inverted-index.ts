@@ -70,8 +70,8 @@ export class InvertedIndex {
   }
 
   /**
-   * The rows holding a lexeme starting with `prefix` (or exactly `word`), with the summed
-   * frequency per row: one BM25 term's list.
+   * The rows holding `word` (with `prefix`: any lexeme starting with it, frequencies summed
+   * per row): one BM25 term's list.
    */
   termPosting(word: string, prefix: boolean): Posting | undefined {
     if (!prefix) return this.lists.get(word);

@@ -310,10 +310,15 @@ const RECENT_TEXT: (string | undefined)[] = [undefined, undefined, undefined, un
 const RECENT_VALUE: TsVector[] = [[], [], [], []];
 let recentNext = 0;
 
+/** a stored tsvector's structure: tsvectorout's text by the fast path, anything else by the general parser */
+export function parseStoredTsvector(value: string): TsVector {
+  return parseCanonicalTsvector(value) ?? parseTsvectorText(value);
+}
+
 /** the structure of a canonical tsvector value */
 export function parseTsvector(value: string): TsVector {
   for (let i = 0; i < 4; i++) if (RECENT_TEXT[i] === value) return RECENT_VALUE[i]!;
-  const v = parseCanonicalTsvector(value) ?? parseTsvectorText(value);
+  const v = parseStoredTsvector(value);
   RECENT_TEXT[recentNext] = value;
   RECENT_VALUE[recentNext] = v;
   recentNext = (recentNext + 1) & 3;

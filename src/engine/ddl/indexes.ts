@@ -101,7 +101,7 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
   await ctx.storage.seal?.(table.oid);
 }
 
-/** a partition's copy of its parent's index (key columns found by name), added to the partition */
+/** a partition's copy (at any depth below `parent`) of the parent's index, key columns found by name, added to the partition */
 function partitionIndex(ctx: DdlContext, parent: TableDef, idx: IndexDef, child: TableDef): IndexDef {
   const columns = idx.columns.map((c) => child.columns.findIndex((x) => x.name === parent.columns[c].name));
   const key = idx.tsvectorConfig !== undefined ? 'to_tsvector' : columns.map((c) => child.columns[c].name).join('_');
@@ -256,8 +256,7 @@ export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: 
         leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
         continue;
       }
-      leafIdx = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: leaf.oid, parentIndex: idx.oid, name: ctx.catalog.uniqueRelationName(leaf.schema, `${leaf.name}_${leaf.columns[idx.columns[0]].name}`, 'idx') };
-      leaf.indexes.push(leafIdx);
+      leafIdx = partitionIndex(ctx, table, idx, leaf);
       builtFor.set(leafIdx, idx);
     }
     if (!indexBuilt(idx)) continue;

@@ -14,7 +14,7 @@
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { OID } from '../../types/types.js';
-import type { Expr } from '../plan.js';
+import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 import { CostModel } from '../cost.js';
 import { isValue } from './use-key-lookup.js';
@@ -57,14 +57,10 @@ export const useTextIndex: Rule = {
     if (plan.kind !== 'scan' || !plan.filter || plan.keyLookup || plan.textLookup) return undefined;
     const found = textIndexCondition(plan.table, plan.filter);
     if (!found) return undefined;
-    // by cost: enable_bitmapscan / enable_seqscan = off add disable_cost; a partitioned
-    // table's partitions (which have the parent's columns) are summed
+    // by cost (a partitioned table's is its partitions' sum): enable_bitmapscan /
+    // enable_seqscan = off add disable_cost
     const model = new CostModel(ctx.catalog, ctx.costEnv);
-    const tables = plan.partitions ?? [plan.table];
-    const filter = plan.filter;
-    const seq = tables.reduce((sum, t) => sum + model.tableScan(t, filter, false).total, 0);
-    const bitmap = tables.reduce((sum, t) => sum + model.textIndexScan(t, filter, found.cond).heap.total, 0);
-    if (seq < bitmap) return undefined;
-    return { ...plan, textLookup: found };
+    const bitmap: Plan = { ...plan, textLookup: found };
+    return model.estimate(plan).total < model.estimate(bitmap).total ? undefined : bitmap;
   },
 };
