@@ -1,5 +1,5 @@
 /**
- * `--role data|proxy`: a cluster node (README "Cluster mode"). The infrastructure's
+ * `--role data|proxy|query`: a cluster node (README "Cluster mode"). The infrastructure's
  * addresses come from flags or QUIVER_* variables; `standalone` (the default) needs none
  * of them and does not come here.
  */
@@ -11,8 +11,15 @@ import { runDataRole } from './data-role.js';
 import { runProxyRole } from './proxy-role.js';
 import type { RunningProxy } from './proxy.js';
 import type { SharedSeams } from '../storage/log-replica.js';
+import { QueryWorkerPool, type SegmentSearchPool } from '../query-worker/pool.js';
+import { startQueryNode, type RunningQueryNode } from './query-node.js';
+import { QueryNodePool } from './query-node-pool.js';
+import type { Coordinator } from './coordinator.js';
 
-export type ClusterNodeRole = 'data' | 'proxy';
+export type ClusterNodeRole = 'data' | 'proxy' | 'query';
+
+/** How often a data node re-reads which query nodes are registered. */
+const QUERY_NODES_POLL_MS = 1_000;
 
 export interface ClusterConfig {
   readonly etcd: readonly string[];
@@ -31,24 +38,72 @@ export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] 
   const out: string[] = [];
   if (c.etcd.length === 0) out.push('--etcd');
   if (role === 'data' && c.nats.length === 0) out.push('--nats');
-  if (role === 'data' && !c.s3Bucket) out.push('--s3-bucket');
+  if ((role === 'data' || role === 'query') && !c.s3Bucket) out.push('--s3-bucket');
   return out;
 }
 
+const objectStore = (c: ClusterConfig) => openS3ObjectStore({ bucket: c.s3Bucket, prefix: c.stream, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}) });
+
 async function openSeams(c: ClusterConfig): Promise<SharedSeams> {
   const log = await openJetStreamLog({ servers: [...c.nats], stream: c.stream, replicas: c.replicas });
-  const objects = openS3ObjectStore({ bucket: c.s3Bucket, prefix: c.stream, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}) });
-  return { log, objects };
+  return { log, objects: objectStore(c) };
+}
+
+/** What a data node's server is started with in cluster mode. */
+export interface DataNodeServices {
+  readonly shared: SharedSeams;
+  /** sealed-segment search on the query nodes, this node's workers standing in (server.ts searchPool) */
+  searchPool(local: QueryWorkerPool | undefined, segmentDir: string): SegmentSearchPool;
 }
 
 /**
  * A data node: campaigns, follows the log as a standby, and once elected starts the
- * server (`start`, given the seams) on its caught-up directory.
+ * server (`start`, given the seams and the query nodes) on its caught-up directory.
  */
-export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (shared: SharedSeams) => Promise<S>): Promise<S> {
+export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>): Promise<S> {
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
   const seams = await openSeams(c);
-  return runDataRole({ nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger, start });
+  return runDataRole({
+    nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
+    start: (shared) => start({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger) }),
+  });
+}
+
+/** A QueryNodePool whose node list follows the registered query nodes (until it closes). */
+function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger): SegmentSearchPool {
+  const timer = setInterval(() => void poll(), QUERY_NODES_POLL_MS);
+  timer.unref();
+  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => clearInterval(timer) });
+  const poll = async () => {
+    try {
+      pool.setNodes((await coordinator.nodes('query')).map((n) => n.address));
+    } catch (e) {
+      logger.warn({ err: e }, 'could not read the query nodes; keeping the last list');
+    }
+  };
+  void poll();
+  return pool;
+}
+
+/**
+ * A query node: serves sealed-segment vector search for the data nodes on `port` with
+ * `workers` threads, loading segments from the object store into `cacheDir`, and
+ * registers itself so data nodes find it (it is dropped when its lease expires).
+ */
+export async function runQueryNode(c: ClusterConfig, host: string, port: number, cacheDir: string, workers: number, logger: Logger): Promise<RunningQueryNode> {
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  const pool = new QueryWorkerPool(Math.max(1, workers), (slot, reason) => logger.error({ slot, reason }, 'query worker crashed; replaced'));
+  const node = await startQueryNode({ host, port, cacheDir, objects: objectStore(c), pool, logger });
+  await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'query' });
+  return {
+    port: node.port,
+    stats: () => node.stats(),
+    async close() {
+      await coordinator.close();
+      await node.close();
+      await pool.close();
+    },
+  };
 }
 
 /** A proxy: routes client connections to the data node that leads (proxy-role.ts). */

@@ -3,7 +3,7 @@
  * DDL) need from their session, so that each can be a module of functions instead of a
  * part of one class. The Session implements it.
  */
-import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { ExportedSnapshots } from './snapshots.js';
 import type { BackendActivity, Catalog, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
@@ -27,7 +27,7 @@ import type { Roles } from '../catalog/roles.js';
 export interface EngineState {
   readonly storage: Storage;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
-  readonly queryWorkers?: QueryWorkerPool;
+  readonly queryWorkers?: SegmentSearchPool;
   /** where sorts, hash joins and hash aggregates past work_mem spill (undefined: they fail with 53200) */
   readonly tempSpace?: TempSpace;
   database(name: string): Catalog | undefined;

@@ -5,7 +5,7 @@ import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type Backend
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
-import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
@@ -35,7 +35,7 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly autoAnalyze: AutoAnalyze;
   private readonly textIndexWarmup: TextIndexWarmup;
 
-  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool, readonly tempSpace?: TempSpace) {
+  constructor(readonly storage: Storage, readonly queryWorkers?: SegmentSearchPool, readonly tempSpace?: TempSpace) {
     this.autoAnalyze = new AutoAnalyze(storage, () => this.databases.values(), () => this.saveCatalog());
     this.textIndexWarmup = new TextIndexWarmup(storage, () => this.databases.values());
   }

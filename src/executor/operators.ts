@@ -24,7 +24,7 @@ import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { windowAgg } from './window.js';
-import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
@@ -56,7 +56,7 @@ export interface RunContext {
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
-  readonly queryWorkers?: QueryWorkerPool;
+  readonly queryWorkers?: SegmentSearchPool;
   /** the session running the plan (identity only): tells one searching session from several */
   readonly session?: object;
   /** work_mem in bytes: what a sort, hash table or aggregate may hold (work-mem.ts) */
