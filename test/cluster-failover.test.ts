@@ -105,13 +105,17 @@ async function answersWithin(ms: number): Promise<number> {
   }
 }
 
-async function streamLeader(): Promise<string | undefined> {
+async function streamInfo() {
   const nc = await connect({ servers: [...cluster!.nats.urls] });
   try {
-    return (await (await nc.jetstreamManager()).streams.info('quiver')).cluster?.leader;
+    return await (await nc.jetstreamManager()).streams.info('quiver');
   } finally {
     await nc.close();
   }
+}
+
+async function streamLeader(): Promise<string | undefined> {
+  return (await streamInfo()).cluster?.leader;
 }
 
 /** Requests each query node has served (asked over the query-node protocol). */
@@ -127,7 +131,9 @@ async function queryNodeServed(): Promise<number[]> {
 
 before(async () => {
   if (!available) return;
-  cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, queryNodes: 2, logLevel: 'warn' });
+  // a checkpoint every 100 batches: the stream is trimmed during the test, and the data
+  // node killed and started again comes back from a checkpoint when its position is gone
+  cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, queryNodes: 2, logLevel: 'warn', env: { QUIVER_CHECKPOINT_BATCHES: '100' } });
 });
 
 after(async () => {
@@ -221,4 +227,7 @@ test('a writer keeps writing while a query node, the data leader, the JetStream 
   t.diagnostic(`${writer.acked.size} writes acknowledged, ${writer.inDoubt.size} in doubt; client errors: ${JSON.stringify([...writer.errors])}`);
   const r = await withClient((c) => recall(c));
   assert.ok(r.plain >= 0.9 && r.filtered >= 0.9, `recall after the failures ${JSON.stringify(r)}`);
+  const state = (await streamInfo()).state;
+  assert.ok(state.first_seq > 1, `checkpoints trimmed the stream (first ${state.first_seq}, last ${state.last_seq})`);
+  t.diagnostic(`stream trimmed by checkpoints: messages ${state.first_seq}..${state.last_seq} kept`);
 });

@@ -6,8 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,23 +18,21 @@ import { QueryNodePool } from '../src/cluster/query-node-pool.js';
 import { FrameReader, encodeFrame } from '../src/cluster/query-node-protocol.js';
 import { SEGMENTS_DIR } from '../src/storage/data-dir.js';
 import type { ObjectStore } from '../src/storage/shared-log.js';
+import { DirectoryObjectStore } from './support/memory-shared-log.js';
 
 const DIM = 24;
 const vectorOf = (i: string) => `ARRAY[${Array.from({ length: DIM }, (_, d) => `sin(${i} * ${d + 1}.37)`).join(', ')}]::vector(${DIM})`;
 const logger = pino({ level: 'silent' });
 
-/** An object store over a directory (the data node's segment directory stands in for S3). */
+/** The data node's segment directory stands in for S3; `refuse`d keys are "not there". */
 function directoryStore(dir: string, refuse: (key: string) => boolean = () => false): ObjectStore {
+  const store = new DirectoryObjectStore(dir);
   return {
-    async put() { throw new Error('read-only'); },
-    async get(key, file) {
-      if (refuse(key) || !existsSync(join(dir, key))) return false;
-      await copyFile(join(dir, key), file);
-      return true;
-    },
-    async has(key) { return !refuse(key) && existsSync(join(dir, key)); },
-    async delete() {},
-    async list() { return []; },
+    put: (key, file) => store.put(key, file),
+    get: async (key, file) => !refuse(key) && store.get(key, file),
+    has: async (key) => !refuse(key) && store.has(key),
+    delete: (key) => store.delete(key),
+    list: (prefix) => store.list(prefix),
   };
 }
 

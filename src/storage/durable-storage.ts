@@ -42,7 +42,7 @@ import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, isDiskFull, keys, parseKey, unframe, type WalOp } from './wal.js';
-import { catchUp, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { catchUp, checkpointPolicyFromEnv, SharedLogMirror, type SharedSeams } from './log-replica.js';
 
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
@@ -457,7 +457,8 @@ export class DurableStorage implements Storage {
       writePidFile(dataDir);
       if (opts.shared) {
         const { position, files } = await catchUp(db, opts.shared, storage.segDir, log);
-        storage.mirror = new SharedLogMirror(opts.shared, storage.segDir, position, files);
+        const policy = checkpointPolicyFromEnv(join(dataDir, 'checkpoint-tmp'));
+        storage.mirror = new SharedLogMirror(opts.shared, storage.segDir, position, files, policy ? { db, policy, log } : undefined);
       }
       await storage.recover(walDir);
     } catch (e) {
@@ -1641,11 +1642,22 @@ export class DurableStorage implements Storage {
     return { ...this.wal.counters };
   }
 
+  /**
+   * Cluster mode: write a checkpoint of the local state now, trim the shared log to the
+   * previous one and collect unnamed objects (log-replica.ts; done every
+   * QUIVER_CHECKPOINT_BATCHES batches by itself). A standalone server has nothing to do.
+   */
+  checkpoint(): Promise<void> {
+    return this.mirror?.checkpoint() ?? Promise.resolve();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.maintenance;
     await this.wal.flush();
+    // a checkpoint reads the LevelDB: let it finish first (it logs its own failure)
+    await this.mirror?.pendingCheckpoint;
     await this.db.close();
     try { unlinkSync(join(this.opts.dataDir, PID_FILE)); } catch { /* already gone */ }
   }

@@ -36,10 +36,25 @@ export interface SharedLog {
   /**
    * Visit the batches after `afterSeq` in order, up to the last one at the time of the call
    * (`follow`: and then every new one until `signal` aborts). Resolves with the last seq
-   * visited (`afterSeq` if none).
+   * visited (`afterSeq` if none). Rejects with LogTrimmed when batches after `afterSeq`
+   * were trimmed away (the reader must start from a checkpoint).
    */
   read(afterSeq: number, visit: (batch: LogBatch) => void | Promise<void>, options?: { follow?: boolean; signal?: AbortSignal }): Promise<number>;
+  /** The position the log is trimmed to: batches up to it are gone (0: none ever were). */
+  trimmedTo(): Promise<number>;
+  /**
+   * Drop the batches up to `seq` (a batch's seq: a checkpoint's position), which a
+   * checkpoint in the object store holds; readers from before it start from that checkpoint.
+   */
+  trim(seq: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The batches a reader needs were trimmed: it must restore a checkpoint first (checkpoint.ts). */
+export class LogTrimmed extends Error {
+  constructor(readonly afterSeq: number, readonly trimmedTo: number) {
+    super(`the shared log is trimmed to ${trimmedTo}: batches after ${afterSeq} are gone; restore a checkpoint`);
+  }
 }
 
 /** The log has batches after the one this writer expected: another writer took over. */
