@@ -64,7 +64,8 @@ export type NodeResponse =
 /** Frames above this are a broken peer, not a message (a search request is a few KB). */
 const MAX_FRAME = 256 << 20;
 
-export function encodeFrame(message: NodeRequest | NodeResponse): Buffer {
+/** One message as a frame (this protocol's, or the index nodes': index-node.ts). */
+export function encodeFrame(message: unknown): Buffer {
   const body = serialize(message);
   const head = Buffer.allocUnsafe(4);
   head.writeUInt32BE(body.length, 0);

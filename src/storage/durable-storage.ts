@@ -32,9 +32,9 @@ import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
-import { isBitOp, type AnnIndex, type DistanceOp } from '../ann/api.js';
+import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions } from '../ann/api.js';
 import { packSparseRows } from '../ann/sparse-hnsw.js';
-import { hnswSupports } from '../ann/hnsw.js';
+import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
 import { buildIvfFile, ivfSampleSize, sampleVectors, trainCentersFile } from '../ann/ivf-build.js';
 import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
@@ -630,15 +630,50 @@ export class DurableStorage implements Storage {
       const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
       let data = slots ? slots.data : isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
       if (keys) data = gatherRows(data as Float32Array, keys, dim);
-      const index = ivf
+      const options = { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
+      // a whole segment's dense vectors can be built by an index node (cluster mode)
+      const remote = !ivf && !slots && !keys && !isBitOp(spec.op)
+        ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
+      const index = remote ?? (ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) });
+        : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }));
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
       if (index.recallCurve) meta.annRecall = { ...(meta.annRecall ?? {}), [spec.name]: index.recallCurve };
       const recall = index.recallCurve?.points.map((p) => `${p.breadth}:${p.recall}`).join(' ') ?? null;
       this.log.info({ table: t.id, segment: seg.id, index: spec.name, rows: seg.length, ms: Math.round(performance.now() - t0), recall }, 'built ANN index');
+    }
+  }
+
+  /**
+   * Cluster mode: have an index node build a segment's HNSW index and fetch its file from
+   * the object store; undefined when none could (no index node, the segment file not in the
+   * object store yet, a node lost mid-build): the caller builds it here.
+   */
+  private async buildOnIndexNode(seg: SealedSegment, column: number, op: AnnOp, dim: number, options: HnswOptions, file: string, signal?: AbortSignal): Promise<AnnIndex | undefined> {
+    const shared = this.opts.shared;
+    if (!shared?.indexBuilder) return undefined;
+    try {
+      const t0 = performance.now();
+      // a segment sealed a moment ago is not in the object store until its manifest is logged: put it there now
+      if (this.mirror && !this.mirror.isStored(seg.file)) {
+        await shared.objects.put(seg.file, join(this.segDir, seg.file));
+        this.mirror.markStored(seg.file);
+      }
+      const r = await shared.indexBuilder.buildHnsw({ segmentFile: seg.file, column, op, dim, count: seg.length, options, indexFile: file }, signal);
+      if (!r) return undefined;
+      const path = join(this.segDir, file);
+      if (!(await shared.objects.get(file, path))) throw new Error(`the index node's ${file} is not in the object store`);
+      this.mirror?.markStored(file);
+      const index = HnswIndex.open(path, op, dim, seg.length, options, r.params);
+      if (r.curve) index.recallCurve = r.curve;
+      this.log.info({ segment: seg.id, file, ms: Math.round(performance.now() - t0) }, 'ANN index built by an index node');
+      return index;
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      this.log.warn({ segment: seg.id, file, err: (e as Error).message }, 'an index node could not build the index; building it here');
+      return undefined;
     }
   }
 
