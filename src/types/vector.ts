@@ -299,6 +299,18 @@ export function negativeInnerProduct(a: Float32Array, b: Float32Array): number {
 export function cosineDistance(a: Float32Array, b: Float32Array): number { checkDims(a, b); return cosineDistanceRaw(a, b); }
 export function l1Distance(a: Float32Array, b: Float32Array): number { checkDims(a, b); return accumulateL1(a, b); }
 
+/**
+ * pgvector's spherical k-means distance (vector_spherical_distance): the angle between two
+ * unit vectors as a fraction of π, from their inner product clamped to [-1, 1] (acos of a
+ * value rounded just past 1 would be NaN). The inputs' norms are not checked.
+ */
+export function angularDistance(innerProduct: number): number {
+  const d = innerProduct > 1 ? 1 : innerProduct < -1 ? -1 : innerProduct;
+  return Math.acos(d) / Math.PI;
+}
+
+export function sphericalDistance(a: Float32Array, b: Float32Array): number { checkDims(a, b); return angularDistance(innerProductRaw(a, b)); }
+
 export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
 /**
