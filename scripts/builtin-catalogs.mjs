@@ -13,10 +13,11 @@
  * aggregate when it is in Quiver's pg_proc; the libc collations (Quiver compares text by code
  * point, which is what C, POSIX, ucs_basic and C.utf8 mean; ICU's would promise orders it does
  * not have). OIDs are PostgreSQL's; pgvector's functions get Quiver's (PostgreSQL assigns
- * them per database): those in Quiver's pg_proc keep that OID, the rest 15400… in name order.
+ * them per database): those in Quiver's pg_proc keep that OID, the rest 15400… in name order;
+ * pgvector's casts keep the OIDs this file gave them before.
  */
 import pg from 'pg';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const [pgPort, quiverPort] = process.argv.slice(2).map(Number);
 if (!pgPort || !quiverPort) throw new Error('usage: node scripts/builtin-catalogs.mjs PG_PORT QUIVER_PORT');
@@ -143,7 +144,11 @@ const support = [...referenced].filter((o) => !inQuiver.has(oidOf.get(o))).map((
   return [oidOf.get(o), p.proname, p.regproc, p.pgvector ? 'public' : 'pg_catalog'];
 }).sort((a, b) => a[0] - b[0]);
 
-const castRows = casts.map((c) => [c.oid, c.source, c.target, fn(c.castfunc), c.castcontext, c.castmethod, c.pgvector]);
+// pgvector's casts keep the OIDs the previous builtin-catalogs.ts gave them (the scratch database's change every run)
+const previousCastOid = new Map(readFileSync(new URL('../src/catalog/system/builtin-catalogs.ts', import.meta.url), 'utf8').split('\n')
+  .filter((l) => l.startsWith('  [') && l.endsWith(',true],') && /^\s*\[\d+,"[^"]+","[^"]+",\d+,"[a-z]","[a-z]",true\],$/.test(l))
+  .map((l) => JSON.parse(l.trim().replace(/,$/, ''))).map((r) => [`${r[1]} ${r[2]}`, r[0]]));
+const castRows = casts.map((c) => [c.pgvector ? previousCastOid.get(`${c.source} ${c.target}`) ?? c.oid : c.oid, c.source, c.target, fn(c.castfunc), c.castcontext, c.castmethod, c.pgvector]);
 const castFunctions = [...new Set(casts.map((c) => c.castfunc).filter((o) => o !== 0))].map((o) => {
   const p = pgProc.get(o);
   return [fn(o), p.proname, p.args.join(' '), p.rettype];

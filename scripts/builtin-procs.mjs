@@ -9,7 +9,10 @@
  * A function counts as callable when Quiver binds a call with those argument types
  * (`EXPLAIN SELECT f(NULL::t1, …)`, polymorphic types replaced by integer ones) without
  * 42883/42725: a black-box probe, so the list follows what the binder really resolves; an
- * operator when `EXPLAIN SELECT NULL::l op NULL::r` binds.
+ * operator when `EXPLAIN SELECT NULL::l op NULL::r` binds. pgvector's functions must all be
+ * listed (its extension script creates them): those taking `internal` (vector_recv,
+ * hnswhandler, …) without a probe, since no SQL expression has that type (PostgreSQL cannot
+ * call them either); the script fails when any other one does not bind.
  */
 import pg from 'pg';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -78,7 +81,12 @@ const kept = [];
 for (const p of rows) {
   if (p.prokind === 'p') continue; // procedures: Quiver has no CALL
   const types = [p.rettype, ...p.argtypes];
-  if (types.some((t) => UNUSABLE.has(t))) continue;
+  if (p.pgvector && p.argtypes.includes('internal')) {
+    if (!(await Promise.all(types.map(knownType))).every(Boolean)) throw new Error(`Quiver lacks a type of pgvector's ${p.proname}(${p.argtypes})`);
+    kept.push(p);
+    continue;
+  }
+  if (types.some((t) => UNUSABLE.has(t) && !(p.pgvector && t === 'cstring'))) continue;
   const args = p.argtypes.map((t) => POLY[t] ?? t);
   if (!(await Promise.all([...args, ...(POLY[p.rettype] ? [] : [p.rettype])].filter((t) => t !== 'record' && t !== 'void').map(knownType))).every(Boolean)) continue;
   const name = `${p.pgvector ? '' : 'pg_catalog.'}${JSON.stringify(p.proname)}`;
@@ -96,6 +104,9 @@ for (const p of rows) {
   }
   kept.push(p);
 }
+
+const missing = rows.filter((p) => p.pgvector && !kept.includes(p)).map((p) => `${p.proname}(${p.argtypes.join(', ')})`);
+if (missing.length) throw new Error(`pgvector's functions Quiver does not bind: ${missing.join(' ')}`);
 
 // operators: `NULL::l op NULL::r` (prefix: `op NULL::r`) must bind
 const keptOps = [];
@@ -124,11 +135,19 @@ function previousRows(file) {
 function previousOids(file, key) {
   return new Map(previousRows(file).filter((r) => r[2] === 'public').map((r) => [key(r), r[0]]));
 }
-function assignOids(items, first, key, previous) {
-  let next = Math.max(first - 1, ...previous.values()) + 1;
-  return new Map(items.map((x) => [x.oid, !x.pgvector ? x.oid : previous.get(key(x)) ?? next++]));
+function assignOids(items, first, key, previous, byName = new Map()) {
+  let next = Math.max(first - 1, ...[...previous.values()].filter((o) => o < first + 300)) + 1;
+  return new Map(items.map((x) => [x.oid, !x.pgvector ? x.oid : previous.get(key(x)) ?? byName.get(x.proname) ?? next++]));
 }
-const procOid = assignOids(kept, 15000, (p) => `${p.proname}(${p.argtypes.join(' ')})`, previousOids('builtin-procs.ts', (r) => `${r[1]}(${r[14]})`));
+// pgvector's functions that were not in pg_proc yet keep the OIDs pg_operator.oprcode (15300…) and
+// builtin-catalogs.ts (15400…, the access methods' handlers 15590…) gave them, by name (none is overloaded)
+const earlierByName = new Map([
+  ...previousRows('builtin-operators.ts').filter((r) => r[2] === 'public' && r[11] >= 15300).map((r) => [r[15], r[11]]),
+  ...readFileSync(new URL('../src/catalog/system/builtin-catalogs.ts', import.meta.url), 'utf8').split('\n')
+    .filter((l) => l.startsWith('  [') && l.endsWith('"public"],')).map((l) => JSON.parse(l.trim().replace(/,$/, ''))).map((r) => [r[1], r[0]]),
+]);
+const procOid = assignOids(kept, 15000, (p) => `${p.proname}(${p.argtypes.join(' ')})`, previousOids('builtin-procs.ts', (r) => `${r[1]}(${r[14]})`),
+  earlierByName);
 const opOid = assignOids(keptOps, 15600, (o) => `${o.lefttype} ${o.oprname} ${o.righttype}`, previousOids('builtin-operators.ts', (r) => `${r[6]} ${r[1]} ${r[7]}`));
 const out = kept.map((p) => [
   procOid.get(p.oid), p.proname, p.pgvector ? 'public' : 'pg_catalog', p.prokind, p.proretset, p.provolatile, p.proisstrict,

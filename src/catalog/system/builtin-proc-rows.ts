@@ -130,6 +130,13 @@ export function builtinDescription(objoid: number, classoid: number): string | u
  */
 export const INTERNAL_PROCS: Readonly<Record<string, number>> = supportProcOids();
 
+/** pg_am.amhandler: core's handlers are support functions, pgvector's (hnswhandler …) are in pg_proc */
+export function amHandlerOid(name: string): number {
+  const oid = INTERNAL_PROCS[name] ?? builtinProcOid(name);
+  if (typeof oid !== 'number') throw new Error(`bug: no access method handler ${name}`);
+  return oid;
+}
+
 let regprocNames: Map<number, string> | undefined;
 
 /** regproc output of a built-in function (pg_catalog.abs when overloaded), operators' functions included */
