@@ -6,7 +6,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Value } from './types.js';
-import { checkExpectedDim, vectorAvgFinal } from './vector.js';
+import { checkDim, checkExpectedDim, vectorAvgFinal } from './vector.js';
 import { halfvecAvgFinal } from './halfvec.js';
 
 /**
@@ -42,14 +42,19 @@ export function accumulateState(state: Value, v: Float32Array, caller: string): 
 }
 
 /**
- * vector_combine (halfvec_combine is the same C function): a state with count 0 yields the
- * other one unchanged, else counts and sums add up (dimensions must agree).
+ * vector_combine (halfvec_combine is the same C function, so its errors say vector): a state
+ * with count 0 yields the other one unchanged, else counts and sums add up. The result's
+ * dimensions are checked like a vector's (a count-only state is an error), then must agree.
  */
 export function combineStates(a: Value, b: Value): number[] {
   const s1 = stateValues(a, 'vector_combine');
   const s2 = stateValues(b, 'vector_combine');
-  if (s1[0] === 0) return [...s2];
-  if (s2[0] === 0) return [...s1];
+  const only = s1[0] === 0 ? s2 : s2[0] === 0 ? s1 : undefined;
+  if (only) {
+    checkDim(only.length - 1);
+    return [...only];
+  }
+  checkDim(s1.length - 1);
   checkExpectedDim(s1.length - 1, s2.length - 1);
   const out = new Array<number>(s1.length);
   out[0] = s1[0]! + s2[0]!;

@@ -75,7 +75,8 @@ function parseSimpleVector(lit: string, typmod: number): Float32Array | undefine
     if (i === end) break;
     return undefined;
   }
-  if (typmod > 0 && typmod !== vals.length) return undefined;
+  // any other typmod than -1 must match (vector_in(text, oid, 0) is an error)
+  if (typmod !== -1 && typmod !== vals.length) return undefined;
   return Float32Array.from(vals);
 }
 
