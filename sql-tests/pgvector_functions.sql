@@ -81,6 +81,11 @@ SELECT vector_l2_squared_distance('[1,2,3]', '[4,6,8]'), vector_negative_inner_p
 SELECT vector_spherical_distance('[1,0]', '[0,1]'), vector_spherical_distance('[1,0]', '[1,0]'), vector_spherical_distance('[1,0]', '[-1,0]'),
        vector_spherical_distance('[0.6,0.8]', '[0.8,0.6]'), vector_spherical_distance('[3,4]', '[4,3]'), vector_spherical_distance('[0,0]', '[0,0]');
 SELECT vector_spherical_distance('[0.26726124,0.5345225,0.8017837]', '[0.45584232,0.5698029,0.68376344]');
+-- acos rounded like the C library's (Math.acos differs in the last digit on 8 of these 120 rows)
+SELECT n, vector_spherical_distance(l2_normalize(a::vector), l2_normalize(b::vector)) AS v, halfvec_spherical_distance(l2_normalize(a::halfvec), l2_normalize(b::halfvec)) AS h
+  FROM generate_series(1, 120) n,
+       LATERAL (SELECT array_agg(((i * 7 + n) % 13 - 6)::real ORDER BY i) AS a, array_agg(((i * 5 + 3 * n) % 11 - 4)::real ORDER BY i) AS b FROM generate_series(1, n) i) v
+ ORDER BY n;
 SELECT vector_spherical_distance('[1,2]', '[1,2,3]');
 SELECT l2_distance('[1,2]'::vector, '[1,2,3]');
 SELECT l2_distance('[1,2,3]'::halfvec, '[4,6,8]'), inner_product('[1,2,3]'::halfvec, '[4,6,8]'), cosine_distance('[1,2,3]'::halfvec, '[4,6,8]'), l1_distance('[1,2,3]'::halfvec, '[4,6,8]');
