@@ -110,9 +110,12 @@ function partitionIndex(ctx: DdlContext, parent: TableDef, idx: IndexDef, child:
   return own;
 }
 
-/** CREATE TABLE … PARTITION OF: the new partition gets its own copy of the parent's GIN indexes */
+/** CREATE TABLE … PARTITION OF: the new partition gets its own copy of the parent's GIN, HNSW and IVFFlat indexes */
 export async function partitionIndexes(ctx: DdlContext, parent: TableDef, child: TableDef): Promise<void> {
-  for (const idx of parent.indexes.filter((i) => i.method === 'gin')) await buildTextIndexes(ctx, child, partitionIndex(ctx, parent, idx, child));
+  for (const idx of parent.indexes) {
+    if (idx.method === 'gin') await buildTextIndexes(ctx, child, partitionIndex(ctx, parent, idx, child));
+    else if (idx.method === 'hnsw' || idx.method === 'ivfflat') await buildLeafVectorIndex(ctx, parent, idx, child);
+  }
 }
 
 /**
@@ -244,32 +247,35 @@ function indexBuilt(idx: IndexDef): boolean {
  */
 export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
   const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
-  for (const leaf of leaves) {
-    let leafIdx = idx;
-    if (leaf !== table) {
-      // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
-      const names = idx.columns.map((c) => table.columns[c].name);
-      const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
-        && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
-        && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
-      if (same) {
-        leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
-        continue;
-      }
-      leafIdx = partitionIndex(ctx, table, idx, leaf);
-      builtFor.set(leafIdx, idx);
+  for (const leaf of leaves) await buildLeafVectorIndex(ctx, table, idx, leaf);
+}
+
+/** `idx` (of `table`) on one leaf: the table itself, or a partition that gets its own copy. */
+async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, leaf: TableDef): Promise<void> {
+  let leafIdx = idx;
+  if (leaf !== table) {
+    // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
+    const names = idx.columns.map((c) => table.columns[c].name);
+    const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
+      && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
+      && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
+    if (same) {
+      leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
+      return;
     }
-    if (!indexBuilt(idx)) continue;
-    const ivf = idx.method === 'ivfflat';
-    const lists = Number(idx.options.lists ?? 100);
-    const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted);
-    // pgvector's ivfbuild.c: fewer sampled vectors than lists
-    if (ivf && built.samples !== undefined && built.samples < lists) {
-      ctx.notices.push({
-        severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
-        detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
-      });
-    }
+    leafIdx = partitionIndex(ctx, table, idx, leaf);
+    builtFor.set(leafIdx, idx);
+  }
+  if (!indexBuilt(idx)) return;
+  const ivf = idx.method === 'ivfflat';
+  const lists = Number(idx.options.lists ?? 100);
+  const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted);
+  // pgvector's ivfbuild.c: fewer sampled vectors than lists
+  if (ivf && built.samples !== undefined && built.samples < lists) {
+    ctx.notices.push({
+      severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+      detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+    });
   }
 }
 
