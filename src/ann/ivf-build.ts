@@ -7,7 +7,8 @@ import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
 import { IndexBuildAborted } from './build.js';
-import type { AssignRequest, IvfBuildRequest, TrainRequest } from './ivf-build-worker.js';
+import type { AssignBitsRequest, AssignRequest, IvfBuildRequest, TrainBitsRequest, TrainRequest } from './ivf-build-worker.js';
+import { BitIvfIndex } from './bit-ivf.js';
 import { IvfIndex } from './ivfflat.js';
 import { seededRandom } from './kmeans.js';
 import type { RecallCurve } from './recall-curve.js';
@@ -87,4 +88,17 @@ export async function buildIvfFile(chunks: readonly VectorChunk[], count: number
   const index = IvfIndex.open(path, chunks);
   if (curve) index.recallCurve = curve;
   return index;
+}
+
+/** Bit strings: train an index's centers on packed samples into the file `path` (bit-ivf.ts). */
+export async function trainBitCentersFile(samples: Uint8Array, count: number, bits: number, lists: number, path: string, signal?: AbortSignal): Promise<void> {
+  const req: TrainBitsRequest = { kind: 'trainBits', samples, count, bits, lists, path };
+  await runInWorker(req, signal);
+}
+
+/** Bit strings: assign one segment's packed rows to lists, write its index file and open it. */
+export async function buildBitIvfFile(packed: Uint8Array, count: number, bits: number, centers: Uint8Array, lists: number, nulls: Uint8Array | undefined, path: string, signal?: AbortSignal): Promise<BitIvfIndex> {
+  const req: AssignBitsRequest = { kind: 'assignBits', packed, count, bits, centers, lists, ...(nulls ? { nulls } : {}), path };
+  await runInWorker(req, signal);
+  return BitIvfIndex.open(path, packed);
 }

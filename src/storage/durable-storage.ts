@@ -36,7 +36,9 @@ import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions }
 import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
-import { buildIvfFile, ivfSampleSize, sampleVectors, trainCentersFile } from '../ann/ivf-build.js';
+import { buildBitIvfFile, buildIvfFile, ivfSampleSize, sampleVectors, trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
+import { bytesPerRow, readBitCenters } from '../ann/bit-ivf.js';
+import { seededRandom } from '../ann/kmeans.js';
 import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
@@ -593,7 +595,7 @@ export class DurableStorage implements Storage {
             // a partial index holds only its rows (the cost model compares the filter with them)
             const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
             const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
-            const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim));
+            const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim), () => seg.bitColumn(spec.column, dim));
             // manifests written before calibration existed have no curve: ef_search applies
             const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
             if (curve) index.recallCurve = curve;
@@ -620,7 +622,7 @@ export class DurableStorage implements Storage {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
       const ivf = spec.method === 'ivfflat';
       const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
-      if (ivf ? !ivfflatSupports(spec.op) || !spec.centers : !hnswSupports(spec.op, sparse)) continue;
+      if (ivf ? !(ivfflatSupports(spec.op) || spec.op === '<~>') || !spec.centers : !hnswSupports(spec.op, sparse)) continue;
       const dim = t.layout.columns[spec.column].type.typmod;
       if (!(dim > 0)) continue;
       const t0 = performance.now();
@@ -679,6 +681,10 @@ export class DurableStorage implements Storage {
 
   /** One segment's IVFFlat lists, over the centers the index was trained with. */
   private async buildIvfSegment(spec: VectorIndexSpec, seg: SealedSegment, dim: number, path: string, signal?: AbortSignal): Promise<AnnIndex> {
+    if (spec.op === '<~>') {
+      const { centers, lists } = readBitCenters(join(this.segDir, spec.centers!));
+      return buildBitIvfFile(seg.bitColumn(spec.column, dim), seg.length, dim, centers, lists, seg.nullMap(spec.column), path, signal);
+    }
     const { centers, lists, op } = readCenters(join(this.segDir, spec.centers!));
     return buildIvfFile(seg.vectorChunks(spec.column, dim), seg.length, dim, op, centers, lists, seg.nullMap(spec.column), path, signal);
   }
@@ -691,6 +697,7 @@ export class DurableStorage implements Storage {
   private async trainIvfCenters(t: TableState, spec: VectorIndexSpec, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
     const dim = t.layout.columns[spec.column].type.typmod;
     const lists = spec.lists ?? 100;
+    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, dim, lists, signal);
     const segments = t.sealed.map((seg) => {
       const chunks = seg.vectorChunks(spec.column, dim);
       const nulls = seg.nullMap(spec.column);
@@ -714,6 +721,36 @@ export class DurableStorage implements Storage {
     await trainCentersFile(samples, count, dim, spec.op, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);
     return { file, samples: count };
+  }
+
+  /** Bit strings' centers (bit-ivf.ts): k-means on a sample of the sealed rows' packed bits. */
+  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, bits: number, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+    const per = bytesPerRow(bits);
+    const rows = t.sealed.reduce((n, s) => n + s.length, 0);
+    const want = ivfSampleSize(lists, rows);
+    // reservoir sampling (Algorithm R) over the non-NULL rows, as sampleVectors does for floats
+    const random = seededRandom(1);
+    const picked: { packed: Uint8Array; pos: number }[] = [];
+    let seen = 0;
+    for (const seg of t.sealed) {
+      const packed = seg.bitColumn(spec.column, bits);
+      const nulls = seg.nullMap(spec.column);
+      for (let pos = 0; pos < seg.length; pos++) {
+        if (nulls?.[pos] === 1) continue;
+        seen++;
+        if (picked.length < want) picked.push({ packed, pos });
+        else {
+          const j = Math.floor(random() * seen);
+          if (j < want) picked[j] = { packed, pos };
+        }
+      }
+    }
+    const samples = new Uint8Array(picked.length * per);
+    picked.forEach((p, i) => samples.set(p.packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
+    const file = `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
+    await trainBitCentersFile(samples, picked.length, bits, lists, join(this.segDir, file), signal);
+    fsyncDir(this.segDir);
+    return { file, samples: picked.length };
   }
 
   private async buildMissingIndexes(t: TableState, signal?: AbortSignal): Promise<void> {

@@ -232,12 +232,13 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
 
 /**
  * Whether storage builds this index, or keeps it in the catalog only (searches then stay
- * exact): IVFFlat does not cluster bit strings yet. (L1 graphs and sparse vector indexes
- * are the native addon's: storage skips them when it was not built.)
+ * exact): IVFFlat clusters bit strings by Hamming distance (bit-ivf.ts) but has no Jaccard
+ * lists (neither has pgvector). (L1 graphs and sparse vector indexes are the native
+ * addon's: storage skips them when it was not built.)
  */
 function indexBuilt(idx: IndexDef): boolean {
   const op = OPCLASS_OPERATOR[idx.opclasses[0]];
-  return !(idx.method === 'ivfflat' && (op === '<~>' || op === '<%>'));
+  return !(idx.method === 'ivfflat' && op === '<%>');
 }
 
 /**
