@@ -10,9 +10,10 @@
  * Packed layout: `bytesPer = ceil(bits / 8)` bytes a row, most significant bit first
  * (segment.bitColumn's).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AnnHit, AnnIndex, AnnIndexFile } from './api.js';
 import { kmeans } from './kmeans.js';
+import { invertedLists, writeDurably } from './ivfflat.js';
 import type { RecallCurve } from './recall-curve.js';
 
 const MAGIC = 0x42564951; // 'QIVB'
@@ -82,22 +83,7 @@ export function assignBitLists(packed: Uint8Array, count: number, bits: number, 
     listOf[pos] = best;
     sizes[best]++;
   }
-  const offsets = new Uint32Array(lists + 1);
-  for (let l = 0; l < lists; l++) offsets[l + 1] = offsets[l] + sizes[l];
-  const fill = offsets.slice(0, lists);
-  const positions = new Uint32Array(offsets[lists]);
-  for (let pos = 0; pos < count; pos++) if (listOf[pos] >= 0) positions[fill[listOf[pos]]++] = pos;
-  return { offsets, positions };
-}
-
-function writeDurably(path: string, parts: readonly ArrayBufferView[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const p of parts) writeSync(fd, new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  return invertedLists(listOf, sizes, lists);
 }
 
 /** An index's trained centers (a file beside its segments). */

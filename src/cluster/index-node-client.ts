@@ -6,11 +6,10 @@
  * — resolves undefined and the leader builds that index itself: no CREATE INDEX fails
  * because an index node did.
  */
-import { connect, type Socket } from 'node:net';
 import { IndexBuildAborted } from '../ann/build.js';
 import type { RemoteHnswBuild, RemoteHnswResult, RemoteIndexBuilder } from '../storage/shared-log.js';
 import type { IndexNodeRequest, IndexNodeResponse } from './index-node.js';
-import { encodeFrame, FrameReader } from './query-node-protocol.js';
+import { FramedConnection } from './query-node-protocol.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -18,44 +17,33 @@ interface Logger {
 }
 
 class IndexNodeConnection {
-  private readonly socket: Socket;
-  private readonly reader = new FrameReader();
+  private readonly conn: FramedConnection;
   readonly waiting = new Map<number, (r: IndexNodeResponse | undefined) => void>();
-  lost = false;
 
-  constructor(readonly address: string, private readonly onLost: (c: IndexNodeConnection) => void) {
-    const at = address.lastIndexOf(':');
-    this.socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
-    this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => {
-      let messages: unknown[];
-      try {
-        messages = this.reader.push(chunk);
-      } catch {
-        this.end();
-        return;
-      }
-      for (const res of messages as IndexNodeResponse[]) {
-        const w = this.waiting.get(res.id);
-        this.waiting.delete(res.id);
-        w?.(res);
-      }
+  constructor(readonly address: string, onLost: (c: IndexNodeConnection) => void) {
+    this.conn = new FramedConnection(address, (m) => {
+      const res = m as IndexNodeResponse;
+      const w = this.waiting.get(res.id);
+      this.waiting.delete(res.id);
+      w?.(res);
+    }, () => {
+      // a lost connection answers its builds with "not built": the leader builds them itself
+      for (const w of this.waiting.values()) w(undefined);
+      this.waiting.clear();
+      onLost(this);
     });
-    this.socket.on('error', () => this.end());
-    this.socket.on('close', () => this.end());
+  }
+
+  get lost(): boolean {
+    return this.conn.ended;
   }
 
   send(req: IndexNodeRequest): void {
-    this.socket.write(encodeFrame(req));
+    this.conn.send(req);
   }
 
   end(): void {
-    if (this.lost) return;
-    this.lost = true;
-    this.socket.destroy();
-    for (const w of this.waiting.values()) w(undefined);
-    this.waiting.clear();
-    this.onLost(this);
+    this.conn.end();
   }
 }
 

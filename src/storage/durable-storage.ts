@@ -36,9 +36,8 @@ import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions }
 import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
-import { buildBitIvfFile, buildIvfFile, ivfSampleSize, sampleVectors, trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
+import { buildBitIvfFile, buildIvfFile, ivfSampleSize, samplePositions, sampleVectors, trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
 import { bytesPerRow, readBitCenters } from '../ann/bit-ivf.js';
-import { seededRandom } from '../ann/kmeans.js';
 import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
@@ -728,25 +727,10 @@ export class DurableStorage implements Storage {
     const per = bytesPerRow(bits);
     const rows = t.sealed.reduce((n, s) => n + s.length, 0);
     const want = ivfSampleSize(lists, rows);
-    // reservoir sampling (Algorithm R) over the non-NULL rows, as sampleVectors does for floats
-    const random = seededRandom(1);
-    const picked: { packed: Uint8Array; pos: number }[] = [];
-    let seen = 0;
-    for (const seg of t.sealed) {
-      const packed = seg.bitColumn(spec.column, bits);
-      const nulls = seg.nullMap(spec.column);
-      for (let pos = 0; pos < seg.length; pos++) {
-        if (nulls?.[pos] === 1) continue;
-        seen++;
-        if (picked.length < want) picked.push({ packed, pos });
-        else {
-          const j = Math.floor(random() * seen);
-          if (j < want) picked[j] = { packed, pos };
-        }
-      }
-    }
+    const columns = t.sealed.map((seg) => ({ packed: seg.bitColumn(spec.column, bits), nulls: seg.nullMap(spec.column) }));
+    const picked = samplePositions(t.sealed.map((seg, i) => ({ rows: seg.length, ok: (pos: number) => columns[i].nulls?.[pos] !== 1 })), want);
     const samples = new Uint8Array(picked.length * per);
-    picked.forEach((p, i) => samples.set(p.packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
+    picked.forEach((p, i) => samples.set(columns[p.segment].packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
     const file = `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
     await trainBitCentersFile(samples, picked.length, bits, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);
