@@ -103,6 +103,14 @@ export interface DurableStorageOptions {
   shared?: SharedSeams;
 }
 
+/** A sealed segment's deleted positions as of `tombstones` tombstones in its table (deadPositions). */
+interface DeadPositions {
+  readonly bits: Uint8Array;
+  maxTs: number;
+  count: number;
+  tombstones: number;
+}
+
 /** What the manifest (T/<table>) remembers about one sealed segment. */
 interface SegmentMeta extends SegmentInfo {
   readonly file: string;
@@ -403,6 +411,8 @@ export class DurableStorage implements Storage {
   private closed = false;
   private readonly segDir: string;
   private readonly sealThreshold: number;
+  /** per sealed segment: its deleted positions (deadPositions) */
+  private readonly dead = new WeakMap<SealedSegment, DeadPositions>();
   private readonly smallSegmentBytes: number;
   private readonly deadRatio: number;
   private readonly background: boolean;
@@ -813,6 +823,50 @@ export class DurableStorage implements Storage {
     return out;
   }
 
+  /**
+   * A sealed segment's deleted positions (one bit each, LSB first), the newest tombstone's
+   * timestamp among them and their count, kept per segment: visibility checks become a
+   * bit test instead of a tombstone lookup per position (mixed-200 profile: 6.3 s of 35 s
+   * in matchBitmap, most of it Map lookups). Valid while the table's tombstone count is
+   * the one it was made or last updated with (noteTombstone keeps it current; any other
+   * change makes it be made again).
+   */
+  private deadPositions(t: TableState, seg: SealedSegment): DeadPositions {
+    const cached = this.dead.get(seg);
+    if (cached && cached.tombstones === t.tombstones.size) return cached;
+    const bits = new Uint8Array((seg.length + 7) >> 3);
+    let maxTs = 0;
+    let count = 0;
+    if (t.tombstones.size > 0) {
+      for (let pos = 0; pos < seg.length; pos++) {
+        const d = t.tombstones.get(seg.rowIdAt(pos));
+        if (d === undefined) continue;
+        bits[pos >> 3] |= 1 << (pos & 7);
+        count++;
+        if (d > maxTs) maxTs = d;
+      }
+    }
+    const made: DeadPositions = { bits, maxTs, count, tombstones: t.tombstones.size };
+    this.dead.set(seg, made);
+    return made;
+  }
+
+  /** A committed delete: the tombstone, and its bit in the segment that holds the row. */
+  private noteTombstone(t: TableState, rowId: RowId, ts: number): void {
+    const before = t.tombstones.size;
+    t.tombstones.set(rowId, ts);
+    for (const seg of t.sealed) {
+      const cached = this.dead.get(seg);
+      if (!cached || cached.tombstones !== before) continue;
+      cached.tombstones = t.tombstones.size;
+      const pos = seg.find(rowId);
+      if (pos < 0 || (cached.bits[pos >> 3] >> (pos & 7)) & 1) continue;
+      cached.bits[pos >> 3] |= 1 << (pos & 7);
+      cached.count++;
+      if (ts > cached.maxTs) cached.maxTs = ts;
+    }
+  }
+
   searchSegments(tableId: number, snapshot: Snapshot, txn?: Transaction): SearchSegment[] {
     const t = this.tables.get(tableId);
     return t ? t.sealed.map((seg) => this.searchSegment(t, seg, snapshot, txn)) : [];
@@ -822,15 +876,20 @@ export class DurableStorage implements Storage {
   private searchSegment(t: TableState, seg: SealedSegment, snapshot: Snapshot, txn?: Transaction): SearchSegment {
     const p = (txn as DurableTransaction | undefined)?.pending.get(t.id);
     const S = snapshot.ts;
-    const visible = (pos: number): RowId | undefined => {
-      const rowId = seg.rowIdAt(pos);
-      if (seg.tsAt(pos) > S) return undefined;
-      const d = t.tombstones.get(rowId);
-      if (d !== undefined && d <= S) return undefined;
-      if (p?.deleted.has(rowId)) return undefined;
-      return rowId;
-    };
-    const allVisible = () => seg.maxTs <= S && t.tombstones.size === 0 && !(p && p.deleted.size > 0);
+    const dead = this.deadPositions(t, seg);
+    // every row and every tombstone of the segment is in the snapshot: a bit test says it all
+    const settled = seg.maxTs <= S && dead.maxTs <= S && !(p && p.deleted.size > 0);
+    const visible = settled
+      ? (pos: number): RowId | undefined => ((dead.bits[pos >> 3] >> (pos & 7)) & 1 ? undefined : seg.rowIdAt(pos))
+      : (pos: number): RowId | undefined => {
+        const rowId = seg.rowIdAt(pos);
+        if (seg.tsAt(pos) > S) return undefined;
+        const d = t.tombstones.get(rowId);
+        if (d !== undefined && d <= S) return undefined;
+        if (p?.deleted.has(rowId)) return undefined;
+        return rowId;
+      };
+    const allVisible = () => settled && dead.count === 0;
     return {
       id: seg.id,
       length: seg.length,
@@ -868,6 +927,13 @@ export class DurableStorage implements Storage {
         const bits = new Uint8Array((seg.length + 7) >> 3);
         let count = 0;
         const take = (pos: number) => { bits[pos >> 3] |= 1 << (pos & 7); count++; };
+        if (noNulls && !filter && settled) {
+          // the live positions: the complement of the dead ones, a byte at a time
+          for (let i = 0; i < bits.length; i++) bits[i] = ~dead.bits[i] & 0xff;
+          const tail = seg.length & 7;
+          if (tail) bits[bits.length - 1] &= (1 << tail) - 1;
+          return { bits, count: seg.length - dead.count, nullPositions };
+        }
         if (noNulls && !filter) {
           for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
           return { bits, count, nullPositions };
@@ -1174,7 +1240,7 @@ export class DurableStorage implements Storage {
       let sealedDeletes = 0;
       for (const rowId of p.deleted) {
         if (p.inserted.has(rowId)) continue;
-        t.tombstones.set(rowId, ts);
+        this.noteTombstone(t, rowId, ts);
         ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: frame(Buffer.from(String(ts))) });
         if (t.growing.find(rowId) < 0) sealedDeletes++;
       }
