@@ -43,7 +43,10 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntr
  * rows PostgreSQL accepts, so that one is refused.
  */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
+  // PostgreSQL refuses this before it looks for the table
+  if (stmt.concurrently && ctx.inTransactionBlock) throw new SqlError(SqlState.activeSqlTransaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
   const table = mustFindTable(ctx, stmt.table);
+  if (stmt.concurrently && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}" concurrently`);
   if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
   if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
@@ -80,8 +83,14 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   ctx.catalog.version++;
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
-  if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
-  if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+  const partitions = table.kind === 'p' ? leafPartitions(ctx.catalog, table).length : 0;
+  ctx.indexBuild?.start(stmt.concurrently ? 'CREATE INDEX CONCURRENTLY' : 'CREATE INDEX', table.oid, idx.oid, partitions);
+  try {
+    if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+    if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+  } finally {
+    ctx.indexBuild?.end();
+  }
 }
 
 /**
@@ -97,8 +106,10 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
     }
     return;
   }
+  ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
   await ctx.storage.seal?.(table.oid);
+  ctx.indexBuild?.partitionDone();
 }
 
 /** a partition's copy (at any depth below `parent`) of the parent's index, key columns found by name, added to the partition */
@@ -245,31 +256,37 @@ function indexBuilt(idx: IndexDef): boolean {
 export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
   const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
   for (const leaf of leaves) {
-    let leafIdx = idx;
-    if (leaf !== table) {
-      // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
-      const names = idx.columns.map((c) => table.columns[c].name);
-      const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
-        && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
-        && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
-      if (same) {
-        leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
-        continue;
-      }
-      leafIdx = partitionIndex(ctx, table, idx, leaf);
-      builtFor.set(leafIdx, idx);
+    await buildLeafVectorIndex(ctx, table, idx, leaf);
+    if (leaf !== table) ctx.indexBuild?.partitionDone();
+  }
+}
+
+/** The index of one leaf: `table` itself, or a partition of it (its own index, or one it had already, attached). */
+async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, leaf: TableDef): Promise<void> {
+  let leafIdx = idx;
+  if (leaf !== table) {
+    // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
+    const names = idx.columns.map((c) => table.columns[c].name);
+    const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
+      && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
+      && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
+    if (same) {
+      leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
+      return;
     }
-    if (!indexBuilt(idx)) continue;
-    const ivf = idx.method === 'ivfflat';
-    const lists = Number(idx.options.lists ?? 100);
-    const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted);
-    // pgvector's ivfbuild.c: fewer sampled vectors than lists
-    if (ivf && built.samples !== undefined && built.samples < lists) {
-      ctx.notices.push({
-        severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
-        detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
-      });
-    }
+    leafIdx = partitionIndex(ctx, table, idx, leaf);
+    builtFor.set(leafIdx, idx);
+  }
+  if (!indexBuilt(idx)) return;
+  const ivf = idx.method === 'ivfflat';
+  const lists = Number(idx.options.lists ?? 100);
+  const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+  // pgvector's ivfbuild.c: fewer sampled vectors than lists
+  if (ivf && built.samples !== undefined && built.samples < lists) {
+    ctx.notices.push({
+      severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+      detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+    });
   }
 }
 
