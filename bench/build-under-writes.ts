@@ -7,11 +7,14 @@
 import copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import { copyHeader, copyTrailer, encodeRows } from './copy-binary.js';
+import { seededRandom } from './util.js';
 
 /** One poll of pg_stat_progress_create_index (the row of the building session). */
 export interface ProgressSample {
   /** milliseconds since the build statement was sent */
   readonly at: number;
+  readonly relid: number;
+  readonly indexRelid: number;
   readonly command: string;
   readonly phase: string;
   readonly tuplesTotal: number;
@@ -53,26 +56,30 @@ export interface BuildUnderWritesOptions {
   readonly onStarted?: (builder: pg.Client) => void;
 }
 
-/** The inserted row's vector: deterministic per id, inside the data's value range. */
+/** The inserted row's vector: pseudo-random, a different one per id (a k-NN query for it finds that row). */
 export function insertedVector(id: number, dim: number): string {
+  const rand = seededRandom(id + 1);
   const v: string[] = [];
-  for (let j = 0; j < dim; j++) v.push(String(((id * 31 + j * 17) % 97) / 97));
+  for (let j = 0; j < dim; j++) v.push(rand().toFixed(4));
   return `[${v.join(',')}]`;
 }
 
-/** Fill `table (id bigint, sel int, embedding vector(dim))` with rows 0 … n-1 through binary COPY. */
-export async function loadVectors(client: pg.Client, table: string, vectors: Float32Array, dim: number, sel: Int32Array): Promise<void> {
-  const rows = vectors.length / dim;
+/**
+ * Fill `table (id bigint, sel int, embedding vector(dim))` with rows from … to-1 of
+ * `vectors` (id = row number) through one binary COPY.
+ */
+export async function loadVectors(client: pg.Client, table: string, vectors: Float32Array, dim: number, sel: Int32Array, from = 0, to = vectors.length / dim): Promise<void> {
+  const rows = to;
   const stream = client.query(copyStreams.from(`COPY ${table} (id, sel, embedding) FROM STDIN (FORMAT binary)`));
   const done = new Promise<void>((res, rej) => { stream.on('finish', res); stream.on('error', rej); });
   const write = (b: Buffer): Promise<void> => (stream.write(b) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r())));
   await write(copyHeader());
-  for (let from = 0; from < rows; from += 1000) await write(encodeRows(vectors, dim, sel, from, Math.min(rows, from + 1000)));
+  for (let at = from; at < rows; at += 1000) await write(encodeRows(vectors, dim, sel, at, Math.min(rows, at + 1000)));
   stream.end(copyTrailer());
   await done;
 }
 
-const PROGRESS_SQL = `SELECT command, phase, tuples_total, tuples_done, partitions_total, partitions_done
+const PROGRESS_SQL = `SELECT relid, index_relid, command, phase, tuples_total, tuples_done, partitions_total, partitions_done
   FROM pg_stat_progress_create_index WHERE pid = $1`;
 
 /** Run the build while `writer` inserts and `watcher` (if given) polls its progress; resolves when the build ended. */
@@ -103,7 +110,7 @@ export async function buildUnderWrites(builder: pg.Client, writer: pg.Client, wa
       const r = await watcher.query(PROGRESS_SQL, [builderPid]);
       for (const row of r.rows) {
         progress.push({
-          at, command: row.command, phase: row.phase, tuplesTotal: Number(row.tuples_total), tuplesDone: Number(row.tuples_done),
+          at, relid: Number(row.relid), indexRelid: Number(row.index_relid), command: row.command, phase: row.phase, tuplesTotal: Number(row.tuples_total), tuplesDone: Number(row.tuples_done),
           partitionsTotal: Number(row.partitions_total), partitionsDone: Number(row.partitions_done),
         });
       }
