@@ -31,5 +31,5 @@ CREATE INDEX CONCURRENTLY ON ONLY cicp USING hnsw (v vector_l2_ops);
 CREATE INDEX CONCURRENTLY ON cicp1 USING hnsw (v vector_l2_ops);
 SELECT indexname FROM pg_indexes WHERE tablename IN ('cic', 'cicp', 'cicp1') ORDER BY 1;
 SELECT * FROM pg_stat_progress_create_index \gdesc
-SELECT * FROM pg_stat_progress_create_index;
+SELECT * FROM pg_stat_progress_create_index WHERE datname = current_database();
 DROP TABLE cic, cicp;
