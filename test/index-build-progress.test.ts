@@ -106,6 +106,9 @@ test('a cancelled CREATE INDEX CONCURRENTLY leaves no index, in the catalog or o
     const r = await watcher.query('SELECT phase, tuples_done FROM pg_stat_progress_create_index WHERE pid = $1', [pid]);
     return r.rows.length === 1 && r.rows[0].phase === LOADING;
   }, 20_000, 20);
+  // meanwhile the index is listed, neither valid nor ready (PostgreSQL's state during the build)
+  const state = await watcher.query("SELECT indisvalid, indisready FROM pg_index WHERE indexrelid = 'items_cancelled'::regclass");
+  assert.deepEqual(state.rows, [{ indisvalid: false, indisready: false }]);
   await watcher.query('SELECT pg_cancel_backend($1)', [pid]);
   const error = await build;
   assert.equal(error?.code, '57014');

@@ -300,10 +300,13 @@ export function buildSystemRelations(): SystemRelation[] {
     ['indoption', int2vector], ['indexprs', nodeTree], ['indpred', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
+    // as in PostgreSQL, an index CREATE INDEX CONCURRENTLY is building is neither valid nor ready yet
+    const building = new Set((ctx.createIndexProgress?.() ?? []).filter((p) => p.command === 'CREATE INDEX CONCURRENTLY').map((p) => p.indexRelid));
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
         const types = i.columns.map((c) => t.columns[c].type.oid);
-        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
+        const done = !building.has(i.oid);
+        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
           i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
           i.columns.map(() => 0), null, null]);
       }

@@ -41,6 +41,14 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntr
  * partial index's WHERE is not applied: a plain index over every row is a superset that
  * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
  * rows PostgreSQL accepts, so that one is refused.
+ *
+ * No build blocks the table: the vector index is built per sealed segment in worker
+ * threads while sessions read and write it, and rows committed meanwhile go to the growing
+ * segment, indexed when it is sealed. CONCURRENTLY therefore builds the same way; it only
+ * brings PostgreSQL's refusals (a transaction block, a partitioned table) and its command
+ * name in pg_stat_progress_create_index, whose row the session keeps while it builds. A
+ * cancelled build leaves no index, CONCURRENTLY or not (PostgreSQL leaves an invalid one
+ * behind a CONCURRENTLY build, to be dropped by hand).
  */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
   // PostgreSQL refuses this before it looks for the table
