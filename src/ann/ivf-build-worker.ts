@@ -1,7 +1,8 @@
 /**
  * Worker thread for IVFFlat builds: k-means training of an index's centers, and the
  * assignment of a segment's vectors to lists. Both are seconds of CPU on large tables;
- * here they never block the server's event loop.
+ * here they never block the server's event loop, at a lower priority than the session
+ * thread (background-priority.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
@@ -9,6 +10,7 @@ import { assignLists, IvfIndex, kmeansKindFor, writeCenters, writeIvfFile } from
 import { curveSamples, measureRecallCurve, probesLadder, type RecallCurve } from './recall-curve.js';
 import { kmeans, normalizeRows } from './kmeans.js';
 import { assignBitLists, trainBitCenters, writeBitCenters, writeBitIvfFile } from './bit-ivf.js';
+import { lowerThreadPriority } from './background-priority.js';
 
 export interface TrainRequest {
   readonly kind: 'train';
@@ -104,6 +106,8 @@ export function runIvfBuild(req: IvfBuildRequest): RecallCurve | undefined {
   }
   return undefined;
 }
+
+if (parentPort) lowerThreadPriority();
 
 parentPort?.on('message', (req: IvfBuildRequest) => {
   try {

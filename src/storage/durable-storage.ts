@@ -26,13 +26,15 @@ import { SqlError } from '../errors.js';
 import { OID, type Row, type SparseVector, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writePidFile,
 } from './data-dir.js';
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
 import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions } from '../ann/api.js';
+import { IndexBuildTracker } from './index-build-tracker.js';
+import { copyVectorColumn } from './vector-copy.js';
 import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
@@ -626,7 +628,7 @@ export class DurableStorage implements Storage {
   }
 
   /** Build the ANN indexes a sealed segment lacks (in a worker thread), then record their files. */
-  private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal): Promise<void> {
+  private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal, tracker?: IndexBuildTracker): Promise<void> {
     for (const spec of t.vectorIndexes) {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
       const ivf = spec.method === 'ivfflat';
@@ -639,15 +641,14 @@ export class DurableStorage implements Storage {
       const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
       // a partial index: only the rows meeting its conditions, keyed by their positions
       const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
-      let data = slots ? slots.data : isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
-      if (keys) data = gatherRows(data as Float32Array, keys, dim);
+      const onRows = tracker?.index === spec.name ? (rows: number) => tracker.rowsInSegment(rows) : undefined;
       const options = { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
       // a whole segment's dense vectors can be built by an index node (cluster mode)
       const remote = !ivf && !slots && !keys && !isBitOp(spec.op)
         ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
       const index = remote ?? (ivf
         ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }));
+        : await buildIndexFile(spec.op, await this.indexInput(seg, spec.column, dim, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -686,6 +687,14 @@ export class DurableStorage implements Storage {
       this.log.warn({ segment: seg.id, file, err: (e as Error).message }, 'an index node could not build the index; building it here');
       return undefined;
     }
+  }
+
+  /** What an HNSW build of a segment is given: packed sparse rows, packed bit strings, or the vectors (a partial index's rows only). */
+  private async indexInput(seg: SealedSegment, column: number, dim: number, op: AnnOp, slots: { data: Float32Array } | undefined, keys: Int32Array | undefined): Promise<Float32Array | Uint8Array> {
+    if (slots) return slots.data;
+    if (isBitOp(op)) return seg.bitColumn(column, dim);
+    const vectors = await copyVectorColumn(seg, column, dim);
+    return keys ? gatherRows(vectors, keys, dim) : vectors;
   }
 
   /** One segment's IVFFlat lists, over the centers the index was trained with. */
@@ -747,11 +756,18 @@ export class DurableStorage implements Storage {
     return { file, samples: picked.length };
   }
 
-  private async buildMissingIndexes(t: TableState, signal?: AbortSignal): Promise<void> {
+  /** `tracker`: a CREATE INDEX's progress (of its index; others missing are built too, unreported) */
+  private async buildMissingIndexes(t: TableState, signal?: AbortSignal, tracker?: IndexBuildTracker): Promise<void> {
     if (t.dropped) return;
     const segs = [...t.sealed];
     const metas = [...t.segMeta];
-    for (let i = 0; i < segs.length; i++) await this.buildSegmentIndexes(t, segs[i], metas[i], signal);
+    const built = (seg: SealedSegment) => tracker !== undefined && this.annOf(t, seg.id).has(tracker.index);
+    tracker?.begin(segs.map((s) => s.length), segs.map(built));
+    for (let i = 0; i < segs.length; i++) {
+      const had = built(segs[i]);
+      await this.buildSegmentIndexes(t, segs[i], metas[i], signal, tracker);
+      if (tracker && !had) tracker.segmentDone(segs[i].length);
+    }
     await this.wal.append([this.manifestOp(t)]);
   }
 
@@ -759,9 +775,10 @@ export class DurableStorage implements Storage {
    * A failed or aborted (CREATE INDEX cancelled: `signal`) build leaves nothing: the spec
    * and the files of the segments it had indexed go, as a DROP INDEX would remove them.
    */
-  async createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<VectorIndexBuilt> {
+  async createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal, progress?: (p: VectorIndexProgress) => void): Promise<VectorIndexBuilt> {
     const t = this.tables.get(tableId);
     if (!t) return {};
+    const tracker = new IndexBuildTracker(progress, this.log, { table: tableId, index: spec.name });
     // an IVFFlat spec has no centers until they are trained: segments sealed meanwhile
     // are indexed by the build below
     t.vectorIndexes = [...t.vectorIndexes.filter((x) => x.name !== spec.name), spec];
@@ -772,6 +789,7 @@ export class DurableStorage implements Storage {
       let samples: number | undefined;
       if (spec.method === 'ivfflat') {
         await this.enqueueMaintenance('index build', t.id, async () => {
+          tracker.phase('clustering');
           const trained = await this.trainIvfCenters(t, spec, signal);
           samples = trained.samples;
           current = { ...spec, centers: trained.file };
@@ -779,7 +797,7 @@ export class DurableStorage implements Storage {
           else await unlink(join(this.segDir, trained.file)).catch(() => {});
         });
       }
-      await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t, signal));
+      await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t, signal, tracker));
       return samples === undefined ? {} : { samples };
     } catch (e) {
       if (t.vectorIndexes.includes(current)) await this.dropVectorIndex(tableId, spec.name);

@@ -131,7 +131,7 @@ function isVectorType(oid: number): boolean {
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
   'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
-  'pg_hba_file_rules']);
+  'pg_hba_file_rules', 'pg_stat_progress_create_index']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -300,10 +300,13 @@ export function buildSystemRelations(): SystemRelation[] {
     ['indoption', int2vector], ['indexprs', nodeTree], ['indpred', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
+    // as in PostgreSQL, an index CREATE INDEX CONCURRENTLY is building is neither valid nor ready yet
+    const building = new Set((ctx.createIndexProgress?.() ?? []).filter((p) => p.command === 'CREATE INDEX CONCURRENTLY').map((p) => p.indexRelid));
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
         const types = i.columns.map((c) => t.columns[c].type.oid);
-        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
+        const done = !building.has(i.oid);
+        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
           i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
           i.columns.map(() => 0), null, null]);
       }
@@ -574,6 +577,13 @@ export function buildSystemRelations(): SystemRelation[] {
   addInformationSchema(add);
   SYSTEM = rels;
   add(rel('pg_catalog', 'pg_shadow', userCols, (ctx) => pgUserRows(ctx, true)));
+  // added last: the system relations before it keep their OIDs
+  // PostgreSQL 15's columns; one row per session building an index (pgvector's subphases in `phase`)
+  add(rel('pg_catalog', 'pg_stat_progress_create_index', [['pid', int4], ['datid', oid], ['datname', name], ['relid', oid], ['index_relid', oid],
+    ['command', text], ['phase', text], ['lockers_total', int8], ['lockers_done', int8], ['current_locker_pid', int8], ['blocks_total', int8],
+    ['blocks_done', int8], ['tuples_total', int8], ['tuples_done', int8], ['partitions_total', int8], ['partitions_done', int8]],
+  (ctx) => (ctx.createIndexProgress?.() ?? []).map((p) => [p.pid, databaseOid(ctx, p.database), p.database, p.relid, p.indexRelid, p.command, p.phase,
+    0n, 0n, 0n, 0n, 0n, BigInt(p.tuplesTotal), BigInt(p.tuplesDone), BigInt(p.partitionsTotal), BigInt(p.partitionsDone)] as Row)));
   return rels;
 }
 

@@ -41,9 +41,20 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntr
  * partial index's WHERE is not applied: a plain index over every row is a superset that
  * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
  * rows PostgreSQL accepts, so that one is refused.
+ *
+ * No build blocks the table: the vector index is built per sealed segment in worker
+ * threads while sessions read and write it, and rows committed meanwhile go to the growing
+ * segment, indexed when it is sealed. CONCURRENTLY therefore builds the same way; it only
+ * brings PostgreSQL's refusals (a transaction block, a partitioned table) and its command
+ * name in pg_stat_progress_create_index, whose row the session keeps while it builds. A
+ * cancelled build leaves no index, CONCURRENTLY or not (PostgreSQL leaves an invalid one
+ * behind a CONCURRENTLY build, to be dropped by hand).
  */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
+  // PostgreSQL refuses this before it looks for the table
+  if (stmt.concurrently && ctx.inTransactionBlock) throw new SqlError(SqlState.activeSqlTransaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
   const table = mustFindTable(ctx, stmt.table);
+  if (stmt.concurrently && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}" concurrently`);
   if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
   if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
@@ -80,8 +91,14 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   ctx.catalog.version++;
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
-  if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
-  if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+  const partitions = table.kind === 'p' ? leafPartitions(ctx.catalog, table).length : 0;
+  ctx.indexBuild?.start(stmt.concurrently ? 'CREATE INDEX CONCURRENTLY' : 'CREATE INDEX', table.oid, idx.oid, partitions);
+  try {
+    if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+    if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+  } finally {
+    ctx.indexBuild?.end();
+  }
 }
 
 /**
@@ -97,8 +114,10 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
     }
     return;
   }
+  ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
   await ctx.storage.seal?.(table.oid);
+  ctx.indexBuild?.partitionDone();
 }
 
 /** a partition's copy (at any depth below `parent`) of the parent's index, key columns found by name, added to the partition */
@@ -248,10 +267,13 @@ function indexBuilt(idx: IndexDef): boolean {
  */
 export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
   const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
-  for (const leaf of leaves) await buildLeafVectorIndex(ctx, table, idx, leaf);
+  for (const leaf of leaves) {
+    await buildLeafVectorIndex(ctx, table, idx, leaf);
+    if (leaf !== table) ctx.indexBuild?.partitionDone();
+  }
 }
 
-/** `idx` (of `table`) on one leaf: the table itself, or a partition that gets its own copy. */
+/** `idx` (of `table`) on one leaf: the table itself, or a partition that gets its own copy (or one it had already, attached). */
 async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, leaf: TableDef): Promise<void> {
   let leafIdx = idx;
   if (leaf !== table) {
@@ -270,7 +292,7 @@ async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: Index
   if (!indexBuilt(idx)) return;
   const ivf = idx.method === 'ivfflat';
   const lists = Number(idx.options.lists ?? 100);
-  const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted);
+  const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
   // pgvector's ivfbuild.c: fewer sampled vectors than lists
   if (ivf && built.samples !== undefined && built.samples < lists) {
     ctx.notices.push({
