@@ -115,8 +115,8 @@ export function userFunctionOid(ctx: SessionContext, name: string, schema?: stri
 export function regLookups(ctx: SessionContext): Required<Omit<RegNameLookups, 'relationOid'>> {
   return {
     procOid: (name) => regprocInput(name, (fn, schema) => userFunctionOid(ctx, fn, schema)),
-    namespaceOid: regnamespaceIn,
-    namespaceName: regnamespaceOut,
+    namespaceOid: (name) => regnamespaceIn(ctx.catalog, name),
+    namespaceName: (oid) => regnamespaceOut(ctx.catalog, oid),
     roleOid: (name) => regroleIn(ctx.engine.roles, name),
     roleName: (oid) => regroleOut(ctx.engine.roles, oid),
   };
@@ -128,8 +128,18 @@ export function procName(ctx: SessionContext, oid: number): string | undefined {
   return f ? quoteIdent(f.name) : builtinRegprocName(oid);
 }
 
-export function relationName(ctx: SessionContext, oid: number): string | undefined {
-  return ctx.catalog.relationNameOf(oid) ?? ctx.engine.allSystemRelations().find((r) => r.oid === oid)?.name;
+/**
+ * regclassout: a relation's name, with its schema when the search path does not find it
+ * by the bare name (RelationIsVisible); `quote` quotes each part.
+ */
+export function relationName(ctx: SessionContext, oid: number, quote: (s: string) => string = (s) => s): string | undefined {
+  const rel = ctx.catalog.relationOf(oid);
+  if (!rel) {
+    const sys = ctx.engine.allSystemRelations().find((r) => r.oid === oid);
+    return sys && quote(sys.name);
+  }
+  const first = ctx.searchPath().find((s) => ctx.catalog.relationNameTaken(s, rel.name));
+  return first === rel.schema ? quote(rel.name) : `${quote(rel.schema)}.${quote(rel.name)}`;
 }
 
 export function systemContext(ctx: SessionContext, user: string): SystemRelationContext {

@@ -36,6 +36,7 @@ import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
+import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
@@ -245,8 +246,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   /** regclass output on the wire: the relation's name, quoted where needed (numbers when unknown) */
   regclassName(oid: number): string | undefined {
-    const n = relationName(this, oid);
-    return n === undefined ? undefined : quoteIdent(n);
+    return relationName(this, oid, quoteIdent);
   }
 
   /** regproc output on the wire: the function's name (numbers when unknown) */
@@ -289,9 +289,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   searchPath(): string[] {
-    const raw = this.settings.get('search_path') ?? 'public';
-    return raw.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')).filter((s) => s !== '$user' && s !== '')
-      .filter((s) => ['public', 'pg_catalog', 'information_schema'].includes(s));
+    const raw = this.settings.get('search_path') ?? '"$user", public';
+    const roles = this.engine.roles;
+    const role = this.currentRoleOid();
+    return parseSearchPath(raw, currentRoleName(this.settings)).filter((s) => schemaUsable(this.catalog, roles, role, s));
   }
 
   /**
@@ -308,6 +309,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return newSelectBinder((self) => ({
       catalog: this.catalog,
       searchPath: this.searchPath(),
+      schemaUsable: (schema) => schemaUsable(this.catalog, this.engine.roles, this.currentRoleOid(), schema),
       paramTypes,
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),

@@ -65,10 +65,14 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 0) return fn([], T.name, (_a, ctx) => ctx.database);
       break;
     case 'current_schema':
-      if (n === 0) return fn([], T.name, () => session.searchPath().find((s) => s === 'public' || catalog !== undefined) ?? null);
+      if (n === 0) return fn([], T.name, () => session.searchPath()[0] ?? null);
       break;
     case 'current_schemas':
-      if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => (a[0] ? ['pg_catalog', ...session.searchPath()] : session.searchPath()));
+      // implicit: pg_catalog is searched first unless the path names it
+      if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => {
+        const path = session.searchPath();
+        return a[0] && !path.includes('pg_catalog') ? ['pg_catalog', ...path] : path;
+      });
       break;
     case 'current_user':
     case 'user':

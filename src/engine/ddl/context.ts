@@ -5,6 +5,7 @@
  * (undo.ts) and drops storage only at COMMIT.
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
+import { isSystemSchema } from '../../catalog/schemas.js';
 import type { Catalog, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
@@ -66,13 +67,19 @@ export async function dropStorage(ctx: DdlContext, oid: number): Promise<void> {
   else await ctx.storage.dropTable(oid);
 }
 
-/** The schema a new relation goes to (Quiver has one user schema: public). */
-export function creationSchema(ctx: DdlContext, schema: string | undefined): string {
+/**
+ * The schema a new object goes to: the one named, which must exist, or the first schema of
+ * the search path (the system schemas aside), as RangeVarGetCreationNamespace chooses.
+ */
+export function creationSchema(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, schema: string | undefined, position?: number): string {
+  const at = position === undefined ? {} : { position };
   if (schema) {
-    if (schema !== 'public') throw new SqlError('3F000', `schema "${schema}" does not exist`);
+    if (!ctx.catalog.schemaExists(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`, at);
     return schema;
   }
-  return ctx.searchPath.find((s) => s === 'public') ?? 'public';
+  const first = ctx.searchPath.find((s) => !isSystemSchema(s));
+  if (!first) throw new SqlError('3F000', 'no schema has been selected to create in', at);
+  return first;
 }
 
 export function findTable(ctx: DdlContext, rel: QualifiedName): TableDef | undefined {

@@ -1,10 +1,11 @@
-/** DROP TABLE / VIEW / INDEX / SEQUENCE / EXTENSION / FUNCTION (and the IF EXISTS forms of SCHEMA and TYPE). */
+/** DROP TABLE / VIEW / INDEX / SEQUENCE / EXTENSION / FUNCTION / SCHEMA (and the IF EXISTS form of TYPE). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { ConstraintDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { Drop, QualifiedName } from '../../sql/ddl/index.js';
 import { dropStorage, findTable, notice, type DdlContext } from './context.js';
 import { dropFunctions } from './function.js';
+import { dropSchemas } from './schema.js';
 
 type DropObjects = Extract<Drop, { objects: unknown }>;
 
@@ -16,6 +17,7 @@ function missingObject(ctx: DdlContext, stmt: Drop, what: string, name: string, 
 
 export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   if ('functions' in stmt) return dropFunctions(ctx, stmt);
+  if (stmt.objectType === 'schema') return dropSchemas(ctx, stmt);
   // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
   if (!stmt.missingOk) for (const obj of stmt.objects) checkExists(ctx, stmt.objectType, obj);
   // tables dropped by this same statement don't count as dependents
@@ -63,7 +65,6 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
       ctx.catalog.dropTable(t.oid);
       return;
     }
-    case 'schema':
     case 'type':
       return missingObject(ctx, stmt, stmt.objectType, name, SqlState.undefinedObject);
     default:

@@ -15,7 +15,7 @@ import { createIndex } from './indexes.js';
 import { rename } from './rename.js';
 import { initialAcl } from '../default-privileges.js';
 import type { Securable } from '../../catalog/roles.js';
-import { createSchema } from './schema.js';
+import { alterSchema, createSchema } from './schema.js';
 import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
@@ -38,7 +38,9 @@ type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kin
 
 /** One runner per statement kind: a new kind fails to compile until it has one. */
 const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
-  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, createSchema,
+  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, alterSchema,
+  // the schema's elements are DDL statements of their own
+  createSchema: (ctx, s) => createSchema(ctx, s, runDdl),
   createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy,
   createTableAs: async (ctx, s) => {
     const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists);

@@ -9,7 +9,7 @@ import type { SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { ALL_DATABASE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
 import type { AlterTable, BoundDdl, QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
-import { findTable, type DdlContext } from './context.js';
+import { creationSchema, findTable, type DdlContext } from './context.js';
 
 /** The roles and the role DDL runs as (absent: no checks, e.g. the engine's own DDL). */
 export interface DdlAccess {
@@ -114,7 +114,7 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
 
 /** CREATE in a schema (PostgreSQL 15: public's CREATE belongs to the database owner only) */
 function mayCreateIn(ctx: DdlContext, access: DdlAccess, schema: string | undefined, position?: number): void {
-  const name = schema ?? ctx.searchPath.find((s) => ctx.catalog.schemaPrivileges(s)) ?? 'public';
+  const name = creationSchema(ctx, schema, position);
   const s = ctx.catalog.schemaPrivileges(name);
   if (s && !hasPrivilege(access.roles, access.role, s, 'C', ALL_SCHEMA_PRIVILEGES)) {
     throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${name}`, position === undefined ? {} : { position });

@@ -237,7 +237,18 @@ export type BoundDdl =
     readonly definition: Omit<SqlFunctionDef, 'oid' | 'schema'>;
     readonly replace: boolean;
   }
-  | { readonly kind: 'createSchema'; readonly name: string; readonly ifNotExists: boolean }
+  | {
+    readonly kind: 'createSchema';
+    /** the schema's name (CREATE SCHEMA AUTHORIZATION r without one: r's name) */
+    readonly name: string;
+    readonly ifNotExists: boolean;
+    /** AUTHORIZATION role: the owner (absent: current_user) */
+    readonly authorization?: RoleRef;
+    /** the schema elements (CREATE TABLE | VIEW | SEQUENCE | INDEX …), their names put in the new schema */
+    readonly elements: readonly BoundDdl[];
+  }
+  /** ALTER SCHEMA name RENAME TO newName | OWNER TO owner */
+  | { readonly kind: 'alterSchema'; readonly name: string; readonly newName?: string; readonly owner?: RoleRef }
   | { readonly kind: 'createDatabase'; readonly name: string }
   | { readonly kind: 'dropDatabase'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly text: string | undefined }

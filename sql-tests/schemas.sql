@@ -1,0 +1,112 @@
+-- User schemas: CREATE / ALTER / DROP SCHEMA, objects in schemas, qualified names,
+-- search_path ("$user", missing schemas), current_schema(s), the catalogs and psql's \dn, \dt, \d.
+CREATE SCHEMA regress_sch_a;
+CREATE SCHEMA IF NOT EXISTS regress_sch_a;
+CREATE SCHEMA regress_sch_a;
+CREATE SCHEMA pg_regress_sch;
+CREATE SCHEMA regress_sch_b;
+-- the same table name in two schemas
+CREATE TABLE regress_sch_a.items (id serial PRIMARY KEY, label text, embedding vector(2));
+CREATE TABLE regress_sch_b.items (id int PRIMARY KEY, note text);
+INSERT INTO regress_sch_a.items (label, embedding) VALUES ('a1', '[1,1]'), ('a2', '[2,2]');
+INSERT INTO regress_sch_b.items VALUES (10, 'b10');
+SELECT * FROM regress_sch_a.items ORDER BY id;
+SELECT * FROM regress_sch_b.items ORDER BY id;
+SELECT a.label, b.note FROM regress_sch_a.items a CROSS JOIN regress_sch_b.items b ORDER BY 1;
+SELECT * FROM items;
+SELECT * FROM regress_sch_c.items;
+CREATE TABLE regress_sch_c.t (a int);
+CREATE INDEX regress_sch_a_items_emb ON regress_sch_a.items USING hnsw (embedding vector_l2_ops);
+SELECT label FROM regress_sch_a.items ORDER BY embedding <-> '[2,2]' LIMIT 1;
+CREATE VIEW regress_sch_a.labels AS SELECT id, label FROM regress_sch_a.items;
+CREATE SEQUENCE regress_sch_b.counter START 5;
+SELECT nextval('regress_sch_b.counter');
+CREATE FUNCTION regress_sch_b.twice(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 2 * x';
+SELECT regress_sch_b.twice(21);
+UPDATE regress_sch_b.items SET note = 'changed' WHERE id = 10;
+DELETE FROM regress_sch_a.items WHERE id = 2;
+SELECT * FROM regress_sch_a.labels ORDER BY id;
+-- search_path
+SHOW search_path;
+SELECT current_schema(), current_schemas(false), current_schemas(true);
+SET search_path = regress_sch_b, public;
+SELECT current_schema(), current_schemas(false), current_schemas(true);
+SELECT * FROM items ORDER BY id;
+SELECT twice(2);
+SELECT nextval('counter');
+CREATE TABLE made_here (a int);
+SELECT schemaname, tablename FROM pg_tables WHERE tablename = 'made_here';
+SET search_path = regress_sch_missing, regress_sch_a;
+SELECT current_schema(), current_schemas(false);
+SELECT label FROM items ORDER BY id;
+SET search_path = regress_sch_missing;
+SELECT current_schema();
+CREATE TABLE nowhere (a int);
+SET search_path = "$user", regress_sch_a, public;
+SELECT current_schemas(false);
+RESET search_path;
+SELECT 'regress_sch_a.items'::regclass, 'regress_sch_a'::regnamespace;
+SET search_path = regress_sch_a, public;
+SELECT 'regress_sch_a.items'::regclass, 'items'::regclass;
+RESET search_path;
+-- catalogs
+SELECT nspname, nspowner::regrole, nspacl FROM pg_namespace WHERE nspname LIKE 'regress_sch%' ORDER BY 1;
+SELECT c.relname, c.relkind, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname LIKE 'regress_sch%' ORDER BY 3, 1;
+SELECT p.proname, p.pronamespace::regnamespace FROM pg_proc p WHERE p.proname = 'twice';
+SELECT t.typname, t.typnamespace::regnamespace FROM pg_type t WHERE t.typname = 'labels';
+SELECT schema_name, schema_owner FROM information_schema.schemata WHERE schema_name LIKE 'regress_sch%' ORDER BY 1;
+SELECT table_schema, table_name, table_type FROM information_schema.tables WHERE table_schema LIKE 'regress_sch%' ORDER BY 1, 2;
+SELECT schemaname, tablename FROM pg_tables WHERE schemaname LIKE 'regress_sch%' ORDER BY 1, 2;
+SELECT schemaname, indexname FROM pg_indexes WHERE schemaname LIKE 'regress_sch%' ORDER BY 1, 2;
+\dn regress_sch*
+\dt regress_sch_a.*
+\dt regress_sch_*.items
+\d regress_sch_a.items
+\d regress_sch_b.items
+\dv regress_sch_a.*
+\ds regress_sch_b.*
+\df regress_sch_b.*
+-- ALTER SCHEMA
+ALTER SCHEMA regress_sch_b RENAME TO regress_sch_b2;
+ALTER SCHEMA regress_sch_nope RENAME TO regress_sch_x;
+ALTER SCHEMA regress_sch_a RENAME TO regress_sch_b2;
+SELECT * FROM regress_sch_b2.items ORDER BY id;
+SELECT regress_sch_b2.twice(4);
+SELECT * FROM regress_sch_b.items;
+CREATE ROLE regress_sch_owner;
+ALTER SCHEMA regress_sch_b2 OWNER TO regress_sch_owner;
+\dn regress_sch*
+ALTER SCHEMA regress_sch_b2 OWNER TO postgres;
+-- CREATE SCHEMA with elements, AUTHORIZATION
+CREATE SCHEMA regress_sch_e
+  CREATE TABLE parts (id int PRIMARY KEY, name text)
+  CREATE VIEW part_names AS SELECT name FROM parts
+  CREATE SEQUENCE part_ids;
+\dt regress_sch_e.*
+CREATE SCHEMA regress_sch_f CREATE TABLE regress_sch_a.wrong (a int);
+CREATE SCHEMA AUTHORIZATION regress_sch_owner;
+CREATE SCHEMA regress_sch_g AUTHORIZATION regress_sch_owner;
+SELECT nspname, nspowner::regrole FROM pg_namespace WHERE nspname LIKE 'regress_sch_%' ORDER BY 1;
+-- DROP SCHEMA
+DROP SCHEMA regress_sch_nope;
+DROP SCHEMA IF EXISTS regress_sch_nope, regress_sch_nope2;
+CREATE VIEW regress_sch_outside AS SELECT id FROM regress_sch_a.items;
+CREATE TABLE regress_sch_fk (id int REFERENCES regress_sch_a.items (id));
+DROP SCHEMA regress_sch_a;
+DROP SCHEMA regress_sch_a RESTRICT;
+SET search_path = regress_sch_a, public;
+DROP SCHEMA regress_sch_a;
+RESET search_path;
+BEGIN;
+DROP SCHEMA regress_sch_a CASCADE;
+SELECT * FROM regress_sch_a.items;
+ROLLBACK;
+SELECT count(*) FROM regress_sch_a.items;
+DROP SCHEMA regress_sch_a, regress_sch_b2, regress_sch_e CASCADE;
+\d regress_sch_fk
+SELECT * FROM regress_sch_outside;
+DROP TABLE regress_sch_fk;
+DROP SCHEMA regress_sch_g, regress_sch_owner;
+DROP ROLE regress_sch_owner;
+SELECT nspname FROM pg_namespace WHERE nspname LIKE 'regress_sch%';
