@@ -197,17 +197,20 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       // the owner's own ACL entries are implied by its ownership (no separate dependency)
       if (role !== ownerOf(obj) && aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
     };
-    for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${t.name}`);
+    // names carry their schema when the search path does not reach it (getObjectDescription)
+    const named = (schema: string, name: string) => (dbName === ctx.databaseName && ctx.searchPath().includes(schema) ? name : `${schema}.${name}`);
+    for (const n of catalog.schemas.values()) each(n, `schema ${n.name}`);
+    for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${named(t.schema, t.name)}`);
     for (const t of catalog.tables.values()) {
       for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
     }
-    for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
+    for (const s of catalog.sequences.values()) each(s, `sequence ${named(s.schema, s.name)}`);
     for (const d of catalog.defaultAcls) {
       const what = `default privileges on new ${DEFAULT_ACL_WORDS[d.objtype]} belonging to role ${ctx.engine.roles.nameOf(d.role)}${d.schema ? ` in schema ${d.schema}` : ''}`;
       if (d.role === role) objects.push({ oid: d.oid, line: `owner of ${what}` });
       else if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for ${what}` });
     }
-    for (const f of catalog.functions.values()) each(f, `function ${f.name}(${f.params.map((p) => formatType(p.type)).join(',')})`);
+    for (const f of catalog.functions.values()) each(f, `function ${named(f.schema, f.name)}(${f.params.map((p) => formatType(p.type)).join(',')})`);
     for (const t of catalog.tables.values()) {
       for (const c of t.columns) if (aclMentions(c, role)) objects.push({ oid: t.oid, line: `privileges for column ${c.name} of table ${t.name}` });
     }
@@ -300,7 +303,7 @@ function reassignOwned(ctx: SessionContext, roles: Roles, me: number, refs: read
   const from = refs.map((r) => resolve(ctx, roles, r).oid);
   const target = resolve(ctx, roles, to).oid;
   if (![...from, target].every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to reassign objects');
-  const objects: Securable[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values(), ...ctx.catalog.functions.values()];
+  const objects: Securable[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values(), ...ctx.catalog.functions.values(), ...ctx.catalog.schemas.values()];
   for (const obj of objects) if (obj.owner !== undefined && from.includes(obj.owner)) changeOwner(obj, target);
 }
 
@@ -323,7 +326,7 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   ctx.ddl.context(ctx, 'DROP OWNED');
   try {
     const columns = [...catalog.tables.values()].flatMap((t) => t.columns);
-    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema];
+    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema, ...catalog.schemas.values()];
     for (const obj of securables) {
       if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
     }

@@ -526,7 +526,7 @@ export function buildSystemRelations(): SystemRelation[] {
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
   add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
     (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
   add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],
