@@ -87,7 +87,10 @@ function localName(ctx: SessionContext, parts: string[]): string[] {
 
 function findSequenceByName(ctx: SessionContext, name: string): SequenceDef | undefined {
   const parts = localName(ctx, parseQualifiedName(name));
-  return ctx.catalog.findSequence(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
+  const rel = parts[parts.length - 1]!;
+  if (parts.length > 1) return ctx.catalog.findSequence(parts[0], rel);
+  // a public serial column's default names its sequence without a schema: found off the path too
+  return ctx.searchPath().map((s) => ctx.catalog.findSequence(s, rel)).find((x) => x) ?? ctx.catalog.findSequence('public', rel);
 }
 
 /** 'name'::regclass: a table, sequence, index or system relation on the search path */
@@ -98,10 +101,11 @@ export function relationOid(ctx: SessionContext, name: string): number | undefin
   const rel = parts[parts.length - 1];
   const t = schema ? catalog.findTable(schema, rel) : ctx.searchPath().map((s) => catalog.findTable(s, rel)).find((x) => x);
   if (t) return t.oid;
-  const s = catalog.findSequence(schema, rel);
-  if (s) return s.oid;
-  const i = catalog.findIndex(schema, rel);
-  if (i) return i.oid;
+  const schemas = schema ? [schema] : ctx.searchPath();
+  for (const sp of schemas) {
+    const found = catalog.findSequence(sp, rel) ?? catalog.findIndex(sp, rel);
+    if (found) return found.oid;
+  }
   const sys = ctx.engine.systemRelation(schema, rel);
   return sys?.oid;
 }

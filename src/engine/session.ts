@@ -314,9 +314,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
-      userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
+      userFunction: (name, args, position, schema) => this.bindUserFunction(self(), name, args, position, schema),
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
-      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
+      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, this.searchPath())?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),
@@ -327,8 +327,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
-  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number): Expr | undefined {
-    const def = findSqlFunction(this.catalog, name, args.length);
+  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number, schema?: string): Expr | undefined {
+    if (schema) binder.checkSchemaUsage(schema, position);
+    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : binder.env.searchPath);
     if (!def) return undefined;
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});

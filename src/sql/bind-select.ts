@@ -425,7 +425,9 @@ export class SelectBinder {
     const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
     const ordinality = (cols: OutputColumn[]): OutputColumn[] =>
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
-    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length) : undefined;
+    const qualifier = call ? (call.funcname as RawNode[]).map((x) => x.String.sval as string).slice(0, -1).pop() : undefined;
+    if (qualifier) this.checkSchemaUsage(qualifier, pos(call));
+    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length, qualifier ? [qualifier] : this.env.searchPath) : undefined;
     if (userFn && call) {
       this.noteFunction(userFn);
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
@@ -568,7 +570,7 @@ export class SelectBinder {
     const ctx: ExprContext = {
       ...this.ctx(null), allowWindow: true, windowDefs,
       srf: (name, args, position) => {
-        const userFn = findSqlFunction(this.env.catalog, name, args.length);
+        const userFn = findSqlFunction(this.env.catalog, name, args.length, this.env.searchPath);
         if (userFn && userFn.returns.kind !== 'scalar') {
           this.noteFunction(userFn);
           const cols = functionColumns(userFn, undefined, []);

@@ -1,7 +1,7 @@
 /** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION (comments on other objects are accepted and not kept). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { mustFindTable, type DdlContext } from './context.js';
+import { mustFindTable, findIndex, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
 
 export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'comment' }>): void {
@@ -19,7 +19,7 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
       return;
     }
     case 'index': {
-      const idx = ctx.catalog.findIndex(target.relation.schema, target.relation.name);
+      const idx = findIndex(ctx, target.relation);
       if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${target.relation.name}" does not exist`);
       (idx as { comment?: string }).comment = stmt.text;
       return;

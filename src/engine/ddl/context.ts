@@ -6,7 +6,7 @@
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import { isSystemSchema } from '../../catalog/schemas.js';
-import type { Catalog, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
@@ -87,6 +87,26 @@ export function findTable(ctx: DdlContext, rel: QualifiedName): TableDef | undef
   for (const s of ctx.searchPath) {
     const t = ctx.catalog.findTable(s, rel.name);
     if (t) return t;
+  }
+  return undefined;
+}
+
+/** A sequence by its name as written: in its schema, or the first on the search path. */
+export function findSequence(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, rel: QualifiedName): SequenceDef | undefined {
+  if (rel.schema) return ctx.catalog.findSequence(rel.schema, rel.name);
+  for (const s of ctx.searchPath) {
+    const q = ctx.catalog.findSequence(s, rel.name);
+    if (q) return q;
+  }
+  return undefined;
+}
+
+/** An index by its name as written: in its schema, or the first on the search path. */
+export function findIndex(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, rel: QualifiedName): IndexDef | undefined {
+  if (rel.schema) return ctx.catalog.findIndex(rel.schema, rel.name);
+  for (const s of ctx.searchPath) {
+    const i = ctx.catalog.findIndex(s, rel.name);
+    if (i) return i;
   }
   return undefined;
 }

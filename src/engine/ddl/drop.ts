@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { ConstraintDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { Drop, QualifiedName } from '../../sql/ddl/index.js';
-import { dropStorage, findTable, notice, type DdlContext } from './context.js';
+import { dropStorage, findTable, notice, findIndex, findSequence, type DdlContext } from './context.js';
 import { dropFunctions } from './function.js';
 import { dropSchemas } from './schema.js';
 
@@ -38,7 +38,7 @@ function checkExists(ctx: DdlContext, type: string, obj: QualifiedName): void {
   if (type === 'table' && findTable(ctx, obj)?.kind === 'v') {
     throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a table`, { hint: 'Use DROP VIEW to remove a view.' });
   }
-  if (type === 'index' && !ctx.catalog.findIndex(obj.schema, name)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
+  if (type === 'index' && !findIndex(ctx, obj)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
 }
 
 async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
@@ -47,7 +47,7 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
     case 'table': return dropTable(ctx, stmt, obj, alsoDropped);
     case 'index': return dropIndex(ctx, stmt, obj);
     case 'sequence': {
-      const s = ctx.catalog.findSequence(obj.schema, name);
+      const s = findSequence(ctx, obj);
       if (!s) return missingObject(ctx, stmt, 'sequence', name, SqlState.undefinedTable);
       ctx.catalog.sequences.delete(s.oid);
       ctx.catalog.version++;
@@ -101,7 +101,7 @@ async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName,
 
 /** DROP INDEX: not one a constraint owns; its storage side (key index, vector index) goes too. */
 async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName): Promise<void> {
-  const idx = ctx.catalog.findIndex(obj.schema, obj.name);
+  const idx = findIndex(ctx, obj);
   if (!idx) return missingObject(ctx, stmt, 'index', obj.name, SqlState.undefinedObject);
   const t = ctx.catalog.tables.get(idx.tableOid)!;
   if (idx.constraintOid) {

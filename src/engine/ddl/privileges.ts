@@ -9,7 +9,7 @@ import type { SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { ALL_DATABASE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
 import type { AlterTable, BoundDdl, QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
-import { creationSchema, findTable, type DdlContext } from './context.js';
+import { creationSchema, findTable, findIndex, findSequence, type DdlContext } from './context.js';
 
 /** The roles and the role DDL runs as (absent: no checks, e.g. the engine's own DDL). */
 export interface DdlAccess {
@@ -32,9 +32,9 @@ export function notOwner(kind: string, name: string): SqlError {
 function relation(ctx: DdlContext, rel: QualifiedName): Relation | undefined {
   const t = findTable(ctx, rel);
   if (t) return { kind: t.kind === 'v' ? 'view' : 'table', name: t.name, obj: t, table: t };
-  const s: SequenceDef | undefined = ctx.catalog.findSequence(rel.schema, rel.name);
+  const s: SequenceDef | undefined = findSequence(ctx, rel);
   if (s) return { kind: 'sequence', name: s.name, obj: s };
-  const i = ctx.catalog.findIndex(rel.schema, rel.name);
+  const i = findIndex(ctx, rel);
   const owner = i ? ctx.catalog.tables.get(i.tableOid) : undefined;
   if (i && owner) return { kind: 'index', name: i.name, obj: owner };
   return undefined;

@@ -11,7 +11,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { mustFindTable, type DdlContext } from './context.js';
+import { mustFindTable, findIndex, type DdlContext } from './context.js';
 import { storesVectorIndex, vectorIndexSpec } from './indexes.js';
 
 type Reindex = Extract<BoundDdl, { kind: 'reindex' }>;
@@ -42,7 +42,7 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
   switch (stmt.target) {
     case 'index': {
       const rel = stmt.relation!;
-      const idx = ctx.catalog.findIndex(rel.schema, rel.name);
+      const idx = findIndex(ctx, rel);
       if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${rel.name}" does not exist`);
       return [[ctx.catalog.tables.get(idx.tableOid)!, idx]];
     }
