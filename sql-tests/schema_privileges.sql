@@ -16,6 +16,7 @@ SELECT has_schema_privilege('regress_schpriv_a', 'regress_schpriv_s', 'USAGE') A
 SET ROLE regress_schpriv_a;
 SELECT * FROM regress_schpriv_s.t;
 INSERT INTO regress_schpriv_s.t VALUES (2, 'two');
+SELECT regress_schpriv_s.f();
 SET search_path = regress_schpriv_s, public;
 SELECT current_schemas(false);
 SELECT * FROM t;
@@ -28,6 +29,7 @@ SELECT has_schema_privilege('regress_schpriv_a', 'regress_schpriv_s', 'USAGE') A
        has_schema_privilege('regress_schpriv_a', 'regress_schpriv_s', 'CREATE') AS a_create;
 SET ROLE regress_schpriv_a;
 SELECT * FROM regress_schpriv_s.t;
+SELECT regress_schpriv_s.f();
 SET search_path = regress_schpriv_s, public;
 SELECT current_schemas(false);
 SELECT * FROM t;

@@ -78,6 +78,22 @@ CREATE ROLE regress_sch_owner;
 ALTER SCHEMA regress_sch_b2 OWNER TO regress_sch_owner;
 \dn regress_sch*
 ALTER SCHEMA regress_sch_b2 OWNER TO postgres;
+-- same function name in two schemas: the search path picks; unqualified DDL names too
+CREATE FUNCTION regress_sch_a.which() RETURNS text LANGUAGE sql AS 'SELECT ''a''';
+CREATE FUNCTION regress_sch_b2.which() RETURNS text LANGUAGE sql AS 'SELECT ''b''';
+SELECT regress_sch_a.which(), regress_sch_b2.which();
+SELECT which();
+SET search_path = regress_sch_b2, regress_sch_a;
+SELECT which(), current_schema();
+SET search_path = regress_sch_a, regress_sch_b2;
+SELECT which(), current_schema();
+CREATE INDEX items_label ON items (label);
+SELECT schemaname, tablename, indexname FROM pg_indexes WHERE indexname = 'items_label';
+DROP INDEX items_label;
+CREATE SEQUENCE regress_sch_seq2;
+SELECT sequence_schema, sequence_name FROM information_schema.sequences WHERE sequence_name = 'regress_sch_seq2';
+DROP SEQUENCE regress_sch_seq2;
+RESET search_path;
 -- CREATE SCHEMA with elements, AUTHORIZATION
 CREATE SCHEMA regress_sch_e
   CREATE TABLE parts (id int PRIMARY KEY, name text)
