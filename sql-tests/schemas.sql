@@ -67,8 +67,17 @@ SELECT schemaname, indexname FROM pg_indexes WHERE schemaname LIKE 'regress_sch%
 \dv regress_sch_a.*
 \ds regress_sch_b.*
 \df regress_sch_b.*
+-- a view keeps reading what its names meant at CREATE VIEW
+SET search_path = regress_sch_b, public;
+CREATE VIEW public.regress_sch_notes AS SELECT note, twice(id) AS d FROM items;
+CREATE TABLE regress_sch_b.ser (id serial, v text);
+RESET search_path;
+SELECT * FROM regress_sch_notes;
 -- ALTER SCHEMA
 ALTER SCHEMA regress_sch_b RENAME TO regress_sch_b2;
+SELECT * FROM regress_sch_notes;
+INSERT INTO regress_sch_b2.ser (v) VALUES ('x') RETURNING id;
+\d regress_sch_b2.ser
 ALTER SCHEMA regress_sch_nope RENAME TO regress_sch_x;
 ALTER SCHEMA regress_sch_a RENAME TO regress_sch_b2;
 SELECT * FROM regress_sch_b2.items ORDER BY id;

@@ -5,7 +5,8 @@
 import { SqlError, SqlState } from '../../errors.js';
 import { ALL_DATABASE_PRIVILEGES, changeOwner, hasPrivilege, isOwner } from '../../catalog/roles.js';
 import { isSystemSchema } from '../../catalog/schemas.js';
-import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
+import { nextvalDefault, renameSchemaInTree, type BoundDdl, type Drop, type QualifiedName } from '../../sql/ddl/index.js';
+import type { ColumnDef } from '../../catalog/catalog.js';
 import { initialAcl } from '../default-privileges.js';
 import { notice, type DdlContext } from './context.js';
 import { resolveRole } from './privileges.js';
@@ -94,6 +95,13 @@ export function alterSchema(ctx: DdlContext, stmt: AlterSchema): void {
   catalog.version++;
 }
 
+/** a serial or identity column's default names its sequence with the schema: the new one */
+function withSequenceIn(c: ColumnDef, schema: string): ColumnDef {
+  if (!c.sequence || !c.defaultExpr || c.generated) return c;
+  const d = nextvalDefault(c.sequence, schema);
+  return { ...c, defaultExpr: { ast: d.tree, sql: d.sql } };
+}
+
 const notSchemaOwner = (name: string) => new SqlError(SqlState.insufficientPrivilege, `must be owner of schema ${name}`);
 
 /** Objects keep their schema by name: a rename moves all of them (PostgreSQL keeps OIDs, so nothing else changes). */
@@ -103,7 +111,11 @@ function renameSchemaEverywhere(ctx: DdlContext, from: string, to: string): void
   catalog.schemas.delete(from);
   schema.name = to;
   catalog.schemas.set(to, schema);
-  for (const [oid, t] of catalog.tables) if (t.schema === from) catalog.tables.set(oid, { ...t, schema: to });
+  for (const [oid, t] of catalog.tables) {
+    const moved = t.schema === from ? { ...t, schema: to, columns: t.columns.map((c) => withSequenceIn(c, to)) } : t;
+    // views elsewhere keep reading the same objects under the new name
+    catalog.tables.set(oid, moved.view ? { ...moved, view: { ...moved.view, ast: renameSchemaInTree(moved.view.ast, from, to) } } : moved);
+  }
   for (const [oid, s] of catalog.sequences) if (s.schema === from) catalog.sequences.set(oid, { ...s, schema: to });
   for (const [oid, f] of catalog.functions) if (f.schema === from) catalog.functions.set(oid, { ...f, schema: to });
   catalog.defaultAcls = catalog.defaultAcls.map((d) => (d.schema === from ? { ...d, schema: to } : d));
