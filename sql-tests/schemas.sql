@@ -67,6 +67,11 @@ SELECT schemaname, indexname FROM pg_indexes WHERE schemaname LIKE 'regress_sch%
 \dv regress_sch_a.*
 \ds regress_sch_b.*
 \df regress_sch_b.*
+COMMENT ON SCHEMA regress_sch_a IS 'first schema';
+COMMENT ON SCHEMA regress_sch_nope IS 'none';
+\dn+ regress_sch*
+SELECT obj_description('regress_sch_a'::regnamespace, 'pg_namespace');
+CREATE EXTENSION IF NOT EXISTS vector SCHEMA regress_sch_a;
 -- a view keeps reading what its names meant at CREATE VIEW
 SET search_path = regress_sch_b, public;
 CREATE VIEW public.regress_sch_notes AS SELECT note, twice(id) AS d FROM items;

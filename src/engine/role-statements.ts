@@ -318,7 +318,8 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   // partitions go with their parent
   const plain = tables.filter((t) => t.kind !== 'v' && !(t.partitionOf && tables.some((p) => p.oid === t.partitionOf!.parent))).map(name);
   const sequences = [...catalog.sequences.values()].filter((s) => owned(s) && !s.ownedBy).map(name);
-  for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences]] as const) {
+  const schemas = [...catalog.schemas.values()].filter(owned).map((n) => ({ name: n.name }));
+  for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences], ['schema', schemas]] as const) {
     if (objects.length === 0) continue;
     await runDdlStatement(ctx, { kind: 'drop', objectType, objects, missingOk: true, cascade: true }, `DROP ${objectType.toUpperCase()}`, true, 'DROP OWNED');
   }

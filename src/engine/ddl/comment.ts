@@ -1,4 +1,4 @@
-/** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION (comments on other objects are accepted and not kept). */
+/** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { mustFindTable, findIndex, type DdlContext } from './context.js';
@@ -50,6 +50,16 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
     case 'function': {
       const f = resolveFunction(ctx, target.ref, false)!;
       f.comment = stmt.text;
+      ctx.catalog.version++;
+      return;
+    }
+    case 'schema': {
+      const n = ctx.catalog.schemas.get(target.name);
+      if (!n) {
+        if (ctx.catalog.schemaExists(target.name)) return; // the built-in schemas keep their own comments
+        throw new SqlError('3F000', `schema "${target.name}" does not exist`);
+      }
+      n.comment = stmt.text;
       ctx.catalog.version++;
       return;
     }

@@ -14,6 +14,7 @@ export function createExtension(ctx: DdlContext, stmt: Extract<BoundDdl, { kind:
     }
     throw new SqlError(SqlState.duplicateObject, `extension "${name}" already exists`);
   }
+  if (stmt.schema !== undefined && !ctx.catalog.schemaExists(stmt.schema)) throw new SqlError('3F000', `schema "${stmt.schema}" does not exist`);
   const version = KNOWN_EXTENSIONS[name];
   if (!version) {
     throw new SqlError(SqlState.featureNotSupported, `extension "${name}" is not available`, {
@@ -21,6 +22,6 @@ export function createExtension(ctx: DdlContext, stmt: Extract<BoundDdl, { kind:
       hint: 'The extension must first be installed on the system where PostgreSQL is running.',
     });
   }
-  ctx.catalog.extensions.set(name, { oid: ctx.catalog.allocateOid(), name, version });
+  ctx.catalog.extensions.set(name, { oid: ctx.catalog.allocateOid(), name, version, ...(stmt.schema ? { schema: stmt.schema } : {}) });
   ctx.catalog.version++;
 }

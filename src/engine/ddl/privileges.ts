@@ -89,6 +89,10 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
       return stmt;
     case 'comment':
       if ('relation' in stmt.target) mustOwn(ctx, access, stmt.target.relation);
+      if (stmt.target.kind === 'schema') {
+        const n = ctx.catalog.schemas.get(stmt.target.name);
+        if (n && !isOwner(roles, role, n)) throw notOwner('schema', n.name);
+      }
       return stmt;
     case 'reindex':
       mustOwn(ctx, access, stmt.relation);

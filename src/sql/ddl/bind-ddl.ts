@@ -40,7 +40,9 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   if ('ReindexStmt' in node) return bindReindex(node.ReindexStmt);
   if ('CreateExtensionStmt' in node) {
     const n = node.CreateExtensionStmt;
-    return { kind: 'createExtension', name: n.extname ?? '', ifNotExists: !!n.if_not_exists };
+    const schemaOption = (n.options ?? []).map((o) => (o as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }).DefElem)
+      .find((d) => d?.defname === 'schema')?.arg?.String?.sval;
+    return { kind: 'createExtension', name: n.extname ?? '', ifNotExists: !!n.if_not_exists, ...(schemaOption ? { schema: schemaOption } : {}) };
   }
   if ('CreateSchemaStmt' in node) return bindCreateSchema(node.CreateSchemaStmt, statement, (e, text) => bindDdl(e, text));
   if ('AlterOwnerStmt' in node) return bindAlterSchemaOwner(node.AlterOwnerStmt);

@@ -198,6 +198,7 @@ export type CommentTarget =
   | { readonly kind: 'view' | 'sequence'; readonly relation: QualifiedName }
   | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
   | { readonly kind: 'function'; readonly ref: FunctionRef }
+  | { readonly kind: 'schema'; readonly name: string }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
@@ -229,7 +230,8 @@ export type BoundDdl =
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
   | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
-  | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean }
+  /** schema: WITH SCHEMA s (it must exist; Quiver's built-in extensions keep their objects where they are) */
+  | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean; readonly schema?: string }
   | {
     readonly kind: 'createFunction';
     /** as written; absent: the first schema of the search path */
