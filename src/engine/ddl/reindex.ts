@@ -52,9 +52,8 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
       return t.indexes.map((i): [TableDef, IndexDef] => [t, i]);
     }
     case 'schema': {
-      // the schemas Quiver has: public, pg_catalog, information_schema (CREATE SCHEMA is not supported yet)
       const schema = stmt.name ?? '';
-      if (!['public', 'pg_catalog', 'information_schema'].includes(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
+      if (!ctx.catalog.schemaExists(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
       const tables = [...ctx.catalog.tables.values()].filter((t) => t.schema === schema);
       return tables.flatMap(top);
     }
