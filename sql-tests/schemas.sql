@@ -99,6 +99,9 @@ SELECT regress_sch_a.which(), regress_sch_b2.which();
 SELECT which();
 SET search_path = regress_sch_b2, regress_sch_a;
 SELECT which(), current_schema();
+\dt items
+\df which
+SELECT pg_get_serial_sequence('items', 'id');
 SET search_path = regress_sch_a, regress_sch_b2;
 SELECT which(), current_schema();
 CREATE INDEX items_label ON items (label);
