@@ -92,6 +92,14 @@ CREATE ROLE regress_sch_owner;
 ALTER SCHEMA regress_sch_b2 OWNER TO regress_sch_owner;
 \dn regress_sch*
 ALTER SCHEMA regress_sch_b2 OWNER TO postgres;
+-- a prepared statement follows the search path it runs with
+SET search_path = regress_sch_a;
+PREPARE regress_sch_p AS SELECT id FROM items ORDER BY id;
+EXECUTE regress_sch_p;
+SET search_path = regress_sch_b2;
+EXECUTE regress_sch_p;
+DEALLOCATE regress_sch_p;
+RESET search_path;
 -- same function name in two schemas: the search path picks; unqualified DDL names too
 CREATE FUNCTION regress_sch_a.which() RETURNS text LANGUAGE sql AS 'SELECT ''a''';
 CREATE FUNCTION regress_sch_b2.which() RETURNS text LANGUAGE sql AS 'SELECT ''b''';
