@@ -29,7 +29,8 @@ export function notOwner(kind: string, name: string): SqlError {
   return new SqlError(SqlState.insufficientPrivilege, `must be owner of ${kind} ${name}`);
 }
 
-function relation(ctx: DdlContext, rel: QualifiedName): Relation | undefined {
+function relation(ctx: DdlContext, rel: QualifiedName, access: DdlAccess): Relation | undefined {
+  if (rel.schema) mayUse(ctx, access, rel.schema);
   const t = findTable(ctx, rel);
   if (t) return { kind: t.kind === 'v' ? 'view' : 'table', name: t.name, obj: t, table: t };
   const s: SequenceDef | undefined = findSequence(ctx, rel);
@@ -41,7 +42,7 @@ function relation(ctx: DdlContext, rel: QualifiedName): Relation | undefined {
 }
 
 function mustOwn(ctx: DdlContext, access: DdlAccess, rel: QualifiedName | undefined): void {
-  const r = rel && relation(ctx, rel);
+  const r = rel && relation(ctx, rel, access);
   if (r && !isOwner(access.roles, access.role, r.obj)) throw notOwner(r.kind, r.name);
 }
 
@@ -99,6 +100,7 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
       return stmt;
     case 'truncate':
       for (const name of stmt.tables) {
+        if (name.schema) mayUse(ctx, access, name.schema);
         const t = findTable(ctx, name);
         if (t && !hasTablePrivilege(roles, role, t, 'D')) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for table ${t.name}`);
       }
@@ -113,6 +115,14 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
       return stmt;
     default:
       return stmt;
+  }
+}
+
+/** a name qualified with a schema needs USAGE on it (LookupExplicitNamespace) */
+function mayUse(ctx: DdlContext, access: DdlAccess, schema: string): void {
+  const s = ctx.catalog.schemaPrivileges(schema);
+  if (s && !hasPrivilege(access.roles, access.role, s, 'U', ALL_SCHEMA_PRIVILEGES)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${schema}`);
   }
 }
 
@@ -131,7 +141,7 @@ function mayCreateIn(ctx: DdlContext, access: DdlAccess, schema: string | undefi
  */
 function alterOwner(ctx: DdlContext, access: DdlAccess, stmt: AlterTable): BoundDdl {
   const owners = stmt.commands.filter((c) => c.kind === 'owner');
-  const r = relation(ctx, stmt.relation);
+  const r = relation(ctx, stmt.relation, access);
   if (!r) return stmt; // ALTER TABLE reports the missing relation
   if (!isOwner(access.roles, access.role, r.obj)) throw notOwner(r.kind, r.name);
   for (const cmd of owners) {
