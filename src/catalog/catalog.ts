@@ -196,8 +196,6 @@ export interface ExtensionDef {
   readonly oid: number;
   readonly name: string;
   readonly version: string;
-  /** CREATE EXTENSION … SCHEMA s (pg_extension.extnamespace; absent: public) */
-  readonly schema?: string;
 }
 
 /** OIDs are unique across all databases of a server (storage keys tables by OID). */

@@ -368,7 +368,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['extconfig', T._oid], ['extcondition', T._text],
   ], (ctx) => [
     [PLPGSQL_OID, 'plpgsql', ROLE.bootstrap, NAMESPACE.pg_catalog, false, '1.0', null, null],
-    ...[...ctx.catalog.extensions.values()].filter((e) => e.name !== 'plpgsql').map((e) => [e.oid, e.name, ROLE.bootstrap, namespaceOid(ctx.catalog, e.schema ?? 'public'), true, e.version, null, null] as Row),
+    ...[...ctx.catalog.extensions.values()].filter((e) => e.name !== 'plpgsql').map((e) => [e.oid, e.name, ROLE.bootstrap, NAMESPACE.public, true, e.version, null, null] as Row),
   ], 3079));
 
   add(rel('pg_catalog', 'pg_settings', [['name', text], ['setting', text], ['unit', text], ['category', text], ['short_desc', text], ['extra_desc', text],

@@ -14,6 +14,7 @@ export function createExtension(ctx: DdlContext, stmt: Extract<BoundDdl, { kind:
     }
     throw new SqlError(SqlState.duplicateObject, `extension "${name}" already exists`);
   }
+  // the built-in extensions' objects live in public: SCHEMA s is checked, their place stays (pg_dump's output restores anywhere)
   if (stmt.schema !== undefined && !ctx.catalog.schemaExists(stmt.schema)) throw new SqlError('3F000', `schema "${stmt.schema}" does not exist`);
   const version = KNOWN_EXTENSIONS[name];
   if (!version) {
@@ -22,6 +23,6 @@ export function createExtension(ctx: DdlContext, stmt: Extract<BoundDdl, { kind:
       hint: 'The extension must first be installed on the system where PostgreSQL is running.',
     });
   }
-  ctx.catalog.extensions.set(name, { oid: ctx.catalog.allocateOid(), name, version, ...(stmt.schema ? { schema: stmt.schema } : {}) });
+  ctx.catalog.extensions.set(name, { oid: ctx.catalog.allocateOid(), name, version });
   ctx.catalog.version++;
 }

@@ -6,7 +6,7 @@
  * tables). Objects that go with another one (a table's indexes, owned sequences,
  * partitions, its own constraints) are not listed.
  */
-import type { ConstraintDef, ExtensionDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import type { ConstraintDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import { viewDependencies } from '../../catalog/system/dependencies.js';
 import { CLASS_OID } from '../../catalog/system/objects.js';
@@ -18,7 +18,6 @@ type DroppedObject =
   | { readonly kind: 'table'; readonly def: TableDef }
   | { readonly kind: 'sequence'; readonly def: SequenceDef }
   | { readonly kind: 'function'; readonly def: SqlFunctionDef }
-  | { readonly kind: 'extension'; readonly def: ExtensionDef }
   | { readonly kind: 'constraint'; readonly def: ConstraintDef; readonly table: TableDef };
 
 /** One object a DROP SCHEMA drops too, with the descriptions its messages use. */
@@ -41,7 +40,6 @@ export function schemaDependents(ctx: DdlContext, schemas: readonly string[]): S
       .map((def) => ({ kind: 'table' as const, def })),
     ...[...catalog.sequences.values()].filter((s) => inSchemas(s.schema) && !s.ownedBy).map((def) => ({ kind: 'sequence' as const, def })),
     ...[...catalog.functions.values()].filter((f) => inSchemas(f.schema)).map((def) => ({ kind: 'function' as const, def })),
-    ...[...catalog.extensions.values()].filter((e) => e.schema !== undefined && inSchemas(e.schema)).map((def) => ({ kind: 'extension' as const, def })),
   ];
   const droppedTables = new Set([...catalog.tables.values()].filter((t) => inSchemas(t.schema)).map((t) => t.oid));
   const seen = new Set<string>();
@@ -59,7 +57,7 @@ export function schemaDependents(ctx: DdlContext, schemas: readonly string[]): S
 }
 
 function schemaOf(o: DroppedObject): string {
-  return o.kind === 'constraint' ? o.table.schema : o.def.schema ?? 'public';
+  return o.kind === 'constraint' ? o.table.schema : o.def.schema;
 }
 
 /** views (of any schema) that read a table or call a function, foreign keys of other tables that reference a table */
@@ -81,7 +79,6 @@ function describe(ctx: DdlContext, o: DroppedObject): string {
   switch (o.kind) {
     case 'table': return `${o.def.kind === 'v' ? 'view' : 'table'} ${relationName(ctx, o.def.schema, o.def.name)}`;
     case 'sequence': return `sequence ${relationName(ctx, o.def.schema, o.def.name)}`;
-    case 'extension': return `extension ${quoteIdent(o.def.name)}`;
     case 'constraint': return `constraint ${o.def.name} on table ${relationName(ctx, o.table.schema, o.table.name)}`;
     case 'function': {
       const visible = ctx.searchPath.includes(o.def.schema);
@@ -104,7 +101,6 @@ export async function dropSchemaContents(ctx: DdlContext, schemas: readonly stri
   }
   for (const { object: o } of dependents) {
     if (o.kind === 'function') catalog.functions.delete(o.def.oid);
-    else if (o.kind === 'extension') catalog.extensions.delete(o.def.name);
     else if (o.kind === 'sequence') catalog.sequences.delete(o.def.oid);
   }
   const tables = [...dependents.flatMap((d) => (d.object.kind === 'table' ? [d.object.def] : [])),

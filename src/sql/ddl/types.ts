@@ -230,7 +230,7 @@ export type BoundDdl =
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
   | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
-  /** schema: WITH SCHEMA s (it must exist; Quiver's built-in extensions keep their objects where they are) */
+  /** schema: WITH SCHEMA s (it must exist; Quiver's built-in extensions keep their objects in public) */
   | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean; readonly schema?: string }
   | {
     readonly kind: 'createFunction';
