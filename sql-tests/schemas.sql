@@ -151,3 +151,28 @@ DROP TABLE regress_sch_fk;
 DROP SCHEMA regress_sch_g, regress_sch_owner;
 DROP ROLE regress_sch_owner;
 SELECT nspname FROM pg_namespace WHERE nspname LIKE 'regress_sch%';
+-- ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA
+create schema regress_sch_ss_a;
+create schema regress_sch_ss_b;
+create table regress_sch_ss_a.t (id serial primary key, v text);
+create view regress_sch_ss_a.v as select * from regress_sch_ss_a.t;
+create sequence regress_sch_ss_a.q;
+create function regress_sch_ss_a.f() returns int language sql as 'select 1';
+alter table regress_sch_ss_a.t set schema regress_sch_ss_b;
+alter table regress_sch_ss_b.t set schema regress_sch_ss_b;
+alter table regress_sch_ss_b.t set schema nope;
+alter table nope_t set schema regress_sch_ss_b;
+alter table if exists nope_t set schema regress_sch_ss_b;
+alter view regress_sch_ss_a.v set schema regress_sch_ss_b;
+alter sequence regress_sch_ss_a.q set schema regress_sch_ss_b;
+alter function regress_sch_ss_a.f() set schema regress_sch_ss_b;
+alter table regress_sch_ss_a.v set schema public;
+create table regress_sch_ss_a.t (a int);
+alter table regress_sch_ss_a.t set schema regress_sch_ss_b;
+alter table regress_sch_ss_b.v set schema regress_sch_ss_a;
+select * from regress_sch_ss_a.v;
+\d regress_sch_ss_b.t
+select regress_sch_ss_b.f();
+insert into regress_sch_ss_b.t (v) values ('x') returning id;
+select sequence_schema, sequence_name from information_schema.sequences where sequence_schema like 'regress_sch_ss%' order by 1, 2;
+drop schema regress_sch_ss_a, regress_sch_ss_b cascade;

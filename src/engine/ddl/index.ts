@@ -16,6 +16,7 @@ import { rename } from './rename.js';
 import { initialAcl } from '../default-privileges.js';
 import type { Securable } from '../../catalog/roles.js';
 import { alterSchema, createSchema } from './schema.js';
+import { setSchema } from './set-schema.js';
 import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
@@ -38,7 +39,7 @@ type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kin
 
 /** One runner per statement kind: a new kind fails to compile until it has one. */
 const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
-  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, alterSchema,
+  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, alterSchema, setSchema,
   // the schema's elements are DDL statements of their own
   createSchema: (ctx, s) => createSchema(ctx, s, runDdl),
   createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy,

@@ -84,6 +84,11 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
     case 'createIndex':
       mustOwn(ctx, access, stmt.table);
       return stmt;
+    case 'setSchema':
+      // the owner, with CREATE on the new schema (a missing one is reported by the statement)
+      if (stmt.relation) mustOwn(ctx, access, stmt.relation);
+      if (ctx.catalog.schemaExists(stmt.newSchema)) mayCreateIn(ctx, access, stmt.newSchema);
+      return stmt;
     case 'alterSequence':
     case 'rename':
       mustOwn(ctx, access, stmt.relation);

@@ -5,8 +5,8 @@
 import { SqlError, SqlState } from '../../errors.js';
 import { ALL_DATABASE_PRIVILEGES, changeOwner, hasPrivilege, isOwner } from '../../catalog/roles.js';
 import { isSystemSchema } from '../../catalog/schemas.js';
-import { nextvalDefault, renameSchemaInTree, type BoundDdl, type Drop, type QualifiedName } from '../../sql/ddl/index.js';
-import type { ColumnDef } from '../../catalog/catalog.js';
+import { renameSchemaInTree, type BoundDdl, type Drop, type QualifiedName } from '../../sql/ddl/index.js';
+import { withSequenceIn } from './set-schema.js';
 import { initialAcl } from '../default-privileges.js';
 import { notice, type DdlContext } from './context.js';
 import { resolveRole } from './privileges.js';
@@ -93,13 +93,6 @@ export function alterSchema(ctx: DdlContext, stmt: AlterSchema): void {
     changeOwner(schema, newOwner);
   }
   catalog.version++;
-}
-
-/** a serial or identity column's default names its sequence with the schema: the new one */
-function withSequenceIn(c: ColumnDef, schema: string): ColumnDef {
-  if (!c.sequence || !c.defaultExpr || c.generated) return c;
-  const d = nextvalDefault(c.sequence, schema);
-  return { ...c, defaultExpr: { ast: d.tree, sql: d.sql } };
 }
 
 const notSchemaOwner = (name: string) => new SqlError(SqlState.insufficientPrivilege, `must be owner of schema ${name}`);

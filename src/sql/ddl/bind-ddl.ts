@@ -11,7 +11,7 @@ import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
 import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
 import { bindCreateTable } from './bind-table.js';
-import { bindAlterSchemaOwner, bindCreateSchema, bindRenameSchema } from './bind-schema.js';
+import { bindAlterSchemaOwner, bindCreateSchema, bindRenameSchema, bindSetSchema } from './bind-schema.js';
 import { bindAlterPolicy, bindCreatePolicy, bindDropPolicy, bindRenamePolicy } from './bind-policy.js';
 import { names, qualified } from './tree.js';
 import type { BoundDdl } from './types.js';
@@ -46,6 +46,7 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   }
   if ('CreateSchemaStmt' in node) return bindCreateSchema(node.CreateSchemaStmt, statement, (e, text) => bindDdl(e, text));
   if ('AlterOwnerStmt' in node) return bindAlterSchemaOwner(node.AlterOwnerStmt);
+  if ('AlterObjectSchemaStmt' in node) return bindSetSchema(node.AlterObjectSchemaStmt);
   if ('CreatedbStmt' in node) return { kind: 'createDatabase', name: node.CreatedbStmt.dbname ?? '' };
   if ('DropdbStmt' in node) return { kind: 'dropDatabase', name: node.DropdbStmt.dbname ?? '', missingOk: !!node.DropdbStmt.missing_ok };
   return undefined;

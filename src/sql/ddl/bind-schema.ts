@@ -3,9 +3,11 @@
  * TO | OWNER TO. A schema element names its objects in the new schema (transformCreateSchemaStmt):
  * unqualified names get it, another schema is 42P15.
  */
-import type { AlterOwnerStmt, CreateSchemaStmt, Node, RangeVar, RenameStmt } from '@pgsql/types';
+import type { AlterObjectSchemaStmt, AlterOwnerStmt, CreateSchemaStmt, Node, RangeVar, RenameStmt } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
 import { roleRef } from '../bind-role.js';
+import { functionRef } from './bind-objects.js';
+import { qualified } from './tree.js';
 import type { BoundDdl } from './types.js';
 
 /** binds one element given its text: the statement with all but that element blanked out (offsets stay) */
@@ -30,6 +32,19 @@ export function bindCreateSchema(n: CreateSchemaStmt, statement: string, bindEle
 export function bindRenameSchema(n: RenameStmt): BoundDdl | undefined {
   if (n.renameType !== 'OBJECT_SCHEMA') return undefined;
   return { kind: 'alterSchema', name: n.subname ?? '', newName: n.newname ?? '' };
+}
+
+const SET_SCHEMA_TYPES: Record<string, 'table' | 'view' | 'sequence' | 'function'> = {
+  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_SEQUENCE: 'sequence', OBJECT_FUNCTION: 'function',
+};
+
+/** ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA s */
+export function bindSetSchema(n: AlterObjectSchemaStmt): BoundDdl {
+  const objectType = SET_SCHEMA_TYPES[n.objectType ?? ''];
+  if (!objectType) throw new SqlError(SqlState.featureNotSupported, `ALTER ${(n.objectType ?? '').slice(7).replace(/_/g, ' ')} … SET SCHEMA is not supported`);
+  const common = { kind: 'setSchema' as const, objectType, newSchema: n.newschema ?? '', missingOk: !!n.missing_ok };
+  if (objectType === 'function' && n.object && 'ObjectWithArgs' in n.object) return { ...common, function: functionRef(n.object.ObjectWithArgs) };
+  return { ...common, relation: qualified(n.relation) };
 }
 
 /** ALTER SCHEMA a OWNER TO r (undefined: another kind of object) */

@@ -249,6 +249,15 @@ export type BoundDdl =
     /** the schema elements (CREATE TABLE | VIEW | SEQUENCE | INDEX …), their names put in the new schema */
     readonly elements: readonly BoundDdl[];
   }
+  /** ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA newSchema */
+  | {
+    readonly kind: 'setSchema';
+    readonly objectType: 'table' | 'view' | 'sequence' | 'function';
+    readonly relation?: QualifiedName;
+    readonly function?: FunctionRef;
+    readonly newSchema: string;
+    readonly missingOk: boolean;
+  }
   /** ALTER SCHEMA name RENAME TO newName | OWNER TO owner */
   | { readonly kind: 'alterSchema'; readonly name: string; readonly newName?: string; readonly owner?: RoleRef }
   | { readonly kind: 'createDatabase'; readonly name: string }

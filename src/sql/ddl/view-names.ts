@@ -47,14 +47,18 @@ export function qualifyViewNames(query: ParsedExpr, relationSchema: (name: strin
   return tree as ParsedExpr;
 }
 
-/** A copy of a stored tree whose qualified relation and function names in schema `from` name `to` instead. */
-export function renameSchemaInTree<T>(tree: T, from: string, to: string): T {
+/**
+ * A copy of a stored tree whose qualified relation and function names in schema `from` name
+ * `to` instead (ALTER SCHEMA … RENAME); `only` limits that to one relation or function
+ * (ALTER TABLE | FUNCTION … SET SCHEMA).
+ */
+export function renameSchemaInTree<T>(tree: T, from: string, to: string, only?: { readonly relation?: string; readonly function?: string }): T {
   const copy = structuredClone(tree);
   visit(copy, (kind, body) => {
-    if (kind === 'RangeVar' && body.schemaname === from) body.schemaname = to;
+    if (kind === 'RangeVar' && body.schemaname === from && (!only || only.relation === body.relname)) body.schemaname = to;
     if (kind === 'FuncCall' && Array.isArray(body.funcname) && body.funcname.length === 2) {
-      const first = body.funcname[0] as StringNode;
-      if (first.String?.sval === from) body.funcname = [{ String: { sval: to } }, body.funcname[1]];
+      const [first, second] = body.funcname as StringNode[];
+      if (first!.String?.sval === from && (!only || only.function === second!.String?.sval)) body.funcname = [{ String: { sval: to } }, second];
     }
   });
   return copy;
