@@ -82,33 +82,31 @@ export function creationSchema(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, 
   return first;
 }
 
-export function findTable(ctx: DdlContext, rel: QualifiedName): TableDef | undefined {
-  if (rel.schema) return ctx.catalog.findTable(rel.schema, rel.name);
+type NameScope = Pick<DdlContext, 'catalog' | 'searchPath'>;
+
+/** What `lookup` finds for a name as written: in its schema, or in the first schema of the search path that has one. */
+function onSearchPath<T>(ctx: NameScope, rel: QualifiedName, lookup: (schema: string, name: string) => T | undefined): T | undefined {
+  if (rel.schema) return lookup(rel.schema, rel.name);
   for (const s of ctx.searchPath) {
-    const t = ctx.catalog.findTable(s, rel.name);
-    if (t) return t;
+    const found = lookup(s, rel.name);
+    if (found) return found;
   }
   return undefined;
 }
 
-/** A sequence by its name as written: in its schema, or the first on the search path. */
-export function findSequence(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, rel: QualifiedName): SequenceDef | undefined {
-  if (rel.schema) return ctx.catalog.findSequence(rel.schema, rel.name);
-  for (const s of ctx.searchPath) {
-    const q = ctx.catalog.findSequence(s, rel.name);
-    if (q) return q;
-  }
-  return undefined;
+/** A table or view by its name as written. */
+export function findTable(ctx: NameScope, rel: QualifiedName): TableDef | undefined {
+  return onSearchPath(ctx, rel, (s, n) => ctx.catalog.findTable(s, n));
 }
 
-/** An index by its name as written: in its schema, or the first on the search path. */
-export function findIndex(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, rel: QualifiedName): IndexDef | undefined {
-  if (rel.schema) return ctx.catalog.findIndex(rel.schema, rel.name);
-  for (const s of ctx.searchPath) {
-    const i = ctx.catalog.findIndex(s, rel.name);
-    if (i) return i;
-  }
-  return undefined;
+/** A sequence by its name as written. */
+export function findSequence(ctx: NameScope, rel: QualifiedName): SequenceDef | undefined {
+  return onSearchPath(ctx, rel, (s, n) => ctx.catalog.findSequence(s, n));
+}
+
+/** An index by its name as written. */
+export function findIndex(ctx: NameScope, rel: QualifiedName): IndexDef | undefined {
+  return onSearchPath(ctx, rel, (s, n) => ctx.catalog.findIndex(s, n));
 }
 
 export function mustFindTable(ctx: DdlContext, rel: QualifiedName): TableDef {

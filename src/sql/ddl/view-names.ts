@@ -6,20 +6,7 @@
  * when a schema is renamed.
  */
 import type { ParsedExpr } from './parsed-expr.js';
-
-type Json = { [key: string]: unknown };
-
-function visit(node: unknown, fn: (kind: string, body: Json) => void): void {
-  if (Array.isArray(node)) {
-    for (const n of node) visit(n, fn);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node as Json)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && /^[A-Z]/.test(key)) fn(key, value as Json);
-    visit(value, fn);
-  }
-}
+import { walk as visit } from '../../catalog/system/dependencies.js';
 
 type StringNode = { String?: { sval?: string } };
 
