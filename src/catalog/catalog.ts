@@ -101,6 +101,8 @@ export interface ViewNameRef {
   readonly at: number;
   readonly name: string;
   readonly kind: 'relation' | 'function' | 'type' | 'operator';
+  /** a relation's or function's schema as CREATE VIEW resolved the name (views made before schemas: none) */
+  readonly schema?: string;
 }
 
 /**

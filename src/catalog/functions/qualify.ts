@@ -61,8 +61,10 @@ export function qualifyViewText(catalog: Catalog, visible: Visible, view: TableD
   let text = def.sql;
   // from the end, so earlier offsets stay valid
   for (const ref of [...(def.names ?? [])].sort((a, b) => b.at - a.at)) {
-    let schema: string | undefined;
-    if (ref.kind === 'relation') {
+    let schema: string | undefined = ref.schema;
+    if (schema !== undefined) {
+      // resolved at CREATE VIEW
+    } else if (ref.kind === 'relation') {
       const t = catalog.findTable(view.schema, ref.name) ?? catalog.findTable(VECTOR_SCHEMA, ref.name) ?? catalog.findSequence(VECTOR_SCHEMA, ref.name);
       schema = t?.schema;
     } else if (ref.kind === 'function') {

@@ -5,8 +5,8 @@
 import { SqlError, SqlState } from '../../errors.js';
 import { ALL_DATABASE_PRIVILEGES, changeOwner, hasPrivilege, isOwner } from '../../catalog/roles.js';
 import { isSystemSchema } from '../../catalog/schemas.js';
-import { renameSchemaInTree, type BoundDdl, type Drop, type QualifiedName } from '../../sql/ddl/index.js';
-import { withSequenceIn } from './set-schema.js';
+import type { BoundDdl, Drop, QualifiedName } from '../../sql/ddl/index.js';
+import { renameInViews, withSequenceIn } from './set-schema.js';
 import { initialAcl } from '../default-privileges.js';
 import { notice, type DdlContext } from './context.js';
 import { resolveRole } from './privileges.js';
@@ -104,11 +104,9 @@ function renameSchemaEverywhere(ctx: DdlContext, from: string, to: string): void
   catalog.schemas.delete(from);
   schema.name = to;
   catalog.schemas.set(to, schema);
-  for (const [oid, t] of catalog.tables) {
-    const moved = t.schema === from ? { ...t, schema: to, columns: t.columns.map((c) => withSequenceIn(c, to)) } : t;
-    // views elsewhere keep reading the same objects under the new name
-    catalog.tables.set(oid, moved.view ? { ...moved, view: { ...moved.view, ast: renameSchemaInTree(moved.view.ast, from, to) } } : moved);
-  }
+  for (const [oid, t] of catalog.tables) if (t.schema === from) catalog.tables.set(oid, { ...t, schema: to, columns: t.columns.map((c) => withSequenceIn(c, to)) });
+  // views keep reading the same objects under the new name
+  renameInViews(ctx, from, to);
   for (const [oid, s] of catalog.sequences) if (s.schema === from) catalog.sequences.set(oid, { ...s, schema: to });
   for (const [oid, f] of catalog.functions) if (f.schema === from) catalog.functions.set(oid, { ...f, schema: to });
   catalog.defaultAcls = catalog.defaultAcls.map((d) => (d.schema === from ? { ...d, schema: to } : d));

@@ -4,7 +4,7 @@
  * read the object keep reading it (their stored trees name the new schema).
  */
 import { SqlError, SqlState } from '../../errors.js';
-import type { ColumnDef, TableDef } from '../../catalog/catalog.js';
+import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js';
 import { nextvalDefault, renameSchemaInTree, type BoundDdl } from '../../sql/ddl/index.js';
 import { findSequence, findTable, notice, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
@@ -75,9 +75,14 @@ function setFunctionSchema(ctx: DdlContext, stmt: SetSchema): void {
   ctx.catalog.version++;
 }
 
-function renameInViews(ctx: DdlContext, from: string, to: string, only: { relation?: string; function?: string }): void {
+/** views that name the object (all of schema `from` without `only`) name it in `to` */
+export function renameInViews(ctx: DdlContext, from: string, to: string, only?: { relation?: string; function?: string }): void {
+  const moved = (ref: ViewNameRef) => ref.schema === from
+    && (!only || (ref.kind === 'relation' ? only.relation === ref.name : ref.kind === 'function' && only.function === ref.name.toLowerCase()));
   for (const [oid, t] of ctx.catalog.tables) {
-    if (t.view) ctx.catalog.tables.set(oid, { ...t, view: { ...t.view, ast: renameSchemaInTree(t.view.ast, from, to, only) } });
+    if (!t.view) continue;
+    const names = t.view.names?.map((ref) => (moved(ref) ? { ...ref, schema: to } : ref));
+    ctx.catalog.tables.set(oid, { ...t, view: { ...t.view, ast: renameSchemaInTree(t.view.ast, from, to, only), ...(names ? { names } : {}) } });
   }
 }
 

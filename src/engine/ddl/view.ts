@@ -25,10 +25,16 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     seen.add(c.name);
   }
   // the names mean what they mean now, whatever the search path when the view is used
-  const ast = qualifyViewNames(stmt.query,
-    (rel) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel)),
-    (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, ctx.searchPath)?.schema);
-  const view = { ast, sql: stmt.sql, names: stmt.names };
+  const relationSchema = (rel: string) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel));
+  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, ctx.searchPath)?.schema);
+  // pg_get_viewdef names a schema where the caller's search path does not reach it
+  const names = stmt.names.map((ref) => {
+    const schema = ref.kind === 'relation' ? relationSchema(ref.name)
+      : ref.kind === 'function' ? ctx.searchPath.find((s) => [...ctx.catalog.functions.values()].some((f) => f.schema === s && f.name === ref.name.toLowerCase()))
+        : undefined;
+    return schema ? { ...ref, schema } : ref;
+  });
+  const view = { ast, sql: stmt.sql, names };
   const existing = ctx.catalog.findTable(schema, name);
   if (existing) {
     if (!stmt.replace || existing.kind !== 'v') throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);
