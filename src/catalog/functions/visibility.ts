@@ -12,11 +12,13 @@ function firstWithRelation(catalog: Catalog, path: readonly string[], name: stri
   return path.find((s) => catalog.relationNameTaken(s, name));
 }
 
+/** pg_table_is_visible: a table, view, sequence or index (other OIDs: true) */
 export function tableIsVisible(catalog: Catalog, path: readonly string[], oid: number): boolean {
   const rel = catalog.relationOf(oid);
   return rel ? firstWithRelation(catalog, path, rel.name) === rel.schema : true;
 }
 
+/** pg_type_is_visible: a table's row type follows the table; built-in types are visible */
 export function typeIsVisible(catalog: Catalog, path: readonly string[], oid: number): boolean {
   for (const t of catalog.tables.values()) {
     if (t.rowTypeOid === oid) return path.find((s) => catalog.findTable(s, t.name) !== undefined) === t.schema;
@@ -24,6 +26,7 @@ export function typeIsVisible(catalog: Catalog, path: readonly string[], oid: nu
   return true;
 }
 
+/** pg_function_is_visible: a CREATE FUNCTION function (built-ins: true) */
 export function functionIsVisible(catalog: Catalog, path: readonly string[], oid: number): boolean {
   const f = catalog.functions.get(oid);
   if (!f) return true;

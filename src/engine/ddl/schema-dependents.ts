@@ -31,6 +31,7 @@ export interface SchemaDependent {
 
 const oidOf = (o: DroppedObject): number => o.def.oid;
 
+/** What dropping `schemas` drops besides them, in PostgreSQL's report order (empty: they are empty). */
 export function schemaDependents(ctx: DdlContext, schemas: readonly string[]): SchemaDependent[] {
   const { catalog } = ctx;
   const inSchemas = (s: string) => schemas.includes(s);

@@ -18,6 +18,7 @@ type AlterSchema = Extract<BoundDdl, { kind: 'alterSchema' }>;
 /** runs a schema element (the DDL entry, given by index.ts to keep the module graph acyclic) */
 export type ElementRunner = (ctx: DdlContext, stmt: BoundDdl) => Promise<unknown>;
 
+/** CREATE SCHEMA: needs CREATE on the database; owned by AUTHORIZATION's role or current_user; its elements run inside it. */
 export async function createSchema(ctx: DdlContext, stmt: CreateSchema, runElement?: ElementRunner): Promise<void> {
   const { name } = stmt;
   const access = ctx.access;
@@ -61,6 +62,7 @@ function checkSchemaName(name: string): void {
   }
 }
 
+/** ALTER SCHEMA … RENAME TO (the owner, with CREATE on the database) | OWNER TO (also a member of the new owner). */
 export function alterSchema(ctx: DdlContext, stmt: AlterSchema): void {
   const { catalog } = ctx;
   const schema = catalog.schemas.get(stmt.name);

@@ -12,6 +12,7 @@ import { formatType } from '../../types/types.js';
 
 type SetSchema = Extract<BoundDdl, { kind: 'setSchema' }>;
 
+/** ALTER … SET SCHEMA: the object (and what goes with it) moves; the same schema is a no-op, a taken name 42P07. */
 export function setSchema(ctx: DdlContext, stmt: SetSchema): void {
   if (stmt.objectType === 'function') return setFunctionSchema(ctx, stmt);
   const rel = stmt.relation!;

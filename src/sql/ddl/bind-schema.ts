@@ -13,6 +13,7 @@ import type { BoundDdl } from './types.js';
 /** binds one element given its text: the statement with all but that element blanked out (offsets stay) */
 type BindElement = (node: Node, text: string) => BoundDdl | undefined;
 
+/** CREATE SCHEMA with its elements bound, each named in the new schema */
 export function bindCreateSchema(n: CreateSchemaStmt, statement: string, bindElement: BindElement): BoundDdl {
   const authorization = n.authrole ? roleRef(n.authrole) : undefined;
   // CREATE SCHEMA AUTHORIZATION r: the schema is named after the role
