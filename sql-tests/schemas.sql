@@ -176,3 +176,29 @@ select regress_sch_ss_b.f();
 insert into regress_sch_ss_b.t (v) values ('x') returning id;
 select sequence_schema, sequence_name from information_schema.sequences where sequence_schema like 'regress_sch_ss%' order by 1, 2;
 drop schema regress_sch_ss_a, regress_sch_ss_b cascade;
+-- more statements on objects in a schema: OWNED BY, foreign keys across schemas, partitions, CREATE TABLE AS, COPY, TRUNCATE, identity, ALL TABLES IN SCHEMA
+create schema regress_sch_m;
+create table regress_sch_m.t (id int primary key, v text);
+create sequence regress_sch_m.q owned by regress_sch_m.t.id;
+create table public.regress_sch_m_ref (id int references regress_sch_m.t (id));
+\d regress_sch_m_ref
+create table regress_sch_m.p (k int, v text) partition by list (k);
+create table regress_sch_m.p1 partition of regress_sch_m.p for values in (1);
+insert into regress_sch_m.p values (1, 'a');
+select tableoid::regclass, * from regress_sch_m.p;
+create table regress_sch_m.ctas as select * from regress_sch_m.p;
+select * from regress_sch_m.ctas;
+copy regress_sch_m.t from stdin;
+1	x
+\.
+copy regress_sch_m.t to stdout;
+truncate regress_sch_m.t, regress_sch_m_ref;
+create table regress_sch_m.idt (id int generated always as identity, a int);
+insert into regress_sch_m.idt (a) values (5) returning *;
+\d regress_sch_m.idt
+grant select on all tables in schema regress_sch_m to public;
+select relname, relacl from pg_class where relnamespace = 'regress_sch_m'::regnamespace and relkind in ('r','p') order by 1;
+alter table regress_sch_m.t rename to t2;
+select * from regress_sch_m.t2;
+drop table regress_sch_m_ref;
+drop schema regress_sch_m cascade;
