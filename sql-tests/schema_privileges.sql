@@ -96,6 +96,10 @@ CREATE SCHEMA regress_schpriv_new;
 SELECT nspname, nspacl FROM pg_namespace WHERE nspname = 'regress_schpriv_new';
 ALTER DEFAULT PRIVILEGES REVOKE USAGE ON SCHEMAS FROM regress_schpriv_a;
 \dn+ regress_schpriv*
+-- a schema's elements belong to its owner
+CREATE SCHEMA regress_schpriv_el AUTHORIZATION regress_schpriv_b CREATE TABLE t (a int) CREATE VIEW v AS SELECT a FROM t;
+SELECT relname, relowner::regrole FROM pg_class WHERE relnamespace = 'regress_schpriv_el'::regnamespace ORDER BY 1;
+DROP SCHEMA regress_schpriv_el CASCADE;
 DROP ROLE regress_schpriv_b;
 DROP SCHEMA regress_schpriv_s, regress_schpriv_own, regress_schpriv_new CASCADE;
 DROP TABLE regress_schpriv_elsewhere;

@@ -63,7 +63,8 @@ export async function runDdl(ctx: DdlContext, bound: BoundDdl): Promise<DdlOutco
     const owner = ctx.access.role;
     const created = <T extends Securable & { schema: string }>(objects: Map<number, T>, before: Set<number>, objtype: 'r' | 'S' | 'f') => {
       for (const [oid, obj] of objects) {
-        if (before.has(oid)) continue;
+        // owned already: made by a schema element, which runs as the schema's owner
+        if (before.has(oid) || obj.owner !== undefined) continue;
         obj.owner = owner;
         const acl = initialAcl(ctx.catalog, objtype, owner, obj.schema);
         if (acl) obj.acl = acl;

@@ -44,7 +44,9 @@ export async function createSchema(ctx: DdlContext, stmt: CreateSchema, runEleme
   ctx.catalog.schemas.set(name, { oid, name, ...(owner === undefined ? {} : { owner }), ...(acl ? { acl } : {}) });
   ctx.catalog.version++;
   try {
-    for (const element of stmt.elements) await runElement?.(ctx, element);
+    // the elements are created as the schema's owner (CreateSchemaCommand switches to it)
+    const asOwner: DdlContext = access && owner !== undefined ? { ...ctx, access: { ...access, role: owner } } : ctx;
+    for (const element of stmt.elements) await runElement?.(asOwner, element);
   } catch (e) {
     // the statement is atomic: a failing element leaves no schema and none of the others
     const tablesBefore = new Set(before!.tables.map((t) => t.oid));
