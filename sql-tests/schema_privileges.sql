@@ -105,3 +105,13 @@ DROP SCHEMA regress_schpriv_s, regress_schpriv_own, regress_schpriv_new CASCADE;
 DROP TABLE regress_schpriv_elsewhere;
 REVOKE CREATE ON DATABASE regress_schema_privileges FROM regress_schpriv_a;
 DROP ROLE regress_schpriv_a, regress_schpriv_b;
+-- DROP OWNED drops the role's schemas; without CASCADE not one that holds another role's objects
+create role regress_schpriv_do;
+create schema regress_schpriv_dos authorization regress_schpriv_do;
+create table regress_schpriv_dos.t (a int);
+drop owned by regress_schpriv_do;
+select nspname from pg_namespace where nspname = 'regress_schpriv_dos';
+drop table regress_schpriv_dos.t;
+drop owned by regress_schpriv_do;
+select nspname from pg_namespace where nspname = 'regress_schpriv_dos';
+drop role regress_schpriv_do;

@@ -18,6 +18,7 @@ import { alterRoleSetting } from './role-settings.js';
 import { grantObject } from './grant-objects.js';
 import { alterDefaultPrivileges } from './default-privileges.js';
 import { resolveFunction } from './ddl/function.js';
+import { schemaDependents } from './ddl/schema-dependents.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -25,7 +26,7 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
   ctx.tx.checkWritable(tag);
   const roles = ctx.engine.roles;
   const me = ctx.currentRoleOid();
-  if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles);
+  if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles, stmt.cascade ?? false);
   // databases' ACLs are cluster-wide, with the roles; every other object's is in the database's catalog
   if ((stmt.kind === 'grantObject' && stmt.target !== 'database') || stmt.kind === 'reassignOwned' || stmt.kind === 'defaultPrivileges'
     || (stmt.kind === 'alterOwner' && stmt.function)) {
@@ -307,7 +308,7 @@ function reassignOwned(ctx: SessionContext, roles: Roles, me: number, refs: read
   for (const obj of objects) if (obj.owner !== undefined && from.includes(obj.owner)) changeOwner(obj, target);
 }
 
-async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[]): Promise<void> {
+async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[], cascade: boolean): Promise<void> {
   const owners = refs.map((r) => resolve(ctx, roles, r).oid);
   if (!owners.every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to drop objects');
   const catalog = ctx.catalog;
@@ -319,6 +320,16 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   const plain = tables.filter((t) => t.kind !== 'v' && !(t.partitionOf && tables.some((p) => p.oid === t.partitionOf!.parent))).map(name);
   const sequences = [...catalog.sequences.values()].filter((s) => owned(s) && !s.ownedBy).map(name);
   const schemas = [...catalog.schemas.values()].filter(owned).map((n) => ({ name: n.name }));
+  // before anything goes: without CASCADE, a schema of theirs that holds other roles' objects stops the statement
+  if (!cascade && schemas.length > 0) {
+    const foreign = schemaDependents(ctx.ddl.context(ctx, 'DROP OWNED'), schemas.map((s) => s.name))
+      .filter((d) => d.dependsOn.startsWith('schema ') && d.object.kind !== 'constraint' && !owned(d.object.def));
+    if (foreign.length > 0) {
+      throw new SqlError('2BP01', `cannot drop ${foreign[0].dependsOn} because other objects depend on it`, {
+        detail: foreign.map((d) => `${d.description} depends on ${d.dependsOn}`).join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      });
+    }
+  }
   for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences], ['schema', schemas]] as const) {
     if (objects.length === 0) continue;
     await runDdlStatement(ctx, { kind: 'drop', objectType, objects, missingOk: true, cascade: true }, `DROP ${objectType.toUpperCase()}`, true, 'DROP OWNED');
