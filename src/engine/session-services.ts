@@ -13,6 +13,7 @@ import { quoteIdent } from '../types/identifiers.js';
 import type { RegNameLookups } from '../types/text-io.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
 import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
+import { schemaUsable } from '../catalog/schemas.js';
 
 export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
@@ -85,10 +86,20 @@ function localName(ctx: SessionContext, parts: string[]): string[] {
   return parts.slice(1);
 }
 
+/** a name qualified with a schema needs USAGE on it (LookupExplicitNamespace) */
+function checkUsage(ctx: SessionContext, schema: string): void {
+  if (!schemaUsable(ctx.catalog, ctx.engine.roles, ctx.currentRoleOid(), schema) && ctx.catalog.schemaExists(schema)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${schema}`);
+  }
+}
+
 function findSequenceByName(ctx: SessionContext, name: string): SequenceDef | undefined {
   const parts = localName(ctx, parseQualifiedName(name));
   const rel = parts[parts.length - 1]!;
-  if (parts.length > 1) return ctx.catalog.findSequence(parts[0], rel);
+  if (parts.length > 1) {
+    checkUsage(ctx, parts[0]!);
+    return ctx.catalog.findSequence(parts[0], rel);
+  }
   // a public serial column's default names its sequence without a schema: found off the path too
   return ctx.searchPath().map((s) => ctx.catalog.findSequence(s, rel)).find((x) => x) ?? ctx.catalog.findSequence('public', rel);
 }
@@ -99,6 +110,7 @@ export function relationOid(ctx: SessionContext, name: string): number | undefin
   const parts = localName(ctx, parseQualifiedName(name));
   const schema = parts.length > 1 ? parts[0] : undefined;
   const rel = parts[parts.length - 1];
+  if (schema) checkUsage(ctx, schema);
   const t = schema ? catalog.findTable(schema, rel) : ctx.searchPath().map((s) => catalog.findTable(s, rel)).find((x) => x);
   if (t) return t.oid;
   const schemas = schema ? [schema] : ctx.searchPath();
