@@ -60,6 +60,7 @@ SET ROLE regress_schpriv_a;
 CREATE SCHEMA regress_schpriv_own;
 CREATE SCHEMA regress_schpriv_for_b AUTHORIZATION regress_schpriv_b;
 SELECT nspname, nspowner::regrole, nspacl FROM pg_namespace WHERE nspname = 'regress_schpriv_own';
+SELECT schema_name, schema_owner FROM information_schema.schemata WHERE schema_name LIKE 'regress_schpriv%' ORDER BY 1;
 RESET ROLE;
 -- REVOKE
 REVOKE CREATE ON SCHEMA regress_schpriv_s FROM regress_schpriv_a;

@@ -13,7 +13,7 @@ import { NAMESPACE, type Catalog, type SqlFunctionDef, type SystemRelation, type
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
-import { formatAcl, ownerOf, type Roles, type Securable } from '../roles.js';
+import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, ownerOf, type Roles, type Securable } from '../roles.js';
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
@@ -635,7 +635,10 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
   add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
     ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
     [...SCHEMAS.map((s) => [ctx.database, s, s === 'public' ? 'pg_database_owner' : ctx.user, null, null, null, null] as Row),
-      ...[...ctx.catalog.schemas.values()].map((s) => [ctx.database, s.name, ctx.roles?.nameOf(ownerOf(s)) ?? ctx.user, null, null, null, null] as Row)]));
+      // pg_has_role(nspowner, 'USAGE') OR has_schema_privilege(oid, 'CREATE, USAGE')
+      ...[...ctx.catalog.schemas.values()].filter((s) => !ctx.roles || ctx.roleOid === undefined || ctx.roles.hasPrivilegesOf(ctx.roleOid, ownerOf(s))
+        || hasPrivilege(ctx.roles, ctx.roleOid, s, 'U', ALL_SCHEMA_PRIVILEGES) || hasPrivilege(ctx.roles, ctx.roleOid, s, 'C', ALL_SCHEMA_PRIVILEGES))
+        .map((s) => [ctx.database, s.name, ctx.roles?.nameOf(ownerOf(s)) ?? ctx.user, null, null, null, null] as Row)]));
 
   const constraintsOf = (ctx: SystemRelationContext) => userTables(ctx.catalog).flatMap((t) => t.constraints.map((c) => ({ t, c })));
   const TYPE_NAMES = { p: 'PRIMARY KEY', u: 'UNIQUE', c: 'CHECK', f: 'FOREIGN KEY' } as const;

@@ -1,7 +1,7 @@
 /** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { mustFindTable, findIndex, type DdlContext } from './context.js';
+import { findSequence, mustFindTable, findIndex, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
 
 export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'comment' }>): void {
@@ -33,7 +33,7 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
     }
     case 'sequence': {
       const r = target.relation;
-      const seq = r.schema ? ctx.catalog.findSequence(r.schema, r.name) : ctx.searchPath.map((s) => ctx.catalog.findSequence(s, r.name)).find((x) => x);
+      const seq = findSequence(ctx, r);
       if (!seq) throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);
       seq.comment = stmt.text;
       ctx.catalog.version++;
