@@ -202,3 +202,11 @@ alter table regress_sch_m.t rename to t2;
 select * from regress_sch_m.t2;
 drop table regress_sch_m_ref;
 drop schema regress_sch_m cascade;
+-- public changes owner (pg_dump writes ALTER SCHEMA public OWNER TO …)
+create role regress_sch_po;
+alter schema public owner to regress_sch_po;
+\dn public
+select has_schema_privilege('regress_sch_po', 'public', 'CREATE');
+alter schema public owner to pg_database_owner;
+\dn public
+drop role regress_sch_po;

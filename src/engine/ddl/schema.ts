@@ -67,7 +67,8 @@ function checkSchemaName(name: string): void {
 /** ALTER SCHEMA … RENAME TO (the owner, with CREATE on the database) | OWNER TO (also a member of the new owner). */
 export function alterSchema(ctx: DdlContext, stmt: AlterSchema): void {
   const { catalog } = ctx;
-  const schema = catalog.schemas.get(stmt.name);
+  // public may change owner (pg_dump writes ALTER SCHEMA public OWNER TO …), not its name
+  const schema = catalog.schemas.get(stmt.name) ?? (stmt.name === 'public' && stmt.newName === undefined ? catalog.publicSchema : undefined);
   if (!schema) {
     if (catalog.schemaExists(stmt.name)) throw new SqlError(SqlState.featureNotSupported, `ALTER SCHEMA ${stmt.name} is not supported`);
     throw new SqlError('3F000', `schema "${stmt.name}" does not exist`);
