@@ -214,6 +214,18 @@ export class GrowingSegment implements Segment {
     if (ts > this.maxTs) this.maxTs = ts;
   }
 
+  /**
+   * The rows committed at or before `ts` and the later ones, as two new segments (rows are
+   * appended in commit order, so the first part is a prefix). This one is left as it is:
+   * a scan under way may still be reading it.
+   */
+  splitAfter(ts: number): [GrowingSegment, GrowingSegment] {
+    const upTo = new GrowingSegment();
+    const later = new GrowingSegment();
+    for (let pos = 0; pos < this.length; pos++) (this.insertTs[pos] <= ts ? upTo : later).append(this.rowIds[pos], this.data[pos], this.insertTs[pos]);
+    return [upTo, later];
+  }
+
   rowIdAt(pos: number): RowId { return this.rowIds[pos]; }
   tsAt(pos: number): number { return this.insertTs[pos]; }
   find(rowId: RowId): number { return this.position.get(rowId) ?? -1; }
