@@ -1,7 +1,14 @@
-/** Disk full: a write-ahead log write that hits ENOSPC / EDQUOT is reported as SQLSTATE 53100. */
+/**
+ * Disk full: a write that hits ENOSPC / EDQUOT fails its statement with SQLSTATE 53100,
+ * reads go on, nothing acknowledged is lost, and writes (and CREATE INDEX) work again in
+ * the same server process once space is freed. The server tests mount a small tmpfs and
+ * skip where that is not permitted.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isDiskFull } from '../src/storage/wal.js';
+import { diskFullError } from '../src/storage/disk-full.js';
+import { RetrySchedule, type PostponedJob } from '../src/storage/retry-schedule.js';
 
 test('isDiskFull recognises errno codes and LevelDB status text', () => {
   const enospc = Object.assign(new Error('write failed'), { code: 'ENOSPC' });
@@ -12,11 +19,50 @@ test('isDiskFull recognises errno codes and LevelDB status text', () => {
   assert.equal(isDiskFull(new Error('IO error: /data/wal/000005.log: Disk quota exceeded')), true);
   assert.equal(isDiskFull(Object.assign(new Error('x'), { code: 'EIO' })), false);
   assert.equal(isDiskFull(new Error('Corruption: bad block')), false);
+  // a worker thread's build failure carries node's message text
+  assert.equal(isDiskFull(new Error('IVFFlat build failed: ENOSPC: no space left on device, write')), true);
+});
+
+test('diskFullError names the file relative to the data directory, as PostgreSQL does', () => {
+  const fromLevel = diskFullError(new Error('IO error: /d/wal/000005.log: No space left on device'), '/d', '/d/wal/LOG');
+  assert.equal(fromLevel.code, '53100');
+  assert.equal(fromLevel.message, 'could not extend file "wal/000005.log": No space left on device');
+  assert.equal(fromLevel.fields.hint, 'Check free disk space.');
+  const fromNode = diskFullError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/d/segments/t1-s2.arrow.tmp' }), '/d', '/d/segments');
+  assert.equal(fromNode.message, 'could not extend file "segments/t1-s2.arrow.tmp": No space left on device');
+  const noPath = diskFullError(new Error('HNSW build failed: Failed to serialize into stream: No space left on device'), '/d', '/d/segments');
+  assert.equal(noPath.message, 'could not extend file "segments": No space left on device');
+  assert.equal(diskFullError(fromLevel, '/d', '/x'), fromLevel);
+});
+
+test('the retry schedule backs off per table, starts over after success, and runs everything when space is freed', async () => {
+  const runs: [number, PostponedJob[]][] = [];
+  const schedule = new RetrySchedule((table, jobs) => runs.push([table, jobs]), 20, 80);
+  try {
+    assert.equal(schedule.postpone(1, 'seal'), 20);
+    assert.equal(schedule.postpone(1, 'manifest'), 20, 'one timer per table: a second job joins it');
+    assert.equal(schedule.isDue(1, 'seal'), true);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(runs, [[1, ['manifest', 'seal']]], 'the manifest is written before the seal is tried again');
+    // failing again doubles the delay, up to the maximum
+    assert.equal(schedule.postpone(1, 'seal'), 40);
+    schedule.done(1, 'seal');
+    assert.equal(schedule.isDue(1, 'manifest'), true, 'still due until it went through');
+    schedule.done(1, 'manifest');
+    assert.equal(schedule.isDue(1, 'seal'), false);
+    assert.equal(schedule.postpone(1, 'compaction'), 20, 'the delay starts over once nothing is due');
+    schedule.postpone(2, 'index build');
+    runs.length = 0;
+    schedule.runAllNow();
+    assert.deepEqual(runs, [[1, ['compaction']], [2, ['index build']]]);
+  } finally {
+    schedule.stop();
+  }
 });
 
 import { after } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile, statfs } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -94,4 +140,157 @@ test('a full disk fails the commit with 53100, keeps reads and every acknowledge
   await again.query('INSERT INTO items VALUES ($1, $2, $3)', [100000, vec, pad]);
   const n = await again.query('SELECT count(*)::int AS n FROM items');
   assert.equal(n.rows[0].n, acked.length + 1);
+});
+
+/** Fill the file system at `mnt` to within `leaveBytes` of full; returns the filler file. */
+async function fillDisk(mnt: string, leaveBytes: number): Promise<string> {
+  const fs = await statfs(mnt);
+  const filler = join(mnt, `filler-${Date.now()}`);
+  try {
+    await writeFile(filler, Buffer.alloc(Math.max(0, fs.bavail * fs.bsize - leaveBytes)));
+  } catch (e) {
+    // the server took some of it meanwhile: full all the same (what was written stays)
+    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+  }
+  return filler;
+}
+
+test('writes, sequences and CREATE INDEX work again in the same process once space is freed', async (t) => {
+  const mnt = await mkdtemp(join(tmpdir(), 'quiver-diskfull-'));
+  if (!mountTmpfs(mnt, 32)) {
+    await rm(mnt, { recursive: true, force: true });
+    t.skip('mount -t tmpfs is not permitted here (needs root)');
+    return;
+  }
+  let server: QuiverServer | undefined;
+  const clients: pg.Client[] = [];
+  after(async () => {
+    for (const c of clients) await c.end().catch(() => {});
+    await server?.stop().catch(() => {});
+    try { execFileSync('umount', [mnt], { stdio: 'pipe' }); } catch { /* already gone */ }
+    await rm(mnt, { recursive: true, force: true });
+  });
+  const dataDir = join(mnt, 'data');
+  // seals every 512 KiB: background seals (and the compactions after them) run into the full disk too
+  const start = () => startQuiver({ dataDir, env: { QUIVER_SEAL_THRESHOLD_BYTES: String(512 * 1024) } });
+  const connect = async (): Promise<pg.Client> => {
+    const c = new pg.Client({ host: server!.host, port: server!.port, user: 'postgres', database: 'postgres' });
+    await c.connect();
+    clients.push(c);
+    return c;
+  };
+  server = await start();
+  const writer = await connect();
+  const reader = await connect();
+  await writer.query('CREATE TABLE items (id int PRIMARY KEY, s bigserial, v vector(64), pad text)');
+  const pad = 'x'.repeat(1500);
+  const vec = (id: number) => `[${Array.from({ length: 64 }, (_, i) => ((id * 7 + i) % 13) / 13).join(',')}]`;
+  /** one multi-row INSERT of ids [from, from + n) */
+  const insert = (c: pg.Client, from: number, n: number) => {
+    const ids = Array.from({ length: n }, (_, i) => from + i);
+    const values = ids.map((_, i) => `($${i * 2 + 1}, $${i * 2 + 2}, '${pad}')`).join(', ');
+    return c.query(`INSERT INTO items (id, v, pad) VALUES ${values}`, ids.flatMap((id) => [id, vec(id)]));
+  };
+  const acked: number[] = [];
+  const BATCH = 10;
+  let nextId = 1;
+  // some rows first, and deletes among them: compaction has work when the disk fills
+  for (let i = 0; i < 30; i++, nextId += BATCH) {
+    await insert(writer, nextId, BATCH);
+    for (let k = 0; k < BATCH; k++) acked.push(nextId + k);
+  }
+  await writer.query('DELETE FROM items WHERE id % 3 = 0');
+  for (let i = acked.length - 1; i >= 0; i--) if (acked[i] % 3 === 0) acked.splice(i, 1);
+
+  const fillers: string[] = [];
+  /**
+   * INSERT batches on `c` until one is refused; with `topUp`, whatever space the server gave
+   * back meanwhile (a refused write's partial file, LevelDB's old log) is filled again after
+   * each batch that went in. Returns the refusal and the refused batch's ids.
+   */
+  const insertUntilRefused = async (c: pg.Client, topUp: boolean) => {
+    for (let n = 0; n < 5000; n++) {
+      const batch = Array.from({ length: BATCH }, (_, k) => nextId + k);
+      nextId += BATCH;
+      try {
+        await insert(c, batch[0], BATCH);
+        acked.push(...batch);
+      } catch (e) {
+        return { error: e as Error & { code?: string; hint?: string }, ids: batch };
+      }
+      if (topUp) fillers.push(await fillDisk(mnt, 0));
+    }
+    throw new Error('the disk never filled');
+  };
+  fillers.push(await fillDisk(mnt, 1.5 * 1024 * 1024));
+  const first = await insertUntilRefused(writer, false);
+  assert.equal(first.error.code, '53100', `unexpected error: ${first.error.message}`);
+  assert.match(first.error.message, /^could not extend file ".+": No space left on device$/);
+  assert.equal(first.error.hint, 'Check free disk space.');
+  const ids = async (c: pg.Client) => (await c.query('SELECT id FROM items ORDER BY id')).rows.map((r) => r.id as number);
+  assert.deepEqual(await ids(reader), acked, 'another session reads exactly the acknowledged rows');
+  // while the disk stays full, writes keep failing (on a new connection too) and nothing of them shows
+  const second = await insertUntilRefused(writer, true);
+  assert.equal(second.error.code, '53100', second.error.message);
+  const late = await connect();
+  const third = await insertUntilRefused(late, true);
+  assert.equal(third.error.code, '53100', third.error.message);
+  assert.deepEqual(await ids(late), acked);
+
+  // Space freed: the same connection writes again at once (no restart), and so do new ones.
+  for (const f of fillers.splice(0)) await rm(f);
+  const freedAt = performance.now();
+  await insert(writer, nextId, BATCH);
+  const resumeMs = performance.now() - freedAt;
+  for (let k = 0; k < BATCH; k++) acked.push(nextId + k);
+  nextId += BATCH;
+  const fresh = await connect();
+  await insert(fresh, nextId, BATCH);
+  for (let k = 0; k < BATCH; k++) acked.push(nextId + k);
+  nextId += BATCH;
+  // the refused statements left nothing: not their rows, not their keys (they go in again now)
+  const refusedIds = [...first.ids, ...second.ids, ...third.ids];
+  const refused = await reader.query('SELECT count(*)::int AS n FROM items WHERE id = ANY($1)', [refusedIds]);
+  assert.equal(refused.rows[0].n, 0, 'rows of a refused statement are visible');
+  for (const r of [first, second, third]) await insert(fresh, r.ids[0], BATCH);
+  acked.push(...refusedIds);
+  acked.sort((a, b) => a - b);
+  assert.deepEqual(await ids(reader), acked);
+  assert.match(server.stderr(), /no space left on device; will retry/, 'a background job said it will retry');
+
+  // CREATE INDEX on a full disk: 53100, and no index is left. A GIN index first seals every
+  // row (with space), so the HNSW build's own file write is what fails.
+  await writer.query("CREATE INDEX items_pad ON items USING gin (to_tsvector('simple', pad))");
+  const filler = await fillDisk(mnt, 64 * 1024);
+  let indexError = '';
+  await assert.rejects(writer.query('CREATE INDEX items_v ON items USING hnsw (v vector_l2_ops)'), (e: Error & { code?: string; hint?: string }) => {
+    assert.equal(e.code, '53100', e.message);
+    assert.match(e.message, /^could not extend file ".+": No space left on device$/);
+    assert.equal(e.hint, 'Check free disk space.');
+    indexError = e.message;
+    return true;
+  });
+  // no file of it stays either (a failed build's temporary file goes once its thread stopped)
+  const indexFiles = async () => (await readdir(join(dataDir, 'segments'))).filter((f) => f.includes('items_v'));
+  for (let i = 0; i < 50 && (await indexFiles()).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(await indexFiles(), []);
+  const indexes = async () => (await reader.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY 1")).rows.map((r) => r.indexname as string);
+  assert.deepEqual(await indexes(), ['items_pad', 'items_pkey']);
+  await rm(filler);
+  await writer.query('CREATE INDEX items_v ON items USING hnsw (v vector_l2_ops)');
+  assert.deepEqual(await indexes(), ['items_pad', 'items_pkey', 'items_v']);
+  const near = await reader.query('SELECT id FROM items ORDER BY v <-> $1 LIMIT 1', [vec(acked[0])]);
+  assert.equal(near.rows.length, 1);
+
+  // kill -9: every acknowledged row (and nothing else) comes back, sequence values stay unique, the index stays
+  for (const c of clients.splice(0)) await c.end().catch(() => {});
+  await server.crash();
+  server = await start();
+  const again = await connect();
+  assert.deepEqual(await ids(again), acked);
+  const serial = await again.query('SELECT count(DISTINCT s)::int AS d, count(*)::int AS n FROM items');
+  assert.equal(serial.rows[0].d, serial.rows[0].n, 'a sequence value was handed out twice');
+  assert.deepEqual(await indexes().catch(async () => (await again.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY 1")).rows.map((r) => r.indexname)), ['items_pad', 'items_pkey', 'items_v']);
+  await insert(again, nextId, BATCH);
+  t.diagnostic(`acknowledged rows: ${acked.length}; first INSERT after freeing space took ${resumeMs.toFixed(0)} ms; CREATE INDEX on the full disk: ${indexError}`);
 });

@@ -643,9 +643,15 @@ export class DurableStorage implements Storage {
       const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
       let data = slots ? slots.data : isBitOp(spec.op) ? seg.bitColumn(spec.column, dim) : seg.vectorColumn(spec.column, dim);
       if (keys) data = gatherRows(data as Float32Array, keys, dim);
-      const index = ivf
-        ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) });
+      let index: AnnIndex;
+      try {
+        index = ivf
+          ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
+          : await buildIndexFile(spec.op, data, keys ? keys.length : seg.length, dim, { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) }, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) });
+      } catch (e) {
+        // the worker's message names no file: this is the one it was writing
+        throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, file)) : e;
+      }
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -734,7 +740,9 @@ export class DurableStorage implements Storage {
       await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t, signal));
       return samples === undefined ? {} : { samples };
     } catch (e) {
-      if (t.vectorIndexes.includes(current)) await this.dropVectorIndex(tableId, spec.name);
+      // the build's own error is the statement's (a manifest write the drop could not make
+      // on a full disk is retried later: see saveManifest)
+      if (t.vectorIndexes.includes(current)) await this.dropVectorIndex(tableId, spec.name).catch(() => {});
       throw e;
     }
   }

@@ -14,8 +14,11 @@ const MAX_MS = 60_000;
 
 interface TableRetries {
   readonly due: Set<PostponedJob>;
+  /** the delay the next failure waits */
   delayMs: number;
   timer: NodeJS.Timeout | undefined;
+  /** the delay the armed timer was set for */
+  armedMs: number;
 }
 
 export class RetrySchedule {
@@ -28,14 +31,14 @@ export class RetrySchedule {
   /** `job` of `table` failed for lack of space: returns the delay (ms) after which it runs again. */
   postpone(table: number, job: PostponedJob): number {
     let r = this.tables.get(table);
-    if (!r) this.tables.set(table, (r = { due: new Set(), delayMs: this.firstMs, timer: undefined }));
+    if (!r) this.tables.set(table, (r = { due: new Set(), delayMs: this.firstMs, timer: undefined, armedMs: 0 }));
     r.due.add(job);
-    if (r.timer) return r.delayMs;
-    const delay = r.delayMs;
+    if (r.timer) return r.armedMs;
+    r.armedMs = r.delayMs;
     r.delayMs = Math.min(r.delayMs * 2, this.maxMs);
-    r.timer = setTimeout(() => this.fire(table), delay);
+    r.timer = setTimeout(() => this.fire(table), r.armedMs);
     r.timer.unref();
-    return delay;
+    return r.armedMs;
   }
 
   /** Whether `job` of `table` is waiting for its retry. */

@@ -109,8 +109,6 @@ export interface WalEvents {
 /** Reopen attempts after a full disk: the first at once, then backing off to this (ms). */
 const REOPEN_FIRST_MS = 250;
 const REOPEN_MAX_MS = 5000;
-/** A commit waits for a reopen attempt only if the last one is at least this old (ms). */
-const REOPEN_ON_DEMAND_MS = 200;
 
 export class Wal {
   private queue: Waiter[] = [];
@@ -123,7 +121,6 @@ export class Wal {
   private reopening: Promise<boolean> | undefined;
   private reopenDelay = REOPEN_FIRST_MS;
   private reopenTimer: NodeJS.Timeout | undefined;
-  private lastReopen = 0;
   /** LevelDB calls that run beside the batches (compactRange): a close waits for them */
   private readonly sideWork = new Set<Promise<unknown>>();
   private closed = false;
@@ -152,8 +149,10 @@ export class Wal {
    * and onDurable(ts) makes it visible to new snapshots.
    */
   append(ops: WalOp[], ts = 0): Promise<void> {
-    const refused = this.refusal;
-    if (refused) return Promise.reject(refused);
+    if (this.failed) return Promise.reject(this.failed);
+    // after a full disk: a reopen attempt first — but not for a commit, which applied itself
+    // to memory already (it asked ready() before) and must not wait now
+    if (this.diskFull) return ts > 0 ? Promise.reject(this.diskFull) : this.ready().then(() => this.append(ops, ts));
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, ts, resolve, reject });
       if (!this.writing) this.writing = this.drain();
@@ -165,8 +164,8 @@ export class Wal {
    * as well) between batches, never beside one: after a failed write nothing may follow it.
    */
   exclusive<T>(run: (db: ClassicLevel<string, Uint8Array>) => Promise<T>): Promise<T> {
-    const refused = this.refusal;
-    if (refused) return Promise.reject(refused);
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.diskFull) return this.ready().then(() => this.exclusive(run));
     return new Promise<T>((resolve, reject) => {
       this.tasks.push({ run, resolve: resolve as (v: unknown) => void, reject });
       if (!this.writing) this.writing = this.drain();
@@ -175,8 +174,8 @@ export class Wal {
 
   /** Run a LevelDB call that writes nothing to its log (compactRange) beside the batches. */
   alongside<T>(run: (db: ClassicLevel<string, Uint8Array>) => Promise<T>): Promise<T> {
-    const refused = this.refusal;
-    if (refused) return Promise.reject(refused);
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.diskFull) return this.ready().then(() => this.alongside(run));
     const p = run(this.db);
     this.sideWork.add(p);
     void p.finally(() => this.sideWork.delete(p)).catch(() => {});
@@ -185,14 +184,16 @@ export class Wal {
 
   /**
    * Resolves when a write may be tried: at once while the log is healthy; after a full
-   * disk, once a reopen attempt (made now unless one was made a moment ago) succeeded.
-   * Rejects with the error a write would get.
+   * disk, once a reopen attempt (this caller's, or the one under way) succeeded — so the
+   * first commit after space was freed goes through. Rejects with the error a write would get.
    */
   async ready(): Promise<void> {
     if (this.failed) throw this.failed;
     if (!this.diskFull) return;
-    if (!this.reopening && Date.now() - this.lastReopen < REOPEN_ON_DEMAND_MS) throw this.diskFull;
+    // an attempt under way may have started before the space was freed: then one more
+    const joined = this.reopening !== undefined;
     if (await this.reopen()) return;
+    if (joined && await this.reopen()) return;
     throw this.refusal ?? new Error('bug: write-ahead log neither writable nor failed');
   }
 
@@ -268,7 +269,6 @@ export class Wal {
   private async tryReopen(): Promise<boolean> {
     clearTimeout(this.reopenTimer);
     if (this.closed || this.failed || !this.diskFull) return !this.refusal;
-    this.lastReopen = Date.now();
     try {
       if (this.db.status === 'open') {
         await Promise.allSettled([...this.sideWork]);
@@ -289,13 +289,11 @@ export class Wal {
         this.reopenDelay = Math.min(this.reopenDelay * 2, REOPEN_MAX_MS);
       }
       return false;
-    } finally {
-      this.lastReopen = Date.now();
     }
     this.diskFull = undefined;
     this.reopenDelay = REOPEN_FIRST_MS;
     this.counters.reopens++;
-    this.events.log?.info({ wal: this.db.location }, 'write-ahead log writable again (space was freed)');
+    this.events.log?.info({ wal: this.db.location }, 'write-ahead log writable again');
     this.events.onWritable?.();
     return true;
   }
