@@ -67,6 +67,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startQuiver, type QuiverServer } from './support/server.js';
+import { DurableStorage } from '../src/storage/durable-storage.js';
+import { OID, type Row } from '../src/types/types.js';
 
 /** Mounts a small tmpfs at a fresh directory; undefined when mounting is not permitted. */
 function mountTmpfs(dir: string, megabytes: number): boolean {
@@ -293,4 +295,92 @@ test('writes, sequences and CREATE INDEX work again in the same process once spa
   assert.deepEqual(await indexes().catch(async () => (await again.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY 1")).rows.map((r) => r.indexname)), ['items_pad', 'items_pkey', 'items_v']);
   await insert(again, nextId, BATCH);
   t.diagnostic(`acknowledged rows: ${acked.length}; first INSERT after freeing space took ${resumeMs.toFixed(0)} ms; CREATE INDEX on the full disk: ${indexError}`);
+});
+
+const LAYOUT = {
+  id: 16400,
+  columns: [
+    { name: 'id', type: { oid: OID.int8, typmod: -1 } },
+    { name: 'label', type: { oid: OID.text, typmod: -1 } },
+  ],
+};
+const row = (id: number, label = `item ${id}`): Row => [BigInt(id), label];
+
+function keysVisible(s: DurableStorage): number[] {
+  const out: number[] = [];
+  for (const b of s.scan(LAYOUT.id, s.snapshot())) for (const r of b.rows) out.push(Number(r[0]));
+  return out.sort((a, b) => a - b);
+}
+
+test('storage: a refused group commit is taken back out of memory, and the log is writable again once space is freed', async (t) => {
+  const mnt = await mkdtemp(join(tmpdir(), 'quiver-diskfull-'));
+  if (!mountTmpfs(mnt, 16)) {
+    await rm(mnt, { recursive: true, force: true });
+    t.skip('mount -t tmpfs is not permitted here (needs root)');
+    return;
+  }
+  let s: DurableStorage | undefined;
+  after(async () => {
+    await s?.close().catch(() => {});
+    try { execFileSync('umount', [mnt], { stdio: 'pipe' }); } catch { /* already gone */ }
+    await rm(mnt, { recursive: true, force: true });
+  });
+  const dataDir = join(mnt, 'data');
+  s = await DurableStorage.open({ dataDir, background: false });
+  await s.createTable(LAYOUT);
+  s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
+  const commit = (store: DurableStorage, insert: Row[], del: number[] = []) => {
+    const txn = store.begin();
+    if (insert.length) txn.insert(LAYOUT.id, insert);
+    if (del.length) txn.delete(LAYOUT.id, del);
+    return txn.commit();
+  };
+  const base = Array.from({ length: 100 }, (_, i) => row(i + 1));
+  await commit(s, base);
+  const rowIdOf = (store: DurableStorage, id: number) => store.lookupUnique(LAYOUT.id, 'items_pkey', [BigInt(id)]);
+  const baseRowIds = base.map((r) => rowIdOf(s!, Number(r[0]))!);
+
+  const filler = await fillDisk(mnt, 256 * 1024);
+  // One group (same tick): new keys, deletes of base rows, and one commit too big for what is left.
+  const group = [
+    commit(s, [row(1001), row(1002)]),
+    commit(s, [], baseRowIds.slice(0, 10)),
+    commit(s, [row(1003, 'x'.repeat(2 * 1024 * 1024))]),
+  ];
+  const results = await Promise.allSettled(group);
+  for (const r of results) {
+    assert.equal(r.status, 'rejected');
+    assert.equal((r as PromiseRejectedResult).reason.code, '53100');
+  }
+  const expected = base.map((r) => Number(r[0]));
+  assert.deepEqual(keysVisible(s), expected, 'nothing of the refused commits is visible');
+  for (const id of [1001, 1002, 1003]) assert.equal(rowIdOf(s, id), undefined, `key ${id} of a refused commit is still taken`);
+  // a later commit (with a timestamp past the refused ones) must not reveal them either
+  await rm(filler);
+  await commit(s, [row(2001)]);
+  expected.push(2001);
+  assert.deepEqual(keysVisible(s), expected);
+  // the refused deletes did not happen: the rows can be deleted now (no write conflict)
+  await commit(s, [row(1001), row(1002)], baseRowIds.slice(0, 10));
+  const afterDeletes = expected.filter((id) => id > 10).concat(1001, 1002).sort((a, b) => a - b);
+  assert.deepEqual(keysVisible(s), afterDeletes);
+  assert.ok(s.walCounters().batches > 0);
+
+  // A bulk ingest (a segment file of its own) on a full disk fails with 53100 and leaves no file.
+  const segmentsBefore = (await readdir(join(dataDir, 'segments'))).sort();
+  const full = await fillDisk(mnt, 64 * 1024);
+  const bulk = Array.from({ length: 9000 }, (_, i) => row(100_000 + i, `bulk ${i} ${'y'.repeat(40)}`));
+  await assert.rejects(commit(s, bulk), (e: Error & { code?: string }) => e.code === '53100');
+  assert.deepEqual((await readdir(join(dataDir, 'segments'))).sort(), segmentsBefore);
+  assert.deepEqual(keysVisible(s), afterDeletes);
+  await rm(full);
+  await commit(s, bulk);
+  const all = afterDeletes.concat(bulk.map((r) => Number(r[0]))).sort((a, b) => a - b);
+  assert.deepEqual(keysVisible(s), all);
+
+  // all of it durable: a reopen finds exactly the acknowledged state
+  await s.close();
+  s = await DurableStorage.open({ dataDir, background: false });
+  assert.deepEqual(keysVisible(s), all);
+  assert.equal(rowIdOf(s, 1003), undefined);
 });
