@@ -1684,15 +1684,18 @@ export class DurableStorage implements Storage {
     // Only rows whose commit is durable are sealed: the log may still refuse a commit in
     // flight (disk full), and rewindTo takes its rows back out of the growing segment.
     const sealPoint = this.visibleTs;
-    const [frozen, rest] = t.growing.maxTs <= sealPoint ? [t.growing, new GrowingSegment()] : t.growing.splitAfter(sealPoint);
-    if (t.dropped || (frozen.length === 0 && leftovers.length === 0)) return;
+    if (t.dropped) return;
+    const frozen = t.growing;
+    const rest = frozen.maxTs <= sealPoint ? new GrowingSegment() : frozen.cutAfter(sealPoint);
     t.growing = rest;
+    if (frozen.length === 0 && leftovers.length === 0) return;
     t.frozen = [...t.frozen, frozen];
     const t0 = performance.now();
     const parts = [...leftovers, frozen];
-    const rowIdsAll = parts.flatMap((f) => f.rowIds);
-    const tsAll = parts.flatMap((f) => f.insertTs);
-    const dataAll = parts.flatMap((f) => f.data);
+    // (a frozen segment's arrays may hold rows cut off after its length)
+    const rowIdsAll = parts.flatMap((f) => f.rowIds.slice(0, f.length));
+    const tsAll = parts.flatMap((f) => f.insertTs.slice(0, f.length));
+    const dataAll = parts.flatMap((f) => f.data.slice(0, f.length));
     const order = rowIdsAll.map((_, i) => i).sort((a, b) => rowIdsAll[a] - rowIdsAll[b]);
     const { seg, meta } = await this.buildSegment(t,
       order.map((i) => rowIdsAll[i]), order.map((i) => tsAll[i]), order.map((i) => dataAll[i]));
