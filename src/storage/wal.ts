@@ -121,6 +121,8 @@ export class Wal {
   private reopening: Promise<boolean> | undefined;
   private reopenDelay = REOPEN_FIRST_MS;
   private reopenTimer: NodeJS.Timeout | undefined;
+  /** the clock record of the newest refused commit batch (0: none since the last reopen) */
+  private refusedClock = 0;
   /** LevelDB calls that run beside the batches (compactRange): a close waits for them */
   private readonly sideWork = new Set<Promise<unknown>>();
   private closed = false;
@@ -223,7 +225,7 @@ export class Wal {
         if (this.mirror) ops.push(...await this.mirror.publish(ops));
         await this.db.batch(ops, { sync: !this.mirror });
       } catch (e) {
-        this.writeFailed(e, group);
+        this.writeFailed(e, group, maxTs);
         continue;
       }
       this.counters.batches++;
@@ -244,12 +246,13 @@ export class Wal {
    * later write is refused (PostgreSQL PANICs here) rather than acknowledge something
    * that is not durable.
    */
-  private writeFailed(e: unknown, failing: { reject: (e: Error) => void }[]): void {
+  private writeFailed(e: unknown, failing: { reject: (e: Error) => void }[], clock = 0): void {
     const refused: { reject: (e: Error) => void }[] = [...failing, ...this.queue, ...this.tasks];
     this.queue = [];
     this.tasks = [];
     if (isDiskFull(e) && !this.mirror && !this.failed) {
       this.diskFull = diskFullError(e, this.events.dataDir ?? this.db.location, join(this.db.location, 'LOG'));
+      if (clock > 0) this.refusedClock = Math.max(this.refusedClock, clock);
       this.events.log?.warn({ err: (e as Error).message }, 'write-ahead log write failed: no space left on device; refusing writes until space is freed');
       this.events.onLost?.(this.durableTs);
       for (const w of refused) w.reject(this.diskFull);
@@ -282,6 +285,7 @@ export class Wal {
         return false;
       }
       await this.db.open();
+      await this.checkRefusedBatchIsGone();
     } catch (e) {
       if (!isDiskFull(e)) this.events.log?.error({ err: (e as Error).message }, 'reopening the write-ahead log failed; will retry');
       if (!this.closed) {
@@ -290,12 +294,30 @@ export class Wal {
       }
       return false;
     }
+    if (this.failed) return false;
     this.diskFull = undefined;
     this.reopenDelay = REOPEN_FIRST_MS;
     this.counters.reopens++;
     this.events.log?.info({ wal: this.db.location }, 'write-ahead log writable again');
     this.events.onWritable?.();
     return true;
+  }
+
+  /**
+   * A refused batch must not be in the reopened log: its commits were taken back and their
+   * callers told so. It can be, where the write went through and only its fsync failed
+   * (a file system that allocates at fsync time); then memory no longer matches the log,
+   * and every write is refused until a restart replays the log (as PostgreSQL PANICs).
+   */
+  private async checkRefusedBatchIsGone(): Promise<void> {
+    const refused = this.refusedClock;
+    if (refused === 0) return;
+    const value = await this.db.get(keys.clock);
+    const clock = value === undefined ? 0 : Number(Buffer.from(unframe(value, `record ${keys.clock}`)).toString());
+    this.refusedClock = 0;
+    if (clock < refused) return;
+    this.failed = new Error('a write-ahead log batch refused for lack of space reached the disk all the same; refusing writes until a restart');
+    this.events.log?.error({ clock, refused }, this.failed.message);
   }
 
   /** Resolves once everything queued so far is on disk. */
