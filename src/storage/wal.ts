@@ -250,16 +250,18 @@ export class Wal {
     const refused: { reject: (e: Error) => void }[] = [...failing, ...this.queue, ...this.tasks];
     this.queue = [];
     this.tasks = [];
-    if (isDiskFull(e) && !this.mirror && !this.failed) {
-      this.diskFull = diskFullError(e, this.events.dataDir ?? this.db.location, join(this.db.location, 'LOG'));
+    const full = isDiskFull(e) ? diskFullError(e, this.events.dataDir ?? this.db.location, join(this.db.location, 'LOG')) : undefined;
+    if (full && !this.mirror && !this.failed) {
+      this.diskFull = full;
       if (clock > 0) this.refusedClock = Math.max(this.refusedClock, clock);
       this.events.log?.warn({ err: (e as Error).message }, 'write-ahead log write failed: no space left on device; refusing writes until space is freed');
       this.events.onLost?.(this.durableTs);
-      for (const w of refused) w.reject(this.diskFull);
+      for (const w of refused) w.reject(full);
       void this.reopen();
       return;
     }
-    this.failed ??= new Error(`write-ahead log write failed: ${(e as Error).message}`);
+    // (a full disk in cluster mode too: the batch may be in the shared log already, so the node stops)
+    this.failed ??= full ?? new Error(`write-ahead log write failed: ${(e as Error).message}`);
     for (const w of refused) w.reject(this.failed);
   }
 
