@@ -243,6 +243,21 @@ test('writes, sequences and CREATE INDEX work again in the same process once spa
   const third = await insertUntilRefused(late, true);
   assert.equal(third.error.code, '53100', third.error.message);
   assert.deepEqual(await ids(late), acked);
+  // CREATE TABLE on the full disk: 53100, and neither the table nor its sequence is left
+  // (topped up first: a reopen of the log may find a little room again)
+  let ghost: string | undefined;
+  for (let k = 0; k < 20 && !ghost; k++) {
+    fillers.push(await fillDisk(mnt, 0));
+    try {
+      await late.query(`CREATE TABLE ghost${k} (a int PRIMARY KEY, b bigserial)`);
+    } catch (e) {
+      assert.equal((e as { code?: string }).code, '53100', (e as Error).message);
+      ghost = `ghost${k}`;
+    }
+  }
+  assert.ok(ghost, 'CREATE TABLE was never refused');
+  const relations = async (c: pg.Client, name: string) => (await c.query('SELECT count(*)::int AS n FROM pg_class WHERE relname = $1', [name])).rows[0].n as number;
+  assert.equal(await relations(reader, ghost), 0);
 
   // Space freed: the same connection writes again at once (no restart), and so do new ones.
   for (const f of fillers.splice(0)) await rm(f);
@@ -297,6 +312,9 @@ test('writes, sequences and CREATE INDEX work again in the same process once spa
   assert.equal(serial.rows[0].d, serial.rows[0].n, 'a sequence value was handed out twice');
   assert.deepEqual((await again.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY 1")).rows.map((r) => r.indexname), ['items_pad', 'items_pkey', 'items_v']);
   await insert(again, nextId, BATCH);
+  assert.equal(await relations(again, ghost), 0);
+  assert.equal(await relations(again, `${ghost}_b_seq`), 0);
+  assert.equal(await relations(again, 'items'), 1);
   t.diagnostic(`acknowledged rows: ${acked.length}; first INSERT after freeing space took ${resumeMs.toFixed(0)} ms; CREATE INDEX on the full disk: ${indexError}`);
 });
 
