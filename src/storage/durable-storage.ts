@@ -1128,7 +1128,7 @@ export class DurableStorage implements Storage {
         bulk.set(tableId, { ...built, rowIds: sortedIds, rows: sortedRows });
       } catch (e) {
         for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
-        throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, this.segDir) : e;
+        throw e;
       }
     }
     try {
@@ -1641,7 +1641,8 @@ export class DurableStorage implements Storage {
       // A half-written file (disk full) must not keep using the space it took.
       await fh.close().catch(() => {});
       await unlink(tmp).catch(() => {});
-      throw e;
+      // (a file handle's error names no file)
+      throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, name)) : e;
     }
     await fh.close();
     await rename(tmp, join(this.segDir, name));
