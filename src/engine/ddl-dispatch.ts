@@ -114,7 +114,7 @@ export class DdlState {
     this.rolesBefore = undefined;
     if (roles && !committed) ctx.engine.roles.loadData(roles);
     if (!undo) {
-      if (roles) await ctx.engine.saveCatalog();
+      if (roles) await saveAfterBlock(ctx, committed);
       return;
     }
     this.undo = undefined;
@@ -125,8 +125,26 @@ export class DdlState {
     }
     // the catalog first, then the storage: a crash in between leaves only storage that no
     // catalog entry names, which the next start removes
-    await ctx.engine.saveCatalog();
+    if (!await saveAfterBlock(ctx, committed)) {
+      for (const oid of undo.created) await ctx.engine.storage.dropTable(oid).catch(() => {});
+      return;
+    }
     for (const oid of committed ? undo.dropLater : undo.created) await ctx.engine.storage.dropTable(oid);
+  }
+}
+
+/**
+ * Save the catalog after a transaction block; false when a rollback found the disk full:
+ * harmless, the image on disk never held the block's changes (open transactions' DDL is
+ * left out of it), and storage the block created goes at the next start if not before.
+ */
+async function saveAfterBlock(ctx: SessionContext, committed: boolean): Promise<boolean> {
+  try {
+    await ctx.engine.saveCatalog();
+    return true;
+  } catch (e) {
+    if (committed || !(e instanceof SqlError && e.code === SqlState.diskFull)) throw e;
+    return false;
   }
 }
 

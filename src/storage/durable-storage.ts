@@ -582,8 +582,15 @@ export class DurableStorage implements Storage {
       this.log.info({ file: join(this.segDir, f) }, 'removing unreferenced segment file');
       unlinkSync(join(this.segDir, f));
     }
-    for (const table of stale) await this.clearTableRecords(table);
-    for (const table of trimmed) await this.trimLog(table, this.tables.get(table)!.sealedTs);
+    try {
+      for (const table of stale) await this.clearTableRecords(table);
+      for (const table of trimmed) await this.trimLog(table, this.tables.get(table)!.sealedTs);
+    } catch (e) {
+      // a full disk: those records are skipped as they are, and go at a later start or seal;
+      // the server starts (reads go on, writes once space is freed)
+      if (!isDiskFull(e)) throw e;
+      this.log.warn({ err: (e as Error).message }, 'could not remove redundant log records: no space left on device');
+    }
 
     this.log.info({
       tables: this.tables.size, sealedRows, replayedRows: replayed, tombstones, clock,
