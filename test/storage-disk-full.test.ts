@@ -120,10 +120,12 @@ class ServerSession {
   }
 }
 
+let fillers = 0;
+
 /** Fill the file system at `mnt` to within `leaveBytes` of full; returns the filler file. */
 async function fillDisk(mnt: string, leaveBytes: number): Promise<string> {
   const fs = await statfs(mnt);
-  const filler = join(mnt, `filler-${Date.now()}`);
+  const filler = join(mnt, `filler-${++fillers}`);
   try {
     await writeFile(filler, Buffer.alloc(Math.max(0, fs.bavail * fs.bsize - leaveBytes)));
   } catch (e) {
@@ -144,8 +146,9 @@ test('a full disk fails the commit with 53100, keeps reads and every acknowledge
   const writer = await connect();
   const reader = await connect();
   await writer.query('CREATE TABLE items (id int PRIMARY KEY, v vector(64), pad text)');
+  await writer.query('CREATE SEQUENCE tick');
   // Fill the file system to within 1.5 MB, then insert until a commit fails.
-  const filler = await fillDisk(mnt, 1.5 * 1024 * 1024);
+  const fillers = [await fillDisk(mnt, 1.5 * 1024 * 1024)];
   const acked: number[] = [];
   const vec = `[${Array.from({ length: 64 }, (_, i) => (i % 7) / 7).join(',')}]`;
   const pad = 'x'.repeat(2000);
@@ -165,9 +168,24 @@ test('a full disk fails the commit with 53100, keeps reads and every acknowledge
   // Other sessions still read, and see exactly the acknowledged rows.
   const seen = await reader.query('SELECT id FROM items ORDER BY id');
   assert.deepEqual(seen.rows.map((r) => r.id), acked);
+  // nextval on the full disk: the value that needed a log record was refused, and so is
+  // every later one until a record is written — none is handed out unlogged (32 values
+  // ahead), so none comes back after the crash below
+  const handedOut: bigint[] = [];
+  let refusedNextval = false;
+  for (let i = 0; i < 80 && !(refusedNextval && i >= 40); i++) {
+    fillers.push(await fillDisk(mnt, 0));
+    try {
+      handedOut.push(BigInt((await reader.query("SELECT nextval('tick') AS v")).rows[0].v));
+    } catch (e) {
+      assert.equal((e as { code?: string }).code, '53100', (e as Error).message);
+      refusedNextval = true;
+    }
+  }
+  assert.ok(refusedNextval, 'nextval never needed the full disk');
   // Free the space; after a kill -9 (the log's tail torn by the refused write) and restart
   // every acknowledged row (and nothing else) is there and writes work again.
-  await rm(filler);
+  for (const f of fillers) await rm(f);
   await session.crash();
   await session.start();
   const again = await connect();
@@ -176,6 +194,8 @@ test('a full disk fails the commit with 53100, keeps reads and every acknowledge
   await again.query('INSERT INTO items VALUES ($1, $2, $3)', [100000, vec, pad]);
   const n = await again.query('SELECT count(*)::int AS n FROM items');
   assert.equal(n.rows[0].n, acked.length + 1);
+  const next = BigInt((await again.query("SELECT nextval('tick') AS v")).rows[0].v);
+  for (const v of handedOut) assert.ok(next > v, `nextval handed out ${next} again after the crash`);
 });
 
 test('writes, sequences and CREATE INDEX work again in the same process once space is freed', async (t) => {
