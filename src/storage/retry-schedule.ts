@@ -7,6 +7,7 @@
 
 /** The kinds of background work that are postponed, in the order a retry runs them. */
 export const POSTPONABLE = ['manifest', 'seal', 'compaction', 'index build'] as const;
+/** One kind of background work (also the name it has in the log). */
 export type PostponedJob = (typeof POSTPONABLE)[number];
 
 const FIRST_MS = 1000;
@@ -21,6 +22,7 @@ interface TableRetries {
   armedMs: number;
 }
 
+/** Per table: which postponed jobs are due, and one timer for their next try. */
 export class RetrySchedule {
   private readonly tables = new Map<number, TableRetries>();
   private stopped = false;

@@ -110,6 +110,7 @@ export interface WalEvents {
 const REOPEN_FIRST_MS = 250;
 const REOPEN_MAX_MS = 5000;
 
+/** The write-ahead log: group commit, and the only writer of the LevelDB (see the file comment). */
 export class Wal {
   private queue: Waiter[] = [];
   private tasks: Task[] = [];

@@ -14,6 +14,7 @@ export interface CatalogObjects {
   readonly sequences: ReadonlySet<number>;
 }
 
+/** What `catalog` holds now (taken before a statement runs). */
 export function catalogObjects(catalog: Catalog): CatalogObjects {
   const indexes = new Set<number>();
   for (const t of catalog.tables.values()) for (const i of t.indexes) indexes.add(i.oid);
