@@ -71,7 +71,7 @@ if (values.help) {
     '  --hba FILE: pg_hba.conf-format host rules (host/hostssl/hostnossl; trust, reject, password, md5,\n' +
     '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
     '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
-    'cluster mode: [--role standalone|data|proxy|query] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
+    'cluster mode: [--role standalone|data|proxy|query|index] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
     '              [--stream quiver] [--replicas 3] [--node-id ID]   (README: Cluster mode)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
     '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID\n');
@@ -138,8 +138,8 @@ if (values.auth === 'trust' && values.hba === undefined && (values.users !== und
 }
 
 const role = values.role!;
-if (!['standalone', 'data', 'proxy', 'query'].includes(role)) {
-  logger.fatal({ role }, 'invalid --role (standalone, data, proxy or query)');
+if (!['standalone', 'data', 'proxy', 'query', 'index'].includes(role)) {
+  logger.fatal({ role }, 'invalid --role (standalone, data, proxy, query or index)');
   process.exit(2);
 }
 const replicas = Number(values.replicas);
@@ -174,6 +174,11 @@ if (role === 'proxy') {
 } else if (role === 'query') {
   // --data: where the segment and index files it serves are cached
   const node = await clusterRoles!.runQueryNode(cluster, values.host!, port, values.data!, queryWorkers ?? availableParallelism(), logger);
+  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: node.port, data: values.data }) + '\n');
+  stopOnSignals(() => node.close());
+} else if (role === 'index') {
+  // --data: scratch space for the segments it builds indexes of
+  const node = await clusterRoles!.runIndexNode(cluster, values.host!, port, values.data!, logger);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: node.port, data: values.data }) + '\n');
   stopOnSignals(() => node.close());
 } else {

@@ -131,9 +131,9 @@ async function queryNodeServed(): Promise<number[]> {
 
 before(async () => {
   if (!available) return;
-  // a checkpoint every 100 batches: the stream is trimmed during the test, and the data
+  // a checkpoint every 40 batches: the stream is trimmed during the test, and the data
   // node killed and started again comes back from a checkpoint when its position is gone
-  cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, queryNodes: 2, logLevel: 'warn', env: { QUIVER_CHECKPOINT_BATCHES: '100' } });
+  cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, queryNodes: 2, logLevel: 'warn', env: { QUIVER_CHECKPOINT_BATCHES: '40' } });
 });
 
 after(async () => {

@@ -495,6 +495,26 @@ export interface BackendActivity {
   readonly query: string;
 }
 
+/**
+ * A CREATE INDEX or REINDEX running in a session, as pg_stat_progress_create_index shows it.
+ * Quiver's builds have no blocks and wait for no lockers: those columns stay 0.
+ */
+export interface CreateIndexProgress {
+  readonly pid: number;
+  readonly database: string;
+  /** the table the index is built on, and the index */
+  readonly relid: number;
+  readonly indexRelid: number;
+  readonly command: 'CREATE INDEX' | 'CREATE INDEX CONCURRENTLY' | 'REINDEX' | 'REINDEX CONCURRENTLY';
+  /** PostgreSQL's phase text, with the access method's subphase ('building index: loading tuples') */
+  readonly phase: string;
+  readonly tuplesTotal: number;
+  readonly tuplesDone: number;
+  /** a partitioned table: its partitions, and those built so far */
+  readonly partitionsTotal: number;
+  readonly partitionsDone: number;
+}
+
 /** One line of the --hba file as pg_hba_file_rules shows it (null fields where the line has an error). */
 export interface HbaFileRule {
   readonly lineNumber: number;
@@ -544,6 +564,8 @@ export interface SystemRelationContext {
   preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[];
   /** every session's activity (pg_stat_activity) */
   activity?(): readonly BackendActivity[];
+  /** the index builds running in any session (pg_stat_progress_create_index) */
+  createIndexProgress?(): readonly CreateIndexProgress[];
   /** the --hba file, line by line (pg_hba_file_rules; empty without --hba) */
   hbaFileRules?(): readonly HbaFileRule[];
 }

@@ -3,7 +3,7 @@
  * machine's loopback (the README's "Cluster mode"). The infrastructure first (etcd and NATS JetStream with `--nodes`
  * members each, s3rver; local/*.ts), then Quiver nodes as child processes of main.js: two
  * `--role data` nodes (one leads, one stands by), two `--role query` nodes (sealed-segment
- * search for the leader) and a `--role proxy` on `--port`, each
+ * search for the leader), a `--role index` node (index builds for the leader) and a `--role proxy` on `--port`, each
  * given the endpoints as flags. Every process is listed in `<dir>/cluster.json`; the Quiver
  * nodes log to `<dir>/logs/NAME.log`, where links to the infrastructure's logs sit too.
  * `cluster ready on port N` is printed once `SELECT 1` through the proxy answers. SIGINT,
@@ -36,6 +36,8 @@ export interface LocalClusterOptions {
   readonly queryNodes?: number;
   /** each query node's worker threads (default: its --query-workers default, the cores) */
   readonly queryNodeWorkers?: number;
+  /** index nodes: they build sealed segments' HNSW indexes for the leader (default 1) */
+  readonly indexNodes?: number;
   /** the Quiver nodes' --log-level (default info) */
   readonly logLevel?: string;
   /** more environment for the Quiver nodes */
@@ -108,12 +110,13 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const s3 = (s3R as PromiseFulfilledResult<LocalS3>).value;
 
   const queryCount = opts.queryNodes ?? 2;
-  const ports = (await freePorts(dataCount + queryCount + 1)).filter((p) => p !== opts.port);
-  const proxyPort = opts.port || ports[dataCount + queryCount];
+  const indexCount = opts.indexNodes ?? 1;
+  const ports = (await freePorts(dataCount + queryCount + indexCount + 1)).filter((p) => p !== opts.port);
+  const proxyPort = opts.port || ports[dataCount + queryCount + indexCount];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
   const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
-  const specs = new Map<string, { role: 'data' | 'proxy' | 'query'; port: number; args: string[] }>();
+  const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[] }>();
   for (let i = 1; i <= dataCount; i++) {
     const port = ports[i - 1];
     specs.set(`data-${i}`, { role: 'data', port, args: ['--role', 'data', '--port', String(port), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
@@ -123,6 +126,10 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const workers = opts.queryNodeWorkers !== undefined ? ['--query-workers', String(opts.queryNodeWorkers)] : [];
     // --data: the node's cache of segment and index files
     specs.set(`query-${i}`, { role: 'query', port, args: ['--role', 'query', '--port', String(port), '--data', join(dir, `query-${i}`), '--node-id', `query-${i}`, ...workers, ...common] });
+  }
+  for (let i = 1; i <= indexCount; i++) {
+    const port = ports[dataCount + queryCount + i - 1];
+    specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
   specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy-1', ...common] });
   const env: NodeJS.ProcessEnv = {
@@ -317,9 +324,10 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--query-nodes 2] [--log-level info]\n' +
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
   '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n' +
-  '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n';
+  '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
+  '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n';
 
 /** The command line: start, print the ready line, stop everything on a signal. */
 async function main(): Promise<void> {
@@ -332,6 +340,7 @@ async function main(): Promise<void> {
         dir: { type: 'string', default: './cluster' },
         'data-nodes': { type: 'string', default: '2' },
         'query-nodes': { type: 'string', default: '2' },
+        'index-nodes': { type: 'string', default: '1' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -348,7 +357,9 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   const dataNodes = Number(values['data-nodes']);
   const queryNodes = Number(values['query-nodes']);
+  const indexNodes = Number(values['index-nodes']);
   const bad = [
+    !(Number.isInteger(indexNodes) && indexNodes >= 0 && indexNodes <= 9) && '--index-nodes (0 to 9)',
     !(Number.isInteger(queryNodes) && queryNodes >= 0 && queryNodes <= 9) && '--query-nodes (0 to 9)',
     !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 7) && '--nodes (1 to 7)',
     !(Number.isInteger(port) && port >= 0 && port <= 65535) && '--port (0: a free one, up to 65535)',
@@ -389,7 +400,7 @@ async function main(): Promise<void> {
     void cluster?.stop().finally(() => process.exit(1));
   });
   try {
-    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, queryNodes, logLevel: values['log-level']!, signal: abort.signal });
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
   } catch (e) {
     if (stopping) process.exit(exitCode);
     process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);

@@ -8,13 +8,12 @@
  * waits because a query node went away.
  */
 import { createHash } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { AnnIndexFile } from '../ann/api.js';
 import { SqlError } from '../errors.js';
 import type { Body, PendingRequest, SegmentRef, SegmentSearchPool } from '../query-worker/pool.js';
 import type { AnnSearchRequest, ExactTopKRequest, OkResponse } from '../query-worker/protocol.js';
-import { encodeFrame, FrameReader, type NodeRequest, type NodeResponse, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
+import { FramedConnection, type NodeRequest, type NodeResponse, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -38,55 +37,38 @@ interface InFlight {
 
 /** One TCP connection to a query node; `onLost` hears of its end once. */
 class NodeConnection {
-  private readonly socket: Socket;
-  private readonly reader = new FrameReader();
+  private readonly conn: FramedConnection;
   private readonly waiting = new Map<number, (r: NodeResponse) => void>();
-  lost = false;
 
-  constructor(readonly address: string, private readonly onLost: (conn: NodeConnection, why: string) => void) {
-    const at = address.lastIndexOf(':');
-    this.socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
-    this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => {
-      let messages: unknown[];
-      try {
-        messages = this.reader.push(chunk);
-      } catch (e) {
-        this.end(`broken frame: ${(e as Error).message}`);
-        return;
-      }
-      for (const m of messages) {
-        const res = m as NodeResponse;
-        const w = this.waiting.get(res.id);
-        if (!w) continue;
-        this.waiting.delete(res.id);
-        w(res);
-      }
+  constructor(readonly address: string, onLost: (conn: NodeConnection, why: string) => void) {
+    this.conn = new FramedConnection(address, (m) => {
+      const res = m as NodeResponse;
+      const w = this.waiting.get(res.id);
+      if (!w) return;
+      this.waiting.delete(res.id);
+      w(res);
+    }, (why) => {
+      this.waiting.clear();
+      onLost(this, why);
     });
-    this.socket.on('error', (e) => this.end(e.message));
-    this.socket.on('close', () => this.end('connection closed'));
+  }
+
+  get lost(): boolean {
+    return this.conn.ended;
   }
 
   /** Send; `answer` is called with the node's response (never, if the connection is lost). */
   send(req: NodeRequest, answer?: (r: NodeResponse) => void): void {
     if (answer) this.waiting.set(req.id, answer);
-    this.socket.write(encodeFrame(req));
+    this.conn.send(req);
   }
 
   forget(id: number): void {
     this.waiting.delete(id);
   }
 
-  private end(why: string): void {
-    if (this.lost) return;
-    this.lost = true;
-    this.waiting.clear();
-    this.socket.destroy();
-    this.onLost(this, why);
-  }
-
   close(): void {
-    this.end('closed');
+    this.conn.end();
   }
 }
 

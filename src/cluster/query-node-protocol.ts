@@ -10,6 +10,7 @@
  * that coordinates a query sends exactly the segments of its snapshot: every answer is as
  * consistent as a local worker's.
  */
+import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import type { AnnIndexFile } from '../ann/api.js';
 import type { Body } from '../query-worker/pool.js';
@@ -64,7 +65,8 @@ export type NodeResponse =
 /** Frames above this are a broken peer, not a message (a search request is a few KB). */
 const MAX_FRAME = 256 << 20;
 
-export function encodeFrame(message: NodeRequest | NodeResponse): Buffer {
+/** One message as a frame (this protocol's, or the index nodes': index-node.ts). */
+export function encodeFrame(message: unknown): Buffer {
   const body = serialize(message);
   const head = Buffer.allocUnsafe(4);
   head.writeUInt32BE(body.length, 0);
@@ -87,5 +89,45 @@ export class FrameReader {
       this.buffered = this.buffered.subarray(4 + length);
     }
     return out;
+  }
+}
+
+/**
+ * A client's TCP connection that speaks frames: connects to "host:port", hands each whole
+ * message to `onMessage`, and calls `onEnd` once when the connection ends for any reason
+ * (closed, refused, a broken frame, end()).
+ */
+export class FramedConnection {
+  private readonly socket: Socket;
+  private readonly reader = new FrameReader();
+  ended = false;
+
+  constructor(readonly address: string, private readonly onMessage: (m: unknown) => void, private readonly onEnd: (why: string) => void) {
+    const at = address.lastIndexOf(':');
+    this.socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => {
+      let messages: unknown[];
+      try {
+        messages = this.reader.push(chunk);
+      } catch (e) {
+        this.end(`broken frame: ${(e as Error).message}`);
+        return;
+      }
+      for (const m of messages) this.onMessage(m);
+    });
+    this.socket.on('error', (e) => this.end(e.message));
+    this.socket.on('close', () => this.end('connection closed'));
+  }
+
+  send(message: unknown): void {
+    this.socket.write(encodeFrame(message));
+  }
+
+  end(why = 'closed'): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket.destroy();
+    this.onEnd(why);
   }
 }

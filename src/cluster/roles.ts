@@ -1,5 +1,5 @@
 /**
- * `--role data|proxy|query`: a cluster node (README "Cluster mode"). The infrastructure's
+ * `--role data|proxy|query|index`: a cluster node (README "Cluster mode"). The infrastructure's
  * addresses come from flags or QUIVER_* variables; `standalone` (the default) needs none
  * of them and does not come here.
  */
@@ -15,11 +15,28 @@ import { QueryWorkerPool, type SegmentSearchPool } from '../query-worker/pool.js
 import { startQueryNode, type RunningQueryNode } from './query-node.js';
 import { QueryNodePool } from './query-node-pool.js';
 import type { Coordinator } from './coordinator.js';
+import { IndexNodeClient } from './index-node-client.js';
+import { startIndexNode, type RunningIndexNode } from './index-node.js';
 
-export type ClusterNodeRole = 'data' | 'proxy' | 'query';
+export type ClusterNodeRole = 'data' | 'proxy' | 'query' | 'index';
 
-/** How often a data node re-reads which query nodes are registered. */
-const QUERY_NODES_POLL_MS = 1_000;
+/** How often a data node re-reads which query and index nodes are registered. */
+const NODES_POLL_MS = 1_000;
+
+/** Call `onNodes` with the addresses of the registered nodes of `role`, now and every second; returns the stopper. */
+function followRegistrations(coordinator: Coordinator, role: string, logger: Logger, onNodes: (addresses: string[]) => void): () => void {
+  const poll = async () => {
+    try {
+      onNodes((await coordinator.nodes(role)).map((n) => n.address));
+    } catch (e) {
+      logger.warn({ err: e, role }, 'could not read the registered nodes; keeping the last list');
+    }
+  };
+  void poll();
+  const timer = setInterval(() => void poll(), NODES_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export interface ClusterConfig {
   readonly etcd: readonly string[];
@@ -38,15 +55,17 @@ export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] 
   const out: string[] = [];
   if (c.etcd.length === 0) out.push('--etcd');
   if (role === 'data' && c.nats.length === 0) out.push('--nats');
-  if ((role === 'data' || role === 'query') && !c.s3Bucket) out.push('--s3-bucket');
+  if (role !== 'proxy' && !c.s3Bucket) out.push('--s3-bucket');
   return out;
 }
 
 const objectStore = (c: ClusterConfig) => openS3ObjectStore({ bucket: c.s3Bucket, prefix: c.stream, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}) });
 
-async function openSeams(c: ClusterConfig): Promise<SharedSeams> {
+async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
   const log = await openJetStreamLog({ servers: [...c.nats], stream: c.stream, replicas: c.replicas });
-  return { log, objects: objectStore(c) };
+  const indexBuilder = new IndexNodeClient(logger);
+  followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
+  return { log, objects: objectStore(c), indexBuilder };
 }
 
 /** What a data node's server is started with in cluster mode. */
@@ -62,7 +81,7 @@ export interface DataNodeServices {
  */
 export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>): Promise<S> {
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
-  const seams = await openSeams(c);
+  const seams = await openSeams(c, coordinator, logger);
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
     start: (shared) => start({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger) }),
@@ -71,17 +90,9 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
 
 /** A QueryNodePool whose node list follows the registered query nodes (until it closes). */
 function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger): SegmentSearchPool {
-  const timer = setInterval(() => void poll(), QUERY_NODES_POLL_MS);
-  timer.unref();
-  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => clearInterval(timer) });
-  const poll = async () => {
-    try {
-      pool.setNodes((await coordinator.nodes('query')).map((n) => n.address));
-    } catch (e) {
-      logger.warn({ err: e }, 'could not read the query nodes; keeping the last list');
-    }
-  };
-  void poll();
+  let stop = () => {};
+  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop() });
+  stop = followRegistrations(coordinator, 'query', logger, (nodes) => pool.setNodes(nodes));
   return pool;
 }
 
@@ -109,4 +120,22 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
 /** A proxy: routes client connections to the data node that leads (proxy-role.ts). */
 export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger): Promise<RunningProxy> {
   return runProxyRole({ host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId });
+}
+
+/**
+ * An index node: builds sealed segments' HNSW indexes for the data leader on `port`
+ * (index-node.ts), with `workDir` as scratch space, and registers itself.
+ */
+export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  const node = await startIndexNode({ host, port, workDir, objects: objectStore(c), logger });
+  await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'index' });
+  return {
+    port: node.port,
+    built: () => node.built(),
+    async close() {
+      await coordinator.close();
+      await node.close();
+    },
+  };
 }

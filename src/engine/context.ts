@@ -6,7 +6,7 @@
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { ExportedSnapshots } from './snapshots.js';
-import type { BackendActivity, Catalog, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
+import type { BackendActivity, Catalog, CreateIndexProgress, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -19,6 +19,7 @@ import type { SessionSettings } from './session-settings.js';
 import type { Transactions } from './transactions.js';
 import type { StatementControl } from './statement-control.js';
 import type { Activity } from './activity.js';
+import type { IndexBuildProgress } from './index-build-progress.js';
 import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
@@ -41,6 +42,8 @@ export interface EngineState {
   allSystemRelations(): readonly SystemRelation[];
   /** every session's pg_stat_activity row */
   activities(): BackendActivity[];
+  /** the index builds running in any session (pg_stat_progress_create_index) */
+  createIndexProgress(): CreateIndexProgress[];
   /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
   /** LISTEN / NOTIFY between the sessions */
@@ -88,6 +91,8 @@ export interface SessionContext {
   readonly control: StatementControl;
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** what pg_stat_progress_create_index shows of this session */
+  readonly indexBuild: IndexBuildProgress;
   /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
   readonly notifications: SessionNotifications;
   /** a statement starts (its timeout starts, earlier cancels are forgotten) */

@@ -1,7 +1,7 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
@@ -180,6 +180,10 @@ export class Engine implements EngineState, BackendRegistry {
 
   activities(): BackendActivity[] {
     return [...this.sessions.values()].map((s) => s.activitySnapshot());
+  }
+
+  createIndexProgress(): CreateIndexProgress[] {
+    return [...this.sessions.values()].flatMap((s) => s.indexBuild.row() ?? []);
   }
 
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {

@@ -146,6 +146,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
+    createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
   };
 }

@@ -32,6 +32,7 @@ import { evalContext, procName, regLookups, relationName, relationOid, systemCon
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
+import { IndexBuildProgress } from './index-build-progress.js';
 import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
@@ -55,6 +56,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly control = new StatementControl();
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** what pg_stat_progress_create_index shows of this session */
+  readonly indexBuild: IndexBuildProgress;
   /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
   readonly notifications: SessionNotifications;
   /** idle_in_transaction_session_timeout's timer while idle in a transaction block */
@@ -75,6 +78,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.secret = secret;
     this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
+    this.indexBuild = new IndexBuildProgress(pid, () => this.database);
     this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
       if (this.tx.idle) connection?.notificationsArrived?.();
     });

@@ -4,7 +4,7 @@
  * context, and turns untyped literals into typed constants where the context decides.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
+import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
 import { functionNotFound } from '../functions/registry.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
@@ -73,6 +73,9 @@ export function isUnknown(e: Expr): boolean {
   return e.type.oid === OID.unknown;
 }
 
+/** pseudo-types whose input function is PostgreSQL's dummy that raises 0A000 */
+const REFUSING_INPUT = new Set<number>([OID.trigger, OID.index_am_handler]);
+
 const LOOKUP_TYPES = new Set<number>([OID.regclass, OID.regproc, OID.regprocedure, OID.regnamespace, OID.regrole, OID.regoper, OID.regoperator]);
 
 /** Coerce an expression to a type (PostgreSQL's coerce_to_target_type). */
@@ -94,6 +97,12 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn };
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown) {
+    // no literal is ever of type internal (so pgvector's hnswhandler(internal) stays uncallable, as in PostgreSQL)
+    if (target.oid === OID.internal) throw cannotCast(e.type, target);
+    // the handler pseudo-types' input functions refuse every value, NULL included (pseudotypes.c)
+    if (REFUSING_INPUT.has(target.oid)) {
+      throw new SqlError(SqlState.featureNotSupported, `cannot accept a value of type ${formatType(target)}`).withPosition(e.position);
+    }
     const base = sqlType(target.oid);
     let value: Value;
     try {

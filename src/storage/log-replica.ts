@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ClassicLevel } from 'classic-level';
 import { checkFormatVersion, SEGMENTS_DIR, WAL_DIR } from './data-dir.js';
-import { LogTrimmed, type LogBatch, type ObjectStore, type SharedLog } from './shared-log.js';
+import { LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, type SharedLog } from './shared-log.js';
 import { CHECKPOINT_PREFIX, listCheckpoints, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { frame, unframe, type WalOp } from './wal.js';
 
@@ -43,6 +43,8 @@ export interface SharedSeams {
    * commits in it must not be answered with an error. The node should stop at once.
    */
   readonly onAppendFailed?: (e: Error) => void;
+  /** index nodes that build sealed segments' HNSW indexes (absent: built here) */
+  readonly indexBuilder?: RemoteIndexBuilder;
 }
 
 interface Logger {
@@ -121,6 +123,16 @@ export class SharedLogMirror implements WalMirror {
     private readonly checkpoints?: { readonly db: ClassicLevel<string, Uint8Array>; readonly policy: CheckpointPolicy; readonly log: Logger },
   ) {
     for (const f of storedFiles) this.stored.add(f);
+  }
+
+  /** A file put in the object store out of turn (a segment an index node reads, its index): not to be uploaded again. */
+  markStored(file: string): void {
+    this.uploadedAt.set(file, Date.now());
+    this.stored.add(file);
+  }
+
+  isStored(file: string): boolean {
+    return this.stored.has(file);
   }
 
   /** The checkpoint being written, if one is (tests; shutdown). */

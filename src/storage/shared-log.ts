@@ -8,6 +8,10 @@
  * JetStream, S3); storage never imports them.
  */
 
+import type { AnnOp, HnswOptions } from '../ann/api.js';
+import type { QuantizerParams } from '../ann/quantize.js';
+import type { RecallCurve } from '../ann/recall-curve.js';
+
 /** One batch of the shared log, as appended. */
 export interface LogBatch {
   /** the batch's position: increasing, the `expectedLast` of the next append */
@@ -76,4 +80,33 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Keys starting with `prefix`. */
   list(prefix: string): Promise<string[]>;
+}
+
+/** One sealed segment's HNSW index, to be built by an index node (cluster mode's `index` role). */
+export interface RemoteHnswBuild {
+  /** the segment's file: its key in the object store */
+  readonly segmentFile: string;
+  /** the stored vector column */
+  readonly column: number;
+  readonly op: AnnOp;
+  readonly dim: number;
+  readonly count: number;
+  readonly options: HnswOptions;
+  /** the key the index node puts the finished index file under */
+  readonly indexFile: string;
+}
+
+/** What the build measured, for the index to be opened from its file here. */
+export interface RemoteHnswResult {
+  readonly params?: QuantizerParams;
+  readonly curve?: RecallCurve;
+}
+
+/** Index nodes, as the storage sees them. */
+export interface RemoteIndexBuilder {
+  /**
+   * Build on an index node; resolves once the index file is in the object store, or with
+   * undefined when no index node can take it now (the storage builds it itself).
+   */
+  buildHnsw(req: RemoteHnswBuild, signal?: AbortSignal): Promise<RemoteHnswResult | undefined>;
 }

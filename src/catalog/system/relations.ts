@@ -18,7 +18,7 @@ import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
-import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
+import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 import { columnPrivilegeRows } from './column-privileges.js';
@@ -131,7 +131,7 @@ function isVectorType(oid: number): boolean {
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
   'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
-  'pg_hba_file_rules']);
+  'pg_hba_file_rules', 'pg_stat_progress_create_index']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -300,10 +300,13 @@ export function buildSystemRelations(): SystemRelation[] {
     ['indoption', int2vector], ['indexprs', nodeTree], ['indpred', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
+    // as in PostgreSQL, an index CREATE INDEX CONCURRENTLY is building is neither valid nor ready yet
+    const building = new Set((ctx.createIndexProgress?.() ?? []).filter((p) => p.command === 'CREATE INDEX CONCURRENTLY').map((p) => p.indexRelid));
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
         const types = i.columns.map((c) => t.columns[c].type.oid);
-        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
+        const done = !building.has(i.oid);
+        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
           i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
           i.columns.map(() => 0), null, null]);
       }
@@ -331,7 +334,7 @@ export function buildSystemRelations(): SystemRelation[] {
   }, 2606));
 
   add(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', regproc], ['amtype', char]], () => [
-    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [2742, 'gin', INTERNAL_PROCS.ginhandler, 'i'], [AM.hnsw, 'hnsw', INTERNAL_PROCS.hnswhandler, 'i'], [AM.ivfflat, 'ivfflat', INTERNAL_PROCS.ivfflathandler, 'i'],
+    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [2742, 'gin', amHandlerOid('ginhandler'), 'i'], [AM.hnsw, 'hnsw', amHandlerOid('hnswhandler'), 'i'], [AM.ivfflat, 'ivfflat', amHandlerOid('ivfflathandler'), 'i'],
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
@@ -574,6 +577,13 @@ export function buildSystemRelations(): SystemRelation[] {
   addInformationSchema(add);
   SYSTEM = rels;
   add(rel('pg_catalog', 'pg_shadow', userCols, (ctx) => pgUserRows(ctx, true)));
+  // added last: the system relations before it keep their OIDs
+  // PostgreSQL 15's columns; one row per session building an index (pgvector's subphases in `phase`)
+  add(rel('pg_catalog', 'pg_stat_progress_create_index', [['pid', int4], ['datid', oid], ['datname', name], ['relid', oid], ['index_relid', oid],
+    ['command', text], ['phase', text], ['lockers_total', int8], ['lockers_done', int8], ['current_locker_pid', int8], ['blocks_total', int8],
+    ['blocks_done', int8], ['tuples_total', int8], ['tuples_done', int8], ['partitions_total', int8], ['partitions_done', int8]],
+  (ctx) => (ctx.createIndexProgress?.() ?? []).map((p) => [p.pid, databaseOid(ctx, p.database), p.database, p.relid, p.indexRelid, p.command, p.phase,
+    0n, 0n, 0n, 0n, 0n, BigInt(p.tuplesTotal), BigInt(p.tuplesDone), BigInt(p.partitionsTotal), BigInt(p.partitionsDone)] as Row)));
   return rels;
 }
 

@@ -11,6 +11,7 @@ import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
 import type { Expr } from '../../planner/plan.js';
+import type { IndexBuildProgress } from '../index-build-progress.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -43,6 +44,8 @@ export interface DdlContext {
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
   /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */
   readonly interrupted?: AbortSignal;
+  /** the session's pg_stat_progress_create_index row (CREATE INDEX, REINDEX) */
+  readonly indexBuild?: IndexBuildProgress;
   /** throws the statement's 57014 once it was cancelled or timed out */
   readonly checkCancelled?: () => void;
   /** the roles and who runs the statement: ownership and privilege checks (absent: none) */

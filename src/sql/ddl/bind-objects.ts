@@ -45,6 +45,7 @@ export function bindCreateIndex(n: IndexStmt): CreateIndex {
     method: (n.accessMethod ?? 'btree').toLowerCase(),
     unique: !!n.unique,
     ifNotExists: !!n.if_not_exists,
+    concurrently: !!n.concurrent,
     columns: (n.indexParams ?? []).flatMap((p) => ('IndexElem' in p ? [indexColumn(p.IndexElem)] : [])),
     options,
     ...(n.whereClause ? { where: ddlExpr(n.whereClause) } : {}),

@@ -165,6 +165,8 @@ export interface CreateIndex {
   readonly only: boolean;
   /** WHERE of a partial index (applied to HNSW indexes it can be: see engine/ddl/indexes.ts) */
   readonly where?: DdlExpr;
+  /** CREATE INDEX CONCURRENTLY */
+  readonly concurrently: boolean;
 }
 
 export interface CreateView {
