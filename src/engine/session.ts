@@ -37,6 +37,7 @@ import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
+import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
@@ -249,8 +250,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   /** regclass output on the wire: the relation's name, quoted where needed (numbers when unknown) */
   regclassName(oid: number): string | undefined {
-    const n = relationName(this, oid);
-    return n === undefined ? undefined : quoteIdent(n);
+    return relationName(this, oid, quoteIdent);
   }
 
   /** regproc output on the wire: the function's name (numbers when unknown) */
@@ -293,9 +293,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   searchPath(): string[] {
-    const raw = this.settings.get('search_path') ?? 'public';
-    return raw.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')).filter((s) => s !== '$user' && s !== '')
-      .filter((s) => ['public', 'pg_catalog', 'information_schema'].includes(s));
+    const raw = this.settings.get('search_path') ?? '"$user", public';
+    const roles = this.engine.roles;
+    const role = this.currentRoleOid();
+    return parseSearchPath(raw, currentRoleName(this.settings)).filter((s) => schemaUsable(this.catalog, roles, role, s));
   }
 
   /**
@@ -312,13 +313,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return newSelectBinder((self) => ({
       catalog: this.catalog,
       searchPath: this.searchPath(),
+      schemaUsable: (schema) => schemaUsable(this.catalog, this.engine.roles, this.currentRoleOid(), schema),
       paramTypes,
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
-      userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
+      userFunction: (name, args, position, schema) => this.bindUserFunction(self(), name, args, position, schema),
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
-      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
+      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, this.searchPath())?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),
@@ -329,8 +331,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
-  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number): Expr | undefined {
-    const def = findSqlFunction(this.catalog, name, args.length);
+  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number, schema?: string): Expr | undefined {
+    if (schema) binder.checkSchemaUsage(schema, position);
+    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : binder.env.searchPath);
     if (!def) return undefined;
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});

@@ -25,7 +25,7 @@ function tableColumns(table: TableDef): OutputColumn[] {
 }
 
 function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
-  const table = binder.lookupTable(rv.schemaname, rv.relname);
+  const table = binder.lookupTable(rv.schemaname, rv.relname, pos(rv));
   if (!table) {
     const sys = binder.env.systemRelation(rv.schemaname, rv.relname);
     if (sys) throw new SqlError(SqlState.wrongObjectType, `cannot change relation "${rv.relname}"`);

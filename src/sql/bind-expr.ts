@@ -35,7 +35,8 @@ export interface BindEnv {
   /** bind a nested SELECT (subquery) with the given enclosing scope */
   bindSubquery(node: RawNode, parent: Scope): Plan;
   /** a call of a user-defined SQL function, bound in place (undefined: not one) */
-  userFunction?(name: string, args: Expr[], position?: number): Expr | undefined;
+  /** `schema`: the call names one (else the search path decides) */
+  userFunction?(name: string, args: Expr[], position?: number, schema?: string): Expr | undefined;
   /** the OID of a user-defined function by name ('name'::regproc) */
   userFunctionOid?(name: string, schema?: string): number | undefined;
   /** whether name/argc is a user-defined SQL function returning a set */
@@ -149,8 +150,8 @@ export function bindOperator(env: BindEnv, op: string, left: Expr | null, right:
   return { kind: 'call', type: fn.returnType, name: op, fn, args: bound };
 }
 
-function bindCall(env: BindEnv, name: string, args: Expr[], position?: number): Expr {
-  const user = env.userFunction?.(name, args, position);
+function bindCall(env: BindEnv, name: string, args: Expr[], position?: number, schema?: string): Expr {
+  const user = env.userFunction?.(name, args, position, schema);
   if (user) return user;
   const types = args.map((a) => a.type);
   if (args.length === 1 && types[0].oid === OID.record) {
@@ -642,6 +643,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const names = (n.funcname as RawNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1].toLowerCase();
+  const schema = names.length > 1 ? names[names.length - 2] : undefined;
   const position = pos(n);
   if (n.agg_within_group) return bindWithinGroupCall(n, name, scope, ctx, position);
   // rank(x) is only ever the hypothetical-set aggregate; rank() only the window function
@@ -684,9 +686,9 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   }
   if (n.agg_star) throw new SqlError(SqlState.wrongObjectType, `${name}(*) specified, but ${name} is not an aggregate function`, { position });
   const rawArgs = (n.args ?? []) as RawNode[];
-  if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position);
+  if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position, schema);
   const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
-  return bindCall(env, name, args, position);
+  return bindCall(env, name, args, position, schema);
 }
 
 /** With DISTINCT, an aggregate can sort only by its arguments (PostgreSQL's transformAggregateCall). */

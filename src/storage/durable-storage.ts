@@ -934,10 +934,12 @@ export class DurableStorage implements Storage {
     const p = (txn as DurableTransaction | undefined)?.pending.get(t.id);
     const S = snapshot.ts;
     const dead = this.deadPositions(t, seg);
-    // every row and every tombstone of the segment is in the snapshot: a bit test says it all
-    const settled = seg.maxTs <= S && dead.maxTs <= S && !(p && p.deleted.size > 0);
+    // every row of the segment is in the snapshot and the transaction deleted none: a live
+    // bit says visible; only a deleted position asks whether its delete is in the snapshot
+    const settled = seg.maxTs <= S && !(p && p.deleted.size > 0);
+    const deletedBefore = (pos: number) => (t.tombstones.get(seg.rowIdAt(pos)) ?? Infinity) <= S;
     const visible = settled
-      ? (pos: number): RowId | undefined => ((dead.bits[pos >> 3] >> (pos & 7)) & 1 ? undefined : seg.rowIdAt(pos))
+      ? (pos: number): RowId | undefined => ((dead.bits[pos >> 3] >> (pos & 7)) & 1 && deletedBefore(pos) ? undefined : seg.rowIdAt(pos))
       : (pos: number): RowId | undefined => {
         const rowId = seg.rowIdAt(pos);
         if (seg.tsAt(pos) > S) return undefined;
@@ -989,7 +991,18 @@ export class DurableStorage implements Storage {
           for (let i = 0; i < bits.length; i++) bits[i] = ~dead.bits[i] & 0xff;
           const tail = seg.length & 7;
           if (tail) bits[bits.length - 1] &= (1 << tail) - 1;
-          return { bits, count: seg.length - dead.count, nullPositions };
+          let live = seg.length - dead.count;
+          // deletes the snapshot does not see yet leave their rows visible
+          if (dead.maxTs > S) {
+            for (let i = 0; i < dead.bits.length; i++) {
+              if (dead.bits[i] === 0) continue;
+              for (let b = 0; b < 8; b++) {
+                const pos = i * 8 + b;
+                if ((dead.bits[i] >> b) & 1 && !deletedBefore(pos)) { bits[i] |= 1 << b; live++; }
+              }
+            }
+          }
+          return { bits, count: live, nullPositions };
         }
         if (noNulls && !filter) {
           for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);

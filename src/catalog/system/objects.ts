@@ -66,6 +66,7 @@ export function descriptions(catalog: Catalog): [number, number, number, string]
     if (comment && e.name !== 'plpgsql') rows.push([e.oid, CLASS_OID.pg_extension, 0, comment]);
   }
   for (const [oid, comment] of Object.entries(NAMESPACE_COMMENTS)) rows.push([Number(oid), CLASS_OID.pg_namespace, 0, comment]);
+  for (const n of catalog.schemas.values()) if (n.comment) rows.push([n.oid, CLASS_OID.pg_namespace, 0, n.comment]);
   return rows;
 }
 

@@ -307,7 +307,7 @@ const addIdentity: Handler<'addIdentity'> = (ctx, d, cmd) => {
     oid: ctx.catalog.allocateOid(), name, schema, type: col.type, start, increment, min, max, cycle: o.cycle, last: start, isCalled: false,
     ownedBy: { table: d.table.oid, column: i },
   });
-  const dflt = nextvalDefault(name);
+  const dflt = nextvalDefault(name, schema);
   d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: { ast: dflt.tree, sql: dflt.sql } } };
 };
 

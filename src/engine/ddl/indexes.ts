@@ -10,7 +10,7 @@ import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
 import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { parseRegconfig } from '../../types/regconfig.js';
-import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
+import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
 /**
@@ -187,9 +187,9 @@ function checkSparseRows(ctx: DdlContext, table: TableDef, column: number): void
 
 /** ALTER INDEX parent ATTACH PARTITION child: the child (an index of a partition of parent's table) now belongs to parent */
 export function attachIndex(ctx: DdlContext, parentName: QualifiedName, childName: QualifiedName): void {
-  const parent = ctx.catalog.findIndex(parentName.schema, parentName.name);
+  const parent = findIndex(ctx, parentName);
   if (!parent) throw new SqlError(SqlState.undefinedTable, `relation "${parentName.name}" does not exist`);
-  const child = ctx.catalog.findIndex(childName.schema, childName.name);
+  const child = findIndex(ctx, childName);
   if (!child) throw new SqlError(SqlState.undefinedTable, `relation "${childName.name}" does not exist`);
   const childTable = ctx.catalog.tables.get(child.tableOid);
   const partitionOf = (childTable as { partitionOf?: { parent: number } } | undefined)?.partitionOf;

@@ -14,7 +14,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { mustFindTable, type DdlContext } from './context.js';
+import { mustFindTable, findIndex, type DdlContext } from './context.js';
 import { storesVectorIndex, vectorIndexSpec } from './indexes.js';
 
 type Reindex = Extract<BoundDdl, { kind: 'reindex' }>;
@@ -57,7 +57,7 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
   switch (stmt.target) {
     case 'index': {
       const rel = stmt.relation!;
-      const idx = ctx.catalog.findIndex(rel.schema, rel.name);
+      const idx = findIndex(ctx, rel);
       if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${rel.name}" does not exist`);
       return [[ctx.catalog.tables.get(idx.tableOid)!, idx]];
     }
@@ -67,9 +67,8 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
       return t.indexes.map((i): [TableDef, IndexDef] => [t, i]);
     }
     case 'schema': {
-      // the schemas Quiver has: public, pg_catalog, information_schema (CREATE SCHEMA is not supported yet)
       const schema = stmt.name ?? '';
-      if (!['public', 'pg_catalog', 'information_schema'].includes(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
+      if (!ctx.catalog.schemaExists(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
       const tables = [...ctx.catalog.tables.values()].filter((t) => t.schema === schema);
       return tables.flatMap(top);
     }
