@@ -1,14 +1,15 @@
 /**
  * A DDL statement outside a transaction block that failed with a full disk (53100) must
- * leave nothing behind, as its rollback would in PostgreSQL: the tables, indexes and
- * sequences it created are removed again, from the catalog and from storage. (Other
+ * leave nothing behind, as its rollback would in PostgreSQL: the schemas, tables, indexes
+ * and sequences it created are removed again, from the catalog and from storage. (Other
  * failures are raised before anything is created.)
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Storage } from '../../storage/api.js';
 
-/** The OIDs of a catalog's tables, indexes and sequences (to find what a statement created). */
+/** The OIDs of a catalog's schemas, tables, indexes and sequences (to find what a statement created). */
 export interface CatalogObjects {
+  readonly schemas: ReadonlySet<number>;
   readonly tables: ReadonlySet<number>;
   readonly indexes: ReadonlySet<number>;
   readonly sequences: ReadonlySet<number>;
@@ -18,7 +19,8 @@ export interface CatalogObjects {
 export function catalogObjects(catalog: Catalog): CatalogObjects {
   const indexes = new Set<number>();
   for (const t of catalog.tables.values()) for (const i of t.indexes) indexes.add(i.oid);
-  return { tables: new Set(catalog.tables.keys()), indexes, sequences: new Set(catalog.sequences.keys()) };
+  const schemas = new Set([...catalog.schemas.values()].map((s) => s.oid));
+  return { schemas, tables: new Set(catalog.tables.keys()), indexes, sequences: new Set(catalog.sequences.keys()) };
 }
 
 /**
@@ -49,6 +51,11 @@ export async function forgetCreated(catalog: Catalog, storage: Storage, before: 
   for (const oid of [...catalog.sequences.keys()]) {
     if (before.sequences.has(oid)) continue;
     catalog.sequences.delete(oid);
+    changed = true;
+  }
+  for (const [name, schema] of [...catalog.schemas]) {
+    if (before.schemas.has(schema.oid)) continue;
+    catalog.schemas.delete(name);
     changed = true;
   }
   if (changed) catalog.version++;
