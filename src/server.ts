@@ -102,8 +102,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await queryWorkers?.close();
       // sequences' log records run up to 32 values ahead: a clean shutdown records their
       // exact state, so they continue without a gap (PostgreSQL's shutdown checkpoint)
-      await engine.saveCatalog();
-      await storage.close();
+      try {
+        await engine.saveCatalog();
+      } finally {
+        // (a full disk: the log still has every sequence record, so nothing is lost)
+        await storage.close();
+      }
     },
   };
 }

@@ -5,7 +5,8 @@
  * of the graph, then those rows are added (recall-curve.ts). The thread runs at a lower
  * priority than the session thread (background-priority.ts).
  */
-import { unlinkSync } from 'node:fs';
+import { statfsSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
 import { lowerThreadPriority } from './background-priority.js';
@@ -103,6 +104,23 @@ function calibrate(index: HnswIndex, req: BuildRequest, held: ReadonlySet<number
   }
 }
 
+/**
+ * usearch reports a failed save without its cause ("Failed to serialize into stream"). It
+ * writes until the write fails, so a file system left with (almost) no space right after
+ * (the partial file is still there) was full: said so, the build becomes 53100 upstream.
+ */
+function failureText(e: unknown, path: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/ENOSPC|No space left/i.test(message)) return message;
+  try {
+    const fs = statfsSync(dirname(path));
+    if (fs.bavail * fs.bsize < 1024 * 1024) return `${message}: No space left on device`;
+  } catch {
+    // the directory is gone: the plain message
+  }
+  return message;
+}
+
 if (parentPort) lowerThreadPriority();
 
 parentPort?.on('message', (req: BuildRequest) => {
@@ -110,7 +128,7 @@ parentPort?.on('message', (req: BuildRequest) => {
   try {
     reply = { ok: true, ...build(req) };
   } catch (e) {
-    reply = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    reply = { ok: false, error: failureText(e, req.path) };
   }
   parentPort!.postMessage(reply);
 });

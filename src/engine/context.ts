@@ -34,6 +34,8 @@ export interface EngineState {
   database(name: string): Catalog | undefined;
   readonly databases: ReadonlyMap<string, Catalog>;
   saveCatalog(): Promise<void>;
+  /** A sequence record was not written (disk full): every sequence logs afresh at its next nextval. */
+  forgetSequenceLogs(): void;
   createDatabase(name: string, owner?: number): Promise<void>;
   dropDatabase(name: string, missingOk: boolean, current: string): Promise<boolean>;
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;

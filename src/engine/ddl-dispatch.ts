@@ -3,7 +3,7 @@
  * engine/ddl (runDdl), with the undo bookkeeping that makes DDL in a transaction block roll
  * back, the catalog save after autocommit DDL, TRUNCATE's rows and CREATE TABLE AS's fill.
  */
-import { SqlError } from '../errors.js';
+import { SqlError, SqlState } from '../errors.js';
 import type { Catalog, CatalogData } from '../catalog/catalog.js';
 import type { Roles, RolesData } from '../catalog/roles.js';
 import type { Expr, Plan } from '../planner/plan.js';
@@ -19,6 +19,7 @@ import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import { runDdl, type DdlContext } from './ddl/index.js';
 import { changedObjects, undoObjects } from './ddl/undo.js';
+import { catalogObjects, forgetCreated } from './ddl/forget-created.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
 
@@ -114,7 +115,7 @@ export class DdlState {
     this.rolesBefore = undefined;
     if (roles && !committed) ctx.engine.roles.loadData(roles);
     if (!undo) {
-      if (roles) await ctx.engine.saveCatalog();
+      if (roles) await saveAfterBlock(ctx, committed);
       return;
     }
     this.undo = undefined;
@@ -125,8 +126,26 @@ export class DdlState {
     }
     // the catalog first, then the storage: a crash in between leaves only storage that no
     // catalog entry names, which the next start removes
-    await ctx.engine.saveCatalog();
+    if (!await saveAfterBlock(ctx, committed)) {
+      for (const oid of undo.created) await ctx.engine.storage.dropTable(oid).catch(() => {});
+      return;
+    }
     for (const oid of committed ? undo.dropLater : undo.created) await ctx.engine.storage.dropTable(oid);
+  }
+}
+
+/**
+ * Save the catalog after a transaction block; false when a rollback found the disk full:
+ * harmless, the image on disk never held the block's changes (open transactions' DDL is
+ * left out of it), and storage the block created goes at the next start if not before.
+ */
+async function saveAfterBlock(ctx: SessionContext, committed: boolean): Promise<boolean> {
+  try {
+    await ctx.engine.saveCatalog();
+    return true;
+  } catch (e) {
+    if (committed || !(e instanceof SqlError && e.code === SqlState.diskFull)) throw e;
+    return false;
   }
 }
 
@@ -158,6 +177,7 @@ function compileRowExpr(ctx: SessionContext, e: Expr): (row: Row) => Value {
  */
 export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan): Promise<ExecResult> {
   if (catalogWrite) ctx.tx.checkWritable(tag);
+  const before = catalogWrite && ctx.tx.idle ? catalogObjects(ctx.catalog) : undefined;
   try {
     let result: ExecResult;
     try {
@@ -174,6 +194,7 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
   } catch (e) {
     // a failed autocommit DROP: drop the storage of what did leave the catalog
     for (const oid of ctx.ddl.autocommitDrops.splice(0)) if (!ctx.catalog.tables.has(oid)) await ctx.engine.storage.dropTable(oid).catch(() => {});
+    if (before && e instanceof SqlError && e.code === SqlState.diskFull) await forgetCreated(ctx.catalog, ctx.engine.storage, before);
     throw e;
   }
 }

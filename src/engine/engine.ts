@@ -69,6 +69,11 @@ export class Engine implements EngineState, BackendRegistry {
     for (const [oid, state] of this.storage.loadSequences()) for (const c of this.databases.values()) c.restoreSequence(oid, state);
   }
 
+  /** A sequence record was not written (disk full): no sequence may count on its last record. */
+  forgetSequenceLogs(): void {
+    for (const c of this.databases.values()) c.forgetSequenceLogs();
+  }
+
   async saveCatalog(): Promise<void> {
     // open transactions' DDL is not durable until their COMMIT
     const committedView = (c: Catalog): CatalogData => {

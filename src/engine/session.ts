@@ -357,7 +357,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
   private sequenceLogs: Promise<void>[] = [];
   readonly logSequence: SequenceLogger = (seq, state) => {
     const p = this.engine.storage.logSequence(seq.oid, state);
-    p.catch(() => {}); // awaited (and its failure reported) by awaitSequenceLogs
+    // awaited (and its failure reported) by awaitSequenceLogs; a record that was not written
+    // (disk full) covers nothing: every sequence logs afresh at its next nextval
+    p.catch(() => this.engine.forgetSequenceLogs());
     this.sequenceLogs.push(p);
   };
 

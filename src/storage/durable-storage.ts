@@ -44,7 +44,9 @@ import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
-import { CorruptRecord, Wal, frame, isDiskFull, keys, parseKey, unframe, type WalOp } from './wal.js';
+import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
+import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
 import { catchUp, checkpointPolicyFromEnv, SharedLogMirror, type SharedSeams } from './log-replica.js';
 
 const BATCH_SIZE = 1024;
@@ -161,6 +163,12 @@ class TableState {
   sealScheduled = false;
   compactScheduled = false;
   deletesSinceCompaction = 0;
+  /**
+   * The manifest in memory is ahead of the one on disk: its write failed (disk full). The
+   * retry writes it with `ops` (tombstones a compaction dropped), then deletes `files`
+   * (what the new manifest no longer names).
+   */
+  unsaved: { ops: WalOp[]; files: string[] } | undefined;
 
   constructor(readonly layout: TableLayout) {}
 
@@ -408,8 +416,8 @@ export class DurableStorage implements Storage {
   private readonly loggedSequences = new Set<number>();
   private readonly recoveredSequences = new Map<number, SequenceState>();
   private maintenance: Promise<void> = Promise.resolve();
-  /** delay before the next retry of a background job that hit a full disk, per table (ms) */
-  private readonly diskFullDelay = new Map<number, number>();
+  /** background work a full disk postponed, per table */
+  private readonly retries = new RetrySchedule((table, jobs) => this.retryPostponed(table, jobs));
   private closed = false;
   private readonly segDir: string;
   private readonly sealThreshold: number;
@@ -572,7 +580,12 @@ export class DurableStorage implements Storage {
     const tIndex = performance.now();
     this.clock = clock;
     this.visibleTs = clock;
-    this.wal = new Wal(this.db, clock, (ts) => { this.visibleTs = ts; }, this.mirror);
+    this.wal = new Wal(this.db, clock, (ts) => { this.visibleTs = ts; }, this.mirror, {
+      onLost: (durableTs) => this.rewindTo(durableTs),
+      onWritable: () => this.retries.runAllNow(),
+      log: this.log,
+      dataDir: this.opts.dataDir,
+    });
 
     // Leftovers of work a crash interrupted: segment files no manifest lists (a seal or a
     // compaction that did not reach its manifest write, or the inputs of one that did),
@@ -582,8 +595,15 @@ export class DurableStorage implements Storage {
       this.log.info({ file: join(this.segDir, f) }, 'removing unreferenced segment file');
       unlinkSync(join(this.segDir, f));
     }
-    for (const table of stale) await this.clearTableRecords(table);
-    for (const table of trimmed) await this.trimLog(table, this.tables.get(table)!.sealedTs);
+    try {
+      for (const table of stale) await this.clearTableRecords(table);
+      for (const table of trimmed) await this.trimLog(table, this.tables.get(table)!.sealedTs);
+    } catch (e) {
+      // a full disk: those records are skipped as they are, and go at a later start or seal;
+      // the server starts (reads go on, writes once space is freed)
+      if (!isDiskFull(e)) throw e;
+      this.log.warn({ err: (e as Error).message }, 'could not remove redundant log records: no space left on device');
+    }
 
     this.log.info({
       tables: this.tables.size, sealedRows, replayedRows: replayed, tombstones, clock,
@@ -617,7 +637,7 @@ export class DurableStorage implements Storage {
           }
         }
       });
-      if (rebuild) void this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t)).catch(() => {});
+      if (rebuild) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
     }
   }
 
@@ -643,12 +663,18 @@ export class DurableStorage implements Storage {
       const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
       const onRows = tracker?.index === spec.name ? (rows: number) => tracker.rowsInSegment(rows) : undefined;
       const options = { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
-      // a whole segment's dense vectors can be built by an index node (cluster mode)
-      const remote = !ivf && !slots && !keys && !isBitOp(spec.op)
-        ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
-      const index = remote ?? (ivf
-        ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-        : await buildIndexFile(spec.op, await this.indexInput(seg, spec.column, dim, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
+      let index: AnnIndex;
+      try {
+        // a whole segment's dense vectors can be built by an index node (cluster mode)
+        const remote = !ivf && !slots && !keys && !isBitOp(spec.op)
+          ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
+        index = remote ?? (ivf
+          ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
+          : await buildIndexFile(spec.op, await this.indexInput(seg, spec.column, dim, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
+      } catch (e) {
+        // the worker's message names no file: this is the one it was writing
+        throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, file)) : e;
+      }
       fsyncDir(this.segDir);
       this.annOf(t, seg.id).set(spec.name, index);
       meta.annFiles = { ...(meta.annFiles ?? {}), [spec.name]: file };
@@ -764,11 +790,14 @@ export class DurableStorage implements Storage {
     const built = (seg: SealedSegment) => tracker !== undefined && this.annOf(t, seg.id).has(tracker.index);
     tracker?.begin(segs.map((s) => s.length), segs.map(built));
     for (let i = 0; i < segs.length; i++) {
+      if (!t.sealed.includes(segs[i])) continue;
       const had = built(segs[i]);
       await this.buildSegmentIndexes(t, segs[i], metas[i], signal, tracker);
       if (tracker && !had) tracker.segmentDone(segs[i].length);
+      // a bulk-ingested segment whose commit the log refused meanwhile (rewindTo): no manifest names it
+      if (!t.sealed.includes(segs[i])) await this.discardSegmentFiles(t, segs[i].id, metas[i]);
     }
-    await this.wal.append([this.manifestOp(t)]);
+    await this.saveManifest(t);
   }
 
   /**
@@ -800,7 +829,9 @@ export class DurableStorage implements Storage {
       await this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t, signal, tracker));
       return samples === undefined ? {} : { samples };
     } catch (e) {
-      if (t.vectorIndexes.includes(current)) await this.dropVectorIndex(tableId, spec.name);
+      // the build's own error is the statement's (a manifest write the drop could not make
+      // on a full disk is retried later: see saveManifest)
+      if (t.vectorIndexes.includes(current)) await this.dropVectorIndex(tableId, spec.name).catch(() => {});
       throw e;
     }
   }
@@ -825,8 +856,7 @@ export class DurableStorage implements Storage {
         }
       }
       for (const m of t.ann.values()) { m.get(name)?.close(); m.delete(name); }
-      await this.wal.append([this.manifestOp(t)]);
-      for (const f of files) await unlink(join(this.segDir, f)).catch(() => {});
+      await this.saveManifest(t, [], files);
     });
   }
 
@@ -867,6 +897,15 @@ export class DurableStorage implements Storage {
     const made: DeadPositions = { bits, maxTs, count, tombstones: t.tombstones.size };
     this.dead.set(seg, made);
     return made;
+  }
+
+  /**
+   * Tombstones went (a refused commit's, or rows compaction dropped): the segments'
+   * deleted positions are made again. (Their validity is the tombstone count: k removals
+   * followed by k deletes would otherwise pass for current, without the new bits.)
+   */
+  private forgetDeadPositions(t: TableState): void {
+    for (const seg of t.sealed) this.dead.delete(seg);
   }
 
   /** A committed delete: the tombstone, and its bit in the segment that holds the row. */
@@ -1029,13 +1068,27 @@ export class DurableStorage implements Storage {
   private async trimLog(table: number, sealPoint: number): Promise<void> {
     const from = keys.insertPrefix(table);
     const to = keys.insertsAfter(table, sealPoint);
-    await this.db.clear({ gt: from, lt: to });
-    await this.db.compactRange(from, to);
+    await this.clearRange({ gt: from, lt: to });
+    await this.wal.alongside((db) => db.compactRange(from, to));
   }
 
   private async clearTableRecords(table: number): Promise<void> {
-    await this.db.clear({ gte: keys.insertPrefix(table), lt: keys.insertPrefix(table).slice(0, -1) + '0' });
-    await this.db.clear({ gte: keys.tombstonePrefix(table), lt: keys.tombstonePrefix(table).slice(0, -1) + '0' });
+    await this.clearRange({ gte: keys.insertPrefix(table), lt: keys.insertPrefix(table).slice(0, -1) + '0' });
+    await this.clearRange({ gte: keys.tombstonePrefix(table), lt: keys.tombstonePrefix(table).slice(0, -1) + '0' });
+  }
+
+  /**
+   * Delete a key range through the log's writer (LevelDB logs the deletes too), a bounded
+   * number of keys at a time so that commit batches are not held up behind a long trim.
+   */
+  private async clearRange(range: { gt?: string; gte?: string; lt: string }): Promise<void> {
+    const CHUNK = 20_000;
+    for (let more = true; more;) {
+      more = await this.wal.exclusive(async (db) => {
+        await db.clear({ ...range, limit: CHUNK });
+        return (await db.keys({ ...range, limit: 1 }).all()).length > 0;
+      });
+    }
   }
 
   // ------------------------------------------------------------------------------------
@@ -1080,7 +1133,13 @@ export class DurableStorage implements Storage {
     if (this.tables.has(layout.id)) throw new Error(`bug: storage for table ${layout.id} exists`);
     const t = new TableState(layout);
     this.tables.set(layout.id, t);
-    await this.wal.append([this.manifestOp(t)]);
+    try {
+      await this.wal.append([this.manifestOp(t)]);
+    } catch (e) {
+      // not on disk (the disk is full): the table does not exist
+      if (this.tables.get(layout.id) === t) this.tables.delete(layout.id);
+      throw e;
+    }
   }
 
   async dropTable(tableId: number): Promise<void> {
@@ -1088,6 +1147,7 @@ export class DurableStorage implements Storage {
     if (!t) return;
     t.dropped = true;
     this.tables.delete(tableId);
+    this.retries.forget(tableId);
     await this.wal.append([{ type: 'del', key: keys.table(tableId) }]);
     await this.clearTableRecords(tableId);
     for (const m of t.segMeta) {
@@ -1115,7 +1175,8 @@ export class DurableStorage implements Storage {
    * order, so the catalog image the engine saves right after it is durable only after it.
    */
   private persistManifest(t: TableState): void {
-    this.wal.append([this.manifestOp(t)]).catch((e) => this.log.error({ err: e, table: t.id }, 'manifest write failed'));
+    // a full disk: the retry schedule writes it later
+    this.saveManifest(t).catch((e) => { if (!isDiskFull(e)) this.log.error({ err: e, table: t.id }, 'manifest write failed'); });
   }
 
   /** Drop the storage of tables the recovered catalog does not know (a crash between
@@ -1210,6 +1271,8 @@ export class DurableStorage implements Storage {
   }
 
   async applyCommit(txn: DurableTransaction): Promise<number> {
+    // after a full disk: only once the log is writable again (else 53100 right away)
+    if (txn.hasWrites) await this.wal.ready();
     // Bulk inserts are written as segment files first (durable, not yet referenced); the
     // commit below then validates and applies everything without awaiting in between.
     const bulk = new Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>();
@@ -1227,15 +1290,66 @@ export class DurableStorage implements Storage {
       const order = rowIds.map((_, i) => i).sort((a, b) => rowIds[a] - rowIds[b]);
       const sortedIds = order.map((i) => rowIds[i]);
       const sortedRows = order.map((i) => rows[i]);
-      const built = await this.buildSegment(t, sortedIds, new Array<number>(rows.length).fill(0), sortedRows);
-      bulk.set(tableId, { ...built, rowIds: sortedIds, rows: sortedRows });
+      try {
+        const built = await this.buildSegment(t, sortedIds, new Array<number>(rows.length).fill(0), sortedRows);
+        bulk.set(tableId, { ...built, rowIds: sortedIds, rows: sortedRows });
+      } catch (e) {
+        for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
+        throw e;
+      }
     }
     try {
       return await this.applyCommitTail(txn, bulk);
     } catch (e) {
+      // refused (a full disk: rewindTo took the commit back out of memory already)
       for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
       throw e;
     }
+  }
+
+  /**
+   * The log refused every commit after `durableTs` (the disk is full): take them back out
+   * of memory — their rows from the growing segments (a seal only ever takes durable rows,
+   * see sealTable), the rows' unique-key entries, their tombstones, their bulk-ingested
+   * segments — so that nothing of them is ever visible and their keys are free again.
+   * Runs before any of their callers hears of the failure.
+   */
+  private rewindTo(durableTs: number): void {
+    let rows = 0;
+    let tombstones = 0;
+    let segments = 0;
+    const forgetKeys = (t: TableState, rowId: RowId, keyRow: (columns: readonly number[]) => Row) => {
+      for (const key of t.uniqueKeys.values()) {
+        const k = t.keyOf(key, keyRow(key.spec.columns));
+        if (k !== undefined) indexRemove(key.index, k, rowId);
+      }
+    };
+    for (const t of this.tables.values()) {
+      if (t.growing.maxTs > durableTs) {
+        // new objects: a scan under way keeps the old one (and reads only rows its snapshot sees)
+        const [kept, refused] = t.growing.splitAfter(durableTs);
+        for (let pos = 0; pos < refused.length; pos++) forgetKeys(t, refused.rowIds[pos], () => refused.data[pos]);
+        rows += refused.length;
+        t.growing = kept;
+      }
+      const before = t.tombstones.size;
+      for (const [rowId, ts] of t.tombstones) if (ts > durableTs) t.tombstones.delete(rowId);
+      if (t.tombstones.size < before) this.forgetDeadPositions(t);
+      tombstones += before - t.tombstones.size;
+      const lost = new Set(t.segMeta.filter((m) => m.commitTs !== undefined && m.commitTs > durableTs).map((m) => m.id));
+      if (lost.size === 0) continue;
+      for (const seg of t.sealed) {
+        if (!lost.has(seg.id)) continue;
+        for (let pos = 0; pos < seg.length; pos++) forgetKeys(t, seg.rowIdAt(pos), (columns) => seg.keyRow(pos, columns));
+        t.ann.delete(seg.id);
+        segments++;
+      }
+      // its file (and index files) go with the commit's own error path (applyCommit)
+      t.sealed = t.sealed.filter((seg) => !lost.has(seg.id));
+      t.segMeta = t.segMeta.filter((m) => !lost.has(m.id));
+      this.segmentsChanged(t.id, 'bulk');
+    }
+    this.log.warn({ durableTs, rows, tombstones, bulkSegments: segments }, 'took the commits the write-ahead log refused back out of memory');
   }
 
   private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>): Promise<number> {
@@ -1262,6 +1376,9 @@ export class DurableStorage implements Storage {
       }
     }
     if (!writes) return this.visibleTs;
+    // the log became unwritable while this commit awaited: apply nothing
+    const refused = this.wal.refusal;
+    if (refused) throw refused;
 
     const ts = ++this.clock;
     const ops: WalOp[] = [];
@@ -1290,7 +1407,7 @@ export class DurableStorage implements Storage {
           }
         }
         ops.push(this.manifestOp(t));
-        if (t.vectorIndexes.length > 0) void this.enqueueMaintenance('index build', t.id, () => this.buildMissingIndexes(t)).catch(() => {});
+        if (t.vectorIndexes.length > 0) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
         this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes }, 'bulk-ingested a segment');
         this.segmentsChanged(t.id, 'bulk');
       }
@@ -1490,12 +1607,19 @@ export class DurableStorage implements Storage {
   // Catalog
 
   async saveCatalog(image: string): Promise<void> {
-    this.catalogImage = image;
     // the image holds every sequence's state: the sequence records before it are stale
     const ops: WalOp[] = [{ type: 'put', key: keys.catalog, value: frame(Buffer.from(image, 'utf8')) }];
-    for (const id of this.loggedSequences) ops.push({ type: 'del', key: keys.sequence(id) });
+    const stale = [...this.loggedSequences];
+    for (const id of stale) ops.push({ type: 'del', key: keys.sequence(id) });
     this.loggedSequences.clear();
-    await this.wal.append(ops);
+    try {
+      await this.wal.append(ops);
+    } catch (e) {
+      // not written (disk full): those records are still there for the next image to drop
+      for (const id of stale) this.loggedSequences.add(id);
+      throw e;
+    }
+    this.catalogImage = image;
   }
 
   loadCatalog(): string | undefined {
@@ -1515,6 +1639,10 @@ export class DurableStorage implements Storage {
   // ------------------------------------------------------------------------------------
   // Background work: seal and compaction, one job at a time
 
+  /**
+   * Run a job after the ones queued before it. A full disk fails it with 53100 (the
+   * caller decides: a statement reports it, background work is postponed).
+   */
   private enqueueMaintenance(what: string, table: number, job: () => Promise<void>): Promise<void> {
     const run = this.maintenance.then(async () => {
       if (this.closed) return;
@@ -1522,13 +1650,89 @@ export class DurableStorage implements Storage {
         await job();
       } catch (e) {
         if (e instanceof IndexBuildAborted) this.log.info({ table }, `${what} given up (statement cancelled)`);
-        else if (isDiskFull(e)) this.log.warn({ err: e, table }, `${what} failed: no space left on device, will retry`);
+        else if (isDiskFull(e)) throw diskFullError(e, this.opts.dataDir, this.segDir);
         else this.log.error({ err: e, table }, `${what} failed`);
         throw e;
       }
     });
     this.maintenance = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Run background work of a table: a full disk postpones it to the retry schedule (with a
+   * warning in the log), and it is done when it went through.
+   */
+  private inBackground(job: PostponedJob, t: TableState, run: () => Promise<void>): void {
+    void this.enqueueMaintenance(job, t.id, async () => {
+      await run();
+      if (this.retries.isDue(t.id, job)) this.log.info({ table: t.id }, `${job} done after a full disk`);
+      this.retries.done(t.id, job);
+    }).catch((e) => { if (isDiskFull(e)) this.postpone(t, job, e); });
+  }
+
+  private postpone(t: TableState, job: PostponedJob, e: unknown): void {
+    if (this.closed || t.dropped) return;
+    const ms = this.retries.postpone(t.id, job);
+    this.log.warn({ table: t.id, err: (e as Error).message, retryInMs: ms }, `${job} failed: no space left on device; will retry in ${ms / 1000} s`);
+  }
+
+  /** The retry schedule's turn: start a table's postponed jobs again. */
+  private retryPostponed(tableId: number, jobs: readonly PostponedJob[]): void {
+    const t = this.tables.get(tableId);
+    if (!t || t.dropped || this.closed) {
+      this.retries.forget(tableId);
+      return;
+    }
+    for (const job of jobs) {
+      switch (job) {
+        case 'manifest':
+          // then the log records the seal it records made redundant
+          this.inBackground(job, t, async () => {
+            await this.saveManifest(t);
+            await this.trimLog(t.id, t.sealedTs);
+          });
+          break;
+        case 'seal':
+          this.inBackground(job, t, async () => {
+            if (this.sealDue(t) || t.frozen.length > 0) await this.sealTable(t);
+            await this.compactTable(t, false);
+          });
+          break;
+        case 'compaction':
+          this.inBackground(job, t, () => this.compactTable(t, false));
+          break;
+        case 'index build':
+          this.inBackground(job, t, () => this.buildMissingIndexes(t));
+          break;
+      }
+    }
+  }
+
+  /**
+   * Write the table's manifest (after `ops`), then delete `files` (what it no longer
+   * names). If the write fails (disk full) memory stays ahead of the disk, which is safe:
+   * the files it names are durable, the log still holds every row. The retry schedule
+   * writes it later, with what earlier failed writes left to do.
+   */
+  private async saveManifest(t: TableState, ops: WalOp[] = [], files: string[] = []): Promise<void> {
+    const pending = t.unsaved;
+    t.unsaved = undefined;
+    const allOps = [...(pending?.ops ?? []), ...ops];
+    const allFiles = [...(pending?.files ?? []), ...files];
+    try {
+      await this.wal.append([...allOps, this.manifestOp(t)]);
+    } catch (e) {
+      if (!t.dropped) {
+        // another write of it may have failed meanwhile as well: keep both
+        const meanwhile = t.unsaved as TableState['unsaved'];
+        t.unsaved = { ops: [...allOps, ...(meanwhile?.ops ?? [])], files: [...allFiles, ...(meanwhile?.files ?? [])] };
+        if (isDiskFull(e)) this.postpone(t, 'manifest', e);
+      }
+      throw e;
+    }
+    this.retries.done(t.id, 'manifest');
+    for (const f of allFiles) await unlink(join(this.segDir, f)).catch(() => {});
   }
 
   /**
@@ -1554,44 +1758,29 @@ export class DurableStorage implements Storage {
   }
 
   private maybeScheduleSeal(t: TableState): void {
-    if (!this.background || t.sealScheduled || !this.sealDue(t)) return;
+    // while a full disk postpones the seal, its retry does it (not every commit)
+    if (!this.background || t.sealScheduled || !this.sealDue(t) || this.retries.isDue(t.id, 'seal')) return;
     t.sealScheduled = true;
-    void this.enqueueMaintenance('seal', t.id, async () => {
+    this.inBackground('seal', t, async () => {
       t.sealScheduled = false;
       if (!t.dropped && this.sealDue(t)) {
         await this.sealTable(t);
         await this.compactTable(t, false);
       }
-      this.diskFullDelay.delete(t.id);
-    }).catch((e) => this.retryWhenDiskFull(t, e, () => this.maybeScheduleSeal(t)));
+    });
   }
 
   private maybeScheduleCompaction(t: TableState): void {
-    if (!this.background || t.compactScheduled) return;
+    if (!this.background || t.compactScheduled || this.retries.isDue(t.id, 'compaction')) return;
     let sealedRows = 0;
     for (const m of t.segMeta) sealedRows += m.rows;
     if (t.deletesSinceCompaction < Math.max(1000, sealedRows * this.deadRatio * 0.5)) return;
     t.compactScheduled = true;
-    void this.enqueueMaintenance('compaction', t.id, async () => {
+    this.inBackground('compaction', t, async () => {
       t.compactScheduled = false;
       t.deletesSinceCompaction = 0;
       if (!t.dropped) await this.compactTable(t, false);
-      this.diskFullDelay.delete(t.id);
-    }).catch((e) => this.retryWhenDiskFull(t, e, () => {
-      t.deletesSinceCompaction = Math.max(t.deletesSinceCompaction, 1_000_000_000); // still due
-      this.maybeScheduleCompaction(t);
-    }));
-  }
-
-  /**
-   * A background seal or compaction that hit a full disk is tried again later, with the
-   * delay doubling from 1 s up to 60 s (it logged a warning); other failures are not retried.
-   */
-  private retryWhenDiskFull(t: TableState, e: unknown, retry: () => void): void {
-    if (!isDiskFull(e) || this.closed || t.dropped) return;
-    const delay = this.diskFullDelay.get(t.id) ?? 1000;
-    this.diskFullDelay.set(t.id, Math.min(delay * 2, 60_000));
-    setTimeout(() => { if (!this.closed && !t.dropped) retry(); }, delay).unref();
+    });
   }
 
   /** Seal the growing segment of a table now (tests, shutdown); resolves when durable. */
@@ -1620,7 +1809,8 @@ export class DurableStorage implements Storage {
       // A half-written file (disk full) must not keep using the space it took.
       await fh.close().catch(() => {});
       await unlink(tmp).catch(() => {});
-      throw e;
+      // (a file handle's error names no file)
+      throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, name)) : e;
     }
     await fh.close();
     await rename(tmp, join(this.segDir, name));
@@ -1650,21 +1840,31 @@ export class DurableStorage implements Storage {
     return { seg, meta };
   }
 
+  /** Delete a segment file no manifest names, with the index files built for it so far. */
+  private async discardSegmentFiles(t: TableState, segmentId: number, meta: SegmentMeta): Promise<void> {
+    t.ann.delete(segmentId);
+    for (const f of [meta.file, ...Object.values(meta.annFiles ?? {})]) await unlink(join(this.segDir, f)).catch(() => {});
+  }
+
   private async sealTable(t: TableState): Promise<void> {
     // Frozen segments left by a seal that failed (disk full) are sealed now too: the log
     // trim below drops every record up to sealPoint, so no row may stay unsealed behind it.
     const leftovers = t.frozen;
-    if (t.dropped || (t.growing.length === 0 && leftovers.length === 0)) return;
+    // Only rows whose commit is durable are sealed: the log may still refuse a commit in
+    // flight (disk full), and rewindTo takes its rows back out of the growing segment.
+    const sealPoint = this.visibleTs;
+    if (t.dropped) return;
     const frozen = t.growing;
-    t.growing = new GrowingSegment();
+    const rest = frozen.maxTs <= sealPoint ? new GrowingSegment() : frozen.cutAfter(sealPoint);
+    t.growing = rest;
+    if (frozen.length === 0 && leftovers.length === 0) return;
     t.frozen = [...t.frozen, frozen];
-    // Every row of the frozen segment has ts <= clock; later commits go to the new growing one.
-    const sealPoint = this.clock;
     const t0 = performance.now();
     const parts = [...leftovers, frozen];
-    const rowIdsAll = parts.flatMap((f) => f.rowIds);
-    const tsAll = parts.flatMap((f) => f.insertTs);
-    const dataAll = parts.flatMap((f) => f.data);
+    // (a frozen segment's arrays may hold rows cut off after its length)
+    const rowIdsAll = parts.flatMap((f) => f.rowIds.slice(0, f.length));
+    const tsAll = parts.flatMap((f) => f.insertTs.slice(0, f.length));
+    const dataAll = parts.flatMap((f) => f.data.slice(0, f.length));
     const order = rowIdsAll.map((_, i) => i).sort((a, b) => rowIdsAll[a] - rowIdsAll[b]);
     const { seg, meta } = await this.buildSegment(t,
       order.map((i) => rowIdsAll[i]), order.map((i) => tsAll[i]), order.map((i) => dataAll[i]));
@@ -1678,7 +1878,7 @@ export class DurableStorage implements Storage {
       await this.buildSegmentIndexes(t, seg, meta);
     } catch (e) {
       // not referenced by any manifest yet: give its space back (the retry writes it again)
-      await unlink(join(this.segDir, meta.file)).catch(() => {});
+      await this.discardSegmentFiles(t, seg.id, meta);
       throw e;
     }
     if (t.dropped) return;
@@ -1686,9 +1886,9 @@ export class DurableStorage implements Storage {
     t.segMeta = [...t.segMeta, meta];
     t.frozen = t.frozen.filter((f) => !parts.includes(f));
     t.sealedTs = sealPoint;
-    // Queued after every commit with ts <= sealPoint, so their log records are written
-    // first (or in the same atomic batch) — the trim below never loses an unsealed row.
-    await this.wal.append([this.manifestOp(t)]);
+    // Every commit with ts <= sealPoint is on disk already, so the trim below never loses
+    // an unsealed row.
+    await this.saveManifest(t);
     await this.trimLog(t.id, sealPoint);
     this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes, ms: Math.round(performance.now() - t0) }, 'sealed growing segment');
     this.segmentsChanged(t.id, 'seal');
@@ -1715,6 +1915,8 @@ export class DurableStorage implements Storage {
     const chosen: number[] = [];
     let small = 0;
     t.sealed.forEach((seg, i) => {
+      // a bulk-ingested segment whose commit the log may still refuse (rewindTo) waits
+      if (seg.maxTs > this.visibleTs) return;
       const dead = t.tombstones.size > 0 ? deadIn(seg) : 0;
       const isSmall = t.segMeta[i].bytes < this.smallSegmentBytes;
       if (isSmall) small++;
@@ -1752,9 +1954,15 @@ export class DurableStorage implements Storage {
     const built = keep.length > 0
       ? await this.buildSegment(t, keep.map((r) => r.rowId), keep.map((r) => r.ts), keep.map((r) => r.row))
       : undefined;
-    if (built) await this.buildSegmentIndexes(t, built.seg, built.meta);
+    try {
+      if (built) await this.buildSegmentIndexes(t, built.seg, built.meta);
+    } catch (e) {
+      // not referenced by any manifest: give its space back (the retry writes it again)
+      if (built) await this.discardSegmentFiles(t, built.seg.id, built.meta);
+      throw e;
+    }
     if (t.dropped) {
-      if (built) await unlink(join(this.segDir, built.meta.file)).catch(() => {});
+      if (built) await this.discardSegmentFiles(t, built.seg.id, built.meta);
       return;
     }
     // Swap in memory (synchronously, so no commit interleaves), then make it durable.
@@ -1776,14 +1984,13 @@ export class DurableStorage implements Storage {
       ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
     }
     const droppedIds = dropped.map((d) => d.rowId);
-    this.whenOlderReadersDone(() => { for (const rowId of droppedIds) t.tombstones.delete(rowId); });
-    ops.push(this.manifestOp(t));
-    await this.wal.append(ops);
-    for (const m of inputMeta) {
-      await unlink(join(this.segDir, m.file)).catch(() => {});
-      for (const f of Object.values(m.annFiles ?? {})) await unlink(join(this.segDir, f)).catch(() => {});
-      t.ann.delete(m.id);
-    }
+    this.whenOlderReadersDone(() => {
+      for (const rowId of droppedIds) t.tombstones.delete(rowId);
+      this.forgetDeadPositions(t);
+    });
+    for (const m of inputMeta) t.ann.delete(m.id);
+    // the inputs' files go once the manifest no longer names them
+    await this.saveManifest(t, ops, inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {})]));
     this.log.info({
       table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keep.length, dropped: dropped.length,
       ms: Math.round(performance.now() - t0),
@@ -1810,11 +2017,12 @@ export class DurableStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.retries.stop();
     await this.maintenance;
     await this.wal.flush();
     // a checkpoint reads the LevelDB: let it finish first (it logs its own failure)
     await this.mirror?.pendingCheckpoint;
-    await this.db.close();
+    await this.wal.close();
     try { unlinkSync(join(this.opts.dataDir, PID_FILE)); } catch { /* already gone */ }
   }
 }

@@ -202,10 +202,13 @@ export class GrowingSegment implements Segment {
   readonly position = new Map<RowId, number>();
   bytes = 0;
   maxTs = 0;
+  /** rows from here on were cut off (cutAfter); a scan that began before may still read them */
+  private end: number | undefined;
 
-  get length(): number { return this.data.length; }
+  get length(): number { return this.end ?? this.data.length; }
 
   append(rowId: RowId, row: Row, ts: number): void {
+    if (this.end !== undefined) throw new Error('bug: append to a frozen growing segment');
     this.position.set(rowId, this.data.length);
     this.rowIds.push(rowId);
     this.data.push(row);
@@ -214,9 +217,43 @@ export class GrowingSegment implements Segment {
     if (ts > this.maxTs) this.maxTs = ts;
   }
 
+  /**
+   * The rows committed at or before `ts` and the later ones, as two new segments (rows are
+   * appended in commit order, so the first part is a prefix). This one is left as it is:
+   * a scan under way may still be reading it.
+   */
+  splitAfter(ts: number): [GrowingSegment, GrowingSegment] {
+    const upTo = new GrowingSegment();
+    const later = new GrowingSegment();
+    for (let pos = 0; pos < this.length; pos++) (this.insertTs[pos] <= ts ? upTo : later).append(this.rowIds[pos], this.data[pos], this.insertTs[pos]);
+    return [upTo, later];
+  }
+
+  /**
+   * Freeze the rows committed at or before `ts` here and return the later ones (a few
+   * commits in flight) as a new segment, without copying the rest: splitAfter copies every
+   * row (220 000 rows: 200–330 ms on the event loop). This segment takes no more rows; the
+   * cut rows stay in its arrays for scans that began before (they read by position).
+   */
+  cutAfter(ts: number): GrowingSegment {
+    let n = this.length;
+    while (n > 0 && this.insertTs[n - 1] > ts) n--;
+    const later = new GrowingSegment();
+    for (let pos = n; pos < this.length; pos++) {
+      later.append(this.rowIds[pos], this.data[pos], this.insertTs[pos]);
+      this.bytes -= rowBytes(this.data[pos]);
+    }
+    this.end = n;
+    this.maxTs = n > 0 ? this.insertTs[n - 1] : 0;
+    return later;
+  }
+
   rowIdAt(pos: number): RowId { return this.rowIds[pos]; }
   tsAt(pos: number): number { return this.insertTs[pos]; }
-  find(rowId: RowId): number { return this.position.get(rowId) ?? -1; }
+  find(rowId: RowId): number {
+    const pos = this.position.get(rowId);
+    return pos !== undefined && pos < this.length ? pos : -1;
+  }
   rows(start: number, end: number): Row[] { return this.data.slice(start, end); }
   row(pos: number): Row { return this.data[pos]; }
   keyRow(pos: number): Row { return this.data[pos]; }

@@ -17,11 +17,25 @@
  * Group commit: while one synced batch is being written, later commits queue up; the
  * next batch writes all of them with a single fsync. Every commit is acknowledged only
  * after the batch holding it is on disk.
+ *
+ * A full disk: the batch that hit it and every commit queued behind it are refused with
+ * 53100, after `onLost` has taken them back out of memory. LevelDB must not be written
+ * again through the same handle: its log writer has already counted the record that was
+ * only partly written, so the next record would land misaligned and be silently dropped at
+ * the next open (measured: an acknowledged, synced put lost). So the handle is closed and
+ * reopened (LevelDB then cuts the torn tail and starts a new log file) once there is room
+ * for that — tried at once, again with backoff, and whenever a commit asks. Every write to
+ * LevelDB goes through this class for that reason, one at a time.
  */
 import { ClassicLevel } from 'classic-level';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { WalMirror } from './log-replica.js';
-import { SqlError, SqlState } from '../errors.js';
+import { SqlError } from '../errors.js';
+import { checkLogDir } from './wal-check.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
+
+export { isDiskFull } from './disk-full.js';
 
 export type WalOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
@@ -71,21 +85,65 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+/** A write other than a batch (a range delete), run between batches. */
+interface Task {
+  run: (db: ClassicLevel<string, Uint8Array>) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** What the storage hears from the log about a full disk. */
+export interface WalEvents {
+  /**
+   * Every commit after `durableTs` was refused (the disk is full): undo them in memory.
+   * Called before any of their callers hears of it, so nothing runs in between.
+   */
+  onLost?(durableTs: number): void;
+  /** The log is writable again (space was freed and LevelDB reopened). */
+  onWritable?(): void;
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** the data directory, to name files relative to it in errors */
+  dataDir?: string;
+}
+
+/** Reopen attempts after a full disk: the first at once, then backing off to this (ms). */
+const REOPEN_FIRST_MS = 250;
+const REOPEN_MAX_MS = 5000;
+
+/** The write-ahead log: group commit, and the only writer of the LevelDB (see the file comment). */
 export class Wal {
   private queue: Waiter[] = [];
+  private tasks: Task[] = [];
   private writing: Promise<void> | undefined;
+  /** a failure no reopen cures: every later write is refused */
   private failed: Error | undefined;
+  /** set from a write that found the disk full until LevelDB is open and writable again */
+  private diskFull: SqlError | undefined;
+  private reopening: Promise<boolean> | undefined;
+  private reopenDelay = REOPEN_FIRST_MS;
+  private reopenTimer: NodeJS.Timeout | undefined;
+  /** the clock record of the newest refused commit batch (0: none since the last reopen) */
+  private refusedClock = 0;
+  /** LevelDB calls that run beside the batches (compactRange): a close waits for them */
+  private readonly sideWork = new Set<Promise<unknown>>();
+  private closed = false;
   /** highest commit timestamp known to be on disk */
   durableTs: number;
   /** synced batches, and data commits (ts > 0) written in them (for benchmarks / tests) */
-  readonly counters = { batches: 0, commits: 0 };
+  readonly counters = { batches: 0, commits: 0, reopens: 0 };
 
   /**
    * `mirror` (cluster mode, log-replica.ts): each batch is made durable in the shared log
-   * first; the local LevelDB is then written without an fsync of its own.
+   * first; the local LevelDB is then written without an fsync of its own. A failed write
+   * there is not retried (the node stops: see SharedSeams.onAppendFailed).
    */
-  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private readonly mirror?: WalMirror) {
+  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private readonly mirror?: WalMirror, private readonly events: WalEvents = {}) {
     this.durableTs = clock;
+  }
+
+  /** Why a write now would be refused (undefined: it would be tried). */
+  get refusal(): Error | undefined {
+    return this.failed ?? this.diskFull;
   }
 
   /**
@@ -95,16 +153,66 @@ export class Wal {
    */
   append(ops: WalOp[], ts = 0): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
+    // after a full disk: a reopen attempt first — but not for a commit, which applied itself
+    // to memory already (it asked ready() before) and must not wait now
+    if (this.diskFull) return ts > 0 ? Promise.reject(this.diskFull) : this.ready().then(() => this.append(ops, ts));
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, ts, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
   }
 
+  /**
+   * Run a LevelDB write that is not a batch (a range delete: LevelDB writes it to its log
+   * as well) between batches, never beside one: after a failed write nothing may follow it.
+   */
+  exclusive<T>(run: (db: ClassicLevel<string, Uint8Array>) => Promise<T>): Promise<T> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.diskFull) return this.ready().then(() => this.exclusive(run));
+    return new Promise<T>((resolve, reject) => {
+      this.tasks.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.writing) this.writing = this.drain();
+    });
+  }
+
+  /** Run a LevelDB call that writes nothing to its log (compactRange) beside the batches. */
+  alongside<T>(run: (db: ClassicLevel<string, Uint8Array>) => Promise<T>): Promise<T> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.diskFull) return this.ready().then(() => this.alongside(run));
+    const p = run(this.db);
+    this.sideWork.add(p);
+    void p.finally(() => this.sideWork.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /**
+   * Resolves when a write may be tried: at once while the log is healthy; after a full
+   * disk, once a reopen attempt (this caller's, or the one under way) succeeded — so the
+   * first commit after space was freed goes through. Rejects with the error a write would get.
+   */
+  async ready(): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.diskFull) return;
+    // an attempt under way may have started before the space was freed: then one more
+    const joined = this.reopening !== undefined;
+    if (await this.reopen()) return;
+    if (joined && await this.reopen()) return;
+    throw this.refusal ?? new Error('bug: write-ahead log neither writable nor failed');
+  }
+
   private async drain(): Promise<void> {
     // Let every commit that is ready in this turn of the event loop join the batch.
     await new Promise<void>((r) => setImmediate(r));
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.tasks.length > 0) {
+      const task = this.tasks.shift();
+      if (task) {
+        try {
+          task.resolve(await task.run(this.db));
+        } catch (e) {
+          this.writeFailed(e, [task]);
+        }
+        continue;
+      }
       const group = this.queue;
       this.queue = [];
       const ops: WalOp[] = [];
@@ -118,16 +226,8 @@ export class Wal {
         if (this.mirror) ops.push(...await this.mirror.publish(ops));
         await this.db.batch(ops, { sync: !this.mirror });
       } catch (e) {
-        // A failed log write leaves memory ahead of the disk: refuse every later commit
-        // (PostgreSQL PANICs here) rather than acknowledge something that is not durable.
-        // A full disk (ENOSPC / EDQUOT) becomes PostgreSQL's 53100 so clients see the cause.
-        this.failed = isDiskFull(e)
-          ? new SqlError(SqlState.diskFull, `could not write to file "${this.db.location}": No space left on device`, { hint: 'Check free disk space.' })
-          : new Error(`write-ahead log write failed: ${(e as Error).message}`);
-        for (const w of group) w.reject(this.failed);
-        for (const w of this.queue) w.reject(this.failed);
-        this.queue = [];
-        break;
+        this.writeFailed(e, group, maxTs);
+        continue;
       }
       this.counters.batches++;
       for (const w of group) if (w.ts > 0) this.counters.commits++;
@@ -140,19 +240,101 @@ export class Wal {
     this.writing = undefined;
   }
 
+  /**
+   * A write failed: it and everything queued behind it are refused. A full disk (local
+   * mode) is cured by a reopen once space is freed, and becomes PostgreSQL's 53100 so
+   * clients see the cause; any other failure leaves memory ahead of the disk, so every
+   * later write is refused (PostgreSQL PANICs here) rather than acknowledge something
+   * that is not durable.
+   */
+  private writeFailed(e: unknown, failing: { reject: (e: Error) => void }[], clock = 0): void {
+    const refused: { reject: (e: Error) => void }[] = [...failing, ...this.queue, ...this.tasks];
+    this.queue = [];
+    this.tasks = [];
+    const full = isDiskFull(e) ? diskFullError(e, this.events.dataDir ?? this.db.location, join(this.db.location, 'LOG')) : undefined;
+    if (full && !this.mirror && !this.failed) {
+      this.diskFull = full;
+      if (clock > 0) this.refusedClock = Math.max(this.refusedClock, clock);
+      this.events.log?.warn({ err: (e as Error).message }, 'write-ahead log write failed: no space left on device; refusing writes until space is freed');
+      this.events.onLost?.(this.durableTs);
+      for (const w of refused) w.reject(full);
+      void this.reopen();
+      return;
+    }
+    // (a full disk in cluster mode too: the batch may be in the shared log already, so the node stops)
+    this.failed ??= full ?? new Error(`write-ahead log write failed: ${(e as Error).message}`);
+    for (const w of refused) w.reject(this.failed);
+  }
+
+  /** One reopen attempt (joining the one under way); true when the log is writable again. */
+  private reopen(): Promise<boolean> {
+    this.reopening ??= this.tryReopen().finally(() => { this.reopening = undefined; });
+    return this.reopening;
+  }
+
+  private async tryReopen(): Promise<boolean> {
+    clearTimeout(this.reopenTimer);
+    if (this.closed || this.failed || !this.diskFull) return !this.refusal;
+    try {
+      if (this.db.status === 'open') {
+        await Promise.allSettled([...this.sideWork]);
+        await this.db.close();
+      }
+      // the failed write may have left a torn record: it must be the log's last one
+      const damaged = checkLogDir(this.db.location).find((c) => c.corruptAt !== undefined);
+      if (damaged) {
+        this.failed = new Error(`write-ahead log file ${damaged.file} is damaged at byte ${damaged.corruptAt} after a failed write; refusing writes`);
+        this.events.log?.error({ file: damaged.file }, this.failed.message);
+        return false;
+      }
+      await this.db.open();
+      await this.checkRefusedBatchIsGone();
+    } catch (e) {
+      if (!isDiskFull(e)) this.events.log?.error({ err: (e as Error).message }, 'reopening the write-ahead log failed; will retry');
+      if (!this.closed) {
+        this.reopenTimer = setTimeout(() => void this.reopen(), this.reopenDelay).unref();
+        this.reopenDelay = Math.min(this.reopenDelay * 2, REOPEN_MAX_MS);
+      }
+      return false;
+    }
+    if (this.failed) return false;
+    this.diskFull = undefined;
+    this.reopenDelay = REOPEN_FIRST_MS;
+    this.counters.reopens++;
+    this.events.log?.info({ wal: this.db.location }, 'write-ahead log writable again');
+    this.events.onWritable?.();
+    return true;
+  }
+
+  /**
+   * A refused batch must not be in the reopened log: its commits were taken back and their
+   * callers told so. It can be, where the write went through and only its fsync failed
+   * (a file system that allocates at fsync time); then memory no longer matches the log,
+   * and every write is refused until a restart replays the log (as PostgreSQL PANICs).
+   */
+  private async checkRefusedBatchIsGone(): Promise<void> {
+    const refused = this.refusedClock;
+    if (refused === 0) return;
+    const value = await this.db.get(keys.clock);
+    const clock = value === undefined ? 0 : Number(Buffer.from(unframe(value, `record ${keys.clock}`)).toString());
+    this.refusedClock = 0;
+    if (clock < refused) return;
+    this.failed = new Error('a write-ahead log batch refused for lack of space reached the disk all the same; refusing writes until a restart');
+    this.events.log?.error({ clock, refused }, this.failed.message);
+  }
+
   /** Resolves once everything queued so far is on disk. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
   }
-}
 
-/**
- * True when an I/O error means the disk (or the quota) is full. classic-level reports
- * LevelDB's status as text ("IO error: …: No space left on device"), node as an errno code.
- */
-export function isDiskFull(e: unknown): boolean {
-  const err = e as NodeJS.ErrnoException | undefined;
-  if (err?.code === 'ENOSPC' || err?.code === 'EDQUOT') return true;
-  const text = `${err?.message ?? ''} ${String((err as { cause?: unknown } | undefined)?.cause ?? '')}`;
-  return /No space left on device|Disk quota exceeded/i.test(text);
+  /** Stop reopen attempts, let queued writes finish, close LevelDB. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reopenTimer);
+    await this.reopening;
+    await this.flush();
+    await Promise.allSettled([...this.sideWork]);
+    if (this.db.status === 'open') await this.db.close();
+  }
 }
