@@ -455,6 +455,11 @@ export class SealedSegment implements Segment {
     return index;
   }
 
+  /** An inverted index read from its file: invertedIndex(key) answers with it from now on */
+  adoptInvertedIndex(key: string, index: InvertedIndex): void {
+    this.inverted.set(key, index);
+  }
+
   /** NULLs in a column (0: every row has a value) */
   nullCount(col: number): number {
     let n = 0;
