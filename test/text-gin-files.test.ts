@@ -245,6 +245,39 @@ test('compaction writes the merged segment\'s files and removes its inputs\'', a
   assert.deepEqual(await answers(), await plainAnswers());
 });
 
+test('a Bitmap Heap Scan decoding only the columns the query reads answers as a sequential scan', async () => {
+  const queries = [
+    `SELECT id FROM fdocs, plainto_tsquery('english', 'cat dog') q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, id LIMIT 10`,
+    `SELECT body FROM fdocs WHERE tsv @@ to_tsquery('english', 'zebra') ORDER BY id`,
+    `SELECT * FROM fdocs WHERE tsv @@ to_tsquery('english', 'tiger') ORDER BY id LIMIT 5`,
+    `SELECT id, length(body) AS n FROM fdocs WHERE tsv @@ to_tsquery('english', 'fox') AND body LIKE '%red%' ORDER BY n DESC, id`,
+    `SELECT id FROM fdocs WHERE tsv @@ to_tsquery('english', 'fox') AND body LIKE '%red%' ORDER BY id`,
+    `SELECT id, (SELECT count(*) FROM fdocs f2 WHERE f2.body = fdocs.body) AS same FROM fdocs WHERE tsv @@ to_tsquery('english', 'lion') ORDER BY id LIMIT 20`,
+    `SELECT upper(body) FROM (SELECT body, id FROM fdocs WHERE tsv @@ to_tsquery('english', 'wolf') ORDER BY id LIMIT 7) s`,
+    `SELECT count(*), max(body) FROM fdocs WHERE to_tsvector('english', body) @@ to_tsquery('english', 'cow')`,
+    `WITH m AS (SELECT id, body FROM fdocs WHERE tsv @@ to_tsquery('english', 'bear')) SELECT body FROM m ORDER BY id DESC LIMIT 3`,
+  ];
+  for (const sql of queries) {
+    await c.query('SET enable_seqscan = off');
+    const plan = (await c.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.match(plan, /Bitmap Heap Scan/, sql);
+    const viaIndex = (await c.query(sql)).rows;
+    await c.query('RESET enable_seqscan');
+    await c.query('SET enable_bitmapscan = off');
+    const viaScan = (await c.query(sql)).rows;
+    await c.query('RESET enable_bitmapscan');
+    assert.ok(viaScan.length > 0, sql);
+    assert.deepEqual(viaIndex, viaScan, sql);
+  }
+  // an UPDATE through the index keeps the columns it does not set
+  const before = (await c.query(`SELECT id, body FROM fdocs WHERE tsv @@ to_tsquery('english', 'deer') ORDER BY id`)).rows;
+  await c.query('SET enable_seqscan = off');
+  await c.query(`UPDATE fdocs SET id = id + 100000 WHERE tsv @@ to_tsquery('english', 'deer')`);
+  await c.query('RESET enable_seqscan');
+  const after = (await c.query(`SELECT id - 100000 AS id, body FROM fdocs WHERE id > 100000 ORDER BY id`)).rows;
+  assert.deepEqual(after, before);
+});
+
 test('a renamed index keeps its size; DROP INDEX removes its files, the other index keeps its own', async () => {
   await c.query('ALTER INDEX fdocs_body RENAME TO fdocs_words');
   assert.equal(Number((await c.query("SELECT pg_relation_size('fdocs_words') AS n")).rows[0].n), bytesOf(files(/\.tsvector_1_\d+\.gin$/)));

@@ -53,6 +53,8 @@ export function* textIndexRows(
   filter: { readonly all: (row: Row) => boolean; readonly rest: (row: Row) => boolean },
   /** counts the rows the index hands on: candidates of sealed segments, every other row */
   stats?: { candidates: number },
+  /** the only columns read from a sealed segment's candidates (the others are NULL); all when absent */
+  columns?: readonly number[],
 ): Iterable<{ rowIds: number[]; rows: Row[] }> {
   const q = parseTsquery(query);
   const keep = filter.all;
@@ -83,7 +85,7 @@ export function* textIndexRows(
     };
     if (candidates) {
       for (const pos of candidates) {
-        const found = seg.visibleRow(pos);
+        const found = seg.visibleRow(pos, columns);
         if (found && take(found.rowId, found.row as Row, keepCandidate)) { yield { rowIds, rows }; rowIds = []; rows = []; }
       }
     } else {

@@ -151,8 +151,11 @@ export interface VectorIndexBuilt {
 export interface SearchSegment {
   readonly id: number;
   readonly length: number;
-  /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
-  visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
+  /**
+   * the row at a position if it is visible to the snapshot (and transaction), else
+   * undefined; with `columns`, only those are read (the others are NULL)
+   */
+  visibleRow(pos: number, columns?: readonly number[]): { rowId: RowId; row: Row } | undefined;
   /** whether the row at a position is visible to the snapshot (and transaction) */
   isVisible?(pos: number): boolean;
   /**

@@ -885,10 +885,10 @@ export class DurableStorage implements Storage {
     return {
       id: seg.id,
       length: seg.length,
-      visibleRow: (pos) => {
+      visibleRow: (pos, columns) => {
         if (pos < 0 || pos >= seg.length) return undefined;
         const rowId = visible(pos);
-        return rowId === undefined ? undefined : { rowId, row: seg.row(pos) };
+        return rowId === undefined ? undefined : { rowId, row: columns ? seg.partialRow(pos, columns, t.layout.columns.length) : seg.row(pos) };
       },
       isVisible: (pos) => pos >= 0 && pos < seg.length && visible(pos) !== undefined,
       invertedIndex: (key, column, toVector) => seg.invertedIndex(key, column, toVector),

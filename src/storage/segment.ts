@@ -502,6 +502,14 @@ export class SealedSegment implements Segment {
     }
   }
 
+  /** a row of `width` values with only `columns` read, the others NULL */
+  partialRow(pos: number, columns: readonly number[], width: number): Row {
+    const c = this.chunkOf(pos);
+    const row: Row = new Array(width).fill(null);
+    for (const k of columns) row[k] = c.readers[k](pos - c.start);
+    return row;
+  }
+
   keyRow(pos: number, columns: readonly number[]): Row {
     const c = this.chunkOf(pos);
     const row: Row = [];
