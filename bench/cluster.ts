@@ -5,9 +5,9 @@
  * - write throughput: single-row autocommit INSERTs from 1 and 16 connections, standalone
  *   vs a cluster whose JetStream stream has 1 replica (1 etcd, 1 nats-server) vs 3 (3 + 3),
  *   all through the proxy for the clusters;
- * - k-NN and filtered k-NN QPS (HNSW, k = 10, 8 connections) on the same rows: standalone
- *   vs through the proxy to the data leader (the proxy's byte piping is the difference:
- *   there are no query nodes yet).
+ * - k-NN and filtered k-NN QPS (HNSW, k = 10, 8 connections) and exact k-NN QPS
+ *   (`enable_indexscan = off`) on the same rows: standalone vs through the proxy to the
+ *   data leader, with 0, 1 and 2 query nodes serving the sealed segments' searches.
  *
  * Every process shares this machine's cores: cluster numbers include etcd, JetStream,
  * s3rver and the proxy running beside the data node.
@@ -73,6 +73,8 @@ async function measure(name: string, port: number): Promise<Record<string, strin
   }
   row['k-NN QPS'] = (await throughput(port, 8, (c, i) => c.query(`SELECT id FROM items ORDER BY v <-> '${queries[i % 100]}' LIMIT 10`))).toFixed(0);
   row['filtered QPS'] = (await throughput(port, 8, (c, i) => c.query(`SELECT id FROM items WHERE label = ${i % 100} ORDER BY v <-> '${queries[i % 100]}' LIMIT 10`))).toFixed(0);
+  row['exact k-NN QPS'] = (await throughput(port, 8, (c, i) => (i % 1e9 === 0 ? c.query('SET enable_indexscan = off') : Promise.resolve())
+    .then(() => c.query(`SELECT id FROM items ORDER BY v <-> '${queries[i % 100]}' LIMIT 10`)))).toFixed(0);
   console.log(JSON.stringify(row));
   return row;
 }
@@ -89,13 +91,13 @@ const rows: Record<string, string>[] = [];
     rmSync(dir, { recursive: true, force: true });
   }
 }
-for (const nodes of [1, 3]) {
+for (const [nodes, queryNodes] of [[1, 0], [1, 1], [1, 2], [3, 2]]) {
   const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-cluster-'));
-  const cluster = await startLocalCluster({ dir, nodes, port: 0, dataNodes: 2, logLevel: 'warn' }).catch((e: Error) => {
+  const cluster = await startLocalCluster({ dir, nodes, port: 0, dataNodes: 2, queryNodes, logLevel: 'warn' }).catch((e: Error) => {
     throw new Error(`${e.message} (logs kept in ${dir})`);
   });
   try {
-    rows.push(await measure(`cluster, JetStream replicas ${nodes} (${nodes} etcd, ${nodes} nats, 2 data nodes, proxy)`, cluster.port));
+    rows.push(await measure(`cluster, JetStream replicas ${nodes} (${nodes} etcd, ${nodes} nats, 2 data nodes, ${queryNodes} query nodes, proxy)`, cluster.port));
   } finally {
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });

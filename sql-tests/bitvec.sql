@@ -34,3 +34,6 @@ SELECT DISTINCT b FROM bv_items WHERE b IS NOT NULL ORDER BY b;
 DROP TABLE bv_items;
 -- bit string literals
 SELECT B'1010', X'1F', pg_typeof(B'101'), B'1010' <~> B'0110', B'1010' <%> X'A';
+-- integers to bit strings: the low n bits, sign-extended past the integer's width
+SELECT 5::int8::bit(64), 5::int4::bit(8), (-1)::int4::bit(40), 300::int4::bit(4), 5::bit, (-2)::int8::bit(70), NULL::int4::bit(3);
+SELECT (123456789::int8)::bit(64)::int8, (-7)::int4::bit(32)::int4;

@@ -103,3 +103,27 @@ REVOKE ALL ON privc_t, privc_docs FROM regress_privc_a, regress_privc_b;
 SELECT attname, attacl FROM pg_attribute WHERE attrelid = 'privc_t'::regclass AND attnum > 0 ORDER BY attnum;
 DROP TABLE privc_t, privc_docs;
 DROP ROLE regress_privc_a, regress_privc_b;
+-- ON CONFLICT reads its target: the conflict columns and what DO UPDATE's SET and WHERE
+-- read (from the row or EXCLUDED) need SELECT
+CREATE TABLE pc_oc (id int PRIMARY KEY, a int, b int);
+INSERT INTO pc_oc VALUES (1, 1, 1);
+CREATE ROLE pc_oc_user;
+GRANT INSERT, UPDATE ON pc_oc TO pc_oc_user;
+SET ROLE pc_oc_user;
+INSERT INTO pc_oc VALUES (1, 2, 2) ON CONFLICT (id) DO UPDATE SET a = excluded.a;
+INSERT INTO pc_oc VALUES (1, 2, 2) ON CONFLICT (id) DO NOTHING;
+INSERT INTO pc_oc VALUES (2, 2, 2) ON CONFLICT DO NOTHING;
+RESET ROLE;
+GRANT SELECT (id) ON pc_oc TO pc_oc_user;
+SET ROLE pc_oc_user;
+INSERT INTO pc_oc VALUES (1, 2, 2) ON CONFLICT (id) DO NOTHING;
+INSERT INTO pc_oc VALUES (1, 2, 2) ON CONFLICT (id) DO UPDATE SET a = excluded.a;
+INSERT INTO pc_oc VALUES (1, 2, 2) ON CONFLICT (id) DO UPDATE SET a = 5 WHERE pc_oc.b > 0;
+RESET ROLE;
+GRANT SELECT (b) ON pc_oc TO pc_oc_user;
+SET ROLE pc_oc_user;
+INSERT INTO pc_oc VALUES (1, 2, 2) ON CONFLICT (id) DO UPDATE SET a = pc_oc.b + 10 WHERE pc_oc.b > 0;
+RESET ROLE;
+SELECT * FROM pc_oc ORDER BY id;
+DROP TABLE pc_oc;
+DROP ROLE pc_oc_user;

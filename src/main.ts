@@ -5,14 +5,16 @@
  * (`--auth trust|password|md5|scram-sha-256` with `--users FILE` and/or `--password PW`).
  */
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startServer } from './server.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
 import { connectionLimitsError } from './engine/connection-slots.js';
-import type { ClusterConfig, ClusterNodeRole } from './cluster/roles.js';
-import type { SharedSeams } from './storage/log-replica.js';
+import type { ClusterConfig, ClusterNodeRole, DataNodeServices } from './cluster/roles.js';
+import type { QueryWorkerPool } from './query-worker/pool.js';
+import { SEGMENTS_DIR } from './storage/data-dir.js';
 
 /** "65536", "64kB", "16MB", "1GB" → bytes (PostgreSQL's memory units, 1024-based) */
 function parseByteSize(text: string): number | undefined {
@@ -69,7 +71,7 @@ if (values.help) {
     '  --hba FILE: pg_hba.conf-format host rules (host/hostssl/hostnossl; trust, reject, password, md5,\n' +
     '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
     '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
-    'cluster mode: [--role standalone|data|proxy] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
+    'cluster mode: [--role standalone|data|proxy|query|index] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
     '              [--stream quiver] [--replicas 3] [--node-id ID]   (README: Cluster mode)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
     '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID\n');
@@ -136,8 +138,8 @@ if (values.auth === 'trust' && values.hba === undefined && (values.users !== und
 }
 
 const role = values.role!;
-if (!['standalone', 'data', 'proxy'].includes(role)) {
-  logger.fatal({ role }, 'invalid --role (standalone, data or proxy)');
+if (!['standalone', 'data', 'proxy', 'query', 'index'].includes(role)) {
+  logger.fatal({ role }, 'invalid --role (standalone, data, proxy, query or index)');
   process.exit(2);
 }
 const replicas = Number(values.replicas);
@@ -169,9 +171,22 @@ if (role === 'proxy') {
   const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port }) + '\n');
   stopOnSignals(() => proxy.close());
+} else if (role === 'query') {
+  // --data: where the segment and index files it serves are cached
+  const node = await clusterRoles!.runQueryNode(cluster, values.host!, port, values.data!, queryWorkers ?? availableParallelism(), logger);
+  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: node.port, data: values.data }) + '\n');
+  stopOnSignals(() => node.close());
+} else if (role === 'index') {
+  // --data: scratch space for the segments it builds indexes of
+  const node = await clusterRoles!.runIndexNode(cluster, values.host!, port, values.data!, logger);
+  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: node.port, data: values.data }) + '\n');
+  stopOnSignals(() => node.close());
 } else {
   mkdirSync(values.data!, { recursive: true });
-  const start = (shared?: SharedSeams) => startServer({ host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved, ...(shared ? { shared } : {}) });
+  const start = (services?: DataNodeServices) => startServer({
+    host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved,
+    ...(services ? { shared: services.shared, searchPool: (local: QueryWorkerPool | undefined) => services.searchPool(local, join(values.data!, SEGMENTS_DIR)) } : {}),
+  });
   const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start) : await start();
   // Always printed (even at --log-level warn): tests and scripts wait for this line.
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', ...(role !== 'standalone' ? { role } : {}), host: values.host, port: server.port, data: values.data }) + '\n');

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { Engine } from './engine/engine.js';
 import { loadParser } from './sql/parser.js';
 import { availableParallelism } from 'node:os';
-import { QueryWorkerPool } from './query-worker/pool.js';
+import { QueryWorkerPool, type SegmentSearchPool } from './query-worker/pool.js';
 import { DurableStorage } from './storage/durable-storage.js';
 import type { SharedSeams } from './storage/log-replica.js';
 import { TempSpace, prepareTempDir } from './executor/spill/temp-files.js';
@@ -28,6 +28,11 @@ export interface ServerOptions {
   superuserReservedConnections?: number;
   /** cluster mode: the shared log and object store the storage replicates (log-replica.ts) */
   shared?: SharedSeams;
+  /**
+   * cluster mode: who serves sealed-segment search, given this process's workers (query
+   * nodes, falling back to the local workers); closed by close() before the local pool
+   */
+  searchPool?: (local: QueryWorkerPool | undefined) => SegmentSearchPool;
 }
 
 export interface RunningServer {
@@ -62,7 +67,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     : undefined;
   // temp files of sorts, hash joins and aggregates past work_mem; a crashed server's are removed
   const tempSpace = new TempSpace(prepareTempDir(opts.dataDir));
-  const engine = new Engine(storage, queryWorkers, tempSpace);
+  const searchPool = opts.searchPool ? opts.searchPool(queryWorkers) : queryWorkers;
+  const engine = new Engine(storage, searchPool, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
   const image = storage.loadCatalog();
@@ -92,6 +98,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       await wire.close();
       await engine.stopBackground();
+      if (searchPool !== queryWorkers) await searchPool?.close();
       await queryWorkers?.close();
       // sequences' log records run up to 32 values ahead: a clean shutdown records their
       // exact state, so they continue without a gap (PostgreSQL's shutdown checkpoint)

@@ -27,8 +27,9 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   engine: ['sql', 'planner', 'executor', 'catalog', 'functions', 'storage', 'ann', 'query-worker', 'types', 'errors.ts'],
   wire: ['types', 'errors.ts'],
   // cluster mode: implements storage's shared-log seams on NATS/S3, elections on etcd, and
-  // the proxy (which answers a client with the wire's ErrorResponse when no node leads)
-  cluster: ['storage', 'wire', 'errors.ts'],
+  // the proxy (which answers a client with the wire's ErrorResponse when no node leads),
+  // and query nodes: the query workers served over TCP (ann: the index file's shape)
+  cluster: ['storage', 'wire', 'query-worker', 'ann', 'errors.ts'],
   'server.ts': '*',
   'main.ts': '*',
 };

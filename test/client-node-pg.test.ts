@@ -214,3 +214,17 @@ test('a parse error in a named prepared statement leaves the connection usable',
     assert.deepEqual(r.rows, [{ x: 2 }]);
   });
 });
+
+test("pgvector's cstring results (vector_out, cstring[]) in binary format carry cstring_send's bytes", async () => {
+  await withClient(async (c) => {
+    // node-postgres decodes every field as UTF-8 first (binary fields then reach the parser re-encoded), so the
+    // expected bytes are compared decoded the same way
+    const raw = { getTypeParser: () => (v: Buffer) => v.toString('utf8') };
+    const r = await c.query({ text: "SELECT vector_out('[1,2]') AS o, '{a,b}'::cstring[] AS arr", binary: true, queryMode: 'extended', types: raw } as pg.QueryConfig);
+    assert.deepEqual(r.fields.map((f) => [f.dataTypeID, f.format]), [[2275, 'binary'], [1263, 'binary']]);
+    assert.equal(r.rows[0].o, '[1,2]');
+    // array_send: 1 dimension, no NULLs, element type cstring (2275), 2 elements from index 1, each length-prefixed
+    const arraySend = Buffer.from(['00000001', '00000000', '000008e3', '00000002', '00000001', '00000001', '61', '00000001', '62'].join(''), 'hex');
+    assert.equal(r.rows[0].arr, arraySend.toString('utf8'));
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * Cluster mode end to end (issue 14's test, on this 2-core machine's loopback): a local
- * cluster (3 etcd, 3 JetStream servers, s3rver, two data nodes, a proxy) is loaded with
- * 100,000 rows with vectors through the proxy; k-NN and filtered k-NN answers are checked
- * against the exact answers; then, while a writer keeps writing, the leading data node,
- * the JetStream stream's leader and the proxy are killed -9 in turn. After each, queries
+ * cluster (3 etcd, 3 JetStream servers, s3rver, two data nodes, two query nodes, a proxy)
+ * is loaded with 100,000 rows with vectors through the proxy; k-NN and filtered k-NN
+ * answers are checked against the exact answers, and the query nodes must have served
+ * sealed segments; then, while a writer keeps writing, a query node, the leading data
+ * node, the JetStream stream's leader and the proxy are killed -9 in turn. After each, queries
  * answer again within 15 s and the writer goes on; at the end every acknowledged write
  * is present exactly once, and the loaded rows and answers are unchanged.
  */
@@ -21,6 +22,8 @@ import { ensureBinary } from '../src/cluster/local/processes.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { seededRandom } from '../bench/util.js';
 import { checkAcked, startAckedWriter } from './support/acked-writer.js';
+import { QueryNodePool } from '../src/cluster/query-node-pool.js';
+import pino from 'pino';
 
 let available = true;
 try {
@@ -102,18 +105,35 @@ async function answersWithin(ms: number): Promise<number> {
   }
 }
 
-async function streamLeader(): Promise<string | undefined> {
+async function streamInfo() {
   const nc = await connect({ servers: [...cluster!.nats.urls] });
   try {
-    return (await (await nc.jetstreamManager()).streams.info('quiver')).cluster?.leader;
+    return await (await nc.jetstreamManager()).streams.info('quiver');
   } finally {
     await nc.close();
   }
 }
 
+async function streamLeader(): Promise<string | undefined> {
+  return (await streamInfo()).cluster?.leader;
+}
+
+/** Requests each query node has served (asked over the query-node protocol). */
+async function queryNodeServed(): Promise<number[]> {
+  const asker = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }) });
+  try {
+    const nodes = [...cluster!.nodes.values()].filter((p) => p.role === 'query' && p.child.exitCode === null && p.child.signalCode === null);
+    return await Promise.all(nodes.map(async (p) => (await asker.stats(`127.0.0.1:${p.port}`)).served));
+  } finally {
+    await asker.close();
+  }
+}
+
 before(async () => {
   if (!available) return;
-  cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, logLevel: 'warn' });
+  // a checkpoint every 40 batches: the stream is trimmed during the test, and the data
+  // node killed and started again comes back from a checkpoint when its position is gone
+  cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, queryNodes: 2, logLevel: 'warn', env: { QUIVER_CHECKPOINT_BATCHES: '40' } });
 });
 
 after(async () => {
@@ -126,10 +146,13 @@ test('100,000 rows load through the proxy; k-NN and filtered k-NN answer as exac
   await withClient(async (c) => {
     await c.query(`CREATE TABLE items (id int PRIMARY KEY, label int, v vector(${DIM}))`);
     await c.query('CREATE TABLE writes (id int PRIMARY KEY, at timestamptz DEFAULT now())');
-    const lines = function* () {
-      for (let id = 0; id < ROWS; id++) yield `${id}\t${label(id)}\t${text(vectors[id])}\n`;
+    const lines = function* (from: number, to: number) {
+      for (let id = from; id < to; id++) yield `${id}\t${label(id)}\t${text(vectors[id])}\n`;
     };
-    await pipeline(Readable.from(lines()), c.query(copyFrom('COPY items FROM STDIN')));
+    // one COPY is one sealed segment: ten make ten, so searches fan out over both query nodes
+    for (let from = 0; from < ROWS; from += ROWS / 10) {
+      await pipeline(Readable.from(lines(from, from + ROWS / 10)), c.query(copyFrom('COPY items FROM STDIN')));
+    }
   });
   const loadMs = Date.now() - t0;
   const r = await withClient((c) => recall(c));
@@ -139,13 +162,36 @@ test('100,000 rows load through the proxy; k-NN and filtered k-NN answer as exac
   const indexMs = Date.now() - t1;
   const ri = await withClient((c) => recall(c));
   assert.ok(ri.plain >= 0.9 && ri.filtered >= 0.9, `recall with the HNSW index ${JSON.stringify(ri)}`);
-  t.diagnostic(`COPY of ${ROWS} rows through the proxy ${loadMs} ms; CREATE INDEX ${indexMs} ms; recall@10 with the index ${JSON.stringify(ri)}`);
+  // exact search of the sealed segments runs on the query nodes
+  const re = await withClient(async (c) => {
+    await c.query('SET enable_indexscan = off');
+    return recall(c);
+  });
+  assert.deepEqual(re, { plain: 1, filtered: 1 }, 'exact answers through the query nodes');
+  const served = await queryNodeServed();
+  assert.equal(served.length, 2);
+  assert.ok(served.every((n) => n > 0), `both query nodes served sealed segments (${served.join(', ')})`);
+  t.diagnostic(`COPY of ${ROWS} rows through the proxy ${loadMs} ms; CREATE INDEX ${indexMs} ms; recall@10 with the index ${JSON.stringify(ri)}; query nodes served ${served.join(' + ')} requests`);
 });
 
-test('a writer keeps writing while the data leader, the JetStream leader and the proxy are killed -9; nothing acknowledged is lost', { skip }, async (t) => {
+test('a writer keeps writing while a query node, the data leader, the JetStream leader and the proxy are killed -9; nothing acknowledged is lost', { skip }, async (t) => {
   const writer = startAckedWriter(config, 'writes', 1, (id) => `${id}`);
   try {
     await writer.progress(30, 15_000);
+
+    // a query node: its segments are served by the data leader's workers, then by the other node
+    const queryNode = cluster!.nodes.get('query-1')!;
+    await queryNode.kill9();
+    const t0 = Date.now();
+    const exactAfter = await withClient(async (c) => {
+      await c.query('SET enable_indexscan = off');
+      return recall(c);
+    });
+    assert.deepEqual(exactAfter, { plain: 1, filtered: 1 }, 'exact answers right after a query node was killed');
+    const queryMs = Date.now() - t0;
+    await writer.progress(30, 15_000);
+    cluster!.respawn('query-1');
+    t.diagnostic(`query node killed: exact k-NN and filtered k-NN answered correctly ${queryMs} ms later (6 + 6 queries)`);
 
     // the leading data node
     const leader = await cluster!.dataLeader();
@@ -181,4 +227,7 @@ test('a writer keeps writing while the data leader, the JetStream leader and the
   t.diagnostic(`${writer.acked.size} writes acknowledged, ${writer.inDoubt.size} in doubt; client errors: ${JSON.stringify([...writer.errors])}`);
   const r = await withClient((c) => recall(c));
   assert.ok(r.plain >= 0.9 && r.filtered >= 0.9, `recall after the failures ${JSON.stringify(r)}`);
+  const state = (await streamInfo()).state;
+  assert.ok(state.first_seq > 1, `checkpoints trimmed the stream (first ${state.first_seq}, last ${state.last_seq})`);
+  t.diagnostic(`stream trimmed by checkpoints: messages ${state.first_seq}..${state.last_seq} kept`);
 });

@@ -37,7 +37,7 @@ function alive(pid: number): boolean {
 test('infrastructure and proxy are listed with live pids, route to the data leader as it changes, and all stop', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-'));
   const t0 = Date.now();
-  const cluster = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, logLevel: 'warn' });
+  const cluster = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, queryNodes: 0, indexNodes: 0, logLevel: 'warn' });
   const startMs = Date.now() - t0;
   let listed: Listed[] = [];
   let server: QuiverServer | undefined;
@@ -57,7 +57,7 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
     }
     assert.equal(listed.find((p) => p.role === 'proxy')!.port, cluster.port);
 
-    await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0 }), /still runs/);
+    await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, queryNodes: 0, indexNodes: 0 }), /still runs/);
 
     // a standalone server stands in for the data leader: the proxy follows the election
     server = await startQuiver();
@@ -102,8 +102,8 @@ test('infrastructure and proxy are listed with live pids, route to the data lead
 
   // started again on the same directory: the same ports (etcd's members know their peers
   // by them), the same metadata; another member count is refused up front
-  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0 }), /--nodes 3/);
-  const again = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, logLevel: 'warn' });
+  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, queryNodes: 0, indexNodes: 0 }), /--nodes 3/);
+  const again = await startLocalCluster({ dir, nodes: 3, dataNodes: 0, queryNodes: 0, indexNodes: 0, logLevel: 'warn' });
   let reader: Coordinator | undefined;
   try {
     assert.deepEqual(again.etcd.endpoints, cluster.etcd.endpoints);
@@ -122,7 +122,7 @@ test('a node that fails to start stops the rest, and the reason names it', async
   const dir = await mkdtemp(join(tmpdir(), 'quiver-cluster-'));
   const failing = join(dir, 'fails.mjs');
   writeFileSync(failing, "console.error('unknown option --role'); process.exit(3);\n");
-  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, entry: failing }),
+  await assert.rejects(startLocalCluster({ dir, nodes: 1, dataNodes: 0, queryNodes: 0, indexNodes: 0, entry: failing }),
     (e: Error) => /proxy-1 exited \(3\)/.test(e.message) && /unknown option --role/.test(e.message));
   const listed = readListed(dir);
   assert.equal(listed.stopped, true);

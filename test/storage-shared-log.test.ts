@@ -122,3 +122,62 @@ test('a directory with data that is not from the shared log is refused', async (
     for (const d of [a, store]) await rm(d, { recursive: true, force: true });
   }
 });
+
+test('checkpoints: the log is trimmed to the previous one, a fresh or fallen-behind node starts from the newest, unnamed files are collected', async () => {
+  const [a, b, c, store] = await dirs(4);
+  const log = new MemorySharedLog();
+  const objects = new DirectoryObjectStore(store);
+  const seams = { log, objects };
+  process.env.QUIVER_CHECKPOINT_BATCHES = '1000000'; // by hand here
+  process.env.QUIVER_CHECKPOINT_GRACE_MS = '0';
+  try {
+    const s1 = await DurableStorage.open({ dataDir: a, background: false, shared: seams });
+    await s1.saveCatalog('{"catalog":1}');
+    await s1.createTable(LAYOUT);
+    await insert(s1, 0, 50);
+    await s1.seal(LAYOUT.id);
+    // a node that follows up to here, then stops for a while
+    const behind = await DurableStorage.open({ dataDir: c, background: false, shared: seams });
+    await behind.close();
+    await s1.checkpoint();
+    const first = log.batches.length;
+    assert.equal(log.trimmed, 0, 'no previous checkpoint: nothing trimmed yet');
+    await insert(s1, 50, 80);
+    await s1.checkpoint();
+    assert.equal(log.trimmed, first, 'trimmed to the first checkpoint');
+    // a table dropped: its segment file is named by no manifest any more
+    const other = { ...LAYOUT, id: 16401 };
+    await s1.createTable(other);
+    const t = s1.begin();
+    t.insert(other.id, [item(1), item(2)]);
+    await t.commit();
+    await s1.seal(other.id);
+    const filesBefore = (await objects.list('')).filter((k) => !k.startsWith('checkpoint-'));
+    await s1.dropTable(other.id);
+    await insert(s1, 80, 90);
+    await s1.checkpoint();
+    const second = (await objects.list('checkpoint-')).sort();
+    assert.equal(second.length, 2, `the two newest checkpoints are kept: ${second}`);
+    assert.ok(log.trimmed > first);
+    const filesAfter = (await objects.list('')).filter((k) => !k.startsWith('checkpoint-'));
+    assert.equal(filesAfter.length, filesBefore.length - 1, `the dropped table's segment file is collected (${filesBefore} → ${filesAfter})`);
+    const expected = ids(s1);
+    assert.equal(expected.length, 90);
+    await s1.close();
+
+    // a fresh node: the log no longer starts at 1, so it restores the newest checkpoint
+    const fresh = await DurableStorage.open({ dataDir: b, background: false, shared: seams });
+    assert.deepEqual(ids(fresh), expected);
+    assert.equal(fresh.loadCatalog(), '{"catalog":1}');
+    await insert(fresh, 90, 95);
+    await fresh.close();
+    // the node that stopped early: its position is trimmed away, it restores too
+    const back = await DurableStorage.open({ dataDir: c, background: false, shared: seams });
+    assert.deepEqual(ids(back), [...expected, 90, 91, 92, 93, 94]);
+    await back.close();
+  } finally {
+    delete process.env.QUIVER_CHECKPOINT_BATCHES;
+    delete process.env.QUIVER_CHECKPOINT_GRACE_MS;
+    for (const d of [a, b, c, store]) await rm(d, { recursive: true, force: true });
+  }
+});

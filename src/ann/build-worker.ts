@@ -2,11 +2,13 @@
  * Worker thread that builds an HNSW index and saves it to a file, so that index builds
  * (seconds to minutes of native work) never block the server's event loop. A float index
  * is calibrated on the way: its recall-vs-ef curve is measured with sample rows held out
- * of the graph, then those rows are added (recall-curve.ts).
+ * of the graph, then those rows are added (recall-curve.ts). The thread runs at a lower
+ * priority than the session thread (background-priority.ts).
  */
 import { unlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
+import { lowerThreadPriority } from './background-priority.js';
 import { isBitOp, type AnnOp, type DistanceOp, type HnswOptions } from './api.js';
 import type { QuantizerParams } from './quantize.js';
 import { buildSparseFile } from './sparse-hnsw.js';
@@ -24,6 +26,13 @@ export interface BuildRequest {
   readonly sparseWords?: number;
   /** a partial index: the segment position of each row (no recall curve: it samples positions) */
   readonly keys?: Int32Array;
+  /** post a BuildProgress after each piece of a float build */
+  readonly reportRows?: boolean;
+}
+
+/** Sent while a float build goes: this many of the request's rows were added to the graph. */
+export interface BuildProgress {
+  readonly rows: number;
 }
 
 /** `params`: a quantized index's center and scale (the opener needs them) */
@@ -43,8 +52,9 @@ function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerPara
   }
   const vectors = req.vectors as Float32Array;
   const op = req.op as DistanceOp;
+  const onAdded = req.reportRows ? (rows: number) => parentPort!.postMessage({ rows } satisfies BuildProgress) : undefined;
   if (req.keys) {
-    const index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, new Set(), req.keys);
+    const index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, new Set(), req.keys, undefined, onAdded);
     try {
       index.save(req.path);
       return index.quantizerParams ? { params: index.quantizerParams } : {};
@@ -53,7 +63,7 @@ function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerPara
     }
   }
   const held = curveSamples(vectors, req.count, req.dim, op);
-  let index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, held);
+  let index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, held, undefined, undefined, onAdded);
   let curve: RecallCurve | undefined;
   try {
     if (held.size > 0) {
@@ -66,7 +76,7 @@ function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerPara
         // two-thread builds lost recall@10 below 0.98, 1 of 30 one-thread builds (shuffled
         // orders). So the segment is built once more, on one thread, and that graph kept.
         index.close();
-        index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, held, undefined, 1);
+        index = HnswIndex.build(op, vectors, req.count, req.dim, req.options, held, undefined, 1, onAdded);
         curve = calibrate(index, req, held);
       }
       index.insertHeldOut();
@@ -92,6 +102,8 @@ function calibrate(index: HnswIndex, req: BuildRequest, held: ReadonlySet<number
     unlinkSync(calibration);
   }
 }
+
+if (parentPort) lowerThreadPriority();
 
 parentPort?.on('message', (req: BuildRequest) => {
   let reply: BuildReply;

@@ -2,7 +2,7 @@
 import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { isBitOp, type AnnOp, type HnswOptions } from './api.js';
-import type { BuildRequest } from './build-worker.js';
+import type { BuildProgress, BuildReply, BuildRequest } from './build-worker.js';
 import { HnswIndex } from './hnsw.js';
 import { SparseHnswIndex } from './sparse-hnsw.js';
 import type { AnnIndex } from './api.js';
@@ -31,7 +31,8 @@ export interface BuildLayout {
   readonly keys?: Int32Array;
 }
 
-export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal, layout: BuildLayout = {}): Promise<AnnIndex> {
+/** `onRows`: told, as the build goes, how many of the rows are in the graph (float vectors only) */
+export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Array, count: number, dim: number, options: HnswOptions, path: string, signal?: AbortSignal, layout: BuildLayout = {}, onRows?: (rows: number) => void): Promise<AnnIndex> {
   const { sparseWords, keys } = layout;
   if (signal?.aborted) throw new IndexBuildAborted();
   const temp = `${path}.building-${process.pid}-${nextTemp++}`;
@@ -41,9 +42,13 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
   let curve: RecallCurve | undefined;
   try {
     const done = new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { ok: boolean; error?: string; params?: QuantizerParams; curve?: RecallCurve }) => {
-        params = m.params;
-        curve = m.curve;
+      worker.on('message', (m: BuildReply | BuildProgress) => {
+        if ('rows' in m) {
+          onRows?.(m.rows);
+          return;
+        }
+        params = m.ok ? m.params : undefined;
+        curve = m.ok ? m.curve : undefined;
         if (m.ok) resolve();
         else reject(new Error(`HNSW build failed: ${m.error}`));
       });
@@ -52,7 +57,7 @@ export async function buildIndexFile(op: AnnOp, vectors: Float32Array | Uint8Arr
       onAbort = () => reject(new IndexBuildAborted());
       signal?.addEventListener('abort', onAbort);
     });
-    const req: BuildRequest = { vectors, count, dim, op, options, path: temp, ...(sparseWords !== undefined ? { sparseWords } : {}), ...(keys ? { keys } : {}) };
+    const req: BuildRequest = { vectors, count, dim, op, options, path: temp, reportRows: onRows !== undefined, ...(sparseWords !== undefined ? { sparseWords } : {}), ...(keys ? { keys } : {}) };
     // hand the vector buffer over instead of copying it
     worker.postMessage(req, vectors.byteOffset === 0 && vectors.byteLength === vectors.buffer.byteLength ? [vectors.buffer as ArrayBuffer] : []);
     await done;

@@ -183,8 +183,9 @@ export class HnswIndex implements AnnIndex {
    * from the segment's own distribution that the graph has never seen (recall-curve.ts).
    * `positions` (a partial index): row i's key is positions[i] instead of i (no holdOut).
    * `threads`: usearch's insertion threads (1: one insertion order; build-worker.ts rebuilds a stranded graph so).
+   * `onAdded`: after each piece, how many of the rows were gone through (the build's progress).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array, threads = THREADS): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array, threads = THREADS, onAdded?: (rows: number) => void): HnswIndex {
     if (isBitOp(op) || !hnswSupports(op)) throw new Error(`bug: no HNSW float metric for ${op}`);
     const ef = 40;
     let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
@@ -204,10 +205,11 @@ export class HnswIndex implements AnnIndex {
         const end = Math.min(count, at + BUILD_PIECE);
         if (![...holdOut].some((p) => p >= at && p < end)) {
           add(keys.subarray(at, end), vectors.subarray(at * stride, end * stride));
-          continue;
+        } else {
+          const rest = Array.from({ length: end - at }, (_, i) => at + i).filter((p) => !holdOut.has(p));
+          if (rest.length > 0) add(BigUint64Array.from(rest, BigInt), gather(vectors, rest, stride));
         }
-        const rest = Array.from({ length: end - at }, (_, i) => at + i).filter((p) => !holdOut.has(p));
-        if (rest.length > 0) add(BigUint64Array.from(rest, BigInt), gather(vectors, rest, stride));
+        onAdded?.(end);
       }
       if (holdOut.size > 0) {
         const held = [...holdOut].filter((p) => p >= 0 && p < count).sort((a, b) => a - b);

@@ -1,13 +1,16 @@
 /**
  * Worker thread for IVFFlat builds: k-means training of an index's centers, and the
  * assignment of a segment's vectors to lists. Both are seconds of CPU on large tables;
- * here they never block the server's event loop.
+ * here they never block the server's event loop, at a lower priority than the session
+ * thread (background-priority.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
 import { assignLists, IvfIndex, kmeansKindFor, writeCenters, writeIvfFile } from './ivfflat.js';
 import { curveSamples, measureRecallCurve, probesLadder, type RecallCurve } from './recall-curve.js';
 import { kmeans, normalizeRows } from './kmeans.js';
+import { assignBitLists, trainBitCenters, writeBitCenters, writeBitIvfFile } from './bit-ivf.js';
+import { lowerThreadPriority } from './background-priority.js';
 
 export interface TrainRequest {
   readonly kind: 'train';
@@ -33,7 +36,29 @@ export interface AssignRequest {
   readonly path: string;
 }
 
-export type IvfBuildRequest = TrainRequest | AssignRequest;
+/** Bit strings (bit_hamming_ops): centers trained on packed samples (bit-ivf.ts). */
+export interface TrainBitsRequest {
+  readonly kind: 'trainBits';
+  readonly samples: Uint8Array;
+  readonly count: number;
+  readonly bits: number;
+  readonly lists: number;
+  readonly path: string;
+}
+
+/** Bit strings: one segment's packed rows assigned to the lists of `centers` (packed). */
+export interface AssignBitsRequest {
+  readonly kind: 'assignBits';
+  readonly packed: Uint8Array;
+  readonly count: number;
+  readonly bits: number;
+  readonly centers: Uint8Array;
+  readonly lists: number;
+  readonly nulls?: Uint8Array;
+  readonly path: string;
+}
+
+export type IvfBuildRequest = TrainRequest | AssignRequest | TrainBitsRequest | AssignBitsRequest;
 
 /** The segment's vectors in one array from offset 0 (exact search needs them so). */
 function contiguous(chunks: readonly VectorChunk[], count: number, dim: number): Float32Array {
@@ -59,6 +84,15 @@ function calibrate(req: AssignRequest): RecallCurve | undefined {
 }
 
 export function runIvfBuild(req: IvfBuildRequest): RecallCurve | undefined {
+  if (req.kind === 'trainBits') {
+    writeBitCenters(req.path, req.bits, req.lists, trainBitCenters(req.samples, req.count, req.bits, req.lists));
+    return undefined;
+  }
+  if (req.kind === 'assignBits') {
+    const { offsets, positions } = assignBitLists(req.packed, req.count, req.bits, req.centers, req.lists, req.nulls);
+    writeBitIvfFile(req.path, req.bits, req.count, req.centers, req.lists, offsets, positions);
+    return undefined;
+  }
   if (req.kind === 'train') {
     // cosine clusters the directions: pgvector normalises the samples first
     if (req.op === '<=>') normalizeRows(req.samples, req.count, req.dim);
@@ -72,6 +106,8 @@ export function runIvfBuild(req: IvfBuildRequest): RecallCurve | undefined {
   }
   return undefined;
 }
+
+if (parentPort) lowerThreadPriority();
 
 parentPort?.on('message', (req: IvfBuildRequest) => {
   try {

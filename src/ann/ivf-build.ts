@@ -7,7 +7,8 @@ import { rename, unlink } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
 import { IndexBuildAborted } from './build.js';
-import type { AssignRequest, IvfBuildRequest, TrainRequest } from './ivf-build-worker.js';
+import type { AssignBitsRequest, AssignRequest, IvfBuildRequest, TrainBitsRequest, TrainRequest } from './ivf-build-worker.js';
+import { BitIvfIndex } from './bit-ivf.js';
 import { IvfIndex } from './ivfflat.js';
 import { seededRandom } from './kmeans.js';
 import type { RecallCurve } from './recall-curve.js';
@@ -48,29 +49,38 @@ export function ivfSampleSize(lists: number, rows: number): number {
 }
 
 /**
- * A uniform random sample of the indexable vectors of several segments (`ok(segment, pos)`
- * says whether a position has one), copied into one array for the trainer.
+ * A uniform random sample of `want` positions among those of several segments that `ok`
+ * accepts (reservoir sampling, Algorithm R, over all positions in order): the IVFFlat
+ * trainers' sample, of float vectors or of bit strings.
  */
-export function sampleVectors(segments: readonly { chunks: readonly VectorChunk[]; ok: (pos: number) => boolean }[], dim: number, want: number, seed = 1): { samples: Float32Array; count: number } {
+export function samplePositions(segments: readonly { rows: number; ok: (pos: number) => boolean }[], want: number, seed = 1): { segment: number; pos: number }[] {
   const random = seededRandom(seed);
-  // reservoir sampling (Algorithm R) over all positions in order
-  const picked: { chunk: VectorChunk; row: number }[] = [];
+  const picked: { segment: number; pos: number }[] = [];
   let seen = 0;
-  for (const seg of segments) {
-    for (const chunk of seg.chunks) {
-      for (let row = 0; row < chunk.rows; row++) {
-        if (!seg.ok(chunk.start + row)) continue;
-        seen++;
-        if (picked.length < want) picked.push({ chunk, row });
-        else {
-          const j = Math.floor(random() * seen);
-          if (j < want) picked[j] = { chunk, row };
-        }
+  segments.forEach((seg, segment) => {
+    for (let pos = 0; pos < seg.rows; pos++) {
+      if (!seg.ok(pos)) continue;
+      seen++;
+      if (picked.length < want) picked.push({ segment, pos });
+      else {
+        const j = Math.floor(random() * seen);
+        if (j < want) picked[j] = { segment, pos };
       }
     }
-  }
+  });
+  return picked;
+}
+
+/** A sample of the indexable vectors of several segments (samplePositions), copied into one array for the trainer. */
+export function sampleVectors(segments: readonly { chunks: readonly VectorChunk[]; ok: (pos: number) => boolean }[], dim: number, want: number, seed = 1): { samples: Float32Array; count: number } {
+  const rowsOf = (chunks: readonly VectorChunk[]) => chunks.reduce((n, c) => Math.max(n, c.start + c.rows), 0);
+  const picked = samplePositions(segments.map((s) => ({ rows: rowsOf(s.chunks), ok: s.ok })), want, seed);
   const samples = new Float32Array(picked.length * dim);
-  picked.forEach((p, i) => samples.set(p.chunk.data.subarray(p.row * dim, (p.row + 1) * dim), i * dim));
+  picked.forEach((p, i) => {
+    const chunk = segments[p.segment].chunks.find((c) => p.pos >= c.start && p.pos < c.start + c.rows)!;
+    const row = p.pos - chunk.start;
+    samples.set(chunk.data.subarray(row * dim, (row + 1) * dim), i * dim);
+  });
   return { samples, count: picked.length };
 }
 
@@ -87,4 +97,17 @@ export async function buildIvfFile(chunks: readonly VectorChunk[], count: number
   const index = IvfIndex.open(path, chunks);
   if (curve) index.recallCurve = curve;
   return index;
+}
+
+/** Bit strings: train an index's centers on packed samples into the file `path` (bit-ivf.ts). */
+export async function trainBitCentersFile(samples: Uint8Array, count: number, bits: number, lists: number, path: string, signal?: AbortSignal): Promise<void> {
+  const req: TrainBitsRequest = { kind: 'trainBits', samples, count, bits, lists, path };
+  await runInWorker(req, signal);
+}
+
+/** Bit strings: assign one segment's packed rows to lists, write its index file and open it. */
+export async function buildBitIvfFile(packed: Uint8Array, count: number, bits: number, centers: Uint8Array, lists: number, nulls: Uint8Array | undefined, path: string, signal?: AbortSignal): Promise<BitIvfIndex> {
+  const req: AssignBitsRequest = { kind: 'assignBits', packed, count, bits, centers, lists, ...(nulls ? { nulls } : {}), path };
+  await runInWorker(req, signal);
+  return BitIvfIndex.open(path, packed);
 }

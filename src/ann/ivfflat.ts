@@ -135,15 +135,24 @@ export function assignLists(chunks: readonly VectorChunk[], count: number, dim: 
       sizes[l]++;
     }
   }
+  return invertedLists(listOf, sizes, lists);
+}
+
+/**
+ * The inverted lists of an assignment (`listOf[pos]`: a position's list, -1 for none;
+ * `sizes`: each list's count): `offsets[l]..offsets[l+1]` of `positions`, ascending.
+ */
+export function invertedLists(listOf: Int32Array, sizes: Uint32Array, lists: number): { offsets: Uint32Array; positions: Uint32Array } {
   const offsets = new Uint32Array(lists + 1);
   for (let l = 0; l < lists; l++) offsets[l + 1] = offsets[l] + sizes[l];
   const fill = offsets.slice(0, lists);
   const positions = new Uint32Array(offsets[lists]);
-  for (let pos = 0; pos < count; pos++) if (listOf[pos] >= 0) positions[fill[listOf[pos]]++] = pos;
+  for (let pos = 0; pos < listOf.length; pos++) if (listOf[pos] >= 0) positions[fill[listOf[pos]]++] = pos;
   return { offsets, positions };
 }
 
-function writeDurably(path: string, parts: readonly ArrayBufferView[]): void {
+/** Write an index file's parts and fsync it (it is never changed after). */
+export function writeDurably(path: string, parts: readonly ArrayBufferView[]): void {
   const fd = openSync(path, 'w');
   try {
     for (const p of parts) writeSync(fd, new Uint8Array(p.buffer, p.byteOffset, p.byteLength));

@@ -7,8 +7,10 @@ import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
 import type { PartitionBound } from './partitions.js';
 import type { AclItem, Roles, RolesData, Securable } from './roles.js';
+import { BUILTIN_SCHEMA_OIDS, type SchemaDef } from './schemas.js';
+export type { SchemaDef } from './schemas.js';
 
-export const NAMESPACE = { pg_catalog: 11, public: 2200, information_schema: 13181, pg_toast: 99 } as const;
+export { NAMESPACE } from './schemas.js';
 const FIRST_USER_OID = 16400;
 
 export interface ColumnDef {
@@ -99,6 +101,8 @@ export interface ViewNameRef {
   readonly at: number;
   readonly name: string;
   readonly kind: 'relation' | 'function' | 'type' | 'operator';
+  /** a relation's or function's schema as CREATE VIEW resolved the name (views made before schemas: none) */
+  readonly schema?: string;
 }
 
 /**
@@ -220,9 +224,29 @@ export class Catalog {
   /** ALTER DEFAULT PRIVILEGES (pg_default_acl) */
   defaultAcls: DefaultAclDef[] = [];
 
-  /** GRANT … ON SCHEMA: the schemas that have privileges (only public is a user schema) */
+  /** CREATE SCHEMA's schemas by name (public and the system schemas are not in it) */
+  readonly schemas = new Map<string, SchemaDef>();
+
+  /** GRANT … ON SCHEMA: the schemas that have privileges (public and CREATE SCHEMA's) */
   schemaPrivileges(name: string): Securable | undefined {
-    return name === 'public' ? this.publicSchema : undefined;
+    return name === 'public' ? this.publicSchema : this.schemas.get(name);
+  }
+
+  /** Does a schema of this name exist (built-in or created)? */
+  schemaExists(name: string): boolean {
+    return BUILTIN_SCHEMA_OIDS[name] !== undefined || this.schemas.has(name);
+  }
+
+  /** pg_namespace.oid of a schema (undefined: no such schema) */
+  namespaceOid(name: string): number | undefined {
+    return BUILTIN_SCHEMA_OIDS[name] ?? this.schemas.get(name)?.oid;
+  }
+
+  /** the schema of a pg_namespace OID */
+  namespaceName(oid: number): string | undefined {
+    for (const [name, o] of Object.entries(BUILTIN_SCHEMA_OIDS)) if (o === oid) return name;
+    for (const s of this.schemas.values()) if (s.oid === oid) return s.name;
+    return undefined;
   }
 
   allocateOid(): number {
@@ -254,7 +278,16 @@ export class Catalog {
 
   /** The name of a user table, sequence or index by OID (regclass output). */
   relationNameOf(oid: number): string | undefined {
-    return this.tables.get(oid)?.name ?? this.sequences.get(oid)?.name ?? this.indexByOid(oid)?.name;
+    return this.relationOf(oid)?.name;
+  }
+
+  /** A user table's, sequence's or index's schema and name by OID. */
+  relationOf(oid: number): { schema: string; name: string } | undefined {
+    const rel = this.tables.get(oid) ?? this.sequences.get(oid);
+    if (rel) return rel;
+    const i = this.indexByOid(oid);
+    const t = i && this.tables.get(i.tableOid);
+    return i && t ? { schema: t.schema, name: i.name } : undefined;
   }
 
   findIndex(schema: string | undefined, name: string): IndexDef | undefined {
@@ -314,7 +347,7 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls };
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()] };
   }
 
   /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
@@ -329,6 +362,8 @@ export class Catalog {
     this.sequences.clear();
     this.extensions.clear();
     this.functions.clear();
+    this.schemas.clear();
+    for (const n of data.schemas ?? []) this.schemas.set(n.name, n);
     for (const f of data.functions ?? []) this.functions.set(f.oid, f);
     for (const t of data.tables) this.tables.set(t.oid, t);
     for (const s of data.sequences) this.sequences.set(s.oid, s);
@@ -415,6 +450,8 @@ export interface CatalogData {
   functions?: SqlFunctionDef[];
   publicSchema?: Securable;
   defaultAcls?: DefaultAclDef[];
+  /** CREATE SCHEMA's schemas (images written before schemas existed have none) */
+  schemas?: SchemaDef[];
 }
 
 /**
@@ -495,6 +532,26 @@ export interface BackendActivity {
   readonly query: string;
 }
 
+/**
+ * A CREATE INDEX or REINDEX running in a session, as pg_stat_progress_create_index shows it.
+ * Quiver's builds have no blocks and wait for no lockers: those columns stay 0.
+ */
+export interface CreateIndexProgress {
+  readonly pid: number;
+  readonly database: string;
+  /** the table the index is built on, and the index */
+  readonly relid: number;
+  readonly indexRelid: number;
+  readonly command: 'CREATE INDEX' | 'CREATE INDEX CONCURRENTLY' | 'REINDEX' | 'REINDEX CONCURRENTLY';
+  /** PostgreSQL's phase text, with the access method's subphase ('building index: loading tuples') */
+  readonly phase: string;
+  readonly tuplesTotal: number;
+  readonly tuplesDone: number;
+  /** a partitioned table: its partitions, and those built so far */
+  readonly partitionsTotal: number;
+  readonly partitionsDone: number;
+}
+
 /** One line of the --hba file as pg_hba_file_rules shows it (null fields where the line has an error). */
 export interface HbaFileRule {
   readonly lineNumber: number;
@@ -544,6 +601,8 @@ export interface SystemRelationContext {
   preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[];
   /** every session's activity (pg_stat_activity) */
   activity?(): readonly BackendActivity[];
+  /** the index builds running in any session (pg_stat_progress_create_index) */
+  createIndexProgress?(): readonly CreateIndexProgress[];
   /** the --hba file, line by line (pg_hba_file_rules; empty without --hba) */
   hbaFileRules?(): readonly HbaFileRule[];
 }

@@ -26,7 +26,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { AckPolicy, connect, DeliverPolicy, headers as natsHeaders, nanos, StorageType, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg, type MsgHdrs, type NatsConnection, type PubAck } from 'nats';
-import { LogFenced, type LogBatch, type SharedLog } from '../storage/shared-log.js';
+import { LogFenced, LogTrimmed, type LogBatch, type SharedLog } from '../storage/shared-log.js';
 
 /** How to reach and shape the log's stream. */
 export interface JetStreamLogOptions {
@@ -265,8 +265,19 @@ export class JetStreamLog implements SharedLog {
     return this.retrying("read the log's state", async () => (await this.jsm.streams.info(this.opts.stream)).state.last_seq);
   }
 
+  async trimmedTo(): Promise<number> {
+    return this.retrying("read the log's state", async () => Math.max(0, (await this.jsm.streams.info(this.opts.stream)).state.first_seq - 1));
+  }
+
+  async trim(seq: number): Promise<void> {
+    // purge keeps messages from `seq` on: a batch's seq is its last part, so whole batches go
+    await this.retrying('trim the log', () => this.jsm.streams.purge(this.opts.stream, { seq: seq + 1 }));
+  }
+
   async read(afterSeq: number, visit: (batch: LogBatch) => void | Promise<void>, options: { follow?: boolean; signal?: AbortSignal } = {}): Promise<number> {
     const { follow = false, signal } = options;
+    const trimmed = await this.trimmedTo();
+    if (afterSeq < trimmed) throw new LogTrimmed(afterSeq, trimmed);
     const end = follow ? Infinity : await this.lastSeq();
     const state = { cursor: afterSeq, visited: afterSeq, assembler: new BatchAssembler() };
     let fetching: { close(): Promise<void | Error> } | undefined;
@@ -296,6 +307,9 @@ export class JetStreamLog implements SharedLog {
           this.jsm.consumers.delete(this.opts.stream, consumer.name).catch(() => {});
         }
         if (state.cursor >= end || signal?.aborted) break;
+        // a gap: the batches after the cursor may have been trimmed meanwhile (a follower left behind)
+        const trimmedNow = await this.trimmedTo();
+        if (state.cursor < trimmedNow) throw new LogTrimmed(state.cursor, trimmedNow);
         if (Date.now() - progressAt > limit) throw new Error(`JetStream: the log could not be read past ${state.cursor} within ${limit} ms`);
         await sleep(100);
       }

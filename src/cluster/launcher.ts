@@ -2,7 +2,8 @@
  * `npm run cluster -- --nodes 3 --port 5433 --dir ./cluster`: a whole cluster on this
  * machine's loopback (the README's "Cluster mode"). The infrastructure first (etcd and NATS JetStream with `--nodes`
  * members each, s3rver; local/*.ts), then Quiver nodes as child processes of main.js: two
- * `--role data` nodes (one leads, one stands by) and a `--role proxy` on `--port`, each
+ * `--role data` nodes (one leads, one stands by), two `--role query` nodes (sealed-segment
+ * search for the leader), a `--role index` node (index builds for the leader) and a `--role proxy` on `--port`, each
  * given the endpoints as flags. Every process is listed in `<dir>/cluster.json`; the Quiver
  * nodes log to `<dir>/logs/NAME.log`, where links to the infrastructure's logs sit too.
  * `cluster ready on port N` is printed once `SELECT 1` through the proxy answers. SIGINT,
@@ -31,6 +32,12 @@ export interface LocalClusterOptions {
   readonly port?: number;
   /** data nodes: one leads, the others stand by (default 2; 0: infrastructure and proxy only) */
   readonly dataNodes?: number;
+  /** query nodes: they serve sealed-segment vector search for the leader (default 2) */
+  readonly queryNodes?: number;
+  /** each query node's worker threads (default: its --query-workers default, the cores) */
+  readonly queryNodeWorkers?: number;
+  /** index nodes: they build sealed segments' HNSW indexes for the leader (default 1) */
+  readonly indexNodes?: number;
   /** the Quiver nodes' --log-level (default info) */
   readonly logLevel?: string;
   /** more environment for the Quiver nodes */
@@ -51,7 +58,7 @@ export interface LocalCluster {
   readonly etcd: EtcdCluster;
   readonly nats: NatsCluster;
   readonly s3: LocalS3;
-  /** the Quiver nodes by name: data-1, data-2, …, proxy-1 */
+  /** the Quiver nodes by name: data-1, data-2, …, query-1, query-2, …, proxy-1 */
   readonly nodes: ReadonlyMap<string, ManagedProcess>;
   /** every process now running for the cluster, as cluster.json lists them */
   processes(): ManagedProcess[];
@@ -102,15 +109,27 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const nats = (natsR as PromiseFulfilledResult<NatsCluster>).value;
   const s3 = (s3R as PromiseFulfilledResult<LocalS3>).value;
 
-  const ports = (await freePorts(dataCount + 1)).filter((p) => p !== opts.port);
-  const proxyPort = opts.port || ports[dataCount];
+  const queryCount = opts.queryNodes ?? 2;
+  const indexCount = opts.indexNodes ?? 1;
+  const ports = (await freePorts(dataCount + queryCount + indexCount + 1)).filter((p) => p !== opts.port);
+  const proxyPort = opts.port || ports[dataCount + queryCount + indexCount];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
   const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
-  const specs = new Map<string, { role: 'data' | 'proxy'; port: number; args: string[] }>();
+  const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[] }>();
   for (let i = 1; i <= dataCount; i++) {
     const port = ports[i - 1];
     specs.set(`data-${i}`, { role: 'data', port, args: ['--role', 'data', '--port', String(port), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
+  }
+  for (let i = 1; i <= queryCount; i++) {
+    const port = ports[dataCount + i - 1];
+    const workers = opts.queryNodeWorkers !== undefined ? ['--query-workers', String(opts.queryNodeWorkers)] : [];
+    // --data: the node's cache of segment and index files
+    specs.set(`query-${i}`, { role: 'query', port, args: ['--role', 'query', '--port', String(port), '--data', join(dir, `query-${i}`), '--node-id', `query-${i}`, ...workers, ...common] });
+  }
+  for (let i = 1; i <= indexCount; i++) {
+    const port = ports[dataCount + queryCount + i - 1];
+    specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
   specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy-1', ...common] });
   const env: NodeJS.ProcessEnv = {
@@ -305,8 +324,10 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--log-level info]\n' +
-  '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n';
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
+  '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n' +
+  '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
+  '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n';
 
 /** The command line: start, print the ready line, stop everything on a signal. */
 async function main(): Promise<void> {
@@ -318,6 +339,8 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '5433' },
         dir: { type: 'string', default: './cluster' },
         'data-nodes': { type: 'string', default: '2' },
+        'query-nodes': { type: 'string', default: '2' },
+        'index-nodes': { type: 'string', default: '1' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -333,7 +356,11 @@ async function main(): Promise<void> {
   const nodes = Number(values.nodes);
   const port = Number(values.port);
   const dataNodes = Number(values['data-nodes']);
+  const queryNodes = Number(values['query-nodes']);
+  const indexNodes = Number(values['index-nodes']);
   const bad = [
+    !(Number.isInteger(indexNodes) && indexNodes >= 0 && indexNodes <= 9) && '--index-nodes (0 to 9)',
+    !(Number.isInteger(queryNodes) && queryNodes >= 0 && queryNodes <= 9) && '--query-nodes (0 to 9)',
     !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 7) && '--nodes (1 to 7)',
     !(Number.isInteger(port) && port >= 0 && port <= 65535) && '--port (0: a free one, up to 65535)',
     !(Number.isInteger(dataNodes) && dataNodes >= 1 && dataNodes <= 9) && '--data-nodes (1 to 9)',
@@ -373,7 +400,7 @@ async function main(): Promise<void> {
     void cluster?.stop().finally(() => process.exit(1));
   });
   try {
-    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, logLevel: values['log-level']!, signal: abort.signal });
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
   } catch (e) {
     if (stopping) process.exit(exitCode);
     process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);

@@ -3,10 +3,10 @@
  * DDL) need from their session, so that each can be a module of functions instead of a
  * part of one class. The Session implements it.
  */
-import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { SqlError, SqlNotice } from '../errors.js';
 import type { ExportedSnapshots } from './snapshots.js';
-import type { BackendActivity, Catalog, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
+import type { BackendActivity, Catalog, CreateIndexProgress, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
 import type { SelectBinder } from '../sql/bind-select.js';
@@ -19,6 +19,7 @@ import type { SessionSettings } from './session-settings.js';
 import type { Transactions } from './transactions.js';
 import type { StatementControl } from './statement-control.js';
 import type { Activity } from './activity.js';
+import type { IndexBuildProgress } from './index-build-progress.js';
 import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
@@ -27,7 +28,7 @@ import type { Roles } from '../catalog/roles.js';
 export interface EngineState {
   readonly storage: Storage;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
-  readonly queryWorkers?: QueryWorkerPool;
+  readonly queryWorkers?: SegmentSearchPool;
   /** where sorts, hash joins and hash aggregates past work_mem spill (undefined: they fail with 53200) */
   readonly tempSpace?: TempSpace;
   database(name: string): Catalog | undefined;
@@ -39,6 +40,8 @@ export interface EngineState {
   allSystemRelations(): readonly SystemRelation[];
   /** every session's pg_stat_activity row */
   activities(): BackendActivity[];
+  /** the index builds running in any session (pg_stat_progress_create_index) */
+  createIndexProgress(): CreateIndexProgress[];
   /** pg_cancel_backend / pg_terminate_backend: false when no session has that pid */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
   /** LISTEN / NOTIFY between the sessions */
@@ -86,6 +89,8 @@ export interface SessionContext {
   readonly control: StatementControl;
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** what pg_stat_progress_create_index shows of this session */
+  readonly indexBuild: IndexBuildProgress;
   /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
   readonly notifications: SessionNotifications;
   /** a statement starts (its timeout starts, earlier cancels are forgotten) */

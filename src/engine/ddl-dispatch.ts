@@ -94,6 +94,7 @@ export class DdlState {
         }
       },
       interrupted: ctx.control.signal(),
+      indexBuild: ctx.indexBuild,
       access: {
         roles: ctx.engine.roles, role: ctx.currentRoleOid(), database: ctx.databaseName,
         sessionRole: ctx.engine.roles.find(ctx.settings.get('session_authorization') ?? '')?.oid ?? ctx.loginRoleOid,

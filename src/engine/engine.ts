@@ -1,11 +1,11 @@
 /** The engine: catalog + storage + system relations, shared by all sessions. */
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import { ExportedSnapshots } from './snapshots.js';
-import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
+import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
 import type { Storage } from '../storage/api.js';
-import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
 import { randomInt } from 'node:crypto';
@@ -36,7 +36,7 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly autoAnalyze: AutoAnalyze;
   private readonly textIndexWarmup: TextIndexWarmup;
 
-  constructor(readonly storage: Storage, readonly queryWorkers?: QueryWorkerPool, readonly tempSpace?: TempSpace) {
+  constructor(readonly storage: Storage, readonly queryWorkers?: SegmentSearchPool, readonly tempSpace?: TempSpace) {
     this.autoAnalyze = new AutoAnalyze(storage, () => this.databases.values(), () => this.saveCatalog());
     this.textIndexWarmup = new TextIndexWarmup(storage, () => this.databases.values());
   }
@@ -180,6 +180,10 @@ export class Engine implements EngineState, BackendRegistry {
 
   activities(): BackendActivity[] {
     return [...this.sessions.values()].map((s) => s.activitySnapshot());
+  }
+
+  createIndexProgress(): CreateIndexProgress[] {
+    return [...this.sessions.values()].flatMap((s) => s.indexBuild.row() ?? []);
   }
 
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {

@@ -30,6 +30,8 @@ export interface QuiverStatement extends PreparedStatement {
    * (PostgreSQL's plan cache: rewriteRoleId, rewriteRowSecurity)
    */
   readonly rowSecurity?: { readonly role: number; readonly enabled: boolean };
+  /** the search path its names were resolved with: bound again under another (PostgreSQL's plan cache does so too) */
+  readonly searchPath?: string;
 }
 
 export const inFailedTransaction = (): SqlError =>
@@ -61,7 +63,7 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
   return {
-    raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [],
+    raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [], searchPath: ctx.searchPath().join(','),
     ...(binder?.rowSecurityDependent ? { rowSecurity: rowSecurityKey(ctx) } : {}),
   };
 }
@@ -86,7 +88,8 @@ const REBOUND: ReadonlySet<BoundKind> = new Set(['select', 'dml', 'explain', 'de
 
 /** The statement bound against the current catalog; its result columns must not have changed. */
 export function rebindIfStale(ctx: SessionContext, stmt: QuiverStatement): QuiverStatement {
-  if ((stmt.catalogVersion === ctx.catalog.version && !rowSecurityChanged(ctx, stmt)) || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
+  const samePath = stmt.searchPath === undefined || stmt.searchPath === ctx.searchPath().join(',');
+  if ((stmt.catalogVersion === ctx.catalog.version && samePath && !rowSecurityChanged(ctx, stmt)) || !REBOUND.has(stmt.bound.kind) || !stmt.raw) return stmt;
   const rebound = bindPrepared(ctx, stmt.raw, stmt.text, [...stmt.paramTypes]);
   if (JSON.stringify(rebound.fields?.map((f) => f.type)) !== JSON.stringify(stmt.fields?.map((f) => f.type))) {
     throw new SqlError('0A000', 'cached plan must not change result type');

@@ -170,7 +170,7 @@ function objectOf(session: PrivilegeSession, kind: Kind, v: Value, textual: bool
   if (kind === 'database') return databaseOf(session, v, textual);
   if (kind === 'function') return functionOf(session, v, textual);
   if (kind === 'schema') {
-    const name = textual ? String(v) : Number(v) === 2200 ? 'public' : undefined;
+    const name = textual ? String(v) : catalog.namespaceName(Number(v));
     if (name === undefined) return undefined;
     const s = catalog.schemaPrivileges(name);
     if (s) return { obj: s, all: ALL_SCHEMA_PRIVILEGES };

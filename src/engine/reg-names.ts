@@ -1,10 +1,10 @@
 /**
  * regnamespace and regrole input and output (regnamespacein/out, regrolein/out): a schema's
  * or role's name ↔ its OID, for 'public'::regnamespace, relowner::regrole and Bind parameters
- * of those types. Quiver's schemas are the fixed four of pg_namespace.
+ * of those types.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { NAMESPACE } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { Roles } from '../catalog/roles.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { quoteIdent } from '../types/identifiers.js';
@@ -16,17 +16,17 @@ function singleName(text: string): string {
   return parts[0]!;
 }
 
-export function regnamespaceIn(text: string): number {
+export function regnamespaceIn(catalog: Catalog, text: string): number {
   const name = singleName(text);
-  const oid = (NAMESPACE as Record<string, number>)[name];
+  const oid = catalog.namespaceOid(name);
   if (oid === undefined) throw new SqlError('3F000', `schema "${name}" does not exist`);
   return oid;
 }
 
 /** a schema's name, quoted where needed (undefined for an OID that is none: printed as the number) */
-export function regnamespaceOut(oid: number): string | undefined {
-  const found = Object.entries(NAMESPACE).find(([, o]) => o === oid);
-  return found ? quoteIdent(found[0]) : undefined;
+export function regnamespaceOut(catalog: Catalog, oid: number): string | undefined {
+  const name = catalog.namespaceName(oid);
+  return name === undefined ? undefined : quoteIdent(name);
 }
 
 export function regroleIn(roles: Roles, text: string): number {

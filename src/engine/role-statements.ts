@@ -18,6 +18,7 @@ import { alterRoleSetting } from './role-settings.js';
 import { grantObject } from './grant-objects.js';
 import { alterDefaultPrivileges } from './default-privileges.js';
 import { resolveFunction } from './ddl/function.js';
+import { schemaDependents } from './ddl/schema-dependents.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -25,7 +26,7 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
   ctx.tx.checkWritable(tag);
   const roles = ctx.engine.roles;
   const me = ctx.currentRoleOid();
-  if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles);
+  if (stmt.kind === 'dropOwned') return dropOwned(ctx, roles, me, stmt.roles, stmt.cascade ?? false);
   // databases' ACLs are cluster-wide, with the roles; every other object's is in the database's catalog
   if ((stmt.kind === 'grantObject' && stmt.target !== 'database') || stmt.kind === 'reassignOwned' || stmt.kind === 'defaultPrivileges'
     || (stmt.kind === 'alterOwner' && stmt.function)) {
@@ -197,17 +198,20 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       // the owner's own ACL entries are implied by its ownership (no separate dependency)
       if (role !== ownerOf(obj) && aclMentions(obj, role)) objects.push({ oid: obj.oid, line: `privileges for ${what}` });
     };
-    for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${t.name}`);
+    // names carry their schema when the search path does not reach it (getObjectDescription)
+    const named = (schema: string, name: string) => (dbName === ctx.databaseName && ctx.searchPath().includes(schema) ? name : `${schema}.${name}`);
+    for (const n of catalog.schemas.values()) each(n, `schema ${n.name}`);
+    for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${named(t.schema, t.name)}`);
     for (const t of catalog.tables.values()) {
       for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
     }
-    for (const s of catalog.sequences.values()) each(s, `sequence ${s.name}`);
+    for (const s of catalog.sequences.values()) each(s, `sequence ${named(s.schema, s.name)}`);
     for (const d of catalog.defaultAcls) {
       const what = `default privileges on new ${DEFAULT_ACL_WORDS[d.objtype]} belonging to role ${ctx.engine.roles.nameOf(d.role)}${d.schema ? ` in schema ${d.schema}` : ''}`;
       if (d.role === role) objects.push({ oid: d.oid, line: `owner of ${what}` });
       else if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for ${what}` });
     }
-    for (const f of catalog.functions.values()) each(f, `function ${f.name}(${f.params.map((p) => formatType(p.type)).join(',')})`);
+    for (const f of catalog.functions.values()) each(f, `function ${named(f.schema, f.name)}(${f.params.map((p) => formatType(p.type)).join(',')})`);
     for (const t of catalog.tables.values()) {
       for (const c of t.columns) if (aclMentions(c, role)) objects.push({ oid: t.oid, line: `privileges for column ${c.name} of table ${t.name}` });
     }
@@ -300,11 +304,11 @@ function reassignOwned(ctx: SessionContext, roles: Roles, me: number, refs: read
   const from = refs.map((r) => resolve(ctx, roles, r).oid);
   const target = resolve(ctx, roles, to).oid;
   if (![...from, target].every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to reassign objects');
-  const objects: Securable[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values(), ...ctx.catalog.functions.values()];
+  const objects: Securable[] = [...ctx.catalog.tables.values(), ...ctx.catalog.sequences.values(), ...ctx.catalog.functions.values(), ...ctx.catalog.schemas.values()];
   for (const obj of objects) if (obj.owner !== undefined && from.includes(obj.owner)) changeOwner(obj, target);
 }
 
-async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[]): Promise<void> {
+async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: readonly RoleRef[], cascade: boolean): Promise<void> {
   const owners = refs.map((r) => resolve(ctx, roles, r).oid);
   if (!owners.every((r) => roles.hasPrivilegesOf(me, r))) throw denied('permission denied to drop objects');
   const catalog = ctx.catalog;
@@ -315,7 +319,18 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   // partitions go with their parent
   const plain = tables.filter((t) => t.kind !== 'v' && !(t.partitionOf && tables.some((p) => p.oid === t.partitionOf!.parent))).map(name);
   const sequences = [...catalog.sequences.values()].filter((s) => owned(s) && !s.ownedBy).map(name);
-  for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences]] as const) {
+  const schemas = [...catalog.schemas.values()].filter(owned).map((n) => ({ name: n.name }));
+  // before anything goes: without CASCADE, a schema of theirs that holds other roles' objects stops the statement
+  if (!cascade && schemas.length > 0) {
+    const foreign = schemaDependents(ctx.ddl.context(ctx, 'DROP OWNED'), schemas.map((s) => s.name))
+      .filter((d) => d.dependsOn.startsWith('schema ') && d.object.kind !== 'constraint' && !owned(d.object.def));
+    if (foreign.length > 0) {
+      throw new SqlError('2BP01', `cannot drop ${foreign[0].dependsOn} because other objects depend on it`, {
+        detail: foreign.map((d) => `${d.description} depends on ${d.dependsOn}`).join('\n'), hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      });
+    }
+  }
+  for (const [objectType, objects] of [['view', views], ['table', plain], ['sequence', sequences], ['schema', schemas]] as const) {
     if (objects.length === 0) continue;
     await runDdlStatement(ctx, { kind: 'drop', objectType, objects, missingOk: true, cascade: true }, `DROP ${objectType.toUpperCase()}`, true, 'DROP OWNED');
   }
@@ -323,7 +338,7 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   ctx.ddl.context(ctx, 'DROP OWNED');
   try {
     const columns = [...catalog.tables.values()].flatMap((t) => t.columns);
-    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema];
+    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema, ...catalog.schemas.values()];
     for (const obj of securables) {
       if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
     }

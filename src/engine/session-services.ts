@@ -13,6 +13,7 @@ import { quoteIdent } from '../types/identifiers.js';
 import type { RegNameLookups } from '../types/text-io.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
 import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
+import { schemaUsable } from '../catalog/schemas.js';
 
 export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
@@ -85,9 +86,22 @@ function localName(ctx: SessionContext, parts: string[]): string[] {
   return parts.slice(1);
 }
 
+/** a name qualified with a schema needs USAGE on it (LookupExplicitNamespace) */
+function checkUsage(ctx: SessionContext, schema: string): void {
+  if (!schemaUsable(ctx.catalog, ctx.engine.roles, ctx.currentRoleOid(), schema) && ctx.catalog.schemaExists(schema)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${schema}`);
+  }
+}
+
 function findSequenceByName(ctx: SessionContext, name: string): SequenceDef | undefined {
   const parts = localName(ctx, parseQualifiedName(name));
-  return ctx.catalog.findSequence(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
+  const rel = parts[parts.length - 1]!;
+  if (parts.length > 1) {
+    checkUsage(ctx, parts[0]!);
+    return ctx.catalog.findSequence(parts[0], rel);
+  }
+  // a public serial column's default names its sequence without a schema: found off the path too
+  return ctx.searchPath().map((s) => ctx.catalog.findSequence(s, rel)).find((x) => x) ?? ctx.catalog.findSequence('public', rel);
 }
 
 /** 'name'::regclass: a table, sequence, index or system relation on the search path */
@@ -96,12 +110,14 @@ export function relationOid(ctx: SessionContext, name: string): number | undefin
   const parts = localName(ctx, parseQualifiedName(name));
   const schema = parts.length > 1 ? parts[0] : undefined;
   const rel = parts[parts.length - 1];
+  if (schema) checkUsage(ctx, schema);
   const t = schema ? catalog.findTable(schema, rel) : ctx.searchPath().map((s) => catalog.findTable(s, rel)).find((x) => x);
   if (t) return t.oid;
-  const s = catalog.findSequence(schema, rel);
-  if (s) return s.oid;
-  const i = catalog.findIndex(schema, rel);
-  if (i) return i.oid;
+  const schemas = schema ? [schema] : ctx.searchPath();
+  for (const sp of schemas) {
+    const found = catalog.findSequence(sp, rel) ?? catalog.findIndex(sp, rel);
+    if (found) return found.oid;
+  }
   const sys = ctx.engine.systemRelation(schema, rel);
   return sys?.oid;
 }
@@ -115,8 +131,8 @@ export function userFunctionOid(ctx: SessionContext, name: string, schema?: stri
 export function regLookups(ctx: SessionContext): Required<Omit<RegNameLookups, 'relationOid'>> {
   return {
     procOid: (name) => regprocInput(name, (fn, schema) => userFunctionOid(ctx, fn, schema)),
-    namespaceOid: regnamespaceIn,
-    namespaceName: regnamespaceOut,
+    namespaceOid: (name) => regnamespaceIn(ctx.catalog, name),
+    namespaceName: (oid) => regnamespaceOut(ctx.catalog, oid),
     roleOid: (name) => regroleIn(ctx.engine.roles, name),
     roleName: (oid) => regroleOut(ctx.engine.roles, oid),
   };
@@ -128,8 +144,18 @@ export function procName(ctx: SessionContext, oid: number): string | undefined {
   return f ? quoteIdent(f.name) : builtinRegprocName(oid);
 }
 
-export function relationName(ctx: SessionContext, oid: number): string | undefined {
-  return ctx.catalog.relationNameOf(oid) ?? ctx.engine.allSystemRelations().find((r) => r.oid === oid)?.name;
+/**
+ * regclassout: a relation's name, with its schema when the search path does not find it
+ * by the bare name (RelationIsVisible); `quote` quotes each part.
+ */
+export function relationName(ctx: SessionContext, oid: number, quote: (s: string) => string = (s) => s): string | undefined {
+  const rel = ctx.catalog.relationOf(oid);
+  if (!rel) {
+    const sys = ctx.engine.allSystemRelations().find((r) => r.oid === oid);
+    return sys && quote(sys.name);
+  }
+  const first = ctx.searchPath().find((s) => ctx.catalog.relationNameTaken(s, rel.name));
+  return first === rel.schema ? quote(rel.name) : `${quote(rel.schema)}.${quote(rel.name)}`;
 }
 
 export function systemContext(ctx: SessionContext, user: string): SystemRelationContext {
@@ -146,6 +172,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
+    createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
   };
 }

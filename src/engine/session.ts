@@ -32,10 +32,12 @@ import { evalContext, procName, regLookups, relationName, relationOid, systemCon
 import { TimeSlice } from '../executor/suspend.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
+import { IndexBuildProgress } from './index-build-progress.js';
 import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
+import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
@@ -55,6 +57,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly control = new StatementControl();
   /** what pg_stat_activity shows of this session */
   readonly activity: Activity;
+  /** what pg_stat_progress_create_index shows of this session */
+  readonly indexBuild: IndexBuildProgress;
   /** LISTEN / UNLISTEN / NOTIFY of this session's transaction, and what it listens to */
   readonly notifications: SessionNotifications;
   /** idle_in_transaction_session_timeout's timer while idle in a transaction block */
@@ -75,6 +79,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.secret = secret;
     this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
+    this.indexBuild = new IndexBuildProgress(pid, () => this.database);
     this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
       if (this.tx.idle) connection?.notificationsArrived?.();
     });
@@ -245,8 +250,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   /** regclass output on the wire: the relation's name, quoted where needed (numbers when unknown) */
   regclassName(oid: number): string | undefined {
-    const n = relationName(this, oid);
-    return n === undefined ? undefined : quoteIdent(n);
+    return relationName(this, oid, quoteIdent);
   }
 
   /** regproc output on the wire: the function's name (numbers when unknown) */
@@ -289,9 +293,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   searchPath(): string[] {
-    const raw = this.settings.get('search_path') ?? 'public';
-    return raw.split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')).filter((s) => s !== '$user' && s !== '')
-      .filter((s) => ['public', 'pg_catalog', 'information_schema'].includes(s));
+    const raw = this.settings.get('search_path') ?? '"$user", public';
+    const roles = this.engine.roles;
+    const role = this.currentRoleOid();
+    return parseSearchPath(raw, currentRoleName(this.settings)).filter((s) => schemaUsable(this.catalog, roles, role, s));
   }
 
   /**
@@ -308,13 +313,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return newSelectBinder((self) => ({
       catalog: this.catalog,
       searchPath: this.searchPath(),
+      schemaUsable: (schema) => schemaUsable(this.catalog, this.engine.roles, this.currentRoleOid(), schema),
       paramTypes,
       systemFunction: (name, types) => systemFunction(this, name, types),
       systemRelation: (schema, name) => this.engine.systemRelation(schema, name),
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
-      userFunction: (name, args, position) => this.bindUserFunction(self(), name, args, position),
+      userFunction: (name, args, position, schema) => this.bindUserFunction(self(), name, args, position, schema),
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
-      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc)?.returns.kind ?? 'scalar') !== 'scalar',
+      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, this.searchPath())?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),
@@ -325,8 +331,9 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
-  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number): Expr | undefined {
-    const def = findSqlFunction(this.catalog, name, args.length);
+  private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number, schema?: string): Expr | undefined {
+    if (schema) binder.checkSchemaUsage(schema, position);
+    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : binder.env.searchPath);
     if (!def) return undefined;
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});

@@ -12,6 +12,7 @@ import { catalogFunction } from '../catalog/functions/catalog-functions.js';
 import { quoteIdent } from '../types/identifiers.js';
 import type { Roles } from '../catalog/roles.js';
 import { privilegeFunction } from './privilege-functions.js';
+import { functionIsVisible, tableIsVisible, typeIsVisible } from '../catalog/functions/visibility.js';
 
 export const QUIVER_VERSION = '0.1.0';
 export const SERVER_VERSION = `15.18 (Quiver ${QUIVER_VERSION})`;
@@ -65,10 +66,14 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 0) return fn([], T.name, (_a, ctx) => ctx.database);
       break;
     case 'current_schema':
-      if (n === 0) return fn([], T.name, () => session.searchPath().find((s) => s === 'public' || catalog !== undefined) ?? null);
+      if (n === 0) return fn([], T.name, () => session.searchPath()[0] ?? null);
       break;
     case 'current_schemas':
-      if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => (a[0] ? ['pg_catalog', ...session.searchPath()] : session.searchPath()));
+      // implicit: pg_catalog is searched first unless the path names it
+      if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => {
+        const path = session.searchPath();
+        return a[0] && !path.includes('pg_catalog') ? ['pg_catalog', ...path] : path;
+      });
       break;
     case 'current_user':
     case 'user':
@@ -116,7 +121,8 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 2) {
         return fn([T.text, T.text], T.text, (a) => {
           const parts = parseQualifiedName(String(a[0]));
-          const table = catalog.findTable(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1]);
+          const rel = parts[parts.length - 1]!;
+          const table = parts.length > 1 ? catalog.findTable(parts[0], rel) : session.searchPath().map((sp) => catalog.findTable(sp, rel)).find((t) => t);
           if (!table) throw new SqlError(SqlState.undefinedTable, `relation "${a[0]}" does not exist`);
           const col = table.columns.find((c) => c.name === a[1]);
           if (!col) throw new SqlError(SqlState.undefinedColumn, `column "${a[1]}" of relation "${table.name}" does not exist`);
@@ -125,9 +131,13 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       }
       break;
     case 'pg_table_is_visible':
+      if (n === 1) return fn([T.oid], T.bool, (a) => tableIsVisible(catalog, session.searchPath(), Number(a[0])));
+      break;
     case 'pg_type_is_visible':
+      if (n === 1) return fn([T.oid], T.bool, (a) => typeIsVisible(catalog, session.searchPath(), Number(a[0])));
+      break;
     case 'pg_function_is_visible':
-      if (n === 1) return fn([T.oid], T.bool, () => true);
+      if (n === 1) return fn([T.oid], T.bool, (a) => functionIsVisible(catalog, session.searchPath(), Number(a[0])));
       break;
     case 'has_database_privilege':
       return fn(argTypes.map((t) => (t.oid === OID.unknown ? T.text : t)), T.bool, () => true);

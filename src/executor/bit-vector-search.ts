@@ -1,6 +1,7 @@
 /**
  * Top-k by a bit-string distance (`ORDER BY b <~> $1 LIMIT k`: Hamming, `<%>`: Jaccard)
- * through an HNSW index with bit_hamming_ops / bit_jaccard_ops, per segment as
+ * through an HNSW index with bit_hamming_ops / bit_jaccard_ops or an IVFFlat one with
+ * bit_hamming_ops (ivfflat.probes lists), per segment as
  * vector-search.ts does for float vectors: sealed segments with the index are searched
  * through it, widening (×4) until k rows are visible and pass the filter, and scanned
  * exactly when even the whole index gives fewer; everything else (growing segment, own
@@ -22,7 +23,10 @@ const OPCLASS: Record<BitOp, string> = { '<~>': 'bit_hamming_ops', '<%>': 'bit_j
 
 const bitDistanceKey = (keys: readonly SortKey[]) => distanceKey(keys, OID.bit, OPCLASS);
 
-const bitIndexFor = (table: TableDef, column: number, op: BitOp): string | undefined => hnswIndexFor(table, column, OPCLASS[op]);
+/** The table's HNSW index for the operator, or its IVFFlat one (Hamming only: bit-ivf.ts). */
+const bitIndexFor = (table: TableDef, column: number, op: BitOp, method: string): string | undefined => (method === 'ivfflat'
+  ? table.indexes.find((i) => i.method === 'ivfflat' && i.columns[0] === column && i.opclasses[0] === OPCLASS[op])?.name
+  : hnswIndexFor(table, column, OPCLASS[op]));
 
 /**
  * The rows of the top-k through the index, or undefined when the plan has no bit index
@@ -40,10 +44,11 @@ export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number,
   const distance = key.op === '<~>' ? hammingDistance : jaccardDistance;
   const pred = scan.filter ? compileExpr(scan.filter) : null;
   const passes = (row: Row) => !pred || pred(row, env) === true;
-  const breadth = searchBreadth('hnsw', env.ctx.setting.bind(env.ctx));
+  const method = plan.vectorSearch.index.method;
+  const breadth = searchBreadth(method, env.ctx.setting.bind(env.ctx));
   return indexedTopK({
     scan, column: key.column, k, offset: offsetN, passes,
-    indexOf: (table) => bitIndexFor(table, key.column, key.op),
+    indexOf: (table) => bitIndexFor(table, key.column, key.op, method),
     distance: (v) => distance(v as string, q),
     searchSegment: (seg, consider) => widenedSearch(seg, key.column, query, k, breadth, pred ? passes : null, consider, env),
   }, rc, env);

@@ -24,7 +24,7 @@ import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { windowAgg } from './window.js';
-import type { QueryWorkerPool } from '../query-worker/pool.js';
+import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
@@ -56,7 +56,7 @@ export interface RunContext {
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
-  readonly queryWorkers?: QueryWorkerPool;
+  readonly queryWorkers?: SegmentSearchPool;
   /** the session running the plan (identity only): tells one searching session from several */
   readonly session?: object;
   /** work_mem in bytes: what a sort, hash table or aggregate may hold (work-mem.ts) */
@@ -663,6 +663,25 @@ function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<Ret
   yield out.slice(offsetN);
 }
 
+/**
+ * pgvector's index scan leaves out the rows its index cannot hold (a NULL vector; for
+ * cosine, a zero one): with the index forced (enable_seqscan = off, indexScanOnly) the
+ * answer does too. Those rows sort last, so dropping them from the result is the same as
+ * never offering them.
+ */
+function indexScanRows(plan: Extract<Plan, { kind: 'topk' }>, rows: Row[]): Row[] {
+  if (!plan.vectorSearch?.indexScanOnly) return rows;
+  const key = plan.keys[0]?.expr;
+  const column = key?.kind === 'call' ? key.args.find((a) => a.kind === 'column' && a.level === 0) : undefined;
+  if (!column || column.kind !== 'column' || key?.kind !== 'call') return rows;
+  const cosine = key.name === '<=>';
+  return rows.filter((r) => {
+    const v = r[column.index];
+    if (v === null) return false;
+    return !(cosine && v instanceof Float32Array && v.every((x) => x === 0));
+  });
+}
+
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const limitN = evalCount(plan.limit, env, 'LIMIT');
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
@@ -672,13 +691,13 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     if (rc.queryWorkers && !env.synchronous) {
       const viaWorkers = yield* awaitStep(parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
       if (viaWorkers) {
-        yield viaWorkers;
+        yield plan.vectorSearch?.index ? indexScanRows(plan, viaWorkers) : viaWorkers;
         return;
       }
     }
     const viaIndex = plan.vectorSearch?.index ? indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
     if (viaIndex) {
-      yield viaIndex;
+      yield indexScanRows(plan, viaIndex);
       return;
     }
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
@@ -686,12 +705,12 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   }
   const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaBitIndex) {
-    yield viaBitIndex;
+    yield indexScanRows(plan, viaBitIndex);
     return;
   }
   const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaSparseIndex) {
-    yield viaSparseIndex;
+    yield indexScanRows(plan, viaSparseIndex);
     return;
   }
   const width = plan.input.schema.length;

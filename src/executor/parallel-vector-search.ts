@@ -21,7 +21,7 @@ import { prunePartitions } from '../planner/partition-pruning.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { candidateCap, rankKernel } from '../query-worker/kernels.js';
-import type { PendingRequest, QueryWorkerPool, SegmentRef } from '../query-worker/pool.js';
+import type { PendingRequest, SegmentSearchPool, SegmentRef } from '../query-worker/pool.js';
 import type { Hits } from '../query-worker/protocol.js';
 import type { BitmapFilter, SearchSegment } from '../storage/api.js';
 import type { Row } from '../types/types.js';
@@ -47,7 +47,7 @@ export interface VectorKey {
  * undefined when the in-thread path must run instead.
  */
 export function parallelVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool,
 ): Promise<Row[] | undefined> {
   return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool);
 }
@@ -82,7 +82,7 @@ class CoordinatedTopK {
   readonly work: Promise<void>[] = [];
   readonly keep: number;
 
-  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: QueryWorkerPool) {
+  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool) {
     this.candidates = new VectorCandidates(k, key.op, !!key.half, query);
     this.keep = candidateCap(k, rankKernel(key.op, !!key.half, query.length).twoStep);
   }
@@ -213,7 +213,7 @@ function segmentRef(seg: SearchSegment, column: number, dims: number, index?: { 
  * segments in the workers, the rest here.
  */
 export async function parallelExactVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool | undefined,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined,
 ): Promise<Row[] | undefined> {
   const scan = plan.input;
   const storage = rc.storage;
@@ -290,7 +290,7 @@ export function aloneSearching(session: object | undefined, now = performance.no
  * ANN then filter; the worker switches to exact when the index search falls short.
  */
 export async function parallelIndexedVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: QueryWorkerPool | undefined,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined,
 ): Promise<Row[] | undefined> {
   const scan = plan.input;
   const storage = rc.storage;

@@ -42,6 +42,7 @@ import { PATH_FUNCTION_ARGS, pathExists, pathMatch, pathQueryArray, pathQueryFir
 import type { EvalContext } from './api.js';
 import { TEXT_SEARCH_FUNCTIONS } from './text-search/index.js';
 import { SLEEP_FUNCTIONS } from './sleep.js';
+import { PGVECTOR_FUNCTIONS } from './pgvector-functions.js';
 
 const FNS = new Map<string, ScalarDef[]>();
 
@@ -1163,6 +1164,8 @@ fn('subvector', ['vector', 'int4', 'int4'], 'vector', ([a, s, c]) => subvector(V
 // full-text search (src/functions/text-search/)
 for (const d of TEXT_SEARCH_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 for (const d of SLEEP_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl, { volatile: true });
+// pgvector's functions behind its operators and aggregates, and its type I/O (src/functions/pgvector-functions.ts)
+for (const d of PGVECTOR_FUNCTIONS) fn(d.name, d.args, d.ret, d.impl);
 
 export const SCALAR_NAMES: ReadonlySet<string> = new Set(FNS.keys());
 void formatTimestamp; void parseTimestamp;

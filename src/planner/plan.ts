@@ -175,6 +175,12 @@ export interface VectorSearchInfo {
   readonly index?: IndexDef;
   /** exact: every row's distance; hnsw / ivfflat: per segment through the index (see executor/vector-search.ts) */
   readonly strategy: 'exact' | 'hnsw' | 'ivfflat';
+  /**
+   * The index was forced (enable_seqscan = off): answer as pgvector's index scan does,
+   * leaving out the rows an index cannot hold — a NULL vector, or a zero vector for
+   * cosine distance. Otherwise Quiver returns them last, as an exact scan would.
+   */
+  readonly indexScanOnly?: boolean;
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

@@ -23,7 +23,8 @@ export interface SegmentRef {
   readonly indexes?: ReadonlyMap<string, IndexFileRef>;
 }
 
-type Body<R> = R extends WorkerRequest ? Omit<R, 'id' | 'segment'> : never;
+/** A request as the executor writes it: the pool adds the id and the segment's key. */
+export type Body<R> = R extends WorkerRequest ? Omit<R, 'id' | 'segment'> : never;
 
 interface Pending {
   readonly resolve: (r: OkResponse) => void;
@@ -46,7 +47,22 @@ export interface PendingRequest {
   readonly done: Promise<OkResponse>;
 }
 
-export class QueryWorkerPool {
+/**
+ * What the executor needs of whoever serves sealed-segment vector search: this process's
+ * worker threads (QueryWorkerPool), or query nodes on other machines in cluster mode
+ * (cluster/query-node-pool.ts), both speaking protocol.ts.
+ */
+export interface SegmentSearchPool {
+  /** how many searches can run at once (an exact scan of a segment is split into up to this many ranges) */
+  readonly size: number;
+  annSearch(seg: SegmentRef, body: Body<AnnSearchRequest>): PendingRequest;
+  exactTopK(seg: SegmentRef, body: Body<ExactTopKRequest>): PendingRequest;
+  /** Cancel a request: its Promise rejects now (57014) and its worker stops working on it. */
+  cancel(id: number): void;
+  close(): Promise<void>;
+}
+
+export class QueryWorkerPool implements SegmentSearchPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   /** cancelled request id → slot, until the worker's late answer arrives */

@@ -11,6 +11,7 @@ import { T, type SqlType } from '../types/types.js';
 import { bindExpr, coerce, resolveUnknown } from './bind-expr.js';
 import { colRef, figureColname, isDefaultMarker, joinPlan, type SelectBinder } from './bind-select.js';
 import type { RawNode } from './parser.js';
+import { mapExpr } from '../planner/expr-walk.js';
 import { Scope } from './scope.js';
 import { rawPosition } from './positions.js';
 import { leafPartitions } from '../catalog/partitions.js';
@@ -24,7 +25,7 @@ function tableColumns(table: TableDef): OutputColumn[] {
 }
 
 function findTableOrThrow(binder: SelectBinder, rv: RawNode): TableDef {
-  const table = binder.lookupTable(rv.schemaname, rv.relname);
+  const table = binder.lookupTable(rv.schemaname, rv.relname, pos(rv));
   if (!table) {
     const sys = binder.env.systemRelation(rv.schemaname, rv.relname);
     if (sys) throw new SqlError(SqlState.wrongObjectType, `cannot change relation "${rv.relname}"`);
@@ -123,6 +124,7 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     seen.add(c);
   }
   let onConflict = n.onConflictClause ? bindOnConflict(binder, n.onConflictClause, table, alias) : null;
+  if (onConflict) noteConflictReads(binder, table, onConflict, n.onConflictClause);
   // ON CONFLICT DO UPDATE reads the existing row: it needs SELECT, and SELECT's policies apply
   const policyChecks = binder.policyChecks(table, 'INSERT', readsColumns('INSERT', n) || onConflict?.action === 'update');
   if (onConflict?.action === 'update' && policyChecks.length) onConflict = { ...onConflict, policyChecks: binder.conflictPolicyChecks(table) };
@@ -183,6 +185,29 @@ export function bindInsert(binder: SelectBinder, n: RawNode): DmlStatement {
     returning: bindReturning(binder, n.returningClause?.exprs ?? n.returningList, table, alias, used.onRead),
     ...(policyChecks.length ? { policyChecks } : {}),
   };
+}
+
+/**
+ * ON CONFLICT reads the table (PostgreSQL's transformOnConflictClause marks them
+ * selected): the conflict target's columns, and the columns DO UPDATE's SET and WHERE read
+ * from the existing row or from EXCLUDED — each needs SELECT, on the table or the column.
+ */
+function noteConflictReads(binder: SelectBinder, table: TableDef, oc: OnConflict, raw: RawNode): void {
+  const read = new Set<number>();
+  const key = oc.keyName === null ? undefined
+    : table.constraints.find((c) => c.name === oc.keyName)?.columns ?? table.indexes.find((i) => i.name === oc.keyName)?.columns;
+  if (raw.infer) for (const c of key ?? []) read.add(c);
+  const n = table.columns.length;
+  const reads = (e: Expr) => mapExpr(e, (x) => {
+    // SET and WHERE see [existing row…, excluded row…]: both are this table's columns
+    if (x.kind === 'column' && x.level === 0) read.add(x.index % n);
+    return undefined;
+  });
+  for (const a of oc.assignments) reads(a.expr);
+  if (oc.where) reads(oc.where);
+  if (read.size === 0) return;
+  const selected = binder.noteAccess(table, 'SELECT');
+  for (const c of read) selected.add(c);
 }
 
 function bindOnConflict(binder: SelectBinder, oc: RawNode, table: TableDef, alias: string): OnConflict {

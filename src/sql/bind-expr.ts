@@ -4,7 +4,7 @@
  * context, and turns untyped literals into typed constants where the context decides.
  */
 import { SqlError, SqlState } from '../errors.js';
-import { commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
+import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
 import { functionNotFound } from '../functions/registry.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
@@ -35,7 +35,8 @@ export interface BindEnv {
   /** bind a nested SELECT (subquery) with the given enclosing scope */
   bindSubquery(node: RawNode, parent: Scope): Plan;
   /** a call of a user-defined SQL function, bound in place (undefined: not one) */
-  userFunction?(name: string, args: Expr[], position?: number): Expr | undefined;
+  /** `schema`: the call names one (else the search path decides) */
+  userFunction?(name: string, args: Expr[], position?: number, schema?: string): Expr | undefined;
   /** the OID of a user-defined function by name ('name'::regproc) */
   userFunctionOid?(name: string, schema?: string): number | undefined;
   /** whether name/argc is a user-defined SQL function returning a set */
@@ -73,6 +74,9 @@ export function isUnknown(e: Expr): boolean {
   return e.type.oid === OID.unknown;
 }
 
+/** pseudo-types whose input function is PostgreSQL's dummy that raises 0A000 */
+const REFUSING_INPUT = new Set<number>([OID.trigger, OID.index_am_handler]);
+
 const LOOKUP_TYPES = new Set<number>([OID.regclass, OID.regproc, OID.regprocedure, OID.regnamespace, OID.regrole, OID.regoper, OID.regoperator]);
 
 /** Coerce an expression to a type (PostgreSQL's coerce_to_target_type). */
@@ -94,6 +98,12 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     if (fn) return { kind: 'cast', type: target, arg: { kind: 'const', type: T.text, value: e.value }, fn };
   }
   if (e.kind === 'const' && e.type.oid === OID.unknown) {
+    // no literal is ever of type internal (so pgvector's hnswhandler(internal) stays uncallable, as in PostgreSQL)
+    if (target.oid === OID.internal) throw cannotCast(e.type, target);
+    // the handler pseudo-types' input functions refuse every value, NULL included (pseudotypes.c)
+    if (REFUSING_INPUT.has(target.oid)) {
+      throw new SqlError(SqlState.featureNotSupported, `cannot accept a value of type ${formatType(target)}`).withPosition(e.position);
+    }
     const base = sqlType(target.oid);
     let value: Value;
     try {
@@ -140,8 +150,8 @@ export function bindOperator(env: BindEnv, op: string, left: Expr | null, right:
   return { kind: 'call', type: fn.returnType, name: op, fn, args: bound };
 }
 
-function bindCall(env: BindEnv, name: string, args: Expr[], position?: number): Expr {
-  const user = env.userFunction?.(name, args, position);
+function bindCall(env: BindEnv, name: string, args: Expr[], position?: number, schema?: string): Expr {
+  const user = env.userFunction?.(name, args, position, schema);
   if (user) return user;
   const types = args.map((a) => a.type);
   if (args.length === 1 && types[0].oid === OID.record) {
@@ -633,6 +643,7 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   const env = ctx.env;
   const names = (n.funcname as RawNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1].toLowerCase();
+  const schema = names.length > 1 ? names[names.length - 2] : undefined;
   const position = pos(n);
   if (n.agg_within_group) return bindWithinGroupCall(n, name, scope, ctx, position);
   // rank(x) is only ever the hypothetical-set aggregate; rank() only the window function
@@ -675,9 +686,9 @@ function bindFuncCall(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
   }
   if (n.agg_star) throw new SqlError(SqlState.wrongObjectType, `${name}(*) specified, but ${name} is not an aggregate function`, { position });
   const rawArgs = (n.args ?? []) as RawNode[];
-  if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position);
+  if (rawArgs.some((a) => a.NamedArgExpr)) return bindCall(env, name, bindNamedArgs(name, rawArgs, scope, ctx, position), position, schema);
   const args = rawArgs.map((a) => bindExpr(a, scope, ctx));
-  return bindCall(env, name, args, position);
+  return bindCall(env, name, args, position, schema);
 }
 
 /** With DISTINCT, an aggregate can sort only by its arguments (PostgreSQL's transformAggregateCall). */

@@ -21,10 +21,13 @@ export interface FunctionBinder {
 }
 
 /** Functions of this name whose parameter list fits `argc` arguments (defaults fill the rest). */
-export function findSqlFunction(catalog: Catalog, name: string, argc: number): SqlFunctionDef | undefined {
-  for (const f of catalog.functions.values()) {
-    if (f.name !== name || argc > f.params.length) continue;
-    if (f.params.slice(argc).every((p) => p.defaultAst !== undefined)) return f;
+export function findSqlFunction(catalog: Catalog, name: string, argc: number, schemas?: readonly string[]): SqlFunctionDef | undefined {
+  const fits = (f: SqlFunctionDef) => f.name === name && argc <= f.params.length && f.params.slice(argc).every((p) => p.defaultAst !== undefined);
+  if (!schemas) return [...catalog.functions.values()].find(fits);
+  // the first schema of the path that has one wins (a qualified call: that schema only)
+  for (const schema of schemas) {
+    const f = [...catalog.functions.values()].find((x) => x.schema === schema && fits(x));
+    if (f) return f;
   }
   return undefined;
 }

@@ -43,7 +43,8 @@ export type RoleStatement =
   /** REASSIGN OWNED BY roles TO role */
   | { readonly kind: 'reassignOwned'; readonly roles: readonly RoleRef[]; readonly to: RoleRef }
   /** DROP OWNED BY roles [CASCADE]: their objects dropped, their privileges revoked (current database) */
-  | { readonly kind: 'dropOwned'; readonly roles: readonly RoleRef[] }
+  /** cascade: DROP OWNED … CASCADE (RESTRICT, the default, keeps a schema that holds other roles' objects) */
+  | { readonly kind: 'dropOwned'; readonly roles: readonly RoleRef[]; readonly cascade?: boolean }
   /**
    * ALTER ROLE r|ALL [IN DATABASE d] SET / RESET, ALTER DATABASE d SET / RESET: `role` null
    * is ALL (or ALTER DATABASE); `name` null is RESET ALL; `value` null is RESET name.
@@ -213,5 +214,5 @@ export function bindReassignOwned(n: ReassignOwnedStmt): RoleStatement {
 }
 
 export function bindDropOwned(n: DropOwnedStmt): RoleStatement {
-  return { kind: 'dropOwned', roles: roleSpecs(n.roles) };
+  return { kind: 'dropOwned', roles: roleSpecs(n.roles), cascade: n.behavior === 'DROP_CASCADE' };
 }

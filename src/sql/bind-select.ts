@@ -30,6 +30,8 @@ export interface SelectEnv extends BindEnv {
   systemRelation(schema: string | undefined, name: string): SystemRelation | undefined;
   /** who reads and writes rows, for row-level security (absent: no policies apply) */
   readonly rowSecurity?: RowSecurityEnv;
+  /** does the current role have USAGE on an existing schema (absent: no checks) */
+  readonly schemaUsable?: (schema: string) => boolean;
 }
 
 interface CteDef {
@@ -303,7 +305,7 @@ export class SelectBinder {
         return renamed;
       }
     }
-    const table = this.lookupTable(schema, name);
+    const table = this.lookupTable(schema, name, pos(n));
     const used = table ? this.noteAccess(table, 'SELECT') : undefined;
     if (table?.kind === 'v') return this.bindView(table, alias, colAliases, scope, used!);
     if (table) {
@@ -342,6 +344,16 @@ export class SelectBinder {
   }
 
   private readonly viewsBeingBound: number[] = [];
+
+  /**
+   * A name qualified with a schema needs USAGE on it (42501), checked where the name is
+   * looked up; a view's names were checked when it was created.
+   */
+  checkSchemaUsage(schema: string, position?: number): void {
+    if (this.viewsBeingBound.length > 0 || !this.env.schemaUsable || this.env.schemaUsable(schema)) return;
+    if (!this.env.catalog.schemaExists(schema)) return;
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${schema}`, position === undefined ? {} : { position });
+  }
 
   /** A view: its query bound afresh (a subquery in FROM), columns named as the view's. */
   private bindView(view: TableDef, alias: string, colAliases: readonly string[], scope: Scope, used: Set<number>): Plan {
@@ -388,8 +400,11 @@ export class SelectBinder {
     return { kind: 'systemScan', schema: cols, relation };
   }
 
-  lookupTable(schema: string | undefined, name: string): TableDef | undefined {
-    if (schema) return this.env.catalog.findTable(schema, name);
+  lookupTable(schema: string | undefined, name: string, position?: number): TableDef | undefined {
+    if (schema) {
+      this.checkSchemaUsage(schema, position);
+      return this.env.catalog.findTable(schema, name);
+    }
     for (const s of this.env.searchPath) {
       const t = this.env.catalog.findTable(s, name);
       if (t) return t;
@@ -410,7 +425,9 @@ export class SelectBinder {
     const colAliases = ((n.alias?.colnames ?? []) as RawNode[]).map((c) => c.String.sval as string);
     const ordinality = (cols: OutputColumn[]): OutputColumn[] =>
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
-    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length) : undefined;
+    const qualifier = call ? (call.funcname as RawNode[]).map((x) => x.String.sval as string).slice(0, -1).pop() : undefined;
+    if (qualifier) this.checkSchemaUsage(qualifier, pos(call));
+    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length, qualifier ? [qualifier] : this.env.searchPath) : undefined;
     if (userFn && call) {
       this.noteFunction(userFn);
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
@@ -553,7 +570,7 @@ export class SelectBinder {
     const ctx: ExprContext = {
       ...this.ctx(null), allowWindow: true, windowDefs,
       srf: (name, args, position) => {
-        const userFn = findSqlFunction(this.env.catalog, name, args.length);
+        const userFn = findSqlFunction(this.env.catalog, name, args.length, this.env.searchPath);
         if (userFn && userFn.returns.kind !== 'scalar') {
           this.noteFunction(userFn);
           const cols = functionColumns(userFn, undefined, []);

@@ -161,6 +161,7 @@ function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
   if (role) return role;
   const kind = Object.keys(node)[0];
   if (NOOP_KINDS.has(kind)) return { kind: 'noop', tag: TAGS[kind] };
+  if ('AlterOwnerStmt' in node && node.AlterOwnerStmt.objectType === 'OBJECT_SCHEMA') return bindDdlStatement(node, 'AlterOwnerStmt', text, env);
   if ('AlterOwnerStmt' in node) {
     const owner = bindAlterOwner(node.AlterOwnerStmt);
     if (owner) return { kind: 'role', stmt: owner, tag: owner.function ? 'ALTER FUNCTION' : 'ALTER DATABASE' };
@@ -419,11 +420,11 @@ const NOOP_KINDS = new Set(['CheckPointStmt', 'LockStmt']);
 /** the statements ddl-dispatch runs */
 const DDL_KINDS = new Set([
   'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt',
-  'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
+  'RenameStmt', 'AlterObjectSchemaStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateSchemaStmt', 'AlterSeqStmt',
 , 'ReindexStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 /** DDL refused in a read-only transaction and saved with the catalog after an autocommit statement */
-const CATALOG_WRITES = new Set(['CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
+const CATALOG_WRITES = new Set(['CreateSchemaStmt', 'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'CreateStmt', 'DropStmt', 'IndexStmt', 'CreateExtensionStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt', 'TruncateStmt', 'AlterTableStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'AlterPolicyStmt']);
 
 const TAGS: Record<string, string> = {
   CreateStmt: 'CREATE TABLE', DropStmt: 'DROP', IndexStmt: 'CREATE INDEX', CreateExtensionStmt: 'CREATE EXTENSION',
@@ -444,7 +445,9 @@ function ddlTag(node: Node): string {
   if ('DropStmt' in node) return DROP_TAGS[node.DropStmt.removeType ?? ''] ?? 'DROP';
   if ('RenameStmt' in node) {
     const t = node.RenameStmt.renameType;
-    return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : 'ALTER TABLE';
+    return t === 'OBJECT_INDEX' ? 'ALTER INDEX' : t === 'OBJECT_VIEW' ? 'ALTER VIEW' : t === 'OBJECT_POLICY' ? 'ALTER POLICY' : t === 'OBJECT_SCHEMA' ? 'ALTER SCHEMA' : 'ALTER TABLE';
   }
+  if ('AlterOwnerStmt' in node) return 'ALTER SCHEMA';
+  if ('AlterObjectSchemaStmt' in node) return `ALTER ${(node.AlterObjectSchemaStmt.objectType ?? 'OBJECT_TABLE').slice(7)}`;
   return TAGS[Object.keys(node)[0]];
 }

@@ -147,6 +147,22 @@ export interface VectorIndexBuilt {
   readonly samples?: number;
 }
 
+/**
+ * How far a createVectorIndex is, reported as it goes (pg_stat_progress_create_index).
+ * `sealing`: the growing segment is written out so that every row is in a sealed segment;
+ * `clustering`: IVFFlat's k-means over a sample; `loading`: the sealed segments' rows go
+ * into their indexes, one segment after another (an HNSW build also within a segment).
+ */
+export interface VectorIndexProgress {
+  readonly phase: 'sealing' | 'clustering' | 'loading';
+  /** rows of the sealed segments the index covers (0 while sealing) */
+  readonly rowsTotal: number;
+  /** of those, rows already in the index: never more than rowsTotal, never decreasing */
+  readonly rowsDone: number;
+  readonly segmentsTotal: number;
+  readonly segmentsDone: number;
+}
+
 /** A sealed segment read with snapshot visibility (positions are segment positions). */
 export interface SearchSegment {
   readonly id: number;
@@ -246,8 +262,8 @@ export interface Storage {
    * Keep an ANN index on a vector column: built now for all existing rows (the growing
    * segment is sealed first) and for every segment sealed or compacted later.
    */
-  /** builds the index for the existing rows; an aborted `signal` gives it up, leaving nothing */
-  createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal): Promise<VectorIndexBuilt>;
+  /** builds the index for the existing rows; an aborted `signal` gives it up, leaving nothing; `progress` hears how far it is */
+  createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal, progress?: (p: VectorIndexProgress) => void): Promise<VectorIndexBuilt>;
   dropVectorIndex(tableId: number, name: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];

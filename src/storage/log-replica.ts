@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ClassicLevel } from 'classic-level';
 import { checkFormatVersion, SEGMENTS_DIR, WAL_DIR } from './data-dir.js';
-import type { LogBatch, ObjectStore, SharedLog } from './shared-log.js';
+import { LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, type SharedLog } from './shared-log.js';
+import { CHECKPOINT_PREFIX, listCheckpoints, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { frame, unframe, type WalOp } from './wal.js';
 
 /** LevelDB key of the last shared-log batch applied locally (decimal text, framed) */
@@ -42,6 +43,8 @@ export interface SharedSeams {
    * commits in it must not be answered with an error. The node should stop at once.
    */
   readonly onAppendFailed?: (e: Error) => void;
+  /** index nodes that build sealed segments' HNSW indexes (absent: built here) */
+  readonly indexBuilder?: RemoteIndexBuilder;
 }
 
 interface Logger {
@@ -82,13 +85,107 @@ function manifestFiles(value: Uint8Array, key: string): string[] {
 /** Index files are derived data: a node rebuilds one that is missing. */
 const isDerived = (file: string) => file.endsWith('.usearch') || file.endsWith('.ivf') || file.endsWith('.gin');
 
+/** When the leader writes checkpoints (checkpoint.ts). */
+export interface CheckpointPolicy {
+  /** batches appended between two checkpoints */
+  readonly every: number;
+  /** where the checkpoint file is written before it is uploaded */
+  readonly tmpDir: string;
+  /** an object no manifest names is deleted only when this node did not upload it within this long (ms) */
+  readonly graceMs?: number;
+}
+
+/** From QUIVER_CHECKPOINT_BATCHES (default 10,000; 0: never) and QUIVER_CHECKPOINT_GRACE_MS (default 10 minutes). */
+export function checkpointPolicyFromEnv(tmpDir: string): CheckpointPolicy | undefined {
+  const every = Number(process.env.QUIVER_CHECKPOINT_BATCHES ?? 10_000);
+  const grace = Number(process.env.QUIVER_CHECKPOINT_GRACE_MS);
+  return every > 0 ? { every, tmpDir, ...(grace >= 0 && process.env.QUIVER_CHECKPOINT_GRACE_MS ? { graceMs: grace } : {}) } : undefined;
+}
+
+/** The files the manifests in `db` name now. */
+async function namedFiles(db: ClassicLevel<string, Uint8Array>): Promise<Set<string>> {
+  const files = new Set<string>();
+  for await (const [key, value] of db.iterator({ gte: 'T/', lt: 'T0' })) for (const f of manifestFiles(value, key)) files.add(f);
+  return files;
+}
+
 /** The writer's side: publishes each batch, uploading the files its manifests name first. */
 export class SharedLogMirror implements WalMirror {
   /** files known to be in the object store (uploaded by this node, or named by a logged manifest) */
   private readonly stored = new Set<string>();
+  /** when this node uploaded a file (the collector leaves recent uploads alone: their manifest may be on its way) */
+  private readonly uploadedAt = new Map<string, number>();
+  private batchesSinceCheckpoint = 0;
+  private checkpointing: Promise<void> | undefined;
 
-  constructor(private readonly seams: SharedSeams, private readonly segDir: string, private position: number, storedFiles: Iterable<string>) {
+  constructor(
+    private readonly seams: SharedSeams, private readonly segDir: string, private position: number, storedFiles: Iterable<string>,
+    private readonly checkpoints?: { readonly db: ClassicLevel<string, Uint8Array>; readonly policy: CheckpointPolicy; readonly log: Logger },
+  ) {
     for (const f of storedFiles) this.stored.add(f);
+  }
+
+  /** A file put in the object store out of turn (a segment an index node reads, its index): not to be uploaded again. */
+  markStored(file: string): void {
+    this.uploadedAt.set(file, Date.now());
+    this.stored.add(file);
+  }
+
+  isStored(file: string): boolean {
+    return this.stored.has(file);
+  }
+
+  /** The checkpoint being written, if one is (tests; shutdown). */
+  get pendingCheckpoint(): Promise<void> | undefined {
+    return this.checkpointing;
+  }
+
+  /**
+   * Write a checkpoint now, trim the log to the previous one, drop older checkpoints and
+   * the objects no manifest names any more. Errors are logged: the log just stays longer.
+   */
+  checkpoint(): Promise<void> {
+    const c = this.checkpoints;
+    if (!c) return Promise.resolve();
+    this.checkpointing ??= (async () => {
+      const t0 = performance.now();
+      try {
+        const position = await writeCheckpoint(c.db, this.seams.objects, c.policy.tmpDir);
+        if (position === undefined) return;
+        const older = (await listCheckpoints(this.seams.objects)).filter((x) => x.position < position);
+        const previous = older.at(-1);
+        // keep one interval of log before the newest checkpoint: a standby a little behind keeps following
+        if (previous) await this.seams.log.trim(previous.position);
+        for (const x of older.slice(0, -1)) await this.seams.objects.delete(x.key);
+        const deleted = await this.collect(c.db, c.policy.graceMs ?? 10 * 60_000);
+        c.log.info({ position, trimmedTo: previous?.position ?? 0, deletedObjects: deleted, ms: Math.round(performance.now() - t0) }, 'checkpoint written');
+      } catch (e) {
+        c.log.warn({ err: e }, 'checkpoint failed; the log is not trimmed this time');
+      } finally {
+        this.checkpointing = undefined;
+      }
+    })();
+    return this.checkpointing;
+  }
+
+  /**
+   * Delete the segment and index files no manifest names and this node did not upload
+   * lately: after compaction and DROP, their manifests are gone from the state every
+   * checkpoint and the log after it rebuild. Returns how many were deleted.
+   */
+  private async collect(db: ClassicLevel<string, Uint8Array>, graceMs: number): Promise<number> {
+    const named = await namedFiles(db);
+    const now = Date.now();
+    let deleted = 0;
+    for (const key of await this.seams.objects.list('')) {
+      if (key.startsWith(CHECKPOINT_PREFIX) || named.has(key)) continue;
+      if (now - (this.uploadedAt.get(key) ?? 0) < graceMs) continue;
+      // a file named again later would be uploaded again: it is not known to be stored any more
+      this.stored.delete(key);
+      await this.seams.objects.delete(key);
+      deleted++;
+    }
+    return deleted;
   }
 
   async publish(ops: readonly WalOp[]): Promise<WalOp[]> {
@@ -100,6 +197,7 @@ export class SharedLogMirror implements WalMirror {
         // an index file can be gone already (its segment compacted away meanwhile): the
         // manifest that drops it follows; a segment file must be there
         if (!existsSync(path) && isDerived(f)) continue;
+        this.uploadedAt.set(f, Date.now());
         await this.seams.objects.put(f, path);
         this.stored.add(f);
       }
@@ -112,6 +210,11 @@ export class SharedLogMirror implements WalMirror {
       throw e;
     }
     this.position = seq;
+    if (this.checkpoints && ++this.batchesSinceCheckpoint >= this.checkpoints.policy.every && !this.checkpointing) {
+      this.batchesSinceCheckpoint = 0;
+      // after this batch is in the local LevelDB too: the checkpoint starts on a later turn
+      setImmediate(() => void this.checkpoint());
+    }
     return [positionOp(seq)];
   }
 }
@@ -132,15 +235,36 @@ export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: Share
   }
   const t0 = performance.now();
   let batches = 0;
-  const reached = await seams.log.read(position, async (batch) => {
+  const apply = async (batch: LogBatch) => {
     const ops = await applyBatch(db, batch);
     batches++;
     // a standby keeps the files current as it goes, so a takeover has little to fetch
     if (options.follow && ops.some((op) => op.type === 'put' && op.key.startsWith('T/'))) await fetchFiles(db, seams, segDir, log);
-  }, options);
+  };
+  let reached: number;
+  try {
+    reached = await seams.log.read(position, apply, options);
+  } catch (e) {
+    if (!(e instanceof LogTrimmed)) throw e;
+    // the log no longer reaches back to us: start from the newest checkpoint
+    position = await restoreNewestCheckpoint(db, seams, e.trimmedTo, join(segDir, '..', 'checkpoint-tmp'), log);
+    reached = await seams.log.read(position, apply, options);
+  }
   if (batches > 0) log.info({ from: position, to: reached, batches, ms: Math.round(performance.now() - t0) }, 'applied the shared log');
   const settled = options.follow ? reached : await settlePosition(db, seams, reached, log);
   return { position: settled, files: await fetchFiles(db, seams, segDir, log) };
+}
+
+/** Replace the local state with the newest checkpoint (at or past `trimmedTo`); its position. */
+async function restoreNewestCheckpoint(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, trimmedTo: number, tmpDir: string, log: Logger): Promise<number> {
+  const newest = (await listCheckpoints(seams.objects)).at(-1);
+  if (!newest || newest.position < trimmedTo) {
+    throw new Error(`the shared log is trimmed to ${trimmedTo} and no checkpoint reaches there (newest: ${newest?.position ?? 'none'})`);
+  }
+  const t0 = performance.now();
+  const position = await restoreCheckpoint(db, seams.objects, newest.key, tmpDir);
+  log.info({ checkpoint: newest.key, position, ms: Math.round(performance.now() - t0) }, 'restored a checkpoint (the log is trimmed before this node\'s position)');
+  return position;
 }
 
 /** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */

@@ -245,6 +245,39 @@ export interface SharedVectors {
   readonly dim: number;
   readonly count: number;
   readonly chunks: readonly { readonly buffer: SharedArrayBuffer; readonly byteOffset: number; readonly rows: number }[];
+  /**
+   * Where the column comes from: the sealed segment's file (its name in the segment
+   * directory and the object store) and its stored column. A query node on another
+   * machine loads the same vectors from that file (sharedVectorsOfFile).
+   */
+  readonly source?: { readonly file: string; readonly column: number };
+}
+
+/**
+ * Stored column `column` of a sealed segment file's bytes as SharedVectors (the bytes are
+ * copied to shared memory once when they are not there already); undefined when that
+ * column holds no fixed-size vectors.
+ */
+export function sharedVectorsOfFile(file: string, bytes: Uint8Array, column: number): SharedVectors | undefined {
+  if (!(bytes.buffer instanceof SharedArrayBuffer)) {
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    shared.set(bytes);
+    bytes = shared;
+  }
+  const table = arrow.tableFromIPC(bytes);
+  if (column + 2 >= table.numCols) return undefined;
+  const chunks: { buffer: SharedArrayBuffer; byteOffset: number; rows: number }[] = [];
+  let dim = 0;
+  let count = 0;
+  for (const batch of table.batches) {
+    const data = batch.getChildAt(column + 2)!.data[0] as arrow.Data;
+    if (!arrow.DataType.isFixedSizeList(data.type)) return undefined;
+    const view = vectorValues(data, batch.numRows);
+    dim = (data.type as arrow.FixedSizeList).listSize;
+    chunks.push({ buffer: view.buffer as SharedArrayBuffer, byteOffset: view.byteOffset, rows: batch.numRows });
+    count += batch.numRows;
+  }
+  return count > 0 ? { dim, count, chunks, source: { file, column } } : undefined;
 }
 
 /** An immutable sealed segment read back from its Arrow IPC file. */
@@ -481,6 +514,7 @@ export class SealedSegment implements Segment {
       out = {
         dim, count: this.length,
         chunks: this.chunks.map((c, i) => ({ buffer: views[i]!.buffer as SharedArrayBuffer, byteOffset: views[i]!.byteOffset, rows: c.length })),
+        source: { file: this.file, column: col },
       };
     }
     this.shared.set(col, out);

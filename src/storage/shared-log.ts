@@ -8,6 +8,10 @@
  * JetStream, S3); storage never imports them.
  */
 
+import type { AnnOp, HnswOptions } from '../ann/api.js';
+import type { QuantizerParams } from '../ann/quantize.js';
+import type { RecallCurve } from '../ann/recall-curve.js';
+
 /** One batch of the shared log, as appended. */
 export interface LogBatch {
   /** the batch's position: increasing, the `expectedLast` of the next append */
@@ -36,10 +40,25 @@ export interface SharedLog {
   /**
    * Visit the batches after `afterSeq` in order, up to the last one at the time of the call
    * (`follow`: and then every new one until `signal` aborts). Resolves with the last seq
-   * visited (`afterSeq` if none).
+   * visited (`afterSeq` if none). Rejects with LogTrimmed when batches after `afterSeq`
+   * were trimmed away (the reader must start from a checkpoint).
    */
   read(afterSeq: number, visit: (batch: LogBatch) => void | Promise<void>, options?: { follow?: boolean; signal?: AbortSignal }): Promise<number>;
+  /** The position the log is trimmed to: batches up to it are gone (0: none ever were). */
+  trimmedTo(): Promise<number>;
+  /**
+   * Drop the batches up to `seq` (a batch's seq: a checkpoint's position), which a
+   * checkpoint in the object store holds; readers from before it start from that checkpoint.
+   */
+  trim(seq: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The batches a reader needs were trimmed: it must restore a checkpoint first (checkpoint.ts). */
+export class LogTrimmed extends Error {
+  constructor(readonly afterSeq: number, readonly trimmedTo: number) {
+    super(`the shared log is trimmed to ${trimmedTo}: batches after ${afterSeq} are gone; restore a checkpoint`);
+  }
 }
 
 /** The log has batches after the one this writer expected: another writer took over. */
@@ -61,4 +80,33 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Keys starting with `prefix`. */
   list(prefix: string): Promise<string[]>;
+}
+
+/** One sealed segment's HNSW index, to be built by an index node (cluster mode's `index` role). */
+export interface RemoteHnswBuild {
+  /** the segment's file: its key in the object store */
+  readonly segmentFile: string;
+  /** the stored vector column */
+  readonly column: number;
+  readonly op: AnnOp;
+  readonly dim: number;
+  readonly count: number;
+  readonly options: HnswOptions;
+  /** the key the index node puts the finished index file under */
+  readonly indexFile: string;
+}
+
+/** What the build measured, for the index to be opened from its file here. */
+export interface RemoteHnswResult {
+  readonly params?: QuantizerParams;
+  readonly curve?: RecallCurve;
+}
+
+/** Index nodes, as the storage sees them. */
+export interface RemoteIndexBuilder {
+  /**
+   * Build on an index node; resolves once the index file is in the object store, or with
+   * undefined when no index node can take it now (the storage builds it itself).
+   */
+  buildHnsw(req: RemoteHnswBuild, signal?: AbortSignal): Promise<RemoteHnswResult | undefined>;
 }

@@ -533,6 +533,8 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.float8, float8Codec],
   [OID.numeric, numericCodec],
   [OID.text, textCodec], [OID.varchar, textCodec], [OID.bpchar, textCodec], [OID.name, textCodec], [OID.unknown, textCodec],
+  // cstring_send / cstring_recv: the characters, like text (vector_out(v) in a binary result)
+  [OID.cstring, textCodec],
   [OID.char, charCodec],
   [OID.json, jsonCodec],
   [OID.jsonb, jsonbCodec],

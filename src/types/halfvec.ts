@@ -13,6 +13,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { formatFloat4 } from './float.js';
 import { isInfOrNanLiteral, parseFloatList, type FloatListType } from './float-text.js';
+import { angularDistance } from './vector.js';
 
 export const HALFVEC_MAX_DIM = 16000;
 /** largest finite float16 */
@@ -207,6 +208,9 @@ export function halfvecL2Squared(a: Float32Array, b: Float32Array): number { che
 export function halfvecL2Distance(a: Float32Array, b: Float32Array): number { checkHalfDims(a, b); return Math.sqrt(accumulateL2(a, b)); }
 export function halfvecInnerProduct(a: Float32Array, b: Float32Array): number { checkHalfDims(a, b); return accumulateIp(a, b); }
 export function halfvecNegativeInnerProduct(a: Float32Array, b: Float32Array): number { checkHalfDims(a, b); return -accumulateIp(a, b); }
+
+/** halfvec_spherical_distance (see angularDistance) */
+export function halfvecSphericalDistance(a: Float32Array, b: Float32Array): number { checkHalfDims(a, b); return angularDistance(accumulateIp(a, b)); }
 
 export function halfvecCosineDistance(a: Float32Array, b: Float32Array): number {
   checkHalfDims(a, b);

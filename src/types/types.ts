@@ -88,7 +88,7 @@ export const OID = {
   timestamptz: 1184, interval: 1186, timetz: 1266, bit: 1560, varbit: 1562, numeric: 1700,
   regprocedure: 2202, regoper: 2203, regoperator: 2204, regclass: 2205, regtype: 2206,
   record: 2249, cstring: 2275, internal: 2281, any: 2276, anyarray: 2277, void: 2278, trigger: 2279,
-  anyelement: 2283, anynonarray: 2776, anycompatible: 5077, anycompatiblearray: 5078, anycompatiblenonarray: 5079, uuid: 2950, jsonb: 3802, regnamespace: 4089,
+  anyelement: 2283, index_am_handler: 325, anynonarray: 2776, anycompatible: 5077, anycompatiblearray: 5078, anycompatiblenonarray: 5079, uuid: 2950, jsonb: 3802, regnamespace: 4089,
   regrole: 4096, aclitem: 1033,
   _bool: 1000, _bytea: 1001, _char: 1002, _name: 1003, _int2: 1005, _int2vector: 1006,
   _int4: 1007, _regproc: 1008, _text: 1009, _oid: 1028, _bpchar: 1014, _varchar: 1015,
@@ -147,6 +147,8 @@ const BASE: TypeInfo[] = [
   t(OID.anyarray, 'anyarray', -1, 'P'),
   t(OID.void, 'void', 4, 'P'),
   t(OID.trigger, 'trigger', 4, 'P'),
+  // pgvector's hnswhandler and ivfflathandler return it (pg_proc.prorettype)
+  t(OID.index_am_handler, 'index_am_handler', 4, 'P'),
   t(OID.anyelement, 'anyelement', 4, 'P'),
   t(OID.anynonarray, 'anynonarray', 4, 'P'),
   // the polymorphic family PostgreSQL 13 added; pg_proc and pg_operator name them (the binder resolves them like anyelement)

@@ -15,6 +15,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { FLOAT32_SHORTEST_MAX_LEN, writeFloat32Shortest } from './float-shortest.js';
 import { parseFloatList, type FloatListType } from './float-text.js';
+import { acosRounded } from './acos.js';
 
 export const VECTOR_MAX_DIM = 16000;
 
@@ -75,7 +76,8 @@ function parseSimpleVector(lit: string, typmod: number): Float32Array | undefine
     if (i === end) break;
     return undefined;
   }
-  if (typmod > 0 && typmod !== vals.length) return undefined;
+  // any other typmod than -1 must match (vector_in(text, oid, 0) is an error)
+  if (typmod !== -1 && typmod !== vals.length) return undefined;
   return Float32Array.from(vals);
 }
 
@@ -298,6 +300,19 @@ export function innerProduct(a: Float32Array, b: Float32Array): number { checkDi
 export function negativeInnerProduct(a: Float32Array, b: Float32Array): number { checkDims(a, b); return -innerProductRaw(a, b); }
 export function cosineDistance(a: Float32Array, b: Float32Array): number { checkDims(a, b); return cosineDistanceRaw(a, b); }
 export function l1Distance(a: Float32Array, b: Float32Array): number { checkDims(a, b); return accumulateL1(a, b); }
+
+/**
+ * pgvector's spherical k-means distance (vector_spherical_distance): the angle between two
+ * unit vectors as a fraction of π, from their inner product clamped to [-1, 1] (acos of a
+ * value rounded just past 1 would be NaN). The inputs' norms are not checked. acos is
+ * rounded like the C library's (src/types/acos.ts), not like Math.acos.
+ */
+export function angularDistance(innerProduct: number): number {
+  const d = innerProduct > 1 ? 1 : innerProduct < -1 ? -1 : innerProduct;
+  return acosRounded(d) / Math.PI;
+}
+
+export function sphericalDistance(a: Float32Array, b: Float32Array): number { checkDims(a, b); return angularDistance(innerProductRaw(a, b)); }
 
 export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 

@@ -61,6 +61,10 @@ COMMENT ON SEQUENCE counter IS 'a sequence';
 COMMENT ON FUNCTION add_one(int) IS 'a function';
 COMMENT ON CONSTRAINT items_pkey ON items IS 'a key';
 COMMENT ON INDEX items_hnsw IS 'an index';
+CREATE SCHEMA app;
+CREATE TABLE app.docs (id serial PRIMARY KEY, body text, emb vector(2));
+INSERT INTO app.docs (body, emb) VALUES ('d1', '[1,0]'), ('d2', '[0,1]');
+CREATE VIEW app.bodies AS SELECT body FROM app.docs WHERE id > 1;
 `;
 
 /** read-only: the same answers from the source and from every full restore */
@@ -84,6 +88,9 @@ const READS = [
   "SELECT indexname, tablename FROM pg_indexes WHERE tablename LIKE 'events%' ORDER BY 1",
   "SELECT id FROM events ORDER BY v <-> '[3,3]' LIMIT 1",
   "SELECT description FROM pg_description WHERE objoid >= 16384 AND classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_constraint'::regclass) ORDER BY 1",
+  // a user schema: its table (same serial machinery, vector column) and view
+  "SELECT id, body, emb FROM app.docs ORDER BY id",
+  'SELECT * FROM app.bodies',
 ];
 
 /** PostgreSQL's answers to READS on the source (and on its restores) */
@@ -114,6 +121,8 @@ const EXPECTED_READS = [
   'events_1_pkey|events_1\nevents_1_v_idx|events_1\nevents_2_pkey|events_2\nevents_2_v_idx|events_2\nevents_pkey|events\nevents_v|events',
   '3',
   'a function\na key\na sequence\na view\nan index\ndisplay name\nthe items',
+  '1|d1|[1,0]\n2|d2|[0,1]',
+  'd2',
 ];
 
 /** writes after a full restore: every sequence continues where the source left it; constraints hold */
@@ -128,6 +137,7 @@ const WRITES: [string, string][] = [
   // a default and a CHECK calling an SQL function (public.add_one in the dump)
   ["INSERT INTO f (n) VALUES (7) RETURNING id, label", '2|add_one(2)\nINSERT 0 1'],
   ["SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'f'::regclass ORDER BY adnum", "add_one(1)\n'add_one(2)'::text"],
+  ["INSERT INTO app.docs (body) VALUES ('d3') RETURNING id", '3\nINSERT 0 1'],
 ];
 
 let scratch: string;

@@ -5,7 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogFenced, type LogBatch, type ObjectStore, type SharedLog } from '../../src/storage/shared-log.js';
+import { LogFenced, LogTrimmed, type LogBatch, type ObjectStore, type SharedLog } from '../../src/storage/shared-log.js';
 
 export class MemorySharedLog implements SharedLog {
   readonly batches: LogBatch[] = [];
@@ -23,7 +23,19 @@ export class MemorySharedLog implements SharedLog {
     return this.batches.length;
   }
 
+  /** batches up to here are trimmed (kept in `batches` for tests to look at, never read) */
+  trimmed = 0;
+
+  async trimmedTo(): Promise<number> {
+    return this.trimmed;
+  }
+
+  async trim(seq: number): Promise<void> {
+    this.trimmed = Math.max(this.trimmed, Math.min(seq, this.batches.length));
+  }
+
   async read(afterSeq: number, visit: (b: LogBatch) => void | Promise<void>, options: { follow?: boolean; signal?: AbortSignal } = {}): Promise<number> {
+    if (afterSeq < this.trimmed) throw new LogTrimmed(afterSeq, this.trimmed);
     let at = afterSeq;
     for (;;) {
       while (at < this.batches.length) await visit(this.batches[at++]);

@@ -12,7 +12,6 @@ import { builtinOperatorParts, builtinProcSignatureParts } from '../system/built
 import { builtinCastTypes, builtinCollationName } from '../system/builtin-catalog-rows.js';
 
 const RELKIND_WORDS: Record<string, string> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', S: 'sequence', i: 'index', I: 'index' };
-const NAMESPACES: Record<number, string> = { 11: 'pg_catalog', 2200: 'public', 13181: 'information_schema', 99: 'pg_toast' };
 
 const qualified = (schema: string, name: string): string =>
   (schema === 'pg_catalog' || schema === 'public' ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`);
@@ -53,8 +52,8 @@ export function describeObject(catalog: Catalog, classid: number, objid: number,
       return b ? `operator class ${b[1]} for access method btree` : null;
     }
     case CLASS_OID.pg_namespace: {
-      const name = NAMESPACES[objid];
-      return name ? `schema ${name}` : null;
+      const name = catalog.namespaceName(objid);
+      return name !== undefined ? `schema ${quoteIdent(name)}` : null;
     }
     case CLASS_OID.pg_extension: {
       const e = [...catalog.extensions.values()].find((x) => x.oid === objid);

@@ -37,7 +37,8 @@ export function qualifyExpressionText(catalog: Catalog, visible: Visible, sql: s
       if (!part.startsWith("'") || !(parts[i + 1] ?? '').startsWith('::regclass')) return part;
       const inner = part.slice(1, -1).replace(/''/g, "'");
       const dot = inner.indexOf('.');
-      if (dot >= 0) return on && inner.slice(0, dot) === VECTOR_SCHEMA ? `'${part.slice(dot + 2)}` : part;
+      // a sequence named with its schema: the bare name when that schema is on the search path
+      if (dot >= 0) return visible(inner.slice(0, dot).replace(/^"(.*)"$/, '$1')) ? `'${part.slice(dot + 2)}` : part;
       const name = inner.replace(/^"(.*)"$/, '$1');
       const exists = catalog.findTable(VECTOR_SCHEMA, name) ?? catalog.findSequence(VECTOR_SCHEMA, name);
       return exists && !on ? `'${VECTOR_SCHEMA}.${part.slice(1)}` : part;
@@ -60,8 +61,10 @@ export function qualifyViewText(catalog: Catalog, visible: Visible, view: TableD
   let text = def.sql;
   // from the end, so earlier offsets stay valid
   for (const ref of [...(def.names ?? [])].sort((a, b) => b.at - a.at)) {
-    let schema: string | undefined;
-    if (ref.kind === 'relation') {
+    let schema: string | undefined = ref.schema;
+    if (schema !== undefined) {
+      // resolved at CREATE VIEW
+    } else if (ref.kind === 'relation') {
       const t = catalog.findTable(view.schema, ref.name) ?? catalog.findTable(VECTOR_SCHEMA, ref.name) ?? catalog.findSequence(VECTOR_SCHEMA, ref.name);
       schema = t?.schema;
     } else if (ref.kind === 'function') {

@@ -124,11 +124,18 @@ export function builtinDescription(objoid: number, classoid: number): string | u
 
 /**
  * Functions clients name as regproc that are not callable from SQL (their arguments are
- * internal or cstring): type I/O that pgjdbc tests (typinput = 'array_in'::regproc), the
+ * internal or cstring): core's type I/O that pgjdbc tests (typinput = 'array_in'::regproc),
  * access methods' handlers (pg_am.amhandler), aggregates' support functions; name → OID
- * (builtin-catalogs.ts; pgvector's get Quiver's fixed OIDs).
+ * (builtin-catalogs.ts; pgvector's all are in pg_proc).
  */
 export const INTERNAL_PROCS: Readonly<Record<string, number>> = supportProcOids();
+
+/** pg_am.amhandler: core's handlers are support functions, pgvector's (hnswhandler …) are in pg_proc */
+export function amHandlerOid(name: string): number {
+  const oid = INTERNAL_PROCS[name] ?? builtinProcOid(name);
+  if (typeof oid !== 'number') throw new Error(`bug: no access method handler ${name}`);
+  return oid;
+}
 
 let regprocNames: Map<number, string> | undefined;
 

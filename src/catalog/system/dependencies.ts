@@ -1,7 +1,7 @@
 /**
  * What a view's query reads, for pg_depend: the relations its FROM lists name and the SQL
- * functions it calls, found in the stored parse tree (plain JSON). Unqualified names
- * resolve in public, except the query's own WITH names.
+ * functions it calls, found in the stored parse tree (plain JSON; CREATE VIEW writes the schema
+ * each name resolved to into it). Names without one (older views) resolve in public, WITH names aside.
  */
 import type { Catalog, TableDef } from '../catalog.js';
 import { CLASS_OID } from './objects.js';
@@ -12,9 +12,10 @@ export interface Dependency {
   readonly objsubid: number;
 }
 
-type Json = { [key: string]: unknown };
+export type Json = { [key: string]: unknown };
 
-function walk(node: unknown, visit: (kind: string, body: Json) => void): void {
+/** Calls `visit` with every node of a stored parse tree (plain JSON): its kind (RangeVar, FuncCall …) and body. */
+export function walk(node: unknown, visit: (kind: string, body: Json) => void): void {
   if (Array.isArray(node)) {
     for (const n of node) walk(n, visit);
     return;

@@ -66,6 +66,7 @@ export function descriptions(catalog: Catalog): [number, number, number, string]
     if (comment && e.name !== 'plpgsql') rows.push([e.oid, CLASS_OID.pg_extension, 0, comment]);
   }
   for (const [oid, comment] of Object.entries(NAMESPACE_COMMENTS)) rows.push([Number(oid), CLASS_OID.pg_namespace, 0, comment]);
+  for (const n of catalog.schemas.values()) if (n.comment) rows.push([n.oid, CLASS_OID.pg_namespace, 0, n.comment]);
   return rows;
 }
 
@@ -78,13 +79,23 @@ function qualifiedName(schema: string, name: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
+/**
+ * pg_get_indexdef leaves out a column's operator class when it is its type's default for
+ * the method: pgvector declares one for ivfflat (vector_l2_ops DEFAULT FOR TYPE vector);
+ * HNSW has none.
+ */
+function isDefaultOpclass(method: string, typeOid: number | undefined, opclass: string): boolean {
+  return method === 'ivfflat' && typeOid === OID.vector && opclass === 'vector_l2_ops';
+}
+
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
 export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string }, visible: Visible = ALL_VISIBLE): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
-  const opclass = (o: string | undefined) => (!o || o === 'default' ? '' : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
+  const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, t.columns[c]?.type.oid, o) ? ''
+    : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
   const key = (c: number) => (i.tsvectorConfig === undefined ? quoteIdent(t.columns[c].name)
     : `to_tsvector('${formatRegconfig(i.tsvectorConfig).replace(/'/g, "''")}'::regconfig, ${quoteIdent(t.columns[c].name)})`);
-  const cols = i.columns.map((c, k) => key(c) + opclass(i.opclasses[k])).join(', ');
+  const cols = i.columns.map((c, k) => key(c) + opclass(i.opclasses[k], c)).join(', ');
   const opts = Object.entries(i.options);
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
   const withClause = opts.length ? ` WITH (${opts.map(([k, v]) => `${k}=${quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`}`).join(', ')})` : '';

@@ -13,12 +13,12 @@ import { NAMESPACE, type Catalog, type SqlFunctionDef, type SystemRelation, type
 import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
-import { formatAcl, ownerOf, type Roles, type Securable } from '../roles.js';
+import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, ownerOf, type Roles, type Securable } from '../roles.js';
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
-import { INTERNAL_PROCS, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
+import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 import { columnPrivilegeRows } from './column-privileges.js';
@@ -89,7 +89,7 @@ function userFunctionRows(catalog: Catalog, roles: Roles | undefined): Row[] {
     const table = f.returns.kind === 'table' ? f.returns.columns : [];
     const named = f.params.some((p) => p.name) || table.length > 0;
     const rettype = f.returns.kind === 'table' ? OID.record : f.returns.type.oid;
-    return [f.oid, f.name, namespaceOid(f.schema), ownerOf(f), 14, 100, f.returns.kind === 'scalar' ? 0 : 1000, 0, '-', 'f', false, false, false,
+    return [f.oid, f.name, namespaceOid(catalog, f.schema), ownerOf(f), 14, 100, f.returns.kind === 'scalar' ? 0 : 1000, 0, '-', 'f', false, false, false,
       f.returns.kind !== 'scalar', f.volatility, 'u', f.params.length, f.params.filter((p) => p.defaultAst !== undefined).length, rettype,
       inTypes, table.length ? [...inTypes, ...table.map((c) => c.type.oid)] : null, table.length ? [...f.params.map(() => 'i'), ...table.map(() => 't')] : null,
       named ? [...f.params.map((p) => p.name ?? ''), ...table.map((c) => c.name)] : null, argDefaults(f.params), null, f.body.sql ?? '', null, null, null, roles ? formatAcl(f, roles) : null] as Row;
@@ -103,8 +103,8 @@ function argDefaults(params: SqlFunctionDef['params']): string | null {
   return defaults.map((p) => p.defaultSql).join(', ');
 }
 
-function namespaceOid(schema: string): number {
-  return (NAMESPACE as Record<string, number>)[schema] ?? NAMESPACE.public;
+function namespaceOid(catalog: Catalog, schema: string): number {
+  return catalog.namespaceOid(schema) ?? NAMESPACE.public;
 }
 
 function isCollatable(t: TypeInfo | undefined): boolean {
@@ -131,7 +131,7 @@ function isVectorType(oid: number): boolean {
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
   'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
-  'pg_hba_file_rules']);
+  'pg_hba_file_rules', 'pg_stat_progress_create_index']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -162,6 +162,7 @@ export function buildSystemRelations(): SystemRelation[] {
       [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, [`${boot}=UC/${boot}`, `=U/${boot}`]],
       [NAMESPACE.public, 'public', ownerOf(publicSchema), ctx.roles ? formatAcl(publicSchema, ctx.roles) : ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
       [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, [`${boot}=UC/${boot}`, `=U/${boot}`]],
+      ...[...ctx.catalog.schemas.values()].map((s) => [s.oid, s.name, ownerOf(s), ctx.roles ? formatAcl(s, ctx.roles) : null] as Row),
     ];
   }, 2615));
 
@@ -188,7 +189,7 @@ export function buildSystemRelations(): SystemRelation[] {
     // a table's row type: record_in, record_out, record_recv, record_send
     const [input, output, receive, send] = builtinTypeProcs('record') ?? [0, 0, 0, 0];
     for (const tbl of userTables(ctx.catalog)) {
-      rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, input, output, receive, send, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
+      rows.push([tbl.rowTypeOid, tbl.name, namespaceOid(ctx.catalog, tbl.schema), ROLE.bootstrap, -1, false, 'c', 'C', false, true, ',', tbl.oid, 0, 0, 0, input, output, receive, send, 0, 0, 0, 'd', 'x', false, 0, -1, 0, 0, null, null, null]);
     }
     return rows;
   }, 1247));
@@ -217,7 +218,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const t of userTables(ctx.catalog)) {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
-      const row = base(t.oid, t.name, namespaceOid(t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      const row = base(t.oid, t.name, namespaceOid(ctx.catalog, t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
       row[20] = withForeignKeys.has(t.oid); // relhastriggers: PostgreSQL enforces foreign keys by triggers on both tables (pg_dump reads FKs of these only)
       row[21] = parents.has(t.oid); // relhassubclass
       row[22] = t.rowSecurity ?? false; // relrowsecurity
@@ -231,19 +232,19 @@ export function buildSystemRelations(): SystemRelation[] {
         const opts = Object.entries(i.options).map(([k, v]) => `${k}=${v}`);
         // an index of a partitioned table is a "partitioned index" (relkind I): its partitions' own indexes hold the rows
         const relkind = t.kind === 'p' ? 'I' : 'i';
-        const row = base(i.oid, i.name, namespaceOid(t.schema), 0, AM[i.method] ?? AM.btree, relkind, i.columns.length, false, 0, opts.length ? opts : null, 0, 'n');
+        const row = base(i.oid, i.name, namespaceOid(ctx.catalog, t.schema), 0, AM[i.method] ?? AM.btree, relkind, i.columns.length, false, 0, opts.length ? opts : null, 0, 'n');
         if (i.parentIndex !== undefined) row[26] = true; // relispartition
         rows.push(owned(row, { owner: t.owner }));
       }
     }
-    for (const s of ctx.catalog.sequences.values()) rows.push(owned(base(s.oid, s.name, namespaceOid(s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'), s));
+    for (const s of ctx.catalog.sequences.values()) rows.push(owned(base(s.oid, s.name, namespaceOid(ctx.catalog, s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'), s));
     // System relations are left out of pg_class / pg_attribute while the executor joins
     // comma-separated FROM lists as cross products (clients join pg_class × pg_class ×
     // pg_index × pg_attribute; ~900 system columns made that tens of millions of rows).
     if (LIST_SYSTEM_RELATIONS) {
       for (const r of SYSTEM) {
         const view = r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name);
-        rows.push(base(r.oid, r.name, namespaceOid(r.schema), 0, view ? 0 : AM.heap, view ? 'v' : 'r', r.columns.length, false, 0, null, 0, view ? 'n' : 'd'));
+        rows.push(base(r.oid, r.name, namespaceOid(ctx.catalog, r.schema), 0, view ? 0 : AM.heap, view ? 'v' : 'r', r.columns.length, false, 0, null, 0, view ? 'n' : 'd'));
       }
     }
     return rows;
@@ -300,10 +301,13 @@ export function buildSystemRelations(): SystemRelation[] {
     ['indoption', int2vector], ['indexprs', nodeTree], ['indpred', nodeTree],
   ], (ctx) => {
     const rows: Row[] = [];
+    // as in PostgreSQL, an index CREATE INDEX CONCURRENTLY is building is neither valid nor ready yet
+    const building = new Set((ctx.createIndexProgress?.() ?? []).filter((p) => p.command === 'CREATE INDEX CONCURRENTLY').map((p) => p.indexRelid));
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
         const types = i.columns.map((c) => t.columns[c].type.oid);
-        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, true, false, true, true, false,
+        const done = !building.has(i.oid);
+        rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
           i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
           i.columns.map(() => 0), null, null]);
       }
@@ -322,7 +326,7 @@ export function buildSystemRelations(): SystemRelation[] {
     for (const t of userTables(ctx.catalog)) {
       for (const c of t.constraints) {
         const fk = c.type === 'f';
-        rows.push([c.oid, c.name, namespaceOid(t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
+        rows.push([c.oid, c.name, namespaceOid(ctx.catalog, t.schema), c.type, false, false, true, t.oid, 0, c.indexOid ?? c.refIndex ?? 0, 0, c.refTable ?? 0,
           fk ? c.onUpdate ?? 'a' : ' ', fk ? c.onDelete ?? 'a' : ' ', fk ? c.match ?? 's' : ' ', true, 0, c.type === 'c' ? false : true, c.columns.map((x) => x + 1), c.refColumns ? c.refColumns.map((x) => x + 1) : null, null, null, null, null, null,
           c.type === 'c' ? c.checkSql ?? null : null]);
       }
@@ -331,7 +335,7 @@ export function buildSystemRelations(): SystemRelation[] {
   }, 2606));
 
   add(rel('pg_catalog', 'pg_am', [['oid', oid], ['amname', name], ['amhandler', regproc], ['amtype', char]], () => [
-    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [2742, 'gin', INTERNAL_PROCS.ginhandler, 'i'], [AM.hnsw, 'hnsw', INTERNAL_PROCS.hnswhandler, 'i'], [AM.ivfflat, 'ivfflat', INTERNAL_PROCS.ivfflathandler, 'i'],
+    [2, 'heap', 3, 't'], [403, 'btree', 330, 'i'], [405, 'hash', 331, 'i'], [2742, 'gin', amHandlerOid('ginhandler'), 'i'], [AM.hnsw, 'hnsw', amHandlerOid('hnswhandler'), 'i'], [AM.ivfflat, 'ivfflat', amHandlerOid('ivfflathandler'), 'i'],
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
@@ -386,7 +390,7 @@ export function buildSystemRelations(): SystemRelation[] {
   pgAuthidRows, 1260));
   add(rel('pg_catalog', 'pg_user', userCols, (ctx) => pgUserRows(ctx, false)));
   add(rel('pg_catalog', 'pg_default_acl', [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]],
-    (ctx) => ctx.catalog.defaultAcls.map((d) => [d.oid, d.role, d.schema === '' ? 0 : namespaceOid(d.schema), d.objtype, ctx.roles ? formatAcl(d, ctx.roles) : null]), 826));
+    (ctx) => ctx.catalog.defaultAcls.map((d) => [d.oid, d.role, d.schema === '' ? 0 : namespaceOid(ctx.catalog, d.schema), d.objtype, ctx.roles ? formatAcl(d, ctx.roles) : null]), 826));
   add(rel('information_schema', 'column_privileges', [['grantor', name], ['grantee', name], ['table_catalog', name], ['table_schema', name], ['table_name', name],
     ['column_name', name], ['privilege_type', varchar], ['is_grantable', varchar]], (ctx) => columnPrivilegeRows(ctx, userTables(ctx.catalog))));
   add(rel('pg_catalog', 'pg_db_role_setting', [['setdatabase', oid], ['setrole', oid], ['setconfig', T._text]], (ctx) => pgDbRoleSettingRows(ctx, (d) => databaseOid(ctx, d)), 2964));
@@ -525,7 +529,7 @@ export function buildSystemRelations(): SystemRelation[] {
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));
 
   add(rel('pg_catalog', 'pg_tables', [['schemaname', name], ['tablename', name], ['tableowner', name], ['tablespace', name], ['hasindexes', bool], ['hasrules', bool], ['hastriggers', bool], ['rowsecurity', bool]],
-    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
+    (ctx) => userTables(ctx.catalog).filter((t) => t.kind !== 'v').map((t) => [t.schema, t.name, ctx.roles?.nameOf(ownerOf(t)) ?? ctx.user, null, t.indexes.length > 0, false, false, t.rowSecurity ?? false])));
   add(rel('pg_catalog', 'pg_indexes', [['schemaname', name], ['tablename', name], ['indexname', name], ['tablespace', name], ['indexdef', text]],
     (ctx) => userTables(ctx.catalog).flatMap((t) => t.indexes.map((i) => [t.schema, t.name, i.name, null, indexDef(t, i)] as Row))));
   add(rel('pg_catalog', 'pg_stat_user_indexes', [['relid', oid], ['indexrelid', oid], ['schemaname', name], ['relname', name], ['indexrelname', name],
@@ -574,6 +578,13 @@ export function buildSystemRelations(): SystemRelation[] {
   addInformationSchema(add);
   SYSTEM = rels;
   add(rel('pg_catalog', 'pg_shadow', userCols, (ctx) => pgUserRows(ctx, true)));
+  // added last: the system relations before it keep their OIDs
+  // PostgreSQL 15's columns; one row per session building an index (pgvector's subphases in `phase`)
+  add(rel('pg_catalog', 'pg_stat_progress_create_index', [['pid', int4], ['datid', oid], ['datname', name], ['relid', oid], ['index_relid', oid],
+    ['command', text], ['phase', text], ['lockers_total', int8], ['lockers_done', int8], ['current_locker_pid', int8], ['blocks_total', int8],
+    ['blocks_done', int8], ['tuples_total', int8], ['tuples_done', int8], ['partitions_total', int8], ['partitions_done', int8]],
+  (ctx) => (ctx.createIndexProgress?.() ?? []).map((p) => [p.pid, databaseOid(ctx, p.database), p.database, p.relid, p.indexRelid, p.command, p.phase,
+    0n, 0n, 0n, 0n, 0n, BigInt(p.tuplesTotal), BigInt(p.tuplesDone), BigInt(p.partitionsTotal), BigInt(p.partitionsDone)] as Row)));
   return rels;
 }
 
@@ -633,7 +644,11 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
   }))));
   add(rel('information_schema', 'schemata', [['catalog_name', id], ['schema_name', id], ['schema_owner', id], ['default_character_set_catalog', id],
     ['default_character_set_schema', id], ['default_character_set_name', id], ['sql_path', chars]], (ctx) =>
-    SCHEMAS.map((s) => [ctx.database, s, s === 'public' ? 'pg_database_owner' : ctx.user, null, null, null, null])));
+    [...SCHEMAS.map((s) => [ctx.database, s, s === 'public' ? 'pg_database_owner' : ctx.user, null, null, null, null] as Row),
+      // pg_has_role(nspowner, 'USAGE') OR has_schema_privilege(oid, 'CREATE, USAGE')
+      ...[...ctx.catalog.schemas.values()].filter((s) => !ctx.roles || ctx.roleOid === undefined || ctx.roles.hasPrivilegesOf(ctx.roleOid, ownerOf(s))
+        || hasPrivilege(ctx.roles, ctx.roleOid, s, 'U', ALL_SCHEMA_PRIVILEGES) || hasPrivilege(ctx.roles, ctx.roleOid, s, 'C', ALL_SCHEMA_PRIVILEGES))
+        .map((s) => [ctx.database, s.name, ctx.roles?.nameOf(ownerOf(s)) ?? ctx.user, null, null, null, null] as Row)]));
 
   const constraintsOf = (ctx: SystemRelationContext) => userTables(ctx.catalog).flatMap((t) => t.constraints.map((c) => ({ t, c })));
   const TYPE_NAMES = { p: 'PRIMARY KEY', u: 'UNIQUE', c: 'CHECK', f: 'FOREIGN KEY' } as const;
@@ -645,7 +660,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     for (const t of userTables(ctx.catalog)) {
       if (t.kind === 'v') continue;
       t.columns.forEach((col, i) => {
-        if (col.notNull) rows.push([ctx.database, t.schema, `${namespaceOid(t.schema)}_${t.oid}_${i + 1}_not_null`, ctx.database, t.schema, t.name, 'CHECK', 'NO', 'NO', 'YES', null]);
+        if (col.notNull) rows.push([ctx.database, t.schema, `${namespaceOid(ctx.catalog, t.schema)}_${t.oid}_${i + 1}_not_null`, ctx.database, t.schema, t.name, 'CHECK', 'NO', 'NO', 'YES', null]);
       });
     }
     return rows;

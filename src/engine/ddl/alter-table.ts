@@ -17,7 +17,7 @@ import { buildColumn, checkGenerationExpressions, type AlteredColumn } from './c
 import { addKey, checkConstraint, foreignKey, keyConstraint, validateCheckOnRows, validateForeignKey } from './constraints.js';
 import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
 import { attachPartition, detachPartition } from './partition.js';
-import { attachIndex } from './indexes.js';
+import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
 import { addUniqueKeyChecked } from './unique-key.js';
@@ -80,13 +80,16 @@ function checkRelationExists(ctx: DdlContext, stmt: AlterTable): void {
   throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);
 }
 
-/** ATTACH / DETACH PARTITION: the parent is the table named. */
-function alterPartitions(ctx: DdlContext, stmt: AlterTable): void {
+/** ATTACH / DETACH PARTITION: the parent is the table named. An attached table gets the parent's indexes it lacks. */
+async function alterPartitions(ctx: DdlContext, stmt: AlterTable): Promise<void> {
   const parent = mustFindTable(ctx, stmt.relation);
   for (const cmd of stmt.commands) {
     if (parent.kind !== 'p') throw new SqlError(SqlState.wrongObjectType, `table "${parent.name}" is not partitioned`);
     if (cmd.kind === 'detachPartition') detachPartition(ctx, parent, cmd.child);
-    else if (cmd.kind === 'attachPartition') attachPartition(ctx, parent, cmd.child, cmd.bound);
+    else if (cmd.kind === 'attachPartition') {
+      attachPartition(ctx, parent, cmd.child, cmd.bound);
+      await partitionIndexes(ctx, parent, mustFindTable(ctx, cmd.child));
+    }
   }
 }
 
@@ -304,7 +307,7 @@ const addIdentity: Handler<'addIdentity'> = (ctx, d, cmd) => {
     oid: ctx.catalog.allocateOid(), name, schema, type: col.type, start, increment, min, max, cycle: o.cycle, last: start, isCalled: false,
     ownedBy: { table: d.table.oid, column: i },
   });
-  const dflt = nextvalDefault(name);
+  const dflt = nextvalDefault(name, schema);
   d.cols[i] = { ...d.cols[i], def: { ...col, identity: cmd.always ? 'a' : 'd', sequence: name, defaultExpr: { ast: dflt.tree, sql: dflt.sql } } };
 };
 

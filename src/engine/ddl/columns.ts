@@ -41,7 +41,7 @@ export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpe
   const checks: { name?: string; expr: DdlExpr }[] = [];
   const withSequence = (): void => {
     sequence = ownedSequence(ctx, owner, spec.name, type, index, sequences);
-    const d = nextvalDefault(sequence);
+    const d = nextvalDefault(sequence, owner.schema);
     defaultExpr = { ast: d.tree, sql: d.sql };
     notNull = true;
   };

@@ -1,7 +1,7 @@
-/** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION (comments on other objects are accepted and not kept). */
+/** COMMENT ON TABLE / VIEW / COLUMN / INDEX / SEQUENCE / CONSTRAINT / FUNCTION / SCHEMA (comments on other objects are accepted and not kept). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { mustFindTable, type DdlContext } from './context.js';
+import { findSequence, mustFindTable, findIndex, type DdlContext } from './context.js';
 import { resolveFunction } from './function.js';
 
 export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'comment' }>): void {
@@ -19,7 +19,7 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
       return;
     }
     case 'index': {
-      const idx = ctx.catalog.findIndex(target.relation.schema, target.relation.name);
+      const idx = findIndex(ctx, target.relation);
       if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${target.relation.name}" does not exist`);
       (idx as { comment?: string }).comment = stmt.text;
       return;
@@ -33,7 +33,7 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
     }
     case 'sequence': {
       const r = target.relation;
-      const seq = r.schema ? ctx.catalog.findSequence(r.schema, r.name) : ctx.searchPath.map((s) => ctx.catalog.findSequence(s, r.name)).find((x) => x);
+      const seq = findSequence(ctx, r);
       if (!seq) throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);
       seq.comment = stmt.text;
       ctx.catalog.version++;
@@ -50,6 +50,16 @@ export function comment(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'commen
     case 'function': {
       const f = resolveFunction(ctx, target.ref, false)!;
       f.comment = stmt.text;
+      ctx.catalog.version++;
+      return;
+    }
+    case 'schema': {
+      const n = ctx.catalog.schemas.get(target.name);
+      if (!n) {
+        if (ctx.catalog.schemaExists(target.name)) return; // the built-in schemas keep their own comments
+        throw new SqlError('3F000', `schema "${target.name}" does not exist`);
+      }
+      n.comment = stmt.text;
       ctx.catalog.version++;
       return;
     }

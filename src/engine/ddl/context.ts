@@ -5,12 +5,14 @@
  * (undo.ts) and drops storage only at COMMIT.
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
-import type { Catalog, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
+import { isSystemSchema } from '../../catalog/schemas.js';
+import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
 import type { Expr } from '../../planner/plan.js';
+import type { IndexBuildProgress } from '../index-build-progress.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -43,6 +45,8 @@ export interface DdlContext {
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
   /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */
   readonly interrupted?: AbortSignal;
+  /** the session's pg_stat_progress_create_index row (CREATE INDEX, REINDEX) */
+  readonly indexBuild?: IndexBuildProgress;
   /** throws the statement's 57014 once it was cancelled or timed out */
   readonly checkCancelled?: () => void;
   /** the roles and who runs the statement: ownership and privilege checks (absent: none) */
@@ -66,22 +70,46 @@ export async function dropStorage(ctx: DdlContext, oid: number): Promise<void> {
   else await ctx.storage.dropTable(oid);
 }
 
-/** The schema a new relation goes to (Quiver has one user schema: public). */
-export function creationSchema(ctx: DdlContext, schema: string | undefined): string {
+/**
+ * The schema a new object goes to: the one named, which must exist, or the first schema of
+ * the search path (the system schemas aside), as RangeVarGetCreationNamespace chooses.
+ */
+export function creationSchema(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, schema: string | undefined, position?: number): string {
+  const at = position === undefined ? {} : { position };
   if (schema) {
-    if (schema !== 'public') throw new SqlError('3F000', `schema "${schema}" does not exist`);
+    if (!ctx.catalog.schemaExists(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`, at);
     return schema;
   }
-  return ctx.searchPath.find((s) => s === 'public') ?? 'public';
+  const first = ctx.searchPath.find((s) => !isSystemSchema(s));
+  if (!first) throw new SqlError('3F000', 'no schema has been selected to create in', at);
+  return first;
 }
 
-export function findTable(ctx: DdlContext, rel: QualifiedName): TableDef | undefined {
-  if (rel.schema) return ctx.catalog.findTable(rel.schema, rel.name);
+type NameScope = Pick<DdlContext, 'catalog' | 'searchPath'>;
+
+/** What `lookup` finds for a name as written: in its schema, or in the first schema of the search path that has one. */
+function onSearchPath<T>(ctx: NameScope, rel: QualifiedName, lookup: (schema: string, name: string) => T | undefined): T | undefined {
+  if (rel.schema) return lookup(rel.schema, rel.name);
   for (const s of ctx.searchPath) {
-    const t = ctx.catalog.findTable(s, rel.name);
-    if (t) return t;
+    const found = lookup(s, rel.name);
+    if (found) return found;
   }
   return undefined;
+}
+
+/** A table or view by its name as written. */
+export function findTable(ctx: NameScope, rel: QualifiedName): TableDef | undefined {
+  return onSearchPath(ctx, rel, (s, n) => ctx.catalog.findTable(s, n));
+}
+
+/** A sequence by its name as written. */
+export function findSequence(ctx: NameScope, rel: QualifiedName): SequenceDef | undefined {
+  return onSearchPath(ctx, rel, (s, n) => ctx.catalog.findSequence(s, n));
+}
+
+/** An index by its name as written. */
+export function findIndex(ctx: NameScope, rel: QualifiedName): IndexDef | undefined {
+  return onSearchPath(ctx, rel, (s, n) => ctx.catalog.findIndex(s, n));
 }
 
 export function mustFindTable(ctx: DdlContext, rel: QualifiedName): TableDef {

@@ -1,10 +1,11 @@
-/** DROP TABLE / VIEW / INDEX / SEQUENCE / EXTENSION / FUNCTION (and the IF EXISTS forms of SCHEMA and TYPE). */
+/** DROP TABLE / VIEW / INDEX / SEQUENCE / EXTENSION / FUNCTION / SCHEMA (and the IF EXISTS form of TYPE). */
 import { SqlError, SqlState } from '../../errors.js';
 import type { ConstraintDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { Drop, QualifiedName } from '../../sql/ddl/index.js';
-import { dropStorage, findTable, notice, type DdlContext } from './context.js';
+import { dropStorage, findTable, notice, findIndex, findSequence, type DdlContext } from './context.js';
 import { dropFunctions } from './function.js';
+import { dropSchemas } from './schema.js';
 
 type DropObjects = Extract<Drop, { objects: unknown }>;
 
@@ -16,6 +17,7 @@ function missingObject(ctx: DdlContext, stmt: Drop, what: string, name: string, 
 
 export async function drop(ctx: DdlContext, stmt: Drop): Promise<void> {
   if ('functions' in stmt) return dropFunctions(ctx, stmt);
+  if (stmt.objectType === 'schema') return dropSchemas(ctx, stmt);
   // Like PostgreSQL, a missing object fails the whole statement before anything is dropped.
   if (!stmt.missingOk) for (const obj of stmt.objects) checkExists(ctx, stmt.objectType, obj);
   // tables dropped by this same statement don't count as dependents
@@ -36,7 +38,7 @@ function checkExists(ctx: DdlContext, type: string, obj: QualifiedName): void {
   if (type === 'table' && findTable(ctx, obj)?.kind === 'v') {
     throw new SqlError(SqlState.wrongObjectType, `"${name}" is not a table`, { hint: 'Use DROP VIEW to remove a view.' });
   }
-  if (type === 'index' && !ctx.catalog.findIndex(obj.schema, name)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
+  if (type === 'index' && !findIndex(ctx, obj)) throw new SqlError(SqlState.undefinedObject, `index "${name}" does not exist`);
 }
 
 async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, alsoDropped: readonly number[]): Promise<void> {
@@ -45,7 +47,7 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
     case 'table': return dropTable(ctx, stmt, obj, alsoDropped);
     case 'index': return dropIndex(ctx, stmt, obj);
     case 'sequence': {
-      const s = ctx.catalog.findSequence(obj.schema, name);
+      const s = findSequence(ctx, obj);
       if (!s) return missingObject(ctx, stmt, 'sequence', name, SqlState.undefinedTable);
       ctx.catalog.sequences.delete(s.oid);
       ctx.catalog.version++;
@@ -63,7 +65,6 @@ async function dropOne(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName, a
       ctx.catalog.dropTable(t.oid);
       return;
     }
-    case 'schema':
     case 'type':
       return missingObject(ctx, stmt, stmt.objectType, name, SqlState.undefinedObject);
     default:
@@ -100,7 +101,7 @@ async function dropTable(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName,
 
 /** DROP INDEX: not one a constraint owns; its storage side (key index, vector index) goes too. */
 async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName): Promise<void> {
-  const idx = ctx.catalog.findIndex(obj.schema, obj.name);
+  const idx = findIndex(ctx, obj);
   if (!idx) return missingObject(ctx, stmt, 'index', obj.name, SqlState.undefinedObject);
   const t = ctx.catalog.tables.get(idx.tableOid)!;
   if (idx.constraintOid) {

@@ -14,6 +14,8 @@ export function createExtension(ctx: DdlContext, stmt: Extract<BoundDdl, { kind:
     }
     throw new SqlError(SqlState.duplicateObject, `extension "${name}" already exists`);
   }
+  // the built-in extensions' objects live in public: SCHEMA s is checked, their place stays (pg_dump's output restores anywhere)
+  if (stmt.schema !== undefined && !ctx.catalog.schemaExists(stmt.schema)) throw new SqlError('3F000', `schema "${stmt.schema}" does not exist`);
   const version = KNOWN_EXTENSIONS[name];
   if (!version) {
     throw new SqlError(SqlState.featureNotSupported, `extension "${name}" is not available`, {

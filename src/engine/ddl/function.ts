@@ -6,14 +6,14 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { Catalog, SqlFunctionDef } from '../../catalog/catalog.js';
 import { formatType, type SqlType } from '../../types/types.js';
 import type { BoundDdl, Drop, FunctionRef } from '../../sql/ddl/index.js';
-import { notice, type DdlContext } from './context.js';
+import { creationSchema, notice, type DdlContext } from './context.js';
 import { isOwner } from '../../catalog/roles.js';
 import { notOwner } from './privileges.js';
 
 type Params = SqlFunctionDef['params'];
 
 export function createFunction(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'createFunction' }>): void {
-  const schema = stmt.schema ?? ctx.searchPath.find((s) => s !== 'pg_catalog') ?? 'public';
+  const schema = creationSchema(ctx, stmt.schema);
   const def: SqlFunctionDef = { oid: 0, schema, ...stmt.definition };
   // validate now, like PostgreSQL's check_function_bodies: the body must bind
   ctx.checkFunctionBody?.(def);

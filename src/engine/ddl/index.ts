@@ -15,7 +15,8 @@ import { createIndex } from './indexes.js';
 import { rename } from './rename.js';
 import { initialAcl } from '../default-privileges.js';
 import type { Securable } from '../../catalog/roles.js';
-import { createSchema } from './schema.js';
+import { alterSchema, createSchema } from './schema.js';
+import { setSchema } from './set-schema.js';
 import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
@@ -38,7 +39,9 @@ type Runner<K extends DdlKind> = (ctx: DdlContext, stmt: Extract<BoundDdl, { kin
 
 /** One runner per statement kind: a new kind fails to compile until it has one. */
 const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
-  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, createSchema,
+  createTable, alterTable, drop, createIndex, createView, createSequence, alterSequence, createExtension, createFunction, alterSchema, setSchema,
+  // the schema's elements are DDL statements of their own
+  createSchema: (ctx, s) => createSchema(ctx, s, runDdl),
   createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy,
   createTableAs: async (ctx, s) => {
     const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists);
@@ -60,7 +63,8 @@ export async function runDdl(ctx: DdlContext, bound: BoundDdl): Promise<DdlOutco
     const owner = ctx.access.role;
     const created = <T extends Securable & { schema: string }>(objects: Map<number, T>, before: Set<number>, objtype: 'r' | 'S' | 'f') => {
       for (const [oid, obj] of objects) {
-        if (before.has(oid)) continue;
+        // owned already: made by a schema element, which runs as the schema's owner
+        if (before.has(oid) || obj.owner !== undefined) continue;
         obj.owner = owner;
         const acl = initialAcl(ctx.catalog, objtype, owner, obj.schema);
         if (acl) obj.acl = acl;

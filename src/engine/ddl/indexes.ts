@@ -10,7 +10,7 @@ import type { VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
 import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { parseRegconfig } from '../../types/regconfig.js';
-import { mustFindTable, relationNameFree, type DdlContext } from './context.js';
+import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
@@ -42,9 +42,20 @@ export const OPCLASS_OPERATOR: Readonly<Record<string, AnnOp>> = Object.fromEntr
  * partial index's WHERE is not applied: a plain index over every row is a superset that
  * answers the same queries, but a partial UNIQUE index enforced on every row would refuse
  * rows PostgreSQL accepts, so that one is refused.
+ *
+ * No build blocks the table: the vector index is built per sealed segment in worker
+ * threads while sessions read and write it, and rows committed meanwhile go to the growing
+ * segment, indexed when it is sealed. CONCURRENTLY therefore builds the same way; it only
+ * brings PostgreSQL's refusals (a transaction block, a partitioned table) and its command
+ * name in pg_stat_progress_create_index, whose row the session keeps while it builds. A
+ * cancelled build leaves no index, CONCURRENTLY or not (PostgreSQL leaves an invalid one
+ * behind a CONCURRENTLY build, to be dropped by hand).
  */
 export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<void> {
+  // PostgreSQL refuses this before it looks for the table
+  if (stmt.concurrently && ctx.inTransactionBlock) throw new SqlError(SqlState.activeSqlTransaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
   const table = mustFindTable(ctx, stmt.table);
+  if (stmt.concurrently && table.kind === 'p') throw new SqlError(SqlState.featureNotSupported, `cannot create index on partitioned table "${table.name}" concurrently`);
   if (stmt.unique && stmt.where) throw new SqlError(SqlState.featureNotSupported, 'partial unique indexes are not supported yet', { position: stmt.where.position });
   const method = stmt.method;
   if (!['btree', 'hnsw', 'ivfflat', 'hash', 'gin'].includes(method)) {
@@ -81,8 +92,14 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   ctx.catalog.version++;
   // ON ONLY a partitioned table: the partitions' own indexes are attached to it afterwards (pg_dump's order)
   if (stmt.only && table.kind === 'p') return;
-  if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
-  if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+  const partitions = table.kind === 'p' ? leafPartitions(ctx.catalog, table).length : 0;
+  ctx.indexBuild?.start(stmt.concurrently ? 'CREATE INDEX CONCURRENTLY' : 'CREATE INDEX', table.oid, idx.oid, partitions);
+  try {
+    if (method === 'hnsw' || method === 'ivfflat') await buildVectorIndexesOrNone(ctx, table, idx);
+    if (method === 'gin') await buildTextIndexes(ctx, table, idx);
+  } finally {
+    ctx.indexBuild?.end();
+  }
 }
 
 /**
@@ -98,9 +115,11 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
     }
     return;
   }
+  ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
   if (ctx.storage.createTextIndex) await ctx.storage.createTextIndex(table.oid, textIndexSpec(idx), indexVector(idx));
   else await ctx.storage.seal?.(table.oid);
+  ctx.indexBuild?.partitionDone();
 }
 
 /** a partition's copy (at any depth below `parent`) of the parent's index, key columns found by name, added to the partition */
@@ -112,9 +131,12 @@ function partitionIndex(ctx: DdlContext, parent: TableDef, idx: IndexDef, child:
   return own;
 }
 
-/** CREATE TABLE … PARTITION OF: the new partition gets its own copy of the parent's GIN indexes */
+/** CREATE TABLE … PARTITION OF: the new partition gets its own copy of the parent's GIN, HNSW and IVFFlat indexes */
 export async function partitionIndexes(ctx: DdlContext, parent: TableDef, child: TableDef): Promise<void> {
-  for (const idx of parent.indexes.filter((i) => i.method === 'gin')) await buildTextIndexes(ctx, child, partitionIndex(ctx, parent, idx, child));
+  for (const idx of parent.indexes) {
+    if (idx.method === 'gin') await buildTextIndexes(ctx, child, partitionIndex(ctx, parent, idx, child));
+    else if (idx.method === 'hnsw' || idx.method === 'ivfflat') await buildLeafVectorIndex(ctx, parent, idx, child);
+  }
 }
 
 /**
@@ -167,9 +189,9 @@ function checkSparseRows(ctx: DdlContext, table: TableDef, column: number): void
 
 /** ALTER INDEX parent ATTACH PARTITION child: the child (an index of a partition of parent's table) now belongs to parent */
 export function attachIndex(ctx: DdlContext, parentName: QualifiedName, childName: QualifiedName): void {
-  const parent = ctx.catalog.findIndex(parentName.schema, parentName.name);
+  const parent = findIndex(ctx, parentName);
   if (!parent) throw new SqlError(SqlState.undefinedTable, `relation "${parentName.name}" does not exist`);
-  const child = ctx.catalog.findIndex(childName.schema, childName.name);
+  const child = findIndex(ctx, childName);
   if (!child) throw new SqlError(SqlState.undefinedTable, `relation "${childName.name}" does not exist`);
   const childTable = ctx.catalog.tables.get(child.tableOid);
   const partitionOf = (childTable as { partitionOf?: { parent: number } } | undefined)?.partitionOf;
@@ -231,12 +253,13 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
 
 /**
  * Whether storage builds this index, or keeps it in the catalog only (searches then stay
- * exact): IVFFlat does not cluster bit strings yet. (L1 graphs and sparse vector indexes
- * are the native addon's: storage skips them when it was not built.)
+ * exact): IVFFlat clusters bit strings by Hamming distance (bit-ivf.ts) but has no Jaccard
+ * lists (neither has pgvector). (L1 graphs and sparse vector indexes are the native
+ * addon's: storage skips them when it was not built.)
  */
 function indexBuilt(idx: IndexDef): boolean {
   const op = OPCLASS_OPERATOR[idx.opclasses[0]];
-  return !(idx.method === 'ivfflat' && (op === '<~>' || op === '<%>'));
+  return !(idx.method === 'ivfflat' && op === '<%>');
 }
 
 /**
@@ -247,31 +270,37 @@ function indexBuilt(idx: IndexDef): boolean {
 export async function buildVectorIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<void> {
   const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
   for (const leaf of leaves) {
-    let leafIdx = idx;
-    if (leaf !== table) {
-      // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
-      const names = idx.columns.map((c) => table.columns[c].name);
-      const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
-        && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
-        && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
-      if (same) {
-        leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
-        continue;
-      }
-      leafIdx = partitionIndex(ctx, table, idx, leaf);
-      builtFor.set(leafIdx, idx);
+    await buildLeafVectorIndex(ctx, table, idx, leaf);
+    if (leaf !== table) ctx.indexBuild?.partitionDone();
+  }
+}
+
+/** `idx` (of `table`) on one leaf: the table itself, or a partition that gets its own copy (or one it had already, attached). */
+async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, leaf: TableDef): Promise<void> {
+  let leafIdx = idx;
+  if (leaf !== table) {
+    // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
+    const names = idx.columns.map((c) => table.columns[c].name);
+    const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
+      && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
+      && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
+    if (same) {
+      leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
+      return;
     }
-    if (!indexBuilt(idx)) continue;
-    const ivf = idx.method === 'ivfflat';
-    const lists = Number(idx.options.lists ?? 100);
-    const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, leafIdx.name), ctx.interrupted);
-    // pgvector's ivfbuild.c: fewer sampled vectors than lists
-    if (ivf && built.samples !== undefined && built.samples < lists) {
-      ctx.notices.push({
-        severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
-        detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
-      });
-    }
+    leafIdx = partitionIndex(ctx, table, idx, leaf);
+    builtFor.set(leafIdx, idx);
+  }
+  if (!indexBuilt(idx)) return;
+  const ivf = idx.method === 'ivfflat';
+  const lists = Number(idx.options.lists ?? 100);
+  const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+  // pgvector's ivfbuild.c: fewer sampled vectors than lists
+  if (ivf && built.samples !== undefined && built.samples < lists) {
+    ctx.notices.push({
+      severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+      detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+    });
   }
 }
 

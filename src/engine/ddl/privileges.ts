@@ -9,7 +9,7 @@ import type { SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { ALL_DATABASE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
 import type { AlterTable, BoundDdl, QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
-import { findTable, type DdlContext } from './context.js';
+import { creationSchema, findTable, findIndex, findSequence, type DdlContext } from './context.js';
 
 /** The roles and the role DDL runs as (absent: no checks, e.g. the engine's own DDL). */
 export interface DdlAccess {
@@ -29,19 +29,20 @@ export function notOwner(kind: string, name: string): SqlError {
   return new SqlError(SqlState.insufficientPrivilege, `must be owner of ${kind} ${name}`);
 }
 
-function relation(ctx: DdlContext, rel: QualifiedName): Relation | undefined {
+function relation(ctx: DdlContext, rel: QualifiedName, access: DdlAccess): Relation | undefined {
+  if (rel.schema) mayUse(ctx, access, rel.schema);
   const t = findTable(ctx, rel);
   if (t) return { kind: t.kind === 'v' ? 'view' : 'table', name: t.name, obj: t, table: t };
-  const s: SequenceDef | undefined = ctx.catalog.findSequence(rel.schema, rel.name);
+  const s: SequenceDef | undefined = findSequence(ctx, rel);
   if (s) return { kind: 'sequence', name: s.name, obj: s };
-  const i = ctx.catalog.findIndex(rel.schema, rel.name);
+  const i = findIndex(ctx, rel);
   const owner = i ? ctx.catalog.tables.get(i.tableOid) : undefined;
   if (i && owner) return { kind: 'index', name: i.name, obj: owner };
   return undefined;
 }
 
 function mustOwn(ctx: DdlContext, access: DdlAccess, rel: QualifiedName | undefined): void {
-  const r = rel && relation(ctx, rel);
+  const r = rel && relation(ctx, rel, access);
   if (r && !isOwner(access.roles, access.role, r.obj)) throw notOwner(r.kind, r.name);
 }
 
@@ -83,18 +84,28 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
     case 'createIndex':
       mustOwn(ctx, access, stmt.table);
       return stmt;
+    case 'setSchema':
+      // the owner, with CREATE on the new schema (a missing one is reported by the statement)
+      if (stmt.relation) mustOwn(ctx, access, stmt.relation);
+      if (ctx.catalog.schemaExists(stmt.newSchema)) mayCreateIn(ctx, access, stmt.newSchema);
+      return stmt;
     case 'alterSequence':
     case 'rename':
       mustOwn(ctx, access, stmt.relation);
       return stmt;
     case 'comment':
       if ('relation' in stmt.target) mustOwn(ctx, access, stmt.target.relation);
+      if (stmt.target.kind === 'schema') {
+        const n = ctx.catalog.schemas.get(stmt.target.name);
+        if (n && !isOwner(roles, role, n)) throw notOwner('schema', n.name);
+      }
       return stmt;
     case 'reindex':
       mustOwn(ctx, access, stmt.relation);
       return stmt;
     case 'truncate':
       for (const name of stmt.tables) {
+        if (name.schema) mayUse(ctx, access, name.schema);
         const t = findTable(ctx, name);
         if (t && !hasTablePrivilege(roles, role, t, 'D')) throw new SqlError(SqlState.insufficientPrivilege, `permission denied for table ${t.name}`);
       }
@@ -112,9 +123,17 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
   }
 }
 
+/** a name qualified with a schema needs USAGE on it (LookupExplicitNamespace) */
+function mayUse(ctx: DdlContext, access: DdlAccess, schema: string): void {
+  const s = ctx.catalog.schemaPrivileges(schema);
+  if (s && !hasPrivilege(access.roles, access.role, s, 'U', ALL_SCHEMA_PRIVILEGES)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${schema}`);
+  }
+}
+
 /** CREATE in a schema (PostgreSQL 15: public's CREATE belongs to the database owner only) */
 function mayCreateIn(ctx: DdlContext, access: DdlAccess, schema: string | undefined, position?: number): void {
-  const name = schema ?? ctx.searchPath.find((s) => ctx.catalog.schemaPrivileges(s)) ?? 'public';
+  const name = creationSchema(ctx, schema, position);
   const s = ctx.catalog.schemaPrivileges(name);
   if (s && !hasPrivilege(access.roles, access.role, s, 'C', ALL_SCHEMA_PRIVILEGES)) {
     throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${name}`, position === undefined ? {} : { position });
@@ -127,7 +146,7 @@ function mayCreateIn(ctx: DdlContext, access: DdlAccess, schema: string | undefi
  */
 function alterOwner(ctx: DdlContext, access: DdlAccess, stmt: AlterTable): BoundDdl {
   const owners = stmt.commands.filter((c) => c.kind === 'owner');
-  const r = relation(ctx, stmt.relation);
+  const r = relation(ctx, stmt.relation, access);
   if (!r) return stmt; // ALTER TABLE reports the missing relation
   if (!isOwner(access.roles, access.role, r.obj)) throw notOwner(r.kind, r.name);
   for (const cmd of owners) {

@@ -5,13 +5,16 @@
  * there is nothing to rebuild (SYSTEM: the system catalogs are computed, none is stored).
  * While a vector index is rebuilt its segments are searched exactly; if the rebuild fails
  * (cancel, timeout) the index stays in the catalog without files and is searched exactly
- * until a REINDEX succeeds.
+ * until a REINDEX succeeds. Neither form blocks the table's readers or writers (rows
+ * committed meanwhile go to the growing segment, indexed when it is sealed), so
+ * CONCURRENTLY differs only in what PostgreSQL refuses: a transaction block, the system
+ * catalogs. pg_stat_progress_create_index shows each index as it is built.
  */
 import { SqlError, SqlState } from '../../errors.js';
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { mustFindTable, type DdlContext } from './context.js';
+import { mustFindTable, findIndex, type DdlContext } from './context.js';
 import { storesVectorIndex, vectorIndexSpec } from './indexes.js';
 
 type Reindex = Extract<BoundDdl, { kind: 'reindex' }>;
@@ -21,15 +24,27 @@ export async function reindex(ctx: DdlContext, stmt: Reindex): Promise<void> {
   if (ctx.inTransactionBlock && (stmt.concurrently || stmt.target === 'schema' || stmt.target === 'database' || stmt.target === 'system')) {
     throw new SqlError(SqlState.activeSqlTransaction, `REINDEX ${stmt.concurrently ? 'CONCURRENTLY' : what} cannot run inside a transaction block`);
   }
-  for (const [table, idx] of targets(ctx, stmt)) {
-    for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
-      // a partitioned table's index: each partition has its own, made for it
-      const own = leaf === table ? idx : leaf.indexes.find((i) => i.parentIndex === idx.oid);
-      if (!own || !storesVectorIndex(idx, leaf)) continue;
+  if (stmt.concurrently && stmt.target === 'system') throw new SqlError(SqlState.featureNotSupported, 'cannot reindex system catalogs concurrently');
+  try {
+    for (const [table, idx] of targets(ctx, stmt)) await rebuild(ctx, stmt, table, idx);
+  } finally {
+    ctx.indexBuild?.end();
+  }
+}
+
+/** One index built again (on a partitioned table: each partition's), shown in pg_stat_progress_create_index. */
+async function rebuild(ctx: DdlContext, stmt: Reindex, table: TableDef, idx: IndexDef): Promise<void> {
+  const leaves = table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table];
+  ctx.indexBuild?.start(stmt.concurrently ? 'REINDEX CONCURRENTLY' : 'REINDEX', table.oid, idx.oid, table.kind === 'p' ? leaves.length : 0);
+  for (const leaf of leaves) {
+    // a partitioned table's index: each partition has its own, made for it
+    const own = leaf === table ? idx : leaf.indexes.find((i) => i.parentIndex === idx.oid);
+    if (own && storesVectorIndex(idx, leaf)) {
       ctx.checkCancelled?.();
       await ctx.storage.dropVectorIndex(leaf.oid, own.name);
-      await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, own.name), ctx.interrupted);
+      await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, own.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
     }
+    if (leaf !== table) ctx.indexBuild?.partitionDone();
   }
 }
 
@@ -42,7 +57,7 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
   switch (stmt.target) {
     case 'index': {
       const rel = stmt.relation!;
-      const idx = ctx.catalog.findIndex(rel.schema, rel.name);
+      const idx = findIndex(ctx, rel);
       if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${rel.name}" does not exist`);
       return [[ctx.catalog.tables.get(idx.tableOid)!, idx]];
     }
@@ -52,9 +67,8 @@ function targets(ctx: DdlContext, stmt: Reindex): [TableDef, IndexDef][] {
       return t.indexes.map((i): [TableDef, IndexDef] => [t, i]);
     }
     case 'schema': {
-      // the schemas Quiver has: public, pg_catalog, information_schema (CREATE SCHEMA is not supported yet)
       const schema = stmt.name ?? '';
-      if (!['public', 'pg_catalog', 'information_schema'].includes(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
+      if (!ctx.catalog.schemaExists(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`);
       const tables = [...ctx.catalog.tables.values()].filter((t) => t.schema === schema);
       return tables.flatMap(top);
     }

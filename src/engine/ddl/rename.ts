@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { findTable, notice, type DdlContext } from './context.js';
+import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
@@ -30,7 +30,7 @@ export function rename(ctx: DdlContext, stmt: Rename): void {
 }
 
 function renameIndex(ctx: DdlContext, stmt: Rename): void {
-  const idx = ctx.catalog.findIndex(stmt.relation.schema, stmt.relation.name);
+  const idx = findIndex(ctx, stmt.relation);
   if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   const t = ctx.catalog.tables.get(idx.tableOid)!;
   if (ctx.catalog.relationNameTaken(t.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);

@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { SequenceDef } from '../../catalog/catalog.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
+import { findSequence, creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
 
 /** the bounds of each sequence type (sequence.c init_params) */
 const RANGE: Record<number, [bigint, bigint]> = {
@@ -36,7 +36,7 @@ export function createSequence(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 
 
 export function alterSequence(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'alterSequence' }>): void {
   const r = stmt.relation;
-  const seq = r.schema ? ctx.catalog.findSequence(r.schema, r.name) : ctx.searchPath.map((s) => ctx.catalog.findSequence(s, r.name)).find((x) => x);
+  const seq = findSequence(ctx, r);
   if (!seq) {
     if (stmt.missingOk) { notice(ctx, `relation "${r.name}" does not exist, skipping`); return; }
     throw new SqlError(SqlState.undefinedTable, `relation "${r.name}" does not exist`);

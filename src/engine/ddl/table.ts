@@ -26,7 +26,7 @@ interface TableDraft {
 }
 
 export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<void> {
-  const schema = creationSchema(ctx, stmt.relation.schema);
+  const schema = creationSchema(ctx, stmt.relation.schema, stmt.position);
   const name = stmt.relation.name;
   if (stmt.inherits) throw new SqlError(SqlState.featureNotSupported, 'table inheritance (INHERITS) is not supported');
   if (ctx.catalog.relationNameTaken(schema, name)) {

@@ -15,6 +15,7 @@ function keyed(data: CatalogData): Keyed {
   for (const e of data.extensions) m.set(`e${e.name}`, e);
   for (const f of data.functions ?? []) m.set(`f${f.oid}`, f);
   if (data.publicSchema) m.set('npublic', data.publicSchema);
+  for (const n of data.schemas ?? []) m.set(`N${n.oid}`, n);
   return m;
 }
 
@@ -67,5 +68,7 @@ export function undoObjects(before: CatalogData, current: CatalogData, touched: 
     extensions: merge('e', current.extensions, (e) => `e${e.name}`),
     functions: merge('f', current.functions ?? [], (f) => `f${f.oid}`),
     publicSchema: pick('npublic', current.publicSchema),
+    defaultAcls: current.defaultAcls,
+    schemas: merge('N', current.schemas ?? [], (n) => `N${n.oid}`),
   };
 }

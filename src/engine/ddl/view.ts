@@ -5,7 +5,8 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, TableDef } from '../../catalog/catalog.js';
 import { OID, formatType } from '../../types/types.js';
-import type { CreateView } from '../../sql/ddl/index.js';
+import { qualifyViewNames, type CreateView } from '../../sql/ddl/index.js';
+import { findSqlFunction } from '../../sql/bind-function.js';
 import { creationSchema, type DdlContext } from './context.js';
 
 export function createView(ctx: DdlContext, stmt: CreateView): void {
@@ -23,7 +24,17 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     if (seen.has(c.name)) throw new SqlError(SqlState.duplicateColumn, `column "${c.name}" specified more than once`);
     seen.add(c.name);
   }
-  const view = { ast: stmt.query, sql: stmt.sql, names: stmt.names };
+  // the names mean what they mean now, whatever the search path when the view is used
+  const relationSchema = (rel: string) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel));
+  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, ctx.searchPath)?.schema);
+  // pg_get_viewdef names a schema where the caller's search path does not reach it
+  const names = stmt.names.map((ref) => {
+    const schema = ref.kind === 'relation' ? relationSchema(ref.name)
+      : ref.kind === 'function' ? ctx.searchPath.find((s) => [...ctx.catalog.functions.values()].some((f) => f.schema === s && f.name === ref.name.toLowerCase()))
+        : undefined;
+    return schema ? { ...ref, schema } : ref;
+  });
+  const view = { ast, sql: stmt.sql, names };
   const existing = ctx.catalog.findTable(schema, name);
   if (existing) {
     if (!stmt.replace || existing.kind !== 'v') throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);

@@ -46,6 +46,6 @@ export const chooseVectorIndex: Rule = {
     // counts as cheaper whenever both are enabled: only disable_cost decides here.
     const s = costEnvOrDefault(ctx.catalog, ctx.costEnv).settings;
     if (!s.indexscan && s.seqscan) return undefined;
-    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: index.method === 'ivfflat' ? 'ivfflat' : 'hnsw' } };
+    return { ...plan, vectorSearch: { ...plan.vectorSearch, index, strategy: index.method === 'ivfflat' ? 'ivfflat' : 'hnsw', ...(s.seqscan ? {} : { indexScanOnly: true }) } };
   },
 };

@@ -11,6 +11,7 @@ import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
 import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
 import { bindCreateTable } from './bind-table.js';
+import { bindAlterSchemaOwner, bindCreateSchema, bindRenameSchema, bindSetSchema } from './bind-schema.js';
 import { bindAlterPolicy, bindCreatePolicy, bindDropPolicy, bindRenamePolicy } from './bind-policy.js';
 import { names, qualified } from './tree.js';
 import type { BoundDdl } from './types.js';
@@ -34,17 +35,18 @@ export function bindDdl(statementNode: RawNode | Node, statement: string): Bound
   if ('AlterSeqStmt' in node) return bindAlterSequence(node.AlterSeqStmt);
   if ('CreateFunctionStmt' in node) return bindCreateFunction(node.CreateFunctionStmt);
   if ('CommentStmt' in node) return bindComment(node.CommentStmt);
-  if ('RenameStmt' in node) return bindRename(node.RenameStmt);
+  if ('RenameStmt' in node) return bindRenameSchema(node.RenameStmt) ?? bindRename(node.RenameStmt);
   if ('TruncateStmt' in node) return bindTruncate(node.TruncateStmt);
   if ('ReindexStmt' in node) return bindReindex(node.ReindexStmt);
   if ('CreateExtensionStmt' in node) {
     const n = node.CreateExtensionStmt;
-    return { kind: 'createExtension', name: n.extname ?? '', ifNotExists: !!n.if_not_exists };
+    const schemaOption = (n.options ?? []).map((o) => (o as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }).DefElem)
+      .find((d) => d?.defname === 'schema')?.arg?.String?.sval;
+    return { kind: 'createExtension', name: n.extname ?? '', ifNotExists: !!n.if_not_exists, ...(schemaOption ? { schema: schemaOption } : {}) };
   }
-  if ('CreateSchemaStmt' in node) {
-    const n = node.CreateSchemaStmt;
-    return { kind: 'createSchema', name: n.schemaname ?? '', ifNotExists: !!n.if_not_exists };
-  }
+  if ('CreateSchemaStmt' in node) return bindCreateSchema(node.CreateSchemaStmt, statement, (e, text) => bindDdl(e, text));
+  if ('AlterOwnerStmt' in node) return bindAlterSchemaOwner(node.AlterOwnerStmt);
+  if ('AlterObjectSchemaStmt' in node) return bindSetSchema(node.AlterObjectSchemaStmt);
   if ('CreatedbStmt' in node) return { kind: 'createDatabase', name: node.CreatedbStmt.dbname ?? '' };
   if ('DropdbStmt' in node) return { kind: 'dropDatabase', name: node.DropdbStmt.dbname ?? '', missingOk: !!node.DropdbStmt.missing_ok };
   return undefined;

@@ -45,6 +45,7 @@ export function bindCreateIndex(n: IndexStmt): CreateIndex {
     method: (n.accessMethod ?? 'btree').toLowerCase(),
     unique: !!n.unique,
     ifNotExists: !!n.if_not_exists,
+    concurrently: !!n.concurrent,
     columns: (n.indexParams ?? []).flatMap((p) => ('IndexElem' in p ? [indexColumn(p.IndexElem)] : [])),
     options,
     ...(n.whereClause ? { where: ddlExpr(n.whereClause) } : {}),
@@ -207,6 +208,8 @@ export function bindComment(n: CommentStmt): BoundDdl {
     target = { kind: 'constraint', relation: qualifiedFromNames(parts), name };
   } else if (n.objtype === 'OBJECT_FUNCTION' && n.object && 'ObjectWithArgs' in n.object) {
     target = { kind: 'function', ref: functionRef(n.object.ObjectWithArgs) };
+  } else if (n.objtype === 'OBJECT_SCHEMA' && n.object && 'String' in n.object) {
+    target = { kind: 'schema', name: n.object.String.sval ?? '' };
   } else {
     target = { kind: 'other' };
   }

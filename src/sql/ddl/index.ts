@@ -4,3 +4,4 @@ export type * from './types.js';
 export { columnReference, mentionedColumns, namesOwnColumn, nextvalDefault, renameOwnColumn, toTsvectorCall, type DdlExpr, type ParsedExpr } from './parsed-expr.js';
 export { typeOf } from './tree.js';
 export { bindRowExpr, bindViewColumns } from './bind-ddl-expr.js';
+export { qualifyViewNames, renameSchemaInTree } from './view-names.js';

@@ -4,6 +4,7 @@
  * PostgreSQL's ruleutils would print it, and the columns it mentions. The catalog persists
  * the tree (plain JSON) and the text; binding it again never needs the statement's text.
  */
+import { quoteIdent } from '../../types/identifiers.js';
 import type { Node } from '@pgsql/types';
 import { deparseExpr, deparseExprPlain } from './deparse-expr.js';
 import { leftmostPosition } from '../positions.js';
@@ -44,12 +45,16 @@ export function columnReference(name: string): ParsedExpr {
   return parsedExpr({ ColumnRef: { fields: [{ String: { sval: name } }] } });
 }
 
-/** `nextval('<sequence>'::regclass)`: the DEFAULT of a serial or identity column. */
-export function nextvalDefault(sequence: string): DdlExpr {
+/**
+ * `nextval('<sequence>'::regclass)`: the DEFAULT of a serial or identity column; a sequence
+ * outside public is named with its schema (the default must find it whatever the search path).
+ */
+export function nextvalDefault(sequence: string, schema = 'public'): DdlExpr {
+  const literal = schema === 'public' ? sequence : `${quoteIdent(schema)}.${quoteIdent(sequence)}`;
   const node: Node = {
     FuncCall: {
       funcname: [{ String: { sval: 'nextval' } }],
-      args: [{ TypeCast: { arg: { A_Const: { sval: { sval: sequence } } }, typeName: { names: [{ String: { sval: 'regclass' } }], typemod: -1 } } }],
+      args: [{ TypeCast: { arg: { A_Const: { sval: { sval: literal } } }, typeName: { names: [{ String: { sval: 'regclass' } }], typemod: -1 } } }],
       funcformat: 'COERCE_EXPLICIT_CALL',
     },
   };

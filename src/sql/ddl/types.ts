@@ -165,6 +165,8 @@ export interface CreateIndex {
   readonly only: boolean;
   /** WHERE of a partial index (applied to HNSW indexes it can be: see engine/ddl/indexes.ts) */
   readonly where?: DdlExpr;
+  /** CREATE INDEX CONCURRENTLY */
+  readonly concurrently: boolean;
 }
 
 export interface CreateView {
@@ -198,6 +200,7 @@ export type CommentTarget =
   | { readonly kind: 'view' | 'sequence'; readonly relation: QualifiedName }
   | { readonly kind: 'constraint'; readonly relation: QualifiedName; readonly name: string }
   | { readonly kind: 'function'; readonly ref: FunctionRef }
+  | { readonly kind: 'schema'; readonly name: string }
   /** comments on other objects are accepted and not kept */
   | { readonly kind: 'other' };
 
@@ -229,7 +232,8 @@ export type BoundDdl =
   | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
   | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
-  | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean }
+  /** schema: WITH SCHEMA s (it must exist; Quiver's built-in extensions keep their objects in public) */
+  | { readonly kind: 'createExtension'; readonly name: string; readonly ifNotExists: boolean; readonly schema?: string }
   | {
     readonly kind: 'createFunction';
     /** as written; absent: the first schema of the search path */
@@ -237,7 +241,27 @@ export type BoundDdl =
     readonly definition: Omit<SqlFunctionDef, 'oid' | 'schema'>;
     readonly replace: boolean;
   }
-  | { readonly kind: 'createSchema'; readonly name: string; readonly ifNotExists: boolean }
+  | {
+    readonly kind: 'createSchema';
+    /** the schema's name (CREATE SCHEMA AUTHORIZATION r without one: r's name) */
+    readonly name: string;
+    readonly ifNotExists: boolean;
+    /** AUTHORIZATION role: the owner (absent: current_user) */
+    readonly authorization?: RoleRef;
+    /** the schema elements (CREATE TABLE | VIEW | SEQUENCE | INDEX …), their names put in the new schema */
+    readonly elements: readonly BoundDdl[];
+  }
+  /** ALTER TABLE | VIEW | SEQUENCE | FUNCTION … SET SCHEMA newSchema */
+  | {
+    readonly kind: 'setSchema';
+    readonly objectType: 'table' | 'view' | 'sequence' | 'function';
+    readonly relation?: QualifiedName;
+    readonly function?: FunctionRef;
+    readonly newSchema: string;
+    readonly missingOk: boolean;
+  }
+  /** ALTER SCHEMA name RENAME TO newName | OWNER TO owner */
+  | { readonly kind: 'alterSchema'; readonly name: string; readonly newName?: string; readonly owner?: RoleRef }
   | { readonly kind: 'createDatabase'; readonly name: string }
   | { readonly kind: 'dropDatabase'; readonly name: string; readonly missingOk: boolean }
   | { readonly kind: 'comment'; readonly target: CommentTarget; readonly text: string | undefined }

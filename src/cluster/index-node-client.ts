@@ -1,0 +1,120 @@
+/**
+ * The data leader's side of the index nodes (index-node.ts): storage's RemoteIndexBuilder.
+ * Builds go to the registered index nodes in turn (each build is one segment's index;
+ * the node with the fewest builds in flight takes the next). Whatever an index node
+ * cannot do — none registered, a file it cannot fetch, a failed build, a connection lost
+ * — resolves undefined and the leader builds that index itself: no CREATE INDEX fails
+ * because an index node did.
+ */
+import { IndexBuildAborted } from '../ann/build.js';
+import type { RemoteHnswBuild, RemoteHnswResult, RemoteIndexBuilder } from '../storage/shared-log.js';
+import type { IndexNodeRequest, IndexNodeResponse } from './index-node.js';
+import { FramedConnection } from './query-node-protocol.js';
+
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+class IndexNodeConnection {
+  private readonly conn: FramedConnection;
+  readonly waiting = new Map<number, (r: IndexNodeResponse | undefined) => void>();
+
+  constructor(readonly address: string, onLost: (c: IndexNodeConnection) => void) {
+    this.conn = new FramedConnection(address, (m) => {
+      const res = m as IndexNodeResponse;
+      const w = this.waiting.get(res.id);
+      this.waiting.delete(res.id);
+      w?.(res);
+    }, () => {
+      // a lost connection answers its builds with "not built": the leader builds them itself
+      for (const w of this.waiting.values()) w(undefined);
+      this.waiting.clear();
+      onLost(this);
+    });
+  }
+
+  get lost(): boolean {
+    return this.conn.ended;
+  }
+
+  send(req: IndexNodeRequest): void {
+    this.conn.send(req);
+  }
+
+  end(): void {
+    this.conn.end();
+  }
+}
+
+export class IndexNodeClient implements RemoteIndexBuilder {
+  private addresses: string[] = [];
+  private readonly connections = new Map<string, IndexNodeConnection>();
+  private nextId = 1;
+  /** builds an index node finished (tests, logs) */
+  builtRemotely = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** The registered index nodes' addresses. */
+  setNodes(addresses: readonly string[]): void {
+    const next = [...new Set(addresses)].sort();
+    if (next.join(',') !== this.addresses.join(',')) this.logger.info({ nodes: next }, 'index nodes');
+    this.addresses = next;
+    for (const [a, c] of this.connections) if (!next.includes(a)) c.end();
+  }
+
+  private connection(address: string): IndexNodeConnection {
+    let c = this.connections.get(address);
+    if (!c || c.lost) {
+      c = new IndexNodeConnection(address, (lost) => { if (this.connections.get(address) === lost) this.connections.delete(address); });
+      this.connections.set(address, c);
+    }
+    return c;
+  }
+
+  /** The node with the fewest builds in flight. */
+  private pick(): string | undefined {
+    let best: string | undefined;
+    let load = Infinity;
+    for (const a of this.addresses) {
+      const n = this.connections.get(a)?.waiting.size ?? 0;
+      if (n < load) {
+        best = a;
+        load = n;
+      }
+    }
+    return best;
+  }
+
+  buildHnsw(build: RemoteHnswBuild, signal?: AbortSignal): Promise<RemoteHnswResult | undefined> {
+    const address = this.pick();
+    if (!address) return Promise.resolve(undefined);
+    if (signal?.aborted) return Promise.reject(new IndexBuildAborted());
+    const conn = this.connection(address);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        conn.waiting.delete(id);
+        if (!conn.lost) conn.send({ kind: 'cancel', id });
+        reject(new IndexBuildAborted());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      conn.waiting.set(id, (res) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (res?.ok) {
+          this.builtRemotely++;
+          resolve(res.result);
+          return;
+        }
+        this.logger.warn({ node: address, segment: build.segmentFile, why: res ? res.message : 'connection lost' }, 'index node did not build; building here');
+        resolve(undefined);
+      });
+      conn.send({ kind: 'build', id, build });
+    });
+  }
+
+  close(): void {
+    for (const c of this.connections.values()) c.end();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The query-node protocol: the query-worker protocol (query-worker/protocol.ts) carried
+ * over TCP to a query node on another machine. Each frame is a 4-byte big-endian length
+ * and a v8-serialized message (typed arrays travel as themselves).
+ *
+ * A request names its segment by where the bytes live — the sealed segment's file (its
+ * key in the object store) and stored column, and for an ANN search the index file's key —
+ * not by shared memory: the node loads them from the object store on first use and keeps
+ * them. Sealed segments are immutable, so a node's copy is never stale, and the data node
+ * that coordinates a query sends exactly the segments of its snapshot: every answer is as
+ * consistent as a local worker's.
+ */
+import { connect, type Socket } from 'node:net';
+import { deserialize, serialize } from 'node:v8';
+import type { AnnIndexFile } from '../ann/api.js';
+import type { Body } from '../query-worker/pool.js';
+import type { AnnSearchRequest, ExactTopKRequest, Hits } from '../query-worker/protocol.js';
+
+/** A sealed segment's vector column, by its file's object key and stored column. */
+export interface SegmentLocator {
+  readonly file: string;
+  readonly column: number;
+}
+
+/** Run one worker request (annSearch / exactTopK) on the node's workers. */
+export interface NodeSearchRequest {
+  readonly kind: 'search';
+  readonly id: number;
+  readonly segment: SegmentLocator;
+  /** for annSearch: the index file, `path` being its object key */
+  readonly index?: AnnIndexFile;
+  readonly body: Body<AnnSearchRequest> | Body<ExactTopKRequest>;
+}
+
+/** Stop request `id` (it still answers: with 57014). */
+export interface NodeCancelRequest {
+  readonly kind: 'cancel';
+  readonly id: number;
+}
+
+/** What the node has loaded and served (tests, operators). */
+export interface NodeStatsRequest {
+  readonly kind: 'stats';
+  readonly id: number;
+}
+
+export type NodeRequest = NodeSearchRequest | NodeCancelRequest | NodeStatsRequest;
+
+export interface NodeStats {
+  readonly served: number;
+  readonly segments: number;
+  readonly workers: number;
+}
+
+export type NodeResponse =
+  | { readonly id: number; readonly ok: true; readonly hits?: Hits; readonly exhausted?: boolean; readonly widenings?: number; readonly switched?: boolean; readonly stats?: NodeStats }
+  | {
+    readonly id: number;
+    readonly ok: false;
+    readonly error: { readonly code: string; readonly message: string; readonly detail?: string };
+    /** the node could not serve it (a file it cannot load yet): ask someone else, it is no query error */
+    readonly elsewhere?: boolean;
+  };
+
+/** Frames above this are a broken peer, not a message (a search request is a few KB). */
+const MAX_FRAME = 256 << 20;
+
+/** One message as a frame (this protocol's, or the index nodes': index-node.ts). */
+export function encodeFrame(message: unknown): Buffer {
+  const body = serialize(message);
+  const head = Buffer.allocUnsafe(4);
+  head.writeUInt32BE(body.length, 0);
+  return Buffer.concat([head, body]);
+}
+
+/** Splits a byte stream into messages. */
+export class FrameReader {
+  private buffered: Buffer = Buffer.alloc(0);
+
+  /** The whole messages `chunk` completes (throws on a frame no peer of ours sends). */
+  push(chunk: Buffer): unknown[] {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    const out: unknown[] = [];
+    while (this.buffered.length >= 4) {
+      const length = this.buffered.readUInt32BE(0);
+      if (length > MAX_FRAME) throw new Error(`query-node frame of ${length} bytes (at most ${MAX_FRAME})`);
+      if (this.buffered.length < 4 + length) break;
+      out.push(deserialize(this.buffered.subarray(4, 4 + length)));
+      this.buffered = this.buffered.subarray(4 + length);
+    }
+    return out;
+  }
+}
+
+/**
+ * A client's TCP connection that speaks frames: connects to "host:port", hands each whole
+ * message to `onMessage`, and calls `onEnd` once when the connection ends for any reason
+ * (closed, refused, a broken frame, end()).
+ */
+export class FramedConnection {
+  private readonly socket: Socket;
+  private readonly reader = new FrameReader();
+  ended = false;
+
+  constructor(readonly address: string, private readonly onMessage: (m: unknown) => void, private readonly onEnd: (why: string) => void) {
+    const at = address.lastIndexOf(':');
+    this.socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => {
+      let messages: unknown[];
+      try {
+        messages = this.reader.push(chunk);
+      } catch (e) {
+        this.end(`broken frame: ${(e as Error).message}`);
+        return;
+      }
+      for (const m of messages) this.onMessage(m);
+    });
+    this.socket.on('error', (e) => this.end(e.message));
+    this.socket.on('close', () => this.end('connection closed'));
+  }
+
+  send(message: unknown): void {
+    this.socket.write(encodeFrame(message));
+  }
+
+  end(why = 'closed'): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket.destroy();
+    this.onEnd(why);
+  }
+}
