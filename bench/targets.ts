@@ -33,6 +33,11 @@ export interface SqlTarget {
   readonly url: string;
   connect(): Promise<pg.Client>;
   memory(client: pg.Client): Promise<MemoryInfo | string>;
+  /**
+   * CPU time (user + system, ms) the process serving `client` has used so far: Quiver's
+   * server, PostgreSQL's backend for that connection; undefined when /proc cannot tell.
+   */
+  serverCpuMs(client: pg.Client): Promise<number | undefined>;
   dataSize(client: pg.Client, table: string): Promise<SizeInfo | string>;
   /** Stops and starts the server on the same data; resolves to seconds until a query answers, or an explanation. */
   restart(probe: (c: pg.Client) => Promise<void>): Promise<number | string>;
@@ -48,6 +53,16 @@ function procStatusField(pid: number, field: string): number | null {
     return m ? Number(m[1]) : null;
   } catch {
     return null;
+  }
+}
+
+/** utime + stime of a process in ms (/proc/PID/stat, clock ticks of 10 ms), or undefined */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
   }
 }
 
@@ -161,6 +176,12 @@ export class PostgresTarget implements SqlTarget {
     const postmaster = procStatusField(backend, 'PPid');
     if (postmaster === null) return `n/a (backend pid ${backend} not visible in /proc)`;
     return sumMemory([postmaster, ...childrenOf(postmaster)], `postmaster ${postmaster} and its children (includes shared_buffers as touched)`);
+  }
+
+  async serverCpuMs(client: pg.Client): Promise<number | undefined> {
+    if (!isLocalHost(new URL(this.url).hostname)) return undefined;
+    const r = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return cpuMs(r.rows[0]!.pid);
   }
 
   async dataSize(client: pg.Client, table: string): Promise<SizeInfo | string> {
@@ -338,6 +359,10 @@ export class QuiverTarget implements SqlTarget {
 
   async dataSize(): Promise<SizeInfo | string> {
     return { bytes: directorySize(this.dataDir), source: `files under ${this.dataDir}` };
+  }
+
+  async serverCpuMs(): Promise<number | undefined> {
+    return this.child?.pid === undefined ? undefined : cpuMs(this.child.pid);
   }
 
   private async killChild(signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {

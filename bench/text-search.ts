@@ -11,8 +11,10 @@
  *   - `@@` + ts_rank top 10:  WHERE tsv @@ plainto_tsquery('english', $1) ORDER BY ts_rank(tsv, q) DESC LIMIT 10
  *   - BM25 top 10 (Quiver only; PostgreSQL has no BM25): ORDER BY bm25_rank(tsv, to_tsquery('english', 'a | b')) DESC LIMIT 10
  *   - the reciprocal-rank-fusion hybrid query of pgvector's examples/hybrid_search/rrf.py
- * over random 1–3 word queries drawn from the corpus. The `@@` answers are compared between
- * the targets (same ids as a set: ties may order differently).
+ * over random 1–3 word queries drawn from the corpus, each with QPS, latency and the server's
+ * CPU per query (Quiver's process, PostgreSQL's backend, from /proc: steadier than QPS on a
+ * shared machine); then Quiver is restarted and the first `@@` + ts_rank answer timed. The
+ * `@@` answers are compared between the targets (same ids as a set: ties may order differently).
  *
  *   node dist/bench/text-search.js [--target quiver] [--target postgres://…/db] [--docs 60000] [--queries 300] [--keep]
  */
@@ -24,7 +26,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
-import { targetFromArg } from './targets.js';
+import { targetFromArg, type SqlTarget } from './targets.js';
 import { formatBytes, percentile, repoRoot, seededRandom } from './util.js';
 
 const { values } = parseArgs({
@@ -113,12 +115,14 @@ async function load(c: pg.Client, docs: string[]): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-interface Timed { qps: number; p50: number; p99: number; answers: number[][] }
+/** `cpuMs`: the server's CPU per query (Quiver's process, PostgreSQL's backend): steadier than QPS on a shared machine */
+interface Timed { qps: number; p50: number; p99: number; cpuMs: number | undefined; answers: number[][] }
 
-async function timed(c: pg.Client, name: string, text: string, params: (q: string, i: number) => unknown[], qs: string[]): Promise<Timed> {
+async function timed(target: SqlTarget, c: pg.Client, name: string, text: string, params: (q: string, i: number) => unknown[], qs: string[]): Promise<Timed> {
   for (let i = 0; i < Math.min(20, qs.length); i++) await c.query({ name, text, values: params(qs[i]!, i) });
   const lat: number[] = [];
   const answers: number[][] = [];
+  const cpu0 = await target.serverCpuMs(c);
   const t0 = performance.now();
   for (let i = 0; i < qs.length; i++) {
     const s = performance.now();
@@ -127,8 +131,10 @@ async function timed(c: pg.Client, name: string, text: string, params: (q: strin
     answers.push(r.rows.map((row) => Number(row.id)));
   }
   const secs = (performance.now() - t0) / 1000;
+  const cpu1 = await target.serverCpuMs(c);
   lat.sort((a, b) => a - b);
-  return { qps: qs.length / secs, p50: percentile(lat, 50), p99: percentile(lat, 99), answers };
+  const cpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / qs.length;
+  return { qps: qs.length / secs, p50: percentile(lat, 50), p99: percentile(lat, 99), cpuMs, answers };
 }
 
 const RRF = `WITH semantic_search AS (
@@ -144,7 +150,7 @@ SELECT COALESCE(semantic_search.id, keyword_search.id) AS id,
 FROM semantic_search FULL OUTER JOIN keyword_search ON semantic_search.id = keyword_search.id
 ORDER BY score DESC LIMIT 5`;
 
-const fmt = (t: Timed | undefined) => (t ? `${t.qps.toFixed(0)} QPS, p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms` : '—');
+const fmt = (t: Timed | undefined) => (t ? `${t.qps.toFixed(0)} QPS, p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms${t.cpuMs === undefined ? '' : `, server CPU ${t.cpuMs.toFixed(2)} ms/query`}` : '—');
 
 async function main(): Promise<void> {
   const docs = corpus();
@@ -155,6 +161,7 @@ async function main(): Promise<void> {
   for (const arg of values.target!) {
     const target = await targetFromArg(arg, repoRoot());
     const c = await target.connect();
+    c.on('error', () => {}); // the restart below ends this connection
     try {
       console.log(`\n[${target.name}] ${target.url}`);
       const loadS = await load(c, docs);
@@ -173,20 +180,37 @@ async function main(): Promise<void> {
       await c.query('ANALYZE docs');
       await c.query(`CREATE INDEX docs_body_tsv ON docs USING gin (to_tsvector('english', body))`);
       await c.query(`SELECT count(*) FROM docs WHERE to_tsvector('english', body) @@ to_tsquery('english', 'zzzunused')`);
-      const match = await timed(c, 'fts-rank', `SELECT id FROM docs, plainto_tsquery('english', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, id LIMIT 10`, (q) => [q], qs);
+      const match = await timed(target, c, 'fts-rank', `SELECT id FROM docs, plainto_tsquery('english', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, id LIMIT 10`, (q) => [q], qs);
       console.log(`  @@ + ts_rank top 10: ${fmt(match)}; mean rows ${(match.answers.reduce((a, r) => a + r.length, 0) / qs.length).toFixed(1)}`);
       if (target.kind === 'quiver') {
-        const bm25 = await timed(c, 'bm25', `SELECT id FROM docs ORDER BY bm25_rank(tsv, to_tsquery('english', $1)) DESC, id LIMIT 10`, (q) => [q.split(' ').join(' | ')], qs);
+        const bm25 = await timed(target, c, 'bm25', `SELECT id FROM docs ORDER BY bm25_rank(tsv, to_tsquery('english', $1)) DESC, id LIMIT 10`, (q) => [q.split(' ').join(' | ')], qs);
         console.log(`  BM25 top 10 (terms OR'ed, no @@ filter): ${fmt(bm25)}`);
-        const bm25f = await timed(c, 'bm25f', `SELECT id FROM docs, to_tsquery('english', $1) q WHERE tsv @@ q ORDER BY bm25_rank(tsv, q) DESC, id LIMIT 10`, (q) => [q.split(' ').join(' | ')], qs);
+        const bm25f = await timed(target, c, 'bm25f', `SELECT id FROM docs, to_tsquery('english', $1) q WHERE tsv @@ q ORDER BY bm25_rank(tsv, q) DESC, id LIMIT 10`, (q) => [q.split(' ').join(' | ')], qs);
         console.log(`  BM25 top 10 with tsv @@ q: ${fmt(bm25f)}`);
       }
-      const rrf = await timed(c, 'rrf', RRF, (q, i) => [vecs[i], q], qs);
+      const rrf = await timed(target, c, 'rrf', RRF, (q, i) => [vecs[i], q], qs);
       console.log(`  RRF hybrid (HNSW + GIN, top 5): ${fmt(rrf)}`);
+      // restart to the first answers that need the GIN lists (Quiver only: the harness cannot
+      // restart an external PostgreSQL): @@ + ts_rank, then BM25 (corpus statistics of every segment)
+      const restart = await target.restart(async (rc) => {
+        await rc.query(`SELECT id FROM docs, plainto_tsquery('english', $1) q WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, id LIMIT 10`, [qs[0]]);
+      });
+      console.log(`  restart to the first @@ + ts_rank answer: ${typeof restart === 'number' ? `${restart.toFixed(2)} s` : restart}`);
+      if (typeof restart === 'number') {
+        const rc = await target.connect();
+        try {
+          t0 = performance.now();
+          await rc.query(`SELECT id FROM docs ORDER BY bm25_rank(tsv, to_tsquery('english', $1)) DESC, id LIMIT 10`, [qs[1]!.split(' ').join(' | ')]);
+          console.log(`  then the first BM25 top 10: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+        } finally {
+          await rc.end();
+        }
+      }
       results.push({ target: target.name, matchAnswers: match.answers });
-      if (!values.keep) await c.query('DROP TABLE docs');
+      // a Quiver target's data directory goes with it; its first connection died with the restart
+      if (!values.keep && target.kind === 'postgres') await c.query('DROP TABLE docs');
     } finally {
-      await c.end();
+      await c.end().catch(() => {});
       await target.stop();
     }
   }

@@ -122,13 +122,14 @@ async function indexEqualsScan(label: string, keys = ['tsv', "to_tsvector('engli
 }
 
 test('the rows are spread over sealed segments and the growing one', async () => {
-  // seals run in the background: wait for them
+  // seals run in the background: wait for them (each seal also writes the GIN indexes'
+  // files, so rows arriving meanwhile make fewer, larger segments)
   let files: string[] = [];
-  for (let i = 0; i < 100 && files.length < 3; i++) {
+  for (let i = 0; i < 100 && files.length < 2; i++) {
     files = readdirSync(join(server.dataDir, 'segments')).filter((f) => f.endsWith('.arrow'));
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.ok(files.length >= 3, `sealed segments: ${files.length}`);
+  assert.ok(files.length >= 2, `sealed segments: ${files.length}`);
   const n = await c.query('SELECT count(*)::int AS n FROM gdocs');
   assert.equal(n.rows[0].n, 3000);
 });

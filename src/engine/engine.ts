@@ -12,6 +12,7 @@ import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
 import { TextIndexWarmup } from './text-index-warmup.js';
+import { indexVector, textIndexSpec } from '../executor/text-index-scan.js';
 import { NotificationHub } from './notifications.js';
 
 export class Engine implements EngineState, BackendRegistry {
@@ -57,10 +58,14 @@ export class Engine implements EngineState, BackendRegistry {
       c.loadData(d);
       this.databases.set(name, c);
     }
-    // tables with a GIN index keep a small growing segment (storage does not persist that) and get their lists built
+    // tables with a GIN index keep a small growing segment (storage does not persist that);
+    // storage gets each GIN index's tokenizer (segments without their lists' file get one,
+    // files of indexes the catalog no longer has go) and the lists not on disk are built
     for (const c of this.databases.values()) {
       for (const t of c.tables.values()) {
-        if (!t.indexes.some((i) => i.method === 'gin')) continue;
+        const gins = t.indexes.filter((i) => i.method === 'gin');
+        if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
+        if (!gins.length) continue;
         this.storage.keepGrowingSmall?.(t.oid, true);
         this.textIndexWarmup.request(t.oid);
       }

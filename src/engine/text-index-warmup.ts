@@ -1,8 +1,11 @@
 /**
- * GIN indexes: after a seal, bulk load or compaction, the new sealed segments' inverted
- * lists are built in the background (one segment per turn of the event loop), so the first
- * `@@` query after a seal (or a restart) does not pay for them. Lists a query needs earlier are built by
- * that query (storage keeps one per segment and key).
+ * GIN indexes: the inverted lists of new sealed segments are written to files when the
+ * segments are sealed, and read back at start (storage/inverted-index-file.ts). Lists that
+ * are in no file yet — a segment whose file is missing or damaged until storage writes it
+ * again, a segment sealed before the engine attached the index — are built here in the
+ * background (one segment per turn of the event loop), so the first `@@` query does not pay
+ * for them. Lists a query needs earlier are built by that query (storage keeps one per
+ * segment and key).
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { Storage } from '../storage/api.js';

@@ -166,7 +166,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (counted) rc.textStats!.set(plan, counted);
     // partitions have the parent's columns in its order: the parent's index key names their lists too
     for (const table of tables) {
-      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted)) {
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.textLookup.columns)) {
         env.checkCancel();
         if (!plan.withRowId) yield batch.rows;
         else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));

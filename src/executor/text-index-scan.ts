@@ -1,7 +1,7 @@
 /**
  * Bitmap Heap Scan through a GIN index (planner/rules/use-text-index.ts): each sealed
  * segment answers `key @@ query` with its inverted index's candidates (storage/
- * inverted-index.ts, built on first use), every candidate is checked for visibility and
+ * inverted-index.ts, read from the GIN index's file or built on first use), every candidate is checked for visibility and
  * rechecked with the whole filter; the growing segment and the transaction's own rows are
  * read and filtered as a plain scan does.
  */
@@ -11,7 +11,7 @@ import { parseStoredTsvector, type TsVector } from '../types/tsvector.js';
 import { parseTsquery } from '../types/tsquery.js';
 import { toTsvector } from '../functions/text-search/vector.js';
 import { configByOid } from '../functions/text-search/config.js';
-import type { SearchSegment, Snapshot, Storage, Transaction } from '../storage/api.js';
+import type { SearchSegment, Snapshot, Storage, TextIndexSpec, Transaction } from '../storage/api.js';
 import { InvertedIndex } from '../storage/inverted-index.js';
 
 /** Rows handed up at a time. */
@@ -30,7 +30,17 @@ export function indexVector(index: Pick<IndexDef, 'tsvectorConfig'>): (value: un
  * always gives the same lists.
  */
 export function segmentIndex(seg: SearchSegment, index: Pick<IndexDef, 'columns' | 'tsvectorConfig'>): InvertedIndex | undefined {
-  return seg.invertedIndex?.(`tsvector:${index.columns[0]}:${index.tsvectorConfig ?? ''}`, index.columns[0], indexVector(index));
+  return seg.invertedIndex?.(textIndexKey(index), index.columns[0], indexVector(index));
+}
+
+/** What storage keeps for a GIN index (its files per sealed segment are named by the key) */
+export function textIndexSpec(index: Pick<IndexDef, 'name' | 'columns' | 'tsvectorConfig'>): TextIndexSpec {
+  return { name: index.name, key: textIndexKey(index), column: index.columns[0]! };
+}
+
+/** the inverted index's name in storage: the indexed column and the configuration turning it into a tsvector */
+function textIndexKey(index: Pick<IndexDef, 'columns' | 'tsvectorConfig'>): string {
+  return `tsvector:${index.columns[0]}:${index.tsvectorConfig ?? ''}`;
 }
 
 /**
@@ -43,6 +53,8 @@ export function* textIndexRows(
   filter: { readonly all: (row: Row) => boolean; readonly rest: (row: Row) => boolean },
   /** counts the rows the index hands on: candidates of sealed segments, every other row */
   stats?: { candidates: number },
+  /** the only columns read from a sealed segment's candidates (the others are NULL); all when absent */
+  columns?: readonly number[],
 ): Iterable<{ rowIds: number[]; rows: Row[] }> {
   const q = parseTsquery(query);
   const keep = filter.all;
@@ -73,7 +85,7 @@ export function* textIndexRows(
     };
     if (candidates) {
       for (const pos of candidates) {
-        const found = seg.visibleRow(pos);
+        const found = seg.visibleRow(pos, columns);
         if (found && take(found.rowId, found.row as Row, keepCandidate)) { yield { rowIds, rows }; rowIds = []; rows = []; }
       }
     } else {

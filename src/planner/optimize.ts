@@ -6,7 +6,8 @@
  * them), then ORDER BY … LIMIT becomes TopK
  * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
  * TopK moves below the projection so only k rows are projected. The join algorithm is
- * chosen last, by cost, once the inputs' shapes are final.
+ * chosen last, by cost, once the inputs' shapes are final. Then one top-down pass tells GIN
+ * scans which columns the nodes above them read (read-text-scan-columns.ts).
  */
 import { internalError } from '../errors.js';
 import type { Plan } from './plan.js';
@@ -26,6 +27,7 @@ import { useTextIndex } from './rules/use-text-index.js';
 import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
+import { readTextScanColumns } from './rules/read-text-scan-columns.js';
 
 export const RULES: readonly Rule[] = [pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
@@ -38,7 +40,8 @@ export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<str
     if (next.schema.length !== out.schema.length) throw internalError(`bug: rule ${rule.name} changed the plan's output schema`);
     out = next;
   }
-  return out;
+  // needs the whole plan (what the nodes above a scan read): after the rules, once
+  return disabled.has('read-text-scan-columns') ? out : readTextScanColumns(out);
 }
 
 /**

@@ -108,7 +108,11 @@ export type Plan =
      * `query`, rechecked with the whole filter; `cond` is the indexed `key @@ query` conjunct,
      * `rest` the others (all a candidate needs when the posting lists are exact)
      */
-    readonly textLookup?: { readonly index: IndexDef; readonly query: Expr; readonly cond: Expr; readonly rest: Expr | null };
+    readonly textLookup?: {
+      readonly index: IndexDef; readonly query: Expr; readonly cond: Expr; readonly rest: Expr | null;
+      /** the only columns anything reads (rules/read-text-scan-columns.ts): a sealed segment decodes just these */
+      readonly columns?: readonly number[];
+    };
     /**
      * under ORDER BY bm25_rank(key, query) DESC LIMIT: each sealed segment hands on only
      * the rows that can be in the top `limit + offset` (scored from its inverted lists);

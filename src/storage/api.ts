@@ -126,6 +126,21 @@ export interface VectorIndexSpec {
   readonly rows?: readonly ZoneCondition[];
 }
 
+/**
+ * A GIN index as the storage keeps it: every sealed segment gets a file with its inverted
+ * index over `column` (inverted-index-file.ts), written when the segment is sealed.
+ */
+export interface TextIndexSpec {
+  readonly name: string;
+  /** names the inverted index (SearchSegment.invertedIndex's key): indexes with the same key share its files */
+  readonly key: string;
+  /** 0-based column position of the indexed values */
+  readonly column: number;
+}
+
+/** An indexed column's value as a tsvector: the engine's (storage knows no text search configurations) */
+export type ToTsVector = (value: unknown) => TsVector | null;
+
 /** What building a new vector index found (CREATE INDEX's NOTICEs come from it). */
 export interface VectorIndexBuilt {
   /** ivfflat: how many vectors the centers were trained on */
@@ -152,15 +167,19 @@ export interface VectorIndexProgress {
 export interface SearchSegment {
   readonly id: number;
   readonly length: number;
-  /** the row at a position if it is visible to the snapshot (and transaction), else undefined */
-  visibleRow(pos: number): { rowId: RowId; row: Row } | undefined;
+  /**
+   * the row at a position if it is visible to the snapshot (and transaction), else
+   * undefined; with `columns`, only those are read (the others are NULL)
+   */
+  visibleRow(pos: number, columns?: readonly number[]): { rowId: RowId; row: Row } | undefined;
   /** whether the row at a position is visible to the snapshot (and transaction) */
   isVisible?(pos: number): boolean;
   /**
    * The segment's inverted index for a GIN text index (`key` names it with its expression):
-   * the column's values as tsvectors, built on first use and kept for the segment's life
+   * the column's values as tsvectors, read from the GIN index's file or built on first use,
+   * and kept for the segment's life
    */
-  invertedIndex?(key: string, column: number, toVector: (value: unknown) => TsVector | null): InvertedIndex;
+  invertedIndex?(key: string, column: number, toVector: ToTsVector): InvertedIndex;
   /** every visible row (the exact fallback when the index cannot deliver k matches) */
   visibleRows(): Iterable<{ rowId: RowId; row: Row; pos: number }>;
   /**
@@ -295,6 +314,18 @@ export interface Storage {
    * few thousand rows, as for a table with a vector index, so few rows are read one by one.
    */
   keepGrowingSmall?(tableId: number, small: boolean): void;
+  /**
+   * CREATE INDEX … USING gin: seal the growing segment, write every sealed segment's
+   * inverted index file, and write one for each segment sealed or compacted later.
+   */
+  createTextIndex?(tableId: number, spec: TextIndexSpec, toVector: ToTsVector): Promise<void>;
+  /** DROP INDEX of a GIN index: its files go (unless another index has the same key) */
+  dropTextIndex?(tableId: number, name: string): Promise<void>;
+  /**
+   * At start, the GIN indexes the catalog has on a table, with their tokenizers: segments
+   * without a usable file get one in the background; files of indexes not named are removed.
+   */
+  attachTextIndexes?(tableId: number, indexes: readonly { spec: TextIndexSpec; toVector: ToTsVector }[]): void;
   /** Seal the growing segment now (so an index just created covers the existing rows). */
   seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */

@@ -2,8 +2,9 @@
  * A sealed segment's inverted index for one GIN index over a tsvector (PostgreSQL's GIN
  * with tsvector_ops): lexeme → ascending positions of the rows that hold it, with the
  * lexeme's frequency in each row, and every row's document length (for BM25). Built once per
- * sealed segment on first use (a sealed segment never changes); deleted rows stay in the
- * lists and are left to the caller's visibility check, like the B-tree sorted columns.
+ * sealed segment (a sealed segment never changes), or read back from the file a GIN index
+ * keeps beside the segment (inverted-index-file.ts); deleted rows stay in the lists and are
+ * left to the caller's visibility check, like the B-tree sorted columns.
  *
  * `candidates` turns a tsquery into the positions that may match, as GIN's consistent
  * function does: a lexeme is its list, a prefix lexeme (foo:*) the union of the lists of
@@ -27,13 +28,19 @@ export interface Posting {
 }
 
 export class InvertedIndex {
+  /** postings by lexeme ordinal, made on first use when `load` reads them from a file */
+  private readonly lists: (Posting | undefined)[];
+
   private constructor(
-    /** lexemes in tsvector order (tsCompareString), for prefix ranges */
+    /** lexemes in tsvector order (tsCompareString): binary search, prefix ranges */
     private readonly words: readonly string[],
-    private readonly lists: ReadonlyMap<string, Posting>,
+    lists: (Posting | undefined)[],
+    private readonly load: ((ordinal: number) => Posting) | undefined,
     /** per position: the document length (sum of lexeme frequencies); -1 for a NULL value */
     readonly docLength: Int32Array,
-  ) {}
+  ) {
+    this.lists = lists;
+  }
 
   static build(length: number, read: (pos: number) => TsVector | null): InvertedIndex {
     const rows = new Map<string, number[]>();
@@ -53,10 +60,17 @@ export class InvertedIndex {
       }
       docLength[pos] = dl;
     }
-    const lists = new Map<string, Posting>();
-    for (const [word, r] of rows) lists.set(word, InvertedIndex.posting(Int32Array.from(r), Uint16Array.from(freqs.get(word)!), docLength));
-    const words = [...lists.keys()].sort(compareLexemes);
-    return new InvertedIndex(words, lists, docLength);
+    const words = [...rows.keys()].sort(compareLexemes);
+    const lists = words.map((w) => InvertedIndex.posting(Int32Array.from(rows.get(w)!), Uint16Array.from(freqs.get(w)!), docLength));
+    return new InvertedIndex(words, lists, undefined, docLength);
+  }
+
+  /**
+   * An index read back from its file (inverted-index-file.ts): the lexemes and lengths at
+   * once, each posting list when first asked for.
+   */
+  static lazy(words: readonly string[], docLength: Int32Array, load: (ordinal: number) => Posting): InvertedIndex {
+    return new InvertedIndex(words, new Array<Posting | undefined>(words.length), load, docLength);
   }
 
   /** a posting list with its bounds */
@@ -69,13 +83,42 @@ export class InvertedIndex {
     return { rows, freqs, maxFreq, minLength };
   }
 
+  /** how many distinct lexemes the index holds */
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** the lexeme with this ordinal (0 ≤ ordinal < size, in tsvector order) */
+  wordAt(ordinal: number): string {
+    return this.words[ordinal]!;
+  }
+
+  /** the posting list of the lexeme with this ordinal */
+  postingAt(ordinal: number): Posting {
+    let p = this.lists[ordinal];
+    if (!p) this.lists[ordinal] = p = this.load!(ordinal);
+    return p;
+  }
+
+  /** the ordinal of a lexeme, or -1 */
+  private ordinalOf(word: string): number {
+    let lo = 0, hi = this.words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compareLexemes(this.words[mid]!, word);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return -1;
+  }
+
   /**
    * The rows holding `word` (with `prefix`: any lexeme starting with it, frequencies summed
    * per row): one BM25 term's list.
    */
   termPosting(word: string, prefix: boolean): Posting | undefined {
-    if (!prefix) return this.lists.get(word);
-    const lists = this.wordsWithPrefix(word).map((w) => this.lists.get(w)!);
+    if (!prefix) return this.posting(word);
+    const lists = this.wordsWithPrefix(word).map((w) => this.posting(w)!);
     if (lists.length <= 1) return lists[0];
     const tf = new Int32Array(this.docLength.length);
     for (const l of lists) for (let i = 0; i < l.rows.length; i++) tf[l.rows[i]!] += l.freqs[i]!;
@@ -87,7 +130,8 @@ export class InvertedIndex {
 
   /** the rows holding exactly this lexeme */
   posting(word: string): Posting | undefined {
-    return this.lists.get(word);
+    const i = this.ordinalOf(word);
+    return i < 0 ? undefined : this.postingAt(i);
   }
 
   /** lexemes starting with `prefix` */
@@ -126,9 +170,9 @@ export class InvertedIndex {
   private evaluate(n: QueryNode): Int32Array | undefined {
     switch (n.type) {
       case 'val': {
-        if (!n.prefix) return this.lists.get(n.word)?.rows ?? EMPTY;
+        if (!n.prefix) return this.posting(n.word)?.rows ?? EMPTY;
         const words = this.wordsWithPrefix(n.word);
-        return words.length === 1 ? this.lists.get(words[0]!)!.rows : this.union(words.map((w) => this.lists.get(w)!.rows));
+        return words.length === 1 ? this.posting(words[0]!)!.rows : this.union(words.map((w) => this.posting(w)!.rows));
       }
       case 'stop': case 'not': return undefined;
       case 'and': case 'phrase': {

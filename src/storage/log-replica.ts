@@ -73,17 +73,17 @@ export async function readPosition(db: ClassicLevel<string, Uint8Array>): Promis
 /** The files a table manifest record (T/…) refers to. */
 function manifestFiles(value: Uint8Array, key: string): string[] {
   const m = JSON.parse(Buffer.from(unframe(value, `manifest record ${key}`)).toString('utf8')) as {
-    segments?: { file: string; annFiles?: Record<string, string> }[];
+    segments?: { file: string; annFiles?: Record<string, string>; textFiles?: Record<string, string> }[];
     vectorIndexes?: { centers?: string }[];
   };
   const out: string[] = [];
-  for (const s of m.segments ?? []) out.push(s.file, ...Object.values(s.annFiles ?? {}));
+  for (const s of m.segments ?? []) out.push(s.file, ...Object.values(s.annFiles ?? {}), ...Object.values(s.textFiles ?? {}));
   for (const v of m.vectorIndexes ?? []) if (v.centers) out.push(v.centers);
   return out;
 }
 
 /** Index files are derived data: a node rebuilds one that is missing. */
-const isDerived = (file: string) => file.endsWith('.usearch') || file.endsWith('.ivf');
+const isDerived = (file: string) => file.endsWith('.usearch') || file.endsWith('.ivf') || file.endsWith('.gin');
 
 /** When the leader writes checkpoints (checkpoint.ts). */
 export interface CheckpointPolicy {

@@ -525,6 +525,11 @@ export class SealedSegment implements Segment {
     return index;
   }
 
+  /** An inverted index read from its file: invertedIndex(key) answers with it from now on */
+  adoptInvertedIndex(key: string, index: InvertedIndex): void {
+    this.inverted.set(key, index);
+  }
+
   /** NULLs in a column (0: every row has a value) */
   nullCount(col: number): number {
     let n = 0;
@@ -566,6 +571,14 @@ export class SealedSegment implements Segment {
         if (visit(c.start + i, partial) === false) return;
       }
     }
+  }
+
+  /** a row of `width` values with only `columns` read, the others NULL */
+  partialRow(pos: number, columns: readonly number[], width: number): Row {
+    const c = this.chunkOf(pos);
+    const row: Row = new Array(width).fill(null);
+    for (const k of columns) row[k] = c.readers[k](pos - c.start);
+    return row;
   }
 
   keyRow(pos: number, columns: readonly number[]): Row {

@@ -121,12 +121,19 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
     for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
   }
   if (idx.method === 'hnsw' || idx.method === 'ivfflat') await ctx.storage.dropVectorIndex(t.oid, idx.name);
-  if (idx.method === 'gin') ctx.storage.keepGrowingSmall?.(t.oid, t.indexes.some((i) => i.method === 'gin'));
+  if (idx.method === 'gin') {
+    ctx.storage.keepGrowingSmall?.(t.oid, t.indexes.some((i) => i.method === 'gin'));
+    await ctx.storage.dropTextIndex?.(t.oid, idx.name);
+  }
   // a partitioned table's index: the indexes made for it on the partitions go with it
   for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : []) {
     for (const child of leaf.indexes.filter((i) => i.parentIndex === idx.oid)) {
       leaf.indexes = leaf.indexes.filter((i) => i !== child);
       if (child.method === 'hnsw' || child.method === 'ivfflat') await ctx.storage.dropVectorIndex(leaf.oid, child.name);
+      if (child.method === 'gin') {
+        ctx.storage.keepGrowingSmall?.(leaf.oid, leaf.indexes.some((i) => i.method === 'gin'));
+        await ctx.storage.dropTextIndex?.(leaf.oid, child.name);
+      }
     }
   }
   ctx.catalog.version++;

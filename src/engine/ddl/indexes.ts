@@ -12,6 +12,7 @@ import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColum
 import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
+import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
 /**
  * pgvector's operator classes: the type each accepts, the operator it indexes, and the
@@ -102,8 +103,8 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
 }
 
 /**
- * GIN: sealed segments carry the inverted lists, so the rows there are get sealed and the
- * growing segment is kept small. On a partitioned table each leaf partition gets its own
+ * GIN: sealed segments carry the inverted lists (each in a file beside the segment), so the
+ * rows there are get sealed and the growing segment is kept small. On a partitioned table each leaf partition gets its own
  * index (attached to the parent's, as in PostgreSQL), also partitions created later
  * (partitionIndexes).
  */
@@ -116,7 +117,8 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
   }
   ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
-  await ctx.storage.seal?.(table.oid);
+  if (ctx.storage.createTextIndex) await ctx.storage.createTextIndex(table.oid, textIndexSpec(idx), indexVector(idx));
+  else await ctx.storage.seal?.(table.oid);
   ctx.indexBuild?.partitionDone();
 }
 

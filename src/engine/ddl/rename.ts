@@ -5,6 +5,7 @@ import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
+import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
@@ -35,6 +36,10 @@ function renameIndex(ctx: DdlContext, stmt: Rename): void {
   if (ctx.catalog.relationNameTaken(t.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
   t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: stmt.newName } : x));
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
+  // storage names a GIN index's files (sizes, DROP INDEX) by the index name
+  if (idx.method === 'gin' && t.kind === 'r') {
+    ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
+  }
   ctx.catalog.version++;
 }
 

@@ -14,7 +14,8 @@ import {
   numnode, phraseToTsquery, plainToTsquery, querytree, toTsquery, tsqueryAnd, tsqueryNot, tsqueryOr, tsqueryPhrase, websearchToTsquery,
 } from './query.js';
 import { matches } from './match.js';
-import { tsRank, tsRankCd, weightsOf } from './rank.js';
+import { tsRank, tsRankCd, weightsOf, WHOLE_VECTOR_NORMS } from './rank.js';
+import { queryLexemes } from './query-lexemes.js';
 import { parseRegconfig } from '../../types/regconfig.js';
 import { lexize } from './debug.js';
 import { bm25Unbound } from './bm25.js';
@@ -52,7 +53,11 @@ const rank = (score: typeof tsRank): Impl => (a) => {
   const hasWeights = Array.isArray(a[0]);
   const w = weightsOf(hasWeights ? a[0]! : undefined);
   const rest = hasWeights ? a.slice(1) : a;
-  return score(w, parseTsvector(S(rest[0]!)), parseTsquery(S(rest[1]!)), (rest[2] as number | undefined) ?? 0);
+  const q = parseTsquery(S(rest[1]!));
+  const method = (rest[2] as number | undefined) ?? 0;
+  // only the query's lexemes matter unless a normalization reads the whole vector
+  const named = method & WHOLE_VECTOR_NORMS ? undefined : queryLexemes(S(rest[0]!), q);
+  return named ? score(w, named.lexemes, q, method, named.empty) : score(w, parseTsvector(S(rest[0]!)), q, method);
 };
 
 const rankSignatures = (name: string, score: typeof tsRank): TextSearchFunction[] => [

@@ -14,6 +14,9 @@ const DEFAULT_WEIGHTS = [0.1, 0.2, 0.4, 1.0].map(f);
 
 const NORM_LOGLENGTH = 0x01, NORM_LENGTH = 0x02, NORM_EXTDIST = 0x04, NORM_UNIQ = 0x08, NORM_LOGUNIQ = 0x10, NORM_RDIVRPLUS1 = 0x20;
 
+/** normalizations that read the whole tsvector (its length or lexeme count) */
+export const WHOLE_VECTOR_NORMS = NORM_LOGLENGTH | NORM_LENGTH | NORM_UNIQ | NORM_LOGUNIQ;
+
 type Operand = Extract<QueryNode, { type: 'val' }>;
 
 /** getWeights: a float4[] of at least 4 (D, C, B, A); negative entries keep the default */
@@ -117,8 +120,8 @@ function rankOr(w: number[], v: TsVector, q: QueryNode): number {
 }
 
 /** ts_rank([weights,] tsvector, tsquery [, normalization]) */
-export function tsRank(w: number[], v: TsVector, q: TsQuery, method: number): number {
-  if (v.length === 0 || !q) return 0;
+export function tsRank(w: number[], v: TsVector, q: TsQuery, method: number, empty = v.length === 0): number {
+  if (empty || !q) return 0;
   let res = q.type === 'and' || q.type === 'phrase' ? rankAnd(w, v, q) : rankOr(w, v, q);
   if (res < 0) res = f(1e-20);
   if (method & NORM_LOGLENGTH) res = f(res / (Math.log(cntLength(v) + 1) / Math.log(2.0)));
