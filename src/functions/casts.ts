@@ -75,7 +75,7 @@ export function formatSettingsOf(ctx: EvalContext): FormatSettings {
     intervalStyle: ctx.setting('intervalstyle'),
     extraFloatDigits: efd !== undefined ? Number(efd) : 1,
     relationName: (oid) => ctx.services.relationName(oid),
-    procName: (oid) => ctx.services.procName?.(oid),
+    procName: (oid, signature) => ctx.services.procName?.(oid, signature),
     namespaceName: (oid) => ctx.services.namespaceName?.(oid),
     roleName: (oid) => ctx.services.roleName?.(oid),
   };
