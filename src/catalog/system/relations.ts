@@ -10,7 +10,7 @@
  * PostgreSQL puts on the wire for them.
  */
 import { NAMESPACE, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
-import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
+import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
 import { formatAcl, ownerOf, type Roles, type Securable } from '../roles.js';
@@ -22,6 +22,7 @@ import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcR
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 import { columnPrivilegeRows } from './column-privileges.js';
+import { amopRows, amprocRows, opclassRows, opfamilyRows } from './opclass-rows.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -75,7 +76,7 @@ function opclassOid(method: string, opclass: string | undefined, typeOid: number
     return VECTOR_OPCLASSES.find((o) => o.am === method && o.name === want)?.oid ?? 0;
   }
   if (method === 'gin') return 10073; // tsvector_ops
-  return BTREE_OPCLASSES[typeOid]?.[0] ?? 0;
+  return BTREE_OPCLASSES[typeOid]?.[0] ?? VECTOR_OPCLASSES.find((o) => o.am === 'btree' && typeByName(o.type)?.oid === typeOid)?.oid ?? 0;
 }
 
 function userTables(c: Catalog): TableDef[] {
@@ -335,16 +336,12 @@ export function buildSystemRelations(): SystemRelation[] {
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
-    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], () => {
-    const rows: Row[] = [];
-    for (const [ty, [o, n, fam]] of Object.entries(BTREE_OPCLASSES)) {
-      if (Number(ty) === OID.varchar) continue;
-      rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
-    }
-    rows.push([10073, AM.gin, 'tsvector_ops', NAMESPACE.pg_catalog, ROLE.bootstrap, 3659, OID.tsvector, true, OID.text]);
-    for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, OID.vector, v.def, 0]);
-    return rows;
-  }, 2616));
+    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], opclassRows, 2616));
+  add(rel('pg_catalog', 'pg_opfamily', [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]], opfamilyRows, 2753));
+  add(rel('pg_catalog', 'pg_amop', [['oid', oid], ['amopfamily', oid], ['amoplefttype', oid], ['amoprighttype', oid], ['amopstrategy', int2],
+    ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]], amopRows, 2602));
+  add(rel('pg_catalog', 'pg_amproc', [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2],
+    ['amproc', regproc]], amprocRows, 2603));
 
   add(rel('pg_catalog', 'pg_database', [
     ['oid', oid], ['datname', name], ['datdba', oid], ['encoding', int4], ['datlocprovider', char], ['datistemplate', bool],
@@ -499,6 +496,7 @@ export function buildSystemRelations(): SystemRelation[] {
       member(CLASS_OID.pg_am, AM.hnsw);
       member(CLASS_OID.pg_am, AM.ivfflat);
       for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
+      for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opfamily, o.oid);
       for (const f of pgvectorProcOids()) member(CLASS_OID.pg_proc, f);
       for (const o of pgvectorOperatorOids()) member(CLASS_OID.pg_operator, o);
       for (const c of pgvectorCastOids()) member(CLASS_OID.pg_cast, c);
