@@ -117,11 +117,15 @@ function typeCollation(t: TypeInfo | undefined): number {
   return t.oid === OID.name ? COLL_C : COLL_DEFAULT;
 }
 
-/** pg_type.typstorage: pgvector declares vector STORAGE = external; numeric is main. */
+/**
+ * pg_type.typstorage: pgvector declares vector STORAGE = external; numeric is main;
+ * int2vector, oidvector and tsquery are varlena but plain.
+ */
 function typeStorage(t: TypeInfo | undefined): string {
   if (!t) return 'p';
   if (t.oid === OID.vector || t.oid === OID.halfvec || t.oid === OID.sparsevec) return 'e';
   if (t.oid === OID.numeric) return 'm';
+  if (t.oid === OID.int2vector || t.oid === OID.oidvector || t.oid === OID.tsquery) return 'p';
   return t.len === -1 ? 'x' : 'p';
 }
 
@@ -177,11 +181,13 @@ export function buildSystemRelations(): SystemRelation[] {
     const rows: Row[] = [];
     for (const t of TYPES.values()) {
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
-      const typtype = t.category === 'P' ? 'p' : 'b';
+      // unknown (category X) and record[] are pseudo-types too
+      const pseudo = t.category === 'P' || t.oid === OID.unknown || t.oid === OID._record;
+      const typtype = pseudo ? 'p' : 'b';
       // PostgreSQL's typinput … typanalyze (int4in, vector_in, array_in for arrays: pgjdbc tests typinput = 'array_in'::regproc)
       const [input, output, receive, send, modin, modout, analyze, subscript] = builtinTypeProcs(t.name) ?? [0, 0, 0, 0, 0, 0, 0, 0];
       rows.push([
-        t.oid, t.name, ns, ROLE.bootstrap, t.len, t.byval ?? false, typtype, t.category, t.preferred ?? false, true, t.delim ?? ',',
+        t.oid, t.name, ns, ROLE.bootstrap, t.len, t.byval ?? false, typtype, t.oid === OID._record ? 'P' : t.category, t.preferred ?? false, true, t.delim ?? ',',
         0, subscript, t.elem ?? 0, t.array ?? 0, input, output, receive, send, modin, modout, analyze, t.align ?? 'i',
         typeStorage(t), false, 0, -1, 0, typeCollation(t), null, null, null,
       ]);
