@@ -3,6 +3,8 @@
  * indexes with (btree per type, gin tsvector_ops) and pgvector's (access-methods.ts), whose
  * operators and support functions are looked up among the built-in pg_operator / pg_proc
  * rows. psql's \dx+ vector lists the classes and families; DBeaver and pg_dump join them.
+ * pgvector's rows exist once CREATE EXTENSION vector ran in the database (as in PostgreSQL:
+ * pg_dump would otherwise dump them as the database's own operator classes).
  */
 import { NAMESPACE } from '../catalog.js';
 import { OID, typeByName, type Row } from '../../types/types.js';
@@ -34,29 +36,29 @@ function procOid(name: string, args: string[]): number {
 }
 
 /** pg_opclass: the btree classes (varchar uses text_ops), gin's tsvector_ops, pgvector's */
-export function opclassRows(): Row[] {
+export function opclassRows(withVector: boolean): Row[] {
   const rows: Row[] = [];
   for (const [ty, [o, n, fam]] of Object.entries(BTREE_OPCLASSES)) {
     if (Number(ty) === OID.varchar) continue;
     rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
   }
   rows.push([TSVECTOR_GIN_OPCLASS, AM.gin, 'tsvector_ops', NAMESPACE.pg_catalog, ROLE.bootstrap, 3659, OID.tsvector, true, OID.text]);
-  for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, typeOid(v.type), v.def, 0]);
+  if (withVector) for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, typeOid(v.type), v.def, 0]);
   return rows;
 }
 
 /** pg_opfamily: the families of the classes pg_opclass lists */
-export function opfamilyRows(): Row[] {
+export function opfamilyRows(withVector: boolean): Row[] {
   return [
     ...CORE_OPFAMILIES.map(([oid, name, am]) => [oid, AM[am], name, NAMESPACE.pg_catalog, ROLE.bootstrap]),
-    ...VECTOR_OPCLASSES.map((v) => [v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap]),
+    ...(withVector ? VECTOR_OPCLASSES : []).map((v) => [v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap]),
   ];
 }
 
 /** pg_amop of pgvector's families: a distance operator for ORDER BY (sorted as float8), or btree's comparisons for search */
-export function amopRows(): Row[] {
+export function amopRows(withVector: boolean): Row[] {
   const rows: Row[] = [];
-  for (const v of VECTOR_OPCLASSES) {
+  for (const v of withVector ? VECTOR_OPCLASSES : []) {
     const t = typeOid(v.type);
     const ordering = v.am !== 'btree';
     v.operators.forEach((op, i) => rows.push([FIRST_AMOP_OID + rows.length, v.oid, t, t, i + 1, ordering ? 'o' : 's', operatorOid(op, v.type), AM[v.am],
@@ -66,9 +68,9 @@ export function amopRows(): Row[] {
 }
 
 /** pg_amproc of pgvector's families */
-export function amprocRows(): Row[] {
+export function amprocRows(withVector: boolean): Row[] {
   const rows: Row[] = [];
-  for (const v of VECTOR_OPCLASSES) {
+  for (const v of withVector ? VECTOR_OPCLASSES : []) {
     const t = typeOid(v.type);
     for (const [num, name, args] of v.procs) {
       rows.push([FIRST_AMPROC_OID + rows.length, v.oid, t, t, num, procOid(name, args.split(',').map((a) => (a === 'T' ? v.type : a)))]);

@@ -342,12 +342,12 @@ export function buildSystemRelations(): SystemRelation[] {
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
-    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], opclassRows, 2616));
-  add(rel('pg_catalog', 'pg_opfamily', [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]], opfamilyRows, 2753));
+    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], (ctx) => opclassRows(ctx.catalog.extensions.has('vector')), 2616));
+  add(rel('pg_catalog', 'pg_opfamily', [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]], (ctx) => opfamilyRows(ctx.catalog.extensions.has('vector')), 2753));
   add(rel('pg_catalog', 'pg_amop', [['oid', oid], ['amopfamily', oid], ['amoplefttype', oid], ['amoprighttype', oid], ['amopstrategy', int2],
-    ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]], amopRows, 2602));
+    ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]], (ctx) => amopRows(ctx.catalog.extensions.has('vector')), 2602));
   add(rel('pg_catalog', 'pg_amproc', [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2],
-    ['amproc', regproc]], amprocRows, 2603));
+    ['amproc', regproc]], (ctx) => amprocRows(ctx.catalog.extensions.has('vector')), 2603));
 
   add(rel('pg_catalog', 'pg_database', [
     ['oid', oid], ['datname', name], ['datdba', oid], ['encoding', int4], ['datlocprovider', char], ['datistemplate', bool],
