@@ -32,6 +32,11 @@ DROP TABLE dob_t;
 \dAf ivfflat
 \dAp hnsw
 \dAp ivfflat
+\dAo hnsw
+\dAo+ ivfflat
+\dAo btree vector|halfvec|sparsevec
+SELECT 0::regoper AS oper, 0::regoperator AS operator, o.oid::regoper, o.oid::regoperator FROM pg_operator o
+ WHERE o.oprname IN ('<%>', '<~>', '<+>') OR (o.oprname = '<->' AND o.oprleft = 'halfvec'::regtype) ORDER BY o.oid::regoperator::text;
 SELECT f.opfname, a.amname, o.amopstrategy, o.amoppurpose, op.oprname, o.amoplefttype::regtype, o.amoprighttype::regtype, sf.opfname AS sortfamily
   FROM pg_amop o JOIN pg_opfamily f ON f.oid = o.amopfamily JOIN pg_am a ON a.oid = o.amopmethod JOIN pg_operator op ON op.oid = o.amopopr
   LEFT JOIN pg_opfamily sf ON sf.oid = o.amopsortfamily

@@ -8,7 +8,7 @@ import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { parseQualifiedName } from '../sql/names.js';
 import type { SessionContext } from './context.js';
 import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
-import { builtinProcSignatureParts, builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
+import { builtinOperatorName, builtinProcSignatureParts, builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
 import { formatType } from '../types/types.js';
 import { quoteIdent } from '../types/identifiers.js';
 import type { RegNameLookups } from '../types/text-io.js';
@@ -120,6 +120,7 @@ export function regLookups(ctx: SessionContext): Required<Omit<RegNameLookups, '
     namespaceName: regnamespaceOut,
     roleOid: (name) => regroleIn(ctx.engine.roles, name),
     roleName: (oid) => regroleOut(ctx.engine.roles, oid),
+    operatorName: builtinOperatorName,
   };
 }
 

@@ -38,6 +38,8 @@ export interface FormatSettings {
   /** regnamespace / regrole output: oid → schema / role name (numbers when unknown) */
   namespaceName?: (oid: number) => string | undefined;
   roleName?: (oid: number) => string | undefined;
+  /** regoper output: oid → operator name (qualified when overloaded); with `signature`, regoperator's `name(left,right)` */
+  operatorName?: (oid: number, signature?: boolean) => string | undefined;
 }
 
 export interface ParseSettings {
@@ -56,7 +58,7 @@ export interface ParseSettings {
 }
 
 /** Name lookups of the reg* types' input and output, which need the catalog (the session supplies them). */
-export type RegNameLookups = Pick<ParseSettings, 'relationOid' | 'procOid' | 'namespaceOid' | 'roleOid'> & Pick<FormatSettings, 'namespaceName' | 'roleName'>;
+export type RegNameLookups = Pick<ParseSettings, 'relationOid' | 'procOid' | 'namespaceOid' | 'roleOid'> & Pick<FormatSettings, 'namespaceName' | 'roleName' | 'operatorName'>;
 
 // ---------------------------------------------------------------- scalars
 
@@ -358,6 +360,9 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     case OID.regprocedure: return value === 0 ? '-' : settings.procName?.(value as number, true) ?? String(value);
     case OID.regnamespace: return value === 0 ? '-' : settings.namespaceName?.(value as number) ?? String(value);
     case OID.regrole: return value === 0 ? '-' : settings.roleName?.(value as number) ?? String(value);
+    // regoperout / regoperatorout print InvalidOid as 0
+    case OID.regoper: return settings.operatorName?.(value as number) ?? String(value);
+    case OID.regoperator: return settings.operatorName?.(value as number, true) ?? String(value);
     case OID.regconfig: return value === 0 ? '-' : formatRegconfig(value as number);
     case OID.regdictionary: return value === 0 ? '-' : formatRegdictionary(value as number);
   }

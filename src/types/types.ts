@@ -135,6 +135,8 @@ const BASE: TypeInfo[] = [
   t(OID.interval, 'interval', 16, 'T', { preferred: true, array: OID._interval, byval: false, align: 'd' }),
   t(OID.numeric, 'numeric', -1, 'N', { array: OID._numeric }),
   t(OID.regprocedure, 'regprocedure', 4, 'N'),
+  t(OID.regoper, 'regoper', 4, 'N'),
+  t(OID.regoperator, 'regoperator', 4, 'N'),
   t(OID.regclass, 'regclass', 4, 'N', { array: OID._regclass }),
   t(OID.regtype, 'regtype', 4, 'N', { array: OID._regtype }),
   t(OID.regnamespace, 'regnamespace', 4, 'N', { array: OID._regnamespace }),
