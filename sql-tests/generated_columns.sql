@@ -49,3 +49,14 @@ INSERT INTO gcast (id, body) VALUES (1, 'the cats sat');
 SELECT id, tsv, low, l3, t2, t3, n, q, s, js, cc, ff FROM gcast;
 DROP TABLE gcast;
 DROP SEQUENCE gcast_seq;
+-- the coerced literal as the Const prints: int4 bare, numeric with a fraction bare, names as reg* output spells them
+CREATE SEQUENCE gcast_seq2;
+CREATE TABLE gcast2 (a text DEFAULT repeat('ab', '3'), b numeric DEFAULT round('2.5', 1), c numeric DEFAULT round('3', 1),
+  d numeric DEFAULT round('-2.5', 1), e text DEFAULT repeat('x', '-1'), f text DEFAULT repeat('x', ' 007'),
+  h text DEFAULT to_char('2.5'::float8, '9.9'), i bigint DEFAULT nextval('public.GCAST_SEQ2'), k tsvector DEFAULT to_tsvector('English', 'x'),
+  m text DEFAULT btrim('xx', 'x'), n bool DEFAULT pg_has_role('postgres', 'usage'), o text DEFAULT to_char(1.5, ''), p int DEFAULT length('it''s'));
+SELECT attname, pg_get_expr(adbin, adrelid, true) FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum WHERE adrelid = 'gcast2'::regclass ORDER BY adnum;
+INSERT INTO gcast2 DEFAULT VALUES;
+SELECT a, b, c, d, e, f, h, i, k, m, n, o, p FROM gcast2;
+DROP TABLE gcast2;
+DROP SEQUENCE gcast_seq2;

@@ -12,8 +12,8 @@
 import type { A_Const, A_Expr, FuncCall, Node, TypeName } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
 import { quoteIdent } from '../../types/identifiers.js';
-import { formatType, typeByName } from '../../types/types.js';
-import { literalArgTypes } from './literal-arg-types.js';
+import { formatType } from '../../types/types.js';
+import { literalArgTypes, typedLiteral } from './literal-arg-types.js';
 import { resolveTypeName } from '../type-names.js';
 
 /** What a printed node is, as far as its parent's parentheses care (ruleutils isSimpleNode). */
@@ -256,9 +256,8 @@ function printCall(f: FuncCall): string {
 function callArgs(names: readonly string[], args: readonly Node[]): string {
   const types = literalArgTypes(names[names.length - 1]!, names.length > 1 ? names[names.length - 2] : undefined, args.length);
   return args.map((a, i) => {
-    const literal = 'A_Const' in a && a.A_Const.sval ? a.A_Const : undefined;
-    const type = literal && types[i] !== undefined ? typeByName(types[i]!) : undefined;
-    return literal && type ? `${printConst(literal).text}::${formatType({ oid: type.oid, typmod: -1 })}` : deparseExpr(a);
+    const literal = 'A_Const' in a && a.A_Const.sval ? a.A_Const.sval.sval ?? '' : undefined;
+    return literal !== undefined && types[i] !== undefined ? typedLiteral(literal, types[i]!) : deparseExpr(a);
   }).join(', ');
 }
 
