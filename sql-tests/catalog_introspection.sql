@@ -45,3 +45,10 @@ SELECT pg_table_is_visible('cat_docs'::regclass), has_schema_privilege('public',
 SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('public', 'pg_catalog', 'information_schema') ORDER BY 1;
 DROP TABLE cat_docs;
 SELECT count(*) FROM pg_class WHERE relname LIKE 'cat_docs%';
+-- pg_type's physical properties (typlen, typbyval, typalign, typstorage) of built-in and pgvector types
+SELECT typname, typlen, typbyval, typalign, typstorage, typtype, typcategory FROM pg_type
+ WHERE typname IN ('cstring', 'unknown', 'anyarray', 'anycompatiblearray', 'anyelement', 'record', '_record', 'interval', '_interval',
+   'int2vector', 'oidvector', 'tsquery', 'tsvector', 'vector', '_vector', 'halfvec', 'sparsevec', 'bit', 'varbit', 'numeric', 'name',
+   'uuid', 'int8', 'float8', 'float4', 'int2', 'text', 'bool', 'char', 'tid', 'jsonb', 'json', 'void', 'date', 'timestamptz', 'time',
+   'bytea', 'oid', 'regclass', 'regprocedure', '_text', '_int8', '_float8', '_name', 'internal', 'trigger')
+ ORDER BY typname;

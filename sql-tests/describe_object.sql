@@ -23,3 +23,31 @@ DROP FUNCTION dob_f;
 DROP SEQUENCE dob_s;
 DROP VIEW dob_v;
 DROP TABLE dob_t;
+-- pgvector's operator classes and families, their operators and support functions (psql \dx+, \dA*)
+\dx+ vector
+\dAc hnsw
+\dAc ivfflat
+\dAc btree vector|halfvec|sparsevec
+\dAf hnsw
+\dAf ivfflat
+\dAp hnsw
+\dAp ivfflat
+\dAo hnsw
+\dAo+ ivfflat
+\dAo btree vector|halfvec|sparsevec
+SELECT 0::regoper AS oper, 0::regoperator AS operator, o.oid::regoper, o.oid::regoperator FROM pg_operator o
+ WHERE o.oprname IN ('<%>', '<~>', '<+>') OR (o.oprname = '<->' AND o.oprleft = 'halfvec'::regtype) ORDER BY o.oid::regoperator::text;
+SELECT f.opfname, a.amname, o.amopstrategy, o.amoppurpose, op.oprname, o.amoplefttype::regtype, o.amoprighttype::regtype, sf.opfname AS sortfamily
+  FROM pg_amop o JOIN pg_opfamily f ON f.oid = o.amopfamily JOIN pg_am a ON a.oid = o.amopmethod JOIN pg_operator op ON op.oid = o.amopopr
+  LEFT JOIN pg_opfamily sf ON sf.oid = o.amopsortfamily
+ WHERE f.opfname IN ('vector_ops', 'halfvec_ops', 'sparsevec_ops', 'bit_jaccard_ops', 'halfvec_l1_ops') ORDER BY 1, 2, 3;
+SELECT c.opcname, a.amname, c.opcintype::regtype, c.opcdefault, f.opfname = c.opcname AS own_family
+  FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod JOIN pg_opfamily f ON f.oid = c.opcfamily
+ WHERE a.amname IN ('hnsw', 'ivfflat') ORDER BY 1, 2;
+CREATE TABLE dob_h (id int, h halfvec(3), s sparsevec(5), b bit(8));
+CREATE INDEX dob_h_cos ON dob_h USING hnsw (h halfvec_cosine_ops);
+CREATE INDEX dob_s_ip ON dob_h USING hnsw (s sparsevec_ip_ops);
+CREATE INDEX dob_b_jac ON dob_h USING hnsw (b bit_jaccard_ops);
+SELECT i.indexrelid::regclass, c.opcname, pg_describe_object('pg_opclass'::regclass, c.oid, 0)
+  FROM pg_index i JOIN pg_opclass c ON c.oid = i.indclass[0] WHERE i.indrelid = 'dob_h'::regclass ORDER BY i.indexrelid::regclass::text;
+DROP TABLE dob_h;

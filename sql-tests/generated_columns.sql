@@ -26,3 +26,37 @@ SELECT attname, attgenerated, atthasdef FROM pg_attribute WHERE attrelid = 'gdoc
 CREATE TABLE gbad (a int DEFAULT 1 GENERATED ALWAYS AS (2) STORED);
 CREATE TABLE gbad (a int, b int GENERATED ALWAYS AS (c + 1) STORED, c int GENERATED ALWAYS AS (a * 2) STORED);
 DROP TABLE gdocs;
+-- string literals passed to functions show the parameter type PostgreSQL coerced them to (regconfig, regclass, text)
+CREATE SEQUENCE gcast_seq;
+CREATE TABLE gcast (id int, body text,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED,
+  low text DEFAULT lower('ABC'),
+  l3 text GENERATED ALWAYS AS (left(body, 3)) STORED,
+  t2 tsvector DEFAULT to_tsvector('simple', 'a b'),
+  t3 tsvector DEFAULT to_tsvector('x y'),
+  n bigint DEFAULT nextval('gcast_seq'),
+  q tsquery DEFAULT plainto_tsquery('english', 'cat'),
+  s text DEFAULT substr('abcdef', 2, 3),
+  js jsonb DEFAULT jsonb_build_object('a', 1),
+  cc text DEFAULT concat('a', 1, 'b'),
+  ff text DEFAULT format('%s-%s', 'a', 2),
+  CONSTRAINT gcast_match CHECK (to_tsvector('english', body) @@ to_tsquery('english', 'x') OR body IS NULL));
+CREATE INDEX gcast_gin ON gcast USING gin (to_tsvector('english', body));
+\d gcast
+SELECT attname, pg_get_expr(adbin, adrelid) FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum WHERE adrelid = 'gcast'::regclass ORDER BY adnum;
+SELECT pg_get_constraintdef(oid, true) FROM pg_constraint WHERE conname = 'gcast_match';
+INSERT INTO gcast (id, body) VALUES (1, 'the cats sat');
+SELECT id, tsv, low, l3, t2, t3, n, q, s, js, cc, ff FROM gcast;
+DROP TABLE gcast;
+DROP SEQUENCE gcast_seq;
+-- the coerced literal as the Const prints: int4 bare, numeric with a fraction bare, names as reg* output spells them
+CREATE SEQUENCE gcast_seq2;
+CREATE TABLE gcast2 (a text DEFAULT repeat('ab', '3'), b numeric DEFAULT round('2.5', 1), c numeric DEFAULT round('3', 1),
+  d numeric DEFAULT round('-2.5', 1), e text DEFAULT repeat('x', '-1'), f text DEFAULT repeat('x', ' 007'),
+  h text DEFAULT to_char('2.5'::float8, '9.9'), i bigint DEFAULT nextval('public.GCAST_SEQ2'), k tsvector DEFAULT to_tsvector('English', 'x'),
+  m text DEFAULT btrim('xx', 'x'), n bool DEFAULT pg_has_role('postgres', 'usage'), o text DEFAULT to_char(1.5, ''), p int DEFAULT length('it''s'));
+SELECT attname, pg_get_expr(adbin, adrelid, true) FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum WHERE adrelid = 'gcast2'::regclass ORDER BY adnum;
+INSERT INTO gcast2 DEFAULT VALUES;
+SELECT a, b, c, d, e, f, h, i, k, m, n, o, p FROM gcast2;
+DROP TABLE gcast2;
+DROP SEQUENCE gcast_seq2;

@@ -32,3 +32,27 @@ DISCARD PLANS;
 DISCARD SEQUENCES;
 DISCARD TEMP;
 DROP TABLE pv;
+-- EXPLAIN [ANALYZE] EXECUTE: plans are Quiver's own (test/plans/prepared.txt); here its errors, and that ANALYZE runs the statement
+CREATE TABLE pe_explain (id int PRIMARY KEY, note text);
+INSERT INTO pe_explain VALUES (1, 'a'), (2, 'b');
+PREPARE pe_upd(int) AS UPDATE pe_explain SET note = 'changed' WHERE id = $1;
+PREPARE pe_sel(int) AS SELECT note FROM pe_explain WHERE id = $1;
+\o /dev/null
+EXPLAIN EXECUTE pe_upd(1);
+EXPLAIN (COSTS OFF) EXECUTE pe_sel(1);
+EXPLAIN ANALYZE EXECUTE pe_upd(2);
+\o
+SELECT id, note FROM pe_explain ORDER BY id;
+EXPLAIN EXECUTE pe_missing;
+EXPLAIN (COSTS OFF) EXECUTE pe_missing(1);
+EXPLAIN EXECUTE pe_sel;
+EXPLAIN EXECUTE pe_sel(1, 2);
+EXPLAIN EXECUTE pe_sel('abc');
+BEGIN;
+EXPLAIN ANALYZE EXECUTE pe_missing(1);
+EXPLAIN EXECUTE pe_sel(1);
+ROLLBACK;
+DEALLOCATE pe_upd;
+EXPLAIN EXECUTE pe_upd(1);
+DEALLOCATE pe_sel;
+DROP TABLE pe_explain;

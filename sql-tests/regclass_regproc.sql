@@ -20,3 +20,13 @@ DROP TABLE qn_t;
 SELECT 'public'::regnamespace, 'PUBLIC'::regnamespace::oid, '"pg_catalog"'::regnamespace::text, 2200::regnamespace, 0::regnamespace, 99999::regnamespace, '-'::regnamespace::oid;
 SELECT 'postgres'::regrole, 10::regrole, 99999::regrole, '-'::regrole::oid;
 SELECT nspname FROM pg_namespace WHERE oid = 'information_schema'::regnamespace;
+-- regprocedure output: name(argument types), keywords quoted; InvalidOid prints '-' for every reg* but regoper(ator)
+SELECT 'abs(integer)'::regprocedure, 'l2_distance(vector,vector)'::regprocedure, 'pg_catalog.now()'::regprocedure, 'to_tsvector(regconfig, text)'::regprocedure;
+SELECT 'cosine_distance(halfvec, halfvec)'::regprocedure::text, 'substring(text, integer)'::regprocedure, 'substring(text,integer)'::regprocedure::oid = 'substring(text,integer)'::regprocedure;
+SELECT oid::regprocedure FROM pg_proc WHERE proname IN ('l2_distance', 'vector_dims', 'hnswhandler') ORDER BY oid::regprocedure::text;
+CREATE FUNCTION rp_g(varchar, numeric, int[]) RETURNS int LANGUAGE sql AS 'SELECT 1';
+SELECT 'rp_g(varchar, numeric, int[])'::regprocedure, 'rp_g'::regproc;
+DROP FUNCTION rp_g;
+SELECT 0::regtype AS t, 0::regclass AS c, 0::regproc AS p, 0::regprocedure AS pd, 0::regrole AS r, 0::regnamespace AS n, 0::regconfig AS cfg, 0::regdictionary AS d;
+SELECT '-'::regprocedure AS pd, '-'::regclass AS c, '-'::regtype AS t, '-'::regconfig AS cfg, '-'::regtype::oid AS toid;
+SELECT quote_ident('substring'), quote_ident('left'), quote_ident('name'), quote_ident('all'), quote_ident('int');

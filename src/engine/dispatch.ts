@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { runPlan } from '../executor/operators.js';
 import { batchStream } from '../executor/suspend.js';
-import { assertNever } from '../sql/statement.js';
+import { assertNever, explainOf } from '../sql/statement.js';
 import type { Value } from '../types/types.js';
 import type { ExecResult, RowStream } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
@@ -137,6 +137,15 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       return runDmlStatement(ctx, bound.stmt, stmt.fields, params);
     case 'explain':
       return runExplain(ctx, bound, params);
+    case 'explainExecute': {
+      // the prepared statement's plan (re-planned when the catalog changed), run with the parameters under ANALYZE
+      const target = ctx.sqlPrepared.get(bound.name);
+      const values = executeParams(ctx, target, bound.params);
+      const t0 = performance.now();
+      const statement = rebindIfStale(ctx, target.statement);
+      checkTableAccess(ctx, statement.access ?? []);
+      return runExplain(ctx, explainOf(statement.bound, bound.flags, performance.now() - t0), values);
+    }
     case 'declare':
       return ctx.cursors.declare(ctx, bound, params);
     case 'fetch':

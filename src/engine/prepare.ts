@@ -103,7 +103,8 @@ function fieldsOf(ctx: SessionContext, bound: BoundStatement): FieldInfo[] | nul
   switch (bound.kind) {
     case 'select': return fromSchema(bound.plan.schema);
     case 'dml': return bound.stmt.returning ? fromSchema(bound.stmt.returning.schema) : null;
-    case 'explain': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+    case 'explain':
+    case 'explainExecute': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
     case 'fetch': return bound.move ? null : ctx.cursors.fields(bound.portal) ?? null;
     case 'show': return showFields(bound.name);
     // EXECUTE answers with its prepared statement's columns

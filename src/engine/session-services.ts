@@ -8,7 +8,8 @@ import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { parseQualifiedName } from '../sql/names.js';
 import type { SessionContext } from './context.js';
 import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
-import { builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
+import { builtinOperatorName, builtinProcSignatureParts, builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
+import { formatType } from '../types/types.js';
 import { quoteIdent } from '../types/identifiers.js';
 import type { RegNameLookups } from '../types/text-io.js';
 import { regprocInput } from '../catalog/functions/regproc-input.js';
@@ -35,7 +36,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     },
     relationOid: (name) => relationOid(ctx, name),
     relationName: (oid) => relationName(ctx, oid),
-    procName: (oid) => procName(ctx, oid),
+    procName: (oid, signature) => procName(ctx, oid, signature),
     ...regLookups(ctx),
     partitionInfo: (oid) => {
       const t = catalog.tables.get(oid);
@@ -135,13 +136,24 @@ export function regLookups(ctx: SessionContext): Required<Omit<RegNameLookups, '
     namespaceName: (oid) => regnamespaceOut(ctx.catalog, oid),
     roleOid: (name) => regroleIn(ctx.engine.roles, name),
     roleName: (oid) => regroleOut(ctx.engine.roles, oid),
+    operatorName: builtinOperatorName,
   };
 }
 
-/** regprocout: a CREATE FUNCTION's name (quoted), else a built-in's as PostgreSQL prints it */
-export function procName(ctx: SessionContext, oid: number): string | undefined {
+/**
+ * regprocout: a CREATE FUNCTION's name (quoted), else a built-in's as PostgreSQL prints it;
+ * with `signature`, regprocedureout's `name(argtypes)` (format_procedure: qualified outside
+ * pg_catalog and public, argument types as format_type_be spells them, no spaces).
+ */
+export function procName(ctx: SessionContext, oid: number, signature = false): string | undefined {
   const f = ctx.catalog.functions.get(oid);
-  return f ? quoteIdent(f.name) : builtinRegprocName(oid);
+  if (!signature) return f ? quoteIdent(f.name) : builtinRegprocName(oid);
+  if (f) {
+    const name = f.schema === 'pg_catalog' || f.schema === 'public' ? quoteIdent(f.name) : `${quoteIdent(f.schema)}.${quoteIdent(f.name)}`;
+    return `${name}(${f.params.map((p) => formatType({ oid: p.type.oid, typmod: -1 })).join(',')})`;
+  }
+  const b = builtinProcSignatureParts(oid);
+  return b ? `${quoteIdent(b.name)}(${b.args.map((a) => formatType({ oid: a, typmod: -1 })).join(',')})` : undefined;
 }
 
 /**

@@ -254,8 +254,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   /** regproc output on the wire: the function's name (numbers when unknown) */
-  regprocName(oid: number): string | undefined {
-    return procName(this, oid);
+  regprocName(oid: number, signature?: boolean): string | undefined {
+    return procName(this, oid, signature);
   }
 
   /** reg* input of Bind parameters by name (regclass, regproc, regnamespace, regrole) and regnamespace / regrole output */

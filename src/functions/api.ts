@@ -51,8 +51,8 @@ export interface FunctionServices extends Omit<RegNameLookups, 'relationOid'> {
   /** relation name → oid for ::regclass, or undefined */
   relationOid(name: string): number | undefined;
   relationName(oid: number): string | undefined;
-  /** regproc output: a function's name for an OID, or undefined */
-  procName?(oid: number): string | undefined;
+  /** regproc output: a function's name for an OID (regprocedure's `name(argtypes)` with `signature`), or undefined */
+  procName?(oid: number, signature?: boolean): string | undefined;
   /** a table's place in a partition tree (undefined: no such table) */
   partitionInfo(oid: number): PartitionInfo | undefined;
 }

@@ -5,7 +5,7 @@
  * src/sql/ddl (bindDdl).
  */
 import type {
-  ClosePortalStmt, CopyStmt, DeclareCursorStmt, DiscardStmt, ExplainStmt, FetchStmt, Node, PrepareStmt, SelectStmt, TransactionStmt,
+  ClosePortalStmt, CopyStmt, DeclareCursorStmt, DiscardStmt, ExecuteStmt, ExplainStmt, FetchStmt, Node, PrepareStmt, SelectStmt, TransactionStmt,
   VacuumStmt, VariableSetStmt,
 } from '@pgsql/types';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
@@ -53,6 +53,8 @@ export type BoundStatement =
   | { kind: 'select'; plan: Plan; tag: 'SELECT' }
   | { kind: 'dml'; stmt: DmlStatement; tag: string }
   | { kind: 'explain'; plan: Plan; dml: DmlStatement | null; analyze: boolean; verbose: boolean; flags: ExplainFlags; planningMs: number; tag: 'EXPLAIN' }
+  /** EXPLAIN [options] EXECUTE name [(parameters)]: the prepared statement is looked up when it runs */
+  | { kind: 'explainExecute'; name: string; params: readonly Node[]; flags: ExplainFlags; tag: 'EXPLAIN' }
   /** DECLARE name CURSOR … FOR query: the query is bound (with its $n) at prepare time */
   | { kind: 'declare'; name: string; plan: Plan; hold: boolean; statement: string; options: number; tag: 'DECLARE CURSOR' }
   | { kind: 'fetch'; portal: string; direction: NonNullable<FetchStmt['direction']>; howMany: number; move: boolean; tag: string }
@@ -236,13 +238,21 @@ function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {
 
 function bindExplain(n: ExplainStmt, text: string, env: StatementEnv): BoundStatement {
   const flags = explainFlags(n.options);
-  const { analyze, verbose } = flags;
   const query = n.query ?? {};
+  if ('ExecuteStmt' in query) {
+    const e = (query as { ExecuteStmt: ExecuteStmt }).ExecuteStmt;
+    return { kind: 'explainExecute', name: e.name ?? '', params: e.params ?? [], flags, tag: 'EXPLAIN' };
+  }
   // the statements that bind to a plan; any other is refused before it is bound
   const explainable = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'ExplainStmt', 'DeclareCursorStmt'].includes(Object.keys(query)[0]);
   const t0 = performance.now();
   const inner = explainable ? bindNode(query as Node, text, env) : undefined;
-  const planningMs = performance.now() - t0;
+  return explainOf(inner, flags, performance.now() - t0);
+}
+
+/** EXPLAIN of a bound statement (a query, or a prepared statement EXPLAIN EXECUTE runs): its plan with the options */
+export function explainOf(inner: BoundStatement | undefined, flags: ExplainFlags, planningMs: number): Extract<BoundStatement, { kind: 'explain' }> {
+  const { analyze, verbose } = flags;
   if (inner?.kind === 'select') return { kind: 'explain', plan: inner.plan, dml: null, analyze, verbose, flags, planningMs, tag: 'EXPLAIN' };
   if (inner?.kind === 'dml') return { kind: 'explain', plan: inner.stmt.source, dml: inner.stmt, analyze, verbose, flags, planningMs, tag: 'EXPLAIN' };
   throw new SqlError(SqlState.featureNotSupported, 'EXPLAIN of this statement is not supported');

@@ -528,7 +528,7 @@ const BINARY: ReadonlyMap<number, BinaryCodec> = new Map<number, BinaryCodec>([
   [OID.int4, int4Codec],
   [OID.int8, int8Codec],
   [OID.oid, oidCodec], [OID.regclass, oidCodec], [OID.regtype, oidCodec], [OID.regproc, oidCodec],
-  [OID.regnamespace, oidCodec], [OID.regrole, oidCodec], [OID.regprocedure, oidCodec], [OID.xid, oidCodec], [OID.cid, oidCodec],
+  [OID.regnamespace, oidCodec], [OID.regrole, oidCodec], [OID.regprocedure, oidCodec], [OID.regoper, oidCodec], [OID.regoperator, oidCodec], [OID.xid, oidCodec], [OID.cid, oidCodec],
   [OID.float4, float4Codec],
   [OID.float8, float8Codec],
   [OID.numeric, numericCodec],

@@ -26,6 +26,7 @@ function objectName(text: string): string {
 /** regdictionaryin */
 export function parseRegdictionary(text: string): number {
   if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  if (text.trim() === '-') return 0;
   const d = TEXT_SEARCH_DICTIONARIES.find((x) => x.name === objectName(text));
   if (!d) throw new SqlError(SqlState.undefinedObject, `text search dictionary "${text}" does not exist`);
   return d.oid;
@@ -38,6 +39,7 @@ export function formatRegdictionary(oid: number): string {
 /** regconfigin: 'english', 'pg_catalog.english', '"simple"' or an OID */
 export function parseRegconfig(text: string): number {
   if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  if (text.trim() === '-') return 0;
   const c = TEXT_SEARCH_CONFIGS.find((x) => x.name === objectName(text));
   if (!c) throw new SqlError(SqlState.undefinedObject, `text search configuration "${text}" does not exist`);
   return c.oid;

@@ -30,11 +30,16 @@ export interface FormatSettings {
   intervalStyle?: string;
   /** regclass output: oid → relation name (numbers are printed when absent or unknown) */
   relationName?: (oid: number) => string | undefined;
-  /** regproc output: oid → function name, qualified when overloaded (numbers when unknown) */
-  procName?: (oid: number) => string | undefined;
+  /**
+   * regproc output: oid → function name, qualified when overloaded; with `signature`,
+   * regprocedure's `name(argtypes)` (numbers when unknown)
+   */
+  procName?: (oid: number, signature?: boolean) => string | undefined;
   /** regnamespace / regrole output: oid → schema / role name (numbers when unknown) */
   namespaceName?: (oid: number) => string | undefined;
   roleName?: (oid: number) => string | undefined;
+  /** regoper output: oid → operator name (qualified when overloaded); with `signature`, regoperator's `name(left,right)` */
+  operatorName?: (oid: number, signature?: boolean) => string | undefined;
 }
 
 export interface ParseSettings {
@@ -53,7 +58,7 @@ export interface ParseSettings {
 }
 
 /** Name lookups of the reg* types' input and output, which need the catalog (the session supplies them). */
-export type RegNameLookups = Pick<ParseSettings, 'relationOid' | 'procOid' | 'namespaceOid' | 'roleOid'> & Pick<FormatSettings, 'namespaceName' | 'roleName'>;
+export type RegNameLookups = Pick<ParseSettings, 'relationOid' | 'procOid' | 'namespaceOid' | 'roleOid'> & Pick<FormatSettings, 'namespaceName' | 'roleName' | 'operatorName'>;
 
 // ---------------------------------------------------------------- scalars
 
@@ -142,6 +147,7 @@ const TYPE_ALIASES: Record<string, string> = {
 export function parseRegtype(text: string): number {
   let s = text.trim().toLowerCase().replace(/\s+/g, ' ');
   if (/^\d+$/.test(s)) return Number(s);
+  if (s === '-') return 0;
   s = s.replace(/^"?(pg_catalog|public)"?\./, '');
   if (/^"[^"]+"$/.test(s) && s !== '"char"') s = s.slice(1, -1); // "int4" (quoted identifiers, as TypeORM sends them)
   let arr = false;
@@ -166,6 +172,7 @@ function parseByName(text: string, lookup: ((name: string) => number) | undefine
 function parseRegclass(text: string, settings: ParseSettings): number {
   const s = text.trim();
   if (/^\d+$/.test(s)) return Number(s);
+  if (s === '-') return 0;
   // the session parses the identifier list ("public"."Items", case folding) itself
   const oid = settings.relationOid?.(s);
   if (oid === undefined) throw new SqlError(SqlState.undefinedTable, `relation "${s}" does not exist`);
@@ -345,14 +352,19 @@ export function formatText(type: SqlType, value: Value, settings: FormatSettings
     case OID.sparsevec: return formatSparsevec(value as SparseVector);
     case OID.regtype: {
       const t = TYPES.get(value as number);
-      return t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);
+      return value === 0 ? '-' : t ? formatType({ oid: t.oid, typmod: -1 }) : String(value);
     }
-    case OID.regclass: return settings.relationName?.(value as number) ?? String(value);
+    // PostgreSQL's reg*out print InvalidOid as '-' (regoper / regoperator excepted)
+    case OID.regclass: return value === 0 ? '-' : settings.relationName?.(value as number) ?? String(value);
     case OID.regproc: return value === 0 ? '-' : settings.procName?.(value as number) ?? String(value);
+    case OID.regprocedure: return value === 0 ? '-' : settings.procName?.(value as number, true) ?? String(value);
     case OID.regnamespace: return value === 0 ? '-' : settings.namespaceName?.(value as number) ?? String(value);
     case OID.regrole: return value === 0 ? '-' : settings.roleName?.(value as number) ?? String(value);
-    case OID.regconfig: return formatRegconfig(value as number);
-    case OID.regdictionary: return formatRegdictionary(value as number);
+    // regoperout / regoperatorout print InvalidOid as 0
+    case OID.regoper: return settings.operatorName?.(value as number) ?? String(value);
+    case OID.regoperator: return settings.operatorName?.(value as number, true) ?? String(value);
+    case OID.regconfig: return value === 0 ? '-' : formatRegconfig(value as number);
+    case OID.regdictionary: return value === 0 ? '-' : formatRegdictionary(value as number);
   }
   if (value instanceof Uint8Array) return formatBytea(value);
   if (value instanceof Float32Array) return formatVector(value);

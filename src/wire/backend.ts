@@ -102,8 +102,8 @@ export interface Backend {
   /** Optional: regclass output — the relation name for an OID (undefined: print the number). */
   regclassName?(oid: number): string | undefined;
 
-  /** Optional: regproc output — the function name for an OID (undefined: print the number). */
-  regprocName?(oid: number): string | undefined;
+  /** Optional: regproc output — the function name for an OID; regprocedure's `name(argtypes)` with `signature` (undefined: print the number). */
+  regprocName?(oid: number, signature?: boolean): string | undefined;
 
   /**
    * Optional: reg* types by name — input of Bind parameters of type regclass, regproc,

@@ -695,7 +695,7 @@ export class Connection {
     if (intervalStyle !== undefined) settings.intervalStyle = intervalStyle;
     if (extra !== undefined && extra !== '') settings.extraFloatDigits = Number(extra);
     if (backend.regclassName) settings.relationName = (oid) => backend.regclassName!(oid);
-    if (backend.regprocName) settings.procName = (oid) => backend.regprocName!(oid);
+    if (backend.regprocName) settings.procName = (oid, signature) => backend.regprocName!(oid, signature);
     // parameters of type regclass, regproc, … arrive as names (pgcli: $1::regclass) and are looked up as regclassin does
     if (backend.regLookups) Object.assign(settings, backend.regLookups());
     return settings;

@@ -248,6 +248,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       break;
     case 'pg_collation_is_visible':
     case 'pg_opclass_is_visible':
+    case 'pg_opfamily_is_visible':
     case 'pg_operator_is_visible':
     case 'pg_conversion_is_visible':
     case 'pg_statistics_obj_is_visible':

@@ -7,7 +7,7 @@ import { formatType, sqlType } from '../../types/types.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import type { Catalog, TableDef } from '../catalog.js';
 import { CLASS_OID } from '../system/objects.js';
-import { AM, BTREE_OPCLASSES, VECTOR_OPCLASSES } from '../system/access-methods.js';
+import { AM, BTREE_OPCLASSES, CORE_OPFAMILIES, VECTOR_OPCLASSES } from '../system/access-methods.js';
 import { builtinOperatorParts, builtinProcSignatureParts } from '../system/builtin-proc-rows.js';
 import { builtinCastTypes, builtinCollationName } from '../system/builtin-catalog-rows.js';
 
@@ -50,6 +50,12 @@ export function describeObject(catalog: Catalog, classid: number, objid: number,
       if (objid === 10073) return 'operator class tsvector_ops for access method gin';
       const b = Object.values(BTREE_OPCLASSES).find(([o]) => o === objid);
       return b ? `operator class ${b[1]} for access method btree` : null;
+    }
+    case CLASS_OID.pg_opfamily: {
+      const v = VECTOR_OPCLASSES.find((c) => c.oid === objid);
+      if (v) return `operator family ${v.name} for access method ${v.am}`;
+      const core = CORE_OPFAMILIES.find(([o]) => o === objid);
+      return core ? `operator family ${core[1]} for access method ${core[2]}` : null;
     }
     case CLASS_OID.pg_namespace: {
       const name = catalog.namespaceName(objid);

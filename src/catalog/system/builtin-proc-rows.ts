@@ -5,7 +5,7 @@
  * PostgreSQL, once `CREATE EXTENSION vector` ran.
  */
 import { NAMESPACE } from '../catalog.js';
-import { typeByName, type Row } from '../../types/types.js';
+import { formatType, typeByName, type Row } from '../../types/types.js';
 import { BUILTIN_PROCS, type BuiltinProc } from './builtin-procs.js';
 import { BUILTIN_OPERATORS, type BuiltinOperator } from './builtin-operators.js';
 import { CLASS_OID, ROLE } from './objects.js';
@@ -161,4 +161,20 @@ export function builtinOperatorParts(oid: number): { name: string; left: number;
   operatorByOid ??= new Map(BUILTIN_OPERATORS.map((o) => [o[0], o]));
   const o = operatorByOid.get(oid);
   return o ? { name: o[1], left: o[6] === '' ? 0 : typeOid(o[6]), right: typeOid(o[7]) } : undefined;
+}
+
+/**
+ * regoperout: the operator's name, schema-qualified when other operators share it
+ * (OpernameGetCandidates finds more than one); with `signature`, regoperatorout's
+ * `name(lefttype,righttype)` (NONE for a prefix operator's left). Operators are all built-in.
+ */
+export function builtinOperatorName(oid: number, signature = false): string | undefined {
+  operatorByOid ??= new Map(BUILTIN_OPERATORS.map((o) => [o[0], o]));
+  const o = operatorByOid.get(oid);
+  if (!o) return undefined;
+  if (signature) {
+    const type = (name: string): string => formatType({ oid: typeOid(name), typmod: -1 });
+    return `${o[1]}(${o[6] === '' ? 'NONE' : type(o[6])},${type(o[7])})`;
+  }
+  return BUILTIN_OPERATORS.filter((x) => x[1] === o[1]).length > 1 ? `${o[2]}.${o[1]}` : o[1];
 }

@@ -12,7 +12,7 @@ export interface EmptyCatalog {
   readonly columns: [string, SqlType][];
 }
 
-const { oid, name, text, bool, int2, int4 } = T;
+const { oid, name, text, bool, int4 } = T;
 const char = T.char;
 const regproc = sqlType(OID.regproc);
 const aclitems = T._text;
@@ -24,10 +24,7 @@ export const EMPTY_CATALOGS: readonly EmptyCatalog[] = [
   { name: 'pg_foreign_server', oid: 1417, columns: [['oid', oid], ['srvname', name], ['srvowner', oid], ['srvfdw', oid], ['srvtype', text], ['srvversion', text], ['srvacl', aclitems], ['srvoptions', texts]] },
   { name: 'pg_foreign_data_wrapper', oid: 2328, columns: [['oid', oid], ['fdwname', name], ['fdwowner', oid], ['fdwhandler', oid], ['fdwvalidator', oid], ['fdwacl', aclitems], ['fdwoptions', texts]] },
   { name: 'pg_foreign_table', oid: 3118, columns: [['ftrelid', oid], ['ftserver', oid], ['ftoptions', texts]] },
-  { name: 'pg_amop', oid: 2602, columns: [['oid', oid], ['amopfamily', oid], ['amoplefttype', oid], ['amoprighttype', oid], ['amopstrategy', int2], ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]] },
-  { name: 'pg_amproc', oid: 2603, columns: [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2], ['amproc', regproc]] },
   { name: 'pg_conversion', oid: 2607, columns: [['oid', oid], ['conname', name], ['connamespace', oid], ['conowner', oid], ['conforencoding', int4], ['contoencoding', int4], ['conproc', regproc], ['condefault', bool]] },
-  { name: 'pg_opfamily', oid: 2753, columns: [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]] },
   { name: 'pg_largeobject_metadata', oid: 2995, columns: [['oid', oid], ['lomowner', oid], ['lomacl', aclitems]] },
   { name: 'pg_event_trigger', oid: 3466, columns: [['oid', oid], ['evtname', name], ['evtevent', name], ['evtowner', oid], ['evtfoid', oid], ['evtenabled', char], ['evttags', texts]] },
   { name: 'pg_transform', oid: 3576, columns: [['oid', oid], ['trftype', oid], ['trflang', oid], ['trffromsql', regproc], ['trftosql', regproc]] },

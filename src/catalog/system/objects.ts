@@ -14,7 +14,7 @@ export const CLASS_OID: Record<string, number> = {
   pg_class: 1259, pg_type: 1247, pg_proc: 1255, pg_namespace: 2615, pg_constraint: 2606, pg_extension: 3079,
   pg_database: 1262, pg_am: 2601, pg_attrdef: 2604, pg_index: 2610, pg_authid: 1260, pg_tablespace: 1213,
   pg_operator: 2617, pg_opclass: 2616, pg_trigger: 2620, pg_rewrite: 2618, pg_collation: 3456, pg_policy: 3256,
-  pg_cast: 2605, pg_aggregate: 2600,
+  pg_cast: 2605, pg_aggregate: 2600, pg_opfamily: 2753,
 };
 
 /** PostgreSQL's fixed role OIDs: the bootstrap superuser and the predefined roles clients see. */

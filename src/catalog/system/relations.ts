@@ -10,7 +10,7 @@
  * PostgreSQL puts on the wire for them.
  */
 import { NAMESPACE, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
-import { OID, T, TYPES, formatType, sqlType, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
+import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
 import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, ownerOf, type Roles, type Securable } from '../roles.js';
@@ -22,6 +22,7 @@ import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcR
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 import { columnPrivilegeRows } from './column-privileges.js';
+import { amopRows, amprocRows, opclassRows, opfamilyRows } from './opclass-rows.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
 function partitionOf(t: TableDef): { parent: number; bound: PartitionBound } | undefined {
@@ -75,7 +76,7 @@ function opclassOid(method: string, opclass: string | undefined, typeOid: number
     return VECTOR_OPCLASSES.find((o) => o.am === method && o.name === want)?.oid ?? 0;
   }
   if (method === 'gin') return 10073; // tsvector_ops
-  return BTREE_OPCLASSES[typeOid]?.[0] ?? 0;
+  return BTREE_OPCLASSES[typeOid]?.[0] ?? VECTOR_OPCLASSES.find((o) => o.am === 'btree' && typeByName(o.type)?.oid === typeOid)?.oid ?? 0;
 }
 
 function userTables(c: Catalog): TableDef[] {
@@ -116,11 +117,15 @@ function typeCollation(t: TypeInfo | undefined): number {
   return t.oid === OID.name ? COLL_C : COLL_DEFAULT;
 }
 
-/** pg_type.typstorage: pgvector declares vector STORAGE = external; numeric is main. */
+/**
+ * pg_type.typstorage: pgvector declares vector STORAGE = external; numeric is main;
+ * int2vector, oidvector and tsquery are varlena but plain.
+ */
 function typeStorage(t: TypeInfo | undefined): string {
   if (!t) return 'p';
   if (t.oid === OID.vector || t.oid === OID.halfvec || t.oid === OID.sparsevec) return 'e';
   if (t.oid === OID.numeric) return 'm';
+  if (t.oid === OID.int2vector || t.oid === OID.oidvector || t.oid === OID.tsquery) return 'p';
   return t.len === -1 ? 'x' : 'p';
 }
 
@@ -177,11 +182,13 @@ export function buildSystemRelations(): SystemRelation[] {
     const rows: Row[] = [];
     for (const t of TYPES.values()) {
       const ns = isVectorType(t.oid) ? NAMESPACE.public : NAMESPACE.pg_catalog;
-      const typtype = t.category === 'P' ? 'p' : 'b';
+      // unknown (category X) and record[] are pseudo-types too
+      const pseudo = t.category === 'P' || t.oid === OID.unknown || t.oid === OID._record;
+      const typtype = pseudo ? 'p' : 'b';
       // PostgreSQL's typinput … typanalyze (int4in, vector_in, array_in for arrays: pgjdbc tests typinput = 'array_in'::regproc)
       const [input, output, receive, send, modin, modout, analyze, subscript] = builtinTypeProcs(t.name) ?? [0, 0, 0, 0, 0, 0, 0, 0];
       rows.push([
-        t.oid, t.name, ns, ROLE.bootstrap, t.len, t.byval ?? false, typtype, t.category, t.preferred ?? false, true, t.delim ?? ',',
+        t.oid, t.name, ns, ROLE.bootstrap, t.len, t.byval ?? false, typtype, t.oid === OID._record ? 'P' : t.category, t.preferred ?? false, true, t.delim ?? ',',
         0, subscript, t.elem ?? 0, t.array ?? 0, input, output, receive, send, modin, modout, analyze, t.align ?? 'i',
         typeStorage(t), false, 0, -1, 0, typeCollation(t), null, null, null,
       ]);
@@ -339,16 +346,12 @@ export function buildSystemRelations(): SystemRelation[] {
   ], 2601));
 
   add(rel('pg_catalog', 'pg_opclass', [['oid', oid], ['opcmethod', oid], ['opcname', name], ['opcnamespace', oid], ['opcowner', oid],
-    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], () => {
-    const rows: Row[] = [];
-    for (const [ty, [o, n, fam]] of Object.entries(BTREE_OPCLASSES)) {
-      if (Number(ty) === OID.varchar) continue;
-      rows.push([o, AM.btree, n, NAMESPACE.pg_catalog, ROLE.bootstrap, fam, Number(ty), true, Number(ty) === OID.name ? OID.cstring : 0]);
-    }
-    rows.push([10073, AM.gin, 'tsvector_ops', NAMESPACE.pg_catalog, ROLE.bootstrap, 3659, OID.tsvector, true, OID.text]);
-    for (const v of VECTOR_OPCLASSES) rows.push([v.oid, AM[v.am], v.name, NAMESPACE.public, ROLE.bootstrap, v.oid, OID.vector, v.def, 0]);
-    return rows;
-  }, 2616));
+    ['opcfamily', oid], ['opcintype', oid], ['opcdefault', bool], ['opckeytype', oid]], (ctx) => opclassRows(ctx.catalog.extensions.has('vector')), 2616));
+  add(rel('pg_catalog', 'pg_opfamily', [['oid', oid], ['opfmethod', oid], ['opfname', name], ['opfnamespace', oid], ['opfowner', oid]], (ctx) => opfamilyRows(ctx.catalog.extensions.has('vector')), 2753));
+  add(rel('pg_catalog', 'pg_amop', [['oid', oid], ['amopfamily', oid], ['amoplefttype', oid], ['amoprighttype', oid], ['amopstrategy', int2],
+    ['amoppurpose', char], ['amopopr', oid], ['amopmethod', oid], ['amopsortfamily', oid]], (ctx) => amopRows(ctx.catalog.extensions.has('vector')), 2602));
+  add(rel('pg_catalog', 'pg_amproc', [['oid', oid], ['amprocfamily', oid], ['amproclefttype', oid], ['amprocrighttype', oid], ['amprocnum', int2],
+    ['amproc', regproc]], (ctx) => amprocRows(ctx.catalog.extensions.has('vector')), 2603));
 
   add(rel('pg_catalog', 'pg_database', [
     ['oid', oid], ['datname', name], ['datdba', oid], ['encoding', int4], ['datlocprovider', char], ['datistemplate', bool],
@@ -503,6 +506,7 @@ export function buildSystemRelations(): SystemRelation[] {
       member(CLASS_OID.pg_am, AM.hnsw);
       member(CLASS_OID.pg_am, AM.ivfflat);
       for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opclass, o.oid);
+      for (const o of VECTOR_OPCLASSES) member(CLASS_OID.pg_opfamily, o.oid);
       for (const f of pgvectorProcOids()) member(CLASS_OID.pg_proc, f);
       for (const o of pgvectorOperatorOids()) member(CLASS_OID.pg_operator, o);
       for (const c of pgvectorCastOids()) member(CLASS_OID.pg_cast, c);

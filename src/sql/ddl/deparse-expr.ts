@@ -4,13 +4,16 @@
  * in upper case, identifiers quoted only when needed, the grammar's shorthands in the form
  * the analyzer turns them into (LIKE as ~~, IN as = ANY (ARRAY[…]), BETWEEN as two
  * comparisons), and parentheses where ruleutils' isSimpleNode puts them. It prints the
- * raw tree, so the implicit casts PostgreSQL adds after analysis ('x'::text next to a text
- * column) are not shown; columnDefaultSql in the catalog adds the one clients rely on.
+ * raw tree, so most implicit casts PostgreSQL adds after analysis ('x'::text next to a text
+ * column) are not shown; columnDefaultSql in the catalog adds the one clients rely on, and
+ * a built-in function's string-literal arguments get their parameter's type
+ * (literal-arg-types.ts: to_tsvector('english'::regconfig, body)).
  */
 import type { A_Const, A_Expr, FuncCall, Node, TypeName } from '@pgsql/types';
 import { SqlError, SqlState } from '../../errors.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { formatType } from '../../types/types.js';
+import { literalArgTypes, typedLiteral } from './literal-arg-types.js';
 import { resolveTypeName } from '../type-names.js';
 
 /** What a printed node is, as far as its parent's parentheses care (ruleutils isSimpleNode). */
@@ -245,8 +248,17 @@ function printCall(f: FuncCall): string {
   const names = strings(f.funcname);
   // functions of pg_catalog print unqualified, as ruleutils does for visible functions
   const shown = names[0] === 'pg_catalog' ? names.slice(1) : names;
-  const args = f.agg_star ? '*' : `${f.agg_distinct ? 'DISTINCT ' : ''}${f.func_variadic ? 'VARIADIC ' : ''}${list(f.args)}`;
+  const args = f.agg_star ? '*' : `${f.agg_distinct ? 'DISTINCT ' : ''}${f.func_variadic ? 'VARIADIC ' : ''}${callArgs(names, f.args ?? [])}`;
   return `${shown.map(quoteIdent).join('.')}(${args})`;
+}
+
+/** a call's arguments, string literals with the cast to their parameter's type the analyzer gives them */
+function callArgs(names: readonly string[], args: readonly Node[]): string {
+  const types = literalArgTypes(names[names.length - 1]!, names.length > 1 ? names[names.length - 2] : undefined, args.length);
+  return args.map((a, i) => {
+    const literal = 'A_Const' in a && a.A_Const.sval ? a.A_Const.sval.sval ?? '' : undefined;
+    return literal !== undefined && types[i] !== undefined ? typedLiteral(literal, types[i]!) : deparseExpr(a);
+  }).join(', ');
 }
 
 function typeText(t: TypeName): string {
