@@ -201,10 +201,11 @@ test('after kill -9 the files written before it give the same answers', async ()
   for (let i = 0; i < 100 && logged('sealed growing segment').length === seals; i++) await new Promise((r) => setTimeout(r, 100));
   await settle();
   const before = await answers();
+  const lastLog = server.stderr();
   await server.crash();
   await start();
   assert.deepEqual(await answers(), before);
-  assert.deepEqual(logged('wrote inverted index file'), []);
+  assert.deepEqual(logged('wrote inverted index file'), [], `before the crash:\n${lastLog.split('\n').slice(-30).join('\n')}\nafter:\n${server.stderr()}`);
 });
 
 test('a missing or damaged file is rebuilt from its segment with a warning, answers unchanged', async () => {
