@@ -237,7 +237,7 @@ test('with a filter (in the graph)', async (t) => {
 });
 
 test('a segment sealed later gets a quantized index too', async () => {
-  // an indexed table seals its growing segment at 16,384 rows
+  // an indexed table seals its growing segment at 4,096 rows (these 17,000 go into one)
   await client.query(`INSERT INTO small SELECT i, ('[' || (i % 7) || ',' || (i % 11) || ',' || (i % 13) || ',1]')::vector FROM generate_series(1, 17000) i`);
   const deadline = Date.now() + 60_000;
   // the segment's indexes are built one after the other, in the background

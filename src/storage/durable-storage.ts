@@ -1860,13 +1860,12 @@ export class DurableStorage implements Storage {
    * The growing segment is searched exactly; in a table with an ANN index it is sealed
    * (and indexed) after this many rows instead of at the byte threshold, so vector
    * queries never scan more than this many rows exactly (Milvus keeps growing segments
-   * small for the same reason). 4,096 was tried (mixed-200, 200 sessions, 25 s, loaded
-   * machine: the exact scan of unsealed rows 8.3 s → 5.2 s of the server's CPU, 498 → 667
-   * statements/s) but makes a small trailing segment after a few thousand inserts, which
-   * tests of calibrated recall and segment counts assume away: kept at 16,384 until that is
-   * settled.
+   * small for the same reason). Was 16,384: mixed-200 (60 s, 200 sessions, quiet machine)
+   * ran 661 statements/s with it and 896 with 4,096 (PostgreSQL: 1,032); in a 25 s
+   * profile the exact scan of unsealed rows went from 8.3 s to 5.2 s of the server's CPU,
+   * for a few more seals (HNSW builds of 4k rows) and compactions.
    */
-  private static readonly INDEXED_SEAL_ROWS = 16384;
+  private static readonly INDEXED_SEAL_ROWS = 4096;
 
   private sealDue(t: TableState): boolean {
     return t.growing.bytes >= this.sealThreshold || ((t.vectorIndexes.length > 0 || t.textIndexes.length > 0 || t.smallGrowing) && t.growing.length >= DurableStorage.INDEXED_SEAL_ROWS);
