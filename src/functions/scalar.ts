@@ -31,9 +31,9 @@ import {
   localToUtc, utcToLocal, formatTimestamp, parseTimestamp, daysInMonth, isValidTimeZone, zoneAbbrevAt, justifyInterval, formatInterval,
 } from '../types/datetime.js';
 import { formatJsonb, formatJsonBuild, jsonbTypeof, parseJsonTree, jsonGetField, jsonAsText, normalizeJsonb as normalizeTree, type JsonValue } from '../types/json.js';
-import { formatText } from '../types/text-io.js';
+import { formatText, parseText } from '../types/text-io.js';
 import { quoteIdent } from '../types/identifiers.js';
-import { formatSettingsOf, sessionZone } from './casts.js';
+import { formatSettingsOf, parseSettingsOf, sessionZone } from './casts.js';
 import { float8Power, posixRegex } from './operators.js';
 import { toJsonValue } from './json-build.js';
 import { jsonbSet, jsonbInsert, jsonbDeletePath, stripNulls, jsonbPretty, jsonObjectFromArrays } from './json-modify.js';
@@ -1039,6 +1039,20 @@ for (const t of ['regclass', 'text']) {
   fn('currval', [t], 'int8', ([s], ctx, types) => ctx.services.currval(seqName(s!, types[0]!, ctx)), { volatile: true });
   fn('setval', [t, 'int8'], 'int8', ([s, v], ctx, types) => ctx.services.setval(seqName(s!, types[0]!, ctx), v as bigint, true), { volatile: true });
   fn('setval', [t, 'int8', 'bool'], 'int8', ([s, v, c], ctx, types) => ctx.services.setval(seqName(s!, types[0]!, ctx), v as bigint, c as boolean), { volatile: true });
+}
+// to_regclass('t') and its siblings: the name's OID, or NULL where the cast would fail
+// because nothing has that name (a malformed name still raises, as in PostgreSQL)
+const NOT_FOUND: ReadonlySet<string> = new Set([SqlState.undefinedTable, SqlState.undefinedObject, SqlState.undefinedFunction, '3F000', '42725']);
+for (const [name, oid] of [['to_regclass', OID.regclass], ['to_regtype', OID.regtype], ['to_regproc', OID.regproc], ['to_regprocedure', OID.regprocedure],
+  ['to_regnamespace', OID.regnamespace], ['to_regrole', OID.regrole]] as const) {
+  fn(name, ['text'], name.slice(3), ([t], ctx) => {
+    try {
+      return parseText({ oid, typmod: -1 }, S(t!), parseSettingsOf(ctx));
+    } catch (e) {
+      if (e instanceof SqlError && NOT_FOUND.has(e.code)) return null;
+      throw e;
+    }
+  });
 }
 fn('current_setting', ['text'], 'text', ([n], ctx) => {
   const v = ctx.setting(S(n!).toLowerCase());
