@@ -18,7 +18,7 @@ import { buildIndexFile } from '../ann/build.js';
 import type { HnswIndex } from '../ann/hnsw.js';
 import type { ObjectStore, RemoteHnswBuild, RemoteHnswResult } from '../storage/shared-log.js';
 import { sharedVectorsOfFile } from '../storage/segment.js';
-import { encodeFrame, FrameReader } from './query-node-protocol.js';
+import { checkFileKey, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
 
 export type IndexNodeRequest =
   | { readonly kind: 'build'; readonly id: number; readonly build: RemoteHnswBuild }
@@ -50,7 +50,6 @@ export interface RunningIndexNode {
   close(): Promise<void>;
 }
 
-class NotHere extends Error {}
 
 /** The segment's vectors as one contiguous array (the build worker takes it over). */
 function denseVectors(file: string, bytes: Uint8Array, column: number, dim: number): Float32Array {
@@ -72,7 +71,8 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
 
   async function build(req: RemoteHnswBuild, signal: AbortSignal): Promise<RemoteHnswResult> {
     const key = req.segmentFile;
-    if (key.includes('/') || key.startsWith('.') || req.indexFile.includes('/') || req.indexFile.startsWith('.')) throw new NotHere('not a segment directory file name');
+    checkFileKey(key);
+    checkFileKey(req.indexFile);
     const t0 = performance.now();
     const work = join(opts.workDir, `build-${nextTemp++}`);
     mkdirSync(work, { recursive: true });

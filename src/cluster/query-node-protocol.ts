@@ -62,6 +62,14 @@ export type NodeResponse =
     readonly elsewhere?: boolean;
   };
 
+/** A request a node cannot serve now (a file it cannot fetch): the data node does it itself; no query error. */
+export class NotHere extends Error {}
+
+/** A request's object key must be a plain file name of the segment directory (nothing to walk out of the node's directory with). */
+export function checkFileKey(key: string): void {
+  if (key.includes('/') || key.includes('\\') || key.startsWith('.')) throw new NotHere(`not a segment directory file name: ${key}`);
+}
+
 /** Frames above this are a broken peer, not a message (a search request is a few KB). */
 const MAX_FRAME = 256 << 20;
 

@@ -16,7 +16,7 @@ import { SqlError } from '../errors.js';
 import type { PendingRequest, SegmentRef, SegmentSearchPool } from '../query-worker/pool.js';
 import type { ObjectStore } from '../storage/shared-log.js';
 import { sharedVectorsOfFile, type SharedVectors } from '../storage/segment.js';
-import { encodeFrame, FrameReader, type NodeRequest, type NodeResponse, type NodeSearchRequest, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
+import { checkFileKey, encodeFrame, FrameReader, NotHere, type NodeRequest, type NodeResponse, type NodeSearchRequest, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -43,8 +43,6 @@ export interface RunningQueryNode {
   close(): Promise<void>;
 }
 
-/** A request the node cannot serve now (a file not in the object store yet): the data node asks elsewhere. */
-class NotHere extends Error {}
 
 interface Loaded {
   readonly vectors: SharedVectors;
@@ -59,7 +57,11 @@ export async function startQueryNode(opts: QueryNodeOptions): Promise<RunningQue
 
   /** The local path of an object, fetched once (concurrent askers share the download). */
   const fetchFile = (key: string): Promise<string> => {
-    if (key.includes('/') || key.includes('\\') || key.startsWith('.')) return Promise.reject(new NotHere(`not a segment directory file name: ${key}`));
+    try {
+      checkFileKey(key);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     let p = files.get(key);
     if (!p) {
       p = (async () => {

@@ -24,9 +24,8 @@ const OPCLASS: Record<BitOp, string> = { '<~>': 'bit_hamming_ops', '<%>': 'bit_j
 const bitDistanceKey = (keys: readonly SortKey[]) => distanceKey(keys, OID.bit, OPCLASS);
 
 /** The table's HNSW index for the operator, or its IVFFlat one (Hamming only: bit-ivf.ts). */
-const bitIndexFor = (table: TableDef, column: number, op: BitOp, method: string): string | undefined => (method === 'ivfflat'
-  ? table.indexes.find((i) => i.method === 'ivfflat' && i.columns[0] === column && i.opclasses[0] === OPCLASS[op])?.name
-  : hnswIndexFor(table, column, OPCLASS[op]));
+const bitIndexFor = (table: TableDef, column: number, op: BitOp, method: string): string | undefined =>
+  hnswIndexFor(table, column, OPCLASS[op], method === 'ivfflat' ? 'ivfflat' : 'hnsw');
 
 /**
  * The rows of the top-k through the index, or undefined when the plan has no bit index

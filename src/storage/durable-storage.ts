@@ -823,10 +823,15 @@ export class DurableStorage implements Storage {
     const rows = t.sealed.reduce((n, s) => n + s.length, 0);
     const { samples, count } = sampleVectors(segments, dim, ivfSampleSize(lists, rows));
     if (!ivfflatSupports(spec.op)) throw new Error(`bug: no IVFFlat for ${spec.op}`);
-    const file = `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
+    const file = this.centersFileName(t, spec);
     await trainCentersFile(samples, count, dim, spec.op, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);
     return { file, samples: count };
+  }
+
+  /** A new file name for an IVFFlat index's trained centers (float or bit). */
+  private centersFileName(t: TableState, spec: VectorIndexSpec): string {
+    return `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
   }
 
   /** Bit strings' centers (bit-ivf.ts): k-means on a sample of the sealed rows' packed bits. */
@@ -838,7 +843,7 @@ export class DurableStorage implements Storage {
     const picked = samplePositions(t.sealed.map((seg, i) => ({ rows: seg.length, ok: (pos: number) => columns[i].nulls?.[pos] !== 1 })), want);
     const samples = new Uint8Array(picked.length * per);
     picked.forEach((p, i) => samples.set(columns[p.segment].packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
-    const file = `t${t.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.centers-${this.nextSegmentId++}`;
+    const file = this.centersFileName(t, spec);
     await trainBitCentersFile(samples, picked.length, bits, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);
     return { file, samples: picked.length };

@@ -303,10 +303,7 @@ async function settlePosition(db: ClassicLevel<string, Uint8Array>, seams: Share
 /** Fetch every file the local manifests name that is not on disk; returns all the names. */
 async function fetchFiles(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger): Promise<Set<string>> {
   mkdirSync(segDir, { recursive: true });
-  const files = new Set<string>();
-  for await (const [key, value] of db.iterator({ gte: 'T/', lt: 'T0' })) {
-    for (const f of manifestFiles(value, key)) files.add(f);
-  }
+  const files = await namedFiles(db);
   for (const f of files) {
     const path = join(segDir, f);
     if (existsSync(path)) continue;
