@@ -22,8 +22,7 @@ import { once } from 'node:events';
 import { deserialize, serialize } from 'node:v8';
 import type { ClassicLevel } from 'classic-level';
 import type { ObjectStore } from './shared-log.js';
-import { LOG_POSITION_KEY, readPosition } from './log-replica.js';
-import { frame, unframe } from './wal.js';
+import { LOG_POSITION_KEY, parsePosition, positionOp, readPosition } from './log-position.js';
 
 export const CHECKPOINT_PREFIX = 'checkpoint-';
 
@@ -64,7 +63,7 @@ export async function writeCheckpoint(db: Db, objects: ObjectStore, tmpDir: stri
   try {
     // an iterator reads one implicit snapshot: the pairs are the state of one moment
     for await (const [key, value] of db.iterator()) {
-      if (key === LOG_POSITION_KEY) position = Number(Buffer.from(unframe(value, `record ${key}`)).toString());
+      if (key === LOG_POSITION_KEY) position = parsePosition(value);
       pairs.push([key, value]);
       bytes += key.length + value.byteLength;
       if (bytes >= FRAME_BYTES) await flush();
@@ -105,7 +104,8 @@ export async function restoreCheckpoint(db: Db, objects: ObjectStore, key: strin
     const position = await readPosition(db);
     if (position !== checkpointPosition(key)) throw new Error(`checkpoint ${key} holds position ${position}`);
     // the restored state must survive a crash before the log adds to it
-    await db.put(LOG_POSITION_KEY, frame(Buffer.from(String(position))), { sync: true });
+    const record = positionOp(position);
+    await db.put(record.key, record.value, { sync: true });
     return position;
   } finally {
     rmSync(file, { force: true });

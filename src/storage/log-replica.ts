@@ -23,10 +23,9 @@ import { ClassicLevel } from 'classic-level';
 import { checkFormatVersion, SEGMENTS_DIR, WAL_DIR } from './data-dir.js';
 import { LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, type SharedLog } from './shared-log.js';
 import { CHECKPOINT_PREFIX, listCheckpoints, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { frame, unframe, type WalOp } from './wal.js';
+import { positionOp, readPosition } from './log-position.js';
+import { unframe, type WalOp } from './wal.js';
 
-/** LevelDB key of the last shared-log batch applied locally (decimal text, framed) */
-export const LOG_POSITION_KEY = 'J';
 
 /** What Wal needs to mirror its batches (wal.ts). */
 export interface WalMirror {
@@ -61,14 +60,6 @@ export function decodeBatch(payload: Uint8Array): WalOp[] {
   return raw.map((r) => (r[0] === 'p' ? { type: 'put', key: r[1], value: r[2] } : { type: 'del', key: r[1] }));
 }
 
-function positionOp(seq: number): Extract<WalOp, { type: 'put' }> {
-  return { type: 'put', key: LOG_POSITION_KEY, value: frame(Buffer.from(String(seq))) };
-}
-
-export async function readPosition(db: ClassicLevel<string, Uint8Array>): Promise<number | undefined> {
-  const v = await db.get(LOG_POSITION_KEY);
-  return v === undefined ? undefined : Number(Buffer.from(unframe(v, `record ${LOG_POSITION_KEY}`)).toString());
-}
 
 /** The files a table manifest record (T/…) refers to. */
 function manifestFiles(value: Uint8Array, key: string): string[] {
