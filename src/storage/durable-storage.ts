@@ -1544,15 +1544,14 @@ export class DurableStorage implements Storage {
         ops.push({ type: 'put', key: keys.insert(tableId, ts, chunk), value: frame(serialize([rowIds.slice(start, end), rows.slice(start, end)])) });
         start = end;
       }
-      this.maybeScheduleSeal(t);
       if (sealedDeletes > 0) {
         t.deletesSinceCompaction += sealedDeletes;
         this.maybeScheduleCompaction(t);
       }
     }
     await this.wal.append(ops, ts);
-    // a seal that ran while this commit was in flight sealed only the durable rows before
-    // it (sealTable): now that these are durable too, look again
+    // a seal takes only durable rows (sealTable): scheduled before the log has these, it
+    // would leave them growing until some later commit
     for (const tableId of txn.pending.keys()) {
       const t = this.tables.get(tableId);
       if (t) this.maybeScheduleSeal(t);
