@@ -500,3 +500,45 @@ test('a large commit is logged in bounded chunks and replays completely', async 
     await s.close();
   });
 });
+
+test('sealed segments\' deleted-position bitmaps: an older snapshot still sees rows deleted after it; a newer one does not; a delete in the transaction hides its row', async () => {
+  await withDir(async (dir) => {
+    const s = await open(dir);
+    await createItems(s);
+    await insertCommitted(s, range(0, 100).map((i) => item(i)));
+    await s.seal(LAYOUT.id);
+    const visibleIds = (snap: Snapshot, txn?: Transaction) => {
+      const [seg] = s.searchSegments(LAYOUT.id, snap, txn);
+      const m = seg.matchBitmap!(2, null, 10);
+      const ids = [...seg.visibleRows()].map((r) => Number(r.row[0]));
+      return { count: m.count, bits: m.bits ? range(0, seg.length).filter((p) => (m.bits![p >> 3] >> (p & 7)) & 1).length : seg.length, ids };
+    };
+    const deleteIds = async (ids: number[]) => {
+      const txn = s.begin();
+      txn.delete(LAYOUT.id, scanAll(s).ids.filter((_, i) => ids.includes(Number(scanAll(s).rows[i][0]))));
+      await txn.commit();
+    };
+    assert.deepEqual(visibleIds(s.snapshot()).count, 100); // made with no tombstone
+    await deleteIds([3, 4]);
+    const old = s.snapshot();
+    const release = s.retain(old);
+    await deleteIds([5, 6, 7]); // noted in the made bitmap one by one
+    const now = visibleIds(s.snapshot());
+    assert.equal(now.count, 95);
+    assert.equal(now.bits, 95);
+    assert.deepEqual(now.ids.filter((i) => i >= 3 && i <= 7), []);
+    const then = visibleIds(old);
+    assert.equal(then.count, 98, 'deletes after the snapshot leave their rows visible to it');
+    assert.equal(then.bits, 98);
+    assert.deepEqual(then.ids.filter((i) => i >= 3 && i <= 7), [5, 6, 7]);
+    // the transaction's own delete, not committed
+    const txn = s.begin();
+    const target = scanAll(s).ids[scanAll(s).rows.findIndex((r) => Number(r[0]) === 10)];
+    txn.delete(LAYOUT.id, [target]);
+    assert.equal(visibleIds(s.snapshot(), txn).count, 94);
+    assert.equal(visibleIds(s.snapshot()).count, 95);
+    await txn.rollback();
+    release();
+    await s.close();
+  });
+});
