@@ -19,15 +19,13 @@
  *   node dist/bench/text-search.js [--target quiver] [--target postgres://…/db] [--docs 60000] [--queries 300] [--keep]
  */
 import { parseArgs } from 'node:util';
-import { readdirSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { targetFromArg, type SqlTarget } from './targets.js';
 import { formatBytes, percentile, repoRoot, seededRandom } from './util.js';
+import { manCorpus } from './man-corpus.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,34 +40,8 @@ const N = Number(values.docs);
 const NQ = Number(values.queries);
 const DIM = 64;
 
-/** roff source → plain paragraphs (macros dropped, font and character escapes removed) */
-export function manParagraphs(roff: string): string[] {
-  const out: string[] = [];
-  let cur: string[] = [];
-  const flush = () => {
-    const text = cur.join(' ').replace(/\s+/g, ' ').trim();
-    if (text.split(' ').length >= 5) out.push(text.slice(0, 600));
-    cur = [];
-  };
-  for (const line of roff.split('\n')) {
-    if (/^[.'](PP|P|LP|SH|SS|TP|IP|HP|sp|br|Sh|Pp|It|Bl|El)\b/.test(line) || line.trim() === '') { flush(); continue; }
-    if (/^[.']/.test(line)) continue;
-    cur.push(line.replace(/\\f(\[[^\]]*\]|\(..|.)/g, '').replace(/\\\(..|\\\[[^\]]*\]|\\\*(\(..|.)/g, ' ').replace(/\\[-e]/g, '-').replace(/\\(.)/g, '$1'));
-  }
-  flush();
-  return out;
-}
-
 function corpus(): string[] {
-  const files = readdirSync(values.man!).filter((f) => f.endsWith('.gz')).sort();
-  const docs: string[] = [];
-  for (const f of files) {
-    if (docs.length >= N) break;
-    let text: string;
-    try { text = gunzipSync(readFileSync(join(values.man!, f))).toString('utf8'); } catch { continue; }
-    for (const p of manParagraphs(text)) if (docs.length < N) docs.push(p);
-  }
-  return docs;
+  return manCorpus(values.man!, N);
 }
 
 const words = (s: string): string[] => s.toLowerCase().match(/[a-z]{3,}/g) ?? [];

@@ -12,7 +12,7 @@ import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColum
 import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
-import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { textIndexAttachment } from '../../executor/text-index-build.js';
 
 /**
  * pgvector's operator classes: the type each accepts, the operator it indexes, and the
@@ -117,7 +117,8 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
   }
   ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
-  if (ctx.storage.createTextIndex) await ctx.storage.createTextIndex(table.oid, textIndexSpec(idx), indexVector(idx));
+  const attachment = textIndexAttachment(idx);
+  if (ctx.storage.createTextIndex) await ctx.storage.createTextIndex(table.oid, attachment.spec, attachment.toVector, attachment.buildFile);
   else await ctx.storage.seal?.(table.oid);
   ctx.indexBuild?.partitionDone();
 }
