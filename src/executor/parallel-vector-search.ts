@@ -48,9 +48,22 @@ export interface VectorKey {
  * undefined when the in-thread path must run instead.
  */
 export function parallelVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool, early?: EarlyStart,
 ): Promise<Row[] | undefined> {
-  return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool);
+  return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool, early) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool, early);
+}
+
+/**
+ * A search started before its operator runs, to overlap other work on this thread
+ * (early-vector-search.ts). It goes to the workers even when alone (`inThread` then tells
+ * that a search started when its operator ran would have stayed here); aborting `signal`
+ * cancels its requests and rejects it.
+ */
+export interface EarlyStart {
+  readonly signal: AbortSignal;
+  inThread?: boolean;
+  /** an indexed search's counts (EXPLAIN ANALYZE), kept apart until its answer is taken */
+  stats?: VectorSearchStats;
 }
 
 /**
@@ -182,13 +195,14 @@ class CoordinatedTopK {
     }
   }
 
-  /** Wait for every request, looking for a cancel meanwhile; on any failure cancel the rest. */
-  async settle(env: ExecEnv): Promise<void> {
+  /** Wait for every request, looking for a cancel (or `abandon`) meanwhile; on any failure cancel the rest. */
+  async settle(env: ExecEnv, abandon?: AbortSignal): Promise<void> {
     let timer: ReturnType<typeof setInterval> | undefined;
     const cancelled = new Promise<never>((_, reject) => {
       timer = setInterval(() => {
         try { env.checkCancel(); } catch (e) { reject(e); }
       }, CANCEL_POLL_MS);
+      abandon?.addEventListener('abort', () => reject(abandon.reason), { once: true });
     });
     try {
       await Promise.race([Promise.all(this.work), cancelled]);
@@ -247,7 +261,7 @@ function segmentRef(seg: SearchSegment, column: number, dims: number, index?: { 
  * segments in the workers, the rest here.
  */
 export async function parallelExactVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined, early?: EarlyStart,
 ): Promise<Row[] | undefined> {
   const scan = plan.input;
   const storage = rc.storage;
@@ -272,7 +286,7 @@ export async function parallelExactVectorTopK(
     const skip = new Set(segments[ti].map((s) => s.id));
     top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
   });
-  await top.settle(env);
+  await top.settle(env, early?.signal);
   return top.finish(offsetN);
 }
 
@@ -324,7 +338,7 @@ export function aloneSearching(session: object | undefined, now = performance.no
  * ANN then filter; the worker switches to exact when the index search falls short.
  */
 export async function parallelIndexedVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined, early?: EarlyStart,
 ): Promise<Row[] | undefined> {
   const scan = plan.input;
   const storage = rc.storage;
@@ -333,8 +347,9 @@ export async function parallelIndexedVectorTopK(
   const query = queryVector(key, env);
   const filter = filterOf(scan, env);
   if (!query || filter === undefined) return undefined;
-  const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
-  rc.vectorStats?.set(plan, stats);
+  // an early search counts apart: its counts join the plan's only if its answer is taken
+  const stats: VectorSearchStats = early ? (early.stats = emptyVectorStats()) : rc.vectorStats?.get(plan) ?? emptyVectorStats();
+  if (!early) rc.vectorStats?.set(plan, stats);
   const breadth = new SegmentBreadth(vs.index.method, env.ctx.setting.bind(env.ctx), k, stats);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
@@ -347,8 +362,12 @@ export async function parallelIndexedVectorTopK(
   if (refs.some((rs) => rs.some((r) => !r))) return undefined;
 
   // one segment and no other session searching: the hop costs more than it saves, with or
-  // without a filter (a filtered search is one walk or one exact pass over the matches too)
-  if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
+  // without a filter (a filtered search is one walk or one exact pass over the matches too),
+  // unless the search was started early: then this thread does other work meanwhile
+  if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) {
+    if (!early) return undefined;
+    early.inThread = true;
+  }
 
   const top = new CoordinatedTopK(k, key, query, pool);
   const passes = passesOf(scan, env);
@@ -403,7 +422,7 @@ export async function parallelIndexedVectorTopK(
     const skip = new Set(segments[ti].map((s) => s.id));
     top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
   });
-  await top.settle(env);
+  await top.settle(env, early?.signal);
   stats.candidates += top.candidates.considered;
   return top.finish(offsetN);
 }
