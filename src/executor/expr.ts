@@ -39,7 +39,7 @@ export function compileExpr(e: Expr): Compiled {
  * `ts_rank(tsv, plainto_tsquery('english', $1))` must not stem $1 for every row, nor
  * `v <-> $1::vector` parse $1 per row. Subqueries cache themselves.
  */
-function rowIndependent(e: Expr): boolean {
+export function rowIndependent(e: Expr): boolean {
   switch (e.kind) {
     case 'const': case 'param': return true;
     case 'cast': return rowIndependent(e.arg);

@@ -23,6 +23,7 @@ import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
+import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
@@ -701,6 +702,11 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
       return;
     }
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
+    return;
+  }
+  const viaKeyIndex = plan.vectorSearch?.index?.expression && k > 0 && Number.isFinite(k) ? expressionIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  if (viaKeyIndex) {
+    yield viaKeyIndex;
     return;
   }
   const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;

@@ -6,6 +6,7 @@ import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
@@ -60,5 +61,9 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
   table.columns = table.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
   // partitions share their parent's column names
   for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
+  // an expression index's text names the column (its key in storage does not)
+  for (const t of [table, ...childPartitions(ctx.catalog, table)]) {
+    t.indexes = t.indexes.map((x) => (x.expression ? { ...x, expression: indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]) } : x));
+  }
   renameColumnInPolicies(ctx, table, from, to);
 }
