@@ -39,7 +39,7 @@ export function compileExpr(e: Expr): Compiled {
  * `ts_rank(tsv, plainto_tsquery('english', $1))` must not stem $1 for every row, nor
  * `v <-> $1::vector` parse $1 per row. Subqueries cache themselves.
  */
-export function rowIndependent(e: Expr): boolean {
+function rowIndependent(e: Expr): boolean {
   switch (e.kind) {
     case 'const': case 'param': return true;
     case 'cast': return rowIndependent(e.arg);
@@ -420,4 +420,24 @@ function constantInList(args: readonly Expr[]): Compiled | undefined {
     if (values.has(v)) return true;
     return hasNull ? null : false;
   };
+}
+
+/** No column of the current row, no correlated subquery, nothing volatile: one value per execution. */
+export function isRowIndependent(e: Expr): boolean {
+  let ok = true;
+  const visit = (x: Expr): void => {
+    if (!ok) return;
+    switch (x.kind) {
+      case 'const': case 'param': return;
+      case 'column': ok = x.level > 0; return;
+      case 'cast': visit(x.arg); return;
+      case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
+      case 'array': x.elems.forEach(visit); return;
+      // an uncorrelated scalar subquery runs once (its value is cached): ORDER BY v <-> (SELECT …)
+      case 'subquery': ok = x.mode === 'scalar' && !planIsCorrelated(x.plan); return;
+      default: ok = false;
+    }
+  };
+  visit(e);
+  return ok;
 }

@@ -18,7 +18,7 @@ import { exactKernel } from '../query-worker/kernels.js';
 import { hammingDistance, jaccardDistance } from '../types/bitvec.js';
 import { OID, type Row, type Value } from '../types/types.js';
 import type { DistanceOp } from '../ann/api.js';
-import { compileExpr, rowIndependent, type ExecEnv } from './expr.js';
+import { compileExpr, isRowIndependent, type ExecEnv } from './expr.js';
 import { indexedTopK, widenedSearch } from './indexed-top-k.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
@@ -34,7 +34,7 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
   const e = plan.keys.length === 1 && !plan.keys[0].desc ? plan.keys[0].expr : undefined;
   if (!index?.expression || scan.kind !== 'scan' || scan.withRowId || e?.kind !== 'call' || e.args.length !== 2) return undefined;
   const side = e.args.findIndex((a) => deparse(a, { qualify: false, subplanNumber: () => 0 }) === index.expression!.sql);
-  if (side < 0 || !rowIndependent(e.args[1 - side])) return undefined;
+  if (side < 0 || !isRowIndependent(e.args[1 - side])) return undefined;
   const ranked = rankedKey(e.name, index.expression.type.oid, index.expression.type.typmod, compileExpr(e.args[1 - side])([], env));
   if (!ranked) return undefined;
   const keyOf = compileExpr(e.args[side]);

@@ -9,11 +9,10 @@ import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
 import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
+import { compileExpr, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
-import { planIsCorrelated } from '../planner/expr-walk.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
@@ -605,26 +604,6 @@ function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; o
 }
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
-
-/** No column of the current row, no correlated subquery, nothing volatile: one value per execution. */
-function isRowIndependent(e: Expr): boolean {
-  let ok = true;
-  const visit = (x: Expr): void => {
-    if (!ok) return;
-    switch (x.kind) {
-      case 'const': case 'param': return;
-      case 'column': ok = x.level > 0; return;
-      case 'cast': visit(x.arg); return;
-      case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
-      case 'array': x.elems.forEach(visit); return;
-      // an uncorrelated scalar subquery runs once (its value is cached): ORDER BY v <-> (SELECT …)
-      case 'subquery': ok = x.mode === 'scalar' && !planIsCorrelated(x.plan); return;
-      default: ok = false;
-    }
-  };
-  visit(e);
-  return ok;
-}
 
 /**
  * Exact vector top-k: one kernel call per row, a bounded max-heap of (distance, row).
