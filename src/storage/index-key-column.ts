@@ -18,7 +18,7 @@ export interface IndexedColumn {
   vectors(seg: SealedSegment): readonly VectorChunk[];
   /** the vectors in one fresh buffer, which an index build may take over */
   copy(seg: SealedSegment): Promise<Float32Array>;
-  /** bit strings packed as SealedSegment.bitColumn packs them */
+  /** bit strings packed as SealedSegment.bitColumn packs them, in a fresh buffer */
   bits(seg: SealedSegment): Uint8Array;
   /** 1 where the value is NULL; undefined when none is */
   nulls(seg: SealedSegment): Uint8Array | undefined;
@@ -48,7 +48,8 @@ export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: Reado
     dim,
     vectors: (seg) => [{ start: 0, rows: seg.length, data: vectors(seg) }],
     copy: async (seg) => vectors(seg).slice(),
-    bits: (seg) => cached(seg, `${key}\0bits`, () => packBits(values(seg), dim)),
+    // packed afresh each time, as bitColumn does: a build hands its buffer over to its worker
+    bits: (seg) => packBits(values(seg), dim),
     nulls: (seg) => {
       const v = values(seg);
       if (!v.includes(null)) return undefined;

@@ -9,7 +9,7 @@ import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
-import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { CLASS_OID, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 import { partitionConstraintDef } from './partition-constraint.js';
 import { describeObject } from './describe-object.js';
 import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
@@ -99,8 +99,7 @@ function indexDefColumn(catalog: Catalog, oid: number, colno: number, visible: V
   if (colno === 0) return indexDef(table, index, visible, pretty);
   const col = index.columns[colno - 1];
   if (col === undefined) return '';
-  // a key column alone: an expression without pg_get_indexdef's parentheses around it
-  if (index.expression) return pretty ? index.expression.pretty : index.expression.sql;
+  if (index.expression) return indexExpressionText(index.expression, pretty);
   return quoteIdent(table.columns[col].name);
 }
 
