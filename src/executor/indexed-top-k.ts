@@ -32,7 +32,7 @@ export function distanceKey<Op extends string>(keys: readonly SortKey[], typeOid
 
 /** The HNSW (or, with `method`, IVFFlat) index of this table (or partition) on the column with the operator's class. */
 export function hnswIndexFor(table: TableDef, column: number, opclass: string, method: 'hnsw' | 'ivfflat' = 'hnsw'): string | undefined {
-  return table.indexes.find((i) => i.method === method && i.columns[0] === column && i.opclasses[0] === opclass)?.name;
+  return table.indexes.find((i) => i.method === method && !i.expression && i.columns[0] === column && i.opclasses[0] === opclass)?.name;
 }
 
 interface Candidate { row: Row; d: number; order: number }

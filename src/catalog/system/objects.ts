@@ -91,7 +91,7 @@ function isDefaultOpclass(method: string, typeOid: number | undefined, opclass: 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
 export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string; expression?: IndexExpression }, visible: Visible = ALL_VISIBLE, pretty = false): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
-  const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, t.columns[c]?.type.oid, o) ? ''
+  const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, (i.expression?.type ?? t.columns[c]?.type)?.oid, o) ? ''
     : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
   const key = (c: number) => (i.expression ? indexExpressionText(i.expression, pretty)
     : i.tsvectorConfig === undefined ? quoteIdent(t.columns[c].name)

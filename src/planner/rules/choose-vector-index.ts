@@ -31,7 +31,7 @@ const OPCLASS: Record<string, string> = { '<->': 'l2_ops', '<#>': 'ip_ops', '<=>
 function matchingIndex(table: TableDef, column: number, op: string, filter: Expr | null | undefined): IndexDef | undefined {
   const type = table.columns[column]?.type.oid;
   const prefix = type === OID.halfvec ? 'halfvec_' : type === OID.bit ? 'bit_' : type === OID.sparsevec ? 'sparsevec_' : 'vector_';
-  const fit = table.indexes.filter((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
+  const fit = table.indexes.filter((i) => (i.method === 'hnsw' || i.method === 'ivfflat') && !i.expression && i.columns[0] === column && i.opclasses[0] === prefix + OPCLASS[op]);
   // a partial index only when the query's WHERE has its conditions (it then holds fewer rows)
   return fit.find((i) => i.predicate && impliesPredicate(filter, i.predicate)) ?? fit.find((i) => !i.predicate);
 }
