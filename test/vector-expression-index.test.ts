@@ -176,7 +176,7 @@ test('after deletes and VACUUM (compaction) deleted rows are gone and recall hol
 
 test('expressions Quiver cannot index are refused with 0A000', async () => {
   const c = client!;
-  await c.query(`CREATE TABLE items2 (id int, a vector(3), b vector(3))`);
+  await c.query(`CREATE TABLE items2 (id int, a vector(3), b vector(3), s sparsevec(3))`);
   try {
     const refused = async (sql: string, message: RegExp) => {
       await assert.rejects(c.query(sql), (e: { code?: string; message: string }) => e.code === '0A000' && message.test(e.message));
@@ -184,6 +184,8 @@ test('expressions Quiver cannot index are refused with 0A000', async () => {
     await refused('CREATE INDEX ON items2 USING hnsw (((a + b)::vector(3)) vector_l2_ops)', /more than one column/);
     await refused('CREATE INDEX ON items2 USING hnsw (((a + a)::vector(3)) vector_l2_ops)', /operators in vector index expressions are not supported yet/);
     await refused('CREATE INDEX ON items2 USING btree ((id + 1))', /expression indexes are not supported yet/);
+    await refused('CREATE INDEX ON items2 USING hnsw ((a::sparsevec(3)) sparsevec_l2_ops)', /sparsevec index expressions/);
+    await refused('CREATE INDEX ON items2 USING hnsw ((s::vector(3)) vector_l2_ops)', /sparsevec index expressions/);
   } finally {
     await c.query('DROP TABLE items2');
   }

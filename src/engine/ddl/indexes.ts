@@ -250,6 +250,10 @@ function indexKey(ctx: DdlContext, table: TableDef, c: IndexColumnSpec, method: 
   const bound = ctx.bindRowExpr(expr.tree, table.columns.map((x) => ({ name: x.name, type: x.type })), undefined);
   const read = columnsRead(bound) ?? [];
   if (read.length !== 1) throw new SqlError(SqlState.featureNotSupported, `vector index expressions over ${read.length ? 'more than one column' : 'no column'} are not supported yet`);
+  // storage packs sparse rows from a sparsevec column only
+  if (bound.type.oid === OID.sparsevec || table.columns[read[0]].type.oid === OID.sparsevec) {
+    throw new SqlError(SqlState.featureNotSupported, 'sparsevec index expressions are not supported yet');
+  }
   return { column: read[0], expression: indexExpressionOf(bound, read[0]), name: indexKeyName(bound) };
 }
 
