@@ -12,6 +12,8 @@ CREATE INDEX ON ex_items USING hnsw ((subvector(embedding, 1, 2)::vector(2)) vec
 SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ex_items' ORDER BY indexname;
 SELECT pg_get_indexdef('ex_items_binary_quantize_idx'::regclass, 1, false), pg_get_indexdef('ex_items_binary_quantize_idx'::regclass, 1, true);
 \d ex_items
+\d ex_items_binary_quantize_idx
+SELECT indkey, indexprs IS NOT NULL AS has_expression FROM pg_index WHERE indexrelid = 'ex_items_embedding_idx'::regclass;
 SET enable_seqscan = off;
 SELECT id FROM ex_items ORDER BY embedding::halfvec(3) <-> '[1,2,3]' LIMIT 5;
 SELECT id, embedding::halfvec(3) <-> '[1,2,3]' AS d FROM ex_items ORDER BY embedding::halfvec(3) <-> '[1,2,3]' LIMIT 3;

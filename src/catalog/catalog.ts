@@ -82,6 +82,8 @@ export interface IndexExpression {
   readonly tree: IndexKeyNode;
   /** the key's type: vector, halfvec or bit with its dimensions */
   readonly type: SqlType;
+  /** the index column's name (pg_attribute), PostgreSQL's: `binary_quantize` */
+  readonly name: string;
   /** as pg_get_indexdef prints it, `(binary_quantize(embedding))::bit(3)`; planning matches an ORDER BY operand by it */
   readonly sql: string;
   /** as pg_get_indexdef(oid, 0, true) prints it (psql's \d): `binary_quantize(embedding)::bit(3)` */

@@ -33,7 +33,7 @@ const notSupported = (what: string) => new SqlError(SqlState.featureNotSupported
  * as PostgreSQL).
  */
 export function indexExpressionOf(e: Expr, column: number): IndexExpression {
-  return { tree: keyNode(e, column), type: e.type, ...expressionText(e) };
+  return { tree: keyNode(e, column), type: e.type, name: indexKeyName(e), ...expressionText(e) };
 }
 
 function keyNode(e: Expr, column: number): IndexKeyNode {
@@ -107,7 +107,7 @@ export function vectorIndexKeys(table: TableDef): { key: string; toKey: ToIndexK
  * PostgreSQL's name part for an index on the expression (FigureColname): a cast names
  * what it casts, a function call its function, a column itself.
  */
-export function indexKeyName(e: Expr): string {
+function indexKeyName(e: Expr): string {
   if (e.kind === 'cast') return indexKeyName(e.arg);
   if (e.kind === 'call' && /^[a-z_]/i.test(e.name)) return e.name;
   if (e.kind === 'column') return e.name;

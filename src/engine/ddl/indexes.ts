@@ -13,7 +13,7 @@ import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
-import { indexExpressionOf, indexKeyExpr, indexKeyFunction, indexKeyName, indexStorageKey } from '../../executor/vector-index-key.js';
+import { indexExpressionOf, indexKeyFunction, indexStorageKey } from '../../executor/vector-index-key.js';
 import { columnsRead } from '../../executor/vector-search.js';
 
 /**
@@ -131,7 +131,7 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
 function partitionIndex(ctx: DdlContext, parent: TableDef, idx: IndexDef, child: TableDef): IndexDef {
   const columns = idx.columns.map((c) => child.columns.findIndex((x) => x.name === parent.columns[c].name));
   const key = idx.tsvectorConfig !== undefined ? 'to_tsvector'
-    : idx.expression ? indexKeyName(indexKeyExpr({ columns, expression: idx.expression }, child)) : columns.map((c) => child.columns[c].name).join('_');
+    : idx.expression ? idx.expression.name : columns.map((c) => child.columns[c].name).join('_');
   const own: IndexDef = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: child.oid, columns, parentIndex: idx.oid, name: ctx.catalog.uniqueRelationName(child.schema, `${child.name}_${key}`, 'idx') };
   child.indexes.push(own);
   return own;
@@ -254,7 +254,8 @@ function indexKey(ctx: DdlContext, table: TableDef, c: IndexColumnSpec, method: 
   if (bound.type.oid === OID.sparsevec || table.columns[read[0]].type.oid === OID.sparsevec) {
     throw new SqlError(SqlState.featureNotSupported, 'sparsevec index expressions are not supported yet');
   }
-  return { column: read[0], expression: indexExpressionOf(bound, read[0]), name: indexKeyName(bound) };
+  const expression = indexExpressionOf(bound, read[0]);
+  return { column: read[0], expression, name: expression.name };
 }
 
 /** `(col::type)` of the column's own type (and typmod, or none): the plain column */

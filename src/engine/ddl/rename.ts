@@ -63,7 +63,9 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
   for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
   // an expression index's text names the column (its key in storage does not)
   for (const t of [table, ...childPartitions(ctx.catalog, table)]) {
-    t.indexes = t.indexes.map((x) => (x.expression ? { ...x, expression: indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]) } : x));
+    // (the index column keeps its name, as in PostgreSQL)
+    t.indexes = t.indexes.map((x) => (x.expression
+      ? { ...x, expression: { ...indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]), name: x.expression.name } } : x));
   }
   renameColumnInPolicies(ctx, table, from, to);
 }
