@@ -632,13 +632,15 @@ export class DurableStorage implements Storage {
 
   /**
    * Open the index files of the sealed segments' indexes not open yet (those whose column
-   * can be read: see indexedColumn); false when one is missing or unusable (to be rebuilt).
+   * can be read: see indexedColumn; with `keys`, only the expression indexes of those keys);
+   * false when one is missing or unusable (to be rebuilt).
    */
-  private openIndexFiles(t: TableState): boolean {
+  private openIndexFiles(t: TableState, keys?: ReadonlySet<string>): boolean {
     let usable = true;
     t.sealed.forEach((seg, i) => {
       const meta = t.segMeta[i];
       for (const spec of t.vectorIndexes) {
+        if (keys && !(spec.expression && keys.has(spec.expression.key))) continue;
         const source = this.indexedColumnOf(t, spec);
         if (!source || this.annOf(t, seg.id).has(spec.name)) continue;
         const file = meta.annFiles?.[spec.name];
@@ -671,10 +673,10 @@ export class DurableStorage implements Storage {
   attachVectorKeys(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void {
     const t = this.tables.get(tableId);
     if (!t) return;
-    const fresh = keys.filter((k) => !t.vectorKeys.has(k.key));
+    const fresh = new Set(keys.filter((k) => !t.vectorKeys.has(k.key)).map((k) => k.key));
     for (const { key, toKey } of keys) t.vectorKeys.set(key, toKey);
-    if (fresh.length === 0) return;
-    if (!this.openIndexFiles(t)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+    if (fresh.size === 0) return;
+    if (!this.openIndexFiles(t, fresh)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
   }
 
   private annOf(t: TableState, segmentId: number): Map<string, AnnIndex> {

@@ -1,9 +1,10 @@
 /**
  * The column an ANN index is built over, as the storage reads it from a sealed segment:
  * the indexed column itself, or an expression index's key (binary_quantize(v)::bit(3)),
- * the engine's function applied to each row's column value. A segment's keys are computed
- * once and kept for its life: an IVFFlat index and a quantized HNSW index read their
- * segment's vectors when searched, and a build reads them again for each index.
+ * the engine's function applied to each row's column value. Only a segment's packed key
+ * vectors are kept (for its life): an IVFFlat index and a quantized HNSW index read them
+ * when searched. Everything else is computed when asked for, so a plain HNSW index holds
+ * no second copy of its segment's vectors.
  */
 import type { VectorChunk } from '../ann/api.js';
 import type { ToIndexKey, VectorIndexSpec } from './api.js';
@@ -42,12 +43,11 @@ export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: Reado
   const { key, dim } = spec.expression;
   const toKey = keys.get(key);
   if (!toKey) return undefined;
-  const values = (seg: SealedSegment) => segmentKeys(seg, column, key, toKey);
-  const vectors = (seg: SealedSegment) => cached(seg, `${key}\0vectors`, () => packVectors(values(seg), dim));
+  const values = (seg: SealedSegment) => seg.columnValues(column).map((v) => (v === null ? null : toKey(v)));
   return {
     dim,
-    vectors: (seg) => [{ start: 0, rows: seg.length, data: vectors(seg) }],
-    copy: async (seg) => vectors(seg).slice(),
+    vectors: (seg) => [{ start: 0, rows: seg.length, data: cached(seg, key, () => packVectors(values(seg), dim)) }],
+    copy: async (seg) => packVectors(values(seg), dim),
     // packed afresh each time, as bitColumn does: a build hands its buffer over to its worker
     bits: (seg) => packBits(values(seg), dim),
     nulls: (seg) => {
@@ -58,18 +58,15 @@ export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: Reado
   };
 }
 
-const computed = new WeakMap<SealedSegment, Map<string, unknown>>();
+/** segment → key → its packed key vectors */
+const packed = new WeakMap<SealedSegment, Map<string, Float32Array>>();
 
-function cached<T>(seg: SealedSegment, name: string, make: () => T): T {
-  let m = computed.get(seg);
-  if (!m) computed.set(seg, (m = new Map()));
-  if (!m.has(name)) m.set(name, make());
-  return m.get(name) as T;
-}
-
-/** The key of every position (NULL where the column is NULL or the key is). */
-function segmentKeys(seg: SealedSegment, column: number, key: string, toKey: ToIndexKey): Value[] {
-  return cached(seg, key, () => seg.columnValues(column).map((v) => (v === null ? null : toKey(v))));
+function cached(seg: SealedSegment, key: string, make: () => Float32Array): Float32Array {
+  let m = packed.get(seg);
+  if (!m) packed.set(seg, (m = new Map()));
+  let v = m.get(key);
+  if (!v) m.set(key, (v = make()));
+  return v;
 }
 
 function packVectors(values: readonly Value[], dim: number): Float32Array {
