@@ -17,6 +17,10 @@ SELECT indkey, indexprs IS NOT NULL AS has_expression FROM pg_index WHERE indexr
 SET enable_seqscan = off;
 SELECT id FROM ex_items ORDER BY embedding::halfvec(3) <-> '[1,2,3]' LIMIT 5;
 SELECT id, embedding::halfvec(3) <-> '[1,2,3]' AS d FROM ex_items ORDER BY embedding::halfvec(3) <-> '[1,2,3]' LIMIT 3;
+SELECT id FROM ex_items WHERE id % 2 = 0 ORDER BY embedding::halfvec(3) <-> '[1,2,3]' LIMIT 2;
+PREPARE ex_q(vector) AS SELECT id FROM ex_items ORDER BY binary_quantize(embedding)::bit(3) <~> binary_quantize($1) LIMIT 1;
+EXECUTE ex_q('[1,-2,3]');
+DEALLOCATE ex_q;
 SELECT * FROM (SELECT id, binary_quantize(embedding)::bit(3) <~> binary_quantize('[1,-2,3]'::vector) AS d FROM ex_items
   ORDER BY binary_quantize(embedding)::bit(3) <~> binary_quantize('[1,-2,3]'::vector) LIMIT 10) r ORDER BY d, id;
 -- re-ranking: the binary-quantized index picks candidates, the exact distance orders them
