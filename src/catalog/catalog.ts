@@ -68,12 +68,13 @@ export interface IndexDef {
 
 /**
  * A vector index's key expression as the catalog keeps it: the bound expression's tree of
- * casts and immutable function calls over the indexed column, with plain constants
+ * casts, immutable function calls and operators over the indexed column, with constants
  * (executor/vector-index-key.ts turns it back into a bound expression).
  */
 export type IndexKeyNode =
   | { readonly kind: 'column' }
-  | { readonly kind: 'const'; readonly type: SqlType; readonly value: number | string | boolean }
+  /** a constant in its type's text form (NULL: null) */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly text: string | null }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly IndexKeyNode[]; readonly argTypes: readonly SqlType[] }
   | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: IndexKeyNode };
 

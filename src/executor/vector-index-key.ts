@@ -13,27 +13,50 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { IndexDef, IndexExpression, IndexKeyNode, TableDef } from '../catalog/catalog.js';
-import type { EvalContext, FunctionServices, ScalarFunction } from '../functions/api.js';
-import { resolveCast, resolveFunction } from '../functions/index.js';
+import type { EvalContext, FunctionServices } from '../functions/api.js';
+import { resolveCast, resolveFunction, resolveOperator } from '../functions/index.js';
+import { mapExpr } from '../planner/expr-walk.js';
 import { deparse } from '../planner/explain-expr.js';
 import type { Expr } from '../planner/plan.js';
 import type { ToIndexKey } from '../storage/api.js';
-import { formatType } from '../types/types.js';
+import { formatType, type SqlType } from '../types/types.js';
+import { formatText, parseText } from '../types/text-io.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 
 /** An expression index's parts that define its key. */
 export type IndexKeyDef = Pick<IndexDef, 'columns'> & { readonly expression: IndexExpression };
 
+/** how a refusal names an expression kind */
+const KIND_NAMES: Partial<Record<Expr['kind'], string>> = { sqlCall: 'SQL functions', case: 'CASE expressions', coalesce: 'COALESCE', subquery: 'subqueries', subscript: 'subscripts' };
+
 const notSupported = (what: string) => new SqlError(SqlState.featureNotSupported, `${what} in vector index expressions are not supported yet`);
 
 /**
  * The catalog's form of a bound index expression over `column`, with its text. Refuses
- * what the tree cannot hold (0A000): other columns, operators and other expression
- * kinds, constants that are not numbers, strings or booleans; and volatile functions (42P17,
- * as PostgreSQL).
+ * what the tree cannot hold (0A000): other columns, other expression kinds than casts,
+ * functions, operators and constants (or functions the registry cannot find again, as a
+ * session's catalog functions and SQL functions); and volatile functions (42P17, as
+ * PostgreSQL).
  */
 export function indexExpressionOf(e: Expr, column: number): IndexExpression {
-  return { tree: keyNode(e, column), type: e.type, name: indexKeyName(e), ...expressionText(e) };
+  const tree = keyNode(e, column);
+  try {
+    rebuild(tree, { kind: 'column', type: columnType(e, column), level: 0, index: 0, name: '' });
+  } catch {
+    throw notSupported('functions other than built-in ones');
+  }
+  return { tree, type: e.type, name: indexKeyName(e), ...expressionText(e) };
+}
+
+/** The type of `column` where `e` reads it. */
+function columnType(e: Expr, column: number): SqlType {
+  let type: SqlType | undefined;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0 && x.index === column) type = x.type;
+    return undefined;
+  });
+  if (!type) throw new Error('bug: an index expression without its column');
+  return type;
 }
 
 function keyNode(e: Expr, column: number): IndexKeyNode {
@@ -42,39 +65,42 @@ function keyNode(e: Expr, column: number): IndexKeyNode {
       if (e.level !== 0 || e.index !== column) throw new SqlError(SqlState.featureNotSupported, 'vector index expressions over more than one column are not supported yet');
       return { kind: 'column' };
     case 'const':
-      if (typeof e.value !== 'number' && typeof e.value !== 'string' && typeof e.value !== 'boolean') throw notSupported(`constants of type ${formatType(e.type)}`);
-      return { kind: 'const', type: e.type, value: e.value };
+      return { kind: 'const', type: e.type, text: e.value === null ? null : formatText(e.type, e.value) };
     case 'cast':
       return { kind: 'cast', type: e.type, arg: keyNode(e.arg, column) };
     case 'call':
-      if (!/^[a-z_]/i.test(e.name)) throw notSupported('operators');
       if (e.fn.volatile) throw new SqlError(SqlState.invalidObjectDefinition, 'functions in index expression must be marked IMMUTABLE');
       return { kind: 'call', name: e.name, args: e.args.map((a) => keyNode(a, column)), argTypes: e.args.map((a) => a.type) };
     default:
-      throw notSupported(`${e.kind} expressions`);
+      throw notSupported(KIND_NAMES[e.kind] ?? `${e.kind} expressions`);
   }
 }
 
 /** The bound expression of an index's key on `table` (its indexed column read at `at`, by default its position in the table). */
 export function indexKeyExpr(idx: IndexKeyDef, table: TableDef, at = idx.columns[0]): Expr {
   const c = table.columns[idx.columns[0]];
-  const build = (n: IndexKeyNode): Expr => {
-    switch (n.kind) {
-      case 'column': return { kind: 'column', type: c.type, level: 0, index: at, name: c.name };
-      case 'const': return { kind: 'const', type: n.type, value: n.value };
-      case 'cast': {
-        const arg = build(n.arg);
-        const fn = resolveCast(arg.type, n.type, 'explicit');
-        if (!fn) throw new Error(`bug: no cast from ${formatType(arg.type)} to ${formatType(n.type)} for an index key`);
-        return { kind: 'cast', type: n.type, arg, fn };
-      }
-      case 'call': {
-        const fn = resolveFunction(n.name, n.argTypes) as ScalarFunction;
-        return { kind: 'call', type: fn.returnType, name: n.name, fn, args: n.args.map(build) };
-      }
+  return rebuild(idx.expression.tree, { kind: 'column', type: c.type, level: 0, index: at, name: c.name });
+}
+
+/** The bound expression of a stored tree whose column reads as `column`. */
+function rebuild(n: IndexKeyNode, column: Expr): Expr {
+  switch (n.kind) {
+    case 'column': return column;
+    case 'const': return { kind: 'const', type: n.type, value: n.text === null ? null : parseText(n.type, n.text) };
+    case 'cast': {
+      const arg = rebuild(n.arg, column);
+      const fn = resolveCast(arg.type, n.type, 'explicit');
+      if (!fn) throw new Error(`bug: no cast from ${formatType(arg.type)} to ${formatType(n.type)} for an index key`);
+      return { kind: 'cast', type: n.type, arg, fn };
     }
-  };
-  return build(idx.expression.tree);
+    case 'call': {
+      const operator = !/^[a-z_]/i.test(n.name);
+      const [left, right] = n.argTypes.length === 2 ? n.argTypes : [null, n.argTypes[0]];
+      const fn = operator ? resolveOperator(n.name, left, right) : resolveFunction(n.name, n.argTypes);
+      if (fn.kind !== 'scalar') throw new Error(`bug: ${n.name} is not a scalar function`);
+      return { kind: 'call', type: fn.returnType, name: n.name, fn, args: n.args.map((a) => rebuild(a, column)) };
+    }
+  }
 }
 
 /** What storage computes for each row of an expression index: the key from the column's value. */
