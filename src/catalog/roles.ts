@@ -240,8 +240,9 @@ export const ALL_SEQUENCE_PRIVILEGES = 'rwU';
 export const ALL_SCHEMA_PRIVILEGES = 'UC';
 export const ALL_DATABASE_PRIVILEGES = 'CTc';
 export const ALL_FUNCTION_PRIVILEGES = 'X';
-/** what acldefault gives PUBLIC per kind (by its ALL): TEMP and CONNECT on databases, EXECUTE on functions */
-const PUBLIC_DEFAULTS: Readonly<Record<string, string>> = { [ALL_DATABASE_PRIVILEGES]: 'Tc', [ALL_FUNCTION_PRIVILEGES]: 'X' };
+export const ALL_TYPE_PRIVILEGES = 'U';
+/** what acldefault gives PUBLIC per kind (by its ALL): TEMP and CONNECT on databases, EXECUTE on functions, USAGE on types */
+const PUBLIC_DEFAULTS: Readonly<Record<string, string>> = { [ALL_DATABASE_PRIVILEGES]: 'Tc', [ALL_FUNCTION_PRIVILEGES]: 'X', [ALL_TYPE_PRIVILEGES]: 'U' };
 
 /** One aclitem: `privs` are letters, `grantable` the ones held WITH GRANT OPTION. */
 export interface AclItem {
