@@ -19,6 +19,7 @@ import { grantObject } from './grant-objects.js';
 import { alterDefaultPrivileges } from './default-privileges.js';
 import { resolveFunction } from './ddl/function.js';
 import { schemaDependents } from './ddl/schema-dependents.js';
+import { builtinProc, builtinProcSignature } from '../catalog/system/builtin-proc-lookup.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -212,6 +213,13 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       else if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for ${what}` });
     }
     for (const f of catalog.functions.values()) each(f, `function ${named(f.schema, f.name)}(${f.params.map((p) => formatType(p.type)).join(',')})`);
+    // built-in functions and types (owned by the bootstrap superuser): only privileges
+    const withVector = catalog.extensions.has('vector');
+    for (const d of catalog.procAcls.values()) {
+      const p = builtinProc(d.oid, withVector);
+      if (p && aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for function ${builtinProcSignature(p)}` });
+    }
+    for (const d of catalog.typeAcls.values()) if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for type ${formatType({ oid: d.oid, typmod: -1 })}` });
     for (const t of catalog.tables.values()) {
       for (const c of t.columns) if (aclMentions(c, role)) objects.push({ oid: t.oid, line: `privileges for column ${c.name} of table ${t.name}` });
     }
@@ -339,7 +347,7 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   try {
     const columns = [...catalog.tables.values()].flatMap((t) => t.columns);
     const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema, ...catalog.schemas.values()];
-    for (const obj of securables) {
+    for (const obj of [...securables, ...catalog.procAcls.values(), ...catalog.typeAcls.values()]) {
       if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
     }
     // their default privileges go, and what other roles' default privileges give them
