@@ -187,6 +187,9 @@ function dropRoles(ctx: SessionContext, roles: Roles, me: number, refs: readonly
 }
 
 /** pg_default_acl's object types as getObjectDescription names them */
+/** pg_namespace.oid of public */
+const PUBLIC_NAMESPACE_OID = 2200;
+
 const DEFAULT_ACL_WORDS: Readonly<Record<string, string>> = { r: 'relations', S: 'sequences', f: 'functions', n: 'schemas', T: 'types' };
 
 /** What a role owns or holds privileges on: DETAIL lines as PostgreSQL's checkSharedDependencies writes them. */
@@ -202,6 +205,7 @@ function dependencies(ctx: SessionContext, role: number): string[] {
     // names carry their schema when the search path does not reach it (getObjectDescription)
     const named = (schema: string, name: string) => (dbName === ctx.databaseName && ctx.searchPath().includes(schema) ? name : `${schema}.${name}`);
     for (const n of catalog.schemas.values()) each(n, `schema ${n.name}`);
+    each({ ...catalog.publicSchema, oid: PUBLIC_NAMESPACE_OID }, 'schema public');
     for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${named(t.schema, t.name)}`);
     for (const t of catalog.tables.values()) {
       for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
