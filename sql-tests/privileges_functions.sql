@@ -28,6 +28,7 @@ SELECT abs(-1);
 GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_b;
 RESET ROLE;
 SELECT proacl FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure;
+\df+ abs
 SET ROLE regress_fpriv_b;
 SELECT abs(-1);
 GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_a;
@@ -117,6 +118,7 @@ DROP TABLE fpriv_t2;
 GRANT USAGE ON TYPE vector TO regress_fpriv_b;
 RESET ROLE;
 SELECT typname, typacl FROM pg_type WHERE typacl IS NOT NULL AND typname IN ('int8', 'vector') ORDER BY oid;
+\dT+ vector
 -- ALTER DEFAULT PRIVILEGES on types and routines
 ALTER DEFAULT PRIVILEGES FOR ROLE regress_fpriv_a REVOKE USAGE ON TYPES FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES FOR ROLE regress_fpriv_a GRANT EXECUTE ON ROUTINES TO regress_fpriv_b;
