@@ -29,6 +29,12 @@ GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_b;
 RESET ROLE;
 SELECT proacl FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure;
 \df+ abs
+SELECT grantor, grantee, specific_schema, specific_name, routine_name, privilege_type, is_grantable
+  FROM information_schema.routine_privileges WHERE routine_name = 'abs' ORDER BY specific_name, grantee;
+SET ROLE regress_fpriv_b;
+SELECT grantor, grantee, specific_name, is_grantable
+  FROM information_schema.routine_privileges WHERE routine_name = 'abs' ORDER BY specific_name, grantee;
+RESET ROLE;
 SET ROLE regress_fpriv_b;
 SELECT abs(-1);
 GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_a;

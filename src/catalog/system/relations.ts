@@ -22,6 +22,7 @@ import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcR
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 import { columnPrivilegeRows } from './column-privileges.js';
+import { routinePrivilegeRows } from './routine-privileges.js';
 import { amopRows, amprocRows, opclassRows, opfamilyRows } from './opclass-rows.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
@@ -405,6 +406,9 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_user', userCols, (ctx) => pgUserRows(ctx, false)));
   add(rel('pg_catalog', 'pg_default_acl', [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]],
     (ctx) => ctx.catalog.defaultAcls.map((d) => [d.oid, d.role, d.schema === '' ? 0 : namespaceOid(ctx.catalog, d.schema), d.objtype, ctx.roles ? formatAcl(d, ctx.roles) : null]), 826));
+  add(rel('information_schema', 'routine_privileges', [['grantor', name], ['grantee', name], ['specific_catalog', name], ['specific_schema', name],
+    ['specific_name', name], ['routine_catalog', name], ['routine_schema', name], ['routine_name', name], ['privilege_type', varchar], ['is_grantable', varchar]],
+  routinePrivilegeRows));
   add(rel('information_schema', 'column_privileges', [['grantor', name], ['grantee', name], ['table_catalog', name], ['table_schema', name], ['table_name', name],
     ['column_name', name], ['privilege_type', varchar], ['is_grantable', varchar]], (ctx) => columnPrivilegeRows(ctx, userTables(ctx.catalog))));
   add(rel('pg_catalog', 'pg_db_role_setting', [['setdatabase', oid], ['setrole', oid], ['setconfig', T._text]], (ctx) => pgDbRoleSettingRows(ctx, (d) => databaseOid(ctx, d)), 2964));
