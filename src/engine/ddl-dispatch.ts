@@ -44,18 +44,6 @@ export class DdlState {
   }
   /** storage of tables an autocommit DROP removed from the catalog: dropped once that is saved */
   readonly autocommitDrops: number[] = [];
-  /** an autocommit statement's storage steps that wait for its catalog save (DdlContext.afterSave) */
-  private afterSaveSteps: (() => Promise<void> | void)[] = [];
-  /** and how to take back those it made already, should the save be refused (DdlContext.undoIfUnsaved) */
-  private unsavedUndos: (() => void)[] = [];
-
-  /** The autocommit statement's pending storage steps and undos, taken (the lists start empty again). */
-  takeSaveSteps(): { after: (() => Promise<void> | void)[]; undo: (() => void)[] } {
-    const out = { after: this.afterSaveSteps, undo: this.unsavedUndos };
-    this.afterSaveSteps = [];
-    this.unsavedUndos = [];
-    return out;
-  }
 
   get pending(): boolean {
     return this.undo !== undefined;
@@ -92,8 +80,6 @@ export class DdlState {
     return {
       catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), txn,
       dropAfterSave: txn ? undefined : (oid) => this.autocommitDrops.push(oid),
-      afterSave: txn ? undefined : (step) => { this.afterSaveSteps.push(step); },
-      undoIfUnsaved: txn ? undefined : (undo) => { this.unsavedUndos.push(undo); },
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,
       inTransactionBlock: !ctx.tx.idle,
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
@@ -191,12 +177,7 @@ function compileRowExpr(ctx: SessionContext, e: Expr): (row: Row) => Value {
  */
 export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan): Promise<ExecResult> {
   if (catalogWrite) ctx.tx.checkWritable(tag);
-  const autocommit = catalogWrite && ctx.tx.idle;
-  const before = autocommit ? catalogObjects(ctx.catalog) : undefined;
-  // the catalog as the statement found it: what a save refused by a full disk puts back
-  // (one more copy of this database's catalog per autocommit DDL, beside the image the save writes)
-  const image = autocommit ? ctx.catalog.snapshotData() : undefined;
-  let changed: string[] | undefined;
+  const before = catalogWrite && ctx.tx.idle ? catalogObjects(ctx.catalog) : undefined;
   try {
     let result: ExecResult;
     try {
@@ -204,37 +185,18 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
     } finally {
       ctx.ddl.noteChanges(ctx.catalog);
     }
-    if (autocommit) {
-      // this statement's changes, taken before the save lets other sessions run
-      changed = changedObjects(image!, ctx.catalog.snapshotData());
+    if (catalogWrite && ctx.tx.idle) {
       await ctx.engine.saveCatalog();
+      // the catalog first, then the storage (a crash in between leaves storage no entry names)
+      for (const oid of ctx.ddl.autocommitDrops.splice(0)) await ctx.engine.storage.dropTable(oid);
     }
-    // the catalog first, then the storage (a crash in between leaves storage no entry names)
-    const steps = ctx.ddl.takeSaveSteps();
-    for (const step of steps.after) await step();
-    if (autocommit) for (const oid of ctx.ddl.autocommitDrops.splice(0)) await ctx.engine.storage.dropTable(oid);
     return result;
   } catch (e) {
-    const steps = ctx.ddl.takeSaveSteps();
-    if (image) {
-      // outside a block the statement is atomic, as its rollback makes it in PostgreSQL (a save
-      // refused by a full disk included): what it created goes, what it altered, renamed or dropped comes back
-      await forgetCreated(ctx.catalog, ctx.engine.storage, before!);
-      putBack(ctx.catalog, image, changed);
-      for (const undo of steps.undo) undo();
-    }
     // a failed autocommit DROP: drop the storage of what did leave the catalog
     for (const oid of ctx.ddl.autocommitDrops.splice(0)) if (!ctx.catalog.tables.has(oid)) await ctx.engine.storage.dropTable(oid).catch(() => {});
+    if (before && e instanceof SqlError && e.code === SqlState.diskFull) await forgetCreated(ctx.catalog, ctx.engine.storage, before);
     throw e;
   }
-}
-
-/** The objects a refused statement changed (`changed`: their keys, else all that differ) put back as `image` had them. */
-function putBack(catalog: Catalog, image: CatalogData, changed: readonly string[] | undefined): void {
-  const now = catalog.snapshotData();
-  const keys = new Set(changed ?? changedObjects(image, now));
-  if (keys.size === 0) return;
-  catalog.loadData(undoObjects(image, now, keys));
 }
 
 async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill?: Plan): Promise<ExecResult> {

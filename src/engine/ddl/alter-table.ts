@@ -15,7 +15,7 @@ import { OID, formatType, type Row, type SqlType, type Value } from '../../types
 import { columnReference, nextvalDefault, typeOf, type AlterTable, type AlterTableCommand, type ParsedExpr } from '../../sql/ddl/index.js';
 import { buildColumn, checkGenerationExpressions, type AlteredColumn } from './columns.js';
 import { addKey, checkConstraint, foreignKey, keyConstraint, validateCheckOnRows, validateForeignKey } from './constraints.js';
-import { afterCatalogSave, findTable, mustFindTable, notice, type DdlContext } from './context.js';
+import { findTable, mustFindTable, notice, type DdlContext } from './context.js';
 import { attachPartition, detachPartition } from './partition.js';
 import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
@@ -109,12 +109,8 @@ function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
     // a partitioned table keeps no rows: its new keys are its partitions' keys
     if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) keyOnPartitions(ctx, table, newColumns, x, d.constraints);
   } else {
-    for (const name of oldUnique) if (!newUnique.has(name)) afterCatalogSave(ctx, () => ctx.storage.dropUniqueKey(table.oid, name));
-    for (const x of d.indexes) {
-      if (!x.unique || oldUnique.has(x.name)) continue;
-      addUniqueKeyChecked(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
-      ctx.undoIfUnsaved?.(() => ctx.storage.dropUniqueKey(table.oid, x.name));
-    }
+    for (const name of oldUnique) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addUniqueKeyChecked(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
   }
   table.columns = newColumns;
   table.indexes = d.indexes;

@@ -23,13 +23,6 @@ export interface DdlContext {
   readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
   /** autocommit: drop a table's storage once the catalog without it is saved */
   readonly dropAfterSave?: (tableOid: number) => void;
-  /**
-   * autocommit: a storage change the statement may only make once the catalog saying so is
-   * durable (an index's storage dropped or renamed); a save refused by a full disk drops it
-   */
-  readonly afterSave?: (step: () => Promise<void> | void) => void;
-  /** autocommit: how to take back a storage change already made, should the catalog save be refused */
-  readonly undoIfUnsaved?: (undo: () => void) => void;
   /** the session's open transaction block (ALTER TABLE reads and rewrites rows through it) */
   readonly dataTxn?: Transaction;
   /** inside a transaction block (CREATE / DROP DATABASE refuse to run there) */
@@ -68,12 +61,6 @@ export interface DdlContext {
 
 export function notice(ctx: Pick<DdlContext, 'notices'>, message: string, code = '00000'): void {
   ctx.notices.push({ severity: 'NOTICE', code, message });
-}
-
-/** Run a storage step after the catalog save when the statement is autocommit, else now. */
-export function afterCatalogSave(ctx: DdlContext, step: () => Promise<void> | void): Promise<void> | void {
-  if (ctx.afterSave) return ctx.afterSave(step);
-  return step();
 }
 
 /** Remove a table's storage: at COMMIT in a block, after the catalog is saved otherwise. */

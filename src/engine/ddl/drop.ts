@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { ConstraintDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { Drop, QualifiedName } from '../../sql/ddl/index.js';
-import { afterCatalogSave, dropStorage, findTable, notice, findIndex, findSequence, type DdlContext } from './context.js';
+import { dropStorage, findTable, notice, findIndex, findSequence, type DdlContext } from './context.js';
 import { dropFunctions } from './function.js';
 import { dropSchemas } from './schema.js';
 
@@ -117,29 +117,25 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
     });
   }
   t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
-  const children = (t.kind === 'p' ? leafPartitions(ctx.catalog, t) : []).map((leaf) => ({ leaf, of: leaf.indexes.filter((i) => i.parentIndex === idx.oid) }));
+  if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
+    for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
+  }
+  if (idx.method === 'hnsw' || idx.method === 'ivfflat') await ctx.storage.dropVectorIndex(t.oid, idx.name);
+  if (idx.method === 'gin') {
+    ctx.storage.keepGrowingSmall?.(t.oid, t.indexes.some((i) => i.method === 'gin'));
+    await ctx.storage.dropTextIndex?.(t.oid, idx.name);
+  }
   // a partitioned table's index: the indexes made for it on the partitions go with it
-  for (const { leaf, of } of children) leaf.indexes = leaf.indexes.filter((i) => !of.includes(i));
-  // the storage side (key index, vector and text index files) goes once the catalog without the index is saved
-  await afterCatalogSave(ctx, async () => {
-    if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
-      for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
-    }
-    if (idx.method === 'hnsw' || idx.method === 'ivfflat') await ctx.storage.dropVectorIndex(t.oid, idx.name);
-    if (idx.method === 'gin') {
-      ctx.storage.keepGrowingSmall?.(t.oid, t.indexes.some((i) => i.method === 'gin'));
-      await ctx.storage.dropTextIndex?.(t.oid, idx.name);
-    }
-    for (const { leaf, of } of children) {
-      for (const child of of) {
-        if (child.method === 'hnsw' || child.method === 'ivfflat') await ctx.storage.dropVectorIndex(leaf.oid, child.name);
-        if (child.method === 'gin') {
-          ctx.storage.keepGrowingSmall?.(leaf.oid, leaf.indexes.some((i) => i.method === 'gin'));
-          await ctx.storage.dropTextIndex?.(leaf.oid, child.name);
-        }
+  for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : []) {
+    for (const child of leaf.indexes.filter((i) => i.parentIndex === idx.oid)) {
+      leaf.indexes = leaf.indexes.filter((i) => i !== child);
+      if (child.method === 'hnsw' || child.method === 'ivfflat') await ctx.storage.dropVectorIndex(leaf.oid, child.name);
+      if (child.method === 'gin') {
+        ctx.storage.keepGrowingSmall?.(leaf.oid, leaf.indexes.some((i) => i.method === 'gin'));
+        await ctx.storage.dropTextIndex?.(leaf.oid, child.name);
       }
     }
-  });
+  }
   ctx.catalog.version++;
 }
 

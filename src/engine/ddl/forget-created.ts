@@ -1,8 +1,8 @@
 /**
- * A DDL statement outside a transaction block that failed (with a full disk, 53100, at its
- * catalog save or before) must leave nothing behind, as its rollback would in PostgreSQL:
- * the schemas, tables, indexes and sequences it created are removed again, from the catalog
- * and from storage (what it changed is put back by ddl-dispatch.ts).
+ * A DDL statement outside a transaction block that failed with a full disk (53100) must
+ * leave nothing behind, as its rollback would in PostgreSQL: the schemas, tables, indexes
+ * and sequences it created are removed again, from the catalog and from storage. (Other
+ * failures are raised before anything is created.)
  */
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Storage } from '../../storage/api.js';

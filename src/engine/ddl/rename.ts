@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { afterCatalogSave, findTable, notice, findIndex, type DdlContext } from './context.js';
+import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
@@ -38,8 +38,7 @@ function renameIndex(ctx: DdlContext, stmt: Rename): void {
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
   // storage names a GIN index's files (sizes, DROP INDEX) by the index name
   if (idx.method === 'gin' && t.kind === 'r') {
-    const gin = t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) }));
-    afterCatalogSave(ctx, () => ctx.storage.attachTextIndexes?.(t.oid, gin));
+    ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
   }
   ctx.catalog.version++;
 }
