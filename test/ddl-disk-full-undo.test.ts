@@ -1,0 +1,121 @@
+/**
+ * An autocommit DDL statement whose catalog save a full disk refuses (53100) is undone in
+ * memory as well as on disk: the session and the server after a restart see the catalog as
+ * it was before — not only for CREATE (which was undone before), but for RENAME, ALTER and
+ * DROP, and storage's keys and indexes follow (ddl-dispatch.ts undoStatement,
+ * ddl/storage-undo.ts). The refusal is made by the catalog save itself (the tmpfs tests in
+ * storage-disk-full.test.ts fill a real file system, where which write fails first varies).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DurableStorage } from '../src/storage/durable-storage.js';
+import { Engine } from '../src/engine/engine.js';
+import { SqlError, SqlState } from '../src/errors.js';
+import { loadParser } from '../src/sql/parser.js';
+import type { Backend } from '../src/wire/backend.js';
+
+type Session = { run(sql: string): Promise<unknown[][]>; state(sql: string): Promise<string | undefined> };
+
+function sessionOf(s: Backend): Session {
+  const run = async (sql: string) => {
+    const r = await s.execute(s.prepare(sql, []), []);
+    return r.kind === 'rows' ? r.rows : [];
+  };
+  return {
+    run,
+    state: async (sql) => {
+      try {
+        await run(sql);
+        return undefined;
+      } catch (e) {
+        return (e as SqlError).code;
+      }
+    },
+  };
+}
+
+/** Open the data directory (again: a restart), with the catalog save refused while `full()` says so. */
+async function open(dir: string, full: () => boolean): Promise<{ s: Session; close(): Promise<void> }> {
+  const storage = await DurableStorage.open({ dataDir: dir, background: false });
+  const save = storage.saveCatalog.bind(storage);
+  storage.saveCatalog = async (image: string) => {
+    if (full()) throw new SqlError(SqlState.diskFull, 'could not extend file "catalog": No space left on device', { hint: 'Check free disk space.' });
+    return save(image);
+  };
+  const engine = new Engine(storage);
+  const image = storage.loadCatalog();
+  if (image) engine.restoreCatalog(image);
+  const backend = engine.create();
+  backend.startup({ user: 'postgres', database: 'postgres' });
+  return {
+    s: sessionOf(backend),
+    close: async () => {
+      backend.close();
+      await storage.close();
+    },
+  };
+}
+
+const columns = (s: Session, table: string) =>
+  s.run(`SELECT attname FROM pg_attribute WHERE attrelid = '${table}'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`).then((r) => r.map((x) => x[0]));
+const relations = (s: Session) =>
+  s.run(`SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY relname`).then((r) => r.map((x) => x[0]));
+
+test('RENAME, ALTER and DROP refused at the catalog save leave the catalog and its keys as they were', async () => {
+  await loadParser();
+  const dir = await mkdtemp(join(tmpdir(), 'quiver-ddl-full-'));
+  let full = false;
+  let server = await open(dir, () => full);
+  try {
+    let s = server.s;
+    await s.run('CREATE TABLE items (id int, pad text, v vector(2))');
+    await s.run('CREATE UNIQUE INDEX items_id ON items (id)');
+    await s.run(`INSERT INTO items SELECT i, 'p' || i, ARRAY[i, i]::vector FROM generate_series(1, 100) i`);
+    await s.run('CREATE TABLE other (a int)');
+    const before = await relations(s);
+    assert.deepEqual(before, ['items', 'items_id', 'other']);
+
+    full = true;
+    for (const sql of [
+      'ALTER TABLE items RENAME COLUMN pad TO padding',
+      'ALTER TABLE items RENAME TO renamed',
+      'ALTER TABLE items ADD COLUMN z int',
+      'ALTER TABLE items DROP COLUMN pad',
+      'ALTER INDEX items_id RENAME TO items_key',
+      'DROP INDEX items_id',
+      'DROP TABLE other',
+      'CREATE UNIQUE INDEX items_pad ON items (pad)',
+      'CREATE INDEX items_v ON items USING hnsw (v vector_l2_ops)',
+    ]) {
+      assert.equal(await s.state(sql), SqlState.diskFull, sql);
+    }
+    full = false;
+
+    // the same session sees everything as before, and the unique key still holds
+    const check = async (phase: string, rows: number) => {
+      assert.deepEqual(await relations(s), before, phase);
+      assert.deepEqual(await columns(s, 'items'), ['id', 'pad', 'v'], phase);
+      assert.equal(await s.state('INSERT INTO items VALUES (1, \'dup\', \'[0,0]\')'), SqlState.uniqueViolation, phase);
+      assert.deepEqual(await s.run('SELECT count(*)::int FROM items'), [[rows]], phase);
+      assert.deepEqual(await s.run('SELECT count(*)::int FROM other'), [[0]], phase);
+    };
+    await check('after the refusals', 100);
+    // the refused CREATE UNIQUE INDEX refuses nothing
+    await s.run(`INSERT INTO items VALUES (101, 'p1', '[1,1]')`);
+    await server.close();
+    server = await open(dir, () => false);
+    s = server.s;
+    await check('after a restart', 101);
+    // and each statement works once there is room
+    await s.run('ALTER TABLE items RENAME COLUMN pad TO padding');
+    await s.run('DROP INDEX items_id');
+    await s.run(`INSERT INTO items VALUES (1, 'dup', '[0,0]')`);
+    assert.deepEqual(await columns(s, 'items'), ['id', 'padding', 'v']);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
