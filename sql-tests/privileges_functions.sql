@@ -76,12 +76,15 @@ SET ROLE regress_fpriv_a;
 EXECUTE fpriv_p;
 RESET ROLE;
 DEALLOCATE fpriv_p;
--- in a transaction block, ROLLBACK undoes a GRANT
+-- in a transaction block, ROLLBACK undoes a GRANT and ALTER DEFAULT PRIVILEGES
 BEGIN;
 GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_a;
+ALTER DEFAULT PRIVILEGES GRANT USAGE ON TYPES TO regress_fpriv_a;
 SELECT proacl FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure;
+SELECT count(*) FROM pg_default_acl;
 ROLLBACK;
 SELECT proacl FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure;
+SELECT count(*) FROM pg_default_acl;
 -- errors
 GRANT EXECUTE ON FUNCTION abs TO regress_fpriv_a;
 GRANT EXECUTE ON FUNCTION abs(text) TO regress_fpriv_a;

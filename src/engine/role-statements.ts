@@ -20,6 +20,7 @@ import { alterDefaultPrivileges } from './default-privileges.js';
 import { resolveFunction } from './ddl/function.js';
 import { schemaDependents } from './ddl/schema-dependents.js';
 import { builtinProc, builtinProcSignature } from '../catalog/system/builtin-proc-lookup.js';
+import { changedObjects, undoObjects } from './ddl/undo.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -33,7 +34,7 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
     || (stmt.kind === 'alterOwner' && stmt.function)) {
     // ACLs and owners live in the database's catalog: undone at ROLLBACK like any DDL
     ctx.ddl.context(ctx, tag);
-    // outside a block the statement is atomic: a failure part way leaves nothing granted
+    // outside a block the statement is atomic: a failure part way, or a save a full disk refuses, leaves nothing granted
     const before = ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
     try {
       if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt, (r) => resolve(ctx, roles, r).oid);
@@ -47,6 +48,16 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
       ctx.ddl.noteChanges(ctx.catalog);
       ctx.catalog.version++;
     }
+    if (!before) return;
+    // this statement's changes, taken before the save lets other sessions run
+    const changed = new Set(changedObjects(before, ctx.catalog.snapshotData()));
+    try {
+      await ctx.engine.saveCatalog();
+    } catch (e) {
+      if (changed.size > 0) ctx.catalog.loadData(undoObjects(before, ctx.catalog.snapshotData(), changed));
+      throw e;
+    }
+    return;
   } else {
     if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
     const before = ctx.tx.idle ? JSON.parse(JSON.stringify(roles.toData())) : undefined;
@@ -67,9 +78,16 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
     }
     // privileges are checked against role names and memberships: prepared statements bind again
     for (const c of ctx.engine.databases.values()) c.version++;
+    // in a transaction block the catalog is saved at its end; a save refused by a full disk leaves the roles as they were
+    if (!before) return;
+    try {
+      await ctx.engine.saveCatalog();
+    } catch (e) {
+      roles.loadData(before);
+      for (const c of ctx.engine.databases.values()) c.version++;
+      throw e;
+    }
   }
-  // in a transaction block the catalog is saved at its end
-  if (ctx.tx.idle) await ctx.engine.saveCatalog();
 }
 
 function notice(notices: SqlNotice[], message: string, severity: 'NOTICE' | 'WARNING' = 'NOTICE', code = '00000'): void {
