@@ -45,7 +45,12 @@ REVOKE EXECUTE ON FUNCTION int4pl(integer, integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION sum(integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION row_number() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION generate_series(integer, integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION int4(numeric) FROM PUBLIC;
+CREATE VIEW fpriv_v AS SELECT id, abs(id) AS a FROM fpriv_t;
+GRANT SELECT ON fpriv_v TO PUBLIC;
 SET ROLE regress_fpriv_b;
+SELECT 1.5::numeric::int4;
+SELECT 1.5::numeric::int8;
 SELECT 1 + 1;
 SELECT 1::bigint + 1;
 SELECT sum(id) FROM fpriv_t;
@@ -74,6 +79,9 @@ REVOKE EXECUTE ON FUNCTION abs(integer) FROM regress_fpriv_a CASCADE;
 SELECT proacl FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure;
 SET ROLE regress_fpriv_a;
 EXECUTE fpriv_p;
+-- a view's functions need EXECUTE of whoever queries it; EXPLAIN checks too
+SELECT * FROM fpriv_v;
+EXPLAIN (COSTS OFF) SELECT abs(id) FROM fpriv_t;
 RESET ROLE;
 DEALLOCATE fpriv_p;
 -- in a transaction block, ROLLBACK undoes a GRANT and ALTER DEFAULT PRIVILEGES
@@ -147,5 +155,6 @@ DROP ROLE regress_fpriv_a, regress_fpriv_b;
 -- give everything back to PUBLIC
 GRANT USAGE ON TYPE int8, vector TO PUBLIC;
 GRANT EXECUTE ON FUNCTION abs(integer), int4pl(integer, integer), sum(integer), row_number(),
-  generate_series(integer, integer), l2_distance(vector, vector) TO PUBLIC;
+  generate_series(integer, integer), l2_distance(vector, vector), int4(numeric) TO PUBLIC;
+DROP VIEW fpriv_v;
 DROP TABLE fpriv_t;

@@ -1,12 +1,12 @@
 /**
  * The built-in functions a bound statement calls, for the EXECUTE check (PostgreSQL's
  * ExecInitFunc / ExecInitAgg / ExecInitWindowAgg): function calls, the functions behind its
- * operators, aggregates, window functions and set-returning functions in FROM or the select
+ * operators and casts, aggregates, window functions and set-returning functions in FROM or the select
  * list. Only collected while some built-in function's ACL was changed (catalog.procAcls is
  * not empty): otherwise PUBLIC may execute them all and a statement pays nothing.
  */
 import type { Catalog } from '../catalog/catalog.js';
-import { builtinProcForCall, builtinProcForOperator, type BuiltinProcInfo } from '../catalog/system/builtin-proc-lookup.js';
+import { builtinProcForCall, builtinProcForCast, builtinProcForOperator, type BuiltinProcInfo } from '../catalog/system/builtin-proc-lookup.js';
 import type { BuiltinFunctionAccess } from '../sql/bind-select.js';
 import type { SqlType } from '../types/types.js';
 
@@ -27,6 +27,7 @@ function callsOf(n: Node): BuiltinProcInfo[] {
   const name = n.name as string;
   switch (n.kind) {
     case 'call': return [procOf(name, argTypesOf(n.fn) ?? typesOf(n.args), 'f')].filter((p) => p !== undefined);
+    case 'cast': return [builtinProcForCast((n.arg as { type: SqlType }).type.oid, (n.type as SqlType).oid)].filter((p) => p !== undefined);
     case 'anyall': return typeof n.op === 'string' ? [builtinProcForOperator(n.op, argTypesOf(n.fn) ?? [])].filter((p) => p !== undefined) : [];
     case 'agg': return [builtinProcForCall(name, argTypesOf(n.fn) ?? typesOf(n.args), 'a')].filter((p) => p !== undefined);
     case 'window': return typeof n.name === 'string' ? [builtinProcForCall(name, typesOf(n.args), 'wa')].filter((p) => p !== undefined) : [];

@@ -2,13 +2,14 @@
  * Built-in functions (pg_proc rows of builtin-procs.ts) found by signature, for the privileges
  * on them: GRANT … ON FUNCTION abs(integer) names one by its argument types, and a bound call
  * (a function, operator, aggregate or window function Quiver resolved with its own overload
- * tables) is matched back to the pg_proc row PostgreSQL would have chosen, whose EXECUTE the
- * caller needs.
+ * tables, or a cast) is matched back to the pg_proc row PostgreSQL would have chosen, whose
+ * EXECUTE the caller needs.
  */
 import { SqlError, SqlState } from '../../errors.js';
 import { TYPES, formatType, typeByName, type SqlType } from '../../types/types.js';
 import { BUILTIN_PROCS, type BuiltinProc } from './builtin-procs.js';
 import { BUILTIN_OPERATORS } from './builtin-operators.js';
+import { builtinCastRows } from './builtin-catalog-rows.js';
 
 /** One built-in function as the privilege code needs it. */
 export interface BuiltinProcInfo {
@@ -133,5 +134,14 @@ export function builtinProcForOperator(op: string, types: readonly SqlType[]): B
   operatorCode ??= new Map(BUILTIN_OPERATORS.map((o) => [`${o[1]}/${o[6] === '' ? 0 : typeOid(o[6])}/${typeOid(o[7])}`, o[11]]));
   const [left, right] = types.length === 1 ? [0, types[0].oid] : [types[0].oid, types[1].oid];
   const code = operatorCode.get(`${op}/${left}/${right}`);
+  return code === undefined ? undefined : (index(), byOid!.get(code));
+}
+
+let castFunction: Map<string, number> | undefined;
+
+/** The function a cast from `source` to `target` runs (pg_cast.castfunc), if it is a built-in pg_proc row. */
+export function builtinProcForCast(source: number, target: number): BuiltinProcInfo | undefined {
+  castFunction ??= new Map(builtinCastRows(true).filter((r) => r[3] !== 0).map((r) => [`${r[1]}/${r[2]}`, r[3] as number]));
+  const code = castFunction.get(`${source}/${target}`);
   return code === undefined ? undefined : (index(), byOid!.get(code));
 }
