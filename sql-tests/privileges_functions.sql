@@ -29,6 +29,8 @@ GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_b;
 RESET ROLE;
 SELECT proacl FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure;
 \df+ abs
+SELECT a.grantor::regrole, a.grantee::regrole, a.privilege_type, a.is_grantable
+  FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = 'abs(integer)'::regprocedure ORDER BY a.grantee;
 SELECT grantor, grantee, specific_schema, specific_name, routine_name, privilege_type, is_grantable
   FROM information_schema.routine_privileges WHERE routine_name = 'abs' ORDER BY specific_name, grantee;
 SET ROLE regress_fpriv_b;
