@@ -40,6 +40,7 @@ RESET ROLE;
 SET ROLE regress_fpriv_b;
 SELECT abs(-1);
 GRANT EXECUTE ON FUNCTION abs(integer) TO regress_fpriv_a;
+REVOKE EXECUTE ON FUNCTION abs(integer) FROM regress_fpriv_a;
 RESET ROLE;
 SELECT abs(-2);
 -- operators need their function's EXECUTE; aggregates, window and set-returning functions theirs

@@ -144,7 +144,8 @@ export function columnSecurable(table: TableDef, col: ColumnDef): Securable {
 export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt: GrantStatement, resolveRole: (r: RoleRef) => number): void {
   const grantees = stmt.grantees.map((r) => (r.kind === 'public' ? PUBLIC_ROLE : resolveRole(r)));
   const notices = ctx.notices;
-  const verb = stmt.grant ? 'granted' : 'revoked';
+  // restrict_and_check_grant's wording
+  const verb = stmt.grant ? 'were granted' : 'could be revoked';
   const code = stmt.grant ? '01007' : '01006';
   for (const target of targets(ctx.catalog, ctx, stmt)) {
     const wanted = stmt.privileges === null || stmt.privileges.length > 0 || !stmt.columns ? letters(stmt.privileges, target.kind, target.all) : '';
@@ -166,10 +167,10 @@ export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt:
     if (given === 0) {
       const anyPrivilege = [...target.all].some((l) => hasPrivilege(roles, me, target.obj, l, target.all));
       if (!anyPrivilege) throw denied(`permission denied for ${target.kind} ${target.name}`);
-      warn(notices, `no privileges were ${verb} for "${target.name}"`, code);
+      warn(notices, `no privileges ${verb} for "${target.name}"`, code);
       continue;
     }
-    if (given < asked) warn(notices, `not all privileges were ${verb} for "${target.name}"`, code);
+    if (given < asked) warn(notices, `not all privileges ${verb} for "${target.name}"`, code);
     for (const g of grantees) {
       if (allowed && stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
       else if (allowed) revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption, stmt.cascade);
