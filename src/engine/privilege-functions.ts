@@ -14,7 +14,9 @@ import { ALL_COLUMN_PRIVILEGES, columnSecurable } from './grant-objects.js';
 import { resolveFunction } from './ddl/function.js';
 import { bindDrop } from '../sql/ddl/bind-objects.js';
 import { parseSql } from '../sql/parser.js';
-import { builtinProc, lookupBuiltinProc } from '../catalog/system/builtin-proc-lookup.js';
+import { builtinProc, lookupBuiltinProc, type BuiltinProcInfo } from '../catalog/system/builtin-proc-lookup.js';
+import { scalarCandidates } from '../functions/scalar.js';
+import { isAggregateName } from '../functions/index.js';
 import { parseRegtype } from '../types/text-io.js';
 import type { ScalarFunction } from '../functions/api.js';
 import { ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_TYPE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
@@ -165,14 +167,16 @@ function functionOf(session: PrivilegeSession, v: Value, textual: boolean): { ob
   const lookup = { catalog, searchPath: session.searchPath(), notices: [] };
   const f = resolveFunction(lookup, fref, true);
   if (f) return { obj: f, all: ALL_FUNCTION_PRIVILEGES };
-  let p;
+  let p: BuiltinProcInfo | undefined;
   try {
     p = lookupBuiltinProc(fref.name, fref.schema, fref.argTypes, session.searchPath(), withVector);
   } catch {
     p = undefined;
   }
-  if (!p) throw new SqlError(SqlState.undefinedFunction, `function "${text}" does not exist`);
-  return builtin(p.oid);
+  if (p) return builtin(p.oid);
+  // a function Quiver implements without its pg_proc row: PostgreSQL's default, PUBLIC may execute it
+  if (scalarCandidates(fref.name).length > 0 || isAggregateName(fref.name)) return { obj: {}, all: ALL_FUNCTION_PRIVILEGES, everyone: true };
+  throw new SqlError(SqlState.undefinedFunction, `function "${text}" does not exist`);
 }
 
 /** A type by name (as regtype reads it: an error when missing) or OID (NULL when missing); an array type's privileges are its element type's. */
