@@ -145,6 +145,14 @@ ALTER DEFAULT PRIVILEGES FOR ROLE regress_fpriv_a GRANT EXECUTE ON ROUTINES TO r
 ALTER DEFAULT PRIVILEGES GRANT SELECT ON TYPES TO regress_fpriv_b;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON TYPES TO regress_fpriv_b;
 SELECT pg_get_userbyid(defaclrole), defaclobjtype, defaclacl FROM pg_default_acl ORDER BY 2;
+-- what a role granted with its grant option goes with it at DROP OWNED
+CREATE ROLE regress_fpriv_c;
+GRANT EXECUTE ON FUNCTION abs(smallint) TO regress_fpriv_a WITH GRANT OPTION;
+SET ROLE regress_fpriv_a;
+GRANT EXECUTE ON FUNCTION abs(smallint) TO regress_fpriv_c;
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION abs(smallint) TO regress_fpriv_c;
+SELECT proacl FROM pg_proc WHERE oid = 'abs(smallint)'::regprocedure;
 -- DROP ROLE refuses while a role holds privileges on functions or types
 DROP ROLE regress_fpriv_a;
 DROP ROLE regress_fpriv_b;
@@ -152,9 +160,12 @@ REVOKE ALL ON TYPE vector FROM regress_fpriv_a CASCADE;
 SELECT typname, typacl FROM pg_type WHERE typacl IS NOT NULL AND typname IN ('int8', 'vector') ORDER BY oid;
 DROP OWNED BY regress_fpriv_a;
 DROP OWNED BY regress_fpriv_b;
+SELECT proacl FROM pg_proc WHERE oid = 'abs(smallint)'::regprocedure;
 SELECT typname, typacl FROM pg_type WHERE typacl IS NOT NULL AND typname IN ('int8', 'vector') ORDER BY oid;
 SELECT count(*) FROM pg_default_acl;
 DROP ROLE regress_fpriv_a, regress_fpriv_b;
+DROP OWNED BY regress_fpriv_c;
+DROP ROLE regress_fpriv_c;
 -- give everything back to PUBLIC
 GRANT USAGE ON TYPE int8, vector TO PUBLIC;
 GRANT EXECUTE ON FUNCTION abs(integer), int4pl(integer, integer), sum(integer), row_number(),

@@ -358,6 +358,30 @@ export function revokePrivileges(obj: Securable, all: string, grantee: number, g
   }
 }
 
+/**
+ * DROP OWNED: whatever `roles` were granted on `obj` goes, and with it what they granted
+ * with the grant options they lose, and so on (RemoveRoleFromObjectACL revokes with CASCADE).
+ */
+export function revokeEverythingFrom(obj: Securable, roles: readonly number[]): void {
+  if (!obj.acl?.some((i) => roles.includes(i.grantee))) return;
+  const owner = ownerOf(obj);
+  let acl = obj.acl.filter((i) => !roles.includes(i.grantee)).map((i) => ({ ...i }));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const item of acl) {
+      if (item.grantor === owner) continue;
+      const held = (l: string) => acl.some((g) => g !== item && g.grantee === item.grantor && g.grantable.includes(l));
+      const privs = [...item.privs].filter(held).join('');
+      if (privs === item.privs) continue;
+      item.privs = privs;
+      item.grantable = [...item.grantable].filter((l) => privs.includes(l)).join('');
+      changed = true;
+    }
+    acl = acl.filter((i) => i.privs !== '');
+  }
+  obj.acl = acl;
+}
+
 /** ALTER … OWNER TO: the old owner's items become the new owner's (aclnewowner). */
 export function changeOwner(obj: Securable, newOwner: number): void {
   const old = ownerOf(obj);

@@ -6,7 +6,7 @@
  * a role change before its COMMIT, unlike PostgreSQL).
  */
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
-import { BOOTSTRAP_ROLE, aclMentions, changeOwner, isOwner, ownerOf, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
+import { BOOTSTRAP_ROLE, aclMentions, changeOwner, isOwner, ownerOf, revokeEverythingFrom, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
 import type { RoleOptions, RoleRef, RoleStatement } from '../sql/bind-role.js';
 import { encryptPassword } from '../types/scram-secret.js';
 import { parseTimestamptz } from '../types/datetime.js';
@@ -367,10 +367,12 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   // what was granted to them on what remains
   ctx.ddl.context(ctx, 'DROP OWNED');
   try {
-    const columns = [...catalog.tables.values()].flatMap((t) => t.columns);
-    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema, ...catalog.schemas.values()];
-    for (const obj of [...securables, ...catalog.procAcls.values(), ...catalog.typeAcls.values()]) {
-      if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
+    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), catalog.publicSchema,
+      ...catalog.schemas.values(), ...catalog.procAcls.values(), ...catalog.typeAcls.values()];
+    for (const obj of securables) revokeEverythingFrom(obj, owners);
+    // a column's grants may rest on grant options held on its table: only the roles' own go
+    for (const c of [...catalog.tables.values()].flatMap((t) => t.columns)) {
+      if (c.acl?.some((i) => owners.includes(i.grantee))) c.acl = c.acl.filter((i) => !owners.includes(i.grantee));
     }
     // their default privileges go, and what other roles' default privileges give them
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => !owners.includes(d.role));
@@ -378,7 +380,7 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => d.acl.length > 0);
     // and what they hold on databases (cluster-wide, with the roles)
     if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
-    for (const db of Object.values(roles.databases)) if (db.acl) db.acl = db.acl.filter((i) => !owners.includes(i.grantee));
+    for (const db of Object.values(roles.databases)) revokeEverythingFrom(db, owners);
     // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
     for (const t of catalog.tables.values()) {
       if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;
