@@ -41,8 +41,15 @@ function targets(catalog: Catalog, ctx: SessionContext, stmt: GrantStatement): T
   }
   if ((stmt.target === 'function' || stmt.target === 'procedure') && stmt.functions) {
     return stmt.functions.map((f) => {
-      const target = routineTarget(catalog, ctx, f);
-      // Quiver has no procedures: every routine is a function (LookupFuncWithArgs' error)
+      // Quiver has no procedures: every routine is a function (LookupFuncWithArgs' errors)
+      if (stmt.target === 'procedure' && !f.argTypes) throw new SqlError(SqlState.undefinedFunction, `could not find a procedure named "${f.name}"`);
+      let target: Target;
+      try {
+        target = routineTarget(catalog, ctx, f);
+      } catch (e) {
+        if (stmt.target === 'procedure' && e instanceof SqlError && e.code === SqlState.undefinedFunction) throw new SqlError(e.code, e.message.replace(/^function /, 'procedure '));
+        throw e;
+      }
       if (stmt.target === 'procedure') throw new SqlError(SqlState.wrongObjectType, `${target.name}(${target.args}) is not a procedure`);
       return target;
     });
