@@ -16,6 +16,7 @@ import { Engine } from '../src/engine/engine.js';
 import { SqlError, SqlState } from '../src/errors.js';
 import { loadParser } from '../src/sql/parser.js';
 import type { Backend } from '../src/wire/backend.js';
+import { keys } from '../src/storage/wal.js';
 
 type Session = { run(sql: string): Promise<unknown[][]>; state(sql: string): Promise<string | undefined> };
 
@@ -37,14 +38,27 @@ function sessionOf(s: Backend): Session {
   };
 }
 
-/** Open the data directory (again: a restart), with the catalog save refused while `full()` says so. */
-async function open(dir: string, full: () => boolean): Promise<{ s: Session; close(): Promise<void> }> {
+/**
+ * Open the data directory (again: a restart), with the catalog save refused while `full()`
+ * says so; with `logWrites`, every log write that carries a catalog image is refused
+ * instead, the way LevelDB reports a full disk (the log's own handling then runs).
+ */
+async function open(dir: string, full: () => boolean, logWrites = false): Promise<{ s: Session; close(): Promise<void> }> {
   const storage = await DurableStorage.open({ dataDir: dir, background: false });
-  const save = storage.saveCatalog.bind(storage);
-  storage.saveCatalog = async (image: string) => {
-    if (full()) throw new SqlError(SqlState.diskFull, 'could not extend file "catalog": No space left on device', { hint: 'Check free disk space.' });
-    return save(image);
-  };
+  if (logWrites) {
+    const db = (storage as unknown as { db: { batch(ops: { key: string }[], o: unknown): Promise<void> } }).db;
+    const batch = db.batch.bind(db);
+    db.batch = async (ops, o) => {
+      if (full() && ops.some((op) => op.key === keys.catalog)) throw new Error('IO error: /data/wal/000009.log: No space left on device');
+      return batch(ops, o);
+    };
+  } else {
+    const save = storage.saveCatalog.bind(storage);
+    storage.saveCatalog = async (image: string) => {
+      if (full()) throw new SqlError(SqlState.diskFull, 'could not extend file "catalog": No space left on device', { hint: 'Check free disk space.' });
+      return save(image);
+    };
+  }
   const engine = new Engine(storage);
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
@@ -154,6 +168,51 @@ test('GRANT / REVOKE, ALTER DEFAULT PRIVILEGES and role statements refused at th
     assert.deepEqual(await acls(), before, 'after a restart');
     await s.run('REVOKE EXECUTE ON FUNCTION abs(integer) FROM PUBLIC');
     assert.deepEqual(await s.run(`SELECT proacl::text FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure`), [['{postgres=X/postgres}']]);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a transaction block with DDL commits its rows and its catalog in one write: refused, neither is kept', async () => {
+  await loadParser();
+  const dir = await mkdtemp(join(tmpdir(), 'quiver-commit-full-'));
+  let full = false;
+  let server = await open(dir, () => full, true);
+  try {
+    let s = server.s;
+    await s.run('CREATE TABLE base (id int PRIMARY KEY)');
+    await s.run('INSERT INTO base VALUES (1)');
+    const block = async () => {
+      await s.run('BEGIN');
+      await s.run('CREATE TABLE fresh (a int)');
+      await s.run('INSERT INTO fresh VALUES (1)');
+      await s.run('INSERT INTO base VALUES (2)');
+      await s.run('ALTER TABLE base ADD COLUMN note text');
+      return s.state('COMMIT');
+    };
+    full = true;
+    assert.equal(await block(), SqlState.diskFull);
+    full = false;
+    const check = async (phase: string) => {
+      assert.deepEqual(await relations(s), ['base', 'base_pkey'], phase);
+      assert.deepEqual(await columns(s, 'base'), ['id'], phase);
+      assert.deepEqual(await s.run('SELECT id FROM base ORDER BY id'), [[1]], phase);
+    };
+    await check('after the refused COMMIT');
+    await server.close();
+    server = await open(dir, () => false, true);
+    s = server.s;
+    await check('after a restart');
+    // with room, the same block commits whole
+    assert.equal(await block(), undefined);
+    await server.close();
+    server = await open(dir, () => false, true);
+    s = server.s;
+    assert.deepEqual(await relations(s), ['base', 'base_pkey', 'fresh']);
+    assert.deepEqual(await columns(s, 'base'), ['id', 'note']);
+    assert.deepEqual(await s.run('SELECT id FROM base ORDER BY id'), [[1], [2]]);
+    assert.deepEqual(await s.run('SELECT a FROM fresh'), [[1]]);
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

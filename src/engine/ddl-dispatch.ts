@@ -113,14 +113,22 @@ export class DdlState {
     };
   }
 
-  /** The block ended: keep its DDL (committed) or undo it, then save the catalog. */
-  async finish(ctx: SessionContext, committed: boolean): Promise<void> {
+  /** Whether the open block changed the catalog or the roles (its COMMIT writes the catalog image). */
+  get changesCatalog(): boolean {
+    return this.undo !== undefined || this.rolesBefore !== undefined;
+  }
+
+  /**
+   * The block ended: keep its DDL (committed) or undo it, then save the catalog — unless
+   * `saved`: the COMMIT wrote the image with the block's rows already.
+   */
+  async finish(ctx: SessionContext, committed: boolean, saved = false): Promise<void> {
     const undo = this.undo;
     const roles = this.rolesBefore;
     this.rolesBefore = undefined;
     if (roles && !committed) ctx.engine.roles.loadData(roles);
     if (!undo) {
-      if (roles) await saveAfterBlock(ctx, committed);
+      if (roles && !saved) await saveAfterBlock(ctx, committed);
       return;
     }
     this.undo = undefined;
@@ -132,7 +140,7 @@ export class DdlState {
     }
     // the catalog first, then the storage: a crash in between leaves only storage that no
     // catalog entry names, which the next start removes
-    if (!await saveAfterBlock(ctx, committed)) {
+    if (!saved && !await saveAfterBlock(ctx, committed)) {
       for (const oid of undo.created) await ctx.engine.storage.dropTable(oid).catch(() => {});
       return;
     }
