@@ -250,6 +250,18 @@ export class Catalog {
   publicSchema: Securable = defaultPublicSchema();
   /** ALTER DEFAULT PRIVILEGES (pg_default_acl) */
   defaultAcls: DefaultAclDef[] = [];
+  /** GRANT / REVOKE EXECUTE on built-in functions (pg_proc.proacl), by the function's OID; absent: PUBLIC may execute */
+  readonly procAcls = new Map<number, BuiltinAclDef>();
+  /** GRANT / REVOKE USAGE on built-in types (pg_type.typacl), by the type's OID; absent: PUBLIC may use it */
+  readonly typeAcls = new Map<number, BuiltinAclDef>();
+
+  /** A built-in function's or type's owner (the bootstrap superuser) and ACL, kept once GRANT / REVOKE changes it. */
+  builtinSecurable(kind: 'proc' | 'type', oid: number): BuiltinAclDef {
+    const map = kind === 'proc' ? this.procAcls : this.typeAcls;
+    let def = map.get(oid);
+    if (!def) map.set(oid, def = { oid, acl: null });
+    return def;
+  }
 
   /** CREATE SCHEMA's schemas by name (public and the system schemas are not in it) */
   readonly schemas = new Map<string, SchemaDef>();
@@ -374,7 +386,8 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()] };
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()],
+      procAcls: [...this.procAcls.values()].filter((d) => d.acl), typeAcls: [...this.typeAcls.values()].filter((d) => d.acl) };
   }
 
   /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
@@ -397,6 +410,10 @@ export class Catalog {
     for (const e of data.extensions) this.extensions.set(e.name, e);
     this.publicSchema = data.publicSchema ?? defaultPublicSchema();
     this.defaultAcls = data.defaultAcls ?? [];
+    this.procAcls.clear();
+    this.typeAcls.clear();
+    for (const d of data.procAcls ?? []) this.procAcls.set(d.oid, d);
+    for (const d of data.typeAcls ?? []) this.typeAcls.set(d.oid, d);
     this.version++;
   }
 
@@ -479,6 +496,18 @@ export interface CatalogData {
   defaultAcls?: DefaultAclDef[];
   /** CREATE SCHEMA's schemas (images written before schemas existed have none) */
   schemas?: SchemaDef[];
+  /** ACLs of built-in functions and types that GRANT / REVOKE changed (absent in older images) */
+  procAcls?: BuiltinAclDef[];
+  typeAcls?: BuiltinAclDef[];
+}
+
+/**
+ * The privileges of one built-in function (pg_proc) or type (pg_type): owned by the bootstrap
+ * superuser; `acl` null until GRANT / REVOKE first changes it (acldefault: PUBLIC may use it).
+ */
+export interface BuiltinAclDef {
+  readonly oid: number;
+  acl: AclItem[] | null;
 }
 
 /**

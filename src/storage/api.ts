@@ -219,7 +219,7 @@ export interface BitmapFilter {
   readonly columns: readonly number[];
   readonly test: (partial: Row) => boolean;
   /**
-   * Conjuncts of the filter on columns with a B-tree index: the segment may find their
+   * Conjuncts of the filter on integer and date/time columns: the segment may find their
    * candidate positions in its sorted column index instead of testing every row
    */
   readonly indexed?: readonly ZoneCondition[];

@@ -1163,7 +1163,7 @@ export class DurableStorage implements Storage {
         };
         const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
         if (exactRows) {
-          // the filter is one B-tree'd column's range: its sorted positions are the answer
+          // the filter is one column's range: its sorted positions are the answer
           const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
           for (const pos of exactRows) if (all || visible(pos) !== undefined) accept(pos, !!nulls?.[pos]);
           return { bits, count, nullPositions, narrowed: true };
@@ -1176,7 +1176,7 @@ export class DurableStorage implements Storage {
         };
         const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
         if (few) {
-          // a B-tree'd column narrows the rows to test: only those are read
+          // a sorted column narrows the rows to test: only those are read
           for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read));
           return { bits, count, nullPositions, narrowed: true };
         }
