@@ -6,7 +6,8 @@
  * distance, so ties (64 bits give Hamming distances of few values) count fairly. Then the
  * same after a restart (the index files are opened, not rebuilt) and after deletes and a
  * VACUUM (compacted segments indexed again, deleted rows gone), the re-ranking query of
- * pgvector's README, and the expressions Quiver refuses with 0A000.
+ * pgvector's README, an expression of operators, ALTER INDEX … RENAME (the index is still
+ * searched), and the expressions Quiver refuses with 0A000.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,6 +195,30 @@ test('an expression with operators and nested functions is indexed too', async (
   } finally {
     await c.query('DROP TABLE items3');
   }
+});
+
+/** How many sealed segments a query searched through its index (EXPLAIN ANALYZE). */
+async function segmentsViaIndex(c: pg.Client, kind: Kind): Promise<number> {
+  const r = await c.query(`EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM items ORDER BY ${kind.key(text(queries[0]))} LIMIT ${K}`);
+  const line = r.rows.map((x: Record<string, string>) => x['QUERY PLAN']).find((l: string) => /Segments: \d+ via index/.test(l));
+  return Number(/Segments: (\d+) via index/.exec(line ?? '')?.[1] ?? 0);
+}
+
+test('a renamed index is still searched, also after a rolled-back rename and a restart', async () => {
+  const kind = KINDS[0];
+  let c = client!;
+  assert.ok(await segmentsViaIndex(c, kind) > 0);
+  await c.query(`ALTER INDEX ${kind.name} RENAME TO ${kind.name}_renamed`);
+  assert.ok(await segmentsViaIndex(c, kind) > 0, 'not searched through the renamed index');
+  await c.query('BEGIN');
+  await c.query(`ALTER INDEX ${kind.name}_renamed RENAME TO ${kind.name}_again`);
+  await c.query('ROLLBACK');
+  assert.ok(await segmentsViaIndex(c, kind) > 0, 'not searched after the rename was rolled back');
+  await disconnect();
+  c = await connect();
+  assert.ok(await segmentsViaIndex(c, kind) > 0, 'not searched after a restart');
+  assert.doesNotMatch(server!.stderr(), /unusable; rebuilding/);
+  await c.query(`ALTER INDEX ${kind.name}_renamed RENAME TO ${kind.name}`);
 });
 
 test('expressions Quiver cannot index are refused with 0A000', async () => {

@@ -22,6 +22,7 @@ import { compileExpr, isRowIndependent, type ExecEnv } from './expr.js';
 import { indexedTopK, widenedSearch } from './indexed-top-k.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
+import { emptyVectorStats } from '../planner/vector-cost.js';
 
 /**
  * The rows of the top-k through the plan's expression index, or undefined when its key is
@@ -43,11 +44,20 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
   const passes = (row: Row) => !pred || pred(row, env) === true;
   const column = index.columns[0];
   const breadth = searchBreadth(index.method, env.ctx.setting.bind(env.ctx));
+  // EXPLAIN ANALYZE: segments searched through the index, distances computed
+  const stats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
+  rc.vectorStats?.set(plan, stats);
   const rows = indexedTopK({
     scan, column, key, k, offset: offsetN, passes,
     indexOf: (table) => sameIndexIn(table, index),
-    distance: ranked.distance,
-    searchSegment: (seg, consider) => widenedSearch(seg, column, ranked.query, k, breadth, pred ? passes : null, consider, env),
+    distance: (v) => {
+      stats.candidates++;
+      return ranked.distance(v);
+    },
+    searchSegment: (seg, consider) => {
+      stats.segmentsByIndex++;
+      widenedSearch(seg, column, ranked.query, k, breadth, pred ? passes : null, consider, env);
+    },
   }, rc, env);
   return plan.vectorSearch?.indexScanOnly ? rows.filter((r) => indexHolds(key(r), e.name)) : rows;
 }

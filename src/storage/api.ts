@@ -280,6 +280,8 @@ export interface Storage {
   /** builds the index for the existing rows; an aborted `signal` gives it up, leaving nothing; `progress` hears how far it is */
   createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal, progress?: (p: VectorIndexProgress) => void): Promise<VectorIndexBuilt>;
   dropVectorIndex(tableId: number, name: string): Promise<void>;
+  /** ALTER INDEX … RENAME of a vector index: its spec, open indexes and manifest entries take the new name (files keep theirs) */
+  renameVectorIndex?(tableId: number, from: string, to: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
   /** every sealed segment, in scan order (what scan() reads first), with snapshot visibility */

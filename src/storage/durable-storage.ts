@@ -960,6 +960,25 @@ export class DurableStorage implements Storage {
     });
   }
 
+  async renameVectorIndex(tableId: number, from: string, to: string): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t || !t.vectorIndexes.some((x) => x.name === from)) return;
+    const renamed = <V>(r: Record<string, V> | undefined): Record<string, V> | undefined =>
+      r && from in r ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k === from ? to : k, v])) : r;
+    await this.enqueueMaintenance('index build', t.id, async () => {
+      t.vectorIndexes = t.vectorIndexes.map((x) => (x.name === from ? { ...x, name: to } : x));
+      for (const meta of t.segMeta) {
+        meta.annFiles = renamed(meta.annFiles);
+        meta.annRecall = renamed(meta.annRecall);
+      }
+      for (const m of t.ann.values()) {
+        const index = m.get(from);
+        if (index) { m.delete(from); m.set(to, index); }
+      }
+      await this.saveManifest(t);
+    });
+  }
+
   async createTextIndex(tableId: number, spec: TextIndexSpec, toVector: ToTsVector): Promise<void> {
     const t = this.tables.get(tableId);
     if (!t) return;
