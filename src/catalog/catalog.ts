@@ -50,6 +50,8 @@ export interface IndexDef {
   readonly options: Readonly<Record<string, string>>;
   /** gin over to_tsvector(<this regconfig OID>, columns[0]) instead of the column itself */
   readonly tsvectorConfig?: number;
+  /** hnsw / ivfflat over an expression of columns[0] (binary_quantize(v)::bit(3)) instead of the column itself */
+  readonly expression?: IndexExpression;
   /** constraint that owns this index (PRIMARY KEY / UNIQUE), if any */
   readonly constraintOid?: number;
   /** a partition's index made for an index of its partitioned table: that index's OID */
@@ -62,6 +64,31 @@ export interface IndexDef {
   readonly predicate?: readonly IndexCondition[];
   /** a partial index's WHERE as pg_get_indexdef prints it (deparsed at DDL time) */
   readonly predicateSql?: string;
+}
+
+/**
+ * A vector index's key expression as the catalog keeps it: the bound expression's tree of
+ * casts, immutable function calls and operators over the indexed column, with constants
+ * (executor/vector-index-key.ts turns it back into a bound expression).
+ */
+export type IndexKeyNode =
+  | { readonly kind: 'column' }
+  /** a constant in its type's text form (NULL: null) */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly text: string | null }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly IndexKeyNode[]; readonly argTypes: readonly SqlType[] }
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: IndexKeyNode };
+
+/** An expression index's key (see IndexDef.expression). */
+export interface IndexExpression {
+  readonly tree: IndexKeyNode;
+  /** the key's type: vector, halfvec or bit with its dimensions */
+  readonly type: SqlType;
+  /** the index column's name (pg_attribute), PostgreSQL's: `binary_quantize` */
+  readonly name: string;
+  /** as pg_get_indexdef prints it, `(binary_quantize(embedding))::bit(3)`; planning matches an ORDER BY operand by it */
+  readonly sql: string;
+  /** as pg_get_indexdef(oid, 0, true) prints it (psql's \d): `binary_quantize(embedding)::bit(3)` */
+  readonly pretty: string;
 }
 
 /** `column op value` on an integer or date column (value a JS number). */

@@ -290,7 +290,7 @@ export function buildSystemRelations(): SystemRelation[] {
       });
       for (const idx of t.indexes) {
         idx.columns.forEach((ci, i) => {
-          const c = t.columns[ci];
+          const c = idx.expression ?? t.columns[ci];
           rows.push(attr(idx.oid, c.name, c.type, i + 1, false, false, ''));
         });
       }
@@ -324,11 +324,12 @@ export function buildSystemRelations(): SystemRelation[] {
     const building = new Set((ctx.createIndexProgress?.() ?? []).filter((p) => p.command === 'CREATE INDEX CONCURRENTLY').map((p) => p.indexRelid));
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
-        const types = i.columns.map((c) => t.columns[c].type.oid);
+        const types = i.columns.map((c) => (i.expression ?? t.columns[c]).type.oid);
         const done = !building.has(i.oid);
+        // an expression key is attribute 0, its expression in indexprs (as SQL text, like adbin here)
         rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
-          i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
-          i.columns.map(() => 0), null, null]);
+          i.columns.map((c) => (i.expression ? 0 : c + 1)), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
+          i.columns.map(() => 0), i.expression?.sql ?? null, null]);
       }
     }
     return rows;
