@@ -29,7 +29,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
+import { sortedColumnConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 
@@ -230,10 +230,10 @@ function filterOf(scan: ScanPlan, env: ExecEnv): Filter | undefined {
   return { columns, test: (partial) => pred(partial, env) === true };
 }
 
-/** The filter for one table's (partition's) segments: with its B-tree'd conjuncts. */
-function tableFilter(filter: Filter, table: TableDef, scan: ScanPlan, env: ExecEnv): Filter {
+/** The filter for one table's (partition's) segments: with the conjuncts a sorted column answers. */
+function tableFilter(filter: Filter, scan: ScanPlan, env: ExecEnv): Filter {
   if (!filter) return null;
-  const indexed = btreeConditions(table, scan.filter, env);
+  const indexed = sortedColumnConditions(scan.filter, env);
   return { ...filter, indexed, onlyIndexed: coversFilter(indexed, scan.filter) };
 }
 
@@ -277,7 +277,7 @@ export async function parallelExactVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool);
   const passes = passesOf(scan, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, table, scan, env);
+    const tf = tableFilter(filter, scan, env);
     segments[ti].forEach((seg, si) => {
       const m = seg.matchBitmap!(key.column, tf, k);
       top.addNulls(seg, m.nullPositions);
@@ -372,7 +372,7 @@ export async function parallelIndexedVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool);
   const passes = passesOf(scan, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, table, scan, env);
+    const tf = tableFilter(filter, scan, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
       const m = seg.matchBitmap!(key.column, tf, k);

@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import { OID, type Row, type SparseVector, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -35,7 +35,7 @@ import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
 import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
-import { copyVectorColumn } from './vector-copy.js';
+import { indexedColumn, type IndexedColumn } from './index-key-column.js';
 import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
@@ -154,6 +154,8 @@ class TableState {
   textIndexes: TextIndexSpec[] = [];
   /** GIN index key → its tokenizer (not persisted: the engine gives it, at CREATE INDEX and at start) */
   readonly tokenizers = new Map<string, Omit<TextIndexAttachment, 'spec'>>();
+  /** expression vector index key → its function (not persisted either: attachVectorKeys) */
+  readonly vectorKeys = new Map<string, ToIndexKey>();
   /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
   smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
@@ -387,11 +389,11 @@ class DurableTransaction implements Transaction {
     }
   }
 
-  async commit(): Promise<number> {
+  async commit(opts?: { catalog?: () => string }): Promise<number> {
     if (this.done) throw new Error('bug: transaction already finished');
     this.done = true;
     try {
-      return await this.store.applyCommit(this);
+      return await this.store.applyCommit(this, opts?.catalog);
     } finally {
       this.end();
     }
@@ -624,32 +626,57 @@ export class DurableStorage implements Storage {
     for (const t of this.tables.values()) this.maybeScheduleSeal(t);
     // ANN indexes are memory-mapped views of their files; a missing or unreadable file is
     // rebuilt in the background (an index is derived data, never the only copy of anything)
-    for (const t of this.tables.values()) {
-      let rebuild = false;
-      t.sealed.forEach((seg, i) => {
-        const meta = t.segMeta[i];
-        for (const spec of t.vectorIndexes) {
-          const file = meta.annFiles?.[spec.name];
-          const dim = t.layout.columns[spec.column].type.typmod;
-          try {
-            if (!file) throw new Error('no index file');
-            const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
-            // a partial index holds only its rows (the cost model compares the filter with them)
-            const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
-            const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim), () => seg.bitColumn(spec.column, dim));
-            // manifests written before calibration existed have no curve: ef_search applies
-            const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
-            if (curve) index.recallCurve = curve;
-            this.annOf(t, seg.id).set(spec.name, index);
-          } catch (e) {
-            this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
-            rebuild = true;
-          }
+    // (an expression index's files wait for its key function: attachVectorKeys)
+    for (const t of this.tables.values()) if (!this.openIndexFiles(t)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+  }
+
+  /**
+   * Open the index files of the sealed segments' indexes not open yet (those whose column
+   * can be read: see indexedColumn; with `keys`, only the expression indexes of those keys);
+   * false when one is missing or unusable (to be rebuilt).
+   */
+  private openIndexFiles(t: TableState, keys?: ReadonlySet<string>): boolean {
+    let usable = true;
+    t.sealed.forEach((seg, i) => {
+      const meta = t.segMeta[i];
+      for (const spec of t.vectorIndexes) {
+        if (keys && !(spec.expression && keys.has(spec.expression.key))) continue;
+        const source = this.indexedColumnOf(t, spec);
+        if (!source || this.annOf(t, seg.id).has(spec.name)) continue;
+        const file = meta.annFiles?.[spec.name];
+        const dim = source.dim;
+        try {
+          if (!file) throw new Error('no index file');
+          const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
+          // a partial index holds only its rows (the cost model compares the filter with them)
+          const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
+          const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
+          const index = openAnnIndex(ref, () => source.vectors(seg), () => source.bits(seg));
+          // manifests written before calibration existed have no curve: ef_search applies
+          const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
+          if (curve) index.recallCurve = curve;
+          this.annOf(t, seg.id).set(spec.name, index);
+        } catch (e) {
+          this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
+          usable = false;
         }
-      });
-      if (rebuild) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
-    }
+      }
+    });
+    return usable;
+  }
+
+  /** The column an index reads (an expression index's key), or undefined while its key function is not given. */
+  private indexedColumnOf(t: TableState, spec: VectorIndexSpec): IndexedColumn | undefined {
+    return indexedColumn(spec, t.layout.columns[spec.column].type.typmod, t.vectorKeys);
+  }
+
+  attachVectorKeys(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    const fresh = new Set(keys.filter((k) => !t.vectorKeys.has(k.key)).map((k) => k.key));
+    for (const { key, toKey } of keys) t.vectorKeys.set(key, toKey);
+    if (fresh.size === 0) return;
+    if (!this.openIndexFiles(t, fresh)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
   }
 
   private annOf(t: TableState, segmentId: number): Map<string, AnnIndex> {
@@ -665,8 +692,9 @@ export class DurableStorage implements Storage {
       const ivf = spec.method === 'ivfflat';
       const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
       if (ivf ? !(ivfflatSupports(spec.op) || spec.op === '<~>') || !spec.centers : !hnswSupports(spec.op, sparse)) continue;
-      const dim = t.layout.columns[spec.column].type.typmod;
-      if (!(dim > 0)) continue;
+      const source = this.indexedColumnOf(t, spec);
+      const dim = source?.dim ?? 0;
+      if (!source || !(dim > 0)) continue;
       const t0 = performance.now();
       const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
       const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
@@ -677,11 +705,12 @@ export class DurableStorage implements Storage {
       let index: AnnIndex;
       try {
         // a whole segment's dense vectors can be built by an index node (cluster mode)
-        const remote = !ivf && !slots && !keys && !isBitOp(spec.op)
+        // (the index node reads the segment file's column, not an expression of it)
+        const remote = !ivf && !slots && !keys && !isBitOp(spec.op) && !spec.expression
           ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
         index = remote ?? (ivf
-          ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-          : await buildIndexFile(spec.op, await this.indexInput(seg, spec.column, dim, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
+          ? await this.buildIvfSegment(spec, source, seg, join(this.segDir, file), signal)
+          : await buildIndexFile(spec.op, await this.indexInput(seg, source, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
       } catch (e) {
         // the worker's message names no file: this is the one it was writing
         throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, file)) : e;
@@ -801,21 +830,22 @@ export class DurableStorage implements Storage {
   }
 
   /** What an HNSW build of a segment is given: packed sparse rows, packed bit strings, or the vectors (a partial index's rows only). */
-  private async indexInput(seg: SealedSegment, column: number, dim: number, op: AnnOp, slots: { data: Float32Array } | undefined, keys: Int32Array | undefined): Promise<Float32Array | Uint8Array> {
+  private async indexInput(seg: SealedSegment, source: IndexedColumn, op: AnnOp, slots: { data: Float32Array } | undefined, keys: Int32Array | undefined): Promise<Float32Array | Uint8Array> {
     if (slots) return slots.data;
-    if (isBitOp(op)) return seg.bitColumn(column, dim);
-    const vectors = await copyVectorColumn(seg, column, dim);
-    return keys ? gatherRows(vectors, keys, dim) : vectors;
+    if (isBitOp(op)) return source.bits(seg);
+    const vectors = await source.copy(seg);
+    return keys ? gatherRows(vectors, keys, source.dim) : vectors;
   }
 
   /** One segment's IVFFlat lists, over the centers the index was trained with. */
-  private async buildIvfSegment(spec: VectorIndexSpec, seg: SealedSegment, dim: number, path: string, signal?: AbortSignal): Promise<AnnIndex> {
+  private async buildIvfSegment(spec: VectorIndexSpec, source: IndexedColumn, seg: SealedSegment, path: string, signal?: AbortSignal): Promise<AnnIndex> {
+    const dim = source.dim;
     if (spec.op === '<~>') {
       const { centers, lists } = readBitCenters(join(this.segDir, spec.centers!));
-      return buildBitIvfFile(seg.bitColumn(spec.column, dim), seg.length, dim, centers, lists, seg.nullMap(spec.column), path, signal);
+      return buildBitIvfFile(source.bits(seg), seg.length, dim, centers, lists, source.nulls(seg), path, signal);
     }
     const { centers, lists, op } = readCenters(join(this.segDir, spec.centers!));
-    return buildIvfFile(seg.vectorChunks(spec.column, dim), seg.length, dim, op, centers, lists, seg.nullMap(spec.column), path, signal);
+    return buildIvfFile(source.vectors(seg), seg.length, dim, op, centers, lists, source.nulls(seg), path, signal);
   }
 
   /**
@@ -824,12 +854,14 @@ export class DurableStorage implements Storage {
    * in a worker thread and written to a file that belongs to the index.
    */
   private async trainIvfCenters(t: TableState, spec: VectorIndexSpec, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
-    const dim = t.layout.columns[spec.column].type.typmod;
+    const source = this.indexedColumnOf(t, spec);
+    if (!source) throw new Error(`bug: the key of expression index ${spec.name} was not given`);
+    const dim = source.dim;
     const lists = spec.lists ?? 100;
-    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, dim, lists, signal);
+    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, source, lists, signal);
     const segments = t.sealed.map((seg) => {
-      const chunks = seg.vectorChunks(spec.column, dim);
-      const nulls = seg.nullMap(spec.column);
+      const chunks = source.vectors(seg);
+      const nulls = source.nulls(seg);
       const unit = spec.op !== '<->';
       return {
         chunks,
@@ -858,11 +890,12 @@ export class DurableStorage implements Storage {
   }
 
   /** Bit strings' centers (bit-ivf.ts): k-means on a sample of the sealed rows' packed bits. */
-  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, bits: number, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, source: IndexedColumn, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+    const bits = source.dim;
     const per = bytesPerRow(bits);
     const rows = t.sealed.reduce((n, s) => n + s.length, 0);
     const want = ivfSampleSize(lists, rows);
-    const columns = t.sealed.map((seg) => ({ packed: seg.bitColumn(spec.column, bits), nulls: seg.nullMap(spec.column) }));
+    const columns = t.sealed.map((seg) => ({ packed: source.bits(seg), nulls: source.nulls(seg) }));
     const picked = samplePositions(t.sealed.map((seg, i) => ({ rows: seg.length, ok: (pos: number) => columns[i].nulls?.[pos] !== 1 })), want);
     const samples = new Uint8Array(picked.length * per);
     picked.forEach((p, i) => samples.set(columns[p.segment].packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
@@ -947,6 +980,25 @@ export class DurableStorage implements Storage {
       }
       for (const m of t.ann.values()) { m.get(name)?.close(); m.delete(name); }
       await this.saveManifest(t, [], files);
+    });
+  }
+
+  async renameVectorIndex(tableId: number, from: string, to: string): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t || !t.vectorIndexes.some((x) => x.name === from)) return;
+    const renamed = <V>(r: Record<string, V> | undefined): Record<string, V> | undefined =>
+      r && from in r ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k === from ? to : k, v])) : r;
+    await this.enqueueMaintenance('index build', t.id, async () => {
+      t.vectorIndexes = t.vectorIndexes.map((x) => (x.name === from ? { ...x, name: to } : x));
+      for (const meta of t.segMeta) {
+        meta.annFiles = renamed(meta.annFiles);
+        meta.annRecall = renamed(meta.annRecall);
+      }
+      for (const m of t.ann.values()) {
+        const index = m.get(from);
+        if (index) { m.delete(from); m.set(to, index); }
+      }
+      await this.saveManifest(t);
     });
   }
 
@@ -1153,7 +1205,7 @@ export class DurableStorage implements Storage {
         };
         const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
         if (exactRows) {
-          // the filter is one B-tree'd column's range: its sorted positions are the answer
+          // the filter is one column's range: its sorted positions are the answer
           const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
           for (const pos of exactRows) if (all || visible(pos) !== undefined) accept(pos, !!nulls?.[pos]);
           return { bits, count, nullPositions, narrowed: true };
@@ -1166,7 +1218,7 @@ export class DurableStorage implements Storage {
         };
         const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
         if (few) {
-          // a B-tree'd column narrows the rows to test: only those are read
+          // a sorted column narrows the rows to test: only those are read
           for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read));
           return { bits, count, nullPositions, narrowed: true };
         }
@@ -1408,7 +1460,7 @@ export class DurableStorage implements Storage {
     return undefined;
   }
 
-  async applyCommit(txn: DurableTransaction): Promise<number> {
+  async applyCommit(txn: DurableTransaction, catalog?: () => string): Promise<number> {
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
     // Bulk inserts are written as segment files first (durable, not yet referenced); the
@@ -1437,7 +1489,7 @@ export class DurableStorage implements Storage {
       }
     }
     try {
-      return await this.applyCommitTail(txn, bulk);
+      return await this.applyCommitTail(txn, bulk, catalog);
     } catch (e) {
       // refused (a full disk: rewindTo took the commit back out of memory already)
       for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
@@ -1490,7 +1542,7 @@ export class DurableStorage implements Storage {
     this.log.warn({ durableTs, rows, tombstones, bulkSegments: segments }, 'took the commits the write-ahead log refused back out of memory');
   }
 
-  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>): Promise<number> {
+  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>, catalog?: () => string): Promise<number> {
     // Validate everything first so that a commit is all-or-nothing.
     let writes = false;
     for (const [tableId, p] of txn.pending) {
@@ -1513,7 +1565,10 @@ export class DurableStorage implements Storage {
         }
       }
     }
-    if (!writes) return this.visibleTs;
+    if (!writes) {
+      if (catalog) await this.saveCatalog(catalog());
+      return this.visibleTs;
+    }
     // the log became unwritable while this commit awaited: apply nothing
     const refused = this.wal.refusal;
     if (refused) throw refused;
@@ -1572,7 +1627,17 @@ export class DurableStorage implements Storage {
         this.maybeScheduleCompaction(t);
       }
     }
-    await this.wal.append(ops, ts);
+    // the catalog image goes in the same write: DDL and rows are durable together or not at all
+    const image = catalog?.();
+    const catalogWrite = image === undefined ? undefined : this.catalogOps(image);
+    if (catalogWrite) ops.push(...catalogWrite.ops);
+    try {
+      await this.wal.append(ops, ts);
+    } catch (e) {
+      catalogWrite?.refused();
+      throw e;
+    }
+    if (image !== undefined) this.catalogImage = image;
     // a seal takes only durable rows (sealTable): scheduled before the log has these, it
     // would leave them growing until some later commit
     for (const tableId of txn.pending.keys()) {
@@ -1755,19 +1820,25 @@ export class DurableStorage implements Storage {
   // Catalog
 
   async saveCatalog(image: string): Promise<void> {
+    const write = this.catalogOps(image);
+    try {
+      await this.wal.append(write.ops);
+    } catch (e) {
+      write.refused();
+      throw e;
+    }
+    this.catalogImage = image;
+  }
+
+  /** The log operations that record a catalog image; refused(): the write did not happen. */
+  private catalogOps(image: string): { ops: WalOp[]; refused(): void } {
     // the image holds every sequence's state: the sequence records before it are stale
     const ops: WalOp[] = [{ type: 'put', key: keys.catalog, value: frame(Buffer.from(image, 'utf8')) }];
     const stale = [...this.loggedSequences];
     for (const id of stale) ops.push({ type: 'del', key: keys.sequence(id) });
     this.loggedSequences.clear();
-    try {
-      await this.wal.append(ops);
-    } catch (e) {
-      // not written (disk full): those records are still there for the next image to drop
-      for (const id of stale) this.loggedSequences.add(id);
-      throw e;
-    }
-    this.catalogImage = image;
+    // not written (disk full): those records are still there for the next image to drop
+    return { ops, refused: () => { for (const id of stale) this.loggedSequences.add(id); } };
   }
 
   loadCatalog(): string | undefined {

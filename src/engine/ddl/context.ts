@@ -13,6 +13,7 @@ import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
 import type { Expr } from '../../planner/plan.js';
 import type { IndexBuildProgress } from '../index-build-progress.js';
+import type { StorageUndo } from './storage-undo.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -21,6 +22,11 @@ export interface DdlContext {
   readonly searchPath: readonly string[];
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
   readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+  /**
+   * Record what takes back a storage change beside the catalog (a key, a vector or text
+   * index): run if the statement's catalog change is undone (see storage-undo.ts)
+   */
+  readonly undoStorage?: (undo: StorageUndo) => void;
   /** autocommit: drop a table's storage once the catalog without it is saved */
   readonly dropAfterSave?: (tableOid: number) => void;
   /** the session's open transaction block (ALTER TABLE reads and rewrites rows through it) */
@@ -40,7 +46,7 @@ export interface DdlContext {
    */
   readonly checkPolicyExpr?: (table: TableDef, expr: ParsedExpr) => string | undefined;
   /** Bind an expression over a row with the given columns (a partial index's WHERE) */
-  readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => Expr;
+  readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType | undefined) => Expr;
   /** CREATE FUNCTION: the body must bind (PostgreSQL's check_function_bodies) */
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
   /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */
