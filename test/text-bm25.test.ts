@@ -165,9 +165,10 @@ test('over a partitioned table the corpus is the whole table, whichever partitio
   await c.query('CREATE TABLE bmp_3 PARTITION OF bmp FOR VALUES IN (3) PARTITION BY RANGE (id)');
   await c.query('CREATE TABLE bmp_3a PARTITION OF bmp_3 FOR VALUES FROM (MINVALUE) TO (400)');
   await c.query('CREATE TABLE bmp_3b PARTITION OF bmp_3 FOR VALUES FROM (400) TO (MAXVALUE)');
-  await c.query('CREATE INDEX bmp_tsv ON bmp USING gin (tsv)');
   // partition 1 gets few rows with other words: its own statistics differ from the table's
   await c.query("INSERT INTO bmp SELECT id, CASE WHEN id % 10 = 0 THEN 1 ELSE 2 + id % 2 END, body, tsv FROM bm WHERE body IS NOT NULL");
+  // CREATE INDEX seals every partition's rows so far: the rows below stay in growing segments
+  await c.query('CREATE INDEX bmp_tsv ON bmp USING gin (tsv)');
   await c.query("INSERT INTO bmp VALUES (9001, 1, 'fox fox river', to_tsvector('english', 'fox fox river')), (9002, 1, NULL, NULL)");
   const read = async (table: string) => {
     const rows = (await c.query(`SELECT id, tsv::text AS tsv FROM ${table} WHERE tsv IS NOT NULL`)).rows as { id: number; tsv: string }[];
@@ -195,6 +196,16 @@ test('over a partitioned table the corpus is the whole table, whichever partitio
       // top-k over the parent: the reference's order
       const top = (await c.query(`SELECT id FROM bmp WHERE tsv IS NOT NULL ORDER BY bm25_rank(tsv, ${q}) DESC, id LIMIT 5`)).rows.map((r: { id: number }) => r.id);
       assert.deepEqual(top, [...want].sort((a, b) => Math.fround(b[1]) - Math.fround(a[1]) || a[0] - b[0]).slice(0, 5).map(([id]) => id), `${step} top 5 ${q}`);
+    }
+    // ORDER BY bm25_rank DESC LIMIT k: every partition's segments prune with the table's statistics
+    for (const [q] of QUERIES.slice(0, 5)) {
+      for (const [where, k] of [['', 5], ['', 40], [' WHERE cat <> 2', 7]] as const) {
+        const sql = `SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp${where} ORDER BY s DESC NULLS LAST, id LIMIT ${k}`;
+        const plan = (await c.query(`EXPLAIN ${sql}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+        assert.match(plan, /Top-K Pruning: bm25_rank from inverted lists/, sql);
+        const full = (await c.query(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp${where} ORDER BY s DESC NULLS LAST, id`)).rows;
+        assert.deepEqual((await c.query(sql)).rows, full.slice(0, k), `${step} ${sql}`);
+      }
     }
     await c.query('DELETE FROM bmp WHERE id % 4 = 1');
   }

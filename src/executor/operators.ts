@@ -4,7 +4,7 @@
  * never holds more than offset + limit rows.
  */
 import { SqlError, SqlState } from '../errors.js';
-import type { SystemRelationContext } from '../catalog/catalog.js';
+import type { SystemRelationContext, TableDef } from '../catalog/catalog.js';
 import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
 import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
@@ -182,8 +182,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     }
     return;
   }
-  if (plan.bm25TopK && !partitioned) {
-    yield* bm25PrunedScan(plan, plan.bm25TopK, pred, rc, env);
+  if (plan.bm25TopK) {
+    yield* bm25PrunedScan(plan, tables, plan.bm25TopK, pred, rc, env);
     return;
   }
   const zone = zoneConditions(plan.filter, env);
@@ -204,30 +204,37 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   }
 }
 
-/** A scan under ORDER BY bm25_rank DESC LIMIT: sealed segments hand on only possible top rows (bm25-top-k.ts). */
+/**
+ * A scan under ORDER BY bm25_rank DESC LIMIT: sealed segments hand on only possible top rows
+ * (bm25-top-k.ts). `tables`: the table, or the partitions left after pruning (their rows
+ * scored with the whole partitioned table's corpus).
+ */
 function* bm25PrunedScan(
-  plan: Extract<Plan, { kind: 'scan' }>, spec: NonNullable<Extract<Plan, { kind: 'scan' }>['bm25TopK']>, pred: Compiled | null, rc: RunContext, env: ExecEnv,
+  plan: Extract<Plan, { kind: 'scan' }>, tables: readonly TableDef[], spec: NonNullable<Extract<Plan, { kind: 'scan' }>['bm25TopK']>, pred: Compiled | null, rc: RunContext, env: ExecEnv,
 ): Iterable<Step> {
   const k = evalCount(spec.limit, env, 'LIMIT') + evalCount(spec.offset, env, 'OFFSET');
   const query = compileExpr(spec.query)([], env);
   const corpus = env.ctx.textCorpus?.(plan.table.oid, spec.column, spec.config);
   const passes = (r: Row) => !pred || pred(r, env) === true;
-  const out = (rows: Row[], ids: readonly number[]) => (plan.withRowId ? rows.map((r, i) => [...r, ids[i]]) : rows);
-  const sealed = query === null || !corpus || !Number.isFinite(k) ? [] : rc.storage.searchSegments(plan.table.oid, rc.snapshot, rc.txn);
-  for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
-    env.checkCancel();
-    const ids: number[] = [];
-    const rows: Row[] = [];
-    batch.rows.forEach((r, i) => { if (passes(r as Row)) { rows.push(r as Row); ids.push(batch.rowIds[i]); } });
-    if (rows.length) yield out(rows, ids);
-    if (rc.slice?.due()) yield PAUSE;
-  }
+  const partitioned = plan.partitions !== undefined;
   const q = query === null ? null : parseTsquery(query as string);
-  for (const seg of sealed) {
-    const index = segmentIndex(seg, { columns: [spec.column], tsvectorConfig: spec.config });
-    const found = index ? [...bm25SegmentRows(seg, index, corpus!, q, k, passes)] : [...seg.visibleRows()].filter((f) => passes(f.row as Row));
-    if (found.length) yield out(found.map((f) => f.row as Row), found.map((f) => f.rowId));
-    if (rc.slice?.due()) yield PAUSE;
+  for (const table of tables) {
+    const out = (rows: Row[], ids: readonly number[]) => (!plan.withRowId ? rows : rows.map((r, i) => (partitioned ? [...r, ids[i], table.oid] : [...r, ids[i]])));
+    const sealed = query === null || !corpus || !Number.isFinite(k) ? [] : rc.storage.searchSegments(table.oid, rc.snapshot, rc.txn);
+    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
+      env.checkCancel();
+      const ids: number[] = [];
+      const rows: Row[] = [];
+      batch.rows.forEach((r, i) => { if (passes(r as Row)) { rows.push(r as Row); ids.push(batch.rowIds[i]); } });
+      if (rows.length) yield out(rows, ids);
+      if (rc.slice?.due()) yield PAUSE;
+    }
+    for (const seg of sealed) {
+      const index = segmentIndex(seg, { columns: [spec.column], tsvectorConfig: spec.config });
+      const found = index ? [...bm25SegmentRows(seg, index, corpus!, q, k, passes)] : [...seg.visibleRows()].filter((f) => passes(f.row as Row));
+      if (found.length) yield out(found.map((f) => f.row as Row), found.map((f) => f.rowId));
+      if (rc.slice?.due()) yield PAUSE;
+    }
   }
 }
 
