@@ -80,6 +80,20 @@ test('a sealed segment of two record batches: the worker writes the same file th
       const run = index.posting('run');
       assert.ok(run && run.rows.length > 1000, x.key);
     }
+    // a segment sealed later gets its files from the worker too (the tokenizer here still throws)
+    const later = sentences(500, 4);
+    const txn2 = s.begin();
+    txn2.insert(11, later.map((b, i) => [100_000 + i, b, b === null ? null : toTsvector(cfg, b)]));
+    await txn2.commit();
+    await s.seal(11);
+    const segs = s.searchSegments(11, s.snapshot());
+    assert.equal(segs.length, 2);
+    for (const x of indexes) {
+      const gin = readdirSync(segDir).filter((f) => f.startsWith(`t11-s${segs[1]!.id}.`) && f.endsWith(`.${x.key.replace(/-/g, '_')}.gin`));
+      assert.equal(gin.length, 1, `${x.key}: the sealed segment's file`);
+      const index = segs[1]!.invertedIndex!(x.key, x.column, () => { throw new Error('rebuilt instead of read from the file'); });
+      assert.equal(index.docLength.length, later.length);
+    }
     await s.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
