@@ -6,7 +6,8 @@
  * The worker writes a private temporary file, renamed to the index's own name only when the
  * build succeeded: an aborted build's worker may still be in native code for a moment, and
  * its late write must not land on the file a later build of the same index makes. The
- * worker runs at a lower priority than the session thread (background-priority.ts).
+ * worker runs at a lower priority than the session thread (background-priority.ts) unless
+ * its service says otherwise.
  */
 import { rename, unlink } from 'node:fs/promises';
 import { parentPort, Worker, type TransferListItem } from 'node:worker_threads';
@@ -89,6 +90,11 @@ export interface BuildService<Req, R extends object> {
   readonly describe?: (e: unknown, req: Req) => string;
   /** buffers of a result handed back instead of copied */
   readonly transfer?: (result: R) => TransferListItem[];
+  /**
+   * Run at the session thread's priority instead of below it: for a build of one thread,
+   * which leaves the session thread a core of its own anyway
+   */
+  readonly normalPriority?: boolean;
 }
 
 /**
@@ -98,7 +104,7 @@ export interface BuildService<Req, R extends object> {
 export function serveFileBuilds<Req, R extends object>(service: BuildService<Req, R>): void {
   const port = parentPort;
   if (!port) return;
-  lowerThreadPriority();
+  if (!service.normalPriority) lowerThreadPriority();
   port.on('message', (req: Req) => {
     let result: R;
     try {
