@@ -7,13 +7,19 @@
  * (its requests go out at once); the keyword side then runs here while the workers search,
  * and the Top-K operator takes the answer instead of searching (operators.ts: topk).
  *
- * This module finds those Top-K nodes: under the join's sides through operators that run
- * their input once (filter, project, window, sort, limit, distinct, aggregate, non-lateral
- * joins, set operations, CTE scans), over a plain scan. Not under a LATERAL side (run once
- * per outer row) or a function's body. A Top-K inside a CTE runs only if the CTE's rows
- * are not cached yet: each one found names the CTEs it is in.
+ * This module finds those Top-K nodes and keeps the searches started for them until their
+ * operators take them (operators.ts supplies how to start one). The nodes are found under
+ * the join's sides through operators that run their input once (filter, project, window,
+ * sort, limit, distinct, aggregate, non-lateral joins, set operations, CTE scans), over a
+ * plain scan. Not under a LATERAL side (run once per outer row) or a function's body. A
+ * Top-K inside a CTE runs only if the CTE's rows are not cached yet: each one found names
+ * the CTEs it is in.
  */
 import type { Plan } from '../planner/plan.js';
+import type { Row } from '../types/types.js';
+import { SqlError, SqlState } from '../errors.js';
+import type { RunContext } from './operators.js';
+import type { EarlyStart } from './parallel-vector-search.js';
 
 export type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 
@@ -63,4 +69,57 @@ function collect(plan: Plan, ctes: readonly number[], out: TopKRunOnce[]): void 
       throw new Error(`bug: plan node ${(never as Plan).kind} unknown to topKsRunOnce`);
     }
   }
+}
+
+/** A vector Top-K a join started in the query workers before its operator ran. */
+export interface StartedSearch {
+  readonly search: Promise<Row[] | undefined>;
+  readonly early: EarlyStart;
+  readonly abandon: AbortController;
+  settled: boolean;
+}
+
+/** The searches joins started, per execution, by Top-K node. */
+const startedSearches = new WeakMap<RunContext, Map<Plan, StartedSearch>>();
+
+/**
+ * Start the Top-Ks below `plan` (topKsRunOnce) that `begin` starts in the query workers; it
+ * returns undefined for one it does not (no vector distance, a LIMIT it cannot evaluate).
+ * A Top-K already started, or inside a CTE whose rows are cached, is left alone.
+ */
+export function startVectorSearches(plan: Plan, rc: RunContext, begin: (topk: TopKPlan, early: EarlyStart) => Promise<Row[] | undefined> | undefined): void {
+  const topks = topKsRunOnce(plan);
+  if (topks.length === 0) return;
+  let started = startedSearches.get(rc);
+  if (!started) startedSearches.set(rc, (started = new Map()));
+  for (const { topk, ctes } of topks) {
+    if (started.has(topk) || ctes.some((id) => rc.cteResults.has(id))) continue;
+    const abandon = new AbortController();
+    const early: EarlyStart = { signal: abandon.signal };
+    const search = begin(topk, early);
+    if (!search) continue;
+    const entry: StartedSearch = { search, early, abandon, settled: false };
+    // its error is raised when the operator takes the answer (unhandled if the statement ends first)
+    search.then(() => { entry.settled = true; }, () => { entry.settled = true; });
+    started.set(topk, entry);
+  }
+}
+
+/**
+ * The search a join started for this Top-K (undefined: none). A single search the operator
+ * would have run on this thread itself is not waited for: if the workers have not answered
+ * by the time the operator runs, it is abandoned (its requests cancelled) and the operator
+ * searches here (on 2 busy cores a worker's answer came ~2 ms after the keyword side was
+ * done: commit 5d2d285).
+ */
+export function takeStartedSearch(plan: Plan, rc: RunContext): StartedSearch | undefined {
+  const started = startedSearches.get(rc);
+  const entry = started?.get(plan);
+  if (!entry) return undefined;
+  started!.delete(plan);
+  if (!entry.settled && entry.early.inThread) {
+    entry.abandon.abort(new SqlError(SqlState.queryCanceled, 'vector search run in-thread instead'));
+    return undefined;
+  }
+  return entry;
 }

@@ -21,8 +21,8 @@ import { zoneConditions } from './zone-conditions.js';
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
-import { parallelVectorTopK, type EarlyStart } from './parallel-vector-search.js';
-import { topKsRunOnce } from './early-vector-search.js';
+import { parallelVectorTopK } from './parallel-vector-search.js';
+import { startVectorSearches, takeStartedSearch } from './early-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
@@ -108,7 +108,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join':
       if (plan.lateral) return lateralJoin(plan, rc, env);
-      startVectorSearches(plan, rc, env);
+      startEarly(plan, rc, env);
       return join(plan, rc, env, (p) => runPlan(p, rc, env));
     case 'aggregate': return aggregate(plan, rc, env);
     case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env, workMemFor(rc.workMemBytes, 'window aggregate'));
@@ -117,7 +117,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'limit': return limit(plan, rc, env);
     case 'distinct': return distinct(plan, rc, env);
     case 'setop':
-      startVectorSearches(plan, rc, env);
+      startEarly(plan, rc, env);
       return setop(plan, rc, env);
     case 'recursiveUnion': return recursiveUnion(plan, rc, env);
     case 'sqlFunctionScan': {
@@ -676,64 +676,25 @@ function indexScanRows(plan: Extract<Plan, { kind: 'topk' }>, rows: Row[]): Row[
   });
 }
 
-/** A vector Top-K a join started in the query workers before its operator ran. */
-interface StartedSearch {
-  readonly search: Promise<Row[] | undefined>;
-  readonly early: EarlyStart;
-  readonly abandon: AbortController;
-  settled: boolean;
-}
-
-/** The searches joins started, per execution, by Top-K node. */
-const startedSearches = new WeakMap<RunContext, Map<Plan, StartedSearch>>();
-
 /**
  * Before a join or set operation runs its sides: start the vector Top-Ks below it in the
  * query workers (early-vector-search.ts), so they search while the other side runs here.
  */
-function startVectorSearches(plan: Plan, rc: RunContext, env: ExecEnv): void {
+function startEarly(plan: Plan, rc: RunContext, env: ExecEnv): void {
   const pool = rc.queryWorkers;
   if (!pool || env.synchronous) return;
-  const topks = topKsRunOnce(plan);
-  if (topks.length === 0 || env.ctx.setting('quiver.early_vector_search') === 'off') return;
-  let started = startedSearches.get(rc);
-  if (!started) startedSearches.set(rc, (started = new Map()));
-  for (const { topk: t, ctes } of topks) {
+  startVectorSearches(plan, rc, (t, early) => {
     const vkey = distanceKey(t.keys);
-    if (!vkey || started.has(t) || ctes.some((id) => rc.cteResults.has(id))) continue;
+    if (!vkey || env.ctx.setting('quiver.early_vector_search') === 'off') return undefined;
     let k: number, offsetN: number;
     try {
       offsetN = evalCount(t.offset, env, 'OFFSET');
       k = evalCount(t.limit, env, 'LIMIT') + offsetN;
     } catch {
-      continue; // the operator raises it when it runs
+      return undefined; // the operator raises it when it runs
     }
-    if (!(k > 0) || !Number.isFinite(k)) continue;
-    const abandon = new AbortController();
-    const early: EarlyStart = { signal: abandon.signal };
-    const entry: StartedSearch = { search: parallelVectorTopK(t, vkey, k, offsetN, rc, env, pool, early), early, abandon, settled: false };
-    // its error is raised when the operator takes the answer (unhandled if the statement ends first)
-    entry.search.then(() => { entry.settled = true; }, () => { entry.settled = true; });
-    started.set(t, entry);
-  }
-}
-
-/**
- * The answer of a search a join started for this Top-K (undefined: none started). A single
- * search the operator would have run here itself is not waited for: if the workers have
- * not answered by the time the operator runs, it is abandoned and run here (on 2 busy
- * cores a worker's answer came 2 ms after the keyword side was done; see the commit).
- */
-function takeStartedSearch(plan: Plan, rc: RunContext): StartedSearch | undefined {
-  const started = startedSearches.get(rc);
-  const entry = started?.get(plan);
-  if (!entry) return undefined;
-  started!.delete(plan);
-  if (!entry.settled && entry.early.inThread) {
-    entry.abandon.abort(new SqlError(SqlState.queryCanceled, 'vector search run in-thread instead'));
-    return undefined;
-  }
-  return entry;
+    return k > 0 && Number.isFinite(k) ? parallelVectorTopK(t, vkey, k, offsetN, rc, env, pool, early) : undefined;
+  });
 }
 
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -743,7 +704,7 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const vkey = distanceKey(plan.keys);
   if (vkey && k > 0 && Number.isFinite(k)) {
     if (rc.queryWorkers && !env.synchronous) {
-      // started by a join above (startVectorSearches), or now
+      // started by a join above (startEarly), or now
       const early = takeStartedSearch(plan, rc);
       const viaWorkers = yield* awaitStep(early?.search ?? parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
       // an indexed search's counts (EXPLAIN ANALYZE), with the mark that it started early
