@@ -74,7 +74,8 @@ function collect(plan: Plan, ctes: readonly number[], out: TopKRunOnce[]): void 
 /** A vector Top-K a join started in the query workers before its operator ran. */
 export interface StartedSearch {
   readonly search: Promise<Row[] | undefined>;
-  readonly early: EarlyStart;
+  /** how it was started (whether it would have stayed in-thread; its counts) */
+  readonly start: EarlyStart;
   readonly abandon: AbortController;
   settled: boolean;
 }
@@ -95,10 +96,10 @@ export function startVectorSearches(plan: Plan, rc: RunContext, begin: (topk: To
   for (const { topk, ctes } of topks) {
     if (started.has(topk) || ctes.some((id) => rc.cteResults.has(id))) continue;
     const abandon = new AbortController();
-    const early: EarlyStart = { signal: abandon.signal };
-    const search = begin(topk, early);
+    const start: EarlyStart = { signal: abandon.signal };
+    const search = begin(topk, start);
     if (!search) continue;
-    const entry: StartedSearch = { search, early, abandon, settled: false };
+    const entry: StartedSearch = { search, start, abandon, settled: false };
     // its error is raised when the operator takes the answer (unhandled if the statement ends first)
     search.then(() => { entry.settled = true; }, () => { entry.settled = true; });
     started.set(topk, entry);
@@ -117,7 +118,7 @@ export function takeStartedSearch(plan: Plan, rc: RunContext): StartedSearch | u
   const entry = started?.get(plan);
   if (!entry) return undefined;
   started!.delete(plan);
-  if (!entry.settled && entry.early.inThread) {
+  if (!entry.settled && entry.start.inThread) {
     entry.abandon.abort(new SqlError(SqlState.queryCanceled, 'vector search run in-thread instead'));
     return undefined;
   }

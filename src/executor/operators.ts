@@ -708,8 +708,8 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
       const early = takeStartedSearch(plan, rc);
       const viaWorkers = yield* awaitStep(early?.search ?? parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
       // an indexed search's counts (EXPLAIN ANALYZE), with the mark that it started early
-      if (viaWorkers && early?.early.stats && rc.vectorStats) {
-        const counts = { ...early.early.stats, startedEarly: true };
+      if (viaWorkers && early?.start.stats && rc.vectorStats) {
+        const counts = { ...early.start.stats, startedEarly: true };
         const had = rc.vectorStats.get(plan);
         if (had) addVectorStats(had, counts);
         else rc.vectorStats.set(plan, counts);
