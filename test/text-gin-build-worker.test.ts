@@ -100,7 +100,7 @@ test('a sealed segment of two record batches: the worker writes the same file th
   }
 });
 
-test('the session thread keeps running while a worker tokenizes; an aborted build leaves no file', async () => {
+test('the session thread keeps running while a worker tokenizes; an aborted build leaves no file', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-gin-worker-'));
   try {
     const texts = sentences(40_000, 9).map((t) => (t === null ? t : `${t} ${t} ${t}`));
@@ -139,7 +139,7 @@ test('the session thread keeps running while a worker tokenizes; an aborted buil
     await assert.rejects(aborted, IndexBuildAborted);
     for (let i = 0; i < 100 && readdirSync(dir).length > 1; i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(readdirSync(dir), ['a.gin']);
-    console.log(`# in-thread build ${inThreadMs.toFixed(0)} ms; in a worker ${workerMs.toFixed(0)} ms with ${ticks} ticks, longest gap ${longestGap.toFixed(0)} ms`);
+    t.diagnostic(`in-thread build ${inThreadMs.toFixed(0)} ms; in a worker ${workerMs.toFixed(0)} ms with ${ticks} ticks, longest gap ${longestGap.toFixed(0)} ms`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
