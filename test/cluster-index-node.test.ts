@@ -6,11 +6,14 @@
  * file and searches it; a fresh node opens the same files; when the index node is gone,
  * stops mid-build, or cannot fetch a segment, the data node builds the index itself.
  * Compared with a twin standalone storage that built every index itself: IVFFlat files
- * byte for byte, and every kind's k-NN answers at full search breadth.
+ * byte for byte, and every kind's k-NN answers at full search breadth. Last, the same
+ * through a loopback cluster (etcd, JetStream, s3rver, `--role index`) from SQL, with the
+ * index node killed -9 midway.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import pg from 'pg';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +26,8 @@ import type { VectorIndexSpec } from '../src/storage/api.js';
 import { filteredHnswAvailable } from '../src/ann/filtered-hnsw.js';
 import type { ObjectStore } from '../src/storage/shared-log.js';
 import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
+import { startLocalCluster } from '../src/cluster/launcher.js';
+import { ensureBinary, waitUntil } from '../src/cluster/local/processes.js';
 
 const DIM = 8;
 const LAYOUT = { id: 16500, columns: [{ name: 'id', type: { oid: OID.int8, typmod: -1 } }, { name: 'v', type: { oid: OID.vector, typmod: DIM } }] };
@@ -316,4 +321,78 @@ test('an index node stopped in the middle of a CREATE INDEX: the leader builds t
   assertAnswers(s, twin, partial, 1500, QUERIES.slice(0, 3), 'built here');
   await s.close();
   await twin.close();
+});
+
+// ---- the same through a real loopback cluster (etcd, JetStream, s3rver, --role index) ----
+
+let clusterBinaries = true;
+try {
+  ensureBinary('nats-server', 'nats-server');
+  ensureBinary('etcd', 'etcd-server');
+} catch {
+  clusterBinaries = false;
+}
+
+/** How many lines of a node's log have this message. */
+const logged = (file: string, msg: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).length;
+
+test('a cluster\'s index node builds IVFFlat, partial and bit indexes from CREATE INDEX; killed -9, the leader builds them', { skip: clusterBinaries ? false : 'nats-server or etcd is not installed' }, async () => {
+  const cluster = await startLocalCluster({ dir: await dir(), nodes: 1, dataNodes: 1, queryNodes: 0, indexNodes: 1, logLevel: 'info' });
+  const c = new pg.Client({ host: '127.0.0.1', port: cluster.port, user: 'postgres', database: 'postgres' });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    await c.query(`CREATE TABLE items (id int PRIMARY KEY, v vector(${DIM}), g int, b bit(${BITS}))`);
+    const text = (v: Float32Array) => `[${Array.from(v).join(',')}]`;
+    const insert = async (from: number, to: number) => {
+      const values = Array.from({ length: to - from }, (_, i) => {
+        const r = kindsRow(from + i);
+        return `(${from + i}, ${r[V] === null ? 'NULL' : `'${text(r[V] as Float32Array)}'`}, ${r[G]}, B'${r[B]}')`;
+      });
+      await c.query(`INSERT INTO items VALUES ${values.join(',')}`);
+    };
+    await insert(0, 1500);
+    const indexLog = cluster.nodes.get('index-1')!.log;
+    const dataLog = cluster.nodes.get('data-1')!.log;
+    const kinds = [
+      { name: 'items_ivf', sql: 'USING ivfflat (v vector_l2_ops) WITH (lists = 10)', order: 'v <->', query: (r: Row) => `'${text(r[V] as Float32Array)}'`, where: '' },
+      { name: 'items_part', sql: 'USING hnsw (v vector_l2_ops) WHERE g < 3', order: 'v <->', query: (r: Row) => `'${text(r[V] as Float32Array)}'`, where: 'WHERE g < 3' },
+      { name: 'items_bit', sql: 'USING hnsw (b bit_hamming_ops)', order: 'b <~>', query: (r: Row) => `B'${r[B]}'`, where: '' },
+    ];
+    for (const [i, k] of kinds.entries()) {
+      await c.query(`CREATE INDEX ${k.name} ON items ${k.sql}`);
+      await waitUntil(`${k.name} built by the index node`, () => logged(indexLog, 'built an index for a data node') === i + 1, 10_000);
+      assert.ok(readFileSync(indexLog, 'utf8').includes(`.${k.name}.`), `the index node's log names ${k.name}`);
+    }
+    /** Each index's answers (distances, nearest first) at full breadth equal the exact ones. */
+    const check = async (what: string) => {
+      await c.query('SET ivfflat.probes = 10');
+      await c.query('SET hnsw.ef_search = 1000');
+      for (const k of kinds) {
+        for (const q of [7, 777, 1234]) {
+          const sql = `SELECT id, ${k.order} ${k.query(kindsRow(q))} AS d FROM items ${k.where} ORDER BY ${k.order} ${k.query(kindsRow(q))} LIMIT ${TOP}`;
+          await c.query('SET enable_indexscan = on');
+          const plan = (await c.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+          assert.ok(plan.includes(k.name), `${k.name} is used (${what}):\n${plan}`);
+          const viaIndex = (await c.query(sql)).rows.map((r) => r.d as number);
+          await c.query('SET enable_indexscan = off');
+          const exact = (await c.query(sql)).rows.map((r) => r.d as number);
+          assert.deepEqual(viaIndex, exact, `${k.name}, row ${q} (${what})`);
+        }
+      }
+      await c.query('RESET enable_indexscan');
+    };
+    await check('built by the index node');
+    // the index node dies: the next segment's indexes (sealed by the next CREATE INDEX) are the leader's
+    await cluster.nodes.get('index-1')!.kill9();
+    const remoteBefore = logged(dataLog, 'ANN index built by an index node');
+    await insert(1500, 2500);
+    await c.query('CREATE INDEX items_all ON items USING hnsw (v vector_l2_ops)');
+    await waitUntil('the leader built the second segment\'s indexes', () => logged(dataLog, 'built ANN index') >= kinds.length + 4, 10_000);
+    assert.equal(logged(dataLog, 'ANN index built by an index node'), remoteBefore, 'nothing more from the dead index node');
+    await check('index node killed');
+  } finally {
+    await c.end().catch(() => {});
+    await cluster.stop();
+  }
 });
