@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ObjectStore, RemoteIndexBuild, RemoteIndexResult } from '../storage/shared-log.js';
+import { storedColumn } from '../storage/index-key-column.js';
 import { decodeSegment } from '../storage/segment.js';
 import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
 import { checkFileKey, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
@@ -80,7 +81,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
       if (seg.length !== req.rows) throw new NotHere(`${segmentFile} has ${seg.length} rows, the request says ${req.rows}`);
       const centers = job.centers ? await fetch(job.centers, work) : undefined;
       const indexPath = join(work, req.indexFile);
-      const index = await buildSegmentIndex(seg, job, indexPath, centers, signal);
+      const index = await buildSegmentIndex(seg, job, storedColumn(job.column, job.dim), indexPath, centers, signal);
       const { path: _here, ...file } = index.fileRef!();
       const result: RemoteIndexResult = { file, ...(index.recallCurve ? { curve: index.recallCurve } : {}) };
       index.close();

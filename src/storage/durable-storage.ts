@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToTsVector, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToIndexKey, type ToTsVector, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -35,6 +35,7 @@ import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
 import type { AnnIndex } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
+import { indexedColumn, type IndexedColumn } from './index-key-column.js';
 import { buildSegmentIndex, openSegmentIndex, segmentIndexJob, type SegmentIndexJob } from './segment-index-build.js';
 import { IndexBuildAborted } from '../ann/build.js';
 import { ivfSampleSize, samplePositions, sampleVectors, trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
@@ -152,6 +153,8 @@ class TableState {
   textIndexes: TextIndexSpec[] = [];
   /** GIN index key → its tokenizer (not persisted: the engine gives it, at CREATE INDEX and at start) */
   readonly tokenizers = new Map<string, ToTsVector>();
+  /** expression vector index key → its function (not persisted either: attachVectorKeys) */
+  readonly vectorKeys = new Map<string, ToIndexKey>();
   /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
   smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
@@ -622,32 +625,57 @@ export class DurableStorage implements Storage {
     for (const t of this.tables.values()) this.maybeScheduleSeal(t);
     // ANN indexes are memory-mapped views of their files; a missing or unreadable file is
     // rebuilt in the background (an index is derived data, never the only copy of anything)
-    for (const t of this.tables.values()) {
-      let rebuild = false;
-      t.sealed.forEach((seg, i) => {
-        const meta = t.segMeta[i];
-        for (const spec of t.vectorIndexes) {
-          const file = meta.annFiles?.[spec.name];
-          const dim = t.layout.columns[spec.column].type.typmod;
-          try {
-            if (!file) throw new Error('no index file');
-            const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
-            // a partial index holds only its rows (the cost model compares the filter with them)
-            const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
-            const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim), () => seg.bitColumn(spec.column, dim));
-            // manifests written before calibration existed have no curve: ef_search applies
-            const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
-            if (curve) index.recallCurve = curve;
-            this.annOf(t, seg.id).set(spec.name, index);
-          } catch (e) {
-            this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
-            rebuild = true;
-          }
+    // (an expression index's files wait for its key function: attachVectorKeys)
+    for (const t of this.tables.values()) if (!this.openIndexFiles(t)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+  }
+
+  /**
+   * Open the index files of the sealed segments' indexes not open yet (those whose column
+   * can be read: see indexedColumn; with `keys`, only the expression indexes of those keys);
+   * false when one is missing or unusable (to be rebuilt).
+   */
+  private openIndexFiles(t: TableState, keys?: ReadonlySet<string>): boolean {
+    let usable = true;
+    t.sealed.forEach((seg, i) => {
+      const meta = t.segMeta[i];
+      for (const spec of t.vectorIndexes) {
+        if (keys && !(spec.expression && keys.has(spec.expression.key))) continue;
+        const source = this.indexedColumnOf(t, spec);
+        if (!source || this.annOf(t, seg.id).has(spec.name)) continue;
+        const file = meta.annFiles?.[spec.name];
+        const dim = source.dim;
+        try {
+          if (!file) throw new Error('no index file');
+          const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
+          // a partial index holds only its rows (the cost model compares the filter with them)
+          const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
+          const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
+          const index = openAnnIndex(ref, () => source.vectors(seg), () => source.bits(seg));
+          // manifests written before calibration existed have no curve: ef_search applies
+          const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
+          if (curve) index.recallCurve = curve;
+          this.annOf(t, seg.id).set(spec.name, index);
+        } catch (e) {
+          this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
+          usable = false;
         }
-      });
-      if (rebuild) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
-    }
+      }
+    });
+    return usable;
+  }
+
+  /** The column an index reads (an expression index's key), or undefined while its key function is not given. */
+  private indexedColumnOf(t: TableState, spec: VectorIndexSpec): IndexedColumn | undefined {
+    return indexedColumn(spec, t.layout.columns[spec.column].type.typmod, t.vectorKeys);
+  }
+
+  attachVectorKeys(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    const fresh = new Set(keys.filter((k) => !t.vectorKeys.has(k.key)).map((k) => k.key));
+    for (const { key, toKey } of keys) t.vectorKeys.set(key, toKey);
+    if (fresh.size === 0) return;
+    if (!this.openIndexFiles(t, fresh)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
   }
 
   private annOf(t: TableState, segmentId: number): Map<string, AnnIndex> {
@@ -660,16 +688,18 @@ export class DurableStorage implements Storage {
   private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal, tracker?: IndexBuildTracker): Promise<void> {
     for (const spec of t.vectorIndexes) {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
-      const job = segmentIndexJob(spec, t.layout.columns[spec.column].type);
-      if (!job) continue;
+      const source = this.indexedColumnOf(t, spec);
+      const job = source && segmentIndexJob(spec, t.layout.columns[spec.column].type, source.dim);
+      if (!source || !job) continue;
       const t0 = performance.now();
       const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${job.method === 'ivfflat' ? 'ivf' : 'usearch'}`;
       const onRows = tracker?.index === spec.name ? (rows: number) => tracker.rowsInSegment(rows) : undefined;
       let index: AnnIndex;
       try {
-        // an index node builds it when there is one (cluster mode); else, or when it cannot, this node does
-        index = await this.buildOnIndexNode(t, seg, job, file, signal)
-          ?? await buildSegmentIndex(seg, job, join(this.segDir, file), job.centers ? join(this.segDir, job.centers) : undefined, signal, onRows);
+        // an index node builds it when there is one (cluster mode) and it can: it reads the
+        // segment file's column, not an expression of it; else this node does
+        index = (spec.expression ? undefined : await this.buildOnIndexNode(t, seg, job, source, file, signal))
+          ?? await buildSegmentIndex(seg, job, source, join(this.segDir, file), job.centers ? join(this.segDir, job.centers) : undefined, signal, onRows);
       } catch (e) {
         // the worker's message names no file: this is the one it was writing
         throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, file)) : e;
@@ -739,7 +769,7 @@ export class DurableStorage implements Storage {
    * object store; undefined when none could (no index node, a file it cannot fetch, a node
    * lost mid-build): the caller builds it here.
    */
-  private async buildOnIndexNode(t: TableState, seg: SealedSegment, job: SegmentIndexJob, file: string, signal?: AbortSignal): Promise<AnnIndex | undefined> {
+  private async buildOnIndexNode(t: TableState, seg: SealedSegment, job: SegmentIndexJob, source: IndexedColumn, file: string, signal?: AbortSignal): Promise<AnnIndex | undefined> {
     const shared = this.opts.shared;
     if (!shared?.indexBuilder) return undefined;
     try {
@@ -757,7 +787,7 @@ export class DurableStorage implements Storage {
       const path = join(this.segDir, file);
       if (!(await shared.objects.get(file, path))) throw new Error(`the index node's ${file} is not in the object store`);
       this.mirror?.markStored(file);
-      const index = openSegmentIndex(seg, job, path, r.file);
+      const index = openSegmentIndex(seg, source, path, r.file);
       if (r.curve) index.recallCurve = r.curve;
       this.log.info({ segment: seg.id, file, ms: Math.round(performance.now() - t0) }, 'ANN index built by an index node');
       return index;
@@ -774,12 +804,14 @@ export class DurableStorage implements Storage {
    * in a worker thread and written to a file that belongs to the index.
    */
   private async trainIvfCenters(t: TableState, spec: VectorIndexSpec, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
-    const dim = t.layout.columns[spec.column].type.typmod;
+    const source = this.indexedColumnOf(t, spec);
+    if (!source) throw new Error(`bug: the key of expression index ${spec.name} was not given`);
+    const dim = source.dim;
     const lists = spec.lists ?? 100;
-    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, dim, lists, signal);
+    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, source, lists, signal);
     const segments = t.sealed.map((seg) => {
-      const chunks = seg.vectorChunks(spec.column, dim);
-      const nulls = seg.nullMap(spec.column);
+      const chunks = source.vectors(seg);
+      const nulls = source.nulls(seg);
       const unit = spec.op !== '<->';
       return {
         chunks,
@@ -808,11 +840,12 @@ export class DurableStorage implements Storage {
   }
 
   /** Bit strings' centers (bit-ivf.ts): k-means on a sample of the sealed rows' packed bits. */
-  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, bits: number, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, source: IndexedColumn, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+    const bits = source.dim;
     const per = bytesPerRow(bits);
     const rows = t.sealed.reduce((n, s) => n + s.length, 0);
     const want = ivfSampleSize(lists, rows);
-    const columns = t.sealed.map((seg) => ({ packed: seg.bitColumn(spec.column, bits), nulls: seg.nullMap(spec.column) }));
+    const columns = t.sealed.map((seg) => ({ packed: source.bits(seg), nulls: source.nulls(seg) }));
     const picked = samplePositions(t.sealed.map((seg, i) => ({ rows: seg.length, ok: (pos: number) => columns[i].nulls?.[pos] !== 1 })), want);
     const samples = new Uint8Array(picked.length * per);
     picked.forEach((p, i) => samples.set(columns[p.segment].packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
@@ -897,6 +930,25 @@ export class DurableStorage implements Storage {
       }
       for (const m of t.ann.values()) { m.get(name)?.close(); m.delete(name); }
       await this.saveManifest(t, [], files);
+    });
+  }
+
+  async renameVectorIndex(tableId: number, from: string, to: string): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t || !t.vectorIndexes.some((x) => x.name === from)) return;
+    const renamed = <V>(r: Record<string, V> | undefined): Record<string, V> | undefined =>
+      r && from in r ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k === from ? to : k, v])) : r;
+    await this.enqueueMaintenance('index build', t.id, async () => {
+      t.vectorIndexes = t.vectorIndexes.map((x) => (x.name === from ? { ...x, name: to } : x));
+      for (const meta of t.segMeta) {
+        meta.annFiles = renamed(meta.annFiles);
+        meta.annRecall = renamed(meta.annRecall);
+      }
+      for (const m of t.ann.values()) {
+        const index = m.get(from);
+        if (index) { m.delete(from); m.set(to, index); }
+      }
+      await this.saveManifest(t);
     });
   }
 

@@ -15,19 +15,20 @@ import { openAnnIndex } from '../ann/open.js';
 import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { OID, type SparseVector, type SqlType } from '../types/types.js';
 import type { VectorIndexSpec, ZoneCondition } from './api.js';
+import type { IndexedColumn } from './index-key-column.js';
 import type { SealedSegment } from './segment.js';
-import { copyVectorColumn } from './vector-copy.js';
 
 /**
  * What a segment's index build needs besides the segment: plain data, sent as it is to an
- * index node.
+ * index node (never for an expression index: its key function is the engine's, and index
+ * nodes read stored columns only).
  */
 export interface SegmentIndexJob {
   readonly method: 'hnsw' | 'ivfflat';
   /** 0-based stored column */
   readonly column: number;
   readonly op: AnnOp;
-  /** the column's declared dimensions (bits, for bit strings) */
+  /** the indexed values' dimensions (bits, for bit strings) */
   readonly dim: number;
   /** a sparsevec column (sparse-hnsw.ts) */
   readonly sparse: boolean;
@@ -39,12 +40,15 @@ export interface SegmentIndexJob {
   readonly centers?: string;
 }
 
-/** The build of `spec` for one segment, or undefined when this index has none (an operator without such an index, no dimensions, IVFFlat not trained yet). */
-export function segmentIndexJob(spec: VectorIndexSpec, type: SqlType): SegmentIndexJob | undefined {
+/**
+ * The build of `spec` for one segment, its indexed values of `dim` dimensions (an
+ * expression index's key, or the column of type `type`), or undefined when this index has
+ * none (an operator without such an index, no dimensions, IVFFlat not trained yet).
+ */
+export function segmentIndexJob(spec: VectorIndexSpec, type: SqlType, dim: number): SegmentIndexJob | undefined {
   const ivf = spec.method === 'ivfflat';
   const sparse = type.oid === OID.sparsevec;
   if (ivf ? !(ivfflatSupports(spec.op) || spec.op === '<~>') || !spec.centers : !hnswSupports(spec.op, sparse)) return undefined;
-  const dim = type.typmod;
   if (!(dim > 0)) return undefined;
   return {
     method: ivf ? 'ivfflat' : 'hnsw', column: spec.column, op: spec.op, dim, sparse,
@@ -62,28 +66,29 @@ export function canBuildSegmentIndex(job: SegmentIndexJob): boolean {
 
 /**
  * Build `job`'s index of `seg` into the file `path` (in a worker thread) and open it.
- * `centersPath`: where the IVFFlat centers file `job.centers` is on this machine.
+ * `source`: how the indexed values are read from the segment (index-key-column.ts);
+ * `centersPath`: where the IVFFlat centers file `job.centers` is on this machine;
  * `onRows`: told, as an HNSW build goes, how many rows are in the graph.
  */
-export async function buildSegmentIndex(seg: SealedSegment, job: SegmentIndexJob, path: string, centersPath?: string, signal?: AbortSignal, onRows?: (rows: number) => void): Promise<AnnIndex> {
-  const { column, op, dim } = job;
+export async function buildSegmentIndex(seg: SealedSegment, job: SegmentIndexJob, source: IndexedColumn, path: string, centersPath?: string, signal?: AbortSignal, onRows?: (rows: number) => void): Promise<AnnIndex> {
+  const { op, dim } = job;
   if (job.method === 'ivfflat') {
     if (!centersPath) throw new Error('bug: an IVFFlat segment build without its centers');
     if (op === '<~>') {
       const { centers, lists } = readBitCenters(centersPath);
-      return buildBitIvfFile(seg.bitColumn(column, dim), seg.length, dim, centers, lists, seg.nullMap(column), path, signal);
+      return buildBitIvfFile(source.bits(seg), seg.length, dim, centers, lists, source.nulls(seg), path, signal);
     }
     const trained = readCenters(centersPath);
-    return buildIvfFile(seg.vectorChunks(column, dim), seg.length, dim, trained.op, trained.centers, trained.lists, seg.nullMap(column), path, signal);
+    return buildIvfFile(source.vectors(seg), seg.length, dim, trained.op, trained.centers, trained.lists, source.nulls(seg), path, signal);
   }
-  const slots = job.sparse ? packSparseRows(seg.columnValues(column) as (SparseVector | null)[], op as DistanceOp) : undefined;
+  const slots = job.sparse ? packSparseRows(seg.columnValues(job.column) as (SparseVector | null)[], op as DistanceOp) : undefined;
   // a partial index: only the rows meeting its conditions, keyed by their positions
   const keys = job.rows ? seg.positionsWhere(job.rows) : undefined;
   let input: Float32Array | Uint8Array;
   if (slots) input = slots.data;
-  else if (isBitOp(op)) input = seg.bitColumn(column, dim);
+  else if (isBitOp(op)) input = source.bits(seg);
   else {
-    const vectors = await copyVectorColumn(seg, column, dim);
+    const vectors = await source.copy(seg);
     input = keys ? gatherRows(vectors, keys, dim) : vectors;
   }
   const layout = { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) };
@@ -91,12 +96,12 @@ export async function buildSegmentIndex(seg: SealedSegment, job: SegmentIndexJob
 }
 
 /**
- * Open `job`'s index of `seg` from the file at `path` that another machine built (an
- * index node): `built` is that build's fileRef() (its path aside), carrying what the
+ * Open an index of `seg` over `source` from the file at `path` that another machine built
+ * (an index node): `built` is that build's fileRef() (its path aside), carrying what the
  * file alone does not (the rows it holds, a quantized index's center and scale).
  */
-export function openSegmentIndex(seg: SealedSegment, job: SegmentIndexJob, path: string, built: Omit<AnnIndexFile, 'path'>): AnnIndex {
-  return openAnnIndex({ ...built, path }, () => seg.vectorChunks(job.column, job.dim), () => seg.bitColumn(job.column, job.dim));
+export function openSegmentIndex(seg: SealedSegment, source: IndexedColumn, path: string, built: Omit<AnnIndexFile, 'path'>): AnnIndex {
+  return openAnnIndex({ ...built, path }, () => source.vectors(seg), () => source.bits(seg));
 }
 
 /** Rows `positions` of `data` (`dim` floats each), contiguous in a buffer of their own. */

@@ -15,7 +15,7 @@ import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { mustFindTable, findIndex, type DdlContext } from './context.js';
-import { storesVectorIndex, vectorIndexSpec } from './indexes.js';
+import { createStoredVectorIndex, storesVectorIndex } from './indexes.js';
 
 type Reindex = Extract<BoundDdl, { kind: 'reindex' }>;
 
@@ -42,7 +42,7 @@ async function rebuild(ctx: DdlContext, stmt: Reindex, table: TableDef, idx: Ind
     if (own && storesVectorIndex(idx, leaf)) {
       ctx.checkCancelled?.();
       await ctx.storage.dropVectorIndex(leaf.oid, own.name);
-      await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, own.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+      await createStoredVectorIndex(ctx, leaf, own);
     }
     if (leaf !== table) ctx.indexBuild?.partitionDone();
   }

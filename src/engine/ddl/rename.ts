@@ -6,10 +6,12 @@ import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
+import { renameStoredVectorIndex } from './storage-undo.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
-export function rename(ctx: DdlContext, stmt: Rename): void {
+export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
   const target = stmt.target;
   if (typeof target !== 'string') throw new SqlError(SqlState.featureNotSupported, `ALTER ${target.unsupported} RENAME is not supported yet`);
   if (target === 'index') return renameIndex(ctx, stmt);
@@ -29,13 +31,15 @@ export function rename(ctx: DdlContext, stmt: Rename): void {
   ctx.catalog.version++;
 }
 
-function renameIndex(ctx: DdlContext, stmt: Rename): void {
+async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   const idx = findIndex(ctx, stmt.relation);
   if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   const t = ctx.catalog.tables.get(idx.tableOid)!;
   if (ctx.catalog.relationNameTaken(t.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
   t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: stmt.newName } : x));
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
+  // storage finds a vector index's segments by its name
+  if (idx.method === 'hnsw' || idx.method === 'ivfflat') await renameStoredVectorIndex(ctx, t.oid, idx.name, stmt.newName);
   // storage names a GIN index's files (sizes, DROP INDEX) by the index name
   if (idx.method === 'gin' && t.kind === 'r') {
     ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
@@ -60,5 +64,11 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
   table.columns = table.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
   // partitions share their parent's column names
   for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
+  // an expression index's text names the column (its key in storage does not)
+  for (const t of [table, ...childPartitions(ctx.catalog, table)]) {
+    // (the index column keeps its name, as in PostgreSQL)
+    t.indexes = t.indexes.map((x) => (x.expression
+      ? { ...x, expression: { ...indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]), name: x.expression.name } } : x));
+  }
   renameColumnInPolicies(ctx, table, from, to);
 }
