@@ -61,7 +61,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
   let nextTemp = 1;
 
   /** Fetch `key` from the object store into `dir`; NotHere when it is not there (the leader builds the index itself). */
-  async function fetch(key: string, dir: string): Promise<string> {
+  async function fetchObject(key: string, dir: string): Promise<string> {
     checkFileKey(key);
     const path = join(dir, key);
     if (!(await opts.objects.get(key, path))) throw new NotHere(`${key} is not in the object store`);
@@ -77,9 +77,9 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
     mkdirSync(work, { recursive: true });
     opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, op: job.op }, 'building an index for a data node');
     try {
-      const seg = decodeSegment(0, segmentFile, await readFile(await fetch(segmentFile, work)), req.columns);
+      const seg = decodeSegment(0, segmentFile, await readFile(await fetchObject(segmentFile, work)), req.columns);
       if (seg.length !== req.rows) throw new NotHere(`${segmentFile} has ${seg.length} rows, the request says ${req.rows}`);
-      const centers = job.centers ? await fetch(job.centers, work) : undefined;
+      const centers = job.centers ? await fetchObject(job.centers, work) : undefined;
       const indexPath = join(work, req.indexFile);
       const index = await buildSegmentIndex(seg, job, storedColumn(job.column, job.dim), indexPath, centers, signal);
       const { path: _here, ...file } = index.fileRef!();
