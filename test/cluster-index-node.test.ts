@@ -26,6 +26,7 @@ import type { VectorIndexSpec } from '../src/storage/api.js';
 import { filteredHnswAvailable } from '../src/ann/filtered-hnsw.js';
 import type { ObjectStore } from '../src/storage/shared-log.js';
 import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
+import { seededRandom } from '../bench/util.js';
 import { startLocalCluster } from '../src/cluster/launcher.js';
 import { ensureBinary, waitUntil } from '../src/cluster/local/processes.js';
 
@@ -137,26 +138,30 @@ const KINDS = {
 };
 const [V, G, B, S] = [1, 2, 3, 4];
 
-function kindsRow(i: number): Row {
-  const v = i % 101 === 5 ? null : Float32Array.from({ length: DIM }, (_, d) => Math.sin(i * (d + 1.37)) + (i % 7) * 0.1);
-  let bits = '';
-  for (let k = 0; k < BITS; k++) bits += (Math.imul(i + 1, 2654435761) >>> (k % 29)) & (1 << (k % 3)) ? '1' : '0';
-  const at = [1 + (i % SPARSE_DIM), 1 + ((i * 7 + 3) % SPARSE_DIM), 1 + ((i * 13 + 11) % SPARSE_DIM)];
-  const indices = Int32Array.from([...new Set(at)].sort((x, y) => x - y));
-  const s: SparseVector = { dim: SPARSE_DIM, indices, values: Float32Array.from(indices, (x) => Math.cos(i * 0.37 + x)) };
-  return [BigInt(i), v, i % 10, bits, s];
-}
+const KIND_ROWS = 2500;
+/** Random rows (seeded): structured ones (sines, hashed bits) hold near-duplicates, which leave HNSW graphs with rows no walk reaches */
+const kindsRows: Row[] = (() => {
+  const random = seededRandom(14);
+  return Array.from({ length: KIND_ROWS }, (_, i) => {
+    const v = i % 101 === 5 ? null : Float32Array.from({ length: DIM }, () => random() * 2 - 1);
+    const bits = Array.from({ length: BITS }, () => (random() < 0.5 ? '1' : '0')).join('');
+    const indices = Int32Array.from(new Set(Array.from({ length: 3 }, () => 1 + Math.floor(random() * SPARSE_DIM)))).sort();
+    const sv: SparseVector = { dim: SPARSE_DIM, indices, values: Float32Array.from(indices, () => random() * 2 - 1) };
+    return [BigInt(i), v, i % 10, bits, sv];
+  });
+})();
+const kindsRow = (i: number): Row => kindsRows[i];
 
 const hnsw = { m: 16, efConstruction: 64 };
-/** Every kind, by name; `exact`: whether the answers at full breadth are the exact ones (else: the twin's) */
-const KIND_SPECS: { spec: VectorIndexSpec; exact: boolean; native?: boolean }[] = [
-  { spec: { name: 'ivf_v', method: 'ivfflat', column: V, op: '<->', lists: 6, ...hnsw }, exact: true },
-  { spec: { name: 'ivf_b', method: 'ivfflat', column: B, op: '<~>', lists: 6, ...hnsw }, exact: true },
-  { spec: { name: 'part_v', column: V, op: '<->', rows: [{ column: G, op: '<', value: 3 }], ...hnsw }, exact: true },
-  { spec: { name: 'i8_v', column: V, op: '<=>', quantization: 'i8', ...hnsw }, exact: false },
-  { spec: { name: 'hnsw_b', column: B, op: '<~>', ...hnsw }, exact: true },
-  { spec: { name: 'l1_v', column: V, op: '<+>', ...hnsw }, exact: true, native: true },
-  { spec: { name: 'sparse_s', column: S, op: '<->', ...hnsw }, exact: true, native: true },
+/** Every kind, by name (`native`: needs native/filtered-hnsw) */
+const KIND_SPECS: { spec: VectorIndexSpec; native?: boolean }[] = [
+  { spec: { name: 'ivf_v', method: 'ivfflat', column: V, op: '<->', lists: 6, ...hnsw } },
+  { spec: { name: 'ivf_b', method: 'ivfflat', column: B, op: '<~>', lists: 6, ...hnsw } },
+  { spec: { name: 'part_v', column: V, op: '<->', rows: [{ column: G, op: '<', value: 3 }], ...hnsw } },
+  { spec: { name: 'i8_v', column: V, op: '<=>', quantization: 'i8', ...hnsw } },
+  { spec: { name: 'hnsw_b', column: B, op: '<~>', ...hnsw } },
+  { spec: { name: 'l1_v', column: V, op: '<+>', ...hnsw }, native: true },
+  { spec: { name: 'sparse_s', column: S, op: '<->', ...hnsw }, native: true },
 ];
 
 function exactDistance(op: string, a: Float32Array, b: Float32Array): number {
@@ -182,7 +187,7 @@ function distanceOf(spec: VectorIndexSpec, row: Row, query: Row): number | undef
   if (spec.column === B) return hamming(value as string, query[B] as string);
   if (spec.column === S) return exactDistance(spec.op, denseSparse(value as SparseVector), denseSparse(query[S] as SparseVector));
   const d = exactDistance(spec.op, value as Float32Array, query[V] as Float32Array);
-  // row 0 is a zero vector: no cosine distance (NaN, as pgvector's), never a neighbour
+  // a zero vector has no cosine distance (NaN, as pgvector's): never a neighbour
   return Number.isNaN(d) ? undefined : d;
 }
 
@@ -231,17 +236,32 @@ function indexFiles(dataDir: string, ext: string): Map<string, Buffer> {
   return new Map(readdirSync(segDir).filter((f) => f.endsWith(ext)).sort().map((f) => [f, readFileSync(join(segDir, f))]));
 }
 
-/** Row `q`'s answers (distances) through `name` in `s` equal the exact ones, or the twin's. */
+/** Of `got` (distances, nearest first), those as near as the exact TOP-th nearest. */
+const hitsOf = (got: readonly number[], exact: readonly number[]) => got.filter((d) => d <= exact[TOP - 1] + 1e-5 * Math.max(1, Math.abs(exact[TOP - 1]))).length;
+
+/**
+ * The answers (distances) through `kind`'s index in `s` at full breadth: IVFFlat's are the
+ * exact ones; HNSW's recall at least 0.9 of them, as the twin's local build of the same
+ * index (an HNSW build is not deterministic, and a graph may leave a row no walk reaches).
+ */
 function assertAnswers(s: DurableStorage, twin: DurableStorage, kind: (typeof KIND_SPECS)[number], rows: number, queries: readonly number[], what: string): void {
+  let hits = 0;
+  let twinHits = 0;
   for (const q of queries) {
     const got = nearestBy(s, kind.spec, q).map((x) => x[1]);
-    const want = kind.exact ? exactNearest(kind.spec, rows, q) : nearestBy(twin, kind.spec, q).map((x) => x[1]);
+    const exact = exactNearest(kind.spec, rows, q);
     assert.equal(got.length, TOP, `${kind.spec.name}: ${TOP} answers for row ${q} (${what})`);
-    got.forEach((d, i) => assert.ok(Math.abs(d - want[i]) <= 1e-5 * Math.max(1, Math.abs(want[i])), `${kind.spec.name}, row ${q} (${what}): distances ${got} != ${want}`));
+    if (kind.spec.method === 'ivfflat') {
+      got.forEach((d, i) => assert.ok(Math.abs(d - exact[i]) <= 1e-5 * Math.max(1, Math.abs(exact[i])), `${kind.spec.name}, row ${q} (${what}): distances ${got} != ${exact}`));
+    }
+    hits += hitsOf(got, exact);
+    twinHits += hitsOf(nearestBy(twin, kind.spec, q).map((x) => x[1]), exact);
   }
+  const recall = hits / (TOP * queries.length);
+  assert.ok(recall >= 0.9, `${kind.spec.name} (${what}): recall ${recall}; the twin's local build: ${twinHits / (TOP * queries.length)}`);
 }
 
-const QUERIES = [3, 404, 1111, 1999];
+const QUERIES = [3, 404, 777, 1111, 1500, 1999];
 
 test('an index node builds every kind of segment index (IVFFlat, partial, quantized, bit, L1, sparse): the leader\'s files and answers', async () => {
   const kinds = KIND_SPECS.filter((k) => !k.native || filteredHnswAvailable());
@@ -354,6 +374,8 @@ test('a cluster\'s index node builds IVFFlat, partial and bit indexes from CREAT
     await insert(0, 1500);
     const indexLog = cluster.nodes.get('index-1')!.log;
     const dataLog = cluster.nodes.get('data-1')!.log;
+    // the leader learns of the index node from its registration in etcd
+    await waitUntil('the leader knows the index node', () => logged(dataLog, 'index nodes') > 0, 15_000);
     const kinds = [
       { name: 'items_ivf', sql: 'USING ivfflat (v vector_l2_ops) WITH (lists = 10)', order: 'v <->', query: (r: Row) => `'${text(r[V] as Float32Array)}'`, where: '' },
       { name: 'items_part', sql: 'USING hnsw (v vector_l2_ops) WHERE g < 3', order: 'v <->', query: (r: Row) => `'${text(r[V] as Float32Array)}'`, where: 'WHERE g < 3' },
@@ -364,12 +386,14 @@ test('a cluster\'s index node builds IVFFlat, partial and bit indexes from CREAT
       await waitUntil(`${k.name} built by the index node`, () => logged(indexLog, 'built an index for a data node') === i + 1, 10_000);
       assert.ok(readFileSync(indexLog, 'utf8').includes(`.${k.name}.`), `the index node's log names ${k.name}`);
     }
-    /** Each index's answers (distances, nearest first) at full breadth equal the exact ones. */
+    /** Each index's answers (distances, nearest first) at full breadth: IVFFlat's the exact ones, HNSW's with recall 0.9 or more (as assertAnswers). */
     const check = async (what: string) => {
       await c.query('SET ivfflat.probes = 10');
       await c.query('SET hnsw.ef_search = 1000');
       for (const k of kinds) {
-        for (const q of [7, 777, 1234]) {
+        const queries = [7, 777, 1234, 1499];
+        let hits = 0;
+        for (const q of queries) {
           const sql = `SELECT id, ${k.order} ${k.query(kindsRow(q))} AS d FROM items ${k.where} ORDER BY ${k.order} ${k.query(kindsRow(q))} LIMIT ${TOP}`;
           await c.query('SET enable_indexscan = on');
           const plan = (await c.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -377,8 +401,10 @@ test('a cluster\'s index node builds IVFFlat, partial and bit indexes from CREAT
           const viaIndex = (await c.query(sql)).rows.map((r) => r.d as number);
           await c.query('SET enable_indexscan = off');
           const exact = (await c.query(sql)).rows.map((r) => r.d as number);
-          assert.deepEqual(viaIndex, exact, `${k.name}, row ${q} (${what})`);
+          if (k.name === 'items_ivf') assert.deepEqual(viaIndex, exact, `${k.name}, row ${q} (${what})`);
+          hits += hitsOf(viaIndex, exact);
         }
+        assert.ok(hits / (TOP * queries.length) >= 0.9, `${k.name} (${what}): recall ${hits / (TOP * queries.length)}`);
       }
       await c.query('RESET enable_indexscan');
     };
