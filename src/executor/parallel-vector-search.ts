@@ -32,6 +32,7 @@ import { VectorCandidates } from './vector-candidates.js';
 import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
+import { vectorSearchCondition } from '../planner/scan-condition.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -85,7 +86,8 @@ class CoordinatedTopK {
   readonly work: Promise<void>[] = [];
   readonly keep: number;
 
-  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool) {
+  /** nonNull: the scan's condition leaves out NULL vectors (rather than returning them last) */
+  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool, readonly nonNull: boolean) {
     this.candidates = new VectorCandidates(k, key.op, !!key.half, query);
     this.keep = candidateCap(k, rankKernel(key.op, !!key.half, query.length).twoStep);
   }
@@ -94,7 +96,7 @@ class CoordinatedTopK {
     const v = row[this.key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
-      if (this.nullRows.length < this.k) this.nullRows.push(row);
+      if (!this.nonNull && this.nullRows.length < this.k) this.nullRows.push(row);
       return;
     }
     this.candidates.offer(row, v as Float32Array, order);
@@ -141,6 +143,7 @@ class CoordinatedTopK {
   }
 
   addNulls(seg: SearchSegment, positions: readonly number[]): void {
+    if (this.nonNull) return;
     for (const pos of positions) {
       const r = seg.visibleRow(pos);
       if (r && this.nullRows.length < this.k) this.nullRows.push(r.row);
@@ -207,25 +210,25 @@ class CoordinatedTopK {
   }
 }
 
-/** The scan's filter for matchBitmap; undefined when it needs whole rows (a subquery). */
-function filterOf(scan: ScanPlan, env: ExecEnv): Filter | undefined {
-  if (!scan.filter) return null;
-  const columns = columnsRead(scan.filter);
+/** The scan's condition (vectorSearchCondition) for matchBitmap; undefined when it needs whole rows (a subquery). */
+function filterOf(condition: Expr | null, env: ExecEnv): Filter | undefined {
+  if (!condition) return null;
+  const columns = columnsRead(condition);
   if (!columns) return undefined;
-  const pred = compileExpr(scan.filter);
+  const pred = compileExpr(condition);
   return { columns, test: (partial) => pred(partial, env) === true };
 }
 
 /** The filter for one table's (partition's) segments: with its B-tree'd conjuncts. */
-function tableFilter(filter: Filter, table: TableDef, scan: ScanPlan, env: ExecEnv): Filter {
+function tableFilter(filter: Filter, table: TableDef, condition: Expr | null, env: ExecEnv): Filter {
   if (!filter) return null;
-  const indexed = btreeConditions(table, scan.filter, env);
-  return { ...filter, indexed, onlyIndexed: coversFilter(indexed, scan.filter) };
+  const indexed = btreeConditions(table, condition, env);
+  return { ...filter, indexed, onlyIndexed: coversFilter(indexed, condition) };
 }
 
-function passesOf(scan: ScanPlan, env: ExecEnv): (row: Row) => boolean {
-  if (!scan.filter) return () => true;
-  const pred = compileExpr(scan.filter);
+function passesOf(condition: Expr | null, env: ExecEnv): (row: Row) => boolean {
+  if (!condition) return () => true;
+  const pred = compileExpr(condition);
   return (row) => pred(row, env) === true;
 }
 
@@ -253,17 +256,18 @@ export async function parallelExactVectorTopK(
   const storage = rc.storage;
   if (!pool || scan.kind !== 'scan' || scan.withRowId || scan.keyLookup) return undefined;
   const query = queryVector(key, env);
-  const filter = filterOf(scan, env);
+  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const filter = filterOf(condition, env);
   if (!query || filter === undefined) return undefined;
   const tables = scannedTables(scan, rc, env);
   const segments = tables.map((t) => storage.searchSegments(t.oid, rc.snapshot, rc.txn));
   const refs = segments.map((segs) => segs.map((s) => segmentRef(s, key.column, query.length)));
   if (refs.some((rs) => rs.some((r) => !r))) return undefined;
 
-  const top = new CoordinatedTopK(k, key, query, pool);
-  const passes = passesOf(scan, env);
+  const top = new CoordinatedTopK(k, key, query, pool, nonNull);
+  const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, table, scan, env);
+    const tf = tableFilter(filter, table, condition, env);
     segments[ti].forEach((seg, si) => {
       const m = seg.matchBitmap!(key.column, tf, k);
       top.addNulls(seg, m.nullPositions);
@@ -331,7 +335,8 @@ export async function parallelIndexedVectorTopK(
   const vs = plan.vectorSearch;
   if (!pool || scan.kind !== 'scan' || scan.withRowId || !vs?.index) return undefined;
   const query = queryVector(key, env);
-  const filter = filterOf(scan, env);
+  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const filter = filterOf(condition, env);
   if (!query || filter === undefined) return undefined;
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
@@ -350,10 +355,10 @@ export async function parallelIndexedVectorTopK(
   // without a filter (a filtered search is one walk or one exact pass over the matches too)
   if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
 
-  const top = new CoordinatedTopK(k, key, query, pool);
-  const passes = passesOf(scan, env);
+  const top = new CoordinatedTopK(k, key, query, pool, nonNull);
+  const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, table, scan, env);
+    const tf = tableFilter(filter, table, condition, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
       const m = seg.matchBitmap!(key.column, tf, k);

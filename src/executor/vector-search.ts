@@ -28,6 +28,7 @@ import { SegmentBreadth } from './search-breadth.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
+import { vectorSearchCondition } from '../planner/scan-condition.js';
 import type { RunContext } from './operators.js';
 import { chooseVectorStrategy, unfilteredExactCheaper, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
@@ -55,7 +56,9 @@ export function indexedVectorTopK(
   const q = compileExpr(key.query)([], env);
   if (q === null) return undefined;
   const query = q as Float32Array;
-  const pred = scan.filter ? compileExpr(scan.filter) : null;
+  // the filter and the index's implied conditions; NULL vectors are left out by the search itself
+  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const pred = condition ? compileExpr(condition) : null;
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
   const breadth = new SegmentBreadth(vs.index.method, env.ctx.setting.bind(env.ctx), k, stats);
@@ -69,7 +72,7 @@ export function indexedVectorTopK(
     const v = row[key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
-      if (nullRows.length < k) nullRows.push(row);
+      if (!nonNull && nullRows.length < k) nullRows.push(row);
       return;
     }
     stats.candidates++;
@@ -77,15 +80,15 @@ export function indexedVectorTopK(
   };
   const passes = (row: Row) => !pred || pred(row, env) === true;
   // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
-  const filterColumns = scan.filter ? columnsRead(scan.filter) : undefined;
+  const filterColumns = condition ? columnsRead(condition) : undefined;
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     // the conjuncts on this table's B-tree'd columns, the same for each of its segments
-    const indexed = pred ? btreeConditions(table, scan.filter, env) : [];
-    const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
+    const indexed = pred ? btreeConditions(table, condition, env) : [];
+    const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, condition) } : null;
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
       searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);

@@ -363,6 +363,7 @@ class Builder implements DeparseContext {
   private topk(plan: Extract<Plan, { kind: 'topk' }>): DisplayNode {
     const vs = plan.vectorSearch;
     const keys = plan.keys.map((k) => sortKeyText(k, this));
+    if (vs?.index && !plan.limit && plan.input.kind === 'scan') return this.vectorIndexScan(plan, vs.index, plan.input, keys);
     if (vs) {
       const title = `Vector Top-K (${vs.strategy !== 'exact' && vs.index ? `${vs.strategy} index ${vs.index.name}` : 'exact'}, ${vs.operator} on ${vs.column})`;
       const n = this.node(plan, 'Vector Top-K', title);
@@ -381,6 +382,17 @@ class Builder implements DeparseContext {
     sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
+  }
+
+  /** An ORDER BY distance without LIMIT through a vector index, as pgvector shows it (its implied conditions are not shown). */
+  private vectorIndexScan(plan: Plan, index: IndexDef, scan: Extract<Plan, { kind: 'scan' }>, keys: string[]): DisplayNode {
+    const n = this.node(plan, 'Index Scan', `Index Scan using ${index.name}`);
+    n.props.push(['Scan Direction', 'Forward'], ['Index Name', index.name]);
+    this.relation(n, scan.table);
+    n.details.push(['Order By', keys.join(', ')]);
+    if (scan.filter) n.details.push(['Filter', this.expr(scan.filter)]);
+    this.output(n, this.columnsOf(scan));
+    return n;
   }
 
   private setop(plan: Extract<Plan, { kind: 'setop' }>): DisplayNode {
