@@ -95,6 +95,9 @@ CREATE INDEX ON vis USING ivfflat (val vector_l2_ops) WITH (lists = 1);
 INSERT INTO vis (val) VALUES ('[1,2,4]');
 SELECT * FROM vis ORDER BY val <-> '[3,3,3]';
 SELECT COUNT(*) FROM (SELECT * FROM vis ORDER BY val <-> (SELECT NULL::vector)) t2;
+-- TRUNCATE builds the index anew, on no rows
+TRUNCATE vis;
+SELECT * FROM vis ORDER BY val <-> '[3,3,3]';
 DROP TABLE vis;
 CREATE TABLE vis (val vector(3));
 INSERT INTO vis (val) VALUES ('[0,0,0]'), ('[1,2,3]'), ('[1,1,1]'), (NULL);
@@ -120,3 +123,13 @@ RESET ivfflat.iterative_scan;
 RESET ivfflat.max_probes;
 DROP TABLE vis;
 RESET enable_seqscan;
+-- each leaf's IVFFlat indexes, once per TRUNCATE of it
+CREATE TABLE visp (id int, v vector(2)) PARTITION BY RANGE (id);
+CREATE TABLE visp1 PARTITION OF visp FOR VALUES FROM (0) TO (10);
+CREATE TABLE visp2 PARTITION OF visp FOR VALUES FROM (10) TO (20);
+INSERT INTO visp VALUES (1, '[1,1]'), (11, '[2,2]');
+CREATE INDEX ON visp USING ivfflat (v vector_l2_ops) WITH (lists = 1);
+CREATE INDEX ON visp USING hnsw (v vector_l2_ops);
+TRUNCATE visp;
+TRUNCATE visp1;
+DROP TABLE visp;

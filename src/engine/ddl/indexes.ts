@@ -1,5 +1,5 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
-import { SqlError, SqlState } from '../../errors.js';
+import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import type { IndexCondition, IndexDef, TableDef } from '../../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../../catalog/partitions.js';
 import { OID, T, formatType, type SparseVector } from '../../types/types.js';
@@ -296,12 +296,15 @@ async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: Index
   const lists = Number(idx.options.lists ?? 100);
   const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
   // pgvector's ivfbuild.c: fewer sampled vectors than lists
-  if (ivf && built.samples !== undefined && built.samples < lists) {
-    ctx.notices.push({
-      severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
-      detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
-    });
-  }
+  if (ivf && built.samples !== undefined && built.samples < lists) ctx.notices.push(littleDataNotice());
+}
+
+/** pgvector's notice when an IVFFlat build samples fewer vectors than it has lists (ivfbuild.c). */
+export function littleDataNotice(): SqlNotice {
+  return {
+    severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+    detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+  };
 }
 
 /** What storage builds for a vector index (a partition's under its own name) */
