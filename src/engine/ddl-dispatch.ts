@@ -26,6 +26,8 @@ import { truncateRows } from './utility.js';
 /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
 interface DdlUndo {
   before: CatalogData; created: number[]; dropLater: number[];
+  /** storage changes to put back at ROLLBACK, newest first (a vector index renamed) */
+  storageUndo: (() => Promise<void>)[];
   /** objects this transaction's DDL changed (see ddl-undo.ts) */
   touched: Set<string>;
   /** the catalog as the running DDL statement found it */
@@ -72,10 +74,10 @@ export class DdlState {
   context(ctx: SessionContext, sql: string): DdlContext {
     let txn: DdlContext['txn'];
     if (ctx.tx.state === 'block') {
-      if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], touched: new Set() };
+      if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], storageUndo: [], touched: new Set() };
       const undo = this.undo;
       undo.statementBefore ??= ctx.catalog.snapshotData();
-      txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
+      txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid), undoInStorage: (f) => undo.storageUndo.unshift(f) };
     }
     return {
       catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), txn,
@@ -123,6 +125,7 @@ export class DdlState {
       this.noteChanges(ctx.catalog);
       ctx.catalog.loadData(undoObjects(undo.before, ctx.catalog.snapshotData(), undo.touched));
       ctx.catalog.version++;
+      for (const f of undo.storageUndo) await f().catch(() => {});
     }
     // the catalog first, then the storage: a crash in between leaves only storage that no
     // catalog entry names, which the next start removes

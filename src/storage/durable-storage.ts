@@ -658,6 +658,19 @@ export class DurableStorage implements Storage {
     return m;
   }
 
+  /**
+   * The file for a segment's index, named after the index; another index of the segment may
+   * have that name's file already (renamed to its name: ALTER INDEX RENAME, REINDEX
+   * CONCURRENTLY's swap), which must not be overwritten: then a numbered one.
+   */
+  private annFileName(t: TableState, seg: SealedSegment, meta: SegmentMeta, spec: VectorIndexSpec, ext: string): string {
+    const base = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const taken = new Set(Object.values(meta.annFiles ?? {}));
+    let file = `${base}.${ext}`;
+    for (let n = 1; taken.has(file); n++) file = `${base}-${n}.${ext}`;
+    return file;
+  }
+
   /** Build the ANN indexes a sealed segment lacks (in a worker thread), then record their files. */
   private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal, tracker?: IndexBuildTracker): Promise<void> {
     for (const spec of t.vectorIndexes) {
@@ -668,7 +681,7 @@ export class DurableStorage implements Storage {
       const dim = t.layout.columns[spec.column].type.typmod;
       if (!(dim > 0)) continue;
       const t0 = performance.now();
-      const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
+      const file = this.annFileName(t, seg, meta, spec, ivf ? 'ivf' : 'usearch');
       const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
       // a partial index: only the rows meeting its conditions, keyed by their positions
       const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
@@ -923,6 +936,37 @@ export class DurableStorage implements Storage {
         }
       }
       for (const m of t.ann.values()) { m.get(name)?.close(); m.delete(name); }
+      await this.saveManifest(t, [], files);
+    });
+  }
+
+  async renameVectorIndex(tableId: number, from: string, to: string): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t || !t.vectorIndexes.some((x) => x.name === from)) return;
+    await this.enqueueMaintenance('index rename', t.id, async () => {
+      // everything in memory changes before the first await: no search sees a half-renamed index
+      const replaced = t.vectorIndexes.find((x) => x.name === to);
+      const files: string[] = replaced?.centers ? [replaced.centers] : [];
+      t.vectorIndexes = t.vectorIndexes.filter((x) => x !== replaced).map((x) => (x.name === from ? { ...x, name: to } : x));
+      const rename = <V>(byName: Record<string, V> | undefined, gone?: (v: V) => void): Record<string, V> | undefined => {
+        if (!byName) return byName;
+        if (to in byName) gone?.(byName[to]);
+        const { [from]: moved, [to]: _replaced, ...rest } = byName;
+        return moved === undefined ? rest : { ...rest, [to]: moved };
+      };
+      for (const meta of t.segMeta) {
+        meta.annFiles = rename(meta.annFiles, (f) => files.push(f));
+        meta.annRecall = rename(meta.annRecall);
+      }
+      for (const m of t.ann.values()) {
+        const index = m.get(from);
+        m.get(to)?.close();
+        m.delete(to);
+        if (index) {
+          m.delete(from);
+          m.set(to, index);
+        }
+      }
       await this.saveManifest(t, [], files);
     });
   }

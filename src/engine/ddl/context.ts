@@ -20,7 +20,8 @@ export interface DdlContext {
   readonly notices: SqlNotice[];
   readonly searchPath: readonly string[];
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
-  readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+  /** in a transaction block: storage work to do at COMMIT (dropLater) or to undo at ROLLBACK (created, undoInStorage) */
+  readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void; undoInStorage(undo: () => Promise<void>): void };
   /** autocommit: drop a table's storage once the catalog without it is saved */
   readonly dropAfterSave?: (tableOid: number) => void;
   /** the session's open transaction block (ALTER TABLE reads and rewrites rows through it) */

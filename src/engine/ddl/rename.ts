@@ -9,7 +9,7 @@ import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
-export function rename(ctx: DdlContext, stmt: Rename): void {
+export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
   const target = stmt.target;
   if (typeof target !== 'string') throw new SqlError(SqlState.featureNotSupported, `ALTER ${target.unsupported} RENAME is not supported yet`);
   if (target === 'index') return renameIndex(ctx, stmt);
@@ -29,7 +29,7 @@ export function rename(ctx: DdlContext, stmt: Rename): void {
   ctx.catalog.version++;
 }
 
-function renameIndex(ctx: DdlContext, stmt: Rename): void {
+async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   const idx = findIndex(ctx, stmt.relation);
   if (!idx) throw new SqlError(SqlState.undefinedTable, `relation "${stmt.relation.name}" does not exist`);
   const t = ctx.catalog.tables.get(idx.tableOid)!;
@@ -41,6 +41,11 @@ function renameIndex(ctx: DdlContext, stmt: Rename): void {
     ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
   }
   ctx.catalog.version++;
+  // and a vector index's files (searches find them by the index's name)
+  if ((idx.method === 'hnsw' || idx.method === 'ivfflat') && t.kind !== 'p') {
+    await ctx.storage.renameVectorIndex(t.oid, idx.name, stmt.newName);
+    ctx.txn?.undoInStorage(() => ctx.storage.renameVectorIndex(t.oid, stmt.newName, idx.name));
+  }
 }
 
 function renameConstraint(table: TableDef, from: string, to: string): void {
