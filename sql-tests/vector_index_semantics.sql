@@ -82,6 +82,20 @@ SELECT count(*) FROM (SELECT * FROM vis WHERE id % 2 = 0 ORDER BY v <-> '[3,3]')
 SELECT count(*) FROM (SELECT * FROM vis ORDER BY v <-> '[3,3]' OFFSET 4) s;
 RESET hnsw.iterative_scan;
 RESET hnsw.ef_search;
+-- partitioned: each partition's index yields hnsw.ef_search rows, merged
+CREATE TABLE visp (id int, v vector(2)) PARTITION BY RANGE (id);
+CREATE TABLE visp1 PARTITION OF visp FOR VALUES FROM (0) TO (50);
+CREATE TABLE visp2 PARTITION OF visp FOR VALUES FROM (50) TO (200);
+INSERT INTO visp SELECT id, v FROM vis;
+CREATE INDEX ON visp USING hnsw (v vector_l2_ops);
+SET hnsw.ef_search = 10;
+SELECT count(*) FROM (SELECT * FROM visp ORDER BY v <-> '[3,3]') s;
+SELECT count(*) FROM (SELECT * FROM visp ORDER BY v <-> '[3,3]' LIMIT 15) s;
+SELECT id, v <-> '[3,3]' AS d FROM visp ORDER BY v <-> '[3,3]', id LIMIT 3;
+EXPLAIN (COSTS OFF) SELECT * FROM visp ORDER BY v <-> '[3,3]';
+EXPLAIN (COSTS OFF) SELECT * FROM visp WHERE id > 60 ORDER BY v <-> '[3,3]';
+RESET hnsw.ef_search;
+DROP TABLE visp;
 -- a sequential scan returns the NULL vector last
 RESET enable_seqscan;
 SELECT count(*) FROM (SELECT * FROM vis ORDER BY v <-> '[3,3]') s;

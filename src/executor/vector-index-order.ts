@@ -5,9 +5,10 @@
  *
  *   - HNSW, hnsw.iterative_scan off: what one search yields, the hnsw.ef_search nearest
  *     rows the index holds; the filter is applied to those (100 rows, ef_search 10: 10
- *     rows, 6 of them with `WHERE id % 2 = 0`). Quiver runs the LIMIT ef_search top-k
- *     (every path: query workers, partitions, cluster query nodes) on the scan without its
- *     filter, then filters.
+ *     rows, 6 of them with `WHERE id % 2 = 0`). A partitioned table searches each
+ *     partition's index (a Merge Append of index scans: 2 partitions, 20 rows). Quiver runs
+ *     the LIMIT ef_search top-k (every path: query workers, cluster query nodes) on the
+ *     scan without its filter, per partition, then merges and filters.
  *   - HNSW with iterative scan (strict_order or relaxed_order): every row the scan's
  *     condition passes, nearest first (exact order, which relaxed_order also allows).
  *     hnsw.max_scan_tuples is not applied.
@@ -45,7 +46,13 @@ export function* vectorIndexOrder(plan: TopKPlan, offsetN: number, rc: RunContex
     rows = yield* gather(run({ kind: 'sort', schema: scan.schema, input: scan, keys: plan.keys }));
   } else {
     const ef = Math.max(1, Number(setting('hnsw.ef_search') ?? 40) || 40);
-    rows = yield* gather(run(oneSearch(plan, scan, ef)));
+    if (scan.partitions) {
+      const found: Row[] = [];
+      for (const p of scan.partitions) found.push(...yield* gather(run(oneSearch(plan, { ...scan, partitions: [p] }, ef))));
+      rows = ordered(plan, found, env);
+    } else {
+      rows = yield* gather(run(oneSearch(plan, scan, ef)));
+    }
     const pred = scan.filter ? compileExpr(scan.filter) : null;
     if (pred) rows = rows.filter((r) => pred(r, env) === true);
   }
