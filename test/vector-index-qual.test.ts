@@ -65,6 +65,10 @@ before(async () => {
   await sql(`CREATE TABLE iqp (id int, v vector(${DIM})) PARTITION BY RANGE (id)`);
   await sql('CREATE TABLE iqp1 PARTITION OF iqp FOR VALUES FROM (0) TO (800)');
   await sql('CREATE TABLE iqp2 PARTITION OF iqp FOR VALUES FROM (800) TO (10000)');
+  // zero vectors but no NULL: segment bitmaps would allow every position
+  await sql(`CREATE TABLE iz (id int PRIMARY KEY, v vector(${DIM}))`);
+  await sql(`INSERT INTO iz VALUES ${Array.from({ length: 1200 }, (_, i) => `(${i}, '${i % 9 === 0 ? ZERO : vec()}')`).join(',')}`);
+  await sql('CREATE INDEX ON iz USING hnsw (v vector_cosine_ops)');
   for (const t of ['iq', 'iqp']) {
     await insert(t, 0, 900);
     await sql(`CREATE INDEX ON ${t} USING hnsw (v vector_cosine_ops)`); // seals segment 1
@@ -135,7 +139,7 @@ for (const table of ['iq', 'iqp']) {
     }
   });
 
-  test(`${table}, index forced, no LIMIT: iterative scan returns every indexed row nearest first; without it hnsw.ef_search rows`, async () => {
+  test(`${table}, index forced, no LIMIT: iterative scan returns every indexed row nearest first; without it hnsw.ef_search rows (a partition)`, async () => {
     await sql('SET enable_seqscan = off');
     try {
       const q = vec();
@@ -150,7 +154,8 @@ for (const table of ['iq', 'iqp']) {
       await sql('SET hnsw.ef_search = 25');
       const capped = prepare(`SELECT id FROM ${table} ORDER BY v <=> '${q}'`);
       const few = ids(collect(runPlan(capped.plan, capped.rc, capped.env)));
-      assert.equal(few.length, 25);
+      // a partitioned table: each partition's index yields ef_search rows (pgvector's Merge Append)
+      assert.equal(few.length, table === 'iqp' ? 50 : 25);
       assert.deepEqual(few.filter(excluded), []);
       const filtered = prepare(`SELECT id FROM ${table} WHERE id % 2 = 0 ORDER BY v <=> '${q}'`);
       const even = ids(collect(runPlan(filtered.plan, filtered.rc, filtered.env)));
@@ -171,3 +176,26 @@ for (const table of ['iq', 'iqp']) {
     assert.deepEqual(got.slice(-nulls.length), nulls);
   });
 }
+
+test('iz, index forced: a segment with zero vectors and no NULL leaves them out, in this thread and in workers', async () => {
+  await sql('SET enable_seqscan = off');
+  try {
+    const q = vec();
+    const { topk, rc, env } = prepare(`SELECT id FROM iz ORDER BY v <=> '${q}' LIMIT 2000`);
+    const inThread = ids(collect(runPlan(topk, rc, env)));
+    assert.deepEqual(inThread.filter((id) => id % 9 === 0), []);
+    assert.ok(inThread.length > 1000);
+    const e = topk.keys[0].expr;
+    assert.ok(e.kind === 'call' && e.args[0].kind === 'column');
+    const key: VectorKey = { column: e.args[0].index, query: e.args[1], op: e.name as DistanceOp, half: false };
+    const viaWorkers = await parallelIndexedVectorTopK(topk, key, 2000, 0, rc, env, pool);
+    // one segment: the workers may leave it to this thread (undefined)
+    if (viaWorkers) assert.deepEqual(ids(viaWorkers).filter((id) => id % 9 === 0), []);
+    const near = prepare(`SELECT id FROM iz ORDER BY v <=> '${q}' LIMIT 10`);
+    await sql('RESET enable_seqscan');
+    const exact = prepare(`SELECT id FROM iz ORDER BY v <=> '${q}' LIMIT 10`);
+    assert.deepEqual(ids(collect(runPlan(near.plan, near.rc, near.env))), ids(collect(runPlan(exact.plan, exact.rc, exact.env))));
+  } finally {
+    await sql('RESET enable_seqscan');
+  }
+});

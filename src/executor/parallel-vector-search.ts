@@ -33,6 +33,7 @@ import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, nativ
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
+import { isZeroVector, withoutZeroVectors } from './zero-vectors.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -86,8 +87,12 @@ class CoordinatedTopK {
   readonly work: Promise<void>[] = [];
   readonly keep: number;
 
-  /** nonNull: the scan's condition leaves out NULL vectors (rather than returning them last) */
-  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool, readonly nonNull: boolean) {
+  /**
+   * nonNull: the scan's condition leaves out NULL vectors (rather than returning them last);
+   * nonZero: and zero vectors (zero-vectors.ts)
+   */
+  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool,
+    readonly nonNull: boolean, readonly nonZero: boolean) {
     this.candidates = new VectorCandidates(k, key.op, !!key.half, query);
     this.keep = candidateCap(k, rankKernel(key.op, !!key.half, query.length).twoStep);
   }
@@ -99,6 +104,7 @@ class CoordinatedTopK {
       if (!this.nonNull && this.nullRows.length < this.k) this.nullRows.push(row);
       return;
     }
+    if (this.nonZero && isZeroVector(v)) return;
     this.candidates.offer(row, v as Float32Array, order);
   }
 
@@ -127,8 +133,8 @@ class CoordinatedTopK {
         if (!passes(row)) continue;
         const v = row[col];
         const seq = base + n++;
-        // NULLs and a mismatched dimension (the exact path raises pgvector's error) go row by row
-        if (v === null || (v as Float32Array).length !== dim) {
+        // NULLs, zero vectors and a mismatched dimension (the exact path raises pgvector's error) go row by row
+        if (v === null || (v as Float32Array).length !== dim || (this.nonZero && isZeroVector(v))) {
           this.consider(row, seq);
           continue;
         }
@@ -256,7 +262,7 @@ export async function parallelExactVectorTopK(
   const storage = rc.storage;
   if (!pool || scan.kind !== 'scan' || scan.withRowId || scan.keyLookup) return undefined;
   const query = queryVector(key, env);
-  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const { condition, nonNull, nonZero } = vectorSearchCondition(scan, key.column, { zeroVectors: true });
   const filter = filterOf(condition, env);
   if (!query || filter === undefined) return undefined;
   const tables = scannedTables(scan, rc, env);
@@ -264,12 +270,13 @@ export async function parallelExactVectorTopK(
   const refs = segments.map((segs) => segs.map((s) => segmentRef(s, key.column, query.length)));
   if (refs.some((rs) => rs.some((r) => !r))) return undefined;
 
-  const top = new CoordinatedTopK(k, key, query, pool, nonNull);
+  const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
     const tf = tableFilter(filter, table, condition, env);
     segments[ti].forEach((seg, si) => {
-      const m = seg.matchBitmap!(key.column, tf, k);
+      const matched = seg.matchBitmap!(key.column, tf, k);
+      const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
       top.addNulls(seg, m.nullPositions);
       if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
     });
@@ -335,7 +342,7 @@ export async function parallelIndexedVectorTopK(
   const vs = plan.vectorSearch;
   if (!pool || scan.kind !== 'scan' || scan.withRowId || !vs?.index) return undefined;
   const query = queryVector(key, env);
-  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const { condition, nonNull, nonZero } = vectorSearchCondition(scan, key.column, { zeroVectors: true });
   const filter = filterOf(condition, env);
   if (!query || filter === undefined) return undefined;
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
@@ -355,13 +362,14 @@ export async function parallelIndexedVectorTopK(
   // without a filter (a filtered search is one walk or one exact pass over the matches too)
   if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
 
-  const top = new CoordinatedTopK(k, key, query, pool, nonNull);
+  const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
     const tf = tableFilter(filter, table, condition, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
-      const m = seg.matchBitmap!(key.column, tf, k);
+      const matched = seg.matchBitmap!(key.column, tf, k);
+      const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
       noteBitmap(stats, m, filter !== null);
       top.addNulls(seg, m.nullPositions);
       if (m.count === 0) return;

@@ -29,6 +29,7 @@ import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
+import { isZeroVector, withoutZeroVectors } from './zero-vectors.js';
 import type { RunContext } from './operators.js';
 import { chooseVectorStrategy, unfilteredExactCheaper, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
@@ -57,7 +58,7 @@ export function indexedVectorTopK(
   if (q === null) return undefined;
   const query = q as Float32Array;
   // the filter and the index's implied conditions; NULL vectors are left out by the search itself
-  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const { condition, nonNull, nonZero } = vectorSearchCondition(scan, key.column, { zeroVectors: true });
   const pred = condition ? compileExpr(condition) : null;
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
@@ -75,6 +76,7 @@ export function indexedVectorTopK(
       if (!nonNull && nullRows.length < k) nullRows.push(row);
       return;
     }
+    if (nonZero && isZeroVector(v)) return;
     stats.candidates++;
     candidates.offer(row, v as Float32Array, order ?? scanSeq++);
   };
@@ -91,7 +93,7 @@ export function indexedVectorTopK(
     const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, condition) } : null;
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -170,6 +172,8 @@ export interface SegmentQuery {
   readonly k: number;
   readonly ef: number;
   readonly op: DistanceOp;
+  /** leave out zero vectors (a cosine index's implied condition: zero-vectors.ts) */
+  readonly nonZero?: boolean;
 }
 
 /**
@@ -211,7 +215,8 @@ function searchSegment(
   consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
 ): void {
   const { query, k, ef } = q;
-  const m = segmentBitmap(seg, q.column, filter, k);
+  const matched = segmentBitmap(seg, q.column, filter, k);
+  const m = q.nonZero ? { ...matched, ...withoutZeroVectors(seg, q.column, matched) } : matched;
   noteBitmap(stats, m, filter !== null);
   const offer = (pos: number) => {
     const r = seg.visibleRow(pos);

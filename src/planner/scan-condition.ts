@@ -19,18 +19,34 @@ export function scanCondition(scan: Scan): Expr | null {
  * The scan's condition as a vector search over `column` needs it: `column IS NOT NULL`
  * conjuncts taken out (`nonNull`), since a search leaves out NULL vectors by itself — its
  * segment bitmaps never hold them, so an unfiltered search keeps its fast path — and then
- * only has to drop the NULL-vector rows it would otherwise return last.
+ * only has to drop the NULL-vector rows it would otherwise return last. With
+ * `zeroVectors` (a dense vector search, executor/zero-vectors.ts) `norm(column) > 0`
+ * conjuncts are taken out too (`nonZero`): the search leaves out zero vectors by position.
  */
-export function vectorSearchCondition(scan: Scan, column: number): { condition: Expr | null; nonNull: boolean } {
+export function vectorSearchCondition(scan: Scan, column: number, opts: { zeroVectors?: boolean } = {}): { condition: Expr | null; nonNull: boolean; nonZero: boolean } {
   const all = scanCondition(scan);
-  if (!all) return { condition: null, nonNull: false };
+  if (!all) return { condition: null, nonNull: false, nonZero: false };
   const parts = conjuncts(all);
-  const rest = parts.filter((e) => !isNotNullOf(e, column));
-  return { condition: rest.length === parts.length ? all : conjoin(rest), nonNull: rest.length !== parts.length };
+  const nonNull = parts.some((e) => isNotNullOf(e, column));
+  const nonZero = opts.zeroVectors === true && parts.some((e) => isNormPositiveOf(e, column));
+  const rest = parts.filter((e) => !isNotNullOf(e, column) && !(nonZero && isNormPositiveOf(e, column)));
+  return { condition: rest.length === parts.length ? all : conjoin(rest), nonNull, nonZero };
+}
+
+function isColumn(e: Expr, column: number): boolean {
+  return e.kind === 'column' && e.level === 0 && e.index === column;
 }
 
 function isNotNullOf(e: Expr, column: number): boolean {
-  return e.kind === 'isnull' && e.negate && e.arg.kind === 'column' && e.arg.level === 0 && e.arg.index === column;
+  return e.kind === 'isnull' && e.negate && isColumn(e.arg, column);
+}
+
+/** vector_norm(column) > 0 or l2_norm(column) > 0 (pgvector's test before a cosine index holds a value) */
+function isNormPositiveOf(e: Expr, column: number): boolean {
+  if (e.kind !== 'call' || e.name !== '>' || e.args.length !== 2) return false;
+  const [norm, zero] = e.args;
+  return norm.kind === 'call' && (norm.name === 'vector_norm' || norm.name === 'l2_norm') && norm.args.length === 1 && isColumn(norm.args[0], column)
+    && zero.kind === 'const' && zero.value === 0;
 }
 
 function conjuncts(e: Expr): Expr[] {
