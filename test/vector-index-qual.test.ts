@@ -11,16 +11,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
 import { collect, runPlan, type RunContext } from '../src/executor/operators.js';
 import { compileExpr, type ExecEnv } from '../src/executor/expr.js';
+import { findTopK, insertRows, openSession, seededVectors, sessionPlan } from './support/session-plans.js';
 import { parallelIndexedVectorTopK, type VectorKey } from '../src/executor/parallel-vector-search.js';
 import type { Plan } from '../src/planner/plan.js';
 import { QueryWorkerPool } from '../src/query-worker/pool.js';
-import { loadParser } from '../src/sql/parser.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
+import type { DurableStorage } from '../src/storage/durable-storage.js';
 import type { Backend } from '../src/wire/backend.js';
-import type { Row, Value } from '../src/types/types.js';
+import type { Row } from '../src/types/types.js';
 import type { DistanceOp } from '../src/ann/api.js';
 
 const DIM = 16;
@@ -29,37 +28,18 @@ let storage: DurableStorage;
 let backend: Backend;
 let pool: QueryWorkerPool;
 
-interface SessionInternals {
-  runContext(txn: undefined): RunContext;
-  execEnv(params: readonly Value[], rc: RunContext): ExecEnv;
-}
-
-let seed = 7;
-const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
-const vec = () => `[${Array.from({ length: DIM }, () => rnd().toFixed(4)).join(',')}]`;
+const vec = seededVectors(7, DIM);
 const ZERO = `[${new Array(DIM).fill(0).join(',')}]`;
 /** every 9th row a zero vector, every 13th (not 9th) NULL */
 const value = (i: number) => (i % 9 === 0 ? `'${ZERO}'` : i % 13 === 0 ? 'NULL' : `'${vec()}'`);
 const excluded = (id: number) => id % 9 === 0 || id % 13 === 0;
 const ROWS = 1700;
 
-async function sql(text: string): Promise<void> {
-  await backend.execute(backend.prepare(text, []), []);
-}
-
-async function insert(table: string, from: number, to: number): Promise<void> {
-  for (let start = from; start < to; start += 500) {
-    const values: string[] = [];
-    for (let i = start; i < Math.min(to, start + 500); i++) values.push(`(${i}, ${value(i)})`);
-    await sql(`INSERT INTO ${table} VALUES ${values.join(',')}`);
-  }
-}
+let sql: (text: string) => Promise<void>;
+const insert = (table: string, from: number, to: number) => insertRows(sql, table, from, to, (i) => `(${i}, ${value(i)})`);
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  backend = new Engine(storage).create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  ({ storage, backend, sql } = await openSession(dir));
   pool = new QueryWorkerPool(2);
   await sql(`CREATE TABLE iq (id int PRIMARY KEY, v vector(${DIM}))`);
   await sql(`CREATE TABLE iqp (id int, v vector(${DIM})) PARTITION BY RANGE (id)`);
@@ -84,19 +64,12 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function findTopK(plan: Plan): Extract<Plan, { kind: 'topk' }> | undefined {
-  if (plan.kind === 'topk') return plan;
-  return 'input' in plan ? findTopK(plan.input) : undefined;
-}
-
 /** A query's plan, its Top-K, and a run context as the session makes them. */
 function prepare(text: string): { plan: Plan; topk: Extract<Plan, { kind: 'topk' }>; rc: RunContext; env: ExecEnv } {
-  const stmt = backend.prepare(text, []) as unknown as { bound: { plan: Plan } };
-  const topk = findTopK(stmt.bound.plan);
+  const { plan, rc, env } = sessionPlan(backend, text);
+  const topk = findTopK(plan);
   assert.ok(topk, `no Top-K in the plan of ${text}`);
-  const session = backend as unknown as SessionInternals;
-  const rc = session.runContext(undefined);
-  return { plan: stmt.bound.plan, topk, rc, env: session.execEnv([], rc) };
+  return { plan, topk, rc, env };
 }
 
 const ids = (rows: readonly Row[]) => rows.map((r) => Number(r[0]));
