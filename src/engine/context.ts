@@ -34,6 +34,8 @@ export interface EngineState {
   database(name: string): Catalog | undefined;
   readonly databases: ReadonlyMap<string, Catalog>;
   saveCatalog(): Promise<void>;
+  /** The catalog image to write now, with `committing`'s DDL in it (its COMMIT writes it). */
+  catalogImage(committing?: DdlState): string;
   /** A sequence record was not written (disk full): every sequence logs afresh at its next nextval. */
   forgetSequenceLogs(): void;
   createDatabase(name: string, owner?: number): Promise<void>;

@@ -19,15 +19,15 @@ import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import { runDdl, type DdlContext } from './ddl/index.js';
 import { changedObjects, undoObjects } from './ddl/undo.js';
-import { catalogObjects, forgetCreated } from './ddl/forget-created.js';
+import { runStorageUndo, type StorageUndo } from './ddl/storage-undo.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
 
 /** DDL inside a transaction block: undo information, applied at COMMIT / ROLLBACK. */
 interface DdlUndo {
   before: CatalogData; created: number[]; dropLater: number[];
-  /** storage changes to put back at ROLLBACK, newest first (a vector index renamed) */
-  storageUndo: (() => Promise<void>)[];
+  /** what takes the block's storage changes beside the catalog back (storage-undo.ts) */
+  storage: StorageUndo[];
   /** objects this transaction's DDL changed (see ddl-undo.ts) */
   touched: Set<string>;
   /** the catalog as the running DDL statement found it */
@@ -46,6 +46,8 @@ export class DdlState {
   }
   /** storage of tables an autocommit DROP removed from the catalog: dropped once that is saved */
   readonly autocommitDrops: number[] = [];
+  /** what takes the running autocommit statement's storage changes back (storage-undo.ts) */
+  readonly autocommitUndo: StorageUndo[] = [];
 
   get pending(): boolean {
     return this.undo !== undefined;
@@ -74,14 +76,15 @@ export class DdlState {
   context(ctx: SessionContext, sql: string): DdlContext {
     let txn: DdlContext['txn'];
     if (ctx.tx.state === 'block') {
-      if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], storageUndo: [], touched: new Set() };
+      if (!this.undo) this.undo = { before: ctx.catalog.snapshotData(), created: [], dropLater: [], storage: [], touched: new Set() };
       const undo = this.undo;
       undo.statementBefore ??= ctx.catalog.snapshotData();
-      txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid), undoInStorage: (f) => undo.storageUndo.unshift(f) };
+      txn = { created: (oid) => undo.created.push(oid), dropLater: (oid) => undo.dropLater.push(oid) };
     }
     return {
       catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), txn,
       dropAfterSave: txn ? undefined : (oid) => this.autocommitDrops.push(oid),
+      undoStorage: (undo) => (txn ? this.undo!.storage : this.autocommitUndo).push(undo),
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,
       inTransactionBlock: !ctx.tx.idle,
       bindQuery: (query) => bindViewColumns(ctx.binder([]), query),
@@ -110,14 +113,22 @@ export class DdlState {
     };
   }
 
-  /** The block ended: keep its DDL (committed) or undo it, then save the catalog. */
-  async finish(ctx: SessionContext, committed: boolean): Promise<void> {
+  /** Whether the open block changed the catalog or the roles (its COMMIT writes the catalog image). */
+  get changesCatalog(): boolean {
+    return this.undo !== undefined || this.rolesBefore !== undefined;
+  }
+
+  /**
+   * The block ended: keep its DDL (committed) or undo it, then save the catalog — unless
+   * `saved`: the COMMIT wrote the image with the block's rows already.
+   */
+  async finish(ctx: SessionContext, committed: boolean, saved = false): Promise<void> {
     const undo = this.undo;
     const roles = this.rolesBefore;
     this.rolesBefore = undefined;
     if (roles && !committed) ctx.engine.roles.loadData(roles);
     if (!undo) {
-      if (roles) await saveAfterBlock(ctx, committed);
+      if (roles && !saved) await saveAfterBlock(ctx, committed);
       return;
     }
     this.undo = undefined;
@@ -125,11 +136,11 @@ export class DdlState {
       this.noteChanges(ctx.catalog);
       ctx.catalog.loadData(undoObjects(undo.before, ctx.catalog.snapshotData(), undo.touched));
       ctx.catalog.version++;
-      for (const f of undo.storageUndo) await f().catch(() => {});
+      await runStorageUndo(undo.storage);
     }
     // the catalog first, then the storage: a crash in between leaves only storage that no
     // catalog entry names, which the next start removes
-    if (!await saveAfterBlock(ctx, committed)) {
+    if (!saved && !await saveAfterBlock(ctx, committed)) {
       for (const oid of undo.created) await ctx.engine.storage.dropTable(oid).catch(() => {});
       return;
     }
@@ -180,7 +191,8 @@ function compileRowExpr(ctx: SessionContext, e: Expr): (row: Row) => Value {
  */
 export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan): Promise<ExecResult> {
   if (catalogWrite) ctx.tx.checkWritable(tag);
-  const before = catalogWrite && ctx.tx.idle ? catalogObjects(ctx.catalog) : undefined;
+  const before = catalogWrite && ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
+  ctx.ddl.autocommitUndo.splice(0);
   try {
     let result: ExecResult;
     try {
@@ -190,16 +202,35 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
     }
     if (catalogWrite && ctx.tx.idle) {
       await ctx.engine.saveCatalog();
+      ctx.ddl.autocommitUndo.splice(0);
       // the catalog first, then the storage (a crash in between leaves storage no entry names)
       for (const oid of ctx.ddl.autocommitDrops.splice(0)) await ctx.engine.storage.dropTable(oid);
     }
     return result;
   } catch (e) {
+    // the catalog save found the disk full: the statement is undone, in memory as on disk
+    if (before && e instanceof SqlError && e.code === SqlState.diskFull) await undoStatement(ctx, before);
+    ctx.ddl.autocommitUndo.splice(0);
     // a failed autocommit DROP: drop the storage of what did leave the catalog
     for (const oid of ctx.ddl.autocommitDrops.splice(0)) if (!ctx.catalog.tables.has(oid)) await ctx.engine.storage.dropTable(oid).catch(() => {});
-    if (before && e instanceof SqlError && e.code === SqlState.diskFull) await forgetCreated(ctx.catalog, ctx.engine.storage, before);
     throw e;
   }
+}
+
+/**
+ * An autocommit DDL statement whose catalog save was refused (53100) leaves nothing behind, as
+ * its rollback would in PostgreSQL: every object it created, changed, renamed or dropped is put
+ * back as it was (sequences keep their position), then the storage side (keys, indexes) and the
+ * storage of tables it created. Before, only creations were undone: an ALTER, DROP or RENAME
+ * stayed in memory while the image on disk did not have it.
+ */
+async function undoStatement(ctx: SessionContext, before: CatalogData): Promise<void> {
+  const now = ctx.catalog.snapshotData();
+  const created = now.tables.map((t) => t.oid).filter((oid) => !before.tables.some((t) => t.oid === oid));
+  ctx.catalog.loadData(undoObjects(before, now, new Set(changedObjects(before, now))));
+  ctx.catalog.version++;
+  await runStorageUndo(ctx.ddl.autocommitUndo);
+  for (const oid of created) await ctx.engine.storage.dropTable(oid).catch(() => {});
 }
 
 async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill?: Plan): Promise<ExecResult> {

@@ -8,6 +8,7 @@ import type { Storage } from '../storage/api.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
+import type { DdlState } from './ddl-dispatch.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
@@ -80,16 +81,23 @@ export class Engine implements EngineState, BackendRegistry {
   }
 
   async saveCatalog(): Promise<void> {
-    // open transactions' DDL is not durable until their COMMIT
+    await this.storage.saveCatalog(this.catalogImage());
+  }
+
+  /**
+   * The catalog image to make durable: open transactions' DDL is left out until their COMMIT,
+   * except the DDL of `committing` (the session whose COMMIT writes this image with its rows).
+   * Call it right before the write: the image holds each sequence's state (the storage drops
+   * their log records with it), so each sequence logs afresh from here.
+   */
+  catalogImage(committing?: DdlState): string {
     const committedView = (c: Catalog): CatalogData => {
       let data = c.toData();
-      for (const s of this.sessions.values()) data = s.withoutUncommittedDdl(c, data);
+      for (const s of this.sessions.values()) if (s.ddl !== committing) data = s.withoutUncommittedDdl(c, data);
       return data;
     };
-    // the image holds each sequence's state (the storage drops their log records with it),
-    // so each sequence logs afresh from here; nothing runs between these two lines
     for (const c of this.databases.values()) c.forgetSequenceLogs();
-    await this.storage.saveCatalog(serializeDatabases(this.oids, this.databases, committedView, this.roles.toData()));
+    return serializeDatabases(this.oids, this.databases, committedView, this.roles.toData());
   }
 
   database(name: string): Catalog | undefined {

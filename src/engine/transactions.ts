@@ -131,13 +131,15 @@ async function commit(ctx: SessionContext): Promise<string> {
   }
   const txn = tx.txn!;
   let ok = false;
+  // the block's DDL (and role changes) go into the log with its rows, in one write
+  const catalog = ctx.ddl.changesCatalog ? () => ctx.engine.catalogImage(ctx.ddl) : undefined;
   try {
     await ctx.awaitSequenceLogs();
-    await txn.commit();
+    await txn.commit(catalog ? { catalog } : undefined);
     ok = true;
   } finally {
     endTransaction(ctx, ok);
-    await ctx.ddl.finish(ctx, ok);
+    await ctx.ddl.finish(ctx, ok, ok && catalog !== undefined);
   }
   return 'COMMIT';
 }

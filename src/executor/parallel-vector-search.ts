@@ -29,7 +29,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { btreeConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
+import { sortedColumnConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
@@ -225,10 +225,10 @@ function filterOf(condition: Expr | null, env: ExecEnv): Filter | undefined {
   return { columns, test: (partial) => pred(partial, env) === true };
 }
 
-/** The filter for one table's (partition's) segments: with its B-tree'd conjuncts. */
-function tableFilter(filter: Filter, table: TableDef, condition: Expr | null, env: ExecEnv): Filter {
+/** The filter for one table's (partition's) segments: with the conjuncts a sorted column answers. */
+function tableFilter(filter: Filter, condition: Expr | null, env: ExecEnv): Filter {
   if (!filter) return null;
-  const indexed = btreeConditions(table, condition, env);
+  const indexed = sortedColumnConditions(condition, env);
   return { ...filter, indexed, onlyIndexed: coversFilter(indexed, condition) };
 }
 
@@ -273,7 +273,7 @@ export async function parallelExactVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, table, condition, env);
+    const tf = tableFilter(filter, condition, env);
     segments[ti].forEach((seg, si) => {
       const matched = seg.matchBitmap!(key.column, tf, k);
       const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
@@ -365,7 +365,7 @@ export async function parallelIndexedVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, table, condition, env);
+    const tf = tableFilter(filter, condition, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
       const matched = seg.matchBitmap!(key.column, tf, k);

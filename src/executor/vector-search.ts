@@ -88,8 +88,8 @@ export function indexedVectorTopK(
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
-    // the conjuncts on this table's B-tree'd columns, the same for each of its segments
-    const indexed = pred ? btreeConditions(table, condition, env) : [];
+    // the conjuncts a sorted column answers, the same for each of the table's segments
+    const indexed = pred ? sortedColumnConditions(condition, env) : [];
     const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, condition) } : null;
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
@@ -107,14 +107,15 @@ export function indexedVectorTopK(
 }
 
 /**
- * The filter's `column op value` conjuncts on columns the table has a B-tree index on (or a
- * hash index, for `=`): a sealed segment finds their rows in its sorted column index
- * (storage/sorted-column.ts).
+ * The filter's `column op value` conjuncts on integer and date/time columns (zoneConditions):
+ * a sealed segment finds their rows in its sorted column index (storage/sorted-column.ts),
+ * built on first use whether or not the user made a B-tree index on the column, as Milvus
+ * gives numeric fields a sort index. Without it every row's filter ran through a partial row
+ * (Fashion-MNIST, `sel < 1`, 0.1 %, no B-tree: 1.6 ms of 3.4 ms a query, 294 QPS; with it
+ * the same as with a B-tree, 0.39 ms of server CPU a query).
  */
-export function btreeConditions(table: TableDef, filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
-  // a hash index stands for equality only
-  const indexed = (c: ZoneCondition) => table.indexes.some((i) => i.columns[0] === c.column && (i.method === 'btree' || (i.method === 'hash' && c.op === '=')));
-  return zoneConditions(filter, env).filter(indexed);
+export function sortedColumnConditions(filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
+  return zoneConditions(filter, env);
 }
 
 /** Whether the conditions are every conjunct of the filter (nothing else to test). */
@@ -160,7 +161,7 @@ interface SegmentFilter {
   readonly passes: (row: Row) => boolean;
   /** undefined: the filter needs whole rows (a subquery) */
   readonly columns: number[] | undefined;
-  /** conjuncts on B-tree'd columns (see btreeConditions) */
+  /** conjuncts a sorted column answers (see sortedColumnConditions) */
   readonly indexed?: readonly ZoneCondition[];
   readonly onlyIndexed?: boolean;
 }

@@ -154,7 +154,7 @@ export interface VectorSearchStats {
   estimate?: string;
   /** quiver.target_recall: the efs chosen per segment and their estimated recall */
   targetRecall?: TargetRecallStats;
-  /** segments whose filter bitmap came from a B-tree'd column's sorted index, of those filtered */
+  /** segments whose filter bitmap came from a column's sorted index, of those filtered */
   segmentsNarrowed?: number;
   segmentsFiltered?: number;
 }
@@ -184,6 +184,6 @@ export function vectorStatsLines(vs: VectorSearchStats): string[] {
   ];
   if (vs.targetRecall) lines.push(targetRecallLine(vs.targetRecall));
   if (vs.estimate) lines.push(`Strategy estimate: ${vs.estimate}`);
-  if (vs.segmentsNarrowed) lines.push(`Filter rows from B-tree order: ${vs.segmentsNarrowed} of ${vs.segmentsFiltered ?? vs.segmentsNarrowed} filtered segments`);
+  if (vs.segmentsNarrowed) lines.push(`Filter rows from sorted column: ${vs.segmentsNarrowed} of ${vs.segmentsFiltered ?? vs.segmentsNarrowed} filtered segments`);
   return lines;
 }

@@ -57,8 +57,12 @@ export interface Transaction {
   insert(tableId: number, rows: readonly Row[]): RowId[];
   /** Tombstone the given rows (they must be visible to this transaction). */
   delete(tableId: number, rowIds: readonly RowId[]): void;
-  /** Make the writes durable and visible; resolves with the commit timestamp. */
-  commit(): Promise<number>;
+  /**
+   * Make the writes durable and visible; resolves with the commit timestamp. `catalog` gives
+   * the catalog image to write in the same log write (a transaction block's DDL commits with
+   * its rows or not at all); it is called once, right before that write.
+   */
+  commit(opts?: { catalog?: () => string }): Promise<number>;
   rollback(): void;
   /** Savepoint support: a mark to roll back to (used for statement-level atomicity). */
   mark(): number;
@@ -204,7 +208,7 @@ export interface BitmapFilter {
   readonly columns: readonly number[];
   readonly test: (partial: Row) => boolean;
   /**
-   * Conjuncts of the filter on columns with a B-tree index: the segment may find their
+   * Conjuncts of the filter on integer and date/time columns: the segment may find their
    * candidate positions in its sorted column index instead of testing every row
    */
   readonly indexed?: readonly ZoneCondition[];

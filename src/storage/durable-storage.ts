@@ -387,11 +387,11 @@ class DurableTransaction implements Transaction {
     }
   }
 
-  async commit(): Promise<number> {
+  async commit(opts?: { catalog?: () => string }): Promise<number> {
     if (this.done) throw new Error('bug: transaction already finished');
     this.done = true;
     try {
-      return await this.store.applyCommit(this);
+      return await this.store.applyCommit(this, opts?.catalog);
     } finally {
       this.end();
     }
@@ -1174,7 +1174,7 @@ export class DurableStorage implements Storage {
         };
         const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
         if (exactRows) {
-          // the filter is one B-tree'd column's range: its sorted positions are the answer
+          // the filter is one column's range: its sorted positions are the answer
           const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
           for (const pos of exactRows) if (all || visible(pos) !== undefined) accept(pos, !!nulls?.[pos]);
           return { bits, count, nullPositions, narrowed: true };
@@ -1187,7 +1187,7 @@ export class DurableStorage implements Storage {
         };
         const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
         if (few) {
-          // a B-tree'd column narrows the rows to test: only those are read
+          // a sorted column narrows the rows to test: only those are read
           for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read));
           return { bits, count, nullPositions, narrowed: true };
         }
@@ -1429,7 +1429,7 @@ export class DurableStorage implements Storage {
     return undefined;
   }
 
-  async applyCommit(txn: DurableTransaction): Promise<number> {
+  async applyCommit(txn: DurableTransaction, catalog?: () => string): Promise<number> {
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
     // Bulk inserts are written as segment files first (durable, not yet referenced); the
@@ -1458,7 +1458,7 @@ export class DurableStorage implements Storage {
       }
     }
     try {
-      return await this.applyCommitTail(txn, bulk);
+      return await this.applyCommitTail(txn, bulk, catalog);
     } catch (e) {
       // refused (a full disk: rewindTo took the commit back out of memory already)
       for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
@@ -1511,7 +1511,7 @@ export class DurableStorage implements Storage {
     this.log.warn({ durableTs, rows, tombstones, bulkSegments: segments }, 'took the commits the write-ahead log refused back out of memory');
   }
 
-  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>): Promise<number> {
+  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>, catalog?: () => string): Promise<number> {
     // Validate everything first so that a commit is all-or-nothing.
     let writes = false;
     for (const [tableId, p] of txn.pending) {
@@ -1534,7 +1534,10 @@ export class DurableStorage implements Storage {
         }
       }
     }
-    if (!writes) return this.visibleTs;
+    if (!writes) {
+      if (catalog) await this.saveCatalog(catalog());
+      return this.visibleTs;
+    }
     // the log became unwritable while this commit awaited: apply nothing
     const refused = this.wal.refusal;
     if (refused) throw refused;
@@ -1593,7 +1596,17 @@ export class DurableStorage implements Storage {
         this.maybeScheduleCompaction(t);
       }
     }
-    await this.wal.append(ops, ts);
+    // the catalog image goes in the same write: DDL and rows are durable together or not at all
+    const image = catalog?.();
+    const catalogWrite = image === undefined ? undefined : this.catalogOps(image);
+    if (catalogWrite) ops.push(...catalogWrite.ops);
+    try {
+      await this.wal.append(ops, ts);
+    } catch (e) {
+      catalogWrite?.refused();
+      throw e;
+    }
+    if (image !== undefined) this.catalogImage = image;
     // a seal takes only durable rows (sealTable): scheduled before the log has these, it
     // would leave them growing until some later commit
     for (const tableId of txn.pending.keys()) {
@@ -1776,19 +1789,25 @@ export class DurableStorage implements Storage {
   // Catalog
 
   async saveCatalog(image: string): Promise<void> {
+    const write = this.catalogOps(image);
+    try {
+      await this.wal.append(write.ops);
+    } catch (e) {
+      write.refused();
+      throw e;
+    }
+    this.catalogImage = image;
+  }
+
+  /** The log operations that record a catalog image; refused(): the write did not happen. */
+  private catalogOps(image: string): { ops: WalOp[]; refused(): void } {
     // the image holds every sequence's state: the sequence records before it are stale
     const ops: WalOp[] = [{ type: 'put', key: keys.catalog, value: frame(Buffer.from(image, 'utf8')) }];
     const stale = [...this.loggedSequences];
     for (const id of stale) ops.push({ type: 'del', key: keys.sequence(id) });
     this.loggedSequences.clear();
-    try {
-      await this.wal.append(ops);
-    } catch (e) {
-      // not written (disk full): those records are still there for the next image to drop
-      for (const id of stale) this.loggedSequences.add(id);
-      throw e;
-    }
-    this.catalogImage = image;
+    // not written (disk full): those records are still there for the next image to drop
+    return { ops, refused: () => { for (const id of stale) this.loggedSequences.add(id); } };
   }
 
   loadCatalog(): string | undefined {

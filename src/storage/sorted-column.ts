@@ -2,8 +2,9 @@
  * A sealed segment's scalar index on one column (Milvus's "sort" index for numbers): the
  * positions of its non-NULL rows ordered by value. Built in memory on first use (a sealed
  * segment never changes; deleted rows are left to the caller's visibility check) for
- * columns the user put a B-tree index on. A range or equality condition then finds its
- * candidate positions by binary search instead of a pass over every row.
+ * integer and date/time columns a vector search filters on, with or without a B-tree index
+ * (12 bytes a row). A range or equality condition then finds its candidate positions by
+ * binary search instead of a pass over every row.
  *
  * Keys are the values as doubles. For int8 beyond 2^53 that rounds, but monotonically, so
  * inclusive bounds over the rounded keys still hold every row that meets the condition:

@@ -20,7 +20,7 @@ import { attachPartition, detachPartition } from './partition.js';
 import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
-import { addUniqueKeyChecked } from './unique-key.js';
+import { addStorageKey, dropStorageKey } from './storage-undo.js';
 
 /** The table as the subcommands so far left it. */
 interface AlterDraft {
@@ -108,8 +108,8 @@ function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
     // a partitioned table keeps no rows: its new keys are its partitions' keys
     if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) keyOnPartitions(ctx, table, newColumns, x, d.constraints);
   } else {
-    for (const name of oldUnique) if (!newUnique.has(name)) ctx.storage.dropUniqueKey(table.oid, name);
-    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addUniqueKeyChecked(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+    for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, { name: x.name, columns: x.columns });
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addStorageKey(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
   }
   table.columns = newColumns;
   table.indexes = d.indexes;
@@ -130,7 +130,7 @@ function keyOnPartitions(ctx: DdlContext, table: TableDef, columns: readonly Col
     const cols = names.map((n) => leaf.columns.findIndex((c) => c.name === n));
     if (leaf.indexes.some((i) => i.unique && i.columns.length === cols.length && i.columns.every((c, k) => c === cols[k]))) continue;
     const made = keyConstraint(ctx, leaf, primary ? 'primaryKey' : 'unique', cols, names, undefined);
-    addUniqueKeyChecked(ctx, leaf.oid, leaf.columns, { name: made.index.name, columns: made.index.columns });
+    addStorageKey(ctx, leaf.oid, leaf.columns, { name: made.index.name, columns: made.index.columns });
     leaf.constraints = [...leaf.constraints, made.constraint];
     leaf.indexes = [...leaf.indexes, { ...made.index, parentIndex: x.oid }];
   }

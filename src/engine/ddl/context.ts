@@ -13,6 +13,7 @@ import type { ParsedExpr, QualifiedName } from '../../sql/ddl/index.js';
 import type { DdlAccess } from './privileges.js';
 import type { Expr } from '../../planner/plan.js';
 import type { IndexBuildProgress } from '../index-build-progress.js';
+import type { StorageUndo } from './storage-undo.js';
 
 export interface DdlContext {
   readonly catalog: Catalog;
@@ -20,8 +21,12 @@ export interface DdlContext {
   readonly notices: SqlNotice[];
   readonly searchPath: readonly string[];
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
-  /** in a transaction block: storage work to do at COMMIT (dropLater) or to undo at ROLLBACK (created, undoInStorage) */
-  readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void; undoInStorage(undo: () => Promise<void>): void };
+  readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
+  /**
+   * Record what takes back a storage change beside the catalog (a key, a vector or text
+   * index): run if the statement's catalog change is undone (see storage-undo.ts)
+   */
+  readonly undoStorage?: (undo: StorageUndo) => void;
   /** autocommit: drop a table's storage once the catalog without it is saved */
   readonly dropAfterSave?: (tableOid: number) => void;
   /** the session's open transaction block (ALTER TABLE reads and rewrites rows through it) */

@@ -5,6 +5,8 @@ import { leafPartitions } from '../../catalog/partitions.js';
 import type { Drop, QualifiedName } from '../../sql/ddl/index.js';
 import { dropStorage, findTable, notice, findIndex, findSequence, type DdlContext } from './context.js';
 import { dropFunctions } from './function.js';
+import { vectorIndexSpec } from './indexes.js';
+import { dropStorageKey, dropTextIndex, dropVectorIndex } from './storage-undo.js';
 import { dropSchemas } from './schema.js';
 
 type DropObjects = Extract<Drop, { objects: unknown }>;
@@ -117,23 +119,19 @@ async function dropIndex(ctx: DdlContext, stmt: DropObjects, obj: QualifiedName)
     });
   }
   t.indexes = t.indexes.filter((i) => i.oid !== idx.oid);
+  // (each storage drop is taken back if the DROP is: storage-undo.ts)
   if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
-    for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) ctx.storage.dropUniqueKey(leaf.oid, idx.name);
+    const key = { name: idx.name, columns: idx.columns, unique: idx.unique };
+    for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) dropStorageKey(ctx, leaf.oid, key);
   }
-  if (idx.method === 'hnsw' || idx.method === 'ivfflat') await ctx.storage.dropVectorIndex(t.oid, idx.name);
-  if (idx.method === 'gin') {
-    ctx.storage.keepGrowingSmall?.(t.oid, t.indexes.some((i) => i.method === 'gin'));
-    await ctx.storage.dropTextIndex?.(t.oid, idx.name);
-  }
+  if (idx.method === 'hnsw' || idx.method === 'ivfflat') await dropVectorIndex(ctx, t.oid, vectorIndexSpec(idx, idx.name));
+  if (idx.method === 'gin') await dropTextIndex(ctx, t.oid, idx);
   // a partitioned table's index: the indexes made for it on the partitions go with it
   for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : []) {
     for (const child of leaf.indexes.filter((i) => i.parentIndex === idx.oid)) {
       leaf.indexes = leaf.indexes.filter((i) => i !== child);
-      if (child.method === 'hnsw' || child.method === 'ivfflat') await ctx.storage.dropVectorIndex(leaf.oid, child.name);
-      if (child.method === 'gin') {
-        ctx.storage.keepGrowingSmall?.(leaf.oid, leaf.indexes.some((i) => i.method === 'gin'));
-        await ctx.storage.dropTextIndex?.(leaf.oid, child.name);
-      }
+      if (child.method === 'hnsw' || child.method === 'ivfflat') await dropVectorIndex(ctx, leaf.oid, vectorIndexSpec(child, child.name));
+      if (child.method === 'gin') await dropTextIndex(ctx, leaf.oid, child);
     }
   }
   ctx.catalog.version++;

@@ -11,7 +11,7 @@ import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/q
 import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
-import { addUniqueKeyChecked } from './unique-key.js';
+import { addStorageKey, textIndexCreated, vectorIndexBuilt } from './storage-undo.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
 
 /**
@@ -84,7 +84,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
     for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
-      addUniqueKeyChecked(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
+      addStorageKey(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
     }
   }
   if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);
@@ -117,8 +117,10 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
   }
   ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
-  if (ctx.storage.createTextIndex) await ctx.storage.createTextIndex(table.oid, textIndexSpec(idx), indexVector(idx));
-  else await ctx.storage.seal?.(table.oid);
+  if (ctx.storage.createTextIndex) {
+    await ctx.storage.createTextIndex(table.oid, textIndexSpec(idx), indexVector(idx));
+    textIndexCreated(ctx, table.oid, idx.name);
+  } else await ctx.storage.seal?.(table.oid);
   ctx.indexBuild?.partitionDone();
 }
 
@@ -295,6 +297,7 @@ async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: Index
   const ivf = idx.method === 'ivfflat';
   const lists = Number(idx.options.lists ?? 100);
   const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+  vectorIndexBuilt(ctx, leaf.oid, leafIdx.name);
   // pgvector's ivfbuild.c: fewer sampled vectors than lists
   if (ivf && built.samples !== undefined && built.samples < lists) ctx.notices.push(littleDataNotice());
 }

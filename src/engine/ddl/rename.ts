@@ -44,7 +44,7 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   // and a vector index's files (searches find them by the index's name)
   if ((idx.method === 'hnsw' || idx.method === 'ivfflat') && t.kind !== 'p') {
     await ctx.storage.renameVectorIndex(t.oid, idx.name, stmt.newName);
-    ctx.txn?.undoInStorage(() => ctx.storage.renameVectorIndex(t.oid, stmt.newName, idx.name));
+    ctx.undoStorage?.(() => ctx.storage.renameVectorIndex(t.oid, stmt.newName, idx.name));
   }
 }
 
