@@ -252,6 +252,8 @@ export interface Storage {
   dropTable(tableId: number): Promise<void>;
   addUniqueKey(tableId: number, key: UniqueKeySpec): void;
   dropUniqueKey(tableId: number, name: string): void;
+  /** The key `from` is named `to` from now on (its index or constraint renamed): lookups, errors and DROP use the new name. */
+  renameUniqueKey(tableId: number, from: string, to: string): void;
   /** the newest snapshot (for a statement or REPEATABLE READ transaction) */
   snapshot(): Snapshot;
   /**

@@ -1329,6 +1329,15 @@ export class DurableStorage implements Storage {
     this.persistManifest(t);
   }
 
+  renameUniqueKey(tableId: number, from: string, to: string): void {
+    const t = this.tables.get(tableId);
+    const key = t?.uniqueKeys.get(from);
+    if (!t || !key) return;
+    t.uniqueKeys.delete(from);
+    t.uniqueKeys.set(to, { ...key, spec: { ...key.spec, name: to } });
+    this.persistManifest(t);
+  }
+
   /**
    * Unique-key DDL is synchronous in the contract; the manifest write is queued in log
    * order, so the catalog image the engine saves right after it is durable only after it.

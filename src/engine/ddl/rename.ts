@@ -1,6 +1,6 @@
 /** ALTER TABLE / VIEW / INDEX … RENAME [COLUMN | CONSTRAINT] a TO b. */
 import { SqlError, SqlState } from '../../errors.js';
-import type { TableDef } from '../../catalog/catalog.js';
+import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
@@ -22,7 +22,7 @@ export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
     if (ctx.catalog.relationNameTaken(table.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
     ctx.catalog.tables.set(table.oid, { ...table, name: stmt.newName });
   } else if (target === 'constraint') {
-    renameConstraint(table, stmt.subname ?? '', stmt.newName);
+    await renameConstraint(ctx, table, stmt.subname ?? '', stmt.newName);
   } else {
     renameColumn(ctx, table, stmt.subname ?? '', stmt.newName);
   }
@@ -41,19 +41,34 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
     ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
   }
   ctx.catalog.version++;
-  // and a vector index's files (searches find them by the index's name)
-  if ((idx.method === 'hnsw' || idx.method === 'ivfflat') && t.kind !== 'p') {
-    await ctx.storage.renameVectorIndex(t.oid, idx.name, stmt.newName);
-    ctx.undoStorage?.(() => ctx.storage.renameVectorIndex(t.oid, stmt.newName, idx.name));
+  await renameInStorage(ctx, t, idx, stmt.newName);
+}
+
+/**
+ * Storage keeps a key (unique, B-tree, hash) and a vector index's files under the index's
+ * name: they follow it (renamed back if the statement is undone). Without this a renamed
+ * vector index was no longer searched, and a renamed unique index's key outlived DROP INDEX.
+ * A partitioned table's index has no storage (its partitions' own indexes keep their names).
+ */
+async function renameInStorage(ctx: DdlContext, t: TableDef, idx: IndexDef, to: string): Promise<void> {
+  if (t.kind === 'p') return;
+  if (idx.method === 'hnsw' || idx.method === 'ivfflat') {
+    await ctx.storage.renameVectorIndex(t.oid, idx.name, to);
+    ctx.undoStorage?.(() => ctx.storage.renameVectorIndex(t.oid, to, idx.name));
+  } else if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
+    ctx.storage.renameUniqueKey(t.oid, idx.name, to);
+    ctx.undoStorage?.(() => ctx.storage.renameUniqueKey(t.oid, to, idx.name));
   }
 }
 
-function renameConstraint(table: TableDef, from: string, to: string): void {
+async function renameConstraint(ctx: DdlContext, table: TableDef, from: string, to: string): Promise<void> {
   if (!table.constraints.some((k) => k.name === from)) {
     throw new SqlError(SqlState.undefinedObject, `constraint "${from}" for table "${table.name}" does not exist`);
   }
+  const idx = table.indexes.find((x) => x.name === from && x.constraintOid);
   table.constraints = table.constraints.map((k) => (k.name === from ? { ...k, name: to } : k));
-  table.indexes = table.indexes.map((x) => (x.name === from && x.constraintOid ? { ...x, name: to } : x));
+  table.indexes = table.indexes.map((x) => (x === idx ? { ...x, name: to } : x));
+  if (idx) await renameInStorage(ctx, table, idx, to);
 }
 
 function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string): void {
