@@ -27,6 +27,7 @@ import type { RunContext } from './operators.js';
 import { gather, type Step } from './suspend.js';
 import { T, type Row } from '../types/types.js';
 import type { DistanceOp } from '../ann/api.js';
+import { emptyVectorStats } from '../planner/vector-cost.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -46,12 +47,20 @@ export function* vectorIndexOrder(plan: TopKPlan, offsetN: number, rc: RunContex
     rows = yield* gather(run({ kind: 'sort', schema: scan.schema, input: scan, keys: plan.keys }));
   } else {
     const ef = Math.max(1, Number(setting('hnsw.ef_search') ?? 40) || 40);
+    // the searches count into this node's statistics (EXPLAIN ANALYZE)
+    const stats = rc.vectorStats && (rc.vectorStats.get(plan) ?? emptyVectorStats());
+    if (stats) rc.vectorStats!.set(plan, stats);
+    const search = (input: ScanPlan) => {
+      const topk = oneSearch(plan, input, ef);
+      if (stats) rc.vectorStats!.set(topk, stats);
+      return run(topk);
+    };
     if (scan.partitions) {
       const found: Row[] = [];
-      for (const p of scan.partitions) found.push(...yield* gather(run(oneSearch(plan, { ...scan, partitions: [p] }, ef))));
+      for (const p of scan.partitions) found.push(...yield* gather(search({ ...scan, partitions: [p] })));
       rows = ordered(plan, found, env);
     } else {
-      rows = yield* gather(run(oneSearch(plan, scan, ef)));
+      rows = yield* gather(search(scan));
     }
     const pred = scan.filter ? compileExpr(scan.filter) : null;
     if (pred) rows = rows.filter((r) => pred(r, env) === true);
