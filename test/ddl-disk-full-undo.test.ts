@@ -134,6 +134,46 @@ test('RENAME, ALTER and DROP refused at the catalog save leave the catalog and i
   }
 });
 
+test('GRANT / REVOKE, ALTER DEFAULT PRIVILEGES and role statements refused at the catalog save are undone in memory', async () => {
+  await loadParser();
+  const dir = await mkdtemp(join(tmpdir(), 'quiver-ddl-full-'));
+  let full = false;
+  let server = await open(dir, () => full);
+  try {
+    let s = server.s;
+    await s.run('CREATE TABLE items (id int)');
+    await s.run('CREATE ROLE reader');
+    const acls = () => s.run(`SELECT (SELECT relacl::text FROM pg_class WHERE relname = 'items'), (SELECT proacl::text FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure),
+      (SELECT typacl::text FROM pg_type WHERE typname = 'int8'), (SELECT count(*)::int FROM pg_default_acl), (SELECT datacl::text FROM pg_database WHERE datname = 'postgres'),
+      (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname !~ '^pg_')`);
+    const before = await acls();
+    assert.deepEqual(before, [[null, null, null, 0, null, 'postgres,reader']]);
+    full = true;
+    for (const sql of [
+      'GRANT SELECT ON items TO reader',
+      'REVOKE EXECUTE ON FUNCTION abs(integer) FROM PUBLIC',
+      'REVOKE USAGE ON TYPE int8 FROM PUBLIC',
+      'ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO reader',
+      'GRANT CONNECT ON DATABASE postgres TO reader',
+      'CREATE ROLE writer',
+      'DROP ROLE reader',
+    ]) {
+      assert.equal(await s.state(sql), SqlState.diskFull, sql);
+    }
+    full = false;
+    assert.deepEqual(await acls(), before, 'after the refusals');
+    await server.close();
+    server = await open(dir, () => false);
+    s = server.s;
+    assert.deepEqual(await acls(), before, 'after a restart');
+    await s.run('REVOKE EXECUTE ON FUNCTION abs(integer) FROM PUBLIC');
+    assert.deepEqual(await s.run(`SELECT proacl::text FROM pg_proc WHERE oid = 'abs(integer)'::regprocedure`), [['{postgres=X/postgres}']]);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a transaction block with DDL commits its rows and its catalog in one write: refused, neither is kept', async () => {
   await loadParser();
   const dir = await mkdtemp(join(tmpdir(), 'quiver-commit-full-'));

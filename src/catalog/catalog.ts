@@ -50,6 +50,8 @@ export interface IndexDef {
   readonly options: Readonly<Record<string, string>>;
   /** gin over to_tsvector(<this regconfig OID>, columns[0]) instead of the column itself */
   readonly tsvectorConfig?: number;
+  /** hnsw / ivfflat over an expression of columns[0] (binary_quantize(v)::bit(3)) instead of the column itself */
+  readonly expression?: IndexExpression;
   /** constraint that owns this index (PRIMARY KEY / UNIQUE), if any */
   readonly constraintOid?: number;
   /** a partition's index made for an index of its partitioned table: that index's OID */
@@ -62,6 +64,31 @@ export interface IndexDef {
   readonly predicate?: readonly IndexCondition[];
   /** a partial index's WHERE as pg_get_indexdef prints it (deparsed at DDL time) */
   readonly predicateSql?: string;
+}
+
+/**
+ * A vector index's key expression as the catalog keeps it: the bound expression's tree of
+ * casts, immutable function calls and operators over the indexed column, with constants
+ * (executor/vector-index-key.ts turns it back into a bound expression).
+ */
+export type IndexKeyNode =
+  | { readonly kind: 'column' }
+  /** a constant in its type's text form (NULL: null) */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly text: string | null }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly IndexKeyNode[]; readonly argTypes: readonly SqlType[] }
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: IndexKeyNode };
+
+/** An expression index's key (see IndexDef.expression). */
+export interface IndexExpression {
+  readonly tree: IndexKeyNode;
+  /** the key's type: vector, halfvec or bit with its dimensions */
+  readonly type: SqlType;
+  /** the index column's name (pg_attribute), PostgreSQL's: `binary_quantize` */
+  readonly name: string;
+  /** as pg_get_indexdef prints it, `(binary_quantize(embedding))::bit(3)`; planning matches an ORDER BY operand by it */
+  readonly sql: string;
+  /** as pg_get_indexdef(oid, 0, true) prints it (psql's \d): `binary_quantize(embedding)::bit(3)` */
+  readonly pretty: string;
 }
 
 /** `column op value` on an integer or date column (value a JS number). */
@@ -223,6 +250,18 @@ export class Catalog {
   publicSchema: Securable = defaultPublicSchema();
   /** ALTER DEFAULT PRIVILEGES (pg_default_acl) */
   defaultAcls: DefaultAclDef[] = [];
+  /** GRANT / REVOKE EXECUTE on built-in functions (pg_proc.proacl), by the function's OID; absent: PUBLIC may execute */
+  readonly procAcls = new Map<number, BuiltinAclDef>();
+  /** GRANT / REVOKE USAGE on built-in types (pg_type.typacl), by the type's OID; absent: PUBLIC may use it */
+  readonly typeAcls = new Map<number, BuiltinAclDef>();
+
+  /** A built-in function's or type's owner (the bootstrap superuser) and ACL, kept once GRANT / REVOKE changes it. */
+  builtinSecurable(kind: 'proc' | 'type', oid: number): BuiltinAclDef {
+    const map = kind === 'proc' ? this.procAcls : this.typeAcls;
+    let def = map.get(oid);
+    if (!def) map.set(oid, def = { oid, acl: null });
+    return def;
+  }
 
   /** CREATE SCHEMA's schemas by name (public and the system schemas are not in it) */
   readonly schemas = new Map<string, SchemaDef>();
@@ -347,7 +386,8 @@ export class Catalog {
 
   /** This database's catalog as plain data (see serializeDatabases). */
   toData(): CatalogData {
-    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()] };
+    return { tables: [...this.tables.values()], sequences: [...this.sequences.values()], extensions: [...this.extensions.values()], functions: [...this.functions.values()], publicSchema: this.publicSchema, defaultAcls: this.defaultAcls, schemas: [...this.schemas.values()],
+      procAcls: [...this.procAcls.values()].filter((d) => d.acl), typeAcls: [...this.typeAcls.values()].filter((d) => d.acl) };
   }
 
   /** A deep copy of the contents (to undo DDL of a rolled-back transaction). */
@@ -370,6 +410,10 @@ export class Catalog {
     for (const e of data.extensions) this.extensions.set(e.name, e);
     this.publicSchema = data.publicSchema ?? defaultPublicSchema();
     this.defaultAcls = data.defaultAcls ?? [];
+    this.procAcls.clear();
+    this.typeAcls.clear();
+    for (const d of data.procAcls ?? []) this.procAcls.set(d.oid, d);
+    for (const d of data.typeAcls ?? []) this.typeAcls.set(d.oid, d);
     this.version++;
   }
 
@@ -452,6 +496,18 @@ export interface CatalogData {
   defaultAcls?: DefaultAclDef[];
   /** CREATE SCHEMA's schemas (images written before schemas existed have none) */
   schemas?: SchemaDef[];
+  /** ACLs of built-in functions and types that GRANT / REVOKE changed (absent in older images) */
+  procAcls?: BuiltinAclDef[];
+  typeAcls?: BuiltinAclDef[];
+}
+
+/**
+ * The privileges of one built-in function (pg_proc) or type (pg_type): owned by the bootstrap
+ * superuser; `acl` null until GRANT / REVOKE first changes it (acldefault: PUBLIC may use it).
+ */
+export interface BuiltinAclDef {
+  readonly oid: number;
+  acl: AclItem[] | null;
 }
 
 /**

@@ -240,8 +240,9 @@ export const ALL_SEQUENCE_PRIVILEGES = 'rwU';
 export const ALL_SCHEMA_PRIVILEGES = 'UC';
 export const ALL_DATABASE_PRIVILEGES = 'CTc';
 export const ALL_FUNCTION_PRIVILEGES = 'X';
-/** what acldefault gives PUBLIC per kind (by its ALL): TEMP and CONNECT on databases, EXECUTE on functions */
-const PUBLIC_DEFAULTS: Readonly<Record<string, string>> = { [ALL_DATABASE_PRIVILEGES]: 'Tc', [ALL_FUNCTION_PRIVILEGES]: 'X' };
+export const ALL_TYPE_PRIVILEGES = 'U';
+/** what acldefault gives PUBLIC per kind (by its ALL): TEMP and CONNECT on databases, EXECUTE on functions, USAGE on types */
+const PUBLIC_DEFAULTS: Readonly<Record<string, string>> = { [ALL_DATABASE_PRIVILEGES]: 'Tc', [ALL_FUNCTION_PRIVILEGES]: 'X', [ALL_TYPE_PRIVILEGES]: 'U' };
 
 /** One aclitem: `privs` are letters, `grantable` the ones held WITH GRANT OPTION. */
 export interface AclItem {
@@ -355,6 +356,30 @@ export function revokePrivileges(obj: Securable, all: string, grantee: number, g
     if (!cascade) throw new SqlError('2BP01', 'dependent privileges exist', { hint: 'Use CASCADE to revoke them too.' });
     revokePrivileges(obj, all, dependent.grantee, grantee, lost, false, true);
   }
+}
+
+/**
+ * DROP OWNED: whatever `roles` were granted on `obj` goes, and with it what they granted
+ * with the grant options they lose, and so on (RemoveRoleFromObjectACL revokes with CASCADE).
+ */
+export function revokeEverythingFrom(obj: Securable, roles: readonly number[]): void {
+  if (!obj.acl?.some((i) => roles.includes(i.grantee))) return;
+  const owner = ownerOf(obj);
+  let acl = obj.acl.filter((i) => !roles.includes(i.grantee)).map((i) => ({ ...i }));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const item of acl) {
+      if (item.grantor === owner) continue;
+      const held = (l: string) => acl.some((g) => g !== item && g.grantee === item.grantor && g.grantable.includes(l));
+      const privs = [...item.privs].filter(held).join('');
+      if (privs === item.privs) continue;
+      item.privs = privs;
+      item.grantable = [...item.grantable].filter((l) => privs.includes(l)).join('');
+      changed = true;
+    }
+    acl = acl.filter((i) => i.privs !== '');
+  }
+  obj.acl = acl;
 }
 
 /** ALTER … OWNER TO: the old owner's items become the new owner's (aclnewowner). */

@@ -1,13 +1,13 @@
 /**
  * ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT | REVOKE … ON TABLES |
- * SEQUENCES | FUNCTIONS | SCHEMAS (PostgreSQL's SetDefaultACL) and their use when an object
+ * SEQUENCES | FUNCTIONS | SCHEMAS | TYPES (PostgreSQL's SetDefaultACL) and their use when an object
  * is created (get_user_default_acl): a role's entry without a schema replaces the built-in
  * default, an entry for the object's schema is merged into it.
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog, DefaultAclDef } from '../catalog/catalog.js';
 import {
-  ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, PUBLIC_ROLE, defaultAcl,
+  ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, ALL_TYPE_PRIVILEGES, PRIVILEGE_LETTERS, PUBLIC_ROLE, defaultAcl,
   grantPrivileges, revokePrivileges, type AclItem, type Roles, type Securable,
 } from '../catalog/roles.js';
 import type { RoleRef, RoleStatement } from '../sql/bind-role.js';
@@ -20,6 +20,7 @@ const KINDS: Readonly<Record<string, { all: string; word: string }>> = {
   S: { all: ALL_SEQUENCE_PRIVILEGES, word: 'sequence' },
   f: { all: ALL_FUNCTION_PRIVILEGES, word: 'function' },
   n: { all: ALL_SCHEMA_PRIVILEGES, word: 'schema' },
+  T: { all: ALL_TYPE_PRIVILEGES, word: 'type' },
 };
 
 type DefaultPrivileges = Extract<RoleStatement, { kind: 'defaultPrivileges' }>;

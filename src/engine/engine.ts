@@ -14,6 +14,7 @@ import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
 import { TextIndexWarmup } from './text-index-warmup.js';
 import { indexVector, textIndexSpec } from '../executor/text-index-scan.js';
+import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 
 export class Engine implements EngineState, BackendRegistry {
@@ -66,6 +67,8 @@ export class Engine implements EngineState, BackendRegistry {
       for (const t of c.tables.values()) {
         const gins = t.indexes.filter((i) => i.method === 'gin');
         if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
+        // expression vector indexes: their keys' functions (segments wait for them to be indexed)
+        if (t.kind === 'r' && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
         if (!gins.length) continue;
         this.storage.keepGrowingSmall?.(t.oid, true);
         this.textIndexWarmup.request(t.oid);

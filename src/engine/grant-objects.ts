@@ -1,24 +1,27 @@
 /**
- * GRANT / REVOKE privileges ON tables (and their columns), sequences, schemas, databases
- * and functions, with PostgreSQL 15's rules and messages (aclchk.c ExecGrantStmt_oids):
+ * GRANT / REVOKE privileges ON tables (and their columns), sequences, schemas, databases,
+ * functions (built-in ones too) and types, with PostgreSQL 15's rules and messages (aclchk.c ExecGrantStmt_oids):
  * the owner (or a superuser, granting as the owner) grants anything, others only what they
  * hold WITH GRANT OPTION, with PostgreSQL's warnings when that is less than asked.
  */
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
 import type { Catalog, ColumnDef, SequenceDef, SqlFunctionDef, TableDef } from '../catalog/catalog.js';
 import {
-  ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, PUBLIC_ROLE,
+  ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, ALL_TYPE_PRIVILEGES, PRIVILEGE_LETTERS, PUBLIC_ROLE,
   grantPrivileges, hasPrivilege, isOwner, ownerOf, revokePrivileges, type Roles, type Securable,
 } from '../catalog/roles.js';
 import type { RoleRef, RoleStatement } from '../sql/bind-role.js';
 import type { SessionContext } from './context.js';
 import { resolveFunction } from './ddl/function.js';
-import { scalarCandidates } from '../functions/scalar.js';
-import { isAggregateName } from '../functions/index.js';
+import { builtinProcsInSchema, lookupBuiltinProc, type BuiltinProcInfo } from '../catalog/system/builtin-proc-lookup.js';
+import type { FunctionRef, QualifiedName } from '../sql/ddl/types.js';
+import { formatType, typeByName } from '../types/types.js';
+import { isVectorType } from '../catalog/system/relations.js';
 
 type GrantStatement = Extract<RoleStatement, { kind: 'grantObject' }>;
-export type TargetKind = 'table' | 'sequence' | 'schema' | 'database' | 'function';
-type Target = { obj: Securable; kind: TargetKind; name: string; all: string; table?: TableDef };
+export type TargetKind = 'table' | 'sequence' | 'schema' | 'database' | 'function' | 'type';
+/** `args`: a function's argument types, for messages */
+type Target = { obj: Securable; kind: TargetKind; name: string; all: string; table?: TableDef; args?: string };
 
 /** the privileges a column can have (ACL_ALL_RIGHTS_COLUMN) */
 export const ALL_COLUMN_PRIVILEGES = 'arwx';
@@ -36,16 +39,22 @@ function targets(catalog: Catalog, ctx: SessionContext, stmt: GrantStatement): T
       return { obj: ctx.engine.roles.database(o.name), kind: 'database', name: o.name, all: ALL_DATABASE_PRIVILEGES };
     });
   }
-  if (stmt.target === 'function' && stmt.functions) {
+  if ((stmt.target === 'function' || stmt.target === 'procedure') && stmt.functions) {
     return stmt.functions.map((f) => {
-      // built-in functions keep PostgreSQL's default (PUBLIC may execute them): their ACLs are not kept
-      const userDefined = [...catalog.functions.values()].some((x) => x.name === f.name);
-      if (!userDefined && (scalarCandidates(f.name).length > 0 || isAggregateName(f.name))) {
-        throw new SqlError(SqlState.featureNotSupported, `privileges on built-in function ${f.name} are not supported`);
+      // Quiver has no procedures: every routine is a function (LookupFuncWithArgs' errors)
+      if (stmt.target === 'procedure' && !f.argTypes) throw new SqlError(SqlState.undefinedFunction, `could not find a procedure named "${f.name}"`);
+      let target: Target;
+      try {
+        target = routineTarget(catalog, ctx, f);
+      } catch (e) {
+        if (stmt.target === 'procedure' && e instanceof SqlError && e.code === SqlState.undefinedFunction) throw new SqlError(e.code, e.message.replace(/^function /, 'procedure '));
+        throw e;
       }
-      return functionTarget(resolveFunction({ catalog, searchPath: ctx.searchPath(), notices: ctx.notices }, f, false)!);
+      if (stmt.target === 'procedure') throw new SqlError(SqlState.wrongObjectType, `${target.name}(${target.args}) is not a procedure`);
+      return target;
     });
   }
+  if (stmt.target === 'type' || stmt.target === 'domain') return stmt.objects.map((o) => typeTarget(catalog, o, stmt.target === 'domain'));
   if (stmt.target === 'schema' && !stmt.allInSchema) {
     return stmt.objects.map((o) => ({ obj: schemaOf(catalog, o.name), kind: 'schema', name: o.name, all: ALL_SCHEMA_PRIVILEGES }));
   }
@@ -57,6 +66,10 @@ function targets(catalog: Catalog, ctx: SessionContext, stmt: GrantStatement): T
         for (const s of catalog.sequences.values()) if (s.schema === o.name) out.push(seqTarget(s));
       } else if (stmt.target === 'function') {
         for (const f of catalog.functions.values()) if (f.schema === o.name) out.push(functionTarget(f));
+        // the built-in functions of pg_catalog, and pgvector's in public
+        for (const p of builtinProcsInSchema(o.name, catalog.extensions.has('vector'))) out.push(builtinProcTarget(catalog, p));
+      } else if (stmt.target === 'procedure') {
+        // none: Quiver has no procedures
       } else {
         for (const t of catalog.tables.values()) if (t.schema === o.name) out.push(tableTarget(t));
       }
@@ -80,7 +93,33 @@ function targets(catalog: Catalog, ctx: SessionContext, stmt: GrantStatement): T
 
 const tableTarget = (t: TableDef): Target => ({ obj: t, kind: 'table', name: t.name, all: ALL_TABLE_PRIVILEGES, table: t });
 const seqTarget = (s: SequenceDef): Target => ({ obj: s, kind: 'sequence', name: s.name, all: ALL_SEQUENCE_PRIVILEGES });
-const functionTarget = (f: SqlFunctionDef): Target => ({ obj: f, kind: 'function', name: f.name, all: ALL_FUNCTION_PRIVILEGES });
+const functionTarget = (f: SqlFunctionDef): Target => ({ obj: f, kind: 'function', name: f.name, all: ALL_FUNCTION_PRIVILEGES, args: f.params.map((p) => formatType(p.type)).join(', ') });
+const builtinProcTarget = (catalog: Catalog, p: BuiltinProcInfo): Target =>
+  ({ obj: catalog.builtinSecurable('proc', p.oid), kind: 'function', name: p.name, all: ALL_FUNCTION_PRIVILEGES, args: p.args.map((a) => formatType({ oid: a, typmod: -1 })).join(', ') });
+
+/** GRANT … ON FUNCTION f(args): a CREATE FUNCTION function, else a built-in one (pgvector's included) */
+function routineTarget(catalog: Catalog, ctx: SessionContext, f: FunctionRef): Target {
+  const lookup = { catalog, searchPath: ctx.searchPath(), notices: [] };
+  const user = resolveFunction(lookup, f, true);
+  if (user) return functionTarget(user);
+  const builtin = lookupBuiltinProc(f.name, f.schema, f.argTypes, ctx.searchPath(), catalog.extensions.has('vector'));
+  if (builtin) return builtinProcTarget(catalog, builtin);
+  return functionTarget(resolveFunction({ ...lookup, notices: ctx.notices }, f, false)!);
+}
+
+/** GRANT USAGE ON TYPE t | DOMAIN d (ExecGrant_Type): a base type, never an array type; Quiver has no domains */
+function typeTarget(catalog: Catalog, o: QualifiedName, domain: boolean): Target {
+  const info = typeByName(o.name);
+  const schema = info && isVectorType(info.oid) ? 'public' : 'pg_catalog';
+  if (!info || (o.schema !== undefined && o.schema !== schema) || (schema === 'public' && !catalog.extensions.has('vector'))) {
+    throw new SqlError(SqlState.undefinedObject, `type "${o.schema ? `${o.schema}.` : ''}${o.name}" does not exist`);
+  }
+  if (domain) throw new SqlError(SqlState.wrongObjectType, `"${o.name}" is not a domain`);
+  if (info.category === 'A' && info.elem !== undefined) {
+    throw new SqlError('0LP01', 'cannot set privileges of array types', { hint: 'Set the privileges of the element type instead.' });
+  }
+  return { obj: catalog.builtinSecurable('type', info.oid), kind: 'type', name: info.name, all: ALL_TYPE_PRIVILEGES };
+}
 
 function schemaOf(catalog: Catalog, name: string): Securable {
   const s = catalog.schemaPrivileges(name);
@@ -112,7 +151,8 @@ export function columnSecurable(table: TableDef, col: ColumnDef): Securable {
 export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt: GrantStatement, resolveRole: (r: RoleRef) => number): void {
   const grantees = stmt.grantees.map((r) => (r.kind === 'public' ? PUBLIC_ROLE : resolveRole(r)));
   const notices = ctx.notices;
-  const verb = stmt.grant ? 'granted' : 'revoked';
+  // restrict_and_check_grant's wording
+  const verb = stmt.grant ? 'were granted' : 'could be revoked';
   const code = stmt.grant ? '01007' : '01006';
   for (const target of targets(ctx.catalog, ctx, stmt)) {
     const wanted = stmt.privileges === null || stmt.privileges.length > 0 || !stmt.columns ? letters(stmt.privileges, target.kind, target.all) : '';
@@ -134,10 +174,10 @@ export function grantObject(ctx: SessionContext, roles: Roles, me: number, stmt:
     if (given === 0) {
       const anyPrivilege = [...target.all].some((l) => hasPrivilege(roles, me, target.obj, l, target.all));
       if (!anyPrivilege) throw denied(`permission denied for ${target.kind} ${target.name}`);
-      warn(notices, `no privileges were ${verb} for "${target.name}"`, code);
+      warn(notices, `no privileges ${verb} for "${target.name}"`, code);
       continue;
     }
-    if (given < asked) warn(notices, `not all privileges were ${verb} for "${target.name}"`, code);
+    if (given < asked) warn(notices, `not all privileges ${verb} for "${target.name}"`, code);
     for (const g of grantees) {
       if (allowed && stmt.grant) grantPrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption);
       else if (allowed) revokePrivileges(target.obj, target.all, g, grantor, allowed, stmt.grantOption, stmt.cascade);

@@ -13,6 +13,7 @@ import type { FieldInfo, PreparedStatement } from '../wire/backend.js';
 import type { Access, SelectBinder } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 import { showFields } from './utility.js';
+import { builtinCallAccesses } from './builtin-call-access.js';
 
 export interface QuiverStatement extends PreparedStatement {
   /** the parsed statement (null: an empty query) */
@@ -63,7 +64,7 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
   return {
-    raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: binder?.accessed ?? [], searchPath: ctx.searchPath().join(','),
+    raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: [...binder?.accessed ?? [], ...builtinCallAccesses(bound, catalog)], searchPath: ctx.searchPath().join(','),
     ...(binder?.rowSecurityDependent ? { rowSecurity: rowSecurityKey(ctx) } : {}),
   };
 }

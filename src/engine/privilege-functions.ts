@@ -2,7 +2,7 @@
  * The access privilege inquiry functions (PostgreSQL's acl.c): has_table_privilege,
  * has_sequence_privilege, has_schema_privilege, has_any_column_privilege /
  * has_column_privilege (the table's privilege or the column's), has_database_privilege,
- * has_function_privilege, pg_has_role, and
+ * has_function_privilege, has_type_privilege, pg_has_role, and
  * pg_get_userbyid — answered from the roles and the objects' ACLs, never a constant true —
  * and row_security_active.
  */
@@ -14,13 +14,15 @@ import { ALL_COLUMN_PRIVILEGES, columnSecurable } from './grant-objects.js';
 import { resolveFunction } from './ddl/function.js';
 import { bindDrop } from '../sql/ddl/bind-objects.js';
 import { parseSql } from '../sql/parser.js';
+import { builtinProc, lookupBuiltinProc, type BuiltinProcInfo } from '../catalog/system/builtin-proc-lookup.js';
 import { scalarCandidates } from '../functions/scalar.js';
 import { isAggregateName } from '../functions/index.js';
+import { parseRegtype } from '../types/text-io.js';
 import type { ScalarFunction } from '../functions/api.js';
-import { ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
+import { ALL_DATABASE_PRIVILEGES, ALL_FUNCTION_PRIVILEGES, ALL_TYPE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_SEQUENCE_PRIVILEGES, ALL_TABLE_PRIVILEGES, PRIVILEGE_LETTERS, hasPrivilege, hasTablePrivilege, type Roles, type Securable } from '../catalog/roles.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { rowSecurityApplies } from '../sql/row-security.js';
-import { OID, T, type SqlType, type Value } from '../types/types.js';
+import { OID, T, TYPES, type SqlType, type Value } from '../types/types.js';
 
 export interface PrivilegeSession {
   readonly catalog: Catalog;
@@ -34,11 +36,12 @@ export interface PrivilegeSession {
 const TEXTUAL = new Set<number>([OID.text, OID.name, OID.unknown, OID.varchar, OID.bpchar]);
 const isText = (t: SqlType | undefined): boolean => t !== undefined && TEXTUAL.has(t.oid);
 
-type Kind = 'table' | 'sequence' | 'schema' | 'column' | 'database' | 'function';
+type Kind = 'table' | 'sequence' | 'schema' | 'column' | 'database' | 'function' | 'type';
 
 const KINDS: Record<string, Kind> = {
   has_table_privilege: 'table', has_sequence_privilege: 'sequence', has_schema_privilege: 'schema',
   has_any_column_privilege: 'column', has_column_privilege: 'column', has_database_privilege: 'database', has_function_privilege: 'function',
+  has_type_privilege: 'type',
 };
 /** the privilege names each function accepts (convert_*_priv_string) */
 const ACCEPTED: Record<Kind, readonly string[]> = {
@@ -48,6 +51,7 @@ const ACCEPTED: Record<Kind, readonly string[]> = {
   schema: ['CREATE', 'USAGE'],
   database: ['CREATE', 'CONNECT', 'TEMPORARY', 'TEMP'],
   function: ['EXECUTE'],
+  type: ['USAGE'],
 };
 
 /** 'SELECT, UPDATE WITH GRANT OPTION' → [letter, withGrantOption][] */
@@ -140,14 +144,18 @@ function databaseOf(session: PrivilegeSession, v: Value, textual: boolean): { ob
 }
 
 /**
- * A function by signature text (`f(integer)`, as regprocedure reads it) or OID. Built-in
- * functions keep PostgreSQL's default (PUBLIC may execute them): `everyone`.
+ * A function by signature text (`f(integer)`, as regprocedure reads it) or OID: a CREATE
+ * FUNCTION function or a built-in one (with the ACL GRANT / REVOKE gave it). Other OIDs of
+ * the system range (functions Quiver does not list) keep PostgreSQL's default: `everyone`.
  */
 function functionOf(session: PrivilegeSession, v: Value, textual: boolean): { obj: Securable; all: string; everyone?: boolean } | undefined {
   const catalog = session.catalog;
+  const withVector = catalog.extensions.has('vector');
+  const builtin = (oid: number) => ({ obj: catalog.procAcls.get(oid) ?? {}, all: ALL_FUNCTION_PRIVILEGES });
   if (!textual) {
     const f = catalog.functions.get(Number(v));
     if (f) return { obj: f, all: ALL_FUNCTION_PRIVILEGES };
+    if (builtinProc(Number(v), withVector)) return builtin(Number(v));
     return Number(v) < 16384 ? { obj: {}, all: ALL_FUNCTION_PRIVILEGES, everyone: true } : undefined;
   }
   const text = String(v);
@@ -155,13 +163,29 @@ function functionOf(session: PrivilegeSession, v: Value, textual: boolean): { ob
   const drop = parseSql(`DROP FUNCTION ${text}`)[0]?.node as { DropStmt?: DropStmt } | undefined;
   const ref = drop?.DropStmt ? bindDrop(drop.DropStmt) : undefined;
   if (!ref || !('functions' in ref) || ref.functions.length !== 1) throw new SqlError(SqlState.invalidTextRepresentation, `invalid input syntax for type regprocedure: "${text}"`);
-  const fname = ref.functions[0].name;
-  if (![...catalog.functions.values()].some((f) => f.name === fname)) {
-    if (scalarCandidates(fname).length > 0 || isAggregateName(fname)) return { obj: {}, all: ALL_FUNCTION_PRIVILEGES, everyone: true };
-    throw new SqlError(SqlState.undefinedFunction, `function "${text}" does not exist`);
+  const fref = ref.functions[0];
+  const lookup = { catalog, searchPath: session.searchPath(), notices: [] };
+  const f = resolveFunction(lookup, fref, true);
+  if (f) return { obj: f, all: ALL_FUNCTION_PRIVILEGES };
+  let p: BuiltinProcInfo | undefined;
+  try {
+    p = lookupBuiltinProc(fref.name, fref.schema, fref.argTypes, session.searchPath(), withVector);
+  } catch {
+    p = undefined;
   }
-  const f = resolveFunction({ catalog, searchPath: session.searchPath(), notices: [] }, ref.functions[0], false)!;
-  return { obj: f, all: ALL_FUNCTION_PRIVILEGES };
+  if (p) return builtin(p.oid);
+  // a function Quiver implements without its pg_proc row: PostgreSQL's default, PUBLIC may execute it
+  if (scalarCandidates(fref.name).length > 0 || isAggregateName(fref.name)) return { obj: {}, all: ALL_FUNCTION_PRIVILEGES, everyone: true };
+  throw new SqlError(SqlState.undefinedFunction, `function "${text}" does not exist`);
+}
+
+/** A type by name (as regtype reads it: an error when missing) or OID (NULL when missing); an array type's privileges are its element type's. */
+function typeOf(session: PrivilegeSession, v: Value, textual: boolean): { obj: Securable; all: string } | undefined {
+  const oid = textual ? parseRegtype(String(v)) : Number(v);
+  const info = TYPES.get(oid);
+  if (!info) return undefined;
+  const base = info.category === 'A' && info.elem !== undefined ? info.elem : oid;
+  return { obj: session.catalog.typeAcls.get(base) ?? {}, all: ALL_TYPE_PRIVILEGES };
 }
 
 /** The object a privilege function names (by name: an error when missing; by OID: NULL). */
@@ -169,6 +193,7 @@ function objectOf(session: PrivilegeSession, kind: Kind, v: Value, textual: bool
   const catalog = session.catalog;
   if (kind === 'database') return databaseOf(session, v, textual);
   if (kind === 'function') return functionOf(session, v, textual);
+  if (kind === 'type') return typeOf(session, v, textual);
   if (kind === 'schema') {
     const name = textual ? String(v) : catalog.namespaceName(Number(v));
     if (name === undefined) return undefined;

@@ -6,7 +6,7 @@
  * a role change before its COMMIT, unlike PostgreSQL).
  */
 import { SqlError, SqlState, type SqlNotice } from '../errors.js';
-import { BOOTSTRAP_ROLE, aclMentions, changeOwner, isOwner, ownerOf, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
+import { BOOTSTRAP_ROLE, aclMentions, changeOwner, isOwner, ownerOf, revokeEverythingFrom, type RoleDef, type Roles, type Securable } from '../catalog/roles.js';
 import type { RoleOptions, RoleRef, RoleStatement } from '../sql/bind-role.js';
 import { encryptPassword } from '../types/scram-secret.js';
 import { parseTimestamptz } from '../types/datetime.js';
@@ -19,6 +19,8 @@ import { grantObject } from './grant-objects.js';
 import { alterDefaultPrivileges } from './default-privileges.js';
 import { resolveFunction } from './ddl/function.js';
 import { schemaDependents } from './ddl/schema-dependents.js';
+import { builtinProc, builtinProcSignature } from '../catalog/system/builtin-proc-lookup.js';
+import { changedObjects, undoObjects } from './ddl/undo.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -32,7 +34,7 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
     || (stmt.kind === 'alterOwner' && stmt.function)) {
     // ACLs and owners live in the database's catalog: undone at ROLLBACK like any DDL
     ctx.ddl.context(ctx, tag);
-    // outside a block the statement is atomic: a failure part way leaves nothing granted
+    // outside a block the statement is atomic: a failure part way, or a save a full disk refuses, leaves nothing granted
     const before = ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
     try {
       if (stmt.kind === 'grantObject') grantObject(ctx, roles, me, stmt, (r) => resolve(ctx, roles, r).oid);
@@ -46,6 +48,16 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
       ctx.ddl.noteChanges(ctx.catalog);
       ctx.catalog.version++;
     }
+    if (!before) return;
+    // this statement's changes, taken before the save lets other sessions run
+    const changed = new Set(changedObjects(before, ctx.catalog.snapshotData()));
+    try {
+      await ctx.engine.saveCatalog();
+    } catch (e) {
+      if (changed.size > 0) ctx.catalog.loadData(undoObjects(before, ctx.catalog.snapshotData(), changed));
+      throw e;
+    }
+    return;
   } else {
     if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
     const before = ctx.tx.idle ? JSON.parse(JSON.stringify(roles.toData())) : undefined;
@@ -66,9 +78,16 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
     }
     // privileges are checked against role names and memberships: prepared statements bind again
     for (const c of ctx.engine.databases.values()) c.version++;
+    // in a transaction block the catalog is saved at its end; a save refused by a full disk leaves the roles as they were
+    if (!before) return;
+    try {
+      await ctx.engine.saveCatalog();
+    } catch (e) {
+      roles.loadData(before);
+      for (const c of ctx.engine.databases.values()) c.version++;
+      throw e;
+    }
   }
-  // in a transaction block the catalog is saved at its end
-  if (ctx.tx.idle) await ctx.engine.saveCatalog();
 }
 
 function notice(notices: SqlNotice[], message: string, severity: 'NOTICE' | 'WARNING' = 'NOTICE', code = '00000'): void {
@@ -186,6 +205,9 @@ function dropRoles(ctx: SessionContext, roles: Roles, me: number, refs: readonly
 }
 
 /** pg_default_acl's object types as getObjectDescription names them */
+/** pg_namespace.oid of public */
+const PUBLIC_NAMESPACE_OID = 2200;
+
 const DEFAULT_ACL_WORDS: Readonly<Record<string, string>> = { r: 'relations', S: 'sequences', f: 'functions', n: 'schemas', T: 'types' };
 
 /** What a role owns or holds privileges on: DETAIL lines as PostgreSQL's checkSharedDependencies writes them. */
@@ -201,6 +223,7 @@ function dependencies(ctx: SessionContext, role: number): string[] {
     // names carry their schema when the search path does not reach it (getObjectDescription)
     const named = (schema: string, name: string) => (dbName === ctx.databaseName && ctx.searchPath().includes(schema) ? name : `${schema}.${name}`);
     for (const n of catalog.schemas.values()) each(n, `schema ${n.name}`);
+    each({ ...catalog.publicSchema, oid: PUBLIC_NAMESPACE_OID }, 'schema public');
     for (const t of catalog.tables.values()) each(t, `${t.kind === 'v' ? 'view' : 'table'} ${named(t.schema, t.name)}`);
     for (const t of catalog.tables.values()) {
       for (const p of t.policies ?? []) if (p.roles.includes(role)) objects.push({ oid: p.oid, line: `target of policy ${p.name} on table ${t.name}` });
@@ -212,6 +235,13 @@ function dependencies(ctx: SessionContext, role: number): string[] {
       else if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for ${what}` });
     }
     for (const f of catalog.functions.values()) each(f, `function ${named(f.schema, f.name)}(${f.params.map((p) => formatType(p.type)).join(',')})`);
+    // built-in functions and types (owned by the bootstrap superuser): only privileges
+    const withVector = catalog.extensions.has('vector');
+    for (const d of catalog.procAcls.values()) {
+      const p = builtinProc(d.oid, withVector);
+      if (p && aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for function ${builtinProcSignature(p)}` });
+    }
+    for (const d of catalog.typeAcls.values()) if (aclMentions(d, role)) objects.push({ oid: d.oid, line: `privileges for type ${formatType({ oid: d.oid, typmod: -1 })}` });
     for (const t of catalog.tables.values()) {
       for (const c of t.columns) if (aclMentions(c, role)) objects.push({ oid: t.oid, line: `privileges for column ${c.name} of table ${t.name}` });
     }
@@ -337,10 +367,12 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
   // what was granted to them on what remains
   ctx.ddl.context(ctx, 'DROP OWNED');
   try {
-    const columns = [...catalog.tables.values()].flatMap((t) => t.columns);
-    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), ...columns, catalog.publicSchema, ...catalog.schemas.values()];
-    for (const obj of securables) {
-      if (obj.acl?.some((i) => owners.includes(i.grantee))) obj.acl = obj.acl.filter((i) => !owners.includes(i.grantee));
+    const securables: Securable[] = [...catalog.tables.values(), ...catalog.sequences.values(), ...catalog.functions.values(), catalog.publicSchema,
+      ...catalog.schemas.values(), ...catalog.procAcls.values(), ...catalog.typeAcls.values()];
+    for (const obj of securables) revokeEverythingFrom(obj, owners);
+    // a column's grants may rest on grant options held on its table: only the roles' own go
+    for (const c of [...catalog.tables.values()].flatMap((t) => t.columns)) {
+      if (c.acl?.some((i) => owners.includes(i.grantee))) c.acl = c.acl.filter((i) => !owners.includes(i.grantee));
     }
     // their default privileges go, and what other roles' default privileges give them
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => !owners.includes(d.role));
@@ -348,7 +380,7 @@ async function dropOwned(ctx: SessionContext, roles: Roles, me: number, refs: re
     catalog.defaultAcls = catalog.defaultAcls.filter((d) => d.acl.length > 0);
     // and what they hold on databases (cluster-wide, with the roles)
     if (!ctx.tx.idle) ctx.ddl.noteRoleChange(roles);
-    for (const db of Object.values(roles.databases)) if (db.acl) db.acl = db.acl.filter((i) => !owners.includes(i.grantee));
+    for (const db of Object.values(roles.databases)) revokeEverythingFrom(db, owners);
     // policies that name them lose them; a policy left with no role goes (RemoveRoleFromObjectPolicy)
     for (const t of catalog.tables.values()) {
       if (!t.policies?.some((p) => p.roles.some((r) => owners.includes(r)))) continue;

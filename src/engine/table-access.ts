@@ -17,6 +17,13 @@ export function checkTableAccess(ctx: SessionContext, accessed: readonly Access[
   const me = ctx.currentRoleOid();
   for (const a of accessed) {
     const role = a.checkAs ?? me;
+    if (a.builtin) {
+      const def = ctx.catalog.procAcls.get(a.builtin.oid);
+      if (def && !hasPrivilege(roles, role, def, 'X', ALL_FUNCTION_PRIVILEGES)) {
+        throw new SqlError(SqlState.insufficientPrivilege, `permission denied for ${a.builtin.kind === 'a' ? 'aggregate' : 'function'} ${a.builtin.name}`);
+      }
+      continue;
+    }
     if (a.function) {
       // the catalog's current ACL (a prepared statement may hold an older copy)
       const fn = ctx.catalog.functions.get(a.function.oid) ?? a.function;

@@ -421,3 +421,23 @@ function constantInList(args: readonly Expr[]): Compiled | undefined {
     return hasNull ? null : false;
   };
 }
+
+/** No column of the current row, no correlated subquery, nothing volatile: one value per execution. */
+export function isRowIndependent(e: Expr): boolean {
+  let ok = true;
+  const visit = (x: Expr): void => {
+    if (!ok) return;
+    switch (x.kind) {
+      case 'const': case 'param': return;
+      case 'column': ok = x.level > 0; return;
+      case 'cast': visit(x.arg); return;
+      case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
+      case 'array': x.elems.forEach(visit); return;
+      // an uncorrelated scalar subquery runs once (its value is cached): ORDER BY v <-> (SELECT …)
+      case 'subquery': ok = x.mode === 'scalar' && !planIsCorrelated(x.plan); return;
+      default: ok = false;
+    }
+  };
+  visit(e);
+  return ok;
+}

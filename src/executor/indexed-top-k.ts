@@ -32,7 +32,7 @@ export function distanceKey<Op extends string>(keys: readonly SortKey[], typeOid
 
 /** The HNSW (or, with `method`, IVFFlat) index of this table (or partition) on the column with the operator's class. */
 export function hnswIndexFor(table: TableDef, column: number, opclass: string, method: 'hnsw' | 'ivfflat' = 'hnsw'): string | undefined {
-  return table.indexes.find((i) => i.method === method && i.columns[0] === column && i.opclasses[0] === opclass)?.name;
+  return table.indexes.find((i) => i.method === method && !i.expression && i.columns[0] === column && i.opclasses[0] === opclass)?.name;
 }
 
 interface Candidate { row: Row; d: number; order: number }
@@ -40,6 +40,8 @@ interface Candidate { row: Row; d: number; order: number }
 export interface IndexedTopKSpec {
   readonly scan: Extract<Plan, { kind: 'scan' }>;
   readonly column: number;
+  /** the value ranked, when it is not the column's (an expression index's key); NULL sorts last */
+  readonly key?: (row: Row) => Value;
   readonly k: number;
   readonly offset: number;
   /** the row passes the scan's condition (vectorSearchCondition) */
@@ -65,7 +67,7 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
   const nullRows: Row[] = [];
   let scanSeq = 1e15;
   const consider = (row: Row, order = scanSeq++): void => {
-    const v = row[column];
+    const v = spec.key ? spec.key(row) : row[column];
     if (v === null) {
       if (!spec.nonNull && nullRows.length < k) nullRows.push(row);
       return;

@@ -9,11 +9,10 @@ import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
 import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
+import { compileExpr, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
-import { planIsCorrelated } from '../planner/expr-walk.js';
 import { scanCondition } from '../planner/scan-condition.js';
 import { vectorIndexOrder } from './vector-index-order.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
@@ -25,6 +24,7 @@ import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
+import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
@@ -608,26 +608,6 @@ function distanceKey(keys: readonly SortKey[]): { column: number; query: Expr; o
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
 
-/** No column of the current row, no correlated subquery, nothing volatile: one value per execution. */
-function isRowIndependent(e: Expr): boolean {
-  let ok = true;
-  const visit = (x: Expr): void => {
-    if (!ok) return;
-    switch (x.kind) {
-      case 'const': case 'param': return;
-      case 'column': ok = x.level > 0; return;
-      case 'cast': visit(x.arg); return;
-      case 'call': if (x.fn.volatile) ok = false; else x.args.forEach(visit); return;
-      case 'array': x.elems.forEach(visit); return;
-      // an uncorrelated scalar subquery runs once (its value is cached): ORDER BY v <-> (SELECT …)
-      case 'subquery': ok = x.mode === 'scalar' && !planIsCorrelated(x.plan); return;
-      default: ok = false;
-    }
-  };
-  visit(e);
-  return ok;
-}
-
 /**
  * Exact vector top-k: one kernel call per row, a bounded max-heap of (distance, row).
  * NULL vectors sort last (ORDER BY … ASC puts NULLs last), ties keep scan order.
@@ -690,6 +670,11 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
       return;
     }
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
+    return;
+  }
+  const viaKeyIndex = plan.vectorSearch?.index?.expression && k > 0 && Number.isFinite(k) ? expressionIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  if (viaKeyIndex) {
+    yield viaKeyIndex;
     return;
   }
   const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;

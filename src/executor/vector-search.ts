@@ -131,7 +131,7 @@ export function coversFilter(conditions: readonly ZoneCondition[], filter: Expr 
  */
 export function indexFor(table: TableDef, column: number, op: DistanceOp, method = 'hnsw', planned?: IndexDef): string | undefined {
   if (planned && planned.tableOid === table.oid) return planned.name;
-  return table.indexes.find((i) => i.method === method && !i.predicate && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
+  return table.indexes.find((i) => i.method === method && !i.predicate && !i.expression && i.columns[0] === column && opOfOpclass(i.opclasses[0]) === op)?.name;
 }
 
 /** Level-0 columns an expression reads, or undefined if it contains a subquery. */

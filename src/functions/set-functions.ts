@@ -224,6 +224,52 @@ def('pg_options_to_table', ['_text'], 'text,text', ([a]) => (a as Value[]).map((
   return eq < 0 ? [item, null] : [item.slice(0, eq), item.slice(eq + 1)];
 }), { names: ['option_name', 'option_value'] });
 def('pg_get_keywords', [], 'text,char,bool,text,text', () => keywordRows(), { names: ['word', 'catcode', 'barelabel', 'catdesc', 'baredesc'] });
+def('aclexplode', ['_text'], 'oid,oid,text,bool', ([a], _t, ctx) => aclexplodeRows(flat(a), ctx), { names: ['grantor', 'grantee', 'privilege_type', 'is_grantable'] });
+
+/** aclitem letters in their bit order (ACL_INSERT … ACL_CONNECT) and each one's name */
+const ACL_PRIVILEGES: readonly [string, string][] = [['a', 'INSERT'], ['r', 'SELECT'], ['w', 'UPDATE'], ['d', 'DELETE'], ['D', 'TRUNCATE'], ['x', 'REFERENCES'],
+  ['t', 'TRIGGER'], ['X', 'EXECUTE'], ['U', 'USAGE'], ['C', 'CREATE'], ['T', 'TEMPORARY'], ['c', 'CONNECT']];
+
+/** A role name of aclitem text (aclitemout's putid: double-quoted unless plain), and the rest of the text. */
+function aclName(text: string): [string, string] {
+  if (!text.startsWith('"')) {
+    const end = text.search(/[=/]/);
+    return end < 0 ? [text, ''] : [text.slice(0, end), text.slice(end)];
+  }
+  let name = '';
+  let i = 1;
+  for (; i < text.length; i++) {
+    if (text[i] === '"' && text[i + 1] === '"') { name += '"'; i++; continue; }
+    if (text[i] === '"') break;
+    name += text[i];
+  }
+  return [name, text.slice(i + 1)];
+}
+
+/** aclexplode: one row per privilege of each aclitem (`grantee=privs/grantor`, PUBLIC's grantee empty: OID 0) */
+function aclexplodeRows(items: readonly Value[], ctx: EvalContext | undefined): Row[] {
+  const roleOid = (name: string): number => {
+    try {
+      return ctx?.services.roleOid?.(name) ?? 0;
+    } catch {
+      return Number(/^unknown \(OID=(\d+)\)$/.exec(name)?.[1] ?? 0);
+    }
+  };
+  const rows: Row[] = [];
+  for (const item of items) {
+    if (item === null) continue;
+    const [grantee, rest] = aclName(String(item));
+    const slash = rest.lastIndexOf('/');
+    const privs = rest.slice(1, slash < 0 ? undefined : slash);
+    const grantor = slash < 0 ? '' : aclName(rest.slice(slash + 1))[0];
+    for (const [letter, name] of ACL_PRIVILEGES) {
+      const at = privs.indexOf(letter);
+      if (at < 0) continue;
+      rows.push([roleOid(grantor), grantee === '' ? 0 : roleOid(grantee), name, privs[at + 1] === '*']);
+    }
+  }
+  return rows;
+}
 
 /** PostgreSQL 15's keyword list (src/include/parser/kwlist.h) by category and bare-label flag. */
 const KEYWORDS: readonly [string, string][] = [

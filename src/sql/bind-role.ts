@@ -32,7 +32,7 @@ export interface RoleOptions {
   adminMembers?: string[];
 }
 
-export type PrivilegeTarget = 'table' | 'sequence' | 'schema' | 'database' | 'function';
+export type PrivilegeTarget = 'table' | 'sequence' | 'schema' | 'database' | 'function' | 'procedure' | 'type' | 'domain';
 
 export type RoleStatement =
   | { readonly kind: 'createRole'; readonly name: string; readonly options: RoleOptions }
@@ -55,10 +55,10 @@ export type RoleStatement =
   }
   /** ALTER FUNCTION f(args) OWNER TO r, ALTER DATABASE d OWNER TO r */
   | { readonly kind: 'alterOwner'; readonly function?: FunctionRef; readonly database?: string; readonly owner: RoleRef }
-  /** ALTER DEFAULT PRIVILEGES [FOR ROLE …] [IN SCHEMA …] GRANT | REVOKE … ON TABLES | SEQUENCES | FUNCTIONS | SCHEMAS */
+  /** ALTER DEFAULT PRIVILEGES [FOR ROLE …] [IN SCHEMA …] GRANT | REVOKE … ON TABLES | SEQUENCES | FUNCTIONS | SCHEMAS | TYPES */
   | {
     readonly kind: 'defaultPrivileges'; readonly roles: readonly RoleRef[]; readonly schemas: readonly string[];
-    readonly objtype: 'r' | 'S' | 'f' | 'n'; readonly grant: boolean; readonly privileges: readonly string[] | null;
+    readonly objtype: 'r' | 'S' | 'f' | 'n' | 'T'; readonly grant: boolean; readonly privileges: readonly string[] | null;
     readonly grantees: readonly RoleRef[]; readonly grantOption: boolean;
   }
   | {
@@ -151,15 +151,25 @@ export function bindGrantRole(n: GrantRoleStmt): RoleStatement {
   return { kind: 'grantRole', grant: !!n.is_grant, roles, grantees: roleSpecs(n.grantee_roles), admin };
 }
 
-const TARGETS: Record<string, PrivilegeTarget> = { OBJECT_TABLE: 'table', OBJECT_SEQUENCE: 'sequence', OBJECT_SCHEMA: 'schema', OBJECT_DATABASE: 'database', OBJECT_FUNCTION: 'function' };
+const TARGETS: Record<string, PrivilegeTarget> = {
+  OBJECT_TABLE: 'table', OBJECT_SEQUENCE: 'sequence', OBJECT_SCHEMA: 'schema', OBJECT_DATABASE: 'database', OBJECT_FUNCTION: 'function', OBJECT_ROUTINE: 'function',
+  OBJECT_PROCEDURE: 'procedure', OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'domain',
+};
+
+/** a type's name in GRANT … ON TYPE (a list of strings: [schema,] name) */
+function nameList(items: readonly Node[]): QualifiedName {
+  const parts = items.flatMap((x) => ('String' in x ? [x.String.sval ?? ''] : []));
+  return parts.length > 1 ? { schema: parts[parts.length - 2], name: parts[parts.length - 1] } : { name: parts[0] ?? '' };
+}
 
 export function bindGrant(n: GrantStmt): RoleStatement {
   const target = TARGETS[n.objtype ?? ''];
   if (!target) throw new SqlError(SqlState.featureNotSupported, `GRANT and REVOKE on ${(n.objtype ?? 'OBJECT_').slice(7).toLowerCase()} objects are not supported yet`);
   if (n.targtype === 'ACL_TARGET_DEFAULTS') throw new SqlError(SqlState.featureNotSupported, 'ALTER DEFAULT PRIVILEGES is not supported yet');
   const allInSchema = n.targtype === 'ACL_TARGET_ALL_IN_SCHEMA';
-  const functions = target === 'function' && !allInSchema ? (n.objects ?? []).flatMap((o) => ('ObjectWithArgs' in o ? [functionRef(o.ObjectWithArgs)] : [])) : undefined;
-  const objects = functions ? [] : (n.objects ?? []).map((o): QualifiedName => ('RangeVar' in o ? qualified(o.RangeVar) : { name: 'String' in o ? o.String.sval ?? '' : '' }));
+  const routine = target === 'function' || target === 'procedure';
+  const functions = routine && !allInSchema ? (n.objects ?? []).flatMap((o) => ('ObjectWithArgs' in o ? [functionRef(o.ObjectWithArgs)] : [])) : undefined;
+  const objects = functions ? [] : (n.objects ?? []).map((o): QualifiedName => ('RangeVar' in o ? qualified(o.RangeVar) : 'List' in o ? nameList(o.List.items ?? []) : { name: 'String' in o ? o.String.sval ?? '' : '' }));
   let privileges: string[] | null = null;
   const columns: { privilege: string; columns: string[] }[] = [];
   if (n.privileges) {
@@ -180,7 +190,7 @@ export function bindGrant(n: GrantStmt): RoleStatement {
   };
 }
 
-const DEFAULT_ACL_TYPES: Record<string, 'r' | 'S' | 'f' | 'n'> = { OBJECT_TABLE: 'r', OBJECT_SEQUENCE: 'S', OBJECT_FUNCTION: 'f', OBJECT_SCHEMA: 'n' };
+const DEFAULT_ACL_TYPES: Record<string, 'r' | 'S' | 'f' | 'n' | 'T'> = { OBJECT_TABLE: 'r', OBJECT_SEQUENCE: 'S', OBJECT_FUNCTION: 'f', OBJECT_SCHEMA: 'n', OBJECT_TYPE: 'T' };
 
 export function bindAlterDefaultPrivileges(n: AlterDefaultPrivilegesStmt): RoleStatement {
   const action = n.action ?? {};

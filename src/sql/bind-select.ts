@@ -55,6 +55,7 @@ export interface TableAccess {
   readonly columns?: Set<number>;
   /** a call of a SQL function: EXECUTE is needed on it (the table is absent then) */
   readonly function?: undefined;
+  readonly builtin?: undefined;
 }
 
 /** A call of a CREATE FUNCTION function: EXECUTE is checked on it like a table's privilege. */
@@ -62,9 +63,18 @@ export interface FunctionAccess {
   readonly function: SqlFunctionDef;
   readonly checkAs?: number;
   readonly table?: undefined;
+  readonly builtin?: undefined;
 }
 
-export type Access = TableAccess | FunctionAccess;
+/** A call of a built-in function (pg_proc row `oid`; kind a: an aggregate): EXECUTE is checked on it, as current_user. */
+export interface BuiltinFunctionAccess {
+  readonly builtin: { readonly oid: number; readonly name: string; readonly kind: string };
+  readonly table?: undefined;
+  readonly function?: undefined;
+  readonly checkAs?: undefined;
+}
+
+export type Access = TableAccess | FunctionAccess | BuiltinFunctionAccess;
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];

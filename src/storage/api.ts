@@ -9,7 +9,7 @@
  * - A Transaction buffers its writes; they are visible only to that transaction (pass it
  *   to scan()) until commit() makes them durable and stamps them.
  */
-import type { Row, SqlType } from '../types/types.js';
+import type { Row, SqlType, Value } from '../types/types.js';
 import type { AnnIndex, AnnOp } from '../ann/api.js';
 import type { Quantization } from '../ann/quantize.js';
 import type { SharedVectors } from './segment.js';
@@ -128,7 +128,18 @@ export interface VectorIndexSpec {
   readonly centers?: string;
   /** hnsw, a partial index: it holds only the rows meeting all of these (number values) */
   readonly rows?: readonly ZoneCondition[];
+  /**
+   * An expression index: it holds the key the engine computes from each row's `column`
+   * value (attachVectorKeys gives the function for `key`), of `dim` dimensions
+   */
+  readonly expression?: { readonly key: string; readonly dim: number };
 }
+
+/**
+ * An expression index's key for a row's column value: a Float32Array (vector and halfvec
+ * keys) or a bit string, null for none. The engine's (storage knows no SQL functions).
+ */
+export type ToIndexKey = (value: Value) => Value;
 
 /**
  * A GIN index as the storage keeps it: every sealed segment gets a file with its inverted
@@ -338,6 +349,12 @@ export interface Storage {
    * without a usable file get one in the background; files of indexes not named are removed.
    */
   attachTextIndexes?(tableId: number, indexes: readonly { spec: TextIndexSpec; toVector: ToTsVector }[]): void;
+  /**
+   * The key functions of a table's expression vector indexes (VectorIndexSpec.expression),
+   * given before such an index is created and at start: segments whose index is missing
+   * are indexed then (a segment is not indexed by an expression the engine has not given).
+   */
+  attachVectorKeys?(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void;
   /** Seal the growing segment now (so an index just created covers the existing rows). */
   seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */

@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import { OID, type Row, type SparseVector, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToTsVector, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToIndexKey, type ToTsVector, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -35,7 +35,7 @@ import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
 import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
-import { copyVectorColumn } from './vector-copy.js';
+import { indexedColumn, type IndexedColumn } from './index-key-column.js';
 import { packSparseRows } from '../ann/sparse-hnsw.js';
 import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
 import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
@@ -154,6 +154,8 @@ class TableState {
   textIndexes: TextIndexSpec[] = [];
   /** GIN index key → its tokenizer (not persisted: the engine gives it, at CREATE INDEX and at start) */
   readonly tokenizers = new Map<string, ToTsVector>();
+  /** expression vector index key → its function (not persisted either: attachVectorKeys) */
+  readonly vectorKeys = new Map<string, ToIndexKey>();
   /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
   smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
@@ -624,32 +626,57 @@ export class DurableStorage implements Storage {
     for (const t of this.tables.values()) this.maybeScheduleSeal(t);
     // ANN indexes are memory-mapped views of their files; a missing or unreadable file is
     // rebuilt in the background (an index is derived data, never the only copy of anything)
-    for (const t of this.tables.values()) {
-      let rebuild = false;
-      t.sealed.forEach((seg, i) => {
-        const meta = t.segMeta[i];
-        for (const spec of t.vectorIndexes) {
-          const file = meta.annFiles?.[spec.name];
-          const dim = t.layout.columns[spec.column].type.typmod;
-          try {
-            if (!file) throw new Error('no index file');
-            const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
-            // a partial index holds only its rows (the cost model compares the filter with them)
-            const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
-            const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
-            const index = openAnnIndex(ref, () => seg.vectorChunks(spec.column, dim), () => seg.bitColumn(spec.column, dim));
-            // manifests written before calibration existed have no curve: ef_search applies
-            const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
-            if (curve) index.recallCurve = curve;
-            this.annOf(t, seg.id).set(spec.name, index);
-          } catch (e) {
-            this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
-            rebuild = true;
-          }
+    // (an expression index's files wait for its key function: attachVectorKeys)
+    for (const t of this.tables.values()) if (!this.openIndexFiles(t)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+  }
+
+  /**
+   * Open the index files of the sealed segments' indexes not open yet (those whose column
+   * can be read: see indexedColumn; with `keys`, only the expression indexes of those keys);
+   * false when one is missing or unusable (to be rebuilt).
+   */
+  private openIndexFiles(t: TableState, keys?: ReadonlySet<string>): boolean {
+    let usable = true;
+    t.sealed.forEach((seg, i) => {
+      const meta = t.segMeta[i];
+      for (const spec of t.vectorIndexes) {
+        if (keys && !(spec.expression && keys.has(spec.expression.key))) continue;
+        const source = this.indexedColumnOf(t, spec);
+        if (!source || this.annOf(t, seg.id).has(spec.name)) continue;
+        const file = meta.annFiles?.[spec.name];
+        const dim = source.dim;
+        try {
+          if (!file) throw new Error('no index file');
+          const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
+          // a partial index holds only its rows (the cost model compares the filter with them)
+          const size = spec.rows ? seg.positionsWhere(spec.rows).length : seg.length;
+          const ref = { kind: spec.method ?? 'hnsw', path: join(this.segDir, file), op: spec.op, dim, size, m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}), ...(sparse ? { sparse } : {}) };
+          const index = openAnnIndex(ref, () => source.vectors(seg), () => source.bits(seg));
+          // manifests written before calibration existed have no curve: ef_search applies
+          const curve = parseRecallCurve(meta.annRecall?.[spec.name]);
+          if (curve) index.recallCurve = curve;
+          this.annOf(t, seg.id).set(spec.name, index);
+        } catch (e) {
+          this.log.warn({ table: t.id, segment: seg.id, index: spec.name, err: (e as Error).message }, 'ANN index file unusable; rebuilding');
+          usable = false;
         }
-      });
-      if (rebuild) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
-    }
+      }
+    });
+    return usable;
+  }
+
+  /** The column an index reads (an expression index's key), or undefined while its key function is not given. */
+  private indexedColumnOf(t: TableState, spec: VectorIndexSpec): IndexedColumn | undefined {
+    return indexedColumn(spec, t.layout.columns[spec.column].type.typmod, t.vectorKeys);
+  }
+
+  attachVectorKeys(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    const fresh = new Set(keys.filter((k) => !t.vectorKeys.has(k.key)).map((k) => k.key));
+    for (const { key, toKey } of keys) t.vectorKeys.set(key, toKey);
+    if (fresh.size === 0) return;
+    if (!this.openIndexFiles(t, fresh)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
   }
 
   private annOf(t: TableState, segmentId: number): Map<string, AnnIndex> {
@@ -678,8 +705,9 @@ export class DurableStorage implements Storage {
       const ivf = spec.method === 'ivfflat';
       const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
       if (ivf ? !(ivfflatSupports(spec.op) || spec.op === '<~>') || !spec.centers : !hnswSupports(spec.op, sparse)) continue;
-      const dim = t.layout.columns[spec.column].type.typmod;
-      if (!(dim > 0)) continue;
+      const source = this.indexedColumnOf(t, spec);
+      const dim = source?.dim ?? 0;
+      if (!source || !(dim > 0)) continue;
       const t0 = performance.now();
       const file = this.annFileName(t, seg, meta, spec, ivf ? 'ivf' : 'usearch');
       const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
@@ -690,11 +718,12 @@ export class DurableStorage implements Storage {
       let index: AnnIndex;
       try {
         // a whole segment's dense vectors can be built by an index node (cluster mode)
-        const remote = !ivf && !slots && !keys && !isBitOp(spec.op)
+        // (the index node reads the segment file's column, not an expression of it)
+        const remote = !ivf && !slots && !keys && !isBitOp(spec.op) && !spec.expression
           ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
         index = remote ?? (ivf
-          ? await this.buildIvfSegment(spec, seg, dim, join(this.segDir, file), signal)
-          : await buildIndexFile(spec.op, await this.indexInput(seg, spec.column, dim, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
+          ? await this.buildIvfSegment(spec, source, seg, join(this.segDir, file), signal)
+          : await buildIndexFile(spec.op, await this.indexInput(seg, source, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
       } catch (e) {
         // the worker's message names no file: this is the one it was writing
         throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, file)) : e;
@@ -791,21 +820,22 @@ export class DurableStorage implements Storage {
   }
 
   /** What an HNSW build of a segment is given: packed sparse rows, packed bit strings, or the vectors (a partial index's rows only). */
-  private async indexInput(seg: SealedSegment, column: number, dim: number, op: AnnOp, slots: { data: Float32Array } | undefined, keys: Int32Array | undefined): Promise<Float32Array | Uint8Array> {
+  private async indexInput(seg: SealedSegment, source: IndexedColumn, op: AnnOp, slots: { data: Float32Array } | undefined, keys: Int32Array | undefined): Promise<Float32Array | Uint8Array> {
     if (slots) return slots.data;
-    if (isBitOp(op)) return seg.bitColumn(column, dim);
-    const vectors = await copyVectorColumn(seg, column, dim);
-    return keys ? gatherRows(vectors, keys, dim) : vectors;
+    if (isBitOp(op)) return source.bits(seg);
+    const vectors = await source.copy(seg);
+    return keys ? gatherRows(vectors, keys, source.dim) : vectors;
   }
 
   /** One segment's IVFFlat lists, over the centers the index was trained with. */
-  private async buildIvfSegment(spec: VectorIndexSpec, seg: SealedSegment, dim: number, path: string, signal?: AbortSignal): Promise<AnnIndex> {
+  private async buildIvfSegment(spec: VectorIndexSpec, source: IndexedColumn, seg: SealedSegment, path: string, signal?: AbortSignal): Promise<AnnIndex> {
+    const dim = source.dim;
     if (spec.op === '<~>') {
       const { centers, lists } = readBitCenters(join(this.segDir, spec.centers!));
-      return buildBitIvfFile(seg.bitColumn(spec.column, dim), seg.length, dim, centers, lists, seg.nullMap(spec.column), path, signal);
+      return buildBitIvfFile(source.bits(seg), seg.length, dim, centers, lists, source.nulls(seg), path, signal);
     }
     const { centers, lists, op } = readCenters(join(this.segDir, spec.centers!));
-    return buildIvfFile(seg.vectorChunks(spec.column, dim), seg.length, dim, op, centers, lists, seg.nullMap(spec.column), path, signal);
+    return buildIvfFile(source.vectors(seg), seg.length, dim, op, centers, lists, source.nulls(seg), path, signal);
   }
 
   /**
@@ -814,12 +844,14 @@ export class DurableStorage implements Storage {
    * in a worker thread and written to a file that belongs to the index.
    */
   private async trainIvfCenters(t: TableState, spec: VectorIndexSpec, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
-    const dim = t.layout.columns[spec.column].type.typmod;
+    const source = this.indexedColumnOf(t, spec);
+    if (!source) throw new Error(`bug: the key of expression index ${spec.name} was not given`);
+    const dim = source.dim;
     const lists = spec.lists ?? 100;
-    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, dim, lists, signal);
+    if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, source, lists, signal);
     const segments = t.sealed.map((seg) => {
-      const chunks = seg.vectorChunks(spec.column, dim);
-      const nulls = seg.nullMap(spec.column);
+      const chunks = source.vectors(seg);
+      const nulls = source.nulls(seg);
       const unit = spec.op !== '<->';
       return {
         chunks,
@@ -848,11 +880,12 @@ export class DurableStorage implements Storage {
   }
 
   /** Bit strings' centers (bit-ivf.ts): k-means on a sample of the sealed rows' packed bits. */
-  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, bits: number, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+  private async trainBitIvfCenters(t: TableState, spec: VectorIndexSpec, source: IndexedColumn, lists: number, signal?: AbortSignal): Promise<{ file: string; samples: number }> {
+    const bits = source.dim;
     const per = bytesPerRow(bits);
     const rows = t.sealed.reduce((n, s) => n + s.length, 0);
     const want = ivfSampleSize(lists, rows);
-    const columns = t.sealed.map((seg) => ({ packed: seg.bitColumn(spec.column, bits), nulls: seg.nullMap(spec.column) }));
+    const columns = t.sealed.map((seg) => ({ packed: source.bits(seg), nulls: source.nulls(seg) }));
     const picked = samplePositions(t.sealed.map((seg, i) => ({ rows: seg.length, ok: (pos: number) => columns[i].nulls?.[pos] !== 1 })), want);
     const samples = new Uint8Array(picked.length * per);
     picked.forEach((p, i) => samples.set(columns[p.segment].packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));

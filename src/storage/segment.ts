@@ -479,10 +479,7 @@ export class SealedSegment implements Segment {
     for (const c of this.chunks) {
       const read = c.readers[col];
       for (let i = 0; i < c.length; i++) {
-        const v = read(i);
-        if (typeof v !== 'string' || v.length !== bits) continue;
-        const o = (c.start + i) * per;
-        for (let b = 0; b < bits; b++) if (v.charCodeAt(b) === 49) out[o + (b >> 3)] |= 0x80 >> (b & 7);
+        packBitString(out, (c.start + i) * per, read(i), bits);
       }
     }
     return out;
@@ -828,4 +825,13 @@ export function decodeSegment(id: number, file: string, bytes: Uint8Array, colum
     throw new Error(`has ${table.numCols} columns, expected ${columns.length + 2}`);
   }
   return new SealedSegment(id, file, table, columns);
+}
+
+/**
+ * A bit string of `bits` bits into `out` at byte `offset`, most significant bit first
+ * (anything else, NULL or another length, stays zeros): bitColumn's row format.
+ */
+export function packBitString(out: Uint8Array, offset: number, v: unknown, bits: number): void {
+  if (typeof v !== 'string' || v.length !== bits) return;
+  for (let b = 0; b < bits; b++) if (v.charCodeAt(b) === 49) out[offset + (b >> 3)] |= 0x80 >> (b & 7);
 }

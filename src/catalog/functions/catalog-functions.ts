@@ -9,7 +9,7 @@ import type { EvalContext, ScalarFunction } from '../../functions/api.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, T, TYPES, formatType, formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { satisfiesHashPartition } from './satisfies-hash-partition.js';
-import { CLASS_OID, descriptionOf, indexDef, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
+import { CLASS_OID, descriptionOf, indexDef, indexExpressionText, objectOwnerName, partitionKeyDef, roleName } from '../system/objects.js';
 import { partitionConstraintDef } from './partition-constraint.js';
 import { describeObject } from './describe-object.js';
 import { builtinDescription, builtinProcSignature } from '../system/builtin-proc-rows.js';
@@ -92,13 +92,14 @@ export function constraintDef(table: TableDef, con: ConstraintDef, catalog?: Cat
 }
 
 /** pg_get_indexdef(oid, colno, pretty): colno 0 is the whole statement, otherwise that key column. */
-function indexDefColumn(catalog: Catalog, oid: number, colno: number, visible: Visible): string | null {
+function indexDefColumn(catalog: Catalog, oid: number, colno: number, visible: Visible, pretty = false): string | null {
   const found = findIndexByOid(catalog, oid);
   if (!found) return null;
   const { table, index } = found;
-  if (colno === 0) return indexDef(table, index, visible);
+  if (colno === 0) return indexDef(table, index, visible, pretty);
   const col = index.columns[colno - 1];
   if (col === undefined) return '';
+  if (index.expression) return indexExpressionText(index.expression, pretty);
   return quoteIdent(table.columns[col].name);
 }
 
@@ -129,7 +130,7 @@ function functionAt(catalog: Catalog, name: string, argTypes: readonly SqlType[]
       break;
     case 'pg_get_indexdef':
       if (n === 1) return fn([T.oid], T.text, (a) => indexDefColumn(catalog, a[0] as number, 0, visible));
-      if (n === 3) return fn([T.oid, T.int4, T.bool], T.text, (a) => indexDefColumn(catalog, a[0] as number, a[1] as number, visible));
+      if (n === 3) return fn([T.oid, T.int4, T.bool], T.text, (a) => indexDefColumn(catalog, a[0] as number, a[1] as number, visible, a[2] === true));
       break;
     case 'pg_get_constraintdef':
       if (n === 1 || n === 2) {

@@ -3,7 +3,7 @@
  * functions, so that pg_description and obj_description(), pg_indexes.indexdef and
  * pg_get_indexdef() always agree.
  */
-import { NAMESPACE, type Catalog, type ColumnDef, type TableDef } from '../catalog.js';
+import { NAMESPACE, type Catalog, type ColumnDef, type IndexExpression, type TableDef } from '../catalog.js';
 import { quoteIdent } from '../../types/identifiers.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
 import { formatRegconfig } from '../../types/regconfig.js';
@@ -89,12 +89,13 @@ function isDefaultOpclass(method: string, typeOid: number | undefined, opclass: 
 }
 
 /** pg_get_indexdef(oid) text, e.g. CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_l2_ops) */
-export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string }, visible: Visible = ALL_VISIBLE): string {
+export function indexDef(t: TableDef, i: { name: string; unique: boolean; method: string; columns: readonly number[]; opclasses: readonly string[]; options: Readonly<Record<string, string>>; tsvectorConfig?: number; predicateSql?: string; expression?: IndexExpression }, visible: Visible = ALL_VISIBLE, pretty = false): string {
   // pgvector's operator classes are in public (qualified when it is not on the search path)
-  const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, t.columns[c]?.type.oid, o) ? ''
+  const opclass = (o: string | undefined, c: number) => (!o || o === 'default' || isDefaultOpclass(i.method, (i.expression?.type ?? t.columns[c]?.type)?.oid, o) ? ''
     : ` ${i.method === 'hnsw' || i.method === 'ivfflat' ? qualifiedIn(visible, 'public', o) : o}`);
-  const key = (c: number) => (i.tsvectorConfig === undefined ? quoteIdent(t.columns[c].name)
-    : `to_tsvector('${formatRegconfig(i.tsvectorConfig).replace(/'/g, "''")}'::regconfig, ${quoteIdent(t.columns[c].name)})`);
+  const key = (c: number) => (i.expression ? indexExpressionText(i.expression, pretty)
+    : i.tsvectorConfig === undefined ? quoteIdent(t.columns[c].name)
+      : `to_tsvector('${formatRegconfig(i.tsvectorConfig).replace(/'/g, "''")}'::regconfig, ${quoteIdent(t.columns[c].name)})`);
   const cols = i.columns.map((c, k) => key(c) + opclass(i.opclasses[k], c)).join(', ');
   const opts = Object.entries(i.options);
   // as PostgreSQL's flatten_reloptions: a value that reads as an identifier is not quoted
@@ -103,6 +104,15 @@ export function indexDef(t: TableDef, i: { name: string; unique: boolean; method
   // a partial index's WHERE as written (PostgreSQL's deparser also parenthesizes each operand and adds casts)
   const where = i.predicateSql ? ` WHERE (${i.predicateSql})` : '';
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${t.kind === 'p' ? 'ONLY ' : ''}${qualifiedName(t.schema, t.name)} USING ${i.method} (${cols})${withClause}${where}`;
+}
+
+/**
+ * An expression index key as pg_get_indexdef prints it: parenthesized unless it is a
+ * function call (ruleutils' looks_like_function).
+ */
+export function indexExpressionText(e: IndexExpression, pretty: boolean): string {
+  const text = pretty ? e.pretty : e.sql;
+  return e.tree.kind === 'call' ? text : `(${text})`;
 }
 
 /** pg_get_partkeydef: LIST (tenant) */

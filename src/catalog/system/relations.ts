@@ -9,7 +9,7 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
-import { NAMESPACE, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
+import { NAMESPACE, type BuiltinAclDef, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
@@ -22,6 +22,7 @@ import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcR
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
 import { columnPrivilegeRows } from './column-privileges.js';
+import { routinePrivilegeRows } from './routine-privileges.js';
 import { amopRows, amprocRows, opclassRows, opfamilyRows } from './opclass-rows.js';
 
 /** a partition's parent and bound (TableDef.partitionOf, read loosely while that field is new) */
@@ -129,7 +130,17 @@ function typeStorage(t: TypeInfo | undefined): string {
   return t.len === -1 ? 'x' : 'p';
 }
 
-function isVectorType(oid: number): boolean {
+/** Built-in rows (OID first, ACL last) with the ACLs GRANT / REVOKE gave them. */
+function withBuiltinAcls(rows: Row[], acls: ReadonlyMap<number, BuiltinAclDef>, roles: Roles | undefined): Row[] {
+  if (acls.size === 0 || !roles) return rows;
+  return rows.map((r) => {
+    const def = acls.get(r[0] as number);
+    return def?.acl ? [...r.slice(0, -1), formatAcl(def, roles)] : r;
+  });
+}
+
+/** pgvector's types (and their arrays): in schema public, the others in pg_catalog */
+export function isVectorType(oid: number): boolean {
   return oid === OID.vector || oid === OID._vector || oid === OID.halfvec || oid === OID._halfvec || oid === OID.sparsevec || oid === OID._sparsevec;
 }
 
@@ -193,6 +204,7 @@ export function buildSystemRelations(): SystemRelation[] {
         typeStorage(t), false, 0, -1, 0, typeCollation(t), null, null, null,
       ]);
     }
+    if (ctx.catalog.typeAcls.size > 0) rows.splice(0, rows.length, ...withBuiltinAcls(rows, ctx.catalog.typeAcls, ctx.roles));
     // a table's row type: record_in, record_out, record_recv, record_send
     const [input, output, receive, send] = builtinTypeProcs('record') ?? [0, 0, 0, 0];
     for (const tbl of userTables(ctx.catalog)) {
@@ -278,7 +290,7 @@ export function buildSystemRelations(): SystemRelation[] {
       });
       for (const idx of t.indexes) {
         idx.columns.forEach((ci, i) => {
-          const c = t.columns[ci];
+          const c = idx.expression ?? t.columns[ci];
           rows.push(attr(idx.oid, c.name, c.type, i + 1, false, false, ''));
         });
       }
@@ -312,11 +324,12 @@ export function buildSystemRelations(): SystemRelation[] {
     const building = new Set((ctx.createIndexProgress?.() ?? []).filter((p) => p.command === 'CREATE INDEX CONCURRENTLY').map((p) => p.indexRelid));
     for (const t of userTables(ctx.catalog)) {
       for (const i of t.indexes) {
-        const types = i.columns.map((c) => t.columns[c].type.oid);
+        const types = i.columns.map((c) => (i.expression ?? t.columns[c]).type.oid);
         const done = !building.has(i.oid);
+        // an expression key is attribute 0, its expression in indexprs (as SQL text, like adbin here)
         rows.push([i.oid, t.oid, i.columns.length, i.columns.length, i.unique, false, i.primary, false, true, false, done, false, done, true, false,
-          i.columns.map((c) => c + 1), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
-          i.columns.map(() => 0), null, null]);
+          i.columns.map((c) => (i.expression ? 0 : c + 1)), types.map((ty) => typeCollation(TYPES.get(ty))), types.map((ty, k) => opclassOid(i.method, i.opclasses[k], ty)),
+          i.columns.map(() => 0), i.expression?.sql ?? null, null]);
       }
     }
     return rows;
@@ -394,6 +407,9 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_user', userCols, (ctx) => pgUserRows(ctx, false)));
   add(rel('pg_catalog', 'pg_default_acl', [['oid', oid], ['defaclrole', oid], ['defaclnamespace', oid], ['defaclobjtype', char], ['defaclacl', aclitems]],
     (ctx) => ctx.catalog.defaultAcls.map((d) => [d.oid, d.role, d.schema === '' ? 0 : namespaceOid(ctx.catalog, d.schema), d.objtype, ctx.roles ? formatAcl(d, ctx.roles) : null]), 826));
+  add(rel('information_schema', 'routine_privileges', [['grantor', name], ['grantee', name], ['specific_catalog', name], ['specific_schema', name],
+    ['specific_name', name], ['routine_catalog', name], ['routine_schema', name], ['routine_name', name], ['privilege_type', varchar], ['is_grantable', varchar]],
+  routinePrivilegeRows));
   add(rel('information_schema', 'column_privileges', [['grantor', name], ['grantee', name], ['table_catalog', name], ['table_schema', name], ['table_name', name],
     ['column_name', name], ['privilege_type', varchar], ['is_grantable', varchar]], (ctx) => columnPrivilegeRows(ctx, userTables(ctx.catalog))));
   add(rel('pg_catalog', 'pg_db_role_setting', [['setdatabase', oid], ['setrole', oid], ['setconfig', T._text]], (ctx) => pgDbRoleSettingRows(ctx, (d) => databaseOid(ctx, d)), 2964));
@@ -404,7 +420,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
     ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]],
-    (ctx) => [...builtinProcRows(ctx.catalog.extensions.has('vector')), ...userFunctionRows(ctx.catalog, ctx.roles)], 1255));
+    (ctx) => [...withBuiltinAcls(builtinProcRows(ctx.catalog.extensions.has('vector')), ctx.catalog.procAcls, ctx.roles), ...userFunctionRows(ctx.catalog, ctx.roles)], 1255));
   add(rel('pg_catalog', 'pg_operator', [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool],
     ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc],
     ['oprjoin', regproc]], (ctx) => builtinOperatorRows(ctx.catalog.extensions.has('vector')), 2617));

@@ -21,6 +21,7 @@ import { attachIndex, partitionIndexes } from './indexes.js';
 import { checkRowNotNull, rewriteTable } from './rewrite-table.js';
 import { policiesWithoutColumn } from './policy.js';
 import { addStorageKey, dropStorageKey } from './storage-undo.js';
+import { checkTypeUsage } from './privileges.js';
 
 /** The table as the subcommands so far left it. */
 interface AlterDraft {
@@ -228,6 +229,7 @@ const dropNotNull: Handler<'dropNotNull'> = (_ctx, d, cmd) => {
 const alterType: Handler<'alterType'> = (ctx, d, cmd) => {
   const i = mustFindColumn(d, cmd.column);
   const type = typeOf(cmd.type);
+  checkTypeUsage(ctx, type);
   const cur = d.cols[i];
   if (cmd.using) {
     layoutChange(d);

@@ -4,6 +4,7 @@ import type { ColumnDef, SequenceDef } from '../../catalog/catalog.js';
 import { OID, type Row, type SqlType, type Value } from '../../types/types.js';
 import { nextvalDefault, typeOf, type ColumnSpec, type DdlExpr, type ForeignKeySpec, type KeyKind } from '../../sql/ddl/index.js';
 import type { DdlContext } from './context.js';
+import { checkTypeUsage } from './privileges.js';
 
 /** One column of the table being built or altered: its definition and how to compute it from an old row. */
 export interface AlteredColumn {
@@ -31,6 +32,7 @@ export interface ColumnOwner {
 /** The catalog form of a column definition; a serial or identity column adds its sequence to `sequences`. */
 export function buildColumn(ctx: DdlContext, owner: ColumnOwner, spec: ColumnSpec, index: number, sequences: SequenceDef[]): BuiltColumn {
   const type = typeOf(spec.type);
+  checkTypeUsage(ctx, type);
   let notNull = false;
   let defaultExpr: ColumnDef['defaultExpr'] = null;
   let sequence: string | undefined;

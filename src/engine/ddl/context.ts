@@ -46,7 +46,7 @@ export interface DdlContext {
    */
   readonly checkPolicyExpr?: (table: TableDef, expr: ParsedExpr) => string | undefined;
   /** Bind an expression over a row with the given columns (a partial index's WHERE) */
-  readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType) => Expr;
+  readonly bindRowExpr?: (expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType | undefined) => Expr;
   /** CREATE FUNCTION: the body must bind (PostgreSQL's check_function_bodies) */
   readonly checkFunctionBody?: (def: SqlFunctionDef) => void;
   /** aborted when the statement is cancelled or times out (CREATE INDEX's build waits on it) */

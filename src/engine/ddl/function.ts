@@ -8,13 +8,15 @@ import { formatType, type SqlType } from '../../types/types.js';
 import type { BoundDdl, Drop, FunctionRef } from '../../sql/ddl/index.js';
 import { creationSchema, notice, type DdlContext } from './context.js';
 import { isOwner } from '../../catalog/roles.js';
-import { notOwner } from './privileges.js';
+import { checkTypeUsage, notOwner } from './privileges.js';
 
 type Params = SqlFunctionDef['params'];
 
 export function createFunction(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'createFunction' }>): void {
   const schema = creationSchema(ctx, stmt.schema);
   const def: SqlFunctionDef = { oid: 0, schema, ...stmt.definition };
+  for (const p of def.params) checkTypeUsage(ctx, p.type);
+  if (def.returns.kind !== 'table') checkTypeUsage(ctx, def.returns.type);
   // validate now, like PostgreSQL's check_function_bodies: the body must bind
   ctx.checkFunctionBody?.(def);
   const existing = stmt.replace ? sameSignature(ctx.catalog, def) : undefined;

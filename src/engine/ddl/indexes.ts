@@ -1,18 +1,20 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
-import type { IndexCondition, IndexDef, TableDef } from '../../catalog/catalog.js';
+import type { IndexCondition, IndexDef, IndexExpression, TableDef } from '../../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../../catalog/partitions.js';
-import { OID, T, formatType, type SparseVector } from '../../types/types.js';
+import { OID, T, formatType, type SparseVector, type SqlType } from '../../types/types.js';
 import { predicateConditions } from '../../planner/partial-index.js';
 import { checkSparsevecHnswValue } from '../../types/sparsevec.js';
 import type { AnnOp } from '../../ann/api.js';
-import type { VectorIndexSpec } from '../../storage/api.js';
+import type { VectorIndexBuilt, VectorIndexSpec } from '../../storage/api.js';
 import { parseQuantization, QUANTIZATIONS, type Quantization } from '../../ann/quantize.js';
 import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColumnSpec, type QualifiedName } from '../../sql/ddl/index.js';
 import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addStorageKey, textIndexCreated, vectorIndexBuilt } from './storage-undo.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { indexExpressionOf, indexKeyFunction, indexStorageKey } from '../../executor/vector-index-key.js';
+import { columnsRead } from '../../executor/vector-search.js';
 
 /**
  * pgvector's operator classes: the type each accepts, the operator it indexes, and the
@@ -65,20 +67,23 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
     throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support unique indexes`);
   }
   const gin = method === 'gin' ? ginKey(table, stmt.columns) : undefined;
-  const cols = gin ? [gin.column] : stmt.columns.map((c) => indexedColumn(table, c));
+  const keys = gin ? [{ column: gin.column }] : stmt.columns.map((c) => indexKey(ctx, table, c, method));
+  const cols = keys.map((k) => k.column);
+  const expression = keys.length === 1 ? keys[0].expression : undefined;
+  const keyType = (i: number) => keys[i].expression?.type ?? table.columns[cols[i]].type;
   // pgvector's only default operator class for its methods: vector_l2_ops for ivfflat
-  const defaultOpclass = (i: number) => (method === 'ivfflat' && table.columns[cols[i]].type.oid === OID.vector ? 'vector_l2_ops' : 'default');
+  const defaultOpclass = (i: number) => (method === 'ivfflat' && keyType(i).oid === OID.vector ? 'vector_l2_ops' : 'default');
   const opclasses = stmt.columns.map((c, i) => c.opclass ?? defaultOpclass(i));
   const options = { ...stmt.options };
-  if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(table, cols, opclasses, options, method);
-  // PostgreSQL names an expression index after the function: t_to_tsvector_idx
-  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : cols.map((c) => table.columns[c].name);
+  if (method === 'hnsw' || method === 'ivfflat') validateVectorIndex(cols.map((_, i) => keyType(i)), opclasses, options, method, expression !== undefined);
+  // PostgreSQL names an expression index after the function: t_to_tsvector_idx, t_binary_quantize_idx
+  const nameParts = gin?.config !== undefined ? ['to_tsvector'] : keys.map((k) => k.name ?? table.columns[k.column].name);
   const name = stmt.name ?? ctx.catalog.uniqueRelationName(table.schema, `${table.name}_${nameParts.join('_')}`, 'idx');
   if (!relationNameFree(ctx, table.schema, name, stmt.ifNotExists)) return;
-  const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where) : undefined;
+  const predicate = stmt.where ? partialPredicate(ctx, table, method, opclasses[0], options, stmt.where, expression !== undefined) : undefined;
   const idx: IndexDef = {
     oid: ctx.catalog.allocateOid(), name, tableOid: table.oid, columns: cols, unique: stmt.unique, primary: false,
-    method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}),
+    method, opclasses, options, ...(gin?.config !== undefined ? { tsvectorConfig: gin.config } : {}), ...(expression ? { expression } : {}),
     ...(predicate ? { predicate } : {}), ...(stmt.where ? { predicateSql: stmt.where.sql } : {}),
   };
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
@@ -127,7 +132,8 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
 /** a partition's copy (at any depth below `parent`) of the parent's index, key columns found by name, added to the partition */
 function partitionIndex(ctx: DdlContext, parent: TableDef, idx: IndexDef, child: TableDef): IndexDef {
   const columns = idx.columns.map((c) => child.columns.findIndex((x) => x.name === parent.columns[c].name));
-  const key = idx.tsvectorConfig !== undefined ? 'to_tsvector' : columns.map((c) => child.columns[c].name).join('_');
+  const key = idx.tsvectorConfig !== undefined ? 'to_tsvector'
+    : idx.expression ? idx.expression.name : columns.map((c) => child.columns[c].name).join('_');
   const own: IndexDef = { ...idx, oid: ctx.catalog.allocateOid(), tableOid: child.oid, columns, parentIndex: idx.oid, name: ctx.catalog.uniqueRelationName(child.schema, `${child.name}_${key}`, 'idx') };
   child.indexes.push(own);
   return own;
@@ -171,10 +177,11 @@ function ginKey(table: TableDef, specs: readonly IndexColumnSpec[]): { column: n
 }
 
 /** The rows a partial index holds, when it can hold only them (see createIndex). */
-function partialPredicate(ctx: DdlContext, table: TableDef, method: string, opclass: string, options: Readonly<Record<string, string>>, where: DdlExpr): IndexCondition[] | undefined {
+function partialPredicate(ctx: DdlContext, table: TableDef, method: string, opclass: string, options: Readonly<Record<string, string>>, where: DdlExpr, expression: boolean): IndexCondition[] | undefined {
   const floats = opclass.startsWith('vector_') || opclass.startsWith('halfvec_');
   const quantized = options.quantization !== undefined && options.quantization.toLowerCase() !== 'f32';
-  if (method !== 'hnsw' || !floats || quantized || table.kind === 'p' || !ctx.bindRowExpr) return undefined;
+  // an expression index holds every row (a superset: the expression's search path has no partial indexes)
+  if (method !== 'hnsw' || !floats || quantized || table.kind === 'p' || !ctx.bindRowExpr || expression) return undefined;
   return predicateConditions(ctx.bindRowExpr(where.tree, table.columns.map((c) => ({ name: c.name, type: c.type })), T.bool));
 }
 
@@ -234,6 +241,33 @@ async function buildVectorIndexesOrNone(ctx: DdlContext, table: TableDef, idx: I
 const builtFor = new WeakMap<IndexDef, IndexDef>();
 
 /**
+ * What an index element indexes: a column, or for HNSW and IVFFlat an expression of one
+ * column (its key, computed for each row by storage: see executor/vector-index-key.ts).
+ * `name`: PostgreSQL's name part for the index (t_binary_quantize_idx).
+ */
+function indexKey(ctx: DdlContext, table: TableDef, c: IndexColumnSpec, method: string): { column: number; expression?: IndexExpression; name?: string } {
+  const vector = method === 'hnsw' || method === 'ivfflat';
+  const expr = c.kind === 'expression' || (c.kind === 'castColumn' && !ownTypeCast(table, c)) ? c.expr : undefined;
+  if (!expr || !vector || !ctx.bindRowExpr) return { column: indexedColumn(table, c) };
+  const bound = ctx.bindRowExpr(expr.tree, table.columns.map((x) => ({ name: x.name, type: x.type })), undefined);
+  const read = columnsRead(bound) ?? [];
+  if (read.length !== 1) throw new SqlError(SqlState.featureNotSupported, `vector index expressions over ${read.length ? 'more than one column' : 'no column'} are not supported yet`);
+  // storage packs sparse rows from a sparsevec column only
+  if (bound.type.oid === OID.sparsevec || table.columns[read[0]].type.oid === OID.sparsevec) {
+    throw new SqlError(SqlState.featureNotSupported, 'sparsevec index expressions are not supported yet');
+  }
+  const expression = indexExpressionOf(bound, read[0]);
+  return { column: read[0], expression, name: expression.name };
+}
+
+/** `(col::type)` of the column's own type (and typmod, or none): the plain column */
+function ownTypeCast(table: TableDef, c: Extract<IndexColumnSpec, { kind: 'castColumn' }>): boolean {
+  const col = table.columns.find((x) => x.name === c.column);
+  const type = col && 'type' in c.type ? c.type.type : undefined;
+  return !!(col && type && type.oid === col.type.oid && (type.typmod < 0 || type.typmod === col.type.typmod));
+}
+
+/**
  * The column an index element names. A cast of a column to its own type — LangChain's
  * `((embedding::vector(4)) vector_cosine_ops)` — is the plain column; other expressions
  * are not supported yet.
@@ -243,9 +277,8 @@ function indexedColumn(table: TableDef, c: IndexColumnSpec): number {
   if (c.kind === 'column') name = c.column;
   else if (c.kind === 'castColumn') {
     const col = table.columns.find((x) => x.name === c.column);
-    const type = col && 'type' in c.type ? c.type.type : undefined;
-    if (col && type && type.oid === col.type.oid && (type.typmod < 0 || type.typmod === col.type.typmod)) name = col.name;
-    else if (col && !type) typeOf(c.type);
+    if (col && ownTypeCast(table, c)) name = col.name;
+    else if (col && !('type' in c.type)) typeOf(c.type);
   }
   if (name === undefined) throw new SqlError(SqlState.featureNotSupported, 'expression indexes are not supported yet');
   const i = table.columns.findIndex((x) => x.name === name);
@@ -284,7 +317,7 @@ async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: Index
     // as PostgreSQL's DefineIndex: a partition's own index of the same definition is attached, not built again
     const names = idx.columns.map((c) => table.columns[c].name);
     const same = leaf.indexes.find((i) => i.parentIndex === undefined && i.method === idx.method && !i.unique
-      && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
+      && i.expression?.sql === idx.expression?.sql && i.columns.length === names.length && i.columns.every((c, k) => leaf.columns[c]?.name === names[k])
       && i.opclasses.join() === idx.opclasses.join() && JSON.stringify(i.options) === JSON.stringify(idx.options));
     if (same) {
       leaf.indexes = leaf.indexes.map((i) => (i === same ? { ...i, parentIndex: idx.oid } : i));
@@ -296,7 +329,7 @@ async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: Index
   if (!indexBuilt(idx)) return;
   const ivf = idx.method === 'ivfflat';
   const lists = Number(idx.options.lists ?? 100);
-  const built = await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(leafIdx, leafIdx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+  const built = await createStoredVectorIndex(ctx, leaf, leafIdx);
   vectorIndexBuilt(ctx, leaf.oid, leafIdx.name);
   // pgvector's ivfbuild.c: fewer sampled vectors than lists
   if (ivf && built.samples !== undefined && built.samples < lists) ctx.notices.push(littleDataNotice());
@@ -310,10 +343,24 @@ export function littleDataNotice(): SqlNotice {
   };
 }
 
+/**
+ * Storage builds `idx`, an index of `table` (a leaf), for its rows, under `name` (another
+ * than its own: REINDEX CONCURRENTLY's index built beside it): an expression index's key
+ * function is given first.
+ */
+export async function createStoredVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, name = idx.name): Promise<VectorIndexBuilt> {
+  if (idx.expression) {
+    const def = { columns: idx.columns, expression: idx.expression };
+    ctx.storage.attachVectorKeys?.(table.oid, [{ key: indexStorageKey(def), toKey: indexKeyFunction(def, table) }]);
+  }
+  return ctx.storage.createVectorIndex(table.oid, vectorIndexSpec(idx, name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+}
+
 /** What storage builds for a vector index (a partition's under its own name) */
 export function vectorIndexSpec(idx: IndexDef, name: string): VectorIndexSpec {
   return {
     name, column: idx.columns[0], op: OPCLASS_OPERATOR[idx.opclasses[0]],
+    ...(idx.expression ? { expression: { key: indexStorageKey({ columns: idx.columns, expression: idx.expression }), dim: idx.expression.type.typmod } } : {}),
     m: Number(idx.options.m ?? 16), efConstruction: Number(idx.options.ef_construction ?? 64),
     ...(idx.method === 'ivfflat' ? { method: 'ivfflat' as const, lists: Number(idx.options.lists ?? 100) } : {}),
     ...quantizationOf(idx.options),
@@ -326,9 +373,10 @@ export function storesVectorIndex(idx: IndexDef, table: TableDef): boolean {
   return (idx.method === 'hnsw' || idx.method === 'ivfflat') && indexBuilt(idx);
 }
 
-function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[], options: Record<string, string>, method: string): void {
-  if (cols.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
-  const col = table.columns[cols[0]];
+/** `types`: the keys' types (an expression's, or the column's); a `bit` expression without a length has no dimensions */
+function validateVectorIndex(types: readonly SqlType[], opclasses: string[], options: Record<string, string>, method: string, expression: boolean): void {
+  if (types.length !== 1) throw new SqlError(SqlState.featureNotSupported, `access method "${method}" does not support multicolumn indexes`);
+  const col = { type: types[0] };
   const typeName = formatType({ oid: col.type.oid, typmod: -1 });
   if (opclasses[0] === 'default') {
     throw new SqlError(SqlState.undefinedObject, `data type ${typeName} has no default operator class for access method "${method}"`, {
@@ -345,7 +393,7 @@ function validateVectorIndex(table: TableDef, cols: number[], opclasses: string[
     throw new SqlError(SqlState.datatypeMismatch, `operator class "${opclasses[0]}" does not accept data type ${typeName}`);
   }
   // bit without a length is bit(1)
-  const dims = col.type.oid === OID.bit && col.type.typmod < 1 ? 1 : col.type.typmod;
+  const dims = col.type.oid === OID.bit && col.type.typmod < 1 && !expression ? 1 : col.type.typmod;
   if (dims < 1) throw new SqlError(SqlState.invalidParameterValue, 'column does not have dimensions');
   const limit = maxDimensions(method, col.type.oid);
   if (dims > limit) throw new SqlError(SqlState.programLimitExceeded, `column cannot have more than ${limit} dimensions for ${method} index`);

@@ -6,9 +6,10 @@
  */
 import { SqlError, SqlState } from '../../errors.js';
 import type { SequenceDef, TableDef } from '../../catalog/catalog.js';
-import { ALL_DATABASE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
+import { ALL_DATABASE_PRIVILEGES, ALL_SCHEMA_PRIVILEGES, ALL_TYPE_PRIVILEGES, changeOwner, hasPrivilege, hasTablePrivilege, isOwner, type Roles, type Securable } from '../../catalog/roles.js';
 import type { AlterTable, BoundDdl, QualifiedName } from '../../sql/ddl/index.js';
 import type { RoleRef } from '../../sql/bind-role.js';
+import { TYPES, formatType, type SqlType } from '../../types/types.js';
 import { creationSchema, findTable, findIndex, findSequence, type DdlContext } from './context.js';
 
 /** The roles and the role DDL runs as (absent: no checks, e.g. the engine's own DDL). */
@@ -160,4 +161,19 @@ function alterOwner(ctx: DdlContext, access: DdlAccess, stmt: AlterTable): Bound
   if (owners.length === 0) return stmt;
   ctx.catalog.version++;
   return { ...stmt, commands: stmt.commands.map((c) => (c.kind === 'owner' ? { kind: 'ignored' } : c)) };
+}
+
+/**
+ * A column's or function's type needs USAGE (aclcheck_error_type): after REVOKE USAGE ON TYPE
+ * t FROM PUBLIC, 42501 `permission denied for type t` for whoever lacks it; an array type's
+ * privileges are its element type's.
+ */
+export function checkTypeUsage(ctx: DdlContext, type: SqlType): void {
+  if (!ctx.access || ctx.catalog.typeAcls.size === 0) return;
+  const info = TYPES.get(type.oid);
+  const base = info?.category === 'A' && info.elem !== undefined ? info.elem : type.oid;
+  const def = ctx.catalog.typeAcls.get(base);
+  if (def && !hasPrivilege(ctx.access.roles, ctx.access.role, def, 'U', ALL_TYPE_PRIVILEGES)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied for type ${formatType({ oid: base, typmod: -1 })}`);
+  }
 }

@@ -20,8 +20,7 @@ import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { mustFindTable, findIndex, type DdlContext } from './context.js';
-import { storesVectorIndex, vectorIndexSpec } from './indexes.js';
-import type { VectorIndexProgress } from '../../storage/api.js';
+import { createStoredVectorIndex, storesVectorIndex } from './indexes.js';
 
 type Reindex = Extract<BoundDdl, { kind: 'reindex' }>;
 
@@ -47,14 +46,13 @@ async function rebuild(ctx: DdlContext, stmt: Reindex, table: TableDef, idx: Ind
     const own = leaf === table ? idx : leaf.indexes.find((i) => i.parentIndex === idx.oid);
     if (own && storesVectorIndex(idx, leaf)) {
       ctx.checkCancelled?.();
-      const progress = (p: VectorIndexProgress) => ctx.indexBuild?.storage(p);
       if (stmt.concurrently) {
         const beside = besideName(leaf, own.name);
-        await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, beside), ctx.interrupted, progress);
+        await createStoredVectorIndex(ctx, leaf, own, beside);
         await ctx.storage.renameVectorIndex(leaf.oid, beside, own.name);
       } else {
         await ctx.storage.dropVectorIndex(leaf.oid, own.name);
-        await ctx.storage.createVectorIndex(leaf.oid, vectorIndexSpec(idx, own.name), ctx.interrupted, progress);
+        await createStoredVectorIndex(ctx, leaf, own);
       }
     }
     if (leaf !== table) ctx.indexBuild?.partitionDone();

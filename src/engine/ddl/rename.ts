@@ -6,6 +6,8 @@ import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
 import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
+import { renameStoredVectorIndex } from './storage-undo.js';
 
 type Rename = Extract<BoundDdl, { kind: 'rename' }>;
 
@@ -53,8 +55,7 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
 async function renameInStorage(ctx: DdlContext, t: TableDef, idx: IndexDef, to: string): Promise<void> {
   if (t.kind === 'p') return;
   if (idx.method === 'hnsw' || idx.method === 'ivfflat') {
-    await ctx.storage.renameVectorIndex(t.oid, idx.name, to);
-    ctx.undoStorage?.(() => ctx.storage.renameVectorIndex(t.oid, to, idx.name));
+    await renameStoredVectorIndex(ctx, t.oid, idx.name, to);
   } else if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
     ctx.storage.renameUniqueKey(t.oid, idx.name, to);
     ctx.undoStorage?.(() => ctx.storage.renameUniqueKey(t.oid, to, idx.name));
@@ -80,5 +81,11 @@ function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string
   table.columns = table.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
   // partitions share their parent's column names
   for (const leaf of childPartitions(ctx.catalog, table)) leaf.columns = leaf.columns.map((c, j) => (j === i ? { ...c, name: to } : c));
+  // an expression index's text names the column (its key in storage does not)
+  for (const t of [table, ...childPartitions(ctx.catalog, table)]) {
+    // (the index column keeps its name, as in PostgreSQL)
+    t.indexes = t.indexes.map((x) => (x.expression
+      ? { ...x, expression: { ...indexExpressionOf(indexKeyExpr({ columns: x.columns, expression: x.expression }, t), x.columns[0]), name: x.expression.name } } : x));
+  }
   renameColumnInPolicies(ctx, table, from, to);
 }

@@ -57,6 +57,12 @@ export async function dropVectorIndex(ctx: DdlContext, tableOid: number, spec: V
   });
 }
 
+/** Rename a table's vector index in storage; undone, it takes its old name back. */
+export async function renameStoredVectorIndex(ctx: DdlContext, tableOid: number, from: string, to: string): Promise<void> {
+  await ctx.storage.renameVectorIndex?.(tableOid, from, to);
+  ctx.undoStorage?.(() => ctx.storage.renameVectorIndex?.(tableOid, to, from));
+}
+
 /** A text (GIN) index was created on a table's storage: dropped again if undone. */
 export function textIndexCreated(ctx: DdlContext, tableOid: number, name: string): void {
   ctx.undoStorage?.(async () => {

@@ -16,6 +16,9 @@ function keyed(data: CatalogData): Keyed {
   for (const f of data.functions ?? []) m.set(`f${f.oid}`, f);
   if (data.publicSchema) m.set('npublic', data.publicSchema);
   for (const n of data.schemas ?? []) m.set(`N${n.oid}`, n);
+  for (const d of data.defaultAcls ?? []) m.set(`d${d.oid}`, d);
+  for (const d of data.procAcls ?? []) m.set(`p${d.oid}`, d);
+  for (const d of data.typeAcls ?? []) m.set(`y${d.oid}`, d);
   return m;
 }
 
@@ -68,7 +71,9 @@ export function undoObjects(before: CatalogData, current: CatalogData, touched: 
     extensions: merge('e', current.extensions, (e) => `e${e.name}`),
     functions: merge('f', current.functions ?? [], (f) => `f${f.oid}`),
     publicSchema: pick('npublic', current.publicSchema),
-    defaultAcls: current.defaultAcls,
+    defaultAcls: merge('d', current.defaultAcls ?? [], (d) => `d${d.oid}`),
     schemas: merge('N', current.schemas ?? [], (n) => `N${n.oid}`),
+    procAcls: merge('p', current.procAcls ?? [], (d) => `p${d.oid}`),
+    typeAcls: merge('y', current.typeAcls ?? [], (d) => `y${d.oid}`),
   };
 }

@@ -10,11 +10,12 @@ import type { SelectBinder } from '../bind-select.js';
 import { Scope } from '../scope.js';
 import { treeOf, type ParsedExpr } from './parsed-expr.js';
 
-/** An expression over a row with these columns, cast (assignment context) to `type`. */
-export function bindRowExpr(binder: SelectBinder, expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType): Expr {
+/** An expression over a row with these columns, cast (assignment context) to `type` (undefined: of its own type, an index key). */
+export function bindRowExpr(binder: SelectBinder, expr: ParsedExpr, columns: readonly { name: string; type: SqlType }[], type: SqlType | undefined): Expr {
   const scope = new Scope(null);
   scope.add('', columns.map((c) => ({ name: c.name, type: c.type, tableOid: 0, attnum: 0 })));
-  const bound = bindExpr(treeOf(expr) as never, scope, binder.ctx('DEFAULT expressions'));
+  const bound = bindExpr(treeOf(expr) as never, scope, binder.ctx(type ? 'DEFAULT expressions' : 'index expressions'));
+  if (!type) return bound;
   // an unknown literal ('0') takes the column's type directly, as in CREATE TABLE … DEFAULT '0'
   return coerce(binder.env, bound, type, 'assignment', () => `default for column of type ${formatType(type)}`);
 }

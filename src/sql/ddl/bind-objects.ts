@@ -70,7 +70,7 @@ function indexColumn(e: IndexElem): IndexColumnSpec {
   const cast = e.expr && 'TypeCast' in e.expr ? e.expr.TypeCast : undefined;
   const ref = cast?.arg && 'ColumnRef' in cast.arg ? cast.arg.ColumnRef : undefined;
   const field = ref?.fields?.length === 1 ? ref.fields[0] : undefined;
-  if (cast && field && 'String' in field) return { kind: 'castColumn', column: field.String.sval ?? '', type: typeRef(cast.typeName), ...opclass };
+  if (cast && field && 'String' in field) return { kind: 'castColumn', column: field.String.sval ?? '', type: typeRef(cast.typeName), expr: ddlExpr(e.expr!), ...opclass };
   return { kind: 'expression', expr: ddlExpr(e.expr!), ...opclass };
 }
 

@@ -149,7 +149,7 @@ export type Drop =
 export type IndexColumnSpec =
   | { readonly kind: 'column'; readonly column: string; readonly opclass?: string }
   /** `(col::type)`: the plain column when the type is the column's own (LangChain writes this) */
-  | { readonly kind: 'castColumn'; readonly column: string; readonly type: TypeRef; readonly opclass?: string }
+  | { readonly kind: 'castColumn'; readonly column: string; readonly type: TypeRef; readonly expr: DdlExpr; readonly opclass?: string }
   | { readonly kind: 'expression'; readonly expr: DdlExpr; readonly opclass?: string };
 
 export interface CreateIndex {
