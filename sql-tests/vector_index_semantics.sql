@@ -136,6 +136,16 @@ SELECT * FROM vis ORDER BY val <-> '[3,3,3]';
 RESET ivfflat.iterative_scan;
 RESET ivfflat.max_probes;
 DROP TABLE vis;
+-- an expression index: its key's NULL and zero values are left out too
+CREATE TABLE vise (id int, v vector(3));
+INSERT INTO vise VALUES (1, '[0,0,0]'), (2, '[1,2,3]'), (3, '[1,1,1]'), (4, NULL), (5, '[1,2,4]');
+CREATE INDEX vise_h ON vise USING hnsw ((v::halfvec(3)) halfvec_cosine_ops);
+SELECT id FROM vise ORDER BY v::halfvec(3) <=> '[3,3,3]';
+SELECT id FROM vise ORDER BY v::halfvec(3) <=> '[3,3,3]' LIMIT 10;
+REINDEX INDEX CONCURRENTLY vise_h;
+SELECT id FROM vise ORDER BY v::halfvec(3) <=> '[3,3,3]' LIMIT 10;
+EXPLAIN (COSTS OFF) SELECT id FROM vise ORDER BY v::halfvec(3) <=> '[3,3,3]';
+DROP TABLE vise;
 RESET enable_seqscan;
 -- each leaf's IVFFlat indexes, once per TRUNCATE of it
 CREATE TABLE visp (id int, v vector(2)) PARTITION BY RANGE (id);
