@@ -5,10 +5,11 @@
  * had before; afterwards the new index answers, also after a second rebuild and a restart.
  * ALTER INDEX RENAME keeps the index searched (storage follows the name), ROLLBACK puts the
  * name back, and an index created under the old name does not overwrite the renamed one's files.
+ * A crash during the build leaves the half-built index in no catalog: the next start drops it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -27,8 +28,9 @@ async function segmentsViaIndex(c: pg.Client): Promise<number> {
 
 const ids = async (c: pg.Client) => (await c.query(QUERY)).rows.map((r) => r.id as number);
 
-async function building(c: pg.Client): Promise<boolean> {
-  const r = await c.query("SELECT 1 FROM pg_stat_progress_create_index WHERE command = 'REINDEX CONCURRENTLY'");
+/** A REINDEX CONCURRENTLY is running (`indexing`: and has indexed rows, so it sealed what was growing first). */
+async function building(c: pg.Client, indexing = false): Promise<boolean> {
+  const r = await c.query(`SELECT 1 FROM pg_stat_progress_create_index WHERE command = 'REINDEX CONCURRENTLY'${indexing ? ' AND tuples_done > 0' : ''}`);
   return r.rows.length > 0;
 }
 
@@ -101,6 +103,59 @@ test('REINDEX CONCURRENTLY: queries use the old index during the build, the new 
     b = await connect();
     assert.equal(await segmentsViaIndex(b), 1);
     assert.deepEqual(await ids(b), final);
+  } finally {
+    await a.end().catch(() => {});
+    await b.end().catch(() => {});
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a REINDEX CONCURRENTLY cut short by a crash leaves no index the catalog does not name', { timeout: 180000 }, async (t) => {
+  if (process.env.QUIVER_TEST_PORT) return t.skip('needs its own server process');
+  const dataDir = await mkdtemp(join(tmpdir(), 'quiver-reindex-crash-'));
+  let server: QuiverServer | undefined = await startQuiver({ dataDir });
+  const connect = async () => {
+    const c = new pg.Client({ host: '127.0.0.1', port: server!.port, user: 'postgres', database: 'postgres' });
+    await c.connect();
+    c.on('error', () => {});
+    return c;
+  };
+  let a = await connect();
+  let b = await connect();
+  // each sealed segment's files: its rows and, here, one index
+  const files = async () => {
+    const names = await readdir(join(dataDir, 'segments'));
+    return { segments: names.filter((n) => n.endsWith('.arrow')).length, indexes: names.filter((n) => n.endsWith('.usearch')).length, building: names.some((n) => n.includes('.building-')) };
+  };
+  try {
+    await a.query('CREATE TABLE rc (id int PRIMARY KEY, v vector(64))');
+    await a.query(`INSERT INTO rc SELECT i, (SELECT array_agg(random())::vector FROM generate_series(1, 64) WHERE i > 0) FROM generate_series(1, ${ROWS}) i`);
+    await a.query('CREATE INDEX rc_v ON rc USING hnsw (v vector_l2_ops)');
+    // growing rows: the rebuild seals them first, which records the new index in the manifest
+    await a.query(`INSERT INTO rc SELECT i, (SELECT array_agg(random())::vector FROM generate_series(1, 64) WHERE i > 0) FROM generate_series(${ROWS + 1}, ${ROWS + 500}) i`);
+    const reindex = a.query('REINDEX INDEX CONCURRENTLY rc_v').catch(() => undefined);
+    let seen = false;
+    for (let i = 0; i < 4000 && !seen; i++) {
+      seen = await building(b, true);
+      if (!seen) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(seen, 'the rebuild was seen running');
+    await server.crash();
+    await reindex;
+    server = await startQuiver({ dataDir });
+    a = await connect();
+    b = await connect();
+    // a plain REINDEX runs after any build the start queued; then each segment has one index file
+    await a.query('REINDEX INDEX rc_v');
+    let now = await files();
+    for (let i = 0; i < 200 && now.building; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      now = await files();
+    }
+    assert.equal(now.indexes, now.segments, JSON.stringify(now));
+    // (the small second segment is ranked exactly, index or not)
+    assert.ok(await segmentsViaIndex(b) >= 1);
   } finally {
     await a.end().catch(() => {});
     await b.end().catch(() => {});

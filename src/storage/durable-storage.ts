@@ -1390,6 +1390,23 @@ export class DurableStorage implements Storage {
     }
   }
 
+  /**
+   * Drop the vector indexes the catalog does not name (`indexNames`: each live table's
+   * index names): one built beside another by a REINDEX CONCURRENTLY that a crash stopped,
+   * or one whose CREATE INDEX never had its catalog entry made durable. Left, it would be
+   * built again for every segment sealed from then on.
+   */
+  async pruneVectorIndexes(indexNames: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
+    for (const [id, t] of [...this.tables]) {
+      const names = indexNames.get(id);
+      if (!names) continue;
+      for (const spec of t.vectorIndexes.filter((x) => !names.has(x.name))) {
+        this.log.info({ table: id, index: spec.name }, 'dropping a vector index the catalog does not have');
+        await this.dropVectorIndex(id, spec.name);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------
   // Transactions
 
