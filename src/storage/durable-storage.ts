@@ -684,6 +684,19 @@ export class DurableStorage implements Storage {
     return m;
   }
 
+  /**
+   * The file for a segment's index, named after the index; another index of the segment may
+   * have that name's file already (renamed to its name: ALTER INDEX RENAME, REINDEX
+   * CONCURRENTLY's swap), which must not be overwritten: then a numbered one.
+   */
+  private annFileName(t: TableState, seg: SealedSegment, meta: SegmentMeta, spec: VectorIndexSpec, ext: string): string {
+    const base = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const taken = new Set(Object.values(meta.annFiles ?? {}));
+    let file = `${base}.${ext}`;
+    for (let n = 1; taken.has(file); n++) file = `${base}-${n}.${ext}`;
+    return file;
+  }
+
   /** Build the ANN indexes a sealed segment lacks (in a worker thread), then record their files. */
   private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal, tracker?: IndexBuildTracker): Promise<void> {
     for (const spec of t.vectorIndexes) {
@@ -692,7 +705,7 @@ export class DurableStorage implements Storage {
       const job = source && segmentIndexJob(spec, t.layout.columns[spec.column].type, source.dim);
       if (!source || !job) continue;
       const t0 = performance.now();
-      const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${job.method === 'ivfflat' ? 'ivf' : 'usearch'}`;
+      const file = this.annFileName(t, seg, meta, spec, job.method === 'ivfflat' ? 'ivf' : 'usearch');
       const onRows = tracker?.index === spec.name ? (rows: number) => tracker.rowsInSegment(rows) : undefined;
       let index: AnnIndex;
       try {
@@ -936,19 +949,31 @@ export class DurableStorage implements Storage {
   async renameVectorIndex(tableId: number, from: string, to: string): Promise<void> {
     const t = this.tables.get(tableId);
     if (!t || !t.vectorIndexes.some((x) => x.name === from)) return;
-    const renamed = <V>(r: Record<string, V> | undefined): Record<string, V> | undefined =>
-      r && from in r ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k === from ? to : k, v])) : r;
-    await this.enqueueMaintenance('index build', t.id, async () => {
-      t.vectorIndexes = t.vectorIndexes.map((x) => (x.name === from ? { ...x, name: to } : x));
+    await this.enqueueMaintenance('index rename', t.id, async () => {
+      // everything in memory changes before the first await: no search sees a half-renamed index
+      const replaced = t.vectorIndexes.find((x) => x.name === to);
+      const files: string[] = replaced?.centers ? [replaced.centers] : [];
+      t.vectorIndexes = t.vectorIndexes.filter((x) => x !== replaced).map((x) => (x.name === from ? { ...x, name: to } : x));
+      const rename = <V>(byName: Record<string, V> | undefined, gone?: (v: V) => void): Record<string, V> | undefined => {
+        if (!byName) return byName;
+        if (to in byName) gone?.(byName[to]);
+        const { [from]: moved, [to]: _replaced, ...rest } = byName;
+        return moved === undefined ? rest : { ...rest, [to]: moved };
+      };
       for (const meta of t.segMeta) {
-        meta.annFiles = renamed(meta.annFiles);
-        meta.annRecall = renamed(meta.annRecall);
+        meta.annFiles = rename(meta.annFiles, (f) => files.push(f));
+        meta.annRecall = rename(meta.annRecall);
       }
       for (const m of t.ann.values()) {
         const index = m.get(from);
-        if (index) { m.delete(from); m.set(to, index); }
+        m.get(to)?.close();
+        m.delete(to);
+        if (index) {
+          m.delete(from);
+          m.set(to, index);
+        }
       }
-      await this.saveManifest(t);
+      await this.saveManifest(t, [], files);
     });
   }
 
@@ -1310,6 +1335,15 @@ export class DurableStorage implements Storage {
     this.persistManifest(t);
   }
 
+  renameUniqueKey(tableId: number, from: string, to: string): void {
+    const t = this.tables.get(tableId);
+    const key = t?.uniqueKeys.get(from);
+    if (!t || !key) return;
+    t.uniqueKeys.delete(from);
+    t.uniqueKeys.set(to, { ...key, spec: { ...key.spec, name: to } });
+    this.persistManifest(t);
+  }
+
   /**
    * Unique-key DDL is synchronous in the contract; the manifest write is queued in log
    * order, so the catalog image the engine saves right after it is durable only after it.
@@ -1326,6 +1360,23 @@ export class DurableStorage implements Storage {
       if (liveTableIds.has(id)) continue;
       this.log.info({ table: id }, 'dropping storage of a table the catalog does not have');
       await this.dropTable(id);
+    }
+  }
+
+  /**
+   * Drop the vector indexes the catalog does not name (`indexNames`: each live table's
+   * index names): one built beside another by a REINDEX CONCURRENTLY that a crash stopped,
+   * or one whose CREATE INDEX never had its catalog entry made durable. Left, it would be
+   * built again for every segment sealed from then on.
+   */
+  async pruneVectorIndexes(indexNames: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
+    for (const [id, t] of [...this.tables]) {
+      const names = indexNames.get(id);
+      if (!names) continue;
+      for (const spec of t.vectorIndexes.filter((x) => !names.has(x.name))) {
+        this.log.info({ table: id, index: spec.name }, 'dropping a vector index the catalog does not have');
+        await this.dropVectorIndex(id, spec.name);
+      }
     }
   }
 
