@@ -112,7 +112,7 @@ for (const table of ['iq', 'iqp']) {
     }
   });
 
-  test(`${table}, index forced, no LIMIT: iterative scan returns every indexed row nearest first; without it hnsw.ef_search rows (a partition)`, async () => {
+  test(`${table}, index forced, no LIMIT: iterative scan returns every indexed row nearest first, up to hnsw.max_scan_tuples; without it hnsw.ef_search rows (a partition)`, async () => {
     await sql('SET enable_seqscan = off');
     try {
       const q = vec();
@@ -123,6 +123,15 @@ for (const table of ['iq', 'iqp']) {
       assert.deepEqual(ids(rows).sort((a, b) => a - b), expected);
       const d = rows.map((r) => r[1] as number);
       assert.ok(d.every((x, i) => i === 0 || d[i - 1] <= x), 'nearest first');
+      // hnsw.max_scan_tuples bounds it (each partition's scan, as pgvector's Merge Append of them)
+      await sql('SET hnsw.max_scan_tuples = 100');
+      const bounded = prepare(`SELECT id, v <=> '${q}' AS d FROM ${table} ORDER BY v <=> '${q}'`);
+      const some = collect(runPlan(bounded.plan, bounded.rc, bounded.env));
+      assert.equal(some.length, table === 'iqp' ? 200 : 100);
+      assert.deepEqual(ids(some).filter(excluded), []);
+      const bd = some.map((r) => r[1] as number);
+      assert.ok(bd.every((x, i) => i === 0 || bd[i - 1] <= x), 'nearest first');
+      await sql('RESET hnsw.max_scan_tuples');
       await sql('RESET hnsw.iterative_scan');
       await sql('SET hnsw.ef_search = 25');
       const capped = prepare(`SELECT id FROM ${table} ORDER BY v <=> '${q}'`);
@@ -135,6 +144,7 @@ for (const table of ['iq', 'iqp']) {
       assert.deepEqual(even, few.filter((id) => id % 2 === 0), 'the filter applies to what one search yields');
     } finally {
       await sql('RESET hnsw.ef_search');
+      await sql('RESET hnsw.max_scan_tuples');
       await sql('RESET hnsw.iterative_scan');
       await sql('RESET enable_seqscan');
     }

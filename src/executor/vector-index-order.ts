@@ -9,9 +9,10 @@
  *     partition's index (a Merge Append of index scans: 2 partitions, 20 rows). Quiver runs
  *     the LIMIT ef_search top-k (every path: query workers, cluster query nodes) on the
  *     scan without its filter, per partition, then merges and filters.
- *   - HNSW with iterative scan (strict_order or relaxed_order): every row the scan's
- *     condition passes, nearest first (exact order, which relaxed_order also allows).
- *     hnsw.max_scan_tuples is not applied.
+ *   - HNSW with iterative scan (strict_order or relaxed_order): the hnsw.max_scan_tuples
+ *     nearest rows (at least ef_search), nearest first (exact order, which relaxed_order
+ *     also allows), then the filter. pgvector counts the elements its walk visits and,
+ *     once past the bound, returns every visited one: about that many rows (hnswscan.c).
  *   - IVFFlat: the rows of the ivfflat.probes lists nearest the query (of ivfflat.max_probes
  *     lists with ivfflat.iterative_scan on) in each indexed sealed segment, and every row not
  *     in one (the growing segment), filtered, nearest first.
@@ -43,10 +44,10 @@ export function* vectorIndexOrder(plan: TopKPlan, offsetN: number, rc: RunContex
     const iterative = (setting('ivfflat.iterative_scan') ?? 'off') !== 'off';
     const probes = Math.max(1, Number(setting(iterative ? 'ivfflat.max_probes' : 'ivfflat.probes') ?? 1) || 1);
     rows = ordered(plan, probedRows(plan, scan, probes, rc, env), env);
-  } else if ((setting('hnsw.iterative_scan') ?? 'off') !== 'off') {
-    rows = yield* gather(run({ kind: 'sort', schema: scan.schema, input: scan, keys: plan.keys }));
   } else {
-    const ef = Math.max(1, Number(setting('hnsw.ef_search') ?? 40) || 40);
+    let ef = Math.max(1, Number(setting('hnsw.ef_search') ?? 40) || 40);
+    // an iterative scan goes on to hnsw.max_scan_tuples rows
+    if ((setting('hnsw.iterative_scan') ?? 'off') !== 'off') ef = Math.max(ef, Number(setting('hnsw.max_scan_tuples') ?? 20000) || 20000);
     // the searches count into this node's statistics (EXPLAIN ANALYZE)
     const stats = rc.vectorStats && (rc.vectorStats.get(plan) ?? emptyVectorStats());
     if (stats) rc.vectorStats!.set(plan, stats);
