@@ -77,6 +77,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const live = new Set<number>();
   for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
   await storage.pruneTables(live);
+  // and of a vector index whose catalog entry it does not have (a REINDEX CONCURRENTLY's new index, cut short)
+  const indexNames = new Map<number, Set<string>>();
+  for (const db of engine.databases.values()) for (const t of db.tables.values()) indexNames.set(t.oid, new Set(t.indexes.map((i) => i.name)));
+  await storage.pruneVectorIndexes(indexNames);
   // roles created in SQL log in with their stored SCRAM/md5 secret (the wire layer gets a lookup, not the catalog)
   if (security.auth) security.auth.storedSecret = (user) => engine.storedSecret(user);
   const hba = security.hba;

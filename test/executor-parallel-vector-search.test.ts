@@ -9,17 +9,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
 import { collect, runPlan, type RunContext } from '../src/executor/operators.js';
 import { compileExpr, type ExecEnv } from '../src/executor/expr.js';
 import { parallelExactVectorTopK, parallelIndexedVectorTopK, type VectorKey } from '../src/executor/parallel-vector-search.js';
 import type { Plan } from '../src/planner/plan.js';
 import { QueryWorkerPool } from '../src/query-worker/pool.js';
-import { loadParser } from '../src/sql/parser.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
+import type { DurableStorage } from '../src/storage/durable-storage.js';
 import type { Backend } from '../src/wire/backend.js';
-import type { Row, Value } from '../src/types/types.js';
+import type { Row } from '../src/types/types.js';
 import type { DistanceOp } from '../src/ann/api.js';
+import { findTopK, insertRows, openSession, seededVectors, sessionPlan } from './support/session-plans.js';
 
 const DIM = 64;
 const dir = mkdtempSync(join(tmpdir(), 'quiver-pvs-'));
@@ -27,33 +26,13 @@ let storage: DurableStorage;
 let backend: Backend;
 let pool: QueryWorkerPool;
 
-/** What the test needs of a session beyond the Backend interface. */
-interface SessionInternals {
-  runContext(txn: undefined): RunContext;
-  execEnv(params: readonly Value[], rc: RunContext): ExecEnv;
-}
+const vec = seededVectors(42, DIM);
 
-let seed = 42;
-const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
-const vec = () => `[${Array.from({ length: DIM }, () => rnd().toFixed(4)).join(',')}]`;
-
-async function sql(text: string): Promise<void> {
-  await backend.execute(backend.prepare(text, []), []);
-}
-
-async function insert(table: string, from: number, to: number): Promise<void> {
-  for (let start = from; start < to; start += 500) {
-    const values: string[] = [];
-    for (let i = start; i < Math.min(to, start + 500); i++) values.push(`(${i}, ${i % 10}, '${vec()}')`);
-    await sql(`INSERT INTO ${table} VALUES ${values.join(',')}`);
-  }
-}
+let sql: (text: string) => Promise<void>;
+const insert = (table: string, from: number, to: number) => insertRows(sql, table, from, to, (i) => `(${i}, ${i % 10}, '${vec()}')`);
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  backend = new Engine(storage).create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  ({ storage, backend, sql } = await openSession(dir));
   pool = new QueryWorkerPool(2);
   for (const t of ['items', 'plain']) {
     await sql(`CREATE TABLE ${t} (id int PRIMARY KEY, tag int, v vector(${DIM}))`);
@@ -83,22 +62,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function findTopK(plan: Plan): Extract<Plan, { kind: 'topk' }> {
-  if (plan.kind === 'topk') return plan;
-  if ('input' in plan) return findTopK(plan.input);
-  throw new Error(`no Top-K in ${plan.kind}`);
-}
-
 /** The Top-K node of a query, its distance key, and a run context as the session makes them. */
 function prepare(text: string): { topk: Extract<Plan, { kind: 'topk' }>; key: VectorKey; k: number; rc: RunContext; env: ExecEnv } {
-  const stmt = backend.prepare(text, []) as unknown as { bound: { kind: string; plan: Plan } };
-  const topk = findTopK(stmt.bound.plan);
+  const { plan, rc, env } = sessionPlan(backend, text);
+  const topk = findTopK(plan);
+  assert.ok(topk, `no Top-K in ${plan.kind}`);
   const e = topk.keys[0].expr;
   assert.ok(e.kind === 'call' && e.args[0].kind === 'column');
   const key: VectorKey = { column: e.args[0].index, query: e.args[1], op: e.name as DistanceOp, half: false };
-  const session = backend as unknown as SessionInternals;
-  const rc = session.runContext(undefined);
-  const env = session.execEnv([], rc);
   const k = Number(compileExpr(topk.limit!)([], env));
   return { topk, key, k, rc, env };
 }

@@ -39,6 +39,11 @@ export interface AnnIndex {
    */
   search(query: Float32Array, k: number, breadth: number): AnnHit[];
   /**
+   * IVFFlat: every position in the `probes` lists nearest the query, nearest first — what
+   * pgvector's scan without a LIMIT returns. Undefined for indexes without lists.
+   */
+  probeLists?(query: Float32Array, probes: number): AnnHit[];
+  /**
    * In-graph filtered search: the best `k` positions set in `allowed` (one bit per
    * position, LSB first), the walk skipping the others. After `budget` filter checks the
    * walk gives up (`exhausted`: the caller must search another way). Undefined when this

@@ -322,6 +322,15 @@ export class IvfIndex implements AnnIndex {
     return top.sorted();
   }
 
+  /** Every position in the `probes` nearest lists: search() for exactly as many as they hold. */
+  probeLists(query: Float32Array, probes: number): AnnHit[] {
+    if (this.size === 0 || this.positions.length === 0) return [];
+    const order = this.listOrder(query);
+    let held = 0;
+    for (let i = 0; i < Math.min(probes, this.lists); i++) held += this.offsets[order[i] + 1] - this.offsets[order[i]];
+    return this.search(query, held, probes);
+  }
+
   /** The ranking distance (the SQL operator's order; exact output distances are recomputed by the caller). */
   private rankDistance(q: Float32Array, v: Float32Array, o: number, qNorm: number): number {
     const dim = this.dimensions;

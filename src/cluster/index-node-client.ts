@@ -7,7 +7,7 @@
  * because an index node did.
  */
 import { IndexBuildAborted } from '../ann/build.js';
-import type { RemoteHnswBuild, RemoteHnswResult, RemoteIndexBuilder } from '../storage/shared-log.js';
+import type { RemoteIndexBuild, RemoteIndexResult, RemoteIndexBuilder } from '../storage/shared-log.js';
 import type { IndexNodeRequest, IndexNodeResponse } from './index-node.js';
 import { FramedConnection } from './query-node-protocol.js';
 
@@ -87,7 +87,7 @@ export class IndexNodeClient implements RemoteIndexBuilder {
     return best;
   }
 
-  buildHnsw(build: RemoteHnswBuild, signal?: AbortSignal): Promise<RemoteHnswResult | undefined> {
+  buildIndex(build: RemoteIndexBuild, signal?: AbortSignal): Promise<RemoteIndexResult | undefined> {
     const address = this.pick();
     if (!address) return Promise.resolve(undefined);
     if (signal?.aborted) return Promise.reject(new IndexBuildAborted());

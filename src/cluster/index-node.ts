@@ -1,12 +1,16 @@
 /**
- * The `index` role: builds sealed segments' HNSW indexes for the data leader, so the
- * leader's cores keep serving while a big index is built (Milvus' index nodes). A request
- * names the segment by its file in the object store; the node fetches it, builds the index
- * in a worker thread with the standalone server's build code (recall calibration and the
- * stranded-region rebuild included), puts the index file in the object store under the
- * name the leader chose, and answers with what the leader needs to open it (quantizer
- * parameters, recall curve). One connection may send several builds; a build whose
- * connection closes, or that is cancelled, is abandoned.
+ * The `index` role: builds sealed segments' ANN indexes for the data leader, so the
+ * leader's cores keep serving while a big index is built (Milvus' index nodes). Every
+ * kind the leader builds per segment: HNSW (quantized, L1, partial, of bit strings or of
+ * sparse vectors) and IVFFlat (the segment's rows assigned to the lists of the centers
+ * the leader trained at CREATE INDEX). A request names the segment, and an IVFFlat
+ * index's centers, by their files in the object store; the node fetches them, builds the
+ * index in a worker thread with the leader's own build code (segment-index-build.ts:
+ * recall calibration and the stranded-region rebuild included), puts the index file in
+ * the object store under the name the leader chose, and answers with what the leader
+ * needs to open it (the rows it holds, quantizer parameters, recall curve). One
+ * connection may send several builds; a build whose connection closes, or that is
+ * cancelled, is abandoned.
  *
  * Frames as in query-node-protocol.ts.
  */
@@ -14,18 +18,18 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { buildIndexFile } from '../ann/build.js';
-import type { HnswIndex } from '../ann/hnsw.js';
-import type { ObjectStore, RemoteHnswBuild, RemoteHnswResult } from '../storage/shared-log.js';
-import { sharedVectorsOfFile } from '../storage/segment.js';
+import type { ObjectStore, RemoteIndexBuild, RemoteIndexResult } from '../storage/shared-log.js';
+import { storedColumn } from '../storage/index-key-column.js';
+import { decodeSegment } from '../storage/segment.js';
+import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
 import { checkFileKey, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
 
 export type IndexNodeRequest =
-  | { readonly kind: 'build'; readonly id: number; readonly build: RemoteHnswBuild }
+  | { readonly kind: 'build'; readonly id: number; readonly build: RemoteIndexBuild }
   | { readonly kind: 'cancel'; readonly id: number };
 
 export type IndexNodeResponse =
-  | { readonly id: number; readonly ok: true; readonly result: RemoteHnswResult }
+  | { readonly id: number; readonly ok: true; readonly result: RemoteIndexResult }
   /** `elsewhere`: this node cannot build it (a file it cannot fetch): the leader builds it itself */
   | { readonly id: number; readonly ok: false; readonly message: string; readonly elsewhere?: boolean };
 
@@ -51,44 +55,39 @@ export interface RunningIndexNode {
 }
 
 
-/** The segment's vectors as one contiguous array (the build worker takes it over). */
-function denseVectors(file: string, bytes: Uint8Array, column: number, dim: number): Float32Array {
-  const shared = sharedVectorsOfFile(file, bytes, column);
-  if (!shared || shared.dim !== dim) throw new NotHere(`${file} has no ${dim}-dimensional vector column ${column}`);
-  const out = new Float32Array(shared.count * dim);
-  let at = 0;
-  for (const c of shared.chunks) {
-    out.set(new Float32Array(c.buffer, c.byteOffset, c.rows * dim), at);
-    at += c.rows * dim;
-  }
-  return out;
-}
-
 export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningIndexNode> {
   mkdirSync(opts.workDir, { recursive: true });
   let built = 0;
   let nextTemp = 1;
 
-  async function build(req: RemoteHnswBuild, signal: AbortSignal): Promise<RemoteHnswResult> {
-    const key = req.segmentFile;
+  /** Fetch `key` from the object store into `dir`; NotHere when it is not there (the leader builds the index itself). */
+  async function fetchObject(key: string, dir: string): Promise<string> {
     checkFileKey(key);
+    const path = join(dir, key);
+    if (!(await opts.objects.get(key, path))) throw new NotHere(`${key} is not in the object store`);
+    return path;
+  }
+
+  async function build(req: RemoteIndexBuild, signal: AbortSignal): Promise<RemoteIndexResult> {
+    const { job, segmentFile } = req;
     checkFileKey(req.indexFile);
+    if (!canBuildSegmentIndex(job)) throw new NotHere(`this node cannot build ${job.method} indexes for ${job.op}${job.sparse ? ' on sparse vectors' : ''}`);
     const t0 = performance.now();
     const work = join(opts.workDir, `build-${nextTemp++}`);
     mkdirSync(work, { recursive: true });
+    opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, op: job.op }, 'building an index for a data node');
     try {
-      const segPath = join(work, key);
-      if (!(await opts.objects.get(key, segPath))) throw new NotHere(`${key} is not in the object store`);
-      const vectors = denseVectors(key, await readFile(segPath), req.column, req.dim);
-      if (vectors.length / req.dim !== req.count) throw new NotHere(`${key} has ${vectors.length / req.dim} rows, the request says ${req.count}`);
+      const seg = decodeSegment(0, segmentFile, await readFile(await fetchObject(segmentFile, work)), req.columns);
+      if (seg.length !== req.rows) throw new NotHere(`${segmentFile} has ${seg.length} rows, the request says ${req.rows}`);
+      const centers = job.centers ? await fetchObject(job.centers, work) : undefined;
       const indexPath = join(work, req.indexFile);
-      const index = await buildIndexFile(req.op, vectors, req.count, req.dim, req.options, indexPath, signal) as HnswIndex;
-      const ref = index.fileRef();
-      const result: RemoteHnswResult = { ...(ref.quantizerParams ? { params: ref.quantizerParams } : {}), ...(index.recallCurve ? { curve: index.recallCurve } : {}) };
+      const index = await buildSegmentIndex(seg, job, storedColumn(job.column, job.dim), indexPath, centers, signal);
+      const { path: _here, ...file } = index.fileRef!();
+      const result: RemoteIndexResult = { file, ...(index.recallCurve ? { curve: index.recallCurve } : {}) };
       index.close();
       await opts.objects.put(req.indexFile, indexPath);
       built++;
-      opts.logger.info({ segment: key, index: req.indexFile, rows: req.count, ms: Math.round(performance.now() - t0) }, 'built an index for a data node');
+      opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, rows: file.size, ms: Math.round(performance.now() - t0) }, 'built an index for a data node');
       return result;
     } finally {
       rmSync(work, { recursive: true, force: true });

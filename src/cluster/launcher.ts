@@ -36,7 +36,7 @@ export interface LocalClusterOptions {
   readonly queryNodes?: number;
   /** each query node's worker threads (default: its --query-workers default, the cores) */
   readonly queryNodeWorkers?: number;
-  /** index nodes: they build sealed segments' HNSW indexes for the leader (default 1) */
+  /** index nodes: they build sealed segments' ANN indexes (every kind) for the leader (default 1) */
   readonly indexNodes?: number;
   /** the Quiver nodes' --log-level (default info) */
   readonly logLevel?: string;

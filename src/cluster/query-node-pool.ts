@@ -117,18 +117,9 @@ export class QueryNodePool implements SegmentSearchPool {
     return this.addresses.filter((a) => (this.downUntil.get(a) ?? 0) <= now);
   }
 
-  /** The node that owns a segment: highest hash of (node, file) among the live nodes. */
+  /** The node that owns a segment among the live nodes. */
   private owner(file: string): string | undefined {
-    let best: string | undefined;
-    let bestScore = '';
-    for (const a of this.liveNodes()) {
-      const score = createHash('sha1').update(a).update('\0').update(file).digest('hex');
-      if (best === undefined || score > bestScore) {
-        best = a;
-        bestScore = score;
-      }
-    }
-    return best;
+    return rendezvousOwner(this.liveNodes(), file);
   }
 
   private connection(address: string): NodeConnection {
@@ -259,4 +250,18 @@ export class QueryNodePool implements SegmentSearchPool {
       f.reject(new SqlError('57P01', 'terminating connection due to administrator command'));
     }
   }
+}
+
+/** Rendezvous hashing: the node that owns a segment file is the highest hash of (node, file). */
+export function rendezvousOwner(nodes: readonly string[], file: string): string | undefined {
+  let best: string | undefined;
+  let bestScore = '';
+  for (const a of nodes) {
+    const score = createHash('sha1').update(a).update('\0').update(file).digest('hex');
+    if (best === undefined || score > bestScore) {
+      best = a;
+      bestScore = score;
+    }
+  }
+  return best;
 }

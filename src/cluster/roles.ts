@@ -123,7 +123,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
 }
 
 /**
- * An index node: builds sealed segments' HNSW indexes for the data leader on `port`
+ * An index node: builds sealed segments' ANN indexes (every kind) for the data leader on `port`
  * (index-node.ts), with `workDir` as scratch space, and registers itself.
  */
 export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {

@@ -16,6 +16,7 @@ import { compileExpr, type ExecEnv } from './expr.js';
 import { distanceKey, hnswIndexFor, indexedTopK, widenedSearch } from './indexed-top-k.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
+import { vectorSearchCondition } from '../planner/scan-condition.js';
 
 type BitOp = '<~>' | '<%>';
 
@@ -41,12 +42,13 @@ export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number,
   if (typeof q !== 'string' || q.length !== dims) return undefined;
   const query = Float32Array.from(q, (c) => (c === '1' ? 1 : 0));
   const distance = key.op === '<~>' ? hammingDistance : jaccardDistance;
-  const pred = scan.filter ? compileExpr(scan.filter) : null;
+  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const pred = condition ? compileExpr(condition) : null;
   const passes = (row: Row) => !pred || pred(row, env) === true;
   const method = plan.vectorSearch.index.method;
   const breadth = searchBreadth(method, env.ctx.setting.bind(env.ctx));
   return indexedTopK({
-    scan, column: key.column, k, offset: offsetN, passes,
+    scan, column: key.column, k, offset: offsetN, passes, nonNull,
     indexOf: (table) => bitIndexFor(table, key.column, key.op, method),
     distance: (v) => distance(v as string, q),
     searchSegment: (seg, consider) => widenedSearch(seg, key.column, query, k, breadth, pred ? passes : null, consider, env),

@@ -23,6 +23,7 @@ import { indexedTopK, widenedSearch } from './indexed-top-k.js';
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
 import { emptyVectorStats } from '../planner/vector-cost.js';
+import { scanCondition } from '../planner/scan-condition.js';
 
 /**
  * The rows of the top-k through the plan's expression index, or undefined when its key is
@@ -40,7 +41,9 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
   if (!ranked) return undefined;
   const keyOf = compileExpr(e.args[side]);
   const key = (row: Row) => keyOf(row, env);
-  const pred = scan.filter ? compileExpr(scan.filter) : null;
+  // the filter and, the index forced, its implied conditions on the key (planner/scan-condition.ts)
+  const condition = scanCondition(scan);
+  const pred = condition ? compileExpr(condition) : null;
   const passes = (row: Row) => !pred || pred(row, env) === true;
   const column = index.columns[0];
   const breadth = searchBreadth(index.method, env.ctx.setting.bind(env.ctx));
@@ -48,7 +51,7 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
   const stats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
   const rows = indexedTopK({
-    scan, column, key, k, offset: offsetN, passes,
+    scan, column, key, k, offset: offsetN, passes, nonNull: false,
     indexOf: (table) => sameIndexIn(table, index),
     distance: (v) => {
       stats.candidates++;
@@ -59,7 +62,7 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
       widenedSearch(seg, column, ranked.query, k, breadth, pred ? passes : null, consider, env);
     },
   }, rc, env);
-  return plan.vectorSearch?.indexScanOnly ? rows.filter((r) => indexHolds(key(r), e.name)) : rows;
+  return rows;
 }
 
 /** The query as the index takes it and pgvector's exact distance to it, or undefined for a query the index cannot answer. */
@@ -72,15 +75,6 @@ function rankedKey(op: string, type: number, dim: number, q: Value): { query: Fl
   if (!(q instanceof Float32Array) || q.length !== dim) return undefined;
   const kernel = exactKernel(op as DistanceOp, type === OID.halfvec);
   return { query: q, distance: (v) => kernel(v as Float32Array, q) };
-}
-
-/**
- * What pgvector's index scan leaves out (enable_seqscan = off forces it): a NULL key, and
- * for cosine distance a zero vector.
- */
-function indexHolds(key: Value, op: string): boolean {
-  if (key === null) return false;
-  return !(op === '<=>' && key instanceof Float32Array && key.every((x) => x === 0));
 }
 
 /** The planned index in this table, or this partition's index of the same key, method and class. */

@@ -44,8 +44,10 @@ export interface IndexedTopKSpec {
   readonly key?: (row: Row) => Value;
   readonly k: number;
   readonly offset: number;
-  /** the row passes the scan's filter */
+  /** the row passes the scan's condition (vectorSearchCondition) */
   readonly passes: (row: Row) => boolean;
+  /** that condition leaves out NULL vectors (else they come last) */
+  readonly nonNull: boolean;
   /** the index to search in this table or partition, if it has one */
   readonly indexOf: (table: TableDef) => string | undefined;
   /** pgvector's exact distance of a non-NULL column value to the query */
@@ -67,7 +69,7 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
   const consider = (row: Row, order = scanSeq++): void => {
     const v = spec.key ? spec.key(row) : row[column];
     if (v === null) {
-      if (nullRows.length < k) nullRows.push(row);
+      if (!spec.nonNull && nullRows.length < k) nullRows.push(row);
       return;
     }
     found.push({ row, d: spec.distance(v), order });

@@ -13,6 +13,8 @@ import { compileExpr, isRowIndependent, type Compiled, type ExecEnv } from './ex
 import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
+import { scanCondition } from '../planner/scan-condition.js';
+import { vectorIndexOrder } from './vector-index-order.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { addVectorStats } from '../planner/vector-cost.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
@@ -142,7 +144,8 @@ function* cteScan(plan: Extract<Plan, { kind: 'cteScan' }>, rc: RunContext, env:
 export { collect, MAX_MATERIALIZED_ROWS };
 
 function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  const pred = plan.filter ? compileExpr(plan.filter) : null;
+  const condition = scanCondition(plan);
+  const pred = condition ? compileExpr(condition) : null;
   let tables = plan.partitions ?? [plan.table];
   if (plan.partitions && plan.filter) {
     // run-time pruning: $n parameters are known now
@@ -658,25 +661,6 @@ function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<Ret
 }
 
 /**
- * pgvector's index scan leaves out the rows its index cannot hold (a NULL vector; for
- * cosine, a zero one): with the index forced (enable_seqscan = off, indexScanOnly) the
- * answer does too. Those rows sort last, so dropping them from the result is the same as
- * never offering them.
- */
-function indexScanRows(plan: Extract<Plan, { kind: 'topk' }>, rows: Row[]): Row[] {
-  if (!plan.vectorSearch?.indexScanOnly) return rows;
-  const key = plan.keys[0]?.expr;
-  const column = key?.kind === 'call' ? key.args.find((a) => a.kind === 'column' && a.level === 0) : undefined;
-  if (!column || column.kind !== 'column' || key?.kind !== 'call') return rows;
-  const cosine = key.name === '<=>';
-  return rows.filter((r) => {
-    const v = r[column.index];
-    if (v === null) return false;
-    return !(cosine && v instanceof Float32Array && v.every((x) => x === 0));
-  });
-}
-
-/**
  * Before a join or set operation runs its sides: start the vector Top-Ks below it in the
  * query workers (early-vector-search.ts), so they search while the other side runs here.
  */
@@ -685,7 +669,8 @@ function startEarly(plan: Plan, rc: RunContext, env: ExecEnv): void {
   if (!pool || env.synchronous) return;
   startVectorSearches(plan, rc, (t, early) => {
     const vkey = distanceKey(t.keys);
-    if (!vkey || env.ctx.setting('quiver.early_vector_search') === 'off') return undefined;
+    // (no LIMIT: an ordered index scan, not a search)
+    if (!vkey || !t.limit || env.ctx.setting('quiver.early_vector_search') === 'off') return undefined;
     let k: number, offsetN: number;
     try {
       offsetN = evalCount(t.offset, env, 'OFFSET');
@@ -698,8 +683,13 @@ function startEarly(plan: Plan, rc: RunContext, env: ExecEnv): void {
 }
 
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
-  const limitN = evalCount(plan.limit, env, 'LIMIT');
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
+  // no LIMIT: an ordered vector index scan (planned only over an index)
+  if (!plan.limit) {
+    yield* vectorIndexOrder(plan, offsetN, rc, env, (p) => runPlan(p, rc, env));
+    return;
+  }
+  const limitN = evalCount(plan.limit, env, 'LIMIT');
   const k = limitN + offsetN;
   const vkey = distanceKey(plan.keys);
   if (vkey && k > 0 && Number.isFinite(k)) {
@@ -715,13 +705,13 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
         else rc.vectorStats.set(plan, counts);
       }
       if (viaWorkers) {
-        yield plan.vectorSearch?.index ? indexScanRows(plan, viaWorkers) : viaWorkers;
+        yield viaWorkers;
         return;
       }
     }
     const viaIndex = plan.vectorSearch?.index ? indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
     if (viaIndex) {
-      yield indexScanRows(plan, viaIndex);
+      yield viaIndex;
       return;
     }
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
@@ -734,12 +724,12 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   }
   const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaBitIndex) {
-    yield indexScanRows(plan, viaBitIndex);
+    yield viaBitIndex;
     return;
   }
   const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaSparseIndex) {
-    yield indexScanRows(plan, viaSparseIndex);
+    yield viaSparseIndex;
     return;
   }
   const width = plan.input.schema.length;

@@ -32,6 +32,8 @@ import { VectorCandidates } from './vector-candidates.js';
 import { sortedColumnConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
+import { vectorSearchCondition } from '../planner/scan-condition.js';
+import { isZeroVector, withoutZeroVectors } from './zero-vectors.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -98,7 +100,12 @@ class CoordinatedTopK {
   readonly work: Promise<void>[] = [];
   readonly keep: number;
 
-  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool) {
+  /**
+   * nonNull: the scan's condition leaves out NULL vectors (rather than returning them last);
+   * nonZero: and zero vectors (zero-vectors.ts)
+   */
+  constructor(readonly k: number, readonly key: VectorKey, readonly query: Float32Array, readonly pool: SegmentSearchPool,
+    readonly nonNull: boolean, readonly nonZero: boolean) {
     this.candidates = new VectorCandidates(k, key.op, !!key.half, query);
     this.keep = candidateCap(k, rankKernel(key.op, !!key.half, query.length).twoStep);
   }
@@ -107,9 +114,10 @@ class CoordinatedTopK {
     const v = row[this.key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
-      if (this.nullRows.length < this.k) this.nullRows.push(row);
+      if (!this.nonNull && this.nullRows.length < this.k) this.nullRows.push(row);
       return;
     }
+    if (this.nonZero && isZeroVector(v)) return;
     this.candidates.offer(row, v as Float32Array, order);
   }
 
@@ -138,8 +146,8 @@ class CoordinatedTopK {
         if (!passes(row)) continue;
         const v = row[col];
         const seq = base + n++;
-        // NULLs and a mismatched dimension (the exact path raises pgvector's error) go row by row
-        if (v === null || (v as Float32Array).length !== dim) {
+        // NULLs, zero vectors and a mismatched dimension (the exact path raises pgvector's error) go row by row
+        if (v === null || (v as Float32Array).length !== dim || (this.nonZero && isZeroVector(v))) {
           this.consider(row, seq);
           continue;
         }
@@ -154,6 +162,7 @@ class CoordinatedTopK {
   }
 
   addNulls(seg: SearchSegment, positions: readonly number[]): void {
+    if (this.nonNull) return;
     for (const pos of positions) {
       const r = seg.visibleRow(pos);
       if (r && this.nullRows.length < this.k) this.nullRows.push(r.row);
@@ -221,25 +230,25 @@ class CoordinatedTopK {
   }
 }
 
-/** The scan's filter for matchBitmap; undefined when it needs whole rows (a subquery). */
-function filterOf(scan: ScanPlan, env: ExecEnv): Filter | undefined {
-  if (!scan.filter) return null;
-  const columns = columnsRead(scan.filter);
+/** The scan's condition (vectorSearchCondition) for matchBitmap; undefined when it needs whole rows (a subquery). */
+function filterOf(condition: Expr | null, env: ExecEnv): Filter | undefined {
+  if (!condition) return null;
+  const columns = columnsRead(condition);
   if (!columns) return undefined;
-  const pred = compileExpr(scan.filter);
+  const pred = compileExpr(condition);
   return { columns, test: (partial) => pred(partial, env) === true };
 }
 
 /** The filter for one table's (partition's) segments: with the conjuncts a sorted column answers. */
-function tableFilter(filter: Filter, scan: ScanPlan, env: ExecEnv): Filter {
+function tableFilter(filter: Filter, condition: Expr | null, env: ExecEnv): Filter {
   if (!filter) return null;
-  const indexed = sortedColumnConditions(scan.filter, env);
-  return { ...filter, indexed, onlyIndexed: coversFilter(indexed, scan.filter) };
+  const indexed = sortedColumnConditions(condition, env);
+  return { ...filter, indexed, onlyIndexed: coversFilter(indexed, condition) };
 }
 
-function passesOf(scan: ScanPlan, env: ExecEnv): (row: Row) => boolean {
-  if (!scan.filter) return () => true;
-  const pred = compileExpr(scan.filter);
+function passesOf(condition: Expr | null, env: ExecEnv): (row: Row) => boolean {
+  if (!condition) return () => true;
+  const pred = compileExpr(condition);
   return (row) => pred(row, env) === true;
 }
 
@@ -267,19 +276,21 @@ export async function parallelExactVectorTopK(
   const storage = rc.storage;
   if (!pool || scan.kind !== 'scan' || scan.withRowId || scan.keyLookup) return undefined;
   const query = queryVector(key, env);
-  const filter = filterOf(scan, env);
+  const { condition, nonNull, nonZero } = vectorSearchCondition(scan, key.column, { zeroVectors: true });
+  const filter = filterOf(condition, env);
   if (!query || filter === undefined) return undefined;
   const tables = scannedTables(scan, rc, env);
   const segments = tables.map((t) => storage.searchSegments(t.oid, rc.snapshot, rc.txn));
   const refs = segments.map((segs) => segs.map((s) => segmentRef(s, key.column, query.length)));
   if (refs.some((rs) => rs.some((r) => !r))) return undefined;
 
-  const top = new CoordinatedTopK(k, key, query, pool);
-  const passes = passesOf(scan, env);
+  const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
+  const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, scan, env);
+    const tf = tableFilter(filter, condition, env);
     segments[ti].forEach((seg, si) => {
-      const m = seg.matchBitmap!(key.column, tf, k);
+      const matched = seg.matchBitmap!(key.column, tf, k);
+      const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
       top.addNulls(seg, m.nullPositions);
       if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
     });
@@ -345,7 +356,8 @@ export async function parallelIndexedVectorTopK(
   const vs = plan.vectorSearch;
   if (!pool || scan.kind !== 'scan' || scan.withRowId || !vs?.index) return undefined;
   const query = queryVector(key, env);
-  const filter = filterOf(scan, env);
+  const { condition, nonNull, nonZero } = vectorSearchCondition(scan, key.column, { zeroVectors: true });
+  const filter = filterOf(condition, env);
   if (!query || filter === undefined) return undefined;
   // an early search counts apart: its counts join the plan's only if its answer is taken
   const stats: VectorSearchStats = early ? (early.stats = emptyVectorStats()) : rc.vectorStats?.get(plan) ?? emptyVectorStats();
@@ -369,13 +381,14 @@ export async function parallelIndexedVectorTopK(
     early.inThread = true;
   }
 
-  const top = new CoordinatedTopK(k, key, query, pool);
-  const passes = passesOf(scan, env);
+  const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
+  const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, scan, env);
+    const tf = tableFilter(filter, condition, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
-      const m = seg.matchBitmap!(key.column, tf, k);
+      const matched = seg.matchBitmap!(key.column, tf, k);
+      const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
       noteBitmap(stats, m, filter !== null);
       top.addNulls(seg, m.nullPositions);
       if (m.count === 0) return;

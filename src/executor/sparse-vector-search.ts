@@ -21,6 +21,7 @@ import { searchBreadth } from './search-breadth.js';
 import { columnsRead } from './vector-search.js';
 import { chooseVectorStrategy } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
+import { vectorSearchCondition } from '../planner/scan-condition.js';
 
 type SparseOp = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -44,13 +45,14 @@ export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: numb
   const q = compileExpr(key.query)([], env) as SparseVector | null;
   if (q === null || typeof q !== 'object' || !('indices' in q)) return undefined;
   const distance = DISTANCE[key.op];
-  const pred = scan.filter ? compileExpr(scan.filter) : null;
+  const { condition, nonNull } = vectorSearchCondition(scan, key.column);
+  const pred = condition ? compileExpr(condition) : null;
   const passes = (row: Row) => !pred || pred(row, env) === true;
-  const filterColumns = scan.filter ? columnsRead(scan.filter) : undefined;
+  const filterColumns = condition ? columnsRead(condition) : undefined;
   const breadth = searchBreadth('hnsw', env.ctx.setting.bind(env.ctx));
   const filter = pred ? { passes, columns: filterColumns } : null;
   return indexedTopK({
-    scan, column: key.column, k, offset: offsetN, passes,
+    scan, column: key.column, k, offset: offsetN, passes, nonNull,
     indexOf: (table) => sparseIndexFor(table, key.column, key.op),
     // query first, as pgvector's index scan calls the distance (its dimension error names the query's first)
     distance: (v) => distance(q, v as SparseVector),

@@ -28,6 +28,8 @@ import { SegmentBreadth } from './search-breadth.js';
 import type { DistanceOp } from '../ann/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { mapExpr } from '../planner/expr-walk.js';
+import { vectorSearchCondition } from '../planner/scan-condition.js';
+import { isZeroVector, withoutZeroVectors } from './zero-vectors.js';
 import type { RunContext } from './operators.js';
 import { chooseVectorStrategy, unfilteredExactCheaper, emptyVectorStats, noteBitmap, noteChoice, type SegmentChoice, type VectorSearchStats } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
@@ -55,7 +57,9 @@ export function indexedVectorTopK(
   const q = compileExpr(key.query)([], env);
   if (q === null) return undefined;
   const query = q as Float32Array;
-  const pred = scan.filter ? compileExpr(scan.filter) : null;
+  // the filter and the index's implied conditions; NULL vectors are left out by the search itself
+  const { condition, nonNull, nonZero } = vectorSearchCondition(scan, key.column, { zeroVectors: true });
+  const pred = condition ? compileExpr(condition) : null;
   const stats: VectorSearchStats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
   const breadth = new SegmentBreadth(vs.index.method, env.ctx.setting.bind(env.ctx), k, stats);
@@ -69,26 +73,27 @@ export function indexedVectorTopK(
     const v = row[key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
-      if (nullRows.length < k) nullRows.push(row);
+      if (!nonNull && nullRows.length < k) nullRows.push(row);
       return;
     }
+    if (nonZero && isZeroVector(v)) return;
     stats.candidates++;
     candidates.offer(row, v as Float32Array, order ?? scanSeq++);
   };
   const passes = (row: Row) => !pred || pred(row, env) === true;
   // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
-  const filterColumns = scan.filter ? columnsRead(scan.filter) : undefined;
+  const filterColumns = condition ? columnsRead(condition) : undefined;
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     // the conjuncts a sorted column answers, the same for each of the table's segments
-    const indexed = pred ? sortedColumnConditions(scan.filter, env) : [];
-    const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, scan.filter) } : null;
+    const indexed = pred ? sortedColumnConditions(condition, env) : [];
+    const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, condition) } : null;
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op }, filter, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -168,6 +173,8 @@ export interface SegmentQuery {
   readonly k: number;
   readonly ef: number;
   readonly op: DistanceOp;
+  /** leave out zero vectors (a cosine index's implied condition: zero-vectors.ts) */
+  readonly nonZero?: boolean;
 }
 
 /**
@@ -209,7 +216,8 @@ function searchSegment(
   consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
 ): void {
   const { query, k, ef } = q;
-  const m = segmentBitmap(seg, q.column, filter, k);
+  const matched = segmentBitmap(seg, q.column, filter, k);
+  const m = q.nonZero ? { ...matched, ...withoutZeroVectors(seg, q.column, matched) } : matched;
   noteBitmap(stats, m, filter !== null);
   const offer = (pos: number) => {
     const r = seg.visibleRow(pos);

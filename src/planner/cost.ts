@@ -459,8 +459,9 @@ function clampRows(rows: number): number {
   return rows <= 1 || !Number.isFinite(rows) ? 1 : Math.round(rows);
 }
 
-/** A LIMIT / OFFSET value: the constant, else 10 % of the rows (PostgreSQL's guess for a parameter). */
-function limitValue(e: Expr, rows: number): number {
+/** A LIMIT / OFFSET value: the constant, else 10 % of the rows (PostgreSQL's guess for a parameter); no limit: every row. */
+function limitValue(e: Expr | null, rows: number): number {
+  if (!e) return rows;
   if (e.kind === 'const' && e.value !== null) return Math.max(0, Number(e.value));
   if (e.kind === 'cast') return limitValue(e.arg, rows);
   return Math.max(1, Math.round(rows * 0.1));

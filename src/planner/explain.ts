@@ -364,6 +364,11 @@ class Builder implements DeparseContext {
   private topk(plan: Extract<Plan, { kind: 'topk' }>): DisplayNode {
     const vs = plan.vectorSearch;
     const keys = plan.keys.map((k) => sortKeyText(k, this));
+    if (vs?.index && !plan.limit && plan.input.kind === 'scan') {
+      // the partitions' scans print their own column names, unqualified
+      const own = plan.keys.map((k) => sortKeyText(k, { qualify: false, subplanNumber: (p) => this.subplanNumber(p) }));
+      return this.vectorIndexScan(plan, vs.index, plan.input, plan.input.partitions ? own : keys);
+    }
     if (vs) {
       const title = `Vector Top-K (${vs.strategy !== 'exact' && vs.index ? `${vs.strategy} index ${vs.index.name}` : 'exact'}, ${vs.operator} on ${vs.column})`;
       const n = this.node(plan, 'Vector Top-K', title);
@@ -382,6 +387,34 @@ class Builder implements DeparseContext {
     sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
+  }
+
+  /**
+   * An ORDER BY distance without LIMIT through a vector index, as pgvector shows it (its
+   * implied conditions are not shown); over partitions a Merge Append of each one's index scan.
+   */
+  private vectorIndexScan(plan: Extract<Plan, { kind: 'topk' }>, index: IndexDef, scan: Extract<Plan, { kind: 'scan' }>, keys: string[]): DisplayNode {
+    const scanOf = (table: TableDef, own: IndexDef, alias?: string, n?: DisplayNode): DisplayNode => {
+      const node = n ?? { type: 'Index Scan', title: 'Index Scan', props: [], details: [], est: this.opts.model.estimate(plan), children: [], subplans: [] };
+      node.title = `Index Scan using ${own.name}`;
+      node.props.push(['Scan Direction', 'Forward'], ['Index Name', own.name]);
+      this.relation(node, table, alias);
+      node.details.push(['Order By', keys.join(', ')]);
+      if (scan.filter) node.details.push(['Filter', this.expr(scan.filter)]);
+      return node;
+    };
+    if (!scan.partitions) {
+      const n = scanOf(scan.table, index, undefined, this.node(plan, 'Index Scan'));
+      this.output(n, this.columnsOf(scan));
+      return n;
+    }
+    const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.table, k, scan.partitions!.length)));
+    if (parts.length === 1) return this.absorb(parts[0], plan);
+    const n = this.node(plan, 'Merge Append');
+    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p) })})`);
+    n.details.push(['Sort Key', qualified]);
+    for (const part of parts) n.children.push({ rel: 'Member', node: part });
+    return n;
   }
 
   private setop(plan: Extract<Plan, { kind: 'setop' }>): DisplayNode {

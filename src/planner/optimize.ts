@@ -5,7 +5,8 @@
  * Order matters: filters are pushed into scans first (so partitions can be pruned from
  * them), then ORDER BY … LIMIT becomes TopK
  * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
- * TopK moves below the projection so only k rows are projected. The join algorithm is
+ * TopK moves below the projection so only k rows are projected; an ORDER BY distance
+ * without LIMIT becomes an ordered vector index scan only where the index is forced. The join algorithm is
  * chosen last, by cost, once the inputs' shapes are final. Then one top-down pass tells GIN
  * scans which columns the nodes above them read (read-text-scan-columns.ts).
  */
@@ -21,6 +22,7 @@ import { walkPlanExprs } from './expr-walk.js';
 import { prunePartitionsRule } from './rules/prune-partitions.js';
 import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
+import { orderByVectorIndex } from './rules/order-by-vector-index.js';
 import { mergeProjections } from './rules/merge-projections.js';
 import { useKeyLookup } from './rules/use-key-lookup.js';
 import { useTextIndex } from './rules/use-text-index.js';
@@ -29,7 +31,7 @@ import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 import { readTextScanColumns } from './rules/read-text-scan-columns.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
   optimizeNestedPlans(plan, ctx, disabled, new WeakSet());

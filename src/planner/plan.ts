@@ -119,6 +119,14 @@ export type Plan =
      * the Top-K above still orders them exactly
      */
     readonly bm25TopK?: { readonly column: number; readonly config: number | undefined; readonly query: Expr; readonly limit: Expr; readonly offset: Expr | null };
+    /**
+     * What every row of the vector index this scan reads through satisfies (pgvector's
+     * index holds no NULL vector, and under a cosine operator class no zero one): set by
+     * rules/choose-vector-index.ts when the index is forced. Every path that runs the scan
+     * tests it as part of the scan's condition (scan-condition.ts); EXPLAIN does not print
+     * it, as PostgreSQL prints no index's implied conditions.
+     */
+    readonly indexQual?: Expr;
   }
   | { readonly kind: 'systemScan'; readonly schema: readonly OutputColumn[]; readonly relation: SystemRelation }
   | { readonly kind: 'values'; readonly schema: readonly OutputColumn[]; readonly rows: readonly (readonly Expr[])[] }
@@ -149,8 +157,12 @@ export type Plan =
   /** output: input columns, then one column per window function */
   | { readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[] }
   | { readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[] }
-  /** ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all */
-  | { readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo }
+  /**
+   * ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all. With
+   * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered
+   * index scan, answering as pgvector's does (executor/vector-index-order.ts).
+   */
+  | { readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo }
   | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
@@ -175,12 +187,6 @@ export interface VectorSearchInfo {
   readonly index?: IndexDef;
   /** exact: every row's distance; hnsw / ivfflat: per segment through the index (see executor/vector-search.ts) */
   readonly strategy: 'exact' | 'hnsw' | 'ivfflat';
-  /**
-   * The index was forced (enable_seqscan = off): answer as pgvector's index scan does,
-   * leaving out the rows an index cannot hold — a NULL vector, or a zero vector for
-   * cosine distance. Otherwise Quiver returns them last, as an exact scan would.
-   */
-  readonly indexScanOnly?: boolean;
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

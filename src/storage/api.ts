@@ -291,6 +291,8 @@ export interface Storage {
   dropTable(tableId: number): Promise<void>;
   addUniqueKey(tableId: number, key: UniqueKeySpec): void;
   dropUniqueKey(tableId: number, name: string): void;
+  /** The key `from` is named `to` from now on (its index or constraint renamed): lookups, errors and DROP use the new name. */
+  renameUniqueKey(tableId: number, from: string, to: string): void;
   /** the newest snapshot (for a statement or REPEATABLE READ transaction) */
   snapshot(): Snapshot;
   /**
@@ -308,8 +310,12 @@ export interface Storage {
   /** builds the index for the existing rows; an aborted `signal` gives it up, leaving nothing; `progress` hears how far it is */
   createVectorIndex(tableId: number, spec: VectorIndexSpec, signal?: AbortSignal, progress?: (p: VectorIndexProgress) => void): Promise<VectorIndexBuilt>;
   dropVectorIndex(tableId: number, name: string): Promise<void>;
-  /** ALTER INDEX … RENAME of a vector index: its spec, open indexes and manifest entries take the new name (files keep theirs) */
-  renameVectorIndex?(tableId: number, from: string, to: string): Promise<void>;
+  /**
+   * The index `from` is named `to` from now on (ALTER INDEX … RENAME), replacing an index
+   * already named `to` (REINDEX CONCURRENTLY's swap), whose files go. Searches see the old
+   * index or the new one, never neither.
+   */
+  renameVectorIndex(tableId: number, from: string, to: string): Promise<void>;
   /** sealed segments that have the named index, with snapshot visibility */
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[];
   /** every sealed segment, in scan order (what scan() reads first), with snapshot visibility */

@@ -23,7 +23,7 @@ import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { hashKey } from '../types/compare.js';
 import { SqlError } from '../errors.js';
-import { OID, type Row, type SparseVector, type SqlType, type Value } from '../types/types.js';
+import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
   type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
@@ -33,15 +33,14 @@ import {
 } from './data-dir.js';
 import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.js';
 import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
-import { isBitOp, type AnnIndex, type AnnOp, type DistanceOp, type HnswOptions } from '../ann/api.js';
+import type { AnnIndex } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
 import { indexedColumn, type IndexedColumn } from './index-key-column.js';
-import { packSparseRows } from '../ann/sparse-hnsw.js';
-import { HnswIndex, hnswSupports } from '../ann/hnsw.js';
-import { buildIndexFile, IndexBuildAborted } from '../ann/build.js';
-import { buildBitIvfFile, buildIvfFile, ivfSampleSize, samplePositions, sampleVectors, trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
-import { bytesPerRow, readBitCenters } from '../ann/bit-ivf.js';
-import { ivfflatSupports, readCenters } from '../ann/ivfflat.js';
+import { buildSegmentIndex, openSegmentIndex, segmentIndexJob, type SegmentIndexJob } from './segment-index-build.js';
+import { IndexBuildAborted } from '../ann/build.js';
+import { ivfSampleSize, samplePositions, sampleVectors, trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
+import { bytesPerRow } from '../ann/bit-ivf.js';
+import { ivfflatSupports } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
@@ -685,32 +684,35 @@ export class DurableStorage implements Storage {
     return m;
   }
 
+  /**
+   * The file for a segment's index, named after the index; another index of the segment may
+   * have that name's file already (renamed to its name: ALTER INDEX RENAME, REINDEX
+   * CONCURRENTLY's swap), which must not be overwritten: then a numbered one.
+   */
+  private annFileName(t: TableState, seg: SealedSegment, meta: SegmentMeta, spec: VectorIndexSpec, ext: string): string {
+    const base = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const taken = new Set(Object.values(meta.annFiles ?? {}));
+    let file = `${base}.${ext}`;
+    for (let n = 1; taken.has(file); n++) file = `${base}-${n}.${ext}`;
+    return file;
+  }
+
   /** Build the ANN indexes a sealed segment lacks (in a worker thread), then record their files. */
   private async buildSegmentIndexes(t: TableState, seg: SealedSegment, meta: SegmentMeta, signal?: AbortSignal, tracker?: IndexBuildTracker): Promise<void> {
     for (const spec of t.vectorIndexes) {
       if (this.annOf(t, seg.id).has(spec.name)) continue;
-      const ivf = spec.method === 'ivfflat';
-      const sparse = t.layout.columns[spec.column].type.oid === OID.sparsevec;
-      if (ivf ? !(ivfflatSupports(spec.op) || spec.op === '<~>') || !spec.centers : !hnswSupports(spec.op, sparse)) continue;
       const source = this.indexedColumnOf(t, spec);
-      const dim = source?.dim ?? 0;
-      if (!source || !(dim > 0)) continue;
+      const job = source && segmentIndexJob(spec, t.layout.columns[spec.column].type, source.dim);
+      if (!source || !job) continue;
       const t0 = performance.now();
-      const file = `t${t.id}-s${seg.id}.${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}.${ivf ? 'ivf' : 'usearch'}`;
-      const slots = sparse ? packSparseRows(seg.columnValues(spec.column) as (SparseVector | null)[], spec.op as DistanceOp) : undefined;
-      // a partial index: only the rows meeting its conditions, keyed by their positions
-      const keys = spec.rows && !sparse && !isBitOp(spec.op) ? seg.positionsWhere(spec.rows) : undefined;
+      const file = this.annFileName(t, seg, meta, spec, job.method === 'ivfflat' ? 'ivf' : 'usearch');
       const onRows = tracker?.index === spec.name ? (rows: number) => tracker.rowsInSegment(rows) : undefined;
-      const options = { m: spec.m, efConstruction: spec.efConstruction, ...(spec.quantization ? { quantization: spec.quantization } : {}) };
       let index: AnnIndex;
       try {
-        // a whole segment's dense vectors can be built by an index node (cluster mode)
-        // (the index node reads the segment file's column, not an expression of it)
-        const remote = !ivf && !slots && !keys && !isBitOp(spec.op) && !spec.expression
-          ? await this.buildOnIndexNode(seg, spec.column, spec.op, dim, options, file, signal) : undefined;
-        index = remote ?? (ivf
-          ? await this.buildIvfSegment(spec, source, seg, join(this.segDir, file), signal)
-          : await buildIndexFile(spec.op, await this.indexInput(seg, source, spec.op, slots, keys), keys ? keys.length : seg.length, dim, options, join(this.segDir, file), signal, { ...(slots ? { sparseWords: slots.words } : {}), ...(keys ? { keys } : {}) }, onRows));
+        // an index node builds it when there is one (cluster mode) and it can: it reads the
+        // segment file's column, not an expression of it; else this node does
+        index = (spec.expression ? undefined : await this.buildOnIndexNode(t, seg, job, source, file, signal))
+          ?? await buildSegmentIndex(seg, job, source, join(this.segDir, file), job.centers ? join(this.segDir, job.centers) : undefined, signal, onRows);
       } catch (e) {
         // the worker's message names no file: this is the one it was writing
         throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, file)) : e;
@@ -799,26 +801,29 @@ export class DurableStorage implements Storage {
   }
 
   /**
-   * Cluster mode: have an index node build a segment's HNSW index and fetch its file from
-   * the object store; undefined when none could (no index node, the segment file not in the
-   * object store yet, a node lost mid-build): the caller builds it here.
+   * Cluster mode: have an index node build a segment's index and fetch its file from the
+   * object store; undefined when none could (no index node, a file it cannot fetch, a node
+   * lost mid-build): the caller builds it here.
    */
-  private async buildOnIndexNode(seg: SealedSegment, column: number, op: AnnOp, dim: number, options: HnswOptions, file: string, signal?: AbortSignal): Promise<AnnIndex | undefined> {
+  private async buildOnIndexNode(t: TableState, seg: SealedSegment, job: SegmentIndexJob, source: IndexedColumn, file: string, signal?: AbortSignal): Promise<AnnIndex | undefined> {
     const shared = this.opts.shared;
     if (!shared?.indexBuilder) return undefined;
     try {
       const t0 = performance.now();
-      // a segment sealed a moment ago is not in the object store until its manifest is logged: put it there now
-      if (this.mirror && !this.mirror.isStored(seg.file)) {
-        await shared.objects.put(seg.file, join(this.segDir, seg.file));
-        this.mirror.markStored(seg.file);
+      // a segment sealed (or IVFFlat centers trained) a moment ago is not in the object
+      // store until a manifest naming it is logged: put it there now
+      for (const needed of job.centers ? [seg.file, job.centers] : [seg.file]) {
+        if (this.mirror && !this.mirror.isStored(needed)) {
+          await shared.objects.put(needed, join(this.segDir, needed));
+          this.mirror.markStored(needed);
+        }
       }
-      const r = await shared.indexBuilder.buildHnsw({ segmentFile: seg.file, column, op, dim, count: seg.length, options, indexFile: file }, signal);
+      const r = await shared.indexBuilder.buildIndex({ segmentFile: seg.file, columns: t.layout.columns, rows: seg.length, job, indexFile: file }, signal);
       if (!r) return undefined;
       const path = join(this.segDir, file);
       if (!(await shared.objects.get(file, path))) throw new Error(`the index node's ${file} is not in the object store`);
       this.mirror?.markStored(file);
-      const index = HnswIndex.open(path, op, dim, seg.length, options, r.params);
+      const index = openSegmentIndex(seg, source, path, r.file);
       if (r.curve) index.recallCurve = r.curve;
       this.log.info({ segment: seg.id, file, ms: Math.round(performance.now() - t0) }, 'ANN index built by an index node');
       return index;
@@ -827,25 +832,6 @@ export class DurableStorage implements Storage {
       this.log.warn({ segment: seg.id, file, err: (e as Error).message }, 'an index node could not build the index; building it here');
       return undefined;
     }
-  }
-
-  /** What an HNSW build of a segment is given: packed sparse rows, packed bit strings, or the vectors (a partial index's rows only). */
-  private async indexInput(seg: SealedSegment, source: IndexedColumn, op: AnnOp, slots: { data: Float32Array } | undefined, keys: Int32Array | undefined): Promise<Float32Array | Uint8Array> {
-    if (slots) return slots.data;
-    if (isBitOp(op)) return source.bits(seg);
-    const vectors = await source.copy(seg);
-    return keys ? gatherRows(vectors, keys, source.dim) : vectors;
-  }
-
-  /** One segment's IVFFlat lists, over the centers the index was trained with. */
-  private async buildIvfSegment(spec: VectorIndexSpec, source: IndexedColumn, seg: SealedSegment, path: string, signal?: AbortSignal): Promise<AnnIndex> {
-    const dim = source.dim;
-    if (spec.op === '<~>') {
-      const { centers, lists } = readBitCenters(join(this.segDir, spec.centers!));
-      return buildBitIvfFile(source.bits(seg), seg.length, dim, centers, lists, source.nulls(seg), path, signal);
-    }
-    const { centers, lists, op } = readCenters(join(this.segDir, spec.centers!));
-    return buildIvfFile(source.vectors(seg), seg.length, dim, op, centers, lists, source.nulls(seg), path, signal);
   }
 
   /**
@@ -986,19 +972,31 @@ export class DurableStorage implements Storage {
   async renameVectorIndex(tableId: number, from: string, to: string): Promise<void> {
     const t = this.tables.get(tableId);
     if (!t || !t.vectorIndexes.some((x) => x.name === from)) return;
-    const renamed = <V>(r: Record<string, V> | undefined): Record<string, V> | undefined =>
-      r && from in r ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k === from ? to : k, v])) : r;
-    await this.enqueueMaintenance('index build', t.id, async () => {
-      t.vectorIndexes = t.vectorIndexes.map((x) => (x.name === from ? { ...x, name: to } : x));
+    await this.enqueueMaintenance('index rename', t.id, async () => {
+      // everything in memory changes before the first await: no search sees a half-renamed index
+      const replaced = t.vectorIndexes.find((x) => x.name === to);
+      const files: string[] = replaced?.centers ? [replaced.centers] : [];
+      t.vectorIndexes = t.vectorIndexes.filter((x) => x !== replaced).map((x) => (x.name === from ? { ...x, name: to } : x));
+      const rename = <V>(byName: Record<string, V> | undefined, gone?: (v: V) => void): Record<string, V> | undefined => {
+        if (!byName) return byName;
+        if (to in byName) gone?.(byName[to]);
+        const { [from]: moved, [to]: _replaced, ...rest } = byName;
+        return moved === undefined ? rest : { ...rest, [to]: moved };
+      };
       for (const meta of t.segMeta) {
-        meta.annFiles = renamed(meta.annFiles);
-        meta.annRecall = renamed(meta.annRecall);
+        meta.annFiles = rename(meta.annFiles, (f) => files.push(f));
+        meta.annRecall = rename(meta.annRecall);
       }
       for (const m of t.ann.values()) {
         const index = m.get(from);
-        if (index) { m.delete(from); m.set(to, index); }
+        m.get(to)?.close();
+        m.delete(to);
+        if (index) {
+          m.delete(from);
+          m.set(to, index);
+        }
       }
-      await this.saveManifest(t);
+      await this.saveManifest(t, [], files);
     });
   }
 
@@ -1360,6 +1358,15 @@ export class DurableStorage implements Storage {
     this.persistManifest(t);
   }
 
+  renameUniqueKey(tableId: number, from: string, to: string): void {
+    const t = this.tables.get(tableId);
+    const key = t?.uniqueKeys.get(from);
+    if (!t || !key) return;
+    t.uniqueKeys.delete(from);
+    t.uniqueKeys.set(to, { ...key, spec: { ...key.spec, name: to } });
+    this.persistManifest(t);
+  }
+
   /**
    * Unique-key DDL is synchronous in the contract; the manifest write is queued in log
    * order, so the catalog image the engine saves right after it is durable only after it.
@@ -1376,6 +1383,23 @@ export class DurableStorage implements Storage {
       if (liveTableIds.has(id)) continue;
       this.log.info({ table: id }, 'dropping storage of a table the catalog does not have');
       await this.dropTable(id);
+    }
+  }
+
+  /**
+   * Drop the vector indexes the catalog does not name (`indexNames`: each live table's
+   * index names): one built beside another by a REINDEX CONCURRENTLY that a crash stopped,
+   * or one whose CREATE INDEX never had its catalog entry made durable. Left, it would be
+   * built again for every segment sealed from then on.
+   */
+  async pruneVectorIndexes(indexNames: ReadonlyMap<number, ReadonlySet<string>>): Promise<void> {
+    for (const [id, t] of [...this.tables]) {
+      const names = indexNames.get(id);
+      if (!names) continue;
+      for (const spec of t.vectorIndexes.filter((x) => !names.has(x.name))) {
+        this.log.info({ table: id, index: spec.name }, 'dropping a vector index the catalog does not have');
+        await this.dropVectorIndex(id, spec.name);
+      }
     }
   }
 
@@ -2302,11 +2326,4 @@ function onlyIndexedRows(seg: SealedSegment, conditions: readonly ZoneCondition[
   if (column === undefined || conditions.some((c) => c.column !== column)) return undefined;
   const sorted = seg.sortedColumn(column);
   return sorted?.exactFor(conditions) ? sorted.candidates(conditions, true) : undefined;
-}
-
-/** Rows `positions` of `data` (`dim` floats each), contiguous in a buffer of their own. */
-function gatherRows(data: Float32Array, positions: Int32Array, dim: number): Float32Array {
-  const out = new Float32Array(positions.length * dim);
-  positions.forEach((p, i) => out.set(data.subarray(p * dim, (p + 1) * dim), i * dim));
-  return out;
 }

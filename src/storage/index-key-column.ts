@@ -32,15 +32,7 @@ export interface IndexedColumn {
  */
 export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: ReadonlyMap<string, ToIndexKey>): IndexedColumn | undefined {
   const column = spec.column;
-  if (!spec.expression) {
-    return {
-      dim: typmod,
-      vectors: (seg) => seg.vectorChunks(column, typmod),
-      copy: (seg) => copyVectorColumn(seg, column, typmod),
-      bits: (seg) => seg.bitColumn(column, typmod),
-      nulls: (seg) => seg.nullMap(column),
-    };
-  }
+  if (!spec.expression) return storedColumn(column, typmod);
   const { key, dim } = spec.expression;
   const toKey = keys.get(key);
   if (!toKey) return undefined;
@@ -56,6 +48,17 @@ export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: Reado
       if (!v.includes(null)) return undefined;
       return Uint8Array.from(v, (x) => (x === null ? 1 : 0));
     },
+  };
+}
+
+/** A stored column itself, of `typmod` dimensions (what an index node reads: it has no expressions). */
+export function storedColumn(column: number, typmod: number): IndexedColumn {
+  return {
+    dim: typmod,
+    vectors: (seg) => seg.vectorChunks(column, typmod),
+    copy: (seg) => copyVectorColumn(seg, column, typmod),
+    bits: (seg) => seg.bitColumn(column, typmod),
+    nulls: (seg) => seg.nullMap(column),
   };
 }
 

@@ -42,7 +42,7 @@ export interface SharedSeams {
    * commits in it must not be answered with an error. The node should stop at once.
    */
   readonly onAppendFailed?: (e: Error) => void;
-  /** index nodes that build sealed segments' HNSW indexes (absent: built here) */
+  /** index nodes that build sealed segments' ANN indexes, every kind (absent: built here) */
   readonly indexBuilder?: RemoteIndexBuilder;
 }
 

@@ -8,9 +8,10 @@
  * JetStream, S3); storage never imports them.
  */
 
-import type { AnnOp, HnswOptions } from '../ann/api.js';
-import type { QuantizerParams } from '../ann/quantize.js';
+import type { AnnIndexFile } from '../ann/api.js';
 import type { RecallCurve } from '../ann/recall-curve.js';
+import type { StoredColumn } from './api.js';
+import type { SegmentIndexJob } from './segment-index-build.js';
 
 /** One batch of the shared log, as appended. */
 export interface LogBatch {
@@ -82,23 +83,27 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
 }
 
-/** One sealed segment's HNSW index, to be built by an index node (cluster mode's `index` role). */
-export interface RemoteHnswBuild {
+/**
+ * One sealed segment's ANN index (any kind: segment-index-build.ts), to be built by an
+ * index node (cluster mode's `index` role) from files in the object store.
+ */
+export interface RemoteIndexBuild {
   /** the segment's file: its key in the object store */
   readonly segmentFile: string;
-  /** the stored vector column */
-  readonly column: number;
-  readonly op: AnnOp;
-  readonly dim: number;
-  readonly count: number;
-  readonly options: HnswOptions;
+  /** the table's stored columns, to read the segment file with */
+  readonly columns: readonly StoredColumn[];
+  /** the segment's rows (the node checks the file it fetched has as many) */
+  readonly rows: number;
+  /** what to build; an IVFFlat job's `centers` is a key in the object store too */
+  readonly job: SegmentIndexJob;
   /** the key the index node puts the finished index file under */
   readonly indexFile: string;
 }
 
 /** What the build measured, for the index to be opened from its file here. */
-export interface RemoteHnswResult {
-  readonly params?: QuantizerParams;
+export interface RemoteIndexResult {
+  /** the built index's fileRef() but its path: what opening the file needs besides it */
+  readonly file: Omit<AnnIndexFile, 'path'>;
   readonly curve?: RecallCurve;
 }
 
@@ -108,5 +113,5 @@ export interface RemoteIndexBuilder {
    * Build on an index node; resolves once the index file is in the object store, or with
    * undefined when no index node can take it now (the storage builds it itself).
    */
-  buildHnsw(req: RemoteHnswBuild, signal?: AbortSignal): Promise<RemoteHnswResult | undefined>;
+  buildIndex(req: RemoteIndexBuild, signal?: AbortSignal): Promise<RemoteIndexResult | undefined>;
 }

@@ -1,5 +1,5 @@
 /** CREATE INDEX: btree / hash (key indexes in storage) and pgvector's hnsw / ivfflat. */
-import { SqlError, SqlState } from '../../errors.js';
+import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
 import type { IndexCondition, IndexDef, IndexExpression, TableDef } from '../../catalog/catalog.js';
 import { childPartitions, leafPartitions } from '../../catalog/partitions.js';
 import { OID, T, formatType, type SparseVector, type SqlType } from '../../types/types.js';
@@ -333,24 +333,28 @@ async function buildLeafVectorIndex(ctx: DdlContext, table: TableDef, idx: Index
   const built = await createStoredVectorIndex(ctx, leaf, leafIdx);
   vectorIndexBuilt(ctx, leaf.oid, leafIdx.name);
   // pgvector's ivfbuild.c: fewer sampled vectors than lists
-  if (ivf && built.samples !== undefined && built.samples < lists) {
-    ctx.notices.push({
-      severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
-      detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
-    });
-  }
+  if (ivf && built.samples !== undefined && built.samples < lists) ctx.notices.push(littleDataNotice());
+}
+
+/** pgvector's notice when an IVFFlat build samples fewer vectors than it has lists (ivfbuild.c). */
+export function littleDataNotice(): SqlNotice {
+  return {
+    severity: 'NOTICE', code: '00000', message: 'ivfflat index created with little data',
+    detail: 'This will cause low recall.', hint: 'Drop the index until the table has more data.',
+  };
 }
 
 /**
- * Storage builds `idx`, an index of `table` (a leaf), for its rows: an expression index's
- * key function is given first.
+ * Storage builds `idx`, an index of `table` (a leaf), for its rows, under `name` (another
+ * than its own: REINDEX CONCURRENTLY's index built beside it): an expression index's key
+ * function is given first.
  */
-export async function createStoredVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef): Promise<VectorIndexBuilt> {
+export async function createStoredVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, name = idx.name): Promise<VectorIndexBuilt> {
   if (idx.expression) {
     const def = { columns: idx.columns, expression: idx.expression };
     ctx.storage.attachVectorKeys?.(table.oid, [{ key: indexStorageKey(def), toKey: indexKeyFunction(def, table) }]);
   }
-  return ctx.storage.createVectorIndex(table.oid, vectorIndexSpec(idx, idx.name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
+  return ctx.storage.createVectorIndex(table.oid, vectorIndexSpec(idx, name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
 }
 
 /** What storage builds for a vector index (a partition's under its own name) */

@@ -3,12 +3,17 @@
  * built again for every sealed segment of each table it covers, partitions included; B-tree
  * and hash indexes are key indexes the storage keeps in memory and builds at start, so
  * there is nothing to rebuild (SYSTEM: the system catalogs are computed, none is stored).
- * While a vector index is rebuilt its segments are searched exactly; if the rebuild fails
- * (cancel, timeout) the index stays in the catalog without files and is searched exactly
- * until a REINDEX succeeds. Neither form blocks the table's readers or writers (rows
- * committed meanwhile go to the growing segment, indexed when it is sealed), so
- * CONCURRENTLY differs only in what PostgreSQL refuses: a transaction block, the system
- * catalogs. pg_stat_progress_create_index shows each index as it is built.
+ * Neither form blocks the table's readers or writers (rows committed meanwhile go to the
+ * growing segment, indexed when it is sealed).
+ *
+ * REINDEX drops a vector index's files and builds them again: meanwhile its segments are
+ * searched exactly, and if the rebuild fails (cancel, timeout) the index stays in the
+ * catalog without files, searched exactly until a REINDEX succeeds. REINDEX CONCURRENTLY
+ * builds the new index beside the old one, under another name (PostgreSQL's `_ccnew`),
+ * then swaps them (storage renameVectorIndex): searches keep using the old index during
+ * the build, and a failed build leaves the old index as it was. It also refuses what
+ * PostgreSQL refuses: a transaction block, the system catalogs. pg_stat_progress_create_index
+ * shows each index as it is built.
  */
 import { SqlError, SqlState } from '../../errors.js';
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
@@ -41,10 +46,25 @@ async function rebuild(ctx: DdlContext, stmt: Reindex, table: TableDef, idx: Ind
     const own = leaf === table ? idx : leaf.indexes.find((i) => i.parentIndex === idx.oid);
     if (own && storesVectorIndex(idx, leaf)) {
       ctx.checkCancelled?.();
-      await ctx.storage.dropVectorIndex(leaf.oid, own.name);
-      await createStoredVectorIndex(ctx, leaf, own);
+      if (stmt.concurrently) {
+        const beside = besideName(leaf, own.name);
+        await createStoredVectorIndex(ctx, leaf, own, beside);
+        await ctx.storage.renameVectorIndex(leaf.oid, beside, own.name);
+      } else {
+        await ctx.storage.dropVectorIndex(leaf.oid, own.name);
+        await createStoredVectorIndex(ctx, leaf, own);
+      }
     }
     if (leaf !== table) ctx.indexBuild?.partitionDone();
+  }
+}
+
+/** A name for the index built beside `name`, which no index of the table has: name_ccnew, name_ccnew1, … as PostgreSQL's. */
+function besideName(table: TableDef, name: string): string {
+  const taken = new Set(table.indexes.map((i) => i.name));
+  for (let n = 0; ; n++) {
+    const candidate = `${name}_ccnew${n === 0 ? '' : n}`;
+    if (!taken.has(candidate)) return candidate;
   }
 }
 

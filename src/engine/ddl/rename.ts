@@ -1,6 +1,6 @@
 /** ALTER TABLE / VIEW / INDEX … RENAME [COLUMN | CONSTRAINT] a TO b. */
 import { SqlError, SqlState } from '../../errors.js';
-import type { TableDef } from '../../catalog/catalog.js';
+import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
@@ -24,7 +24,7 @@ export async function rename(ctx: DdlContext, stmt: Rename): Promise<void> {
     if (ctx.catalog.relationNameTaken(table.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
     ctx.catalog.tables.set(table.oid, { ...table, name: stmt.newName });
   } else if (target === 'constraint') {
-    renameConstraint(table, stmt.subname ?? '', stmt.newName);
+    await renameConstraint(ctx, table, stmt.subname ?? '', stmt.newName);
   } else {
     renameColumn(ctx, table, stmt.subname ?? '', stmt.newName);
   }
@@ -38,21 +38,38 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   if (ctx.catalog.relationNameTaken(t.schema, stmt.newName)) throw new SqlError(SqlState.duplicateTable, `relation "${stmt.newName}" already exists`);
   t.indexes = t.indexes.map((x) => (x.oid === idx.oid ? { ...x, name: stmt.newName } : x));
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
-  // storage finds a vector index's segments by its name
-  if (idx.method === 'hnsw' || idx.method === 'ivfflat') await renameStoredVectorIndex(ctx, t.oid, idx.name, stmt.newName);
   // storage names a GIN index's files (sizes, DROP INDEX) by the index name
   if (idx.method === 'gin' && t.kind === 'r') {
     ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map(textIndexAttachment));
   }
   ctx.catalog.version++;
+  await renameInStorage(ctx, t, idx, stmt.newName);
 }
 
-function renameConstraint(table: TableDef, from: string, to: string): void {
+/**
+ * Storage keeps a key (unique, B-tree, hash) and a vector index's files under the index's
+ * name: they follow it (renamed back if the statement is undone). Without this a renamed
+ * vector index was no longer searched, and a renamed unique index's key outlived DROP INDEX.
+ * A partitioned table's index has no storage (its partitions' own indexes keep their names).
+ */
+async function renameInStorage(ctx: DdlContext, t: TableDef, idx: IndexDef, to: string): Promise<void> {
+  if (t.kind === 'p') return;
+  if (idx.method === 'hnsw' || idx.method === 'ivfflat') {
+    await renameStoredVectorIndex(ctx, t.oid, idx.name, to);
+  } else if (idx.unique || idx.method === 'btree' || idx.method === 'hash') {
+    ctx.storage.renameUniqueKey(t.oid, idx.name, to);
+    ctx.undoStorage?.(() => ctx.storage.renameUniqueKey(t.oid, to, idx.name));
+  }
+}
+
+async function renameConstraint(ctx: DdlContext, table: TableDef, from: string, to: string): Promise<void> {
   if (!table.constraints.some((k) => k.name === from)) {
     throw new SqlError(SqlState.undefinedObject, `constraint "${from}" for table "${table.name}" does not exist`);
   }
+  const idx = table.indexes.find((x) => x.name === from && x.constraintOid);
   table.constraints = table.constraints.map((k) => (k.name === from ? { ...k, name: to } : k));
-  table.indexes = table.indexes.map((x) => (x.name === from && x.constraintOid ? { ...x, name: to } : x));
+  table.indexes = table.indexes.map((x) => (x === idx ? { ...x, name: to } : x));
+  if (idx) await renameInStorage(ctx, table, idx, to);
 }
 
 function renameColumn(ctx: DdlContext, table: TableDef, from: string, to: string): void {

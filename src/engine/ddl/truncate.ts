@@ -2,12 +2,20 @@
 import type { TableDef } from '../../catalog/catalog.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { mustFindTable, type DdlContext } from './context.js';
+import { leafPartitions } from '../../catalog/partitions.js';
+import { littleDataNotice } from './indexes.js';
 
 export function truncate(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'truncate' }>): TableDef[] {
   const tables = stmt.tables.map((r) => mustFindTable(ctx, r));
   if (stmt.restartSequences) {
     for (const t of tables) {
       for (const s of ctx.catalog.sequences.values()) if (s.ownedBy?.table === t.oid) { s.last = s.start; s.isCalled = false; }
+    }
+  }
+  // PostgreSQL builds every index of an emptied table anew: an IVFFlat build then has no rows to sample
+  for (const t of tables) {
+    for (const leaf of t.kind === 'p' ? leafPartitions(ctx.catalog, t) : [t]) {
+      for (const idx of leaf.indexes) if (idx.method === 'ivfflat') ctx.notices.push(littleDataNotice());
     }
   }
   return tables;

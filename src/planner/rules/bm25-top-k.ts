@@ -26,7 +26,7 @@ function rankCall(key: Expr, input: Plan): { call: Extract<Expr, { kind: 'call' 
 export const bm25TopK: Rule = {
   name: 'bm25-top-k',
   apply(plan) {
-    if (plan.kind !== 'topk' || plan.keys.length === 0 || !plan.keys[0].desc) return undefined;
+    if (plan.kind !== 'topk' || !plan.limit || plan.keys.length === 0 || !plan.keys[0].desc) return undefined;
     const found = rankCall(plan.keys[0].expr, plan.input);
     if (!found) return undefined;
     const scan = found.scanParent;

@@ -15,6 +15,12 @@
  * is combined with it) is decided per segment at run time from the filter's selectivity
  * in that segment: see executor/vector-search.ts. Partitioned tables use each
  * partition's index.
+ *
+ * With the index forced (enable_seqscan = off) the answer is pgvector's index scan's, which
+ * never returns a row its index cannot hold: the scan gets those conditions as its
+ * `indexQual` (`embedding IS NOT NULL`, and for a cosine class `vector_norm(embedding) > 0`,
+ * pgvector's test before it indexes a value). Otherwise Quiver returns such rows last, as
+ * the sequential scan PostgreSQL would choose for a small table does.
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import type { Rule } from './rule.js';
@@ -22,6 +28,9 @@ import { costEnvOrDefault } from '../cost.js';
 import { OID } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import { impliesPredicate } from '../partial-index.js';
+import { resolveFunction, resolveOperator } from '../../functions/index.js';
+import { T } from '../../types/types.js';
+import type { ScalarFunction } from '../../functions/api.js';
 import { deparse } from '../explain-expr.js';
 import { mapExpr } from '../expr-walk.js';
 
@@ -73,6 +82,27 @@ export const chooseVectorIndex: Rule = {
     // counts as cheaper whenever both are enabled: only disable_cost decides here.
     const s = costEnvOrDefault(ctx.catalog, ctx.costEnv).settings;
     if (!s.indexscan && s.seqscan) return undefined;
-    return { ...plan, vectorSearch: { ...plan.vectorSearch, ...shown, index, strategy: index.method === 'ivfflat' ? 'ivfflat' : 'hnsw', ...(s.seqscan ? {} : { indexScanOnly: true }) } };
+    const vectorSearch = { ...plan.vectorSearch, ...shown, index, strategy: index.method === 'ivfflat' ? 'ivfflat' as const : 'hnsw' as const };
+    if (s.seqscan) return { ...plan, vectorSearch };
+    // the key the index holds: the column, or the operand that is the index's expression
+    const indexed = col?.kind === 'column' ? col : key.args.find((a) => deparse(a, { qualify: false, subplanNumber: () => 0 }) === index.expression?.sql);
+    if (!indexed) return { ...plan, vectorSearch };
+    return { ...plan, input: { ...scan, indexQual: indexQual(indexed, index) }, vectorSearch };
   },
 };
+
+/**
+ * What every row of the index satisfies: its key (the column, or an expression index's
+ * expression) is not NULL, and under a cosine class
+ * (pgvector's support function 2, the norm) the norm is above zero — pgvector indexes
+ * neither (hnswutils.c HnswCheckNorm, ivfutils.c IvfflatCheckNorm).
+ */
+function indexQual(key: Expr, index: IndexDef): Expr {
+  const notNull: Expr = { kind: 'isnull', type: T.bool, arg: key, negate: true };
+  if (!index.opclasses[0].endsWith('_cosine_ops')) return notNull;
+  const normName = key.type.oid === OID.vector ? 'vector_norm' : 'l2_norm';
+  const norm: Expr = { kind: 'call', type: T.float8, name: normName, fn: resolveFunction(normName, [key.type]) as ScalarFunction, args: [key] };
+  const zero: Expr = { kind: 'const', type: T.float8, value: 0 };
+  const positive: Expr = { kind: 'call', type: T.bool, name: '>', fn: resolveOperator('>', T.float8, T.float8), args: [norm, zero] };
+  return { kind: 'and', type: T.bool, args: [notNull, positive], stopOnNull: true };
+}

@@ -33,7 +33,7 @@ function narrow(plan: Plan, needed: Set<number> | null): Plan {
       return { ...plan, input: narrow(plan.input, union(needed, columnsOf(plan.keys.map((k) => k.expr)))) };
     case 'topk': {
       if (plan.vectorSearch) return plan;
-      const limits = [plan.limit, ...(plan.offset ? [plan.offset] : [])];
+      const limits = [plan.limit, plan.offset].filter((e): e is Expr => e !== null);
       return { ...plan, input: narrow(plan.input, union(needed, columnsOf([...plan.keys.map((k) => k.expr), ...limits]))) };
     }
     case 'limit':

@@ -1,0 +1,32 @@
+-- Renaming an index renames what storage keeps under its name: a unique key (its errors,
+-- DROP INDEX), a constraint's index, a vector index (still searched); ROLLBACK renames back
+CREATE TABLE un (a int, b int, CONSTRAINT un_pk PRIMARY KEY (b));
+CREATE UNIQUE INDEX un_a ON un (a);
+ALTER INDEX un_a RENAME TO un_b;
+INSERT INTO un VALUES (1, 1), (1, 2);
+BEGIN;
+ALTER INDEX un_b RENAME TO un_c;
+ROLLBACK;
+INSERT INTO un VALUES (1, 3), (1, 4);
+DROP INDEX un_b;
+INSERT INTO un VALUES (2, 5), (2, 6);
+CREATE UNIQUE INDEX un_a ON un (a);
+ALTER TABLE un RENAME CONSTRAINT un_pk TO un_key;
+INSERT INTO un VALUES (3, 5);
+SELECT * FROM un WHERE b = 6;
+ALTER INDEX un_key RENAME TO un_pkey;
+INSERT INTO un VALUES (3, 5);
+SELECT conname FROM pg_constraint WHERE conrelid = 'un'::regclass;
+DROP TABLE un;
+CREATE TABLE unv (id int, v vector(2));
+INSERT INTO unv SELECT i, ARRAY[i % 7, i / 7]::vector FROM generate_series(1, 50) i;
+CREATE INDEX unv_v ON unv USING hnsw (v vector_l2_ops);
+ALTER INDEX unv_v RENAME TO unv_w;
+SET enable_seqscan = off;
+SELECT id FROM unv ORDER BY v <-> '[3.1,3.2]' LIMIT 3;
+EXPLAIN (COSTS OFF) SELECT id FROM unv ORDER BY v <-> '[3,3]';
+CREATE INDEX unv_v ON unv USING hnsw (v vector_l2_ops);
+DROP INDEX unv_w;
+SELECT id FROM unv ORDER BY v <-> '[3.1,3.2]' LIMIT 3;
+RESET enable_seqscan;
+DROP TABLE unv;
