@@ -17,7 +17,6 @@
  */
 import type { Plan } from '../planner/plan.js';
 import type { Row } from '../types/types.js';
-import { SqlError, SqlState } from '../errors.js';
 import type { RunContext } from './operators.js';
 import type { EarlyStart } from './parallel-vector-search.js';
 
@@ -74,10 +73,8 @@ function collect(plan: Plan, ctes: readonly number[], out: TopKRunOnce[]): void 
 /** A vector Top-K a join started in the query workers before its operator ran. */
 export interface StartedSearch {
   readonly search: Promise<Row[] | undefined>;
-  /** how it was started (whether it would have stayed in-thread; its counts) */
+  /** how it was started (its counts for EXPLAIN ANALYZE) */
   readonly start: EarlyStart;
-  readonly abandon: AbortController;
-  settled: boolean;
 }
 
 /** The searches joins started, per execution, by Top-K node. */
@@ -88,39 +85,26 @@ const startedSearches = new WeakMap<RunContext, Map<Plan, StartedSearch>>();
  * returns undefined for one it does not (no vector distance, a LIMIT it cannot evaluate).
  * A Top-K already started, or inside a CTE whose rows are cached, is left alone.
  */
-export function startVectorSearches(plan: Plan, rc: RunContext, begin: (topk: TopKPlan, early: EarlyStart) => Promise<Row[] | undefined> | undefined): void {
+export function startVectorSearches(plan: Plan, rc: RunContext, begin: (topk: TopKPlan, start: EarlyStart) => Promise<Row[] | undefined> | undefined): void {
   const topks = topKsRunOnce(plan);
   if (topks.length === 0) return;
   let started = startedSearches.get(rc);
   if (!started) startedSearches.set(rc, (started = new Map()));
   for (const { topk, ctes } of topks) {
     if (started.has(topk) || ctes.some((id) => rc.cteResults.has(id))) continue;
-    const abandon = new AbortController();
-    const start: EarlyStart = { signal: abandon.signal };
+    const start: EarlyStart = {};
     const search = begin(topk, start);
     if (!search) continue;
-    const entry: StartedSearch = { search, start, abandon, settled: false };
     // its error is raised when the operator takes the answer (unhandled if the statement ends first)
-    search.then(() => { entry.settled = true; }, () => { entry.settled = true; });
-    started.set(topk, entry);
+    search.catch(() => {});
+    started.set(topk, { search, start });
   }
 }
 
-/**
- * The search a join started for this Top-K (undefined: none). A single search the operator
- * would have run on this thread itself is not waited for: if the workers have not answered
- * by the time the operator runs, it is abandoned (its requests cancelled) and the operator
- * searches here (on 2 busy cores a worker's answer came ~2 ms after the keyword side was
- * done: commit 5d2d285).
- */
+/** The search a join started for this Top-K, taken (undefined: none). */
 export function takeStartedSearch(plan: Plan, rc: RunContext): StartedSearch | undefined {
   const started = startedSearches.get(rc);
   const entry = started?.get(plan);
-  if (!entry) return undefined;
-  started!.delete(plan);
-  if (!entry.settled && entry.start.inThread) {
-    entry.abandon.abort(new SqlError(SqlState.queryCanceled, 'vector search run in-thread instead'));
-    return undefined;
-  }
+  started?.delete(plan);
   return entry;
 }

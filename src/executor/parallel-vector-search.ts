@@ -52,18 +52,18 @@ export interface VectorKey {
 export function parallelVectorTopK(
   plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool, early?: EarlyStart,
 ): Promise<Row[] | undefined> {
-  return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool, early) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool, early);
+  return plan.vectorSearch?.index ? parallelIndexedVectorTopK(plan, key, k, offsetN, rc, env, pool, early) : parallelExactVectorTopK(plan, key, k, offsetN, rc, env, pool);
 }
 
 /**
  * A search started before its operator runs, to overlap other work on this thread
- * (early-vector-search.ts). It goes to the workers even when alone (`inThread` then tells
- * that a search started when its operator ran would have stayed here); aborting `signal`
- * cancels its requests and rejects it.
+ * (early-vector-search.ts). One that would stay in-thread (a single segment, no other
+ * session searching) is not started: it answers undefined, and its operator searches here.
+ * Sent to a worker anyway, it made a single session's hybrid query 0.3-0.8 ms slower (p50,
+ * 20,000 documents): the hop and the answer's turn of the event loop cost more than the
+ * ~0.5 ms in-thread HNSW search they overlapped.
  */
 export interface EarlyStart {
-  readonly signal: AbortSignal;
-  inThread?: boolean;
   /** an indexed search's counts (EXPLAIN ANALYZE), kept apart until its answer is taken */
   stats?: VectorSearchStats;
 }
@@ -204,14 +204,13 @@ class CoordinatedTopK {
     }
   }
 
-  /** Wait for every request, looking for a cancel (or `abandon`) meanwhile; on any failure cancel the rest. */
-  async settle(env: ExecEnv, abandon?: AbortSignal): Promise<void> {
+  /** Wait for every request, looking for a cancel meanwhile; on any failure cancel the rest. */
+  async settle(env: ExecEnv): Promise<void> {
     let timer: ReturnType<typeof setInterval> | undefined;
     const cancelled = new Promise<never>((_, reject) => {
       timer = setInterval(() => {
         try { env.checkCancel(); } catch (e) { reject(e); }
       }, CANCEL_POLL_MS);
-      abandon?.addEventListener('abort', () => reject(abandon.reason), { once: true });
     });
     try {
       await Promise.race([Promise.all(this.work), cancelled]);
@@ -270,7 +269,7 @@ function segmentRef(seg: SearchSegment, column: number, dims: number, index?: { 
  * segments in the workers, the rest here.
  */
 export async function parallelExactVectorTopK(
-  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined, early?: EarlyStart,
+  plan: TopKPlan, key: VectorKey, k: number, offsetN: number, rc: RunContext, env: ExecEnv, pool: SegmentSearchPool | undefined,
 ): Promise<Row[] | undefined> {
   const scan = plan.input;
   const storage = rc.storage;
@@ -297,7 +296,7 @@ export async function parallelExactVectorTopK(
     const skip = new Set(segments[ti].map((s) => s.id));
     top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
   });
-  await top.settle(env, early?.signal);
+  await top.settle(env);
   return top.finish(offsetN);
 }
 
@@ -374,12 +373,8 @@ export async function parallelIndexedVectorTopK(
   if (refs.some((rs) => rs.some((r) => !r))) return undefined;
 
   // one segment and no other session searching: the hop costs more than it saves, with or
-  // without a filter (a filtered search is one walk or one exact pass over the matches too),
-  // unless the search was started early: then this thread does other work meanwhile
-  if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) {
-    if (!early) return undefined;
-    early.inThread = true;
-  }
+  // without a filter (a filtered search is one walk or one exact pass over the matches too)
+  if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
 
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
@@ -435,7 +430,7 @@ export async function parallelIndexedVectorTopK(
     const skip = new Set(segments[ti].map((s) => s.id));
     top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
   });
-  await top.settle(env, early?.signal);
+  await top.settle(env);
   stats.candidates += top.candidates.considered;
   return top.finish(offsetN);
 }
