@@ -19,15 +19,13 @@
  *   node dist/bench/text-search.js [--target quiver] [--target postgres://…/db] [--docs 60000] [--queries 300] [--keep]
  */
 import { parseArgs } from 'node:util';
-import { readdirSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { targetFromArg, type SqlTarget } from './targets.js';
 import { formatBytes, percentile, repoRoot, seededRandom } from './util.js';
+import { manCorpus } from './man-corpus.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,34 +40,8 @@ const N = Number(values.docs);
 const NQ = Number(values.queries);
 const DIM = 64;
 
-/** roff source → plain paragraphs (macros dropped, font and character escapes removed) */
-export function manParagraphs(roff: string): string[] {
-  const out: string[] = [];
-  let cur: string[] = [];
-  const flush = () => {
-    const text = cur.join(' ').replace(/\s+/g, ' ').trim();
-    if (text.split(' ').length >= 5) out.push(text.slice(0, 600));
-    cur = [];
-  };
-  for (const line of roff.split('\n')) {
-    if (/^[.'](PP|P|LP|SH|SS|TP|IP|HP|sp|br|Sh|Pp|It|Bl|El)\b/.test(line) || line.trim() === '') { flush(); continue; }
-    if (/^[.']/.test(line)) continue;
-    cur.push(line.replace(/\\f(\[[^\]]*\]|\(..|.)/g, '').replace(/\\\(..|\\\[[^\]]*\]|\\\*(\(..|.)/g, ' ').replace(/\\[-e]/g, '-').replace(/\\(.)/g, '$1'));
-  }
-  flush();
-  return out;
-}
-
 function corpus(): string[] {
-  const files = readdirSync(values.man!).filter((f) => f.endsWith('.gz')).sort();
-  const docs: string[] = [];
-  for (const f of files) {
-    if (docs.length >= N) break;
-    let text: string;
-    try { text = gunzipSync(readFileSync(join(values.man!, f))).toString('utf8'); } catch { continue; }
-    for (const p of manParagraphs(text)) if (docs.length < N) docs.push(p);
-  }
-  return docs;
+  return manCorpus(values.man!, N);
 }
 
 const words = (s: string): string[] => s.toLowerCase().match(/[a-z]{3,}/g) ?? [];
@@ -150,6 +122,37 @@ SELECT COALESCE(semantic_search.id, keyword_search.id) AS id,
 FROM semantic_search FULL OUTER JOIN keyword_search ON semantic_search.id = keyword_search.id
 ORDER BY score DESC LIMIT 5`;
 
+/**
+ * The RRF query's latency with the vector side started in the query workers before the join
+ * runs the keyword side, and without: two connections, one with quiver.early_vector_search
+ * off, taking turns query by query (so a change in the machine's load hits both alike).
+ */
+async function earlyVersusNot(target: SqlTarget, qs: readonly string[], vecs: readonly string[]): Promise<string> {
+  const on = await target.connect();
+  const off = await target.connect();
+  try {
+    await off.query('SET quiver.early_vector_search = off');
+    const lat: [number[], number[]] = [[], []];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < qs.length; i++) {
+        for (const [side, c] of (i % 2 ? [[0, on], [1, off]] : [[1, off], [0, on]]) as [0 | 1, pg.Client][]) {
+          const t0 = performance.now();
+          await c.query({ name: 'rrf', text: RRF, values: [vecs[i], qs[i]] });
+          if (round > 0) lat[side].push(performance.now() - t0);
+        }
+      }
+    }
+    const show = (l: number[]) => {
+      l.sort((a, b) => a - b);
+      return `p50 ${percentile(l, 50).toFixed(2)} ms, mean ${(l.reduce((a, b) => a + b, 0) / l.length).toFixed(2)} ms`;
+    };
+    return `early ${show(lat[0])}; not ${show(lat[1])}`;
+  } finally {
+    await on.end();
+    await off.end();
+  }
+}
+
 const fmt = (t: Timed | undefined) => (t ? `${t.qps.toFixed(0)} QPS, p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms${t.cpuMs === undefined ? '' : `, server CPU ${t.cpuMs.toFixed(2)} ms/query`}` : '—');
 
 async function main(): Promise<void> {
@@ -190,6 +193,7 @@ async function main(): Promise<void> {
       }
       const rrf = await timed(target, c, 'rrf', RRF, (q, i) => [vecs[i], q], qs);
       console.log(`  RRF hybrid (HNSW + GIN, top 5): ${fmt(rrf)}`);
+      if (target.kind === 'quiver') console.log(`  RRF, vector side started early vs not (quiver.early_vector_search, queries interleaved): ${await earlyVersusNot(target, qs, vecs)}`);
       // restart to the first answers that need the GIN lists (Quiver only: the harness cannot
       // restart an external PostgreSQL): @@ + ts_rank, then BM25 (corpus statistics of every segment)
       const restart = await target.restart(async (rc) => {

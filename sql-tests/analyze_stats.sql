@@ -21,3 +21,11 @@ ROLLBACK;
 SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'st';
 ANALYZE no_such_table;
 DROP TABLE st;
+-- a tsvector column: statistics as ts_typanalyze keeps them (every value distinct, no MCV
+-- list, histogram or correlation)
+CREATE TABLE st_ts (id int, tsv tsvector);
+INSERT INTO st_ts SELECT i, to_tsvector('english', 'doc ' || (i % 7) || ' cat dog ' || (i % 3)) FROM generate_series(1, 1000) i;
+INSERT INTO st_ts VALUES (0, NULL);
+ANALYZE st_ts;
+SELECT attname, null_frac, n_distinct, most_common_vals, most_common_freqs, histogram_bounds, correlation FROM pg_stats WHERE tablename = 'st_ts' AND attname = 'tsv';
+DROP TABLE st_ts;

@@ -17,6 +17,15 @@ SELECT inhrelid::regclass, inhparent::regclass FROM pg_inherits WHERE inhparent 
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE tsv @@ 'cat'::tsquery;
 EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND tsv @@ 'cat'::tsquery;
+-- a tsquery built from constants with a regconfig is folded to its value, as PostgreSQL's planner does
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND tsv @@ to_tsquery('english', 'cat & !dog');
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND tsv @@ plainto_tsquery('english', 'The rare cats');
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND tsv @@ phraseto_tsquery('english', 'rare cats');
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND tsv @@ websearch_to_tsquery('english', '"rare cat" or -dog');
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND to_tsvector('english', body) @@ (to_tsquery('english', 'cat:*') || to_tsquery('simple', 'Dogs'));
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts, plainto_tsquery('english', 'cats') q WHERE cat = 3 AND tsv @@ q;
+-- without a regconfig it reads default_text_search_config: not folded
+EXPLAIN (COSTS OFF) SELECT id FROM gin_parts WHERE cat = 3 AND tsv @@ to_tsquery('cat');
 SELECT id FROM gin_parts WHERE tsv @@ 'cat'::tsquery ORDER BY id LIMIT 5;
 SELECT count(*) FROM gin_parts WHERE tsv @@ 'cat'::tsquery;
 SELECT count(*) FROM gin_parts WHERE tsv @@ 'cat & !rare'::tsquery;

@@ -94,3 +94,35 @@ test('a ranking window over a sum is not cut to the Top-K (its frame includes pe
   const plan = rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n');
   assert.match(plan, /Top-K[\s\S]*WindowAgg/, plan);
 });
+
+test('the vector side starts in the query workers before the join runs the keyword side, with the same answers', async () => {
+  const { rows } = await c.query(`EXPLAIN (ANALYZE, COSTS OFF) ${rrf('rrf_docs', '[1,0,0,0,0,0,0,0]', 'fox river')}`);
+  const plan = rows.map((x: Record<string, string>) => x['QUERY PLAN']).join('\n');
+  // the line is among the Vector Top-K's own details (before the next node's arrow)
+  const topk = plan.slice(plan.indexOf('Vector Top-K (hnsw index'));
+  assert.match(topk.slice(0, topk.indexOf('->')), /Started: in query workers, before the join ran its sides/, plan);
+  // parameters are evaluated when the search starts, before the operator runs
+  const text = rrf('rrf_docs', 'QV', 'QW').replace(/'QV'/g, '$1::vector').replace(/'QW'/g, '$2');
+  const plainText = text.replace(/rrf_docs/g, 'rrf_plain');
+  for (const [q, words] of [['[0,1,0,0,0,0,0,0]', 'bird cloud'], ['[0.3,0.3,-0.3,0,0,0,0,0.1]', 'lazy'], ['[1,1,1,1,1,1,1,1]', 'nothing matches this']]) {
+    const indexed = (await c.query({ name: 'rrf-early', text, values: [q, words] })).rows;
+    const plain = (await c.query({ name: 'rrf-plain', text: plainText, values: [q, words] })).rows;
+    assert.ok(indexed.length > 0);
+    assert.deepEqual(indexed, plain, `${q} / ${words}`);
+  }
+  // the same CTE read twice: one search (its rows are cached for the second scan)
+  const twice = await c.query(`WITH s AS (SELECT id FROM rrf_docs ORDER BY embedding <-> '[1,0,0,0,0,0,0,0]' LIMIT 5)
+    SELECT a.id FROM s a JOIN s b ON a.id = b.id UNION ALL SELECT id FROM s ORDER BY 1`);
+  assert.equal(twice.rows.length, 10);
+});
+
+test("an error of the vector side started early is the statement's error; the session goes on", async () => {
+  await assert.rejects(c.query(rrf('rrf_docs', '[1,0,0]', 'fox')), (e: Error & { code?: string }) => {
+    assert.equal(e.code, '22000');
+    assert.equal(e.message, 'different vector dimensions 8 and 3');
+    return true;
+  });
+  // an error on the keyword side while the vector side runs in the workers
+  await assert.rejects(c.query(rrf('rrf_docs', '[1,0,0,0,0,0,0,0]', 'fox').replace("plainto_tsquery('english', 'fox')", "to_tsquery('english', 'fox &')")), /no operand in tsquery/);
+  assert.equal((await c.query(rrf('rrf_docs', '[1,0,0,0,0,0,0,0]', 'fox river'))).rows.length, 10);
+});

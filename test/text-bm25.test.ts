@@ -156,3 +156,58 @@ test('ORDER BY bm25_rank DESC LIMIT k without a filter prunes by the inverted li
   const full = (await c.query(`SELECT id FROM bm ORDER BY bm25_rank(tsv, ${q}) DESC NULLS LAST, id`)).rows;
   assert.deepEqual((await c.query(`SELECT id FROM bm ORDER BY bm25_rank(tsv, ${q}) DESC NULLS LAST, id LIMIT 7 OFFSET 3`)).rows, full.slice(3, 10));
 });
+
+test('over a partitioned table the corpus is the whole table, whichever partitions the query reads', async () => {
+  // three partitions, the third one partitioned again; rows in sealed segments and growing ones
+  await c.query('CREATE TABLE bmp (id int, cat int, body text, tsv tsvector) PARTITION BY LIST (cat)');
+  await c.query('CREATE TABLE bmp_1 PARTITION OF bmp FOR VALUES IN (1)');
+  await c.query('CREATE TABLE bmp_2 PARTITION OF bmp FOR VALUES IN (2)');
+  await c.query('CREATE TABLE bmp_3 PARTITION OF bmp FOR VALUES IN (3) PARTITION BY RANGE (id)');
+  await c.query('CREATE TABLE bmp_3a PARTITION OF bmp_3 FOR VALUES FROM (MINVALUE) TO (400)');
+  await c.query('CREATE TABLE bmp_3b PARTITION OF bmp_3 FOR VALUES FROM (400) TO (MAXVALUE)');
+  // partition 1 gets few rows with other words: its own statistics differ from the table's
+  await c.query("INSERT INTO bmp SELECT id, CASE WHEN id % 10 = 0 THEN 1 ELSE 2 + id % 2 END, body, tsv FROM bm WHERE body IS NOT NULL");
+  // CREATE INDEX seals every partition's rows so far: the rows below stay in growing segments
+  await c.query('CREATE INDEX bmp_tsv ON bmp USING gin (tsv)');
+  await c.query("INSERT INTO bmp VALUES (9001, 1, 'fox fox river', to_tsvector('english', 'fox fox river')), (9002, 1, NULL, NULL)");
+  const read = async (table: string) => {
+    const rows = (await c.query(`SELECT id, tsv::text AS tsv FROM ${table} WHERE tsv IS NOT NULL`)).rows as { id: number; tsv: string }[];
+    return new Map(rows.map((r) => [r.id, parseVector(r.tsv)]));
+  };
+  const scores = async (sql: string) => new Map(((await c.query(sql)).rows as { id: number; s: number }[]).map((r) => [r.id, r.s]));
+  const same = (got: Map<number, number>, want: Map<number, number>, label: string) => {
+    assert.ok(got.size > 0, label);
+    for (const [id, s] of got) {
+      const w = want.get(id)!;
+      assert.ok(Math.abs(s - w) <= 1e-6 * Math.max(1, w), `${label} id ${id}: ${s} vs ${w}`);
+    }
+  };
+  for (const step of ['fresh', 'after deletes']) {
+    const whole = await read('bmp');
+    assert.ok(whole.size > 300, `${whole.size} rows`);
+    for (const [q, terms] of QUERIES.slice(0, 4)) {
+      const want = reference(whole, terms);
+      same(await scores(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp WHERE tsv IS NOT NULL`), want, `${step} bmp ${q}`);
+      // WHERE prunes to one partition, or two levels down: the statistics stay the table's
+      same(await scores(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp WHERE cat = 1 AND tsv IS NOT NULL`), want, `${step} bmp cat = 1 ${q}`);
+      same(await scores(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp WHERE cat = 3 AND id >= 400 AND tsv IS NOT NULL`), want, `${step} bmp_3b ${q}`);
+      // a partition named in FROM is a table of its own: its own statistics
+      same(await scores(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp_1 WHERE tsv IS NOT NULL`), reference(await read('bmp_1'), terms), `${step} bmp_1 ${q}`);
+      // top-k over the parent: the reference's order
+      const top = (await c.query(`SELECT id FROM bmp WHERE tsv IS NOT NULL ORDER BY bm25_rank(tsv, ${q}) DESC, id LIMIT 5`)).rows.map((r: { id: number }) => r.id);
+      assert.deepEqual(top, [...want].sort((a, b) => Math.fround(b[1]) - Math.fround(a[1]) || a[0] - b[0]).slice(0, 5).map(([id]) => id), `${step} top 5 ${q}`);
+    }
+    // ORDER BY bm25_rank DESC LIMIT k: every partition's segments prune with the table's statistics
+    for (const [q] of QUERIES.slice(0, 5)) {
+      for (const [where, k] of [['', 5], ['', 40], [' WHERE cat <> 2', 7]] as const) {
+        const sql = `SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp${where} ORDER BY s DESC NULLS LAST, id LIMIT ${k}`;
+        const plan = (await c.query(`EXPLAIN ${sql}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+        assert.match(plan, /Top-K Pruning: bm25_rank from inverted lists/, sql);
+        const full = (await c.query(`SELECT id, bm25_rank(tsv, ${q}) AS s FROM bmp${where} ORDER BY s DESC NULLS LAST, id`)).rows;
+        assert.deepEqual((await c.query(sql)).rows, full.slice(0, k), `${step} ${sql}`);
+      }
+    }
+    await c.query('DELETE FROM bmp WHERE id % 4 = 1');
+  }
+  await c.query('DROP TABLE bmp');
+});

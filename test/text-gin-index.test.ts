@@ -142,10 +142,11 @@ test('index answers equal sequential answers', async () => {
 test('a selective query plans the index without settings; other conditions stay a Filter', async () => {
   const p = await plan("SELECT id FROM gdocs WHERE tsv @@ to_tsquery('english', 'zebra') AND id > 10");
   assert.match(p, /Bitmap Heap Scan on gdocs {2}\(cost=[\d.]+ rows=\d+ width=\d+\)/);
-  assert.match(p, /Recheck Cond: \(tsv @@ to_tsquery\('english'::regconfig, 'zebra'::text\)\)/);
+  // the constant query is shown folded, as PostgreSQL does
+  assert.match(p, /Recheck Cond: \(tsv @@ '''zebra'''::tsquery\)/);
   assert.match(p, /Filter: \(id > 10\)/);
   assert.match(p, /Bitmap Index Scan on gdocs_tsv_idx {2}\(cost=[\d.]+ rows=\d+ width=0\)/);
-  assert.match(p, /Index Cond: \(tsv @@ to_tsquery\('english'::regconfig, 'zebra'::text\)\)/);
+  assert.match(p, /Index Cond: \(tsv @@ '''zebra'''::tsquery\)/);
   // a parameter works too
   const r = await c.query('SELECT count(*)::int AS n FROM gdocs WHERE tsv @@ $1::tsquery', ['zebra']);
   const s = await c.query("SELECT count(*)::int AS n FROM gdocs WHERE strip(tsv) @@ 'zebra'::tsquery");

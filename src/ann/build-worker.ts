@@ -9,7 +9,7 @@ import { statfsSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { HnswIndex } from './hnsw.js';
-import { lowerThreadPriority } from './background-priority.js';
+import { serveFileBuilds } from './worker-build.js';
 import { isBitOp, type AnnOp, type DistanceOp, type HnswOptions } from './api.js';
 import type { QuantizerParams } from './quantize.js';
 import { buildSparseFile } from './sparse-hnsw.js';
@@ -37,9 +37,9 @@ export interface BuildProgress {
 }
 
 /** `params`: a quantized index's center and scale (the opener needs them) */
-export type BuildReply = { ok: true; curve?: RecallCurve; params?: QuantizerParams } | { ok: false; error: string };
+export interface BuildReply { readonly curve?: RecallCurve; readonly params?: QuantizerParams }
 
-function build(req: BuildRequest): { curve?: RecallCurve; params?: QuantizerParams } {
+function build(req: BuildRequest): BuildReply {
   if (req.sparseWords !== undefined) {
     buildSparseFile(req.op as DistanceOp, req.vectors as Float32Array, req.count, req.sparseWords, req.options, req.path);
     return {};
@@ -121,14 +121,4 @@ function failureText(e: unknown, path: string): string {
   return message;
 }
 
-if (parentPort) lowerThreadPriority();
-
-parentPort?.on('message', (req: BuildRequest) => {
-  let reply: BuildReply;
-  try {
-    reply = { ok: true, ...build(req) };
-  } catch (e) {
-    reply = { ok: false, error: failureText(e, req.path) };
-  }
-  parentPort!.postMessage(reply);
-});
+serveFileBuilds<BuildRequest, BuildReply>({ build, describe: (e, req) => failureText(e, req.path) });

@@ -4,13 +4,12 @@
  * here they never block the server's event loop, at a lower priority than the session
  * thread (background-priority.ts).
  */
-import { parentPort } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
 import { assignLists, IvfIndex, kmeansKindFor, writeCenters, writeIvfFile } from './ivfflat.js';
 import { curveSamples, measureRecallCurve, probesLadder, type RecallCurve } from './recall-curve.js';
 import { kmeans, normalizeRows } from './kmeans.js';
 import { assignBitLists, trainBitCenters, writeBitCenters, writeBitIvfFile } from './bit-ivf.js';
-import { lowerThreadPriority } from './background-priority.js';
+import { serveFileBuilds } from './worker-build.js';
 
 export interface TrainRequest {
   readonly kind: 'train';
@@ -60,6 +59,9 @@ export interface AssignBitsRequest {
 
 export type IvfBuildRequest = TrainRequest | AssignRequest | TrainBitsRequest | AssignBitsRequest;
 
+/** `curve`: the recall-vs-probes curve of a segment's lists (assign only) */
+export interface IvfBuildReply { readonly curve?: RecallCurve }
+
 /** The segment's vectors in one array from offset 0 (exact search needs them so). */
 function contiguous(chunks: readonly VectorChunk[], count: number, dim: number): Float32Array {
   const c = chunks[0];
@@ -107,13 +109,9 @@ export function runIvfBuild(req: IvfBuildRequest): RecallCurve | undefined {
   return undefined;
 }
 
-if (parentPort) lowerThreadPriority();
-
-parentPort?.on('message', (req: IvfBuildRequest) => {
-  try {
+serveFileBuilds<IvfBuildRequest, IvfBuildReply>({
+  build: (req) => {
     const curve = runIvfBuild(req);
-    parentPort!.postMessage(curve ? { ok: true, curve } : { ok: true });
-  } catch (e) {
-    parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) });
-  }
+    return curve ? { curve } : {};
+  },
 });

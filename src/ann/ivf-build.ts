@@ -1,46 +1,24 @@
 /**
  * IVFFlat builds in a worker thread (ivf-build-worker.ts): train an index's centers from a
  * sample, then assign each sealed segment's vectors to lists. Files are written under a
- * private temporary name and renamed when complete, as HNSW builds do (build.ts).
+ * private temporary name and renamed when complete, as HNSW builds do (worker-build.ts).
  */
-import { rename, unlink } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import type { DistanceOp, VectorChunk } from './api.js';
-import { IndexBuildAborted } from './build.js';
-import type { AssignBitsRequest, AssignRequest, IvfBuildRequest, TrainBitsRequest, TrainRequest } from './ivf-build-worker.js';
+import type { AssignBitsRequest, AssignRequest, IvfBuildReply, IvfBuildRequest, TrainBitsRequest, TrainRequest } from './ivf-build-worker.js';
 import { BitIvfIndex } from './bit-ivf.js';
 import { IvfIndex } from './ivfflat.js';
 import { seededRandom } from './kmeans.js';
 import type { RecallCurve } from './recall-curve.js';
-
-let nextTemp = 1;
+import { runFileBuild } from './worker-build.js';
 
 async function runInWorker(req: IvfBuildRequest, signal: AbortSignal | undefined): Promise<RecallCurve | undefined> {
-  if (signal?.aborted) throw new IndexBuildAborted();
-  const final = req.path;
-  const temp = `${final}.building-${process.pid}-${nextTemp++}`;
-  const worker = new Worker(new URL('./ivf-build-worker.js', import.meta.url));
-  let onAbort: (() => void) | undefined;
-  let curve: RecallCurve | undefined;
-  try {
-    const done = new Promise<RecallCurve | undefined>((resolve, reject) => {
-      worker.once('message', (m: { ok: boolean; error?: string; curve?: RecallCurve }) => (m.ok ? resolve(m.curve) : reject(new Error(`IVFFlat build failed: ${m.error}`))));
-      worker.once('error', reject);
-      worker.once('exit', (code) => { if (code !== 0) reject(new Error(`IVFFlat build worker exited with code ${code}`)); });
-      onAbort = () => reject(new IndexBuildAborted());
-      signal?.addEventListener('abort', onAbort);
-    });
-    worker.postMessage({ ...req, path: temp });
-    curve = await done;
-    await rename(temp, final);
-  } catch (e) {
-    void worker.terminate().then(() => unlink(temp)).catch(() => {});
-    throw e;
-  } finally {
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
-  await worker.terminate();
-  return curve;
+  const reply = await runFileBuild<IvfBuildRequest, IvfBuildReply>({
+    what: 'IVFFlat',
+    script: new URL('./ivf-build-worker.js', import.meta.url),
+    path: req.path,
+    request: (temp) => ({ ...req, path: temp }),
+  }, signal);
+  return reply.curve;
 }
 
 /** pgvector's sample size: 50 per list, at least 10,000 (never more than there are rows). */

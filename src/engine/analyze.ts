@@ -6,7 +6,7 @@
  */
 import type { Catalog, TableDef, TableStatistics } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
-import { columnStatistics, SAMPLE_ROWS, type ColumnStatistics } from '../planner/statistics.js';
+import { columnStatistics, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
 import type { Storage } from '../storage/api.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
@@ -57,12 +57,11 @@ async function sampleRows(storage: Storage, tableOid: number, checkCancel: () =>
 function tableStatistics(table: TableDef, rows: readonly Row[], total: number, before: TableStatistics | undefined, auto: boolean): TableStatistics {
   const columns: Record<string, ColumnStatistics> = {};
   table.columns.forEach((c, i) => {
-    columns[c.name] = columnStatistics({
-      values: rows.map((r) => r[i] ?? null),
-      compare: orderingOf(c.type),
-      width: (v) => storedWidth(c.type, v),
-      format: (v) => formatText(c.type, v),
-    }, Math.max(total, rows.length));
+    const values = rows.map((r) => r[i] ?? null);
+    const width = (v: Value) => storedWidth(c.type, v);
+    columns[c.name] = c.type.oid === OID.tsvector
+      ? tsvectorStatistics({ values, width })
+      : columnStatistics({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length));
   });
   const now = Date.now() * 1000;
   return {

@@ -12,8 +12,7 @@ import type { DdlState } from './ddl-dispatch.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
-import { TextIndexWarmup } from './text-index-warmup.js';
-import { indexVector, textIndexSpec } from '../executor/text-index-scan.js';
+import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 
@@ -36,17 +35,14 @@ export class Engine implements EngineState, BackendRegistry {
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
-  private readonly textIndexWarmup: TextIndexWarmup;
 
   constructor(readonly storage: Storage, readonly queryWorkers?: SegmentSearchPool, readonly tempSpace?: TempSpace) {
     this.autoAnalyze = new AutoAnalyze(storage, () => this.databases.values(), () => this.saveCatalog());
-    this.textIndexWarmup = new TextIndexWarmup(storage, () => this.databases.values());
   }
 
   /** The server stops: background work ends first. */
   async stopBackground(): Promise<void> {
     await this.autoAnalyze.stop();
-    this.textIndexWarmup.stop();
   }
 
   /** Load the durable catalog image (at start, before sessions). */
@@ -61,17 +57,16 @@ export class Engine implements EngineState, BackendRegistry {
       this.databases.set(name, c);
     }
     // tables with a GIN index keep a small growing segment (storage does not persist that);
-    // storage gets each GIN index's tokenizer (segments without their lists' file get one,
-    // files of indexes the catalog no longer has go) and the lists not on disk are built
+    // storage gets each GIN index's tokenizer and file builder: segments without their
+    // lists' file get one, built in a worker thread (files of indexes the catalog no longer
+    // has go). Lists in no file (a lexeme the file cannot hold) are built by the first query.
     for (const c of this.databases.values()) {
       for (const t of c.tables.values()) {
         const gins = t.indexes.filter((i) => i.method === 'gin');
-        if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
+        if (t.kind === 'r') this.storage.attachTextIndexes?.(t.oid, gins.map(textIndexAttachment));
         // expression vector indexes: their keys' functions (segments wait for them to be indexed)
         if (t.kind === 'r' && t.indexes.some((i) => i.expression)) this.storage.attachVectorKeys?.(t.oid, vectorIndexKeys(t));
-        if (!gins.length) continue;
-        this.storage.keepGrowingSmall?.(t.oid, true);
-        this.textIndexWarmup.request(t.oid);
+        if (gins.length) this.storage.keepGrowingSmall?.(t.oid, true);
       }
     }
     // sequence advances logged after the image (OIDs are unique across databases)

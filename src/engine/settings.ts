@@ -125,6 +125,9 @@ const DEFS: SettingDef[] = [
   // 0 = off: hnsw.ef_search applies; else each HNSW segment's ef for this recall@10
   // (planner/recall-target.ts)
   { name: 'quiver.target_recall', value: '0', kind: { type: 'real', min: 0, max: 1 } },
+  // on: a join starts the vector Top-Ks below it in the query workers before it runs its
+  // sides (executor/early-vector-search.ts); off for comparisons
+  { name: 'quiver.early_vector_search', value: 'on', kind: BOOL },
 ];
 
 /**
@@ -157,6 +160,7 @@ export function settingCatalogEntry(name: string): PgSetting | undefined {
 /** Quiver's own settings' descriptions (pg_settings.short_desc, SHOW ALL) */
 const QUIVER_DESCRIPTIONS: Record<string, string> = {
   'quiver.target_recall': 'Sets the recall@10 each HNSW or IVFFlat segment search aims for; 0 turns it off.',
+  'quiver.early_vector_search': 'Starts the vector searches below a join in the query workers before the join runs its sides.',
 };
 
 export function settingDescription(name: string): string {

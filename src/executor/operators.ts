@@ -4,7 +4,7 @@
  * never holds more than offset + limit rows.
  */
 import { SqlError, SqlState } from '../errors.js';
-import type { SystemRelationContext } from '../catalog/catalog.js';
+import type { SystemRelationContext, TableDef } from '../catalog/catalog.js';
 import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
 import type { Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
@@ -16,6 +16,7 @@ import { hashJoinKeys } from '../planner/join-keys.js';
 import { scanCondition } from '../planner/scan-condition.js';
 import { vectorIndexOrder } from './vector-index-order.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
+import { addVectorStats } from '../planner/vector-cost.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
 import { zoneConditions } from './zone-conditions.js';
@@ -23,6 +24,7 @@ import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
 import { parallelVectorTopK } from './parallel-vector-search.js';
+import { startVectorSearches, takeStartedSearch } from './early-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
@@ -106,14 +108,19 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'filter': return filter(plan, rc, env);
     case 'project': return project(plan, rc, env);
     case 'projectSet': return projectSet(plan, rc, env);
-    case 'join': return plan.lateral ? lateralJoin(plan, rc, env) : join(plan, rc, env, (p) => runPlan(p, rc, env));
+    case 'join':
+      if (plan.lateral) return lateralJoin(plan, rc, env);
+      startEarly(plan, rc, env);
+      return join(plan, rc, env, (p) => runPlan(p, rc, env));
     case 'aggregate': return aggregate(plan, rc, env);
     case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env, workMemFor(rc.workMemBytes, 'window aggregate'));
     case 'sort': return sort(plan, rc, env);
     case 'topk': return topk(plan, rc, env);
     case 'limit': return limit(plan, rc, env);
     case 'distinct': return distinct(plan, rc, env);
-    case 'setop': return setop(plan, rc, env);
+    case 'setop':
+      startEarly(plan, rc, env);
+      return setop(plan, rc, env);
     case 'recursiveUnion': return recursiveUnion(plan, rc, env);
     case 'sqlFunctionScan': {
       const argRow = plan.args.map((a) => compileExpr(a)([], env));
@@ -178,8 +185,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     }
     return;
   }
-  if (plan.bm25TopK && !partitioned) {
-    yield* bm25PrunedScan(plan, plan.bm25TopK, pred, rc, env);
+  if (plan.bm25TopK) {
+    yield* bm25PrunedScan(plan, tables, plan.bm25TopK, pred, rc, env);
     return;
   }
   const zone = zoneConditions(plan.filter, env);
@@ -200,30 +207,37 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   }
 }
 
-/** A scan under ORDER BY bm25_rank DESC LIMIT: sealed segments hand on only possible top rows (bm25-top-k.ts). */
+/**
+ * A scan under ORDER BY bm25_rank DESC LIMIT: sealed segments hand on only possible top rows
+ * (bm25-top-k.ts). `tables`: the table, or the partitions left after pruning (their rows
+ * scored with the whole partitioned table's corpus).
+ */
 function* bm25PrunedScan(
-  plan: Extract<Plan, { kind: 'scan' }>, spec: NonNullable<Extract<Plan, { kind: 'scan' }>['bm25TopK']>, pred: Compiled | null, rc: RunContext, env: ExecEnv,
+  plan: Extract<Plan, { kind: 'scan' }>, tables: readonly TableDef[], spec: NonNullable<Extract<Plan, { kind: 'scan' }>['bm25TopK']>, pred: Compiled | null, rc: RunContext, env: ExecEnv,
 ): Iterable<Step> {
   const k = evalCount(spec.limit, env, 'LIMIT') + evalCount(spec.offset, env, 'OFFSET');
   const query = compileExpr(spec.query)([], env);
   const corpus = env.ctx.textCorpus?.(plan.table.oid, spec.column, spec.config);
   const passes = (r: Row) => !pred || pred(r, env) === true;
-  const out = (rows: Row[], ids: readonly number[]) => (plan.withRowId ? rows.map((r, i) => [...r, ids[i]]) : rows);
-  const sealed = query === null || !corpus || !Number.isFinite(k) ? [] : rc.storage.searchSegments(plan.table.oid, rc.snapshot, rc.txn);
-  for (const batch of rc.storage.scan(plan.table.oid, rc.snapshot, rc.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
-    env.checkCancel();
-    const ids: number[] = [];
-    const rows: Row[] = [];
-    batch.rows.forEach((r, i) => { if (passes(r as Row)) { rows.push(r as Row); ids.push(batch.rowIds[i]); } });
-    if (rows.length) yield out(rows, ids);
-    if (rc.slice?.due()) yield PAUSE;
-  }
+  const partitioned = plan.partitions !== undefined;
   const q = query === null ? null : parseTsquery(query as string);
-  for (const seg of sealed) {
-    const index = segmentIndex(seg, { columns: [spec.column], tsvectorConfig: spec.config });
-    const found = index ? [...bm25SegmentRows(seg, index, corpus!, q, k, passes)] : [...seg.visibleRows()].filter((f) => passes(f.row as Row));
-    if (found.length) yield out(found.map((f) => f.row as Row), found.map((f) => f.rowId));
-    if (rc.slice?.due()) yield PAUSE;
+  for (const table of tables) {
+    const out = (rows: Row[], ids: readonly number[]) => (!plan.withRowId ? rows : rows.map((r, i) => (partitioned ? [...r, ids[i], table.oid] : [...r, ids[i]])));
+    const sealed = query === null || !corpus || !Number.isFinite(k) ? [] : rc.storage.searchSegments(table.oid, rc.snapshot, rc.txn);
+    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
+      env.checkCancel();
+      const ids: number[] = [];
+      const rows: Row[] = [];
+      batch.rows.forEach((r, i) => { if (passes(r as Row)) { rows.push(r as Row); ids.push(batch.rowIds[i]); } });
+      if (rows.length) yield out(rows, ids);
+      if (rc.slice?.due()) yield PAUSE;
+    }
+    for (const seg of sealed) {
+      const index = segmentIndex(seg, { columns: [spec.column], tsvectorConfig: spec.config });
+      const found = index ? [...bm25SegmentRows(seg, index, corpus!, q, k, passes)] : [...seg.visibleRows()].filter((f) => passes(f.row as Row));
+      if (found.length) yield out(found.map((f) => f.row as Row), found.map((f) => f.rowId));
+      if (rc.slice?.due()) yield PAUSE;
+    }
   }
 }
 
@@ -646,6 +660,28 @@ function* vectorTopK(plan: Extract<Plan, { kind: 'topk' }>, key: NonNullable<Ret
   yield out.slice(offsetN);
 }
 
+/**
+ * Before a join or set operation runs its sides: start the vector Top-Ks below it in the
+ * query workers (early-vector-search.ts), so they search while the other side runs here.
+ */
+function startEarly(plan: Plan, rc: RunContext, env: ExecEnv): void {
+  const pool = rc.queryWorkers;
+  if (!pool || env.synchronous) return;
+  startVectorSearches(plan, rc, (t, early) => {
+    const vkey = distanceKey(t.keys);
+    // (no LIMIT: an ordered index scan, not a search)
+    if (!vkey || !t.limit || env.ctx.setting('quiver.early_vector_search') === 'off') return undefined;
+    let k: number, offsetN: number;
+    try {
+      offsetN = evalCount(t.offset, env, 'OFFSET');
+      k = evalCount(t.limit, env, 'LIMIT') + offsetN;
+    } catch {
+      return undefined; // the operator raises it when it runs
+    }
+    return k > 0 && Number.isFinite(k) ? parallelVectorTopK(t, vkey, k, offsetN, rc, env, pool, early) : undefined;
+  });
+}
+
 function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const offsetN = evalCount(plan.offset, env, 'OFFSET');
   // no LIMIT: an ordered vector index scan (planned only over an index)
@@ -658,7 +694,16 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const vkey = distanceKey(plan.keys);
   if (vkey && k > 0 && Number.isFinite(k)) {
     if (rc.queryWorkers && !env.synchronous) {
-      const viaWorkers = yield* awaitStep(parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
+      // started by a join above (startEarly), or now
+      const early = takeStartedSearch(plan, rc);
+      const viaWorkers = yield* awaitStep(early?.search ?? parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
+      // an indexed search's counts (EXPLAIN ANALYZE), with the mark that it started early
+      if (viaWorkers && early?.start.stats && rc.vectorStats) {
+        const counts = { ...early.start.stats, startedEarly: true };
+        const had = rc.vectorStats.get(plan);
+        if (had) addVectorStats(had, counts);
+        else rc.vectorStats.set(plan, counts);
+      }
       if (viaWorkers) {
         yield viaWorkers;
         return;

@@ -4,10 +4,12 @@
  * segments answer from their inverted index (the one a GIN index uses, built on first use
  * even without one): row count and lengths from its per-row lengths, n(t) from its posting
  * lists, each position checked for visibility. The remaining rows are read once per
- * statement. Computed at the first bm25_rank call of the statement, then kept for it.
+ * statement. A partitioned table's corpus is all its partitions' rows. Computed at the
+ * first bm25_rank call of the statement, then kept for it.
  */
 import type { EvalContext, TextCorpus } from '../functions/api.js';
-import type { Snapshot, Storage, Transaction } from '../storage/api.js';
+import type { SearchSegment, Snapshot, Storage, Transaction } from '../storage/api.js';
+import type { InvertedIndex } from '../storage/inverted-index.js';
 import { findLexemes } from '../functions/text-search/match.js';
 import type { TsVector } from '../types/tsvector.js';
 import { indexVector, segmentIndex } from './text-index-scan.js';
@@ -26,28 +28,39 @@ export function withTextCorpus(ctx: EvalContext, src: CorpusSource): EvalContext
     textCorpus(table, column, config) {
       const key = `${table}:${column}:${config ?? ''}`;
       let c = cache.get(key);
-      if (!c) { c = corpus(src, table, column, config); cache.set(key, c); }
+      if (!c) { c = corpus(src, leafTables(ctx, table), column, config); cache.set(key, c); }
       return c;
     },
   };
 }
 
-function corpus(src: CorpusSource, table: number, column: number, config: number | undefined): TextCorpus {
+/** The tables holding a table's rows: a partitioned table's leaf partitions (at any depth), else itself. */
+function leafTables(ctx: EvalContext, table: number): number[] {
+  const info = ctx.services.partitionInfo(table);
+  if (!info?.partitioned) return [table];
+  return info.children.flatMap((child) => leafTables(ctx, child));
+}
+
+/** One corpus over the rows of `tables` (a partitioned table's partitions share its columns). */
+function corpus(src: CorpusSource, tables: readonly number[], column: number, config: number | undefined): TextCorpus {
   // the key as a GIN index would hold it (the segment caches one inverted index per key)
   const key = { columns: [column], tsvectorConfig: config };
   const toVector = indexVector(key);
-  const sealed = src.storage.searchSegments(table, src.snapshot, src.txn);
   const rest: TsVector[] = [];
-  for (const batch of src.storage.scan(table, src.snapshot, src.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
-    for (const row of batch.rows) {
-      const v = row[column];
-      if (v !== null && v !== undefined) rest.push(toVector(v)!);
+  const indexes: { seg: SearchSegment; index: InvertedIndex | undefined }[] = [];
+  for (const table of tables) {
+    const sealed = src.storage.searchSegments(table, src.snapshot, src.txn);
+    for (const batch of src.storage.scan(table, src.snapshot, src.txn, { skipSegments: new Set(sealed.map((s) => s.id)) })) {
+      for (const row of batch.rows) {
+        const v = row[column];
+        if (v !== null && v !== undefined) rest.push(toVector(v)!);
+      }
     }
+    for (const seg of sealed) indexes.push({ seg, index: segmentIndex(seg, key) });
   }
   let docs = rest.length;
   let total = 0;
   for (const v of rest) for (const l of v) total += Math.max(1, l.pos.length);
-  const indexes = sealed.map((seg) => ({ seg, index: segmentIndex(seg, key) }));
   for (const { seg, index } of indexes) {
     if (!index) continue;
     const lengths = index.docLength;

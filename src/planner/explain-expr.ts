@@ -7,6 +7,7 @@
 import { formatText } from '../types/text-io.js';
 import { formatType, OID, type Value } from '../types/types.js';
 import type { Expr, Plan, SortKey } from './plan.js';
+import { foldedTsquery } from './fold-tsquery.js';
 
 export interface DeparseContext {
   readonly qualify: boolean;
@@ -52,10 +53,13 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       const name = e.name || `#${e.index}`;
       return ctx.qualify && e.table ? `${e.table}.${name}` : name;
     }
-    case 'call':
+    case 'call': {
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
+      const tsquery = foldedTsquery(e);
+      if (tsquery !== undefined) return literal({ kind: 'const', type: e.type, value: tsquery });
       if (!isOperator(e.name)) return `${e.name}(${e.args.map(d).join(', ')})`;
       return e.args.length === 1 ? `(${e.name} ${d(e.args[0])})` : `(${d(e.args[0])} ${e.name} ${d(e.args[1])})`;
+    }
     case 'cast':
       if (castsOfConstant(e.arg)) {
         // a cast of a constant prints as PostgreSQL's folded constant: '20'::double precision

@@ -261,6 +261,7 @@ class Builder implements DeparseContext {
         const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
         this.relation(part, p, alias);
         if (plan.filter) part.details.push(['Filter', this.expr(plan.filter)]);
+        if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
       // one partition left: PostgreSQL drops the Append

@@ -43,8 +43,8 @@ export interface ColumnSample {
   readonly format: (v: Value) => string;
 }
 
-/** `totalRows`: the table's estimated row count (the sample's size when it is the whole table). */
-export function columnStatistics(sample: ColumnSample, totalRows: number): ColumnStatistics {
+/** The sample's non-null values (with their scan positions), null_frac and avg_width. */
+function nullsAndWidth(sample: Pick<ColumnSample, 'values' | 'width'>): { nonNull: { v: Value; pos: number }[]; nullFrac: number; avgWidth: number } {
   const samplerows = sample.values.length;
   const nonNull: { v: Value; pos: number }[] = [];
   let width = 0;
@@ -55,6 +55,25 @@ export function columnStatistics(sample: ColumnSample, totalRows: number): Colum
   });
   const nullFrac = samplerows > 0 ? (samplerows - nonNull.length) / samplerows : 0;
   const avgWidth = nonNull.length > 0 ? Math.round(width / nonNull.length) : 0;
+  return { nonNull, nullFrac, avgWidth };
+}
+
+/**
+ * A tsvector column's statistics as PostgreSQL's ts_typanalyze computes them: null_frac,
+ * avg_width and n_distinct = −(1 − null_frac) (every value taken as distinct); no MCV list,
+ * histogram or correlation (PostgreSQL keeps lexeme frequencies instead, most_common_elems,
+ * which Quiver does not compute). Sorting the sample by tsvector's order, as for a scalar
+ * type, parsed every value: 1.2 s of the session thread for 30,000 man-page paragraphs.
+ */
+export function tsvectorStatistics(sample: Pick<ColumnSample, 'values' | 'width'>): ColumnStatistics {
+  const { nonNull, nullFrac, avgWidth } = nullsAndWidth(sample);
+  return { nullFrac, avgWidth, nDistinct: nonNull.length ? -(1 - nullFrac) : 0, mostCommonVals: null, mostCommonFreqs: null, histogramBounds: null, correlation: null };
+}
+
+/** `totalRows`: the table's estimated row count (the sample's size when it is the whole table). */
+export function columnStatistics(sample: ColumnSample, totalRows: number): ColumnStatistics {
+  const samplerows = sample.values.length;
+  const { nonNull, nullFrac, avgWidth } = nullsAndWidth(sample);
   if (nonNull.length === 0) {
     return { nullFrac, avgWidth, nDistinct: 0, mostCommonVals: null, mostCommonFreqs: null, histogramBounds: null, correlation: null };
   }

@@ -157,10 +157,28 @@ export interface VectorSearchStats {
   /** segments whose filter bitmap came from a column's sorted index, of those filtered */
   segmentsNarrowed?: number;
   segmentsFiltered?: number;
+  /** the search was started in the query workers when a join above began, not when its operator ran */
+  startedEarly?: boolean;
 }
 
 export function emptyVectorStats(): VectorSearchStats {
   return { segmentsByIndex: 0, segmentsExact: 0, widenings: 0, exactFallbacks: 0, candidates: 0, segmentsInGraph: 0, switches: 0 };
+}
+
+/** Add one search's counts to another's (a Top-K run more than once). */
+export function addVectorStats(into: VectorSearchStats, from: VectorSearchStats): void {
+  into.segmentsByIndex += from.segmentsByIndex;
+  into.segmentsExact += from.segmentsExact;
+  into.widenings += from.widenings;
+  into.exactFallbacks += from.exactFallbacks;
+  into.candidates += from.candidates;
+  into.segmentsInGraph = (into.segmentsInGraph ?? 0) + (from.segmentsInGraph ?? 0);
+  into.switches = (into.switches ?? 0) + (from.switches ?? 0);
+  if (from.segmentsFiltered) into.segmentsFiltered = (into.segmentsFiltered ?? 0) + from.segmentsFiltered;
+  if (from.segmentsNarrowed) into.segmentsNarrowed = (into.segmentsNarrowed ?? 0) + from.segmentsNarrowed;
+  into.estimate ??= from.estimate;
+  into.targetRecall ??= from.targetRecall;
+  if (from.startedEarly) into.startedEarly = true;
 }
 
 /** Record how a segment's filter bitmap was made (EXPLAIN ANALYZE). */
@@ -185,5 +203,6 @@ export function vectorStatsLines(vs: VectorSearchStats): string[] {
   if (vs.targetRecall) lines.push(targetRecallLine(vs.targetRecall));
   if (vs.estimate) lines.push(`Strategy estimate: ${vs.estimate}`);
   if (vs.segmentsNarrowed) lines.push(`Filter rows from sorted column: ${vs.segmentsNarrowed} of ${vs.segmentsFiltered ?? vs.segmentsNarrowed} filtered segments`);
+  if (vs.startedEarly) lines.push('Started: in query workers, before the join ran its sides');
   return lines;
 }

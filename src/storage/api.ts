@@ -156,6 +156,27 @@ export interface TextIndexSpec {
 /** An indexed column's value as a tsvector: the engine's (storage knows no text search configurations) */
 export type ToTsVector = (value: unknown) => TsVector | null;
 
+/**
+ * A text column's values packed for another thread (SealedSegment.packedTexts): row `i` is
+ * the UTF-8 bytes `bytes[offsets[i] .. offsets[i + 1])`, unless `nulls[i]` is 1 (NULL).
+ */
+export interface PackedTexts {
+  readonly rows: number;
+  /** rows + 1 ascending byte offsets, the first 0 */
+  readonly offsets: Int32Array;
+  readonly bytes: Uint8Array;
+  /** one byte per row, 1 = NULL; absent when no row is NULL */
+  readonly nulls?: Uint8Array;
+}
+
+/**
+ * The engine's build of a sealed segment's inverted index file (inverted-index-file.ts) off
+ * the session thread: tokenize `texts` as the index's ToTsVector does, build the posting
+ * lists and write the file at `path` (durably); resolves with the file's bytes. Its buffers
+ * may be handed to another thread: the caller does not use `texts` after the call.
+ */
+export type BuildInvertedIndexFile = (texts: PackedTexts, path: string, signal?: AbortSignal) => Promise<Uint8Array>;
+
 /** What building a new vector index found (CREATE INDEX's NOTICEs come from it). */
 export interface VectorIndexBuilt {
   /** ivfflat: how many vectors the centers were trained on */
@@ -176,6 +197,13 @@ export interface VectorIndexProgress {
   readonly rowsDone: number;
   readonly segmentsTotal: number;
   readonly segmentsDone: number;
+}
+
+/** A GIN index with its tokenizer, as the engine gives it to the storage (createTextIndex's arguments). */
+export interface TextIndexAttachment {
+  readonly spec: TextIndexSpec;
+  readonly toVector: ToTsVector;
+  readonly buildFile?: BuildInvertedIndexFile;
 }
 
 /** A sealed segment read with snapshot visibility (positions are segment positions). */
@@ -339,16 +367,17 @@ export interface Storage {
   keepGrowingSmall?(tableId: number, small: boolean): void;
   /**
    * CREATE INDEX … USING gin: seal the growing segment, write every sealed segment's
-   * inverted index file, and write one for each segment sealed or compacted later.
+   * inverted index file, and write one for each segment sealed or compacted later. With
+   * `buildFile` the files are built in a worker thread (else on the calling thread).
    */
-  createTextIndex?(tableId: number, spec: TextIndexSpec, toVector: ToTsVector): Promise<void>;
+  createTextIndex?(tableId: number, spec: TextIndexSpec, toVector: ToTsVector, buildFile?: BuildInvertedIndexFile): Promise<void>;
   /** DROP INDEX of a GIN index: its files go (unless another index has the same key) */
   dropTextIndex?(tableId: number, name: string): Promise<void>;
   /**
    * At start, the GIN indexes the catalog has on a table, with their tokenizers: segments
    * without a usable file get one in the background; files of indexes not named are removed.
    */
-  attachTextIndexes?(tableId: number, indexes: readonly { spec: TextIndexSpec; toVector: ToTsVector }[]): void;
+  attachTextIndexes?(tableId: number, indexes: readonly TextIndexAttachment[]): void;
   /**
    * The key functions of a table's expression vector indexes (VectorIndexSpec.expression),
    * given before such an index is created and at start: segments whose index is missing

@@ -17,7 +17,14 @@ export class StorageStartupError extends Error {}
 /** Write a file durably: temp file, fsync, rename over the target, fsync the directory. */
 export function writeFileDurable(dir: string, name: string, bytes: Uint8Array): void {
   const tmp = join(dir, `${name}.tmp`);
-  const fd = openSync(tmp, 'w');
+  writeFileSynced(tmp, bytes);
+  renameSync(tmp, join(dir, name));
+  fsyncDir(dir);
+}
+
+/** Write (create or replace) a file and fsync it; its directory entry is the caller's to sync. */
+export function writeFileSynced(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
   try {
     let off = 0;
     while (off < bytes.byteLength) off += writeSync(fd, bytes, off, bytes.byteLength - off);
@@ -25,8 +32,6 @@ export function writeFileDurable(dir: string, name: string, bytes: Uint8Array): 
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, join(dir, name));
-  fsyncDir(dir);
 }
 
 export function fsyncDir(dir: string): void {

@@ -16,7 +16,7 @@ import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import type { RowId, StoredColumn, ZoneCondition } from './api.js';
+import type { PackedTexts, RowId, StoredColumn, ZoneCondition } from './api.js';
 import type { VectorChunk } from '../ann/api.js';
 
 /** Columns the storage adds in front of the user's columns in a sealed file. */
@@ -272,6 +272,8 @@ interface SealedChunk {
   readonly nullCounts: number[];
   /** per column: the chunk's vectors as one contiguous view (fixed-size vector columns only) */
   readonly vectors: (Float32Array | undefined)[];
+  /** per column: its Arrow data when it holds Utf8 text (packedTexts copies it out) */
+  readonly texts: (arrow.Data | undefined)[];
 }
 
 /**
@@ -339,7 +341,8 @@ export class SealedSegment implements Segment {
       const data = columns.map((_, ci) => batch.getChildAt(ci + 2)!.data[0] as arrow.Data);
       const readers = columns.map((c, ci) => makeReader(storedKind(columnKind(c.type), data[ci]), data[ci]));
       const vectors = columns.map((c, ci) => (columnKind(c.type) === 'vector' ? vectorValues(data[ci], batch.numRows) : undefined));
-      chunks.push({ start, length: batch.numRows, rowIds, ts, readers, vectors, nullCounts: data.map((d) => d.nullCount) });
+      const texts = data.map((d) => (arrow.DataType.isUtf8(d.type) ? d : undefined));
+      chunks.push({ start, length: batch.numRows, rowIds, ts, readers, vectors, texts, nullCounts: data.map((d) => d.nullCount) });
       start += batch.numRows;
     }
     this.chunks = chunks;
@@ -522,9 +525,45 @@ export class SealedSegment implements Segment {
     return index;
   }
 
+  /** whether the segment holds the inverted index named `key` (built, or read from its file) */
+  hasInvertedIndex(key: string): boolean {
+    return this.inverted.has(key);
+  }
+
   /** An inverted index read from its file: invertedIndex(key) answers with it from now on */
   adoptInvertedIndex(key: string, index: InvertedIndex): void {
     this.inverted.set(key, index);
+  }
+
+  /**
+   * A text column's values as one buffer of UTF-8 bytes with offsets (plain memory another
+   * thread can be handed): copies of the Arrow buffers, without decoding a string.
+   * Undefined when the column is not stored as Utf8 (a segment written before it was).
+   */
+  packedTexts(col: number): PackedTexts | undefined {
+    if (!this.chunks.every((c) => c.texts[col] !== undefined)) return undefined;
+    let size = 0;
+    for (const c of this.chunks) {
+      const d = c.texts[col]!;
+      size += d.valueOffsets[d.offset + c.length]! - d.valueOffsets[d.offset]!;
+    }
+    const bytes = new Uint8Array(size);
+    const offsets = new Int32Array(this.length + 1);
+    const nulls = this.nullCount(col) > 0 ? new Uint8Array(this.length) : undefined;
+    let at = 0;
+    for (const c of this.chunks) {
+      const d = c.texts[col]!;
+      const from = d.valueOffsets[d.offset]!;
+      const to = d.valueOffsets[d.offset + c.length]!;
+      bytes.set((d.values as Uint8Array).subarray(from, to), at);
+      for (let i = 1; i <= c.length; i++) offsets[c.start + i] = at + d.valueOffsets[d.offset + i]! - from;
+      at += to - from;
+      if (nulls && d.nullCount > 0) {
+        const bitmap = d.nullBitmap;
+        for (let i = 0; i < c.length; i++) if (!((bitmap[(i + d.offset) >> 3]! >> ((i + d.offset) & 7)) & 1)) nulls[c.start + i] = 1;
+      }
+    }
+    return { rows: this.length, offsets, bytes, ...(nulls ? { nulls } : {}) };
   }
 
   /** NULLs in a column (0: every row has a value) */

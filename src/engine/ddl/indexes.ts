@@ -12,7 +12,7 @@ import { toTsvectorCall, typeOf, type CreateIndex, type DdlExpr, type IndexColum
 import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addStorageKey, textIndexCreated, vectorIndexBuilt } from './storage-undo.js';
-import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyFunction, indexStorageKey } from '../../executor/vector-index-key.js';
 import { columnsRead } from '../../executor/vector-search.js';
 
@@ -122,8 +122,9 @@ async function buildTextIndexes(ctx: DdlContext, table: TableDef, idx: IndexDef)
   }
   ctx.indexBuild?.building();
   ctx.storage.keepGrowingSmall?.(table.oid, true);
+  const attachment = textIndexAttachment(idx);
   if (ctx.storage.createTextIndex) {
-    await ctx.storage.createTextIndex(table.oid, textIndexSpec(idx), indexVector(idx));
+    await ctx.storage.createTextIndex(table.oid, attachment.spec, attachment.toVector, attachment.buildFile);
     textIndexCreated(ctx, table.oid, idx.name);
   } else await ctx.storage.seal?.(table.oid);
   ctx.indexBuild?.partitionDone();

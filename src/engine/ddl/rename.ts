@@ -5,7 +5,7 @@ import { childPartitions } from '../../catalog/partitions.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
 import { findTable, notice, findIndex, type DdlContext } from './context.js';
 import { renameColumnInPolicies } from './policy.js';
-import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { textIndexAttachment } from '../../executor/text-index-build.js';
 import { indexExpressionOf, indexKeyExpr } from '../../executor/vector-index-key.js';
 import { renameStoredVectorIndex } from './storage-undo.js';
 
@@ -40,7 +40,7 @@ async function renameIndex(ctx: DdlContext, stmt: Rename): Promise<void> {
   t.constraints = t.constraints.map((k) => (k.indexOid === idx.oid ? { ...k, name: stmt.newName } : k));
   // storage names a GIN index's files (sizes, DROP INDEX) by the index name
   if (idx.method === 'gin' && t.kind === 'r') {
-    ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map((i) => ({ spec: textIndexSpec(i), toVector: indexVector(i) })));
+    ctx.storage.attachTextIndexes?.(t.oid, t.indexes.filter((i) => i.method === 'gin').map(textIndexAttachment));
   }
   ctx.catalog.version++;
   await renameInStorage(ctx, t, idx, stmt.newName);

@@ -12,7 +12,7 @@
  */
 import type { ColumnDef, IndexDef } from '../../catalog/catalog.js';
 import type { UniqueKeySpec, VectorIndexSpec } from '../../storage/api.js';
-import { indexVector, textIndexSpec } from '../../executor/text-index-scan.js';
+import { textIndexAttachment } from '../../executor/text-index-build.js';
 import type { DdlContext } from './context.js';
 import { addUniqueKeyChecked } from './unique-key.js';
 
@@ -78,6 +78,7 @@ export async function dropTextIndex(ctx: DdlContext, tableOid: number, idx: Inde
   await ctx.storage.dropTextIndex?.(tableOid, idx.name);
   ctx.undoStorage?.(async () => {
     ctx.storage.keepGrowingSmall?.(tableOid, true);
-    await ctx.storage.createTextIndex?.(tableOid, textIndexSpec(idx), indexVector(idx));
+    const gin = textIndexAttachment(idx);
+    await ctx.storage.createTextIndex?.(tableOid, gin.spec, gin.toVector, gin.buildFile);
   });
 }

@@ -7,8 +7,9 @@
  * tsvector comes from. Where the key is a column of a table scan — or to_tsvector('config',
  * a text column) — seen through projections, filters, sorts and limits, the call gets a
  * function tied to that (table, column, config): the executor supplies the statistics at the
- * statement's snapshot (executor/text-corpus.ts). Other calls keep the unbound function,
- * which refuses to run.
+ * statement's snapshot (executor/text-corpus.ts). Over a partitioned table the corpus is the
+ * whole table (every partition, whatever the WHERE prunes), as over a plain table. Other
+ * calls keep the unbound function, which refuses to run.
  */
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
@@ -19,8 +20,9 @@ import { bm25RankOf } from '../../functions/text-search/bm25.js';
 /** the table column a level-0 column reference of this plan's output reads, if it is one */
 function sourceColumn(plan: Plan, index: number): { table: number; column: number } | undefined {
   switch (plan.kind) {
+    // a partitioned table: its partitions' rows share its columns, and its corpus is all of them
     case 'scan':
-      return !plan.partitions && index < plan.table.columns.length ? { table: plan.table.oid, column: index } : undefined;
+      return index < plan.table.columns.length ? { table: plan.table.oid, column: index } : undefined;
     case 'filter': case 'sort': case 'topk': case 'limit': case 'distinct':
       return sourceColumn(plan.input, index);
     case 'project': {

@@ -31,7 +31,8 @@ export const bm25TopK: Rule = {
     if (!found) return undefined;
     const scan = found.scanParent;
     const corpus = bm25CorpusOf(found.call.fn);
-    if (!corpus || scan.kind !== 'scan' || scan.partitions || scan.keyLookup || scan.bm25TopK || scan.table.oid !== corpus.table) return undefined;
+    // (a partitioned table's scan: each partition's segments prune with the whole table's corpus)
+    if (!corpus || scan.kind !== 'scan' || scan.keyLookup || scan.bm25TopK || scan.table.oid !== corpus.table) return undefined;
     const [key, query] = found.call.args;
     // the call must read the scan's own column (not another level's), with one query for the whole execution
     const col = key.kind === 'call' ? key.args[1] : key;
