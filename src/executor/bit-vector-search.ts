@@ -49,6 +49,7 @@ export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number,
   const breadth = searchBreadth(method, env.ctx.setting.bind(env.ctx));
   return indexedTopK({
     scan, column: key.column, k, offset: offsetN, passes, nonNull,
+    indexDistanceExact: key.op === '<~>' && method === 'hnsw',
     indexOf: (table) => bitIndexFor(table, key.column, key.op, method),
     distance: (v) => distance(v as string, q),
     searchSegment: (seg, consider) => widenedSearch(seg, key.column, query, k, breadth, pred ? passes : null, consider, env),

@@ -52,6 +52,7 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
   rc.vectorStats?.set(plan, stats);
   const rows = indexedTopK({
     scan, column, key, k, offset: offsetN, passes, nonNull: false,
+    indexDistanceExact: index.method === 'hnsw' && index.expression.type.oid === OID.bit && e.name === '<~>',
     indexOf: (table) => sameIndexIn(table, index),
     distance: (v) => {
       stats.candidates++;

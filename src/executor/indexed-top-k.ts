@@ -52,8 +52,14 @@ export interface IndexedTopKSpec {
   readonly indexOf: (table: TableDef) => string | undefined;
   /** pgvector's exact distance of a non-NULL column value to the query */
   readonly distance: (value: Value) => number;
-  /** offers one indexed segment's candidates (with their positions) */
-  readonly searchSegment: (seg: AnnSegment, consider: (row: Row, pos: number) => void) => void;
+  /** offers one indexed segment's candidates (with their positions and the index's distance) */
+  readonly searchSegment: (seg: AnnSegment, consider: (row: Row, pos: number, indexDistance?: number) => void) => void;
+  /**
+   * The index's distance is the exact one (Hamming over bits: a count): a candidate is then
+   * ranked by it, without computing its key and distance again (for pgvector's
+   * binary-quantization query on Fashion-MNIST that was a third of the query's CPU)
+   */
+  readonly indexDistanceExact?: boolean;
 }
 
 /**
@@ -66,7 +72,11 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
   const found: Candidate[] = [];
   const nullRows: Row[] = [];
   let scanSeq = 1e15;
-  const consider = (row: Row, order = scanSeq++): void => {
+  const consider = (row: Row, order = scanSeq++, indexDistance?: number): void => {
+    if (indexDistance !== undefined && spec.indexDistanceExact) {
+      found.push({ row, d: indexDistance, order });
+      return;
+    }
     const v = spec.key ? spec.key(row) : row[column];
     if (v === null) {
       if (!spec.nonNull && nullRows.length < k) nullRows.push(row);
@@ -80,7 +90,7 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
     const segments = name ? rc.storage.annSegments(table.oid, name, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, si) => {
       const base = (ti * 1e4 + si) * 1e9;
-      spec.searchSegment(seg, (row, pos) => consider(row, base + pos));
+      spec.searchSegment(seg, (row, pos, indexDistance) => consider(row, base + pos, indexDistance));
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -101,7 +111,7 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
  * (empty slots or zeros in the graph) count only in that exact scan.
  */
 export function widenedSearch(seg: AnnSegment, column: number, query: Float32Array, k: number, breadth: number,
-  passes: ((row: Row) => boolean) | null | undefined, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
+  passes: ((row: Row) => boolean) | null | undefined, consider: (row: Row, pos: number, indexDistance?: number) => void, env: ExecEnv): void {
   // a small segment is ranked exactly, as the float path does (cheaper, and no graph can miss a row)
   if (!passes && smallSegmentExact(seg, k, breadth)) {
     for (const r of seg.visibleRows()) consider(r.row, r.pos);
@@ -111,17 +121,17 @@ export function widenedSearch(seg: AnnSegment, column: number, query: Float32Arr
   for (;;) {
     env.checkCancel();
     const n = Math.min(want, seg.length);
-    const hits: { row: Row; pos: number }[] = [];
+    const hits: { row: Row; pos: number; d: number }[] = [];
     for (const h of seg.index.search(query, n, breadth)) {
       const r = seg.visibleRow(h.position);
-      if (r && r.row[column] !== null && (!passes || passes(r.row))) hits.push({ row: r.row, pos: h.position });
+      if (r && r.row[column] !== null && (!passes || passes(r.row))) hits.push({ row: r.row, pos: h.position, d: h.distance });
     }
     if (hits.length >= k || n >= seg.length) {
       if (hits.length < k) {
         for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row, r.pos);
         return;
       }
-      for (const h of hits) consider(h.row, h.pos);
+      for (const h of hits) consider(h.row, h.pos, h.d);
       return;
     }
     want = n * 4;
