@@ -132,6 +132,18 @@ for (const table of ['iq', 'iqp']) {
       const bd = some.map((r) => r[1] as number);
       assert.ok(bd.every((x, i) => i === 0 || bd[i - 1] <= x), 'nearest first');
       await sql('RESET hnsw.max_scan_tuples');
+      // and by work_mem × hnsw.scan_mem_multiplier: 64 kB holds 512 candidates of 16 floats (128 bytes each)
+      await sql("SET work_mem = '64kB'");
+      const inMemory = async () => {
+        const p = prepare(`SELECT id FROM ${table} ORDER BY v <=> '${q}'`);
+        return collect(runPlan(p.plan, p.rc, p.env)).length;
+      };
+      const perIndex = (n: number) => (table === 'iqp' ? 2 * n : n);
+      assert.equal(await inMemory(), perIndex(512));
+      await sql('SET hnsw.scan_mem_multiplier = 1.5');
+      assert.equal(await inMemory(), Math.min(perIndex(768), expected.length));
+      await sql('RESET hnsw.scan_mem_multiplier');
+      await sql('RESET work_mem');
       await sql('RESET hnsw.iterative_scan');
       await sql('SET hnsw.ef_search = 25');
       const capped = prepare(`SELECT id FROM ${table} ORDER BY v <=> '${q}'`);
@@ -145,6 +157,8 @@ for (const table of ['iq', 'iqp']) {
     } finally {
       await sql('RESET hnsw.ef_search');
       await sql('RESET hnsw.max_scan_tuples');
+      await sql('RESET hnsw.scan_mem_multiplier');
+      await sql('RESET work_mem');
       await sql('RESET hnsw.iterative_scan');
       await sql('RESET enable_seqscan');
     }

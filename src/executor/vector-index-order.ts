@@ -46,8 +46,14 @@ export function* vectorIndexOrder(plan: TopKPlan, offsetN: number, rc: RunContex
     rows = ordered(plan, probedRows(plan, scan, probes, rc, env), env);
   } else {
     let ef = Math.max(1, Number(setting('hnsw.ef_search') ?? 40) || 40);
-    // an iterative scan goes on to hnsw.max_scan_tuples rows
-    if ((setting('hnsw.iterative_scan') ?? 'off') !== 'off') ef = Math.max(ef, Number(setting('hnsw.max_scan_tuples') ?? 20000) || 20000);
+    // an iterative scan goes on to hnsw.max_scan_tuples rows, and no further than
+    // work_mem × hnsw.scan_mem_multiplier holds of their vectors (pgvector stops its walk at
+    // that much memory too, counting its own elements)
+    if ((setting('hnsw.iterative_scan') ?? 'off') !== 'off') {
+      const tuples = Number(setting('hnsw.max_scan_tuples') ?? 20000) || 20000;
+      const memory = (rc.workMemBytes ?? Infinity) * (Number(setting('hnsw.scan_mem_multiplier') ?? 1) || 1);
+      ef = Math.max(ef, Math.min(tuples, Math.floor(memory / vectorBytes(plan, scan))));
+    }
     // the searches count into this node's statistics (EXPLAIN ANALYZE)
     const stats = rc.vectorStats && (rc.vectorStats.get(plan) ?? emptyVectorStats());
     if (stats) rc.vectorStats!.set(plan, stats);
@@ -67,6 +73,13 @@ export function* vectorIndexOrder(plan: TopKPlan, offsetN: number, rc: RunContex
     if (pred) rows = rows.filter((r) => pred(r, env) === true);
   }
   yield rows.slice(offsetN);
+}
+
+/** Bytes a candidate holds in memory: its vector (4 bytes a dimension; 64 for a key of unknown width) and a row's overhead. */
+function vectorBytes(plan: TopKPlan, scan: ScanPlan): number {
+  const index = plan.vectorSearch!.index!;
+  const typmod = index.expression ? index.expression.type.typmod : scan.table.columns[index.columns[0]]?.type.typmod;
+  return 64 + 4 * (typmod !== undefined && typmod > 0 ? typmod : 16);
 }
 
 /** The Top-K of `ef` rows over the scan without its filter (the index's conditions stay). */
