@@ -199,6 +199,24 @@ test('leadership is lost within the TTL when etcd cannot be reached; registratio
 });
 
 /** The index of the member that is etcd's raft leader now. */
+/** Until every member answers (one restarted by the test before may still be rejoining). */
+async function allMembersAnswer(): Promise<void> {
+  await until('every etcd member to answer', async () => {
+    const answers = await Promise.all(etcd!.endpoints.map(async (e) => {
+      const one = new Etcd3({ hosts: [e], defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + 2000 }) });
+      try {
+        const st = await one.maintenance.status();
+        return st.leader !== '0';
+      } catch {
+        return false;
+      } finally {
+        one.close();
+      }
+    }));
+    return answers.every(Boolean) ? true : undefined;
+  }, 30_000);
+}
+
 async function raftLeader(): Promise<number> {
   // each member asked with a deadline, and asked again until one answers as the leader: a
   // member just restarted by the test before may not answer its first call (seen: a call
@@ -252,24 +270,37 @@ test('with an etcd follower killed -9: the lease, leadership and registrations h
 // unless the client gives up on it first; with a 2 s deadline it is retried once a new
 // raft leader is elected (~1 s): 2.0-2.8 s measured, against 7.0 s before.
 test('with etcd\'s raft leader killed -9: writes go on within seconds; the lease and leadership hold', { skip, timeout: 60_000 }, async (t) => {
+  // which step a hang is in (it hung in two CI runs of 12: the timeout alone names none)
+  let step = 'all members answer';
+  const watchdog = setTimeout(() => console.error(`raft leader test still in step: ${step}`), 50_000);
+  await allMembersAnswer();
+  step = 'coordinator';
   // the nodes' default TTL (5 s): a raft election and the retried keep-alive fit in it, 2 s need not
   const a = await coordinator(5);
+  step = 'campaign';
   const la = await a.campaign('e4', 'node-a');
   let lost = false;
   void la.lost.then(() => { lost = true; });
+  step = 'raftLeader';
   const victim = await raftLeader();
+  step = 'kill9';
   await etcd!.members[victim].kill9();
   const killedAt = Date.now();
   try {
+    step = 'put';
     await a.put('k4', 'v');
+    step = 'after put';
     const firstWrite = Date.now() - killedAt;
     assert.ok(firstWrite < 5000, `first write ${firstWrite} ms after the kill`);
     await new Promise((r) => setTimeout(r, 5500));
     assert.equal(lost, false, 'leadership held');
     assert.equal(await a.leader('e4'), 'node-a');
+    step = 'resign';
     await la.resign();
     t.diagnostic(`etcd raft leader (member ${victim + 1}) killed: first write acknowledged ${firstWrite} ms later`);
   } finally {
+    step = 'restart';
     await etcd!.restart(victim);
+    clearTimeout(watchdog);
   }
 });
