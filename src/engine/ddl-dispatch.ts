@@ -193,6 +193,7 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
   if (catalogWrite) ctx.tx.checkWritable(tag);
   const before = catalogWrite && ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
   ctx.ddl.autocommitUndo.splice(0);
+  let changed: Set<string> | undefined;
   try {
     let result: ExecResult;
     try {
@@ -201,6 +202,8 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
       ctx.ddl.noteChanges(ctx.catalog);
     }
     if (catalogWrite && ctx.tx.idle) {
+      // this statement's changes, taken before the save lets other sessions run
+      if (before) changed = statementChanges(ctx, before);
       await ctx.engine.saveCatalog();
       ctx.ddl.autocommitUndo.splice(0);
       // the catalog first, then the storage (a crash in between leaves storage no entry names)
@@ -209,7 +212,7 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
     return result;
   } catch (e) {
     // the catalog save found the disk full: the statement is undone, in memory as on disk
-    if (before && e instanceof SqlError && e.code === SqlState.diskFull) await undoStatement(ctx, before);
+    if (before && e instanceof SqlError && e.code === SqlState.diskFull) await undoStatement(ctx, before, changed);
     ctx.ddl.autocommitUndo.splice(0);
     // a failed autocommit DROP: drop the storage of what did leave the catalog
     for (const oid of ctx.ddl.autocommitDrops.splice(0)) if (!ctx.catalog.tables.has(oid)) await ctx.engine.storage.dropTable(oid).catch(() => {});
@@ -217,17 +220,23 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
   }
 }
 
+/** The keys (undo.ts) of the catalog objects that differ from `before` now. */
+export function statementChanges(ctx: SessionContext, before: CatalogData): Set<string> {
+  return new Set(changedObjects(before, ctx.catalog.snapshotData()));
+}
+
 /**
- * An autocommit DDL statement whose catalog save was refused (53100) leaves nothing behind, as
- * its rollback would in PostgreSQL: every object it created, changed, renamed or dropped is put
- * back as it was (sequences keep their position), then the storage side (keys, indexes) and the
- * storage of tables it created. Before, only creations were undone: an ALTER, DROP or RENAME
- * stayed in memory while the image on disk did not have it.
+ * An autocommit statement whose catalog save was refused (53100) leaves nothing behind, as
+ * its rollback would in PostgreSQL: every object it created, changed, renamed or dropped
+ * (`changed`, by default what differs from `before` now) is put back as it was (sequences
+ * keep their position), then the storage side (keys, indexes) and the storage of tables it
+ * created. Before, only creations were undone: an ALTER, DROP or RENAME stayed in memory
+ * while the image on disk did not have it.
  */
-async function undoStatement(ctx: SessionContext, before: CatalogData): Promise<void> {
-  const now = ctx.catalog.snapshotData();
-  const created = now.tables.map((t) => t.oid).filter((oid) => !before.tables.some((t) => t.oid === oid));
-  ctx.catalog.loadData(undoObjects(before, now, new Set(changedObjects(before, now))));
+export async function undoStatement(ctx: SessionContext, before: CatalogData, changed = statementChanges(ctx, before)): Promise<void> {
+  const existed = new Set(before.tables.map((t) => `t${t.oid}`));
+  const created = [...changed].filter((k) => k.startsWith('t') && !existed.has(k)).map((k) => Number(k.slice(1)));
+  ctx.catalog.loadData(undoObjects(before, ctx.catalog.snapshotData(), changed));
   ctx.catalog.version++;
   await runStorageUndo(ctx.ddl.autocommitUndo);
   for (const oid of created) await ctx.engine.storage.dropTable(oid).catch(() => {});

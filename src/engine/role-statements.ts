@@ -13,14 +13,13 @@ import { parseTimestamptz } from '../types/datetime.js';
 import { formatType } from '../types/types.js';
 import type { SessionContext } from './context.js';
 import { currentRoleName } from './session-roles.js';
-import { runDdlStatement } from './ddl-dispatch.js';
+import { runDdlStatement, statementChanges, undoStatement } from './ddl-dispatch.js';
 import { alterRoleSetting } from './role-settings.js';
 import { grantObject } from './grant-objects.js';
 import { alterDefaultPrivileges } from './default-privileges.js';
 import { resolveFunction } from './ddl/function.js';
 import { schemaDependents } from './ddl/schema-dependents.js';
 import { builtinProc, builtinProcSignature } from '../catalog/system/builtin-proc-lookup.js';
-import { changedObjects, undoObjects } from './ddl/undo.js';
 
 const denied = (message: string): SqlError => new SqlError(SqlState.insufficientPrivilege, message);
 
@@ -50,11 +49,11 @@ export async function runRoleStatement(ctx: SessionContext, stmt: RoleStatement,
     }
     if (!before) return;
     // this statement's changes, taken before the save lets other sessions run
-    const changed = new Set(changedObjects(before, ctx.catalog.snapshotData()));
+    const changed = statementChanges(ctx, before);
     try {
       await ctx.engine.saveCatalog();
     } catch (e) {
-      if (changed.size > 0) ctx.catalog.loadData(undoObjects(before, ctx.catalog.snapshotData(), changed));
+      if (changed.size > 0) await undoStatement(ctx, before, changed);
       throw e;
     }
     return;
