@@ -29,7 +29,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { sortedColumnConditions, columnsRead, coversFilter, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
+import { sortedColumnFilter, columnsRead, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
@@ -229,20 +229,13 @@ class CoordinatedTopK {
   }
 }
 
-/** The scan's condition (vectorSearchCondition) for matchBitmap; undefined when it needs whole rows (a subquery). */
+/** The scan's condition (vectorSearchCondition) for matchBitmap, with the conjuncts a sorted column answers; undefined when it needs whole rows (a subquery). */
 function filterOf(condition: Expr | null, env: ExecEnv): Filter | undefined {
   if (!condition) return null;
   const columns = columnsRead(condition);
   if (!columns) return undefined;
   const pred = compileExpr(condition);
-  return { columns, test: (partial) => pred(partial, env) === true };
-}
-
-/** The filter for one table's (partition's) segments: with the conjuncts a sorted column answers. */
-function tableFilter(filter: Filter, condition: Expr | null, env: ExecEnv): Filter {
-  if (!filter) return null;
-  const indexed = sortedColumnConditions(condition, env);
-  return { ...filter, indexed, onlyIndexed: coversFilter(indexed, condition) };
+  return { columns, test: (partial) => pred(partial, env) === true, ...sortedColumnFilter(condition, env) };
 }
 
 function passesOf(condition: Expr | null, env: ExecEnv): (row: Row) => boolean {
@@ -286,9 +279,8 @@ export async function parallelExactVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, condition, env);
     segments[ti].forEach((seg, si) => {
-      const matched = seg.matchBitmap!(key.column, tf, k);
+      const matched = seg.matchBitmap!(key.column, filter, k);
       const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
       top.addNulls(seg, m.nullPositions);
       if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
@@ -379,10 +371,9 @@ export async function parallelIndexedVectorTopK(
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   tables.forEach((table, ti) => {
-    const tf = tableFilter(filter, condition, env);
     segments[ti].forEach((seg, si) => {
       const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
-      const matched = seg.matchBitmap!(key.column, tf, k);
+      const matched = seg.matchBitmap!(key.column, filter, k);
       const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
       noteBitmap(stats, m, filter !== null);
       top.addNulls(seg, m.nullPositions);

@@ -83,14 +83,12 @@ export function indexedVectorTopK(
   const passes = (row: Row) => !pred || pred(row, env) === true;
   // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
   const filterColumns = condition ? columnsRead(condition) : undefined;
+  const filter = pred ? { passes, columns: filterColumns, ...sortedColumnFilter(condition, env) } : null;
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
-    // the conjuncts a sorted column answers, the same for each of the table's segments
-    const indexed = pred ? sortedColumnConditions(condition, env) : [];
-    const filter = pred ? { passes, columns: filterColumns, indexed, onlyIndexed: coversFilter(indexed, condition) } : null;
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
       searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env);
@@ -107,19 +105,21 @@ export function indexedVectorTopK(
 }
 
 /**
- * The filter's `column op value` conjuncts on integer and date/time columns (zoneConditions):
- * a sealed segment finds their rows in its sorted column index (storage/sorted-column.ts),
- * built on first use whether or not the user made a B-tree index on the column, as Milvus
- * gives numeric fields a sort index. Without it every row's filter ran through a partial row
- * (Fashion-MNIST, `sel < 1`, 0.1 %, no B-tree: 1.6 ms of 3.4 ms a query, 294 QPS; with it
- * the same as with a B-tree, 0.39 ms of server CPU a query).
+ * The filter's `column op value` conjuncts on integer and date/time columns (zoneConditions),
+ * and whether they are the whole filter: a sealed segment finds their rows in its sorted
+ * column index (storage/sorted-column.ts), built on first use whether or not the user made a
+ * B-tree index on the column, as Milvus gives numeric fields a sort index. Without it every
+ * row's filter ran through a partial row (Fashion-MNIST, `sel < 1`, 0.1 %, no B-tree: 1.6 ms
+ * of 3.4 ms a query, 294 QPS; with it the same as with a B-tree, 0.39 ms of server CPU a
+ * query). The same for every table and segment of the scan.
  */
-export function sortedColumnConditions(filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
-  return zoneConditions(filter, env);
+export function sortedColumnFilter(condition: Expr | null | undefined, env: ExecEnv): { indexed: ZoneCondition[]; onlyIndexed: boolean } {
+  const indexed = zoneConditions(condition, env);
+  return { indexed, onlyIndexed: coversFilter(indexed, condition) };
 }
 
 /** Whether the conditions are every conjunct of the filter (nothing else to test). */
-export function coversFilter(conditions: readonly ZoneCondition[], filter: Expr | null | undefined): boolean {
+function coversFilter(conditions: readonly ZoneCondition[], filter: Expr | null | undefined): boolean {
   if (!filter || conditions.length === 0) return false;
   const count = (e: Expr): number => (e.kind === 'and' ? e.args.reduce((n, a) => n + count(a), 0) : 1);
   return count(filter) === conditions.length;
@@ -161,7 +161,7 @@ interface SegmentFilter {
   readonly passes: (row: Row) => boolean;
   /** undefined: the filter needs whole rows (a subquery) */
   readonly columns: number[] | undefined;
-  /** conjuncts a sorted column answers (see sortedColumnConditions) */
+  /** conjuncts a sorted column answers (see sortedColumnFilter) */
   readonly indexed?: readonly ZoneCondition[];
   readonly onlyIndexed?: boolean;
 }
