@@ -8,6 +8,9 @@
  *       in-graph    → HNSW walk that skips positions outside the bitmap,
  *       ann-filter  → ask the index for k / selectivity × 1.5 candidates, keep the
  *                     matching ones, widen ×4 once;
+ *       post-filter → (a filter its sorted column counts, before any bitmap is made) an
+ *                     unfiltered walk for 2.5 k / selectivity candidates, the filter
+ *                     tested on those only, widen ×4 once, else exact with the bitmap;
  *     and a run-time check switches to the exact scan when the walk overruns its budget or
  *     the widening comes back short (EXPLAIN ANALYZE counts the switches);
  *     no filter and every row visible → a plain HNSW search with ef = hnsw.ef_search (or,
@@ -84,6 +87,7 @@ export function indexedVectorTopK(
   // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
   const filterColumns = condition ? columnsRead(condition) : undefined;
   const filter = pred ? { passes, columns: filterColumns, ...sortedColumnFilter(condition, env) } : null;
+  const seen = candidateMatches(plan);
 
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
   for (const table of tables) {
@@ -91,7 +95,7 @@ export function indexedVectorTopK(
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
     segments.forEach((seg, i) => {
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env);
+      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env, seen);
     });
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -210,12 +214,46 @@ function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | 
   return { bits, count, nullPositions };
 }
 
+/**
+ * The share of a post-filter walk's candidates that passed the filter in this plan's
+ * earlier runs (an average weighing the last run by a quarter), per Top-K plan node: a
+ * prepared statement runs the same node again. A filter correlated with the query (the
+ * query's own class: 10 % of the rows, about 80 % of its neighbours) then gets the narrow
+ * walk it needs, where the table-wide selectivity would ask for eight times the candidates.
+ */
+export interface CandidateMatches { share?: number }
+const matchesByPlan = new WeakMap<object, CandidateMatches>();
+
+function candidateMatches(plan: object): CandidateMatches {
+  let m = matchesByPlan.get(plan);
+  if (!m) matchesByPlan.set(plan, (m = {}));
+  return m;
+}
+
 /** The in-thread search of one indexed sealed segment: bitmap, choice by cost, run-time check. */
 function searchSegment(
   seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter | null,
-  consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv,
+  consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv, seen: CandidateMatches = {},
 ): void {
   const { query, k, ef } = q;
+  // a filter its sorted column answers is counted without a bitmap: the cost model may
+  // then test it on the candidates of an unfiltered walk only (post-filter)
+  const lazy = filter ? lazyChoice(seg, q, filter, stats, seen) : undefined;
+  let shortWalk = false;
+  // a run that does not post-filter moves the share seen back toward s by an eighth, so a
+  // plan whose candidates once failed tries the narrow walk again now and then
+  if (lazy && lazy.strategy !== 'post-filter' && seen.share !== undefined) seen.share += (lazy.selectivity - seen.share) / 8;
+  if (lazy?.strategy === 'post-filter') {
+    stats.segmentsByIndex++;
+    if (postFiltered(seg, q, filter!, lazy, (pos) => { const r = seg.visibleRow(pos); if (r) consider(r.row, pos); }, stats, env, seen)) {
+      stats.segmentsPostFiltered = (stats.segmentsPostFiltered ?? 0) + 1;
+      return;
+    }
+    // too few of the candidates matched: exact over the bitmap (a switch)
+    stats.segmentsByIndex--;
+    countExact(stats, true);
+    shortWalk = true;
+  }
   const matched = segmentBitmap(seg, q.column, filter, k);
   const m = q.nonZero ? { ...matched, ...withoutZeroVectors(seg, q.column, matched) } : matched;
   noteBitmap(stats, m, filter !== null);
@@ -231,6 +269,11 @@ function searchSegment(
     if (best) for (const pos of best) offer(pos);
     else for (let pos = 0; pos < seg.length; pos++) if (!bits || (bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
   };
+  if (shortWalk) {
+    stats.segmentsExact++;
+    exactScan(m.bits);
+    return;
+  }
   if (!m.bits && smallSegmentExact(seg, k, ef)) {
     stats.segmentsExact++;
     exactScan(undefined);
@@ -280,6 +323,62 @@ function searchSegment(
     }
     stats.widenings++;
     want = n * 4;
+  }
+}
+
+/**
+ * The cost model's choice before any bitmap is made, when the segment counts the filter's
+ * rows from its sorted column (storage filterCount: an HNSW index and a filter that is
+ * only `column op value` conjuncts on one column); undefined otherwise. Its estimate is
+ * shown only when it picks post-filter: else the bitmap's exact count chooses again.
+ */
+function lazyChoice(seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter, stats: VectorSearchStats, seen: CandidateMatches): SegmentChoice | undefined {
+  if (seg.index.kind !== 'hnsw' || !filter.onlyIndexed || !filter.columns || !seg.filterCount) return undefined;
+  const count = seg.filterCount({ columns: filter.columns, test: filter.passes, indexed: filter.indexed, onlyIndexed: true });
+  if (count === undefined) return undefined;
+  const choice = chooseVectorStrategy({
+    rows: Math.min(seg.length, seg.index.size), matching: count, k: q.k, ef: q.ef, m: seg.index.m ?? 16,
+    inGraph: !!seg.index.filteredSearch && filteredHnswAvailable(), lazyFilter: true, dims: q.query.length, candidateShare: seen.share,
+  });
+  if (choice.strategy === 'post-filter') noteChoice(stats, choice);
+  return choice;
+}
+
+/**
+ * ANN then filter with no bitmap (post-filter): an unfiltered walk for `postWant`
+ * candidates, and the filter (with visibility, and the zero-vector condition of a cosine
+ * index) tested on each through its partial row. True when k of them matched: they are
+ * offered. Short, it widens once (×4) when the candidates matched at least half as often
+ * as the selectivity says (an unlucky walk), else (a filter correlated against the
+ * query's region) and after the widening it answers false and the caller scans exactly.
+ */
+function postFiltered(
+  seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter, choice: SegmentChoice,
+  offer: (pos: number) => void, stats: VectorSearchStats, env: ExecEnv, seen: CandidateMatches,
+): boolean {
+  const columns = q.nonZero ? [...new Set([...filter.columns!, q.column])] : filter.columns!;
+  let n = Math.min(choice.postWant ?? choice.want, seg.length);
+  for (let widenings = 0; ; widenings++) {
+    env.checkCancel();
+    const hits = seg.index.search(q.query, n, q.ef);
+    const found: number[] = [];
+    for (const h of hits) {
+      const r = seg.visibleRow(h.position, columns);
+      if (!r || !filter.passes(r.row) || (q.nonZero && isZeroVector(r.row[q.column]))) continue;
+      found.push(h.position);
+    }
+    const share = hits.length ? found.length / hits.length : 0;
+    seen.share = seen.share === undefined ? share : 0.75 * seen.share + 0.25 * share;
+    if (found.length >= q.k) {
+      // ranked by the index's own (exact f32) distance: the first k and a margin for
+      // rounding; a quantized index returns more than n approximate hits: offer them all
+      const offered = hits.length > n ? found : found.slice(0, candidateCap(q.k, true));
+      for (const pos of offered) offer(pos);
+      return true;
+    }
+    if (widenings === 1 || n >= seg.length || share < choice.postSelectivity! / 2) return false;
+    stats.widenings++;
+    n = Math.min(n * 4, seg.length);
   }
 }
 

@@ -240,6 +240,13 @@ export interface SearchSegment {
    */
   matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number):
     { bits: Uint8Array | undefined; count: number; nullPositions: number[]; /** a sorted column index chose the rows tested */ narrowed?: boolean };
+  /**
+   * Rows a filter that is exactly its sorted-column conjuncts (`onlyIndexed`) admits, found
+   * by binary search without visiting them (deleted rows and NULL vectors included), or
+   * undefined when the sorted column cannot tell. Lets a vector search price strategies
+   * that test the filter on their candidates only, before it pays for a bitmap.
+   */
+  filterCount?(filter: BitmapFilter): number | undefined;
 }
 
 /** A vector search's scalar filter as matchBitmap applies it. */

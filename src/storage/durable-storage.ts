@@ -1166,6 +1166,7 @@ export class DurableStorage implements Storage {
         }
       },
       sharedVectors: (column) => seg.sharedVectors(column),
+      filterCount: (filter) => (filter.onlyIndexed && filter.indexed ? onlyIndexedRows(seg, filter.indexed)?.length : undefined),
       matchBitmap: (vectorColumn, filter, nullLimit) => {
         const all = allVisible();
         const noNulls = seg.nullCount(vectorColumn) === 0;
