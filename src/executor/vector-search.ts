@@ -247,6 +247,7 @@ function searchSegment(
     stats.segmentsByIndex++;
     if (postFiltered(seg, q, filter!, lazy, (pos) => { const r = seg.visibleRow(pos); if (r) consider(r.row, pos); }, stats, env, seen)) {
       stats.segmentsPostFiltered = (stats.segmentsPostFiltered ?? 0) + 1;
+      noteBitmap(stats, { narrowed: true }, true); // the sorted column counted the rows
       return;
     }
     // too few of the candidates matched: exact over the bitmap (a switch)
@@ -348,9 +349,10 @@ function lazyChoice(seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter, sta
  * ANN then filter with no bitmap (post-filter): an unfiltered walk for `postWant`
  * candidates, and the filter (with visibility, and the zero-vector condition of a cosine
  * index) tested on each through its partial row. True when k of them matched: they are
- * offered. Short, it widens once (×4) when the candidates matched at least half as often
- * as the selectivity says (an unlucky walk), else (a filter correlated against the
- * query's region) and after the widening it answers false and the caller scans exactly.
+ * offered. Short, it widens once (×4) when the candidates matched at least a quarter as
+ * often as expected (k / 2.5 of them or more: an unlucky walk), else (a filter correlated
+ * against the query's region) and after the widening it answers false and the caller
+ * scans exactly.
  */
 function postFiltered(
   seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter, choice: SegmentChoice,
@@ -376,7 +378,7 @@ function postFiltered(
       for (const pos of offered) offer(pos);
       return true;
     }
-    if (widenings === 1 || n >= seg.length || share < choice.postSelectivity! / 2) return false;
+    if (widenings === 1 || n >= seg.length || share < choice.postSelectivity! / 4) return false;
     stats.widenings++;
     n = Math.min(n * 4, seg.length);
   }

@@ -163,8 +163,8 @@ export function bitmapCost(matching: number, dims: number): number {
  *
  * FILTER_TEST is a candidate's partial row and one predicate call (about 0.1 µs). A
  * correlated filter (the query's region holds few matches) comes back short: the run-time
- * check then widens once (×4) when the candidates matched about as often as s says, and
- * otherwise switches to the exact scan with a bitmap, so a wrong guess costs C_pf plus the
+ * check then widens once (×4) when at least a quarter of the expected share of candidates
+ * matched, and otherwise switches to the exact scan with a bitmap, so a wrong guess costs C_pf plus the
  * exact plan. Only offered when the count came without a bitmap (lazyFilter).
  *
  * s here is the share of candidates expected to pass: the table-wide selectivity, or,
