@@ -41,8 +41,8 @@ test('counted without a bitmap (lazyFilter): post-filter at 10-50 %, exact when 
   for (const matching of [6_000, 12_000, 30_000]) {
     const c = chooseVectorStrategy({ ...lazy, matching });
     assert.equal(c.strategy, 'post-filter', `${matching}: ${JSON.stringify(c.costs)}`);
-    // 2.5 k of the candidates are expected to pass
-    assert.equal(c.postWant, Math.ceil(25 / (matching / base.rows)));
+    // 2 k of the candidates are expected to pass
+    assert.equal(c.postWant, Math.ceil(20 / (matching / base.rows)));
   }
   assert.equal(chooseVectorStrategy({ ...lazy, matching: 600 }).strategy, 'exact');
   // with the bitmap made already, post-filter is not offered
@@ -52,7 +52,7 @@ test('counted without a bitmap (lazyFilter): post-filter at 10-50 %, exact when 
 test('a share of candidates seen passing before narrows the post-filter walk, floored at s / 10', () => {
   const c = chooseVectorStrategy({ ...base, lazyFilter: true, dims: 784, matching: 6_000, candidateShare: 0.8 });
   assert.equal(c.strategy, 'post-filter');
-  assert.equal(c.postWant, 40); // max(2.5 k, ef · 0.8) / 0.8
+  assert.equal(c.postWant, 40); // max(2 k, ef · 0.8) / 0.8
   const none = chooseVectorStrategy({ ...base, lazyFilter: true, dims: 784, matching: 6_000, candidateShare: 0 });
   assert.equal(none.postSelectivity, 0.01);
   assert.notEqual(none.strategy, 'post-filter');

@@ -9,7 +9,7 @@
  *       ann-filter  → ask the index for k / selectivity × 1.5 candidates, keep the
  *                     matching ones, widen ×4 once;
  *       post-filter → (a filter its sorted column counts, before any bitmap is made) an
- *                     unfiltered walk for 2.5 k / selectivity candidates, the filter
+ *                     unfiltered walk for 2 k / selectivity candidates, the filter
  *                     tested on those only, widen ×4 once, else exact with the bitmap;
  *     and a run-time check switches to the exact scan when the walk overruns its budget or
  *     the widening comes back short (EXPLAIN ANALYZE counts the switches);
@@ -350,7 +350,7 @@ function lazyChoice(seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter, sta
  * candidates, and the filter (with visibility, and the zero-vector condition of a cosine
  * index) tested on each through its partial row. True when k of them matched: they are
  * offered. Short, it widens once (×4) when the candidates matched at least a quarter as
- * often as expected (k / 2.5 of them or more: an unlucky walk), else (a filter correlated
+ * often as expected (k / 2 of them or more: an unlucky walk), else (a filter correlated
  * against the query's region) and after the widening it answers false and the caller
  * scans exactly.
  */
