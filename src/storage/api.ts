@@ -242,8 +242,9 @@ export interface SearchSegment {
     { bits: Uint8Array | undefined; count: number; nullPositions: number[]; /** a sorted column index chose the rows tested */ narrowed?: boolean };
   /**
    * Rows a filter that is exactly its sorted-column conjuncts (`onlyIndexed`) admits, found
-   * by binary search without visiting them (deleted rows and NULL vectors included), or
-   * undefined when the sorted column cannot tell. Lets a vector search price strategies
+   * by binary search without visiting them (NULL vectors included; deleted rows taken out
+   * in proportion: they are in the index, so a walk's candidates hold them), or undefined
+   * when the sorted column cannot tell. Lets a vector search price strategies
    * that test the filter on their candidates only, before it pays for a bitmap.
    */
   filterCount?(filter: BitmapFilter): number | undefined;

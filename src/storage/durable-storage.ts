@@ -1166,7 +1166,11 @@ export class DurableStorage implements Storage {
         }
       },
       sharedVectors: (column) => seg.sharedVectors(column),
-      filterCount: (filter) => (filter.onlyIndexed && filter.indexed ? onlyIndexedRows(seg, filter.indexed)?.length : undefined),
+      // deleted rows are taken to fall among the filter's rows as anywhere in the segment
+      filterCount: (filter) => {
+        const n = filter.onlyIndexed && filter.indexed ? onlyIndexedRows(seg, filter.indexed)?.length : undefined;
+        return n === undefined ? undefined : Math.round(n * (1 - dead.count / Math.max(seg.length, 1)));
+      },
       matchBitmap: (vectorColumn, filter, nullLimit) => {
         const all = allVisible();
         const noNulls = seg.nullCount(vectorColumn) === 0;
