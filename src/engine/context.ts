@@ -23,10 +23,16 @@ import type { IndexBuildProgress } from './index-build-progress.js';
 import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
+import type { StandbyReads } from '../storage/replica-position.js';
+import type { ConsistencyWaitStats } from './read-consistency.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
   readonly storage: Storage;
+  /** cluster mode's hot standby: the applied position and the log's end (read-consistency.ts); undefined elsewhere */
+  readonly standby: StandbyReads | undefined;
+  /** what the hot standby's consistency waits cost so far (pg_stat_standby_reads) */
+  readonly consistencyWaits: ConsistencyWaitStats;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
   readonly queryWorkers?: SegmentSearchPool;
   /** where sorts, hash joins and hash aggregates past work_mem spill (undefined: they fail with 53200) */
@@ -72,6 +78,8 @@ export interface SessionContext {
   readonly databaseName: string;
   readonly settings: SessionSettings;
   readonly tx: Transactions;
+  /** a hot standby: wait as quiver.consistency asks before the statement's snapshot (read-consistency.ts) */
+  awaitConsistency(): Promise<void>;
   readonly cursors: Cursors;
   /** PREPARE / EXECUTE / DEALLOCATE's statements */
   readonly sqlPrepared: SqlPreparedStatements;

@@ -48,6 +48,15 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
+  // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
+  // before the statement is bound again: a table the leader just created is known then)
+  if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) {
+    try {
+      await ctx.awaitConsistency();
+    } catch (e) {
+      throw statementFailed(ctx, e);
+    }
+  }
   const stmt = rebindIfStale(ctx, prepared);
   try {
     checkTableAccess(ctx, stmt.access ?? []);
@@ -58,6 +67,9 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
     throw statementFailed(ctx, e);
   }
 }
+
+/** Statement kinds that read no table data: a hot standby runs them without waiting. */
+const NO_SNAPSHOT: ReadonlySet<string> = new Set(['set', 'show', 'transaction', 'discard', 'deallocate', 'listen', 'unlisten', 'notify', 'noop', 'fetch', 'closePortal', 'prepare', 'unsupported']);
 
 /** A statement failed: the error as the client sees it; a transaction block is now failed. */
 function statementFailed(ctx: SessionContext, e: unknown): Error {
@@ -162,6 +174,8 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
     case 'copy':
       return runCopy(ctx, bound);
     case 'vacuum':
+      // PostgreSQL's PreventCommandDuringRecovery
+      if (ctx.engine.standby) throw new SqlError('25006', `cannot execute ${bound.vacuum ? 'VACUUM' : 'ANALYZE'} during recovery`);
       await runVacuum(ctx, bound);
       return command(bound.tag);
     case 'discard':
@@ -182,12 +196,15 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       ctx.sqlPrepared.remove(bound.name);
       return command(bound.tag);
     case 'listen':
+      if (ctx.engine.standby) throw new SqlError('25006', 'cannot execute LISTEN during recovery');
       ctx.notifications.listen(bound.channel);
       return command(bound.tag);
     case 'unlisten':
+      if (ctx.engine.standby) throw new SqlError('25006', 'cannot execute UNLISTEN during recovery');
       ctx.notifications.unlisten(bound.channel);
       return command(bound.tag);
     case 'notify':
+      if (ctx.engine.standby) throw new SqlError('25006', 'cannot execute NOTIFY during recovery');
       ctx.notifications.notify(bound.channel, bound.payload);
       return command(bound.tag);
     case 'noop':

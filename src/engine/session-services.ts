@@ -20,7 +20,11 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
   const catalog = ctx.catalog;
   const services: FunctionServices = {
-    nextval: (seq) => catalog.nextval(usableSequence(ctx, seq, 'Uw'), ctx.logSequence),
+    nextval: (seq) => {
+      const s = usableSequence(ctx, seq, 'Uw');
+      ctx.tx.checkWritable('nextval()');
+      return catalog.nextval(s, ctx.logSequence);
+    },
     currval: (seq) => {
       const s = usableSequence(ctx, seq, 'rU');
       if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
@@ -28,6 +32,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     },
     setval: (seq, value, isCalled) => {
       const s = usableSequence(ctx, seq, 'w');
+      ctx.tx.checkWritable('setval()');
       if (value < s.min || value > s.max) {
         throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
       }

@@ -137,7 +137,7 @@ export class SessionSettings {
   }
 
   /** The transaction ended: undo its SET LOCALs, and its SETs if it rolled back. */
-  endTransaction(committed: boolean): void {
+  endTransaction(committed: boolean, hotStandby = false): void {
     if (!committed) {
       for (const [k, v] of this.rollbackRestore) {
         if (v === undefined) this.values.delete(k);
@@ -147,7 +147,7 @@ export class SessionSettings {
       }
     }
     this.rollbackRestore.clear();
-    this.values.set('transaction_read_only', 'off');
+    this.values.set('transaction_read_only', hotStandby ? 'on' : 'off');
     this.values.set('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
     for (const [k, v] of this.localRestore) {
       if (v === undefined) this.values.delete(k);

@@ -41,6 +41,7 @@ import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
+import { readsNoData, waitForConsistency } from './read-consistency.js';
 
 export type { EngineState };
 
@@ -160,6 +161,12 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.settings.startup(params, this.user, this.engine.roles.sessionDefaults(this.database, this.loginRoleOid));
     syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
+    if (this.engine.standby) {
+      // PostgreSQL's hot standby: reported to the client (libpq's target_session_attrs reads it)
+      this.tx.hotStandby = true;
+      this.settings.setRaw('in_hot_standby', 'on');
+      this.settings.setRaw('transaction_read_only', 'on');
+    }
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
@@ -194,6 +201,39 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   cancel(): void {
     this.control.cancel();
+  }
+
+  /** a hot standby waited for quiver.consistency before this statement was parsed (cleared at Sync) */
+  consistencyWaited = false;
+
+  /**
+   * Before a statement is parsed on a hot standby: wait as quiver.consistency asks, so a
+   * table the leader created is known to the parse, and the statement's execution (right
+   * after, in the same Query or Parse … Sync) does not wait again.
+   */
+  beforeStatement(sql: string): Promise<void> | undefined {
+    const standby = this.engine.standby;
+    if (!standby || this.consistencyWaited || readsNoData(sql)) return undefined;
+    this.control.begin(settingMillis(this.settings.get('statement_timeout')));
+    return waitForConsistency(standby, (n) => this.settings.get(n), this.control, this.engine.consistencyWaits).then(
+      () => { this.consistencyWaited = true; this.control.end(); },
+      (e) => { this.control.end(); throw e; },
+    );
+  }
+
+  /** Before an executed statement's snapshot (dispatch.ts): the wait, unless the parse just did it. */
+  async awaitConsistency(): Promise<void> {
+    const standby = this.engine.standby;
+    if (!standby) return;
+    if (this.consistencyWaited) {
+      this.consistencyWaited = false;
+      return;
+    }
+    await waitForConsistency(standby, (n) => this.settings.get(n), this.control, this.engine.consistencyWaits);
+  }
+
+  sync(): void {
+    this.consistencyWaited = false;
   }
 
   checkCancelled(): void {

@@ -165,7 +165,8 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 0) return fn([], T.text, () => session.exportSnapshot(), true, true);
       break;
     case 'pg_is_in_recovery':
-      if (n === 0) return fn([], T.bool, () => false);
+      // a hot standby's sessions report in_hot_standby = on (Session.startup), as PostgreSQL's do
+      if (n === 0) return fn([], T.bool, () => session.setting('in_hot_standby') === 'on');
       break;
     case 'regclass_name':
       return fn([T.oid], T.text, (a) => catalog.relationNameOf(a[0] as number) ?? null);
