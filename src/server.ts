@@ -104,6 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     hba.isMemberOf = (user, role) => engine.roleMembership(user, role);
   }
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
+  engine.listenPort = wire.port;
   return {
     port: wire.port,
     queryWorkers,

@@ -33,6 +33,8 @@ export interface EngineState {
   readonly standby: StandbyReads | undefined;
   /** what the hot standby's consistency waits cost so far (pg_stat_standby_reads) */
   readonly consistencyWaits: ConsistencyWaitStats;
+  /** the port the wire server listens on (SHOW port) */
+  readonly listenPort: number | undefined;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
   readonly queryWorkers?: SegmentSearchPool;
   /** where sorts, hash joins and hash aggregates past work_mem spill (undefined: they fail with 53200) */

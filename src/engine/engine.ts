@@ -30,6 +30,8 @@ export class Engine implements EngineState, BackendRegistry {
   readonly notifications = new NotificationHub();
   /** max_connections: a session past it is refused at startup (53300) */
   maxConnections = 100;
+  /** the port the wire server listens on (SHOW port); server.ts sets it */
+  listenPort: number | undefined;
   /** superuser_reserved_connections: slots only superusers may take */
   superuserReservedConnections = 3;
   /** pg_hba_file_rules' rows: server.ts points this at the --hba file */

@@ -168,6 +168,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       this.settings.setRaw('transaction_read_only', 'on');
     }
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
+    if (this.engine.listenPort !== undefined) this.settings.setRaw('port', String(this.engine.listenPort));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 

@@ -1470,6 +1470,8 @@ export class DurableStorage implements Storage {
     const r = this.replicaPosition;
     const seams = this.opts.shared;
     if (!r || !seams) throw new Error('bug: followSharedLog on a storage that is not a hot standby');
+    // a paused standby that is to stop (elected, shut down) lets its batch through
+    signal.addEventListener('abort', () => r.resume(), { once: true });
     await seams.log.read(r.applied, (batch) => this.applyReplicated(batch), { follow: true, signal });
   }
 
