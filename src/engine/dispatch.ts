@@ -200,7 +200,6 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       ctx.notifications.listen(bound.channel);
       return command(bound.tag);
     case 'unlisten':
-      if (ctx.engine.standby) throw new SqlError('25006', 'cannot execute UNLISTEN during recovery');
       ctx.notifications.unlisten(bound.channel);
       return command(bound.tag);
     case 'notify':

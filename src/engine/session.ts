@@ -120,6 +120,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   notify(channel: string | null, payload: string | null): void {
+    if (this.engine.standby) throw new SqlError('25006', 'cannot execute NOTIFY during recovery');
     this.notifications.notify(channel, payload);
   }
 

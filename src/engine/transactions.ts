@@ -113,6 +113,8 @@ function begin(ctx: SessionContext, stmt: BoundTransaction): string {
     ctx.notices.push({ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' });
     return 'BEGIN';
   }
+  // refused before the block begins, as PostgreSQL's hot standby does
+  if (tx.hotStandby && stmt.options.readOnly === false) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
   tx.txn = ctx.engine.storage.begin();
   tx.start = Date.now() * 1000;
   tx.state = 'block';
