@@ -1501,6 +1501,7 @@ export class DurableStorage implements Storage {
     let clock = this.clock;
     let catalog: string | undefined;
     let sequences = false;
+    const droppedRows = new Map<number, RowId[]>();
     for (const op of ops) {
       const { kind, table, n } = parseKey(op.key);
       if (op.key === keys.clock) {
@@ -1544,11 +1545,23 @@ export class DurableStorage implements Storage {
           const ts = Number(Buffer.from(unframe(op.value, `tombstone record ${op.key}`)).toString());
           this.noteTombstone(t, n, ts);
           clock = Math.max(clock, ts);
-        } else if (t.tombstones.delete(n)) {
-          // a compaction dropped the row (its manifest in this batch no longer names it)
-          this.forgetDeadPositions(t);
+        } else {
+          // a compaction dropped the row (its manifest in this batch no longer names it); a
+          // statement still scanning the old segments needs the tombstone: it goes once
+          // they are done, as on the leader (compactTable)
+          const list = droppedRows.get(table);
+          if (list) list.push(n);
+          else droppedRows.set(table, [n]);
         }
       }
+    }
+    for (const [table, rowIds] of droppedRows) {
+      this.whenOlderReadersDone(() => {
+        const now = this.tables.get(table);
+        if (!now) return;
+        for (const rowId of rowIds) now.tombstones.delete(rowId);
+        this.forgetDeadPositions(now);
+      });
     }
     this.clock = clock;
     this.visibleTs = clock;
