@@ -107,6 +107,9 @@ for (const dataNodes of [1, 2, 3]) {
     await load(cluster.port);
     await standbysReady(cluster, dataNodes - 1);
     const knn = (c: pg.Client, i: number) => c.query(`SELECT id FROM items ORDER BY v <-> '${queries[i % 100]}' LIMIT 10`);
+    // warm both ports (JIT, connections, the standbys' first reads of segments and indexes)
+    await throughput(cluster.port, 8, knn);
+    await throughput(cluster.readPort, 8, knn);
     const load0 = loadavg()[0].toFixed(1);
     const row: Record<string, string> = { 'data nodes': `${dataNodes} (${dataNodes - 1} standby${dataNodes === 2 ? '' : 's'})` };
     row['k-NN QPS, main port (leader)'] = (await throughput(cluster.port, 8, knn)).toFixed(0);
