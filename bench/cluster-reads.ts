@@ -2,8 +2,8 @@
  * Reads on hot standbys (`npm run build && node dist/bench/cluster-reads.js [--rows 30000] [--seconds 5]`):
  *
  * - k-NN QPS (HNSW, k = 10, 8 connections) through the proxy's read port with 1, 2 and 3
- *   data nodes (the leader alone; 1 standby; 2 standbys), and through the main port (the
- *   leader) on the same cluster for comparison;
+ *   data nodes (the leader alone; 1 standby; 2 standbys), strong and eventually, and
+ *   through the main port (the leader) on the same cluster for comparison;
  * - what `quiver.consistency = strong` costs a statement on a standby: latency of a point
  *   SELECT on the read port, one connection, strong vs eventually (p50 / p99), with the
  *   cluster idle and with a writer inserting through the main port meanwhile.
@@ -113,7 +113,8 @@ for (const dataNodes of [1, 2, 3]) {
     const load0 = loadavg()[0].toFixed(1);
     const row: Record<string, string> = { 'data nodes': `${dataNodes} (${dataNodes - 1} standby${dataNodes === 2 ? '' : 's'})` };
     row['k-NN QPS, main port (leader)'] = (await throughput(cluster.port, 8, knn)).toFixed(0);
-    row['k-NN QPS, read port'] = (await throughput(cluster.readPort, 8, knn)).toFixed(0);
+    row['k-NN QPS, read port (strong)'] = (await throughput(cluster.readPort, 8, knn)).toFixed(0);
+    row['k-NN QPS, read port (eventually)'] = (await throughput(cluster.readPort, 8, (c, i) => (i % 1e9 === 0 ? c.query('SET quiver.consistency = eventually') : Promise.resolve()).then(() => knn(c, i)))).toFixed(0);
     row['load before'] = load0;
     rows.push(row);
     console.log(JSON.stringify(row));

@@ -16,6 +16,7 @@ import pino from 'pino';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
 import type { SharedSeams } from '../src/storage/log-replica.js';
+import { coalesced } from '../src/storage/replica-position.js';
 
 const logger = pino({ level: 'silent' });
 let dir: string;
@@ -225,4 +226,22 @@ test('quiver.consistency and quiver.max_staleness are session settings like Post
   await lw.query('INSERT INTO items (id, tag, v) VALUES (60000, 1, \'[1,2,3]\')');
   assert.equal((await lw.query('SELECT count(*)::int AS n FROM items WHERE id = 60000')).rows[0].n, 1);
   await lw.query('RESET quiver.consistency');
+});
+
+test('strong reads share reads of the log\'s end: each gets one sent after it asked', async () => {
+  let sent = 0;
+  const pending: (() => void)[] = [];
+  const read = coalesced(() => new Promise<number>((resolve) => {
+    const n = ++sent;
+    pending.push(() => resolve(n));
+  }));
+  const first = read();
+  const later = Array.from({ length: 10 }, () => read());
+  assert.equal(sent, 1, 'the others wait for the next request');
+  pending.shift()!();
+  assert.equal(await first, 1);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(sent, 2, 'one request for all ten');
+  pending.shift()!();
+  assert.deepEqual(await Promise.all(later), Array(10).fill(2));
 });

@@ -24,15 +24,12 @@ import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
 import type { StandbyReads } from '../storage/replica-position.js';
-import type { ConsistencyWaitStats } from './read-consistency.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
   readonly storage: Storage;
   /** cluster mode's hot standby: the applied position and the log's end (read-consistency.ts); undefined elsewhere */
   readonly standby: StandbyReads | undefined;
-  /** what the hot standby's consistency waits cost so far (pg_stat_standby_reads) */
-  readonly consistencyWaits: ConsistencyWaitStats;
   /** the port the wire server listens on (SHOW port) */
   readonly listenPort: number | undefined;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */

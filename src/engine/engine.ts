@@ -16,7 +16,6 @@ import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
-import type { ConsistencyWaitStats } from './read-consistency.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -43,7 +42,6 @@ export class Engine implements EngineState, BackendRegistry {
    * (read-consistency.ts). Undefined on a leader or a standalone server.
    */
   standby: StandbyReads | undefined;
-  readonly consistencyWaits: ConsistencyWaitStats = { checks: 0, waited: 0, ms: 0 };
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;

@@ -17,18 +17,6 @@ import type { StandbyReads } from '../storage/replica-position.js';
 import { settingMillis } from './settings.js';
 import type { StatementControl } from './statement-control.js';
 
-export const CONSISTENCY_LEVELS = ['strong', 'bounded', 'eventually'] as const;
-
-/** What the waits cost, for pg_stat_standby_reads-style reporting and measurements. */
-export interface ConsistencyWaitStats {
-  /** statements that read the log's end */
-  checks: number;
-  /** of those, statements that then had to wait for batches to apply */
-  waited: number;
-  /** total ms spent (reading the log's end and waiting) */
-  ms: number;
-}
-
 /** Statements that read no table data need no wait (SET quiver.consistency must work on a stalled standby). */
 const NO_DATA = /^\s*(set|show|reset|begin|start|commit|end|rollback|abort|savepoint|release|discard|deallocate|listen|unlisten|close|prepare\s+transaction)\b/i;
 
@@ -40,27 +28,20 @@ export function readsNoData(sql: string): boolean {
  * Wait as the session's quiver.consistency asks. Resolves at once when no wait is due;
  * rejects through `control.check()` (57014) when cancelled or timed out meanwhile.
  */
-export async function waitForConsistency(standby: StandbyReads, setting: (name: string) => string | undefined, control: StatementControl, stats?: ConsistencyWaitStats): Promise<void> {
+export async function waitForConsistency(standby: StandbyReads, setting: (name: string) => string | undefined, control: StatementControl): Promise<void> {
   const level = setting('quiver.consistency') ?? 'strong';
   if (level === 'eventually') return;
   const asked = Date.now();
   if (level === 'bounded' && asked - standby.freshAt() <= settingMillis(setting('quiver.max_staleness'))) return;
-  const t0 = performance.now();
   const signal = control.signal();
   try {
     const end = await abortable(standby.logEnd(), signal);
     standby.noteLogEnd(end, asked);
-    if (stats) {
-      stats.checks++;
-      if (end > standby.applied()) stats.waited++;
-    }
     await standby.waitApplied(end, signal);
   } catch (e) {
     // cancelled or timed out: PostgreSQL's error for it; anything else (the log unreachable) as it is
     if (signal.aborted) control.check();
     throw e;
-  } finally {
-    if (stats) stats.ms += performance.now() - t0;
   }
 }
 

@@ -217,7 +217,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const standby = this.engine.standby;
     if (!standby || this.consistencyWaited || readsNoData(sql)) return undefined;
     this.control.begin(settingMillis(this.settings.get('statement_timeout')));
-    return waitForConsistency(standby, (n) => this.settings.get(n), this.control, this.engine.consistencyWaits).then(
+    return waitForConsistency(standby, (n) => this.settings.get(n), this.control).then(
       () => { this.consistencyWaited = true; this.control.end(); },
       (e) => { this.control.end(); throw e; },
     );
@@ -231,7 +231,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       this.consistencyWaited = false;
       return;
     }
-    await waitForConsistency(standby, (n) => this.settings.get(n), this.control, this.engine.consistencyWaits);
+    await waitForConsistency(standby, (n) => this.settings.get(n), this.control);
   }
 
   sync(): void {

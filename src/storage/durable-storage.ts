@@ -47,8 +47,8 @@ import { checkLogDir } from './wal-check.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { applyBatch, catchUp, checkpointPolicyFromEnv, decodeBatch, fetchFiles, SharedLogMirror, type SharedSeams } from './log-replica.js';
-import { AppliedPosition, type StandbyReads } from './replica-position.js';
+import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch } from './shared-log.js';
 
 const BATCH_SIZE = 1024;
@@ -1441,10 +1441,11 @@ export class DurableStorage implements Storage {
     const r = this.replicaPosition;
     const log = this.opts.shared?.log;
     if (!r || !log) return undefined;
+    const logEnd = coalesced(() => log.lastSeq());
     return {
       applied: () => r.applied,
       freshAt: () => r.freshAt,
-      logEnd: () => log.lastSeq(),
+      logEnd,
       waitApplied: (seq, signal) => r.wait(seq, signal),
       noteLogEnd: (seq, at) => r.noteLogEnd(seq, at),
     };

@@ -23,6 +23,27 @@ export interface StandbyReads {
   noteLogEnd(seq: number, at: number): void;
 }
 
+/**
+ * `read` shared by concurrent callers, as group commit shares an fsync: a caller gets the
+ * answer of a request sent after it called — the one in flight if none is (a request
+ * already sent may predate the caller's statement: it waits for the next), else the next
+ * one, which every caller arriving meanwhile shares. Strong reads from many sessions then
+ * cost the log about one request per round trip, not one each.
+ */
+export function coalesced(read: () => Promise<number>): () => Promise<number> {
+  let inFlight: Promise<number> | undefined;
+  let next: Promise<number> | undefined;
+  const send = () => (inFlight = read().finally(() => { inFlight = undefined; }));
+  return () => {
+    if (!inFlight) return send();
+    next ??= inFlight.catch(() => 0).then(() => {
+      next = undefined;
+      return send();
+    });
+    return next;
+  };
+}
+
 export class AppliedPosition {
   private seq: number;
   private fresh = 0;
