@@ -18,6 +18,9 @@ import { followSharedLog, type SharedSeams } from '../storage/log-replica.js';
 /** The election data nodes campaign in; its value is the leader's "host:port". */
 export const DATA_ELECTION = 'data';
 
+/** How long a new data node waits to be elected before it opens as a hot standby. */
+const HOT_STANDBY_AFTER_MS = 500;
+
 interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -55,7 +58,11 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
     process.exit(1);
   });
   await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' });
+  const campaign = opts.coordinator.campaign(DATA_ELECTION, address);
+  // elected at once (no leader: a cluster starting): no standby to open and close again first
+  const electedAtOnce = opts.startStandby ? await Promise.race([campaign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HOT_STANDBY_AFTER_MS))]) : false;
   const standby = new AbortController();
+  if (electedAtOnce) standby.abort();
   let hot: StandbyServer | undefined;
   const following = (async () => {
     // a standby follows the log until elected (a failed read is retried: the log may be electing a leader)
@@ -78,8 +85,8 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
       }
     }
   })();
-  opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
-  const leadership = await opts.coordinator.campaign(DATA_ELECTION, address);
+  if (!electedAtOnce) opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
+  const leadership = await campaign;
   standby.abort();
   await following;
   // its read-only sessions end here: the leader's server takes the port and directory
