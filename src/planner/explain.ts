@@ -69,8 +69,12 @@ class Builder implements DeparseContext {
   readonly qualify: boolean;
   private readonly numbers = new Map<Plan, number>();
   private readonly shownCtes = new Set<number>();
+  /** the WITH queries met while building, for the top node */
+  readonly cteSubplans: { name: string; node: DisplayNode }[] = [];
   /** subplans numbered while deparsing the current node's expressions */
   private pending: { name: string; plan: Plan }[] = [];
+  /** InitPlans' parameter numbers ($0, $1, …) */
+  private readonly params = new Map<Plan, number>();
 
   constructor(private readonly opts: ExplainOptions, root: Plan) {
     this.qualify = opts.verbose || countRelations(root) > 1;
@@ -84,6 +88,18 @@ class Builder implements DeparseContext {
       this.pending.push({ name: `SubPlan ${n}`, plan });
     }
     return n;
+  }
+
+  initPlanParam(plan: Plan): number {
+    let k = this.params.get(plan);
+    if (k === undefined) {
+      const n = this.numbers.size + 1;
+      this.numbers.set(plan, n);
+      k = this.params.size;
+      this.params.set(plan, k);
+      this.pending.push({ name: `InitPlan ${n} (returns $${k})`, plan });
+    }
+    return k;
   }
 
   expr(e: Expr | null | undefined): string {
@@ -157,11 +173,13 @@ class Builder implements DeparseContext {
       }
       case 'workTableScan': return this.node(plan, 'WorkTable Scan');
       case 'cteScan': {
-        const n = this.node(plan, 'CTE Scan', `CTE Scan on cte_${plan.cte.id}`);
-        n.props.push(['CTE Name', `cte_${plan.cte.id}`]);
+        const name = plan.cte.name ?? `cte_${plan.cte.id}`;
+        const n = this.node(plan, 'CTE Scan', `CTE Scan on ${name}${plan.alias ? ` ${plan.alias}` : ''}`);
+        n.props.push(['CTE Name', name], ['Alias', plan.alias ?? name]);
+        // shown once, as PostgreSQL does: on the query's top node (displayTree), before its children
         if (!this.shownCtes.has(plan.cte.id)) {
           this.shownCtes.add(plan.cte.id);
-          n.subplans.push({ name: `CTE cte_${plan.cte.id}`, node: this.build(plan.cte.plan) });
+          this.cteSubplans.push({ name: `CTE ${name}`, node: this.build(plan.cte.plan) });
         }
         return n;
       }
@@ -366,7 +384,7 @@ class Builder implements DeparseContext {
     const keys = plan.keys.map((k) => sortKeyText(k, this));
     if (vs?.index && !plan.limit && plan.input.kind === 'scan') {
       // the partitions' scans print their own column names, unqualified
-      const own = plan.keys.map((k) => sortKeyText(k, { qualify: false, subplanNumber: (p) => this.subplanNumber(p) }));
+      const own = plan.keys.map((k) => sortKeyText(k, { qualify: false, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) }));
       return this.vectorIndexScan(plan, vs.index, plan.input, plan.input.partitions ? own : keys);
     }
     if (vs) {
@@ -411,7 +429,7 @@ class Builder implements DeparseContext {
     const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.table, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
     const n = this.node(plan, 'Merge Append');
-    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p) })})`);
+    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) })})`);
     n.details.push(['Sort Key', qualified]);
     for (const part of parts) n.children.push({ rel: 'Member', node: part });
     return n;
@@ -479,6 +497,7 @@ function planChildren(plan: Plan): Plan[] {
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
   const root = b.build(plan);
+  root.subplans.unshift(...b.cteSubplans);
   if (!opts.dml) return root;
   const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
   return {
@@ -505,16 +524,29 @@ function annotation(n: DisplayNode, opts: ExplainOptions): string {
   return s;
 }
 
-function renderText(n: DisplayNode, depth: number, lines: string[], opts: ExplainOptions): void {
-  const indent = depth === 0 ? '' : ' '.repeat(depth * 6 - 4) + '->  ';
-  lines.push(indent + n.title + annotation(n, opts));
-  const detailIndent = ' '.repeat(depth === 0 ? 2 : depth * 6 + 2);
-  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
-  for (const s of n.subplans) {
-    lines.push(`${' '.repeat(depth === 0 ? 2 : depth * 6 + 2)}${s.name}`);
-    renderText(s.node, depth + 1, lines, opts);
+/**
+ * PostgreSQL's ExplainNode layout, `indent` being its es->indent: a subplan's name, then
+ * `->  ` for any node below the root, the node's details one level in; CTEs and InitPlans
+ * before the node's children, SubPlans after them.
+ */
+function renderText(n: DisplayNode, indent: number, lines: string[], opts: ExplainOptions, planName?: string): void {
+  if (planName) {
+    lines.push(' '.repeat(indent * 2) + planName);
+    indent++;
   }
-  for (const c of n.children) renderText(c.node, depth + 1, lines, opts);
+  let prefix = '';
+  if (indent) {
+    prefix = ' '.repeat(indent * 2) + '->  ';
+    indent += 2;
+  }
+  lines.push(prefix + n.title + annotation(n, opts));
+  indent++;
+  const detailIndent = ' '.repeat(indent * 2);
+  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  const isSubPlan = (s: { name: string }) => s.name.startsWith('SubPlan');
+  for (const s of n.subplans) if (!isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
+  for (const c of n.children) renderText(c.node, indent, lines, opts);
+  for (const s of n.subplans) if (isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -546,9 +578,12 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : v;
+  const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
+  const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
-    ...n.subplans.map((s) => jsonNode(s.node, s.name.startsWith('CTE') ? 'InitPlan' : 'SubPlan', opts, s.name)),
+    ...initPlans.map((s) => jsonNode(s.node, 'InitPlan', opts, s.name)),
     ...n.children.map((c) => jsonNode(c.node, c.rel, opts)),
+    ...subPlans.map((s) => jsonNode(s.node, 'SubPlan', opts, s.name)),
   ];
   if (plans.length) o.Plans = plans;
   return o;

@@ -182,8 +182,24 @@ export type Plan =
   | { readonly kind: 'workTableScan'; readonly schema: readonly OutputColumn[]; readonly workTable: number }
   /** a SQL-language function in FROM (RETURNS TABLE / SETOF): its body, run with the arguments as outer row */
   | { readonly kind: 'sqlFunctionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly body: Plan }
-  /** a CTE used more than once: computed once per execution */
-  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: { plan: Plan; id: number } };
+  /**
+   * a CTE: computed once per execution, every reference reads its rows. One referenced once
+   * (and not MATERIALIZED) is inlined by the planner (planner/inline-ctes.ts).
+   * `alias`: the name the query reads it under, when not the CTE's own.
+   */
+  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: CteRef; readonly alias?: string };
+
+/** One WITH query, shared by its references. */
+export interface CteRef {
+  plan: Plan;
+  readonly id: number;
+  /** its name in WITH (EXPLAIN: CTE Scan on name) */
+  readonly name?: string;
+  /** AS MATERIALIZED ('always') / AS NOT MATERIALIZED ('never'); absent: PostgreSQL's default */
+  readonly materialized?: 'always' | 'never';
+  /** WITH RECURSIVE: never inlined */
+  readonly recursive?: boolean;
+}
 
 /** What EXPLAIN shows for an ORDER BY distance LIMIT k plan. */
 export interface VectorSearchInfo {

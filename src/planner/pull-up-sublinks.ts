@@ -13,7 +13,7 @@
  * (convert_EXISTS_sublink_to_join, convert_ANY_sublink_to_join):
  *   - only top-level AND conjuncts of a filter: under OR or NOT the truth value matters,
  *     and a WHERE rejects false and NULL alike, which is what a semi join gives for IN;
- *   - EXISTS: the subquery is a plain SELECT … FROM … [WHERE …] (its target list, DISTINCT,
+ *   - EXISTS: correlated (an uncorrelated one is run once, PostgreSQL's InitPlan); the subquery is a plain SELECT … FROM … [WHERE …] (its target list, DISTINCT,
  *     ORDER BY and a constant LIMIT ≥ 1 do not change whether a row exists); a condition
  *     of its WHERE that refers to the outer row must refer to nothing further out, and no
  *     volatile function; the rest of the subquery must not refer outside at all;
@@ -117,6 +117,8 @@ function sublinkJoin(c: Expr, input: Plan): Plan | undefined {
       if (!moved) return undefined;
       on.push(moved);
     }
+    // uncorrelated: one run answers for every row (an InitPlan), as PostgreSQL leaves it
+    if (on.length === 0) return undefined;
     const ownWhere = and(own);
     const right: Plan = ownWhere ? { kind: 'filter', schema: core.from.schema, input: core.from, predicate: ownWhere } : core.from;
     if (planIsCorrelated(right)) return undefined;
