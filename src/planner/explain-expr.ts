@@ -12,6 +12,8 @@ import { planIsCorrelated } from './expr-walk.js';
 
 export interface DeparseContext {
   readonly qualify: boolean;
+  /** for columns of an enclosing query (a subquery's references to the outer row): `qualify` when absent */
+  readonly qualifyOuter?: boolean;
   /** numbers a subquery the first time it is printed (SubPlan 1, 2, …) */
   subplanNumber(plan: Plan): number;
   /**
@@ -57,7 +59,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'param': return `$${e.index + 1}`;
     case 'column': {
       const name = e.name || `#${e.index}`;
-      return ctx.qualify && e.table ? `${e.table}.${name}` : name;
+      const qualify = e.level > 0 ? ctx.qualifyOuter ?? ctx.qualify : ctx.qualify;
+      return qualify && e.table ? `${e.table}.${name}` : name;
     }
     case 'call': {
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();

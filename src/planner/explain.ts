@@ -106,6 +106,19 @@ class Builder implements DeparseContext {
     return deparse(e, this);
   }
 
+  /**
+   * A scan's own condition (Filter, Index Cond, Recheck Cond): PostgreSQL's show_scan_qual
+   * names the scan's columns bare (VERBOSE qualifies them); references to an enclosing
+   * query's row keep their table.
+   */
+  scanExpr(e: Expr | null | undefined): string {
+    const ctx: DeparseContext = {
+      qualify: this.opts.verbose, qualifyOuter: this.qualify,
+      subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p),
+    };
+    return deparse(e, ctx);
+  }
+
   private node(plan: Plan, type: string, title = type): DisplayNode {
     const m = this.opts.metrics;
     return {
@@ -185,7 +198,9 @@ class Builder implements DeparseContext {
       }
       case 'filter': {
         const n = this.build(plan.input);
-        n.details.push([n.type.includes('Join') || n.type === 'Nested Loop' ? 'Join Filter' : 'Filter', this.expr(plan.predicate)]);
+        const join = n.type.includes('Join') || n.type === 'Nested Loop';
+        const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
+        n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.expr(plan.predicate)]);
         return this.absorb(n, plan);
       }
       case 'project': {
@@ -262,8 +277,8 @@ class Builder implements DeparseContext {
   }
 
   /** a partition's alias: the parent's name, numbered under an Append of several (pd_1, pd_2, …) */
-  private static partitionAlias(parent: TableDef, k: number, of: number): string {
-    return of === 1 ? parent.name : `${parent.name}_${k + 1}`;
+  private static partitionAlias(parent: string, k: number, of: number): string {
+    return of === 1 ? parent : `${parent}_${k + 1}`;
   }
 
   private scan(plan: Extract<Plan, { kind: 'scan' }>): DisplayNode {
@@ -274,11 +289,11 @@ class Builder implements DeparseContext {
         return n;
       }
       const parts = plan.partitions.map((p, k) => {
-        const alias = Builder.partitionAlias(plan.table, k, plan.partitions!.length);
+        const alias = Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
         if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
         const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
         this.relation(part, p, alias);
-        if (plan.filter) part.details.push(['Filter', this.expr(plan.filter)]);
+        if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
@@ -291,7 +306,7 @@ class Builder implements DeparseContext {
     if (plan.keyLookup) {
       const n = this.node(plan, 'Index Scan', `Index Scan using ${plan.keyLookup.keyName}`);
       n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
-      this.relation(n, plan.table);
+      this.relation(n, plan.table, plan.alias);
       const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
       n.details.push(['Index Cond', cond]);
       if (rest) n.details.push(['Filter', rest]);
@@ -300,8 +315,8 @@ class Builder implements DeparseContext {
     }
     if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
     const n = this.node(plan, 'Seq Scan');
-    this.relation(n, plan.table);
-    if (plan.filter) n.details.push(['Filter', this.expr(plan.filter)]);
+    this.relation(n, plan.table, plan.alias);
+    if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
     // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
     if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
     this.output(n, this.columnsOf(plan));
@@ -314,13 +329,13 @@ class Builder implements DeparseContext {
     const n: DisplayNode = partition
       ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
       : this.node(plan, 'Bitmap Heap Scan');
-    this.relation(n, table, alias);
+    this.relation(n, table, alias ?? plan.alias);
     // a partition's own index attached to the parent's (its name), else the parent's
     const index = (partition && partition.indexes.find((i) => this.sameKey(i, lookup.index, partition, plan.table))) ?? lookup.index;
-    const cond = this.expr(lookup.cond);
+    const cond = this.scanExpr(lookup.cond);
     n.details.push(['Recheck Cond', cond]);
     const others = plan.filter ? conjuncts(plan.filter).filter((c) => c !== lookup.cond) : [];
-    if (others.length) n.details.push(['Filter', others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`]);
+    if (others.length) n.details.push(['Filter', others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`]);
     this.output(n, this.columnsOf(plan));
     const indexNode: DisplayNode = {
       type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${index.name}`, props: [['Index Name', index.name]],
@@ -342,10 +357,10 @@ class Builder implements DeparseContext {
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
     const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
-    const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.expr(v)})`);
+    const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.scanExpr(v)})`);
     const isKeyEquality = (c: Expr) => c.kind === 'call' && c.name === '=' && c.args.some((a) => a.kind === 'column' && a.level === 0 && columns.includes(a.index));
     const others = filter ? conjuncts(filter).filter((c) => !isKeyEquality(c)) : [];
-    const rest = others.length === 0 ? '' : others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`;
+    const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
     return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
   }
 
@@ -363,12 +378,15 @@ class Builder implements DeparseContext {
     }
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
     n.props.push(['Join Type', joinType]);
+    // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
+    const buildLeft = plan.hashBuild === 'left' && plan.joinType === 'inner';
     const conds = keys.map((k) => k.cond);
-    n.details.push(['Hash Cond', conds.length === 1 ? this.expr(conds[0]) : `(${conds.map((c) => this.expr(c)).join(' AND ')})`]);
+    const shown = conds.map((c) => (buildLeft ? probeSideFirst(c, plan.left.schema.length) : c));
+    n.details.push(['Hash Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
-    this.child(n, plan.left);
-    const inner = this.build(plan.right);
+    this.child(n, buildLeft ? plan.right : plan.left);
+    const inner = this.build(buildLeft ? plan.left : plan.right);
     const hash: DisplayNode = {
       type: 'Hash', title: 'Hash', props: [], details: [], children: [{ rel: 'Outer', node: inner }], subplans: [],
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
@@ -418,15 +436,15 @@ class Builder implements DeparseContext {
       node.props.push(['Scan Direction', 'Forward'], ['Index Name', own.name]);
       this.relation(node, table, alias);
       node.details.push(['Order By', keys.join(', ')]);
-      if (scan.filter) node.details.push(['Filter', this.expr(scan.filter)]);
+      if (scan.filter) node.details.push(['Filter', this.scanExpr(scan.filter)]);
       return node;
     };
     if (!scan.partitions) {
-      const n = scanOf(scan.table, index, undefined, this.node(plan, 'Index Scan'));
+      const n = scanOf(scan.table, index, scan.alias, this.node(plan, 'Index Scan'));
       this.output(n, this.columnsOf(scan));
       return n;
     }
-    const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.table, k, scan.partitions!.length)));
+    const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
     const n = this.node(plan, 'Merge Append');
     const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) })})`);
@@ -458,8 +476,19 @@ class Builder implements DeparseContext {
   }
 }
 
+/** Nodes whose Filter is a scan qual (shown with bare column names, show_scan_qual). */
+const SCAN_TYPES = new Set(['Seq Scan', 'Index Scan', 'Bitmap Heap Scan', 'Function Scan', 'CTE Scan', 'Values Scan', 'WorkTable Scan']);
+
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+/** A hash key `left_col = right_col` as `right_col = left_col`, for a join that probes with its right input. */
+function probeSideFirst(c: Expr, leftWidth: number): Expr {
+  if (c.kind !== 'call' || c.args.length !== 2) return c;
+  const [a, b] = c.args;
+  if (a.kind !== 'column' || b.kind !== 'column' || a.index >= leftWidth || b.index < leftWidth) return c;
+  return { ...c, args: [b, a] };
 }
 
 /** Relations the plan reads (PostgreSQL qualifies column names when there is more than one). */

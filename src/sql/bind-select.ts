@@ -334,13 +334,14 @@ export class SelectBinder {
         if (i < table.columns.length) used!.add(i);
       };
       if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh, onUse);
+      const aliasOf = alias !== table.name ? { alias } : {};
       scope.add(alias, cols, { schema: table.schema, relname: table.name, onUse });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
         const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
-        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions };
+        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions, ...aliasOf };
       }
-      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']) };
+      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), ...aliasOf };
     }
     const seq = schema ? this.env.catalog.findSequence(schema, name) : this.env.searchPath.map((sp) => this.env.catalog.findSequence(sp, name)).find((x) => x);
     if (seq) return this.bindSequenceRelation(seq, alias, scope);
