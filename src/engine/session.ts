@@ -41,6 +41,7 @@ import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
+import { SessionTempSchema, dropTempStorage } from './temp-schema.js';
 
 export type { EngineState };
 
@@ -52,6 +53,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly cursors = new Cursors();
   readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl = new DdlState();
+  /** pg_temp_N: this session's temporary objects */
+  readonly temp: SessionTempSchema;
   notices: SqlNotice[] = [];
   /** cancel, statement_timeout and lock_timeout of the running statement */
   readonly control = new StatementControl();
@@ -77,6 +80,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   constructor(readonly engine: EngineState, pid: number, secret: number, private readonly connection?: ConnectionHandle) {
     this.pid = pid;
     this.secret = secret;
+    this.temp = new SessionTempSchema(engine.tempNumbers);
     this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
     this.indexBuild = new IndexBuildProgress(pid, () => this.database);
@@ -232,6 +236,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (this.ddl.pending) void this.ddl.finish(this, false);
     this.tx.txn = undefined;
     this.tx.state = 'idle';
+    // temporary objects end with the session (their storage goes in the background)
+    if (this.db) void dropTempStorage(this.engine.storage, this.temp.end(this.db));
   }
 
   prepare(sql: string, paramTypes: readonly number[]): QuiverStatement {
@@ -296,7 +302,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const raw = this.settings.get('search_path') ?? '"$user", public';
     const roles = this.engine.roles;
     const role = this.currentRoleOid();
-    return parseSearchPath(raw, currentRoleName(this.settings)).filter((s) => schemaUsable(this.catalog, roles, role, s));
+    const explicit = parseSearchPath(raw, currentRoleName(this.settings));
+    return this.temp.relationPath(explicit).filter((s) => schemaUsable(this.catalog, roles, role, s));
   }
 
   /**
