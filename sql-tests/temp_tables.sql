@@ -101,6 +101,24 @@ SET enable_seqscan = off;
 SELECT id, embedding <-> '[10, 3, 1]' AS d FROM tmp_vec ORDER BY embedding <-> '[10, 3, 1]', id LIMIT 3;
 RESET enable_seqscan;
 SELECT relname, relpersistence FROM pg_class WHERE relname = 'tmp_vec_hnsw';
+-- permanent and temporary objects do not mix
+CREATE TABLE tmp_perm_parent (id int PRIMARY KEY);
+CREATE TABLE tmp_perm_child (id int REFERENCES tmp_items (id));
+CREATE TEMP TABLE tmp_temp_child (id int REFERENCES tmp_perm_parent (id));
+CREATE TEMP TABLE tmp_temp_child (id int REFERENCES tmp_items (id));
+CREATE VIEW public.tmp_view_public AS SELECT * FROM tmp_items;
+ALTER TABLE tmp_items SET SCHEMA public;
+ALTER TABLE tmp_perm_parent SET SCHEMA pg_temp;
+CREATE TEMP TABLE tmp_parted (a int) PARTITION BY LIST (a);
+CREATE TABLE tmp_parted_1 PARTITION OF tmp_parted FOR VALUES IN (1);
+CREATE TEMP TABLE tmp_parted_2 PARTITION OF tmp_parted FOR VALUES IN (2);
+INSERT INTO tmp_parted VALUES (2);
+SELECT count(*) FROM tmp_parted;
+DROP TABLE tmp_perm_parent;
+-- functions in pg_temp: reached only by a qualified name
+CREATE FUNCTION pg_temp.tmp_twice(x int) RETURNS int LANGUAGE sql AS 'SELECT 2 * x';
+SELECT pg_temp.tmp_twice(21);
+SELECT tmp_twice(21);
 -- DISCARD TEMP in a block: undone by ROLLBACK, done by COMMIT
 BEGIN;
 DISCARD TEMP;

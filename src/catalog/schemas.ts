@@ -32,6 +32,11 @@ export function isTempToastSchema(name: string): boolean {
   return /^pg_toast_temp_\d+$/.test(name);
 }
 
+/** The search path for functions and operators: never the temporary schema (only a qualified name reaches a function there). */
+export function functionPath(path: readonly string[]): string[] {
+  return path.filter((s) => !isTempSchema(s));
+}
+
 /** schemas that hold only system objects: no user object may be created in or moved to them */
 export function isSystemSchema(name: string): boolean {
   return name === 'pg_catalog' || name === 'information_schema' || name === 'pg_toast' || isTempToastSchema(name);

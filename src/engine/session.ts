@@ -37,7 +37,7 @@ import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
-import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
+import { functionPath, parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
@@ -327,7 +327,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
       userFunction: (name, args, position, schema) => this.bindUserFunction(self(), name, args, position, schema),
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
-      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, this.searchPath())?.returns.kind ?? 'scalar') !== 'scalar',
+      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, functionPath(this.searchPath()))?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),
@@ -340,7 +340,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
   private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number, schema?: string): Expr | undefined {
     if (schema) binder.checkSchemaUsage(schema, position);
-    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : binder.env.searchPath);
+    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : functionPath(binder.env.searchPath));
     if (!def) return undefined;
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});

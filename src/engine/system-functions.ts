@@ -3,6 +3,7 @@
  * current_setting(), pg_get_serial_sequence() …). Built-ins that need neither live in
  * src/functions.
  */
+import { functionPath } from '../catalog/schemas.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -66,7 +67,7 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
   const catalog = session.catalog;
   const privilege = privilegeFunction(session, name, argTypes);
   if (privilege) return privilege;
-  const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => session.searchPath().includes(schema));
+  const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => functionPath(session.searchPath()).includes(schema));
   if (fromCatalog) return fromCatalog;
   switch (name) {
     case 'version':

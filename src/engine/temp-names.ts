@@ -59,6 +59,14 @@ export function resolveTempNames(raw: RawStatement, temp: SessionTempSchema, cat
         throw new SqlError(SqlState.featureNotSupported, forbidden);
       }
     }
+    // a function's name (a call, CREATE / DROP FUNCTION): pg_temp.f
+    for (const key of ['funcname', 'objname'] as const) {
+      const name = node[key] as Node[] | undefined;
+      if (own !== undefined && Array.isArray(name) && name.length === 2 && stringOf(name[0]) === 'pg_temp') {
+        changed = true;
+        return { ...node, [key]: [{ String: { sval: own } }, name[1]] };
+      }
+    }
     // a dotted name list (DROP, COMMENT ON): pg_temp.name
     const items = (node.List as { items?: Node[] } | undefined)?.items;
     if (own !== undefined && items && items.length >= 2 && stringOf(items[0]) === 'pg_temp' && items.every((x) => stringOf(x) !== undefined)) {

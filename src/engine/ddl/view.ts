@@ -8,7 +8,7 @@ import { OID, formatType } from '../../types/types.js';
 import { qualifyViewNames, type CreateView } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
 import { notice, relationCreation, type DdlContext } from './context.js';
-import { isTempSchema } from '../../catalog/schemas.js';
+import { functionPath, isTempSchema } from '../../catalog/schemas.js';
 
 export function createView(ctx: DdlContext, stmt: CreateView): void {
   if (!ctx.bindQuery) throw new SqlError(SqlState.internalError, 'bug: CREATE VIEW without a query binder');
@@ -26,7 +26,7 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   }
   // the names mean what they mean now, whatever the search path when the view is used
   const relationSchema = (rel: string) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel));
-  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, ctx.searchPath)?.schema);
+  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, functionPath(ctx.searchPath))?.schema);
   // pg_get_viewdef names a schema where the caller's search path does not reach it
   const names = stmt.names.map((ref) => {
     const schema = ref.kind === 'relation' ? relationSchema(ref.name)
@@ -39,7 +39,7 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   let temporary = stmt.temporary ?? false;
   const overTemp = names.some((r) => r.kind === 'relation' && r.schema !== undefined && isTempSchema(r.schema));
   const created = relationCreation(ctx, stmt.relation, temporary);
-  if (!created.temporary && overTemp && stmt.relation.schema === undefined) {
+  if (!created.temporary && overTemp) {
     temporary = true;
     notice(ctx, `view "${name}" will be a temporary view`);
   }
