@@ -372,7 +372,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   translateStorageError(e: unknown): SqlError {
     if (e instanceof UniqueViolation) {
-      for (const t of this.catalog.tables.values()) {
+      // index names repeat across schemas (each session's tmp_pkey): this session's temp tables first, never another's
+      const tables = [...this.catalog.tables.values()].filter((t) => !this.temp.isOther(t.schema));
+      tables.sort((a, b) => Number(b.schema === this.temp.name) - Number(a.schema === this.temp.name));
+      for (const t of tables) {
         if (t.indexes.some((i) => i.name === e.keyName)) return uniqueViolationError(t, e);
       }
     }
