@@ -5,10 +5,18 @@
  * their rows live in that backend's local buffers).
  */
 import type { Node } from '@pgsql/types';
-import type { Catalog } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
-import type { RawStatement } from '../sql/parser.js';
-import type { SessionTempSchema } from './temp-schema.js';
+import type { RawStatement } from './parser.js';
+
+/** What the walk needs to know of the session: its temporary schema, and whose the others are. */
+export interface TempNames {
+  /** the session's pg_temp_N (undefined: it has none yet, and pg_temp names nothing) */
+  readonly own: string | undefined;
+  /** another session's pg_temp_N */
+  isOther(schema: string): boolean;
+  /** does that schema have a table or view of that name */
+  tableExists(schema: string, name: string): boolean;
+}
 
 /** what each statement kind may not do to another session's temporary table, as PostgreSQL words it */
 const OTHER_SESSION_ERRORS: Readonly<Record<string, string>> = {
@@ -25,12 +33,12 @@ const OTHER_SESSION_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** The statement with `pg_temp` qualifiers naming this session's temporary schema; throws 0A000 for another session's table. */
-export function resolveTempNames(raw: RawStatement, temp: SessionTempSchema, catalog: Catalog): RawStatement {
+export function resolveTempNames(raw: RawStatement, temp: TempNames): RawStatement {
   // the walk costs a pass over the tree: only a statement that writes such a name needs it
   if (!/pg_temp/i.test(raw.text)) return raw;
   const kind = Object.keys(raw.node)[0] ?? '';
   const forbidden = OTHER_SESSION_ERRORS[kind];
-  const own = temp.name;
+  const own = temp.own;
   let changed = false;
   const visit = (value: unknown): unknown => {
     if (Array.isArray(value)) {
@@ -55,7 +63,7 @@ export function resolveTempNames(raw: RawStatement, temp: SessionTempSchema, cat
         changed = true;
         return { ...node, schemaname: own };
       }
-      if (forbidden && temp.isOther(node.schemaname) && catalog.findTable(node.schemaname, node.relname)) {
+      if (forbidden && temp.isOther(node.schemaname) && temp.tableExists(node.schemaname, node.relname)) {
         throw new SqlError(SqlState.featureNotSupported, forbidden);
       }
     }
