@@ -305,7 +305,8 @@ export class CostModel {
   }
 
   /**
-   * Hash Join (cost_hashjoin, without batching; the right input is the build side):
+   * Hash Join (cost_hashjoin, without batching; the right input is the build side, or for an
+   * inner join the left one when that is cheaper — then left and right swap below):
    *   startup = left startup + right total
    *           + (cpu_operator_cost × hash keys + cpu_tuple_cost) × right rows
    *   total   = startup + (left total - left startup)
@@ -319,7 +320,7 @@ export class CostModel {
    *           + cpu_tuple_cost × output rows
    * LATERAL re-runs the right input per left row: left rows × right total.
    */
-  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop'): Estimate {
+  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);
     const rows = this.joinRows(plan, left, right);
@@ -329,8 +330,10 @@ export class CostModel {
     if (algorithm === 'hash') {
       const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
       const keyCost = CPU_OPERATOR_COST * keys.length;
-      const startup = left.startup + right.total + (keyCost + CPU_TUPLE_COST) * right.rows + (s.hashjoin ? 0 : DISABLE_COST);
-      const total = startup + (left.total - left.startup) + keyCost * left.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
+      // an inner join may hash either input (the other one streams past it)
+      const [probe, build] = hashBuild === 'left' ? [right, left] : [left, right];
+      const startup = probe.startup + build.total + (keyCost + CPU_TUPLE_COST) * build.rows + (s.hashjoin ? 0 : DISABLE_COST);
+      const total = startup + (probe.total - probe.startup) + keyCost * probe.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
       return { startup, total, rows, width };
     }
     const startup = left.startup + right.startup + (s.nestloop ? 0 : DISABLE_COST);
