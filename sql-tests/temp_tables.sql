@@ -85,6 +85,10 @@ SELECT count(*) FROM pg_class WHERE relname = 'tmp_ctas_drop';
 SELECT n * 10 AS m INTO TEMP tmp_into FROM tmp_ctas WHERE n > 1;
 SELECT * FROM tmp_into ORDER BY m;
 SELECT 1 AS one INTO TEMPORARY TABLE tmp_into2;
+-- without TEMP, SELECT INTO makes a permanent table
+SELECT 'p' AS kind INTO tmp_into_permanent;
+SELECT relpersistence, relnamespace = 'public'::regnamespace AS in_public FROM pg_class WHERE relname = 'tmp_into_permanent';
+DROP TABLE tmp_into_permanent;
 SELECT relname, relpersistence FROM pg_class WHERE relname IN ('tmp_ctas', 'tmp_into', 'tmp_into2') ORDER BY relname;
 -- temporary sequences and views; a view over a temporary table is temporary itself
 CREATE TEMP SEQUENCE tmp_seq;
