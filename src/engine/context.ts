@@ -24,6 +24,7 @@ import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
 import type { StandbyReads } from '../storage/replica-position.js';
+import type { SessionTempSchema, TempNumbers } from './temp-schema.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
@@ -69,6 +70,8 @@ export interface EngineState {
   readonly roles: Roles;
   /** sessions logged in as this role (CONNECTION LIMIT) */
   sessionsOfRole(roleOid: number): number;
+  /** backend numbers of the sessions' temporary schemas */
+  readonly tempNumbers: TempNumbers;
 }
 
 export interface SessionContext {
@@ -85,7 +88,10 @@ export interface SessionContext {
   readonly ddl: DdlState;
   /** notices for the client, sent before the statement's CommandComplete */
   readonly notices: SqlNotice[];
+  /** the relation search path: the session's temporary schema first once it has one */
   searchPath(): string[];
+  /** the session's temporary schema (pg_temp_N) */
+  readonly temp: SessionTempSchema;
   /** a binder for one statement, over its $n types */
   binder(paramTypes: number[]): SelectBinder;
   /** what running a plan needs: the statement's snapshot, `txn` for its own writes */

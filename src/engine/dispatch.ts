@@ -20,6 +20,7 @@ import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prep
 import { executeParams, runPrepare } from './sql-prepared.js';
 import { runTransactionStatement } from './transactions.js';
 import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
+import { runOnCommitActions } from './temp-on-commit.js';
 
 /**
  * Run one prepared statement: an error fails the open transaction block. A streamed
@@ -62,6 +63,8 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
     checkTableAccess(ctx, stmt.access ?? []);
     const result = await run(ctx, stmt, params);
     await ctx.awaitSequenceLogs();
+    // the statement's transaction committed (COPY FROM STDIN's commits when its data is in)
+    if (result.kind !== 'copyIn' && committed(ctx, stmt, result)) await runOnCommitActions(ctx);
     return result;
   } catch (e) {
     throw statementFailed(ctx, e);
@@ -70,6 +73,12 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
 
 /** Statement kinds that read no table data: a hot standby runs them without waiting. */
 const NO_SNAPSHOT: ReadonlySet<string> = new Set(['set', 'show', 'transaction', 'discard', 'deallocate', 'listen', 'unlisten', 'notify', 'noop', 'fetch', 'closePortal', 'prepare', 'unsupported']);
+
+/** Did the statement end a transaction that committed: any outside a block, COMMIT of a block that had not failed. */
+function committed(ctx: SessionContext, stmt: QuiverStatement, result: ExecResult): boolean {
+  if (!ctx.tx.idle) return false;
+  return stmt.bound.kind !== 'transaction' || (stmt.bound.action === 'commit' && result.kind === 'command' && result.tag === 'COMMIT');
+}
 
 /** A statement failed: the error as the client sees it; a transaction block is now failed. */
 function statementFailed(ctx: SessionContext, e: unknown): Error {
@@ -90,7 +99,9 @@ function statementCopyIn(ctx: SessionContext, inner: Extract<ExecResult, { kind:
     ...inner,
     finish: async (data) => {
       try {
-        return await inner.finish(data);
+        const done = await inner.finish(data);
+        await runOnCommitActions(ctx);
+        return done;
       } catch (e) {
         throw statementFailed(ctx, e);
       } finally {
@@ -179,6 +190,9 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       await runVacuum(ctx, bound);
       return command(bound.tag);
     case 'discard':
+      if (bound.all && !ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+      // the temporary objects go like a DROP (undone by a ROLLBACK of the block DISCARD TEMP ran in)
+      if ((bound.all || bound.tag === 'DISCARD TEMP') && ctx.temp.name !== undefined) await runDdlStatement(ctx, { kind: 'discardTemp' }, bound.tag, true, stmt.text);
       runDiscard(ctx, bound.all);
       return command(bound.tag);
     case 'prepare':

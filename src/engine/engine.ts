@@ -16,6 +16,7 @@ import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
+import { TempNumbers } from './temp-schema.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -27,6 +28,8 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
   readonly notifications = new NotificationHub();
+  /** backend numbers of the sessions' temporary schemas (pg_temp_N) */
+  readonly tempNumbers = new TempNumbers();
   /** max_connections: a session past it is refused at startup (53300) */
   maxConnections = 100;
   /** the port the wire server listens on (SHOW port); server.ts sets it */
@@ -125,7 +128,8 @@ export class Engine implements EngineState, BackendRegistry {
     const committedView = (c: Catalog): CatalogData => {
       let data = c.toData();
       for (const s of this.sessions.values()) if (s.ddl !== committing) data = s.withoutUncommittedDdl(c, data);
-      return data;
+      // temporary objects end with their session: a restart must not find them
+      return c.durableData(data);
     };
     for (const c of this.databases.values()) c.forgetSequenceLogs();
     return serializeDatabases(this.oids, this.databases, committedView, this.roles.toData());

@@ -86,10 +86,11 @@ function sequenceOf(ctx: SessionContext, ref: string): SequenceDef {
 
 /** database.schema.name is allowed for the current database only */
 function localName(ctx: SessionContext, parts: string[]): string[] {
+  if (parts.length === 2) return [ctx.temp.resolve(parts[0]!), parts[1]!];
   if (parts.length < 3) return parts;
   if (parts.length > 3) throw new SqlError('42601', `improper qualified name (too many dotted names): ${parts.join('.')}`);
   if (parts[0] !== ctx.databaseName) throw new SqlError(SqlState.featureNotSupported, `cross-database references are not implemented: "${parts.join('.')}"`);
-  return parts.slice(1);
+  return localName(ctx, parts.slice(1));
 }
 
 /** a name qualified with a schema needs USAGE on it (LookupExplicitNamespace) */
@@ -191,5 +192,6 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     activity: () => ctx.engine.activities(),
     createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
+    ...(ctx.temp.name !== undefined ? { myTempSchema: ctx.temp.name } : {}),
   };
 }

@@ -115,7 +115,9 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
     for (const t of tables) for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
   }
   if (stmt.analyze) {
-    await analyzeTables(ctx.catalog, storage, tables.length ? tables : analyzableTables(ctx.catalog), () => ctx.checkCancelled());
+    // a database-wide ANALYZE skips other sessions' temporary tables, as PostgreSQL's does
+    const all = () => analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
+    await analyzeTables(ctx.catalog, storage, tables.length ? tables : all(), () => ctx.checkCancelled());
     await ctx.engine.saveCatalog();
   }
 }

@@ -44,6 +44,7 @@ import { ivfflatSupports } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
+import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
@@ -1922,6 +1923,21 @@ export class DurableStorage implements Storage {
       const growing = t.growing;
       // Rows appended later have later timestamps and are invisible to this snapshot.
       const growingEnd = growing.length;
+      if (opts?.index) {
+        const column = opts.index.column;
+        const visible = (seg: Segment, pos: number): boolean => {
+          if (seg.tsAt(pos) > S) return false;
+          const rowId = seg.rowIdAt(pos);
+          const d = tomb.get(rowId);
+          return !(d !== undefined && d <= S) && !p?.deleted.has(rowId);
+        };
+        const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
+        yield* indexScan(
+          { segments: segs, end: (seg) => (seg === growing ? growingEnd : seg.length), visible, pending },
+          { column, type: t.layout.columns[column].type, conditions: (opts.zone ?? []).filter((z) => z.column === column), order: opts.index.order },
+        );
+        return;
+      }
       for (const seg of segs) {
         const end = seg === growing ? growingEnd : seg.length;
         const allInserted = seg.maxTs <= S;
