@@ -89,6 +89,7 @@ test('writes on a standby fail with PostgreSQL\'s hot-standby errors (25006)', a
     ['UPDATE items SET tag = 0', '25006: cannot execute UPDATE in a read-only transaction'],
     ['DELETE FROM items', '25006: cannot execute DELETE in a read-only transaction'],
     ['CREATE TABLE t2 (x int)', '25006: cannot execute CREATE TABLE in a read-only transaction'],
+    ['CREATE TEMP TABLE t3 (x int)', '25006: cannot execute CREATE TABLE in a read-only transaction'],
     ['CREATE INDEX ON items (tag)', '25006: cannot execute CREATE INDEX in a read-only transaction'],
     ['DROP TABLE items', '25006: cannot execute DROP TABLE in a read-only transaction'],
     ['COPY items FROM STDIN', '25006: cannot execute COPY FROM in a read-only transaction'],
