@@ -1201,24 +1201,32 @@ export class DurableStorage implements Storage {
           if (!nullVector) take(pos);
           else if (nullPositions.length < nullLimit) nullPositions.push(pos);
         };
+        // a sorted column gives positions in value order: its NULL vectors are all noted, and
+        // the first ones by position kept, as a pass over every row keeps them
+        const anyNulls: number[] = [];
+        const acceptAny = (pos: number, nullVector: boolean) => {
+          if (!nullVector) take(pos);
+          else anyNulls.push(pos);
+        };
+        const firstNulls = () => anyNulls.sort((a, b) => a - b).slice(0, nullLimit);
         const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
         if (exactRows) {
           // the filter is one column's range: its sorted positions are the answer
           const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
-          for (const pos of exactRows) if (all || visible(pos) !== undefined) accept(pos, !!nulls?.[pos]);
-          return { bits, count, nullPositions, narrowed: true };
+          for (const pos of exactRows) if (all || visible(pos) !== undefined) acceptAny(pos, !!nulls?.[pos]);
+          return { bits, count, nullPositions: firstNulls(), narrowed: true };
         }
         // the vector column is read only to find NULLs: a view per row costs more than the filter
         const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
-        const consider = (pos: number, partial: Row) => {
+        const consider = (pos: number, partial: Row, to = accept) => {
           if (filter && !filter.test(partial)) return;
-          accept(pos, !noNulls && partial[vectorColumn] === null);
+          to(pos, !noNulls && partial[vectorColumn] === null);
         };
         const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
         if (few) {
           // a sorted column narrows the rows to test: only those are read
-          for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read));
-          return { bits, count, nullPositions, narrowed: true };
+          for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read), acceptAny);
+          return { bits, count, nullPositions: firstNulls(), narrowed: true };
         }
         seg.forEachPartial(read, (pos, partial) => {
           if (all || visible(pos) !== undefined) consider(pos, partial);

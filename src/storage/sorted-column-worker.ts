@@ -1,0 +1,36 @@
+/**
+ * Worker thread that sorts one sealed segment's numeric column (sorted-column-build.ts):
+ * the column's Arrow values arrive as typed arrays (views of the segment's shared memory
+ * where it is shared, else copies), its sorted keys and positions go back as transferred
+ * buffers. A sort of 200,000 values takes tens of milliseconds, off the session thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { sortKeys, type SortedKeys } from './sorted-column.js';
+import type { SortRequest, SortReply } from './sorted-column-build.js';
+
+/** The value at each position, read through the chunks in order (sortKeys reads 0, 1, 2 …). */
+function reader(req: SortRequest): (pos: number) => unknown {
+  let at = 0;
+  return (pos) => {
+    while (pos >= req.chunks[at]!.start + req.chunks[at]!.length) at++;
+    const c = req.chunks[at]!;
+    const i = pos - c.start;
+    if (c.validity) {
+      const b = i + c.bitOffset;
+      if (((c.validity[b >> 3]! >> (b & 7)) & 1) === 0) return null;
+    }
+    return c.values[i];
+  };
+}
+
+parentPort?.on('message', (req: SortRequest) => {
+  let reply: SortReply;
+  let sorted: SortedKeys | undefined;
+  try {
+    sorted = sortKeys(req.length, reader(req));
+    reply = { id: req.id, sorted };
+  } catch (e) {
+    reply = { id: req.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  parentPort!.postMessage(reply, sorted ? [sorted.keys.buffer as ArrayBuffer, sorted.positions.buffer as ArrayBuffer] : []);
+});
