@@ -844,6 +844,8 @@ export class DurableStorage implements Storage {
     if (!source) throw new Error(`bug: the key of expression index ${spec.name} was not given`);
     const dim = source.dim;
     const lists = spec.lists ?? 100;
+    // an expression index's keys, computed between turns of the event loop (read at once below)
+    for (const seg of [...t.sealed]) await source.prepare(seg, spec.op === '<~>' ? 'bits' : 'vectors', signal);
     if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, source, lists, signal);
     const segments = t.sealed.map((seg) => {
       const chunks = source.vectors(seg);

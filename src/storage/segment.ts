@@ -466,12 +466,14 @@ export class SealedSegment implements Segment {
     return Int32Array.from(out);
   }
 
-  /** One column's values in position order (a sparse vector index packs them itself). */
-  columnValues(col: number): Value[] {
-    const out: Value[] = new Array(this.length).fill(null);
-    for (const c of this.chunks) {
+  /** One column's values in position order, of positions [start, end) (a sparse vector index packs them itself). */
+  columnValues(col: number, start = 0, end = this.length): Value[] {
+    const out: Value[] = new Array(Math.max(0, end - start));
+    for (let pos = start; pos < end;) {
+      const c = this.chunkOf(pos);
       const read = c.readers[col];
-      for (let i = 0; i < c.length; i++) out[c.start + i] = read(i);
+      const stop = Math.min(end, c.start + c.length);
+      for (; pos < stop; pos++) out[pos - start] = read(pos - c.start);
     }
     return out;
   }
