@@ -1,10 +1,11 @@
 /**
- * An expression index's keys are computed by the engine's function on the session thread,
- * a few milliseconds at a time between turns of the event loop (storage/index-key-column.ts):
- * a CREATE INDEX over 20,000 rows of a 768-d halfvec cast (seconds of key computation) must
- * not stall other connections. While the keys are computed (pg_stat_progress_create_index's
- * k-means phase, which with one list is nothing else), `SELECT 1` on another connection
- * answers again and again, before the CREATE INDEX does; the index is then searched.
+ * An expression index's keys are computed by the engine's function off the session thread
+ * (executor/vector-index-key-build.ts: in a worker thread; a few milliseconds at a time
+ * between turns of the event loop where the column is not in shared memory): a CREATE INDEX
+ * over 20,000 rows of a 768-d halfvec cast (seconds of key computation) must not stall other
+ * connections. While the keys are computed (pg_stat_progress_create_index's k-means phase,
+ * which with one list is nothing else), `SELECT 1` on another connection answers again and
+ * again, before the CREATE INDEX does; the index is then searched.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -154,7 +154,7 @@ class TableState {
   /** GIN index key → its tokenizer (not persisted: the engine gives it, at CREATE INDEX and at start) */
   readonly tokenizers = new Map<string, Omit<TextIndexAttachment, 'spec'>>();
   /** expression vector index key → its function (not persisted either: attachVectorKeys) */
-  readonly vectorKeys = new Map<string, ToIndexKey>();
+  readonly vectorKeys = new Map<string, VectorIndexKey>();
   /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
   smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
@@ -669,11 +669,11 @@ export class DurableStorage implements Storage {
     return indexedColumn(spec, t.layout.columns[spec.column].type.typmod, t.vectorKeys);
   }
 
-  attachVectorKeys(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void {
+  attachVectorKeys(tableId: number, keys: readonly VectorIndexKey[]): void {
     const t = this.tables.get(tableId);
     if (!t) return;
     const fresh = new Set(keys.filter((k) => !t.vectorKeys.has(k.key)).map((k) => k.key));
-    for (const { key, toKey } of keys) t.vectorKeys.set(key, toKey);
+    for (const k of keys) t.vectorKeys.set(k.key, k);
     if (fresh.size === 0) return;
     if (!this.openIndexFiles(t, fresh)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
   }

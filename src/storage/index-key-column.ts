@@ -7,7 +7,7 @@
  * no second copy of its segment's vectors.
  */
 import type { VectorChunk } from '../ann/api.js';
-import type { ToIndexKey, VectorIndexSpec } from './api.js';
+import type { IndexKeys, ToIndexKey, VectorIndexKey, VectorIndexSpec } from './api.js';
 import { packBitString, type SealedSegment } from './segment.js';
 import { copyVectorColumn } from './vector-copy.js';
 import type { Value } from '../types/types.js';
@@ -37,13 +37,25 @@ export interface IndexedColumn {
  * The indexed column of `spec` in a table whose column `spec.column` has `typmod`
  * dimensions; undefined for an expression index whose key function is not given yet.
  */
-export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: ReadonlyMap<string, ToIndexKey>): IndexedColumn | undefined {
+export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: ReadonlyMap<string, VectorIndexKey>): IndexedColumn | undefined {
   const column = spec.column;
   if (!spec.expression) return storedColumn(column, typmod);
   const { key, dim } = spec.expression;
-  const toKey = keys.get(key);
-  if (!toKey) return undefined;
+  const given = keys.get(key);
+  if (!given) return undefined;
+  const { toKey, computeKeys } = given;
   const computed = (seg: SealedSegment) => computedKeys(seg, key);
+  /**
+   * Every key of the segment, off the session thread when the column is a vector column in
+   * shared memory and a worker can compute them, else a slice at a time between turns
+   */
+  const all = async (seg: SealedSegment, form: 'vectors' | 'bits', shared: boolean, signal?: AbortSignal): Promise<IndexKeys> => {
+    const vectors = computeKeys ? seg.sharedVectors(column) : undefined;
+    if (computeKeys && vectors) return computeKeys({ column: vectors, nulls: seg.nullMap(column), form, dim, shared }, signal);
+    const packer = form === 'vectors' ? new VectorPacker(seg.length, dim, shared) : new BitPacker(seg.length, dim);
+    await packInTurns(seg, column, toKey, packer, signal);
+    return { packed: packer.out, nulls: packer.nulls() };
+  };
   /** every key of the segment at once (when nothing was prepared), noting its NULLs */
   const now = (seg: SealedSegment, form: 'vectors' | 'bits') => {
     const c = computed(seg);
@@ -62,10 +74,9 @@ export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: Reado
       const c = computed(seg);
       // kept for the segment's life only by an index that searches them (vectors): not copied twice
       if (c.vectors) return c.vectors.slice();
-      const packer = new VectorPacker(seg.length, dim);
-      await packInTurns(seg, column, toKey, packer);
-      c.nulls = packer.nulls();
-      return packer.out;
+      const keys = await all(seg, 'vectors', false);
+      c.nulls = keys.nulls;
+      return keys.packed as Float32Array;
     },
     // packed afresh each time, as bitColumn does: a build hands its buffer over to its worker
     // (a prepared buffer is handed over once)
@@ -85,11 +96,10 @@ export function indexedColumn(spec: VectorIndexSpec, typmod: number, keys: Reado
       if (form === 'vectors' ? c.vectors : c.bits) return;
       // kept keys are shared: an IVFFlat build's worker reads them without a copy of them all
       // (structured-cloned, 200,000 × 128 keys held the session thread ~100 ms or more)
-      const packer = form === 'vectors' ? new VectorPacker(seg.length, dim, true) : new BitPacker(seg.length, dim);
-      await packInTurns(seg, column, toKey, packer, signal);
-      c.nulls = packer.nulls();
-      if (packer instanceof VectorPacker) c.vectors = packer.out;
-      else c.bits = packer.out;
+      const keys = await all(seg, form, true, signal);
+      c.nulls = keys.nulls;
+      if (form === 'vectors') c.vectors = keys.packed as Float32Array;
+      else c.bits = keys.packed as Uint8Array;
     },
   };
 }
@@ -138,7 +148,7 @@ const SLICE_MS = 4;
 const ROWS_PER_CHECK = 16;
 
 /** Keys packed as they are computed, with the positions whose key is NULL. */
-abstract class Packer<T extends Float32Array | Uint8Array> {
+export abstract class Packer<T extends Float32Array | Uint8Array> {
   abstract readonly out: T;
   private nullMap: Uint8Array | undefined;
   constructor(protected readonly rows: number) {}
@@ -154,7 +164,7 @@ abstract class Packer<T extends Float32Array | Uint8Array> {
   protected abstract put(pos: number, key: Value): void;
 }
 
-class VectorPacker extends Packer<Float32Array> {
+export class VectorPacker extends Packer<Float32Array> {
   readonly out: Float32Array;
   /** `shared`: in a SharedArrayBuffer, which build workers read without a copy (kept keys) */
   constructor(rows: number, private readonly dim: number, shared = false) {
@@ -166,7 +176,7 @@ class VectorPacker extends Packer<Float32Array> {
   }
 }
 
-class BitPacker extends Packer<Uint8Array> {
+export class BitPacker extends Packer<Uint8Array> {
   readonly out: Uint8Array;
   private readonly per: number;
   constructor(rows: number, private readonly bitCount: number) {

@@ -4,9 +4,9 @@
  * where it is shared, else copies), its sorted keys and positions go back as transferred
  * buffers. A sort of 200,000 values takes tens of milliseconds, off the session thread.
  */
-import { parentPort } from 'node:worker_threads';
-import { sortKeys, type SortedKeys } from './sorted-column.js';
-import type { SortRequest, SortReply } from './sorted-column-build.js';
+import { sortKeys } from './sorted-column.js';
+import type { SortReply, SortRequest } from './sorted-column-build.js';
+import { serveSerially } from './serial-worker.js';
 
 /** The value at each position, read through the chunks in order (sortKeys reads 0, 1, 2 …). */
 function reader(req: SortRequest): (pos: number) => unknown {
@@ -23,14 +23,7 @@ function reader(req: SortRequest): (pos: number) => unknown {
   };
 }
 
-parentPort?.on('message', (req: SortRequest) => {
-  let reply: SortReply;
-  let sorted: SortedKeys | undefined;
-  try {
-    sorted = sortKeys(req.length, reader(req));
-    reply = { id: req.id, sorted };
-  } catch (e) {
-    reply = { id: req.id, error: e instanceof Error ? e.message : String(e) };
-  }
-  parentPort!.postMessage(reply, sorted ? [sorted.keys.buffer as ArrayBuffer, sorted.positions.buffer as ArrayBuffer] : []);
-});
+serveSerially<SortRequest, SortReply>(
+  (req) => sortKeys(req.length, reader(req)),
+  (sorted) => (sorted ? [sorted.keys.buffer as ArrayBuffer, sorted.positions.buffer as ArrayBuffer] : []),
+);
