@@ -140,6 +140,7 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   const nullLeft: Value[] = new Array(plan.left.schema.length).fill(null);
   const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
+  const leftOnly = plan.joinType === 'semi' || plan.joinType === 'anti';
   let table: Map<string, number[]> | null = null;
   if (keyOf) {
     table = new Map();
@@ -175,6 +176,8 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
         const combined = [...l, ...rightRows[i]];
         if (on && on(combined, env) !== true) continue;
         matched = true;
+        // a semi or anti join needs one match: the left row's fate is known
+        if (leftOnly) break;
         if (rightMatched) rightMatched[i] = 1;
         out.push(combined);
         if (out.length >= 65536) {
@@ -184,7 +187,9 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
           if (rc.slice?.due()) yield PAUSE;
         }
       }
-      if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
+      if (leftOnly) {
+        if (matched === (plan.joinType === 'semi')) out.push(l);
+      } else if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
     }
     if (out.length) yield out;
   }

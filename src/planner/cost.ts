@@ -293,6 +293,11 @@ export class CostModel {
   /** Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of its outer side(s). */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
     const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
+    if (plan.joinType === 'semi' || plan.joinType === 'anti') {
+      // the share of left rows with a match: each left row meets right rows × sel matches on average
+      const matched = Math.min(1, right.rows * sel);
+      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : Math.max(1 - matched, 0.1)));
+    }
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
@@ -318,7 +323,7 @@ export class CostModel {
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);
     const rows = this.joinRows(plan, left, right);
-    const width = left.width + right.width;
+    const width = plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     const on = exprCost(plan.on);
     const s = this.env.settings;
     if (algorithm === 'hash') {

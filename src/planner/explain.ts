@@ -333,7 +333,7 @@ class Builder implements DeparseContext {
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
     const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashJoinKeys(plan.on, plan.left.schema.length);
-    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);
+    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);  // Semi, Anti as PostgreSQL names them
     const suffix = plan.joinType === 'inner' ? 'Join' : `${joinType} Join`;
     if (!keys) {
       const n = this.node(plan, 'Nested Loop', plan.joinType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);

@@ -30,12 +30,14 @@ import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 import { readTextScanColumns } from './rules/read-text-scan-columns.js';
+import { pullUpSublinks } from './pull-up-sublinks.js';
 
 export const RULES: readonly Rule[] = [pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
-  optimizeNestedPlans(plan, ctx, disabled, new WeakSet());
-  let out = plan;
+  // first, while the subqueries are as bound: those that become joins are planned as part of this query
+  let out = disabled.has(pullUpSublinks.name) ? plan : applyEverywhere(plan, pullUpSublinks, ctx);
+  optimizeNestedPlans(out, ctx, disabled, new WeakSet());
   for (const rule of RULES) {
     if (disabled.has(rule.name)) continue;
     const next = applyEverywhere(out, rule, ctx);

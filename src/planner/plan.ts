@@ -53,7 +53,7 @@ export type Expr =
   | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
   | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
-  | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction }
+  | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction; /** the operator's name (IN is '='), for turning it into a semi join */ readonly op?: string }
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
   | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[]; readonly direct?: readonly Expr[] }
   /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
@@ -93,6 +93,8 @@ export interface AggregateCall {
   /** direct arguments of an ordered-set aggregate, over the group key (GROUP BY values) */
   readonly direct?: readonly Expr[];
 }
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
 export type Plan =
   /** all visible rows of a table; withRowId appends the RowId as a last int8-ish column */
@@ -150,8 +152,11 @@ export type Plan =
    * hash table on the right input's equi-join keys (planner/join-keys.ts) and probes it with
    * each left row; 'nestloop' holds the right rows and tests every pair. Unset (a plan that
    * was not optimized): hash when there are equi-join keys.
+   * 'semi' / 'anti' (made from EXISTS, NOT EXISTS and IN subqueries by
+   * planner/pull-up-sublinks.ts): each left row once if some right row passes the ON (semi)
+   * or none does (anti); the output is the left row alone (schema = left's schema).
    */
-  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' }
+  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */
