@@ -76,3 +76,15 @@ test('SELECT 1 on another connection answers, again and again, while an expressi
   const viaIndex = await builder.query(`SELECT id FROM docs ORDER BY embedding::halfvec(${DIM}) <-> '${q}', id LIMIT 3`);
   assert.equal(viaIndex.rows.length, 3);
 });
+
+test('REINDEX of the expression index past statement_timeout fails with 57014 while the keys are computed, and the session goes on', async () => {
+  const c = await connect();
+  await c.query("SET statement_timeout = '200ms'");
+  await assert.rejects(c.query('REINDEX INDEX docs_half'), (e: { code?: string; message?: string }) => {
+    assert.equal(e.code, '57014');
+    assert.equal(e.message, 'canceling statement due to statement timeout');
+    return true;
+  });
+  await c.query('RESET statement_timeout');
+  assert.equal((await c.query('SELECT 1 AS one')).rows[0].one, 1);
+});
