@@ -100,9 +100,17 @@ export type Plan =
   /** all visible rows of a table; withRowId appends the RowId as a last int8-ish column */
   | {
     readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null;
+    /** the name the query reads the table under, when not its own (EXPLAIN: Seq Scan on t x) */
+    readonly alias?: string;
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
+    /**
+     * rows read through a B-tree index on an integer or date/time column (its first): only
+     * those its range conditions allow in each sealed segment, and with `order` all of them in
+     * the column's order, so the Limit above stops early (storage/index-scan.ts)
+     */
+    readonly indexRange?: { readonly keyName: string; readonly column: number; readonly order?: 'asc' | 'desc' };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[] };
     /**
@@ -156,7 +164,7 @@ export type Plan =
    * planner/pull-up-sublinks.ts): each left row once if some right row passes the ON (semi)
    * or none does (anti); the output is the left row alone (schema = left's schema).
    */
-  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' }
+  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left' }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */
@@ -182,8 +190,24 @@ export type Plan =
   | { readonly kind: 'workTableScan'; readonly schema: readonly OutputColumn[]; readonly workTable: number }
   /** a SQL-language function in FROM (RETURNS TABLE / SETOF): its body, run with the arguments as outer row */
   | { readonly kind: 'sqlFunctionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly body: Plan }
-  /** a CTE used more than once: computed once per execution */
-  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: { plan: Plan; id: number } };
+  /**
+   * a CTE: computed once per execution, every reference reads its rows. One referenced once
+   * (and not MATERIALIZED) is inlined by the planner (planner/inline-ctes.ts).
+   * `alias`: the name the query reads it under, when not the CTE's own.
+   */
+  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: CteRef; readonly alias?: string };
+
+/** One WITH query, shared by its references. */
+export interface CteRef {
+  plan: Plan;
+  readonly id: number;
+  /** its name in WITH (EXPLAIN: CTE Scan on name) */
+  readonly name?: string;
+  /** AS MATERIALIZED ('always') / AS NOT MATERIALIZED ('never'); absent: PostgreSQL's default */
+  readonly materialized?: 'always' | 'never';
+  /** WITH RECURSIVE: never inlined */
+  readonly recursive?: boolean;
+}
 
 /** What EXPLAIN shows for an ORDER BY distance LIMIT k plan. */
 export interface VectorSearchInfo {

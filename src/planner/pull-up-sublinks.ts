@@ -13,11 +13,12 @@
  * (convert_EXISTS_sublink_to_join, convert_ANY_sublink_to_join):
  *   - only top-level AND conjuncts of a filter: under OR or NOT the truth value matters,
  *     and a WHERE rejects false and NULL alike, which is what a semi join gives for IN;
- *   - EXISTS: the subquery is a plain SELECT … FROM … [WHERE …] (its target list, DISTINCT,
+ *   - EXISTS: correlated (an uncorrelated one is run once, PostgreSQL's InitPlan); the subquery is a plain SELECT … FROM … [WHERE …] (its target list, DISTINCT,
  *     ORDER BY and a constant LIMIT ≥ 1 do not change whether a row exists); a condition
  *     of its WHERE that refers to the outer row must refer to nothing further out, and no
  *     volatile function; the rest of the subquery must not refer outside at all;
- *   - IN / = ANY: an uncorrelated subquery, the operator `=`; NOT IN is left alone (its
+ *   - IN / = ANY with the operator `=`: an uncorrelated subquery joins as it is; a correlated
+ *     `SELECT expr FROM … WHERE …` joins on `x = expr` and its correlated conditions; NOT IN is left alone (its
  *     NULL semantics are not an anti join's).
  * Runs before the subqueries are optimized on their own (optimize.ts), so the subquery's
  * side joins the main query's plan and gets its rewrites there.
@@ -98,6 +99,42 @@ function refersToOuterRow(c: Expr): boolean {
   return found;
 }
 
+/** A subquery or a volatile function in a value compared by IN: it stays a SubPlan. */
+function unsafeValue(e: Expr): boolean {
+  let unsafe = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall' || (x.kind === 'call' && x.fn.volatile)) unsafe = true;
+    return undefined;
+  });
+  return unsafe;
+}
+
+/**
+ * The join of `input` with a subquery's FROM: the WHERE's conditions on the outer row go to
+ * the ON (after `extra`), the others filter the FROM. Undefined when nothing refers to the
+ * outer row or something cannot move.
+ */
+function correlatedJoin(input: Plan, from: Plan, where: Expr | null, extra: readonly Expr[], joinType: 'semi' | 'anti'): Plan | undefined {
+  const L = input.schema.length;
+  const own: Expr[] = [];
+  const on: Expr[] = [...extra];
+  let correlated = false;
+  for (const w of where ? conjuncts(where) : []) {
+    // a condition referring to the outer row (mapExpr does not look inside nested
+    // subqueries: a correlated one there shows in the planIsCorrelated check below)
+    if (!refersToOuterRow(w)) { own.push(w); continue; }
+    const moved = toJoinCondition(w, L);
+    if (!moved) return undefined;
+    on.push(moved);
+    correlated = true;
+  }
+  if (!correlated) return undefined;
+  const ownWhere = and(own);
+  const right: Plan = ownWhere ? { kind: 'filter', schema: from.schema, input: from, predicate: ownWhere } : from;
+  if (planIsCorrelated(right)) return undefined;
+  return { kind: 'join', schema: input.schema, joinType, left: input, right, on: and(on), lateral: false };
+}
+
 /** The Semi / Anti join for one conjunct, or undefined when it stays a SubPlan. */
 function sublinkJoin(c: Expr, input: Plan): Plan | undefined {
   const L = input.schema.length;
@@ -106,30 +143,21 @@ function sublinkJoin(c: Expr, input: Plan): Plan | undefined {
   if (e.kind === 'not' && e.arg.kind === 'subquery' && e.arg.mode === 'exists') { negated = true; e = e.arg; }
   if (e.kind === 'subquery' && e.mode === 'exists') {
     const core = existsCore(e.plan);
-    if (!core) return undefined;
-    const own: Expr[] = [];
-    const on: Expr[] = [];
-    for (const w of core.where ? conjuncts(core.where) : []) {
-      // a condition referring to the outer row (mapExpr does not look inside nested
-      // subqueries: a correlated one there shows in the planIsCorrelated check below)
-      if (!refersToOuterRow(w)) { own.push(w); continue; }
-      const moved = toJoinCondition(w, L);
-      if (!moved) return undefined;
-      on.push(moved);
-    }
-    const ownWhere = and(own);
-    const right: Plan = ownWhere ? { kind: 'filter', schema: core.from.schema, input: core.from, predicate: ownWhere } : core.from;
-    if (planIsCorrelated(right)) return undefined;
-    return { kind: 'join', schema: input.schema, joinType: negated ? 'anti' : 'semi', left: input, right, on: and(on), lateral: false };
+    // uncorrelated: one run answers for every row (an InitPlan), as PostgreSQL leaves it
+    return core && correlatedJoin(input, core.from, core.where, [], negated ? 'anti' : 'semi');
   }
-  if (e.kind === 'insubquery' && !e.all && e.op === '=' && !negated) {
-    if (planIsCorrelated(e.plan)) return undefined;
-    let unsafe = false;
-    mapExpr(e.left, (x) => {
-      if (x.kind === 'subquery' || x.kind === 'insubquery' || (x.kind === 'call' && x.fn.volatile)) unsafe = true;
-      return undefined;
-    });
-    if (unsafe) return undefined;
+  if (e.kind === 'insubquery' && !e.all && e.op === '=' && !negated && !unsafeValue(e.left)) {
+    if (planIsCorrelated(e.plan)) {
+      // x IN (SELECT u.a FROM u WHERE u.b = t.c): a semi join on x = u.a AND u.b = t.c
+      const p = e.plan;
+      if (p.kind !== 'project' || p.exprs.length !== 1 || refersToOuterRow(p.exprs[0]) || unsafeValue(p.exprs[0])) return undefined;
+      const from = p.input.kind === 'filter' ? p.input.input : p.input;
+      const where = p.input.kind === 'filter' ? p.input.predicate : null;
+      const selected = toJoinCondition(p.exprs[0], L);
+      if (!selected) return undefined;
+      const eq: Expr = { kind: 'call', type: T.bool, name: '=', fn: e.fn, args: [e.left, selected] };
+      return correlatedJoin(input, from, where, [eq], 'semi');
+    }
     const col = e.plan.schema[0];
     // EXPLAIN qualifies it with the subquery's table when it selects a plain column
     const selected = e.plan.kind === 'project' ? e.plan.exprs[0] : undefined;

@@ -3,6 +3,7 @@
  * list, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations, VALUES and WITH. The result is
  * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
  */
+import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
@@ -38,6 +39,8 @@ interface CteDef {
   readonly name: string;
   readonly plan: Plan;
   readonly id: number;
+  readonly materialized?: 'always' | 'never';
+  readonly recursive?: boolean;
   /** while its recursive term is being bound: references read the work table */
   readonly workTable?: number;
 }
@@ -170,13 +173,15 @@ export class SelectBinder {
       const q = cte.ctequery;
       if (!q.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'data-modifying statements in WITH are not supported');
       const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
+      const materialized: CteDef['materialized'] = cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : undefined;
+      const how = materialized ? { materialized } : {};
       if (withClause.recursive && refersTo(q.SelectStmt, cte.ctename)) {
-        map.set(cte.ctename, { name: cte.ctename, plan: this.bindRecursiveCte(cte, q.SelectStmt, aliases, map, parent), id: nextCteId++ });
+        map.set(cte.ctename, { name: cte.ctename, plan: this.bindRecursiveCte(cte, q.SelectStmt, aliases, map, parent), id: nextCteId++, recursive: true, ...how });
         continue;
       }
       let plan = this.bindSelect(q.SelectStmt, parent);
       if (aliases.length) plan = renameColumns(plan, aliases);
-      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++ });
+      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++, ...how });
     }
   }
 
@@ -309,7 +314,11 @@ export class SelectBinder {
       if (cte) {
         const plan: Plan = cte.workTable !== undefined
           ? { kind: 'workTableScan', schema: cte.plan.schema, workTable: cte.workTable }
-          : { kind: 'cteScan', schema: cte.plan.schema, cte: { plan: cte.plan, id: cte.id } };
+          : {
+            kind: 'cteScan', schema: cte.plan.schema,
+            cte: { plan: cte.plan, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}) },
+            ...(alias !== name ? { alias } : {}),
+          };
         const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;
         scope.add(alias, renamed.schema);
         return renamed;
@@ -326,13 +335,14 @@ export class SelectBinder {
         if (i < table.columns.length) used!.add(i);
       };
       if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh, onUse);
+      const aliasOf = alias !== table.name ? { alias } : {};
       scope.add(alias, cols, { schema: table.schema, relname: table.name, onUse });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
         const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
-        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions };
+        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions, ...aliasOf };
       }
-      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']) };
+      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), ...aliasOf };
     }
     const seq = schema ? this.env.catalog.findSequence(schema, name) : this.env.searchPath.map((sp) => this.env.catalog.findSequence(sp, name)).find((x) => x);
     if (seq) return this.bindSequenceRelation(seq, alias, scope);
@@ -437,7 +447,7 @@ export class SelectBinder {
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
     const qualifier = call ? (call.funcname as RawNode[]).map((x) => x.String.sval as string).slice(0, -1).pop() : undefined;
     if (qualifier) this.checkSchemaUsage(qualifier, pos(call));
-    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length, qualifier ? [qualifier] : this.env.searchPath) : undefined;
+    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length, qualifier ? [qualifier] : functionPath(this.env.searchPath)) : undefined;
     if (userFn && call) {
       this.noteFunction(userFn);
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
@@ -580,7 +590,7 @@ export class SelectBinder {
     const ctx: ExprContext = {
       ...this.ctx(null), allowWindow: true, windowDefs,
       srf: (name, args, position) => {
-        const userFn = findSqlFunction(this.env.catalog, name, args.length, this.env.searchPath);
+        const userFn = findSqlFunction(this.env.catalog, name, args.length, functionPath(this.env.searchPath));
         if (userFn && userFn.returns.kind !== 'scalar') {
           this.noteFunction(userFn);
           const cols = functionColumns(userFn, undefined, []);
