@@ -70,6 +70,16 @@ async function lead(c: Coordinator, election: string, value: string, ms = 10_000
   }
 }
 
+/** `p`, or a rejection naming `what` after `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Milliseconds from now until `p` settles. */
 async function timed(p: Promise<unknown>): Promise<number> {
   const t0 = Date.now();
@@ -122,8 +132,14 @@ test('a campaign aborted by its signal withdraws', { skip, timeout: 60_000 }, as
   await new Promise((r) => setTimeout(r, 200));
   abort.abort();
   await assert.rejects(bCampaign, /aborted/);
+  // aborted while its lease is granted, before its key is put: the abort is not lost
+  const c = await coordinator();
+  const early = new AbortController();
+  const cCampaign = c.campaign('e5', 'node-c', early.signal);
+  early.abort();
+  await assert.rejects(within(cCampaign, 10_000, 'the campaign to end'), { message: 'campaign aborted' });
   await la.resign();
-  assert.equal(await b.leader('e5'), undefined, 'the aborted candidate left no key behind');
+  assert.equal(await b.leader('e5'), undefined, 'the aborted candidates left no key behind');
 });
 
 test('a leader killed -9 is replaced once its lease expires; its registration goes too', { skip, timeout: 60_000 }, async (t) => {

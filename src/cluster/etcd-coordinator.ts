@@ -297,6 +297,9 @@ export class EtcdCoordinator implements Coordinator {
 function stopOn(session: LeaseSession, signal: AbortSignal | undefined): Promise<never> {
   const stop = new Promise<never>((_, reject) => {
     void session.lost.then(() => reject(new Error(`the lease was lost before this candidate was elected (${session.lostBecause})`)));
+    // aborted already: while the lease was granted or the key put (an abort event does not
+    // come again for a listener added later: the campaign waited for good, seen under load)
+    if (signal?.aborted) reject(new Error('campaign aborted'));
     signal?.addEventListener('abort', () => reject(new Error('campaign aborted')), { once: true });
   });
   stop.catch(() => {});
