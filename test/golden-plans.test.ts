@@ -18,18 +18,23 @@ import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.
 const PLANS_DIR = fileURLToPath(new URL('../../test/plans/', import.meta.url));
 const REWRITE = process.env.QUIVER_REWRITE_PLANS === '1';
 
-interface Block { sql: string; expected: string[] | null }
+/** `comments`: the `#` lines before the block's SQL (kept when the file is rewritten) */
+interface Block { sql: string; expected: string[] | null; comments: string[] }
 
-function parseBlocks(text: string): Block[] {
-  return text.split(/\n\s*\n/).map((chunk) => chunk.replace(/^\n+|\n+$/g, '')).filter((c) => c.trim() && !/^(#[^\n]*\n?)+$/.test(c)).map((chunk) => {
-    const lines = chunk.split('\n').filter((l) => !l.startsWith('#'));
+/** Blocks and, between them, chunks of comments alone (as strings), in file order. */
+function parseChunks(text: string): (Block | string)[] {
+  return text.split(/\n\s*\n/).map((chunk) => chunk.replace(/^\n+|\n+$/g, '')).filter((c) => c.trim()).map((chunk) => {
+    if (/^(#[^\n]*\n?)+$/.test(chunk)) return chunk;
+    const all = chunk.split('\n');
+    const comments = all.filter((l) => l.startsWith('#'));
+    const lines = all.filter((l) => !l.startsWith('#'));
     const sep = lines.indexOf('----');
-    return sep < 0 ? { sql: lines.join('\n'), expected: null } : { sql: lines.slice(0, sep).join('\n'), expected: lines.slice(sep + 1) };
+    return sep < 0 ? { sql: lines.join('\n'), expected: null, comments } : { sql: lines.slice(0, sep).join('\n'), expected: lines.slice(sep + 1), comments };
   });
 }
 
-function formatBlocks(blocks: readonly Block[], header: string): string {
-  return header + blocks.map((b) => (b.expected ? `${b.sql}\n----\n${b.expected.join('\n')}` : b.sql)).join('\n\n') + '\n';
+function formatChunks(chunks: readonly (Block | string)[]): string {
+  return chunks.map((b) => (typeof b === 'string' ? b : [...b.comments, b.sql, ...(b.expected ? ['----', ...b.expected] : [])].join('\n'))).join('\n\n') + '\n';
 }
 
 let server: QuiverServer;
@@ -60,21 +65,21 @@ for (const file of readdirSync(PLANS_DIR).filter((f) => f.endsWith('.txt')).sort
   test(`plans/${file}`, async () => {
     const path = PLANS_DIR + file;
     const text = readFileSync(path, 'utf8');
-    const header = (/^(#[^\n]*\n)+\n?/.exec(text)?.[0] ?? '');
-    const blocks = parseBlocks(text);
-    const actual: Block[] = [];
+    const chunks = parseChunks(text);
+    const actual: (Block | string)[] = [];
     const mismatches: string[] = [];
-    for (const b of blocks) {
+    for (const b of chunks) {
+      if (typeof b === 'string') { actual.push(b); continue; }
       const got = await output(b.sql);
       if (!b.expected) {
         if (got[0]?.startsWith('ERROR:')) assert.fail(`${file}: set-up statement failed: ${b.sql}\n${got[0]}`);
         actual.push(b);
         continue;
       }
-      actual.push({ sql: b.sql, expected: got });
+      actual.push({ ...b, expected: got });
       if (got.join('\n') !== b.expected.join('\n')) mismatches.push(`${b.sql}\n--- expected\n${b.expected.join('\n')}\n--- got\n${got.join('\n')}`);
     }
-    if (REWRITE) writeFileSync(path, formatBlocks(actual, header));
+    if (REWRITE) writeFileSync(path, formatChunks(actual));
     else assert.deepEqual(mismatches, [], `${file}: plans differ (QUIVER_REWRITE_PLANS=1 rewrites them)\n${mismatches.join('\n\n')}`);
   });
 }

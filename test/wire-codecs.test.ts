@@ -42,7 +42,12 @@ describe('wire codecs', () => {
     };
     assert.equal(code(() => decodeParam(sqlType(OID.int4), Buffer.from([0, 0, 0, 1, 0]), 1, 2)), '22P03 incorrect binary data format in bind parameter 3');
     assert.equal(code(() => decodeParam(sqlType(OID.int8), Buffer.from([0, 1]), 1, 0)), '08P01 insufficient data left in message');
-    assert.equal(code(() => decodeParam(sqlType(OID.vector), Buffer.from('0001000100000000', 'hex'), 1, 0)), '0A000 expected unused to be 0, not 1');
+    // SQLSTATEs as pgvector 0.8.6's vector_recv gives them (checked with binary COPY on PostgreSQL 15)
+    assert.equal(code(() => decodeParam(sqlType(OID.vector), Buffer.from('0001000100000000', 'hex'), 1, 0)), '22000 expected unused to be 0, not 1');
+    assert.equal(code(() => decodeParam(sqlType(OID.vector), Buffer.concat([Buffer.from('3e810000', 'hex'), Buffer.alloc(4 * 16001)]), 1, 0)),
+      '54000 vector cannot have more than 16000 dimensions');
+    assert.equal(code(() => decodeParam(sqlType(OID.vector), Buffer.from('fffb0000', 'hex'), 1, 0)), '22000 vector must have at least 1 dimension');
+    assert.equal(code(() => decodeParam(sqlType(OID.vector, 3), Buffer.from('0001000000000000', 'hex'), 1, 0)), '22000 expected 3 dimensions, not 1');
     assert.equal(code(() => decodeParam(sqlType(OID.vector), Buffer.from('000100007fc00000', 'hex'), 1, 0)), '22000 NaN not allowed in vector');
     assert.equal(code(() => decodeParam(sqlType(OID._int4), Buffer.from('000000010000000000000019000000010000000100000000', 'hex'), 1, 0)),
       '42804 binary data has array element type 25 (text) instead of expected 23 (integer)');

@@ -26,14 +26,22 @@ const HASH_ENTRY_BYTES = 64;
 /** How a hash join or hash aggregate spilled, for EXPLAIN ANALYZE ("Batches: 32  Disk Usage: …"). */
 interface HashSpillStats { batches: number; diskBytes: number }
 
+/** Which input is hashed (held), which streams past it. */
+interface Sides { readonly build: 'left' | 'right'; readonly probe: 'left' | 'right' }
+const BUILD_RIGHT: Sides = { build: 'right', probe: 'left' };
+const BUILD_LEFT: Sides = { build: 'left', probe: 'right' };
+
 export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p: Plan) => Iterable<Step>): Iterable<Step> {
-  // the planner chose the algorithm by cost (rules/choose-join-algorithm.ts)
+  // the planner chose the algorithm and, for an inner join, the side to hash by cost (rules/choose-join-algorithm.ts)
   const keys = plan.algorithm === 'nestloop' ? null : hashJoinKeys(plan.on, plan.left.schema.length);
   if (!keys) {
     const rightRows = yield* gatherWithin(runChild(plan.right), workMemFor(rc.workMemBytes, 'join'));
-    yield* probe(plan, null, rightRows, runChild(plan.left), rc, env);
+    yield* probe(plan, null, rightRows, runChild(plan.left), rc, env, BUILD_RIGHT);
     return;
   }
+  const sides = plan.hashBuild === 'left' && plan.joinType === 'inner' ? BUILD_LEFT : BUILD_RIGHT;
+  const buildPlan = sides.build === 'left' ? plan.left : plan.right;
+  const probePlan = sides.build === 'left' ? plan.right : plan.left;
   const keyOf = keyFunction(keys);
   const budget = workMemFor(rc.workMemBytes, 'hash join');
   const files = rc.tempSpace && new SpillFiles(rc.tempSpace, 'hashjoin');
@@ -41,30 +49,30 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
   try {
     let rightRows: Row[] = [];
     let build: HashPartitions | undefined;
-    for (const batch of runChild(plan.right)) {
+    for (const batch of runChild(buildPlan)) {
       if (isSuspend(batch)) { yield batch; continue; }
       if (build) {
-        for (const r of batch) build.add(keyOf(r, 'right'), r);
+        for (const r of batch) build.add(keyOf(r, sides.build), r);
         continue;
       }
       if (rightRows.length + batch.length > MAX_MATERIALIZED_ROWS) throw tooManyRows();
       for (const r of batch) {
-        if (build) { build.add(keyOf(r, 'right'), r); continue; }
+        if (build) { build.add(keyOf(r, sides.build), r); continue; }
         rightRows.push(r);
         if (!budget || budget.tryAdd(r, HASH_ENTRY_BYTES)) continue;
         if (!files) throw budget.exceeded();
         build = new HashPartitions(files, 0);
-        for (const x of rightRows) build.add(keyOf(x, 'right'), x);
+        for (const x of rightRows) build.add(keyOf(x, sides.build), x);
         rightRows = [];
       }
     }
     if (!build) {
-      yield* probe(plan, keys, rightRows, runChild(plan.left), rc, env);
+      yield* probe(plan, keys, rightRows, runChild(probePlan), rc, env, sides);
       return;
     }
     const probeSide = new HashPartitions(files!, 0);
-    yield* partitionInto(probeSide, runChild(plan.left), (l) => keyOf(l, 'left'), rc, env);
-    yield* joinPartitions(plan, keys, build, probeSide, files!, rc, env, stats);
+    yield* partitionInto(probeSide, runChild(probePlan), (l) => keyOf(l, sides.probe), rc, env);
+    yield* joinPartitions(plan, keys, build, probeSide, files!, rc, env, stats, sides);
   } finally {
     if (files) {
       files.removeAll();
@@ -75,7 +83,7 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
 
 /** Each pair of partitions joined on its own; a build side still too big is split again. */
 function* joinPartitions(
-  plan: JoinPlan, keys: Keys, build: HashPartitions, probeSide: HashPartitions, files: SpillFiles, rc: RunContext, env: ExecEnv, stats: HashSpillStats,
+  plan: JoinPlan, keys: Keys, build: HashPartitions, probeSide: HashPartitions, files: SpillFiles, rc: RunContext, env: ExecEnv, stats: HashSpillStats, sides: Sides,
 ): Generator<Step, void, unknown> {
   const keyOf = keyFunction(keys);
   const pace = { checkCancel: env.checkCancel, slice: rc.slice };
@@ -93,18 +101,18 @@ function* joinPartitions(
     }
     if (fits) {
       stats.batches++;
-      yield* probe(plan, keys, rightRows, readBack(probeSide.parts[i], pace), rc, env);
+      yield* probe(plan, keys, rightRows, readBack(probeSide.parts[i], pace), rc, env, sides);
     } else {
       // every row of one key lands in one partition: too many of one key cannot be split
       if (build.depth + 1 >= MAX_DEPTH) throw budget!.exceeded();
       rightRows.length = 0;
       const subBuild = new HashPartitions(files, build.depth + 1);
-      yield* partitionInto(subBuild, readBack(build.parts[i], pace), (r) => keyOf(r, 'right'), rc, env);
+      yield* partitionInto(subBuild, readBack(build.parts[i], pace), (r) => keyOf(r, sides.build), rc, env);
       const subProbe = new HashPartitions(files, build.depth + 1);
-      yield* partitionInto(subProbe, readBack(probeSide.parts[i], pace), (l) => keyOf(l, 'left'), rc, env);
+      yield* partitionInto(subProbe, readBack(probeSide.parts[i], pace), (l) => keyOf(l, sides.probe), rc, env);
       build.release(i);
       probeSide.release(i);
-      yield* joinPartitions(plan, keys, subBuild, subProbe, files, rc, env, stats);
+      yield* joinPartitions(plan, keys, subBuild, subProbe, files, rc, env, stats, sides);
     }
     build.release(i);
     probeSide.release(i);
@@ -133,18 +141,24 @@ function keyFunction(keys: Keys): (r: Row, side: 'left' | 'right') => string | n
   };
 }
 
-/** The left rows against the build side held in `rightRows`; unmatched right rows last (RIGHT / FULL). */
-function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: Iterable<Step>, rc: RunContext, env: ExecEnv): Generator<Step, void, unknown> {
+/**
+ * The probe side's rows against the build side held in `rightRows` (the right input's rows,
+ * or the left's for an inner join that hashes its left input: output rows are always left
+ * columns then right columns); unmatched right rows last (RIGHT / FULL).
+ */
+function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: Iterable<Step>, rc: RunContext, env: ExecEnv, sides: Sides): Generator<Step, void, unknown> {
+  const buildLeft = sides.build === 'left';
   const keyOf = keys && keyFunction(keys);
   const on = plan.on ? compileExpr(plan.on) : null;
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   const nullLeft: Value[] = new Array(plan.left.schema.length).fill(null);
   const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
+  const leftOnly = plan.joinType === 'semi' || plan.joinType === 'anti';
   let table: Map<string, number[]> | null = null;
   if (keyOf) {
     table = new Map();
     for (let i = 0; i < rightRows.length; i++) {
-      const k = keyOf(rightRows[i], 'right');
+      const k = keyOf(rightRows[i], sides.build);
       if (k !== null) {
         const list = table.get(k);
         if (list) list.push(i);
@@ -163,7 +177,7 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
       let matched = false;
       let candidates: number[];
       if (table) {
-        const k = keyOf!(l, 'left');
+        const k = keyOf!(l, sides.probe);
         candidates = k === null ? [] : table.get(k) ?? [];
       } else candidates = allRight;
       for (const i of candidates) {
@@ -172,9 +186,11 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
           env.checkCancel();
           if (rc.slice?.due()) yield PAUSE;
         }
-        const combined = [...l, ...rightRows[i]];
+        const combined = buildLeft ? [...rightRows[i], ...l] : [...l, ...rightRows[i]];
         if (on && on(combined, env) !== true) continue;
         matched = true;
+        // a semi or anti join needs one match: the left row's fate is known
+        if (leftOnly) break;
         if (rightMatched) rightMatched[i] = 1;
         out.push(combined);
         if (out.length >= 65536) {
@@ -184,7 +200,9 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
           if (rc.slice?.due()) yield PAUSE;
         }
       }
-      if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
+      if (leftOnly) {
+        if (matched === (plan.joinType === 'semi')) out.push(l);
+      } else if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
     }
     if (out.length) yield out;
   }

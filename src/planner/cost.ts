@@ -293,6 +293,11 @@ export class CostModel {
   /** Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of its outer side(s). */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
     const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
+    if (plan.joinType === 'semi' || plan.joinType === 'anti') {
+      // the share of left rows with a match: each left row meets right rows × sel matches on average
+      const matched = Math.min(1, right.rows * sel);
+      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : Math.max(1 - matched, 0.1)));
+    }
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
@@ -300,7 +305,8 @@ export class CostModel {
   }
 
   /**
-   * Hash Join (cost_hashjoin, without batching; the right input is the build side):
+   * Hash Join (cost_hashjoin, without batching; the right input is the build side, or for an
+   * inner join the left one when that is cheaper — then left and right swap below):
    *   startup = left startup + right total
    *           + (cpu_operator_cost × hash keys + cpu_tuple_cost) × right rows
    *   total   = startup + (left total - left startup)
@@ -314,18 +320,20 @@ export class CostModel {
    *           + cpu_tuple_cost × output rows
    * LATERAL re-runs the right input per left row: left rows × right total.
    */
-  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop'): Estimate {
+  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);
     const rows = this.joinRows(plan, left, right);
-    const width = left.width + right.width;
+    const width = plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     const on = exprCost(plan.on);
     const s = this.env.settings;
     if (algorithm === 'hash') {
       const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
       const keyCost = CPU_OPERATOR_COST * keys.length;
-      const startup = left.startup + right.total + (keyCost + CPU_TUPLE_COST) * right.rows + (s.hashjoin ? 0 : DISABLE_COST);
-      const total = startup + (left.total - left.startup) + keyCost * left.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
+      // an inner join may hash either input (the other one streams past it)
+      const [probe, build] = hashBuild === 'left' ? [right, left] : [left, right];
+      const startup = probe.startup + build.total + (keyCost + CPU_TUPLE_COST) * build.rows + (s.hashjoin ? 0 : DISABLE_COST);
+      const total = startup + (probe.total - probe.startup) + keyCost * probe.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
       return { startup, total, rows, width };
     }
     const startup = left.startup + right.startup + (s.nestloop ? 0 : DISABLE_COST);

@@ -8,11 +8,19 @@ import { formatText } from '../types/text-io.js';
 import { formatType, OID, type Value } from '../types/types.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { foldedTsquery } from './fold-tsquery.js';
+import { planIsCorrelated } from './expr-walk.js';
 
 export interface DeparseContext {
   readonly qualify: boolean;
+  /** for columns of an enclosing query (a subquery's references to the outer row): `qualify` when absent */
+  readonly qualifyOuter?: boolean;
   /** numbers a subquery the first time it is printed (SubPlan 1, 2, …) */
   subplanNumber(plan: Plan): number;
+  /**
+   * numbers an uncorrelated subquery, run once before the node (PostgreSQL's InitPlan N
+   * (returns $K)), and gives its parameter K; without it every subquery prints as a SubPlan
+   */
+  initPlanParam?(plan: Plan): number;
 }
 
 const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
@@ -51,7 +59,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'param': return `$${e.index + 1}`;
     case 'column': {
       const name = e.name || `#${e.index}`;
-      return ctx.qualify && e.table ? `${e.table}.${name}` : name;
+      const qualify = e.level > 0 ? ctx.qualifyOuter ?? ctx.qualify : ctx.qualify;
+      return qualify && e.table ? `${e.table}.${name}` : name;
     }
     case 'call': {
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
@@ -82,11 +91,13 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'subscript': return `(${d(e.arg)})${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;
     case 'field': return `(${d(e.arg)}).f${e.index + 1}`;
     case 'anyall': return `(${d(e.left)} ${e.op ?? '='} ${e.all ? 'ALL' : 'ANY'} (${d(e.right)}))`;
-    case 'subquery': {
-      const n = ctx.subplanNumber(e.plan);
-      return e.mode === 'exists' ? `(SubPlan ${n})` : e.mode === 'array' ? `(SubPlan ${n})` : `(SubPlan ${n})`;
-    }
-    case 'insubquery': return `(${d(e.left)} ${e.all ? '<> ALL' : '= ANY'} (SubPlan ${ctx.subplanNumber(e.plan)}))`;
+    case 'subquery':
+      if (ctx.initPlanParam && !planIsCorrelated(e.plan)) return `$${ctx.initPlanParam(e.plan)}`;
+      return `(SubPlan ${ctx.subplanNumber(e.plan)})`;
+    case 'insubquery':
+      // an uncorrelated IN / = ANY is looked up in a hash of the subquery's rows (PostgreSQL: hashed SubPlan)
+      if (ctx.initPlanParam && !e.all && !planIsCorrelated(e.plan)) return `(hashed SubPlan ${ctx.subplanNumber(e.plan)})`;
+      return `(${d(e.left)} ${e.all ? `${e.op ?? '<>'} ALL` : `${e.op ?? '='} ANY`} (SubPlan ${ctx.subplanNumber(e.plan)}))`;
     case 'agg': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.length ? e.args.map(d).join(', ') : '*'})`;
     case 'window': return `${e.name}(${e.args.map(d).join(', ')}) OVER (...)`;
   }

@@ -69,8 +69,12 @@ class Builder implements DeparseContext {
   readonly qualify: boolean;
   private readonly numbers = new Map<Plan, number>();
   private readonly shownCtes = new Set<number>();
+  /** the WITH queries met while building, for the top node */
+  readonly cteSubplans: { name: string; node: DisplayNode }[] = [];
   /** subplans numbered while deparsing the current node's expressions */
   private pending: { name: string; plan: Plan }[] = [];
+  /** InitPlans' parameter numbers ($0, $1, …) */
+  private readonly params = new Map<Plan, number>();
 
   constructor(private readonly opts: ExplainOptions, root: Plan) {
     this.qualify = opts.verbose || countRelations(root) > 1;
@@ -86,8 +90,33 @@ class Builder implements DeparseContext {
     return n;
   }
 
+  initPlanParam(plan: Plan): number {
+    let k = this.params.get(plan);
+    if (k === undefined) {
+      const n = this.numbers.size + 1;
+      this.numbers.set(plan, n);
+      k = this.params.size;
+      this.params.set(plan, k);
+      this.pending.push({ name: `InitPlan ${n} (returns $${k})`, plan });
+    }
+    return k;
+  }
+
   expr(e: Expr | null | undefined): string {
     return deparse(e, this);
+  }
+
+  /**
+   * A scan's own condition (Filter, Index Cond, Recheck Cond): PostgreSQL's show_scan_qual
+   * names the scan's columns bare (VERBOSE qualifies them); references to an enclosing
+   * query's row keep their table.
+   */
+  scanExpr(e: Expr | null | undefined): string {
+    const ctx: DeparseContext = {
+      qualify: this.opts.verbose, qualifyOuter: this.qualify,
+      subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p),
+    };
+    return deparse(e, ctx);
   }
 
   private node(plan: Plan, type: string, title = type): DisplayNode {
@@ -157,17 +186,21 @@ class Builder implements DeparseContext {
       }
       case 'workTableScan': return this.node(plan, 'WorkTable Scan');
       case 'cteScan': {
-        const n = this.node(plan, 'CTE Scan', `CTE Scan on cte_${plan.cte.id}`);
-        n.props.push(['CTE Name', `cte_${plan.cte.id}`]);
+        const name = plan.cte.name ?? `cte_${plan.cte.id}`;
+        const n = this.node(plan, 'CTE Scan', `CTE Scan on ${name}${plan.alias ? ` ${plan.alias}` : ''}`);
+        n.props.push(['CTE Name', name], ['Alias', plan.alias ?? name]);
+        // shown once, as PostgreSQL does: on the query's top node (displayTree), before its children
         if (!this.shownCtes.has(plan.cte.id)) {
           this.shownCtes.add(plan.cte.id);
-          n.subplans.push({ name: `CTE cte_${plan.cte.id}`, node: this.build(plan.cte.plan) });
+          this.cteSubplans.push({ name: `CTE ${name}`, node: this.build(plan.cte.plan) });
         }
         return n;
       }
       case 'filter': {
         const n = this.build(plan.input);
-        n.details.push([n.type.includes('Join') || n.type === 'Nested Loop' ? 'Join Filter' : 'Filter', this.expr(plan.predicate)]);
+        const join = n.type.includes('Join') || n.type === 'Nested Loop';
+        const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
+        n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.expr(plan.predicate)]);
         return this.absorb(n, plan);
       }
       case 'project': {
@@ -244,8 +277,8 @@ class Builder implements DeparseContext {
   }
 
   /** a partition's alias: the parent's name, numbered under an Append of several (pd_1, pd_2, …) */
-  private static partitionAlias(parent: TableDef, k: number, of: number): string {
-    return of === 1 ? parent.name : `${parent.name}_${k + 1}`;
+  private static partitionAlias(parent: string, k: number, of: number): string {
+    return of === 1 ? parent : `${parent}_${k + 1}`;
   }
 
   private scan(plan: Extract<Plan, { kind: 'scan' }>): DisplayNode {
@@ -256,11 +289,11 @@ class Builder implements DeparseContext {
         return n;
       }
       const parts = plan.partitions.map((p, k) => {
-        const alias = Builder.partitionAlias(plan.table, k, plan.partitions!.length);
+        const alias = Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
         if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
         const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
         this.relation(part, p, alias);
-        if (plan.filter) part.details.push(['Filter', this.expr(plan.filter)]);
+        if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
@@ -273,7 +306,7 @@ class Builder implements DeparseContext {
     if (plan.keyLookup) {
       const n = this.node(plan, 'Index Scan', `Index Scan using ${plan.keyLookup.keyName}`);
       n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
-      this.relation(n, plan.table);
+      this.relation(n, plan.table, plan.alias);
       const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
       n.details.push(['Index Cond', cond]);
       if (rest) n.details.push(['Filter', rest]);
@@ -282,8 +315,8 @@ class Builder implements DeparseContext {
     }
     if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
     const n = this.node(plan, 'Seq Scan');
-    this.relation(n, plan.table);
-    if (plan.filter) n.details.push(['Filter', this.expr(plan.filter)]);
+    this.relation(n, plan.table, plan.alias);
+    if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
     // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
     if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
     this.output(n, this.columnsOf(plan));
@@ -296,13 +329,13 @@ class Builder implements DeparseContext {
     const n: DisplayNode = partition
       ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
       : this.node(plan, 'Bitmap Heap Scan');
-    this.relation(n, table, alias);
+    this.relation(n, table, alias ?? plan.alias);
     // a partition's own index attached to the parent's (its name), else the parent's
     const index = (partition && partition.indexes.find((i) => this.sameKey(i, lookup.index, partition, plan.table))) ?? lookup.index;
-    const cond = this.expr(lookup.cond);
+    const cond = this.scanExpr(lookup.cond);
     n.details.push(['Recheck Cond', cond]);
     const others = plan.filter ? conjuncts(plan.filter).filter((c) => c !== lookup.cond) : [];
-    if (others.length) n.details.push(['Filter', others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`]);
+    if (others.length) n.details.push(['Filter', others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`]);
     this.output(n, this.columnsOf(plan));
     const indexNode: DisplayNode = {
       type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${index.name}`, props: [['Index Name', index.name]],
@@ -324,16 +357,16 @@ class Builder implements DeparseContext {
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
     const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
-    const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.expr(v)})`);
+    const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.scanExpr(v)})`);
     const isKeyEquality = (c: Expr) => c.kind === 'call' && c.name === '=' && c.args.some((a) => a.kind === 'column' && a.level === 0 && columns.includes(a.index));
     const others = filter ? conjuncts(filter).filter((c) => !isKeyEquality(c)) : [];
-    const rest = others.length === 0 ? '' : others.length === 1 ? this.expr(others[0]) : `(${others.map((c) => this.expr(c)).join(' AND ')})`;
+    const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
     return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
   }
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
     const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashJoinKeys(plan.on, plan.left.schema.length);
-    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);
+    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);  // Semi, Anti as PostgreSQL names them
     const suffix = plan.joinType === 'inner' ? 'Join' : `${joinType} Join`;
     if (!keys) {
       const n = this.node(plan, 'Nested Loop', plan.joinType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
@@ -345,12 +378,15 @@ class Builder implements DeparseContext {
     }
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
     n.props.push(['Join Type', joinType]);
+    // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
+    const buildLeft = plan.hashBuild === 'left' && plan.joinType === 'inner';
     const conds = keys.map((k) => k.cond);
-    n.details.push(['Hash Cond', conds.length === 1 ? this.expr(conds[0]) : `(${conds.map((c) => this.expr(c)).join(' AND ')})`]);
+    const shown = conds.map((c) => (buildLeft ? probeSideFirst(c, plan.left.schema.length) : c));
+    n.details.push(['Hash Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
-    this.child(n, plan.left);
-    const inner = this.build(plan.right);
+    this.child(n, buildLeft ? plan.right : plan.left);
+    const inner = this.build(buildLeft ? plan.left : plan.right);
     const hash: DisplayNode = {
       type: 'Hash', title: 'Hash', props: [], details: [], children: [{ rel: 'Outer', node: inner }], subplans: [],
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
@@ -366,7 +402,7 @@ class Builder implements DeparseContext {
     const keys = plan.keys.map((k) => sortKeyText(k, this));
     if (vs?.index && !plan.limit && plan.input.kind === 'scan') {
       // the partitions' scans print their own column names, unqualified
-      const own = plan.keys.map((k) => sortKeyText(k, { qualify: false, subplanNumber: (p) => this.subplanNumber(p) }));
+      const own = plan.keys.map((k) => sortKeyText(k, { qualify: false, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) }));
       return this.vectorIndexScan(plan, vs.index, plan.input, plan.input.partitions ? own : keys);
     }
     if (vs) {
@@ -400,18 +436,18 @@ class Builder implements DeparseContext {
       node.props.push(['Scan Direction', 'Forward'], ['Index Name', own.name]);
       this.relation(node, table, alias);
       node.details.push(['Order By', keys.join(', ')]);
-      if (scan.filter) node.details.push(['Filter', this.expr(scan.filter)]);
+      if (scan.filter) node.details.push(['Filter', this.scanExpr(scan.filter)]);
       return node;
     };
     if (!scan.partitions) {
-      const n = scanOf(scan.table, index, undefined, this.node(plan, 'Index Scan'));
+      const n = scanOf(scan.table, index, scan.alias, this.node(plan, 'Index Scan'));
       this.output(n, this.columnsOf(scan));
       return n;
     }
-    const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.table, k, scan.partitions!.length)));
+    const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
     const n = this.node(plan, 'Merge Append');
-    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p) })})`);
+    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) })})`);
     n.details.push(['Sort Key', qualified]);
     for (const part of parts) n.children.push({ rel: 'Member', node: part });
     return n;
@@ -440,8 +476,19 @@ class Builder implements DeparseContext {
   }
 }
 
+/** Nodes whose Filter is a scan qual (shown with bare column names, show_scan_qual). */
+const SCAN_TYPES = new Set(['Seq Scan', 'Index Scan', 'Bitmap Heap Scan', 'Function Scan', 'CTE Scan', 'Values Scan', 'WorkTable Scan']);
+
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+/** A hash key `left_col = right_col` as `right_col = left_col`, for a join that probes with its right input. */
+function probeSideFirst(c: Expr, leftWidth: number): Expr {
+  if (c.kind !== 'call' || c.args.length !== 2) return c;
+  const [a, b] = c.args;
+  if (a.kind !== 'column' || b.kind !== 'column' || a.index >= leftWidth || b.index < leftWidth) return c;
+  return { ...c, args: [b, a] };
 }
 
 /** Relations the plan reads (PostgreSQL qualifies column names when there is more than one). */
@@ -479,6 +526,7 @@ function planChildren(plan: Plan): Plan[] {
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
   const root = b.build(plan);
+  root.subplans.unshift(...b.cteSubplans);
   if (!opts.dml) return root;
   const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
   return {
@@ -505,16 +553,29 @@ function annotation(n: DisplayNode, opts: ExplainOptions): string {
   return s;
 }
 
-function renderText(n: DisplayNode, depth: number, lines: string[], opts: ExplainOptions): void {
-  const indent = depth === 0 ? '' : ' '.repeat(depth * 6 - 4) + '->  ';
-  lines.push(indent + n.title + annotation(n, opts));
-  const detailIndent = ' '.repeat(depth === 0 ? 2 : depth * 6 + 2);
-  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
-  for (const s of n.subplans) {
-    lines.push(`${' '.repeat(depth === 0 ? 2 : depth * 6 + 2)}${s.name}`);
-    renderText(s.node, depth + 1, lines, opts);
+/**
+ * PostgreSQL's ExplainNode layout, `indent` being its es->indent: a subplan's name, then
+ * `->  ` for any node below the root, the node's details one level in; CTEs and InitPlans
+ * before the node's children, SubPlans after them.
+ */
+function renderText(n: DisplayNode, indent: number, lines: string[], opts: ExplainOptions, planName?: string): void {
+  if (planName) {
+    lines.push(' '.repeat(indent * 2) + planName);
+    indent++;
   }
-  for (const c of n.children) renderText(c.node, depth + 1, lines, opts);
+  let prefix = '';
+  if (indent) {
+    prefix = ' '.repeat(indent * 2) + '->  ';
+    indent += 2;
+  }
+  lines.push(prefix + n.title + annotation(n, opts));
+  indent++;
+  const detailIndent = ' '.repeat(indent * 2);
+  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  const isSubPlan = (s: { name: string }) => s.name.startsWith('SubPlan');
+  for (const s of n.subplans) if (!isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
+  for (const c of n.children) renderText(c.node, indent, lines, opts);
+  for (const s of n.subplans) if (isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -546,9 +607,12 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : v;
+  const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
+  const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
-    ...n.subplans.map((s) => jsonNode(s.node, s.name.startsWith('CTE') ? 'InitPlan' : 'SubPlan', opts, s.name)),
+    ...initPlans.map((s) => jsonNode(s.node, 'InitPlan', opts, s.name)),
     ...n.children.map((c) => jsonNode(c.node, c.rel, opts)),
+    ...subPlans.map((s) => jsonNode(s.node, 'SubPlan', opts, s.name)),
   ];
   if (plans.length) o.Plans = plans;
   return o;

@@ -30,12 +30,21 @@ import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 import { readTextScanColumns } from './rules/read-text-scan-columns.js';
+import { pullUpSublinks } from './pull-up-sublinks.js';
+import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
+import { inlineCtes } from './inline-ctes.js';
 
-export const RULES: readonly Rule[] = [pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
+/** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
-  optimizeNestedPlans(plan, ctx, disabled, new WeakSet());
-  let out = plan;
+  return optimizeQuery(disabled.has('inline-ctes') ? plan : inlineCtes(plan), ctx, disabled);
+}
+
+function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string>): Plan {
+  // first, while the subqueries are as bound: those that become joins are planned as part of this query
+  let out = disabled.has(pullUpSublinks.name) ? plan : applyEverywhere(plan, pullUpSublinks, ctx);
+  optimizeNestedPlans(out, ctx, disabled, new WeakSet());
   for (const rule of RULES) {
     if (disabled.has(rule.name)) continue;
     const next = applyEverywhere(out, rule, ctx);
@@ -57,7 +66,7 @@ function optimizeNestedPlans(plan: Plan, ctx: RuleContext, disabled: ReadonlySet
   const visitNode = (p: Plan): void => {
     if (p.kind === 'cteScan' && !seen.has(p.cte)) {
       seen.add(p.cte);
-      p.cte.plan = optimize(p.cte.plan, ctx, disabled);
+      p.cte.plan = optimizeQuery(p.cte.plan, ctx, disabled);
     }
     mapChildren(p, (child) => {
       visitNode(child);
@@ -70,6 +79,6 @@ function optimizeNestedPlans(plan: Plan, ctx: RuleContext, disabled: ReadonlySet
     if (depth !== 0 || (e.kind !== 'subquery' && e.kind !== 'insubquery')) return;
     if (seen.has(e)) return;
     seen.add(e);
-    (e as { plan: Plan }).plan = optimize(e.plan, ctx, disabled);
+    (e as { plan: Plan }).plan = optimizeQuery(e.plan, ctx, disabled);
   });
 }

@@ -53,7 +53,7 @@ export type Expr =
   | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
   | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
-  | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction }
+  | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction; /** the operator's name (IN is '='), for turning it into a semi join */ readonly op?: string }
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
   | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[]; readonly direct?: readonly Expr[] }
   /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
@@ -94,10 +94,14 @@ export interface AggregateCall {
   readonly direct?: readonly Expr[];
 }
 
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
+
 export type Plan =
   /** all visible rows of a table; withRowId appends the RowId as a last int8-ish column */
   | {
     readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null;
+    /** the name the query reads the table under, when not its own (EXPLAIN: Seq Scan on t x) */
+    readonly alias?: string;
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
@@ -150,8 +154,11 @@ export type Plan =
    * hash table on the right input's equi-join keys (planner/join-keys.ts) and probes it with
    * each left row; 'nestloop' holds the right rows and tests every pair. Unset (a plan that
    * was not optimized): hash when there are equi-join keys.
+   * 'semi' / 'anti' (made from EXISTS, NOT EXISTS and IN subqueries by
+   * planner/pull-up-sublinks.ts): each left row once if some right row passes the ON (semi)
+   * or none does (anti); the output is the left row alone (schema = left's schema).
    */
-  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: 'inner' | 'left' | 'right' | 'full'; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' }
+  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left' }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */
@@ -177,8 +184,24 @@ export type Plan =
   | { readonly kind: 'workTableScan'; readonly schema: readonly OutputColumn[]; readonly workTable: number }
   /** a SQL-language function in FROM (RETURNS TABLE / SETOF): its body, run with the arguments as outer row */
   | { readonly kind: 'sqlFunctionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly body: Plan }
-  /** a CTE used more than once: computed once per execution */
-  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: { plan: Plan; id: number } };
+  /**
+   * a CTE: computed once per execution, every reference reads its rows. One referenced once
+   * (and not MATERIALIZED) is inlined by the planner (planner/inline-ctes.ts).
+   * `alias`: the name the query reads it under, when not the CTE's own.
+   */
+  | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: CteRef; readonly alias?: string };
+
+/** One WITH query, shared by its references. */
+export interface CteRef {
+  plan: Plan;
+  readonly id: number;
+  /** its name in WITH (EXPLAIN: CTE Scan on name) */
+  readonly name?: string;
+  /** AS MATERIALIZED ('always') / AS NOT MATERIALIZED ('never'); absent: PostgreSQL's default */
+  readonly materialized?: 'always' | 'never';
+  /** WITH RECURSIVE: never inlined */
+  readonly recursive?: boolean;
+}
 
 /** What EXPLAIN shows for an ORDER BY distance LIMIT k plan. */
 export interface VectorSearchInfo {

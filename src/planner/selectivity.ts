@@ -202,7 +202,8 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
     // two columns of the same row (a join's condition, or t.a = t.b)
     return cmp.op === '=' ? joinEqualitySelectivity(lookup(cmp.col), lookup(otherBase)) : DEFAULT_INEQ_SEL;
   }
-  if (!isPseudoConstant(cmp.other)) return cmp.op === '=' ? DEFAULT_EQ_SEL : DEFAULT_INEQ_SEL;
+  // a value unknown at plan time (a subquery, an expression): var_eq_non_const, 1 / distinct values
+  if (!isPseudoConstant(cmp.other)) return cmp.op === '=' ? equalitySelectivity(lookup(cmp.col), undefined) : DEFAULT_INEQ_SEL;
   const info = lookup(cmp.col);
   const value = info ? constantAs(cmp.other, info.type) : undefined;
   switch (cmp.op) {

@@ -522,7 +522,7 @@ function bindSubLink(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
     }
     const op = n.operName ? (n.operName as RawNode[]).map((x) => x.String.sval).pop() as string : '=';
     const fn = resolveOperator(op, left.type, plan.schema[0].type);
-    return { kind: 'insubquery', type: T.bool, all: type === 'ALL_SUBLINK', left: coerce(env, left, fn.argTypes[0], 'implicit'), plan, fn };
+    return { kind: 'insubquery', type: T.bool, all: type === 'ALL_SUBLINK', left: coerce(env, left, fn.argTypes[0], 'implicit'), plan, fn, op };
   }
   throw new SqlError(SqlState.featureNotSupported, `subquery type ${type} is not supported`, { position: pos(n) });
 }

@@ -38,6 +38,8 @@ interface CteDef {
   readonly name: string;
   readonly plan: Plan;
   readonly id: number;
+  readonly materialized?: 'always' | 'never';
+  readonly recursive?: boolean;
   /** while its recursive term is being bound: references read the work table */
   readonly workTable?: number;
 }
@@ -170,13 +172,15 @@ export class SelectBinder {
       const q = cte.ctequery;
       if (!q.SelectStmt) throw new SqlError(SqlState.featureNotSupported, 'data-modifying statements in WITH are not supported');
       const aliases = ((cte.aliascolnames ?? []) as RawNode[]).map((a) => a.String.sval as string);
+      const materialized: CteDef['materialized'] = cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : undefined;
+      const how = materialized ? { materialized } : {};
       if (withClause.recursive && refersTo(q.SelectStmt, cte.ctename)) {
-        map.set(cte.ctename, { name: cte.ctename, plan: this.bindRecursiveCte(cte, q.SelectStmt, aliases, map, parent), id: nextCteId++ });
+        map.set(cte.ctename, { name: cte.ctename, plan: this.bindRecursiveCte(cte, q.SelectStmt, aliases, map, parent), id: nextCteId++, recursive: true, ...how });
         continue;
       }
       let plan = this.bindSelect(q.SelectStmt, parent);
       if (aliases.length) plan = renameColumns(plan, aliases);
-      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++ });
+      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++, ...how });
     }
   }
 
@@ -309,7 +313,11 @@ export class SelectBinder {
       if (cte) {
         const plan: Plan = cte.workTable !== undefined
           ? { kind: 'workTableScan', schema: cte.plan.schema, workTable: cte.workTable }
-          : { kind: 'cteScan', schema: cte.plan.schema, cte: { plan: cte.plan, id: cte.id } };
+          : {
+            kind: 'cteScan', schema: cte.plan.schema,
+            cte: { plan: cte.plan, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}) },
+            ...(alias !== name ? { alias } : {}),
+          };
         const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;
         scope.add(alias, renamed.schema);
         return renamed;
@@ -326,13 +334,14 @@ export class SelectBinder {
         if (i < table.columns.length) used!.add(i);
       };
       if (this.tableOid) return this.scanWithTableOid(table, cols, alias, scope, !n.inh, onUse);
+      const aliasOf = alias !== table.name ? { alias } : {};
       scope.add(alias, cols, { schema: table.schema, relname: table.name, onUse });
       if (table.kind === 'p') {
         // ONLY parent reads the parent's own (always empty) storage
         const partitions = !n.inh ? [] : leafPartitions(this.env.catalog, table);
-        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions };
+        return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), partitions, ...aliasOf };
       }
-      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']) };
+      return { kind: 'scan', schema: cols, table, withRowId: false, filter: this.securityQual(table, ['SELECT']), ...aliasOf };
     }
     const seq = schema ? this.env.catalog.findSequence(schema, name) : this.env.searchPath.map((sp) => this.env.catalog.findSequence(sp, name)).find((x) => x);
     if (seq) return this.bindSequenceRelation(seq, alias, scope);

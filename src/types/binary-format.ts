@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
 import { parseText } from './text-io.js';
-import { VECTOR_MAX_DIM, checkElement } from './vector.js';
+import { checkDim, checkElement, checkExpectedDim } from './vector.js';
 import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from './halfvec.js';
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
 import { applyBitTypmod, applyVarbitTypmod } from './bitvec.js';
@@ -315,12 +315,12 @@ const vectorCodec: BinaryCodec = {
     return b;
   },
   recv: (r, type) => {
-    const dim = r.uint16();
-    const unused = r.uint16();
-    if (dim < 1) throw new SqlError(SqlState.dataException, 'vector must have at least 1 dimension');
-    if (dim > VECTOR_MAX_DIM) throw new SqlError(SqlState.dataException, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
-    if (type.typmod > 0 && type.typmod !== dim) throw new SqlError(SqlState.dataException, `expected ${type.typmod} dimensions, not ${dim}`);
-    if (unused !== 0) throw new SqlError(SqlState.featureNotSupported, `expected unused to be 0, not ${unused}`);
+    // int16 as pgvector's vector_recv reads them (a dim of 0x8000 or more is negative)
+    const dim = r.int16();
+    const unused = r.int16();
+    checkDim(dim);
+    checkExpectedDim(type.typmod > 0 ? type.typmod : -1, dim);
+    if (unused !== 0) throw new SqlError(SqlState.dataException, `expected unused to be 0, not ${unused}`);
     // bulk: copy the big-endian floats into slab memory and byte-swap them natively
     const bytes = r.bytes(4 * dim);
     const vec = slabFloat32(dim);

@@ -58,7 +58,8 @@ function pushInto(join: Extract<Plan, { kind: 'join' }>, conds: Expr[]): Plan {
     if (!cols) { stay.push(c); continue; }
     const usesLeft = cols.some((i) => i < L);
     const usesRight = cols.some((i) => i >= L);
-    if (!usesRight && (inner || join.joinType === 'left')) left.push(c);
+    // above a semi or anti join every condition is on the left row (the join outputs only it)
+    if (!usesRight && (inner || join.joinType === 'left' || join.joinType === 'semi' || join.joinType === 'anti')) left.push(c);
     else if (!usesLeft && (inner || join.joinType === 'right') && !join.lateral) right.push(shift(c, L));
     else if (inner) on.push(c);
     else stay.push(c);

@@ -1,0 +1,78 @@
+/**
+ * Filter(Project) → Project(Filter), Filter(Sort) → Sort(Filter)
+ *
+ *   SELECT * FROM (SELECT id, a * 2 AS b FROM t) x WHERE x.id = 5
+ *   WITH x AS (SELECT * FROM t) SELECT * FROM x WHERE id = 5      (inlined: inline-ctes.ts)
+ *
+ * A WHERE over a subquery in FROM tests the subquery's output; written in terms of the
+ * subquery's own columns it can reach the scan below (a key lookup, a pruned partition, a
+ * filtered vector search) instead of testing every row the subquery produces. As
+ * PostgreSQL's set_subquery_pathlist, only when it is safe: the predicate contains no
+ * subquery (its references to this row would have to be rewritten too) and the output
+ * columns it reads are no volatile function and no subquery (they would be evaluated twice).
+ */
+import { mapExpr } from '../expr-walk.js';
+import type { Expr, Plan } from '../plan.js';
+import type { Rule } from './rule.js';
+import { T } from '../../types/types.js';
+
+function simple(e: Expr): boolean {
+  let ok = true;
+  mapExpr(e, (x) => {
+    if (x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall' || x.kind === 'agg' || x.kind === 'window' || (x.kind === 'call' && x.fn.volatile)) {
+      ok = false;
+      return x;
+    }
+    return undefined;
+  });
+  return ok;
+}
+
+/** The predicate in terms of the project's input, or undefined when it is not safe to move. */
+function below(predicate: Expr, exprs: readonly Expr[]): Expr | undefined {
+  if (!simple(predicate)) return undefined;
+  let ok = true;
+  const out = mapExpr(predicate, (x) => {
+    if (x.kind !== 'column' || x.level !== 0) return undefined;
+    const def = exprs[x.index];
+    if (!def || !simple(def)) ok = false;
+    return def ?? x;
+  });
+  return ok ? out : undefined;
+}
+
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'and' && !e.stopOnNull ? e.args.flatMap(conjuncts) : [e];
+}
+
+function and(parts: readonly Expr[]): Expr {
+  return parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: [...parts] };
+}
+
+function push(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
+  const input = plan.input;
+  if (input.kind === 'sort') {
+    const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: plan.predicate };
+    return { ...input, input: push(inner) ?? inner };
+  }
+  if (input.kind !== 'project') return undefined;
+  // each conjunct on its own: the safe ones move, the rest stay above
+  const moved: Expr[] = [];
+  const stay: Expr[] = [];
+  for (const c of conjuncts(plan.predicate)) {
+    const b = below(c, input.exprs);
+    if (b) moved.push(b);
+    else stay.push(c);
+  }
+  if (moved.length === 0) return undefined;
+  const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: and(moved) };
+  const pushed: Plan = { ...input, input: push(inner) ?? inner };
+  return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+export const pushFilterBelowProject: Rule = {
+  name: 'push-filter-below-project',
+  apply(plan) {
+    return plan.kind === 'filter' ? push(plan) : undefined;
+  },
+};
