@@ -26,7 +26,7 @@ START_SCRATCH="${START_SCRATCH:-/work/shared/peers/pgvector/start-scratch.sh}"
 bash "$START_SCRATCH" "$PGREF_DIR" "$PGREF_PORT" >/dev/null
 
 # Same environment as test/support/psql.ts regressEnv().
-for v in $(env | awk -F= '/^(PG|LC_)/ {print $1}'); do unset "$v"; done
+for v in $(env | awk -F= '/^(PG|LC_)/ && !/^PGREF_/ {print $1}'); do unset "$v"; done
 export PGTZ=UTC PGDATESTYLE='ISO, MDY' PGCLIENTENCODING=UTF8 LANG=C LC_ALL=C LANGUAGE=C PAGER= PSQL_PAGER=
 
 ADMIN=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGREF_PORT" -U postgres)

@@ -32,6 +32,11 @@ SELECT id FROM saj_parent WHERE id NOT IN (SELECT parent_id FROM saj_child) ORDE
 SELECT id FROM saj_parent WHERE id NOT IN (SELECT parent_id FROM saj_child WHERE parent_id IS NOT NULL) ORDER BY id;
 SELECT id FROM saj_parent WHERE id IN (SELECT parent_id + 0 FROM saj_child WHERE note <> 'x') ORDER BY id;
 SELECT id FROM saj_parent WHERE id::bigint IN (SELECT parent_id::bigint FROM saj_child) ORDER BY id;
+-- under OR / NOT an uncorrelated IN stays a (hashed) subquery: NULL on either side
+SELECT id, grp FROM saj_parent WHERE grp = 3 OR grp IN (SELECT kind FROM saj_child WHERE kind > 1) ORDER BY id;
+SELECT id, grp IN (SELECT kind FROM saj_child) AS in_kinds, grp NOT IN (SELECT kind FROM saj_child WHERE kind IS NOT NULL) AS not_in FROM saj_parent ORDER BY id;
+SELECT id FROM saj_parent WHERE NOT (id IN (SELECT parent_id FROM saj_child WHERE kind = 1)) ORDER BY id;
+SELECT id FROM saj_parent WHERE id IN (SELECT parent_id FROM saj_child WHERE false) OR id = 6 ORDER BY id;
 -- correlated IN: the selected expression and the correlated conditions together
 SELECT id FROM saj_parent p WHERE id IN (SELECT parent_id FROM saj_child c WHERE c.kind = p.grp) ORDER BY id;
 SELECT id FROM saj_parent p WHERE label IN (SELECT note FROM saj_child c WHERE c.parent_id <> p.id) ORDER BY id;

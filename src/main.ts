@@ -55,6 +55,7 @@ const { values } = parseArgs({
     stream: { type: 'string', default: process.env.QUIVER_STREAM || 'quiver' },
     replicas: { type: 'string', default: process.env.QUIVER_REPLICAS || '3' },
     'node-id': { type: 'string', default: process.env.QUIVER_NODE_ID || undefined },
+    'read-port': { type: 'string', default: process.env.QUIVER_READ_PORT || undefined },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -72,9 +73,9 @@ if (values.help) {
     '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
     '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
     'cluster mode: [--role standalone|data|proxy|query|index] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
-    '              [--stream quiver] [--replicas 3] [--node-id ID]   (README: Cluster mode)\n' +
+    '              [--stream quiver] [--replicas 3] [--node-id ID] [--read-port N (proxy: to the hot standbys)]   (README: Cluster mode)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT\n');
   process.exit(0);
 }
 
@@ -168,8 +169,13 @@ if (role !== 'standalone') {
 }
 
 if (role === 'proxy') {
-  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger);
-  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port }) + '\n');
+  const readPort = values['read-port'] === undefined ? undefined : Number(values['read-port']);
+  if (readPort !== undefined && !(Number.isInteger(readPort) && readPort >= 0 && readPort < 65536)) {
+    logger.fatal({ readPort: values['read-port'] }, 'invalid --read-port');
+    process.exit(2);
+  }
+  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort);
+  process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port, ...(proxy.readPort !== undefined ? { readPort: proxy.readPort } : {}) }) + '\n');
   stopOnSignals(() => proxy.close());
 } else if (role === 'query') {
   // --data: where the segment and index files it serves are cached
@@ -183,11 +189,18 @@ if (role === 'proxy') {
   stopOnSignals(() => node.close());
 } else {
   mkdirSync(values.data!, { recursive: true });
-  const start = (services?: DataNodeServices) => startServer({
+  const start = (services?: DataNodeServices, standby = false) => startServer({
     host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved,
     ...(services ? { shared: services.shared, searchPool: (local: QueryWorkerPool | undefined) => services.searchPool(local, join(values.data!, SEGMENTS_DIR)) } : {}),
+    ...(standby ? { standby } : {}),
   });
-  const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start) : await start();
+  // a standby data node is a hot standby: read-only sessions on its port until it is elected
+  const startStandby = async (services: DataNodeServices) => {
+    const s = await start(services, true);
+    process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening (hot standby)', role, host: values.host, port: s.port, data: values.data }) + '\n');
+    return { follow: (signal: AbortSignal) => s.standby!.follow(signal), close: () => s.close() };
+  };
+  const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start, startStandby) : await start();
   // Always printed (even at --log-level warn): tests and scripts wait for this line.
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', ...(role !== 'standalone' ? { role } : {}), host: values.host, port: server.port, data: values.data }) + '\n');
   stopOnSignals(() => server.close());

@@ -29,6 +29,11 @@ export interface ServerOptions {
   /** cluster mode: the shared log and object store the storage replicates (log-replica.ts) */
   shared?: SharedSeams;
   /**
+   * cluster mode, with `shared`: a hot standby — read-only sessions on the shared log as
+   * applied so far; `standby.follow` applies it as it grows (data-role.ts)
+   */
+  standby?: boolean;
+  /**
    * cluster mode: who serves sealed-segment search, given this process's workers (query
    * nodes, falling back to the local workers); closed by close() before the local pool
    */
@@ -39,6 +44,13 @@ export interface RunningServer {
   readonly port: number;
   /** the query workers (undefined with --query-workers 0); stopped by close() */
   readonly queryWorkers: QueryWorkerPool | undefined;
+  /** a hot standby's log follower (undefined on a leader or standalone server) */
+  readonly standby?: {
+    /** apply the shared log as it grows, until `signal` aborts (rejects if it cannot be followed) */
+    follow(signal: AbortSignal): Promise<void>;
+    /** tests and measurements: hold batches back (a stalled standby), or let them through again */
+    pause(paused: boolean): void;
+  };
   /** SIGHUP: re-read the --hba file (a bad file keeps the rules in force, and is logged) */
   reloadConfig(): void;
   close(): Promise<void>;
@@ -56,6 +68,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger: opts.logger,
     sealThresholdBytes: sealThreshold > 0 ? sealThreshold : undefined,
     ...(opts.shared ? { shared: opts.shared } : {}),
+    ...(opts.shared && opts.standby ? { replica: true } : {}),
   }).catch((e: Error) => {
     opts.logger.fatal({ dataDir: opts.dataDir }, e.message);
     throw e;
@@ -71,16 +84,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = new Engine(storage, searchPool, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
+  const standbyReads = storage.standbyReads();
+  if (standbyReads) {
+    engine.becomeStandby(standbyReads);
+    // the leader's DDL and sequence advances, as the log brings them
+    storage.onReplicated((change) => {
+      if (change.catalog !== undefined) engine.reloadCatalog(change.catalog);
+      else engine.restoreSequences();
+    });
+  }
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
-  // Storage of a table whose catalog entry never became durable (crash between the two).
-  const live = new Set<number>();
-  for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
-  await storage.pruneTables(live);
-  // and of a vector index whose catalog entry it does not have (a REINDEX CONCURRENTLY's new index, cut short)
-  const indexNames = new Map<number, Set<string>>();
-  for (const db of engine.databases.values()) for (const t of db.tables.values()) indexNames.set(t.oid, new Set(t.indexes.map((i) => i.name)));
-  await storage.pruneVectorIndexes(indexNames);
+  if (!standbyReads) await pruneOrphans(engine, storage);
   // roles created in SQL log in with their stored SCRAM/md5 secret (the wire layer gets a lookup, not the catalog)
   if (security.auth) security.auth.storedSecret = (user) => engine.storedSecret(user);
   const hba = security.hba;
@@ -89,9 +104,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     hba.isMemberOf = (user, role) => engine.roleMembership(user, role);
   }
   const wire = await startWireServer({ host: opts.host, port: opts.port, registry: engine, logger: opts.logger, security });
+  engine.listenPort = wire.port;
   return {
     port: wire.port,
     queryWorkers,
+    ...(standbyReads ? { standby: { follow: (signal: AbortSignal) => storage.followSharedLog(signal), pause: (paused: boolean) => storage.pauseApply(paused) } } : {}),
     reloadConfig() {
       const hba = security.hba;
       if (!hba) return;
@@ -107,11 +124,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // sequences' log records run up to 32 values ahead: a clean shutdown records their
       // exact state, so they continue without a gap (PostgreSQL's shutdown checkpoint)
       try {
-        await engine.saveCatalog();
+        // (a hot standby writes nothing: the leader's image is the one that counts)
+        if (!standbyReads) await engine.saveCatalog();
       } finally {
         // (a full disk: the log still has every sequence record, so nothing is lost)
         await storage.close();
       }
     },
   };
+}
+
+/**
+ * Storage of a table whose catalog entry never became durable (a crash between the two),
+ * and of a vector index the catalog does not have (a REINDEX CONCURRENTLY's new index, cut short).
+ */
+async function pruneOrphans(engine: Engine, storage: DurableStorage): Promise<void> {
+  const live = new Set<number>();
+  for (const db of engine.databases.values()) for (const oid of db.tables.keys()) live.add(oid);
+  await storage.pruneTables(live);
+  const indexNames = new Map<number, Set<string>>();
+  for (const db of engine.databases.values()) for (const t of db.tables.values()) indexNames.set(t.oid, new Set(t.indexes.map((i) => i.name)));
+  await storage.pruneVectorIndexes(indexNames);
 }

@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
 import type { PartitionBound } from './partitions.js';
 import type { AclItem, Roles, RolesData, Securable } from './roles.js';
-import { BUILTIN_SCHEMA_OIDS, type SchemaDef } from './schemas.js';
+import { BUILTIN_SCHEMA_OIDS, isTempSchema, type SchemaDef } from './schemas.js';
 export type { SchemaDef } from './schemas.js';
 
 export { NAMESPACE } from './schemas.js';
@@ -177,6 +177,8 @@ export interface TableDef extends Securable {
   forceRowSecurity?: boolean;
   /** CREATE POLICY, in pg_policy's order (an ALTER moves a policy to the end, as a heap update does) */
   policies?: PolicyDef[];
+  /** a temporary table's ON COMMIT DELETE ROWS / DROP (absent: PRESERVE ROWS) */
+  onCommit?: 'deleteRows' | 'drop';
 }
 
 /** One column's statistics, as pg_statistic / pg_stats hold them (values in text form). */
@@ -271,21 +273,53 @@ export class Catalog {
     return name === 'public' ? this.publicSchema : this.schemas.get(name);
   }
 
+  /**
+   * The backends' temporary schemas made in this database (pg_temp_N and pg_toast_temp_N),
+   * as PostgreSQL's InitTempTableNamespace makes them at a session's first temporary object.
+   * Kept while the server runs (emptied at session end, reused by the next backend with that
+   * number), never in the durable image: a restart starts without them.
+   */
+  readonly tempSchemas = new Map<string, SchemaDef>();
+
+  /** pg_temp_N (and pg_toast_temp_N) of backend number `n`, made if new; its name */
+  tempSchema(n: number): string {
+    const name = `pg_temp_${n}`;
+    if (!this.tempSchemas.has(name)) {
+      // owned by the bootstrap superuser with no ACL, as in PostgreSQL
+      this.tempSchemas.set(name, { oid: this.allocateOid(), name, owner: 10, acl: null });
+      this.tempSchemas.set(`pg_toast_temp_${n}`, { oid: this.allocateOid(), name: `pg_toast_temp_${n}`, owner: 10, acl: null });
+    }
+    return name;
+  }
+
   /** Does a schema of this name exist (built-in or created)? */
   schemaExists(name: string): boolean {
-    return BUILTIN_SCHEMA_OIDS[name] !== undefined || this.schemas.has(name);
+    return BUILTIN_SCHEMA_OIDS[name] !== undefined || this.schemas.has(name) || this.tempSchemas.has(name);
   }
 
   /** pg_namespace.oid of a schema (undefined: no such schema) */
   namespaceOid(name: string): number | undefined {
-    return BUILTIN_SCHEMA_OIDS[name] ?? this.schemas.get(name)?.oid;
+    return BUILTIN_SCHEMA_OIDS[name] ?? this.schemas.get(name)?.oid ?? this.tempSchemas.get(name)?.oid;
   }
 
   /** the schema of a pg_namespace OID */
   namespaceName(oid: number): string | undefined {
     for (const [name, o] of Object.entries(BUILTIN_SCHEMA_OIDS)) if (o === oid) return name;
     for (const s of this.schemas.values()) if (s.oid === oid) return s.name;
+    for (const s of this.tempSchemas.values()) if (s.oid === oid) return s.name;
     return undefined;
+  }
+
+  /** This database's catalog as the durable image keeps it: temporary objects left out (they end with their session). */
+  durableData(data: CatalogData = this.toData()): CatalogData {
+    const temp = (schema: string) => isTempSchema(schema);
+    if (!data.tables.some((t) => temp(t.schema)) && !data.sequences.some((s) => temp(s.schema)) && !(data.functions ?? []).some((f) => temp(f.schema))) return data;
+    return {
+      ...data,
+      tables: data.tables.filter((t) => !temp(t.schema)),
+      sequences: data.sequences.filter((s) => !temp(s.schema)),
+      functions: (data.functions ?? []).filter((f) => !temp(f.schema)),
+    };
   }
 
   allocateOid(): number {
@@ -647,6 +681,8 @@ export interface SystemRelationContext {
   allSettings(): SettingRow[];
   readonly user: string;
   readonly database: string;
+  /** the session's temporary schema (pg_temp_N), once it has one */
+  readonly myTempSchema?: string;
   /** the cluster's roles (pg_roles, pg_authid, relacl's names) and the session's role OID */
   readonly roles?: Roles;
   readonly roleOid?: number;

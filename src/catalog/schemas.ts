@@ -20,9 +20,26 @@ export const NAMESPACE = { pg_catalog: 11, public: 2200, information_schema: 131
 /** NAMESPACE by name, for lookups of any string */
 export const BUILTIN_SCHEMA_OIDS: Readonly<Record<string, number>> = NAMESPACE;
 
+/**
+ * A backend's temporary schema, pg_temp_N (N its backend number), or its TOAST companion
+ * pg_toast_temp_N. Objects in them live as long as the session that made them.
+ */
+export function isTempSchema(name: string): boolean {
+  return /^pg_temp_\d+$/.test(name);
+}
+
+export function isTempToastSchema(name: string): boolean {
+  return /^pg_toast_temp_\d+$/.test(name);
+}
+
+/** The search path for functions and operators: never the temporary schema (only a qualified name reaches a function there). */
+export function functionPath(path: readonly string[]): string[] {
+  return path.filter((s) => !isTempSchema(s));
+}
+
 /** schemas that hold only system objects: no user object may be created in or moved to them */
 export function isSystemSchema(name: string): boolean {
-  return name === 'pg_catalog' || name === 'information_schema' || name === 'pg_toast';
+  return name === 'pg_catalog' || name === 'information_schema' || name === 'pg_toast' || isTempToastSchema(name);
 }
 
 /**
@@ -75,6 +92,8 @@ function splitIdentifiers(raw: string): string[] {
  */
 export function schemaUsable(catalog: Catalog, roles: Roles | undefined, role: number | undefined, schema: string): boolean {
   if (!catalog.schemaExists(schema)) return false;
+  // a temporary schema: its session may use it (pg_namespace_aclmask); other sessions' tables answer 0A000 at use
+  if (isTempSchema(schema)) return true;
   const s = catalog.schemaPrivileges(schema);
   if (!s || !roles || role === undefined) return true;
   return hasPrivilege(roles, role, s, 'U', ALL_SCHEMA_PRIVILEGES);

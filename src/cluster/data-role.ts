@@ -3,7 +3,10 @@
  * metadata store's election `data`; the elected one catches up from the shared log and
  * object store, then serves the PostgreSQL protocol (proxies send clients to it). The
  * others are standbys: they apply the log to their own directory as it grows, so taking
- * over after the leader's lease expires leaves little to apply.
+ * over after the leader's lease expires leaves little to apply. With `startStandby` a
+ * standby is a hot standby: it serves read-only sessions on its port meanwhile (memory
+ * follows the log too); when it is elected, those sessions are closed (FATAL 57P01, the
+ * client reconnects) and the leader's server starts on the same port and directory.
  *
  * A leader that loses its lease, or whose append fails (fenced: another node wrote the
  * log; or the log unreachable, when the batch may have landed all the same), exits at once: a process that may no longer write must not answer either (crash-only;
@@ -14,6 +17,9 @@ import { followSharedLog, type SharedSeams } from '../storage/log-replica.js';
 
 /** The election data nodes campaign in; its value is the leader's "host:port". */
 export const DATA_ELECTION = 'data';
+
+/** How long a new data node waits to be elected before it opens as a hot standby. */
+const HOT_STANDBY_AFTER_MS = 500;
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -33,8 +39,16 @@ export interface DataRoleOptions<S> {
   readonly logger: Logger;
   /** start the server on the caught-up directory (DurableStorage.open applies the rest) */
   start(shared: SharedSeams): Promise<S>;
+  /** a hot standby's server on `port` (read-only sessions), following the log until elected */
+  startStandby?(shared: SharedSeams): Promise<StandbyServer>;
   /** what to do when this node may no longer lead (default: exit the process with 1) */
   abdicate?(reason: string): void;
+}
+
+/** A hot standby's server: applies the log until its signal aborts; close() ends its sessions. */
+export interface StandbyServer {
+  follow(signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
 }
 
 export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
@@ -44,23 +58,39 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
     process.exit(1);
   });
   await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' });
+  const campaign = opts.coordinator.campaign(DATA_ELECTION, address);
+  // elected at once (no leader: a cluster starting): no standby to open and close again first
+  const electedAtOnce = opts.startStandby ? await Promise.race([campaign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HOT_STANDBY_AFTER_MS))]) : false;
   const standby = new AbortController();
+  if (electedAtOnce) standby.abort();
+  let hot: StandbyServer | undefined;
   const following = (async () => {
     // a standby follows the log until elected (a failed read is retried: the log may be electing a leader)
     while (!standby.signal.aborted) {
       try {
-        await followSharedLog(opts.dataDir, opts.seams, opts.logger, standby.signal);
+        if (!opts.startStandby) {
+          await followSharedLog(opts.dataDir, opts.seams, opts.logger, standby.signal);
+          continue;
+        }
+        hot ??= await opts.startStandby(opts.seams);
+        if (!standby.signal.aborted) opts.logger.info({ node: opts.nodeId, address }, 'hot standby: serving read-only sessions');
+        await hot.follow(standby.signal);
       } catch (e) {
         if (standby.signal.aborted) break;
         opts.logger.warn({ err: e }, 'following the shared log failed; retrying');
+        // a hot standby starts again from its directory (a trimmed log: from a checkpoint)
+        await hot?.close().catch(() => {});
+        hot = undefined;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
   })();
-  opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
-  const leadership = await opts.coordinator.campaign(DATA_ELECTION, address);
+  if (!electedAtOnce) opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
+  const leadership = await campaign;
   standby.abort();
   await following;
+  // its read-only sessions end here: the leader's server takes the port and directory
+  await hot?.close();
   opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
   void leadership.lost.then(() => abdicate('lost the data leader lease'));
   return opts.start({ ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) });

@@ -30,6 +30,8 @@ export interface LocalClusterOptions {
   readonly nodes?: number;
   /** the proxy's port (default 0: a free one) */
   readonly port?: number;
+  /** the proxy's read port, to the hot standbys (default 0: a free one) */
+  readonly readPort?: number;
   /** data nodes: one leads, the others stand by (default 2; 0: infrastructure and proxy only) */
   readonly dataNodes?: number;
   /** query nodes: they serve sealed-segment vector search for the leader (default 2) */
@@ -55,6 +57,8 @@ export interface LocalCluster {
   readonly dir: string;
   /** the proxy's port: where clients connect */
   readonly port: number;
+  /** the proxy's read port: read-only sessions, spread over the standbys (the leader when there is none) */
+  readonly readPort: number;
   readonly etcd: EtcdCluster;
   readonly nats: NatsCluster;
   readonly s3: LocalS3;
@@ -111,8 +115,10 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
 
   const queryCount = opts.queryNodes ?? 2;
   const indexCount = opts.indexNodes ?? 1;
-  const ports = (await freePorts(dataCount + queryCount + indexCount + 1)).filter((p) => p !== opts.port);
+  if (opts.readPort && (await listening(opts.readPort))) throw new Error(`port ${opts.readPort} is already in use`);
+  const ports = (await freePorts(dataCount + queryCount + indexCount + 2)).filter((p) => p !== opts.port && p !== opts.readPort);
   const proxyPort = opts.port || ports[dataCount + queryCount + indexCount];
+  const readPort = opts.readPort || ports[dataCount + queryCount + indexCount + 1];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
   const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
@@ -131,7 +137,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const port = ports[dataCount + queryCount + i - 1];
     specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
-  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--node-id', 'proxy-1', ...common] });
+  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
@@ -147,7 +153,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   let stopping: Promise<void> | undefined;
   const processes = () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()];
   const cluster: LocalCluster = {
-    dir, port: proxyPort, etcd, nats, s3, nodes, processes,
+    dir, port: proxyPort, readPort, etcd, nats, s3, nodes, processes,
     respawn(name) {
       if (!specs.has(name)) throw new Error(`no Quiver node ${name} (${[...specs.keys()].join(', ')})`);
       const old = nodes.get(name)!;
@@ -180,7 +186,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   };
   const record = (stopped = false) => writeRecord(dir, {
     ...(stopped ? { stopped } : {}),
-    port: proxyPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
+    port: proxyPort, readPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
     processes: processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log })),
   });
   for (const p of [...etcd.members, ...nats.servers, s3.process]) linkLog(logs, p);
@@ -262,6 +268,8 @@ interface ClusterRecord {
   readonly stopped?: boolean;
   /** the proxy's */
   readonly port: number;
+  /** the proxy's read port (to the hot standbys) */
+  readonly readPort?: number;
   readonly ports: InfraPorts;
   readonly etcd?: readonly string[];
   readonly nats?: readonly string[];
@@ -324,8 +332,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--dir ./cluster] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 0] [--dir ./cluster] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
   '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n' +
+  '  --read-port N: the proxy\'s port for read-only sessions, spread over the hot standbys (0: a free one)\n' +
   '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
   '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n';
 
@@ -337,6 +346,7 @@ async function main(): Promise<void> {
       options: {
         nodes: { type: 'string', default: '3' },
         port: { type: 'string', default: '5433' },
+        'read-port': { type: 'string', default: '0' },
         dir: { type: 'string', default: './cluster' },
         'data-nodes': { type: 'string', default: '2' },
         'query-nodes': { type: 'string', default: '2' },
@@ -355,6 +365,7 @@ async function main(): Promise<void> {
   }
   const nodes = Number(values.nodes);
   const port = Number(values.port);
+  const readPort = Number(values['read-port']);
   const dataNodes = Number(values['data-nodes']);
   const queryNodes = Number(values['query-nodes']);
   const indexNodes = Number(values['index-nodes']);
@@ -363,6 +374,7 @@ async function main(): Promise<void> {
     !(Number.isInteger(queryNodes) && queryNodes >= 0 && queryNodes <= 9) && '--query-nodes (0 to 9)',
     !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 7) && '--nodes (1 to 7)',
     !(Number.isInteger(port) && port >= 0 && port <= 65535) && '--port (0: a free one, up to 65535)',
+    !(Number.isInteger(readPort) && readPort >= 0 && readPort <= 65535 && (readPort === 0 || readPort !== port)) && '--read-port (0: a free one, up to 65535; not --port)',
     !(Number.isInteger(dataNodes) && dataNodes >= 1 && dataNodes <= 9) && '--data-nodes (1 to 9)',
   ].filter(Boolean);
   if (bad.length > 0) {
@@ -400,7 +412,7 @@ async function main(): Promise<void> {
     void cluster?.stop().finally(() => process.exit(1));
   });
   try {
-    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, readPort, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
   } catch (e) {
     if (stopping) process.exit(exitCode);
     process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);
@@ -418,7 +430,9 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
     `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
-    `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n`);
+    `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n` +
+    `read-only (hot standbys, round robin): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
+    `read port ${cluster.readPort}\n`);
   process.stdout.write(`cluster ready on port ${cluster.port}\n`);
 }
 

@@ -17,10 +17,30 @@ export interface ProxyRoleOptions {
   readonly log?: ProxyOptions['logger'];
   /** its registration's id (default `proxy-<host>:<port>`) */
   readonly nodeId?: string;
+  /** the read port (to the hot standbys, round robin; undefined: none) */
+  readonly readPort?: number;
   /** how long a client waits for a data leader before 57P03 (default: the proxy's, 15 s) */
   readonly waitMs?: number;
   /** opens the Coordinator (default: etcd's on `etcd`); for another metadata store */
   readonly openCoordinator?: (endpoints: readonly string[]) => Promise<Coordinator>;
+}
+
+/** How often the read port re-reads which data nodes are registered. */
+const DATA_NODES_POLL_MS = 1_000;
+
+/** The registered data nodes' addresses, now and every second (a failed read keeps the last list). */
+async function pollDataNodes(coordinator: Coordinator, onChange: (addresses: string[]) => void, log?: ProxyOptions['logger']): Promise<() => Promise<void>> {
+  const poll = async () => {
+    try {
+      onChange((await coordinator.nodes('data')).map((n) => n.address));
+    } catch (e) {
+      log?.warn({ err: e }, 'could not read the registered data nodes; keeping the last list');
+    }
+  };
+  await poll();
+  const timer = setInterval(() => void poll(), DATA_NODES_POLL_MS);
+  timer.unref();
+  return async () => clearInterval(timer);
 }
 
 /**
@@ -35,6 +55,7 @@ export async function runProxyRole(opts: ProxyRoleOptions): Promise<RunningProxy
     proxy = await startProxy({
       host: opts.host, port: opts.port,
       leader: (onChange) => coordinator.watchLeader(DATA_ELECTION, onChange),
+      ...(opts.readPort !== undefined ? { readPort: opts.readPort, dataNodes: (onChange: (a: string[]) => void) => pollDataNodes(coordinator, onChange, opts.log) } : {}),
       ...(opts.log ? { logger: opts.log } : {}),
       ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
     });
@@ -48,6 +69,7 @@ export async function runProxyRole(opts: ProxyRoleOptions): Promise<RunningProxy
   const running = proxy;
   return {
     port: running.port,
+    ...(running.readPort !== undefined ? { readPort: running.readPort } : {}),
     async close() {
       await running.close();
       await coordinator.close();

@@ -5,6 +5,11 @@
  * When the leader changes, connections to the old one are closed: their clients
  * reconnect and land on the new leader. With no leader for `waitMs`, the client gets
  * PostgreSQL's "not accepting connections" (57P03) as a FATAL ErrorResponse.
+ *
+ * The read port (`readPort`) spreads connections over the hot standbys instead, round
+ * robin (the leader when none is registered or none answers): read-only clients use
+ * more machines. A cancel request on it goes to every data node (only the one with that
+ * process id and secret key acts on it).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { SqlError } from '../errors.js';
@@ -22,6 +27,10 @@ export interface ProxyOptions {
   readonly port: number;
   /** subscribe to the leader's address ("host:port"; undefined: none); returns the unsubscriber */
   readonly leader: (onChange: (address: string | undefined) => void) => Promise<() => Promise<void>>;
+  /** the read port (undefined: none; 0: a free one): connections go to the standbys */
+  readonly readPort?: number;
+  /** subscribe to the data nodes' addresses, leader included (for the read port); returns the unsubscriber */
+  readonly dataNodes?: (onChange: (addresses: string[]) => void) => Promise<() => Promise<void>>;
   /** how long a client waits for a leader, or for the leader to accept connections (default 15 s) */
   readonly waitMs?: number;
   readonly logger?: Logger;
@@ -30,6 +39,8 @@ export interface ProxyOptions {
 /** A listening proxy; close() ends its client connections and stops following the leader. */
 export interface RunningProxy {
   readonly port: number;
+  /** the read port, when one was asked for */
+  readonly readPort?: number;
   close(): Promise<void>;
 }
 
@@ -157,13 +168,135 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
+  let reads: { port: number; close(): Promise<void> } | undefined;
+  try {
+    if (opts.readPort !== undefined) reads = await startReadPort(opts, opts.readPort, () => leaderWithin(Date.now() + waitMs), refuse);
+  } catch (e) {
+    await unsubscribe();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw e;
+  }
   return {
     port,
+    ...(reads ? { readPort: reads.port } : {}),
     async close() {
       await unsubscribe();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const client of pairs.keys()) client.destroy();
       for (const w of leaderWaiters.splice(0)) w();
+      await reads?.close();
+      await closed;
+    },
+  };
+}
+
+const connectTo = (address: string): Promise<Socket | undefined> => new Promise((resolve) => {
+  const { host, port } = parseAddress(address);
+  const s = connect({ host, port });
+  s.once('connect', () => resolve(s));
+  s.once('error', () => { s.destroy(); resolve(undefined); });
+});
+
+/**
+ * The read port: each connection to the next standby in turn (round robin over the data
+ * nodes that are not the leader), else to the leader. A standby that does not answer is
+ * skipped for this connection.
+ */
+async function startReadPort(
+  opts: ProxyOptions, readPort: number, leaderNow: () => Promise<string | undefined>,
+  refuse: (client: Socket, first: Buffer[]) => void,
+): Promise<{ port: number; close(): Promise<void> }> {
+  let dataNodes: string[] = [];
+  let next = 0;
+  const unsubscribe = opts.dataNodes ? await opts.dataNodes((a) => { dataNodes = [...a].sort(); }) : async () => {};
+  const clients = new Set<Socket>();
+
+  const pick = async (): Promise<Socket | undefined> => {
+    const leader = await leaderNow();
+    const standbys = dataNodes.filter((a) => a !== leader);
+    for (let i = 0; i < standbys.length; i++) {
+      const target = standbys[next++ % standbys.length];
+      const s = await connectTo(target);
+      if (s) return s;
+    }
+    return leader === undefined ? undefined : connectTo(leader);
+  };
+
+  /** CancelRequest: to every data node (a session's node is not known here); only its own acts on it */
+  const cancelEverywhere = async (packet: Buffer) => {
+    const leader = await leaderNow();
+    const targets = new Set([...dataNodes, ...(leader ? [leader] : [])]);
+    await Promise.all([...targets].map(async (t) => {
+      const s = await connectTo(t);
+      s?.end(packet);
+    }));
+  };
+
+  const server = createServer((client) => {
+    client.setNoDelay(true);
+    clients.add(client);
+    const early: Buffer[] = [];
+    let decided = false;
+    let backend: Socket | undefined;
+    client.on('error', () => {});
+    client.on('close', () => {
+      clients.delete(client);
+      backend?.destroy();
+    });
+    const decide = () => {
+      const head = Buffer.concat(early);
+      if (decided || head.length < 8) return;
+      decided = true;
+      client.off('data', onData);
+      if (head.readInt32BE(0) === 16 && head.readInt32BE(4) === StartupCode.CancelRequest) {
+        if (head.length < 16) {
+          // the rest of the packet: wait for it
+          decided = false;
+          client.on('data', onData);
+          return;
+        }
+        void cancelEverywhere(head.subarray(0, 16)).finally(() => client.end());
+        return;
+      }
+      const held: Buffer[] = [head];
+      const hold = (d: Buffer) => held.push(d);
+      client.on('data', hold);
+      void pick().then((b) => {
+        client.off('data', hold);
+        if (client.destroyed) {
+          b?.destroy();
+          return;
+        }
+        if (!b) {
+          opts.logger?.warn({ client: client.remoteAddress }, 'no data node for the read port: refusing the connection');
+          refuse(client, held);
+          return;
+        }
+        backend = b;
+        b.setNoDelay(true);
+        b.on('error', () => client.destroy());
+        b.on('close', (hadError) => { if (hadError) client.destroy(); });
+        for (const d of held) b.write(d);
+        client.pipe(b);
+        b.pipe(client);
+      });
+    };
+    const onData = (d: Buffer) => {
+      early.push(d);
+      decide();
+    };
+    client.on('data', onData);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(readPort, opts.host, () => resolve());
+  });
+  return {
+    port: (server.address() as { port: number }).port,
+    async close() {
+      await unsubscribe();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const c of clients) c.destroy();
       await closed;
     },
   };

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { openEtcdCoordinator } from './etcd-coordinator.js';
 import { openJetStreamLog } from './jetstream-log.js';
 import { openS3ObjectStore } from './s3-object-store.js';
-import { runDataRole } from './data-role.js';
+import { runDataRole, type StandbyServer } from './data-role.js';
 import { runProxyRole } from './proxy-role.js';
 import type { RunningProxy } from './proxy.js';
 import type { SharedSeams } from '../storage/log-replica.js';
@@ -79,12 +79,14 @@ export interface DataNodeServices {
  * A data node: campaigns, follows the log as a standby, and once elected starts the
  * server (`start`, given the seams and the query nodes) on its caught-up directory.
  */
-export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>): Promise<S> {
+export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>, startStandby?: (services: DataNodeServices) => Promise<StandbyServer>): Promise<S> {
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
   const seams = await openSeams(c, coordinator, logger);
+  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger) });
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
-    start: (shared) => start({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger) }),
+    start: (shared) => start(services(shared)),
+    ...(startStandby ? { startStandby: (shared: SharedSeams) => startStandby(services(shared)) } : {}),
   });
 }
 
@@ -118,8 +120,8 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
 }
 
 /** A proxy: routes client connections to the data node that leads (proxy-role.ts). */
-export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger): Promise<RunningProxy> {
-  return runProxyRole({ host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId });
+export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number): Promise<RunningProxy> {
+  return runProxyRole({ host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId, ...(readPort !== undefined ? { readPort } : {}) });
 }
 
 /**

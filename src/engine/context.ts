@@ -23,10 +23,16 @@ import type { IndexBuildProgress } from './index-build-progress.js';
 import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
+import type { StandbyReads } from '../storage/replica-position.js';
+import type { SessionTempSchema, TempNumbers } from './temp-schema.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
   readonly storage: Storage;
+  /** cluster mode's hot standby: the applied position and the log's end (read-consistency.ts); undefined elsewhere */
+  readonly standby: StandbyReads | undefined;
+  /** the port the wire server listens on (SHOW port) */
+  readonly listenPort: number | undefined;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
   readonly queryWorkers?: SegmentSearchPool;
   /** where sorts, hash joins and hash aggregates past work_mem spill (undefined: they fail with 53200) */
@@ -64,6 +70,8 @@ export interface EngineState {
   readonly roles: Roles;
   /** sessions logged in as this role (CONNECTION LIMIT) */
   sessionsOfRole(roleOid: number): number;
+  /** backend numbers of the sessions' temporary schemas */
+  readonly tempNumbers: TempNumbers;
 }
 
 export interface SessionContext {
@@ -72,13 +80,18 @@ export interface SessionContext {
   readonly databaseName: string;
   readonly settings: SessionSettings;
   readonly tx: Transactions;
+  /** a hot standby: wait as quiver.consistency asks before the statement's snapshot (read-consistency.ts) */
+  awaitConsistency(): Promise<void>;
   readonly cursors: Cursors;
   /** PREPARE / EXECUTE / DEALLOCATE's statements */
   readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl: DdlState;
   /** notices for the client, sent before the statement's CommandComplete */
   readonly notices: SqlNotice[];
+  /** the relation search path: the session's temporary schema first once it has one */
   searchPath(): string[];
+  /** the session's temporary schema (pg_temp_N) */
+  readonly temp: SessionTempSchema;
   /** a binder for one statement, over its $n types */
   binder(paramTypes: number[]): SelectBinder;
   /** what running a plan needs: the statement's snapshot, `txn` for its own writes */

@@ -83,6 +83,7 @@ export class DdlState {
     }
     return {
       catalog: ctx.catalog, storage: ctx.engine.storage, notices: ctx.notices, searchPath: ctx.searchPath(), txn,
+      temp: { get name() { return ctx.temp.name; }, ensure: () => ctx.temp.ensure(ctx.catalog), isOther: (schema) => ctx.temp.isOther(schema) },
       dropAfterSave: txn ? undefined : (oid) => this.autocommitDrops.push(oid),
       undoStorage: (undo) => (txn ? this.undo!.storage : this.autocommitUndo).push(undo),
       dataTxn: ctx.tx.state === 'block' ? ctx.tx.txn : undefined,

@@ -20,6 +20,7 @@ import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prep
 import { executeParams, runPrepare } from './sql-prepared.js';
 import { runTransactionStatement } from './transactions.js';
 import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
+import { runOnCommitActions } from './temp-on-commit.js';
 
 /**
  * Run one prepared statement: an error fails the open transaction block. A streamed
@@ -48,15 +49,35 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
+  // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
+  // before the statement is bound again: a table the leader just created is known then)
+  if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) {
+    try {
+      await ctx.awaitConsistency();
+    } catch (e) {
+      throw statementFailed(ctx, e);
+    }
+  }
   const stmt = rebindIfStale(ctx, prepared);
   try {
     checkTableAccess(ctx, stmt.access ?? []);
     const result = await run(ctx, stmt, params);
     await ctx.awaitSequenceLogs();
+    // the statement's transaction committed (COPY FROM STDIN's commits when its data is in)
+    if (result.kind !== 'copyIn' && committed(ctx, stmt, result)) await runOnCommitActions(ctx);
     return result;
   } catch (e) {
     throw statementFailed(ctx, e);
   }
+}
+
+/** Statement kinds that read no table data: a hot standby runs them without waiting. */
+const NO_SNAPSHOT: ReadonlySet<string> = new Set(['set', 'show', 'transaction', 'discard', 'deallocate', 'listen', 'unlisten', 'notify', 'noop', 'fetch', 'closePortal', 'prepare', 'unsupported']);
+
+/** Did the statement end a transaction that committed: any outside a block, COMMIT of a block that had not failed. */
+function committed(ctx: SessionContext, stmt: QuiverStatement, result: ExecResult): boolean {
+  if (!ctx.tx.idle) return false;
+  return stmt.bound.kind !== 'transaction' || (stmt.bound.action === 'commit' && result.kind === 'command' && result.tag === 'COMMIT');
 }
 
 /** A statement failed: the error as the client sees it; a transaction block is now failed. */
@@ -78,7 +99,9 @@ function statementCopyIn(ctx: SessionContext, inner: Extract<ExecResult, { kind:
     ...inner,
     finish: async (data) => {
       try {
-        return await inner.finish(data);
+        const done = await inner.finish(data);
+        await runOnCommitActions(ctx);
+        return done;
       } catch (e) {
         throw statementFailed(ctx, e);
       } finally {
@@ -162,9 +185,14 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
     case 'copy':
       return runCopy(ctx, bound);
     case 'vacuum':
+      // PostgreSQL's PreventCommandDuringRecovery
+      if (ctx.engine.standby) throw new SqlError('25006', `cannot execute ${bound.vacuum ? 'VACUUM' : 'ANALYZE'} during recovery`);
       await runVacuum(ctx, bound);
       return command(bound.tag);
     case 'discard':
+      if (bound.all && !ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+      // the temporary objects go like a DROP (undone by a ROLLBACK of the block DISCARD TEMP ran in)
+      if ((bound.all || bound.tag === 'DISCARD TEMP') && ctx.temp.name !== undefined) await runDdlStatement(ctx, { kind: 'discardTemp' }, bound.tag, true, stmt.text);
       runDiscard(ctx, bound.all);
       return command(bound.tag);
     case 'prepare':
@@ -182,12 +210,14 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       ctx.sqlPrepared.remove(bound.name);
       return command(bound.tag);
     case 'listen':
+      if (ctx.engine.standby) throw new SqlError('25006', 'cannot execute LISTEN during recovery');
       ctx.notifications.listen(bound.channel);
       return command(bound.tag);
     case 'unlisten':
       ctx.notifications.unlisten(bound.channel);
       return command(bound.tag);
     case 'notify':
+      if (ctx.engine.standby) throw new SqlError('25006', 'cannot execute NOTIFY during recovery');
       ctx.notifications.notify(bound.channel, bound.payload);
       return command(bound.tag);
     case 'noop':

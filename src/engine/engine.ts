@@ -15,6 +15,8 @@ import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
 import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
+import type { StandbyReads } from '../storage/replica-position.js';
+import { TempNumbers } from './temp-schema.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -26,12 +28,23 @@ export class Engine implements EngineState, BackendRegistry {
   private readonly sessions = new Map<number, Session>();
   private nextPid = 1000 + (process.pid % 30000);
   readonly notifications = new NotificationHub();
+  /** backend numbers of the sessions' temporary schemas (pg_temp_N) */
+  readonly tempNumbers = new TempNumbers();
   /** max_connections: a session past it is refused at startup (53300) */
   maxConnections = 100;
+  /** the port the wire server listens on (SHOW port); server.ts sets it */
+  listenPort: number | undefined;
   /** superuser_reserved_connections: slots only superusers may take */
   superuserReservedConnections = 3;
   /** pg_hba_file_rules' rows: server.ts points this at the --hba file */
   hbaFileRules: () => readonly HbaFileRule[] = () => [];
+
+  /**
+   * Cluster mode's hot standby: sessions are read-only (pg_is_in_recovery() is true) and
+   * read at the position the shared log is applied to, waiting per quiver.consistency
+   * (read-consistency.ts). Undefined on a leader or a standalone server.
+   */
+  standby: StandbyReads | undefined;
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
@@ -45,16 +58,35 @@ export class Engine implements EngineState, BackendRegistry {
     await this.autoAnalyze.stop();
   }
 
+  /**
+   * A hot standby: its statistics, like everything else, come from the leader's catalog
+   * images (no auto-analyze here), and every write is refused.
+   */
+  becomeStandby(reads: StandbyReads): void {
+    this.standby = reads;
+    void this.autoAnalyze.stop();
+  }
+
   /** Load the durable catalog image (at start, before sessions). */
   restoreCatalog(image: string): void {
+    this.databases.clear();
+    this.reloadCatalog(image);
+  }
+
+  /**
+   * A catalog image the leader logged, applied by a hot standby while sessions run: each
+   * database's Catalog is loaded in place, so sessions keep theirs and its version moves
+   * (their prepared statements are bound again, as after DDL on the leader).
+   */
+  reloadCatalog(image: string): void {
     const data = parseDatabases(image);
     this.oids.next = Math.max(this.oids.next, data.nextOid);
     if (data.roles) this.roles.loadData(data.roles);
-    this.databases.clear();
+    for (const name of [...this.databases.keys()]) if (!(name in data.databases)) this.databases.delete(name);
     for (const [name, d] of Object.entries(data.databases)) {
-      const c = new Catalog(name, this.oids);
+      let c = this.databases.get(name);
+      if (!c) this.databases.set(name, (c = new Catalog(name, this.oids)));
       c.loadData(d);
-      this.databases.set(name, c);
     }
     // tables with a GIN index keep a small growing segment (storage does not persist that);
     // storage gets each GIN index's tokenizer and file builder: segments without their
@@ -69,7 +101,11 @@ export class Engine implements EngineState, BackendRegistry {
         if (gins.length) this.storage.keepGrowingSmall?.(t.oid, true);
       }
     }
-    // sequence advances logged after the image (OIDs are unique across databases)
+    this.restoreSequences();
+  }
+
+  /** sequence advances logged after the image (OIDs are unique across databases) */
+  restoreSequences(): void {
     for (const [oid, state] of this.storage.loadSequences()) for (const c of this.databases.values()) c.restoreSequence(oid, state);
   }
 
@@ -92,7 +128,8 @@ export class Engine implements EngineState, BackendRegistry {
     const committedView = (c: Catalog): CatalogData => {
       let data = c.toData();
       for (const s of this.sessions.values()) if (s.ddl !== committing) data = s.withoutUncommittedDdl(c, data);
-      return data;
+      // temporary objects end with their session: a restart must not find them
+      return c.durableData(data);
     };
     for (const c of this.databases.values()) c.forgetSequenceLogs();
     return serializeDatabases(this.oids, this.databases, committedView, this.roles.toData());

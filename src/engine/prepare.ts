@@ -14,6 +14,7 @@ import type { Access, SelectBinder } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
 import { showFields } from './utility.js';
 import { builtinCallAccesses } from './builtin-call-access.js';
+import { resolveTempNames } from '../sql/temp-names.js';
 
 export interface QuiverStatement extends PreparedStatement {
   /** the parsed statement (null: an empty query) */
@@ -60,7 +61,9 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
   const catalogVersion = ctx.catalog.version;
   const catalog = ctx.catalog;
   let binder: SelectBinder | undefined;
-  const bound = bindStatement(raw, { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
+  // pg_temp means this session's temporary schema as of this binding (the raw tree is kept as written)
+  const temp = { own: ctx.temp.name, isOther: (s: string) => ctx.temp.isOther(s), tableExists: (s: string, n: string) => catalog.findTable(s, n) !== undefined };
+  const bound = bindStatement(resolveTempNames(raw, temp), { binder: () => (binder ??= ctx.binder(paramTypes)), optimize: (plan) => optimize(plan, { catalog, costEnv: costEnvOf(ctx) }), queryText: text });
   // binding inferred the $n types the client left open (0); any still unknown are text
   const resolved = paramTypes.map((t) => (t === 0 || t === OID.unknown ? OID.text : t));
   return {

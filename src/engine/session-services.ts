@@ -20,7 +20,11 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
   const now = Date.now() * 1000;
   const catalog = ctx.catalog;
   const services: FunctionServices = {
-    nextval: (seq) => catalog.nextval(usableSequence(ctx, seq, 'Uw'), ctx.logSequence),
+    nextval: (seq) => {
+      const s = usableSequence(ctx, seq, 'Uw');
+      ctx.tx.checkWritable('nextval()');
+      return catalog.nextval(s, ctx.logSequence);
+    },
     currval: (seq) => {
       const s = usableSequence(ctx, seq, 'rU');
       if (!s.isCalled) throw new SqlError('55000', `currval of sequence "${s.name}" is not yet defined in this session`);
@@ -28,6 +32,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     },
     setval: (seq, value, isCalled) => {
       const s = usableSequence(ctx, seq, 'w');
+      ctx.tx.checkWritable('setval()');
       if (value < s.min || value > s.max) {
         throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
       }
@@ -81,10 +86,11 @@ function sequenceOf(ctx: SessionContext, ref: string): SequenceDef {
 
 /** database.schema.name is allowed for the current database only */
 function localName(ctx: SessionContext, parts: string[]): string[] {
+  if (parts.length === 2) return [ctx.temp.resolve(parts[0]!), parts[1]!];
   if (parts.length < 3) return parts;
   if (parts.length > 3) throw new SqlError('42601', `improper qualified name (too many dotted names): ${parts.join('.')}`);
   if (parts[0] !== ctx.databaseName) throw new SqlError(SqlState.featureNotSupported, `cross-database references are not implemented: "${parts.join('.')}"`);
-  return parts.slice(1);
+  return localName(ctx, parts.slice(1));
 }
 
 /** a name qualified with a schema needs USAGE on it (LookupExplicitNamespace) */
@@ -186,5 +192,6 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     activity: () => ctx.engine.activities(),
     createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
+    ...(ctx.temp.name !== undefined ? { myTempSchema: ctx.temp.name } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { SettingRow } from '../catalog/catalog.js';
-import { allSettingDefs, checkSettable, isListedSetting, normalizeSetting, settingCatalogEntry, settingDef, settingDescription, settingInBaseUnit } from './settings.js';
+import { allSettingDefs, checkSettable, isListedSetting, normalizeSetting, settingCatalogEntry, settingDef, settingDescription, settingInBaseUnit, type SettingKind } from './settings.js';
 
 export class SessionSettings {
   private readonly values = new Map<string, string>();
@@ -116,11 +116,12 @@ export class SessionSettings {
       const kind = d.kind?.type;
       const vartype = meta?.[1] ?? (kind === 'int' ? 'integer' : kind ?? 'string');
       return {
-        name: d.name, setting: settingInBaseUnit(key, value), unit: meta?.[3] || null,
+        name: d.name, setting: settingInBaseUnit(key, value), unit: meta ? meta[3] || null : ownUnit(d.kind),
         category: meta?.[4] ?? 'Customized Options', shortDesc: settingDescription(d.name), extraDesc: meta?.[6] || null,
         context: meta?.[2] ?? 'user', vartype,
         source: value === d.value ? 'default' : value === reset ? 'client' : 'session',
-        minVal: meta?.[7] || null, maxVal: meta?.[8] || null, enumvals: meta && meta[9].length > 0 ? meta[9] : null,
+        minVal: meta ? meta[7] || null : ownBound(d.kind, 'min'), maxVal: meta ? meta[8] || null : ownBound(d.kind, 'max'),
+        enumvals: meta ? (meta[9].length > 0 ? meta[9] : null) : d.kind?.type === 'enum' ? d.kind.options.filter((o) => !o.hidden).map((o) => o.name) : null,
         bootVal: meta ? meta[10] : settingInBaseUnit(key, d.value), resetVal: settingInBaseUnit(key, reset),
       };
     });
@@ -137,7 +138,7 @@ export class SessionSettings {
   }
 
   /** The transaction ended: undo its SET LOCALs, and its SETs if it rolled back. */
-  endTransaction(committed: boolean): void {
+  endTransaction(committed: boolean, hotStandby = false): void {
     if (!committed) {
       for (const [k, v] of this.rollbackRestore) {
         if (v === undefined) this.values.delete(k);
@@ -147,7 +148,7 @@ export class SessionSettings {
       }
     }
     this.rollbackRestore.clear();
-    this.values.set('transaction_read_only', 'off');
+    this.values.set('transaction_read_only', hotStandby ? 'on' : 'off');
     this.values.set('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
     for (const [k, v] of this.localRestore) {
       if (v === undefined) this.values.delete(k);
@@ -155,4 +156,14 @@ export class SessionSettings {
     }
     this.localRestore.clear();
   }
+}
+
+/** pg_settings.unit of a setting PostgreSQL does not have (Quiver's own): from its kind */
+function ownUnit(kind: SettingKind | undefined): string | null {
+  return kind && (kind.type === 'int' || kind.type === 'real') ? kind.unit ?? null : null;
+}
+
+/** pg_settings.min_val / max_val of one of Quiver's own numeric settings */
+function ownBound(kind: SettingKind | undefined, which: 'min' | 'max'): string | null {
+  return kind && (kind.type === 'int' || kind.type === 'real') ? String(kind[which]) : null;
 }

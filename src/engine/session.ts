@@ -37,10 +37,12 @@ import { settingBytes, settingMillis } from './settings.js';
 import { SessionNotifications, type Notification } from './notifications.js';
 import { databaseOid } from '../catalog/system/relations.js';
 import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
-import { parseSearchPath, schemaUsable } from '../catalog/schemas.js';
+import { functionPath, parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { RegNameLookups } from '../types/text-io.js';
+import { readsNoData, waitForConsistency } from './read-consistency.js';
+import { SessionTempSchema, dropTempStorage } from './temp-schema.js';
 
 export type { EngineState };
 
@@ -52,6 +54,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   readonly cursors = new Cursors();
   readonly sqlPrepared: SqlPreparedStatements;
   readonly ddl = new DdlState();
+  /** pg_temp_N: this session's temporary objects */
+  readonly temp: SessionTempSchema;
   notices: SqlNotice[] = [];
   /** cancel, statement_timeout and lock_timeout of the running statement */
   readonly control = new StatementControl();
@@ -77,6 +81,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   constructor(readonly engine: EngineState, pid: number, secret: number, private readonly connection?: ConnectionHandle) {
     this.pid = pid;
     this.secret = secret;
+    this.temp = new SessionTempSchema(engine.tempNumbers);
     this.sqlPrepared = new SqlPreparedStatements(connection?.protocolStatements);
     this.activity = new Activity(pid, { address: connection?.remoteAddress ?? '', port: connection?.remotePort });
     this.indexBuild = new IndexBuildProgress(pid, () => this.database);
@@ -119,6 +124,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   notify(channel: string | null, payload: string | null): void {
+    if (this.engine.standby) throw new SqlError('25006', 'cannot execute NOTIFY during recovery');
     this.notifications.notify(channel, payload);
   }
 
@@ -160,7 +166,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.settings.startup(params, this.user, this.engine.roles.sessionDefaults(this.database, this.loginRoleOid));
     syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
+    if (this.engine.standby) {
+      // PostgreSQL's hot standby: reported to the client (libpq's target_session_attrs reads it)
+      this.tx.hotStandby = true;
+      this.settings.setRaw('in_hot_standby', 'on');
+      this.settings.setRaw('transaction_read_only', 'on');
+    }
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
+    if (this.engine.listenPort !== undefined) this.settings.setRaw('port', String(this.engine.listenPort));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 
@@ -194,6 +207,39 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   cancel(): void {
     this.control.cancel();
+  }
+
+  /** a hot standby waited for quiver.consistency before this statement was parsed (cleared at Sync) */
+  consistencyWaited = false;
+
+  /**
+   * Before a statement is parsed on a hot standby: wait as quiver.consistency asks, so a
+   * table the leader created is known to the parse, and the statement's execution (right
+   * after, in the same Query or Parse … Sync) does not wait again.
+   */
+  beforeStatement(sql: string): Promise<void> | undefined {
+    const standby = this.engine.standby;
+    if (!standby || this.consistencyWaited || readsNoData(sql)) return undefined;
+    this.control.begin(settingMillis(this.settings.get('statement_timeout')));
+    return waitForConsistency(standby, (n) => this.settings.get(n), this.control).then(
+      () => { this.consistencyWaited = true; this.control.end(); },
+      (e) => { this.control.end(); throw e; },
+    );
+  }
+
+  /** Before an executed statement's snapshot (dispatch.ts): the wait, unless the parse just did it. */
+  async awaitConsistency(): Promise<void> {
+    const standby = this.engine.standby;
+    if (!standby) return;
+    if (this.consistencyWaited) {
+      this.consistencyWaited = false;
+      return;
+    }
+    await waitForConsistency(standby, (n) => this.settings.get(n), this.control);
+  }
+
+  sync(): void {
+    this.consistencyWaited = false;
   }
 
   checkCancelled(): void {
@@ -232,6 +278,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (this.ddl.pending) void this.ddl.finish(this, false);
     this.tx.txn = undefined;
     this.tx.state = 'idle';
+    // temporary objects end with the session (their storage goes in the background)
+    if (this.db) void dropTempStorage(this.engine.storage, this.temp.end(this.db));
   }
 
   prepare(sql: string, paramTypes: readonly number[]): QuiverStatement {
@@ -296,7 +344,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const raw = this.settings.get('search_path') ?? '"$user", public';
     const roles = this.engine.roles;
     const role = this.currentRoleOid();
-    return parseSearchPath(raw, currentRoleName(this.settings)).filter((s) => schemaUsable(this.catalog, roles, role, s));
+    const explicit = parseSearchPath(raw, currentRoleName(this.settings));
+    return this.temp.relationPath(explicit).filter((s) => schemaUsable(this.catalog, roles, role, s));
   }
 
   /**
@@ -320,7 +369,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       rowSecurity: { roles: this.engine.roles, role: this.currentRoleOid(), enabled: this.settings.get('row_security') !== 'off' },
       userFunction: (name, args, position, schema) => this.bindUserFunction(self(), name, args, position, schema),
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
-      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, this.searchPath())?.returns.kind ?? 'scalar') !== 'scalar',
+      userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, functionPath(this.searchPath()))?.returns.kind ?? 'scalar') !== 'scalar',
       parseSettings: {
         timezone: this.settings.get('timezone'),
         dateStyle: this.settings.get('datestyle'),
@@ -333,7 +382,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
   private bindUserFunction(binder: SelectBinder, name: string, args: Expr[], position?: number, schema?: string): Expr | undefined {
     if (schema) binder.checkSchemaUsage(schema, position);
-    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : binder.env.searchPath);
+    const def = findSqlFunction(this.catalog, name, args.length, schema ? [schema] : functionPath(binder.env.searchPath));
     if (!def) return undefined;
     if (def.returns.kind !== 'scalar') {
       throw new SqlError(SqlState.featureNotSupported, `set-returning SQL function ${name}() is only supported in FROM`, position !== undefined ? { position } : {});
@@ -365,7 +414,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   translateStorageError(e: unknown): SqlError {
     if (e instanceof UniqueViolation) {
-      for (const t of this.catalog.tables.values()) {
+      // index names repeat across schemas (each session's tmp_pkey): this session's temp tables first, never another's
+      const tables = [...this.catalog.tables.values()].filter((t) => !this.temp.isOther(t.schema));
+      tables.sort((a, b) => Number(b.schema === this.temp.name) - Number(a.schema === this.temp.name));
+      for (const t of tables) {
         if (t.indexes.some((i) => i.name === e.keyName)) return uniqueViolationError(t, e);
       }
     }

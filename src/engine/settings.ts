@@ -128,6 +128,9 @@ const DEFS: SettingDef[] = [
   // on: a join starts the vector Top-Ks below it in the query workers before it runs its
   // sides (executor/early-vector-search.ts); off for comparisons
   { name: 'quiver.early_vector_search', value: 'on', kind: BOOL },
+  // cluster mode's hot standby: how fresh a read must be (engine/read-consistency.ts)
+  { name: 'quiver.consistency', value: 'strong', kind: enums('strong', 'bounded', 'eventually') },
+  { name: 'quiver.max_staleness', value: '5s', kind: int(0, INT_MAX, 'ms') },
 ];
 
 /**
@@ -161,6 +164,8 @@ export function settingCatalogEntry(name: string): PgSetting | undefined {
 const QUIVER_DESCRIPTIONS: Record<string, string> = {
   'quiver.target_recall': 'Sets the recall@10 each HNSW or IVFFlat segment search aims for; 0 turns it off.',
   'quiver.early_vector_search': 'Starts the vector searches below a join in the query workers before the join runs its sides.',
+  'quiver.consistency': 'Sets how fresh the data a statement reads on a hot standby must be: strong, bounded or eventually.',
+  'quiver.max_staleness': 'Sets how far behind the leader a bounded read on a hot standby may be.',
 };
 
 export function settingDescription(name: string): string {

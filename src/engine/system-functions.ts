@@ -3,6 +3,7 @@
  * current_setting(), pg_get_serial_sequence() …). Built-ins that need neither live in
  * src/functions.
  */
+import { functionPath } from '../catalog/schemas.js';
 import { parseQualifiedName } from '../sql/names.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -39,6 +40,17 @@ export interface SessionInfo {
   currentRoleOid(): number;
   /** the cluster's databases (has_database_privilege) */
   databaseNames(): string[];
+  /** the session's temporary schema (pg_my_temp_schema, pg_is_other_temp_schema) */
+  readonly temp: { readonly name: string | undefined; isOther(schema: string | undefined): boolean };
+}
+
+/** the search path as written (pg_temp standing for the temporary schema), without the implicit temporary schema */
+function explicitPath(session: SessionInfo): string[] {
+  const path = session.searchPath();
+  const temp = session.temp.name;
+  if (temp === undefined || path[0] !== temp) return path;
+  const raw = (session.setting('search_path') ?? '').toLowerCase();
+  return raw.includes('pg_temp') ? path : path.slice(1);
 }
 
 function fn(argTypes: SqlType[], returnType: SqlType, impl: (args: readonly Value[], ctx: EvalContext) => Value, strict = true, volatile = false): ScalarFunction {
@@ -55,7 +67,7 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
   const catalog = session.catalog;
   const privilege = privilegeFunction(session, name, argTypes);
   if (privilege) return privilege;
-  const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => session.searchPath().includes(schema));
+  const fromCatalog = catalogFunction(catalog, name, argTypes, (schema) => functionPath(session.searchPath()).includes(schema));
   if (fromCatalog) return fromCatalog;
   switch (name) {
     case 'version':
@@ -66,13 +78,28 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 0) return fn([], T.name, (_a, ctx) => ctx.database);
       break;
     case 'current_schema':
-      if (n === 0) return fn([], T.name, () => session.searchPath()[0] ?? null);
+      // the creation schema: the session's temporary schema only when the path names pg_temp first
+      if (n === 0) return fn([], T.name, () => explicitPath(session)[0] ?? null);
       break;
     case 'current_schemas':
-      // implicit: pg_catalog is searched first unless the path names it
+      // implicit: the temporary schema, then pg_catalog, are searched first unless the path names them
       if (n === 1) return fn([T.bool], sqlType(OID._name), (a) => {
+        if (!a[0]) return explicitPath(session);
         const path = session.searchPath();
-        return a[0] && !path.includes('pg_catalog') ? ['pg_catalog', ...path] : path;
+        if (path.includes('pg_catalog')) return path;
+        const temp = path[0] !== undefined && path[0] === session.temp.name && !explicitPath(session).includes(path[0]) ? 1 : 0;
+        return [...path.slice(0, temp), 'pg_catalog', ...path.slice(temp)];
+      });
+      break;
+    case 'pg_my_temp_schema':
+      if (n === 0) return fn([], T.oid, () => (session.temp.name === undefined ? 0 : catalog.namespaceOid(session.temp.name) ?? 0));
+      break;
+    case 'pg_is_other_temp_schema':
+      if (n === 1) return fn([T.oid], T.bool, (a) => {
+        const name = catalog.namespaceName(Number(a[0]));
+        const own = session.temp.name;
+        // pg_toast_temp_N goes with pg_temp_N
+        return name !== undefined && session.temp.isOther(name.replace(/^pg_toast_temp_/, 'pg_temp_')) && own?.replace(/^pg_temp_/, 'pg_toast_temp_') !== name;
       });
       break;
     case 'current_user':
@@ -165,7 +192,8 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       if (n === 0) return fn([], T.text, () => session.exportSnapshot(), true, true);
       break;
     case 'pg_is_in_recovery':
-      if (n === 0) return fn([], T.bool, () => false);
+      // a hot standby's sessions report in_hot_standby = on (Session.startup), as PostgreSQL's do
+      if (n === 0) return fn([], T.bool, () => session.setting('in_hot_standby') === 'on');
       break;
     case 'regclass_name':
       return fn([T.oid], T.text, (a) => catalog.relationNameOf(a[0] as number) ?? null);

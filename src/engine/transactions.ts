@@ -19,6 +19,8 @@ export class Transactions {
   /** when the block began (µs since epoch): transaction_timestamp() */
   start = 0;
   readOnly = false;
+  /** a hot standby's session (cluster mode): every transaction is read-only, as in PostgreSQL's hot standby */
+  hotStandby = false;
   savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']> }[] = [];
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
@@ -40,7 +42,7 @@ export class Transactions {
   }
 
   checkWritable(what: string): void {
-    if (this.state !== 'idle' && this.readOnly) {
+    if (this.hotStandby || (this.state !== 'idle' && this.readOnly)) {
       throw new SqlError('25006', `cannot execute ${what} in a read-only transaction`);
     }
   }
@@ -69,6 +71,7 @@ export class Transactions {
 
   /** BEGIN / SET TRANSACTION options */
   applyOptions(options: TransactionOptions, settings: SessionSettings): void {
+    if (options.readOnly === false && this.hotStandby) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
     if (options.readOnly !== undefined) this.readOnly = options.readOnly;
     if (options.isolation !== undefined) settings.setRaw('transaction_isolation', options.isolation);
     settings.setRaw('transaction_read_only', this.readOnly ? 'on' : 'off');
@@ -110,10 +113,12 @@ function begin(ctx: SessionContext, stmt: BoundTransaction): string {
     ctx.notices.push({ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' });
     return 'BEGIN';
   }
+  // refused before the block begins, as PostgreSQL's hot standby does
+  if (tx.hotStandby && stmt.options.readOnly === false) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
   tx.txn = ctx.engine.storage.begin();
   tx.start = Date.now() * 1000;
   tx.state = 'block';
-  tx.readOnly = settings.get('default_transaction_read_only') === 'on';
+  tx.readOnly = tx.hotStandby || settings.get('default_transaction_read_only') === 'on';
   settings.setRaw('transaction_isolation', settings.get('default_transaction_isolation') ?? 'read committed');
   tx.applyOptions(stmt.options, settings);
   return stmt.tag;
@@ -184,5 +189,5 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.txn = undefined;
   tx.state = 'idle';
   tx.readOnly = false;
-  ctx.settings.endTransaction(committed);
+  ctx.settings.endTransaction(committed, tx.hotStandby);
 }

@@ -10,7 +10,7 @@ import type { BoundSet, BoundStatement } from '../sql/statement.js';
 import { T } from '../types/types.js';
 import type { ExecResult, FieldInfo } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
-import { checkSettable, settingDef } from './settings.js';
+import { checkSettable, normalizeSetting, settingDef } from './settings.js';
 import { checkSessionAuthorization, checkSetRole, syncIsSuperuser } from './session-roles.js';
 
 export function runSet(ctx: SessionContext, stmt: BoundSet): void {
@@ -59,6 +59,10 @@ function runSetting(ctx: SessionContext, stmt: BoundSet): void {
       return;
     }
     case 'value':
+      // PostgreSQL's check_transaction_read_only on a hot standby
+      if (tx.hotStandby && stmt.name.toLowerCase() === 'transaction_read_only' && normalizeSetting('transaction_read_only', stmt.value) === 'off') {
+        throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
+      }
       settings.set(stmt.name, stmt.value, stmt.isLocal, !tx.idle);
   }
 }
@@ -111,7 +115,9 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
     for (const t of tables) for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
   }
   if (stmt.analyze) {
-    await analyzeTables(ctx.catalog, storage, tables.length ? tables : analyzableTables(ctx.catalog), () => ctx.checkCancelled());
+    // a database-wide ANALYZE skips other sessions' temporary tables, as PostgreSQL's does
+    const all = () => analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
+    await analyzeTables(ctx.catalog, storage, tables.length ? tables : all(), () => ctx.checkCancelled());
     await ctx.engine.saveCatalog();
   }
 }

@@ -7,6 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { EvalContext } from '../functions/api.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
+import { hashKey } from '../types/compare.js';
 import { OID, type Row, type Value } from '../types/types.js';
 
 /** What a running statement provides to expressions. */
@@ -291,6 +292,22 @@ function compileNode(e: Expr): Compiled {
       const fn = e.fn;
       const all = e.all;
       const correlated = planIsCorrelated(plan);
+      const type = plan.schema[0]?.type;
+      if (!correlated && !all && e.op === '=' && type && e.left.type.oid === type.oid) {
+        // PostgreSQL's hashed SubPlan: the subquery's values in a hash table, one lookup a row
+        // (a pass over them per row made NOT IN (SELECT …) quadratic); NULLs as quantified() treats them
+        let hashed: { keys: Set<unknown>; sawNull: boolean; empty: boolean } | null = null;
+        return (r, env) => {
+          if (!hashed) {
+            const values = env.runPlan(plan, env.outer).map((x) => x[0]);
+            hashed = { keys: new Set(values.filter((v) => v !== null).map((v) => hashKey(type, v))), sawNull: values.includes(null), empty: values.length === 0 };
+          }
+          if (hashed.empty) return false;
+          const x = left(r, env);
+          if (x === null) return null;
+          return hashed.keys.has(hashKey(type, x)) ? true : hashed.sawNull ? null : false;
+        };
+      }
       let cached: Value[] | null = null;
       return (r, env) => {
         let values: Value[];

@@ -195,7 +195,9 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     rc.scanStats!.set(plan, { segmentsSkipped: s.segmentsSkipped + n, sealedSegments: s.sealedSegments + of });
   });
   for (const table of tables) {
-    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, zone.length ? { zone, skipped } : undefined)) {
+    const index = plan.indexRange && { column: plan.indexRange.column, ...(plan.indexRange.order ? { order: plan.indexRange.order } : {}) };
+    const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
+    for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       env.checkCancel();
       let out: Row[];
       if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));

@@ -22,6 +22,12 @@ export class VectorCandidates {
   private readonly vecs: Float32Array[] = [];
   /** max-heap of slots by (d, seq): the worst kept candidate on top */
   private readonly heap: number[] = [];
+  /**
+   * slots of candidates past the cap whose fast distance is within the kernel's rounding of
+   * the worst kept one: more near ties than the cap holds (many copies of one vector) must
+   * still reach the exact ranking, or the fast kernel's rounding picks among them
+   */
+  private spill: number[] = [];
   considered = 0;
 
   constructor(private readonly k: number, private readonly op: DistanceOperator, half: boolean, private readonly query: Float32Array) {
@@ -66,7 +72,11 @@ export class VectorCandidates {
     const top = h[0];
     const t = this.d[top];
     const better = Number.isNaN(d) ? false : Number.isNaN(t) || d < t || (d === t && seq < this.seq[top]);
-    if (!better) return;
+    if (!better) {
+      this.keepNearTie(d, seq, row, vec, t);
+      return;
+    }
+    const evicted = { seq: this.seq[top], row: this.rows[top], vec: this.vecs[top] };
     this.d[top] = d; this.seq[top] = seq; this.rows[top] = row; this.vecs[top] = vec;
     let i = 0;
     const n = h.length;
@@ -79,6 +89,21 @@ export class VectorCandidates {
       if (m === i) break;
       [h[i], h[m]] = [h[m], h[i]];
       i = m;
+    }
+    this.keepNearTie(t, evicted.seq, evicted.row, evicted.vec, this.d[h[0]]);
+  }
+
+  /** Keep a candidate the heap has no room for if it is within rounding of the worst kept (`worst`). */
+  private keepNearTie(d: number, seq: number, row: Row, vec: Float32Array, worst: number): void {
+    if (!this.twoStep) return;
+    const bound = exactNeededBound(this.op, worst);
+    if (bound === undefined || !(d <= bound)) return;
+    this.spill.push(this.d.length);
+    this.d.push(d); this.seq.push(seq); this.rows.push(row); this.vecs.push(vec);
+    if (this.spill.length > this.cap) {
+      // the heap got better since: drop what is no longer near it
+      const now = exactNeededBound(this.op, this.d[this.heap[0]])!;
+      this.spill = this.spill.filter((s) => this.d[s] <= now);
     }
   }
 
@@ -100,7 +125,7 @@ export class VectorCandidates {
 
   /** the kept candidates that can still be among the best k by exact distance */
   private needingExact(): number[] {
-    const slots = [...this.heap];
+    const slots = [...this.heap, ...this.spill];
     if (!this.twoStep || slots.length <= this.k) return slots;
     const fast = slots.map((s) => this.d[s]).filter((d) => !Number.isNaN(d)).sort((a, b) => a - b);
     if (fast.length < this.k) return slots;

@@ -13,6 +13,7 @@ import { CostModel, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
+import { rangeComparisons } from './range-comparison.js';
 import type { Expr, Plan } from './plan.js';
 import { walkPlanExprs } from './expr-walk.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
@@ -314,6 +315,20 @@ class Builder implements DeparseContext {
       return n;
     }
     if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
+    if (plan.indexRange) {
+      const range = plan.indexRange;
+      const backward = range.order === 'desc' ? ' Backward' : '';
+      const n = this.node(plan, 'Index Scan', `Index Scan${backward} using ${range.keyName}`);
+      n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
+      this.relation(n, plan.table, plan.alias);
+      const onKey = rangeComparisons(plan.filter).filter((c) => c.column === range.column).map((c) => c.cond);
+      const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !onKey.includes(c)) : [];
+      const list = (parts: Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
+      if (onKey.length) n.details.push(['Index Cond', list(onKey)]);
+      if (rest.length) n.details.push(['Filter', list(rest)]);
+      this.output(n, this.columnsOf(plan));
+      return n;
+    }
     const n = this.node(plan, 'Seq Scan');
     this.relation(n, plan.table, plan.alias);
     if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);

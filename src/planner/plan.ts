@@ -105,6 +105,12 @@ export type Plan =
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
+    /**
+     * rows read through a B-tree index on an integer or date/time column (its first): only
+     * those its range conditions allow in each sealed segment, and with `order` all of them in
+     * the column's order, so the Limit above stops early (storage/index-scan.ts)
+     */
+    readonly indexRange?: { readonly keyName: string; readonly column: number; readonly order?: 'asc' | 'desc' };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[] };
     /**

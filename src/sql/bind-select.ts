@@ -3,6 +3,7 @@
  * list, DISTINCT, ORDER BY, LIMIT/OFFSET, set operations, VALUES and WITH. The result is
  * a logical plan; the planner rewrites it (e.g. ORDER BY … LIMIT → top-k).
  */
+import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
 import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
@@ -446,7 +447,7 @@ export class SelectBinder {
       n.ordinality ? [...cols, { name: colAliases[cols.length] ?? 'ordinality', type: T.int8, tableOid: 0, attnum: 0 }] : cols;
     const qualifier = call ? (call.funcname as RawNode[]).map((x) => x.String.sval as string).slice(0, -1).pop() : undefined;
     if (qualifier) this.checkSchemaUsage(qualifier, pos(call));
-    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length, qualifier ? [qualifier] : this.env.searchPath) : undefined;
+    const userFn = call && !call.over ? findSqlFunction(this.env.catalog, fname, (call.args ?? []).length, qualifier ? [qualifier] : functionPath(this.env.searchPath)) : undefined;
     if (userFn && call) {
       this.noteFunction(userFn);
       const args = ((call.args ?? []) as RawNode[]).map((a) => bindExpr(a, argScope, this.ctx('functions in FROM')));
@@ -589,7 +590,7 @@ export class SelectBinder {
     const ctx: ExprContext = {
       ...this.ctx(null), allowWindow: true, windowDefs,
       srf: (name, args, position) => {
-        const userFn = findSqlFunction(this.env.catalog, name, args.length, this.env.searchPath);
+        const userFn = findSqlFunction(this.env.catalog, name, args.length, functionPath(this.env.searchPath));
         if (userFn && userFn.returns.kind !== 'scalar') {
           this.noteFunction(userFn);
           const cols = functionColumns(userFn, undefined, []);

@@ -136,6 +136,8 @@ const ENDS_BLOCK = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_S
 
 /** One case per statement kind; each is a line or a call, so the switch stays a table. */
 function bindNode(node: Node, text: string, env: StatementEnv): BoundStatement {
+  // SELECT … INTO [TEMP] t is CREATE TABLE t AS SELECT … (the grammar's own transformation)
+  if ('SelectStmt' in node && node.SelectStmt.intoClause) return bindDdlStatement(selectInto(node.SelectStmt), 'CreateTableAsStmt', text, env);
   if ('SelectStmt' in node) return { kind: 'select', plan: bindQuery(node.SelectStmt, env), tag: 'SELECT' };
   if ('InsertStmt' in node) return dml(bindInsert(env.binder(), node.InsertStmt), env);
   if ('UpdateStmt' in node) return dml(bindUpdate(env.binder(), node.UpdateStmt), env);
@@ -224,6 +226,11 @@ function bindDdlStatement(node: Node, kind: string, text: string, env: Statement
   const stmt = bindDdl(node, text);
   if (!stmt) throw new SqlError(SqlState.internalError, `bug: ${kind} is not a DDL statement`);
   return { ...common, stmt };
+}
+
+function selectInto(stmt: SelectStmt): Node {
+  const { intoClause, ...query } = stmt;
+  return { CreateTableAsStmt: { query: { SelectStmt: query }, into: intoClause, objtype: 'OBJECT_TABLE' } };
 }
 
 function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {

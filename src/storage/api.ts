@@ -270,6 +270,12 @@ export interface ScanOptions {
    */
   readonly zone?: readonly ZoneCondition[];
   readonly skipped?: (skipped: number, sealed: number) => void;
+  /**
+   * Through a B-tree'd integer or date/time column (index-scan.ts): sealed segments read
+   * only the positions `zone`'s conditions on it allow; with `order`, rows come in the
+   * column's order (no NULLs), so a LIMIT above stops early.
+   */
+  readonly index?: { readonly column: number; readonly order?: 'asc' | 'desc' };
 }
 
 /** `column op value` on an integer or date/time column (whose statistics order like JS numbers). */

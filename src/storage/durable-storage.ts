@@ -44,10 +44,13 @@ import { ivfflatSupports } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
+import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { catchUp, checkpointPolicyFromEnv, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
+import type { LogBatch } from './shared-log.js';
 
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
@@ -105,6 +108,20 @@ export interface DurableStorageOptions {
    * and every batch is durable in the shared log before it is acknowledged.
    */
   shared?: SharedSeams;
+  /**
+   * Cluster mode's hot standby (with `shared`): the directory follows the shared log and
+   * memory applies each batch as it lands (followSharedLog), for read-only sessions. No
+   * write, seal, compaction or index build ever runs here: the leader's come in the log.
+   */
+  replica?: boolean;
+}
+
+/** What a hot standby's applied batch changed besides rows (DurableStorage.onReplicated). */
+export interface ReplicatedChange {
+  /** the new catalog image */
+  readonly catalog?: string;
+  /** sequence records changed (loadSequences has them) */
+  readonly sequences: boolean;
 }
 
 /** A sealed segment's deleted positions as of `tombstones` tombstones in its table (deadPositions). */
@@ -439,13 +456,17 @@ export class DurableStorage implements Storage {
   private wal!: Wal;
   /** cluster mode: publishes each log batch to the shared log first */
   private mirror: SharedLogMirror | undefined;
+  /** hot standby (opts.replica): the shared log's batch memory has applied */
+  private replicaPosition: AppliedPosition | undefined;
+  /** hot standby: told of each applied batch's catalog image and sequence records */
+  private readonly replicatedListeners: ((change: ReplicatedChange) => void)[] = [];
 
   private constructor(readonly opts: DurableStorageOptions, private readonly db: ClassicLevel<string, Uint8Array>) {
     this.segDir = join(opts.dataDir, SEGMENTS_DIR);
     this.sealThreshold = opts.sealThresholdBytes ?? 128 * MiB;
     this.smallSegmentBytes = opts.smallSegmentBytes ?? this.sealThreshold / 2;
     this.deadRatio = opts.deadRatio ?? 0.2;
-    this.background = opts.background ?? true;
+    this.background = (opts.background ?? true) && !opts.replica;
     this.log = opts.logger ?? silentLogger;
   }
 
@@ -485,7 +506,10 @@ export class DurableStorage implements Storage {
     try {
       if (!tornTail) checkLevelDbRecovery(walDir);
       writePidFile(dataDir);
-      if (opts.shared) {
+      if (opts.shared && opts.replica) {
+        const { position } = await catchUp(db, opts.shared, storage.segDir, log, { settle: false });
+        storage.replicaPosition = new AppliedPosition(position);
+      } else if (opts.shared) {
         const { position, files } = await catchUp(db, opts.shared, storage.segDir, log);
         const policy = checkpointPolicyFromEnv(join(dataDir, 'checkpoint-tmp'));
         storage.mirror = new SharedLogMirror(opts.shared, storage.segDir, position, files, policy ? { db, policy, log } : undefined);
@@ -1318,6 +1342,7 @@ export class DurableStorage implements Storage {
   }
 
   async createTable(layout: TableLayout): Promise<void> {
+    this.refuseOnStandby();
     if (this.tables.has(layout.id)) throw new Error(`bug: storage for table ${layout.id} exists`);
     const t = new TableState(layout);
     this.tables.set(layout.id, t);
@@ -1331,6 +1356,7 @@ export class DurableStorage implements Storage {
   }
 
   async dropTable(tableId: number): Promise<void> {
+    this.refuseOnStandby();
     const t = this.tables.get(tableId);
     if (!t) return;
     t.dropped = true;
@@ -1401,6 +1427,202 @@ export class DurableStorage implements Storage {
         await this.dropVectorIndex(id, spec.name);
       }
     }
+  }
+
+  // ------------------------------------------------------------------------------------
+  // Hot standby (opts.replica): memory follows the shared log
+
+  /** A write reached a hot standby's storage (the engine refuses them first: 25006). */
+  private refuseOnStandby(): void {
+    if (this.replicaPosition) throw new SqlError('25006', 'cannot execute a write during recovery');
+  }
+
+  /** The read position of a hot standby (undefined on a leader or a standalone server). */
+  standbyReads(): StandbyReads | undefined {
+    const r = this.replicaPosition;
+    const log = this.opts.shared?.log;
+    if (!r || !log) return undefined;
+    const logEnd = coalesced(() => log.lastSeq());
+    return {
+      applied: () => r.applied,
+      freshAt: () => r.freshAt,
+      logEnd,
+      waitApplied: (seq, signal) => r.wait(seq, signal),
+      noteLogEnd: (seq, at) => r.noteLogEnd(seq, at),
+    };
+  }
+
+  /** Tests and measurements: a stalled standby (batches wait before they are applied). */
+  pauseApply(paused: boolean): void {
+    if (paused) this.replicaPosition?.pause();
+    else this.replicaPosition?.resume();
+  }
+
+  /** Called after each applied batch that carried a catalog image or sequence records. */
+  onReplicated(listener: (change: ReplicatedChange) => void): void {
+    this.replicatedListeners.push(listener);
+  }
+
+  /**
+   * A hot standby's loop: apply each new batch of the shared log — to the local LevelDB
+   * and to memory, where the next snapshot sees it — until `signal` aborts. Rejects when
+   * the log cannot be followed (trimmed past this node: it must start again from a checkpoint).
+   */
+  async followSharedLog(signal: AbortSignal): Promise<void> {
+    const r = this.replicaPosition;
+    const seams = this.opts.shared;
+    if (!r || !seams) throw new Error('bug: followSharedLog on a storage that is not a hot standby');
+    // a paused standby that is to stop (elected, shut down) lets its batch through
+    signal.addEventListener('abort', () => r.resume(), { once: true });
+    await seams.log.read(r.applied, (batch) => this.applyReplicated(batch), { follow: true, signal });
+  }
+
+  /**
+   * One batch: first what needs awaiting (the LevelDB write, the files its manifests name,
+   * reading new sealed segments), then every record applied to memory in one turn of the
+   * event loop, so a statement sees all of the batch or none of it.
+   */
+  private async applyReplicated(batch: LogBatch): Promise<void> {
+    const r = this.replicaPosition!;
+    await r.gate();
+    if (this.closed) return;
+    const ops = await this.wal.exclusive((db) => applyBatch(db, batch));
+    const manifests = ops.filter((op) => op.type === 'put' && op.key.startsWith('T/'));
+    const loaded = new Map<string, SealedSegment>();
+    if (manifests.length) {
+      await fetchFiles(this.db, this.opts.shared!, this.segDir, this.log);
+      for (const op of manifests) {
+        const m = JSON.parse(Buffer.from(unframe((op as { value: Uint8Array }).value, `manifest record ${op.key}`)).toString('utf8')) as TableManifest;
+        const have = new Set(this.tables.get(m.layout.id)?.sealed.map((x) => x.file));
+        for (const meta of m.segments) {
+          if (have.has(meta.file) || loaded.has(meta.file)) continue;
+          loaded.set(meta.file, await this.loadSegment(new TableState(m.layout), meta, op.key));
+        }
+      }
+    }
+    let clock = this.clock;
+    let catalog: string | undefined;
+    let sequences = false;
+    const droppedRows = new Map<number, RowId[]>();
+    for (const op of ops) {
+      const { kind, table, n } = parseKey(op.key);
+      if (op.key === keys.clock) {
+        if (op.type === 'put') clock = Math.max(clock, Number(Buffer.from(unframe(op.value, `record ${op.key}`)).toString()));
+      } else if (op.key === keys.catalog) {
+        if (op.type === 'put') catalog = Buffer.from(unframe(op.value, `record ${op.key}`)).toString('utf8');
+      } else if (kind === 'S') {
+        sequences = true;
+        if (op.type === 'del') this.recoveredSequences.delete(table);
+        else {
+          const state = JSON.parse(Buffer.from(unframe(op.value, `sequence record ${op.key}`)).toString('utf8')) as { last: string; isCalled: boolean };
+          this.recoveredSequences.set(table, { last: BigInt(state.last), isCalled: state.isCalled });
+        }
+      } else if (kind === 'T') {
+        if (op.type === 'del') {
+          const t = this.tables.get(table);
+          if (t) t.dropped = true;
+          this.tables.delete(table);
+        } else {
+          const m = JSON.parse(Buffer.from(unframe(op.value, `manifest record ${op.key}`)).toString('utf8')) as TableManifest;
+          this.replaceTable(m, loaded);
+        }
+      } else if (kind === 'L' && op.type === 'put') {
+        const t = this.tables.get(table);
+        // a dropped table's, or rows a seal in this batch already holds
+        if (!t || n <= t.sealedTs) continue;
+        const [rowIds, rows] = deserialize(unframe(op.value, `log record ${op.key}`)) as [RowId[], Row[]];
+        for (let i = 0; i < rows.length; i++) {
+          t.growing.append(rowIds[i], rows[i], n);
+          if (rowIds[i] >= t.nextRowId) t.nextRowId = rowIds[i] + 1;
+          for (const key of t.uniqueKeys.values()) {
+            const k = t.keyOf(key, rows[i]);
+            if (k !== undefined) indexAdd(key.index, k, rowIds[i]);
+          }
+        }
+        clock = Math.max(clock, n);
+      } else if (kind === 'D') {
+        const t = this.tables.get(table);
+        if (!t) continue;
+        if (op.type === 'put') {
+          const ts = Number(Buffer.from(unframe(op.value, `tombstone record ${op.key}`)).toString());
+          this.noteTombstone(t, n, ts);
+          clock = Math.max(clock, ts);
+        } else {
+          // a compaction dropped the row (its manifest in this batch no longer names it); a
+          // statement still scanning the old segments needs the tombstone: it goes once
+          // they are done, as on the leader (compactTable)
+          const list = droppedRows.get(table);
+          if (list) list.push(n);
+          else droppedRows.set(table, [n]);
+        }
+      }
+    }
+    for (const [table, rowIds] of droppedRows) {
+      this.whenOlderReadersDone(() => {
+        const now = this.tables.get(table);
+        if (!now) return;
+        for (const rowId of rowIds) now.tombstones.delete(rowId);
+        this.forgetDeadPositions(now);
+      });
+    }
+    this.clock = clock;
+    this.visibleTs = clock;
+    if (catalog !== undefined) this.catalogImage = catalog;
+    r.advance(batch.seq);
+    if (catalog === undefined && !sequences) return;
+    for (const l of this.replicatedListeners) {
+      try {
+        l({ ...(catalog !== undefined ? { catalog } : {}), sequences });
+      } catch (e) {
+        this.log.error({ err: e }, 'applying a replicated catalog failed');
+      }
+    }
+  }
+
+  /**
+   * A table's manifest as the leader logged it (created, sealed, compacted, bulk-loaded,
+   * indexed): a new TableState, so a running scan keeps the one it began with. Segments
+   * already here, their open indexes, the tombstones and the unsealed rows carry over.
+   */
+  private replaceTable(m: TableManifest, loaded: ReadonlyMap<string, SealedSegment>): void {
+    const old = this.tables.get(m.layout.id);
+    const t = new TableState(m.layout);
+    t.nextRowId = m.nextRowId;
+    t.sealedTs = m.sealedTs;
+    t.segMeta = m.segments;
+    t.vectorIndexes = m.vectorIndexes ?? [];
+    t.textIndexes = m.textIndexes ?? [];
+    const oldSegs = new Map(old?.sealed.map((x) => [x.file, x]));
+    t.sealed = m.segments.map((meta) => oldSegs.get(meta.file) ?? loaded.get(meta.file)!);
+    if (old) {
+      t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
+      for (const [rowId, ts] of old.tombstones) t.tombstones.set(rowId, ts);
+      for (const [k, v] of old.tokenizers) t.tokenizers.set(k, v);
+      for (const [k, v] of old.vectorKeys) t.vectorKeys.set(k, v);
+      t.smallGrowing = old.smallGrowing;
+      for (const seg of t.sealed) {
+        const ann = old.ann.get(seg.id);
+        if (ann && oldSegs.get(seg.file) === seg) t.ann.set(seg.id, new Map([...ann].filter(([name]) => t.vectorIndexes.some((v) => v.name === name))));
+      }
+      old.dropped = true;
+    }
+    for (const seg of t.sealed) if (seg.maxRowId >= t.nextRowId) t.nextRowId = seg.maxRowId + 1;
+    // the key indexes follow the rows; kept as they are unless a segment left (compaction)
+    const kept = old && old.sealed.every((x) => t.sealed.includes(x));
+    for (const spec of m.uniqueKeys) {
+      const prev = old?.uniqueKeys.get(spec.name);
+      if (kept && prev && JSON.stringify(prev.spec) === JSON.stringify(spec)) {
+        t.uniqueKeys.set(spec.name, prev);
+        continue;
+      }
+      const key = this.newUniqueKey(t, spec);
+      this.indexExistingRows(t, key, false);
+      t.uniqueKeys.set(spec.name, key);
+    }
+    t.sealed.forEach((seg, i) => { if (oldSegs.get(seg.file) !== seg) this.loadTextFiles(t, seg, t.segMeta[i]); });
+    this.tables.set(t.id, t);
+    if (!this.openIndexFiles(t)) this.log.warn({ table: t.id }, 'hot standby: an index file the leader named is missing here; its segments are searched exactly');
+    for (const seg of t.sealed) if (oldSegs.get(seg.file) !== seg) this.segmentsChanged(t.id, m.segments.find((x) => x.file === seg.file)?.commitTs !== undefined ? 'bulk' : 'seal');
   }
 
   // ------------------------------------------------------------------------------------
@@ -1485,6 +1707,7 @@ export class DurableStorage implements Storage {
   }
 
   async applyCommit(txn: DurableTransaction, catalog?: () => string): Promise<number> {
+    if (txn.hasWrites || catalog) this.refuseOnStandby();
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
     // Bulk inserts are written as segment files first (durable, not yet referenced); the
@@ -1700,6 +1923,21 @@ export class DurableStorage implements Storage {
       const growing = t.growing;
       // Rows appended later have later timestamps and are invisible to this snapshot.
       const growingEnd = growing.length;
+      if (opts?.index) {
+        const column = opts.index.column;
+        const visible = (seg: Segment, pos: number): boolean => {
+          if (seg.tsAt(pos) > S) return false;
+          const rowId = seg.rowIdAt(pos);
+          const d = tomb.get(rowId);
+          return !(d !== undefined && d <= S) && !p?.deleted.has(rowId);
+        };
+        const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
+        yield* indexScan(
+          { segments: segs, end: (seg) => (seg === growing ? growingEnd : seg.length), visible, pending },
+          { column, type: t.layout.columns[column].type, conditions: (opts.zone ?? []).filter((z) => z.column === column), order: opts.index.order },
+        );
+        return;
+      }
       for (const seg of segs) {
         const end = seg === growing ? growingEnd : seg.length;
         const allInserted = seg.maxTs <= S;
@@ -1844,6 +2082,7 @@ export class DurableStorage implements Storage {
   // Catalog
 
   async saveCatalog(image: string): Promise<void> {
+    this.refuseOnStandby();
     const write = this.catalogOps(image);
     try {
       await this.wal.append(write.ops);
@@ -1870,6 +2109,7 @@ export class DurableStorage implements Storage {
   }
 
   async logSequence(sequenceId: number, state: SequenceState): Promise<void> {
+    this.refuseOnStandby();
     this.loggedSequences.add(sequenceId);
     const payload = Buffer.from(JSON.stringify({ last: state.last.toString(), isCalled: state.isCalled }), 'utf8');
     await this.wal.append([{ type: 'put', key: keys.sequence(sequenceId), value: frame(payload) }]);
@@ -1887,6 +2127,8 @@ export class DurableStorage implements Storage {
    * caller decides: a statement reports it, background work is postponed).
    */
   private enqueueMaintenance(what: string, table: number, job: () => Promise<void>): Promise<void> {
+    // a hot standby's seals, compactions and index files come from the leader, in the log
+    if (this.replicaPosition) return Promise.resolve();
     const run = this.maintenance.then(async () => {
       if (this.closed) return;
       try {

@@ -215,7 +215,7 @@ export class SharedLogMirror implements WalMirror {
  * applying new ones until `signal` aborts), then fetch the files the manifests name that
  * are not in `segDir`. Returns the position reached and the files the manifests name.
  */
-export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger, options: { follow?: boolean; signal?: AbortSignal } = {}): Promise<{ position: number; files: Set<string> }> {
+export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger, options: { follow?: boolean; signal?: AbortSignal; settle?: boolean } = {}): Promise<{ position: number; files: Set<string> }> {
   let position = await readPosition(db);
   if (position === undefined) {
     // a directory that was never a replica: only an empty one can become one
@@ -242,7 +242,8 @@ export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: Share
     reached = await seams.log.read(position, apply, options);
   }
   if (batches > 0) log.info({ from: position, to: reached, batches, ms: Math.round(performance.now() - t0) }, 'applied the shared log');
-  const settled = options.follow ? reached : await settlePosition(db, seams, reached, log);
+  // a hot standby (settle: false) never appends: it only needs the whole batches
+  const settled = options.follow || options.settle === false ? reached : await settlePosition(db, seams, reached, log);
   return { position: settled, files: await fetchFiles(db, seams, segDir, log) };
 }
 
@@ -259,7 +260,7 @@ async function restoreNewestCheckpoint(db: ClassicLevel<string, Uint8Array>, sea
 }
 
 /** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */
-async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
+export async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
   const ops = decodeBatch(batch.payload);
   await db.batch([...ops, positionOp(batch.seq)], { sync: false });
   return ops;
@@ -292,7 +293,7 @@ async function settlePosition(db: ClassicLevel<string, Uint8Array>, seams: Share
 }
 
 /** Fetch every file the local manifests name that is not on disk; returns all the names. */
-async function fetchFiles(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger): Promise<Set<string>> {
+export async function fetchFiles(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, segDir: string, log: Logger): Promise<Set<string>> {
   mkdirSync(segDir, { recursive: true });
   const files = await namedFiles(db);
   for (const f of files) {

@@ -80,6 +80,11 @@ export class SortedColumn {
     return this.precise && conditions.every((c) => typeof c.value === 'number' ? Number.isFinite(c.value) : BigInt(Number(c.value)) === c.value);
   }
 
+  /** every non-NULL position, in key order */
+  inKeyOrder(): Int32Array {
+    return this.positions;
+  }
+
   /** the first index whose key is ≥ v, or > v with `above` */
   private bound(v: number, above: boolean): number {
     let a = 0, b = this.keys.length;

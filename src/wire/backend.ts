@@ -99,6 +99,12 @@ export interface Backend {
    */
   sync?(): void;
 
+  /**
+   * Optional: called before a statement is parsed (simple Query, Parse); a promise delays
+   * the parse (a hot standby catching up to quiver.consistency). May reject (57014).
+   */
+  beforeStatement?(sql: string): Promise<void> | undefined;
+
   /** Optional: regclass output — the relation name for an OID (undefined: print the number). */
   regclassName?(oid: number): string | undefined;
 

@@ -556,7 +556,7 @@ export class Connection {
     }
     try {
       switch (frame.code) {
-        case FrontendCode.Parse: return this.parse(r);
+        case FrontendCode.Parse: return await this.parse(r);
         case FrontendCode.Bind: return this.bind(r);
         case FrontendCode.Describe: return this.describe(r);
         case FrontendCode.Execute: return await this.execute(r);
@@ -591,6 +591,8 @@ export class Connection {
         const offset = sql.indexOf(part, searchFrom);
         if (offset >= 0) searchFrom = offset + part.length;
         try {
+          const catchingUp = backend.beforeStatement?.(part);
+          if (catchingUp) await catchingUp;
           const stmt = backend.prepare(part, []);
           const result = await this.executeStatement(stmt, []);
           this.sendNotices();
@@ -752,7 +754,7 @@ export class Connection {
 
   // ---- extended query -------------------------------------------------------------------
 
-  private parse(r: MessageReader): void {
+  private async parse(r: MessageReader): Promise<void> {
     const backend = this.requireBackend();
     const name = r.cstring();
     const sql = r.cstring();
@@ -767,6 +769,8 @@ export class Connection {
     let prepared: PreparedStatement | null = null;
     if (parts.length === 1) {
       const offset = Math.max(0, sql.indexOf(parts[0]!));
+      const catchingUp = backend.beforeStatement?.(parts[0]!);
+      if (catchingUp) await catchingUp;
       try {
         prepared = backend.prepare(parts[0]!, types);
       } catch (e) {

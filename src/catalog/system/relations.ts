@@ -18,6 +18,7 @@ import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
 import { EMPTY_CATALOGS } from './empty-catalogs.js';
+import { isTempSchema } from '../schemas.js';
 import { amHandlerOid, builtinDescriptionRows, builtinOperatorRows, builtinProcRows, pgvectorOperatorOids, pgvectorProcOids } from './builtin-proc-rows.js';
 import { viewDependencies } from './dependencies.js';
 import { builtinAggregateRows, builtinCastRows, builtinCollationRows, builtinTypeProcs, pgvectorCastOids } from './builtin-catalog-rows.js';
@@ -178,7 +179,9 @@ export function buildSystemRelations(): SystemRelation[] {
       [NAMESPACE.pg_catalog, 'pg_catalog', ROLE.bootstrap, [`${boot}=UC/${boot}`, `=U/${boot}`]],
       [NAMESPACE.public, 'public', ownerOf(publicSchema), ctx.roles ? formatAcl(publicSchema, ctx.roles) : ['pg_database_owner=UC/pg_database_owner', '=U/pg_database_owner']],
       [NAMESPACE.information_schema, 'information_schema', ROLE.bootstrap, [`${boot}=UC/${boot}`, `=U/${boot}`]],
-      ...[...ctx.catalog.schemas.values()].map((s) => [s.oid, s.name, ownerOf(s), ctx.roles ? formatAcl(s, ctx.roles) : null] as Row),
+      // created schemas and the backends' temporary ones, in the order they were made
+      ...[...ctx.catalog.schemas.values(), ...ctx.catalog.tempSchemas.values()].sort((a, b) => a.oid - b.oid)
+        .map((s) => [s.oid, s.name, ownerOf(s), ctx.roles ? formatAcl(s, ctx.roles) : null] as Row),
     ];
   }, 2615));
 
@@ -246,6 +249,8 @@ export function buildSystemRelations(): SystemRelation[] {
         row[26] = true; // relispartition
         row[32] = partitionBoundText(ctx.catalog, t);
       }
+      const persistence = isTempSchema(t.schema) ? 't' : 'p';
+      row[15] = persistence; // relpersistence
       rows.push(owned(row, t));
       for (const i of t.indexes) {
         const opts = Object.entries(i.options).map(([k, v]) => `${k}=${v}`);
@@ -253,10 +258,15 @@ export function buildSystemRelations(): SystemRelation[] {
         const relkind = t.kind === 'p' ? 'I' : 'i';
         const row = base(i.oid, i.name, namespaceOid(ctx.catalog, t.schema), 0, AM[i.method] ?? AM.btree, relkind, i.columns.length, false, 0, opts.length ? opts : null, 0, 'n');
         if (i.parentIndex !== undefined) row[26] = true; // relispartition
+        row[15] = persistence;
         rows.push(owned(row, { owner: t.owner }));
       }
     }
-    for (const s of ctx.catalog.sequences.values()) rows.push(owned(base(s.oid, s.name, namespaceOid(ctx.catalog, s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n'), s));
+    for (const s of ctx.catalog.sequences.values()) {
+      const row = base(s.oid, s.name, namespaceOid(ctx.catalog, s.schema), 0, 0, 'S', 3, false, 1, null, 0, 'n');
+      if (isTempSchema(s.schema)) row[15] = 't';
+      rows.push(owned(row, s));
+    }
     // System relations are left out of pg_class / pg_attribute while the executor joins
     // comma-separated FROM lists as cross products (clients join pg_class × pg_class ×
     // pg_index × pg_attribute; ~900 system columns made that tens of millions of rows).
@@ -625,7 +635,7 @@ function addInformationSchema(add: (r: SystemRelation) => void): void {
     ['reference_generation', chars], ['user_defined_type_catalog', id], ['user_defined_type_schema', id], ['user_defined_type_name', id],
     ['is_insertable_into', yesNo], ['is_typed', yesNo], ['commit_action', chars],
   ], (ctx) => [
-    ...userTables(ctx.catalog).map((t) => [ctx.database, t.schema, t.name, t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, t.kind === 'v' ? 'NO' : 'YES', 'NO', null] as Row),
+    ...userTables(ctx.catalog).map((t) => [ctx.database, t.schema, t.name, t.schema === ctx.myTempSchema ? 'LOCAL TEMPORARY' : t.kind === 'v' ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, t.kind === 'v' ? 'NO' : 'YES', 'NO', null] as Row),
     ...SYSTEM.filter(() => LIST_SYSTEM_RELATIONS).map((r) => [ctx.database, r.schema, r.name, r.schema === 'information_schema' || SYSTEM_VIEWS.has(r.name) ? 'VIEW' : 'BASE TABLE', null, null, null, null, null, 'NO', 'NO', null] as Row),
   ]));
   add(rel('information_schema', 'columns', [

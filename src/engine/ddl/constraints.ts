@@ -1,4 +1,5 @@
 /** Constraints of CREATE / ALTER TABLE: PRIMARY KEY and UNIQUE (with their index), CHECK, FOREIGN KEY. */
+import { isTempSchema } from '../../catalog/schemas.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, IndexDef, TableDef } from '../../catalog/catalog.js';
 import { leafPartitions } from '../../catalog/partitions.js';
@@ -96,9 +97,18 @@ export function addKey(
 }
 
 /** FOREIGN KEY … REFERENCES t (cols): a 'f' constraint on the referenced table's columns (its primary key by default). */
+/** A foreign key stays among permanent tables, or among one session's temporary tables (ATAddForeignKeyConstraint). */
+function checkReferencePersistence(table: TableDef, ref: TableDef): void {
+  const temp = isTempSchema(table.schema);
+  if (!temp && isTempSchema(ref.schema)) throw new SqlError(SqlState.invalidTableDefinition, 'constraints on permanent tables may reference only permanent tables');
+  if (temp && !isTempSchema(ref.schema)) throw new SqlError(SqlState.invalidTableDefinition, 'constraints on temporary tables may reference only temporary tables');
+  if (temp && ref.schema !== table.schema) throw new SqlError(SqlState.invalidTableDefinition, 'constraints on temporary tables must involve temporary tables of this session');
+}
+
 export function foreignKey(ctx: DdlContext, table: TableDef, cols: readonly AlteredColumn[], fk: ForeignKeySpec, self?: TableDef): ConstraintDef {
   const ref = self ?? findTable(ctx, fk.refTable);
   if (!ref) throw new SqlError(SqlState.undefinedTable, `relation "${fk.refTable.name}" does not exist`);
+  checkReferencePersistence(table, ref);
   const columnOf = (list: readonly { name: string }[], name: string): number => {
     const i = list.findIndex((c) => c.name === name);
     if (i < 0) throw new SqlError(SqlState.undefinedColumn, `column "${name}" referenced in foreign key constraint does not exist`);

@@ -5,7 +5,7 @@
  * (undo.ts) and drops storage only at COMMIT.
  */
 import { SqlError, SqlState, type SqlNotice } from '../../errors.js';
-import { isSystemSchema } from '../../catalog/schemas.js';
+import { isSystemSchema, isTempSchema } from '../../catalog/schemas.js';
 import type { Catalog, IndexDef, SequenceDef, SqlFunctionDef, TableDef } from '../../catalog/catalog.js';
 import type { Storage, Transaction } from '../../storage/api.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
@@ -20,6 +20,8 @@ export interface DdlContext {
   readonly storage: Storage;
   readonly notices: SqlNotice[];
   readonly searchPath: readonly string[];
+  /** the session's temporary schema: made on first use (absent: no temporary objects, e.g. a schema element) */
+  readonly temp?: { readonly name: string | undefined; ensure(): string; isOther(schema: string | undefined): boolean };
   /** inside a transaction block: storage drops wait for COMMIT, creations are undone on ROLLBACK */
   readonly txn?: { dropLater(tableOid: number): void; created(tableOid: number): void };
   /**
@@ -86,9 +88,28 @@ export function creationSchema(ctx: Pick<DdlContext, 'catalog' | 'searchPath'>, 
     if (!ctx.catalog.schemaExists(schema)) throw new SqlError('3F000', `schema "${schema}" does not exist`, at);
     return schema;
   }
-  const first = ctx.searchPath.find((s) => !isSystemSchema(s));
+  // the temporary schema only when CREATE TEMP (or pg_temp.name) asks for it
+  const first = ctx.searchPath.find((s) => !isSystemSchema(s) && !isTempSchema(s));
   if (!first) throw new SqlError('3F000', 'no schema has been selected to create in', at);
   return first;
+}
+
+/**
+ * Where CREATE [TEMP] TABLE | VIEW | SEQUENCE puts a relation, and whether it is temporary
+ * (RangeVarAdjustRelationPersistence): TEMP, or a name qualified with pg_temp or the
+ * session's pg_temp_N, makes it in the session's temporary schema.
+ */
+export function relationCreation(ctx: Pick<DdlContext, 'catalog' | 'searchPath' | 'temp'>, rel: QualifiedName, temporary: boolean, position?: number): { schema: string; temporary: boolean } {
+  const at = position === undefined ? {} : { position };
+  const own = ctx.temp?.name;
+  if (ctx.temp?.isOther(rel.schema)) throw new SqlError(SqlState.invalidTableDefinition, 'cannot create relations in temporary schemas of other sessions', at);
+  const temp = temporary || rel.schema === 'pg_temp' || (rel.schema !== undefined && rel.schema === own);
+  if (!temp) return { schema: creationSchema(ctx, rel.schema, position), temporary: false };
+  if (rel.schema !== undefined && rel.schema !== 'pg_temp' && rel.schema !== own) {
+    throw new SqlError(SqlState.invalidTableDefinition, 'cannot create temporary relation in non-temporary schema', at);
+  }
+  if (!ctx.temp) throw new SqlError(SqlState.featureNotSupported, 'temporary relations cannot be created here', at);
+  return { schema: ctx.temp.ensure(), temporary: true };
 }
 
 type NameScope = Pick<DdlContext, 'catalog' | 'searchPath'>;

@@ -7,13 +7,15 @@ import type { Catalog, SqlFunctionDef } from '../../catalog/catalog.js';
 import { formatType, type SqlType } from '../../types/types.js';
 import type { BoundDdl, Drop, FunctionRef } from '../../sql/ddl/index.js';
 import { creationSchema, notice, type DdlContext } from './context.js';
+import { functionPath } from '../../catalog/schemas.js';
 import { isOwner } from '../../catalog/roles.js';
 import { checkTypeUsage, notOwner } from './privileges.js';
 
 type Params = SqlFunctionDef['params'];
 
 export function createFunction(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'createFunction' }>): void {
-  const schema = creationSchema(ctx, stmt.schema);
+  // pg_temp.f: the session's temporary schema (where only a qualified call finds it)
+  const schema = stmt.schema === 'pg_temp' && ctx.temp ? ctx.temp.ensure() : creationSchema(ctx, stmt.schema);
   const def: SqlFunctionDef = { oid: 0, schema, ...stmt.definition };
   for (const p of def.params) checkTypeUsage(ctx, p.type);
   if (def.returns.kind !== 'table') checkTypeUsage(ctx, def.returns.type);
@@ -79,7 +81,7 @@ function dropFunction(ctx: DdlContext, ref: FunctionRef, missingOk: boolean, app
 export function resolveFunction(ctx: Pick<DdlContext, 'catalog' | 'searchPath' | 'notices'>, ref: FunctionRef, missingOk: boolean): SqlFunctionDef | undefined {
   const { catalog } = ctx;
   const { name, schema } = ref;
-  const candidates = [...catalog.functions.values()].filter((f) => f.name === name && (schema ? f.schema === schema : ctx.searchPath.includes(f.schema)));
+  const candidates = [...catalog.functions.values()].filter((f) => f.name === name && (schema ? f.schema === schema : functionPath(ctx.searchPath).includes(f.schema)));
   let matches = candidates;
   let label = name;
   if (ref.argTypes) {

@@ -21,6 +21,7 @@ import { alterSequence, createSequence } from './sequence.js';
 import { createTable, createTableAs } from './table.js';
 import { truncate } from './truncate.js';
 import { reindex } from './reindex.js';
+import { dropSchemaContents, schemaDependents } from './schema-dependents.js';
 import { createView } from './view.js';
 import { checkDdl } from './privileges.js';
 import { alterPolicy, createPolicy, dropPolicy } from './policy.js';
@@ -44,11 +45,16 @@ const RUNNERS: { readonly [K in DdlKind]: Runner<K> } = {
   createSchema: (ctx, s) => createSchema(ctx, s, runDdl),
   createDatabase, dropDatabase, comment, rename, createPolicy, alterPolicy, dropPolicy,
   createTableAs: async (ctx, s) => {
-    const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists);
+    const created = await createTableAs(ctx, s.relation, s.columns, s.ifNotExists, s);
     return created ? { created } : {};
   },
   truncate: (ctx, s) => ({ truncate: truncate(ctx, s) }),
   reindex,
+  discardTemp: async (ctx) => {
+    const schema = ctx.temp?.name;
+    // quietly, as RemoveTempRelations drops them (no "drop cascades to" notices)
+    if (schema !== undefined) await dropSchemaContents(ctx, [schema], schemaDependents(ctx, [schema]));
+  },
 };
 
 export async function runDdl(ctx: DdlContext, bound: BoundDdl): Promise<DdlOutcome> {

@@ -63,16 +63,16 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
   const { roles, role } = access;
   switch (stmt.kind) {
     case 'createTable':
-      if (stmt.temporary && access.database !== undefined && !hasPrivilege(roles, role, roles.databases[access.database] ?? {}, 'T', ALL_DATABASE_PRIVILEGES)) {
-        throw new SqlError(SqlState.insufficientPrivilege, `permission denied to create temporary tables in database "${access.database}"`, stmt.position === undefined ? {} : { position: stmt.position });
-      }
-      mayCreateIn(ctx, access, stmt.relation.schema, stmt.position);
+      // a temporary relation needs TEMPORARY on the database instead of CREATE on a schema
+      if (isTemporary(ctx, stmt)) mayCreateTemp(access, stmt.position);
+      else mayCreateIn(ctx, access, stmt.relation.schema, stmt.position);
       if (stmt.partitionOf) mustOwn(ctx, access, stmt.partitionOf.parent);
       return stmt;
     case 'createView':
     case 'createTableAs':
     case 'createSequence':
-      mayCreateIn(ctx, access, stmt.relation.schema);
+      if (isTemporary(ctx, stmt)) mayCreateTemp(access);
+      else mayCreateIn(ctx, access, stmt.relation.schema);
       return stmt;
     case 'createFunction':
       mayCreateIn(ctx, access, stmt.schema);
@@ -121,6 +121,20 @@ export function checkDdl(ctx: DdlContext, access: DdlAccess, stmt: BoundDdl): Bo
       return stmt;
     default:
       return stmt;
+  }
+}
+
+/** CREATE TEMP …, or a name qualified with pg_temp / the session's pg_temp_N */
+function isTemporary(ctx: DdlContext, stmt: { readonly relation: { readonly schema?: string }; readonly temporary?: boolean }): boolean {
+  const schema = stmt.relation.schema;
+  return !!stmt.temporary || schema === 'pg_temp' || (schema !== undefined && schema === ctx.temp?.name);
+}
+
+/** TEMPORARY on the session's database (InitTempTableNamespace's check) */
+function mayCreateTemp(access: DdlAccess, position?: number): void {
+  const { roles, role } = access;
+  if (access.database !== undefined && !hasPrivilege(roles, role, roles.databases[access.database] ?? {}, 'T', ALL_DATABASE_PRIVILEGES)) {
+    throw new SqlError(SqlState.insufficientPrivilege, `permission denied to create temporary tables in database "${access.database}"`, position === undefined ? {} : { position });
   }
 }
 

@@ -3,7 +3,7 @@ import { SqlError, SqlState } from '../../errors.js';
 import type { SequenceDef } from '../../catalog/catalog.js';
 import { OID, formatType, sqlType } from '../../types/types.js';
 import type { BoundDdl } from '../../sql/ddl/index.js';
-import { findSequence, creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
+import { findSequence, findTable, notice, relationCreation, relationNameFree, type DdlContext } from './context.js';
 
 /** the bounds of each sequence type (sequence.c init_params) */
 const RANGE: Record<number, [bigint, bigint]> = {
@@ -11,7 +11,7 @@ const RANGE: Record<number, [bigint, bigint]> = {
 };
 
 export function createSequence(ctx: DdlContext, stmt: Extract<BoundDdl, { kind: 'createSequence' }>): void {
-  const schema = creationSchema(ctx, stmt.relation.schema);
+  const { schema } = relationCreation(ctx, stmt.relation, stmt.temporary ?? false);
   const name = stmt.relation.name;
   if (!relationNameFree(ctx, schema, name, stmt.ifNotExists)) return;
   const o = stmt.options;

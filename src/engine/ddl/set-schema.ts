@@ -3,6 +3,7 @@
  * AlterObjectNamespace): a table takes its indexes and owned sequences along; views that
  * read the object keep reading it (their stored trees name the new schema).
  */
+import { isTempSchema } from '../../catalog/schemas.js';
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, TableDef, ViewNameRef } from '../../catalog/catalog.js';
 import { nextvalDefault, renameSchemaInTree, type BoundDdl } from '../../sql/ddl/index.js';
@@ -25,9 +26,11 @@ export function setSchema(ctx: DdlContext, stmt: SetSchema): void {
   }
   if (stmt.objectType === 'view' && table?.kind !== 'v') throw new SqlError(SqlState.wrongObjectType, `"${rel.name}" is not a view`);
   if (stmt.objectType === 'sequence' && !sequence) throw new SqlError(SqlState.wrongObjectType, `"${rel.name}" is not a sequence`);
-  const to = existingSchema(ctx, stmt.newSchema);
+  const to = existingSchema(ctx, ctx.temp && stmt.newSchema === 'pg_temp' ? ctx.temp.ensure() : stmt.newSchema);
   const from = (table ?? sequence)!.schema;
   if (from === to) return;
+  // a temporary object ends with its session; a permanent one must not (CheckSetNamespace)
+  if (isTempSchema(from) || isTempSchema(to)) throw new SqlError(SqlState.featureNotSupported, 'cannot move objects into or out of temporary schemas');
   if (sequence) {
     checkFree(ctx, to, sequence.name);
     moveSequence(ctx, sequence.oid, to);
@@ -68,6 +71,7 @@ function setFunctionSchema(ctx: DdlContext, stmt: SetSchema): void {
   if (!f) return;
   const to = existingSchema(ctx, stmt.newSchema);
   if (f.schema === to) return;
+  if (isTempSchema(f.schema) || isTempSchema(to)) throw new SqlError(SqlState.featureNotSupported, 'cannot move objects into or out of temporary schemas');
   const signature = (x: typeof f) => x.params.map((p) => p.type.oid).join(',');
   const clash = [...ctx.catalog.functions.values()].find((x) => x.schema === to && x.name === f.name && signature(x) === signature(f));
   if (clash) throw new SqlError('42723', `function ${f.name}(${f.params.map((p) => formatType(p.type)).join(', ')}) already exists in schema "${to}"`);

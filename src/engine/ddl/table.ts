@@ -2,10 +2,11 @@
 import { SqlError, SqlState } from '../../errors.js';
 import type { ColumnDef, ConstraintDef, SequenceDef, TableDef } from '../../catalog/catalog.js';
 import { OID, type SqlType } from '../../types/types.js';
-import type { CreateTable, DdlExpr, ForeignKeySpec, KeyKind, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
+import type { CreateTable, DdlExpr, ForeignKeySpec, KeyKind, OnCommit, PartitionKeySpec, QualifiedName } from '../../sql/ddl/index.js';
 import { buildColumn, checkGenerationExpressions } from './columns.js';
 import { checkConstraint, foreignKey, keyConstraint } from './constraints.js';
-import { creationSchema, findTable, notice, relationNameFree, type DdlContext } from './context.js';
+import { findTable, notice, relationCreation, relationNameFree, type DdlContext } from './context.js';
+import { isTempSchema } from '../../catalog/schemas.js';
 import { partitionBound } from './partition.js';
 import { partitionIndexes } from './indexes.js';
 
@@ -26,7 +27,8 @@ interface TableDraft {
 }
 
 export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<void> {
-  const schema = creationSchema(ctx, stmt.relation.schema, stmt.position);
+  const { schema, temporary } = relationCreation(ctx, stmt.relation, stmt.temporary ?? false, stmt.position);
+  const onCommit = onCommitAction(stmt.onCommit, temporary);
   const name = stmt.relation.name;
   if (stmt.inherits) throw new SqlError(SqlState.featureNotSupported, 'table inheritance (INHERITS) is not supported');
   if (ctx.catalog.relationNameTaken(schema, name)) {
@@ -48,8 +50,9 @@ export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<v
   const partition = stmt.partitionBy ? partitionSpec(draft, stmt.partitionBy) : undefined;
   const table: TableDef = {
     oid: draft.oid, name, schema, kind: partition ? 'p' : 'r', columns: draft.columns, indexes: [], constraints: draft.constraints,
-    rowTypeOid: ctx.catalog.allocateOid(), partition, partitionOf: draft.partitionOf,
+    rowTypeOid: ctx.catalog.allocateOid(), partition, partitionOf: draft.partitionOf, ...(onCommit ? { onCommit } : {}),
   };
+  if (draft.partitionOf) checkPartitionPersistence(ctx, draft.partitionOf.parent, schema);
   resolveConstraints(ctx, draft, table);
   ctx.catalog.addTable(table);
   for (const s of draft.sequences) ctx.catalog.addSequence(s);
@@ -157,8 +160,10 @@ function resolveConstraints(ctx: DdlContext, draft: TableDraft, table: TableDef)
  */
 export async function createTableAs(
   ctx: DdlContext, relation: QualifiedName, columns: readonly { name: string; type: SqlType }[], ifNotExists: boolean,
+  persistence: { temporary?: boolean; onCommit?: OnCommit; position?: number } = {},
 ): Promise<TableDef | undefined> {
-  const schema = creationSchema(ctx, relation.schema);
+  const { schema, temporary } = relationCreation(ctx, relation, persistence.temporary ?? false, persistence.position);
+  const onCommit = onCommitAction(persistence.onCommit, temporary);
   const name = relation.name;
   if (!relationNameFree(ctx, schema, name, ifNotExists)) return undefined;
   const seen = new Set<string>();
@@ -169,9 +174,28 @@ export async function createTableAs(
     if (type.oid === OID.record) throw new SqlError(SqlState.featureNotSupported, `column "${c.name}" has pseudo-type record`);
     return { name: c.name, type, notNull: false, defaultExpr: null, attnum: i + 1 };
   });
-  const table: TableDef = { oid: ctx.catalog.allocateOid(), name, schema, kind: 'r', columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid() };
+  const table: TableDef = {
+    oid: ctx.catalog.allocateOid(), name, schema, kind: 'r', columns: defs, indexes: [], constraints: [], rowTypeOid: ctx.catalog.allocateOid(), ...(onCommit ? { onCommit } : {}),
+  };
   ctx.catalog.addTable(table);
   await ctx.storage.createTable({ id: table.oid, columns: defs.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(table.oid);
   return table;
+}
+
+/** ON COMMIT: only for a temporary table (PRESERVE ROWS, the default, is not kept) */
+function onCommitAction(action: OnCommit | undefined, temporary: boolean): TableDef['onCommit'] {
+  if (action !== undefined && !temporary) throw new SqlError(SqlState.invalidTableDefinition, 'ON COMMIT can only be used on temporary tables');
+  return action === 'deleteRows' || action === 'drop' ? action : undefined;
+}
+
+/** A partition is temporary exactly when its parent is, and of the same session (MergeAttributes) */
+function checkPartitionPersistence(ctx: DdlContext, parentOid: number, schema: string): void {
+  const parent = ctx.catalog.tables.get(parentOid);
+  if (!parent) return;
+  const parentTemp = isTempSchema(parent.schema);
+  const temp = isTempSchema(schema);
+  if (parentTemp && !temp) throw new SqlError(SqlState.wrongObjectType, `cannot create a permanent relation as partition of temporary relation "${parent.name}"`);
+  if (!parentTemp && temp) throw new SqlError(SqlState.wrongObjectType, `cannot create a temporary relation as partition of permanent relation "${parent.name}"`);
+  if (parentTemp && parent.schema !== schema) throw new SqlError(SqlState.wrongObjectType, 'cannot create as partition of temporary relation of another session');
 }

@@ -7,11 +7,11 @@ import type { ColumnDef, TableDef } from '../../catalog/catalog.js';
 import { OID, formatType } from '../../types/types.js';
 import { qualifyViewNames, type CreateView } from '../../sql/ddl/index.js';
 import { findSqlFunction } from '../../sql/bind-function.js';
-import { creationSchema, type DdlContext } from './context.js';
+import { notice, relationCreation, type DdlContext } from './context.js';
+import { functionPath, isTempSchema } from '../../catalog/schemas.js';
 
 export function createView(ctx: DdlContext, stmt: CreateView): void {
   if (!ctx.bindQuery) throw new SqlError(SqlState.internalError, 'bug: CREATE VIEW without a query binder');
-  const schema = creationSchema(ctx, stmt.relation.schema);
   const name = stmt.relation.name;
   if (!stmt.query) throw new SqlError(SqlState.featureNotSupported, 'views must be defined by a SELECT');
   const out = ctx.bindQuery(stmt.query);
@@ -26,7 +26,7 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
   }
   // the names mean what they mean now, whatever the search path when the view is used
   const relationSchema = (rel: string) => ctx.searchPath.find((s) => ctx.catalog.findTable(s, rel) ?? ctx.catalog.findSequence(s, rel));
-  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, ctx.searchPath)?.schema);
+  const ast = qualifyViewNames(stmt.query, relationSchema, (fn, argc) => findSqlFunction(ctx.catalog, fn, argc, functionPath(ctx.searchPath))?.schema);
   // pg_get_viewdef names a schema where the caller's search path does not reach it
   const names = stmt.names.map((ref) => {
     const schema = ref.kind === 'relation' ? relationSchema(ref.name)
@@ -35,6 +35,15 @@ export function createView(ctx: DdlContext, stmt: CreateView): void {
     return schema ? { ...ref, schema } : ref;
   });
   const view = { ast, sql: stmt.sql, names };
+  // a view over a temporary relation is temporary itself (it could not outlive the relation)
+  let temporary = stmt.temporary ?? false;
+  const overTemp = names.some((r) => r.kind === 'relation' && r.schema !== undefined && isTempSchema(r.schema));
+  const created = relationCreation(ctx, stmt.relation, temporary);
+  if (!created.temporary && overTemp) {
+    temporary = true;
+    notice(ctx, `view "${name}" will be a temporary view`);
+  }
+  const schema = temporary && !created.temporary ? relationCreation(ctx, stmt.relation, true).schema : created.schema;
   const existing = ctx.catalog.findTable(schema, name);
   if (existing) {
     if (!stmt.replace || existing.kind !== 'v') throw new SqlError(SqlState.duplicateTable, `relation "${name}" already exists`);

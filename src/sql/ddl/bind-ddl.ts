@@ -10,10 +10,10 @@ import type { RawNode } from '../parser.js';
 import { bindAlterTable } from './bind-alter-table.js';
 import { bindCreateFunction } from './bind-function.js';
 import { bindAlterSequence, bindComment, bindCreateIndex, bindCreateSequence, bindCreateView, bindDrop, bindRename, bindTruncate } from './bind-objects.js';
-import { bindCreateTable } from './bind-table.js';
+import { bindCreateTable, onCommitOf } from './bind-table.js';
 import { bindAlterSchemaOwner, bindCreateSchema, bindRenameSchema, bindSetSchema } from './bind-schema.js';
 import { bindAlterPolicy, bindCreatePolicy, bindDropPolicy, bindRenamePolicy } from './bind-policy.js';
-import { names, qualified } from './tree.js';
+import { names, pos, qualified } from './tree.js';
 import type { BoundDdl } from './types.js';
 
 /**
@@ -65,8 +65,12 @@ export function bindCreateTableAs(stmt: RawNode | CreateTableAsStmt, output: rea
     relation: qualified(n.into?.rel),
     columns: output.map((c, i) => ({ name: given[i] ?? c.name, type: c.type })),
     ifNotExists: !!n.if_not_exists,
+    ...(n.into?.rel?.relpersistence === 't' ? { temporary: true } : {}),
+    ...(onCommitOf(n.into?.onCommit) ? { onCommit: onCommitOf(n.into?.onCommit) } : {}),
+    ...(pos(n.into?.rel) !== undefined ? { position: pos(n.into?.rel) } : {}),
   };
 }
+
 
 const REINDEX_TARGETS: Record<string, 'index' | 'table' | 'schema' | 'database' | 'system'> = {
   REINDEX_OBJECT_INDEX: 'index', REINDEX_OBJECT_TABLE: 'table', REINDEX_OBJECT_SCHEMA: 'schema',

@@ -152,11 +152,15 @@ export function bindCreateView(n: ViewStmt, statement: string): CreateView {
     ...(n.query && 'SelectStmt' in n.query ? { query: parsedExpr(n.query) } : {}),
     sql: text.text,
     names: n.query ? viewNameRefs(n.query, text.start) : [],
+    ...(n.view?.relpersistence === 't' ? { temporary: true } : {}),
   };
 }
 
 export function bindCreateSequence(n: CreateSeqStmt): BoundDdl {
-  return { kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options: sequenceOptions(n.options) };
+  return {
+    kind: 'createSequence', relation: qualified(n.sequence), ifNotExists: !!n.if_not_exists, options: sequenceOptions(n.options),
+    ...(n.sequence?.relpersistence === 't' ? { temporary: true } : {}),
+  };
 }
 
 /** CREATE SEQUENCE's options, also those of an identity column's sequence (SEQUENCE NAME aside) */

@@ -3,7 +3,7 @@ import type { ColumnDef, Constraint, CreateStmt, Node, PartitionBoundSpec as Raw
 import { ddlExpr, firstLocation } from './parsed-expr.js';
 import { names, pos, qualified, typeRef } from './tree.js';
 import type {
-  BoundDatumSpec, ColumnConstraint, ColumnSpec, CreateTable, ForeignKeySpec, PartitionBoundSpec, PartitionKeySpec, TableConstraint, TableElement,
+  BoundDatumSpec, ColumnConstraint, OnCommit, ColumnSpec, CreateTable, ForeignKeySpec, PartitionBoundSpec, PartitionKeySpec, TableConstraint, TableElement,
 } from './types.js';
 
 export function bindCreateTable(n: CreateStmt): CreateTable {
@@ -14,6 +14,7 @@ export function bindCreateTable(n: CreateStmt): CreateTable {
     ...(pos(n.relation) !== undefined ? { position: pos(n.relation) } : {}),
     ifNotExists: !!n.if_not_exists,
     ...(n.relation?.relpersistence === 't' ? { temporary: true } : {}),
+    ...(onCommitOf(n.oncommit) ? { onCommit: onCommitOf(n.oncommit) } : {}),
     elements: (n.tableElts ?? []).map(tableElement),
     inherits: !!n.inhRelations?.length && !n.partbound,
     ...(n.partspec ? { partitionBy: partitionKey(n) } : {}),
@@ -103,4 +104,14 @@ function boundDatum(node: Node): BoundDatumSpec {
   if (c.isnull) return { kind: 'value', text: null, position };
   const text = c.sval ? c.sval.sval ?? '' : c.ival ? String(c.ival.ival ?? 0) : c.fval ? c.fval.fval ?? '0' : c.boolval ? String(c.boolval.boolval ?? false) : '0';
   return { kind: 'value', text, position };
+}
+
+/** ON COMMIT as written (ONCOMMIT_NOOP: none) */
+export function onCommitOf(action: string | undefined): OnCommit | undefined {
+  switch (action) {
+    case 'ONCOMMIT_PRESERVE_ROWS': return 'preserveRows';
+    case 'ONCOMMIT_DELETE_ROWS': return 'deleteRows';
+    case 'ONCOMMIT_DROP': return 'drop';
+    default: return undefined;
+  }
 }

@@ -50,7 +50,8 @@ export function columnReference(name: string): ParsedExpr {
  * outside public is named with its schema (the default must find it whatever the search path).
  */
 export function nextvalDefault(sequence: string, schema = 'public'): DdlExpr {
-  const literal = schema === 'public' ? sequence : `${quoteIdent(schema)}.${quoteIdent(sequence)}`;
+  // a temporary table's sequence is in the session's temporary schema, searched first
+  const literal = schema === 'public' || /^pg_temp_\d+$/.test(schema) ? sequence : `${quoteIdent(schema)}.${quoteIdent(sequence)}`;
   const node: Node = {
     FuncCall: {
       funcname: [{ String: { sval: 'nextval' } }],

@@ -81,11 +81,16 @@ export interface PartitionKeySpec {
   readonly keys: readonly { readonly column?: string; readonly position?: number }[];
 }
 
+/** a temporary table's ON COMMIT action */
+export type OnCommit = 'preserveRows' | 'deleteRows' | 'drop';
+
 export interface CreateTable {
   readonly kind: 'createTable';
   readonly relation: QualifiedName;
-  /** CREATE TEMP TABLE (made as an ordinary table; needs TEMPORARY on the database) */
+  /** CREATE TEMP TABLE (in the session's pg_temp_N; needs TEMPORARY on the database) */
   readonly temporary?: boolean;
+  /** ON COMMIT PRESERVE ROWS | DELETE ROWS | DROP (absent: not written) */
+  readonly onCommit?: OnCommit;
   /** where the name is in the statement (errors about the new relation point there) */
   readonly position?: number;
   readonly ifNotExists: boolean;
@@ -180,6 +185,8 @@ export interface CreateView {
   readonly sql: string;
   /** its unqualified names, which pg_get_viewdef qualifies when their schema is not on the search path */
   readonly names: readonly ViewNameRef[];
+  /** CREATE TEMP VIEW */
+  readonly temporary?: boolean;
 }
 
 export interface SequenceOptions {
@@ -228,8 +235,11 @@ export type BoundDdl =
   | Drop
   | CreateIndex
   | CreateView
-  | { readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean }
-  | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions }
+  | {
+    readonly kind: 'createTableAs'; readonly relation: QualifiedName; readonly columns: readonly { name: string; type: SqlType }[]; readonly ifNotExists: boolean;
+    readonly temporary?: boolean; readonly onCommit?: OnCommit; readonly position?: number;
+  }
+  | { readonly kind: 'createSequence'; readonly relation: QualifiedName; readonly ifNotExists: boolean; readonly options: SequenceOptions; readonly temporary?: boolean }
   /** ALTER SEQUENCE … OWNED BY (the one option pg_dump's output uses) */
   | { readonly kind: 'alterSequence'; readonly relation: QualifiedName; readonly missingOk: boolean; readonly ownedBy: readonly string[] | null }
   /** schema: WITH SCHEMA s (it must exist; Quiver's built-in extensions keep their objects in public) */
@@ -276,6 +286,8 @@ export type BoundDdl =
     readonly newName: string;
   }
   | { readonly kind: 'truncate'; readonly tables: readonly QualifiedName[]; readonly restartSequences: boolean }
+  /** DISCARD TEMP (and DISCARD ALL's part): the session's temporary objects go */
+  | { readonly kind: 'discardTemp' }
   /** REINDEX INDEX | TABLE name, REINDEX SCHEMA | DATABASE | SYSTEM name */
   | { readonly kind: 'reindex'; readonly target: 'index' | 'table' | 'schema' | 'database' | 'system'; readonly relation?: QualifiedName; readonly name?: string; readonly concurrently: boolean };
 

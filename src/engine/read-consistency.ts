@@ -1,0 +1,55 @@
+/**
+ * `quiver.consistency` on a hot standby (cluster mode): how fresh the data a statement
+ * reads must be, decided before its snapshot is taken.
+ *
+ * - `strong`: everything the leader had acknowledged when the statement started. The
+ *   shared log's last position (JetStream's stream last sequence) covers every
+ *   acknowledged write, so the statement waits until the standby has applied up to it.
+ * - `bounded`: every write acknowledged more than `quiver.max_staleness` ago. The standby
+ *   knows the last moment it had applied all the log held (replica-position.ts); when
+ *   that is older than the bound, it reads the log's end and waits as `strong` does.
+ * - `eventually`: whatever is applied now; never waits.
+ *
+ * The wait ends with the statement's cancel or statement_timeout (57014). On the leader
+ * (no standby) every level reads the leader's own, newest data.
+ */
+import type { StandbyReads } from '../storage/replica-position.js';
+import { settingMillis } from './settings.js';
+import type { StatementControl } from './statement-control.js';
+
+/** Statements that read no table data need no wait (SET quiver.consistency must work on a stalled standby). */
+const NO_DATA = /^\s*(set|show|reset|begin|start|commit|end|rollback|abort|savepoint|release|discard|deallocate|listen|unlisten|close|prepare\s+transaction)\b/i;
+
+export function readsNoData(sql: string): boolean {
+  return NO_DATA.test(sql);
+}
+
+/**
+ * Wait as the session's quiver.consistency asks. Resolves at once when no wait is due;
+ * rejects through `control.check()` (57014) when cancelled or timed out meanwhile.
+ */
+export async function waitForConsistency(standby: StandbyReads, setting: (name: string) => string | undefined, control: StatementControl): Promise<void> {
+  const level = setting('quiver.consistency') ?? 'strong';
+  if (level === 'eventually') return;
+  const asked = Date.now();
+  if (level === 'bounded' && asked - standby.freshAt() <= settingMillis(setting('quiver.max_staleness'))) return;
+  const signal = control.signal();
+  try {
+    const end = await abortable(standby.logEnd(), signal);
+    standby.noteLogEnd(end, asked);
+    await standby.waitApplied(end, signal);
+  } catch (e) {
+    // cancelled or timed out: PostgreSQL's error for it; anything else (the log unreachable) as it is
+    if (signal.aborted) control.check();
+    throw e;
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Reads on hot standbys through the proxy's read port (cluster mode, a loopback cluster:
+ * one etcd member, one JetStream server, s3rver, three data nodes, a proxy with a read
+ * port). Sessions on the read port land on the standbys in turn and are read-only; a
+ * write through the proxy's main port is seen by a strong read on a standby at once; an
+ * eventually read may miss it for a moment but sees it soon; when the leader is killed a
+ * standby takes over, its read-only sessions are closed, and reads through the read port
+ * go on (on the remaining standby, or the new leader).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ensureBinary } from '../src/cluster/local/processes.js';
+import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+
+let available = true;
+try {
+  ensureBinary('nats-server', 'nats-server');
+  ensureBinary('etcd', 'etcd-server');
+} catch {
+  available = false;
+}
+const skip = available ? false : 'nats-server or etcd is not installed and could not be';
+
+const dir = mkdtempSync(join(tmpdir(), 'quiver-standby-reads-'));
+let cluster: LocalCluster | undefined;
+
+async function client(port: number): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000 });
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
+/** The data node a session is on, by its port (SHOW port). */
+const serverPort = async (c: pg.Client) => Number((await c.query('SHOW port')).rows[0].port);
+
+before(async () => {
+  if (skip) return;
+  cluster = await startLocalCluster({ dir, nodes: 1, dataNodes: 3, queryNodes: 0, indexNodes: 0, logLevel: 'warn' });
+}, { timeout: 120_000 });
+
+after(async () => {
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the read port spreads sessions over the standbys; they are read-only and strong reads see acknowledged writes', { skip, timeout: 60_000 }, async () => {
+  const c = cluster!;
+  assert.equal(JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')).readPort, c.readPort);
+  const leader = (await c.dataLeader())!;
+  const w = await client(c.port);
+  await w.query('CREATE TABLE kv (k int PRIMARY KEY, v text)');
+  // each data node is a hot standby once it has caught up and listens: wait for both
+  const standbyPorts = [...c.nodes.values()].filter((p) => p.role === 'data' && p !== leader).map((p) => p.port).sort();
+  const seen = new Set<number>();
+  const readers: pg.Client[] = [];
+  for (let i = 0; i < 40 && seen.size < standbyPorts.length; i++) {
+    const r = await client(c.readPort);
+    readers.push(r);
+    seen.add(await serverPort(r));
+    if (seen.size < standbyPorts.length) await new Promise((res) => setTimeout(res, 250));
+  }
+  assert.deepEqual([...seen].sort(), standbyPorts, 'sessions on the read port reach both standbys');
+  for (const r of readers.slice(-2)) {
+    assert.equal((await r.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+    await assert.rejects(r.query(`INSERT INTO kv VALUES (0, 'no')`), (e: { code?: string; message: string }) => e.code === '25006' && e.message === 'cannot execute INSERT in a read-only transaction');
+  }
+  // read-your-writes across nodes: each acknowledged write is there at once on every standby
+  const [r1, r2] = readers.slice(-2);
+  for (let i = 1; i <= 25; i++) {
+    await w.query('INSERT INTO kv VALUES ($1, $2)', [i, `v${i}`]);
+    for (const r of [r1, r2]) assert.deepEqual((await r.query('SELECT v FROM kv WHERE k = $1', [i])).rows, [{ v: `v${i}` }], `k = ${i} on ${await serverPort(r)}`);
+  }
+  // eventually: no wait — a row written a moment ago may be missing, but shows up
+  await r1.query('SET quiver.consistency = eventually');
+  await w.query(`INSERT INTO kv VALUES (100, 'late')`);
+  let polls = 0;
+  while ((await r1.query('SELECT count(*)::int AS n FROM kv WHERE k = 100')).rows[0].n === 0) {
+    polls++;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  assert.ok(polls < 1000, `appeared after ${polls} polls`);
+  for (const r of readers) await r.end().catch(() => {});
+  await w.end();
+});
+
+test('a standby promoted to leader closes its read-only sessions; reads through the read port go on', { skip, timeout: 60_000 }, async () => {
+  const c = cluster!;
+  const leader = (await c.dataLeader())!;
+  const r = await client(c.readPort);
+  const before = await serverPort(r);
+  assert.notEqual(before, leader.port);
+  const ended = new Promise<void>((resolve) => r.once('end', () => resolve()));
+  await leader.kill9();
+  // the leader's lease (5 s) expires, a standby is elected
+  let next: Awaited<ReturnType<LocalCluster['dataLeader']>>;
+  const t0 = Date.now();
+  while (!(next = await c.dataLeader()) || next.port === leader.port) {
+    assert.ok(Date.now() - t0 < 30_000, 'a standby takes over');
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  if (next.port === before) await ended; // its hot sessions were closed
+  else assert.equal((await r.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 26, 'the other standby keeps serving');
+  await r.end().catch(() => {});
+  // the read port: the remaining standby, which follows the new leader
+  const w = await client(c.port);
+  await w.query(`INSERT INTO kv VALUES (200, 'after')`);
+  const r2 = await client(c.readPort);
+  assert.equal((await r2.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 27);
+  assert.notEqual(await serverPort(r2), next.port);
+  assert.equal((await r2.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+  await r2.end();
+  // the promoted node serves writes on its own port (its old sessions are gone, new ones are read-write)
+  const direct = await client(next.port);
+  assert.equal((await direct.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
+  await direct.query(`INSERT INTO kv VALUES (201, 'direct')`);
+  await direct.end();
+  await w.end();
+});
