@@ -7,13 +7,22 @@
  *   cancel-latency      time from a CancelRequest to the 57014 error, p50/p99 over 20 tries
  *                       of a long scan
  *   stream-rss          server RSS growth while one client reads `SELECT * FROM big`
+ *   first-filtered      SELECT 1 in a loop on one connection while another runs the first
+ *                       filtered HNSW search (0.1 % of the rows) on each of five integer
+ *                       columns of a fresh table of n rows (Quiver sorts a segment's column
+ *                       for its first filtered search)
+ *   expression-index    SELECT 1 in a loop while another connection creates an IVFFlat
+ *                       index on `embedding::halfvec(d)` over the whole table (every row's
+ *                       key computed by the engine's cast)
  *
  *   node dist/bench/responsiveness.js [--target quiver | postgres://…] [--rows 200000] [--dim 128]
+ *        [--scenarios select1,cancel,stream,first-filtered,expression-index]
  *
  * Quiver is started by the script on a temporary data directory and stopped at the end.
  * The table `resp_big (id int, sel int, embedding vector(d))` is loaded with binary COPY.
  */
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import copyStreams from 'pg-copy-streams';
@@ -135,6 +144,84 @@ async function streamRss(target: SqlTarget): Promise<Record<string, number>> {
   return { rows, plain_select_rows: all.rowCount ?? 0, cursor_s: viaCursorMs / 1000, plain_select_s: plainMs / 1000, rss_before_mb: before.rssBytes / 2 ** 20, rss_growth_mb: (peak - before.rssBytes) / 2 ** 20 };
 }
 
+/** SELECT 1 back to back on `probe` until `work` settles: how long each waited. */
+async function probeDuring(probe: pg.Client, work: Promise<unknown>): Promise<number[]> {
+  let done = false;
+  const settled = work.then(() => { done = true; }, (e: unknown) => { done = true; throw e; });
+  const lat: number[] = [];
+  while (!done) {
+    const s = performance.now();
+    await probe.query('SELECT 1');
+    lat.push(performance.now() - s);
+  }
+  await settled;
+  return lat.sort((a, b) => a - b);
+}
+
+const latencies = (lat: readonly number[]) => ({ samples: lat.length, p50_ms: quantile(lat, 0.5), p99_ms: quantile(lat, 0.99), max_ms: lat[lat.length - 1] ?? 0 });
+
+/**
+ * The first filtered HNSW search on each of five integer columns of a fresh table (rows × 16,
+ * an HNSW index; each filter 0.1 % of the rows): SELECT 1 latency on another connection
+ * meanwhile, and the searches' times, first and second.
+ */
+async function firstFilteredSearch(target: SqlTarget, rows: number): Promise<Record<string, number>> {
+  const dim = 16;
+  const c = await target.connect();
+  const { train, queries } = generateSynthetic({ n: rows, dim, clusters: 50, seed: 11, queries: 1 });
+  const sel = selColumn(rows);
+  await c.query('DROP TABLE IF EXISTS resp_fresh_load');
+  await c.query('DROP TABLE IF EXISTS resp_fresh');
+  await c.query(`CREATE TABLE resp_fresh_load (id bigint, sel int, embedding vector(${dim}))`);
+  const stream = c.query(copyStreams.from('COPY resp_fresh_load (id, sel, embedding) FROM STDIN (FORMAT binary)'));
+  const done = new Promise<void>((res, rej) => { stream.on('finish', res); stream.on('error', rej); });
+  const write = (b: Buffer): Promise<void> => (stream.write(b) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r())));
+  await write(copyHeader());
+  for (let from = 0; from < rows; from += 1000) await write(encodeRows(train, dim, sel, from, Math.min(rows, from + 1000)));
+  stream.end(copyTrailer());
+  await done;
+  await c.query(`CREATE TABLE resp_fresh (id bigint, sel int, a int, b int, c int, embedding vector(${dim}))`);
+  await c.query('INSERT INTO resp_fresh SELECT id, sel, (id * 7) % 1000, (id * 13) % 1000, (id * 31) % 1000, embedding FROM resp_fresh_load');
+  await c.query('DROP TABLE resp_fresh_load');
+  const t0 = performance.now();
+  // a small graph: the 0.1 % filters are answered exactly from the bitmap anyway
+  await c.query('CREATE INDEX ON resp_fresh USING hnsw (embedding vector_l2_ops) WITH (m = 4, ef_construction = 16)');
+  const buildS = (performance.now() - t0) / 1000;
+  await c.query('ANALYZE resp_fresh');
+  const probe = await target.connect();
+  const q = vectorText(queries.subarray(0, dim));
+  const filters = ['sel < 1', 'a < 1', 'b < 1', 'c < 1', `id < ${Math.floor(rows / 1000)}`];
+  const search = async (where: string) => {
+    const s = performance.now();
+    await c.query(`SELECT id FROM resp_fresh WHERE ${where} ORDER BY embedding <-> $1 LIMIT 10`, [q]);
+    return performance.now() - s;
+  };
+  const firsts: number[] = [];
+  const lat = await probeDuring(probe, (async () => {
+    for (const where of filters) firsts.push(await search(where));
+  })());
+  // Quiver sorts the columns in a worker thread meanwhile: give it time, then search again
+  await new Promise((r) => setTimeout(r, 3000));
+  const seconds: number[] = [];
+  for (const where of filters) seconds.push(await search(where));
+  await Promise.all([c.query('DROP TABLE resp_fresh'), probe.end()]);
+  await c.end();
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+  return { ...latencies(lat), hnsw_build_s: buildS, first_search_median_ms: median(firsts), first_search_max_ms: Math.max(...firsts), second_search_median_ms: median(seconds) };
+}
+
+/** CREATE INDEX on embedding::halfvec(dim) over the whole table while another connection runs SELECT 1. */
+async function expressionIndexBuild(target: SqlTarget, dim: number): Promise<Record<string, number>> {
+  const c = await target.connect();
+  const probe = await target.connect();
+  const t0 = performance.now();
+  const lat = await probeDuring(probe, c.query(`CREATE INDEX resp_half ON resp_big USING ivfflat ((embedding::halfvec(${dim})) halfvec_l2_ops) WITH (lists = 20)`));
+  const buildS = (performance.now() - t0) / 1000;
+  await c.query('DROP INDEX resp_half');
+  await Promise.all([c.end(), probe.end()]);
+  return { ...latencies(lat), build_s: buildS };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     target: { type: 'string', default: 'quiver' },
@@ -142,7 +229,9 @@ async function main(): Promise<void> {
     dim: { type: 'string', default: '128' },
     seconds: { type: 'string', default: '10' },
     tries: { type: 'string', default: '20' },
+    scenarios: { type: 'string', default: 'select1,cancel,stream,first-filtered,expression-index' },
   } });
+  const run = new Set(values.scenarios!.split(','));
   const rows = Number(values.rows);
   const dim = Number(values.dim);
   const target = await targetFromArg(values.target!, REPO);
@@ -154,9 +243,13 @@ async function main(): Promise<void> {
     const result = {
       target: target.name,
       table: `${rows} x ${dim}`,
-      select1_under_load: await select1UnderLoad(target, query, Number(values.seconds)),
-      cancel_latency: await cancelLatency(target, Number(values.tries)),
-      stream_rss: await streamRss(target),
+      load_average: loadavg().map((x) => Math.round(x * 10) / 10).join(' '),
+      ...(run.has('select1') ? { select1_under_load: await select1UnderLoad(target, query, Number(values.seconds)) } : {}),
+      ...(run.has('cancel') ? { cancel_latency: await cancelLatency(target, Number(values.tries)) } : {}),
+      ...(run.has('stream') ? { stream_rss: await streamRss(target) } : {}),
+      ...(run.has('first-filtered') ? { first_filtered_search: await firstFilteredSearch(target, rows) } : {}),
+      ...(run.has('expression-index') ? { expression_index_build: await expressionIndexBuild(target, dim) } : {}),
+      load_average_after: loadavg().map((x) => Math.round(x * 10) / 10).join(' '),
     };
     console.log(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2));
     const c = await target.connect();

@@ -11,7 +11,8 @@
  * uses the same layout; its observer was not used: in one run of the test it never
  * reported a leader that was elected while it waited.)
  */
-import { Etcd3, type Lease, type Namespace, type Watcher, type WatchBuilder } from 'etcd3';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { Etcd3, isRecoverableError, type Lease, type Namespace, type Watcher, type WatchBuilder } from 'etcd3';
 import type { Coordinator, Leadership, NodeInfo } from './coordinator.js';
 
 /** The etcd cluster to use and this node's lease. */
@@ -35,6 +36,8 @@ class LeaseSession {
   readonly lease: Lease;
   readonly lost: Promise<void>;
   isLost = false;
+  /** why the lease counts as lost (in a campaign's rejection) */
+  lostBecause = '';
   /** the best-effort revocation started when the lease ended */
   revoked: Promise<void> = Promise.resolve();
   private markLost: () => void = () => {};
@@ -46,20 +49,21 @@ class LeaseSession {
     this.lost = new Promise<void>((resolve) => { this.markLost = resolve; });
     const requested = Date.now();
     this.lease = ns.lease(ttlMs / 1000);
-    this.lease.on('lost', () => this.end());
+    this.lease.on('lost', (e: Error) => this.end(`etcd: ${e.message}`));
     this.lease.on('keepaliveEstablished', () => { this.unanswered = []; });
     this.lease.on('keepaliveFired', () => this.unanswered.push(Date.now()));
     this.lease.on('keepaliveSucceeded', () => {
       const sent = this.unanswered.shift();
       if (sent !== undefined) this.expireAt(sent + this.ttlMs);
     });
-    this.lease.grant().then(() => this.expireAt(requested + this.ttlMs), () => this.end());
+    this.lease.grant().then(() => this.expireAt(requested + this.ttlMs), (e: Error) => this.end(`not granted: ${e.message}`));
   }
 
   private expireAt(at: number): void {
     if (this.isLost) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.end(), Math.max(0, at - Date.now()));
+    const since = at - this.ttlMs;
+    this.timer = setTimeout(() => this.end(`no renewal acknowledged for ${Date.now() - since} ms (TTL ${this.ttlMs} ms)`), Math.max(0, at - Date.now()));
     this.timer.unref();
   }
 
@@ -67,9 +71,10 @@ class LeaseSession {
    * Tell the waiters, stop renewing and revoke if etcd can still be reached: a lease we
    * call lost must not keep our election key alive.
    */
-  end(): void {
+  end(because: string): void {
     if (this.isLost) return;
     this.isLost = true;
+    this.lostBecause = because;
     clearTimeout(this.timer);
     this.markLost();
     this.revoked = this.lease.revoke().catch(() => {});
@@ -78,6 +83,8 @@ class LeaseSession {
 
 /** How long one unary etcd call may take before it is retried (see the constructor). */
 const UNARY_DEADLINE_MS = 2_000;
+/** How long etcd may take to start a watch (etcd3 reconnects the stream meanwhile). */
+const WATCH_START_MS = 10_000;
 
 /** The Coordinator on etcd, one lease per instance (see the top of this file). */
 export class EtcdCoordinator implements Coordinator {
@@ -99,6 +106,12 @@ export class EtcdCoordinator implements Coordinator {
       // a 2 s deadline lets etcd3 retry it (DEADLINE_EXCEEDED is retryable) once a new
       // leader is elected (~1 s). Watches and lease keep-alives are streams: no deadline.
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + UNARY_DEADLINE_MS }),
+      // etcd3's own policy tries a call 3 times at once, each time on a member picked at
+      // random: while a raft election follows a member's death, two tries can wait out
+      // their deadline on live members and the third be refused by the dead one (a put
+      // failed so with UNAVAILABLE 4.6 s after etcd's raft leader was killed, in 1 of 30
+      // runs under load); 5 retries 0.1-1 s apart outlast an election (~1-2 s)
+      faultHandling: { global: retry(handleWhen(isRecoverableError), { maxAttempts: 5, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }) }) },
     });
     this.ns = this.client.namespace(opts.prefix ?? 'quiver/');
     this.ttlMs = (opts.leaseTtlSeconds ?? 5) * 1000;
@@ -148,18 +161,38 @@ export class EtcdCoordinator implements Coordinator {
     return { lost: session.lost, resign: withdraw };
   }
 
-  private async watch(builder: WatchBuilder): Promise<Watcher> {
-    const watcher = await builder.create();
+  /** A watch, tracked from the start: close() cancels it even if etcd never started it. */
+  private startWatch(builder: WatchBuilder): Watcher {
+    const watcher = builder.watcher();
     this.watchers.add(watcher);
     return watcher;
   }
 
-  /** Cancel once: etcd3 waits for an answer to a second cancellation that never comes. */
+  /**
+   * Cancel once (etcd3 waits for an answer to a second cancellation that never comes), and
+   * wait for etcd's answer no longer than a unary call: a stream on a member that went
+   * silent never answers (nor does one that is not started yet).
+   */
   private async unwatch(watcher: Watcher): Promise<void> {
-    if (this.watchers.delete(watcher)) await watcher.cancel().catch(() => {});
+    if (!this.watchers.delete(watcher)) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.resolve().then(() => watcher.cancel()).catch(() => {}),
+      new Promise((r) => { timer = setTimeout(r, UNARY_DEADLINE_MS); }),
+    ]);
+    clearTimeout(timer);
   }
 
-  /** Resolves once no candidate created before `revision` remains (this candidate leads). */
+  /**
+   * Resolves once no candidate created before `revision` remains (this candidate leads).
+   * The predecessor's key is read again when its watch reports the delete, and also after
+   * a TTL without one, as a watch can miss it for good: etcd3 resumes a broken watch stream
+   * from the revision of the creation answer, past the events etcd replays after that
+   * answer (the delete may be one), and a stream on a member cut off from its peers stays
+   * open and silent (etcd3 does not ask etcd to require a leader) while our lease renews
+   * through another member. So neither the watch's creation nor its cancellation is waited
+   * for: either could wait for that member.
+   */
   private async waitForPredecessors(candidates: Namespace, revision: string, stop: Promise<never>): Promise<void> {
     for (;;) {
       const before = await Promise.race([
@@ -168,18 +201,21 @@ export class EtcdCoordinator implements Coordinator {
       ]);
       if (before.kvs.length === 0) return;
       // the newest older candidate: when it goes, look again (older ones may remain)
-      const watcher = await this.watch(candidates.watch().key(before.kvs[0].key).startRevision(String(BigInt(before.header.revision) + 1n)).only('delete'));
+      const watcher = this.startWatch(candidates.watch().key(before.kvs[0].key).startRevision(String(BigInt(before.header.revision) + 1n)).only('delete'));
+      let recheck: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           new Promise<void>((resolve) => {
             watcher.once('delete', () => resolve());
             // a watch that failed (e.g. compacted): look again
             watcher.on('error', () => resolve());
+            recheck = setTimeout(resolve, this.ttlMs);
           }),
           stop,
         ]);
       } finally {
-        await this.unwatch(watcher);
+        clearTimeout(recheck);
+        void this.unwatch(watcher);
       }
     }
   }
@@ -201,7 +237,20 @@ export class EtcdCoordinator implements Coordinator {
       }, () => {});
     };
     // watching first, then reading: a change in between is not missed
-    const watcher = await this.watch(candidates.watch().prefix(''));
+    const watcher = this.startWatch(candidates.watch().prefix(''));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        watcher.once('connected', () => resolve());
+        watcher.once('error', reject);
+        timer = setTimeout(() => reject(new Error(`etcd did not start the watch of election ${election} within ${WATCH_START_MS} ms`)), WATCH_START_MS);
+      });
+    } catch (e) {
+      void this.unwatch(watcher);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     watcher.on('data', read);
     // after a reconnection (changes while disconnected are replayed, but read anyway)
     watcher.on('connected', read);
@@ -236,7 +285,7 @@ export class EtcdCoordinator implements Coordinator {
     if (s) {
       // our leadership ends now, whatever else happens; the revocation is a courtesy
       // (the lease expires anyway), not waited for longer than the TTL
-      s.end();
+      s.end('the coordinator closed');
       await Promise.race([s.revoked, new Promise((r) => setTimeout(r, this.ttlMs).unref())]);
     }
     await Promise.all([...this.watchers].map((w) => this.unwatch(w)));
@@ -247,7 +296,10 @@ export class EtcdCoordinator implements Coordinator {
 /** A promise that rejects when the campaign must stop waiting: the lease is lost, or `signal` aborts. */
 function stopOn(session: LeaseSession, signal: AbortSignal | undefined): Promise<never> {
   const stop = new Promise<never>((_, reject) => {
-    void session.lost.then(() => reject(new Error('the lease was lost before this candidate was elected')));
+    void session.lost.then(() => reject(new Error(`the lease was lost before this candidate was elected (${session.lostBecause})`)));
+    // aborted already: while the lease was granted or the key put (an abort event does not
+    // come again for a listener added later: the campaign waited for good, seen under load)
+    if (signal?.aborted) reject(new Error('campaign aborted'));
     signal?.addEventListener('abort', () => reject(new Error('campaign aborted')), { once: true });
   });
   stop.catch(() => {});

@@ -18,7 +18,8 @@ import { resolveCast, resolveFunction, resolveOperator } from '../functions/inde
 import { mapExpr } from '../planner/expr-walk.js';
 import { deparse } from '../planner/explain-expr.js';
 import type { Expr } from '../planner/plan.js';
-import type { ToIndexKey } from '../storage/api.js';
+import type { ToIndexKey, VectorIndexKey } from '../storage/api.js';
+import { indexKeysInWorker } from './vector-index-key-build.js';
 import { formatType, type SqlType } from '../types/types.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { compileExpr, type ExecEnv } from './expr.js';
@@ -117,16 +118,21 @@ export function indexStorageKey(idx: IndexKeyDef): string {
   return `${idx.columns[0]}:${JSON.stringify(idx.expression.tree)}`;
 }
 
+/** The storage's entry for an expression index's key (attachVectorKeys): its function, and the same in a worker thread. */
+export function vectorIndexKey(idx: IndexKeyDef, table: TableDef): VectorIndexKey {
+  return { key: indexStorageKey(idx), toKey: indexKeyFunction(idx, table), computeKeys: indexKeysInWorker(idx, table.columns[idx.columns[0]].type) };
+}
+
 /** The storage's entries for a table's expression vector indexes (attachVectorKeys). */
-export function vectorIndexKeys(table: TableDef): { key: string; toKey: ToIndexKey }[] {
-  const out = new Map<string, ToIndexKey>();
+export function vectorIndexKeys(table: TableDef): VectorIndexKey[] {
+  const out = new Map<string, VectorIndexKey>();
   for (const i of table.indexes) {
     if ((i.method !== 'hnsw' && i.method !== 'ivfflat') || !i.expression) continue;
     const def = { columns: i.columns, expression: i.expression };
     const key = indexStorageKey(def);
-    if (!out.has(key)) out.set(key, indexKeyFunction(def, table));
+    if (!out.has(key)) out.set(key, vectorIndexKey(def, table));
   }
-  return [...out].map(([key, toKey]) => ({ key, toKey }));
+  return [...out.values()];
 }
 
 /**

@@ -141,6 +141,39 @@ export interface VectorIndexSpec {
  */
 export type ToIndexKey = (value: Value) => Value;
 
+/** What ComputeIndexKeys is asked for: every row's key of one segment's vector column. */
+export interface IndexKeysRequest {
+  /** the indexed column, a fixed-size vector column in shared memory */
+  readonly column: SharedVectors;
+  /** 1 where the column is NULL (its key is NULL); undefined when none is */
+  readonly nulls: Uint8Array | undefined;
+  /** vector and halfvec keys packed as floats, or bit-string keys packed as bits */
+  readonly form: 'vectors' | 'bits';
+  /** the keys' dimensions (bits) */
+  readonly dim: number;
+  /** packed floats in shared memory (kept for the segment's life) rather than in a buffer a build may take over */
+  readonly shared: boolean;
+}
+
+/** Keys packed as SealedSegment.bitColumn / vectorColumn pack a column, with where they are NULL. */
+export interface IndexKeys {
+  readonly packed: Float32Array | Uint8Array;
+  readonly nulls: Uint8Array | undefined;
+}
+
+/** Every row's key at once, off the session thread (the engine's function in a worker thread). */
+export type ComputeIndexKeys = (request: IndexKeysRequest, signal?: AbortSignal) => Promise<IndexKeys>;
+
+/** An expression vector index's key as attachVectorKeys gives it. */
+export interface VectorIndexKey {
+  /** VectorIndexSpec.expression.key */
+  readonly key: string;
+  /** one row's key */
+  readonly toKey: ToIndexKey;
+  /** all of a segment's keys in a worker thread; without it they are computed a slice at a time */
+  readonly computeKeys?: ComputeIndexKeys;
+}
+
 /**
  * A GIN index as the storage keeps it: every sealed segment gets a file with its inverted
  * index over `column` (inverted-index-file.ts), written when the segment is sealed.
@@ -397,7 +430,7 @@ export interface Storage {
    * given before such an index is created and at start: segments whose index is missing
    * are indexed then (a segment is not indexed by an expression the engine has not given).
    */
-  attachVectorKeys?(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void;
+  attachVectorKeys?(tableId: number, keys: readonly VectorIndexKey[]): void;
   /** Seal the growing segment now (so an index just created covers the existing rows). */
   seal?(tableId?: number): Promise<void>;
   /** Reclaim space: compact sealed segments, drop dead rows (VACUUM). */

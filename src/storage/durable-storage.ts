@@ -26,7 +26,7 @@ import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
   RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type ToIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -171,7 +171,7 @@ class TableState {
   /** GIN index key → its tokenizer (not persisted: the engine gives it, at CREATE INDEX and at start) */
   readonly tokenizers = new Map<string, Omit<TextIndexAttachment, 'spec'>>();
   /** expression vector index key → its function (not persisted either: attachVectorKeys) */
-  readonly vectorKeys = new Map<string, ToIndexKey>();
+  readonly vectorKeys = new Map<string, VectorIndexKey>();
   /** a GIN index wants a small growing segment (keepGrowingSmall; not persisted: the engine sets it from the catalog) */
   smallGrowing = false;
   /** sealed segment id → index name → open ANN index */
@@ -693,11 +693,11 @@ export class DurableStorage implements Storage {
     return indexedColumn(spec, t.layout.columns[spec.column].type.typmod, t.vectorKeys);
   }
 
-  attachVectorKeys(tableId: number, keys: readonly { key: string; toKey: ToIndexKey }[]): void {
+  attachVectorKeys(tableId: number, keys: readonly VectorIndexKey[]): void {
     const t = this.tables.get(tableId);
     if (!t) return;
     const fresh = new Set(keys.filter((k) => !t.vectorKeys.has(k.key)).map((k) => k.key));
-    for (const { key, toKey } of keys) t.vectorKeys.set(key, toKey);
+    for (const k of keys) t.vectorKeys.set(k.key, k);
     if (fresh.size === 0) return;
     if (!this.openIndexFiles(t, fresh)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
   }
@@ -868,6 +868,8 @@ export class DurableStorage implements Storage {
     if (!source) throw new Error(`bug: the key of expression index ${spec.name} was not given`);
     const dim = source.dim;
     const lists = spec.lists ?? 100;
+    // an expression index's keys, computed between turns of the event loop (read at once below)
+    for (const seg of [...t.sealed]) await source.prepare(seg, spec.op === '<~>' ? 'bits' : 'vectors', signal);
     if (spec.op === '<~>') return this.trainBitIvfCenters(t, spec, source, lists, signal);
     const segments = t.sealed.map((seg) => {
       const chunks = source.vectors(seg);
@@ -1230,24 +1232,32 @@ export class DurableStorage implements Storage {
           if (!nullVector) take(pos);
           else if (nullPositions.length < nullLimit) nullPositions.push(pos);
         };
+        // a sorted column gives positions in value order: its NULL vectors are all noted, and
+        // the first ones by position kept, as a pass over every row keeps them
+        const anyNulls: number[] = [];
+        const acceptAny = (pos: number, nullVector: boolean) => {
+          if (!nullVector) take(pos);
+          else anyNulls.push(pos);
+        };
+        const firstNulls = () => anyNulls.sort((a, b) => a - b).slice(0, nullLimit);
         const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
         if (exactRows) {
           // the filter is one column's range: its sorted positions are the answer
           const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
-          for (const pos of exactRows) if (all || visible(pos) !== undefined) accept(pos, !!nulls?.[pos]);
-          return { bits, count, nullPositions, narrowed: true };
+          for (const pos of exactRows) if (all || visible(pos) !== undefined) acceptAny(pos, !!nulls?.[pos]);
+          return { bits, count, nullPositions: firstNulls(), narrowed: true };
         }
         // the vector column is read only to find NULLs: a view per row costs more than the filter
         const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
-        const consider = (pos: number, partial: Row) => {
+        const consider = (pos: number, partial: Row, to = accept) => {
           if (filter && !filter.test(partial)) return;
-          accept(pos, !noNulls && partial[vectorColumn] === null);
+          to(pos, !noNulls && partial[vectorColumn] === null);
         };
         const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
         if (few) {
           // a sorted column narrows the rows to test: only those are read
-          for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read));
-          return { bits, count, nullPositions, narrowed: true };
+          for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read), acceptAny);
+          return { bits, count, nullPositions: firstNulls(), narrowed: true };
         }
         seg.forEachPartial(read, (pos, partial) => {
           if (all || visible(pos) !== undefined) consider(pos, partial);

@@ -72,6 +72,8 @@ export function canBuildSegmentIndex(job: SegmentIndexJob): boolean {
  */
 export async function buildSegmentIndex(seg: SealedSegment, job: SegmentIndexJob, source: IndexedColumn, path: string, centersPath?: string, signal?: AbortSignal, onRows?: (rows: number) => void): Promise<AnnIndex> {
   const { op, dim } = job;
+  // an expression index's keys, computed between turns of the event loop (the builds below read them at once)
+  if (job.method === 'ivfflat' || isBitOp(op)) await source.prepare(seg, isBitOp(op) ? 'bits' : 'vectors', signal);
   if (job.method === 'ivfflat') {
     if (!centersPath) throw new Error('bug: an IVFFlat segment build without its centers');
     if (op === '<~>') {

@@ -11,6 +11,7 @@
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
 import { SortedColumn } from './sorted-column.js';
+import { sortColumnInWorker, type NumberChunk } from './sorted-column-build.js';
 import { InvertedIndex } from './inverted-index.js';
 import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
@@ -287,6 +288,8 @@ interface SealedChunk {
   readonly vectors: (Float32Array | undefined)[];
   /** per column: its Arrow data when it holds Utf8 text (packedTexts copies it out) */
   readonly texts: (arrow.Data | undefined)[];
+  /** per column: its values when they are numbers (a sorted column's build reads them) */
+  readonly numbers: (NumberChunk | undefined)[];
 }
 
 /**
@@ -355,7 +358,8 @@ export class SealedSegment implements Segment {
       const readers = columns.map((c, ci) => makeReader(storedKind(columnKind(c.type), data[ci]), data[ci]));
       const vectors = columns.map((c, ci) => (columnKind(c.type) === 'vector' ? vectorValues(data[ci], batch.numRows) : undefined));
       const texts = data.map((d) => (arrow.DataType.isUtf8(d.type) ? d : undefined));
-      chunks.push({ start, length: batch.numRows, rowIds, ts, readers, vectors, texts, nullCounts: data.map((d) => d.nullCount) });
+      const numbers = columns.map((c, ci) => numberChunk(storedKind(columnKind(c.type), data[ci]), data[ci], start, batch.numRows));
+      chunks.push({ start, length: batch.numRows, rowIds, ts, readers, vectors, texts, numbers, nullCounts: data.map((d) => d.nullCount) });
       start += batch.numRows;
     }
     this.chunks = chunks;
@@ -475,12 +479,14 @@ export class SealedSegment implements Segment {
     return Int32Array.from(out);
   }
 
-  /** One column's values in position order (a sparse vector index packs them itself). */
-  columnValues(col: number): Value[] {
-    const out: Value[] = new Array(this.length).fill(null);
-    for (const c of this.chunks) {
+  /** One column's values in position order, of positions [start, end) (a sparse vector index packs them itself). */
+  columnValues(col: number, start = 0, end = this.length): Value[] {
+    const out: Value[] = new Array(Math.max(0, end - start));
+    for (let pos = start; pos < end;) {
+      const c = this.chunkOf(pos);
       const read = c.readers[col];
-      for (let i = 0; i < c.length; i++) out[c.start + i] = read(i);
+      const stop = Math.min(end, c.start + c.length);
+      for (; pos < stop; pos++) out[pos - start] = read(pos - c.start);
     }
     return out;
   }
@@ -513,15 +519,38 @@ export class SealedSegment implements Segment {
   }
 
   private readonly sorted = new Map<number, SortedColumn | undefined>();
+  private readonly sorting = new Map<number, Promise<SortedColumn | undefined>>();
 
-  /** The column's values in order, built on first use (undefined: not numbers) */
+  /**
+   * The column's values in order when its index is built (undefined: not built yet, or not
+   * numbers). The first call starts the build, in a worker thread: the caller goes on
+   * without it (testing every row) rather than wait for the sort.
+   */
   sortedColumn(col: number): SortedColumn | undefined {
-    if (!this.sorted.has(col)) {
-      const values: unknown[] = new Array(this.length);
-      this.forEachPartial([col], (pos, partial) => { values[pos] = partial[col]; });
-      this.sorted.set(col, SortedColumn.build(this.length, (pos) => values[pos]));
+    if (this.sorted.has(col)) return this.sorted.get(col);
+    void this.sortedColumnBuilt(col);
+    return undefined;
+  }
+
+  /** The column's sorted index once built (undefined: the column does not hold numbers). */
+  sortedColumnBuilt(col: number): Promise<SortedColumn | undefined> {
+    if (this.sorted.has(col)) return Promise.resolve(this.sorted.get(col));
+    let building = this.sorting.get(col);
+    if (!building) {
+      const chunks = this.chunks.map((c) => c.numbers[col]);
+      const numbers = chunks.every((c) => c !== undefined) ? (chunks as NumberChunk[]).map(shareable) : undefined;
+      building = (numbers ? sortColumnInWorker(this.length, numbers) : Promise.resolve(undefined))
+        .then((keys) => keys && SortedColumn.of(keys))
+        // a failed build (the worker died) leaves the column unindexed: rows are tested instead
+        .catch(() => undefined)
+        .then((sorted) => {
+          this.sorted.set(col, sorted);
+          this.sorting.delete(col);
+          return sorted;
+        });
+      this.sorting.set(col, building);
     }
-    return this.sorted.get(col);
+    return building;
   }
 
   private readonly inverted = new Map<string, InvertedIndex>();
@@ -647,6 +676,24 @@ function vectorValues(data: arrow.Data, rows: number): Float32Array {
 }
 
 /** a text column a segment file holds as v8-serialized values (written before its type was stored as utf8) */
+/** A numeric column's values in one record batch (views of its Arrow buffers), else undefined. */
+function numberChunk(kind: ColumnKind, data: arrow.Data, start: number, length: number): NumberChunk | undefined {
+  if (kind !== 'int16' && kind !== 'int32' && kind !== 'int64' && kind !== 'float32' && kind !== 'float64') return undefined;
+  const off = data.offset;
+  const values = (data.values as NumberChunk['values']).subarray(off, off + length);
+  if (data.nullCount === 0) return { start, length, values, bitOffset: 0 };
+  return { start, length, values, validity: data.nullBitmap.subarray(off >> 3, (off + length + 7) >> 3), bitOffset: off & 7 };
+}
+
+/**
+ * The chunk as the sort worker is sent it: views of shared memory stay views (the worker
+ * reads the same bytes), anything else is copied, so that only the copies go to the worker.
+ */
+function shareable(c: NumberChunk): NumberChunk {
+  if (c.values.buffer instanceof SharedArrayBuffer) return c;
+  return { ...c, values: c.values.slice(), ...(c.validity ? { validity: c.validity.slice() } : {}) };
+}
+
 function storedKind(kind: ColumnKind, data: arrow.Data): ColumnKind {
   return kind === 'utf8' && !arrow.DataType.isUtf8(data.type) ? 'serialized' : kind;
 }

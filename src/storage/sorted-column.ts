@@ -1,16 +1,53 @@
 /**
  * A sealed segment's scalar index on one column (Milvus's "sort" index for numbers): the
- * positions of its non-NULL rows ordered by value. Built in memory on first use (a sealed
- * segment never changes; deleted rows are left to the caller's visibility check) for
+ * positions of its non-NULL rows ordered by value. Built in memory when first asked for (a
+ * sealed segment never changes; deleted rows are left to the caller's visibility check) for
  * integer and date/time columns a vector search filters on, with or without a B-tree index
- * (12 bytes a row). A range or equality condition then finds its candidate positions by
- * binary search instead of a pass over every row.
+ * (12 bytes a row), in a worker thread (sorted-column-build.ts): until it is there, the
+ * search tests every row as it would without it. A range or equality condition then finds
+ * its candidate positions by binary search instead of a pass over every row.
  *
  * Keys are the values as doubles. For int8 beyond 2^53 that rounds, but monotonically, so
  * inclusive bounds over the rounded keys still hold every row that meets the condition:
  * the candidates are a superset, and the caller tests its whole filter on each of them.
  */
 import type { ZoneCondition } from './api.js';
+
+/** A sorted column's parts, as plain buffers (what the build worker hands back). */
+export interface SortedKeys {
+  /** keys[i] is the value at positions[i]; ascending */
+  readonly keys: Float64Array;
+  readonly positions: Int32Array;
+  /** every value is held exactly as a double */
+  readonly precise: boolean;
+}
+
+/**
+ * The column's sorted keys, `read` giving the value at each position; undefined when a value
+ * is not a number or bigint (text, numeric, vectors …).
+ */
+export function sortKeys(length: number, read: (pos: number) => unknown): SortedKeys | undefined {
+  const values = new Float64Array(length);
+  const present = new Int32Array(length);
+  let n = 0;
+  let precise = true;
+  for (let pos = 0; pos < length; pos++) {
+    const v = read(pos);
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number') {
+      if (Number.isNaN(v)) precise = false;
+      values[pos] = Number.isNaN(v) ? Infinity : v;
+    } else if (typeof v === 'bigint') {
+      values[pos] = Number(v);
+      if (BigInt(values[pos]) !== v) precise = false;
+    } else return undefined;
+    present[n++] = pos;
+  }
+  const positions = present.slice(0, n).sort((a, b) => values[a] - values[b] || a - b);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = values[positions[i]];
+  return { keys, positions, precise };
+}
 
 export class SortedColumn {
   private constructor(
@@ -23,26 +60,12 @@ export class SortedColumn {
 
   /** undefined when a value is not a number or bigint (text, numeric, vectors …) */
   static build(length: number, read: (pos: number) => unknown): SortedColumn | undefined {
-    const values = new Float64Array(length);
-    const present = new Int32Array(length);
-    let n = 0;
-    let precise = true;
-    for (let pos = 0; pos < length; pos++) {
-      const v = read(pos);
-      if (v === null || v === undefined) continue;
-      if (typeof v === 'number') {
-        if (Number.isNaN(v)) precise = false;
-        values[pos] = Number.isNaN(v) ? Infinity : v;
-      } else if (typeof v === 'bigint') {
-        values[pos] = Number(v);
-        if (BigInt(values[pos]) !== v) precise = false;
-      } else return undefined;
-      present[n++] = pos;
-    }
-    const positions = present.slice(0, n).sort((a, b) => values[a] - values[b] || a - b);
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = values[positions[i]];
-    return new SortedColumn(keys, positions, precise);
+    const sorted = sortKeys(length, read);
+    return sorted && SortedColumn.of(sorted);
+  }
+
+  static of(sorted: SortedKeys): SortedColumn {
+    return new SortedColumn(sorted.keys, sorted.positions, sorted.precise);
   }
 
   /**

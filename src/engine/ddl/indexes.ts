@@ -13,7 +13,7 @@ import { parseRegconfig } from '../../types/regconfig.js';
 import { mustFindTable, relationNameFree, findIndex, type DdlContext } from './context.js';
 import { addStorageKey, textIndexCreated, vectorIndexBuilt } from './storage-undo.js';
 import { textIndexAttachment } from '../../executor/text-index-build.js';
-import { indexExpressionOf, indexKeyFunction, indexStorageKey } from '../../executor/vector-index-key.js';
+import { indexExpressionOf, indexStorageKey, vectorIndexKey } from '../../executor/vector-index-key.js';
 import { columnsRead } from '../../executor/vector-search.js';
 
 /**
@@ -352,7 +352,7 @@ export function littleDataNotice(): SqlNotice {
 export async function createStoredVectorIndex(ctx: DdlContext, table: TableDef, idx: IndexDef, name = idx.name): Promise<VectorIndexBuilt> {
   if (idx.expression) {
     const def = { columns: idx.columns, expression: idx.expression };
-    ctx.storage.attachVectorKeys?.(table.oid, [{ key: indexStorageKey(def), toKey: indexKeyFunction(def, table) }]);
+    ctx.storage.attachVectorKeys?.(table.oid, [vectorIndexKey(def, table)]);
   }
   return ctx.storage.createVectorIndex(table.oid, vectorIndexSpec(idx, name), ctx.interrupted, (p) => ctx.indexBuild?.storage(p));
 }

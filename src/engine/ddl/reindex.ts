@@ -46,13 +46,19 @@ async function rebuild(ctx: DdlContext, stmt: Reindex, table: TableDef, idx: Ind
     const own = leaf === table ? idx : leaf.indexes.find((i) => i.parentIndex === idx.oid);
     if (own && storesVectorIndex(idx, leaf)) {
       ctx.checkCancelled?.();
-      if (stmt.concurrently) {
-        const beside = besideName(leaf, own.name);
-        await createStoredVectorIndex(ctx, leaf, own, beside);
-        await ctx.storage.renameVectorIndex(leaf.oid, beside, own.name);
-      } else {
-        await ctx.storage.dropVectorIndex(leaf.oid, own.name);
-        await createStoredVectorIndex(ctx, leaf, own);
+      try {
+        if (stmt.concurrently) {
+          const beside = besideName(leaf, own.name);
+          await createStoredVectorIndex(ctx, leaf, own, beside);
+          await ctx.storage.renameVectorIndex(leaf.oid, beside, own.name);
+        } else {
+          await ctx.storage.dropVectorIndex(leaf.oid, own.name);
+          await createStoredVectorIndex(ctx, leaf, own);
+        }
+      } catch (e) {
+        // a build given up because the statement was cancelled or timed out: 57014, as CREATE INDEX
+        if (ctx.interrupted?.aborted) ctx.checkCancelled?.();
+        throw e;
       }
     }
     if (leaf !== table) ctx.indexBuild?.partitionDone();

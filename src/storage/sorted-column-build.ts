@@ -1,0 +1,45 @@
+/**
+ * Sorted column indexes (sorted-column.ts) built in a worker thread (sorted-column-worker.ts):
+ * the first filtered vector search on a segment's column asks for one, and the sort (58-89 ms
+ * for 200,000 rows) would otherwise hold up every other session. One worker, started when
+ * first needed, sorts the columns one after another (serial-worker.ts).
+ */
+import type { SortedKeys } from './sorted-column.js';
+import { SerialWorker } from './serial-worker.js';
+
+/** One record batch's values of a numeric column, as plain memory. */
+export interface NumberChunk {
+  /** the chunk's first position in the segment */
+  readonly start: number;
+  readonly length: number;
+  /** values[i] is the value at position start + i (int64: bigints) */
+  readonly values: Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array;
+  /** Arrow's validity bitmap (1: not NULL), from bit `bitOffset`; absent: no NULLs */
+  readonly validity?: Uint8Array;
+  readonly bitOffset: number;
+}
+
+/** What the worker is sent. */
+export interface SortRequest {
+  readonly length: number;
+  readonly chunks: readonly NumberChunk[];
+}
+
+/** undefined when a value is not a number (sortKeys) */
+export type SortReply = SortedKeys | undefined;
+
+const sorter = new SerialWorker<SortRequest, SortReply>(new URL('./sorted-column-worker.js', import.meta.url), 'sorted column build');
+
+/**
+ * The sorted keys of a column of `length` rows given as its record batches' values (a
+ * SharedArrayBuffer's views are shared with the worker, other buffers copied); undefined
+ * when a value is not a number.
+ */
+export function sortColumnInWorker(length: number, chunks: readonly NumberChunk[]): Promise<SortedKeys | undefined> {
+  return sorter.run({ length, chunks });
+}
+
+/** Resolves when no sort is in flight (tests: the indexes asked for so far are there). */
+export function sortedColumnBuildsIdle(): Promise<void> {
+  return sorter.idle();
+}
