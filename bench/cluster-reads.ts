@@ -15,52 +15,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { client, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
-import { seededRandom } from './util.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '30000' }, seconds: { type: 'string', default: '5' } } });
 const ROWS = Number(values.rows);
 const SECONDS = Number(values.seconds);
-const DIM = 64;
-const rnd = seededRandom(7);
-const vectors = Array.from({ length: ROWS }, () => Array.from({ length: DIM }, () => Math.round(rnd() * 1000) / 1000));
-const queries = Array.from({ length: 100 }, () => `[${Array.from({ length: DIM }, () => Math.round(rnd() * 1000) / 1000).join(',')}]`);
-
-async function client(port: number): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  return c;
-}
-
-async function load(port: number): Promise<void> {
-  const c = await client(port);
-  await c.query(`CREATE TABLE items (id int PRIMARY KEY, label int, v vector(${DIM}))`);
-  await c.query('CREATE TABLE writes (id bigint PRIMARY KEY, note text)');
-  await pipeline(Readable.from((function* () {
-    for (let i = 0; i < ROWS; i++) yield `${i}\t${i % 100}\t[${vectors[i].join(',')}]\n`;
-  })()), c.query(copyFrom('COPY items FROM STDIN')));
-  await c.query('CREATE INDEX ON items USING hnsw (v vector_l2_ops)');
-  await c.end();
-}
-
-/** Run `op` on `connections` clients for SECONDS; operations per second. */
-async function throughput(port: number, connections: number, op: (c: pg.Client, i: number) => Promise<unknown>): Promise<number> {
-  const clients = await Promise.all(Array.from({ length: connections }, () => client(port)));
-  const end = Date.now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(clients.map(async (c, k) => {
-    for (let i = 0; Date.now() < end; i++) {
-      await op(c, k * 1e9 + i);
-      done++;
-    }
-  }));
-  await Promise.all(clients.map((c) => c.end()));
-  return done / SECONDS;
-}
+const w = workload(ROWS);
+const { queries } = w;
+const throughput = (port: number, connections: number, op: (c: pg.Client, i: number) => Promise<unknown>) => runThroughput(port, connections, SECONDS, op);
+const load = (port: number) => loadWorkload(port, w);
 
 /** Every standby has caught up and listens: a strong read on each answers with the index in place. */
 async function standbysReady(cluster: LocalCluster, standbys: number): Promise<void> {

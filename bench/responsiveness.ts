@@ -36,18 +36,24 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 
-async function load(client: pg.Client, rows: number, dim: number): Promise<Float32Array> {
-  const { train, queries } = generateSynthetic({ n: rows, dim, clusters: 100, seed: 7, queries: 1 });
-  const sel = selColumn(rows);
-  await client.query('DROP TABLE IF EXISTS resp_big');
-  await client.query(`CREATE TABLE resp_big (id bigint, sel int, embedding vector(${dim}))`);
-  const stream = client.query(copyStreams.from('COPY resp_big (id, sel, embedding) FROM STDIN (FORMAT binary)'));
+
+/** (id, sel, embedding) rows into `table` by binary COPY, 1,000 rows a message. */
+async function copyBinary(c: pg.Client, table: string, train: Float32Array, dim: number, sel: Int32Array, rows: number): Promise<void> {
+  const stream = c.query(copyStreams.from(`COPY ${table} (id, sel, embedding) FROM STDIN (FORMAT binary)`));
   const done = new Promise<void>((res, rej) => { stream.on('finish', res); stream.on('error', rej); });
   const write = (b: Buffer): Promise<void> => (stream.write(b) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r())));
   await write(copyHeader());
   for (let from = 0; from < rows; from += 1000) await write(encodeRows(train, dim, sel, from, Math.min(rows, from + 1000)));
   stream.end(copyTrailer());
   await done;
+}
+
+async function load(client: pg.Client, rows: number, dim: number): Promise<Float32Array> {
+  const { train, queries } = generateSynthetic({ n: rows, dim, clusters: 100, seed: 7, queries: 1 });
+  const sel = selColumn(rows);
+  await client.query('DROP TABLE IF EXISTS resp_big');
+  await client.query(`CREATE TABLE resp_big (id bigint, sel int, embedding vector(${dim}))`);
+  await copyBinary(client, 'resp_big', train, dim, sel, rows);
   await client.query('ANALYZE resp_big');
   return queries.subarray(0, dim);
 }
@@ -173,13 +179,7 @@ async function firstFilteredSearch(target: SqlTarget, rows: number): Promise<Rec
   await c.query('DROP TABLE IF EXISTS resp_fresh_load');
   await c.query('DROP TABLE IF EXISTS resp_fresh');
   await c.query(`CREATE TABLE resp_fresh_load (id bigint, sel int, embedding vector(${dim}))`);
-  const stream = c.query(copyStreams.from('COPY resp_fresh_load (id, sel, embedding) FROM STDIN (FORMAT binary)'));
-  const done = new Promise<void>((res, rej) => { stream.on('finish', res); stream.on('error', rej); });
-  const write = (b: Buffer): Promise<void> => (stream.write(b) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r())));
-  await write(copyHeader());
-  for (let from = 0; from < rows; from += 1000) await write(encodeRows(train, dim, sel, from, Math.min(rows, from + 1000)));
-  stream.end(copyTrailer());
-  await done;
+  await copyBinary(c, 'resp_fresh_load', train, dim, sel, rows);
   await c.query(`CREATE TABLE resp_fresh (id bigint, sel int, a int, b int, c int, embedding vector(${dim}))`);
   await c.query('INSERT INTO resp_fresh SELECT id, sel, (id * 7) % 1000, (id * 13) % 1000, (id * 31) % 1000, embedding FROM resp_fresh_load');
   await c.query('DROP TABLE resp_fresh_load');
