@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { client, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
+import { client, printTable, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '30000' }, seconds: { type: 'string', default: '5' } } });
@@ -106,7 +106,5 @@ for (const dataNodes of [1, 2, 3]) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const cols = Object.keys(rows[0]);
-console.log(`\n| ${cols.join(' | ')} |\n|${cols.map((c, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(' | ')} |`);
+printTable(rows);
 for (const w of waits) console.log(w);

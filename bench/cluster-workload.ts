@@ -56,3 +56,10 @@ export async function throughput(port: number, connections: number, seconds: num
   await Promise.all(clients.map((c) => c.end()));
   return done / seconds;
 }
+
+/** The rows as a Markdown table (first column left-aligned, the numbers right-aligned). */
+export function printTable(rows: readonly Record<string, string>[]): void {
+  const cols = Object.keys(rows[0]);
+  console.log(`\n| ${cols.join(' | ')} |\n|${cols.map((c, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+  for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(' | ')} |`);
+}

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { client, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
+import { client, printTable, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
 import { startLocalCluster } from '../src/cluster/launcher.js';
 import { spawnQuiverProcess } from './targets.js';
 import { repoRoot } from './util.js';
@@ -69,6 +69,4 @@ for (const [nodes, queryNodes] of [[1, 0], [1, 1], [1, 2], [3, 2]]) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const cols = Object.keys(rows[0]);
-console.log(`\n| ${cols.join(' | ')} |\n|${cols.map((c, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(' | ')} |`);
+printTable(rows);

@@ -17,6 +17,7 @@
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
+import { rangeComparisons } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, groupCount, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 
@@ -263,7 +264,8 @@ export class CostModel {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const lookup = this.tableLookup(table);
-    const onColumn = (filter ? (filter.kind === 'and' ? filter.args : [filter]) : []).filter((c) => c.kind === 'call' && c.args.some((a) => a.kind === 'column' && a.level === 0 && a.index === column));
+    // the Index Cond: the range comparisons on the column (as the executor and EXPLAIN take them)
+    const onColumn = rangeComparisons(filter).filter((c) => c.column === column).map((c) => c.cond);
     const matches = clampRows(rowsIn * (onColumn.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: onColumn }, lookup) : 1));
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
     const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);
