@@ -134,12 +134,11 @@ function l1Graph(op: AnnOp, quant: Quantizer | undefined): boolean {
  * i8 <#> recall@10 was 0.84-1.0 over 250 two-thread builds searched through usearch's
  * binding (median 0.998, 5 below 0.95), 0.977-1.0 over 40 through the addon's view, and
  * 0.998 in each of 10 one-thread builds. QUIVER_HNSW_BUILD_THREADS=1 builds one graph for
- * given rows: tests that hold recall to a bar use it.
+ * given rows: tests that hold recall to a bar use it. Read at each build, so a test may set
+ * it after this module is loaded.
  */
-const THREADS = buildThreads(process.env.QUIVER_HNSW_BUILD_THREADS);
-
-function buildThreads(setting: string | undefined): number {
-  const n = Number(setting);
+export function hnswBuildThreads(): number {
+  const n = Number(process.env.QUIVER_HNSW_BUILD_THREADS);
   return Number.isInteger(n) && n >= 1 && n <= 64 ? n : 2;
 }
 /** vectors added per native call while building */
@@ -198,7 +197,7 @@ export class HnswIndex implements AnnIndex {
    * `threads`: usearch's insertion threads (1: one insertion order; build-worker.ts rebuilds a stranded graph so).
    * `onAdded`: after each piece, how many of the rows were gone through (the build's progress).
    */
-  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array, threads = THREADS, onAdded?: (rows: number) => void): HnswIndex {
+  static build(op: AnnOp, data: Float32Array, count: number, dim: number, opts: HnswOptions, holdOut: ReadonlySet<number> = new Set(), positions?: Int32Array, threads = hnswBuildThreads(), onAdded?: (rows: number) => void): HnswIndex {
     if (isBitOp(op) || !hnswSupports(op)) throw new Error(`bug: no HNSW float metric for ${op}`);
     const ef = 40;
     let vectors = data.byteOffset === 0 && data.length === count * dim ? data : data.slice(0, count * dim);
@@ -270,7 +269,7 @@ export class HnswIndex implements AnnIndex {
       const end = Math.min(count, at + piece);
       for (let i = at; i < end; i++) unpackBits(packed, i * bytesPer, padded, floats, (i - at) * padded);
       const keys = BigUint64Array.from({ length: end - at }, (_, i) => BigInt(at + i));
-      native.add(keys, floats.subarray(0, (end - at) * padded), THREADS);
+      native.add(keys, floats.subarray(0, (end - at) * padded), hnswBuildThreads());
     }
     return new HnswIndex(op, dim, count, opts, undefined, native, ef);
   }

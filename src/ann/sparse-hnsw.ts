@@ -16,6 +16,7 @@
 import { copyFileSync } from 'node:fs';
 import type { SparseVector } from '../types/types.js';
 import type { AnnHit, AnnIndex, AnnIndexFile, DistanceOp, FilteredHits, HnswOptions } from './api.js';
+import { hnswBuildThreads } from './hnsw.js';
 import { newCustomBuilder, openFilteredView, type CustomMetric, type NativeFilteredIndex } from './filtered-hnsw.js';
 
 const METRIC: Record<DistanceOp, CustomMetric> = { '<->': 'sparse-l2sq', '<#>': 'sparse-l2sq', '<=>': 'sparse-cos', '<+>': 'sparse-l1' };
@@ -67,7 +68,6 @@ export function packSparseRows(rows: readonly (SparseVector | null)[], op: Dista
   return { cap, words, data };
 }
 
-const THREADS = 2;
 const BUILD_PIECE = 4096;
 
 /** Build (in the build worker) the index of `count` packed rows and save it to `path`. */
@@ -77,7 +77,7 @@ export function buildSparseFile(op: DistanceOp, data: Float32Array, count: numbe
   for (let at = 0; at < count; at += BUILD_PIECE) {
     const end = Math.min(count, at + BUILD_PIECE);
     const keys = BigUint64Array.from({ length: end - at }, (_, i) => BigInt(at + i));
-    builder.add(keys, data.slice(at * words, end * words), THREADS);
+    builder.add(keys, data.slice(at * words, end * words), hnswBuildThreads());
   }
   builder.save(path);
 }
