@@ -121,3 +121,113 @@ test('a transaction sees its own inserts and deletes through the index', async (
     await c.query('ROLLBACK');
   }
 });
+
+// ---------------------------------------------------------------------------------------
+// float4/float8 (NaN, -0, ±Infinity), numeric, text/varchar (the C collation: code point
+// order), LIKE 'prefix%', and a multi-column index's leading column
+
+async function loadTyped(): Promise<void> {
+  await c.query('CREATE TABLE bty (id bigint PRIMARY KEY, t text, v varchar(30), f4 real, f8 float8, n numeric, a int, b text)');
+  for (const col of ['t', 'v', 'f4', 'f8', 'n']) await c.query(`CREATE INDEX bty_${col} ON bty (${col})`);
+  await c.query('CREATE INDEX bty_ab ON bty (a, b)');
+  // sealed segments: scattered values with repeats, NULLs, NaN, -0, Infinity and non-ASCII text
+  for (let s = 0; s < 2; s++) {
+    await c.query(`INSERT INTO bty SELECT i,
+        CASE WHEN i % 89 = 0 THEN NULL WHEN i % 7 = 0 THEN 'é' || (i % 50) WHEN i % 11 = 0 THEN '😀' || (i % 30) ELSE 'k' || ((i * 7919) % 3001) END,
+        CASE WHEN i % 83 = 0 THEN NULL ELSE 'v' || ((i * 31) % 2003) END,
+        CASE WHEN i % 101 = 0 THEN 'NaN'::real WHEN i % 103 = 0 THEN NULL WHEN i % 107 = 0 THEN '-0'::real ELSE ((i * 7919) % 4001) / 8.0 - 200 END,
+        CASE WHEN i % 97 = 0 THEN 'NaN'::float8 WHEN i % 109 = 0 THEN 'Infinity'::float8 WHEN i % 113 = 0 THEN '-Infinity'::float8
+             WHEN i % 127 = 0 THEN '-0'::float8 WHEN i % 131 = 0 THEN NULL ELSE ((i * 7919) % 4001) / 3.0 - 500 END,
+        CASE WHEN i % 79 = 0 THEN NULL WHEN i % 137 = 0 THEN 'NaN'::numeric ELSE round(((i * 7919) % 5003) / 7.0, (i % 4)) END,
+        i % 40, 'b' || ((i * 13) % 500)
+      FROM generate_series($1::int, $2::int) i`, [s * 10000 + 1, (s + 1) * 10000]);
+  }
+  // the growing segment, deletes and updates across segments
+  await c.query(`INSERT INTO bty SELECT i, 'k' || (i % 3001), 'v' || (i % 2003), (i % 400) - 200.5, (i % 3000) / 3.0 - 500, (i % 5003) / 7.0, i % 40, 'b' || (i % 500)
+                 FROM generate_series(20001, 20400) i`);
+  await c.query(`INSERT INTO bty VALUES (20401, 'k1', 'v1', 'NaN', 'NaN', 'NaN', 1, 'b1'), (20402, NULL, NULL, '-0', '-0', NULL, 1, NULL)`);
+  await c.query('DELETE FROM bty WHERE id % 17 = 0');
+  await c.query("UPDATE bty SET t = t || 'u', f8 = f8 + 1, n = n + 1 WHERE id % 19 = 0");
+}
+
+const TYPED_RANGES: [string, unknown[], RegExp][] = [
+  ["SELECT id, t FROM bty WHERE t >= 'k10' AND t < 'k12'", [], /Index Cond: \(\(t >= 'k10'::text\) AND \(t < 'k12'::text\)\)/],
+  ['SELECT id FROM bty WHERE t = $1', ['k100'], /bty_t/],
+  ["SELECT id, t FROM bty WHERE t > 'é4'", [], /bty_t/],
+  ["SELECT id, t FROM bty WHERE t LIKE 'k12%'", [], /Index Cond: \(\(t >= 'k12'::text\) AND \(t < 'k13'::text\)\)\n\s+Filter: \(t ~~ 'k12%'::text\)/],
+  ["SELECT id, t FROM bty WHERE t LIKE 'k1_0%'", [], /Index Cond: \(\(t >= 'k1'::text\) AND \(t < 'k2'::text\)\)/],
+  ["SELECT id, t FROM bty WHERE t LIKE '😀1%'", [], /bty_t/],
+  ["SELECT id, v FROM bty WHERE v BETWEEN 'v100' AND 'v1005'", [], /Index Cond: \(\(\(v\)::text >= 'v100'::text\) AND \(\(v\)::text <= 'v1005'::text\)\)/],
+  ["SELECT id, v FROM bty WHERE v LIKE 'v199%'", [], /bty_v/],
+  ['SELECT id, f4 FROM bty WHERE f4 > 290 AND f4 <= 300', [], /Index Cond: \(\(f4 > '290'::double precision\) AND \(f4 <= '300'::double precision\)\)/],
+  ['SELECT id, f4 FROM bty WHERE f4 >= -0.1 AND f4 <= 0', [], /bty_f4/],
+  ['SELECT id, f8 FROM bty WHERE f8 > 830', [], /bty_f8/],
+  ["SELECT id, f8 FROM bty WHERE f8 >= 'Infinity'", [], /bty_f8/],
+  ["SELECT id FROM bty WHERE f8 >= 'NaN'", [], /bty_f8/],
+  ['SELECT id, f8 FROM bty WHERE f8 < -499', [], /bty_f8/],
+  ['SELECT id FROM bty WHERE f8 >= 0 AND f8 <= -0', [], /bty_f8/],
+  ['SELECT id, n FROM bty WHERE n BETWEEN 100 AND 101.5', [], /Index Cond: \(\(n >= '100'::numeric\) AND \(n <= 101.5\)\)/],
+  ['SELECT id, n FROM bty WHERE n > $1', ['714'], /bty_n/],
+  ["SELECT id FROM bty WHERE n >= 'NaN'", [], /bty_n/],
+  ["SELECT id, b FROM bty WHERE a > 37 AND b LIKE 'b4%'", [], /Index Cond: \(a > 37\)/],
+];
+
+test('text, varchar, float, numeric and LIKE ranges return the sequential scan\'s rows', async () => {
+  await loadTyped();
+  for (const [sql, params, shape] of TYPED_RANGES) {
+    assert.match(await plan(sql, params), shape, sql);
+    assert.match(await plan(sql, params), /Index Scan using bty_/, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual([...index].sort(), [...seq].sort(), sql);
+      assert.ok(seq.length > 0, `${sql}: the comparison is not empty`);
+    }
+  }
+});
+
+const TYPED_ORDERED: [string, unknown[]][] = [
+  ["SELECT t FROM bty WHERE t > 'k2' ORDER BY t LIMIT 40", []],
+  ["SELECT t FROM bty WHERE t >= '' ORDER BY t DESC LIMIT 60", []],
+  ['SELECT t, id FROM bty WHERE t > $1 ORDER BY t LIMIT 30 OFFSET 5', ['k999']],
+  ["SELECT v FROM bty WHERE v < 'v2' ORDER BY v DESC LIMIT 30", []],
+  ["SELECT f8 FROM bty WHERE f8 > 800 ORDER BY f8 DESC LIMIT 40", []],
+  ["SELECT f8 FROM bty WHERE f8 > 800 ORDER BY f8 LIMIT 400", []],
+  ["SELECT f8 FROM bty WHERE f8 <= -400 ORDER BY f8 LIMIT 40", []],
+  ["SELECT f4 FROM bty WHERE f4 > -1 ORDER BY f4 LIMIT 40", []],
+  ["SELECT f4 FROM bty WHERE f4 > 299 ORDER BY f4 DESC LIMIT 40", []],
+  ["SELECT n FROM bty WHERE n > 700 ORDER BY n DESC LIMIT 40", []],
+  ["SELECT n FROM bty WHERE n < 2 ORDER BY n LIMIT 40", []],
+  ["SELECT a FROM bty WHERE a >= 38 ORDER BY a LIMIT 40", []],
+];
+
+test('ORDER BY a text, float or numeric indexed column with LIMIT: same values, same order (NaN last)', async () => {
+  for (const [sql, params] of TYPED_ORDERED) {
+    const p = await plan(sql, params);
+    assert.match(p, /Index Scan( Backward)? using bty_/, sql);
+    assert.doesNotMatch(p, /Sort/, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual(index, seq, sql);
+      assert.ok(seq.length > 0, sql);
+    }
+  }
+  const top = (await c.query("SELECT f8::text AS f FROM bty WHERE f8 > 0 ORDER BY f8 DESC LIMIT 1")).rows[0].f;
+  assert.equal(top, 'NaN', 'NaN sorts above Infinity');
+});
+
+test('a transaction sees its own text and float rows through the index', async () => {
+  await c.query('BEGIN');
+  try {
+    await c.query("DELETE FROM bty WHERE t LIKE 'k10%'");
+    await c.query(`INSERT INTO bty VALUES (90001, 'k101x', 'v1000', 299.5, 'NaN', 'NaN', 39, 'b4x'),
+                                          (90002, 'k2', 'v19', 'NaN', 801, 700.5, 38, 'b49')`);
+    for (const [sql, params] of [...TYPED_RANGES.map(([s, p]) => [s, p] as [string, unknown[]]), ...TYPED_ORDERED]) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual(sql.includes('ORDER BY') ? index : [...index].sort(), sql.includes('ORDER BY') ? seq : [...seq].sort(), sql);
+    }
+    const mine = (await c.query("SELECT id FROM bty WHERE t LIKE 'k10%'")).rows.map((r) => Number(r.id));
+    assert.deepEqual(mine, [90001], 'the deleted rows are gone, the inserted one is there');
+  } finally {
+    await c.query('ROLLBACK');
+  }
+});

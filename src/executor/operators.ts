@@ -19,7 +19,7 @@ import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { addVectorStats } from '../planner/vector-cost.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { zoneConditions } from './zone-conditions.js';
+import { indexConditions, zoneConditions } from './zone-conditions.js';
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
@@ -195,7 +195,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     rc.scanStats!.set(plan, { segmentsSkipped: s.segmentsSkipped + n, sealedSegments: s.sealedSegments + of });
   });
   for (const table of tables) {
-    const index = plan.indexRange && { column: plan.indexRange.column, ...(plan.indexRange.order ? { order: plan.indexRange.order } : {}) };
+    const range = plan.indexRange;
+    const index = range && { column: range.column, conditions: indexConditions(plan.filter, range.column, env), ...(range.order ? { order: range.order } : {}) };
     const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       env.checkCancel();

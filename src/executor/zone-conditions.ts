@@ -2,11 +2,11 @@
  * Zone maps: the comparisons in a scan's filter that sealed segments' min/max statistics
  * can decide (planner/range-comparison.ts), the value evaluated when the scan starts. The
  * storage skips segments no row of which can meet them; the filter still runs on every
- * row read.
+ * row read. Also a B-tree range scan's conditions on its column (indexConditions).
  */
 import type { Expr } from '../planner/plan.js';
-import { rangeComparisons } from '../planner/range-comparison.js';
-import type { ZoneCondition } from '../storage/api.js';
+import { indexComparisons, rangeComparisons } from '../planner/range-comparison.js';
+import type { IndexCondition, ZoneCondition } from '../storage/api.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 
 export function zoneConditions(filter: Expr | null | undefined, env: ExecEnv): ZoneCondition[] {
@@ -15,6 +15,21 @@ export function zoneConditions(filter: Expr | null | undefined, env: ExecEnv): Z
     const v = compileExpr(c.value)([], env);
     if (typeof v !== 'number' && typeof v !== 'bigint') continue;
     out.push({ column: c.column, op: c.op, value: v });
+  }
+  return out;
+}
+
+/**
+ * The Index Cond of a B-tree range scan on `column`, values evaluated (a NULL value bounds
+ * nothing here: the filter, which still runs on every row, rejects them all).
+ */
+export function indexConditions(filter: Expr | null | undefined, column: number, env: ExecEnv): IndexCondition[] {
+  const out: IndexCondition[] = [];
+  for (const c of indexComparisons(filter)) {
+    if (c.column !== column) continue;
+    const v = compileExpr(c.value)([], env);
+    if (v === null || v === undefined) continue;
+    out.push({ op: c.op, value: v });
   }
   return out;
 }

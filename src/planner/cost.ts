@@ -17,7 +17,7 @@
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
-import { rangeComparisons } from './range-comparison.js';
+import { indexComparisons } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, groupCount, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 
@@ -250,7 +250,7 @@ export class CostModel {
   }
 
   /**
-   * Index Scan through a B-tree'd integer or date/time column (storage/index-scan.ts), Quiver's
+   * Index Scan through a B-tree'd column (storage/index-scan.ts), Quiver's
    * own: each sealed segment is in memory, so a row fetched by position costs CPU (a decode
    * of one row, about twice a row of a sequential pass), not a random page read:
    *   startup = the key lookup's (a binary search)
@@ -265,7 +265,7 @@ export class CostModel {
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const lookup = this.tableLookup(table);
     // the Index Cond: the range comparisons on the column (as the executor and EXPLAIN take them)
-    const onColumn = rangeComparisons(filter).filter((c) => c.column === column).map((c) => c.cond);
+    const onColumn = indexComparisons(filter).filter((c) => c.column === column).map((c) => c.cond);
     const matches = clampRows(rowsIn * (onColumn.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: onColumn }, lookup) : 1));
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
     const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);

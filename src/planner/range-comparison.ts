@@ -1,16 +1,30 @@
 /**
- * `column op value` comparisons that order like numbers — op in = < <= > >=, the column an
- * integer or date/time one (text and floats are left out: collation and NaN order differ),
- * the value a constant or parameter of the same type or a narrower integer. Zone maps
- * (executor/zone-conditions.ts) and B-tree range scans (rules/use-index-range.ts) act on them.
+ * `column op value` comparisons, op in = < <= > >=, the value a constant or parameter.
+ *
+ * rangeComparisons: the column an integer or date/time one, the value of the same type or a
+ * narrower integer — comparisons that order like JS numbers, which zone maps
+ * (executor/zone-conditions.ts, against segment min/max) and the vector search's sorted
+ * column filter act on.
+ *
+ * indexComparisons: what a B-tree range scan (rules/use-index-range.ts, storage/index-scan.ts)
+ * bounds its column with, as PostgreSQL's btree Index Cond: those, plus float4/float8 (NaN
+ * above every value, -0 = 0), numeric, and text/varchar in Quiver's one collation, "C" (code
+ * point order, types/compare.ts) — and `col LIKE 'prefix%'` with a constant pattern, which
+ * PostgreSQL turns into `col >= 'prefix' AND col < 'prefiy'` under the C collation (the LIKE
+ * itself stays in the Filter), or `col = 'text'` when the pattern has no wildcard.
  */
-import { OID } from '../types/types.js';
+import { resolveOperator } from '../functions/index.js';
+import { OID, T } from '../types/types.js';
 import type { Expr } from './plan.js';
 
 export type RangeOp = '=' | '<' | '<=' | '>' | '>=';
 
 export const ORDERED_LIKE_NUMBERS: ReadonlySet<number> = new Set<number>([OID.int2, OID.int4, OID.int8, OID.oid, OID.date, OID.timestamp, OID.timestamptz]);
 const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
+const FLOATS = new Set<number>([OID.float4, OID.float8]);
+const TEXTS = new Set<number>([OID.text, OID.varchar]);
+/** column types a B-tree range scan orders (types/compare.ts's order is PostgreSQL's btree opclass order) */
+export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS]);
 const FLIPPED: Record<RangeOp, RangeOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 const isValue = (x: Expr): boolean => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && isValue(x.arg));
@@ -20,29 +34,109 @@ function conjuncts(e: Expr): Expr[] {
 }
 
 export interface RangeComparison {
-  /** the conjunct itself */
+  /** the conjunct itself (for a LIKE: the comparison derived from it, the LIKE left in the Filter) */
   readonly cond: Expr;
   /** level-0 column index */
   readonly column: number;
   /** as `column op value` (flipped when written `value op column`) */
   readonly op: RangeOp;
   readonly value: Expr;
+  /** derived from a LIKE pattern: the LIKE is still to be tested on each row */
+  readonly fromLike?: boolean;
 }
 
-export function rangeComparisons(filter: Expr | null | undefined): RangeComparison[] {
+/** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) */
+function columnOf(x: Expr): Extract<Expr, { kind: 'column' }> | undefined {
+  if (x.kind === 'column') return x.level === 0 ? x : undefined;
+  if (x.kind === 'cast' && x.type.oid === OID.text && x.arg.kind === 'column' && x.arg.level === 0 && x.arg.type.oid === OID.varchar) return x.arg;
+  return undefined;
+}
+
+/** whether `value` compares with a column of type `col` in the column's own order */
+function sameOrder(col: number, value: number, types: ReadonlySet<number>): boolean {
+  if (!types.has(col)) return false;
+  if (value === col) return true;
+  if (INTEGERS.has(col)) return INTEGERS.has(value);
+  // float4 against float8 compares as float8 (float48lt), the order a float4's doubles have
+  if (FLOATS.has(col)) return FLOATS.has(value) && types.has(value);
+  return TEXTS.has(col) && TEXTS.has(value) && types.has(value);
+}
+
+function comparisons(filter: Expr | null | undefined, types: ReadonlySet<number>): RangeComparison[] {
   if (!filter) return [];
   const out: RangeComparison[] = [];
   for (const c of conjuncts(filter)) {
     if (c.kind !== 'call' || c.args.length !== 2 || !(c.name in FLIPPED)) continue;
     const [a, b] = c.args;
-    const columnFirst = a.kind === 'column';
-    const col = columnFirst ? a : b;
-    const other = columnFirst ? b : a;
-    if (col.kind !== 'column' || col.level !== 0 || !ORDERED_LIKE_NUMBERS.has(col.type.oid) || !isValue(other)) continue;
-    const sameKind = other.type.oid === col.type.oid || (INTEGERS.has(col.type.oid) && INTEGERS.has(other.type.oid));
-    if (!sameKind) continue;
+    const first = columnOf(a);
+    const col = first ?? columnOf(b);
+    const other = first ? b : a;
+    if (!col || !isValue(other) || !sameOrder(col.type.oid, other.type.oid, types)) continue;
     const op = c.name as RangeOp;
-    out.push({ cond: c, column: col.index, op: columnFirst ? op : FLIPPED[op], value: other });
+    out.push({ cond: c, column: col.index, op: first ? op : FLIPPED[op], value: other });
   }
   return out;
+}
+
+export function rangeComparisons(filter: Expr | null | undefined): RangeComparison[] {
+  return comparisons(filter, ORDERED_LIKE_NUMBERS);
+}
+
+export function indexComparisons(filter: Expr | null | undefined): RangeComparison[] {
+  if (!filter) return [];
+  return [...comparisons(filter, BTREE_RANGE_TYPES), ...conjuncts(filter).flatMap(likeRange)];
+}
+
+/**
+ * `text_col LIKE 'abc%'` (a constant pattern) as `>= 'abc'` and `< 'abd'` (PostgreSQL's
+ * like_fixed_prefix and make_greater_string), `= 'abc'` without a wildcard; nothing when
+ * the pattern starts with one.
+ */
+function likeRange(c: Expr): RangeComparison[] {
+  if (c.kind !== 'call' || c.name !== '~~' || c.args.length !== 2) return [];
+  const col = columnOf(c.args[0]);
+  const pattern = c.args[1];
+  if (!col || !TEXTS.has(col.type.oid) || pattern.kind !== 'const' || typeof pattern.value !== 'string') return [];
+  const { prefix, exact } = likePrefix(pattern.value);
+  if (prefix === '') return [];
+  const column: Expr = c.args[0];
+  const compare = (op: RangeOp, value: string): RangeComparison => {
+    const v: Expr = { kind: 'const', type: T.text, value };
+    const cond: Expr = { kind: 'call', type: T.bool, name: op, fn: resolveOperator(op, T.text, T.text), args: [column, v] };
+    return { cond, column: col.index, op, value: v, fromLike: true };
+  };
+  if (exact) return [compare('=', prefix)];
+  const above = greaterString(prefix);
+  return above === undefined ? [compare('>=', prefix)] : [compare('>=', prefix), compare('<', above)];
+}
+
+/** the pattern's text before its first unescaped % or _ (a backslash escapes), and whether it has none */
+export function likePrefix(pattern: string): { prefix: string; exact: boolean } {
+  let prefix = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '%' || ch === '_') return { prefix, exact: false };
+    if (ch === '\\') {
+      i++;
+      if (i >= pattern.length) break;
+    }
+    prefix += pattern[i];
+  }
+  return { prefix, exact: true };
+}
+
+/**
+ * The least string above every string that starts with `prefix`, in code point order: the
+ * last code point incremented (past the surrogates), dropped when it is the highest.
+ */
+export function greaterString(prefix: string): string | undefined {
+  const cps = [...prefix].map((ch) => ch.codePointAt(0)!);
+  while (cps.length) {
+    const last = cps.pop()!;
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return String.fromCodePoint(...cps, next);
+    }
+  }
+  return undefined;
 }

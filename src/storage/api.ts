@@ -312,11 +312,17 @@ export interface ScanOptions {
   readonly zone?: readonly ZoneCondition[];
   readonly skipped?: (skipped: number, sealed: number) => void;
   /**
-   * Through a B-tree'd integer or date/time column (index-scan.ts): sealed segments read
-   * only the positions `zone`'s conditions on it allow; with `order`, rows come in the
-   * column's order (no NULLs), so a LIMIT above stops early.
+   * Through a B-tree'd column (index-scan.ts): segments read only the positions `conditions`
+   * (all on that column) allow; with `order`, rows come in the column's order (no NULLs), so
+   * a LIMIT above stops early.
    */
-  readonly index?: { readonly column: number; readonly order?: 'asc' | 'desc' };
+  readonly index?: { readonly column: number; readonly conditions: readonly IndexCondition[]; readonly order?: 'asc' | 'desc' };
+}
+
+/** `column op value` of a B-tree range scan: a value of the column's type, ordered as types/compare.ts orders it. */
+export interface IndexCondition {
+  readonly op: '=' | '<' | '<=' | '>' | '>=';
+  readonly value: Value;
 }
 
 /** `column op value` on an integer or date/time column (whose statistics order like JS numbers). */

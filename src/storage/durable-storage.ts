@@ -1949,7 +1949,7 @@ export class DurableStorage implements Storage {
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
         yield* indexScan(
           { segments: segs, end: (seg) => (seg === growing ? growingEnd : seg.length), visible, pending },
-          { column, type: t.layout.columns[column].type, conditions: (opts.zone ?? []).filter((z) => z.column === column), order: opts.index.order },
+          { column, type: t.layout.columns[column].type, conditions: opts.index.conditions, order: opts.index.order },
         );
         return;
       }

@@ -1,6 +1,7 @@
 /**
- * A scan through a B-tree'd integer or date/time column: PostgreSQL's Index Scan on a
- * btree, made of each sealed segment's sorted column (sorted-column.ts, 12 bytes a row).
+ * A scan through a B-tree'd column (integer, date/time, float, numeric, text): PostgreSQL's
+ * Index Scan on a btree, made of each sealed segment's sorted index (sorted-column.ts for
+ * numbers, 12 bytes a row; sorted-values.ts for text and numeric, 4 bytes a row).
  *
  *   SELECT … FROM t WHERE id BETWEEN 1000 AND 2000
  *   SELECT … FROM t WHERE id > $1 ORDER BY id LIMIT 100        (keyset pagination)
@@ -15,8 +16,8 @@
  * it excludes them). Every row is still tested by the caller's whole filter.
  */
 import { compareValues } from '../types/compare.js';
-import type { Row, SqlType, Value } from '../types/types.js';
-import type { RowBatch, RowId, ZoneCondition } from './api.js';
+import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import type { IndexCondition, RowBatch, RowId } from './api.js';
 import { SealedSegment, type Segment } from './segment.js';
 
 export interface IndexScanInput {
@@ -33,30 +34,36 @@ export interface IndexScanInput {
 export interface IndexScanSpec {
   readonly column: number;
   readonly type: SqlType;
-  /** the scan's conditions on the column (the zone conditions) */
-  readonly conditions: readonly ZoneCondition[];
+  /** the Index Cond: the scan's conditions on the column */
+  readonly conditions: readonly IndexCondition[];
   readonly order?: 'asc' | 'desc';
 }
 
 const MAX_BATCH = 1024;
+/** types whose sealed index is sorted-values.ts's (over UTF-8 values); the others' is sorted-column.ts's (over numbers) */
+const PACKED = new Set<number>([OID.text, OID.varchar, OID.numeric]);
 
-function meets(v: Value, conditions: readonly ZoneCondition[]): boolean {
+function meets(v: Value, spec: IndexScanSpec): boolean {
   if (v === null || v === undefined) return false;
-  const x = typeof v === 'bigint' ? v : Number(v);
-  for (const c of conditions) {
-    const y = c.value;
-    const cmp = x < y ? -1 : x > y ? 1 : 0;
+  for (const c of spec.conditions) {
+    const cmp = compareValues(spec.type, v, c.value);
     if (c.op === '=' ? cmp !== 0 : c.op === '<' ? cmp >= 0 : c.op === '<=' ? cmp > 0 : c.op === '>' ? cmp <= 0 : cmp < 0) return false;
   }
   return true;
 }
 
-/** A sealed segment's positions that may meet the conditions, in key order; undefined while its sorted column is not built. */
+/** A sealed segment's positions that may meet the conditions, in key order; undefined while its index is not built. */
 function sortedPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
   if (!(seg instanceof SealedSegment)) return undefined;
+  if (PACKED.has(spec.type.oid)) {
+    const sorted = seg.sortedValues(spec.column, spec.type);
+    return sorted && (sorted.candidates(spec.conditions) ?? sorted.inKeyOrder());
+  }
   const sorted = seg.sortedColumn(spec.column);
   if (!sorted) return undefined;
-  return sorted.candidates(spec.conditions) ?? sorted.inKeyOrder();
+  // number, bigint (and date/time as numbers): what a sorted column's keys are made of
+  const bounds = spec.conditions as readonly { readonly op: IndexCondition['op']; readonly value: number | bigint }[];
+  return sorted.candidates(bounds) ?? sorted.inKeyOrder();
 }
 
 export function* indexScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBatch> {
@@ -136,10 +143,10 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
-      if (meets(row[col], spec.conditions)) loose.push({ rowId: seg.rowIdAt(pos), row });
+      if (meets(row[col], spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
     }
   }
-  for (const [rowId, row] of input.pending) if (meets(row[col], spec.conditions)) loose.push({ rowId, row });
+  for (const [rowId, row] of input.pending) if (meets(row[col], spec)) loose.push({ rowId, row });
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
   let size = 16;
   for (;;) {

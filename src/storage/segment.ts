@@ -11,7 +11,8 @@
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
 import { SortedColumn } from './sorted-column.js';
-import { sortColumnInWorker, type NumberChunk } from './sorted-column-build.js';
+import { sortColumnInWorker, sortTextsInWorker, type NumberChunk } from './sorted-column-build.js';
+import { SortedValues } from './sorted-values.js';
 import { InvertedIndex } from './inverted-index.js';
 import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
@@ -551,6 +552,34 @@ export class SealedSegment implements Segment {
       this.sorting.set(col, building);
     }
     return building;
+  }
+
+  private readonly sortedText = new Map<number, SortedValues | undefined>();
+  private readonly sortingText = new Set<number>();
+
+  /**
+   * A text, varchar or numeric column's sorted index (sorted-values.ts) when built; the first
+   * call starts the build in the sorted column worker, and the caller goes on without it.
+   * Undefined for good when the column is not stored as Utf8.
+   */
+  sortedValues(col: number, type: SqlType): SortedValues | undefined {
+    if (this.sortedText.has(col) || this.sortingText.has(col)) return this.sortedText.get(col);
+    const texts = this.packedTexts(col);
+    if (!texts) {
+      this.sortedText.set(col, undefined);
+      return undefined;
+    }
+    this.sortingText.add(col);
+    const read = (pos: number) => this.columnValues(col, pos, pos + 1)[0];
+    sortTextsInWorker(texts, type.oid === OID.numeric ? 'numeric' : 'text')
+      .then((positions) => new SortedValues(positions, type, read))
+      // a failed build (the worker died) leaves the column unindexed: rows are read instead
+      .catch(() => undefined)
+      .then((sorted) => {
+        this.sortedText.set(col, sorted);
+        this.sortingText.delete(col);
+      });
+    return undefined;
   }
 
   private readonly inverted = new Map<string, InvertedIndex>();

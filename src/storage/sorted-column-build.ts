@@ -1,10 +1,12 @@
 /**
- * Sorted column indexes (sorted-column.ts) built in a worker thread (sorted-column-worker.ts):
+ * Sorted column indexes (sorted-column.ts, and sorted-values.ts for text and numeric) built in a worker thread (sorted-column-worker.ts):
  * the first filtered vector search on a segment's column asks for one, and the sort (58-89 ms
  * for 200,000 rows) would otherwise hold up every other session. One worker, started when
  * first needed, sorts the columns one after another (serial-worker.ts).
  */
+import type { PackedTexts } from './api.js';
 import type { SortedKeys } from './sorted-column.js';
+import type { TextOrder } from './sorted-values.js';
 import { SerialWorker } from './serial-worker.js';
 
 /** One record batch's values of a numeric column, as plain memory. */
@@ -19,14 +21,13 @@ export interface NumberChunk {
   readonly bitOffset: number;
 }
 
-/** What the worker is sent. */
-export interface SortRequest {
-  readonly length: number;
-  readonly chunks: readonly NumberChunk[];
-}
+/** What the worker is sent: a numeric column's chunks, or a text or numeric column's packed UTF-8 values. */
+export type SortRequest =
+  | { readonly length: number; readonly chunks: readonly NumberChunk[] }
+  | { readonly texts: PackedTexts; readonly order: TextOrder };
 
-/** undefined when a value is not a number (sortKeys) */
-export type SortReply = SortedKeys | undefined;
+/** sorted keys (undefined when a value is not a number: sortKeys), or sorted positions for packed texts */
+export type SortReply = SortedKeys | Int32Array | undefined;
 
 const sorter = new SerialWorker<SortRequest, SortReply>(new URL('./sorted-column-worker.js', import.meta.url), 'sorted column build');
 
@@ -36,7 +37,13 @@ const sorter = new SerialWorker<SortRequest, SortReply>(new URL('./sorted-column
  * when a value is not a number.
  */
 export function sortColumnInWorker(length: number, chunks: readonly NumberChunk[]): Promise<SortedKeys | undefined> {
-  return sorter.run({ length, chunks });
+  return sorter.run({ length, chunks }) as Promise<SortedKeys | undefined>;
+}
+
+/** The non-NULL positions of a text or numeric column in its order (sorted-values.ts), its packed values handed over. */
+export function sortTextsInWorker(texts: PackedTexts, order: TextOrder): Promise<Int32Array> {
+  const transfer = [texts.offsets.buffer, texts.bytes.buffer, ...(texts.nulls ? [texts.nulls.buffer] : [])] as ArrayBuffer[];
+  return sorter.run({ texts, order }, transfer) as Promise<Int32Array>;
 }
 
 /** Resolves when no sort is in flight (tests: the indexes asked for so far are there). */

@@ -7,7 +7,7 @@
  * search tests every row as it would without it. A range or equality condition then finds
  * its candidate positions by binary search instead of a pass over every row.
  *
- * Keys are the values as doubles. For int8 beyond 2^53 that rounds, but monotonically, so
+ * Keys are the values as doubles (float NaN as Infinity, ordered after it). For int8 beyond 2^53 that rounds, but monotonically, so
  * inclusive bounds over the rounded keys still hold every row that meets the condition:
  * the candidates are a superset, and the caller tests its whole filter on each of them.
  */
@@ -31,11 +31,15 @@ export function sortKeys(length: number, read: (pos: number) => unknown): Sorted
   const present = new Int32Array(length);
   let n = 0;
   let precise = true;
+  let nan: Uint8Array | undefined;
   for (let pos = 0; pos < length; pos++) {
     const v = read(pos);
     if (v === null || v === undefined) continue;
     if (typeof v === 'number') {
-      if (Number.isNaN(v)) precise = false;
+      if (Number.isNaN(v)) {
+        precise = false;
+        (nan ??= new Uint8Array(length))[pos] = 1;
+      }
       values[pos] = Number.isNaN(v) ? Infinity : v;
     } else if (typeof v === 'bigint') {
       values[pos] = Number(v);
@@ -43,7 +47,8 @@ export function sortKeys(length: number, read: (pos: number) => unknown): Sorted
     } else return undefined;
     present[n++] = pos;
   }
-  const positions = present.slice(0, n).sort((a, b) => values[a] - values[b] || a - b);
+  // NaN (keyed Infinity) after Infinity itself, as PostgreSQL orders floats
+  const positions = present.slice(0, n).sort(nan ? (a, b) => values[a] - values[b] || nan[a] - nan[b] || a - b : (a, b) => values[a] - values[b] || a - b);
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = values[positions[i]];
   return { keys, positions, precise };
@@ -75,12 +80,13 @@ export class SortedColumn {
    * result is exactly the rows that meet the conditions; otherwise bounds are inclusive and
    * the result is a superset.
    */
-  candidates(conditions: readonly ZoneCondition[], exact = false): Int32Array | undefined {
+  candidates(conditions: readonly { readonly op: ZoneCondition['op']; readonly value: number | bigint }[], exact = false): Int32Array | undefined {
     let lo = -Infinity, loStrict = false;
     let hi = Infinity, hiStrict = false;
     let bounded = false;
     for (const c of conditions) {
-      const v = Number(c.value);
+      // a NaN bound is at the top, with the NaN keys (Infinity): inclusive, a superset
+      const v = Number.isNaN(Number(c.value)) ? Infinity : Number(c.value);
       const strict = exact && (c.op === '<' || c.op === '>');
       if (c.op === '=' || c.op === '>' || c.op === '>=') {
         if (v > lo || (v === lo && strict)) { lo = v; loStrict = strict; }

@@ -5,8 +5,10 @@
  *   SELECT … FROM events WHERE id BETWEEN 1000 AND 2000
  *   SELECT … FROM events WHERE id > $1 ORDER BY id LIMIT 100
  *
- * A B-tree index on an integer or date/time column (its first column; not partial) is
- * read per sealed segment from its sorted column (storage/index-scan.ts): a range reads
+ * A B-tree index (not partial) whose first column is an integer, date/time, float, numeric,
+ * text or varchar one (range-comparison.ts's BTREE_RANGE_TYPES; `col LIKE 'prefix%'` is a
+ * range too, as PostgreSQL makes it under the C collation) is read per sealed segment from
+ * its sorted index (storage/index-scan.ts): a range reads
  * only the rows it allows, and an ORDER BY on the column with a LIMIT reads rows in the
  * column's order and stops after offset + k of them pass the filter, instead of reading
  * and sorting the whole table. The range is taken when the cost model prices it below the
@@ -17,7 +19,7 @@
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { CostModel } from '../cost.js';
 import type { Plan } from '../plan.js';
-import { ORDERED_LIKE_NUMBERS, rangeComparisons } from '../range-comparison.js';
+import { BTREE_RANGE_TYPES, indexComparisons } from '../range-comparison.js';
 import type { Rule } from './rule.js';
 
 type Scan = Extract<Plan, { kind: 'scan' }>;
@@ -35,9 +37,9 @@ export const useIndexRange: Rule = {
   name: 'use-index-range',
   apply(plan, ctx) {
     if (!plainScan(plan) || plan.indexRange) return undefined;
-    for (const c of rangeComparisons(plan.filter)) {
-      // equalities alone are the key lookup's (use-key-lookup.ts)
-      if (c.op === '=') continue;
+    for (const c of indexComparisons(plan.filter)) {
+      // equalities alone are the key lookup's (use-key-lookup.ts); a LIKE without wildcards is not
+      if (c.op === '=' && !c.fromLike) continue;
       const index = btreeOn(plan.table, c.column);
       if (!index) continue;
       const model = new CostModel(ctx.catalog, ctx.costEnv);
@@ -61,11 +63,11 @@ export const orderByIndex: Rule = {
     if (key.expr.kind !== 'column' || key.expr.level !== 0 || key.expr.index >= scan.table.columns.length) return undefined;
     const column = key.expr.index;
     const def = scan.table.columns[column];
-    if (!ORDERED_LIKE_NUMBERS.has(def.type.oid)) return undefined;
+    if (!BTREE_RANGE_TYPES.has(def.type.oid)) return undefined;
     const index = btreeOn(scan.table, column);
     if (!index) return undefined;
     // the index's order has no NULLs: they must not exist or not pass
-    const excludesNulls = def.notNull || rangeComparisons(scan.filter).some((c) => c.column === column);
+    const excludesNulls = def.notNull || indexComparisons(scan.filter).some((c) => c.column === column);
     if (!excludesNulls) return undefined;
     const input: Scan = { ...scan, indexRange: { keyName: index.name, column, order: key.desc ? 'desc' : 'asc' } };
     return { kind: 'limit', schema: plan.schema, input, limit: plan.limit, offset: plan.offset };
