@@ -134,7 +134,9 @@ class JoinSearch {
   /** per condition: the items it reads (bit i = item i; 0 for none) */
   private readonly condItems: number[];
 
-  constructor(private readonly list: JoinList, private readonly plans: readonly Plan[], ctx: RuleContext) {
+  private readonly plans: Plan[];
+
+  constructor(private readonly list: JoinList, plans: readonly Plan[], ctx: RuleContext) {
     this.model = new CostModel(ctx.catalog, ctx.costEnv);
     list.items.forEach((item, i) => {
       for (let c = 0; c < item.plan.schema.length; c++) this.itemOfColumn[item.offset + c] = i;
@@ -143,6 +145,12 @@ class JoinSearch {
       let mask = 0;
       renumber(c, (index) => { mask |= 1 << this.itemOfColumn[index]; return index; });
       return mask;
+    });
+    // a condition of an ON that reads one relation only (ON … AND p.category = 1) filters that relation
+    this.plans = plans.map((plan, i) => {
+      const own = list.conds.filter((_, ci) => this.condItems[ci] === 1 << i).map((c) => renumber(c, (g) => g - list.items[i].offset));
+      const predicate = and(own);
+      return predicate ? { kind: 'filter', schema: plan.schema, input: plan, predicate } : plan;
     });
   }
 
