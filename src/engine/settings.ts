@@ -113,6 +113,9 @@ const DEFS: SettingDef[] = [
   { name: 'enable_mergejoin', value: 'on', kind: BOOL },
   { name: 'enable_sort', value: 'on', kind: BOOL },
   { name: 'enable_hashagg', value: 'on', kind: BOOL },
+  // the largest JOIN / FROM list whose order the planner searches (planner/join-order.ts)
+  { name: 'join_collapse_limit', value: '8', kind: int(1, INT_MAX) },
+  { name: 'from_collapse_limit', value: '8', kind: int(1, INT_MAX) },
   { name: 'max_parallel_workers_per_gather', value: '2', kind: int(0, 1024) },
   { name: 'block_size', value: '8192', readOnly: true },
   { name: 'hnsw.ef_search', value: '40', kind: int(1, 1000) },

@@ -40,16 +40,24 @@ export interface PlannerSettings {
   readonly mergejoin: boolean;
   readonly sort: boolean;
   readonly hashagg: boolean;
+  /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
+  readonly joinCollapseLimit: number;
+  readonly fromCollapseLimit: number;
 }
 
-export const ALL_ENABLED: PlannerSettings = { seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true };
+export const ALL_ENABLED: PlannerSettings = {
+  seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true,
+  joinCollapseLimit: 8, fromCollapseLimit: 8,
+};
 
-/** The enable_* settings from a setting getter (SHOW's values: 'on' / 'off'). */
+/** The planner settings from a setting getter (SHOW's values: 'on' / 'off', integers). */
 export function plannerSettings(get: (name: string) => string | undefined): PlannerSettings {
   const on = (name: string) => get(`enable_${name}`) !== 'off';
+  const limit = (name: string) => Number(get(name) ?? 8) || 8;
   return {
     seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
+    joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
   };
 }
 

@@ -396,7 +396,7 @@ class Builder implements DeparseContext {
     // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
     const buildLeft = plan.hashBuild === 'left' && plan.joinType === 'inner';
     const conds = keys.map((k) => k.cond);
-    const shown = conds.map((c) => (buildLeft ? probeSideFirst(c, plan.left.schema.length) : c));
+    const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
     n.details.push(['Hash Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
@@ -498,12 +498,14 @@ function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
-/** A hash key `left_col = right_col` as `right_col = left_col`, for a join that probes with its right input. */
-function probeSideFirst(c: Expr, leftWidth: number): Expr {
+/** A hash key with the probe (outer) side's column first, as PostgreSQL prints it, whichever side the query wrote first. */
+function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {
   if (c.kind !== 'call' || c.args.length !== 2) return c;
   const [a, b] = c.args;
-  if (a.kind !== 'column' || b.kind !== 'column' || a.index >= leftWidth || b.index < leftWidth) return c;
-  return { ...c, args: [b, a] };
+  if (a.kind !== 'column' || b.kind !== 'column') return c;
+  const aIsProbe = probeIsRight ? a.index >= leftWidth : a.index < leftWidth;
+  const bIsProbe = probeIsRight ? b.index >= leftWidth : b.index < leftWidth;
+  return !aIsProbe && bIsProbe ? { ...c, args: [b, a] } : c;
 }
 
 /** Relations the plan reads (PostgreSQL qualifies column names when there is more than one). */

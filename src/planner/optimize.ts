@@ -6,8 +6,8 @@
  * them), then ORDER BY … LIMIT becomes TopK
  * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
  * TopK moves below the projection so only k rows are projected; an ORDER BY distance
- * without LIMIT becomes an ordered vector index scan only where the index is forced. The join algorithm is
- * chosen last, by cost, once the inputs' shapes are final. Then one top-down pass tells GIN
+ * without LIMIT becomes an ordered vector index scan only where the index is forced. The join order
+ * (join-order.ts) and then each join's algorithm are chosen last, by cost, once the inputs' shapes are final. Then one top-down pass tells GIN
  * scans which columns the nodes above them read (read-text-scan-columns.ts).
  */
 import { internalError } from '../errors.js';
@@ -34,6 +34,7 @@ import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
+import { reorderJoins } from './join-order.js';
 
 export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
@@ -47,6 +48,8 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   let out = disabled.has(pullUpSublinks.name) ? plan : applyEverywhere(plan, pullUpSublinks, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());
   for (const rule of RULES) {
+    // the join order is searched once the inputs' shapes (and so their estimates) are final, before their methods are chosen
+    if (rule === chooseJoinAlgorithm && !disabled.has('reorder-joins')) out = reorderJoins(out, ctx);
     if (disabled.has(rule.name)) continue;
     const next = applyEverywhere(out, rule, ctx);
     if (next.schema.length !== out.schema.length) throw internalError(`bug: rule ${rule.name} changed the plan's output schema`);

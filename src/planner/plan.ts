@@ -164,7 +164,11 @@ export type Plan =
    * planner/pull-up-sublinks.ts): each left row once if some right row passes the ON (semi)
    * or none does (anti); the output is the left row alone (schema = left's schema).
    */
-  | { readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left' }
+  | {
+    readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
+    /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */
+    readonly fromList?: true;
+  }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */

@@ -256,7 +256,7 @@ export class SelectBinder {
     let plan: Plan | null = null;
     for (const item of items) {
       const right = this.bindFromItem(item, scope);
-      plan = plan ? joinPlan('inner', plan, right, null, planIsCorrelated(right)) : right;
+      plan = plan ? { kind: 'join', schema: [...plan.schema, ...right.schema], joinType: 'inner', left: plan, right, on: null, lateral: planIsCorrelated(right), fromList: true } : right;
     }
     return plan!;
   }

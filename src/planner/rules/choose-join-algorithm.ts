@@ -13,19 +13,26 @@
  */
 import { CostModel } from '../cost.js';
 import { hashJoinKeys } from '../join-keys.js';
+import type { Plan } from '../plan.js';
 import type { Rule } from './rule.js';
+
+type JoinNode = Extract<Plan, { kind: 'join' }>;
+
+/** The join with its cheapest method (and hashed side) recorded; also used by the join order search. */
+export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNode {
+  if (plan.lateral || !hashJoinKeys(plan.on, plan.left.schema.length)) return { ...plan, algorithm: 'nestloop' };
+  const hash = model.join(plan, 'hash', 'right').total;
+  // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
+  const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
+  const loop = model.join(plan, 'nestloop').total;
+  if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
+  return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
+}
 
 export const chooseJoinAlgorithm: Rule = {
   name: 'choose-join-algorithm',
   apply(plan, ctx) {
     if (plan.kind !== 'join' || plan.algorithm) return undefined;
-    if (plan.lateral || !hashJoinKeys(plan.on, plan.left.schema.length)) return { ...plan, algorithm: 'nestloop' };
-    const model = new CostModel(ctx.catalog, ctx.costEnv);
-    const hash = model.join(plan, 'hash', 'right').total;
-    // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
-    const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
-    const loop = model.join(plan, 'nestloop').total;
-    if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
-    return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
+    return withCheapestAlgorithm(plan, new CostModel(ctx.catalog, ctx.costEnv));
   },
 };
