@@ -32,7 +32,10 @@ import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
 } from './data-dir.js';
 import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.js';
-import { GrowingSegment, SealedSegment, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment } from './segment.js';
+import { GrowingSegment, SealedSegment, arraySource, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment, type SegmentSource } from './segment.js';
+import { allRows, pickedRows } from './seal-source.js';
+import { writeSegmentFile } from './segment-file-write.js';
+import { Turns } from './turns.js';
 import type { AnnIndex } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
 import { indexedColumn, type IndexedColumn } from './index-key-column.js';
@@ -1739,11 +1742,14 @@ export class DurableStorage implements Storage {
         rows.push(row);
       }
       if (rows.length < BULK_ROWS) continue;
-      const order = rowIds.map((_, i) => i).sort((a, b) => rowIds[a] - rowIds[b]);
-      const sortedIds = order.map((i) => rowIds[i]);
-      const sortedRows = order.map((i) => rows[i]);
+      // RowIds are handed out in insert order: sorted already, unless a row was inserted again
+      let sorted = true;
+      for (let i = 1; i < rowIds.length && sorted; i++) sorted = rowIds[i - 1] < rowIds[i];
+      const order = sorted ? undefined : rowIds.map((_, i) => i).sort((a, b) => rowIds[a] - rowIds[b]);
+      const sortedIds = order ? order.map((i) => rowIds[i]) : rowIds;
+      const sortedRows = order ? order.map((i) => rows[i]) : rows;
       try {
-        const built = await this.buildSegment(t, sortedIds, new Array<number>(rows.length).fill(0), sortedRows);
+        const built = await this.buildSegment(t, arraySource(sortedIds, new Array<number>(rows.length).fill(0), sortedRows));
         bulk.set(tableId, { ...built, rowIds: sortedIds, rows: sortedRows });
       } catch (e) {
         for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
@@ -2298,44 +2304,23 @@ export class DurableStorage implements Storage {
     return t ? [t] : [];
   }
 
-  private async writeSegmentFile(name: string, chunks: readonly Uint8Array[]): Promise<void> {
-    const tmp = join(this.segDir, `${name}.tmp`);
-    const fh = await openFile(tmp, 'w');
-    try {
-      // writev in groups (IOV_MAX is 1024 on Linux)
-      for (let i = 0; i < chunks.length; i += 512) await writeAllv(fh, chunks.slice(i, i + 512));
-      await fh.sync();
-    } catch (e) {
-      // A half-written file (disk full) must not keep using the space it took.
-      await fh.close().catch(() => {});
-      await unlink(tmp).catch(() => {});
-      // (a file handle's error names no file)
-      throw isDiskFull(e) ? diskFullError(e, this.opts.dataDir, join(this.segDir, name)) : e;
-    }
-    await fh.close();
-    await rename(tmp, join(this.segDir, name));
-    fsyncDir(this.segDir);
-  }
-
   /**
-   * Write rows (sorted by RowId) as a new sealed segment file and read it back.
-   * The file is durable but not yet referenced: the caller's manifest write does that.
+   * Write rows (sorted by RowId) as a new sealed segment file and read it back: encoded a
+   * slice at a time between turns of the event loop, written, fsynced and checksummed in a
+   * worker thread (segment-file-write.ts). The file is durable but not yet referenced: the
+   * caller's manifest write does that.
    */
-  private async buildSegment(t: TableState, rowIds: RowId[], ts: number[], rows: Row[]): Promise<{ seg: SealedSegment; meta: SegmentMeta }> {
+  private async buildSegment(t: TableState, source: SegmentSource): Promise<{ seg: SealedSegment; meta: SegmentMeta }> {
     const id = this.nextSegmentId++;
     const file = `t${t.id}-s${id}.arrow`;
-    const { chunks, byteLength, table, stats } = await encodeSegment(t.layout.columns, { rowIds, ts, rows }, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
-    await this.writeSegmentFile(file, chunks);
+    const { chunks, byteLength, table, stats } = await encodeSegment(t.layout.columns, source, { 'quiver.table': String(t.id), 'quiver.segment': String(id) });
+    const crc = await writeSegmentFile({ dir: this.segDir, name: file, dataDir: this.opts.dataDir, chunks });
     // The sealed segment reads the table that was just written and fsynced (recovery reads
     // the same contents back from the file and checks them against this crc).
     const seg = new SealedSegment(id, file, table, t.layout.columns);
-    let crc = 0;
-    for (const c of chunks) crc = crc32(c, crc);
-    let maxTs = 0;
-    for (const x of ts) if (x > maxTs) maxTs = x;
     const meta: SegmentMeta = {
-      id, file, rows: rows.length, bytes: byteLength, crc,
-      minRowId: seg.minRowId, maxRowId: seg.maxRowId, maxTs, stats: stats as readonly ColumnStats[],
+      id, file, rows: seg.length, bytes: byteLength, crc,
+      minRowId: seg.minRowId, maxRowId: seg.maxRowId, maxTs: seg.maxTs, stats: stats as readonly ColumnStats[],
     };
     return { seg, meta };
   }
@@ -2361,13 +2346,9 @@ export class DurableStorage implements Storage {
     t.frozen = [...t.frozen, frozen];
     const t0 = performance.now();
     const parts = [...leftovers, frozen];
-    // (a frozen segment's arrays may hold rows cut off after its length)
-    const rowIdsAll = parts.flatMap((f) => f.rowIds.slice(0, f.length));
-    const tsAll = parts.flatMap((f) => f.insertTs.slice(0, f.length));
-    const dataAll = parts.flatMap((f) => f.data.slice(0, f.length));
-    const order = rowIdsAll.map((_, i) => i).sort((a, b) => rowIdsAll[a] - rowIdsAll[b]);
-    const { seg, meta } = await this.buildSegment(t,
-      order.map((i) => rowIdsAll[i]), order.map((i) => tsAll[i]), order.map((i) => dataAll[i]));
+    // (a frozen segment's arrays may hold rows cut off after its length: its length bounds them)
+    const { which, pos } = allRows(parts);
+    const { seg, meta } = await this.buildSegment(t, await pickedRows(parts, which, pos));
     if (t.dropped) {
       await unlink(join(this.segDir, meta.file)).catch(() => {});
       return;
@@ -2404,29 +2385,40 @@ export class DurableStorage implements Storage {
     // rows deleted after the oldest retained snapshot must stay for its transaction
     let horizon = this.visibleTs;
     for (const ts of this.retained.keys()) if (ts < horizon) horizon = ts;
-    const deadIn = (seg: SealedSegment): number => {
+    // (the lists as they are now: a bulk load may add a segment while this yields)
+    const sealed = t.sealed;
+    const segMeta = t.segMeta;
+    // each segment's dead rows, counted once, a slice at a time between turns of the event loop
+    const turns = new Turns();
+    const deadCount = new Map<SealedSegment, number>();
+    for (const seg of sealed) {
       let dead = 0;
-      for (let pos = 0; pos < seg.length; pos++) {
-        const d = t.tombstones.get(seg.rowIdAt(pos));
-        if (d !== undefined && d <= horizon) dead++;
+      if (t.tombstones.size > 0) {
+        for (let pos = 0; pos < seg.length; pos++) {
+          const d = t.tombstones.get(seg.rowIdAt(pos));
+          if (d !== undefined && d <= horizon) dead++;
+          if ((pos & 4095) === 4095) await turns.take();
+        }
       }
-      return dead;
-    };
+      deadCount.set(seg, dead);
+    }
+    if (t.dropped) return;
+    const deadIn = (seg: SealedSegment): number => deadCount.get(seg)!;
     const chosen: number[] = [];
     let small = 0;
-    t.sealed.forEach((seg, i) => {
+    sealed.forEach((seg, i) => {
       // a bulk-ingested segment whose commit the log may still refuse (rewindTo) waits
       if (seg.maxTs > this.visibleTs) return;
-      const dead = t.tombstones.size > 0 ? deadIn(seg) : 0;
-      const isSmall = t.segMeta[i].bytes < this.smallSegmentBytes;
+      const dead = deadIn(seg);
+      const isSmall = segMeta[i].bytes < this.smallSegmentBytes;
       if (isSmall) small++;
       if (isSmall || (dead > 0 && (force || dead >= seg.length * this.deadRatio))) chosen.push(i);
     });
     // Merging a single small, clean segment into itself gains nothing.
-    const anyDead = chosen.some((i) => deadIn(t.sealed[i]) > 0);
+    const anyDead = chosen.some((i) => deadIn(sealed[i]) > 0);
     if (chosen.length === 0 || (!anyDead && small < 2)) return;
-    const group = chosen.map((i) => t.sealed[i]);
-    const groupMeta = chosen.map((i) => t.segMeta[i]);
+    const group = chosen.map((i) => sealed[i]);
+    const groupMeta = chosen.map((i) => segMeta[i]);
     // Keep merged output near the seal threshold: take segments until it is reached.
     let budget = 0;
     let take = 0;
@@ -2439,20 +2431,26 @@ export class DurableStorage implements Storage {
     if (inputs.length < 2 && inputs.every((s) => deadIn(s) === 0)) return;
 
     const t0 = performance.now();
-    const keep: { rowId: RowId; ts: number; row: Row }[] = [];
+    // the rows kept, as (input, position), read from the inputs as they are encoded; the
+    // log records of the dropped rows' tombstones, deleted with the manifest write
+    const keepWhich: number[] = [];
+    const keepPos: number[] = [];
     const dropped: { rowId: RowId; seg: SealedSegment; pos: number }[] = [];
-    for (const seg of inputs) {
-      const rows = seg.rows(0, seg.length);
+    const ops: WalOp[] = [];
+    for (let k = 0; k < inputs.length; k++) {
+      const seg = inputs[k];
       for (let pos = 0; pos < seg.length; pos++) {
         const rowId = seg.rowIdAt(pos);
         const d = t.tombstones.get(rowId);
-        if (d !== undefined && d <= horizon) dropped.push({ rowId, seg, pos });
-        else keep.push({ rowId, ts: seg.tsAt(pos), row: rows[pos] });
+        if (d !== undefined && d <= horizon) {
+          dropped.push({ rowId, seg, pos });
+          ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
+        } else { keepWhich.push(k); keepPos.push(pos); }
+        if ((pos & 4095) === 4095) await turns.take();
       }
     }
-    keep.sort((a, b) => a.rowId - b.rowId);
-    const built = keep.length > 0
-      ? await this.buildSegment(t, keep.map((r) => r.rowId), keep.map((r) => r.ts), keep.map((r) => r.row))
+    const built = keepPos.length > 0
+      ? await this.buildSegment(t, await pickedRows(inputs, Int32Array.from(keepWhich), Int32Array.from(keepPos)))
       : undefined;
     try {
       if (built) await this.buildSegmentIndexes(t, built.seg, built.meta);
@@ -2475,13 +2473,13 @@ export class DurableStorage implements Storage {
     const order = nextSealed.map((_, i) => i).sort((a, b) => nextSealed[a].minRowId - nextSealed[b].minRowId);
     t.sealed = order.map((i) => nextSealed[i]);
     t.segMeta = order.map((i) => nextMeta[i]);
-    const ops: WalOp[] = [];
-    for (const { rowId, seg, pos } of dropped) {
-      for (const key of t.uniqueKeys.values()) {
-        const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
-        if (k !== undefined) indexRemove(key.index, k, rowId);
+    if (t.uniqueKeys.size > 0) {
+      for (const { rowId, seg, pos } of dropped) {
+        for (const key of t.uniqueKeys.values()) {
+          const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
+          if (k !== undefined) indexRemove(key.index, k, rowId);
+        }
       }
-      ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
     }
     const droppedIds = dropped.map((d) => d.rowId);
     this.whenOlderReadersDone(() => {
@@ -2492,7 +2490,7 @@ export class DurableStorage implements Storage {
     // the inputs' files go once the manifest no longer names them
     await this.saveManifest(t, ops, inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
     this.log.info({
-      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keep.length, dropped: dropped.length,
+      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: dropped.length,
       ms: Math.round(performance.now() - t0),
     }, 'compacted sealed segments');
     this.segmentsChanged(t.id, 'compaction');

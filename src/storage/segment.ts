@@ -14,6 +14,7 @@ import { SortedColumn } from './sorted-column.js';
 import { sortColumnInWorker, sortTextsInWorker, type NumberChunk } from './sorted-column-build.js';
 import { SortedValues } from './sorted-values.js';
 import { InvertedIndex } from './inverted-index.js';
+import { Turns } from './turns.js';
 import type { TsVector } from '../types/tsvector.js';
 import * as arrow from 'apache-arrow';
 import { deserialize, serialize } from 'node:v8';
@@ -790,17 +791,39 @@ function valueReader(kind: ColumnKind, data: arrow.Data, off: number): Reader {
 
 /** Rows per Arrow record batch: bounds Int32 offsets and the size of one build step. */
 const RECORD_BATCH_ROWS = 65536;
+/** Rows read from the source and encoded at a time. */
+const READ_ROWS = 256;
 
+/** Rows of a segment to be, read a few hundred at a time. */
 export interface SegmentSource {
-  readonly rowIds: readonly RowId[];
-  readonly ts: readonly number[];
+  readonly length: number;
+  /** rows [start, end), in RowId order */
+  read(start: number, end: number): SegmentRows;
+}
+
+export interface SegmentRows {
+  readonly rowIds: ArrayLike<RowId>;
+  /** each row's inserting commit timestamp */
+  readonly ts: ArrayLike<number>;
   readonly rows: readonly Row[];
 }
 
+/** A source over rows held in arrays (already sorted by RowId). */
+export function arraySource(rowIds: readonly RowId[], ts: readonly number[], rows: readonly Row[]): SegmentSource {
+  return {
+    length: rows.length,
+    read: (start, end) => ({ rowIds: rowIds.slice(start, end), ts: ts.slice(start, end), rows: rows.slice(start, end) }),
+  };
+}
+
 /**
- * Encode rows (already sorted by RowId) as an Arrow IPC file, plus their statistics.
- * Yields to the event loop between record batches, so a seal in the background does not
- * stall the sessions for the whole segment.
+ * Encode rows (already sorted by RowId) as an Arrow IPC file, plus their statistics: the
+ * rows are read a few hundred at a time into column buffers, with a turn of the event loop
+ * every few milliseconds, so a seal, a compaction or a bulk load never holds the sessions
+ * up for long (a 65,536-row record batch of 768-d vectors in one go held the loop for
+ * ~100 ms). Every buffer is shared memory: the file's bytes (the IPC writer's chunks are
+ * views of them) go to the segment file writer's thread without a copy, and query workers
+ * and sort builds read the sealed segment's columns where they are.
  */
 export async function encodeSegment(columns: readonly StoredColumn[], src: SegmentSource, meta: Record<string, string>): Promise<EncodedSegment> {
   const kinds = columns.map((c) => columnKind(c.type));
@@ -814,24 +837,39 @@ export async function encodeSegment(columns: readonly StoredColumn[], src: Segme
   const structType = new arrow.Struct(fields);
   const stats = columns.map((c, ci) => new StatsBuilder(c.name, kinds[ci]));
   const batches: arrow.RecordBatch[] = [];
-  const n = src.rows.length;
+  const n = src.length;
+  const turns = new Turns();
   for (let start = 0; start < n || batches.length === 0; start += RECORD_BATCH_ROWS) {
-    if (start > 0) await new Promise<void>((r) => setImmediate(r));
     const end = Math.min(n, start + RECORD_BATCH_ROWS);
     const len = end - start;
+    const rowIds = sharedArray(Float64Array, len);
+    const ts = sharedArray(Float64Array, len);
+    const builders = columns.map((_, ci) => new ColumnBuilder(kinds[ci], fields[ci + 2].type, len));
+    for (let at = start; at < end; at += READ_ROWS) {
+      const part = src.read(at, Math.min(end, at + READ_ROWS));
+      const m = part.rows.length;
+      for (let i = 0; i < m; i++) {
+        rowIds[at - start + i] = part.rowIds[i];
+        ts[at - start + i] = part.ts[i];
+      }
+      for (let ci = 0; ci < builders.length; ci++) {
+        builders[ci].append(part.rows, ci);
+        stats[ci].add(part.rows, ci, 0, m);
+      }
+      await turns.take();
+    }
     const children: arrow.Data[] = [
-      arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: Float64Array.from(src.rowIds.slice(start, end)) }),
-      arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: Float64Array.from(src.ts.slice(start, end)) }),
-      ...columns.map((c, ci) => buildColumn(kinds[ci], fields[ci + 2].type, src.rows, ci, start, end)),
+      arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: rowIds }),
+      arrow.makeData({ type: new arrow.Float64(), length: len, nullCount: 0, data: ts }),
+      ...builders.map((b) => b.finish()),
     ];
-    stats.forEach((b, ci) => b.add(src.rows, ci, start, end));
     const data = arrow.makeData({ type: structType, length: len, nullCount: 0, children });
     batches.push(new arrow.RecordBatch(schema, data));
     if (n === 0) break;
   }
   const table = new arrow.Table(schema, batches);
-  // The IPC file as the writer's chunks: joining them into one buffer would copy every
-  // byte once more (the file is written with writev, the segment reads `table` itself).
+  // The IPC file as the writer's chunks: views of the buffers above plus the format's
+  // small metadata (joining them into one buffer would copy every byte once more).
   const writer = arrow.RecordBatchFileWriter.writeAll(table);
   const chunks: Uint8Array[] = [];
   let byteLength = 0;
@@ -850,91 +888,150 @@ export interface EncodedSegment {
   readonly stats: ColumnStats[];
 }
 
+type TypedArrayOf<T> = { new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
 
-function nullBitmapOf(rows: readonly Row[], col: number, start: number, end: number): { bitmap: Uint8Array | undefined; nulls: number } {
-  let nulls = 0;
-  for (let i = start; i < end; i++) if (rows[i][col] === null || rows[i][col] === undefined) nulls++;
-  if (nulls === 0) return { bitmap: undefined, nulls };
-  const bitmap = new Uint8Array(((end - start + 63) >> 6) << 3);
-  for (let i = start; i < end; i++) {
-    const v = rows[i][col];
-    if (v !== null && v !== undefined) bitmap[(i - start) >> 3] |= 1 << ((i - start) & 7);
-  }
-  return { bitmap, nulls };
+/** A typed array of `length` elements in shared memory. */
+function sharedArray<T>(Ctor: TypedArrayOf<T>, length: number): T {
+  return new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
 }
 
-function buildColumn(kind: ColumnKind, type: arrow.DataType, rows: readonly Row[], col: number, start: number, end: number): arrow.Data {
-  const length = end - start;
-  const { bitmap, nulls } = nullBitmapOf(rows, col, start, end);
-  const base = { type, length, nullCount: nulls, nullBitmap: bitmap };
-  switch (kind) {
-    case 'bool': {
-      const bits = new Uint8Array(((length + 63) >> 6) << 3);
-      for (let i = 0; i < length; i++) if (rows[start + i][col] === true) bits[i >> 3] |= 1 << (i & 7);
-      return arrow.makeData({ ...base, type: type as arrow.Bool, data: bits });
+/** Arrow's validity bitmap of `length` rows, padded to 8 bytes. */
+function bitmapBytes(length: number): number {
+  return ((length + 63) >> 6) << 3;
+}
+
+/**
+ * One column of one record batch, filled a few rows at a time (append) and then made
+ * Arrow data (finish). Fixed-width values are written into their buffer as they come;
+ * variable-width ones (text, bytes, serialized values, vectors without dimensions) are
+ * kept per row and laid out once the batch's size is known.
+ */
+class ColumnBuilder {
+  private filled = 0;
+  private nulls = 0;
+  private readonly valid: Uint8Array;
+  /** fixed-width values (bool: bits) */
+  private readonly values: Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array | undefined;
+  /** variable-width: the end offset of each row's value, and the values */
+  private readonly offsets: Int32Array | undefined;
+  private readonly parts: Uint8Array[] | Float32Array[] = [];
+  private total = 0;
+
+  constructor(private readonly kind: ColumnKind, private readonly type: arrow.DataType, private readonly length: number) {
+    this.valid = sharedArray(Uint8Array, bitmapBytes(length));
+    switch (kind) {
+      case 'bool': this.values = sharedArray(Uint8Array, bitmapBytes(length)); break;
+      case 'int16': this.values = sharedArray(Int16Array, length); break;
+      case 'int32': this.values = sharedArray(Int32Array, length); break;
+      case 'float32': this.values = sharedArray(Float32Array, length); break;
+      case 'float64': this.values = sharedArray(Float64Array, length); break;
+      case 'int64': this.values = sharedArray(BigInt64Array, length); break;
+      case 'vector': this.values = sharedArray(Float32Array, length * (type as arrow.FixedSizeList).listSize); break;
+      case 'interval': this.values = sharedArray(Float64Array, length * 3); break;
+      case 'utf8': case 'binary': case 'serialized': case 'vectorList': this.offsets = sharedArray(Int32Array, length + 1); break;
     }
-    case 'int16': case 'int32': case 'float32': case 'float64': {
-      const Ctor = kind === 'int16' ? Int16Array : kind === 'int32' ? Int32Array : kind === 'float32' ? Float32Array : Float64Array;
-      const vals = new Ctor(length);
-      for (let i = 0; i < length; i++) { const v = rows[start + i][col]; if (v !== null) vals[i] = v as number; }
-      return arrow.makeData({ ...base, type: type as arrow.Int32, data: vals as Int32Array });
+  }
+
+  append(rows: readonly Row[], col: number): void {
+    const base = this.filled;
+    const m = rows.length;
+    for (let i = 0; i < m; i++) {
+      const v = rows[i][col];
+      if (v === null || v === undefined) this.nulls++;
+      else this.valid[(base + i) >> 3] |= 1 << ((base + i) & 7);
     }
-    case 'int64': {
-      const vals = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) { const v = rows[start + i][col]; if (v !== null) vals[i] = v as bigint; }
-      return arrow.makeData({ ...base, type: type as arrow.Int64, data: vals });
-    }
-    case 'utf8': case 'binary': case 'serialized': {
-      const parts: Uint8Array[] = [];
-      const offsets = new Int32Array(length + 1);
-      let total = 0;
-      for (let i = 0; i < length; i++) {
-        const v = rows[start + i][col];
-        if (v !== null) {
-          const b = kind === 'utf8' ? Buffer.from(v as string, 'utf8') : kind === 'binary' ? (v as Uint8Array) : serialize(v);
-          parts.push(b);
-          total += b.byteLength;
+    switch (this.kind) {
+      case 'bool': {
+        const bits = this.values as Uint8Array;
+        for (let i = 0; i < m; i++) if (rows[i][col] === true) bits[(base + i) >> 3] |= 1 << ((base + i) & 7);
+        break;
+      }
+      case 'int16': case 'int32': case 'float32': case 'float64': {
+        const vals = this.values as Float64Array;
+        for (let i = 0; i < m; i++) { const v = rows[i][col]; if (v !== null && v !== undefined) vals[base + i] = v as number; }
+        break;
+      }
+      case 'int64': {
+        const vals = this.values as BigInt64Array;
+        for (let i = 0; i < m; i++) { const v = rows[i][col]; if (v !== null && v !== undefined) vals[base + i] = v as bigint; }
+        break;
+      }
+      case 'vector': {
+        const vals = this.values as Float32Array;
+        const dims = (this.type as arrow.FixedSizeList).listSize;
+        for (let i = 0; i < m; i++) {
+          const v = rows[i][col] as Float32Array | null | undefined;
+          if (v) vals.set(v.length === dims ? v : v.subarray(0, dims), (base + i) * dims);
         }
-        offsets[i + 1] = total;
+        break;
       }
-      const bytes = Buffer.concat(parts, total);
-      return arrow.makeData({ ...base, type: type as arrow.Utf8, valueOffsets: offsets, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+      case 'interval': {
+        const vals = this.values as Float64Array;
+        for (let i = 0; i < m; i++) {
+          const v = rows[i][col] as { months: number; days: number; micros: number } | null | undefined;
+          if (v) { const at = (base + i) * 3; vals[at] = v.months; vals[at + 1] = v.days; vals[at + 2] = v.micros; }
+        }
+        break;
+      }
+      case 'utf8': case 'binary': case 'serialized': {
+        const parts = this.parts as Uint8Array[];
+        for (let i = 0; i < m; i++) {
+          const v = rows[i][col];
+          if (v !== null && v !== undefined) {
+            const b = this.kind === 'utf8' ? Buffer.from(v as string, 'utf8') : this.kind === 'binary' ? (v as Uint8Array) : serialize(v);
+            parts.push(b);
+            this.total += b.byteLength;
+          }
+          this.offsets![base + i + 1] = this.total;
+        }
+        break;
+      }
+      case 'vectorList': {
+        const parts = this.parts as Float32Array[];
+        for (let i = 0; i < m; i++) {
+          const v = rows[i][col] as Float32Array | null | undefined;
+          if (v) { parts.push(v); this.total += v.length; }
+          this.offsets![base + i + 1] = this.total;
+        }
+        break;
+      }
     }
-    case 'vector': {
-      const dims = (type as arrow.FixedSizeList).listSize;
-      // shared memory, so query workers can read the sealed segment's vectors without a copy
-      const vals = new Float32Array(new SharedArrayBuffer(length * dims * 4));
-      for (let i = 0; i < length; i++) {
-        const v = rows[start + i][col] as Float32Array | null;
-        if (v !== null) vals.set(v.length === dims ? v : v.subarray(0, dims), i * dims);
+    this.filled += m;
+  }
+
+  finish(): arrow.Data {
+    if (this.filled !== this.length) throw new Error(`bug: a column of ${this.length} rows was given ${this.filled}`);
+    const base = { length: this.length, nullCount: this.nulls, nullBitmap: this.nulls > 0 ? this.valid : undefined };
+    switch (this.kind) {
+      case 'bool':
+        return arrow.makeData({ ...base, type: this.type as arrow.Bool, data: this.values as Uint8Array });
+      case 'int16': case 'int32': case 'float32': case 'float64':
+        return arrow.makeData({ ...base, type: this.type as arrow.Int32, data: this.values as Int32Array });
+      case 'int64':
+        return arrow.makeData({ ...base, type: this.type as arrow.Int64, data: this.values as BigInt64Array });
+      case 'vector': {
+        const vals = this.values as Float32Array;
+        const child = arrow.makeData({ type: new arrow.Float32(), length: vals.length, nullCount: 0, data: vals });
+        return arrow.makeData({ ...base, type: this.type as arrow.FixedSizeList<arrow.Float32>, child });
       }
-      const child = arrow.makeData({ type: new arrow.Float32(), length: length * dims, nullCount: 0, data: vals });
-      return arrow.makeData({ ...base, type: type as arrow.FixedSizeList<arrow.Float32>, child });
-    }
-    case 'interval': {
-      const vals = new Float64Array(length * 3);
-      for (let i = 0; i < length; i++) {
-        const v = rows[start + i][col] as { months: number; days: number; micros: number } | null;
-        if (v !== null) { vals[i * 3] = v.months; vals[i * 3 + 1] = v.days; vals[i * 3 + 2] = v.micros; }
+      case 'interval': {
+        const vals = this.values as Float64Array;
+        const child = arrow.makeData({ type: new arrow.Float64(), length: vals.length, nullCount: 0, data: vals });
+        return arrow.makeData({ ...base, type: this.type as arrow.FixedSizeList<arrow.Float64>, child });
       }
-      const child = arrow.makeData({ type: new arrow.Float64(), length: length * 3, nullCount: 0, data: vals });
-      return arrow.makeData({ ...base, type: type as arrow.FixedSizeList<arrow.Float64>, child });
-    }
-    case 'vectorList': {
-      const offsets = new Int32Array(length + 1);
-      let total = 0;
-      for (let i = 0; i < length; i++) {
-        const v = rows[start + i][col] as Float32Array | null;
-        if (v !== null) total += v.length;
-        offsets[i + 1] = total;
+      case 'utf8': case 'binary': case 'serialized': {
+        const bytes = sharedArray(Uint8Array, this.total);
+        let at = 0;
+        for (const p of this.parts as Uint8Array[]) { bytes.set(p, at); at += p.byteLength; }
+        return arrow.makeData({ ...base, type: this.type as arrow.Utf8, valueOffsets: this.offsets!, data: bytes });
       }
-      const vals = new Float32Array(total);
-      for (let i = 0; i < length; i++) {
-        const v = rows[start + i][col] as Float32Array | null;
-        if (v !== null) vals.set(v, offsets[i]);
+      case 'vectorList': {
+        const vals = sharedArray(Float32Array, this.total);
+        let at = 0;
+        for (const p of this.parts as Float32Array[]) { vals.set(p, at); at += p.length; }
+        const child = arrow.makeData({ type: new arrow.Float32(), length: this.total, nullCount: 0, data: vals });
+        return arrow.makeData({ ...base, type: this.type as arrow.List<arrow.Float32>, valueOffsets: this.offsets!, child });
       }
-      const child = arrow.makeData({ type: new arrow.Float32(), length: total, nullCount: 0, data: vals });
-      return arrow.makeData({ ...base, type: type as arrow.List<arrow.Float32>, valueOffsets: offsets, child });
     }
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * How long do a seal, a bulk load and a compaction hold the event loop? Straight on the
+ * storage API (no server): rows × (id bigint, label text, sel int, v vector(dim)) go into a
+ * table, then each job runs while a 1 ms interval timer records the longest gap between its
+ * ticks (the longest time the loop was not free) and monitorEventLoopDelay its p99 / max.
+ *
+ *   node dist/bench/seal-stall.js [--rows 20000] [--dim 768] [--jobs seal,bulk,compact]
+ *
+ *   seal     rows inserted in commits of 4,000 (below the bulk-ingest size), then seal()
+ *   bulk     the commit of one transaction of `rows` rows (inserted 4,000 at a time, as COPY
+ *            does): written as a sealed segment before it commits
+ *   compact  two sealed segments of rows / 2 with 25 % of their rows deleted, then vacuum()
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { DurableStorage } from '../src/storage/durable-storage.js';
+import { OID, type Row } from '../src/types/types.js';
+import { seededRandom } from './util.js';
+
+const TABLE = 16500;
+
+function layout(dim: number) {
+  return {
+    id: TABLE,
+    columns: [
+      { name: 'id', type: { oid: OID.int8, typmod: -1 } },
+      { name: 'label', type: { oid: OID.text, typmod: -1 } },
+      { name: 'sel', type: { oid: OID.int4, typmod: -1 } },
+      { name: 'v', type: { oid: OID.vector, typmod: dim } },
+    ],
+  };
+}
+
+function makeRows(from: number, to: number, dim: number, rnd: () => number): Row[] {
+  const rows: Row[] = [];
+  for (let i = from; i < to; i++) {
+    const v = new Float32Array(dim);
+    for (let d = 0; d < dim; d++) v[d] = rnd();
+    rows.push([BigInt(i), `row ${i}`, i % 1000, v]);
+  }
+  return rows;
+}
+
+async function insert(s: DurableStorage, rows: Row[]): Promise<void> {
+  const txn = s.begin();
+  txn.insert(TABLE, rows);
+  await txn.commit();
+}
+
+/** The longest gap between ticks of a 1 ms timer, and the loop delay's p99 / max, while `job` runs. */
+async function stall(job: () => Promise<void>): Promise<Record<string, number>> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let last = performance.now();
+  let longest = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  h.enable();
+  const t0 = performance.now();
+  await job();
+  const ms = performance.now() - t0;
+  h.disable();
+  clearInterval(tick);
+  longest = Math.max(longest, performance.now() - last);
+  return { job_ms: ms, longest_block_ms: longest, loop_delay_p99_ms: h.percentile(99) / 1e6, loop_delay_max_ms: h.max / 1e6 };
+}
+
+async function withStorage<T>(dim: number, fn: (s: DurableStorage) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'quiver-seal-stall-'));
+  const s = await DurableStorage.open({ dataDir: dir, background: false });
+  try {
+    await s.createTable(layout(dim));
+    return await fn(s);
+  } finally {
+    await s.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    rows: { type: 'string', default: '20000' },
+    dim: { type: 'string', default: '768' },
+    jobs: { type: 'string', default: 'seal,bulk,compact' },
+  } });
+  const rows = Number(values.rows);
+  const dim = Number(values.dim);
+  const jobs = new Set(values.jobs!.split(','));
+  const rnd = seededRandom(5);
+  const result: Record<string, unknown> = { rows, dim, load_average: loadavg().map((x) => x.toFixed(1)).join(' ') };
+  if (jobs.has('seal')) {
+    result.seal = await withStorage(dim, async (s) => {
+      for (let i = 0; i < rows; i += 4000) await insert(s, makeRows(i, Math.min(rows, i + 4000), dim, rnd));
+      return stall(() => s.seal(TABLE));
+    });
+  }
+  if (jobs.has('bulk')) {
+    result.bulk = await withStorage(dim, async (s) => {
+      // the rows given to the transaction as COPY does, a batch at a time; the commit is timed
+      const txn = s.begin();
+      for (let i = 0; i < rows; i += 4000) txn.insert(TABLE, makeRows(i, Math.min(rows, i + 4000), dim, rnd));
+      return stall(async () => { await txn.commit(); });
+    });
+  }
+  if (jobs.has('compact')) {
+    result.compact = await withStorage(dim, async (s) => {
+      const half = rows >> 1;
+      for (const [a, b] of [[0, half], [half, rows]]) {
+        for (let i = a; i < b; i += 4000) await insert(s, makeRows(i, Math.min(b, i + 4000), dim, rnd));
+        await s.seal(TABLE);
+      }
+      // a quarter of the rows deleted: both segments are rewritten without them
+      const txn = s.begin();
+      const snap = s.snapshot();
+      for (const batch of s.scan(TABLE, snap, txn)) {
+        txn.delete(TABLE, batch.rowIds.filter((id) => id % 4 === 0));
+      }
+      await txn.commit();
+      return stall(() => s.vacuum(TABLE));
+    });
+  }
+  result.load_average_after = loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

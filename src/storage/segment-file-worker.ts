@@ -1,0 +1,49 @@
+/**
+ * Worker thread that writes sealed segment files (segment-file-write.ts): writev of the
+ * chunks to `<name>.tmp`, fsync, rename, fsync of the directory, crc32 of the bytes. A write
+ * that fails removes the temporary file (a full disk must not keep the space it took).
+ */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { fsyncDir } from './data-dir.js';
+import { diskFullError, isDiskFull } from './disk-full.js';
+import type { SegmentFileReply, SegmentFileRequest } from './segment-file-write.js';
+import { serveSerially } from './serial-worker.js';
+
+/** writev until every byte is written (writev may write less; IOV_MAX is 1024 on Linux). */
+function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
+  for (let i = 0; i < chunks.length; i += 512) {
+    let rest = chunks.slice(i, i + 512).filter((c) => c.byteLength > 0);
+    while (rest.length) {
+      let written = writevSync(fd, rest);
+      while (rest.length && written >= rest[0].byteLength) {
+        written -= rest[0].byteLength;
+        rest = rest.slice(1);
+      }
+      if (rest.length && written > 0) rest = [rest[0].subarray(written), ...rest.slice(1)];
+    }
+  }
+}
+
+function write(req: SegmentFileRequest): SegmentFileReply {
+  const path = join(req.dir, req.name);
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeAll(fd, req.chunks);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    try { unlinkSync(tmp); } catch { /* not there */ }
+    throw isDiskFull(e) ? diskFullError(e, req.dataDir, path) : e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  fsyncDir(req.dir);
+  let crc = 0;
+  for (const c of req.chunks) crc = crc32(c, crc);
+  return { crc };
+}
+
+serveSerially<SegmentFileRequest, SegmentFileReply>(write);
