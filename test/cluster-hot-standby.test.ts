@@ -229,6 +229,21 @@ test('quiver.consistency and quiver.max_staleness are session settings like Post
   await lw.query('RESET quiver.consistency');
 });
 
+test('a standby measures its lag: next to nothing when current, growing while it is stalled', async () => {
+  await sr.query('SELECT count(*) FROM items'); // strong: caught up
+  assert.ok((await standby.standby!.lagMs()) < 1000);
+  standby.standby!.pause(true);
+  try {
+    await lw.query('INSERT INTO items (id, tag, v) VALUES (70000, 1, \'[1,2,3]\')');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok((await standby.standby!.lagMs()) >= 600);
+  } finally {
+    standby.standby!.pause(false);
+  }
+  assert.equal((await sr.query('SELECT count(*)::int AS n FROM items WHERE id = 70000')).rows[0].n, 1);
+  assert.ok((await standby.standby!.lagMs()) < 1000);
+});
+
 test('a REPEATABLE READ transaction on the standby outlives a compaction on the leader: it sees exactly what it saw', async () => {
   await lw.query('CREATE TABLE rr (id int PRIMARY KEY, tag int, v vector(3))');
   await lw.query('CREATE INDEX rr_v ON rr USING hnsw (v vector_l2_ops)');
