@@ -229,6 +229,61 @@ test('quiver.consistency and quiver.max_staleness are session settings like Post
   await lw.query('RESET quiver.consistency');
 });
 
+test('a statement waiting for the log shows in pg_stat_activity as IPC / QuiverLogApply', async () => {
+  const pid = (await sr.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+  const watcher = await connect(standby.port);
+  try {
+    // the watcher itself must not wait on the stalled standby
+    await watcher.query('SET quiver.consistency = eventually');
+    const activity = async () => (await watcher.query(
+      `SELECT state, wait_event_type, wait_event, query, (state_change - query_start) >= interval '200 ms' AS long FROM pg_stat_activity WHERE pid = $1`, [pid])).rows[0];
+    const waitFor = async (ok: (row: Record<string, unknown>) => boolean) => {
+      let row = await activity();
+      for (let i = 0; i < 100 && !ok(row); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        row = await activity();
+      }
+      return row;
+    };
+    const byId = { name: 'by_id', text: 'SELECT count(*)::int AS n FROM items WHERE id = $1', values: [80000] };
+    await sr.query(byId);
+    const stall = async (statement: () => Promise<pg.QueryResult>, text: string) => {
+      standby.standby!.pause(true);
+      try {
+        await lw.query('INSERT INTO items (id, tag, v) VALUES ($1, 1, \'[1,2,3]\')', [text.includes('$1') ? 80000 : 80001]);
+        const running = statement();
+        const row = await waitFor((r) => r.wait_event === 'QuiverLogApply');
+        assert.deepEqual({ ...row, long: undefined }, { state: 'active', wait_event_type: 'IPC', wait_event: 'QuiverLogApply', query: text, long: undefined });
+        await new Promise((r) => setTimeout(r, 200));
+        standby.standby!.pause(false);
+        assert.equal((await running).rows[0].n, 1);
+      } finally {
+        standby.standby!.pause(false);
+      }
+      // done: idle again, and the statement's start was the wait's
+      const done = await waitFor((r) => r.state === 'idle');
+      assert.deepEqual(done, { state: 'idle', wait_event_type: 'Client', wait_event: 'ClientRead', query: text, long: true });
+    };
+    // a simple query waits before its parse; a prepared statement's execution waits before its snapshot
+    await stall(() => sr.query('SELECT count(*)::int AS n FROM items WHERE id = 80001'), 'SELECT count(*)::int AS n FROM items WHERE id = 80001');
+    await stall(() => sr.query(byId), byId.text);
+    // a wait that ends in statement_timeout: idle again, no wait shown
+    standby.standby!.pause(true);
+    try {
+      await lw.query('INSERT INTO items (id, tag, v) VALUES (80002, 1, \'[1,2,3]\')');
+      await sr.query('SET statement_timeout = 300');
+      assert.equal(await failure(sr, 'SELECT count(*) FROM items WHERE id = 80002'), '57014: canceling statement due to statement timeout');
+      const row = await activity();
+      assert.deepEqual([row.state, row.wait_event_type, row.wait_event, row.query], ['idle', 'Client', 'ClientRead', 'SELECT count(*) FROM items WHERE id = 80002']);
+    } finally {
+      standby.standby!.pause(false);
+      await sr.query('SET statement_timeout = 0');
+    }
+  } finally {
+    await watcher.end();
+  }
+});
+
 test('a standby measures its lag: next to nothing when current, growing while it is stalled', async () => {
   await sr.query('SELECT count(*) FROM items'); // strong: caught up
   assert.ok((await standby.standby!.lagMs()) < 1000);
