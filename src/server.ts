@@ -8,6 +8,7 @@ import { loadParser } from './sql/parser.js';
 import { availableParallelism } from 'node:os';
 import { QueryWorkerPool, type SegmentSearchPool } from './query-worker/pool.js';
 import { DurableStorage } from './storage/durable-storage.js';
+import { measureLag } from './storage/replica-position.js';
 import type { SharedSeams } from './storage/log-replica.js';
 import { TempSpace, prepareTempDir } from './executor/spill/temp-files.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
@@ -50,6 +51,8 @@ export interface RunningServer {
     follow(signal: AbortSignal): Promise<void>;
     /** tests and measurements: hold batches back (a stalled standby), or let them through again */
     pause(paused: boolean): void;
+    /** how far behind the log it is now, in ms (replica-position.ts measureLag: one read of the log's end) */
+    lagMs(): Promise<number>;
   };
   /** SIGHUP: re-read the --hba file (a bad file keeps the rules in force, and is logged) */
   reloadConfig(): void;
@@ -108,7 +111,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     port: wire.port,
     queryWorkers,
-    ...(standbyReads ? { standby: { follow: (signal: AbortSignal) => storage.followSharedLog(signal), pause: (paused: boolean) => storage.pauseApply(paused) } } : {}),
+    ...(standbyReads ? { standby: { follow: (signal: AbortSignal) => storage.followSharedLog(signal), pause: (paused: boolean) => storage.pauseApply(paused), lagMs: () => measureLag(standbyReads) } } : {}),
     reloadConfig() {
       const hba = security.hba;
       if (!hba) return;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureBinary } from '../src/cluster/local/processes.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 
 let available = true;
 try {
@@ -68,6 +69,20 @@ test('the read port spreads sessions over the standbys; they are read-only and s
     if (onStandby.size < standbyPorts.length) await new Promise((res) => setTimeout(res, 250));
   }
   assert.deepEqual([...onStandby.keys()].sort(), standbyPorts, 'sessions on the read port reach both standbys');
+  // each standby reports its lag in its registration (what the read port weighs them by): caught up, 0
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd.endpoints] });
+  try {
+    const lagOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n.lagMs]));
+    let lags = await lagOf();
+    for (let i = 0; i < 50 && !standbyPorts.every((p) => lags.get(p) === 0); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      lags = await lagOf();
+    }
+    assert.deepEqual(standbyPorts.map((p) => lags.get(p)), [0, 0]);
+    assert.equal(lags.get(leader.port), undefined, 'the leader reports none');
+  } finally {
+    await coordinator.close();
+  }
   const readers = [...others, ...onStandby.values()];
   for (const r of readers.slice(-2)) {
     assert.equal((await r.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);

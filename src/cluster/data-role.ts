@@ -21,6 +21,11 @@ export const DATA_ELECTION = 'data';
 /** How long a new data node waits to be elected before it opens as a hot standby. */
 const HOT_STANDBY_AFTER_MS = 500;
 
+/** How often a hot standby measures its lag; the registration is written only when it changed. */
+const LAG_REPORT_MS = 1_000;
+/** Lag is reported in steps of this (a current standby's round trip reads as 0: no write). */
+const LAG_STEP_MS = 100;
+
 interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -48,6 +53,8 @@ export interface DataRoleOptions<S> {
 /** A hot standby's server: applies the log until its signal aborts; close() ends its sessions. */
 export interface StandbyServer {
   follow(signal: AbortSignal): Promise<void>;
+  /** how far behind the log it is now (ms), reported in its registration for the proxy's read port */
+  lagMs?(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -85,6 +92,8 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
       }
     }
   })();
+  // (its last write, clearing the lag once elected, does not hold the takeover up)
+  void reportLag(opts, address, () => hot, standby.signal);
   if (!electedAtOnce) opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
   const leadership = await campaign;
   standby.abort();
@@ -94,4 +103,31 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
   void leadership.lost.then(() => abdicate('lost the data leader lease'));
   return opts.start({ ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) });
+}
+
+/**
+ * While a hot standby: measure its lag every second and put it in its registration when it
+ * changed (the proxy's read port sends no new session to a standby far behind while
+ * another is current). Once elected, the registration is written again without it.
+ */
+async function reportLag<S>(opts: DataRoleOptions<S>, address: string, hot: () => StandbyServer | undefined, signal: AbortSignal): Promise<void> {
+  let reported: number | undefined;
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, LAG_REPORT_MS);
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    });
+    const server = hot();
+    if (signal.aborted || !server?.lagMs) continue;
+    try {
+      const lagMs = Math.floor((await server.lagMs()) / LAG_STEP_MS) * LAG_STEP_MS;
+      if (lagMs === reported || signal.aborted) continue;
+      await opts.coordinator.register({ id: opts.nodeId, address, role: 'data', lagMs });
+      reported = lagMs;
+    } catch (e) {
+      opts.logger.warn({ err: e }, 'could not report this standby\'s lag; trying again');
+    }
+  }
+  if (reported === undefined) return;
+  await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' }).catch((e: unknown) => opts.logger.warn({ err: e }, 'could not clear the lag from this node\'s registration'));
 }

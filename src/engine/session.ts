@@ -221,9 +221,19 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const standby = this.engine.standby;
     if (!standby || this.consistencyWaited || readsNoData(sql)) return undefined;
     this.control.begin(settingMillis(this.settings.get('statement_timeout')));
-    return waitForConsistency(standby, (n) => this.settings.get(n), this.control).then(
+    let shown = false;
+    const waiting = (on: boolean) => {
+      if (on) shown = true;
+      this.activity.waitingForLog(on, sql.trim(), !this.tx.idle);
+    };
+    return waitForConsistency(standby, (n) => this.settings.get(n), this.control, waiting).then(
       () => { this.consistencyWaited = true; this.control.end(); },
-      (e) => { this.control.end(); throw e; },
+      (e) => {
+        this.control.end();
+        // failed before it was parsed (57014): no statementEnded follows
+        if (shown) this.activity.statementEnded(this.transactionStatus());
+        throw e;
+      },
     );
   }
 
@@ -235,11 +245,13 @@ export class Session implements Backend, SessionInfo, SessionContext {
       this.consistencyWaited = false;
       return;
     }
-    await waitForConsistency(standby, (n) => this.settings.get(n), this.control);
+    await waitForConsistency(standby, (n) => this.settings.get(n), this.control, (on) => this.activity.waitingForLog(on));
   }
 
   sync(): void {
     this.consistencyWaited = false;
+    // a Parse that waited for the log, with no Execute after it: the session is idle again
+    this.activity.endUnrunStatement(this.transactionStatus());
   }
 
   checkCancelled(): void {

@@ -133,6 +133,15 @@ interface DeadPositions {
   maxTs: number;
   count: number;
   tombstones: number;
+  /** the tombstone map they were made from (a hot standby's held table state has its own: holdForOlderSnapshots) */
+  readonly of: ReadonlyMap<RowId, number>;
+}
+
+/** A hot standby's table state from before a compaction the leader logged, kept for older snapshots. */
+interface HeldState {
+  readonly state: TableState;
+  /** the visible timestamp when the compaction was applied: snapshots older than it read this state */
+  readonly replacedAt: number;
 }
 
 /** What the manifest (T/<table>) remembers about one sealed segment. */
@@ -1078,7 +1087,7 @@ export class DurableStorage implements Storage {
   }
 
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[] {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     if (!t) return [];
     const out: AnnSegment[] = [];
     for (const seg of t.sealed) {
@@ -1098,7 +1107,7 @@ export class DurableStorage implements Storage {
    */
   private deadPositions(t: TableState, seg: SealedSegment): DeadPositions {
     const cached = this.dead.get(seg);
-    if (cached && cached.tombstones === t.tombstones.size) return cached;
+    if (cached && cached.tombstones === t.tombstones.size && cached.of === t.tombstones) return cached;
     const bits = new Uint8Array((seg.length + 7) >> 3);
     let maxTs = 0;
     let count = 0;
@@ -1111,7 +1120,7 @@ export class DurableStorage implements Storage {
         if (d > maxTs) maxTs = d;
       }
     }
-    const made: DeadPositions = { bits, maxTs, count, tombstones: t.tombstones.size };
+    const made: DeadPositions = { bits, maxTs, count, tombstones: t.tombstones.size, of: t.tombstones };
     this.dead.set(seg, made);
     return made;
   }
@@ -1131,7 +1140,7 @@ export class DurableStorage implements Storage {
     t.tombstones.set(rowId, ts);
     for (const seg of t.sealed) {
       const cached = this.dead.get(seg);
-      if (!cached || cached.tombstones !== before) continue;
+      if (!cached || cached.tombstones !== before || cached.of !== t.tombstones) continue;
       cached.tombstones = t.tombstones.size;
       const pos = seg.find(rowId);
       if (pos < 0 || (cached.bits[pos >> 3] >> (pos & 7)) & 1) continue;
@@ -1142,7 +1151,7 @@ export class DurableStorage implements Storage {
   }
 
   searchSegments(tableId: number, snapshot: Snapshot, txn?: Transaction): SearchSegment[] {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     return t ? t.sealed.map((seg) => this.searchSegment(t, seg, snapshot, txn)) : [];
   }
 
@@ -1612,6 +1621,8 @@ export class DurableStorage implements Storage {
     t.textIndexes = m.textIndexes ?? [];
     const oldSegs = new Map(old?.sealed.map((x) => [x.file, x]));
     t.sealed = m.segments.map((meta) => oldSegs.get(meta.file) ?? loaded.get(meta.file)!);
+    // a compaction: the segments that left can hold rows an older snapshot still sees
+    if (old && old.sealed.some((x) => !t.sealed.includes(x))) this.holdForOlderSnapshots(old);
     if (old) {
       t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
       for (const [rowId, ts] of old.tombstones) t.tombstones.set(rowId, ts);
@@ -1643,6 +1654,54 @@ export class DurableStorage implements Storage {
     for (const seg of t.sealed) if (oldSegs.get(seg.file) !== seg) this.segmentsChanged(t.id, m.segments.find((x) => x.file === seg.file)?.commitTs !== undefined ? 'bulk' : 'seal');
   }
 
+  /**
+   * A hot standby's compaction: the leader dropped the rows deleted before its own oldest
+   * snapshot, but it does not know this node's snapshots (REPEATABLE READ transactions,
+   * statements under way), which may still see some of them. The table's state from
+   * before — its segments, tombstones, growing rows and key indexes, never changed after
+   * it is replaced — stays readable for every snapshot older than now, until those are
+   * released (PostgreSQL's hot standby cancels such a transaction instead: 40001).
+   */
+  private holdForOlderSnapshots(old: TableState): void {
+    const replacedAt = this.visibleTs;
+    let older = false;
+    for (const ts of this.retained.keys()) if (ts < replacedAt) older = true;
+    if (!older) return;
+    const list = this.held.get(old.id) ?? [];
+    list.push({ state: old, replacedAt });
+    this.held.set(old.id, list);
+  }
+
+  /**
+   * Let go of the held states no retained snapshot is older than (by timestamp, not by the
+   * order of retains: an exported snapshot can be retained again by the session importing it).
+   */
+  private releaseHeld(): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const ts of this.retained.keys()) if (ts < oldest) oldest = ts;
+    for (const [table, list] of this.held) {
+      const rest = list.filter((h) => oldest < h.replacedAt);
+      if (rest.length === list.length) continue;
+      if (rest.length) this.held.set(table, rest);
+      else this.held.delete(table);
+    }
+  }
+
+  /**
+   * The table as a snapshot reads it: on a hot standby, the state held from before the
+   * first compaction applied after the snapshot was taken, if one is; else the current one.
+   */
+  private tableAt(tableId: number, snapshot: Snapshot): TableState | undefined {
+    const t = this.tables.get(tableId);
+    if (!t || this.held.size === 0) return t;
+    let pick: HeldState | undefined;
+    for (const h of this.held.get(tableId) ?? []) {
+      if (snapshot.ts < h.replacedAt && (!pick || h.replacedAt < pick.replacedAt)) pick = h;
+    }
+    // (the layout is the same: a change of columns rewrites a table under a new id)
+    return pick?.state ?? t;
+  }
+
   // ------------------------------------------------------------------------------------
   // Transactions
 
@@ -1668,6 +1727,8 @@ export class DurableStorage implements Storage {
 
   /** timestamps of snapshots held by transactions (REPEATABLE READ) and running statements, with counts */
   private readonly retained = new Map<number, number>();
+  /** hot standby: per table, states from before compactions, for snapshots older than them (holdForOlderSnapshots) */
+  private readonly held = new Map<number, HeldState[]>();
   /** ids of the retains not yet released (each retain takes the next id) */
   private readonly openRetains = new Set<number>();
   private nextRetainId = 1;
@@ -1692,6 +1753,7 @@ export class DurableStorage implements Storage {
       else this.retained.set(snapshot.ts, n);
       this.openRetains.delete(id);
       this.runDeferred();
+      if (this.held.size > 0) this.releaseHeld();
     };
   }
 
@@ -1933,7 +1995,7 @@ export class DurableStorage implements Storage {
   }
 
   *scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch> {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
     if (t) {
       const S = snapshot.ts;
@@ -2018,7 +2080,7 @@ export class DurableStorage implements Storage {
 
   /** Rows with this unique-key value visible at the snapshot (plus the transaction's own). */
   lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit = Number.POSITIVE_INFINITY): RowBatch | undefined {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     const key = t?.uniqueKeys.get(keyName);
     const out: RowBatch = { rowIds: [], rows: [] };
     if (!t || !key) return out;
@@ -2043,7 +2105,7 @@ export class DurableStorage implements Storage {
   }
 
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
     if (p?.deleted.has(rowId)) return undefined;
     const own = p?.inserted.get(rowId);

@@ -44,6 +44,17 @@ export function coalesced(read: () => Promise<number>): () => Promise<number> {
   };
 }
 
+/**
+ * How far behind the log a standby is now, in ms: asks the log's end, and counts from the
+ * newest moment the standby had all the log held (about the round trip when it is current).
+ * Marks the standby fresh as a strong read does, so bounded reads gain from it too.
+ */
+export async function measureLag(reads: StandbyReads, now: () => number = Date.now): Promise<number> {
+  const asked = now();
+  reads.noteLogEnd(await reads.logEnd(), asked);
+  return Math.max(0, now() - reads.freshAt());
+}
+
 export class AppliedPosition {
   private seq: number;
   private fresh = 0;
