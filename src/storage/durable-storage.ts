@@ -47,6 +47,7 @@ import { ivfflatSupports } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
+import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesRecord } from './dropped-tombstones.js';
 import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
@@ -602,6 +603,18 @@ export class DurableStorage implements Storage {
       tombstones++;
     }
 
+    // tombstones a compaction made redundant and whose deletion a stop cut short: ignored,
+    // and deleted once the log is open
+    const droppedLists: { table: number; key: string; rowIds: Float64Array }[] = [];
+    for await (const [key, value] of this.entries('G/', 'G0')) {
+      const { table } = parseKey(key);
+      const t = this.tables.get(table);
+      if (!t) { stale.add(table); continue; }
+      const rowIds = decodeDroppedTombstones(key, value);
+      for (const rowId of rowIds) if (t.tombstones.delete(rowId)) tombstones--;
+      droppedLists.push({ table, key, rowIds });
+    }
+
     const tTombstones = performance.now();
     // The log after each table's seal point becomes its growing segment again.
     let replayed = 0;
@@ -644,6 +657,7 @@ export class DurableStorage implements Storage {
       unlinkSync(join(this.segDir, f));
     }
     try {
+      for (const d of droppedLists) await deleteDroppedTombstones((run) => this.wal.exclusive(run), d.table, d.key, d.rowIds);
       for (const table of stale) await this.clearTableRecords(table);
       for (const table of trimmed) await this.trimLog(table, this.tables.get(table)!.sealedTs);
     } catch (e) {
@@ -1314,12 +1328,24 @@ export class DurableStorage implements Storage {
   private async clearTableRecords(table: number): Promise<void> {
     await this.clearRange({ gte: keys.insertPrefix(table), lt: keys.insertPrefix(table).slice(0, -1) + '0' });
     await this.clearRange({ gte: keys.tombstonePrefix(table), lt: keys.tombstonePrefix(table).slice(0, -1) + '0' });
+    await this.clearRange({ gte: keys.droppedTombstonesPrefix(table), lt: keys.droppedTombstonesPrefix(table).slice(0, -1) + '0' });
   }
 
   /**
    * Delete a key range through the log's writer (LevelDB logs the deletes too), a bounded
    * number of keys at a time so that commit batches are not held up behind a long trim.
    */
+  /** Deletions of dropped tombstone records under way (close waits for them). */
+  private readonly tombstoneDeletions = new Set<Promise<void>>();
+
+  /** In the background: a failure leaves the list, and the next start deletes them. */
+  private deleteDroppedTombstones(table: number, key: string, rowIds: Float64Array): void {
+    const done = deleteDroppedTombstones((run) => this.wal.exclusive(run), table, key, rowIds)
+      .catch((e) => this.log.warn({ err: (e as Error).message, table }, 'could not delete the tombstone records a compaction dropped; the next start does'))
+      .finally(() => this.tombstoneDeletions.delete(done));
+    this.tombstoneDeletions.add(done);
+  }
+
   private async clearRange(range: { gt?: string; gte?: string; lt: string }): Promise<void> {
     const CHUNK = 20_000;
     for (let more = true; more;) {
@@ -1531,6 +1557,7 @@ export class DurableStorage implements Storage {
     let catalog: string | undefined;
     let sequences = false;
     const droppedRows = new Map<number, RowId[]>();
+    const droppedLists: { table: number; key: string; rowIds: Float64Array }[] = [];
     for (const op of ops) {
       const { kind, table, n } = parseKey(op.key);
       if (op.key === keys.clock) {
@@ -1567,6 +1594,14 @@ export class DurableStorage implements Storage {
           }
         }
         clock = Math.max(clock, n);
+      } else if (kind === 'G') {
+        // a compaction's dropped rows (its manifest is in this batch): as the 'del's below
+        if (op.type !== 'put' || !this.tables.has(table)) continue;
+        const rowIds = decodeDroppedTombstones(op.key, op.value);
+        const list = droppedRows.get(table) ?? [];
+        for (const rowId of rowIds) list.push(rowId);
+        droppedRows.set(table, list);
+        droppedLists.push({ table, key: op.key, rowIds });
       } else if (kind === 'D') {
         const t = this.tables.get(table);
         if (!t) continue;
@@ -1584,6 +1619,7 @@ export class DurableStorage implements Storage {
         }
       }
     }
+    for (const d of droppedLists) this.deleteDroppedTombstones(d.table, d.key, d.rowIds);
     for (const [table, rowIds] of droppedRows) {
       this.whenOlderReadersDone(() => {
         const now = this.tables.get(table);
@@ -2493,12 +2529,10 @@ export class DurableStorage implements Storage {
     if (inputs.length < 2 && inputs.every((s) => deadIn(s) === 0)) return;
 
     const t0 = performance.now();
-    // the rows kept, as (input, position), read from the inputs as they are encoded; the
-    // log records of the dropped rows' tombstones, deleted with the manifest write
+    // the rows kept, as (input, position), read from the inputs as they are encoded
     const keepWhich: number[] = [];
     const keepPos: number[] = [];
     const dropped: { rowId: RowId; seg: SealedSegment; pos: number }[] = [];
-    const ops: WalOp[] = [];
     for (let k = 0; k < inputs.length; k++) {
       const seg = inputs[k];
       for (let pos = 0; pos < seg.length; pos++) {
@@ -2506,7 +2540,6 @@ export class DurableStorage implements Storage {
         const d = t.tombstones.get(rowId);
         if (d !== undefined && d <= horizon) {
           dropped.push({ rowId, seg, pos });
-          ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
         } else { keepWhich.push(k); keepPos.push(pos); }
         if ((pos & 4095) === 4095) await turns.take();
       }
@@ -2549,8 +2582,11 @@ export class DurableStorage implements Storage {
       this.forgetDeadPositions(t);
     });
     for (const m of inputMeta) t.ann.delete(m.id);
-    // the inputs' files go once the manifest no longer names them
-    await this.saveManifest(t, ops, inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
+    // the dropped rows' tombstone records go after the manifest (dropped-tombstones.ts), and
+    // the inputs' files once the manifest no longer names them
+    const droppedList = droppedIds.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedIds) : undefined;
+    await this.saveManifest(t, droppedList ? [droppedList] : [], inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
+    if (droppedList) this.deleteDroppedTombstones(t.id, droppedList.key, Float64Array.from(droppedIds));
     this.log.info({
       table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: dropped.length,
       ms: Math.round(performance.now() - t0),
@@ -2579,6 +2615,7 @@ export class DurableStorage implements Storage {
     this.closed = true;
     this.retries.stop();
     await this.maintenance;
+    await Promise.all(this.tombstoneDeletions);
     await this.wal.flush();
     // a checkpoint reads the LevelDB: let it finish first (it logs its own failure)
     await this.mirror?.pendingCheckpoint;

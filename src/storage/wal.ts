@@ -7,6 +7,7 @@
  *   T/<table>               table manifest: layout, unique keys, sealed segments, seal point
  *   L/<table>/<ts>/<chunk>  insert records of one commit for one table (RowIds + rows)
  *   D/<table>/<rowId>       delete tombstone: the commit timestamp that deleted the row
+ *   G/<table>/<id>          RowIds whose tombstones a compaction made redundant, until they are deleted (dropped-tombstones.ts)
  *   S/<sequence>            a sequence's state logged since the catalog image (see logSequence)
  *
  * Every value is framed as [crc32 (4 bytes LE)][payload] so that a damaged record is
@@ -52,6 +53,8 @@ export const keys = {
   tombstone: (table: number, rowId: number) => `D/${hex(table, 8)}/${hex(rowId, 13)}`,
   insertPrefix: (table: number) => `L/${hex(table, 8)}/`,
   tombstonePrefix: (table: number) => `D/${hex(table, 8)}/`,
+  droppedTombstones: (table: number, id: number) => `G/${hex(table, 8)}/${hex(id, 13)}`,
+  droppedTombstonesPrefix: (table: number) => `G/${hex(table, 8)}/`,
   sequence: (id: number) => `S/${hex(id, 8)}`,
 };
 
