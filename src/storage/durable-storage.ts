@@ -1941,6 +1941,8 @@ export class DurableStorage implements Storage {
 
     const ts = ++this.clock;
     const ops: WalOp[] = [];
+    // every tombstone of the commit holds the same value (LevelDB copies it per record)
+    const stamp = frame(Buffer.from(String(ts)));
     for (const [tableId, p] of txn.pending) {
       const t = this.tables.get(tableId);
       if (!t) continue;
@@ -1948,7 +1950,7 @@ export class DurableStorage implements Storage {
       for (const rowId of p.deleted) {
         if (p.inserted.has(rowId)) continue;
         this.noteTombstone(t, rowId, ts);
-        ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: frame(Buffer.from(String(ts))) });
+        ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: stamp });
         if (t.growing.find(rowId) < 0) sealedDeletes++;
       }
       const rowIds: RowId[] = [];
