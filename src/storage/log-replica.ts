@@ -25,6 +25,7 @@ import { LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, t
 import { CHECKPOINT_PREFIX, listCheckpoints, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { positionOp, readPosition } from './log-position.js';
 import { unframe, type WalOp } from './wal.js';
+import { writeSliced } from './sliced-batch.js';
 
 
 /** What Wal needs to mirror its batches (wal.ts). */
@@ -262,7 +263,7 @@ async function restoreNewestCheckpoint(db: ClassicLevel<string, Uint8Array>, sea
 /** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */
 export async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
   const ops = decodeBatch(batch.payload);
-  await db.batch([...ops, positionOp(batch.seq)], { sync: false });
+  await writeSliced(db, [...ops, positionOp(batch.seq)], false);
   return ops;
 }
 

@@ -35,7 +35,7 @@ import type { WalMirror } from './log-replica.js';
 import { SqlError } from '../errors.js';
 import { checkLogDir } from './wal-check.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
-import { Turns } from './turns.js';
+import { writeSliced } from './sliced-batch.js';
 
 export { isDiskFull } from './disk-full.js';
 
@@ -109,9 +109,6 @@ export interface WalEvents {
   /** the data directory, to name files relative to it in errors */
   dataDir?: string;
 }
-
-/** Ops handed to LevelDB between turns of the event loop in a big batch (~2-4 ms of work). */
-const BATCH_SLICE = 2_000;
 
 /** Reopen attempts after a full disk: the first at once, then backing off to this (ms). */
 const REOPEN_FIRST_MS = 250;
@@ -231,7 +228,7 @@ export class Wal {
       if (maxTs > 0) ops.push({ type: 'put', key: keys.clock, value: frame(Buffer.from(String(maxTs))) });
       try {
         if (this.mirror) ops.push(...await this.mirror.publish(ops));
-        await this.writeBatch(ops, !this.mirror);
+        await writeSliced(this.db, ops, !this.mirror);
       } catch (e) {
         this.writeFailed(e, group, maxTs);
         continue;
@@ -245,35 +242,6 @@ export class Wal {
       for (const w of group) w.resolve();
     }
     this.writing = undefined;
-  }
-
-  /**
-   * One atomic LevelDB batch. A big one (a DELETE of 50,000 rows: a tombstone record each)
-   * is handed to LevelDB a slice at a time between turns of the event loop — a chained
-   * batch, written at once at the end — instead of one call preparing every op in one
-   * piece (~150 ms for 50,000; bench/seal-stall.ts --jobs delete).
-   */
-  private async writeBatch(ops: WalOp[], sync: boolean): Promise<void> {
-    if (ops.length <= BATCH_SLICE) {
-      await this.db.batch(ops, { sync });
-      return;
-    }
-    const batch = this.db.batch();
-    let written = false;
-    try {
-      const turns = new Turns();
-      for (let i = 0; i < ops.length; i++) {
-        const op = ops[i];
-        if (op.type === 'put') batch.put(op.key, op.value);
-        else batch.del(op.key);
-        if (i % BATCH_SLICE === BATCH_SLICE - 1) await turns.take();
-      }
-      written = true;
-      await batch.write({ sync });
-    } finally {
-      // write() releases the batch itself, also when it fails
-      if (!written) await batch.close();
-    }
   }
 
   /**
