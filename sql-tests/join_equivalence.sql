@@ -17,6 +17,10 @@ SELECT a.id, b.id FROM eq_a a JOIN eq_b b ON b.big = a.id WHERE a.id = 12 ORDER 
 -- outer joins keep their semantics
 SELECT a.id, b.id FROM eq_a a LEFT JOIN eq_b b ON b.a_id = a.id AND b.id > 2990 WHERE a.id = 9 ORDER BY b.id;
 SELECT a.id, b.id FROM eq_b b LEFT JOIN eq_a a ON b.a_id = a.id WHERE b.a_id = 505 ORDER BY b.id;
+SELECT a.id, b.id FROM eq_b b RIGHT JOIN eq_a a ON b.a_id = a.id WHERE a.id = 13 ORDER BY b.id;
+SELECT a.id, b.id FROM eq_a a LEFT JOIN eq_b b ON b.a_id = a.id WHERE a.id = 7 AND a.tag = 0 ORDER BY b.id;
+SELECT a.id, count(b.id) FROM eq_a a LEFT JOIN eq_b b ON b.a_id = a.id WHERE a.id IN (3, 4) GROUP BY a.id ORDER BY 1;
+SELECT count(*) FROM eq_a a FULL JOIN eq_b b ON b.a_id = a.id WHERE a.id = 7;
 -- a subquery in FROM as a join input
 SELECT x.name, b.id FROM (SELECT id, name FROM eq_a) x JOIN eq_b b ON b.a_id = x.id WHERE x.id = 20 ORDER BY b.id;
 PREPARE eq_p(int) AS SELECT a.id, b.id FROM eq_a a JOIN eq_b b ON b.a_id = a.id WHERE a.id = $1 ORDER BY b.id;

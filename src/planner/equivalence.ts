@@ -89,3 +89,40 @@ function sameValue(a: Expr, b: Expr): boolean {
   if (a.kind === 'const' && b.kind === 'const') return a.value === b.value;
   return false;
 }
+
+/**
+ * Conditions on an outer join's nullable side implied by the WHERE and the join key
+ *
+ *   SELECT … FROM c LEFT JOIN o ON o.customer = c.id WHERE c.id = 7
+ *
+ * Only rows with c.id = 7 reach the output, and o's rows can match them only with
+ * o.customer = 7: that filters o before the join (a key lookup instead of a scan of all
+ * of o), the ON clause staying as it is — PostgreSQL's reconsider_outer_join_clauses.
+ * `kept`: the WHERE's conjuncts on the preserved side; `on`: the ON's conjuncts; `nullable`:
+ * is a column of the nullable side. Same restrictions as withImpliedEqualities.
+ */
+export function impliedOnNullableSide(kept: readonly Expr[], on: readonly Expr[], nullable: (index: number) => boolean): Expr[] {
+  const values = new Map<number, { template: Call; valueFirst: boolean; value: Expr } | null>();
+  for (const c of kept) {
+    const eq = sameTypeEquality(c);
+    if (!eq) continue;
+    const [a, b] = eq.args;
+    const hit = isColumn(a) && isValue(b) ? { column: a, template: eq, valueFirst: false, value: b }
+      : isColumn(b) && isValue(a) ? { column: b, template: eq, valueFirst: true, value: a } : undefined;
+    if (!hit || nullable(hit.column.index)) continue;
+    const seen = values.get(hit.column.index);
+    values.set(hit.column.index, seen === undefined ? hit : seen && sameValue(seen.value, hit.value) ? seen : null);
+  }
+  const out: Expr[] = [];
+  for (const c of on) {
+    const eq = sameTypeEquality(c);
+    if (!eq || !isColumn(eq.args[0]) || !isColumn(eq.args[1])) continue;
+    const [a, b] = eq.args as [Column, Column];
+    const [kept_, other] = nullable(a.index) ? [b, a] : [a, b];
+    if (nullable(kept_.index) || !nullable(other.index)) continue;
+    const v = values.get(kept_.index);
+    if (!v) continue;
+    out.push({ ...v.template, args: v.valueFirst ? [v.value, other] : [other, v.value] });
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { T } from '../../types/types.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 import { pushBelowProject } from './push-filter-below-project.js';
-import { withImpliedEqualities } from '../equivalence.js';
+import { impliedOnNullableSide, withImpliedEqualities } from '../equivalence.js';
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
@@ -87,6 +87,13 @@ function pushInto(join: Extract<Plan, { kind: 'join' }>, given: Expr[]): Plan {
     else if (!usesLeft && (inner || join.joinType === 'right') && !join.lateral) right.push(shift(c, L));
     else if (inner) on.push(c);
     else stay.push(c);
+  }
+  // `c LEFT JOIN o ON o.customer = c.id WHERE c.id = 7`: o's rows can match only with o.customer = 7
+  if (join.on && !join.lateral && (join.joinType === 'left' || join.joinType === 'right')) {
+    const leftJoin = join.joinType === 'left';
+    const implied = impliedOnNullableSide(leftJoin ? left : right.map((c) => shift(c, -L)), conjuncts(join.on), (i) => (leftJoin ? i >= L : i < L));
+    if (leftJoin) right.push(...implied.map((c) => shift(c, L)));
+    else left.push(...implied);
   }
   const newJoin: Plan = {
     ...join,
