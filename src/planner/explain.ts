@@ -398,8 +398,16 @@ class Builder implements DeparseContext {
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
     const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
     const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.scanExpr(v)})`);
-    const isKeyEquality = (c: Expr) => c.kind === 'call' && c.name === '=' && c.args.some((a) => a.kind === 'column' && a.level === 0 && columns.includes(a.index));
-    const others = filter ? conjuncts(filter).filter((c) => !isKeyEquality(c)) : [];
+    // the equalities the lookup uses are its Index Cond; any other (`id = 7 AND id = 8`, `id = tag`) stays a Filter
+    const used = new Set(lookup.values.map((v, i) => `${columns[i]}=${this.scanExpr(v)}`));
+    const isUsedEquality = (c: Expr) => {
+      if (c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) return false;
+      const [a, b] = c.args;
+      const [col, value] = a.kind === 'column' && a.level === 0 ? [a, b] : [b, a];
+      if (col.kind !== 'column' || col.level !== 0) return false;
+      return used.delete(`${col.index}=${this.scanExpr(value)}`);
+    };
+    const others = filter ? conjuncts(filter).filter((c) => !isUsedEquality(c)) : [];
     const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
     return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
   }
