@@ -61,6 +61,11 @@ export class AutoAnalyze {
   }
 
   /** The server stops: no new runs; wait for the one in progress to give up. */
+  /** Analyze again after stop() (a hot standby promoted to leader). */
+  start(): void {
+    this.stopped = false;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);

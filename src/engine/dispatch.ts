@@ -59,6 +59,7 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
     }
   }
   const stmt = rebindIfStale(ctx, prepared);
+  if (!ctx.tx.idle && !NO_SNAPSHOT.has(bound.kind)) ctx.tx.snapshotTaken = true;
   try {
     checkTableAccess(ctx, stmt.access ?? []);
     const result = await run(ctx, stmt, params);

@@ -24,6 +24,14 @@ export class SessionSettings {
     return this.values.get(name.toLowerCase());
   }
 
+  /** Set a reported setting the server changed (in_hot_standby): sent as ParameterStatus before the next ReadyForQuery. */
+  report(key: string, value: string): void {
+    const def = settingDef(key);
+    if (this.values.get(key) === value) return;
+    this.values.set(key, value);
+    if (def?.report) this.parameterChanges.push([def.name, value]);
+  }
+
   /** Set without checks or ParameterStatus (startup, transaction state settings). */
   setRaw(key: string, value: string): void {
     this.values.set(key, value);
