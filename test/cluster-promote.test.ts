@@ -11,6 +11,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,14 +77,16 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   const lw = await connect(leader.port);
   await lw.query('CREATE TABLE items (id int PRIMARY KEY, tag int, v vector(3))');
   await lw.query('CREATE SEQUENCE ids START 5000');
-  await lw.query('INSERT INTO items SELECT i, i % 7, ARRAY[i, i % 10, 1]::vector(3) FROM generate_series(1, 2000) i');
-  await lw.query('CREATE INDEX ON items USING hnsw (v vector_l2_ops)');
+  await lw.query('INSERT INTO items SELECT i, i % 7, ARRAY[i, i % 10, 1]::vector(3) FROM generate_series(1, 500) i');
 
   const standby = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'standby'), logger, queryWorkers: 0, shared: seams, standby: true });
   servers.push(standby);
   promoted = standby;
   const following = new AbortController();
   const follow = standby.standby!.follow(following.signal);
+  // seals and an index build the standby applies (segment ids it must not hand out again once promoted)
+  await lw.query('INSERT INTO items SELECT i, i % 7, ARRAY[i, i % 10, 1]::vector(3) FROM generate_series(501, 2000) i');
+  await lw.query('CREATE INDEX ON items USING hnsw (v vector_l2_ops)');
 
   // sessions on the standby before its promotion: idle, in a block that has read, in a
   // block that has not, and a REPEATABLE READ one
@@ -112,6 +115,8 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   assert.equal(await one(lw, `SELECT nextval('ids')`), '5000');
   const leaderRows = (await lw.query('SELECT count(*)::int AS n, sum(id)::bigint AS s, sum(tag)::bigint AS t FROM items')).rows[0];
   const leaderKnn = (await lw.query(`SELECT id FROM items ORDER BY v <-> '[1500,0,1]' LIMIT 5`)).rows.map((r) => r.id);
+  await idle.query('SET quiver.consistency = eventually');
+  assert.ok(Number(await one(idle, 'SELECT count(*)::int FROM items WHERE id >= 3000')) < acked.length, 'the standby is behind');
   // the leader stops (its lease is gone); the standby is elected
   await lw.end();
   await leader.close();
@@ -186,9 +191,14 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
 test('the promoted node writes the shared log: it seals, and a new standby follows it', async () => {
   const p = promoted!;
   const w = await connect(p.port);
+  const objects = () => new Set(readdirSync(join(dir, 's3')).filter((f) => !f.startsWith('checkpoint')));
+  const before = objects();
   // enough rows to seal several segments on the promoted node (new segment ids: no file is reused)
   await w.query(`INSERT INTO items SELECT i, i % 7, ARRAY[i, i % 10, 2]::vector(3) FROM generate_series(10001, 14000) i`);
   await w.query('DELETE FROM items WHERE id BETWEEN 10001 AND 10500');
+  // its seals put new segment files (and their HNSW index files) in the object store
+  for (let i = 0; i < 100 && [...objects()].filter((f) => !before.has(f)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok([...objects()].filter((f) => !before.has(f)).length >= 2, 'the promoted node sealed');
   const expected = (await w.query('SELECT count(*)::int AS n, sum(id)::bigint AS s, sum(tag)::bigint AS t FROM items')).rows[0];
   const knn = (await w.query(`SELECT id FROM items ORDER BY v <-> '[12000,0,2]' LIMIT 5`)).rows.map((r) => r.id);
   follower = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'follower'), logger, queryWorkers: 0, shared: seams, standby: true });

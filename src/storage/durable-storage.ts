@@ -1562,7 +1562,9 @@ export class DurableStorage implements Storage {
     this.log.info({ position, tables: this.tables.size, clock: this.clock }, 'promoted: this node writes the shared log now');
     for (const t of this.tables.values()) {
       this.maybeScheduleSeal(t);
-      if (!this.openIndexFiles(t)) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+      // index files the old leader did not get to write (a standby builds none)
+      const textMissing = t.segMeta.some((m) => t.textIndexes.some((x) => t.tokenizers.has(x.key) && !m.textFiles?.[x.key]));
+      if (!this.openIndexFiles(t) || textMissing) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
     }
   }
 
