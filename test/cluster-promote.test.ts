@@ -20,6 +20,8 @@ import pino from 'pino';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
 import type { SharedSeams } from '../src/storage/log-replica.js';
+import { runDataRole, type StandbyServer } from '../src/cluster/data-role.js';
+import type { Coordinator, Leadership } from '../src/cluster/coordinator.js';
 
 const logger = pino({ level: 'silent' });
 let dir: string;
@@ -227,4 +229,55 @@ test('the promoted node writes the shared log: it seals, and a new standby follo
   assert.deepEqual((await a.query('SELECT count(*)::int AS n, sum(id)::bigint AS s, sum(tag)::bigint AS t FROM items')).rows[0], expected);
   assert.equal(await one(a, 'SELECT count(*)::int FROM after_promotion'), 2);
   await a.query(`INSERT INTO after_promotion VALUES (3, 'three')`);
+});
+
+test('an elected data node promotes its hot standby in place; if that fails, it closes it and starts the leader', async () => {
+  const run = async (promote: (shared: SharedSeams) => Promise<string>) => {
+    let elect: (l: Leadership) => void = () => {};
+    const coordinator: Coordinator = {
+      campaign: () => new Promise<Leadership>((resolve) => { elect = resolve; }),
+      leader: async () => undefined,
+      watchLeader: async () => async () => {},
+      register: async () => {},
+      nodes: async () => [],
+      get: async () => undefined,
+      put: async () => {},
+      close: async () => {},
+    };
+    const events: string[] = [];
+    let followed = () => {};
+    const following = new Promise<void>((r) => { followed = r; });
+    const standby: StandbyServer<string> = {
+      follow: (signal) => new Promise<void>((resolve) => {
+        followed();
+        signal.addEventListener('abort', () => setTimeout(() => { events.push('follow ended'); resolve(); }, 20), { once: true });
+      }),
+      promote: async (shared) => {
+        events.push(`promote${shared.onAppendFailed ? ' (with onAppendFailed)' : ''}`);
+        return promote(shared);
+      },
+      close: async () => { events.push('close'); },
+    };
+    const abdicated: string[] = [];
+    const running = runDataRole<string>({
+      nodeId: 'd1', host: '127.0.0.1', port: 7, dataDir: join(dir, 'd1'), coordinator, seams, logger,
+      start: async (shared) => { events.push(`start${shared.onAppendFailed ? ' (with onAppendFailed)' : ''}`); return 'restarted'; },
+      startStandby: async () => standby,
+      abdicate: (reason) => abdicated.push(reason),
+    });
+    await following;
+    elect({ lost: new Promise(() => {}), resign: async () => {} });
+    return { server: await running, events, abdicated };
+  };
+  const inPlace = await run(async (shared) => {
+    // the leader's seams: a refused append stops the node
+    shared.onAppendFailed!(new Error('fenced'));
+    return 'promoted';
+  });
+  assert.equal(inPlace.server, 'promoted');
+  assert.deepEqual(inPlace.events, ['follow ended', 'promote (with onAppendFailed)']);
+  assert.deepEqual(inPlace.abdicated, ['the shared log refused a batch: fenced']);
+  const fallback = await run(async () => { throw new Error('the log is trimmed past this standby'); });
+  assert.equal(fallback.server, 'restarted');
+  assert.deepEqual(fallback.events, ['follow ended', 'promote (with onAppendFailed)', 'close', 'start (with onAppendFailed)']);
 });
