@@ -20,6 +20,9 @@ import pino from 'pino';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
 import type { SharedSeams } from '../src/storage/log-replica.js';
+import { ClassicLevel } from 'classic-level';
+import { WAL_DIR } from '../src/storage/data-dir.js';
+import { keys } from '../src/storage/wal.js';
 import { runDataRole, type StandbyServer } from '../src/cluster/data-role.js';
 import type { Coordinator, Leadership } from '../src/cluster/coordinator.js';
 
@@ -32,6 +35,7 @@ let promoted: RunningServer | undefined;
 let follower: RunningServer | undefined;
 const servers: RunningServer[] = [];
 const clients: pg.Client[] = [];
+let goneOid = 0;
 
 /** A client that records the ParameterStatus messages it gets after startup. */
 async function connect(port: number): Promise<pg.Client & { statusLog: [string, string][] }> {
@@ -86,6 +90,13 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   promoted = standby;
   const following = new AbortController();
   const follow = standby.standby!.follow(following.signal);
+  // a table dropped while the standby follows: its records stay in the standby's directory
+  // (the leader's range deletes are local) until the promotion tidies them away
+  await lw.query('CREATE TABLE gone (x int)');
+  await lw.query('INSERT INTO gone SELECT generate_series(1, 100)');
+  await lw.query('DELETE FROM gone WHERE x < 10');
+  goneOid = Number(await one(lw, `SELECT 'gone'::regclass::oid`));
+  await lw.query('DROP TABLE gone');
   // seals and an index build the standby applies (segment ids it must not hand out again once promoted)
   await lw.query('INSERT INTO items SELECT i, i % 7, ARRAY[i, i % 10, 1]::vector(3) FROM generate_series(501, 2000) i');
   await lw.query('CREATE INDEX ON items USING hnsw (v vector_l2_ops)');
@@ -223,6 +234,14 @@ test('the promoted node writes the shared log: it seals, and a new standby follo
   // the promoted node's directory opens as a leader's, with the same rows
   await p.close();
   servers.splice(servers.indexOf(p), 1);
+  // (and it holds no records of the table dropped before the promotion any more)
+  const db = new ClassicLevel<string, Uint8Array>(join(dir, 'standby', WAL_DIR), { keyEncoding: 'utf8', valueEncoding: 'view' });
+  try {
+    const left = [...await db.keys({ gte: keys.insertPrefix(goneOid), lt: `${keys.insertPrefix(goneOid)}~` }).all(), ...await db.keys({ gte: keys.tombstonePrefix(goneOid), lt: `${keys.tombstonePrefix(goneOid)}~` }).all()];
+    assert.deepEqual(left, []);
+  } finally {
+    await db.close();
+  }
   const again = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'standby'), logger, queryWorkers: 0, shared: seams });
   servers.push(again);
   const a = await connect(again.port);

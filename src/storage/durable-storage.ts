@@ -1566,6 +1566,31 @@ export class DurableStorage implements Storage {
       const textMissing = t.segMeta.some((m) => t.textIndexes.some((x) => t.tokenizers.has(x.key) && !m.textFiles?.[x.key]));
       if (!this.openIndexFiles(t) || textMissing) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
     }
+    void this.enqueueMaintenance('tidy', 0, () => this.removeRedundantRecords())
+      .catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'could not remove redundant log records after the promotion; the next start does'));
+  }
+
+  /**
+   * What recover() removes at a leader's start, and a standby keeps (the leader's range
+   * deletes are local, not logged): records of dropped tables, log records already sealed.
+   */
+  private async removeRedundantRecords(): Promise<void> {
+    const stale = new Set<number>();
+    const trimmed = new Set<number>();
+    for (const prefix of ['L/', 'D/']) {
+      for await (const key of this.db.keys({ gte: prefix, lt: `${prefix[0]}0` })) {
+        const { table, n } = parseKey(key);
+        const t = this.tables.get(table);
+        if (!t) stale.add(table);
+        else if (prefix === 'L/' && n <= t.sealedTs) trimmed.add(table);
+      }
+    }
+    for (const table of stale) if (!this.tables.has(table)) await this.clearTableRecords(table);
+    for (const table of trimmed) {
+      const t = this.tables.get(table);
+      if (t) await this.trimLog(table, t.sealedTs);
+    }
+    if (stale.size || trimmed.size) this.log.info({ droppedTables: stale.size, sealedTables: trimmed.size }, 'removed the log records a standby kept and a leader does not need');
   }
 
   /**
