@@ -39,5 +39,16 @@ SET TRANSACTION READ WRITE;
 INSERT INTO txro_t VALUES (5);
 COMMIT;
 RESET default_transaction_read_only;
+-- outside a block: each statement's transaction follows default_transaction_read_only
+SET default_transaction_read_only = on;
+SHOW transaction_read_only;
+SELECT count(*) FROM txro_t;
+INSERT INTO txro_t VALUES (6);
+UPDATE txro_t SET id = 7;
+CREATE TABLE txro_u (x int);
+CREATE SEQUENCE txro_s;
+SET default_transaction_read_only = off;
+SHOW transaction_read_only;
+INSERT INTO txro_t VALUES (6);
 SELECT id FROM txro_t ORDER BY id;
 DROP TABLE txro_t;

@@ -146,7 +146,7 @@ export class SessionSettings {
   }
 
   /** The transaction ended: undo its SET LOCALs, and its SETs if it rolled back. */
-  endTransaction(committed: boolean, hotStandby = false): void {
+  endTransaction(committed: boolean, readOnly = false): void {
     if (!committed) {
       for (const [k, v] of this.rollbackRestore) {
         if (v === undefined) this.values.delete(k);
@@ -156,7 +156,7 @@ export class SessionSettings {
       }
     }
     this.rollbackRestore.clear();
-    this.values.set('transaction_read_only', hotStandby ? 'on' : 'off');
+    this.values.set('transaction_read_only', readOnly ? 'on' : 'off');
     this.values.set('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
     for (const [k, v] of this.localRestore) {
       if (v === undefined) this.values.delete(k);

@@ -88,6 +88,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
       if (this.tx.idle) connection?.notificationsArrived?.();
     });
+    this.tx.defaultReadOnly = () => this.settings.get('default_transaction_read_only') === 'on';
   }
 
   activitySnapshot(): BackendActivity {
@@ -188,7 +189,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (!this.tx.hotStandby) return;
     this.tx.hotStandby = false;
     this.settings.report('in_hot_standby', 'off');
-    if (this.tx.idle) this.settings.setRaw('transaction_read_only', 'off');
+    if (this.tx.idle) this.settings.setRaw('transaction_read_only', this.tx.effectiveReadOnly ? 'on' : 'off');
   }
 
   splitStatements(sql: string): string[] {

@@ -55,8 +55,16 @@ export class Transactions {
     if (this.hotStandby) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
   }
 
+  /** default_transaction_read_only: what a transaction begins as (the session sets it) */
+  defaultReadOnly: () => boolean = () => false;
+
+  /** Is the statement's transaction read-only? Outside a block each statement's own follows the default, as on PostgreSQL. */
+  get effectiveReadOnly(): boolean {
+    return this.hotStandby || (this.state === 'idle' ? this.defaultReadOnly() : this.readOnly);
+  }
+
   checkWritable(what: string): void {
-    if (this.hotStandby || (this.state !== 'idle' && this.readOnly)) {
+    if (this.effectiveReadOnly) {
       throw new SqlError('25006', `cannot execute ${what} in a read-only transaction`);
     }
   }
@@ -133,7 +141,7 @@ function begin(ctx: SessionContext, stmt: BoundTransaction): string {
   tx.start = Date.now() * 1000;
   tx.state = 'block';
   tx.snapshotTaken = false;
-  tx.readOnly = tx.hotStandby || settings.get('default_transaction_read_only') === 'on';
+  tx.readOnly = tx.hotStandby || tx.defaultReadOnly();
   settings.setRaw('transaction_isolation', settings.get('default_transaction_isolation') ?? 'read committed');
   tx.applyOptions(stmt.options, settings);
   return stmt.tag;
@@ -205,5 +213,5 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.state = 'idle';
   tx.readOnly = false;
   tx.snapshotTaken = false;
-  ctx.settings.endTransaction(committed, tx.hotStandby);
+  ctx.settings.endTransaction(committed, tx.effectiveReadOnly);
 }
