@@ -50,7 +50,7 @@ async function connect(port: number): Promise<pg.Client & { statusLog: [string, 
   return c;
 }
 
-async function failure(c: pg.Client, sql: string): Promise<string> {
+async function failure(c: pg.Client, sql: string | pg.QueryConfig): Promise<string> {
   try {
     await c.query(sql);
   } catch (e) {
@@ -115,6 +115,9 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   await rr.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   assert.equal(await one(rr, 'SELECT count(*)::int FROM items'), 2000);
   assert.deepEqual(idle.statusLog, []);
+  // a statement prepared on the standby runs once it is promoted
+  const prepared = (id: number) => ({ name: 'ins', text: 'INSERT INTO items VALUES ($1, 9, $2)', values: [id, '[9,9,9]'] });
+  assert.equal(await failure(idle, prepared(4100)), '25006: cannot execute INSERT in a read-only transaction');
 
   // the standby falls behind: the leader's last acknowledged writes are not applied yet
   standby.standby!.pause(true);
@@ -158,6 +161,9 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   await idle.query(`INSERT INTO after_promotion VALUES (1, 'one')`);
   assert.ok(Number(await one(idle, `SELECT nextval('ids')`)) > 5000);
   await idle.query('NOTIFY ch');
+  await idle.query(prepared(4100));
+  await idle.query('CREATE TEMP TABLE scratch AS SELECT id FROM items WHERE id >= 4000');
+  assert.equal(await one(idle, 'SELECT count(*)::int FROM scratch'), 2);
   assert.equal(await failure(idle, `INSERT INTO items VALUES (1, 0, '[0,0,0]')`), '23505: duplicate key value violates unique constraint "items_pkey"');
 
   // a block begun during recovery stays read-only until it ends (PostgreSQL sets it at the
@@ -180,7 +186,7 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   assert.equal(await one(readBlock, 'SHOW transaction_read_only'), 'on');
   await readBlock.query('ROLLBACK');
   await readBlock.query('RESET default_transaction_read_only');
-  assert.equal(await one(readBlock, `SELECT count(*)::int FROM items WHERE id >= 4000`), 3);
+  assert.equal(await one(readBlock, `SELECT count(*)::int FROM items WHERE id >= 4000 AND id < 4100`), 3);
 
   // an open block that has run no query may still turn read-write, as on PostgreSQL (no
   // longer in recovery); the REPEATABLE READ block read already: 25001
@@ -197,7 +203,7 @@ test('a promoted hot standby keeps its sessions, which go on read-write; no ackn
   // a session that connects now is a leader's
   const fresh = await connect(standby.port);
   assert.equal(await one(fresh, 'SHOW in_hot_standby'), 'off');
-  assert.equal(await one(fresh, 'SELECT count(*)::int FROM items WHERE id >= 4000'), 5);
+  assert.equal(await one(fresh, 'SELECT count(*)::int FROM items WHERE id >= 4000'), 6);
   assert.ok(promoteMs < 5000, `promoted in ${promoteMs} ms`);
 });
 
