@@ -147,10 +147,12 @@ export class Wal {
 
   /**
    * A hot standby promoted (cluster mode): batches are mirrored from now on; `clock` is the
-   * newest commit the applied log holds (on disk already). Called between batches.
+   * newest commit the applied log holds (on disk already). A standby appends no batch (its
+   * storage refuses writes); local housekeeping (`exclusive`) may be under way, and needs
+   * no mirror.
    */
   lead(mirror: WalMirror, clock: number): void {
-    if (this.writing) throw new Error('bug: the write-ahead log is promoted while it writes');
+    if (this.queue.length > 0) throw new Error('bug: a hot standby\'s write-ahead log has batches queued');
     this.mirror = mirror;
     this.durableTs = Math.max(this.durableTs, clock);
   }
