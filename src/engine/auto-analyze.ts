@@ -60,12 +60,12 @@ export class AutoAnalyze {
     return undefined;
   }
 
-  /** The server stops: no new runs; wait for the one in progress to give up. */
   /** Analyze again after stop() (a hot standby promoted to leader). */
   start(): void {
     this.stopped = false;
   }
 
+  /** The server stops: no new runs; wait for the one in progress to give up. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
