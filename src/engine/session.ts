@@ -88,6 +88,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
       if (this.tx.idle) connection?.notificationsArrived?.();
     });
+    this.tx.defaultReadOnly = () => this.settings.get('default_transaction_read_only') === 'on';
   }
 
   activitySnapshot(): BackendActivity {
@@ -175,6 +176,20 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
     if (this.engine.listenPort !== undefined) this.settings.setRaw('port', String(this.engine.listenPort));
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
+  }
+
+  /**
+   * The hot standby this session is on was promoted (Engine.promote), as by PostgreSQL's
+   * pg_promote(): the session goes on, read-write. in_hot_standby is off at once (SHOW,
+   * pg_is_in_recovery()) and reported before the next ReadyForQuery, as PostgreSQL's
+   * ReportChangedGUCOptions does; a transaction block begun during recovery stays read-only
+   * until it ends (PostgreSQL sets XactReadOnly when a transaction starts).
+   */
+  endRecovery(): void {
+    if (!this.tx.hotStandby) return;
+    this.tx.hotStandby = false;
+    this.settings.report('in_hot_standby', 'off');
+    if (this.tx.idle) this.settings.setRaw('transaction_read_only', this.tx.effectiveReadOnly ? 'on' : 'off');
   }
 
   splitStatements(sql: string): string[] {

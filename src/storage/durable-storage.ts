@@ -52,7 +52,7 @@ import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch } from './shared-log.js';
 
@@ -464,7 +464,8 @@ export class DurableStorage implements Storage {
   private readonly dead = new WeakMap<SealedSegment, DeadPositions>();
   private readonly smallSegmentBytes: number;
   private readonly deadRatio: number;
-  private readonly background: boolean;
+  /** seals, compactions and index builds run by themselves (off on a hot standby until promoted) */
+  private background: boolean;
   private readonly log: StorageLogger;
   private wal!: Wal;
   /** cluster mode: publishes each log batch to the shared log first */
@@ -1528,6 +1529,68 @@ export class DurableStorage implements Storage {
     // a paused standby that is to stop (elected, shut down) lets its batch through
     signal.addEventListener('abort', () => r.resume(), { once: true });
     await seams.log.read(r.applied, (batch) => this.applyReplicated(batch), { follow: true, signal });
+  }
+
+  /**
+   * A hot standby elected leader (cluster mode), in place, as PostgreSQL's pg_promote():
+   * apply the rest of the shared log — every acknowledged write — then write through it
+   * from this position on. `seams` are the leader's (with its onAppendFailed). Sessions
+   * read on meanwhile; until the switch at the end every write is still refused. The
+   * follow loop must have ended first. On a rejection the storage is still a standby (the
+   * caller closes it and opens the directory as a leader instead).
+   */
+  async promote(seams: SharedSeams): Promise<void> {
+    const r = this.replicaPosition;
+    if (!r) throw new Error('bug: promote on a storage that is not a hot standby');
+    r.resume();
+    const apply = (batch: LogBatch) => this.applyReplicated(batch);
+    const reached = await seams.log.read(r.applied, apply);
+    const position = await settlePosition(seams, reached, apply, (skip) => this.wal.exclusive((db) => db.put(skip.key, skip.value)), this.log);
+    const files = await fetchFiles(this.db, seams, this.segDir, this.log);
+    if (this.closed) throw new Error('the storage was closed while being promoted');
+    // From here on, in one turn: a leader, as DurableStorage.open would have made it.
+    const policy = checkpointPolicyFromEnv(join(this.opts.dataDir, 'checkpoint-tmp'));
+    this.mirror = new SharedLogMirror(seams, this.segDir, position, files, policy ? { db: this.db, policy, log: this.log } : undefined);
+    this.wal.lead(this.mirror, this.clock);
+    this.replicaPosition = undefined;
+    // statements that took the standby's read position before the switch wait no more
+    r.finish();
+    // what recover() derives from the directory, and applyReplicated does not keep
+    for (const id of this.recoveredSequences.keys()) this.loggedSequences.add(id);
+    for (const t of this.tables.values()) for (const meta of t.segMeta) this.nextSegmentId = Math.max(this.nextSegmentId, meta.id + 1);
+    this.background = this.opts.background ?? true;
+    this.log.info({ position, tables: this.tables.size, clock: this.clock }, 'promoted: this node writes the shared log now');
+    for (const t of this.tables.values()) {
+      this.maybeScheduleSeal(t);
+      // index files the old leader did not get to write (a standby builds none)
+      const textMissing = t.segMeta.some((m) => t.textIndexes.some((x) => t.tokenizers.has(x.key) && !m.textFiles?.[x.key]));
+      if (!this.openIndexFiles(t) || textMissing) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+    }
+    void this.enqueueMaintenance('tidy', 0, () => this.removeRedundantRecords())
+      .catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'could not remove redundant log records after the promotion; the next start does'));
+  }
+
+  /**
+   * What recover() removes at a leader's start, and a standby keeps (the leader's range
+   * deletes are local, not logged): records of dropped tables, log records already sealed.
+   */
+  private async removeRedundantRecords(): Promise<void> {
+    const stale = new Set<number>();
+    const trimmed = new Set<number>();
+    for (const prefix of ['L/', 'D/']) {
+      for await (const key of this.db.keys({ gte: prefix, lt: `${prefix[0]}0` })) {
+        const { table, n } = parseKey(key);
+        const t = this.tables.get(table);
+        if (!t) stale.add(table);
+        else if (prefix === 'L/' && n <= t.sealedTs) trimmed.add(table);
+      }
+    }
+    for (const table of stale) if (!this.tables.has(table)) await this.clearTableRecords(table);
+    for (const table of trimmed) {
+      const t = this.tables.get(table);
+      if (t) await this.trimLog(table, t.sealedTs);
+    }
+    if (stale.size || trimmed.size) this.log.info({ droppedTables: stale.size, sealedTables: trimmed.size }, 'removed the log records a standby kept and a leader does not need');
   }
 
   /**

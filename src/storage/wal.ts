@@ -141,8 +141,20 @@ export class Wal {
    * first; the local LevelDB is then written without an fsync of its own. A failed write
    * there is not retried (the node stops: see SharedSeams.onAppendFailed).
    */
-  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private readonly mirror?: WalMirror, private readonly events: WalEvents = {}) {
+  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private mirror?: WalMirror, private readonly events: WalEvents = {}) {
     this.durableTs = clock;
+  }
+
+  /**
+   * A hot standby promoted (cluster mode): batches are mirrored from now on; `clock` is the
+   * newest commit the applied log holds (on disk already). A standby appends no batch (its
+   * storage refuses writes); local housekeeping (`exclusive`) may be under way, and needs
+   * no mirror.
+   */
+  lead(mirror: WalMirror, clock: number): void {
+    if (this.queue.length > 0) throw new Error('bug: a hot standby\'s write-ahead log has batches queued');
+    this.mirror = mirror;
+    this.durableTs = Math.max(this.durableTs, clock);
   }
 
   /** Why a write now would be refused (undefined: it would be tried). */
