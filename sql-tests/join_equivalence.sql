@@ -34,4 +34,9 @@ WITH x AS NOT MATERIALIZED (SELECT id, tag FROM eq_a), y AS NOT MATERIALIZED (SE
 WITH x AS NOT MATERIALIZED (SELECT id, random() < 2 AS r FROM eq_a) SELECT count(*) FROM x a JOIN x b ON a.id = b.id WHERE a.r;
 -- a NOT MATERIALIZED body sees the WITH queries before it, not a later one of the same name as a table
 WITH eq_c AS NOT MATERIALIZED (SELECT count(*) AS n FROM eq_a), eq_a AS (SELECT 1 AS id) SELECT c1.n, c2.n FROM eq_c c1, eq_c c2;
+-- a correlated subquery's key equality with the outer row's value: a key lookup per outer row
+CREATE INDEX eq_b_a ON eq_b (a_id);
+SELECT a.id, (SELECT count(*) FROM eq_b b WHERE b.a_id = a.id) AS n FROM eq_a a WHERE a.id < 6 OR a.id > 497 ORDER BY 1;
+SELECT a.id, (SELECT b.code FROM eq_b b WHERE b.id = a.id * 6) AS code FROM eq_a a WHERE a.id BETWEEN 499 AND 501 ORDER BY 1;
+SELECT sum((SELECT count(*) FROM eq_b b WHERE b.a_id = a.id)) FROM eq_a a;
 DROP TABLE eq_a, eq_b;

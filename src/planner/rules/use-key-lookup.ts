@@ -23,13 +23,16 @@ function conjuncts(e: Expr): Expr[] {
 
 /**
  * The same value for every row of one execution, computed once when the lookup runs: a
- * constant, a parameter, casts and non-volatile functions of them (`id = 2 + 3`,
- * `id = $1 + 1`), or an uncorrelated scalar subquery (`id = (SELECT max(id) FROM t)`,
- * PostgreSQL's InitPlan).
+ * constant, a parameter, a column of an enclosing query's row, casts and non-volatile
+ * functions of them (`id = 2 + 3`, `id = $1 + 1`), or an uncorrelated scalar subquery
+ * (`id = (SELECT max(id) FROM t)`, PostgreSQL's InitPlan).
  */
 export function isValue(x: Expr): boolean {
   switch (x.kind) {
     case 'const': case 'param': return true;
+    // a column of an enclosing query's row: fixed for each run of this (correlated) subquery,
+    // as PostgreSQL's parameterized index scan (`Index Cond: (customer = c.id)`)
+    case 'column': return x.level > 0;
     case 'cast': return isValue(x.arg);
     case 'call': return !x.fn.volatile && x.args.every(isValue);
     case 'subquery': return x.mode === 'scalar' && !planIsCorrelated(x.plan);
