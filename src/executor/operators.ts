@@ -712,7 +712,7 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
         return;
       }
     }
-    const viaIndex = plan.vectorSearch?.index ? indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
+    const viaIndex = plan.vectorSearch?.index ? yield* indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
     if (viaIndex) {
       yield viaIndex;
       return;

@@ -170,10 +170,19 @@ function schedulePump(): void {
   setImmediate(pump);
 }
 
+/**
+ * A statement's place in the round robin, taken in the next check phase: one that paused
+ * outside it (its first slice, begun by a socket's data in the poll phase) was otherwise
+ * resumed in the same iteration's check phase, before the loop polled the sockets again,
+ * and its first slice held the loop twice as long (a first filtered search over 200k rows:
+ * 25 ms in one piece with 10 ms slices).
+ */
 function turn(): Promise<void> {
   return new Promise((resolve) => {
-    waiting.push(resolve);
-    schedulePump();
+    setImmediate(() => {
+      waiting.push(resolve);
+      schedulePump();
+    });
   });
 }
 

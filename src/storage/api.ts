@@ -271,8 +271,15 @@ export interface SearchSegment {
    * first), undefined when every position qualifies; `nullPositions` are the first
    * `nullLimit` visible, passing positions whose vector is NULL (they sort last).
    */
-  matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number):
-    { bits: Uint8Array | undefined; count: number; nullPositions: number[]; /** a sorted column index chose the rows tested */ narrowed?: boolean };
+  matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number): BitmapMatch;
+  /**
+   * matchBitmap a slice at a time: the generator yields after every BITMAP_STEP_ROWS
+   * positions it tested, so that its caller can give the event loop a turn (a first
+   * filtered search over 200k rows tests them all: ~30-75 ms in one piece), and returns
+   * what matchBitmap returns. The snapshot's visibility holds across the turns: rows a
+   * compaction drops meanwhile keep their tombstones until older readers are done.
+   */
+  matchBitmapSteps?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number): Generator<void, BitmapMatch, void>;
   /**
    * Rows a filter that is exactly its sorted-column conjuncts (`onlyIndexed`) admits, found
    * by binary search without visiting them (NULL vectors included; deleted rows taken out
@@ -281,6 +288,19 @@ export interface SearchSegment {
    * that test the filter on their candidates only, before it pays for a bitmap.
    */
   filterCount?(filter: BitmapFilter): number | undefined;
+}
+
+/** Positions matchBitmapSteps tests between two of its steps (a few ms of filter tests). */
+export const BITMAP_STEP_ROWS = 1024;
+
+/** The positions a vector search may return (matchBitmap). */
+export interface BitmapMatch {
+  /** one bit per position (LSB first), undefined when every position qualifies */
+  bits: Uint8Array | undefined;
+  count: number;
+  nullPositions: number[];
+  /** a sorted column index chose the rows tested */
+  narrowed?: boolean;
 }
 
 /** A vector search's scalar filter as matchBitmap applies it. */

@@ -667,14 +667,17 @@ export class SealedSegment implements Segment {
   }
 
   /**
-   * Visit every row with only `columns` read (one reused partial row: the callback must
-   * not keep it); the callback returns false to stop.
+   * Visit every row (or the positions [from, to)) with only `columns` read (one reused
+   * partial row: the callback must not keep it); the callback returns false to stop.
    */
-  forEachPartial(columns: readonly number[], visit: (pos: number, partial: Row) => boolean | void): void {
+  forEachPartial(columns: readonly number[], visit: (pos: number, partial: Row) => boolean | void, from = 0, to = this.length): void {
     const partial: Row = [];
     for (const c of this.chunks) {
+      if (c.start + c.length <= from) continue;
+      if (c.start >= to) return;
       const readers = columns.map((k) => c.readers[k]);
-      for (let i = 0; i < c.length; i++) {
+      const stop = Math.min(c.length, to - c.start);
+      for (let i = Math.max(0, from - c.start); i < stop; i++) {
         for (let j = 0; j < columns.length; j++) partial[columns[j]] = readers[j](i);
         if (visit(c.start + i, partial) === false) return;
       }
