@@ -199,6 +199,12 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const index = range && { column: range.column, conditions: indexConditions(plan.filter, range.column, env), ...(range.order ? { order: range.order } : {}) };
     const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
+      // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
+      // subplan the event loop serves others meanwhile; there it reads on, sorting here
+      if (batch.wait) {
+        if (!env.synchronous) yield { kind: 'suspend', wait: batch.wait };
+        continue;
+      }
       env.checkCancel();
       let out: Row[];
       if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));

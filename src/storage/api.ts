@@ -48,6 +48,13 @@ export interface Snapshot {
 export interface RowBatch {
   readonly rowIds: readonly RowId[];
   readonly rows: readonly Row[];
+  /**
+   * Set on an empty batch when the scan would otherwise do long work on this thread that a
+   * worker is doing already (an ordered index scan's sealed segment whose sorted index is
+   * being built): a caller that can wait resumes the scan once it settles (it never
+   * rejects); one that reads on at once gets the same rows, that work done here.
+   */
+  readonly wait?: Promise<unknown>;
 }
 
 export interface Transaction {
