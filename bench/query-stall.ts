@@ -1,12 +1,12 @@
 /**
  * How long do a query's own pieces of work hold the event loop? In one process (a session on
  * a storage, no server, two query workers as on the 2-core machine): a fresh table of
- * rows × (id int, a int, b int, c int, v vector(16)) loaded in one bulk transaction (one
+ * rows × (id int, a int, b int, c int, v vector(dim)) loaded in one bulk transaction (one
  * sealed segment), with an HNSW index; then each job runs while a 1 ms interval timer records
  * the longest gap between its ticks (the longest time the loop was not free to answer
  * another connection).
  *
- *   node dist/bench/query-stall.js [--rows 200000] [--jobs first-filtered,filtered,ordered,analyze]
+ *   node dist/bench/query-stall.js [--rows 200000] [--dim 16] [--jobs first-filtered,filtered,ordered,analyze]
  *
  *   first-filtered  the first filtered HNSW search on column a (0.1 %): its sorted column is
  *                   not built yet, so the bitmap tests every row
@@ -16,7 +16,8 @@
  *                   whose sorted column is not built yet
  *   analyze         ANALYZE of the table (what auto-analyze runs after a seal)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,8 +27,6 @@ import { DurableStorage } from '../src/storage/durable-storage.js';
 import { QueryWorkerPool } from '../src/query-worker/pool.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
-
-const DIM = 16;
 
 /** The longest gap between ticks of a 1 ms timer while `job` runs, and the job's time (ms). */
 async function stall(job: () => Promise<unknown>): Promise<{ longest_ms: number; total_ms: number }> {
@@ -53,9 +52,11 @@ async function stall(job: () => Promise<unknown>): Promise<{ longest_ms: number;
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     rows: { type: 'string', default: '200000' },
+    dim: { type: 'string', default: '16' },
     jobs: { type: 'string', default: 'first-filtered,filtered,ordered,analyze' },
   } });
   const rows = Number(values.rows);
+  const DIM = Number(values.dim);
   const jobs = values.jobs!.split(',');
   const dir = await mkdtemp(join(tmpdir(), 'quiver-query-stall-'));
   await loadParser();
@@ -73,20 +74,43 @@ async function main(): Promise<void> {
   };
   try {
     await sql(`CREATE TABLE t (id int, a int, b int, c int, v vector(${DIM}))`);
-    const vector = Array.from({ length: DIM }, (_, d) => `sin(g * ${(0.37 + d * 1.13).toFixed(2)})::text`).join(" || ',' || ");
-    await sql(`INSERT INTO t SELECT g, (g * 7) % 1000, (g * 13) % 1000, (g * 31) % 1000, ('[' || ${vector} || ']')::vector(${DIM}) FROM generate_series(1, ${rows}) g`);
-    await sql('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16)');
-    await sql('CREATE INDEX t_c ON t (c)');
+    // one transaction (written as one sealed segment at its commit); each row's vector sin(g · f_d)
+    await sql('BEGIN');
+    const batch = Math.max(1, Math.floor(200_000 / DIM));
+    for (let from = 1; from <= rows; from += batch) {
+      const values: string[] = [];
+      for (let g = from; g < Math.min(rows + 1, from + batch); g++) {
+        const v = Array.from({ length: DIM }, (_, d) => Math.sin(g * (0.37 + d * 1.13)).toFixed(4)).join(',');
+        values.push(`(${g}, ${(g * 7) % 1000}, ${(g * 13) % 1000}, ${(g * 31) % 1000}, '[${v}]')`);
+      }
+      await sql(`INSERT INTO t VALUES ${values.join(',')}`);
+    }
+    await sql('COMMIT');
+    if (jobs.some((j) => j.includes('filtered'))) await sql('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16)');
+    if (jobs.includes('ordered')) await sql('CREATE INDEX t_c ON t (c)');
     // the background auto-analyze after the load is done before any job is measured
     await new Promise((r) => setTimeout(r, 3000));
     const q = `[${Array.from({ length: DIM }, (_, d) => Math.sin(0.5 + d).toFixed(3)).join(',')}]`;
     const result: Record<string, unknown> = { rows, dim: DIM, load_average: loadavg().map((x) => x.toFixed(1)).join(' ') };
+    // QUERY_STALL_PROFILE=file: a CPU profile of the jobs only
+    const profile = process.env.QUERY_STALL_PROFILE;
+    const inspector = profile ? new Session() : undefined;
+    if (inspector) {
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+    }
     for (const job of jobs) {
       if (job === 'first-filtered') result[job] = await stall(() => sql(`SELECT id FROM t WHERE a < 1 ORDER BY v <-> '${q}' LIMIT 10`));
       else if (job === 'filtered') result[job] = await stall(() => sql(`SELECT id FROM t WHERE (a + b) % 1000 = 3 ORDER BY v <-> '${q}' LIMIT 10`));
       else if (job === 'ordered') result[job] = await stall(() => sql('SELECT id FROM t WHERE c > 5 ORDER BY c LIMIT 10'));
       else if (job === 'analyze') result[job] = await stall(() => sql('ANALYZE t'));
       else throw new Error(`unknown job ${job}`);
+    }
+    if (inspector) {
+      const { profile: taken } = await inspector.post('Profiler.stop');
+      await writeFile(profile!, JSON.stringify(taken));
+      inspector.disconnect();
     }
     result.load_average_after = loadavg().map((x) => x.toFixed(1)).join(' ');
     console.log(JSON.stringify(result, null, 2));
