@@ -6,7 +6,8 @@
  * as the in-thread sort did (a ratio of the query's own time, not a bound in milliseconds:
  * the machine is shared). The rows are those an exact sort gives, in order and descending,
  * with deleted rows left out and the growing segment's rows merged in; a subquery (run
- * synchronously) still sorts in-thread and answers the same.
+ * synchronously) still sorts in-thread and answers the same. The wait ends with 57014 as
+ * soon as the statement is cancelled.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { Engine } from '../src/engine/engine.js';
 import { loadParser } from '../src/sql/parser.js';
 import { DurableStorage } from '../src/storage/durable-storage.js';
+import { cancellable } from '../src/executor/suspend.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
 
@@ -111,4 +113,15 @@ test('an ordered index scan in a subquery (run synchronously) sorts the fresh se
   const first = expected(ROWS + 500, 1000, 1, false)[0];
   const last = expected(ROWS + 500, 1000, 1, true)[0];
   assert.deepEqual(rows, [[first, `row ${last}`]]);
+});
+
+test('a wait for a worker ends with the cancel error as soon as the statement is cancelled, not when the work is done', async () => {
+  let cancelled = false;
+  const never = new Promise(() => {});
+  const t0 = performance.now();
+  setTimeout(() => { cancelled = true; }, 50);
+  await assert.rejects(cancellable(never, () => { if (cancelled) throw new Error('canceling statement due to user request'); }), /canceling statement/);
+  assert.ok(performance.now() - t0 < 1000);
+  // work that is done first answers with its value
+  assert.equal(await cancellable(Promise.resolve(7), () => {}), 7);
 });

@@ -29,7 +29,7 @@ import { bitIndexedTopK } from './bit-vector-search.js';
 import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
-import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
+import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
@@ -202,7 +202,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
       // subplan the event loop serves others meanwhile; there it reads on, sorting here
       if (batch.wait) {
-        if (!env.synchronous) yield { kind: 'suspend', wait: batch.wait };
+        if (!env.synchronous) yield { kind: 'suspend', wait: cancellable(batch.wait, () => env.checkCancel()) };
         continue;
       }
       env.checkCancel();

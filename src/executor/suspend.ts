@@ -108,6 +108,24 @@ export function* awaitStep<T>(promise: Promise<T>): Generator<Suspend, T, unknow
   return value as T;
 }
 
+/** How often a wait for background work looks for a cancel or statement_timeout (ms). */
+const WAIT_CHECK_MS = 20;
+
+/**
+ * Background work an operator waits for (a suspend step's `wait`) that does not look for a
+ * cancel itself (a worker's sort, queued behind others, may take seconds): rejects with
+ * `checkCancel`'s error as soon as the statement is cancelled or timed out.
+ */
+export function cancellable(work: Promise<unknown>, checkCancel: () => void): Promise<unknown> {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const cancelled = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      try { checkCancel(); } catch (e) { reject(e); }
+    }, WAIT_CHECK_MS);
+  });
+  return Promise.race([work, cancelled]).finally(() => clearInterval(timer));
+}
+
 /**
  * Rows a single statement may materialize (a result, a sort, a join's inner side). Past
  * this the statement fails with 54000 instead of the process running out of memory.
