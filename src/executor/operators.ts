@@ -726,17 +726,17 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
     return;
   }
-  const viaKeyIndex = plan.vectorSearch?.index?.expression && k > 0 && Number.isFinite(k) ? expressionIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  const viaKeyIndex = plan.vectorSearch?.index?.expression && k > 0 && Number.isFinite(k) ? yield* expressionIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaKeyIndex) {
     yield viaKeyIndex;
     return;
   }
-  const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? yield* bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaBitIndex) {
     yield viaBitIndex;
     return;
   }
-  const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? yield* sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaSparseIndex) {
     yield viaSparseIndex;
     return;
