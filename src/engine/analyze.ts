@@ -2,25 +2,37 @@
  * ANALYZE [table, …]: a sample of each table's rows (all of them up to SAMPLE_ROWS, a
  * uniform reservoir sample beyond) → per-column statistics (src/planner/statistics.ts),
  * kept in the catalog (durable with its image) and shown by pg_stats and
- * pg_stat_user_tables. The scan yields to the event loop between batches.
+ * pg_stat_user_tables. The sample's scan and the statistics' computation give the event loop
+ * a turn every few milliseconds (a 30,000-row sample of 784-d vectors took ~0.4 s in one piece).
  */
 import type { Catalog, TableDef, TableStatistics } from '../catalog/catalog.js';
 import { leafPartitions } from '../catalog/partitions.js';
-import { columnStatistics, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
+import { columnStatisticsSteps, SAMPLE_ROWS, tsvectorStatistics, type ColumnStatistics } from '../planner/statistics.js';
 import type { Storage } from '../storage/api.js';
+import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Called every few hundred rows sampled or values worked on: a turn of the event loop every
+ * few milliseconds (storage/turns.ts), then the caller's cancel check (ANALYZE cancelled or
+ * timed out; auto-analyze stopped with the server).
+ */
+type Pace = () => Promise<void>;
 
 /** Analyze these tables (their leaf partitions); `checkCancel` throws when the statement is cancelled. */
 export async function analyzeTables(catalog: Catalog, storage: Storage, tables: readonly TableDef[], checkCancel: () => void, auto = false): Promise<void> {
   for (const t of tables) {
     for (const leaf of leafPartitions(catalog, t)) {
       if (leaf.kind !== 'r') continue;
-      const { rows, total } = await sampleRows(storage, leaf.oid, checkCancel);
-      leaf.stats = tableStatistics(leaf, rows, total, leaf.stats, auto);
+      const turns = new Turns();
+      const pace: Pace = async () => {
+        await turns.take();
+        checkCancel();
+      };
+      const { rows, total } = await sampleRows(storage, leaf.oid, pace);
+      leaf.stats = await tableStatistics(leaf, rows, total, leaf.stats, auto, pace);
     }
   }
 }
@@ -31,11 +43,10 @@ export function analyzableTables(catalog: Catalog): TableDef[] {
 }
 
 /** A uniform sample of at most SAMPLE_ROWS rows, in scan order, and the number of rows seen. */
-async function sampleRows(storage: Storage, tableOid: number, checkCancel: () => void): Promise<{ rows: Row[]; total: number }> {
+async function sampleRows(storage: Storage, tableOid: number, pace: Pace): Promise<{ rows: Row[]; total: number }> {
   const reservoir: { row: Row; at: number }[] = [];
   let seen = 0;
   const random = seededRandom(tableOid);
-  let batches = 0;
   for (const batch of storage.scan(tableOid, storage.snapshot())) {
     for (const row of batch.rows) {
       if (reservoir.length < SAMPLE_ROWS) reservoir.push({ row, at: seen });
@@ -45,24 +56,34 @@ async function sampleRows(storage: Storage, tableOid: number, checkCancel: () =>
       }
       seen++;
     }
-    if (++batches % 16 === 0) {
-      await turn();
-      checkCancel();
-    }
+    // a batch of 1,024 rows of 784-d vectors is a few ms: 16 of them held the loop ~50 ms
+    await pace();
   }
   reservoir.sort((a, b) => a.at - b.at);
   return { rows: reservoir.map((r) => r.row), total: seen };
 }
 
-function tableStatistics(table: TableDef, rows: readonly Row[], total: number, before: TableStatistics | undefined, auto: boolean): TableStatistics {
+/** Each column's statistics, computed a piece at a time with turns of the event loop between. */
+async function tableStatistics(table: TableDef, rows: readonly Row[], total: number, before: TableStatistics | undefined, auto: boolean, pace: Pace): Promise<TableStatistics> {
   const columns: Record<string, ColumnStatistics> = {};
-  table.columns.forEach((c, i) => {
+  for (const [i, c] of table.columns.entries()) {
     const values = rows.map((r) => r[i] ?? null);
     const width = (v: Value) => storedWidth(c.type, v);
-    columns[c.name] = c.type.oid === OID.tsvector
-      ? tsvectorStatistics({ values, width })
-      : columnStatistics({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length));
-  });
+    if (c.type.oid === OID.tsvector) {
+      columns[c.name] = tsvectorStatistics({ values, width });
+      await pace();
+      continue;
+    }
+    const steps = columnStatisticsSteps({ values, compare: orderingOf(c.type), width, format: (v) => formatText(c.type, v) }, Math.max(total, rows.length));
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        columns[c.name] = step.value;
+        break;
+      }
+      await pace();
+    }
+  }
   const now = Date.now() * 1000;
   return {
     reltuples: total, columns,

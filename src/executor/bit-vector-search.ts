@@ -17,6 +17,7 @@ import { distanceKey, hnswIndexFor, indexedTopK, widenedSearch } from './indexed
 import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
+import type { Suspend } from './suspend.js';
 
 type BitOp = '<~>' | '<%>';
 
@@ -33,7 +34,7 @@ const bitIndexFor = (table: TableDef, column: number, op: BitOp, method: string)
  * for its key (or the query is NULL or of another length: the exact path then answers,
  * raising pgvector's error where there is one).
  */
-export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Row[] | undefined {
+export function* bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Generator<Suspend, Row[] | undefined, unknown> {
   const scan = plan.input;
   const key = bitDistanceKey(plan.keys);
   if (!key || !plan.vectorSearch?.index || scan.kind !== 'scan' || scan.withRowId) return undefined;
@@ -47,7 +48,7 @@ export function bitIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number,
   const passes = (row: Row) => !pred || pred(row, env) === true;
   const method = plan.vectorSearch.index.method;
   const breadth = searchBreadth(method, env.ctx.setting.bind(env.ctx));
-  return indexedTopK({
+  return yield* indexedTopK({
     scan, column: key.column, k, offset: offsetN, passes, nonNull,
     indexDistanceExact: key.op === '<~>' && method === 'hnsw',
     indexOf: (table) => bitIndexFor(table, key.column, key.op, method),

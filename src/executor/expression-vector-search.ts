@@ -24,13 +24,14 @@ import type { RunContext } from './operators.js';
 import { searchBreadth } from './search-breadth.js';
 import { emptyVectorStats } from '../planner/vector-cost.js';
 import { scanCondition } from '../planner/scan-condition.js';
+import type { Suspend } from './suspend.js';
 
 /**
  * The rows of the top-k through the plan's expression index, or undefined when its key is
  * not `index key <op> per-query value` (or the query value is NULL or of another size: the
  * exact path then answers, raising pgvector's error where there is one).
  */
-export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Row[] | undefined {
+export function* expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Generator<Suspend, Row[] | undefined, unknown> {
   const scan = plan.input;
   const index = plan.vectorSearch?.index;
   const e = plan.keys.length === 1 && !plan.keys[0].desc ? plan.keys[0].expr : undefined;
@@ -50,7 +51,7 @@ export function expressionIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: 
   // EXPLAIN ANALYZE: segments searched through the index, distances computed
   const stats = rc.vectorStats?.get(plan) ?? emptyVectorStats();
   rc.vectorStats?.set(plan, stats);
-  const rows = indexedTopK({
+  const rows = yield* indexedTopK({
     scan, column, key, k, offset: offsetN, passes, nonNull: false,
     indexDistanceExact: index.method === 'hnsw' && index.expression.type.oid === OID.bit && e.name === '<~>',
     indexOf: (table) => sameIndexIn(table, index),

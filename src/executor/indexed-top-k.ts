@@ -12,6 +12,7 @@ import type { Row, Value } from '../types/types.js';
 import type { ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { smallSegmentExact } from './vector-search.js';
+import { PAUSE, type Suspend } from './suspend.js';
 
 export interface DistanceKey<Op extends string> { column: number; query: Expr; op: Op }
 
@@ -52,8 +53,11 @@ export interface IndexedTopKSpec {
   readonly indexOf: (table: TableDef) => string | undefined;
   /** pgvector's exact distance of a non-NULL column value to the query */
   readonly distance: (value: Value) => number;
-  /** offers one indexed segment's candidates (with their positions and the index's distance) */
-  readonly searchSegment: (seg: AnnSegment, consider: (row: Row, pos: number, indexDistance?: number) => void) => void;
+  /**
+   * offers one indexed segment's candidates (with their positions and the index's
+   * distance); a generator when it pauses between time slices (a filter's bitmap)
+   */
+  readonly searchSegment: (seg: AnnSegment, consider: (row: Row, pos: number, indexDistance?: number) => void) => void | Generator<Suspend, void, unknown>;
   /**
    * The index's distance is the exact one (Hamming over bits: a count): a candidate is then
    * ranked by it, without computing its key and distance again (for pgvector's
@@ -67,7 +71,7 @@ export interface IndexedTopKSpec {
  * (growing segment, segments sealed before the index, own writes) exactly; ranked by exact
  * distance with an exact scan's order and ties, NaN after numbers, NULLs last.
  */
-export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv): Row[] {
+export function* indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv): Generator<Suspend, Row[], unknown> {
   const { scan, column, k, passes } = spec;
   const found: Candidate[] = [];
   const nullRows: Row[] = [];
@@ -85,19 +89,21 @@ export function indexedTopK(spec: IndexedTopKSpec, rc: RunContext, env: ExecEnv)
     found.push({ row, d: spec.distance(v), order });
   };
   const tables: readonly TableDef[] = scan.partitions ?? [scan.table];
-  tables.forEach((table, ti) => {
+  for (const [ti, table] of tables.entries()) {
     const name = spec.indexOf(table);
     const segments = name ? rc.storage.annSegments(table.oid, name, rc.snapshot, rc.txn) : [];
-    segments.forEach((seg, si) => {
+    for (const [si, seg] of segments.entries()) {
       const base = (ti * 1e4 + si) * 1e9;
-      spec.searchSegment(seg, (row, pos, indexDistance) => consider(row, base + pos, indexDistance));
-    });
+      const steps = spec.searchSegment(seg, (row, pos, indexDistance) => consider(row, base + pos, indexDistance));
+      if (steps) yield* steps;
+    }
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
+      if (rc.slice?.due()) yield PAUSE;
       env.checkCancel();
       for (const row of batch.rows) if (passes(row)) consider(row);
     }
-  });
+  }
   // NaN sorts after every number, as PostgreSQL orders float8
   found.sort((a, b) => (Number.isNaN(a.d) ? 1 : 0) - (Number.isNaN(b.d) ? 1 : 0) || a.d - b.d || a.order - b.order);
   const out = found.slice(0, k).map((c) => c.row);

@@ -29,7 +29,7 @@ import { bitIndexedTopK } from './bit-vector-search.js';
 import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
-import { PAUSE, awaitStep, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
+import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
@@ -199,6 +199,12 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const index = range && { column: range.column, conditions: indexConditions(plan.filter, range.column, env), ...(range.order ? { order: range.order } : {}) };
     const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
+      // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
+      // subplan the event loop serves others meanwhile; there it reads on, sorting here
+      if (batch.wait) {
+        if (!env.synchronous) yield { kind: 'suspend', wait: cancellable(batch.wait, () => env.checkCancel()) };
+        continue;
+      }
       env.checkCancel();
       let out: Row[];
       if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
@@ -712,7 +718,7 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
         return;
       }
     }
-    const viaIndex = plan.vectorSearch?.index ? indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
+    const viaIndex = plan.vectorSearch?.index ? yield* indexedVectorTopK(plan, vkey, k, offsetN, rc, env) : undefined;
     if (viaIndex) {
       yield viaIndex;
       return;
@@ -720,17 +726,17 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     yield* vectorTopK(plan, vkey, k, offsetN, rc, env);
     return;
   }
-  const viaKeyIndex = plan.vectorSearch?.index?.expression && k > 0 && Number.isFinite(k) ? expressionIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  const viaKeyIndex = plan.vectorSearch?.index?.expression && k > 0 && Number.isFinite(k) ? yield* expressionIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaKeyIndex) {
     yield viaKeyIndex;
     return;
   }
-  const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  const viaBitIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? yield* bitIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaBitIndex) {
     yield viaBitIndex;
     return;
   }
-  const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
+  const viaSparseIndex = plan.vectorSearch?.index && k > 0 && Number.isFinite(k) ? yield* sparseIndexedTopK(plan, k, offsetN, rc, env) : undefined;
   if (viaSparseIndex) {
     yield viaSparseIndex;
     return;

@@ -34,6 +34,7 @@ import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
 import { isZeroVector, withoutZeroVectors } from './zero-vectors.js';
+import { bitmapBetweenTurns } from './bitmap-slices.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -204,6 +205,15 @@ class CoordinatedTopK {
     }
   }
 
+  /**
+   * The statement failed (a cancel while a later segment's bitmap was made) before settle:
+   * the requests sent so far are cancelled, and their outcome no longer matters.
+   */
+  abandon(): void {
+    for (const w of this.work) w.catch(() => {});
+    for (const p of this.pending) this.pool.cancel(p.id);
+  }
+
   /** Wait for every request, looking for a cancel meanwhile; on any failure cancel the rest. */
   async settle(env: ExecEnv): Promise<void> {
     let timer: ReturnType<typeof setInterval> | undefined;
@@ -278,16 +288,22 @@ export async function parallelExactVectorTopK(
 
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
-  tables.forEach((table, ti) => {
-    segments[ti].forEach((seg, si) => {
-      const matched = seg.matchBitmap!(key.column, filter, k);
-      const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
-      top.addNulls(seg, m.nullPositions);
-      if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
-    });
-    const skip = new Set(segments[ti].map((s) => s.id));
-    top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
-  });
+  try {
+    for (const [ti, table] of tables.entries()) {
+      for (const [si, seg] of segments[ti].entries()) {
+        const matched = await bitmapBetweenTurns(seg, key.column, filter, k, rc.slice, () => env.checkCancel());
+        const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
+        top.addNulls(seg, m.nullPositions);
+        if (m.count > 0) top.exactRanges(seg, refs[ti][si]!, m.bits, ti * TABLE_ORDER + si * SEGMENT_ORDER);
+      }
+      const skip = new Set(segments[ti].map((s) => s.id));
+      top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
+    }
+  } catch (e) {
+    // a cancel while a bitmap was made: the requests sent so far are not waited for
+    top.abandon();
+    throw e;
+  }
   await top.settle(env);
   return top.finish(offsetN);
 }
@@ -370,57 +386,63 @@ export async function parallelIndexedVectorTopK(
 
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
-  tables.forEach((table, ti) => {
-    segments[ti].forEach((seg, si) => {
-      const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
-      const matched = seg.matchBitmap!(key.column, filter, k);
-      const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
-      noteBitmap(stats, m, filter !== null);
-      top.addNulls(seg, m.nullPositions);
-      if (m.count === 0) return;
-      const ef = breadth.of(seg.index);
-      let want = k;
-      let inGraph: { budget: number; allowed: number } | undefined;
-      if (!m.bits && smallSegmentExact(seg, k, ef)) {
-        stats.segmentsExact++;
-        const few = nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, undefined);
-        if (few) for (const pos of few) top.offerPosition(seg, pos, base);
-        else top.exactRanges(seg, refs[ti][si]!, undefined, base);
-        return;
-      }
-      if (m.bits) {
-        // a filter, deleted rows or NULL vectors: choose by cost (the count is exact)
-        const choice = segmentChoice(seg, m.count, k, ef, stats);
-        if (choice.strategy === 'exact') {
+  try {
+    for (const [ti, table] of tables.entries()) {
+      for (const [si, seg] of segments[ti].entries()) {
+        const base = ti * TABLE_ORDER + si * SEGMENT_ORDER;
+        const matched = await bitmapBetweenTurns(seg, key.column, filter, k, rc.slice, () => env.checkCancel());
+        const m = nonZero ? { ...matched, ...withoutZeroVectors(seg, key.column, matched) } : matched;
+        noteBitmap(stats, m, filter !== null);
+        top.addNulls(seg, m.nullPositions);
+        if (m.count === 0) continue;
+        const ef = breadth.of(seg.index);
+        let want = k;
+        let inGraph: { budget: number; allowed: number } | undefined;
+        if (!m.bits && smallSegmentExact(seg, k, ef)) {
           stats.segmentsExact++;
-          // a few matching rows rank here in one native call: cheaper than a worker's hop
-          const few = m.count * query.length <= IN_THREAD_EXACT_ELEMENTS
-            ? nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, m.bits) : undefined;
+          const few = nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, undefined);
           if (few) for (const pos of few) top.offerPosition(seg, pos, base);
-          else top.exactRanges(seg, refs[ti][si]!, m.bits, base);
-          return;
+          else top.exactRanges(seg, refs[ti][si]!, undefined, base);
+          continue;
         }
-        if (choice.strategy === 'in-graph') {
-          inGraph = { budget: choice.budget, allowed: m.count };
-          want = top.keep;
-        } else {
-          want = choice.want;
+        if (m.bits) {
+          // a filter, deleted rows or NULL vectors: choose by cost (the count is exact)
+          const choice = segmentChoice(seg, m.count, k, ef, stats);
+          if (choice.strategy === 'exact') {
+            stats.segmentsExact++;
+            // a few matching rows rank here in one native call: cheaper than a worker's hop
+            const few = m.count * query.length <= IN_THREAD_EXACT_ELEMENTS
+              ? nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, m.bits) : undefined;
+            if (few) for (const pos of few) top.offerPosition(seg, pos, base);
+            else top.exactRanges(seg, refs[ti][si]!, m.bits, base);
+            continue;
+          }
+          if (choice.strategy === 'in-graph') {
+            inGraph = { budget: choice.budget, allowed: m.count };
+            want = top.keep;
+          } else {
+            want = choice.want;
+          }
         }
+        stats.segmentsByIndex++;
+        const body = {
+          kind: 'annSearch' as const, index: indexNames[ti]!, query, k, ef, want, op: key.op, half: !!key.half, keep: top.keep,
+          ...(m.bits ? { allowed: m.bits } : {}), ...(inGraph ? { inGraph } : {}),
+        };
+        top.track(pool.annSearch(refs[ti][si]!, body), seg, base, (r) => {
+          stats.widenings += r.widenings ?? 0;
+          if (r.exhausted) countExact(stats, r.switched === true);
+          else if (inGraph) stats.segmentsInGraph = (stats.segmentsInGraph ?? 0) + 1;
+        });
       }
-      stats.segmentsByIndex++;
-      const body = {
-        kind: 'annSearch' as const, index: indexNames[ti]!, query, k, ef, want, op: key.op, half: !!key.half, keep: top.keep,
-        ...(m.bits ? { allowed: m.bits } : {}), ...(inGraph ? { inGraph } : {}),
-      };
-      top.track(pool.annSearch(refs[ti][si]!, body), seg, base, (r) => {
-        stats.widenings += r.widenings ?? 0;
-        if (r.exhausted) countExact(stats, r.switched === true);
-        else if (inGraph) stats.segmentsInGraph = (stats.segmentsInGraph ?? 0) + 1;
-      });
-    });
-    const skip = new Set(segments[ti].map((s) => s.id));
-    top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
-  });
+      const skip = new Set(segments[ti].map((s) => s.id));
+      top.scanRest(restRows(rc, table, skip), passes, ti * TABLE_ORDER + REST_ORDER, env);
+    }
+  } catch (e) {
+    // a cancel while a bitmap was made: the requests sent so far are not waited for
+    top.abandon();
+    throw e;
+  }
   await top.settle(env);
   stats.candidates += top.candidates.considered;
   return top.finish(offsetN);

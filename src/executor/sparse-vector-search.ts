@@ -22,6 +22,8 @@ import { columnsRead } from './vector-search.js';
 import { chooseVectorStrategy } from '../planner/vector-cost.js';
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
+import type { Suspend, TimeSlice } from './suspend.js';
+import { bitmapInSlices } from './bitmap-slices.js';
 
 type SparseOp = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -38,7 +40,7 @@ const sparseIndexFor = (table: TableDef, column: number, op: SparseOp): string |
  * The rows of the top-k through the index, or undefined when the plan has no sparse
  * index for its key or the query is NULL (the exact path then answers).
  */
-export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Row[] | undefined {
+export function* sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Generator<Suspend, Row[] | undefined, unknown> {
   const scan = plan.input;
   const key = sparseDistanceKey(plan.keys);
   if (!key || !plan.vectorSearch?.index || scan.kind !== 'scan' || scan.withRowId) return undefined;
@@ -51,12 +53,12 @@ export function sparseIndexedTopK(plan: Extract<Plan, { kind: 'topk' }>, k: numb
   const filterColumns = condition ? columnsRead(condition) : undefined;
   const breadth = searchBreadth('hnsw', env.ctx.setting.bind(env.ctx));
   const filter = pred ? { passes, columns: filterColumns } : null;
-  return indexedTopK({
+  return yield* indexedTopK({
     scan, column: key.column, k, offset: offsetN, passes, nonNull,
     indexOf: (table) => sparseIndexFor(table, key.column, key.op),
     // query first, as pgvector's index scan calls the distance (its dimension error names the query's first)
     distance: (v) => distance(q, v as SparseVector),
-    searchSegment: (seg, consider) => searchSegment(seg, key.column, q, k, breadth, filter, consider, env),
+    searchSegment: (seg, consider) => searchSegment(seg, key.column, q, k, breadth, filter, consider, env, rc.slice),
   }, rc, env);
 }
 
@@ -66,7 +68,11 @@ interface Filter {
   readonly columns: number[] | undefined;
 }
 
-function searchSegment(seg: AnnSegment, column: number, q: SparseVector, k: number, breadth: number, filter: Filter | null, consider: (row: Row, pos: number) => void, env: ExecEnv): void {
+/** One indexed segment's search; its filter's bitmap is made between time slices (bitmap-slices.ts). */
+function* searchSegment(
+  seg: AnnSegment, column: number, q: SparseVector, k: number, breadth: number, filter: Filter | null,
+  consider: (row: Row, pos: number) => void, env: ExecEnv, slice: TimeSlice | undefined,
+): Generator<Suspend, void, unknown> {
   const passes = filter?.passes;
   const exact = () => {
     for (const r of seg.visibleRows()) if (!passes || passes(r.row)) consider(r.row, r.pos);
@@ -74,7 +80,7 @@ function searchSegment(seg: AnnSegment, column: number, q: SparseVector, k: numb
   const query = seg.index.encodeSparse?.(q);
   if (!query) return exact();
   if (filter?.columns && seg.matchBitmap && seg.index.filteredSearch && filteredHnswAvailable()) {
-    const m = seg.matchBitmap(column, { columns: filter.columns, test: filter.passes }, k);
+    const m = yield* bitmapInSlices(seg, column, { columns: filter.columns, test: filter.passes }, k, slice);
     const offer = (pos: number) => {
       const r = seg.visibleRow(pos);
       if (r) consider(r.row, pos);

@@ -40,18 +40,20 @@ import { zoneConditions } from './zone-conditions.js';
 import { judgeFilteredWalk } from '../ann/trapped-walk.js';
 import { chunkRanker, rankChunks, vectorChunks } from '../query-worker/native-rank.js';
 import { candidateCap } from '../query-worker/kernels.js';
-import type { ZoneCondition } from '../storage/api.js';
+import type { BitmapMatch, ZoneCondition } from '../storage/api.js';
+import { PAUSE, type Suspend, type TimeSlice } from './suspend.js';
+import { bitmapInSlices } from './bitmap-slices.js';
 
 export type { VectorSearchStats };
 
-export function indexedVectorTopK(
+export function* indexedVectorTopK(
   plan: Extract<Plan, { kind: 'topk' }>,
   key: { column: number; query: Expr; op: DistanceOp; half?: boolean },
   k: number,
   offsetN: number,
   rc: RunContext,
   env: ExecEnv,
-): Row[] | undefined {
+): Generator<Suspend, Row[] | undefined, unknown> {
   const scan = plan.input;
   const storage = rc.storage;
   if (scan.kind !== 'scan' || scan.withRowId) return undefined;
@@ -93,12 +95,14 @@ export function indexedVectorTopK(
   for (const table of tables) {
     const indexName = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
     const segments = indexName ? storage.annSegments(table.oid, indexName, rc.snapshot, rc.txn) : [];
-    segments.forEach((seg, i) => {
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env, seen);
-    });
+      yield* searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env, rc.slice, seen);
+    }
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
+      if (rc.slice?.due()) yield PAUSE;
       env.checkCancel();
       for (const row of batch.rows) if (passes(row)) consider(row);
     }
@@ -193,17 +197,21 @@ export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array |
   return rankChunks(ranker, vectorChunks(vectors), q.query, candidateCap(q.k, true), 0, seg.length, bits).positions;
 }
 
-/** The segment's positions a search may return (visible, passing, vector not NULL). */
-function segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number): { bits: Uint8Array | undefined; count: number; nullPositions: number[]; narrowed?: boolean } {
+/**
+ * The segment's positions a search may return (visible, passing, vector not NULL), made
+ * with a PAUSE whenever the statement's time slice is used up (bitmap-slices.ts).
+ */
+function* segmentBitmap(seg: AnnSegment, column: number, filter: SegmentFilter | null, k: number, slice: TimeSlice | undefined): Generator<Suspend, BitmapMatch, unknown> {
   if (seg.matchBitmap && (!filter || filter.columns)) {
     const test = filter ? (partial: Row) => filter.passes(partial) : undefined;
-    return seg.matchBitmap(column, test ? { columns: filter!.columns!, test, indexed: filter!.indexed, onlyIndexed: filter!.onlyIndexed } : null, k);
+    return yield* bitmapInSlices(seg, column, test ? { columns: filter!.columns!, test, indexed: filter!.indexed, onlyIndexed: filter!.onlyIndexed } : null, k, slice);
   }
   // a filter reading whole rows: evaluate it row by row
   const bits = new Uint8Array((seg.length + 7) >> 3);
   let count = 0;
   const nullPositions: number[] = [];
   for (const r of seg.visibleRows()) {
+    if (slice?.due()) yield PAUSE;
     if (filter && !filter.passes(r.row)) continue;
     if (r.row[column] === null) {
       if (nullPositions.length < k) nullPositions.push(r.pos);
@@ -231,11 +239,14 @@ function candidateMatches(plan: object): CandidateMatches {
   return m;
 }
 
-/** The in-thread search of one indexed sealed segment: bitmap, choice by cost, run-time check. */
-function searchSegment(
+/**
+ * The in-thread search of one indexed sealed segment: bitmap (made between time slices),
+ * choice by cost, run-time check.
+ */
+function* searchSegment(
   seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter | null,
-  consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv, seen: CandidateMatches = {},
-): void {
+  consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv, slice: TimeSlice | undefined, seen: CandidateMatches = {},
+): Generator<Suspend, void, unknown> {
   const { query, k, ef } = q;
   // a filter its sorted column answers is counted without a bitmap: the cost model may
   // then test it on the candidates of an unfiltered walk only (post-filter)
@@ -256,7 +267,7 @@ function searchSegment(
     countExact(stats, true);
     shortWalk = true;
   }
-  const matched = segmentBitmap(seg, q.column, filter, k);
+  const matched = yield* segmentBitmap(seg, q.column, filter, k, slice);
   const m = q.nonZero ? { ...matched, ...withoutZeroVectors(seg, q.column, matched) } : matched;
   noteBitmap(stats, m, filter !== null);
   const offer = (pos: number) => {

@@ -48,6 +48,13 @@ export interface Snapshot {
 export interface RowBatch {
   readonly rowIds: readonly RowId[];
   readonly rows: readonly Row[];
+  /**
+   * Set on an empty batch when the scan would otherwise do long work on this thread that a
+   * worker is doing already (an ordered index scan's sealed segment whose sorted index is
+   * being built): a caller that can wait resumes the scan once it settles (it never
+   * rejects); one that reads on at once gets the same rows, that work done here.
+   */
+  readonly wait?: Promise<unknown>;
 }
 
 export interface Transaction {
@@ -271,8 +278,15 @@ export interface SearchSegment {
    * first), undefined when every position qualifies; `nullPositions` are the first
    * `nullLimit` visible, passing positions whose vector is NULL (they sort last).
    */
-  matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number):
-    { bits: Uint8Array | undefined; count: number; nullPositions: number[]; /** a sorted column index chose the rows tested */ narrowed?: boolean };
+  matchBitmap?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number): BitmapMatch;
+  /**
+   * matchBitmap a slice at a time: the generator yields after every BITMAP_STEP_ROWS
+   * positions it tested, so that its caller can give the event loop a turn (a first
+   * filtered search over 200k rows tests them all: ~30-75 ms in one piece), and returns
+   * what matchBitmap returns. The snapshot's visibility holds across the turns: rows a
+   * compaction drops meanwhile keep their tombstones until older readers are done.
+   */
+  matchBitmapSteps?(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number): Generator<void, BitmapMatch, void>;
   /**
    * Rows a filter that is exactly its sorted-column conjuncts (`onlyIndexed`) admits, found
    * by binary search without visiting them (NULL vectors included; deleted rows taken out
@@ -281,6 +295,19 @@ export interface SearchSegment {
    * that test the filter on their candidates only, before it pays for a bitmap.
    */
   filterCount?(filter: BitmapFilter): number | undefined;
+}
+
+/** Positions matchBitmapSteps tests between two of its steps (a few ms of filter tests). */
+export const BITMAP_STEP_ROWS = 1024;
+
+/** The positions a vector search may return (matchBitmap). */
+export interface BitmapMatch {
+  /** one bit per position (LSB first), undefined when every position qualifies */
+  bits: Uint8Array | undefined;
+  count: number;
+  nullPositions: number[];
+  /** a sorted column index chose the rows tested */
+  narrowed?: boolean;
 }
 
 /** A vector search's scalar filter as matchBitmap applies it. */

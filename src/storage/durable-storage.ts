@@ -25,8 +25,8 @@ import { hashKey } from '../types/compare.js';
 import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
-  RowConflict, UniqueViolation, WriteConflict,
-  type AnnSegment, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
+  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS,
+  type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
   PID_FILE, SEGMENTS_DIR, StorageStartupError, WAL_DIR, checkFormatVersion, fsyncDir, readPidFile, writeFileDurable, writePidFile,
@@ -1190,6 +1190,88 @@ export class DurableStorage implements Storage {
         return rowId;
       };
     const allVisible = () => settled && dead.count === 0;
+    // matchBitmap(Steps): a step (yield) after every BITMAP_STEP_ROWS positions tested
+    function* bitmapSteps(vectorColumn: number, filter: BitmapFilter | null, nullLimit: number): Generator<void, BitmapMatch, void> {
+      const all = allVisible();
+      const noNulls = seg.nullCount(vectorColumn) === 0;
+      const nullPositions: number[] = [];
+      if (all && noNulls && !filter) return { bits: undefined, count: seg.length, nullPositions };
+      const bits = new Uint8Array((seg.length + 7) >> 3);
+      let count = 0;
+      const take = (pos: number) => { bits[pos >> 3] |= 1 << (pos & 7); count++; };
+      if (noNulls && !filter && settled) {
+        // the live positions: the complement of the dead ones, a byte at a time
+        for (let i = 0; i < bits.length; i++) bits[i] = ~dead.bits[i] & 0xff;
+        const tail = seg.length & 7;
+        if (tail) bits[bits.length - 1] &= (1 << tail) - 1;
+        let live = seg.length - dead.count;
+        // deletes the snapshot does not see yet leave their rows visible
+        if (dead.maxTs > S) {
+          for (let i = 0; i < dead.bits.length; i++) {
+            if (dead.bits[i] === 0) continue;
+            for (let b = 0; b < 8; b++) {
+              const pos = i * 8 + b;
+              if ((dead.bits[i] >> b) & 1 && !deletedBefore(pos)) { bits[i] |= 1 << b; live++; }
+            }
+          }
+        }
+        return { bits, count: live, nullPositions };
+      }
+      if (noNulls && !filter) {
+        for (let pos = 0; pos < seg.length; pos++) {
+          if (visible(pos) !== undefined) take(pos);
+          if (pos % BITMAP_STEP_ROWS === BITMAP_STEP_ROWS - 1) yield;
+        }
+        return { bits, count, nullPositions };
+      }
+      // a visible position that passed the filter: allowed, or a NULL vector (sorts last)
+      const accept = (pos: number, nullVector: boolean) => {
+        if (!nullVector) take(pos);
+        else if (nullPositions.length < nullLimit) nullPositions.push(pos);
+      };
+      // a sorted column gives positions in value order: its NULL vectors are all noted, and
+      // the first ones by position kept, as a pass over every row keeps them
+      const anyNulls: number[] = [];
+      const acceptAny = (pos: number, nullVector: boolean) => {
+        if (!nullVector) take(pos);
+        else anyNulls.push(pos);
+      };
+      const firstNulls = () => anyNulls.sort((a, b) => a - b).slice(0, nullLimit);
+      const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
+      if (exactRows) {
+        // the filter is one column's range: its sorted positions are the answer
+        const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
+        for (let i = 0; i < exactRows.length; i++) {
+          const pos = exactRows[i];
+          if (all || visible(pos) !== undefined) acceptAny(pos, !!nulls?.[pos]);
+          if (i % BITMAP_STEP_ROWS === BITMAP_STEP_ROWS - 1) yield;
+        }
+        return { bits, count, nullPositions: firstNulls(), narrowed: true };
+      }
+      // the vector column is read only to find NULLs: a view per row costs more than the filter
+      const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
+      const consider = (pos: number, partial: Row, to = accept) => {
+        if (filter && !filter.test(partial)) return;
+        to(pos, !noNulls && partial[vectorColumn] === null);
+      };
+      const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
+      if (few) {
+        // a sorted column narrows the rows to test: only those are read
+        for (let i = 0; i < few.length; i++) {
+          const pos = few[i];
+          if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read), acceptAny);
+          if (i % BITMAP_STEP_ROWS === BITMAP_STEP_ROWS - 1) yield;
+        }
+        return { bits, count, nullPositions: firstNulls(), narrowed: true };
+      }
+      for (let from = 0; from < seg.length; from += BITMAP_STEP_ROWS) {
+        if (from > 0) yield;
+        seg.forEachPartial(read, (pos, partial) => {
+          if (all || visible(pos) !== undefined) consider(pos, partial);
+        }, from, Math.min(seg.length, from + BITMAP_STEP_ROWS));
+      }
+      return { bits, count, nullPositions };
+    }
     return {
       id: seg.id,
       length: seg.length,
@@ -1225,72 +1307,13 @@ export class DurableStorage implements Storage {
         return n === undefined ? undefined : Math.round(n * (1 - dead.count / Math.max(seg.length, 1)));
       },
       matchBitmap: (vectorColumn, filter, nullLimit) => {
-        const all = allVisible();
-        const noNulls = seg.nullCount(vectorColumn) === 0;
-        const nullPositions: number[] = [];
-        if (all && noNulls && !filter) return { bits: undefined, count: seg.length, nullPositions };
-        const bits = new Uint8Array((seg.length + 7) >> 3);
-        let count = 0;
-        const take = (pos: number) => { bits[pos >> 3] |= 1 << (pos & 7); count++; };
-        if (noNulls && !filter && settled) {
-          // the live positions: the complement of the dead ones, a byte at a time
-          for (let i = 0; i < bits.length; i++) bits[i] = ~dead.bits[i] & 0xff;
-          const tail = seg.length & 7;
-          if (tail) bits[bits.length - 1] &= (1 << tail) - 1;
-          let live = seg.length - dead.count;
-          // deletes the snapshot does not see yet leave their rows visible
-          if (dead.maxTs > S) {
-            for (let i = 0; i < dead.bits.length; i++) {
-              if (dead.bits[i] === 0) continue;
-              for (let b = 0; b < 8; b++) {
-                const pos = i * 8 + b;
-                if ((dead.bits[i] >> b) & 1 && !deletedBefore(pos)) { bits[i] |= 1 << b; live++; }
-              }
-            }
-          }
-          return { bits, count: live, nullPositions };
+        const steps = bitmapSteps(vectorColumn, filter, nullLimit);
+        for (;;) {
+          const step = steps.next();
+          if (step.done) return step.value;
         }
-        if (noNulls && !filter) {
-          for (let pos = 0; pos < seg.length; pos++) if (visible(pos) !== undefined) take(pos);
-          return { bits, count, nullPositions };
-        }
-        // a visible position that passed the filter: allowed, or a NULL vector (sorts last)
-        const accept = (pos: number, nullVector: boolean) => {
-          if (!nullVector) take(pos);
-          else if (nullPositions.length < nullLimit) nullPositions.push(pos);
-        };
-        // a sorted column gives positions in value order: its NULL vectors are all noted, and
-        // the first ones by position kept, as a pass over every row keeps them
-        const anyNulls: number[] = [];
-        const acceptAny = (pos: number, nullVector: boolean) => {
-          if (!nullVector) take(pos);
-          else anyNulls.push(pos);
-        };
-        const firstNulls = () => anyNulls.sort((a, b) => a - b).slice(0, nullLimit);
-        const exactRows = filter?.onlyIndexed ? onlyIndexedRows(seg, filter.indexed!) : undefined;
-        if (exactRows) {
-          // the filter is one column's range: its sorted positions are the answer
-          const nulls = noNulls ? undefined : seg.nullMap(vectorColumn);
-          for (const pos of exactRows) if (all || visible(pos) !== undefined) acceptAny(pos, !!nulls?.[pos]);
-          return { bits, count, nullPositions: firstNulls(), narrowed: true };
-        }
-        // the vector column is read only to find NULLs: a view per row costs more than the filter
-        const read = [...new Set([...(noNulls ? [] : [vectorColumn]), ...(filter?.columns ?? [])])];
-        const consider = (pos: number, partial: Row, to = accept) => {
-          if (filter && !filter.test(partial)) return;
-          to(pos, !noNulls && partial[vectorColumn] === null);
-        };
-        const few = filter?.indexed?.length ? indexedCandidates(seg, filter.indexed) : undefined;
-        if (few) {
-          // a sorted column narrows the rows to test: only those are read
-          for (const pos of few) if (all || visible(pos) !== undefined) consider(pos, seg.keyRow(pos, read), acceptAny);
-          return { bits, count, nullPositions: firstNulls(), narrowed: true };
-        }
-        seg.forEachPartial(read, (pos, partial) => {
-          if (all || visible(pos) !== undefined) consider(pos, partial);
-        });
-        return { bits, count, nullPositions };
       },
+      matchBitmapSteps: bitmapSteps,
     };
   }
 

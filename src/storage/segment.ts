@@ -559,7 +559,7 @@ export class SealedSegment implements Segment {
   }
 
   private readonly sortedText = new Map<number, SortedValues | undefined>();
-  private readonly sortingText = new Set<number>();
+  private readonly sortingText = new Map<number, Promise<SortedValues | undefined>>();
 
   /**
    * A text, varchar or numeric column's sorted index (sorted-values.ts) when built; the first
@@ -567,23 +567,33 @@ export class SealedSegment implements Segment {
    * Undefined for good when the column is not stored as Utf8.
    */
   sortedValues(col: number, type: SqlType): SortedValues | undefined {
-    if (this.sortedText.has(col) || this.sortingText.has(col)) return this.sortedText.get(col);
+    if (this.sortedText.has(col)) return this.sortedText.get(col);
+    void this.sortedValuesBuilt(col, type);
+    return this.sortedText.get(col);
+  }
+
+  /** The text, varchar or numeric column's sorted index once built (undefined: not stored as Utf8, or the build failed). */
+  sortedValuesBuilt(col: number, type: SqlType): Promise<SortedValues | undefined> {
+    if (this.sortedText.has(col)) return Promise.resolve(this.sortedText.get(col));
+    let building = this.sortingText.get(col);
+    if (building) return building;
     const texts = this.packedTexts(col);
     if (!texts) {
       this.sortedText.set(col, undefined);
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    this.sortingText.add(col);
     const read = (pos: number) => this.columnValues(col, pos, pos + 1)[0];
-    sortTextsInWorker(texts, type.oid === OID.numeric ? 'numeric' : 'text')
+    building = sortTextsInWorker(texts, type.oid === OID.numeric ? 'numeric' : 'text')
       .then((positions) => new SortedValues(positions, type, read))
       // a failed build (the worker died) leaves the column unindexed: rows are read instead
       .catch(() => undefined)
       .then((sorted) => {
         this.sortedText.set(col, sorted);
         this.sortingText.delete(col);
+        return sorted;
       });
-    return undefined;
+    this.sortingText.set(col, building);
+    return building;
   }
 
   private readonly inverted = new Map<string, InvertedIndex>();
@@ -670,14 +680,17 @@ export class SealedSegment implements Segment {
   }
 
   /**
-   * Visit every row with only `columns` read (one reused partial row: the callback must
-   * not keep it); the callback returns false to stop.
+   * Visit every row (or the positions [from, to)) with only `columns` read (one reused
+   * partial row: the callback must not keep it); the callback returns false to stop.
    */
-  forEachPartial(columns: readonly number[], visit: (pos: number, partial: Row) => boolean | void): void {
+  forEachPartial(columns: readonly number[], visit: (pos: number, partial: Row) => boolean | void, from = 0, to = this.length): void {
     const partial: Row = [];
     for (const c of this.chunks) {
+      if (c.start + c.length <= from) continue;
+      if (c.start >= to) return;
       const readers = columns.map((k) => c.readers[k]);
-      for (let i = 0; i < c.length; i++) {
+      const stop = Math.min(c.length, to - c.start);
+      for (let i = Math.max(0, from - c.start); i < stop; i++) {
         for (let j = 0; j < columns.length; j++) partial[columns[j]] = readers[j](i);
         if (visit(c.start + i, partial) === false) return;
       }
