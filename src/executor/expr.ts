@@ -8,7 +8,7 @@ import type { EvalContext } from '../functions/api.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { planIsCorrelated } from '../planner/expr-walk.js';
 import { hashKey } from '../types/compare.js';
-import { OID, type Row, type Value } from '../types/types.js';
+import { OID, elementTypeOf, type Row, type Value } from '../types/types.js';
 
 /** What a running statement provides to expressions. */
 export interface ExecEnv {
@@ -31,7 +31,7 @@ export type Compiled = (row: Row, env: ExecEnv) => Value;
 
 export function compileExpr(e: Expr): Compiled {
   const compiled = compileNode(e);
-  return (e.kind === 'call' || e.kind === 'cast') && rowIndependent(e) ? once(compiled) : compiled;
+  return (e.kind === 'call' || e.kind === 'cast' || e.kind === 'array') && rowIndependent(e) ? once(compiled) : compiled;
 }
 
 /**
@@ -45,6 +45,7 @@ function rowIndependent(e: Expr): boolean {
     case 'const': case 'param': return true;
     case 'cast': return rowIndependent(e.arg);
     case 'call': return !e.fn.volatile && e.args.every(rowIndependent);
+    case 'array': return e.elems.every(rowIndependent);
     default: return false;
   }
 }
@@ -259,11 +260,13 @@ function compileNode(e: Expr): Compiled {
       const right = compileExpr(e.right);
       const fn = e.fn;
       const all = e.all;
+      const hashed = hashedList(e, left, right);
+      if (hashed) return hashed;
       return (r, env) => {
         const a = left(r, env);
         const arr = right(r, env);
         if (arr === null) return null;
-        return quantified(a, flatten(arr as Value[]), fn.impl, all, env);
+        return quantified(a, flattenArray(arr as Value[]), fn.impl, all, env);
       };
     }
     case 'subquery': {
@@ -385,8 +388,9 @@ function checkRectangular(elems: Value[]): Value[] {
   return nonNull.every((x) => (x as Value[]).length === 0) ? [] : elems;
 }
 
-function flatten(a: Value[]): Value[] {
-  return a.some(Array.isArray) ? a.flatMap((x) => (Array.isArray(x) ? flatten(x) : [x])) : a;
+/** An array value's elements, a multi-dimensional one's in row-major order. */
+export function flattenArray(a: Value[]): Value[] {
+  return a.some(Array.isArray) ? a.flatMap((x) => (Array.isArray(x) ? flattenArray(x) : [x])) : a;
 }
 
 /** x op ANY/ALL (values), with SQL's NULL rules. */
@@ -405,6 +409,41 @@ function quantified(x: Value, values: readonly Value[], op: (args: readonly Valu
     else if (!all && res === true) return true;
   }
   return sawNull ? null : all;
+}
+
+/**
+ * `x = ANY (list)` / `x <> ALL (list)` (IN / NOT IN lists) over a list known for the whole
+ * execution: its elements hashed once (hashKey, the type's equality), one lookup a row
+ * instead of a pass over the list (PostgreSQL hashes such arrays too); NULLs as quantified()
+ * treats them. Short lists keep the pass.
+ */
+function hashedList(e: Extract<Expr, { kind: 'anyall' }>, left: Compiled, right: Compiled): Compiled | undefined {
+  const eq = e.all ? e.op === '<>' : (e.op ?? '=') === '=';
+  const type = e.left.type;
+  if (!eq || !rowIndependent(e.right) || elementTypeOf(e.right.type.oid) !== type.oid || type.oid === OID.bpchar) return undefined;
+  if (e.right.kind === 'array' && e.right.elems.length < 8) return undefined;
+  if (e.right.kind === 'const' && (!Array.isArray(e.right.value) || e.right.value.length < 8)) return undefined;
+  let of: Value | undefined;
+  let keys = new Set<unknown>();
+  let sawNull = false;
+  let empty = true;
+  return (r, env) => {
+    const arr = right(r, env);
+    if (arr === null) return null;
+    if (arr !== of) {
+      // a parameter's array may differ from one execution to the next: hashed again then
+      of = arr;
+      const values = flattenArray(arr as Value[]);
+      keys = new Set(values.filter((v) => v !== null).map((v) => hashKey(type, v)));
+      sawNull = values.includes(null);
+      empty = values.length === 0;
+    }
+    if (empty) return e.all;
+    const x = left(r, env);
+    if (x === null) return null;
+    if (keys.has(hashKey(type, x))) return !e.all;
+    return sawNull ? null : e.all;
+  };
 }
 
 /** Plain values compare by value in a JS Set (numbers, bigints, strings: =, not a collation's) */

@@ -6,10 +6,10 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { SystemRelationContext, TableDef } from '../catalog/catalog.js';
 import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
-import type { Snapshot, Storage, Transaction } from '../storage/api.js';
+import type { RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
-import { OID, type Row, type SqlType, type Value } from '../types/types.js';
-import { compileExpr, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
+import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
+import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
@@ -143,6 +143,35 @@ function* cteScan(plan: Extract<Plan, { kind: 'cteScan' }>, rc: RunContext, env:
 
 export { collect, MAX_MATERIALIZED_ROWS };
 
+/** The rows with this key (null: a NULL key value, no row; undefined: too many, scan instead). */
+function lookupOne(rc: RunContext, table: number, keyName: string, values: Value[], limit: number): RowBatch | null | undefined {
+  if (values.some((v) => v === null)) return null;
+  return rc.storage.lookupKey(table, keyName, values, rc.snapshot, rc.txn, limit);
+}
+
+/** `key = ANY (array)`: the rows of each distinct non-NULL element, in the array's order. */
+function lookupEach(rc: RunContext, table: number, keyName: string, array: Value, arrayType: SqlType, limit: number): RowBatch | null | undefined {
+  if (array === null) return null;
+  const elemType = sqlType(elementTypeOf(arrayType.oid)!);
+  const seen = new Set<unknown>();
+  const rows: Row[] = [];
+  const rowIds: number[] = [];
+  for (const v of flattenArray(array as Value[])) {
+    if (v === null) continue;
+    const h = hashKey(elemType, v);
+    if (seen.has(h)) continue;
+    seen.add(h);
+    const batch = rc.storage.lookupKey(table, keyName, [v], rc.snapshot, rc.txn, limit);
+    if (!batch) return undefined;
+    for (let i = 0; i < batch.rows.length; i++) {
+      rows.push(batch.rows[i] as Row);
+      rowIds.push(batch.rowIds[i]);
+    }
+    if (rows.length > limit) return undefined;
+  }
+  return { rows, rowIds };
+}
+
 function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const condition = scanCondition(plan);
   const pred = condition ? compileExpr(condition) : null;
@@ -155,11 +184,12 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   }
   const partitioned = plan.partitions !== undefined;
   if (plan.keyLookup) {
-    const values = plan.keyLookup.values.map((v) => compileExpr(v)([], env));
-    if (values.some((v) => v === null)) return;
     // a plain index whose key is shared by many rows: scanning is cheaper than fetching each
     const limit = Math.max(64, rc.storage.rowCount(plan.table.oid) / 20);
-    const batch = rc.storage.lookupKey(plan.table.oid, plan.keyLookup.keyName, values, rc.snapshot, rc.txn, limit);
+    const batch = plan.keyLookup.anyOf
+      ? lookupEach(rc, plan.table.oid, plan.keyLookup.keyName, compileExpr(plan.keyLookup.anyOf)([], env), plan.keyLookup.anyOf.type, limit)
+      : lookupOne(rc, plan.table.oid, plan.keyLookup.keyName, plan.keyLookup.values.map((v) => compileExpr(v)([], env)), limit);
+    if (batch === null) return;
     if (batch) {
       let out: Row[] = plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : (batch.rows as Row[]);
       if (pred) out = out.filter((r) => pred(r, env) === true);

@@ -102,7 +102,7 @@ export function exprCost(e: Expr | null | undefined): number {
   switch (e.kind) {
     case 'call': return CPU_OPERATOR_COST + e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'anyall': {
-      const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : 10;
+      const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : e.right.kind === 'array' ? e.right.elems.length : 10;
       return CPU_OPERATOR_COST * Math.max(1, n * 0.5) + exprCost(e.left);
     }
     case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': return (e.kind === 'cast' ? CPU_OPERATOR_COST : 0) + exprCost(e.arg);

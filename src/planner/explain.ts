@@ -397,7 +397,15 @@ class Builder implements DeparseContext {
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
     const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
-    const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.scanExpr(v)})`);
+    const columnName = (i: number) => table.columns[columns[i]]?.name ?? `#${columns[i]}`;
+    if (lookup.anyOf) {
+      // the list's conjunct is the Index Cond, as PostgreSQL prints it; the rest is the Filter
+      const isList = (c: Expr) => c.kind === 'anyall' && c.right === lookup.anyOf;
+      const others = filter ? conjuncts(filter).filter((c) => !isList(c)) : [];
+      const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
+      return { cond: `(${columnName(0)} = ANY (${this.scanExpr(lookup.anyOf)}))`, rest };
+    }
+    const parts = lookup.values.map((v, i) => `(${columnName(i)} = ${this.scanExpr(v)})`);
     // the equalities the lookup uses are its Index Cond; any other (`id = 7 AND id = 8`, `id = tag`) stays a Filter
     const used = new Set(lookup.values.map((v, i) => `${columns[i]}=${this.scanExpr(v)}`));
     const isUsedEquality = (c: Expr) => {
@@ -588,7 +596,14 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
 // ---------------------------------------------------------------------------------------
 // text format
 
-const fmt2 = (n: number) => n.toFixed(2);
+/** printf("%.2f") as PostgreSQL's (glibc's) does it: an exact tie — n × 8 odd, 1.125 — rounds to even, where toFixed rounds it up */
+const fmt2 = (n: number): string => {
+  if (Number.isInteger(n * 8) && (n * 8) % 2 !== 0) {
+    const cents = Math.floor(n * 100);
+    return ((cents % 2 === 0 ? cents : cents + 1) / 100).toFixed(2);
+  }
+  return n.toFixed(2);
+};
 const fmt3 = (n: number) => n.toFixed(3);
 
 function annotation(n: DisplayNode, opts: ExplainOptions): string {

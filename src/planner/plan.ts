@@ -112,7 +112,12 @@ export type Plan =
      */
     readonly indexRange?: { readonly keyName: string; readonly column: number; readonly order?: 'asc' | 'desc' };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
-    readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[] };
+    /**
+     * rows by key instead of a scan: `values` one per key column; or, with `anyOf` (a
+     * one-column key, `values` empty), the rows whose key equals an element of that array
+     * (`id = ANY ('{1,2,3}')`, `id IN (1, 2, 3)`), each element looked up
+     */
+    readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[]; readonly anyOf?: Expr };
     /**
      * rows found through a GIN index's inverted lists (Bitmap Index Scan): the candidates of
      * `query`, rechecked with the whole filter; `cond` is the indexed `key @@ query` conjunct,

@@ -273,8 +273,11 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       // col = ANY (array constant): the OR of the element equalities
       const arr = stripCasts(e.right);
       const col = stripCasts(e.left);
-      if (e.all || e.op !== '=' || arr.kind !== 'const' || !Array.isArray(arr.value) || col.kind !== 'column') return DEFAULT_INEQ_SEL;
+      if (e.all || e.op !== '=' || col.kind !== 'column') return DEFAULT_INEQ_SEL;
       const info = lookup(col);
+      // ARRAY[$1, $2] (an IN list of parameters): each element as an unknown value
+      if (arr.kind === 'array') return clamp(arr.elems.reduce<number>((s, x) => s + equalitySelectivity(info, info ? constantAs(x, info.type) : undefined), 0));
+      if (arr.kind !== 'const' || !Array.isArray(arr.value)) return DEFAULT_INEQ_SEL;
       const elems = arr.value as Value[];
       return clamp(elems.reduce<number>((s, v) => s + equalitySelectivity(info, { value: v }), 0));
     }

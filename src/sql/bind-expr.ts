@@ -8,7 +8,7 @@ import { cannotCast, commonType, isAggregateName, resolveCast, resolveFunction, 
 import { functionNotFound } from '../functions/registry.js';
 import type { AggregateFunction, CastContext, ScalarFunction } from '../functions/api.js';
 import type { Expr, Plan, SortKey, WindowFrame } from '../planner/plan.js';
-import { parseText, type ParseSettings } from '../types/text-io.js';
+import { formatText, parseText, type ParseSettings } from '../types/text-io.js';
 import { parseBit } from '../types/bitvec.js';
 import type { Interval, Value } from '../types/types.js';
 import { OID, T, arrayTypeOf, elementTypeOf, formatType, isArrayType, sqlType, type SqlType } from '../types/types.js';
@@ -435,12 +435,26 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
       // every item has the list's type: the operator is resolved once (a 1M-item list
       // resolved it 1M times), and later items reuse the first test's coerced left side
       const first = bindOperator(env, op, l, coerce(env, list[0], type, 'implicit'), position);
-      const tests = [first, ...list.slice(1).map((e): Expr => {
+      const test = (e: Expr): Expr => {
         if (first.kind !== 'call') return bindOperator(env, op, l, coerce(env, e, type, 'implicit'), position);
         return { ...first, args: [first.args[0], coerce(env, coerce(env, e, type, 'implicit'), first.args[1].type, 'implicit')] };
-      })];
-      if (tests.length === 1) return tests[0];
-      return { kind: op === '<>' ? 'and' : 'or', type: T.bool, args: tests };
+      };
+      const combine = (args: Expr[]): Expr => (args.length === 1 ? args[0] : { kind: op === '<>' ? 'and' : 'or', type: T.bool, args });
+      // PostgreSQL's transformAExprIn: the items that read no column of this query become one
+      // `x = ANY (ARRAY[…])` (`<> ALL` for NOT IN; an array constant when they all are
+      // constants, as EXPLAIN prints it), the others stay tests of their own beside it
+      const arrayOid = arrayTypeOf(type.oid);
+      const plain = list.filter((e) => !readsOwnColumn(e));
+      if (plain.length >= 2 && arrayOid !== undefined && type.oid !== OID.record && first.kind === 'call' && first.args[1].type.oid === type.oid) {
+        const elems = plain.map((e) => foldNumericCast(coerce(env, e, type, 'implicit')));
+        const arrayType = sqlType(arrayOid);
+        const right: Expr = elems.every((e) => e.kind === 'const')
+          ? { kind: 'const', type: arrayType, value: elems.map((e) => (e as Extract<Expr, { kind: 'const' }>).value) }
+          : { kind: 'array', type: arrayType, elems };
+        const quantified: Expr = { kind: 'anyall', type: T.bool, all: op === '<>', left: first.args[0], right, fn: first.fn, op };
+        return combine([quantified, ...list.filter(readsOwnColumn).map(test)]);
+      }
+      return combine(list.map((e, i) => (i === 0 ? first : test(e))));
     }
     case 'AEXPR_BETWEEN':
     case 'AEXPR_NOT_BETWEEN':
@@ -826,5 +840,33 @@ function regprocIn(env: BindEnv, text: string, position: number | undefined): nu
     return regprocInput(text, env.userFunctionOid);
   } catch (err) {
     throw err instanceof SqlError ? err.withPosition(position) : err;
+  }
+}
+
+/** Does the expression read a column of the current query level (a Var of level 0)? */
+function readsOwnColumn(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0) found = true;
+    return found ? x : undefined;
+  });
+  return found;
+}
+
+const NUMERIC_TYPES: ReadonlySet<number> = new Set([OID.int2, OID.int4, OID.int8, OID.numeric, OID.float4, OID.float8]);
+
+/**
+ * A number constant cast to another number type, as the constant it is (`5::bigint` → 5), as
+ * PostgreSQL's eval_const_expressions folds it: an IN list's array is then a constant
+ * (`'{5,7}'::bigint[]`). Through the text form, as the cast would do it; a value the cast
+ * refuses (out of range) stays a cast, to fail when it runs.
+ */
+function foldNumericCast(e: Expr): Expr {
+  if (e.kind !== 'cast' || e.arg.kind !== 'const' || e.arg.value === null) return e;
+  if (!NUMERIC_TYPES.has(e.type.oid) || !NUMERIC_TYPES.has(e.arg.type.oid) || e.type.typmod >= 0) return e;
+  try {
+    return { kind: 'const', type: e.type, value: parseText(e.type, formatText(e.arg.type, e.arg.value)) };
+  } catch {
+    return e;
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { TableDef } from '../../catalog/catalog.js';
 import { resolveCast } from '../../functions/casts.js';
-import { OID, type SqlType } from '../../types/types.js';
+import { OID, elementTypeOf, type SqlType } from '../../types/types.js';
 import type { Expr } from '../plan.js';
 import type { Rule } from './rule.js';
 import { planIsCorrelated } from '../expr-walk.js';
@@ -84,19 +84,39 @@ function uniqueKeys(table: TableDef): { name: string; columns: readonly number[]
     .map((i) => ({ name: i.name, columns: i.columns }));
 }
 
+/**
+ * `column = ANY (array)` conjuncts (IN lists are bound so, as in PostgreSQL) whose array is
+ * known before the scan: a constant, a parameter, ARRAY[…] of such values. column index → array.
+ */
+function anyOfs(filter: Expr): Map<number, Expr> {
+  const out = new Map<number, Expr>();
+  for (const c of conjuncts(filter)) {
+    if (c.kind !== 'anyall' || c.all || (c.op ?? '=') !== '=' || c.left.kind !== 'column' || c.left.level !== 0) continue;
+    const arrayOk = c.right.kind === 'array' ? c.right.elems.every(isValue) : isValue(c.right);
+    if (!arrayOk || elementTypeOf(c.right.type.oid) !== c.left.type.oid) continue;
+    out.set(c.left.index, c.right);
+  }
+  return out;
+}
+
 export const useKeyLookup: Rule = {
   name: 'use-key-lookup',
   apply(plan, ctx) {
     if (plan.kind !== 'scan' || !plan.filter || plan.partitions || plan.keyLookup) return undefined;
     const eq = equalities(plan.filter);
-    if (eq.size === 0) return undefined;
-    const key = uniqueKeys(plan.table).find((k) => k.columns.every((c) => eq.has(c)));
-    if (!key) return undefined;
+    const keys = uniqueKeys(plan.table);
+    const key = eq.size ? keys.find((k) => k.columns.every((c) => eq.has(c))) : undefined;
+    // else a one-column key equal to one of a list's values: a lookup per value
+    const anys = key ? undefined : anyOfs(plan.filter);
+    const anyKey = anys?.size ? keys.find((k) => k.columns.length === 1 && anys.has(k.columns[0])) : undefined;
+    if (!key && !anyKey) return undefined;
     // by cost: a tiny table is read faster whole; enable_indexscan / enable_seqscan = off add disable_cost
+    // (the filter's selectivity counts every value of a list: as many lookups)
     const model = new CostModel(ctx.catalog, ctx.costEnv);
     const seq = model.tableScan(plan.table, plan.filter, false).total;
-    const index = model.tableScan(plan.table, plan.filter, true, key.columns.length).total;
+    const index = model.tableScan(plan.table, plan.filter, true, (key ?? anyKey)!.columns.length).total;
     if (seq < index) return undefined;
-    return { ...plan, keyLookup: { keyName: key.name, values: key.columns.map((c) => eq.get(c)!) } };
+    if (key) return { ...plan, keyLookup: { keyName: key.name, values: key.columns.map((c) => eq.get(c)!) } };
+    return { ...plan, keyLookup: { keyName: anyKey!.name, values: [], anyOf: anys!.get(anyKey!.columns[0])! } };
   },
 };

@@ -1,0 +1,43 @@
+-- IN lists as `= ANY (array)` (bind-expr.ts) and key lookups per value (use-key-lookup.ts):
+-- answers must be PostgreSQL's whatever plan runs them.
+CREATE TABLE inl_big (id bigint PRIMARY KEY, cat int, name text);
+CREATE TABLE inl_txt (code text PRIMARY KEY, n int);
+INSERT INTO inl_big SELECT g, g % 7, 'n' || g FROM generate_series(1, 5000) g;
+INSERT INTO inl_txt SELECT 'c' || g, g FROM generate_series(1, 2000) g;
+ANALYZE inl_big; ANALYZE inl_txt;
+SELECT id, name FROM inl_big WHERE id IN (5, 7, 11) ORDER BY id;
+SELECT id FROM inl_big WHERE id IN (11, 5, 5, NULL, 99999, 7) ORDER BY id;
+SELECT count(*) FROM inl_big WHERE id NOT IN (1, 2, 3);
+SELECT count(*) FROM inl_big WHERE id NOT IN (1, 2, NULL);
+SELECT id FROM inl_big WHERE id IN (1, cat) ORDER BY id LIMIT 5;
+SELECT id FROM inl_big WHERE id IN (2, 3) AND cat = 3 ORDER BY id;
+SELECT id FROM inl_big WHERE id IN (2.0, 3.5) ORDER BY id;
+SELECT id FROM inl_big WHERE id = ANY ('{40,41}'::bigint[]) ORDER BY id;
+SELECT id FROM inl_big WHERE id = ANY (ARRAY[[1, 2], [3, 4]]) ORDER BY id;
+SELECT id FROM inl_big WHERE id = ANY ('{}'::bigint[]);
+SELECT code, n FROM inl_txt WHERE code IN ('c10', 'c1999', 'nope') ORDER BY code;
+SELECT code FROM inl_txt WHERE code IN ('c1', 'C1') ORDER BY code;
+PREPARE inl_p(bigint, bigint) AS SELECT id, name FROM inl_big WHERE id IN ($1, $2) ORDER BY id;
+EXECUTE inl_p(100, 200);
+EXECUTE inl_p(100, NULL);
+PREPARE inl_a(bigint[]) AS SELECT id FROM inl_big WHERE id = ANY ($1) ORDER BY id;
+EXECUTE inl_a('{8,9,10}');
+EXECUTE inl_a(NULL);
+-- lists of 8 or more are hashed once (expr.ts hashedList); NULL in them as the SQL rules say
+SELECT count(*) FROM inl_big WHERE cat IN (1, 3, 5, 7, 9, 11, 13, 15, 17);
+SELECT count(*) FROM inl_big WHERE cat NOT IN (1, 3, 5, 7, 9, 11, 13, 15, 17);
+SELECT count(*) FROM inl_big WHERE cat NOT IN (1, 3, 5, 7, 9, 11, 13, 15, NULL);
+SELECT count(*) FROM inl_big WHERE cat IN (1, 3, 5, 7, 9, 11, 13, 15, NULL);
+SELECT count(*) FROM inl_big WHERE name IN ('n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8', 'zz');
+SELECT count(*) FROM inl_big WHERE cat::float8 IN (0.5, 1, 2, 3.0, -0.0, 'NaN', 10, 11);
+PREPARE inl_h(int[]) AS SELECT count(*) FROM inl_big WHERE cat = ANY ($1);
+EXECUTE inl_h('{0,1,2,3,4,5,6,7,8}');
+EXECUTE inl_h('{0,1,NULL,3,4,5,6,7,8}');
+EXECUTE inl_h('{}');
+SELECT 1 IN (1, 2), 3 IN (1, 2), NULL IN (1, 2), 1 IN (NULL, 1), 2 NOT IN (1, NULL), 2 NOT IN (1, 3);
+SELECT 'a' IN ('a', 'b'), 1.5 IN (1, 2.5, 1.5);
+DELETE FROM inl_big WHERE id IN (5, 6);
+SELECT id FROM inl_big WHERE id IN (4, 5, 6, 7) ORDER BY id;
+UPDATE inl_big SET name = 'x' WHERE id IN (7, 8);
+SELECT id, name FROM inl_big WHERE id IN (7, 8, 9) ORDER BY id;
+DROP TABLE inl_big, inl_txt;
