@@ -124,7 +124,8 @@ test('a transaction sees its own inserts and deletes through the index', async (
 
 // ---------------------------------------------------------------------------------------
 // float4/float8 (NaN, -0, ±Infinity), numeric, text/varchar (the C collation: code point
-// order), LIKE 'prefix%', and a multi-column index's leading column
+// order), LIKE 'prefix%', and a multi-column index (a, b): ranges bounded by a = x and a
+// range on b, ORDER BY a, b and WHERE a = x ORDER BY b
 
 async function loadTyped(): Promise<void> {
   await c.query('CREATE TABLE bty (id bigint PRIMARY KEY, t text, v varchar(30), f4 real, f8 float8, n numeric, a int, b text)');
@@ -169,7 +170,14 @@ const TYPED_RANGES: [string, unknown[], RegExp][] = [
   ['SELECT id, n FROM bty WHERE n BETWEEN 100 AND 101.5', [], /Index Cond: \(\(n >= '100'::numeric\) AND \(n <= 101.5\)\)/],
   ['SELECT id, n FROM bty WHERE n > $1', ['714'], /bty_n/],
   ["SELECT id FROM bty WHERE n >= 'NaN'", [], /bty_n/],
-  ["SELECT id, b FROM bty WHERE a > 37 AND b LIKE 'b4%'", [], /Index Cond: \(a > 37\)/],
+  // a multi-column index (a, b): every condition on a key column is in the Index Cond
+  ["SELECT id, b FROM bty WHERE a > 37 AND b LIKE 'b4%'", [], /Index Cond: \(\(a > 37\) AND \(b >= 'b4'::text\) AND \(b < 'b5'::text\)\)\n\s+Filter: \(b ~~ 'b4%'::text\)/],
+  ["SELECT id, b FROM bty WHERE a = 7 AND b > 'b3'", [], /Index Cond: \(\(a = 7\) AND \(b > 'b3'::text\)\)/],
+  ["SELECT id, b FROM bty WHERE b < 'b2' AND a = 7 AND b >= 'b1'", [], /Index Cond: \(\(a = 7\) AND \(b < 'b2'::text\) AND \(b >= 'b1'::text\)\)/],
+  ['SELECT id, b FROM bty WHERE a = $1 AND b >= $2 AND b < $3', [7, 'b2', 'b3'], /bty_ab/],
+  ["SELECT id, b FROM bty WHERE a = 1 AND b LIKE 'b4%'", [], /Index Cond: \(\(a = 1\) AND \(b >= 'b4'::text\) AND \(b < 'b5'::text\)\)/],
+  ['SELECT id, b FROM bty WHERE a = 1', [], /Index Cond: \(a = 1\)/],
+  ["SELECT id, b FROM bty WHERE a BETWEEN 3 AND 4 AND b < 'b2'", [], /Index Cond: \(\(a >= 3\) AND \(a <= 4\) AND \(b < 'b2'::text\)\)/],
 ];
 
 test('text, varchar, float, numeric and LIKE ranges return the sequential scan\'s rows', async () => {
@@ -198,6 +206,14 @@ const TYPED_ORDERED: [string, unknown[]][] = [
   ["SELECT n FROM bty WHERE n > 700 ORDER BY n DESC LIMIT 40", []],
   ["SELECT n FROM bty WHERE n < 2 ORDER BY n LIMIT 40", []],
   ["SELECT a FROM bty WHERE a >= 38 ORDER BY a LIMIT 40", []],
+  // a multi-column index (a, b) in its order: b's NULLs last forward, first backward
+  ['SELECT a, b FROM bty ORDER BY a, b LIMIT 50', []],
+  ['SELECT a, b FROM bty ORDER BY a DESC, b DESC LIMIT 50 OFFSET 7', []],
+  ['SELECT a, b FROM bty WHERE a = 1 ORDER BY b LIMIT 700', []],
+  ['SELECT a, b FROM bty WHERE a = 1 ORDER BY b DESC LIMIT 30', []],
+  ['SELECT b FROM bty WHERE a = $1 ORDER BY a, b LIMIT 20', [3]],
+  ["SELECT b FROM bty WHERE a = 5 AND b > 'b3' ORDER BY b LIMIT 20", []],
+  ["SELECT a, b FROM bty WHERE a >= 38 AND b < 'b3' ORDER BY a, b LIMIT 60", []],
 ];
 
 test('ORDER BY a text, float or numeric indexed column with LIMIT: same values, same order (NaN last)', async () => {

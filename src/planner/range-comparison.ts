@@ -88,6 +88,31 @@ export function indexComparisons(filter: Expr | null | undefined): RangeComparis
 }
 
 /**
+ * The Index Cond of a B-tree scan whose key is `columns`: the comparisons on any key column
+ * (a btree tests a later column's too, on its index tuples), in key column order as
+ * PostgreSQL lists index quals.
+ */
+export function indexQuals(filter: Expr | null | undefined, columns: readonly number[]): RangeComparison[] {
+  const all = indexComparisons(filter);
+  return columns.flatMap((col) => all.filter((c) => c.column === col));
+}
+
+/**
+ * The quals that bound the scanned key range (btree's boundary keys): those on the key's
+ * first columns while each is fixed by `=`, then those on the next column. The rest of the
+ * Index Cond narrows nothing: it is tested on the rows of the range.
+ */
+export function boundingQuals(quals: readonly RangeComparison[], columns: readonly number[]): RangeComparison[] {
+  const out: RangeComparison[] = [];
+  for (const col of columns) {
+    const on = quals.filter((c) => c.column === col);
+    out.push(...on);
+    if (!on.some((c) => c.op === '=')) break;
+  }
+  return out;
+}
+
+/**
  * `text_col LIKE 'abc%'` (a constant pattern) as `>= 'abc'` and `< 'abd'` (PostgreSQL's
  * like_fixed_prefix and make_greater_string), `= 'abc'` without a wildcard; nothing when
  * the pattern starts with one.

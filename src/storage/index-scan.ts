@@ -1,7 +1,11 @@
 /**
  * A scan through a B-tree'd column (integer, date/time, float, numeric, text): PostgreSQL's
  * Index Scan on a btree, made of each sealed segment's sorted index (sorted-column.ts for
- * numbers, 12 bytes a row; sorted-values.ts for text and numeric, 4 bytes a row).
+ * numbers, 12 bytes a row; sorted-values.ts for text and numeric, 4 bytes a row). Through a
+ * multi-column key, when its conditions bound more than the first column (`a = 1 AND
+ * b > 5`) or the rows are ordered on more than it (`ORDER BY a, b`), the segment's sorted
+ * key tuple (sorted-tuple.ts, NULLs last per column) is read instead; until it is built, a
+ * range reads the first column's index and an ordered scan sorts the segment's rows here.
  *
  *   SELECT … FROM t WHERE id BETWEEN 1000 AND 2000
  *   SELECT … FROM t WHERE id > $1 ORDER BY id LIMIT 100        (keyset pagination)
@@ -19,6 +23,7 @@ import { compareValues } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import type { IndexCondition, RowBatch, RowId } from './api.js';
 import { SealedSegment, type Segment } from './segment.js';
+import { tupleBounds } from './sorted-tuple.js';
 
 export interface IndexScanInput {
   /** the segments to read (zone maps already applied), in scan order */
@@ -32,48 +37,92 @@ export interface IndexScanInput {
 }
 
 export interface IndexScanSpec {
-  readonly column: number;
-  readonly type: SqlType;
-  /** the Index Cond: the scan's conditions on the column */
-  readonly conditions: readonly IndexCondition[];
+  /** the index's key columns, in key order (a single-column index: one) */
+  readonly columns: readonly number[];
+  readonly types: readonly SqlType[];
+  /** the Index Cond: per key column, the scan's conditions on it */
+  readonly conditions: readonly (readonly IndexCondition[])[];
   readonly order?: 'asc' | 'desc';
+  /** with `order`: on how many leading key columns the rows are ordered (1 when absent) */
+  readonly orderColumns?: number;
 }
 
 const MAX_BATCH = 1024;
 /** types whose sealed index is sorted-values.ts's (over UTF-8 values); the others' is sorted-column.ts's (over numbers) */
 const PACKED = new Set<number>([OID.text, OID.varchar, OID.numeric]);
 
-function meets(v: Value, spec: IndexScanSpec): boolean {
-  if (v === null || v === undefined) return false;
-  for (const c of spec.conditions) {
-    const cmp = compareValues(spec.type, v, c.value);
+function meetsAll(v: Value, type: SqlType, conditions: readonly IndexCondition[]): boolean {
+  for (const c of conditions) {
+    const cmp = compareValues(type, v, c.value);
     if (c.op === '=' ? cmp !== 0 : c.op === '<' ? cmp >= 0 : c.op === '<=' ? cmp > 0 : c.op === '>' ? cmp <= 0 : cmp < 0) return false;
   }
   return true;
 }
 
-/** A sealed segment's positions that may meet the conditions, in key order; undefined while its index is not built. */
-function sortedPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
-  if (!(seg instanceof SealedSegment)) return undefined;
-  if (PACKED.has(spec.type.oid)) {
-    const sorted = seg.sortedValues(spec.column, spec.type);
-    return sorted && (sorted.candidates(spec.conditions) ?? sorted.inKeyOrder());
+/**
+ * Whether a row read outside the sorted indexes belongs to the scan: every condition met
+ * (a conditioned column is not NULL). Through one column, the column is not NULL either
+ * (its sorted index leaves NULLs out); through a key tuple, NULLs of an unconditioned
+ * column come in their place (last), as the tuple's index has them.
+ */
+function meets(row: Row, spec: IndexScanSpec, tuple: boolean): boolean {
+  for (let k = 0; k < spec.columns.length; k++) {
+    const v = row[spec.columns[k]!];
+    const conds = spec.conditions[k] ?? [];
+    if (v === null || v === undefined) {
+      if (conds.length || (k === 0 && !tuple)) return false;
+      continue;
+    }
+    if (!meetsAll(v, spec.types[k]!, conds)) return false;
   }
-  const sorted = seg.sortedColumn(spec.column);
+  return true;
+}
+
+/** A sealed segment's positions that may meet the conditions on the leading column, in its order; undefined while its index is not built. */
+function columnPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
+  if (!(seg instanceof SealedSegment)) return undefined;
+  const column = spec.columns[0]!, type = spec.types[0]!, conditions = spec.conditions[0] ?? [];
+  if (PACKED.has(type.oid)) {
+    const sorted = seg.sortedValues(column, type);
+    return sorted && (sorted.candidates(conditions) ?? sorted.inKeyOrder());
+  }
+  const sorted = seg.sortedColumn(column);
   if (!sorted) return undefined;
   // number, bigint (and date/time as numbers): what a sorted column's keys are made of
-  const bounds = spec.conditions as readonly { readonly op: IndexCondition['op']; readonly value: number | bigint }[];
+  const bounds = conditions as readonly { readonly op: IndexCondition['op']; readonly value: number | bigint }[];
   return sorted.candidates(bounds) ?? sorted.inKeyOrder();
 }
 
+/** A sealed segment's positions in the key tuple's range (sorted-tuple.ts), in key order; undefined while its index is not built. */
+function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
+  if (!(seg instanceof SealedSegment)) return undefined;
+  return seg.sortedTuple(spec.columns, spec.types)?.candidates(spec.conditions);
+}
+
+/**
+ * Whether the scan goes through the key tuple's index: the conditions bound more than the
+ * first column (a = 1 AND b > 5), or the rows are ordered on more than it (ORDER BY a, b).
+ */
+function throughTuple(spec: IndexScanSpec): boolean {
+  if (spec.columns.length < 2) return false;
+  if (spec.order && (spec.orderColumns ?? 1) > 1) return true;
+  const bounds = tupleBounds(spec.types, spec.conditions);
+  return bounds !== undefined && Math.max(bounds.low.key.length, bounds.high.key.length) > 1;
+}
+
 export function* indexScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBatch> {
+  // contradictory conditions (a = 1 AND a = 2): no row
+  if (!tupleBounds(spec.types, spec.conditions)) return;
   if (spec.order) yield* orderedScan(input, spec, spec.order);
   else yield* rangeScan(input, spec);
 }
 
 function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBatch> {
+  const tuple = throughTuple(spec);
+  const bounded = spec.conditions.some((c) => c.length > 0);
   for (const seg of input.segments) {
-    const inOrder = spec.conditions.length ? sortedPositions(seg, spec) : undefined;
+    // a key tuple's index not built yet: the first column's, else the whole segment
+    const inOrder = !bounded ? undefined : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     const positions = inOrder ? Int32Array.from(inOrder).sort() : undefined;
     const n = positions ? positions.length : input.end(seg);
     for (let start = 0; start < n; start += MAX_BATCH) {
@@ -126,14 +175,29 @@ function rowsCursor(entries: { rowId: RowId; row: Row }[]): Cursor {
   return c;
 }
 
+/** Rows in the order of their first `n` key columns (NULLs last), reversed for `desc`: the index's order, forward or backward. */
+function rowOrder(spec: IndexScanSpec, n: number, desc: boolean): (a: Row, b: Row) => number {
+  const sign = desc ? -1 : 1;
+  return (a, b) => {
+    for (let k = 0; k < n; k++) {
+      const col = spec.columns[k]!;
+      const x = a[col], y = b[col];
+      const xNull = x === null || x === undefined, yNull = y === null || y === undefined;
+      const d = xNull || yNull ? Number(xNull) - Number(yNull) : compareValues(spec.types[k]!, x, y);
+      if (d !== 0) return d * sign;
+    }
+    return 0;
+  };
+}
+
 function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' | 'desc'): Iterable<RowBatch> {
   const desc = order === 'desc';
-  const col = spec.column;
-  const cmp = (a: Row, b: Row) => compareValues(spec.type, a[col], b[col]) * (desc ? -1 : 1);
+  const tuple = throughTuple(spec);
+  const cmp = rowOrder(spec, tuple ? Math.max(1, spec.orderColumns ?? 1) : 1, desc);
   const cursors: Cursor[] = [];
   const loose: { rowId: RowId; row: Row }[] = [];
   for (const seg of input.segments) {
-    const positions = sortedPositions(seg, spec);
+    const positions = tuple ? tuplePositions(seg, spec) : columnPositions(seg, spec);
     if (positions) {
       cursors.push(positionsCursor(seg, positions, desc, input));
       continue;
@@ -143,10 +207,10 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
-      if (meets(row[col], spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
+      if (meets(row, spec, tuple)) loose.push({ rowId: seg.rowIdAt(pos), row });
     }
   }
-  for (const [rowId, row] of input.pending) if (meets(row[col], spec)) loose.push({ rowId, row });
+  for (const [rowId, row] of input.pending) if (meets(row, spec, tuple)) loose.push({ rowId, row });
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
   let size = 16;
   for (;;) {

@@ -11,8 +11,9 @@
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
 import { SortedColumn } from './sorted-column.js';
-import { sortColumnInWorker, sortTextsInWorker, type NumberChunk } from './sorted-column-build.js';
+import { sortColumnInWorker, sortTextsInWorker, sortTupleInWorker, type NumberChunk } from './sorted-column-build.js';
 import { SortedValues } from './sorted-values.js';
+import { SortedTuple, type TupleColumnData } from './sorted-tuple.js';
 import { InvertedIndex } from './inverted-index.js';
 import { Turns } from './turns.js';
 import type { TsVector } from '../types/tsvector.js';
@@ -579,6 +580,42 @@ export class SealedSegment implements Segment {
       .then((sorted) => {
         this.sortedText.set(col, sorted);
         this.sortingText.delete(col);
+      });
+    return undefined;
+  }
+
+  private readonly sortedTuples = new Map<string, SortedTuple | undefined>();
+  private readonly sortingTuples = new Set<string>();
+
+  /**
+   * A multi-column B-tree key's sorted index (sorted-tuple.ts) over `cols` of `types` when
+   * built; the first call starts the build in the sorted column worker, and the caller goes
+   * on without it. Undefined for good when a column holds neither numbers nor Utf8 text.
+   */
+  sortedTuple(cols: readonly number[], types: readonly SqlType[]): SortedTuple | undefined {
+    const key = cols.join(',');
+    if (this.sortedTuples.has(key) || this.sortingTuples.has(key)) return this.sortedTuples.get(key);
+    const data: TupleColumnData[] = [];
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k]!;
+      const chunks = this.chunks.map((c) => c.numbers[col]);
+      const texts = chunks.every((c) => c !== undefined) ? undefined : this.packedTexts(col);
+      if (texts) data.push({ texts, order: types[k]!.oid === OID.numeric ? 'numeric' : 'text' });
+      else if (chunks.every((c) => c !== undefined)) data.push({ chunks: (chunks as NumberChunk[]).map(shareable) });
+      else {
+        this.sortedTuples.set(key, undefined);
+        return undefined;
+      }
+    }
+    this.sortingTuples.add(key);
+    const read = (pos: number, k: number) => this.columnValues(cols[k]!, pos, pos + 1)[0];
+    sortTupleInWorker(this.length, data)
+      .then((positions) => new SortedTuple(positions, types, read))
+      // a failed build (the worker died) leaves the key unindexed: rows are read instead
+      .catch(() => undefined)
+      .then((sorted) => {
+        this.sortedTuples.set(key, sorted);
+        this.sortingTuples.delete(key);
       });
     return undefined;
   }
