@@ -78,6 +78,17 @@ async function measure(c: pg.Client): Promise<void> {
     }
     console.log(`${q.name.padEnd(48)} ${median(times).toFixed(2).padStart(8)} ms  rows/run ${(rows / RUNS).toFixed(0).padStart(6)}  ${plan}`);
   }
+  // keyset pages while rows keep coming: a 10-row commit (not timed) before each page
+  const times: number[] = [];
+  let next = 10_000_000;
+  for (let run = 0; run < RUNS; run++) {
+    await c.query(`INSERT INTO mc_bench SELECT i, i % 100, i % 1000003, (i * 7) % 1000000, 'pad' FROM generate_series($1::int, $2::int) i`, [next, next + 9]);
+    next += 10;
+    const t0 = performance.now();
+    await c.query('SELECT id, k FROM mc_bench WHERE k > $1 ORDER BY k LIMIT 100', [run * 37_000]);
+    times.push(performance.now() - t0);
+  }
+  console.log(`${'keyset k > $1 … LIMIT 100 after a 10-row commit'.padEnd(48)} ${median(times).toFixed(2).padStart(8)} ms`);
 }
 
 async function main(): Promise<void> {

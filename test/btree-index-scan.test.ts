@@ -247,3 +247,38 @@ test('a transaction sees its own text and float rows through the index', async (
     await c.query('ROLLBACK');
   }
 });
+
+// ---------------------------------------------------------------------------------------
+// the growing segment read through its rows' key order (storage/growing-key-order.ts),
+// brought up to date between commits, deletes and updates
+
+test('ranges and keyset pages over the growing segment while rows keep coming', async () => {
+  await c.query('CREATE TABLE btg (id int PRIMARY KEY, k int, a int, b text)');
+  await c.query('CREATE INDEX btg_k ON btg (k)');
+  await c.query('CREATE INDEX btg_ab ON btg (a, b)');
+  const queries: [string, unknown[]][] = [
+    ['SELECT k FROM btg WHERE k > $1 ORDER BY k LIMIT 20', [500]],
+    ['SELECT k FROM btg WHERE k >= $1 ORDER BY k DESC LIMIT 15', [0]],
+    ['SELECT id, k FROM btg WHERE k BETWEEN $1 AND $2', [100, 160]],
+    ["SELECT a, b FROM btg WHERE a = 3 AND b > 'b4' ORDER BY b LIMIT 10", []],
+    ['SELECT a, b FROM btg ORDER BY a, b LIMIT 25', []],
+    ['SELECT a, b FROM btg WHERE a = 4 ORDER BY b DESC LIMIT 12', []],
+    ["SELECT id, b FROM btg WHERE a = 5 AND b >= 'b1' AND b < 'b3'", []],
+  ];
+  for (let round = 0; round < 6; round++) {
+    const from = round * 300 + 1;
+    await c.query(`INSERT INTO btg SELECT i, CASE WHEN i % 23 = 0 THEN NULL ELSE (i * 7919) % 1000 END, i % 10,
+                     CASE WHEN i % 31 = 0 THEN NULL ELSE 'b' || ((i * 13) % 97) END FROM generate_series($1::int, $2::int) i`, [from, from + 299]);
+    if (round % 2 === 1) {
+      await c.query('DELETE FROM btg WHERE id % 7 = $1', [round]);
+      await c.query("UPDATE btg SET k = k + 1, b = b || 'u' WHERE id % 11 = $1", [round]);
+    }
+    for (const [sql, params] of queries) {
+      assert.match(await plan(sql, params), /Index Scan( Backward)? using btg_/, sql);
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual(sql.includes('ORDER BY') ? index : [...index].sort(), sql.includes('ORDER BY') ? seq : [...seq].sort(), `${sql} (round ${round})`);
+      assert.ok(seq.length > 0, sql);
+    }
+  }
+  await c.query('DROP TABLE btg');
+});

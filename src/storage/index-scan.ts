@@ -6,23 +6,27 @@
  * b > 5`) or the rows are ordered on more than it (`ORDER BY a, b`), the segment's sorted
  * key tuple (sorted-tuple.ts, NULLs last per column) is read instead; until it is built, a
  * range reads the first column's index and an ordered scan sorts the segment's rows here.
+ * The growing segment is read through its rows' key order, kept up to date as rows are
+ * appended (growing-key-order.ts).
  *
  *   SELECT … FROM t WHERE id BETWEEN 1000 AND 2000
  *   SELECT … FROM t WHERE id > $1 ORDER BY id LIMIT 100        (keyset pagination)
  *
- * Without an order, a sealed segment whose sorted column is built reads only the positions
- * its conditions on the column allow (in position order, as a full scan would meet them);
- * the others are read whole. With an order, the rows come in the column's order: each
- * sealed segment's positions in key order, the rest (growing segment, a segment whose
- * sorted column is still being built, the transaction's own rows) sorted here, all merged,
- * in small batches first, so a LIMIT above stops after a few rows. NULLs are never returned
- * in order mode (the planner asks for it only when the column is NOT NULL or a condition on
- * it excludes them). Every row is still tested by the caller's whole filter.
+ * Without an order, a segment whose sorted index is there reads only the positions its
+ * conditions allow (in position order, as a full scan would meet them); the others are read
+ * whole. With an order, the rows come in the key's order: each segment's positions in key
+ * order, the rest (a sealed segment whose sorted index is still being built, the
+ * transaction's own rows) sorted here, all merged, in small batches first, so a LIMIT above
+ * stops after a few rows. Through one column, NULLs are never returned in order mode (the
+ * planner asks for it only when the column is NOT NULL or a condition on it excludes them);
+ * through a key tuple, they come last (first backward). Every row is still tested by the
+ * caller's whole filter.
  */
 import { compareValues } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import type { IndexCondition, RowBatch, RowId } from './api.js';
-import { SealedSegment, type Segment } from './segment.js';
+import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
+import { growingKeyOrder } from './growing-key-order.js';
 import { tupleBounds } from './sorted-tuple.js';
 
 export interface IndexScanInput {
@@ -121,10 +125,13 @@ function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBat
   const tuple = throughTuple(spec);
   const bounded = spec.conditions.some((c) => c.length > 0);
   for (const seg of input.segments) {
+    const end = input.end(seg);
     // a key tuple's index not built yet: the first column's, else the whole segment
-    const inOrder = !bounded ? undefined : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
+    const inOrder = !bounded ? undefined
+      : seg instanceof GrowingSegment ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
+      : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     const positions = inOrder ? Int32Array.from(inOrder).sort() : undefined;
-    const n = positions ? positions.length : input.end(seg);
+    const n = positions ? positions.length : end;
     for (let start = 0; start < n; start += MAX_BATCH) {
       const rowIds: RowId[] = [];
       const rows: Row[] = [];
@@ -146,7 +153,8 @@ interface Cursor {
   advance(): void;
 }
 
-function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, input: IndexScanInput): Cursor {
+/** `accept`: whether a visible row belongs to the scan (all do when absent) */
+function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, input: IndexScanInput, accept?: (pos: number, row: Row) => boolean): Cursor {
   let i = desc ? positions.length - 1 : 0;
   const c: Cursor = {
     head: undefined,
@@ -156,7 +164,9 @@ function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, inp
         const pos = positions[i];
         i += desc ? -1 : 1;
         if (!input.visible(seg, pos)) continue;
-        c.head = { rowId: seg.rowIdAt(pos), row: seg.row(pos) };
+        const row = seg.row(pos);
+        if (accept && !accept(pos, row)) continue;
+        c.head = { rowId: seg.rowIdAt(pos), row };
         return;
       }
     },
@@ -197,13 +207,19 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
   const cursors: Cursor[] = [];
   const loose: { rowId: RowId; row: Row }[] = [];
   for (const seg of input.segments) {
+    const end = input.end(seg);
+    if (seg instanceof GrowingSegment) {
+      // its rows in the whole key's order (a refinement of the first column's), brought up to date
+      const positions = growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions);
+      cursors.push(positionsCursor(seg, positions, desc, input, (pos, row) => pos < end && meets(row, spec, tuple)));
+      continue;
+    }
     const positions = tuple ? tuplePositions(seg, spec) : columnPositions(seg, spec);
     if (positions) {
       cursors.push(positionsCursor(seg, positions, desc, input));
       continue;
     }
-    // the growing segment, or a sealed one whose sorted column is not built yet: sorted here
-    const end = input.end(seg);
+    // a sealed segment whose sorted index is not built yet: sorted here
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
