@@ -6,7 +6,8 @@
  *   node dist/bench/btree-ranges.js [--rows 500000] [--sealed-batch 50000] [--growing 0]
  *        [--runs 7] [--entry dist/src/main.js] [--pg postgres://…]
  *
- * The table mc_bench(id, a, b, k, pad) has an index on (a, b) and one on k; `--rows` rows
+ * The table mc_bench(id, a, b, k, flag, f4, pad) has an index on (a, b) and one on each of k,
+ * flag (true in 1 % of the rows) and f4; `--rows` rows
  * are committed `--sealed-batch` at a time (each commit its own sealed segment), then
  * `--growing` more in commits of 1,000 rows, which stay in the growing segment. With
  * `--entry` another build's server is measured (a before/after); with `--pg` a PostgreSQL
@@ -41,15 +42,20 @@ const QUERIES: { name: string; sql: string; params: (i: number) => unknown[] }[]
   { name: 'order  ORDER BY a, b LIMIT 100', sql: 'SELECT a, b FROM mc_bench ORDER BY a, b LIMIT 100', params: () => [] },
   { name: 'keyset k > $1 ORDER BY k LIMIT 100', sql: 'SELECT id, k FROM mc_bench WHERE k > $1 ORDER BY k LIMIT 100', params: (i) => [i * 37_000] },
   { name: 'range  k >= $1 AND k < $2 (500 wide)', sql: 'SELECT id FROM mc_bench WHERE k >= $1 AND k < $2', params: (i) => [i * 41_000, i * 41_000 + 500] },
+  { name: 'bool   count(*) WHERE flag (1 %)', sql: 'SELECT count(*) FROM mc_bench WHERE flag', params: () => [] },
+  { name: 'float4 f4 = 12.25 (a float8 constant)', sql: 'SELECT id FROM mc_bench WHERE f4 = 12.25', params: () => [] },
 ];
 
 async function load(c: pg.Client): Promise<void> {
   await c.query('DROP TABLE IF EXISTS mc_bench');
-  await c.query('CREATE TABLE mc_bench (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL, k int NOT NULL, pad text)');
+  await c.query('CREATE TABLE mc_bench (id int PRIMARY KEY, a int NOT NULL, b int NOT NULL, k int NOT NULL, flag bool, f4 real, pad text)');
   await c.query('CREATE INDEX mc_bench_ab ON mc_bench (a, b)');
   await c.query('CREATE INDEX mc_bench_k ON mc_bench (k)');
+  await c.query('CREATE INDEX mc_bench_flag ON mc_bench (flag)');
+  await c.query('CREATE INDEX mc_bench_f4 ON mc_bench (f4)');
   const insert = (from: number, to: number) => c.query(
-    `INSERT INTO mc_bench SELECT i, i % 100, ((i::bigint * 7919) % 1000003)::int, ((i::bigint * 104729) % ($3::int * 2))::int, 'pad' || i FROM generate_series($1::int, $2::int) i`,
+    `INSERT INTO mc_bench SELECT i, i % 100, ((i::bigint * 7919) % 1000003)::int, ((i::bigint * 104729) % ($3::int * 2))::int,
+       i % 100 = 0, (i % 40000) / 4.0, 'pad' || i FROM generate_series($1::int, $2::int) i`,
     [from, to, ROWS + GROWING]);
   for (let s = 1; s <= ROWS; s += BATCH) await insert(s, Math.min(ROWS, s + BATCH - 1));
   for (let s = ROWS + 1; s <= ROWS + GROWING; s += 1000) await insert(s, Math.min(ROWS + GROWING, s + 999));
@@ -82,7 +88,7 @@ async function measure(c: pg.Client): Promise<void> {
   const times: number[] = [];
   let next = 10_000_000;
   for (let run = 0; run < RUNS; run++) {
-    await c.query(`INSERT INTO mc_bench SELECT i, i % 100, i % 1000003, (i * 7) % 1000000, 'pad' FROM generate_series($1::int, $2::int) i`, [next, next + 9]);
+    await c.query(`INSERT INTO mc_bench SELECT i, i % 100, i % 1000003, (i * 7) % 1000000, false, 0, 'pad' FROM generate_series($1::int, $2::int) i`, [next, next + 9]);
     next += 10;
     const t0 = performance.now();
     await c.query('SELECT id, k FROM mc_bench WHERE k > $1 ORDER BY k LIMIT 100', [run * 37_000]);

@@ -282,3 +282,58 @@ test('ranges and keyset pages over the growing segment while rows keep coming', 
   }
   await c.query('DROP TABLE btg');
 });
+
+// ---------------------------------------------------------------------------------------
+// boolean columns (`flag`, `NOT flag`, `flag IS TRUE` as PostgreSQL's btree takes them) and
+// float equality, a float4 column against a float8 value included
+
+test('boolean and float equality through the index return the sequential scan\'s rows', async () => {
+  await c.query('CREATE TABLE btb (id int PRIMARY KEY, flag bool, n int, f4 real)');
+  await c.query('CREATE INDEX btb_flag ON btb (flag)');
+  await c.query('CREATE INDEX btb_n_flag ON btb (n, flag)');
+  await c.query('CREATE INDEX btb_f4 ON btb (f4)');
+  for (let s = 0; s < 2; s++) {
+    await c.query(`INSERT INTO btb SELECT i, CASE WHEN i % 211 = 0 THEN NULL ELSE i % 97 = 0 END, i % 1000,
+                     CASE WHEN i % 101 = 0 THEN '-0'::real ELSE (i % 800) / 4.0 END FROM generate_series($1::int, $2::int) i`, [s * 10000 + 1, (s + 1) * 10000]);
+  }
+  await c.query(`INSERT INTO btb SELECT i, i % 50 = 0, i % 1000, (i % 800) / 4.0 FROM generate_series(20001, 20400) i`);
+  await c.query('DELETE FROM btb WHERE id % 17 = 0');
+  await c.query('UPDATE btb SET flag = NOT flag WHERE id % 29 = 0');
+  await c.query('ANALYZE btb');
+  const queries: [string, unknown[], RegExp][] = [
+    ['SELECT id FROM btb WHERE flag', [], /Index Cond: \(flag = true\)\n?$/],
+    ['SELECT id FROM btb WHERE flag IS TRUE AND id > 5000', [], /Index Cond: \(flag = true\)\n\s+Filter: \(id > 5000\)/],
+    ['SELECT id FROM btb WHERE flag = $1', [true], /btb_flag/],
+    ['SELECT id, flag FROM btb WHERE n = 97 AND NOT flag', [], /Index Cond: \(\(n = 97\) AND \(flag = false\)\)/],
+    ['SELECT id FROM btb WHERE n = 194 AND flag IS FALSE', [], /Index Cond: \(\(n = 194\) AND \(flag = false\)\)/],
+    ['SELECT id FROM btb WHERE n = 194 AND flag', [], /Index Cond: \(\(n = 194\) AND \(flag = true\)\)/],
+    ['SELECT id, f4 FROM btb WHERE f4 = 3.25', [], /Index Cond: \(f4 = '3.25'::double precision\)/],
+    ['SELECT id, f4 FROM btb WHERE f4 = 0', [], /btb_f4/],
+    ["SELECT id, f4 FROM btb WHERE f4 = '-0'::real", [], /btb_f4/],
+  ];
+  for (const [sql, params, shape] of queries) {
+    assert.match(await plan(sql, params), shape, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual([...index].sort(), [...seq].sort(), sql);
+      assert.ok(seq.length > 0, `${sql}: the comparison is not empty`);
+    }
+  }
+  const ordered: [string, unknown[]][] = [
+    ['SELECT n, flag FROM btb WHERE n >= 990 ORDER BY n, flag LIMIT 40', []],
+    ['SELECT n, flag FROM btb WHERE n <= 3 ORDER BY n DESC, flag DESC LIMIT 40', []],
+    ['SELECT flag FROM btb WHERE flag >= false ORDER BY flag DESC LIMIT 300', []],
+    ['SELECT flag FROM btb WHERE flag ORDER BY flag LIMIT 5', []],
+  ];
+  for (const [sql, params] of ordered) {
+    const p = await plan(sql, params);
+    assert.match(p, /Index Scan( Backward)? using btb_/, sql);
+    assert.doesNotMatch(p, /Sort/, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual(index, seq, sql);
+      assert.ok(seq.length > 0, sql);
+    }
+  }
+  await c.query('DROP TABLE btb');
+});

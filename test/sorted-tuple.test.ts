@@ -2,7 +2,7 @@
  * A multi-column B-tree key's sorted index (storage/sorted-tuple.ts): the positions come in
  * the key tuple's order (per column the type's order, NULLs last, ties by position), and a
  * range holds exactly the rows its boundary conditions allow (the columns fixed by `=`,
- * then a range on the next one), over random int, text, float and numeric columns with
+ * then a range on the next one), over random int, text, float, numeric and boolean columns with
  * NULLs, repeats, NaN and -0.
  */
 import { test } from 'node:test';
@@ -57,7 +57,12 @@ const texts = Array.from({ length: N }, () => (r() < 0.05 ? null : r() < 0.1 ? '
 const floats = Array.from({ length: N }, () => { const x = r(); return x < 0.05 ? null : x < 0.08 ? NaN : x < 0.1 ? -0 : Math.floor(r() * 40) / 4; });
 const numerics = Array.from({ length: N }, () => (r() < 0.05 ? null : r() < 0.07 ? 'NaN' : (Math.floor(r() * 300) / 10).toFixed(Math.floor(r() * 3))));
 
+const bools = Array.from({ length: N }, () => (r() < 0.05 ? null : r() < 0.3));
+const flags = () => ({ flags: Uint8Array.from(bools, (b) => (b === null ? 2 : b ? 1 : 0)) });
+
 const KEYS: { name: string; types: SqlType[]; columns: Value[][]; data: () => TupleColumnData[] }[] = [
+  { name: '(bool, int)', types: [T.bool, T.int4], columns: [bools, ints], data: () => [flags(), numberColumn(ints, new Int32Array(N))] },
+  { name: '(int, bool)', types: [T.int4, T.bool], columns: [ints, bools], data: () => [numberColumn(ints, new Int32Array(N)), flags()] },
   { name: '(int, text)', types: [T.int4, T.text], columns: [ints, texts], data: () => [numberColumn(ints, new Int32Array(N)), textColumn(texts, 'text')] },
   { name: '(text, float8)', types: [T.text, T.float8], columns: [texts, floats], data: () => [textColumn(texts, 'text'), numberColumn(floats, new Float64Array(N))] },
   { name: '(int, numeric, float8)', types: [T.int4, T.numeric, T.float8], columns: [ints, numerics, floats], data: () => [numberColumn(ints, new Int32Array(N)), textColumn(numerics, 'numeric'), numberColumn(floats, new Float64Array(N))] },

@@ -321,8 +321,11 @@ class Builder implements DeparseContext {
       const n = this.node(plan, 'Index Scan', `Index Scan${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
       this.relation(n, plan.table, plan.alias);
-      const onKey = indexQuals(plan.filter, range.columns).map((c) => c.cond);
-      const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !onKey.includes(c)) : [];
+      const quals = indexQuals(plan.filter, range.columns);
+      const onKey = quals.map((c) => c.cond);
+      // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
+      const shown = new Set<Expr>([...onKey, ...quals.flatMap((c) => (c.replaces ? [c.replaces] : []))]);
+      const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !shown.has(c)) : [];
       const list = (parts: Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
       if (onKey.length) n.details.push(['Index Cond', list(onKey)]);
       if (rest.length) n.details.push(['Filter', list(rest)]);

@@ -86,6 +86,10 @@ function meets(row: Row, spec: IndexScanSpec, tuple: boolean): boolean {
 function columnPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
   if (!(seg instanceof SealedSegment)) return undefined;
   const column = spec.columns[0]!, type = spec.types[0]!, conditions = spec.conditions[0] ?? [];
+  if (type.oid === OID.bool) {
+    const sorted = seg.sortedBools(column);
+    return sorted.candidates(conditions.map((c) => ({ op: c.op, value: c.value ? 1 : 0 }))) ?? sorted.inKeyOrder();
+  }
   if (PACKED.has(type.oid)) {
     const sorted = seg.sortedValues(column, type);
     return sorted && (sorted.candidates(conditions) ?? sorted.inKeyOrder());

@@ -584,6 +584,41 @@ export class SealedSegment implements Segment {
     return undefined;
   }
 
+  private readonly sortedBooleans = new Map<number, SortedColumn>();
+
+  /**
+   * A boolean column's sorted index (false rows, then true rows, by position; NULLs left
+   * out), keyed 0 and 1: one pass over the column, made on first use.
+   */
+  sortedBools(col: number): SortedColumn {
+    let sorted = this.sortedBooleans.get(col);
+    if (!sorted) {
+      const flags = this.boolFlags(col);
+      let falses = 0, n = 0;
+      for (const f of flags) if (f !== 2) { n++; if (f === 0) falses++; }
+      const keys = new Float64Array(n).fill(1, falses);
+      const positions = new Int32Array(n);
+      let f = 0, t = falses;
+      flags.forEach((v, pos) => { if (v === 0) positions[f++] = pos; else if (v === 1) positions[t++] = pos; });
+      sorted = SortedColumn.of({ keys, positions, precise: true });
+      this.sortedBooleans.set(col, sorted);
+    }
+    return sorted;
+  }
+
+  /** a boolean column as one byte a row: 0 false, 1 true, 2 NULL */
+  private boolFlags(col: number): Uint8Array {
+    const out = new Uint8Array(this.length);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) {
+        const v = read(i);
+        out[c.start + i] = v === null ? 2 : v ? 1 : 0;
+      }
+    }
+    return out;
+  }
+
   private readonly sortedTuples = new Map<string, SortedTuple | undefined>();
   private readonly sortingTuples = new Set<string>();
 
@@ -598,6 +633,10 @@ export class SealedSegment implements Segment {
     const data: TupleColumnData[] = [];
     for (let k = 0; k < cols.length; k++) {
       const col = cols[k]!;
+      if (types[k]!.oid === OID.bool) {
+        data.push({ flags: this.boolFlags(col) });
+        continue;
+      }
       const chunks = this.chunks.map((c) => c.numbers[col]);
       const texts = chunks.every((c) => c !== undefined) ? undefined : this.packedTexts(col);
       if (texts) data.push({ texts, order: types[k]!.oid === OID.numeric ? 'numeric' : 'text' });

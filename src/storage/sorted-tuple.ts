@@ -9,7 +9,8 @@
  *
  * The sort runs in the sorted column worker (sorted-column-build.ts): each column is ranked
  * there (its values sorted as sorted-column.ts / sorted-values.ts sort them, equal values
- * given one rank), then the positions are ordered by their ranks.
+ * given one rank; a boolean's rank is its value), then the positions are ordered by their
+ * ranks.
  */
 import { compareValues } from '../types/compare.js';
 import { compareNumeric } from '../types/numeric.js';
@@ -22,7 +23,9 @@ import { compareBytes, sortPackedPositions, type TextOrder } from './sorted-valu
 /** One key column as the worker receives it: a numeric column's record batches, or packed UTF-8 values. */
 export type TupleColumnData =
   | { readonly chunks: readonly NumberChunk[] }
-  | { readonly texts: PackedTexts; readonly order: TextOrder };
+  | { readonly texts: PackedTexts; readonly order: TextOrder }
+  /** a boolean column, a byte a row: 0 false, 1 true, 2 NULL */
+  | { readonly flags: Uint8Array };
 
 /** The value of each position of `length` rows given as number chunks (null where NULL). */
 function chunkValues(length: number, chunks: readonly NumberChunk[]): (number | bigint | null)[] {
@@ -51,6 +54,7 @@ function ranksOf(length: number, sorted: Int32Array, same: (a: number, b: number
 }
 
 function columnRanks(length: number, col: TupleColumnData): Int32Array {
+  if ('flags' in col) return Int32Array.from(col.flags, (f) => (f === 2 ? length : f));
   if ('chunks' in col) {
     const values = chunkValues(length, col.chunks);
     const keys = sortKeys(length, (pos) => values[pos]);

@@ -25,7 +25,8 @@
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { CostModel } from '../cost.js';
-import type { Plan } from '../plan.js';
+import type { Expr, Plan } from '../plan.js';
+import { OID } from '../../types/types.js';
 import { BTREE_RANGE_TYPES, boundingQuals, indexQuals } from '../range-comparison.js';
 import type { Rule } from './rule.js';
 
@@ -47,6 +48,14 @@ function btreeKeys(table: TableDef): { index: IndexDef; columns: number[] }[] {
   return out;
 }
 
+const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
+
+/** whether the key lookup takes `value` for the column: the column's type, or an integer into an integer */
+function lookupType(table: TableDef, column: number, value: Expr): boolean {
+  const type = table.columns[column].type.oid;
+  return value.type.oid === type || (INTEGERS.has(type) && INTEGERS.has(value.type.oid));
+}
+
 function plainScan(p: Plan): p is Scan {
   return p.kind === 'scan' && !p.partitions && !p.keyLookup && !p.textLookup && !p.bm25TopK;
 }
@@ -65,9 +74,10 @@ export const useIndexRange: Rule = {
     for (const { index, columns } of btreeKeys(plan.table)) {
       const quals = indexQuals(plan.filter, columns);
       if (!quals.some((c) => c.column === columns[0])) continue;
-      // every column of the index fixed by a real equality: the key lookup's (use-key-lookup.ts)
-      const equal = new Set(quals.filter((c) => c.op === '=' && !c.fromLike).map((c) => c.column));
-      if (index.columns.every((c) => equal.has(c))) continue;
+      // a unique key fixed by `=`: the key lookup's (use-key-lookup.ts), which priced it against
+      // the Seq Scan already; a plain index's key shared by many rows (flag = true) or a value
+      // the lookup cannot take (f4 = 3.5, a float8) is priced here
+      if (index.unique && index.columns.every((c) => quals.some((q) => q.column === c && q.op === '=' && !q.fromLike && lookupType(plan.table, c, q.value)))) continue;
       const cost = model.indexRangeScan(plan.table, plan.filter, columns).total;
       // the cheapest (a narrower range: more boundary conditions); equal costs: the first index
       if (!best || cost < best.cost) best = { keyName: index.name, columns, cost };
@@ -81,7 +91,9 @@ export const useIndexRange: Rule = {
 function orderedPrefix(scan: Scan, keys: readonly { column: number; desc: boolean; nullsFirst: boolean }[], columns: readonly number[]): number {
   const fixed = fixedColumns(scan, columns);
   const wanted = keys.filter((k) => !fixed.has(k.column));
-  if (!wanted.length || wanted.some((k) => k.desc !== wanted[0].desc)) return 0;
+  // every key fixed (WHERE flag ORDER BY flag): any order is the order; the range on the first column
+  if (!wanted.length) return fixed.has(columns[0]) ? 1 : 0;
+  if (wanted.some((k) => k.desc !== wanted[0].desc)) return 0;
   const conditioned = new Set(indexQuals(scan.filter, columns).map((c) => c.column));
   // NULLs where the index puts them (last forward, first backward), or none possible
   const nullsFit = (k: { column: number; desc: boolean; nullsFirst: boolean }) =>
@@ -123,7 +135,7 @@ export const orderByIndex: Rule = {
       }
     }
     if (!best) return undefined;
-    const desc = keys.find((k) => !fixedColumns(scan, best!.columns).has(k.column))!.desc;
+    const desc = keys.find((k) => !fixedColumns(scan, best!.columns).has(k.column))?.desc ?? false;
     const input: Scan = { ...scan, indexRange: { keyName: best.keyName, columns: best.columns, order: desc ? 'desc' : 'asc', orderColumns: best.orderColumns } };
     return { kind: 'limit', schema: plan.schema, input, limit: plan.limit, offset: plan.offset };
   },
