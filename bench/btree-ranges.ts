@@ -43,6 +43,7 @@ const QUERIES: { name: string; sql: string; params: (i: number) => unknown[] }[]
   { name: 'keyset k > $1 ORDER BY k LIMIT 100', sql: 'SELECT id, k FROM mc_bench WHERE k > $1 ORDER BY k LIMIT 100', params: (i) => [i * 37_000] },
   { name: 'range  k >= $1 AND k < $2 (500 wide)', sql: 'SELECT id FROM mc_bench WHERE k >= $1 AND k < $2', params: (i) => [i * 41_000, i * 41_000 + 500] },
   { name: 'bool   count(*) WHERE flag (1 %)', sql: 'SELECT count(*) FROM mc_bench WHERE flag', params: () => [] },
+  { name: 'order  ORDER BY f4 DESC LIMIT 100 (nullable)', sql: 'SELECT id, f4 FROM mc_bench ORDER BY f4 DESC LIMIT 100', params: () => [] },
   { name: 'float4 f4 = 12.25 (a float8 constant)', sql: 'SELECT id FROM mc_bench WHERE f4 = 12.25', params: () => [] },
 ];
 

@@ -96,12 +96,25 @@ test('ORDER BY an indexed column with LIMIT reads the index in order: same value
   }
 });
 
-test('a nullable column without a range keeps the Top-K (the index order has no NULLs)', async () => {
-  const p = await plan('SELECT k FROM bt ORDER BY k LIMIT 5');
+test('a nullable column without a range: its NULLs last forward, first backward, as the btree has them', async () => {
+  for (const sql of ['SELECT k FROM bt ORDER BY k LIMIT 5', 'SELECT k FROM bt ORDER BY k DESC LIMIT 5', 'SELECT k FROM bt ORDER BY k DESC LIMIT 400 OFFSET 100',
+    'SELECT k FROM bt ORDER BY k LIMIT 400 OFFSET 27400', 'SELECT k FROM bt WHERE id > 25000 ORDER BY k DESC LIMIT 50']) {
+    assert.match(await plan(sql), /Index Scan( Backward)? using bt_k/, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql);
+      assert.deepEqual(index, seq, sql);
+    }
+  }
+  const first = (await c.query('SELECT k FROM bt ORDER BY k DESC LIMIT 1')).rows[0].k;
+  assert.equal(first, null, 'DESC puts NULLs first');
+  const rows = Number((await c.query('SELECT count(*) AS n FROM bt')).rows[0].n);
+  const last = (await c.query('SELECT k FROM bt ORDER BY k LIMIT 5 OFFSET $1', [rows - 5])).rows.map((r) => r.k);
+  assert.deepEqual(last, [null, null, null, null, null], 'ASC puts NULLs last');
+  // NULLS FIRST ascending is not the index's order: the Top-K stays
+  const p = await plan('SELECT k FROM bt ORDER BY k NULLS FIRST LIMIT 5');
   assert.doesNotMatch(p, /Index Scan/);
-  const { index, seq } = await bothWays('SELECT k FROM bt ORDER BY k DESC LIMIT 5');
+  const { index, seq } = await bothWays('SELECT k FROM bt ORDER BY k NULLS FIRST LIMIT 5');
   assert.deepEqual(index, seq);
-  assert.equal(JSON.parse(index[0]).k, null, 'DESC puts NULLs first');
 });
 
 test('a transaction sees its own inserts and deletes through the index', async () => {

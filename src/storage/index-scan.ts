@@ -17,10 +17,8 @@
  * whole. With an order, the rows come in the key's order: each segment's positions in key
  * order, the rest (a sealed segment whose sorted index is still being built, the
  * transaction's own rows) sorted here, all merged, in small batches first, so a LIMIT above
- * stops after a few rows. Through one column, NULLs are never returned in order mode (the
- * planner asks for it only when the column is NOT NULL or a condition on it excludes them);
- * through a key tuple, they come last (first backward). Every row is still tested by the
- * caller's whole filter.
+ * stops after a few rows. NULLs of a column without conditions come last (first backward),
+ * where a btree has them. Every row is still tested by the caller's whole filter.
  */
 import { compareValues } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
@@ -65,16 +63,15 @@ function meetsAll(v: Value, type: SqlType, conditions: readonly IndexCondition[]
 
 /**
  * Whether a row read outside the sorted indexes belongs to the scan: every condition met
- * (a conditioned column is not NULL). Through one column, the column is not NULL either
- * (its sorted index leaves NULLs out); through a key tuple, NULLs of an unconditioned
- * column come in their place (last), as the tuple's index has them.
+ * (a conditioned column is not NULL). NULLs of an unconditioned column come in their place
+ * in the key's order (last), as a btree has them.
  */
-function meets(row: Row, spec: IndexScanSpec, tuple: boolean): boolean {
+function meets(row: Row, spec: IndexScanSpec): boolean {
   for (let k = 0; k < spec.columns.length; k++) {
     const v = row[spec.columns[k]!];
     const conds = spec.conditions[k] ?? [];
     if (v === null || v === undefined) {
-      if (conds.length || (k === 0 && !tuple)) return false;
+      if (conds.length) return false;
       continue;
     }
     if (!meetsAll(v, spec.types[k]!, conds)) return false;
@@ -82,23 +79,47 @@ function meets(row: Row, spec: IndexScanSpec, tuple: boolean): boolean {
   return true;
 }
 
-/** A sealed segment's positions that may meet the conditions on the leading column, in its order; undefined while its index is not built. */
+/**
+ * A sealed segment's positions that may meet the conditions on the leading column, in its
+ * order; without conditions on it, every position, its NULLs last (as a btree has them).
+ * Undefined while its index is not built.
+ */
 function columnPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
   if (!(seg instanceof SealedSegment)) return undefined;
   const column = spec.columns[0]!, type = spec.types[0]!, conditions = spec.conditions[0] ?? [];
   if (type.oid === OID.bool) {
     const sorted = seg.sortedBools(column);
-    return sorted.candidates(conditions.map((c) => ({ op: c.op, value: c.value ? 1 : 0 }))) ?? sorted.inKeyOrder();
+    return sorted.candidates(conditions.map((c) => ({ op: c.op, value: c.value ? 1 : 0 }))) ?? withNulls(seg, column, sorted.inKeyOrder());
   }
   if (PACKED.has(type.oid)) {
     const sorted = seg.sortedValues(column, type);
-    return sorted && (sorted.candidates(conditions) ?? sorted.inKeyOrder());
+    return sorted && (sorted.candidates(conditions) ?? withNulls(seg, column, sorted.inKeyOrder()));
   }
   const sorted = seg.sortedColumn(column);
   if (!sorted) return undefined;
   // number, bigint (and date/time as numbers): what a sorted column's keys are made of
   const bounds = conditions as readonly { readonly op: IndexCondition['op']; readonly value: number | bigint }[];
-  return sorted.candidates(bounds) ?? sorted.inKeyOrder();
+  return sorted.candidates(bounds) ?? withNulls(seg, column, sorted.inKeyOrder());
+}
+
+/** segment → column → its non-NULL positions in key order (a sorted index's) and those followed by the NULL positions */
+const nullsLast = new WeakMap<SealedSegment, Map<number, { readonly sorted: Int32Array; readonly all: Int32Array }>>();
+
+/** A single-column sorted index's positions (no NULLs) with the column's NULL positions after them, made once per segment. */
+function withNulls(seg: SealedSegment, column: number, sorted: Int32Array): Int32Array {
+  if (sorted.length === seg.length) return sorted;
+  let byColumn = nullsLast.get(seg);
+  if (!byColumn) nullsLast.set(seg, (byColumn = new Map()));
+  const known = byColumn.get(column);
+  if (known && known.sorted === sorted) return known.all;
+  const nulls = seg.nullMap(column);
+  const all = new Int32Array(seg.length);
+  all.set(sorted);
+  let at = sorted.length;
+  if (nulls) for (let pos = 0; pos < nulls.length; pos++) if (nulls[pos]) all[at++] = pos;
+  const out = all.subarray(0, at);
+  byColumn.set(column, { sorted, all: out });
+  return out;
 }
 
 /** A sealed segment's positions in the key tuple's range (sorted-tuple.ts), in key order; undefined while its index is not built. */
@@ -215,7 +236,7 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     if (seg instanceof GrowingSegment) {
       // its rows in the whole key's order (a refinement of the first column's), brought up to date
       const positions = growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions);
-      cursors.push(positionsCursor(seg, positions, desc, input, (pos, row) => pos < end && meets(row, spec, tuple)));
+      cursors.push(positionsCursor(seg, positions, desc, input, (pos, row) => pos < end && meets(row, spec)));
       continue;
     }
     const positions = tuple ? tuplePositions(seg, spec) : columnPositions(seg, spec);
@@ -227,10 +248,10 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
-      if (meets(row, spec, tuple)) loose.push({ rowId: seg.rowIdAt(pos), row });
+      if (meets(row, spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
     }
   }
-  for (const [rowId, row] of input.pending) if (meets(row, spec, tuple)) loose.push({ rowId, row });
+  for (const [rowId, row] of input.pending) if (meets(row, spec)) loose.push({ rowId, row });
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
   let size = 16;
   for (;;) {

@@ -19,9 +19,7 @@
  * An ORDER BY with a LIMIT is read in index order when its keys are the index's columns in
  * order, skipping columns fixed by `=` (PostgreSQL's pathkeys: `WHERE a = 1 ORDER BY b` on
  * (a, b)), all ascending or all descending (backward), each with NULLs where the index has
- * them (ASC NULLS LAST, DESC NULLS FIRST) unless the column cannot be NULL here. Through the
- * first column alone the sorted index has no NULLs: that column must be NOT NULL or have a
- * range condition excluding them.
+ * them (ASC NULLS LAST, DESC NULLS FIRST) unless the column cannot be NULL here.
  */
 import type { IndexDef, TableDef } from '../../catalog/catalog.js';
 import { CostModel } from '../cost.js';
@@ -105,11 +103,7 @@ function orderedPrefix(scan: Scan, keys: readonly { column: number; desc: boolea
     else if (fixed.has(columns[i])) i++;
     else break;
   }
-  if (j < wanted.length) return 0;
-  // through the first column alone its sorted index leaves NULLs out: there must be none to return
-  const first = columns[0];
-  if (i === 1 && !scan.table.columns[first].notNull && !conditioned.has(first)) return 0;
-  return i;
+  return j < wanted.length ? 0 : i;
 }
 
 export const orderByIndex: Rule = {
