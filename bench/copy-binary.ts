@@ -6,6 +6,9 @@
  * Field encodings used here: int8 (8 bytes BE), int4 (4 bytes BE), and pgvector's
  * binary `vector`: int16 dim, int16 unused (0), dim × float4 big-endian.
  */
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+
 export const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
 export function copyHeader(): Buffer {
@@ -58,4 +61,15 @@ export function encodeIntRows(vectors: Float32Array, dim: number, ints: readonly
     for (let j = 0; j < dim; j++) o = b.writeFloatBE(vectors[base + j]!, o);
   }
   return b;
+}
+
+/** Rows [from, to) as (id, sel, embedding) into `table` by one binary COPY, 1,000 rows a message. */
+export async function copyRowsBinary(client: pg.Client, table: string, vectors: Float32Array, dim: number, sel: Int32Array, from: number, to: number): Promise<void> {
+  const stream = client.query(copyStreams.from(`COPY ${table} (id, sel, embedding) FROM STDIN (FORMAT binary)`));
+  const done = new Promise<void>((res, rej) => { stream.on('finish', res); stream.on('error', rej); });
+  const write = (b: Buffer): Promise<void> => (stream.write(b) ? Promise.resolve() : new Promise((r) => stream.once('drain', () => r())));
+  await write(copyHeader());
+  for (let r = from; r < to; r += 1000) await write(encodeRows(vectors, dim, sel, r, Math.min(to, r + 1000)));
+  stream.end(copyTrailer());
+  await done;
 }

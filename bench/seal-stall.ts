@@ -10,6 +10,7 @@
  *   bulk     the commit of one transaction of `rows` rows (inserted 4,000 at a time, as COPY
  *            does): written as a sealed segment before it commits
  *   compact  two sealed segments of rows / 2 with 25 % of their rows deleted, then vacuum()
+ *   delete   the commit of one transaction deleting 25 % of `rows` sealed rows (its tombstones)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
@@ -122,6 +123,15 @@ async function main(): Promise<void> {
       }
       await txn.commit();
       return stall(() => s.vacuum(TABLE));
+    });
+  }
+  if (jobs.has('delete')) {
+    result.delete = await withStorage(dim, async (s) => {
+      for (let i = 0; i < rows; i += 4000) await insert(s, makeRows(i, Math.min(rows, i + 4000), dim, rnd));
+      await s.seal(TABLE);
+      const txn = s.begin();
+      for (const batch of s.scan(TABLE, s.snapshot(), txn)) txn.delete(TABLE, batch.rowIds.filter((id) => id % 4 === 0));
+      return stall(async () => { await txn.commit(); });
     });
   }
   result.load_average_after = loadavg().map((x) => x.toFixed(1)).join(' ');

@@ -198,7 +198,11 @@ if (role === 'proxy') {
   const startStandby = async (services: DataNodeServices) => {
     const s = await start(services, true);
     process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening (hot standby)', role, host: values.host, port: s.port, data: values.data }) + '\n');
-    return { follow: (signal: AbortSignal) => s.standby!.follow(signal), close: () => s.close() };
+    return {
+      follow: (signal: AbortSignal) => s.standby!.follow(signal), lagMs: () => s.standby!.lagMs(), close: () => s.close(),
+      // elected: the same server goes on as the leader's (its query-node pool, port and sessions kept)
+      promote: async (shared: DataNodeServices['shared']) => { await s.standby!.promote(shared); return s; },
+    };
   };
   const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start, startStandby) : await start();
   // Always printed (even at --log-level warn): tests and scripts wait for this line.

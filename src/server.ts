@@ -8,6 +8,7 @@ import { loadParser } from './sql/parser.js';
 import { availableParallelism } from 'node:os';
 import { QueryWorkerPool, type SegmentSearchPool } from './query-worker/pool.js';
 import { DurableStorage } from './storage/durable-storage.js';
+import { measureLag } from './storage/replica-position.js';
 import type { SharedSeams } from './storage/log-replica.js';
 import { TempSpace, prepareTempDir } from './executor/spill/temp-files.js';
 import { loadSecurity, type SecurityOptions } from './wire/security.js';
@@ -50,6 +51,14 @@ export interface RunningServer {
     follow(signal: AbortSignal): Promise<void>;
     /** tests and measurements: hold batches back (a stalled standby), or let them through again */
     pause(paused: boolean): void;
+    /** how far behind the log it is now, in ms (replica-position.ts measureLag: one read of the log's end) */
+    lagMs(): Promise<number>;
+    /**
+     * Elected leader: apply the rest of the log and write it from now on with `shared` (the
+     * leader's seams), the sessions going on read-write (DurableStorage.promote, Engine.promote).
+     * The follow loop must have ended. Rejected: still a standby (close it, start a leader).
+     */
+    promote(shared: SharedSeams): Promise<void>;
   };
   /** SIGHUP: re-read the --hba file (a bad file keeps the rules in force, and is logged) */
   reloadConfig(): void;
@@ -85,6 +94,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
   const standbyReads = storage.standbyReads();
+  /** a hot standby until promoted */
+  let standby = standbyReads !== undefined;
   if (standbyReads) {
     engine.becomeStandby(standbyReads);
     // the leader's DDL and sequence advances, as the log brings them
@@ -108,7 +119,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     port: wire.port,
     queryWorkers,
-    ...(standbyReads ? { standby: { follow: (signal: AbortSignal) => storage.followSharedLog(signal), pause: (paused: boolean) => storage.pauseApply(paused) } } : {}),
+    get standby() {
+      if (!standby || !standbyReads) return undefined;
+      return {
+        follow: (signal: AbortSignal) => storage.followSharedLog(signal),
+        pause: (paused: boolean) => storage.pauseApply(paused),
+        lagMs: () => measureLag(standbyReads),
+        async promote(shared: SharedSeams) {
+          await storage.promote(shared);
+          engine.promote();
+          standby = false;
+          opts.logger.info({ sessions: engine.sessionCount() }, 'promoted in place: open sessions go on read-write');
+          // what a leader's start does; only housekeeping here (a failure leaves the orphans to the next start)
+          await pruneOrphans(engine, storage).catch((e: unknown) => opts.logger.warn({ err: e }, 'could not prune orphaned storage after the promotion'));
+        },
+      };
+    },
     reloadConfig() {
       const hba = security.hba;
       if (!hba) return;
@@ -125,7 +151,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // exact state, so they continue without a gap (PostgreSQL's shutdown checkpoint)
       try {
         // (a hot standby writes nothing: the leader's image is the one that counts)
-        if (!standbyReads) await engine.saveCatalog();
+        if (!standby) await engine.saveCatalog();
       } finally {
         // (a full disk: the log still has every sequence record, so nothing is lost)
         await storage.close();

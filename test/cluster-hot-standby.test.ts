@@ -165,6 +165,11 @@ test('seals, compaction, bulk loads and HNSW indexes on the leader: the standby 
     'SELECT id, tag FROM items WHERE id = 1234',
   ];
   for (const q of queries) assert.deepEqual((await sr.query(q)).rows, (await lw.query(q)).rows, q);
+  // the compaction's dropped rows leave no tombstones behind on the standby either (live rows = segments' rows - tombstones)
+  const live = 'SELECT n_live_tup::int AS n FROM pg_stat_user_tables WHERE relname = \'items\'';
+  const count = (await sr.query('SELECT count(*)::int AS n FROM items')).rows[0].n;
+  assert.equal((await lw.query(live)).rows[0].n, count);
+  assert.equal((await sr.query(live)).rows[0].n, count);
   const plan = (await sr.query(`EXPLAIN SELECT id FROM items ORDER BY v <-> '[40,3,2]' LIMIT 10`)).rows.map((r) => r['QUERY PLAN']).join('\n');
   assert.match(plan, /items_v/);
 });
@@ -227,6 +232,116 @@ test('quiver.consistency and quiver.max_staleness are session settings like Post
   await lw.query('INSERT INTO items (id, tag, v) VALUES (60000, 1, \'[1,2,3]\')');
   assert.equal((await lw.query('SELECT count(*)::int AS n FROM items WHERE id = 60000')).rows[0].n, 1);
   await lw.query('RESET quiver.consistency');
+});
+
+test('a statement waiting for the log shows in pg_stat_activity as IPC / QuiverLogApply', async () => {
+  const pid = (await sr.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+  const watcher = await connect(standby.port);
+  try {
+    // the watcher itself must not wait on the stalled standby
+    await watcher.query('SET quiver.consistency = eventually');
+    const activity = async () => (await watcher.query(
+      `SELECT state, wait_event_type, wait_event, query, (state_change - query_start) >= interval '200 ms' AS long FROM pg_stat_activity WHERE pid = $1`, [pid])).rows[0];
+    const waitFor = async (ok: (row: Record<string, unknown>) => boolean) => {
+      let row = await activity();
+      for (let i = 0; i < 100 && !ok(row); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        row = await activity();
+      }
+      return row;
+    };
+    const byId = { name: 'by_id', text: 'SELECT count(*)::int AS n FROM items WHERE id = $1', values: [80000] };
+    await sr.query(byId);
+    const stall = async (statement: () => Promise<pg.QueryResult>, text: string) => {
+      standby.standby!.pause(true);
+      try {
+        await lw.query('INSERT INTO items (id, tag, v) VALUES ($1, 1, \'[1,2,3]\')', [text.includes('$1') ? 80000 : 80001]);
+        const running = statement();
+        const row = await waitFor((r) => r.wait_event === 'QuiverLogApply');
+        assert.deepEqual({ ...row, long: undefined }, { state: 'active', wait_event_type: 'IPC', wait_event: 'QuiverLogApply', query: text, long: undefined });
+        await new Promise((r) => setTimeout(r, 200));
+        standby.standby!.pause(false);
+        assert.equal((await running).rows[0].n, 1);
+      } finally {
+        standby.standby!.pause(false);
+      }
+      // done: idle again, and the statement's start was the wait's
+      const done = await waitFor((r) => r.state === 'idle');
+      assert.deepEqual(done, { state: 'idle', wait_event_type: 'Client', wait_event: 'ClientRead', query: text, long: true });
+    };
+    // a simple query waits before its parse; a prepared statement's execution waits before its snapshot
+    await stall(() => sr.query('SELECT count(*)::int AS n FROM items WHERE id = 80001'), 'SELECT count(*)::int AS n FROM items WHERE id = 80001');
+    await stall(() => sr.query(byId), byId.text);
+    // a wait that ends in statement_timeout: idle again, no wait shown
+    standby.standby!.pause(true);
+    try {
+      await lw.query('INSERT INTO items (id, tag, v) VALUES (80002, 1, \'[1,2,3]\')');
+      await sr.query('SET statement_timeout = 300');
+      assert.equal(await failure(sr, 'SELECT count(*) FROM items WHERE id = 80002'), '57014: canceling statement due to statement timeout');
+      const row = await activity();
+      assert.deepEqual([row.state, row.wait_event_type, row.wait_event, row.query], ['idle', 'Client', 'ClientRead', 'SELECT count(*) FROM items WHERE id = 80002']);
+    } finally {
+      standby.standby!.pause(false);
+      await sr.query('SET statement_timeout = 0');
+    }
+  } finally {
+    await watcher.end();
+  }
+});
+
+test('a standby measures its lag: next to nothing when current, growing while it is stalled', async () => {
+  await sr.query('SELECT count(*) FROM items'); // strong: caught up
+  assert.ok((await standby.standby!.lagMs()) < 1000);
+  standby.standby!.pause(true);
+  try {
+    await lw.query('INSERT INTO items (id, tag, v) VALUES (70000, 1, \'[1,2,3]\')');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok((await standby.standby!.lagMs()) >= 600);
+  } finally {
+    standby.standby!.pause(false);
+  }
+  assert.equal((await sr.query('SELECT count(*)::int AS n FROM items WHERE id = 70000')).rows[0].n, 1);
+  assert.ok((await standby.standby!.lagMs()) < 1000);
+});
+
+test('a REPEATABLE READ transaction on the standby outlives a compaction on the leader: it sees exactly what it saw', async () => {
+  await lw.query('CREATE TABLE rr (id int PRIMARY KEY, tag int, v vector(3))');
+  await lw.query('CREATE INDEX rr_v ON rr USING hnsw (v vector_l2_ops)');
+  // a bulk load (its own segment), then more rows sealed: several sealed segments
+  await lw.query('INSERT INTO rr SELECT i, i % 5, ARRAY[i % 89, i % 11, i % 3]::vector(3) FROM generate_series(1, 6000) i');
+  await lw.query('INSERT INTO rr SELECT i, i % 5, ARRAY[i % 89, i % 11, i % 3]::vector(3) FROM generate_series(6001, 9000) i');
+  const reads = [
+    'SELECT count(*)::int AS n, sum(id)::bigint AS s FROM rr',
+    'SELECT id, tag FROM rr WHERE id IN (3, 4, 5, 5001, 8999) ORDER BY id',
+    `SELECT id FROM rr ORDER BY v <-> '[7,2,1]', id LIMIT 8`,
+    `SELECT id FROM rr WHERE tag = 3 ORDER BY v <-> '[40,6,0]', id LIMIT 5`,
+    'SELECT tag, count(*)::int AS n FROM rr GROUP BY tag ORDER BY tag',
+  ];
+  await sr.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    const before: unknown[] = [];
+    for (const q of reads) before.push((await sr.query(q)).rows);
+    assert.equal((before[0] as { n: number }[])[0].n, 9000);
+    // the leader deletes rows and compacts them away (no snapshot of its own holds them)
+    await lw.query('DELETE FROM rr WHERE id % 2 = 1');
+    await lw.query('UPDATE rr SET tag = 100 WHERE id % 10 = 0');
+    await lw.query('VACUUM rr');
+    // a second session on the standby: strong, so the compaction is applied once it answers
+    const other = await connect(standby.port);
+    try {
+      assert.equal((await other.query('SELECT count(*)::int AS n FROM rr')).rows[0].n, 4500);
+    } finally {
+      await other.end();
+    }
+    for (const [i, q] of reads.entries()) assert.deepEqual((await sr.query(q)).rows, before[i], q);
+    await sr.query('COMMIT');
+  } finally {
+    await sr.query('ROLLBACK').catch(() => {});
+  }
+  // the next transaction reads the compacted table
+  assert.equal((await sr.query('SELECT count(*)::int AS n FROM rr')).rows[0].n, 4500);
+  for (const q of reads) assert.deepEqual((await sr.query(q)).rows, (await lw.query(q)).rows, q);
+  await lw.query('DROP TABLE rr');
 });
 
 test('strong reads share reads of the log\'s end: each gets one sent after it asked', async () => {

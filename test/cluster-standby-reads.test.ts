@@ -4,8 +4,9 @@
  * port). Sessions on the read port land on the standbys in turn and are read-only; a
  * write through the proxy's main port is seen by a strong read on a standby at once; an
  * eventually read may miss it for a moment but sees it soon; when the leader is killed a
- * standby takes over, its read-only sessions are closed, and reads through the read port
- * go on (on the remaining standby, or the new leader).
+ * standby is promoted in place: its sessions stay and go on read-write (a block begun
+ * before stays read-only until it ends), every acknowledged write is there once, and
+ * reads through the read port go on (on the remaining standby, or the new leader).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureBinary } from '../src/cluster/local/processes.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
+import { checkAcked, startAckedWriter } from './support/acked-writer.js';
 
 let available = true;
 try {
@@ -68,6 +71,20 @@ test('the read port spreads sessions over the standbys; they are read-only and s
     if (onStandby.size < standbyPorts.length) await new Promise((res) => setTimeout(res, 250));
   }
   assert.deepEqual([...onStandby.keys()].sort(), standbyPorts, 'sessions on the read port reach both standbys');
+  // each standby reports its lag in its registration (what the read port weighs them by): caught up, 0
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd.endpoints] });
+  try {
+    const lagOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n.lagMs]));
+    let lags = await lagOf();
+    for (let i = 0; i < 50 && !standbyPorts.every((p) => lags.get(p) === 0); i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      lags = await lagOf();
+    }
+    assert.deepEqual(standbyPorts.map((p) => lags.get(p)), [0, 0]);
+    assert.equal(lags.get(leader.port), undefined, 'the leader reports none');
+  } finally {
+    await coordinator.close();
+  }
   const readers = [...others, ...onStandby.values()];
   for (const r of readers.slice(-2)) {
     assert.equal((await r.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
@@ -92,36 +109,87 @@ test('the read port spreads sessions over the standbys; they are read-only and s
   await w.end();
 });
 
-test('a standby promoted to leader closes its read-only sessions; reads through the read port go on', { skip, timeout: 60_000 }, async () => {
+test('a promoted standby keeps its sessions, read-write now; the read port goes on; no acknowledged write is lost', { skip, timeout: 90_000 }, async (t) => {
   const c = cluster!;
   const leader = (await c.dataLeader())!;
+  const standbyPorts = [...c.nodes.values()].filter((p) => p.role === 'data' && p !== leader).map((p) => p.port);
+  // sessions connected to each standby before the promotion: an idle one, and one in a block that has read
+  const idle = new Map<number, pg.Client>();
+  const blocks = new Map<number, pg.Client>();
+  for (const port of standbyPorts) {
+    idle.set(port, await client(port));
+    const b = await client(port);
+    await b.query('BEGIN');
+    assert.equal((await b.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 26);
+    blocks.set(port, b);
+  }
   const r = await client(c.readPort);
   const before = await serverPort(r);
   assert.notEqual(before, leader.port);
-  const ended = new Promise<void>((resolve) => r.once('end', () => resolve()));
-  await leader.kill9();
-  // the leader's lease (5 s) expires, a standby is elected
-  let next: Awaited<ReturnType<LocalCluster['dataLeader']>>;
-  const t0 = Date.now();
-  while (!(next = await c.dataLeader()) || next.port === leader.port) {
-    assert.ok(Date.now() - t0 < 30_000, 'a standby takes over');
-    await new Promise((res) => setTimeout(res, 200));
+  // a writer through the proxy throughout (a table without a key: a write applied twice would show)
+  const setup = await client(c.port);
+  await setup.query('CREATE TABLE acks (id int)');
+  await setup.end();
+  const writer = startAckedWriter(() => ({ host: '127.0.0.1', port: c.port, user: 'postgres', database: 'postgres' }), 'acks', 1, (id) => `${id}`);
+  try {
+    await writer.progress(20, 20_000);
+    await leader.kill9();
+    // the leader's lease (5 s) expires, a standby is elected
+    let next: Awaited<ReturnType<LocalCluster['dataLeader']>>;
+    const t0 = Date.now();
+    while (!(next = await c.dataLeader()) || next.port === leader.port) {
+      assert.ok(Date.now() - t0 < 30_000, 'a standby takes over');
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const other = standbyPorts.find((p) => p !== next!.port)!;
+    // the promoted node's session was never closed: once the rest of the log is applied it is
+    // an ordinary read-write session (pg_is_in_recovery() false, in_hot_standby off)
+    const s = idle.get(next.port)!;
+    while ((await s.query('SELECT pg_is_in_recovery() AS r')).rows[0].r) {
+      assert.ok(Date.now() - t0 < 30_000, 'the session sees the promotion');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    t.diagnostic(`the kept session read-write ${Date.now() - t0} ms after the kill -9 (lease 5 s)`);
+    assert.equal((await s.query('SHOW in_hot_standby')).rows[0].in_hot_standby, 'off');
+    await s.query(`INSERT INTO kv VALUES (300, 'kept session')`);
+    // a block begun during recovery stays read-only until it ends, as on PostgreSQL
+    const b = blocks.get(next.port)!;
+    await assert.rejects(b.query(`INSERT INTO kv VALUES (301, 'no')`), (e: { code?: string }) => e.code === '25006');
+    await b.query('ROLLBACK');
+    await b.query(`INSERT INTO kv VALUES (301, 'after the block')`);
+    // a read-port session on it goes on too (read-write now); on the other standby it keeps reading
+    if (before === next.port) assert.equal((await r.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
+    else assert.equal((await r.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+    assert.equal((await r.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 28);
+    // the writer goes on through the proxy, to the new leader
+    await writer.progress(20, 30_000);
+    await writer.stop();
+    // every acknowledged write once, on the new leader and on the standby that follows it
+    // (its sessions, connected throughout, still read-only)
+    const o = idle.get(other)!;
+    assert.equal((await o.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+    await blocks.get(other)!.query('ROLLBACK');
+    for (const x of [s, o]) {
+      const ids = (await x.query('SELECT id FROM acks')).rows.map((row) => row.id as number);
+      assert.deepEqual(checkAcked(ids, writer, 1), [], `on ${await serverPort(x)}`);
+      assert.ok(ids.length >= writer.acked.size);
+    }
+    // the read port: the remaining standby, which follows the new leader
+    const w = await client(c.port);
+    await w.query(`INSERT INTO kv VALUES (200, 'after')`);
+    const r2 = await client(c.readPort);
+    assert.equal((await r2.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 29);
+    assert.notEqual(await serverPort(r2), next.port);
+    assert.equal((await r2.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+    await r2.end();
+    // new sessions on the promoted node's own port are read-write
+    const direct = await client(next.port);
+    assert.equal((await direct.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
+    await direct.query(`INSERT INTO kv VALUES (201, 'direct')`);
+    await direct.end();
+    await w.end();
+  } finally {
+    await writer.stop();
+    for (const x of [r, ...idle.values(), ...blocks.values()]) await x.end().catch(() => {});
   }
-  if (next.port === before) await ended; // its hot sessions were closed
-  else assert.equal((await r.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 26, 'the other standby keeps serving');
-  await r.end().catch(() => {});
-  // the read port: the remaining standby, which follows the new leader
-  const w = await client(c.port);
-  await w.query(`INSERT INTO kv VALUES (200, 'after')`);
-  const r2 = await client(c.readPort);
-  assert.equal((await r2.query('SELECT count(*)::int AS n FROM kv')).rows[0].n, 27);
-  assert.notEqual(await serverPort(r2), next.port);
-  assert.equal((await r2.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
-  await r2.end();
-  // the promoted node serves writes on its own port (its old sessions are gone, new ones are read-write)
-  const direct = await client(next.port);
-  assert.equal((await direct.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
-  await direct.query(`INSERT INTO kv VALUES (201, 'direct')`);
-  await direct.end();
-  await w.end();
 });

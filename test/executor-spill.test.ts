@@ -100,6 +100,8 @@ test('past work_mem a sort, a hash aggregate and a hash join spill and answer ex
       ['stable sort', 'SELECT id, n FROM sp ORDER BY n', '', 200002],
       ['hash aggregate', 'SELECT big, count(*), sum(id), max(label), avg(n) FROM sp GROUP BY big', 'Batches: ', 100001],
       ['hash join', 'SELECT a.id, b.label, b.v, b.ts FROM sp a JOIN sp b ON b.id = a.k', 'Batches: ', 0],
+      // the smaller input is hashed, here the left one (EXPLAIN: Hash over sp a)
+      ['hash join, left input hashed', 'SELECT a.id, a.label, b.id, b.n FROM sp a JOIN sp b ON b.k = a.id WHERE a.id <= 120000', 'Batches: ', 0],
       // unmatched rows of both sides, NULL keys among them
       ['full join', 'SELECT a.id, b.id FROM sp a FULL JOIN sp b ON b.id = a.k', '', 0],
     ];
@@ -116,6 +118,10 @@ test('past work_mem a sort, a hash aggregate and a hash join spill and answer ex
       if (!detail) continue;
       const plan = (await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`)).rows.map((r) => r['QUERY PLAN'] as string);
       assert.ok(plan.some((l) => l.trim().startsWith(detail)), `${what}:\n${plan.join('\n')}`);
+      if (what.includes('left input hashed')) {
+        const hash = plan.findIndex((l) => /^->  Hash\b/.test(l.trim()));
+        assert.match(plan.slice(hash + 1).find((l) => l.includes(' Scan ')) ?? '', /Seq Scan on sp a\b/, plan.join('\n'));
+      }
     }
     // in memory, EXPLAIN ANALYZE says so too
     await c.query('RESET work_mem');

@@ -12,6 +12,8 @@ import { DurableStorage, type DurableStorageOptions } from '../src/storage/durab
 import { UniqueViolation, WriteConflict, RowConflict, type Storage, type Snapshot, type Transaction } from '../src/storage/api.js';
 import { StorageStartupError } from '../src/storage/data-dir.js';
 import { OID, type Row } from '../src/types/types.js';
+import { frame, keys } from '../src/storage/wal.js';
+import { droppedTombstonesRecord } from '../src/storage/dropped-tombstones.js';
 
 const LAYOUT = {
   id: 16400,
@@ -337,6 +339,55 @@ test('compaction merges small segments, drops deleted rows and their tombstones;
     for await (const _ of db.db.keys({ gte: 'D/', lt: 'D0' })) tombstones++;
     assert.equal(tombstones, 0, 'tombstones of dropped rows are gone');
     assert.equal(scanAll(s).rows.length, 151);
+    await s.close();
+  });
+});
+
+test('a compaction\'s dropped tombstone records go after its manifest; a list a stop left is honoured and finished at the next start', async () => {
+  await withDir(async (dir) => {
+    let s = await open(dir, { sealThresholdBytes: 1 << 20 });
+    await createItems(s);
+    for (let seg = 0; seg < 2; seg++) {
+      await insertCommitted(s, range(seg * 3000, seg * 3000 + 3000).map((k) => item(k)));
+      await s.seal();
+    }
+    const all = scanAll(s);
+    const doomed = all.ids.filter((_, i) => Number(all.rows[i][0]) % 3 === 0);
+    const del = s.begin();
+    del.delete(LAYOUT.id, doomed);
+    await del.commit();
+    const db = (x: DurableStorage) => (x as unknown as { db: ClassicLevel<string, Uint8Array> }).db;
+    const count = async (x: DurableStorage, from: string, to: string) => {
+      let n = 0;
+      for await (const _ of db(x).keys({ gte: from, lt: to })) n++;
+      return n;
+    };
+    assert.equal(await count(s, 'D/', 'D0'), doomed.length);
+    await s.vacuum(LAYOUT.id);
+    assert.equal(s.rowCount(LAYOUT.id), 4000);
+    await s.close();
+    s = await open(dir);
+    assert.equal(await count(s, 'D/', 'D0'), 0, 'every dropped tombstone record deleted (more than one chunk)');
+    assert.equal(await count(s, 'G/', 'G0'), 0, 'and the list with them');
+    // as a stop mid-way leaves it: the list, and tombstone records it names for rows no
+    // segment holds any more; beside them a real tombstone of a live row
+    const live = scanAll(s);
+    const victim = live.ids[0];
+    const del2 = s.begin();
+    del2.delete(LAYOUT.id, [victim]);
+    await del2.commit();
+    const ghosts = doomed.slice(0, 2500);
+    const stamp = frame(Buffer.from('5'));
+    await db(s).batch([
+      ...ghosts.map((rowId) => ({ type: 'put' as const, key: keys.tombstone(LAYOUT.id, rowId), value: stamp })),
+      droppedTombstonesRecord(LAYOUT.id, 999, ghosts) as { type: 'put'; key: string; value: Uint8Array },
+    ]);
+    await s.close();
+    s = await open(dir);
+    assert.equal(s.rowCount(LAYOUT.id), 3999, 'the listed tombstones are not counted; the real one is');
+    assert.equal(scanAll(s).rows.length, 3999);
+    assert.equal(await count(s, 'D/', 'D0'), 1, 'only the real tombstone record is left');
+    assert.equal(await count(s, 'G/', 'G0'), 0);
     await s.close();
   });
 });

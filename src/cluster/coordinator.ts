@@ -18,6 +18,8 @@ export interface NodeInfo {
   /** the role's address for others, e.g. "127.0.0.1:7001" */
   readonly address: string;
   readonly role: string;
+  /** a hot standby data node: how far behind the log it is (ms since it last had all the log held), as of its last report */
+  readonly lagMs?: number;
 }
 
 export interface Coordinator {

@@ -5,8 +5,11 @@
  * others are standbys: they apply the log to their own directory as it grows, so taking
  * over after the leader's lease expires leaves little to apply. With `startStandby` a
  * standby is a hot standby: it serves read-only sessions on its port meanwhile (memory
- * follows the log too); when it is elected, those sessions are closed (FATAL 57P01, the
- * client reconnects) and the leader's server starts on the same port and directory.
+ * follows the log too); when it is elected it is promoted in place, as by PostgreSQL's
+ * pg_promote(): it applies the rest of the log and writes it from then on, its sessions
+ * staying connected and going on read-write. Should that fail, the sessions are closed
+ * (FATAL 57P01, the client reconnects) and the leader's server starts on the same port
+ * and directory instead.
  *
  * A leader that loses its lease, or whose append fails (fenced: another node wrote the
  * log; or the log unreachable, when the batch may have landed all the same), exits at once: a process that may no longer write must not answer either (crash-only;
@@ -20,6 +23,11 @@ export const DATA_ELECTION = 'data';
 
 /** How long a new data node waits to be elected before it opens as a hot standby. */
 const HOT_STANDBY_AFTER_MS = 500;
+
+/** How often a hot standby measures its lag; the registration is written only when it changed. */
+const LAG_REPORT_MS = 1_000;
+/** Lag is reported in steps of this (a current standby's round trip reads as 0: no write). */
+const LAG_STEP_MS = 100;
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -40,14 +48,21 @@ export interface DataRoleOptions<S> {
   /** start the server on the caught-up directory (DurableStorage.open applies the rest) */
   start(shared: SharedSeams): Promise<S>;
   /** a hot standby's server on `port` (read-only sessions), following the log until elected */
-  startStandby?(shared: SharedSeams): Promise<StandbyServer>;
+  startStandby?(shared: SharedSeams): Promise<StandbyServer<S>>;
   /** what to do when this node may no longer lead (default: exit the process with 1) */
   abdicate?(reason: string): void;
 }
 
 /** A hot standby's server: applies the log until its signal aborts; close() ends its sessions. */
-export interface StandbyServer {
+export interface StandbyServer<S = unknown> {
   follow(signal: AbortSignal): Promise<void>;
+  /** how far behind the log it is now (ms), reported in its registration for the proxy's read port */
+  lagMs?(): Promise<number>;
+  /**
+   * Elected (the follow loop has ended): become the leader's server in place with the
+   * leader's seams, sessions kept. Rejected: it is still a standby (closed, then `start`).
+   */
+  promote?(shared: SharedSeams): Promise<S>;
   close(): Promise<void>;
 }
 
@@ -63,7 +78,7 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   const electedAtOnce = opts.startStandby ? await Promise.race([campaign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HOT_STANDBY_AFTER_MS))]) : false;
   const standby = new AbortController();
   if (electedAtOnce) standby.abort();
-  let hot: StandbyServer | undefined;
+  let hot: StandbyServer<S> | undefined;
   const following = (async () => {
     // a standby follows the log until elected (a failed read is retried: the log may be electing a leader)
     while (!standby.signal.aborted) {
@@ -85,13 +100,53 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
       }
     }
   })();
+  // (its last write, clearing the lag once elected, does not hold the takeover up)
+  void reportLag(opts, address, () => hot, standby.signal);
   if (!electedAtOnce) opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
   const leadership = await campaign;
   standby.abort();
   await following;
-  // its read-only sessions end here: the leader's server takes the port and directory
-  await hot?.close();
   opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
   void leadership.lost.then(() => abdicate('lost the data leader lease'));
-  return opts.start({ ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) });
+  const shared = { ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) };
+  if (hot?.promote) {
+    const t0 = performance.now();
+    try {
+      const server = await hot.promote(shared);
+      opts.logger.info({ node: opts.nodeId, ms: Math.round(performance.now() - t0) }, 'promoted in place: the hot standby\'s sessions go on read-write');
+      return server;
+    } catch (e) {
+      opts.logger.warn({ err: e }, 'promoting the hot standby in place failed; starting the leader\'s server on its directory');
+    }
+  }
+  // its read-only sessions end here: the leader's server takes the port and directory
+  await hot?.close();
+  return opts.start(shared);
+}
+
+/**
+ * While a hot standby: measure its lag every second and put it in its registration when it
+ * changed (the proxy's read port sends no new session to a standby far behind while
+ * another is current). Once elected, the registration is written again without it.
+ */
+async function reportLag<S>(opts: DataRoleOptions<S>, address: string, hot: () => StandbyServer | undefined, signal: AbortSignal): Promise<void> {
+  let reported: number | undefined;
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, LAG_REPORT_MS);
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    });
+    const server = hot();
+    if (signal.aborted || !server?.lagMs) continue;
+    try {
+      const lagMs = Math.floor((await server.lagMs()) / LAG_STEP_MS) * LAG_STEP_MS;
+      if (lagMs === reported || signal.aborted) continue;
+      await opts.coordinator.register({ id: opts.nodeId, address, role: 'data', lagMs });
+      reported = lagMs;
+    } catch (e) {
+      opts.logger.warn({ err: e }, 'could not report this standby\'s lag; trying again');
+    }
+  }
+  if (reported === undefined) return;
+  await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' }).catch((e: unknown) => opts.logger.warn({ err: e }, 'could not clear the lag from this node\'s registration'));
 }

@@ -431,7 +431,7 @@ async function main(): Promise<void> {
   process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
     `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
     `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n` +
-    `read-only (hot standbys, round robin): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
+    `read-only (hot standbys, round robin over the current ones): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
     `read port ${cluster.readPort}\n`);
   process.stdout.write(`cluster ready on port ${cluster.port}\n`);
 }

@@ -6,7 +6,7 @@
 import type { Coordinator } from './coordinator.js';
 import { DATA_ELECTION } from './data-role.js';
 import { openEtcdCoordinator } from './etcd-coordinator.js';
-import { startProxy, type ProxyOptions, type RunningProxy } from './proxy.js';
+import { startProxy, type DataNodeState, type ProxyOptions, type RunningProxy } from './proxy.js';
 
 /** What runProxyRole needs; main.ts passes its flags (`--host`, `--port`, `--etcd`). */
 export interface ProxyRoleOptions {
@@ -17,8 +17,10 @@ export interface ProxyRoleOptions {
   readonly log?: ProxyOptions['logger'];
   /** its registration's id (default `proxy-<host>:<port>`) */
   readonly nodeId?: string;
-  /** the read port (to the hot standbys, round robin; undefined: none) */
+  /** the read port (to the hot standbys, round robin over the current ones; undefined: none) */
   readonly readPort?: number;
+  /** the read port's bound on a standby's lag (ms; default QUIVER_READ_MAX_LAG_MS, else proxy.ts's READ_MAX_LAG_MS) */
+  readonly readMaxLagMs?: number;
   /** how long a client waits for a data leader before 57P03 (default: the proxy's, 15 s) */
   readonly waitMs?: number;
   /** opens the Coordinator (default: etcd's on `etcd`); for another metadata store */
@@ -28,11 +30,11 @@ export interface ProxyRoleOptions {
 /** How often the read port re-reads which data nodes are registered. */
 const DATA_NODES_POLL_MS = 1_000;
 
-/** The registered data nodes' addresses, now and every second (a failed read keeps the last list). */
-async function pollDataNodes(coordinator: Coordinator, onChange: (addresses: string[]) => void, log?: ProxyOptions['logger']): Promise<() => Promise<void>> {
+/** The registered data nodes and their reported lag, now and every second (a failed read keeps the last list). */
+async function pollDataNodes(coordinator: Coordinator, onChange: (nodes: DataNodeState[]) => void, log?: ProxyOptions['logger']): Promise<() => Promise<void>> {
   const poll = async () => {
     try {
-      onChange((await coordinator.nodes('data')).map((n) => n.address));
+      onChange((await coordinator.nodes('data')).map((n) => ({ address: n.address, ...(n.lagMs !== undefined ? { lagMs: n.lagMs } : {}) })));
     } catch (e) {
       log?.warn({ err: e }, 'could not read the registered data nodes; keeping the last list');
     }
@@ -41,6 +43,12 @@ async function pollDataNodes(coordinator: Coordinator, onChange: (addresses: str
   const timer = setInterval(() => void poll(), DATA_NODES_POLL_MS);
   timer.unref();
   return async () => clearInterval(timer);
+}
+
+function readMaxLagMs(opts: ProxyRoleOptions): number | undefined {
+  if (opts.readMaxLagMs !== undefined) return opts.readMaxLagMs;
+  const env = Number(process.env.QUIVER_READ_MAX_LAG_MS);
+  return process.env.QUIVER_READ_MAX_LAG_MS && env >= 0 ? env : undefined;
 }
 
 /**
@@ -55,7 +63,8 @@ export async function runProxyRole(opts: ProxyRoleOptions): Promise<RunningProxy
     proxy = await startProxy({
       host: opts.host, port: opts.port,
       leader: (onChange) => coordinator.watchLeader(DATA_ELECTION, onChange),
-      ...(opts.readPort !== undefined ? { readPort: opts.readPort, dataNodes: (onChange: (a: string[]) => void) => pollDataNodes(coordinator, onChange, opts.log) } : {}),
+      ...(opts.readPort !== undefined ? { readPort: opts.readPort, dataNodes: (onChange: (a: DataNodeState[]) => void) => pollDataNodes(coordinator, onChange, opts.log) } : {}),
+      ...(readMaxLagMs(opts) !== undefined ? { readMaxLagMs: readMaxLagMs(opts) } : {}),
       ...(opts.log ? { logger: opts.log } : {}),
       ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
     });

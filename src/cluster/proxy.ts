@@ -7,9 +7,11 @@
  * PostgreSQL's "not accepting connections" (57P03) as a FATAL ErrorResponse.
  *
  * The read port (`readPort`) spreads connections over the hot standbys instead, round
- * robin (the leader when none is registered or none answers): read-only clients use
- * more machines. A cancel request on it goes to every data node (only the one with that
- * process id and secret key acts on it).
+ * robin over the current ones — those at most `readMaxLagMs` behind the log, as each
+ * reports — else to the least behind (the leader when none is registered or none
+ * answers): read-only clients use more machines, and a stalled standby gets no new
+ * sessions while another is current. A cancel request on it goes to every data node
+ * (only the one with that process id and secret key acts on it).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { SqlError } from '../errors.js';
@@ -29,11 +31,35 @@ export interface ProxyOptions {
   readonly leader: (onChange: (address: string | undefined) => void) => Promise<() => Promise<void>>;
   /** the read port (undefined: none; 0: a free one): connections go to the standbys */
   readonly readPort?: number;
-  /** subscribe to the data nodes' addresses, leader included (for the read port); returns the unsubscriber */
-  readonly dataNodes?: (onChange: (addresses: string[]) => void) => Promise<() => Promise<void>>;
+  /** subscribe to the data nodes, leader included (for the read port); returns the unsubscriber */
+  readonly dataNodes?: (onChange: (nodes: DataNodeState[]) => void) => Promise<() => Promise<void>>;
+  /** the read port: a standby further behind the log than this (ms) gets no session while another is current (default 2000) */
+  readonly readMaxLagMs?: number;
   /** how long a client waits for a leader, or for the leader to accept connections (default 15 s) */
   readonly waitMs?: number;
   readonly logger?: Logger;
+}
+
+/** A data node as the read port sees it. */
+export interface DataNodeState {
+  readonly address: string;
+  /** how far behind the log it reported itself (ms since it last had all the log held); undefined: not reported */
+  readonly lagMs?: number;
+}
+
+/** The default bound of readMaxLagMs: a current standby reports up to about one report interval (1 s). */
+export const READ_MAX_LAG_MS = 2_000;
+
+/**
+ * The standbys to try for a read session, in order: the current ones (lag within
+ * `maxLagMs`, or not reported) from the round-robin position `turn`, then the lagging
+ * ones, least behind first. Addresses in `standbys` are in a stable order.
+ */
+export function readTargets(standbys: readonly DataNodeState[], maxLagMs: number, turn: number): string[] {
+  const current = standbys.filter((n) => (n.lagMs ?? 0) <= maxLagMs);
+  const lagging = standbys.filter((n) => (n.lagMs ?? 0) > maxLagMs).sort((a, b) => a.lagMs! - b.lagMs!);
+  const rotated = current.map((_, i) => current[(turn + i) % current.length].address);
+  return [...rotated, ...lagging.map((n) => n.address)];
 }
 
 /** A listening proxy; close() ends its client connections and stops following the leader. */
@@ -198,24 +224,23 @@ const connectTo = (address: string): Promise<Socket | undefined> => new Promise(
 });
 
 /**
- * The read port: each connection to the next standby in turn (round robin over the data
- * nodes that are not the leader), else to the leader. A standby that does not answer is
- * skipped for this connection.
+ * The read port: each connection to the next current standby in turn (readTargets), else
+ * to the least lagging one, else to the leader. A standby that does not answer is skipped
+ * for this connection.
  */
 async function startReadPort(
   opts: ProxyOptions, readPort: number, leaderNow: () => Promise<string | undefined>,
   refuse: (client: Socket, first: Buffer[]) => void,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  let dataNodes: string[] = [];
+  let dataNodes: DataNodeState[] = [];
   let next = 0;
-  const unsubscribe = opts.dataNodes ? await opts.dataNodes((a) => { dataNodes = [...a].sort(); }) : async () => {};
+  const maxLagMs = opts.readMaxLagMs ?? READ_MAX_LAG_MS;
+  const unsubscribe = opts.dataNodes ? await opts.dataNodes((a) => { dataNodes = [...a].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0)); }) : async () => {};
   const clients = new Set<Socket>();
 
   const pick = async (): Promise<Socket | undefined> => {
     const leader = await leaderNow();
-    const standbys = dataNodes.filter((a) => a !== leader);
-    for (let i = 0; i < standbys.length; i++) {
-      const target = standbys[next++ % standbys.length];
+    for (const target of readTargets(dataNodes.filter((n) => n.address !== leader), maxLagMs, next++)) {
       const s = await connectTo(target);
       if (s) return s;
     }
@@ -225,7 +250,7 @@ async function startReadPort(
   /** CancelRequest: to every data node (a session's node is not known here); only its own acts on it */
   const cancelEverywhere = async (packet: Buffer) => {
     const leader = await leaderNow();
-    const targets = new Set([...dataNodes, ...(leader ? [leader] : [])]);
+    const targets = new Set([...dataNodes.map((n) => n.address), ...(leader ? [leader] : [])]);
     await Promise.all([...targets].map(async (t) => {
       const s = await connectTo(t);
       s?.end(packet);

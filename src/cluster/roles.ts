@@ -79,7 +79,7 @@ export interface DataNodeServices {
  * A data node: campaigns, follows the log as a standby, and once elected starts the
  * server (`start`, given the seams and the query nodes) on its caught-up directory.
  */
-export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>, startStandby?: (services: DataNodeServices) => Promise<StandbyServer>): Promise<S> {
+export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>, startStandby?: (services: DataNodeServices) => Promise<StandbyServer<S>>): Promise<S> {
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
   const seams = await openSeams(c, coordinator, logger);
   const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger) });

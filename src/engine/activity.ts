@@ -16,6 +16,8 @@ export class Activity {
   private stateChange: number;
   private xactStart: number | null = null;
   private wait: { type: string; event: string } | null = { type: 'Client', event: 'ClientRead' };
+  /** a statement shown as started before its parse (waitingForLog): its start is kept when it runs */
+  private startedEarly: string | undefined;
   private readonly backendStart = nowMicros();
 
   constructor(
@@ -28,9 +30,13 @@ export class Activity {
   /** a statement starts; `inTransaction`: a transaction block was already open */
   statementStarted(text: string, inTransaction: boolean): void {
     const now = nowMicros();
+    const early = this.startedEarly === text && this.state === 'active';
+    this.startedEarly = undefined;
     this.query = text;
-    this.queryStart = now;
-    if (!inTransaction || this.xactStart === null) this.xactStart = now;
+    if (!early) {
+      this.queryStart = now;
+      if (!inTransaction || this.xactStart === null) this.xactStart = now;
+    }
     this.setState('active', now);
     this.wait = null;
   }
@@ -38,9 +44,28 @@ export class Activity {
   /** the statement ended; the session is idle, possibly inside a (failed) transaction block */
   statementEnded(txStatus: 'I' | 'T' | 'E'): void {
     const now = nowMicros();
+    this.startedEarly = undefined;
     if (txStatus === 'I') this.xactStart = null;
     this.setState(txStatus === 'I' ? 'idle' : txStatus === 'T' ? 'idle in transaction' : 'idle in transaction (aborted)', now);
     this.wait = { type: 'Client', event: 'ClientRead' };
+  }
+
+  /**
+   * A hot standby's statement waits for the shared log to be applied (quiver.consistency),
+   * named in PostgreSQL's style: IPC / QuiverLogApply. `text`: the wait comes before the
+   * parse, so the statement is shown as started from here (query_start is the wait's start).
+   */
+  waitingForLog(waiting: boolean, text?: string, inTransaction = false): void {
+    if (waiting && text !== undefined) {
+      this.statementStarted(text, inTransaction);
+      this.startedEarly = text;
+    }
+    this.wait = waiting ? { type: 'IPC', event: 'QuiverLogApply' } : null;
+  }
+
+  /** At Sync: a statement shown as started before its parse that never ran has ended. */
+  endUnrunStatement(txStatus: 'I' | 'T' | 'E'): void {
+    if (this.startedEarly !== undefined) this.statementEnded(txStatus);
   }
 
   /** waiting for another transaction's row lock (PostgreSQL: Lock / transactionid) */

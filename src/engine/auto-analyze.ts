@@ -60,6 +60,11 @@ export class AutoAnalyze {
     return undefined;
   }
 
+  /** Analyze again after stop() (a hot standby promoted to leader). */
+  start(): void {
+    this.stopped = false;
+  }
+
   /** The server stops: no new runs; wait for the one in progress to give up. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -49,6 +49,8 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
+  // outside a block the statement is a transaction of its own: read-only as the default says (PostgreSQL's StartTransaction)
+  if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
   // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
   // before the statement is bound again: a table the leader just created is known then)
   if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) {
@@ -59,6 +61,7 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
     }
   }
   const stmt = rebindIfStale(ctx, prepared);
+  if (!ctx.tx.idle && !NO_SNAPSHOT.has(bound.kind)) ctx.tx.snapshotTaken = true;
   try {
     checkTableAccess(ctx, stmt.access ?? []);
     const result = await run(ctx, stmt, params);

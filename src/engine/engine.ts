@@ -67,6 +67,17 @@ export class Engine implements EngineState, BackendRegistry {
     void this.autoAnalyze.stop();
   }
 
+  /**
+   * The hot standby was promoted (its storage writes the shared log now): every session,
+   * open ones included, is an ordinary read-write one (Session.endRecovery), and statistics
+   * are this node's own again.
+   */
+  promote(): void {
+    this.standby = undefined;
+    this.autoAnalyze.start();
+    for (const s of this.sessions.values()) s.endRecovery();
+  }
+
   /** Load the durable catalog image (at start, before sessions). */
   restoreCatalog(image: string): void {
     this.databases.clear();

@@ -28,12 +28,14 @@ export function readsNoData(sql: string): boolean {
  * Wait as the session's quiver.consistency asks. Resolves at once when no wait is due;
  * rejects through `control.check()` (57014) when cancelled or timed out meanwhile.
  */
-export async function waitForConsistency(standby: StandbyReads, setting: (name: string) => string | undefined, control: StatementControl): Promise<void> {
+export async function waitForConsistency(standby: StandbyReads, setting: (name: string) => string | undefined, control: StatementControl, waiting?: (on: boolean) => void): Promise<void> {
   const level = setting('quiver.consistency') ?? 'strong';
   if (level === 'eventually') return;
   const asked = Date.now();
   if (level === 'bounded' && asked - standby.freshAt() <= settingMillis(setting('quiver.max_staleness'))) return;
   const signal = control.signal();
+  // pg_stat_activity shows the wait (wait_event_type IPC, wait_event QuiverLogApply)
+  waiting?.(true);
   try {
     const end = await abortable(standby.logEnd(), signal);
     standby.noteLogEnd(end, asked);
@@ -42,6 +44,8 @@ export async function waitForConsistency(standby: StandbyReads, setting: (name: 
     // cancelled or timed out: PostgreSQL's error for it; anything else (the log unreachable) as it is
     if (signal.aborted) control.check();
     throw e;
+  } finally {
+    waiting?.(false);
   }
 }
 

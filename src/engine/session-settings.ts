@@ -24,6 +24,14 @@ export class SessionSettings {
     return this.values.get(name.toLowerCase());
   }
 
+  /** Set a reported setting the server changed (in_hot_standby): sent as ParameterStatus before the next ReadyForQuery. */
+  report(key: string, value: string): void {
+    const def = settingDef(key);
+    if (this.values.get(key) === value) return;
+    this.values.set(key, value);
+    if (def?.report) this.parameterChanges.push([def.name, value]);
+  }
+
   /** Set without checks or ParameterStatus (startup, transaction state settings). */
   setRaw(key: string, value: string): void {
     this.values.set(key, value);
@@ -138,7 +146,7 @@ export class SessionSettings {
   }
 
   /** The transaction ended: undo its SET LOCALs, and its SETs if it rolled back. */
-  endTransaction(committed: boolean, hotStandby = false): void {
+  endTransaction(committed: boolean, readOnly = false): void {
     if (!committed) {
       for (const [k, v] of this.rollbackRestore) {
         if (v === undefined) this.values.delete(k);
@@ -148,7 +156,7 @@ export class SessionSettings {
       }
     }
     this.rollbackRestore.clear();
-    this.values.set('transaction_read_only', hotStandby ? 'on' : 'off');
+    this.values.set('transaction_read_only', readOnly ? 'on' : 'off');
     this.values.set('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
     for (const [k, v] of this.localRestore) {
       if (v === undefined) this.values.delete(k);

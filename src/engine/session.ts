@@ -88,6 +88,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.notifications = new SessionNotifications(engine.notifications, pid, () => this.database, () => {
       if (this.tx.idle) connection?.notificationsArrived?.();
     });
+    this.tx.defaultReadOnly = () => this.settings.get('default_transaction_read_only') === 'on';
   }
 
   activitySnapshot(): BackendActivity {
@@ -177,6 +178,20 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return { parameterStatus: this.settings.reported(), processId: this.pid, secretKey: this.secret };
   }
 
+  /**
+   * The hot standby this session is on was promoted (Engine.promote), as by PostgreSQL's
+   * pg_promote(): the session goes on, read-write. in_hot_standby is off at once (SHOW,
+   * pg_is_in_recovery()) and reported before the next ReadyForQuery, as PostgreSQL's
+   * ReportChangedGUCOptions does; a transaction block begun during recovery stays read-only
+   * until it ends (PostgreSQL sets XactReadOnly when a transaction starts).
+   */
+  endRecovery(): void {
+    if (!this.tx.hotStandby) return;
+    this.tx.hotStandby = false;
+    this.settings.report('in_hot_standby', 'off');
+    if (this.tx.idle) this.settings.setRaw('transaction_read_only', this.tx.effectiveReadOnly ? 'on' : 'off');
+  }
+
   splitStatements(sql: string): string[] {
     return splitStatements(sql);
   }
@@ -221,9 +236,19 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const standby = this.engine.standby;
     if (!standby || this.consistencyWaited || readsNoData(sql)) return undefined;
     this.control.begin(settingMillis(this.settings.get('statement_timeout')));
-    return waitForConsistency(standby, (n) => this.settings.get(n), this.control).then(
+    let shown = false;
+    const waiting = (on: boolean) => {
+      if (on) shown = true;
+      this.activity.waitingForLog(on, sql.trim(), !this.tx.idle);
+    };
+    return waitForConsistency(standby, (n) => this.settings.get(n), this.control, waiting).then(
       () => { this.consistencyWaited = true; this.control.end(); },
-      (e) => { this.control.end(); throw e; },
+      (e) => {
+        this.control.end();
+        // failed before it was parsed (57014): no statementEnded follows
+        if (shown) this.activity.statementEnded(this.transactionStatus());
+        throw e;
+      },
     );
   }
 
@@ -235,11 +260,13 @@ export class Session implements Backend, SessionInfo, SessionContext {
       this.consistencyWaited = false;
       return;
     }
-    await waitForConsistency(standby, (n) => this.settings.get(n), this.control);
+    await waitForConsistency(standby, (n) => this.settings.get(n), this.control, (on) => this.activity.waitingForLog(on));
   }
 
   sync(): void {
     this.consistencyWaited = false;
+    // a Parse that waited for the log, with no Execute after it: the session is idle again
+    this.activity.endUnrunStatement(this.transactionStatus());
   }
 
   checkCancelled(): void {

@@ -41,8 +41,30 @@ export class Transactions {
     if (this.state === 'block') this.state = 'failed';
   }
 
+  /**
+   * A statement of the block took a snapshot (PostgreSQL's FirstSnapshotSet): SET, SHOW and
+   * the like do not, and a block may turn read-write only before one did.
+   */
+  snapshotTaken = false;
+
+  /** PostgreSQL's check_transaction_read_only: may the transaction turn read-write now? */
+  checkReadWrite(): void {
+    if (!this.hotStandby && (this.state === 'idle' || !this.readOnly)) return;
+    if (this.state !== 'idle' && this.savepoints.length > 0) throw new SqlError(SqlState.activeSqlTransaction, 'cannot set transaction read-write mode inside a read-only transaction');
+    if (this.state !== 'idle' && this.snapshotTaken) throw new SqlError(SqlState.activeSqlTransaction, 'transaction read-write mode must be set before any query');
+    if (this.hotStandby) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
+  }
+
+  /** default_transaction_read_only: what a transaction begins as (the session sets it) */
+  defaultReadOnly: () => boolean = () => false;
+
+  /** Is the statement's transaction read-only? Outside a block each statement's own follows the default, as on PostgreSQL. */
+  get effectiveReadOnly(): boolean {
+    return this.hotStandby || (this.state === 'idle' ? this.defaultReadOnly() : this.readOnly);
+  }
+
   checkWritable(what: string): void {
-    if (this.hotStandby || (this.state !== 'idle' && this.readOnly)) {
+    if (this.effectiveReadOnly) {
       throw new SqlError('25006', `cannot execute ${what} in a read-only transaction`);
     }
   }
@@ -71,7 +93,7 @@ export class Transactions {
 
   /** BEGIN / SET TRANSACTION options */
   applyOptions(options: TransactionOptions, settings: SessionSettings): void {
-    if (options.readOnly === false && this.hotStandby) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
+    if (options.readOnly === false) this.checkReadWrite();
     if (options.readOnly !== undefined) this.readOnly = options.readOnly;
     if (options.isolation !== undefined) settings.setRaw('transaction_isolation', options.isolation);
     settings.setRaw('transaction_read_only', this.readOnly ? 'on' : 'off');
@@ -118,7 +140,8 @@ function begin(ctx: SessionContext, stmt: BoundTransaction): string {
   tx.txn = ctx.engine.storage.begin();
   tx.start = Date.now() * 1000;
   tx.state = 'block';
-  tx.readOnly = tx.hotStandby || settings.get('default_transaction_read_only') === 'on';
+  tx.snapshotTaken = false;
+  tx.readOnly = tx.hotStandby || tx.defaultReadOnly();
   settings.setRaw('transaction_isolation', settings.get('default_transaction_isolation') ?? 'read committed');
   tx.applyOptions(stmt.options, settings);
   return stmt.tag;
@@ -189,5 +212,6 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.txn = undefined;
   tx.state = 'idle';
   tx.readOnly = false;
-  ctx.settings.endTransaction(committed, tx.hotStandby);
+  tx.snapshotTaken = false;
+  ctx.settings.endTransaction(committed, tx.effectiveReadOnly);
 }

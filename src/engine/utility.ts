@@ -59,9 +59,13 @@ function runSetting(ctx: SessionContext, stmt: BoundSet): void {
       return;
     }
     case 'value':
-      // PostgreSQL's check_transaction_read_only on a hot standby
-      if (tx.hotStandby && stmt.name.toLowerCase() === 'transaction_read_only' && normalizeSetting('transaction_read_only', stmt.value) === 'off') {
-        throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
+      if (stmt.name.toLowerCase() === 'transaction_read_only') {
+        // the block's mode, as SET TRANSACTION READ ONLY / READ WRITE (check_transaction_read_only)
+        const readOnly = normalizeSetting('transaction_read_only', stmt.value) === 'on';
+        if (!readOnly) tx.checkReadWrite();
+        settings.set(stmt.name, stmt.value, stmt.isLocal, !tx.idle);
+        if (!tx.idle) tx.readOnly = readOnly;
+        return;
       }
       settings.set(stmt.name, stmt.value, stmt.isLocal, !tx.idle);
   }

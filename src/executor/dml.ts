@@ -15,7 +15,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { applyIncoming, checkOutgoing, type RemovedKey } from './foreign-keys.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import { runPlan, type RunContext } from './operators.js';
-import { drainAll } from './suspend.js';
+import { drainAll, turnIfDue } from './suspend.js';
 
 export interface DmlResult {
   readonly count: number;
@@ -219,8 +219,10 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       const conflictChecks = oc?.policyChecks
         ? { existing: policyCheckRunner(table, oc.policyChecks.existing), updated: policyCheckRunner(table, oc.policyChecks.updated) }
         : null;
-      for (const row of source) {
+      for (let i = 0; i < source.length; i++) {
+        const row = source[i];
         env.checkCancel();
+        if ((i & 255) === 255) await turnIfDue(rc.slice, () => env.checkCancel());
         const leaf = placeRow(rc, table, row);
         if (conflictChecks) {
           // the proposed row passes INSERT's options before any conflict is looked for (ExecInsert)
@@ -272,8 +274,10 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
     case 'update': {
       const sets = stmt.assignments.map((a) => ({ column: a.column, expr: compileExpr(a.expr) }));
       const done = new Set<number>();
-      for (const old of source) {
+      for (let i = 0; i < source.length; i++) {
+        const old = source[i];
         env.checkCancel();
+        if ((i & 255) === 255) await turnIfDue(rc.slice, () => env.checkCancel());
         const rowId = old[width] as number;
         const home = partitioned ? (old[width + 1] as number) : table.oid;
         // with UPDATE … FROM a row may join several times; PostgreSQL updates it once
@@ -298,15 +302,21 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       break;
     }
     case 'delete': {
-      const seen = new Set<string>();
+      // with DELETE … USING a row may join several times: deleted once
+      const seen = new Set<number>();
       const home = (r: Row) => (partitioned ? (r[width + 1] as number) : table.oid);
-      const rows = source.filter((r) => {
-        const k = `${home(r)}:${r[width]}`;
-        return !seen.has(k) && !!seen.add(k);
-      });
+      const rows: Row[] = [];
+      for (let i = 0; i < source.length; i++) {
+        const r = source[i];
+        const once = partitioned ? (r[width] as number) * 1e6 + home(r) : (r[width] as number);
+        if (seen.has(once)) continue;
+        seen.add(once);
+        rows.push(r);
+        txn.delete(home(r), [r[width] as number]);
+        if ((i & 1023) === 1023) await turnIfDue(rc.slice, () => env.checkCancel());
+      }
       source.length = 0;
-      source.push(...rows);
-      for (const r of source) txn.delete(home(r), [r[width] as number]);
+      for (const r of rows) source.push(r);
       if (incoming) for (const r of source) removed.push({ old: r.slice(0, width), now: null });
       count = source.length;
       if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env, home(r)));

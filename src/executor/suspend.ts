@@ -210,6 +210,17 @@ export async function drain(
   }
 }
 
+/**
+ * In a long loop outside a plan (a DML statement's writes, row by row): once the slice is
+ * used up, the event loop's turn, then `checkCancel` (57014 if cancelled meanwhile).
+ */
+export async function turnIfDue(slice: TimeSlice | undefined, checkCancel: () => void): Promise<void> {
+  if (!slice?.due()) return;
+  await turn();
+  checkCancel();
+  slice.restart();
+}
+
 /** Drive a plan to completion and return its rows. */
 export async function drainAll(steps: Iterable<Step>, checkCancel: () => void, slice?: TimeSlice): Promise<Row[]> {
   const out: Row[] = [];

@@ -21,6 +21,12 @@ export interface DeparseContext {
    * (returns $K)), and gives its parameter K; without it every subquery prints as a SubPlan
    */
   initPlanParam?(plan: Plan): number;
+  /**
+   * A column of the node's input printed as what the input computes (a Sort over an
+   * Aggregate: `c.id`, `(count(*))`), as PostgreSQL prints an upper node's reference to its
+   * child's output; undefined: the column's own name
+   */
+  inputColumn?(e: Extract<Expr, { kind: 'column' }>): string | undefined;
 }
 
 const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
@@ -58,6 +64,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'const': return literal(e);
     case 'param': return `$${e.index + 1}`;
     case 'column': {
+      const resolved = e.level === 0 ? ctx.inputColumn?.(e) : undefined;
+      if (resolved !== undefined) return resolved;
       const name = e.name || `#${e.index}`;
       const qualify = e.level > 0 ? ctx.qualifyOuter ?? ctx.qualify : ctx.qualify;
       return qualify && e.table ? `${e.table}.${name}` : name;

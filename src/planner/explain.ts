@@ -15,7 +15,7 @@ import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
 import type { Expr, Plan } from './plan.js';
-import { walkPlanExprs } from './expr-walk.js';
+import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
@@ -105,6 +105,31 @@ class Builder implements DeparseContext {
 
   expr(e: Expr | null | undefined): string {
     return deparse(e, this);
+  }
+
+  /**
+   * Deparsing for a node above `input` (a Sort's keys): a column of the input prints as what
+   * the input computes for it, through Projections down to an Aggregate's group keys and
+   * calls, in parentheses unless it is a plain column — PostgreSQL's get_variable, which
+   * resolves an upper node's Var through its child's target list (`Sort Key: (count(*))
+   * DESC`, `((a + b))`).
+   */
+  private overInput(input: Plan): DeparseContext {
+    return {
+      qualify: this.qualify,
+      subplanNumber: (p) => this.subplanNumber(p),
+      initPlanParam: (p) => this.initPlanParam(p),
+      inputColumn: (c) => {
+        const e = computedColumn(input, c.index);
+        if (!e || e.kind === 'column') return e ? this.expr(e) : undefined;
+        return `(${this.expr(e)})`;
+      },
+    };
+  }
+
+  /** A Filter or Output absorbed into an Aggregate's node: in terms of its group keys and calls, as its own expressions. */
+  private ownExpr(input: Plan, e: Expr): string {
+    return this.expr(input.kind === 'aggregate' ? throughInput(input, e) : e);
   }
 
   /**
@@ -201,7 +226,7 @@ class Builder implements DeparseContext {
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
-        n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.expr(plan.predicate)]);
+        n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.ownExpr(plan.input, plan.predicate)]);
         return this.absorb(n, plan);
       }
       case 'project': {
@@ -211,7 +236,7 @@ class Builder implements DeparseContext {
           return n;
         }
         const n = this.build(plan.input);
-        this.output(n, plan.exprs);
+        this.output(n, plan.input.kind === 'aggregate' ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.exprs);
         return this.absorb(n, plan);
       }
       case 'projectSet': {
@@ -235,7 +260,7 @@ class Builder implements DeparseContext {
       }
       case 'sort': {
         const n = this.node(plan, 'Sort');
-        n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this))]);
+        n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this.overInput(plan.input)))]);
         this.child(n, plan.input);
         return n;
       }
@@ -376,8 +401,16 @@ class Builder implements DeparseContext {
   private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
     const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
     const parts = lookup.values.map((v, i) => `(${table.columns[columns[i]]?.name ?? `#${columns[i]}`} = ${this.scanExpr(v)})`);
-    const isKeyEquality = (c: Expr) => c.kind === 'call' && c.name === '=' && c.args.some((a) => a.kind === 'column' && a.level === 0 && columns.includes(a.index));
-    const others = filter ? conjuncts(filter).filter((c) => !isKeyEquality(c)) : [];
+    // the equalities the lookup uses are its Index Cond; any other (`id = 7 AND id = 8`, `id = tag`) stays a Filter
+    const used = new Set(lookup.values.map((v, i) => `${columns[i]}=${this.scanExpr(v)}`));
+    const isUsedEquality = (c: Expr) => {
+      if (c.kind !== 'call' || c.name !== '=' || c.args.length !== 2) return false;
+      const [a, b] = c.args;
+      const [col, value] = a.kind === 'column' && a.level === 0 ? [a, b] : [b, a];
+      if (col.kind !== 'column' || col.level !== 0) return false;
+      return used.delete(`${col.index}=${this.scanExpr(value)}`);
+    };
+    const others = filter ? conjuncts(filter).filter((c) => !isUsedEquality(c)) : [];
     const rest = others.length === 0 ? '' : others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`;
     return { cond: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, rest };
   }
@@ -417,7 +450,7 @@ class Builder implements DeparseContext {
 
   private topk(plan: Extract<Plan, { kind: 'topk' }>): DisplayNode {
     const vs = plan.vectorSearch;
-    const keys = plan.keys.map((k) => sortKeyText(k, this));
+    const keys = plan.keys.map((k) => sortKeyText(k, this.overInput(plan.input)));
     if (vs?.index && !plan.limit && plan.input.kind === 'scan') {
       // the partitions' scans print their own column names, unqualified
       const own = plan.keys.map((k) => sortKeyText(k, { qualify: false, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) }));
@@ -679,3 +712,28 @@ export function exprText(e: Expr | null): string {
 }
 
 export { CostModel };
+
+/**
+ * What `input` computes for its output column `index`, in terms of what is below it:
+ * through Projections, down to an Aggregate's group key or call; undefined for other nodes.
+ */
+function computedColumn(input: Plan, index: number): Expr | undefined {
+  if (input.kind === 'aggregate') {
+    const g = input.groupBy.length;
+    if (index < g) return input.groupBy[index];
+    const call = input.aggs[index - g];
+    return call ? { kind: 'agg', ...call } : undefined;
+  }
+  if (input.kind === 'project') {
+    const e = input.exprs[index];
+    return e && throughInput(input.input, e);
+  }
+  // nodes that pass their input's columns on as they are (a HAVING's Filter)
+  if (input.kind === 'filter' || input.kind === 'sort' || input.kind === 'limit' || input.kind === 'distinct') return computedColumn(input.input, index);
+  return undefined;
+}
+
+/** `e`, over `input`'s output columns, in terms of what `input` computes for them (as far as computedColumn knows). */
+function throughInput(input: Plan, e: Expr): Expr {
+  return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? computedColumn(input, x.index) ?? x : undefined));
+}

@@ -7,8 +7,9 @@
  * `id = 5` reaches t's scan and is a key lookup. PostgreSQL (12 and later) inlines a
  * WITH query that is referenced once, is not recursive, has no volatile functions and is
  * not `AS MATERIALIZED`; so does this pass, over the whole statement (references inside
- * subqueries count), before any other rewrite. `AS NOT MATERIALIZED` with several
- * references stays a CTE Scan here (PostgreSQL would copy the query into each place).
+ * subqueries count), before any other rewrite. `AS NOT MATERIALIZED` is inlined at every
+ * reference, as PostgreSQL copies the query into each place: the binder bound each
+ * reference's query apart (CteRef.plan), so each place gets a plan of its own.
  */
 import { planIsCorrelated, walkPlanExprs } from './expr-walk.js';
 import type { CteRef, Plan } from './plan.js';
@@ -45,13 +46,16 @@ export function inlineCtes(plan: Plan): Plan {
   const ctes = new Map<number, CteRef>();
   // each reference carries its own CteRef (sharing the plan): all of them get the rewritten plan
   const refObjects = new Map<number, CteRef[]>();
+  // a NOT MATERIALIZED query's references have plans of their own: each is counted
+  const counted = new Set<Plan>();
   const count = (p: Plan): void => {
     const visit = (n: Plan): void => {
       if (n.kind !== 'cteScan') return;
       refs.set(n.cte.id, (refs.get(n.cte.id) ?? 0) + 1);
       refObjects.set(n.cte.id, [...(refObjects.get(n.cte.id) ?? []), n.cte]);
-      if (ctes.has(n.cte.id)) return;
-      ctes.set(n.cte.id, n.cte);
+      if (!ctes.has(n.cte.id)) ctes.set(n.cte.id, n.cte);
+      if (counted.has(n.cte.plan)) return;
+      counted.add(n.cte.plan);
       count(n.cte.plan);
     };
     forEachNode(p, visit);
@@ -60,7 +64,8 @@ export function inlineCtes(plan: Plan): Plan {
   count(plan);
   const inline = new Set<number>();
   for (const [id, cte] of ctes) {
-    if (refs.get(id) !== 1 || cte.materialized === 'always' || cte.recursive) continue;
+    const once = refs.get(id) === 1 && cte.materialized !== 'always';
+    if (!(once || cte.materialized === 'never') || cte.recursive) continue;
     if (hasVolatile(cte.plan) || planIsCorrelated(cte.plan)) continue;
     inline.add(id);
   }

@@ -43,6 +43,10 @@ interface CteDef {
   readonly recursive?: boolean;
   /** while its recursive term is being bound: references read the work table */
   readonly workTable?: number;
+  /** `AS NOT MATERIALIZED`: each further reference binds the query again (its own plan to inline) */
+  readonly rebind?: () => Plan;
+  /** references bound so far */
+  uses?: number;
 }
 
 let nextCteId = 1;
@@ -179,10 +183,29 @@ export class SelectBinder {
         map.set(cte.ctename, { name: cte.ctename, plan: this.bindRecursiveCte(cte, q.SelectStmt, aliases, map, parent), id: nextCteId++, recursive: true, ...how });
         continue;
       }
-      let plan = this.bindSelect(q.SelectStmt, parent);
-      if (aliases.length) plan = renameColumns(plan, aliases);
-      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++, ...how });
+      const bindQuery = (): Plan => {
+        const plan = this.bindSelect(q.SelectStmt, parent);
+        return aliases.length ? renameColumns(plan, aliases) : plan;
+      };
+      const plan = bindQuery();
+      // PostgreSQL copies a NOT MATERIALIZED query into each place that reads it; a copy bound
+      // again, with the WITH queries it saw, keeps the plans apart (inline-ctes replaces each)
+      const rebind = materialized === 'never' ? this.rebinder(bindQuery) : undefined;
+      map.set(cte.ctename, { name: cte.ctename, plan, id: nextCteId++, ...how, ...(rebind ? { rebind } : {}) });
     }
+  }
+
+  /** `bind` run later under the WITH queries visible now (earlier siblings, outer levels). */
+  private rebinder(bind: () => Plan): () => Plan {
+    const visible = this.ctes.map((m) => new Map(m));
+    return () => {
+      const saved = this.ctes.splice(0, this.ctes.length, ...visible);
+      try {
+        return bind();
+      } finally {
+        this.ctes.splice(0, this.ctes.length, ...saved);
+      }
+    };
   }
 
   /** WITH RECURSIVE name AS (non-recursive term UNION [ALL] recursive term) */
@@ -312,11 +335,13 @@ export class SelectBinder {
     if (!schema) {
       const cte = this.findCte(name);
       if (cte) {
+        cte.uses = (cte.uses ?? 0) + 1;
+        const cteQuery = cte.rebind && cte.uses > 1 ? cte.rebind() : cte.plan;
         const plan: Plan = cte.workTable !== undefined
           ? { kind: 'workTableScan', schema: cte.plan.schema, workTable: cte.workTable }
           : {
             kind: 'cteScan', schema: cte.plan.schema,
-            cte: { plan: cte.plan, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}) },
+            cte: { plan: cteQuery, id: cte.id, name: cte.name, ...(cte.materialized ? { materialized: cte.materialized } : {}), ...(cte.recursive ? { recursive: true } : {}) },
             ...(alias !== name ? { alias } : {}),
           };
         const renamed = colAliases.length ? renameColumns(plan, colAliases) : plan;

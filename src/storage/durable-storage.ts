@@ -47,11 +47,12 @@ import { ivfflatSupports } from '../ann/ivfflat.js';
 import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
+import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesRecord } from './dropped-tombstones.js';
 import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch } from './shared-log.js';
 
@@ -133,6 +134,15 @@ interface DeadPositions {
   maxTs: number;
   count: number;
   tombstones: number;
+  /** the tombstone map they were made from (a hot standby's held table state has its own: holdForOlderSnapshots) */
+  readonly of: ReadonlyMap<RowId, number>;
+}
+
+/** A hot standby's table state from before a compaction the leader logged, kept for older snapshots. */
+interface HeldState {
+  readonly state: TableState;
+  /** the visible timestamp when the compaction was applied: snapshots older than it read this state */
+  readonly replacedAt: number;
 }
 
 /** What the manifest (T/<table>) remembers about one sealed segment. */
@@ -454,7 +464,8 @@ export class DurableStorage implements Storage {
   private readonly dead = new WeakMap<SealedSegment, DeadPositions>();
   private readonly smallSegmentBytes: number;
   private readonly deadRatio: number;
-  private readonly background: boolean;
+  /** seals, compactions and index builds run by themselves (off on a hot standby until promoted) */
+  private background: boolean;
   private readonly log: StorageLogger;
   private wal!: Wal;
   /** cluster mode: publishes each log batch to the shared log first */
@@ -593,6 +604,18 @@ export class DurableStorage implements Storage {
       tombstones++;
     }
 
+    // tombstones a compaction made redundant and whose deletion a stop cut short: ignored,
+    // and deleted once the log is open
+    const droppedLists: { table: number; key: string; rowIds: Float64Array }[] = [];
+    for await (const [key, value] of this.entries('G/', 'G0')) {
+      const { table } = parseKey(key);
+      const t = this.tables.get(table);
+      if (!t) { stale.add(table); continue; }
+      const rowIds = decodeDroppedTombstones(key, value);
+      for (const rowId of rowIds) if (t.tombstones.delete(rowId)) tombstones--;
+      droppedLists.push({ table, key, rowIds });
+    }
+
     const tTombstones = performance.now();
     // The log after each table's seal point becomes its growing segment again.
     let replayed = 0;
@@ -635,6 +658,7 @@ export class DurableStorage implements Storage {
       unlinkSync(join(this.segDir, f));
     }
     try {
+      for (const d of droppedLists) await deleteDroppedTombstones((run) => this.wal.exclusive(run), d.table, d.key, d.rowIds);
       for (const table of stale) await this.clearTableRecords(table);
       for (const table of trimmed) await this.trimLog(table, this.tables.get(table)!.sealedTs);
     } catch (e) {
@@ -1078,7 +1102,7 @@ export class DurableStorage implements Storage {
   }
 
   annSegments(tableId: number, indexName: string, snapshot: Snapshot, txn?: Transaction): AnnSegment[] {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     if (!t) return [];
     const out: AnnSegment[] = [];
     for (const seg of t.sealed) {
@@ -1098,7 +1122,7 @@ export class DurableStorage implements Storage {
    */
   private deadPositions(t: TableState, seg: SealedSegment): DeadPositions {
     const cached = this.dead.get(seg);
-    if (cached && cached.tombstones === t.tombstones.size) return cached;
+    if (cached && cached.tombstones === t.tombstones.size && cached.of === t.tombstones) return cached;
     const bits = new Uint8Array((seg.length + 7) >> 3);
     let maxTs = 0;
     let count = 0;
@@ -1111,7 +1135,7 @@ export class DurableStorage implements Storage {
         if (d > maxTs) maxTs = d;
       }
     }
-    const made: DeadPositions = { bits, maxTs, count, tombstones: t.tombstones.size };
+    const made: DeadPositions = { bits, maxTs, count, tombstones: t.tombstones.size, of: t.tombstones };
     this.dead.set(seg, made);
     return made;
   }
@@ -1131,7 +1155,7 @@ export class DurableStorage implements Storage {
     t.tombstones.set(rowId, ts);
     for (const seg of t.sealed) {
       const cached = this.dead.get(seg);
-      if (!cached || cached.tombstones !== before) continue;
+      if (!cached || cached.tombstones !== before || cached.of !== t.tombstones) continue;
       cached.tombstones = t.tombstones.size;
       const pos = seg.find(rowId);
       if (pos < 0 || (cached.bits[pos >> 3] >> (pos & 7)) & 1) continue;
@@ -1142,7 +1166,7 @@ export class DurableStorage implements Storage {
   }
 
   searchSegments(tableId: number, snapshot: Snapshot, txn?: Transaction): SearchSegment[] {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     return t ? t.sealed.map((seg) => this.searchSegment(t, seg, snapshot, txn)) : [];
   }
 
@@ -1305,12 +1329,24 @@ export class DurableStorage implements Storage {
   private async clearTableRecords(table: number): Promise<void> {
     await this.clearRange({ gte: keys.insertPrefix(table), lt: keys.insertPrefix(table).slice(0, -1) + '0' });
     await this.clearRange({ gte: keys.tombstonePrefix(table), lt: keys.tombstonePrefix(table).slice(0, -1) + '0' });
+    await this.clearRange({ gte: keys.droppedTombstonesPrefix(table), lt: keys.droppedTombstonesPrefix(table).slice(0, -1) + '0' });
   }
 
   /**
    * Delete a key range through the log's writer (LevelDB logs the deletes too), a bounded
    * number of keys at a time so that commit batches are not held up behind a long trim.
    */
+  /** Deletions of dropped tombstone records under way (close waits for them). */
+  private readonly tombstoneDeletions = new Set<Promise<void>>();
+
+  /** In the background: a failure leaves the list, and the next start deletes them. */
+  private deleteDroppedTombstones(table: number, key: string, rowIds: Float64Array): void {
+    const done = deleteDroppedTombstones((run) => this.wal.exclusive(run), table, key, rowIds)
+      .catch((e) => this.log.warn({ err: (e as Error).message, table }, 'could not delete the tombstone records a compaction dropped; the next start does'))
+      .finally(() => this.tombstoneDeletions.delete(done));
+    this.tombstoneDeletions.add(done);
+  }
+
   private async clearRange(range: { gt?: string; gte?: string; lt: string }): Promise<void> {
     const CHUNK = 20_000;
     for (let more = true; more;) {
@@ -1496,6 +1532,68 @@ export class DurableStorage implements Storage {
   }
 
   /**
+   * A hot standby elected leader (cluster mode), in place, as PostgreSQL's pg_promote():
+   * apply the rest of the shared log — every acknowledged write — then write through it
+   * from this position on. `seams` are the leader's (with its onAppendFailed). Sessions
+   * read on meanwhile; until the switch at the end every write is still refused. The
+   * follow loop must have ended first. On a rejection the storage is still a standby (the
+   * caller closes it and opens the directory as a leader instead).
+   */
+  async promote(seams: SharedSeams): Promise<void> {
+    const r = this.replicaPosition;
+    if (!r) throw new Error('bug: promote on a storage that is not a hot standby');
+    r.resume();
+    const apply = (batch: LogBatch) => this.applyReplicated(batch);
+    const reached = await seams.log.read(r.applied, apply);
+    const position = await settlePosition(seams, reached, apply, (skip) => this.wal.exclusive((db) => db.put(skip.key, skip.value)), this.log);
+    const files = await fetchFiles(this.db, seams, this.segDir, this.log);
+    if (this.closed) throw new Error('the storage was closed while being promoted');
+    // From here on, in one turn: a leader, as DurableStorage.open would have made it.
+    const policy = checkpointPolicyFromEnv(join(this.opts.dataDir, 'checkpoint-tmp'));
+    this.mirror = new SharedLogMirror(seams, this.segDir, position, files, policy ? { db: this.db, policy, log: this.log } : undefined);
+    this.wal.lead(this.mirror, this.clock);
+    this.replicaPosition = undefined;
+    // statements that took the standby's read position before the switch wait no more
+    r.finish();
+    // what recover() derives from the directory, and applyReplicated does not keep
+    for (const id of this.recoveredSequences.keys()) this.loggedSequences.add(id);
+    for (const t of this.tables.values()) for (const meta of t.segMeta) this.nextSegmentId = Math.max(this.nextSegmentId, meta.id + 1);
+    this.background = this.opts.background ?? true;
+    this.log.info({ position, tables: this.tables.size, clock: this.clock }, 'promoted: this node writes the shared log now');
+    for (const t of this.tables.values()) {
+      this.maybeScheduleSeal(t);
+      // index files the old leader did not get to write (a standby builds none)
+      const textMissing = t.segMeta.some((m) => t.textIndexes.some((x) => t.tokenizers.has(x.key) && !m.textFiles?.[x.key]));
+      if (!this.openIndexFiles(t) || textMissing) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
+    }
+    void this.enqueueMaintenance('tidy', 0, () => this.removeRedundantRecords())
+      .catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'could not remove redundant log records after the promotion; the next start does'));
+  }
+
+  /**
+   * What recover() removes at a leader's start, and a standby keeps (the leader's range
+   * deletes are local, not logged): records of dropped tables, log records already sealed.
+   */
+  private async removeRedundantRecords(): Promise<void> {
+    const stale = new Set<number>();
+    const trimmed = new Set<number>();
+    for (const prefix of ['L/', 'D/']) {
+      for await (const key of this.db.keys({ gte: prefix, lt: `${prefix[0]}0` })) {
+        const { table, n } = parseKey(key);
+        const t = this.tables.get(table);
+        if (!t) stale.add(table);
+        else if (prefix === 'L/' && n <= t.sealedTs) trimmed.add(table);
+      }
+    }
+    for (const table of stale) if (!this.tables.has(table)) await this.clearTableRecords(table);
+    for (const table of trimmed) {
+      const t = this.tables.get(table);
+      if (t) await this.trimLog(table, t.sealedTs);
+    }
+    if (stale.size || trimmed.size) this.log.info({ droppedTables: stale.size, sealedTables: trimmed.size }, 'removed the log records a standby kept and a leader does not need');
+  }
+
+  /**
    * One batch: first what needs awaiting (the LevelDB write, the files its manifests name,
    * reading new sealed segments), then every record applied to memory in one turn of the
    * event loop, so a statement sees all of the batch or none of it.
@@ -1522,6 +1620,7 @@ export class DurableStorage implements Storage {
     let catalog: string | undefined;
     let sequences = false;
     const droppedRows = new Map<number, RowId[]>();
+    const droppedLists: { table: number; key: string; rowIds: Float64Array }[] = [];
     for (const op of ops) {
       const { kind, table, n } = parseKey(op.key);
       if (op.key === keys.clock) {
@@ -1558,6 +1657,14 @@ export class DurableStorage implements Storage {
           }
         }
         clock = Math.max(clock, n);
+      } else if (kind === 'G') {
+        // a compaction's dropped rows (its manifest is in this batch): as the 'del's below
+        if (op.type !== 'put' || !this.tables.has(table)) continue;
+        const rowIds = decodeDroppedTombstones(op.key, op.value);
+        const list = droppedRows.get(table) ?? [];
+        for (const rowId of rowIds) list.push(rowId);
+        droppedRows.set(table, list);
+        droppedLists.push({ table, key: op.key, rowIds });
       } else if (kind === 'D') {
         const t = this.tables.get(table);
         if (!t) continue;
@@ -1575,6 +1682,7 @@ export class DurableStorage implements Storage {
         }
       }
     }
+    for (const d of droppedLists) this.deleteDroppedTombstones(d.table, d.key, d.rowIds);
     for (const [table, rowIds] of droppedRows) {
       this.whenOlderReadersDone(() => {
         const now = this.tables.get(table);
@@ -1612,6 +1720,8 @@ export class DurableStorage implements Storage {
     t.textIndexes = m.textIndexes ?? [];
     const oldSegs = new Map(old?.sealed.map((x) => [x.file, x]));
     t.sealed = m.segments.map((meta) => oldSegs.get(meta.file) ?? loaded.get(meta.file)!);
+    // a compaction: the segments that left can hold rows an older snapshot still sees
+    if (old && old.sealed.some((x) => !t.sealed.includes(x))) this.holdForOlderSnapshots(old);
     if (old) {
       t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
       for (const [rowId, ts] of old.tombstones) t.tombstones.set(rowId, ts);
@@ -1643,6 +1753,54 @@ export class DurableStorage implements Storage {
     for (const seg of t.sealed) if (oldSegs.get(seg.file) !== seg) this.segmentsChanged(t.id, m.segments.find((x) => x.file === seg.file)?.commitTs !== undefined ? 'bulk' : 'seal');
   }
 
+  /**
+   * A hot standby's compaction: the leader dropped the rows deleted before its own oldest
+   * snapshot, but it does not know this node's snapshots (REPEATABLE READ transactions,
+   * statements under way), which may still see some of them. The table's state from
+   * before — its segments, tombstones, growing rows and key indexes, never changed after
+   * it is replaced — stays readable for every snapshot older than now, until those are
+   * released (PostgreSQL's hot standby cancels such a transaction instead: 40001).
+   */
+  private holdForOlderSnapshots(old: TableState): void {
+    const replacedAt = this.visibleTs;
+    let older = false;
+    for (const ts of this.retained.keys()) if (ts < replacedAt) older = true;
+    if (!older) return;
+    const list = this.held.get(old.id) ?? [];
+    list.push({ state: old, replacedAt });
+    this.held.set(old.id, list);
+  }
+
+  /**
+   * Let go of the held states no retained snapshot is older than (by timestamp, not by the
+   * order of retains: an exported snapshot can be retained again by the session importing it).
+   */
+  private releaseHeld(): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const ts of this.retained.keys()) if (ts < oldest) oldest = ts;
+    for (const [table, list] of this.held) {
+      const rest = list.filter((h) => oldest < h.replacedAt);
+      if (rest.length === list.length) continue;
+      if (rest.length) this.held.set(table, rest);
+      else this.held.delete(table);
+    }
+  }
+
+  /**
+   * The table as a snapshot reads it: on a hot standby, the state held from before the
+   * first compaction applied after the snapshot was taken, if one is; else the current one.
+   */
+  private tableAt(tableId: number, snapshot: Snapshot): TableState | undefined {
+    const t = this.tables.get(tableId);
+    if (!t || this.held.size === 0) return t;
+    let pick: HeldState | undefined;
+    for (const h of this.held.get(tableId) ?? []) {
+      if (snapshot.ts < h.replacedAt && (!pick || h.replacedAt < pick.replacedAt)) pick = h;
+    }
+    // (the layout is the same: a change of columns rewrites a table under a new id)
+    return pick?.state ?? t;
+  }
+
   // ------------------------------------------------------------------------------------
   // Transactions
 
@@ -1668,6 +1826,8 @@ export class DurableStorage implements Storage {
 
   /** timestamps of snapshots held by transactions (REPEATABLE READ) and running statements, with counts */
   private readonly retained = new Map<number, number>();
+  /** hot standby: per table, states from before compactions, for snapshots older than them (holdForOlderSnapshots) */
+  private readonly held = new Map<number, HeldState[]>();
   /** ids of the retains not yet released (each retain takes the next id) */
   private readonly openRetains = new Set<number>();
   private nextRetainId = 1;
@@ -1692,6 +1852,7 @@ export class DurableStorage implements Storage {
       else this.retained.set(snapshot.ts, n);
       this.openRetains.delete(id);
       this.runDeferred();
+      if (this.held.size > 0) this.releaseHeld();
     };
   }
 
@@ -1843,6 +2004,8 @@ export class DurableStorage implements Storage {
 
     const ts = ++this.clock;
     const ops: WalOp[] = [];
+    // every tombstone of the commit holds the same value (LevelDB copies it per record)
+    const stamp = frame(Buffer.from(String(ts)));
     for (const [tableId, p] of txn.pending) {
       const t = this.tables.get(tableId);
       if (!t) continue;
@@ -1850,7 +2013,7 @@ export class DurableStorage implements Storage {
       for (const rowId of p.deleted) {
         if (p.inserted.has(rowId)) continue;
         this.noteTombstone(t, rowId, ts);
-        ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: frame(Buffer.from(String(ts))) });
+        ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: stamp });
         if (t.growing.find(rowId) < 0) sealedDeletes++;
       }
       const rowIds: RowId[] = [];
@@ -1933,7 +2096,7 @@ export class DurableStorage implements Storage {
   }
 
   *scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch> {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
     if (t) {
       const S = snapshot.ts;
@@ -2018,7 +2181,7 @@ export class DurableStorage implements Storage {
 
   /** Rows with this unique-key value visible at the snapshot (plus the transaction's own). */
   lookupKey(tableId: number, keyName: string, values: Row, snapshot: Snapshot, txn?: Transaction, limit = Number.POSITIVE_INFINITY): RowBatch | undefined {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     const key = t?.uniqueKeys.get(keyName);
     const out: RowBatch = { rowIds: [], rows: [] };
     if (!t || !key) return out;
@@ -2043,7 +2206,7 @@ export class DurableStorage implements Storage {
   }
 
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined {
-    const t = this.tables.get(tableId);
+    const t = this.tableAt(tableId, snapshot);
     const p = (txn as DurableTransaction | undefined)?.pending.get(tableId);
     if (p?.deleted.has(rowId)) return undefined;
     const own = p?.inserted.get(rowId);
@@ -2431,12 +2594,10 @@ export class DurableStorage implements Storage {
     if (inputs.length < 2 && inputs.every((s) => deadIn(s) === 0)) return;
 
     const t0 = performance.now();
-    // the rows kept, as (input, position), read from the inputs as they are encoded; the
-    // log records of the dropped rows' tombstones, deleted with the manifest write
+    // the rows kept, as (input, position), read from the inputs as they are encoded
     const keepWhich: number[] = [];
     const keepPos: number[] = [];
     const dropped: { rowId: RowId; seg: SealedSegment; pos: number }[] = [];
-    const ops: WalOp[] = [];
     for (let k = 0; k < inputs.length; k++) {
       const seg = inputs[k];
       for (let pos = 0; pos < seg.length; pos++) {
@@ -2444,7 +2605,6 @@ export class DurableStorage implements Storage {
         const d = t.tombstones.get(rowId);
         if (d !== undefined && d <= horizon) {
           dropped.push({ rowId, seg, pos });
-          ops.push({ type: 'del', key: keys.tombstone(t.id, rowId) });
         } else { keepWhich.push(k); keepPos.push(pos); }
         if ((pos & 4095) === 4095) await turns.take();
       }
@@ -2487,8 +2647,11 @@ export class DurableStorage implements Storage {
       this.forgetDeadPositions(t);
     });
     for (const m of inputMeta) t.ann.delete(m.id);
-    // the inputs' files go once the manifest no longer names them
-    await this.saveManifest(t, ops, inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
+    // the dropped rows' tombstone records go after the manifest (dropped-tombstones.ts), and
+    // the inputs' files once the manifest no longer names them
+    const droppedList = droppedIds.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedIds) : undefined;
+    await this.saveManifest(t, droppedList ? [droppedList] : [], inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
+    if (droppedList) this.deleteDroppedTombstones(t.id, droppedList.key, Float64Array.from(droppedIds));
     this.log.info({
       table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: dropped.length,
       ms: Math.round(performance.now() - t0),
@@ -2517,6 +2680,7 @@ export class DurableStorage implements Storage {
     this.closed = true;
     this.retries.stop();
     await this.maintenance;
+    await Promise.all(this.tombstoneDeletions);
     await this.wal.flush();
     // a checkpoint reads the LevelDB: let it finish first (it logs its own failure)
     await this.mirror?.pendingCheckpoint;

@@ -25,6 +25,7 @@ import { LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, t
 import { CHECKPOINT_PREFIX, listCheckpoints, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { positionOp, readPosition } from './log-position.js';
 import { unframe, type WalOp } from './wal.js';
+import { writeSliced } from './sliced-batch.js';
 
 
 /** What Wal needs to mirror its batches (wal.ts). */
@@ -243,7 +244,7 @@ export async function catchUp(db: ClassicLevel<string, Uint8Array>, seams: Share
   }
   if (batches > 0) log.info({ from: position, to: reached, batches, ms: Math.round(performance.now() - t0) }, 'applied the shared log');
   // a hot standby (settle: false) never appends: it only needs the whole batches
-  const settled = options.follow || options.settle === false ? reached : await settlePosition(db, seams, reached, log);
+  const settled = options.follow || options.settle === false ? reached : await settlePosition(seams, reached, (batch) => applyBatch(db, batch), (skip) => db.put(skip.key, skip.value), log);
   return { position: settled, files: await fetchFiles(db, seams, segDir, log) };
 }
 
@@ -262,7 +263,7 @@ async function restoreNewestCheckpoint(db: ClassicLevel<string, Uint8Array>, sea
 /** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */
 export async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
   const ops = decodeBatch(batch.payload);
-  await db.batch([...ops, positionOp(batch.seq)], { sync: false });
+  await writeSliced(db, [...ops, positionOp(batch.seq)], false);
   return ops;
 }
 
@@ -273,20 +274,22 @@ export async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: Lo
  * more to apply the position moves past those parts. Should a batch land in between, the
  * next append is fenced (the log moved on) rather than anything skipped.
  */
-async function settlePosition(db: ClassicLevel<string, Uint8Array>, seams: SharedSeams, reached: number, log: Logger): Promise<number> {
+export async function settlePosition(
+  seams: SharedSeams, reached: number, apply: (batch: LogBatch) => Promise<unknown>,
+  record: (skip: { key: string; value: Uint8Array }) => Promise<void>, log: Logger,
+): Promise<number> {
   let position = reached;
   for (;;) {
     const last = await seams.log.lastSeq();
     if (last <= position) return position;
     let applied = 0;
     position = await seams.log.read(position, async (batch) => {
-      await applyBatch(db, batch);
+      await apply(batch);
       applied++;
     });
     if (applied === 0) {
       log.warn({ from: position, to: last }, 'skipping the parts of a batch its writer never finished');
-      const skip = positionOp(last);
-      await db.put(skip.key, skip.value);
+      await record(positionOp(last));
       return last;
     }
   }

@@ -44,6 +44,17 @@ export function coalesced(read: () => Promise<number>): () => Promise<number> {
   };
 }
 
+/**
+ * How far behind the log a standby is now, in ms: asks the log's end, and counts from the
+ * newest moment the standby had all the log held (about the round trip when it is current).
+ * Marks the standby fresh as a strong read does, so bounded reads gain from it too.
+ */
+export async function measureLag(reads: StandbyReads, now: () => number = Date.now): Promise<number> {
+  const asked = now();
+  reads.noteLogEnd(await reads.logEnd(), asked);
+  return Math.max(0, now() - reads.freshAt());
+}
+
 export class AppliedPosition {
   private seq: number;
   private fresh = 0;
@@ -52,6 +63,8 @@ export class AppliedPosition {
   private readonly pendingEnds: { seq: number; at: number }[] = [];
   /** tests: applying waits while paused (a standby that has fallen behind) */
   private paused: { promise: Promise<void>; resume: () => void } | undefined;
+  /** promoted to leader (finish) */
+  private promoted = false;
 
   constructor(seq: number) {
     this.seq = seq;
@@ -62,7 +75,7 @@ export class AppliedPosition {
   }
 
   get freshAt(): number {
-    return this.fresh;
+    return this.promoted ? Date.now() : this.fresh;
   }
 
   /** batch `seq` is applied (in memory, visible to new snapshots) */
@@ -87,8 +100,19 @@ export class AppliedPosition {
     else this.pendingEnds.push({ seq, at });
   }
 
+  /**
+   * The standby was promoted: its memory is the newest there is (the leader's own), so
+   * every wait, now or later, ends at once, and it counts as fresh from now on.
+   */
+  finish(): void {
+    this.promoted = true;
+    this.resume();
+    for (const w of this.waiters.splice(0)) w.resolve();
+    this.pendingEnds.length = 0;
+  }
+
   wait(seq: number, signal?: AbortSignal): Promise<void> {
-    if (seq <= this.seq) return Promise.resolve();
+    if (seq <= this.seq || this.promoted) return Promise.resolve();
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const waiter = {

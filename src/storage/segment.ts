@@ -399,6 +399,9 @@ export class SealedSegment implements Segment {
 
   find(rowId: RowId): number {
     if (rowId < this.minRowId || rowId > this.maxRowId) return -1;
+    // sorted and unique: as many rows as the span holds means every RowId in it, in order (a
+    // bulk load's or a quiet seal's segment): no search
+    if (this.length === this.maxRowId - this.minRowId + 1) return rowId - this.minRowId;
     // rows are sorted by RowId across the whole segment
     let lo = 0;
     let hi = this.length - 1;

@@ -7,6 +7,7 @@
  *   T/<table>               table manifest: layout, unique keys, sealed segments, seal point
  *   L/<table>/<ts>/<chunk>  insert records of one commit for one table (RowIds + rows)
  *   D/<table>/<rowId>       delete tombstone: the commit timestamp that deleted the row
+ *   G/<table>/<id>          RowIds whose tombstones a compaction made redundant, until they are deleted (dropped-tombstones.ts)
  *   S/<sequence>            a sequence's state logged since the catalog image (see logSequence)
  *
  * Every value is framed as [crc32 (4 bytes LE)][payload] so that a damaged record is
@@ -34,6 +35,7 @@ import type { WalMirror } from './log-replica.js';
 import { SqlError } from '../errors.js';
 import { checkLogDir } from './wal-check.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
+import { writeSliced } from './sliced-batch.js';
 
 export { isDiskFull } from './disk-full.js';
 
@@ -52,6 +54,8 @@ export const keys = {
   tombstone: (table: number, rowId: number) => `D/${hex(table, 8)}/${hex(rowId, 13)}`,
   insertPrefix: (table: number) => `L/${hex(table, 8)}/`,
   tombstonePrefix: (table: number) => `D/${hex(table, 8)}/`,
+  droppedTombstones: (table: number, id: number) => `G/${hex(table, 8)}/${hex(id, 13)}`,
+  droppedTombstonesPrefix: (table: number) => `G/${hex(table, 8)}/`,
   sequence: (id: number) => `S/${hex(id, 8)}`,
 };
 
@@ -137,8 +141,20 @@ export class Wal {
    * first; the local LevelDB is then written without an fsync of its own. A failed write
    * there is not retried (the node stops: see SharedSeams.onAppendFailed).
    */
-  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private readonly mirror?: WalMirror, private readonly events: WalEvents = {}) {
+  constructor(readonly db: ClassicLevel<string, Uint8Array>, clock: number, private readonly onDurable: (ts: number) => void, private mirror?: WalMirror, private readonly events: WalEvents = {}) {
     this.durableTs = clock;
+  }
+
+  /**
+   * A hot standby promoted (cluster mode): batches are mirrored from now on; `clock` is the
+   * newest commit the applied log holds (on disk already). A standby appends no batch (its
+   * storage refuses writes); local housekeeping (`exclusive`) may be under way, and needs
+   * no mirror.
+   */
+  lead(mirror: WalMirror, clock: number): void {
+    if (this.queue.length > 0) throw new Error('bug: a hot standby\'s write-ahead log has batches queued');
+    this.mirror = mirror;
+    this.durableTs = Math.max(this.durableTs, clock);
   }
 
   /** Why a write now would be refused (undefined: it would be tried). */
@@ -224,7 +240,7 @@ export class Wal {
       if (maxTs > 0) ops.push({ type: 'put', key: keys.clock, value: frame(Buffer.from(String(maxTs))) });
       try {
         if (this.mirror) ops.push(...await this.mirror.publish(ops));
-        await this.db.batch(ops, { sync: !this.mirror });
+        await writeSliced(this.db, ops, !this.mirror);
       } catch (e) {
         this.writeFailed(e, group, maxTs);
         continue;

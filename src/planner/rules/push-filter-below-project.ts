@@ -49,11 +49,12 @@ function and(parts: readonly Expr[]): Expr {
   return parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: [...parts] };
 }
 
-function push(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
+/** Filter(Project) → Project(Filter) (and through a Sort), undefined when nothing can move. */
+export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   const input = plan.input;
   if (input.kind === 'sort') {
     const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: plan.predicate };
-    return { ...input, input: push(inner) ?? inner };
+    return { ...input, input: pushBelowProject(inner) ?? inner };
   }
   if (input.kind !== 'project') return undefined;
   // each conjunct on its own: the safe ones move, the rest stay above
@@ -66,13 +67,13 @@ function push(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   }
   if (moved.length === 0) return undefined;
   const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: and(moved) };
-  const pushed: Plan = { ...input, input: push(inner) ?? inner };
+  const pushed: Plan = { ...input, input: pushBelowProject(inner) ?? inner };
   return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
 }
 
 export const pushFilterBelowProject: Rule = {
   name: 'push-filter-below-project',
   apply(plan) {
-    return plan.kind === 'filter' ? push(plan) : undefined;
+    return plan.kind === 'filter' ? pushBelowProject(plan) : undefined;
   },
 };

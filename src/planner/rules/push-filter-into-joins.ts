@@ -14,6 +14,8 @@ import { mapExpr } from '../expr-walk.js';
 import { T } from '../../types/types.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
+import { pushBelowProject } from './push-filter-below-project.js';
+import { impliedOnNullableSide, withImpliedEqualities } from '../equivalence.js';
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
@@ -43,10 +45,32 @@ function withFilter(p: Plan, conds: Expr[]): Plan {
   if (conds.length === 0) return p;
   if (p.kind === 'join') return pushInto(p, conds);
   if (p.kind === 'filter') return { ...p, predicate: and([...conjuncts(p.predicate), ...conds]) };
-  return { kind: 'filter', schema: p.schema, input: p, predicate: and(conds) };
+  const filter: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.schema, input: p, predicate: and(conds) };
+  // a subquery in FROM (or an inlined CTE): on below its projection, to its scan or joins,
+  // as push-filter-below-project does for a WHERE written over it (this rule runs after it)
+  const moved = pushBelowProject(filter);
+  return moved ? intoJoinsBelow(moved) : filter;
 }
 
-function pushInto(join: Extract<Plan, { kind: 'join' }>, conds: Expr[]): Plan {
+/** The filters a pushBelowProject left over joins, pushed into them. */
+function intoJoinsBelow(p: Plan): Plan {
+  if (p.kind === 'filter' && p.input.kind === 'join') return pushInto(p.input, conjuncts(p.predicate));
+  if (p.kind !== 'project' && p.kind !== 'sort' && p.kind !== 'filter') return p;
+  const input = intoJoinsBelow(p.input);
+  return input === p.input ? p : { ...p, input };
+}
+
+function pushInto(join: Extract<Plan, { kind: 'join' }>, given: Expr[]): Plan {
+  let conds = given;
+  // an inner join's ON is part of the WHERE: `a.id = b.id AND a.id = 5` gives `b.id = 5` too
+  if (join.joinType === 'inner' && !join.lateral) {
+    const all = [...given, ...(join.on ? conjuncts(join.on) : [])];
+    const implied = withImpliedEqualities(all);
+    if (implied) {
+      conds = implied;
+      join = { ...join, on: null };
+    }
+  }
   const L = join.left.schema.length;
   const left: Expr[] = [];
   const right: Expr[] = [];
@@ -63,6 +87,13 @@ function pushInto(join: Extract<Plan, { kind: 'join' }>, conds: Expr[]): Plan {
     else if (!usesLeft && (inner || join.joinType === 'right') && !join.lateral) right.push(shift(c, L));
     else if (inner) on.push(c);
     else stay.push(c);
+  }
+  // `c LEFT JOIN o ON o.customer = c.id WHERE c.id = 7`: o's rows can match only with o.customer = 7
+  if (join.on && !join.lateral && (join.joinType === 'left' || join.joinType === 'right')) {
+    const leftJoin = join.joinType === 'left';
+    const implied = impliedOnNullableSide(leftJoin ? left : right.map((c) => shift(c, -L)), conjuncts(join.on), (i) => (leftJoin ? i >= L : i < L));
+    if (leftJoin) right.push(...implied.map((c) => shift(c, L)));
+    else left.push(...implied);
   }
   const newJoin: Plan = {
     ...join,
