@@ -26,6 +26,12 @@ SELECT count(*) FROM br WHERE f8 >= 0 AND f8 <= 0;
 SELECT id, n FROM br WHERE n BETWEEN 100 AND 100.5 ORDER BY n, id;
 SELECT id, n FROM br WHERE n > 113 ORDER BY n DESC, id LIMIT 8;
 SELECT id, n FROM br WHERE n < 0.2 ORDER BY n, id LIMIT 8;
+-- a nullable column without a range: NULLs last ascending, first descending
+SELECT id, t FROM br ORDER BY t DESC, id LIMIT 3;
+SELECT t FROM br ORDER BY t DESC LIMIT 3;
+SELECT t FROM br ORDER BY t LIMIT 3 OFFSET 2770;
+SELECT f8 FROM br ORDER BY f8 DESC LIMIT 4;
+SELECT n FROM br ORDER BY n LIMIT 4 OFFSET 2769;
 -- keyset pagination
 SELECT t FROM br WHERE t > 'k500' ORDER BY t LIMIT 5;
 SELECT f8 FROM br WHERE f8 > 150 ORDER BY f8 LIMIT 6;

@@ -96,12 +96,25 @@ test('ORDER BY an indexed column with LIMIT reads the index in order: same value
   }
 });
 
-test('a nullable column without a range keeps the Top-K (the index order has no NULLs)', async () => {
-  const p = await plan('SELECT k FROM bt ORDER BY k LIMIT 5');
+test('a nullable column without a range: its NULLs last forward, first backward, as the btree has them', async () => {
+  for (const sql of ['SELECT k FROM bt ORDER BY k LIMIT 5', 'SELECT k FROM bt ORDER BY k DESC LIMIT 5', 'SELECT k FROM bt ORDER BY k DESC LIMIT 400 OFFSET 100',
+    'SELECT k FROM bt ORDER BY k LIMIT 400 OFFSET 27400', 'SELECT k FROM bt WHERE id > 25000 ORDER BY k DESC LIMIT 50']) {
+    assert.match(await plan(sql), /Index Scan( Backward)? using bt_k/, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql);
+      assert.deepEqual(index, seq, sql);
+    }
+  }
+  const first = (await c.query('SELECT k FROM bt ORDER BY k DESC LIMIT 1')).rows[0].k;
+  assert.equal(first, null, 'DESC puts NULLs first');
+  const rows = Number((await c.query('SELECT count(*) AS n FROM bt')).rows[0].n);
+  const last = (await c.query('SELECT k FROM bt ORDER BY k LIMIT 5 OFFSET $1', [rows - 5])).rows.map((r) => r.k);
+  assert.deepEqual(last, [null, null, null, null, null], 'ASC puts NULLs last');
+  // NULLS FIRST ascending is not the index's order: the Top-K stays
+  const p = await plan('SELECT k FROM bt ORDER BY k NULLS FIRST LIMIT 5');
   assert.doesNotMatch(p, /Index Scan/);
-  const { index, seq } = await bothWays('SELECT k FROM bt ORDER BY k DESC LIMIT 5');
+  const { index, seq } = await bothWays('SELECT k FROM bt ORDER BY k NULLS FIRST LIMIT 5');
   assert.deepEqual(index, seq);
-  assert.equal(JSON.parse(index[0]).k, null, 'DESC puts NULLs first');
 });
 
 test('a transaction sees its own inserts and deletes through the index', async () => {
@@ -124,7 +137,8 @@ test('a transaction sees its own inserts and deletes through the index', async (
 
 // ---------------------------------------------------------------------------------------
 // float4/float8 (NaN, -0, ±Infinity), numeric, text/varchar (the C collation: code point
-// order), LIKE 'prefix%', and a multi-column index's leading column
+// order), LIKE 'prefix%', and a multi-column index (a, b): ranges bounded by a = x and a
+// range on b, ORDER BY a, b and WHERE a = x ORDER BY b
 
 async function loadTyped(): Promise<void> {
   await c.query('CREATE TABLE bty (id bigint PRIMARY KEY, t text, v varchar(30), f4 real, f8 float8, n numeric, a int, b text)');
@@ -169,7 +183,14 @@ const TYPED_RANGES: [string, unknown[], RegExp][] = [
   ['SELECT id, n FROM bty WHERE n BETWEEN 100 AND 101.5', [], /Index Cond: \(\(n >= '100'::numeric\) AND \(n <= 101.5\)\)/],
   ['SELECT id, n FROM bty WHERE n > $1', ['714'], /bty_n/],
   ["SELECT id FROM bty WHERE n >= 'NaN'", [], /bty_n/],
-  ["SELECT id, b FROM bty WHERE a > 37 AND b LIKE 'b4%'", [], /Index Cond: \(a > 37\)/],
+  // a multi-column index (a, b): every condition on a key column is in the Index Cond
+  ["SELECT id, b FROM bty WHERE a > 37 AND b LIKE 'b4%'", [], /Index Cond: \(\(a > 37\) AND \(b >= 'b4'::text\) AND \(b < 'b5'::text\)\)\n\s+Filter: \(b ~~ 'b4%'::text\)/],
+  ["SELECT id, b FROM bty WHERE a = 7 AND b > 'b3'", [], /Index Cond: \(\(a = 7\) AND \(b > 'b3'::text\)\)/],
+  ["SELECT id, b FROM bty WHERE b < 'b2' AND a = 7 AND b >= 'b1'", [], /Index Cond: \(\(a = 7\) AND \(b < 'b2'::text\) AND \(b >= 'b1'::text\)\)/],
+  ['SELECT id, b FROM bty WHERE a = $1 AND b >= $2 AND b < $3', [7, 'b2', 'b3'], /bty_ab/],
+  ["SELECT id, b FROM bty WHERE a = 1 AND b LIKE 'b4%'", [], /Index Cond: \(\(a = 1\) AND \(b >= 'b4'::text\) AND \(b < 'b5'::text\)\)/],
+  ['SELECT id, b FROM bty WHERE a = 1', [], /Index Cond: \(a = 1\)/],
+  ["SELECT id, b FROM bty WHERE a BETWEEN 3 AND 4 AND b < 'b2'", [], /Index Cond: \(\(a >= 3\) AND \(a <= 4\) AND \(b < 'b2'::text\)\)/],
 ];
 
 test('text, varchar, float, numeric and LIKE ranges return the sequential scan\'s rows', async () => {
@@ -198,6 +219,14 @@ const TYPED_ORDERED: [string, unknown[]][] = [
   ["SELECT n FROM bty WHERE n > 700 ORDER BY n DESC LIMIT 40", []],
   ["SELECT n FROM bty WHERE n < 2 ORDER BY n LIMIT 40", []],
   ["SELECT a FROM bty WHERE a >= 38 ORDER BY a LIMIT 40", []],
+  // a multi-column index (a, b) in its order: b's NULLs last forward, first backward
+  ['SELECT a, b FROM bty ORDER BY a, b LIMIT 50', []],
+  ['SELECT a, b FROM bty ORDER BY a DESC, b DESC LIMIT 50 OFFSET 7', []],
+  ['SELECT a, b FROM bty WHERE a = 1 ORDER BY b LIMIT 700', []],
+  ['SELECT a, b FROM bty WHERE a = 1 ORDER BY b DESC LIMIT 30', []],
+  ['SELECT b FROM bty WHERE a = $1 ORDER BY a, b LIMIT 20', [3]],
+  ["SELECT b FROM bty WHERE a = 5 AND b > 'b3' ORDER BY b LIMIT 20", []],
+  ["SELECT a, b FROM bty WHERE a >= 38 AND b < 'b3' ORDER BY a, b LIMIT 60", []],
 ];
 
 test('ORDER BY a text, float or numeric indexed column with LIMIT: same values, same order (NaN last)', async () => {
@@ -230,4 +259,94 @@ test('a transaction sees its own text and float rows through the index', async (
   } finally {
     await c.query('ROLLBACK');
   }
+});
+
+// ---------------------------------------------------------------------------------------
+// the growing segment read through its rows' key order (storage/growing-key-order.ts),
+// brought up to date between commits, deletes and updates
+
+test('ranges and keyset pages over the growing segment while rows keep coming', async () => {
+  await c.query('CREATE TABLE btg (id int PRIMARY KEY, k int, a int, b text)');
+  await c.query('CREATE INDEX btg_k ON btg (k)');
+  await c.query('CREATE INDEX btg_ab ON btg (a, b)');
+  const queries: [string, unknown[]][] = [
+    ['SELECT k FROM btg WHERE k > $1 ORDER BY k LIMIT 20', [500]],
+    ['SELECT k FROM btg WHERE k >= $1 ORDER BY k DESC LIMIT 15', [0]],
+    ['SELECT id, k FROM btg WHERE k BETWEEN $1 AND $2', [100, 160]],
+    ["SELECT a, b FROM btg WHERE a = 3 AND b > 'b4' ORDER BY b LIMIT 10", []],
+    ['SELECT a, b FROM btg ORDER BY a, b LIMIT 25', []],
+    ['SELECT a, b FROM btg WHERE a = 4 ORDER BY b DESC LIMIT 12', []],
+    ["SELECT id, b FROM btg WHERE a = 5 AND b >= 'b1' AND b < 'b3'", []],
+  ];
+  for (let round = 0; round < 6; round++) {
+    const from = round * 300 + 1;
+    await c.query(`INSERT INTO btg SELECT i, CASE WHEN i % 23 = 0 THEN NULL ELSE (i * 7919) % 1000 END, i % 10,
+                     CASE WHEN i % 31 = 0 THEN NULL ELSE 'b' || ((i * 13) % 97) END FROM generate_series($1::int, $2::int) i`, [from, from + 299]);
+    if (round % 2 === 1) {
+      await c.query('DELETE FROM btg WHERE id % 7 = $1', [round]);
+      await c.query("UPDATE btg SET k = k + 1, b = b || 'u' WHERE id % 11 = $1", [round]);
+    }
+    for (const [sql, params] of queries) {
+      assert.match(await plan(sql, params), /Index Scan( Backward)? using btg_/, sql);
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual(sql.includes('ORDER BY') ? index : [...index].sort(), sql.includes('ORDER BY') ? seq : [...seq].sort(), `${sql} (round ${round})`);
+      assert.ok(seq.length > 0, sql);
+    }
+  }
+  await c.query('DROP TABLE btg');
+});
+
+// ---------------------------------------------------------------------------------------
+// boolean columns (`flag`, `NOT flag`, `flag IS TRUE` as PostgreSQL's btree takes them) and
+// float equality, a float4 column against a float8 value included
+
+test('boolean and float equality through the index return the sequential scan\'s rows', async () => {
+  await c.query('CREATE TABLE btb (id int PRIMARY KEY, flag bool, n int, f4 real)');
+  await c.query('CREATE INDEX btb_flag ON btb (flag)');
+  await c.query('CREATE INDEX btb_n_flag ON btb (n, flag)');
+  await c.query('CREATE INDEX btb_f4 ON btb (f4)');
+  for (let s = 0; s < 2; s++) {
+    await c.query(`INSERT INTO btb SELECT i, CASE WHEN i % 211 = 0 THEN NULL ELSE i % 97 = 0 END, i % 1000,
+                     CASE WHEN i % 101 = 0 THEN '-0'::real ELSE (i % 800) / 4.0 END FROM generate_series($1::int, $2::int) i`, [s * 10000 + 1, (s + 1) * 10000]);
+  }
+  await c.query(`INSERT INTO btb SELECT i, i % 50 = 0, i % 1000, (i % 800) / 4.0 FROM generate_series(20001, 20400) i`);
+  await c.query('DELETE FROM btb WHERE id % 17 = 0');
+  await c.query('UPDATE btb SET flag = NOT flag WHERE id % 29 = 0');
+  await c.query('ANALYZE btb');
+  const queries: [string, unknown[], RegExp][] = [
+    ['SELECT id FROM btb WHERE flag', [], /Index Cond: \(flag = true\)\n?$/],
+    ['SELECT id FROM btb WHERE flag IS TRUE AND id > 5000', [], /Index Cond: \(flag = true\)\n\s+Filter: \(id > 5000\)/],
+    ['SELECT id FROM btb WHERE flag = $1', [true], /btb_flag/],
+    ['SELECT id, flag FROM btb WHERE n = 97 AND NOT flag', [], /Index Cond: \(\(n = 97\) AND \(flag = false\)\)/],
+    ['SELECT id FROM btb WHERE n = 194 AND flag IS FALSE', [], /Index Cond: \(\(n = 194\) AND \(flag = false\)\)/],
+    ['SELECT id FROM btb WHERE n = 194 AND flag', [], /Index Cond: \(\(n = 194\) AND \(flag = true\)\)/],
+    ['SELECT id, f4 FROM btb WHERE f4 = 3.25', [], /Index Cond: \(f4 = '3.25'::double precision\)/],
+    ['SELECT id, f4 FROM btb WHERE f4 = 0', [], /btb_f4/],
+    ["SELECT id, f4 FROM btb WHERE f4 = '-0'::real", [], /btb_f4/],
+  ];
+  for (const [sql, params, shape] of queries) {
+    assert.match(await plan(sql, params), shape, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual([...index].sort(), [...seq].sort(), sql);
+      assert.ok(seq.length > 0, `${sql}: the comparison is not empty`);
+    }
+  }
+  const ordered: [string, unknown[]][] = [
+    ['SELECT n, flag FROM btb WHERE n >= 990 ORDER BY n, flag LIMIT 40', []],
+    ['SELECT n, flag FROM btb WHERE n <= 3 ORDER BY n DESC, flag DESC LIMIT 40', []],
+    ['SELECT flag FROM btb WHERE flag >= false ORDER BY flag DESC LIMIT 300', []],
+    ['SELECT flag FROM btb WHERE flag ORDER BY flag LIMIT 5', []],
+  ];
+  for (const [sql, params] of ordered) {
+    const p = await plan(sql, params);
+    assert.match(p, /Index Scan( Backward)? using btb_/, sql);
+    assert.doesNotMatch(p, /Sort/, sql);
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql, params);
+      assert.deepEqual(index, seq, sql);
+      assert.ok(seq.length > 0, sql);
+    }
+  }
+  await c.query('DROP TABLE btb');
 });

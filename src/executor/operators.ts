@@ -226,7 +226,11 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   });
   for (const table of tables) {
     const range = plan.indexRange;
-    const index = range && { column: range.column, conditions: indexConditions(plan.filter, range.column, env), ...(range.order ? { order: range.order } : {}) };
+    const index = range && {
+      columns: range.columns,
+      conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
+      ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
+    };
     const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous

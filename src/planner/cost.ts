@@ -17,7 +17,7 @@
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
-import { indexComparisons } from './range-comparison.js';
+import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, groupCount, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 
@@ -230,7 +230,7 @@ export class CostModel {
       };
     }
     if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
-    if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.column);
+    if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns);
     return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
   }
 
@@ -264,16 +264,18 @@ export class CostModel {
    *   startup = the key lookup's (a binary search)
    *   total   = startup + matches × (cpu_index_tuple_cost + 2 × cpu_tuple_cost + qual cost)
    *           + seq_page_cost × relpages × matches / rows
-   * where matches = rows × selectivity of the conditions on the column. A Seq Scan costs
+   * where matches = rows × selectivity of the conditions that bound the key range (on the
+   * key's first column; on a multi-column key `columns`, those on its leading columns fixed
+   * by `=` and on the next one: btcostestimate's boundary quals). A Seq Scan costs
    * rows × (cpu_tuple_cost + qual cost) + relpages: the range wins below about half the rows.
    * enable_indexscan = off adds disable_cost.
    */
-  indexRangeScan(table: TableDef, filter: Expr | null, column: number): Estimate {
+  indexRangeScan(table: TableDef, filter: Expr | null, columns: readonly number[]): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const lookup = this.tableLookup(table);
-    // the Index Cond: the range comparisons on the column (as the executor and EXPLAIN take them)
-    const onColumn = indexComparisons(filter).filter((c) => c.column === column).map((c) => c.cond);
+    // the range the Index Cond bounds (as the executor takes it)
+    const onColumn = boundingQuals(indexQuals(filter, columns), columns).map((c) => c.cond);
     const matches = clampRows(rowsIn * (onColumn.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: onColumn }, lookup) : 1));
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
     const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);

@@ -13,7 +13,7 @@ import { CostModel, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
-import { indexComparisons } from './range-comparison.js';
+import { indexQuals } from './range-comparison.js';
 import type { Expr, Plan } from './plan.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
@@ -346,8 +346,11 @@ class Builder implements DeparseContext {
       const n = this.node(plan, 'Index Scan', `Index Scan${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
       this.relation(n, plan.table, plan.alias);
-      const onKey = indexComparisons(plan.filter).filter((c) => c.column === range.column).map((c) => c.cond);
-      const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !onKey.includes(c)) : [];
+      const quals = indexQuals(plan.filter, range.columns);
+      const onKey = quals.map((c) => c.cond);
+      // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
+      const shown = new Set<Expr>([...onKey, ...quals.flatMap((c) => (c.replaces ? [c.replaces] : []))]);
+      const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !shown.has(c)) : [];
       const list = (parts: Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
       if (onKey.length) n.details.push(['Index Cond', list(onKey)]);
       if (rest.length) n.details.push(['Filter', list(rest)]);

@@ -106,11 +106,13 @@ export type Plan =
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
     /**
-     * rows read through a B-tree index on an integer or date/time column (its first): only
-     * those its range conditions allow in each sealed segment, and with `order` all of them in
-     * the column's order, so the Limit above stops early (storage/index-scan.ts)
+     * rows read through a B-tree index whose key (`columns`, the key columns a range scan can
+     * use, in order) starts with an integer, date/time, float, numeric or text column: only
+     * those its Index Cond's boundary conditions allow in each sealed segment, and with
+     * `order` all of them in the order of the first `orderColumns` (1 when absent) key
+     * columns, so the Limit above stops early (storage/index-scan.ts)
      */
-    readonly indexRange?: { readonly keyName: string; readonly column: number; readonly order?: 'asc' | 'desc' };
+    readonly indexRange?: { readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     /**
      * rows by key instead of a scan: `values` one per key column; or, with `anyOf` (a

@@ -8,7 +8,8 @@
  *
  * indexComparisons: what a B-tree range scan (rules/use-index-range.ts, storage/index-scan.ts)
  * bounds its column with, as PostgreSQL's btree Index Cond: those, plus float4/float8 (NaN
- * above every value, -0 = 0), numeric, and text/varchar in Quiver's one collation, "C" (code
+ * above every value, -0 = 0), numeric, boolean (false < true; `flag`, `NOT flag`, `flag IS
+ * TRUE` as PostgreSQL's btree takes them), and text/varchar in Quiver's one collation, "C" (code
  * point order, types/compare.ts) — and `col LIKE 'prefix%'` with a constant pattern, which
  * PostgreSQL turns into `col >= 'prefix' AND col < 'prefiy'` under the C collation (the LIKE
  * itself stays in the Filter), or `col = 'text'` when the pattern has no wildcard.
@@ -24,7 +25,7 @@ const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
 const FLOATS = new Set<number>([OID.float4, OID.float8]);
 const TEXTS = new Set<number>([OID.text, OID.varchar]);
 /** column types a B-tree range scan orders (types/compare.ts's order is PostgreSQL's btree opclass order) */
-export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS]);
+export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool]);
 const FLIPPED: Record<RangeOp, RangeOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 const isValue = (x: Expr): boolean => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && isValue(x.arg));
@@ -43,6 +44,8 @@ export interface RangeComparison {
   readonly value: Expr;
   /** derived from a LIKE pattern: the LIKE is still to be tested on each row */
   readonly fromLike?: boolean;
+  /** the conjunct this comparison says the same as (`flag` for `flag = true`): not tested again */
+  readonly replaces?: Expr;
 }
 
 /** the level-0 column `x` is, seeing through a varchar column's cast to text (varchar uses text's btree opclass) */
@@ -84,7 +87,50 @@ export function rangeComparisons(filter: Expr | null | undefined): RangeComparis
 
 export function indexComparisons(filter: Expr | null | undefined): RangeComparison[] {
   if (!filter) return [];
-  return [...comparisons(filter, BTREE_RANGE_TYPES), ...conjuncts(filter).flatMap(likeRange)];
+  return [...comparisons(filter, BTREE_RANGE_TYPES), ...conjuncts(filter).flatMap(likeRange), ...conjuncts(filter).flatMap(booleanTest)];
+}
+
+/**
+ * A boolean column tested alone as the comparison PostgreSQL's btree makes of it
+ * (match_boolean_index_clause): `flag` and `flag IS TRUE` as `flag = true`, `NOT flag` and
+ * `flag IS FALSE` as `flag = false`, replacing the conjunct.
+ */
+function booleanTest(c: Expr): RangeComparison[] {
+  let arg: Expr, value: boolean;
+  if (c.kind === 'column') [arg, value] = [c, true];
+  else if (c.kind === 'not') [arg, value] = [c.arg, false];
+  else if (c.kind === 'booltest' && !c.negate && c.test !== 'unknown') [arg, value] = [c.arg, c.test === 'true'];
+  else return [];
+  const col = columnOf(arg);
+  if (!col || col.type.oid !== OID.bool) return [];
+  const v: Expr = { kind: 'const', type: T.bool, value };
+  const cond: Expr = { kind: 'call', type: T.bool, name: '=', fn: resolveOperator('=', T.bool, T.bool), args: [col, v] };
+  return [{ cond, column: col.index, op: '=', value: v, replaces: c }];
+}
+
+/**
+ * The Index Cond of a B-tree scan whose key is `columns`: the comparisons on any key column
+ * (a btree tests a later column's too, on its index tuples), in key column order as
+ * PostgreSQL lists index quals.
+ */
+export function indexQuals(filter: Expr | null | undefined, columns: readonly number[]): RangeComparison[] {
+  const all = indexComparisons(filter);
+  return columns.flatMap((col) => all.filter((c) => c.column === col));
+}
+
+/**
+ * The quals that bound the scanned key range (btree's boundary keys): those on the key's
+ * first columns while each is fixed by `=`, then those on the next column. The rest of the
+ * Index Cond narrows nothing: it is tested on the rows of the range.
+ */
+export function boundingQuals(quals: readonly RangeComparison[], columns: readonly number[]): RangeComparison[] {
+  const out: RangeComparison[] = [];
+  for (const col of columns) {
+    const on = quals.filter((c) => c.column === col);
+    out.push(...on);
+    if (!on.some((c) => c.op === '=')) break;
+  }
+  return out;
 }
 
 /**

@@ -339,11 +339,17 @@ export interface ScanOptions {
   readonly zone?: readonly ZoneCondition[];
   readonly skipped?: (skipped: number, sealed: number) => void;
   /**
-   * Through a B-tree'd column (index-scan.ts): segments read only the positions `conditions`
-   * (all on that column) allow; with `order`, rows come in the column's order (no NULLs), so
-   * a LIMIT above stops early.
+   * Through a B-tree index (index-scan.ts) on `columns` (its key, in order): segments read
+   * only the positions `conditions` (per key column) allow; with `order`, rows come in the
+   * order of the first `orderColumns` (1 when absent) key columns, so a LIMIT above stops
+   * early.
    */
-  readonly index?: { readonly column: number; readonly conditions: readonly IndexCondition[]; readonly order?: 'asc' | 'desc' };
+  readonly index?: {
+    readonly columns: readonly number[];
+    readonly conditions: readonly (readonly IndexCondition[])[];
+    readonly order?: 'asc' | 'desc';
+    readonly orderColumns?: number;
+  };
 }
 
 /** `column op value` of a B-tree range scan: a value of the column's type, ordered as types/compare.ts orders it. */

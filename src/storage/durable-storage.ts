@@ -2131,7 +2131,7 @@ export class DurableStorage implements Storage {
       // Rows appended later have later timestamps and are invisible to this snapshot.
       const growingEnd = growing.length;
       if (opts?.index) {
-        const column = opts.index.column;
+        const index = opts.index;
         const visible = (seg: Segment, pos: number): boolean => {
           if (seg.tsAt(pos) > S) return false;
           const rowId = seg.rowIdAt(pos);
@@ -2141,7 +2141,7 @@ export class DurableStorage implements Storage {
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
         yield* indexScan(
           { segments: segs, end: (seg) => (seg === growing ? growingEnd : seg.length), visible, pending },
-          { column, type: t.layout.columns[column].type, conditions: opts.index.conditions, order: opts.index.order },
+          { ...index, types: index.columns.map((c) => t.layout.columns[c].type) },
         );
         return;
       }

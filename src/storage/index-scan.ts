@@ -1,24 +1,31 @@
 /**
  * A scan through a B-tree'd column (integer, date/time, float, numeric, text): PostgreSQL's
  * Index Scan on a btree, made of each sealed segment's sorted index (sorted-column.ts for
- * numbers, 12 bytes a row; sorted-values.ts for text and numeric, 4 bytes a row).
+ * numbers, 12 bytes a row; sorted-values.ts for text and numeric, 4 bytes a row). Through a
+ * multi-column key, when its conditions bound more than the first column (`a = 1 AND
+ * b > 5`) or the rows are ordered on more than it (`ORDER BY a, b`), the segment's sorted
+ * key tuple (sorted-tuple.ts, NULLs last per column) is read instead; until it is built, a
+ * range reads the first column's index and an ordered scan sorts the segment's rows here.
+ * The growing segment is read through its rows' key order, kept up to date as rows are
+ * appended (growing-key-order.ts).
  *
  *   SELECT … FROM t WHERE id BETWEEN 1000 AND 2000
  *   SELECT … FROM t WHERE id > $1 ORDER BY id LIMIT 100        (keyset pagination)
  *
- * Without an order, a sealed segment whose sorted column is built reads only the positions
- * its conditions on the column allow (in position order, as a full scan would meet them);
- * the others are read whole. With an order, the rows come in the column's order: each
- * sealed segment's positions in key order, the rest (growing segment, a segment whose
- * sorted column is still being built, the transaction's own rows) sorted here, all merged,
- * in small batches first, so a LIMIT above stops after a few rows. NULLs are never returned
- * in order mode (the planner asks for it only when the column is NOT NULL or a condition on
- * it excludes them). Every row is still tested by the caller's whole filter.
+ * Without an order, a segment whose sorted index is there reads only the positions its
+ * conditions allow (in position order, as a full scan would meet them); the others are read
+ * whole. With an order, the rows come in the key's order: each segment's positions in key
+ * order, the rest (a sealed segment whose sorted index is still being built, the
+ * transaction's own rows) sorted here, all merged, in small batches first, so a LIMIT above
+ * stops after a few rows. NULLs of a column without conditions come last (first backward),
+ * where a btree has them. Every row is still tested by the caller's whole filter.
  */
 import { compareValues } from '../types/compare.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import type { IndexCondition, RowBatch, RowId } from './api.js';
-import { SealedSegment, type Segment } from './segment.js';
+import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
+import { growingKeyOrder } from './growing-key-order.js';
+import { tupleBounds } from './sorted-tuple.js';
 
 export interface IndexScanInput {
   /** the segments to read (zone maps already applied), in scan order */
@@ -32,50 +39,124 @@ export interface IndexScanInput {
 }
 
 export interface IndexScanSpec {
-  readonly column: number;
-  readonly type: SqlType;
-  /** the Index Cond: the scan's conditions on the column */
-  readonly conditions: readonly IndexCondition[];
+  /** the index's key columns, in key order (a single-column index: one) */
+  readonly columns: readonly number[];
+  readonly types: readonly SqlType[];
+  /** the Index Cond: per key column, the scan's conditions on it */
+  readonly conditions: readonly (readonly IndexCondition[])[];
   readonly order?: 'asc' | 'desc';
+  /** with `order`: on how many leading key columns the rows are ordered (1 when absent) */
+  readonly orderColumns?: number;
 }
 
 const MAX_BATCH = 1024;
 /** types whose sealed index is sorted-values.ts's (over UTF-8 values); the others' is sorted-column.ts's (over numbers) */
 const PACKED = new Set<number>([OID.text, OID.varchar, OID.numeric]);
 
-function meets(v: Value, spec: IndexScanSpec): boolean {
-  if (v === null || v === undefined) return false;
-  for (const c of spec.conditions) {
-    const cmp = compareValues(spec.type, v, c.value);
+function meetsAll(v: Value, type: SqlType, conditions: readonly IndexCondition[]): boolean {
+  for (const c of conditions) {
+    const cmp = compareValues(type, v, c.value);
     if (c.op === '=' ? cmp !== 0 : c.op === '<' ? cmp >= 0 : c.op === '<=' ? cmp > 0 : c.op === '>' ? cmp <= 0 : cmp < 0) return false;
   }
   return true;
 }
 
-/** A sealed segment's positions that may meet the conditions, in key order; undefined while its index is not built. */
-function sortedPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
-  if (!(seg instanceof SealedSegment)) return undefined;
-  if (PACKED.has(spec.type.oid)) {
-    const sorted = seg.sortedValues(spec.column, spec.type);
-    return sorted && (sorted.candidates(spec.conditions) ?? sorted.inKeyOrder());
+/**
+ * Whether a row read outside the sorted indexes belongs to the scan: every condition met
+ * (a conditioned column is not NULL). NULLs of an unconditioned column come in their place
+ * in the key's order (last), as a btree has them.
+ */
+function meets(row: Row, spec: IndexScanSpec): boolean {
+  for (let k = 0; k < spec.columns.length; k++) {
+    const v = row[spec.columns[k]!];
+    const conds = spec.conditions[k] ?? [];
+    if (v === null || v === undefined) {
+      if (conds.length) return false;
+      continue;
+    }
+    if (!meetsAll(v, spec.types[k]!, conds)) return false;
   }
-  const sorted = seg.sortedColumn(spec.column);
+  return true;
+}
+
+/**
+ * A sealed segment's positions that may meet the conditions on the leading column, in its
+ * order; without conditions on it, every position, its NULLs last (as a btree has them).
+ * Undefined while its index is not built.
+ */
+function columnPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
+  if (!(seg instanceof SealedSegment)) return undefined;
+  const column = spec.columns[0]!, type = spec.types[0]!, conditions = spec.conditions[0] ?? [];
+  if (type.oid === OID.bool) {
+    const sorted = seg.sortedBools(column);
+    return sorted.candidates(conditions.map((c) => ({ op: c.op, value: c.value ? 1 : 0 }))) ?? withNulls(seg, column, sorted.inKeyOrder());
+  }
+  if (PACKED.has(type.oid)) {
+    const sorted = seg.sortedValues(column, type);
+    return sorted && (sorted.candidates(conditions) ?? withNulls(seg, column, sorted.inKeyOrder()));
+  }
+  const sorted = seg.sortedColumn(column);
   if (!sorted) return undefined;
   // number, bigint (and date/time as numbers): what a sorted column's keys are made of
-  const bounds = spec.conditions as readonly { readonly op: IndexCondition['op']; readonly value: number | bigint }[];
-  return sorted.candidates(bounds) ?? sorted.inKeyOrder();
+  const bounds = conditions as readonly { readonly op: IndexCondition['op']; readonly value: number | bigint }[];
+  return sorted.candidates(bounds) ?? withNulls(seg, column, sorted.inKeyOrder());
+}
+
+/** segment → column → its non-NULL positions in key order (a sorted index's) and those followed by the NULL positions */
+const nullsLast = new WeakMap<SealedSegment, Map<number, { readonly sorted: Int32Array; readonly all: Int32Array }>>();
+
+/** A single-column sorted index's positions (no NULLs) with the column's NULL positions after them, made once per segment. */
+function withNulls(seg: SealedSegment, column: number, sorted: Int32Array): Int32Array {
+  if (sorted.length === seg.length) return sorted;
+  let byColumn = nullsLast.get(seg);
+  if (!byColumn) nullsLast.set(seg, (byColumn = new Map()));
+  const known = byColumn.get(column);
+  if (known && known.sorted === sorted) return known.all;
+  const nulls = seg.nullMap(column);
+  const all = new Int32Array(seg.length);
+  all.set(sorted);
+  let at = sorted.length;
+  if (nulls) for (let pos = 0; pos < nulls.length; pos++) if (nulls[pos]) all[at++] = pos;
+  const out = all.subarray(0, at);
+  byColumn.set(column, { sorted, all: out });
+  return out;
+}
+
+/** A sealed segment's positions in the key tuple's range (sorted-tuple.ts), in key order; undefined while its index is not built. */
+function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
+  if (!(seg instanceof SealedSegment)) return undefined;
+  return seg.sortedTuple(spec.columns, spec.types)?.candidates(spec.conditions);
+}
+
+/**
+ * Whether the scan goes through the key tuple's index: the conditions bound more than the
+ * first column (a = 1 AND b > 5), or the rows are ordered on more than it (ORDER BY a, b).
+ */
+function throughTuple(spec: IndexScanSpec): boolean {
+  if (spec.columns.length < 2) return false;
+  if (spec.order && (spec.orderColumns ?? 1) > 1) return true;
+  const bounds = tupleBounds(spec.types, spec.conditions);
+  return bounds !== undefined && Math.max(bounds.low.key.length, bounds.high.key.length) > 1;
 }
 
 export function* indexScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBatch> {
+  // contradictory conditions (a = 1 AND a = 2): no row
+  if (!tupleBounds(spec.types, spec.conditions)) return;
   if (spec.order) yield* orderedScan(input, spec, spec.order);
   else yield* rangeScan(input, spec);
 }
 
 function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBatch> {
+  const tuple = throughTuple(spec);
+  const bounded = spec.conditions.some((c) => c.length > 0);
   for (const seg of input.segments) {
-    const inOrder = spec.conditions.length ? sortedPositions(seg, spec) : undefined;
+    const end = input.end(seg);
+    // a key tuple's index not built yet: the first column's, else the whole segment
+    const inOrder = !bounded ? undefined
+      : seg instanceof GrowingSegment ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
+      : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     const positions = inOrder ? Int32Array.from(inOrder).sort() : undefined;
-    const n = positions ? positions.length : input.end(seg);
+    const n = positions ? positions.length : end;
     for (let start = 0; start < n; start += MAX_BATCH) {
       const rowIds: RowId[] = [];
       const rows: Row[] = [];
@@ -97,7 +178,8 @@ interface Cursor {
   advance(): void;
 }
 
-function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, input: IndexScanInput): Cursor {
+/** `accept`: whether a visible row belongs to the scan (all do when absent) */
+function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, input: IndexScanInput, accept?: (pos: number, row: Row) => boolean): Cursor {
   let i = desc ? positions.length - 1 : 0;
   const c: Cursor = {
     head: undefined,
@@ -107,7 +189,9 @@ function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, inp
         const pos = positions[i];
         i += desc ? -1 : 1;
         if (!input.visible(seg, pos)) continue;
-        c.head = { rowId: seg.rowIdAt(pos), row: seg.row(pos) };
+        const row = seg.row(pos);
+        if (accept && !accept(pos, row)) continue;
+        c.head = { rowId: seg.rowIdAt(pos), row };
         return;
       }
     },
@@ -131,40 +215,67 @@ function rowsCursor(entries: { rowId: RowId; row: Row }[]): Cursor {
  * undefined when none is: their rows would otherwise be read and sorted on this thread (200k
  * rows held the event loop 210-330 ms).
  */
-function sortsUnderWay(segments: readonly Segment[], spec: IndexScanSpec): Promise<unknown> | undefined {
+function sortsUnderWay(segments: readonly Segment[], spec: IndexScanSpec, tuple: boolean): Promise<unknown> | undefined {
   const builds: Promise<unknown>[] = [];
   for (const seg of segments) {
-    if (!(seg instanceof SealedSegment) || sortedPositions(seg, spec)) continue;
-    builds.push(PACKED.has(spec.type.oid) ? seg.sortedValuesBuilt(spec.column, spec.type) : seg.sortedColumnBuilt(spec.column));
+    if (!(seg instanceof SealedSegment)) continue;
+    if (tuple) {
+      if (!tuplePositions(seg, spec)) builds.push(seg.sortedTupleBuilt(spec.columns, spec.types));
+      continue;
+    }
+    // a boolean column's order is made at once (sortedBools)
+    if (spec.types[0]!.oid === OID.bool || columnPositions(seg, spec)) continue;
+    builds.push(PACKED.has(spec.types[0]!.oid) ? seg.sortedValuesBuilt(spec.columns[0]!, spec.types[0]!) : seg.sortedColumnBuilt(spec.columns[0]!));
   }
   return builds.length ? Promise.all(builds).catch(() => undefined) : undefined;
 }
 
+/** Rows in the order of their first `n` key columns (NULLs last), reversed for `desc`: the index's order, forward or backward. */
+function rowOrder(spec: IndexScanSpec, n: number, desc: boolean): (a: Row, b: Row) => number {
+  const sign = desc ? -1 : 1;
+  return (a, b) => {
+    for (let k = 0; k < n; k++) {
+      const col = spec.columns[k]!;
+      const x = a[col], y = b[col];
+      const xNull = x === null || x === undefined, yNull = y === null || y === undefined;
+      const d = xNull || yNull ? Number(xNull) - Number(yNull) : compareValues(spec.types[k]!, x, y);
+      if (d !== 0) return d * sign;
+    }
+    return 0;
+  };
+}
+
 function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' | 'desc'): Iterable<RowBatch> {
   const desc = order === 'desc';
-  const col = spec.column;
-  const cmp = (a: Row, b: Row) => compareValues(spec.type, a[col], b[col]) * (desc ? -1 : 1);
+  const tuple = throughTuple(spec);
+  const cmp = rowOrder(spec, tuple ? Math.max(1, spec.orderColumns ?? 1) : 1, desc);
   // a caller that can wait for the worker's sort does (RowBatch.wait); else the rows of a
   // segment whose index is still being built are sorted below, as before
-  const wait = sortsUnderWay(input.segments, spec);
+  const wait = sortsUnderWay(input.segments, spec, tuple);
   if (wait) yield { rowIds: [], rows: [], wait };
   const cursors: Cursor[] = [];
   const loose: { rowId: RowId; row: Row }[] = [];
   for (const seg of input.segments) {
-    const positions = sortedPositions(seg, spec);
+    const end = input.end(seg);
+    if (seg instanceof GrowingSegment) {
+      // its rows in the whole key's order (a refinement of the first column's), brought up to date
+      const positions = growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions);
+      cursors.push(positionsCursor(seg, positions, desc, input, (pos, row) => pos < end && meets(row, spec)));
+      continue;
+    }
+    const positions = tuple ? tuplePositions(seg, spec) : columnPositions(seg, spec);
     if (positions) {
       cursors.push(positionsCursor(seg, positions, desc, input));
       continue;
     }
-    // the growing segment, or a sealed one whose sorted column is not built yet: sorted here
-    const end = input.end(seg);
+    // a sealed segment whose sorted index is not built yet: sorted here
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
-      if (meets(row[col], spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
+      if (meets(row, spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
     }
   }
-  for (const [rowId, row] of input.pending) if (meets(row[col], spec)) loose.push({ rowId, row });
+  for (const [rowId, row] of input.pending) if (meets(row, spec)) loose.push({ rowId, row });
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
   let size = 16;
   for (;;) {

@@ -11,8 +11,9 @@
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
 import { SortedColumn } from './sorted-column.js';
-import { sortColumnInWorker, sortTextsInWorker, type NumberChunk } from './sorted-column-build.js';
+import { sortColumnInWorker, sortTextsInWorker, sortTupleInWorker, type NumberChunk } from './sorted-column-build.js';
 import { SortedValues } from './sorted-values.js';
+import { SortedTuple, type TupleColumnData } from './sorted-tuple.js';
 import { InvertedIndex } from './inverted-index.js';
 import { Turns } from './turns.js';
 import type { TsVector } from '../types/tsvector.js';
@@ -593,6 +594,92 @@ export class SealedSegment implements Segment {
         return sorted;
       });
     this.sortingText.set(col, building);
+    return building;
+  }
+
+  private readonly sortedBooleans = new Map<number, SortedColumn>();
+
+  /**
+   * A boolean column's sorted index (false rows, then true rows, by position; NULLs left
+   * out), keyed 0 and 1: one pass over the column, made on first use.
+   */
+  sortedBools(col: number): SortedColumn {
+    let sorted = this.sortedBooleans.get(col);
+    if (!sorted) {
+      const flags = this.boolFlags(col);
+      let falses = 0, n = 0;
+      for (const f of flags) if (f !== 2) { n++; if (f === 0) falses++; }
+      const keys = new Float64Array(n).fill(1, falses);
+      const positions = new Int32Array(n);
+      let f = 0, t = falses;
+      flags.forEach((v, pos) => { if (v === 0) positions[f++] = pos; else if (v === 1) positions[t++] = pos; });
+      sorted = SortedColumn.of({ keys, positions, precise: true });
+      this.sortedBooleans.set(col, sorted);
+    }
+    return sorted;
+  }
+
+  /** a boolean column as one byte a row: 0 false, 1 true, 2 NULL */
+  private boolFlags(col: number): Uint8Array {
+    const out = new Uint8Array(this.length);
+    for (const c of this.chunks) {
+      const read = c.readers[col];
+      for (let i = 0; i < c.length; i++) {
+        const v = read(i);
+        out[c.start + i] = v === null ? 2 : v ? 1 : 0;
+      }
+    }
+    return out;
+  }
+
+  private readonly sortedTuples = new Map<string, SortedTuple | undefined>();
+  private readonly sortingTuples = new Map<string, Promise<SortedTuple | undefined>>();
+
+  /**
+   * A multi-column B-tree key's sorted index (sorted-tuple.ts) over `cols` of `types` when
+   * built; the first call starts the build in the sorted column worker, and the caller goes
+   * on without it. Undefined for good when a column holds neither numbers nor Utf8 text.
+   */
+  sortedTuple(cols: readonly number[], types: readonly SqlType[]): SortedTuple | undefined {
+    const key = cols.join(',');
+    if (this.sortedTuples.has(key)) return this.sortedTuples.get(key);
+    void this.sortedTupleBuilt(cols, types);
+    return this.sortedTuples.get(key);
+  }
+
+  /** The key's sorted index once built (undefined: a column holds neither numbers nor Utf8 text, or the build failed). */
+  sortedTupleBuilt(cols: readonly number[], types: readonly SqlType[]): Promise<SortedTuple | undefined> {
+    const key = cols.join(',');
+    if (this.sortedTuples.has(key)) return Promise.resolve(this.sortedTuples.get(key));
+    const under = this.sortingTuples.get(key);
+    if (under) return under;
+    const data: TupleColumnData[] = [];
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k]!;
+      if (types[k]!.oid === OID.bool) {
+        data.push({ flags: this.boolFlags(col) });
+        continue;
+      }
+      const chunks = this.chunks.map((c) => c.numbers[col]);
+      const texts = chunks.every((c) => c !== undefined) ? undefined : this.packedTexts(col);
+      if (texts) data.push({ texts, order: types[k]!.oid === OID.numeric ? 'numeric' : 'text' });
+      else if (chunks.every((c) => c !== undefined)) data.push({ chunks: (chunks as NumberChunk[]).map(shareable) });
+      else {
+        this.sortedTuples.set(key, undefined);
+        return Promise.resolve(undefined);
+      }
+    }
+    const read = (pos: number, k: number) => this.columnValues(cols[k]!, pos, pos + 1)[0];
+    const building = sortTupleInWorker(this.length, data)
+      .then((positions) => new SortedTuple(positions, types, read))
+      // a failed build (the worker died) leaves the key unindexed: rows are read instead
+      .catch(() => undefined)
+      .then((sorted) => {
+        this.sortedTuples.set(key, sorted);
+        this.sortingTuples.delete(key);
+        return sorted;
+      });
+    this.sortingTuples.set(key, building);
     return building;
   }
 

@@ -7,6 +7,7 @@
 import type { PackedTexts } from './api.js';
 import type { SortedKeys } from './sorted-column.js';
 import type { TextOrder } from './sorted-values.js';
+import type { TupleColumnData } from './sorted-tuple.js';
 import { SerialWorker } from './serial-worker.js';
 
 /** One record batch's values of a numeric column, as plain memory. */
@@ -24,9 +25,10 @@ export interface NumberChunk {
 /** What the worker is sent: a numeric column's chunks, or a text or numeric column's packed UTF-8 values. */
 export type SortRequest =
   | { readonly length: number; readonly chunks: readonly NumberChunk[] }
-  | { readonly texts: PackedTexts; readonly order: TextOrder };
+  | { readonly texts: PackedTexts; readonly order: TextOrder }
+  | { readonly length: number; readonly tuple: readonly TupleColumnData[] };
 
-/** sorted keys (undefined when a value is not a number: sortKeys), or sorted positions for packed texts */
+/** sorted keys (undefined when a value is not a number: sortKeys), or sorted positions for packed texts and key tuples */
 export type SortReply = SortedKeys | Int32Array | undefined;
 
 const sorter = new SerialWorker<SortRequest, SortReply>(new URL('./sorted-column-worker.js', import.meta.url), 'sorted column build');
@@ -44,6 +46,12 @@ export function sortColumnInWorker(length: number, chunks: readonly NumberChunk[
 export function sortTextsInWorker(texts: PackedTexts, order: TextOrder): Promise<Int32Array> {
   const transfer = [texts.offsets.buffer, texts.bytes.buffer, ...(texts.nulls ? [texts.nulls.buffer] : [])] as ArrayBuffer[];
   return sorter.run({ texts, order }, transfer) as Promise<Int32Array>;
+}
+
+/** Every position of a segment of `length` rows in the order of a multi-column key (sorted-tuple.ts), packed texts handed over. */
+export function sortTupleInWorker(length: number, tuple: readonly TupleColumnData[]): Promise<Int32Array> {
+  const transfer = tuple.flatMap((c) => ('texts' in c ? [c.texts.offsets.buffer, c.texts.bytes.buffer, ...(c.texts.nulls ? [c.texts.nulls.buffer] : [])] : [])) as ArrayBuffer[];
+  return sorter.run({ length, tuple }, transfer) as Promise<Int32Array>;
 }
 
 /** Resolves when no sort is in flight (tests: the indexes asked for so far are there). */

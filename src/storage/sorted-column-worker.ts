@@ -9,9 +9,10 @@ import { sortKeys } from './sorted-column.js';
 import { sortPackedPositions } from './sorted-values.js';
 import type { SortReply, SortRequest } from './sorted-column-build.js';
 import { serveSerially } from './serial-worker.js';
+import { sortTuplePositions } from './sorted-tuple.js';
 
 /** The value at each position, read through the chunks in order (sortKeys reads 0, 1, 2 …). */
-function reader(req: Extract<SortRequest, { chunks: unknown }>): (pos: number) => unknown {
+function reader(req: Extract<SortRequest, { chunks: unknown; length: number }>): (pos: number) => unknown {
   let at = 0;
   return (pos) => {
     while (pos >= req.chunks[at]!.start + req.chunks[at]!.length) at++;
@@ -26,6 +27,6 @@ function reader(req: Extract<SortRequest, { chunks: unknown }>): (pos: number) =
 }
 
 serveSerially<SortRequest, SortReply>(
-  (req) => ('texts' in req ? sortPackedPositions(req.texts, req.order) : sortKeys(req.length, reader(req))),
+  (req) => ('tuple' in req ? sortTuplePositions(req.length, req.tuple) : 'texts' in req ? sortPackedPositions(req.texts, req.order) : sortKeys(req.length, reader(req))),
   (sorted) => (!sorted ? [] : sorted instanceof Int32Array ? [sorted.buffer as ArrayBuffer] : [sorted.keys.buffer as ArrayBuffer, sorted.positions.buffer as ArrayBuffer]),
 );

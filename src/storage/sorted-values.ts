@@ -48,7 +48,7 @@ function prefixKey(bytes: Uint8Array, from: number, to: number): number {
   return k;
 }
 
-function compareBytes(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): number {
+export function compareBytes(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): number {
   const n = Math.min(aEnd - a, bEnd - b);
   for (let i = 0; i < n; i++) {
     const d = bytes[a + i] - bytes[b + i];
