@@ -281,7 +281,7 @@ export class JetStreamLog implements SharedLog {
     const end = follow ? Infinity : await this.lastSeq();
     const state = { cursor: afterSeq, visited: afterSeq, assembler: new BatchAssembler() };
     let fetching: { close(): Promise<void | Error> } | undefined;
-    const stop = () => { void fetching?.close(); };
+    const stop = () => { void fetching?.close().catch(() => {}); };
     signal?.addEventListener('abort', stop, { once: true });
     const limit = this.opts.retryMs ?? 30_000;
     let progressAt = Date.now();
