@@ -9,7 +9,10 @@
 import { IndexBuildAborted } from '../ann/build.js';
 import type { RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult, RemoteIndexBuilder } from '../storage/shared-log.js';
 import type { IndexNodeRequest, IndexNodeResponse } from './index-node.js';
-import { FramedConnection } from './query-node-protocol.js';
+import { FramedConnection, MAX_FRAME } from './query-node-protocol.js';
+
+/** room in a frame for a training request's other fields */
+const SAMPLE_FRAME_ROOM = 1 << 20;
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -101,6 +104,8 @@ export class IndexNodeClient implements RemoteIndexBuilder {
 
   /** IVFFlat centers trained on an index node (false: none could; the leader trains them). */
   trainCenters(train: RemoteCentersTraining, signal?: AbortSignal): Promise<boolean> {
+    // a sample too large for one frame (huge lists × dimensions): trained on the leader
+    if (train.samples.byteLength > MAX_FRAME - SAMPLE_FRAME_ROOM) return Promise.resolve(false);
     return this.request({ kind: 'train', train }, { centers: train.centersFile }, signal).then((res) => {
       if (!res || !('trained' in res)) return false;
       this.trainedRemotely++;

@@ -3,7 +3,7 @@
  * leader's cores keep serving while a big index is built (Milvus' index nodes). Every
  * kind the leader builds per segment: HNSW (quantized, L1, partial, of bit strings or of
  * sparse vectors) and IVFFlat (the segment's rows assigned to the lists of the centers
- * the leader trained at CREATE INDEX). A request names the segment, and an IVFFlat
+ * trained at CREATE INDEX, by an index node or the leader). A request names the segment, and an IVFFlat
  * index's centers, by their files in the object store; the node fetches them, builds the
  * index in a worker thread with the leader's own build code (segment-index-build.ts:
  * recall calibration and the stranded-region rebuild included), puts the index file in
@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import type { ObjectStore, RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult } from '../storage/shared-log.js';
 import { trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
 import { ivfflatSupports } from '../ann/ivfflat.js';
+import { bytesPerRow } from '../ann/bit-ivf.js';
 import { storedColumn } from '../storage/index-key-column.js';
 import { decodeSegment } from '../storage/segment.js';
 import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
@@ -109,7 +110,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
 
   async function train(req: RemoteCentersTraining, signal: AbortSignal): Promise<void> {
     checkFileKey(req.centersFile);
-    const width = req.kind === 'bits' ? Math.ceil(req.dim / 8) : req.dim;
+    const width = req.kind === 'bits' ? bytesPerRow(req.dim) : req.dim;
     if (req.samples.length !== req.count * width) throw new Error(`a sample of ${req.samples.length} values is not ${req.count} rows of ${width}`);
     const t0 = performance.now();
     const work = join(opts.workDir, `train-${nextTemp++}`);
