@@ -297,6 +297,10 @@ test('a stopped nats-server: every request times out into a handled error, none 
       assert.equal(f.status, 'rejected');
       assert.match(((f as PromiseRejectedResult).reason as Error).message, /JetStream: could not .* within 1000 ms: TIMEOUT/);
     }
+    // a node starting meanwhile: its connection or first JetStream request is retried, then fails saying so
+    const t0 = performance.now();
+    await assert.rejects(JetStreamLog.open({ servers: frozen.urls, stream: 'frozen', replicas: 1, timeoutMs: 200, retryMs: 1000 }), /JetStream: could not (connect to NATS|reach JetStream) within 1000 ms/);
+    assert.ok(performance.now() - t0 < 5000, 'within about retryMs');
     // a strong read on a standby whose statement is cancelled before the log's end arrives:
     // the log read goes on and fails later, with nobody waiting for it any more
     const control = new StatementControl();
