@@ -1,10 +1,10 @@
 /**
  * The data leader's side of the index nodes (index-node.ts): storage's RemoteIndexBuilder.
  * Builds go to the registered index nodes in turn (each build is one segment's index, or
- * an IVFFlat index's centers; the node with the fewest builds in flight takes the next). Whatever an index node
- * cannot do — none registered, a file it cannot fetch, a failed build, a connection lost
- * — resolves undefined and the leader builds that index itself: no CREATE INDEX fails
- * because an index node did.
+ * an IVFFlat index's centers; the node with the fewest builds in flight takes the next).
+ * Whatever an index node cannot do — none registered, a file it cannot fetch, a failed
+ * build, a connection lost — resolves undefined (false) and the leader does it itself: no
+ * CREATE INDEX fails because an index node did.
  */
 import { IndexBuildAborted } from '../ann/build.js';
 import type { RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult, RemoteIndexBuilder } from '../storage/shared-log.js';
