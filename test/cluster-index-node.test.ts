@@ -3,7 +3,8 @@
  * data node's storage has an index node build each sealed segment's index — HNSW (plain,
  * quantized, L1, partial, of bit strings, of sparse vectors) and IVFFlat (float and bit)
  * — from the segment file (and IVFFlat centers) in the object store, fetches the index
- * file and searches it; a fresh node opens the same files; when the index node is gone,
+ * file and searches it; it has the node train IVFFlat centers on its sample too (the same
+ * file as a local training, byte for byte; failing, the leader trains them); a fresh node opens the same files; when the index node is gone,
  * stops mid-build, or cannot fetch a segment, the data node builds the index itself.
  * Compared with a twin standalone storage that built every index itself: IVFFlat files
  * byte for byte, and every kind's k-NN answers at full search breadth. Last, the same
@@ -352,6 +353,50 @@ test('an index node stopped in the middle of a CREATE INDEX: the leader builds t
   await twin.close();
 });
 
+/** The IVFFlat centers files a storage wrote, name → bytes. */
+function centersFiles(dataDir: string): Map<string, Buffer> {
+  const segDir = join(dataDir, 'segments');
+  return new Map(readdirSync(segDir).filter((f) => f.includes('.centers-')).sort().map((f) => [f, readFileSync(join(segDir, f))]));
+}
+
+test('an index node trains IVFFlat centers (float and bit): the very file the leader would have trained; failing, the leader trains them', async () => {
+  warnings.length = 0;
+  const [a, b, c, store] = [await dir(), await dir(), await dir(), await dir()];
+  const objects = new DirectoryObjectStore(store);
+  const { client, node } = await indexNode(objects);
+  const s = await DurableStorage.open({ dataDir: a, background: false, shared: { log: new MemorySharedLog(), objects, indexBuilder: client } });
+  const twin = await DurableStorage.open({ dataDir: b, background: false });
+  // an index node that trains but cannot store the centers file: the leader trains them itself
+  const failing: ObjectStore = { ...objects, get: (k, f) => objects.get(k, f), has: (k) => objects.has(k), list: (p) => objects.list(p), delete: (k) => objects.delete(k), put: (k, f) => (k.includes('.centers-') ? Promise.reject(new Error('the bucket is full')) : objects.put(k, f)) };
+  const { client: failingClient, node: failingNode } = await indexNode(failing);
+  const fallback = await DurableStorage.open({ dataDir: c, background: false, shared: { log: new MemorySharedLog(), objects, indexBuilder: failingClient } });
+  for (const x of [s, twin, fallback]) await x.createTable(KINDS);
+  for (let i = 0; i < 3; i++) await loadKinds([s, twin, fallback], i * 500, (i + 1) * 500);
+  const ivfs = KIND_SPECS.filter((k) => k.spec.method === 'ivfflat');
+  assert.equal(ivfs.length, 2);
+  for (const k of ivfs) for (const x of [s, twin, fallback]) await x.createVectorIndex(KINDS.id, k.spec);
+  assert.equal(node.trained(), 2, `the index node trained both indexes' centers${warned()}`);
+  assert.equal(client.trainedRemotely, 2);
+  assert.equal(failingNode.trained(), 0);
+  assert.equal(failingClient.trainedRemotely, 0);
+  assert.ok(warnings.some((w) => w.includes('the bucket is full')), 'the failed training is logged');
+  const local = centersFiles(b);
+  assert.equal(local.size, 2);
+  for (const [dataDir, what] of [[a, 'trained by the index node'], [c, 'trained by the leader after the node failed']] as const) {
+    const got = centersFiles(dataDir);
+    assert.deepEqual([...got.keys()], [...local.keys()], what);
+    for (const [f, bytes] of got) assert.ok(bytes.equals(local.get(f)!), `${f} (${what}): the local training's centers, byte for byte`);
+  }
+  for (const f of centersFiles(a).keys()) assert.ok(await objects.has(f), `${f} is in the object store`);
+  // and the segments' lists, assigned to those centers, are the twin's too
+  const remoteIvf = indexFiles(a, '.ivf');
+  const localIvf = indexFiles(b, '.ivf');
+  assert.equal(remoteIvf.size, 6, 'two indexes of three segments');
+  for (const [f, bytes] of remoteIvf) assert.ok(bytes.equals(localIvf.get(f)!), `${f} byte for byte`);
+  for (const k of ivfs) assertAnswers(s, twin, k, 1500, QUERIES.slice(0, 3), 'centers trained by the index node');
+  for (const x of [s, twin, fallback]) await x.close();
+});
+
 // ---- the same through a real loopback cluster (etcd, JetStream, s3rver, --role index) ----
 
 let clusterBinaries = true;
@@ -394,6 +439,8 @@ test('a cluster\'s index node builds IVFFlat, partial and bit indexes from CREAT
       await c.query(`CREATE INDEX ${k.name} ON items ${k.sql}`);
       await waitUntil(`${k.name} built by the index node`, () => logged(indexLog, 'built an index for a data node') === i + 1, 10_000);
       assert.ok(readFileSync(indexLog, 'utf8').includes(`.${k.name}.`), `the index node's log names ${k.name}`);
+      // IVFFlat's centers were trained there too, and fetched by the leader
+      if (k.name === 'items_ivf') assert.deepEqual([logged(indexLog, 'trained IVFFlat centers for a data node'), logged(dataLog, 'IVFFlat centers trained by an index node')], [1, 1]);
     }
     /** Each index's answers (distances, nearest first) at full breadth: IVFFlat's the exact ones, HNSW's with recall 0.9 or more (as assertAnswers). */
     const check = async (what: string) => {

@@ -16,6 +16,9 @@ import { ensureBinary } from '../src/cluster/local/processes.js';
 import { startNatsCluster, type NatsCluster } from '../src/cluster/local/nats.js';
 import { JetStreamLog, logSubject, partHeaders, type JetStreamLogOptions } from '../src/cluster/jetstream-log.js';
 import { LogFenced, LogTrimmed, type LogBatch, type SharedLog } from '../src/storage/shared-log.js';
+import { waitForConsistency } from '../src/engine/read-consistency.js';
+import { StatementControl } from '../src/engine/statement-control.js';
+import { SqlError } from '../src/errors.js';
 
 let available = true;
 try {
@@ -272,6 +275,50 @@ test('killing the stream leader while a writer appends loses and doubles nothing
     stopFollowing.abort();
     await writer.catch(() => {});
     await following.catch(() => {});
+  }
+});
+
+test('a stopped nats-server: every request times out into a handled error, none is left unhandled', { skip }, async () => {
+  // its own single server, frozen with SIGSTOP: requests are sent and never answered (JetStream's TIMEOUT)
+  const frozen = await startNatsCluster(join(dir, 'frozen'), 1);
+  const pid = frozen.servers[0].pid;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => { unhandled.push(e); };
+  process.on('unhandledRejection', onUnhandled);
+  const log = await JetStreamLog.open({ servers: frozen.urls, stream: 'frozen', replicas: 1, timeoutMs: 200, retryMs: 1000 });
+  try {
+    const last = await log.append(Buffer.from('before'), 0);
+    const following = new AbortController();
+    const follower = log.read(0, () => {}, { follow: true, signal: following.signal }).then(() => 'ended', (e: Error) => e.message);
+    await sleep(300);
+    process.kill(pid, 'SIGSTOP');
+    const failures = await Promise.allSettled([log.append(Buffer.from('after'), last), log.lastSeq(), log.trimmedTo(), log.trim(last), readAll(log)]);
+    for (const f of failures) {
+      assert.equal(f.status, 'rejected');
+      assert.match(((f as PromiseRejectedResult).reason as Error).message, /JetStream: could not .* within 1000 ms: TIMEOUT/);
+    }
+    // a node starting meanwhile: its connection or first JetStream request is retried, then fails saying so
+    const t0 = performance.now();
+    await assert.rejects(JetStreamLog.open({ servers: frozen.urls, stream: 'frozen', replicas: 1, timeoutMs: 200, retryMs: 1000 }), /JetStream: could not (connect to NATS|reach JetStream) within 1000 ms/);
+    assert.ok(performance.now() - t0 < 5000, 'within about retryMs');
+    // a strong read on a standby whose statement is cancelled before the log's end arrives:
+    // the log read goes on and fails later, with nobody waiting for it any more
+    const control = new StatementControl();
+    control.begin(0);
+    control.cancel();
+    const standby = { applied: () => 0, freshAt: () => 0, logEnd: () => log.lastSeq(), waitApplied: async () => {}, noteLogEnd: () => {} };
+    await assert.rejects(waitForConsistency(standby, () => undefined, control), (e: unknown) => e instanceof SqlError && e.code === '57014');
+    // the follower does not end while it sees no progress for retryMs: it says why
+    assert.match(await follower, /JetStream: could not .* within 1000 ms/);
+    following.abort();
+    // everything begun above has failed by now (retryMs and a request's timeout past)
+    await sleep(1500);
+    assert.deepEqual(unhandled.map((e) => (e as Error).message), []);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+    process.off('unhandledRejection', onUnhandled);
+    await log.close().catch(() => {});
+    await frozen.stop();
   }
 });
 

@@ -109,6 +109,15 @@ test('frames: split and joined messages come back whole', () => {
   const huge = Buffer.alloc(8);
   huge.writeUInt32BE(0xffffffff, 0);
   assert.throws(() => new FrameReader().push(huge), /frame of 4294967295 bytes/);
+  // a large frame (an IVFFlat training sample) arriving as a socket delivers it, then a small one in the same chunk
+  const sample = Float32Array.from({ length: 5_000_000 }, (_, i) => i * 0.5);
+  const stream = Buffer.concat([encodeFrame({ kind: 'train', samples: sample }), encodeFrame({ kind: 'cancel', id: 3 })]);
+  const big = new FrameReader();
+  const got: unknown[] = [];
+  for (let at = 0; at < stream.length; at += 65536) got.push(...big.push(stream.subarray(at, at + 65536)));
+  assert.equal(got.length, 2);
+  assert.deepEqual((got[0] as { samples: Float32Array }).samples, sample);
+  assert.deepEqual(got[1], { kind: 'cancel', id: 3 });
 });
 
 test('query nodes answer as the local workers do, and serve the sealed segments', async () => {

@@ -1,20 +1,25 @@
 /**
  * The data leader's side of the index nodes (index-node.ts): storage's RemoteIndexBuilder.
- * Builds go to the registered index nodes in turn (each build is one segment's index;
- * the node with the fewest builds in flight takes the next). Whatever an index node
- * cannot do — none registered, a file it cannot fetch, a failed build, a connection lost
- * — resolves undefined and the leader builds that index itself: no CREATE INDEX fails
- * because an index node did.
+ * Builds go to the registered index nodes in turn (each build is one segment's index, or
+ * an IVFFlat index's centers; the node with the fewest builds in flight takes the next).
+ * Whatever an index node cannot do — none registered, a file it cannot fetch, a failed
+ * build, a connection lost — resolves undefined (false) and the leader does it itself: no
+ * CREATE INDEX fails because an index node did.
  */
 import { IndexBuildAborted } from '../ann/build.js';
-import type { RemoteIndexBuild, RemoteIndexResult, RemoteIndexBuilder } from '../storage/shared-log.js';
+import type { RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult, RemoteIndexBuilder } from '../storage/shared-log.js';
 import type { IndexNodeRequest, IndexNodeResponse } from './index-node.js';
-import { FramedConnection } from './query-node-protocol.js';
+import { FramedConnection, MAX_FRAME } from './query-node-protocol.js';
+
+/** room in a frame for a training request's other fields */
+const SAMPLE_FRAME_ROOM = 1 << 20;
 
 interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 class IndexNodeConnection {
   private readonly conn: FramedConnection;
@@ -53,6 +58,8 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   private nextId = 1;
   /** builds an index node finished (tests, logs) */
   builtRemotely = 0;
+  /** IVFFlat centers an index node trained (tests, logs) */
+  trainedRemotely = 0;
 
   constructor(private readonly logger: Logger) {}
 
@@ -88,6 +95,29 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   }
 
   buildIndex(build: RemoteIndexBuild, signal?: AbortSignal): Promise<RemoteIndexResult | undefined> {
+    return this.request({ kind: 'build', build }, { segment: build.segmentFile }, signal).then((res) => {
+      if (!res || !('result' in res)) return undefined;
+      this.builtRemotely++;
+      return res.result;
+    });
+  }
+
+  /** IVFFlat centers trained on an index node (false: none could; the leader trains them). */
+  trainCenters(train: RemoteCentersTraining, signal?: AbortSignal): Promise<boolean> {
+    // a sample too large for one frame (huge lists × dimensions): trained on the leader
+    if (train.samples.byteLength > MAX_FRAME - SAMPLE_FRAME_ROOM) return Promise.resolve(false);
+    return this.request({ kind: 'train', train }, { centers: train.centersFile }, signal).then((res) => {
+      if (!res || !('trained' in res)) return false;
+      this.trainedRemotely++;
+      return true;
+    });
+  }
+
+  /**
+   * Send one request to the least loaded index node; its successful answer, or undefined
+   * when none is registered, it failed or the connection was lost (the leader does it itself).
+   */
+  private request(req: DistributiveOmit<IndexNodeRequest & { kind: 'build' | 'train' }, 'id'>, what: object, signal?: AbortSignal): Promise<(IndexNodeResponse & { ok: true }) | undefined> {
     const address = this.pick();
     if (!address) return Promise.resolve(undefined);
     if (signal?.aborted) return Promise.reject(new IndexBuildAborted());
@@ -103,14 +133,13 @@ export class IndexNodeClient implements RemoteIndexBuilder {
       conn.waiting.set(id, (res) => {
         signal?.removeEventListener('abort', onAbort);
         if (res?.ok) {
-          this.builtRemotely++;
-          resolve(res.result);
+          resolve(res);
           return;
         }
-        this.logger.warn({ node: address, segment: build.segmentFile, why: res ? res.message : 'connection lost' }, 'index node did not build; building here');
+        this.logger.warn({ node: address, ...what, why: res ? res.message : 'connection lost' }, `index node did not ${req.kind === 'train' ? 'train the centers' : 'build'}; doing it here`);
         resolve(undefined);
       });
-      conn.send({ kind: 'build', id, build });
+      conn.send({ ...req, id } as IndexNodeRequest);
     });
   }
 

@@ -3,7 +3,7 @@
  * leader's cores keep serving while a big index is built (Milvus' index nodes). Every
  * kind the leader builds per segment: HNSW (quantized, L1, partial, of bit strings or of
  * sparse vectors) and IVFFlat (the segment's rows assigned to the lists of the centers
- * the leader trained at CREATE INDEX). A request names the segment, and an IVFFlat
+ * trained at CREATE INDEX, by an index node or the leader). A request names the segment, and an IVFFlat
  * index's centers, by their files in the object store; the node fetches them, builds the
  * index in a worker thread with the leader's own build code (segment-index-build.ts:
  * recall calibration and the stranded-region rebuild included), puts the index file in
@@ -12,13 +12,21 @@
  * connection may send several builds; a build whose connection closes, or that is
  * cancelled, is abandoned.
  *
+ * It also trains IVFFlat centers at CREATE INDEX: the leader sends the sample it drew and
+ * the parameters, the node runs the leader's k-means (ivf-build.ts, in a worker thread,
+ * the same seed: the same centers) and puts the centers file in the object store under
+ * the name the leader chose.
+ *
  * Frames as in query-node-protocol.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { ObjectStore, RemoteIndexBuild, RemoteIndexResult } from '../storage/shared-log.js';
+import type { ObjectStore, RemoteCentersTraining, RemoteIndexBuild, RemoteIndexResult } from '../storage/shared-log.js';
+import { trainBitCentersFile, trainCentersFile } from '../ann/ivf-build.js';
+import { ivfflatSupports } from '../ann/ivfflat.js';
+import { bytesPerRow } from '../ann/bit-ivf.js';
 import { storedColumn } from '../storage/index-key-column.js';
 import { decodeSegment } from '../storage/segment.js';
 import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
@@ -26,10 +34,13 @@ import { checkFileKey, encodeFrame, FrameReader, NotHere } from './query-node-pr
 
 export type IndexNodeRequest =
   | { readonly kind: 'build'; readonly id: number; readonly build: RemoteIndexBuild }
+  | { readonly kind: 'train'; readonly id: number; readonly train: RemoteCentersTraining }
   | { readonly kind: 'cancel'; readonly id: number };
 
 export type IndexNodeResponse =
   | { readonly id: number; readonly ok: true; readonly result: RemoteIndexResult }
+  /** the centers are in the object store */
+  | { readonly id: number; readonly ok: true; readonly trained: true }
   /** `elsewhere`: this node cannot build it (a file it cannot fetch): the leader builds it itself */
   | { readonly id: number; readonly ok: false; readonly message: string; readonly elsewhere?: boolean };
 
@@ -51,6 +62,8 @@ export interface RunningIndexNode {
   readonly port: number;
   /** builds finished (tests, logs) */
   built(): number;
+  /** IVFFlat centers trained (tests, logs) */
+  trained(): number;
   close(): Promise<void>;
 }
 
@@ -58,6 +71,7 @@ export interface RunningIndexNode {
 export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningIndexNode> {
   mkdirSync(opts.workDir, { recursive: true });
   let built = 0;
+  let trained = 0;
   let nextTemp = 1;
 
   /** Fetch `key` from the object store into `dir`; NotHere when it is not there (the leader builds the index itself). */
@@ -94,6 +108,30 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
     }
   }
 
+  async function train(req: RemoteCentersTraining, signal: AbortSignal): Promise<void> {
+    checkFileKey(req.centersFile);
+    const width = req.kind === 'bits' ? bytesPerRow(req.dim) : req.dim;
+    if (req.samples.length !== req.count * width) throw new Error(`a sample of ${req.samples.length} values is not ${req.count} rows of ${width}`);
+    const t0 = performance.now();
+    const work = join(opts.workDir, `train-${nextTemp++}`);
+    mkdirSync(work, { recursive: true });
+    try {
+      const path = join(work, req.centersFile);
+      if (req.kind === 'bits') {
+        if (!(req.samples instanceof Uint8Array)) throw new Error('bit samples must be bytes');
+        await trainBitCentersFile(req.samples, req.count, req.dim, req.lists, path, signal);
+      } else {
+        if (!(req.samples instanceof Float32Array) || !ivfflatSupports(req.op)) throw new NotHere(`this node cannot train ${req.op} centers`);
+        await trainCentersFile(req.samples, req.count, req.dim, req.op, req.lists, path, signal);
+      }
+      await opts.objects.put(req.centersFile, path);
+      trained++;
+      opts.logger.info({ centers: req.centersFile, samples: req.count, lists: req.lists, ms: Math.round(performance.now() - t0) }, 'trained IVFFlat centers for a data node');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
   function serve(socket: Socket): void {
     socket.setNoDelay(true);
     const reader = new FrameReader();
@@ -115,8 +153,11 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
         }
         const ac = new AbortController();
         running.set(m.id, ac);
-        build(m.build, ac.signal).then((result) => send({ id: m.id, ok: true, result }), (e: Error) => {
-          if (!ac.signal.aborted) opts.logger.warn({ segment: m.build.segmentFile, err: e.message }, 'index build for a data node failed');
+        const work: Promise<IndexNodeResponse> = m.kind === 'train'
+          ? train(m.train, ac.signal).then(() => ({ id: m.id, ok: true, trained: true }))
+          : build(m.build, ac.signal).then((result) => ({ id: m.id, ok: true, result }));
+        work.then(send, (e: Error) => {
+          if (!ac.signal.aborted) opts.logger.warn({ ...(m.kind === 'train' ? { centers: m.train.centersFile } : { segment: m.build.segmentFile }), err: e.message }, `${m.kind === 'train' ? 'training centers' : 'index build'} for a data node failed`);
           send({ id: m.id, ok: false, message: e.message, ...(e instanceof NotHere ? { elsewhere: true } : {}) });
         }).finally(() => running.delete(m.id));
       }
@@ -137,6 +178,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
   return {
     port: typeof address === 'object' && address ? address.port : opts.port,
     built: () => built,
+    trained: () => trained,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

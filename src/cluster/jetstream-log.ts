@@ -102,6 +102,23 @@ function isPermanent(e: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Run `fn`, retrying with backoff for `limit` ms while NATS or JetStream does not answer
+ * (a leader election, a server restarting); then fail with what was being done.
+ */
+async function retrying<T>(limit: number, what: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + limit;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isPermanent(e)) throw e;
+      if (Date.now() + wait > deadline) throw new Error(`JetStream: could not ${what} within ${limit} ms: ${(e as Error).message}`, { cause: e });
+      await sleep(wait);
+    }
+  }
+}
+
 /** The part of one message that reassembly needs. */
 interface Part {
   readonly seq: number;
@@ -161,13 +178,20 @@ export class JetStreamLog implements SharedLog {
     this.readBatch = Math.min(256, Math.max(16, Math.floor(READ_BUFFER / this.partSize)));
   }
 
-  /** Connect, and create the stream unless it exists. */
+  /**
+   * Connect, and create the stream unless it exists. Servers that do not answer yet (a
+   * cluster starting, JetStream electing its meta leader: its API requests time out) are
+   * retried for `retryMs`, as every other request: a node starting then does not die of a
+   * raw TIMEOUT.
+   */
   static async open(opts: JetStreamLogOptions): Promise<JetStreamLog> {
-    const nc = await connect({ servers: [...opts.servers], maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: 5000 });
+    const limit = opts.retryMs ?? 30_000;
+    const nc = await retrying(limit, 'connect to NATS', () => connect({ servers: [...opts.servers], maxReconnectAttempts: -1, reconnectTimeWait: 250, timeout: Math.min(5000, limit) }));
     try {
       // short timeouts: a request to a leader that just died is only answered by its successor, when retried
       const timeout = opts.timeoutMs ?? 2000;
-      const jsm = await nc.jetstreamManager({ timeout });
+      // (it asks JetStream for the account's info: the first JetStream request)
+      const jsm = await retrying(limit, 'reach JetStream', () => nc.jetstreamManager({ timeout }));
       const log = new JetStreamLog(nc, nc.jetstream({ timeout }), jsm, opts);
       await log.retrying('create the stream', () => log.ensureStream());
       return log;
@@ -204,18 +228,8 @@ export class JetStreamLog implements SharedLog {
   }
 
   /** Run `fn`, retrying with backoff while JetStream does not answer (a leader election, a server restarting). */
-  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const limit = this.opts.retryMs ?? 30_000;
-    const deadline = Date.now() + limit;
-    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (isPermanent(e)) throw e;
-        if (Date.now() + wait > deadline) throw new Error(`JetStream: could not ${what} within ${limit} ms: ${(e as Error).message}`, { cause: e });
-        await sleep(wait);
-      }
-    }
+  private retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retrying(this.opts.retryMs ?? 30_000, what, fn);
   }
 
   async append(payload: Uint8Array, expectedLast: number): Promise<number> {
@@ -281,7 +295,7 @@ export class JetStreamLog implements SharedLog {
     const end = follow ? Infinity : await this.lastSeq();
     const state = { cursor: afterSeq, visited: afterSeq, assembler: new BatchAssembler() };
     let fetching: { close(): Promise<void | Error> } | undefined;
-    const stop = () => { void fetching?.close(); };
+    const stop = () => { void fetching?.close().catch(() => {}); };
     signal?.addEventListener('abort', stop, { once: true });
     const limit = this.opts.retryMs ?? 30_000;
     let progressAt = Date.now();

@@ -70,8 +70,8 @@ export function checkFileKey(key: string): void {
   if (key.includes('/') || key.includes('\\') || key.startsWith('.')) throw new NotHere(`not a segment directory file name: ${key}`);
 }
 
-/** Frames above this are a broken peer, not a message (a search request is a few KB). */
-const MAX_FRAME = 256 << 20;
+/** Frames above this are a broken peer, not a message (a search request is a few KB; an IVFFlat training sample up to tens of MB). */
+export const MAX_FRAME = 256 << 20;
 
 /** One message as a frame (this protocol's, or the index nodes': index-node.ts). */
 export function encodeFrame(message: unknown): Buffer {
@@ -81,22 +81,37 @@ export function encodeFrame(message: unknown): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Splits a byte stream into messages. */
+/**
+ * Splits a byte stream into messages. The chunks of a frame are joined once it is
+ * complete: joining at every chunk copied a large frame (an IVFFlat training sample, tens
+ * of MB) over and over.
+ */
 export class FrameReader {
-  private buffered: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private size = 0;
 
   /** The whole messages `chunk` completes (throws on a frame no peer of ours sends). */
   push(chunk: Buffer): unknown[] {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.chunks.push(chunk);
+    this.size += chunk.length;
     const out: unknown[] = [];
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readUInt32BE(0);
+    while (this.size >= 4) {
+      const head = this.chunks[0].length >= 4 ? this.chunks[0] : this.joined();
+      const length = head.readUInt32BE(0);
       if (length > MAX_FRAME) throw new Error(`query-node frame of ${length} bytes (at most ${MAX_FRAME})`);
-      if (this.buffered.length < 4 + length) break;
-      out.push(deserialize(this.buffered.subarray(4, 4 + length)));
-      this.buffered = this.buffered.subarray(4 + length);
+      if (this.size < 4 + length) break;
+      const all = this.joined();
+      out.push(deserialize(all.subarray(4, 4 + length)));
+      const rest = all.subarray(4 + length);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.size = rest.length;
     }
     return out;
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
+    return this.chunks[0];
   }
 }
 

@@ -125,8 +125,8 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
 }
 
 /**
- * An index node: builds sealed segments' ANN indexes (every kind) for the data leader on `port`
- * (index-node.ts), with `workDir` as scratch space, and registers itself.
+ * An index node: builds sealed segments' ANN indexes (every kind) and trains IVFFlat centers
+ * for the data leader on `port` (index-node.ts), with `workDir` as scratch space, and registers itself.
  */
 export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
@@ -135,6 +135,7 @@ export async function runIndexNode(c: ClusterConfig, host: string, port: number,
   return {
     port: node.port,
     built: () => node.built(),
+    trained: () => node.trained(),
     async close() {
       await coordinator.close();
       await node.close();

@@ -49,8 +49,16 @@ export async function waitForConsistency(standby: StandbyReads, setting: (name: 
   }
 }
 
+/**
+ * `p`, or the signal's reason once it aborts first. `p` always gets a handler: a log read
+ * that fails after the statement gave up (JetStream's TIMEOUT while its leader is elected)
+ * must not become an unhandled rejection.
+ */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    p.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -54,7 +54,7 @@ import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
 import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
-import type { LogBatch } from './shared-log.js';
+import type { LogBatch, RemoteCentersTraining } from './shared-log.js';
 
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
@@ -886,6 +886,29 @@ export class DurableStorage implements Storage {
   }
 
   /**
+   * Cluster mode: have an index node train IVFFlat centers on the sample drawn here (the
+   * same k-means and seed: the same file) and fetch the file from the object store; false
+   * when none could (no index node, a failure, a node lost mid-training): the caller
+   * trains them here.
+   */
+  private async trainCentersOnIndexNode(req: RemoteCentersTraining, signal?: AbortSignal): Promise<boolean> {
+    const shared = this.opts.shared;
+    if (!shared?.indexBuilder?.trainCenters) return false;
+    try {
+      const t0 = performance.now();
+      if (!(await shared.indexBuilder.trainCenters(req, signal))) return false;
+      if (!(await shared.objects.get(req.centersFile, join(this.segDir, req.centersFile)))) throw new Error(`the index node's ${req.centersFile} is not in the object store`);
+      this.mirror?.markStored(req.centersFile);
+      this.log.info({ file: req.centersFile, samples: req.count, lists: req.lists, ms: Math.round(performance.now() - t0) }, 'IVFFlat centers trained by an index node');
+      return true;
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      this.log.warn({ file: req.centersFile, err: (e as Error).message }, 'an index node could not train the IVFFlat centers; training them here');
+      return false;
+    }
+  }
+
+  /**
    * IVFFlat's centers: k-means on a sample of the sealed segments' vectors (pgvector's
    * sample size; NULL vectors, and zero vectors for <#> and <=>, are not sampled), trained
    * in a worker thread and written to a file that belongs to the index.
@@ -918,7 +941,8 @@ export class DurableStorage implements Storage {
     const { samples, count } = sampleVectors(segments, dim, ivfSampleSize(lists, rows));
     if (!ivfflatSupports(spec.op)) throw new Error(`bug: no IVFFlat for ${spec.op}`);
     const file = this.centersFileName(t, spec);
-    await trainCentersFile(samples, count, dim, spec.op, lists, join(this.segDir, file), signal);
+    const trainedRemotely = await this.trainCentersOnIndexNode({ kind: 'float', samples, count, dim, op: spec.op, lists, centersFile: file }, signal);
+    if (!trainedRemotely) await trainCentersFile(samples, count, dim, spec.op, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);
     return { file, samples: count };
   }
@@ -939,7 +963,8 @@ export class DurableStorage implements Storage {
     const samples = new Uint8Array(picked.length * per);
     picked.forEach((p, i) => samples.set(columns[p.segment].packed.subarray(p.pos * per, (p.pos + 1) * per), i * per));
     const file = this.centersFileName(t, spec);
-    await trainBitCentersFile(samples, picked.length, bits, lists, join(this.segDir, file), signal);
+    const trainedRemotely = await this.trainCentersOnIndexNode({ kind: 'bits', samples, count: picked.length, dim: bits, op: spec.op, lists, centersFile: file }, signal);
+    if (!trainedRemotely) await trainBitCentersFile(samples, picked.length, bits, lists, join(this.segDir, file), signal);
     fsyncDir(this.segDir);
     return { file, samples: picked.length };
   }

@@ -8,7 +8,7 @@
  * JetStream, S3); storage never imports them.
  */
 
-import type { AnnIndexFile } from '../ann/api.js';
+import type { AnnIndexFile, AnnOp } from '../ann/api.js';
 import type { RecallCurve } from '../ann/recall-curve.js';
 import type { StoredColumn } from './api.js';
 import type { SegmentIndexJob } from './segment-index-build.js';
@@ -107,8 +107,30 @@ export interface RemoteIndexResult {
   readonly curve?: RecallCurve;
 }
 
+/**
+ * An IVFFlat index's centers, to be trained by an index node: k-means on the sample the
+ * leader drew (the same code and seed as a local training, so the same centers).
+ */
+export interface RemoteCentersTraining {
+  /** `float`: `samples` holds count × dim float32; `bits`: count packed bit strings of `dim` bits (bit-ivf.ts) */
+  readonly kind: 'float' | 'bits';
+  readonly samples: Float32Array | Uint8Array;
+  readonly count: number;
+  readonly dim: number;
+  /** the index's operator (float centers: <->, <#>, <=> train differently; bits: <~>) */
+  readonly op: AnnOp;
+  readonly lists: number;
+  /** the key the index node puts the centers file under (the name the leader gives it) */
+  readonly centersFile: string;
+}
+
 /** Index nodes, as the storage sees them. */
 export interface RemoteIndexBuilder {
+  /**
+   * Train IVFFlat centers on an index node; resolves true once the centers file is in the
+   * object store, false when no index node can do it now (the storage trains them itself).
+   */
+  trainCenters?(req: RemoteCentersTraining, signal?: AbortSignal): Promise<boolean>;
   /**
    * Build on an index node; resolves once the index file is in the object store, or with
    * undefined when no index node can take it now (the storage builds it itself).
