@@ -20,6 +20,7 @@ import { DurableStorage } from '../src/storage/durable-storage.js';
 import { cancellable } from '../src/executor/suspend.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
+import { blocking } from './support/event-loop-blocks.js';
 
 const ROWS = 150_000;
 /** a prime above ROWS: (g * 7919) % P is a different value for every row */
@@ -38,30 +39,6 @@ async function sql(text: string, params: readonly Value[] = []): Promise<Value[]
   const rows = [...r.rows];
   for (let more = await r.more?.next(); more; more = await r.more!.next()) rows.push(...more);
   return rows;
-}
-
-/** The longest time `job` held the event loop in one piece, and its whole time (as test/seal-turns.test.ts). */
-async function blocking<T>(job: () => Promise<T>): Promise<{ share: number; longest: number; total: number; result: T }> {
-  let running = true;
-  let last = performance.now();
-  let longest = 0;
-  const spin = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(spin);
-  };
-  const t0 = performance.now();
-  setImmediate(spin);
-  let result: T;
-  try {
-    result = await job();
-  } finally {
-    running = false;
-  }
-  const end = performance.now();
-  longest = Math.max(longest, end - last);
-  return { share: longest / (end - t0), longest, total: end - t0, result };
 }
 
 /** The ids of the k rows with the smallest (largest) key above `from`, visible, from rows 1..n. */

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStorage } from '../src/storage/durable-storage.js';
 import { OID, type Row } from '../src/types/types.js';
+import { blocking } from './support/event-loop-blocks.js';
 
 const TABLE = 16500;
 const DIM = 64;
@@ -29,34 +30,6 @@ const LAYOUT = {
 
 const row = (i: number): Row => [BigInt(i), `row ${i}`, Float32Array.from({ length: DIM }, (_, d) => Math.sin(i * 0.37 + d))];
 const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => row(from + k));
-
-/**
- * While `job` runs, an immediate callback queued again and again: the longest gap between two
- * of its runs is the longest time the job held the loop in one piece, and the job's whole
- * time is the sum of its pieces and its waits. Their ratio does not depend on the machine's
- * speed the way a bound in milliseconds would.
- */
-async function blocking(job: () => Promise<void>): Promise<{ share: number; longest: number; total: number }> {
-  let running = true;
-  let last = performance.now();
-  let longest = 0;
-  const spin = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(spin);
-  };
-  const t0 = performance.now();
-  setImmediate(spin);
-  try {
-    await job();
-  } finally {
-    running = false;
-  }
-  const end = performance.now();
-  longest = Math.max(longest, end - last);
-  return { share: longest / (end - t0), longest, total: end - t0 };
-}
 
 /** Every visible row's id and label, in id order. */
 function contents(s: DurableStorage): Map<number, string> {

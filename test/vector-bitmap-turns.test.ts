@@ -20,6 +20,7 @@ import { DurableStorage } from '../src/storage/durable-storage.js';
 import { QueryWorkerPool } from '../src/query-worker/pool.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
+import { blocking } from './support/event-loop-blocks.js';
 
 const DIM = 8;
 /** rows per sealed segment */
@@ -63,30 +64,6 @@ async function insert(table: string, from: number, to: number): Promise<void> {
     }
     await sql(`INSERT INTO ${table} VALUES ${values.join(',')}`);
   }
-}
-
-/** The longest time `job` held the event loop in one piece, and its whole time (as test/seal-turns.test.ts). */
-async function blocking<T>(job: () => Promise<T>): Promise<{ share: number; longest: number; total: number; result: T }> {
-  let running = true;
-  let last = performance.now();
-  let longest = 0;
-  const spin = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    if (running) setImmediate(spin);
-  };
-  const t0 = performance.now();
-  setImmediate(spin);
-  let result: T;
-  try {
-    result = await job();
-  } finally {
-    running = false;
-  }
-  const end = performance.now();
-  longest = Math.max(longest, end - last);
-  return { share: longest / (end - t0), longest, total: end - t0, result };
 }
 
 /** The exact answer: visible matching rows by distance, then the NULL vectors. */
