@@ -277,6 +277,9 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       const info = lookup(col);
       // ARRAY[$1, $2] (an IN list of parameters): each element as an unknown value
       if (arr.kind === 'array') return clamp(arr.elems.reduce<number>((s, x) => s + equalitySelectivity(info, info ? constantAs(x, info.type) : undefined), 0));
+      // an array known only at run time (`= ANY ($1)`): PostgreSQL's scalararraysel counts
+      // estimate_array_length's 10 elements of unknown value
+      if (arr.kind === 'param') return clamp(10 * equalitySelectivity(info, undefined));
       if (arr.kind !== 'const' || !Array.isArray(arr.value)) return DEFAULT_INEQ_SEL;
       const elems = arr.value as Value[];
       return clamp(elems.reduce<number>((s, v) => s + equalitySelectivity(info, { value: v }), 0));
