@@ -54,7 +54,7 @@ before(async () => {
   storage = await DurableStorage.open({ dataDir: dir, background: false });
   backend = new Engine(storage).create();
   backend.startup({ user: 'postgres', database: 'postgres' });
-  for (const t of ['asc_t', 'desc_t', 'sub_t']) {
+  for (const t of ['asc_t', 'asc2_t', 'desc_t', 'desc2_t', 'sub_t']) {
     await sql(`CREATE TABLE ${t} (id int, c int, label text)`);
     // one transaction: a bulk load, written as one sealed segment
     await sql(`INSERT INTO ${t} SELECT g, (g * 7919) % ${P}, 'row ' || g FROM generate_series(1, ${ROWS}) g`);
@@ -70,18 +70,26 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-for (const [table, desc] of [['asc_t', false], ['desc_t', true]] as const) {
+// two fresh tables each: the better of two first scans, so that one garbage collection of
+// the big heap (a 75 ms pause was seen) cannot pass for a piece of the scan; the in-thread
+// sort held the loop for the whole scan in both
+for (const [tables, desc] of [[['asc_t', 'asc2_t'], false], [['desc_t', 'desc2_t'], true]] as const) {
   test(`the first ordered index scan (${desc ? 'DESC' : 'ASC'}) of a fresh ${ROWS.toLocaleString('en-US')}-row segment holds the event loop in short pieces only, and answers as a sort`, async () => {
-    const query = `SELECT id FROM ${table} WHERE c > 1000 ORDER BY c ${desc ? 'DESC' : ''} LIMIT 20`;
-    const plan = (await sql(`EXPLAIN ${query}`)).map((r) => r[0]).join('\n');
-    assert.match(plan, /Index Scan/, plan);
-    const { share, longest, total, result } = await blocking(() => sql(query));
-    console.log(`# ${table}: longest piece ${longest.toFixed(1)} of ${total.toFixed(1)} ms (share ${share.toFixed(2)})`);
-    assert.ok(share < SHARE, `the scan held the loop ${longest.toFixed(1)} of its ${total.toFixed(1)} ms in one piece`);
     const want = expected(ROWS + 500, 1000, 20, desc);
-    assert.deepEqual(result.map((r) => Number(r[0])), want);
-    // and again, through the built index
-    assert.deepEqual((await sql(query)).map((r) => Number(r[0])), want);
+    const tries: { share: number; longest: number; total: number }[] = [];
+    for (const table of tables) {
+      const query = `SELECT id FROM ${table} WHERE c > 1000 ORDER BY c ${desc ? 'DESC' : ''} LIMIT 20`;
+      const plan = (await sql(`EXPLAIN ${query}`)).map((r) => r[0]).join('\n');
+      assert.match(plan, /Index Scan/, plan);
+      const { share, longest, total, result } = await blocking(() => sql(query));
+      console.log(`# ${table}: longest piece ${longest.toFixed(1)} of ${total.toFixed(1)} ms (share ${share.toFixed(2)})`);
+      tries.push({ share, longest, total });
+      assert.deepEqual(result.map((r) => Number(r[0])), want);
+      // and again, through the built index
+      assert.deepEqual((await sql(query)).map((r) => Number(r[0])), want);
+    }
+    const best = tries.reduce((a, b) => (b.share < a.share ? b : a));
+    assert.ok(best.share < SHARE, `the scan held the loop ${best.longest.toFixed(1)} of its ${best.total.toFixed(1)} ms in one piece`);
   });
 }
 
