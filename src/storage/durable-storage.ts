@@ -1959,7 +1959,7 @@ export class DurableStorage implements Storage {
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
     // Bulk inserts are written as segment files first (durable, not yet referenced); the
-    // commit below then validates and applies everything without awaiting in between.
+    // commit below then validates and applies everything in its turn of the commit queue.
     const bulk = new Map<number, BulkPart>();
     for (const [tableId, p] of txn.pending) {
       const t = this.tables.get(tableId);
