@@ -2844,6 +2844,8 @@ export class DurableStorage implements Storage {
     this.retries.stop();
     await this.maintenance;
     await Promise.all(this.tombstoneDeletions);
+    // a commit being applied in pieces hands its batch to the log first
+    await this.commits.exclusive(() => {});
     await this.wal.flush();
     // a checkpoint reads the LevelDB: let it finish first (it logs its own failure)
     await this.mirror?.pendingCheckpoint;
