@@ -145,6 +145,10 @@ test('commits during a sliced big commit wait for it and see it whole; readers s
       const newKey = keyRows(s, NEW + 3999);
       const oldKey = keyRows(s, 0);
       assert.equal(newKey + oldKey, 1, 'a reader saw the big commit partly (its insert without its delete, or neither)');
+      // a vector search's bitmaps of the sealed rows (the dead-positions cache the commit updates)
+      let searchable = 0;
+      for (const seg of s.searchSegments(TABLE, s.snapshot())) searchable += seg.matchBitmap!(2, null, 0).count;
+      assert.equal(searchable, oldKey === 1 ? ROWS : ROWS / 2, 'a vector search saw the big commit partly');
       if (started || bigDone) return;
       started = true;
       // a delete of a row the big commit deletes waits for it, then finds the row gone
