@@ -511,3 +511,72 @@ test('storage: a background seal that finds the disk full is postponed (logged) 
   assert.deepEqual(keysVisible(s), Array.from({ length: id - 1 }, (_, i) => i + 1));
   assert.ok(!logged.some((l) => l.level === 'error'), JSON.stringify(logged));
 });
+
+test('storage: a big commit whose pieces are being applied when the log refuses an earlier commit is taken back whole', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'quiver-commit-refused-'));
+  const rewinds: { tombstones: number }[] = [];
+  const logger = { info() {}, error() {}, warn(obj: object, msg: string) { if (msg.startsWith('took the commits')) rewinds.push(obj as { tombstones: number }); } };
+  let s = await DurableStorage.open({ dataDir, background: false, logger });
+  try {
+    await s.createTable(LAYOUT);
+    s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
+    const base = Array.from({ length: 60_000 }, (_, i) => row(i + 1, ''));
+    for (let i = 0; i < base.length; i += 4000) {
+      const seed = s.begin();
+      seed.insert(LAYOUT.id, base.slice(i, i + 4000));
+      await seed.commit();
+    }
+    const rowIdOf = (id: number) => s.lookupUnique(LAYOUT.id, 'items_pkey', [BigInt(id)]);
+    const baseRowIds = base.map((r) => rowIdOf(Number(r[0]))!);
+    // the big commit: every base row deleted (a piece at a time), then new keys
+    const fresh = Array.from({ length: 2000 }, (_, i) => row(100_000 + i));
+    const big = s.begin();
+    big.delete(LAYOUT.id, baseRowIds);
+    big.insert(LAYOUT.id, fresh);
+
+    // Fault injection: the next batch (an earlier commit's) fails for lack of space, but only
+    // once the big commit is being applied (its first row's tombstone is there).
+    const db = (s as unknown as { wal: Wal }).wal.db;
+    const write = db.batch.bind(db) as (...args: unknown[]) => unknown;
+    let release!: () => void;
+    const applying = new Promise<void>((r) => (release = r));
+    let inject = true;
+    Object.assign(db, {
+      batch: (...args: unknown[]) => {
+        if (args.length === 0 || !inject) return write(...args);
+        inject = false;
+        return applying.then(() => { throw new Error(`IO error: ${join(dataDir, 'wal', '000003.log')}: No space left on device`); });
+      },
+    });
+    const earlier = s.begin();
+    earlier.insert(LAYOUT.id, [row(90_001)]);
+    const refused = earlier.commit();
+    const bigCommit = big.commit();
+    while (rowIdOf(1) !== undefined) await new Promise((r) => setImmediate(r));
+    release();
+    await assert.rejects(refused, { code: '53100' });
+    await assert.rejects(bigCommit, { code: '53100' });
+    // its pieces so far went with the earlier commit's rewind, the rest with its own
+    assert.equal(rewinds.length, 2);
+    assert.ok(rewinds[0].tombstones > 0 && rewinds[0].tombstones < base.length, `the refusal came ${JSON.stringify(rewinds)}`);
+    // nothing of it: its deletes, its rows, its keys
+    const expected = base.map((r) => Number(r[0]));
+    assert.deepEqual(keysVisible(s), expected);
+    for (const id of [100_000, 101_999, 90_001]) assert.equal(rowIdOf(id), undefined, `key ${id} of a refused commit is still taken`);
+    for (const id of [1, 60_000]) assert.notEqual(rowIdOf(id), undefined, `row ${id} that a refused commit deleted is gone`);
+    // the log is writable again (its reopen), and the same changes go through: no write
+    // conflict, no duplicate key
+    const again = s.begin();
+    again.delete(LAYOUT.id, baseRowIds);
+    again.insert(LAYOUT.id, fresh);
+    await again.commit();
+    const after = fresh.map((r) => Number(r[0]));
+    assert.deepEqual(keysVisible(s), after);
+    await s.close();
+    s = await DurableStorage.open({ dataDir, background: false });
+    assert.deepEqual(keysVisible(s), after);
+  } finally {
+    await s.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

@@ -36,6 +36,7 @@ import { GrowingSegment, SealedSegment, arraySource, decodeSegment, encodeSegmen
 import { allRows, pickedRows } from './seal-source.js';
 import { writeSegmentFile } from './segment-file-write.js';
 import { Turns } from './turns.js';
+import { CommitQueue } from './commit-queue.js';
 import type { AnnIndex } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
 import { indexedColumn, type IndexedColumn } from './index-key-column.js';
@@ -67,6 +68,24 @@ const LOG_CHUNK_BYTES = 4 * 1024 * 1024;
  */
 const BULK_ROWS = 8192;
 const MiB = 1024 * 1024;
+/**
+ * A commit looks at the clock every this many rows (a power of two) and takes a turn of the
+ * event loop when it has run a few milliseconds (turns.ts): a commit of a few thousand rows
+ * or less stays one piece.
+ */
+const SLICE_ROWS = 256;
+
+/** A bulk-ingested table's segment of a commit, written before the commit's turn. */
+interface BulkPart { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }
+
+/** A commit applied to memory and handed to the log. */
+interface Applied {
+  ts: number;
+  /** resolves once the log has it on disk */
+  durable: Promise<void>;
+  catalogWrite?: { refused(): void };
+  image?: string;
+}
 
 /** Minimal logger (pino-compatible). */
 export interface StorageLogger {
@@ -438,6 +457,8 @@ class DurableTransaction implements Transaction {
 
 export class DurableStorage implements Storage {
   private readonly tables = new Map<number, TableState>();
+  /** commits validate and apply one at a time; seals and compactions swap in the same queue */
+  private readonly commits = new CommitQueue();
   /** rows being deleted/updated by uncommitted transactions (table:rowId → holder) */
   readonly rowLocks = new Map<string, DurableTransaction>();
 
@@ -1938,17 +1959,19 @@ export class DurableStorage implements Storage {
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
     // Bulk inserts are written as segment files first (durable, not yet referenced); the
-    // commit below then validates and applies everything without awaiting in between.
-    const bulk = new Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>();
+    // commit below then validates and applies everything in its turn of the commit queue.
+    const bulk = new Map<number, BulkPart>();
     for (const [tableId, p] of txn.pending) {
       const t = this.tables.get(tableId);
       if (!t || p.inserted.size < BULK_ROWS) continue;
       const rowIds: RowId[] = [];
       const rows: Row[] = [];
+      // (the transaction is done: its maps do not change while this takes turns)
+      const turns = new Turns();
       for (const [rowId, row] of p.inserted) {
         if (p.deleted.has(rowId)) continue;
         rowIds.push(rowId);
-        rows.push(row);
+        if ((rows.push(row) & 4095) === 0) await turns.take();
       }
       if (rows.length < BULK_ROWS) continue;
       // RowIds are handed out in insert order: sorted already, unless a row was inserted again
@@ -2019,7 +2042,48 @@ export class DurableStorage implements Storage {
     this.log.warn({ durableTs, rows, tombstones, bulkSegments: segments }, 'took the commits the write-ahead log refused back out of memory');
   }
 
-  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }>, catalog?: () => string): Promise<number> {
+  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog?: () => string): Promise<number> {
+    const wait = this.commits.enter();
+    if (wait) await wait;
+    let applied: Applied | undefined;
+    try {
+      applied = await this.applyInTurn(txn, bulk, catalog);
+    } finally {
+      this.commits.leave();
+    }
+    if (!applied) {
+      if (catalog) await this.saveCatalog(catalog());
+      return this.visibleTs;
+    }
+    try {
+      await applied.durable;
+    } catch (e) {
+      applied.catalogWrite?.refused();
+      throw e;
+    }
+    if (applied.image !== undefined) this.catalogImage = applied.image;
+    // a seal takes only durable rows (sealTable): scheduled before the log has these, it
+    // would leave them growing until some later commit
+    for (const tableId of txn.pending.keys()) {
+      const t = this.tables.get(tableId);
+      if (t) this.maybeScheduleSeal(t);
+    }
+    return applied.ts;
+  }
+
+  /**
+   * Validate the commit and apply it to memory, in the commit queue's turn (no other commit
+   * validates or applies meanwhile), and hand its batch to the log. A big commit runs in
+   * pieces between turns of the event loop (a DELETE of 50,000 rows held the loop ~100 ms in
+   * one piece); readers do not see it partly applied, as its timestamp is above every
+   * snapshot's until the log has it. Undefined: the commit writes nothing.
+   */
+  private async applyInTurn(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog?: () => string): Promise<Applied | undefined> {
+    const turns = new Turns();
+    let n = 0;
+    // every SLICE_ROWS rows: a turn of the event loop if the piece has run long enough
+    // (undefined otherwise, so that the row loops await nothing in between)
+    const slice = (force = false): Promise<void> | undefined => (force || (++n & (SLICE_ROWS - 1)) === 0 ? turns.take() : undefined);
     // Validate everything first so that a commit is all-or-nothing.
     let writes = false;
     for (const [tableId, p] of txn.pending) {
@@ -2029,6 +2093,8 @@ export class DurableStorage implements Storage {
         if (p.inserted.has(rowId)) continue;
         writes = true;
         if (t.tombstones.has(rowId)) throw new WriteConflict('could not serialize access due to concurrent update');
+        const turn = slice();
+        if (turn) await turn;
       }
       for (const [rowId, row] of p.inserted) {
         if (p.deleted.has(rowId)) continue;
@@ -2040,33 +2106,45 @@ export class DurableStorage implements Storage {
             throw new UniqueViolation(key.spec.name, key.spec.columns, row);
           }
         }
+        const turn = slice();
+        if (turn) await turn;
       }
     }
-    if (!writes) {
-      if (catalog) await this.saveCatalog(catalog());
-      return this.visibleTs;
-    }
+    if (!writes) return undefined;
     // the log became unwritable while this commit awaited: apply nothing
     const refused = this.wal.refusal;
     if (refused) throw refused;
 
     const ts = ++this.clock;
-    const ops: WalOp[] = [];
+    // After a turn of the event loop: the log may have refused an earlier commit meanwhile
+    // (rewindTo took this one's pieces so far back out with it), or failed; take the rest out.
+    const turn = (force = false): Promise<void> | undefined => slice(force)?.then(() => {
+      const refusal = this.wal.refusal;
+      if (refusal) {
+        this.rewindTo(ts - 1);
+        throw refusal;
+      }
+    });
+    const tableOps = new Map<number, { t: TableState; ops: WalOp[]; bulk: boolean }>();
     // every tombstone of the commit holds the same value (LevelDB copies it per record)
     const stamp = frame(Buffer.from(String(ts)));
     for (const [tableId, p] of txn.pending) {
       const t = this.tables.get(tableId);
       if (!t) continue;
+      const ops: WalOp[] = [];
+      const b = bulk.get(tableId);
+      tableOps.set(tableId, { t, ops, bulk: b !== undefined });
       let sealedDeletes = 0;
       for (const rowId of p.deleted) {
         if (p.inserted.has(rowId)) continue;
         this.noteTombstone(t, rowId, ts);
         ops.push({ type: 'put', key: keys.tombstone(tableId, rowId), value: stamp });
         if (t.growing.find(rowId) < 0) sealedDeletes++;
+        const wait = turn();
+        if (wait) await wait;
       }
       const rowIds: RowId[] = [];
       const rows: Row[] = [];
-      const b = bulk.get(tableId);
       if (b && !t.dropped) {
         b.seg.stampCommit(ts);
         const meta: SegmentMeta = { ...b.meta, maxTs: ts, commitTs: ts };
@@ -2077,8 +2155,9 @@ export class DurableStorage implements Storage {
             const k = t.keyOf(key, b.rows[i]);
             if (k !== undefined) indexAdd(key.index, k, b.rowIds[i]);
           }
+          const wait = turn();
+          if (wait) await wait;
         }
-        ops.push(this.manifestOp(t));
         if (t.vectorIndexes.length > 0 || t.textIndexes.length > 0) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
         this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes }, 'bulk-ingested a segment');
         this.segmentsChanged(t.id, 'bulk');
@@ -2092,6 +2171,8 @@ export class DurableStorage implements Storage {
         }
         rowIds.push(rowId);
         rows.push(row);
+        const wait = turn();
+        if (wait) await wait;
       }
       // Bounded records: a COPY of millions of rows must not become one giant value.
       for (let start = 0, chunk = 0; start < rows.length; chunk++) {
@@ -2100,30 +2181,28 @@ export class DurableStorage implements Storage {
         while (end < rows.length && (end === start || bytes < LOG_CHUNK_BYTES)) bytes += rowBytes(rows[end++]);
         ops.push({ type: 'put', key: keys.insert(tableId, ts, chunk), value: frame(serialize([rowIds.slice(start, end), rows.slice(start, end)])) });
         start = end;
+        // (a chunk is thousands of rows)
+        if (start < rows.length) await turn(true);
       }
       if (sealedDeletes > 0) {
         t.deletesSinceCompaction += sealedDeletes;
         this.maybeScheduleCompaction(t);
       }
     }
+    // The last piece, without a turn up to the log's queue: the manifests as they are now
+    // (an index build may have saved one meanwhile), nothing for a table dropped meanwhile
+    // (its records would outlive it, its manifest bring it back).
+    const ops: WalOp[] = [];
+    for (const { t, ops: own, bulk: isBulk } of tableOps.values()) {
+      if (t.dropped) continue;
+      for (const op of own) ops.push(op);
+      if (isBulk) ops.push(this.manifestOp(t));
+    }
     // the catalog image goes in the same write: DDL and rows are durable together or not at all
     const image = catalog?.();
     const catalogWrite = image === undefined ? undefined : this.catalogOps(image);
     if (catalogWrite) ops.push(...catalogWrite.ops);
-    try {
-      await this.wal.append(ops, ts);
-    } catch (e) {
-      catalogWrite?.refused();
-      throw e;
-    }
-    if (image !== undefined) this.catalogImage = image;
-    // a seal takes only durable rows (sealTable): scheduled before the log has these, it
-    // would leave them growing until some later commit
-    for (const tableId of txn.pending.keys()) {
-      const t = this.tables.get(tableId);
-      if (t) this.maybeScheduleSeal(t);
-    }
-    return ts;
+    return { ts, durable: this.wal.append(ops, ts), catalogWrite, image };
   }
 
   // ------------------------------------------------------------------------------------
@@ -2545,16 +2624,25 @@ export class DurableStorage implements Storage {
   private async sealTable(t: TableState): Promise<void> {
     // Frozen segments left by a seal that failed (disk full) are sealed now too: the log
     // trim below drops every record up to sealPoint, so no row may stay unsealed behind it.
-    const leftovers = t.frozen;
-    // Only rows whose commit is durable are sealed: the log may still refuse a commit in
-    // flight (disk full), and rewindTo takes its rows back out of the growing segment.
-    const sealPoint = this.visibleTs;
-    if (t.dropped) return;
-    const frozen = t.growing;
-    const rest = frozen.maxTs <= sealPoint ? new GrowingSegment() : frozen.cutAfter(sealPoint);
-    t.growing = rest;
-    if (frozen.length === 0 && leftovers.length === 0) return;
-    t.frozen = [...t.frozen, frozen];
+    // The growing segment is swapped in the commit queue's turn: never between two pieces
+    // of a commit (applyInTurn).
+    const wait = this.commits.enter();
+    if (wait) await wait;
+    let leftovers: GrowingSegment[], sealPoint: number, frozen: GrowingSegment;
+    try {
+      leftovers = t.frozen;
+      // Only rows whose commit is durable are sealed: the log may still refuse a commit in
+      // flight (disk full), and rewindTo takes its rows back out of the growing segment.
+      sealPoint = this.visibleTs;
+      if (t.dropped) return;
+      frozen = t.growing;
+      const rest = frozen.maxTs <= sealPoint ? new GrowingSegment() : frozen.cutAfter(sealPoint);
+      t.growing = rest;
+      if (frozen.length === 0 && leftovers.length === 0) return;
+      t.frozen = [...t.frozen, frozen];
+    } finally {
+      this.commits.leave();
+    }
     const t0 = performance.now();
     const parts = [...leftovers, frozen];
     // (a frozen segment's arrays may hold rows cut off after its length: its length bounds them)
@@ -2574,13 +2662,23 @@ export class DurableStorage implements Storage {
       throw e;
     }
     if (t.dropped) return;
-    t.sealed = [...t.sealed, seg];
-    t.segMeta = [...t.segMeta, meta];
-    t.frozen = t.frozen.filter((f) => !parts.includes(f));
-    t.sealedTs = sealPoint;
+    const turn = this.commits.enter();
+    if (turn) await turn;
+    let saved: Promise<void>;
+    try {
+      if (t.dropped) return;
+      t.sealed = [...t.sealed, seg];
+      t.segMeta = [...t.segMeta, meta];
+      t.frozen = t.frozen.filter((f) => !parts.includes(f));
+      t.sealedTs = sealPoint;
+      // (its batch is queued before the turn ends: in the log's order of the swaps)
+      saved = this.saveManifest(t);
+    } finally {
+      this.commits.leave();
+    }
     // Every commit with ts <= sealPoint is on disk already, so the trim below never loses
     // an unsealed row.
-    await this.saveManifest(t);
+    await saved;
     await this.trimLog(t.id, sealPoint);
     this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes, ms: Math.round(performance.now() - t0) }, 'sealed growing segment');
     this.segmentsChanged(t.id, 'seal');
@@ -2671,7 +2769,29 @@ export class DurableStorage implements Storage {
       if (built) await this.discardSegmentFiles(t, built.seg.id, built.meta);
       return;
     }
-    // Swap in memory (synchronously, so no commit interleaves), then make it durable.
+    // Swap in memory in the commit queue's turn (so no commit interleaves), then make it durable.
+    const turn = this.commits.enter();
+    if (turn) await turn;
+    let saved: Promise<void> | undefined;
+    try {
+      if (!t.dropped) saved = this.swapCompacted(t, inputs, inputMeta, built, dropped);
+    } finally {
+      this.commits.leave();
+    }
+    if (!saved) {
+      if (built) await this.discardSegmentFiles(t, built.seg.id, built.meta);
+      return;
+    }
+    await saved;
+    this.log.info({
+      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: dropped.length,
+      ms: Math.round(performance.now() - t0),
+    }, 'compacted sealed segments');
+    this.segmentsChanged(t.id, 'compaction');
+  }
+
+  /** A compaction's swap in memory (synchronous), and its manifest's write (queued before this returns). */
+  private swapCompacted(t: TableState, inputs: SealedSegment[], inputMeta: SegmentMeta[], built: { seg: SealedSegment; meta: SegmentMeta } | undefined, dropped: { rowId: RowId; seg: SealedSegment; pos: number }[]): Promise<void> {
     const inputSet = new Set<SealedSegment>(inputs);
     const nextSealed: SealedSegment[] = [];
     const nextMeta: SegmentMeta[] = [];
@@ -2698,13 +2818,8 @@ export class DurableStorage implements Storage {
     // the dropped rows' tombstone records go after the manifest (dropped-tombstones.ts), and
     // the inputs' files once the manifest no longer names them
     const droppedList = droppedIds.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedIds) : undefined;
-    await this.saveManifest(t, droppedList ? [droppedList] : [], inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
-    if (droppedList) this.deleteDroppedTombstones(t.id, droppedList.key, Float64Array.from(droppedIds));
-    this.log.info({
-      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: dropped.length,
-      ms: Math.round(performance.now() - t0),
-    }, 'compacted sealed segments');
-    this.segmentsChanged(t.id, 'compaction');
+    const saved = this.saveManifest(t, droppedList ? [droppedList] : [], inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
+    return droppedList ? saved.then(() => this.deleteDroppedTombstones(t.id, droppedList.key, Float64Array.from(droppedIds))) : saved;
   }
 
   // ------------------------------------------------------------------------------------
@@ -2729,6 +2844,8 @@ export class DurableStorage implements Storage {
     this.retries.stop();
     await this.maintenance;
     await Promise.all(this.tombstoneDeletions);
+    // a commit being applied in pieces hands its batch to the log first
+    await this.commits.exclusive(() => {});
     await this.wal.flush();
     // a checkpoint reads the LevelDB: let it finish first (it logs its own failure)
     await this.mirror?.pendingCheckpoint;
