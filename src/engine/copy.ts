@@ -9,7 +9,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
 import { formatText, parseText } from '../types/text-io.js';
 import type { Row, SqlType, Value } from '../types/types.js';
-import { COPY_BINARY_SIGNATURE as SIGNATURE, decodeBinary, encodeBinary, hasBinaryCodec } from '../types/binary-format.js';
+import { COPY_BINARY_SIGNATURE as SIGNATURE, encodeBinary, fieldDecoder, hasBinaryCodec, type FieldDecoder } from '../types/binary-format.js';
 
 export type { CopyOptions, CopyTarget };
 
@@ -349,136 +349,154 @@ class ChunkCursor {
   }
 }
 
-/** Bytes received so far, consumed from the front; a read straddling two payloads is copied. */
-class ChunkQueue {
-  private chunks: Buffer[] = [];
-  private head = 0;
-  private off = 0;
-  available = 0;
-
-  add(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.available += chunk.length;
-  }
-
-  take(n: number): Buffer {
-    this.available -= n;
-    const c = this.chunks[this.head];
-    if (this.off + n <= c.length) {
-      const out = c.subarray(this.off, this.off + n);
-      this.off += n;
-      if (this.off === c.length) this.advance();
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const cur = this.chunks[this.head];
-      const part = Math.min(n - filled, cur.length - this.off);
-      cur.copy(out, filled, this.off, this.off + part);
-      filled += part;
-      this.off += part;
-      if (this.off === cur.length) this.advance();
-    }
-    return out;
-  }
-
-  private advance(): void {
-    this.chunks[this.head] = EMPTY;
-    this.head++;
-    this.off = 0;
-    if (this.head > 64) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
-    }
-  }
-}
-
-const EMPTY = Buffer.alloc(0);
-
 /**
- * COPY … FROM STDIN (FORMAT binary), parsed as the CopyData messages arrive: the parser is
- * a generator that asks for n bytes at a time, so rows are decoded while the client is
- * still sending (instead of after the whole stream is in).
+ * COPY … FROM STDIN (FORMAT binary), parsed as the CopyData messages arrive: every complete
+ * row of a payload is decoded in place, by offset (no view, reader or copy per field); only
+ * the unfinished row at a payload's end is kept, and joined with the next payloads once
+ * they hold the bytes it was seen to need.
  */
 export class BinaryCopyStream {
   readonly rows: Value[][] = [];
-  private readonly queue = new ChunkQueue();
-  private readonly parser: Generator<number, void, Buffer>;
-  private need: number;
-  private done = false;
+  /** payloads not parsed yet: the unfinished row's bytes first */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** bytes of pending needed before parsing can go on */
+  private need = 19;
+  private state: 'header' | 'extension' | 'rows' | 'done' = 'header';
+  private extensionLeft = 0;
   private error: unknown;
+  private readonly types: SqlType[];
+  private readonly decoders: FieldDecoder[];
 
   constructor(private readonly target: CopyTarget) {
-    this.parser = parseBinaryRows(target, this.rows);
-    this.need = this.parser.next().value as number;
+    this.types = target.columns.map((c) => target.table.columns[c].type);
+    this.decoders = this.types.map((t) => fieldDecoder(t));
   }
 
   push(chunk: Buffer): void {
-    if (this.error !== undefined || this.done) return;
-    this.queue.add(chunk);
+    if (this.error !== undefined || this.state === 'done' || chunk.length === 0) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.need) return;
+    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     try {
-      while (!this.done && this.queue.available >= this.need) {
-        const r = this.parser.next(this.queue.take(this.need));
-        if (r.done) this.done = true;
-        else this.need = r.value;
-      }
+      const used = this.parse(buf, false);
+      this.pending = used < buf.length && !this.finished ? [buf.subarray(used)] : [];
+      this.pendingBytes = this.pending.length === 0 ? 0 : buf.length - used;
     } catch (e) {
       this.error = e;
+      this.pending = [];
     }
+  }
+
+  /** the trailer was read */
+  private get finished(): boolean {
+    return this.state === 'done';
   }
 
   /** All rows, or the first error (a truncated stream is 'unexpected EOF'). */
   end(): Value[][] {
     if (this.error !== undefined) throw this.error;
-    if (!this.done) {
-      throw contextError(new SqlError(SqlState.badCopyFileFormat, this.rows.length === 0 && this.need === 19 ? 'COPY file signature not recognized' : 'unexpected EOF in COPY data'), this.target.table, this.rows.length + 1);
-    }
-    return this.rows;
+    if (this.finished) return this.rows;
+    const { table } = this.target;
+    if (this.state === 'header') throw contextError(new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized'), table, 1);
+    // a field complete before the end is still decoded: its error comes first, as in PostgreSQL
+    if (this.state === 'rows' && this.pendingBytes > 0) this.parse(Buffer.concat(this.pending, this.pendingBytes), true);
+    throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, this.rows.length + 1);
   }
-}
 
-function* parseBinaryRows(target: CopyTarget, rows: Value[][]): Generator<number, void, Buffer> {
-  const { table, columns } = target;
-  const header = yield 19;
-  if (!header.subarray(0, 11).equals(SIGNATURE)) {
-    throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
-  }
-  const flags = header.readInt32BE(11);
-  if (flags & 0x10000) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (WITH OIDS)');
-  const extLen = header.readInt32BE(15);
-  if (extLen > 0) yield extLen;
-  const types: SqlType[] = columns.map((c) => table.columns[c].type);
-  for (const t of types) {
-    if (!hasBinaryCodec(t.oid)) throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${t.oid}`);
-  }
-  let line = 0;
-  for (;;) {
-    const count = (yield 2).readInt16BE(0);
-    line++;
-    if (count === -1) return;
-    if (count !== columns.length) {
-      throw contextError(new SqlError(SqlState.badCopyFileFormat, `row field count is ${count}, expected ${columns.length}`), table, line);
-    }
-    const row: Value[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const len = (yield 4).readInt32BE(0);
-      if (len === -1) {
-        row[i] = null;
-        continue;
+  /** Parses what `buf` holds; returns the bytes used (the rest is an unfinished row). */
+  private parse(buf: Buffer, atEnd: boolean): number {
+    let pos = 0;
+    if (this.state === 'header') {
+      if (!buf.subarray(0, 11).equals(SIGNATURE)) throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
+      const flags = buf.readInt32BE(11);
+      if (flags & 0x10000) throw new SqlError(SqlState.badCopyFileFormat, 'invalid COPY file header (WITH OIDS)');
+      this.extensionLeft = Math.max(0, buf.readInt32BE(15));
+      for (const t of this.types) {
+        if (!hasBinaryCodec(t.oid)) throw new SqlError(SqlState.undefinedFunction, `no binary input function available for type ${t.oid}`);
       }
-      const field = len === 0 ? EMPTY : yield len;
+      pos = 19;
+      this.state = 'extension';
+    }
+    if (this.state === 'extension') {
+      const skip = Math.min(this.extensionLeft, buf.length - pos);
+      pos += skip;
+      this.extensionLeft -= skip;
+      if (this.extensionLeft > 0) {
+        this.need = 1;
+        return pos;
+      }
+      this.state = 'rows';
+    }
+    const { table, columns } = this.target;
+    const width = columns.length;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    const end = buf.length;
+    const rows = this.rows;
+    const decoders = this.decoders;
+    for (;;) {
+      const start = pos;
+      if (start + 2 > end) {
+        this.need = 2;
+        return start;
+      }
+      const count = view.getInt16(start);
+      const line = rows.length + 1;
+      if (count === -1) {
+        this.state = 'done';
+        return start + 2;
+      }
+      if (count !== width) {
+        throw contextError(new SqlError(SqlState.badCopyFileFormat, `row field count is ${count}, expected ${width}`), table, line);
+      }
+      // the row's fields must all be here before any is decoded (its bytes are parsed once)
+      let p = start + 2;
+      let complete = true;
+      for (let i = 0; i < width; i++) {
+        if (p + 4 > end) {
+          this.need = p + 4 - start;
+          complete = false;
+          break;
+        }
+        const len = view.getInt32(p);
+        if (len < -1) throw contextError(new SqlError(SqlState.badCopyFileFormat, 'invalid field size'), table, line, table.columns[columns[i]].name);
+        p += 4;
+        if (len > 0) {
+          if (p + len > end) {
+            this.need = p + len - start;
+            complete = false;
+            break;
+          }
+          p += len;
+        }
+      }
+      if (!complete && !atEnd) return start;
+      const row: Value[] = new Array(width);
+      p = start + 2;
+      let i = 0;
       try {
-        row[i] = decodeBinary(types[i], field);
+        for (; i < width; i++) {
+          if (p + 4 > end) return start;
+          const len = view.getInt32(p);
+          p += 4;
+          if (len === -1) {
+            row[i] = null;
+            continue;
+          }
+          if (p + len > end) return start;
+          row[i] = decoders[i](buf, view, p, len);
+          p += len;
+        }
       } catch (e) {
         const err = e instanceof SqlError && e.code === SqlState.invalidBinaryRepresentation
           ? new SqlError(SqlState.invalidBinaryRepresentation, 'incorrect binary data format')
           : e;
         throw contextError(err, table, line, table.columns[columns[i]].name);
       }
+      rows.push(row);
+      pos = p;
     }
-    rows.push(row);
   }
 }
 

@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { SqlError, SqlState } from '../errors.js';
 import { OID, TYPES, formatType, type Interval, type SqlType, type Value } from './types.js';
 import { parseText } from './text-io.js';
-import { checkDim, checkElement, checkExpectedDim } from './vector.js';
+import { VECTOR_MAX_DIM, checkDim, checkElement, checkExpectedDim } from './vector.js';
 import { checkExpectedHalfDim, checkHalfDim, checkHalfElement, floatToHalfBits, halfBitsToFloat } from './halfvec.js';
 import { checkExpectedSparseDim, checkSparseDim, checkSparseElement, checkSparseIndex, checkSparseNnz } from './sparsevec.js';
 import { applyBitTypmod, applyVarbitTypmod } from './bitvec.js';
@@ -569,6 +569,41 @@ export function hasBinaryCodec(oid: number): boolean {
 /** One non-NULL value in binary format (throws 42883 for a type without a send function). */
 export function encodeBinary(type: SqlType, value: Value): Buffer {
   return binaryCodec(type.oid).send(value, type);
+}
+
+/** Decodes one non-NULL field of `len` bytes at `at` of `buf` (`view` is a DataView over `buf`). */
+export type FieldDecoder = (buf: Buffer, view: DataView, at: number, len: number) => Value;
+
+/**
+ * The decoder a binary COPY uses for a column: the common fixed-size types and vector read
+ * straight from the payload (no reader, no view, no intermediate copy per field); anything
+ * irregular or any other type goes through decodeBinary, which raises the exact error.
+ */
+export function fieldDecoder(type: SqlType): FieldDecoder {
+  const slow: FieldDecoder = (buf, _view, at, len) => decodeBinary(type, buf.subarray(at, at + len));
+  switch (type.oid) {
+    case OID.int2: return (buf, view, at, len) => (len === 2 ? view.getInt16(at) : slow(buf, view, at, len));
+    case OID.int4: return (buf, view, at, len) => (len === 4 ? view.getInt32(at) : slow(buf, view, at, len));
+    case OID.int8: return (buf, view, at, len) => (len === 8 ? view.getBigInt64(at) : slow(buf, view, at, len));
+    case OID.float4: return (buf, view, at, len) => (len === 4 ? view.getFloat32(at) : slow(buf, view, at, len));
+    case OID.float8: return (buf, view, at, len) => (len === 8 ? view.getFloat64(at) : slow(buf, view, at, len));
+    case OID.vector: {
+      const expected = type.typmod > 0 ? type.typmod : -1;
+      return (buf, view, at, len) => {
+        const dim = len >= 4 ? view.getInt16(at) : 0;
+        if (dim < 1 || dim > VECTOR_MAX_DIM || len !== 4 + 4 * dim || view.getInt16(at + 2) !== 0 || (expected !== -1 && expected !== dim)) return slow(buf, view, at, len);
+        const vec = slabFloat32(dim);
+        for (let i = 0, p = at + 4; i < dim; i++, p += 4) {
+          const x = view.getFloat32(p);
+          // x - x is 0 exactly for finite x: the check runs only for NaN and ±Infinity
+          if (x - x !== 0) checkElement(x);
+          vec[i] = x;
+        }
+        return vec;
+      };
+    }
+    default: return slow;
+  }
 }
 
 /**
