@@ -319,15 +319,43 @@ function* candidates(index: Map<string, KeyEntry>, k: string): Iterable<RowId> {
 interface PendingTable {
   readonly inserted: Map<RowId, Row>;
   readonly deleted: Set<RowId>;
-  /** this transaction's own inserts by unique key (checked against each other) */
-  readonly ownKeys: Map<string, Map<string, RowId[]>>;
+  /** this transaction's own inserts by unique key (checked against each other): one row id or several */
+  readonly ownKeys: Map<string, Map<string, RowId | RowId[]>>;
 }
 
-type UndoOp = { kind: 'insert' | 'delete'; table: number; rowId: RowId };
+/**
+ * The transaction's writes in order, for ROLLBACK TO: three parallel arrays rather than an
+ * object per row (a COPY of millions of rows kept that many objects alive until commit).
+ */
+class UndoLog {
+  /** 0 = insert, 1 = delete */
+  readonly kinds: number[] = [];
+  readonly tables: number[] = [];
+  readonly rowIds: RowId[] = [];
+  get length(): number { return this.kinds.length; }
+  push(kind: 0 | 1, table: number, rowId: RowId): void {
+    this.kinds.push(kind);
+    this.tables.push(table);
+    this.rowIds.push(rowId);
+  }
+  truncate(length: number): void {
+    this.kinds.length = length;
+    this.tables.length = length;
+    this.rowIds.length = length;
+  }
+}
+
+const UNDO_INSERT = 0;
+const UNDO_DELETE = 1;
+
+/** A transaction's own row ids with one key (see PendingTable.ownKeys). */
+function ownIds(entry: RowId | RowId[] | undefined): readonly RowId[] {
+  return entry === undefined ? [] : typeof entry === 'number' ? [entry] : entry;
+}
 
 class DurableTransaction implements Transaction {
   readonly pending = new Map<number, PendingTable>();
-  readonly undo: UndoOp[] = [];
+  readonly undo = new UndoLog();
   private done = false;
   /** the transaction this one is waiting for (deadlock detection) */
   waitingFor: DurableTransaction | undefined;
@@ -359,35 +387,45 @@ class DurableTransaction implements Transaction {
   insert(tableId: number, rows: readonly Row[]): RowId[] {
     const t = this.store.tableForWrite(tableId);
     const p = this.tablePending(tableId);
-    const ids: RowId[] = [];
-    for (const row of rows) {
-      const rowKeys: [string, string][] = [];
-      for (const key of t.uniqueKeys.values()) {
+    const ids: RowId[] = new Array(rows.length);
+    const keys = [...t.uniqueKeys.values()];
+    // the row's key strings, all checked before any is recorded (reused from row to row)
+    const rowKeys: (string | undefined)[] = new Array(keys.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
         const k = t.keyOf(key, row);
+        rowKeys[i] = k;
         if (k === undefined) continue;
         if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined)) {
           throw new UniqueViolation(key.spec.name, key.spec.columns, row);
         }
-        rowKeys.push([key.spec.name, k]);
       }
       const rowId = t.nextRowId++;
       p.inserted.set(rowId, row);
-      this.undo.push({ kind: 'insert', table: tableId, rowId });
-      for (const [name, k] of rowKeys) {
+      this.undo.push(UNDO_INSERT, tableId, rowId);
+      for (let i = 0; i < keys.length; i++) {
+        const k = rowKeys[i];
+        if (k === undefined) continue;
+        const name = keys[i].spec.name;
         let m = p.ownKeys.get(name);
         if (!m) p.ownKeys.set(name, (m = new Map()));
-        const list = m.get(k);
-        if (list) list.push(rowId); else m.set(k, [rowId]);
+        const cur = m.get(k);
+        if (cur === undefined) m.set(k, rowId);
+        else if (typeof cur === 'number') m.set(k, [cur, rowId]);
+        else cur.push(rowId);
       }
-      ids.push(rowId);
+      ids[r] = rowId;
     }
     return ids;
   }
 
   ownRowWithKey(p: PendingTable, keyName: string, k: string): RowId | undefined {
-    const list = p.ownKeys.get(keyName)?.get(k);
-    if (!list) return undefined;
-    for (const id of list) if (p.inserted.has(id) && !p.deleted.has(id)) return id;
+    const entry = p.ownKeys.get(keyName)?.get(k);
+    if (entry === undefined) return undefined;
+    if (typeof entry === 'number') return p.inserted.has(entry) && !p.deleted.has(entry) ? entry : undefined;
+    for (const id of entry) if (p.inserted.has(id) && !p.deleted.has(id)) return id;
     return undefined;
   }
 
@@ -413,7 +451,7 @@ class DurableTransaction implements Transaction {
     for (const rowId of rowIds) {
       if (p.deleted.has(rowId)) continue;
       p.deleted.add(rowId);
-      this.undo.push({ kind: 'delete', table: tableId, rowId });
+      this.undo.push(UNDO_DELETE, tableId, rowId);
       if (!p.inserted.has(rowId)) {
         const k = `${tableId}:${rowId}`;
         this.store.rowLocks.set(k, this);
@@ -425,16 +463,17 @@ class DurableTransaction implements Transaction {
   mark(): number { return this.undo.length; }
 
   rollbackTo(mark: number): void {
-    while (this.undo.length > mark) {
-      const op = this.undo.pop()!;
-      const p = this.tablePending(op.table);
-      if (op.kind === 'insert') p.inserted.delete(op.rowId);
+    const { kinds, tables, rowIds } = this.undo;
+    for (let i = this.undo.length - 1; i >= mark; i--) {
+      const p = this.tablePending(tables[i]);
+      if (kinds[i] === UNDO_INSERT) p.inserted.delete(rowIds[i]);
       else {
-        p.deleted.delete(op.rowId);
-        const k = `${op.table}:${op.rowId}`;
+        p.deleted.delete(rowIds[i]);
+        const k = `${tables[i]}:${rowIds[i]}`;
         if (this.locks.delete(k) && this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
       }
     }
+    if (this.undo.length > mark) this.undo.truncate(mark);
   }
 
   async commit(opts?: { catalog?: () => string }): Promise<number> {
@@ -450,7 +489,7 @@ class DurableTransaction implements Transaction {
   rollback(): void {
     this.done = true;
     this.pending.clear();
-    this.undo.length = 0;
+    this.undo.truncate(0);
     this.end();
   }
 }
@@ -2326,7 +2365,7 @@ export class DurableStorage implements Storage {
       if (row) { ids.push(rowId); rows.push(row); }
     }
     // this transaction's own rows with the key
-    for (const own of p?.ownKeys.get(keyName)?.get(k) ?? []) {
+    for (const own of ownIds(p?.ownKeys.get(keyName)?.get(k))) {
       if (p!.inserted.has(own) && !p!.deleted.has(own) && !ids.includes(own)) { ids.push(own); rows.push(p!.inserted.get(own)!); }
     }
     return out;
