@@ -70,6 +70,47 @@ function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
 }
 
+test('commit indexes own rows by the key strings computed at insert; a key added after the inserts is computed per row', async () => {
+  await withDir(async (dir) => {
+    const s = await open(dir);
+    await createItems(s);
+    // a bulk-ingested commit (8192 rows or more) with rows rolled back, deleted and re-inserted
+    const t = s.begin();
+    t.insert(LAYOUT.id, range(0, 5000).map((i) => item(i)));
+    const mark = t.mark();
+    t.insert(LAYOUT.id, [item(900000)]);
+    t.rollbackTo(mark);
+    const ids = t.insert(LAYOUT.id, range(5000, 10000).map((i) => item(i)));
+    t.delete(LAYOUT.id, [ids[0]]);
+    t.insert(LAYOUT.id, [item(5000, 'again')]);
+    await t.commit();
+    assert.equal(s.lookupUnique(LAYOUT.id, 'items_pkey', [900000n]), undefined, 'the rolled-back row has no key');
+    for (const k of [0, 4999, 5000, 9999]) {
+      const id = s.lookupUnique(LAYOUT.id, 'items_pkey', [BigInt(k)]);
+      assert.ok(id !== undefined, `key ${k}`);
+      assert.equal(s.fetch(LAYOUT.id, id, s.snapshot())?.[1], k === 5000 ? 'again' : `item ${k}`);
+    }
+    assert.throws(() => s.begin().insert(LAYOUT.id, [item(7777)]), UniqueViolation);
+    // a conflicting commit meanwhile is still found at commit
+    const a = s.begin();
+    const b = s.begin();
+    b.insert(LAYOUT.id, [item(20000), item(20001)]);
+    a.insert(LAYOUT.id, [item(20001)]);
+    await a.commit();
+    await assert.rejects(b.commit(), UniqueViolation);
+    // a unique key added while a transaction has rows: its keys are computed from the rows
+    const c = s.begin();
+    c.insert(LAYOUT.id, [item(30000, 'x'), item(30001, 'y')]);
+    s.addUniqueKey(LAYOUT.id, { name: 'items_label_key', columns: [1] });
+    c.insert(LAYOUT.id, [item(30002, 'z')]);
+    await c.commit();
+    assert.ok(s.lookupUnique(LAYOUT.id, 'items_label_key', ['x']) !== undefined);
+    assert.ok(s.lookupUnique(LAYOUT.id, 'items_label_key', ['z']) !== undefined);
+    assert.throws(() => s.begin().insert(LAYOUT.id, [item(30003, 'y')]), UniqueViolation);
+    await s.close();
+  });
+});
+
 test('uncommitted writes are visible only to their transaction; snapshots see exactly earlier commits', async () => {
   await withDir(async (dir) => {
     const s = await open(dir);

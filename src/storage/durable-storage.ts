@@ -321,6 +321,37 @@ interface PendingTable {
   readonly deleted: Set<RowId>;
   /** this transaction's own inserts by unique key (checked against each other): one row id or several */
   readonly ownKeys: Map<string, Map<string, RowId | RowId[]>>;
+  /**
+   * The table's unique keys when the first row was inserted, and whether every insert saw
+   * the same ones: then ownKeys holds every own row's key strings and the commit uses them
+   * instead of computing each row's keys again.
+   */
+  ownKeysFor: readonly UniqueKey[] | undefined;
+  ownKeysComplete: boolean;
+}
+
+function sameKeys(a: readonly UniqueKey[], b: readonly UniqueKey[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The keys of `t` if p's ownKeys cover every live own row for each of them (see PendingTable). */
+function ownKeysCover(t: TableState, p: PendingTable): readonly UniqueKey[] | undefined {
+  if (!p.ownKeysComplete || p.ownKeysFor === undefined) return undefined;
+  const keys = [...t.uniqueKeys.values()];
+  return sameKeys(p.ownKeysFor, keys) ? keys : undefined;
+}
+
+/** Calls f for each live own row of p with a (non-NULL) value of `key`, with its key string. */
+function forEachOwnKey(p: PendingTable, key: UniqueKey, f: (k: string, rowId: RowId) => void): void {
+  p.ownKeys.get(key.spec.name)?.forEach((entry, k) => {
+    if (typeof entry === 'number') {
+      if (p.inserted.has(entry) && !p.deleted.has(entry)) f(k, entry);
+      return;
+    }
+    for (const id of entry) if (p.inserted.has(id) && !p.deleted.has(id)) f(k, id);
+  });
 }
 
 /**
@@ -378,7 +409,7 @@ class DurableTransaction implements Transaction {
   tablePending(tableId: number): PendingTable {
     let p = this.pending.get(tableId);
     if (!p) {
-      p = { inserted: new Map(), deleted: new Set(), ownKeys: new Map() };
+      p = { inserted: new Map(), deleted: new Set(), ownKeys: new Map(), ownKeysFor: undefined, ownKeysComplete: true };
       this.pending.set(tableId, p);
     }
     return p;
@@ -389,6 +420,8 @@ class DurableTransaction implements Transaction {
     const p = this.tablePending(tableId);
     const ids: RowId[] = new Array(rows.length);
     const keys = [...t.uniqueKeys.values()];
+    if (p.ownKeysFor === undefined) p.ownKeysFor = keys;
+    else if (!sameKeys(p.ownKeysFor, keys)) p.ownKeysComplete = false;
     // the row's key strings, all checked before any is recorded (reused from row to row)
     const rowKeys: (string | undefined)[] = new Array(keys.length);
     for (let r = 0; r < rows.length; r++) {
@@ -1986,7 +2019,11 @@ export class DurableStorage implements Storage {
 
   /** A committed row with this key that is live now (not tombstoned, not deleted by p). */
   liveCommittedWithKey(t: TableState, key: UniqueKey, k: string, p?: PendingTable): RowId | undefined {
-    for (const rowId of candidates(key.index, k)) {
+    // read without the candidates generator: called for every row a COPY or INSERT writes
+    const cur = key.index.get(k);
+    if (cur === undefined) return undefined;
+    if (typeof cur === 'number') return t.tombstones.has(cur) || p?.deleted.has(cur) ? undefined : cur;
+    for (const rowId of cur) {
       if (t.tombstones.has(rowId) || p?.deleted.has(rowId)) continue;
       return rowId;
     }
@@ -2135,6 +2172,20 @@ export class DurableStorage implements Storage {
         const turn = slice();
         if (turn) await turn;
       }
+      const covered = ownKeysCover(t, p);
+      if (covered) {
+        // the key strings computed at insert (a COPY's rows are not keyed three times)
+        for (const rowId of p.inserted.keys()) {
+          if (!p.deleted.has(rowId)) { writes = true; break; }
+        }
+        for (const key of covered) {
+          if (key.spec.unique === false) continue;
+          forEachOwnKey(p, key, (k, rowId) => {
+            if (this.liveCommittedWithKey(t, key, k, p) !== undefined) throw new UniqueViolation(key.spec.name, key.spec.columns, p.inserted.get(rowId)!);
+          });
+        }
+        continue;
+      }
       for (const [rowId, row] of p.inserted) {
         if (p.deleted.has(rowId)) continue;
         writes = true;
@@ -2189,10 +2240,15 @@ export class DurableStorage implements Storage {
         const meta: SegmentMeta = { ...b.meta, maxTs: ts, commitTs: ts };
         t.sealed = [...t.sealed, b.seg];
         t.segMeta = [...t.segMeta, meta];
-        for (let i = 0; i < b.rows.length; i++) {
-          for (const key of t.uniqueKeys.values()) {
-            const k = t.keyOf(key, b.rows[i]);
-            if (k !== undefined) indexAdd(key.index, k, b.rowIds[i]);
+        const covered = ownKeysCover(t, p);
+        if (covered) {
+          for (const key of covered) forEachOwnKey(p, key, (k, rowId) => indexAdd(key.index, k, rowId));
+        } else {
+          for (let i = 0; i < b.rows.length; i++) {
+            for (const key of t.uniqueKeys.values()) {
+              const k = t.keyOf(key, b.rows[i]);
+              if (k !== undefined) indexAdd(key.index, k, b.rowIds[i]);
+            }
           }
           const wait = turn();
           if (wait) await wait;
@@ -2201,18 +2257,22 @@ export class DurableStorage implements Storage {
         this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes }, 'bulk-ingested a segment');
         this.segmentsChanged(t.id, 'bulk');
       }
+      const covered = b ? undefined : ownKeysCover(t, p);
       for (const [rowId, row] of b ? [] : p.inserted) {
         if (p.deleted.has(rowId)) continue;
         t.growing.append(rowId, row, ts);
-        for (const key of t.uniqueKeys.values()) {
-          const k = t.keyOf(key, row);
-          if (k !== undefined) indexAdd(key.index, k, rowId);
+        if (!covered) {
+          for (const key of t.uniqueKeys.values()) {
+            const k = t.keyOf(key, row);
+            if (k !== undefined) indexAdd(key.index, k, rowId);
+          }
         }
         rowIds.push(rowId);
         rows.push(row);
         const wait = turn();
         if (wait) await wait;
       }
+      if (covered) for (const key of covered) forEachOwnKey(p, key, (k, rowId) => indexAdd(key.index, k, rowId));
       // Bounded records: a COPY of millions of rows must not become one giant value.
       for (let start = 0, chunk = 0; start < rows.length; chunk++) {
         let end = start;
