@@ -47,7 +47,8 @@ export function vectorTypmod(n: number): number {
 }
 
 /** Plain decimal elements only (what clients send); anything else takes the exact path. */
-const SIMPLE_VECTOR = /^\s*\[[0-9eE+\-.,\s]+\]\s*$/;
+// (ASCII whitespace only, as pgvector's isspace: the scan below reads the text as bytes)
+const SIMPLE_VECTOR = /^[ \t\n\r\v\f]*\[[0-9eE+\-., \t\n\r\v\f]+\][ \t\n\r\v\f]*$/;
 
 /**
  * The common case without regular expressions per element: split and Number() each
@@ -58,11 +59,14 @@ function parseSimpleVector(lit: string, typmod: number): Float32Array | undefine
   if (!SIMPLE_VECTOR.test(lit)) return undefined;
   const end = lit.lastIndexOf(']');
   let i = lit.indexOf('[') + 1;
+  // scanned as bytes (the test above allows ASCII only): charCodeAt on a field sliced out of
+  // a COPY's text cost most of a text COPY of vectors
+  const b = asciiBytes(lit);
   const vals: number[] = [];
   for (;;) {
-    while (isSpaceCode(lit.charCodeAt(i))) i++;
+    while (isSpaceCode(b[i])) i++;
     const start = i;
-    const d = scanDecimal(lit, i);
+    const d = scanDecimal(b, lit, i);
     if (d === undefined) return undefined;
     i = scanEnd;
     if (i === start) return undefined;
@@ -70,8 +74,8 @@ function parseSimpleVector(lit: string, typmod: number): Float32Array | undefine
     if (!Number.isFinite(f)) return undefined;
     vals.push(f);
     if (vals.length > VECTOR_MAX_DIM) return undefined;
-    while (isSpaceCode(lit.charCodeAt(i))) i++;
-    const c = lit.charCodeAt(i);
+    while (isSpaceCode(b[i])) i++;
+    const c = b[i];
     if (c === 44 /* , */) { i++; continue; }
     if (i === end) break;
     return undefined;
@@ -79,6 +83,16 @@ function parseSimpleVector(lit: string, typmod: number): Float32Array | undefine
   // any other typmod than -1 must match (vector_in(text, oid, 0) is an error)
   if (typmod !== -1 && typmod !== vals.length) return undefined;
   return Float32Array.from(vals);
+}
+
+let scratch = Buffer.alloc(4096);
+
+/** `lit` (ASCII) as bytes in a reused buffer, followed by a 0 byte (no digit, sign or space). */
+function asciiBytes(lit: string): Buffer {
+  if (lit.length + 1 > scratch.length) scratch = Buffer.alloc(Math.max(lit.length + 1, 2 * scratch.length));
+  scratch.write(lit, 0, 'latin1');
+  scratch[lit.length] = 0;
+  return scratch;
 }
 
 function isSpaceCode(c: number): boolean {
@@ -90,51 +104,67 @@ let scanEnd = 0;
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
- * [+-]digits[.digits][e[+-]digits] at i. Up to 15 significant digits and a power of ten
- * within 10^±22 are converted exactly (Clinger's fast path: one exact multiply/divide,
- * correctly rounded like strtod); longer forms go through Number().
+ * [+-]digits[.digits][e[+-]digits] at i, as a double whose float4 rounding (Math.fround) is
+ * that of Number(text). Up to 15 significant digits and a power of ten within 10^±22 are
+ * converted exactly (Clinger's fast path: one exact multiply/divide, correctly rounded like
+ * strtod). Longer forms — the 17 digits of a float4 printed as a double, what JavaScript
+ * clients send — are cut to their first 15 digits (within 1e-14 of the text) and converted
+ * the same way; when no float4 rounding boundary lies within 1e-13 of that, the cut value
+ * rounds to the same float4 as the whole text. Otherwise, and beyond 10^±22, Number().
  */
-function scanDecimal(s: string, i: number): number | undefined {
+function scanDecimal(b: Uint8Array, s: string, i: number): number | undefined {
   let neg = false;
-  let c = s.charCodeAt(i);
-  if (c === 43 || c === 45) { neg = c === 45; i++; c = s.charCodeAt(i); }
+  let c = b[i];
+  if (c === 43 || c === 45) { neg = c === 45; i++; c = b[i]; }
   const unsignedStart = i;
+  /** the first 15 significant digits; `dropped` integer digits after them scale it up */
   let mant = 0;
   let digits = 0;
   let scale = 0;
+  let dropped = 0;
   let any = false;
   while (c >= 48 && c <= 57) {
     if (digits > 0 || c !== 48) digits++;
-    mant = mant * 10 + (c - 48);
+    if (digits <= 15) mant = mant * 10 + (c - 48);
+    else dropped++;
     any = true;
-    i++; c = s.charCodeAt(i);
+    i++; c = b[i];
   }
   if (c === 46) {
-    i++; c = s.charCodeAt(i);
+    i++; c = b[i];
     while (c >= 48 && c <= 57) {
       if (digits > 0 || c !== 48) digits++;
-      mant = mant * 10 + (c - 48);
-      scale++;
+      if (digits <= 15) {
+        mant = mant * 10 + (c - 48);
+        scale++;
+      }
       any = true;
-      i++; c = s.charCodeAt(i);
+      i++; c = b[i];
     }
   }
   if (!any) return undefined;
   let exp = 0;
   if (c === 101 || c === 69) {
-    i++; c = s.charCodeAt(i);
+    i++; c = b[i];
     let eneg = false;
-    if (c === 43 || c === 45) { eneg = c === 45; i++; c = s.charCodeAt(i); }
+    if (c === 43 || c === 45) { eneg = c === 45; i++; c = b[i]; }
     let eany = false;
-    while (c >= 48 && c <= 57) { exp = exp * 10 + (c - 48); eany = true; i++; c = s.charCodeAt(i); if (exp > 100000) return undefined; }
+    while (c >= 48 && c <= 57) { exp = exp * 10 + (c - 48); eany = true; i++; c = b[i]; if (exp > 100000) return undefined; }
     if (!eany) return undefined;
     if (eneg) exp = -exp;
   }
   scanEnd = i;
-  const e10 = exp - scale;
-  let v: number;
-  if (digits <= 15 && e10 >= -22 && e10 <= 22) v = e10 >= 0 ? mant * POW10[e10] : mant / POW10[-e10];
-  else v = Number(s.slice(unsignedStart, i));
+  const e10 = exp - scale + dropped;
+  let v = Number.NaN;
+  if (e10 >= -22 && e10 <= 22) {
+    const t = e10 >= 0 ? mant * POW10[e10] : mant / POW10[-e10];
+    if (digits <= 15) v = t;
+    else {
+      const margin = t * 1e-13;
+      if (Math.fround(t - margin) === Math.fround(t + margin)) v = t;
+    }
+  }
+  if (Number.isNaN(v)) v = Number(s.slice(unsignedStart, i));
   if (Number.isNaN(v)) return undefined;
   return neg ? -v : v;
 }
