@@ -343,15 +343,22 @@ function ownKeysCover(t: TableState, p: PendingTable): readonly UniqueKey[] | un
   return sameKeys(p.ownKeysFor, keys) ? keys : undefined;
 }
 
-/** Calls f for each live own row of p with a (non-NULL) value of `key`, with its key string. */
-function forEachOwnKey(p: PendingTable, key: UniqueKey, f: (k: string, rowId: RowId) => void): void {
-  p.ownKeys.get(key.spec.name)?.forEach((entry, k) => {
+/**
+ * Calls f for each live own row of p with a (non-NULL) value of `key`, with its key string,
+ * taking the turns `turn` asks for (a commit applies in pieces).
+ */
+async function eachOwnKey(p: PendingTable, key: UniqueKey, f: (k: string, rowId: RowId) => void, turn: () => Promise<void> | undefined): Promise<void> {
+  const m = p.ownKeys.get(key.spec.name);
+  if (!m) return;
+  for (const [k, entry] of m) {
     if (typeof entry === 'number') {
       if (p.inserted.has(entry) && !p.deleted.has(entry)) f(k, entry);
-      return;
+    } else {
+      for (const id of entry) if (p.inserted.has(id) && !p.deleted.has(id)) f(k, id);
     }
-    for (const id of entry) if (p.inserted.has(id) && !p.deleted.has(id)) f(k, id);
-  });
+    const wait = turn();
+    if (wait) await wait;
+  }
 }
 
 /**
@@ -2180,9 +2187,9 @@ export class DurableStorage implements Storage {
         }
         for (const key of covered) {
           if (key.spec.unique === false) continue;
-          forEachOwnKey(p, key, (k, rowId) => {
+          await eachOwnKey(p, key, (k, rowId) => {
             if (this.liveCommittedWithKey(t, key, k, p) !== undefined) throw new UniqueViolation(key.spec.name, key.spec.columns, p.inserted.get(rowId)!);
-          });
+          }, slice);
         }
         continue;
       }
@@ -2242,16 +2249,16 @@ export class DurableStorage implements Storage {
         t.segMeta = [...t.segMeta, meta];
         const covered = ownKeysCover(t, p);
         if (covered) {
-          for (const key of covered) forEachOwnKey(p, key, (k, rowId) => indexAdd(key.index, k, rowId));
+          for (const key of covered) await eachOwnKey(p, key, (k, rowId) => indexAdd(key.index, k, rowId), turn);
         } else {
           for (let i = 0; i < b.rows.length; i++) {
             for (const key of t.uniqueKeys.values()) {
               const k = t.keyOf(key, b.rows[i]);
               if (k !== undefined) indexAdd(key.index, k, b.rowIds[i]);
             }
+            const wait = turn();
+            if (wait) await wait;
           }
-          const wait = turn();
-          if (wait) await wait;
         }
         if (t.vectorIndexes.length > 0 || t.textIndexes.length > 0) this.inBackground('index build', t, () => this.buildMissingIndexes(t));
         this.log.info({ table: t.id, segment: meta.id, rows: meta.rows, bytes: meta.bytes }, 'bulk-ingested a segment');
@@ -2272,7 +2279,7 @@ export class DurableStorage implements Storage {
         const wait = turn();
         if (wait) await wait;
       }
-      if (covered) for (const key of covered) forEachOwnKey(p, key, (k, rowId) => indexAdd(key.index, k, rowId));
+      if (covered) for (const key of covered) await eachOwnKey(p, key, (k, rowId) => indexAdd(key.index, k, rowId), turn);
       // Bounded records: a COPY of millions of rows must not become one giant value.
       for (let start = 0, chunk = 0; start < rows.length; chunk++) {
         let end = start;
