@@ -46,22 +46,21 @@ export function vectorTypmod(n: number): number {
   return n;
 }
 
-/** Plain decimal elements only (what clients send); anything else takes the exact path. */
-// (ASCII whitespace only, as pgvector's isspace: the scan below reads the text as bytes)
-const SIMPLE_VECTOR = /^[ \t\n\r\v\f]*\[[0-9eE+\-., \t\n\r\v\f]+\][ \t\n\r\v\f]*$/;
-
 /**
- * The common case without regular expressions per element: split and Number() each
- * element, falling back to the full parser (and its exact error messages) whenever an
- * element is not a plain finite float4.
+ * The common case without regular expressions: plain decimal elements (what clients send)
+ * between ASCII whitespace (pgvector's isspace), scanned as bytes; anything else — another
+ * character, a malformed or non-finite element — returns undefined and takes the exact parser
+ * (and its exact error messages).
  */
 function parseSimpleVector(lit: string, typmod: number): Float32Array | undefined {
-  if (!SIMPLE_VECTOR.test(lit)) return undefined;
-  const end = lit.lastIndexOf(']');
-  let i = lit.indexOf('[') + 1;
-  // scanned as bytes (the test above allows ASCII only): charCodeAt on a field sliced out of
-  // a COPY's text cost most of a text COPY of vectors
+  // ASCII only (UTF-8 length = length): the bytes below are then the characters; charCodeAt
+  // on a field sliced out of a COPY's text cost most of a text COPY of vectors
+  if (Buffer.byteLength(lit, 'utf8') !== lit.length) return undefined;
   const b = asciiBytes(lit);
+  let i = 0;
+  while (isSpaceCode(b[i])) i++;
+  if (b[i] !== 91 /* [ */) return undefined;
+  i++;
   const vals: number[] = [];
   for (;;) {
     while (isSpaceCode(b[i])) i++;
@@ -77,9 +76,11 @@ function parseSimpleVector(lit: string, typmod: number): Float32Array | undefine
     while (isSpaceCode(b[i])) i++;
     const c = b[i];
     if (c === 44 /* , */) { i++; continue; }
-    if (i === end) break;
+    if (c === 93 /* ] */) { i++; break; }
     return undefined;
   }
+  while (isSpaceCode(b[i])) i++;
+  if (i !== lit.length) return undefined;
   // any other typmod than -1 must match (vector_in(text, oid, 0) is an error)
   if (typmod !== -1 && typmod !== vals.length) return undefined;
   return Float32Array.from(vals);
