@@ -19,6 +19,7 @@ import { sortInSteps } from '../src/planner/stepwise-sort.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { backendRows } from './support/backend-sql.js';
 
 const ROWS = 30_000;
 const DIM = 128;
@@ -29,13 +30,7 @@ let storage: DurableStorage;
 let engine: Engine;
 let backend: Backend;
 
-async function sql(text: string, params: readonly Value[] = []): Promise<Value[][]> {
-  const r = await backend.execute(backend.prepare(text, []), params);
-  if (r.kind !== 'rows') return [];
-  const rows = [...r.rows];
-  for (let more = await r.more?.next(); more; more = await r.more!.next()) rows.push(...more);
-  return rows;
-}
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
 
 before(async () => {
   await loadParser();

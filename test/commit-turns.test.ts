@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { DurableStorage } from '../src/storage/durable-storage.js';
 import { RowConflict, UniqueViolation } from '../src/storage/api.js';
 import { OID, type Row } from '../src/types/types.js';
+import { blocking } from './support/event-loop-blocks.js';
 
 const TABLE = 16600;
 const DIM = 8;
@@ -30,40 +31,6 @@ const LAYOUT = {
 
 const row = (i: number): Row => [BigInt(i), `row ${i}`, Float32Array.from({ length: DIM }, (_, d) => Math.sin(i * 0.37 + d))];
 const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => row(from + k));
-
-/** The longest gap between runs of an immediate callback queued again and again while `job` runs (see seal-turns.test.ts). */
-async function blocking(job: () => Promise<void>, each?: () => void): Promise<{ share: number; longest: number; total: number; turns: number }> {
-  let running = true;
-  let last = performance.now();
-  let longest = 0;
-  let turns = 0;
-  let failure: unknown;
-  const spin = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    turns++;
-    if (running) {
-      try {
-        each?.();
-      } catch (e) {
-        failure ??= e;
-      }
-      setImmediate(spin);
-    }
-  };
-  const t0 = performance.now();
-  setImmediate(spin);
-  try {
-    await job();
-  } finally {
-    running = false;
-  }
-  const end = performance.now();
-  longest = Math.max(longest, end - last);
-  if (failure) throw failure;
-  return { share: longest / (end - t0), longest, total: end - t0, turns };
-}
 
 async function withStorage(fn: (s: DurableStorage, dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-commit-turns-'));

@@ -21,6 +21,7 @@ import { cancellable } from '../src/executor/suspend.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { backendRows } from './support/backend-sql.js';
 
 const ROWS = 150_000;
 /** a prime above ROWS: (g * 7919) % P is a different value for every row */
@@ -33,13 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), 'quiver-ordered-scan-turns-'));
 let storage: DurableStorage;
 let backend: Backend;
 
-async function sql(text: string, params: readonly Value[] = []): Promise<Value[][]> {
-  const r = await backend.execute(backend.prepare(text, []), params);
-  if (r.kind !== 'rows') return [];
-  const rows = [...r.rows];
-  for (let more = await r.more?.next(); more; more = await r.more!.next()) rows.push(...more);
-  return rows;
-}
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
 
 /** The ids of the k rows with the smallest (largest) key above `from`, visible, from rows 1..n. */
 function expected(n: number, from: number, k: number, desc: boolean): number[] {

@@ -21,6 +21,7 @@ import { QueryWorkerPool } from '../src/query-worker/pool.js';
 import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { backendRows } from './support/backend-sql.js';
 
 const DIM = 8;
 /** rows per sealed segment */
@@ -45,13 +46,7 @@ const vectors = new Map<string, Map<number, number[]>>();
 let seed = 5;
 const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
 
-async function sql(text: string, params: readonly Value[] = []): Promise<Value[][]> {
-  const r = await backend.execute(backend.prepare(text, []), params);
-  if (r.kind !== 'rows') return [];
-  const rows = [...r.rows];
-  for (let more = await r.more?.next(); more; more = await r.more!.next()) rows.push(...more);
-  return rows;
-}
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
 
 async function insert(table: string, from: number, to: number): Promise<void> {
   if (!vectors.has(table)) vectors.set(table, new Map());

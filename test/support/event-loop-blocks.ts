@@ -12,18 +12,30 @@ export interface Blocking<T> {
   readonly longest: number;
   /** the job's whole time, ms */
   readonly total: number;
+  /** how many times the loop came round while the job ran */
+  readonly turns: number;
   readonly result: T;
 }
 
-export async function blocking<T>(job: () => Promise<T>): Promise<Blocking<T>> {
+/** `each` runs at every turn of the loop while the job runs (a reader checking what it sees); its first failure is thrown at the end. */
+export async function blocking<T>(job: () => Promise<T>, each?: () => void): Promise<Blocking<T>> {
   let running = true;
   let last = performance.now();
   let longest = 0;
+  let turns = 0;
+  let failure: unknown;
   const spin = () => {
     const now = performance.now();
     longest = Math.max(longest, now - last);
     last = now;
-    if (running) setImmediate(spin);
+    turns++;
+    if (!running) return;
+    try {
+      each?.();
+    } catch (e) {
+      failure ??= e;
+    }
+    setImmediate(spin);
   };
   const t0 = performance.now();
   setImmediate(spin);
@@ -35,5 +47,6 @@ export async function blocking<T>(job: () => Promise<T>): Promise<Blocking<T>> {
   }
   const end = performance.now();
   longest = Math.max(longest, end - last);
-  return { share: longest / (end - t0), longest, total: end - t0, result };
+  if (failure) throw failure;
+  return { share: longest / (end - t0), longest, total: end - t0, turns, result };
 }
