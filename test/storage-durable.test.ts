@@ -421,7 +421,7 @@ test('a compaction\'s dropped tombstone records go after its manifest; a list a 
     const stamp = frame(Buffer.from('5'));
     await db(s).batch([
       ...ghosts.map((rowId) => ({ type: 'put' as const, key: keys.tombstone(LAYOUT.id, rowId), value: stamp })),
-      droppedTombstonesRecord(LAYOUT.id, 999, ghosts) as { type: 'put'; key: string; value: Uint8Array },
+      droppedTombstonesRecord(LAYOUT.id, 999, Float64Array.from(ghosts)) as { type: 'put'; key: string; value: Uint8Array },
     ]);
     await s.close();
     s = await open(dir);

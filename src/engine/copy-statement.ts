@@ -8,7 +8,7 @@ import { compileExpr } from '../executor/expr.js';
 import { checkRunner, insertRowsRouted } from '../executor/dml.js';
 import { checkOutgoing } from '../executor/foreign-keys.js';
 import { runPlan } from '../executor/operators.js';
-import { drainAll, TimeSlice } from '../executor/suspend.js';
+import { drainAll, TimeSlice, turnIfDue } from '../executor/suspend.js';
 import type { BoundCopy } from '../sql/statement.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
@@ -34,11 +34,7 @@ async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction
   // neither stalls other sessions nor ignores a cancel
   for (let i = 0; i < rows.length; i += COPY_OUT_BATCH) {
     for (const c of formatCopyBody(rows.slice(i, i + COPY_OUT_BATCH), types, options, settings)) chunks.push(c);
-    if (slice.due()) {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice.restart();
-      ctx.checkCancelled();
-    }
+    await turnIfDue(slice, () => ctx.checkCancelled());
   }
   chunks.push(...copyOutTail(options));
   return { kind: 'copyOut', format: options.format === 'binary' ? 'binary' : 'text', columnCount: plan.schema.length, chunks: joinBinaryHead(chunks, options), tag: `COPY ${rows.length}` };
@@ -111,17 +107,12 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
     const slice = rc.slice ?? new TimeSlice();
     // checked and inserted a batch at a time, in row order like PostgreSQL, yielding between
     // time slices: a million-row COPY neither stalls other sessions nor ignores a cancel
-    const turn = async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice.restart();
-      ctx.checkCancelled();
-    };
     for (let at = 0; at < values.length; at += COPY_IN_BATCH) {
       const part: Row[] = [];
       for (let j = at; j < Math.min(values.length, at + COPY_IN_BATCH); j++) {
         part.push(rowOf(values[j]!));
         // a default or generated column may cost more than the slice for a few hundred rows
-        if (defaults.length > 0 && slice.due()) await turn();
+        if (defaults.length > 0 && slice.due()) await turnIfDue(slice, () => ctx.checkCancelled());
       }
       part.forEach((row, j) => {
         try {
@@ -134,7 +125,7 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
         // constraint errors show the row's text; key conflicts (found in the index) do not
         return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
       });
-      if (slice.due()) await turn();
+      await turnIfDue(slice, () => ctx.checkCancelled());
     }
     // the last moment a cancel (arrived while the rows were checked) still undoes the COPY
     ctx.checkCancelled();

@@ -281,7 +281,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         const rowId = old[width] as number;
         const home = partitioned ? (old[width + 1] as number) : table.oid;
         // with UPDATE … FROM a row may join several times; PostgreSQL updates it once
-        const once = partitioned ? rowId * 1e6 + home : rowId;
+        const once = rowOnce(rowId, home, partitioned);
         if (done.has(once)) continue;
         done.add(once);
         const updated = old.slice(0, width);
@@ -308,23 +308,26 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       const rows: Row[] = [];
       for (let i = 0; i < source.length; i++) {
         const r = source[i];
-        const once = partitioned ? (r[width] as number) * 1e6 + home(r) : (r[width] as number);
+        const once = rowOnce(r[width] as number, home(r), partitioned);
         if (seen.has(once)) continue;
         seen.add(once);
         rows.push(r);
         txn.delete(home(r), [r[width] as number]);
         if ((i & 1023) === 1023) await turnIfDue(rc.slice, () => env.checkCancel());
       }
-      source.length = 0;
-      for (const r of rows) source.push(r);
-      if (incoming) for (const r of source) removed.push({ old: r.slice(0, width), now: null });
-      count = source.length;
-      if (ret) for (const r of source) returned!.push(ret(r.slice(0, width), env, home(r)));
+      if (incoming) for (const r of rows) removed.push({ old: r.slice(0, width), now: null });
+      count = rows.length;
+      if (ret) for (const r of rows) returned!.push(ret(r.slice(0, width), env, home(r)));
       break;
     }
   }
   if (incoming) applyIncoming(rc, txn, table, removed);
   return { count, returned };
+}
+
+/** One number per row of a (partitioned) table, for statements that write each row once */
+function rowOnce(rowId: number, home: number, partitioned: boolean): number {
+  return partitioned ? rowId * 1e6 + home : rowId;
 }
 
 function hasOutgoingKeys(catalog: Catalog, table: TableDef): boolean {

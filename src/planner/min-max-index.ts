@@ -13,7 +13,7 @@
  */
 import { OID, T } from '../types/types.js';
 import type { AggregateCall, Expr, Plan } from './plan.js';
-import { mapChildren, type RuleContext } from './rules/rule.js';
+import type { Rule } from './rules/rule.js';
 import { CostModel, CPU_OPERATOR_COST } from './cost.js';
 
 /** types whose min/max agree with the order a B-tree index keeps (ORDER BY) */
@@ -83,12 +83,10 @@ function rewrite(plan: Plan, model: CostModel): Plan | undefined {
   return { kind: 'project', schema: plan.schema, input: { kind: 'values', schema: [], rows: [[]] }, exprs };
 }
 
-/** Every such aggregate in the plan (subqueries in expressions are planned on their own). */
-export function minMaxThroughIndexes(plan: Plan, ctx: RuleContext): Plan {
-  const model = new CostModel(ctx.catalog, ctx.costEnv);
-  const walk = (p: Plan): Plan => {
-    const withChildren = mapChildren(p, walk);
-    return rewrite(withChildren, model) ?? withChildren;
-  };
-  return walk(plan);
-}
+/** Run before the nested plans are optimized (optimize.ts): the subqueries it makes are planned with them. */
+export const minMaxIndex: Rule = {
+  name: 'min-max-index',
+  apply(plan, ctx) {
+    return plan.kind === 'aggregate' ? rewrite(plan, new CostModel(ctx.catalog, ctx.costEnv)) : undefined;
+  },
+};

@@ -35,7 +35,7 @@ import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
-import { minMaxThroughIndexes } from './min-max-index.js';
+import { minMaxIndex } from './min-max-index.js';
 
 export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
@@ -48,7 +48,7 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   // first, while the subqueries are as bound: those that become joins are planned as part of this query
   let out = disabled.has(pullUpSublinks.name) ? plan : applyEverywhere(plan, pullUpSublinks, ctx);
   // min/max of an indexed column become subqueries, planned below with the others
-  if (!disabled.has('min-max-index')) out = minMaxThroughIndexes(out, ctx);
+  if (!disabled.has(minMaxIndex.name)) out = applyEverywhere(out, minMaxIndex, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());
   for (const rule of RULES) {
     // the join order is searched once the inputs' shapes (and so their estimates) are final, before their methods are chosen

@@ -21,9 +21,8 @@ import { frame, keys, unframe, type WalOp } from './wal.js';
 const CHUNK = 2_000;
 
 /** The record that goes in the manifest's batch: `id` is unique per table (the compaction's first input segment). */
-export function droppedTombstonesRecord(table: number, id: number, rowIds: readonly number[]): WalOp {
-  const packed = Float64Array.from(rowIds);
-  return { type: 'put', key: keys.droppedTombstones(table, id), value: frame(new Uint8Array(packed.buffer)) };
+export function droppedTombstonesRecord(table: number, id: number, rowIds: Float64Array): WalOp {
+  return { type: 'put', key: keys.droppedTombstones(table, id), value: frame(new Uint8Array(rowIds.buffer, rowIds.byteOffset, rowIds.byteLength)) };
 }
 
 export function decodeDroppedTombstones(key: string, value: Uint8Array): Float64Array {

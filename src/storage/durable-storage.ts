@@ -2923,9 +2923,10 @@ export class DurableStorage implements Storage {
     for (const m of inputMeta) t.ann.delete(m.id);
     // the dropped rows' tombstone records go after the manifest (dropped-tombstones.ts), and
     // the inputs' files once the manifest no longer names them
-    const droppedList = droppedIds.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedIds) : undefined;
+    const droppedPacked = Float64Array.from(droppedIds);
+    const droppedList = droppedIds.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedPacked) : undefined;
     const saved = this.saveManifest(t, droppedList ? [droppedList] : [], inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
-    return droppedList ? saved.then(() => this.deleteDroppedTombstones(t.id, droppedList.key, Float64Array.from(droppedIds))) : saved;
+    return droppedList ? saved.then(() => this.deleteDroppedTombstones(t.id, droppedList.key, droppedPacked)) : saved;
   }
 
   // ------------------------------------------------------------------------------------
