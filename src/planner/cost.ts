@@ -19,7 +19,7 @@ import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
-import { clauseSelectivity, groupCount, type ColumnInfo, type ColumnLookup } from './selectivity.js';
+import { clauseSelectivity, groupCount, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 
 export const SEQ_PAGE_COST = 1;
 export const RANDOM_PAGE_COST = 4;
@@ -40,6 +40,9 @@ export interface PlannerSettings {
   readonly mergejoin: boolean;
   readonly sort: boolean;
   readonly hashagg: boolean;
+  readonly material: boolean;
+  /** work_mem in kB (a Materialize past it spills: its pages are charged) */
+  readonly workMemKb: number;
   /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
   readonly joinCollapseLimit: number;
   readonly fromCollapseLimit: number;
@@ -47,7 +50,7 @@ export interface PlannerSettings {
 
 export const ALL_ENABLED: PlannerSettings = {
   seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true,
-  joinCollapseLimit: 8, fromCollapseLimit: 8,
+  material: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
 };
 
 /** The planner settings from a setting getter (SHOW's values: 'on' / 'off', integers). */
@@ -57,8 +60,16 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
   return {
     seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
+    material: on('material'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
   };
+}
+
+/** work_mem's value in kB (SHOW gives it with a unit: 4MB, 64kB, 1GB). */
+function workMemKb(shown: string | undefined): number {
+  const m = /^(\d+)\s*(kB|MB|GB|TB)?$/.exec(shown ?? '');
+  if (!m) return 4096;
+  return Number(m[1]) * ({ kB: 1, MB: 1024, GB: 1024 ** 2, TB: 1024 ** 3 }[m[2] ?? 'kB'] ?? 1);
 }
 
 /** What costing reads besides the plan: live rows per table and the settings. */
@@ -113,6 +124,9 @@ export function exprCost(e: Expr | null | undefined): number {
     default: return 0;
   }
 }
+
+/** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
+const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionScan', 'workTableScan']);
 
 /** Costs of every node of one plan, computed once each. */
 export class CostModel {
@@ -327,18 +341,111 @@ export class CostModel {
     return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
   }
 
-  /** Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of its outer side(s). */
+  /**
+   * Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of
+   * its outer side(s); a semi join the left rows with a match (semiJoinSelectivity), an anti
+   * join the others.
+   */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
-    const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
     if (plan.joinType === 'semi' || plan.joinType === 'anti') {
-      // the share of left rows with a match: each left row meets right rows × sel matches on average
-      const matched = Math.min(1, right.rows * sel);
-      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : Math.max(1 - matched, 0.1)));
+      const matched = this.semiSelectivity(plan, right);
+      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
     }
+    const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
     return clampRows(rows);
+  }
+
+  private semiSelectivity(plan: Extract<Plan, { kind: 'join' }>, right: Estimate): number {
+    return semiJoinSelectivity(plan.on, plan.left.schema.length, right.rows, this.schemaLookup([...plan.left.schema, ...plan.right.schema]));
+  }
+
+  /**
+   * Materialize (cost_material): the input's cost, plus 2 × cpu_operator_cost a row of
+   * bookkeeping, plus seq_page_cost a page when its rows outgrow work_mem (pages of
+   * relation_byte_size: rows × (MAXALIGN(width) + 24-byte tuple header)).
+   */
+  material(input: Estimate): Estimate {
+    return { ...input, total: input.total + 2 * CPU_OPERATOR_COST * input.rows + this.spillPages(input) * SEQ_PAGE_COST };
+  }
+
+  private spillPages(input: Estimate): number {
+    const bytes = input.rows * (Math.ceil(input.width / 8) * 8 + 24);
+    return bytes > this.env.settings.workMemKb * 1024 ? Math.ceil(bytes / PAGE_SIZE) : 0;
+  }
+
+  /**
+   * cost_rescan: what running the input again costs. A Materialize or a Sort replays what it
+   * holds (cpu_operator_cost a row, plus its pages past work_mem); a CTE or work table scan
+   * reads its tuplestore again (cpu_tuple_cost a row); a function scan keeps its result, so
+   * only its run cost recurs; anything else costs what it cost the first time.
+   */
+  private rescan(plan: Plan, est: Estimate, materialized: boolean): { startup: number; total: number } {
+    if (materialized || plan.kind === 'sort') return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
+    if (plan.kind === 'cteScan' || plan.kind === 'workTableScan') return { startup: 0, total: CPU_TUPLE_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
+    if (plan.kind === 'functionScan') return { startup: 0, total: est.total - est.startup };
+    return { startup: est.startup, total: est.total };
+  }
+
+  /**
+   * The inner (right) side of a nested loop as PostgreSQL's match_unsorted_outer settles it:
+   * under a Materialize when enable_material is on, the input does not hold its output
+   * already (Sort, CTE, function and work table scans: ExecMaterializesOutput) and the loop
+   * is cheaper so; otherwise as it is. A LATERAL inner is run per left row, never held.
+   */
+  nestLoopInner(plan: Extract<Plan, { kind: 'join' }>): { materialize: boolean; est: Estimate } {
+    const right = this.estimate(plan.right);
+    if (plan.lateral || !this.env.settings.material || MATERIALIZES_OUTPUT.has(plan.right.kind)) return { materialize: false, est: right };
+    const held = this.material(right);
+    const materialize = this.nestLoop(plan, held, true).total < this.nestLoop(plan, right, false).total;
+    return { materialize, est: materialize ? held : right };
+  }
+
+  /**
+   * Nested Loop (initial_cost_nestloop + final_cost_nestloop), the right input the inner side:
+   *   startup = left startup + inner startup
+   *   run     = (left total - left startup) + (left rows - 1) × inner rescan startup
+   *           + inner run + (left rows - 1) × inner rescan run
+   *           + (cpu_tuple_cost + ON cost) × left rows × inner rows
+   * A semi or anti join stops at a left row's first match. With matched = left rows × the
+   * semi join selectivity, match_count = the inner-join matches of a matched row (at least 1)
+   * and scan_frac = 2 / (match_count + 1):
+   *   run     = (left total - left startup) + (left rows - 1) × inner rescan startup + inner run
+   *           + matched × inner rescan run × scan_frac + unmatched × inner rescan run
+   *           (the first, whole, inner run taken off the unmatched rows, or the matched when none)
+   *           + (cpu_tuple_cost + ON cost) × (matched × inner rows × scan_frac + unmatched × inner rows)
+   * LATERAL runs the inner side per left row: its rescan is its whole cost.
+   */
+  private nestLoop(plan: Extract<Plan, { kind: 'join' }>, inner: Estimate, materialized: boolean): { startup: number; total: number } {
+    const left = this.estimate(plan.left);
+    const again = this.rescan(plan.right, inner, materialized);
+    const rescanRun = again.total - again.startup;
+    const innerRun = inner.total - inner.startup;
+    const startup = left.startup + inner.startup + (this.env.settings.nestloop ? 0 : DISABLE_COST);
+    let run = left.total - left.startup + Math.max(0, left.rows - 1) * again.startup;
+    let pairs: number;
+    if (plan.joinType === 'semi' || plan.joinType === 'anti') {
+      const jsel = this.semiSelectivity(plan, this.estimate(plan.right));
+      const nsel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
+      const matchCount = Math.max(1, jsel > 0 ? (nsel * inner.rows) / jsel : 1);
+      const scanFrac = 2 / (matchCount + 1);
+      let matched = Math.round(left.rows * jsel);
+      let unmatched = left.rows - matched;
+      pairs = matched * inner.rows * scanFrac + unmatched * inner.rows;
+      // the one whole first scan is charged to an unmatched left row if there is one, else to a matched one
+      run += innerRun;
+      if (unmatched >= 1) unmatched -= 1;
+      else matched -= 1;
+      if (matched > 0) run += matched * rescanRun * scanFrac;
+      if (unmatched > 0) run += unmatched * rescanRun;
+    } else {
+      run += innerRun + Math.max(0, left.rows - 1) * rescanRun;
+      pairs = left.rows * inner.rows;
+    }
+    run += (CPU_TUPLE_COST + exprCost(plan.on)) * pairs;
+    return { startup, total: startup + run };
   }
 
   /**
@@ -350,12 +457,7 @@ export class CostModel {
    *           + cpu_operator_cost × hash keys × left rows
    *           + other ON conditions × output rows + cpu_tuple_cost × output rows
    *
-   * Nested Loop (cost_nestloop over a materialized right input, as the executor holds it):
-   *   startup = left startup + right startup
-   *   total   = left total + right total
-   *           + left rows × right rows × (cpu_operator_cost (rescan) + ON cost)
-   *           + cpu_tuple_cost × output rows
-   * LATERAL re-runs the right input per left row: left rows × right total.
+   * Nested Loop: nestLoop below, over the inner side nestLoopInner settles.
    */
   join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
@@ -373,11 +475,8 @@ export class CostModel {
       const total = startup + (probe.total - probe.startup) + keyCost * probe.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
       return { startup, total, rows, width };
     }
-    const startup = left.startup + right.startup + (s.nestloop ? 0 : DISABLE_COST);
-    const inner = plan.lateral ? left.rows * right.total : right.total;
-    const total = startup + (left.total - left.startup) + inner - right.startup
-      + left.rows * right.rows * (CPU_OPERATOR_COST + on) + CPU_TUPLE_COST * rows;
-    return { startup, total, rows, width };
+    const inner = this.nestLoopInner(plan);
+    return { ...this.nestLoop(plan, inner.est, inner.materialize), rows, width };
   }
 
   /**

@@ -152,7 +152,7 @@ export type Plan =
    * its arguments are cast to the resolved types, one output column per function column),
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
-  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean }
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
   | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
   | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
   /**
