@@ -267,7 +267,7 @@ export function semiJoinSelectivity(on: Expr | null, outerWidth: number, innerRo
 }
 
 /** get_variable_numdistinct's isdefault: no statistics, not unique, not boolean, 200 rows or more. */
-function isDefaultDistinct(info: ColumnInfo | undefined): boolean {
+export function isDefaultDistinct(info: ColumnInfo | undefined): boolean {
   if (!info) return true;
   if (info.unique || info.type.oid === OID.bool) return false;
   const nd = info.stats?.nDistinct;
