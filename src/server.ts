@@ -34,6 +34,8 @@ export interface ServerOptions {
    * applied so far; `standby.follow` applies it as it grows (data-role.ts)
    */
   standby?: boolean;
+  /** a hot standby's pg_promote: make this node the leader now (data-role.ts) */
+  requestPromotion?: () => Promise<void>;
   /**
    * cluster mode: who serves sealed-segment search, given this process's workers (query
    * nodes, falling back to the local workers); closed by close() before the local pool
@@ -98,6 +100,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let standby = standbyReads !== undefined;
   if (standbyReads) {
     engine.becomeStandby(standbyReads);
+    engine.requestPromotion = opts.requestPromotion;
     // the leader's DDL and sequence advances, as the log brings them
     storage.onReplicated((change) => {
       if (change.catalog !== undefined) engine.reloadCatalog(change.catalog);

@@ -116,6 +116,7 @@ test('a hot standby data node reports its lag in its registration, and drops it 
   let elect: (l: Leadership) => void = () => {};
   const coordinator: Coordinator = {
     campaign: () => new Promise<Leadership>((resolve) => { elect = resolve; }),
+    takeover: async () => {},
     leader: async () => undefined,
     watchLeader: async () => async () => {},
     register: async (node) => { registered.push(node); },

@@ -47,8 +47,11 @@ export interface DataRoleOptions<S> {
   readonly logger: Logger;
   /** start the server on the caught-up directory (DurableStorage.open applies the rest) */
   start(shared: SharedSeams): Promise<S>;
-  /** a hot standby's server on `port` (read-only sessions), following the log until elected */
-  startStandby?(shared: SharedSeams): Promise<StandbyServer<S>>;
+  /**
+   * a hot standby's server on `port` (read-only sessions), following the log until elected;
+   * `requestPromotion` (its pg_promote) makes this node the leader now
+   */
+  startStandby?(shared: SharedSeams, requestPromotion: () => Promise<void>): Promise<StandbyServer<S>>;
   /** what to do when this node may no longer lead (default: exit the process with 1) */
   abdicate?(reason: string): void;
 }
@@ -78,6 +81,15 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   const electedAtOnce = opts.startStandby ? await Promise.race([campaign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HOT_STANDBY_AFTER_MS))]) : false;
   const standby = new AbortController();
   if (electedAtOnce) standby.abort();
+  // pg_promote on the hot standby: take the leadership from the leader (it is fenced by
+  // the log claim DurableStorage.promote makes, and stops when it sees its key gone)
+  let promotion: Promise<void> | undefined;
+  const requestPromotion = () => {
+    promotion ??= opts.coordinator.takeover(DATA_ELECTION).then(
+      () => opts.logger.info({ node: opts.nodeId }, 'promotion requested (pg_promote): took the data leadership'),
+      (e: unknown) => { promotion = undefined; throw e; });
+    return promotion;
+  };
   let hot: StandbyServer<S> | undefined;
   const following = (async () => {
     // a standby follows the log until elected (a failed read is retried: the log may be electing a leader)
@@ -87,7 +99,7 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
           await followSharedLog(opts.dataDir, opts.seams, opts.logger, standby.signal);
           continue;
         }
-        hot ??= await opts.startStandby(opts.seams);
+        hot ??= await opts.startStandby(opts.seams, requestPromotion);
         if (!standby.signal.aborted) opts.logger.info({ node: opts.nodeId, address }, 'hot standby: serving read-only sessions');
         await hot.follow(standby.signal);
       } catch (e) {
@@ -107,7 +119,7 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   standby.abort();
   await following;
   opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
-  void leadership.lost.then(() => abdicate('lost the data leader lease'));
+  void leadership.lost.then(() => abdicate('lost the data leadership (its lease, or another node took over: pg_promote)'));
   const shared = { ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) };
   if (hot?.promote) {
     const t0 = performance.now();

@@ -31,6 +31,9 @@ export interface EngineState {
   readonly storage: Storage;
   /** cluster mode's hot standby: the applied position and the log's end (read-consistency.ts); undefined elsewhere */
   readonly standby: StandbyReads | undefined;
+  /** pg_promote (promote-function.ts) */
+  requestPromotion: (() => Promise<void>) | undefined;
+  whenPromoted(): Promise<void>;
   /** the port the wire server listens on (SHOW port) */
   readonly listenPort: number | undefined;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */

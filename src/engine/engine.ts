@@ -45,6 +45,13 @@ export class Engine implements EngineState, BackendRegistry {
    * (read-consistency.ts). Undefined on a leader or a standalone server.
    */
   standby: StandbyReads | undefined;
+  /**
+   * A hot standby's pg_promote(): ask the node to take the leadership now (data-role.ts);
+   * resolves once asked, rejects if it could not be. Undefined where nothing can promote it.
+   */
+  requestPromotion: (() => Promise<void>) | undefined;
+  /** pg_promote(wait => true) calls waiting for Engine.promote */
+  private promotionWaiters: (() => void)[] = [];
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
@@ -67,6 +74,12 @@ export class Engine implements EngineState, BackendRegistry {
     void this.autoAnalyze.stop();
   }
 
+  /** Resolves once this hot standby is promoted (at once if it is not one). */
+  whenPromoted(): Promise<void> {
+    if (!this.standby) return Promise.resolve();
+    return new Promise((resolve) => this.promotionWaiters.push(resolve));
+  }
+
   /**
    * The hot standby was promoted (its storage writes the shared log now): every session,
    * open ones included, is an ordinary read-write one (Session.endRecovery), and statistics
@@ -74,6 +87,8 @@ export class Engine implements EngineState, BackendRegistry {
    */
   promote(): void {
     this.standby = undefined;
+    this.requestPromotion = undefined;
+    for (const w of this.promotionWaiters.splice(0)) w();
     this.autoAnalyze.start();
     for (const s of this.sessions.values()) s.endRecovery();
   }

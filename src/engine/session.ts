@@ -30,6 +30,8 @@ import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
 import { evalContext, procName, regLookups, relationName, relationOid, systemContext, userFunctionOid } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
+import { pgPromote, type PromoteCaller } from './promote-function.js';
+import type { EvalContext } from '../functions/api.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
 import { IndexBuildProgress } from './index-build-progress.js';
@@ -136,6 +138,17 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (!this.tx.idle) this.tx.exported.push(id);
     else queueMicrotask(() => this.engine.exportedSnapshots.forget([id]));
     return id;
+  }
+
+  /** pg_promote's wait in progress (promote-function.ts) */
+  promotionWait: PromoteCaller['promotionWait'];
+
+  promote(wait: boolean, waitSeconds: number, ctx: EvalContext): boolean {
+    return pgPromote(this, wait, waitSeconds, ctx);
+  }
+
+  warn(message: string): void {
+    this.notices.push({ severity: 'WARNING', code: SqlState.warning, message });
   }
 
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {

@@ -53,7 +53,7 @@ import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { applyBatch, catchUp, checkpointPolicyFromEnv, claimLog, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch, RemoteCentersTraining } from './shared-log.js';
 
@@ -1681,8 +1681,8 @@ export class DurableStorage implements Storage {
 
   /**
    * A hot standby elected leader (cluster mode), in place, as PostgreSQL's pg_promote():
-   * apply the rest of the shared log — every acknowledged write — then write through it
-   * from this position on. `seams` are the leader's (with its onAppendFailed). Sessions
+   * apply the rest of the shared log — every acknowledged write — claim it (claimLog: a
+   * previous writer still running is fenced), then write through it from there on. `seams` are the leader's (with its onAppendFailed). Sessions
    * read on meanwhile; until the switch at the end every write is still refused. The
    * follow loop must have ended first. On a rejection the storage is still a standby (the
    * caller closes it and opens the directory as a leader instead).
@@ -1693,7 +1693,10 @@ export class DurableStorage implements Storage {
     r.resume();
     const apply = (batch: LogBatch) => this.applyReplicated(batch);
     const reached = await seams.log.read(r.applied, apply);
-    const position = await settlePosition(seams, reached, apply, (skip) => this.wal.exclusive((db) => db.put(skip.key, skip.value)), this.log);
+    const record = (op: { key: string; value: Uint8Array }) => this.wal.exclusive((db) => db.put(op.key, op.value));
+    const settled = await settlePosition(seams, reached, apply, record, this.log);
+    // the old leader may still be running (pg_promote): fence it before writing anything
+    const position = await claimLog(seams, settled, apply, record, this.log);
     const files = await fetchFiles(this.db, seams, this.segDir, this.log);
     if (this.closed) throw new Error('the storage was closed while being promoted');
     // From here on, in one turn: a leader, as DurableStorage.open would have made it.
