@@ -193,3 +193,36 @@ test('a promoted standby keeps its sessions, read-write now; the read port goes 
     for (const x of [r, ...idle.values(), ...blocks.values()]) await x.end().catch(() => {});
   }
 });
+
+test('pg_promote() on a standby takes the leadership from the live leader, which stops; no acknowledged write is lost', { skip, timeout: 60_000 }, async (t) => {
+  const c = cluster!;
+  const leader = (await c.dataLeader())!;
+  // the standby left by the test before (its killed leader is not respawned)
+  const standby = [...c.nodes.values()].find((p) => p.role === 'data' && p !== leader && p.child.exitCode === null && p.child.signalCode === null)!;
+  const s = await client(standby.port);
+  assert.equal((await s.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+  const setup = await client(c.port);
+  await setup.query('CREATE TABLE promote_acks (id int)');
+  await setup.end();
+  const writer = startAckedWriter(() => ({ host: '127.0.0.1', port: c.port, user: 'postgres', database: 'postgres' }), 'promote_acks', 1, (id) => `${id}`);
+  try {
+    await writer.progress(20, 20_000);
+    const t0 = Date.now();
+    assert.equal((await s.query('SELECT pg_promote() AS p')).rows[0].p, true);
+    const promoted = Date.now() - t0;
+    assert.equal((await s.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
+    assert.equal((await c.dataLeader())?.port, standby.port);
+    // the old leader stops (its key is gone, or its next append is fenced)
+    const code = await Promise.race([leader.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]);
+    assert.equal(code, 1);
+    // writes go on through the proxy, to the new leader; every acknowledged one is there once
+    await writer.progress(20, 30_000);
+    await writer.stop();
+    const ids = (await s.query('SELECT id FROM promote_acks')).rows.map((row) => row.id as number);
+    assert.deepEqual(checkAcked(ids, writer, 1), []);
+    t.diagnostic(`pg_promote() returned after ${promoted} ms; the old leader exited`);
+  } finally {
+    await writer.stop();
+    await s.end().catch(() => {});
+  }
+});
