@@ -199,7 +199,7 @@ if (role === 'proxy') {
     const s = await start(services, true);
     process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening (hot standby)', role, host: values.host, port: s.port, data: values.data }) + '\n');
     return {
-      follow: (signal: AbortSignal) => s.standby!.follow(signal), lagMs: () => s.standby!.lagMs(), close: () => s.close(),
+      follow: (signal: AbortSignal) => s.standby!.follow(signal), lagMs: () => s.standby!.lagMs(), sessions: () => s.standby?.sessions() ?? 0, close: () => s.close(),
       // elected: the same server goes on as the leader's (its query-node pool, port and sessions kept)
       promote: async (shared: DataNodeServices['shared']) => { await s.standby!.promote(shared); return s; },
     };

@@ -55,6 +55,8 @@ export interface RunningServer {
     pause(paused: boolean): void;
     /** how far behind the log it is now, in ms (replica-position.ts measureLag: one read of the log's end) */
     lagMs(): Promise<number>;
+    /** its open sessions (reported with its load for the proxy's read port) */
+    sessions(): number;
     /**
      * Elected leader: apply the rest of the log and write it from now on with `shared` (the
      * leader's seams), the sessions going on read-write (DurableStorage.promote, Engine.promote).
@@ -128,6 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         follow: (signal: AbortSignal) => storage.followSharedLog(signal),
         pause: (paused: boolean) => storage.pauseApply(paused),
         lagMs: () => measureLag(standbyReads),
+        sessions: () => engine.sessionCount(),
         async promote(shared: SharedSeams) {
           await storage.promote(shared);
           engine.promote();

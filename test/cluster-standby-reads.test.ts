@@ -1,7 +1,7 @@
 /**
  * Reads on hot standbys through the proxy's read port (cluster mode, a loopback cluster:
  * one etcd member, one JetStream server, s3rver, three data nodes, a proxy with a read
- * port). Sessions on the read port land on the standbys in turn and are read-only; a
+ * port). Sessions on the read port land on the standbys (each reports its lag and load) and are read-only; a
  * write through the proxy's main port is seen by a strong read on a standby at once; an
  * eventually read may miss it for a moment but sees it soon; when the leader is killed a
  * standby is promoted in place: its sessions stay and go on read-write (a block begun
@@ -74,14 +74,20 @@ test('the read port spreads sessions over the standbys; they are read-only and s
   // each standby reports its lag in its registration (what the read port weighs them by): caught up, 0
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd.endpoints] });
   try {
-    const lagOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n.lagMs]));
-    let lags = await lagOf();
-    for (let i = 0; i < 50 && !standbyPorts.every((p) => lags.get(p) === 0); i++) {
+    const stateOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n]));
+    let states = await stateOf();
+    // (and its load: its open sessions — one of ours at least — and its busy share)
+    for (let i = 0; i < 50 && !standbyPorts.every((p) => states.get(p)?.lagMs === 0 && (states.get(p)?.sessions ?? 0) >= 1); i++) {
       await new Promise((res) => setTimeout(res, 200));
-      lags = await lagOf();
+      states = await stateOf();
     }
-    assert.deepEqual(standbyPorts.map((p) => lags.get(p)), [0, 0]);
-    assert.equal(lags.get(leader.port), undefined, 'the leader reports none');
+    assert.deepEqual(standbyPorts.map((p) => states.get(p)?.lagMs), [0, 0]);
+    for (const p of standbyPorts) {
+      const { sessions, busy } = states.get(p)!;
+      assert.ok(sessions! >= 1 && busy! >= 0 && busy! <= 1, `standby ${p} reports its load: ${sessions} sessions, busy ${busy}`);
+    }
+    assert.equal(states.get(leader.port)?.lagMs, undefined, 'the leader reports none');
+    assert.equal(states.get(leader.port)?.sessions, undefined);
   } finally {
     await coordinator.close();
   }

@@ -20,6 +20,10 @@ export interface NodeInfo {
   readonly role: string;
   /** a hot standby data node: how far behind the log it is (ms since it last had all the log held), as of its last report */
   readonly lagMs?: number;
+  /** a hot standby data node: its open sessions, as of its last report (the read port weighs standbys by load) */
+  readonly sessions?: number;
+  /** a hot standby data node: the share of the last report interval its event loop was busy (0–1, in steps of 0.1) */
+  readonly busy?: number;
 }
 
 export interface Coordinator {
