@@ -37,6 +37,12 @@ export interface ServerOptions {
   /** a hot standby's pg_promote: make this node the leader now (data-role.ts) */
   requestPromotion?: () => Promise<void>;
   /**
+   * a hot standby: how long applying the log waits for transactions holding a table it
+   * drops or rewrites before ending them (ms, -1: for ever; default
+   * QUIVER_MAX_STANDBY_STREAMING_DELAY_MS, else PostgreSQL's 30 s)
+   */
+  maxStandbyStreamingDelayMs?: number;
+  /**
    * cluster mode: who serves sealed-segment search, given this process's workers (query
    * nodes, falling back to the local workers); closed by close() before the local pool
    */
@@ -103,6 +109,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (standbyReads) {
     engine.becomeStandby(standbyReads);
     engine.requestPromotion = opts.requestPromotion;
+    const envDelay = process.env.QUIVER_MAX_STANDBY_STREAMING_DELAY_MS;
+    engine.maxStandbyStreamingDelayMs = opts.maxStandbyStreamingDelayMs ?? (envDelay && Number(envDelay) >= -1 ? Number(envDelay) : 30_000);
+    // the leader's DROP / rewrite of a table a transaction here holds: PostgreSQL's recovery conflict
+    storage.beforeReplicated((dropped, image) => engine.resolveRecoveryConflicts(dropped, image));
     // the leader's DDL and sequence advances, as the log brings them
     storage.onReplicated((change) => {
       if (change.catalog !== undefined) engine.reloadCatalog(change.catalog);

@@ -17,6 +17,7 @@ import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
 import { TempNumbers } from './temp-schema.js';
+import { resolveRecoveryConflicts } from './recovery-conflicts.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -50,6 +51,8 @@ export class Engine implements EngineState, BackendRegistry {
    * resolves once asked, rejects if it could not be. Undefined where nothing can promote it.
    */
   requestPromotion: (() => Promise<void>) | undefined;
+  /** a hot standby: how long applying the log waits for transactions holding a table it drops or rewrites (ms; -1: for ever) */
+  maxStandbyStreamingDelayMs = 30_000;
   /** pg_promote(wait => true) calls waiting for Engine.promote */
   private promotionWaiters: (() => void)[] = [];
 
@@ -72,6 +75,15 @@ export class Engine implements EngineState, BackendRegistry {
   becomeStandby(reads: StandbyReads): void {
     this.standby = reads;
     void this.autoAnalyze.stop();
+  }
+
+  /**
+   * A hot standby is about to apply a batch that drops tables `dropped` or carries the
+   * catalog `image`: transactions holding a table it drops or rewrites get
+   * max_standby_streaming_delay to end, then are ended (recovery-conflicts.ts).
+   */
+  resolveRecoveryConflicts(dropped: ReadonlySet<number>, image: string | undefined): Promise<number> {
+    return resolveRecoveryConflicts(() => this.sessions.values(), () => this.databases.values(), dropped, image, this.maxStandbyStreamingDelayMs);
   }
 
   /** Resolves once this hot standby is promoted (at once if it is not one). */

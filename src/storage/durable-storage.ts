@@ -53,7 +53,7 @@ import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { applyBatch, catchUp, checkpointPolicyFromEnv, claimLog, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { applyBatch, applyOps, catchUp, decodeBatch, checkpointPolicyFromEnv, claimLog, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch, RemoteCentersTraining } from './shared-log.js';
 
@@ -574,6 +574,8 @@ export class DurableStorage implements Storage {
   private replicaPosition: AppliedPosition | undefined;
   /** hot standby: told of each applied batch's catalog image and sequence records */
   private readonly replicatedListeners: ((change: ReplicatedChange) => void)[] = [];
+  /** a hot standby: awaited before a batch that drops tables or changes the catalog is applied */
+  private beforeReplicatedHook: ((dropped: ReadonlySet<number>, catalog: string | undefined) => Promise<unknown>) | undefined;
 
   private constructor(readonly opts: DurableStorageOptions, private readonly db: ClassicLevel<string, Uint8Array>) {
     this.segDir = join(opts.dataDir, SEGMENTS_DIR);
@@ -1660,6 +1662,15 @@ export class DurableStorage implements Storage {
     else this.replicaPosition?.resume();
   }
 
+  /**
+   * Awaited before a batch that drops tables (their manifests deleted) or carries a catalog
+   * image is applied, with those tables and the image: the engine resolves its sessions'
+   * recovery conflicts there (recovery-conflicts.ts); nothing of the batch is applied meanwhile.
+   */
+  beforeReplicated(hook: (dropped: ReadonlySet<number>, catalog: string | undefined) => Promise<unknown>): void {
+    this.beforeReplicatedHook = hook;
+  }
+
   /** Called after each applied batch that carried a catalog image or sequence records. */
   onReplicated(listener: (change: ReplicatedChange) => void): void {
     this.replicatedListeners.push(listener);
@@ -1753,7 +1764,18 @@ export class DurableStorage implements Storage {
     const r = this.replicaPosition!;
     await r.gate();
     if (this.closed) return;
-    const ops = await this.wal.exclusive((db) => applyBatch(db, batch));
+    const ops = decodeBatch(batch.payload);
+    if (this.beforeReplicatedHook) {
+      const dropped = new Set<number>();
+      let image: string | undefined;
+      for (const op of ops) {
+        if (op.key === keys.catalog && op.type === 'put') image = Buffer.from(unframe(op.value, `record ${op.key}`)).toString('utf8');
+        else if (op.type === 'del' && op.key.startsWith('T/')) dropped.add(parseKey(op.key).table);
+      }
+      if (dropped.size || image !== undefined) await this.beforeReplicatedHook(dropped, image);
+      if (this.closed) return;
+    }
+    await this.wal.exclusive((db) => applyOps(db, ops, batch.seq));
     const manifests = ops.filter((op) => op.type === 'put' && op.key.startsWith('T/'));
     const loaded = new Map<string, SealedSegment>();
     if (manifests.length) {

@@ -263,8 +263,13 @@ async function restoreNewestCheckpoint(db: ClassicLevel<string, Uint8Array>, sea
 /** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */
 export async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
   const ops = decodeBatch(batch.payload);
-  await writeSliced(db, [...ops, positionOp(batch.seq)], false);
+  await applyOps(db, ops, batch.seq);
   return ops;
+}
+
+/** applyBatch with the batch decoded already. */
+export async function applyOps(db: ClassicLevel<string, Uint8Array>, ops: readonly WalOp[], seq: number): Promise<void> {
+  await writeSliced(db, [...ops, positionOp(seq)], false);
 }
 
 /**
