@@ -301,8 +301,16 @@ function* batchesOf(rows: Iterable<Row>): Iterable<Batch> {
 function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterable<Step> {
   const compiled = plan.rows.map((r) => r.map(compileExpr));
   const empty: Row = [];
-  const out: Row[] = [];
-  for (const r of compiled) out.push(yield* evaluateRow(r, empty, env));
+  const out: Row[] = new Array(compiled.length);
+  for (let i = 0; i < compiled.length; i++) {
+    try {
+      out[i] = compiled[i].map((c) => c(empty, env));
+    } catch (e) {
+      if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+      yield* awaitStep(cancellable(e.work, env.checkCancel));
+      out[i] = yield* evaluateRow(compiled[i], empty, env);
+    }
+  }
   yield out;
 }
 
