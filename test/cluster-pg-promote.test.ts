@@ -84,6 +84,9 @@ test('pg_promote() on a hot standby takes over from a live leader: it is fenced,
   await lw.query(`INSERT INTO items SELECT i, 'first' FROM generate_series(1, 100) i`);
   await lw.query('CREATE ROLE alice LOGIN');
   await lw.query('CREATE ROLE bob LOGIN');
+  // (as PostgreSQL 15 answers both)
+  assert.equal(await one(lw, `SELECT has_function_privilege('alice', 'pg_promote(boolean,integer)', 'EXECUTE')`), false);
+  assert.equal(await one(lw, `SELECT string_agg(grantee || ':' || privilege_type || ':' || is_grantable, ',') FROM information_schema.routine_privileges WHERE routine_name = 'pg_promote'`), 'postgres:EXECUTE:YES');
   await lw.query('GRANT EXECUTE ON FUNCTION pg_promote TO bob');
 
   // off recovery, as on a PostgreSQL primary

@@ -258,6 +258,11 @@ export class Catalog {
   /** GRANT / REVOKE USAGE on built-in types (pg_type.typacl), by the type's OID; absent: PUBLIC may use it */
   readonly typeAcls = new Map<number, BuiltinAclDef>();
 
+  /** A built-in function's ACL now: as GRANT / REVOKE left it, else its default (builtinProcDefaultAcl). */
+  builtinProcAcl(oid: number): Securable {
+    return this.procAcls.get(oid) ?? { acl: builtinProcDefaultAcl(oid) };
+  }
+
   /** A built-in function's or type's owner (the bootstrap superuser) and ACL, kept once GRANT / REVOKE changes it. */
   builtinSecurable(kind: 'proc' | 'type', oid: number): BuiltinAclDef {
     const map = kind === 'proc' ? this.procAcls : this.typeAcls;

@@ -8,7 +8,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { ALL_FUNCTION_PRIVILEGES, hasPrivilege, type Roles } from '../catalog/roles.js';
-import { builtinProcDefaultAcl, type Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { EvalContext } from '../functions/api.js';
 import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
 
@@ -46,7 +46,7 @@ export function pgPromote(caller: PromoteCaller, wait: boolean, waitSeconds: num
     if (done.outcome.warning) caller.warn(done.outcome.warning);
     return done.outcome.promoted;
   }
-  const acl = caller.catalog.procAcls.get(PG_PROMOTE_OID) ?? { acl: builtinProcDefaultAcl(PG_PROMOTE_OID) };
+  const acl = caller.catalog.builtinProcAcl(PG_PROMOTE_OID);
   if (!hasPrivilege(caller.roles, caller.currentRoleOid(), acl, 'X', ALL_FUNCTION_PRIVILEGES)) {
     throw new SqlError(SqlState.insufficientPrivilege, 'permission denied for function pg_promote');
   }
