@@ -53,7 +53,7 @@ import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
-import { applyBatch, catchUp, checkpointPolicyFromEnv, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
+import { applyBatch, applyOps, catchUp, decodeBatch, checkpointPolicyFromEnv, claimLog, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch, RemoteCentersTraining } from './shared-log.js';
 
@@ -574,6 +574,8 @@ export class DurableStorage implements Storage {
   private replicaPosition: AppliedPosition | undefined;
   /** hot standby: told of each applied batch's catalog image and sequence records */
   private readonly replicatedListeners: ((change: ReplicatedChange) => void)[] = [];
+  /** a hot standby: awaited before a batch that drops tables or changes the catalog is applied */
+  private beforeReplicatedHook: ((dropped: ReadonlySet<number>, catalog: string | undefined) => Promise<unknown>) | undefined;
 
   private constructor(readonly opts: DurableStorageOptions, private readonly db: ClassicLevel<string, Uint8Array>) {
     this.segDir = join(opts.dataDir, SEGMENTS_DIR);
@@ -1660,6 +1662,15 @@ export class DurableStorage implements Storage {
     else this.replicaPosition?.resume();
   }
 
+  /**
+   * Awaited before a batch that drops tables (their manifests deleted) or carries a catalog
+   * image is applied, with those tables and the image: the engine resolves its sessions'
+   * recovery conflicts there (recovery-conflicts.ts); nothing of the batch is applied meanwhile.
+   */
+  beforeReplicated(hook: (dropped: ReadonlySet<number>, catalog: string | undefined) => Promise<unknown>): void {
+    this.beforeReplicatedHook = hook;
+  }
+
   /** Called after each applied batch that carried a catalog image or sequence records. */
   onReplicated(listener: (change: ReplicatedChange) => void): void {
     this.replicatedListeners.push(listener);
@@ -1681,8 +1692,8 @@ export class DurableStorage implements Storage {
 
   /**
    * A hot standby elected leader (cluster mode), in place, as PostgreSQL's pg_promote():
-   * apply the rest of the shared log — every acknowledged write — then write through it
-   * from this position on. `seams` are the leader's (with its onAppendFailed). Sessions
+   * apply the rest of the shared log — every acknowledged write — claim it (claimLog: a
+   * previous writer still running is fenced), then write through it from there on. `seams` are the leader's (with its onAppendFailed). Sessions
    * read on meanwhile; until the switch at the end every write is still refused. The
    * follow loop must have ended first. On a rejection the storage is still a standby (the
    * caller closes it and opens the directory as a leader instead).
@@ -1693,7 +1704,10 @@ export class DurableStorage implements Storage {
     r.resume();
     const apply = (batch: LogBatch) => this.applyReplicated(batch);
     const reached = await seams.log.read(r.applied, apply);
-    const position = await settlePosition(seams, reached, apply, (skip) => this.wal.exclusive((db) => db.put(skip.key, skip.value)), this.log);
+    const record = (op: { key: string; value: Uint8Array }) => this.wal.exclusive((db) => db.put(op.key, op.value));
+    const settled = await settlePosition(seams, reached, apply, record, this.log);
+    // the old leader may still be running (pg_promote): fence it before writing anything
+    const position = await claimLog(seams, settled, apply, record, this.log);
     const files = await fetchFiles(this.db, seams, this.segDir, this.log);
     if (this.closed) throw new Error('the storage was closed while being promoted');
     // From here on, in one turn: a leader, as DurableStorage.open would have made it.
@@ -1750,7 +1764,18 @@ export class DurableStorage implements Storage {
     const r = this.replicaPosition!;
     await r.gate();
     if (this.closed) return;
-    const ops = await this.wal.exclusive((db) => applyBatch(db, batch));
+    const ops = decodeBatch(batch.payload);
+    if (this.beforeReplicatedHook) {
+      const dropped = new Set<number>();
+      let image: string | undefined;
+      for (const op of ops) {
+        if (op.key === keys.catalog && op.type === 'put') image = Buffer.from(unframe(op.value, `record ${op.key}`)).toString('utf8');
+        else if (op.type === 'del' && op.key.startsWith('T/')) dropped.add(parseKey(op.key).table);
+      }
+      if (dropped.size || image !== undefined) await this.beforeReplicatedHook(dropped, image);
+      if (this.closed) return;
+    }
+    await this.wal.exclusive((db) => applyOps(db, ops, batch.seq));
     const manifests = ops.filter((op) => op.type === 'put' && op.key.startsWith('T/'));
     const loaded = new Map<string, SealedSegment>();
     if (manifests.length) {
