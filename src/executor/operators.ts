@@ -207,7 +207,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (counted) rc.textStats!.set(plan, counted);
     // partitions have the parent's columns in its order: the parent's index key names their lists too
     for (const table of tables) {
-      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.textLookup.columns)) {
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.columns)) {
         env.checkCancel();
         if (!plan.withRowId) yield batch.rows;
         else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
@@ -232,7 +232,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };
-    const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
+    const opts = zone.length || index || plan.columns ? { zone, skipped, ...(index ? { index } : {}), ...(plan.columns ? { columns: plan.columns } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
       // subplan the event loop serves others meanwhile; there it reads on, sorting here

@@ -222,7 +222,8 @@ export class CostModel {
       case 'project': {
         const input = this.estimate(plan.input);
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(plan.schema) };
+        const shown = plan.outputRead ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
+        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -273,9 +274,15 @@ export class CostModel {
         width: parts[0]?.width ?? this.schemaWidth(plan.schema),
       };
     }
-    if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
-    if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns);
-    return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+    const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
+      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns)
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+    // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
+    return plan.columns ? { ...est, width: this.columnsWidth(plan.table, plan.columns) } : est;
+  }
+
+  private columnsWidth(table: TableDef, columns: readonly number[]): number {
+    return this.schemaWidth(columns.map((i) => ({ name: table.columns[i].name, type: table.columns[i].type, tableOid: table.oid, attnum: i + 1 })));
   }
 
   /**
@@ -566,7 +573,8 @@ export class CostModel {
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);
     const rows = this.joinRows(plan, left, right);
-    const width = plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
+    // as wide as what is read above it (PostgreSQL's width of the join's target list), else both sides
+    const width = plan.outputRead ? this.schemaWidth(plan.outputRead.map((i) => plan.schema[i])) : plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     if (algorithm === 'hash') return { ...this.hashJoin(plan, hashBuild), rows, width };
     const inner = this.nestLoopInner(plan);
     return { ...this.nestLoop(plan, inner.est, inner.materialize), rows, width };

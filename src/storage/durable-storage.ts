@@ -2385,7 +2385,7 @@ export class DurableStorage implements Storage {
         const allInserted = seg.maxTs <= S;
         for (let start = 0; start < end; start += BATCH_SIZE) {
           const stop = Math.min(end, start + BATCH_SIZE);
-          const rows = seg.rows(start, stop);
+          const rows = seg.rows(start, stop, opts?.columns);
           const ids: RowId[] = new Array(stop - start);
           for (let i = start; i < stop; i++) ids[i - start] = seg.rowIdAt(i);
           if (allInserted && tomb.size === 0 && !(p && p.deleted.size > 0)) {

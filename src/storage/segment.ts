@@ -191,8 +191,8 @@ export interface Segment {
   readonly maxTs: number;
   /** position of a row, or -1 */
   find(rowId: RowId): number;
-  /** rows [start, end) materialized as runtime values */
-  rows(start: number, end: number): Row[];
+  /** rows [start, end) materialized as runtime values; with `columns` only those are read (the others NULL) */
+  rows(start: number, end: number, columns?: readonly number[]): Row[];
   row(pos: number): Row;
   /** only the given columns are filled in (for unique keys) */
   keyRow(pos: number, columns: readonly number[]): Row;
@@ -414,17 +414,27 @@ export class SealedSegment implements Segment {
     return -1;
   }
 
-  rows(start: number, end: number): Row[] {
+  rows(start: number, end: number, columns?: readonly number[]): Row[] {
     const out: Row[] = [];
     while (start < end) {
       const c = this.chunkOf(start);
       const stop = Math.min(end, c.start + c.length);
       const readers = c.readers;
       const w = readers.length;
-      for (let p = start - c.start, q = stop - c.start; p < q; p++) {
-        const row: Row = new Array(w);
-        for (let k = 0; k < w; k++) row[k] = readers[k](p);
-        out.push(row);
+      if (columns) {
+        // decode only what the query reads: a text or vector column nobody reads costs nothing
+        const read = columns.map((k) => readers[k]);
+        for (let p = start - c.start, q = stop - c.start; p < q; p++) {
+          const row: Row = new Array(w).fill(null);
+          for (let j = 0; j < columns.length; j++) row[columns[j]] = read[j](p);
+          out.push(row);
+        }
+      } else {
+        for (let p = start - c.start, q = stop - c.start; p < q; p++) {
+          const row: Row = new Array(w);
+          for (let k = 0; k < w; k++) row[k] = readers[k](p);
+          out.push(row);
+        }
       }
       start = stop;
     }
