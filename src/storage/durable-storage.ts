@@ -74,6 +74,8 @@ const MiB = 1024 * 1024;
  * or less stays one piece.
  */
 const SLICE_ROWS = 256;
+/** Dropped rows' tombstones deleted from memory between two looks at the clock (dropTombstones). */
+const DROP_SLICE = 4096;
 
 /** A bulk-ingested table's segment of a commit, written before the commit's turn. */
 interface BulkPart { seg: SealedSegment; meta: SegmentMeta; rowIds: RowId[]; rows: Row[] }
@@ -1831,14 +1833,7 @@ export class DurableStorage implements Storage {
       }
     }
     for (const d of droppedLists) this.deleteDroppedTombstones(d.table, d.key, d.rowIds);
-    for (const [table, rowIds] of droppedRows) {
-      this.whenOlderReadersDone(() => {
-        const now = this.tables.get(table);
-        if (!now) return;
-        for (const rowId of rowIds) now.tombstones.delete(rowId);
-        this.forgetDeadPositions(now);
-      });
-    }
+    for (const [table, rowIds] of droppedRows) this.whenOlderReadersDone(() => this.dropTombstones(table, rowIds));
     this.clock = clock;
     this.visibleTs = clock;
     if (catalog !== undefined) this.catalogImage = catalog;
@@ -2002,6 +1997,38 @@ export class DurableStorage implements Storage {
       this.runDeferred();
       if (this.held.size > 0) this.releaseHeld();
     };
+  }
+
+  /** In-memory deletions of dropped rows' tombstones under way (dropTombstones: compaction and close wait for them). */
+  private readonly tombstoneDrops = new Set<Promise<void>>();
+
+  /**
+   * Delete the tombstones of rows a compaction dropped, a slice at a time between turns of
+   * the event loop (50,000 held the loop ~16 ms in one piece). It runs once no reader of
+   * the old segments is left, and no segment of the table holds these rows any more: no
+   * reader sees a difference between two slices, and the segments' deleted positions stay
+   * valid (only the tombstone count they are checked against moves), where they used to be
+   * made again by the next search (a pass over every row of every segment).
+   */
+  private dropTombstones(table: number, rowIds: ArrayLike<number>): void {
+    const done = (async () => {
+      const turns = new Turns();
+      for (let start = 0; start < rowIds.length;) {
+        // (looked up again after each turn: a hot standby's state is replaced, a table dropped)
+        const t = this.tables.get(table);
+        if (!t) return;
+        const before = t.tombstones.size;
+        const end = Math.min(rowIds.length, start + DROP_SLICE);
+        for (let i = start; i < end; i++) t.tombstones.delete(rowIds[i]);
+        for (const seg of t.sealed) {
+          const cached = this.dead.get(seg);
+          if (cached && cached.of === t.tombstones && cached.tombstones === before) cached.tombstones = t.tombstones.size;
+        }
+        start = end;
+        if (start < rowIds.length) await turns.take();
+      }
+    })().finally(() => this.tombstoneDrops.delete(done));
+    this.tombstoneDrops.add(done);
   }
 
   /** Run `work` once every snapshot retained before now is released (at once if none is). */
@@ -2752,7 +2779,7 @@ export class DurableStorage implements Storage {
     const t0 = performance.now();
     const parts = [...leftovers, frozen];
     // (a frozen segment's arrays may hold rows cut off after its length: its length bounds them)
-    const { which, pos } = allRows(parts);
+    const { which, pos } = await allRows(parts);
     const { seg, meta } = await this.buildSegment(t, await pickedRows(parts, which, pos));
     if (t.dropped) {
       await unlink(join(this.segDir, meta.file)).catch(() => {});
@@ -2849,14 +2876,19 @@ export class DurableStorage implements Storage {
     // the rows kept, as (input, position), read from the inputs as they are encoded
     const keepWhich: number[] = [];
     const keepPos: number[] = [];
-    const dropped: { rowId: RowId; seg: SealedSegment; pos: number }[] = [];
+    // the rows dropped, as (input, position) and RowId: numbers in arrays, no object per row
+    const droppedWhich: number[] = [];
+    const droppedPos: number[] = [];
+    const droppedIds: number[] = [];
     for (let k = 0; k < inputs.length; k++) {
       const seg = inputs[k];
       for (let pos = 0; pos < seg.length; pos++) {
         const rowId = seg.rowIdAt(pos);
         const d = t.tombstones.get(rowId);
         if (d !== undefined && d <= horizon) {
-          dropped.push({ rowId, seg, pos });
+          droppedWhich.push(k);
+          droppedPos.push(pos);
+          droppedIds.push(rowId);
         } else { keepWhich.push(k); keepPos.push(pos); }
         if ((pos & 4095) === 4095) await turns.take();
       }
@@ -2875,12 +2907,28 @@ export class DurableStorage implements Storage {
       if (built) await this.discardSegmentFiles(t, built.seg.id, built.meta);
       return;
     }
+    // The dropped rows' unique-key entries go before the swap, a slice at a time (inside the
+    // swap, a primary key's 50,000 held the loop ~60 ms in one piece). Nothing reads
+    // differently meanwhile: the rows are dead to every snapshot (tombstoned at or before
+    // the horizon) and every key check skips tombstoned rows; a compaction that fails after
+    // this leaves dead rows without entries, which is all the next one would remove.
+    if (t.uniqueKeys.size > 0) {
+      for (let i = 0; i < droppedIds.length; i++) {
+        const seg = inputs[droppedWhich[i]];
+        for (const key of t.uniqueKeys.values()) {
+          const k = t.keyOf(key, seg.keyRow(droppedPos[i], key.spec.columns));
+          if (k !== undefined) indexRemove(key.index, k, droppedIds[i]);
+        }
+        if ((i & 255) === 255) await turns.take();
+      }
+    }
+    const droppedPacked = Float64Array.from(droppedIds);
     // Swap in memory in the commit queue's turn (so no commit interleaves), then make it durable.
     const turn = this.commits.enter();
     if (turn) await turn;
     let saved: Promise<void> | undefined;
     try {
-      if (!t.dropped) saved = this.swapCompacted(t, inputs, inputMeta, built, dropped);
+      if (!t.dropped) saved = this.swapCompacted(t, inputs, inputMeta, built, droppedPacked);
     } finally {
       this.commits.leave();
     }
@@ -2889,15 +2937,17 @@ export class DurableStorage implements Storage {
       return;
     }
     await saved;
+    // with no older reader, the dropped rows' tombstones are being deleted now: done when VACUUM is
+    await Promise.all(this.tombstoneDrops);
     this.log.info({
-      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: dropped.length,
+      table: t.id, inputs: inputMeta.map((m) => m.id), output: built?.meta.id, kept: keepPos.length, dropped: droppedIds.length,
       ms: Math.round(performance.now() - t0),
     }, 'compacted sealed segments');
     this.segmentsChanged(t.id, 'compaction');
   }
 
   /** A compaction's swap in memory (synchronous), and its manifest's write (queued before this returns). */
-  private swapCompacted(t: TableState, inputs: SealedSegment[], inputMeta: SegmentMeta[], built: { seg: SealedSegment; meta: SegmentMeta } | undefined, dropped: { rowId: RowId; seg: SealedSegment; pos: number }[]): Promise<void> {
+  private swapCompacted(t: TableState, inputs: SealedSegment[], inputMeta: SegmentMeta[], built: { seg: SealedSegment; meta: SegmentMeta } | undefined, droppedPacked: Float64Array): Promise<void> {
     const inputSet = new Set<SealedSegment>(inputs);
     const nextSealed: SealedSegment[] = [];
     const nextMeta: SegmentMeta[] = [];
@@ -2907,24 +2957,12 @@ export class DurableStorage implements Storage {
     const order = nextSealed.map((_, i) => i).sort((a, b) => nextSealed[a].minRowId - nextSealed[b].minRowId);
     t.sealed = order.map((i) => nextSealed[i]);
     t.segMeta = order.map((i) => nextMeta[i]);
-    if (t.uniqueKeys.size > 0) {
-      for (const { rowId, seg, pos } of dropped) {
-        for (const key of t.uniqueKeys.values()) {
-          const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
-          if (k !== undefined) indexRemove(key.index, k, rowId);
-        }
-      }
-    }
-    const droppedIds = dropped.map((d) => d.rowId);
-    this.whenOlderReadersDone(() => {
-      for (const rowId of droppedIds) t.tombstones.delete(rowId);
-      this.forgetDeadPositions(t);
-    });
+    // (their unique-key entries went before the swap: compactTable)
+    if (droppedPacked.length > 0) this.whenOlderReadersDone(() => this.dropTombstones(t.id, droppedPacked));
     for (const m of inputMeta) t.ann.delete(m.id);
     // the dropped rows' tombstone records go after the manifest (dropped-tombstones.ts), and
     // the inputs' files once the manifest no longer names them
-    const droppedPacked = Float64Array.from(droppedIds);
-    const droppedList = droppedIds.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedPacked) : undefined;
+    const droppedList = droppedPacked.length ? droppedTombstonesRecord(t.id, inputMeta[0].id, droppedPacked) : undefined;
     const saved = this.saveManifest(t, droppedList ? [droppedList] : [], inputMeta.flatMap((m) => [m.file, ...Object.values(m.annFiles ?? {}), ...Object.values(m.textFiles ?? {})]));
     return droppedList ? saved.then(() => this.deleteDroppedTombstones(t.id, droppedList.key, droppedPacked)) : saved;
   }
@@ -2951,6 +2989,7 @@ export class DurableStorage implements Storage {
     this.retries.stop();
     await this.maintenance;
     await Promise.all(this.tombstoneDeletions);
+    await Promise.all(this.tombstoneDrops);
     // a commit being applied in pieces hands its batch to the log first
     await this.commits.exclusive(() => {});
     await this.wal.flush();
