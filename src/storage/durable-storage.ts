@@ -2126,9 +2126,10 @@ export class DurableStorage implements Storage {
    * Runs before any of their callers hears of the failure.
    */
   private rewindTo(durableTs: number): void {
-    // Bounded by what was refused, not by the table (a pass over the whole growing segment
-    // copied every row: 200,000 rows, 200-330 ms in one piece): refused rows are the growing
-    // segment's tail and refused tombstones recentTombstones' tail, both in commit order.
+    // Bounded by what was refused, not by the table (it copied every growing row, as
+    // splitAfter does, and passed over every tombstone: 42.6 ms in one piece beside 150,000
+    // growing rows and 50,000 tombstones, test/rewind-turns.test.ts): refused rows are the
+    // growing segment's tail and refused tombstones recentTombstones' tail, in commit order.
     let rows = 0;
     let tombstones = 0;
     let segments = 0;
