@@ -1527,11 +1527,22 @@ export class DurableStorage implements Storage {
 
   /** Index every committed row of the table; with `check`, a live duplicate throws. */
   private indexExistingRows(t: TableState, key: UniqueKey, check: boolean): void {
+    const steps = this.indexRowsInSteps(t, key, check, t.tombstones);
+    while (!steps.next().done);
+  }
+
+  /**
+   * indexExistingRows a step every 4,096 rows, for a caller that takes turns of the event
+   * loop in between (a hot standby applying a compaction); `tombstones`: the rows known dead.
+   */
+  private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: ReadonlyMap<RowId, number>): Generator<void, void, void> {
     const liveSeen = check ? new Set<string>() : undefined;
+    let n = 0;
     for (const seg of t.segments()) {
       for (let pos = 0; pos < seg.length; pos++) {
+        if ((++n & 4095) === 0) yield;
         const rowId = seg.rowIdAt(pos);
-        const dead = t.tombstones.has(rowId);
+        const dead = tombstones.has(rowId);
         // dead rows of a recovered table are never needed by a snapshot again
         if (dead && !check) continue;
         const k = t.keyOf(key, seg.keyRow(pos, key.spec.columns));
@@ -1802,7 +1813,7 @@ export class DurableStorage implements Storage {
           this.tables.delete(table);
         } else {
           const m = JSON.parse(Buffer.from(unframe(op.value, `manifest record ${op.key}`)).toString('utf8')) as TableManifest;
-          this.replaceTable(m, loaded);
+          await this.replaceTable(m, loaded);
         }
       } else if (kind === 'L' && op.type === 'put') {
         const t = this.tables.get(table);
@@ -1863,8 +1874,11 @@ export class DurableStorage implements Storage {
    * A table's manifest as the leader logged it (created, sealed, compacted, bulk-loaded,
    * indexed): a new TableState, so a running scan keeps the one it began with. Segments
    * already here, their open indexes, the tombstones and the unsealed rows carry over.
+   * After a compaction its unique keys are indexed again, a step at a time between turns of
+   * the event loop (the rest of the batch waits; readers keep the old state until the new
+   * one replaces it in one piece, with the tombstones as they are then).
    */
-  private replaceTable(m: TableManifest, loaded: ReadonlyMap<string, SealedSegment>): void {
+  private async replaceTable(m: TableManifest, loaded: ReadonlyMap<string, SealedSegment>): Promise<void> {
     const old = this.tables.get(m.layout.id);
     const t = new TableState(m.layout);
     t.nextRowId = m.nextRowId;
@@ -1874,10 +1888,25 @@ export class DurableStorage implements Storage {
     t.textIndexes = m.textIndexes ?? [];
     const oldSegs = new Map(old?.sealed.map((x) => [x.file, x]));
     t.sealed = m.segments.map((meta) => oldSegs.get(meta.file) ?? loaded.get(meta.file)!);
+    if (old) t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
+    for (const seg of t.sealed) if (seg.maxRowId >= t.nextRowId) t.nextRowId = seg.maxRowId + 1;
+    // the key indexes follow the rows; kept as they are unless a segment left (compaction)
+    const kept = old && old.sealed.every((x) => t.sealed.includes(x));
+    const turns = new Turns();
+    for (const spec of m.uniqueKeys) {
+      const prev = old?.uniqueKeys.get(spec.name);
+      if (kept && prev && JSON.stringify(prev.spec) === JSON.stringify(spec)) {
+        t.uniqueKeys.set(spec.name, prev);
+        continue;
+      }
+      const key = this.newUniqueKey(t, spec);
+      // (the old state's tombstones: only this batch, applied in order, adds any meanwhile)
+      for (const _ of this.indexRowsInSteps(t, key, false, old?.tombstones ?? t.tombstones)) await turns.take();
+      t.uniqueKeys.set(spec.name, key);
+    }
     // a compaction: the segments that left can hold rows an older snapshot still sees
     if (old && old.sealed.some((x) => !t.sealed.includes(x))) this.holdForOlderSnapshots(old);
     if (old) {
-      t.growing = old.growing.maxTs > m.sealedTs ? old.growing.copyAfter(m.sealedTs) : new GrowingSegment();
       for (const [rowId, ts] of old.tombstones) t.tombstones.set(rowId, ts);
       for (const [k, v] of old.tokenizers) t.tokenizers.set(k, v);
       for (const [k, v] of old.vectorKeys) t.vectorKeys.set(k, v);
@@ -1887,19 +1916,6 @@ export class DurableStorage implements Storage {
         if (ann && oldSegs.get(seg.file) === seg) t.ann.set(seg.id, new Map([...ann].filter(([name]) => t.vectorIndexes.some((v) => v.name === name))));
       }
       old.dropped = true;
-    }
-    for (const seg of t.sealed) if (seg.maxRowId >= t.nextRowId) t.nextRowId = seg.maxRowId + 1;
-    // the key indexes follow the rows; kept as they are unless a segment left (compaction)
-    const kept = old && old.sealed.every((x) => t.sealed.includes(x));
-    for (const spec of m.uniqueKeys) {
-      const prev = old?.uniqueKeys.get(spec.name);
-      if (kept && prev && JSON.stringify(prev.spec) === JSON.stringify(spec)) {
-        t.uniqueKeys.set(spec.name, prev);
-        continue;
-      }
-      const key = this.newUniqueKey(t, spec);
-      this.indexExistingRows(t, key, false);
-      t.uniqueKeys.set(spec.name, key);
     }
     t.sealed.forEach((seg, i) => { if (oldSegs.get(seg.file) !== seg) this.loadTextFiles(t, seg, t.segMeta[i]); });
     this.tables.set(t.id, t);
