@@ -34,6 +34,8 @@ import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows,
 import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
+import { incrementalSort } from './incremental-sort.js';
+import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
 import type { SpillStats } from '../planner/explain.js';
@@ -810,6 +812,10 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     yield viaSparseIndex;
     return;
   }
+  if (plan.presorted) {
+    yield* incrementalTopK(plan, k, offsetN, rc, env);
+    return;
+  }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const cmp = rowComparator(specs);
@@ -838,6 +844,36 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   }
   heap.sort(full);
   yield heap.slice(offsetN).map((r) => r.slice(0, width));
+}
+
+/** ORDER BY … LIMIT over input presorted on the first keys: an Incremental Sort that stops reading at the LIMIT. */
+function* incrementalTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  if (k <= 0) return;
+  const width = plan.input.schema.length;
+  const { compiled, specs } = keySpecs(plan.keys, width);
+  const presorted = specs.slice(0, plan.presorted);
+  const stats = rc.spillStats ? newIncrementalSortStats() : undefined;
+  const extended = function* (): Iterable<Step> {
+    for (const step of runPlan(plan.input, rc, env)) {
+      if (isSuspend(step)) { yield step; continue; }
+      yield step.map((r) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; });
+    }
+  };
+  let skip = offsetN;
+  try {
+    for (const step of incrementalSort(extended(), {
+      compare: rowComparator(specs), compareRest: rowComparator(specs.slice(plan.presorted)),
+      samePrefix: (a, b) => presorted.every((s) => a[s.index] === null ? b[s.index] === null : b[s.index] !== null && compareValues(s.type, a[s.index], b[s.index]) === 0),
+      bound: k, checkCancel: env.checkCancel, stats,
+    })) {
+      if (isSuspend(step)) { yield step; continue; }
+      const rows = skip >= step.length ? [] : step.slice(skip);
+      skip = Math.max(0, skip - step.length);
+      if (rows.length) yield rows.map((r) => r.slice(0, width));
+    }
+  } finally {
+    if (stats) rc.spillStats!.set(plan, stats);
+  }
 }
 
 function siftUp(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {

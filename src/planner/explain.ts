@@ -17,13 +17,15 @@ import { indexQuals } from './range-comparison.js';
 import type { Expr, Plan } from './plan.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
+import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
 /** What a sort, hash join or hash aggregate held: in memory, or spilled to temp files past work_mem. */
 export type SpillStats =
   | { readonly kind: 'sort'; readonly method: 'quicksort' | 'external merge'; readonly bytes: number }
-  | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number };
+  | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number }
+  | IncrementalSortStats;
 
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, NodeMetrics>;
@@ -60,7 +62,7 @@ interface DisplayNode {
  * PostgreSQL's lines: "Sort Method: external merge  Disk: 3920kB" or "quicksort  Memory: 25kB";
  * a hash join or hash aggregate that spilled: "Batches: 33  Disk Usage: 5352kB".
  */
-function spillDetail(s: SpillStats): [string, string] {
+function spillDetail(s: Exclude<SpillStats, IncrementalSortStats>): [string, string] {
   const kb = (n: number) => `${Math.ceil(n / 1024)}kB`;
   if (s.kind === 'sort') return ['Sort Method', `${s.method}  ${s.method === 'quicksort' ? 'Memory' : 'Disk'}: ${kb(s.bytes)}`];
   return ['Batches', `${s.batches}  Disk Usage: ${kb(s.diskBytes)}`];
@@ -164,7 +166,8 @@ class Builder implements DeparseContext {
 
   private addRuntimeDetails(plan: Plan, node: DisplayNode): void {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
-    if (ss) node.details.push(spillDetail(ss));
+    // (an Incremental Sort's lines go on its own node, below the Limit: topk())
+    if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
@@ -464,7 +467,7 @@ class Builder implements DeparseContext {
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
     };
     const spilled = this.opts.spillStats?.get(plan);
-    if (spilled) hash.details.push(spillDetail(spilled));
+    if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
     return n;
   }
@@ -484,6 +487,8 @@ class Builder implements DeparseContext {
       this.child(n, plan.input);
       return n;
     }
+    // PostgreSQL's Presorted Key names the expressions alone (no direction)
+    if (plan.presorted) return this.incrementalSort(plan, keys, plan.keys.slice(0, plan.presorted).map((k) => sortKeyText({ expr: k.expr, desc: false, nullsFirst: false }, this.overInput(plan.input))));
     // PostgreSQL's shape: Limit over a Sort with a bound (top-N heapsort)
     const limit = this.node(plan, 'Limit');
     const input = this.opts.model.estimate(plan.input);
@@ -492,6 +497,21 @@ class Builder implements DeparseContext {
       est: { startup: limit.est.startup, total: limit.est.startup + (input.rows * 0.0025), rows: input.rows, width: limit.est.width },
       actual: limit.actual,
     };
+    sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
+    limit.children.push({ rel: 'Outer', node: sort });
+    return limit;
+  }
+
+  /** Limit over an Incremental Sort (rules/incremental-sort-by-index.ts), PostgreSQL's lines and estimates. */
+  private incrementalSort(plan: Extract<Plan, { kind: 'topk' }>, keys: string[], presorted: string[]): DisplayNode {
+    const limit = this.node(plan, 'Limit');
+    const sort: DisplayNode = {
+      type: 'Incremental Sort', title: 'Incremental Sort', props: [],
+      details: [['Sort Key', keys], ['Presorted Key', presorted]], children: [], subplans: [],
+      est: this.opts.model.incrementalSort(plan), actual: limit.actual,
+    };
+    const stats = this.opts.spillStats?.get(plan);
+    if (stats?.kind === 'incrementalSort') sort.details.push(...incrementalSortLines(stats));
     sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;

@@ -195,7 +195,16 @@ export type Plan =
    * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered
    * index scan, answering as pgvector's does (executor/vector-index-order.ts).
    */
-  | { readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo }
+  | {
+    readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo;
+    /**
+     * PostgreSQL's Incremental Sort (rules/incremental-sort-by-index.ts): the input arrives
+     * ordered on the first `presorted` keys (an index scan), so only each group of rows with
+     * equal presorted keys is sorted, and reading stops once the LIMIT's rows are out
+     * (executor/incremental-sort.ts)
+     */
+    readonly presorted?: number;
+  }
   | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
