@@ -35,6 +35,7 @@ import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
 import { incrementalSort } from './incremental-sort.js';
+import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
@@ -234,7 +235,9 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };
-    const opts = zone.length || index || plan.columns ? { zone, skipped, ...(index ? { index } : {}), ...(plan.columns ? { columns: plan.columns } : {}) } : undefined;
+    const bitmap = plan.btreeBitmap && bitmapScanSpec(plan.btreeBitmap.path, env);
+    const opts = zone.length || index || bitmap || plan.columns
+      ? { zone, skipped, ...(index ? { index } : {}), ...(bitmap ? { bitmap } : {}), ...(plan.columns ? { columns: plan.columns } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
       // subplan the event loop serves others meanwhile; there it reads on, sorting here

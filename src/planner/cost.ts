@@ -23,6 +23,7 @@ import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 import { incrementalSortCost } from './incremental-sort-cost.js';
+import { bitmapHeapScanCost } from './bitmap-cost.js';
 
 export const SEQ_PAGE_COST = 1;
 export const RANDOM_PAGE_COST = 4;
@@ -277,6 +278,7 @@ export class CostModel {
       };
     }
     const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
+      : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns)
         : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)

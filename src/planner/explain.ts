@@ -14,7 +14,8 @@ import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
-import type { Expr, Plan } from './plan.js';
+import type { BitmapPath, Expr, Plan } from './plan.js';
+import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
@@ -345,6 +346,7 @@ class Builder implements DeparseContext {
       return n;
     }
     if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
+    if (plan.btreeBitmap) return this.btreeBitmapScan(plan, plan.btreeBitmap);
     if (plan.indexRange) {
       const range = plan.indexRange;
       const backward = range.order === 'desc' ? ' Backward' : '';
@@ -393,6 +395,30 @@ class Builder implements DeparseContext {
     const handed = this.opts.textStats?.get(plan);
     if (handed && n.actual && n.actual !== 'never') indexNode.actual = { ...n.actual, rows: handed.candidates };
     n.children.push({ rel: 'Outer', node: indexNode });
+    return n;
+  }
+
+  /** B-tree indexes' bitmap: Bitmap Heap Scan over BitmapOr / BitmapAnd / Bitmap Index Scans, as PostgreSQL shows it. */
+  private btreeBitmapScan(plan: Extract<Plan, { kind: 'scan' }>, bitmap: NonNullable<Extract<Plan, { kind: 'scan' }>['btreeBitmap']>): DisplayNode {
+    const n = this.node(plan, 'Bitmap Heap Scan');
+    this.relation(n, plan.table, plan.alias);
+    const list = (parts: readonly Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
+    if (bitmap.recheck.length) n.details.push(['Recheck Cond', list(bitmap.recheck)]);
+    // the rest (a LIKE, `NOT flag` whose Index Cond is `flag = false`) is the Filter
+    const shown = new Set<Expr>(bitmap.recheck);
+    const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !shown.has(c)) : [];
+    if (rest.length) n.details.push(['Filter', list(rest)]);
+    this.output(n, this.columnsOf(plan));
+    const costs = bitmapHeapScanCost(this.opts.model, plan.table, plan.filter, bitmap.path).nodes;
+    const build = (p: BitmapPath): DisplayNode => {
+      const est = costs.get(p)!;
+      if (p.kind === 'index') {
+        return { type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${p.keyName}`, props: [['Index Name', p.keyName]], details: [['Index Cond', list(p.cond)]], children: [], subplans: [], est };
+      }
+      const type = p.kind === 'or' ? 'BitmapOr' : 'BitmapAnd';
+      return { type, title: type, props: [], details: [], children: p.args.map((a) => ({ rel: 'Member', node: build(a) })), subplans: [], est };
+    };
+    n.children.push({ rel: 'Outer', node: build(bitmap.path) });
     return n;
   }
 

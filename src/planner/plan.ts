@@ -118,6 +118,14 @@ export type Plan =
      * columns, so the Limit above stops early (storage/index-scan.ts)
      */
     readonly indexRange?: { readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number };
+    /**
+     * rows read through B-tree indexes as a bitmap (PostgreSQL's Bitmap Heap Scan over
+     * Bitmap Index Scans, BitmapOr, BitmapAnd; rules/use-bitmap-scan.ts): the positions
+     * `path` gives, in position order (storage/bitmap-scan.ts); every row is still tested
+     * with the whole filter. `recheck`: the filter's conjuncts the path stands for (EXPLAIN's
+     * Recheck Cond; the others are its Filter)
+     */
+    readonly btreeBitmap?: { readonly path: BitmapPath; readonly recheck: readonly Expr[] };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     /**
      * rows by key instead of a scan: `values` one per key column; or, with `anyOf` (a
@@ -225,6 +233,14 @@ export type Plan =
    * `alias`: the name the query reads it under, when not the CTE's own.
    */
   | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: CteRef; readonly alias?: string };
+
+/**
+ * A bitmap of rows from B-tree indexes: a Bitmap Index Scan (`cond`: its Index Cond, the
+ * comparisons on the key `columns` of index `keyName`), or the union / intersection of others.
+ */
+export type BitmapPath =
+  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[] }
+  | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapPath[] };
 
 /** One WITH query, shared by its references. */
 export interface CteRef {
