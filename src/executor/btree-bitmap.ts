@@ -8,8 +8,11 @@ import type { BitmapScanSpec } from '../storage/api.js';
 import type { ExecEnv } from './expr.js';
 import { indexConditions } from './zone-conditions.js';
 
-export function bitmapScanSpec(path: BitmapPath, env: ExecEnv): BitmapScanSpec {
-  if (path.kind !== 'index') return { kind: path.kind, args: path.args.map((a) => bitmapScanSpec(a, env)) };
+/** `paths`, when given, learns which Bitmap Index Scan each leaf of the spec stands for (EXPLAIN ANALYZE's counts). */
+export function bitmapScanSpec(path: BitmapPath, env: ExecEnv, paths?: Map<BitmapScanSpec, BitmapPath>): BitmapScanSpec {
+  if (path.kind !== 'index') return { kind: path.kind, args: path.args.map((a) => bitmapScanSpec(a, env, paths)) };
   const cond = path.cond.length === 1 ? path.cond[0] : { kind: 'and' as const, type: path.cond[0].type, args: path.cond };
-  return { kind: 'index', columns: path.columns, conditions: path.columns.map((c) => indexConditions(cond, c, env)) };
+  const spec: BitmapScanSpec = { kind: 'index', columns: path.columns, conditions: path.columns.map((c) => indexConditions(cond, c, env)) };
+  paths?.set(spec, path);
+  return spec;
 }

@@ -28,12 +28,15 @@ export type SpillStats =
   | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number }
   | IncrementalSortStats;
 
+/** A bitmap scan's index side: a GIN scan's candidates; a B-tree bitmap's positions per Bitmap Index Scan. */
+export interface BitmapStats { candidates: number; leaves?: Map<BitmapPath, number> }
+
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, NodeMetrics>;
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
-  /** per GIN bitmap scan: rows its Bitmap Index Scan handed on */
-  readonly textStats?: Map<Plan, { candidates: number }>;
+  /** per bitmap scan: rows its Bitmap Index Scan handed on (GIN), or each of its Bitmap Index Scans (B-tree) */
+  readonly textStats?: Map<Plan, BitmapStats>;
   readonly spillStats?: Map<Plan, SpillStats>;
   readonly verbose: boolean;
   readonly costs: boolean;
@@ -410,13 +413,16 @@ class Builder implements DeparseContext {
     if (rest.length) n.details.push(['Filter', list(rest)]);
     this.output(n, this.columnsOf(plan));
     const costs = bitmapHeapScanCost(this.opts.model, plan.table, plan.filter, bitmap.path).nodes;
+    // EXPLAIN ANALYZE: a Bitmap Index Scan's rows are its positions, a BitmapOr's / BitmapAnd's 0 (as PostgreSQL's)
+    const leaves = this.opts.textStats?.get(plan)?.leaves;
+    const actual = (rows: number): DisplayNode['actual'] => (n.actual && n.actual !== 'never' ? { ...n.actual, rows } : n.actual);
     const build = (p: BitmapPath): DisplayNode => {
       const est = costs.get(p)!;
       if (p.kind === 'index') {
-        return { type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${p.keyName}`, props: [['Index Name', p.keyName]], details: [['Index Cond', list(p.cond)]], children: [], subplans: [], est };
+        return { type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${p.keyName}`, props: [['Index Name', p.keyName]], details: [['Index Cond', list(p.cond)]], children: [], subplans: [], est, actual: actual(leaves?.get(p) ?? 0) };
       }
       const type = p.kind === 'or' ? 'BitmapOr' : 'BitmapAnd';
-      return { type, title: type, props: [], details: [], children: p.args.map((a) => ({ rel: 'Member', node: build(a) })), subplans: [], est };
+      return { type, title: type, props: [], details: [], children: p.args.map((a) => ({ rel: 'Member', node: build(a) })), subplans: [], est, actual: actual(0) };
     };
     n.children.push({ rel: 'Outer', node: build(bitmap.path) });
     return n;

@@ -352,6 +352,8 @@ export interface ScanOptions {
    * whose sorted index is not built gives all its positions. The caller filters every row.
    */
   readonly bitmap?: BitmapScanSpec;
+  /** told, per segment, how many positions each of the bitmap's Bitmap Index Scans gave (EXPLAIN ANALYZE) */
+  readonly bitmapCounted?: (leaf: BitmapScanSpec, positions: number) => void;
   readonly index?: {
     readonly columns: readonly number[];
     readonly conditions: readonly (readonly IndexCondition[])[];

@@ -56,12 +56,18 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
   return out.subarray(0, n);
 }
 
-function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: (column: number) => SqlType): Positions {
-  if (tree.kind === 'index') return leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf) });
+type Counted = ((leaf: BitmapScanSpec, positions: number) => void) | undefined;
+
+function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted: Counted): Positions {
+  if (tree.kind === 'index') {
+    const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf) });
+    counted?.(tree, p ? p.length : end);
+    return p;
+  }
   let acc: Positions;
   let first = true;
   for (const arg of tree.args) {
-    const p = treePositions(seg, end, arg, typeOf);
+    const p = treePositions(seg, end, arg, typeOf, counted);
     if (tree.kind === 'or') {
       // any arm that cannot narrow the segment: all of it
       if (!p) return undefined;
@@ -74,10 +80,10 @@ function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: 
   return acc;
 }
 
-export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, typeOf: (column: number) => SqlType): Iterable<RowBatch> {
+export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted?: Counted): Iterable<RowBatch> {
   for (const seg of input.segments) {
     const end = input.end(seg);
-    const positions = treePositions(seg, end, tree, typeOf);
+    const positions = treePositions(seg, end, tree, typeOf, counted);
     const n = positions ? positions.length : end;
     for (let start = 0; start < n; start += MAX_BATCH) {
       const rowIds: RowId[] = [];

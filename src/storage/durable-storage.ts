@@ -2463,7 +2463,7 @@ export class DurableStorage implements Storage {
         };
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
         const input = { segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending };
-        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type);
+        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
       }
