@@ -32,12 +32,14 @@ import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 import { readScanColumns } from './rules/read-scan-columns.js';
 import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
+import { incrementalSortByIndex } from './rules/incremental-sort-by-index.js';
+import { useBitmapScan } from './rules/use-bitmap-scan.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {

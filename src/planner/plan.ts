@@ -118,6 +118,14 @@ export type Plan =
      * columns, so the Limit above stops early (storage/index-scan.ts)
      */
     readonly indexRange?: { readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number };
+    /**
+     * rows read through B-tree indexes as a bitmap (PostgreSQL's Bitmap Heap Scan over
+     * Bitmap Index Scans, BitmapOr, BitmapAnd; rules/use-bitmap-scan.ts): the positions
+     * `path` gives, in position order (storage/bitmap-scan.ts); every row is still tested
+     * with the whole filter. `recheck`: the filter's conjuncts the path stands for (EXPLAIN's
+     * Recheck Cond; the others are its Filter)
+     */
+    readonly btreeBitmap?: { readonly path: BitmapPath; readonly recheck: readonly Expr[] };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     /**
      * rows by key instead of a scan: `values` one per key column; or, with `anyOf` (a
@@ -195,7 +203,16 @@ export type Plan =
    * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered
    * index scan, answering as pgvector's does (executor/vector-index-order.ts).
    */
-  | { readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo }
+  | {
+    readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo;
+    /**
+     * PostgreSQL's Incremental Sort (rules/incremental-sort-by-index.ts): the input arrives
+     * ordered on the first `presorted` keys (an index scan), so only each group of rows with
+     * equal presorted keys is sorted, and reading stops once the LIMIT's rows are out
+     * (executor/incremental-sort.ts)
+     */
+    readonly presorted?: number;
+  }
   | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
@@ -216,6 +233,14 @@ export type Plan =
    * `alias`: the name the query reads it under, when not the CTE's own.
    */
   | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: CteRef; readonly alias?: string };
+
+/**
+ * A bitmap of rows from B-tree indexes: a Bitmap Index Scan (`cond`: its Index Cond, the
+ * comparisons on the key `columns` of index `keyName`), or the union / intersection of others.
+ */
+export type BitmapPath =
+  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[] }
+  | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapPath[] };
 
 /** One WITH query, shared by its references. */
 export interface CteRef {

@@ -49,6 +49,7 @@ import { openAnnIndex } from '../ann/open.js';
 import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
 import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesRecord } from './dropped-tombstones.js';
+import { bitmapScan } from './bitmap-scan.js';
 import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
@@ -2452,7 +2453,7 @@ export class DurableStorage implements Storage {
       const growing = t.growing;
       // Rows appended later have later timestamps and are invisible to this snapshot.
       const growingEnd = growing.length;
-      if (opts?.index) {
+      if (opts?.index || opts?.bitmap) {
         const index = opts.index;
         const visible = (seg: Segment, pos: number): boolean => {
           if (seg.tsAt(pos) > S) return false;
@@ -2461,10 +2462,9 @@ export class DurableStorage implements Storage {
           return !(d !== undefined && d <= S) && !p?.deleted.has(rowId);
         };
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
-        yield* indexScan(
-          { segments: segs, end: (seg) => (seg === growing ? growingEnd : seg.length), visible, pending },
-          { ...index, types: index.columns.map((c) => t.layout.columns[c].type) },
-        );
+        const input = { segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending };
+        if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
+        else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
       }
       for (const seg of segs) {
