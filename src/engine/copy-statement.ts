@@ -51,12 +51,25 @@ function copyIn(ctx: SessionContext, stmt: CopyFrom): ExecResult {
   // rows are parsed as they arrive: the raw input is never held whole
   const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target)
     : stmt.options.format === 'text' ? new TextCopyStream(target, stmt.options) : new CsvCopyStream(target, stmt.options);
+  const interrupted = ctx.control.signal();
+  // parsed a time slice at a time: a payload (or the many a busy socket delivers at once)
+  // is not one long piece that other sessions wait out; while a payload's parse takes its
+  // turns the connection reads no more messages, so the socket is paused once its input
+  // buffer fills up
+  const slice = new TimeSlice();
+  const due = (): boolean => slice.due();
+  const parseRest = async (): Promise<void> => {
+    do {
+      // a cancel or timeout is answered through `interrupted`, by the connection
+      await turnIfDue(slice, () => {});
+    } while (!interrupted.aborted && stream.resume(due));
+  };
   return {
     kind: 'copyIn',
     format: stmt.options.format === 'binary' ? 'binary' : 'text',
     columnCount: target.columns.length,
-    accept: (chunk) => stream.push(chunk),
-    interrupted: ctx.control.signal(),
+    accept: (chunk) => (stream.push(chunk, due) ? parseRest() : undefined),
+    interrupted,
     interruption: () => statementInterruption(ctx),
     finish: async (data) => {
       if (data instanceof SqlError) throw data;
