@@ -8,7 +8,8 @@ import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
 import { formatText, parseText } from '../types/text-io.js';
-import type { Row, SqlType, Value } from '../types/types.js';
+import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import { BULK_ROWS, VectorColumnBlocks } from '../storage/column-blocks.js';
 import { COPY_BINARY_SIGNATURE as SIGNATURE, encodeBinary, fieldDecoder, hasBinaryCodec, type FieldDecoder } from '../types/binary-format.js';
 
 export type { CopyOptions, CopyTarget };
@@ -534,6 +535,24 @@ export class BinaryCopyStream {
     throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, this.rows.length + 1);
   }
 
+  /**
+   * Rows enough for a bulk load (a segment of their own at commit): the vector columns are
+   * decoded into column blocks from here on and the vectors so far are copied there, so
+   * that the segment takes them as its column instead of copying every vector once more
+   * (storage/column-blocks.ts).
+   */
+  private toColumnBlocks(): void {
+    this.types.forEach((t, i) => {
+      if (t.oid !== OID.vector || t.typmod <= 0) return;
+      const blocks = new VectorColumnBlocks(t.typmod);
+      for (const r of this.rows) {
+        const v = r[i];
+        if (v instanceof Float32Array && v.length === t.typmod) r[i] = blocks.copyOf(v);
+      }
+      this.decoders[i] = fieldDecoder(t, () => blocks.take());
+    });
+  }
+
   /** Parses what `buf` holds; returns the bytes used (the rest is an unfinished row). */
   private parse(buf: Buffer, atEnd: boolean, due: Due = never): number {
     this.stopped = false;
@@ -625,7 +644,9 @@ export class BinaryCopyStream {
         throw contextError(err, table, line, table.columns[columns[i]].name);
       }
       pos = p;
-      if (rows.push(row) % ROWS_PER_CHECK === 0 && pos < end && due()) {
+      const parsed = rows.push(row);
+      if (parsed === BULK_ROWS) this.toColumnBlocks();
+      if (parsed % ROWS_PER_CHECK === 0 && pos < end && due()) {
         this.stopped = true;
         return pos;
       }
