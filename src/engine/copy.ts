@@ -543,7 +543,7 @@ export class BinaryCopyStream {
    */
   private toColumnBlocks(): void {
     this.types.forEach((t, i) => {
-      if (t.oid !== OID.vector || t.typmod <= 0) return;
+      if (t.oid !== OID.vector || t.typmod <= 0 || !VectorColumnBlocks.fit(t.typmod)) return;
       const blocks = new VectorColumnBlocks(t.typmod);
       for (const r of this.rows) {
         const v = r[i];

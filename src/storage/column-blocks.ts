@@ -21,6 +21,12 @@ export const BULK_ROWS = 8192;
 /** Rows per Arrow record batch of a sealed segment: bounds Int32 offsets and the size of one build step. */
 export const RECORD_BATCH_ROWS = 65536;
 
+/**
+ * the largest block reserved (V8 refuses a growable buffer of more than 4 GiB): vectors of
+ * more than 8,192 dimensions get memory of their own, copied into the segment as before
+ */
+const MAX_BLOCK_BYTES = 2 ** 31;
+
 /** committed a few megabytes (or the block's size so far) at a time */
 const GROW_BYTES = 4 << 20;
 
@@ -42,11 +48,21 @@ export function isColumnBlock(buffer: ArrayBufferLike): boolean {
 export class VectorColumnBlocks {
   private block: GrowableBlock | undefined;
   private used = 0;
+  /** false once a block cannot be had (too big, no address space): vectors get memory of their own */
+  private usable: boolean;
 
-  constructor(private readonly dim: number) {}
+  constructor(private readonly dim: number) {
+    this.usable = VectorColumnBlocks.fit(dim);
+  }
+
+  /** Whether vectors of `dim` dimensions fit a block. */
+  static fit(dim: number): boolean {
+    return RECORD_BATCH_ROWS * 4 * dim <= MAX_BLOCK_BYTES;
+  }
 
   /** The next vector's memory (zeros). */
   take(): Float32Array {
+    if (!this.usable) return new Float32Array(this.dim);
     const bytes = 4 * this.dim;
     let block = this.block;
     try {
@@ -59,8 +75,9 @@ export class VectorColumnBlocks {
         block.grow(Math.min(block.maxByteLength, this.used + Math.max(bytes, GROW_BYTES, block.byteLength)));
       }
     } catch {
-      // no address space for the block (a ulimit, 16,000-d vectors): memory of its own, and
-      // the segment copies it as it did
+      // no address space for the block (a ulimit): memory of its own, and the segment
+      // copies it as it did
+      this.usable = false;
       return new Float32Array(this.dim);
     }
     const v = new Float32Array(block, this.used, this.dim);
