@@ -11,6 +11,7 @@ import { compareValues, hashKey } from '../types/compare.js';
 import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
+import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
 import { scanCondition } from '../planner/scan-condition.js';
@@ -206,7 +207,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (counted) rc.textStats!.set(plan, counted);
     // partitions have the parent's columns in its order: the parent's index key names their lists too
     for (const table of tables) {
-      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.textLookup.columns)) {
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.columns)) {
         env.checkCancel();
         if (!plan.withRowId) yield batch.rows;
         else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
@@ -231,7 +232,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };
-    const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
+    const opts = zone.length || index || plan.columns ? { zone, skipped, ...(index ? { index } : {}), ...(plan.columns ? { columns: plan.columns } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
       // subplan the event loop serves others meanwhile; there it reads on, sorting here
@@ -300,7 +301,34 @@ function* batchesOf(rows: Iterable<Row>): Iterable<Batch> {
 function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterable<Step> {
   const compiled = plan.rows.map((r) => r.map(compileExpr));
   const empty: Row = [];
-  yield compiled.map((r) => r.map((c) => c(empty, env)));
+  const out: Row[] = new Array(compiled.length);
+  for (let i = 0; i < compiled.length; i++) {
+    try {
+      out[i] = compiled[i].map((c) => c(empty, env));
+    } catch (e) {
+      if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+      yield* awaitStep(cancellable(e.work, env.checkCancel));
+      out[i] = yield* evaluateRow(compiled[i], empty, env);
+    }
+  }
+  yield out;
+}
+
+/**
+ * A row's expressions; a function that needs asynchronous work first (AwaitBeforeEvaluating:
+ * pg_promote's wait) has it awaited — cancellable — and the row is evaluated again.
+ */
+function* evaluateRow(exprs: readonly Compiled[], r: Row, env: ExecEnv): Generator<Step, Value[], unknown> {
+  for (;;) {
+    try {
+      const o: Value[] = new Array(exprs.length);
+      for (let j = 0; j < exprs.length; j++) o[j] = exprs[j](r, env);
+      return o;
+    } catch (e) {
+      if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+      yield* awaitStep(cancellable(e.work, env.checkCancel));
+    }
+  }
 }
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -339,7 +367,14 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       const o: Value[] = new Array(n);
-      for (let j = 0; j < n; j++) o[j] = exprs[j](r, env);
+      try {
+        for (let j = 0; j < n; j++) o[j] = exprs[j](r, env);
+      } catch (e) {
+        if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+        yield* awaitStep(cancellable(e.work, env.checkCancel));
+        out[i] = yield* evaluateRow(exprs, r, env);
+        continue;
+      }
       out[i] = o;
     }
     yield out;

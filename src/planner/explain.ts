@@ -206,8 +206,10 @@ class Builder implements DeparseContext {
       }
       case 'values': return this.node(plan, 'Values Scan', 'Values Scan on "*VALUES*"');
       case 'functionScan': case 'sqlFunctionScan': {
-        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}`);
-        n.props.push(['Function Name', plan.name]);
+        // the alias follows the function's name when it is another name (ExplainTargetRel)
+        const alias = plan.kind === 'functionScan' ? plan.alias ?? plan.name : plan.name;
+        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}${alias !== plan.name ? ` ${alias}` : ''}`);
+        n.props.push(['Function Name', plan.name], ['Alias', alias]);
         return n;
       }
       case 'workTableScan': return this.node(plan, 'WorkTable Scan');
@@ -432,7 +434,18 @@ class Builder implements DeparseContext {
       n.props.push(['Join Type', joinType]);
       if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
       this.child(n, plan.left);
-      this.child(n, plan.right, 'Inner');
+      const inner = this.opts.model.nestLoopInner(plan);
+      if (!inner.materialize) {
+        this.child(n, plan.right, 'Inner');
+        return n;
+      }
+      // the inner rows held for the loop (the executor holds them either way), as PostgreSQL shows it
+      const held = this.build(plan.right);
+      const output = held.details.find(([k]) => k === 'Output');
+      n.children.push({ rel: 'Inner', node: {
+        type: 'Materialize', title: 'Materialize', props: [], details: output ? [output] : [], est: inner.est, actual: held.actual,
+        children: [{ rel: 'Outer', node: held }], subplans: [],
+      } });
       return n;
     }
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);

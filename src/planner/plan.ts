@@ -102,6 +102,11 @@ export type Plan =
     readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null;
     /** the name the query reads the table under, when not its own (EXPLAIN: Seq Scan on t x) */
     readonly alias?: string;
+    /**
+     * the only table columns anything reads (rules/read-scan-columns.ts): sealed segments
+     * decode just these, the others come out NULL; absent: every column
+     */
+    readonly columns?: readonly number[];
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
@@ -127,8 +132,6 @@ export type Plan =
      */
     readonly textLookup?: {
       readonly index: IndexDef; readonly query: Expr; readonly cond: Expr; readonly rest: Expr | null;
-      /** the only columns anything reads (rules/read-text-scan-columns.ts): a sealed segment decodes just these */
-      readonly columns?: readonly number[];
     };
     /**
      * under ORDER BY bm25_rank(key, query) DESC LIMIT: each sealed segment hands on only
@@ -152,9 +155,13 @@ export type Plan =
    * its arguments are cast to the resolved types, one output column per function column),
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
-  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean }
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
   | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
-  | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
+  | {
+    readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[];
+    /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
+    readonly outputRead?: readonly number[];
+  }
   /**
    * Set-returning functions in the select list (SELECT unnest(…)): output = input columns
    * plus one column per function; each input row yields as many rows as its longest
@@ -173,6 +180,8 @@ export type Plan =
    */
   | {
     readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
+    /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
+    readonly outputRead?: readonly number[];
     /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */
     readonly fromList?: true;
   }

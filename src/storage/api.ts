@@ -331,6 +331,8 @@ export interface AnnSegment extends SearchSegment {
 export interface ScanOptions {
   /** sealed segments to leave out (searched through their ANN index instead) */
   readonly skipSegments?: ReadonlySet<number>;
+  /** the only columns the caller reads: sealed segments decode just these, the others come out NULL */
+  readonly columns?: readonly number[];
   /**
    * Zone maps: conditions every returned row must meet (the caller still filters). A sealed
    * segment whose column min/max show that no row can meet one is not read; `skipped` is
