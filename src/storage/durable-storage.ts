@@ -35,6 +35,7 @@ import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.
 import { GrowingSegment, SealedSegment, arraySource, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment, type SegmentSource } from './segment.js';
 import { allRows, pickedRows } from './seal-source.js';
 import { writeSegmentFile } from './segment-file-write.js';
+import { BULK_ROWS } from './column-blocks.js';
 import { Turns } from './turns.js';
 import { CommitQueue } from './commit-queue.js';
 import type { AnnIndex } from '../ann/api.js';
@@ -61,13 +62,6 @@ import type { LogBatch, RemoteCentersTraining } from './shared-log.js';
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
 const LOG_CHUNK_BYTES = 4 * 1024 * 1024;
-/**
- * A commit inserting at least this many rows into a table (COPY, big INSERT … SELECT) is
- * ingested as a sealed segment of its own: written once as an Arrow file and referenced
- * from the log, instead of going through the log and being sealed later (Milvus' bulk
- * insert). Smaller commits take the log path.
- */
-const BULK_ROWS = 8192;
 const MiB = 1024 * 1024;
 /**
  * A commit looks at the clock every this many rows (a power of two) and takes a turn of the

@@ -10,6 +10,7 @@
  * so a snapshot older than a seal still reads correctly. Deletes are not stored here: they
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
+import { RECORD_BATCH_ROWS, isColumnBlock } from './column-blocks.js';
 import { SortedColumn } from './sorted-column.js';
 import { sortColumnInWorker, sortTextsInWorker, sortTupleInWorker, type NumberChunk } from './sorted-column-build.js';
 import { SortedValues } from './sorted-values.js';
@@ -902,8 +903,6 @@ function valueReader(kind: ColumnKind, data: arrow.Data, off: number): Reader {
 // ---------------------------------------------------------------------------------------
 // Writing a sealed segment
 
-/** Rows per Arrow record batch: bounds Int32 offsets and the size of one build step. */
-const RECORD_BATCH_ROWS = 65536;
 /** Rows read from the source and encoded at a time. */
 const READ_ROWS = 256;
 
@@ -1032,8 +1031,13 @@ class ColumnBuilder {
   private filled = 0;
   private nulls = 0;
   private readonly valid: Uint8Array;
-  /** fixed-width values (bool: bits) */
-  private readonly values: Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array | undefined;
+  /** fixed-width values (bool: bits); a vector column's only once its vectors are copied */
+  private values: Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array | undefined;
+  /**
+   * a vector column whose vectors so far lie back to back from `offset` of a bulk load's
+   * column block (column-blocks.ts), taken as they are unless one breaks the run
+   */
+  private run: { buffer: SharedArrayBuffer; offset: number } | undefined;
   /** variable-width: the end offset of each row's value, and the values */
   private readonly offsets: Int32Array | undefined;
   private readonly parts: Uint8Array[] | Float32Array[] = [];
@@ -1050,7 +1054,7 @@ class ColumnBuilder {
       case 'float32': this.values = sharedArray(Float32Array, length); break;
       case 'float64': this.values = sharedArray(Float64Array, length); break;
       case 'int64': this.values = sharedArray(BigInt64Array, length); break;
-      case 'vector': this.values = sharedArray(Float32Array, length * (type as arrow.FixedSizeList).listSize); break;
+      case 'vector': break;
       case 'interval': this.values = sharedArray(Float64Array, length * 3); break;
       case 'utf8': case 'binary': case 'serialized': case 'vectorList': this.offsets = sharedArray(Int32Array, length + 1); break;
     }
@@ -1081,9 +1085,25 @@ class ColumnBuilder {
         break;
       }
       case 'vector': {
-        const vals = this.values as Float32Array;
         const dims = (this.type as arrow.FixedSizeList).listSize;
-        for (let i = 0; i < m; i++) {
+        let i = 0;
+        if (this.values === undefined) {
+          for (; i < m; i++) {
+            const v = rows[i][col];
+            if (!(v instanceof Float32Array) || v.length !== dims) break;
+            if (base + i === 0) {
+              if (!isColumnBlock(v.buffer)) break;
+              this.run = { buffer: v.buffer as SharedArrayBuffer, offset: v.byteOffset };
+            } else if (v.buffer !== this.run!.buffer || v.byteOffset !== this.run!.offset + (base + i) * dims * 4) break;
+          }
+          if (i === m) break;
+          // the run ends here: the vectors are copied, the run's from its block
+          this.values = sharedArray(Float32Array, this.length * dims);
+          if (base + i > 0) this.values.set(new Float32Array(this.run!.buffer, this.run!.offset, (base + i) * dims));
+          this.run = undefined;
+        }
+        const vals = this.values as Float32Array;
+        for (; i < m; i++) {
           const v = rows[i][col] as Float32Array | null | undefined;
           if (v) vals.set(v.length === dims ? v : v.subarray(0, dims), (base + i) * dims);
         }
@@ -1151,7 +1171,9 @@ class ColumnBuilder {
       case 'int64':
         return arrow.makeData({ ...base, type: this.type as arrow.Int64, data: this.values as BigInt64Array });
       case 'vector': {
-        const vals = this.values as Float32Array;
+        const size = this.length * (this.type as arrow.FixedSizeList).listSize;
+        const vals = (this.values as Float32Array | undefined)
+          ?? (this.run ? new Float32Array(this.run.buffer, this.run.offset, size) : sharedArray(Float32Array, size));
         const child = arrow.makeData({ type: new arrow.Float32(), length: vals.length, nullCount: 0, data: vals });
         return arrow.makeData({ ...base, type: this.type as arrow.FixedSizeList<arrow.Float32>, child });
       }
