@@ -437,7 +437,11 @@ function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: Ru
   }
 }
 
-/** LATERAL: the right side is re-run for every left row, with that row as its outer row. */
+/**
+ * LATERAL (and a parameterized nested loop, planner/param-index-join.ts): the right side is
+ * re-run for every left row, with that row as its outer row. A semi join hands on the left
+ * row at its first match, an anti join the left rows with none.
+ */
 function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (plan.joinType === 'right' || plan.joinType === 'full') {
     throw new SqlError(SqlState.featureNotSupported, 'RIGHT and FULL JOIN with LATERAL are not supported');
@@ -455,8 +459,11 @@ function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env
         const combined = [...l, ...r];
         if (on && on(combined, env) !== true) continue;
         matched = true;
+        if (plan.joinType === 'semi' || plan.joinType === 'anti') break;
         out.push(combined);
       }
+      if (matched && plan.joinType === 'semi') out.push(l);
+      if (!matched && plan.joinType === 'anti') out.push(l);
       if (!matched && plan.joinType === 'left') out.push([...l, ...nullRight]);
     }
     if (out.length) yield out;

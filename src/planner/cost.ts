@@ -19,6 +19,7 @@
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
+import { mapExpr } from './expr-walk.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
@@ -151,6 +152,36 @@ function bucketFraction(info: ColumnInfo | undefined, buckets: number, restricte
   return Math.min(1, Math.max(1e-6, fraction));
 }
 
+/**
+ * A join as written: for a parameterized nested loop (param-index-join.ts) its ON and right
+ * input before the ON's equalities became the inner index scan's, which its rows and match
+ * fractions are estimated from, as PostgreSQL estimates a join relation's whatever its path.
+ */
+function asWritten(plan: Extract<Plan, { kind: 'join' }>): Extract<Plan, { kind: 'join' }> {
+  return plan.parameterized ? { ...plan, on: plan.parameterized.on, right: plan.parameterized.right, lateral: false } : plan;
+}
+
+/**
+ * has_indexed_join_quals: a parameterized nested loop whose join conditions are all its inner
+ * index scan's Index Cond (none left to the join, none a Filter of the scan).
+ */
+function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
+  if (!plan.parameterized || plan.on || plan.right.kind !== 'scan' || !plan.right.keyLookup) return false;
+  const on = plan.parameterized.on;
+  const leftWidth = plan.left.schema.length;
+  // the join's conditions: those reading the left row (one on the right input alone restricts its scan)
+  const readsLeft = (c: Expr) => {
+    let found = false;
+    mapExpr(c, (x) => {
+      if (x.kind === 'column' && x.level === 0 && x.index < leftWidth) found = true;
+      return found ? x : undefined;
+    });
+    return found;
+  };
+  const joinConds = (!on ? [] : on.kind === 'and' ? on.args : [on]).filter(readsLeft);
+  return joinConds.length === plan.right.keyLookup.values.length;
+}
+
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
 const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionScan', 'workTableScan']);
 
@@ -275,7 +306,7 @@ export class CostModel {
     }
     if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
     if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns);
-    return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+    return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops);
   }
 
   /**
@@ -337,16 +368,28 @@ export class CostModel {
    *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
    *   total   = startup + random_page_cost × (index pages + heap pages fetched)
    *           + matches × (cpu_index_tuple_cost + cpu_operator_cost × key columns)
-   *           + matches × (cpu_tuple_cost + qual cost)
+   *           + matches × (cpu_tuple_cost + qual cost of the filter's other conditions)
    * where matches = rows × selectivity of the key equalities, heap pages fetched =
    * min(matches, relpages), btree height = ceil(log256(rows)) - 1.
+   *
+   * Run once per outer row of a nested loop (`loops` > 1, a parameterized Index Scan), the
+   * pages are those all the loops read, spread over them (cost_index and
+   * genericcostestimate with loop_count; the pages Mackert and Lohman's formula says N
+   * fetches from a T-page relation read, index_pages_fetched, all cached):
+   *   index pages = fetched(index pages a scan × loops, index pages) / loops
+   *   heap pages  = fetched(matches × loops, relpages) / loops, and with the key column's
+   *                 correlation c between it and fetched(ceil(matches / rows × relpages)
+   *                 × loops, relpages) / loops as cost_index interpolates (by c²)
+   *   fetched(N, T) = min(T, ceil(2TN / (2T + N)))
+   * index pages of the key (btreePages): what a btree of the rows' keys fills.
    */
-  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1): Estimate {
+  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
     const rows = clampRows(rowsIn * sel);
-    const qual = exprCost(filter);
+    // a key lookup's equalities are priced as index quals (below), not again on each row
+    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns) : exprCost(filter);
     const relpages = this.pages(rowsIn, width);
     if (!keyLookup) {
       const startup = this.env.settings.seqscan ? 0 : DISABLE_COST;
@@ -356,8 +399,17 @@ export class CostModel {
     const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
     let startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST;
     if (!this.env.settings.indexscan) startup += DISABLE_COST;
-    const indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
-    const heapPages = Math.min(matches, Math.max(1, relpages));
+    let indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
+    let heapPages = Math.min(matches, Math.max(1, relpages));
+    if (loops > 1) {
+      const key = table.indexes.find((i) => i.unique && i.columns.length === keyColumns) ?? table.indexes.find((i) => i.columns.length === keyColumns);
+      const keyWidth = (key?.columns ?? [0]).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
+      indexPages = pagesFetched(indexPages * loops, btreePages(rowsIn, keyWidth)) / loops;
+      const uncorrelated = pagesFetched(matches * loops, relpages) / loops;
+      const correlated = pagesFetched(Math.ceil((matches / Math.max(rowsIn, 1)) * relpages) * loops, relpages) / loops;
+      const c = key ? table.stats?.columns[table.columns[key.columns[0]]?.name ?? '']?.correlation ?? 0 : 0;
+      heapPages = uncorrelated + c * c * (correlated - uncorrelated);
+    }
     const total = startup + RANDOM_PAGE_COST * (indexPages + heapPages)
       + matches * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * keyColumns)
       + matches * (CPU_TUPLE_COST + qual);
@@ -511,7 +563,13 @@ export class CostModel {
     const innerPlan = innerSide === 'left' ? plan.left : plan.right;
     if (!keys || !isBaseScan(innerPlan)) return false;
     const lookup = this.schemaLookup(innerPlan.schema);
-    return keys.some((k) => lookup({ kind: 'column', type: k.type, level: 0, index: innerSide === 'left' ? k.left : k.right, name: '' })?.unique === true);
+    if (keys.some((k) => lookup({ kind: 'column', type: k.type, level: 0, index: innerSide === 'left' ? k.left : k.right, name: '' })?.unique === true)) return true;
+    // a unique index of several columns, each an equality key (relation_has_unique_index_for)
+    const keyColumns = keys.map((k) => innerPlan.schema[innerSide === 'left' ? k.left : k.right]);
+    const table = keyColumns[0]?.tableOid ? this.catalog.tables.get(keyColumns[0].tableOid) : undefined;
+    if (!table || keyColumns.some((c) => c.tableOid !== table.oid)) return false;
+    const attnums = new Set(keyColumns.map((c) => c.attnum - 1));
+    return table.indexes.some((i) => i.unique && !i.predicate && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
   }
 
   /**
@@ -536,8 +594,16 @@ export class CostModel {
     const startup = left.startup + inner.startup + (this.env.settings.nestloop ? 0 : DISABLE_COST);
     let run = left.total - left.startup + Math.max(0, left.rows - 1) * again.startup;
     let pairs: number;
-    const stop = this.earlyStop(plan, 'right', this.estimate(plan.right));
-    if (stop) {
+    const written = asWritten(plan);
+    const stop = this.earlyStop(written, 'right', this.estimate(written.right));
+    if (stop && indexedJoinQuals(plan)) {
+      // has_indexed_join_quals: every join condition is the inner index scan's, so a matched
+      // left row reads scan_frac of its matches, an unmatched one stops at the first index entry
+      const scanFrac = 2 / (stop.matchCount + 1);
+      const matched = Math.round(left.rows * stop.matchFrac);
+      run += matched * rescanRun * scanFrac + ((left.rows - matched) * rescanRun) / Math.max(1, inner.rows);
+      pairs = matched * inner.rows * scanFrac;
+    } else if (stop) {
       const scanFrac = 2 / (stop.matchCount + 1);
       let matched = Math.round(left.rows * stop.matchFrac);
       let unmatched = left.rows - matched;
@@ -564,8 +630,9 @@ export class CostModel {
    */
   join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
-    const right = this.estimate(plan.right);
-    const rows = this.joinRows(plan, left, right);
+    const written = asWritten(plan);
+    const right = this.estimate(written.right);
+    const rows = this.joinRows(written, left, right);
     const width = plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     if (algorithm === 'hash') return { ...this.hashJoin(plan, hashBuild), rows, width };
     const inner = this.nestLoopInner(plan);
@@ -689,6 +756,34 @@ export class CostModel {
     const rows = plan.op === 'union' ? a.rows + b.rows : plan.op === 'intersect' ? Math.min(a.rows, b.rows) : a.rows;
     return { startup: hashed, total: hashed + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };
   }
+}
+
+/**
+ * index_pages_fetched (Mackert and Lohman), the cache taken as large enough: the distinct
+ * pages N random fetches from a T-page relation read, min(T, ceil(2TN / (2T + N))).
+ */
+function pagesFetched(fetches: number, pages: number): number {
+  const t = Math.max(1, pages);
+  const n = (2 * t * fetches) / (2 * t + fetches);
+  return n >= t ? t : Math.ceil(n);
+}
+
+/**
+ * The pages of a btree over `rows` keys of `keyWidth` bytes (PostgreSQL's, built by
+ * inserts in key order): leaves filled to the 90 % leaf fillfactor with index tuples (an
+ * 8-byte header and the key, 8-byte aligned, and a 4-byte line pointer) on 8 kB pages less
+ * their header and the 16-byte btree special space, the inner levels above them, and the
+ * meta page.
+ */
+export function btreePages(rows: number, keyWidth: number): number {
+  const perPage = Math.max(2, Math.floor(((PAGE_SIZE - PAGE_HEADER - 16) * 0.9) / (Math.ceil((8 + keyWidth) / 8) * 8 + LINE_POINTER)));
+  let level = Math.max(1, Math.ceil(rows / perPage));
+  let pages = level;
+  while (level > 1) {
+    level = Math.ceil(level / perPage);
+    pages += level;
+  }
+  return pages + 1;
 }
 
 /** PostgreSQL's clamp_row_est: at least one row, whole rows. */

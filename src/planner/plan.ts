@@ -119,7 +119,11 @@ export type Plan =
      * one-column key, `values` empty), the rows whose key equals an element of that array
      * (`id = ANY ('{1,2,3}')`, `id IN (1, 2, 3)`), each element looked up
      */
-    readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[]; readonly anyOf?: Expr };
+    readonly keyLookup?: {
+      readonly keyName: string; readonly values: readonly Expr[]; readonly anyOf?: Expr;
+      /** the inner side of a parameterized nested loop: the outer rows it runs for (cost_index's loop_count, cost.ts) */
+      readonly loops?: number;
+    };
     /**
      * rows found through a GIN index's inverted lists (Bitmap Index Scan): the candidates of
      * `query`, rechecked with the whole filter; `cond` is the indexed `key @@ query` conjunct,
@@ -175,6 +179,12 @@ export type Plan =
     readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
     /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */
     readonly fromList?: true;
+    /**
+     * a nested loop whose right input was made a parameterized index scan of the left row
+     * (planner/param-index-join.ts, lateral): the ON and right input as written, which the
+     * join's rows and match fractions are estimated from (cost.ts)
+     */
+    readonly parameterized?: { readonly on: Expr | null; readonly right: Plan };
   }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

@@ -13,18 +13,25 @@
  */
 import { CostModel } from '../cost.js';
 import { hashJoinKeys } from '../join-keys.js';
+import { parameterizedIndexJoin } from '../param-index-join.js';
 import type { Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
 
-/** The join with its cheapest method (and hashed side) recorded; also used by the join order search. */
+/**
+ * The join with its cheapest method (and hashed side) recorded; also used by the join order
+ * search. Besides hashing and a plain nested loop, a nested loop probing an index of the
+ * right table with each left row (param-index-join.ts) when one fits.
+ */
 export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNode {
   if (plan.lateral || !hashJoinKeys(plan.on, plan.left.schema.length)) return { ...plan, algorithm: 'nestloop' };
   const hash = model.join(plan, 'hash', 'right').total;
   // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
   const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
   const loop = model.join(plan, 'nestloop').total;
+  const probed = parameterizedIndexJoin(plan, model.estimate(plan.left).rows);
+  if (probed && model.join(probed, 'nestloop').total < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
 }

@@ -1,0 +1,105 @@
+/**
+ * Join → Nested Loop over a parameterized Index Scan of the inner table
+ *
+ *   SELECT * FROM orders o JOIN customers c ON o.customer_id = c.id WHERE o.day = $1
+ *
+ * PostgreSQL's commonest plan for few outer rows and a key on the inner table: for each
+ * outer row the inner table's index is probed with that row's value
+ * (`Index Cond: (id = o.customer_id)`), instead of hashing or reading the whole inner
+ * table. Here it is the join rewritten as a LATERAL one whose right side is a key lookup
+ * (use-key-lookup.ts's keyLookup) reading the left row as its outer row: the executor
+ * already runs a lateral right side per left row, holding nothing.
+ *
+ * Taken: an inner, left, semi or anti join whose right input is a plain table scan
+ * (maybe filtered, not correlated), where ON equalities `left column = right column`
+ * (same type, or the left one a narrower integer) fix every column of a btree or hash
+ * index of the right table. The ON moves into the scan's filter: those equalities are the
+ * lookup's Index Cond, the rest its Filter. The join keeps the written ON
+ * and right input in `parameterized`: its rows and match fractions are estimated from
+ * them, as PostgreSQL's join relation's are whatever path it takes (cost.ts).
+ */
+import type { TableDef } from '../catalog/catalog.js';
+import { hashJoinKeys } from './join-keys.js';
+import { mapExpr, planIsCorrelated } from './expr-walk.js';
+import type { Expr, Plan } from './plan.js';
+import { T } from '../types/types.js';
+import { asKeyValue } from './rules/use-key-lookup.js';
+
+type JoinNode = Extract<Plan, { kind: 'join' }>;
+type ScanNode = Extract<Plan, { kind: 'scan' }>;
+
+function conjuncts(e: Expr | null): Expr[] {
+  if (!e) return [];
+  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+function and(parts: readonly Expr[]): Expr | null {
+  return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: [...parts] };
+}
+
+function hasSubquery(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall') found = true;
+    return found ? x : undefined;
+  });
+  return found;
+}
+
+/** A table scan a key lookup can replace: no other access path chosen, one table, nothing correlated. */
+function plainScan(p: Plan): ScanNode | undefined {
+  if (p.kind !== 'scan' || p.partitions || p.keyLookup || p.indexRange || p.textLookup || p.bm25TopK || p.indexQual || p.withRowId) return undefined;
+  return planIsCorrelated(p) ? undefined : p;
+}
+
+/** btree and hash indexes on plain columns, unique ones first (as use-key-lookup takes them) */
+function keyIndexes(table: TableDef): { name: string; columns: readonly number[] }[] {
+  return table.indexes.filter((i) => (i.method === 'btree' || i.method === 'hash') && i.columns.length > 0 && !i.predicate)
+    .sort((a, b) => Number(b.unique) - Number(a.unique))
+    .map((i) => ({ name: i.name, columns: i.columns }));
+}
+
+/**
+ * The ON conjunct as the inner scan sees it: the right input's columns its own (level 0),
+ * the left input's those of its outer row (level 1).
+ */
+function asInnerCondition(c: Expr, leftWidth: number): Expr {
+  return mapExpr(c, (x) => {
+    if (x.kind !== 'column' || x.level !== 0) return undefined;
+    return x.index < leftWidth ? { ...x, level: 1 } : { ...x, index: x.index - leftWidth };
+  });
+}
+
+/** The join with its right input probed per left row (`outerRows` of them) through an index, or undefined when no index fits. */
+export function parameterizedIndexJoin(plan: JoinNode, outerRows: number): JoinNode | undefined {
+  if (plan.lateral || plan.parameterized || plan.joinType === 'right' || plan.joinType === 'full') return undefined;
+  const scan = plainScan(plan.right);
+  if (!scan) return undefined;
+  const leftWidth = plan.left.schema.length;
+  const keys = hashJoinKeys(plan.on, leftWidth);
+  if (!keys) return undefined;
+  // right key column → the left row's value it must equal (as the key column's type), and the conjunct
+  const fixed = new Map<number, { value: Expr; cond: Expr }>();
+  for (const k of keys) {
+    const cond = k.cond;
+    if (cond.kind !== 'call' || cond.name !== '=') continue;
+    const [a, b] = cond.args;
+    const isLeft = (x: Expr) => x.kind === 'column' && x.level === 0 && x.index < leftWidth;
+    const isRight = (x: Expr) => x.kind === 'column' && x.level === 0 && x.index >= leftWidth;
+    const [outer, inner] = isLeft(a) && isRight(b) ? [a, b] : isLeft(b) && isRight(a) ? [b, a] : [undefined, undefined];
+    if (!outer || inner?.kind !== 'column' || outer.kind !== 'column') continue;
+    const value = asKeyValue(inner.type, { ...outer, level: 1 });
+    const column = inner.index - leftWidth;
+    if (value && !fixed.has(column)) fixed.set(column, { value, cond });
+  }
+  const index = keyIndexes(scan.table).find((i) => i.columns.every((c) => fixed.has(c)));
+  if (!index) return undefined;
+  // every ON conjunct is tested by the inner scan (its Filter beside the Index Cond), as
+  // PostgreSQL moves join clauses into a parameterized path; one holding a subquery stays
+  // the join's (its plan reads the join's row by position)
+  const moved = conjuncts(plan.on).filter((c) => !hasSubquery(c));
+  const rest = conjuncts(plan.on).filter((c) => !moved.includes(c));
+  const filter = and([...conjuncts(scan.filter), ...moved.map((c) => asInnerCondition(c, leftWidth))]);
+  const right: ScanNode = { ...scan, filter, keyLookup: { keyName: index.name, values: index.columns.map((c) => fixed.get(c)!.value), loops: outerRows } };
+  return { ...plan, right, on: and(rest), lateral: true, algorithm: 'nestloop', parameterized: { on: plan.on, right: plan.right } };
+}
