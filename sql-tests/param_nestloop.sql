@@ -42,6 +42,8 @@ EXPLAIN (COSTS OFF) SELECT a.id, b.n FROM pnl_a a JOIN pnl_b b ON a.b_id = b.id;
 RESET enable_indexscan;
 RESET enable_bitmapscan;
 RESET enable_hashjoin;
+-- a semi join on a unique key is an inner join (costs: semi join estimates differ)
+EXPLAIN (COSTS OFF) SELECT * FROM pnl_a a WHERE EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 6) AND a.x = 5;
 EXPLAIN (COSTS OFF) SELECT * FROM pnl_a a WHERE NOT EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 3) AND a.x = 5;
 -- results
 SELECT a.id, b.id, b.v FROM pnl_a a JOIN pnl_big b ON a.b_id = b.id WHERE a.x = 5 ORDER BY a.id;
@@ -49,6 +51,8 @@ SELECT a.id, b.id, b.v FROM pnl_a a LEFT JOIN pnl_big b ON a.b_id = b.id AND b.v
 SELECT a.id, p.w FROM pnl_a a JOIN pnl_pair p ON p.k1 = a.x AND p.k2 = a.id WHERE a.b_id = 8 ORDER BY a.id;
 SELECT count(*) FROM pnl_a a WHERE NOT EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 3) AND a.x = 5;
 SELECT count(*) FROM pnl_a a WHERE EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id * 100) AND a.x < 10;
+SELECT count(*), sum(b.v) FROM pnl_a a JOIN pnl_big b ON a.b_id = b.id AND b.v < (SELECT max(n) FROM pnl_b) WHERE a.x < 30;
+SELECT a.id FROM pnl_a a WHERE EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 6) AND a.x = 5 ORDER BY a.id;
 SET enable_hashjoin = off;
 SELECT count(*), sum(b.id) FROM pnl_a a JOIN pnl_b b ON a.b_id = b.id;
 RESET enable_hashjoin;

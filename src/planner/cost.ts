@@ -556,6 +556,14 @@ export class CostModel {
     return { matchFrac: jsel, matchCount: Math.max(1, jsel > 0 ? (nsel * inner.rows) / jsel : 1) };
   }
 
+  /**
+   * A semi join probing a unique key per left row (param-index-join.ts): at most one match
+   * each, so an inner join as PostgreSQL plans and shows it (`Nested Loop`).
+   */
+  semiJoinOnUniqueKey(plan: Extract<Plan, { kind: 'join' }>): boolean {
+    return plan.joinType === 'semi' && plan.parameterized !== undefined && this.innerUnique(asWritten(plan), 'right');
+  }
+
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
   private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     if (plan.lateral) return false;

@@ -427,10 +427,12 @@ class Builder implements DeparseContext {
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
     const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashJoinKeys(plan.on, plan.left.schema.length);
-    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);  // Semi, Anti as PostgreSQL names them
-    const suffix = plan.joinType === 'inner' ? 'Join' : `${joinType} Join`;
+    // a semi join probing a unique key is PostgreSQL's inner join
+    const shownType = this.opts.model.semiJoinOnUniqueKey(plan) ? 'inner' : plan.joinType;
+    const joinType = shownType[0].toUpperCase() + shownType.slice(1);  // Semi, Anti as PostgreSQL names them
+    const suffix = shownType === 'inner' ? 'Join' : `${joinType} Join`;
     if (!keys) {
-      const n = this.node(plan, 'Nested Loop', plan.joinType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
+      const n = this.node(plan, 'Nested Loop', shownType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
       n.props.push(['Join Type', joinType]);
       if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
       this.child(n, plan.left);

@@ -37,10 +37,11 @@ function and(parts: readonly Expr[]): Expr | null {
   return parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: [...parts] };
 }
 
-function hasSubquery(e: Expr): boolean {
+/** a subquery reading the row it is evaluated on (an uncorrelated one, an InitPlan, reads none) */
+function hasCorrelatedSubquery(e: Expr): boolean {
   let found = false;
   mapExpr(e, (x) => {
-    if (x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall') found = true;
+    if ((x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall') && (x.kind === 'sqlCall' || planIsCorrelated(x.plan))) found = true;
     return found ? x : undefined;
   });
   return found;
@@ -95,11 +96,15 @@ export function parameterizedIndexJoin(plan: JoinNode, outerRows: number): JoinN
   const index = keyIndexes(scan.table).find((i) => i.columns.every((c) => fixed.has(c)));
   if (!index) return undefined;
   // every ON conjunct is tested by the inner scan (its Filter beside the Index Cond), as
-  // PostgreSQL moves join clauses into a parameterized path; one holding a subquery stays
-  // the join's (its plan reads the join's row by position)
-  const moved = conjuncts(plan.on).filter((c) => !hasSubquery(c));
+  // PostgreSQL moves join clauses into a parameterized path; one holding a correlated
+  // subquery stays the join's (its plan reads the join's row by position)
+  const moved = conjuncts(plan.on).filter((c) => !hasCorrelatedSubquery(c));
   const rest = conjuncts(plan.on).filter((c) => !moved.includes(c));
-  const filter = and([...conjuncts(scan.filter), ...moved.map((c) => asInnerCondition(c, leftWidth))]);
+  const inner = moved.map((c) => asInnerCondition(c, leftWidth));
+  // after row-level security's quals, stopping at their NULL as the scan's own filter does
+  const filter = scan.filter?.kind === 'and' && scan.filter.stopOnNull
+    ? { ...scan.filter, args: [...scan.filter.args, ...inner] }
+    : and([...conjuncts(scan.filter), ...inner]);
   const right: ScanNode = { ...scan, filter, keyLookup: { keyName: index.name, values: index.columns.map((c) => fixed.get(c)!.value), loops: outerRows } };
   return { ...plan, right, on: and(rest), lateral: true, algorithm: 'nestloop', parameterized: { on: plan.on, right: plan.right } };
 }
