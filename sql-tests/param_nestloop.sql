@@ -33,6 +33,12 @@ EXPLAIN SELECT * FROM pnl_a a JOIN pnl_big b ON a.b_id = b.id AND b.v < a.x WHER
 EXPLAIN SELECT * FROM pnl_a a LEFT JOIN pnl_big b ON a.b_id = b.id AND b.v <> 3 WHERE a.x = 7;
 -- a two-column key, both columns from the outer row (costs: a last-digit rounding apart)
 EXPLAIN (COSTS OFF) SELECT * FROM pnl_a a JOIN pnl_pair p ON p.k1 = a.x AND p.k2 = a.id WHERE a.b_id = 8;
+-- no equality: a range of the inner B-tree per outer row (`Index Cond: (id < a.b_id)`)
+EXPLAIN SELECT * FROM pnl_a a JOIN pnl_big b ON b.id < a.b_id WHERE a.x = 5;
+EXPLAIN SELECT * FROM pnl_a a JOIN pnl_big b ON b.id > a.b_id * 100 AND b.id <= a.b_id * 100 + 5 WHERE a.x = 5;
+EXPLAIN SELECT * FROM pnl_a a JOIN pnl_big b ON b.id BETWEEN a.b_id AND a.id + 3 WHERE a.x = 5;
+EXPLAIN SELECT * FROM pnl_a a JOIN pnl_b b ON a.b_id < b.id;
+EXPLAIN SELECT * FROM pnl_a a LEFT JOIN pnl_big b ON b.id > a.b_id * 200 AND b.id < a.b_id * 200 + 3 WHERE a.x = 5;
 -- forced: a hash join is off, so every outer row probes the key
 SET enable_hashjoin = off;
 EXPLAIN SELECT * FROM pnl_a a JOIN pnl_b b ON a.b_id = b.id;
@@ -52,6 +58,10 @@ SELECT a.id, p.w FROM pnl_a a JOIN pnl_pair p ON p.k1 = a.x AND p.k2 = a.id WHER
 SELECT count(*) FROM pnl_a a WHERE NOT EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 3) AND a.x = 5;
 SELECT count(*) FROM pnl_a a WHERE EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id * 100) AND a.x < 10;
 SELECT count(*), sum(b.v) FROM pnl_a a JOIN pnl_big b ON a.b_id = b.id AND b.v < (SELECT max(n) FROM pnl_b) WHERE a.x < 30;
+SELECT count(*), sum(b.v) FROM pnl_a a JOIN pnl_big b ON b.id < a.b_id WHERE a.x = 5;
+SELECT count(*), sum(b.id) FROM pnl_a a JOIN pnl_big b ON b.id BETWEEN a.b_id AND a.id + 3 WHERE a.x = 5;
+SELECT a.id, b.id FROM pnl_a a LEFT JOIN pnl_big b ON b.id > a.b_id * 200 AND b.id < a.b_id * 200 + 3 WHERE a.x = 5 ORDER BY a.id, b.id;
+SELECT count(*) FROM pnl_a a JOIN pnl_b b ON a.b_id < b.id;
 SELECT a.id FROM pnl_a a WHERE EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 6) AND a.x = 5 ORDER BY a.id;
 SET enable_hashjoin = off;
 SELECT count(*), sum(b.id) FROM pnl_a a JOIN pnl_b b ON a.b_id = b.id;

@@ -166,7 +166,12 @@ function asWritten(plan: Extract<Plan, { kind: 'join' }>): Extract<Plan, { kind:
  * index scan's Index Cond (none left to the join, none a Filter of the scan).
  */
 function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
-  if (!plan.parameterized || plan.on || plan.right.kind !== 'scan' || !plan.right.keyLookup) return false;
+  if (!plan.parameterized || plan.on || plan.right.kind !== 'scan') return false;
+  const scan = plan.right;
+  const range = scan.indexRange;
+  // the Index Cond's conditions on the outer row
+  const indexed = scan.keyLookup ? scan.keyLookup.values.length
+    : range ? indexQuals(scan.filter, range.columns).filter((q) => q.value.kind === 'column' && q.value.level > 0).length : 0;
   const on = plan.parameterized.on;
   const leftWidth = plan.left.schema.length;
   // the join's conditions: those reading the left row (one on the right input alone restricts its scan)
@@ -179,7 +184,7 @@ function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
     return found;
   };
   const joinConds = (!on ? [] : on.kind === 'and' ? on.args : [on]).filter(readsLeft);
-  return joinConds.length === plan.right.keyLookup.values.length;
+  return indexed > 0 && joinConds.length === indexed;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -305,6 +310,7 @@ export class CostModel {
       };
     }
     if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
+    if (plan.indexRange?.loops) return this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops);
     if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns);
     return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops);
   }
@@ -356,6 +362,49 @@ export class CostModel {
     const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);
     const relpages = this.pages(rowsIn, width);
     const total = startup + matches * (CPU_INDEX_TUPLE_COST + 2 * CPU_TUPLE_COST + exprCost(filter)) + SEQ_PAGE_COST * relpages * (matches / Math.max(rowsIn, 1));
+    return { startup, total, rows, width };
+  }
+
+  /**
+   * A B-tree range scan run once per outer row of a nested loop, its bounds read from that
+   * row (param-index-join.ts), as PostgreSQL's cost_index prices a parameterized Index Scan
+   * with loop_count = `loops` (btcostestimate's genericcostestimate; the pages as tableScan
+   * spreads them over the loops):
+   *   tuples  = rows × selectivity of the boundary quals
+   *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
+   *           + cost of the bounds' expressions
+   *   total   = startup + random_page_cost × (fetched(ceil(tuples / rows × index pages) × loops, index pages)
+   *                                          + heap pages) / loops
+   *           + tuples × (cpu_index_tuple_cost + cpu_operator_cost × index quals)
+   *           + tuples × (cpu_tuple_cost + qual cost of the filter's other conditions)
+   * with heap pages fetched(tuples × loops, relpages), or for a key column correlated c with
+   * the table's order fetched(ceil(tuples / rows × relpages) × loops, relpages), interpolated by c².
+   */
+  parameterizedRangeScan(table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], loops: number): Estimate {
+    const rowsIn = this.env.rowCount(table.oid);
+    const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+    const lookup = this.tableLookup(table);
+    const quals = indexQuals(filter, columns);
+    const bounding = boundingQuals(quals, columns).map((c) => c.cond);
+    const indexSel = bounding.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: bounding }, lookup) : 1;
+    const tuples = Math.max(1, Math.round(rowsIn * indexSel));
+    const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : tuples;
+    const relpages = Math.max(1, this.pages(rowsIn, width));
+    const index = table.indexes.find((i) => i.name === keyName);
+    const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
+    const indexPages = btreePages(rowsIn, keyWidth);
+    const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
+    // index_other_operands_eval_cost: the bounds' expressions (`o.b_id * 100`), computed once a scan
+    const operands = quals.reduce((s, q) => s + exprCost(q.value), 0);
+    const startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST + operands + (this.env.settings.indexscan ? 0 : DISABLE_COST);
+    const indexIo = pagesFetched(Math.ceil((tuples * indexPages) / Math.max(rowsIn, 1)) * loops, indexPages) / loops;
+    const uncorrelated = pagesFetched(tuples * loops, relpages) / loops;
+    const correlated = pagesFetched(Math.ceil(indexSel * relpages) * loops, relpages) / loops;
+    const c = table.stats?.columns[table.columns[columns[0]]?.name ?? '']?.correlation ?? 0;
+    const heapIo = uncorrelated + c * c * (correlated - uncorrelated);
+    const qualOps = quals.length * CPU_OPERATOR_COST;
+    const otherQual = Math.max(0, exprCost(filter) - quals.reduce((s, q) => s + exprCost(q.cond), 0));
+    const total = startup + RANDOM_PAGE_COST * (indexIo + heapIo) + tuples * (CPU_INDEX_TUPLE_COST + qualOps) + tuples * (CPU_TUPLE_COST + otherQual);
     return { startup, total, rows, width };
   }
 

@@ -13,7 +13,8 @@
  * Taken: an inner, left, semi or anti join whose right input is a plain table scan
  * (maybe filtered, not correlated), where ON equalities `left column = right column`
  * (same type, or the left one a narrower integer) fix every column of a btree or hash
- * index of the right table. The ON moves into the scan's filter: those equalities are the
+ * index of the right table; else where an ON comparison bounds the first column of a
+ * B-tree index (`o.customer < c.id`: a range scan per left row, `Index Cond: (id > o.customer)`). The ON moves into the scan's filter: those equalities are the
  * lookup's Index Cond, the rest its Filter. The join keeps the written ON
  * and right input in `parameterized`: its rows and match fractions are estimated from
  * them, as PostgreSQL's join relation's are whatever path it takes (cost.ts).
@@ -24,6 +25,8 @@ import { mapExpr, planIsCorrelated } from './expr-walk.js';
 import type { Expr, Plan } from './plan.js';
 import { T } from '../types/types.js';
 import { asKeyValue } from './rules/use-key-lookup.js';
+import { BTREE_RANGE_TYPES, indexComparisons } from './range-comparison.js';
+import { resolveOperator } from '../functions/index.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
 type ScanNode = Extract<Plan, { kind: 'scan' }>;
@@ -77,8 +80,7 @@ export function parameterizedIndexJoin(plan: JoinNode, outerRows: number): JoinN
   const scan = plainScan(plan.right);
   if (!scan) return undefined;
   const leftWidth = plan.left.schema.length;
-  const keys = hashJoinKeys(plan.on, leftWidth);
-  if (!keys) return undefined;
+  const keys = hashJoinKeys(plan.on, leftWidth) ?? [];
   // right key column → the left row's value it must equal (as the key column's type), and the conjunct
   const fixed = new Map<number, { value: Expr; cond: Expr }>();
   for (const k of keys) {
@@ -94,17 +96,85 @@ export function parameterizedIndexJoin(plan: JoinNode, outerRows: number): JoinN
     if (value && !fixed.has(column)) fixed.set(column, { value, cond });
   }
   const index = keyIndexes(scan.table).find((i) => i.columns.every((c) => fixed.has(c)));
-  if (!index) return undefined;
+  if (!index) return rangeJoin(plan, scan, outerRows);
   // every ON conjunct is tested by the inner scan (its Filter beside the Index Cond), as
   // PostgreSQL moves join clauses into a parameterized path; one holding a correlated
   // subquery stays the join's (its plan reads the join's row by position)
   const moved = conjuncts(plan.on).filter((c) => !hasCorrelatedSubquery(c));
   const rest = conjuncts(plan.on).filter((c) => !moved.includes(c));
+  const right: ScanNode = { ...scan, filter: innerFilter(scan, moved, leftWidth), keyLookup: { keyName: index.name, values: index.columns.map((c) => fixed.get(c)!.value), loops: outerRows } };
+  return { ...plan, right, on: and(rest), lateral: true, algorithm: 'nestloop', parameterized: { on: plan.on, right: plan.right } };
+}
+
+/**
+ * The inner scan's filter: its own, then the ON conjuncts it takes over (after row-level
+ * security's quals, stopping at their NULL as the scan's own filter does).
+ */
+function innerFilter(scan: ScanNode, moved: readonly Expr[], leftWidth: number): Expr | null {
   const inner = moved.map((c) => asInnerCondition(c, leftWidth));
-  // after row-level security's quals, stopping at their NULL as the scan's own filter does
-  const filter = scan.filter?.kind === 'and' && scan.filter.stopOnNull
+  return scan.filter?.kind === 'and' && scan.filter.stopOnNull
     ? { ...scan.filter, args: [...scan.filter.args, ...inner] }
     : and([...conjuncts(scan.filter), ...inner]);
-  const right: ScanNode = { ...scan, filter, keyLookup: { keyName: index.name, values: index.columns.map((c) => fixed.get(c)!.value), loops: outerRows } };
-  return { ...plan, right, on: and(rest), lateral: true, algorithm: 'nestloop', parameterized: { on: plan.on, right: plan.right } };
+}
+
+/** an expression of the left input's columns alone (some), nothing volatile, no subquery */
+function readsOnlyLeft(e: Expr, leftWidth: number): boolean {
+  let ok = true;
+  let any = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0) {
+      if (x.index < leftWidth) any = true;
+      else ok = false;
+    }
+    if ((x.kind === 'call' && x.fn.volatile) || x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'sqlCall') ok = false;
+    return ok ? undefined : x;
+  });
+  return ok && any;
+}
+
+function readsOuterRow(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level > 0) found = true;
+    return found ? x : undefined;
+  });
+  return found;
+}
+
+const FLIPPED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * `outer.col op inner.col` as the inner scan's Index Cond prints it, the inner column first
+ * (`id > o.customer` for `o.customer < c.id`), or the conjunct as it is when it is so already.
+ */
+function innerColumnFirst(c: Expr, leftWidth: number): Expr {
+  if (c.kind !== 'call' || !(c.name in FLIPPED) || c.args.length !== 2) return c;
+  const [a, b] = c.args;
+  if (!(readsOnlyLeft(a, leftWidth) && b.kind === 'column' && b.level === 0 && b.index >= leftWidth)) return c;
+  const name = FLIPPED[c.name];
+  return { ...c, name, fn: resolveOperator(name, b.type, a.type), args: [b, a] };
+}
+
+/**
+ * No key fits: a B-tree range scan (storage/index-scan.ts) of an index whose first column an
+ * ON comparison `inner.col op outer.col` bounds (=, <, <=, >, >=, the same type on both sides).
+ */
+function rangeJoin(plan: JoinNode, scan: ScanNode, outerRows: number): JoinNode | undefined {
+  const leftWidth = plan.left.schema.length;
+  const on = conjuncts(plan.on).map((c) => innerColumnFirst(c, leftWidth));
+  const moved = on.filter((c) => !hasCorrelatedSubquery(c));
+  const filter = innerFilter(scan, moved, leftWidth);
+  const joinQuals = indexComparisons(filter).filter((q) => readsOuterRow(q.value) && q.value.type.oid === scan.table.columns[q.column]?.type.oid);
+  for (const index of scan.table.indexes) {
+    if (index.method !== 'btree' || index.predicate || index.expression || index.tsvectorConfig) continue;
+    const columns: number[] = [];
+    for (const c of index.columns) {
+      if (!BTREE_RANGE_TYPES.has(scan.table.columns[c]?.type.oid ?? 0)) break;
+      columns.push(c);
+    }
+    if (!columns.length || !joinQuals.some((q) => q.column === columns[0])) continue;
+    const right: ScanNode = { ...scan, filter, indexRange: { keyName: index.name, columns, loops: outerRows } };
+    return { ...plan, right, on: and(on.filter((c) => !moved.includes(c))), lateral: true, algorithm: 'nestloop', parameterized: { on: plan.on, right: plan.right } };
+  }
+  return undefined;
 }

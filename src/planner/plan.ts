@@ -112,7 +112,11 @@ export type Plan =
      * `order` all of them in the order of the first `orderColumns` (1 when absent) key
      * columns, so the Limit above stops early (storage/index-scan.ts)
      */
-    readonly indexRange?: { readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number };
+    readonly indexRange?: {
+      readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number;
+      /** the inner side of a parameterized nested loop: the outer rows it runs for (cost_index's loop_count, cost.ts) */
+      readonly loops?: number;
+    };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     /**
      * rows by key instead of a scan: `values` one per key column; or, with `anyOf` (a

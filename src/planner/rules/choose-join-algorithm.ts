@@ -25,7 +25,12 @@ type JoinNode = Extract<Plan, { kind: 'join' }>;
  * right table with each left row (param-index-join.ts) when one fits.
  */
 export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNode {
-  if (plan.lateral || !hashJoinKeys(plan.on, plan.left.schema.length)) return { ...plan, algorithm: 'nestloop' };
+  if (plan.lateral) return { ...plan, algorithm: 'nestloop' };
+  if (!hashJoinKeys(plan.on, plan.left.schema.length)) {
+    // no equality to hash: a plain nested loop, or one probing a range of the right table's B-tree
+    const ranged = parameterizedIndexJoin(plan, model.estimate(plan.left).rows);
+    return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
+  }
   const hash = model.join(plan, 'hash', 'right').total;
   // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
   const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
