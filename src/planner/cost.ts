@@ -19,7 +19,7 @@
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
-import { mapExpr } from './expr-walk.js';
+import { mapExpr, outerColumnsRead } from './expr-walk.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
@@ -47,6 +47,7 @@ export interface PlannerSettings {
   readonly sort: boolean;
   readonly hashagg: boolean;
   readonly material: boolean;
+  readonly memoize: boolean;
   /** work_mem in kB (a Materialize past it spills: its pages are charged) */
   readonly workMemKb: number;
   /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
@@ -56,7 +57,7 @@ export interface PlannerSettings {
 
 export const ALL_ENABLED: PlannerSettings = {
   seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true,
-  material: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
+  material: true, memoize: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
 };
 
 /** The planner settings from a setting getter (SHOW's values: 'on' / 'off', integers). */
@@ -66,7 +67,7 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
   return {
     seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
-    material: on('material'), workMemKb: workMemKb(get('work_mem')),
+    material: on('material'), memoize: on('memoize'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
   };
 }
@@ -166,7 +167,8 @@ function asWritten(plan: Extract<Plan, { kind: 'join' }>): Extract<Plan, { kind:
  * index scan's Index Cond (none left to the join, none a Filter of the scan).
  */
 function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
-  if (!plan.parameterized || plan.on || plan.right.kind !== 'scan') return false;
+  // under a Memoize the inner path is no index scan
+  if (!plan.parameterized || plan.memoize || plan.on || plan.right.kind !== 'scan') return false;
   const scan = plan.right;
   const range = scan.indexRange;
   // the Index Cond's conditions on the outer row
@@ -185,6 +187,14 @@ function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
   };
   const joinConds = (!on ? [] : on.kind === 'and' ? on.args : [on]).filter(readsLeft);
   return indexed > 0 && joinConds.length === indexed;
+}
+
+/**
+ * The outer columns a parameterized nested loop's inner side reads (Memoize's Cache Key),
+ * as columns of the left input, in the order the inner side first reads them.
+ */
+export function memoizeKeys(plan: Extract<Plan, { kind: 'join' }>): Extract<Expr, { kind: 'column' }>[] {
+  return outerColumnsRead(plan.right);
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -513,6 +523,53 @@ export class CostModel {
    * reads its tuplestore again (cpu_tuple_cost a row); a function scan keeps its result, so
    * only its run cost recurs; anything else costs what it cost the first time.
    */
+  /**
+   * Memoize over a parameterized inner side (cost_memoize_rescan): `calls` = outer rows,
+   * ndistinct = the distinct values of the outer columns the inner side reads
+   * (estimate_num_groups; without statistics every call a miss), entries held =
+   * floor(hash_mem / (rows × (MAXALIGN(width) + 24) + 64 + 16 × rows + key widths)),
+   * hash_mem = 2 × work_mem, hit = (calls - ndistinct) / calls × entries / max(ndistinct, entries),
+   * evict = 1 - min(entries, ndistinct) / ndistinct:
+   *   rescan startup = inner startup × (1 - hit) + cpu_tuple_cost
+   *   rescan total   = inner total × (1 - hit) + cpu_operator_cost + cpu_tuple_cost × evict
+   *                  + cpu_operator_cost / 10 × evict × rows + cpu_tuple_cost + cpu_operator_cost × rows
+   * The first scan: the inner side's cost plus cpu_tuple_cost.
+   */
+  memoizeRescan(plan: Extract<Plan, { kind: 'join' }>, inner: Estimate): { startup: number; total: number } {
+    const calls = Math.max(1, this.estimate(plan.left).rows);
+    const keys = memoizeKeys(plan);
+    const lookup = this.schemaLookup(plan.left.schema);
+    const usedDefault = keys.some((k) => isDefaultDistinct(lookup(k)));
+    const ndistinct = usedDefault ? calls : this.outerKeyGroups(plan, keys, calls);
+    const keyWidth = keys.reduce((w, k) => w + typeWidth(k.type), 0);
+    const entryBytes = inner.rows * (Math.ceil(inner.width / 8) * 8 + 24) + 24 + 24 + 16 * inner.rows + keyWidth;
+    const entries = Math.floor((this.env.settings.workMemKb * 1024 * 2) / entryBytes);
+    const evict = 1 - Math.min(entries, ndistinct) / ndistinct;
+    const hit = ((calls - ndistinct) / calls) * (entries / Math.max(ndistinct, entries));
+    const total = inner.total * (1 - hit) + CPU_OPERATOR_COST + CPU_TUPLE_COST * evict + (CPU_OPERATOR_COST / 10) * evict * inner.rows
+      + CPU_TUPLE_COST + CPU_OPERATOR_COST * inner.rows;
+    return { startup: inner.startup * (1 - hit) + CPU_TUPLE_COST, total };
+  }
+
+  /**
+   * estimate_num_groups over the outer key columns: each column's distinct values, for a
+   * filtered table scan scaled to the rows it keeps as PostgreSQL does,
+   *   nd × (1 - ((table rows - rows) / table rows) ^ (table rows / nd)),
+   * multiplied, at most the outer rows.
+   */
+  private outerKeyGroups(plan: Extract<Plan, { kind: 'join' }>, keys: readonly Extract<Expr, { kind: 'column' }>[], calls: number): number {
+    const lookup = this.schemaLookup(plan.left.schema);
+    let groups = 1;
+    for (const k of keys) {
+      const info = lookup(k);
+      let nd = distinctCount(info);
+      const tableRows = info?.rows ?? calls;
+      if (isBaseScan(plan.left) && calls < tableRows && nd > 0) nd *= 1 - Math.pow((tableRows - calls) / tableRows, tableRows / nd);
+      groups *= clampRows(nd);
+    }
+    return Math.min(calls, clampRows(groups));
+  }
+
   private rescan(plan: Plan, est: Estimate, materialized: boolean): { startup: number; total: number } {
     if (materialized || plan.kind === 'sort') return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
     if (plan.kind === 'cteScan' || plan.kind === 'workTableScan') return { startup: 0, total: CPU_TUPLE_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
@@ -528,6 +585,7 @@ export class CostModel {
    */
   nestLoopInner(plan: Extract<Plan, { kind: 'join' }>): { materialize: boolean; est: Estimate } {
     const right = this.estimate(plan.right);
+    if (plan.memoize) return { materialize: false, est: { ...right, startup: right.startup + CPU_TUPLE_COST, total: right.total + CPU_TUPLE_COST } };
     if (plan.lateral || !this.env.settings.material || MATERIALIZES_OUTPUT.has(plan.right.kind)) return { materialize: false, est: right };
     const held = this.material(right);
     const materialize = this.nestLoop(plan, held, true).total < this.nestLoop(plan, right, false).total;
@@ -613,6 +671,16 @@ export class CostModel {
     return plan.joinType === 'semi' && plan.parameterized !== undefined && this.innerUnique(asWritten(plan), 'right');
   }
 
+  /**
+   * Whether a Memoize may go over this parameterized nested loop's inner side
+   * (get_memoize_path): enable_memoize, two or more outer rows, outer columns to key the
+   * cache on, and for a semi or anti join an inner side unique on the keys.
+   */
+  memoizable(plan: Extract<Plan, { kind: 'join' }>): boolean {
+    if (!plan.parameterized || !this.env.settings.memoize || this.estimate(plan.left).rows < 2 || memoizeKeys(plan).length === 0) return false;
+    return (plan.joinType !== 'semi' && plan.joinType !== 'anti') || this.innerUnique(asWritten(plan), 'right');
+  }
+
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
   private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     if (plan.lateral) return false;
@@ -645,7 +713,7 @@ export class CostModel {
    */
   private nestLoop(plan: Extract<Plan, { kind: 'join' }>, inner: Estimate, materialized: boolean): { startup: number; total: number } {
     const left = this.estimate(plan.left);
-    const again = this.rescan(plan.right, inner, materialized);
+    const again = plan.memoize ? this.memoizeRescan(plan, this.estimate(plan.right)) : this.rescan(plan.right, inner, materialized);
     const rescanRun = again.total - again.startup;
     const innerRun = inner.total - inner.startup;
     const startup = left.startup + inner.startup + (this.env.settings.nestloop ? 0 : DISABLE_COST);

@@ -189,6 +189,8 @@ export type Plan =
      * join's rows and match fractions are estimated from (cost.ts)
      */
     readonly parameterized?: { readonly on: Expr | null; readonly right: Plan };
+    /** a parameterized nested loop's inner rows cached per value of the outer columns it reads (PostgreSQL's Memoize) */
+    readonly memoize?: true;
   }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

@@ -28,17 +28,25 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
   if (plan.lateral) return { ...plan, algorithm: 'nestloop' };
   if (!hashJoinKeys(plan.on, plan.left.schema.length)) {
     // no equality to hash: a plain nested loop, or one probing a range of the right table's B-tree
-    const ranged = parameterizedIndexJoin(plan, model.estimate(plan.left).rows);
+    const ranged = cheapestParameterized(plan, model);
     return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
   }
   const hash = model.join(plan, 'hash', 'right').total;
   // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
   const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
   const loop = model.join(plan, 'nestloop').total;
-  const probed = parameterizedIndexJoin(plan, model.estimate(plan.left).rows);
+  const probed = cheapestParameterized(plan, model);
   if (probed && model.join(probed, 'nestloop').total < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
+}
+
+/** The parameterized nested loop (param-index-join.ts), under a Memoize when that is cheaper. */
+function cheapestParameterized(plan: JoinNode, model: CostModel): JoinNode | undefined {
+  const probed = parameterizedIndexJoin(plan, model.estimate(plan.left).rows);
+  if (!probed || !model.memoizable(probed)) return probed;
+  const cached: JoinNode = { ...probed, memoize: true };
+  return model.join(cached, 'nestloop').total < model.join(probed, 'nestloop').total ? cached : probed;
 }
 
 export const chooseJoinAlgorithm: Rule = {
