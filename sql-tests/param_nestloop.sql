@@ -63,6 +63,14 @@ SELECT count(*), sum(b.id) FROM pnl_a a JOIN pnl_big b ON b.id BETWEEN a.b_id AN
 SELECT a.id, b.id FROM pnl_a a LEFT JOIN pnl_big b ON b.id > a.b_id * 200 AND b.id < a.b_id * 200 + 3 WHERE a.x = 5 ORDER BY a.id, b.id;
 SELECT count(*) FROM pnl_a a JOIN pnl_b b ON a.b_id < b.id;
 SELECT a.id FROM pnl_a a WHERE EXISTS (SELECT 1 FROM pnl_big b WHERE b.id = a.b_id AND b.v = 6) AND a.x = 5 ORDER BY a.id;
+-- inside a correlated subquery: the ON's reference to the enclosing row moves into the inner scan too
+CREATE TABLE pnl_o (k int);
+INSERT INTO pnl_o VALUES (1), (2), (3), (6);
+ANALYZE pnl_o;
+EXPLAIN (COSTS OFF) SELECT o.k, (SELECT count(*) FROM pnl_a a JOIN pnl_big b ON a.b_id = b.id AND b.v = o.k WHERE a.x = 5) FROM pnl_o o ORDER BY o.k;
+SELECT o.k, (SELECT count(*) FROM pnl_a a JOIN pnl_big b ON a.b_id = b.id AND b.v = o.k WHERE a.x = 5) FROM pnl_o o ORDER BY o.k;
+SELECT o.k, (SELECT count(*) FROM pnl_a a JOIN pnl_big b ON b.id < a.b_id AND b.v = o.k WHERE a.x = 5) FROM pnl_o o ORDER BY o.k;
+DROP TABLE pnl_o;
 SET enable_hashjoin = off;
 SELECT count(*), sum(b.id) FROM pnl_a a JOIN pnl_b b ON a.b_id = b.id;
 RESET enable_hashjoin;

@@ -65,11 +65,12 @@ function keyIndexes(table: TableDef): { name: string; columns: readonly number[]
 
 /**
  * The ON conjunct as the inner scan sees it: the right input's columns its own (level 0),
- * the left input's those of its outer row (level 1).
+ * the left input's those of its outer row (level 1), an enclosing query's one level further out.
  */
 function asInnerCondition(c: Expr, leftWidth: number): Expr {
   return mapExpr(c, (x) => {
-    if (x.kind !== 'column' || x.level !== 0) return undefined;
+    if (x.kind !== 'column') return undefined;
+    if (x.level > 0) return { ...x, level: x.level + 1 };
     return x.index < leftWidth ? { ...x, level: 1 } : { ...x, index: x.index - leftWidth };
   });
 }
