@@ -672,6 +672,23 @@ export class CostModel {
   }
 
   /**
+   * get_loop_count: a parameterized inner side runs once per row of the outer relations
+   * its parameters come from, the smallest of their row counts (a relation's rows, not the
+   * join's below it): the table scans in the left input that give the outer columns read.
+   */
+  outerRelationRows(plan: Extract<Plan, { kind: 'join' }>): number {
+    const oids = new Set(memoizeKeys(plan).map((k) => plan.left.schema[k.index]?.tableOid ?? 0));
+    let rows = Infinity;
+    const visit = (p: Plan): void => {
+      if (p.kind === 'scan' && oids.has(p.table.oid)) rows = Math.min(rows, this.estimate(p).rows);
+      else if (p.kind === 'join') { visit(p.left); visit(p.right); }
+      else if (p.kind === 'filter' || p.kind === 'project') visit(p.input);
+    };
+    visit(plan.left);
+    return Number.isFinite(rows) ? rows : this.estimate(plan.left).rows;
+  }
+
+  /**
    * Whether a Memoize may go over this parameterized nested loop's inner side
    * (get_memoize_path): enable_memoize, two or more outer rows, outer columns to key the
    * cache on, and for a semi or anti join an inner side unique on the keys.

@@ -43,7 +43,11 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
 
 /** The parameterized nested loop (param-index-join.ts), under a Memoize when that is cheaper. */
 function cheapestParameterized(plan: JoinNode, model: CostModel): JoinNode | undefined {
-  const probed = parameterizedIndexJoin(plan, model.estimate(plan.left).rows);
+  const leftRows = model.estimate(plan.left).rows;
+  const first = parameterizedIndexJoin(plan, leftRows);
+  // priced for as many loops as the rows of the outer relations its parameters come from
+  const loops = first ? model.outerRelationRows(first) : leftRows;
+  const probed = first && loops !== leftRows ? parameterizedIndexJoin(plan, loops) : first;
   if (!probed || !model.memoizable(probed)) return probed;
   const cached: JoinNode = { ...probed, memoize: true };
   return model.join(cached, 'nestloop').total < model.join(probed, 'nestloop').total ? cached : probed;
