@@ -173,7 +173,7 @@ function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
   const range = scan.indexRange;
   // the Index Cond's conditions on the outer row
   const indexed = scan.keyLookup ? scan.keyLookup.values.length
-    : range ? indexQuals(scan.filter, range.columns).filter((q) => q.value.kind === 'column' && q.value.level > 0).length : 0;
+    : range ? indexQuals(scan.filter, range.columns).filter((q) => readsLevel1(q.value)).length : 0;
   const on = plan.parameterized.on;
   const leftWidth = plan.left.schema.length;
   // the join's conditions: those reading the left row (one on the right input alone restricts its scan)
@@ -195,6 +195,16 @@ function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
  */
 export function memoizeKeys(plan: Extract<Plan, { kind: 'join' }>): Extract<Expr, { kind: 'column' }>[] {
   return outerColumnsRead(plan.right);
+}
+
+/** whether the expression reads a column of the outer row (level 1) */
+function readsLevel1(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 1) found = true;
+    return found ? x : undefined;
+  });
+  return found;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */

@@ -14,10 +14,11 @@
  * (maybe filtered, not correlated), where ON equalities `left column = right column`
  * (same type, or the left one a narrower integer) fix every column of a btree or hash
  * index of the right table; else where an ON comparison bounds the first column of a
- * B-tree index (`o.customer < c.id`: a range scan per left row, `Index Cond: (id > o.customer)`). The ON moves into the scan's filter: those equalities are the
- * lookup's Index Cond, the rest its Filter. The join keeps the written ON
- * and right input in `parameterized`: its rows and match fractions are estimated from
- * them, as PostgreSQL's join relation's are whatever path it takes (cost.ts).
+ * B-tree index (`o.customer < c.id`: a range scan per left row, `Index Cond: (id >
+ * o.customer)`). The ON moves into the scan's filter: the conditions on the index are its
+ * Index Cond, the rest its Filter. The join keeps the written ON and right input in
+ * `parameterized`: its rows and match fractions are estimated from them, as PostgreSQL's
+ * join relation's are whatever path it takes (cost.ts).
  */
 import type { TableDef } from '../catalog/catalog.js';
 import { hashJoinKeys } from './join-keys.js';
@@ -133,10 +134,11 @@ function readsOnlyLeft(e: Expr, leftWidth: number): boolean {
   return ok && any;
 }
 
+/** reads the left row (the inner scan's outer row, level 1) */
 function readsOuterRow(e: Expr): boolean {
   let found = false;
   mapExpr(e, (x) => {
-    if (x.kind === 'column' && x.level > 0) found = true;
+    if (x.kind === 'column' && x.level === 1) found = true;
     return found ? x : undefined;
   });
   return found;
