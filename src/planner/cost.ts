@@ -23,6 +23,8 @@ import { mapExpr, outerColumnsRead } from './expr-walk.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
+import { incrementalSortCost } from './incremental-sort-cost.js';
+import { bitmapHeapScanCost } from './bitmap-cost.js';
 
 export const SEQ_PAGE_COST = 1;
 export const RANDOM_PAGE_COST = 4;
@@ -48,6 +50,7 @@ export interface PlannerSettings {
   readonly hashagg: boolean;
   readonly material: boolean;
   readonly memoize: boolean;
+  readonly incrementalSort: boolean;
   /** work_mem in kB (a Materialize past it spills: its pages are charged) */
   readonly workMemKb: number;
   /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
@@ -57,7 +60,7 @@ export interface PlannerSettings {
 
 export const ALL_ENABLED: PlannerSettings = {
   seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true,
-  material: true, memoize: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
+  material: true, memoize: true, incrementalSort: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
 };
 
 /** The planner settings from a setting getter (SHOW's values: 'on' / 'off', integers). */
@@ -67,7 +70,7 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
   return {
     seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
-    material: on('material'), memoize: on('memoize'), workMemKb: workMemKb(get('work_mem')),
+    material: on('material'), memoize: on('memoize'), incrementalSort: on('incremental_sort'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
   };
 }
@@ -278,7 +281,8 @@ export class CostModel {
       case 'project': {
         const input = this.estimate(plan.input);
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(plan.schema) };
+        const shown = plan.outputRead ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
+        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -329,10 +333,17 @@ export class CostModel {
         width: parts[0]?.width ?? this.schemaWidth(plan.schema),
       };
     }
-    if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
-    if (plan.indexRange?.loops) return this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops);
-    if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns);
-    return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops);
+    const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
+      : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
+      : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops)
+      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns)
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops);
+    // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
+    return plan.columns ? { ...est, width: this.columnsWidth(plan.table, plan.columns) } : est;
+  }
+
+  private columnsWidth(table: TableDef, columns: readonly number[]): number {
+    return this.schemaWidth(columns.map((i) => ({ name: table.columns[i].name, type: table.columns[i].type, tableOid: table.oid, attnum: i + 1 })));
   }
 
   /**
@@ -783,9 +794,10 @@ export class CostModel {
   join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
     const written = asWritten(plan);
-    const right = this.estimate(written.right);
-    const rows = this.joinRows(written, left, right);
-    const width = plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
+    const right = this.estimate(plan.right);
+    const rows = this.joinRows(written, left, this.estimate(written.right));
+    // as wide as what is read above it (PostgreSQL's width of the join's target list), else both sides
+    const width = plan.outputRead ? this.schemaWidth(plan.outputRead.map((i) => plan.schema[i])) : plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     if (algorithm === 'hash') return { ...this.hashJoin(plan, hashBuild), rows, width };
     const inner = this.nestLoopInner(plan);
     return { ...this.nestLoop(plan, inner.est, inner.materialize), rows, width };
@@ -846,11 +858,21 @@ export class CostModel {
     const input = this.estimate(plan.input);
     const k = Math.min(limitValue(plan.limit, input.rows) + (plan.offset ? limitValue(plan.offset, 0) : 0), input.rows);
     if (plan.vectorSearch?.strategy === 'hnsw') return this.vectorIndexTopK(plan, input, k);
+    if (plan.presorted) return this.limitOver(this.incrementalSort(plan), plan.limit, plan.offset);
     const keyCost = plan.keys.reduce((s, key) => s + exprCost(key.expr), 0);
     const n = input.rows;
     const compare = n > 2 * k ? Math.log2(Math.max(2 * k, 2)) : Math.log2(Math.max(n, 2));
     const startup = input.total + keyCost * n + 2 * CPU_OPERATOR_COST * n * compare + (this.env.settings.sort ? 0 : DISABLE_COST);
     return { startup, total: startup + CPU_OPERATOR_COST * k, rows: Math.min(k, limitValue(plan.limit, n)), width: input.width };
+  }
+
+  /** The Incremental Sort of a Top-K over presorted input (incremental-sort-cost.ts), before its Limit. */
+  incrementalSort(plan: Extract<Plan, { kind: 'topk' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const prefix = plan.keys.slice(0, plan.presorted ?? 0).map((k) => k.expr);
+    const groups = groupCount(prefix, Math.max(input.rows, 2), this.schemaLookup(plan.input.schema));
+    const bound = plan.limit ? limitValue(plan.limit, input.rows) + (plan.offset ? limitValue(plan.offset, 0) : 0) : undefined;
+    return incrementalSortCost(input, groups, bound);
   }
 
   /**
@@ -880,7 +902,11 @@ export class CostModel {
    *   total   = startup + run × limit / N
    */
   private limit(plan: Extract<Plan, { kind: 'limit' }>): Estimate {
-    const input = this.estimate(plan.input);
+    return this.limitOver(this.estimate(plan.input), plan.limit, plan.offset);
+  }
+
+  private limitOver(input: Estimate, limitExpr: Expr | null, offsetExpr: Expr | null): Estimate {
+    const plan = { limit: limitExpr, offset: offsetExpr };
     const n = Math.max(input.rows, 1);
     const offset = plan.offset ? Math.min(limitValue(plan.offset, 0), n) : 0;
     const count = plan.limit ? Math.min(limitValue(plan.limit, n), n - offset) : n - offset;
