@@ -24,6 +24,12 @@ EXPLAIN SELECT * FROM hjc_c c WHERE NOT EXISTS (SELECT 1 FROM hjc_d d WHERE d.k 
 EXPLAIN SELECT * FROM hjc_a a WHERE NOT EXISTS (SELECT 1 FROM hjc_b b WHERE b.id = a.b_id);
 EXPLAIN SELECT count(*) FROM hjc_a a JOIN hjc_b b ON a.b_id = b.id JOIN hjc_c c ON c.z = a.x;
 EXPLAIN SELECT a.x, b.y FROM hjc_a a JOIN hjc_b b ON a.b_id = b.id;
+-- a semi join whose inner side has many repeated keys: made unique, then an inner hash join
+EXPLAIN SELECT * FROM hjc_c c WHERE c.id IN (SELECT k FROM hjc_d);
+EXPLAIN SELECT * FROM hjc_c c WHERE EXISTS (SELECT 1 FROM hjc_d d WHERE d.k = c.id);
+EXPLAIN SELECT * FROM hjc_a a WHERE a.x IN (SELECT y FROM hjc_b);
+SELECT count(*), sum(c.id) FROM hjc_c c WHERE c.id IN (SELECT k FROM hjc_d);
+SELECT count(*), sum(a.id) FROM hjc_a a WHERE a.x IN (SELECT y FROM hjc_b);
 SELECT count(*), sum(a.x), sum(b.y) FROM hjc_a a JOIN hjc_b b ON a.b_id = b.id;
 SELECT count(*) FROM hjc_c c WHERE NOT EXISTS (SELECT 1 FROM hjc_d d WHERE d.k = c.id);
 DROP TABLE hjc_a, hjc_b, hjc_c, hjc_d;

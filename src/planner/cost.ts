@@ -678,7 +678,8 @@ export class CostModel {
     const lookup = this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
     const nsel = plan.on ? clauseSelectivity(plan.on, lookup) : 1;
     let jsel: number;
-    if (plan.joinType === 'semi' || plan.joinType === 'anti') jsel = this.semiSelectivity(plan, inner);
+    // a semi join's right side made unique keeps the semi join's selectivity (its sjinfo is the semi join's)
+    if (plan.joinType === 'semi' || plan.joinType === 'anti' || plan.semiUnique) jsel = this.semiSelectivity(plan, inner);
     else if (this.innerUnique(plan, innerSide)) jsel = nsel;
     else return undefined;
     return { matchFrac: jsel, matchCount: Math.max(1, jsel > 0 ? (nsel * inner.rows) / jsel : 1) };

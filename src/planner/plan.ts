@@ -208,6 +208,12 @@ export type Plan =
     readonly parameterized?: { readonly on: Expr | null; readonly right: Plan };
     /** a parameterized nested loop's inner rows cached per value of the outer columns it reads (PostgreSQL's Memoize) */
     readonly memoize?: true;
+    /**
+     * an inner join standing for a semi join whose right input was made unique on its join
+     * keys (planner/unique-semi-join.ts, PostgreSQL's JOIN_UNIQUE_INNER): its rows and match
+     * fractions are the semi join's
+     */
+    readonly semiUnique?: true;
   }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

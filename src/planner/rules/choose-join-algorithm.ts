@@ -8,6 +8,8 @@
  * disable_cost) and the cheaper is recorded on the node: the executor only executes it. An
  * inner hash join hashes whichever input is cheaper to hold (`hashBuild: 'left'` when it is
  * the left one).
+ * A semi join may instead become an inner join with its right side made unique
+ * (unique-semi-join.ts) when that is cheaper.
  * Tiny inputs come out as nested loops (no hash table to build), as in PostgreSQL. Runs
  * last, when the inputs' shapes (and so their estimates) are final.
  */
@@ -15,6 +17,7 @@ import { CostModel } from '../cost.js';
 import { hashJoinKeys } from '../join-keys.js';
 import { parameterizedIndexJoin } from '../param-index-join.js';
 import type { Plan } from '../plan.js';
+import { asSemiJoinOutput, uniqueInnerJoin } from '../unique-semi-join.js';
 import type { Rule } from './rule.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
@@ -53,10 +56,26 @@ function cheapestParameterized(plan: JoinNode, model: CostModel): JoinNode | und
   return model.join(cached, 'nestloop').total < model.join(probed, 'nestloop').total ? cached : probed;
 }
 
+/**
+ * A semi join's other form (unique-semi-join.ts): an inner join with the right side made
+ * unique on its keys, hashed or looped, when that is cheaper than the semi join chosen.
+ */
+function cheaperUniqueInner(semi: JoinNode, model: CostModel): Plan | undefined {
+  const join = uniqueInnerJoin(semi);
+  if (!join) return undefined;
+  // the unique side is the inner one (hashed or held), as JOIN_UNIQUE_INNER has it
+  const hash = model.join(join, 'hash', 'right').total;
+  const loop = model.join(join, 'nestloop').total;
+  const chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
+  return model.estimate(chosen).total < model.estimate(semi).total ? asSemiJoinOutput(chosen, semi) : undefined;
+}
+
 export const chooseJoinAlgorithm: Rule = {
   name: 'choose-join-algorithm',
   apply(plan, ctx) {
     if (plan.kind !== 'join' || plan.algorithm) return undefined;
-    return withCheapestAlgorithm(plan, new CostModel(ctx.catalog, ctx.costEnv));
+    const model = new CostModel(ctx.catalog, ctx.costEnv);
+    const chosen = withCheapestAlgorithm(plan, model);
+    return (chosen.joinType === 'semi' && cheaperUniqueInner(chosen, model)) || chosen;
   },
 };
