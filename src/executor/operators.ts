@@ -106,6 +106,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'values': return values(plan, env);
     case 'functionScan': return functionScan(plan, rc, env);
     case 'filter': return filter(plan, rc, env);
+    case 'result': return gatingResult(plan, rc, env);
     case 'project': return project(plan, rc, env);
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join':
@@ -328,6 +329,12 @@ function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: E
     const out = batch.filter((r) => pred(r, env) === true);
     if (out.length) yield out;
   }
+}
+
+/** PostgreSQL's gating Result: the one-time filter is evaluated once; the input runs only when it is true. */
+function* gatingResult(plan: Extract<Plan, { kind: 'result' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  if (!plan.gated || compileExpr(plan.oneTime)([], env) !== true) return;
+  yield* runPlan(plan.gated, rc, env);
 }
 
 function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {

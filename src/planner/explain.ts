@@ -229,6 +229,14 @@ class Builder implements DeparseContext {
         n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.ownExpr(plan.input, plan.predicate)]);
         return this.absorb(n, plan);
       }
+      case 'result': {
+        const n = this.node(plan, 'Result');
+        n.details.push(['One-Time Filter', this.expr(plan.oneTime)]);
+        // over SELECT without FROM, PostgreSQL's Result has no input node
+        const fromless = plan.gated?.kind === 'values' && plan.gated.rows.length === 1 && plan.gated.schema.length === 0;
+        if (plan.gated && !fromless) this.child(n, plan.gated);
+        return n;
+      }
       case 'project': {
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
           const n = this.node(plan, 'Result');
@@ -556,7 +564,8 @@ function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr
 function countRelations(plan: Plan): number {
   let n = 0;
   const visit = (p: Plan): void => {
-    if (p.kind === 'scan' || p.kind === 'cteScan' || p.kind === 'functionScan' || p.kind === 'values' || p.kind === 'systemScan') n++;
+    // a relation proven empty is still one of the query's (a Result with no input)
+    if (p.kind === 'scan' || p.kind === 'cteScan' || p.kind === 'functionScan' || p.kind === 'values' || p.kind === 'systemScan' || (p.kind === 'result' && !p.gated)) n++;
     if (p.kind === 'cteScan') visit(p.cte.plan);
     for (const c of planChildren(p)) visit(c);
   };
@@ -578,6 +587,8 @@ function planChildren(plan: Plan): Plan[] {
       return [plan.nonRecursive, plan.recursive];
     case 'sqlFunctionScan':
       return [plan.body];
+    case 'result':
+      return plan.gated ? [plan.gated] : [];
     case 'scan': case 'systemScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
       return [];
   }

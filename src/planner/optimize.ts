@@ -36,6 +36,7 @@ import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
+import { foldConstantQuals } from './constant-quals.js';
 
 export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
@@ -45,8 +46,12 @@ export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<str
 }
 
 function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string>): Plan {
-  // first, while the subqueries are as bound: those that become joins are planned as part of this query
-  let out = disabled.has(pullUpSublinks.name) ? plan : applyEverywhere(plan, pullUpSublinks, ctx);
+  // conditions decided without reading a row first: what is left of each WHERE is what the rules see
+  let out = disabled.has(foldConstantQuals.name) ? plan : applyEverywhere(plan, foldConstantQuals, ctx);
+  // while the subqueries are as bound: those that become joins are planned as part of this query
+  if (!disabled.has(pullUpSublinks.name)) out = applyEverywhere(out, pullUpSublinks, ctx);
+  // again: a subquery's WHERE proven empty empties the semi join it became
+  if (!disabled.has(foldConstantQuals.name)) out = applyEverywhere(out, foldConstantQuals, ctx);
   // min/max of an indexed column become subqueries, planned below with the others
   if (!disabled.has(minMaxIndex.name)) out = applyEverywhere(out, minMaxIndex, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());

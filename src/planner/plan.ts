@@ -156,6 +156,13 @@ export type Plan =
   | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
   | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
   /**
+   * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)
+   * is evaluated once per execution and `gated` runs only when it is true. gated null: a
+   * relation proven empty at plan time (WHERE false), `One-Time Filter: false` with no child
+   * (planner/constant-quals.ts).
+   */
+  | { readonly kind: 'result'; readonly schema: readonly OutputColumn[]; readonly gated: Plan | null; readonly oneTime: Expr }
+  /**
    * Set-returning functions in the select list (SELECT unnest(…)): output = input columns
    * plus one column per function; each input row yields as many rows as its longest
    * function result, shorter ones padded with NULL (PostgreSQL 10+ semantics). A function
