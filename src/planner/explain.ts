@@ -16,6 +16,7 @@ import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
 import type { Expr, Plan } from './plan.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
+import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
@@ -73,32 +74,50 @@ class Builder implements DeparseContext {
   /** the WITH queries met while building, for the top node */
   readonly cteSubplans: { name: string; node: DisplayNode }[] = [];
   /** subplans numbered while deparsing the current node's expressions */
-  private pending: { name: string; plan: Plan }[] = [];
+  private pending: { name: string; plan: Plan; n: number }[] = [];
+  /** per query being built (innermost last): the InitPlans its nodes read */
+  private readonly levelInitPlans: { name: string; plan: Plan; n: number }[][] = [[]];
   /** InitPlans' parameter numbers ($0, $1, …) */
   private readonly params = new Map<Plan, number>();
+  /** the numbers PostgreSQL gives the subqueries (subplan-numbers.ts) */
+  private readonly assigned: SubplanNumbers;
+  /** the subqueries already shown (each once, under the node that reads it first) */
+  private readonly shown = new Set<Plan>();
+
+  /** numbers for subqueries the numbering did not reach (none expected): after all of its */
+  private nextPlan: number;
+  private nextParam: number;
 
   constructor(private readonly opts: ExplainOptions, root: Plan) {
     this.qualify = opts.verbose || countRelations(root) > 1;
+    this.assigned = subplanNumbers(root);
+    this.nextPlan = this.assigned.plans.size + 1;
+    this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
+  }
+
+  /** a subquery's number: PostgreSQL's */
+  private number(plan: Plan): number {
+    const n = this.numbers.get(plan) ?? this.assigned.plans.get(plan) ?? this.nextPlan++;
+    this.numbers.set(plan, n);
+    return n;
   }
 
   subplanNumber(plan: Plan): number {
-    let n = this.numbers.get(plan);
-    if (n === undefined) {
-      n = this.numbers.size + 1;
-      this.numbers.set(plan, n);
-      this.pending.push({ name: `SubPlan ${n}`, plan });
+    const n = this.number(plan);
+    if (!this.shown.has(plan)) {
+      this.shown.add(plan);
+      this.pending.push({ name: `SubPlan ${n}`, plan, n });
     }
     return n;
   }
 
   initPlanParam(plan: Plan): number {
-    let k = this.params.get(plan);
-    if (k === undefined) {
-      const n = this.numbers.size + 1;
-      this.numbers.set(plan, n);
-      k = this.params.size;
-      this.params.set(plan, k);
-      this.pending.push({ name: `InitPlan ${n} (returns $${k})`, plan });
+    const k = this.params.get(plan) ?? this.assigned.params.get(plan) ?? this.nextParam++;
+    this.params.set(plan, k);
+    const n = this.number(plan);
+    if (!this.shown.has(plan)) {
+      this.shown.add(plan);
+      this.pending.push({ name: `InitPlan ${n} (returns $${k})`, plan, n });
     }
     return k;
   }
@@ -153,11 +172,36 @@ class Builder implements DeparseContext {
     };
   }
 
+  /**
+   * The top node of a query (the statement, a subquery, a WITH query) with every InitPlan
+   * of that query under it, in the order of their numbers, as PostgreSQL attaches them
+   * (SS_attach_initplans).
+   */
+  buildQuery(plan: Plan): DisplayNode {
+    const level: { name: string; plan: Plan; n: number }[] = [];
+    this.levelInitPlans.push(level);
+    const node = this.build(plan);
+    const inits: { name: string; node: DisplayNode; n: number }[] = [];
+    // a min() / max() InitPlan is part of this query in PostgreSQL (planagg.c): the InitPlans
+    // it reads are this query's too, so the list grows while they are built
+    for (let i = 0; i < level.length; i++) {
+      const s = level[i];
+      inits.push({ name: s.name, n: s.n, node: this.assigned.planagg.has(s.plan) ? this.build(s.plan) : this.buildQuery(s.plan) });
+    }
+    this.levelInitPlans.pop();
+    node.subplans.unshift(...inits.sort((a, b) => a.n - b.n).map(({ name, node: sub }) => ({ name, node: sub })));
+    return node;
+  }
+
   build(plan: Plan): DisplayNode {
     const before = this.pending.length;
     const node = this.shape(plan);
-    const found = this.pending.splice(before);
-    for (const s of found) node.subplans.push({ name: s.name, node: this.build(s.plan) });
+    // in the order of their numbers, as PostgreSQL lists a node's SubPlans; InitPlans go to the query's top node
+    const found = this.pending.splice(before).sort((a, b) => a.n - b.n);
+    for (const s of found) {
+      if (s.name.startsWith('InitPlan')) this.levelInitPlans.at(-1)!.push(s);
+      else node.subplans.push({ name: s.name, node: this.buildQuery(s.plan) });
+    }
     this.addRuntimeDetails(plan, node);
     return node;
   }
@@ -218,7 +262,7 @@ class Builder implements DeparseContext {
         // shown once, as PostgreSQL does: on the query's top node (displayTree), before its children
         if (!this.shownCtes.has(plan.cte.id)) {
           this.shownCtes.add(plan.cte.id);
-          this.cteSubplans.push({ name: `CTE ${name}`, node: this.build(plan.cte.plan) });
+          this.cteSubplans.push({ name: `CTE ${name}`, node: this.buildQuery(plan.cte.plan) });
         }
         return n;
       }
@@ -523,8 +567,8 @@ class Builder implements DeparseContext {
   private setop(plan: Extract<Plan, { kind: 'setop' }>): DisplayNode {
     if (plan.op === 'union') {
       const append = this.node(plan, 'Append');
-      this.child(append, plan.left, 'Member');
-      this.child(append, plan.right, 'Member');
+      // each branch is a query of its own: its InitPlans under its top node
+      append.children.push({ rel: 'Member', node: this.buildQuery(plan.left) }, { rel: 'Member', node: this.buildQuery(plan.right) });
       if (plan.all) return append;
       const n = this.node(plan, 'HashAggregate');
       n.details.push(['Group Key', this.columnsOf(plan).map((e) => this.expr(e))]);
@@ -537,8 +581,7 @@ class Builder implements DeparseContext {
     const op = plan.op === 'intersect' ? 'Intersect' : 'Except';
     const n = this.node(plan, 'SetOp', `HashSetOp ${op}${plan.all ? ' All' : ''}`);
     n.props.push(['Strategy', 'Hashed'], ['Command', `${op}${plan.all ? ' All' : ''}`]);
-    this.child(n, plan.left);
-    this.child(n, plan.right, 'Inner');
+    n.children.push({ rel: 'Outer', node: this.buildQuery(plan.left) }, { rel: 'Inner', node: this.buildQuery(plan.right) });
     return n;
   }
 }
@@ -597,13 +640,16 @@ function planChildren(plan: Plan): Plan[] {
 /** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
-  const root = b.build(plan);
+  const root = b.buildQuery(plan);
   root.subplans.unshift(...b.cteSubplans);
   if (!opts.dml) return root;
   const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
+  // the statement's InitPlans belong to its top node, the ModifyTable
+  const inits = root.subplans.filter((s) => s.name.startsWith('InitPlan'));
+  root.subplans.splice(0, root.subplans.length, ...root.subplans.filter((s) => !s.name.startsWith('InitPlan')));
   return {
     type: 'ModifyTable', title: `${verb} on ${opts.dml.table.name}`, props: [['Operation', verb], ['Relation Name', opts.dml.table.name]], details: [],
-    est: { ...root.est, width: 0 }, actual: root.actual, children: [{ rel: 'Outer', node: root }], subplans: [],
+    est: { ...root.est, width: 0 }, actual: root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
   };
 }
 

@@ -51,7 +51,8 @@ export type Expr =
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
   | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
-  | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }
+  /** planagg: a min() / max() read through an index (min-max-index.ts), an InitPlan PostgreSQL makes after the query's other subqueries */
+  | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan; readonly planagg?: true }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
   | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction; /** the operator's name (IN is '='), for turning it into a semi join */ readonly op?: string }
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
