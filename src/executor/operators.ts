@@ -19,7 +19,7 @@ import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { addVectorStats } from '../planner/vector-cost.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { indexConditions, zoneConditions } from './zone-conditions.js';
+import { indexConditions, leadsWithIsNull, zoneConditions } from './zone-conditions.js';
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
@@ -230,6 +230,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const index = range && {
       columns: range.columns,
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
+      ...(leadsWithIsNull(plan.filter, range.columns[0]) ? { leadingIsNull: true } : {}),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };
     const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;

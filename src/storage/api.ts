@@ -349,6 +349,8 @@ export interface ScanOptions {
     readonly conditions: readonly (readonly IndexCondition[])[];
     readonly order?: 'asc' | 'desc';
     readonly orderColumns?: number;
+    /** the Index Cond has `first key column IS NULL`: a range reads only those rows (a btree's NULL key) */
+    readonly leadingIsNull?: boolean;
   };
 }
 
