@@ -14,7 +14,7 @@ import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
-import type { Expr, Plan } from './plan.js';
+import { rangeTableSizes, type Expr, type Plan } from './plan.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
@@ -88,8 +88,12 @@ class Builder implements DeparseContext {
   private nextPlan: number;
   private nextParam: number;
 
+  /** PostgreSQL's range table has more than one entry: Output names columns with their relation (show_plan_tlist) */
+  private readonly qualifyOutput: boolean;
+
   constructor(private readonly opts: ExplainOptions, root: Plan) {
-    this.qualify = opts.verbose || countRelations(root) > 1;
+    this.qualifyOutput = Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
+    this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
     this.nextPlan = this.assigned.plans.size + 1;
     this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
@@ -228,7 +232,8 @@ class Builder implements DeparseContext {
   private output(node: DisplayNode, exprs: readonly Expr[]): void {
     // deparsed even without VERBOSE: that numbers the SubPlans in the select list, which
     // are shown under the node either way (as PostgreSQL shows them)
-    const texts = exprs.map((e) => this.expr(e));
+    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) };
+    const texts = exprs.map((e) => deparse(e, ctx));
     if (!this.opts.verbose) return;
     const i = node.details.findIndex(([k]) => k === 'Output');
     if (i >= 0) node.details.splice(i, 1);
@@ -236,7 +241,9 @@ class Builder implements DeparseContext {
   }
 
   private columnsOf(plan: Plan): Expr[] {
-    return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: plan.kind === 'scan' ? plan.table.name : undefined }));
+    // a scan's columns under the name the query reads the table by (its alias)
+    const table = plan.kind === 'scan' ? plan.alias ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
+    return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table }));
   }
 
   // one case per plan kind: a flat table of short cases reads best
@@ -609,6 +616,8 @@ function countRelations(plan: Plan): number {
   const visit = (p: Plan): void => {
     // a relation proven empty is still one of the query's (a Result with no input)
     if (p.kind === 'scan' || p.kind === 'cteScan' || p.kind === 'functionScan' || p.kind === 'values' || p.kind === 'systemScan' || (p.kind === 'result' && !p.gated)) n++;
+    // a partitioned table's partitions are entries of their own
+    if (p.kind === 'scan' && p.partitions) n += p.partitions.length;
     if (p.kind === 'cteScan') visit(p.cte.plan);
     for (const c of planChildren(p)) visit(c);
   };

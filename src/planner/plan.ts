@@ -237,6 +237,14 @@ export interface VectorSearchInfo {
   readonly strategy: 'exact' | 'hnsw' | 'ivfflat';
 }
 
+/**
+ * A statement's plan → how many range table entries PostgreSQL's would have (each FROM item,
+ * view, subquery in FROM, FROM-less SELECT's RTE_RESULT, in every subquery): EXPLAIN
+ * qualifies column names in Output when there is more than one. Counted by the binder,
+ * as FROM subqueries and views leave no node of their own in the optimized plan.
+ */
+export const rangeTableSizes = new WeakMap<Plan, number>();
+
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {
   return { name, type, tableOid, attnum };
 }
