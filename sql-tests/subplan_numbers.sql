@@ -19,6 +19,10 @@ EXPLAIN (COSTS OFF) SELECT id, (SELECT max(g) FROM sn_b b WHERE b.id = a.id), (S
 EXPLAIN (COSTS OFF) SELECT a.g, count(*) FROM sn_a a WHERE a.id > (SELECT 2) GROUP BY a.g HAVING count(*) > (SELECT 3);
 EXPLAIN (COSTS OFF) SELECT * FROM sn_a WHERE g = (SELECT 1) UNION ALL SELECT * FROM sn_b WHERE g = (SELECT 2);
 EXPLAIN (COSTS OFF) WITH c AS MATERIALIZED (SELECT * FROM sn_c WHERE g = (SELECT 1)) SELECT * FROM c WHERE id = (SELECT 7);
+-- a condition on an InitPlan filters the scan below the join, as one on a constant
+EXPLAIN (COSTS OFF) SELECT * FROM sn_a a JOIN sn_b b ON a.id = b.g WHERE a.g > (SELECT 1) AND b.id < (SELECT 60);
+SELECT count(*) FROM sn_a a JOIN sn_b b ON a.id = b.g WHERE a.g > (SELECT 1) AND b.id < (SELECT 60);
+EXPLAIN (COSTS OFF) SELECT * FROM sn_a a, sn_c c WHERE a.id = c.g AND a.g = (SELECT max(g) FROM sn_b);
 EXPLAIN (COSTS OFF) UPDATE sn_a SET g = 0 WHERE g = (SELECT 3);
 EXPLAIN (COSTS OFF) DELETE FROM sn_a WHERE g = (SELECT 3) OR id > (SELECT 5);
 EXPLAIN (VERBOSE, COSTS OFF) SELECT (SELECT max(id) FROM sn_b), (SELECT min(g) FROM sn_c);
