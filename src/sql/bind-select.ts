@@ -658,7 +658,9 @@ export class SelectBinder {
           for (let i = 0; i < visible; i++) {
             const c = e!.columns[i];
             e!.onUse?.(i);
-            targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name }, source: c });
+            // named by its FROM item, as a written `a.id` is (EXPLAIN VERBOSE's Output: a.id)
+            const table = e!.alias ? { table: e!.alias } : {};
+            targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name, ...table }, source: c });
           }
         }
         continue;
