@@ -29,6 +29,8 @@ SELECT count(*) FROM cq_t WHERE 1 = 2;
 SELECT 1 WHERE false;
 -- joins over an empty relation
 EXPLAIN (COSTS OFF) SELECT * FROM cq_t t1 JOIN cq_u t2 ON t1.a = t2.a WHERE false;
+EXPLAIN SELECT * FROM cq_t t1 JOIN cq_u t2 ON false;
+EXPLAIN SELECT t2.* FROM cq_t t1 JOIN cq_u t2 ON t1.a = t2.a WHERE 1 = 2;
 EXPLAIN (COSTS OFF) SELECT * FROM cq_t t1 JOIN cq_u t2 ON t1.a = t2.a AND t1.a = 1 AND t2.a = 2;
 EXPLAIN (COSTS OFF) SELECT * FROM cq_t t1 JOIN cq_u t2 ON t1.a = t2.a WHERE t1.a = 1 AND t1.a = 2;
 EXPLAIN (COSTS OFF) SELECT * FROM cq_t t1 LEFT JOIN cq_u t2 ON t1.a = t2.a AND false;

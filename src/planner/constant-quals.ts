@@ -37,9 +37,9 @@ function and(parts: readonly Expr[]): Expr {
   return parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: parts };
 }
 
-/** A relation proven empty at plan time. */
-export function emptyRelation(schema: readonly OutputColumn[]): Plan {
-  return { kind: 'result', schema, gated: null, oneTime: FALSE };
+/** A relation proven empty at plan time (`joined`: a join, whose width PostgreSQL still counts). */
+export function emptyRelation(schema: readonly OutputColumn[], joined = false): Plan {
+  return { kind: 'result', schema, gated: null, oneTime: FALSE, ...(joined ? { joined: true as const } : {}) };
 }
 
 export function isEmptyRelation(plan: Plan): boolean {
@@ -201,10 +201,10 @@ function isSingleEmptyRow(plan: Plan): boolean {
 }
 
 function foldFilter(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
-  if (isEmptyRelation(plan.input)) return emptyRelation(plan.schema);
+  if (isEmptyRelation(plan.input)) return plan.input;
   let parts = conjuncts(foldConstants(plan.predicate)).filter((p) => !(p.kind === 'const' && p.value === true));
   if (parts.some(rejectsAll)) {
-    return isSingleEmptyRow(plan.input) ? { kind: 'result', schema: plan.schema, gated: plan.input, oneTime: FALSE } : emptyRelation(plan.schema);
+    return isSingleEmptyRow(plan.input) ? { kind: 'result', schema: plan.schema, gated: plan.input, oneTime: FALSE } : emptyRelation(plan.schema, plan.input.kind === 'join');
   }
   const classes = equateClassValues(parts);
   let oneTime: Expr[] = [];
@@ -216,7 +216,7 @@ function foldFilter(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   parts = parts.filter((p) => !isPseudoConstant(p));
   if (oneTime.some(rejectsAll)) {
     // a join proven empty is a dummy rel (restriction_is_constant_false); a base relation is gated
-    if (plan.input.kind === 'join') return emptyRelation(plan.schema);
+    if (plan.input.kind === 'join') return emptyRelation(plan.schema, true);
     oneTime = [FALSE];
   }
   const rest = and(parts);
@@ -241,7 +241,7 @@ function foldJoin(plan: Extract<Plan, { kind: 'join' }>): Plan | undefined {
     || (plan.joinType === 'inner' && (left || right))
     || ((plan.joinType === 'left' || plan.joinType === 'semi' || plan.joinType === 'anti') && left) || (plan.joinType === 'semi' && right)
     || (plan.joinType === 'right' && right) || (plan.joinType === 'full' && left && right);
-  if (empty) return emptyRelation(plan.schema);
+  if (empty) return emptyRelation(plan.schema, true);
   if (onFalse && plan.joinType === 'left' && !right) return { ...plan, on: FALSE, right: emptyRelation(plan.right.schema) };
   // NOT EXISTS (… WHERE … AND false): PostgreSQL's subquery WHERE, folded to false, is the anti join's qual
   if (plan.joinType === 'anti' && right && !(plan.on && rejectsAll(plan.on))) return { ...plan, on: FALSE };

@@ -184,7 +184,7 @@ export class CostModel {
         const input = this.estimate(plan.input);
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
         // over a relation proven empty, PostgreSQL counts no width for its columns, only for computed values
-        if (plan.input.kind === 'result' && !plan.input.gated) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
+        if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(plan.schema) };
       }
       case 'projectSet': {
@@ -331,7 +331,7 @@ export class CostModel {
    * 0 as PostgreSQL's dummy Result.
    */
   private result(plan: Extract<Plan, { kind: 'result' }>): Estimate {
-    if (!plan.gated) return { startup: 0, total: 0, rows: 0, width: 0 };
+    if (!plan.gated) return { startup: 0, total: 0, rows: 0, width: plan.joined ? this.schemaWidth(plan.schema) : 0 };
     const input = this.estimate(plan.gated);
     const once = exprCost(plan.oneTime);
     const gated = { ...input, startup: input.startup + once, total: input.total + once };

@@ -162,7 +162,11 @@ export type Plan =
    * relation proven empty at plan time (WHERE false), `One-Time Filter: false` with no child
    * (planner/constant-quals.ts).
    */
-  | { readonly kind: 'result'; readonly schema: readonly OutputColumn[]; readonly gated: Plan | null; readonly oneTime: Expr }
+  | {
+    readonly kind: 'result'; readonly schema: readonly OutputColumn[]; readonly gated: Plan | null; readonly oneTime: Expr;
+    /** proven empty, a join: PostgreSQL estimates its width from its inputs' columns (a table's: 0) */
+    readonly joined?: true;
+  }
   /**
    * Set-returning functions in the select list (SELECT unnest(…)): output = input columns
    * plus one column per function; each input row yields as many rows as its longest
