@@ -29,8 +29,9 @@ import { planIsCorrelated } from './expr-walk.js';
 
 const FALSE: Expr = { kind: 'const', type: T.bool, value: false };
 
+/** An AND that stops on NULL (security quals first, row-level security) stays one piece: its order is its meaning. */
 function conjuncts(e: Expr): Expr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+  return e.kind === 'and' && !e.stopOnNull ? e.args.flatMap(conjuncts) : [e];
 }
 
 function and(parts: readonly Expr[]): Expr {
@@ -86,7 +87,8 @@ export function foldConstants(e: Expr): Expr {
       const decisive = e.kind === 'or'; // true decides an OR, false an AND
       const args: Expr[] = [];
       for (const x of e.args.map(foldConstants)) {
-        const flat = x.kind === e.kind ? x.args : [x];
+        // a nested AND / OR of the same kind joins this one, unless it stops on NULL and this one does not
+        const flat = x.kind === e.kind && (!x.stopOnNull || e.stopOnNull) ? x.args : [x];
         for (const y of flat) {
           if (y.kind === 'const' && y.value === decisive) return { kind: 'const', type: T.bool, value: decisive };
           if (!(y.kind === 'const' && y.value === !decisive)) args.push(y);
