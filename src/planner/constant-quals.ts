@@ -25,7 +25,7 @@ import type { EvalContext } from '../functions/api.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import type { Rule } from './rules/rule.js';
 import { sameTypeEquality } from './equivalence.js';
-import { planIsCorrelated } from './expr-walk.js';
+import { mapExpr, planIsCorrelated } from './expr-walk.js';
 
 const FALSE: Expr = { kind: 'const', type: T.bool, value: false };
 
@@ -197,6 +197,66 @@ function sameValue(a: Expr, b: Expr): boolean {
   return a.kind === 'const' && b.kind === 'const' && a.value === b.value;
 }
 
+/** types whose `=` is a btree equality (mergejoinable): PostgreSQL makes equivalence classes of such clauses */
+const MERGEJOINABLE: ReadonlySet<number> = new Set<number>([
+  OID.int2, OID.int4, OID.int8, OID.oid, OID.float4, OID.float8, OID.numeric, OID.text, OID.varchar, OID.bpchar, OID.bool,
+  OID.date, OID.timestamp, OID.timestamptz, OID.uuid,
+]);
+
+const readsRow = (e: Expr): boolean => !isPseudoConstant(e);
+
+/** `x = y` that PostgreSQL turns into an equivalence class (and back into a condition after the others) */
+function isClassEquality(e: Expr): boolean {
+  if (e.kind !== 'call' || e.name !== '=' || e.args.length !== 2 || e.fn.volatile) return false;
+  const [a, b] = e.args;
+  if (!MERGEJOINABLE.has(a.type.oid) || !MERGEJOINABLE.has(b.type.oid)) return false;
+  const plain = (x: Expr): boolean => { let ok = true; walkExpr(x, (y) => { if (y.kind === 'subquery' || y.kind === 'insubquery' || y.kind === 'sqlCall' || (y.kind === 'call' && y.fn.volatile)) ok = false; }); return ok; };
+  return (readsRow(a) || readsRow(b)) && plain(a) && plain(b);
+}
+
+function walkExpr(e: Expr, f: (e: Expr) => void): void {
+  mapExpr(e, (x) => { f(x); return undefined; });
+}
+
+/**
+ * What PostgreSQL's cost_qual_eval charges per row, to order a relation's conditions as
+ * order_qual_clauses does: an operator or function call one cpu_operator_cost, a binary
+ * coercion (varchar to text) nothing, `= ANY (array)` half its elements, an InitPlan's
+ * parameter nothing, a correlated SubPlan or SQL function far more than any operator.
+ */
+function qualCost(e: Expr): number {
+  switch (e.kind) {
+    case 'call': return 1 + e.args.reduce((s, a) => s + qualCost(a), 0);
+    case 'cast': return (e.arg.type.oid === OID.varchar && e.type.oid === OID.text ? 0 : 1) + qualCost(e.arg);
+    case 'anyall': {
+      const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : e.right.kind === 'array' ? e.right.elems.length : 10;
+      return (n >= 9 ? 1 : n * 0.5) + qualCost(e.left) + qualCost(e.right);
+    }
+    case 'not': case 'isnull': case 'booltest': case 'field': return qualCost(e.arg);
+    case 'and': case 'or': case 'coalesce': return e.args.reduce((s, a) => s + qualCost(a), 0);
+    case 'minmax': return e.args.length + e.args.reduce((s, a) => s + qualCost(a), 0);
+    case 'case': return e.whens.reduce((s, w) => s + qualCost(w.cond) + qualCost(w.result), qualCost(e.otherwise));
+    case 'distinct': return 1 + qualCost(e.left) + qualCost(e.right);
+    case 'array': return e.elems.reduce((s, a) => s + qualCost(a), 0);
+    case 'subscript': return qualCost(e.arg) + e.subs.reduce((s, x) => s + (x.lower ? qualCost(x.lower) : 0) + (x.upper ? qualCost(x.upper) : 0), 0);
+    case 'subquery': return planIsCorrelated(e.plan) ? 1000 : 0;
+    case 'insubquery': return qualCost(e.left) + (planIsCorrelated(e.plan) ? 1000 : 1);
+    case 'sqlCall': return 100 + e.args.reduce((s, a) => s + qualCost(a), 0);
+    default: return 0;
+  }
+}
+
+/**
+ * A WHERE's conditions in the order PostgreSQL evaluates (and EXPLAIN prints) them: the
+ * equalities it makes equivalence classes of come back after the other conditions
+ * (generate_base_implied_equalities), then all are sorted by cost, stably
+ * (order_qual_clauses): `c > 'a' AND b = 1`, `b = 1 AND (c > 'a' OR a = 5)`.
+ */
+function postgresOrder(parts: readonly Expr[]): Expr[] {
+  const ordered = [...parts.filter((p) => !isClassEquality(p)), ...parts.filter(isClassEquality)];
+  return ordered.map((p, i) => ({ p, i, cost: qualCost(p) })).sort((x, y) => x.cost - y.cost || x.i - y.i).map((x) => x.p);
+}
+
 /** A relation without FROM (SELECT 1 WHERE …): one row of no columns. */
 function isSingleEmptyRow(plan: Plan): boolean {
   return plan.kind === 'values' && plan.rows.length === 1 && plan.schema.length === 0;
@@ -215,16 +275,22 @@ function foldFilter(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
     oneTime = classes.oneTime.filter((p) => !(p.kind === 'const' && p.value === true));
   }
   oneTime = [...parts.filter(isPseudoConstant), ...oneTime];
-  parts = parts.filter((p) => !isPseudoConstant(p));
+  parts = postgresOrder(parts.filter((p) => !isPseudoConstant(p)));
   if (oneTime.some(rejectsAll)) {
     // a join proven empty is a dummy rel (restriction_is_constant_false); a base relation is gated
     if (plan.input.kind === 'join') return emptyRelation(plan.schema, true);
     oneTime = [FALSE];
   }
   const rest = and(parts);
-  if (oneTime.length === 0 && parts.length > 0 && rest === plan.predicate) return undefined;
+  if (oneTime.length === 0 && parts.length > 0 && sameConjuncts(rest, plan.predicate)) return undefined;
   const input: Plan = parts.length ? { ...plan, predicate: rest } : plan.input;
   return oneTime.length ? { kind: 'result', schema: plan.schema, gated: input, oneTime: and(oneTime) } : input;
+}
+
+function sameConjuncts(a: Expr, b: Expr): boolean {
+  if (a === b) return true;
+  const x = conjuncts(a), y = conjuncts(b);
+  return x.length === y.length && x.every((e, i) => e === y[i]);
 }
 
 /**
