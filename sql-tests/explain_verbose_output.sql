@@ -17,5 +17,10 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT id, (SELECT 1) FROM evo_a WHERE g = 2;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM evo_v;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT (SELECT 1);
 EXPLAIN (VERBOSE, COSTS OFF) WITH w AS MATERIALIZED (SELECT id FROM evo_a) SELECT * FROM w;
+-- a table read again in a subquery or another branch: named evo_a_1, evo_a_2 (unique in the statement)
+EXPLAIN (COSTS OFF) SELECT id FROM evo_a UNION ALL SELECT id FROM evo_a;
+EXPLAIN (COSTS OFF) SELECT id FROM evo_a WHERE g > (SELECT avg(g) FROM evo_a) AND id < (SELECT max(id) - 5 FROM evo_a);
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM evo_a WHERE g > (SELECT avg(g) FROM evo_a WHERE t <> 'y');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT (SELECT max(h) FROM evo_b), (SELECT min(h) FROM evo_b);
 DROP VIEW evo_v;
 DROP TABLE evo_a, evo_b;

@@ -29,6 +29,9 @@ import { mapExpr, planIsCorrelated } from './expr-walk.js';
 
 const FALSE: Expr = { kind: 'const', type: T.bool, value: false };
 
+/** a WHERE's conjuncts as written, for an AND this pass reordered (EXPLAIN numbers subqueries in that order) */
+export const writtenOrder = new WeakMap<Expr, readonly Expr[]>();
+
 /** An AND that stops on NULL (security quals first, row-level security) stays one piece: its order is its meaning. */
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' && !e.stopOnNull ? e.args.flatMap(conjuncts) : [e];
@@ -210,7 +213,9 @@ function isClassEquality(e: Expr): boolean {
   if (e.kind !== 'call' || e.name !== '=' || e.args.length !== 2 || e.fn.volatile) return false;
   const [a, b] = e.args;
   if (!MERGEJOINABLE.has(a.type.oid) || !MERGEJOINABLE.has(b.type.oid)) return false;
-  const plain = (x: Expr): boolean => { let ok = true; walkExpr(x, (y) => { if (y.kind === 'subquery' || y.kind === 'insubquery' || y.kind === 'sqlCall' || (y.kind === 'call' && y.fn.volatile)) ok = false; }); return ok; };
+  // an uncorrelated scalar subquery is an InitPlan's parameter by then (`tag = $0`)
+  const initPlan = (y: Expr): boolean => y.kind === 'subquery' && y.mode === 'scalar' && !planIsCorrelated(y.plan);
+  const plain = (x: Expr): boolean => { let ok = true; walkExpr(x, (y) => { if ((y.kind === 'subquery' && !initPlan(y)) || y.kind === 'insubquery' || y.kind === 'sqlCall' || (y.kind === 'call' && y.fn.volatile)) ok = false; }); return ok; };
   return (readsRow(a) || readsRow(b)) && plain(a) && plain(b);
 }
 
@@ -265,6 +270,7 @@ function isSingleEmptyRow(plan: Plan): boolean {
 function foldFilter(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   if (isEmptyRelation(plan.input)) return plan.input;
   let parts = conjuncts(foldConstants(plan.predicate)).filter((p) => !(p.kind === 'const' && p.value === true));
+  const written = parts;
   if (parts.some(rejectsAll)) {
     return isSingleEmptyRow(plan.input) ? { kind: 'result', schema: plan.schema, gated: plan.input, oneTime: FALSE } : emptyRelation(plan.schema, plan.input.kind === 'join');
   }
@@ -283,6 +289,8 @@ function foldFilter(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   }
   const rest = and(parts);
   if (oneTime.length === 0 && parts.length > 0 && sameConjuncts(rest, plan.predicate)) return undefined;
+  // PostgreSQL numbers the subqueries in the order they were written (subplan-numbers.ts)
+  if (rest.kind === 'and') writtenOrder.set(rest, written.filter((c) => parts.includes(c)));
   const input: Plan = parts.length ? { ...plan, predicate: rest } : plan.input;
   return oneTime.length ? { kind: 'result', schema: plan.schema, gated: input, oneTime: and(oneTime) } : input;
 }

@@ -27,6 +27,8 @@ export interface DeparseContext {
    * child's output; undefined: the column's own name
    */
   inputColumn?(e: Extract<Expr, { kind: 'column' }>): string | undefined;
+  /** the name a column's relation shows under in EXPLAIN (made unique in the statement), `level` queries out */
+  tableName?(table: string, level: number): string;
 }
 
 const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
@@ -68,7 +70,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (resolved !== undefined) return resolved;
       const name = e.name || `#${e.index}`;
       const qualify = e.level > 0 ? ctx.qualifyOuter ?? ctx.qualify : ctx.qualify;
-      return qualify && e.table ? `${e.table}.${name}` : name;
+      return qualify && e.table ? `${ctx.tableName?.(e.table, e.level) ?? e.table}.${name}` : name;
     }
     case 'call': {
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();

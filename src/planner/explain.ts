@@ -17,6 +17,7 @@ import { indexQuals } from './range-comparison.js';
 import { rangeTableSizes, type Expr, type Plan } from './plan.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
+import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
@@ -79,6 +80,10 @@ class Builder implements DeparseContext {
   private readonly levelInitPlans: { name: string; plan: Plan; n: number }[][] = [[]];
   /** InitPlans' parameter numbers ($0, $1, …) */
   private readonly params = new Map<Plan, number>();
+  /** each relation's name in this statement, unique as PostgreSQL makes it (relation-names.ts) */
+  private readonly refnames: Map<Plan, string>;
+  /** per query being built (innermost last): its relations' names as bound → as shown, where they differ */
+  private readonly levelNames: Map<string, string>[] = [];
   /** the numbers PostgreSQL gives the subqueries (subplan-numbers.ts) */
   private readonly assigned: SubplanNumbers;
   /** the subqueries already shown (each once, under the node that reads it first) */
@@ -95,6 +100,7 @@ class Builder implements DeparseContext {
     this.qualifyOutput = Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
+    this.refnames = relationNames(root, this.assigned);
     this.nextPlan = this.assigned.plans.size + 1;
     this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
   }
@@ -140,6 +146,7 @@ class Builder implements DeparseContext {
   private overInput(input: Plan): DeparseContext {
     return {
       qualify: this.qualify,
+      tableName: (t, l) => this.tableName(t, l),
       subplanNumber: (p) => this.subplanNumber(p),
       initPlanParam: (p) => this.initPlanParam(p),
       inputColumn: (c) => {
@@ -163,7 +170,7 @@ class Builder implements DeparseContext {
   scanExpr(e: Expr | null | undefined): string {
     const ctx: DeparseContext = {
       qualify: this.opts.verbose, qualifyOuter: this.qualify,
-      subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p),
+      subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l),
     };
     return deparse(e, ctx);
   }
@@ -184,6 +191,7 @@ class Builder implements DeparseContext {
   buildQuery(plan: Plan): DisplayNode {
     const level: { name: string; plan: Plan; n: number }[] = [];
     this.levelInitPlans.push(level);
+    this.levelNames.push(this.renamedIn(plan));
     const node = this.build(plan);
     const inits: { name: string; node: DisplayNode; n: number }[] = [];
     // a min() / max() InitPlan is part of this query in PostgreSQL (planagg.c): the InitPlans
@@ -193,6 +201,7 @@ class Builder implements DeparseContext {
       inits.push({ name: s.name, n: s.n, node: this.assigned.planagg.has(s.plan) ? this.build(s.plan) : this.buildQuery(s.plan) });
     }
     this.levelInitPlans.pop();
+    this.levelNames.pop();
     node.subplans.unshift(...inits.sort((a, b) => a.n - b.n).map(({ name, node: sub }) => ({ name, node: sub })));
     return node;
   }
@@ -232,7 +241,7 @@ class Builder implements DeparseContext {
   private output(node: DisplayNode, exprs: readonly Expr[]): void {
     // deparsed even without VERBOSE: that numbers the SubPlans in the select list, which
     // are shown under the node either way (as PostgreSQL shows them)
-    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) };
+    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
     const texts = exprs.map((e) => deparse(e, ctx));
     if (!this.opts.verbose) return;
     const i = node.details.findIndex(([k]) => k === 'Output');
@@ -242,7 +251,7 @@ class Builder implements DeparseContext {
 
   private columnsOf(plan: Plan): Expr[] {
     // a scan's columns under the name the query reads the table by (its alias)
-    const table = plan.kind === 'scan' ? plan.alias ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
+    const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
     return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table }));
   }
 
@@ -366,6 +375,27 @@ class Builder implements DeparseContext {
     return of === 1 ? parent : `${parent}_${k + 1}`;
   }
 
+  /** the relations of one query whose shown name differs from the one its columns are bound with */
+  private renamedIn(plan: Plan): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const r of relationsOf(plan)) {
+      const shown = this.refnames.get(r);
+      const bound = r.kind === 'scan' ? r.alias ?? r.table.name : r.kind === 'cteScan' ? r.alias ?? r.cte.name : r.name;
+      if (shown && bound && shown !== bound) out.set(bound, shown);
+    }
+    return out;
+  }
+
+  /** the name a scan's relation shows under (its alias, made unique in the statement) */
+  private refname(plan: Extract<Plan, { kind: 'scan' }>): string | undefined {
+    return this.refnames.get(plan) ?? plan.alias;
+  }
+
+  /** a column's relation as EXPLAIN names it: renamed in its query (`level` queries out) when the statement reads the name twice */
+  tableName(table: string, level: number): string {
+    return this.levelNames[this.levelNames.length - 1 - level]?.get(table) ?? table;
+  }
+
   private scan(plan: Extract<Plan, { kind: 'scan' }>): DisplayNode {
     if (plan.partitions) {
       if (plan.partitions.length === 0) {
@@ -391,7 +421,7 @@ class Builder implements DeparseContext {
     if (plan.keyLookup) {
       const n = this.node(plan, 'Index Scan', `Index Scan using ${plan.keyLookup.keyName}`);
       n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
-      this.relation(n, plan.table, plan.alias);
+      this.relation(n, plan.table, this.refname(plan));
       const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
       n.details.push(['Index Cond', cond]);
       if (rest) n.details.push(['Filter', rest]);
@@ -404,7 +434,7 @@ class Builder implements DeparseContext {
       const backward = range.order === 'desc' ? ' Backward' : '';
       const n = this.node(plan, 'Index Scan', `Index Scan${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
-      this.relation(n, plan.table, plan.alias);
+      this.relation(n, plan.table, this.refname(plan));
       const quals = indexQuals(plan.filter, range.columns);
       const onKey = quals.map((c) => c.cond);
       // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
@@ -417,7 +447,7 @@ class Builder implements DeparseContext {
       return n;
     }
     const n = this.node(plan, 'Seq Scan');
-    this.relation(n, plan.table, plan.alias);
+    this.relation(n, plan.table, this.refname(plan));
     if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
     // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
     if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
@@ -431,7 +461,7 @@ class Builder implements DeparseContext {
     const n: DisplayNode = partition
       ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
       : this.node(plan, 'Bitmap Heap Scan');
-    this.relation(n, table, alias ?? plan.alias);
+    this.relation(n, table, alias ?? this.refname(plan));
     // a partition's own index attached to the parent's (its name), else the parent's
     const index = (partition && partition.indexes.find((i) => this.sameKey(i, lookup.index, partition, plan.table))) ?? lookup.index;
     const cond = this.scanExpr(lookup.cond);
@@ -565,7 +595,7 @@ class Builder implements DeparseContext {
     const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
     const n = this.node(plan, 'Merge Append');
-    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) })})`);
+    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) })})`);
     n.details.push(['Sort Key', qualified]);
     for (const part of parts) n.children.push({ rel: 'Member', node: part });
     return n;

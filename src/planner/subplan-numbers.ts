@@ -13,6 +13,7 @@
  */
 import type { Expr, Plan } from './plan.js';
 import { planIsCorrelated, walkPlanExprs } from './expr-walk.js';
+import { writtenOrder } from './constant-quals.js';
 
 export interface SubplanNumbers {
   /** plan → SubPlan / InitPlan / CTE number */
@@ -98,7 +99,8 @@ export function subplanNumbers(root: Plan): SubplanNumbers {
         else subquery(e);
         return;
       case 'insubquery': expr(e.left, planagg); subquery(e); return;
-      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': case 'sqlCall': e.args.forEach((a) => expr(a, planagg)); return;
+      case 'and': (writtenOrder.get(e) ?? e.args).forEach((a) => expr(a, planagg)); return;
+      case 'call': case 'or': case 'coalesce': case 'minmax': case 'sqlCall': e.args.forEach((a) => expr(a, planagg)); return;
       case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': expr(e.arg, planagg); return;
       case 'case': e.whens.forEach((w) => { expr(w.cond, planagg); expr(w.result, planagg); }); expr(e.otherwise, planagg); return;
       case 'array': e.elems.forEach((x) => expr(x, planagg)); return;
