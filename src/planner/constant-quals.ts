@@ -223,6 +223,10 @@ function walkExpr(e: Expr, f: (e: Expr) => void): void {
   mapExpr(e, (x) => { f(x); return undefined; });
 }
 
+function castOfConstant(e: Expr): boolean {
+  return e.kind === 'const' || (e.kind === 'cast' && castOfConstant(e.arg));
+}
+
 /**
  * What PostgreSQL's cost_qual_eval charges per row, to order a relation's conditions as
  * order_qual_clauses does: an operator or function call one cpu_operator_cost, a binary
@@ -232,7 +236,8 @@ function walkExpr(e: Expr, f: (e: Expr) => void): void {
 function qualCost(e: Expr): number {
   switch (e.kind) {
     case 'call': return 1 + e.args.reduce((s, a) => s + qualCost(a), 0);
-    case 'cast': return (e.arg.type.oid === OID.varchar && e.type.oid === OID.text ? 0 : 1) + qualCost(e.arg);
+    // a cast of a constant is folded to a constant at plan time: free
+    case 'cast': return castOfConstant(e) || (e.arg.type.oid === OID.varchar && e.type.oid === OID.text) ? qualCost(e.arg) : 1 + qualCost(e.arg);
     case 'anyall': {
       const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : e.right.kind === 'array' ? e.right.elems.length : 10;
       return (n >= 9 ? 1 : n * 0.5) + qualCost(e.left) + qualCost(e.right);
