@@ -8,9 +8,11 @@
  *   update   UPDATE of a tenth of the rows
  *   copy     binary COPY of n / 2 more rows in one statement (Quiver: a bulk load, sealed)
  *
- * Per job: its time, and SELECT 1's p50 / p99 / max while it ran.
+ * Per job: its time, and SELECT 1's p50 / p99 / max while it ran (and for --settle ms after
+ * it: the auto-analyze that a bulk load starts a second later).
  *
  *   node dist/bench/maintenance-stall.js [--target quiver | postgres://…] [--rows 200000] [--dim 128]
+ *     [--jobs delete,vacuum,update,copy] [--settle 0]
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
@@ -27,7 +29,7 @@ const TABLE = 'maint_big';
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 
 /** The job's time and SELECT 1's latencies on another connection while it ran. */
-async function probed(target: SqlTarget, job: () => Promise<unknown>): Promise<Record<string, number>> {
+async function probed(target: SqlTarget, job: () => Promise<unknown>, settleMs = 0): Promise<Record<string, number>> {
   const probe = await target.connect();
   await probe.query('SELECT 1');
   let done = false;
@@ -43,6 +45,7 @@ async function probed(target: SqlTarget, job: () => Promise<unknown>): Promise<R
   const t0 = performance.now();
   await job();
   const ms = performance.now() - t0;
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   done = true;
   await probing;
   await probe.end();
@@ -55,7 +58,11 @@ async function main(): Promise<void> {
     target: { type: 'string', default: 'quiver' },
     rows: { type: 'string', default: '200000' },
     dim: { type: 'string', default: '128' },
+    jobs: { type: 'string', default: 'delete,vacuum,update,copy' },
+    settle: { type: 'string', default: '0' },
   } });
+  const jobs = new Set(values.jobs!.split(','));
+  const settle = Number(values.settle);
   const rows = Number(values.rows);
   const dim = Number(values.dim);
   const target = await targetFromArg(values.target!, REPO);
@@ -68,12 +75,13 @@ async function main(): Promise<void> {
     await c.query(`CREATE TABLE ${TABLE} (id bigint, sel int, embedding vector(${dim}))`);
     await copyRowsBinary(c, TABLE, train, dim, sel, 0, rows);
     const result: Record<string, unknown> = { target: target.name, table: `${rows} x ${dim}`, load_average: loadavg().map((x) => x.toFixed(1)).join(' ') };
-    result.delete = await probed(target, () => c.query(`DELETE FROM ${TABLE} WHERE id % 4 = 0`));
-    result.vacuum = await probed(target, () => c.query(`VACUUM ${TABLE}`));
-    result.update = await probed(target, () => c.query(`UPDATE ${TABLE} SET sel = sel + 1 WHERE id % 10 = 1`));
-    result.copy = await probed(target, () => copyRowsBinary(c, TABLE, train, dim, sel, rows, rows + (rows >> 1)));
+    if (settle > 0) await new Promise((r) => setTimeout(r, settle));
+    if (jobs.has('delete')) result.delete = await probed(target, () => c.query(`DELETE FROM ${TABLE} WHERE id % 4 = 0`), settle);
+    if (jobs.has('vacuum')) result.vacuum = await probed(target, () => c.query(`VACUUM ${TABLE}`), settle);
+    if (jobs.has('update')) result.update = await probed(target, () => c.query(`UPDATE ${TABLE} SET sel = sel + 1 WHERE id % 10 = 1`), settle);
+    if (jobs.has('copy')) result.copy = await probed(target, () => copyRowsBinary(c, TABLE, train, dim, sel, rows, rows + (rows >> 1)), settle);
     const n = Number((await c.query(`SELECT count(*) AS n FROM ${TABLE}`)).rows[0].n);
-    const expected = rows - Math.ceil(rows / 4) + (rows >> 1);
+    const expected = rows - (jobs.has('delete') ? Math.ceil(rows / 4) : 0) + (jobs.has('copy') ? rows >> 1 : 0);
     if (n !== expected) throw new Error(`${TABLE} holds ${n} rows, expected ${expected}`);
     result.load_average_after = loadavg().map((x) => x.toFixed(1)).join(' ');
     console.log(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2));

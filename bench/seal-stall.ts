@@ -4,7 +4,13 @@
  * table, then each job runs while a 1 ms interval timer records the longest gap between its
  * ticks (the longest time the loop was not free) and monitorEventLoopDelay its p99 / max.
  *
- *   node dist/bench/seal-stall.js [--rows 20000] [--dim 768] [--jobs seal,bulk,compact]
+ *   node dist/bench/seal-stall.js [--rows 20000] [--dim 768] [--jobs seal,bulk,compact] [--key]
+ *
+ * --key gives the table a unique key on id (a compaction then removes the dropped rows' key
+ * entries). Besides the gaps in wall time (which a loaded machine stretches by preempting
+ * the process), `longest_piece_cpu_ms` is the most CPU time the session thread spent
+ * between two ticks (Linux: /proc/self/task/<pid>/schedstat), and `gc_*` the garbage
+ * collections seen meanwhile (perf_hooks; kind 4 = major / mark-compact).
  *
  *   seal     rows inserted in commits of 4,000 (below the bulk-ingest size), then seal()
  *   bulk     the commit of one transaction of `rows` rows (inserted 4,000 at a time, as COPY
@@ -16,7 +22,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { DurableStorage } from '../src/storage/durable-storage.js';
 import { OID, type Row } from '../src/types/types.js';
 import { seededRandom } from './util.js';
@@ -51,15 +58,37 @@ async function insert(s: DurableStorage, rows: Row[]): Promise<void> {
   await txn.commit();
 }
 
-/** The longest gap between ticks of a 1 ms timer, and the loop delay's p99 / max, while `job` runs. */
+/** CPU time the main thread has run (ms), where Linux tells it; else undefined. */
+function threadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The longest gap between ticks of a 1 ms timer (and the most main-thread CPU time in one),
+ * the loop delay's p99 / max, and the garbage collections, while `job` runs.
+ */
 async function stall(job: () => Promise<void>): Promise<Record<string, number>> {
   const h = monitorEventLoopDelay({ resolution: 1 });
+  const gcs: { kind: number; ms: number }[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ kind: (e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
+  });
+  gc.observe({ entryTypes: ['gc'] });
   let last = performance.now();
+  let lastCpu = threadCpuMs();
   let longest = 0;
+  let longestCpu = 0;
   const tick = setInterval(() => {
     const now = performance.now();
+    const cpu = threadCpuMs();
     longest = Math.max(longest, now - last);
+    if (cpu !== undefined && lastCpu !== undefined) longestCpu = Math.max(longestCpu, cpu - lastCpu);
     last = now;
+    lastCpu = cpu;
   }, 1);
   h.enable();
   const t0 = performance.now();
@@ -68,14 +97,27 @@ async function stall(job: () => Promise<void>): Promise<Record<string, number>> 
   h.disable();
   clearInterval(tick);
   longest = Math.max(longest, performance.now() - last);
-  return { job_ms: ms, longest_block_ms: longest, loop_delay_p99_ms: h.percentile(99) / 1e6, loop_delay_max_ms: h.max / 1e6 };
+  const cpu = threadCpuMs();
+  if (cpu !== undefined && lastCpu !== undefined) longestCpu = Math.max(longestCpu, cpu - lastCpu);
+  // (entries are delivered asynchronously: one more turn)
+  await new Promise((r) => setImmediate(r));
+  gc.disconnect();
+  const major = gcs.filter((g) => g.kind === 4);
+  return {
+    job_ms: ms, longest_block_ms: longest, longest_piece_cpu_ms: longestCpu,
+    loop_delay_p99_ms: h.percentile(99) / 1e6, loop_delay_max_ms: h.max / 1e6,
+    gc_count: gcs.length, gc_max_ms: Math.max(0, ...gcs.map((g) => g.ms)), gc_major: major.length, gc_major_max_ms: Math.max(0, ...major.map((g) => g.ms)),
+  };
 }
+
+let uniqueKey = false;
 
 async function withStorage<T>(dim: number, fn: (s: DurableStorage) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-seal-stall-'));
   const s = await DurableStorage.open({ dataDir: dir, background: false });
   try {
     await s.createTable(layout(dim));
+    if (uniqueKey) s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
     return await fn(s);
   } finally {
     await s.close();
@@ -88,12 +130,14 @@ async function main(): Promise<void> {
     rows: { type: 'string', default: '20000' },
     dim: { type: 'string', default: '768' },
     jobs: { type: 'string', default: 'seal,bulk,compact' },
+    key: { type: 'boolean', default: false },
   } });
+  uniqueKey = values.key!;
   const rows = Number(values.rows);
   const dim = Number(values.dim);
   const jobs = new Set(values.jobs!.split(','));
   const rnd = seededRandom(5);
-  const result: Record<string, unknown> = { rows, dim, load_average: loadavg().map((x) => x.toFixed(1)).join(' ') };
+  const result: Record<string, unknown> = { rows, dim, key: uniqueKey, load_average: loadavg().map((x) => x.toFixed(1)).join(' ') };
   if (jobs.has('seal')) {
     result.seal = await withStorage(dim, async (s) => {
       for (let i = 0; i < rows; i += 4000) await insert(s, makeRows(i, Math.min(rows, i + 4000), dim, rnd));

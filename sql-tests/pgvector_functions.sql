@@ -18,7 +18,7 @@ SELECT t.typname, t.typinput, t.typoutput, t.typreceive, t.typsend, t.typmodin
 SELECT a.amname, a.amhandler, p.prorettype::regtype FROM pg_am a JOIN pg_proc p ON p.oid = a.amhandler
  WHERE a.amname IN ('hnsw', 'ivfflat') ORDER BY 1;
 SELECT a.aggfnoid, a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.agginitval
-  FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.deptype = 'e' ORDER BY 1::text;
+  FROM pg_aggregate a JOIN pg_depend d ON d.objid = a.aggfnoid AND d.deptype = 'e' ORDER BY a.aggfnoid::text, a.aggtransfn::text;
 SELECT o.oprname, o.oprleft::regtype, o.oprcode
   FROM pg_operator o JOIN pg_depend d ON d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'
  WHERE o.oprcode::text IN ('vector_add', 'vector_lt', 'halfvec_concat', 'sparsevec_ge') ORDER BY 1, 2;

@@ -118,6 +118,7 @@ export const SqlState = {
   tooManyColumns: '54011',
   objectInUse: '55006',
   objectNotInPrerequisiteState: '55000',
+  serializationFailure: '40001',
   lockNotAvailable: '55P03',
   idleInTransactionSessionTimeout: '25P03',
   cardinalityViolation: '21000',

@@ -192,14 +192,14 @@ if (role === 'proxy') {
   const start = (services?: DataNodeServices, standby = false) => startServer({
     host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved,
     ...(services ? { shared: services.shared, searchPool: (local: QueryWorkerPool | undefined) => services.searchPool(local, join(values.data!, SEGMENTS_DIR)) } : {}),
-    ...(standby ? { standby } : {}),
+    ...(standby ? { standby, ...(services?.requestPromotion ? { requestPromotion: services.requestPromotion } : {}) } : {}),
   });
   // a standby data node is a hot standby: read-only sessions on its port until it is elected
   const startStandby = async (services: DataNodeServices) => {
     const s = await start(services, true);
     process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening (hot standby)', role, host: values.host, port: s.port, data: values.data }) + '\n');
     return {
-      follow: (signal: AbortSignal) => s.standby!.follow(signal), lagMs: () => s.standby!.lagMs(), close: () => s.close(),
+      follow: (signal: AbortSignal) => s.standby!.follow(signal), lagMs: () => s.standby!.lagMs(), sessions: () => s.standby?.sessions() ?? 0, close: () => s.close(),
       // elected: the same server goes on as the leader's (its query-node pool, port and sessions kept)
       promote: async (shared: DataNodeServices['shared']) => { await s.standby!.promote(shared); return s; },
     };

@@ -34,6 +34,14 @@ export interface ServerOptions {
    * applied so far; `standby.follow` applies it as it grows (data-role.ts)
    */
   standby?: boolean;
+  /** a hot standby's pg_promote: make this node the leader now (data-role.ts) */
+  requestPromotion?: () => Promise<void>;
+  /**
+   * a hot standby: how long applying the log waits for transactions holding a table it
+   * drops or rewrites before ending them (ms, -1: for ever; default
+   * QUIVER_MAX_STANDBY_STREAMING_DELAY_MS, else PostgreSQL's 30 s)
+   */
+  maxStandbyStreamingDelayMs?: number;
   /**
    * cluster mode: who serves sealed-segment search, given this process's workers (query
    * nodes, falling back to the local workers); closed by close() before the local pool
@@ -53,6 +61,8 @@ export interface RunningServer {
     pause(paused: boolean): void;
     /** how far behind the log it is now, in ms (replica-position.ts measureLag: one read of the log's end) */
     lagMs(): Promise<number>;
+    /** its open sessions (reported with its load for the proxy's read port) */
+    sessions(): number;
     /**
      * Elected leader: apply the rest of the log and write it from now on with `shared` (the
      * leader's seams), the sessions going on read-write (DurableStorage.promote, Engine.promote).
@@ -98,6 +108,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let standby = standbyReads !== undefined;
   if (standbyReads) {
     engine.becomeStandby(standbyReads);
+    engine.requestPromotion = opts.requestPromotion;
+    const envDelay = process.env.QUIVER_MAX_STANDBY_STREAMING_DELAY_MS;
+    engine.maxStandbyStreamingDelayMs = opts.maxStandbyStreamingDelayMs ?? (envDelay && Number(envDelay) >= -1 ? Number(envDelay) : 30_000);
+    // the leader's DROP / rewrite of a table a transaction here holds: PostgreSQL's recovery conflict
+    storage.beforeReplicated((dropped, image) => engine.resolveRecoveryConflicts(dropped, image));
     // the leader's DDL and sequence advances, as the log brings them
     storage.onReplicated((change) => {
       if (change.catalog !== undefined) engine.reloadCatalog(change.catalog);
@@ -125,6 +140,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         follow: (signal: AbortSignal) => storage.followSharedLog(signal),
         pause: (paused: boolean) => storage.pauseApply(paused),
         lagMs: () => measureLag(standbyReads),
+        sessions: () => engine.sessionCount(),
         async promote(shared: SharedSeams) {
           await storage.promote(shared);
           engine.promote();

@@ -191,6 +191,30 @@ test('registrations and keys; a closed coordinator\'s registrations and leadersh
   await la.resign();
 });
 
+test('takeover (pg_promote): the last candidate leads at once, the deposed leader is told, a skipped candidate waits behind it', { skip, timeout: 60_000 }, async (t) => {
+  const [a, b, c] = [await coordinator(), await coordinator(), await coordinator()];
+  const la = await lead(a, 'e7', 'node-a');
+  let bElected = false;
+  const bCampaign = b.campaign('e7', 'node-b').then((l) => { bElected = true; return l; });
+  const cCampaign = c.campaign('e7', 'node-c');
+  await new Promise((r) => setTimeout(r, 300));
+  await assert.rejects(a.takeover('e8'), /not a candidate/);
+  const t0 = Date.now();
+  await c.takeover('e7');
+  const lc = await within(cCampaign, 5_000, 'node-c to be elected');
+  const elected = Date.now() - t0;
+  const deposed = await within(timed(la.lost), 5_000, 'node-a to hear it was deposed');
+  assert.equal(await a.leader('e7'), 'node-c');
+  // node-b lost its place: it campaigns again behind node-c, and is not elected meanwhile
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(bElected, false, 'only one leader');
+  await lc.resign();
+  const lb = await within(bCampaign, 5_000, 'node-b to be elected after node-c resigned');
+  assert.equal(await b.leader('e7'), 'node-b');
+  await lb.resign();
+  t.diagnostic(`takeover: elected after ${elected} ms, the old leader told ${deposed} ms later`);
+});
+
 test('leadership is lost when etcd revokes the lease; the next candidate takes over', { skip, timeout: 60_000 }, async (t) => {
   const [a, b] = [await coordinator(), await coordinator()];
   const la = await lead(a, 'e4', 'node-a');

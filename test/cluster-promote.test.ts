@@ -263,6 +263,7 @@ test('an elected data node promotes its hot standby in place; if that fails, it 
     let elect: (l: Leadership) => void = () => {};
     const coordinator: Coordinator = {
       campaign: () => new Promise<Leadership>((resolve) => { elect = resolve; }),
+      takeover: async () => {},
       leader: async () => undefined,
       watchLeader: async () => async () => {},
       register: async () => {},

@@ -1,8 +1,9 @@
 /**
- * The proxy's read port weighs hot standbys by their lag (cluster mode, in one process):
- * each standby measures how far behind the log it is and puts it in its registration
- * (data-role.ts); the read port sends sessions round robin to the current standbys only,
- * to the least lagging one when none is current, and skips one that does not answer.
+ * The proxy's read port weighs hot standbys by their lag and load (cluster mode, in one
+ * process): each standby measures how far behind the log it is, its open sessions and its
+ * busy share, and puts them in its registration (data-role.ts); the read port sends
+ * sessions to the least loaded current standby (equal loads round robin), to the least
+ * lagging one when none is current, and skips one that does not answer.
  * Three standalone servers stand in for the data nodes (the lag comes from a source the
  * test controls); the loopback NATS/etcd cluster is in cluster-standby-reads.test.ts.
  */
@@ -91,6 +92,92 @@ test('readTargets: current ones in turn, then the lagging ones least behind firs
   assert.deepEqual(readTargets([], 2000, 3), []);
 });
 
+test('readTargets: the least loaded current standby first (busy share, then sessions), equal loads in turn', () => {
+  const nodes: DataNodeState[] = [
+    { address: 'a', lagMs: 0, busy: 0.5, sessions: 1 }, { address: 'b', lagMs: 0, busy: 0.1, sessions: 9 },
+    { address: 'c', lagMs: 0, busy: 0.1, sessions: 2 }, { address: 'd', lagMs: 5000, busy: 0 }, { address: 'e', busy: 0.1, sessions: 2 },
+  ];
+  // c and e tie (0.1 busy, 2 sessions): in turn; then b (more sessions), a (busier); the lagging one last
+  assert.deepEqual(readTargets(nodes, 2000, 0), ['c', 'e', 'b', 'a', 'd']);
+  assert.deepEqual(readTargets(nodes, 2000, 1), ['e', 'c', 'b', 'a', 'd']);
+  // the sessions this proxy holds open count when more than the (older) report
+  assert.deepEqual(readTargets(nodes, 2000, 0, new Map([['c', 3]])), ['e', 'c', 'b', 'a', 'd']);
+  assert.deepEqual(readTargets(nodes, 2000, 0, new Map([['c', 1]])), ['c', 'e', 'b', 'a', 'd']);
+  // unreported load counts as none
+  assert.deepEqual(readTargets([{ address: 'x', busy: 0.2 }, { address: 'y' }], 2000, 0), ['y', 'x']);
+});
+
+test('the read port sends sessions to the least loaded standby; open sessions spread a burst', async () => {
+  const [a, b, leader] = servers;
+  // a busy: every session to b
+  setNodes([{ address: addr(a), lagMs: 0, busy: 0.9, sessions: 0 }, { address: addr(b), lagMs: 0, busy: 0.2, sessions: 4 }, { address: addr(leader) }]);
+  let got = await landings(4);
+  assert.deepEqual([count(got, a), count(got, b)], [0, 4]);
+  // as busy as each other: the one with fewer sessions
+  setNodes([{ address: addr(a), lagMs: 0, busy: 0.2, sessions: 1 }, { address: addr(b), lagMs: 0, busy: 0.2, sessions: 4 }, { address: addr(leader) }]);
+  got = await landings(3);
+  assert.deepEqual([count(got, a), count(got, b)], [3, 0]);
+  // a burst of sessions kept open, reports unchanged: the ones opened here count, so they alternate
+  setNodes([{ address: addr(a), lagMs: 0, busy: 0, sessions: 0 }, { address: addr(b), lagMs: 0, busy: 0, sessions: 0 }, { address: addr(leader) }]);
+  const held: pg.Client[] = [];
+  try {
+    for (let i = 0; i < 6; i++) {
+      const c = new pg.Client({ host: '127.0.0.1', port: proxy.readPort, user: 'postgres', database: 'postgres' });
+      await c.connect();
+      held.push(c);
+    }
+    const ports = await Promise.all(held.map(async (c) => Number((await c.query('SHOW port')).rows[0].port)));
+    assert.deepEqual([count(ports, a), count(ports, b)], [3, 3]);
+  } finally {
+    await Promise.all(held.map((c) => c.end()));
+  }
+});
+
+test('a hot standby data node reports its sessions and busy share with its lag, when they change', async () => {
+  const registered: NodeInfo[] = [];
+  let elect: (l: Leadership) => void = () => {};
+  const coordinator: Coordinator = {
+    campaign: () => new Promise<Leadership>((resolve) => { elect = resolve; }),
+    takeover: async () => {},
+    leader: async () => undefined,
+    watchLeader: async () => async () => {},
+    register: async (node) => { registered.push(node); },
+    nodes: async () => registered,
+    get: async () => undefined,
+    put: async () => {},
+    close: async () => {},
+  };
+  let sessions = 3;
+  let busy = 0.04;
+  const standby: StandbyServer = {
+    follow: (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+    lagMs: async () => 0,
+    sessions: () => sessions,
+    close: async () => {},
+  };
+  const seams = { log: new MemorySharedLog(), objects: new DirectoryObjectStore(join(dir, 's3')) };
+  const running = runDataRole({
+    nodeId: 'd2', host: '127.0.0.1', port: 8, dataDir: join(dir, 'd2'), coordinator, seams, logger,
+    start: async () => 'leader', startStandby: async () => standby, abdicate: () => {}, busyShare: () => busy,
+  });
+  const loads = () => registered.map((n) => (n.sessions === undefined ? '-' : `${n.lagMs}/${n.sessions}/${n.busy}`));
+  const until = async (ok: () => boolean) => { for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50)); };
+  await until(() => registered.length >= 2);
+  assert.deepEqual(loads(), ['-', '0/3/0']);
+  // 0.04 → 0.03 is noise below a step (0.1): not written; a session more is
+  busy = 0.03;
+  await new Promise((r) => setTimeout(r, 1200));
+  assert.equal(registered.length, 2);
+  sessions = 5;
+  busy = 0.72;
+  await until(() => registered.length >= 3);
+  assert.deepEqual(loads(), ['-', '0/3/0', '0/5/0.7']);
+  elect({ lost: new Promise(() => {}), resign: async () => {} });
+  assert.equal(await running, 'leader');
+  await until(() => registered.length >= 4);
+  assert.equal(loads()[3], '-', 'elected: no load in its registration');
+});
+
 test('a standby\'s lag: the time since it last had all the log held', async () => {
   const position = new AppliedPosition(5);
   let end = 5;
@@ -116,6 +203,7 @@ test('a hot standby data node reports its lag in its registration, and drops it 
   let elect: (l: Leadership) => void = () => {};
   const coordinator: Coordinator = {
     campaign: () => new Promise<Leadership>((resolve) => { elect = resolve; }),
+    takeover: async () => {},
     leader: async () => undefined,
     watchLeader: async () => async () => {},
     register: async (node) => { registered.push(node); },

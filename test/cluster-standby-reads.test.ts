@@ -1,7 +1,7 @@
 /**
  * Reads on hot standbys through the proxy's read port (cluster mode, a loopback cluster:
  * one etcd member, one JetStream server, s3rver, three data nodes, a proxy with a read
- * port). Sessions on the read port land on the standbys in turn and are read-only; a
+ * port). Sessions on the read port land on the standbys (each reports its lag and load) and are read-only; a
  * write through the proxy's main port is seen by a strong read on a standby at once; an
  * eventually read may miss it for a moment but sees it soon; when the leader is killed a
  * standby is promoted in place: its sessions stay and go on read-write (a block begun
@@ -74,14 +74,20 @@ test('the read port spreads sessions over the standbys; they are read-only and s
   // each standby reports its lag in its registration (what the read port weighs them by): caught up, 0
   const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd.endpoints] });
   try {
-    const lagOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n.lagMs]));
-    let lags = await lagOf();
-    for (let i = 0; i < 50 && !standbyPorts.every((p) => lags.get(p) === 0); i++) {
+    const stateOf = async () => new Map((await coordinator.nodes('data')).map((n) => [Number(n.address.split(':').pop()), n]));
+    let states = await stateOf();
+    // (and its load: its open sessions — one of ours at least — and its busy share)
+    for (let i = 0; i < 50 && !standbyPorts.every((p) => states.get(p)?.lagMs === 0 && (states.get(p)?.sessions ?? 0) >= 1); i++) {
       await new Promise((res) => setTimeout(res, 200));
-      lags = await lagOf();
+      states = await stateOf();
     }
-    assert.deepEqual(standbyPorts.map((p) => lags.get(p)), [0, 0]);
-    assert.equal(lags.get(leader.port), undefined, 'the leader reports none');
+    assert.deepEqual(standbyPorts.map((p) => states.get(p)?.lagMs), [0, 0]);
+    for (const p of standbyPorts) {
+      const { sessions, busy } = states.get(p)!;
+      assert.ok(sessions! >= 1 && busy! >= 0 && busy! <= 1, `standby ${p} reports its load: ${sessions} sessions, busy ${busy}`);
+    }
+    assert.equal(states.get(leader.port)?.lagMs, undefined, 'the leader reports none');
+    assert.equal(states.get(leader.port)?.sessions, undefined);
   } finally {
     await coordinator.close();
   }
@@ -191,5 +197,38 @@ test('a promoted standby keeps its sessions, read-write now; the read port goes 
   } finally {
     await writer.stop();
     for (const x of [r, ...idle.values(), ...blocks.values()]) await x.end().catch(() => {});
+  }
+});
+
+test('pg_promote() on a standby takes the leadership from the live leader, which stops; no acknowledged write is lost', { skip, timeout: 60_000 }, async (t) => {
+  const c = cluster!;
+  const leader = (await c.dataLeader())!;
+  // the standby left by the test before (its killed leader is not respawned)
+  const standby = [...c.nodes.values()].find((p) => p.role === 'data' && p !== leader && p.child.exitCode === null && p.child.signalCode === null)!;
+  const s = await client(standby.port);
+  assert.equal((await s.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true);
+  const setup = await client(c.port);
+  await setup.query('CREATE TABLE promote_acks (id int)');
+  await setup.end();
+  const writer = startAckedWriter(() => ({ host: '127.0.0.1', port: c.port, user: 'postgres', database: 'postgres' }), 'promote_acks', 1, (id) => `${id}`);
+  try {
+    await writer.progress(20, 20_000);
+    const t0 = Date.now();
+    assert.equal((await s.query('SELECT pg_promote() AS p')).rows[0].p, true);
+    const promoted = Date.now() - t0;
+    assert.equal((await s.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
+    assert.equal((await c.dataLeader())?.port, standby.port);
+    // the old leader stops (its key is gone, or its next append is fenced)
+    const code = await Promise.race([leader.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]);
+    assert.equal(code, 1);
+    // writes go on through the proxy, to the new leader; every acknowledged one is there once
+    await writer.progress(20, 30_000);
+    await writer.stop();
+    const ids = (await s.query('SELECT id FROM promote_acks')).rows.map((row) => row.id as number);
+    assert.deepEqual(checkAcked(ids, writer, 1), []);
+    t.diagnostic(`pg_promote() returned after ${promoted} ms; the old leader exited`);
+  } finally {
+    await writer.stop();
+    await s.end().catch(() => {});
   }
 });

@@ -71,6 +71,9 @@ export class FakeBackend implements Backend {
   cancelled = false;
   syncs = 0;
   copied: Buffer[] | SqlError | undefined;
+  /** `copy held`: CopyData bytes handed to accept() so far, and what lets its parse go on */
+  acceptedBytes = 0;
+  releaseCopy: (() => void) | undefined;
   private cancelWaiter: (() => void) | undefined;
 
   constructor(readonly processId: number, readonly secretKey: number) {}
@@ -93,7 +96,8 @@ export class FakeBackend implements Backend {
    * The script: `series N` rows 1..N; `echo $1 $2 …` returns its parameters (untyped ones as
    * text); `types` one row of TYPED_VALUES; `bad <word>` fails to prepare at <word>;
    * `fail` fails with all error fields; `crash` throws a plain Error; `notice`; `set k v`;
-   * `begin`/`commit`/`rollback`; `copy in`; `copy out`; `sleep` waits for a cancel.
+   * `begin`/`commit`/`rollback`; `copy in`; `copy held` (parsing the first CopyData waits for
+   * releaseCopy()); `copy out`; `sleep` waits for a cancel.
    */
   prepare(sql: string, paramTypes: readonly number[]): FakeStatement {
     this.calls.push(`prepare ${sql}`);
@@ -140,6 +144,23 @@ export class FakeBackend implements Backend {
       case 'rollback':
         return command('ROLLBACK', () => (this.status = 'I'));
       case 'copy':
+        if (words[1] === 'held') {
+          // a COPY whose parse of the first CopyData waits until releaseCopy()
+          let release!: () => void;
+          const held = new Promise<void>((r) => (release = r));
+          this.releaseCopy = release;
+          return { sql, paramTypes: [], fields: null, run: async () => ({
+            kind: 'copyIn', format: 'text', columnCount: 1,
+            accept: (chunk) => {
+              this.acceptedBytes += chunk.length;
+              return held;
+            },
+            finish: async (data) => {
+              if (data instanceof SqlError) throw data;
+              return { tag: `COPY ${this.acceptedBytes}` };
+            },
+          }) };
+        }
         if (words[1] === 'in') {
           return { sql, paramTypes: [], fields: null, run: async () => ({
             kind: 'copyIn', format: 'text', columnCount: 2,

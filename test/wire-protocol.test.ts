@@ -284,6 +284,39 @@ describe('wire protocol (raw sockets)', () => {
     client.end();
   });
 
+  it('stops reading the socket while COPY is still parsing a CopyData (no unbounded buffering)', async () => {
+    const { client } = await rawSession(server.port, startup());
+    const backend = registry.backends.at(-1)!;
+    client.write(serialize.query('copy held'));
+    assert.equal((await client.readFrame()).code, 'G');
+    const chunk = serialize.copyData(Buffer.alloc(64 << 10, 0x61));
+    const total = 768;
+    let sent = 0;
+    /** write until the socket stays full for 300 ms (true) or everything went (false) */
+    const sendUntilStalled = async (): Promise<boolean> => {
+      while (sent < total) {
+        sent++;
+        if (client.socket.write(chunk)) continue;
+        const drained = await new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => resolve(false), 300);
+          client.socket.once('drain', () => { clearTimeout(t); resolve(true); });
+        });
+        if (!drained) return true;
+      }
+      return false;
+    };
+    // the first CopyData's parse waits: the server reads a few MB (its input buffer and the
+    // kernel's) and no more, where it read all 48 MB into memory before
+    assert.equal(await sendUntilStalled(), true, `all ${total} CopyData messages were taken while the first one was still being parsed`);
+    assert.ok(sent < total / 2, `${sent} of ${total} CopyData messages taken while the first one was still being parsed`);
+    assert.equal(backend.acceptedBytes, 64 << 10);
+    backend.releaseCopy!();
+    while (await sendUntilStalled());
+    client.write(serialize.copyDone());
+    assert.deepEqual(summarize(await client.untilReady()), ['C:COPY ' + total * (64 << 10), 'Z:I']);
+    client.end();
+  });
+
   it('forwards a CancelRequest to the registry', async () => {
     const { client, frames } = await rawSession(server.port, startup());
     const key = frames.find((f) => f.code === 'K')!.body;

@@ -7,6 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { Row, SqlType } from '../types/types.js';
 import type { PartitionBound } from './partitions.js';
 import type { AclItem, Roles, RolesData, Securable } from './roles.js';
+import { BOOTSTRAP_ROLE } from './roles.js';
 import { BUILTIN_SCHEMA_OIDS, isTempSchema, type SchemaDef } from './schemas.js';
 export type { SchemaDef } from './schemas.js';
 
@@ -257,11 +258,16 @@ export class Catalog {
   /** GRANT / REVOKE USAGE on built-in types (pg_type.typacl), by the type's OID; absent: PUBLIC may use it */
   readonly typeAcls = new Map<number, BuiltinAclDef>();
 
+  /** A built-in function's ACL now: as GRANT / REVOKE left it, else its default (builtinProcDefaultAcl). */
+  builtinProcAcl(oid: number): Securable {
+    return this.procAcls.get(oid) ?? { acl: builtinProcDefaultAcl(oid) };
+  }
+
   /** A built-in function's or type's owner (the bootstrap superuser) and ACL, kept once GRANT / REVOKE changes it. */
   builtinSecurable(kind: 'proc' | 'type', oid: number): BuiltinAclDef {
     const map = kind === 'proc' ? this.procAcls : this.typeAcls;
     let def = map.get(oid);
-    if (!def) map.set(oid, def = { oid, acl: null });
+    if (!def) map.set(oid, def = { oid, acl: kind === 'proc' ? builtinProcDefaultAcl(oid) : null });
     return def;
   }
 
@@ -581,6 +587,17 @@ export interface SqlFunctionDef {
   /** proowner (absent: the bootstrap superuser) and proacl (absent or null: acldefault, PUBLIC may EXECUTE) */
   owner?: number;
   acl?: AclItem[] | null;
+}
+
+/**
+ * Built-in functions PostgreSQL's system_functions.sql revokes EXECUTE on from PUBLIC: only
+ * the bootstrap superuser (and superusers) may call them until a GRANT.
+ */
+const OWNER_ONLY_PROCS: ReadonlySet<number> = new Set([3436 /* pg_promote */]);
+
+/** A built-in function's proacl before any GRANT / REVOKE (null: acldefault, PUBLIC may execute). */
+export function builtinProcDefaultAcl(oid: number): AclItem[] | null {
+  return OWNER_ONLY_PROCS.has(oid) ? [{ grantee: BOOTSTRAP_ROLE, grantor: BOOTSTRAP_ROLE, privs: 'X', grantable: '' }] : null;
 }
 
 /** Every database's catalog as one JSON image (bigints as {$bigint}), for the storage layer to keep durably. */

@@ -7,7 +7,7 @@
 
 /** A won election: held until resigned, or until the lease is lost (the node was cut off). */
 export interface Leadership {
-  /** resolves if the lease is lost (expired, revoked): the node must stop acting as leader at once */
+  /** resolves if the lease is lost (expired, revoked) or another candidate took over: the node must stop acting as leader at once */
   readonly lost: Promise<void>;
   /** give leadership up (another candidate is elected) */
   resign(): Promise<void>;
@@ -20,6 +20,10 @@ export interface NodeInfo {
   readonly role: string;
   /** a hot standby data node: how far behind the log it is (ms since it last had all the log held), as of its last report */
   readonly lagMs?: number;
+  /** a hot standby data node: its open sessions, as of its last report (the read port weighs standbys by load) */
+  readonly sessions?: number;
+  /** a hot standby data node: the share of the last report interval its event loop was busy (0–1, in steps of 0.1) */
+  readonly busy?: number;
 }
 
 export interface Coordinator {
@@ -28,6 +32,13 @@ export interface Coordinator {
    * resolves once elected. Rejects if `signal` aborts first.
    */
   campaign(election: string, value: string, signal?: AbortSignal): Promise<Leadership>;
+  /**
+   * pg_promote: this coordinator's candidate in `election` (its campaign is waiting) leads
+   * now. The candidates before it are removed in one transaction, so its campaign resolves;
+   * a removed leader's Leadership.lost resolves (it must stop at once), a removed waiting
+   * candidate campaigns again behind it. Rejects when this coordinator has no candidate there.
+   */
+  takeover(election: string): Promise<void>;
   /** The current leader's value (undefined: nobody leads now). */
   leader(election: string): Promise<string | undefined>;
   /** Call `onChange` with the leader's value now and at every change; returns the unsubscriber. */

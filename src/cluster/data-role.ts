@@ -15,6 +15,7 @@
  * log; or the log unreachable, when the batch may have landed all the same), exits at once: a process that may no longer write must not answer either (crash-only;
  * its supervisor or an operator starts it again, as a standby).
  */
+import { performance } from 'node:perf_hooks';
 import type { Coordinator } from './coordinator.js';
 import { followSharedLog, type SharedSeams } from '../storage/log-replica.js';
 
@@ -28,6 +29,8 @@ const HOT_STANDBY_AFTER_MS = 500;
 const LAG_REPORT_MS = 1_000;
 /** Lag is reported in steps of this (a current standby's round trip reads as 0: no write). */
 const LAG_STEP_MS = 100;
+/** The busy share is reported in steps of this (noise below it writes nothing). */
+const BUSY_STEPS = 10;
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -47,10 +50,15 @@ export interface DataRoleOptions<S> {
   readonly logger: Logger;
   /** start the server on the caught-up directory (DurableStorage.open applies the rest) */
   start(shared: SharedSeams): Promise<S>;
-  /** a hot standby's server on `port` (read-only sessions), following the log until elected */
-  startStandby?(shared: SharedSeams): Promise<StandbyServer<S>>;
+  /**
+   * a hot standby's server on `port` (read-only sessions), following the log until elected;
+   * `requestPromotion` (its pg_promote) makes this node the leader now
+   */
+  startStandby?(shared: SharedSeams, requestPromotion: () => Promise<void>): Promise<StandbyServer<S>>;
   /** what to do when this node may no longer lead (default: exit the process with 1) */
   abdicate?(reason: string): void;
+  /** the share (0–1) of the time since the last call this process's event loop was busy (default: performance.eventLoopUtilization) */
+  busyShare?(): number;
 }
 
 /** A hot standby's server: applies the log until its signal aborts; close() ends its sessions. */
@@ -58,6 +66,8 @@ export interface StandbyServer<S = unknown> {
   follow(signal: AbortSignal): Promise<void>;
   /** how far behind the log it is now (ms), reported in its registration for the proxy's read port */
   lagMs?(): Promise<number>;
+  /** its open sessions now, reported with the busy share for the read port's load weighing */
+  sessions?(): number;
   /**
    * Elected (the follow loop has ended): become the leader's server in place with the
    * leader's seams, sessions kept. Rejected: it is still a standby (closed, then `start`).
@@ -78,6 +88,15 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   const electedAtOnce = opts.startStandby ? await Promise.race([campaign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HOT_STANDBY_AFTER_MS))]) : false;
   const standby = new AbortController();
   if (electedAtOnce) standby.abort();
+  // pg_promote on the hot standby: take the leadership from the leader (it is fenced by
+  // the log claim DurableStorage.promote makes, and stops when it sees its key gone)
+  let promotion: Promise<void> | undefined;
+  const requestPromotion = () => {
+    promotion ??= opts.coordinator.takeover(DATA_ELECTION).then(
+      () => opts.logger.info({ node: opts.nodeId }, 'promotion requested (pg_promote): took the data leadership'),
+      (e: unknown) => { promotion = undefined; throw e; });
+    return promotion;
+  };
   let hot: StandbyServer<S> | undefined;
   const following = (async () => {
     // a standby follows the log until elected (a failed read is retried: the log may be electing a leader)
@@ -87,7 +106,7 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
           await followSharedLog(opts.dataDir, opts.seams, opts.logger, standby.signal);
           continue;
         }
-        hot ??= await opts.startStandby(opts.seams);
+        hot ??= await opts.startStandby(opts.seams, requestPromotion);
         if (!standby.signal.aborted) opts.logger.info({ node: opts.nodeId, address }, 'hot standby: serving read-only sessions');
         await hot.follow(standby.signal);
       } catch (e) {
@@ -101,13 +120,13 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
     }
   })();
   // (its last write, clearing the lag once elected, does not hold the takeover up)
-  void reportLag(opts, address, () => hot, standby.signal);
+  void reportState(opts, address, () => hot, standby.signal);
   if (!electedAtOnce) opts.logger.info({ node: opts.nodeId, address }, 'standby: following the shared log, campaigning for leadership');
   const leadership = await campaign;
   standby.abort();
   await following;
   opts.logger.info({ node: opts.nodeId }, 'elected: taking over the shared log');
-  void leadership.lost.then(() => abdicate('lost the data leader lease'));
+  void leadership.lost.then(() => abdicate('lost the data leadership (its lease, or another node took over: pg_promote)'));
   const shared = { ...opts.seams, onAppendFailed: (e: Error) => abdicate(`the shared log refused a batch: ${e.message}`) };
   if (hot?.promote) {
     const t0 = performance.now();
@@ -124,27 +143,44 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   return opts.start(shared);
 }
 
+/** The event loop's busy share since the last call (ELU: the time it ran callbacks rather than waited). */
+function eventLoopBusyShare(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, last);
+    last = now;
+    return delta.utilization;
+  };
+}
+
 /**
- * While a hot standby: measure its lag every second and put it in its registration when it
- * changed (the proxy's read port sends no new session to a standby far behind while
- * another is current). Once elected, the registration is written again without it.
+ * While a hot standby: measure its lag and load every second and put them in its
+ * registration when they changed (the proxy's read port sends no new session to a standby
+ * far behind while another is current, and of the current ones to the least loaded).
+ * Once elected, the registration is written again without them.
  */
-async function reportLag<S>(opts: DataRoleOptions<S>, address: string, hot: () => StandbyServer | undefined, signal: AbortSignal): Promise<void> {
-  let reported: number | undefined;
+async function reportState<S>(opts: DataRoleOptions<S>, address: string, hot: () => StandbyServer | undefined, signal: AbortSignal): Promise<void> {
+  let reported: string | undefined;
+  const busyShare = opts.busyShare ?? eventLoopBusyShare();
   while (!signal.aborted) {
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, LAG_REPORT_MS);
       signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
     });
     const server = hot();
+    // (measured every interval, so each report covers the last one only)
+    const busy = Math.round(busyShare() * BUSY_STEPS) / BUSY_STEPS;
     if (signal.aborted || !server?.lagMs) continue;
     try {
       const lagMs = Math.floor((await server.lagMs()) / LAG_STEP_MS) * LAG_STEP_MS;
-      if (lagMs === reported || signal.aborted) continue;
-      await opts.coordinator.register({ id: opts.nodeId, address, role: 'data', lagMs });
-      reported = lagMs;
+      const state = { lagMs, ...(server.sessions ? { sessions: server.sessions(), busy } : {}) };
+      const key = JSON.stringify(state);
+      if (key === reported || signal.aborted) continue;
+      await opts.coordinator.register({ id: opts.nodeId, address, role: 'data', ...state });
+      reported = key;
     } catch (e) {
-      opts.logger.warn({ err: e }, 'could not report this standby\'s lag; trying again');
+      opts.logger.warn({ err: e }, 'could not report this standby\'s lag and load; trying again');
     }
   }
   if (reported === undefined) return;

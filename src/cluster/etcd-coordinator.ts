@@ -97,6 +97,8 @@ export class EtcdCoordinator implements Coordinator {
   /** cancelled at close: etcd3's close leaves watchers reconnecting (and the process alive) */
   private readonly watchers = new Set<Watcher>();
   private closed = false;
+  /** this coordinator's candidate per election (its key: the lease id), for takeover() */
+  private readonly candidacies = new Map<string, Candidacy>();
 
   constructor(opts: EtcdCoordinatorOptions) {
     this.client = new Etcd3({
@@ -149,16 +151,67 @@ export class EtcdCoordinator implements Coordinator {
     const session = this.live();
     const id = await session.lease.grant();
     const candidates = this.ns.namespace(`election/${election}/`);
-    const put = await candidates.if(id, 'Create', '==', 0).then(candidates.put(id).value(value).lease(id)).commit();
-    if (!put.succeeded) throw new Error(`already campaigning in election ${election}`);
-    const withdraw = () => candidates.delete().key(id).exec().then(() => {}, () => {});
+    const me: Candidacy = { id, value, revision: await this.putCandidate(candidates, id, value, election) };
+    this.candidacies.set(election, me);
+    const withdraw = () => {
+      if (this.candidacies.get(election) === me) this.candidacies.delete(election);
+      return candidates.delete().key(id).exec().then(() => {}, () => {});
+    };
     try {
-      await this.waitForPredecessors(candidates, put.header.revision, stopOn(session, signal));
+      await this.waitForPredecessors(candidates, me, stopOn(session, signal));
     } catch (e) {
       await withdraw();
       throw e;
     }
-    return { lost: session.lost, resign: withdraw };
+    return { lost: Promise.race([session.lost, this.deposed(candidates, me, session)]), resign: withdraw };
+  }
+
+  /** Put this candidate's key if absent; its create revision. */
+  private async putCandidate(candidates: Namespace, id: string, value: string, election: string): Promise<string> {
+    const put = await candidates.if(id, 'Create', '==', 0).then(candidates.put(id).value(value).lease(id)).commit();
+    if (!put.succeeded) throw new Error(`already campaigning in election ${election}`);
+    return put.header.revision;
+  }
+
+  async takeover(election: string): Promise<void> {
+    const me = this.candidacies.get(election);
+    if (!me) throw new Error(`this node is not a candidate in election ${election}`);
+    const candidates = this.ns.namespace(`election/${election}/`);
+    for (;;) {
+      const all = await candidates.getAll().sort('Create', 'Ascend').exec();
+      const before = all.kvs.filter((kv) => BigInt(kv.create_revision) < BigInt(me.revision)).map((kv) => kv.key.toString());
+      if (before.length === 0) return;
+      // only while this candidate's key is the one we know (it may be re-queued meanwhile)
+      let txn = candidates.if(me.id, 'Create', '==', me.revision);
+      for (const key of before) txn = txn.and(key, 'Create', '>', 0);
+      const done = await txn.then(...before.map((key) => candidates.delete().key(key))).commit();
+      if (done.succeeded) return;
+    }
+  }
+
+  /**
+   * Resolves once this leader's key is gone while its lease lives (another candidate took
+   * over: takeover). Watched, and read again after each TTL (a watch can miss the delete).
+   */
+  private deposed(candidates: Namespace, me: Candidacy, session: LeaseSession): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const watcher = this.startWatch(candidates.watch().key(me.id).only('delete'));
+      let timer: NodeJS.Timeout | undefined;
+      const end = () => {
+        clearInterval(timer);
+        void this.unwatch(watcher);
+      };
+      const gone = () => {
+        end();
+        resolve();
+      };
+      watcher.once('delete', gone);
+      timer = setInterval(() => {
+        candidates.get(me.id).exec().then((r) => { if (r.kvs.length === 0 && !session.isLost) gone(); }, () => {});
+      }, this.ttlMs);
+      timer.unref();
+      void session.lost.then(end);
+    });
   }
 
   /** A watch, tracked from the start: close() cancels it even if etcd never started it. */
@@ -193,15 +246,19 @@ export class EtcdCoordinator implements Coordinator {
    * through another member. So neither the watch's creation nor its cancellation is waited
    * for: either could wait for that member.
    */
-  private async waitForPredecessors(candidates: Namespace, revision: string, stop: Promise<never>): Promise<void> {
+  private async waitForPredecessors(candidates: Namespace, me: Candidacy, stop: Promise<never>): Promise<void> {
     for (;;) {
-      const before = await Promise.race([
-        candidates.getAll().maxCreateRevision(String(BigInt(revision) - 1n)).sort('Create', 'Descend').limit(1).exec(),
-        stop,
-      ]);
-      if (before.kvs.length === 0) return;
+      // one read: this candidate's own key and those before it, as of one revision
+      const all = await Promise.race([candidates.getAll().sort('Create', 'Ascend').exec(), stop]);
+      if (!all.kvs.some((kv) => kv.key.toString() === me.id && kv.create_revision === me.revision)) {
+        // removed by another candidate's takeover (pg_promote): in the queue again, at its end
+        me.revision = await Promise.race([this.putCandidate(candidates, me.id, me.value, 'this one'), stop]);
+        continue;
+      }
+      const before = all.kvs.filter((kv) => BigInt(kv.create_revision) < BigInt(me.revision));
+      if (before.length === 0) return;
       // the newest older candidate: when it goes, look again (older ones may remain)
-      const watcher = this.startWatch(candidates.watch().key(before.kvs[0].key).startRevision(String(BigInt(before.header.revision) + 1n)).only('delete'));
+      const watcher = this.startWatch(candidates.watch().key(before[before.length - 1].key).startRevision(String(BigInt(all.header.revision) + 1n)).only('delete'));
       let recheck: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
@@ -291,6 +348,13 @@ export class EtcdCoordinator implements Coordinator {
     await Promise.all([...this.watchers].map((w) => this.unwatch(w)));
     this.client.close();
   }
+}
+
+/** A campaign's key in its election: the lease id, the value, the key's create revision. */
+interface Candidacy {
+  readonly id: string;
+  readonly value: string;
+  revision: string;
 }
 
 /** A promise that rejects when the campaign must stop waiting: the lease is lost, or `signal` aborts. */

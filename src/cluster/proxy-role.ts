@@ -30,11 +30,14 @@ export interface ProxyRoleOptions {
 /** How often the read port re-reads which data nodes are registered. */
 const DATA_NODES_POLL_MS = 1_000;
 
-/** The registered data nodes and their reported lag, now and every second (a failed read keeps the last list). */
+/** The registered data nodes and their reported lag and load, now and every second (a failed read keeps the last list). */
 async function pollDataNodes(coordinator: Coordinator, onChange: (nodes: DataNodeState[]) => void, log?: ProxyOptions['logger']): Promise<() => Promise<void>> {
   const poll = async () => {
     try {
-      onChange((await coordinator.nodes('data')).map((n) => ({ address: n.address, ...(n.lagMs !== undefined ? { lagMs: n.lagMs } : {}) })));
+      onChange((await coordinator.nodes('data')).map((n) => ({
+        address: n.address, ...(n.lagMs !== undefined ? { lagMs: n.lagMs } : {}),
+        ...(n.sessions !== undefined ? { sessions: n.sessions } : {}), ...(n.busy !== undefined ? { busy: n.busy } : {}),
+      })));
     } catch (e) {
       log?.warn({ err: e }, 'could not read the registered data nodes; keeping the last list');
     }

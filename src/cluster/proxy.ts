@@ -45,6 +45,10 @@ export interface DataNodeState {
   readonly address: string;
   /** how far behind the log it reported itself (ms since it last had all the log held); undefined: not reported */
   readonly lagMs?: number;
+  /** its open sessions as of its last report (undefined: not reported) */
+  readonly sessions?: number;
+  /** the share of its last report interval its event loop was busy, 0–1 in steps of 0.1 (undefined: not reported) */
+  readonly busy?: number;
 }
 
 /** The default bound of readMaxLagMs: a current standby reports up to about one report interval (1 s). */
@@ -52,14 +56,33 @@ export const READ_MAX_LAG_MS = 2_000;
 
 /**
  * The standbys to try for a read session, in order: the current ones (lag within
- * `maxLagMs`, or not reported) from the round-robin position `turn`, then the lagging
- * ones, least behind first. Addresses in `standbys` are in a stable order.
+ * `maxLagMs`, or not reported) least loaded first — the least busy (reported busy share),
+ * then the fewest sessions (reported, or the sessions this proxy holds open there now
+ * when more: reports are a second old, and a burst of connections must not all land on
+ * the node that was idle then) — the equally loaded ones from the round-robin position
+ * `turn`; then the lagging ones, least behind first. Addresses in `standbys` are in a
+ * stable order. Unreported load counts as none.
  */
-export function readTargets(standbys: readonly DataNodeState[], maxLagMs: number, turn: number): string[] {
+export function readTargets(standbys: readonly DataNodeState[], maxLagMs: number, turn: number, opened: ReadonlyMap<string, number> = new Map()): string[] {
   const current = standbys.filter((n) => (n.lagMs ?? 0) <= maxLagMs);
   const lagging = standbys.filter((n) => (n.lagMs ?? 0) > maxLagMs).sort((a, b) => a.lagMs! - b.lagMs!);
-  const rotated = current.map((_, i) => current[(turn + i) % current.length].address);
-  return [...rotated, ...lagging.map((n) => n.address)];
+  const load = (n: DataNodeState): [number, number] => [n.busy ?? 0, Math.max(n.sessions ?? 0, opened.get(n.address) ?? 0)];
+  const loads = new Map(current.map((n) => [n.address, load(n)]));
+  const compare = (a: DataNodeState, b: DataNodeState) => {
+    const [x, y] = [loads.get(a.address)!, loads.get(b.address)!];
+    return x[0] - y[0] || x[1] - y[1];
+  };
+  // each tier of equal load in turn (a stable sort keeps the address order within a tier)
+  const sorted = [...current].sort(compare);
+  const ordered: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i + 1;
+    while (j < sorted.length && compare(sorted[i], sorted[j]) === 0) j++;
+    const tier = sorted.slice(i, j);
+    for (let k = 0; k < tier.length; k++) ordered.push(tier[(turn + k) % tier.length].address);
+    i = j;
+  }
+  return [...ordered, ...lagging.map((n) => n.address)];
 }
 
 /** A listening proxy; close() ends its client connections and stops following the leader. */
@@ -224,7 +247,8 @@ const connectTo = (address: string): Promise<Socket | undefined> => new Promise(
 });
 
 /**
- * The read port: each connection to the next current standby in turn (readTargets), else
+ * The read port: each connection to the least loaded current standby, equally loaded ones in
+ * turn (readTargets), else
  * to the least lagging one, else to the leader. A standby that does not answer is skipped
  * for this connection.
  */
@@ -237,14 +261,24 @@ async function startReadPort(
   const maxLagMs = opts.readMaxLagMs ?? READ_MAX_LAG_MS;
   const unsubscribe = opts.dataNodes ? await opts.dataNodes((a) => { dataNodes = [...a].sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : 0)); }) : async () => {};
   const clients = new Set<Socket>();
+  /** the sessions this read port holds open on each data node (readTargets' load, between reports) */
+  const opened = new Map<string, number>();
 
   const pick = async (): Promise<Socket | undefined> => {
     const leader = await leaderNow();
-    for (const target of readTargets(dataNodes.filter((n) => n.address !== leader), maxLagMs, next++)) {
+    const targets = readTargets(dataNodes.filter((n) => n.address !== leader), maxLagMs, next++, opened);
+    for (const target of [...targets, ...(leader === undefined ? [] : [leader])]) {
       const s = await connectTo(target);
-      if (s) return s;
+      if (!s) continue;
+      opened.set(target, (opened.get(target) ?? 0) + 1);
+      s.once('close', () => {
+        const n = (opened.get(target) ?? 1) - 1;
+        if (n > 0) opened.set(target, n);
+        else opened.delete(target);
+      });
+      return s;
     }
-    return leader === undefined ? undefined : connectTo(leader);
+    return undefined;
   };
 
   /** CancelRequest: to every data node (a session's node is not known here); only its own acts on it */

@@ -73,6 +73,8 @@ export interface DataNodeServices {
   readonly shared: SharedSeams;
   /** sealed-segment search on the query nodes, this node's workers standing in (server.ts searchPool) */
   searchPool(local: QueryWorkerPool | undefined, segmentDir: string): SegmentSearchPool;
+  /** a hot standby's pg_promote: make this node the leader now (data-role.ts) */
+  readonly requestPromotion?: () => Promise<void>;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
     start: (shared) => start(services(shared)),
-    ...(startStandby ? { startStandby: (shared: SharedSeams) => startStandby(services(shared)) } : {}),
+    ...(startStandby ? { startStandby: (shared: SharedSeams, requestPromotion: () => Promise<void>) => startStandby({ ...services(shared), requestPromotion }) } : {}),
   });
 }
 

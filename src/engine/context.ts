@@ -9,7 +9,7 @@ import type { ExportedSnapshots } from './snapshots.js';
 import type { BackendActivity, Catalog, CreateIndexProgress, HbaFileRule, SequenceLogger, SystemRelation } from '../catalog/catalog.js';
 import type { ExecEnv } from '../executor/expr.js';
 import type { RunContext } from '../executor/operators.js';
-import type { SelectBinder } from '../sql/bind-select.js';
+import type { Access, SelectBinder } from '../sql/bind-select.js';
 import type { Storage, Transaction } from '../storage/api.js';
 import type { Value } from '../types/types.js';
 import type { Cursors } from './cursors.js';
@@ -31,6 +31,11 @@ export interface EngineState {
   readonly storage: Storage;
   /** cluster mode's hot standby: the applied position and the log's end (read-consistency.ts); undefined elsewhere */
   readonly standby: StandbyReads | undefined;
+  /** a hot standby's max_standby_streaming_delay (ms; recovery-conflicts.ts) */
+  readonly maxStandbyStreamingDelayMs: number;
+  /** pg_promote (promote-function.ts) */
+  requestPromotion: (() => Promise<void>) | undefined;
+  whenPromoted(): Promise<void>;
   /** the port the wire server listens on (SHOW port) */
   readonly listenPort: number | undefined;
   /** sealed-segment vector search in worker threads (undefined: in the session's thread) */
@@ -82,6 +87,8 @@ export interface SessionContext {
   readonly tx: Transactions;
   /** a hot standby: wait as quiver.consistency asks before the statement's snapshot (read-consistency.ts) */
   awaitConsistency(): Promise<void>;
+  /** a hot standby: the tables a statement reads are held until its transaction ends (recovery-conflicts.ts) */
+  holdRelations(accessed: readonly Access[]): void;
   readonly cursors: Cursors;
   /** PREPARE / EXECUTE / DEALLOCATE's statements */
   readonly sqlPrepared: SqlPreparedStatements;

@@ -42,6 +42,8 @@ async function copyOut(ctx: SessionContext, stmt: Extract<BoundCopy, { direction
 
 const COPY_OUT_BATCH = 1024;
 const COPY_IN_BATCH = 4096;
+/** rows inserted between two looks at the time slice, where a batch may be cut (see insertsInPieces) */
+const INSERT_PIECE = 1024;
 
 type CopyFrom = Extract<BoundCopy, { direction: 'from' }>;
 
@@ -51,12 +53,25 @@ function copyIn(ctx: SessionContext, stmt: CopyFrom): ExecResult {
   // rows are parsed as they arrive: the raw input is never held whole
   const stream = stmt.options.format === 'binary' ? new BinaryCopyStream(target)
     : stmt.options.format === 'text' ? new TextCopyStream(target, stmt.options) : new CsvCopyStream(target, stmt.options);
+  const interrupted = ctx.control.signal();
+  // parsed a time slice at a time: a payload (or the many a busy socket delivers at once)
+  // is not one long piece that other sessions wait out; while a payload's parse takes its
+  // turns the connection reads no more messages, so the socket is paused once its input
+  // buffer fills up
+  const slice = new TimeSlice();
+  const due = (): boolean => slice.due();
+  const parseRest = async (): Promise<void> => {
+    do {
+      // a cancel or timeout is answered through `interrupted`, by the connection
+      await turnIfDue(slice, () => {});
+    } while (!interrupted.aborted && stream.resume(due));
+  };
   return {
     kind: 'copyIn',
     format: stmt.options.format === 'binary' ? 'binary' : 'text',
     columnCount: target.columns.length,
-    accept: (chunk) => stream.push(chunk),
-    interrupted: ctx.control.signal(),
+    accept: (chunk) => (stream.push(chunk, due) ? parseRest() : undefined),
+    interrupted,
     interruption: () => statementInterruption(ctx),
     finish: async (data) => {
       if (data instanceof SqlError) throw data;
@@ -104,6 +119,11 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
     const check = checkRunner(table, stmt.checks);
     const lines = values.lines;
     const hasKeys = table.constraints.some((c) => c.type === 'f');
+    // without unique keys or partitions an insert cannot fail: a batch's NOT NULL checks and
+    // inserts go a piece at a time between time slices with the same first error (4,096 rows
+    // of 128-d vectors were one 10-80 ms piece); with keys, the batch's NOT NULL checks
+    // before its first insert decide which error comes first, so it stays whole
+    const insertsInPieces = !table.indexes.some((x) => x.unique) && table.kind !== 'p' && !table.partitionOf;
     const slice = rc.slice ?? new TimeSlice();
     // checked and inserted a batch at a time, in row order like PostgreSQL, yielding between
     // time slices: a million-row COPY neither stalls other sessions nor ignores a cancel
@@ -120,11 +140,18 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
           if (hasKeys) checkOutgoing(rc, txn, table, row);
         } catch (err) { throw withLineText(contextError(err, table, at + j + 1), lines?.[at + j]); }
       });
-      insertRowsRouted(rc, txn, table, part, (j, err) => {
-        const e = contextError(err, table, at + j + 1);
+      const insert = (rows: Row[], from: number): void => insertRowsRouted(rc, txn, table, rows, (j, err) => {
+        const e = contextError(err, table, from + j + 1);
         // constraint errors show the row's text; key conflicts (found in the index) do not
-        return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
+        return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[from + j]);
       });
+      if (!insertsInPieces) insert(part, at);
+      else {
+        for (let k = 0; k < part.length; k += INSERT_PIECE) {
+          insert(part.slice(k, k + INSERT_PIECE), at + k);
+          await turnIfDue(slice, () => ctx.checkCancelled());
+        }
+      }
       await turnIfDue(slice, () => ctx.checkCancelled());
     }
     // the last moment a cancel (arrived while the rows were checked) still undoes the COPY

@@ -8,7 +8,8 @@ import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
 import { formatText, parseText } from '../types/text-io.js';
-import type { Row, SqlType, Value } from '../types/types.js';
+import { OID, type Row, type SqlType, type Value } from '../types/types.js';
+import { BULK_ROWS, VectorColumnBlocks } from '../storage/column-blocks.js';
 import { COPY_BINARY_SIGNATURE as SIGNATURE, encodeBinary, fieldDecoder, hasBinaryCodec, type FieldDecoder } from '../types/binary-format.js';
 
 export type { CopyOptions, CopyTarget };
@@ -29,6 +30,16 @@ export function withLineText(err: SqlError, text: string | undefined): SqlError 
   if (text === undefined) return err;
   return new SqlError(err.code, err.message, { ...err.fields, where: `${err.fields.where}: "${text}"` });
 }
+
+/**
+ * Tells a stream's parsing when to stop for a turn of the event loop (a statement's time
+ * slice is used up); parsing goes on with resume(). Without one a payload is parsed whole.
+ */
+export type Due = () => boolean;
+const never: Due = () => false;
+
+/** Rows parsed between two looks at the clock (a look costs about as much as a short row). */
+const ROWS_PER_CHECK = 64;
 
 /**
  * Parsed rows of the target columns' values, with the raw text of each row (text
@@ -69,7 +80,12 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
 export class TextCopyStream {
   private readonly rows: ParsedCopy = [];
   private readonly decoder = new CheckedUtf8Decoder();
-  private tail = '';
+  /** decoded text not parsed yet: its complete lines (up to `complete`), then the unfinished one */
+  private text = '';
+  /** where parsing goes on in `text` */
+  private at = 0;
+  /** end of the complete lines in `text` (just past its last newline) */
+  private complete = 0;
   private line = 0;
   private done = false;
   private error: unknown;
@@ -78,56 +94,86 @@ export class TextCopyStream {
     this.rows.lines = [];
   }
 
-  push(chunk: Buffer): void {
-    if (this.done || this.error !== undefined) return;
+  /** Takes a payload and parses its complete lines until `due`: true when lines are left for resume(). */
+  push(chunk: Buffer, due: Due = never): boolean {
+    if (this.done || this.error !== undefined) return false;
+    // an error's line number counts every complete line before this payload as parsed
+    if (this.at < this.complete) this.resume();
+    if (this.done || this.error !== undefined) return false;
     let decoded: string;
     try {
       decoded = this.decoder.write(chunk);
     } catch (e) {
       // the bad line: past the lines parsed, the tail, and the newlines before the bad byte
       this.error = badText(e, this.target.table, this.line + 1 + (e instanceof InvalidCopyText ? e.newlinesBefore : 0));
-      return;
+      return false;
     }
-    const text = this.tail + decoded;
+    const text = this.text + decoded;
     const last = text.lastIndexOf('\n');
-    if (last < 0) {
-      this.tail = text;
-      return;
+    this.text = text;
+    this.at = 0;
+    this.complete = last + 1;
+    return this.resume(due);
+  }
+
+  /** Parses the complete lines left until `due`: true when some are still left. */
+  resume(due: Due = never): boolean {
+    const text = this.text;
+    const complete = this.complete;
+    let at = this.at;
+    let n = 0;
+    try {
+      while (at < complete && !this.done) {
+        const nl = text.indexOf('\n', at);
+        const line = text.slice(at, nl);
+        at = nl + 1;
+        this.parseLine(line);
+        if (++n % ROWS_PER_CHECK === 0 && at < complete && due()) {
+          this.at = at;
+          return true;
+        }
+      }
+    } catch (e) {
+      this.error = e;
     }
-    this.tail = text.slice(last + 1);
-    this.parseLines(text.slice(0, last).split('\n'));
+    // only the unfinished line is kept
+    this.text = this.done || this.error !== undefined ? '' : text.slice(complete);
+    this.at = 0;
+    this.complete = 0;
+    return false;
   }
 
   /** All rows, or the first error. */
   end(): ParsedCopy {
-    let rest = this.tail;
+    if (this.at < this.complete) this.resume();
+    let rest = this.text;
     try {
       rest += this.decoder.end();
     } catch (e) {
       if (this.error === undefined && !this.done) this.error = badText(e, this.target.table, this.line + 1);
     }
-    this.tail = '';
-    if (rest !== '' && !this.done && this.error === undefined) this.parseLines([rest]);
+    this.text = '';
+    if (rest !== '' && !this.done && this.error === undefined) {
+      try {
+        this.parseLine(rest);
+      } catch (e) {
+        this.error = e;
+      }
+    }
     if (this.error !== undefined) throw this.error;
     return this.rows;
   }
 
-  private parseLines(lines: readonly string[]): void {
-    try {
-      for (let line of lines) {
-        this.line++;
-        if (line.endsWith('\r')) line = line.slice(0, -1);
-        if (line === '\\.') {
-          this.done = true;
-          return;
-        }
-        const fields = line.split(this.opts.delimiter).map((f) => (f === this.opts.null ? null : unescapeText(f)));
-        this.rows.push(convert(this.target, fields, this.line, line));
-        this.rows.lines!.push(line);
-      }
-    } catch (e) {
-      this.error = e;
+  private parseLine(line: string): void {
+    this.line++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line === '\\.') {
+      this.done = true;
+      return;
     }
+    const fields = line.split(this.opts.delimiter).map((f) => (f === this.opts.null ? null : unescapeText(f)));
+    this.rows.push(convert(this.target, fields, this.line, line));
+    this.rows.lines!.push(line);
   }
 }
 
@@ -180,6 +226,8 @@ export class CsvCopyStream {
   private pending = '';
   private line = 1;
   private first = true;
+  /** `pending` may hold complete records not parsed yet */
+  private parseable = false;
   private done = false;
   private error: unknown;
   private readonly forceNotNull: Set<string>;
@@ -193,8 +241,12 @@ export class CsvCopyStream {
     return this.pending.length;
   }
 
-  push(chunk: Buffer): void {
-    if (this.done || this.error !== undefined) return;
+  /** Takes a payload and parses its complete records until `due`: true when records are left for resume(). */
+  push(chunk: Buffer, due: Due = never): boolean {
+    if (this.done || this.error !== undefined) return false;
+    // an error's line number counts every complete record before this payload as parsed
+    if (this.parseable) this.resume();
+    if (this.done || this.error !== undefined) return false;
     let text: string;
     try {
       text = this.decoder.write(chunk);
@@ -202,19 +254,29 @@ export class CsvCopyStream {
       // the bad line: past the records parsed, the unfinished one's newlines and the chunk's
       const pendingLines = this.pending.split('\n').length - 1;
       this.error = badText(e, this.target.table, this.line + pendingLines + (e instanceof InvalidCopyText ? e.newlinesBefore : 0));
-      return;
+      return false;
     }
     this.pending += text;
     // a record ends only at a newline: without one no record can have completed
-    if (text.includes('\n') || text.includes('\r')) this.parse(false);
+    if (text.includes('\n') || text.includes('\r')) this.parseable = true;
+    return this.resume(due);
+  }
+
+  /** Parses the complete records left until `due`: true when some may still be left. */
+  resume(due: Due = never): boolean {
+    if (!this.parseable || this.done || this.error !== undefined) return false;
+    const more = this.parse(false, due);
+    this.parseable = more;
+    return more;
   }
 
   /** All rows, or the first error. */
   end(): ParsedCopy {
+    if (this.parseable) this.resume();
     if (!this.done && this.error === undefined) {
       try {
         this.pending += this.decoder.end();
-        this.parse(true);
+        this.parse(true, never);
       } catch (e) {
         this.error = badText(e, this.target.table, this.line + this.pending.split('\n').length - 1);
       }
@@ -223,9 +285,12 @@ export class CsvCopyStream {
     return this.rows;
   }
 
-  private parse(final: boolean): void {
+  /** Parses records until the text ends or `due`: true when it stopped for `due`. */
+  private parse(final: boolean, due: Due): boolean {
     const text = this.pending;
     let i = 0;
+    let n = 0;
+    let stopped = false;
     try {
       while (i < text.length && !this.done) {
         const rec = csvRecord(text, i, this.opts, final);
@@ -241,11 +306,16 @@ export class CsvCopyStream {
         const { table, columns } = this.target;
         const named = fields.map((f, k) => (f === null && this.forceNotNull.has(table.columns[columns[k]]?.name) ? '' : f));
         this.rows.push(convert(this.target, named, startLine));
+        if (++n % ROWS_PER_CHECK === 0 && i < text.length && due()) {
+          stopped = true;
+          break;
+        }
       }
     } catch (e) {
       this.error = e;
     }
     this.pending = this.done || this.error !== undefined ? '' : text.slice(i);
+    return stopped && !this.done && this.error === undefined;
   }
 }
 
@@ -375,6 +445,8 @@ export class BinaryCopyStream {
   private need = 19;
   private state: 'header' | 'extension' | 'rows' | 'done' = 'header';
   private extensionLeft = 0;
+  /** parsing stopped for `due` with complete rows (maybe) left in `pending` */
+  private stopped = false;
   private error: unknown;
   private readonly types: SqlType[];
   private readonly decoders: FieldDecoder[];
@@ -384,19 +456,65 @@ export class BinaryCopyStream {
     this.decoders = this.types.map((t) => fieldDecoder(t));
   }
 
-  push(chunk: Buffer): void {
-    if (this.error !== undefined || this.state === 'done' || chunk.length === 0) return;
+  /** Takes a payload and parses its complete rows until `due`: true when rows are left for resume(). */
+  push(chunk: Buffer, due: Due = never): boolean {
+    if (this.error !== undefined || this.state === 'done' || chunk.length === 0) return false;
+    // rows left by a stop for `due` are parsed before the payload is joined to them
+    if (this.stopped) this.resume();
+    if (this.error !== undefined || this.finished) return false;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.need) return;
-    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    return this.resume(due);
+  }
+
+  /** Parses the complete rows left until `due`: true when some are still left. */
+  resume(due: Due = never): boolean {
+    if (this.error !== undefined || this.finished) return false;
     try {
-      const used = this.parse(buf, false);
-      this.pending = used < buf.length && !this.finished ? [buf.subarray(used)] : [];
-      this.pendingBytes = this.pending.length === 0 ? 0 : buf.length - used;
+      while (this.stopped || this.pendingBytes >= this.need) {
+        // a row across payloads is joined with just the bytes it was seen to need (joining
+        // the whole next payload copied every byte of it once more); the rows after it are
+        // parsed where they are
+        const buf = this.pending.length === 1 ? this.pending[0] : this.head(Math.max(this.need, 1));
+        this.drop(this.parse(buf, false, due));
+        if (this.stopped || this.finished) break;
+      }
     } catch (e) {
       this.error = e;
+      this.stopped = false;
+    }
+    if (this.error !== undefined || this.finished) {
       this.pending = [];
+      this.pendingBytes = 0;
+    }
+    return this.stopped;
+  }
+
+  /** The first `n` bytes of the pending payloads, joined. */
+  private head(n: number): Buffer {
+    const parts: Buffer[] = [];
+    let have = 0;
+    for (const c of this.pending) {
+      if (have >= n) break;
+      const take = Math.min(c.length, n - have);
+      parts.push(take === c.length ? c : c.subarray(0, take));
+      have += take;
+    }
+    return Buffer.concat(parts, have);
+  }
+
+  /** Drops the first `n` bytes of the pending payloads (parsed). */
+  private drop(n: number): void {
+    this.pendingBytes -= n;
+    while (n > 0) {
+      const c = this.pending[0]!;
+      if (c.length <= n) {
+        n -= c.length;
+        this.pending.shift();
+      } else {
+        this.pending[0] = c.subarray(n);
+        n = 0;
+      }
     }
   }
 
@@ -407,6 +525,7 @@ export class BinaryCopyStream {
 
   /** All rows, or the first error (a truncated stream is 'unexpected EOF'). */
   end(): Value[][] {
+    if (this.stopped) this.resume();
     if (this.error !== undefined) throw this.error;
     if (this.finished) return this.rows;
     const { table } = this.target;
@@ -416,8 +535,27 @@ export class BinaryCopyStream {
     throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, this.rows.length + 1);
   }
 
+  /**
+   * Rows enough for a bulk load (a segment of their own at commit): the vector columns are
+   * decoded into column blocks from here on and the vectors so far are copied there, so
+   * that the segment takes them as its column instead of copying every vector once more
+   * (storage/column-blocks.ts).
+   */
+  private toColumnBlocks(): void {
+    this.types.forEach((t, i) => {
+      if (t.oid !== OID.vector || t.typmod <= 0 || !VectorColumnBlocks.fit(t.typmod)) return;
+      const blocks = new VectorColumnBlocks(t.typmod);
+      for (const r of this.rows) {
+        const v = r[i];
+        if (v instanceof Float32Array && v.length === t.typmod) r[i] = blocks.copyOf(v);
+      }
+      this.decoders[i] = fieldDecoder(t, () => blocks.take());
+    });
+  }
+
   /** Parses what `buf` holds; returns the bytes used (the rest is an unfinished row). */
-  private parse(buf: Buffer, atEnd: boolean): number {
+  private parse(buf: Buffer, atEnd: boolean, due: Due = never): number {
+    this.stopped = false;
     let pos = 0;
     if (this.state === 'header') {
       if (!buf.subarray(0, 11).equals(SIGNATURE)) throw new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized');
@@ -505,8 +643,13 @@ export class BinaryCopyStream {
           : e;
         throw contextError(err, table, line, table.columns[columns[i]].name);
       }
-      rows.push(row);
       pos = p;
+      const parsed = rows.push(row);
+      if (parsed === BULK_ROWS) this.toColumnBlocks();
+      if (parsed % ROWS_PER_CHECK === 0 && pos < end && due()) {
+        this.stopped = true;
+        return pos;
+      }
     }
   }
 }

@@ -64,6 +64,7 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   if (!ctx.tx.idle && !NO_SNAPSHOT.has(bound.kind)) ctx.tx.snapshotTaken = true;
   try {
     checkTableAccess(ctx, stmt.access ?? []);
+    ctx.holdRelations(stmt.access ?? []);
     const result = await run(ctx, stmt, params);
     await ctx.awaitSequenceLogs();
     // the statement's transaction committed (COPY FROM STDIN's commits when its data is in)
@@ -170,6 +171,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       const t0 = performance.now();
       const statement = rebindIfStale(ctx, target.statement);
       checkTableAccess(ctx, statement.access ?? []);
+      ctx.holdRelations(statement.access ?? []);
       return runExplain(ctx, explainOf(statement.bound, bound.flags, performance.now() - t0), values);
     }
     case 'declare':
@@ -207,6 +209,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       const values = executeParams(ctx, target, bound.params);
       const statement = rebindIfStale(ctx, target.statement);
       checkTableAccess(ctx, statement.access ?? []);
+      ctx.holdRelations(statement.access ?? []);
       return run(ctx, statement, values);
     }
     case 'deallocate':

@@ -17,6 +17,7 @@ import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
 import { TempNumbers } from './temp-schema.js';
+import { resolveRecoveryConflicts } from './recovery-conflicts.js';
 
 export class Engine implements EngineState, BackendRegistry {
   private readonly oids = new OidAllocator();
@@ -45,6 +46,15 @@ export class Engine implements EngineState, BackendRegistry {
    * (read-consistency.ts). Undefined on a leader or a standalone server.
    */
   standby: StandbyReads | undefined;
+  /**
+   * A hot standby's pg_promote(): ask the node to take the leadership now (data-role.ts);
+   * resolves once asked, rejects if it could not be. Undefined where nothing can promote it.
+   */
+  requestPromotion: (() => Promise<void>) | undefined;
+  /** a hot standby: how long applying the log waits for transactions holding a table it drops or rewrites (ms; -1: for ever) */
+  maxStandbyStreamingDelayMs = 30_000;
+  /** pg_promote(wait => true) calls waiting for Engine.promote */
+  private promotionWaiters: (() => void)[] = [];
 
   /** analyzes tables in the background after seals, bulk loads and compactions */
   private readonly autoAnalyze: AutoAnalyze;
@@ -68,12 +78,29 @@ export class Engine implements EngineState, BackendRegistry {
   }
 
   /**
+   * A hot standby is about to apply a batch that drops tables `dropped` or carries the
+   * catalog `image`: transactions holding a table it drops or rewrites get
+   * max_standby_streaming_delay to end, then are ended (recovery-conflicts.ts).
+   */
+  resolveRecoveryConflicts(dropped: ReadonlySet<number>, image: string | undefined): Promise<number> {
+    return resolveRecoveryConflicts(() => this.sessions.values(), () => this.databases.values(), dropped, image, this.maxStandbyStreamingDelayMs);
+  }
+
+  /** Resolves once this hot standby is promoted (at once if it is not one). */
+  whenPromoted(): Promise<void> {
+    if (!this.standby) return Promise.resolve();
+    return new Promise((resolve) => this.promotionWaiters.push(resolve));
+  }
+
+  /**
    * The hot standby was promoted (its storage writes the shared log now): every session,
    * open ones included, is an ordinary read-write one (Session.endRecovery), and statistics
    * are this node's own again.
    */
   promote(): void {
     this.standby = undefined;
+    this.requestPromotion = undefined;
+    for (const w of this.promotionWaiters.splice(0)) w();
     this.autoAnalyze.start();
     for (const s of this.sessions.values()) s.endRecovery();
   }

@@ -151,7 +151,7 @@ function databaseOf(session: PrivilegeSession, v: Value, textual: boolean): { ob
 function functionOf(session: PrivilegeSession, v: Value, textual: boolean): { obj: Securable; all: string; everyone?: boolean } | undefined {
   const catalog = session.catalog;
   const withVector = catalog.extensions.has('vector');
-  const builtin = (oid: number) => ({ obj: catalog.procAcls.get(oid) ?? {}, all: ALL_FUNCTION_PRIVILEGES });
+  const builtin = (oid: number) => ({ obj: catalog.builtinProcAcl(oid), all: ALL_FUNCTION_PRIVILEGES });
   if (!textual) {
     const f = catalog.functions.get(Number(v));
     if (f) return { obj: f, all: ALL_FUNCTION_PRIVILEGES };

@@ -30,6 +30,10 @@ import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
 import { evalContext, procName, regLookups, relationName, relationOid, systemContext, userFunctionOid } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
+import { pgPromote, type PromoteCaller } from './promote-function.js';
+import { conflictCancel, conflictTerminate } from './recovery-conflicts.js';
+import type { Access } from '../sql/bind-select.js';
+import type { EvalContext } from '../functions/api.js';
 import { StatementControl } from './statement-control.js';
 import { Activity } from './activity.js';
 import { IndexBuildProgress } from './index-build-progress.js';
@@ -138,6 +142,32 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return id;
   }
 
+  /** a hot standby: the tables this session's transaction has read (recovery-conflicts.ts) */
+  readonly heldRelations = new Set<number>();
+  /** a statement is running (a recovery conflict cancels it; between statements it ends the connection) */
+  private running = false;
+
+  holdRelations(accessed: readonly Access[]): void {
+    if (!this.engine.standby) return;
+    for (const a of accessed) if ('table' in a && a.table) this.heldRelations.add(a.table.oid);
+  }
+
+  recoveryConflict(): void {
+    if (this.running) this.control.cancel(conflictCancel());
+    else this.terminate(conflictTerminate());
+  }
+
+  /** pg_promote's wait in progress (promote-function.ts) */
+  promotionWait: PromoteCaller['promotionWait'];
+
+  promote(wait: boolean, waitSeconds: number, ctx: EvalContext): boolean {
+    return pgPromote(this, wait, waitSeconds, ctx);
+  }
+
+  warn(message: string): void {
+    this.notices.push({ severity: 'WARNING', code: SqlState.warning, message });
+  }
+
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean {
     if (this.engine.signalBackend(pid, how)) return true;
     this.notices.push({ severity: 'WARNING', code: '01000', message: `PID ${pid} is not a PostgreSQL backend process` });
@@ -172,6 +202,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
       this.tx.hotStandby = true;
       this.settings.setRaw('in_hot_standby', 'on');
       this.settings.setRaw('transaction_read_only', 'on');
+      this.settings.setRaw('max_standby_streaming_delay', formatDelay(this.engine.maxStandbyStreamingDelayMs));
     }
     this.settings.setRaw('superuser_reserved_connections', String(this.engine.superuserReservedConnections));
     if (this.engine.listenPort !== undefined) this.settings.setRaw('port', String(this.engine.listenPort));
@@ -275,14 +306,18 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   statementStarted(text: string): void {
     clearTimeout(this.idleTimer);
+    this.running = true;
     this.control.begin(settingMillis(this.settings.get('statement_timeout')));
     this.activity.statementStarted(text, !this.tx.idle);
   }
 
   statementEnded(): void {
+    this.running = false;
     this.control.end();
     for (const release of this.statementPins.splice(0)) release();
     const status = this.transactionStatus();
+    // the transaction is over (or failed: PostgreSQL releases its locks at the abort): what it read is no longer held
+    if (status !== 'T') this.heldRelations.clear();
     // outside a block (autocommit, or a COMMIT just done) the transaction is over: LISTEN
     // takes effect and NOTIFYs go out (a failed statement's were discarded already)
     if (status === 'I') this.notifications.commit();
@@ -481,6 +516,13 @@ export class Session implements Backend, SessionInfo, SessionContext {
     };
     return env;
   }
+}
+
+/** max_standby_streaming_delay as SHOW prints it (PostgreSQL's unit choice for a ms setting: 30s, 1min, 500ms, -1) */
+function formatDelay(ms: number): string {
+  if (ms <= 0) return String(ms);
+  if (ms % 60_000 === 0) return `${ms / 60_000}min`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** client_min_messages order: a notice is sent when its level is at or above the setting */

@@ -8,6 +8,8 @@ import { SqlError, SqlState } from '../errors.js';
 
 export class StatementControl {
   private cancelled = false;
+  /** what the cancel reports (default: 57014 'canceling statement due to user request') */
+  private cancelError: SqlError | undefined;
   private deadline = Number.POSITIVE_INFINITY;
   /** wakes a statement waiting for a lock when it is cancelled */
   private wake: (() => void) | undefined;
@@ -18,6 +20,7 @@ export class StatementControl {
   /** a statement starts: earlier cancels are forgotten, its timeout starts now */
   begin(statementTimeoutMs: number): void {
     this.cancelled = false;
+    this.cancelError = undefined;
     this.dropSignal();
     this.deadline = statementTimeoutMs > 0 ? performance.now() + statementTimeoutMs : Number.POSITIVE_INFINITY;
   }
@@ -26,11 +29,14 @@ export class StatementControl {
   end(): void {
     this.deadline = Number.POSITIVE_INFINITY;
     this.cancelled = false;
+    this.cancelError = undefined;
     this.dropSignal();
   }
 
-  cancel(): void {
+  /** `error`: what the statement ends with (a recovery conflict's 40001), else a user's cancel */
+  cancel(error?: SqlError): void {
     this.cancelled = true;
+    this.cancelError = error;
     this.wake?.();
     this.aborter?.abort();
   }
@@ -63,7 +69,9 @@ export class StatementControl {
   check(): void {
     if (this.cancelled) {
       this.cancelled = false;
-      throw new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
+      const error = this.cancelError;
+      this.cancelError = undefined;
+      throw error ?? new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
     }
     if (performance.now() >= this.deadline) {
       this.deadline = Number.POSITIVE_INFINITY;

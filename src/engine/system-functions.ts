@@ -29,6 +29,8 @@ export interface SessionInfo {
   exportSnapshot(): string;
   /** pg_cancel_backend / pg_terminate_backend (a WARNING and false for an unknown pid) */
   signalBackend(pid: number, how: 'cancel' | 'terminate'): boolean;
+  /** pg_promote(wait, wait_seconds) (promote-function.ts) */
+  promote(wait: boolean, waitSeconds: number, ctx: EvalContext): boolean;
   /** a table's bytes and its vector indexes' (storage's relationBytes) */
   relationBytes(tableOid: number): { table: number; indexes: ReadonlyMap<string, number> };
   /** pg_database_size: every table and index of the database (NULL: no such database) */
@@ -119,6 +121,10 @@ export function systemFunction(session: SessionInfo, name: string, argTypes: rea
       break;
     case 'pg_cancel_backend':
       if (n === 1) return fn([T.int4], T.bool, (a) => session.signalBackend(a[0] as number, 'cancel'), true, true);
+      break;
+    case 'pg_promote':
+      // pg_promote(wait boolean DEFAULT true, wait_seconds integer DEFAULT 60)
+      if (n <= 2) return fn([T.bool, T.int4].slice(0, n), T.bool, (a, ctx) => session.promote((a[0] ?? true) as boolean, (a[1] ?? 60) as number, ctx), true, true);
       break;
     case 'pg_terminate_backend':
       // pg_terminate_backend(pid, timeout bigint DEFAULT 0): Quiver does not wait for the exit

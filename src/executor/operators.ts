@@ -5,12 +5,13 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import type { SystemRelationContext, TableDef } from '../catalog/catalog.js';
-import type { AggregateCall, Expr, Plan, SortKey } from '../planner/plan.js';
-import type { RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
+import type { AggregateCall, BitmapPath, Expr, Plan, SortKey } from '../planner/plan.js';
+import type { BitmapScanSpec, RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
 import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
+import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
 import { scanCondition } from '../planner/scan-condition.js';
@@ -33,9 +34,12 @@ import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows,
 import { gatherWithin, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
+import { incrementalSort } from './incremental-sort.js';
+import { bitmapScanSpec } from './btree-bitmap.js';
+import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { SpillStats } from '../planner/explain.js';
+import type { BitmapStats, SpillStats } from '../planner/explain.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -54,7 +58,7 @@ export interface RunContext {
   /** per vector search: how segments were searched (EXPLAIN ANALYZE) */
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   /** per GIN bitmap scan: the rows its index scan handed on (EXPLAIN ANALYZE's Bitmap Index Scan rows) */
-  readonly textStats?: Map<Plan, { candidates: number }>;
+  readonly textStats?: Map<Plan, BitmapStats>;
   /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
@@ -207,7 +211,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (counted) rc.textStats!.set(plan, counted);
     // partitions have the parent's columns in its order: the parent's index key names their lists too
     for (const table of tables) {
-      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.textLookup.columns)) {
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.columns)) {
         env.checkCancel();
         if (!plan.withRowId) yield batch.rows;
         else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
@@ -233,7 +237,11 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       ...(leadsWithIsNull(plan.filter, range.columns[0]) ? { leadingIsNull: true } : {}),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };
-    const opts = zone.length || index ? { zone, skipped, ...(index ? { index } : {}) } : undefined;
+    const paths = rc.textStats && plan.btreeBitmap ? new Map<BitmapScanSpec, BitmapPath>() : undefined;
+    const bitmap = plan.btreeBitmap && bitmapScanSpec(plan.btreeBitmap.path, env, paths);
+    const counted = paths && bitmapCounter(plan, paths, rc.textStats!);
+    const opts = zone.length || index || bitmap || plan.columns
+      ? { zone, skipped, ...(index ? { index } : {}), ...(bitmap ? { bitmap, bitmapCounted: counted } : {}), ...(plan.columns ? { columns: plan.columns } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
       // subplan the event loop serves others meanwhile; there it reads on, sorting here
@@ -302,7 +310,34 @@ function* batchesOf(rows: Iterable<Row>): Iterable<Batch> {
 function* values(plan: Extract<Plan, { kind: 'values' }>, env: ExecEnv): Iterable<Step> {
   const compiled = plan.rows.map((r) => r.map(compileExpr));
   const empty: Row = [];
-  yield compiled.map((r) => r.map((c) => c(empty, env)));
+  const out: Row[] = new Array(compiled.length);
+  for (let i = 0; i < compiled.length; i++) {
+    try {
+      out[i] = compiled[i].map((c) => c(empty, env));
+    } catch (e) {
+      if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+      yield* awaitStep(cancellable(e.work, env.checkCancel));
+      out[i] = yield* evaluateRow(compiled[i], empty, env);
+    }
+  }
+  yield out;
+}
+
+/**
+ * A row's expressions; a function that needs asynchronous work first (AwaitBeforeEvaluating:
+ * pg_promote's wait) has it awaited — cancellable — and the row is evaluated again.
+ */
+function* evaluateRow(exprs: readonly Compiled[], r: Row, env: ExecEnv): Generator<Step, Value[], unknown> {
+  for (;;) {
+    try {
+      const o: Value[] = new Array(exprs.length);
+      for (let j = 0; j < exprs.length; j++) o[j] = exprs[j](r, env);
+      return o;
+    } catch (e) {
+      if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+      yield* awaitStep(cancellable(e.work, env.checkCancel));
+    }
+  }
 }
 
 function* functionScan(plan: Extract<Plan, { kind: 'functionScan' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -347,7 +382,14 @@ function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env:
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       const o: Value[] = new Array(n);
-      for (let j = 0; j < n; j++) o[j] = exprs[j](r, env);
+      try {
+        for (let j = 0; j < n; j++) o[j] = exprs[j](r, env);
+      } catch (e) {
+        if (!(e instanceof AwaitBeforeEvaluating) || env.synchronous) throw e;
+        yield* awaitStep(cancellable(e.work, env.checkCancel));
+        out[i] = yield* evaluateRow(exprs, r, env);
+        continue;
+      }
       out[i] = o;
     }
     yield out;
@@ -783,6 +825,10 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     yield viaSparseIndex;
     return;
   }
+  if (plan.presorted) {
+    yield* incrementalTopK(plan, k, offsetN, rc, env);
+    return;
+  }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const cmp = rowComparator(specs);
@@ -811,6 +857,46 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   }
   heap.sort(full);
   yield heap.slice(offsetN).map((r) => r.slice(0, width));
+}
+
+/** EXPLAIN ANALYZE's rows of each Bitmap Index Scan of a B-tree bitmap: the positions its index gave, summed over segments. */
+function bitmapCounter(plan: Plan, paths: Map<BitmapScanSpec, BitmapPath>, stats: Map<Plan, BitmapStats>): (leaf: BitmapScanSpec, positions: number) => void {
+  const entry = stats.get(plan) ?? { candidates: 0, leaves: new Map<BitmapPath, number>() };
+  stats.set(plan, entry);
+  return (leaf, positions) => {
+    const path = paths.get(leaf);
+    if (path) entry.leaves!.set(path, (entry.leaves!.get(path) ?? 0) + positions);
+  };
+}
+
+/** ORDER BY … LIMIT over input presorted on the first keys: an Incremental Sort that stops reading at the LIMIT. */
+function* incrementalTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  if (k <= 0) return;
+  const width = plan.input.schema.length;
+  const { compiled, specs } = keySpecs(plan.keys, width);
+  const presorted = specs.slice(0, plan.presorted);
+  const stats = rc.spillStats ? newIncrementalSortStats() : undefined;
+  const extended = function* (): Iterable<Step> {
+    for (const step of runPlan(plan.input, rc, env)) {
+      if (isSuspend(step)) { yield step; continue; }
+      yield step.map((r) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; });
+    }
+  };
+  let skip = offsetN;
+  try {
+    for (const step of incrementalSort(extended(), {
+      compare: rowComparator(specs), compareRest: rowComparator(specs.slice(plan.presorted)),
+      samePrefix: (a, b) => presorted.every((s) => a[s.index] === null ? b[s.index] === null : b[s.index] !== null && compareValues(s.type, a[s.index], b[s.index]) === 0),
+      bound: k, checkCancel: env.checkCancel, stats,
+    })) {
+      if (isSuspend(step)) { yield step; continue; }
+      const rows = skip >= step.length ? [] : step.slice(skip);
+      skip = Math.max(0, skip - step.length);
+      if (rows.length) yield rows.map((r) => r.slice(0, width));
+    }
+  } finally {
+    if (stats) rc.spillStats!.set(plan, stats);
+  }
 }
 
 function siftUp(h: Row[], i: number, cmp: (a: Row, b: Row) => number): void {

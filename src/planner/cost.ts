@@ -3,10 +3,12 @@
  * estimated rows and the average row width in bytes, in PostgreSQL's units and with its
  * constants (costsize.c): reading one page sequentially costs seq_page_cost = 1.
  *
- * Quiver has no 8 kB heap pages; a table's pages are defined as
- *   relpages = ceil(rows × (avg width + 28) / 8192)
- * where 28 bytes is PostgreSQL's per-row overhead (24-byte tuple header and 4-byte line
- * pointer), so that page counts, and with them costs, come out near PostgreSQL's.
+ * Quiver has no 8 kB heap pages; a table's pages are what its rows would fill in
+ * PostgreSQL's heap:
+ *   relpages = ceil(rows / floor(8168 / (MAXALIGN(24 + avg width) + 4)))
+ * (a page's 8,192 bytes less its 24-byte header; each tuple its 23-byte header padded to
+ * 24, its data, 8-byte aligned, and a 4-byte line pointer), so that page counts, and with them costs,
+ * come out as PostgreSQL's for tables without dead rows.
  *
  * Rows come from the storage's live row count and the selectivity of the conditions
  * (selectivity.ts); widths from ANALYZE's avg_width, else the type's width.
@@ -19,7 +21,9 @@ import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
-import { clauseSelectivity, groupCount, type ColumnInfo, type ColumnLookup } from './selectivity.js';
+import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
+import { incrementalSortCost } from './incremental-sort-cost.js';
+import { bitmapHeapScanCost } from './bitmap-cost.js';
 
 export const SEQ_PAGE_COST = 1;
 export const RANDOM_PAGE_COST = 4;
@@ -28,7 +32,10 @@ export const CPU_INDEX_TUPLE_COST = 0.005;
 export const CPU_OPERATOR_COST = 0.0025;
 export const DISABLE_COST = 1e10;
 const PAGE_SIZE = 8192;
-const ROW_OVERHEAD = 28;
+const PAGE_HEADER = 24;
+/** a heap tuple's header, 23 bytes, padded to 24 where its data begins (t_hoff) */
+const TUPLE_HEADER = 24;
+const LINE_POINTER = 4;
 
 /** PostgreSQL's planner method switches (enable_*), as booleans. */
 export interface PlannerSettings {
@@ -40,6 +47,10 @@ export interface PlannerSettings {
   readonly mergejoin: boolean;
   readonly sort: boolean;
   readonly hashagg: boolean;
+  readonly material: boolean;
+  readonly incrementalSort: boolean;
+  /** work_mem in kB (a Materialize past it spills: its pages are charged) */
+  readonly workMemKb: number;
   /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
   readonly joinCollapseLimit: number;
   readonly fromCollapseLimit: number;
@@ -47,7 +58,7 @@ export interface PlannerSettings {
 
 export const ALL_ENABLED: PlannerSettings = {
   seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true,
-  joinCollapseLimit: 8, fromCollapseLimit: 8,
+  material: true, incrementalSort: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
 };
 
 /** The planner settings from a setting getter (SHOW's values: 'on' / 'off', integers). */
@@ -57,8 +68,16 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
   return {
     seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
+    material: on('material'), incrementalSort: on('incremental_sort'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
   };
+}
+
+/** work_mem's value in kB (SHOW gives it with a unit: 4MB, 64kB, 1GB). */
+function workMemKb(shown: string | undefined): number {
+  const m = /^(\d+)\s*(kB|MB|GB|TB)?$/.exec(shown ?? '');
+  if (!m) return 4096;
+  return Number(m[1]) * ({ kB: 1, MB: 1024, GB: 1024 ** 2, TB: 1024 ** 3 }[m[2] ?? 'kB'] ?? 1);
 }
 
 /** What costing reads besides the plan: live rows per table and the settings. */
@@ -113,6 +132,30 @@ export function exprCost(e: Expr | null | undefined): number {
     default: return 0;
   }
 }
+
+/** A table's scan, maybe under a filter: its columns are the table's, its rows the table's restricted. */
+function isBaseScan(plan: Plan): boolean {
+  if (plan.kind === 'filter') return isBaseScan(plan.input);
+  return plan.kind === 'scan' && !plan.partitions;
+}
+
+/**
+ * estimate_hash_bucket_stats: the share of the build rows in a probe's bucket. `restricted`
+ * is the share of the column's table its scan keeps (distinct values shrink with it).
+ */
+function bucketFraction(info: ColumnInfo | undefined, buckets: number, restricted: number): number {
+  const mcvFreq = info?.stats?.mostCommonFreqs?.[0] ?? 0;
+  if (!info || isDefaultDistinct(info)) return Math.max(0.1, mcvFreq);
+  const nd = distinctCount(info);
+  const avgFreq = (1 - (info.stats?.nullFrac ?? 0)) / nd;
+  const ndRestricted = clampRows(nd * Math.min(1, restricted));
+  let fraction = ndRestricted > buckets ? 1 / buckets : 1 / ndRestricted;
+  if (avgFreq > 0 && mcvFreq > avgFreq) fraction *= mcvFreq / avgFreq;
+  return Math.min(1, Math.max(1e-6, fraction));
+}
+
+/** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
+const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionScan', 'workTableScan']);
 
 /** Costs of every node of one plan, computed once each. */
 export class CostModel {
@@ -185,7 +228,8 @@ export class CostModel {
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
         // over a relation proven empty, PostgreSQL counts no width for its columns, only for computed values
         if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(plan.schema) };
+        const shown = plan.outputRead ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
+        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -217,7 +261,11 @@ export class CostModel {
 
   /** relpages as defined at the top of this file. */
   pages(rows: number, width: number): number {
-    return rows <= 0 ? 0 : Math.ceil((rows * (width + ROW_OVERHEAD)) / PAGE_SIZE);
+    if (rows <= 0) return 0;
+    // a heap tuple: its header and the data, MAXALIGNed, and a 4-byte line pointer, on 8 kB
+    // pages less their 24-byte header
+    const perPage = Math.max(1, Math.floor((PAGE_SIZE - PAGE_HEADER) / (Math.ceil((TUPLE_HEADER + width) / 8) * 8 + LINE_POINTER)));
+    return Math.ceil(rows / perPage);
   }
 
   /** A partitioned table's scan is the sum of its partitions' (an Append of them). */
@@ -232,9 +280,16 @@ export class CostModel {
         width: parts[0]?.width ?? this.schemaWidth(plan.schema),
       };
     }
-    if (plan.textLookup) return this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap;
-    if (plan.indexRange) return this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns);
-    return this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+    const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
+      : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
+      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns)
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+    // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
+    return plan.columns ? { ...est, width: this.columnsWidth(plan.table, plan.columns) } : est;
+  }
+
+  private columnsWidth(table: TableDef, columns: readonly number[]): number {
+    return this.schemaWidth(columns.map((i) => ({ name: table.columns[i].name, type: table.columns[i].type, tableOid: table.oid, attnum: i + 1 })));
   }
 
   /**
@@ -346,57 +401,206 @@ export class CostModel {
     return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
   }
 
-  /** Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of its outer side(s). */
+  /**
+   * Rows of a join: the pairs times the ON's selectivity; an outer join keeps every row of
+   * its outer side(s); a semi join the left rows with a match (semiJoinSelectivity), an anti
+   * join the others.
+   */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
-    const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
     if (plan.joinType === 'semi' || plan.joinType === 'anti') {
-      // the share of left rows with a match: each left row meets right rows × sel matches on average
-      const matched = Math.min(1, right.rows * sel);
-      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : Math.max(1 - matched, 0.1)));
+      const matched = this.semiSelectivity(plan, right);
+      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
     }
+    const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
     return clampRows(rows);
   }
 
+  private semiSelectivity(plan: Extract<Plan, { kind: 'join' }>, right: Estimate): number {
+    return semiJoinSelectivity(plan.on, plan.left.schema.length, right.rows, this.schemaLookup([...plan.left.schema, ...plan.right.schema]));
+  }
+
   /**
-   * Hash Join (cost_hashjoin, without batching; the right input is the build side, or for an
-   * inner join the left one when that is cheaper — then left and right swap below):
-   *   startup = left startup + right total
-   *           + (cpu_operator_cost × hash keys + cpu_tuple_cost) × right rows
-   *   total   = startup + (left total - left startup)
-   *           + cpu_operator_cost × hash keys × left rows
-   *           + other ON conditions × output rows + cpu_tuple_cost × output rows
+   * Materialize (cost_material): the input's cost, plus 2 × cpu_operator_cost a row of
+   * bookkeeping, plus seq_page_cost a page when its rows outgrow work_mem (pages of
+   * relation_byte_size: rows × (MAXALIGN(width) + 24-byte tuple header)).
+   */
+  material(input: Estimate): Estimate {
+    return { ...input, total: input.total + 2 * CPU_OPERATOR_COST * input.rows + this.spillPages(input) * SEQ_PAGE_COST };
+  }
+
+  private spillPages(input: Estimate): number {
+    const bytes = input.rows * (Math.ceil(input.width / 8) * 8 + 24);
+    return bytes > this.env.settings.workMemKb * 1024 ? Math.ceil(bytes / PAGE_SIZE) : 0;
+  }
+
+  /**
+   * cost_rescan: what running the input again costs. A Materialize or a Sort replays what it
+   * holds (cpu_operator_cost a row, plus its pages past work_mem); a CTE or work table scan
+   * reads its tuplestore again (cpu_tuple_cost a row); a function scan keeps its result, so
+   * only its run cost recurs; anything else costs what it cost the first time.
+   */
+  private rescan(plan: Plan, est: Estimate, materialized: boolean): { startup: number; total: number } {
+    if (materialized || plan.kind === 'sort') return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
+    if (plan.kind === 'cteScan' || plan.kind === 'workTableScan') return { startup: 0, total: CPU_TUPLE_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
+    if (plan.kind === 'functionScan') return { startup: 0, total: est.total - est.startup };
+    return { startup: est.startup, total: est.total };
+  }
+
+  /**
+   * The inner (right) side of a nested loop as PostgreSQL's match_unsorted_outer settles it:
+   * under a Materialize when enable_material is on, the input does not hold its output
+   * already (Sort, CTE, function and work table scans: ExecMaterializesOutput) and the loop
+   * is cheaper so; otherwise as it is. A LATERAL inner is run per left row, never held.
+   */
+  nestLoopInner(plan: Extract<Plan, { kind: 'join' }>): { materialize: boolean; est: Estimate } {
+    const right = this.estimate(plan.right);
+    if (plan.lateral || !this.env.settings.material || MATERIALIZES_OUTPUT.has(plan.right.kind)) return { materialize: false, est: right };
+    const held = this.material(right);
+    const materialize = this.nestLoop(plan, held, true).total < this.nestLoop(plan, right, false).total;
+    return { materialize, est: materialize ? held : right };
+  }
+
+  /**
+   * Hash Join (initial_cost_hashjoin + final_cost_hashjoin, in one batch): the build side is
+   * hashed, the probe side streams past it. With hash_qual = cpu_operator_cost × hash keys,
+   *   startup = probe startup + build total + (hash_qual + cpu_tuple_cost) × build rows
+   *   run     = (probe total - probe startup) + hash_qual × probe rows
+   *           + hash_qual × probe rows × clamp(build rows × bucketsize) × 0.5
+   *           + (cpu_tuple_cost + other ON conditions) × probe rows × build rows × sel(hash keys)
+   * bucketsize (estimate_hash_bucket_stats, the smallest over the keys): 1 / min(distinct
+   * values, buckets), scaled up by the most common value's frequency over the average, 0.1
+   * without statistics; buckets = max(1024, the power of 2 ≥ build rows). A semi or anti
+   * join, or one whose build side is unique on its keys, stops at a probe row's first match
+   * (earlyStop: matched = probe rows × match fraction, scan_frac = 2 / (match count + 1)):
+   *   run     = … + hash_qual × matched × clamp(build rows × bucketsize × scan_frac) × 0.5
+   *           + hash_qual × unmatched × clamp(build rows / buckets) × 0.05
+   *           + (cpu_tuple_cost + other ON conditions) × (anti ? unmatched : matched)
+   */
+  private hashJoin(plan: Extract<Plan, { kind: 'join' }>, hashBuild: 'left' | 'right'): { startup: number; total: number } {
+    const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+    const buildLeft = hashBuild === 'left';
+    const left = this.estimate(plan.left);
+    const right = this.estimate(plan.right);
+    const [probe, build] = buildLeft ? [right, left] : [left, right];
+    const hashQual = CPU_OPERATOR_COST * keys.length;
+    const startup = probe.startup + build.total + (hashQual + CPU_TUPLE_COST) * build.rows + (this.env.settings.hashjoin ? 0 : DISABLE_COST);
+    let run = probe.total - probe.startup + hashQual * probe.rows;
+    const buckets = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, build.rows))));
+    const lookup = this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+    const buildPlan = buildLeft ? plan.left : plan.right;
+    let bucketSize = 1;
+    for (const k of keys) {
+      const at = buildLeft ? k.left : plan.left.schema.length + k.right;
+      const info = lookup({ kind: 'column', type: k.type, level: 0, index: at, name: '' });
+      const restricted = isBaseScan(buildPlan) && info ? build.rows / Math.max(1, info.rows) : 1;
+      bucketSize = Math.min(bucketSize, bucketFraction(info, buckets, restricted));
+    }
+    const otherQual = Math.max(0, exprCost(plan.on) - hashQual);
+    const stop = this.earlyStop(plan, buildLeft ? 'left' : 'right', build);
+    let tuples: number;
+    if (stop) {
+      const matched = Math.round(probe.rows * stop.matchFrac);
+      const scanFrac = 2 / (stop.matchCount + 1);
+      run += hashQual * matched * clampRows(build.rows * bucketSize * scanFrac) * 0.5;
+      run += hashQual * (probe.rows - matched) * clampRows(build.rows / buckets) * 0.05;
+      tuples = plan.joinType === 'anti' ? probe.rows - matched : matched;
+    } else {
+      run += hashQual * probe.rows * clampRows(build.rows * bucketSize) * 0.5;
+      const keySel = keys.reduce((sel, k) => sel * clauseSelectivity(k.cond, lookup), 1);
+      tuples = clampRows(probe.rows * build.rows * keySel);
+    }
+    run += (CPU_TUPLE_COST + otherQual) * tuples;
+    return { startup, total: startup + run };
+  }
+
+  /**
+   * A join that stops at an outer row's first match (compute_semi_anti_join_factors): a semi
+   * or anti join, or an inner / outer join whose inner side is unique on its equality keys
+   * (innerrel_is_unique: a base table scan with a unique index on a key column). matchFrac
+   * is the share of outer rows with a match — the semi join selectivity, or for the unique
+   * inner side the plain join selectivity (eqjoinsel reads the join's own type) — and
+   * matchCount the inner rows each matched row meets (at least 1).
+   */
+  private earlyStop(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right', inner: Estimate): { matchFrac: number; matchCount: number } | undefined {
+    const lookup = this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+    const nsel = plan.on ? clauseSelectivity(plan.on, lookup) : 1;
+    let jsel: number;
+    if (plan.joinType === 'semi' || plan.joinType === 'anti') jsel = this.semiSelectivity(plan, inner);
+    else if (this.innerUnique(plan, innerSide)) jsel = nsel;
+    else return undefined;
+    return { matchFrac: jsel, matchCount: Math.max(1, jsel > 0 ? (nsel * inner.rows) / jsel : 1) };
+  }
+
+  /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
+  private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
+    if (plan.lateral) return false;
+    const keys = hashJoinKeys(plan.on, plan.left.schema.length);
+    const innerPlan = innerSide === 'left' ? plan.left : plan.right;
+    if (!keys || !isBaseScan(innerPlan)) return false;
+    const lookup = this.schemaLookup(innerPlan.schema);
+    return keys.some((k) => lookup({ kind: 'column', type: k.type, level: 0, index: innerSide === 'left' ? k.left : k.right, name: '' })?.unique === true);
+  }
+
+  /**
+   * Nested Loop (initial_cost_nestloop + final_cost_nestloop), the right input the inner side:
+   *   startup = left startup + inner startup
+   *   run     = (left total - left startup) + (left rows - 1) × inner rescan startup
+   *           + inner run + (left rows - 1) × inner rescan run
+   *           + (cpu_tuple_cost + ON cost) × left rows × inner rows
+   * A semi or anti join, or one whose inner side is unique, stops at a left row's first match
+   * (earlyStop). With matched = left rows × the match fraction, scan_frac = 2 / (match count + 1):
+   *   run     = (left total - left startup) + (left rows - 1) × inner rescan startup + inner run
+   *           + matched × inner rescan run × scan_frac + unmatched × inner rescan run
+   *           (the first, whole, inner run taken off the unmatched rows, or the matched when none)
+   *           + (cpu_tuple_cost + ON cost) × (matched × inner rows × scan_frac + unmatched × inner rows)
+   * LATERAL runs the inner side per left row: its rescan is its whole cost.
+   */
+  private nestLoop(plan: Extract<Plan, { kind: 'join' }>, inner: Estimate, materialized: boolean): { startup: number; total: number } {
+    const left = this.estimate(plan.left);
+    const again = this.rescan(plan.right, inner, materialized);
+    const rescanRun = again.total - again.startup;
+    const innerRun = inner.total - inner.startup;
+    const startup = left.startup + inner.startup + (this.env.settings.nestloop ? 0 : DISABLE_COST);
+    let run = left.total - left.startup + Math.max(0, left.rows - 1) * again.startup;
+    let pairs: number;
+    const stop = this.earlyStop(plan, 'right', this.estimate(plan.right));
+    if (stop) {
+      const scanFrac = 2 / (stop.matchCount + 1);
+      let matched = Math.round(left.rows * stop.matchFrac);
+      let unmatched = left.rows - matched;
+      pairs = matched * inner.rows * scanFrac + unmatched * inner.rows;
+      // the one whole first scan is charged to an unmatched left row if there is one, else to a matched one
+      run += innerRun;
+      if (unmatched >= 1) unmatched -= 1;
+      else matched -= 1;
+      if (matched > 0) run += matched * rescanRun * scanFrac;
+      if (unmatched > 0) run += unmatched * rescanRun;
+    } else {
+      run += innerRun + Math.max(0, left.rows - 1) * rescanRun;
+      pairs = left.rows * inner.rows;
+    }
+    run += (CPU_TUPLE_COST + exprCost(plan.on)) * pairs;
+    return { startup, total: startup + run };
+  }
+
+  /**
+   * Hash Join: hashJoin below (the right input is the build side, or for an inner join the
+   * left one when that is cheaper).
    *
-   * Nested Loop (cost_nestloop over a materialized right input, as the executor holds it):
-   *   startup = left startup + right startup
-   *   total   = left total + right total
-   *           + left rows × right rows × (cpu_operator_cost (rescan) + ON cost)
-   *           + cpu_tuple_cost × output rows
-   * LATERAL re-runs the right input per left row: left rows × right total.
+   * Nested Loop: nestLoop below, over the inner side nestLoopInner settles.
    */
   join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);
     const rows = this.joinRows(plan, left, right);
-    const width = plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
-    const on = exprCost(plan.on);
-    const s = this.env.settings;
-    if (algorithm === 'hash') {
-      const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
-      const keyCost = CPU_OPERATOR_COST * keys.length;
-      // an inner join may hash either input (the other one streams past it)
-      const [probe, build] = hashBuild === 'left' ? [right, left] : [left, right];
-      const startup = probe.startup + build.total + (keyCost + CPU_TUPLE_COST) * build.rows + (s.hashjoin ? 0 : DISABLE_COST);
-      const total = startup + (probe.total - probe.startup) + keyCost * probe.rows + Math.max(0, on - keyCost) * rows + CPU_TUPLE_COST * rows;
-      return { startup, total, rows, width };
-    }
-    const startup = left.startup + right.startup + (s.nestloop ? 0 : DISABLE_COST);
-    const inner = plan.lateral ? left.rows * right.total : right.total;
-    const total = startup + (left.total - left.startup) + inner - right.startup
-      + left.rows * right.rows * (CPU_OPERATOR_COST + on) + CPU_TUPLE_COST * rows;
-    return { startup, total, rows, width };
+    // as wide as what is read above it (PostgreSQL's width of the join's target list), else both sides
+    const width = plan.outputRead ? this.schemaWidth(plan.outputRead.map((i) => plan.schema[i])) : plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
+    if (algorithm === 'hash') return { ...this.hashJoin(plan, hashBuild), rows, width };
+    const inner = this.nestLoopInner(plan);
+    return { ...this.nestLoop(plan, inner.est, inner.materialize), rows, width };
   }
 
   /**
@@ -454,11 +658,21 @@ export class CostModel {
     const input = this.estimate(plan.input);
     const k = Math.min(limitValue(plan.limit, input.rows) + (plan.offset ? limitValue(plan.offset, 0) : 0), input.rows);
     if (plan.vectorSearch?.strategy === 'hnsw') return this.vectorIndexTopK(plan, input, k);
+    if (plan.presorted) return this.limitOver(this.incrementalSort(plan), plan.limit, plan.offset);
     const keyCost = plan.keys.reduce((s, key) => s + exprCost(key.expr), 0);
     const n = input.rows;
     const compare = n > 2 * k ? Math.log2(Math.max(2 * k, 2)) : Math.log2(Math.max(n, 2));
     const startup = input.total + keyCost * n + 2 * CPU_OPERATOR_COST * n * compare + (this.env.settings.sort ? 0 : DISABLE_COST);
     return { startup, total: startup + CPU_OPERATOR_COST * k, rows: Math.min(k, limitValue(plan.limit, n)), width: input.width };
+  }
+
+  /** The Incremental Sort of a Top-K over presorted input (incremental-sort-cost.ts), before its Limit. */
+  incrementalSort(plan: Extract<Plan, { kind: 'topk' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const prefix = plan.keys.slice(0, plan.presorted ?? 0).map((k) => k.expr);
+    const groups = groupCount(prefix, Math.max(input.rows, 2), this.schemaLookup(plan.input.schema));
+    const bound = plan.limit ? limitValue(plan.limit, input.rows) + (plan.offset ? limitValue(plan.offset, 0) : 0) : undefined;
+    return incrementalSortCost(input, groups, bound);
   }
 
   /**
@@ -488,7 +702,11 @@ export class CostModel {
    *   total   = startup + run × limit / N
    */
   private limit(plan: Extract<Plan, { kind: 'limit' }>): Estimate {
-    const input = this.estimate(plan.input);
+    return this.limitOver(this.estimate(plan.input), plan.limit, plan.offset);
+  }
+
+  private limitOver(input: Estimate, limitExpr: Expr | null, offsetExpr: Expr | null): Estimate {
+    const plan = { limit: limitExpr, offset: offsetExpr };
     const n = Math.max(input.rows, 1);
     const offset = plan.offset ? Math.min(limitValue(plan.offset, 0), n) : 0;
     const count = plan.limit ? Math.min(limitValue(plan.limit, n), n - offset) : n - offset;

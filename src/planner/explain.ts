@@ -14,25 +14,31 @@ import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
-import { rangeTableSizes, type Expr, type Plan } from './plan.js';
+import { rangeTableSizes, type BitmapPath, type Expr, type Plan } from './plan.js';
+import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
 import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
+import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
 /** What a sort, hash join or hash aggregate held: in memory, or spilled to temp files past work_mem. */
 export type SpillStats =
   | { readonly kind: 'sort'; readonly method: 'quicksort' | 'external merge'; readonly bytes: number }
-  | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number };
+  | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number }
+  | IncrementalSortStats;
+
+/** A bitmap scan's index side: a GIN scan's candidates; a B-tree bitmap's positions per Bitmap Index Scan. */
+export interface BitmapStats { candidates: number; leaves?: Map<BitmapPath, number> }
 
 export interface ExplainOptions {
   readonly metrics?: Map<Plan, NodeMetrics>;
   readonly vectorStats?: Map<Plan, VectorSearchStats>;
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
-  /** per GIN bitmap scan: rows its Bitmap Index Scan handed on */
-  readonly textStats?: Map<Plan, { candidates: number }>;
+  /** per bitmap scan: rows its Bitmap Index Scan handed on (GIN), or each of its Bitmap Index Scans (B-tree) */
+  readonly textStats?: Map<Plan, BitmapStats>;
   readonly spillStats?: Map<Plan, SpillStats>;
   readonly verbose: boolean;
   readonly costs: boolean;
@@ -62,7 +68,7 @@ interface DisplayNode {
  * PostgreSQL's lines: "Sort Method: external merge  Disk: 3920kB" or "quicksort  Memory: 25kB";
  * a hash join or hash aggregate that spilled: "Batches: 33  Disk Usage: 5352kB".
  */
-function spillDetail(s: SpillStats): [string, string] {
+function spillDetail(s: Exclude<SpillStats, IncrementalSortStats>): [string, string] {
   const kb = (n: number) => `${Math.ceil(n / 1024)}kB`;
   if (s.kind === 'sort') return ['Sort Method', `${s.method}  ${s.method === 'quicksort' ? 'Memory' : 'Disk'}: ${kb(s.bytes)}`];
   return ['Batches', `${s.batches}  Disk Usage: ${kb(s.diskBytes)}`];
@@ -221,7 +227,8 @@ class Builder implements DeparseContext {
 
   private addRuntimeDetails(plan: Plan, node: DisplayNode): void {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
-    if (ss) node.details.push(spillDetail(ss));
+    // (an Incremental Sort's lines go on its own node, below the Limit: topk())
+    if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
@@ -266,8 +273,10 @@ class Builder implements DeparseContext {
       }
       case 'values': return this.node(plan, 'Values Scan', 'Values Scan on "*VALUES*"');
       case 'functionScan': case 'sqlFunctionScan': {
-        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}`);
-        n.props.push(['Function Name', plan.name]);
+        // the alias follows the function's name when it is another name (ExplainTargetRel)
+        const alias = plan.kind === 'functionScan' ? plan.alias ?? plan.name : plan.name;
+        const n = this.node(plan, 'Function Scan', `Function Scan on ${plan.name}${alias !== plan.name ? ` ${alias}` : ''}`);
+        n.props.push(['Function Name', plan.name], ['Alias', alias]);
         return n;
       }
       case 'workTableScan': return this.node(plan, 'WorkTable Scan');
@@ -429,6 +438,7 @@ class Builder implements DeparseContext {
       return n;
     }
     if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
+    if (plan.btreeBitmap) return this.btreeBitmapScan(plan, plan.btreeBitmap);
     if (plan.indexRange) {
       const range = plan.indexRange;
       const backward = range.order === 'desc' ? ' Backward' : '';
@@ -480,6 +490,33 @@ class Builder implements DeparseContext {
     return n;
   }
 
+  /** B-tree indexes' bitmap: Bitmap Heap Scan over BitmapOr / BitmapAnd / Bitmap Index Scans, as PostgreSQL shows it. */
+  private btreeBitmapScan(plan: Extract<Plan, { kind: 'scan' }>, bitmap: NonNullable<Extract<Plan, { kind: 'scan' }>['btreeBitmap']>): DisplayNode {
+    const n = this.node(plan, 'Bitmap Heap Scan');
+    this.relation(n, plan.table, this.refname(plan));
+    const list = (parts: readonly Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
+    if (bitmap.recheck.length) n.details.push(['Recheck Cond', list(bitmap.recheck)]);
+    // the rest (a LIKE, `NOT flag` whose Index Cond is `flag = false`) is the Filter
+    const shown = new Set<Expr>(bitmap.recheck);
+    const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !shown.has(c)) : [];
+    if (rest.length) n.details.push(['Filter', list(rest)]);
+    this.output(n, this.columnsOf(plan));
+    const costs = bitmapHeapScanCost(this.opts.model, plan.table, plan.filter, bitmap.path).nodes;
+    // EXPLAIN ANALYZE: a Bitmap Index Scan's rows are its positions, a BitmapOr's / BitmapAnd's 0 (as PostgreSQL's)
+    const leaves = this.opts.textStats?.get(plan)?.leaves;
+    const actual = (rows: number): DisplayNode['actual'] => (n.actual && n.actual !== 'never' ? { ...n.actual, rows } : n.actual);
+    const build = (p: BitmapPath): DisplayNode => {
+      const est = costs.get(p)!;
+      if (p.kind === 'index') {
+        return { type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${p.keyName}`, props: [['Index Name', p.keyName]], details: [['Index Cond', list(p.cond)]], children: [], subplans: [], est, actual: actual(leaves?.get(p) ?? 0) };
+      }
+      const type = p.kind === 'or' ? 'BitmapOr' : 'BitmapAnd';
+      return { type, title: type, props: [], details: [], children: p.args.map((a) => ({ rel: 'Member', node: build(a) })), subplans: [], est, actual: actual(0) };
+    };
+    n.children.push({ rel: 'Outer', node: build(bitmap.path) });
+    return n;
+  }
+
   /** a partition's GIN index on the same key as the parent's (its copy, attached to it) */
   private sameKey(i: IndexDef, parentIndex: IndexDef, partition: TableDef, parent: TableDef): boolean {
     return i.method === 'gin' && i.tsvectorConfig === parentIndex.tsvectorConfig
@@ -521,7 +558,18 @@ class Builder implements DeparseContext {
       n.props.push(['Join Type', joinType]);
       if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
       this.child(n, plan.left);
-      this.child(n, plan.right, 'Inner');
+      const inner = this.opts.model.nestLoopInner(plan);
+      if (!inner.materialize) {
+        this.child(n, plan.right, 'Inner');
+        return n;
+      }
+      // the inner rows held for the loop (the executor holds them either way), as PostgreSQL shows it
+      const held = this.build(plan.right);
+      const output = held.details.find(([k]) => k === 'Output');
+      n.children.push({ rel: 'Inner', node: {
+        type: 'Materialize', title: 'Materialize', props: [], details: output ? [output] : [], est: inner.est, actual: held.actual,
+        children: [{ rel: 'Outer', node: held }], subplans: [],
+      } });
       return n;
     }
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
@@ -540,7 +588,7 @@ class Builder implements DeparseContext {
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
     };
     const spilled = this.opts.spillStats?.get(plan);
-    if (spilled) hash.details.push(spillDetail(spilled));
+    if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
     return n;
   }
@@ -560,6 +608,8 @@ class Builder implements DeparseContext {
       this.child(n, plan.input);
       return n;
     }
+    // PostgreSQL's Presorted Key names the expressions alone (no direction)
+    if (plan.presorted) return this.incrementalSort(plan, keys, plan.keys.slice(0, plan.presorted).map((k) => sortKeyText({ expr: k.expr, desc: false, nullsFirst: false }, this.overInput(plan.input))));
     // PostgreSQL's shape: Limit over a Sort with a bound (top-N heapsort)
     const limit = this.node(plan, 'Limit');
     const input = this.opts.model.estimate(plan.input);
@@ -568,6 +618,21 @@ class Builder implements DeparseContext {
       est: { startup: limit.est.startup, total: limit.est.startup + (input.rows * 0.0025), rows: input.rows, width: limit.est.width },
       actual: limit.actual,
     };
+    sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
+    limit.children.push({ rel: 'Outer', node: sort });
+    return limit;
+  }
+
+  /** Limit over an Incremental Sort (rules/incremental-sort-by-index.ts), PostgreSQL's lines and estimates. */
+  private incrementalSort(plan: Extract<Plan, { kind: 'topk' }>, keys: string[], presorted: string[]): DisplayNode {
+    const limit = this.node(plan, 'Limit');
+    const sort: DisplayNode = {
+      type: 'Incremental Sort', title: 'Incremental Sort', props: [],
+      details: [['Sort Key', keys], ['Presorted Key', presorted]], children: [], subplans: [],
+      est: this.opts.model.incrementalSort(plan), actual: limit.actual,
+    };
+    const stats = this.opts.spillStats?.get(plan);
+    if (stats?.kind === 'incrementalSort') sort.details.push(...incrementalSortLines(stats));
     sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;

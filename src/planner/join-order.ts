@@ -15,7 +15,8 @@
  * their sides are searched on their own), nor an ON holding a subquery (its plan reads the
  * join's row by position).
  *
- * Each list of 3 or more relations is searched by dynamic programming over its subsets
+ * Two relations are joined in the written order unless the other one is cheaper. Each list
+ * of 3 or more relations is searched by dynamic programming over its subsets
  * (join_search_one_level): the cheapest plan for every subset of k relations is the
  * cheapest join of two disjoint subsets' plans, each side as outer or inner, priced by the
  * cost model (cost.ts) with the join method and hashed side chosen as
@@ -294,8 +295,16 @@ function searchJoinList(p: JoinNode, ctx: RuleContext, limits: Limits): Plan {
   const list = flatten(p, 0, limits);
   const plans = list.items.map((item) => reorder(item.plan, ctx, limits));
   const n = plans.length;
-  if (n < 3) return mapChildren(p, (child) => reorder(child, ctx, limits));
+  if (n < 2) return mapChildren(p, (child) => reorder(child, ctx, limits));
   const search = new JoinSearch(list, plans, ctx);
+  if (n === 2) {
+    // both orders, as PostgreSQL tries them; the written one stays unless the other is cheaper
+    // (a hash join hashes either side in place; a nested loop holds its inner side)
+    const written = search.join(search.base(0), search.base(1));
+    const swapped = search.join(search.base(1), search.base(0));
+    if (swapped.cost >= written.cost) return mapChildren(p, (child) => reorder(child, ctx, limits));
+    return restoreColumnOrder(p, list, swapped, plans);
+  }
   const chosen = (n <= EXHAUSTIVE_LIMIT ? dynamicProgramming(search, n) : undefined) ?? greedy(search, n);
   return restoreColumnOrder(p, list, chosen, plans);
 }

@@ -7,8 +7,8 @@
  * (TopK then sits directly on the filtered scan, the shape vector search plans need), and
  * TopK moves below the projection so only k rows are projected; an ORDER BY distance
  * without LIMIT becomes an ordered vector index scan only where the index is forced. The join order
- * (join-order.ts) and then each join's algorithm are chosen last, by cost, once the inputs' shapes are final. Then one top-down pass tells GIN
- * scans which columns the nodes above them read (read-text-scan-columns.ts).
+ * (join-order.ts) and then each join's algorithm are chosen last, by cost, once the inputs' shapes are final. Then one top-down pass tells
+ * scans which columns the nodes above them read (read-scan-columns.ts).
  */
 import { internalError } from '../errors.js';
 import type { Plan } from './plan.js';
@@ -29,16 +29,18 @@ import { useTextIndex } from './rules/use-text-index.js';
 import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
-import { readTextScanColumns } from './rules/read-text-scan-columns.js';
+import { readScanColumns } from './rules/read-scan-columns.js';
 import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
+import { incrementalSortByIndex } from './rules/incremental-sort-by-index.js';
+import { useBitmapScan } from './rules/use-bitmap-scan.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
 import { foldConstantQuals } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
@@ -64,7 +66,7 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
     out = next;
   }
   // needs the whole plan (what the nodes above a scan read): after the rules, once
-  return disabled.has('read-text-scan-columns') ? out : readTextScanColumns(out);
+  return disabled.has('read-scan-columns') ? out : readScanColumns(out);
 }
 
 /**

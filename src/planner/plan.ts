@@ -103,6 +103,11 @@ export type Plan =
     readonly kind: 'scan'; readonly schema: readonly OutputColumn[]; readonly table: TableDef; readonly withRowId: boolean; filter: Expr | null;
     /** the name the query reads the table under, when not its own (EXPLAIN: Seq Scan on t x) */
     readonly alias?: string;
+    /**
+     * the only table columns anything reads (rules/read-scan-columns.ts): sealed segments
+     * decode just these, the others come out NULL; absent: every column
+     */
+    readonly columns?: readonly number[];
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];
@@ -114,6 +119,14 @@ export type Plan =
      * columns, so the Limit above stops early (storage/index-scan.ts)
      */
     readonly indexRange?: { readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number };
+    /**
+     * rows read through B-tree indexes as a bitmap (PostgreSQL's Bitmap Heap Scan over
+     * Bitmap Index Scans, BitmapOr, BitmapAnd; rules/use-bitmap-scan.ts): the positions
+     * `path` gives, in position order (storage/bitmap-scan.ts); every row is still tested
+     * with the whole filter. `recheck`: the filter's conjuncts the path stands for (EXPLAIN's
+     * Recheck Cond; the others are its Filter)
+     */
+    readonly btreeBitmap?: { readonly path: BitmapPath; readonly recheck: readonly Expr[] };
     /** rows found through a unique key (PRIMARY KEY / UNIQUE) instead of reading every row */
     /**
      * rows by key instead of a scan: `values` one per key column; or, with `anyOf` (a
@@ -128,8 +141,6 @@ export type Plan =
      */
     readonly textLookup?: {
       readonly index: IndexDef; readonly query: Expr; readonly cond: Expr; readonly rest: Expr | null;
-      /** the only columns anything reads (rules/read-text-scan-columns.ts): a sealed segment decodes just these */
-      readonly columns?: readonly number[];
     };
     /**
      * under ORDER BY bm25_rank(key, query) DESC LIMIT: each sealed segment hands on only
@@ -153,9 +164,13 @@ export type Plan =
    * its arguments are cast to the resolved types, one output column per function column),
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
-  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean }
+  | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
   | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
-  | { readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[] }
+  | {
+    readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[];
+    /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
+    readonly outputRead?: readonly number[];
+  }
   /**
    * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)
    * is evaluated once per execution and `gated` runs only when it is true. gated null: a
@@ -185,6 +200,8 @@ export type Plan =
    */
   | {
     readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
+    /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
+    readonly outputRead?: readonly number[];
     /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */
     readonly fromList?: true;
   }
@@ -198,7 +215,16 @@ export type Plan =
    * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered
    * index scan, answering as pgvector's does (executor/vector-index-order.ts).
    */
-  | { readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo }
+  | {
+    readonly kind: 'topk'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly limit: Expr | null; readonly offset: Expr | null; readonly vectorSearch?: VectorSearchInfo;
+    /**
+     * PostgreSQL's Incremental Sort (rules/incremental-sort-by-index.ts): the input arrives
+     * ordered on the first `presorted` keys (an index scan), so only each group of rows with
+     * equal presorted keys is sorted, and reading stops once the LIMIT's rows are out
+     * (executor/incremental-sort.ts)
+     */
+    readonly presorted?: number;
+  }
   | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
@@ -219,6 +245,14 @@ export type Plan =
    * `alias`: the name the query reads it under, when not the CTE's own.
    */
   | { readonly kind: 'cteScan'; readonly schema: readonly OutputColumn[]; readonly cte: CteRef; readonly alias?: string };
+
+/**
+ * A bitmap of rows from B-tree indexes: a Bitmap Index Scan (`cond`: its Index Cond, the
+ * comparisons on the key `columns` of index `keyName`), or the union / intersection of others.
+ */
+export type BitmapPath =
+  | { readonly kind: 'index'; readonly keyName: string; readonly columns: readonly number[]; readonly cond: readonly Expr[] }
+  | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapPath[] };
 
 /** One WITH query, shared by its references. */
 export interface CteRef {

@@ -13,6 +13,7 @@
  *   IN (…)         OR of the equalities;  AND: product;  OR: s1 + s2 - s1·s2;  NOT: 1 - s
  *   IS [NOT] NULL  null_frac (1 - null_frac)
  *   a.x = b.y      eqjoinsel without MCV matching: (1-nf1)(1-nf2) / max(nd1, nd2)
+ *   a.x <> b.y     neqjoinsel: 1 - eqjoinsel
  *
  * Without statistics PostgreSQL's defaults apply (DEFAULT_EQ_SEL, DEFAULT_INEQ_SEL, …),
  * and n_distinct is the row count for a unique key column, 2 for boolean, else 200.
@@ -200,7 +201,12 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
   const otherBase = stripCasts(cmp.other);
   if (otherBase.kind === 'column' && otherBase.level === 0) {
     // two columns of the same row (a join's condition, or t.a = t.b)
-    return cmp.op === '=' ? joinEqualitySelectivity(lookup(cmp.col), lookup(otherBase)) : DEFAULT_INEQ_SEL;
+    // neqjoinsel: 1 - eqjoinsel
+    if (cmp.op === '=' || cmp.op === '<>') {
+      const eq = joinEqualitySelectivity(lookup(cmp.col), lookup(otherBase));
+      return cmp.op === '=' ? eq : clamp(1 - eq);
+    }
+    return DEFAULT_INEQ_SEL;
   }
   // a value unknown at plan time (a subquery, an expression): var_eq_non_const, 1 / distinct values
   if (!isPseudoConstant(cmp.other)) return cmp.op === '=' ? equalitySelectivity(lookup(cmp.col), undefined) : DEFAULT_INEQ_SEL;
@@ -220,6 +226,53 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
 export function joinEqualitySelectivity(a: ColumnInfo | undefined, b: ColumnInfo | undefined): number {
   const nf = (i: ColumnInfo | undefined) => i?.stats?.nullFrac ?? 0;
   return clamp(((1 - nf(a)) * (1 - nf(b))) / Math.max(distinctCount(a), distinctCount(b)));
+}
+
+/**
+ * The share of outer rows that have at least one match (clauselist_selectivity under
+ * JOIN_SEMI, which a semi and an anti join's rows and a nested loop's early stop use). An
+ * equality between an outer and an inner column is eqjoinsel_semi without MCV matching:
+ *   nd1 ≤ nd2: 1 - null_frac1;  else (nd2 / nd1) × (1 - null_frac1)
+ * with nd2 at most the inner side's rows, and 0.5 × (1 - null_frac1) when either count is
+ * the default 200 (no statistics); `<>` between them is 1 - null_frac1 (neqjoinsel); any
+ * other clause keeps its plain selectivity (an
+ * inequality's join selectivity is DEFAULT_INEQ_SEL whatever the join type); AND multiplies.
+ * Outer columns are those before `outerWidth` in the join's row.
+ */
+export function semiJoinSelectivity(on: Expr | null, outerWidth: number, innerRows: number, lookup: ColumnLookup): number {
+  if (!on) return 1;
+  const conjuncts = on.kind === 'and' ? on.args : [on];
+  let s = 1;
+  for (const c of conjuncts) {
+    const cmp = c.kind === 'call' && (c.name === '=' || c.name === '<>') ? columnComparison(c) : undefined;
+    const other = cmp && stripCasts(cmp.other);
+    if (!cmp || other?.kind !== 'column' || other.level !== 0 || (cmp.col.index < outerWidth) === (other.index < outerWidth)) {
+      s *= clauseSelectivity(c, lookup);
+      continue;
+    }
+    const [outer, inner] = cmp.col.index < outerWidth ? [cmp.col, other] : [other, cmp.col];
+    const info1 = lookup(outer);
+    // neqjoinsel under SEMI / ANTI: an inner side of two or more values has a non-equal match for any non-null value
+    if (cmp.op === '<>') { s *= 1 - (info1?.stats?.nullFrac ?? 0); continue; }
+    const info2 = lookup(inner);
+    const nullFrac1 = info1?.stats?.nullFrac ?? 0;
+    const nd1 = distinctCount(info1);
+    let nd2 = distinctCount(info2);
+    let default2 = isDefaultDistinct(info2);
+    if (nd2 >= innerRows) { nd2 = innerRows; default2 = false; }
+    if (isDefaultDistinct(info1) || default2) s *= 0.5 * (1 - nullFrac1);
+    else s *= nd1 <= nd2 ? 1 - nullFrac1 : (nd2 / nd1) * (1 - nullFrac1);
+  }
+  return clamp(s);
+}
+
+/** get_variable_numdistinct's isdefault: no statistics, not unique, not boolean, 200 rows or more. */
+export function isDefaultDistinct(info: ColumnInfo | undefined): boolean {
+  if (!info) return true;
+  if (info.unique || info.type.oid === OID.bool) return false;
+  const nd = info.stats?.nDistinct;
+  if (nd !== undefined && nd !== 0) return false;
+  return info.rows >= DEFAULT_NUM_DISTINCT;
 }
 
 /**

@@ -70,7 +70,8 @@ function* nullsAndWidthSteps(sample: Pick<ColumnSample, 'values' | 'width'>): Ge
     if (pos % SORT_STEP === SORT_STEP - 1) yield;
   }
   const nullFrac = samplerows > 0 ? (samplerows - nonNull.length) / samplerows : 0;
-  const avgWidth = nonNull.length > 0 ? Math.round(width / nonNull.length) : 0;
+  // stawidth is an int4: the average truncated, as analyze.c's assignment does
+  const avgWidth = nonNull.length > 0 ? Math.trunc(width / nonNull.length) : 0;
   return { nonNull, nullFrac, avgWidth };
 }
 

@@ -750,6 +750,7 @@ const PARAMETER_NAMES: Record<string, { names: readonly string[]; defaults?: Rec
   jsonb_set: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing'], defaults: { create_if_missing: () => ({ A_Const: { boolval: { boolval: true } } }) } },
   jsonb_insert: { names: ['jsonb_in', 'path', 'replacement', 'insert_after'], defaults: { insert_after: () => ({ A_Const: { boolval: {} } }) } },
   jsonb_set_lax: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing', 'null_value_treatment'] },
+  pg_promote: { names: ['wait', 'wait_seconds'], defaults: { wait: () => ({ A_Const: { boolval: { boolval: true } } }), wait_seconds: () => ({ A_Const: { ival: { ival: 60 } } }) } },
 };
 for (const f of ['jsonb_path_exists', 'jsonb_path_match', 'jsonb_path_query', 'jsonb_path_query_array', 'jsonb_path_query_first']) {
   const defaults = { vars: () => ({ A_Const: { sval: { sval: '{}' } } }), silent: () => ({ A_Const: { boolval: {} } }) };

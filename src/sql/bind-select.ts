@@ -496,13 +496,13 @@ export class SelectBinder {
         name: colAliases[i] ?? (sig.namedColumns ? c.name : alias ?? fname), type: c.type, tableOid: 0, attnum: 0,
       })));
       scope.add(alias ?? fname, cols);
-      return { kind: 'functionScan', schema: cols, name: fname, args: sig.args, withOrdinality: !!n.ordinality };
+      return { kind: 'functionScan', schema: cols, name: fname, args: sig.args, withOrdinality: !!n.ordinality, ...(alias ? { alias } : {}) };
     }
     // Any other function is a one-row relation with one column (SELECT * FROM current_schema()).
     const e = resolveUnknown(this.env, bindExpr(callNode, argScope, this.ctx('functions in FROM')));
     const cols = ordinality([{ name: colAliases[0] ?? alias ?? fname, type: e.type, tableOid: 0, attnum: 0 }]);
     scope.add(alias ?? fname, cols);
-    return { kind: 'functionScan', schema: cols, name: fname, args: [e], withOrdinality: !!n.ordinality, scalar: true };
+    return { kind: 'functionScan', schema: cols, name: fname, args: [e], withOrdinality: !!n.ordinality, scalar: true, ...(alias ? { alias } : {}) };
   }
 
   private bindJoin(n: RawNode, scope: Scope): Plan {

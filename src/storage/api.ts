@@ -331,6 +331,8 @@ export interface AnnSegment extends SearchSegment {
 export interface ScanOptions {
   /** sealed segments to leave out (searched through their ANN index instead) */
   readonly skipSegments?: ReadonlySet<number>;
+  /** the only columns the caller reads: sealed segments decode just these, the others come out NULL */
+  readonly columns?: readonly number[];
   /**
    * Zone maps: conditions every returned row must meet (the caller still filters). A sealed
    * segment whose column min/max show that no row can meet one is not read; `skipped` is
@@ -344,6 +346,14 @@ export interface ScanOptions {
    * order of the first `orderColumns` (1 when absent) key columns, so a LIMIT above stops
    * early.
    */
+  /**
+   * Through B-tree indexes as a bitmap (bitmap-scan.ts): each leaf's positions as `index`'s
+   * range gives them, united (or) or intersected (and), read in position order; a segment
+   * whose sorted index is not built gives all its positions. The caller filters every row.
+   */
+  readonly bitmap?: BitmapScanSpec;
+  /** told, per segment, how many positions each of the bitmap's Bitmap Index Scans gave (EXPLAIN ANALYZE) */
+  readonly bitmapCounted?: (leaf: BitmapScanSpec, positions: number) => void;
   readonly index?: {
     readonly columns: readonly number[];
     readonly conditions: readonly (readonly IndexCondition[])[];
@@ -353,6 +363,15 @@ export interface ScanOptions {
     readonly leadingIsNull?: boolean;
   };
 }
+
+/** PostgreSQL's BitmapOr / BitmapAnd over Bitmap Index Scans on B-tree keys. */
+export type BitmapScanSpec =
+  | {
+    readonly kind: 'index'; readonly columns: readonly number[]; readonly conditions: readonly (readonly IndexCondition[])[];
+    /** the Index Cond has `first key column IS NULL`: a sealed segment's NULL rows of that column */
+    readonly leadingIsNull?: boolean;
+  }
+  | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapScanSpec[] };
 
 /** `column op value` of a B-tree range scan: a value of the column's type, ordered as types/compare.ts orders it. */
 export interface IndexCondition {

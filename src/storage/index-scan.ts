@@ -51,7 +51,7 @@ export interface IndexScanSpec {
   readonly leadingIsNull?: boolean;
 }
 
-const MAX_BATCH = 1024;
+export const MAX_BATCH = 1024;
 /** types whose sealed index is sorted-values.ts's (over UTF-8 values); the others' is sorted-column.ts's (over numbers) */
 const PACKED = new Set<number>([OID.text, OID.varchar, OID.numeric]);
 
@@ -86,7 +86,7 @@ function meets(row: Row, spec: IndexScanSpec): boolean {
  * order; without conditions on it, every position, its NULLs last (as a btree has them).
  * Undefined while its index is not built.
  */
-function columnPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
+export function columnPositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
   if (!(seg instanceof SealedSegment)) return undefined;
   const column = spec.columns[0]!, type = spec.types[0]!, conditions = spec.conditions[0] ?? [];
   if (type.oid === OID.bool) {
@@ -125,7 +125,7 @@ function withNulls(seg: SealedSegment, column: number, sorted: Int32Array): Int3
 }
 
 /** A sealed segment's positions in the key tuple's range (sorted-tuple.ts), in key order; undefined while its index is not built. */
-function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
+export function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefined {
   if (!(seg instanceof SealedSegment)) return undefined;
   return seg.sortedTuple(spec.columns, spec.types)?.candidates(spec.conditions);
 }
@@ -134,7 +134,7 @@ function tuplePositions(seg: Segment, spec: IndexScanSpec): Int32Array | undefin
  * Whether the scan goes through the key tuple's index: the conditions bound more than the
  * first column (a = 1 AND b > 5), or the rows are ordered on more than it (ORDER BY a, b).
  */
-function throughTuple(spec: IndexScanSpec): boolean {
+export function throughTuple(spec: IndexScanSpec): boolean {
   if (spec.columns.length < 2) return false;
   if (spec.order && (spec.orderColumns ?? 1) > 1) return true;
   const bounds = tupleBounds(spec.types, spec.conditions);
@@ -149,7 +149,7 @@ export function* indexScan(input: IndexScanInput, spec: IndexScanSpec): Iterable
 }
 
 /** A sealed segment's positions where the column is NULL (`col IS NULL` through a btree), in position order. */
-function nullPositions(seg: SealedSegment, column: number): Int32Array {
+export function nullPositions(seg: SealedSegment, column: number): Int32Array {
   const nulls = seg.nullMap(column);
   if (!nulls) return new Int32Array(0);
   const out = new Int32Array(seg.nullCount(column));

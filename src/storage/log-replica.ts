@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ClassicLevel } from 'classic-level';
 import { checkFormatVersion, SEGMENTS_DIR, WAL_DIR } from './data-dir.js';
-import { LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, type SharedLog } from './shared-log.js';
+import { LogFenced, LogTrimmed, type LogBatch, type ObjectStore, type RemoteIndexBuilder, type SharedLog } from './shared-log.js';
 import { CHECKPOINT_PREFIX, listCheckpoints, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { positionOp, readPosition } from './log-position.js';
 import { unframe, type WalOp } from './wal.js';
@@ -263,8 +263,13 @@ async function restoreNewestCheckpoint(db: ClassicLevel<string, Uint8Array>, sea
 /** Write one shared-log batch to the local LevelDB, with its position (no fsync: the log has it). */
 export async function applyBatch(db: ClassicLevel<string, Uint8Array>, batch: LogBatch): Promise<WalOp[]> {
   const ops = decodeBatch(batch.payload);
-  await writeSliced(db, [...ops, positionOp(batch.seq)], false);
+  await applyOps(db, ops, batch.seq);
   return ops;
+}
+
+/** applyBatch with the batch decoded already. */
+export async function applyOps(db: ClassicLevel<string, Uint8Array>, ops: readonly WalOp[], seq: number): Promise<void> {
+  await writeSliced(db, [...ops, positionOp(seq)], false);
 }
 
 /**
@@ -292,6 +297,32 @@ export async function settlePosition(
       await record(positionOp(last));
       return last;
     }
+  }
+}
+
+/**
+ * A new writer's claim on the log at `position` (settled: settlePosition): an empty batch
+ * appended after it, so the previous writer's next append is fenced even when it is still
+ * running — a manual promotion (pg_promote) takes over from a live leader. Should that
+ * writer have appended meanwhile, its batches (acknowledged writes, maybe) are applied
+ * first and the claim is made again after them. Resolves with the claim's position.
+ */
+export async function claimLog(
+  seams: SharedSeams, position: number, apply: (batch: LogBatch) => Promise<unknown>,
+  record: (op: { key: string; value: Uint8Array }) => Promise<void>, log: Logger,
+): Promise<number> {
+  for (;;) {
+    let claimed: number;
+    try {
+      claimed = await seams.log.append(encodeBatch([]), position);
+    } catch (e) {
+      if (!(e instanceof LogFenced)) throw e;
+      log.info({ position }, 'the previous writer appended while this node took over; applying its batches first');
+      position = await settlePosition(seams, await seams.log.read(position, async (b) => { await apply(b); }), apply, record, log);
+      continue;
+    }
+    await record(positionOp(claimed));
+    return claimed;
   }
 }
 

@@ -10,6 +10,7 @@
  * so a snapshot older than a seal still reads correctly. Deletes are not stored here: they
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
+import { RECORD_BATCH_ROWS, isColumnBlock } from './column-blocks.js';
 import { SortedColumn } from './sorted-column.js';
 import { sortColumnInWorker, sortTextsInWorker, sortTupleInWorker, type NumberChunk } from './sorted-column-build.js';
 import { SortedValues } from './sorted-values.js';
@@ -191,8 +192,8 @@ export interface Segment {
   readonly maxTs: number;
   /** position of a row, or -1 */
   find(rowId: RowId): number;
-  /** rows [start, end) materialized as runtime values */
-  rows(start: number, end: number): Row[];
+  /** rows [start, end) materialized as runtime values; with `columns` only those are read (the others NULL) */
+  rows(start: number, end: number, columns?: readonly number[]): Row[];
   row(pos: number): Row;
   /** only the given columns are filled in (for unique keys) */
   keyRow(pos: number, columns: readonly number[]): Row;
@@ -414,17 +415,27 @@ export class SealedSegment implements Segment {
     return -1;
   }
 
-  rows(start: number, end: number): Row[] {
+  rows(start: number, end: number, columns?: readonly number[]): Row[] {
     const out: Row[] = [];
     while (start < end) {
       const c = this.chunkOf(start);
       const stop = Math.min(end, c.start + c.length);
       const readers = c.readers;
       const w = readers.length;
-      for (let p = start - c.start, q = stop - c.start; p < q; p++) {
-        const row: Row = new Array(w);
-        for (let k = 0; k < w; k++) row[k] = readers[k](p);
-        out.push(row);
+      if (columns) {
+        // decode only what the query reads: a text or vector column nobody reads costs nothing
+        const read = columns.map((k) => readers[k]);
+        for (let p = start - c.start, q = stop - c.start; p < q; p++) {
+          const row: Row = new Array(w).fill(null);
+          for (let j = 0; j < columns.length; j++) row[columns[j]] = read[j](p);
+          out.push(row);
+        }
+      } else {
+        for (let p = start - c.start, q = stop - c.start; p < q; p++) {
+          const row: Row = new Array(w);
+          for (let k = 0; k < w; k++) row[k] = readers[k](p);
+          out.push(row);
+        }
       }
       start = stop;
     }
@@ -892,8 +903,6 @@ function valueReader(kind: ColumnKind, data: arrow.Data, off: number): Reader {
 // ---------------------------------------------------------------------------------------
 // Writing a sealed segment
 
-/** Rows per Arrow record batch: bounds Int32 offsets and the size of one build step. */
-const RECORD_BATCH_ROWS = 65536;
 /** Rows read from the source and encoded at a time. */
 const READ_ROWS = 256;
 
@@ -972,13 +981,22 @@ export async function encodeSegment(columns: readonly StoredColumn[], src: Segme
   }
   const table = new arrow.Table(schema, batches);
   // The IPC file as the writer's chunks: views of the buffers above plus the format's
-  // small metadata (joining them into one buffer would copy every byte once more).
-  const writer = arrow.RecordBatchFileWriter.writeAll(table);
+  // small metadata (joining them into one buffer would copy every byte once more). Written
+  // a batch at a time and taken a chunk at a time between turns (the writer's writeAll and
+  // the draining of its queue held the loop ~12 ms in one piece for 200,000 × 128).
+  const writer = new arrow.RecordBatchFileWriter();
+  writer.reset(undefined, schema);
+  for (const batch of batches) {
+    writer.write(batch);
+    await turns.take();
+  }
+  writer.finish();
   const chunks: Uint8Array[] = [];
   let byteLength = 0;
   for await (const chunk of writer) {
     chunks.push(chunk);
     byteLength += chunk.byteLength;
+    await turns.take();
   }
   return { chunks, byteLength, table, stats: stats.map((b) => b.result()) };
 }
@@ -1013,12 +1031,19 @@ class ColumnBuilder {
   private filled = 0;
   private nulls = 0;
   private readonly valid: Uint8Array;
-  /** fixed-width values (bool: bits) */
-  private readonly values: Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array | undefined;
+  /** fixed-width values (bool: bits); a vector column's only once its vectors are copied */
+  private values: Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array | undefined;
+  /**
+   * a vector column whose vectors so far lie back to back from `offset` of a bulk load's
+   * column block (column-blocks.ts), taken as they are unless one breaks the run
+   */
+  private run: { buffer: SharedArrayBuffer; offset: number } | undefined;
   /** variable-width: the end offset of each row's value, and the values */
   private readonly offsets: Int32Array | undefined;
   private readonly parts: Uint8Array[] | Float32Array[] = [];
   private total = 0;
+  /** utf8: the values' bytes so far, written in place (a Buffer per value was most of a seal's garbage) */
+  private text: Buffer | undefined;
 
   constructor(private readonly kind: ColumnKind, private readonly type: arrow.DataType, private readonly length: number) {
     this.valid = sharedArray(Uint8Array, bitmapBytes(length));
@@ -1029,7 +1054,7 @@ class ColumnBuilder {
       case 'float32': this.values = sharedArray(Float32Array, length); break;
       case 'float64': this.values = sharedArray(Float64Array, length); break;
       case 'int64': this.values = sharedArray(BigInt64Array, length); break;
-      case 'vector': this.values = sharedArray(Float32Array, length * (type as arrow.FixedSizeList).listSize); break;
+      case 'vector': break;
       case 'interval': this.values = sharedArray(Float64Array, length * 3); break;
       case 'utf8': case 'binary': case 'serialized': case 'vectorList': this.offsets = sharedArray(Int32Array, length + 1); break;
     }
@@ -1060,9 +1085,25 @@ class ColumnBuilder {
         break;
       }
       case 'vector': {
-        const vals = this.values as Float32Array;
         const dims = (this.type as arrow.FixedSizeList).listSize;
-        for (let i = 0; i < m; i++) {
+        let i = 0;
+        if (this.values === undefined) {
+          for (; i < m; i++) {
+            const v = rows[i][col];
+            if (!(v instanceof Float32Array) || v.length !== dims) break;
+            if (base + i === 0) {
+              if (!isColumnBlock(v.buffer)) break;
+              this.run = { buffer: v.buffer as SharedArrayBuffer, offset: v.byteOffset };
+            } else if (v.buffer !== this.run!.buffer || v.byteOffset !== this.run!.offset + (base + i) * dims * 4) break;
+          }
+          if (i === m) break;
+          // the run ends here: the vectors are copied, the run's from its block
+          this.values = sharedArray(Float32Array, this.length * dims);
+          if (base + i > 0) this.values.set(new Float32Array(this.run!.buffer, this.run!.offset, (base + i) * dims));
+          this.run = undefined;
+        }
+        const vals = this.values as Float32Array;
+        for (; i < m; i++) {
           const v = rows[i][col] as Float32Array | null | undefined;
           if (v) vals.set(v.length === dims ? v : v.subarray(0, dims), (base + i) * dims);
         }
@@ -1076,12 +1117,29 @@ class ColumnBuilder {
         }
         break;
       }
-      case 'utf8': case 'binary': case 'serialized': {
+      case 'utf8': {
+        for (let i = 0; i < m; i++) {
+          const v = rows[i][col] as string | null | undefined;
+          if (v !== null && v !== undefined) {
+            // at most 3 bytes per UTF-16 code unit
+            const room = this.total + 3 * v.length;
+            if (!this.text || this.text.byteLength < room) {
+              const grown = Buffer.allocUnsafe(Math.max(room, 2 * (this.text?.byteLength ?? 4096)));
+              this.text?.copy(grown, 0, 0, this.total);
+              this.text = grown;
+            }
+            this.total += this.text.write(v, this.total, 'utf8');
+          }
+          this.offsets![base + i + 1] = this.total;
+        }
+        break;
+      }
+      case 'binary': case 'serialized': {
         const parts = this.parts as Uint8Array[];
         for (let i = 0; i < m; i++) {
           const v = rows[i][col];
           if (v !== null && v !== undefined) {
-            const b = this.kind === 'utf8' ? Buffer.from(v as string, 'utf8') : this.kind === 'binary' ? (v as Uint8Array) : serialize(v);
+            const b = this.kind === 'binary' ? (v as Uint8Array) : serialize(v);
             parts.push(b);
             this.total += b.byteLength;
           }
@@ -1113,7 +1171,9 @@ class ColumnBuilder {
       case 'int64':
         return arrow.makeData({ ...base, type: this.type as arrow.Int64, data: this.values as BigInt64Array });
       case 'vector': {
-        const vals = this.values as Float32Array;
+        const size = this.length * (this.type as arrow.FixedSizeList).listSize;
+        const vals = (this.values as Float32Array | undefined)
+          ?? (this.run ? new Float32Array(this.run.buffer, this.run.offset, size) : sharedArray(Float32Array, size));
         const child = arrow.makeData({ type: new arrow.Float32(), length: vals.length, nullCount: 0, data: vals });
         return arrow.makeData({ ...base, type: this.type as arrow.FixedSizeList<arrow.Float32>, child });
       }
@@ -1124,6 +1184,7 @@ class ColumnBuilder {
       }
       case 'utf8': case 'binary': case 'serialized': {
         const bytes = sharedArray(Uint8Array, this.total);
+        if (this.text) bytes.set(this.text.subarray(0, this.total));
         let at = 0;
         for (const p of this.parts as Uint8Array[]) { bytes.set(p, at); at += p.byteLength; }
         return arrow.makeData({ ...base, type: this.type as arrow.Utf8, valueOffsets: this.offsets!, data: bytes });

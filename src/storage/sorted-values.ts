@@ -72,7 +72,8 @@ export class SortedValues {
     let from = 0, to = this.positions.length;
     for (const c of conditions) {
       if (c.op === '=' || c.op === '>' || c.op === '>=') from = Math.max(from, this.bound(c.value, c.op === '>'));
-      if (c.op === '=' || c.op === '<' || c.op === '<=') to = Math.min(to, this.bound(c.value, c.op === '<='));
+      // `=` and `<=` end after the last key equal to the value
+      if (c.op === '=' || c.op === '<' || c.op === '<=') to = Math.min(to, this.bound(c.value, c.op !== '<'));
     }
     return this.positions.subarray(from, Math.max(from, to));
   }

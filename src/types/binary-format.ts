@@ -578,8 +578,9 @@ export type FieldDecoder = (buf: Buffer, view: DataView, at: number, len: number
  * The decoder a binary COPY uses for a column: the common fixed-size types and vector read
  * straight from the payload (no reader, no view, no intermediate copy per field); anything
  * irregular or any other type goes through decodeBinary, which raises the exact error.
+ * `vectorMemory` gives a well-formed vector's memory (a bulk load's column blocks).
  */
-export function fieldDecoder(type: SqlType): FieldDecoder {
+export function fieldDecoder(type: SqlType, vectorMemory: (dim: number) => Float32Array = slabFloat32): FieldDecoder {
   const slow: FieldDecoder = (buf, _view, at, len) => decodeBinary(type, buf.subarray(at, at + len));
   switch (type.oid) {
     case OID.int2: return (buf, view, at, len) => (len === 2 ? view.getInt16(at) : slow(buf, view, at, len));
@@ -592,7 +593,7 @@ export function fieldDecoder(type: SqlType): FieldDecoder {
       return (buf, view, at, len) => {
         const dim = len >= 4 ? view.getInt16(at) : 0;
         if (dim < 1 || dim > VECTOR_MAX_DIM || len !== 4 + 4 * dim || view.getInt16(at + 2) !== 0 || (expected !== -1 && expected !== dim)) return slow(buf, view, at, len);
-        const vec = slabFloat32(dim);
+        const vec = vectorMemory(dim);
         for (let i = 0, p = at + 4; i < dim; i++, p += 4) {
           const x = view.getFloat32(p);
           // x - x is 0 exactly for finite x: the check runs only for NaN and ±Infinity

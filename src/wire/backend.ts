@@ -43,8 +43,11 @@ export type ExecResult =
   /** COPY … FROM STDIN: the wire layer collects CopyData and hands it to `finish`. */
   | {
     kind: 'copyIn'; format: 'text' | 'binary'; columnCount: number;
-    /** optional: takes each CopyData payload as it arrives (then finish() gets no data) */
-    accept?(chunk: Buffer): void;
+    /**
+     * optional: takes each CopyData payload as it arrives (then finish() gets no data); a
+     * promise while it is still parsing it, and no more messages are read until it settles
+     */
+    accept?(chunk: Buffer): Promise<void> | void;
     finish(data: Buffer[] | SqlError): Promise<{ tag: string }>;
     /**
      * optional: aborted when the statement is cancelled or times out while the client is

@@ -735,9 +735,12 @@ export class Connection {
       if (!frame) return fail(new SqlError(SqlState.queryCanceled, 'COPY from stdin failed: connection closed'));
       switch (frame.code) {
         case FrontendCode.CopyData:
-          // a streaming backend parses while the client is still sending
-          if (result.accept) result.accept(frame.body);
-          else chunks.push(frame.body);
+          // a streaming backend parses while the client is still sending; while it takes
+          // turns of the event loop over a payload, the input waits (and the socket pauses)
+          if (result.accept) {
+            const parsing = result.accept(frame.body);
+            if (parsing) await parsing;
+          } else chunks.push(frame.body);
           continue;
         case FrontendCode.CopyDone:
           return result.finish(chunks);

@@ -72,10 +72,21 @@ export class FrameReader {
   private ensure(n: number): boolean {
     if (this.buffer.length - this.offset >= n) return true;
     if (this.buffered < n) return false;
-    this.buffer = Buffer.concat([this.buffer.subarray(this.offset), ...this.pending]);
+    // only the chunks the frame reaches into are joined: while COPY's parse takes its turns
+    // megabytes of later messages may wait here, and joining them all each time copied them
+    // in one long piece
+    let have = this.buffer.length - this.offset;
+    let take = 0;
+    let joined = 0;
+    while (have < n) {
+      const len = this.pending[take++]!.length;
+      have += len;
+      joined += len;
+    }
+    this.buffer = Buffer.concat([this.buffer.subarray(this.offset), ...this.pending.slice(0, take)], have);
     this.offset = 0;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.pending = this.pending.slice(take);
+    this.pendingBytes -= joined;
     return true;
   }
 

@@ -14,6 +14,8 @@ export interface Blocking<T> {
   readonly total: number;
   /** how many times the loop came round while the job ran */
   readonly turns: number;
+  /** share of the job's whole time spent in pieces longer than `ms` (each a stall a probe would feel) */
+  inPiecesOver(ms: number): number;
   readonly result: T;
 }
 
@@ -23,9 +25,11 @@ export async function blocking<T>(job: () => Promise<T>, each?: () => void): Pro
   let last = performance.now();
   let longest = 0;
   let turns = 0;
+  const pieces: number[] = [];
   let failure: unknown;
   const spin = () => {
     const now = performance.now();
+    pieces.push(now - last);
     longest = Math.max(longest, now - last);
     last = now;
     turns++;
@@ -47,6 +51,9 @@ export async function blocking<T>(job: () => Promise<T>, each?: () => void): Pro
   }
   const end = performance.now();
   longest = Math.max(longest, end - last);
+  pieces.push(end - last);
   if (failure) throw failure;
-  return { share: longest / (end - t0), longest, total: end - t0, turns, result };
+  const total = end - t0;
+  const inPiecesOver = (ms: number): number => pieces.reduce((sum, p) => (p > ms ? sum + p : sum), 0) / total;
+  return { share: longest / total, longest, total, turns, inPiecesOver, result };
 }

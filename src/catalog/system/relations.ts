@@ -9,11 +9,11 @@
  * character_data and yes_or_no → varchar, cardinal_number → int4), which is what
  * PostgreSQL puts on the wire for them.
  */
-import { NAMESPACE, type BuiltinAclDef, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
+import { NAMESPACE, builtinProcDefaultAcl, type BuiltinAclDef, type Catalog, type SqlFunctionDef, type SystemRelation, type SystemRelationContext, type TableDef } from '../catalog.js';
 import { OID, T, TYPES, formatType, sqlType, typeByName, type Row, type SqlType, type TypeInfo } from '../../types/types.js';
 import { CLASS_OID, PLPGSQL_OID, ROLE, columnDefaultSql, descriptions, indexDef } from './objects.js';
 import { pgAuthMembersRows, pgAuthidRows, pgDbRoleSettingRows, pgRolesRows, pgUserRows } from './roles.js';
-import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, ownerOf, type Roles, type Securable } from '../roles.js';
+import { ALL_SCHEMA_PRIVILEGES, formatAcl, hasPrivilege, type AclItem, ownerOf, type Roles, type Securable } from '../roles.js';
 import { constraintDef } from '../functions/catalog-functions.js';
 import { boundText, keyTypes, type PartitionBound } from '../partitions.js';
 import { formatText } from '../../types/text-io.js';
@@ -132,10 +132,11 @@ function typeStorage(t: TypeInfo | undefined): string {
 }
 
 /** Built-in rows (OID first, ACL last) with the ACLs GRANT / REVOKE gave them. */
-function withBuiltinAcls(rows: Row[], acls: ReadonlyMap<number, BuiltinAclDef>, roles: Roles | undefined): Row[] {
-  if (acls.size === 0 || !roles) return rows;
+function withBuiltinAcls(rows: Row[], acls: ReadonlyMap<number, BuiltinAclDef>, roles: Roles | undefined, defaults?: (oid: number) => AclItem[] | null): Row[] {
+  if ((acls.size === 0 && !defaults) || !roles) return rows;
   return rows.map((r) => {
-    const def = acls.get(r[0] as number);
+    const oid = r[0] as number;
+    const def = acls.get(oid) ?? (defaults ? { oid, acl: defaults(oid) } : undefined);
     return def?.acl ? [...r.slice(0, -1), formatAcl(def, roles)] : r;
   });
 }
@@ -430,7 +431,7 @@ export function buildSystemRelations(): SystemRelation[] {
     ['proretset', bool], ['provolatile', char], ['proparallel', char], ['pronargs', int2], ['pronargdefaults', int2], ['prorettype', oid],
     ['proargtypes', oidvector], ['proallargtypes', T._oid], ['proargmodes', sqlType(OID._char)], ['proargnames', T._text], ['proargdefaults', nodeTree],
     ['protrftypes', T._oid], ['prosrc', text], ['probin', text], ['prosqlbody', nodeTree], ['proconfig', T._text], ['proacl', aclitems]],
-    (ctx) => [...withBuiltinAcls(builtinProcRows(ctx.catalog.extensions.has('vector')), ctx.catalog.procAcls, ctx.roles), ...userFunctionRows(ctx.catalog, ctx.roles)], 1255));
+    (ctx) => [...withBuiltinAcls(builtinProcRows(ctx.catalog.extensions.has('vector')), ctx.catalog.procAcls, ctx.roles, builtinProcDefaultAcl), ...userFunctionRows(ctx.catalog, ctx.roles)], 1255));
   add(rel('pg_catalog', 'pg_operator', [['oid', oid], ['oprname', name], ['oprnamespace', oid], ['oprowner', oid], ['oprkind', char], ['oprcanmerge', bool],
     ['oprcanhash', bool], ['oprleft', oid], ['oprright', oid], ['oprresult', oid], ['oprcom', oid], ['oprnegate', oid], ['oprcode', regproc], ['oprrest', regproc],
     ['oprjoin', regproc]], (ctx) => builtinOperatorRows(ctx.catalog.extensions.has('vector')), 2617));

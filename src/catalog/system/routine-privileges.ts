@@ -17,7 +17,7 @@ export function routinePrivilegeRows(ctx: SystemRelationContext): Row[] {
   const routines: { oid: number; name: string; schema: string; obj: Securable }[] = [];
   for (const p of BUILTIN_PROCS) {
     if (p[2] === 'public' && !withVector) continue;
-    routines.push({ oid: p[0], name: p[1], schema: p[2], obj: ctx.catalog.procAcls.get(p[0]) ?? {} });
+    routines.push({ oid: p[0], name: p[1], schema: p[2], obj: ctx.catalog.builtinProcAcl(p[0]) });
   }
   for (const f of ctx.catalog.functions.values()) routines.push({ oid: f.oid, name: f.name, schema: f.schema, obj: f });
   const rows: Row[] = [];

@@ -31,7 +31,7 @@ import type { Rule } from './rule.js';
 type Scan = Extract<Plan, { kind: 'scan' }>;
 
 /** The plain B-tree indexes with their range-scannable key (a prefix of their columns, at least one). */
-function btreeKeys(table: TableDef): { index: IndexDef; columns: number[] }[] {
+export function btreeKeys(table: TableDef): { index: IndexDef; columns: number[] }[] {
   const out: { index: IndexDef; columns: number[] }[] = [];
   for (const index of table.indexes) {
     if (index.method !== 'btree' || index.predicate || index.expression || index.tsvectorConfig) continue;
@@ -54,12 +54,12 @@ function lookupType(table: TableDef, column: number, value: Expr): boolean {
   return value.type.oid === type || (INTEGERS.has(type) && INTEGERS.has(value.type.oid));
 }
 
-function plainScan(p: Plan): p is Scan {
+export function plainScan(p: Plan): p is Scan {
   return p.kind === 'scan' && !p.partitions && !p.keyLookup && !p.textLookup && !p.bm25TopK;
 }
 
 /** key columns fixed by an equality (`a = 1`, `t LIKE 'abc'`) */
-function fixedColumns(scan: Scan, columns: readonly number[]): Set<number> {
+export function fixedColumns(scan: Scan, columns: readonly number[]): Set<number> {
   return new Set(indexQuals(scan.filter, columns).filter((c) => c.op === '=').map((c) => c.column));
 }
 

@@ -1,0 +1,154 @@
+/**
+ * Scan(filter) → Bitmap Heap Scan over Bitmap Index Scans on B-tree indexes
+ *
+ *   SELECT … FROM t WHERE a = 1 OR a = 5 OR b = 7        (BitmapOr; indexes on a and b)
+ *   SELECT … FROM t WHERE b BETWEEN 100 AND 130          (uncorrelated b: many heap pages)
+ *   SELECT … FROM t WHERE a = 1 AND b = 7                (BitmapAnd, when it pays)
+ *
+ * PostgreSQL's choice between Index Scan and Bitmap Heap Scan, by its own formulas
+ * (bitmap-cost.ts): an Index Scan reads the heap in the index's order (random pages unless
+ * the column is correlated with the table's order), a bitmap reads each page once in
+ * physical order. Quiver keeps every sealed segment in memory, so its Index Scan without an
+ * order reads positions in order too (storage/index-scan.ts) and costs no random page
+ * (cost.ts indexRangeScan); that cost still decides index against Seq Scan
+ * (use-index-range.ts), and PostgreSQL's decides which index plan it is:
+ *   - an unordered Index Scan that PostgreSQL would not take at all (its Seq Scan is within
+ *     1 % of its best index plan, or cheaper) becomes the Seq Scan;
+ *   - an unordered Index Scan becomes a Bitmap Heap Scan on the same index where
+ *     cost_bitmap_heap_scan < cost_index;
+ *   - a scan with no index plan gets a bitmap where it is cheaper than the Seq Scan: an OR
+ *     whose every arm has a condition on some B-tree index's first column (BitmapOr), or
+ *     one index's conditions;
+ *   - bitmaps of different conjuncts are intersected (BitmapAnd) while that lowers the cost,
+ *     PostgreSQL's choose_bitmap_and.
+ * An index plan on a column without statistics (no correlation known) is left as it is.
+ * Never with enable_bitmapscan off. Below a vector Top-K (which reads the scan its own way)
+ * the bitmap is taken off again.
+ */
+import { CostModel } from '../cost.js';
+import { bitmapHeapScanCost, indexScanCost } from '../bitmap-cost.js';
+import type { BitmapPath, Expr, Plan } from '../plan.js';
+import { indexQuals } from '../range-comparison.js';
+import type { Rule, RuleContext } from './rule.js';
+import { btreeKeys } from './use-index-range.js';
+
+type Scan = Extract<Plan, { kind: 'scan' }>;
+
+/** PostgreSQL's STD_FUZZ_FACTOR: a path must be cheaper by more than 1 % to win (else the lower startup wins) */
+const FUZZ = 1.01;
+interface Candidate { readonly path: BitmapPath; readonly recheck: readonly Expr[]; readonly cost: number }
+
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+/** The cheapest Bitmap Index Scan for the conditions `cond` (a conjunction): an index whose first column they compare. */
+function leafFor(model: CostModel, scan: Scan, cond: Expr): { path: BitmapPath; conds: Expr[]; cost: number } | undefined {
+  let best: { path: BitmapPath; conds: Expr[]; cost: number } | undefined;
+  for (const { index, columns } of btreeKeys(scan.table)) {
+    const quals = indexQuals(cond, columns);
+    if (!quals.some((q) => q.column === columns[0])) continue;
+    const conds = quals.map((q) => q.cond);
+    const path: BitmapPath = { kind: 'index', keyName: index.name, columns, cond: conds };
+    const cost = bitmapHeapScanCost(model, scan.table, cond, path).heap.total;
+    if (!best || cost < best.cost) best = { path, conds, cost };
+  }
+  return best;
+}
+
+/** Bitmaps for single conjuncts: one index's conditions, or an OR of indexable arms. */
+function candidates(model: CostModel, scan: Scan): Candidate[] {
+  const all = conjuncts(scan.filter!);
+  const cost = (path: BitmapPath) => bitmapHeapScanCost(model, scan.table, scan.filter, path).heap.total;
+  const out: Candidate[] = [];
+  for (const { index, columns } of btreeKeys(scan.table)) {
+    const quals = indexQuals(scan.filter, columns);
+    if (!quals.some((q) => q.column === columns[0])) continue;
+    // a unique key fixed by `=`: one row, PostgreSQL's Index Scan (the key lookup's) while index scans are on
+    if (model.env.settings.indexscan && index.unique && columns.length === index.columns.length && columns.every((c) => quals.some((q) => q.column === c && q.op === '='))) continue;
+    const path: BitmapPath = { kind: 'index', keyName: index.name, columns, cond: quals.map((q) => q.cond) };
+    // a comparison standing for a boolean clause (`NOT flag` as `flag = false`) is not
+    // rechecked: PostgreSQL tests the clause itself as the Filter
+    out.push({ path, recheck: quals.filter((q) => !q.replaces).map((q) => q.cond), cost: cost(path) });
+  }
+  for (const c of all) {
+    if (c.kind !== 'or') continue;
+    const arms: BitmapPath[] = [];
+    for (const arm of c.args) {
+      const leaf = leafFor(model, scan, arm);
+      if (!leaf) break;
+      arms.push(leaf.path);
+    }
+    if (arms.length !== c.args.length) continue;
+    const path: BitmapPath = { kind: 'or', args: arms };
+    out.push({ path, recheck: [c], cost: cost(path) });
+  }
+  return out;
+}
+
+/** choose_bitmap_and: the cheapest, then each other one (on other conjuncts) intersected while that lowers the cost. */
+function chooseBitmap(model: CostModel, scan: Scan, found: Candidate[]): Candidate | undefined {
+  const sorted = [...found].sort((a, b) => a.cost - b.cost);
+  let best = sorted[0];
+  if (!best) return undefined;
+  for (const next of sorted.slice(1)) {
+    if (next.recheck.some((c) => best!.recheck.includes(c))) continue;
+    const args = best.path.kind === 'and' ? [...best.path.args, next.path] : [best.path, next.path];
+    const path: BitmapPath = { kind: 'and', args };
+    const cost = bitmapHeapScanCost(model, scan.table, scan.filter, path).heap.total;
+    if (cost < best.cost) best = { path, recheck: [...best.recheck, ...next.recheck], cost };
+  }
+  return best;
+}
+
+function convertible(plan: Plan): plan is Scan {
+  return plan.kind === 'scan' && !!plan.filter && !plan.partitions && !plan.keyLookup?.anyOf && !plan.textLookup && !plan.bm25TopK
+    && !plan.btreeBitmap && !plan.indexRange?.order && !plan.indexQual;
+}
+
+export const useBitmapScan: Rule = {
+  name: 'use-bitmap-scan',
+  apply(plan, ctx) {
+    // a vector Top-K reads its scan its own way (filter bitmaps per segment): its scan as it was
+    if (plan.kind === 'topk' && plan.vectorSearch) {
+      const original = replacedScans.get(plan.input);
+      return original ? { ...plan, input: original } : undefined;
+    }
+    if (!convertible(plan)) return undefined;
+    // a key looked up per outer row (a correlated subquery's): PostgreSQL's parameterized Index Scan
+    if (plan.keyLookup && !plan.keyLookup.values.every(knownNow)) return undefined;
+    const out = choose(plan, ctx);
+    if (out) replacedScans.set(out, plan);
+    return out;
+  },
+};
+
+/** a value fixed for the whole statement: constants and parameters, casts and calls of them */
+function knownNow(e: Expr): boolean {
+  if (e.kind === 'const' || e.kind === 'param') return true;
+  if (e.kind === 'cast') return knownNow(e.arg);
+  return e.kind === 'call' && !e.fn.volatile && e.args.every(knownNow);
+}
+
+/** rewritten scans → the scans they were (undone under a vector Top-K) */
+const replacedScans = new WeakMap<Plan, Scan>();
+
+function choose(plan: Scan, ctx: RuleContext): Scan | undefined {
+  // an index plan on a column ANALYZE has not seen: no correlation to weigh its heap reads
+  // by (PostgreSQL's estimates come from statistics too), so Quiver's choice stands
+  const current = plan.indexRange?.columns[0] ?? plan.table.indexes.find((i) => i.name === plan.keyLookup?.keyName)?.columns[0];
+  if (current !== undefined && plan.table.stats?.columns[plan.table.columns[current].name]?.correlation == null) return undefined;
+  const model = new CostModel(ctx.catalog, ctx.costEnv);
+  const bitmap = model.env.settings.bitmapscan ? chooseBitmap(model, plan, candidates(model, plan)) : undefined;
+  // PostgreSQL's add_path: a plan beats another when cheaper by more than 1 %, or within
+  // 1 % with a lower startup cost (the Seq Scan's is 0)
+  const seq = model.tableScan(plan.table, plan.filter, false).total;
+  const keyColumns = plan.keyLookup && plan.table.indexes.find((i) => i.name === plan.keyLookup!.keyName)?.columns;
+  const indexColumns = plan.indexRange?.columns ?? keyColumns;
+  const index = indexColumns ? indexScanCost(model, plan.table, plan.filter, indexColumns) : Infinity;
+  const { indexRange: _range, keyLookup: _key, ...rest } = plan;
+  // an index plan PostgreSQL would not take at all: the Seq Scan
+  if (indexColumns && seq <= Math.min(index, bitmap?.cost ?? Infinity) * FUZZ) return rest;
+  if (!bitmap || bitmap.cost * FUZZ >= Math.min(index, seq)) return undefined;
+  return { ...rest, btreeBitmap: { path: bitmap.path, recheck: bitmap.recheck } } satisfies Scan;
+}

@@ -1,0 +1,103 @@
+/**
+ * PostgreSQL's Bitmap Heap Scan over B-tree indexes: per segment, each Bitmap Index Scan's
+ * positions (the sorted index's range, as index-scan.ts reads it), united for a BitmapOr and
+ * intersected for a BitmapAnd, then the rows at those positions in position order.
+ *
+ *   SELECT … FROM t WHERE a = 1 OR a = 5 OR b = 7           (indexes on a and b)
+ *
+ * A sealed segment whose sorted index is not built yet, or a leaf that cannot narrow it,
+ * gives every position (PostgreSQL's lossy page: every row is rechecked anyway); so does
+ * the growing segment for an OR arm it cannot bound. The transaction's own rows are all
+ * handed on. The caller tests every row with the scan's whole filter (the Recheck Cond).
+ */
+import type { SqlType } from '../types/types.js';
+import type { BitmapScanSpec, RowBatch, RowId } from './api.js';
+import { MAX_BATCH, columnPositions, nullPositions, throughTuple, tuplePositions, type IndexScanInput, type IndexScanSpec } from './index-scan.js';
+import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
+import { growingKeyOrder } from './growing-key-order.js';
+import { tupleBounds } from './sorted-tuple.js';
+import type { Row } from '../types/types.js';
+
+/** Positions in ascending order, no repeats; undefined: every position of the segment. */
+type Positions = Int32Array | undefined;
+
+function leafPositions(seg: Segment, end: number, spec: IndexScanSpec): Positions {
+  // contradictory conditions (a = 1 AND a = 2): none
+  if (!tupleBounds(spec.types, spec.conditions)) return new Int32Array(0);
+  // `col IS NULL`: the column's NULL rows, already in position order
+  if (spec.leadingIsNull && seg instanceof SealedSegment) return nullPositions(seg, spec.columns[0]!);
+  if (!spec.conditions.some((c) => c.length > 0)) return undefined;
+  const inKeyOrder = seg instanceof GrowingSegment
+    ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
+    : (throughTuple(spec) && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
+  return inKeyOrder ? Int32Array.from(inKeyOrder).sort() : undefined;
+}
+
+function union(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0, j = 0, n = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? a[i] : Infinity;
+    const y = j < b.length ? b[j] : Infinity;
+    const v = x <= y ? x : y;
+    if (x === v) i++;
+    if (y === v) j++;
+    out[n++] = v;
+  }
+  return out.subarray(0, n);
+}
+
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let i = 0, j = 0, n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else { out[n++] = a[i]; i++; j++; }
+  }
+  return out.subarray(0, n);
+}
+
+type Counted = ((leaf: BitmapScanSpec, positions: number) => void) | undefined;
+
+function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted: Counted): Positions {
+  if (tree.kind === 'index') {
+    const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf), ...(tree.leadingIsNull ? { leadingIsNull: true } : {}) });
+    counted?.(tree, p ? p.length : end);
+    return p;
+  }
+  let acc: Positions;
+  let first = true;
+  for (const arg of tree.args) {
+    const p = treePositions(seg, end, arg, typeOf, counted);
+    if (tree.kind === 'or') {
+      // any arm that cannot narrow the segment: all of it
+      if (!p) return undefined;
+      acc = first ? p : union(acc!, p);
+    } else if (p) {
+      acc = acc ? intersect(acc, p) : p;
+    }
+    first = false;
+  }
+  return acc;
+}
+
+export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted?: Counted): Iterable<RowBatch> {
+  for (const seg of input.segments) {
+    const end = input.end(seg);
+    const positions = treePositions(seg, end, tree, typeOf, counted);
+    const n = positions ? positions.length : end;
+    for (let start = 0; start < n; start += MAX_BATCH) {
+      const rowIds: RowId[] = [];
+      const rows: Row[] = [];
+      for (let i = start; i < Math.min(n, start + MAX_BATCH); i++) {
+        const pos = positions ? positions[i] : i;
+        if (pos >= end || !input.visible(seg, pos)) continue;
+        rowIds.push(seg.rowIdAt(pos));
+        rows.push(seg.row(pos));
+      }
+      if (rows.length) yield { rowIds, rows };
+    }
+  }
+  if (input.pending.length) yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
+}
