@@ -337,3 +337,32 @@ export const foldConstantQuals: Rule = {
     return undefined;
   },
 };
+
+/**
+ * TopK(Result(one-time filter, X)) → Result(one-time filter, TopK(X)): the filter lets all
+ * of X through or none, so the Top-K may sit on X itself, where the vector and B-tree rules
+ * that read ORDER BY … LIMIT through an index look for it (`WHERE $1 > 0 ORDER BY v <-> $2
+ * LIMIT 10` keeps its HNSW search).
+ */
+export const hoistOneTimeFilter: Rule = {
+  name: 'hoist-one-time-filter',
+  apply(plan) {
+    if (plan.kind !== 'topk' || plan.input.kind !== 'result' || !plan.input.gated) return undefined;
+    const gate = plan.input;
+    return { kind: 'result', schema: plan.schema, oneTime: gate.oneTime, gated: { ...plan, input: gate.gated! } };
+  },
+};
+
+/**
+ * Result(one-time filter, Limit(X)) → Limit(Result(…, X)), and so for a Top-K that is no
+ * vector search: PostgreSQL's shape, the Limit and Sort on top (after the rules above).
+ */
+export const sinkOneTimeFilter: Rule = {
+  name: 'sink-one-time-filter',
+  apply(plan) {
+    if (plan.kind !== 'result' || !plan.gated) return undefined;
+    const top = plan.gated;
+    if (top.kind !== 'limit' && !(top.kind === 'topk' && !top.vectorSearch)) return undefined;
+    return { ...top, schema: plan.schema, input: { ...plan, schema: top.input.schema, gated: top.input } };
+  },
+};

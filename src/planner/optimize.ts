@@ -38,9 +38,9 @@ import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
-import { foldConstantQuals } from './constant-quals.js';
+import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
@@ -65,6 +65,7 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
     if (next.schema.length !== out.schema.length) throw internalError(`bug: rule ${rule.name} changed the plan's output schema`);
     out = next;
   }
+  if (!disabled.has(sinkOneTimeFilter.name)) out = applyEverywhere(out, sinkOneTimeFilter, ctx);
   // needs the whole plan (what the nodes above a scan read): after the rules, once
   return disabled.has('read-scan-columns') ? out : readScanColumns(out);
 }
