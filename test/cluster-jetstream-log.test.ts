@@ -52,7 +52,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function forgeParts(stream: string, batch: string, count: number, indexes: number[], after: number): Promise<number> {
   let last = after;
   for (const i of indexes) {
-    last = (await raw!.jetstream().publish(logSubject(stream), Buffer.from(`${batch}:${i}`), { headers: partHeaders(batch, i, count), expect: { lastSequence: last } })).seq;
+    // a stream whose leader is being elected answers 503 (no responders) for a moment: the
+    // log's own appends retry it, and so does this forger (load made it fail CI once)
+    for (let tries = 0; ; tries++) {
+      try {
+        last = (await raw!.jetstream().publish(logSubject(stream), Buffer.from(`${batch}:${i}`), { headers: partHeaders(batch, i, count), expect: { lastSequence: last } })).seq;
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '503' || tries >= 40) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
   return last;
 }

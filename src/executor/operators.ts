@@ -8,6 +8,7 @@ import type { SystemRelationContext, TableDef } from '../catalog/catalog.js';
 import type { AggregateCall, BitmapPath, Expr, Plan, SortKey } from '../planner/plan.js';
 import type { BitmapScanSpec, RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
 import { compareValues, hashKey } from '../types/compare.js';
+import { outerColumnsRead } from '../planner/expr-walk.js';
 import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
 import { setFunctionRows } from '../functions/set-functions.js';
@@ -31,7 +32,7 @@ import { expressionIndexedTopK } from './expression-vector-search.js';
 import { windowAgg } from './window.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
-import { gatherWithin, workMemFor } from './work-mem.js';
+import { gatherWithin, rowBytes, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
 import { incrementalSort } from './incremental-sort.js';
@@ -452,29 +453,78 @@ function* recursiveUnion(plan: Extract<Plan, { kind: 'recursiveUnion' }>, rc: Ru
   }
 }
 
-/** LATERAL: the right side is re-run for every left row, with that row as its outer row. */
+/**
+ * LATERAL (and a parameterized nested loop, planner/param-index-join.ts): the right side is
+ * re-run for every left row, with that row as its outer row. A semi join hands on the left
+ * row at its first match, an anti join the left rows with none.
+ */
 function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (plan.joinType === 'right' || plan.joinType === 'full') {
     throw new SqlError(SqlState.featureNotSupported, 'RIGHT and FULL JOIN with LATERAL are not supported');
   }
   const on = plan.on ? compileExpr(plan.on) : null;
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
+  const cache = plan.memoize ? new InnerCache(plan, 2 * (rc.workMemBytes ?? 4 * 1024 * 1024)) : undefined;
   for (const batch of runPlan(plan.left, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
     env.checkCancel();
     const out: Row[] = [];
     for (const l of batch) {
-      const rightRows = yield* gather(runPlan(plan.right, rc, { ...env, outer: [l, ...env.outer] }));
+      const key = cache?.key(l);
+      let rightRows = key === undefined ? undefined : cache!.get(key);
+      if (!rightRows) {
+        rightRows = yield* gather(runPlan(plan.right, rc, { ...env, outer: [l, ...env.outer] }));
+        if (key !== undefined) cache!.set(key, rightRows);
+      }
       let matched = false;
       for (const r of rightRows) {
         const combined = [...l, ...r];
         if (on && on(combined, env) !== true) continue;
         matched = true;
+        if (plan.joinType === 'semi' || plan.joinType === 'anti') break;
         out.push(combined);
       }
+      if (matched && plan.joinType === 'semi') out.push(l);
+      if (!matched && plan.joinType === 'anti') out.push(l);
       if (!matched && plan.joinType === 'left') out.push([...l, ...nullRight]);
     }
     if (out.length) yield out;
+  }
+}
+
+/**
+ * Memoize: a parameterized inner side's rows per value of the outer columns it reads, in
+ * at most hash_mem (2 × work_mem, 8 MB when unset) of rows (rowBytes). Past it
+ * nothing more is added (PostgreSQL evicts the least recently used entry instead; either
+ * way a miss just runs the inner side).
+ */
+class InnerCache {
+  private readonly keys: { index: number; type: SqlType }[];
+  private readonly entries = new Map<string, Row[]>();
+  private bytes = 0;
+
+  constructor(plan: Extract<Plan, { kind: 'join' }>, private readonly limitBytes: number) {
+    this.keys = outerColumnsRead(plan.right).map((k) => ({ index: k.index, type: k.type }));
+  }
+
+  key(outer: Row): string {
+    return this.keys.map((k) => {
+      const v = outer[k.index];
+      if (v === null) return 'N';
+      const h = hashKey(k.type, v);
+      return `${typeof h}:${String(h)}`;
+    }).join('\u0000');
+  }
+
+  get(key: string): Row[] | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, rows: Row[]): void {
+    const bytes = rows.reduce((n, r) => n + rowBytes(r), 64);
+    if (this.bytes + bytes > this.limitBytes) return;
+    this.bytes += bytes;
+    this.entries.set(key, rows);
   }
 }
 

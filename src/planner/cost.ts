@@ -19,6 +19,7 @@
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
+import { mapExpr, outerColumnsRead } from './expr-walk.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
@@ -48,6 +49,7 @@ export interface PlannerSettings {
   readonly sort: boolean;
   readonly hashagg: boolean;
   readonly material: boolean;
+  readonly memoize: boolean;
   readonly incrementalSort: boolean;
   /** work_mem in kB (a Materialize past it spills: its pages are charged) */
   readonly workMemKb: number;
@@ -58,7 +60,7 @@ export interface PlannerSettings {
 
 export const ALL_ENABLED: PlannerSettings = {
   seqscan: true, indexscan: true, bitmapscan: true, hashjoin: true, nestloop: true, mergejoin: true, sort: true, hashagg: true,
-  material: true, incrementalSort: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
+  material: true, memoize: true, incrementalSort: true, workMemKb: 4096, joinCollapseLimit: 8, fromCollapseLimit: 8,
 };
 
 /** The planner settings from a setting getter (SHOW's values: 'on' / 'off', integers). */
@@ -68,7 +70,7 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
   return {
     seqscan: on('seqscan'), indexscan: on('indexscan'), bitmapscan: on('bitmapscan'), hashjoin: on('hashjoin'),
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
-    material: on('material'), incrementalSort: on('incremental_sort'), workMemKb: workMemKb(get('work_mem')),
+    material: on('material'), memoize: on('memoize'), incrementalSort: on('incremental_sort'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
   };
 }
@@ -152,6 +154,60 @@ function bucketFraction(info: ColumnInfo | undefined, buckets: number, restricte
   let fraction = ndRestricted > buckets ? 1 / buckets : 1 / ndRestricted;
   if (avgFreq > 0 && mcvFreq > avgFreq) fraction *= mcvFreq / avgFreq;
   return Math.min(1, Math.max(1e-6, fraction));
+}
+
+/**
+ * A join as written: for a parameterized nested loop (param-index-join.ts) its ON and right
+ * input before the ON's equalities became the inner index scan's, which its rows and match
+ * fractions are estimated from, as PostgreSQL estimates a join relation's whatever its path.
+ */
+function asWritten(plan: Extract<Plan, { kind: 'join' }>): Extract<Plan, { kind: 'join' }> {
+  return plan.parameterized ? { ...plan, on: plan.parameterized.on, right: plan.parameterized.right, lateral: false } : plan;
+}
+
+/**
+ * has_indexed_join_quals: a parameterized nested loop whose join conditions are all its inner
+ * index scan's Index Cond (none left to the join, none a Filter of the scan).
+ */
+function indexedJoinQuals(plan: Extract<Plan, { kind: 'join' }>): boolean {
+  // under a Memoize the inner path is no index scan
+  if (!plan.parameterized || plan.memoize || plan.on || plan.right.kind !== 'scan') return false;
+  const scan = plan.right;
+  const range = scan.indexRange;
+  // the Index Cond's conditions on the outer row
+  const indexed = scan.keyLookup ? scan.keyLookup.values.length
+    : range ? indexQuals(scan.filter, range.columns).filter((q) => readsLevel1(q.value)).length : 0;
+  const on = plan.parameterized.on;
+  const leftWidth = plan.left.schema.length;
+  // the join's conditions: those reading the left row (one on the right input alone restricts its scan)
+  const readsLeft = (c: Expr) => {
+    let found = false;
+    mapExpr(c, (x) => {
+      if (x.kind === 'column' && x.level === 0 && x.index < leftWidth) found = true;
+      return found ? x : undefined;
+    });
+    return found;
+  };
+  const joinConds = (!on ? [] : on.kind === 'and' ? on.args : [on]).filter(readsLeft);
+  return indexed > 0 && joinConds.length === indexed;
+}
+
+/**
+ * The outer columns a parameterized nested loop's inner side reads (Memoize's Cache Key),
+ * as columns of the left input, in the order the inner side first reads them.
+ */
+export function memoizeKeys(plan: Extract<Plan, { kind: 'join' }>): Extract<Expr, { kind: 'column' }>[] {
+  return outerColumnsRead(plan.right);
+}
+
+/** whether the expression reads a column of the outer row (level 1) */
+function readsLevel1(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 1) found = true;
+    return found ? x : undefined;
+  });
+  return found;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -282,8 +338,9 @@ export class CostModel {
     }
     const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
       : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
+      : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops)
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns)
-        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length);
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops);
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     return plan.columns ? { ...est, width: this.columnsWidth(plan.table, plan.columns) } : est;
   }
@@ -343,6 +400,49 @@ export class CostModel {
   }
 
   /**
+   * A B-tree range scan run once per outer row of a nested loop, its bounds read from that
+   * row (param-index-join.ts), as PostgreSQL's cost_index prices a parameterized Index Scan
+   * with loop_count = `loops` (btcostestimate's genericcostestimate; the pages as tableScan
+   * spreads them over the loops):
+   *   tuples  = rows × selectivity of the boundary quals
+   *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
+   *           + cost of the bounds' expressions
+   *   total   = startup + random_page_cost × (fetched(ceil(tuples / rows × index pages) × loops, index pages)
+   *                                          + heap pages) / loops
+   *           + tuples × (cpu_index_tuple_cost + cpu_operator_cost × index quals)
+   *           + tuples × (cpu_tuple_cost + qual cost of the filter's other conditions)
+   * with heap pages fetched(tuples × loops, relpages), or for a key column correlated c with
+   * the table's order fetched(ceil(tuples / rows × relpages) × loops, relpages), interpolated by c².
+   */
+  parameterizedRangeScan(table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], loops: number): Estimate {
+    const rowsIn = this.env.rowCount(table.oid);
+    const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
+    const lookup = this.tableLookup(table);
+    const quals = indexQuals(filter, columns);
+    const bounding = boundingQuals(quals, columns).map((c) => c.cond);
+    const indexSel = bounding.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: bounding }, lookup) : 1;
+    const tuples = Math.max(1, Math.round(rowsIn * indexSel));
+    const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : tuples;
+    const relpages = Math.max(1, this.pages(rowsIn, width));
+    const index = table.indexes.find((i) => i.name === keyName);
+    const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
+    const indexPages = btreePages(rowsIn, keyWidth);
+    const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
+    // index_other_operands_eval_cost: the bounds' expressions (`o.b_id * 100`), computed once a scan
+    const operands = quals.reduce((s, q) => s + exprCost(q.value), 0);
+    const startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST + operands + (this.env.settings.indexscan ? 0 : DISABLE_COST);
+    const indexIo = pagesFetched(Math.ceil((tuples * indexPages) / Math.max(rowsIn, 1)) * loops, indexPages) / loops;
+    const uncorrelated = pagesFetched(tuples * loops, relpages) / loops;
+    const correlated = pagesFetched(Math.ceil(indexSel * relpages) * loops, relpages) / loops;
+    const c = table.stats?.columns[table.columns[columns[0]]?.name ?? '']?.correlation ?? 0;
+    const heapIo = uncorrelated + c * c * (correlated - uncorrelated);
+    const qualOps = quals.length * CPU_OPERATOR_COST;
+    const otherQual = Math.max(0, exprCost(filter) - quals.reduce((s, q) => s + exprCost(q.cond), 0));
+    const total = startup + RANDOM_PAGE_COST * (indexIo + heapIo) + tuples * (CPU_INDEX_TUPLE_COST + qualOps) + tuples * (CPU_TUPLE_COST + otherQual);
+    return { startup, total, rows, width };
+  }
+
+  /**
    * Seq Scan (cost_seqscan):
    *   startup = 0
    *   total   = seq_page_cost × relpages + (cpu_tuple_cost + qual cost) × rows
@@ -351,16 +451,28 @@ export class CostModel {
    *   startup = (ceil(log2(rows)) + 50 × (btree height + 1)) × cpu_operator_cost
    *   total   = startup + random_page_cost × (index pages + heap pages fetched)
    *           + matches × (cpu_index_tuple_cost + cpu_operator_cost × key columns)
-   *           + matches × (cpu_tuple_cost + qual cost)
+   *           + matches × (cpu_tuple_cost + qual cost of the filter's other conditions)
    * where matches = rows × selectivity of the key equalities, heap pages fetched =
    * min(matches, relpages), btree height = ceil(log256(rows)) - 1.
+   *
+   * Run once per outer row of a nested loop (`loops` > 1, a parameterized Index Scan), the
+   * pages are those all the loops read, spread over them (cost_index and
+   * genericcostestimate with loop_count; the pages Mackert and Lohman's formula says N
+   * fetches from a T-page relation read, index_pages_fetched, all cached):
+   *   index pages = fetched(index pages a scan × loops, index pages) / loops
+   *   heap pages  = fetched(matches × loops, relpages) / loops, and with the key column's
+   *                 correlation c between it and fetched(ceil(matches / rows × relpages)
+   *                 × loops, relpages) / loops as cost_index interpolates (by c²)
+   *   fetched(N, T) = min(T, ceil(2TN / (2T + N)))
+   * index pages of the key (btreePages): what a btree of the rows' keys fills.
    */
-  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1): Estimate {
+  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
     const rows = clampRows(rowsIn * sel);
-    const qual = exprCost(filter);
+    // a key lookup's equalities are priced as index quals (below), not again on each row
+    const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns) : exprCost(filter);
     const relpages = this.pages(rowsIn, width);
     if (!keyLookup) {
       const startup = this.env.settings.seqscan ? 0 : DISABLE_COST;
@@ -370,8 +482,17 @@ export class CostModel {
     const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
     let startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST;
     if (!this.env.settings.indexscan) startup += DISABLE_COST;
-    const indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
-    const heapPages = Math.min(matches, Math.max(1, relpages));
+    let indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
+    let heapPages = Math.min(matches, Math.max(1, relpages));
+    if (loops > 1) {
+      const key = table.indexes.find((i) => i.unique && i.columns.length === keyColumns) ?? table.indexes.find((i) => i.columns.length === keyColumns);
+      const keyWidth = (key?.columns ?? [0]).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
+      indexPages = pagesFetched(indexPages * loops, btreePages(rowsIn, keyWidth)) / loops;
+      const uncorrelated = pagesFetched(matches * loops, relpages) / loops;
+      const correlated = pagesFetched(Math.ceil((matches / Math.max(rowsIn, 1)) * relpages) * loops, relpages) / loops;
+      const c = key ? table.stats?.columns[table.columns[key.columns[0]]?.name ?? '']?.correlation ?? 0 : 0;
+      heapPages = uncorrelated + c * c * (correlated - uncorrelated);
+    }
     const total = startup + RANDOM_PAGE_COST * (indexPages + heapPages)
       + matches * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * keyColumns)
       + matches * (CPU_TUPLE_COST + qual);
@@ -442,6 +563,53 @@ export class CostModel {
    * reads its tuplestore again (cpu_tuple_cost a row); a function scan keeps its result, so
    * only its run cost recurs; anything else costs what it cost the first time.
    */
+  /**
+   * Memoize over a parameterized inner side (cost_memoize_rescan): `calls` = outer rows,
+   * ndistinct = the distinct values of the outer columns the inner side reads
+   * (estimate_num_groups; without statistics every call a miss), entries held =
+   * floor(hash_mem / (rows × (MAXALIGN(width) + 24) + 64 + 16 × rows + key widths)),
+   * hash_mem = 2 × work_mem, hit = (calls - ndistinct) / calls × entries / max(ndistinct, entries),
+   * evict = 1 - min(entries, ndistinct) / ndistinct:
+   *   rescan startup = inner startup × (1 - hit) + cpu_tuple_cost
+   *   rescan total   = inner total × (1 - hit) + cpu_operator_cost + cpu_tuple_cost × evict
+   *                  + cpu_operator_cost / 10 × evict × rows + cpu_tuple_cost + cpu_operator_cost × rows
+   * The first scan: the inner side's cost plus cpu_tuple_cost.
+   */
+  memoizeRescan(plan: Extract<Plan, { kind: 'join' }>, inner: Estimate): { startup: number; total: number } {
+    const calls = Math.max(1, this.estimate(plan.left).rows);
+    const keys = memoizeKeys(plan);
+    const lookup = this.schemaLookup(plan.left.schema);
+    const usedDefault = keys.some((k) => isDefaultDistinct(lookup(k)));
+    const ndistinct = usedDefault ? calls : this.outerKeyGroups(plan, keys, calls);
+    const keyWidth = keys.reduce((w, k) => w + typeWidth(k.type), 0);
+    const entryBytes = inner.rows * (Math.ceil(inner.width / 8) * 8 + 24) + 24 + 24 + 16 * inner.rows + keyWidth;
+    const entries = Math.floor((this.env.settings.workMemKb * 1024 * 2) / entryBytes);
+    const evict = 1 - Math.min(entries, ndistinct) / ndistinct;
+    const hit = ((calls - ndistinct) / calls) * (entries / Math.max(ndistinct, entries));
+    const total = inner.total * (1 - hit) + CPU_OPERATOR_COST + CPU_TUPLE_COST * evict + (CPU_OPERATOR_COST / 10) * evict * inner.rows
+      + CPU_TUPLE_COST + CPU_OPERATOR_COST * inner.rows;
+    return { startup: inner.startup * (1 - hit) + CPU_TUPLE_COST, total };
+  }
+
+  /**
+   * estimate_num_groups over the outer key columns: each column's distinct values, for a
+   * filtered table scan scaled to the rows it keeps as PostgreSQL does,
+   *   nd × (1 - ((table rows - rows) / table rows) ^ (table rows / nd)),
+   * multiplied, at most the outer rows.
+   */
+  private outerKeyGroups(plan: Extract<Plan, { kind: 'join' }>, keys: readonly Extract<Expr, { kind: 'column' }>[], calls: number): number {
+    const lookup = this.schemaLookup(plan.left.schema);
+    let groups = 1;
+    for (const k of keys) {
+      const info = lookup(k);
+      let nd = distinctCount(info);
+      const tableRows = info?.rows ?? calls;
+      if (isBaseScan(plan.left) && calls < tableRows && nd > 0) nd *= 1 - Math.pow((tableRows - calls) / tableRows, tableRows / nd);
+      groups *= clampRows(nd);
+    }
+    return Math.min(calls, clampRows(groups));
+  }
+
   private rescan(plan: Plan, est: Estimate, materialized: boolean): { startup: number; total: number } {
     if (materialized || plan.kind === 'sort') return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
     if (plan.kind === 'cteScan' || plan.kind === 'workTableScan') return { startup: 0, total: CPU_TUPLE_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
@@ -457,6 +625,7 @@ export class CostModel {
    */
   nestLoopInner(plan: Extract<Plan, { kind: 'join' }>): { materialize: boolean; est: Estimate } {
     const right = this.estimate(plan.right);
+    if (plan.memoize) return { materialize: false, est: { ...right, startup: right.startup + CPU_TUPLE_COST, total: right.total + CPU_TUPLE_COST } };
     if (plan.lateral || !this.env.settings.material || MATERIALIZES_OUTPUT.has(plan.right.kind)) return { materialize: false, est: right };
     const held = this.material(right);
     const materialize = this.nestLoop(plan, held, true).total < this.nestLoop(plan, right, false).total;
@@ -534,6 +703,41 @@ export class CostModel {
     return { matchFrac: jsel, matchCount: Math.max(1, jsel > 0 ? (nsel * inner.rows) / jsel : 1) };
   }
 
+  /**
+   * A semi join probing a unique key per left row (param-index-join.ts): at most one match
+   * each, so an inner join as PostgreSQL plans and shows it (`Nested Loop`).
+   */
+  semiJoinOnUniqueKey(plan: Extract<Plan, { kind: 'join' }>): boolean {
+    return plan.joinType === 'semi' && plan.parameterized !== undefined && this.innerUnique(asWritten(plan), 'right');
+  }
+
+  /**
+   * get_loop_count: a parameterized inner side runs once per row of the outer relations
+   * its parameters come from, the smallest of their row counts (a relation's rows, not the
+   * join's below it): the table scans in the left input that give the outer columns read.
+   */
+  outerRelationRows(plan: Extract<Plan, { kind: 'join' }>): number {
+    const oids = new Set(memoizeKeys(plan).map((k) => plan.left.schema[k.index]?.tableOid ?? 0));
+    let rows = Infinity;
+    const visit = (p: Plan): void => {
+      if (p.kind === 'scan' && oids.has(p.table.oid)) rows = Math.min(rows, this.estimate(p).rows);
+      else if (p.kind === 'join') { visit(p.left); visit(p.right); }
+      else if (p.kind === 'filter' || p.kind === 'project') visit(p.input);
+    };
+    visit(plan.left);
+    return Number.isFinite(rows) ? rows : this.estimate(plan.left).rows;
+  }
+
+  /**
+   * Whether a Memoize may go over this parameterized nested loop's inner side
+   * (get_memoize_path): enable_memoize, two or more outer rows, outer columns to key the
+   * cache on, and for a semi or anti join an inner side unique on the keys.
+   */
+  memoizable(plan: Extract<Plan, { kind: 'join' }>): boolean {
+    if (!plan.parameterized || !this.env.settings.memoize || this.estimate(plan.left).rows < 2 || memoizeKeys(plan).length === 0) return false;
+    return (plan.joinType !== 'semi' && plan.joinType !== 'anti') || this.innerUnique(asWritten(plan), 'right');
+  }
+
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
   private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     if (plan.lateral) return false;
@@ -541,7 +745,13 @@ export class CostModel {
     const innerPlan = innerSide === 'left' ? plan.left : plan.right;
     if (!keys || !isBaseScan(innerPlan)) return false;
     const lookup = this.schemaLookup(innerPlan.schema);
-    return keys.some((k) => lookup({ kind: 'column', type: k.type, level: 0, index: innerSide === 'left' ? k.left : k.right, name: '' })?.unique === true);
+    if (keys.some((k) => lookup({ kind: 'column', type: k.type, level: 0, index: innerSide === 'left' ? k.left : k.right, name: '' })?.unique === true)) return true;
+    // a unique index of several columns, each an equality key (relation_has_unique_index_for)
+    const keyColumns = keys.map((k) => innerPlan.schema[innerSide === 'left' ? k.left : k.right]);
+    const table = keyColumns[0]?.tableOid ? this.catalog.tables.get(keyColumns[0].tableOid) : undefined;
+    if (!table || keyColumns.some((c) => c.tableOid !== table.oid)) return false;
+    const attnums = new Set(keyColumns.map((c) => c.attnum - 1));
+    return table.indexes.some((i) => i.unique && !i.predicate && i.columns.length > 1 && i.columns.every((c) => attnums.has(c)));
   }
 
   /**
@@ -560,14 +770,22 @@ export class CostModel {
    */
   private nestLoop(plan: Extract<Plan, { kind: 'join' }>, inner: Estimate, materialized: boolean): { startup: number; total: number } {
     const left = this.estimate(plan.left);
-    const again = this.rescan(plan.right, inner, materialized);
+    const again = plan.memoize ? this.memoizeRescan(plan, this.estimate(plan.right)) : this.rescan(plan.right, inner, materialized);
     const rescanRun = again.total - again.startup;
     const innerRun = inner.total - inner.startup;
     const startup = left.startup + inner.startup + (this.env.settings.nestloop ? 0 : DISABLE_COST);
     let run = left.total - left.startup + Math.max(0, left.rows - 1) * again.startup;
     let pairs: number;
-    const stop = this.earlyStop(plan, 'right', this.estimate(plan.right));
-    if (stop) {
+    const written = asWritten(plan);
+    const stop = this.earlyStop(written, 'right', this.estimate(written.right));
+    if (stop && indexedJoinQuals(plan)) {
+      // has_indexed_join_quals: every join condition is the inner index scan's, so a matched
+      // left row reads scan_frac of its matches, an unmatched one stops at the first index entry
+      const scanFrac = 2 / (stop.matchCount + 1);
+      const matched = Math.round(left.rows * stop.matchFrac);
+      run += matched * rescanRun * scanFrac + ((left.rows - matched) * rescanRun) / Math.max(1, inner.rows);
+      pairs = matched * inner.rows * scanFrac;
+    } else if (stop) {
       const scanFrac = 2 / (stop.matchCount + 1);
       let matched = Math.round(left.rows * stop.matchFrac);
       let unmatched = left.rows - matched;
@@ -594,8 +812,9 @@ export class CostModel {
    */
   join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
+    const written = asWritten(plan);
     const right = this.estimate(plan.right);
-    const rows = this.joinRows(plan, left, right);
+    const rows = this.joinRows(written, left, this.estimate(written.right));
     // as wide as what is read above it (PostgreSQL's width of the join's target list), else both sides
     const width = plan.outputRead ? this.schemaWidth(plan.outputRead.map((i) => plan.schema[i])) : plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     if (algorithm === 'hash') return { ...this.hashJoin(plan, hashBuild), rows, width };
@@ -734,6 +953,34 @@ export class CostModel {
     const rows = plan.op === 'union' ? a.rows + b.rows : plan.op === 'intersect' ? Math.min(a.rows, b.rows) : a.rows;
     return { startup: hashed, total: hashed + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };
   }
+}
+
+/**
+ * index_pages_fetched (Mackert and Lohman), the cache taken as large enough: the distinct
+ * pages N random fetches from a T-page relation read, min(T, ceil(2TN / (2T + N))).
+ */
+function pagesFetched(fetches: number, pages: number): number {
+  const t = Math.max(1, pages);
+  const n = (2 * t * fetches) / (2 * t + fetches);
+  return n >= t ? t : Math.ceil(n);
+}
+
+/**
+ * The pages of a btree over `rows` keys of `keyWidth` bytes (PostgreSQL's, built by
+ * inserts in key order): leaves filled to the 90 % leaf fillfactor with index tuples (an
+ * 8-byte header and the key, 8-byte aligned, and a 4-byte line pointer) on 8 kB pages less
+ * their header and the 16-byte btree special space, the inner levels above them, and the
+ * meta page.
+ */
+export function btreePages(rows: number, keyWidth: number): number {
+  const perPage = Math.max(2, Math.floor(((PAGE_SIZE - PAGE_HEADER - 16) * 0.9) / (Math.ceil((8 + keyWidth) / 8) * 8 + LINE_POINTER)));
+  let level = Math.max(1, Math.ceil(rows / perPage));
+  let pages = level;
+  while (level > 1) {
+    level = Math.ceil(level / perPage);
+    pages += level;
+  }
+  return pages + 1;
 }
 
 /** PostgreSQL's clamp_row_est: at least one row, whole rows. */

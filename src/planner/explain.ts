@@ -9,7 +9,7 @@
  * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
  */
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
-import { CostModel, type Estimate } from './cost.js';
+import { CostModel, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
@@ -551,14 +551,26 @@ class Builder implements DeparseContext {
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
     const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashJoinKeys(plan.on, plan.left.schema.length);
-    const joinType = plan.joinType[0].toUpperCase() + plan.joinType.slice(1);  // Semi, Anti as PostgreSQL names them
-    const suffix = plan.joinType === 'inner' ? 'Join' : `${joinType} Join`;
+    // a semi join probing a unique key is PostgreSQL's inner join
+    const shownType = this.opts.model.semiJoinOnUniqueKey(plan) ? 'inner' : plan.joinType;
+    const joinType = shownType[0].toUpperCase() + shownType.slice(1);  // Semi, Anti as PostgreSQL names them
+    const suffix = shownType === 'inner' ? 'Join' : `${joinType} Join`;
     if (!keys) {
-      const n = this.node(plan, 'Nested Loop', plan.joinType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
+      const n = this.node(plan, 'Nested Loop', shownType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
       n.props.push(['Join Type', joinType]);
       if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
       this.child(n, plan.left);
       const inner = this.opts.model.nestLoopInner(plan);
+      if (plan.memoize) {
+        // the inner rows cached per outer key, as PostgreSQL 14+ shows it
+        const cached = this.build(plan.right);
+        const key = memoizeKeys(plan).map((k) => this.expr(k)).join(', ');
+        n.children.push({ rel: 'Inner', node: {
+          type: 'Memoize', title: 'Memoize', props: [], details: [['Cache Key', key], ['Cache Mode', memoizeMode(plan)]], est: inner.est, actual: cached.actual,
+          children: [{ rel: 'Outer', node: cached }], subplans: [],
+        } });
+        return n;
+      }
       if (!inner.materialize) {
         this.child(n, plan.right, 'Inner');
         return n;
@@ -696,6 +708,25 @@ function conjuncts(e: Expr): Expr[] {
 }
 
 /** A hash key with the probe (outer) side's column first, as PostgreSQL prints it, whichever side the query wrote first. */
+/**
+ * PostgreSQL's Memoize compares its keys with the equality operators of the join conditions
+ * (logical) when the outer row is read through equalities only, else byte by byte (binary).
+ */
+function memoizeMode(plan: Extract<Plan, { kind: 'join' }>): 'logical' | 'binary' {
+  const leftWidth = plan.left.schema.length;
+  const readsLeft = (e: Expr): boolean => {
+    let found = false;
+    mapExpr(e, (x) => {
+      if (x.kind === 'column' && x.level === 0 && x.index < leftWidth) found = true;
+      return found ? x : undefined;
+    });
+    return found;
+  };
+  const on = plan.parameterized?.on;
+  const joinConds = (on ? conjuncts(on) : []).filter(readsLeft);
+  return joinConds.every((c) => c.kind === 'call' && c.name === '=') ? 'logical' : 'binary';
+}
+
 function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {
   if (c.kind !== 'call' || c.args.length !== 2) return c;
   const [a, b] = c.args;

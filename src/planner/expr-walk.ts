@@ -28,6 +28,18 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
   }
 }
 
+/**
+ * The columns of the row just outside `plan` (its outer row, level 1 within it) that it
+ * reads, as level-0 references to that row, each once, in the order first read.
+ */
+export function outerColumnsRead(plan: Plan): Extract<Expr, { kind: 'column' }>[] {
+  const out: Extract<Expr, { kind: 'column' }>[] = [];
+  walkPlanExprs(plan, 0, (e, depth) => {
+    if (e.kind === 'column' && e.level === depth + 1 && !out.some((k) => k.index === e.index)) out.push({ ...e, level: 0 });
+  });
+  return out;
+}
+
 /** True when the plan refers to columns of an enclosing query (then it is re-run per row). */
 export function planIsCorrelated(plan: Plan): boolean {
   let correlated = false;

@@ -118,7 +118,11 @@ export type Plan =
      * `order` all of them in the order of the first `orderColumns` (1 when absent) key
      * columns, so the Limit above stops early (storage/index-scan.ts)
      */
-    readonly indexRange?: { readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number };
+    readonly indexRange?: {
+      readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number;
+      /** the inner side of a parameterized nested loop: the outer rows it runs for (cost_index's loop_count, cost.ts) */
+      readonly loops?: number;
+    };
     /**
      * rows read through B-tree indexes as a bitmap (PostgreSQL's Bitmap Heap Scan over
      * Bitmap Index Scans, BitmapOr, BitmapAnd; rules/use-bitmap-scan.ts): the positions
@@ -133,7 +137,11 @@ export type Plan =
      * one-column key, `values` empty), the rows whose key equals an element of that array
      * (`id = ANY ('{1,2,3}')`, `id IN (1, 2, 3)`), each element looked up
      */
-    readonly keyLookup?: { readonly keyName: string; readonly values: readonly Expr[]; readonly anyOf?: Expr };
+    readonly keyLookup?: {
+      readonly keyName: string; readonly values: readonly Expr[]; readonly anyOf?: Expr;
+      /** the inner side of a parameterized nested loop: the outer rows it runs for (cost_index's loop_count, cost.ts) */
+      readonly loops?: number;
+    };
     /**
      * rows found through a GIN index's inverted lists (Bitmap Index Scan): the candidates of
      * `query`, rechecked with the whole filter; `cond` is the indexed `key @@ query` conjunct,
@@ -204,6 +212,14 @@ export type Plan =
     readonly outputRead?: readonly number[];
     /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */
     readonly fromList?: true;
+    /**
+     * a nested loop whose right input was made a parameterized index scan of the left row
+     * (planner/param-index-join.ts, lateral): the ON and right input as written, which the
+     * join's rows and match fractions are estimated from (cost.ts)
+     */
+    readonly parameterized?: { readonly on: Expr | null; readonly right: Plan };
+    /** a parameterized nested loop's inner rows cached per value of the outer columns it reads (PostgreSQL's Memoize) */
+    readonly memoize?: true;
   }
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }

@@ -1,5 +1,6 @@
 /**
- * `column op value` comparisons, op in = < <= > >=, the value a constant or parameter.
+ * `column op value` comparisons, op in = < <= > >=, the value a constant, a parameter or a
+ * column of the outer row.
  *
  * rangeComparisons: the column an integer or date/time one, the value of the same type or a
  * narrower integer — comparisons that order like JS numbers, which zone maps
@@ -28,7 +29,15 @@ const TEXTS = new Set<number>([OID.text, OID.varchar]);
 export const BTREE_RANGE_TYPES: ReadonlySet<number> = new Set<number>([...ORDERED_LIKE_NUMBERS, ...FLOATS, OID.numeric, ...TEXTS, OID.bool]);
 const FLIPPED: Record<RangeOp, RangeOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-const isValue = (x: Expr): boolean => x.kind === 'const' || x.kind === 'param' || (x.kind === 'cast' && isValue(x.arg));
+/** known when the scan starts: a constant, a parameter, a column of the outer row (a parameterized scan's, PostgreSQL's `id > o.customer`) */
+const isValue = (x: Expr): boolean => x.kind === 'const' || x.kind === 'param' || (x.kind === 'column' && x.level > 0) || (x.kind === 'cast' && isValue(x.arg)) || outerExpression(x);
+
+/** a non-volatile function of the outer row's columns (and constants): `id > o.b_id * 100` */
+function outerExpression(x: Expr): boolean {
+  if (x.kind !== 'call' || x.fn.volatile || !x.args.every(isValue)) return false;
+  const readsOuter = (e: Expr): boolean => (e.kind === 'column' && e.level > 0) || (e.kind === 'cast' && readsOuter(e.arg)) || (e.kind === 'call' && e.args.some(readsOuter));
+  return readsOuter(x);
+}
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];

@@ -13,20 +13,44 @@
  */
 import { CostModel } from '../cost.js';
 import { hashJoinKeys } from '../join-keys.js';
+import { parameterizedIndexJoin } from '../param-index-join.js';
 import type { Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
 
-/** The join with its cheapest method (and hashed side) recorded; also used by the join order search. */
+/**
+ * The join with its cheapest method (and hashed side) recorded; also used by the join order
+ * search. Besides hashing and a plain nested loop, a nested loop probing an index of the
+ * right table with each left row (param-index-join.ts) when one fits.
+ */
 export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNode {
-  if (plan.lateral || !hashJoinKeys(plan.on, plan.left.schema.length)) return { ...plan, algorithm: 'nestloop' };
+  if (plan.lateral) return { ...plan, algorithm: 'nestloop' };
+  if (!hashJoinKeys(plan.on, plan.left.schema.length)) {
+    // no equality to hash: a plain nested loop, or one probing a range of the right table's B-tree
+    const ranged = cheapestParameterized(plan, model);
+    return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
+  }
   const hash = model.join(plan, 'hash', 'right').total;
   // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
   const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
   const loop = model.join(plan, 'nestloop').total;
+  const probed = cheapestParameterized(plan, model);
+  if (probed && model.join(probed, 'nestloop').total < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
+}
+
+/** The parameterized nested loop (param-index-join.ts), under a Memoize when that is cheaper. */
+function cheapestParameterized(plan: JoinNode, model: CostModel): JoinNode | undefined {
+  const leftRows = model.estimate(plan.left).rows;
+  const first = parameterizedIndexJoin(plan, leftRows);
+  // priced for as many loops as the rows of the outer relations its parameters come from
+  const loops = first ? model.outerRelationRows(first) : leftRows;
+  const probed = first && loops !== leftRows ? parameterizedIndexJoin(plan, loops) : first;
+  if (!probed || !model.memoizable(probed)) return probed;
+  const cached: JoinNode = { ...probed, memoize: true };
+  return model.join(cached, 'nestloop').total < model.join(probed, 'nestloop').total ? cached : probed;
 }
 
 export const chooseJoinAlgorithm: Rule = {

@@ -18,7 +18,7 @@
  * whole plan after the rewrite rules.
  */
 import type { Expr, Plan } from '../plan.js';
-import { mapExpr } from '../expr-walk.js';
+import { mapExpr, outerColumnsRead } from '../expr-walk.js';
 
 export function readScanColumns(plan: Plan): Plan {
   return narrow(plan, null);
@@ -60,7 +60,10 @@ function narrow(plan: Plan, needed: Set<number> | null): Plan {
       // semi / anti joins output the left side only: the right side gives the ON's columns, whatever is needed above
       const semi = plan.joinType === 'semi' || plan.joinType === 'anti';
       const all = on && (needed || semi) ? union(needed ?? new Set(), on) : null;
-      const leftNeeded = all && needed && !plan.lateral ? new Set([...all].filter((c) => c < leftWidth)) : null;
+      // a parameterized nested loop's inner scan reads the left row's columns too (param-index-join.ts);
+      // what another LATERAL right side reads of it is not traced: all of it
+      const probed = plan.parameterized ? outerColumnsRead(plan.right).map((c) => c.index) : [];
+      const leftNeeded = all && needed && (!plan.lateral || plan.parameterized) ? new Set([...[...all].filter((c) => c < leftWidth), ...probed]) : null;
       const rightNeeded = all ? new Set([...all].filter((c) => c >= leftWidth).map((c) => c - leftWidth)) : null;
       const outputRead = needed ? [...needed].filter((c) => c < plan.schema.length).sort((a, b) => a - b) : undefined;
       return { ...plan, left: narrow(plan.left, leftNeeded), right: narrow(plan.right, rightNeeded), ...(outputRead ? { outputRead } : {}) };

@@ -52,7 +52,7 @@ const WIDER_INTEGER: Record<number, readonly number[]> = {
  * int84eq, whose answer equals looking up 5::bigint). Other cross-type equalities
  * (`int_id = 2.5`) are left to the scan: a cast could round or overflow.
  */
-function asKeyValue(type: SqlType, value: Expr): Expr | undefined {
+export function asKeyValue(type: SqlType, value: Expr): Expr | undefined {
   if (!isValue(value)) return undefined;
   if (value.type.oid === type.oid) return value;
   if (!WIDER_INTEGER[type.oid]?.includes(value.type.oid)) return undefined;
