@@ -134,6 +134,36 @@ test('a nullable column without a range: its NULLs last forward, first backward,
   assert.deepEqual(index, seq);
 });
 
+test('IS NULL / IS NOT NULL are Index Conds: a sealed segment reads only its NULL rows, the same rows as a sequential scan', async () => {
+  const isNull = 'SELECT id FROM bt WHERE k IS NULL';
+  // an Index Scan, or (by PostgreSQL's costs, rules/use-bitmap-scan.ts) a Bitmap Heap Scan on the index
+  assert.match(await plan(isNull), /Index Scan using bt_k[^\n]*\n\s+Index Cond: \(k IS NULL\)/);
+  for (let round = 0; round < 2; round++) {
+    const { index, seq } = await bothWays(isNull);
+    assert.deepEqual([...index].sort(), [...seq].sort());
+    assert.ok(seq.length > 200, 'NULLs in every sealed segment');
+  }
+  for (const sql of ['SELECT k FROM bt WHERE k IS NOT NULL ORDER BY k LIMIT 20', 'SELECT k FROM bt WHERE k IS NOT NULL ORDER BY k DESC LIMIT 20',
+    'SELECT id FROM bt WHERE k IS NULL AND id > 20000 ORDER BY id LIMIT 10']) {
+    for (let round = 0; round < 2; round++) {
+      const { index, seq } = await bothWays(sql);
+      assert.deepEqual(index, seq, sql);
+    }
+  }
+  assert.match(await plan('SELECT k FROM bt WHERE k IS NOT NULL ORDER BY k DESC LIMIT 20'), /Index Scan Backward using bt_k on bt[^\n]*\n\s+Index Cond: \(k IS NOT NULL\)/);
+  // a transaction's own NULL row and its deleted one
+  await c.query('BEGIN');
+  try {
+    await c.query('INSERT INTO bt VALUES (99001, NULL, NULL, \'own\')');
+    await c.query('DELETE FROM bt WHERE id = 97');
+    const { index, seq } = await bothWays(isNull);
+    assert.deepEqual([...index].sort(), [...seq].sort());
+    assert.ok(index.includes(JSON.stringify({ id: '99001' })) && !index.includes(JSON.stringify({ id: '97' })));
+  } finally {
+    await c.query('ROLLBACK');
+  }
+});
+
 test('a transaction sees its own inserts and deletes through the index', async () => {
   await c.query('BEGIN');
   try {

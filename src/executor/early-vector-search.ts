@@ -57,6 +57,9 @@ function collect(plan: Plan, ctes: readonly number[], out: TopKRunOnce[]): void 
       collect(plan.left, ctes, out);
       collect(plan.right, ctes, out);
       return;
+    case 'result':
+      if (plan.gated) collect(plan.gated, ctes, out);
+      return;
     case 'cteScan':
       if (!ctes.includes(plan.cte.id)) collect(plan.cte.plan, [...ctes, plan.cte.id], out);
       return;

@@ -21,7 +21,7 @@ import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { addVectorStats } from '../planner/vector-cost.js';
 import { sparseIndexedTopK } from './sparse-vector-search.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { indexConditions, zoneConditions } from './zone-conditions.js';
+import { indexConditions, leadsWithIsNull, zoneConditions } from './zone-conditions.js';
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
@@ -111,6 +111,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'values': return values(plan, env);
     case 'functionScan': return functionScan(plan, rc, env);
     case 'filter': return filter(plan, rc, env);
+    case 'result': return gatingResult(plan, rc, env);
     case 'project': return project(plan, rc, env);
     case 'projectSet': return projectSet(plan, rc, env);
     case 'join':
@@ -234,6 +235,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const index = range && {
       columns: range.columns,
       conditions: range.columns.map((c) => indexConditions(plan.filter, c, env)),
+      ...(leadsWithIsNull(plan.filter, range.columns[0]) ? { leadingIsNull: true } : {}),
       ...(range.order ? { order: range.order, orderColumns: range.orderColumns ?? 1 } : {}),
     };
     const paths = rc.textStats && plan.btreeBitmap ? new Map<BitmapScanSpec, BitmapPath>() : undefined;
@@ -364,6 +366,12 @@ function* filter(plan: Extract<Plan, { kind: 'filter' }>, rc: RunContext, env: E
     const out = batch.filter((r) => pred(r, env) === true);
     if (out.length) yield out;
   }
+}
+
+/** PostgreSQL's gating Result: the one-time filter is evaluated once; the input runs only when it is true. */
+function* gatingResult(plan: Extract<Plan, { kind: 'result' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  if (!plan.gated || compileExpr(plan.oneTime)([], env) !== true) return;
+  yield* runPlan(plan.gated, rc, env);
 }
 
 function* project(plan: Extract<Plan, { kind: 'project' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {

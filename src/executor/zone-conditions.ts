@@ -19,6 +19,11 @@ export function zoneConditions(filter: Expr | null | undefined, env: ExecEnv): Z
   return out;
 }
 
+/** Whether the Index Cond has `column IS NULL` (the scan then reads that column's NULL rows; IS NOT NULL only skips them, through the filter). */
+export function leadsWithIsNull(filter: Expr | null | undefined, column: number | undefined): boolean {
+  return indexComparisons(filter).some((c) => c.column === column && c.op === 'isnull');
+}
+
 /**
  * The Index Cond of a B-tree range scan on `column`, values evaluated (a NULL value bounds
  * nothing here: the filter, which still runs on every row, rejects them all).
@@ -26,7 +31,7 @@ export function zoneConditions(filter: Expr | null | undefined, env: ExecEnv): Z
 export function indexConditions(filter: Expr | null | undefined, column: number, env: ExecEnv): IndexCondition[] {
   const out: IndexCondition[] = [];
   for (const c of indexComparisons(filter)) {
-    if (c.column !== column) continue;
+    if (c.column !== column || c.op === 'isnull' || c.op === 'notnull') continue;
     const v = compileExpr(c.value)([], env);
     if (v === null || v === undefined) continue;
     out.push({ op: c.op, value: v });

@@ -278,9 +278,12 @@ export class CostModel {
       }
       case 'sqlFunctionScan': return this.estimate(plan.body);
       case 'filter': return this.filter(plan);
+      case 'result': return this.result(plan);
       case 'project': {
         const input = this.estimate(plan.input);
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
+        // over a relation proven empty, PostgreSQL counts no width for its columns, only for computed values
+        if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         const shown = plan.outputRead ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
         return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) };
       }
@@ -494,6 +497,22 @@ export class CostModel {
       + matches * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * keyColumns)
       + matches * (CPU_TUPLE_COST + qual);
     return { startup, total, rows, width };
+  }
+
+  /**
+   * A gating Result: the one-time filter costs once, at startup (cost_qual_eval's startup
+   * part); its selectivity is not applied (PostgreSQL estimates the rows as if it passes).
+   * Over a scan the scan carries that cost itself, as PostgreSQL counts a pseudoconstant
+   * qual among the relation's restrictions. Proven empty (no input): nothing at all, width
+   * 0 as PostgreSQL's dummy Result.
+   */
+  private result(plan: Extract<Plan, { kind: 'result' }>): Estimate {
+    if (!plan.gated) return { startup: 0, total: 0, rows: 0, width: plan.joined ? this.schemaWidth(plan.schema) : 0 };
+    const input = this.estimate(plan.gated);
+    const once = exprCost(plan.oneTime);
+    const gated = { ...input, startup: input.startup + once, total: input.total + once };
+    if (plan.gated.kind === 'scan') this.cache.set(plan.gated, gated);
+    return gated;
   }
 
   /** A filter above a node: its qual cost on each input row; rows × selectivity. */

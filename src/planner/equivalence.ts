@@ -24,7 +24,7 @@ const TRANSITIVE_EQUALITY: ReadonlySet<number> = new Set<number>([
   OID.date, OID.timestamp, OID.timestamptz, OID.uuid,
 ]);
 
-function sameTypeEquality(e: Expr): Call | undefined {
+export function sameTypeEquality(e: Expr): Call | undefined {
   if (e.kind !== 'call' || e.name !== '=' || e.args.length !== 2) return undefined;
   const [a, b] = e.args;
   if (a.type.oid !== b.type.oid || !TRANSITIVE_EQUALITY.has(a.type.oid)) return undefined;

@@ -5,7 +5,7 @@
  * when the plan reads more than one relation (or with VERBOSE), as PostgreSQL does.
  */
 import { formatText } from '../types/text-io.js';
-import { formatType, OID, type Value } from '../types/types.js';
+import { formatTypeWithTypmod, OID, type Value } from '../types/types.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { foldedTsquery } from './fold-tsquery.js';
 import { planIsCorrelated } from './expr-walk.js';
@@ -27,6 +27,8 @@ export interface DeparseContext {
    * child's output; undefined: the column's own name
    */
   inputColumn?(e: Extract<Expr, { kind: 'column' }>): string | undefined;
+  /** the name a column's relation shows under in EXPLAIN (made unique in the statement), `level` queries out */
+  tableName?(table: string, level: number): string;
 }
 
 const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
@@ -46,7 +48,7 @@ function literal(e: Extract<Expr, { kind: 'const' }>): string {
   if (e.type.oid === OID.numeric && /^\d+\.\d+$/.test(text)) return text;
   if (e.type.oid === OID.bool) return text === 't' || text === 'true' ? 'true' : 'false';
   const quoted = `'${text.replace(/'/g, "''")}'`;
-  return e.type.oid === OID.unknown ? quoted : `${quoted}::${formatType(e.type)}`;
+  return e.type.oid === OID.unknown ? quoted : `${quoted}::${formatTypeWithTypmod(e.type)}`;
 }
 
 function castsOfConstant(e: Expr): boolean {
@@ -68,7 +70,7 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (resolved !== undefined) return resolved;
       const name = e.name || `#${e.index}`;
       const qualify = e.level > 0 ? ctx.qualifyOuter ?? ctx.qualify : ctx.qualify;
-      return qualify && e.table ? `${e.table}.${name}` : name;
+      return qualify && e.table ? `${ctx.tableName?.(e.table, e.level) ?? e.table}.${name}` : name;
     }
     case 'call': {
       if (e.args.length === 0 && SQL_VALUE_FUNCTIONS.has(e.name)) return e.name.toUpperCase();
@@ -83,9 +85,9 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
         const inner = deparse(e.arg, ctx);
         if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(inner)) return inner;
         const bare = inner.replace(/::.*$/, '');
-        return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatType(e.type)}`;
+        return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatTypeWithTypmod(e.type)}`;
       }
-      return `(${d(e.arg)})::${formatType(e.type)}`;
+      return `(${d(e.arg)})::${formatTypeWithTypmod(e.type)}`;
     case 'and': case 'or': return `(${e.args.map(d).join(` ${e.kind.toUpperCase()} `)})`;
     case 'not': return `(NOT ${d(e.arg)})`;
     case 'isnull': return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;

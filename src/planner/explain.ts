@@ -14,9 +14,11 @@ import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
-import type { BitmapPath, Expr, Plan } from './plan.js';
+import { rangeTableSizes, type BitmapPath, type Expr, type Plan } from './plan.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
+import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
+import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 
@@ -79,32 +81,59 @@ class Builder implements DeparseContext {
   /** the WITH queries met while building, for the top node */
   readonly cteSubplans: { name: string; node: DisplayNode }[] = [];
   /** subplans numbered while deparsing the current node's expressions */
-  private pending: { name: string; plan: Plan }[] = [];
+  private pending: { name: string; plan: Plan; n: number }[] = [];
+  /** per query being built (innermost last): the InitPlans its nodes read */
+  private readonly levelInitPlans: { name: string; plan: Plan; n: number }[][] = [[]];
   /** InitPlans' parameter numbers ($0, $1, …) */
   private readonly params = new Map<Plan, number>();
+  /** each relation's name in this statement, unique as PostgreSQL makes it (relation-names.ts) */
+  private readonly refnames: Map<Plan, string>;
+  /** per query being built (innermost last): its relations' names as bound → as shown, where they differ */
+  private readonly levelNames: Map<string, string>[] = [];
+  /** the numbers PostgreSQL gives the subqueries (subplan-numbers.ts) */
+  private readonly assigned: SubplanNumbers;
+  /** the subqueries already shown (each once, under the node that reads it first) */
+  private readonly shown = new Set<Plan>();
+
+  /** numbers for subqueries the numbering did not reach (none expected): after all of its */
+  private nextPlan: number;
+  private nextParam: number;
+
+  /** PostgreSQL's range table has more than one entry: Output names columns with their relation (show_plan_tlist) */
+  private readonly qualifyOutput: boolean;
 
   constructor(private readonly opts: ExplainOptions, root: Plan) {
-    this.qualify = opts.verbose || countRelations(root) > 1;
+    this.qualifyOutput = Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
+    this.qualify = opts.verbose || this.qualifyOutput;
+    this.assigned = subplanNumbers(root);
+    this.refnames = relationNames(root, this.assigned);
+    this.nextPlan = this.assigned.plans.size + 1;
+    this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
+  }
+
+  /** a subquery's number: PostgreSQL's */
+  private number(plan: Plan): number {
+    const n = this.numbers.get(plan) ?? this.assigned.plans.get(plan) ?? this.nextPlan++;
+    this.numbers.set(plan, n);
+    return n;
   }
 
   subplanNumber(plan: Plan): number {
-    let n = this.numbers.get(plan);
-    if (n === undefined) {
-      n = this.numbers.size + 1;
-      this.numbers.set(plan, n);
-      this.pending.push({ name: `SubPlan ${n}`, plan });
+    const n = this.number(plan);
+    if (!this.shown.has(plan)) {
+      this.shown.add(plan);
+      this.pending.push({ name: `SubPlan ${n}`, plan, n });
     }
     return n;
   }
 
   initPlanParam(plan: Plan): number {
-    let k = this.params.get(plan);
-    if (k === undefined) {
-      const n = this.numbers.size + 1;
-      this.numbers.set(plan, n);
-      k = this.params.size;
-      this.params.set(plan, k);
-      this.pending.push({ name: `InitPlan ${n} (returns $${k})`, plan });
+    const k = this.params.get(plan) ?? this.assigned.params.get(plan) ?? this.nextParam++;
+    this.params.set(plan, k);
+    const n = this.number(plan);
+    if (!this.shown.has(plan)) {
+      this.shown.add(plan);
+      this.pending.push({ name: `InitPlan ${n} (returns $${k})`, plan, n });
     }
     return k;
   }
@@ -123,6 +152,7 @@ class Builder implements DeparseContext {
   private overInput(input: Plan): DeparseContext {
     return {
       qualify: this.qualify,
+      tableName: (t, l) => this.tableName(t, l),
       subplanNumber: (p) => this.subplanNumber(p),
       initPlanParam: (p) => this.initPlanParam(p),
       inputColumn: (c) => {
@@ -146,7 +176,7 @@ class Builder implements DeparseContext {
   scanExpr(e: Expr | null | undefined): string {
     const ctx: DeparseContext = {
       qualify: this.opts.verbose, qualifyOuter: this.qualify,
-      subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p),
+      subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l),
     };
     return deparse(e, ctx);
   }
@@ -159,11 +189,38 @@ class Builder implements DeparseContext {
     };
   }
 
+  /**
+   * The top node of a query (the statement, a subquery, a WITH query) with every InitPlan
+   * of that query under it, in the order of their numbers, as PostgreSQL attaches them
+   * (SS_attach_initplans).
+   */
+  buildQuery(plan: Plan): DisplayNode {
+    const level: { name: string; plan: Plan; n: number }[] = [];
+    this.levelInitPlans.push(level);
+    this.levelNames.push(this.renamedIn(plan));
+    const node = this.build(plan);
+    const inits: { name: string; node: DisplayNode; n: number }[] = [];
+    // a min() / max() InitPlan is part of this query in PostgreSQL (planagg.c): the InitPlans
+    // it reads are this query's too, so the list grows while they are built
+    for (let i = 0; i < level.length; i++) {
+      const s = level[i];
+      inits.push({ name: s.name, n: s.n, node: this.assigned.planagg.has(s.plan) ? this.build(s.plan) : this.buildQuery(s.plan) });
+    }
+    this.levelInitPlans.pop();
+    this.levelNames.pop();
+    node.subplans.unshift(...inits.sort((a, b) => a.n - b.n).map(({ name, node: sub }) => ({ name, node: sub })));
+    return node;
+  }
+
   build(plan: Plan): DisplayNode {
     const before = this.pending.length;
     const node = this.shape(plan);
-    const found = this.pending.splice(before);
-    for (const s of found) node.subplans.push({ name: s.name, node: this.build(s.plan) });
+    // in the order of their numbers, as PostgreSQL lists a node's SubPlans; InitPlans go to the query's top node
+    const found = this.pending.splice(before).sort((a, b) => a.n - b.n);
+    for (const s of found) {
+      if (s.name.startsWith('InitPlan')) this.levelInitPlans.at(-1)!.push(s);
+      else node.subplans.push({ name: s.name, node: this.buildQuery(s.plan) });
+    }
     this.addRuntimeDetails(plan, node);
     return node;
   }
@@ -191,7 +248,8 @@ class Builder implements DeparseContext {
   private output(node: DisplayNode, exprs: readonly Expr[]): void {
     // deparsed even without VERBOSE: that numbers the SubPlans in the select list, which
     // are shown under the node either way (as PostgreSQL shows them)
-    const texts = exprs.map((e) => this.expr(e));
+    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
+    const texts = exprs.map((e) => deparse(e, ctx));
     if (!this.opts.verbose) return;
     const i = node.details.findIndex(([k]) => k === 'Output');
     if (i >= 0) node.details.splice(i, 1);
@@ -199,7 +257,9 @@ class Builder implements DeparseContext {
   }
 
   private columnsOf(plan: Plan): Expr[] {
-    return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: plan.kind === 'scan' ? plan.table.name : undefined }));
+    // a scan's columns under the name the query reads the table by (its alias)
+    const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
+    return plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table }));
   }
 
   // one case per plan kind: a flat table of short cases reads best
@@ -227,7 +287,7 @@ class Builder implements DeparseContext {
         // shown once, as PostgreSQL does: on the query's top node (displayTree), before its children
         if (!this.shownCtes.has(plan.cte.id)) {
           this.shownCtes.add(plan.cte.id);
-          this.cteSubplans.push({ name: `CTE ${name}`, node: this.build(plan.cte.plan) });
+          this.cteSubplans.push({ name: `CTE ${name}`, node: this.buildQuery(plan.cte.plan) });
         }
         return n;
       }
@@ -237,6 +297,14 @@ class Builder implements DeparseContext {
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
         n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.ownExpr(plan.input, plan.predicate)]);
         return this.absorb(n, plan);
+      }
+      case 'result': {
+        const n = this.node(plan, 'Result');
+        n.details.push(['One-Time Filter', this.expr(plan.oneTime)]);
+        // over SELECT without FROM, PostgreSQL's Result has no input node
+        const fromless = plan.gated?.kind === 'values' && plan.gated.rows.length === 1 && plan.gated.schema.length === 0;
+        if (plan.gated && !fromless) this.child(n, plan.gated);
+        return n;
       }
       case 'project': {
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
@@ -316,6 +384,27 @@ class Builder implements DeparseContext {
     return of === 1 ? parent : `${parent}_${k + 1}`;
   }
 
+  /** the relations of one query whose shown name differs from the one its columns are bound with */
+  private renamedIn(plan: Plan): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const r of relationsOf(plan)) {
+      const shown = this.refnames.get(r);
+      const bound = r.kind === 'scan' ? r.alias ?? r.table.name : r.kind === 'cteScan' ? r.alias ?? r.cte.name : r.name;
+      if (shown && bound && shown !== bound) out.set(bound, shown);
+    }
+    return out;
+  }
+
+  /** the name a scan's relation shows under (its alias, made unique in the statement) */
+  private refname(plan: Extract<Plan, { kind: 'scan' }>): string | undefined {
+    return this.refnames.get(plan) ?? plan.alias;
+  }
+
+  /** a column's relation as EXPLAIN names it: renamed in its query (`level` queries out) when the statement reads the name twice */
+  tableName(table: string, level: number): string {
+    return this.levelNames[this.levelNames.length - 1 - level]?.get(table) ?? table;
+  }
+
   private scan(plan: Extract<Plan, { kind: 'scan' }>): DisplayNode {
     if (plan.partitions) {
       if (plan.partitions.length === 0) {
@@ -341,7 +430,7 @@ class Builder implements DeparseContext {
     if (plan.keyLookup) {
       const n = this.node(plan, 'Index Scan', `Index Scan using ${plan.keyLookup.keyName}`);
       n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
-      this.relation(n, plan.table, plan.alias);
+      this.relation(n, plan.table, this.refname(plan));
       const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
       n.details.push(['Index Cond', cond]);
       if (rest) n.details.push(['Filter', rest]);
@@ -355,7 +444,7 @@ class Builder implements DeparseContext {
       const backward = range.order === 'desc' ? ' Backward' : '';
       const n = this.node(plan, 'Index Scan', `Index Scan${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
-      this.relation(n, plan.table, plan.alias);
+      this.relation(n, plan.table, this.refname(plan));
       const quals = indexQuals(plan.filter, range.columns);
       const onKey = quals.map((c) => c.cond);
       // `flag` is shown as its Index Cond `(flag = true)` only; a LIKE stays in the Filter
@@ -368,7 +457,7 @@ class Builder implements DeparseContext {
       return n;
     }
     const n = this.node(plan, 'Seq Scan');
-    this.relation(n, plan.table, plan.alias);
+    this.relation(n, plan.table, this.refname(plan));
     if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
     // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
     if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
@@ -382,7 +471,7 @@ class Builder implements DeparseContext {
     const n: DisplayNode = partition
       ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
       : this.node(plan, 'Bitmap Heap Scan');
-    this.relation(n, table, alias ?? plan.alias);
+    this.relation(n, table, alias ?? this.refname(plan));
     // a partition's own index attached to the parent's (its name), else the parent's
     const index = (partition && partition.indexes.find((i) => this.sameKey(i, lookup.index, partition, plan.table))) ?? lookup.index;
     const cond = this.scanExpr(lookup.cond);
@@ -404,7 +493,7 @@ class Builder implements DeparseContext {
   /** B-tree indexes' bitmap: Bitmap Heap Scan over BitmapOr / BitmapAnd / Bitmap Index Scans, as PostgreSQL shows it. */
   private btreeBitmapScan(plan: Extract<Plan, { kind: 'scan' }>, bitmap: NonNullable<Extract<Plan, { kind: 'scan' }>['btreeBitmap']>): DisplayNode {
     const n = this.node(plan, 'Bitmap Heap Scan');
-    this.relation(n, plan.table, plan.alias);
+    this.relation(n, plan.table, this.refname(plan));
     const list = (parts: readonly Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
     if (bitmap.recheck.length) n.details.push(['Recheck Cond', list(bitmap.recheck)]);
     // the rest (a LIKE, `NOT flag` whose Index Cond is `flag = false`) is the Filter
@@ -583,7 +672,7 @@ class Builder implements DeparseContext {
     const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
     const n = this.node(plan, 'Merge Append');
-    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p) })})`);
+    const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) })})`);
     n.details.push(['Sort Key', qualified]);
     for (const part of parts) n.children.push({ rel: 'Member', node: part });
     return n;
@@ -592,8 +681,8 @@ class Builder implements DeparseContext {
   private setop(plan: Extract<Plan, { kind: 'setop' }>): DisplayNode {
     if (plan.op === 'union') {
       const append = this.node(plan, 'Append');
-      this.child(append, plan.left, 'Member');
-      this.child(append, plan.right, 'Member');
+      // each branch is a query of its own: its InitPlans under its top node
+      append.children.push({ rel: 'Member', node: this.buildQuery(plan.left) }, { rel: 'Member', node: this.buildQuery(plan.right) });
       if (plan.all) return append;
       const n = this.node(plan, 'HashAggregate');
       n.details.push(['Group Key', this.columnsOf(plan).map((e) => this.expr(e))]);
@@ -606,8 +695,7 @@ class Builder implements DeparseContext {
     const op = plan.op === 'intersect' ? 'Intersect' : 'Except';
     const n = this.node(plan, 'SetOp', `HashSetOp ${op}${plan.all ? ' All' : ''}`);
     n.props.push(['Strategy', 'Hashed'], ['Command', `${op}${plan.all ? ' All' : ''}`]);
-    this.child(n, plan.left);
-    this.child(n, plan.right, 'Inner');
+    n.children.push({ rel: 'Outer', node: this.buildQuery(plan.left) }, { rel: 'Inner', node: this.buildQuery(plan.right) });
     return n;
   }
 }
@@ -652,7 +740,10 @@ function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr
 function countRelations(plan: Plan): number {
   let n = 0;
   const visit = (p: Plan): void => {
-    if (p.kind === 'scan' || p.kind === 'cteScan' || p.kind === 'functionScan' || p.kind === 'values' || p.kind === 'systemScan') n++;
+    // a relation proven empty is still one of the query's (a Result with no input)
+    if (p.kind === 'scan' || p.kind === 'cteScan' || p.kind === 'functionScan' || p.kind === 'values' || p.kind === 'systemScan' || (p.kind === 'result' && !p.gated)) n++;
+    // a partitioned table's partitions are entries of their own
+    if (p.kind === 'scan' && p.partitions) n += p.partitions.length;
     if (p.kind === 'cteScan') visit(p.cte.plan);
     for (const c of planChildren(p)) visit(c);
   };
@@ -674,6 +765,8 @@ function planChildren(plan: Plan): Plan[] {
       return [plan.nonRecursive, plan.recursive];
     case 'sqlFunctionScan':
       return [plan.body];
+    case 'result':
+      return plan.gated ? [plan.gated] : [];
     case 'scan': case 'systemScan': case 'values': case 'functionScan': case 'workTableScan': case 'cteScan':
       return [];
   }
@@ -682,13 +775,16 @@ function planChildren(plan: Plan): Plan[] {
 /** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
-  const root = b.build(plan);
+  const root = b.buildQuery(plan);
   root.subplans.unshift(...b.cteSubplans);
   if (!opts.dml) return root;
   const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
+  // the statement's InitPlans belong to its top node, the ModifyTable
+  const inits = root.subplans.filter((s) => s.name.startsWith('InitPlan'));
+  root.subplans.splice(0, root.subplans.length, ...root.subplans.filter((s) => !s.name.startsWith('InitPlan')));
   return {
     type: 'ModifyTable', title: `${verb} on ${opts.dml.table.name}`, props: [['Operation', verb], ['Relation Name', opts.dml.table.name]], details: [],
-    est: { ...root.est, width: 0 }, actual: root.actual, children: [{ rel: 'Outer', node: root }], subplans: [],
+    est: { ...root.est, width: 0 }, actual: root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
   };
 }
 

@@ -78,6 +78,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
     case 'functionScan': plan.args.forEach((e) => expr(e)); break;
     case 'sqlFunctionScan': plan.args.forEach((e) => expr(e)); break;
     case 'filter': expr(plan.predicate); walkPlanExprs(plan.input, depth, visit); break;
+    case 'result': expr(plan.oneTime); if (plan.gated) walkPlanExprs(plan.gated, depth, visit); break;
     case 'project': plan.exprs.forEach((e) => expr(e)); walkPlanExprs(plan.input, depth, visit); break;
     case 'projectSet': plan.srfs.forEach((f) => f.args.forEach((e) => expr(e))); walkPlanExprs(plan.input, depth, visit); break;
     case 'join': expr(plan.on); walkPlanExprs(plan.left, depth, visit); walkPlanExprs(plan.right, depth, visit); break;

@@ -78,7 +78,7 @@ function rewrite(plan: Plan, model: CostModel): Plan | undefined {
       input: { kind: 'sort', schema: scan.schema, input: filtered, keys: [{ expr: col, desc: call.name === 'max', nullsFirst: call.name === 'max' }] },
     };
     const value: Plan = { kind: 'project', schema: [plan.schema[i]], input: first, exprs: [col] };
-    return { kind: 'subquery', type: call.type, mode: 'scalar', plan: value };
+    return { kind: 'subquery', type: call.type, mode: 'scalar', plan: value, planagg: true };
   });
   return { kind: 'project', schema: plan.schema, input: { kind: 'values', schema: [], rows: [[]] }, exprs };
 }

@@ -38,8 +38,9 @@ import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
+import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
@@ -47,8 +48,12 @@ export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<str
 }
 
 function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string>): Plan {
-  // first, while the subqueries are as bound: those that become joins are planned as part of this query
-  let out = disabled.has(pullUpSublinks.name) ? plan : applyEverywhere(plan, pullUpSublinks, ctx);
+  // conditions decided without reading a row first: what is left of each WHERE is what the rules see
+  let out = disabled.has(foldConstantQuals.name) ? plan : applyEverywhere(plan, foldConstantQuals, ctx);
+  // while the subqueries are as bound: those that become joins are planned as part of this query
+  if (!disabled.has(pullUpSublinks.name)) out = applyEverywhere(out, pullUpSublinks, ctx);
+  // again: a subquery's WHERE proven empty empties the semi join it became
+  if (!disabled.has(foldConstantQuals.name)) out = applyEverywhere(out, foldConstantQuals, ctx);
   // min/max of an indexed column become subqueries, planned below with the others
   if (!disabled.has(minMaxIndex.name)) out = applyEverywhere(out, minMaxIndex, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());
@@ -60,6 +65,7 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
     if (next.schema.length !== out.schema.length) throw internalError(`bug: rule ${rule.name} changed the plan's output schema`);
     out = next;
   }
+  if (!disabled.has(sinkOneTimeFilter.name)) out = applyEverywhere(out, sinkOneTimeFilter, ctx);
   // needs the whole plan (what the nodes above a scan read): after the rules, once
   return disabled.has('read-scan-columns') ? out : readScanColumns(out);
 }

@@ -51,7 +51,8 @@ export type Expr =
   | { readonly kind: 'field'; readonly type: SqlType; readonly arg: Expr; readonly index: number }
   /** x op ANY/ALL (array) */
   | { readonly kind: 'anyall'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly right: Expr; readonly fn: ScalarFunction; /** the operator's name, for selectivity and EXPLAIN */ readonly op?: string }
-  | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan }
+  /** planagg: a min() / max() read through an index (min-max-index.ts), an InitPlan PostgreSQL makes after the query's other subqueries */
+  | { readonly kind: 'subquery'; readonly type: SqlType; readonly mode: 'scalar' | 'exists' | 'array'; readonly plan: Plan; readonly planagg?: true }
   /** x op ANY (subquery) / x op ALL (subquery) / x IN (subquery) */
   | { readonly kind: 'insubquery'; readonly type: SqlType; readonly all: boolean; readonly left: Expr; readonly plan: Plan; readonly fn: ScalarFunction; /** the operator's name (IN is '='), for turning it into a semi join */ readonly op?: string }
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
@@ -179,6 +180,17 @@ export type Plan =
     readonly outputRead?: readonly number[];
   }
   /**
+   * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)
+   * is evaluated once per execution and `gated` runs only when it is true. gated null: a
+   * relation proven empty at plan time (WHERE false), `One-Time Filter: false` with no child
+   * (planner/constant-quals.ts).
+   */
+  | {
+    readonly kind: 'result'; readonly schema: readonly OutputColumn[]; readonly gated: Plan | null; readonly oneTime: Expr;
+    /** proven empty, a join: PostgreSQL estimates its width from its inputs' columns (a table's: 0) */
+    readonly joined?: true;
+  }
+  /**
    * Set-returning functions in the select list (SELECT unnest(…)): output = input columns
    * plus one column per function; each input row yields as many rows as its longest
    * function result, shorter ones padded with NULL (PostgreSQL 10+ semantics). A function
@@ -284,6 +296,14 @@ export interface VectorSearchInfo {
   /** exact: every row's distance; hnsw / ivfflat: per segment through the index (see executor/vector-search.ts) */
   readonly strategy: 'exact' | 'hnsw' | 'ivfflat';
 }
+
+/**
+ * A statement's plan → how many range table entries PostgreSQL's would have (each FROM item,
+ * view, subquery in FROM, FROM-less SELECT's RTE_RESULT, in every subquery): EXPLAIN
+ * qualifies column names in Output when there is more than one. Counted by the binder,
+ * as FROM subqueries and views leave no node of their own in the optimized plan.
+ */
+export const rangeTableSizes = new WeakMap<Plan, number>();
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {
   return { name, type, tableOid, attnum };

@@ -43,13 +43,16 @@ function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
+/** a comparison's operator, or a B-tree's NULL test (`col IS NULL` / `col IS NOT NULL`, value a NULL constant) */
+export type IndexOp = RangeOp | 'isnull' | 'notnull';
+
 export interface RangeComparison {
   /** the conjunct itself (for a LIKE: the comparison derived from it, the LIKE left in the Filter) */
   readonly cond: Expr;
   /** level-0 column index */
   readonly column: number;
   /** as `column op value` (flipped when written `value op column`) */
-  readonly op: RangeOp;
+  readonly op: IndexOp;
   readonly value: Expr;
   /** derived from a LIKE pattern: the LIKE is still to be tested on each row */
   readonly fromLike?: boolean;
@@ -74,9 +77,9 @@ function sameOrder(col: number, value: number, types: ReadonlySet<number>): bool
   return TEXTS.has(col) && TEXTS.has(value) && types.has(value);
 }
 
-function comparisons(filter: Expr | null | undefined, types: ReadonlySet<number>): RangeComparison[] {
+function comparisons(filter: Expr | null | undefined, types: ReadonlySet<number>): (RangeComparison & { readonly op: RangeOp })[] {
   if (!filter) return [];
-  const out: RangeComparison[] = [];
+  const out: (RangeComparison & { readonly op: RangeOp })[] = [];
   for (const c of conjuncts(filter)) {
     if (c.kind !== 'call' || c.args.length !== 2 || !(c.name in FLIPPED)) continue;
     const [a, b] = c.args;
@@ -90,13 +93,25 @@ function comparisons(filter: Expr | null | undefined, types: ReadonlySet<number>
   return out;
 }
 
-export function rangeComparisons(filter: Expr | null | undefined): RangeComparison[] {
+export function rangeComparisons(filter: Expr | null | undefined): (RangeComparison & { readonly op: RangeOp })[] {
   return comparisons(filter, ORDERED_LIKE_NUMBERS);
 }
 
+/** in the order of the conjuncts, as PostgreSQL lists the index quals of one column */
 export function indexComparisons(filter: Expr | null | undefined): RangeComparison[] {
   if (!filter) return [];
-  return [...comparisons(filter, BTREE_RANGE_TYPES), ...conjuncts(filter).flatMap(likeRange), ...conjuncts(filter).flatMap(booleanTest)];
+  return conjuncts(filter).flatMap((c) => [...comparisons(c, BTREE_RANGE_TYPES), ...likeRange(c), ...booleanTest(c), ...nullTest(c)]);
+}
+
+/**
+ * `col IS NULL` / `col IS NOT NULL`: a btree finds its NULLs (and skips them) through the
+ * index, so PostgreSQL puts these in the Index Cond (match_clause_to_indexcol's NullTest).
+ */
+function nullTest(c: Expr): RangeComparison[] {
+  if (c.kind !== 'isnull') return [];
+  const col = columnOf(c.arg);
+  if (!col || !BTREE_RANGE_TYPES.has(col.type.oid)) return [];
+  return [{ cond: c, column: col.index, op: c.negate ? 'notnull' : 'isnull', value: { kind: 'const', type: col.type, value: null } }];
 }
 
 /**
@@ -137,7 +152,8 @@ export function boundingQuals(quals: readonly RangeComparison[], columns: readon
   for (const col of columns) {
     const on = quals.filter((c) => c.column === col);
     out.push(...on);
-    if (!on.some((c) => c.op === '=')) break;
+    // IS NULL is an equality to a btree (its NULLs are one key value)
+    if (!on.some((c) => c.op === '=' || c.op === 'isnull')) break;
   }
   return out;
 }

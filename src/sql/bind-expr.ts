@@ -440,20 +440,9 @@ function bindAExpr(n: RawNode, scope: Scope, ctx: ExprContext): Expr {
         return { ...first, args: [first.args[0], coerce(env, coerce(env, e, type, 'implicit'), first.args[1].type, 'implicit')] };
       };
       const combine = (args: Expr[]): Expr => (args.length === 1 ? args[0] : { kind: op === '<>' ? 'and' : 'or', type: T.bool, args });
-      // PostgreSQL's transformAExprIn: the items that read no column of this query become one
-      // `x = ANY (ARRAY[…])` (`<> ALL` for NOT IN; an array constant when they all are
-      // constants, as EXPLAIN prints it), the others stay tests of their own beside it
-      const arrayOid = arrayTypeOf(type.oid);
-      const plain = list.filter((e) => !readsOwnColumn(e));
-      if (plain.length >= 2 && arrayOid !== undefined && type.oid !== OID.record && first.kind === 'call' && first.args[1].type.oid === type.oid) {
-        const elems = plain.map((e) => foldNumericCast(coerce(env, e, type, 'implicit')));
-        const arrayType = sqlType(arrayOid);
-        const right: Expr = elems.every((e) => e.kind === 'const')
-          ? { kind: 'const', type: arrayType, value: elems.map((e) => (e as Extract<Expr, { kind: 'const' }>).value) }
-          : { kind: 'array', type: arrayType, elems };
-        const quantified: Expr = { kind: 'anyall', type: T.bool, all: op === '<>', left: first.args[0], right, fn: first.fn, op };
-        return combine([quantified, ...list.filter(readsOwnColumn).map(test)]);
-      }
+      const quantified = inListArray(env, op, left, list.filter((e) => !readsOwnColumn(e)), position);
+      // the items that read a column stay tests of their own, each `left op item` as written
+      if (quantified) return combine([quantified, ...list.filter(readsOwnColumn).map((e) => bindOperator(env, op, left, e, position))]);
       return combine(list.map((e, i) => (i === 0 ? first : test(e))));
     }
     case 'AEXPR_BETWEEN':
@@ -845,6 +834,41 @@ function regprocIn(env: BindEnv, text: string, position: number | undefined): nu
 }
 
 /** Does the expression read a column of the current query level (a Var of level 0)? */
+/**
+ * PostgreSQL's transformAExprIn: two or more items that read no column of this query become
+ * one `x = ANY (ARRAY[…])` (`<> ALL` for NOT IN) over the common type of x and those items,
+ * the array coerced to the operator's element type (a varchar list is compared as text:
+ * `((v)::text = ANY ('{a,b}'::text[]))`) and a constant when every item is one, as EXPLAIN
+ * prints it. Undefined when there are fewer such items or no array type fits.
+ */
+function inListArray(env: BindEnv, op: string, left: Expr, plain: readonly Expr[], position: number | undefined): Expr | undefined {
+  if (plain.length < 2) return undefined;
+  let type: SqlType;
+  try {
+    type = commonType([left.type, ...plain.map((e) => e.type)], 'IN');
+  } catch {
+    return undefined; // the item-by-item tests report the mismatch
+  }
+  if (type.oid === OID.record || arrayTypeOf(type.oid) === undefined) return undefined;
+  const probe = bindOperator(env, op, coerce(env, left, type, 'implicit'), coerce(env, plain[0], type, 'implicit'), position);
+  if (probe.kind !== 'call') return undefined;
+  const elemType = probe.args[1].type;
+  const arrayOid = arrayTypeOf(elemType.oid);
+  if (arrayOid === undefined || (elemType.oid !== type.oid && !(type.oid === OID.varchar && elemType.oid === OID.text))) return undefined;
+  const elems = plain.map((e) => foldTextCast(foldNumericCast(coerce(env, coerce(env, e, type, 'implicit'), elemType, 'implicit'))));
+  const arrayType = sqlType(arrayOid);
+  const right: Expr = elems.every((e) => e.kind === 'const')
+    ? { kind: 'const', type: arrayType, value: elems.map((e) => (e as Extract<Expr, { kind: 'const' }>).value) }
+    : { kind: 'array', type: arrayType, elems };
+  return { kind: 'anyall', type: T.bool, all: op === '<>', left: probe.args[0], right, fn: probe.fn, op };
+}
+
+/** A varchar constant read as text (binary-coercible: the same string), as eval_const_expressions folds it. */
+function foldTextCast(e: Expr): Expr {
+  if (e.kind !== 'cast' || e.type.oid !== OID.text || e.arg.kind !== 'const' || e.arg.type.oid !== OID.varchar) return e;
+  return { kind: 'const', type: T.text, value: e.arg.value };
+}
+
 function readsOwnColumn(e: Expr): boolean {
   let found = false;
   mapExpr(e, (x) => {

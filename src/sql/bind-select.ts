@@ -85,6 +85,8 @@ export type Access = TableAccess | FunctionAccess | BuiltinFunctionAccess;
 
 export class SelectBinder {
   private readonly ctes: Map<string, CteDef>[] = [];
+  /** range table entries bound so far, PostgreSQL's count (planner/plan.ts rangeTableSizes) */
+  rangeTableEntries = 0;
   /** every table the statement names, for the engine's privilege check before it runs */
   readonly accessed: Access[] = [];
   /** owners of the views being expanded: their queries run with the owner's rights */
@@ -275,6 +277,7 @@ export class SelectBinder {
   }
 
   private bindFrom(items: RawNode[], scope: Scope): Plan {
+    this.rangeTableEntries += items.length === 0 ? 1 : 0; // PostgreSQL's RTE_RESULT
     if (items.length === 0) return { kind: 'values', schema: [], rows: [[]] };
     let plan: Plan | null = null;
     for (const item of items) {
@@ -304,6 +307,7 @@ export class SelectBinder {
   }
 
   private bindFromItem(item: RawNode, scope: Scope): Plan {
+    this.rangeTableEntries++;
     const kind = Object.keys(item)[0];
     const n = item[kind];
     switch (kind) {
@@ -552,6 +556,7 @@ export class SelectBinder {
   // ---------------------------------------------------------------- VALUES
 
   private bindValues(lists: RawNode[], parent: Scope | null, targetTypes?: readonly SqlType[]): Plan {
+    this.rangeTableEntries++;
     const scope = new Scope(parent);
     const rows = lists.map((l) => ((l.List.items ?? []) as RawNode[]).map((item) =>
       item.SetToDefault ? ({ kind: 'const', type: T.unknown, value: DEFAULT_MARKER } as unknown as Expr) : bindExpr(item, scope, this.ctx('VALUES'))));
@@ -653,7 +658,9 @@ export class SelectBinder {
           for (let i = 0; i < visible; i++) {
             const c = e!.columns[i];
             e!.onUse?.(i);
-            targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name }, source: c });
+            // named by its FROM item, as a written `a.id` is (EXPLAIN VERBOSE's Output: a.id)
+            const table = e!.alias ? { table: e!.alias } : {};
+            targets.push({ name: c.name, expr: { kind: 'column', type: c.type, level: 0, index: e!.offset + i, name: c.name, ...table }, source: c });
           }
         }
         continue;

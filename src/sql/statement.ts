@@ -10,7 +10,7 @@ import type {
 } from '@pgsql/types';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { Expr, Plan } from '../planner/plan.js';
+import { rangeTableSizes, type Expr, type Plan } from '../planner/plan.js';
 import { explainFlags, type ExplainFlags } from './explain-options.js';
 import { formatRecordOutputs, type SelectBinder } from './bind-select.js';
 import { bindChecks, bindDelete, bindGenerated, bindInsert, bindUpdate, defaultExprFor, type BoundCheck, type DmlStatement } from './bind-dml.js';
@@ -235,7 +235,11 @@ function selectInto(stmt: SelectStmt): Node {
 
 function bindQuery(stmt: SelectStmt, env: StatementEnv): Plan {
   if (stmt.intoClause) throw new SqlError(SqlState.featureNotSupported, 'SELECT INTO is not supported');
-  return formatRecordOutputs(env.optimize(env.binder().bindSelect(stmt, null)));
+  const binder = env.binder();
+  const before = binder.rangeTableEntries;
+  const plan = formatRecordOutputs(env.optimize(binder.bindSelect(stmt, null)));
+  rangeTableSizes.set(plan, binder.rangeTableEntries - before);
+  return plan;
 }
 
 function dml(stmt: DmlStatement, env: StatementEnv): BoundStatement {

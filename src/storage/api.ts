@@ -359,12 +359,18 @@ export interface ScanOptions {
     readonly conditions: readonly (readonly IndexCondition[])[];
     readonly order?: 'asc' | 'desc';
     readonly orderColumns?: number;
+    /** the Index Cond has `first key column IS NULL`: a range reads only those rows (a btree's NULL key) */
+    readonly leadingIsNull?: boolean;
   };
 }
 
 /** PostgreSQL's BitmapOr / BitmapAnd over Bitmap Index Scans on B-tree keys. */
 export type BitmapScanSpec =
-  | { readonly kind: 'index'; readonly columns: readonly number[]; readonly conditions: readonly (readonly IndexCondition[])[] }
+  | {
+    readonly kind: 'index'; readonly columns: readonly number[]; readonly conditions: readonly (readonly IndexCondition[])[];
+    /** the Index Cond has `first key column IS NULL`: a sealed segment's NULL rows of that column */
+    readonly leadingIsNull?: boolean;
+  }
   | { readonly kind: 'or' | 'and'; readonly args: readonly BitmapScanSpec[] };
 
 /** `column op value` of a B-tree range scan: a value of the column's type, ordered as types/compare.ts orders it. */

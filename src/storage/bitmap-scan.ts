@@ -12,8 +12,8 @@
  */
 import type { SqlType } from '../types/types.js';
 import type { BitmapScanSpec, RowBatch, RowId } from './api.js';
-import { MAX_BATCH, columnPositions, throughTuple, tuplePositions, type IndexScanInput, type IndexScanSpec } from './index-scan.js';
-import { GrowingSegment, type Segment } from './segment.js';
+import { MAX_BATCH, columnPositions, nullPositions, throughTuple, tuplePositions, type IndexScanInput, type IndexScanSpec } from './index-scan.js';
+import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
 import { growingKeyOrder } from './growing-key-order.js';
 import { tupleBounds } from './sorted-tuple.js';
 import type { Row } from '../types/types.js';
@@ -24,6 +24,8 @@ type Positions = Int32Array | undefined;
 function leafPositions(seg: Segment, end: number, spec: IndexScanSpec): Positions {
   // contradictory conditions (a = 1 AND a = 2): none
   if (!tupleBounds(spec.types, spec.conditions)) return new Int32Array(0);
+  // `col IS NULL`: the column's NULL rows, already in position order
+  if (spec.leadingIsNull && seg instanceof SealedSegment) return nullPositions(seg, spec.columns[0]!);
   if (!spec.conditions.some((c) => c.length > 0)) return undefined;
   const inKeyOrder = seg instanceof GrowingSegment
     ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
@@ -60,7 +62,7 @@ type Counted = ((leaf: BitmapScanSpec, positions: number) => void) | undefined;
 
 function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted: Counted): Positions {
   if (tree.kind === 'index') {
-    const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf) });
+    const p = leafPositions(seg, end, { columns: tree.columns, conditions: tree.conditions, types: tree.columns.map(typeOf), ...(tree.leadingIsNull ? { leadingIsNull: true } : {}) });
     counted?.(tree, p ? p.length : end);
     return p;
   }

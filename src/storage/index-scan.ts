@@ -47,6 +47,8 @@ export interface IndexScanSpec {
   readonly order?: 'asc' | 'desc';
   /** with `order`: on how many leading key columns the rows are ordered (1 when absent) */
   readonly orderColumns?: number;
+  /** `first key column IS NULL` is in the Index Cond: a range reads only its NULL rows */
+  readonly leadingIsNull?: boolean;
 }
 
 export const MAX_BATCH = 1024;
@@ -146,13 +148,24 @@ export function* indexScan(input: IndexScanInput, spec: IndexScanSpec): Iterable
   else yield* rangeScan(input, spec);
 }
 
+/** A sealed segment's positions where the column is NULL (`col IS NULL` through a btree), in position order. */
+export function nullPositions(seg: SealedSegment, column: number): Int32Array {
+  const nulls = seg.nullMap(column);
+  if (!nulls) return new Int32Array(0);
+  const out = new Int32Array(seg.nullCount(column));
+  let at = 0;
+  for (let pos = 0; pos < nulls.length; pos++) if (nulls[pos]) out[at++] = pos;
+  return out.subarray(0, at);
+}
+
 function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBatch> {
   const tuple = throughTuple(spec);
   const bounded = spec.conditions.some((c) => c.length > 0);
   for (const seg of input.segments) {
     const end = input.end(seg);
     // a key tuple's index not built yet: the first column's, else the whole segment
-    const inOrder = !bounded ? undefined
+    const inOrder = spec.leadingIsNull && seg instanceof SealedSegment ? nullPositions(seg, spec.columns[0]!)
+      : !bounded ? undefined
       : seg instanceof GrowingSegment ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
       : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     const positions = inOrder ? Int32Array.from(inOrder).sort() : undefined;

@@ -231,6 +231,7 @@ export function elementTypeOf(arrayOid: number): number | undefined {
 /** format_type(oid, typmod) with a typmod given: bpchar without a length stays 'bpchar' */
 export function formatTypeWithTypmod(type: SqlType): string {
   if (type.oid === OID.bpchar && type.typmod < 4) return 'bpchar';
+  if (type.oid === arrayTypeOf(OID.bpchar) && type.typmod < 4) return 'bpchar[]';
   return formatType(type);
 }
 

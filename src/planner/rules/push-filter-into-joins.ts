@@ -10,7 +10,7 @@
  * side early, two-side conditions become the join's ON (and equalities make it a hash
  * join). Conditions are never moved into the nullable side of an outer join.
  */
-import { mapExpr } from '../expr-walk.js';
+import { mapExpr, planIsCorrelated } from '../expr-walk.js';
 import { T } from '../../types/types.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
@@ -25,11 +25,16 @@ function and(parts: Expr[]): Expr {
   return parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: parts };
 }
 
-/** Level-0 column indexes used by e, or null when e must stay where it is. */
+/**
+ * Level-0 column indexes used by e, or null when e must stay where it is. An uncorrelated
+ * scalar subquery is an InitPlan, one value for the whole execution: a condition on it
+ * moves like one on a constant (PostgreSQL filters the scan with `id > $0`).
+ */
 function columnsOf(e: Expr): number[] | null {
   const cols: number[] = [];
   let movable = true;
   mapExpr(e, (x) => {
+    if (x.kind === 'subquery' && x.mode === 'scalar' && !planIsCorrelated(x.plan)) return x;
     if (x.kind === 'subquery' || x.kind === 'insubquery' || (x.kind === 'call' && x.fn.volatile)) movable = false;
     if (x.kind === 'column' && x.level === 0) cols.push(x.index);
     return movable ? undefined : x;

@@ -78,6 +78,9 @@ function narrow(plan: Plan, needed: Set<number> | null): Plan {
       const columns = [...read].filter((c) => c < width).sort((a, b) => a - b);
       return columns.length === width ? plan : { ...plan, columns };
     }
+    case 'result':
+      // a one-time filter reads no column of the rows (constant-quals.ts)
+      return plan.gated ? { ...plan, gated: narrow(plan.gated, needed) } : plan;
     default:
       return plan;
   }

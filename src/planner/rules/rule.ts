@@ -34,6 +34,10 @@ export function mapChildren(plan: Plan, f: (p: Plan) => Plan): Plan {
       const input = f(plan.input);
       return input === plan.input ? plan : ({ ...plan, input } as Plan);
     }
+    case 'result': {
+      const gated = plan.gated && f(plan.gated);
+      return gated === plan.gated ? plan : { ...plan, gated };
+    }
     case 'sqlFunctionScan': {
       const body = f(plan.body);
       return body === plan.body ? plan : { ...plan, body };
