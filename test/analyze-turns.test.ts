@@ -9,47 +9,30 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
-import { loadParser } from '../src/sql/parser.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
 import { sortInSteps } from '../src/planner/stepwise-sort.js';
-import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
-import { backendRows } from './support/backend-sql.js';
+import { openEngineSession, type EngineSession } from './support/engine-session.js';
 
 const ROWS = 30_000;
 const DIM = 128;
 const SHARE = 0.45;
 
-const dir = mkdtempSync(join(tmpdir(), 'quiver-analyze-turns-'));
-let storage: DurableStorage;
-let engine: Engine;
-let backend: Backend;
+let s: EngineSession;
 
-const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => s.sql(text, params);
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  engine = new Engine(storage);
-  backend = engine.create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  s = await openEngineSession('quiver-analyze-turns-');
   await sql(`CREATE TABLE docs (id int, label text, v vector(${DIM}))`);
   // two elements vary (8,633 different vectors, most repeated), the rest are constants
   const rest = Array.from({ length: DIM - 2 }, (_, d) => (((d * 37) % 101) / 100).toFixed(2)).join(',');
   await sql(`INSERT INTO docs SELECT g, 'label ' || (g % 5000), ('[' || (g % 97) || ',' || (g % 89) || ',${rest}]')::vector(${DIM}) FROM generate_series(1, ${ROWS}) g`);
   // the auto-analyze after the load is not what is measured
-  await engine.stopBackground();
+  await s.engine.stopBackground();
 });
 
-after(async () => {
-  await storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => s.close());
 
 test('sortInSteps orders as Array#sort, whatever the length', () => {
   let seed = 3;

@@ -7,39 +7,21 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
-import { loadParser } from '../src/sql/parser.js';
 import { isColumnBlock } from '../src/storage/column-blocks.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
 import type { Value } from '../src/types/types.js';
-import type { Backend } from '../src/wire/backend.js';
-import { backendRows } from './support/backend-sql.js';
+import { openEngineSession, type EngineSession } from './support/engine-session.js';
 
 const DIM = 16;
 const ROWS = 10_000;
-const dir = mkdtempSync(join(tmpdir(), 'quiver-copy-blocks-'));
-let storage: DurableStorage;
-let engine: Engine;
-let backend: Backend;
+let s: EngineSession;
 
-const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => s.sql(text, params);
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  engine = new Engine(storage);
-  backend = engine.create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  s = await openEngineSession('quiver-copy-blocks-');
 });
 
-after(async () => {
-  await engine.stopBackground();
-  await storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => s.close());
 
 const element = (i: number, d: number) => Math.fround(Math.sin(i * 0.7 + d));
 
@@ -70,7 +52,7 @@ function copyData(nullAt?: number): Buffer[] {
 }
 
 async function copy(table: string, data: Buffer[]): Promise<void> {
-  const r = await backend.execute(backend.prepare(`COPY ${table} FROM STDIN (FORMAT binary)`, []), []);
+  const r = await s.backend.execute(s.backend.prepare(`COPY ${table} FROM STDIN (FORMAT binary)`, []), []);
   assert.equal(r.kind, 'copyIn');
   if (r.kind !== 'copyIn') return;
   for (const p of data) {
@@ -104,14 +86,7 @@ test('a bulk binary COPY: the segment\'s vector column is the memory the COPY de
   await copy('blocks_plain', copyData());
   assert.equal(await stored('blocks_plain'), ROWS);
   // the segment file written from them holds the same vectors
-  await engine.stopBackground();
-  await storage.close();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  engine = new Engine(storage);
-  const image = storage.loadCatalog();
-  if (image) engine.restoreCatalog(image);
-  backend = engine.create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  await s.restart();
   assert.equal(await stored('blocks_plain'), 0);
 });
 

@@ -12,42 +12,24 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { copyHeader, copyTrailer, encodeRows } from '../bench/copy-binary.js';
-import { Engine } from '../src/engine/engine.js';
-import { loadParser } from '../src/sql/parser.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
 import type { Value } from '../src/types/types.js';
-import type { Backend } from '../src/wire/backend.js';
-import { backendRows } from './support/backend-sql.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { openEngineSession, type EngineSession } from './support/engine-session.js';
 
 const DIM = 128;
 /** no piece may be this share of the parse's time or more (the old code: one piece, 1.00; this one 0.04-0.22 at load 6-13) */
 const SHARE = 0.5;
 
-const dir = mkdtempSync(join(tmpdir(), 'quiver-copy-turns-'));
-let storage: DurableStorage;
-let engine: Engine;
-let backend: Backend;
+let s: EngineSession;
 
-const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => s.sql(text, params);
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  engine = new Engine(storage);
-  backend = engine.create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  s = await openEngineSession('quiver-copy-turns-');
 });
 
-after(async () => {
-  await engine.stopBackground();
-  await storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => s.close());
 
 function vectors(n: number): Float32Array {
   const v = new Float32Array(n * DIM);
@@ -59,7 +41,7 @@ function vectors(n: number): Float32Array {
 /** The COPY's CopyData messages handed over as the connection does, timed; then CopyDone. */
 async function copied(table: string, rows: number, format: string, payloads: readonly Buffer[]): Promise<void> {
   await sql(`CREATE TABLE ${table} (id bigint, sel int, embedding vector(${DIM}))`);
-  const r = await backend.execute(backend.prepare(`COPY ${table} FROM STDIN (FORMAT ${format})`, []), []);
+  const r = await s.backend.execute(s.backend.prepare(`COPY ${table} FROM STDIN (FORMAT ${format})`, []), []);
   assert.equal(r.kind, 'copyIn');
   if (r.kind !== 'copyIn') return;
   const { share, longest, total } = await blocking(async () => {

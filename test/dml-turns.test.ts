@@ -8,46 +8,29 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
-import { loadParser } from '../src/sql/parser.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
-import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
-import { backendRows } from './support/backend-sql.js';
+import { openEngineSession, type EngineSession } from './support/engine-session.js';
 
 const ROWS = 40_000;
 const DIM = 32;
 /** no piece may be this share of the statement's time or more (measured 0.09–0.11; with turnIfDue a no-op 0.30–0.40) */
 const SHARE = 0.2;
 
-const dir = mkdtempSync(join(tmpdir(), 'quiver-dml-turns-'));
-let storage: DurableStorage;
-let engine: Engine;
-let backend: Backend;
+let s: EngineSession;
 
-const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => s.sql(text, params);
 const countOf = async (text: string): Promise<number> => Number((await sql(text))[0]![0]);
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  engine = new Engine(storage);
-  backend = engine.create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  s = await openEngineSession('quiver-dml-turns-');
   await sql(`CREATE TABLE src (id int, label text, v vector(${DIM}))`);
   await sql(`INSERT INTO src SELECT g, 'row ' || g, array_fill(g::real / ${ROWS}, ARRAY[${DIM}])::vector(${DIM}) FROM generate_series(1, ${ROWS}) g`);
   await sql(`CREATE TABLE dst (id int, label text, v vector(${DIM}))`);
-  await engine.stopBackground();
+  await s.engine.stopBackground();
 });
 
-after(async () => {
-  await storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => s.close());
 
 async function statementBlocks(text: string): Promise<void> {
   const b = await blocking(() => sql(text));

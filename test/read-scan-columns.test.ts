@@ -9,43 +9,27 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
-import { loadParser } from '../src/sql/parser.js';
-import { DurableStorage } from '../src/storage/durable-storage.js';
-import type { Backend } from '../src/wire/backend.js';
 import type { Value } from '../src/types/types.js';
-import { backendRows } from './support/backend-sql.js';
+import { openEngineSession, type EngineSession } from './support/engine-session.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'quiver-read-scan-columns-'));
-let storage: DurableStorage;
-let backend: Backend;
+let s: EngineSession;
 
-const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => backendRows(backend, text, params);
+const sql = (text: string, params: readonly Value[] = []): Promise<Value[][]> => s.sql(text, params);
 const text = (rows: Value[][]) => JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Float32Array ? [...v] : v));
 
 before(async () => {
-  await loadParser();
-  storage = await DurableStorage.open({ dataDir: dir, background: false });
-  const engine = new Engine(storage);
-  backend = engine.create();
-  backend.startup({ user: 'postgres', database: 'postgres' });
+  s = await openEngineSession('quiver-read-scan-columns-');
   for (const t of ['sealed', 'growing']) {
     await sql(`CREATE TABLE ${t}_t (id int, cat int, name text, note text, v vector(3))`);
     await sql(`CREATE TABLE ${t}_u (cat int, label text, extra text)`);
     await sql(`INSERT INTO ${t}_t SELECT g, g % 7, 'name ' || g, CASE WHEN g % 5 = 0 THEN NULL ELSE repeat('n', g % 13) END, ARRAY[g, g % 3, 1]::float4[]::vector FROM generate_series(1, 3000) g`);
     await sql(`INSERT INTO ${t}_u SELECT g, 'label ' || g, 'x' FROM generate_series(0, 4) g`);
   }
-  for (const t of ['sealed_t', 'sealed_u']) await storage.seal(Number((await sql(`SELECT '${t}'::regclass::oid`))[0]![0]));
-  await engine.stopBackground();
+  for (const t of ['sealed_t', 'sealed_u']) await s.storage.seal(Number((await sql(`SELECT '${t}'::regclass::oid`))[0]![0]));
+  await s.engine.stopBackground();
 });
 
-after(async () => {
-  await storage.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => s.close());
 
 const QUERIES = [
   'SELECT count(*) FROM $t WHERE cat = 3',

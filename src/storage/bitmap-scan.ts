@@ -11,12 +11,11 @@
  * handed on. The caller tests every row with the scan's whole filter (the Recheck Cond).
  */
 import type { SqlType } from '../types/types.js';
-import type { BitmapScanSpec, RowBatch, RowId } from './api.js';
-import { MAX_BATCH, columnPositions, nullPositions, throughTuple, tuplePositions, type IndexScanInput, type IndexScanSpec } from './index-scan.js';
+import type { BitmapScanSpec, RowBatch } from './api.js';
+import { columnPositions, nullPositions, rowsAtPositions, throughTuple, tuplePositions, type IndexScanInput, type IndexScanSpec } from './index-scan.js';
 import { GrowingSegment, SealedSegment, type Segment } from './segment.js';
 import { growingKeyOrder } from './growing-key-order.js';
 import { tupleBounds } from './sorted-tuple.js';
-import type { Row } from '../types/types.js';
 
 /** Positions in ascending order, no repeats; undefined: every position of the segment. */
 type Positions = Int32Array | undefined;
@@ -85,19 +84,7 @@ function treePositions(seg: Segment, end: number, tree: BitmapScanSpec, typeOf: 
 export function* bitmapScan(input: IndexScanInput, tree: BitmapScanSpec, typeOf: (column: number) => SqlType, counted?: Counted): Iterable<RowBatch> {
   for (const seg of input.segments) {
     const end = input.end(seg);
-    const positions = treePositions(seg, end, tree, typeOf, counted);
-    const n = positions ? positions.length : end;
-    for (let start = 0; start < n; start += MAX_BATCH) {
-      const rowIds: RowId[] = [];
-      const rows: Row[] = [];
-      for (let i = start; i < Math.min(n, start + MAX_BATCH); i++) {
-        const pos = positions ? positions[i] : i;
-        if (pos >= end || !input.visible(seg, pos)) continue;
-        rowIds.push(seg.rowIdAt(pos));
-        rows.push(seg.row(pos));
-      }
-      if (rows.length) yield { rowIds, rows };
-    }
+    yield* rowsAtPositions(input, seg, end, treePositions(seg, end, tree, typeOf, counted));
   }
   if (input.pending.length) yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
 }

@@ -168,21 +168,25 @@ function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBat
       : !bounded ? undefined
       : seg instanceof GrowingSegment ? growingKeyOrder(seg, spec.columns, spec.types).candidates(spec.conditions).filter((pos) => pos < end)
       : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
-    const positions = inOrder ? Int32Array.from(inOrder).sort() : undefined;
-    const n = positions ? positions.length : end;
-    for (let start = 0; start < n; start += MAX_BATCH) {
-      const rowIds: RowId[] = [];
-      const rows: Row[] = [];
-      for (let i = start; i < Math.min(n, start + MAX_BATCH); i++) {
-        const pos = positions ? positions[i] : i;
-        if (!input.visible(seg, pos)) continue;
-        rowIds.push(seg.rowIdAt(pos));
-        rows.push(seg.row(pos));
-      }
-      if (rows.length) yield { rowIds, rows };
-    }
+    yield* rowsAtPositions(input, seg, end, inOrder ? Int32Array.from(inOrder).sort() : undefined);
   }
   if (input.pending.length) yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
+}
+
+/** A segment's visible rows at `positions` (ascending; undefined: every position below `end`), MAX_BATCH at a time. */
+export function* rowsAtPositions(input: IndexScanInput, seg: Segment, end: number, positions: ArrayLike<number> | undefined): Iterable<RowBatch> {
+  const n = positions ? positions.length : end;
+  for (let start = 0; start < n; start += MAX_BATCH) {
+    const rowIds: RowId[] = [];
+    const rows: Row[] = [];
+    for (let i = start; i < Math.min(n, start + MAX_BATCH); i++) {
+      const pos = positions ? positions[i] : i;
+      if (pos >= end || !input.visible(seg, pos)) continue;
+      rowIds.push(seg.rowIdAt(pos));
+      rows.push(seg.row(pos));
+    }
+    if (rows.length) yield { rowIds, rows };
+  }
 }
 
 /** One ordered input of the merge: its next row, or undefined when done. */
