@@ -714,4 +714,6 @@ export interface SystemRelationContext {
   createIndexProgress?(): readonly CreateIndexProgress[];
   /** the --hba file, line by line (pg_hba_file_rules; empty without --hba) */
   hbaFileRules?(): readonly HbaFileRule[];
+  /** a hot standby's recovery conflicts on relation locks so far, per database (pg_stat_database_conflicts.confl_lock) */
+  recoveryConflicts?(): ReadonlyMap<string, number>;
 }

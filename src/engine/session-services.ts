@@ -192,6 +192,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     activity: () => ctx.engine.activities(),
     createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
+    recoveryConflicts: () => ctx.engine.recoveryConflictCounts,
     ...(ctx.temp.name !== undefined ? { myTempSchema: ctx.temp.name } : {}),
   };
 }
