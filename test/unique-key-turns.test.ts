@@ -131,3 +131,20 @@ test('CREATE UNIQUE INDEX over duplicates answers 23505 after a sliced build, an
     await db.close();
   }
 });
+
+test('statement_timeout stops a CREATE UNIQUE INDEX between its steps: 57014, and no key is left', async () => {
+  const db = await openEngineSession('quiver-unique-key-turns-cancel-');
+  try {
+    await db.sql('CREATE TABLE big (id int8, label text)');
+    await db.sql("INSERT INTO big SELECT i, 'l' || i FROM generate_series(1, 400000) i");
+    await db.sql("SET statement_timeout = '20ms'");
+    await assert.rejects(db.sql('CREATE UNIQUE INDEX big_id_key ON big (id)'), (e: { code?: string }) => e.code === '57014');
+    await db.sql('SET statement_timeout = 0');
+    assert.deepEqual(await db.sql("SELECT count(*) FROM pg_indexes WHERE tablename = 'big'"), [[0n]]);
+    // no key in storage either: a duplicate goes in
+    await db.sql("INSERT INTO big VALUES (1, 'again')");
+    assert.deepEqual(await db.sql('SELECT count(*) FROM big WHERE id = 1'), [[2n]]);
+  } finally {
+    await db.close();
+  }
+});
