@@ -73,3 +73,19 @@ test('the first error of a keyed COPY is the same: NOT NULL late in a batch befo
   assert.deepEqual(await sql('SELECT count(*)::int FROM keyed_err'), [[1]]);
   await sql('DROP TABLE keyed_err');
 });
+
+test('a keyed COPY into a partitioned table: rows routed to their partitions, a duplicate refused, all or nothing', async () => {
+  await sql('CREATE TABLE parted (id bigint PRIMARY KEY, name text NOT NULL) PARTITION BY RANGE (id)');
+  await sql('CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (5000)');
+  await sql('CREATE TABLE parted_high PARTITION OF parted FOR VALUES FROM (5000) TO (20000)');
+  const ok = await copyIn('parted', lines(0, 9000, (i) => `${(i * 7919) % 10000}\tn${i}\n`));
+  assert.deepEqual(ok.result, { tag: 'COPY 9000' });
+  const low = Array.from({ length: 9000 }, (_, i) => (i * 7919) % 10000).filter((id) => id < 5000).length;
+  assert.deepEqual(await sql('SELECT (SELECT count(*)::int FROM parted_low), (SELECT count(*)::int FROM parted_high)'), [[low, 9000 - low]]);
+  const dup = await copyIn('parted', lines(0, 5000, (i) => (i === 4000 ? '7\tagain\n' : `${10000 + i}\tm${i}\n`)));
+  const e = dup.result as { code?: string; fields?: { where?: string } };
+  assert.equal(e.code, '23505');
+  assert.match(e.fields?.where ?? '', /line 4001\b/);
+  assert.deepEqual(await sql('SELECT count(*)::int FROM parted'), [[9000]]);
+  await sql('DROP TABLE parted');
+});

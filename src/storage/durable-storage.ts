@@ -1644,7 +1644,8 @@ export class DurableStorage implements Storage {
   }
 
   /**
-   * Unique-key DDL is synchronous in the contract; the manifest write is queued in log
+   * Unique-key DDL does not wait for its manifest write (dropping and renaming a key are
+   * synchronous, adding one resolves once the key is in place); the write is queued in log
    * order, so the catalog image the engine saves right after it is durable only after it.
    */
   private persistManifest(t: TableState): void {
