@@ -396,7 +396,8 @@ export interface SequenceState {
 export interface Storage {
   createTable(layout: TableLayout): Promise<void>;
   dropTable(tableId: number): Promise<void>;
-  addUniqueKey(tableId: number, key: UniqueKeySpec): void;
+  /** indexes the committed rows between turns of the event loop; a duplicate (UniqueViolation) or an aborted `signal` leaves no key */
+  addUniqueKey(tableId: number, key: UniqueKeySpec, signal?: AbortSignal): Promise<void>;
   dropUniqueKey(tableId: number, name: string): void;
   /** The key `from` is named `to` from now on (its index or constraint renamed): lookups, errors and DROP use the new name. */
   renameUniqueKey(tableId: number, from: string, to: string): void;
