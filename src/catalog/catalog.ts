@@ -173,6 +173,12 @@ export interface TableDef extends Securable {
   view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
   stats?: TableStatistics;
+  /**
+   * The rows the last VACUUM found in sealed segments without a tombstone: their visibility
+   * needs no row store (PostgreSQL's all-visible pages; pg_class.relallvisible, the Index
+   * Only Scan's allvisfrac: planner/index-only.ts)
+   */
+  allVisibleRows?: number;
   /** ALTER TABLE ENABLE / FORCE ROW LEVEL SECURITY (relrowsecurity, relforcerowsecurity) */
   rowSecurity?: boolean;
   forceRowSecurity?: boolean;

@@ -2456,7 +2456,13 @@ export class DurableStorage implements Storage {
           return !(d !== undefined && d <= S) && !p?.deleted.has(rowId);
         };
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
-        const input = { segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending };
+        // the key columns too: an ordered scan merges its segments' rows on them
+        const columns = opts.columns && index ? [...new Set([...opts.columns, ...index.columns])] : opts.columns;
+        const allVisible = (seg: Segment, pos: number): boolean => seg instanceof SealedSegment && !tomb.has(seg.rowIdAt(pos));
+        const input = {
+          segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending,
+          ...(columns ? { columns } : {}), ...(opts.heapFetched ? { heapFetched: opts.heapFetched, allVisible } : {}),
+        };
         if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
@@ -2567,6 +2573,15 @@ export class DurableStorage implements Storage {
     let n = 0;
     for (const seg of t.segments()) n += seg.length;
     return Math.max(0, n - t.tombstones.size);
+  }
+
+  allVisibleRows(tableId: number): number {
+    const t = this.tables.get(tableId);
+    if (!t) return 0;
+    let n = 0;
+    for (const seg of t.sealed) n += seg.length;
+    for (const rowId of t.tombstones.keys()) if (t.sealed.some((seg) => seg.find(rowId) >= 0)) n--;
+    return Math.max(0, n);
   }
 
   relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> } {

@@ -36,6 +36,22 @@ export interface IndexScanInput {
   visible(seg: Segment, pos: number): boolean;
   /** the transaction's own inserted rows, not deleted again */
   readonly pending: readonly (readonly [RowId, Row])[];
+  /** the only columns the caller reads (the others come out NULL): an Index Only Scan's key columns */
+  readonly columns?: readonly number[];
+  /**
+   * An Index Only Scan's Heap Fetches (EXPLAIN ANALYZE): told of each row handed on whose
+   * visibility needed the row store — one of the growing segment, one with a tombstone, the
+   * transaction's own (see `allVisible`)
+   */
+  readonly heapFetched?: (rows: number) => void;
+  /** whether a row's visibility is settled without the row store (sealed, no tombstone) */
+  allVisible?(seg: Segment, pos: number): boolean;
+}
+
+/** A segment's row at `pos`, only the caller's columns decoded; counted when its visibility needed the row store. */
+function rowAt(input: IndexScanInput, seg: Segment, pos: number): Row {
+  if (input.heapFetched && !input.allVisible?.(seg, pos)) input.heapFetched(1);
+  return input.columns ? seg.rows(pos, pos + 1, input.columns)[0]! : seg.row(pos);
 }
 
 export interface IndexScanSpec {
@@ -170,7 +186,10 @@ function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBat
       : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     yield* rowsAtPositions(input, seg, end, inOrder ? Int32Array.from(inOrder).sort() : undefined);
   }
-  if (input.pending.length) yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
+  if (input.pending.length) {
+    input.heapFetched?.(input.pending.length);
+    yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
+  }
 }
 
 /** A segment's visible rows at `positions` (ascending; undefined: every position below `end`), MAX_BATCH at a time. */
@@ -183,7 +202,7 @@ export function* rowsAtPositions(input: IndexScanInput, seg: Segment, end: numbe
       const pos = positions ? positions[i] : i;
       if (pos >= end || !input.visible(seg, pos)) continue;
       rowIds.push(seg.rowIdAt(pos));
-      rows.push(seg.row(pos));
+      rows.push(rowAt(input, seg, pos));
     }
     if (rows.length) yield { rowIds, rows };
   }
@@ -206,8 +225,8 @@ function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, inp
         const pos = positions[i];
         i += desc ? -1 : 1;
         if (!input.visible(seg, pos)) continue;
-        const row = seg.row(pos);
-        if (accept && !accept(pos, row)) continue;
+        if (accept && !accept(pos, seg.row(pos))) continue;
+        const row = rowAt(input, seg, pos);
         c.head = { rowId: seg.rowIdAt(pos), row };
         return;
       }
@@ -289,10 +308,10 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
-      if (meets(row, spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
+      if (meets(row, spec)) loose.push({ rowId: seg.rowIdAt(pos), row: rowAt(input, seg, pos) });
     }
   }
-  for (const [rowId, row] of input.pending) if (meets(row, spec)) loose.push({ rowId, row });
+  for (const [rowId, row] of input.pending) if (meets(row, spec)) { input.heapFetched?.(1); loose.push({ rowId, row }); }
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
   let size = 16;
   for (;;) {
