@@ -2449,7 +2449,10 @@ export class DurableStorage implements Storage {
       const growingEnd = growing.length;
       if (opts?.index || opts?.bitmap) {
         const index = opts.index;
+        // no deletes to see and every row of the segment committed before the snapshot: all visible
+        const noDeletes = tomb.size === 0 && !(p && p.deleted.size > 0);
         const visible = (seg: Segment, pos: number): boolean => {
+          if (noDeletes && seg.maxTs <= S) return true;
           if (seg.tsAt(pos) > S) return false;
           const rowId = seg.rowIdAt(pos);
           const d = tomb.get(rowId);

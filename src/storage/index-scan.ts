@@ -194,6 +194,10 @@ function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBat
 
 /** A segment's visible rows at `positions` (ascending; undefined: every position below `end`), MAX_BATCH at a time. */
 export function* rowsAtPositions(input: IndexScanInput, seg: Segment, end: number, positions: ArrayLike<number> | undefined): Iterable<RowBatch> {
+  if (positions && input.columns && seg instanceof SealedSegment) {
+    yield* sealedRowsAt(input, seg, end, positions, input.columns);
+    return;
+  }
   const n = positions ? positions.length : end;
   for (let start = 0; start < n; start += MAX_BATCH) {
     const rowIds: RowId[] = [];
@@ -205,6 +209,32 @@ export function* rowsAtPositions(input: IndexScanInput, seg: Segment, end: numbe
       rows.push(rowAt(input, seg, pos));
     }
     if (rows.length) yield { rowIds, rows };
+  }
+}
+
+/**
+ * A sealed segment's visible rows at `positions` (ascending), only `columns` decoded, a
+ * chunk at a time (SealedSegment.rowsAt): what an Index Only Scan reads of a segment —
+ * its key columns, not the rows.
+ */
+function* sealedRowsAt(input: IndexScanInput, seg: SealedSegment, end: number, positions: ArrayLike<number>, columns: readonly number[]): Iterable<RowBatch> {
+  const n = positions.length;
+  const kept = new Int32Array(Math.min(n, MAX_BATCH));
+  for (let start = 0; start < n; start += MAX_BATCH) {
+    let m = 0;
+    let fetched = 0;
+    for (let i = start; i < Math.min(n, start + MAX_BATCH); i++) {
+      const pos = positions[i]!;
+      if (pos >= end || !input.visible(seg, pos)) continue;
+      kept[m++] = pos;
+      if (input.heapFetched && !input.allVisible?.(seg, pos)) fetched++;
+    }
+    if (!m) continue;
+    if (fetched) input.heapFetched!(fetched);
+    const at = kept.subarray(0, m);
+    const rowIds: RowId[] = new Array(m);
+    for (let i = 0; i < m; i++) rowIds[i] = seg.rowIdAt(at[i]!);
+    yield { rowIds, rows: seg.rowsAt(at, columns) };
   }
 }
 
