@@ -27,6 +27,11 @@ EXPLAIN (COSTS OFF) SELECT max(id), min(id) FROM ios_t;
 EXPLAIN (COSTS OFF) SELECT a, b FROM ios_pair WHERE a = 7;
 EXPLAIN (COSTS OFF) SELECT b FROM ios_pair WHERE a = 7 AND b > 4;
 EXPLAIN (COSTS OFF) SELECT w FROM ios_pair WHERE a = 7;
+-- enable_indexonlyscan = off: the same path as an Index Scan
+SET enable_indexonlyscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM ios_t WHERE id BETWEEN 10 AND 20;
+EXPLAIN (COSTS OFF) SELECT max(id) FROM ios_t;
+RESET enable_indexonlyscan;
 -- the inner side of a parameterized nested loop
 EXPLAIN (COSTS OFF) SELECT count(*) FROM ios_small s JOIN ios_t t ON t.id = s.ref;
 -- not vacuumed: a wide range of an uncorrelated column is a Bitmap Heap Scan
@@ -42,6 +47,9 @@ SELECT count(*) FROM ios_small s JOIN ios_t t ON t.id = s.ref;
 VACUUM ios_t;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM ios_t WHERE k < 3000;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM ios_t WHERE id > 50000;
+SET enable_indexonlyscan = off;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM ios_t WHERE k < 3000;
+RESET enable_indexonlyscan;
 SELECT count(*) FROM ios_t WHERE k < 3000;
 -- deleted and new rows: the answers still are the rows there are
 DELETE FROM ios_t WHERE id % 10 = 0;

@@ -84,6 +84,10 @@ test('a scan reading only key columns is an Index Only Scan, with the sequential
 
 test('Heap Fetches: none for sealed rows never deleted, one per row of the growing segment or fetched by key', async () => {
   assert.equal(heapFetches(await explain('SELECT id FROM io WHERE id BETWEEN 100 AND 300', 'ANALYZE, COSTS OFF, TIMING OFF')), 0);
+  // FORMAT JSON: a number, as PostgreSQL writes it
+  const json = JSON.parse(await explain('SELECT id FROM io WHERE id BETWEEN 100 AND 300', 'ANALYZE, TIMING OFF, FORMAT JSON'));
+  assert.equal(json[0].Plan['Node Type'], 'Index Only Scan');
+  assert.equal(json[0].Plan['Heap Fetches'], 0);
   // a key lookup fetches its row by RowId
   assert.equal(heapFetches(await explain('SELECT id FROM io WHERE id = 77', 'ANALYZE, COSTS OFF, TIMING OFF')), 1);
   // 40 rows in the growing segment, 30 of them in the range

@@ -175,8 +175,8 @@ export interface TableDef extends Securable {
   stats?: TableStatistics;
   /**
    * The rows the last VACUUM found in sealed segments without a tombstone: their visibility
-   * needs no row store (PostgreSQL's all-visible pages; pg_class.relallvisible, the Index
-   * Only Scan's allvisfrac: planner/index-only.ts)
+   * needs no row store (PostgreSQL's all-visible pages, the Index Only Scan's allvisfrac:
+   * planner/index-only.ts); an ANALYZE lowers it to the rows still so, never raises it
    */
   allVisibleRows?: number;
   /** ALTER TABLE ENABLE / FORCE ROW LEVEL SECURITY (relrowsecurity, relforcerowsecurity) */

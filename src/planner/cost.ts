@@ -52,6 +52,8 @@ export interface PlannerSettings {
   readonly material: boolean;
   readonly memoize: boolean;
   readonly incrementalSort: boolean;
+  /** enable_indexonlyscan (absent: on); off, a B-tree scan covering the query is an Index Scan (planner/index-only.ts) */
+  readonly indexonlyscan?: boolean;
   /** work_mem in kB (a Materialize past it spills: its pages are charged) */
   readonly workMemKb: number;
   /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
@@ -73,6 +75,7 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
     material: on('material'), memoize: on('memoize'), incrementalSort: on('incremental_sort'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
+    indexonlyscan: on('indexonlyscan'),
   };
 }
 

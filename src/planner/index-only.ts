@@ -9,19 +9,21 @@
  * expression or partial index (only HNSW ones exist here) is never one. The scan must not
  * hand on its RowId (UPDATE / DELETE read their rows through the row store) and reads one
  * table (a partitioned table's scans are an Append of Seq Scans). `scan.columns` is what
- * rules/read-scan-columns.ts found the query reads, set after the rewrite rules: before
- * that pass a scan reads every column, so the rules cost most paths as an Index Scan and
- * EXPLAIN (which runs on the final plan) prices and names the index-only one — the same
- * costs as long as no row is all-visible (allVisibleFraction below), as in PostgreSQL on a
- * table not yet vacuumed.
+ * rules/read-scan-columns.ts found the query reads, set after the rewrite rules: the rules
+ * cost every path as an Index Scan, then rules/use-index-only-scan.ts weighs the index-only
+ * paths and markIndexOnlyScans marks the scans that are (`scan.indexOnly`), which EXPLAIN,
+ * the cost model and the executor read. An Index Only Scan costs what an Index Scan does as
+ * long as no row is all-visible (allVisibleFraction below), as in PostgreSQL on a table not
+ * yet vacuumed.
  */
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import type { Plan } from './plan.js';
+import type { Rule } from './rules/rule.js';
 
 type Scan = Extract<Plan, { kind: 'scan' }>;
 
 /** The B-tree index a scan can read without the row store, or undefined. */
-export function indexOnlyIndex(scan: Scan): IndexDef | undefined {
+export function coveringIndex(scan: Scan): IndexDef | undefined {
   if (scan.partitions || scan.withRowId) return undefined;
   const name = scan.keyLookup?.keyName ?? scan.indexRange?.keyName;
   if (name === undefined) return undefined;
@@ -33,9 +35,24 @@ export function indexOnlyIndex(scan: Scan): IndexDef | undefined {
   return read.every((c) => keys.has(c)) ? index : undefined;
 }
 
+/** Whether the plan reads this scan as an Index Only Scan (markIndexOnlyScans). */
 export function isIndexOnly(scan: Scan): boolean {
-  return indexOnlyIndex(scan) !== undefined;
+  return scan.indexOnly === true;
 }
+
+/**
+ * Scans that can be Index Only Scans become them, unless enable_indexonlyscan is off (then
+ * they stay Index Scans, as check_index_only refuses): run once over the final plan, after
+ * rules/read-scan-columns.ts.
+ */
+export const markIndexOnlyScans: Rule = {
+  name: 'mark-index-only-scans',
+  apply(plan, ctx) {
+    if (plan.kind !== 'scan' || plan.indexOnly) return undefined;
+    if (ctx.costEnv?.settings.indexonlyscan === false || !coveringIndex(plan)) return undefined;
+    return { ...plan, indexOnly: true };
+  },
+};
 
 /**
  * allvisfrac of cost_index: relallvisible / relpages. Quiver's all-visible rows are those

@@ -16,7 +16,7 @@
 import { CostModel } from '../cost.js';
 import type { Plan } from '../plan.js';
 import { indexQuals } from '../range-comparison.js';
-import { allVisibleFraction, isIndexOnly } from '../index-only.js';
+import { allVisibleFraction, coveringIndex } from '../index-only.js';
 import { btreeKeys } from './use-index-range.js';
 import type { Rule } from './rule.js';
 
@@ -28,13 +28,14 @@ export const useIndexOnlyScan: Rule = {
     if (plan.kind !== 'scan' || !plan.filter || plan.partitions || plan.withRowId) return undefined;
     if (plan.keyLookup || plan.indexRange || plan.textLookup || plan.bm25TopK || plan.indexQual) return undefined;
     const model = new CostModel(ctx.catalog, ctx.costEnv);
-    if (allVisibleFraction(plan.table, model.env.rowCount(plan.table.oid)) <= 0) return undefined;
+    if (model.env.settings.indexonlyscan === false || allVisibleFraction(plan.table, model.env.rowCount(plan.table.oid)) <= 0) return undefined;
     let best: { scan: Scan; cost: number } = { scan: plan, cost: model.estimate(plan).total };
     for (const { index, columns } of btreeKeys(plan.table)) {
       if (!indexQuals(plan.filter, columns).some((c) => c.column === columns[0])) continue;
       const { btreeBitmap: _bitmap, ...rest } = plan;
-      const scan: Scan = { ...rest, indexRange: { keyName: index.name, columns } };
-      if (!isIndexOnly(scan)) continue;
+      const range: Scan = { ...rest, indexRange: { keyName: index.name, columns } };
+      if (!coveringIndex(range)) continue;
+      const scan: Scan = { ...range, indexOnly: true };
       const cost = model.estimate(scan).total;
       if (cost < best.cost) best = { scan, cost };
     }
