@@ -231,10 +231,9 @@ function* sealedRowsAt(input: IndexScanInput, seg: SealedSegment, end: number, p
     }
     if (!m) continue;
     if (fetched) input.heapFetched!(fetched);
-    const at = kept.subarray(0, m);
     const rowIds: RowId[] = new Array(m);
-    for (let i = 0; i < m; i++) rowIds[i] = seg.rowIdAt(at[i]!);
-    yield { rowIds, rows: seg.rowsAt(at, columns) };
+    const rows = seg.rowsAt(kept.subarray(0, m), columns, rowIds);
+    yield { rowIds, rows };
   }
 }
 

@@ -445,10 +445,10 @@ export class SealedSegment implements Segment {
   row(pos: number): Row { return this.rows(pos, pos + 1)[0]; }
 
   /**
-   * The rows at `positions` (ascending), only `columns` decoded (the others NULL): an index
-   * scan's rows, one chunk lookup per chunk instead of per row.
+   * The rows at `positions` (ascending), only `columns` decoded (the others NULL), their
+   * RowIds into `rowIds`: an index scan's rows, one chunk lookup per chunk instead of per row.
    */
-  rowsAt(positions: ArrayLike<number>, columns: readonly number[]): Row[] {
+  rowsAt(positions: ArrayLike<number>, columns: readonly number[], rowIds?: RowId[]): Row[] {
     const out: Row[] = new Array(positions.length);
     let c: SealedChunk | undefined;
     let read: Reader[] = [];
@@ -465,6 +465,7 @@ export class SealedSegment implements Segment {
       const p = pos - c.start;
       for (let j = 0; j < columns.length; j++) row[columns[j]] = read[j](p);
       out[i] = row;
+      if (rowIds) rowIds[i] = c.rowIds[p];
     }
     return out;
   }
