@@ -232,9 +232,10 @@ class Builder implements DeparseContext {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
     // (an Incremental Sort's lines go on its own node, below the Limit: topk())
     if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
-    // PostgreSQL's Heap Fetches, on an Index Only Scan that ran (index-only.ts says what they are here)
-    const fetched = plan.kind === 'scan' && isIndexOnly(plan) ? this.opts.heapFetches?.get(plan) : undefined;
-    if (fetched !== undefined) node.details.push(['Heap Fetches', String(fetched)]);
+    // PostgreSQL's Heap Fetches on an Index Only Scan under ANALYZE, 0 when it never ran (index-only.ts says what they are here)
+    if (this.opts.metrics && this.opts.heapFetches && plan.kind === 'scan' && isIndexOnly(plan)) {
+      node.details.push(['Heap Fetches', String(this.opts.heapFetches.get(plan) ?? 0)]);
+    }
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
