@@ -13,6 +13,8 @@ INSERT INTO ios_small SELECT g, g * 997 FROM generate_series(1, 20) g;
 ANALYZE ios_t;
 ANALYZE ios_pair;
 ANALYZE ios_small;
+-- analyzed, not vacuumed: no page all-visible
+SELECT relpages > 0 AS has_pages, relallvisible FROM pg_class WHERE relname = 'ios_t';
 SET enable_mergejoin = off;
 SET enable_memoize = off;
 -- the key alone: index only; another column read: an Index Scan
@@ -45,6 +47,7 @@ SELECT a, b FROM ios_pair WHERE a = 7 AND b > 6;
 SELECT count(*) FROM ios_small s JOIN ios_t t ON t.id = s.ref;
 -- vacuumed: every row all-visible, the same range is cheaper through the index alone
 VACUUM ios_t;
+SELECT relpages > 0 AS has_pages, relallvisible = relpages AS all_visible FROM pg_class WHERE relname = 'ios_t';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM ios_t WHERE k < 3000;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM ios_t WHERE id > 50000;
 SET enable_indexonlyscan = off;

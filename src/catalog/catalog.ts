@@ -710,6 +710,11 @@ export interface SystemRelationContext {
   readonly roles?: Roles;
   readonly roleOid?: number;
   rowCount(tableOid: number): number;
+  /**
+   * pg_class.relpages / relallvisible of an analyzed or vacuumed table, as the planner
+   * counts its pages (planner/cost.ts; undefined: never analyzed nor vacuumed, 0 and 0)
+   */
+  relationPages?(table: TableDef): { readonly pages: number; readonly allVisible: number } | undefined;
   /** the session's open SQL cursors (pg_cursors) */
   cursors?(): readonly { name: string; statement: string; holdable: boolean; binary: boolean; scrollable: boolean; created: number }[];
   /** the session's SQL-prepared statements (pg_prepared_statements) */

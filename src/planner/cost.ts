@@ -319,6 +319,18 @@ export class CostModel {
     return { startup: 0, total: rows * perRow, rows, width: this.schemaWidth(schema) };
   }
 
+  /**
+   * A table's pg_class.relpages and relallvisible once ANALYZE or VACUUM has been: its pages
+   * as above (its live rows, its columns' widths) and their all-visible share
+   * (index-only.ts); before either, undefined (PostgreSQL's 0 and 0).
+   */
+  relationPages(table: TableDef): { pages: number; allVisible: number } | undefined {
+    if (!table.stats && table.allVisibleRows === undefined) return undefined;
+    const rows = this.env.rowCount(table.oid);
+    const pages = this.pages(rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
+    return { pages, allVisible: Math.round(pages * allVisibleFraction(table, rows)) };
+  }
+
   /** relpages as defined at the top of this file. */
   pages(rows: number, width: number): number {
     if (rows <= 0) return 0;
