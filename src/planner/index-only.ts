@@ -15,6 +15,15 @@
  * the cost model and the executor read. An Index Only Scan costs what an Index Scan does as
  * long as no row is all-visible (allVisibleFraction below), as in PostgreSQL on a table not
  * yet vacuumed.
+ *
+ * Executed (storage/index-scan.ts), a sealed segment hands on only the read columns of the
+ * rows at its index's positions, decoded a chunk at a time; nothing else of the row is read.
+ * EXPLAIN ANALYZE's `Heap Fetches: N` is what PostgreSQL counts for an index tuple whose
+ * page is not all-visible: here the rows handed on whose visibility needed the row store —
+ * rows of the growing segment, rows with a tombstone (a delete or update, committed or
+ * not), the transaction's own rows, and every row a key lookup fetches by RowId. A sealed
+ * row never deleted counts 0, before any VACUUM too (PostgreSQL: every row until VACUUM
+ * sets the visibility map).
  */
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import type { Plan } from './plan.js';
