@@ -30,6 +30,8 @@ import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 import { readScanColumns } from './rules/read-scan-columns.js';
+import { useIndexOnlyScan } from './rules/use-index-only-scan.js';
+import { markIndexOnlyScans } from './index-only.js';
 import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
 import { incrementalSortByIndex } from './rules/incremental-sort-by-index.js';
@@ -68,7 +70,11 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   }
   if (!disabled.has(sinkOneTimeFilter.name)) out = applyEverywhere(out, sinkOneTimeFilter, ctx);
   // needs the whole plan (what the nodes above a scan read): after the rules, once
-  return disabled.has('read-scan-columns') ? out : readScanColumns(out);
+  if (disabled.has('read-scan-columns')) return out;
+  out = readScanColumns(out);
+  // with the columns known: an index whose keys are all a scan reads, priced with its all-visible rows
+  if (!disabled.has(useIndexOnlyScan.name)) out = applyEverywhere(out, useIndexOnlyScan, ctx);
+  return disabled.has(markIndexOnlyScans.name) ? out : applyEverywhere(out, markIndexOnlyScans, ctx);
 }
 
 /**

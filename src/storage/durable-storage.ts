@@ -2478,14 +2478,23 @@ export class DurableStorage implements Storage {
       const growingEnd = growing.length;
       if (opts?.index || opts?.bitmap) {
         const index = opts.index;
+        // no deletes to see and every row of the segment committed before the snapshot: all visible
+        const noDeletes = tomb.size === 0 && !(p && p.deleted.size > 0);
         const visible = (seg: Segment, pos: number): boolean => {
+          if (noDeletes && seg.maxTs <= S) return true;
           if (seg.tsAt(pos) > S) return false;
           const rowId = seg.rowIdAt(pos);
           const d = tomb.get(rowId);
           return !(d !== undefined && d <= S) && !p?.deleted.has(rowId);
         };
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
-        const input = { segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending };
+        // the key columns too: an ordered scan merges its segments' rows on them
+        const columns = opts.columns && index ? [...new Set([...opts.columns, ...index.columns])] : opts.columns;
+        const allVisible = (seg: Segment, pos: number): boolean => seg instanceof SealedSegment && !tomb.has(seg.rowIdAt(pos));
+        const input = {
+          segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending,
+          ...(columns ? { columns } : {}), ...(opts.heapFetched ? { heapFetched: opts.heapFetched, allVisible } : {}),
+        };
         if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
@@ -2596,6 +2605,15 @@ export class DurableStorage implements Storage {
     let n = 0;
     for (const seg of t.segments()) n += seg.length;
     return Math.max(0, n - t.tombstones.size);
+  }
+
+  allVisibleRows(tableId: number): number {
+    const t = this.tables.get(tableId);
+    if (!t) return 0;
+    let n = 0;
+    for (const seg of t.sealed) n += seg.length;
+    for (const rowId of t.tombstones.keys()) if (t.sealed.some((seg) => seg.find(rowId) >= 0)) n--;
+    return Math.max(0, n);
   }
 
   relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> } {

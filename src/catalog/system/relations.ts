@@ -242,6 +242,11 @@ export function buildSystemRelations(): SystemRelation[] {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
       const row = base(t.oid, t.name, namespaceOid(ctx.catalog, t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      const pages = t.kind === 'r' ? ctx.relationPages?.(t) : undefined;
+      if (pages) {
+        row[9] = pages.pages; // relpages
+        row[11] = pages.allVisible; // relallvisible
+      }
       row[20] = withForeignKeys.has(t.oid); // relhastriggers: PostgreSQL enforces foreign keys by triggers on both tables (pg_dump reads FKs of these only)
       row[21] = parents.has(t.oid); // relhassubclass
       row[22] = t.rowSecurity ?? false; // relrowsecurity
