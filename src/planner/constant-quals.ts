@@ -269,6 +269,28 @@ function postgresOrder(parts: readonly Expr[]): Expr[] {
   return ordered.map((p, i) => ({ p, i, cost: qualCost(p) })).sort((x, y) => x.cost - y.cost || x.i - y.i).map((x) => x.p);
 }
 
+/**
+ * canonicalize_qual's constants in a WHERE, HAVING or ON (find_duplicate_ors, not a CHECK):
+ * only true lets a row through, so under AND / OR a NULL is as good as false — dropped from
+ * an OR (`b = NULL OR a = 1` is `a = 1`), fatal to an AND. Not below NOT.
+ */
+function asQual(e: Expr): Expr {
+  if (e.kind !== 'and' && e.kind !== 'or') return e;
+  const or = e.kind === 'or';
+  const args: Expr[] = [];
+  for (const x of e.args.map(asQual)) {
+    if (x.kind === 'const') {
+      if (x.value === true) { if (or) return x; continue; }
+      if (or) continue;
+      return FALSE;
+    }
+    args.push(x);
+  }
+  if (args.length === 0) return or ? FALSE : { kind: 'const', type: T.bool, value: true };
+  if (args.length === 1) return args[0];
+  return args.length === e.args.length && args.every((x, i) => x === e.args[i]) ? e : { ...e, args };
+}
+
 /** A relation without FROM (SELECT 1 WHERE …): one row of no columns. */
 function isSingleEmptyRow(plan: Plan): boolean {
   return plan.kind === 'values' && plan.rows.length === 1 && plan.schema.length === 0;
@@ -276,7 +298,7 @@ function isSingleEmptyRow(plan: Plan): boolean {
 
 function foldFilter(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   if (isEmptyRelation(plan.input)) return plan.input;
-  let parts = conjuncts(foldConstants(plan.predicate)).filter((p) => !(p.kind === 'const' && p.value === true));
+  let parts = conjuncts(asQual(foldConstants(plan.predicate))).filter((p) => !(p.kind === 'const' && p.value === true));
   const written = parts;
   if (parts.some(rejectsAll)) {
     return isSingleEmptyRow(plan.input) ? { kind: 'result', schema: plan.schema, gated: plan.input, oneTime: FALSE } : emptyRelation(plan.schema, plan.input.kind === 'join');
@@ -317,7 +339,7 @@ function sameConjuncts(a: Expr, b: Expr): boolean {
 function foldJoin(plan: Extract<Plan, { kind: 'join' }>): Plan | undefined {
   const left = isEmptyRelation(plan.left);
   const right = isEmptyRelation(plan.right);
-  const on = plan.on && foldConstants(plan.on);
+  const on = plan.on && asQual(foldConstants(plan.on));
   const onFalse = on !== null && rejectsAll(on);
   const contradiction = plan.joinType === 'inner' && on !== null && !onFalse && (equateClassValues(conjuncts(on))?.oneTime.some(rejectsAll) ?? false);
   const empty = ((onFalse || contradiction) && (plan.joinType === 'inner' || plan.joinType === 'semi'))
@@ -328,6 +350,8 @@ function foldJoin(plan: Extract<Plan, { kind: 'join' }>): Plan | undefined {
   if (onFalse && plan.joinType === 'left' && !right) return { ...plan, on: FALSE, right: emptyRelation(plan.right.schema) };
   // NOT EXISTS (… WHERE … AND false): PostgreSQL's subquery WHERE, folded to false, is the anti join's qual
   if (plan.joinType === 'anti' && right && !(plan.on && rejectsAll(plan.on))) return { ...plan, on: FALSE };
+  // the ON with its constants folded (a NULL arm of an OR dropped, TRUE conjuncts gone)
+  if (on !== null && on !== plan.on && !onFalse) return { ...plan, on: on.kind === 'const' && on.value === true ? null : on };
   return undefined;
 }
 

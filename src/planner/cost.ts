@@ -550,7 +550,7 @@ export class CostModel {
    * join the others.
    */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
-    if (plan.joinType === 'semi' || plan.joinType === 'anti') {
+    if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti') {
       const matched = this.semiSelectivity(plan, right);
       return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
     }
@@ -720,8 +720,8 @@ export class CostModel {
     const nsel = plan.on ? clauseSelectivity(plan.on, lookup) : 1;
     let jsel: number;
     // a semi join's right side made unique keeps the semi join's selectivity (its sjinfo is the semi join's)
-    if (plan.joinType === 'semi' || plan.joinType === 'anti' || plan.semiUnique) jsel = this.semiSelectivity(plan, inner);
-    else if (this.innerUnique(plan, innerSide)) jsel = nsel;
+    if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti' || plan.semiUnique) jsel = this.semiSelectivity(plan, inner);
+    else if (this.reducedSemiJoin(plan) || this.innerUnique(plan, innerSide)) jsel = nsel;
     else return undefined;
     return { matchFrac: jsel, matchCount: Math.max(1, jsel > 0 ? (nsel * inner.rows) / jsel : 1) };
   }
@@ -731,7 +731,15 @@ export class CostModel {
    * each, so an inner join as PostgreSQL plans and shows it (`Nested Loop`).
    */
   semiJoinOnUniqueKey(plan: Extract<Plan, { kind: 'join' }>): boolean {
-    return plan.joinType === 'semi' && plan.parameterized !== undefined && this.innerUnique(asWritten(plan), 'right');
+    return plan.joinType === 'semi' && this.innerUnique(asWritten(plan), 'right');
+  }
+
+  /**
+   * reduce_unique_semijoins: a semi join whose right side is unique on its equality keys is
+   * an inner join (each left row meets at most one right row), planned and costed as one.
+   */
+  private reducedSemiJoin(plan: Extract<Plan, { kind: 'join' }>): boolean {
+    return plan.joinType === 'semi' && !plan.parameterized && this.innerUnique(plan, 'right');
   }
 
   /**

@@ -20,7 +20,7 @@ import { pushTopKBelowProject } from './rules/push-top-k-below-project.js';
 import { applyEverywhere, mapChildren, type Rule, type RuleContext } from './rules/rule.js';
 import { walkPlanExprs } from './expr-walk.js';
 import { prunePartitionsRule } from './rules/prune-partitions.js';
-import { pushFilterIntoJoins } from './rules/push-filter-into-joins.js';
+import { pushFilterIntoJoins, pushOnIntoInputs } from './rules/push-filter-into-joins.js';
 import { chooseVectorIndex } from './rules/choose-vector-index.js';
 import { orderByVectorIndex } from './rules/order-by-vector-index.js';
 import { mergeProjections } from './rules/merge-projections.js';
@@ -43,7 +43,7 @@ import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {

@@ -76,6 +76,7 @@ export const chooseJoinAlgorithm: Rule = {
     if (plan.kind !== 'join' || plan.algorithm) return undefined;
     const model = new CostModel(ctx.catalog, ctx.costEnv);
     const chosen = withCheapestAlgorithm(plan, model);
-    return (chosen.joinType === 'semi' && cheaperUniqueInner(chosen, model)) || chosen;
+    // a semi join whose right side is unique already is planned as the inner join it is (cost.ts reducedSemiJoin)
+    return (chosen.joinType === 'semi' && !model.semiJoinOnUniqueKey(chosen) && cheaperUniqueInner(chosen, model)) || chosen;
   },
 };

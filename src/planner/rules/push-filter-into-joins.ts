@@ -116,3 +116,41 @@ export const pushFilterIntoJoins: Rule = {
     return pushInto(plan.input, conjuncts(plan.predicate));
   },
 };
+
+/**
+ * A join's own ON conditions on one input alone filter that input first, where the join type
+ * allows (PostgreSQL's distribute_qual_to_rels): `a LEFT JOIN b ON a.id = b.a_id AND
+ * b.kind = 2` scans b with `Filter: (kind = 2)` — only b's rows that pass can match, and an
+ * a row without one is NULL-extended either way. The preserved side's own conditions stay
+ * in the ON (they decide NULL-extension, not which rows exist); an inner join moves both.
+ */
+export const pushOnIntoInputs: Rule = {
+  name: 'push-on-into-inputs',
+  apply(plan) {
+    if (plan.kind !== 'join' || !plan.on || plan.lateral || plan.joinType === 'full') return undefined;
+    const L = plan.left.schema.length;
+    const toLeft: Expr[] = [];
+    const toRight: Expr[] = [];
+    const keep: Expr[] = [];
+    const intoRight = plan.joinType !== 'right';
+    const intoLeft = plan.joinType === 'inner' || plan.joinType === 'right';
+    for (const c of conjuncts(plan.on)) {
+      // one reading an enclosing query's row stays: a parameterized inner scan takes it from the ON
+      const cols = readsOuterRow(c) ? null : columnsOf(c);
+      if (cols && cols.length > 0 && intoRight && cols.every((i) => i >= L)) toRight.push(shift(c, L));
+      else if (cols && cols.length > 0 && intoLeft && cols.every((i) => i < L)) toLeft.push(c);
+      else keep.push(c);
+    }
+    if (toLeft.length === 0 && toRight.length === 0) return undefined;
+    return { ...plan, left: withFilter(plan.left, toLeft), right: withFilter(plan.right, toRight), on: keep.length ? and(keep) : null };
+  },
+};
+
+function readsOuterRow(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level > 0) found = true;
+    return undefined;
+  });
+  return found;
+}
