@@ -21,7 +21,8 @@
  * see only the conditions that depend on the rows.
  */
 import { OID, T } from '../types/types.js';
-import type { EvalContext } from '../functions/api.js';
+import type { EvalContext, ScalarFunction } from '../functions/api.js';
+import { resolveOperator } from '../functions/index.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import type { Rule } from './rules/rule.js';
 import { sameTypeEquality } from './equivalence.js';
@@ -86,6 +87,8 @@ export function foldConstants(e: Expr): Expr {
     case 'not': {
       const arg = foldConstants(e.arg);
       if (arg.kind === 'const' && (arg.value === null || typeof arg.value === 'boolean')) return { kind: 'const', type: T.bool, value: arg.value === null ? null : !arg.value };
+      const negated = negateClause(arg);
+      if (negated) return foldConstants(negated);
       return arg === e.arg ? e : { ...e, arg };
     }
     case 'and': case 'or': {
@@ -105,6 +108,44 @@ export function foldConstants(e: Expr): Expr {
     }
     default:
       return e;
+  }
+}
+
+/** oprnegate of the comparison operators: `NOT (a < b)` is `a >= b` */
+const NEGATOR: Readonly<Record<string, string>> = {
+  '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>',
+  '~~': '!~~', '!~~': '~~', '~~*': '!~~*', '!~~*': '~~*', '~': '!~', '!~': '~', '~*': '!~*', '!~*': '~*',
+};
+
+/**
+ * negate_clause: NOT pushed into what it negates, as eval_const_expressions does — a
+ * comparison becomes its negator (when the type has one taking exactly these argument
+ * types), AND / OR by De Morgan, NOT NOT x is x, IS [NOT] NULL and IS [NOT] TRUE flip.
+ * Undefined when NOT stays (PostgreSQL prints `NOT (…)` then too).
+ */
+function negateClause(e: Expr): Expr | undefined {
+  switch (e.kind) {
+    case 'call': {
+      const neg = NEGATOR[e.name];
+      if (!neg || e.args.length !== 2 || e.fn.volatile) return undefined;
+      const [a, b] = e.args;
+      let fn: ScalarFunction;
+      try {
+        fn = resolveOperator(neg, a.type, b.type);
+      } catch {
+        return undefined;
+      }
+      if (fn.argTypes[0]?.oid !== a.type.oid || fn.argTypes[1]?.oid !== b.type.oid) return undefined;
+      return { ...e, name: neg, fn };
+    }
+    case 'and': case 'or': {
+      if (e.stopOnNull) return undefined;
+      return { ...e, kind: e.kind === 'and' ? 'or' : 'and', args: e.args.map((x) => negateClause(x) ?? { kind: 'not', type: T.bool, arg: x }) };
+    }
+    case 'not': return e.arg;
+    case 'isnull': return e.arg.type.oid === OID.record ? undefined : { ...e, negate: !e.negate };
+    case 'booltest': return { ...e, negate: !e.negate };
+    default: return undefined;
   }
 }
 
