@@ -3,8 +3,8 @@
  *
  *   SELECT … FROM orders o JOIN customers c ON o.customer_id = c.id
  *
- * A join with equi-join keys (planner/join-keys.ts) can hash its right input; a nested loop
- * compares every pair. Both are priced (cost.ts, enable_hashjoin / enable_nestloop add
+ * A join with equi-join keys (planner/join-keys.ts) can hash its right input, or read both
+ * inputs in key order and merge them (merge-join-path.ts); a nested loop compares every pair. Both are priced (cost.ts, enable_hashjoin / enable_nestloop add
  * disable_cost) and the cheaper is recorded on the node: the executor only executes it. An
  * inner hash join hashes whichever input is cheaper to hold (`hashBuild: 'left'` when it is
  * the left one).
@@ -13,8 +13,9 @@
  * Tiny inputs come out as nested loops (no hash table to build), as in PostgreSQL. Runs
  * last, when the inputs' shapes (and so their estimates) are final.
  */
-import { CostModel } from '../cost.js';
+import { CostModel, type Estimate } from '../cost.js';
 import { hashJoinKeys } from '../join-keys.js';
+import { cheapestMergeJoin } from '../merge-join-path.js';
 import { parameterizedIndexJoin } from '../param-index-join.js';
 import type { Plan } from '../plan.js';
 import { asSemiJoinOutput, uniqueInnerJoin } from '../unique-semi-join.js';
@@ -39,9 +40,35 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
   const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
   const loop = model.join(plan, 'nestloop').total;
   const probed = cheapestParameterized(plan, model);
-  if (probed && model.join(probed, 'nestloop').total < Math.min(hash, hashLeft, loop)) return probed;
+  const probedCost = probed ? model.join(probed, 'nestloop').total : Infinity;
+  // both inputs in key order, walked side by side (merge-join-path.ts)
+  const merge = cheapestMergeJoin(plan, model);
+  if (merge && preferred(model.estimate(merge), cheapestOther(plan, model, probed))) return merge;
+  if (probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
+}
+
+/** The cheapest of the hash joins and nested loops, as an estimate. */
+function cheapestOther(plan: JoinNode, model: CostModel, probed: JoinNode | undefined): Estimate {
+  const options: Estimate[] = [model.join(plan, 'hash', 'right'), model.join(plan, 'nestloop')];
+  if (plan.joinType === 'inner') options.push(model.join(plan, 'hash', 'left'));
+  if (probed) options.push(model.join(probed, 'nestloop'));
+  return options.reduce((a, b) => (b.total < a.total ? b : a));
+}
+
+/**
+ * Whether path a wins over b as PostgreSQL's add_path settles it (STD_FUZZ_FACTOR 1.01):
+ * totals within 1 % of each other are a tie, decided by the startup cost (the paths
+ * compared have no useful order above).
+ */
+function preferred(a: Estimate, b: Estimate): boolean {
+  const fuzz = 1.01;
+  if (a.total * fuzz < b.total) return true;
+  if (b.total * fuzz < a.total) return false;
+  if (a.startup * fuzz < b.startup) return true;
+  if (b.startup * fuzz < a.startup) return false;
+  return a.total < b.total;
 }
 
 /** The parameterized nested loop (param-index-join.ts), under a Memoize when that is cheaper. */
@@ -60,13 +87,16 @@ function cheapestParameterized(plan: JoinNode, model: CostModel): JoinNode | und
  * A semi join's other form (unique-semi-join.ts): an inner join with the right side made
  * unique on its keys, hashed or looped, when that is cheaper than the semi join chosen.
  */
-function cheaperUniqueInner(semi: JoinNode, model: CostModel): Plan | undefined {
-  const join = uniqueInnerJoin(semi);
+function cheaperUniqueInner(semi: JoinNode, model: CostModel, written: JoinNode): Plan | undefined {
+  // built from the semi join as written (a merge join's inputs are already sorted)
+  const join = uniqueInnerJoin(written);
   if (!join) return undefined;
   // the unique side is the inner one (hashed or held), as JOIN_UNIQUE_INNER has it
   const hash = model.join(join, 'hash', 'right').total;
   const loop = model.join(join, 'nestloop').total;
-  const chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
+  let chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
+  const merge = cheapestMergeJoin(join, model);
+  if (merge && preferred(model.estimate(merge), model.estimate(chosen))) chosen = merge;
   return model.estimate(chosen).total < model.estimate(semi).total ? asSemiJoinOutput(chosen, semi) : undefined;
 }
 
@@ -76,6 +106,6 @@ export const chooseJoinAlgorithm: Rule = {
     if (plan.kind !== 'join' || plan.algorithm) return undefined;
     const model = new CostModel(ctx.catalog, ctx.costEnv);
     const chosen = withCheapestAlgorithm(plan, model);
-    return (chosen.joinType === 'semi' && cheaperUniqueInner(chosen, model)) || chosen;
+    return (chosen.joinType === 'semi' && cheaperUniqueInner(chosen, model, plan)) || chosen;
   },
 };

@@ -1,0 +1,37 @@
+-- Merge joins as PostgreSQL plans and costs them (initial/final_cost_mergejoin, the early
+-- stop from the histogram ends, an ordered Index Scan or a Sort below), and their results:
+-- duplicates on both sides, NULL keys, outer, semi and anti joins.
+CREATE TABLE mj_a (id int PRIMARY KEY, x int);
+CREATE TABLE mj_b (id int PRIMARY KEY, y int);
+CREATE TABLE mj_d (k int, v int);
+CREATE TABLE mj_e (k int, w int);
+INSERT INTO mj_a SELECT g, g % 10 FROM generate_series(1, 1000) g;
+INSERT INTO mj_b SELECT g, g % 10 FROM generate_series(1, 200) g;
+INSERT INTO mj_d SELECT CASE WHEN g % 13 = 0 THEN NULL ELSE g % 40 END, g FROM generate_series(1, 400) g;
+INSERT INTO mj_e SELECT CASE WHEN g % 11 = 0 THEN NULL ELSE g % 50 END, g FROM generate_series(1, 300) g;
+ANALYZE mj_a;
+ANALYZE mj_b;
+ANALYZE mj_d;
+ANALYZE mj_e;
+SET enable_hashjoin = off;
+EXPLAIN SELECT * FROM mj_a a JOIN mj_b b ON a.id = b.id;
+EXPLAIN SELECT * FROM mj_a a LEFT JOIN mj_b b ON a.id = b.id;
+EXPLAIN SELECT * FROM mj_a a WHERE NOT EXISTS (SELECT 1 FROM mj_b b WHERE b.id = a.id);
+SET enable_nestloop = off;
+EXPLAIN SELECT * FROM mj_a a FULL JOIN mj_b b ON a.x = b.y;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_d d JOIN mj_e e ON d.k = e.k;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_d d FULL JOIN mj_e e ON d.k = e.k;
+SELECT count(*), sum(a.x), sum(b.y) FROM mj_a a JOIN mj_b b ON a.id = b.id;
+SELECT count(*), count(b.id), sum(a.x) FROM mj_a a LEFT JOIN mj_b b ON a.id = b.id;
+SELECT count(*), count(a.id), count(b.id), sum(a.x), sum(b.y) FROM mj_a a FULL JOIN mj_b b ON a.x = b.y;
+SELECT count(*), sum(d.v), sum(e.w) FROM mj_d d JOIN mj_e e ON d.k = e.k;
+SELECT count(*), count(d.v), count(e.w), sum(d.v), sum(e.w) FROM mj_d d FULL JOIN mj_e e ON d.k = e.k;
+SELECT count(*), count(e.w) FROM mj_d d LEFT JOIN mj_e e ON d.k = e.k;
+SELECT count(*), count(d.v) FROM mj_d d RIGHT JOIN mj_e e ON d.k = e.k;
+SELECT count(*), sum(d.v) FROM mj_d d WHERE EXISTS (SELECT 1 FROM mj_e e WHERE e.k = d.k);
+SELECT count(*), sum(d.v) FROM mj_d d WHERE NOT EXISTS (SELECT 1 FROM mj_e e WHERE e.k = d.k);
+SELECT count(*) FROM mj_d d JOIN mj_e e ON d.k = e.k AND d.v < e.w;
+SELECT d.k, d.v, e.w FROM mj_d d JOIN mj_e e ON d.k = e.k ORDER BY d.v, e.w LIMIT 5;
+RESET enable_nestloop;
+RESET enable_hashjoin;
+DROP TABLE mj_a, mj_b, mj_d, mj_e;

@@ -1,0 +1,81 @@
+/**
+ * Merge Join paths (PostgreSQL's sort_inner_and_outer and match_unsorted_outer): a join with
+ * equality keys may read both inputs in key order and walk them side by side
+ * (executor/merge-join.ts). Each input is ordered either by a Sort on its keys or, for a
+ * table's scan, by reading a B-tree index whose leading columns are the keys in key order
+ * (an ordered Index Scan, storage/index-scan.ts). Every combination is priced
+ * (merge-join-cost.ts), in both orders of the inputs for the join types that have a mirror
+ * (inner, left / right, full), and the cheapest returned; choose-join-algorithm.ts sets it
+ * against the hash join and the nested loops.
+ */
+import type { CostModel } from './cost.js';
+import { hashJoinKeys } from './join-keys.js';
+import type { Expr, Plan, SortKey } from './plan.js';
+import { btreeKeys, fixedColumns, plainScan } from './rules/use-index-range.js';
+
+type JoinNode = Extract<Plan, { kind: 'join' }>;
+
+type Column = Extract<Expr, { kind: 'column' }>;
+
+/** The input under a Sort on its key columns (as the ON names them, for EXPLAIN), ascending, NULLs last. */
+function sortedBy(input: Plan, columns: readonly Column[]): Plan {
+  const keys: SortKey[] = columns.map((expr) => ({ expr, desc: false, nullsFirst: false }));
+  return { kind: 'sort', schema: input.schema, input, keys };
+}
+
+/** The ON's column of one side of a key equality, numbered within that side's input. */
+function keyColumn(cond: Expr, leftWidth: number, side: 'left' | 'right'): Column {
+  const args = (cond as Extract<Expr, { kind: 'call' }>).args as Column[];
+  const c = args.find((a) => (side === 'left' ? a.index < leftWidth : a.index >= leftWidth))!;
+  return side === 'left' ? c : { ...c, index: c.index - leftWidth };
+}
+
+/** A table's scan read through a B-tree index whose leading key columns are `columns` (in that order). */
+function indexOrdered(input: Plan, columns: readonly number[]): Plan[] {
+  if (!plainScan(input) || input.btreeBitmap || input.indexRange?.loops || input.indexRange?.order) return [];
+  const out: Plan[] = [];
+  for (const { index, columns: keyColumns } of btreeKeys(input.table)) {
+    if (input.indexRange && input.indexRange.keyName !== index.name) continue;
+    // key columns fixed by `=` do not break the order
+    const fixed = fixedColumns(input, keyColumns);
+    const order = keyColumns.filter((c) => !fixed.has(c) || columns.includes(c));
+    if (columns.some((c, i) => order[i] !== c)) continue;
+    out.push({ ...input, indexRange: { keyName: index.name, columns: keyColumns, order: 'asc', orderColumns: keyColumns.indexOf(columns[columns.length - 1]) + 1, merged: true } });
+  }
+  return out;
+}
+
+/** The cheapest merge join for this join, or undefined when it has no equality keys. */
+export function cheapestMergeJoin(plan: JoinNode, model: CostModel): JoinNode | undefined {
+  if (plan.lateral || plan.parameterized) return undefined;
+  const keys = hashJoinKeys(plan.on, plan.left.schema.length);
+  if (!keys) return undefined;
+  const leftCols = keys.map((k) => k.left);
+  const rightCols = keys.map((k) => k.right);
+  const width = plan.left.schema.length;
+  const sortedLeft = sortedBy(plan.left, keys.map((k) => keyColumn(k.cond, width, 'left')));
+  const sortedRight = sortedBy(plan.right, keys.map((k) => keyColumn(k.cond, width, 'right')));
+  const indexLeft = indexOrdered(plan.left, leftCols);
+  const indexRight = indexOrdered(plan.right, rightCols);
+  // PostgreSQL's pairs: both sorted (sort_inner_and_outer), or an outer input already in
+  // order with the inner sorted or in order too (match_unsorted_outer); never a sorted outer
+  // over an inner in index order
+  const pairs = (outers: Plan[], sortedOuter: Plan, inners: Plan[], sortedInner: Plan): [Plan, Plan][] =>
+    [[sortedOuter, sortedInner], ...outers.flatMap((o) => [sortedInner, ...inners].map((i): [Plan, Plan] => [o, i]))];
+  const mirrored = plan.joinType !== 'semi' && plan.joinType !== 'anti';
+  let best: { plan: JoinNode; cost: number } | undefined;
+  for (const swap of mirrored ? [false, true] : [false]) {
+    const options = swap
+      ? pairs(indexRight, sortedRight, indexLeft, sortedLeft).map(([o, i]): [Plan, Plan] => [i, o])
+      : pairs(indexLeft, sortedLeft, indexRight, sortedRight);
+    for (const [left, right] of options) {
+      {
+        const candidate: JoinNode = { ...plan, left, right, algorithm: 'merge', ...(swap ? { mergeOuter: 'right' as const } : {}) };
+        const cost = model.join(candidate, 'merge').total;
+        // a tie (within rounding) keeps the first, as add_path keeps the older path
+        if (!best || cost < best.cost * (1 - 1e-9)) best = { plan: candidate, cost };
+      }
+    }
+  }
+  return best?.plan;
+}
