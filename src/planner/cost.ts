@@ -832,7 +832,9 @@ export class CostModel {
 
   /** Merge Join (merge-join-cost.ts), and whether its inner input is under a Materialize. */
   mergeJoin(plan: Extract<Plan, { kind: 'join' }>): { startup: number; total: number; materializeInner: boolean } {
-    return mergeJoinCost(this, plan, this.innerUnique(plan, plan.mergeOuter === 'right' ? 'left' : 'right'));
+    const swapped = plan.mergeOuter === 'right';
+    // a semi join's right side made unique on its keys is a unique inner side too
+    return mergeJoinCost(this, plan, (plan.semiUnique === true && !swapped) || this.innerUnique(plan, swapped ? 'left' : 'right'));
   }
 
   /**

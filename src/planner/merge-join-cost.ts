@@ -17,7 +17,8 @@
  * (an input sorted below the join: its Sort's costs). Then, with tuples = outer rows × inner
  * rows × selectivity of the merge keys (approx_tuple_count), and the inner rows met again for
  * outer rows with equal keys, rescanned = max(0, tuples - inner rows) (none for a semi or anti
- * join, or a unique inner side, whose conditions are all merge keys: no mark / restore),
+ * join, or a unique inner side, whose conditions are all merge keys: no mark / restore; none
+ * over an outer input made unique),
  * ratio = 1 + rescanned / inner read:
  *   inner run as is       = inner run × ratio
  *   under a Materialize   = inner run + cpu_operator_cost × inner read × ratio
@@ -119,7 +120,9 @@ export function mergeJoinCost(model: CostModel, plan: JoinNode, innerUnique: boo
   const lookup = model.schemaLookup([...plan.left.schema, ...plan.right.schema]);
   const keySel = keys.reduce((s, k) => s * clauseSelectivity(k.cond, lookup), 1);
   const tuples = clampRows(outerRows * innerRows * keySel);
-  const rescanned = skipMarkRestore ? 0 : Math.max(0, tuples - innerRows);
+  // a semi join's right side made unique (unique-semi-join.ts) as the outer input: PostgreSQL's UniquePath outer
+  const uniqueOuter = plan.semiUnique === true && swapped;
+  const rescanned = skipMarkRestore || uniqueOuter ? 0 : Math.max(0, tuples - innerRows);
   const ratio = 1 + rescanned / innerRead;
   const bare = innerRun * ratio;
   const held = innerRun + CPU_OPERATOR_COST * innerRead * ratio;
