@@ -13,6 +13,12 @@ ANALYZE mj_a;
 ANALYZE mj_b;
 ANALYZE mj_d;
 ANALYZE mj_e;
+-- an ORDER BY on the merge keys: the merge join's order, no Sort above it
+EXPLAIN SELECT * FROM mj_a a JOIN mj_b b ON a.id = b.id ORDER BY a.id;
+EXPLAIN SELECT * FROM mj_a a JOIN mj_b b ON a.id = b.id ORDER BY b.id;
+EXPLAIN SELECT * FROM mj_a a LEFT JOIN mj_b b ON a.id = b.id ORDER BY a.id;
+EXPLAIN SELECT * FROM mj_a a LEFT JOIN mj_b b ON a.id = b.id ORDER BY b.id;
+SELECT a.id, b.y FROM mj_a a JOIN mj_b b ON a.id = b.id ORDER BY a.id LIMIT 5;
 SET enable_hashjoin = off;
 EXPLAIN SELECT * FROM mj_a a JOIN mj_b b ON a.id = b.id;
 EXPLAIN SELECT * FROM mj_a a LEFT JOIN mj_b b ON a.id = b.id;

@@ -125,3 +125,19 @@ test('an inner merge join through both indexes hands on every pair of equal keys
   const pairs = new Set(rows.map((r) => `${r[1]}:${r[2]}`));
   assert.equal(pairs.size, rows.length);
 });
+
+test('ORDER BY the merge keys over a merge join: no Sort, rows in key order with NULL keys last', async () => {
+  await sql('SET enable_hashjoin = off');
+  await sql('SET enable_nestloop = off');
+  const query = 'SELECT l.k, l.id, r.id FROM mjl l LEFT JOIN mjr r ON l.k = r.k ORDER BY l.k';
+  const shown = await plan(query);
+  assert.match(shown, /^Merge Left Join/, shown);
+  const rows = await sql(query);
+  await sql('RESET enable_hashjoin');
+  await sql('RESET enable_nestloop');
+  assert.equal(rows.length, expected('left')[0]);
+  const keys = rows.map((r) => (r[0] === null ? null : Number(r[0])));
+  const firstNull = keys.indexOf(null);
+  assert.ok(firstNull > 0 && keys.slice(firstNull).every((k) => k === null), 'NULL keys last');
+  for (let i = 1; i < firstNull; i++) assert.ok(keys[i - 1]! <= keys[i]!, `key order at row ${i}`);
+});

@@ -89,6 +89,7 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
   const inner = new RowCursor(runChild(outerIsRight ? plan.left : plan.right)[Symbol.iterator]());
   let out: Row[] = [];
   let seen = 0;
+  let pairs = 0;
   /** an outer row without a match */
   const outerAlone = (o: Row) => {
     if (jt === 'anti') out.push(o);
@@ -147,6 +148,11 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
       while (o !== undefined && compare(o, group[0]) === 0) {
         let any = false;
         for (let g = 0; g < group.length; g++) {
+          if ((++pairs & 0x3ff) === 0) {
+            // many equal keys whose other conditions fail: let others run (and cancel arrive) meanwhile
+            env.checkCancel();
+            if (rc.slice?.due()) yield PAUSE;
+          }
           const combined = pair(o, group[g]);
           if (on(combined, env) !== true) continue;
           any = true;

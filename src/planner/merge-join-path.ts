@@ -10,6 +10,7 @@
  */
 import type { CostModel } from './cost.js';
 import { hashJoinKeys } from './join-keys.js';
+import { mergeJoinType } from './merge-join-cost.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { btreeKeys, fixedColumns, plainScan } from './rules/use-index-range.js';
 
@@ -32,10 +33,10 @@ function keyColumn(cond: Expr, leftWidth: number, side: 'left' | 'right'): Colum
 
 /** A table's scan read through a B-tree index whose leading key columns are `columns` (in that order). */
 function indexOrdered(input: Plan, columns: readonly number[]): Plan[] {
-  if (!plainScan(input) || input.btreeBitmap || input.indexRange?.loops || input.indexRange?.order) return [];
+  // a scan already through a range of an index stays as chosen
+  if (!plainScan(input) || input.btreeBitmap || input.indexRange) return [];
   const out: Plan[] = [];
   for (const { index, columns: keyColumns } of btreeKeys(input.table)) {
-    if (input.indexRange && input.indexRange.keyName !== index.name) continue;
     // key columns fixed by `=` do not break the order
     const fixed = fixedColumns(input, keyColumns);
     const order = keyColumns.filter((c) => !fixed.has(c) || columns.includes(c));
@@ -45,8 +46,30 @@ function indexOrdered(input: Plan, columns: readonly number[]): Plan[] {
   return out;
 }
 
-/** The cheapest merge join for this join, or undefined when it has no equality keys. */
-export function cheapestMergeJoin(plan: JoinNode, model: CostModel): JoinNode | undefined {
+/**
+ * The join output's columns a merge join hands on in ascending order, NULLs last: the outer
+ * input's key columns, for an inner join also the inner's (equal on every row out), as many
+ * keys as lead; none when the outer input's rows may be NULL-extended (a full join, or a
+ * right join as walked: the inner side's unmatched rows come in between), as
+ * build_join_pathkeys.
+ */
+export function mergeOrder(plan: JoinNode): { outer: number[]; inner: number[] } {
+  const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+  const width = plan.left.schema.length;
+  const swapped = plan.mergeOuter === 'right';
+  // the outer input's rows may come NULL-extended (a right or full join as walked): no order
+  const type = mergeJoinType(plan);
+  if (type === 'full' || type === 'right') return { outer: [], inner: [] };
+  const outer = keys.map((k) => (swapped ? width + k.right : k.left));
+  const inner = plan.joinType === 'inner' ? keys.map((k) => (swapped ? k.left : width + k.right)) : [];
+  return { outer, inner };
+}
+
+/**
+ * The cheapest merge join for this join, or undefined when it has no equality keys; with
+ * `accept`, the cheapest of those it accepts (an order wanted above the join).
+ */
+export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (candidate: JoinNode) => boolean): JoinNode | undefined {
   if (plan.lateral || plan.parameterized) return undefined;
   const keys = hashJoinKeys(plan.on, plan.left.schema.length);
   if (!keys) return undefined;
@@ -71,6 +94,7 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel): JoinNode | 
     for (const [left, right] of options) {
       {
         const candidate: JoinNode = { ...plan, left, right, algorithm: 'merge', ...(swap ? { mergeOuter: 'right' as const } : {}) };
+        if (accept && !accept(candidate)) continue;
         const cost = model.join(candidate, 'merge').total;
         // a tie (within rounding) keeps the first, as add_path keeps the older path
         if (!best || cost < best.cost * (1 - 1e-9)) best = { plan: candidate, cost };

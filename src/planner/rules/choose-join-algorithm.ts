@@ -62,7 +62,7 @@ function cheapestOther(plan: JoinNode, model: CostModel, probed: JoinNode | unde
  * totals within 1 % of each other are a tie, decided by the startup cost (the paths
  * compared have no useful order above).
  */
-function preferred(a: Estimate, b: Estimate): boolean {
+export function preferred(a: Estimate, b: Estimate): boolean {
   const fuzz = 1.01;
   if (a.total * fuzz < b.total) return true;
   if (b.total * fuzz < a.total) return false;
