@@ -141,3 +141,24 @@ test('ORDER BY the merge keys over a merge join: no Sort, rows in key order with
   assert.ok(firstNull > 0 && keys.slice(firstNull).every((k) => k === null), 'NULL keys last');
   for (let i = 1; i < firstNull; i++) assert.ok(keys[i - 1]! <= keys[i]!, `key order at row ${i}`);
 });
+
+test('a merge join over many equal keys whose other conditions fail stops at statement_timeout (57014)', async () => {
+  await sql('CREATE TABLE mjt_l (k int, v int)');
+  await sql('CREATE TABLE mjt_r (k int, w int)');
+  await sql('INSERT INTO mjt_l SELECT 1, g FROM generate_series(1, 20000) g');
+  await sql('INSERT INTO mjt_r SELECT 1, g FROM generate_series(1, 20000) g');
+  await sql('SET enable_hashjoin = off');
+  await sql('SET enable_nestloop = off');
+  const query = 'SELECT count(*) FROM mjt_l l JOIN mjt_r r ON l.k = r.k AND l.v < 0';
+  assert.match(await plan(query), /Merge Join/);
+  await sql("SET statement_timeout = '300ms'");
+  const started = Date.now();
+  // 400 million pairs of equal keys, none passing l.v < 0
+  await assert.rejects(sql(query), (e: Error & { code?: string }) => e.code === '57014');
+  const took = Date.now() - started;
+  await sql('RESET statement_timeout');
+  await sql('RESET enable_hashjoin');
+  await sql('RESET enable_nestloop');
+  assert.ok(took < 5000, `stopped after ${took} ms`);
+  await sql('DROP TABLE mjt_l, mjt_r');
+});

@@ -117,6 +117,9 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
     let o = yield* nextOuter();
     let i = yield* nextInner();
     while (o !== undefined) {
+      // the inner input ran out: the outer rows left have no match, and only an outer or
+      // anti join hands them on (an inner or semi join stops reading, as PostgreSQL's does)
+      if (i === undefined && !keepOuter && jt !== 'anti') break;
       if ((++seen & 0x3ff) === 0) {
         env.checkCancel();
         if (rc.slice?.due()) yield PAUSE;
