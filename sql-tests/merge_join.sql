@@ -25,6 +25,9 @@ EXPLAIN SELECT * FROM mj_a a LEFT JOIN mj_b b ON a.id = b.id;
 EXPLAIN SELECT * FROM mj_a a WHERE NOT EXISTS (SELECT 1 FROM mj_b b WHERE b.id = a.id);
 SET enable_nestloop = off;
 EXPLAIN SELECT * FROM mj_a a FULL JOIN mj_b b ON a.x = b.y;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM mj_a a FULL JOIN mj_b b ON a.x = b.y;
+-- a full join with a condition that is no merge key cannot merge
+EXPLAIN (COSTS OFF) SELECT * FROM mj_a a FULL JOIN mj_b b ON a.x = b.y AND a.id < b.id;
 EXPLAIN (COSTS OFF) SELECT * FROM mj_d d JOIN mj_e e ON d.k = e.k;
 EXPLAIN (COSTS OFF) SELECT * FROM mj_d d FULL JOIN mj_e e ON d.k = e.k;
 SELECT count(*), sum(a.x), sum(b.y) FROM mj_a a JOIN mj_b b ON a.id = b.id;

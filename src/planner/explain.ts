@@ -618,13 +618,13 @@ class Builder implements DeparseContext {
     n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
-    this.child(n, outer);
+    n.children.push({ rel: 'Outer', node: sortOutput(this.build(outer)) });
     if (!this.opts.model.mergeJoin(plan).materializeInner) {
-      this.child(n, inner, 'Inner');
+      n.children.push({ rel: 'Inner', node: sortOutput(this.build(inner)) });
       return n;
     }
     // the inner rows held so equal outer keys can go back over them (the executor holds each key's group)
-    const held = this.build(inner);
+    const held = sortOutput(this.build(inner));
     const est = this.opts.model.material(this.opts.model.estimate(inner));
     const output = held.details.find(([k]) => k === 'Output');
     n.children.push({ rel: 'Inner', node: {
@@ -754,6 +754,14 @@ function memoizeMode(plan: Extract<Plan, { kind: 'join' }>): 'logical' | 'binary
   const on = plan.parameterized?.on;
   const joinConds = (on ? conjuncts(on) : []).filter(readsLeft);
   return joinConds.every((c) => c.kind === 'call' && c.name === '=') ? 'logical' : 'binary';
+}
+
+/** A merge join's Sort input hands on its input's columns: VERBOSE's Output, as PostgreSQL prints it. */
+function sortOutput(node: DisplayNode): DisplayNode {
+  if (node.type !== 'Sort' || node.details.some(([k]) => k === 'Output')) return node;
+  const output = node.children[0]?.node.details.find(([k]) => k === 'Output');
+  if (output) node.details.unshift(output);
+  return node;
 }
 
 function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {

@@ -73,6 +73,9 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (ca
   if (plan.lateral || plan.parameterized) return undefined;
   const keys = hashJoinKeys(plan.on, plan.left.schema.length);
   if (!keys) return undefined;
+  // a full join merges only when every condition is a merge key (select_mergejoin_clauses)
+  const conjuncts = plan.on?.kind === 'and' ? plan.on.args.length : 1;
+  if (plan.joinType === 'full' && conjuncts !== keys.length) return undefined;
   const leftCols = keys.map((k) => k.left);
   const rightCols = keys.map((k) => k.right);
   const width = plan.left.schema.length;
