@@ -162,3 +162,26 @@ test('a merge join over many equal keys whose other conditions fail stops at sta
   assert.ok(took < 5000, `stopped after ${took} ms`);
   await sql('DROP TABLE mjt_l, mjt_r');
 });
+
+test('a merge join over a merge join below it in key order (no Sort between) answers as the hash joins do', async () => {
+  await sql('CREATE TABLE mj3_a (id int PRIMARY KEY, x int)');
+  await sql('CREATE TABLE mj3_b (id int PRIMARY KEY, y int)');
+  await sql('CREATE TABLE mj3_c (id int PRIMARY KEY, z int)');
+  await sql('INSERT INTO mj3_a SELECT g, g % 10 FROM generate_series(1, 1000) g');
+  await sql('INSERT INTO mj3_b SELECT g, g % 10 FROM generate_series(1, 200) g');
+  await sql('INSERT INTO mj3_c SELECT g, g % 10 FROM generate_series(1, 500) g');
+  await sql('ANALYZE mj3_a');
+  await sql('ANALYZE mj3_b');
+  await sql('ANALYZE mj3_c');
+  const query = 'SELECT count(*), sum(a.x), sum(b.y), sum(c.z) FROM mj3_a a JOIN mj3_c c ON a.id = c.id JOIN mj3_b b ON a.id = b.id';
+  // PostgreSQL's plan: Merge Join (Merge Join (Index Scan, Index Scan), Sort)
+  const shown = await plan(query);
+  assert.match(shown, /Merge Join[\s\S]*->  Merge Join[\s\S]*Index Scan[\s\S]*Index Scan[\s\S]*Sort/, shown);
+  const merged = (await sql(query))[0].map(Number);
+  await sql('SET enable_mergejoin = off');
+  const hashed = (await sql(query))[0].map(Number);
+  await sql('RESET enable_mergejoin');
+  assert.deepEqual(merged, hashed);
+  assert.deepEqual(merged, [200, 900, 900, 900]);
+  await sql('DROP TABLE mj3_a, mj3_b, mj3_c');
+});

@@ -81,8 +81,9 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (ca
   const width = plan.left.schema.length;
   const sortedLeft = sortedBy(plan.left, keys.map((k) => keyColumn(k.cond, width, 'left')));
   const sortedRight = sortedBy(plan.right, keys.map((k) => keyColumn(k.cond, width, 'right')));
-  const indexLeft = indexOrdered(plan.left, leftCols);
-  const indexRight = indexOrdered(plan.right, rightCols);
+  // inputs already in key order: an Index Scan, or a join below merged on these keys
+  const indexLeft = [...indexOrdered(plan.left, leftCols), ...mergedInOrder(plan.left, leftCols, model)];
+  const indexRight = [...indexOrdered(plan.right, rightCols), ...mergedInOrder(plan.right, rightCols, model)];
   // PostgreSQL's pairs: both sorted (sort_inner_and_outer), or an outer input already in
   // order with the inner sorted or in order too (match_unsorted_outer); never a sorted outer
   // over an inner in index order
@@ -105,4 +106,37 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (ca
     }
   }
   return best?.plan;
+}
+
+/** Whether the merge join's order gives these columns in order. */
+export function givesOrder(candidate: JoinNode, columns: readonly number[]): boolean {
+  const order = mergeOrder(candidate);
+  return columns.length > 0 && columns.length <= order.outer.length
+    && columns.every((c, i) => c === order.outer[i] || c === order.inner[i]);
+}
+
+/**
+ * A join input planned again as the cheapest merge join handing on `columns` in order (a
+ * join relation's path kept for its order, as PostgreSQL keeps paths with useful pathkeys).
+ */
+function mergedInOrder(input: Plan, columns: readonly number[], model: CostModel): Plan[] {
+  if (input.kind !== 'join' || input.lateral || input.parameterized || input.semiUnique) return [];
+  if (input.algorithm === 'merge' && givesOrder(input, columns)) return [input];
+  const merged = cheapestMergeJoin(asWritten(input), model, (c) => givesOrder(c, columns));
+  return merged ? [merged] : [];
+}
+
+/** A join as written: its inputs without the Sort or ordered Index Scan a merge join gave them, no method chosen. */
+export function asWritten(join: JoinNode): JoinNode {
+  if (join.algorithm !== 'merge') return { ...join, algorithm: undefined, hashBuild: undefined, mergeOuter: undefined };
+  return { ...join, left: unsorted(join.left), right: unsorted(join.right), algorithm: undefined, hashBuild: undefined, mergeOuter: undefined };
+}
+
+function unsorted(p: Plan): Plan {
+  if (p.kind === 'sort') return p.input;
+  if (p.kind === 'scan' && p.indexRange?.merged) {
+    const { indexRange: _, ...scan } = p;
+    return scan as Plan;
+  }
+  return p;
 }

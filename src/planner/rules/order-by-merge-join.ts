@@ -11,7 +11,7 @@
  * its columns).
  */
 import { CostModel } from '../cost.js';
-import { cheapestMergeJoin, mergeOrder } from '../merge-join-path.js';
+import { asWritten, cheapestMergeJoin, givesOrder } from '../merge-join-path.js';
 import type { Plan } from '../plan.js';
 import { preferred } from './choose-join-algorithm.js';
 import type { Rule } from './rule.js';
@@ -33,13 +33,6 @@ function joinColumns(sort: Extract<Plan, { kind: 'sort' }>): { join: JoinNode; c
   return { join, columns };
 }
 
-/** Whether the merge join's order gives these columns in order. */
-function gives(candidate: JoinNode, columns: readonly number[]): boolean {
-  const order = mergeOrder(candidate);
-  return columns.length > 0 && columns.length <= order.outer.length
-    && columns.every((c, i) => c === order.outer[i] || c === order.inner[i]);
-}
-
 export const orderByMergeJoin: Rule = {
   name: 'order-by-merge-join',
   apply(plan, ctx) {
@@ -47,22 +40,11 @@ export const orderByMergeJoin: Rule = {
     const found = joinColumns(plan);
     if (!found) return undefined;
     const { join, columns } = found;
-    if (join.algorithm === 'merge' && gives(join, columns)) return plan.input;
+    if (join.algorithm === 'merge' && givesOrder(join, columns)) return plan.input;
     const model = new CostModel(ctx.catalog, ctx.costEnv);
-    const written: JoinNode = { ...join, left: unsorted(join.left), right: unsorted(join.right), algorithm: undefined, mergeOuter: undefined, hashBuild: undefined };
-    const merge = cheapestMergeJoin(written, model, (c) => gives(c, columns));
+    const merge = cheapestMergeJoin(asWritten(join), model, (c) => givesOrder(c, columns));
     if (!merge) return undefined;
     const replaced = plan.input.kind === 'project' ? { ...plan.input, input: merge } : merge;
     return preferred(model.estimate(replaced), model.estimate(plan)) ? replaced : undefined;
   },
 };
-
-/** A merge join's input as written (its Sort or ordered Index Scan taken off). */
-function unsorted(p: Plan): Plan {
-  if (p.kind === 'sort') return p.input;
-  if (p.kind === 'scan' && p.indexRange?.merged) {
-    const { indexRange: _, ...scan } = p;
-    return scan as Plan;
-  }
-  return p;
-}
