@@ -72,6 +72,21 @@ function scanFractions(model: CostModel, plan: JoinNode, key: HashKey, swapped: 
   const outerRange = columnRange(outer);
   const innerRange = columnRange(inner);
   if (!outer || !inner || !outerRange || !innerRange) return none;
+  // the same two columns' statistics give the same fractions (the join search asks often)
+  const cached = fractionsCache.get(outer.stats!)?.get(inner.stats!);
+  if (cached) return cached;
+  const f = fractions(outer, inner, outerRange, innerRange);
+  let byInner = fractionsCache.get(outer.stats!);
+  if (!byInner) fractionsCache.set(outer.stats!, (byInner = new WeakMap()));
+  byInner.set(inner.stats!, f);
+  return f;
+}
+
+const fractionsCache = new WeakMap<object, WeakMap<object, Fractions>>();
+
+type Range = NonNullable<ReturnType<typeof columnRange>>;
+
+function fractions(outer: ColumnInfo, inner: ColumnInfo, outerRange: Range, innerRange: Range): Fractions {
   const sel = (info: ColumnInfo, value: unknown, orEqual: boolean, fallback: number) => {
     const s = inequalitySelectivity(info, { value: value as never }, false, orEqual);
     return s === DEFAULT_INEQ_SEL ? fallback : s;

@@ -70,7 +70,8 @@ export function mergeOrder(plan: JoinNode): { outer: number[]; inner: number[] }
  * `accept`, the cheapest of those it accepts (an order wanted above the join).
  */
 export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (candidate: JoinNode) => boolean): JoinNode | undefined {
-  if (plan.lateral || plan.parameterized) return undefined;
+  // disabled: a hash join can always take its place (the same equality keys), so none is built
+  if (plan.lateral || plan.parameterized || !model.env.settings.mergejoin) return undefined;
   const keys = hashJoinKeys(plan.on, plan.left.schema.length);
   if (!keys) return undefined;
   // a full join merges only when every condition is a merge key (select_mergejoin_clauses)
@@ -99,7 +100,7 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (ca
       {
         const candidate: JoinNode = { ...plan, left, right, algorithm: 'merge', ...(swap ? { mergeOuter: 'right' as const } : {}) };
         if (accept && !accept(candidate)) continue;
-        const cost = model.join(candidate, 'merge').total;
+        const cost = model.estimate(candidate).total;
         // a tie (within rounding) keeps the first, as add_path keeps the older path
         if (!best || cost < best.cost * (1 - 1e-9)) best = { plan: candidate, cost };
       }
@@ -122,9 +123,22 @@ export function givesOrder(candidate: JoinNode, columns: readonly number[]): boo
 function mergedInOrder(input: Plan, columns: readonly number[], model: CostModel): Plan[] {
   if (input.kind !== 'join' || input.lateral || input.parameterized || input.semiUnique) return [];
   if (input.algorithm === 'merge' && givesOrder(input, columns)) return [input];
-  const merged = cheapestMergeJoin(asWritten(input), model, (c) => givesOrder(c, columns));
-  return merged ? [merged] : [];
+  // the join order search offers one input to many joins above it: planned once per order
+  let byInput = orderedInputs.get(model);
+  if (!byInput) orderedInputs.set(model, (byInput = new WeakMap()));
+  let byColumns = byInput.get(input);
+  if (!byColumns) byInput.set(input, (byColumns = new Map()));
+  const key = columns.join(',');
+  let found = byColumns.get(key);
+  if (!found) {
+    const merged = cheapestMergeJoin(asWritten(input), model, (c) => givesOrder(c, columns));
+    byColumns.set(key, (found = merged ? [merged] : []));
+  }
+  return found;
 }
+
+/** mergedInOrder's plans, per cost model (one planning) and input */
+const orderedInputs = new WeakMap<CostModel, WeakMap<Plan, Map<string, Plan[]>>>();
 
 /** A join as written: its inputs without the Sort or ordered Index Scan a merge join gave them, no method chosen. */
 export function asWritten(join: JoinNode): JoinNode {

@@ -125,6 +125,18 @@ function equalitySelectivity(info: ColumnInfo | undefined, value: { value: Value
  */
 export function columnRange(info: ColumnInfo | undefined): { min: Value; max: Value } | undefined {
   if (!info?.stats) return undefined;
+  // parsed once per ANALYZE result (the planner asks for it many times)
+  const cached = ranges.get(info.stats);
+  if (cached) return cached.range;
+  const range = parsedRange(info);
+  ranges.set(info.stats, { range });
+  return range;
+}
+
+const ranges = new WeakMap<object, { range: { min: Value; max: Value } | undefined }>();
+
+function parsedRange(info: ColumnInfo): { min: Value; max: Value } | undefined {
+  if (!info.stats) return undefined;
   const values = [...(parsedList(info, info.stats.histogramBounds ?? null) ?? []), ...(parsedList(info, info.stats.mostCommonVals ?? null) ?? [])].filter((v) => v !== null);
   if (!values.length) return undefined;
   let min = values[0], max = values[0];

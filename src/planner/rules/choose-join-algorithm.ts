@@ -35,26 +35,20 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
     const ranged = cheapestParameterized(plan, model);
     return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
   }
-  const hash = model.join(plan, 'hash', 'right').total;
+  const hashE = model.join(plan, 'hash', 'right');
   // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
-  const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
-  const loop = model.join(plan, 'nestloop').total;
+  const hashLeftE = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left') : undefined;
+  const loopE = model.join(plan, 'nestloop');
   const probed = cheapestParameterized(plan, model);
-  const probedCost = probed ? model.join(probed, 'nestloop').total : Infinity;
-  // both inputs in key order, walked side by side (merge-join-path.ts)
+  const probedE = probed ? model.join(probed, 'nestloop') : undefined;
+  const hash = hashE.total, hashLeft = hashLeftE?.total ?? Infinity, loop = loopE.total, probedCost = probedE?.total ?? Infinity;
+  // both inputs in key order, walked side by side (merge-join-path.ts), against the cheapest of the others
   const merge = cheapestMergeJoin(plan, model);
-  if (merge && preferred(model.estimate(merge), cheapestOther(plan, model, probed))) return merge;
+  const others = [hashE, loopE, ...(hashLeftE ? [hashLeftE] : []), ...(probedE ? [probedE] : [])];
+  if (merge && preferred(model.estimate(merge), others.reduce((a, b) => (b.total < a.total ? b : a)))) return merge;
   if (probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
-}
-
-/** The cheapest of the hash joins and nested loops, as an estimate. */
-function cheapestOther(plan: JoinNode, model: CostModel, probed: JoinNode | undefined): Estimate {
-  const options: Estimate[] = [model.join(plan, 'hash', 'right'), model.join(plan, 'nestloop')];
-  if (plan.joinType === 'inner') options.push(model.join(plan, 'hash', 'left'));
-  if (probed) options.push(model.join(probed, 'nestloop'));
-  return options.reduce((a, b) => (b.total < a.total ? b : a));
 }
 
 /**
