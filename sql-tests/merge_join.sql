@@ -43,4 +43,16 @@ SELECT count(*) FROM mj_d d JOIN mj_e e ON d.k = e.k AND d.v < e.w;
 SELECT d.k, d.v, e.w FROM mj_d d JOIN mj_e e ON d.k = e.k ORDER BY d.v, e.w LIMIT 5;
 RESET enable_nestloop;
 RESET enable_hashjoin;
+-- ORDER BY … LIMIT on the merge keys: a Limit over the merge join, which stops early
+CREATE TABLE mj_la (id int PRIMARY KEY, x int);
+CREATE TABLE mj_lb (id int PRIMARY KEY, y int);
+INSERT INTO mj_la SELECT g, g % 100 FROM generate_series(1, 20000) g;
+INSERT INTO mj_lb SELECT g, g % 100 FROM generate_series(1, 20000) g;
+ANALYZE mj_la;
+ANALYZE mj_lb;
+EXPLAIN SELECT * FROM mj_la a JOIN mj_lb b ON a.id = b.id ORDER BY a.id LIMIT 10;
+EXPLAIN SELECT * FROM mj_la a JOIN mj_lb b ON a.x = b.id ORDER BY a.x LIMIT 10;
+EXPLAIN SELECT * FROM mj_la a LEFT JOIN mj_lb b ON a.id = b.id ORDER BY a.id LIMIT 10 OFFSET 5;
+SELECT a.id, b.y FROM mj_la a JOIN mj_lb b ON a.id = b.id ORDER BY a.id LIMIT 3 OFFSET 2;
+DROP TABLE mj_la, mj_lb;
 DROP TABLE mj_a, mj_b, mj_d, mj_e;

@@ -177,7 +177,8 @@ export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: 
   const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
   const indexPages = Math.ceil((tuples * btreePages(rowsIn, keyWidth)) / Math.max(rowsIn, 1));
   const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
-  const startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST + (model.env.settings.indexscan ? 0 : DISABLE_COST);
+  // btcostestimate's two descent terms, added in its order (the sum rounds as PostgreSQL's)
+  const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (height + 1) * 50 * CPU_OPERATOR_COST + (model.env.settings.indexscan ? 0 : DISABLE_COST);
   const indexCost = RANDOM_PAGE_COST * indexPages + tuples * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * quals.length);
   const relpages = Math.max(1, model.pages(rowsIn, width));
   const maxIo = RANDOM_PAGE_COST * pagesFetched(tuples, relpages);

@@ -12,14 +12,14 @@
  */
 import { CostModel } from '../cost.js';
 import { asWritten, cheapestMergeJoin, givesOrder } from '../merge-join-path.js';
-import type { Plan } from '../plan.js';
+import type { Plan, SortKey } from '../plan.js';
 import { preferred } from './choose-join-algorithm.js';
 import type { Rule } from './rule.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
 
 /** The sort keys as columns of the join below (through a projection of plain columns), or undefined. */
-function joinColumns(sort: Extract<Plan, { kind: 'sort' }>): { join: JoinNode; columns: number[] } | undefined {
+function joinColumns(sort: { readonly input: Plan; readonly keys: readonly SortKey[] }): { join: JoinNode; columns: number[] } | undefined {
   const input = sort.input;
   const join = input.kind === 'project' ? input.input : input;
   if (join.kind !== 'join' || join.lateral || join.parameterized || join.joinType === 'semi' || join.joinType === 'anti') return undefined;
@@ -36,6 +36,7 @@ function joinColumns(sort: Extract<Plan, { kind: 'sort' }>): { join: JoinNode; c
 export const orderByMergeJoin: Rule = {
   name: 'order-by-merge-join',
   apply(plan, ctx) {
+    if (plan.kind === 'topk') return limitedMerge(plan, ctx);
     if (plan.kind !== 'sort') return undefined;
     const found = joinColumns(plan);
     if (!found) return undefined;
@@ -48,3 +49,20 @@ export const orderByMergeJoin: Rule = {
     return preferred(model.estimate(replaced), model.estimate(plan)) ? replaced : undefined;
   },
 };
+
+/**
+ * ORDER BY … LIMIT over a join (a Top-N sort): a Limit over the merge join in that order,
+ * which stops after the first rows, when that costs less (PostgreSQL's fractional paths).
+ */
+function limitedMerge(plan: Extract<Plan, { kind: 'topk' }>, ctx: Parameters<Rule['apply']>[1]): Plan | undefined {
+  if (plan.vectorSearch || plan.presorted || !plan.limit) return undefined;
+  const found = joinColumns(plan);
+  if (!found) return undefined;
+  const { join, columns } = found;
+  const model = new CostModel(ctx.catalog, ctx.costEnv);
+  const merge = join.algorithm === 'merge' && givesOrder(join, columns) ? join : cheapestMergeJoin(asWritten(join), model, (c) => givesOrder(c, columns));
+  if (!merge) return undefined;
+  const input = plan.input.kind === 'project' ? { ...plan.input, input: merge } : merge;
+  const limited: Plan = { kind: 'limit', schema: plan.schema, input, limit: plan.limit, offset: plan.offset };
+  return preferred(model.estimate(limited), model.estimate(plan)) ? limited : undefined;
+}
