@@ -117,7 +117,7 @@ async function withStorage<T>(dim: number, fn: (s: DurableStorage) => Promise<T>
   const s = await DurableStorage.open({ dataDir: dir, background: false });
   try {
     await s.createTable(layout(dim));
-    if (uniqueKey) s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
+    if (uniqueKey) await s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
     return await fn(s);
   } finally {
     await s.close();

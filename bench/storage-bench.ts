@@ -158,7 +158,7 @@ async function benchGroupCommit(seconds: number): Promise<void> {
   try {
     const layout = { id: 1, columns: [{ name: 'id', type: { oid: OID.int8, typmod: -1 } }, { name: 'v', type: { oid: OID.vector, typmod: 4 } }] };
     await storage.createTable(layout);
-    storage.addUniqueKey(1, { name: 'pk', columns: [0] });
+    await storage.addUniqueKey(1, { name: 'pk', columns: [0] });
     let next = 0n;
     const run = async (writers: number) => {
       const c0 = storage.walCounters();

@@ -52,3 +52,7 @@ SELECT typname, typlen, typbyval, typalign, typstorage, typtype, typcategory FRO
    'uuid', 'int8', 'float8', 'float4', 'int2', 'text', 'bool', 'char', 'tid', 'jsonb', 'json', 'void', 'date', 'timestamptz', 'time',
    'bytea', 'oid', 'regclass', 'regprocedure', '_text', '_int8', '_float8', '_name', 'internal', 'trigger')
  ORDER BY typname;
+-- recovery conflicts: none on a primary, one row per database
+SELECT datname, confl_tablespace, confl_lock, confl_snapshot, confl_bufferpin, confl_deadlock
+  FROM pg_stat_database_conflicts WHERE datname = current_database();
+SELECT count(*) > 0 AS has_templates FROM pg_stat_database_conflicts WHERE datname IN ('template0', 'template1');

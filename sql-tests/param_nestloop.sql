@@ -1,7 +1,7 @@
 -- Parameterized nested loops: the inner side an Index Scan whose Index Cond reads the outer
 -- row (`Index Cond: (id = a.b_id)`), chosen by cost against Hash Join and Nested Loop +
 -- Materialize (cost_index with loop_count, index_pages_fetched, has_indexed_join_quals).
--- Quiver has no Merge Join, Memoize or Index Only Scan: those are off where PostgreSQL
+-- Quiver has no Merge Join or Memoize here: those are off where PostgreSQL
 -- would take them.
 CREATE TABLE pnl_a (id int PRIMARY KEY, b_id int, x int);
 CREATE TABLE pnl_b (id int PRIMARY KEY, n int);

@@ -8,15 +8,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 let c: pg.Client;
 
 before(async () => {
   server = await startQuiver();
-  c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-  await c.connect();
+  c = await connectClient(server);
   await c.query('CREATE TABLE bb (id bigint PRIMARY KEY, k int, m int, note text)');
   await c.query('CREATE INDEX bb_k ON bb (k)');
   await c.query('CREATE INDEX bb_m ON bb (m)');

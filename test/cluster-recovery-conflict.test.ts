@@ -116,6 +116,8 @@ test('a table rewritten on the leader: transactions on the standby holding it en
   assert.equal(await one(other, 'SELECT count(*)::int FROM u'), 2);
   await other.query('COMMIT');
   assert.equal(await one(quick, `SELECT pg_typeof(id)::text FROM t LIMIT 1`), 'bigint');
+  // counted as PostgreSQL counts it: one relation-lock conflict in this database
+  assert.equal(await one(quick, 'SELECT confl_lock::int FROM pg_stat_database_conflicts WHERE datname = current_database()'), 1);
 });
 
 test('a statement running on the standby over a table the leader drops is cancelled with 40001; its block is aborted', async () => {
@@ -131,4 +133,5 @@ test('a statement running on the standby over a table the leader drops is cancel
   assert.equal(await failure(running.query('SELECT 1')), '25P02: current transaction is aborted, commands ignored until end of transaction block');
   await running.query('ROLLBACK');
   assert.equal(await failure(running.query('SELECT count(*) FROM t')), '42P01: relation "t" does not exist');
+  assert.equal(await one(running, 'SELECT (confl_lock + confl_snapshot + confl_tablespace)::int FROM pg_stat_database_conflicts WHERE datname = current_database()'), 2);
 });

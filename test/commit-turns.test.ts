@@ -37,7 +37,7 @@ async function withStorage(fn: (s: DurableStorage, dir: string) => Promise<void>
   try {
     const s = await DurableStorage.open({ dataDir: dir, background: false });
     await s.createTable(LAYOUT);
-    s.addUniqueKey(TABLE, { name: 'items_pkey', columns: [0] });
+    await s.addUniqueKey(TABLE, { name: 'items_pkey', columns: [0] });
     for (let i = 0; i < ROWS; i += 4000) {
       const t = s.begin();
       t.insert(TABLE, rows(i, i + 4000));

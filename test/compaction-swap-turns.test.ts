@@ -60,7 +60,7 @@ test('a compaction dropping 150,000 rows of a keyed table, and the release of th
   try {
     const s = await DurableStorage.open({ dataDir: dir, background: false });
     await s.createTable(LAYOUT);
-    s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
+    await s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
     for (let i = 0; i < ROWS; i += 4000) {
       const t = s.begin();
       t.insert(TABLE, rows(i, i + 4000));

@@ -7,15 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 let c: pg.Client;
 
 before(async () => {
   server = await startQuiver();
-  c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-  await c.connect();
+  c = await connectClient(server);
   await c.query('CREATE TABLE kl_big (id bigint PRIMARY KEY, v int)');
   await c.query('INSERT INTO kl_big SELECT i, i * 10 FROM generate_series(1, 1000) i');
   await c.query('CREATE TABLE kl_int (id int PRIMARY KEY, v int)');

@@ -43,7 +43,7 @@ test('a refused commit on a table with 150,000 growing rows and 50,000 tombstone
   let s = await DurableStorage.open({ dataDir: dir, background: false });
   try {
     await s.createTable(LAYOUT);
-    s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
+    await s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
     const insert = async (from: number, to: number) => {
       for (let i = from; i < to; i += 4000) {
         const t = s.begin();

@@ -360,7 +360,7 @@ test('storage: a refused group commit is taken back out of memory, and the log i
   const dataDir = join(mnt, 'data');
   s = await DurableStorage.open({ dataDir, background: false });
   await s.createTable(LAYOUT);
-  s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
+  await s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
   const commit = (store: DurableStorage, insert: Row[], del: number[] = []) => {
     const txn = store.begin();
     if (insert.length) txn.insert(LAYOUT.id, insert);
@@ -519,7 +519,7 @@ test('storage: a big commit whose pieces are being applied when the log refuses 
   let s = await DurableStorage.open({ dataDir, background: false, logger });
   try {
     await s.createTable(LAYOUT);
-    s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
+    await s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
     const base = Array.from({ length: 60_000 }, (_, i) => row(i + 1, ''));
     for (let i = 0; i < base.length; i += 4000) {
       const seed = s.begin();

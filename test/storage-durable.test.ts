@@ -39,7 +39,7 @@ function open(dir: string, extra: Partial<DurableStorageOptions> = {}): Promise<
 
 async function createItems(s: Storage): Promise<void> {
   await s.createTable(LAYOUT);
-  s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
+  await s.addUniqueKey(LAYOUT.id, { name: 'items_pkey', columns: [0] });
 }
 
 function item(i: number, label = `item ${i}`): Row {
@@ -101,7 +101,7 @@ test('commit indexes own rows by the key strings computed at insert; a key added
     // a unique key added while a transaction has rows: its keys are computed from the rows
     const c = s.begin();
     c.insert(LAYOUT.id, [item(30000, 'x'), item(30001, 'y')]);
-    s.addUniqueKey(LAYOUT.id, { name: 'items_label_key', columns: [1] });
+    await s.addUniqueKey(LAYOUT.id, { name: 'items_label_key', columns: [1] });
     c.insert(LAYOUT.id, [item(30002, 'z')]);
     await c.commit();
     assert.ok(s.lookupUnique(LAYOUT.id, 'items_label_key', ['x']) !== undefined);
@@ -192,7 +192,7 @@ test('unique keys: within a transaction, against commits, across seal and restar
     assert.equal(s.fetch(LAYOUT.id, id!, s.snapshot())?.[1], 'updated');
     // adding a unique key over duplicate live values fails
     await insertCommitted(s, [item(10, 'dup'), item(11, 'dup')]);
-    assert.throws(() => s.addUniqueKey(LAYOUT.id, { name: 'items_label_key', columns: [1] }), UniqueViolation);
+    await assert.rejects(s.addUniqueKey(LAYOUT.id, { name: 'items_label_key', columns: [1] }), UniqueViolation);
     await s.close();
   });
 });

@@ -47,7 +47,7 @@ test('a fresh node rebuilds catalog, rows, deletes and sealed segments from the 
     const s1 = await DurableStorage.open({ dataDir: a, background: false, shared: seams });
     await s1.saveCatalog('{"catalog":1}');
     await s1.createTable(LAYOUT);
-    s1.addUniqueKey(LAYOUT.id, { name: 'pk', columns: [0] });
+    await s1.addUniqueKey(LAYOUT.id, { name: 'pk', columns: [0] });
     await insert(s1, 0, 100);
     await s1.seal(LAYOUT.id);
     await insert(s1, 100, 120);

@@ -7,15 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
+import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 let server: QuiverServer;
 let c: pg.Client;
 
 before(async () => {
   server = await startQuiver();
-  c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: TEST_DATABASE });
-  await c.connect();
+  c = await connectClient(server);
   await c.query('CREATE TABLE zm (id bigint, d date, n int, v int)');
   // commits of 10 000 rows are written as sealed segments: 10 segments with disjoint id ranges
   for (let k = 0; k < 10; k++) {

@@ -173,6 +173,12 @@ export interface TableDef extends Securable {
   view?: { readonly ast: unknown; readonly sql: string; readonly names?: readonly ViewNameRef[] };
   /** the last ANALYZE's result (pg_stats, pg_stat_user_tables) */
   stats?: TableStatistics;
+  /**
+   * The rows the last VACUUM found in sealed segments without a tombstone: their visibility
+   * needs no row store (PostgreSQL's all-visible pages, the Index Only Scan's allvisfrac:
+   * planner/index-only.ts); an ANALYZE lowers it to the rows still so, never raises it
+   */
+  allVisibleRows?: number;
   /** ALTER TABLE ENABLE / FORCE ROW LEVEL SECURITY (relrowsecurity, relforcerowsecurity) */
   rowSecurity?: boolean;
   forceRowSecurity?: boolean;
@@ -704,6 +710,11 @@ export interface SystemRelationContext {
   readonly roles?: Roles;
   readonly roleOid?: number;
   rowCount(tableOid: number): number;
+  /**
+   * pg_class.relpages / relallvisible of an analyzed or vacuumed table, as the planner
+   * counts its pages (planner/cost.ts; undefined: never analyzed nor vacuumed, 0 and 0)
+   */
+  relationPages?(table: TableDef): { readonly pages: number; readonly allVisible: number } | undefined;
   /** the session's open SQL cursors (pg_cursors) */
   cursors?(): readonly { name: string; statement: string; holdable: boolean; binary: boolean; scrollable: boolean; created: number }[];
   /** the session's SQL-prepared statements (pg_prepared_statements) */
@@ -714,4 +725,6 @@ export interface SystemRelationContext {
   createIndexProgress?(): readonly CreateIndexProgress[];
   /** the --hba file, line by line (pg_hba_file_rules; empty without --hba) */
   hbaFileRules?(): readonly HbaFileRule[];
+  /** a hot standby's recovery conflicts on relation locks so far, per database (pg_stat_database_conflicts.confl_lock) */
+  recoveryConflicts?(): ReadonlyMap<string, number>;
 }

@@ -34,6 +34,9 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
       };
       const { rows, total } = await sampleRows(storage, leaf.oid, pace);
       leaf.stats = await tableStatistics(leaf, rows, total, leaf.stats, auto, pace);
+      // as PostgreSQL's ANALYZE reads relallvisible from the visibility map: a delete since the
+      // VACUUM cleared what it set (never more than VACUUM counted: only VACUUM sets it)
+      if (leaf.allVisibleRows) leaf.allVisibleRows = Math.min(leaf.allVisibleRows, storage.allVisibleRows(leaf.oid));
     }
   }
 }

@@ -33,6 +33,8 @@ export interface EngineState {
   readonly standby: StandbyReads | undefined;
   /** a hot standby's max_standby_streaming_delay (ms; recovery-conflicts.ts) */
   readonly maxStandbyStreamingDelayMs: number;
+  /** the transactions ended by recovery conflicts on this hot standby, per database (pg_stat_database_conflicts) */
+  readonly recoveryConflictCounts: ReadonlyMap<string, number>;
   /** pg_promote (promote-function.ts) */
   requestPromotion: (() => Promise<void>) | undefined;
   whenPromoted(): Promise<void>;

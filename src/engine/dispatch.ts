@@ -16,7 +16,7 @@ import { runRoleStatement } from './role-statements.js';
 import { checkTableAccess } from './table-access.js';
 import { runDmlStatement } from './dml-statement.js';
 import { runExplain } from './explain-statement.js';
-import { inFailedTransaction, rebindIfStale, type QuiverStatement } from './prepare.js';
+import { customPlanOf, inFailedTransaction, rebindIfStale, wantsCustomPlan, type QuiverStatement } from './prepare.js';
 import { executeParams, runPrepare } from './sql-prepared.js';
 import { runTransactionStatement } from './transactions.js';
 import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
@@ -169,7 +169,10 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       const target = ctx.sqlPrepared.get(bound.name);
       const values = executeParams(ctx, target, bound.params);
       const t0 = performance.now();
-      const statement = rebindIfStale(ctx, target.statement);
+      const generic = rebindIfStale(ctx, target.statement);
+      // the plan EXECUTE would run: PostgreSQL's custom plan (the values as constants) while plan_cache_mode wants one
+      const statement = (wantsCustomPlan(ctx, target.executions ?? 0) && customPlanOf(ctx, generic, values)) || generic;
+      target.executions = (target.executions ?? 0) + 1;
       checkTableAccess(ctx, statement.access ?? []);
       ctx.holdRelations(statement.access ?? []);
       return runExplain(ctx, explainOf(statement.bound, bound.flags, performance.now() - t0), values);
@@ -208,6 +211,8 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       const target = ctx.sqlPrepared.get(bound.name);
       const values = executeParams(ctx, target, bound.params);
       const statement = rebindIfStale(ctx, target.statement);
+      // (runs the generic plan: the answers are the same; the count is plan_cache_mode's)
+      target.executions = (target.executions ?? 0) + 1;
       checkTableAccess(ctx, statement.access ?? []);
       ctx.holdRelations(statement.access ?? []);
       return run(ctx, statement, values);

@@ -82,9 +82,14 @@ export class Engine implements EngineState, BackendRegistry {
    * catalog `image`: transactions holding a table it drops or rewrites get
    * max_standby_streaming_delay to end, then are ended (recovery-conflicts.ts).
    */
-  resolveRecoveryConflicts(dropped: ReadonlySet<number>, image: string | undefined): Promise<number> {
-    return resolveRecoveryConflicts(() => this.sessions.values(), () => this.databases.values(), dropped, image, this.maxStandbyStreamingDelayMs);
+  async resolveRecoveryConflicts(dropped: ReadonlySet<number>, image: string | undefined): Promise<number> {
+    const ended = await resolveRecoveryConflicts(() => this.sessions.values(), () => this.databases.values(), dropped, image, this.maxStandbyStreamingDelayMs);
+    for (const h of ended) this.recoveryConflictCounts.set(h.databaseName, (this.recoveryConflictCounts.get(h.databaseName) ?? 0) + 1);
+    return ended.length;
   }
+
+  /** the transactions ended by recovery conflicts on this hot standby, per database (pg_stat_database_conflicts) */
+  readonly recoveryConflictCounts = new Map<string, number>();
 
   /** Resolves once this hot standby is promoted (at once if it is not one). */
   whenPromoted(): Promise<void> {

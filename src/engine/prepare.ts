@@ -8,7 +8,8 @@ import { optimize } from '../planner/optimize.js';
 import { plannerSettings, type CostEnv } from '../planner/cost.js';
 import { parseSql, type RawStatement } from '../sql/parser.js';
 import { bindStatement, emptyStatement, endsTransactionBlock, type BoundKind, type BoundStatement } from '../sql/statement.js';
-import { OID, T } from '../types/types.js';
+import { OID, T, sqlType, type Value } from '../types/types.js';
+import { paramsAsConstants } from '../sql/bind-params-as-constants.js';
 import type { FieldInfo, PreparedStatement } from '../wire/backend.js';
 import type { Access, SelectBinder } from '../sql/bind-select.js';
 import type { SessionContext } from './context.js';
@@ -70,6 +71,28 @@ function bindPrepared(ctx: SessionContext, raw: RawStatement, text: string, para
     raw, text, bound, paramTypes: resolved, fields: fieldsOf(ctx, bound), catalogVersion, access: [...binder?.accessed ?? [], ...builtinCallAccesses(bound, catalog)], searchPath: ctx.searchPath().join(','),
     ...(binder?.rowSecurityDependent ? { rowSecurity: rowSecurityKey(ctx) } : {}),
   };
+}
+
+/**
+ * PostgreSQL's custom plan of a prepared statement: the statement bound again with its
+ * parameters' values as constants (sql/bind-params-as-constants.ts). Undefined when it has
+ * no parameters or no parse tree to bind again, or a parameter's type has no name.
+ */
+export function customPlanOf(ctx: SessionContext, stmt: QuiverStatement, values: readonly Value[]): QuiverStatement | undefined {
+  if (values.length === 0 || !stmt.raw || !REBOUND.has(stmt.bound.kind)) return undefined;
+  const node = paramsAsConstants(stmt.raw.node, values, stmt.paramTypes.map((t) => sqlType(t)));
+  return node && bindPrepared(ctx, { ...stmt.raw, node }, stmt.text, []);
+}
+
+/**
+ * plan_cache_mode's choice for this execution (choose_custom_plan): force_generic_plan never,
+ * force_custom_plan always, auto for the first five executions — PostgreSQL then keeps the
+ * generic plan unless it costs more than the custom ones plus their planning, which for
+ * the statements here it does not.
+ */
+export function wantsCustomPlan(ctx: SessionContext, executionsBefore: number): boolean {
+  const mode = ctx.settings.get('plan_cache_mode');
+  return mode === 'force_custom_plan' || (mode !== 'force_generic_plan' && executionsBefore < 5);
 }
 
 /** What the cost model reads from the session: live rows per table, the enable_* settings. */

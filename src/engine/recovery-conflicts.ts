@@ -23,6 +23,8 @@ export const conflictTerminate = () => new SqlError(SqlState.serializationFailur
 
 /** What the engine's sessions offer here. */
 export interface RelationHolder {
+  /** the database it is connected to (pg_stat_database_conflicts counts per database) */
+  readonly databaseName: string;
   /** the tables its open transaction has read (empty between transactions) */
   readonly heldRelations: ReadonlySet<number>;
   /** end its statement (running) or its connection (idle in a transaction) */
@@ -43,10 +45,11 @@ const POLL_MS = 50;
 /**
  * Before a batch that drops tables `dropped` (or whose catalog `image` no longer has some)
  * is applied: wait for the transactions holding them, up to `delayMs`, then end the rest.
- * Resolves at once when nobody holds a relation (the common case costs no parse).
+ * Resolves at once when nobody holds a relation (the common case costs no parse), with the
+ * holders it ended.
  */
-export async function resolveRecoveryConflicts(holders: () => Iterable<RelationHolder>, databases: () => Iterable<Catalog>, dropped: ReadonlySet<number>, image: string | undefined, delayMs: number): Promise<number> {
-  if (![...holders()].some((h) => h.heldRelations.size > 0)) return 0;
+export async function resolveRecoveryConflicts(holders: () => Iterable<RelationHolder>, databases: () => Iterable<Catalog>, dropped: ReadonlySet<number>, image: string | undefined, delayMs: number): Promise<RelationHolder[]> {
+  if (![...holders()].some((h) => h.heldRelations.size > 0)) return [];
   const gone = new Set(dropped);
   if (image !== undefined) for (const oid of tablesGone(databases(), image)) gone.add(oid);
   const conflicting = () => [...holders()].filter((h) => [...h.heldRelations].some((oid) => gone.has(oid)));
@@ -54,5 +57,5 @@ export async function resolveRecoveryConflicts(holders: () => Iterable<RelationH
   while (conflicting().length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - performance.now()))));
   const left = conflicting();
   for (const h of left) h.recoveryConflict();
-  return left.length;
+  return left;
 }

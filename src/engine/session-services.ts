@@ -7,6 +7,8 @@ import type { SequenceDef, SystemRelationContext } from '../catalog/catalog.js';
 import type { EvalContext, FunctionServices } from '../functions/api.js';
 import { parseQualifiedName } from '../sql/names.js';
 import type { SessionContext } from './context.js';
+import { CostModel } from '../planner/cost.js';
+import { costEnvOf } from './prepare.js';
 import { ALL_SEQUENCE_PRIVILEGES, hasPrivilege } from '../catalog/roles.js';
 import { builtinOperatorName, builtinProcSignatureParts, builtinRegprocName } from '../catalog/system/builtin-proc-rows.js';
 import { formatType } from '../types/types.js';
@@ -187,11 +189,13 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     roles: ctx.engine.roles,
     roleOid: ctx.currentRoleOid(),
     rowCount: (oid) => ctx.engine.storage.rowCount(oid),
+    relationPages: (table) => new CostModel(ctx.catalog, costEnvOf(ctx)).relationPages(table),
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
     createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
+    recoveryConflicts: () => ctx.engine.recoveryConflictCounts,
     ...(ctx.temp.name !== undefined ? { myTempSchema: ctx.temp.name } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface SqlPrepared {
   readonly text: string;
   /** µs since the epoch */
   readonly prepared: number;
+  /** EXECUTEs and EXPLAIN EXECUTEs so far (plan_cache_mode auto: the first five get custom plans) */
+  executions?: number;
 }
 
 /**

@@ -117,6 +117,12 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
   if (!inBlock) {
     if (tables.length === 0) await storage.vacuum();
     for (const t of tables) for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
+    // as PostgreSQL's VACUUM sets the visibility map (an ANALYZE, which compacts here too, keeps the last count)
+    if (stmt.vacuum) {
+      const vacuumed = tables.length ? tables.flatMap((t) => leafPartitions(ctx.catalog, t)) : analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
+      for (const leaf of vacuumed) leaf.allVisibleRows = storage.allVisibleRows(leaf.oid);
+      if (!stmt.analyze) await ctx.engine.saveCatalog();
+    }
   }
   if (stmt.analyze) {
     // a database-wide ANALYZE skips other sessions' temporary tables, as PostgreSQL's does

@@ -132,6 +132,70 @@ export function insertRowsRouted(rc: RunContext, txn: Transaction, table: TableD
   for (const [leaf, g] of groups) insertRows(txn, leaf, g.rows, (i, e) => onError(g.index[i], e));
 }
 
+/**
+ * insertRowsRouted with `between()` awaited every PIECE_ROWS rows (a turn of the event loop
+ * once the time slice is used up), where one call held the loop for the whole batch. The
+ * steps are the same and in the same order — every row routed, then each leaf's rows (in
+ * order of first appearance) checked for NULLs, then inserted row by row — so the first error
+ * of a batch is the one insertRowsRouted reports (COPY keeps PostgreSQL's order of errors).
+ */
+export async function insertRowsRoutedInPieces(
+  rc: RunContext, txn: Transaction, table: TableDef, rows: readonly Row[], onError: (index: number, err: unknown) => unknown, between: () => Promise<void>,
+): Promise<void> {
+  if (table.kind !== 'p' && !table.partitionOf) {
+    await insertRowsInPieces(txn, table, rows, (i) => i, onError, between);
+    return;
+  }
+  const groups = new Map<TableDef, { rows: Row[]; index: number[] }>();
+  for (let i = 0; i < rows.length; i++) {
+    let leaf: TableDef;
+    try {
+      leaf = placeRow(rc, table, rows[i]);
+    } catch (e) {
+      throw onError(i, e);
+    }
+    let g = groups.get(leaf);
+    if (!g) groups.set(leaf, (g = { rows: [], index: [] }));
+    g.rows.push(rows[i]);
+    g.index.push(i);
+    if ((i + 1) % PIECE_ROWS === 0) await between();
+  }
+  for (const [leaf, g] of groups) await insertRowsInPieces(txn, leaf, g.rows, (i) => g.index[i], onError, between);
+}
+
+/** rows between two calls of `between` in insertRowsRoutedInPieces */
+const PIECE_ROWS = 512;
+
+/** insertRows a piece at a time (`at`: a row's index for onError). */
+async function insertRowsInPieces(
+  txn: Transaction, table: TableDef, rows: readonly Row[], at: (i: number) => number, onError: (index: number, err: unknown) => unknown, between: () => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i++) {
+    try {
+      checkNotNull(table, rows[i]);
+    } catch (e) {
+      throw onError(at(i), e);
+    }
+    if ((i + 1) % PIECE_ROWS === 0) await between();
+  }
+  const hasKeys = table.indexes.some((x) => x.unique);
+  for (let from = 0; from < rows.length; from += PIECE_ROWS) {
+    await between();
+    const to = Math.min(rows.length, from + PIECE_ROWS);
+    if (!hasKeys) {
+      txn.insert(table.oid, rows.slice(from, to));
+      continue;
+    }
+    for (let i = from; i < to; i++) {
+      try {
+        txn.insert(table.oid, [rows[i]]);
+      } catch (e) {
+        throw onError(at(i), e instanceof UniqueViolation ? uniqueViolationError(table, e) : e);
+      }
+    }
+  }
+}
+
 /** Where a new row goes: the routed leaf partition, after the partition constraint check. */
 function placeRow(rc: RunContext, table: TableDef, row: Row): TableDef {
   const catalog = rc.system.catalog;

@@ -16,6 +16,7 @@ import { AwaitBeforeEvaluating } from '../functions/await-before-evaluating.js';
 import { prunePartitions } from '../planner/partition-pruning.js';
 import { hashJoinKeys } from '../planner/join-keys.js';
 import { scanCondition } from '../planner/scan-condition.js';
+import { isIndexOnly } from '../planner/index-only.js';
 import { vectorIndexOrder } from './vector-index-order.js';
 import { indexedVectorTopK, type VectorSearchStats } from './vector-search.js';
 import { addVectorStats } from '../planner/vector-cost.js';
@@ -63,6 +64,8 @@ export interface RunContext {
   readonly textStats?: Map<Plan, BitmapStats>;
   /** per scan: sealed segments its zone maps skipped (EXPLAIN ANALYZE) */
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
+  /** per Index Only Scan: its rows whose visibility needed the row store (EXPLAIN ANALYZE's Heap Fetches, planner/index-only.ts) */
+  readonly heapFetches?: Map<Plan, number>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
@@ -191,6 +194,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     tables = tables.filter((t) => keep.has(t.oid));
   }
   const partitioned = plan.partitions !== undefined;
+  const heapFetched = rc.heapFetches && isIndexOnly(plan) ? (n: number) => rc.heapFetches!.set(plan, (rc.heapFetches!.get(plan) ?? 0) + n) : undefined;
+  if (heapFetched) heapFetched(0);
   if (plan.keyLookup) {
     // a plain index whose key is shared by many rows: scanning is cheaper than fetching each
     const limit = Math.max(64, rc.storage.rowCount(plan.table.oid) / 20);
@@ -199,6 +204,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       : lookupOne(rc, plan.table.oid, plan.keyLookup.keyName, plan.keyLookup.values.map((v) => compileExpr(v)([], env)), limit);
     if (batch === null) return;
     if (batch) {
+      // each row was fetched by its RowId from the row store
+      heapFetched?.(batch.rows.length);
       let out: Row[] = plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : (batch.rows as Row[]);
       if (pred) out = out.filter((r) => pred(r, env) === true);
       if (out.length) yield out;
@@ -244,7 +251,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const bitmap = plan.btreeBitmap && bitmapScanSpec(plan.btreeBitmap.path, env, paths);
     const counted = paths && bitmapCounter(plan, paths, rc.textStats!);
     const opts = zone.length || index || bitmap || plan.columns
-      ? { zone, skipped, ...(index ? { index } : {}), ...(bitmap ? { bitmap, bitmapCounted: counted } : {}), ...(plan.columns ? { columns: plan.columns } : {}) } : undefined;
+      ? { zone, skipped, ...(index ? { index } : {}), ...(bitmap ? { bitmap, bitmapCounted: counted } : {}), ...(plan.columns ? { columns: plan.columns } : {}), ...(index && heapFetched ? { heapFetched } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
       // the scan waits for a worker (an ordered index scan's sort): outside a synchronous
       // subplan the event loop serves others meanwhile; there it reads on, sorting here
@@ -257,6 +264,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
       else out = batch.rows as Row[];
       if (pred) out = out.filter((r) => pred(r, env) === true);
+      // a key lookup that found too many rows to fetch one by one: scanned, every row from the row store
+      if (heapFetched && !index) heapFetched(out.length);
       if (out.length) yield out;
       if (rc.slice?.due()) yield PAUSE;
     }

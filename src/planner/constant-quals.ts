@@ -71,8 +71,10 @@ export function foldConstants(e: Expr): Expr {
     case 'call': {
       if (!COMPARISONS.has(e.name) || e.args.length !== 2) return e;
       const [a, b] = e.args;
+      // a strict operator with a NULL input is NULL, whatever the other one is (evaluate_function's has_null_input)
+      const isNull = (x: Expr) => x.kind === 'const' && x.value === null;
+      if (e.fn.strict && (isNull(a) || isNull(b))) return { kind: 'const', type: T.bool, value: null };
       if (a.kind !== 'const' || b.kind !== 'const') return e;
-      if (e.fn.strict && (a.value === null || b.value === null)) return { kind: 'const', type: T.bool, value: null };
       if (a.type.oid !== b.type.oid || !FOLDABLE.has(a.type.oid)) return e;
       try {
         const v = e.fn.impl([a.value, b.value], NO_SESSION);

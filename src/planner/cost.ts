@@ -16,6 +16,7 @@
  * A disabled method (enable_seqscan = off, …) is not forbidden: DISABLE_COST is added to
  * its startup cost, as PostgreSQL does, so it is chosen only when nothing else can run.
  */
+import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashJoinKeys } from './join-keys.js';
@@ -52,6 +53,8 @@ export interface PlannerSettings {
   readonly material: boolean;
   readonly memoize: boolean;
   readonly incrementalSort: boolean;
+  /** enable_indexonlyscan (absent: on); off, a B-tree scan covering the query is an Index Scan (planner/index-only.ts) */
+  readonly indexonlyscan?: boolean;
   /** work_mem in kB (a Materialize past it spills: its pages are charged) */
   readonly workMemKb: number;
   /** join_collapse_limit / from_collapse_limit: the most relations whose join order is searched together (join-order.ts) */
@@ -73,6 +76,7 @@ export function plannerSettings(get: (name: string) => string | undefined): Plan
     nestloop: on('nestloop'), mergejoin: on('mergejoin'), sort: on('sort'), hashagg: on('hashagg'),
     material: on('material'), memoize: on('memoize'), incrementalSort: on('incremental_sort'), workMemKb: workMemKb(get('work_mem')),
     joinCollapseLimit: limit('join_collapse_limit'), fromCollapseLimit: limit('from_collapse_limit'),
+    indexonlyscan: on('indexonlyscan'),
   };
 }
 
@@ -317,6 +321,18 @@ export class CostModel {
     return { startup: 0, total: rows * perRow, rows, width: this.schemaWidth(schema) };
   }
 
+  /**
+   * A table's pg_class.relpages and relallvisible once ANALYZE or VACUUM has been: its pages
+   * as above (its live rows, its columns' widths) and their all-visible share
+   * (index-only.ts); before either, undefined (PostgreSQL's 0 and 0).
+   */
+  relationPages(table: TableDef): { pages: number; allVisible: number } | undefined {
+    if (!table.stats && table.allVisibleRows === undefined) return undefined;
+    const rows = this.env.rowCount(table.oid);
+    const pages = this.pages(rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
+    return { pages, allVisible: Math.round(pages * allVisibleFraction(table, rows)) };
+  }
+
   /** relpages as defined at the top of this file. */
   pages(rows: number, width: number): number {
     if (rows <= 0) return 0;
@@ -338,12 +354,14 @@ export class CostModel {
         width: parts[0]?.width ?? this.schemaWidth(plan.schema),
       };
     }
+    // an Index Only Scan fetches from the row store only the rows not all-visible (cost_index's allvisfrac)
+    const allVisible = isIndexOnly(plan) ? allVisibleFraction(plan.table, this.env.rowCount(plan.table.oid)) : 0;
     const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
       : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
-      : plan.indexRange?.merged ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns)
-      : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops)
-      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns)
-        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops);
+      : plan.indexRange?.merged ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, allVisible)
+      : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops, allVisible)
+      : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
+        : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible);
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     return plan.columns ? { ...est, width: this.columnsWidth(plan.table, plan.columns) } : est;
   }
@@ -386,9 +404,10 @@ export class CostModel {
    * key's first column; on a multi-column key `columns`, those on its leading columns fixed
    * by `=` and on the next one: btcostestimate's boundary quals). A Seq Scan costs
    * rows × (cpu_tuple_cost + qual cost) + relpages: the range wins below about half the rows.
-   * enable_indexscan = off adds disable_cost.
+   * enable_indexscan = off adds disable_cost. As an Index Only Scan the page term is
+   * × (1 - allvisfrac) (index-only.ts), as cost_index scales the heap pages.
    */
-  indexRangeScan(table: TableDef, filter: Expr | null, columns: readonly number[]): Estimate {
+  indexRangeScan(table: TableDef, filter: Expr | null, columns: readonly number[], allVisible = 0): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const lookup = this.tableLookup(table);
@@ -398,7 +417,7 @@ export class CostModel {
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
     const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);
     const relpages = this.pages(rowsIn, width);
-    const total = startup + matches * (CPU_INDEX_TUPLE_COST + 2 * CPU_TUPLE_COST + exprCost(filter)) + SEQ_PAGE_COST * relpages * (matches / Math.max(rowsIn, 1));
+    const total = startup + matches * (CPU_INDEX_TUPLE_COST + 2 * CPU_TUPLE_COST + exprCost(filter)) + SEQ_PAGE_COST * relpages * (matches / Math.max(rowsIn, 1)) * (1 - allVisible);
     return { startup, total, rows, width };
   }
 
@@ -415,9 +434,10 @@ export class CostModel {
    *           + tuples × (cpu_index_tuple_cost + cpu_operator_cost × index quals)
    *           + tuples × (cpu_tuple_cost + qual cost of the filter's other conditions)
    * with heap pages fetched(tuples × loops, relpages), or for a key column correlated c with
-   * the table's order fetched(ceil(tuples / rows × relpages) × loops, relpages), interpolated by c².
+   * the table's order fetched(ceil(tuples / rows × relpages) × loops, relpages), interpolated by c²;
+   * as an Index Only Scan each heap page count is ceil(pages × (1 - allvisfrac)) (cost_index).
    */
-  parameterizedRangeScan(table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], loops: number): Estimate {
+  parameterizedRangeScan(table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], loops: number, allVisible = 0): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const lookup = this.tableLookup(table);
@@ -435,8 +455,8 @@ export class CostModel {
     const operands = quals.reduce((s, q) => s + exprCost(q.value), 0);
     const startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST + operands + (this.env.settings.indexscan ? 0 : DISABLE_COST);
     const indexIo = pagesFetched(Math.ceil((tuples * indexPages) / Math.max(rowsIn, 1)) * loops, indexPages) / loops;
-    const uncorrelated = pagesFetched(tuples * loops, relpages) / loops;
-    const correlated = pagesFetched(Math.ceil(indexSel * relpages) * loops, relpages) / loops;
+    const uncorrelated = notAllVisible(pagesFetched(tuples * loops, relpages), allVisible) / loops;
+    const correlated = notAllVisible(pagesFetched(Math.ceil(indexSel * relpages) * loops, relpages), allVisible) / loops;
     const c = table.stats?.columns[table.columns[columns[0]]?.name ?? '']?.correlation ?? 0;
     const heapIo = uncorrelated + c * c * (correlated - uncorrelated);
     const qualOps = quals.length * CPU_OPERATOR_COST;
@@ -468,8 +488,10 @@ export class CostModel {
    *                 × loops, relpages) / loops as cost_index interpolates (by c²)
    *   fetched(N, T) = min(T, ceil(2TN / (2T + N)))
    * index pages of the key (btreePages): what a btree of the rows' keys fills.
+   * As an Index Only Scan (index-only.ts) the heap pages are ceil(pages × (1 - allvisfrac)),
+   * before the division by loops, as cost_index has them.
    */
-  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1): Estimate {
+  tableScan(table: TableDef, filter: Expr | null, keyLookup: boolean, keyColumns = 1, loops = 1, allVisible = 0): Estimate {
     const rowsIn = this.env.rowCount(table.oid);
     const width = this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
     const sel = filter ? clauseSelectivity(filter, this.tableLookup(table)) : 1;
@@ -486,13 +508,13 @@ export class CostModel {
     let startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST;
     if (!this.env.settings.indexscan) startup += DISABLE_COST;
     let indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));
-    let heapPages = Math.min(matches, Math.max(1, relpages));
+    let heapPages = notAllVisible(Math.min(matches, Math.max(1, relpages)), allVisible);
     if (loops > 1) {
       const key = table.indexes.find((i) => i.unique && i.columns.length === keyColumns) ?? table.indexes.find((i) => i.columns.length === keyColumns);
       const keyWidth = (key?.columns ?? [0]).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
       indexPages = pagesFetched(indexPages * loops, btreePages(rowsIn, keyWidth)) / loops;
-      const uncorrelated = pagesFetched(matches * loops, relpages) / loops;
-      const correlated = pagesFetched(Math.ceil((matches / Math.max(rowsIn, 1)) * relpages) * loops, relpages) / loops;
+      const uncorrelated = notAllVisible(pagesFetched(matches * loops, relpages), allVisible) / loops;
+      const correlated = notAllVisible(pagesFetched(Math.ceil((matches / Math.max(rowsIn, 1)) * relpages) * loops, relpages), allVisible) / loops;
       const c = key ? table.stats?.columns[table.columns[key.columns[0]]?.name ?? '']?.correlation ?? 0 : 0;
       heapPages = uncorrelated + c * c * (correlated - uncorrelated);
     }
@@ -1021,4 +1043,9 @@ function functionRows(plan: Extract<Plan, { kind: 'functionScan' }>): number {
   }
   if (plan.name === 'unnest' && consts.length === 1 && Array.isArray(consts[0])) return Math.max(1, consts[0].length);
   return 1000;
+}
+
+/** An Index Only Scan's heap pages: those not all-visible (cost_index: ceil(pages × (1 - allvisfrac))). */
+function notAllVisible(pages: number, allVisible: number): number {
+  return allVisible > 0 ? Math.ceil(pages * (1 - allVisible)) : pages;
 }

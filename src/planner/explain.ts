@@ -8,6 +8,7 @@
  * scan is an Append of one Seq Scan per partition; a TopK is Limit over Sort; a hash
  * join's build side is a Hash node. The vector Top-K keeps Quiver's own name and details.
  */
+import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeSides } from './merge-join-cost.js';
 import { CostModel, memoizeKeys, type Estimate } from './cost.js';
@@ -41,6 +42,8 @@ export interface ExplainOptions {
   /** per bitmap scan: rows its Bitmap Index Scan handed on (GIN), or each of its Bitmap Index Scans (B-tree) */
   readonly textStats?: Map<Plan, BitmapStats>;
   readonly spillStats?: Map<Plan, SpillStats>;
+  /** per Index Only Scan: the rows whose visibility needed the row store (planner/index-only.ts) */
+  readonly heapFetches?: Map<Plan, number>;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -230,6 +233,10 @@ class Builder implements DeparseContext {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
     // (an Incremental Sort's lines go on its own node, below the Limit: topk())
     if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
+    // PostgreSQL's Heap Fetches on an Index Only Scan under ANALYZE, 0 when it never ran (index-only.ts says what they are here)
+    if (this.opts.metrics && this.opts.heapFetches && plan.kind === 'scan' && isIndexOnly(plan)) {
+      node.details.push(['Heap Fetches', String(this.opts.heapFetches.get(plan) ?? 0)]);
+    }
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
@@ -429,7 +436,8 @@ class Builder implements DeparseContext {
       return n;
     }
     if (plan.keyLookup) {
-      const n = this.node(plan, 'Index Scan', `Index Scan using ${plan.keyLookup.keyName}`);
+      const type = isIndexOnly(plan) ? 'Index Only Scan' : 'Index Scan';
+      const n = this.node(plan, type, `${type} using ${plan.keyLookup.keyName}`);
       n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
       this.relation(n, plan.table, this.refname(plan));
       const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
@@ -443,7 +451,8 @@ class Builder implements DeparseContext {
     if (plan.indexRange) {
       const range = plan.indexRange;
       const backward = range.order === 'desc' ? ' Backward' : '';
-      const n = this.node(plan, 'Index Scan', `Index Scan${backward} using ${range.keyName}`);
+      const type = isIndexOnly(plan) ? 'Index Only Scan' : 'Index Scan';
+      const n = this.node(plan, type, `${type}${backward} using ${range.keyName}`);
       n.props.push(['Scan Direction', range.order === 'desc' ? 'Backward' : 'Forward'], ['Index Name', range.keyName]);
       this.relation(n, plan.table, this.refname(plan));
       const quals = indexQuals(plan.filter, range.columns);
@@ -730,7 +739,7 @@ class Builder implements DeparseContext {
 }
 
 /** Nodes whose Filter is a scan qual (shown with bare column names, show_scan_qual). */
-const SCAN_TYPES = new Set(['Seq Scan', 'Index Scan', 'Bitmap Heap Scan', 'Function Scan', 'CTE Scan', 'Values Scan', 'WorkTable Scan']);
+const SCAN_TYPES = new Set(['Seq Scan', 'Index Scan', 'Index Only Scan', 'Bitmap Heap Scan', 'Function Scan', 'CTE Scan', 'Values Scan', 'WorkTable Scan']);
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
@@ -903,7 +912,8 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Rows'] = a.rows;
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : v;
+  // counters PostgreSQL writes as JSON numbers
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' ? Number(v) : v;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [

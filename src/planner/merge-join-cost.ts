@@ -161,10 +161,11 @@ export function mergeJoinCost(model: CostModel, plan: JoinNode, innerUnique: boo
  *   index   = startup + random_page_cost × index pages + tuples × (cpu_index_tuple_cost + cpu_operator_cost × index quals)
  *   heap    = max IO + c² × (min IO - max IO), max IO = random_page_cost × fetched(tuples, relpages),
  *             min IO = random_page_cost + seq_page_cost × (ceil(sel × relpages) - 1), c the first key
- *             column's correlation (× 0.75 for an index of several columns)
+ *             column's correlation (× 0.75 for an index of several columns); as an Index Only
+ *             Scan both page counts × (1 - allvisfrac)
  *   total   = index + heap + tuples × (cpu_tuple_cost + cost of the filter's other conditions)
  */
-export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[]): Estimate {
+export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: Expr | null, keyName: string, columns: readonly number[], allVisible = 0): Estimate {
   const rowsIn = model.env.rowCount(table.oid);
   const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
   const lookup = model.tableLookup(table);
@@ -181,8 +182,9 @@ export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: 
   const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (height + 1) * 50 * CPU_OPERATOR_COST + (model.env.settings.indexscan ? 0 : DISABLE_COST);
   const indexCost = RANDOM_PAGE_COST * indexPages + tuples * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * quals.length);
   const relpages = Math.max(1, model.pages(rowsIn, width));
-  const maxIo = RANDOM_PAGE_COST * pagesFetched(tuples, relpages);
-  const minPages = Math.ceil(indexSel * relpages);
+  // as an Index Only Scan only the rows not all-visible are fetched (allvisfrac, index-only.ts)
+  const maxIo = RANDOM_PAGE_COST * Math.ceil(pagesFetched(tuples, relpages) * (1 - allVisible));
+  const minPages = Math.ceil(Math.ceil(indexSel * relpages) * (1 - allVisible));
   const minIo = minPages > 0 ? RANDOM_PAGE_COST + SEQ_PAGE_COST * (minPages - 1) : 0;
   // btcostestimate: the first column's correlation, × 0.75 for an index of several columns
   const c = (table.stats?.columns[table.columns[columns[0]]?.name ?? '']?.correlation ?? 0) * ((index?.columns.length ?? columns.length) > 1 ? 0.75 : 1);

@@ -31,17 +31,20 @@ import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
 import { orderByMergeJoin } from './rules/order-by-merge-join.js';
 import { readScanColumns } from './rules/read-scan-columns.js';
+import { useIndexOnlyScan } from './rules/use-index-only-scan.js';
+import { markIndexOnlyScans } from './index-only.js';
 import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
 import { incrementalSortByIndex } from './rules/incremental-sort-by-index.js';
 import { useBitmapScan } from './rules/use-bitmap-scan.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
+import { dropFixedSortKeys } from './rules/drop-fixed-sort-keys.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
@@ -68,7 +71,11 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   }
   if (!disabled.has(sinkOneTimeFilter.name)) out = applyEverywhere(out, sinkOneTimeFilter, ctx);
   // needs the whole plan (what the nodes above a scan read): after the rules, once
-  return disabled.has('read-scan-columns') ? out : readScanColumns(out);
+  if (disabled.has('read-scan-columns')) return out;
+  out = readScanColumns(out);
+  // with the columns known: an index whose keys are all a scan reads, priced with its all-visible rows
+  if (!disabled.has(useIndexOnlyScan.name)) out = applyEverywhere(out, useIndexOnlyScan, ctx);
+  return disabled.has(markIndexOnlyScans.name) ? out : applyEverywhere(out, markIndexOnlyScans, ctx);
 }
 
 /**

@@ -108,6 +108,11 @@ export type Plan =
      * decode just these, the others come out NULL; absent: every column
      */
     readonly columns?: readonly number[];
+    /**
+     * PostgreSQL's Index Only Scan: the B-tree scan (keyLookup / indexRange) reads only key
+     * columns of its index (planner/index-only.ts; set once the columns are known)
+     */
+    readonly indexOnly?: true;
     /** a partitioned table: the leaf partitions to read (after plan-time pruning); with
      *  withRowId each row also carries its partition's OID after the RowId */
     readonly partitions?: readonly TableDef[];

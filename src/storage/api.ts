@@ -354,6 +354,12 @@ export interface ScanOptions {
   readonly bitmap?: BitmapScanSpec;
   /** told, per segment, how many positions each of the bitmap's Bitmap Index Scans gave (EXPLAIN ANALYZE) */
   readonly bitmapCounted?: (leaf: BitmapScanSpec, positions: number) => void;
+  /**
+   * An Index Only Scan (through `index`): told how many of the rows handed on needed the row
+   * store to settle their visibility — not in a sealed segment, or with a tombstone, or the
+   * transaction's own (EXPLAIN ANALYZE's Heap Fetches)
+   */
+  readonly heapFetched?: (rows: number) => void;
   readonly index?: {
     readonly columns: readonly number[];
     readonly conditions: readonly (readonly IndexCondition[])[];
@@ -396,7 +402,8 @@ export interface SequenceState {
 export interface Storage {
   createTable(layout: TableLayout): Promise<void>;
   dropTable(tableId: number): Promise<void>;
-  addUniqueKey(tableId: number, key: UniqueKeySpec): void;
+  /** indexes the committed rows between turns of the event loop; a duplicate (UniqueViolation) or an aborted `signal` leaves no key */
+  addUniqueKey(tableId: number, key: UniqueKeySpec, signal?: AbortSignal): Promise<void>;
   dropUniqueKey(tableId: number, name: string): void;
   /** The key `from` is named `to` from now on (its index or constraint renamed): lookups, errors and DROP use the new name. */
   renameUniqueKey(tableId: number, from: string, to: string): void;
@@ -438,6 +445,11 @@ export interface Storage {
   fetch(tableId: number, rowId: RowId, snapshot: Snapshot, txn?: Transaction): Row | undefined;
   /** approximate live row count (for planning) */
   rowCount(tableId: number): number;
+  /**
+   * Rows of sealed segments without a tombstone: those whose visibility needs no row store
+   * (VACUUM records them as the table's all-visible rows, PostgreSQL's relallvisible)
+   */
+  allVisibleRows(tableId: number): number;
   /**
    * Durably record the catalog image (JSON text written by the engine after every DDL).
    * Same guarantee as commit(): resolved ⇒ on disk.

@@ -546,6 +546,8 @@ export class DurableStorage implements Storage {
   private readonly tables = new Map<number, TableState>();
   /** commits validate and apply one at a time; seals and compactions swap in the same queue */
   private readonly commits = new CommitQueue();
+  /** how many times rewindTo took refused commits back (a sliced key build under way starts again) */
+  private rewinds = 0;
   /** rows being deleted/updated by uncommitted transactions (table:rowId → holder) */
   readonly rowLocks = new Map<string, DurableTransaction>();
 
@@ -1530,7 +1532,7 @@ export class DurableStorage implements Storage {
 
   /**
    * indexExistingRows a step every 4,096 rows, for a caller that takes turns of the event
-   * loop in between (a hot standby applying a compaction); `tombstones`: the rows known dead.
+   * loop in between (addUniqueKey, a hot standby applying a compaction); `tombstones`: the rows known dead.
    */
   private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: ReadonlyMap<RowId, number>): Generator<void, void, void> {
     const liveSeen = check ? new Set<string>() : undefined;
@@ -1593,12 +1595,37 @@ export class DurableStorage implements Storage {
     for (const spec of t.vectorIndexes) if (spec.centers) await unlink(join(this.segDir, spec.centers)).catch(() => {});
   }
 
-  addUniqueKey(tableId: number, spec: UniqueKeySpec): void {
+  /**
+   * Index the table's committed rows a step at a time between turns of the event loop (a
+   * million rows held it ~1 s in one piece), in the commit queue's turn: no commit, seal or
+   * compaction lands between two steps, and the key is in place for the next commit. It is
+   * put in place whole at the end, or not at all (a duplicate, a cancel). A log refusal
+   * meanwhile (rewindTo) takes rows back out of memory: the rows are indexed again.
+   */
+  async addUniqueKey(tableId: number, spec: UniqueKeySpec, signal?: AbortSignal): Promise<void> {
     const t = this.tableForWrite(tableId);
-    const key = this.newUniqueKey(t, spec);
-    this.indexExistingRows(t, key, spec.unique !== false);
-    t.uniqueKeys.set(spec.name, key);
-    this.persistManifest(t);
+    await this.commits.exclusive(async () => {
+      const turns = new Turns();
+      let key: UniqueKey;
+      for (;;) {
+        const rewinds = this.rewinds;
+        key = this.newUniqueKey(t, spec);
+        try {
+          for (const _ of this.indexRowsInSteps(t, key, spec.unique !== false, t.tombstones)) {
+            await turns.take();
+            signal?.throwIfAborted();
+            if (this.rewinds !== rewinds) break;
+          }
+        } catch (e) {
+          if (!(e instanceof UniqueViolation) || this.rewinds === rewinds) throw e;
+        }
+        if (this.rewinds === rewinds) break;
+      }
+      // dropped (or rewritten) by another session meanwhile: nothing to keep
+      if (t.dropped || this.tables.get(tableId) !== t) return;
+      t.uniqueKeys.set(spec.name, key);
+      this.persistManifest(t);
+    });
   }
 
   dropUniqueKey(tableId: number, name: string): void {
@@ -1617,7 +1644,8 @@ export class DurableStorage implements Storage {
   }
 
   /**
-   * Unique-key DDL is synchronous in the contract; the manifest write is queued in log
+   * Unique-key DDL does not wait for its manifest write (dropping and renaming a key are
+   * synchronous, adding one resolves once the key is in place); the write is queued in log
    * order, so the catalog image the engine saves right after it is durable only after it.
    */
   private persistManifest(t: TableState): void {
@@ -2162,6 +2190,7 @@ export class DurableStorage implements Storage {
    * Runs before any of their callers hears of the failure.
    */
   private rewindTo(durableTs: number): void {
+    this.rewinds++;
     // Bounded by what was refused, not by the table (it copied every growing row, as
     // splitAfter does, and passed over every tombstone: 42.6 ms in one piece beside 150,000
     // growing rows and 50,000 tombstones, test/rewind-turns.test.ts): refused rows are the
@@ -2449,14 +2478,23 @@ export class DurableStorage implements Storage {
       const growingEnd = growing.length;
       if (opts?.index || opts?.bitmap) {
         const index = opts.index;
+        // no deletes to see and every row of the segment committed before the snapshot: all visible
+        const noDeletes = tomb.size === 0 && !(p && p.deleted.size > 0);
         const visible = (seg: Segment, pos: number): boolean => {
+          if (noDeletes && seg.maxTs <= S) return true;
           if (seg.tsAt(pos) > S) return false;
           const rowId = seg.rowIdAt(pos);
           const d = tomb.get(rowId);
           return !(d !== undefined && d <= S) && !p?.deleted.has(rowId);
         };
         const pending = p ? [...p.inserted].filter(([rowId]) => !p.deleted.has(rowId)) : [];
-        const input = { segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending };
+        // the key columns too: an ordered scan merges its segments' rows on them
+        const columns = opts.columns && index ? [...new Set([...opts.columns, ...index.columns])] : opts.columns;
+        const allVisible = (seg: Segment, pos: number): boolean => seg instanceof SealedSegment && !tomb.has(seg.rowIdAt(pos));
+        const input = {
+          segments: segs, end: (seg: Segment) => (seg === growing ? growingEnd : seg.length), visible, pending,
+          ...(columns ? { columns } : {}), ...(opts.heapFetched ? { heapFetched: opts.heapFetched, allVisible } : {}),
+        };
         if (opts.bitmap) yield* bitmapScan(input, opts.bitmap, (c) => t.layout.columns[c].type, opts.bitmapCounted);
         else yield* indexScan(input, { ...index!, types: index!.columns.map((c) => t.layout.columns[c].type) });
         return;
@@ -2567,6 +2605,15 @@ export class DurableStorage implements Storage {
     let n = 0;
     for (const seg of t.segments()) n += seg.length;
     return Math.max(0, n - t.tombstones.size);
+  }
+
+  allVisibleRows(tableId: number): number {
+    const t = this.tables.get(tableId);
+    if (!t) return 0;
+    let n = 0;
+    for (const seg of t.sealed) n += seg.length;
+    for (const rowId of t.tombstones.keys()) if (t.sealed.some((seg) => seg.find(rowId) >= 0)) n--;
+    return Math.max(0, n);
   }
 
   relationBytes(tableId: number): { table: number; indexes: ReadonlyMap<string, number> } {

@@ -36,6 +36,22 @@ export interface IndexScanInput {
   visible(seg: Segment, pos: number): boolean;
   /** the transaction's own inserted rows, not deleted again */
   readonly pending: readonly (readonly [RowId, Row])[];
+  /** the only columns the caller reads (the others come out NULL): an Index Only Scan's key columns */
+  readonly columns?: readonly number[];
+  /**
+   * An Index Only Scan's Heap Fetches (EXPLAIN ANALYZE): told of each row handed on whose
+   * visibility needed the row store — one of the growing segment, one with a tombstone, the
+   * transaction's own (see `allVisible`)
+   */
+  readonly heapFetched?: (rows: number) => void;
+  /** whether a row's visibility is settled without the row store (sealed, no tombstone) */
+  allVisible?(seg: Segment, pos: number): boolean;
+}
+
+/** A segment's row at `pos`, only the caller's columns decoded; counted when its visibility needed the row store. */
+function rowAt(input: IndexScanInput, seg: Segment, pos: number): Row {
+  if (input.heapFetched && !input.allVisible?.(seg, pos)) input.heapFetched(1);
+  return input.columns ? seg.rows(pos, pos + 1, input.columns)[0]! : seg.row(pos);
 }
 
 export interface IndexScanSpec {
@@ -170,11 +186,18 @@ function* rangeScan(input: IndexScanInput, spec: IndexScanSpec): Iterable<RowBat
       : (tuple && tuplePositions(seg, spec)) || (spec.conditions[0]?.length ? columnPositions(seg, spec) : undefined);
     yield* rowsAtPositions(input, seg, end, inOrder ? Int32Array.from(inOrder).sort() : undefined);
   }
-  if (input.pending.length) yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
+  if (input.pending.length) {
+    input.heapFetched?.(input.pending.length);
+    yield { rowIds: input.pending.map((e) => e[0]), rows: input.pending.map((e) => e[1]) };
+  }
 }
 
 /** A segment's visible rows at `positions` (ascending; undefined: every position below `end`), MAX_BATCH at a time. */
 export function* rowsAtPositions(input: IndexScanInput, seg: Segment, end: number, positions: ArrayLike<number> | undefined): Iterable<RowBatch> {
+  if (positions && input.columns && seg instanceof SealedSegment) {
+    yield* sealedRowsAt(input, seg, end, positions, input.columns);
+    return;
+  }
   const n = positions ? positions.length : end;
   for (let start = 0; start < n; start += MAX_BATCH) {
     const rowIds: RowId[] = [];
@@ -183,9 +206,34 @@ export function* rowsAtPositions(input: IndexScanInput, seg: Segment, end: numbe
       const pos = positions ? positions[i] : i;
       if (pos >= end || !input.visible(seg, pos)) continue;
       rowIds.push(seg.rowIdAt(pos));
-      rows.push(seg.row(pos));
+      rows.push(rowAt(input, seg, pos));
     }
     if (rows.length) yield { rowIds, rows };
+  }
+}
+
+/**
+ * A sealed segment's visible rows at `positions` (ascending), only `columns` decoded, a
+ * chunk at a time (SealedSegment.rowsAt): what an Index Only Scan reads of a segment —
+ * its key columns, not the rows.
+ */
+function* sealedRowsAt(input: IndexScanInput, seg: SealedSegment, end: number, positions: ArrayLike<number>, columns: readonly number[]): Iterable<RowBatch> {
+  const n = positions.length;
+  const kept = new Int32Array(Math.min(n, MAX_BATCH));
+  for (let start = 0; start < n; start += MAX_BATCH) {
+    let m = 0;
+    let fetched = 0;
+    for (let i = start; i < Math.min(n, start + MAX_BATCH); i++) {
+      const pos = positions[i]!;
+      if (pos >= end || !input.visible(seg, pos)) continue;
+      kept[m++] = pos;
+      if (input.heapFetched && !input.allVisible?.(seg, pos)) fetched++;
+    }
+    if (!m) continue;
+    if (fetched) input.heapFetched!(fetched);
+    const rowIds: RowId[] = new Array(m);
+    const rows = seg.rowsAt(kept.subarray(0, m), columns, rowIds);
+    yield { rowIds, rows };
   }
 }
 
@@ -206,8 +254,8 @@ function positionsCursor(seg: Segment, positions: Int32Array, desc: boolean, inp
         const pos = positions[i];
         i += desc ? -1 : 1;
         if (!input.visible(seg, pos)) continue;
-        const row = seg.row(pos);
-        if (accept && !accept(pos, row)) continue;
+        if (accept && !accept(pos, seg.row(pos))) continue;
+        const row = rowAt(input, seg, pos);
         c.head = { rowId: seg.rowIdAt(pos), row };
         return;
       }
@@ -289,10 +337,10 @@ function* orderedScan(input: IndexScanInput, spec: IndexScanSpec, order: 'asc' |
     for (let pos = 0; pos < end; pos++) {
       if (!input.visible(seg, pos)) continue;
       const row = seg.row(pos);
-      if (meets(row, spec)) loose.push({ rowId: seg.rowIdAt(pos), row });
+      if (meets(row, spec)) loose.push({ rowId: seg.rowIdAt(pos), row: rowAt(input, seg, pos) });
     }
   }
-  for (const [rowId, row] of input.pending) if (meets(row, spec)) loose.push({ rowId, row });
+  for (const [rowId, row] of input.pending) if (meets(row, spec)) { input.heapFetched?.(1); loose.push({ rowId, row }); }
   if (loose.length) cursors.push(rowsCursor(loose.sort((a, b) => cmp(a.row, b.row))));
   let size = 16;
   for (;;) {

@@ -445,6 +445,32 @@ export class SealedSegment implements Segment {
   row(pos: number): Row { return this.rows(pos, pos + 1)[0]; }
 
   /**
+   * The rows at `positions` (ascending), only `columns` decoded (the others NULL), their
+   * RowIds into `rowIds`: an index scan's rows, one chunk lookup per chunk instead of per row.
+   */
+  rowsAt(positions: ArrayLike<number>, columns: readonly number[], rowIds?: RowId[]): Row[] {
+    const out: Row[] = new Array(positions.length);
+    let c: SealedChunk | undefined;
+    let read: Reader[] = [];
+    let w = 0;
+    for (let i = 0; i < positions.length; i++) {
+      const pos = positions[i]!;
+      if (!c || pos < c.start || pos >= c.start + c.length) {
+        c = this.chunkOf(pos);
+        const readers = c.readers;
+        read = columns.map((k) => readers[k]);
+        w = readers.length;
+      }
+      const row: Row = new Array(w).fill(null);
+      const p = pos - c.start;
+      for (let j = 0; j < columns.length; j++) row[columns[j]] = read[j](p);
+      out[i] = row;
+      if (rowIds) rowIds[i] = c.rowIds[p];
+    }
+    return out;
+  }
+
+  /**
    * One vector column as a fresh contiguous Float32Array starting at offset 0 (what the
    * ANN library needs); NULL vectors come out as zeros (callers skip NULL rows).
    */

@@ -149,7 +149,7 @@ export function isVectorType(oid: number): boolean {
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
   'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
-  'pg_hba_file_rules', 'pg_stat_progress_create_index']);
+  'pg_hba_file_rules', 'pg_stat_progress_create_index', 'pg_stat_database_conflicts']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -242,6 +242,11 @@ export function buildSystemRelations(): SystemRelation[] {
       const am = t.kind === 'v' ? 0 : t.kind === 'p' ? 0 : AM.heap;
       const checks = t.constraints.filter((c) => c.type === 'c').length;
       const row = base(t.oid, t.name, namespaceOid(ctx.catalog, t.schema), t.rowTypeOid, am, t.kind, t.columns.length, t.indexes.length > 0, t.kind === 'v' || t.kind === 'p' ? 0 : ctx.rowCount(t.oid), null, checks, t.kind === 'v' ? 'n' : 'd');
+      const pages = t.kind === 'r' ? ctx.relationPages?.(t) : undefined;
+      if (pages) {
+        row[9] = pages.pages; // relpages
+        row[11] = pages.allVisible; // relallvisible
+      }
       row[20] = withForeignKeys.has(t.oid); // relhastriggers: PostgreSQL enforces foreign keys by triggers on both tables (pg_dump reads FKs of these only)
       row[21] = parents.has(t.oid); // relhassubclass
       row[22] = t.rowSecurity ?? false; // relrowsecurity
@@ -588,6 +593,10 @@ export function buildSystemRelations(): SystemRelation[] {
     return [[t.schema, t.name, c.name, false, f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
       cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row];
   }))));
+  // per database, as pg_database lists them: only relation-lock conflicts happen here (recovery-conflicts.ts)
+  add(rel('pg_catalog', 'pg_stat_database_conflicts', [['datid', oid], ['datname', name], ['confl_tablespace', int8], ['confl_lock', int8],
+    ['confl_snapshot', int8], ['confl_bufferpin', int8], ['confl_deadlock', int8]],
+  (ctx) => databaseNames(ctx).map((d) => [databaseOid(ctx, d), d, 0n, BigInt(ctx.recoveryConflicts?.().get(d) ?? 0), 0n, 0n, 0n] as Row)));
   // client_addr is inet in PostgreSQL; Quiver has no inet type yet, so it is text here.
   // One row per session (PostgreSQL also lists its background processes; Quiver has none a client could signal)
   add(rel('pg_catalog', 'pg_stat_activity', [['datid', oid], ['datname', name], ['pid', int4], ['leader_pid', int4], ['usesysid', oid], ['usename', name],

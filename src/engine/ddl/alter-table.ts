@@ -66,7 +66,7 @@ export async function alterTable(ctx: DdlContext, stmt: AlterTable): Promise<voi
     const newColumns = draft.cols.map((c, i) => ({ ...c.def, attnum: i + 1 }));
     await rewriteTable(ctx, table, draft.cols, newColumns, draft.indexes, draft.constraints, draft.sequences, draft.checkNotNull);
   } else {
-    applyInPlace(ctx, draft);
+    await applyInPlace(ctx, draft);
   }
   // a rewrite replaces the table's catalog entry (under a new OID)
   const now = ctx.catalog.findTable(table.schema, table.name);
@@ -95,7 +95,7 @@ async function alterPartitions(ctx: DdlContext, stmt: AlterTable): Promise<void>
 }
 
 /** A catalog-only change: verify NOT NULL on existing rows, update unique keys in storage. */
-function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
+async function applyInPlace(ctx: DdlContext, d: AlterDraft): Promise<void> {
   const { table } = d;
   const newColumns = d.cols.map((c, i) => ({ ...c.def, attnum: i + 1 }));
   if (d.checkNotNull.size) {
@@ -107,10 +107,10 @@ function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
   const newUnique = new Set(d.indexes.filter((x) => x.unique).map((x) => x.name));
   if (table.kind === 'p') {
     // a partitioned table keeps no rows: its new keys are its partitions' keys
-    if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) keyOnPartitions(ctx, table, newColumns, x, d.constraints);
+    if (!d.only) for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await keyOnPartitions(ctx, table, newColumns, x, d.constraints);
   } else {
     for (const x of table.indexes) if (x.unique && !newUnique.has(x.name)) dropStorageKey(ctx, table.oid, { name: x.name, columns: x.columns });
-    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) addStorageKey(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
+    for (const x of d.indexes) if (x.unique && !oldUnique.has(x.name)) await addStorageKey(ctx, table.oid, newColumns, { name: x.name, columns: x.columns });
   }
   table.columns = newColumns;
   table.indexes = d.indexes;
@@ -124,14 +124,14 @@ function applyInPlace(ctx: DdlContext, d: AlterDraft): void {
  * the same columns already has it (PostgreSQL attaches that index; pg_dump's scripts add the
  * partitions' keys first); the others get their own key, named as PostgreSQL names it.
  */
-function keyOnPartitions(ctx: DdlContext, table: TableDef, columns: readonly ColumnDef[], x: IndexDef, constraints: readonly ConstraintDef[]): void {
+async function keyOnPartitions(ctx: DdlContext, table: TableDef, columns: readonly ColumnDef[], x: IndexDef, constraints: readonly ConstraintDef[]): Promise<void> {
   const names = x.columns.map((c) => columns[c].name);
   const primary = constraints.find((k) => k.oid === x.constraintOid)?.type === 'p';
   for (const leaf of leafPartitions(ctx.catalog, table)) {
     const cols = names.map((n) => leaf.columns.findIndex((c) => c.name === n));
     if (leaf.indexes.some((i) => i.unique && i.columns.length === cols.length && i.columns.every((c, k) => c === cols[k]))) continue;
     const made = keyConstraint(ctx, leaf, primary ? 'primaryKey' : 'unique', cols, names, undefined);
-    addStorageKey(ctx, leaf.oid, leaf.columns, { name: made.index.name, columns: made.index.columns });
+    await addStorageKey(ctx, leaf.oid, leaf.columns, { name: made.index.name, columns: made.index.columns });
     leaf.constraints = [...leaf.constraints, made.constraint];
     leaf.indexes = [...leaf.indexes, { ...made.index, parentIndex: x.oid }];
   }

@@ -89,7 +89,7 @@ export async function createIndex(ctx: DdlContext, stmt: CreateIndex): Promise<v
   // btree indexes (unique or not) become key indexes in storage: equality lookups use them
   if (method === 'btree' || method === 'hash') {
     for (const leaf of table.kind === 'p' ? leafPartitions(ctx.catalog, table) : [table]) {
-      addStorageKey(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
+      await addStorageKey(ctx, leaf.oid, leaf.columns, { name, columns: cols, unique: idx.unique });
     }
   }
   if (method === 'hnsw' && opclasses[0].startsWith('sparsevec_')) checkSparseRows(ctx, table, cols[0]);

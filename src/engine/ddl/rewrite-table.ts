@@ -30,7 +30,7 @@ export async function rewriteTable(
   await storage.createTable({ id: newOid, columns: newColumns.map((c) => ({ name: c.name, type: c.type })) });
   ctx.txn?.created(newOid);
   try {
-    for (const x of indexes) if (x.unique || x.method === 'btree') storage.addUniqueKey(newOid, { name: x.name, columns: x.columns, unique: x.unique });
+    for (const x of indexes) if (x.unique || x.method === 'btree') await storage.addUniqueKey(newOid, { name: x.name, columns: x.columns, unique: x.unique });
     const txn = ctx.dataTxn ?? storage.begin();
     try {
       for (let i = 0; i < rows.length; i += 10_000) txn.insert(newOid, rows.slice(i, i + 10_000));

@@ -32,8 +32,8 @@ export async function runStorageUndo(records: StorageUndo[]): Promise<void> {
 }
 
 /** Add a key to a table's storage (duplicates refused as PostgreSQL's index build refuses them). */
-export function addStorageKey(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec): void {
-  addUniqueKeyChecked(ctx, tableOid, columns, spec);
+export async function addStorageKey(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec): Promise<void> {
+  await addUniqueKeyChecked(ctx, tableOid, columns, spec);
   ctx.undoStorage?.(() => ctx.storage.dropUniqueKey(tableOid, spec.name));
 }
 

@@ -61,7 +61,7 @@ export async function createTable(ctx: DdlContext, stmt: CreateTable): Promise<v
   if (table.kind !== 'p') {
     await ctx.storage.createTable({ id: table.oid, columns: table.columns.map((c) => ({ name: c.name, type: c.type })) });
     ctx.txn?.created(table.oid);
-    for (const idx of table.indexes) ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns });
+    for (const idx of table.indexes) await ctx.storage.addUniqueKey(table.oid, { name: idx.name, columns: idx.columns });
   }
   if (parent) await partitionIndexes(ctx, parent, table);
 }

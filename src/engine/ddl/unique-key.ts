@@ -9,10 +9,11 @@ import { UniqueViolation, type UniqueKeySpec } from '../../storage/api.js';
 import { formatText } from '../../types/text-io.js';
 import type { DdlContext } from './context.js';
 
-export function addUniqueKeyChecked(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec): void {
+export async function addUniqueKeyChecked(ctx: DdlContext, tableOid: number, columns: readonly ColumnDef[], spec: UniqueKeySpec): Promise<void> {
   try {
-    ctx.storage.addUniqueKey(tableOid, spec);
+    await ctx.storage.addUniqueKey(tableOid, spec, ctx.interrupted);
   } catch (e) {
+    if (ctx.interrupted?.aborted) ctx.checkCancelled?.();
     throw indexBuildError(e, columns);
   }
 }
