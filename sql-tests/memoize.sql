@@ -8,7 +8,6 @@ INSERT INTO mz_customers SELECT g, 'r' || (g % 5) FROM generate_series(1, 500) g
 INSERT INTO mz_orders SELECT g, CASE WHEN g % 50 = 0 THEN NULL ELSE g % 500 + 1 END, g % 97 FROM generate_series(1, 3000) g;
 ANALYZE mz_orders;
 ANALYZE mz_customers;
-SET enable_mergejoin = off;
 SET enable_hashjoin = off;
 EXPLAIN SELECT * FROM mz_orders o JOIN mz_customers c ON o.customer = c.id;
 EXPLAIN SELECT * FROM mz_orders o JOIN mz_customers c ON o.customer < c.id;
@@ -26,5 +25,4 @@ SELECT count(*), count(c.id) FROM mz_orders o LEFT JOIN mz_customers c ON o.cust
 SELECT count(*) FROM mz_orders o WHERE NOT EXISTS (SELECT 1 FROM mz_customers c WHERE c.id = o.customer AND c.region = 'r2');
 SELECT count(*), sum(c.id) FROM mz_orders o JOIN mz_customers c ON o.customer < c.id WHERE o.amount < 10;
 RESET enable_hashjoin;
-RESET enable_mergejoin;
 DROP TABLE mz_orders, mz_customers;

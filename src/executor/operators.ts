@@ -35,6 +35,7 @@ import type { SegmentSearchPool } from '../query-worker/pool.js';
 import { PAUSE, awaitStep, cancellable, collect, gather, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Batch, type Step, type TimeSlice } from './suspend.js';
 import { gatherWithin, rowBytes, workMemFor } from './work-mem.js';
 import { join } from './hash-join.js';
+import { mergeJoin } from './merge-join.js';
 import { sortRows, type SortStats } from './spill/external-sort.js';
 import { incrementalSort } from './incremental-sort.js';
 import { bitmapScanSpec } from './btree-bitmap.js';
@@ -120,6 +121,7 @@ function dispatch(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
     case 'join':
       if (plan.lateral) return lateralJoin(plan, rc, env);
       startEarly(plan, rc, env);
+      if (plan.algorithm === 'merge') return mergeJoin(plan, rc, env, (p) => runPlan(p, rc, env));
       return join(plan, rc, env, (p) => runPlan(p, rc, env));
     case 'aggregate': return aggregate(plan, rc, env);
     case 'window': return windowAgg(plan, runPlan(plan.input, rc, env), rc, env, workMemFor(rc.workMemBytes, 'window aggregate'));

@@ -26,6 +26,7 @@ import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 import { incrementalSortCost } from './incremental-sort-cost.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
+import { mergeJoinCost, orderedIndexScanCost } from './merge-join-cost.js';
 
 export const SEQ_PAGE_COST = 1;
 export const RANDOM_PAGE_COST = 4;
@@ -299,7 +300,8 @@ export class CostModel {
       case 'join': return this.join(plan, plan.algorithm ?? (hashJoinKeys(plan.on, plan.left.schema.length) ? 'hash' : 'nestloop'));
       case 'aggregate': return this.aggregate(plan);
       case 'window': return this.window(plan);
-      case 'sort': return this.sort(plan.input, plan.schema);
+      // over a scan reading some columns: as wide as those (the scan's target list)
+      case 'sort': return this.sort(plan.input, plan.input.kind === 'scan' && plan.input.columns ? [] : plan.schema);
       case 'topk': return this.topk(plan);
       case 'limit': return this.limit(plan);
       case 'distinct': return this.distinct(plan);
@@ -356,6 +358,7 @@ export class CostModel {
     const allVisible = isIndexOnly(plan) ? allVisibleFraction(plan.table, this.env.rowCount(plan.table.oid)) : 0;
     const est = plan.textLookup ? this.textIndexScan(plan.table, plan.filter, plan.textLookup.cond).heap
       : plan.btreeBitmap ? bitmapHeapScanCost(this, plan.table, plan.filter, plan.btreeBitmap.path).heap
+      : plan.indexRange?.merged ? orderedIndexScanCost(this, plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, allVisible)
       : plan.indexRange?.loops ? this.parameterizedRangeScan(plan.table, plan.filter, plan.indexRange.keyName, plan.indexRange.columns, plan.indexRange.loops, allVisible)
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
         : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible);
@@ -841,7 +844,7 @@ export class CostModel {
    *
    * Nested Loop: nestLoop below, over the inner side nestLoopInner settles.
    */
-  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
+  join(plan: Extract<Plan, { kind: 'join' }>, algorithm: 'hash' | 'nestloop' | 'merge', hashBuild: 'left' | 'right' = plan.hashBuild ?? 'right'): Estimate {
     const left = this.estimate(plan.left);
     const written = asWritten(plan);
     const right = this.estimate(plan.right);
@@ -849,8 +852,19 @@ export class CostModel {
     // as wide as what is read above it (PostgreSQL's width of the join's target list), else both sides
     const width = plan.outputRead ? this.schemaWidth(plan.outputRead.map((i) => plan.schema[i])) : plan.joinType === 'semi' || plan.joinType === 'anti' ? left.width : left.width + right.width;
     if (algorithm === 'hash') return { ...this.hashJoin(plan, hashBuild), rows, width };
+    if (algorithm === 'merge') {
+      const { startup, total } = this.mergeJoin(plan);
+      return { startup, total, rows, width };
+    }
     const inner = this.nestLoopInner(plan);
     return { ...this.nestLoop(plan, inner.est, inner.materialize), rows, width };
+  }
+
+  /** Merge Join (merge-join-cost.ts), and whether its inner input is under a Materialize. */
+  mergeJoin(plan: Extract<Plan, { kind: 'join' }>): { startup: number; total: number; materializeInner: boolean } {
+    const swapped = plan.mergeOuter === 'right';
+    // a semi join's right side made unique on its keys is a unique inner side too
+    return mergeJoinCost(this, plan, (plan.semiUnique === true && !swapped) || this.innerUnique(plan, swapped ? 'left' : 'right'));
   }
 
   /**
@@ -895,7 +909,8 @@ export class CostModel {
     const input = this.estimate(inputPlan);
     const n = Math.max(input.rows, 2);
     const startup = input.total + 2 * CPU_OPERATOR_COST * n * Math.log2(n) + (this.env.settings.sort ? 0 : DISABLE_COST);
-    return { startup, total: startup + CPU_OPERATOR_COST * input.rows, rows: input.rows, width: this.schemaWidth(schema) || input.width };
+    // cost_tuplesort counts at least 2 rows, for the run part too
+    return { startup, total: startup + CPU_OPERATOR_COST * n, rows: input.rows, width: this.schemaWidth(schema) || input.width };
   }
 
   /**
@@ -990,7 +1005,7 @@ export class CostModel {
  * index_pages_fetched (Mackert and Lohman), the cache taken as large enough: the distinct
  * pages N random fetches from a T-page relation read, min(T, ceil(2TN / (2T + N))).
  */
-function pagesFetched(fetches: number, pages: number): number {
+export function pagesFetched(fetches: number, pages: number): number {
   const t = Math.max(1, pages);
   const n = (2 * t * fetches) / (2 * t + fetches);
   return n >= t ? t : Math.ceil(n);
@@ -1015,7 +1030,7 @@ export function btreePages(rows: number, keyWidth: number): number {
 }
 
 /** PostgreSQL's clamp_row_est: at least one row, whole rows. */
-function clampRows(rows: number): number {
+export function clampRows(rows: number): number {
   return rows <= 1 || !Number.isFinite(rows) ? 1 : Math.round(rows);
 }
 

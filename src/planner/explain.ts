@@ -10,6 +10,7 @@
  */
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
+import { mergeJoinType, mergeSides } from './merge-join-cost.js';
 import { CostModel, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
@@ -593,6 +594,7 @@ class Builder implements DeparseContext {
       } });
       return n;
     }
+    if (plan.algorithm === 'merge') return this.mergeJoin(plan, keys.map((k) => k.cond));
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
     n.props.push(['Join Type', joinType]);
     // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
@@ -611,6 +613,33 @@ class Builder implements DeparseContext {
     const spilled = this.opts.spillStats?.get(plan);
     if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
+    return n;
+  }
+
+  /** Merge Join (executor/merge-join.ts): its outer input first, the inner under a Materialize when costed so. */
+  private mergeJoin(plan: Extract<Plan, { kind: 'join' }>, conds: Expr[]): DisplayNode {
+    const { outer, inner, swapped } = mergeSides(plan);
+    const type = mergeJoinType(plan);
+    const joinType = type[0].toUpperCase() + type.slice(1);
+    const n = this.node(plan, 'Merge Join', type === 'inner' ? 'Merge Join' : `Merge ${joinType} Join`);
+    n.props.push(['Join Type', joinType]);
+    const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
+    n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
+    const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
+    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
+    n.children.push({ rel: 'Outer', node: sortOutput(this.build(outer)) });
+    if (!this.opts.model.mergeJoin(plan).materializeInner) {
+      n.children.push({ rel: 'Inner', node: sortOutput(this.build(inner)) });
+      return n;
+    }
+    // the inner rows held so equal outer keys can go back over them (the executor holds each key's group)
+    const held = sortOutput(this.build(inner));
+    const est = this.opts.model.material(this.opts.model.estimate(inner));
+    const output = held.details.find(([k]) => k === 'Output');
+    n.children.push({ rel: 'Inner', node: {
+      type: 'Materialize', title: 'Materialize', props: [], details: output ? [output] : [], est, actual: held.actual,
+      children: [{ rel: 'Outer', node: held }], subplans: [],
+    } });
     return n;
   }
 
@@ -734,6 +763,14 @@ function memoizeMode(plan: Extract<Plan, { kind: 'join' }>): 'logical' | 'binary
   const on = plan.parameterized?.on;
   const joinConds = (on ? conjuncts(on) : []).filter(readsLeft);
   return joinConds.every((c) => c.kind === 'call' && c.name === '=') ? 'logical' : 'binary';
+}
+
+/** A merge join's Sort input hands on its input's columns: VERBOSE's Output, as PostgreSQL prints it. */
+function sortOutput(node: DisplayNode): DisplayNode {
+  if (node.type !== 'Sort' || node.details.some(([k]) => k === 'Output')) return node;
+  const output = node.children[0]?.node.details.find(([k]) => k === 'Output');
+  if (output) node.details.unshift(output);
+  return node;
 }
 
 function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {

@@ -29,6 +29,7 @@ import { useTextIndex } from './rules/use-text-index.js';
 import { bindBm25Corpus } from './rules/bind-bm25-corpus.js';
 import { bm25TopK } from './rules/bm25-top-k.js';
 import { chooseJoinAlgorithm } from './rules/choose-join-algorithm.js';
+import { orderByMergeJoin } from './rules/order-by-merge-join.js';
 import { readScanColumns } from './rules/read-scan-columns.js';
 import { useIndexOnlyScan } from './rules/use-index-only-scan.js';
 import { markIndexOnlyScans } from './index-only.js';
@@ -43,7 +44,7 @@ import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {

@@ -127,6 +127,8 @@ export type Plan =
       readonly keyName: string; readonly columns: readonly number[]; readonly order?: 'asc' | 'desc'; readonly orderColumns?: number;
       /** the inner side of a parameterized nested loop: the outer rows it runs for (cost_index's loop_count, cost.ts) */
       readonly loops?: number;
+      /** read whole in key order as a merge join's input (planner/merge-join-path.ts): priced as PostgreSQL's cost_index */
+      readonly merged?: true;
     };
     /**
      * rows read through B-tree indexes as a bitmap (PostgreSQL's Bitmap Heap Scan over
@@ -212,7 +214,10 @@ export type Plan =
    * or none does (anti); the output is the left row alone (schema = left's schema).
    */
   | {
-    readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop'; /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
+    readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' | 'merge';
+    /** a merge join (executor/merge-join.ts) whose right input is the outer one, read first (planner/merge-join-path.ts) */
+    readonly mergeOuter?: 'right';
+    /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
     readonly outputRead?: readonly number[];
     /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */

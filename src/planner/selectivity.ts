@@ -119,6 +119,34 @@ function equalitySelectivity(info: ColumnInfo | undefined, value: { value: Value
   return clamp(sel);
 }
 
+/**
+ * get_variable_range: the column's smallest and largest values from the histogram's ends
+ * and the most common values (undefined without either).
+ */
+export function columnRange(info: ColumnInfo | undefined): { min: Value; max: Value } | undefined {
+  if (!info?.stats) return undefined;
+  // parsed once per ANALYZE result (the planner asks for it many times)
+  const cached = ranges.get(info.stats);
+  if (cached) return cached.range;
+  const range = parsedRange(info);
+  ranges.set(info.stats, { range });
+  return range;
+}
+
+const ranges = new WeakMap<object, { range: { min: Value; max: Value } | undefined }>();
+
+function parsedRange(info: ColumnInfo): { min: Value; max: Value } | undefined {
+  if (!info.stats) return undefined;
+  const values = [...(parsedList(info, info.stats.histogramBounds ?? null) ?? []), ...(parsedList(info, info.stats.mostCommonVals ?? null) ?? [])].filter((v) => v !== null);
+  if (!values.length) return undefined;
+  let min = values[0], max = values[0];
+  for (const v of values) {
+    if (compareValues(info.type, v, min) < 0) min = v;
+    if (compareValues(info.type, v, max) > 0) max = v;
+  }
+  return { min, max };
+}
+
 /** A number for linear interpolation inside a histogram bucket (undefined: not numeric). */
 function scalar(v: Value): number | undefined {
   if (typeof v === 'number') return v;
@@ -146,7 +174,7 @@ function histogramFraction(info: ColumnInfo, value: Value, orEqual: boolean): nu
 }
 
 /** scalarineqsel: col < value (or <=, or > / >= with `greater`). */
-function inequalitySelectivity(info: ColumnInfo | undefined, value: { value: Value } | undefined, greater: boolean, orEqual: boolean): number {
+export function inequalitySelectivity(info: ColumnInfo | undefined, value: { value: Value } | undefined, greater: boolean, orEqual: boolean): number {
   if (value?.value === null) return 0;
   if (!info?.stats || !value) return DEFAULT_INEQ_SEL;
   const st = info.stats;

@@ -3,8 +3,8 @@
  *
  *   SELECT … FROM orders o JOIN customers c ON o.customer_id = c.id
  *
- * A join with equi-join keys (planner/join-keys.ts) can hash its right input; a nested loop
- * compares every pair. Both are priced (cost.ts, enable_hashjoin / enable_nestloop add
+ * A join with equi-join keys (planner/join-keys.ts) can hash its right input, or read both
+ * inputs in key order and merge them (merge-join-path.ts); a nested loop compares every pair. Both are priced (cost.ts, enable_hashjoin / enable_nestloop add
  * disable_cost) and the cheaper is recorded on the node: the executor only executes it. An
  * inner hash join hashes whichever input is cheaper to hold (`hashBuild: 'left'` when it is
  * the left one).
@@ -13,8 +13,9 @@
  * Tiny inputs come out as nested loops (no hash table to build), as in PostgreSQL. Runs
  * last, when the inputs' shapes (and so their estimates) are final.
  */
-import { CostModel } from '../cost.js';
+import { CostModel, type Estimate } from '../cost.js';
 import { hashJoinKeys } from '../join-keys.js';
+import { cheapestMergeJoin } from '../merge-join-path.js';
 import { parameterizedIndexJoin } from '../param-index-join.js';
 import type { Plan } from '../plan.js';
 import { asSemiJoinOutput, uniqueInnerJoin } from '../unique-semi-join.js';
@@ -34,14 +35,34 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
     const ranged = cheapestParameterized(plan, model);
     return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
   }
-  const hash = model.join(plan, 'hash', 'right').total;
+  const hashE = model.join(plan, 'hash', 'right');
   // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
-  const hashLeft = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left').total : Infinity;
-  const loop = model.join(plan, 'nestloop').total;
+  const hashLeftE = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left') : undefined;
+  const loopE = model.join(plan, 'nestloop');
   const probed = cheapestParameterized(plan, model);
-  if (probed && model.join(probed, 'nestloop').total < Math.min(hash, hashLeft, loop)) return probed;
+  const probedE = probed ? model.join(probed, 'nestloop') : undefined;
+  const hash = hashE.total, hashLeft = hashLeftE?.total ?? Infinity, loop = loopE.total, probedCost = probedE?.total ?? Infinity;
+  // both inputs in key order, walked side by side (merge-join-path.ts), against the cheapest of the others
+  const merge = cheapestMergeJoin(plan, model);
+  const others = [hashE, loopE, ...(hashLeftE ? [hashLeftE] : []), ...(probedE ? [probedE] : [])];
+  if (merge && preferred(model.estimate(merge), others.reduce((a, b) => (b.total < a.total ? b : a)))) return merge;
+  if (probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
+}
+
+/**
+ * Whether path a wins over b as PostgreSQL's add_path settles it (STD_FUZZ_FACTOR 1.01):
+ * totals within 1 % of each other are a tie, decided by the startup cost (the paths
+ * compared have no useful order above).
+ */
+export function preferred(a: Estimate, b: Estimate): boolean {
+  const fuzz = 1.01;
+  if (a.total * fuzz < b.total) return true;
+  if (b.total * fuzz < a.total) return false;
+  if (a.startup * fuzz < b.startup) return true;
+  if (b.startup * fuzz < a.startup) return false;
+  return a.total < b.total;
 }
 
 /** The parameterized nested loop (param-index-join.ts), under a Memoize when that is cheaper. */
@@ -60,13 +81,16 @@ function cheapestParameterized(plan: JoinNode, model: CostModel): JoinNode | und
  * A semi join's other form (unique-semi-join.ts): an inner join with the right side made
  * unique on its keys, hashed or looped, when that is cheaper than the semi join chosen.
  */
-function cheaperUniqueInner(semi: JoinNode, model: CostModel): Plan | undefined {
-  const join = uniqueInnerJoin(semi);
+function cheaperUniqueInner(semi: JoinNode, model: CostModel, written: JoinNode): Plan | undefined {
+  // built from the semi join as written (a merge join's inputs are already sorted)
+  const join = uniqueInnerJoin(written);
   if (!join) return undefined;
   // the unique side is the inner one (hashed or held), as JOIN_UNIQUE_INNER has it
   const hash = model.join(join, 'hash', 'right').total;
   const loop = model.join(join, 'nestloop').total;
-  const chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
+  let chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
+  const merge = cheapestMergeJoin(join, model);
+  if (merge && preferred(model.estimate(merge), model.estimate(chosen))) chosen = merge;
   return model.estimate(chosen).total < model.estimate(semi).total ? asSemiJoinOutput(chosen, semi) : undefined;
 }
 
@@ -77,6 +101,6 @@ export const chooseJoinAlgorithm: Rule = {
     const model = new CostModel(ctx.catalog, ctx.costEnv);
     const chosen = withCheapestAlgorithm(plan, model);
     // a semi join whose right side is unique already is planned as the inner join it is (cost.ts reducedSemiJoin)
-    return (chosen.joinType === 'semi' && !model.semiJoinOnUniqueKey(chosen) && cheaperUniqueInner(chosen, model)) || chosen;
+    return (chosen.joinType === 'semi' && !model.semiJoinOnUniqueKey(chosen) && cheaperUniqueInner(chosen, model, plan)) || chosen;
   },
 };
