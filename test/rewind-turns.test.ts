@@ -16,6 +16,7 @@ import { DurableStorage } from '../src/storage/durable-storage.js';
 import type { Wal } from '../src/storage/wal.js';
 import { OID, type Row } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { fillSealedDeletedGrowing } from './support/storage-fill.js';
 
 const TABLE = 16800;
 const SEALED = 60_000;
@@ -44,19 +45,7 @@ test('a refused commit on a table with 150,000 growing rows and 50,000 tombstone
   try {
     await s.createTable(LAYOUT);
     await s.addUniqueKey(TABLE, { name: 'pk', columns: [0] });
-    const insert = async (from: number, to: number) => {
-      for (let i = from; i < to; i += 4000) {
-        const t = s.begin();
-        t.insert(TABLE, rows(i, Math.min(to, i + 4000)));
-        await t.commit();
-      }
-    };
-    await insert(0, SEALED);
-    await s.seal(TABLE);
-    const del = s.begin();
-    for (const b of s.scan(TABLE, s.snapshot(), del)) del.delete(TABLE, b.rowIds.filter((_, k) => Number(b.rows[k][0]) < DELETED));
-    await del.commit();
-    await insert(SEALED, SEALED + GROWING);
+    await fillSealedDeletedGrowing(s, TABLE, rows, { sealed: SEALED, deleted: DELETED, growing: GROWING, batch: 4000 });
     const rowIdOf = (id: number) => s.lookupUnique(TABLE, 'pk', [BigInt(id)]);
 
     // Fault injection: the next single batch fails for lack of space (the log reopens after it).

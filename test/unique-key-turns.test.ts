@@ -16,6 +16,7 @@ import { UniqueViolation } from '../src/storage/api.js';
 import { OID, type Row } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
 import { openEngineSession } from './support/engine-session.js';
+import { fillSealedDeletedGrowing } from './support/storage-fill.js';
 
 const TABLE = 16900;
 const SEALED = 200_000;
@@ -39,20 +40,8 @@ async function withTable(fn: (s: DurableStorage, dir: string) => Promise<void>):
   let s = await DurableStorage.open({ dataDir: dir, background: false });
   try {
     await s.createTable(LAYOUT);
-    const insert = async (from: number, to: number) => {
-      for (let i = from; i < to; i += 10_000) {
-        const t = s.begin();
-        t.insert(TABLE, rows(i, Math.min(to, i + 10_000)));
-        await t.commit();
-      }
-    };
-    await insert(0, SEALED);
-    await s.seal(TABLE);
     // tombstones, and rows in the growing segment
-    const del = s.begin();
-    for (const b of s.scan(TABLE, s.snapshot(), del)) del.delete(TABLE, b.rowIds.filter((_, k) => Number(b.rows[k][0]) < DELETED));
-    await del.commit();
-    await insert(SEALED, SEALED + GROWING);
+    await fillSealedDeletedGrowing(s, TABLE, rows, { sealed: SEALED, deleted: DELETED, growing: GROWING, batch: 10_000 });
     await fn(s, dir);
     await s.close();
     s = await DurableStorage.open({ dataDir: dir, background: false });
