@@ -557,15 +557,20 @@ export class CostModel {
       const matched = this.semiSelectivity(plan, right);
       return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
     }
-    const sel = plan.on ? clauseSelectivity(plan.on, this.schemaLookup([...plan.left.schema, ...plan.right.schema])) : 1;
+    const sel = plan.on ? clauseSelectivity(plan.on, this.joinLookup(plan)) : 1;
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
     return clampRows(rows);
   }
 
+  /** Statistics of a join row's columns: the left input's, then the right's. */
+  private joinLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
+    return this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+  }
+
   private semiSelectivity(plan: Extract<Plan, { kind: 'join' }>, right: Estimate): number {
-    return semiJoinSelectivity(plan.on, plan.left.schema.length, right.rows, this.schemaLookup([...plan.left.schema, ...plan.right.schema]));
+    return semiJoinSelectivity(plan.on, plan.left.schema.length, right.rows, this.joinLookup(plan));
   }
 
   /**
@@ -683,7 +688,7 @@ export class CostModel {
     const startup = probe.startup + build.total + (hashQual + CPU_TUPLE_COST) * build.rows + (this.env.settings.hashjoin ? 0 : DISABLE_COST);
     let run = probe.total - probe.startup + hashQual * probe.rows;
     const buckets = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, build.rows))));
-    const lookup = this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+    const lookup = this.joinLookup(plan);
     const buildPlan = buildLeft ? plan.left : plan.right;
     let bucketSize = 1;
     for (const k of keys) {
@@ -719,7 +724,7 @@ export class CostModel {
    * matchCount the inner rows each matched row meets (at least 1).
    */
   private earlyStop(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right', inner: Estimate): { matchFrac: number; matchCount: number } | undefined {
-    const lookup = this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+    const lookup = this.joinLookup(plan);
     const nsel = plan.on ? clauseSelectivity(plan.on, lookup) : 1;
     let jsel: number;
     // a semi join's right side made unique keeps the semi join's selectivity (its sjinfo is the semi join's)

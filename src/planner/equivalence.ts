@@ -32,7 +32,8 @@ export function sameTypeEquality(e: Expr): Call | undefined {
 }
 
 const isColumn = (e: Expr): e is Column => e.kind === 'column' && e.level === 0;
-const isValue = (e: Expr): boolean => e.kind === 'const' || e.kind === 'param';
+/** a constant or a parameter: one value for the whole execution, as an equivalence class's value */
+export const isValue = (e: Expr): boolean => e.kind === 'const' || e.kind === 'param';
 
 /** The conjuncts with each class's value equated to every member; undefined when nothing new follows. */
 export function withImpliedEqualities(conjuncts: readonly Expr[]): Expr[] | undefined {

@@ -29,6 +29,19 @@ export function mapExpr(e: Expr, f: (e: Expr) => Expr | undefined): Expr {
 }
 
 /**
+ * Whether `e` itself (not the plans of its subqueries) reads a column of a row whose level
+ * `at` accepts (0: the expression's own row, 1: the row just outside, …).
+ */
+export function readsColumnAt(e: Expr, at: (level: number) => boolean): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && at(x.level)) found = true;
+    return found ? x : undefined;
+  });
+  return found;
+}
+
+/**
  * The columns of the row just outside `plan` (its outer row, level 1 within it) that it
  * reads, as level-0 references to that row, each once, in the order first read.
  */

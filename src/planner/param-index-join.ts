@@ -22,7 +22,7 @@
  */
 import type { TableDef } from '../catalog/catalog.js';
 import { hashJoinKeys } from './join-keys.js';
-import { mapExpr, planIsCorrelated } from './expr-walk.js';
+import { mapExpr, planIsCorrelated, readsColumnAt } from './expr-walk.js';
 import type { Expr, Plan } from './plan.js';
 import { T } from '../types/types.js';
 import { asKeyValue } from './rules/use-key-lookup.js';
@@ -135,14 +135,7 @@ function readsOnlyLeft(e: Expr, leftWidth: number): boolean {
 }
 
 /** reads the left row (the inner scan's outer row, level 1) */
-function readsOuterRow(e: Expr): boolean {
-  let found = false;
-  mapExpr(e, (x) => {
-    if (x.kind === 'column' && x.level === 1) found = true;
-    return found ? x : undefined;
-  });
-  return found;
-}
+const readsOuterRow = (e: Expr): boolean => readsColumnAt(e, (level) => level === 1);
 
 const FLIPPED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 

@@ -12,7 +12,7 @@
  * left without keys is a Limit. Runs once the filters sit in their scans.
  */
 import type { Expr, Plan } from '../plan.js';
-import { sameTypeEquality } from '../equivalence.js';
+import { isValue, sameTypeEquality } from '../equivalence.js';
 import type { Rule } from './rule.js';
 
 export const dropFixedSortKeys: Rule = {
@@ -49,9 +49,8 @@ function fixedBy(predicate: Expr): Set<number> {
     const eq = sameTypeEquality(c);
     if (!eq) continue;
     const [a, b] = eq.args;
-    const value = (e: Expr) => e.kind === 'const' || e.kind === 'param';
-    if (a.kind === 'column' && a.level === 0 && value(b)) out.add(a.index);
-    else if (b.kind === 'column' && b.level === 0 && value(a)) out.add(b.index);
+    if (a.kind === 'column' && a.level === 0 && isValue(b)) out.add(a.index);
+    else if (b.kind === 'column' && b.level === 0 && isValue(a)) out.add(b.index);
   }
   return out;
 }

@@ -10,7 +10,7 @@
  * side early, two-side conditions become the join's ON (and equalities make it a hash
  * join). Conditions are never moved into the nullable side of an outer join.
  */
-import { mapExpr, planIsCorrelated } from '../expr-walk.js';
+import { mapExpr, planIsCorrelated, readsColumnAt } from '../expr-walk.js';
 import { T } from '../../types/types.js';
 import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
@@ -136,7 +136,7 @@ export const pushOnIntoInputs: Rule = {
     const intoLeft = plan.joinType === 'inner' || plan.joinType === 'right';
     for (const c of conjuncts(plan.on)) {
       // one reading an enclosing query's row stays: a parameterized inner scan takes it from the ON
-      const cols = readsOuterRow(c) ? null : columnsOf(c);
+      const cols = readsColumnAt(c, (level) => level > 0) ? null : columnsOf(c);
       if (cols && cols.length > 0 && intoRight && cols.every((i) => i >= L)) toRight.push(shift(c, L));
       else if (cols && cols.length > 0 && intoLeft && cols.every((i) => i < L)) toLeft.push(c);
       else keep.push(c);
@@ -145,12 +145,3 @@ export const pushOnIntoInputs: Rule = {
     return { ...plan, left: withFilter(plan.left, toLeft), right: withFilter(plan.right, toRight), on: keep.length ? and(keep) : null };
   },
 };
-
-function readsOuterRow(e: Expr): boolean {
-  let found = false;
-  mapExpr(e, (x) => {
-    if (x.kind === 'column' && x.level > 0) found = true;
-    return undefined;
-  });
-  return found;
-}
