@@ -12,25 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStorage } from '../src/storage/durable-storage.js';
 import { RowConflict, UniqueViolation } from '../src/storage/api.js';
-import { OID, type Row } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { labelledRows, labelledTable } from './support/storage-fill.js';
 
 const TABLE = 16600;
 const DIM = 8;
 const ROWS = 120_000;
 /** no piece may be this share of the commit's time or more (the old code: 0.50-0.54, this one 0.07-0.14) */
 const SHARE = 0.3;
-const LAYOUT = {
-  id: TABLE,
-  columns: [
-    { name: 'id', type: { oid: OID.int8, typmod: -1 } },
-    { name: 'label', type: { oid: OID.text, typmod: -1 } },
-    { name: 'v', type: { oid: OID.vector, typmod: DIM } },
-  ],
-};
+const LAYOUT = labelledTable(TABLE, DIM);
 
-const row = (i: number): Row => [BigInt(i), `row ${i}`, Float32Array.from({ length: DIM }, (_, d) => Math.sin(i * 0.37 + d))];
-const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => row(from + k));
+const rows = labelledRows(DIM);
 
 async function withStorage(fn: (s: DurableStorage, dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-commit-turns-'));
@@ -87,9 +79,9 @@ test('commits during a sliced big commit wait for it and see it whole; readers s
     big.insert(TABLE, rows(NEW, NEW + 4000));
     // inserted before the big commit starts, so only the commit can find the conflict
     const dupe = s.begin();
-    dupe.insert(TABLE, [row(NEW + 3999)]);
+    dupe.insert(TABLE, rows(NEW + 3999, NEW + 4000));
     const small = s.begin();
-    small.insert(TABLE, [row(2_000_000)]);
+    small.insert(TABLE, rows(2_000_000, 2_000_001));
 
     const victim = s.lookupKey(TABLE, 'items_pkey', [0n], s.snapshot())!.rowIds[0];
     const before = ROWS;

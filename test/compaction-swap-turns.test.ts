@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DurableStorage } from '../src/storage/durable-storage.js';
-import { OID, type Row } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { labelledRows, labelledTable } from './support/storage-fill.js';
 
 const TABLE = 16700;
 const ROWS = 160_000;
@@ -30,15 +30,9 @@ const SHARE = 0.2;
  * piece of its size)
  */
 const DROP_SHARE = 0.7;
-const LAYOUT = {
-  id: TABLE,
-  columns: [
-    { name: 'id', type: { oid: OID.int8, typmod: -1 } },
-    { name: 'label', type: { oid: OID.text, typmod: -1 } },
-  ],
-};
+const LAYOUT = labelledTable(TABLE);
 
-const rows = (from: number, to: number): Row[] => Array.from({ length: to - from }, (_, k) => [BigInt(from + k), `row ${from + k}`]);
+const rows = labelledRows();
 const keyRows = (s: DurableStorage, i: number) => s.lookupKey(TABLE, 'pk', [BigInt(i)], s.snapshot())?.rows.length ?? 0;
 
 function count(s: DurableStorage): number {

@@ -14,24 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStorage } from '../src/storage/durable-storage.js';
 import type { Wal } from '../src/storage/wal.js';
-import { OID, type Row } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
-import { fillSealedDeletedGrowing } from './support/storage-fill.js';
+import { fillSealedDeletedGrowing, labelledRows, labelledTable } from './support/storage-fill.js';
 
 const TABLE = 16800;
 const SEALED = 60_000;
 const DELETED = 50_000;
 const GROWING = 150_000;
 const TRIES = 3;
-const LAYOUT = {
-  id: TABLE,
-  columns: [
-    { name: 'id', type: { oid: OID.int8, typmod: -1 } },
-    { name: 'label', type: { oid: OID.text, typmod: -1 } },
-  ],
-};
+const LAYOUT = labelledTable(TABLE);
 
-const rows = (from: number, to: number): Row[] => Array.from({ length: to - from }, (_, k) => [BigInt(from + k), `row ${from + k}`]);
+const rows = labelledRows();
 
 function ids(s: DurableStorage): Set<number> {
   const out = new Set<number>();

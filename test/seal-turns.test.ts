@@ -11,25 +11,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStorage } from '../src/storage/durable-storage.js';
-import { OID, type Row } from '../src/types/types.js';
 import { blocking } from './support/event-loop-blocks.js';
+import { labelledRows, labelledTable } from './support/storage-fill.js';
 
 const TABLE = 16500;
 const DIM = 64;
 const ROWS = 40_000;
 /** no piece may be this share of the job's time or more */
 const SHARE = 0.45;
-const LAYOUT = {
-  id: TABLE,
-  columns: [
-    { name: 'id', type: { oid: OID.int8, typmod: -1 } },
-    { name: 'label', type: { oid: OID.text, typmod: -1 } },
-    { name: 'v', type: { oid: OID.vector, typmod: DIM } },
-  ],
-};
+const LAYOUT = labelledTable(TABLE, DIM);
 
-const row = (i: number): Row => [BigInt(i), `row ${i}`, Float32Array.from({ length: DIM }, (_, d) => Math.sin(i * 0.37 + d))];
-const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => row(from + k));
+const rows = labelledRows(DIM);
 
 /** Every visible row's id and label, in id order. */
 function contents(s: DurableStorage): Map<number, string> {

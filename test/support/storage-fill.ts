@@ -4,7 +4,7 @@
  * (tombstones over the sealed segment), and `growing` more rows left in the growing segment.
  */
 import type { DurableStorage } from '../../src/storage/durable-storage.js';
-import type { Row } from '../../src/types/types.js';
+import { OID, type Row } from '../../src/types/types.js';
 
 export interface Fill {
   readonly sealed: number;
@@ -27,4 +27,22 @@ export async function fillSealedDeletedGrowing(s: DurableStorage, table: number,
   for (const b of s.scan(table, s.snapshot(), del)) del.delete(table, b.rowIds.filter((_, k) => Number(b.rows[k][0]) < n.deleted));
   await del.commit();
   await insert(n.sealed, n.sealed + n.growing);
+}
+
+/**
+ * The storage tests' table: (id int8, label text), with a vector(dim) column `v` when dim
+ * is given; and its rows [from, to): id i, label `row i`, v sin(i × 0.37 + d).
+ */
+export function labelledTable(id: number, dim?: number): { id: number; columns: { name: string; type: { oid: number; typmod: number } }[] } {
+  const columns: { name: string; type: { oid: number; typmod: number } }[] = [
+    { name: 'id', type: { oid: OID.int8, typmod: -1 } },
+    { name: 'label', type: { oid: OID.text, typmod: -1 } },
+  ];
+  if (dim !== undefined) columns.push({ name: 'v', type: { oid: OID.vector, typmod: dim } });
+  return { id, columns };
+}
+
+export function labelledRows(dim?: number): (from: number, to: number) => Row[] {
+  const row = (i: number): Row => (dim === undefined ? [BigInt(i), `row ${i}`] : [BigInt(i), `row ${i}`, Float32Array.from({ length: dim }, (_, d) => Math.sin(i * 0.37 + d))]);
+  return (from, to) => Array.from({ length: to - from }, (_, k) => row(from + k));
 }
