@@ -28,8 +28,9 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   wire: ['types', 'errors.ts'],
   // cluster mode: implements storage's shared-log seams on NATS/S3, elections on etcd, and
   // the proxy (which answers a client with the wire's ErrorResponse when no node leads),
-  // and query nodes: the query workers served over TCP (ann: the index file's shape)
-  cluster: ['storage', 'wire', 'query-worker', 'ann', 'errors.ts'],
+  // and query nodes: the query workers served over TCP (ann: the index file's shape);
+  // the shard router (cluster/router) decodes, compares and merges the shards' values (types)
+  cluster: ['storage', 'wire', 'query-worker', 'ann', 'types', 'errors.ts'],
   'server.ts': '*',
   'main.ts': '*',
 };
