@@ -98,14 +98,14 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
     return path;
   }
 
-  async function build(req: RemoteIndexBuild, objects: ObjectStore, signal: AbortSignal): Promise<RemoteIndexResult> {
+  async function build(req: RemoteIndexBuild, prefix: string | undefined, objects: ObjectStore, signal: AbortSignal): Promise<RemoteIndexResult> {
     const { job, segmentFile } = req;
     checkFileKey(req.indexFile);
     if (!canBuildSegmentIndex(job)) throw new NotHere(`this node cannot build ${job.method} indexes for ${job.op}${job.sparse ? ' on sparse vectors' : ''}`);
     const t0 = performance.now();
     const work = join(opts.workDir, `build-${nextTemp++}`);
     mkdirSync(work, { recursive: true });
-    opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, op: job.op }, 'building an index for a data node');
+    opts.logger.info({ ...(prefix !== undefined ? { prefix } : {}), segment: segmentFile, index: req.indexFile, method: job.method, op: job.op }, 'building an index for a data node');
     try {
       const seg = decodeSegment(0, segmentFile, await readFile(await fetchObject(objects, segmentFile, work)), req.columns);
       if (seg.length !== req.rows) throw new NotHere(`${segmentFile} has ${seg.length} rows, the request says ${req.rows}`);
@@ -117,7 +117,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
       index.close();
       await objects.put(req.indexFile, indexPath);
       built++;
-      opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, rows: file.size, ms: Math.round(performance.now() - t0) }, 'built an index for a data node');
+      opts.logger.info({ ...(prefix !== undefined ? { prefix } : {}), segment: segmentFile, index: req.indexFile, method: job.method, rows: file.size, ms: Math.round(performance.now() - t0) }, 'built an index for a data node');
       return result;
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -171,7 +171,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
         running.set(m.id, ac);
         const work: Promise<IndexNodeResponse> = Promise.resolve().then(() => storeOf(m.prefix)).then((objects) => (m.kind === 'train'
           ? train(m.train, objects, ac.signal).then(() => ({ id: m.id, ok: true, trained: true }))
-          : build(m.build, objects, ac.signal).then((result) => ({ id: m.id, ok: true, result }))));
+          : build(m.build, m.prefix, objects, ac.signal).then((result) => ({ id: m.id, ok: true, result }))));
         work.then(send, (e: Error) => {
           if (!ac.signal.aborted) opts.logger.warn({ ...(m.kind === 'train' ? { centers: m.train.centersFile } : { segment: m.build.segmentFile }), err: e.message }, `${m.kind === 'train' ? 'training centers' : 'index build'} for a data node failed`);
           send({ id: m.id, ok: false, message: e.message, ...(e instanceof NotHere ? { elsewhere: true } : {}) });
