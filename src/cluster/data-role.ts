@@ -1,6 +1,7 @@
 /**
  * The `data` role: the node that writes the shared log. Data nodes campaign in the
- * metadata store's election `data`; the elected one catches up from the shared log and
+ * metadata store's election `data` (in a sharded cluster, shard K's nodes in `data-<K>`,
+ * each shard group with its own stream: dataElection, shardStream); the elected one catches up from the shared log and
  * object store, then serves the PostgreSQL protocol (proxies send clients to it). The
  * others are standbys: they apply the log to their own directory as it grows, so taking
  * over after the leader's lease expires leaves little to apply. With `startStandby` a
