@@ -2,7 +2,8 @@
  * Shard groups on a loopback cluster (1 etcd, 1 nats-server, s3rver, `--shards 2` with two
  * data nodes per shard, one query node): each shard has its own leader, stream
  * (`quiver-s<K>`), election (`data-<K>`) and S3 prefix; rows written on shard 1's leader
- * are in stream quiver-s1 only; the one query node serves sealed segments of both shards'
+ * are in stream quiver-s1 only, and the proxy (its main and read ports) reaches shard 0
+ * only until the shard router is wired in; the one query node serves sealed segments of both shards'
  * leaders (exact k-NN answers as exact search gives them); shard 1's standby takes over
  * when its leader is killed -9 while shard 0 goes on answering; cluster.json lists each
  * data node with its shard, and a start on the same directory with another --shards is
@@ -154,10 +155,19 @@ test('rows written on shard 1\'s leader are in stream quiver-s1 only; shard 0 ha
   await withClient(l0.port, async (c) => {
     await assert.rejects(c.query('SELECT * FROM only_here'), { code: '42P01' });
   });
-  // the proxy pipes to shard 0's leader (the shard router is not wired in yet)
+  // the proxy pipes to shard 0's leader (the shard router is not wired in yet), its read
+  // port to shard 0's standby: neither reaches shard 1
   await withClient(cluster!.port, async (c) => {
     await assert.rejects(c.query('SELECT * FROM only_here'), { code: '42P01' });
+    assert.equal((await c.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
   });
+  for (let i = 0; i < 3; i++) {
+    await withClient(cluster!.readPort, async (c) => {
+      assert.equal((await c.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true, 'a standby');
+      assert.equal((await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'elsewhere'`)).rows[0].n, 1, 'of shard 0');
+      await assert.rejects(c.query('SELECT * FROM only_here'), { code: '42P01' });
+    });
+  }
 });
 
 test('one query node and one index node serve both shards\' leaders: k-NN answers as exact search, files of equal names kept apart', { skip, timeout: 300_000 }, async (t) => {
