@@ -174,10 +174,11 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
   };
 }
 
-/** A proxy: routes client connections to the data node that leads (proxy-role.ts). */
 /**
- * Sharded (--shards N > 1), it follows shard 0's leader for now: the shard router that
- * runs statements on every shard's leader replaces the piping once it is wired in.
+ * A proxy: routes client connections to the data node that leads (proxy-role.ts). Sharded
+ * (--shards N > 1), it follows shard 0's leader (and its read port shard 0's standbys) for
+ * now: the shard router, which runs statements on every shard's leader, replaces the
+ * piping once it is wired in.
  */
 export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number): Promise<RunningProxy> {
   return runProxyRole({
