@@ -172,6 +172,7 @@ const SHAPES: [string, unknown[], Compare][] = [
   ['SELECT flag, count(*) FROM items GROUP BY flag ORDER BY flag NULLS FIRST', [], 'ordered'],
   ['SELECT sum(id), sum(score), min(emb <-> $1), avg(id), avg(score::real), sum(score::real) FROM items', [Q], 'ordered'],
   ['SELECT count(*) FROM items LIMIT $1', [1], 'ordered'],
+  ['SELECT tenant, avg(qty) FROM items GROUP BY tenant HAVING count(*) > 47.5 AND avg(qty) < 6 OR max(label) = \'l9\' ORDER BY 1', [], 'ordered'],
   ['SELECT label FROM items GROUP BY label HAVING max(qty) IS NOT NULL AND NOT bool_or(flag) IS NULL ORDER BY label LIMIT $1 OFFSET $2', [3, 1], 'ordered'],
   ['SELECT count(*) FILTER (WHERE flag), avg(qty) FILTER (WHERE tenant = 1) FROM items a JOIN tags b USING (id)', [], 'ordered'],
   // (d) DISTINCT
@@ -179,6 +180,10 @@ const SHAPES: [string, unknown[], Compare][] = [
   ['SELECT DISTINCT label, tenant FROM items ORDER BY label, tenant LIMIT 8', [], 'ordered'],
   ['SELECT DISTINCT qty FROM items ORDER BY qty DESC LIMIT 5', [], 'ordered'],
   ['SELECT DISTINCT count(*) FROM items GROUP BY tenant', [], 'unordered'],
+  ['SELECT DISTINCT ON (tenant) tenant, id, qty FROM items ORDER BY tenant, qty DESC NULLS LAST, id', [], 'ordered'],
+  ['SELECT DISTINCT ON (label) id, label FROM items ORDER BY label, emb <-> $1 LIMIT 4 OFFSET 1', [Q], 'ordered'],
+  ['SELECT DISTINCT ON (tenant % 2) id FROM items ORDER BY tenant % 2, id DESC', [], 'ordered'],
+  ['SELECT DISTINCT ON (tenant) tenant, count(*) FROM items GROUP BY tenant, label ORDER BY tenant, count(*) DESC, label', [], 'ordered'],
 ];
 
 test('each shape fanned out over two shards gives the one server\'s answer', async () => {
@@ -219,7 +224,6 @@ test('shapes a sharded cluster cannot run yet are 0A000 naming the shape', () =>
     ['SELECT count(DISTINCT tenant) FROM items', /count\(DISTINCT …\).*distribution key/],
     ['SELECT string_agg(label, \',\') FROM items', /aggregate string_agg\(\)/],
     ['SELECT sum(qty) / count(*) FROM items', /expressions over aggregates/],
-    ['SELECT DISTINCT ON (tenant) id FROM items ORDER BY tenant, id', /DISTINCT ON/],
     ['SELECT tenant FROM items GROUP BY tenant HAVING count(*) > $1', /parameters in HAVING/],
     ['SELECT tenant, count(*) FROM items GROUP BY ROLLUP (tenant)', /GROUPING SETS/],
     ['SELECT id FROM items ORDER BY price FETCH FIRST 3 ROWS WITH TIES', /WITH TIES/],

@@ -22,6 +22,7 @@ export type HavingExpr =
 type Lookup = (ref: ColumnRef) => number;
 type TypeOf = (column: number) => SqlType;
 
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const isNumberType = (t: SqlType) => TYPES.get(t.oid)?.category === 'N';
 
 function compareTerms(left: HavingTerm, right: HavingTerm, row: readonly Value[], at: Lookup, typeOf: TypeOf): number | null {
@@ -36,6 +37,8 @@ function compareTerms(left: HavingTerm, right: HavingTerm, row: readonly Value[]
   let rv: Value, rt: SqlType;
   if ('literal' in right) {
     if (right.literal === null) return null;
+    // count(*) > 2.5 compares as numeric, as PostgreSQL resolves int8 > numeric
+    if (lv !== null && isNumberType(lt) && NUMBER.test(right.literal.trim())) return compareNumeric(String(lv), right.literal.trim());
     rt = lt;
     rv = parseText(lt, right.literal);
   } else {

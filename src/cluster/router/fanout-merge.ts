@@ -44,7 +44,10 @@ export interface MergeSpec {
   /** how many columns the shard statement appends after the client's */
   readonly hiddenCount: number;
   readonly grouping?: Grouping | undefined;
+  /** SELECT DISTINCT: duplicates of the client's columns are removed */
   readonly distinct: boolean;
+  /** SELECT DISTINCT ON (…): the first row (in ORDER BY order) of each value of these */
+  readonly distinctOn?: readonly ColumnRef[] | undefined;
   readonly sort: readonly SortKey[];
   readonly limit: Bound;
   readonly offset: Bound;
@@ -101,10 +104,10 @@ function groupRows(rows: readonly Row[], cols: Columns, g: Grouping): Row[] {
   return out;
 }
 
-function distinctRows(rows: readonly Row[], cols: Columns): Row[] {
+function distinctRows(rows: readonly Row[], cols: Columns, on: readonly number[]): Row[] {
   const seen = new Set<string>();
   return rows.filter((row) => {
-    const key = JSON.stringify(row.slice(0, cols.visibleCount).map((v, i) => (v === null ? null : String(hashKey(cols.type(i), v)))));
+    const key = JSON.stringify(on.map((i) => (row[i] === null ? null : String(hashKey(cols.type(i), row[i]!)))));
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -151,8 +154,10 @@ export function mergeShardResults(results: readonly ShardResult[], spec: MergeSp
     const having = spec.grouping.having;
     if (having) rows = rows.filter((row) => evalHaving(having, row, (ref) => cols.index(ref), (i) => cols.type(i)) === true);
   }
-  if (spec.distinct) rows = distinctRows(rows, cols);
+  if (spec.distinct) rows = distinctRows(rows, cols, Array.from({ length: cols.visibleCount }, (_, i) => i));
   if (spec.sort.length > 0) sortRows(rows, cols, spec.sort);
+  // after the sort: the first row of each DISTINCT ON value is the one PostgreSQL keeps
+  if (spec.distinctOn) rows = distinctRows(rows, cols, spec.distinctOn.map((c) => cols.index(c)));
   const from = Number(offset ?? 0n);
   rows = limit === null ? rows.slice(from) : rows.slice(from, from + Number(limit));
   if (spec.hiddenCount === 0) return { fields, rows };

@@ -68,7 +68,9 @@ class Planner {
   private readonly targetExprs: Range[];
   private readonly hidden: string[] = [];
   private readonly hiddenCombine: Combine[] = [];
+  /** plain DISTINCT (DISTINCT ON is `distinctOn`) */
   private readonly distinct: boolean;
+  private readonly distinctOn: unknown[] | undefined;
 
   constructor(sql: string, private readonly stmt: RawNode, private readonly shape: SelectShape, offset: number, length: number | undefined) {
     this.text = new SelectText(sql, offset, length);
@@ -80,7 +82,9 @@ class Planner {
     if (items.length !== this.targets.length) throw unsupported('this select list', 'is');
     this.targetExprs = items.map((item, i) => this.withoutAlias(item, this.targets[i].name));
     this.targetsEnd = items.length > 0 ? items[items.length - 1].end : listStart;
-    this.distinct = (stmt.distinctClause?.length ?? 0) > 0;
+    const distinctClause: unknown[] = stmt.distinctClause ?? [];
+    this.distinctOn = distinctClause.length > 0 && kindOf(distinctClause[0]) ? distinctClause : undefined;
+    this.distinct = distinctClause.length > 0 && !this.distinctOn;
   }
 
   /** where the clause after `at` starts (or the statement's end) */
@@ -156,6 +160,14 @@ class Planner {
     return this.text.slice(item.start, toks[n - 1].end);
   }
 
+  /** DISTINCT ON's expressions as columns (the client's, or hidden) */
+  private distinctOnKeys(resolve: (node: unknown, text: string) => ColumnRef): ColumnRef[] | undefined {
+    if (!this.distinctOn) return undefined;
+    const items = this.text.distinctOnItems();
+    if (items.length !== this.distinctOn.length) throw unsupported('this DISTINCT ON', 'is');
+    return this.distinctOn.map((node, i) => resolve(node, this.slice(items[i])));
+  }
+
   private sortKeys(resolve: (node: unknown, text: string) => ColumnRef): SortKey[] {
     const sortBy: RawNode[] = (this.stmt.sortClause ?? []).map((s: RawNode) => s.SortBy);
     const items = this.listItems('order', 2);
@@ -222,20 +234,22 @@ class Planner {
 
   /** rows per shard, merged by concatenation, then DISTINCT, ORDER BY and LIMIT/OFFSET */
   planRows(): FanoutPlan {
-    const sort = this.sortKeys((node, text) => {
+    const resolve = (node: unknown, text: string): ColumnRef => {
       const col = this.clientColumn(node);
       if (col) return col;
       if (this.distinct) {
         throw new SqlError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
       }
       return this.addHidden(text);
-    });
+    };
+    const sort = this.sortKeys(resolve);
+    const distinctOn = this.distinctOnKeys(resolve);
     const { limit, offset, shardLimit } = this.limitAndOffset();
     const { targetsEnd } = this;
     const cut = this.cutAt('limit', 'offset', 'fetch');
     const shardSql = this.text.slice(this.text.start, targetsEnd) + this.hiddenColumnsSql() +
       this.text.slice(targetsEnd, cut).trimEnd() + (shardLimit !== undefined ? ` LIMIT ${shardLimit}` : '');
-    const spec: MergeSpec = { hiddenCount: this.hidden.length, distinct: this.distinct, sort, limit, offset };
+    const spec: MergeSpec = { hiddenCount: this.hidden.length, distinct: this.distinct, distinctOn, sort, limit, offset };
     return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec) };
   }
 
@@ -321,7 +335,7 @@ class Planner {
     });
     const keys = this.groupExprs().map((g) => this.addHidden(g.text()));
     const having = this.stmt.havingClause ? this.having(this.stmt.havingClause) : undefined;
-    const sort = this.sortKeys((node, text) => {
+    const resolve = (node: unknown, text: string): ColumnRef => {
       const col = this.clientColumn(node);
       if (col) return col;
       if (this.distinct) {
@@ -329,17 +343,21 @@ class Planner {
       }
       const k = kindOf(node);
       if (k && isAggregateCall(k[0], k[1])) return this.partialAggregate(k[1]);
-      if (aggregateCalls(node).length > 0) throw unsupported('ORDER BY expressions over aggregates');
+      if (aggregateCalls(node).length > 0) throw unsupported('ORDER BY and DISTINCT ON expressions over aggregates');
       return this.addHidden(text);
-    });
+    };
+    const sort = this.sortKeys(resolve);
+    const distinctOn = this.distinctOnKeys(resolve);
     const { limit, offset } = this.limitAndOffset();
     const { targetsEnd } = this;
     const cut = this.cutAt('having', 'order', 'limit', 'offset', 'fetch');
-    const shardSql = this.text.slice(this.text.start, targetsEnd) + this.hiddenColumnsSql() + this.text.slice(targetsEnd, cut).trimEnd();
+    // no DISTINCT [ON] on the shards: it applies to whole groups, after the merge
+    const shardSql = 'SELECT ' + this.text.slice(this.text.selectListStart(), targetsEnd) + this.hiddenColumnsSql() +
+      this.text.slice(targetsEnd, cut).trimEnd();
     const spec: MergeSpec = {
       hiddenCount: this.hidden.length,
       grouping: { keys, combine: [...combine, ...this.hiddenCombine], having },
-      distinct: this.distinct, sort, limit, offset,
+      distinct: this.distinct, distinctOn, sort, limit, offset,
     };
     return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec) };
   }

@@ -56,7 +56,6 @@ export function checkShape(stmt: RawNode, tableOf: TableOf): SelectShape | SqlEr
   }
   if (findNode(stmt.groupClause, (kind) => kind === 'GroupingSet')) return unsupported('GROUPING SETS, ROLLUP and CUBE');
   if (stmt.limitOption === 'LIMIT_OPTION_WITH_TIES') return unsupported('FETCH FIRST … WITH TIES', 'is');
-  if (stmt.distinctClause?.length && kindOf(stmt.distinctClause[0])) return unsupported('SELECT DISTINCT ON', 'is');
 
   const tables: TableRef[] = [];
   const joins: RawNode[] = [];

@@ -73,6 +73,14 @@ export class SelectText {
     return this.tokens[i]?.start ?? this.end;
   }
 
+  /** the expressions of DISTINCT ON (…), as ranges */
+  distinctOnItems(): { start: number; end: number }[] {
+    const word = (k: number) => this.tokens[k]?.text.toLowerCase();
+    if (word(1) !== 'distinct' || word(2) !== 'on' || word(3) !== '(') return [];
+    const close = this.closing(3);
+    return this.splitList(this.tokens[3].end, this.tokens[close].start);
+  }
+
   /**
    * Split [from, to) at commas of depth 0 into item ranges (byte offsets, trimmed to tokens).
    */
