@@ -158,6 +158,7 @@ const SHAPES: [string, unknown[], Compare][] = [
   ['SELECT *, price * 2 AS p2 FROM items ORDER BY p2 DESC, id LIMIT 6', [], 'ordered'],
   ["SELECT id AS \"Ü\", 'é' || label AS l /* é */ FROM items -- note\n ORDER BY l DESC, \"Ü\" LIMIT 4 OFFSET 2", [], 'ordered'],
   ['SELECT id FROM items ORDER BY id DESC, emb <#> $1 LIMIT 4', [Q], 'ordered'],
+  ['SELECT FROM items WHERE qty = 3 ORDER BY id LIMIT 2', [], 'ordered'],
   // (c) aggregates
   ['SELECT count(*), sum(qty), min(price), max(label), avg(qty), avg(price), avg(score), bool_and(flag), bool_or(flag), every(flag) FROM items', [], 'ordered'],
   ['SELECT tenant, count(*), sum(price), avg(qty) FROM items GROUP BY tenant', [], 'unordered'],

@@ -78,7 +78,7 @@ class Planner {
     this.clauses = this.text.clauseStarts();
     this.targets = (stmt.targetList ?? []).map((t: RawNode) => t.ResTarget);
     const listStart = this.text.selectListStart();
-    const items = this.text.splitList(listStart, this.nextClause(listStart));
+    const items = this.text.splitList(listStart, this.nextClause(listStart - 1));
     if (items.length !== this.targets.length) throw unsupported('this select list', 'is');
     this.targetExprs = items.map((item, i) => this.withoutAlias(item, this.targets[i].name));
     this.targetsEnd = items.length > 0 ? items[items.length - 1].end : listStart;
@@ -225,7 +225,10 @@ class Planner {
   }
 
   private hiddenColumnsSql(): string {
-    return this.hidden.map((h, i) => `, ${h} AS "?quiver_merge_${i + 1}"`).join('');
+    const list = this.hidden.map((h, i) => `${h} AS "?quiver_merge_${i + 1}"`).join(', ');
+    if (list === '') return '';
+    // SELECT FROM t (no columns) gets its hidden ones as its whole list
+    return this.targets.length > 0 ? `, ${list}` : ` ${list} `;
   }
 
   private cutAt(...clauses: Clause[]): number {
