@@ -16,6 +16,7 @@
  *    has each group on one shard, so it runs like plain rows;
  *  - DISTINCT: each shard removes its duplicates, the merge those across shards.
  */
+import * as pg from 'libpg-query';
 import { SqlError, SqlState } from '../../errors.js';
 import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
 import type { HavingExpr, HavingTerm, Comparison } from './fanout-having.js';
@@ -72,8 +73,8 @@ class Planner {
   private readonly distinct: boolean;
   private readonly distinctOn: unknown[] | undefined;
 
-  constructor(sql: string, private readonly stmt: RawNode, private readonly shape: SelectShape, offset: number, length: number | undefined) {
-    this.text = new SelectText(sql, offset, length);
+  constructor(text: SelectText, private readonly stmt: RawNode, private readonly shape: SelectShape) {
+    this.text = text;
     if (this.text.firstWord() !== 'select') throw unsupported('statements other than a plain SELECT');
     this.clauses = this.text.clauseStarts();
     this.targets = (stmt.targetList ?? []).map((t: RawNode) => t.ResTarget);
@@ -293,6 +294,26 @@ class Planner {
     throw unsupported('HAVING conditions of this form');
   }
 
+  /** the text of an aggregate call or column a HAVING compares (undefined: another form) */
+  private operandText(node: unknown): string | undefined {
+    const k = kindOf(node);
+    if (!k) return undefined;
+    const range = isAggregateCall(k[0], k[1]) ? this.text.callRange(k[1].location)
+      : k[0] === 'ColumnRef' ? this.text.columnRange(k[1].location) : undefined;
+    return range && this.slice(range);
+  }
+
+  /**
+   * `count(*) > $1`: the merge has no parameter values, so each shard returns $1 as a hidden
+   * column, typed as PostgreSQL types it in the comparison (as the other operand: a CASE
+   * whose other branch is that operand resolves the parameter to the operand's type).
+   */
+  private paramTerm(param: unknown, other: unknown): HavingTerm {
+    const text = this.operandText(other);
+    if (text === undefined) throw unsupported('parameters in HAVING compared with anything but an aggregate or a column');
+    return { col: this.addHidden(`CASE WHEN false THEN ${text} ELSE $${kindOf(param)![1].number} END`) };
+  }
+
   private having(node: unknown): HavingExpr {
     const k = kindOf(node);
     if (k?.[0] === 'BoolExpr') {
@@ -302,7 +323,12 @@ class Planner {
     }
     if (k?.[0] === 'A_Expr' && k[1].kind === 'AEXPR_OP') {
       const cmp = COMPARISONS.get(strings(k[1].name).join('.'));
-      if (cmp && k[1].lexpr) return { op: 'cmp', cmp, left: this.havingTerm(k[1].lexpr), right: this.havingTerm(k[1].rexpr) };
+      if (cmp && k[1].lexpr) {
+        const [l, r] = [k[1].lexpr, k[1].rexpr];
+        if (kindOf(r)?.[0] === 'ParamRef') return { op: 'cmp', cmp, left: this.havingTerm(l), right: this.paramTerm(r, l) };
+        if (kindOf(l)?.[0] === 'ParamRef') return { op: 'cmp', cmp, left: this.paramTerm(l, r), right: this.havingTerm(r) };
+        return { op: 'cmp', cmp, left: this.havingTerm(l), right: this.havingTerm(r) };
+      }
     }
     if (k?.[0] === 'NullTest') return { op: 'isnull', negated: k[1].nulltesttype === 'IS_NOT_NULL', arg: this.havingTerm(k[1].arg) };
     return { op: 'bool', term: this.havingTerm(node) };
@@ -383,7 +409,13 @@ export const planFanout: PlanFanout = (sql, parsed, tableOf: TableOf) => {
     const { stmt, offset, length } = selectOf(parsed);
     const shape = checkShape(stmt, tableOf);
     if (shape instanceof SqlError) return shape;
-    return new Planner(sql, stmt, shape, offset, length).plan();
+    const text = new SelectText(sql, offset, length);
+    if (text.firstWord() === 'table') {
+      // TABLE t … is SELECT * FROM t …
+      const asSelect = 'SELECT * FROM ' + text.slice(text.start, text.end).replace(/^\s*table\b/i, '');
+      return planFanout(asSelect, pg.parseSync(asSelect), tableOf);
+    }
+    return new Planner(text, stmt, shape).plan();
   } catch (e) {
     if (e instanceof SqlError) return e;
     throw e;
