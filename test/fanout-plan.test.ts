@@ -188,6 +188,7 @@ const SHAPES: [string, unknown[], Compare][] = [
   ['SELECT flag, count(*) FROM items GROUP BY flag ORDER BY flag NULLS FIRST', [], 'ordered'],
   ['SELECT sum(id), sum(score), min(emb <-> $1), avg(id), avg(score::real), sum(score::real) FROM items', [Q], 'ordered'],
   ['SELECT count(*) FROM items LIMIT $1', [1], 'ordered'],
+  ["SELECT tenant, avg(qty * interval '1 day 7 minutes'), sum(make_interval(months => qty)), avg(make_interval(months => qty, secs => score)) FROM items GROUP BY tenant", [], 'unordered'],
   ['SELECT label, max(price) FROM items GROUP BY label HAVING count(*) > $1 AND $2 <= max(price) ORDER BY label', [33, '99.5'], 'ordered'],
   ['SELECT tenant, avg(qty) FROM items GROUP BY tenant HAVING count(*) > 47.5 AND avg(qty) < 6 OR max(label) = \'l9\' ORDER BY 1', [], 'ordered'],
   ['SELECT label FROM items GROUP BY label HAVING max(qty) IS NOT NULL AND NOT bool_or(flag) IS NULL ORDER BY label LIMIT $1 OFFSET $2', [3, 1], 'ordered'],

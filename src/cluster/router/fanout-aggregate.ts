@@ -5,6 +5,7 @@
  */
 import { SqlError, SqlState } from '../../errors.js';
 import { compareValues } from '../../types/compare.js';
+import { addIntervals, divideInterval } from '../../types/datetime.js';
 import { numericAdd, numericDiv } from '../../types/numeric.js';
 import { OID, type Interval, type SqlType, type Value } from '../../types/types.js';
 
@@ -22,10 +23,7 @@ function addSums(type: SqlType, a: Value, b: Value): Value {
     case OID.numeric: return numericAdd(a as string, b as string);
     case OID.float4: return Math.fround((a as number) + (b as number));
     case OID.float8: return (a as number) + (b as number);
-    case OID.interval: {
-      const x = a as Interval, y = b as Interval;
-      return { months: x.months + y.months, days: x.days + y.days, micros: x.micros + y.micros };
-    }
+    case OID.interval: return addIntervals(a as Interval, b as Interval);
     case OID.vector: {
       const x = a as Float32Array, y = b as Float32Array;
       return x.map((v, i) => v + y[i]);
@@ -56,13 +54,16 @@ function asNumericText(v: Value): string {
 /**
  * avg from the combined sum and count: numeric avg is numeric_div(sum, count) exactly as
  * PostgreSQL's int*_avg / numeric_avg end; float8 avg divides a float8 sum, or (float4
- * input, whose float4 sum would lose precision) the count-weighted shard averages.
+ * input, whose float4 sum would lose precision) the count-weighted shard averages; interval
+ * avg is interval_div(sum, count). (vector avg sums in float8 on one server: the shards'
+ * float4 averages cannot give its exact digits, so it stays 0A000.)
  */
 export function finishAvg(avgType: SqlType, sumType: SqlType, sum: Value, count: bigint, weighted: number): Value {
   if (count === 0n) return null;
   switch (avgType.oid) {
     case OID.numeric: return numericDiv(asNumericText(sum), count.toString());
     case OID.float8: return (sumType.oid === OID.float8 ? (sum as number) : weighted) / Number(count);
+    case OID.interval: return divideInterval(sum as Interval, Number(count));
   }
   throw new SqlError(SqlState.featureNotSupported, 'avg of this type over sharded tables is not supported yet');
 }
