@@ -52,6 +52,9 @@ export class SelectText {
     for (let i = 0; i < this.tokens.length; i++) {
       if (this.depth[i] !== 0) continue;
       const word = this.tokens[i].text.toLowerCase() as Clause;
+      const before = this.tokens[i - 1]?.text.toLowerCase();
+      // IS [NOT] DISTINCT FROM and WITHIN GROUP are no clauses
+      if ((word === 'from' && before === 'distinct') || (word === 'group' && before === 'within')) continue;
       if (CLAUSES.includes(word) && !out.has(word)) out.set(word, this.tokens[i].start);
     }
     return out;
