@@ -167,6 +167,8 @@ const SHAPES: [string, unknown[], Compare][] = [
   ['SELECT id, price AS p FROM items ORDER BY p, id LIMIT 10 OFFSET $1', [6], 'ordered'],
   ['SELECT id FROM items ORDER BY price * qty DESC NULLS LAST, id FETCH FIRST 7 ROWS ONLY', [], 'ordered'],
   ['SELECT * FROM items ORDER BY id DESC LIMIT 3', [], 'ordered'],
+  ['SELECT id FROM items ORDER BY score NULLS FIRST, id OFFSET 5 ROWS FETCH FIRST ROW ONLY', [], 'ordered'],
+  ['SELECT id FROM items ORDER BY id LIMIT ALL OFFSET 235', [], 'ordered'],
   ['TABLE tags ORDER BY tag DESC, 1 LIMIT 5', [], 'ordered'],
   ['SELECT *, price * 2 AS p2 FROM items ORDER BY p2 DESC, id LIMIT 6', [], 'ordered'],
   ["SELECT id AS \"Ü\", 'é' || label AS l /* é */ FROM items -- note\n ORDER BY l DESC, \"Ü\" LIMIT 4 OFFSET 2", [], 'ordered'],

@@ -203,10 +203,8 @@ class Planner {
   /** a LIMIT/OFFSET for the merge; `sql` is what the shard may use in its own LIMIT */
   private bound(node: unknown, clauses: readonly ('limit' | 'offset' | 'fetch')[]): { bound: Bound; sql?: string } {
     const k = kindOf(node);
-    if (!k || (k[0] === 'A_Const' && k[1].isnull)) {
-      const written = clauses.some((c) => this.clauses.has(c) && c === 'fetch');
-      return written ? { bound: { kind: 'const', n: 1n }, sql: '1' } : { bound: { kind: 'none' } };
-    }
+    // none written, LIMIT ALL or LIMIT NULL (FETCH FIRST ROW ONLY parses as the constant 1)
+    if (!k || (k[0] === 'A_Const' && k[1].isnull)) return { bound: { kind: 'none' } };
     const n = intConst(node);
     if (n !== undefined) return { bound: { kind: 'const', n: BigInt(n) }, sql: String(n) };
     const text = clauses.map((c) => this.boundText(c)).find((t) => t !== undefined);
