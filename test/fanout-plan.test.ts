@@ -14,7 +14,7 @@ import { planFanout } from '../src/cluster/router/fanout-plan.js';
 import type { ShardedTable, ShardResult } from '../src/cluster/router/fanout-api.js';
 import { SqlError } from '../src/errors.js';
 import { parseText } from '../src/types/text-io.js';
-import type { Value } from '../src/types/types.js';
+import { T, type Value } from '../src/types/types.js';
 import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 const ROWS = 240;
@@ -77,8 +77,10 @@ after(async () => {
 });
 
 const TABLES: Record<string, ShardedTable> = {
-  items: { schema: 'public', name: 'items', oid: 1, keyColumns: ['id'] },
-  tags: { schema: 'public', name: 'tags', oid: 2, keyColumns: ['id'] },
+  items: { schema: 'public', name: 'items', oid: 1, keyColumns: ['id'], keyTypes: [T.int8] },
+  tags: { schema: 'public', name: 'tags', oid: 2, keyColumns: ['id'], keyTypes: [T.int8] },
+  // a key of another type: its rows hash apart from items' even where the values are equal
+  small: { schema: 'public', name: 'small', oid: 3, keyColumns: ['id'], keyTypes: [T.int4] },
 };
 const tableOf = (schema: string | undefined, name: string) => (schema === undefined || schema === 'public' ? TABLES[name] : undefined);
 
@@ -238,6 +240,7 @@ test('shapes a sharded cluster cannot run yet are 0A000 naming the shape', () =>
     ['SELECT id FROM items UNION SELECT id FROM tags', /set operations/],
     ['SELECT * FROM items a JOIN tags b ON a.tenant = b.id', /joins of sharded tables not on their distribution keys/],
     ['SELECT * FROM items, tags', /joins of sharded tables not on their distribution keys/],
+    ['SELECT * FROM items JOIN small USING (id)', /distribution keys of different types/],
     ['SELECT * FROM items WHERE id IN (SELECT id FROM tags)', /subqueries/],
     ['SELECT * FROM (SELECT * FROM items) s', /subqueries/],
     ['SELECT * FROM items FOR UPDATE', /SELECT FOR UPDATE/],

@@ -119,6 +119,11 @@ export function checkShape(stmt: RawNode, tableOf: TableOf): SelectShape | SqlEr
       t.table.keyColumns.length === first.table.keyColumns.length &&
       first.table.keyColumns.every((_, i) => keyOf(first, i) === keyOf(t, i)));
     if (!colocated) return new SqlError(SqlState.featureNotSupported, 'joins of sharded tables not on their distribution keys are not supported yet');
+    // int4 5 and int8 5 hash apart: equal keys of different types are on different shards
+    const typesOf = (t: TableRef) => t.table.keyTypes?.map((k) => k.oid).join(',');
+    if (rest.some((t) => typesOf(t) !== undefined && typesOf(first) !== undefined && typesOf(t) !== typesOf(first))) {
+      return new SqlError(SqlState.featureNotSupported, 'joins of sharded tables on distribution keys of different types are not supported yet');
+    }
   }
 
   return {
