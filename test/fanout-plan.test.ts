@@ -223,6 +223,16 @@ test('each shape fanned out over two shards gives the one server\'s answer', asy
   for (const [sql, values, compare] of SHAPES) await check(sql, values, compare);
 });
 
+test('a k-NN shard statement keeps the HNSW top-k plan of the client\'s statement', async () => {
+  const sql = 'SELECT id FROM items WHERE tenant = 2 ORDER BY emb <=> $1 LIMIT $2 OFFSET 3';
+  const p = plan(sql);
+  assert.ok(!(p instanceof SqlError));
+  for (const text of [sql, p.shardSql]) {
+    const explained = (await shards[0].query({ text: `EXPLAIN ${text}`, values: [Q, 4] })).rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.match(explained, /Vector Top-K \(hnsw index items_emb_cos/, `${text}\n${explained}`);
+  }
+});
+
 test('the shard statement keeps the client\'s $n and asks each shard for LIMIT + OFFSET rows', () => {
   const p = plan('SELECT id FROM items ORDER BY emb <=> $1 LIMIT $2 OFFSET 5');
   assert.ok(!(p instanceof SqlError));
