@@ -71,6 +71,8 @@ const MiB = 1024 * 1024;
 const SLICE_ROWS = 256;
 /** TableState.recentTombstones' entries (two numbers each) below which it is not trimmed. */
 const RECENT_TRIM_MIN = 16_384;
+/** Tombstones walked between two looks at the clock (allVisibleRows). */
+const ALL_VISIBLE_STEP = 1024;
 /** Dropped rows' tombstones deleted from memory between two looks at the clock (dropTombstones). */
 const DROP_SLICE = 4096;
 
@@ -2607,12 +2609,35 @@ export class DurableStorage implements Storage {
     return Math.max(0, n - t.tombstones.size);
   }
 
-  allVisibleRows(tableId: number): number {
+  /**
+   * Where every sealed segment's deleted positions are current (a search made them and
+   * noteTombstone keeps them), their counts: nothing is walked. Otherwise the tombstones are
+   * walked against the segments between turns of the event loop (300,000 tombstones over
+   * 21 segments held it ~21 ms in one piece); a commit or compaction landing meanwhile may
+   * leave the count off by what it changed, an estimate as relallvisible is.
+   */
+  async allVisibleRows(tableId: number, between?: () => void): Promise<number> {
     const t = this.tables.get(tableId);
     if (!t) return 0;
+    const sealed = t.sealed;
     let n = 0;
-    for (const seg of t.sealed) n += seg.length;
-    for (const rowId of t.tombstones.keys()) if (t.sealed.some((seg) => seg.find(rowId) >= 0)) n--;
+    for (const seg of sealed) n += seg.length;
+    let dead = 0;
+    for (const seg of sealed) {
+      const cached = this.dead.get(seg);
+      if (!cached || cached.tombstones !== t.tombstones.size || cached.of !== t.tombstones) { dead = -1; break; }
+      dead += cached.count;
+    }
+    if (dead >= 0) return Math.max(0, n - dead);
+    const turns = new Turns();
+    let seen = 0;
+    for (const rowId of t.tombstones.keys()) {
+      for (const seg of sealed) if (seg.find(rowId) >= 0) { n--; break; }
+      if (++seen % ALL_VISIBLE_STEP === 0) {
+        await turns.take();
+        between?.();
+      }
+    }
     return Math.max(0, n);
   }
 
