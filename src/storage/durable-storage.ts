@@ -71,6 +71,8 @@ const MiB = 1024 * 1024;
 const SLICE_ROWS = 256;
 /** TableState.recentTombstones' entries (two numbers each) below which it is not trimmed. */
 const RECENT_TRIM_MIN = 16_384;
+/** A transaction's row-lock entries deleted between two looks at the clock once it ends. */
+const LOCK_SLICE = 4096;
 /** Tombstones walked between two looks at the clock (allVisibleRows). */
 const ALL_VISIBLE_STEP = 1024;
 /** Dropped rows' tombstones deleted from memory between two looks at the clock (dropTombstones). */
@@ -415,10 +417,31 @@ class DurableTransaction implements Transaction {
 
   constructor(readonly id: number, private readonly store: DurableStorage) {}
 
+  /** ended: its entries still in rowLocks hold nothing (they are deleted a slice at a time) */
+  ended = false;
+
   private end(): void {
+    // Waiters go on at once; the entries go a slice at a time between turns of the event loop
+    // (250,000 of them, a 1M-row table's DELETE, held it 40–78 ms in one piece).
+    this.ended = true;
+    this.release();
+    if (this.locks.size <= LOCK_SLICE) this.dropLockEntries();
+    else void this.dropLockEntriesInSlices();
+  }
+
+  private dropLockEntries(): void {
     for (const k of this.locks) if (this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
     this.locks.clear();
-    this.release();
+  }
+
+  private async dropLockEntriesInSlices(): Promise<void> {
+    const turns = new Turns();
+    let n = 0;
+    for (const k of this.locks) {
+      if (this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+      if (++n % LOCK_SLICE === 0) await turns.take();
+    }
+    this.locks.clear();
   }
 
   get hasWrites(): boolean { return this.undo.length > 0; }
@@ -486,7 +509,7 @@ class DurableTransaction implements Transaction {
     for (const rowId of rowIds) {
       if (p.deleted.has(rowId) || p.inserted.has(rowId)) continue;
       const holder = this.store.rowLocks.get(`${tableId}:${rowId}`);
-      if (holder && holder !== this) {
+      if (holder && holder !== this && !holder.ended) {
         // waiting for a transaction that (transitively) waits for us would never end
         for (let h: DurableTransaction | undefined = holder; h; h = h.waitingFor) {
           if (h === this) {
