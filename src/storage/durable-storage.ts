@@ -37,6 +37,8 @@ import { allRows, pickedRows } from './seal-source.js';
 import { writeSegmentFile } from './segment-file-write.js';
 import { BULK_ROWS } from './column-blocks.js';
 import { Turns } from './turns.js';
+import { RowIdMap } from './row-id-map.js';
+import { RowLocks } from './row-locks.js';
 import { CommitQueue } from './commit-queue.js';
 import type { AnnIndex } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
@@ -157,7 +159,7 @@ interface DeadPositions {
   count: number;
   tombstones: number;
   /** the tombstone map they were made from (a hot standby's held table state has its own: holdForOlderSnapshots) */
-  readonly of: ReadonlyMap<RowId, number>;
+  readonly of: RowIdMap<number>;
 }
 
 /** A hot standby's table state from before a compaction the leader logged, kept for older snapshots. */
@@ -216,7 +218,7 @@ class TableState {
   segMeta: SegmentMeta[] = [];
   frozen: GrowingSegment[] = [];
   growing = new GrowingSegment();
-  readonly tombstones = new Map<RowId, number>();
+  readonly tombstones = new RowIdMap<number>();
   /**
    * The tombstones of commits the log may not have yet, as (RowId, timestamp) pairs in
    * commit order (timestamps never decrease): what rewindTo may have to take back, found
@@ -409,8 +411,8 @@ class DurableTransaction implements Transaction {
   private done = false;
   /** the transaction this one is waiting for (deadlock detection) */
   waitingFor: DurableTransaction | undefined;
-  /** row locks held (table:rowId), released when the transaction ends */
-  readonly locks = new Set<string>();
+  /** row locks held, released when the transaction ends */
+  readonly locks = new RowLocks<true>();
   private release!: () => void;
   /** resolves when the transaction has committed or rolled back */
   readonly finished = new Promise<void>((resolve) => { this.release = resolve; });
@@ -430,15 +432,15 @@ class DurableTransaction implements Transaction {
   }
 
   private dropLockEntries(): void {
-    for (const k of this.locks) if (this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+    for (const [table, rowId] of this.locks.rows()) this.store.rowLocks.release(table, rowId, this);
     this.locks.clear();
   }
 
   private async dropLockEntriesInSlices(): Promise<void> {
     const turns = new Turns();
     let n = 0;
-    for (const k of this.locks) {
-      if (this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+    for (const [table, rowId] of this.locks.rows()) {
+      this.store.rowLocks.release(table, rowId, this);
       if (++n % LOCK_SLICE === 0) await turns.take();
     }
     this.locks.clear();
@@ -508,7 +510,7 @@ class DurableTransaction implements Transaction {
     // Check every row first, so a conflict leaves nothing half-locked.
     for (const rowId of rowIds) {
       if (p.deleted.has(rowId) || p.inserted.has(rowId)) continue;
-      const holder = this.store.rowLocks.get(`${tableId}:${rowId}`);
+      const holder = this.store.rowLocks.holder(tableId, rowId);
       if (holder && holder !== this && !holder.ended) {
         // waiting for a transaction that (transitively) waits for us would never end
         for (let h: DurableTransaction | undefined = holder; h; h = h.waitingFor) {
@@ -526,9 +528,8 @@ class DurableTransaction implements Transaction {
       p.deleted.add(rowId);
       this.undo.push(UNDO_DELETE, tableId, rowId);
       if (!p.inserted.has(rowId)) {
-        const k = `${tableId}:${rowId}`;
-        this.store.rowLocks.set(k, this);
-        this.locks.add(k);
+        this.store.rowLocks.set(tableId, rowId, this);
+        this.locks.set(tableId, rowId, true);
       }
     }
   }
@@ -542,8 +543,7 @@ class DurableTransaction implements Transaction {
       if (kinds[i] === UNDO_INSERT) p.inserted.delete(rowIds[i]);
       else {
         p.deleted.delete(rowIds[i]);
-        const k = `${tables[i]}:${rowIds[i]}`;
-        if (this.locks.delete(k) && this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+        if (this.locks.release(tables[i], rowIds[i], true)) this.store.rowLocks.release(tables[i], rowIds[i], this);
       }
     }
     if (this.undo.length > mark) this.undo.truncate(mark);
@@ -573,8 +573,8 @@ export class DurableStorage implements Storage {
   private readonly commits = new CommitQueue();
   /** how many times rewindTo took refused commits back (a sliced key build under way starts again) */
   private rewinds = 0;
-  /** rows being deleted/updated by uncommitted transactions (table:rowId → holder) */
-  readonly rowLocks = new Map<string, DurableTransaction>();
+  /** rows being deleted/updated by uncommitted transactions ((table, rowId) → holder) */
+  readonly rowLocks = new RowLocks<DurableTransaction>();
 
   tableIfExists(tableId: number): TableState | undefined {
     return this.tables.get(tableId);
@@ -1559,7 +1559,7 @@ export class DurableStorage implements Storage {
    * indexExistingRows a step every 4,096 rows, for a caller that takes turns of the event
    * loop in between (addUniqueKey, a hot standby applying a compaction); `tombstones`: the rows known dead.
    */
-  private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: ReadonlyMap<RowId, number>): Generator<void, void, void> {
+  private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: RowIdMap<number>): Generator<void, void, void> {
     const liveSeen = check ? new Set<string>() : undefined;
     let n = 0;
     for (const seg of t.segments()) {
