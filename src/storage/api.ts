@@ -447,9 +447,11 @@ export interface Storage {
   rowCount(tableId: number): number;
   /**
    * Rows of sealed segments without a tombstone: those whose visibility needs no row store
-   * (VACUUM records them as the table's all-visible rows, PostgreSQL's relallvisible)
+   * (VACUUM records them as the table's all-visible rows, PostgreSQL's relallvisible).
+   * It may take turns of the event loop; `between` runs at each (a cancel check: what it
+   * throws ends the count).
    */
-  allVisibleRows(tableId: number): number;
+  allVisibleRows(tableId: number, between?: () => void): Promise<number>;
   /**
    * Durably record the catalog image (JSON text written by the engine after every DDL).
    * Same guarantee as commit(): resolved ⇒ on disk.
