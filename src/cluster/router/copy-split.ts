@@ -1,0 +1,118 @@
+/**
+ * COPY … FROM STDIN data split by the shard of each row's key. Rows are found as COPY finds
+ * them (text: one line per row, newlines inside values are escaped; CSV: a quoted value may
+ * span lines); only the key fields are decoded, and each row's bytes go on unchanged to its
+ * shard, whose own COPY parses and checks them.
+ */
+import { SqlError } from '../../errors.js';
+import { parseText } from '../../types/text-io.js';
+import type { SqlType, Value } from '../../types/types.js';
+import type { CopyOptions } from './route.js';
+
+export interface CopyRows {
+  /** the header line (CSV HEADER), given again to every shard */
+  header: string | null;
+  /** each data row's text, with its line end */
+  rows: string[];
+}
+
+/** Cut COPY data into rows (stops at the `\.` end marker). */
+export function copyRows(data: string, options: CopyOptions): CopyRows {
+  const rows: string[] = [];
+  let header: string | null = null;
+  let i = 0;
+  while (i < data.length) {
+    const end = options.format === 'csv' ? csvRowEnd(data, i, options) : lineEnd(data, i);
+    const row = data.slice(i, end);
+    i = end;
+    const bare = row.replace(/\r?\n$/, '');
+    if (bare === '\\.') break;
+    if (options.header && header === null && rows.length === 0) header = row;
+    else if (bare !== '' || options.format === 'csv') rows.push(row.endsWith('\n') ? row : `${row}\n`);
+  }
+  return { header, rows };
+}
+
+function lineEnd(data: string, from: number): number {
+  const nl = data.indexOf('\n', from);
+  return nl < 0 ? data.length : nl + 1;
+}
+
+function csvRowEnd(data: string, from: number, o: CopyOptions): number {
+  let quoted = false;
+  for (let i = from; i < data.length; i++) {
+    const ch = data[i]!;
+    if (quoted) {
+      if (ch === o.escape && o.escape !== o.quote && data[i + 1] !== undefined) i++;
+      else if (ch === o.quote) {
+        if (o.escape === o.quote && data[i + 1] === o.quote) i++;
+        else quoted = false;
+      }
+    } else if (ch === o.quote) quoted = true;
+    else if (ch === '\n') return i + 1;
+  }
+  return data.length;
+}
+
+/** The fields of one row as text (null for the NULL marker). */
+export function rowFields(row: string, o: CopyOptions): (string | null)[] {
+  const line = row.replace(/\r?\n$/, '');
+  return o.format === 'csv' ? csvFields(line, o) : textFields(line, o);
+}
+
+function textFields(line: string, o: CopyOptions): (string | null)[] {
+  return line.split(o.delimiter).map((raw) => (raw === o.null ? null : unescapeText(raw)));
+}
+
+function unescapeText(raw: string): string {
+  return raw.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+function csvFields(line: string, o: CopyOptions): (string | null)[] {
+  const out: (string | null)[] = [];
+  let i = 0;
+  for (;;) {
+    let value = '';
+    let quotedAny = false;
+    while (i < line.length && !line.startsWith(o.delimiter, i)) {
+      const ch = line[i]!;
+      if (ch === o.quote) {
+        quotedAny = true;
+        i++;
+        while (i < line.length) {
+          const c = line[i]!;
+          if (o.escape !== o.quote && c === o.escape && i + 1 < line.length) {
+            value += line[i + 1];
+            i += 2;
+          } else if (c === o.quote && o.escape === o.quote && line[i + 1] === o.quote) {
+            value += o.quote;
+            i += 2;
+          } else if (c === o.quote) {
+            i++;
+            break;
+          } else {
+            value += c;
+            i++;
+          }
+        }
+      } else value += line[i++];
+    }
+    out.push(!quotedAny && value === o.null ? null : value);
+    if (i >= line.length) return out;
+    i += o.delimiter.length;
+  }
+}
+
+/** The key values of a row: `positions` index its fields, `types` are the key columns'. */
+export function rowKey(row: string, o: CopyOptions, positions: readonly number[], types: readonly SqlType[]): Value[] {
+  const fields = rowFields(row, o);
+  return positions.map((p, k) => {
+    const text = fields[p];
+    if (text === undefined) throw new SqlError('22P04', 'missing data for column', { where: `COPY, line: ${row.replace(/\r?\n$/, '')}` });
+    return text === null ? null : parseText(types[k]!, text);
+  });
+}

@@ -1,0 +1,509 @@
+/**
+ * The router session: the Backend of one client connection to the shard router. It opens a
+ * connection per shard leader lazily (as the client's user, database and startup
+ * parameters; SET / RESET / DISCARD replayed on each new one), runs each statement where
+ * route.ts says, and decodes the shards' text results into Quiver values for the wire layer.
+ * Transactions span the shard connections a block touches (transaction.ts has the commit
+ * rule).
+ *
+ * The Backend seam's prepare() is synchronous, so the async work of preparing (parsing,
+ * loading the shard catalog, a Describe on the shard that will run the statement) happens in
+ * beforeStatement(), which the wire layer awaits right before prepare() with the same text.
+ * That Describe has no client parameter types (beforeStatement does not get them); types the
+ * client gave in Parse replace the inferred ones.
+ */
+import * as pgQuery from 'libpg-query';
+import type { Logger } from 'pino';
+import { SqlError, type SqlNotice } from '../../errors.js';
+import { sqlType, type SqlType, type Value } from '../../types/types.js';
+import { formatText, parseText } from '../../types/text-io.js';
+import { encodeBinary, hasBinaryCodec } from '../../types/binary-format.js';
+import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
+import type { ShardDirectory } from '../shard-directory.js';
+import type { PlanFanout, ShardResult } from './fanout-api.js';
+import { ShardConnection, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
+import type { ShardCatalog } from './shard-catalog.js';
+import { routeStatement, type KeySource, type Route } from './route.js';
+import { coerceKey, shardOfKey } from './shard-hash.js';
+import { copyRows, rowKey } from './copy-split.js';
+import { Transaction, commitTransaction, rollbackTransaction } from './transaction.js';
+
+/** What every session of one router shares. */
+export interface RouterContext {
+  readonly directory: ShardDirectory;
+  readonly logger: Logger;
+  readonly planFanout: PlanFanout | undefined;
+  readonly waitMs: number;
+  /** ParameterStatus sent at startup (shard 0's, learned when the router started) */
+  readonly startupParameters: [string, string][];
+  /** the next two-phase commit gid: quiver_<routerid>_<n> */
+  nextGid(): string;
+  /** the next round-robin shard for a table without a key */
+  nextRoundRobin(): number;
+  catalog(shard0: ShardConnection): Promise<ShardCatalog>;
+  invalidateCatalog(): void;
+}
+
+interface RouterStatement extends PreparedStatement {
+  readonly sql: string;
+  readonly route: Route;
+  /** the parameter types the shards are told in Parse (the client's where it gave them) */
+  readonly shardParamTypes: readonly number[];
+}
+
+const FAILED_BLOCK = (): SqlError => new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+
+export class RouterSession implements Backend {
+  private readonly connections = new Map<number, Promise<ShardConnection>>();
+  private params: Record<string, string> = {};
+  /** SET / RESET / DISCARD statements replayed on a shard connection opened later */
+  private replay: string[] = [];
+  private block: Transaction | null = null;
+  private described: { sql: string; route: Route; paramTypes: number[]; fields: FieldInfo[] | null } | null = null;
+  private readonly notices: SqlNotice[] = [];
+  private readonly knownParameters = new Map<string, string>();
+
+  constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number) {}
+
+  startup(params: Record<string, string>): StartupInfo {
+    this.params = { ...params };
+    for (const [k, v] of this.ctx.startupParameters) this.knownParameters.set(k, v);
+    // shard 0 answers every session's first statement: connect now (errors show at that statement)
+    this.connection(0).catch(() => {});
+    return { parameterStatus: [...this.ctx.startupParameters], processId: this.processId, secretKey: this.secretKey };
+  }
+
+  splitStatements(sql: string): string[] {
+    if (sql.trim() === '') return [];
+    let stmts;
+    try {
+      stmts = pgQuery.parseSync(sql).stmts ?? [];
+    } catch {
+      return [sql]; // the shard reports the syntax error with its position
+    }
+    if (stmts.length <= 1) return stmts.length === 0 ? [] : [sql];
+    return stmts.map((s, i) => {
+      const at = s.stmt_location ?? 0;
+      return sql.slice(at, s.stmt_len ? at + s.stmt_len : i === stmts.length - 1 ? sql.length : at);
+    });
+  }
+
+  beforeStatement(sql: string): Promise<void> {
+    return this.describe(sql);
+  }
+
+  private async describe(sql: string): Promise<void> {
+    this.described = null;
+    const shard0 = await this.connection(0);
+    let route: Route = { kind: 'shard0', write: false };
+    let stmt: Record<string, unknown> | undefined;
+    try {
+      const stmts = pgQuery.parseSync(sql).stmts ?? [];
+      if (stmts.length === 1) stmt = stmts[0]!.stmt as Record<string, unknown>;
+    } catch {
+      // a syntax error: shard 0's Parse reports it as PostgreSQL does
+    }
+    if (stmt) route = routeStatement(sql, stmt, await this.ctx.catalog(shard0));
+    const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
+    if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
+    if (route.kind === 'unsupported') throw route.error;
+    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut') {
+      this.described = { sql, route, paramTypes: [], fields: null };
+      return;
+    }
+    const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
+    const conn = await this.connection(shard);
+    const d = await this.guard(conn.describe(sql, []));
+    this.described = { sql, route, paramTypes: d.paramTypes, fields: d.fields && d.fields.map(fieldInfo) };
+  }
+
+  prepare(sql: string, paramTypes: readonly number[]): PreparedStatement {
+    const d = this.described;
+    if (!d || d.sql !== sql) throw new SqlError('XX000', 'the shard router prepared a statement it had not described');
+    this.described = null;
+    const n = Math.max(d.paramTypes.length, paramTypes.length);
+    const types = Array.from({ length: n }, (_, i) => (paramTypes[i] ? paramTypes[i]! : d.paramTypes[i] ?? 25));
+    const stmt: RouterStatement = { sql, route: d.route, paramTypes: types, fields: d.fields, shardParamTypes: types };
+    return stmt;
+  }
+
+  async execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
+    const stmt = prepared as RouterStatement;
+    const route = stmt.route;
+    if (this.block?.failed && !(route.kind === 'tx' && route.verb !== 'begin' && route.verb !== 'savepoint' && route.verb !== 'release')) throw FAILED_BLOCK();
+    switch (route.kind) {
+      case 'tx': return this.transactionStatement(stmt, route.verb, route.savepoint);
+      case 'session': return this.sessionStatement(stmt.sql);
+      case 'shard0': return this.rowsOrTag(await this.runOn([0], route.write, stmt, params));
+      case 'pinned': {
+        const shard = shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards);
+        return this.rowsOrTag(await this.runOn([shard], route.write, stmt, params));
+      }
+      case 'everyShard': {
+        if (!route.inBlock && this.block) throw new SqlError('25001', `${stmt.sql.trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase()} cannot run inside a transaction block`);
+        try {
+          const replies = route.inBlock
+            ? await this.runOn(this.allShards(), route.write, stmt, params)
+            : await allOrFirstError(this.allShards().map(async (s) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params))));
+          return this.rowsOrTag(replies);
+        } finally {
+          // read again even after a failure: a DDL outside a transaction may have run on some shards
+          if (route.ddl) this.ctx.invalidateCatalog();
+        }
+      }
+      case 'insert': return this.insert(stmt, route, params);
+      case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
+      case 'fanout': return this.fanout(stmt, route.parsed, params);
+      case 'copyIn': return this.copyIn(stmt, route);
+      case 'copyOut': return this.copyOut(stmt, route);
+      case 'unsupported': throw route.error;
+    }
+  }
+
+  transactionStatus(): 'I' | 'T' | 'E' {
+    return this.block ? (this.block.failed ? 'E' : 'T') : 'I';
+  }
+
+  takeNotices(): SqlNotice[] {
+    const out = this.notices.splice(0);
+    for (const c of this.openConnections()) out.push(...c.notices.splice(0));
+    return out;
+  }
+
+  takeParameterChanges(): [string, string][] {
+    const shard0 = this.openConnections().find((c) => c.shard === 0);
+    if (!shard0) return [];
+    const changes: [string, string][] = [];
+    for (const [k, v] of shard0.parameterChanges.splice(0)) {
+      if (this.knownParameters.get(k) === v) continue;
+      this.knownParameters.set(k, v);
+      changes.push([k, v]);
+    }
+    return changes;
+  }
+
+  setting(name: string): string | undefined {
+    return this.knownParameters.get(name);
+  }
+
+  abortBlock(): void {
+    if (this.block) this.block.failed = true;
+  }
+
+  cancel(): void {
+    for (const c of this.openConnections()) if (c.busy) c.cancel();
+  }
+
+  close(): void {
+    for (const c of this.openConnections()) c.close();
+    for (const p of this.connections.values()) p.then((c) => c.close(), () => {});
+    this.connections.clear();
+  }
+
+  // ---- shard connections ---------------------------------------------------------------
+
+  private get shards(): number {
+    return this.ctx.directory.shards;
+  }
+
+  private allShards(): number[] {
+    return Array.from({ length: this.shards }, (_, i) => i);
+  }
+
+  private settled = new Map<number, ShardConnection>();
+
+  private openConnections(): ShardConnection[] {
+    return [...this.settled.values()].filter((c) => !c.closed);
+  }
+
+  /** The session's connection to `shard`, opened (and given the session's SETs) on first use. */
+  private connection(shard: number): Promise<ShardConnection> {
+    const open = this.connections.get(shard);
+    const current = this.settled.get(shard);
+    if (open && !(current?.closed)) return open;
+    if (current?.closed && this.block?.participants.has(shard)) {
+      return Promise.reject(new SqlError('08006', `connection to shard ${shard} was lost in the transaction`));
+    }
+    const opening = (async () => {
+      const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
+      const conn = await ShardConnection.open(shard, address, this.params);
+      for (const sql of this.replay) await conn.simple(sql);
+      conn.notices.splice(0);
+      this.settled.set(shard, conn);
+      return conn;
+    })();
+    opening.catch(() => this.connections.delete(shard));
+    this.connections.set(shard, opening);
+    return opening;
+  }
+
+  /** A shard's error fails the block (PostgreSQL: the transaction is aborted). */
+  private async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (e) {
+      if (this.block) this.block.failed = true;
+      throw e;
+    }
+  }
+
+  /** `conn` in the block (BEGIN and the block's savepoints on first use), noting a write. */
+  private async join(shard: number, write: boolean): Promise<ShardConnection> {
+    const conn = await this.connection(shard);
+    const block = this.block!;
+    let p = block.participants.get(shard);
+    if (!p) {
+      await conn.simple(block.begin);
+      for (const s of block.savepoints) await conn.simple(`SAVEPOINT ${quoteIdent(s)}`);
+      p = { conn, wrote: false };
+      block.participants.set(shard, p);
+    }
+    if (write) p.wrote = true;
+    return conn;
+  }
+
+  /**
+   * Run `work` on each shard as one transaction: inside the client's block (joining the
+   * shards it touches), else alone (one shard, or reads), else as an implicit block that
+   * commits by the commit rule.
+   */
+  private async onShards<T>(shards: readonly number[], write: boolean, work: (conn: ShardConnection) => Promise<T>): Promise<T[]> {
+    if (this.block) {
+      return this.guard(allOrFirstError(shards.map(async (s) => work(await this.join(s, write)))));
+    }
+    if (shards.length === 1 || !write) {
+      return allOrFirstError(shards.map(async (s) => work(await this.connection(s))));
+    }
+    this.block = new Transaction('BEGIN', true);
+    try {
+      const results = await allOrFirstError(shards.map(async (s) => work(await this.join(s, write))));
+      const block = this.block;
+      this.block = null;
+      await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+      return results;
+    } catch (e) {
+      const block = this.block;
+      this.block = null;
+      if (block) await rollbackTransaction(block);
+      throw e;
+    }
+  }
+
+  private runOn(shards: readonly number[], write: boolean, stmt: RouterStatement, params: readonly Value[]): Promise<ShardReply[]> {
+    const values = this.shardParams(stmt, params);
+    return this.onShards(shards, write, (c) => c.run(stmt.sql, stmt.shardParamTypes, values));
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  private async transactionStatement(stmt: RouterStatement, verb: string, savepoint: string | undefined): Promise<ExecResult> {
+    const block = this.block;
+    switch (verb) {
+      case 'begin':
+        if (block) this.notices.push({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' });
+        else this.block = new Transaction(stmt.sql, false);
+        return { kind: 'command', tag: 'BEGIN' };
+      case 'commit':
+        if (!block) {
+          this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+          return { kind: 'command', tag: 'COMMIT' };
+        }
+        this.block = null;
+        if (block.failed) {
+          await rollbackTransaction(block);
+          return { kind: 'command', tag: 'ROLLBACK' };
+        }
+        await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+        return { kind: 'command', tag: 'COMMIT' };
+      case 'rollback':
+        if (!block) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+        else {
+          this.block = null;
+          await rollbackTransaction(block);
+        }
+        return { kind: 'command', tag: 'ROLLBACK' };
+      case 'twoPhase':
+        throw new SqlError('0A000', 'PREPARE TRANSACTION / COMMIT PREPARED through the shard router is not supported (the router runs two-phase commit itself)');
+    }
+    const word = verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+    if (!block) throw new SqlError('25P01', `${word} can only be used in transaction blocks`);
+    const name = savepoint!;
+    const at = block.savepoints.lastIndexOf(name);
+    if (verb !== 'savepoint' && at < 0) {
+      if (verb === 'rollbackTo') block.failed = true;
+      throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+    }
+    await this.guard(allOrFirstError([...block.participants.values()].map((p) => p.conn.simple(stmt.sql))));
+    if (verb === 'savepoint') block.savepoints.push(name);
+    else if (verb === 'release') block.savepoints.splice(at);
+    else {
+      block.savepoints.splice(at + 1);
+      block.failed = false;
+    }
+    return { kind: 'command', tag: verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE' : 'ROLLBACK' };
+  }
+
+  private async sessionStatement(sql: string): Promise<ExecResult> {
+    await this.connection(0);
+    const conns = this.openConnections();
+    const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
+    if (/^\s*discard\s+all\b/i.test(sql)) this.replay = [];
+    else if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
+    return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
+  }
+
+  private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
+    const byShard = new Map<number, string[]>();
+    for (const row of route.rows) {
+      const shard = shardOfKey(route.table.keyTypes, this.keyValues(row.key, route.table.keyTypes, stmt, params), this.shards);
+      const rows = byShard.get(shard) ?? [];
+      rows.push(stmt.sql.slice(row.start, row.end));
+      byShard.set(shard, rows);
+    }
+    const shards = [...byShard.keys()].sort((a, b) => a - b);
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(shards, true, (c) => {
+      const sql = byShard.size === 1 ? stmt.sql : route.head + byShard.get(c.shard)!.join(', ') + route.tail;
+      return c.run(sql, stmt.shardParamTypes, values);
+    });
+    return this.rowsOrTag(replies);
+  }
+
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+    if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
+    const catalog = await this.ctx.catalog(await this.connection(0));
+    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => catalog.table(schema, name));
+    if (plan instanceof SqlError) throw plan;
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
+    const results: ShardResult[] = replies.map((r) => this.decode(r));
+    const merged = plan.merge(results);
+    const rows = merged.rows.map((r) => [...r]);
+    return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
+  }
+
+  private async copyIn(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>): Promise<ExecResult> {
+    const { table, options } = route;
+    const positions = table.keyColumns.map((k) => route.columns.indexOf(k));
+    if (positions.some((p) => p < 0)) throw new SqlError('0A000', `COPY into "${table.name}" without its key column is not supported by the shard router yet`);
+    return {
+      kind: 'copyIn', format: 'text', columnCount: route.columns.length,
+      finish: async (data) => {
+        if (data instanceof SqlError) return { tag: '' };
+        const { header, rows } = copyRows(Buffer.concat(data).toString('utf8'), options);
+        const byShard = new Map<number, string[]>();
+        const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
+        for (const row of rows) {
+          const shard = fixed ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), this.shards);
+          const list = byShard.get(shard) ?? [];
+          list.push(row);
+          byShard.set(shard, list);
+        }
+        if (byShard.size === 0) byShard.set(fixed ?? 0, []);
+        const shards = [...byShard.keys()].sort((a, b) => a - b);
+        const tags = await this.onShards(shards, true, (c) => {
+          const lines = byShard.get(c.shard)!;
+          return c.copyIn(stmt.sql, [Buffer.from((header ?? '') + lines.join(''), 'utf8')]);
+        });
+        return { tag: sumTags(tags) };
+      },
+    };
+  }
+
+  private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
+    const outs = await this.onShards(this.allShards(), false, (c) => c.copyOut(stmt.sql));
+    const chunks: Buffer[] = [];
+    outs.forEach((o, i) => chunks.push(...(route.options.header && i > 0 ? o.chunks.slice(1) : o.chunks)));
+    return { kind: 'copyOut', format: 'text', columnCount: route.table.columns.length, chunks, tag: sumTags(outs.map((o) => o.tag)) };
+  }
+
+  // ---- values ---------------------------------------------------------------------------
+
+  private roundRobinShard(): number {
+    if (!this.block) return this.ctx.nextRoundRobin() % this.shards;
+    this.block.roundRobin ??= this.ctx.nextRoundRobin() % this.shards;
+    return this.block.roundRobin;
+  }
+
+  /** The shard of a key made of constants only (for Describe), else undefined. */
+  private constantShard(key: readonly KeySource[], types: readonly SqlType[]): number | undefined {
+    if (key.some((k) => k.kind !== 'const')) return undefined;
+    return shardOfKey(types, key.map((k) => (k as { value: Value }).value), this.shards);
+  }
+
+  private keyValues(key: readonly KeySource[], types: readonly SqlType[], stmt: RouterStatement, params: readonly Value[]): Value[] {
+    return key.map((k, i) => {
+      if (k.kind === 'const') return k.value;
+      const value = params[k.index] ?? null;
+      return coerceKey(value, sqlType(stmt.paramTypes[k.index] ?? 25), types[i]!);
+    });
+  }
+
+  /** Parameters as the shard gets them: binary where the type has a codec (exact), else text. */
+  private shardParams(stmt: RouterStatement, params: readonly Value[]): ShardParam[] {
+    return params.map((v, i) => {
+      if (v === null) return null;
+      const type = sqlType(stmt.paramTypes[i] ?? 25);
+      return hasBinaryCodec(type.oid) ? encodeBinary(type, v) : formatText(type, v, this.textSettings());
+    });
+  }
+
+  private textSettings(): { timezone?: string; dateStyle?: string; intervalStyle?: string } {
+    const s: { timezone?: string; dateStyle?: string; intervalStyle?: string } = {};
+    const tz = this.setting('TimeZone');
+    const ds = this.setting('DateStyle');
+    const is = this.setting('IntervalStyle');
+    if (tz !== undefined) s.timezone = tz;
+    if (ds !== undefined) s.dateStyle = ds;
+    if (is !== undefined) s.intervalStyle = is;
+    return s;
+  }
+
+  private decode(reply: ShardReply): ShardResult {
+    const fields = (reply.fields ?? []).map(fieldInfo);
+    const settings = this.textSettings();
+    const rows = reply.rows.map((r) => r.map((text, c) => (text === null ? null : parseText(fields[c]!.type, text, settings))));
+    return { fields, rows };
+  }
+
+  /** One statement's client result from its shards' replies (rows concatenated in shard order). */
+  private rowsOrTag(replies: readonly ShardReply[]): ExecResult {
+    const first = replies[0]!;
+    const tag = sumTags(replies.map((r) => r.tag));
+    if (!first.fields) return { kind: 'command', tag };
+    const rows: Value[][] = [];
+    let fields: readonly FieldInfo[] = [];
+    for (const r of replies) {
+      const d = this.decode(r);
+      fields = d.fields;
+      for (const row of d.rows) rows.push(row);
+    }
+    return { kind: 'rows', fields, rows, tag };
+  }
+}
+
+function fieldInfo(f: ShardField): FieldInfo {
+  return { name: f.name, type: sqlType(f.typeOid, f.typmod), tableOid: f.tableOid, columnAttr: f.columnAttr };
+}
+
+/** Command tags of one statement on several shards: the counts added (INSERT 0 n, UPDATE n, COPY n…). */
+export function sumTags(tags: readonly string[]): string {
+  const first = tags[0] ?? '';
+  const m = /^(.*?)(\d+)$/.exec(first);
+  if (!m || tags.length === 1) return first;
+  let total = 0;
+  for (const t of tags) total += Number(/(\d+)$/.exec(t)?.[1] ?? 0);
+  return `${m[1]}${total}`;
+}
+
+/** Wait for all; the first failure (in shard order) wins, after every shard has answered. */
+async function allOrFirstError<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,84 @@
+/**
+ * Which tables are sharded and by which key, read from shard 0's catalog (every shard holds
+ * the whole catalog): every table outside pg_catalog / information_schema is sharded, its
+ * key is its primary key (pg_index.indisprimary, pg_attribute). Cached by the router and
+ * dropped after DDL that ran through it (another router's DDL is seen after its own next
+ * DDL or restart: the catalog changes only through DDL, which every router runs on all
+ * shards).
+ */
+import type { ShardedTable } from './fanout-api.js';
+import { sqlType, type SqlType } from '../../types/types.js';
+import type { ShardConnection } from './shard-connection.js';
+
+export interface TableColumn {
+  name: string;
+  type: SqlType;
+}
+
+export interface RouterTable extends ShardedTable {
+  /** the key columns' types, in key order */
+  readonly keyTypes: readonly SqlType[];
+  /** every live column in attnum order (COPY without a column list) */
+  readonly columns: readonly TableColumn[];
+}
+
+export class ShardCatalog {
+  private readonly tables = new Map<string, RouterTable>();
+  private readonly byName = new Map<string, RouterTable[]>();
+
+  constructor(tables: readonly RouterTable[]) {
+    for (const t of tables) {
+      this.tables.set(`${t.schema}.${t.name}`, t);
+      const same = this.byName.get(t.name) ?? [];
+      same.push(t);
+      this.byName.set(t.name, same);
+    }
+  }
+
+  /**
+   * A relation as a statement names it. Unqualified names look in `public` first, then take
+   * the only table of that name in any schema (search_path beyond that is not followed yet).
+   */
+  table(schema: string | undefined, name: string): RouterTable | undefined {
+    if (schema !== undefined) return this.tables.get(`${schema}.${name}`);
+    const inPublic = this.tables.get(`public.${name}`);
+    if (inPublic) return inPublic;
+    const same = this.byName.get(name);
+    return same && same.length === 1 ? same[0] : undefined;
+  }
+
+  static async load(shard0: ShardConnection): Promise<ShardCatalog> {
+    const rels = await shard0.simple(
+      `SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const keys = await shard0.simple(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`);
+    const attrs = await shard0.simple(
+      `SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const keyOf = new Map<number, number[]>();
+    for (const [rel, indkey] of keys.rows) keyOf.set(Number(rel), String(indkey).trim().split(/\s+/).map(Number));
+    const columnsOf = new Map<number, Map<number, TableColumn>>();
+    for (const [rel, num, name, typ, typmod] of attrs.rows) {
+      const cols = columnsOf.get(Number(rel)) ?? new Map<number, TableColumn>();
+      cols.set(Number(num), { name: name!, type: sqlType(Number(typ), Number(typmod)) });
+      columnsOf.set(Number(rel), cols);
+    }
+    const tables: RouterTable[] = [];
+    for (const [oidText, schema, name] of rels.rows) {
+      const oid = Number(oidText);
+      const cols = columnsOf.get(oid) ?? new Map<number, TableColumn>();
+      const key = (keyOf.get(oid) ?? []).map((n) => cols.get(n)).filter((c): c is TableColumn => c !== undefined);
+      tables.push({
+        schema: schema!, name: name!, oid,
+        keyColumns: key.map((c) => c.name),
+        keyTypes: key.map((c) => c.type),
+        columns: [...cols.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+      });
+    }
+    return new ShardCatalog(tables);
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * One router session's connection to one shard leader, spoken with pg-protocol (node-postgres'
+ * own message parser and serializer, already a runtime dependency). `pg` itself is not used:
+ * it has no Describe-only round trip, no COPY without pg-copy-streams, and hides the
+ * ErrorResponse fields the router must pass on unchanged. Requests run one at a time (a
+ * queue); each ends at the shard's ReadyForQuery, whose status the connection keeps.
+ *
+ * Trust: the router connects as the client's user with no password (shards trust the
+ * router in this slice); a shard asking for a password is an error (28000).
+ */
+import { connect, type Socket } from 'node:net';
+import { parse, serialize, DatabaseError } from 'pg-protocol';
+import { SqlError, type SqlErrorFields, type SqlNotice, type Severity } from '../../errors.js';
+
+export interface ShardField {
+  name: string;
+  tableOid: number;
+  columnAttr: number;
+  typeOid: number;
+  typmod: number;
+}
+
+/** One statement's answer: text values (results are asked for in text format). */
+export interface ShardReply {
+  fields: ShardField[] | null;
+  rows: (string | null)[][];
+  tag: string;
+}
+
+export interface ShardDescription {
+  paramTypes: number[];
+  fields: ShardField[] | null;
+}
+
+/** A parameter as sent to the shard: text, binary (Buffer) or NULL. */
+export type ShardParam = string | Buffer | null;
+
+type Message = { name: string } & Record<string, any>;
+
+/** What the current request is waiting for; gets every message until ReadyForQuery. */
+interface Pending {
+  onMessage(m: Message): void;
+  /** ReadyForQuery arrived: settle the request */
+  done(): void;
+  fail(e: Error): void;
+}
+
+export class ShardConnection {
+  /** ReadyForQuery status after the last request: 'I', 'T' or 'E' */
+  status: 'I' | 'T' | 'E' = 'I';
+  processId = 0;
+  secretKey = 0;
+  readonly parameters = new Map<string, string>();
+  /** ParameterStatus changes not yet passed to the client */
+  readonly parameterChanges: [string, string][] = [];
+  readonly notices: SqlNotice[] = [];
+  closed = false;
+  private pending: Pending | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly shard: number, readonly address: string, private readonly socket: Socket) {}
+
+  /** Connect and start up as `params` (user, database, options…); rejects with the shard's error. */
+  static async open(shard: number, address: string, params: Record<string, string>): Promise<ShardConnection> {
+    const { host, port } = splitAddress(address);
+    const socket = connect({ host, port });
+    socket.setNoDelay(true);
+    const conn = new ShardConnection(shard, address, socket);
+    const ready = conn.request(() => socket.write(serialize.startup(params)), {
+      onMessage: (m) => {
+        if (m.name.startsWith('authentication') && m.name !== 'authenticationOk') {
+          throw new SqlError('28000', `shard ${shard} asks for a password; the router trusts its shards in this release`);
+        }
+      },
+    });
+    socket.on('error', (e) => conn.lost(e));
+    socket.on('close', () => conn.lost(new Error(`shard ${shard} (${address}) closed the connection`)));
+    void parse(socket, (m) => conn.receive(m as unknown as Message)).catch((e: Error) => conn.lost(e));
+    await ready;
+    return conn;
+  }
+
+  /** a request is running (what a cancel would reach) */
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Parse + Describe the statement: its parameter types and row shape. */
+  describe(sql: string, paramTypes: readonly number[]): Promise<ShardDescription> {
+    const out: ShardDescription = { paramTypes: [], fields: null };
+    return this.request(() => {
+      this.socket.write(Buffer.concat([
+        serialize.parse({ text: sql, types: [...paramTypes] }),
+        serialize.describe({ type: 'S', name: '' }),
+        serialize.sync(),
+      ]));
+    }, {
+      onMessage: (m) => {
+        if (m.name === 'parameterDescription') out.paramTypes = [...m.dataTypeIDs];
+        else if (m.name === 'rowDescription') out.fields = m.fields.map(toField);
+      },
+    }).then(() => out);
+  }
+
+  /** Run one statement with the extended protocol, results in text. */
+  run(sql: string, paramTypes: readonly number[], params: readonly ShardParam[]): Promise<ShardReply> {
+    const reply: ShardReply = { fields: null, rows: [], tag: '' };
+    return this.request(() => {
+      this.socket.write(Buffer.concat([
+        serialize.parse({ text: sql, types: [...paramTypes] }),
+        serialize.bind({ values: [...params] }),
+        serialize.describe({ type: 'P', name: '' }),
+        serialize.execute(),
+        serialize.sync(),
+      ]));
+    }, replyCollector(reply)).then(() => reply);
+  }
+
+  /** Run one statement with the simple protocol (transaction control, SET, DDL). */
+  simple(sql: string): Promise<ShardReply> {
+    const reply: ShardReply = { fields: null, rows: [], tag: '' };
+    return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply)).then(() => reply);
+  }
+
+  /** COPY … FROM STDIN with `data` as its CopyData; the shard's tag (COPY n). */
+  copyIn(sql: string, data: readonly Buffer[]): Promise<string> {
+    let tag = '';
+    return this.request(() => this.socket.write(serialize.query(sql)), {
+      onMessage: (m) => {
+        if (m.name === 'copyInResponse') {
+          const frames = data.map((d) => serialize.copyData(d));
+          frames.push(serialize.copyDone());
+          this.socket.write(Buffer.concat(frames));
+        } else if (m.name === 'commandComplete') tag = m.text;
+      },
+    }).then(() => tag);
+  }
+
+  /** COPY … TO STDOUT: the CopyData chunks and the tag. */
+  copyOut(sql: string): Promise<{ chunks: Buffer[]; tag: string }> {
+    const out = { chunks: [] as Buffer[], tag: '' };
+    return this.request(() => this.socket.write(serialize.query(sql)), {
+      onMessage: (m) => {
+        if (m.name === 'copyData') out.chunks.push(Buffer.from(m.chunk));
+        else if (m.name === 'commandComplete') out.tag = m.text;
+      },
+    }).then(() => out);
+  }
+
+  /** Send a CancelRequest for whatever this connection runs now (a new socket, as libpq does). */
+  cancel(): void {
+    if (this.closed) return;
+    const { host, port } = splitAddress(this.address);
+    const s = connect({ host, port }, () => s.end(serialize.cancel(this.processId, this.secretKey)));
+    s.on('error', () => {});
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.socket.destroyed) this.socket.end(serialize.end());
+  }
+
+  /** Queue a request: `send` writes it, `handler` sees its messages; settles at ReadyForQuery. */
+  private request(send: () => void, handler: { onMessage(m: Message): void }): Promise<void> {
+    const run = (): Promise<void> => new Promise<void>((resolve, reject) => {
+      if (this.closed) {
+        reject(new SqlError('08006', `connection to shard ${this.shard} was lost`));
+        return;
+      }
+      let error: Error | null = null;
+      this.pending = {
+        onMessage: (m) => {
+          if (m.name === 'error') error ??= toSqlError(m as unknown as DatabaseError);
+          else {
+            try {
+              handler.onMessage(m);
+            } catch (e) {
+              error ??= e as Error;
+              if (!this.closed) this.socket.destroy();
+            }
+          }
+        },
+        done: () => (error ? reject(error) : resolve()),
+        fail: (e) => reject(error ?? e),
+      };
+      send();
+    });
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  private receive(m: Message): void {
+    switch (m.name) {
+      case 'parameterStatus':
+        this.parameters.set(m.parameterName, m.parameterValue);
+        this.parameterChanges.push([m.parameterName, m.parameterValue]);
+        return;
+      case 'backendKeyData':
+        this.processId = m.processID;
+        this.secretKey = m.secretKey;
+        return;
+      case 'notice':
+        this.notices.push(toNotice(m));
+        return;
+      case 'notification':
+        return;
+      case 'readyForQuery': {
+        this.status = m.status as 'I' | 'T' | 'E';
+        const p = this.pending;
+        this.pending = null;
+        p?.done();
+        return;
+      }
+      default:
+        this.pending?.onMessage(m);
+    }
+  }
+
+  private lost(e: Error): void {
+    const p = this.pending;
+    this.pending = null;
+    this.closed = true;
+    this.socket.destroy();
+    p?.fail(new SqlError('08006', `connection to shard ${this.shard} was lost: ${e.message}`));
+  }
+}
+
+function replyCollector(reply: ShardReply): { onMessage(m: Message): void } {
+  return {
+    onMessage: (m) => {
+      if (m.name === 'rowDescription') reply.fields = m.fields.map(toField);
+      else if (m.name === 'dataRow') reply.rows.push(m.fields);
+      else if (m.name === 'commandComplete') reply.tag = m.text;
+    },
+  };
+}
+
+function toField(f: { name: string; tableID: number; columnID: number; dataTypeID: number; dataTypeModifier: number }): ShardField {
+  return { name: f.name, tableOid: f.tableID, columnAttr: f.columnID, typeOid: f.dataTypeID, typmod: f.dataTypeModifier };
+}
+
+/** The shard's ErrorResponse as the router's SqlError: every field the client would have seen. */
+export function toSqlError(e: DatabaseError): SqlError {
+  const fields: SqlErrorFields = {};
+  if (e.detail !== undefined) fields.detail = e.detail;
+  if (e.hint !== undefined) fields.hint = e.hint;
+  if (e.position !== undefined) fields.position = Number(e.position);
+  if (e.severity !== undefined && e.severity !== 'ERROR') fields.severity = e.severity as Severity;
+  if (e.schema !== undefined) fields.schema = e.schema;
+  if (e.table !== undefined) fields.table = e.table;
+  if (e.column !== undefined) fields.column = e.column;
+  if (e.constraint !== undefined) fields.constraint = e.constraint;
+  if (e.dataType !== undefined) fields.dataType = e.dataType;
+  if (e.where !== undefined) fields.where = e.where;
+  return new SqlError(e.code ?? 'XX000', e.message, fields);
+}
+
+function toNotice(m: Message): SqlNotice {
+  const notice: SqlNotice = { severity: (m.severity ?? 'NOTICE') as SqlNotice['severity'], code: m.code ?? '00000', message: m.message ?? '' };
+  if (m.detail !== undefined) notice.detail = m.detail;
+  if (m.hint !== undefined) notice.hint = m.hint;
+  return notice;
+}
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[|\]$/g, '');
+  return { host, port: Number(address.slice(at + 1)) };
+}
