@@ -1,0 +1,287 @@
+/**
+ * The shard router (src/cluster/router) over two standalone Quiver servers as shards with a
+ * static directory: clients (pg) talk to the router, and every check of where rows landed
+ * connects to the shards directly.
+ *
+ * Tables are created on each shard directly: DDL through the router is a write on every shard
+ * and commits by two-phase commit, which the Quiver engine refuses until PREPARE TRANSACTION
+ * lands there (the multi-shard test below is skipped until then, saying why).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import pino from 'pino';
+import { serialize } from 'pg-protocol';
+import { startQuiver, type QuiverServer } from './support/server.js';
+import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
+import { noShardLeader, staticShardDirectory, type ShardDirectory } from '../src/cluster/shard-directory.js';
+import { shardOfKey } from '../src/cluster/router/shard-hash.js';
+import { T } from '../src/types/types.js';
+
+const SHARDS = 2;
+const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
+const TABLES = [
+  'CREATE TABLE items (id int PRIMARY KEY, label text)',
+  'CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b))',
+  'CREATE TABLE notes (body text)',
+];
+
+const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
+/** n distinct ids on `shard`, from `from` up */
+function idsOn(shard: number, n: number, from = 1): number[] {
+  const out: number[] = [];
+  for (let id = from; out.length < n; id++) if (shardOf(id) === shard) out.push(id);
+  return out;
+}
+
+async function client(port: number): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
+async function sqlError(work: Promise<unknown>): Promise<pg.DatabaseError> {
+  try {
+    await work;
+  } catch (e) {
+    return e as pg.DatabaseError;
+  }
+  assert.fail('expected an error');
+}
+
+/** Whether the shards' engine can PREPARE TRANSACTION (two-phase commit); the reason if not. */
+async function twoPhaseUnsupported(shard: QuiverServer): Promise<string | undefined> {
+  const c = await client(shard.port);
+  try {
+    await c.query('BEGIN');
+    await c.query("PREPARE TRANSACTION 'quiver_probe'");
+    await c.query("ROLLBACK PREPARED 'quiver_probe'");
+    return undefined;
+  } catch (e) {
+    const err = e as pg.DatabaseError;
+    if (err.code === '55000' || err.code === '0A000') return `the shard engine refuses PREPARE TRANSACTION (${err.code} ${err.message})`;
+    throw e;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('shard router', () => {
+  let shards: QuiverServer[] = [];
+  let router: ShardRouter;
+  let c: pg.Client;
+  let twoPhaseSkip: string | undefined;
+
+  /** rows of `sql` on each shard, read there directly */
+  async function onShards(sql: string): Promise<any[][][]> {
+    return Promise.all(shards.map(async (s) => {
+      const d = await client(s.port);
+      try {
+        return (await d.query({ text: sql, rowMode: 'array' })).rows;
+      } finally {
+        await d.end();
+      }
+    }));
+  }
+
+  before(async () => {
+    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver()));
+    for (const s of shards) {
+      const d = await client(s.port);
+      for (const ddl of TABLES) await d.query(ddl);
+      await d.end();
+    }
+    twoPhaseSkip = await twoPhaseUnsupported(shards[0]!);
+    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger });
+    c = await client(router.port);
+  });
+
+  after(async () => {
+    await c?.end().catch(() => {});
+    await router?.close();
+    await Promise.all(shards.map((s) => s.stop()));
+  });
+
+  it('puts each inserted row on its key\'s shard only, and pinned reads find it there', async () => {
+    const ids = [...idsOn(0, 3, 1), ...idsOn(1, 3, 1)];
+    for (const id of ids) {
+      if (id % 2 === 0) await c.query('INSERT INTO items VALUES ($1, $2)', [id, `item ${id}`]);
+      else await c.query(`INSERT INTO items (label, id) VALUES ('item ${id}', ${id})`);
+    }
+    const [on0, on1] = await onShards('SELECT id FROM items ORDER BY id');
+    assert.deepEqual(on0!.map((r) => r[0]), ids.filter((id) => shardOf(id) === 0).sort((a, b) => a - b));
+    assert.deepEqual(on1!.map((r) => r[0]), ids.filter((id) => shardOf(id) === 1).sort((a, b) => a - b));
+    for (const id of ids) {
+      assert.deepEqual((await c.query('SELECT id, label FROM items WHERE id = $1', [id])).rows, [{ id, label: `item ${id}` }]);
+      assert.deepEqual((await c.query(`SELECT label FROM items i WHERE i.id = '${id}' AND label LIKE 'item%'`)).rows, [{ label: `item ${id}` }]);
+    }
+    // a bigint parameter for an int key still finds the int's shard
+    const id = ids[4]!;
+    assert.equal((await c.query({ text: 'SELECT label FROM items WHERE id = $1::int8', values: [String(id)] })).rows[0].label, `item ${id}`);
+  });
+
+  it('pins UPDATE and DELETE by the key, and a multi-column key needs every column', async () => {
+    const [id] = idsOn(1, 1, 100);
+    await c.query('INSERT INTO items VALUES ($1, $2)', [id, 'before']);
+    assert.equal((await c.query('UPDATE items SET label = $2 WHERE id = $1', [id, 'after'])).rowCount, 1);
+    assert.deepEqual((await onShards(`SELECT label FROM items WHERE id = ${id}`))[1], [['after']]);
+    assert.equal((await c.query(`DELETE FROM items WHERE id = ${id}`)).rowCount, 1);
+    assert.deepEqual(await onShards(`SELECT label FROM items WHERE id = ${id}`), [[], []]);
+
+    await c.query("INSERT INTO pairs VALUES (7, 'x', 1)");
+    const where = shardOfKey([T.int4, T.text], [7, 'x'], SHARDS);
+    const rows = await onShards('SELECT a, b FROM pairs');
+    assert.deepEqual(rows[where], [[7, 'x']]);
+    assert.deepEqual(rows[1 - where], []);
+    assert.deepEqual((await c.query("SELECT v FROM pairs WHERE b = 'x' AND a = 7")).rows, [{ v: 1 }]);
+    const partial = await sqlError(c.query('SELECT v FROM pairs WHERE a = 7'));
+    assert.equal(partial.code, '0A000'); // not pinned, and no fan-out planner given
+  });
+
+  it('runs statements that read no sharded table on shard 0, and SETs on every shard connection', async () => {
+    assert.deepEqual((await c.query('SELECT 1 + 1 AS two')).rows, [{ two: 2 }]);
+    assert.match((await c.query('SHOW server_version')).rows[0].server_version, /Quiver/);
+    await c.query("SET statement_timeout = '12s'");
+    // shard 1's connection opens after the SET (or had it sent): it has it
+    const [id] = idsOn(1, 1, 200);
+    await c.query('INSERT INTO items VALUES ($1, $2)', [id, 'set']);
+    const r = await c.query(`SELECT current_setting('statement_timeout') AS t FROM items WHERE id = ${id}`);
+    assert.equal(r.rows[0].t, '12s');
+    await c.query('RESET statement_timeout');
+    assert.equal((await c.query(`SELECT current_setting('statement_timeout') AS t FROM items WHERE id = ${id}`)).rows[0].t, '0');
+  });
+
+  it('places rows of a table without a key on one shard per transaction, round robin', async () => {
+    await c.query('BEGIN');
+    for (let i = 0; i < 4; i++) await c.query('INSERT INTO notes VALUES ($1)', [`block ${i}`]);
+    await c.query('COMMIT');
+    const counts = (await onShards("SELECT count(*) FROM notes WHERE body LIKE 'block%'")).map((r) => Number(r[0]![0]));
+    assert.deepEqual([...counts].sort(), [0, 4]);
+    for (let i = 0; i < 4; i++) await c.query('INSERT INTO notes VALUES ($1)', [`alone ${i}`]);
+    const alone = (await onShards("SELECT count(*) FROM notes WHERE body LIKE 'alone%'")).map((r) => Number(r[0]![0]));
+    assert.deepEqual(alone, [2, 2]);
+  });
+
+  it('passes shard errors on unchanged: SQLSTATE, message, detail, position', async () => {
+    const [id] = idsOn(0, 1, 300);
+    await c.query('INSERT INTO items VALUES ($1, $2)', [id, 'dup']);
+    const dup = await sqlError(c.query('INSERT INTO items VALUES ($1, $2)', [id, 'again']));
+    assert.equal(dup.code, '23505');
+    assert.equal(dup.message, 'duplicate key value violates unique constraint "items_pkey"');
+    assert.equal(dup.detail, `Key (id)=(${id}) already exists.`);
+    const column = await sqlError(c.query(`SELECT nosuch FROM items WHERE id = ${id}`));
+    assert.equal(column.code, '42703');
+    assert.equal(column.position, '8');
+    const syntax = await sqlError(c.query('SELEC 1'));
+    assert.equal(syntax.code, '42601');
+    assert.equal(syntax.position, '1');
+    const badKey = await sqlError(c.query("SELECT * FROM items WHERE id = 'abc'"));
+    assert.equal(badKey.code, '22P02');
+    assert.equal((await sqlError(c.query('SELECT * FROM items'))).code, '0A000');
+    assert.equal((await sqlError(c.query("UPDATE items SET id = 5 WHERE label = 'x'"))).code, '0A000');
+  });
+
+  it('keeps a transaction on one shard atomic, fails the block everywhere on an error', async () => {
+    const [a, b] = idsOn(1, 2, 400);
+    await c.query('BEGIN');
+    await c.query('INSERT INTO items VALUES ($1, $2)', [a, 'tx']);
+    await c.query('INSERT INTO items VALUES ($1, $2)', [b, 'tx']);
+    await c.query('ROLLBACK');
+    assert.deepEqual(await onShards("SELECT id FROM items WHERE label = 'tx'"), [[], []]);
+
+    await c.query('BEGIN');
+    await c.query('INSERT INTO items VALUES ($1, $2)', [a, 'tx']);
+    assert.equal((await c.query('SELECT count(*)::int AS n FROM items WHERE id = $1', [a])).rows[0].n, 1);
+    await c.query('SAVEPOINT s');
+    await c.query('INSERT INTO items VALUES ($1, $2)', [b, 'tx']);
+    await c.query('ROLLBACK TO SAVEPOINT s');
+    await c.query('COMMIT');
+    assert.deepEqual((await onShards("SELECT id FROM items WHERE label = 'tx'"))[1], [[a]]);
+
+    await c.query('BEGIN');
+    await c.query('INSERT INTO items VALUES ($1, $2)', [b, 'failed']);
+    assert.equal((await sqlError(c.query('SELECT 1 / 0'))).code, '22012');
+    assert.equal((await sqlError(c.query(`SELECT * FROM items WHERE id = ${idsOn(0, 1)[0]}`))).code, '25P02');
+    assert.equal((await c.query('COMMIT')).command, 'ROLLBACK');
+    assert.deepEqual(await onShards("SELECT id FROM items WHERE label = 'failed'"), [[], []]);
+  });
+
+  it('splits COPY FROM STDIN by key (text and CSV) and COPY TO STDOUT gives every shard\'s rows', async () => {
+    const ids = idsOn(0, 3, 500);
+    await pipeline(Readable.from([`${ids[0]}\tcopied\n${ids[1]}\tcopied\n`]), c.query(copyFrom('COPY items FROM STDIN')));
+    await pipeline(Readable.from([`id,label\n${ids[2]},"copied"\n`]), c.query(copyFrom('COPY items (id, label) FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    assert.deepEqual((await onShards("SELECT id FROM items WHERE label = 'copied' ORDER BY id"))[0], ids.map((id) => [id]));
+    let out = '';
+    const stream = c.query(copyTo('COPY items TO STDOUT'));
+    stream.on('data', (d: Buffer) => { out += d.toString(); });
+    await new Promise<void>((resolve, reject) => { stream.on('end', resolve); stream.on('error', reject); });
+    const all = (await onShards('SELECT id FROM items')).flat().map((r) => String((r as number[])[0])).sort();
+    assert.deepEqual(out.trim().split('\n').map((l) => l.split('\t')[0]).sort(), all);
+  });
+
+  it('commits a transaction that wrote on several shards by two-phase commit (DDL and rows)', async (t) => {
+    if (twoPhaseSkip) {
+      t.skip(twoPhaseSkip);
+      return;
+    }
+    await c.query('CREATE TABLE spread (id int PRIMARY KEY, v text)');
+    assert.deepEqual(await onShards("SELECT count(*)::int FROM pg_class WHERE relname = 'spread'"), [[[1]], [[1]]]);
+    const [a] = idsOn(0, 1, 600);
+    const [b] = idsOn(1, 1, 600);
+    await c.query('INSERT INTO spread VALUES ($1, $2), ($3, $4)', [a, 'a', b, 'b']);
+    assert.deepEqual((await onShards('SELECT id FROM spread')).map((r) => r.length), [1, 1]);
+    await pipeline(Readable.from([`${a + 1000}\tx\n${b + 1000}\ty\n`]), c.query(copyFrom('COPY spread FROM STDIN')));
+    await c.query('BEGIN');
+    await c.query('UPDATE spread SET v = $2 WHERE id = $1', [a, 'a2']);
+    await c.query('UPDATE spread SET v = $2 WHERE id = $1', [b, 'b2']);
+    await c.query('COMMIT');
+    assert.deepEqual((await onShards("SELECT v FROM spread WHERE v LIKE '_2' ")).map((r) => r.length), [1, 1]);
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+    await c.query('DROP TABLE spread');
+  });
+
+  it('sends a cancel request to the shard running the statement', async () => {
+    const other = await client(router.port);
+    try {
+      const started = Date.now();
+      const running = sqlError(other.query('SELECT pg_sleep(20)'));
+      await new Promise((r) => setTimeout(r, 500));
+      const { processID, secretKey } = other as unknown as { processID: number; secretKey: number };
+      await new Promise<void>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port: router.port }, () => s.end(serialize.cancel(processID, secretKey)));
+        s.on('close', () => resolve());
+      });
+      const err = await running;
+      assert.equal(err.code, '57014');
+      assert.ok(Date.now() - started < 15000);
+      assert.deepEqual((await other.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('answers 57P03 for a shard without a leader', async () => {
+    const base = staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`));
+    const leaderless: ShardDirectory = {
+      ...base,
+      leader: (shard) => (shard === 1 ? undefined : base.leader(shard)),
+      waitLeader: (shard, ms) => (shard === 1 ? new Promise((_, reject) => setTimeout(() => reject(noShardLeader(1)), Math.min(ms, 100))) : base.waitLeader(shard, ms)),
+    };
+    const r2 = await startShardRouter({ host: '127.0.0.1', port: 0, directory: leaderless, logger, waitMs: 100 });
+    const d = await client(r2.port);
+    try {
+      assert.deepEqual((await d.query(`SELECT id FROM items WHERE id = ${idsOn(0, 1)[0]}`)).rows.length, 1);
+      const err = await sqlError(d.query(`SELECT id FROM items WHERE id = ${idsOn(1, 1)[0]}`));
+      assert.equal(err.code, '57P03');
+      assert.equal(err.detail, 'Shard 1 has no leader.');
+    } finally {
+      await d.end();
+      await r2.close();
+    }
+  });
+});
