@@ -21,6 +21,8 @@ import { startShardRouter, type ShardRouter } from '../src/cluster/router/server
 import { noShardLeader, staticShardDirectory, type ShardDirectory } from '../src/cluster/shard-directory.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { T } from '../src/types/types.js';
+import { SqlError } from '../src/errors.js';
+import type { PlanFanout } from '../src/cluster/router/fanout-api.js';
 
 const SHARDS = 2;
 const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
@@ -262,6 +264,38 @@ describe('shard router', () => {
       assert.deepEqual((await other.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
     } finally {
       await other.end();
+    }
+  });
+
+  it('runs an unpinned SELECT through the fan-out planner it is given: every shard, answers merged', async () => {
+    // a planner for this test: each shard runs the statement as written, answers concatenated
+    // and ordered by the first column; DISTINCT is a shape it refuses
+    const seen: string[] = [];
+    const planFanout: PlanFanout = (sql, parsed, tableOf) => {
+      seen.push(tableOf(undefined, 'items')?.keyColumns.join(',') ?? 'none');
+      if ((parsed as { SelectStmt?: { distinctClause?: unknown } }).SelectStmt?.distinctClause) return new SqlError('0A000', 'DISTINCT over shards is not planned yet');
+      return {
+        shardSql: sql,
+        merge: (results) => ({
+          fields: results[0]!.fields,
+          rows: results.flatMap((r) => r.rows).sort((a, b) => Number(a[0]) - Number(b[0])),
+        }),
+      };
+    };
+    const r2 = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
+    const d = await client(r2.port);
+    try {
+      const ids = [...idsOn(0, 2, 700), ...idsOn(1, 2, 700)];
+      for (const id of ids) await d.query('INSERT INTO items VALUES ($1, $2)', [id, 'fan']);
+      const rows = (await d.query('SELECT id, label FROM items WHERE label = $1', ['fan'])).rows;
+      assert.deepEqual(rows.map((r) => r.id), [...ids].sort((a, b) => a - b));
+      assert.deepEqual(seen, ['id']);
+      const refused = await sqlError(d.query('SELECT DISTINCT label FROM items'));
+      assert.equal(refused.code, '0A000');
+      assert.equal(refused.message, 'DISTINCT over shards is not planned yet');
+    } finally {
+      await d.end();
+      await r2.close();
     }
   });
 

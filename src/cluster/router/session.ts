@@ -89,7 +89,7 @@ export class RouterSession implements Backend {
   }
 
   beforeStatement(sql: string): Promise<void> {
-    return this.describe(sql);
+    return this.guard(this.describe(sql));
   }
 
   private async describe(sql: string): Promise<void> {
@@ -131,6 +131,12 @@ export class RouterSession implements Backend {
     const stmt = prepared as RouterStatement;
     const route = stmt.route;
     if (this.block?.failed && !(route.kind === 'tx' && route.verb !== 'begin' && route.verb !== 'savepoint' && route.verb !== 'release')) throw FAILED_BLOCK();
+    // any error of a statement fails the block, as in PostgreSQL (COMMIT / ROLLBACK end it themselves)
+    return route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params));
+  }
+
+  private async run(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
+    const route = stmt.route;
     switch (route.kind) {
       case 'tx': return this.transactionStatement(stmt, route.verb, route.savepoint);
       case 'session': return this.sessionStatement(stmt.sql);
@@ -388,26 +394,29 @@ export class RouterSession implements Backend {
     if (positions.some((p) => p < 0)) throw new SqlError('0A000', `COPY into "${table.name}" without its key column is not supported by the shard router yet`);
     return {
       kind: 'copyIn', format: 'text', columnCount: route.columns.length,
-      finish: async (data) => {
-        if (data instanceof SqlError) return { tag: '' };
-        const { header, rows } = copyRows(Buffer.concat(data).toString('utf8'), options);
-        const byShard = new Map<number, string[]>();
-        const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
-        for (const row of rows) {
-          const shard = fixed ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), this.shards);
-          const list = byShard.get(shard) ?? [];
-          list.push(row);
-          byShard.set(shard, list);
-        }
-        if (byShard.size === 0) byShard.set(fixed ?? 0, []);
-        const shards = [...byShard.keys()].sort((a, b) => a - b);
-        const tags = await this.onShards(shards, true, (c) => {
-          const lines = byShard.get(c.shard)!;
-          return c.copyIn(stmt.sql, [Buffer.from((header ?? '') + lines.join(''), 'utf8')]);
-        });
-        return { tag: sumTags(tags) };
-      },
+      finish: (data) => this.guard(this.copyInRows(stmt, route, positions, data)),
     };
+  }
+
+  private async copyInRows(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>, positions: readonly number[], data: Buffer[] | SqlError): Promise<{ tag: string }> {
+    const { table, options } = route;
+    if (data instanceof SqlError) return { tag: '' };
+    const { header, rows } = copyRows(Buffer.concat(data).toString('utf8'), options);
+    const byShard = new Map<number, string[]>();
+    const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
+    for (const row of rows) {
+      const shard = fixed ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), this.shards);
+      const list = byShard.get(shard) ?? [];
+      list.push(row);
+      byShard.set(shard, list);
+    }
+    if (byShard.size === 0) byShard.set(fixed ?? 0, []);
+    const shards = [...byShard.keys()].sort((a, b) => a - b);
+    const tags = await this.onShards(shards, true, (c) => {
+      const lines = byShard.get(c.shard)!;
+      return c.copyIn(stmt.sql, [Buffer.from((header ?? '') + lines.join(''), 'utf8')]);
+    });
+    return { tag: sumTags(tags) };
   }
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
