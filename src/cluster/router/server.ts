@@ -75,10 +75,10 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   };
   const sessions = new Map<number, RouterSession>();
   const registry: BackendRegistry = {
-    create() {
+    create(connection) {
       let pid: number;
       do pid = randomInt(1, 2 ** 31 - 1); while (sessions.has(pid));
-      const session = new RouterSession(context, pid, randomInt(-(2 ** 31), 2 ** 31 - 1));
+      const session = new RouterSession(context, pid, randomInt(-(2 ** 31), 2 ** 31 - 1), connection);
       sessions.set(pid, session);
       const close = session.close.bind(session);
       session.close = () => {

@@ -18,7 +18,7 @@ import { SqlError, type SqlNotice } from '../../errors.js';
 import { sqlType, type SqlType, type Value } from '../../types/types.js';
 import { formatText, parseText } from '../../types/text-io.js';
 import { encodeBinary, hasBinaryCodec } from '../../types/binary-format.js';
-import type { Backend, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
+import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
 import { ShardConnection, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
@@ -63,7 +63,7 @@ export class RouterSession implements Backend {
   private readonly notices: SqlNotice[] = [];
   private readonly knownParameters = new Map<string, string>();
 
-  constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number) {}
+  constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {}
 
   startup(params: Record<string, string>): StartupInfo {
     this.params = { ...params };
@@ -172,8 +172,21 @@ export class RouterSession implements Backend {
 
   takeNotices(): SqlNotice[] {
     const out = this.notices.splice(0);
-    for (const c of this.openConnections()) out.push(...c.notices.splice(0));
+    // a statement run on every shard (DROP … IF EXISTS, DDL) gets the same notice from each: once
+    const seen = new Set<string>();
+    for (const c of this.openConnections()) {
+      for (const n of c.notices.splice(0)) {
+        const key = JSON.stringify(n);
+        if (!seen.has(key)) out.push(n);
+        seen.add(key);
+      }
+    }
     return out;
+  }
+
+  /** LISTEN / NOTIFY run on shard 0: its notifications are the session's. */
+  takeNotifications(): { pid: number; channel: string; payload: string }[] {
+    return this.settled.get(0)?.notifications.splice(0) ?? [];
   }
 
   takeParameterChanges(): [string, string][] {
@@ -233,6 +246,7 @@ export class RouterSession implements Backend {
     const opening = (async () => {
       const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
       const conn = await ShardConnection.open(shard, address, this.params);
+      if (shard === 0) conn.onNotification = () => this.handle?.notificationsArrived?.();
       for (const sql of this.replay) await conn.simple(sql);
       conn.notices.splice(0);
       this.settled.set(shard, conn);

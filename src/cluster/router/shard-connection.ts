@@ -54,6 +54,9 @@ export class ShardConnection {
   /** ParameterStatus changes not yet passed to the client */
   readonly parameterChanges: [string, string][] = [];
   readonly notices: SqlNotice[] = [];
+  readonly notifications: { pid: number; channel: string; payload: string }[] = [];
+  /** told when a notification arrives (the client may be idle) */
+  onNotification: (() => void) | undefined;
   closed = false;
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -205,6 +208,8 @@ export class ShardConnection {
         this.notices.push(toNotice(m));
         return;
       case 'notification':
+        this.notifications.push({ pid: m.processId, channel: m.channel, payload: m.payload });
+        this.onNotification?.();
         return;
       case 'readyForQuery': {
         this.status = m.status as 'I' | 'T' | 'E';
