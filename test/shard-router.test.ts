@@ -30,6 +30,7 @@ const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, label text)',
   'CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b))',
   'CREATE TABLE notes (body text)',
+  'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
 ];
 
 const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
@@ -143,6 +144,18 @@ describe('shard router', () => {
     assert.deepEqual((await c.query("SELECT v FROM pairs WHERE b = 'x' AND a = 7")).rows, [{ v: 1 }]);
     const partial = await sqlError(c.query('SELECT v FROM pairs WHERE a = 7'));
     assert.equal(partial.code, '0A000'); // not pinned, and no fan-out planner given
+  });
+
+  it('takes a key left to its DEFAULT (serial) from shard 0\'s sequence and places the row by it', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await c.query('INSERT INTO serials (v) VALUES ($1) RETURNING id', [`s${i}`])).rows[0].id);
+    ids.push((await c.query("INSERT INTO serials VALUES (DEFAULT, 'd') RETURNING id, v")).rows[0].id);
+    assert.deepEqual(ids, [1, 2, 3, 4, 5]);
+    const rows = await onShards('SELECT id FROM serials ORDER BY id');
+    for (const id of ids) assert.ok(rows[shardOf(id)]!.some((r) => r[0] === id), `row ${id} on shard ${shardOf(id)}`);
+    assert.equal(rows[0]!.length + rows[1]!.length, 5);
+    // the other shards' sequences are not used
+    assert.deepEqual((await onShards('SELECT last_value::int FROM serials_id_seq'))[1], [[1]]);
   });
 
   it('runs statements that read no sharded table on shard 0, and SETs on every shard connection', async () => {

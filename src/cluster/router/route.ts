@@ -20,13 +20,27 @@ import type { RouterTable, ShardCatalog } from './shard-catalog.js';
 type N = Record<string, any>;
 
 /** Where one key column's value comes from. */
-export type KeySource = { kind: 'const'; value: Value } | { kind: 'param'; index: number };
+export type KeySource =
+  | { kind: 'const'; value: Value }
+  | { kind: 'param'; index: number }
+  /**
+   * the column's DEFAULT (an INSERT leaving the key out, or saying DEFAULT): evaluated on
+   * shard 0 (sequences live there) and written into the row as a constant; `at` is the
+   * DEFAULT keyword's offset, none when the column is left out
+   */
+  | { kind: 'default'; expr: string; at?: number };
 
 export interface InsertRow {
   /** the row's text `( … )` in the statement */
   readonly start: number;
   readonly end: number;
   readonly key: readonly KeySource[];
+}
+
+/** Key columns an INSERT leaves out: added to its column list (at `at`) and to every row. */
+export interface AddedKeys {
+  readonly at: number;
+  readonly columns: readonly number[];
 }
 
 export type TxVerb = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'twoPhase';
@@ -37,7 +51,7 @@ export type Route =
   | { kind: 'tx'; verb: TxVerb; savepoint?: string }
   | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean }
   | { kind: 'pinned'; table: RouterTable; key: readonly KeySource[]; write: boolean }
-  | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string }
+  | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedKeys | null }
   | { kind: 'roundRobin'; table: RouterTable }
   | { kind: 'fanout'; parsed: unknown }
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
@@ -133,10 +147,20 @@ function insertRoute(sql: string, node: N, catalog: ShardCatalog): Route {
   if (others.length > 0) return notYet('INSERT reading a sharded table');
   if (table.keyColumns.length === 0) return { kind: 'roundRobin', table };
   if (!values) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
-  const targetNames: string[] = (node.cols ?? []).map((c: N) => c.ResTarget.name);
-  const names = targetNames.length > 0 ? targetNames : table.columns.map((c) => c.name);
+  const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
+  const names = targets.length > 0 ? targets.map((t) => t.name as string) : table.columns.map((c) => c.name);
+  if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
   const positions = table.keyColumns.map((k) => names.indexOf(k));
-  if (positions.some((p) => p < 0)) return notYet(`INSERT into "${table.name}" without its key column (a default key such as serial)`);
+  let added: AddedKeys | null = null;
+  const left = positions.flatMap((p, k) => (p < 0 ? [k] : []));
+  if (left.length > 0) {
+    const missing = left.find((k) => table.keyDefaults[k] === undefined);
+    if (missing !== undefined) return notYet(`INSERT into "${table.name}" without its key column "${table.keyColumns[missing]}" (it has no default)`);
+    if (targets.length === 0) return notYet(`INSERT into "${table.name}" with fewer values than columns, leaving out its key`);
+    const close = matchParen(sql, sql.lastIndexOf('(', targets[0]!.location));
+    if (close < 0) return notYet('this INSERT column list');
+    added = { at: close, columns: left };
+  }
   const spans = valuesRowSpans(sql, node.selectStmt.SelectStmt);
   if (!spans || spans.length !== values.length) return notYet('this INSERT … VALUES form');
   const rows: InsertRow[] = [];
@@ -144,13 +168,18 @@ function insertRoute(sql: string, node: N, catalog: ShardCatalog): Route {
     const items: N[] = values[r]!.List.items;
     const key: KeySource[] = [];
     for (let k = 0; k < positions.length; k++) {
-      const source = keySource(items[positions[k]!], table.keyTypes[k]!);
-      if (!source) return notYet(`an INSERT whose key "${table.keyColumns[k]}" is not a constant or parameter`);
+      const item = positions[k]! < 0 ? undefined : items[positions[k]!];
+      const fallback = table.keyDefaults[k];
+      let source: KeySource | undefined;
+      if (!item) source = fallback === undefined ? undefined : { kind: 'default', expr: fallback };
+      else if (item.SetToDefault) source = { kind: 'default', expr: fallback ?? 'NULL', at: item.SetToDefault.location };
+      else source = keySource(item, table.keyTypes[k]!);
+      if (!source) return notYet(`an INSERT whose key "${table.keyColumns[k]}" is not a constant, parameter or DEFAULT`);
       key.push(source);
     }
     rows.push({ start: spans[r]![0], end: spans[r]![1], key });
   }
-  return { kind: 'insert', table, rows, head: sql.slice(0, spans[0]![0]), tail: sql.slice(spans[spans.length - 1]![1]) };
+  return { kind: 'insert', table, rows, head: sql.slice(0, spans[0]![0]), tail: sql.slice(spans[spans.length - 1]![1]), added };
 }
 
 function updateDeleteRoute(type: string, node: N, catalog: ShardCatalog): Route {

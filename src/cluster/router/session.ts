@@ -15,7 +15,7 @@
 import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
 import { SqlError, type SqlNotice } from '../../errors.js';
-import { sqlType, type SqlType, type Value } from '../../types/types.js';
+import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
 import { formatText, parseText } from '../../types/text-io.js';
 import { encodeBinary, hasBinaryCodec } from '../../types/binary-format.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
@@ -373,20 +373,58 @@ export class RouterSession implements Backend {
   }
 
   private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
+    const { table, added } = route;
+    const defaults = await this.evaluateDefaults(route);
+    const rewrite = defaults.length > 0;
     const byShard = new Map<number, string[]>();
+    let next = 0;
     for (const row of route.rows) {
-      const shard = shardOfKey(route.table.keyTypes, this.keyValues(row.key, route.table.keyTypes, stmt, params), this.shards);
+      const values: Value[] = [];
+      const edits: { at: number; text: string }[] = [];
+      const appended: string[] = [];
+      row.key.forEach((source, k) => {
+        if (source.kind !== 'default') {
+          values.push(this.keyValues([source], [table.keyTypes[k]!], stmt, params)[0]!);
+          return;
+        }
+        const value = defaults[next++]!;
+        values.push(value);
+        const literal = sqlLiteral(table.keyTypes[k]!, value);
+        if (source.at === undefined) appended.push(literal);
+        else edits.push({ at: source.at - row.start, text: literal });
+      });
+      let text = stmt.sql.slice(row.start, row.end);
+      for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + 'DEFAULT'.length);
+      if (appended.length > 0) text = `${text.slice(0, -1)}, ${appended.join(', ')})`;
+      const shard = shardOfKey(table.keyTypes, values, this.shards);
       const rows = byShard.get(shard) ?? [];
-      rows.push(stmt.sql.slice(row.start, row.end));
+      rows.push(text);
       byShard.set(shard, rows);
     }
+    const head = added
+      ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
+      : route.head;
     const shards = [...byShard.keys()].sort((a, b) => a - b);
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(shards, true, (c) => {
-      const sql = byShard.size === 1 ? stmt.sql : route.head + byShard.get(c.shard)!.join(', ') + route.tail;
+      const sql = byShard.size === 1 && !rewrite ? stmt.sql : head + byShard.get(c.shard)!.join(', ') + route.tail;
       return c.run(sql, stmt.shardParamTypes, values);
     });
     return this.rowsOrTag(replies);
+  }
+
+  /** The key DEFAULTs an INSERT needs (nextval…), evaluated on shard 0 in one round trip, in row order. */
+  private async evaluateDefaults(route: Extract<Route, { kind: 'insert' }>): Promise<Value[]> {
+    const exprs: { expr: string; type: SqlType }[] = [];
+    for (const row of route.rows) row.key.forEach((source, k) => { if (source.kind === 'default') exprs.push({ expr: source.expr, type: route.table.keyTypes[k]! }); });
+    if (exprs.length === 0) return [];
+    const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
+    const reply = await shard0.simple(`SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`);
+    const settings = this.textSettings();
+    return exprs.map((e, i) => {
+      const text = reply.rows[0]?.[i] ?? null;
+      return text === null ? null : parseText(e.type, text, settings);
+    });
   }
 
   private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
@@ -457,6 +495,7 @@ export class RouterSession implements Backend {
   private keyValues(key: readonly KeySource[], types: readonly SqlType[], stmt: RouterStatement, params: readonly Value[]): Value[] {
     return key.map((k, i) => {
       if (k.kind === 'const') return k.value;
+      if (k.kind === 'default') throw new SqlError('XX000', 'a key DEFAULT outside an INSERT');
       const value = params[k.index] ?? null;
       return coerceKey(value, sqlType(stmt.paramTypes[k.index] ?? 25), types[i]!);
     });
@@ -525,6 +564,12 @@ async function allOrFirstError<T>(work: readonly Promise<T>[]): Promise<T[]> {
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** A value as an SQL constant of its type: '…'::type. */
+function sqlLiteral(type: SqlType, value: Value): string {
+  if (value === null) return 'NULL';
+  return `'${formatText(type, value).replace(/'/g, "''")}'::${formatTypeWithTypmod(type)}`;
 }
 
 function quoteIdent(name: string): string {

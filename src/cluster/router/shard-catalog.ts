@@ -18,6 +18,8 @@ export interface TableColumn {
 export interface RouterTable extends ShardedTable {
   /** the key columns' types, in key order */
   readonly keyTypes: readonly SqlType[];
+  /** the key columns' DEFAULT expressions (undefined: none), e.g. nextval('t_id_seq'::regclass) */
+  readonly keyDefaults: readonly (string | undefined)[];
   /** every live column in attnum order (COPY without a column list) */
   readonly columns: readonly TableColumn[];
 }
@@ -59,6 +61,9 @@ export class ShardCatalog {
        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
     );
+    const defaults = await shard0.simple(`SELECT d.adrelid, d.adnum, pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d`);
+    const defaultOf = new Map<string, string>();
+    for (const [rel, num, expr] of defaults.rows) defaultOf.set(`${rel}.${num}`, expr!);
     const keyOf = new Map<number, number[]>();
     for (const [rel, indkey] of keys.rows) keyOf.set(Number(rel), String(indkey).trim().split(/\s+/).map(Number));
     const columnsOf = new Map<number, Map<number, TableColumn>>();
@@ -71,11 +76,13 @@ export class ShardCatalog {
     for (const [oidText, schema, name] of rels.rows) {
       const oid = Number(oidText);
       const cols = columnsOf.get(oid) ?? new Map<number, TableColumn>();
-      const key = (keyOf.get(oid) ?? []).map((n) => cols.get(n)).filter((c): c is TableColumn => c !== undefined);
+      const keyNums = (keyOf.get(oid) ?? []).filter((n) => cols.has(n));
+      const key = keyNums.map((n) => cols.get(n)!);
       tables.push({
         schema: schema!, name: name!, oid,
         keyColumns: key.map((c) => c.name),
         keyTypes: key.map((c) => c.type),
+        keyDefaults: keyNums.map((n) => defaultOf.get(`${oid}.${n}`)),
         columns: [...cols.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
       });
     }
