@@ -22,7 +22,7 @@ import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatemen
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
 import { ShardConnection, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
-import type { ShardCatalog } from './shard-catalog.js';
+import { ShardCatalog } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyRows, rowKey } from './copy-split.js';
@@ -103,7 +103,7 @@ export class RouterSession implements Backend {
     } catch {
       // a syntax error: shard 0's Parse reports it as PostgreSQL does
     }
-    if (stmt) route = routeStatement(sql, stmt, await this.ctx.catalog(shard0));
+    if (stmt) route = routeStatement(sql, stmt, await this.catalog(shard0));
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
@@ -154,7 +154,7 @@ export class RouterSession implements Backend {
           return this.rowsOrTag(replies);
         } finally {
           // read again even after a failure: a DDL outside a transaction may have run on some shards
-          if (route.ddl) this.ctx.invalidateCatalog();
+          if (route.ddl) this.catalogChanged();
         }
       }
       case 'insert': return this.insert(stmt, route, params);
@@ -214,9 +214,36 @@ export class RouterSession implements Backend {
   }
 
   close(): void {
+    if (this.block) this.blockEnded(this.block);
     for (const c of this.openConnections()) c.close();
     for (const p of this.connections.values()) p.then((c) => c.close(), () => {});
     this.connections.clear();
+  }
+
+  // ---- the shard catalog ----------------------------------------------------------------
+
+  /** a block that ran DDL sees its own catalog (read inside it on shard 0), not the shared one */
+  private blockCatalog: Promise<ShardCatalog> | null = null;
+
+  private catalog(shard0: ShardConnection): Promise<ShardCatalog> {
+    if (this.block?.ranDdl) {
+      this.blockCatalog ??= ShardCatalog.load(shard0);
+      return this.blockCatalog;
+    }
+    return this.ctx.catalog(shard0);
+  }
+
+  private catalogChanged(): void {
+    this.ctx.invalidateCatalog();
+    this.blockCatalog = null;
+    if (this.block) this.block.ranDdl = true;
+  }
+
+  /** The block ended: its DDL is now committed or gone, and the shared catalog is read again. */
+  private blockEnded(block: Transaction): void {
+    if (!block.ranDdl) return;
+    this.blockCatalog = null;
+    this.ctx.invalidateCatalog();
   }
 
   // ---- shard connections ---------------------------------------------------------------
@@ -329,17 +356,22 @@ export class RouterSession implements Backend {
           return { kind: 'command', tag: 'COMMIT' };
         }
         this.block = null;
-        if (block.failed) {
-          await rollbackTransaction(block);
-          return { kind: 'command', tag: 'ROLLBACK' };
+        try {
+          if (block.failed) {
+            await rollbackTransaction(block);
+            return { kind: 'command', tag: 'ROLLBACK' };
+          }
+          await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+          return { kind: 'command', tag: 'COMMIT' };
+        } finally {
+          this.blockEnded(block);
         }
-        await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
-        return { kind: 'command', tag: 'COMMIT' };
       case 'rollback':
         if (!block) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         else {
           this.block = null;
           await rollbackTransaction(block);
+          this.blockEnded(block);
         }
         return { kind: 'command', tag: 'ROLLBACK' };
       case 'twoPhase':
@@ -429,7 +461,7 @@ export class RouterSession implements Backend {
 
   private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
     if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
-    const catalog = await this.ctx.catalog(await this.connection(0));
+    const catalog = await this.catalog(await this.connection(0));
     const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => catalog.table(schema, name));
     if (plan instanceof SqlError) throw plan;
     const values = this.shardParams(stmt, params);

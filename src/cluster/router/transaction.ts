@@ -22,6 +22,8 @@ export class Transaction {
   readonly participants = new Map<number, Participant>();
   readonly savepoints: string[] = [];
   failed = false;
+  /** DDL ran in it: the catalog the block sees differs from the committed one */
+  ranDdl = false;
   /** the shard rows of tables without a key go to in this transaction */
   roundRobin: number | undefined;
 
