@@ -72,6 +72,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
       catalogVersion++;
       catalog = null;
     },
+    ddlEpoch: () => catalogVersion,
   };
   const sessions = new Map<number, RouterSession>();
   const registry: BackendRegistry = {

@@ -42,6 +42,8 @@ export interface RouterContext {
   nextRoundRobin(): number;
   catalog(shard0: ShardConnection): Promise<ShardCatalog>;
   invalidateCatalog(): void;
+  /** moves on with each DDL through the router: statements prepared on shards before it are stale */
+  ddlEpoch(): number;
 }
 
 interface RouterStatement extends PreparedStatement {
@@ -272,7 +274,7 @@ export class RouterSession implements Backend {
     }
     const opening = (async () => {
       const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
-      const conn = await ShardConnection.open(shard, address, this.params);
+      const conn = await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
       if (shard === 0) conn.onNotification = () => this.handle?.notificationsArrived?.();
       for (const sql of this.replay) await conn.simple(sql);
       conn.notices.splice(0);
@@ -399,7 +401,11 @@ export class RouterSession implements Backend {
     await this.connection(0);
     const conns = this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
-    if (/^\s*discard\s+all\b/i.test(sql)) this.replay = [];
+    if (/^\s*discard\s+all\b/i.test(sql)) {
+      // DISCARD ALL dropped the shards' prepared statements too
+      for (const c of conns) c.forgetStatements(false);
+      this.replay = [];
+    }
     else if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
     return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
   }

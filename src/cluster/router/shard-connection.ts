@@ -37,6 +37,13 @@ export type ShardParam = string | Buffer | null;
 
 type Message = { name: string } & Record<string, any>;
 
+/** statements kept prepared per shard connection before they are all closed */
+const MAX_PREPARED = 256;
+
+function statementKey(sql: string, paramTypes: readonly number[]): string {
+  return `${paramTypes.join(',')}\0${sql}`;
+}
+
 /** What the current request is waiting for; gets every message until ReadyForQuery. */
 interface Pending {
   onMessage(m: Message): void;
@@ -59,16 +66,22 @@ export class ShardConnection {
   onNotification: (() => void) | undefined;
   closed = false;
   private pending: Pending | null = null;
+  /** statements prepared on the shard by text and parameter types */
+  private readonly prepared = new Map<string, { name: string; description: ShardDescription }>();
+  private statementCount = 0;
+  private epoch: number;
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly shard: number, readonly address: string, private readonly socket: Socket) {}
+  private constructor(readonly shard: number, readonly address: string, private readonly socket: Socket, private readonly statementEpoch: () => number) {
+    this.epoch = statementEpoch();
+  }
 
   /** Connect and start up as `params` (user, database, options…); rejects with the shard's error. */
-  static async open(shard: number, address: string, params: Record<string, string>): Promise<ShardConnection> {
+  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0): Promise<ShardConnection> {
     const { host, port } = splitAddress(address);
     const socket = connect({ host, port });
     socket.setNoDelay(true);
-    const conn = new ShardConnection(shard, address, socket);
+    const conn = new ShardConnection(shard, address, socket, statementEpoch);
     const ready = conn.request(() => socket.write(serialize.startup(params)), {
       onMessage: (m) => {
         if (m.name.startsWith('authentication') && m.name !== 'authenticationOk') {
@@ -88,13 +101,22 @@ export class ShardConnection {
     return this.pending !== null;
   }
 
-  /** Parse + Describe the statement: its parameter types and row shape. */
+  /**
+   * Parse + Describe the statement: its parameter types and row shape. The statement stays
+   * prepared on the shard under a name (see `prepared`), so describing or running the same
+   * text again costs no parse there.
+   */
   describe(sql: string, paramTypes: readonly number[]): Promise<ShardDescription> {
+    this.checkEpoch();
+    const key = statementKey(sql, paramTypes);
+    const known = this.prepared.get(key);
+    if (known) return Promise.resolve(known.description);
+    const name = `quiver_router_${++this.statementCount}`;
     const out: ShardDescription = { paramTypes: [], fields: null };
     return this.request(() => {
       this.socket.write(Buffer.concat([
-        serialize.parse({ text: sql, types: [...paramTypes] }),
-        serialize.describe({ type: 'S', name: '' }),
+        serialize.parse({ name, text: sql, types: [...paramTypes] }),
+        serialize.describe({ type: 'S', name }),
         serialize.sync(),
       ]));
     }, {
@@ -102,21 +124,82 @@ export class ShardConnection {
         if (m.name === 'parameterDescription') out.paramTypes = [...m.dataTypeIDs];
         else if (m.name === 'rowDescription') out.fields = m.fields.map(toField);
       },
-    }).then(() => out);
+    }).then(() => {
+      this.remember(key, name, out);
+      return out;
+    });
   }
 
-  /** Run one statement with the extended protocol, results in text. */
+  /** Run one statement with the extended protocol, results in text (prepared once per text and types). */
   run(sql: string, paramTypes: readonly number[], params: readonly ShardParam[]): Promise<ShardReply> {
-    const reply: ShardReply = { fields: null, rows: [], tag: '' };
+    this.checkEpoch();
+    const key = statementKey(sql, paramTypes);
+    const known = this.prepared.get(key);
+    const reply: ShardReply = { fields: known?.description.fields ?? null, rows: [], tag: '' };
+    if (known) {
+      return this.request(() => {
+        this.socket.write(Buffer.concat([
+          serialize.bind({ statement: known.name, values: [...params] }),
+          serialize.execute(),
+          serialize.sync(),
+        ]));
+      }, replyCollector(reply)).then(() => reply);
+    }
+    const name = `quiver_router_${++this.statementCount}`;
+    const description: ShardDescription = { paramTypes: [], fields: null };
+    let parsed = false;
+    const collect = replyCollector(reply);
+    const remember = (): void => {
+      if (parsed) this.remember(key, name, description);
+    };
     return this.request(() => {
       this.socket.write(Buffer.concat([
-        serialize.parse({ text: sql, types: [...paramTypes] }),
-        serialize.bind({ values: [...params] }),
-        serialize.describe({ type: 'P', name: '' }),
+        serialize.parse({ name, text: sql, types: [...paramTypes] }),
+        serialize.describe({ type: 'S', name }),
+        serialize.bind({ statement: name, values: [...params] }),
         serialize.execute(),
         serialize.sync(),
       ]));
-    }, replyCollector(reply)).then(() => reply);
+    }, {
+      onMessage: (m) => {
+        if (m.name === 'parseComplete') parsed = true;
+        else if (m.name === 'parameterDescription') description.paramTypes = [...m.dataTypeIDs];
+        else if (m.name === 'rowDescription') description.fields = m.fields.map(toField);
+        collect.onMessage(m);
+      },
+    }).then(() => {
+      remember();
+      return reply;
+    }, (e: unknown) => {
+      remember(); // parsed, then failed to run: the statement exists on the shard all the same
+      throw e;
+    });
+  }
+
+  /**
+   * Forget the statements prepared on the shard: after DDL (their plans and row shapes may have
+   * changed; `close` drops them there too), or after DISCARD ALL dropped them already.
+   */
+  forgetStatements(close: boolean): void {
+    const names = [...this.prepared.values()].map((p) => p.name);
+    this.prepared.clear();
+    if (!close || names.length === 0 || this.closed) return;
+    void this.request(() => {
+      this.socket.write(Buffer.concat([...names.map((name) => serialize.close({ type: 'S', name })), serialize.sync()]));
+    }, { onMessage: () => {} }).catch(() => {});
+  }
+
+  private remember(key: string, name: string, description: ShardDescription): void {
+    if (this.prepared.size >= MAX_PREPARED) this.forgetStatements(true);
+    this.prepared.set(key, { name, description });
+  }
+
+  /** The router's DDL epoch moved on: statements prepared before it are stale. */
+  private checkEpoch(): void {
+    const now = this.statementEpoch();
+    if (now === this.epoch) return;
+    this.epoch = now;
+    this.forgetStatements(true);
   }
 
   /** Run one statement with the simple protocol (transaction control, SET, DDL). */
