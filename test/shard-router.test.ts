@@ -31,6 +31,8 @@ const TABLES = [
   'CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b))',
   'CREATE TABLE notes (body text)',
   'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
+  'CREATE SCHEMA other',
+  'CREATE TABLE other.items (label text PRIMARY KEY, id int)',
 ];
 
 const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
@@ -169,6 +171,22 @@ describe('shard router', () => {
     assert.equal(r.rows[0].t, '12s');
     await c.query('RESET statement_timeout');
     assert.equal((await c.query(`SELECT current_setting('statement_timeout') AS t FROM items WHERE id = ${id}`)).rows[0].t, '0');
+  });
+
+  it('finds unqualified tables through the session\'s search_path', async () => {
+    const d = await client(router.port);
+    try {
+      await d.query('SET search_path = other, public');
+      const label = 'found by label';
+      await d.query('INSERT INTO items VALUES ($1, 1)', [label]); // other.items: keyed by label
+      const where = shardOfKey([T.text], [label], SHARDS);
+      assert.deepEqual((await onShards('SELECT id FROM other.items'))[where], [[1]]);
+      assert.deepEqual((await d.query('SELECT id FROM items WHERE label = $1', [label])).rows, [{ id: 1 }]);
+      await d.query('RESET search_path');
+      assert.equal((await sqlError(d.query('SELECT id FROM items WHERE label = $1', [label]))).code, '0A000'); // public.items: not pinned by label
+    } finally {
+      await d.end();
+    }
   });
 
   it('places rows of a table without a key on one shard per transaction, round robin', async () => {

@@ -15,7 +15,7 @@
 import { SqlError } from '../../errors.js';
 import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
-import type { RouterTable, ShardCatalog } from './shard-catalog.js';
+import type { RouterTable, TableLookup } from './shard-catalog.js';
 
 type N = Record<string, any>;
 
@@ -74,7 +74,7 @@ const SHARD0_STATEMENTS = new Set(['VariableShowStmt', 'ListenStmt', 'UnlistenSt
 /** Utility statements that PostgreSQL refuses inside a transaction block. */
 const NOT_IN_BLOCK = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterSystemStmt', 'CheckPointStmt', 'ReindexStmt']);
 
-export function routeStatement(sql: string, stmt: N, catalog: ShardCatalog): Route {
+export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
   switch (type) {
     case 'TransactionStmt': return transactionRoute(node);
@@ -124,7 +124,7 @@ function transactionRoute(node: N): Route {
   }
 }
 
-function selectRoute(node: N, catalog: ShardCatalog, whole: N): Route {
+function selectRoute(node: N, catalog: TableLookup, whole: N): Route {
   const tables = shardedTablesRead(node, catalog);
   if (tables.length === 0) return { kind: 'shard0', write: node.intoClause !== undefined };
   if (node.intoClause) return notYet('SELECT INTO');
@@ -137,7 +137,7 @@ function selectRoute(node: N, catalog: ShardCatalog, whole: N): Route {
   return { kind: 'fanout', parsed: whole };
 }
 
-function insertRoute(sql: string, node: N, catalog: ShardCatalog): Route {
+function insertRoute(sql: string, node: N, catalog: TableLookup): Route {
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: true };
@@ -182,7 +182,7 @@ function insertRoute(sql: string, node: N, catalog: ShardCatalog): Route {
   return { kind: 'insert', table, rows, head: sql.slice(0, spans[0]![0]), tail: sql.slice(spans[spans.length - 1]![1]), added };
 }
 
-function updateDeleteRoute(type: string, node: N, catalog: ShardCatalog): Route {
+function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: true };
@@ -198,7 +198,7 @@ function updateDeleteRoute(type: string, node: N, catalog: ShardCatalog): Route 
   return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
 }
 
-function copyRoute(node: N, catalog: ShardCatalog): Route {
+function copyRoute(node: N, catalog: TableLookup): Route {
   if (node.query) return readsShardedTable(node.query, catalog) ? notYet('COPY (query) over a sharded table') : { kind: 'shard0', write: false };
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
@@ -372,7 +372,7 @@ function endOfQuoted(sql: string, open: number, q: string): number {
 }
 
 /** Every sharded table a tree reads (RangeVars not naming a CTE). */
-export function shardedTablesRead(tree: unknown, catalog: ShardCatalog): RouterTable[] {
+export function shardedTablesRead(tree: unknown, catalog: TableLookup): RouterTable[] {
   const ctes = new Set<string>();
   const found = new Map<number, RouterTable>();
   const walk = (v: unknown, at: (n: N) => void): void => {
@@ -393,6 +393,6 @@ export function shardedTablesRead(tree: unknown, catalog: ShardCatalog): RouterT
   return [...found.values()];
 }
 
-function readsShardedTable(tree: unknown, catalog: ShardCatalog): boolean {
+function readsShardedTable(tree: unknown, catalog: TableLookup): boolean {
   return shardedTablesRead(tree, catalog).length > 0;
 }

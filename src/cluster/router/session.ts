@@ -22,7 +22,7 @@ import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatemen
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
 import { ShardConnection, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
-import { ShardCatalog } from './shard-catalog.js';
+import { ShardCatalog, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyRows, rowKey } from './copy-split.js';
@@ -105,7 +105,7 @@ export class RouterSession implements Backend {
     } catch {
       // a syntax error: shard 0's Parse reports it as PostgreSQL does
     }
-    if (stmt) route = routeStatement(sql, stmt, await this.catalog(shard0));
+    if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(shard0)));
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
@@ -235,6 +235,13 @@ export class RouterSession implements Backend {
     return this.ctx.catalog(shard0);
   }
 
+  /** the schemas unqualified names are looked up in (current_schemas(false) on shard 0) */
+  private searchPath: readonly string[] = ['public'];
+
+  private lookup(catalog: ShardCatalog): TableLookup {
+    return { table: (schema, name) => catalog.table(schema, name, this.searchPath) };
+  }
+
   private catalogChanged(): void {
     this.ctx.invalidateCatalog();
     this.blockCatalog = null;
@@ -277,6 +284,7 @@ export class RouterSession implements Backend {
       const conn = await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
       if (shard === 0) conn.onNotification = () => this.handle?.notificationsArrived?.();
       for (const sql of this.replay) await conn.simple(sql);
+      if (shard === 0) await this.readSearchPath(conn);
       conn.notices.splice(0);
       this.settled.set(shard, conn);
       return conn;
@@ -405,9 +413,19 @@ export class RouterSession implements Backend {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
       this.replay = [];
+    } else if (/search_path|\ball\b/i.test(sql)) {
+      // names in statements prepared before may now mean other tables
+      for (const c of conns) c.forgetStatements(true);
     }
+    if (/search_path|\ball\b/i.test(sql)) await this.readSearchPath(conns.find((c) => c.shard === 0)!);
     else if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
     return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
+  }
+
+  private async readSearchPath(shard0: ShardConnection): Promise<void> {
+    const reply = await shard0.simple('SELECT pg_catalog.current_schemas(false)');
+    const text = reply.rows[0]?.[0];
+    this.searchPath = text ? parseText(sqlType(1009), text) as string[] : [];
   }
 
   private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
@@ -468,7 +486,8 @@ export class RouterSession implements Backend {
   private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
     if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
     const catalog = await this.catalog(await this.connection(0));
-    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => catalog.table(schema, name));
+    const lookup = this.lookup(catalog);
+    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
     if (plan instanceof SqlError) throw plan;
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));

@@ -24,6 +24,11 @@ export interface RouterTable extends ShardedTable {
   readonly columns: readonly TableColumn[];
 }
 
+/** How statements name tables: a catalog seen through one session's search path. */
+export interface TableLookup {
+  table(schema: string | undefined, name: string): RouterTable | undefined;
+}
+
 export class ShardCatalog {
   private readonly tables = new Map<string, RouterTable>();
   private readonly byName = new Map<string, RouterTable[]>();
@@ -38,15 +43,19 @@ export class ShardCatalog {
   }
 
   /**
-   * A relation as a statement names it. Unqualified names look in `public` first, then take
-   * the only table of that name in any schema (search_path beyond that is not followed yet).
+   * A relation as a statement names it: an unqualified name in the first schema of the
+   * session's search path that has it (its current_schemas(false)). Undefined: not a sharded
+   * table (a catalog relation, a temporary table — those live on shard 0 — or none).
    */
-  table(schema: string | undefined, name: string): RouterTable | undefined {
+  table(schema: string | undefined, name: string, searchPath: readonly string[] = ['public']): RouterTable | undefined {
     if (schema !== undefined) return this.tables.get(`${schema}.${name}`);
-    const inPublic = this.tables.get(`public.${name}`);
-    if (inPublic) return inPublic;
-    const same = this.byName.get(name);
-    return same && same.length === 1 ? same[0] : undefined;
+    // pg_catalog is searched first unless the path names it: its relations are never sharded
+    if (this.byName.get(name) === undefined) return undefined;
+    for (const s of searchPath) {
+      const t = this.tables.get(`${s}.${name}`);
+      if (t) return t;
+    }
+    return undefined;
   }
 
   static async load(shard0: ShardConnection): Promise<ShardCatalog> {
