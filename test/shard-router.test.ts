@@ -244,6 +244,24 @@ describe('shard router', () => {
     assert.deepEqual(await onShards("SELECT id FROM items WHERE label = 'failed'"), [[], []]);
   });
 
+  it('runs the statements of one Query as one transaction', async () => {
+    const [a, b] = idsOn(0, 2, 800);
+    const fail = await sqlError(c.query(`INSERT INTO items VALUES (${a}, 'multi'); INSERT INTO items VALUES (${b}, 'multi'); SELECT 1 / 0`));
+    assert.equal(fail.code, '22012');
+    assert.deepEqual(await onShards("SELECT id FROM items WHERE label = 'multi'"), [[], []]);
+    await c.query(`INSERT INTO items VALUES (${a}, 'multi'); UPDATE items SET label = 'multi!' WHERE id = ${a}; INSERT INTO items VALUES (${b}, 'multi')`);
+    assert.deepEqual((await onShards("SELECT id FROM items WHERE label LIKE 'multi%' ORDER BY id"))[0], [[a], [b]]);
+    // BEGIN inside a Query makes a block of it, statements before it included, that outlives the Query
+    await c.query(`DELETE FROM items WHERE id = ${a}; BEGIN; DELETE FROM items WHERE id = ${b}`);
+    try {
+      assert.deepEqual((await onShards("SELECT id FROM items WHERE label LIKE 'multi%' ORDER BY id"))[0], [[a], [b]]);
+      assert.equal((await c.query(`SELECT count(*)::int AS n FROM items WHERE id = ${a}`)).rows[0].n, 0);
+    } finally {
+      await c.query('ROLLBACK');
+    }
+    assert.deepEqual((await onShards("SELECT id FROM items WHERE label LIKE 'multi%' ORDER BY id"))[0], [[a], [b]]);
+  });
+
   it('splits COPY FROM STDIN by key (text and CSV) and COPY TO STDOUT gives every shard\'s rows', async () => {
     const ids = idsOn(0, 3, 500);
     await pipeline(Readable.from([`${ids[0]}\tcopied\n${ids[1]}\tcopied\n`]), c.query(copyFrom('COPY items FROM STDIN')));

@@ -61,6 +61,9 @@ export class RouterSession implements Backend {
   /** SET / RESET / DISCARD statements replayed on a shard connection opened later */
   private replay: string[] = [];
   private block: Transaction | null = null;
+  /** statements in the current simple Query, and how many have run (implicit transaction) */
+  private queryParts = 0;
+  private queryPartsDone = 0;
   private described: { sql: string; route: Route; paramTypes: number[]; fields: FieldInfo[] | null } | null = null;
   private readonly notices: SqlNotice[] = [];
   private readonly knownParameters = new Map<string, string>();
@@ -83,6 +86,9 @@ export class RouterSession implements Backend {
     } catch {
       return [sql]; // the shard reports the syntax error with its position
     }
+    // several statements in one Query are one implicit transaction, as in PostgreSQL
+    this.queryParts = stmts.length;
+    this.queryPartsDone = 0;
     if (stmts.length <= 1) return stmts.length === 0 ? [] : [sql];
     return stmts.map((s, i) => {
       const at = s.stmt_location ?? 0;
@@ -133,8 +139,48 @@ export class RouterSession implements Backend {
     const stmt = prepared as RouterStatement;
     const route = stmt.route;
     if (this.block?.failed && !(route.kind === 'tx' && route.verb !== 'begin' && route.verb !== 'savepoint' && route.verb !== 'release')) throw FAILED_BLOCK();
+    const multi = this.queryParts > 1;
+    if (multi && !this.block) this.block = new Transaction('BEGIN', true);
+    const last = multi && ++this.queryPartsDone === this.queryParts;
     // any error of a statement fails the block, as in PostgreSQL (COMMIT / ROLLBACK end it themselves)
-    return route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params));
+    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params)));
+    if (!last || !this.block?.implicit) return result;
+    if (result.kind !== 'copyIn') {
+      await this.endImplicitBlock();
+      return result;
+    }
+    const finish = result.finish;
+    return {
+      ...result,
+      finish: async (data) => {
+        const done = await finish(data);
+        await this.endImplicitBlock();
+        return done;
+      },
+    };
+  }
+
+  /** The last statement of a multi-statement Query ran: its implicit transaction commits. */
+  private async endImplicitBlock(): Promise<void> {
+    const block = this.block!;
+    this.block = null;
+    try {
+      if (block.failed) await rollbackTransaction(block);
+      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+    } finally {
+      this.blockEnded(block);
+    }
+  }
+
+  /** The end of a Query or Sync: an implicit transaction still open failed midway and rolls back. */
+  sync(): void {
+    this.queryParts = 0;
+    this.queryPartsDone = 0;
+    const block = this.block;
+    if (!block?.implicit) return;
+    this.block = null;
+    // queued on each shard connection before anything the client sends next
+    void rollbackTransaction(block).finally(() => this.blockEnded(block));
   }
 
   private async run(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
@@ -169,7 +215,7 @@ export class RouterSession implements Backend {
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {
-    return this.block ? (this.block.failed ? 'E' : 'T') : 'I';
+    return this.block && !this.block.implicit ? (this.block.failed ? 'E' : 'T') : 'I';
   }
 
   takeNotices(): SqlNotice[] {
@@ -357,10 +403,13 @@ export class RouterSession implements Backend {
     const block = this.block;
     switch (verb) {
       case 'begin':
-        if (block) this.notices.push({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' });
+        // BEGIN in a multi-statement Query makes its implicit transaction a block (PostgreSQL does too)
+        if (block?.implicit) block.implicit = false;
+        else if (block) this.notices.push({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' });
         else this.block = new Transaction(stmt.sql, false);
         return { kind: 'command', tag: 'BEGIN' };
       case 'commit':
+        if (block?.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (!block) {
           this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
           return { kind: 'command', tag: 'COMMIT' };
@@ -377,8 +426,8 @@ export class RouterSession implements Backend {
           this.blockEnded(block);
         }
       case 'rollback':
-        if (!block) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
-        else {
+        if (!block || block.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+        if (block) {
           this.block = null;
           await rollbackTransaction(block);
           this.blockEnded(block);
@@ -388,7 +437,7 @@ export class RouterSession implements Backend {
         throw new SqlError('0A000', 'PREPARE TRANSACTION / COMMIT PREPARED through the shard router is not supported (the router runs two-phase commit itself)');
     }
     const word = verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
-    if (!block) throw new SqlError('25P01', `${word} can only be used in transaction blocks`);
+    if (!block || block.implicit) throw new SqlError('25P01', `${word} can only be used in transaction blocks`);
     const name = savepoint!;
     const at = block.savepoints.lastIndexOf(name);
     if (verb !== 'savepoint' && at < 0) {

@@ -27,8 +27,11 @@ export class Transaction {
   /** the shard rows of tables without a key go to in this transaction */
   roundRobin: number | undefined;
 
-  /** begin: the statement that opens it on each shard (the client's BEGIN text) */
-  constructor(readonly begin: string, readonly implicit: boolean) {}
+  /**
+   * begin: the statement that opens it on each shard (the client's BEGIN text); implicit: the
+   * statements of one multi-statement Query (the client sees no block)
+   */
+  constructor(readonly begin: string, public implicit: boolean) {}
 }
 
 export async function commitTransaction(tx: Transaction, gid: string, logger: Logger): Promise<void> {
