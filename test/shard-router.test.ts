@@ -267,6 +267,19 @@ describe('shard router', () => {
     await pipeline(Readable.from([`${ids[0]}\tcopied\n${ids[1]}\tcopied\n`]), c.query(copyFrom('COPY items FROM STDIN')));
     await pipeline(Readable.from([`id,label\n${ids[2]},"copied"\n`]), c.query(copyFrom('COPY items (id, label) FROM STDIN WITH (FORMAT csv, HEADER true)')));
     assert.deepEqual((await onShards("SELECT id FROM items WHERE label = 'copied' ORDER BY id"))[0], ids.map((id) => [id]));
+    // rows streamed in CopyData messages that cut rows, quoted CSV newlines and UTF-8 characters apart
+    const many = idsOn(1, 3000, 10000);
+    const csv = Buffer.from(many.map((id) => `${id},"streamed\nü ${id}"\n`).join(''), 'utf8');
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < csv.length; at += 7) pieces.push(csv.subarray(at, at + 7));
+    await pipeline(Readable.from(pieces), c.query(copyFrom('COPY items (id, label) FROM STDIN (FORMAT csv)')));
+    const streamed = (await onShards("SELECT id, label FROM items WHERE label LIKE 'streamed%' ORDER BY id"));
+    assert.equal(streamed[0]!.length, 0);
+    assert.equal(streamed[1]!.length, many.length);
+    assert.deepEqual(streamed[1]![0], [many[0], `streamed\nü ${many[0]}`]);
+    const badKey = await sqlError(pipeline(Readable.from([`${many[0]! + 100000},x\nnot a number,y\n`]), c.query(copyFrom('COPY items FROM STDIN (FORMAT csv)'))));
+    assert.equal(badKey.code, '22P02');
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM items WHERE id = $1', [many[0]! + 100000])).rows, [{ n: 0 }]);
     let out = '';
     const stream = c.query(copyTo('COPY items TO STDOUT'));
     stream.on('data', (d: Buffer) => { out += d.toString(); });

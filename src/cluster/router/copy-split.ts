@@ -9,33 +9,58 @@ import { parseText } from '../../types/text-io.js';
 import type { SqlType, Value } from '../../types/types.js';
 import type { CopyOptions } from './route.js';
 
-export interface CopyRows {
-  /** the header line (CSV HEADER), given again to every shard */
-  header: string | null;
-  /** each data row's text, with its line end */
-  rows: string[];
-}
+/**
+ * COPY data cut into rows as it arrives in chunks: push() gives the rows completed so far,
+ * end() the rest. Stops at the `\.` end marker; the header line (CSV HEADER) is kept apart,
+ * to be given again to every shard.
+ */
+export class CopyRowSplitter {
+  header: string | null = null;
+  private pending = '';
+  private finished = false;
+  private first = true;
 
-/** Cut COPY data into rows (stops at the `\.` end marker). */
-export function copyRows(data: string, options: CopyOptions): CopyRows {
-  const rows: string[] = [];
-  let header: string | null = null;
-  let i = 0;
-  while (i < data.length) {
-    const end = options.format === 'csv' ? csvRowEnd(data, i, options) : lineEnd(data, i);
-    const row = data.slice(i, end);
-    i = end;
-    const bare = row.replace(/\r?\n$/, '');
-    if (bare === '\\.') break;
-    if (options.header && header === null && rows.length === 0) header = row;
-    else if (bare !== '' || options.format === 'csv') rows.push(row.endsWith('\n') ? row : `${row}\n`);
+  constructor(private readonly options: CopyOptions) {}
+
+  push(text: string): string[] {
+    if (this.finished) return [];
+    this.pending += text;
+    return this.take(false);
   }
-  return { header, rows };
+
+  end(): string[] {
+    if (this.finished) return [];
+    const rows = this.take(true);
+    this.finished = true;
+    return rows;
+  }
+
+  private take(final: boolean): string[] {
+    const rows: string[] = [];
+    const data = this.pending;
+    let i = 0;
+    while (i < data.length && !this.finished) {
+      let end = this.options.format === 'csv' ? csvRowEnd(data, i, this.options) : lineEnd(data, i);
+      if (end < 0) {
+        if (!final) break; // the rest of this row is in a later chunk
+        end = data.length;
+      }
+      const row = data.slice(i, end);
+      i = end;
+      const bare = row.replace(/\r?\n$/, '');
+      if (bare === '\\.') this.finished = true;
+      else if (this.first && this.options.header) this.header = row.endsWith('\n') ? row : `${row}\n`;
+      else rows.push(row.endsWith('\n') ? row : `${row}\n`);
+      this.first = false;
+    }
+    this.pending = data.slice(i);
+    return rows;
+  }
 }
 
 function lineEnd(data: string, from: number): number {
   const nl = data.indexOf('\n', from);
-  return nl < 0 ? data.length : nl + 1;
+  return nl < 0 ? -1 : nl + 1;
 }
 
 function csvRowEnd(data: string, from: number, o: CopyOptions): number {
@@ -51,7 +76,7 @@ function csvRowEnd(data: string, from: number, o: CopyOptions): number {
     } else if (ch === o.quote) quoted = true;
     else if (ch === '\n') return i + 1;
   }
-  return data.length;
+  return -1;
 }
 
 /** The fields of one row as text (null for the NULL marker). */

@@ -21,11 +21,12 @@ import { encodeBinary, hasBinaryCodec } from '../../types/binary-format.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
+import { ShardConnection, type ShardCopyIn, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
 import { ShardCatalog, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
-import { copyRows, rowKey } from './copy-split.js';
+import { StringDecoder } from 'node:string_decoder';
+import { CopyRowSplitter, rowKey } from './copy-split.js';
 import { Transaction, commitTransaction, rollbackTransaction } from './transaction.js';
 
 /** What every session of one router shares. */
@@ -52,6 +53,9 @@ interface RouterStatement extends PreparedStatement {
   /** the parameter types the shards are told in Parse (the client's where it gave them) */
   readonly shardParamTypes: readonly number[];
 }
+
+/** rows kept for a shard before they are sent as one CopyData */
+const COPY_BATCH_BYTES = 64 * 1024;
 
 const FAILED_BLOCK = (): SqlError => new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
 
@@ -351,9 +355,8 @@ export class RouterSession implements Backend {
   }
 
   /** `conn` in the block (BEGIN and the block's savepoints on first use), noting a write. */
-  private async join(shard: number, write: boolean): Promise<ShardConnection> {
+  private async join(shard: number, write: boolean, block: Transaction = this.block!): Promise<ShardConnection> {
     const conn = await this.connection(shard);
-    const block = this.block!;
     let p = block.participants.get(shard);
     if (!p) {
       await conn.simple(block.begin);
@@ -546,35 +549,95 @@ export class RouterSession implements Backend {
     return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
   }
 
+  /**
+   * COPY … FROM STDIN into a sharded table, streamed: rows are cut from the client's CopyData
+   * as it arrives, each goes to its key's shard (the transaction's round-robin shard without a
+   * key), and every shard a row goes to runs one COPY, started at its first row. Outside a
+   * block the COPY is its own transaction under the commit rule.
+   */
   private async copyIn(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>): Promise<ExecResult> {
     const { table, options } = route;
     const positions = table.keyColumns.map((k) => route.columns.indexOf(k));
     if (positions.some((p) => p < 0)) throw new SqlError('0A000', `COPY into "${table.name}" without its key column is not supported by the shard router yet`);
+    const tx = this.block ?? new Transaction('BEGIN', true);
+    const own = tx !== this.block;
+    const splitter = new CopyRowSplitter(options);
+    const decoder = new StringDecoder('utf8');
+    const streams = new Map<number, Promise<ShardCopyIn>>();
+    const waiting = new Map<number, string[]>();
+    const waitingBytes = new Map<number, number>();
+    const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
+
+    const stream = (shard: number): Promise<ShardCopyIn> => {
+      let s = streams.get(shard);
+      if (!s) {
+        s = (async () => {
+          const copy = await (await this.join(shard, true, tx)).startCopyIn(stmt.sql);
+          if (splitter.header !== null) await copy.write(Buffer.from(splitter.header, 'utf8'));
+          return copy;
+        })();
+        s.catch(() => {});
+        streams.set(shard, s);
+      }
+      return s;
+    };
+    const flush = async (shard: number): Promise<void> => {
+      const rows = waiting.get(shard);
+      if (!rows || rows.length === 0) return;
+      waiting.set(shard, []);
+      waitingBytes.set(shard, 0);
+      await (await stream(shard)).write(Buffer.from(rows.join(''), 'utf8'));
+    };
+    const place = async (rows: string[]): Promise<void> => {
+      const full: number[] = [];
+      for (const row of rows) {
+        const shard = fixed ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), this.shards);
+        const list = waiting.get(shard) ?? [];
+        list.push(row);
+        waiting.set(shard, list);
+        const bytes = (waitingBytes.get(shard) ?? 0) + row.length;
+        waitingBytes.set(shard, bytes);
+        if (bytes >= COPY_BATCH_BYTES) full.push(shard);
+      }
+      for (const shard of new Set(full)) await flush(shard);
+    };
+    const abandon = async (reason: unknown): Promise<void> => {
+      const message = reason instanceof Error ? reason.message : String(reason);
+      await Promise.all([...streams.values()].map((s) => s.then((c) => c.fail(message), () => {})));
+      if (own) await rollbackTransaction(tx);
+      else tx.failed = true;
+    };
+
     return {
       kind: 'copyIn', format: 'text', columnCount: route.columns.length,
-      finish: (data) => this.guard(this.copyInRows(stmt, route, positions, data)),
+      accept: async (chunk) => {
+        try {
+          await place(splitter.push(decoder.write(chunk)));
+        } catch (e) {
+          await abandon(e);
+          throw e;
+        }
+      },
+      finish: async (data) => {
+        if (data instanceof SqlError) {
+          await abandon(data);
+          return { tag: '' };
+        }
+        try {
+          await place(splitter.push(decoder.end()));
+          await place(splitter.end());
+          for (const shard of waiting.keys()) await flush(shard);
+          // no rows: shard 0 still runs the COPY (its errors, its COPY 0)
+          if (streams.size === 0) await stream(fixed ?? 0);
+          const tags = await allOrFirstError([...streams.values()].map(async (s) => (await s).end()));
+          if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.logger);
+          return { tag: sumTags(tags) };
+        } catch (e) {
+          await abandon(e);
+          throw e;
+        }
+      },
     };
-  }
-
-  private async copyInRows(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>, positions: readonly number[], data: Buffer[] | SqlError): Promise<{ tag: string }> {
-    const { table, options } = route;
-    if (data instanceof SqlError) return { tag: '' };
-    const { header, rows } = copyRows(Buffer.concat(data).toString('utf8'), options);
-    const byShard = new Map<number, string[]>();
-    const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
-    for (const row of rows) {
-      const shard = fixed ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), this.shards);
-      const list = byShard.get(shard) ?? [];
-      list.push(row);
-      byShard.set(shard, list);
-    }
-    if (byShard.size === 0) byShard.set(fixed ?? 0, []);
-    const shards = [...byShard.keys()].sort((a, b) => a - b);
-    const tags = await this.onShards(shards, true, (c) => {
-      const lines = byShard.get(c.shard)!;
-      return c.copyIn(stmt.sql, [Buffer.from((header ?? '') + lines.join(''), 'utf8')]);
-    });
-    return { tag: sumTags(tags) };
   }
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {

@@ -27,6 +27,16 @@ export interface ShardReply {
   tag: string;
 }
 
+/** A COPY … FROM STDIN in progress on one shard. */
+export interface ShardCopyIn {
+  /** send CopyData; resolves when the socket takes more (back-pressure) */
+  write(data: Buffer): Promise<void>;
+  /** CopyDone: the shard's tag (COPY n), or its error */
+  end(): Promise<string>;
+  /** CopyFail: the shard abandons the COPY */
+  fail(message: string): Promise<void>;
+}
+
 export interface ShardDescription {
   paramTypes: number[];
   fields: ShardField[] | null;
@@ -208,18 +218,45 @@ export class ShardConnection {
     return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply)).then(() => reply);
   }
 
-  /** COPY … FROM STDIN with `data` as its CopyData; the shard's tag (COPY n). */
-  copyIn(sql: string, data: readonly Buffer[]): Promise<string> {
+  /**
+   * Start COPY … FROM STDIN: resolves once the shard is in copy-in mode (rejects with the
+   * statement's error otherwise); rows then stream to it as they are written.
+   */
+  async startCopyIn(sql: string): Promise<ShardCopyIn> {
     let tag = '';
-    return this.request(() => this.socket.write(serialize.query(sql)), {
+    let inCopy!: () => void;
+    let settled = false;
+    const ready = new Promise<void>((resolve) => { inCopy = resolve; });
+    const done = this.request(() => this.socket.write(serialize.query(sql)), {
       onMessage: (m) => {
-        if (m.name === 'copyInResponse') {
-          const frames = data.map((d) => serialize.copyData(d));
-          frames.push(serialize.copyDone());
-          this.socket.write(Buffer.concat(frames));
-        } else if (m.name === 'commandComplete') tag = m.text;
+        if (m.name === 'copyInResponse') inCopy();
+        else if (m.name === 'commandComplete') tag = m.text;
       },
-    }).then(() => tag);
+    });
+    // after an error the shard drops further CopyData itself; the router stops sending too
+    done.then(() => { settled = true; }, () => { settled = true; });
+    await Promise.race([ready, done]);
+    const socket = this.socket;
+    return {
+      write: async (data) => {
+        if (settled || this.closed) return;
+        if (!socket.write(serialize.copyData(data))) {
+          await new Promise<void>((resolve) => {
+            socket.once('drain', resolve);
+            socket.once('close', resolve);
+          });
+        }
+      },
+      end: async () => {
+        if (!settled && !this.closed) socket.write(serialize.copyDone());
+        await done;
+        return tag;
+      },
+      fail: async (message) => {
+        if (!settled && !this.closed) socket.write(serialize.copyFail(message));
+        await done.catch(() => {});
+      },
+    };
   }
 
   /** COPY … TO STDOUT: the CopyData chunks and the tag. */
