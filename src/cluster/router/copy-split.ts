@@ -85,11 +85,12 @@ export function rowFields(row: string, o: CopyOptions): (string | null)[] {
   return o.format === 'csv' ? csvFields(line, o) : textFields(line, o);
 }
 
-function textFields(line: string, o: CopyOptions): (string | null)[] {
-  return line.split(o.delimiter).map((raw) => (raw === o.null ? null : unescapeText(raw)));
+function textFields(line: string, o: CopyOptions, limit?: number): (string | null)[] {
+  return line.split(o.delimiter, limit).map((raw) => (raw === o.null ? null : unescapeText(raw)));
 }
 
 function unescapeText(raw: string): string {
+  if (!raw.includes('\\')) return raw;
   return raw.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
@@ -134,7 +135,8 @@ function csvFields(line: string, o: CopyOptions): (string | null)[] {
 
 /** The key values of a row: `positions` index its fields, `types` are the key columns'. */
 export function rowKey(row: string, o: CopyOptions, positions: readonly number[], types: readonly SqlType[]): Value[] {
-  const fields = rowFields(row, o);
+  // text format: only the fields up to the last key column are cut out and unescaped
+  const fields = o.format === 'csv' ? rowFields(row, o) : textFields(row.replace(/\r?\n$/, ''), o, Math.max(...positions) + 1);
   return positions.map((p, k) => {
     const text = fields[p];
     if (text === undefined) throw new SqlError('22P04', 'missing data for column', { where: `COPY, line: ${row.replace(/\r?\n$/, '')}` });
