@@ -361,20 +361,42 @@ describe('shard router', () => {
     }
   });
 
-  it('answers 57P03 for a shard without a leader', async () => {
-    const base = staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`));
-    const leaderless: ShardDirectory = {
-      ...base,
-      leader: (shard) => (shard === 1 ? undefined : base.leader(shard)),
-      waitLeader: (shard, ms) => (shard === 1 ? new Promise((_, reject) => setTimeout(() => reject(noShardLeader(1)), Math.min(ms, 100))) : base.waitLeader(shard, ms)),
+  it('follows leader changes: 57P03 while a shard has no leader, its new leader after', async () => {
+    // a directory whose shard 1 loses its leader and gets it back, as the etcd one reports elections
+    const addresses: (string | undefined)[] = shards.map((s) => `127.0.0.1:${s.port}`);
+    const listeners = new Set<(shard: number, address: string | undefined) => void>();
+    const moving: ShardDirectory = {
+      shards: SHARDS,
+      leader: (shard) => addresses[shard],
+      waitLeader: async (shard, ms) => {
+        const deadline = Date.now() + ms;
+        while (addresses[shard] === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        const address = addresses[shard];
+        if (address === undefined) throw noShardLeader(shard);
+        return address;
+      },
+      onChange: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close: async () => {},
     };
-    const r2 = await startShardRouter({ host: '127.0.0.1', port: 0, directory: leaderless, logger, waitMs: 100 });
+    const setLeader = (shard: number, address: string | undefined): void => {
+      addresses[shard] = address;
+      for (const l of listeners) l(shard, address);
+    };
+    const r2 = await startShardRouter({ host: '127.0.0.1', port: 0, directory: moving, logger, waitMs: 200 });
     const d = await client(r2.port);
+    const on1 = idsOn(1, 1)[0]!;
     try {
-      assert.deepEqual((await d.query(`SELECT id FROM items WHERE id = ${idsOn(0, 1)[0]}`)).rows.length, 1);
-      const err = await sqlError(d.query(`SELECT id FROM items WHERE id = ${idsOn(1, 1)[0]}`));
+      assert.equal((await d.query(`SELECT id FROM items WHERE id = ${on1}`)).rows.length, 1);
+      setLeader(1, undefined);
+      const err = await sqlError(d.query(`SELECT id FROM items WHERE id = ${on1}`));
       assert.equal(err.code, '57P03');
       assert.equal(err.detail, 'Shard 1 has no leader.');
+      assert.equal((await d.query(`SELECT id FROM items WHERE id = ${idsOn(0, 1)[0]}`)).rows.length, 1);
+      setLeader(1, `127.0.0.1:${shards[1]!.port}`);
+      assert.equal((await d.query(`SELECT id FROM items WHERE id = ${on1}`)).rows.length, 1);
     } finally {
       await d.end();
       await r2.close();

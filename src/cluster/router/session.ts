@@ -72,7 +72,13 @@ export class RouterSession implements Backend {
   private readonly notices: SqlNotice[] = [];
   private readonly knownParameters = new Map<string, string>();
 
-  constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {}
+  private readonly stopFollowing: () => void;
+
+  constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
+    // a shard's leader changed: the connection to the old one goes (a block using it fails);
+    // the next statement there connects to the new leader, or waits for one (57P03)
+    this.stopFollowing = ctx.directory.onChange((shard) => this.settled.get(shard)?.close());
+  }
 
   startup(params: Record<string, string>): StartupInfo {
     this.params = { ...params };
@@ -266,6 +272,7 @@ export class RouterSession implements Backend {
   }
 
   close(): void {
+    this.stopFollowing();
     if (this.block) this.blockEnded(this.block);
     for (const c of this.openConnections()) c.close();
     for (const p of this.connections.values()) p.then((c) => c.close(), () => {});
