@@ -16,17 +16,16 @@ import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
 import { SqlError, type SqlNotice } from '../../errors.js';
 import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
-import { formatText, parseText } from '../../types/text-io.js';
-import { encodeBinary, hasBinaryCodec } from '../../types/binary-format.js';
+import { parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, type ShardCopyIn, type ShardField, type ShardParam, type ShardReply } from './shard-connection.js';
+import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
 import { ShardCatalog, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
-import { StringDecoder } from 'node:string_decoder';
-import { CopyRowSplitter, rowKey } from './copy-split.js';
+import { copyIntoShards } from './copy-in.js';
+import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction } from './transaction.js';
 
 /** What every session of one router shares. */
@@ -53,9 +52,6 @@ interface RouterStatement extends PreparedStatement {
   /** the parameter types the shards are told in Parse (the client's where it gave them) */
   readonly shardParamTypes: readonly number[];
 }
-
-/** rows kept for a shard before they are sent as one CopyData */
-const COPY_BATCH_BYTES = 64 * 1024;
 
 const FAILED_BLOCK = (): SqlError => new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
 
@@ -556,95 +552,22 @@ export class RouterSession implements Backend {
     return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
   }
 
-  /**
-   * COPY … FROM STDIN into a sharded table, streamed: rows are cut from the client's CopyData
-   * as it arrives, each goes to its key's shard (the transaction's round-robin shard without a
-   * key), and every shard a row goes to runs one COPY, started at its first row. Outside a
-   * block the COPY is its own transaction under the commit rule.
-   */
-  private async copyIn(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>): Promise<ExecResult> {
-    const { table, options } = route;
-    const positions = table.keyColumns.map((k) => route.columns.indexOf(k));
-    if (positions.some((p) => p < 0)) throw new SqlError('0A000', `COPY into "${table.name}" without its key column is not supported by the shard router yet`);
+  /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
+  private copyIn(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>): ExecResult {
     const tx = this.block ?? new Transaction('BEGIN', true);
     const own = tx !== this.block;
-    const splitter = new CopyRowSplitter(options);
-    const decoder = new StringDecoder('utf8');
-    const streams = new Map<number, Promise<ShardCopyIn>>();
-    const waiting = new Map<number, string[]>();
-    const waitingBytes = new Map<number, number>();
-    const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
-
-    const stream = (shard: number): Promise<ShardCopyIn> => {
-      let s = streams.get(shard);
-      if (!s) {
-        s = (async () => {
-          const copy = await (await this.join(shard, true, tx)).startCopyIn(stmt.sql);
-          if (splitter.header !== null) await copy.write(Buffer.from(splitter.header, 'utf8'));
-          return copy;
-        })();
-        s.catch(() => {});
-        streams.set(shard, s);
-      }
-      return s;
-    };
-    const flush = async (shard: number): Promise<void> => {
-      const rows = waiting.get(shard);
-      if (!rows || rows.length === 0) return;
-      waiting.set(shard, []);
-      waitingBytes.set(shard, 0);
-      await (await stream(shard)).write(Buffer.from(rows.join(''), 'utf8'));
-    };
-    const place = async (rows: string[]): Promise<void> => {
-      const full: number[] = [];
-      for (const row of rows) {
-        const shard = fixed ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), this.shards);
-        const list = waiting.get(shard) ?? [];
-        list.push(row);
-        waiting.set(shard, list);
-        const bytes = (waitingBytes.get(shard) ?? 0) + row.length;
-        waitingBytes.set(shard, bytes);
-        if (bytes >= COPY_BATCH_BYTES) full.push(shard);
-      }
-      for (const shard of new Set(full)) await flush(shard);
-    };
-    const abandon = async (reason: unknown): Promise<void> => {
-      const message = reason instanceof Error ? reason.message : String(reason);
-      await Promise.all([...streams.values()].map((s) => s.then((c) => c.fail(message), () => {})));
-      if (own) await rollbackTransaction(tx);
-      else tx.failed = true;
-    };
-
-    return {
-      kind: 'copyIn', format: 'text', columnCount: route.columns.length,
-      accept: async (chunk) => {
-        try {
-          await place(splitter.push(decoder.write(chunk)));
-        } catch (e) {
-          await abandon(e);
-          throw e;
-        }
+    return copyIntoShards(stmt.sql, route, {
+      shards: this.shards,
+      fixedShard: route.table.keyColumns.length === 0 ? this.roundRobinShard() : undefined,
+      connection: (shard) => this.join(shard, true, tx),
+      commit: async () => {
+        if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.logger);
       },
-      finish: async (data) => {
-        if (data instanceof SqlError) {
-          await abandon(data);
-          return { tag: '' };
-        }
-        try {
-          await place(splitter.push(decoder.end()));
-          await place(splitter.end());
-          for (const shard of waiting.keys()) await flush(shard);
-          // no rows: shard 0 still runs the COPY (its errors, its COPY 0)
-          if (streams.size === 0) await stream(fixed ?? 0);
-          const tags = await allOrFirstError([...streams.values()].map(async (s) => (await s).end()));
-          if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.logger);
-          return { tag: sumTags(tags) };
-        } catch (e) {
-          await abandon(e);
-          throw e;
-        }
+      abandon: async () => {
+        if (own) await rollbackTransaction(tx);
+        else tx.failed = true;
       },
-    };
+    });
   }
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
@@ -677,17 +600,12 @@ export class RouterSession implements Backend {
     });
   }
 
-  /** Parameters as the shard gets them: binary where the type has a codec (exact), else text. */
   private shardParams(stmt: RouterStatement, params: readonly Value[]): ShardParam[] {
-    return params.map((v, i) => {
-      if (v === null) return null;
-      const type = sqlType(stmt.paramTypes[i] ?? 25);
-      return hasBinaryCodec(type.oid) ? encodeBinary(type, v) : formatText(type, v, this.textSettings());
-    });
+    return encodeParams(stmt.paramTypes, params, this.textSettings());
   }
 
-  private textSettings(): { timezone?: string; dateStyle?: string; intervalStyle?: string } {
-    const s: { timezone?: string; dateStyle?: string; intervalStyle?: string } = {};
+  private textSettings(): TextSettings {
+    const s: TextSettings = {};
     const tz = this.setting('TimeZone');
     const ds = this.setting('DateStyle');
     const is = this.setting('IntervalStyle');
@@ -698,10 +616,7 @@ export class RouterSession implements Backend {
   }
 
   private decode(reply: ShardReply): ShardResult {
-    const fields = (reply.fields ?? []).map(fieldInfo);
-    const settings = this.textSettings();
-    const rows = reply.rows.map((r) => r.map((text, c) => (text === null ? null : parseText(fields[c]!.type, text, settings))));
-    return { fields, rows };
+    return decodeReply(reply, this.textSettings());
   }
 
   /** One statement's client result from its shards' replies (rows concatenated in shard order). */
@@ -718,36 +633,4 @@ export class RouterSession implements Backend {
     }
     return { kind: 'rows', fields, rows, tag };
   }
-}
-
-function fieldInfo(f: ShardField): FieldInfo {
-  return { name: f.name, type: sqlType(f.typeOid, f.typmod), tableOid: f.tableOid, columnAttr: f.columnAttr };
-}
-
-/** Command tags of one statement on several shards: the counts added (INSERT 0 n, UPDATE n, COPY n…). */
-export function sumTags(tags: readonly string[]): string {
-  const first = tags[0] ?? '';
-  const m = /^(.*?)(\d+)$/.exec(first);
-  if (!m || tags.length === 1) return first;
-  let total = 0;
-  for (const t of tags) total += Number(/(\d+)$/.exec(t)?.[1] ?? 0);
-  return `${m[1]}${total}`;
-}
-
-/** Wait for all; the first failure (in shard order) wins, after every shard has answered. */
-async function allOrFirstError<T>(work: readonly Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
-}
-
-/** A value as an SQL constant of its type: '…'::type. */
-function sqlLiteral(type: SqlType, value: Value): string {
-  if (value === null) return 'NULL';
-  return `'${formatText(type, value).replace(/'/g, "''")}'::${formatTypeWithTypmod(type)}`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
