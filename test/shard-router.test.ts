@@ -163,6 +163,10 @@ describe('shard router', () => {
   it('runs statements that read no sharded table on shard 0, and SETs on every shard connection', async () => {
     assert.deepEqual((await c.query('SELECT 1 + 1 AS two')).rows, [{ two: 2 }]);
     assert.match((await c.query('SHOW server_version')).rows[0].server_version, /Quiver/);
+    await c.query('PREPARE three AS SELECT 1 + $1::int AS n');
+    assert.deepEqual((await c.query('EXECUTE three (2)')).rows, [{ n: 3 }]);
+    await c.query('DEALLOCATE three');
+    assert.equal((await sqlError(c.query('PREPARE one_item AS SELECT * FROM items WHERE id = $1'))).code, '0A000');
     await c.query("SET statement_timeout = '12s'");
     // shard 1's connection opens after the SET (or had it sent): it has it
     const [id] = idsOn(1, 1, 200);

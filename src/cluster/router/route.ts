@@ -92,10 +92,14 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
       return notYet('EXPLAIN of a statement that runs on several shards');
     }
-    case 'PrepareStmt':
+    case 'PrepareStmt': {
+      // statements that read no sharded table are prepared (and so executed) on shard 0
+      const inner = routeStatement(sql, node.query, catalog);
+      return inner.kind === 'shard0' ? inner : notYet('SQL PREPARE of a statement over sharded tables');
+    }
     case 'ExecuteStmt':
     case 'DeallocateStmt':
-      return notYet('SQL PREPARE / EXECUTE');
+      return { kind: 'shard0', write: type === 'ExecuteStmt' };
     case 'DeclareCursorStmt':
       return readsShardedTable(node, catalog) ? notYet('a cursor over a sharded table') : { kind: 'shard0', write: false };
     case 'CreateTableAsStmt':
