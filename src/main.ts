@@ -54,6 +54,8 @@ const { values } = parseArgs({
     's3-bucket': { type: 'string', default: process.env.QUIVER_S3_BUCKET || 'quiver' },
     stream: { type: 'string', default: process.env.QUIVER_STREAM || 'quiver' },
     replicas: { type: 'string', default: process.env.QUIVER_REPLICAS || '3' },
+    shards: { type: 'string', default: process.env.QUIVER_SHARDS || '1' },
+    shard: { type: 'string', default: process.env.QUIVER_SHARD || '0' },
     'node-id': { type: 'string', default: process.env.QUIVER_NODE_ID || undefined },
     'read-port': { type: 'string', default: process.env.QUIVER_READ_PORT || undefined },
     help: { type: 'boolean', short: 'h' },
@@ -74,8 +76,9 @@ if (values.help) {
     '  --max-message-size BYTES: largest Query/Parse/Bind/CopyData message (default and at most 1 GB - 1; suffixes kB, MB, GB)\n' +
     'cluster mode: [--role standalone|data|proxy|query|index] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
     '              [--stream quiver] [--replicas 3] [--node-id ID] [--read-port N (proxy: to the hot standbys)]   (README: Cluster mode)\n' +
+    '              [--shards N (every node: the cluster\'s shard groups, default 1)] [--shard K (data: its shard, 0 to N-1)]\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT,\n  QUIVER_SHARDS, QUIVER_SHARD\n');
   process.exit(0);
 }
 
@@ -153,6 +156,7 @@ const clusterRoles = role === 'standalone' ? undefined : await import('./cluster
 const endpointList = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
 const cluster: ClusterConfig = {
   etcd: endpointList(values.etcd), nats: endpointList(values.nats), s3Bucket: values['s3-bucket']!, stream: values.stream!, replicas,
+  shards: Number(values.shards), shard: Number(values.shard),
   nodeId: values['node-id'] ?? `${role}-${hostname()}-${port}`,
   ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
 };
@@ -166,7 +170,20 @@ if (role !== 'standalone') {
     logger.fatal({ role }, `--role ${role} needs a fixed --port (others connect to it)`);
     process.exit(2);
   }
+  const badShards = clusterRoles!.badShardFlags(cluster);
+  if (badShards !== undefined) {
+    logger.fatal({ role, shards: values.shards, shard: values.shard }, badShards);
+    process.exit(2);
+  }
 }
+/** A node whose --shards is not the cluster's stops with the reason (no stack: it is the operator's flag). */
+const refuseShardMismatch = (e: unknown): never => {
+  if (e instanceof Error && e.name === 'ShardCountMismatch') {
+    logger.fatal({ role }, e.message);
+    process.exit(2);
+  }
+  throw e;
+};
 
 if (role === 'proxy') {
   const readPort = values['read-port'] === undefined ? undefined : Number(values['read-port']);
@@ -174,17 +191,17 @@ if (role === 'proxy') {
     logger.fatal({ readPort: values['read-port'] }, 'invalid --read-port');
     process.exit(2);
   }
-  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort);
+  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort).catch(refuseShardMismatch);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port, ...(proxy.readPort !== undefined ? { readPort: proxy.readPort } : {}) }) + '\n');
   stopOnSignals(() => proxy.close());
 } else if (role === 'query') {
   // --data: where the segment and index files it serves are cached
-  const node = await clusterRoles!.runQueryNode(cluster, values.host!, port, values.data!, queryWorkers ?? availableParallelism(), logger);
+  const node = await clusterRoles!.runQueryNode(cluster, values.host!, port, values.data!, queryWorkers ?? availableParallelism(), logger).catch(refuseShardMismatch);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: node.port, data: values.data }) + '\n');
   stopOnSignals(() => node.close());
 } else if (role === 'index') {
   // --data: scratch space for the segments it builds indexes of
-  const node = await clusterRoles!.runIndexNode(cluster, values.host!, port, values.data!, logger);
+  const node = await clusterRoles!.runIndexNode(cluster, values.host!, port, values.data!, logger).catch(refuseShardMismatch);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: node.port, data: values.data }) + '\n');
   stopOnSignals(() => node.close());
 } else {
@@ -204,7 +221,7 @@ if (role === 'proxy') {
       promote: async (shared: DataNodeServices['shared']) => { await s.standby!.promote(shared); return s; },
     };
   };
-  const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start, startStandby) : await start();
+  const server = role === 'data' ? await clusterRoles!.runDataNode(cluster, values.host!, port, values.data!, logger, start, startStandby).catch(refuseShardMismatch) : await start();
   // Always printed (even at --log-level warn): tests and scripts wait for this line.
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', ...(role !== 'standalone' ? { role } : {}), host: values.host, port: server.port, data: values.data }) + '\n');
   stopOnSignals(() => server.close());

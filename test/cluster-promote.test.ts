@@ -270,6 +270,7 @@ test('an elected data node promotes its hot standby in place; if that fails, it 
       nodes: async () => [],
       get: async () => undefined,
       put: async () => {},
+      putIfAbsent: async (_key, value) => value,
       close: async () => {},
     };
     const events: string[] = [];

@@ -145,6 +145,7 @@ test('a hot standby data node reports its sessions and busy share with its lag, 
     nodes: async () => registered,
     get: async () => undefined,
     put: async () => {},
+    putIfAbsent: async (_key, value) => value,
     close: async () => {},
   };
   let sessions = 3;
@@ -210,6 +211,7 @@ test('a hot standby data node reports its lag in its registration, and drops it 
     nodes: async () => registered,
     get: async () => undefined,
     put: async () => {},
+    putIfAbsent: async (_key, value) => value,
     close: async () => {},
   };
   let lag = 30;

@@ -18,6 +18,8 @@ export interface NodeInfo {
   /** the role's address for others, e.g. "127.0.0.1:7001" */
   readonly address: string;
   readonly role: string;
+  /** a data node of a sharded cluster: the shard it serves (absent: an unsharded cluster's) */
+  readonly shard?: number;
   /** a hot standby data node: how far behind the log it is (ms since it last had all the log held), as of its last report */
   readonly lagMs?: number;
   /** a hot standby data node: its open sessions, as of its last report (the read port weighs standbys by load) */
@@ -49,6 +51,8 @@ export interface Coordinator {
   nodes(role?: string): Promise<NodeInfo[]>;
   get(key: string): Promise<string | undefined>;
   put(key: string, value: string): Promise<void>;
+  /** Put `value` unless the key has one; the key's value afterwards (the one found, or `value`). */
+  putIfAbsent(key: string, value: string): Promise<string>;
   /** Revoke the lease (registrations, leadership) and disconnect. */
   close(): Promise<void>;
 }

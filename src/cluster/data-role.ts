@@ -1,6 +1,7 @@
 /**
  * The `data` role: the node that writes the shared log. Data nodes campaign in the
- * metadata store's election `data`; the elected one catches up from the shared log and
+ * metadata store's election `data` (in a sharded cluster, shard K's nodes in `data-<K>`,
+ * each shard group with its own stream: dataElection, shardStream); the elected one catches up from the shared log and
  * object store, then serves the PostgreSQL protocol (proxies send clients to it). The
  * others are standbys: they apply the log to their own directory as it grows, so taking
  * over after the leader's lease expires leaves little to apply. With `startStandby` a
@@ -16,11 +17,44 @@
  * its supervisor or an operator starts it again, as a standby).
  */
 import { performance } from 'node:perf_hooks';
-import type { Coordinator } from './coordinator.js';
+import type { Coordinator, NodeInfo } from './coordinator.js';
 import { followSharedLog, type SharedSeams } from '../storage/log-replica.js';
 
 /** The election data nodes campaign in; its value is the leader's "host:port". */
 export const DATA_ELECTION = 'data';
+
+/**
+ * Shard `shard`'s election of `shards`: `data-<K>` when the cluster is sharded, and
+ * today's `data` when it is not (an unsharded cluster keeps its names).
+ */
+export function dataElection(shard: number, shards: number): string {
+  return shards > 1 ? `${DATA_ELECTION}-${shard}` : DATA_ELECTION;
+}
+
+/** Shard `shard`'s JetStream stream (also its S3 key prefix): `<stream>-s<K>`, or `<stream>` unsharded. */
+export function shardStream(stream: string, shard: number, shards: number): string {
+  return shards > 1 ? `${stream}-s${shard}` : stream;
+}
+
+/** The metadata store's key holding the cluster's shard count (written once, by the first node). */
+export const SHARDS_KEY = 'shards';
+
+/** A node started with another shard count than the cluster's. */
+export class ShardCountMismatch extends Error {
+  override readonly name = 'ShardCountMismatch';
+}
+
+/**
+ * Record `shards` as the cluster's shard count if none is recorded yet; refuse (reject
+ * with ShardCountMismatch) when another count is: a node of a 2-shard cluster started
+ * with --shards 1 would write shard 0's rows to the unsharded stream, unseen by the rest.
+ */
+export async function agreeOnShardCount(coordinator: Coordinator, shards: number): Promise<void> {
+  const recorded = await coordinator.putIfAbsent(SHARDS_KEY, String(shards));
+  if (recorded !== String(shards)) {
+    throw new ShardCountMismatch(`this cluster has ${recorded} shard${recorded === '1' ? '' : 's'} (recorded in etcd), but this node was started with --shards ${shards}: start it with --shards ${recorded}`);
+  }
+}
 
 /** How long a new data node waits to be elected before it opens as a hot standby. */
 const HOT_STANDBY_AFTER_MS = 500;
@@ -47,6 +81,10 @@ export interface DataRoleOptions<S> {
   readonly dataDir: string;
   readonly coordinator: Coordinator;
   readonly seams: SharedSeams;
+  /** the election to campaign in (default DATA_ELECTION: an unsharded cluster's) */
+  readonly election?: string;
+  /** the shard this node serves, put in its registrations (absent: an unsharded cluster) */
+  readonly shard?: number;
   readonly logger: Logger;
   /** start the server on the caught-up directory (DurableStorage.open applies the rest) */
   start(shared: SharedSeams): Promise<S>;
@@ -82,8 +120,9 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
     opts.logger.fatal({ node: opts.nodeId }, `stopping: ${reason}`);
     process.exit(1);
   });
-  await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' });
-  const campaign = opts.coordinator.campaign(DATA_ELECTION, address);
+  const election = opts.election ?? DATA_ELECTION;
+  await opts.coordinator.register(registration(opts, address));
+  const campaign = opts.coordinator.campaign(election, address);
   // elected at once (no leader: a cluster starting): no standby to open and close again first
   const electedAtOnce = opts.startStandby ? await Promise.race([campaign.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HOT_STANDBY_AFTER_MS))]) : false;
   const standby = new AbortController();
@@ -92,7 +131,7 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   // the log claim DurableStorage.promote makes, and stops when it sees its key gone)
   let promotion: Promise<void> | undefined;
   const requestPromotion = () => {
-    promotion ??= opts.coordinator.takeover(DATA_ELECTION).then(
+    promotion ??= opts.coordinator.takeover(election).then(
       () => opts.logger.info({ node: opts.nodeId }, 'promotion requested (pg_promote): took the data leadership'),
       (e: unknown) => { promotion = undefined; throw e; });
     return promotion;
@@ -143,6 +182,11 @@ export async function runDataRole<S>(opts: DataRoleOptions<S>): Promise<S> {
   return opts.start(shared);
 }
 
+/** This node's registration (role `data`, its shard when sharded), with a standby's reported state. */
+function registration(opts: DataRoleOptions<unknown>, address: string, state: Partial<NodeInfo> = {}): NodeInfo {
+  return { id: opts.nodeId, address, role: 'data', ...(opts.shard !== undefined ? { shard: opts.shard } : {}), ...state };
+}
+
 /** The event loop's busy share since the last call (ELU: the time it ran callbacks rather than waited). */
 function eventLoopBusyShare(): () => number {
   let last = performance.eventLoopUtilization();
@@ -177,12 +221,12 @@ async function reportState<S>(opts: DataRoleOptions<S>, address: string, hot: ()
       const state = { lagMs, ...(server.sessions ? { sessions: server.sessions(), busy } : {}) };
       const key = JSON.stringify(state);
       if (key === reported || signal.aborted) continue;
-      await opts.coordinator.register({ id: opts.nodeId, address, role: 'data', ...state });
+      await opts.coordinator.register(registration(opts, address, state));
       reported = key;
     } catch (e) {
       opts.logger.warn({ err: e }, 'could not report this standby\'s lag and load; trying again');
     }
   }
   if (reported === undefined) return;
-  await opts.coordinator.register({ id: opts.nodeId, address, role: 'data' }).catch((e: unknown) => opts.logger.warn({ err: e }, 'could not clear the lag from this node\'s registration'));
+  await opts.coordinator.register(registration(opts, address)).catch((e: unknown) => opts.logger.warn({ err: e }, 'could not clear the lag from this node\'s registration'));
 }

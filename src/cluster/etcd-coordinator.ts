@@ -335,6 +335,16 @@ export class EtcdCoordinator implements Coordinator {
     await this.ns.put(`keys/${key}`).value(value);
   }
 
+  async putIfAbsent(key: string, value: string): Promise<string> {
+    // one transaction: of two nodes starting at once, one puts and the other reads its value
+    const r = await this.ns.if(`keys/${key}`, 'Create', '==', 0).then(this.ns.put(`keys/${key}`).value(value)).else(this.ns.get(`keys/${key}`)).commit();
+    if (r.succeeded) return value;
+    const found = r.responses[0]?.response_range?.kvs[0]?.value.toString();
+    // deleted between the compare and the read cannot be (one transaction); absent means a bug
+    if (found === undefined) throw new Error(`etcd answered key ${key} exists without its value`);
+    return found;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

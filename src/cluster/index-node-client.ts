@@ -61,7 +61,8 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   /** IVFFlat centers an index node trained (tests, logs) */
   trainedRemotely = 0;
 
-  constructor(private readonly logger: Logger) {}
+  /** `prefix`: the object store prefix named in every request (a sharded cluster's: the leader's shard's stream) */
+  constructor(private readonly logger: Logger, private readonly prefix?: string) {}
 
   /** The registered index nodes' addresses. */
   setNodes(addresses: readonly string[]): void {
@@ -139,7 +140,7 @@ export class IndexNodeClient implements RemoteIndexBuilder {
         this.logger.warn({ node: address, ...what, why: res ? res.message : 'connection lost' }, `index node did not ${req.kind === 'train' ? 'train the centers' : 'build'}; doing it here`);
         resolve(undefined);
       });
-      conn.send({ ...req, id } as IndexNodeRequest);
+      conn.send({ ...req, id, ...(this.prefix !== undefined ? { prefix: this.prefix } : {}) } as IndexNodeRequest);
     });
   }
 

@@ -17,6 +17,10 @@
  * the same seed: the same centers) and puts the centers file in the object store under
  * the name the leader chose.
  *
+ * In a sharded cluster a request names the object store prefix its files are under (the
+ * shard's stream): one index node builds for every shard's leader. An unsharded cluster's
+ * name none (the node's own `--stream`), as before shards.
+ *
  * Frames as in query-node-protocol.ts.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -30,11 +34,12 @@ import { bytesPerRow } from '../ann/bit-ivf.js';
 import { storedColumn } from '../storage/index-key-column.js';
 import { decodeSegment } from '../storage/segment.js';
 import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
-import { checkFileKey, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
+import { checkFileKey, checkPrefix, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
 
 export type IndexNodeRequest =
-  | { readonly kind: 'build'; readonly id: number; readonly build: RemoteIndexBuild }
-  | { readonly kind: 'train'; readonly id: number; readonly train: RemoteCentersTraining }
+  /** `prefix`: the object store prefix of the files named (a shard's stream); absent: the node's own */
+  | { readonly kind: 'build'; readonly id: number; readonly prefix?: string; readonly build: RemoteIndexBuild }
+  | { readonly kind: 'train'; readonly id: number; readonly prefix?: string; readonly train: RemoteCentersTraining }
   | { readonly kind: 'cancel'; readonly id: number };
 
 export type IndexNodeResponse =
@@ -54,7 +59,10 @@ export interface IndexNodeOptions {
   readonly port: number;
   /** scratch space for fetched segments and built indexes (emptied as builds finish) */
   readonly workDir: string;
+  /** where requests that name no prefix (an unsharded cluster's) find and put their files */
   readonly objects: ObjectStore;
+  /** where requests naming `prefix` (a shard's stream) do (absent: the leader builds those itself) */
+  readonly objectsAt?: (prefix: string) => ObjectStore;
   readonly logger: Logger;
 }
 
@@ -74,41 +82,49 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
   let trained = 0;
   let nextTemp = 1;
 
+  /** The object store of a request's prefix; NotHere when this node has none for it (the leader builds the index itself). */
+  function storeOf(prefix: string | undefined): ObjectStore {
+    if (prefix === undefined) return opts.objects;
+    checkPrefix(prefix);
+    if (!opts.objectsAt) throw new NotHere(`this node serves no object store prefix ${prefix}`);
+    return opts.objectsAt(prefix);
+  }
+
   /** Fetch `key` from the object store into `dir`; NotHere when it is not there (the leader builds the index itself). */
-  async function fetchObject(key: string, dir: string): Promise<string> {
+  async function fetchObject(objects: ObjectStore, key: string, dir: string): Promise<string> {
     checkFileKey(key);
     const path = join(dir, key);
-    if (!(await opts.objects.get(key, path))) throw new NotHere(`${key} is not in the object store`);
+    if (!(await objects.get(key, path))) throw new NotHere(`${key} is not in the object store`);
     return path;
   }
 
-  async function build(req: RemoteIndexBuild, signal: AbortSignal): Promise<RemoteIndexResult> {
+  async function build(req: RemoteIndexBuild, prefix: string | undefined, objects: ObjectStore, signal: AbortSignal): Promise<RemoteIndexResult> {
     const { job, segmentFile } = req;
     checkFileKey(req.indexFile);
     if (!canBuildSegmentIndex(job)) throw new NotHere(`this node cannot build ${job.method} indexes for ${job.op}${job.sparse ? ' on sparse vectors' : ''}`);
     const t0 = performance.now();
     const work = join(opts.workDir, `build-${nextTemp++}`);
     mkdirSync(work, { recursive: true });
-    opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, op: job.op }, 'building an index for a data node');
+    opts.logger.info({ ...(prefix !== undefined ? { prefix } : {}), segment: segmentFile, index: req.indexFile, method: job.method, op: job.op }, 'building an index for a data node');
     try {
-      const seg = decodeSegment(0, segmentFile, await readFile(await fetchObject(segmentFile, work)), req.columns);
+      const seg = decodeSegment(0, segmentFile, await readFile(await fetchObject(objects, segmentFile, work)), req.columns);
       if (seg.length !== req.rows) throw new NotHere(`${segmentFile} has ${seg.length} rows, the request says ${req.rows}`);
-      const centers = job.centers ? await fetchObject(job.centers, work) : undefined;
+      const centers = job.centers ? await fetchObject(objects, job.centers, work) : undefined;
       const indexPath = join(work, req.indexFile);
       const index = await buildSegmentIndex(seg, job, storedColumn(job.column, job.dim), indexPath, centers, signal);
       const { path: _here, ...file } = index.fileRef!();
       const result: RemoteIndexResult = { file, ...(index.recallCurve ? { curve: index.recallCurve } : {}) };
       index.close();
-      await opts.objects.put(req.indexFile, indexPath);
+      await objects.put(req.indexFile, indexPath);
       built++;
-      opts.logger.info({ segment: segmentFile, index: req.indexFile, method: job.method, rows: file.size, ms: Math.round(performance.now() - t0) }, 'built an index for a data node');
+      opts.logger.info({ ...(prefix !== undefined ? { prefix } : {}), segment: segmentFile, index: req.indexFile, method: job.method, rows: file.size, ms: Math.round(performance.now() - t0) }, 'built an index for a data node');
       return result;
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   }
 
-  async function train(req: RemoteCentersTraining, signal: AbortSignal): Promise<void> {
+  async function train(req: RemoteCentersTraining, objects: ObjectStore, signal: AbortSignal): Promise<void> {
     checkFileKey(req.centersFile);
     const width = req.kind === 'bits' ? bytesPerRow(req.dim) : req.dim;
     if (req.samples.length !== req.count * width) throw new Error(`a sample of ${req.samples.length} values is not ${req.count} rows of ${width}`);
@@ -124,7 +140,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
         if (!(req.samples instanceof Float32Array) || !ivfflatSupports(req.op)) throw new NotHere(`this node cannot train ${req.op} centers`);
         await trainCentersFile(req.samples, req.count, req.dim, req.op, req.lists, path, signal);
       }
-      await opts.objects.put(req.centersFile, path);
+      await objects.put(req.centersFile, path);
       trained++;
       opts.logger.info({ centers: req.centersFile, samples: req.count, lists: req.lists, ms: Math.round(performance.now() - t0) }, 'trained IVFFlat centers for a data node');
     } finally {
@@ -153,9 +169,9 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
         }
         const ac = new AbortController();
         running.set(m.id, ac);
-        const work: Promise<IndexNodeResponse> = m.kind === 'train'
-          ? train(m.train, ac.signal).then(() => ({ id: m.id, ok: true, trained: true }))
-          : build(m.build, ac.signal).then((result) => ({ id: m.id, ok: true, result }));
+        const work: Promise<IndexNodeResponse> = Promise.resolve().then(() => storeOf(m.prefix)).then((objects) => (m.kind === 'train'
+          ? train(m.train, objects, ac.signal).then(() => ({ id: m.id, ok: true, trained: true }))
+          : build(m.build, m.prefix, objects, ac.signal).then((result) => ({ id: m.id, ok: true, result }))));
         work.then(send, (e: Error) => {
           if (!ac.signal.aborted) opts.logger.warn({ ...(m.kind === 'train' ? { centers: m.train.centersFile } : { segment: m.build.segmentFile }), err: e.message }, `${m.kind === 'train' ? 'training centers' : 'index build'} for a data node failed`);
           send({ id: m.id, ok: false, message: e.message, ...(e instanceof NotHere ? { elsewhere: true } : {}) });

@@ -9,6 +9,10 @@
  * `cluster ready on port N` is printed once `SELECT 1` through the proxy answers. SIGINT,
  * SIGTERM or SIGHUP stops the data nodes, then the proxy, then the infrastructure, and
  * exits 0; a process that fails to start stops the rest and exits 1 with the reason.
+ * With `--shards N` (N > 1) every shard group gets `--data-nodes` data nodes of its own
+ * (data-s<K>-<i>: stream `<stream>-s<K>`, election `data-<K>`); the query and index nodes
+ * serve every shard; the proxy pipes to shard 0's leader until the shard router is wired
+ * in. A directory keeps the shard count it was created with.
  * On real machines, run the same roles with `quiver --role …` and real endpoints.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,7 @@ import { startNatsCluster, type NatsCluster } from './local/nats.js';
 import { startLocalS3, type LocalS3 } from './local/s3.js';
 import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
 import { selectOne } from './local/sql-probe.js';
-import { DATA_ELECTION } from './data-role.js';
+import { dataElection } from './data-role.js';
 
 /** What startLocalCluster starts, and where. */
 export interface LocalClusterOptions {
@@ -32,7 +36,9 @@ export interface LocalClusterOptions {
   readonly port?: number;
   /** the proxy's read port, to the hot standbys (default 0: a free one) */
   readonly readPort?: number;
-  /** data nodes: one leads, the others stand by (default 2; 0: infrastructure and proxy only) */
+  /** shard groups (default 1: unsharded, today's names); a directory keeps the count it was created with */
+  readonly shards?: number;
+  /** data nodes of each shard: one leads, the others stand by (default 2; 0: infrastructure and proxy only) */
   readonly dataNodes?: number;
   /** query nodes: they serve sealed-segment vector search for the leader (default 2) */
   readonly queryNodes?: number;
@@ -55,6 +61,8 @@ export interface LocalClusterOptions {
 /** A running local cluster. */
 export interface LocalCluster {
   readonly dir: string;
+  /** shard groups */
+  readonly shards: number;
   /** the proxy's port: where clients connect */
   readonly port: number;
   /** the proxy's read port: read-only sessions, spread over the standbys (the leader when there is none) */
@@ -62,14 +70,16 @@ export interface LocalCluster {
   readonly etcd: EtcdCluster;
   readonly nats: NatsCluster;
   readonly s3: LocalS3;
-  /** the Quiver nodes by name: data-1, data-2, …, query-1, query-2, …, proxy-1 */
+  /** the Quiver nodes by name: data-1, data-2, … (sharded: data-s0-1, data-s0-2, data-s1-1, …), query-1, query-2, …, proxy-1 */
   readonly nodes: ReadonlyMap<string, ManagedProcess>;
+  /** a data node's shard, by name */
+  shardOf(name: string): number | undefined;
   /** every process now running for the cluster, as cluster.json lists them */
   processes(): ManagedProcess[];
   /** start a Quiver node that exited (or was killed) again under its name, with the same flags */
   respawn(name: string): ManagedProcess;
-  /** the data node leading now (by the election's value), if any */
-  dataLeader(): Promise<ManagedProcess | undefined>;
+  /** the data node leading `shard` (default 0) now (by its election's value), if any */
+  dataLeader(shard?: number): Promise<ManagedProcess | undefined>;
   /** data nodes, then the proxy, then the infrastructure; cluster.json then says `"stopped": true` */
   stop(): Promise<void>;
 }
@@ -83,7 +93,9 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const dir = resolve(opts.dir);
   const n = opts.nodes ?? 3;
   const dataCount = opts.dataNodes ?? 2;
+  const shards = opts.shards ?? 1;
   const entry = opts.entry ?? MAIN_JS;
+  if (!(Number.isInteger(shards) && shards >= 1)) throw new Error(`shards must be a positive integer, not ${shards}`);
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`nodes must be a positive integer, not ${n}`);
   if (!(Number.isInteger(dataCount) && dataCount >= 0)) throw new Error(`dataNodes must be an integer ≥ 0, not ${dataCount}`);
   if (!existsSync(entry)) throw new Error(`${entry} not found: build first (npm run build)`);
@@ -91,10 +103,12 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   mkdirSync(logs, { recursive: true });
   const previous = readRecord(dir);
   await refuseIfRunning(dir, previous);
+  // its data nodes' directories, streams and etcd's record are of that many shards
+  if (previous && (previous.shards ?? 1) !== shards) throw new Error(`the cluster in ${dir} has ${previous.shards ?? 1} shard${(previous.shards ?? 1) === 1 ? '' : 's'}: start it with --shards ${previous.shards ?? 1}, or use another --dir`);
   if (opts.port && (await listening(opts.port))) throw new Error(`port ${opts.port} is already in use`);
   const infraPorts = await choosePorts(dir, n, previous?.ports, opts.port);
   // recorded before anything starts: a launcher that dies during start-up leaves them too
-  writeRecord(dir, { port: opts.port ?? 0, ports: infraPorts, processes: [] });
+  writeRecord(dir, { shards, port: opts.port ?? 0, ports: infraPorts, processes: [] });
   const aborted = () => opts.signal?.aborted === true;
 
   // the starters run in parallel; each stops its own processes if it fails
@@ -116,25 +130,30 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const queryCount = opts.queryNodes ?? 2;
   const indexCount = opts.indexNodes ?? 1;
   if (opts.readPort && (await listening(opts.readPort))) throw new Error(`port ${opts.readPort} is already in use`);
-  const ports = (await freePorts(dataCount + queryCount + indexCount + 2)).filter((p) => p !== opts.port && p !== opts.readPort);
-  const proxyPort = opts.port || ports[dataCount + queryCount + indexCount];
-  const readPort = opts.readPort || ports[dataCount + queryCount + indexCount + 1];
+  const dataTotal = dataCount * shards;
+  const ports = (await freePorts(dataTotal + queryCount + indexCount + 2)).filter((p) => p !== opts.port && p !== opts.readPort);
+  const proxyPort = opts.port || ports[dataTotal + queryCount + indexCount];
+  const readPort = opts.readPort || ports[dataTotal + queryCount + indexCount + 1];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
-  const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
-  const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[] }>();
-  for (let i = 1; i <= dataCount; i++) {
-    const port = ports[i - 1];
-    specs.set(`data-${i}`, { role: 'data', port, args: ['--role', 'data', '--port', String(port), '--data', join(dir, `data-${i}`), '--node-id', `data-${i}`, ...common] });
+  const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[]; shard?: number }>();
+  for (let k = 0; k < shards; k++) {
+    for (let i = 1; i <= dataCount; i++) {
+      const port = ports[k * dataCount + i - 1];
+      // unsharded: today's names (data-1, data-2), so an existing directory is found again
+      const name = shards > 1 ? `data-s${k}-${i}` : `data-${i}`;
+      specs.set(name, { role: 'data', port, shard: k, args: ['--role', 'data', '--port', String(port), '--data', join(dir, name), '--node-id', name, '--shard', String(k), ...common] });
+    }
   }
   for (let i = 1; i <= queryCount; i++) {
-    const port = ports[dataCount + i - 1];
+    const port = ports[dataTotal + i - 1];
     const workers = opts.queryNodeWorkers !== undefined ? ['--query-workers', String(opts.queryNodeWorkers)] : [];
     // --data: the node's cache of segment and index files
     specs.set(`query-${i}`, { role: 'query', port, args: ['--role', 'query', '--port', String(port), '--data', join(dir, `query-${i}`), '--node-id', `query-${i}`, ...workers, ...common] });
   }
   for (let i = 1; i <= indexCount; i++) {
-    const port = ports[dataCount + queryCount + i - 1];
+    const port = ports[dataTotal + queryCount + i - 1];
     specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
   specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...common] });
@@ -153,7 +172,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   let stopping: Promise<void> | undefined;
   const processes = () => [...etcd.members, ...nats.servers, s3.process, ...nodes.values()];
   const cluster: LocalCluster = {
-    dir, port: proxyPort, readPort, etcd, nats, s3, nodes, processes,
+    dir, shards, port: proxyPort, readPort, etcd, nats, s3, nodes, processes,
+    shardOf: (name) => specs.get(name)?.shard,
     respawn(name) {
       if (!specs.has(name)) throw new Error(`no Quiver node ${name} (${[...specs.keys()].join(', ')})`);
       const old = nodes.get(name)!;
@@ -162,11 +182,11 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       record();
       return p;
     },
-    async dataLeader() {
+    async dataLeader(shard = 0) {
       const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
       const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints] });
       try {
-        const address = await c.leader(DATA_ELECTION);
+        const address = await c.leader(dataElection(shard, shards));
         return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);
       } finally {
         await c.close();
@@ -186,14 +206,18 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   };
   const record = (stopped = false) => writeRecord(dir, {
     ...(stopped ? { stopped } : {}),
-    port: proxyPort, readPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
-    processes: processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log })),
+    shards, port: proxyPort, readPort, ports: infraPorts, etcd: etcd.endpoints, nats: nats.urls, s3: { endpoint: s3.endpoint, bucket: s3.bucket },
+    processes: processes().map((p) => ({ role: p.role, name: p.name, pid: p.pid, port: p.port, log: p.log, ...(specs.get(p.name)?.shard !== undefined ? { shard: specs.get(p.name)!.shard } : {}) })),
   });
   for (const p of [...etcd.members, ...nats.servers, s3.process]) linkLog(logs, p);
   try {
     for (const name of specs.keys()) spawnNode(name);
     record();
     await untilReady(cluster, dataCount > 0, opts.readyTimeoutMs ?? 120_000, opts.signal);
+    // sharded: the proxy answered through shard 0's leader; the other shards must lead too
+    for (let k = 1; k < shards && dataCount > 0; k++) {
+      await waitUntil(`shard ${k} to elect a data leader`, async () => (await cluster.dataLeader(k)) !== undefined, opts.readyTimeoutMs ?? 120_000, 250);
+    }
   } catch (e) {
     await cluster.stop();
     throw e;
@@ -255,6 +279,8 @@ interface ListedProcess {
   readonly pid: number;
   readonly port: number;
   readonly log: string;
+  /** a data node's shard */
+  readonly shard?: number;
 }
 
 /** The infrastructure's ports: clients' and peers' (etcd: client, then peer; NATS: client, then route). */
@@ -266,6 +292,8 @@ interface InfraPorts {
 /** `<dir>/cluster.json`: the processes, and the ports a later start on the same directory reuses. */
 interface ClusterRecord {
   readonly stopped?: boolean;
+  /** shard groups (absent: 1, a record from before shards) */
+  readonly shards?: number;
   /** the proxy's */
   readonly port: number;
   /** the proxy's read port (to the hot standbys) */
@@ -332,8 +360,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 0] [--dir ./cluster] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
-  '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes (one leads, the others stand by)\n' +
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 0] [--dir ./cluster] [--shards 1] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
+  '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes of each shard (one leads, the others stand by)\n' +
+  '  --shards N: shard groups, each with its own stream and election (1: unsharded; the proxy pipes to shard 0 for now)\n' +
   '  --read-port N: the proxy\'s port for read-only sessions, spread over the hot standbys (0: a free one)\n' +
   '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
   '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n';
@@ -349,6 +378,7 @@ async function main(): Promise<void> {
         'read-port': { type: 'string', default: '0' },
         dir: { type: 'string', default: './cluster' },
         'data-nodes': { type: 'string', default: '2' },
+        shards: { type: 'string', default: '1' },
         'query-nodes': { type: 'string', default: '2' },
         'index-nodes': { type: 'string', default: '1' },
         'log-level': { type: 'string', default: 'info' },
@@ -367,6 +397,7 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   const readPort = Number(values['read-port']);
   const dataNodes = Number(values['data-nodes']);
+  const shards = Number(values.shards);
   const queryNodes = Number(values['query-nodes']);
   const indexNodes = Number(values['index-nodes']);
   const bad = [
@@ -376,6 +407,7 @@ async function main(): Promise<void> {
     !(Number.isInteger(port) && port >= 0 && port <= 65535) && '--port (0: a free one, up to 65535)',
     !(Number.isInteger(readPort) && readPort >= 0 && readPort <= 65535 && (readPort === 0 || readPort !== port)) && '--read-port (0: a free one, up to 65535; not --port)',
     !(Number.isInteger(dataNodes) && dataNodes >= 1 && dataNodes <= 9) && '--data-nodes (1 to 9)',
+    !(Number.isInteger(shards) && shards >= 1 && shards <= 8) && '--shards (1 to 8)',
   ].filter(Boolean);
   if (bad.length > 0) {
     process.stderr.write(`invalid ${bad.join(', ')}\n${USAGE}`);
@@ -412,7 +444,7 @@ async function main(): Promise<void> {
     void cluster?.stop().finally(() => process.exit(1));
   });
   try {
-    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, readPort, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, readPort, shards, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
   } catch (e) {
     if (stopping) process.exit(exitCode);
     process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);
@@ -432,7 +464,8 @@ async function main(): Promise<void> {
     `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
     `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n` +
     `read-only (hot standbys, round robin over the current ones): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
-    `read port ${cluster.readPort}\n`);
+    `read port ${cluster.readPort}\n` +
+    (cluster.shards > 1 ? `shards ${cluster.shards}: data nodes ${[...cluster.nodes.keys()].filter((k) => cluster!.shardOf(k) !== undefined).join(', ')}; the proxy reaches shard 0's leader only (the shard router is not wired in yet)\n` : ''));
   process.stdout.write(`cluster ready on port ${cluster.port}\n`);
 }
 

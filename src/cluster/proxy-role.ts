@@ -23,6 +23,10 @@ export interface ProxyRoleOptions {
   readonly readMaxLagMs?: number;
   /** how long a client waits for a data leader before 57P03 (default: the proxy's, 15 s) */
   readonly waitMs?: number;
+  /** the data election to follow (default DATA_ELECTION; a sharded cluster's shard 0 until the shard router is wired in) */
+  readonly election?: string;
+  /** a sharded cluster: the read port's standbys are this shard's data nodes only */
+  readonly shard?: number;
   /** opens the Coordinator (default: etcd's on `etcd`); for another metadata store */
   readonly openCoordinator?: (endpoints: readonly string[]) => Promise<Coordinator>;
 }
@@ -31,10 +35,10 @@ export interface ProxyRoleOptions {
 const DATA_NODES_POLL_MS = 1_000;
 
 /** The registered data nodes and their reported lag and load, now and every second (a failed read keeps the last list). */
-async function pollDataNodes(coordinator: Coordinator, onChange: (nodes: DataNodeState[]) => void, log?: ProxyOptions['logger']): Promise<() => Promise<void>> {
+async function pollDataNodes(coordinator: Coordinator, shard: number | undefined, onChange: (nodes: DataNodeState[]) => void, log?: ProxyOptions['logger']): Promise<() => Promise<void>> {
   const poll = async () => {
     try {
-      onChange((await coordinator.nodes('data')).map((n) => ({
+      onChange((await coordinator.nodes('data')).filter((n) => n.shard === shard).map((n) => ({
         address: n.address, ...(n.lagMs !== undefined ? { lagMs: n.lagMs } : {}),
         ...(n.sessions !== undefined ? { sessions: n.sessions } : {}), ...(n.busy !== undefined ? { busy: n.busy } : {}),
       })));
@@ -65,8 +69,8 @@ export async function runProxyRole(opts: ProxyRoleOptions): Promise<RunningProxy
   try {
     proxy = await startProxy({
       host: opts.host, port: opts.port,
-      leader: (onChange) => coordinator.watchLeader(DATA_ELECTION, onChange),
-      ...(opts.readPort !== undefined ? { readPort: opts.readPort, dataNodes: (onChange: (a: DataNodeState[]) => void) => pollDataNodes(coordinator, onChange, opts.log) } : {}),
+      leader: (onChange) => coordinator.watchLeader(opts.election ?? DATA_ELECTION, onChange),
+      ...(opts.readPort !== undefined ? { readPort: opts.readPort, dataNodes: (onChange: (a: DataNodeState[]) => void) => pollDataNodes(coordinator, opts.shard, onChange, opts.log) } : {}),
       ...(readMaxLagMs(opts) !== undefined ? { readMaxLagMs: readMaxLagMs(opts) } : {}),
       ...(opts.log ? { logger: opts.log } : {}),
       ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),

@@ -77,6 +77,8 @@ export interface QueryNodePoolOptions {
   readonly local: SegmentSearchPool | undefined;
   /** the data node's segment directory: only index files there are in the object store */
   readonly segmentDir: string;
+  /** the object store prefix this data node's files are under, named in every request (a sharded cluster's: its shard's stream) */
+  readonly prefix?: string;
   readonly logger: Logger;
   /** called once by close() (stop following the registrations) */
   readonly onClose?: () => void;
@@ -172,7 +174,8 @@ export class QueryNodePool implements SegmentSearchPool {
     this.inFlight.set(id, f);
     void done.then(() => this.inFlight.delete(id), () => this.inFlight.delete(id));
     const where = this.locate(ref, body);
-    const owner = where && this.owner(where.segment.file);
+    // (by prefix and file: two shards' segments of one name are spread as any two)
+    const owner = where && this.owner(this.opts.prefix === undefined ? where.segment.file : `${this.opts.prefix}/${where.segment.file}`);
     if (!where || !owner) this.runLocally(f);
     else this.runOn(id, f, owner, where);
     return { id, done };
@@ -181,7 +184,7 @@ export class QueryNodePool implements SegmentSearchPool {
   private runOn(id: number, f: InFlight, address: string, where: { segment: SegmentLocator; index?: AnnIndexFile }): void {
     const conn = this.connection(address);
     f.node = conn;
-    conn.send({ kind: 'search', id, segment: where.segment, ...(where.index ? { index: where.index } : {}), body: f.body }, (res) => {
+    conn.send({ kind: 'search', id, ...(this.opts.prefix !== undefined ? { prefix: this.opts.prefix } : {}), segment: where.segment, ...(where.index ? { index: where.index } : {}), body: f.body }, (res) => {
       if (res.ok) {
         this.remoteServed++;
         f.resolve({ id, ok: true, ...(res.hits ? { hits: res.hits } : {}), ...(res.exhausted ? { exhausted: true } : {}), ...(res.widenings !== undefined ? { widenings: res.widenings } : {}), ...(res.switched ? { switched: true } : {}) });

@@ -8,7 +8,10 @@
  * not by shared memory: the node loads them from the object store on first use and keeps
  * them. Sealed segments are immutable, so a node's copy is never stale, and the data node
  * that coordinates a query sends exactly the segments of its snapshot: every answer is as
- * consistent as a local worker's.
+ * consistent as a local worker's. In a sharded cluster a request also names the object
+ * store prefix its files are under (the shard's stream, `<stream>-s<K>`): one query node
+ * serves every shard's leader, and equal file names of two shards are two files. An
+ * unsharded cluster's requests name none (the node's own `--stream`), as before shards.
  */
 import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
@@ -26,6 +29,8 @@ export interface SegmentLocator {
 export interface NodeSearchRequest {
   readonly kind: 'search';
   readonly id: number;
+  /** the object store prefix of the segment and index files (a shard's stream); absent: the node's own */
+  readonly prefix?: string;
   readonly segment: SegmentLocator;
   /** for annSearch: the index file, `path` being its object key */
   readonly index?: AnnIndexFile;
@@ -68,6 +73,11 @@ export class NotHere extends Error {}
 /** A request's object key must be a plain file name of the segment directory (nothing to walk out of the node's directory with). */
 export function checkFileKey(key: string): void {
   if (key.includes('/') || key.includes('\\') || key.startsWith('.')) throw new NotHere(`not a segment directory file name: ${key}`);
+}
+
+/** A request's object store prefix must be a stream name (letters, digits, - and _): it is a directory of the node's cache too. */
+export function checkPrefix(prefix: string): void {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(prefix)) throw new NotHere(`not a stream name: ${prefix}`);
 }
 
 /** Frames above this are a broken peer, not a message (a search request is a few KB; an IVFFlat training sample up to tens of MB). */

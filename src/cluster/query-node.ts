@@ -16,7 +16,7 @@ import { SqlError } from '../errors.js';
 import type { PendingRequest, SegmentRef, SegmentSearchPool } from '../query-worker/pool.js';
 import type { ObjectStore } from '../storage/shared-log.js';
 import { sharedVectorsOfFile, type SharedVectors } from '../storage/segment.js';
-import { checkFileKey, encodeFrame, FrameReader, NotHere, type NodeRequest, type NodeResponse, type NodeSearchRequest, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
+import { checkFileKey, checkPrefix, encodeFrame, FrameReader, NotHere, type NodeRequest, type NodeResponse, type NodeSearchRequest, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -29,7 +29,10 @@ export interface QueryNodeOptions {
   readonly port: number;
   /** where fetched segment and index files are kept */
   readonly cacheDir: string;
+  /** where requests that name no prefix (an unsharded cluster's) find their files */
   readonly objects: ObjectStore;
+  /** where requests naming `prefix` (a shard's stream) find theirs (absent: such requests are served elsewhere) */
+  readonly objectsAt?: (prefix: string) => ObjectStore;
   /** the node's worker threads */
   readonly pool: SegmentSearchPool;
   readonly logger: Logger;
@@ -49,41 +52,54 @@ interface Loaded {
   lastUsed: number;
 }
 
+/** An object's name among all the node holds: its prefix and key ("/" is in neither). */
+const cacheKey = (prefix: string | undefined, key: string) => (prefix === undefined ? key : `${prefix}/${key}`);
+
 export async function startQueryNode(opts: QueryNodeOptions): Promise<RunningQueryNode> {
   mkdirSync(opts.cacheDir, { recursive: true });
   const segments = new Map<string, Promise<Loaded>>();
   const files = new Map<string, Promise<string>>();
   let served = 0;
 
-  /** The local path of an object, fetched once (concurrent askers share the download). */
-  const fetchFile = (key: string): Promise<string> => {
+  /**
+   * The local path of an object, fetched once (concurrent askers share the download).
+   * A prefixed object is cached in a directory of that name: two shards' files may share a name.
+   */
+  const fetchFile = (prefix: string | undefined, key: string): Promise<string> => {
+    let store: ObjectStore;
     try {
       checkFileKey(key);
+      if (prefix !== undefined) checkPrefix(prefix);
+      if (prefix !== undefined && !opts.objectsAt) throw new NotHere(`this node serves no object store prefix ${prefix}`);
+      store = prefix === undefined ? opts.objects : opts.objectsAt!(prefix);
     } catch (e) {
       return Promise.reject(e);
     }
-    let p = files.get(key);
+    const id = cacheKey(prefix, key);
+    let p = files.get(id);
     if (!p) {
       p = (async () => {
-        const path = join(opts.cacheDir, key);
+        const dir = prefix === undefined ? opts.cacheDir : join(opts.cacheDir, prefix);
+        const path = join(dir, key);
         if (existsSync(path)) return path;
+        mkdirSync(dir, { recursive: true });
         const t0 = performance.now();
-        if (!(await opts.objects.get(key, path))) throw new NotHere(`${key} is not in the object store`);
-        opts.logger.info({ file: key, ms: Math.round(performance.now() - t0) }, 'fetched from the object store');
+        if (!(await store.get(key, path))) throw new NotHere(`${id} is not in the object store`);
+        opts.logger.info({ file: id, ms: Math.round(performance.now() - t0) }, 'fetched from the object store');
         return path;
       })();
-      files.set(key, p);
-      p.catch(() => files.delete(key));
+      files.set(id, p);
+      p.catch(() => files.delete(id));
     }
     return p;
   };
 
-  const load = (loc: SegmentLocator): Promise<Loaded> => {
-    const key = `${loc.file}#${loc.column}`;
+  const load = (prefix: string | undefined, loc: SegmentLocator): Promise<Loaded> => {
+    const key = `${cacheKey(prefix, loc.file)}#${loc.column}`;
     let p = segments.get(key);
     if (!p) {
       p = (async () => {
-        const bytes = await readFile(await fetchFile(loc.file));
+        const bytes = await readFile(await fetchFile(prefix, loc.file));
         const vectors = sharedVectorsOfFile(loc.file, bytes, loc.column);
         if (!vectors) throw new NotHere(`${loc.file} has no vector column ${loc.column}`);
         return { vectors, lastUsed: Date.now() };
@@ -103,12 +119,12 @@ export async function startQueryNode(opts: QueryNodeOptions): Promise<RunningQue
   sweeper.unref();
 
   async function search(req: NodeSearchRequest): Promise<PendingRequest> {
-    const seg = await load(req.segment);
+    const seg = await load(req.prefix, req.segment);
     seg.lastUsed = Date.now();
     let ref: SegmentRef = { vectors: seg.vectors };
     if (req.body.kind === 'annSearch') {
       if (!req.index) throw new NotHere('an index search without its index file');
-      const file: AnnIndexFile = { ...req.index, path: await fetchFile(req.index.path) };
+      const file: AnnIndexFile = { ...req.index, path: await fetchFile(req.prefix, req.index.path) };
       ref = { vectors: seg.vectors, indexes: new Map([[req.body.index, file]]) };
       return opts.pool.annSearch(ref, req.body);
     }

@@ -7,10 +7,11 @@ import type { Logger } from 'pino';
 import { openEtcdCoordinator } from './etcd-coordinator.js';
 import { openJetStreamLog } from './jetstream-log.js';
 import { openS3ObjectStore } from './s3-object-store.js';
-import { runDataRole, type StandbyServer } from './data-role.js';
+import { agreeOnShardCount, dataElection, runDataRole, shardStream, type StandbyServer } from './data-role.js';
 import { runProxyRole } from './proxy-role.js';
 import type { RunningProxy } from './proxy.js';
 import type { SharedSeams } from '../storage/log-replica.js';
+import type { ObjectStore } from '../storage/shared-log.js';
 import { QueryWorkerPool, type SegmentSearchPool } from '../query-worker/pool.js';
 import { startQueryNode, type RunningQueryNode } from './query-node.js';
 import { QueryNodePool } from './query-node-pool.js';
@@ -43,8 +44,12 @@ export interface ClusterConfig {
   readonly nats: readonly string[];
   readonly s3Endpoint?: string;
   readonly s3Bucket: string;
-  /** the log's JetStream stream (one shard: one stream) */
+  /** the log's JetStream stream, and the S3 key prefix; a sharded cluster's shard K uses `<stream>-s<K>` (shardStream) */
   readonly stream: string;
+  /** the cluster's shard groups (1: unsharded, today's names); recorded in etcd by the first node */
+  readonly shards: number;
+  /** a data node's shard (0 to shards - 1) */
+  readonly shard: number;
   /** the stream's replicas when it is created */
   readonly replicas: number;
   readonly nodeId: string;
@@ -59,13 +64,57 @@ export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] 
   return out;
 }
 
-const objectStore = (c: ClusterConfig) => openS3ObjectStore({ bucket: c.s3Bucket, prefix: c.stream, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}) });
+/** Why a shard flag is wrong (undefined: they are right). */
+export function badShardFlags(c: ClusterConfig): string | undefined {
+  if (!(Number.isInteger(c.shards) && c.shards >= 1 && c.shards <= 64)) return `invalid --shards ${c.shards} (1 to 64)`;
+  if (!(Number.isInteger(c.shard) && c.shard >= 0 && c.shard < c.shards)) return `invalid --shard ${c.shard} (0 to ${c.shards - 1} with --shards ${c.shards})`;
+  return undefined;
+}
+
+/** The data node's stream and S3 prefix: its shard's (shardStream). */
+const ownStream = (c: ClusterConfig) => shardStream(c.stream, c.shard, c.shards);
+
+const objectStore = (c: ClusterConfig, prefix: string) => openS3ObjectStore({ bucket: c.s3Bucket, prefix, ...(c.s3Endpoint ? { endpoint: c.s3Endpoint } : {}) });
+
+/**
+ * The object stores a query or index node reads, by key prefix (a shard's stream): one
+ * client each, opened on first use. Requests of an unsharded cluster name no prefix:
+ * theirs is `--stream`.
+ */
+function objectStores(c: ClusterConfig): { objects: ObjectStore; objectsAt(prefix: string): ObjectStore; close(): void } {
+  const stores = new Map<string, ReturnType<typeof openS3ObjectStore>>();
+  const at = (prefix: string) => {
+    let s = stores.get(prefix);
+    if (!s) stores.set(prefix, (s = objectStore(c, prefix)));
+    return s;
+  };
+  return { objects: at(c.stream), objectsAt: at, close: () => { for (const s of stores.values()) s.close(); } };
+}
+
+/**
+ * The request prefix a data node names its files with: its stream when sharded (query and
+ * index nodes serve every shard), none when not (the one-shard wire format, unchanged).
+ */
+const requestPrefix = (c: ClusterConfig) => (c.shards > 1 ? ownStream(c) : undefined);
 
 async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
-  const log = await openJetStreamLog({ servers: [...c.nats], stream: c.stream, replicas: c.replicas });
-  const indexBuilder = new IndexNodeClient(logger);
+  const log = await openJetStreamLog({ servers: [...c.nats], stream: ownStream(c), replicas: c.replicas });
+  const prefix = requestPrefix(c);
+  const indexBuilder = new IndexNodeClient(logger, prefix);
   followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
-  return { log, objects: objectStore(c), indexBuilder };
+  return { log, objects: objectStore(c, ownStream(c)), indexBuilder };
+}
+
+/** Open the coordinator and check this node's --shards against the cluster's (recording it if first). */
+async function openCoordinator(c: ClusterConfig): Promise<Coordinator> {
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  try {
+    await agreeOnShardCount(coordinator, c.shards);
+  } catch (e) {
+    await coordinator.close();
+    throw e;
+  }
+  return coordinator;
 }
 
 /** What a data node's server is started with in cluster mode. */
@@ -82,20 +131,22 @@ export interface DataNodeServices {
  * server (`start`, given the seams and the query nodes) on its caught-up directory.
  */
 export async function runDataNode<S>(c: ClusterConfig, host: string, port: number, dataDir: string, logger: Logger, start: (services: DataNodeServices) => Promise<S>, startStandby?: (services: DataNodeServices) => Promise<StandbyServer<S>>): Promise<S> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  const coordinator = await openCoordinator(c);
   const seams = await openSeams(c, coordinator, logger);
-  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger) });
+  const prefix = requestPrefix(c);
+  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix) });
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
+    election: dataElection(c.shard, c.shards), ...(c.shards > 1 ? { shard: c.shard } : {}),
     start: (shared) => start(services(shared)),
     ...(startStandby ? { startStandby: (shared: SharedSeams, requestPromotion: () => Promise<void>) => startStandby({ ...services(shared), requestPromotion }) } : {}),
   });
 }
 
 /** A QueryNodePool whose node list follows the registered query nodes (until it closes). */
-function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger): SegmentSearchPool {
+function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined): SegmentSearchPool {
   let stop = () => {};
-  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop() });
+  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}) });
   stop = followRegistrations(coordinator, 'query', logger, (nodes) => pool.setNodes(nodes));
   return pool;
 }
@@ -106,9 +157,10 @@ function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | und
  * registers itself so data nodes find it (it is dropped when its lease expires).
  */
 export async function runQueryNode(c: ClusterConfig, host: string, port: number, cacheDir: string, workers: number, logger: Logger): Promise<RunningQueryNode> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  const coordinator = await openCoordinator(c);
   const pool = new QueryWorkerPool(Math.max(1, workers), (slot, reason) => logger.error({ slot, reason }, 'query worker crashed; replaced'));
-  const node = await startQueryNode({ host, port, cacheDir, objects: objectStore(c), pool, logger });
+  const stores = objectStores(c);
+  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'query' });
   return {
     port: node.port,
@@ -117,13 +169,22 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
       await coordinator.close();
       await node.close();
       await pool.close();
+      stores.close();
     },
   };
 }
 
-/** A proxy: routes client connections to the data node that leads (proxy-role.ts). */
+/**
+ * A proxy: routes client connections to the data node that leads (proxy-role.ts). Sharded
+ * (--shards N > 1), it follows shard 0's leader (and its read port shard 0's standbys) for
+ * now: the shard router, which runs statements on every shard's leader, replaces the
+ * piping once it is wired in.
+ */
 export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number): Promise<RunningProxy> {
-  return runProxyRole({ host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId, ...(readPort !== undefined ? { readPort } : {}) });
+  return runProxyRole({
+    host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId, ...(readPort !== undefined ? { readPort } : {}),
+    openCoordinator: () => openCoordinator(c), ...(c.shards > 1 ? { election: dataElection(0, c.shards), shard: 0 } : {}),
+  });
 }
 
 /**
@@ -131,8 +192,9 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
  * for the data leader on `port` (index-node.ts), with `workDir` as scratch space, and registers itself.
  */
 export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
-  const node = await startIndexNode({ host, port, workDir, objects: objectStore(c), logger });
+  const coordinator = await openCoordinator(c);
+  const stores = objectStores(c);
+  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'index' });
   return {
     port: node.port,
@@ -141,6 +203,7 @@ export async function runIndexNode(c: ClusterConfig, host: string, port: number,
     async close() {
       await coordinator.close();
       await node.close();
+      stores.close();
     },
   };
 }

@@ -777,6 +777,17 @@ export class CostModel {
     return (plan.joinType !== 'semi' && plan.joinType !== 'anti') || this.innerUnique(asWritten(plan), 'right');
   }
 
+  /**
+   * PostgreSQL's Join.inner_unique (EXPLAIN VERBOSE's `Inner Unique: true`): each outer row
+   * meets at most one inner row. Unproven for semi and anti joins (add_paths_to_joinrel),
+   * true for a semi join reduced to an inner join or run over its unique-ified inner side.
+   */
+  joinInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
+    if (plan.joinType === 'semi') return plan.semiUnique === true || this.reducedSemiJoin(plan) || this.semiJoinOnUniqueKey(plan);
+    if (plan.joinType === 'anti') return false;
+    return this.innerUnique(plan, innerSide);
+  }
+
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
   private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     if (plan.lateral) return false;

@@ -23,6 +23,7 @@ import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
 import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
+import { readAbove, type TlistRequest } from './explain-tlists.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -105,6 +106,13 @@ class Builder implements DeparseContext {
 
   /** PostgreSQL's range table has more than one entry: Output names columns with their relation (show_plan_tlist) */
   private readonly qualifyOutput: boolean;
+
+  /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
+  private readonly above = new Map<Plan, number[]>();
+  /** the target list the node being built is asked for (createplan.c's flags) */
+  private request: TlistRequest = 'exact';
+  /** each Output line's items, and whether each is a plain column (an upper node's reference to it is not parenthesized) */
+  readonly outputItems = new WeakMap<DisplayNode, { text: string; plain: boolean }[]>();
 
   constructor(private readonly opts: ExplainOptions, root: Plan) {
     this.qualifyOutput = Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
@@ -202,7 +210,8 @@ class Builder implements DeparseContext {
     const level: { name: string; plan: Plan; n: number }[] = [];
     this.levelInitPlans.push(level);
     this.levelNames.push(this.renamedIn(plan));
-    const node = this.build(plan);
+    if (!this.above.has(plan)) for (const [p, read] of readAbove(plan)) this.above.set(p, read);
+    const node = this.asking('exact', () => this.build(plan));
     const inits: { name: string; node: DisplayNode; n: number }[] = [];
     // a min() / max() InitPlan is part of this query in PostgreSQL (planagg.c): the InitPlans
     // it reads are this query's too, so the list grows while they are built
@@ -261,7 +270,80 @@ class Builder implements DeparseContext {
     if (!this.opts.verbose) return;
     const i = node.details.findIndex(([k]) => k === 'Output');
     if (i >= 0) node.details.splice(i, 1);
-    node.details.unshift(['Output', texts.join(', ')]);
+    this.outputItems.set(node, texts.map((text, k) => ({ text, plain: exprs[k]!.kind === 'column' })));
+    // an empty target list prints no Output (show_plan_tlist)
+    if (texts.length) node.details.unshift(['Output', texts.join(', ')]);
+  }
+
+  /** Output: the select list, then the sort keys not in it (resjunk) */
+  private outputWithKeys(node: DisplayNode, exprs: readonly Expr[], keys: readonly Expr[]): void {
+    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
+    const shown = new Set(exprs.map((e) => deparse(e, ctx)));
+    const resjunk = keys.filter((k) => {
+      const text = deparse(k, ctx);
+      if (shown.has(text)) return false;
+      shown.add(text);
+      return true;
+    });
+    this.output(node, [...exprs, ...resjunk]);
+  }
+
+  /** build under a target-list request (createplan.c's flags for a child) */
+  private asking<T>(request: TlistRequest, build: () => T): T {
+    const before = this.request;
+    this.request = request;
+    try {
+      return build();
+    } finally {
+      this.request = before;
+    }
+  }
+
+  /**
+   * A table scan's Output: every column when its parent accepts any list (the physical
+   * tlist; an Index Only Scan's is its index's columns), else the columns read above.
+   */
+  private scanTlist(plan: Extract<Plan, { kind: 'scan' }>): Expr[] {
+    const all = this.columnsOf(plan);
+    if (this.request === 'any') {
+      const key = isIndexOnly(plan) ? plan.indexRange?.columns ?? plan.table.indexes.find((i) => i.name === plan.keyLookup?.keyName)?.columns : undefined;
+      return key ? key.map((c) => all[c]!).filter((e) => e !== undefined) : all;
+    }
+    const read = this.above.get(plan);
+    return read ? read.map((c) => all[c]!).filter((e) => e !== undefined) : all;
+  }
+
+  /**
+   * A join's Output: the columns read above it, each relation's together (build_joinrel_tlist
+   * appends one input relation's target list after another's); the relations in the order
+   * the query first reads them (PostgreSQL's is the FROM order, which the plan no longer knows)
+   */
+  private joinTlist(n: DisplayNode, plan: Extract<Plan, { kind: 'join' }>): void {
+    if (!this.opts.verbose) return;
+    const width = plan.left.schema.length;
+    const semi = plan.joinType === 'semi' || plan.joinType === 'anti';
+    const read = (this.above.get(plan) ?? plan.schema.map((_, i) => i)).filter((c) => !semi || c < width);
+    const exprs = read.map((c) => this.sourceExpr(plan, c) ?? { kind: 'column', type: plan.schema[c]!.type, level: 0, index: c, name: plan.schema[c]!.name } as Expr);
+    const relation = (e: Expr) => (e.kind === 'column' ? e.table ?? '' : '');
+    const order = [...new Set(exprs.map(relation))];
+    this.output(n, order.flatMap((r) => exprs.filter((e) => relation(e) === r)));
+  }
+
+  /** Column `index` of `plan`'s output as the expression below that gives it (a table's column under its name), if known */
+  private sourceExpr(plan: Plan, index: number): Expr | undefined {
+    switch (plan.kind) {
+      case 'scan': return this.columnsOf(plan)[index];
+      case 'join': {
+        const width = plan.left.schema.length;
+        return index < width ? this.sourceExpr(plan.left, index) : this.sourceExpr(plan.right, index - width);
+      }
+      case 'filter': case 'sort': case 'limit': case 'topk': case 'distinct': return this.sourceExpr(plan.input, index);
+      case 'project': {
+        const e = plan.exprs[index];
+        return e && mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? this.sourceExpr(plan.input, x.index) ?? x : undefined));
+      }
+      default: return undefined;
+    }
   }
 
   private columnsOf(plan: Plan): Expr[] {
@@ -321,7 +403,13 @@ class Builder implements DeparseContext {
           return n;
         }
         const n = this.build(plan.input);
-        this.output(n, plan.input.kind === 'aggregate' ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.exprs);
+        // over an aggregate (a HAVING's Filter between): its group keys and calls, as the Agg node computes them
+        const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.exprs;
+        const target = projectingBelow(n);
+        if (target === n) this.output(n, exprs);
+        // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
+        // needs after it (resjunk); the Limit and Sort show that node's columns
+        else this.outputWithKeys(target, plan.exprs.map((e) => throughInput(plan.input, e)), sortKeysBelow(plan.input).map((e) => throughInput(plan.input, e)));
         return this.absorb(n, plan);
       }
       case 'projectSet': {
@@ -335,18 +423,18 @@ class Builder implements DeparseContext {
         const n = this.node(plan, hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
         if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.expr(e))]);
-        this.child(n, plan.input);
+        this.asking('any', () => this.child(n, plan.input));
         return n;
       }
       case 'window': {
         const n = this.node(plan, 'WindowAgg');
-        this.child(n, plan.input);
+        this.asking('small', () => this.child(n, plan.input));
         return n;
       }
       case 'sort': {
         const n = this.node(plan, 'Sort');
         n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this.overInput(plan.input)))]);
-        this.child(n, plan.input);
+        this.asking('small', () => this.child(n, plan.input));
         return n;
       }
       case 'topk': return this.topk(plan);
@@ -357,8 +445,18 @@ class Builder implements DeparseContext {
       }
       case 'distinct': {
         const n = this.node(plan, plan.on ? 'Unique' : 'HashAggregate');
+        const proj = plan.input.kind === 'project' ? plan.input : undefined;
+        if (!plan.on && this.opts.verbose && proj && proj.exprs.every((e) => e.kind === 'column' && e.level === 0)) {
+          // DISTINCT over plain columns: the HashAggregate computes them (its Output) and its
+          // input may hand on every column, as PostgreSQL's Agg over a physical target list
+          const keys = proj.exprs.map((e) => throughInput(proj.input, e));
+          n.details.push(['Group Key', keys.map((e) => this.expr(e))]);
+          this.output(n, keys);
+          n.children.push({ rel: 'Outer', node: this.absorb(this.asking('any', () => this.build(proj.input)), proj) });
+          return n;
+        }
         n.details.push(['Group Key', (plan.on ?? this.columnsOf(plan.input)).map((e) => this.expr(e))]);
-        this.child(n, plan.input);
+        this.asking('any', () => this.child(n, plan.input));
         return n;
       }
       case 'setop': return this.setop(plan);
@@ -440,10 +538,10 @@ class Builder implements DeparseContext {
       const n = this.node(plan, type, `${type} using ${plan.keyLookup.keyName}`);
       n.props.push(['Scan Direction', 'Forward'], ['Index Name', plan.keyLookup.keyName]);
       this.relation(n, plan.table, this.refname(plan));
-      const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter);
+      const { cond, rest } = this.indexCond(plan.table, plan.keyLookup, plan.filter, this.refname(plan) ?? plan.table.name);
       n.details.push(['Index Cond', cond]);
       if (rest) n.details.push(['Filter', rest]);
-      this.output(n, this.columnsOf(plan));
+      this.output(n, this.scanTlist(plan));
       return n;
     }
     if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup);
@@ -463,7 +561,7 @@ class Builder implements DeparseContext {
       const list = (parts: Expr[]) => (parts.length === 1 ? this.scanExpr(parts[0]) : `(${parts.map((c) => this.scanExpr(c)).join(' AND ')})`);
       if (onKey.length) n.details.push(['Index Cond', list(onKey)]);
       if (rest.length) n.details.push(['Filter', list(rest)]);
-      this.output(n, this.columnsOf(plan));
+      this.output(n, this.scanTlist(plan));
       return n;
     }
     const n = this.node(plan, 'Seq Scan');
@@ -471,7 +569,7 @@ class Builder implements DeparseContext {
     if (plan.filter) n.details.push(['Filter', this.scanExpr(plan.filter)]);
     // Quiver's own: sealed segments hand on only rows that can reach the Top-K above
     if (plan.bm25TopK) n.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
-    this.output(n, this.columnsOf(plan));
+    this.output(n, this.scanTlist(plan));
     return n;
   }
 
@@ -488,7 +586,7 @@ class Builder implements DeparseContext {
     n.details.push(['Recheck Cond', cond]);
     const others = plan.filter ? conjuncts(plan.filter).filter((c) => c !== lookup.cond) : [];
     if (others.length) n.details.push(['Filter', others.length === 1 ? this.scanExpr(others[0]) : `(${others.map((c) => this.scanExpr(c)).join(' AND ')})`]);
-    this.output(n, this.columnsOf(plan));
+    this.output(n, this.scanTlist(plan));
     const indexNode: DisplayNode = {
       type: 'Bitmap Index Scan', title: `Bitmap Index Scan on ${index.name}`, props: [['Index Name', index.name]],
       details: [['Index Cond', cond]], children: [], subplans: [],
@@ -510,7 +608,7 @@ class Builder implements DeparseContext {
     const shown = new Set<Expr>(bitmap.recheck);
     const rest = plan.filter ? conjuncts(plan.filter).filter((c) => !shown.has(c)) : [];
     if (rest.length) n.details.push(['Filter', list(rest)]);
-    this.output(n, this.columnsOf(plan));
+    this.output(n, this.scanTlist(plan));
     const costs = bitmapHeapScanCost(this.opts.model, plan.table, plan.filter, bitmap.path).nodes;
     // EXPLAIN ANALYZE: a Bitmap Index Scan's rows are its positions, a BitmapOr's / BitmapAnd's 0 (as PostgreSQL's)
     const leaves = this.opts.textStats?.get(plan)?.leaves;
@@ -534,9 +632,10 @@ class Builder implements DeparseContext {
   }
 
   /** The key lookup's condition as PostgreSQL prints it, (id = 5), and the rest of the filter. */
-  private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null): { cond: string; rest: string } {
+  private indexCond(table: TableDef, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['keyLookup']>, filter: Expr | null, refname: string): { cond: string; rest: string } {
     const columns = table.indexes.find((i) => i.name === lookup.keyName)?.columns ?? [];
-    const columnName = (i: number) => table.columns[columns[i]]?.name ?? `#${columns[i]}`;
+    // VERBOSE qualifies a scan's conditions (show_scan_qual's useprefix), as scanExpr does
+    const columnName = (i: number) => `${this.opts.verbose ? `${refname}.` : ''}${table.columns[columns[i]]?.name ?? `#${columns[i]}`}`;
     if (lookup.anyOf) {
       // the list's conjunct is the Index Cond, as PostgreSQL prints it; the rest is the Filter
       const isList = (c: Expr) => c.kind === 'anyall' && c.right === lookup.anyOf;
@@ -568,12 +667,14 @@ class Builder implements DeparseContext {
     if (!keys) {
       const n = this.node(plan, 'Nested Loop', shownType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
       n.props.push(['Join Type', joinType]);
+      this.innerUnique(n, plan, 'right');
       if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
-      this.child(n, plan.left);
+      this.joinTlist(n, plan);
+      this.asking('any', () => this.child(n, plan.left));
       const inner = this.opts.model.nestLoopInner(plan);
       if (plan.memoize) {
         // the inner rows cached per outer key, as PostgreSQL 14+ shows it
-        const cached = this.build(plan.right);
+        const cached = this.asking('small', () => this.build(plan.right));
         const key = memoizeKeys(plan).map((k) => this.expr(k)).join(', ');
         n.children.push({ rel: 'Inner', node: {
           type: 'Memoize', title: 'Memoize', props: [], details: [['Cache Key', key], ['Cache Mode', memoizeMode(plan)]], est: inner.est, actual: cached.actual,
@@ -582,14 +683,13 @@ class Builder implements DeparseContext {
         return n;
       }
       if (!inner.materialize) {
-        this.child(n, plan.right, 'Inner');
+        this.asking('any', () => this.child(n, plan.right, 'Inner'));
         return n;
       }
       // the inner rows held for the loop (the executor holds them either way), as PostgreSQL shows it
-      const held = this.build(plan.right);
-      const output = held.details.find(([k]) => k === 'Output');
+      const held = this.asking('small', () => this.build(plan.right));
       n.children.push({ rel: 'Inner', node: {
-        type: 'Materialize', title: 'Materialize', props: [], details: output ? [output] : [], est: inner.est, actual: held.actual,
+        type: 'Materialize', title: 'Materialize', props: [], details: [], est: inner.est, actual: held.actual,
         children: [{ rel: 'Outer', node: held }], subplans: [],
       } });
       return n;
@@ -599,13 +699,15 @@ class Builder implements DeparseContext {
     n.props.push(['Join Type', joinType]);
     // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
     const buildLeft = plan.hashBuild === 'left' && plan.joinType === 'inner';
+    this.innerUnique(n, plan, buildLeft ? 'left' : 'right');
     const conds = keys.map((k) => k.cond);
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
     n.details.push(['Hash Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
-    this.child(n, buildLeft ? plan.right : plan.left);
-    const inner = this.build(buildLeft ? plan.left : plan.right);
+    this.joinTlist(n, plan);
+    this.asking('any', () => this.child(n, buildLeft ? plan.right : plan.left));
+    const inner = this.asking('small', () => this.build(buildLeft ? plan.left : plan.right));
     const hash: DisplayNode = {
       type: 'Hash', title: 'Hash', props: [], details: [], children: [{ rel: 'Outer', node: inner }], subplans: [],
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
@@ -616,6 +718,12 @@ class Builder implements DeparseContext {
     return n;
   }
 
+  /** Inner Unique: always in JSON, in text only under VERBOSE and when true (PostgreSQL's "not too chatty") */
+  private innerUnique(n: DisplayNode, plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): void {
+    const unique = this.opts.model.joinInnerUnique(plan, innerSide);
+    if (this.opts.format === 'json' || (this.opts.verbose && unique)) n.details.push(['Inner Unique', String(unique)]);
+  }
+
   /** Merge Join (executor/merge-join.ts): its outer input first, the inner under a Materialize when costed so. */
   private mergeJoin(plan: Extract<Plan, { kind: 'join' }>, conds: Expr[]): DisplayNode {
     const { outer, inner, swapped } = mergeSides(plan);
@@ -623,21 +731,22 @@ class Builder implements DeparseContext {
     const joinType = type[0].toUpperCase() + type.slice(1);
     const n = this.node(plan, 'Merge Join', type === 'inner' ? 'Merge Join' : `Merge ${joinType} Join`);
     n.props.push(['Join Type', joinType]);
+    this.innerUnique(n, plan, swapped ? 'left' : 'right');
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
     n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
-    n.children.push({ rel: 'Outer', node: sortOutput(this.build(outer)) });
+    this.joinTlist(n, plan);
+    n.children.push({ rel: 'Outer', node: this.asking('any', () => this.build(outer)) });
     if (!this.opts.model.mergeJoin(plan).materializeInner) {
-      n.children.push({ rel: 'Inner', node: sortOutput(this.build(inner)) });
+      n.children.push({ rel: 'Inner', node: this.asking('any', () => this.build(inner)) });
       return n;
     }
     // the inner rows held so equal outer keys can go back over them (the executor holds each key's group)
-    const held = sortOutput(this.build(inner));
+    const held = this.asking('small', () => this.build(inner));
     const est = this.opts.model.material(this.opts.model.estimate(inner));
-    const output = held.details.find(([k]) => k === 'Output');
     n.children.push({ rel: 'Inner', node: {
-      type: 'Materialize', title: 'Materialize', props: [], details: output ? [output] : [], est, actual: held.actual,
+      type: 'Materialize', title: 'Materialize', props: [], details: [], est, actual: held.actual,
       children: [{ rel: 'Outer', node: held }], subplans: [],
     } });
     return n;
@@ -668,7 +777,7 @@ class Builder implements DeparseContext {
       est: { startup: limit.est.startup, total: limit.est.startup + (input.rows * 0.0025), rows: input.rows, width: limit.est.width },
       actual: limit.actual,
     };
-    sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
+    sort.children.push({ rel: 'Outer', node: this.asking('small', () => this.build(plan.input)) });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
   }
@@ -683,7 +792,7 @@ class Builder implements DeparseContext {
     };
     const stats = this.opts.spillStats?.get(plan);
     if (stats?.kind === 'incrementalSort') sort.details.push(...incrementalSortLines(stats));
-    sort.children.push({ rel: 'Outer', node: this.build(plan.input) });
+    sort.children.push({ rel: 'Outer', node: this.asking('small', () => this.build(plan.input)) });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
   }
@@ -704,7 +813,7 @@ class Builder implements DeparseContext {
     };
     if (!scan.partitions) {
       const n = scanOf(scan.table, index, scan.alias, this.node(plan, 'Index Scan'));
-      this.output(n, this.columnsOf(scan));
+      this.output(n, this.scanTlist(scan));
       return n;
     }
     const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
@@ -765,14 +874,6 @@ function memoizeMode(plan: Extract<Plan, { kind: 'join' }>): 'logical' | 'binary
   return joinConds.every((c) => c.kind === 'call' && c.name === '=') ? 'logical' : 'binary';
 }
 
-/** A merge join's Sort input hands on its input's columns: VERBOSE's Output, as PostgreSQL prints it. */
-function sortOutput(node: DisplayNode): DisplayNode {
-  if (node.type !== 'Sort' || node.details.some(([k]) => k === 'Output')) return node;
-  const output = node.children[0]?.node.details.find(([k]) => k === 'Output');
-  if (output) node.details.unshift(output);
-  return node;
-}
-
 function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {
   if (c.kind !== 'call' || c.args.length !== 2) return c;
   const [a, b] = c.args;
@@ -823,6 +924,7 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
   const root = b.buildQuery(plan);
   root.subplans.unshift(...b.cteSubplans);
+  if (opts.verbose) passOutputsUp(root, b.outputItems);
   if (!opts.dml) return root;
   const verb = opts.dml.kind[0].toUpperCase() + opts.dml.kind.slice(1);
   // the statement's InitPlans belong to its top node, the ModifyTable
@@ -913,7 +1015,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' ? Number(v) : v;
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
@@ -983,8 +1085,59 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
     return e && throughInput(input.input, e);
   }
   // nodes that pass their input's columns on as they are (a HAVING's Filter)
-  if (input.kind === 'filter' || input.kind === 'sort' || input.kind === 'limit' || input.kind === 'distinct') return computedColumn(input.input, index);
+  if (input.kind === 'filter' || input.kind === 'sort' || input.kind === 'limit' || input.kind === 'distinct' || input.kind === 'topk') return computedColumn(input.input, index);
   return undefined;
+}
+
+/** Nodes that hand on their input's columns as they are: their Output is their input's */
+const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
+
+/** The node a projection above `n` is computed in: `n`, or the first node below its Limits and Sorts. */
+function projectingBelow(n: DisplayNode): DisplayNode {
+  let at = n;
+  while (PASS_THROUGH.has(at.type) && at.children.length > 0) at = at.children[0]!.node;
+  return at;
+}
+
+/** The sort keys of the Limits, Sorts and ordered index scan a projection sits on, over that projection's input columns. */
+function sortKeysBelow(input: Plan): Expr[] {
+  const keys: Expr[] = [];
+  let p = input;
+  for (;;) {
+    if (p.kind === 'limit' || p.kind === 'filter') p = p.input;
+    else if (p.kind === 'sort' || (p.kind === 'topk' && !p.vectorSearch)) {
+      keys.push(...p.keys.map((k) => k.expr));
+      p = p.input;
+    } else break;
+  }
+  if (p.kind === 'scan' && p.indexRange?.order) {
+    const range = p.indexRange;
+    for (const c of range.columns.slice(0, range.orderColumns ?? 1)) keys.push({ kind: 'column', type: p.schema[c]!.type, level: 0, index: c, name: p.schema[c]!.name });
+  }
+  return keys;
+}
+
+/**
+ * VERBOSE: a Limit, Sort, Hash, Materialize, Memoize or Unique shows the Output of the node
+ * below it; what that node computes (not a plain column) in parentheses, as PostgreSQL's
+ * get_variable prints an upper node's reference to it.
+ */
+function passOutputsUp(n: DisplayNode, items: WeakMap<DisplayNode, { text: string; plain: boolean }[]>): void {
+  for (const c of n.children) passOutputsUp(c.node, items);
+  for (const s of n.subplans) passOutputsUp(s.node, items);
+  if (!PASS_THROUGH.has(n.type) || n.details.some(([k]) => k === 'Output') || n.children.length === 0) return;
+  const below = items.get(n.children[0]!.node);
+  if (!below || below.length === 0) return;
+  const mine = below.map((i) => ({ text: i.plain ? i.text : `(${i.text})`, plain: true }));
+  items.set(n, mine);
+  n.details.unshift(['Output', mine.map((i) => i.text).join(', ')]);
+}
+
+/** An aggregate's output, through the Filters of a HAVING. */
+function overAggregate(input: Plan): boolean {
+  let p = input;
+  while (p.kind === 'filter') p = p.input;
+  return p.kind === 'aggregate';
 }
 
 /** `e`, over `input`'s output columns, in terms of what `input` computes for them (as far as computedColumn knows). */

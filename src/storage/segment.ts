@@ -10,6 +10,7 @@
  * so a snapshot older than a seal still reads correctly. Deletes are not stored here: they
  * are per-table tombstones (RowId → timestamp) kept by the storage.
  */
+import { BuiltInBackground } from './built-in-background.js';
 import { RECORD_BATCH_ROWS, isColumnBlock } from './column-blocks.js';
 import { SortedColumn } from './sorted-column.js';
 import { sortColumnInWorker, sortTextsInWorker, sortTupleInWorker, type NumberChunk } from './sorted-column-build.js';
@@ -561,8 +562,7 @@ export class SealedSegment implements Segment {
     return out;
   }
 
-  private readonly sorted = new Map<number, SortedColumn | undefined>();
-  private readonly sorting = new Map<number, Promise<SortedColumn | undefined>>();
+  private readonly sorted = new BuiltInBackground<number, SortedColumn>();
 
   /**
    * The column's values in order when its index is built (undefined: not built yet, or not
@@ -570,34 +570,20 @@ export class SealedSegment implements Segment {
    * without it (testing every row) rather than wait for the sort.
    */
   sortedColumn(col: number): SortedColumn | undefined {
-    if (this.sorted.has(col)) return this.sorted.get(col);
-    void this.sortedColumnBuilt(col);
-    return undefined;
+    if (!this.sorted.settled(col)) void this.sortedColumnBuilt(col);
+    return this.sorted.get(col);
   }
 
-  /** The column's sorted index once built (undefined: the column does not hold numbers). */
+  /** The column's sorted index once built (undefined: the column does not hold numbers, or the build failed). */
   sortedColumnBuilt(col: number): Promise<SortedColumn | undefined> {
-    if (this.sorted.has(col)) return Promise.resolve(this.sorted.get(col));
-    let building = this.sorting.get(col);
-    if (!building) {
+    return this.sorted.built(col, () => {
       const chunks = this.chunks.map((c) => c.numbers[col]);
-      const numbers = chunks.every((c) => c !== undefined) ? (chunks as NumberChunk[]).map(shareable) : undefined;
-      building = (numbers ? sortColumnInWorker(this.length, numbers) : Promise.resolve(undefined))
-        .then((keys) => keys && SortedColumn.of(keys))
-        // a failed build (the worker died) leaves the column unindexed: rows are tested instead
-        .catch(() => undefined)
-        .then((sorted) => {
-          this.sorted.set(col, sorted);
-          this.sorting.delete(col);
-          return sorted;
-        });
-      this.sorting.set(col, building);
-    }
-    return building;
+      if (!chunks.every((c) => c !== undefined)) return undefined;
+      return sortColumnInWorker(this.length, (chunks as NumberChunk[]).map(shareable)).then((keys) => keys && SortedColumn.of(keys));
+    });
   }
 
-  private readonly sortedText = new Map<number, SortedValues | undefined>();
-  private readonly sortingText = new Map<number, Promise<SortedValues | undefined>>();
+  private readonly sortedText = new BuiltInBackground<number, SortedValues>();
 
   /**
    * A text, varchar or numeric column's sorted index (sorted-values.ts) when built; the first
@@ -605,33 +591,18 @@ export class SealedSegment implements Segment {
    * Undefined for good when the column is not stored as Utf8.
    */
   sortedValues(col: number, type: SqlType): SortedValues | undefined {
-    if (this.sortedText.has(col)) return this.sortedText.get(col);
-    void this.sortedValuesBuilt(col, type);
+    if (!this.sortedText.settled(col)) void this.sortedValuesBuilt(col, type);
     return this.sortedText.get(col);
   }
 
   /** The text, varchar or numeric column's sorted index once built (undefined: not stored as Utf8, or the build failed). */
   sortedValuesBuilt(col: number, type: SqlType): Promise<SortedValues | undefined> {
-    if (this.sortedText.has(col)) return Promise.resolve(this.sortedText.get(col));
-    let building = this.sortingText.get(col);
-    if (building) return building;
-    const texts = this.packedTexts(col);
-    if (!texts) {
-      this.sortedText.set(col, undefined);
-      return Promise.resolve(undefined);
-    }
-    const read = (pos: number) => this.columnValues(col, pos, pos + 1)[0];
-    building = sortTextsInWorker(texts, type.oid === OID.numeric ? 'numeric' : 'text')
-      .then((positions) => new SortedValues(positions, type, read))
-      // a failed build (the worker died) leaves the column unindexed: rows are read instead
-      .catch(() => undefined)
-      .then((sorted) => {
-        this.sortedText.set(col, sorted);
-        this.sortingText.delete(col);
-        return sorted;
-      });
-    this.sortingText.set(col, building);
-    return building;
+    return this.sortedText.built(col, () => {
+      const texts = this.packedTexts(col);
+      if (!texts) return undefined;
+      const read = (pos: number) => this.columnValues(col, pos, pos + 1)[0];
+      return sortTextsInWorker(texts, type.oid === OID.numeric ? 'numeric' : 'text').then((positions) => new SortedValues(positions, type, read));
+    });
   }
 
   private readonly sortedBooleans = new Map<number, SortedColumn>();
@@ -669,8 +640,7 @@ export class SealedSegment implements Segment {
     return out;
   }
 
-  private readonly sortedTuples = new Map<string, SortedTuple | undefined>();
-  private readonly sortingTuples = new Map<string, Promise<SortedTuple | undefined>>();
+  private readonly sortedTuples = new BuiltInBackground<string, SortedTuple>();
 
   /**
    * A multi-column B-tree key's sorted index (sorted-tuple.ts) over `cols` of `types` when
@@ -679,45 +649,29 @@ export class SealedSegment implements Segment {
    */
   sortedTuple(cols: readonly number[], types: readonly SqlType[]): SortedTuple | undefined {
     const key = cols.join(',');
-    if (this.sortedTuples.has(key)) return this.sortedTuples.get(key);
-    void this.sortedTupleBuilt(cols, types);
+    if (!this.sortedTuples.settled(key)) void this.sortedTupleBuilt(cols, types);
     return this.sortedTuples.get(key);
   }
 
   /** The key's sorted index once built (undefined: a column holds neither numbers nor Utf8 text, or the build failed). */
   sortedTupleBuilt(cols: readonly number[], types: readonly SqlType[]): Promise<SortedTuple | undefined> {
-    const key = cols.join(',');
-    if (this.sortedTuples.has(key)) return Promise.resolve(this.sortedTuples.get(key));
-    const under = this.sortingTuples.get(key);
-    if (under) return under;
-    const data: TupleColumnData[] = [];
-    for (let k = 0; k < cols.length; k++) {
-      const col = cols[k]!;
-      if (types[k]!.oid === OID.bool) {
-        data.push({ flags: this.boolFlags(col) });
-        continue;
+    return this.sortedTuples.built(cols.join(','), () => {
+      const data: TupleColumnData[] = [];
+      for (let k = 0; k < cols.length; k++) {
+        const col = cols[k]!;
+        if (types[k]!.oid === OID.bool) {
+          data.push({ flags: this.boolFlags(col) });
+          continue;
+        }
+        const chunks = this.chunks.map((c) => c.numbers[col]);
+        const texts = chunks.every((c) => c !== undefined) ? undefined : this.packedTexts(col);
+        if (texts) data.push({ texts, order: types[k]!.oid === OID.numeric ? 'numeric' : 'text' });
+        else if (chunks.every((c) => c !== undefined)) data.push({ chunks: (chunks as NumberChunk[]).map(shareable) });
+        else return undefined;
       }
-      const chunks = this.chunks.map((c) => c.numbers[col]);
-      const texts = chunks.every((c) => c !== undefined) ? undefined : this.packedTexts(col);
-      if (texts) data.push({ texts, order: types[k]!.oid === OID.numeric ? 'numeric' : 'text' });
-      else if (chunks.every((c) => c !== undefined)) data.push({ chunks: (chunks as NumberChunk[]).map(shareable) });
-      else {
-        this.sortedTuples.set(key, undefined);
-        return Promise.resolve(undefined);
-      }
-    }
-    const read = (pos: number, k: number) => this.columnValues(cols[k]!, pos, pos + 1)[0];
-    const building = sortTupleInWorker(this.length, data)
-      .then((positions) => new SortedTuple(positions, types, read))
-      // a failed build (the worker died) leaves the key unindexed: rows are read instead
-      .catch(() => undefined)
-      .then((sorted) => {
-        this.sortedTuples.set(key, sorted);
-        this.sortingTuples.delete(key);
-        return sorted;
-      });
-    this.sortingTuples.set(key, building);
-    return building;
+      const read = (pos: number, k: number) => this.columnValues(cols[k]!, pos, pos + 1)[0];
+      return sortTupleInWorker(this.length, data).then((positions) => new SortedTuple(positions, types, read));
+    });
   }
 
   private readonly inverted = new Map<string, InvertedIndex>();
