@@ -23,6 +23,7 @@ import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { T } from '../src/types/types.js';
 import { SqlError } from '../src/errors.js';
 import type { PlanFanout } from '../src/cluster/router/fanout-api.js';
+import { planFanout as fanoutPlanner } from '../src/cluster/router/fanout-plan.js';
 
 const SHARDS = 2;
 const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
@@ -359,6 +360,29 @@ describe('shard router', () => {
       const refused = await sqlError(d.query('SELECT DISTINCT label FROM items'));
       assert.equal(refused.code, '0A000');
       assert.equal(refused.message, 'DISTINCT over shards is not planned yet');
+    } finally {
+      await d.end();
+      await r2.close();
+    }
+  });
+
+  it('fans unpinned SELECTs out with the fan-out planner: rows, ORDER BY … LIMIT, aggregates, k-NN', async () => {
+    const r2 = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout: fanoutPlanner });
+    const d = await client(r2.port);
+    try {
+      const ids = [...idsOn(0, 5, 900), ...idsOn(1, 5, 900)].sort((a, b) => a - b);
+      for (const id of ids) await d.query('INSERT INTO items VALUES ($1, $2)', [id, `planned ${id % 3}`]);
+      const all = (await onShards("SELECT id FROM items WHERE label LIKE 'planned%'")).flat().map((r) => r[0] as number).sort((a, b) => a - b);
+      assert.deepEqual(all, ids);
+      assert.deepEqual((await d.query("SELECT id FROM items WHERE label LIKE 'planned%' ORDER BY id DESC LIMIT 3")).rows.map((r) => r.id), ids.slice(-3).reverse());
+      assert.deepEqual((await d.query("SELECT count(*) AS n, min(id) AS lo FROM items WHERE label LIKE 'planned%'")).rows, [{ n: '10', lo: ids[0] }]);
+      const groups = (await d.query('SELECT label, count(*) AS n FROM items WHERE label LIKE $1 GROUP BY label ORDER BY label', ['planned%'])).rows;
+      assert.deepEqual(groups, [0, 1, 2].map((k) => ({ label: `planned ${k}`, n: String(ids.filter((id) => id % 3 === k).length) })).filter((g) => g.n !== '0'));
+      // nearest first over both shards, whichever shard holds them
+      for (const [a, v] of [[1, 10], [2, 20], [3, 30], [4, 40]]) await d.query("INSERT INTO pairs VALUES ($1, 'near', $2)", [a, v]);
+      assert.deepEqual((await onShards("SELECT count(*)::int FROM pairs WHERE b = 'near'")).map((r) => r[0]![0] > 0), [true, true]);
+      const nearest = (await d.query("SELECT a FROM pairs WHERE b = 'near' ORDER BY abs(v - $1) LIMIT 2", [24])).rows.map((r) => r.a);
+      assert.deepEqual(nearest, [2, 3]);
     } finally {
       await d.end();
       await r2.close();
