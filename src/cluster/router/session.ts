@@ -102,11 +102,15 @@ export class RouterSession implements Backend {
     });
   }
 
-  beforeStatement(sql: string): Promise<void> {
-    return this.guard(this.describe(sql));
+  /**
+   * `paramTypes`: the types a Parse gave, when the wire layer passes them (today's seam passes
+   * only the text: the shard then infers every type, and prepare() puts the client's in)
+   */
+  beforeStatement(sql: string, paramTypes: readonly number[] = []): Promise<void> {
+    return this.guard(this.describe(sql, paramTypes));
   }
 
-  private async describe(sql: string): Promise<void> {
+  private async describe(sql: string, paramTypes: readonly number[]): Promise<void> {
     this.described = null;
     const shard0 = await this.connection(0);
     let route: Route = { kind: 'shard0', write: false };
@@ -127,7 +131,7 @@ export class RouterSession implements Backend {
     }
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
     const conn = await this.connection(shard);
-    const d = await this.guard(conn.describe(sql, []));
+    const d = await this.guard(conn.describe(sql, paramTypes));
     this.described = { sql, route, paramTypes: d.paramTypes, fields: d.fields && d.fields.map(fieldInfo) };
   }
 
