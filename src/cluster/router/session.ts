@@ -112,7 +112,6 @@ export class RouterSession implements Backend {
 
   private async describe(sql: string, paramTypes: readonly number[]): Promise<void> {
     this.described = null;
-    const shard0 = await this.connection(0);
     let route: Route = { kind: 'shard0', write: false };
     let stmt: Record<string, unknown> | undefined;
     try {
@@ -121,7 +120,9 @@ export class RouterSession implements Backend {
     } catch {
       // a syntax error: shard 0's Parse reports it as PostgreSQL does
     }
-    if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(shard0)));
+    // transaction control needs no catalog (a ROLLBACK works while shard 0 has no leader)
+    if (stmt?.TransactionStmt) route = routeStatement(sql, stmt, { table: () => undefined });
+    else if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(await this.connection(0))));
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
