@@ -248,6 +248,13 @@ describe('shard router', () => {
     assert.equal((await sqlError(c.query(`SELECT * FROM items WHERE id = ${idsOn(0, 1)[0]}`))).code, '25P02');
     assert.equal((await c.query('COMMIT')).command, 'ROLLBACK');
     assert.deepEqual(await onShards("SELECT id FROM items WHERE label = 'failed'"), [[], []]);
+
+    await c.query('BEGIN');
+    const vacuum = await sqlError(c.query('VACUUM items'));
+    assert.equal(vacuum.code, '25001');
+    assert.equal(vacuum.message, 'VACUUM cannot run inside a transaction block');
+    await c.query('ROLLBACK');
+    await c.query('VACUUM items');
   });
 
   it('runs the statements of one Query as one transaction', async () => {

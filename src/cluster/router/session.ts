@@ -205,9 +205,9 @@ export class RouterSession implements Backend {
         return this.rowsOrTag(await this.runOn([shard], route.write, stmt, params));
       }
       case 'everyShard': {
-        if (!route.inBlock && this.block) throw new SqlError('25001', `${stmt.sql.trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase()} cannot run inside a transaction block`);
         try {
-          const replies = route.inBlock
+          // in a block, the shards say that VACUUM and the like cannot run there (25001)
+          const replies = route.inBlock || this.block
             ? await this.runOn(this.allShards(), route.write, stmt, params)
             : await allOrFirstError(this.allShards().map(async (s) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params))));
           return this.rowsOrTag(replies);
