@@ -182,14 +182,16 @@ describe('shard router', () => {
   it('finds unqualified tables through the session\'s search_path', async () => {
     const d = await client(router.port);
     try {
+      // set while only shard 0 is connected: shard 1's connection, opened later, gets it too
       await d.query('SET search_path = other, public');
-      const label = 'found by label';
-      await d.query('INSERT INTO items VALUES ($1, 1)', [label]); // other.items: keyed by label
-      const where = shardOfKey([T.text], [label], SHARDS);
-      assert.deepEqual((await onShards('SELECT id FROM other.items'))[where], [[1]]);
-      assert.deepEqual((await d.query('SELECT id FROM items WHERE label = $1', [label])).rows, [{ id: 1 }]);
+      const labels = ['a', 'b', 'c', 'd', 'e', 'f'];
+      for (const [i, label] of labels.entries()) await d.query('INSERT INTO items VALUES ($1, $2)', [label, i]); // other.items: keyed by label
+      const rows = await onShards('SELECT label FROM other.items ORDER BY label');
+      for (const shard of [0, 1]) assert.deepEqual(rows[shard], labels.filter((l) => shardOfKey([T.text], [l], SHARDS) === shard).map((l) => [l]));
+      assert.ok(rows[0]!.length > 0 && rows[1]!.length > 0);
+      for (const [i, label] of labels.entries()) assert.deepEqual((await d.query('SELECT id FROM items WHERE label = $1', [label])).rows, [{ id: i }]);
       await d.query('RESET search_path');
-      assert.equal((await sqlError(d.query('SELECT id FROM items WHERE label = $1', [label]))).code, '0A000'); // public.items: not pinned by label
+      assert.equal((await sqlError(d.query('SELECT id FROM items WHERE label = $1', ['a']))).code, '0A000'); // public.items: not pinned by label
     } finally {
       await d.end();
     }

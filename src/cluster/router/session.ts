@@ -469,16 +469,17 @@ export class RouterSession implements Backend {
     await this.connection(0);
     const conns = this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
+    const pathMayChange = /search_path|\ball\b/i.test(sql);
     if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
       this.replay = [];
-    } else if (/search_path|\ball\b/i.test(sql)) {
+    } else {
+      if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
       // names in statements prepared before may now mean other tables
-      for (const c of conns) c.forgetStatements(true);
+      if (pathMayChange) for (const c of conns) c.forgetStatements(true);
     }
-    if (/search_path|\ball\b/i.test(sql)) await this.readSearchPath(conns.find((c) => c.shard === 0)!);
-    else if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
+    if (pathMayChange) await this.readSearchPath(conns.find((c) => c.shard === 0)!);
     return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
   }
 
