@@ -148,6 +148,8 @@ describe('shard router', () => {
     assert.deepEqual((await c.query("SELECT v FROM pairs WHERE b = 'x' AND a = 7")).rows, [{ v: 1 }]);
     const partial = await sqlError(c.query('SELECT v FROM pairs WHERE a = 7'));
     assert.equal(partial.code, '0A000'); // not pinned, and no fan-out planner given
+    // a subquery over the table again needs every shard's rows: not pinned either
+    assert.equal((await sqlError(c.query("SELECT v FROM pairs WHERE a = 7 AND b = 'x' AND v = (SELECT max(v) FROM pairs)"))).code, '0A000');
   });
 
   it('takes a key left to its DEFAULT (serial) from shard 0\'s sequence and places the row by it', async () => {

@@ -133,7 +133,9 @@ function selectRoute(node: N, catalog: TableLookup, whole: N): Route {
   if (tables.length === 0) return { kind: 'shard0', write: node.intoClause !== undefined };
   if (node.intoClause) return notYet('SELECT INTO');
   const from: N[] = node.fromClause ?? [];
-  if (tables.length === 1 && from.length === 1 && from[0]!.RangeVar && !node.withClause && !node.op?.startsWith?.('SETOP_U')) {
+  // pinned: one sharded table read once (a subquery over it again would see one shard's rows only)
+  const plain = (node.op ?? 'SETOP_NONE') === 'SETOP_NONE' && !node.withClause;
+  if (plain && tables.length === 1 && from.length === 1 && from[0]!.RangeVar && shardedMentions(node, catalog).length === 1) {
     const rv = from[0]!.RangeVar as N;
     const key = pinnedKey(node.whereClause, tables[0]!, rv.alias?.aliasname ?? rv.relname);
     if (key) return { kind: 'pinned', table: tables[0]!, key, write: node.lockingClause !== undefined };
@@ -375,10 +377,10 @@ function endOfQuoted(sql: string, open: number, q: string): number {
   return -1;
 }
 
-/** Every sharded table a tree reads (RangeVars not naming a CTE). */
-export function shardedTablesRead(tree: unknown, catalog: TableLookup): RouterTable[] {
+/** Every sharded table a tree names, once per mention (RangeVars not naming a CTE). */
+function shardedMentions(tree: unknown, catalog: TableLookup): RouterTable[] {
   const ctes = new Set<string>();
-  const found = new Map<number, RouterTable>();
+  const found: RouterTable[] = [];
   const walk = (v: unknown, at: (n: N) => void): void => {
     if (Array.isArray(v)) v.forEach((x) => walk(x, at));
     else if (v && typeof v === 'object') {
@@ -392,9 +394,14 @@ export function shardedTablesRead(tree: unknown, catalog: TableLookup): RouterTa
     const rv = n.RangeVar as N | undefined;
     if (!rv || (rv.schemaname === undefined && ctes.has(rv.relname))) return;
     const t = catalog.table(rv.schemaname, rv.relname);
-    if (t) found.set(t.oid, t);
+    if (t) found.push(t);
   });
-  return [...found.values()];
+  return found;
+}
+
+/** Every sharded table a tree reads, once. */
+export function shardedTablesRead(tree: unknown, catalog: TableLookup): RouterTable[] {
+  return [...new Map(shardedMentions(tree, catalog).map((t) => [t.oid, t])).values()];
 }
 
 function readsShardedTable(tree: unknown, catalog: TableLookup): boolean {
