@@ -34,6 +34,7 @@ const TABLES = [
   'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
   'CREATE SCHEMA other',
   'CREATE TABLE other.items (label text PRIMARY KEY, id int)',
+  'CREATE VIEW item_labels AS SELECT label FROM items',
 ];
 
 const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
@@ -227,6 +228,10 @@ describe('shard router', () => {
     assert.equal(badKey.code, '22P02');
     assert.equal((await sqlError(c.query('SELECT * FROM items'))).code, '0A000');
     assert.equal((await sqlError(c.query("UPDATE items SET id = 5 WHERE label = 'x'"))).code, '0A000');
+    // a view may read sharded tables: shard 0 alone must not answer for it
+    const view = await sqlError(c.query('SELECT * FROM item_labels'));
+    assert.equal(view.code, '0A000');
+    assert.equal(view.message, 'a view in a sharded cluster is not supported by the shard router yet');
   });
 
   it('keeps a transaction on one shard atomic, fails the block everywhere on an error', async () => {

@@ -74,8 +74,13 @@ const SHARD0_STATEMENTS = new Set(['VariableShowStmt', 'ListenStmt', 'UnlistenSt
 /** Utility statements that PostgreSQL refuses inside a transaction block. */
 const NOT_IN_BLOCK = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterSystemStmt', 'CheckPointStmt', 'ReindexStmt']);
 
+/** Statements whose relations are read or written (a view among them is not routed yet). */
+const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CopyStmt', 'ExplainStmt', 'DeclareCursorStmt', 'PrepareStmt', 'CreateTableAsStmt']);
+
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
+  // a view may read sharded tables: shard 0 alone would answer with its rows only
+  if (READS_RELATIONS.has(type) && mentionsView(node, catalog)) return notYet('a view in a sharded cluster');
   switch (type) {
     case 'TransactionStmt': return transactionRoute(node);
     case 'VariableSetStmt':
@@ -396,6 +401,22 @@ function shardedMentions(tree: unknown, catalog: TableLookup): RouterTable[] {
     const t = catalog.table(rv.schemaname, rv.relname);
     if (t) found.push(t);
   });
+  return found;
+}
+
+function mentionsView(tree: unknown, catalog: TableLookup): boolean {
+  if (!catalog.isView) return false;
+  let found = false;
+  const walk = (v: unknown): void => {
+    if (found) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const rv = (v as N).RangeVar as N | undefined;
+      if (rv && catalog.isView!(rv.schemaname, rv.relname)) found = true;
+      for (const x of Object.values(v)) walk(x);
+    }
+  };
+  walk(tree);
   return found;
 }
 

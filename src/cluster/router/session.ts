@@ -297,7 +297,10 @@ export class RouterSession implements Backend {
   private searchPath: readonly string[] = ['public'];
 
   private lookup(catalog: ShardCatalog): TableLookup {
-    return { table: (schema, name) => catalog.table(schema, name, this.searchPath) };
+    return {
+      table: (schema, name) => catalog.table(schema, name, this.searchPath),
+      isView: (schema, name) => catalog.isView(schema, name, this.searchPath),
+    };
   }
 
   private catalogChanged(): void {

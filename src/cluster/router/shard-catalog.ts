@@ -27,13 +27,19 @@ export interface RouterTable extends ShardedTable {
 /** How statements name tables: a catalog seen through one session's search path. */
 export interface TableLookup {
   table(schema: string | undefined, name: string): RouterTable | undefined;
+  /** a view of a user schema (may read sharded tables: not routed yet) */
+  isView?(schema: string | undefined, name: string): boolean;
 }
 
 export class ShardCatalog {
   private readonly tables = new Map<string, RouterTable>();
   private readonly byName = new Map<string, RouterTable[]>();
 
-  constructor(tables: readonly RouterTable[]) {
+  private readonly views: ReadonlySet<string>;
+
+  /** views: "schema.name" of the views of user schemas (they may read sharded tables) */
+  constructor(tables: readonly RouterTable[], views: readonly string[] = []) {
+    this.views = new Set(views);
     for (const t of tables) {
       this.tables.set(`${t.schema}.${t.name}`, t);
       const same = this.byName.get(t.name) ?? [];
@@ -58,10 +64,20 @@ export class ShardCatalog {
     return undefined;
   }
 
+  /** Whether a relation as a statement names it is a view of a user schema. */
+  isView(schema: string | undefined, name: string, searchPath: readonly string[] = ['public']): boolean {
+    if (schema !== undefined) return this.views.has(`${schema}.${name}`);
+    for (const s of searchPath) {
+      if (this.tables.has(`${s}.${name}`)) return false;
+      if (this.views.has(`${s}.${name}`)) return true;
+    }
+    return false;
+  }
+
   static async load(shard0: ShardConnection): Promise<ShardCatalog> {
     const rels = await shard0.simple(
-      `SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+      `SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
     );
     const keys = await shard0.simple(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`);
     const attrs = await shard0.simple(
@@ -82,7 +98,12 @@ export class ShardCatalog {
       columnsOf.set(Number(rel), cols);
     }
     const tables: RouterTable[] = [];
-    for (const [oidText, schema, name] of rels.rows) {
+    const views: string[] = [];
+    for (const [oidText, schema, name, kind] of rels.rows) {
+      if (kind === 'v' || kind === 'm') {
+        views.push(`${schema}.${name}`);
+        continue;
+      }
       const oid = Number(oidText);
       const cols = columnsOf.get(oid) ?? new Map<number, TableColumn>();
       const keyNums = (keyOf.get(oid) ?? []).filter((n) => cols.has(n));
@@ -95,6 +116,6 @@ export class ShardCatalog {
         columns: [...cols.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
       });
     }
-    return new ShardCatalog(tables);
+    return new ShardCatalog(tables, views);
   }
 }
