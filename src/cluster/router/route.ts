@@ -12,6 +12,7 @@
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
  * Anything else that would need rows of several shards together is 0A000.
  */
+import * as pgQuery from 'libpg-query';
 import { SqlError } from '../../errors.js';
 import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
@@ -81,6 +82,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
   const [type, node] = Object.entries(stmt)[0] as [string, N];
   // a view may read sharded tables: shard 0 alone would answer with its rows only
   if (READS_RELATIONS.has(type) && mentionsView(node, catalog)) return notYet('a view in a sharded cluster');
+  if (READS_RELATIONS.has(type) && callsShardedFunction(node, catalog)) return notYet('a call of a function that reads sharded tables');
   switch (type) {
     case 'TransactionStmt': return transactionRoute(node);
     case 'VariableSetStmt':
@@ -418,6 +420,39 @@ function mentionsView(tree: unknown, catalog: TableLookup): boolean {
   };
   walk(tree);
   return found;
+}
+
+/**
+ * Whether a tree calls a user function whose SQL body reads a sharded table (one level: the
+ * body's own calls are not followed). A body that does not parse as SQL counts when it names
+ * a sharded table anywhere.
+ */
+function callsShardedFunction(tree: unknown, catalog: TableLookup): boolean {
+  if (!catalog.functionBodies) return false;
+  let found = false;
+  const walk = (v: unknown): void => {
+    if (found) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const names = ((v as N).FuncCall?.funcname as N[] | undefined)?.map((n) => n.String?.sval as string);
+      if (names && names.length <= 2) {
+        const bodies = catalog.functionBodies!(names.length === 2 ? names[0] : undefined, names[names.length - 1]!);
+        if (bodies?.some((b) => bodyReadsShardedTable(b, catalog))) found = true;
+      }
+      for (const x of Object.values(v)) walk(x);
+    }
+  };
+  walk(tree);
+  return found;
+}
+
+function bodyReadsShardedTable(body: string, catalog: TableLookup): boolean {
+  try {
+    return shardedTablesRead(pgQuery.parseSync(body), catalog).length > 0;
+  } catch {
+    const words = body.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? [];
+    return words.some((w) => catalog.table(undefined, w) !== undefined);
+  }
 }
 
 /** Every sharded table a tree reads, once. */

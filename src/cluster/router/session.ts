@@ -300,6 +300,7 @@ export class RouterSession implements Backend {
     return {
       table: (schema, name) => catalog.table(schema, name, this.searchPath),
       isView: (schema, name) => catalog.isView(schema, name, this.searchPath),
+      functionBodies: (schema, name) => catalog.functionBodies(schema, name, this.searchPath),
     };
   }
 

@@ -29,6 +29,8 @@ export interface TableLookup {
   table(schema: string | undefined, name: string): RouterTable | undefined;
   /** a view of a user schema (may read sharded tables: not routed yet) */
   isView?(schema: string | undefined, name: string): boolean;
+  /** the bodies of a user schema's function (its SQL may read sharded tables) */
+  functionBodies?(schema: string | undefined, name: string): readonly string[] | undefined;
 }
 
 export class ShardCatalog {
@@ -37,9 +39,15 @@ export class ShardCatalog {
 
   private readonly views: ReadonlySet<string>;
 
-  /** views: "schema.name" of the views of user schemas (they may read sharded tables) */
-  constructor(tables: readonly RouterTable[], views: readonly string[] = []) {
+  private readonly functions: ReadonlyMap<string, readonly string[]>;
+
+  /**
+   * views: "schema.name" of the views of user schemas (they may read sharded tables);
+   * functions: the bodies of user schemas' functions by "schema.name" (one per overload)
+   */
+  constructor(tables: readonly RouterTable[], views: readonly string[] = [], functions: ReadonlyMap<string, readonly string[]> = new Map()) {
     this.views = new Set(views);
+    this.functions = functions;
     for (const t of tables) {
       this.tables.set(`${t.schema}.${t.name}`, t);
       const same = this.byName.get(t.name) ?? [];
@@ -74,11 +82,30 @@ export class ShardCatalog {
     return false;
   }
 
+  /** The bodies of a user function as a call names it (undefined: none of that name in a user schema). */
+  functionBodies(schema: string | undefined, name: string, searchPath: readonly string[] = ['public']): readonly string[] | undefined {
+    if (schema !== undefined) return this.functions.get(`${schema}.${name}`);
+    for (const s of searchPath) {
+      const bodies = this.functions.get(`${s}.${name}`);
+      if (bodies) return bodies;
+    }
+    return undefined;
+  }
+
   static async load(shard0: ShardConnection): Promise<ShardCatalog> {
     const rels = await shard0.simple(
       `SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
     );
+    const procs = await shard0.simple(
+      `SELECT n.nspname, p.proname, p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const functions = new Map<string, string[]>();
+    for (const [schema, name, body] of procs.rows) {
+      const key = `${schema}.${name}`;
+      functions.set(key, [...(functions.get(key) ?? []), body ?? '']);
+    }
     const keys = await shard0.simple(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`);
     const attrs = await shard0.simple(
       `SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
@@ -116,6 +143,6 @@ export class ShardCatalog {
         columns: [...cols.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
       });
     }
-    return new ShardCatalog(tables, views);
+    return new ShardCatalog(tables, views, functions);
   }
 }
