@@ -40,48 +40,33 @@ export async function commitTransaction(tx: Transaction, gid: string, logger: Lo
   if (writers.length <= 1) {
     // readers first: the one writer's COMMIT is the transaction's commit point
     for (const p of all.filter((q) => !q.wrote)) await p.conn.simple('COMMIT');
-    for (const p of writers) await expectCommit(p.conn);
+    for (const p of writers) await p.conn.simple('COMMIT');
     return;
   }
-  for (const p of all.filter((q) => !q.wrote)) await p.conn.simple('COMMIT');
+  await Promise.all(all.filter((q) => !q.wrote).map((p) => p.conn.simple('COMMIT')));
   const quotedGid = `'${gid}'`;
-  const prepared: Participant[] = [];
-  let failure: unknown;
-  for (const p of writers) {
-    try {
-      const reply = await p.conn.simple(`PREPARE TRANSACTION ${quotedGid}`);
-      // a transaction that had failed on the shard answers ROLLBACK: nothing was prepared
-      if (reply.tag !== 'PREPARE TRANSACTION') throw new Error(`shard ${p.conn.shard} rolled back instead of preparing`);
-      prepared.push(p);
-    } catch (e) {
-      failure = e;
-      break;
-    }
-  }
-  if (failure !== undefined) {
-    logger.warn({ gid, shards: writers.map((p) => p.conn.shard), err: failure }, 'two-phase commit: a prepare failed, rolling back');
-    for (const p of writers) {
-      if (prepared.includes(p)) await p.conn.simple(`ROLLBACK PREPARED ${quotedGid}`).catch(() => {});
-      else if (p.conn.status !== 'I') await p.conn.simple('ROLLBACK').catch(() => {});
-    }
-    throw failure;
+  // every writer prepares at once; a failure on one rolls back every other
+  const prepares = await Promise.allSettled(writers.map(async (p) => {
+    const reply = await p.conn.simple(`PREPARE TRANSACTION ${quotedGid}`);
+    // a transaction that had failed on the shard answers ROLLBACK: nothing was prepared
+    if (reply.tag !== 'PREPARE TRANSACTION') throw new Error(`shard ${p.conn.shard} rolled back instead of preparing`);
+  }));
+  const failed = prepares.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    logger.warn({ gid, shards: writers.map((p) => p.conn.shard), err: failed.reason }, 'two-phase commit: a prepare failed, rolling back');
+    await Promise.all(writers.map((p, i) => (prepares[i]!.status === 'fulfilled'
+      ? p.conn.simple(`ROLLBACK PREPARED ${quotedGid}`).catch(() => {})
+      : p.conn.status !== 'I' ? p.conn.simple('ROLLBACK').catch(() => {}) : undefined)));
+    throw failed.reason;
   }
   logger.info({ gid, shards: writers.map((p) => p.conn.shard), decision: 'commit' }, 'two-phase commit decided');
-  let commitError: unknown;
-  for (const p of writers) {
-    try {
-      await p.conn.simple(`COMMIT PREPARED ${quotedGid}`);
-    } catch (e) {
-      // decided: the other shards still commit; this one is finished by recovery (later slice)
-      logger.error({ gid, shard: p.conn.shard, err: e }, 'two-phase commit: COMMIT PREPARED failed after the decision');
-      commitError ??= e;
-    }
+  const commits = await Promise.allSettled(writers.map((p) => p.conn.simple(`COMMIT PREPARED ${quotedGid}`)));
+  const commitFailed = commits.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (commitFailed) {
+    // decided: the other shards committed; this one is finished by recovery (a later slice)
+    logger.error({ gid, shards: writers.filter((_, i) => commits[i]!.status === 'rejected').map((p) => p.conn.shard), err: commitFailed.reason }, 'two-phase commit: COMMIT PREPARED failed after the decision');
+    throw commitFailed.reason;
   }
-  if (commitError !== undefined) throw commitError;
-}
-
-async function expectCommit(conn: ShardConnection): Promise<void> {
-  await conn.simple('COMMIT');
 }
 
 export async function rollbackTransaction(tx: Transaction): Promise<void> {
