@@ -181,6 +181,12 @@ describe('shard router', () => {
     const r = await c.query(`SELECT current_setting('statement_timeout') AS t FROM items WHERE id = ${id}`);
     assert.equal(r.rows[0].t, '12s');
     await c.query('RESET statement_timeout');
+    // a temporary table is not sharded: it lives on shard 0 alone, rows and all
+    await c.query('CREATE TEMP TABLE scratch (id int PRIMARY KEY, v text)');
+    await c.query("INSERT INTO scratch VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM scratch')).rows, [{ n: 3 }]);
+    await c.query('DROP TABLE scratch');
+    assert.equal((await sqlError(c.query('SELECT * FROM scratch'))).code, '42P01');
     assert.equal((await c.query(`SELECT current_setting('statement_timeout') AS t FROM items WHERE id = ${id}`)).rows[0].t, '0');
   });
 

@@ -114,6 +114,17 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       return notYet('CREATE TABLE AS / SELECT INTO / materialized views');
     case 'LockStmt':
       return { kind: 'everyShard', write: false, ddl: false, inBlock: true };
+    case 'CreateStmt':
+      // temporary tables are not sharded: they live on shard 0 (PostgreSQL cannot PREPARE
+      // a transaction that touched one, so they could not be created everywhere anyway)
+      if (node.relation?.relpersistence === 't') return { kind: 'shard0', write: true };
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+    case 'DropStmt': {
+      const names: N[][] = node.removeType === 'OBJECT_TABLE' ? (node.objects ?? []).map((o: N) => o.List?.items ?? []) : [];
+      const temporary = names.length > 0 && names.every((n) => n.length === 1 && catalog.isTemporary?.(n[0]!.String?.sval));
+      if (temporary) return { kind: 'shard0', write: true };
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+    }
     default:
       if (SHARD0_STATEMENTS.has(type)) return { kind: 'shard0', write: false };
       if (type === 'IndexStmt' && node.concurrent) return { kind: 'everyShard', write: true, ddl: true, inBlock: false };

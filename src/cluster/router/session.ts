@@ -123,6 +123,8 @@ export class RouterSession implements Backend {
     // transaction control needs no catalog (a ROLLBACK works while shard 0 has no leader)
     if (stmt?.TransactionStmt) route = routeStatement(sql, stmt, { table: () => undefined });
     else if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(await this.connection(0))));
+    const created = (stmt?.CreateStmt as { relation?: { relname: string; relpersistence?: string } } | undefined)?.relation;
+    if (created?.relpersistence === 't') this.temporaryTables.add(created.relname);
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
@@ -293,6 +295,9 @@ export class RouterSession implements Backend {
     return this.ctx.catalog(shard0);
   }
 
+  /** the temporary tables the session created (they live on shard 0) */
+  private readonly temporaryTables = new Set<string>();
+
   /** the schemas unqualified names are looked up in (current_schemas(false) on shard 0) */
   private searchPath: readonly string[] = ['public'];
 
@@ -301,6 +306,7 @@ export class RouterSession implements Backend {
       table: (schema, name) => catalog.table(schema, name, this.searchPath),
       isView: (schema, name) => catalog.isView(schema, name, this.searchPath),
       functionBodies: (schema, name) => catalog.functionBodies(schema, name, this.searchPath),
+      isTemporary: (name) => this.temporaryTables.has(name),
     };
   }
 

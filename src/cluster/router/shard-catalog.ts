@@ -29,6 +29,8 @@ export interface TableLookup {
   table(schema: string | undefined, name: string): RouterTable | undefined;
   /** a view of a user schema (may read sharded tables: not routed yet) */
   isView?(schema: string | undefined, name: string): boolean;
+  /** a temporary table this session created (on shard 0) */
+  isTemporary?(name: string): boolean;
   /** the bodies of a user schema's function (its SQL may read sharded tables) */
   functionBodies?(schema: string | undefined, name: string): readonly string[] | undefined;
 }
