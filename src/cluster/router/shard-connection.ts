@@ -144,7 +144,7 @@ export class ShardConnection {
   run(sql: string, paramTypes: readonly number[], params: readonly ShardParam[]): Promise<ShardReply> {
     this.checkEpoch();
     const key = statementKey(sql, paramTypes);
-    const known = this.prepared.get(key);
+    const known = this.prepared.get(key) ?? this.describedAs(sql, paramTypes);
     const reply: ShardReply = { fields: known?.description.fields ?? null, rows: [], tag: '' };
     if (known) {
       return this.request(() => {
@@ -197,6 +197,13 @@ export class ShardConnection {
     void this.request(() => {
       this.socket.write(Buffer.concat([...names.map((name) => serialize.close({ type: 'S', name })), serialize.sync()]));
     }, { onMessage: () => {} }).catch(() => {});
+  }
+
+  /** The statement describe() prepared with no types, when the shard inferred these types for it. */
+  private describedAs(sql: string, paramTypes: readonly number[]): { name: string; description: ShardDescription } | undefined {
+    const untyped = this.prepared.get(statementKey(sql, []));
+    if (!untyped || untyped.description.paramTypes.length !== paramTypes.length) return undefined;
+    return untyped.description.paramTypes.every((t, i) => t === paramTypes[i]) ? untyped : undefined;
   }
 
   private remember(key: string, name: string, description: ShardDescription): void {
