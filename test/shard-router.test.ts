@@ -21,6 +21,7 @@ import { startShardRouter, type ShardRouter } from '../src/cluster/router/server
 import { noShardLeader, staticShardDirectory, type ShardDirectory } from '../src/cluster/shard-directory.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { T } from '../src/types/types.js';
+import { Authenticator } from '../src/wire/auth.js';
 import { SqlError } from '../src/errors.js';
 import type { PlanFanout } from '../src/cluster/router/fanout-api.js';
 import { planFanout as fanoutPlanner } from '../src/cluster/router/fanout-plan.js';
@@ -417,6 +418,27 @@ describe('shard router', () => {
       assert.deepEqual(nearest, [2, 3]);
     } finally {
       await d.end();
+      await r2.close();
+    }
+  });
+
+  it('authenticates clients itself (SCRAM) and reaches the shards as the user it authenticated', async () => {
+    const auth = new Authenticator('scram-sha-256', new Map([['postgres', 'router secret']]), undefined);
+    const r2 = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, security: { auth } });
+    try {
+      const wrong = new pg.Client({ host: '127.0.0.1', port: r2.port, user: 'postgres', database: 'postgres', password: 'guess' });
+      wrong.on('error', () => {});
+      const refused = await sqlError(wrong.connect());
+      assert.equal(refused.code, '28P01');
+      const right = new pg.Client({ host: '127.0.0.1', port: r2.port, user: 'postgres', database: 'postgres', password: 'router secret' });
+      await right.connect();
+      try {
+        const id = idsOn(1, 1)[0]!;
+        assert.deepEqual((await right.query('SELECT current_user AS u, count(*)::int AS n FROM items WHERE id = $1', [id])).rows, [{ u: 'postgres', n: 1 }]);
+      } finally {
+        await right.end();
+      }
+    } finally {
       await r2.close();
     }
   });

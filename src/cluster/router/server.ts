@@ -8,6 +8,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
 import { startWireServer } from '../../wire/server.js';
+import type { ConnectionSecurity } from '../../wire/connection.js';
 import type { BackendRegistry } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout } from './fanout-api.js';
@@ -25,6 +26,11 @@ export interface ShardRouterOptions {
   planFanout?: PlanFanout;
   /** how long a statement waits for a shard without a leader before 57P03; default 5000 */
   waitMs?: number;
+  /**
+   * the clients' TLS and password authentication, as the standalone server's (the router
+   * terminates both; it reaches the shards as the authenticated user, trusted)
+   */
+  security?: ConnectionSecurity;
 }
 
 export interface ShardRouter {
@@ -93,7 +99,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
       if (session && session.secretKey === key) session.cancel();
     },
   };
-  const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger });
+  const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger, ...(opts.security ? { security: opts.security } : {}) });
   logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
   return server;
 }
