@@ -77,7 +77,10 @@ export class RouterSession implements Backend {
   }
 
   startup(params: Record<string, string>): StartupInfo {
-    this.params = { ...params };
+    // the shards get the client's startup parameters (user, database, options, GUCs), not a
+    // replication request
+    const { replication: _replication, ...forShards } = params;
+    this.params = forShards;
     for (const [k, v] of this.ctx.startupParameters) this.knownParameters.set(k, v);
     // shard 0 answers every session's first statement: connect now (errors show at that statement)
     this.connection(0).catch(() => {});
