@@ -536,9 +536,18 @@ export class RouterSession implements Backend {
       : route.head;
     const shards = [...byShard.keys()].sort((a, b) => a - b);
     const values = this.shardParams(stmt, params);
-    const replies = await this.onShards(shards, true, (c) => {
+    const replies = await this.onShards(shards, true, async (c) => {
       const sql = byShard.size === 1 && !rewrite ? stmt.sql : head + byShard.get(c.shard)!.join(', ') + route.tail;
-      return c.run(sql, stmt.shardParamTypes, values);
+      try {
+        return await c.run(sql, stmt.shardParamTypes, values);
+      } catch (e) {
+        // a position in the rows' text as the router rewrote it would point the client astray
+        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
+          const { position: _position, ...fields } = e.fields;
+          throw new SqlError(e.code, e.message, fields);
+        }
+        throw e;
+      }
     });
     return this.rowsOrTag(replies);
   }
