@@ -27,6 +27,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** of those, slots kept for superusers (superuser_reserved_connections, default 3) */
   superuserReservedConnections?: number;
+  /** transactions prepared at once (max_prepared_transactions, default 0: PREPARE TRANSACTION refused) */
+  maxPreparedTransactions?: number;
   /** cluster mode: the shared log and object store the storage replicates (log-replica.ts) */
   shared?: SharedSeams;
   /**
@@ -103,6 +105,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = new Engine(storage, searchPool, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
+  if (opts.maxPreparedTransactions !== undefined) engine.maxPreparedTransactions = opts.maxPreparedTransactions;
   const standbyReads = storage.standbyReads();
   /** a hot standby until promoted */
   let standby = standbyReads !== undefined;

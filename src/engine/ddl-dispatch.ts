@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog, CatalogData } from '../catalog/catalog.js';
 import type { Roles, RolesData } from '../catalog/roles.js';
+import { isTempSchema } from '../catalog/schemas.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { bindFunctionBody } from '../sql/bind-function.js';
 import { bindPolicyExpression } from '../sql/row-security.js';
@@ -63,6 +64,15 @@ export class DdlState {
     const touched = new Set(undo.touched);
     if (undo.statementBefore) for (const k of changedObjects(undo.statementBefore, data)) touched.add(k);
     return undoObjects(undo.before, data, touched);
+  }
+
+  /** Did the open block's DDL create or change a temporary relation? (PREPARE TRANSACTION refuses that) */
+  touchedTemporary(catalog: Catalog): boolean {
+    for (const k of this.undo?.touched ?? []) {
+      const rel = k[0] === 't' ? catalog.relationOf(Number(k.slice(1))) : undefined;
+      if (rel && isTempSchema(rel.schema)) return true;
+    }
+    return false;
   }
 
   /** After a DDL statement in a transaction block (done or failed): note what it changed. */

@@ -37,6 +37,8 @@ export class Engine implements EngineState, BackendRegistry {
   listenPort: number | undefined;
   /** superuser_reserved_connections: slots only superusers may take */
   superuserReservedConnections = 3;
+  /** max_prepared_transactions (two-phase.ts): PostgreSQL's default 0 turns PREPARE TRANSACTION off */
+  maxPreparedTransactions = 0;
   /** pg_hba_file_rules' rows: server.ts points this at the --hba file */
   hbaFileRules: () => readonly HbaFileRule[] = () => [];
 

@@ -9,6 +9,7 @@ import type { BoundStatement, TransactionOptions } from '../sql/statement.js';
 import type { SessionContext } from './context.js';
 import type { SessionSettings } from './session-settings.js';
 import type { ExportedSnapshots } from './snapshots.js';
+import { finishPrepared, prepareTransaction } from './two-phase.js';
 
 export type TxState = 'idle' | 'block' | 'failed';
 
@@ -124,6 +125,12 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
     case 'release':
     case 'rollbackTo':
       return toSavepoint(ctx, stmt);
+    case 'prepare':
+      return prepare(ctx, stmt.gid);
+    case 'commitPrepared':
+    case 'rollbackPrepared':
+      await finishPrepared(ctx, stmt.gid, stmt.action === 'commitPrepared');
+      return stmt.tag;
     case 'unsupported':
       throw new SqlError(SqlState.featureNotSupported, `${stmt.what} is not supported`);
   }
@@ -170,6 +177,25 @@ async function commit(ctx: SessionContext): Promise<string> {
     await ctx.ddl.finish(ctx, ok, ok && catalog !== undefined);
   }
   return 'COMMIT';
+}
+
+/** PREPARE TRANSACTION: like COMMIT, outside a block a warning and a failed block a rollback (EndTransactionBlock) */
+async function prepare(ctx: SessionContext, gid: string): Promise<string> {
+  const { tx } = ctx;
+  if (tx.hotStandby) throw new SqlError('25006', 'cannot execute PREPARE TRANSACTION during recovery');
+  if (tx.idle) {
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+    return 'ROLLBACK';
+  }
+  if (tx.state === 'failed') {
+    await rollback(ctx);
+    return 'ROLLBACK';
+  }
+  await prepareTransaction(ctx, gid, async (ended) => {
+    endTransaction(ctx, ended);
+    await ctx.ddl.finish(ctx, ended);
+  });
+  return 'PREPARE TRANSACTION';
 }
 
 async function rollback(ctx: SessionContext): Promise<void> {
