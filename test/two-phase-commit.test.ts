@@ -1,0 +1,238 @@
+/**
+ * Two-phase commit (PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK PREPARED) as
+ * PostgreSQL's: a prepared transaction is durable but invisible, survives a clean restart
+ * and kill -9 still prepared with its row locks and unique keys, and any session finishes
+ * it; in cluster mode a hot standby lists it and, promoted in place, finishes it. The
+ * messages and SQLSTATEs were checked on PostgreSQL 15 with max_prepared_transactions 10
+ * (the disabled case with PostgreSQL's default 0).
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { startQuiver, type QuiverServer } from './support/server.js';
+import { startServer, type RunningServer } from '../src/server.js';
+import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
+
+const dirs: string[] = [];
+const servers: QuiverServer[] = [];
+const inProcess: RunningServer[] = [];
+const clients: pg.Client[] = [];
+
+after(async () => {
+  for (const c of clients) await c.end().catch(() => {});
+  for (const s of servers) await s.stop().catch(() => {});
+  for (const s of inProcess.reverse()) await s.close().catch(() => {});
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function connect(port: number, database = 'postgres'): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database });
+  c.on('error', () => {});
+  await c.connect();
+  clients.push(c);
+  return c;
+}
+
+async function failure(c: pg.Client, sql: string): Promise<string> {
+  try {
+    await c.query(sql);
+  } catch (e) {
+    const err = e as { code?: string; message: string; hint?: string };
+    return `${err.code}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
+  }
+  return 'no error';
+}
+
+const rows = async (c: pg.Client, sql: string) => (await c.query(sql)).rows as Record<string, unknown>[];
+
+async function start(dataDir: string, prepared = 5): Promise<QuiverServer> {
+  const s = await startQuiver({ dataDir, args: ['--max-prepared-transactions', String(prepared), '--query-workers', '0'] });
+  servers.push(s);
+  return s;
+}
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'quiver-2pc-'));
+  dirs.push(d);
+  return d;
+}
+
+test('off by default, as in PostgreSQL (max_prepared_transactions 0)', async () => {
+  const s = await startQuiver({ args: ['--query-workers', '0'] });
+  servers.push(s);
+  const c = await connect(s.port);
+  assert.deepEqual(await rows(c, `SELECT setting, context FROM pg_settings WHERE name = 'max_prepared_transactions'`), [{ setting: '0', context: 'postmaster' }]);
+  await c.query('BEGIN');
+  assert.equal(await failure(c, `PREPARE TRANSACTION 'x'`), '55000: prepared transactions are disabled (Set max_prepared_transactions to a nonzero value.)');
+  // the block was rolled back: the session is idle
+  assert.equal(await failure(c, `COMMIT PREPARED 'x'`), '42704: prepared transaction with identifier "x" does not exist');
+  assert.equal(await failure(c, `SET max_prepared_transactions = 3`), '55P02: parameter "max_prepared_transactions" cannot be changed without restarting the server');
+});
+
+test('a prepared transaction survives a restart and kill -9 with its locks and keys; COMMIT PREPARED from another session', async () => {
+  const dir = await tempDir();
+  let s = await start(dir);
+  let a = await connect(s.port);
+  await a.query('CREATE TABLE acct (id int PRIMARY KEY, balance int)');
+  await a.query('INSERT INTO acct SELECT i, 100 FROM generate_series(1, 10) i');
+  await a.query('BEGIN');
+  await a.query('UPDATE acct SET balance = balance - 30 WHERE id = 1');
+  await a.query('UPDATE acct SET balance = balance + 30 WHERE id = 2');
+  await a.query('DELETE FROM acct WHERE id = 3');
+  await a.query(`INSERT INTO acct VALUES (11, 5)`);
+  assert.equal((await a.query(`PREPARE TRANSACTION 'transfer'`)).command, 'PREPARE');
+  // invisible, and the session is idle again
+  const before = await rows(a, 'SELECT id, balance FROM acct WHERE id IN (1, 2, 3, 11) ORDER BY id');
+  assert.deepEqual(before, [{ id: 1, balance: 100 }, { id: 2, balance: 100 }, { id: 3, balance: 100 }]);
+  const listed = await rows(a, 'SELECT gid, owner, database, prepared <= now() AS past FROM pg_prepared_xacts');
+  assert.deepEqual(listed, [{ gid: 'transfer', owner: 'postgres', database: 'postgres', past: true }]);
+  const xid = (await rows(a, 'SELECT transaction::text AS x FROM pg_prepared_xacts'))[0].x;
+
+  // a clean restart, then kill -9: still prepared, still invisible, same number
+  await s.stop();
+  s = await start(dir);
+  await s.crash();
+  s = await start(dir);
+  a = await connect(s.port);
+  assert.deepEqual(await rows(a, 'SELECT gid, transaction::text AS x FROM pg_prepared_xacts'), [{ gid: 'transfer', x: xid }]);
+  assert.deepEqual(await rows(a, 'SELECT id, balance FROM acct WHERE id IN (1, 2, 3, 11) ORDER BY id'), before);
+
+  // its row locks hold: an update of a row it changed waits (lock_timeout); so does an insert of its key
+  await a.query(`SET lock_timeout = '150ms'`);
+  assert.equal(await failure(a, 'UPDATE acct SET balance = 0 WHERE id = 1'), '55P03: canceling statement due to lock timeout');
+  assert.equal(await failure(a, 'DELETE FROM acct WHERE id = 3'), '55P03: canceling statement due to lock timeout');
+  assert.equal(await failure(a, 'INSERT INTO acct VALUES (11, 0)'), '55P03: canceling statement due to lock timeout');
+  // rows it did not touch are free
+  await a.query('UPDATE acct SET balance = 101 WHERE id = 4');
+  await a.query(`RESET lock_timeout`);
+
+  // a waiter goes on once another session commits it: its update then finds the committed row
+  const waiter = await connect(s.port);
+  const waiting = waiter.query('UPDATE acct SET balance = balance + 1 WHERE id = 1');
+  await new Promise((r) => setTimeout(r, 100));
+  const b = await connect(s.port);
+  assert.equal(await failure(b, 'BEGIN; COMMIT PREPARED \'transfer\''), '25001: COMMIT PREPARED cannot run inside a transaction block');
+  await b.query('ROLLBACK');
+  assert.equal((await b.query(`COMMIT PREPARED 'transfer'`)).command, 'COMMIT');
+  await waiting;
+  assert.deepEqual(await rows(b, 'SELECT id, balance FROM acct WHERE id IN (1, 2, 3, 11) ORDER BY id'), [{ id: 1, balance: 71 }, { id: 2, balance: 130 }, { id: 11, balance: 5 }]);
+  assert.equal(await failure(b, 'INSERT INTO acct VALUES (11, 0)'), '23505: duplicate key value violates unique constraint "acct_pkey"');
+  assert.deepEqual(await rows(b, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
+
+  // durable: after kill -9 the committed state, nothing prepared
+  await s.crash();
+  s = await start(dir);
+  const c = await connect(s.port);
+  assert.deepEqual(await rows(c, 'SELECT id, balance FROM acct WHERE id IN (1, 2, 3, 11) ORDER BY id'), [{ id: 1, balance: 71 }, { id: 2, balance: 130 }, { id: 11, balance: 5 }]);
+  assert.deepEqual(await rows(c, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
+});
+
+test('ROLLBACK PREPARED after a crash discards the writes and frees the rows and keys', async () => {
+  const dir = await tempDir();
+  let s = await start(dir);
+  let a = await connect(s.port);
+  await a.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
+  await a.query(`INSERT INTO t VALUES (1, 'one'), (2, 'two')`);
+  await a.query('BEGIN');
+  await a.query(`INSERT INTO t SELECT i, 'many' FROM generate_series(100, 2099) i`);
+  await a.query('DELETE FROM t WHERE id = 1');
+  await a.query(`PREPARE TRANSACTION 'big'`);
+  await s.crash();
+  s = await start(dir);
+  a = await connect(s.port);
+  assert.deepEqual(await rows(a, 'SELECT count(*)::int AS n FROM t'), [{ n: 2 }]);
+  // an insert of one of its keys waits for it; ROLLBACK PREPARED lets it through
+  const inserting = a.query(`INSERT INTO t VALUES (100, 'mine')`);
+  await new Promise((r) => setTimeout(r, 100));
+  const b = await connect(s.port);
+  assert.equal((await b.query(`ROLLBACK PREPARED 'big'`)).command, 'ROLLBACK');
+  await inserting;
+  await b.query(`DELETE FROM t WHERE id = 1`);
+  assert.deepEqual(await rows(b, 'SELECT id, v FROM t ORDER BY id'), [{ id: 2, v: 'two' }, { id: 100, v: 'mine' }]);
+  await s.stop();
+  s = await start(dir);
+  const c = await connect(s.port);
+  assert.deepEqual(await rows(c, 'SELECT id, v FROM t ORDER BY id'), [{ id: 2, v: 'two' }, { id: 100, v: 'mine' }]);
+  assert.deepEqual(await rows(c, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
+});
+
+test('conflicts and limits: a commit of a prepared key is refused, the limit, another database, DDL', async () => {
+  const dir = await tempDir();
+  const s = await start(dir, 2);
+  const a = await connect(s.port);
+  await a.query('CREATE TABLE k (id int PRIMARY KEY)');
+  await a.query('CREATE DATABASE other');
+  // a transaction that inserted the key before the prepare cannot commit it after (Quiver's
+  // rule for two writers of one key: the first to commit, or prepare, has it; PostgreSQL's
+  // second inserter would have waited for the first instead)
+  const b = await connect(s.port);
+  await b.query('BEGIN');
+  await b.query('INSERT INTO k VALUES (1)');
+  await a.query('BEGIN');
+  await a.query('INSERT INTO k VALUES (1)');
+  await a.query(`PREPARE TRANSACTION 'p1'`);
+  assert.equal(await failure(b, 'COMMIT'), '23505: duplicate key value violates unique constraint "k_pkey"');
+  // nor can a second prepare of the same key
+  await b.query('BEGIN');
+  await b.query(`SET LOCAL lock_timeout = '100ms'`);
+  assert.equal(await failure(b, 'INSERT INTO k VALUES (1)'), '55P03: canceling statement due to lock timeout');
+  await b.query('ROLLBACK');
+  await a.query('BEGIN');
+  await a.query(`PREPARE TRANSACTION 'p2'`);
+  await a.query('BEGIN');
+  assert.equal(await failure(a, `PREPARE TRANSACTION 'p3'`), '53200: maximum number of prepared transactions reached (Increase max_prepared_transactions (currently 2).)');
+  const o = await connect(s.port, 'other');
+  assert.equal(await failure(o, `COMMIT PREPARED 'p1'`), '0A000: prepared transaction belongs to another database (Connect to the database where the transaction was prepared to finish it.)');
+  assert.deepEqual(await rows(o, 'SELECT gid, database FROM pg_prepared_xacts ORDER BY gid'), [{ gid: 'p1', database: 'postgres' }, { gid: 'p2', database: 'postgres' }]);
+  await a.query(`COMMIT PREPARED 'p1'`);
+  await a.query(`ROLLBACK PREPARED 'p2'`);
+  assert.deepEqual(await rows(a, 'SELECT id FROM k'), [{ id: 1 }]);
+  // Quiver refuses DDL in a prepared transaction (its catalog changes are shared at once)
+  await a.query('BEGIN');
+  await a.query('CREATE TABLE k2 (x int)');
+  assert.match(await failure(a, `PREPARE TRANSACTION 'p4'`), /^0A000: cannot PREPARE a transaction that has changed the catalog/);
+  assert.equal(await failure(a, 'SELECT * FROM k2'), '42P01: relation "k2" does not exist');
+});
+
+test('cluster mode: a hot standby lists a prepared transaction; promoted in place, it commits it', async () => {
+  const dir = await tempDir();
+  const logger = pino({ level: 'silent' });
+  const seams = { log: new MemorySharedLog(), objects: new DirectoryObjectStore(join(dir, 's3')) };
+  const leader = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'leader'), logger, queryWorkers: 0, shared: seams, maxPreparedTransactions: 4 });
+  inProcess.push(leader);
+  const l = await connect(leader.port);
+  await l.query('CREATE TABLE s (id int PRIMARY KEY, v int)');
+  await l.query('INSERT INTO s VALUES (1, 10), (2, 20)');
+  const standby = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'standby'), logger, queryWorkers: 0, shared: seams, standby: true, maxPreparedTransactions: 4 });
+  inProcess.push(standby);
+  const following = new AbortController();
+  const follow = standby.standby!.follow(following.signal);
+  await l.query('BEGIN');
+  await l.query('UPDATE s SET v = v + 1 WHERE id = 1');
+  await l.query('INSERT INTO s VALUES (3, 30)');
+  await l.query(`PREPARE TRANSACTION 'shard-tx'`);
+  const r = await connect(standby.port);
+  let listed: Record<string, unknown>[] = [];
+  for (let i = 0; i < 100 && listed.length === 0; i++) {
+    listed = await rows(r, 'SELECT gid FROM pg_prepared_xacts');
+    if (listed.length === 0) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.deepEqual(listed, [{ gid: 'shard-tx' }]);
+  assert.equal(await failure(r, `COMMIT PREPARED 'shard-tx'`), '25006: cannot execute COMMIT PREPARED during recovery');
+  assert.deepEqual(await rows(r, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 10 }, { id: 2, v: 20 }]);
+  // the leader is gone; the standby takes over in place
+  await leader.close();
+  following.abort();
+  await follow;
+  await standby.standby!.promote(seams);
+  const p = await connect(standby.port);
+  await p.query(`SET lock_timeout = '100ms'`);
+  assert.equal(await failure(p, 'UPDATE s SET v = 0 WHERE id = 1'), '55P03: canceling statement due to lock timeout');
+  await p.query(`COMMIT PREPARED 'shard-tx'`);
+  assert.deepEqual(await rows(p, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 11 }, { id: 2, v: 20 }, { id: 3, v: 30 }]);
+  assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
+});
