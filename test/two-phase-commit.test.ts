@@ -160,9 +160,9 @@ test('ROLLBACK PREPARED after a crash discards the writes and frees the rows and
   assert.deepEqual(await rows(c, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
 });
 
-test('conflicts and limits: a commit of a prepared key is refused, the limit, another database, DDL', async () => {
+test('conflicts and limits: a commit of a prepared key is refused, the limit, another database; DDL that creates, across kill -9', async () => {
   const dir = await tempDir();
-  const s = await start(dir, 2);
+  let s = await start(dir, 2);
   const a = await connect(s.port);
   await a.query('CREATE TABLE k (id int PRIMARY KEY)');
   await a.query('CREATE DATABASE other');
@@ -191,11 +191,39 @@ test('conflicts and limits: a commit of a prepared key is refused, the limit, an
   await a.query(`COMMIT PREPARED 'p1'`);
   await a.query(`ROLLBACK PREPARED 'p2'`);
   assert.deepEqual(await rows(a, 'SELECT id FROM k'), [{ id: 1 }]);
-  // Quiver refuses DDL in a prepared transaction (its catalog changes are shared at once)
+  // DDL: a prepared transaction may create objects (they are in the shared catalog at once, as
+  // Quiver's DDL in a block is; a restart keeps them, ROLLBACK PREPARED drops them) …
   await a.query('BEGIN');
-  await a.query('CREATE TABLE k2 (x int)');
-  assert.match(await failure(a, `PREPARE TRANSACTION 'p4'`), /^0A000: cannot PREPARE a transaction that has changed the catalog/);
-  assert.equal(await failure(a, 'SELECT * FROM k2'), '42P01: relation "k2" does not exist');
+  await a.query('CREATE TABLE made (id serial PRIMARY KEY, v text)');
+  await a.query(`INSERT INTO made (v) VALUES ('x'), ('y')`);
+  await a.query(`PREPARE TRANSACTION 'ddl-commit'`);
+  await a.query('BEGIN');
+  await a.query('CREATE TABLE unmade (id int PRIMARY KEY)');
+  await a.query('INSERT INTO unmade VALUES (1)');
+  await a.query(`PREPARE TRANSACTION 'ddl-rollback'`);
+  // … but not change what existed before it
+  await a.query('BEGIN');
+  await a.query('ALTER TABLE k ADD COLUMN y int');
+  assert.equal(await failure(a, `PREPARE TRANSACTION 'p4'`),
+    '0A000: cannot PREPARE a transaction that has changed existing objects (Quiver prepares transactions whose DDL only creates objects; run other DDL in a transaction of its own.)');
+  assert.deepEqual(await rows(a, 'SELECT * FROM k'), [{ id: 1 }]);
+  // another session's DDL meanwhile is saved without the prepared transactions' objects
+  await a.query('CREATE TABLE later (x int)');
+  await s.crash();
+  s = await start(dir, 2);
+  const c = await connect(s.port);
+  assert.deepEqual(await rows(c, 'SELECT count(*)::int AS n FROM made'), [{ n: 0 }]);
+  assert.deepEqual(await rows(c, 'SELECT count(*)::int AS n FROM later'), [{ n: 0 }]);
+  await c.query(`COMMIT PREPARED 'ddl-commit'`);
+  await c.query(`ROLLBACK PREPARED 'ddl-rollback'`);
+  assert.equal(await failure(c, 'SELECT * FROM unmade'), '42P01: relation "unmade" does not exist');
+  await c.query(`INSERT INTO made (v) VALUES ('z')`);
+  await s.stop();
+  s = await start(dir, 2);
+  const d = await connect(s.port);
+  assert.deepEqual(await rows(d, 'SELECT id, v FROM made ORDER BY id'), [{ id: 1, v: 'x' }, { id: 2, v: 'y' }, { id: 3, v: 'z' }]);
+  assert.equal(await failure(d, 'SELECT * FROM unmade'), '42P01: relation "unmade" does not exist');
+  assert.deepEqual(await rows(d, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
 });
 
 test('cluster mode: a hot standby lists a prepared transaction; promoted in place, it commits it', async () => {
@@ -215,13 +243,20 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   await l.query('UPDATE s SET v = v + 1 WHERE id = 1');
   await l.query('INSERT INTO s VALUES (3, 30)');
   await l.query(`PREPARE TRANSACTION 'shard-tx'`);
+  // a prepared CREATE TABLE (the router sends DDL to every shard)
+  await l.query('BEGIN');
+  await l.query('CREATE TABLE made (id int PRIMARY KEY)');
+  await l.query('INSERT INTO made VALUES (7)');
+  await l.query(`PREPARE TRANSACTION 'shard-ddl'`);
   const r = await connect(standby.port);
   let listed: Record<string, unknown>[] = [];
-  for (let i = 0; i < 100 && listed.length === 0; i++) {
-    listed = await rows(r, 'SELECT gid FROM pg_prepared_xacts');
-    if (listed.length === 0) await new Promise((res) => setTimeout(res, 50));
+  for (let i = 0; i < 100 && listed.length < 2; i++) {
+    listed = await rows(r, 'SELECT gid FROM pg_prepared_xacts ORDER BY gid');
+    if (listed.length < 2) await new Promise((res) => setTimeout(res, 50));
   }
-  assert.deepEqual(listed, [{ gid: 'shard-tx' }]);
+  assert.deepEqual(listed, [{ gid: 'shard-ddl' }, { gid: 'shard-tx' }]);
+  // the standby's catalog is the leader's durable one: without the prepared table
+  assert.equal(await failure(r, 'SELECT * FROM made'), '42P01: relation "made" does not exist');
   assert.equal(await failure(r, `COMMIT PREPARED 'shard-tx'`), '25006: cannot execute COMMIT PREPARED during recovery');
   assert.deepEqual(await rows(r, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 10 }, { id: 2, v: 20 }]);
   // the leader is gone; the standby takes over in place
@@ -233,6 +268,9 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   await p.query(`SET lock_timeout = '100ms'`);
   assert.equal(await failure(p, 'UPDATE s SET v = 0 WHERE id = 1'), '55P03: canceling statement due to lock timeout');
   await p.query(`COMMIT PREPARED 'shard-tx'`);
+  assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM made'), [{ n: 0 }]);
+  await p.query(`COMMIT PREPARED 'shard-ddl'`);
+  assert.deepEqual(await rows(p, 'SELECT id FROM made'), [{ id: 7 }]);
   assert.deepEqual(await rows(p, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 11 }, { id: 2, v: 20 }, { id: 3, v: 30 }]);
   assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
 });

@@ -19,7 +19,7 @@ import { drainAll } from '../executor/suspend.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import { runDdl, type DdlContext } from './ddl/index.js';
-import { changedObjects, undoObjects } from './ddl/undo.js';
+import { changedObjects, createdObjects, undoObjects } from './ddl/undo.js';
 import { runStorageUndo, type StorageUndo } from './ddl/storage-undo.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
@@ -64,6 +64,41 @@ export class DdlState {
     const touched = new Set(undo.touched);
     if (undo.statementBefore) for (const k of changedObjects(undo.statementBefore, data)) touched.add(k);
     return undoObjects(undo.before, data, touched);
+  }
+
+  /** Did the open block change roles? (PREPARE TRANSACTION refuses that) */
+  get changesRoles(): boolean {
+    return this.rolesBefore !== undefined;
+  }
+
+  /**
+   * Did the open block's DDL only create objects (none that existed before it changed or
+   * dropped)? Only such DDL can be prepared: its undo after a restart is dropping them.
+   */
+  onlyCreatedObjects(catalog: Catalog): boolean {
+    const undo = this.undo;
+    if (!undo) return true;
+    const created = new Set(createdObjects(undo.before, catalog.snapshotData()));
+    return [...undo.touched].every((k) => created.has(k));
+  }
+
+  /** PREPARE TRANSACTION: the block's DDL goes with the prepared transaction; this session has none open. */
+  detach(): DdlState {
+    const prepared = new DdlState();
+    prepared.undo = this.undo;
+    this.undo = undefined;
+    return prepared;
+  }
+
+  /**
+   * A prepared transaction's DDL read back at start (Engine.restorePreparedDdl): the objects
+   * in `created` were added to a catalog that was `before`; a rollback drops them again.
+   */
+  static restored(before: CatalogData, created: ReadonlySet<string>): DdlState {
+    const d = new DdlState();
+    const tables = [...created].filter((k) => k[0] === 't').map((k) => Number(k.slice(1)));
+    d.undo = { before, created: tables, dropLater: [], storage: [], touched: new Set(created) };
+    return d;
   }
 
   /** Did the open block's DDL create or change a temporary relation? (PREPARE TRANSACTION refuses that) */

@@ -23,12 +23,16 @@ export async function prepareTransaction(ctx: SessionContext, gid: string, end: 
   try {
     checkPreparable(ctx, gid);
     await ctx.awaitSequenceLogs();
-    await txn.prepare({ gid, owner: ctx.currentRoleOid(), database: ctx.databaseName });
+    // its DDL: the catalog image with it goes into its records, COMMIT PREPARED writes it
+    const catalog = ctx.ddl.pending ? ctx.engine.catalogImage(ctx.ddl) : undefined;
+    await txn.prepare({ gid, owner: ctx.currentRoleOid(), database: ctx.databaseName, ...(catalog !== undefined ? { catalog } : {}) });
   } catch (e) {
     txn.rollback();
     await end(false);
     throw prepareError(e, gid);
   }
+  // the DDL stays in the catalog (Quiver's DDL in a block is shared at once), owned by the prepared transaction now
+  if (ctx.ddl.pending) ctx.engine.preparedDdl.set(gid, { database: ctx.databaseName, ddl: ctx.ddl.detach() });
   // PostgreSQL ends a prepared block's settings as a commit's (AtEOXact_GUC(true))
   await end(true);
 }
@@ -44,11 +48,11 @@ function checkPreparable(ctx: SessionContext, gid: string): void {
   }
   if (ctx.tx.exported.length > 0) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has exported snapshots');
   if (ctx.notifications.hasPending()) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has executed LISTEN, UNLISTEN, or NOTIFY');
-  if (ctx.ddl.changesCatalog) {
-    // Quiver's DDL in a block changes the shared catalog at once (ddl/undo.ts): a prepared
-    // transaction's would have to stay both undoable and invisible across a restart
-    throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has changed the catalog', {
-      hint: 'Run the DDL in a transaction of its own; Quiver prepares transactions that only read and write rows.',
+  // Quiver's DDL in a block changes the shared catalog at once and is undone object by object
+  // (ddl/undo.ts); after a restart only objects the transaction created can be undone (dropped)
+  if (ctx.ddl.changesRoles || !ctx.ddl.onlyCreatedObjects(ctx.catalog)) {
+    throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has changed existing objects', {
+      hint: 'Quiver prepares transactions whose DDL only creates objects; run other DDL in a transaction of its own.',
     });
   }
   if (Buffer.byteLength(gid) >= GID_SIZE) throw new SqlError(SqlState.invalidParameterValue, `transaction identifier "${gid}" is too long`);
@@ -76,10 +80,22 @@ export async function finishPrepared(ctx: SessionContext, gid: string, commit: b
   if (entry.database !== ctx.databaseName) {
     throw new SqlError(SqlState.featureNotSupported, 'prepared transaction belongs to another database', { hint: 'Connect to the database where the transaction was prepared to finish it.' });
   }
+  const prepared = ctx.engine.preparedDdl.get(gid);
+  const ddl = prepared?.ddl;
   try {
-    await ctx.engine.storage.finishPrepared(gid, commit);
+    // its DDL's catalog image goes into the commit's log write
+    await ctx.engine.storage.finishPrepared(gid, commit, ddl && commit ? { catalog: () => ctx.engine.catalogImage(ddl) } : undefined);
   } catch (e) {
     throw prepareError(e, gid);
+  }
+  if (!ddl) return;
+  // committed: its DDL is in the image now; rolled back: it is undone first (other sessions'
+  // images leave it out until then), the objects it created dropped
+  if (commit) ctx.engine.preparedDdl.delete(gid);
+  try {
+    await ddl.finish(ctx, commit, commit);
+  } finally {
+    ctx.engine.preparedDdl.delete(gid);
   }
 }
 

@@ -91,6 +91,11 @@ export interface PrepareOptions {
   /** the role OID preparing it */
   readonly owner: number;
   readonly database: string;
+  /**
+   * the catalog image with the transaction's DDL (the engine's), kept with its records and
+   * written as the catalog by COMMIT PREPARED's log write; a restart gets it back here
+   */
+  readonly catalog?: string;
 }
 
 /** A transaction prepared and not yet finished (pg_prepared_xacts). */
@@ -454,7 +459,7 @@ export interface Storage {
    * visible and durable in one log write, or discard them; its locks go either way.
    * PrepareRefused 'unknownGid' / 'busy' (another session is finishing it).
    */
-  finishPrepared(gid: string, commit: boolean): Promise<void>;
+  finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void>;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
   scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;
   /**

@@ -2230,7 +2230,9 @@ export class DurableStorage implements Storage {
       const refused = this.wal.refusal;
       if (refused) throw refused;
       const { parts, claims } = this.validatePrepared(txn);
-      const info: PreparedInfo = { id: this.nextPreparedId++, gid: opts.gid, preparedAt: Date.now() * 1000, owner: opts.owner, database: opts.database };
+      const info: PreparedInfo = {
+        id: this.nextPreparedId++, gid: opts.gid, preparedAt: Date.now() * 1000, owner: opts.owner, database: opts.database, ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}),
+      };
       const ops = preparedRecords(info, parts, rowBytes);
       this.prepared.set(opts.gid, { info, chunks: ops.length, txn, busy: false });
       for (const c of claims) this.preparedClaims.claim(c.table, c.key, c.k, txn);
@@ -2285,7 +2287,7 @@ export class DurableStorage implements Storage {
    * COMMIT PREPARED: the transaction's writes commit as any commit does, with the deletion
    * of its prepared records in the same log write; ROLLBACK PREPARED: those deletions only.
    */
-  async finishPrepared(gid: string, commit: boolean): Promise<void> {
+  async finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void> {
     const entry = this.prepared.get(gid);
     if (!entry) throw new PrepareRefused('unknownGid', gid);
     if (entry.busy) throw new PrepareRefused('busy', gid);
@@ -2295,7 +2297,7 @@ export class DurableStorage implements Storage {
     entry.busy = true;
     const ends = preparedDeletions(entry.info.id, entry.chunks);
     try {
-      if (commit) await this.applyCommit(txn, undefined, ends);
+      if (commit) await this.applyCommit(txn, opts?.catalog, ends);
       else await this.wal.append(ends);
     } catch (e) {
       entry.busy = false;
@@ -2480,8 +2482,18 @@ export class DurableStorage implements Storage {
       this.commits.leave();
     }
     if (!applied) {
-      if (extra.length > 0) await this.wal.append([...extra]);
-      if (catalog) await this.saveCatalog(catalog());
+      // (COMMIT PREPARED of a transaction without rows: its records go with its catalog, in one write)
+      if (extra.length > 0) {
+        const image = catalog?.();
+        const write = image === undefined ? undefined : this.catalogOps(image);
+        try {
+          await this.wal.append([...extra, ...(write?.ops ?? [])]);
+        } catch (e) {
+          write?.refused();
+          throw e;
+        }
+        if (image !== undefined) this.catalogImage = image;
+      } else if (catalog) await this.saveCatalog(catalog());
       return this.visibleTs;
     }
     try {

@@ -25,6 +25,8 @@ export interface PreparedInfo {
   /** the role OID that prepared it */
   readonly owner: number;
   readonly database: string;
+  /** the catalog image with its DDL (absent: it has none) */
+  readonly catalog?: string;
 }
 
 /** One table's part of a prepared transaction: rows it inserts (live ones) and rows it deletes. */
@@ -86,7 +88,8 @@ export interface PreparedRecord {
 /** Chunk 0 of a prepared transaction: its description and how many records it has. */
 export function decodePreparedHeader(key: string, value: Uint8Array): { info: PreparedInfo; chunks: number } {
   const h = deserialize(unframe(value, `prepared transaction record ${key}`)) as PreparedInfo & { chunks: number };
-  return { info: { id: h.id, gid: h.gid, preparedAt: h.preparedAt, owner: h.owner, database: h.database }, chunks: h.chunks };
+  const info: PreparedInfo = { id: h.id, gid: h.gid, preparedAt: h.preparedAt, owner: h.owner, database: h.database, ...(h.catalog !== undefined ? { catalog: h.catalog } : {}) };
+  return { info, chunks: h.chunks };
 }
 
 /**
