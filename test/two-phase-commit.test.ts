@@ -12,6 +12,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { startQuiver, type QuiverServer } from './support/server.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -145,13 +148,19 @@ test('ROLLBACK PREPARED after a crash discards the writes and frees the rows and
   s = await start(dir);
   a = await connect(s.port);
   assert.deepEqual(await rows(a, 'SELECT count(*)::int AS n FROM t'), [{ n: 2 }]);
-  // an insert of one of its keys waits for it; ROLLBACK PREPARED lets it through
+  // an insert (or a COPY) of one of its keys waits for it; ROLLBACK PREPARED lets them through
+  const copier = await connect(s.port);
+  await copier.query(`SET lock_timeout = '150ms'`);
+  await assert.rejects(pipeline(Readable.from(['101\tcopied\n']), copier.query(copyFrom('COPY t FROM STDIN'))), /lock timeout/);
+  await copier.query(`RESET lock_timeout`);
+  const copying = pipeline(Readable.from(['3\tthree\n', '101\tcopied\n']), copier.query(copyFrom('COPY t FROM STDIN')));
   const inserting = a.query(`INSERT INTO t VALUES (100, 'mine')`);
   await new Promise((r) => setTimeout(r, 100));
   const b = await connect(s.port);
   assert.equal((await b.query(`ROLLBACK PREPARED 'big'`)).command, 'ROLLBACK');
   await inserting;
-  await b.query(`DELETE FROM t WHERE id = 1`);
+  await copying;
+  await b.query(`DELETE FROM t WHERE id IN (1, 3, 101)`);
   assert.deepEqual(await rows(b, 'SELECT id, v FROM t ORDER BY id'), [{ id: 2, v: 'two' }, { id: 100, v: 'mine' }]);
   await s.stop();
   s = await start(dir);
