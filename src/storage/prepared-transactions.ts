@@ -51,8 +51,9 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 /**
  * The records of a prepared transaction: the description first, then each table's rows in
  * records of bounded size (a prepared COPY must not become one giant value), then its deletes.
+ * `between` is awaited after each record (a turn of the event loop when one is due).
  */
-export function preparedRecords(info: PreparedInfo, parts: readonly PreparedTablePart[], rowBytes: (row: Row) => number): WalOp[] {
+export async function preparedRecords(info: PreparedInfo, parts: readonly PreparedTablePart[], rowBytes: (row: Row) => number, between: () => Promise<void>): Promise<WalOp[]> {
   const ops: WalOp[] = [];
   let chunk = 1;
   const put = (value: unknown) => ops.push({ type: 'put', key: preparedKeys.record(info.id, chunk++), value: frame(serialize(value)) });
@@ -63,6 +64,7 @@ export function preparedRecords(info: PreparedInfo, parts: readonly PreparedTabl
       while (end < p.rows.length && (end === start || bytes < CHUNK_BYTES)) bytes += rowBytes(p.rows[end++]);
       put({ table: p.table, rowIds: p.rowIds.slice(start, end), rows: p.rows.slice(start, end), deleted: [] });
       start = end;
+      await between();
     }
     if (p.deleted.length > 0) put({ table: p.table, rowIds: [], rows: [], deleted: p.deleted });
   }
