@@ -283,3 +283,70 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   assert.deepEqual(await rows(p, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 11 }, { id: 2, v: 20 }, { id: 3, v: 30 }]);
   assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
 });
+
+test('kill -9 in the middle of prepares and COMMIT / ROLLBACK PREPAREDs: every acknowledged step holds, nothing is half-applied', async (t) => {
+  const dir = await tempDir();
+  let s = await start(dir, 64);
+  const setup = await connect(s.port);
+  await setup.query('CREATE TABLE g (grp int, n int, PRIMARY KEY (grp, n))');
+  const ROWS = 40;
+  type State = { prepareAcked: boolean; finish?: 'commit' | 'rollback'; finishAcked: boolean };
+  const groups = new Map<number, State>();
+  let stop = false;
+  const worker = async (w: number) => {
+    const c = new pg.Client({ host: '127.0.0.1', port: s.port, user: 'postgres', database: 'postgres' });
+    c.on('error', () => {});
+    await c.connect();
+    try {
+      for (let i = 0; !stop; i++) {
+        const grp = w * 100_000 + i;
+        const st: State = { prepareAcked: false, finishAcked: false };
+        groups.set(grp, st);
+        await c.query('BEGIN');
+        await c.query(`INSERT INTO g SELECT ${grp}, n FROM generate_series(1, ${ROWS}) n`);
+        await c.query(`PREPARE TRANSACTION 'g${grp}'`);
+        st.prepareAcked = true;
+        st.finish = i % 3 === 2 ? 'rollback' : 'commit';
+        await c.query(`${st.finish === 'commit' ? 'COMMIT' : 'ROLLBACK'} PREPARED 'g${grp}'`);
+        st.finishAcked = true;
+      }
+    } catch {
+      // the server was killed
+    } finally {
+      await c.end().catch(() => {});
+    }
+  };
+  const workers = [0, 1, 2, 3].map(worker);
+  await new Promise((r) => setTimeout(r, 800 + Math.random() * 1200));
+  await s.crash();
+  stop = true;
+  await Promise.all(workers);
+  s = await start(dir, 64);
+  const c = await connect(s.port);
+  const counts = new Map((await rows(c, 'SELECT grp, count(*)::int AS n FROM g GROUP BY grp')).map((r) => [Number(r.grp), Number(r.n)]));
+  const prepared = new Set((await rows(c, 'SELECT gid FROM pg_prepared_xacts')).map((r) => String(r.gid)));
+  let committed = 0;
+  for (const [grp, st] of groups) {
+    const n = counts.get(grp) ?? 0;
+    const still = prepared.has(`g${grp}`);
+    assert.ok(n === 0 || n === ROWS, `group ${grp}: ${n} rows (half-applied)`);
+    if (st.finishAcked) {
+      assert.equal(still, false, `group ${grp}: finished, yet prepared`);
+      assert.equal(n, st.finish === 'commit' ? ROWS : 0, `group ${grp}: ${st.finish} acknowledged, ${n} rows`);
+    } else if (st.prepareAcked) {
+      // in doubt: still prepared (nothing visible), or finished as asked
+      if (still) assert.equal(n, 0, `group ${grp}: prepared, yet visible`);
+      else assert.equal(n, st.finish === 'commit' ? ROWS : 0, `group ${grp}: ${n} rows after an unacknowledged ${st.finish}`);
+    } else {
+      assert.equal(n, 0, `group ${grp}: never prepared, yet ${n} rows`);
+    }
+    if (n === ROWS) committed++;
+  }
+  assert.ok(committed > 0, 'no group committed before the kill');
+  t.diagnostic(`${groups.size} groups, ${committed} committed, ${prepared.size} still prepared after the restart`);
+  // what is still prepared can be finished now, whole
+  for (const gid of prepared) await c.query(`COMMIT PREPARED '${gid}'`);
+  for (const gid of prepared) {
+    assert.deepEqual(await rows(c, `SELECT count(*)::int AS n FROM g WHERE grp = ${Number(gid.slice(1))}`), [{ n: ROWS }]);
+  }
+});
