@@ -73,6 +73,10 @@ test('off by default, as in PostgreSQL (max_prepared_transactions 0)', async () 
   assert.equal(await failure(c, `PREPARE TRANSACTION 'x'`), '55000: prepared transactions are disabled (Set max_prepared_transactions to a nonzero value.)');
   // the block was rolled back: the session is idle
   assert.equal(await failure(c, `COMMIT PREPARED 'x'`), '42704: prepared transaction with identifier "x" does not exist');
+  // LISTEN is checked after the identifier is reserved (AtPrepare_Notify), so this is 55000 too
+  await c.query('BEGIN');
+  await c.query('LISTEN ch');
+  assert.equal(await failure(c, `PREPARE TRANSACTION 'y'`), '55000: prepared transactions are disabled (Set max_prepared_transactions to a nonzero value.)');
   assert.equal(await failure(c, `SET max_prepared_transactions = 3`), '55P02: parameter "max_prepared_transactions" cannot be changed without restarting the server');
 });
 
@@ -206,16 +210,16 @@ test('conflicts and limits: a commit of a prepared key is refused, the limit, an
   await a.query('CREATE TABLE made (id serial PRIMARY KEY, v text)');
   await a.query(`INSERT INTO made (v) VALUES ('x'), ('y')`);
   await a.query(`PREPARE TRANSACTION 'ddl-commit'`);
-  await a.query('BEGIN');
-  await a.query('CREATE TABLE unmade (id int PRIMARY KEY)');
-  await a.query('INSERT INTO unmade VALUES (1)');
-  await a.query(`PREPARE TRANSACTION 'ddl-rollback'`);
   // … but not change what existed before it
   await a.query('BEGIN');
   await a.query('ALTER TABLE k ADD COLUMN y int');
   assert.equal(await failure(a, `PREPARE TRANSACTION 'p4'`),
     '0A000: cannot PREPARE a transaction that has changed existing objects (Quiver prepares transactions whose DDL only creates objects; run other DDL in a transaction of its own.)');
   assert.deepEqual(await rows(a, 'SELECT * FROM k'), [{ id: 1 }]);
+  await a.query('BEGIN');
+  await a.query('CREATE TABLE unmade (id int PRIMARY KEY)');
+  await a.query('INSERT INTO unmade VALUES (1)');
+  await a.query(`PREPARE TRANSACTION 'ddl-rollback'`);
   // another session's DDL meanwhile is saved without the prepared transactions' objects
   await a.query('CREATE TABLE later (x int)');
   await s.crash();
@@ -267,6 +271,9 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   // the standby's catalog is the leader's durable one: without the prepared table
   assert.equal(await failure(r, 'SELECT * FROM made'), '42P01: relation "made" does not exist');
   assert.equal(await failure(r, `COMMIT PREPARED 'shard-tx'`), '25006: cannot execute COMMIT PREPARED during recovery');
+  await r.query('BEGIN');
+  assert.equal(await failure(r, `PREPARE TRANSACTION 'on-standby'`), '25006: cannot execute PREPARE TRANSACTION during recovery');
+  await r.query('ROLLBACK');
   assert.deepEqual(await rows(r, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 10 }, { id: 2, v: 20 }]);
   // the leader is gone; the standby takes over in place
   await leader.close();

@@ -37,7 +37,7 @@ export async function prepareTransaction(ctx: SessionContext, gid: string, end: 
   await end(true);
 }
 
-/** What PostgreSQL refuses to prepare, in its order (PrepareTransaction, then MarkAsPreparing). */
+/** What PostgreSQL refuses to prepare, in its order (PrepareTransaction, MarkAsPreparing, AtPrepare_Notify), then what Quiver refuses. */
 function checkPreparable(ctx: SessionContext, gid: string): void {
   const temp = ctx.tx.txn!.writtenTables().some((oid) => {
     const rel = ctx.catalog.relationOf(oid);
@@ -47,14 +47,6 @@ function checkPreparable(ctx: SessionContext, gid: string): void {
     throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has operated on temporary objects');
   }
   if (ctx.tx.exported.length > 0) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has exported snapshots');
-  if (ctx.notifications.hasPending()) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has executed LISTEN, UNLISTEN, or NOTIFY');
-  // Quiver's DDL in a block changes the shared catalog at once and is undone object by object
-  // (ddl/undo.ts); after a restart only objects the transaction created can be undone (dropped)
-  if (ctx.ddl.changesRoles || !ctx.ddl.onlyCreatedObjects(ctx.catalog)) {
-    throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has changed existing objects', {
-      hint: 'Quiver prepares transactions whose DDL only creates objects; run other DDL in a transaction of its own.',
-    });
-  }
   if (Buffer.byteLength(gid) >= GID_SIZE) throw new SqlError(SqlState.invalidParameterValue, `transaction identifier "${gid}" is too long`);
   const max = ctx.engine.maxPreparedTransactions;
   if (max === 0) throw new SqlError(SqlState.objectNotInPrerequisiteState, 'prepared transactions are disabled', { hint: 'Set max_prepared_transactions to a nonzero value.' });
@@ -62,6 +54,15 @@ function checkPreparable(ctx: SessionContext, gid: string): void {
   if (prepared.some((p) => p.gid === gid)) throw gidInUse(gid);
   if (prepared.length >= max) {
     throw new SqlError(SqlState.outOfMemory, 'maximum number of prepared transactions reached', { hint: `Increase max_prepared_transactions (currently ${max}).` });
+  }
+  // (AtPrepare_Notify, after the identifier is reserved)
+  if (ctx.notifications.hasPending()) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has executed LISTEN, UNLISTEN, or NOTIFY');
+  // Quiver's DDL in a block changes the shared catalog at once and is undone object by object
+  // (ddl/undo.ts); after a restart only objects the transaction created can be undone (dropped)
+  if (ctx.ddl.changesRoles || !ctx.ddl.onlyCreatedObjects(ctx.catalog)) {
+    throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has changed existing objects', {
+      hint: 'Quiver prepares transactions whose DDL only creates objects; run other DDL in a transaction of its own.',
+    });
   }
 }
 
