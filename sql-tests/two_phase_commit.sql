@@ -96,6 +96,10 @@ PREPARE TRANSACTION 'tpc_10';
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT pg_export_snapshot() IS NOT NULL AS exported;
 PREPARE TRANSACTION 'tpc_11';
+BEGIN;
+DECLARE tpc_cur CURSOR WITH HOLD FOR SELECT 1;
+PREPARE TRANSACTION 'tpc_14';
+SELECT name FROM pg_cursors;
 SELECT count(*) FROM pg_prepared_xacts;
 -- only the owner (or a superuser) finishes it
 CREATE ROLE tpc_role;

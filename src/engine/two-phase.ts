@@ -39,6 +39,8 @@ export async function prepareTransaction(ctx: SessionContext, gid: string, end: 
 
 /** What PostgreSQL refuses to prepare, in its order (PrepareTransaction, MarkAsPreparing, AtPrepare_Notify), then what Quiver refuses. */
 function checkPreparable(ctx: SessionContext, gid: string): void {
+  // (PreCommit_Portals)
+  if (ctx.cursors.heldFromThisTransaction()) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has created a cursor WITH HOLD');
   const temp = ctx.tx.txn!.writtenTables().some((oid) => {
     const rel = ctx.catalog.relationOf(oid);
     return rel !== undefined && isTempSchema(rel.schema);
