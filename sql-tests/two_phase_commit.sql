@@ -87,6 +87,11 @@ ROLLBACK PREPARED 'tpc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
 BEGIN;
 CREATE TEMP TABLE tpc_temp (a int);
 PREPARE TRANSACTION 'tpc_8';
+CREATE TEMP TABLE tpc_temp2 (a int);
+BEGIN;
+SELECT count(*) FROM tpc_temp2;
+PREPARE TRANSACTION 'tpc_8b';
+DROP TABLE tpc_temp2;
 BEGIN;
 LISTEN tpc_channel;
 PREPARE TRANSACTION 'tpc_9';

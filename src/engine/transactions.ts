@@ -27,6 +27,8 @@ export class Transactions {
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
   /** names this transaction gave its snapshot (pg_export_snapshot): forgotten when it ends */
   exported: string[] = [];
+  /** the block used a temporary table (PostgreSQL's XACT_FLAGS_ACCESSEDTEMPNAMESPACE: PREPARE TRANSACTION refuses it) */
+  accessedTemp = false;
 
   get idle(): boolean {
     return this.state === 'idle';
@@ -235,6 +237,7 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.snapshot = undefined;
   ctx.engine.exportedSnapshots.forget(tx.exported);
   tx.exported = [];
+  tx.accessedTemp = false;
   tx.txn = undefined;
   tx.state = 'idle';
   tx.readOnly = false;

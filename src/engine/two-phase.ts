@@ -45,7 +45,7 @@ function checkPreparable(ctx: SessionContext, gid: string): void {
     const rel = ctx.catalog.relationOf(oid);
     return rel !== undefined && isTempSchema(rel.schema);
   });
-  if (temp || ctx.ddl.touchedTemporary(ctx.catalog)) {
+  if (temp || ctx.tx.accessedTemp || ctx.ddl.touchedTemporary(ctx.catalog)) {
     throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has operated on temporary objects');
   }
   if (ctx.tx.exported.length > 0) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has exported snapshots');
