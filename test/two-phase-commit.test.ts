@@ -270,11 +270,23 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   assert.deepEqual(listed, [{ gid: 'shard-ddl' }, { gid: 'shard-tx' }]);
   // the standby's catalog is the leader's durable one: without the prepared table
   assert.equal(await failure(r, 'SELECT * FROM made'), '42P01: relation "made" does not exist');
+  // one finished on the leader goes from the standby's list as its rows arrive
+  await l.query('BEGIN');
+  await l.query('INSERT INTO s VALUES (4, 40)');
+  await l.query(`PREPARE TRANSACTION 'shard-done'`);
+  await l.query(`COMMIT PREPARED 'shard-done'`);
+  let four: Record<string, unknown>[] = [];
+  for (let i = 0; i < 100 && four.length === 0; i++) {
+    four = await rows(r, 'SELECT v FROM s WHERE id = 4');
+    if (four.length === 0) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.deepEqual(four, [{ v: 40 }]);
+  assert.deepEqual(await rows(r, 'SELECT gid FROM pg_prepared_xacts ORDER BY gid'), [{ gid: 'shard-ddl' }, { gid: 'shard-tx' }]);
   assert.equal(await failure(r, `COMMIT PREPARED 'shard-tx'`), '25006: cannot execute COMMIT PREPARED during recovery');
   await r.query('BEGIN');
   assert.equal(await failure(r, `PREPARE TRANSACTION 'on-standby'`), '25006: cannot execute PREPARE TRANSACTION during recovery');
   await r.query('ROLLBACK');
-  assert.deepEqual(await rows(r, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 10 }, { id: 2, v: 20 }]);
+  assert.deepEqual(await rows(r, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 10 }, { id: 2, v: 20 }, { id: 4, v: 40 }]);
   // the leader is gone; the standby takes over in place
   await leader.close();
   following.abort();
@@ -287,7 +299,7 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM made'), [{ n: 0 }]);
   await p.query(`COMMIT PREPARED 'shard-ddl'`);
   assert.deepEqual(await rows(p, 'SELECT id FROM made'), [{ id: 7 }]);
-  assert.deepEqual(await rows(p, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 11 }, { id: 2, v: 20 }, { id: 3, v: 30 }]);
+  assert.deepEqual(await rows(p, 'SELECT id, v FROM s ORDER BY id'), [{ id: 1, v: 11 }, { id: 2, v: 20 }, { id: 3, v: 30 }, { id: 4, v: 40 }]);
   assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM pg_prepared_xacts'), [{ n: 0 }]);
 });
 
