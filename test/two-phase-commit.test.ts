@@ -248,14 +248,15 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   const l = await connect(leader.port);
   await l.query('CREATE TABLE s (id int PRIMARY KEY, v int)');
   await l.query('INSERT INTO s VALUES (1, 10), (2, 20)');
-  const standby = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'standby'), logger, queryWorkers: 0, shared: seams, standby: true, maxPreparedTransactions: 4 });
-  inProcess.push(standby);
-  const following = new AbortController();
-  const follow = standby.standby!.follow(following.signal);
+  // prepared before the standby starts (its opening recovers it), and one after (applied as it follows)
   await l.query('BEGIN');
   await l.query('UPDATE s SET v = v + 1 WHERE id = 1');
   await l.query('INSERT INTO s VALUES (3, 30)');
   await l.query(`PREPARE TRANSACTION 'shard-tx'`);
+  const standby = await startServer({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'standby'), logger, queryWorkers: 0, shared: seams, standby: true, maxPreparedTransactions: 4 });
+  inProcess.push(standby);
+  const following = new AbortController();
+  const follow = standby.standby!.follow(following.signal);
   // a prepared CREATE TABLE (the router sends DDL to every shard)
   await l.query('BEGIN');
   await l.query('CREATE TABLE made (id int PRIMARY KEY)');
@@ -296,6 +297,8 @@ test('cluster mode: a hot standby lists a prepared transaction; promoted in plac
   await p.query(`SET lock_timeout = '100ms'`);
   assert.equal(await failure(p, 'UPDATE s SET v = 0 WHERE id = 1'), '55P03: canceling statement due to lock timeout');
   await p.query(`COMMIT PREPARED 'shard-tx'`);
+  // its row locks went with it (none left over from the standby's opening)
+  await p.query('UPDATE s SET v = v + 0 WHERE id = 1');
   assert.deepEqual(await rows(p, 'SELECT count(*)::int AS n FROM made'), [{ n: 0 }]);
   await p.query(`COMMIT PREPARED 'shard-ddl'`);
   assert.deepEqual(await rows(p, 'SELECT id FROM made'), [{ id: 7 }]);

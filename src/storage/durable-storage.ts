@@ -1831,6 +1831,12 @@ export class DurableStorage implements Storage {
     for (const id of this.recoveredSequences.keys()) this.loggedSequences.add(id);
     for (const t of this.tables.values()) for (const meta of t.segMeta) this.nextSegmentId = Math.max(this.nextSegmentId, meta.id + 1);
     // the prepared transactions the log holds, prepared here now with their locks and keys
+    // (those recovery restored when the standby opened let go of theirs first)
+    for (const e of this.prepared.values()) {
+      if (!e.txn) continue;
+      this.preparedClaims.release(e.txn);
+      e.txn.endPrepared();
+    }
     this.prepared.clear();
     for (const rec of prepared) this.restorePrepared(rec);
     this.background = this.opts.background ?? true;
