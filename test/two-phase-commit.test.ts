@@ -19,6 +19,9 @@ import pino from 'pino';
 import { startQuiver, type QuiverServer } from './support/server.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { DirectoryObjectStore, MemorySharedLog } from './support/memory-shared-log.js';
+import { DurableStorage } from '../src/storage/durable-storage.js';
+import { PrepareRefused } from '../src/storage/api.js';
+import { OID } from '../src/types/types.js';
 
 const dirs: string[] = [];
 const servers: QuiverServer[] = [];
@@ -370,5 +373,31 @@ test('kill -9 in the middle of prepares and COMMIT / ROLLBACK PREPAREDs: every a
   for (const gid of prepared) await c.query(`COMMIT PREPARED '${gid}'`);
   for (const gid of prepared) {
     assert.deepEqual(await rows(c, `SELECT count(*)::int AS n FROM g WHERE grp = ${Number(gid.slice(1))}`), [{ n: ROWS }]);
+  }
+});
+
+test('prepares at once cannot exceed max_prepared_transactions (storage: the limit is checked in the commit turn)', async () => {
+  const storage = await DurableStorage.open({ dataDir: await tempDir(), background: false });
+  try {
+    const layout = { id: 500, columns: [{ name: 'id', type: { oid: OID.int4, typmod: -1 } }] };
+    await storage.createTable(layout);
+    await storage.addUniqueKey(layout.id, { name: 'lim_pkey', columns: [0] });
+    const txns = [1, 2, 3, 4].map((i) => {
+      const txn = storage.begin();
+      txn.insert(layout.id, [[i]]);
+      return txn;
+    });
+    // all four asked at once: each saw fewer than two prepared when it asked
+    const results = await Promise.allSettled(txns.map((txn, i) => txn.prepare({ gid: `lim${i}`, owner: 10, database: 'postgres', limit: 2 })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2);
+    assert.deepEqual(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as PrepareRefused).reason), ['limit', 'limit']);
+    assert.equal(storage.preparedTransactions().length, 2);
+    // a refused one holds nothing: its key is free
+    const other = storage.begin();
+    const refusedKey = results.findIndex((r) => r.status === 'rejected') + 1;
+    other.insert(layout.id, [[refusedKey]]);
+    await other.commit();
+  } finally {
+    await storage.close();
   }
 });

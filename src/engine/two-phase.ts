@@ -25,11 +25,12 @@ export async function prepareTransaction(ctx: SessionContext, gid: string, end: 
     await ctx.awaitSequenceLogs();
     // its DDL: the catalog image with it goes into its records, COMMIT PREPARED writes it
     const catalog = ctx.ddl.pending ? ctx.engine.catalogImage(ctx.ddl) : undefined;
-    await txn.prepare({ gid, owner: ctx.currentRoleOid(), database: ctx.databaseName, ...(catalog !== undefined ? { catalog } : {}) });
+    const limit = ctx.engine.maxPreparedTransactions;
+    await txn.prepare({ gid, owner: ctx.currentRoleOid(), database: ctx.databaseName, limit, ...(catalog !== undefined ? { catalog } : {}) });
   } catch (e) {
     txn.rollback();
     await end(false);
-    throw prepareError(e, gid);
+    throw prepareError(e, gid, ctx.engine.maxPreparedTransactions);
   }
   // the DDL stays in the catalog (Quiver's DDL in a block is shared at once), owned by the prepared transaction now
   if (ctx.ddl.pending) ctx.engine.preparedDdl.set(gid, { database: ctx.databaseName, ddl: ctx.ddl.detach() });
@@ -54,9 +55,7 @@ function checkPreparable(ctx: SessionContext, gid: string): void {
   if (max === 0) throw new SqlError(SqlState.objectNotInPrerequisiteState, 'prepared transactions are disabled', { hint: 'Set max_prepared_transactions to a nonzero value.' });
   const prepared = ctx.engine.storage.preparedTransactions();
   if (prepared.some((p) => p.gid === gid)) throw gidInUse(gid);
-  if (prepared.length >= max) {
-    throw new SqlError(SqlState.outOfMemory, 'maximum number of prepared transactions reached', { hint: `Increase max_prepared_transactions (currently ${max}).` });
-  }
+  if (prepared.length >= max) throw limitReached(max);
   // (AtPrepare_Notify, after the identifier is reserved)
   if (ctx.notifications.hasPending()) throw new SqlError(SqlState.featureNotSupported, 'cannot PREPARE a transaction that has executed LISTEN, UNLISTEN, or NOTIFY');
   // Quiver's DDL in a block changes the shared catalog at once and is undone object by object
@@ -102,6 +101,10 @@ export async function finishPrepared(ctx: SessionContext, gid: string, commit: b
   }
 }
 
+function limitReached(max: number): SqlError {
+  return new SqlError(SqlState.outOfMemory, 'maximum number of prepared transactions reached', { hint: `Increase max_prepared_transactions (currently ${max}).` });
+}
+
 function gidInUse(gid: string): SqlError {
   return new SqlError(SqlState.duplicateObject, `transaction identifier "${gid}" is already in use`);
 }
@@ -111,8 +114,9 @@ function unknownGid(gid: string): SqlError {
 }
 
 /** The storage's refusals as PostgreSQL words them (a race the checks above did not see). */
-function prepareError(e: unknown, gid: string): unknown {
+function prepareError(e: unknown, gid: string, max = 0): unknown {
   if (!(e instanceof PrepareRefused)) return e;
+  if (e.reason === 'limit') return limitReached(max);
   if (e.reason === 'gidInUse') return gidInUse(gid);
   if (e.reason === 'unknownGid') return unknownGid(gid);
   return new SqlError(SqlState.objectNotInPrerequisiteState, `prepared transaction with identifier "${gid}" is busy`);

@@ -96,10 +96,12 @@ export interface PrepareOptions {
    * written as the catalog by COMMIT PREPARED's log write; a restart gets it back here
    */
   readonly catalog?: string;
+  /** at most this many may be prepared at once (max_prepared_transactions): one more is refused ('limit') */
+  readonly limit?: number;
 }
 
 /** A transaction prepared and not yet finished (pg_prepared_xacts). */
-export interface PreparedTransaction extends PrepareOptions {
+export interface PreparedTransaction extends Omit<PrepareOptions, 'limit'> {
   /** its number (pg_prepared_xacts.transaction): stable across restarts */
   readonly id: number;
   /** µs since 1970 */
@@ -108,7 +110,7 @@ export interface PreparedTransaction extends PrepareOptions {
 
 /** Why a prepare or a finish of a prepared transaction was refused. */
 export class PrepareRefused extends Error {
-  constructor(readonly reason: 'gidInUse' | 'unknownGid' | 'busy', readonly gid: string) {
+  constructor(readonly reason: 'gidInUse' | 'unknownGid' | 'busy' | 'limit', readonly gid: string) {
     super(`prepared transaction "${gid}": ${reason}`);
   }
 }

@@ -2233,6 +2233,8 @@ export class DurableStorage implements Storage {
     let durable: Promise<void>;
     try {
       if (this.prepared.has(opts.gid)) throw new PrepareRefused('gidInUse', opts.gid);
+      // (in the turn: two prepares at once cannot both take the last place)
+      if (opts.limit !== undefined && this.prepared.size >= opts.limit) throw new PrepareRefused('limit', opts.gid);
       const refused = this.wal.refusal;
       if (refused) throw refused;
       const turns = new Turns();
