@@ -604,9 +604,8 @@ class DurableTransaction implements Transaction {
     for (const rowId of part.deleted) {
       p.deleted.add(rowId);
       this.undo.push(UNDO_DELETE, part.table, rowId);
-      const k = `${part.table}:${rowId}`;
-      this.store.rowLocks.set(k, this);
-      this.locks.add(k);
+      this.store.rowLocks.set(part.table, rowId, this);
+      this.locks.set(part.table, rowId, true);
     }
     this.done = true;
   }
