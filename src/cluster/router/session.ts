@@ -213,7 +213,10 @@ export class RouterSession implements Backend {
         try {
           // in a block, the shards say that VACUUM and the like cannot run there (25001)
           const replies = route.inBlock || this.block
-            ? await this.runOn(this.allShards(), route.write, stmt, params)
+            ? await this.runOn(this.allShards(), route.write, stmt, params).catch((e: unknown) => {
+              if (!route.ddl || this.block || !refusedToPrepare(e)) throw e;
+              return this.ddlShardByShard(stmt, params);
+            })
             : await allOrFirstError(this.allShards().map(async (s) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params))));
           return this.rowsOrTag(replies);
         } finally {
@@ -228,6 +231,28 @@ export class RouterSession implements Backend {
       case 'copyOut': return this.copyOut(stmt, route);
       case 'unsupported': throw route.error;
     }
+  }
+
+  /**
+   * DDL outside a block that changes existing objects (ALTER, DROP, CREATE INDEX): the shards
+   * cannot prepare it (its undo does not survive a restart), so it is not atomic across
+   * shards. It runs on shard 0 first, which checks it as one server would (an error there
+   * leaves every shard unchanged), then on the others; an error on one of those is answered
+   * with the shards it did change.
+   */
+  private async ddlShardByShard(stmt: RouterStatement, params: readonly Value[]): Promise<ShardReply[]> {
+    const on = async (s: number) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params));
+    const first = await on(0);
+    const rest = await Promise.allSettled(this.allShards().slice(1).map(on));
+    const failed = rest.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      const err = (rest[failed] as PromiseRejectedResult).reason;
+      const done = [0, ...rest.flatMap((r, i) => (r.status === 'fulfilled' ? [i + 1] : []))];
+      this.ctx.logger.error({ sql: stmt.sql, applied: done, err }, 'DDL applied on some shards only');
+      if (err instanceof SqlError) throw new SqlError(err.code, err.message, { ...err.fields, detail: `The statement was applied on shards ${done.join(', ')} and not on shard ${failed + 1}: run it again there.` });
+      throw err;
+    }
+    return [first, ...rest.map((r) => (r as PromiseFulfilledResult<ShardReply>).value)];
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {
@@ -661,4 +686,9 @@ export class RouterSession implements Backend {
     }
     return { kind: 'rows', fields, rows, tag };
   }
+}
+
+/** The shards' refusal to PREPARE a transaction whose DDL changed existing objects (engine/two-phase.ts). */
+function refusedToPrepare(e: unknown): boolean {
+  return e instanceof SqlError && e.code === '0A000' && e.message.startsWith('cannot PREPARE a transaction that has changed existing objects');
 }
