@@ -557,12 +557,29 @@ export class CostModel {
       const matched = this.semiSelectivity(plan, right);
       return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
     }
-    const sel = plan.on ? clauseSelectivity(plan.on, this.joinLookup(plan)) : 1;
+    const sel = plan.on ? this.onSelectivity(plan, plan.on) : 1;
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
     return clampRows(rows);
   }
+
+  /**
+   * The ON's selectivity over the join's two input schemas, computed once per ON and
+   * schemas: a join's methods and orders of its inputs (Sort, Index Scan, a swapped merge)
+   * share them, and the join search prices many of those.
+   */
+  private onSelectivity(plan: Extract<Plan, { kind: 'join' }>, on: Expr): number {
+    let byLeft = this.selectivityCache.get(on);
+    if (!byLeft) this.selectivityCache.set(on, (byLeft = new WeakMap()));
+    let byRight = byLeft.get(plan.left.schema);
+    if (!byRight) byLeft.set(plan.left.schema, (byRight = new WeakMap()));
+    let sel = byRight.get(plan.right.schema);
+    if (sel === undefined) byRight.set(plan.right.schema, (sel = clauseSelectivity(on, this.joinLookup(plan))));
+    return sel;
+  }
+
+  private readonly selectivityCache = new WeakMap<Expr, WeakMap<readonly OutputColumn[], WeakMap<readonly OutputColumn[], number>>>();
 
   /** Statistics of a join row's columns: the left input's, then the right's. */
   private joinLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
@@ -724,8 +741,7 @@ export class CostModel {
    * matchCount the inner rows each matched row meets (at least 1).
    */
   private earlyStop(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right', inner: Estimate): { matchFrac: number; matchCount: number } | undefined {
-    const lookup = this.joinLookup(plan);
-    const nsel = plan.on ? clauseSelectivity(plan.on, lookup) : 1;
+    const nsel = plan.on ? this.onSelectivity(plan, plan.on) : 1;
     let jsel: number;
     // a semi join's right side made unique keeps the semi join's selectivity (its sjinfo is the semi join's)
     if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti' || plan.semiUnique) jsel = this.semiSelectivity(plan, inner);
@@ -779,7 +795,22 @@ export class CostModel {
 
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
   private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
-    if (plan.lateral) return false;
+    if (plan.lateral || !plan.on) return false;
+    // asked for every method and input order of a join: answered once per ON, inner input and side
+    const innerPlan = innerSide === 'left' ? plan.left : plan.right;
+    let byInner = this.uniqueCache.get(plan.on);
+    if (!byInner) this.uniqueCache.set(plan.on, (byInner = new WeakMap()));
+    let bySide = byInner.get(innerPlan);
+    if (!bySide) byInner.set(innerPlan, (bySide = new Map()));
+    const key = `${innerSide} ${plan.left.schema.length}`;
+    let unique = bySide.get(key);
+    if (unique === undefined) bySide.set(key, (unique = this.computeInnerUnique(plan, innerSide)));
+    return unique;
+  }
+
+  private readonly uniqueCache = new WeakMap<Expr, WeakMap<Plan, Map<string, boolean>>>();
+
+  private computeInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     const keys = hashJoinKeys(plan.on, plan.left.schema.length);
     const innerPlan = innerSide === 'left' ? plan.left : plan.right;
     if (!keys || !isBaseScan(innerPlan)) return false;

@@ -18,10 +18,41 @@ type JoinNode = Extract<Plan, { kind: 'join' }>;
 
 type Column = Extract<Expr, { kind: 'column' }>;
 
+/**
+ * An input's ordered forms per key list, built once: the join search offers one relation's
+ * plan to many joins, and the same Sort or Index Scan object lets the cost model's cache
+ * price it once (PostgreSQL keeps one sorted path per pathkeys on the relation).
+ */
+const orderedForms = new WeakMap<Plan, Map<string, Plan[]>>();
+
+function memoized(input: Plan, key: string, build: () => Plan[]): Plan[] {
+  let forms = orderedForms.get(input);
+  if (!forms) orderedForms.set(input, (forms = new Map()));
+  let found = forms.get(key);
+  if (!found) forms.set(key, (found = build()));
+  return found;
+}
+
+/** An ordered Index Scan → the scan it was made from (asWritten gives that object back). */
+const scanMadeFrom = new WeakMap<Plan, Plan>();
+
+/** Types numbered by identity, for columnKey. */
+const typeIds = new WeakMap<object, number>();
+let typesNumbered = 0;
+
+/** Everything a column reference holds, as a string (its type by identity). */
+function columnKey(c: Column): string {
+  let type = typeIds.get(c.type);
+  if (type === undefined) typeIds.set(c.type, (type = typesNumbered++));
+  return `${c.level}.${c.index}.${type}.${c.name}.${c.table ?? ''}.${c.position ?? ''}`;
+}
+
 /** The input under a Sort on its key columns (as the ON names them, for EXPLAIN), ascending, NULLs last. */
 function sortedBy(input: Plan, columns: readonly Column[]): Plan {
-  const keys: SortKey[] = columns.map((expr) => ({ expr, desc: false, nullsFirst: false }));
-  return { kind: 'sort', schema: input.schema, input, keys };
+  return memoized(input, 'sort ' + columns.map(columnKey).join(','), () => {
+    const keys: SortKey[] = columns.map((expr) => ({ expr, desc: false, nullsFirst: false }));
+    return [{ kind: 'sort', schema: input.schema, input, keys }];
+  })[0];
 }
 
 /** The ON's column of one side of a key equality, numbered within that side's input. */
@@ -35,13 +66,19 @@ function keyColumn(cond: Expr, leftWidth: number, side: 'left' | 'right'): Colum
 function indexOrdered(input: Plan, columns: readonly number[]): Plan[] {
   // a scan already through a range of an index stays as chosen
   if (!plainScan(input) || input.btreeBitmap || input.indexRange) return [];
+  return memoized(input, 'index ' + columns.join(','), () => indexOrderedScans(input, columns));
+}
+
+function indexOrderedScans(input: Extract<Plan, { kind: 'scan' }>, columns: readonly number[]): Plan[] {
   const out: Plan[] = [];
   for (const { index, columns: keyColumns } of btreeKeys(input.table)) {
     // key columns fixed by `=` do not break the order
     const fixed = fixedColumns(input, keyColumns);
     const order = keyColumns.filter((c) => !fixed.has(c) || columns.includes(c));
     if (columns.some((c, i) => order[i] !== c)) continue;
-    out.push({ ...input, indexRange: { keyName: index.name, columns: keyColumns, order: 'asc', orderColumns: keyColumns.indexOf(columns[columns.length - 1]) + 1, merged: true } });
+    const ordered: Plan = { ...input, indexRange: { keyName: index.name, columns: keyColumns, order: 'asc', orderColumns: keyColumns.indexOf(columns[columns.length - 1]) + 1, merged: true } };
+    scanMadeFrom.set(ordered, input);
+    out.push(ordered);
   }
   return out;
 }
@@ -67,9 +104,11 @@ export function mergeOrder(plan: JoinNode): { outer: number[]; inner: number[] }
 
 /**
  * The cheapest merge join for this join, or undefined when it has no equality keys; with
- * `accept`, the cheapest of those it accepts (an order wanted above the join).
+ * `accept`, the cheapest of those it accepts (an order wanted above the join). With `limit`,
+ * a pair of inputs whose startup costs alone exceed it is not priced (add_path_precheck on
+ * initial_cost_mergejoin's bound: the caller takes no merge join dearer than `limit`).
  */
-export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (candidate: JoinNode) => boolean): JoinNode | undefined {
+export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (candidate: JoinNode) => boolean, limit = Infinity): JoinNode | undefined {
   // disabled: a hash join can always take its place (the same equality keys), so none is built
   if (plan.lateral || plan.parameterized || !model.env.settings.mergejoin) return undefined;
   const keys = hashJoinKeys(plan.on, plan.left.schema.length);
@@ -98,6 +137,8 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (ca
       : pairs(indexLeft, sortedLeft, indexRight, sortedRight);
     for (const [left, right] of options) {
       {
+        // the join reads both inputs' first rows before its own first: a floor under its total
+        if (limit < Infinity && model.estimate(left).startup + model.estimate(right).startup > limit * (1 + 1e-9)) continue;
         const candidate: JoinNode = { ...plan, left, right, algorithm: 'merge', ...(swap ? { mergeOuter: 'right' as const } : {}) };
         if (accept && !accept(candidate)) continue;
         const cost = model.estimate(candidate).total;
@@ -149,6 +190,8 @@ export function asWritten(join: JoinNode): JoinNode {
 function unsorted(p: Plan): Plan {
   if (p.kind === 'sort') return p.input;
   if (p.kind === 'scan' && p.indexRange?.merged) {
+    const original = scanMadeFrom.get(p);
+    if (original) return original;
     const { indexRange: _, ...scan } = p;
     return scan as Plan;
   }
