@@ -10,7 +10,7 @@
  */
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
-import { mergeJoinType, mergeSides } from './merge-join-cost.js';
+import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
 import { CostModel, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
@@ -594,7 +594,7 @@ class Builder implements DeparseContext {
       } });
       return n;
     }
-    if (plan.algorithm === 'merge') return this.mergeJoin(plan, keys.map((k) => k.cond));
+    if (plan.algorithm === 'merge') return this.mergeJoin(plan, mergeKeysOf(plan).map((k) => k.cond));
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
     n.props.push(['Join Type', joinType]);
     // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
@@ -625,7 +625,11 @@ class Builder implements DeparseContext {
     n.props.push(['Join Type', joinType]);
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
     n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
-    const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
+    // an inner join's key equality left out of a merge on fewer keys: PostgreSQL's clause made
+    // from the equivalence class names the first relation's column first
+    const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
+    const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c))
+      .map((c) => (plan.joinType === 'inner' && equalities.includes(c) ? probeSideFirst(c, plan.left.schema.length, false) : c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
     n.children.push({ rel: 'Outer', node: sortOutput(this.build(outer)) });
     if (!this.opts.model.mergeJoin(plan).materializeInner) {

@@ -217,6 +217,14 @@ export type Plan =
     readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' | 'merge';
     /** a merge join (executor/merge-join.ts) whose right input is the outer one, read first (planner/merge-join-path.ts) */
     readonly mergeOuter?: 'right';
+    /**
+     * a merge join's merge clauses, in merge order: positions in the ON's equality keys
+     * (join-keys.ts hashJoinKeys), the others tested as its Join Filter; unset: every key in
+     * the ON's order (an index on (a) or (b, a) orders the inputs for a merge on a or on b, a)
+     */
+    readonly mergeKeys?: readonly number[];
+    /** a merge join walking both inputs in descending key order, NULLs first (a backward Index Scan, a Sort DESC) */
+    readonly mergeDesc?: true;
     /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
     readonly outputRead?: readonly number[];

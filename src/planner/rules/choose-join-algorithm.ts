@@ -45,7 +45,7 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
   // both inputs in key order, walked side by side (merge-join-path.ts), against the cheapest of the others
   const others = [hashE, loopE, ...(hashLeftE ? [hashLeftE] : []), ...(probedE ? [probedE] : [])];
   const cheapestOther = others.reduce((a, b) => (b.total < a.total ? b : a));
-  const merge = cheapestMergeJoin(plan, model, undefined, beatable(cheapestOther));
+  const merge = cheapestMergeJoin(plan, model, { limit: beatable(cheapestOther) });
   if (merge && preferred(model.estimate(merge), cheapestOther)) return merge;
   if (probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
@@ -97,7 +97,7 @@ function cheaperUniqueInner(semi: JoinNode, model: CostModel, written: JoinNode)
   const hash = model.join(join, 'hash', 'right').total;
   const loop = model.join(join, 'nestloop').total;
   let chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
-  const merge = cheapestMergeJoin(join, model, undefined, beatable(model.estimate(chosen)));
+  const merge = cheapestMergeJoin(join, model, { limit: beatable(model.estimate(chosen)) });
   if (merge && preferred(model.estimate(merge), model.estimate(chosen))) chosen = merge;
   return model.estimate(chosen).total < model.estimate(semi).total ? asSemiJoinOutput(chosen, semi) : undefined;
 }
