@@ -215,6 +215,11 @@ function readsLevel1(e: Expr): boolean {
   return found;
 }
 
+/** A subquery's Sort read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
+function throughSubqueryScan(plan: Plan): boolean {
+  return plan.kind === 'sort' && plan.subqueryScan === true;
+}
+
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
 const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionScan', 'workTableScan']);
 
@@ -225,6 +230,12 @@ export class CostModel {
 
   constructor(readonly catalog: Catalog, env?: CostEnv) {
     this.env = costEnvOrDefault(catalog, env);
+  }
+
+  /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
+  ownEstimate(plan: Plan): Estimate {
+    const e = this.estimate(plan);
+    return throughSubqueryScan(plan) ? { ...e, total: e.total - CPU_TUPLE_COST * e.rows } : e;
   }
 
   estimate(plan: Plan): Estimate {
@@ -301,7 +312,11 @@ export class CostModel {
       case 'aggregate': return this.aggregate(plan);
       case 'window': return this.window(plan);
       // over a scan reading some columns: as wide as those (the scan's target list)
-      case 'sort': return this.sort(plan.input, plan.input.kind === 'scan' && plan.input.columns ? [] : plan.schema);
+      case 'sort': {
+        const sorted = this.sort(plan.input, plan.input.kind === 'scan' && plan.input.columns ? [] : plan.schema);
+        // read through a SubqueryScan (cost_subqueryscan: cpu_tuple_cost a row); EXPLAIN shows the Sort's own (ownEstimate)
+        return throughSubqueryScan(plan) ? { ...sorted, total: sorted.total + CPU_TUPLE_COST * sorted.rows } : sorted;
+      }
       case 'topk': return this.topk(plan);
       case 'limit': return this.limit(plan);
       case 'distinct': return this.distinct(plan);
@@ -658,7 +673,7 @@ export class CostModel {
   }
 
   private rescan(plan: Plan, est: Estimate, materialized: boolean): { startup: number; total: number } {
-    if (materialized || plan.kind === 'sort') return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
+    if (materialized || (plan.kind === 'sort' && !throughSubqueryScan(plan))) return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
     if (plan.kind === 'cteScan' || plan.kind === 'workTableScan') return { startup: 0, total: CPU_TUPLE_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
     if (plan.kind === 'functionScan') return { startup: 0, total: est.total - est.startup };
     return { startup: est.startup, total: est.total };
@@ -673,7 +688,9 @@ export class CostModel {
   nestLoopInner(plan: Extract<Plan, { kind: 'join' }>): { materialize: boolean; est: Estimate } {
     const right = this.estimate(plan.right);
     if (plan.memoize) return { materialize: false, est: { ...right, startup: right.startup + CPU_TUPLE_COST, total: right.total + CPU_TUPLE_COST } };
-    if (plan.lateral || !this.env.settings.material || MATERIALIZES_OUTPUT.has(plan.right.kind)) return { materialize: false, est: right };
+    // a subquery's Sort is read through PostgreSQL's SubqueryScan, which holds nothing
+    const subquery = throughSubqueryScan(plan.right);
+    if (plan.lateral || !this.env.settings.material || (!subquery && MATERIALIZES_OUTPUT.has(plan.right.kind))) return { materialize: false, est: right };
     const held = this.material(right);
     const materialize = this.nestLoop(plan, held, true).total < this.nestLoop(plan, right, false).total;
     return { materialize, est: materialize ? held : right };

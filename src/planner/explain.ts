@@ -188,7 +188,7 @@ class Builder implements DeparseContext {
   private node(plan: Plan, type: string, title = type): DisplayNode {
     const m = this.opts.metrics;
     return {
-      type, title, props: [], details: [], est: this.opts.model.estimate(plan),
+      type, title, props: [], details: [], est: this.opts.model.ownEstimate(plan),
       actual: m ? m.get(plan) ?? 'never' : undefined, children: [], subplans: [],
     };
   }

@@ -249,7 +249,15 @@ export type Plan =
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */
   | { readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[] }
-  | { readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[] }
+  | {
+    readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[];
+    /**
+     * the top of a subquery in FROM or an inlined WITH query: PostgreSQL reads it through a
+     * SubqueryScan, which holds nothing, so a nested loop may put a Materialize over it
+     * (cost.ts nestLoopInner)
+     */
+    readonly subqueryScan?: true;
+  }
   /**
    * ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all. With
    * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered
@@ -322,6 +330,11 @@ export interface VectorSearchInfo {
  * as FROM subqueries and views leave no node of their own in the optimized plan.
  */
 export const rangeTableSizes = new WeakMap<Plan, number>();
+
+/** A subquery's plan as a FROM item reads it: a Sort at its top marked as read through a SubqueryScan. */
+export function readAsSubquery(plan: Plan): Plan {
+  return plan.kind === 'sort' && !plan.subqueryScan ? { ...plan, subqueryScan: true } : plan;
+}
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {
   return { name, type, tableOid, attnum };
