@@ -35,15 +35,12 @@ function memoized<T>(input: Plan, key: string, build: () => T): T {
 /** An ordered Index Scan → the scan it was made from (asWritten gives that object back). */
 const scanMadeFrom = new WeakMap<Plan, Plan>();
 
-/** Types numbered by identity, for columnKey. */
-const typeIds = new WeakMap<object, number>();
-let typesNumbered = 0;
-
-/** Everything a column reference holds, as a string (its type by identity). */
+/**
+ * A key column as a string: its position in the input (which fixes its type) and the names
+ * EXPLAIN prints for it.
+ */
 function columnKey(c: Column): string {
-  let type = typeIds.get(c.type);
-  if (type === undefined) typeIds.set(c.type, (type = typesNumbered++));
-  return `${c.level}.${c.index}.${type}.${c.name}.${c.table ?? ''}.${c.position ?? ''}`;
+  return `${c.index}.${c.name}.${c.table ?? ''}.${c.position ?? ''}`;
 }
 
 /**
