@@ -40,6 +40,7 @@ SELECT count(*) FROM nlm_a a LEFT JOIN nlm_c c ON a.x < c.z;
 EXPLAIN SELECT * FROM nlm_a a, (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) s;
 EXPLAIN SELECT * FROM nlm_a a, (SELECT * FROM nlm_b ORDER BY y) s;
 EXPLAIN WITH w AS (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) SELECT * FROM nlm_a a CROSS JOIN w;
+EXPLAIN SELECT * FROM nlm_a a, (SELECT * FROM nlm_b ORDER BY y LIMIT 50) s;
 SET enable_material = off;
 EXPLAIN SELECT * FROM nlm_a a, (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) s;
 RESET enable_material;

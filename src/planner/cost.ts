@@ -215,9 +215,9 @@ function readsLevel1(e: Expr): boolean {
   return found;
 }
 
-/** A subquery's Sort read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
+/** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
 function throughSubqueryScan(plan: Plan): boolean {
-  return plan.kind === 'sort' && plan.subqueryScan === true;
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk') && plan.subqueryScan === true;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -235,13 +235,18 @@ export class CostModel {
   /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
   ownEstimate(plan: Plan): Estimate {
     const e = this.estimate(plan);
-    return throughSubqueryScan(plan) ? { ...e, total: e.total - CPU_TUPLE_COST * e.rows } : e;
+    // a projection shown folded into the node below it (EXPLAIN's absorb) counts as that node
+    let top = plan;
+    while (top.kind === 'project') top = top.input;
+    return throughSubqueryScan(top) ? { ...e, total: e.total - CPU_TUPLE_COST * this.estimate(top).rows } : e;
   }
 
   estimate(plan: Plan): Estimate {
     let e = this.cache.get(plan);
     if (!e) {
       e = this.compute(plan);
+      // read through a SubqueryScan (cost_subqueryscan: cpu_tuple_cost a row); EXPLAIN shows the node's own (ownEstimate)
+      if (throughSubqueryScan(plan)) e = { ...e, total: e.total + CPU_TUPLE_COST * e.rows };
       this.cache.set(plan, e);
     }
     return e;
@@ -312,11 +317,7 @@ export class CostModel {
       case 'aggregate': return this.aggregate(plan);
       case 'window': return this.window(plan);
       // over a scan reading some columns: as wide as those (the scan's target list)
-      case 'sort': {
-        const sorted = this.sort(plan.input, plan.input.kind === 'scan' && plan.input.columns ? [] : plan.schema);
-        // read through a SubqueryScan (cost_subqueryscan: cpu_tuple_cost a row); EXPLAIN shows the Sort's own (ownEstimate)
-        return throughSubqueryScan(plan) ? { ...sorted, total: sorted.total + CPU_TUPLE_COST * sorted.rows } : sorted;
-      }
+      case 'sort': return this.sort(plan.input, plan.input.kind === 'scan' && plan.input.columns ? [] : plan.schema);
       case 'topk': return this.topk(plan);
       case 'limit': return this.limit(plan);
       case 'distinct': return this.distinct(plan);

@@ -373,7 +373,7 @@ class Builder implements DeparseContext {
 
   /** A node shown with the estimate and actual rows of a plan node folded into it. */
   private absorb(n: DisplayNode, plan: Plan): DisplayNode {
-    n.est = this.opts.model.estimate(plan);
+    n.est = this.opts.model.ownEstimate(plan);
     if (this.opts.metrics) n.actual = this.opts.metrics.get(plan) ?? 'never';
     return n;
   }

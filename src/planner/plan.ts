@@ -253,8 +253,8 @@ export type Plan =
     readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[];
     /**
      * the top of a subquery in FROM or an inlined WITH query: PostgreSQL reads it through a
-     * SubqueryScan, which holds nothing, so a nested loop may put a Materialize over it
-     * (cost.ts nestLoopInner)
+     * SubqueryScan (cpu_tuple_cost a row), which holds nothing, so a nested loop may put a
+     * Materialize over it (cost.ts nestLoopInner)
      */
     readonly subqueryScan?: true;
   }
@@ -272,8 +272,14 @@ export type Plan =
      * (executor/incremental-sort.ts)
      */
     readonly presorted?: number;
+    /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
+    readonly subqueryScan?: true;
   }
-  | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
+  | {
+    readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null;
+    /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
+    readonly subqueryScan?: true;
+  }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
   | { readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan }
@@ -331,9 +337,13 @@ export interface VectorSearchInfo {
  */
 export const rangeTableSizes = new WeakMap<Plan, number>();
 
-/** A subquery's plan as a FROM item reads it: a Sort at its top marked as read through a SubqueryScan. */
+/**
+ * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top
+ * (a subquery PostgreSQL does not pull up) marked as read through a SubqueryScan.
+ */
 export function readAsSubquery(plan: Plan): Plan {
-  return plan.kind === 'sort' && !plan.subqueryScan ? { ...plan, subqueryScan: true } : plan;
+  const marked = plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk';
+  return marked && !plan.subqueryScan ? { ...plan, subqueryScan: true } : plan;
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {
