@@ -164,8 +164,15 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, options: Mer
     // read backward only where the ORDER BY's columns are (right_merge_direction): the
     // nullable side of an outer join has its own keys, ascending elsewhere
     const backward = which === 'left' || plan.joinType === 'inner';
+    // the Sort per key order, looked up once per join (the pairs ask for each several times)
+    const sorts = new Map<string, Plan>();
     return {
-      sorted: (order: readonly number[]) => sortedBy(input, order.map((k) => keyColumn(keys[k].cond, width, which)), desc),
+      sorted: (order: readonly number[]) => {
+        const key = order.join(',');
+        let sorted = sorts.get(key);
+        if (!sorted) sorts.set(key, (sorted = sortedBy(input, order.map((k) => keyColumn(keys[k].cond, width, which)), desc)));
+        return sorted;
+      },
       // inputs already in key order: an Index Scan, or a join below merged on every key
       ordered: desc ? (backward ? indexOrdered(input, columns, true) : [])
         : [...indexOrdered(input, columns, false), ...mergedInOrder(input, columns, model).map((p) => ({ plan: p, keys: all }))],
@@ -223,6 +230,10 @@ export function givesOrder(candidate: JoinNode, columns: readonly number[], desc
 function mergedInOrder(input: Plan, columns: readonly number[], model: CostModel): Plan[] {
   if (input.kind !== 'join' || input.lateral || input.parameterized || input.semiUnique) return [];
   if (input.algorithm === 'merge' && givesOrder(input, columns)) return [input];
+  // only the join's own key columns come out in order: any other, and no merge join of it will do
+  const width = input.left.schema.length;
+  const keyColumns = (hashJoinKeys(input.on, width) ?? []).flatMap((k) => [k.left, width + k.right]);
+  if (!columns.every((c) => keyColumns.includes(c))) return [];
   // the join order search offers one input to many joins above it: planned once per order
   let byInput = orderedInputs.get(model);
   if (!byInput) orderedInputs.set(model, (byInput = new WeakMap()));
