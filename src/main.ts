@@ -139,8 +139,10 @@ if (values['max-message-size'] !== undefined) {
   }
   security.maxMessageSize = size;
 }
+let checkedSecurity: ReturnType<typeof loadSecurity> | undefined;
 try {
   const checked = loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+  checkedSecurity = checked;
   // PostgreSQL logs the same for each such line and loads the file
   for (const rule of checked.hba && !checked.tls ? checked.hba.rules : []) {
     if (rule.type === 'hostssl') logger.warn({ file: checked.hba!.path, line: rule.line }, 'hostssl record cannot match because SSL is disabled (no --tls-cert/--tls-key)');
@@ -203,7 +205,7 @@ if (role === 'proxy') {
     logger.fatal({ readPort: values['read-port'] }, 'invalid --read-port');
     process.exit(2);
   }
-  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort).catch(refuseShardMismatch);
+  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort, checkedSecurity).catch(refuseShardMismatch);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port, ...(proxy.readPort !== undefined ? { readPort: proxy.readPort } : {}) }) + '\n');
   stopOnSignals(() => proxy.close());
 } else if (role === 'query') {

@@ -10,6 +10,7 @@ import { openS3ObjectStore } from './s3-object-store.js';
 import { agreeOnShardCount, dataElection, runDataRole, shardStream, type StandbyServer } from './data-role.js';
 import { runProxyRole } from './proxy-role.js';
 import { runShardRouterRole } from './shard-router-role.js';
+import type { ConnectionSecurity } from '../wire/connection.js';
 import type { RunningProxy } from './proxy.js';
 import type { SharedSeams } from '../storage/log-replica.js';
 import type { ObjectStore } from '../storage/shared-log.js';
@@ -180,9 +181,13 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
  * sharded cluster (--shards N > 1) the shard router runs each statement on the shards'
  * leaders (shard-router-role.ts).
  */
-export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number): Promise<RunningProxy> {
+export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number, security?: ConnectionSecurity): Promise<RunningProxy> {
   if (c.shards > 1) {
-    return runShardRouterRole({ host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c), ...(readPort !== undefined ? { readPort } : {}) });
+    // the router answers clients itself: TLS and passwords are the proxy's (the piping proxy leaves them to the data node)
+    return runShardRouterRole({
+      host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c),
+      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}),
+    });
   }
   return runProxyRole({
     host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId, ...(readPort !== undefined ? { readPort } : {}),

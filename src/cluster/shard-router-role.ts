@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Coordinator } from './coordinator.js';
+import type { ConnectionSecurity } from '../wire/connection.js';
 import { openEtcdShardDirectory } from './etcd-shard-directory.js';
 import type { RunningProxy } from './proxy.js';
 import { startShardRouter, type ShardRouter } from './router/server.js';
@@ -20,6 +21,8 @@ export interface ShardRouterRoleOptions {
   readonly nodeId?: string;
   readonly logger: Logger;
   readonly openCoordinator: () => Promise<Coordinator>;
+  /** TLS and password authentication of the router's clients (the standalone server's flags) */
+  readonly security?: ConnectionSecurity;
 }
 
 export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<RunningProxy> {
@@ -35,9 +38,10 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     await coordinator.close().catch(() => {});
   };
   try {
-    routers.push(await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout }));
+    const security = opts.security ? { security: opts.security } : {};
+    routers.push(await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, ...security }));
     if (opts.readPort !== undefined) {
-      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory, logger: opts.logger, planFanout }));
+      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory, logger: opts.logger, planFanout, ...security }));
       opts.logger.info({ readPort: routers[1]!.port }, 'sharded cluster: the read port routes to the shards\' leaders (standby reads are not routed yet)');
     }
     const address = `${opts.host}:${routers[0]!.port}`;
