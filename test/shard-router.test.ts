@@ -209,6 +209,23 @@ describe('shard router', () => {
     }
   });
 
+  it('describes a statement run again from its session\'s cache, until DDL or a SET', async () => {
+    await c.query('CREATE TABLE cached_desc (id int PRIMARY KEY, a text)');
+    await c.query(`INSERT INTO cached_desc VALUES (1, 'x'), (2, 'y')`);
+    const fields = async () => (await c.query('SELECT * FROM cached_desc WHERE id = $1', [1])).fields.map((f) => f.name);
+    assert.deepEqual(await fields(), ['id', 'a']);
+    assert.deepEqual(await fields(), ['id', 'a']);
+    await c.query('ALTER TABLE cached_desc ADD COLUMN b int');
+    assert.deepEqual(await fields(), ['id', 'a', 'b'], 'DDL through the router: described again');
+    await c.query('SET search_path = other, public');
+    await c.query('CREATE TABLE other.cached_desc (id int PRIMARY KEY, z text)');
+    assert.deepEqual(await fields(), ['id', 'z'], 'the name resolves through the new search_path');
+    await c.query('RESET search_path');
+    assert.deepEqual(await fields(), ['id', 'a', 'b']);
+    await c.query('DROP TABLE other.cached_desc');
+    await c.query('DROP TABLE cached_desc');
+  });
+
   it('places rows of a table without a key on one shard per transaction, round robin', async () => {
     await c.query('BEGIN');
     for (let i = 0; i < 4; i++) await c.query('INSERT INTO notes VALUES ($1)', [`block ${i}`]);

@@ -65,6 +65,12 @@ export class RouterSession implements Backend {
   private queryParts = 0;
   private queryPartsDone = 0;
   private described: { sql: string; route: Route; paramTypes: number[]; fields: FieldInfo[] | null } | null = null;
+  /**
+   * Describes of this session's SELECT / INSERT / UPDATE / DELETE texts, so a statement run
+   * again costs no Describe round trip to a shard: valid while no DDL went through the router
+   * (ddlEpoch) and no SET changed how names resolve; not used in a block that ran DDL.
+   */
+  private readonly describeCache = new Map<string, { epoch: number; route: Route; paramTypes: number[]; fields: FieldInfo[] | null }>();
   private readonly notices: SqlNotice[] = [];
   private readonly knownParameters = new Map<string, string>();
 
@@ -115,6 +121,13 @@ export class RouterSession implements Backend {
 
   private async describe(sql: string, paramTypes: readonly number[]): Promise<void> {
     this.described = null;
+    const cacheKey = `${paramTypes.join(',')}\0${sql}`;
+    const cached = this.block?.ranDdl ? undefined : this.describeCache.get(cacheKey);
+    if (cached && cached.epoch === this.ctx.ddlEpoch()) {
+      if (this.block?.failed) throw FAILED_BLOCK();
+      this.described = { sql, route: cached.route, paramTypes: cached.paramTypes, fields: cached.fields };
+      return;
+    }
     let route: Route = { kind: 'shard0', write: false };
     let stmt: Record<string, unknown> | undefined;
     try {
@@ -137,8 +150,13 @@ export class RouterSession implements Backend {
     }
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
     const conn = await this.connection(shard);
+    const epoch = this.ctx.ddlEpoch();
     const d = await this.guard(conn.describe(sql, paramTypes));
     this.described = { sql, route, paramTypes: d.paramTypes, fields: d.fields && d.fields.map(fieldInfo) };
+    if (stmt && CACHED_STATEMENTS.some((k) => k in stmt) && !this.block?.ranDdl) {
+      if (this.describeCache.size >= DESCRIBE_CACHE_SIZE) this.describeCache.delete(this.describeCache.keys().next().value!);
+      this.describeCache.set(cacheKey, { epoch, route, paramTypes: d.paramTypes, fields: this.described.fields });
+    }
   }
 
   prepare(sql: string, paramTypes: readonly number[]): PreparedStatement {
@@ -504,6 +522,8 @@ export class RouterSession implements Backend {
   }
 
   private async sessionStatement(sql: string): Promise<ExecResult> {
+    // SET search_path and the like may change how the cached statements' names resolve
+    this.describeCache.clear();
     await this.connection(0);
     const conns = this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
@@ -692,3 +712,7 @@ export class RouterSession implements Backend {
 function refusedToPrepare(e: unknown): boolean {
   return e instanceof SqlError && e.code === '0A000' && e.message.startsWith('cannot PREPARE a transaction that has changed existing objects');
 }
+
+/** Statements whose Describe is kept per session (they change no session state at Describe). */
+const CACHED_STATEMENTS = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'];
+const DESCRIBE_CACHE_SIZE = 256;
