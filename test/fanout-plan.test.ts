@@ -370,3 +370,21 @@ test('errors of expressions over aggregates are one server\'s (22012, 22003), in
   const sql = `SELECT 1000 / count(*) AS per FROM items WHERE id IN (${ids.join(', ')})`;
   await check(sql, [], 'ordered');
 });
+
+test('the final statement carries any number of groups: parameters, or typed literals past 65535 parameters', async () => {
+  const sql = 'SELECT tenant, sum(score) / count(*) AS m, -tenant AS neg FROM items GROUP BY tenant ORDER BY tenant DESC';
+  const p = plan(sql);
+  assert.ok(!(p instanceof SqlError) && p.finish);
+  const fields = (await run(shards[0], p.shardSql, [])).fields;
+  const described = (await run(single, sql, [])).fields;
+  // 3 merge columns a group: 2000 groups are 6000 parameters, 22000 groups are 66000 (literals)
+  for (const groups of [2000, 22000]) {
+    const keys = Array.from({ length: groups }, (_, k) => k - 5);
+    // each group's partials split over the two shards
+    const part = (shard: number): ShardResult => ({ fields, rows: keys.map((k) => [k, k / 3 + shard * 0.25, BigInt(k % 7 === 0 ? shard : 1)]) });
+    const got = await answer(p, [part(0), part(1)], [], described);
+    assert.deepEqual(got.fields.map((f) => [f.name, f.type.oid]), [['tenant', 23], ['m', 701], ['neg', 23]]);
+    const expected = keys.map((k) => [k, (k / 3 + (k / 3 + 0.25)) / (k % 7 === 0 ? 1 : 2), 0 - k]).reverse();
+    assert.deepEqual(got.rows, expected, `${groups} groups`);
+  }
+});

@@ -14,7 +14,10 @@
  *    ORDER BY or LIMIT), the merge combines per group (avg from sum and count), then
  *    HAVING, DISTINCT, ORDER BY and LIMIT; a GROUP BY that includes the distribution key
  *    has each group on one shard, so it runs like plain rows;
- *  - DISTINCT: each shard removes its duplicates, the merge those across shards.
+ *  - DISTINCT: each shard removes its duplicates, the merge those across shards;
+ *  - expressions over aggregates (select list, HAVING, ORDER BY, DISTINCT ON): each shard
+ *    returns only its groups' keys and partial aggregates, the merge combines them per group,
+ *    and shard 0 runs the client's clauses over the combined groups (fanout-final.ts).
  */
 import * as pg from 'libpg-query';
 import { SqlError, SqlState } from '../../errors.js';
@@ -80,6 +83,7 @@ class Planner {
   private readonly clauses: Map<Clause, number>;
   private readonly targets: RawNode[];
   /** the client's select list items, as written (alias included) and without the alias */
+  private readonly targetItems: Range[];
   private readonly targetExprs: Range[];
   private readonly hidden: string[] = [];
   private readonly hiddenCombine: Combine[] = [];
@@ -95,6 +99,7 @@ class Planner {
     const listStart = this.text.selectListStart();
     const items = this.text.splitList(listStart, this.nextClause(listStart - 1));
     if (items.length !== this.targets.length) throw unsupported('this select list', 'is');
+    this.targetItems = items;
     this.targetExprs = items.map((item, i) => this.withoutAlias(item, this.targets[i].name));
     this.targetsEnd = items.length > 0 ? items[items.length - 1].end : listStart;
     const distinctClause: unknown[] = stmt.distinctClause ?? [];
@@ -164,6 +169,10 @@ class Planner {
 
   /** the ORDER BY item's expression text: without ASC/DESC, USING op and NULLS FIRST/LAST */
   private sortExprText(item: Range, sortBy: RawNode): string {
+    return this.slice(this.sortExprRange(item, sortBy));
+  }
+
+  private sortExprRange(item: Range, sortBy: RawNode): Range {
     const toks = this.text.tokensIn(item.start, item.end);
     let n = toks.length;
     const word = (k: number) => toks[k]?.text.toLowerCase();
@@ -172,7 +181,7 @@ class Planner {
       while (n > 0 && word(n - 1) !== 'using') n--;
       n--;
     } else if (sortBy.sortby_dir !== 'SORTBY_DEFAULT' && (word(n - 1) === 'asc' || word(n - 1) === 'desc')) n--;
-    return this.text.slice(item.start, toks[n - 1].end);
+    return { start: item.start, end: toks[n - 1].end };
   }
 
   /** DISTINCT ON's expressions as columns (the client's, or hidden) */
@@ -459,8 +468,7 @@ class Planner {
       if (intConst(x.node) !== undefined) return;
       const bare = bareColumnName(x.node);
       if (bare !== undefined && this.targets.some((t) => t.name === bare)) return;
-      const item = sortItems[i];
-      rewrite(x.node, item && { start: item.start, end: this.text.tokensIn(item.start, item.end).length > 0 ? this.endOfSortExpr(item, x) : item.end });
+      rewrite(x.node, sortItems[i] && this.sortExprRange(sortItems[i], x));
     });
     for (const bound of [this.stmt.limitCount, this.stmt.limitOffset]) if (aggregateCalls(bound).length > 0) throw unsupported('aggregates in LIMIT/OFFSET');
     subs.sort((a, b) => a.start - b.start);
@@ -478,13 +486,10 @@ class Planner {
     const havingStart = this.clauses.get('having');
     const havingBody = havingStart === undefined ? undefined : this.text.tokensIn(havingStart, this.nextClause(havingStart))[1]?.start;
     const tailStart = this.cutAt('order', 'limit', 'offset', 'fetch');
-    const items = this.targets.map((t, i) => ({
-      text: rewritten(this.targetExprs[i].start, this.targetExprs[i].end) + (t.name ? ' AS ' + this.aliasText(i) : ''),
-      aliased: t.name !== undefined,
-    }));
+    const distinct = rewritten(selectWordEnd, listStart).trim();
     const final: FinalStatement = {
-      distinct: rewritten(selectWordEnd, listStart).trim() + (listStart > selectWordEnd && this.text.slice(selectWordEnd, listStart).trim() !== '' ? ' ' : ''),
-      items,
+      distinct: distinct === '' ? '' : `${distinct} `,
+      items: this.targets.map((t, i) => ({ text: rewritten(this.targetItems[i].start, this.targetItems[i].end), aliased: t.name !== undefined })),
       having: havingBody === undefined ? undefined : rewritten(havingBody, this.nextClause(havingStart!)).trim(),
       tail: rewritten(tailStart, this.text.end).trim(),
       groupKeys: keys.map((k) => (k as { hidden: number }).hidden),
@@ -510,22 +515,6 @@ class Planner {
     };
   }
 
-  /** the end of an ORDER BY item's expression (without ASC/DESC, USING and NULLS) */
-  private endOfSortExpr(item: Range, sortBy: RawNode): number {
-    const text = this.sortExprText(item, sortBy);
-    return item.start + Buffer.byteLength(text, 'utf8');
-  }
-
-  /** the AS name of select item i as written (quoted as the client quoted it) */
-  private aliasText(i: number): string {
-    const item = this.targetExprs[i];
-    const toks = this.text.tokensIn(item.end, this.nextClause(item.end));
-    const comma = toks.findIndex((t) => t.text === ',');
-    const own = comma < 0 ? toks : toks.slice(0, comma);
-    const last = own[own.length - 1];
-    return last ? this.text.slice(last.start, last.end) : quoteIdentName(this.targets[i].name);
-  }
-
   plan(): FanoutPlan {
     try {
       return this.planMerged();
@@ -546,10 +535,6 @@ class Planner {
     if (grouped && this.shape.coversKey(this.groupExprs().map((g) => g.node))) return this.planRows();
     return this.planAggregate();
   }
-}
-
-function quoteIdentName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 export const planFanout: PlanFanout = (sql, parsed, tableOf: TableOf) => {
