@@ -439,6 +439,15 @@ class Planner {
       }
       walk(node, (kind, body) => {
         if (kind === 'SubLink') throw unsupported('subqueries in expressions over aggregates');
+        // a GROUP BY expression inside a larger one: `to_char(date_trunc('day', t), …)`
+        if (kind !== 'ColumnRef') {
+          const g = groups.findIndex((x) => sameExpr(x.node, { [kind]: body }));
+          const range = g >= 0 ? this.expressionRange({ [kind]: body }) : undefined;
+          if (range) {
+            subs.push({ ...range, text: groupColumn(g) });
+            return false;
+          }
+        }
         if (isAggregateCall(kind, body)) {
           const range = this.text.callRange(body.location);
           if (!range) throw unsupported('this aggregate call', 'is');
@@ -513,6 +522,31 @@ class Planner {
       merge: () => { throw new SqlError(SqlState.internalError, 'this fan-out plan finishes on shard 0'); },
       finish: (results, shard0) => runFinalStatement(final, merge(results), shard0),
     };
+  }
+
+  /** where an expression node is written (undefined: not found for sure) */
+  private expressionRange(node: unknown): Range | undefined {
+    const locations: number[] = [];
+    const collect = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'location' && typeof x === 'number' && x >= 0) locations.push(x);
+          else collect(x);
+        }
+      }
+    };
+    collect(node);
+    if (locations.length === 0) return undefined;
+    // the candidate that parses back to the same expression
+    return this.text.expressionCandidates(Math.min(...locations), Math.max(...locations)).find((r) => {
+      try {
+        const stmt = (pg.parseSync(`SELECT ${this.slice(r)}`).stmts?.[0]?.stmt as RawNode | undefined)?.SelectStmt;
+        return stmt?.targetList?.length === 1 && sameExpr(stmt.targetList[0].ResTarget.val, node);
+      } catch {
+        return false;
+      }
+    });
   }
 
   plan(): FanoutPlan {
