@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import * as libpg from 'libpg-query';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
-import type { ShardedTable, ShardResult } from '../src/cluster/router/fanout-api.js';
+import type { FanoutPlan, ShardedTable, ShardResult } from '../src/cluster/router/fanout-api.js';
 import { SqlError } from '../src/errors.js';
-import { parseText } from '../src/types/text-io.js';
-import { T, type Value } from '../src/types/types.js';
+import { formatText, parseText } from '../src/types/text-io.js';
+import { T, type SqlType, type Value } from '../src/types/types.js';
 import { connectClient, startQuiver, type QuiverServer } from './support/server.js';
 
 const ROWS = 240;
@@ -122,12 +122,34 @@ const showRow = (r: readonly Value[], oids: readonly number[] = []) => r.map((v,
  */
 type Compare = 'ordered' | 'unordered' | { subsetOf: number } | { tiesOn: number[] };
 
+/**
+ * the client's answer from the shards' answers: the merge, or (expressions over aggregates)
+ * the plan's final statement on shard 0 with the client's values and then its own; `fields`
+ * is the client statement's row description as the router's Describe on shard 0 gives it
+ */
+function answer(p: FanoutPlan, parts: ShardResult[], values: unknown[], fields: ShardResult['fields'] | null): Promise<ShardResult> {
+  if (!p.finish) return Promise.resolve(p.merge(parts));
+  return p.finish(parts, {
+    clientParams: values.length,
+    fields,
+    run: (sql: string, types: readonly SqlType[], extra: readonly Value[]) =>
+      run(shards[0], sql, [...values, ...extra.map((v, i) => (v === null ? null : formatText(types[i], v)))]),
+  });
+}
+
+/**
+ * the client's values for the shard statement: none when it uses no $n (a final statement's
+ * shards may leave out a $n of HAVING or the select list; the router tells the shards every
+ * parameter's type, this client cannot)
+ */
+const shardValues = (p: FanoutPlan, values: unknown[]) => (/\$\d/.test(p.shardSql) ? values : []);
+
 async function check(sql: string, values: unknown[], compare: Compare): Promise<void> {
   const p = plan(sql);
   if (p instanceof SqlError) assert.fail(`${sql}: ${p.code} ${p.message}`);
   const expected = await run(single, sql, values);
-  const parts = await Promise.all(shards.map((c) => run(c, p.shardSql, values)));
-  const got = p.merge(parts);
+  const parts = await Promise.all(shards.map((c) => run(c, p.shardSql, shardValues(p, values))));
+  const got = await answer(p, parts, values, expected.fields);
   const context = `${sql}\n  shard SQL: ${p.shardSql}`;
   assert.deepEqual(got.fields.map((f) => [f.name, f.type.oid, f.type.typmod]), expected.fields.map((f) => [f.name, f.type.oid, f.type.typmod]), context);
   const oids = expected.fields.map((f) => f.type.oid);
@@ -268,10 +290,8 @@ test('shapes a sharded cluster cannot run yet are 0A000 naming the shape', () =>
     ['SELECT count(DISTINCT tenant) FROM items', /count\(DISTINCT …\).*distribution key/],
     ['SELECT string_agg(label, \',\') FROM items', /aggregate string_agg\(\)/],
     ['SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY price) FROM items', /ordered-set aggregates/],
-    ['SELECT sum(qty) / count(*) FROM items', /expressions over aggregates/],
-    ['SELECT tenant FROM items GROUP BY tenant ORDER BY max(id) - min(id)', /ORDER BY and DISTINCT ON expressions over aggregates/],
-    ['SELECT tenant FROM items GROUP BY tenant HAVING count(*) + 1 > $1', /HAVING conditions of this form/],
     ['SELECT tenant, count(*) FROM items GROUP BY ROLLUP (tenant)', /GROUPING SETS/],
+    ['SELECT count(*) + (SELECT 1) FROM items', /subqueries in expressions over aggregates/],
     ['SELECT id FROM items ORDER BY price FETCH FIRST 3 ROWS WITH TIES', /WITH TIES/],
   ];
   for (const [sql, message] of refused) {
@@ -280,5 +300,97 @@ test('shapes a sharded cluster cannot run yet are 0A000 naming the shape', () =>
     assert.equal(p.code, '0A000', sql);
     assert.match(p.message, message, sql);
     assert.match(p.message, /not supported yet|supported only when/, sql);
+  }
+});
+
+/**
+ * Expressions over aggregates: the shards return partial aggregates per group, the merge
+ * combines them, and shard 0 runs the client's clauses over the combined groups, so casts,
+ * rounding, NULLs and result types are one server's.
+ */
+const EXPRESSIONS: [string, unknown[], Compare][] = [
+  ['SELECT count(*)::int FROM items', [], 'ordered'],
+  ['SELECT sum(qty)::float8, round(avg(score)::numeric, 2), round(avg(price), 3) AS ap, sum(score)::int4 FROM items', [], 'ordered'],
+  ['SELECT tenant, sum(qty) / count(*) AS ratio, sum(price) * 2 FROM items GROUP BY tenant ORDER BY tenant', [], 'ordered'],
+  ["SELECT label, CASE WHEN count(*) > 34 THEN 'many' ELSE 'few' END AS size FROM items GROUP BY label ORDER BY label", [], 'ordered'],
+  ['SELECT tenant, count(*) FROM items GROUP BY tenant HAVING count(*) + 1 > $1 ORDER BY 1', [48], 'ordered'],
+  ['SELECT tenant FROM items GROUP BY tenant ORDER BY max(id) - min(id) DESC, tenant', [], 'ordered'],
+  ['SELECT tenant % 2 AS parity, count(*)::int AS n, coalesce(sum(qty) FILTER (WHERE flag), 0) AS s FROM items GROUP BY tenant % 2 ORDER BY parity', [], 'ordered'],
+  ["SELECT upper(label) || ':' || count(*) AS tag FROM items GROUP BY label ORDER BY tag LIMIT 3 OFFSET 1", [], 'ordered'],
+  ['SELECT count(*)::int AS n, sum(qty)::float8 AS s FROM items WHERE id < 0', [], 'ordered'],
+  ['SELECT tenant, avg(qty)::numeric(10,3) FROM items GROUP BY tenant HAVING sum(qty) * 1.0 / count(*) > 5.5 ORDER BY 2 DESC', [], 'ordered'],
+  ['SELECT DISTINCT count(*) % 3 AS m FROM items GROUP BY label', [], 'unordered'],
+  ['SELECT a.tenant, count(b.tag)::int FROM items a JOIN tags b USING (id) GROUP BY a.tenant ORDER BY count(b.tag) DESC, 1 LIMIT $1', [3], 'ordered'],
+  ['SELECT price, count(*)::int FROM items GROUP BY price HAVING count(*) > 1 ORDER BY price LIMIT 5', [], 'ordered'],
+  ['SELECT label, max(score) - min(score) AS spread, sum(qty) * $1::int AS scaled FROM items GROUP BY label ORDER BY spread DESC', [3], 'ordered'],
+  ['SELECT count(*)::int FROM items WHERE tenant = $1 HAVING count(*) > 1000', [1], 'ordered'],
+  ['SELECT tenant, sum(qty)::float8 / nullif(count(qty), 0) AS mean, count(*) = 48 AS full FROM items GROUP BY tenant ORDER BY 1', [], 'ordered'],
+  ["SELECT (sum(qty) / 7)::int AS q, 'x' || count(*), max(label) || '!' FROM items", [], 'ordered'],
+  ['SELECT DISTINCT ON (tenant % 2) tenant % 2 AS p, label, count(*)::int FROM items GROUP BY tenant % 2, label ORDER BY tenant % 2, count(*) * -1, label', [], 'ordered'],
+  ['SELECT label AS l, -count(*) AS neg FROM items GROUP BY l HAVING NOT (max(qty) IS NULL OR min(qty) > 0) ORDER BY neg, l', [], 'ordered'],
+  ['SELECT id, sum(qty)::int + 1 AS s FROM items GROUP BY id ORDER BY id LIMIT 5', [], 'ordered'],
+  // GROUP BY expressions inside larger ones
+  ['SELECT (tenant % 2) + 1 AS p1, count(*)::int FROM items GROUP BY tenant % 2 ORDER BY 1', [], 'ordered'],
+  ["SELECT upper(label) || '-' || (tenant % 3)::text AS k, sum(qty)::int FROM items GROUP BY label, tenant % 3 HAVING tenant % 3 <> 1 ORDER BY k", [], 'ordered'],
+  ['SELECT length(upper(label)) + count(*) AS n FROM items GROUP BY upper(label) ORDER BY n', [], 'ordered'],
+  ["SELECT CASE WHEN qty > 6 THEN 'hi' ELSE 'lo' END AS band, count(*)::int, (CASE WHEN qty > 6 THEN 'hi' ELSE 'lo' END) || '!' AS b2 FROM items GROUP BY CASE WHEN qty > 6 THEN 'hi' ELSE 'lo' END ORDER BY 1", [], 'ordered'],
+  ['SELECT qty::double precision * 2 + count(*) AS v FROM items GROUP BY qty::double precision ORDER BY v', [], 'ordered'],
+];
+
+test('expressions over aggregates fanned out give the one server\'s answer (names, types, rows)', async () => {
+  for (const [sql, values, compare] of EXPRESSIONS) await check(sql, values, compare);
+});
+
+test('a plain aggregate needs no final statement: the merge alone answers', () => {
+  for (const sql of ['SELECT count(*) FROM items', 'SELECT tenant, sum(qty), avg(price) FROM items GROUP BY tenant HAVING count(*) > 3 ORDER BY 2']) {
+    const p = plan(sql);
+    assert.ok(!(p instanceof SqlError) && p.finish === undefined, sql);
+  }
+  const p = plan('SELECT tenant, sum(qty) / count(*) FROM items GROUP BY tenant');
+  assert.ok(!(p instanceof SqlError) && p.finish !== undefined);
+  // the shards return only the group key and the partial aggregates
+  assert.equal(p.shardSql, 'SELECT tenant AS "?quiver_merge_1", sum(qty) AS "?quiver_merge_2", count(*) AS "?quiver_merge_3" FROM items GROUP BY 1');
+});
+
+test('errors of expressions over aggregates are one server\'s (22012, 22003), including where one shard alone would not fail', async () => {
+  const failing: [string, unknown[]][] = [
+    ['SELECT count(*) / sum(qty * 0) FROM items', []],
+    ['SELECT tenant, 10 / (count(*) - 48) FROM items GROUP BY tenant', []],
+    ['SELECT (sum(qty) * 1000000000)::int FROM items', []],
+    ['SELECT label FROM items GROUP BY label HAVING 1.0 / (count(*) - count(*)) > 0', []],
+  ];
+  for (const [sql, values] of failing) {
+    const p = plan(sql);
+    assert.ok(!(p instanceof SqlError), sql);
+    const expected = await run(single, sql, values).then(() => undefined, (e: pg.DatabaseError) => e);
+    assert.ok(expected, `${sql} fails on one server`);
+    const parts = await Promise.all(shards.map((c) => run(c, p.shardSql, shardValues(p, values))));
+    await assert.rejects(answer(p, parts, values, null), (e: pg.DatabaseError) => {
+      assert.equal(e.code, expected.code, sql);
+      assert.equal(e.message, expected.message, sql);
+      return true;
+    });
+  }
+  // 1000 / count(*) over rows all on one shard: the other shard's count is 0, the whole one's is not
+  const ids = [1, 2, 3, 4, 5, 6].filter((id) => shardOf(id) === 0);
+  const sql = `SELECT 1000 / count(*) AS per FROM items WHERE id IN (${ids.join(', ')})`;
+  await check(sql, [], 'ordered');
+});
+
+test('the final statement carries any number of groups: parameters, or typed literals past 65535 parameters', async () => {
+  const sql = 'SELECT tenant, sum(score) / count(*) AS m, -tenant AS neg FROM items GROUP BY tenant ORDER BY tenant DESC';
+  const p = plan(sql);
+  assert.ok(!(p instanceof SqlError) && p.finish);
+  const fields = (await run(shards[0], p.shardSql, [])).fields;
+  const described = (await run(single, sql, [])).fields;
+  // 3 merge columns a group: 2000 groups are 6000 parameters, 22000 groups are 66000 (literals)
+  for (const groups of [2000, 22000]) {
+    const keys = Array.from({ length: groups }, (_, k) => k - 5);
+    // each group's partials split over the two shards
+    const part = (shard: number): ShardResult => ({ fields, rows: keys.map((k) => [k, k / 3 + shard * 0.25, BigInt(k % 7 === 0 ? shard : 1)]) });
+    const got = await answer(p, [part(0), part(1)], [], described);
+    assert.deepEqual(got.fields.map((f) => [f.name, f.type.oid]), [['tenant', 23], ['m', 701], ['neg', 23]]);
+    const expected = keys.map((k) => [k, (k / 3 + (k / 3 + 0.25)) / (k % 7 === 0 ? 1 : 2), 0 - k]).reverse();
+    assert.deepEqual(got.rows, expected, `${groups} groups`);
   }
 });

@@ -433,6 +433,20 @@ describe('shard router', () => {
       assert.deepEqual((await onShards("SELECT count(*)::int FROM pairs WHERE b = 'near'")).map((r) => r[0]![0] > 0), [true, true]);
       const nearest = (await d.query("SELECT a FROM pairs WHERE b = 'near' ORDER BY abs(v - $1) LIMIT 2", [24])).rows.map((r) => r.a);
       assert.deepEqual(nearest, [2, 3]);
+      // expressions over aggregates: shard 0 evaluates them over the merged groups, with the
+      // client's names and types, its $n, its transaction and its errors
+      const cast = await d.query("SELECT count(*)::int, round(avg(id), 1)::text AS a FROM items WHERE label LIKE 'planned%'");
+      assert.deepEqual(cast.rows, [{ count: 10, a: (Math.round(ids.reduce((x, y) => x + y, 0)) / 10).toFixed(1) }]);
+      assert.deepEqual(cast.fields.map((f) => [f.name, f.dataTypeID]), [['count', 23], ['a', 25]]);
+      const scaled = (await d.query('SELECT label, count(*) * $2::int AS n FROM items WHERE label LIKE $1 GROUP BY label HAVING count(*) + 0 > $3 ORDER BY n DESC, label', ['planned%', 2, 0])).rows;
+      const byLabel = [0, 1, 2].map((k) => ({ label: `planned ${k}`, n: 2 * ids.filter((id) => id % 3 === k).length })).filter((g) => g.n > 0);
+      assert.deepEqual(scaled, byLabel.sort((x, y) => y.n - x.n || x.label.localeCompare(y.label)).map((g) => ({ label: g.label, n: String(g.n) })));
+      await assert.rejects(d.query("SELECT 1 / (count(*) - count(*)) FROM items WHERE label LIKE 'planned%'"), (e: pg.DatabaseError) => e.code === '22012' && e.message === 'division by zero');
+      await d.query('BEGIN');
+      await d.query('INSERT INTO items VALUES ($1, $2)', [idsOn(1, 1, 5000)[0], 'planned extra']);
+      assert.deepEqual((await d.query("SELECT count(*)::int + 0 AS n FROM items WHERE label LIKE 'planned%'")).rows, [{ n: 11 }]);
+      await d.query('ROLLBACK');
+      assert.deepEqual((await d.query("SELECT count(*)::int + 0 AS n FROM items WHERE label LIKE 'planned%'")).rows, [{ n: 10 }]);
     } finally {
       await d.end();
       await r2.close();

@@ -5,7 +5,7 @@
  * (src/types/types.ts), decoded from the shards' results by the router.
  */
 import type { FieldInfo } from '../../wire/backend.js';
-import type { Row, SqlType } from '../../types/types.js';
+import type { Row, SqlType, Value } from '../../types/types.js';
 import type { SqlError } from '../../errors.js';
 
 /** One shard's answer to the fan-out statement. */
@@ -29,12 +29,32 @@ export interface ShardedTable {
   readonly keyTypes?: readonly SqlType[];
 }
 
+/**
+ * Shard 0 as a plan's last step sees it: it holds the whole catalog and every function, so a
+ * statement run there over the combined groups evaluates the client's expressions exactly as
+ * one server does (casts, rounding, NULLs, errors, result types).
+ */
+export interface FinalStatementRunner {
+  /** how many $n the client's statement has: the final statement's own values are $n after them */
+  readonly clientParams: number;
+  /** the client's result columns as shard 0 describes the client's statement (null: unknown) */
+  readonly fields: readonly FieldInfo[] | null;
+  /** run `sql` on shard 0 (in the client's transaction) with the client's parameters, then `values` typed `types` */
+  run(sql: string, types: readonly SqlType[], values: readonly Value[]): Promise<ShardResult>;
+}
+
 /** How to run a SELECT on every shard and merge the answers. */
 export interface FanoutPlan {
   /** the statement every shard runs, with the client's $n parameters unchanged */
   readonly shardSql: string;
   /** the client's result: its fields and rows (hidden merge columns dropped) */
   merge(results: readonly ShardResult[]): ShardResult;
+  /**
+   * present when the merge alone cannot give the answer (expressions over aggregates): the
+   * client's result from the shards' answers and one more statement on shard 0; when
+   * present the router calls it instead of merge()
+   */
+  finish?(results: readonly ShardResult[], shard0: FinalStatementRunner): Promise<ShardResult>;
 }
 
 /**

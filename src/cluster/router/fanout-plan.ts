@@ -14,7 +14,10 @@
  *    ORDER BY or LIMIT), the merge combines per group (avg from sum and count), then
  *    HAVING, DISTINCT, ORDER BY and LIMIT; a GROUP BY that includes the distribution key
  *    has each group on one shard, so it runs like plain rows;
- *  - DISTINCT: each shard removes its duplicates, the merge those across shards.
+ *  - DISTINCT: each shard removes its duplicates, the merge those across shards;
+ *  - expressions over aggregates (select list, HAVING, ORDER BY, DISTINCT ON): each shard
+ *    returns only its groups' keys and partial aggregates, the merge combines them per group,
+ *    and shard 0 runs the client's clauses over the combined groups (fanout-final.ts).
  */
 import * as pg from 'libpg-query';
 import { SqlError, SqlState } from '../../errors.js';
@@ -22,13 +25,27 @@ import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
 import type { HavingExpr, HavingTerm, Comparison } from './fanout-having.js';
 import { mergeShardResults, type Bound, type ColumnRef, type Combine, type MergeSpec, type SortKey } from './fanout-merge.js';
 import {
-  MERGEABLE_AGGREGATES, aggregateCalls, bareColumnName, funcName, intConst, isAggregateCall, kindOf, sameExpr, strings,
+  MERGEABLE_AGGREGATES, aggregateCalls, bareColumnName, funcName, intConst, isAggregateCall, kindOf, sameExpr, strings, walk,
   type RawNode,
 } from './fanout-nodes.js';
 import { checkShape, unsupported, type SelectShape, type TableOf } from './fanout-shape.js';
 import { SelectText, type Clause } from './fanout-text.js';
+import { aggregateColumn, groupColumn, runFinalStatement, type FinalStatement } from './fanout-final.js';
 
 interface Range { readonly start: number; readonly end: number }
+
+/**
+ * A shape the merge alone cannot evaluate (an expression over aggregates): the planner plans
+ * it again with a final statement on shard 0 (fanout-final.ts).
+ */
+class NeedsFinalStatement extends SqlError {}
+const needsFinal = (what: string): SqlError => {
+  const e = unsupported(what);
+  return new NeedsFinalStatement(e.code, e.message);
+};
+
+/** a piece of the client's text replaced in the final statement */
+interface Substitution { readonly start: number; readonly end: number; readonly text: string }
 
 /** the SELECT in what the router passed: libpg-query's ParseResult, a RawStmt, or the node */
 function selectOf(parsed: unknown): { stmt: RawNode; offset: number; length?: number } {
@@ -66,6 +83,7 @@ class Planner {
   private readonly clauses: Map<Clause, number>;
   private readonly targets: RawNode[];
   /** the client's select list items, as written (alias included) and without the alias */
+  private readonly targetItems: Range[];
   private readonly targetExprs: Range[];
   private readonly hidden: string[] = [];
   private readonly hiddenCombine: Combine[] = [];
@@ -81,6 +99,7 @@ class Planner {
     const listStart = this.text.selectListStart();
     const items = this.text.splitList(listStart, this.nextClause(listStart - 1));
     if (items.length !== this.targets.length) throw unsupported('this select list', 'is');
+    this.targetItems = items;
     this.targetExprs = items.map((item, i) => this.withoutAlias(item, this.targets[i].name));
     this.targetsEnd = items.length > 0 ? items[items.length - 1].end : listStart;
     const distinctClause: unknown[] = stmt.distinctClause ?? [];
@@ -150,6 +169,10 @@ class Planner {
 
   /** the ORDER BY item's expression text: without ASC/DESC, USING op and NULLS FIRST/LAST */
   private sortExprText(item: Range, sortBy: RawNode): string {
+    return this.slice(this.sortExprRange(item, sortBy));
+  }
+
+  private sortExprRange(item: Range, sortBy: RawNode): Range {
     const toks = this.text.tokensIn(item.start, item.end);
     let n = toks.length;
     const word = (k: number) => toks[k]?.text.toLowerCase();
@@ -158,7 +181,7 @@ class Planner {
       while (n > 0 && word(n - 1) !== 'using') n--;
       n--;
     } else if (sortBy.sortby_dir !== 'SORTBY_DEFAULT' && (word(n - 1) === 'asc' || word(n - 1) === 'desc')) n--;
-    return this.text.slice(item.start, toks[n - 1].end);
+    return { start: item.start, end: toks[n - 1].end };
   }
 
   /** DISTINCT ON's expressions as columns (the client's, or hidden) */
@@ -279,7 +302,7 @@ class Planner {
 
   private havingTerm(node: unknown): HavingTerm {
     const k = kindOf(node);
-    if (!k) throw unsupported('HAVING conditions of this form');
+    if (!k) throw needsFinal('HAVING conditions of this form');
     const [kind, body] = k;
     if (isAggregateCall(kind, body)) return { col: this.partialAggregate(body) };
     if (kind === 'A_Const') return { literal: constText(body) };
@@ -288,8 +311,8 @@ class Planner {
       const range = this.text.columnRange(body.location);
       if (range) return { col: this.addHidden(this.slice(range)) };
     }
-    if (kind === 'ParamRef') throw unsupported('parameters in HAVING');
-    throw unsupported('HAVING conditions of this form');
+    if (kind === 'ParamRef') throw needsFinal('parameters in HAVING');
+    throw needsFinal('HAVING conditions of this form');
   }
 
   /** the text of an aggregate call or column a HAVING compares (undefined: another form) */
@@ -308,7 +331,7 @@ class Planner {
    */
   private paramTerm(param: unknown, other: unknown): HavingTerm {
     const text = this.operandText(other);
-    if (text === undefined) throw unsupported('parameters in HAVING compared with anything but an aggregate or a column');
+    if (text === undefined) throw needsFinal('parameters in HAVING compared with anything but an aggregate or a column');
     return { col: this.addHidden(`CASE WHEN false THEN ${text} ELSE $${kindOf(param)![1].number} END`) };
   }
 
@@ -352,7 +375,7 @@ class Planner {
       if (strings(kindOf(t.val)?.[1]?.fields).includes('*')) throw unsupported('SELECT * with aggregates');
       const k = kindOf(t.val)!;
       if (aggregateCalls(t.val).length === 0) return { kind: 'first' };
-      if (!isAggregateCall(k[0], k[1])) throw unsupported('expressions over aggregates in the select list');
+      if (!isAggregateCall(k[0], k[1])) throw needsFinal('expressions over aggregates in the select list');
       const name = funcName(k[1])!;
       if (name !== 'avg') return { kind: name === 'every' ? 'bool_and' : name as 'count' };
       const range = this.text.callRange(k[1].location);
@@ -370,7 +393,7 @@ class Planner {
       }
       const k = kindOf(node);
       if (k && isAggregateCall(k[0], k[1])) return this.partialAggregate(k[1]);
-      if (aggregateCalls(node).length > 0) throw unsupported('ORDER BY and DISTINCT ON expressions over aggregates');
+      if (aggregateCalls(node).length > 0) throw needsFinal('ORDER BY and DISTINCT ON expressions over aggregates');
       return this.addHidden(text);
     };
     const sort = this.sortKeys(resolve);
@@ -389,7 +412,153 @@ class Planner {
     return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec) };
   }
 
+  /**
+   * Expressions over aggregates: each shard returns its groups' keys and partial aggregates,
+   * the merge combines them per group, and shard 0 runs the client's clauses over the
+   * combined groups (fanout-final.ts), each aggregate call and group key written as a column.
+   */
+  planFinal(): FanoutPlan {
+    const groups = this.groupExprs();
+    const keys = groups.map((g) => this.addHidden(g.text()));
+    const aggregates: { node: RawNode; col: ColumnRef }[] = [];
+    const subs: Substitution[] = [];
+    const groupOfColumn = (body: RawNode): number => {
+      const same = groups.findIndex((g) => sameExpr(g.node, { ColumnRef: body }));
+      if (same >= 0) return same;
+      // `a.tenant` for GROUP BY tenant (or the other way): the one grouped column of that name
+      const name = strings(body.fields).pop();
+      const named = groups.flatMap((g, i) => (kindOf(g.node)?.[0] === 'ColumnRef' && strings(kindOf(g.node)![1].fields).pop() === name ? [i] : []));
+      return named.length === 1 ? named[0]! : -1;
+    };
+    const rewrite = (node: unknown, whole?: Range): void => {
+      if (node === undefined || node === null) return;
+      const group = groups.findIndex((g) => sameExpr(g.node, node));
+      if (whole && group >= 0) {
+        subs.push({ ...whole, text: groupColumn(group) });
+        return;
+      }
+      walk(node, (kind, body) => {
+        if (kind === 'SubLink') throw unsupported('subqueries in expressions over aggregates');
+        // a GROUP BY expression inside a larger one: `to_char(date_trunc('day', t), …)`
+        if (kind !== 'ColumnRef') {
+          const g = groups.findIndex((x) => sameExpr(x.node, { [kind]: body }));
+          const range = g >= 0 ? this.expressionRange({ [kind]: body }) : undefined;
+          if (range) {
+            subs.push({ ...range, text: groupColumn(g) });
+            return false;
+          }
+        }
+        if (isAggregateCall(kind, body)) {
+          const range = this.text.callRange(body.location);
+          if (!range) throw unsupported('this aggregate call', 'is');
+          let a = aggregates.findIndex((x) => sameExpr(x.node, body));
+          if (a < 0) a = aggregates.push({ node: body, col: this.partialAggregate(body) }) - 1;
+          subs.push({ start: range.start, end: range.end, text: aggregateColumn(a) });
+          return false;
+        }
+        if (kind === 'ColumnRef') {
+          const g = groupOfColumn(body);
+          const range = this.text.columnRange(body.location);
+          if (g < 0 || !range) throw unsupported('columns outside GROUP BY in expressions over aggregates');
+          subs.push({ ...range, text: groupColumn(g) });
+          return false;
+        }
+        return true;
+      });
+    };
+    this.targets.forEach((t, i) => rewrite(t.val, this.targetExprs[i]));
+    const distinctItems = this.text.distinctOnItems();
+    (this.distinctOn ?? []).forEach((node, i) => rewrite(node, distinctItems[i]));
+    if (this.stmt.havingClause) rewrite(this.stmt.havingClause);
+    const sortBy: RawNode[] = (this.stmt.sortClause ?? []).map((x: RawNode) => x.SortBy);
+    const sortItems = this.listItems('order', 2);
+    sortBy.forEach((x, i) => {
+      // ORDER BY 2 and ORDER BY <output name> name the final statement's own columns
+      if (intConst(x.node) !== undefined) return;
+      const bare = bareColumnName(x.node);
+      if (bare !== undefined && this.targets.some((t) => t.name === bare)) return;
+      rewrite(x.node, sortItems[i] && this.sortExprRange(sortItems[i], x));
+    });
+    for (const bound of [this.stmt.limitCount, this.stmt.limitOffset]) if (aggregateCalls(bound).length > 0) throw unsupported('aggregates in LIMIT/OFFSET');
+    subs.sort((a, b) => a.start - b.start);
+    const rewritten = (from: number, to: number): string => {
+      let out = '', at = from;
+      for (const s of subs) {
+        if (s.start < from || s.end > to || s.start < at) continue;
+        out += this.text.slice(at, s.start) + s.text;
+        at = s.end;
+      }
+      return out + this.text.slice(at, to);
+    };
+    const listStart = this.text.selectListStart();
+    const selectWordEnd = this.text.tokensIn(this.text.start, listStart)[0]?.end ?? listStart;
+    const havingStart = this.clauses.get('having');
+    const havingBody = havingStart === undefined ? undefined : this.text.tokensIn(havingStart, this.nextClause(havingStart))[1]?.start;
+    const tailStart = this.cutAt('order', 'limit', 'offset', 'fetch');
+    const distinct = rewritten(selectWordEnd, listStart).trim();
+    const final: FinalStatement = {
+      distinct: distinct === '' ? '' : `${distinct} `,
+      items: this.targets.map((t, i) => ({ text: rewritten(this.targetItems[i].start, this.targetItems[i].end), aliased: t.name !== undefined })),
+      having: havingBody === undefined ? undefined : rewritten(havingBody, this.nextClause(havingStart!)).trim(),
+      tail: rewritten(tailStart, this.text.end).trim(),
+      groupKeys: keys.map((k) => (k as { hidden: number }).hidden),
+      aggregates: aggregates.map((a) => (a.col as { hidden: number }).hidden),
+    };
+    // the shard statement has no client select list: its GROUP BY names the key columns by position
+    const cut = this.cutAt('group', 'having', 'window', 'order', 'limit', 'offset', 'fetch');
+    const groupBy = keys.length > 0 ? ' GROUP BY ' + keys.map((_, k) => k + 1).join(', ') : '';
+    const shardSql = 'SELECT ' + this.hidden.map((h, i) => `${h} AS "?quiver_merge_${i + 1}"`).join(', ') + ' ' +
+      this.text.slice(this.targetsEnd, cut).trim() + groupBy;
+    // the shards' rows are all merge columns: group them as the client's columns
+    const visible = (ref: ColumnRef): ColumnRef => ('hidden' in ref ? { visible: ref.hidden } : ref);
+    const combine = this.hiddenCombine.map((c): Combine => (c.kind === 'avg' ? { kind: 'avg', sum: visible(c.sum), count: visible(c.count) } : c));
+    const spec: MergeSpec = {
+      hiddenCount: 0, grouping: { keys: keys.map(visible), combine }, distinct: false, sort: [],
+      limit: { kind: 'none' }, offset: { kind: 'none' },
+    };
+    const merge = (results: readonly ShardResult[]) => mergeShardResults(results, spec);
+    return {
+      shardSql,
+      merge: () => { throw new SqlError(SqlState.internalError, 'this fan-out plan finishes on shard 0'); },
+      finish: (results, shard0) => runFinalStatement(final, merge(results), shard0),
+    };
+  }
+
+  /** where an expression node is written (undefined: not found for sure) */
+  private expressionRange(node: unknown): Range | undefined {
+    const locations: number[] = [];
+    const collect = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'location' && typeof x === 'number' && x >= 0) locations.push(x);
+          else collect(x);
+        }
+      }
+    };
+    collect(node);
+    if (locations.length === 0) return undefined;
+    // the candidate that parses back to the same expression
+    return this.text.expressionCandidates(Math.min(...locations), Math.max(...locations)).find((r) => {
+      try {
+        const stmt = (pg.parseSync(`SELECT ${this.slice(r)}`).stmts?.[0]?.stmt as RawNode | undefined)?.SelectStmt;
+        return stmt?.targetList?.length === 1 && sameExpr(stmt.targetList[0].ResTarget.val, node);
+      } catch {
+        return false;
+      }
+    });
+  }
+
   plan(): FanoutPlan {
+    try {
+      return this.planMerged();
+    } catch (e) {
+      if (!(e instanceof NeedsFinalStatement)) throw e;
+      return new Planner(this.text, this.stmt, this.shape).planFinal();
+    }
+  }
+
+  private planMerged(): FanoutPlan {
     const stmt = this.stmt;
     const calls = aggregateCalls([stmt.targetList, stmt.havingClause, stmt.sortClause]);
     for (const c of calls) this.checkAggregate(c);

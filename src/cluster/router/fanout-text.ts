@@ -136,6 +136,27 @@ export class SelectText {
     return { start: location, args: this.tokens[open].start, end: this.tokens[close].end };
   }
 
+  /**
+   * Ranges that may be the text of an expression whose tokens with a location run from
+   * `first` to `last` (node locations do not say where an expression ends: a call's ')', a
+   * CASE's END, a cast's second type word): closed past every '(' it opens, then a few tokens
+   * longer, and from one '(' earlier. The caller keeps the one that parses back to the node.
+   */
+  expressionCandidates(first: number, last: number): { start: number; end: number }[] {
+    const i = this.indexAt(first), j = this.indexAt(last);
+    if (i < 0 || j < i) return [];
+    const open = (t: Token) => (t.text === '(' || t.text === '[' ? 1 : t.text === ')' || t.text === ']' ? -1 : 0);
+    let k = j, depth = 0;
+    for (let x = i; x <= j; x++) depth += open(this.tokens[x]);
+    while (depth > 0 && k + 1 < this.tokens.length) depth += open(this.tokens[++k]);
+    const starts = this.tokens[i - 1]?.text === '(' ? [i, i - 1] : [i];
+    const out: { start: number; end: number }[] = [];
+    for (const a of starts) {
+      for (let b = k; b < Math.min(k + 4, this.tokens.length); b++) out.push({ start: this.tokens[a].start, end: this.tokens[b].end });
+    }
+    return out;
+  }
+
   /** a column reference written at `location`: name(.name)* */
   columnRange(location: number): { start: number; end: number } | undefined {
     let i = this.indexAt(location);

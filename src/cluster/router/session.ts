@@ -620,7 +620,19 @@ export class RouterSession implements Backend {
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
     const results: ShardResult[] = replies.map((r) => this.decode(r));
-    const merged = plan.merge(results);
+    // expressions over aggregates: shard 0 evaluates the client's clauses over the merged groups
+    const merged = plan.finish
+      ? await plan.finish(results, {
+        clientParams: stmt.shardParamTypes.length,
+        fields: stmt.fields,
+        run: async (sql, types, extra) => {
+          const oids = types.map((t) => t.oid);
+          const own = encodeParams(oids, extra, this.textSettings());
+          const [reply] = await this.onShards([0], false, (c) => c.run(sql, [...stmt.shardParamTypes, ...oids], [...values, ...own]));
+          return this.decode(reply!);
+        },
+      })
+      : plan.merge(results);
     const rows = merged.rows.map((r) => [...r]);
     return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
   }
