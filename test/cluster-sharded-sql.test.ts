@@ -85,7 +85,7 @@ test('DDL through the proxy reaches every shard; COPY places each row on its key
     await c.query('CREATE TABLE docs (id int PRIMARY KEY, tag int NOT NULL, emb vector(8))');
     const stream = c.query(copyFrom('COPY docs (id, tag, emb) FROM STDIN'));
     await pipeline(Readable.from(rows.map((r) => `${r.id}\t${r.tag}\t${text(r.emb)}\n`)), stream);
-    assert.equal(Number((await c.query('SELECT count(*) AS n FROM docs')).rows[0].n), ROWS);
+    assert.equal((await c.query('SELECT count(*)::int AS n FROM docs')).rows[0].n, ROWS);
   });
   let total = 0;
   for (let shard = 0; shard < SHARDS; shard++) {
@@ -107,7 +107,8 @@ test('k-NN, filtered k-NN and aggregates through the proxy answer as over all th
       assert.deepEqual(filtered, exact(q, 10, (r) => r.tag === 3));
     }
     await c.query('RESET enable_indexscan');
-    const groups = (await c.query('SELECT tag, count(*) AS n, max(id) AS hi FROM docs GROUP BY tag ORDER BY tag')).rows.map((r) => ({ ...r, n: Number(r.n) }));
+    // an expression over an aggregate (a cast): computed by shard 0 over the merged groups
+    const groups = (await c.query('SELECT tag, count(*)::int AS n, max(id) AS hi FROM docs GROUP BY tag ORDER BY tag')).rows;
     assert.deepEqual(groups, Array.from({ length: 7 }, (_, tag) => ({
       tag, n: rows.filter((r) => r.tag === tag).length, hi: Math.max(...rows.filter((r) => r.tag === tag).map((r) => r.id)),
     })));
