@@ -141,7 +141,10 @@ export function startRecoveryLoop(opts: RecoveryOptions & { intervalMs?: number 
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      // a pass stuck on a shard that does not answer must not hold the proxy's close for long
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((r) => { bound = setTimeout(r, 2_000); })]);
+      clearTimeout(bound);
     },
   };
 }

@@ -124,8 +124,9 @@ async function twoPhaseCommit(writers: Participant[], gid: string, { logger, dec
     logger.error({ gid, shards: failedOn, err: commitFailed.reason }, 'two-phase commit: COMMIT PREPARED failed after the decision');
     throw commitFailed.reason;
   }
-  // best effort: a record left behind is dropped by recovery once no shard holds the gid
-  await decisions?.forget(gid).catch((e: unknown) => logger.warn({ gid, err: e }, 'two-phase commit: the decision record could not be dropped'));
+  // best effort, not waited for (the client's COMMIT is done): a record left behind is
+  // dropped by recovery once no shard holds the gid
+  void decisions?.forget(gid).catch((e: unknown) => logger.warn({ gid, err: e }, 'two-phase commit: the decision record could not be dropped'));
 }
 
 export async function rollbackTransaction(tx: Transaction): Promise<void> {
