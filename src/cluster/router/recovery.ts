@@ -94,8 +94,13 @@ async function recoverShard(shard: number, address: string, opts: RecoveryOption
     return c;
   };
   try {
+    const scan = await connection('postgres');
+    // a hot standby being promoted may not show every prepared transaction yet: were a
+    // record dropped because its gid seemed gone, the gid would be rolled back later
+    const recovering = await scan.simple('SELECT pg_catalog.pg_is_in_recovery()');
+    if (recovering.rows[0]?.[0] !== 'f') throw new Error(`shard ${shard}'s leader ${address} is still in recovery`);
     // the age as the shard's clock sees it: no skew between router and shard
-    const reply = await (await connection('postgres')).simple(
+    const reply = await scan.simple(
       "SELECT gid, database, (extract(epoch from now()) - extract(epoch from prepared)) * 1000 FROM pg_catalog.pg_prepared_xacts WHERE gid LIKE 'quiver\\_%'");
     const held: string[] = [];
     for (const [gid, database, age] of reply.rows as [string, string, string][]) {
