@@ -146,6 +146,8 @@ test('a hot standby data node reports its sessions and busy share with its lag, 
     get: async () => undefined,
     put: async () => {},
     putIfAbsent: async (_key, value) => value,
+    delete: async () => {},
+    list: async () => new Map(),
     close: async () => {},
   };
   let sessions = 3;
@@ -212,6 +214,8 @@ test('a hot standby data node reports its lag in its registration, and drops it 
     get: async () => undefined,
     put: async () => {},
     putIfAbsent: async (_key, value) => value,
+    delete: async () => {},
+    list: async () => new Map(),
     close: async () => {},
   };
   let lag = 30;

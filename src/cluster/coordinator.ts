@@ -53,6 +53,10 @@ export interface Coordinator {
   put(key: string, value: string): Promise<void>;
   /** Put `value` unless the key has one; the key's value afterwards (the one found, or `value`). */
   putIfAbsent(key: string, value: string): Promise<string>;
+  /** Remove the key (nothing if it has no value). */
+  delete(key: string): Promise<void>;
+  /** Every key starting with `prefix`, with its value (keys as given to put). */
+  list(prefix: string): Promise<Map<string, string>>;
   /** Revoke the lease (registrations, leadership) and disconnect. */
   close(): Promise<void>;
 }

@@ -345,6 +345,15 @@ export class EtcdCoordinator implements Coordinator {
     return found;
   }
 
+  async delete(key: string): Promise<void> {
+    await this.ns.delete().key(`keys/${key}`);
+  }
+
+  async list(prefix: string): Promise<Map<string, string>> {
+    const all = await this.ns.getAll().prefix(`keys/${prefix}`).strings();
+    return new Map(Object.entries(all).map(([k, v]) => [k.slice('keys/'.length), v]));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

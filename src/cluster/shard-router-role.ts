@@ -4,6 +4,9 @@
  * the fan-out planner for SELECTs no key pins to one shard. Like the piping proxy it keeps no
  * state and registers itself (role `proxy`). The read port, when asked for, serves the same
  * router: a sharded cluster's reads on standbys are not routed yet, so it reads from the leaders.
+ * Each router records its two-phase commit decisions in etcd, registers its router id
+ * (role `router`) under the proxy's lease, and recovers the prepared transactions of routers
+ * gone (router/recovery.ts).
  */
 import type { Logger } from 'pino';
 import type { Coordinator } from './coordinator.js';
@@ -12,6 +15,7 @@ import { openEtcdShardDirectory } from './etcd-shard-directory.js';
 import type { RunningProxy } from './proxy.js';
 import { startShardRouter, type ShardRouter } from './router/server.js';
 import { planFanout } from './router/fanout-plan.js';
+import { EtcdDecisionStore, EtcdRouterLiveness } from './etcd-decision-store.js';
 
 export interface ShardRouterRoleOptions {
   readonly host: string;
@@ -39,9 +43,10 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
   };
   try {
     const security = opts.security ? { security: opts.security } : {};
-    routers.push(await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, ...security }));
+    const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
+    routers.push(await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security }));
     if (opts.readPort !== undefined) {
-      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory, logger: opts.logger, planFanout, ...security }));
+      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory, logger: opts.logger, planFanout, twoPhase, ...security }));
       opts.logger.info({ readPort: routers[1]!.port }, 'sharded cluster: the read port routes to the shards\' leaders (standby reads are not routed yet)');
     }
     const address = `${opts.host}:${routers[0]!.port}`;

@@ -15,6 +15,9 @@ import type { PlanFanout } from './fanout-api.js';
 import { ShardCatalog } from './shard-catalog.js';
 import { ShardConnection } from './shard-connection.js';
 import { RouterSession, type RouterContext } from './session.js';
+import type { DecisionStore, RouterLiveness } from './decision-store.js';
+import { startRecoveryLoop } from './recovery.js';
+import type { CommitHooks } from './transaction.js';
 
 export interface ShardRouterOptions {
   host: string;
@@ -31,10 +34,27 @@ export interface ShardRouterOptions {
    * terminates both; it reaches the shards as the authenticated user, trusted)
    */
   security?: ConnectionSecurity;
+  /**
+   * two-phase commit's decision records and the routers' liveness (etcd in a cluster): with
+   * them the router records each commit decision, announces itself live, and recovers the
+   * prepared transactions of routers gone (recovery.ts); without them a decision is only logged
+   */
+  twoPhase?: {
+    decisions: DecisionStore;
+    liveness: RouterLiveness;
+    /** how often recovery looks at the shards (±50 %); default 5000 */
+    recoveryIntervalMs?: number;
+    /** how long ago a transaction must have been prepared before recovery finishes it; default 10000 */
+    graceMs?: number;
+    /** tests: where this router "dies" during a commit */
+    hooks?: CommitHooks;
+  };
 }
 
 export interface ShardRouter {
   readonly port: number;
+  /** the router's id, in its two-phase commit gids (quiver_<id>_<n>) */
+  readonly routerId: string;
   close(): Promise<void>;
 }
 
@@ -55,6 +75,9 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   let roundRobin = randomInt(opts.directory.shards);
   let catalog: Promise<ShardCatalog> | null = null;
   let catalogVersion = 0;
+  const inFlight = new Set<string>();
+  const twoPhase = opts.twoPhase;
+  if (twoPhase) await twoPhase.liveness.announce(routerId);
   const context: RouterContext = {
     directory: opts.directory,
     logger,
@@ -62,6 +85,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     waitMs,
     startupParameters,
     nextGid: () => `quiver_${routerId}_${++gids}`,
+    twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}) },
     nextRoundRobin: () => roundRobin++,
     catalog(shard0) {
       if (!catalog) {
@@ -101,7 +125,19 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   };
   const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger, ...(opts.security ? { security: opts.security } : {}) });
   logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
-  return server;
+  const recovery = twoPhase && startRecoveryLoop({
+    directory: opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
+    ...(twoPhase.graceMs !== undefined ? { graceMs: twoPhase.graceMs } : {}),
+    ...(twoPhase.recoveryIntervalMs !== undefined ? { intervalMs: twoPhase.recoveryIntervalMs } : {}),
+  });
+  return {
+    port: server.port,
+    routerId,
+    async close() {
+      await recovery?.stop();
+      await server.close();
+    },
+  };
 }
 
 /** The ParameterStatus set shard 0 announces (server_version, encodings, DateStyle…). */

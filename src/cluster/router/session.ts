@@ -26,7 +26,7 @@ import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
-import { Transaction, commitTransaction, rollbackTransaction } from './transaction.js';
+import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -38,6 +38,8 @@ export interface RouterContext {
   readonly startupParameters: [string, string][];
   /** the next two-phase commit gid: quiver_<routerid>_<n> */
   nextGid(): string;
+  /** the decision record, in-flight gids and test hooks of two-phase commit */
+  readonly twoPhase: TwoPhaseContext;
   /** the next round-robin shard for a table without a key */
   nextRoundRobin(): number;
   catalog(shard0: ShardConnection): Promise<ShardCatalog>;
@@ -200,7 +202,7 @@ export class RouterSession implements Backend {
     this.block = null;
     try {
       if (block.failed) await rollbackTransaction(block);
-      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
     } finally {
       this.blockEnded(block);
     }
@@ -449,7 +451,7 @@ export class RouterSession implements Backend {
       const results = await allOrFirstError(shards.map(async (s) => work(await this.join(s, write))));
       const block = this.block;
       this.block = null;
-      await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+      await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
       return results;
     } catch (e) {
       const block = this.block;
@@ -487,7 +489,7 @@ export class RouterSession implements Backend {
             await rollbackTransaction(block);
             return { kind: 'command', tag: 'ROLLBACK' };
           }
-          await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+          await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
           this.blockEnded(block);
@@ -646,7 +648,7 @@ export class RouterSession implements Backend {
       fixedShard: route.table.keyColumns.length === 0 ? this.roundRobinShard() : undefined,
       connection: (shard) => this.join(shard, true, tx),
       commit: async () => {
-        if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.logger);
+        if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.twoPhase);
       },
       abandon: async () => {
         if (own) await rollbackTransaction(tx);

@@ -5,13 +5,33 @@
  * writer, then COMMIT PREPARED '<gid>' on each (ROLLBACK PREPARED on all if any prepare
  * fails) — so it is never half-applied. Shards it only read commit plainly first.
  *
- * The decision (commit) is recorded in the router's log before the first COMMIT PREPARED.
- * Finishing the prepared transactions of a router that died between the decision and the
- * last COMMIT PREPARED is a later slice: today an operator finds them in pg_prepared_xacts
- * on each shard (gid quiver_<routerid>_<n>) and the log line says which way to finish them.
+ * The decision (commit) is recorded in the DecisionStore (decision-store.ts: etcd in a
+ * cluster) before the first COMMIT PREPARED, and forgotten once every shard committed; a
+ * router that dies midway leaves its prepared transactions to recovery (recovery.ts), which
+ * commits them if the record says so and rolls them back otherwise (presumed abort).
  */
 import type { Logger } from 'pino';
+import { SqlError } from '../../errors.js';
+import type { DecisionStore } from './decision-store.js';
 import type { ShardConnection } from './shard-connection.js';
+
+/** Test hooks: where a router "dies" in the middle of a two-phase commit (throwing stops it there). */
+export interface CommitHooks {
+  /** every writer prepared, the decision not recorded yet */
+  afterPrepare?(gid: string): void | Promise<void>;
+  /** the decision is recorded; before COMMIT PREPARED on `shard` */
+  beforeCommitPrepared?(gid: string, shard: number): void | Promise<void>;
+}
+
+/** What two-phase commit needs besides the transaction: the decision record and the router's in-flight gids. */
+export interface TwoPhaseContext {
+  readonly logger: Logger;
+  /** without one the decision is only logged (and nothing recovers a dead router's transactions) */
+  readonly decisions?: DecisionStore;
+  /** the gids this router is committing now: its own recovery leaves them alone */
+  readonly inFlight?: Set<string>;
+  readonly hooks?: CommitHooks;
+}
 
 export interface Participant {
   readonly conn: ShardConnection;
@@ -34,7 +54,7 @@ export class Transaction {
   constructor(readonly begin: string, public implicit: boolean) {}
 }
 
-export async function commitTransaction(tx: Transaction, gid: string, logger: Logger): Promise<void> {
+export async function commitTransaction(tx: Transaction, gid: string, twoPhase: TwoPhaseContext): Promise<void> {
   const all = [...tx.participants.values()];
   const writers = all.filter((p) => p.wrote);
   if (writers.length <= 1) {
@@ -44,7 +64,17 @@ export async function commitTransaction(tx: Transaction, gid: string, logger: Lo
     return;
   }
   await Promise.all(all.filter((q) => !q.wrote).map((p) => p.conn.simple('COMMIT')));
+  twoPhase.inFlight?.add(gid);
+  try {
+    await twoPhaseCommit(writers, gid, twoPhase);
+  } finally {
+    twoPhase.inFlight?.delete(gid);
+  }
+}
+
+async function twoPhaseCommit(writers: Participant[], gid: string, { logger, decisions, hooks }: TwoPhaseContext): Promise<void> {
   const quotedGid = `'${gid}'`;
+  const shards = writers.map((p) => p.conn.shard);
   // every writer prepares at once; a failure on one rolls back every other
   const prepares = await Promise.allSettled(writers.map(async (p) => {
     const reply = await p.conn.simple(`PREPARE TRANSACTION ${quotedGid}`);
@@ -53,20 +83,50 @@ export async function commitTransaction(tx: Transaction, gid: string, logger: Lo
   }));
   const failed = prepares.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    logger.warn({ gid, shards: writers.map((p) => p.conn.shard), err: failed.reason }, 'two-phase commit: a prepare failed, rolling back');
+    logger.warn({ gid, shards, err: failed.reason }, 'two-phase commit: a prepare failed, rolling back');
+    // (a prepared one left by a lost connection: no record, so recovery rolls it back)
     await Promise.all(writers.map((p, i) => (prepares[i]!.status === 'fulfilled'
       ? p.conn.simple(`ROLLBACK PREPARED ${quotedGid}`).catch(() => {})
       : p.conn.status !== 'I' ? p.conn.simple('ROLLBACK').catch(() => {}) : undefined)));
     throw failed.reason;
   }
-  logger.info({ gid, shards: writers.map((p) => p.conn.shard), decision: 'commit' }, 'two-phase commit decided');
-  const commits = await Promise.allSettled(writers.map((p) => p.conn.simple(`COMMIT PREPARED ${quotedGid}`)));
+  await hooks?.afterPrepare?.(gid);
+  if (decisions) {
+    let decided;
+    try {
+      decided = await decisions.decide(gid, 'commit');
+    } catch (e) {
+      // the record may have landed or not: neither way is safe to act on here; recovery
+      // reads the record (or, finding none, claims abort) and finishes on every shard alike
+      logger.error({ gid, shards, err: e }, 'two-phase commit: the decision could not be recorded; recovery finishes the transaction');
+      throw new SqlError('08007', 'transaction resolution unknown', { detail: `The commit decision of prepared transaction ${gid} could not be recorded: ${(e as Error).message}. Recovery commits or rolls it back on every shard.` });
+    }
+    if (decided === 'abort') {
+      // recovery took this router for dead and claimed the abort first
+      logger.warn({ gid, shards }, 'two-phase commit: recovery had decided abort, rolling back');
+      await Promise.all(writers.map((p) => p.conn.simple(`ROLLBACK PREPARED ${quotedGid}`).catch(() => {})));
+      throw new SqlError('40000', 'the transaction was rolled back by two-phase commit recovery', { detail: `Prepared transaction ${gid} was left unfinished for longer than the recovery grace period.` });
+    }
+  }
+  logger.info({ gid, shards, decision: 'commit' }, 'two-phase commit decided');
+  const commits = await Promise.allSettled(writers.map(async (p) => {
+    await hooks?.beforeCommitPrepared?.(gid, p.conn.shard);
+    await p.conn.simple(`COMMIT PREPARED ${quotedGid}`);
+  }));
   const commitFailed = commits.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (commitFailed) {
-    // decided: the other shards committed; this one is finished by recovery (a later slice)
-    logger.error({ gid, shards: writers.filter((_, i) => commits[i]!.status === 'rejected').map((p) => p.conn.shard), err: commitFailed.reason }, 'two-phase commit: COMMIT PREPARED failed after the decision');
+    const failedOn = writers.filter((_, i) => commits[i]!.status === 'rejected').map((p) => p.conn.shard);
+    // recorded: the transaction is committed, recovery commits it on these shards by the record
+    if (decisions) {
+      logger.warn({ gid, shards: failedOn, err: commitFailed.reason }, 'two-phase commit: COMMIT PREPARED failed after the recorded decision; recovery finishes it');
+      return;
+    }
+    logger.error({ gid, shards: failedOn, err: commitFailed.reason }, 'two-phase commit: COMMIT PREPARED failed after the decision');
     throw commitFailed.reason;
   }
+  // best effort, not waited for (the client's COMMIT is done): a record left behind is
+  // dropped by recovery once no shard holds the gid
+  void decisions?.forget(gid).catch((e: unknown) => logger.warn({ gid, err: e }, 'two-phase commit: the decision record could not be dropped'));
 }
 
 export async function rollbackTransaction(tx: Transaction): Promise<void> {

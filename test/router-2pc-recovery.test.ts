@@ -1,0 +1,306 @@
+/**
+ * Recovery of a dead router's prepared transactions (src/cluster/router/recovery.ts): two
+ * Quiver servers as shards, routers over a static directory with the in-memory decision
+ * store and liveness (then with the etcd ones). A router "dies" at a point of its two-phase
+ * commit through a commit hook; recovery, as another router runs it, finishes the prepared
+ * transactions it left: committed where the decision was recorded, rolled back where not,
+ * and a live router's are left alone.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import { startQuiver, type QuiverServer } from './support/server.js';
+import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
+import { staticShardDirectory, type ShardDirectory } from '../src/cluster/shard-directory.js';
+import { shardOfKey } from '../src/cluster/router/shard-hash.js';
+import { T } from '../src/types/types.js';
+import { MemoryDecisionStore, MemoryRouterLiveness, type DecisionStore, type RouterLiveness } from '../src/cluster/router/decision-store.js';
+import { recoverPreparedTransactions, routerOfGid, type RecoveryPass } from '../src/cluster/router/recovery.js';
+import type { CommitHooks } from '../src/cluster/router/transaction.js';
+import { ensureBinary, waitUntil } from '../src/cluster/local/processes.js';
+import { startEtcdCluster, type EtcdCluster } from '../src/cluster/local/etcd.js';
+import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
+import type { Coordinator } from '../src/cluster/coordinator.js';
+import { EtcdDecisionStore, EtcdRouterLiveness } from '../src/cluster/etcd-decision-store.js';
+
+const SHARDS = 2;
+const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
+const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
+let nextId = 1;
+/** a fresh id on each shard: a transaction writing both is a two-phase commit */
+function idPerShard(): [number, number] {
+  const out: number[] = [];
+  for (const shard of [0, 1]) {
+    while (shardOf(nextId) !== shard) nextId++;
+    out.push(nextId++);
+  }
+  return out as [number, number];
+}
+
+async function client(port: number): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
+/** The router dies where the test says (hooks replaced per test). */
+class Crash {
+  hooks: CommitHooks = {};
+  readonly forRouter: CommitHooks = {
+    afterPrepare: (gid) => this.hooks.afterPrepare?.(gid),
+    beforeCommitPrepared: (gid, shard) => this.hooks.beforeCommitPrepared?.(gid, shard),
+  };
+}
+
+const died = () => new Error('the router died (test hook)');
+
+describe('two-phase commit recovery', () => {
+  let shards: QuiverServer[] = [];
+  let directory: ShardDirectory;
+
+  async function onShard<T = any>(shard: number, sql: string): Promise<T[]> {
+    const d = await client(shards[shard]!.port);
+    try {
+      return (await d.query(sql)).rows as T[];
+    } finally {
+      await d.end();
+    }
+  }
+  const preparedOn = async (shard: number) => (await onShard<{ gid: string }>(shard, "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'quiver%' ORDER BY gid")).map((r) => r.gid);
+  const labelsOf = async (ids: number[]) => Promise.all(ids.map(async (id) => (await onShard<{ label: string }>(shardOf(id), `SELECT label FROM items WHERE id = ${id}`)).map((r) => r.label)));
+
+  /** A router that may die (hooks), its stores, and a client on it. */
+  async function routerA(decisions: DecisionStore, liveness: RouterLiveness, crash: Crash): Promise<{ router: ShardRouter; c: pg.Client }> {
+    // its own recovery loop stays out of the way (an hour): the tests run recovery as another router
+    const router = await startShardRouter({ host: '127.0.0.1', port: 0, directory, logger, twoPhase: { decisions, liveness, hooks: crash.forRouter, recoveryIntervalMs: 3_600_000 } });
+    return { router, c: await client(router.port) };
+  }
+
+  /** one pass of recovery as router "b" (live, committing nothing) */
+  const recoverAsB = (decisions: DecisionStore, liveness: RouterLiveness, graceMs = 0): Promise<RecoveryPass> =>
+    recoverPreparedTransactions({ directory, decisions, liveness, routerId: 'b', inFlight: new Set(), graceMs, logger });
+
+  /** BEGIN; one row on each shard; COMMIT: the error, if any */
+  async function writeBoth(c: pg.Client, ids: [number, number], label: string): Promise<pg.DatabaseError | undefined> {
+    await c.query('BEGIN');
+    for (const id of ids) await c.query('INSERT INTO items VALUES ($1, $2)', [id, label]);
+    try {
+      await c.query('COMMIT');
+      return undefined;
+    } catch (e) {
+      return e as pg.DatabaseError;
+    }
+  }
+
+  before(async () => {
+    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
+    for (let k = 0; k < SHARDS; k++) await onShard(k, 'CREATE TABLE items (id int PRIMARY KEY, label text)');
+    directory = staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`));
+  });
+
+  after(async () => {
+    await Promise.all(shards.map((s) => s.stop()));
+  });
+
+  it('commits on every shard and drops the decision record when nothing fails', async () => {
+    const decisions = new MemoryDecisionStore();
+    const { router, c } = await routerA(decisions, new MemoryRouterLiveness(), new Crash());
+    try {
+      const ids = idPerShard();
+      assert.equal(await writeBoth(c, ids, 'plain'), undefined);
+      assert.deepEqual(await labelsOf(ids), [['plain'], ['plain']]);
+      assert.deepEqual(decisions.records, new Map());
+      assert.deepEqual([await preparedOn(0), await preparedOn(1)], [[], []]);
+    } finally {
+      await c.end();
+      await router.close();
+    }
+  });
+
+  it('a router dead after recording commit and committing on shard 0 only: recovery commits shard 1', async () => {
+    const decisions = new MemoryDecisionStore();
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    const { router, c } = await routerA(decisions, liveness, crash);
+    try {
+      crash.hooks.beforeCommitPrepared = (_gid, shard) => { if (shard === 1) throw died(); };
+      const ids = idPerShard();
+      // recorded: the client's COMMIT stands (recovery owes shard 1 its COMMIT PREPARED)
+      assert.equal(await writeBoth(c, ids, 'half'), undefined);
+      const [gid] = await preparedOn(1);
+      assert.ok(gid && routerOfGid(gid) === router.routerId, `shard 1 holds the router's prepared transaction (${gid})`);
+      assert.deepEqual(await preparedOn(0), []);
+      assert.deepEqual(decisions.records, new Map([[gid, 'commit']]));
+      assert.deepEqual(await labelsOf(ids), [['half'], []]);
+      // while the router is live, another router's recovery leaves it alone
+      assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [], rolledBack: [], forgotten: [] });
+      liveness.die(router.routerId);
+      assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [`${gid}@1`], rolledBack: [], forgotten: [gid] });
+      assert.deepEqual(await labelsOf(ids), [['half'], ['half']]);
+      assert.deepEqual([await preparedOn(0), await preparedOn(1)], [[], []]);
+      assert.deepEqual(decisions.records, new Map());
+      // a second pass (or another router's at once) finds nothing left to do
+      assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [], rolledBack: [], forgotten: [] });
+    } finally {
+      await c.end();
+      await router.close();
+    }
+  });
+
+  it('a router dead after preparing on both shards, before the decision: recovery rolls both back', async () => {
+    const decisions = new MemoryDecisionStore();
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    const { router, c } = await routerA(decisions, liveness, crash);
+    try {
+      crash.hooks.afterPrepare = () => { throw died(); };
+      const ids = idPerShard();
+      assert.ok(await writeBoth(c, ids, 'undecided'), 'the client\'s COMMIT fails');
+      const held = [await preparedOn(0), await preparedOn(1)];
+      assert.equal(held[0]!.length, 1);
+      assert.deepEqual(held[1], held[0]);
+      const gid = held[0]![0]!;
+      assert.deepEqual(decisions.records, new Map());
+      liveness.die(router.routerId);
+      // prepared too recently for the grace period: not yet
+      assert.deepEqual(await recoverAsB(decisions, liveness, 60_000), { committed: [], rolledBack: [], forgotten: [] });
+      assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [], rolledBack: [`${gid}@0`, `${gid}@1`], forgotten: [] });
+      assert.deepEqual(await labelsOf(ids), [[], []]);
+      assert.deepEqual([await preparedOn(0), await preparedOn(1)], [[], []]);
+      // recovery claimed the abort; the next pass drops that record
+      assert.deepEqual(decisions.records, new Map([[gid, 'abort']]));
+      assert.deepEqual((await recoverAsB(decisions, liveness)).forgotten, [gid]);
+      assert.deepEqual(decisions.records, new Map());
+    } finally {
+      await c.end();
+      await router.close();
+    }
+  });
+
+  it('a live router\'s prepared transaction is not touched; its own recovery finishes it once it is not committing it', async () => {
+    const decisions = new MemoryDecisionStore();
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    const { router, c } = await routerA(decisions, liveness, crash);
+    try {
+      crash.hooks.afterPrepare = () => { throw died(); };
+      const ids = idPerShard();
+      assert.ok(await writeBoth(c, ids, 'live'));
+      const [gid] = await preparedOn(0);
+      assert.ok(gid);
+      assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [], rolledBack: [], forgotten: [] });
+      assert.deepEqual([await preparedOn(0), await preparedOn(1)], [[gid], [gid]]);
+      // the router's own pass, with the gid in flight: still untouched
+      const own = (inFlight: Set<string>) => recoverPreparedTransactions({ directory, decisions, liveness, routerId: router.routerId, inFlight, graceMs: 0, logger });
+      assert.deepEqual(await own(new Set([gid])), { committed: [], rolledBack: [], forgotten: [] });
+      assert.deepEqual((await own(new Set())).rolledBack, [`${gid}@0`, `${gid}@1`]);
+      assert.deepEqual(await labelsOf(ids), [[], []]);
+    } finally {
+      await c.end();
+      await router.close();
+    }
+  });
+
+  it('a router only slow (taken for dead) finds recovery\'s abort and rolls back: never half-applied', async () => {
+    const decisions = new MemoryDecisionStore();
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    const { router, c } = await routerA(decisions, liveness, crash);
+    try {
+      let pass: RecoveryPass | undefined;
+      crash.hooks.afterPrepare = async () => {
+        // its registration lapsed while it was between PREPARE and its decision
+        liveness.die(router.routerId);
+        pass = await recoverAsB(decisions, liveness);
+      };
+      const ids = idPerShard();
+      const err = await writeBoth(c, ids, 'slow');
+      assert.equal(err?.code, '40000');
+      assert.equal(pass?.rolledBack.length, 2);
+      assert.deepEqual(await labelsOf(ids), [[], []]);
+      assert.deepEqual([await preparedOn(0), await preparedOn(1)], [[], []]);
+    } finally {
+      await c.end();
+      await router.close();
+    }
+  });
+
+  describe('with etcd', () => {
+    let available = true;
+    try {
+      ensureBinary('etcd', 'etcd-server');
+    } catch {
+      available = false;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'quiver-2pc-recovery-'));
+    let etcd: EtcdCluster | undefined;
+    const coordinators: Coordinator[] = [];
+    const coordinator = async () => {
+      const c = await openEtcdCoordinator({ endpoints: [...etcd!.endpoints], prefix: 'twopc-test/', leaseTtlSeconds: 2 });
+      coordinators.push(c);
+      return c;
+    };
+
+    before(async () => {
+      if (available) etcd = await startEtcdCluster(join(dir, 'etcd'), 1);
+    });
+
+    after(async () => {
+      for (const c of coordinators) await c.close().catch(() => {});
+      await etcd?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('records decisions put-if-absent, lists and drops them; a router is live while its proxy\'s lease is', { skip: available ? false : 'etcd is not installed and could not be' }, async () => {
+      const a = await coordinator();
+      const store = new EtcdDecisionStore(a);
+      assert.equal(await store.decide('quiver_aa_1', 'commit'), 'commit');
+      assert.equal(await store.decide('quiver_aa_1', 'abort'), 'commit');
+      assert.equal(await store.decide('quiver_aa_2', 'abort'), 'abort');
+      assert.deepEqual(await store.all(), new Map([['quiver_aa_1', 'commit'], ['quiver_aa_2', 'abort']]));
+      await store.forget('quiver_aa_1');
+      await store.forget('quiver_aa_2');
+      assert.deepEqual(await store.all(), new Map());
+      const b = await coordinator();
+      await new EtcdRouterLiveness(b, 'b:1').announce('bbbb');
+      assert.deepEqual(await new EtcdRouterLiveness(a, 'a:1').live(), new Set(['bbbb']));
+      await b.close();
+      assert.deepEqual(await new EtcdRouterLiveness(a, 'a:1').live(), new Set());
+    });
+
+    it('a second router\'s recovery loop finishes a dead router\'s half-committed transaction', { skip: available ? false : 'etcd is not installed and could not be' }, async () => {
+      const ca = await coordinator();
+      const crash = new Crash();
+      crash.hooks.beforeCommitPrepared = (_gid, shard) => { if (shard === 1) throw died(); };
+      const { router, c } = await routerA(new EtcdDecisionStore(ca), new EtcdRouterLiveness(ca, 'a:1'), crash);
+      const cb = await coordinator();
+      let b: ShardRouter | undefined;
+      try {
+        const ids = idPerShard();
+        assert.equal(await writeBoth(c, ids, 'etcd'), undefined);
+        const [gid] = await preparedOn(1);
+        assert.ok(gid);
+        assert.deepEqual(await cb.list('twopc/'), new Map([[`twopc/${gid}`, 'commit']]));
+        b = await startShardRouter({ host: '127.0.0.1', port: 0, directory, logger, twoPhase: { decisions: new EtcdDecisionStore(cb), liveness: new EtcdRouterLiveness(cb, 'b:1'), recoveryIntervalMs: 200, graceMs: 0 } });
+        // router A is live: B's passes leave its transaction prepared
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.deepEqual(await preparedOn(1), [gid]);
+        // A's proxy stops: its lease (and router registration) goes with it
+        await c.end();
+        await router.close();
+        await ca.close();
+        await waitUntil('recovery commits shard 1 and drops the record', async () => (await preparedOn(1)).length === 0 && (await cb.list('twopc/')).size === 0, 20_000);
+        assert.deepEqual(await labelsOf(ids), [['etcd'], ['etcd']]);
+      } finally {
+        await c.end().catch(() => {});
+        await router.close().catch(() => {});
+        await b?.close();
+      }
+    });
+  });
+});
