@@ -124,7 +124,9 @@ test('one query node answers both shards as their local workers do; equal file n
   // the same names on both shards, cached apart under each prefix
   const sealed = await Promise.all(shards.map(async (s) => (await readdir(join(s.dataDir, SEGMENTS_DIR))).filter((f) => f.endsWith('.arrow')).sort()));
   assert.ok(sealed[0].length >= 2);
-  assert.deepEqual(sealed[0], sealed[1], 'the shards\' segment files have equal names');
+  // (how many segments each seals depends on when background seals run; the names they share are the point)
+  const shared = sealed[0].filter((f) => sealed[1].includes(f));
+  assert.ok(shared.length >= 2, `the shards' segment files have equal names (${JSON.stringify(sealed)})`);
   const cached = await Promise.all(shards.map(async (s) => (await readdir(join(dir, 'node', s.prefix))).filter((f) => f.endsWith('.arrow')).sort()));
   assert.ok(cached[0].length > 0 && cached[1].length > 0, `cached per prefix: ${JSON.stringify(cached)}`);
   assert.ok(!asked.some((a) => a.startsWith('(none)')), 'no request went to the unprefixed store');
