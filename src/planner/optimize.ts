@@ -42,9 +42,11 @@ import { dropFixedSortKeys } from './rules/drop-fixed-sort-keys.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
+import { planWindows } from './window-plan.js';
+import { dropOrderedSort } from './plan-order.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, dropOrderedSort, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
@@ -61,6 +63,9 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   // min/max of an indexed column become subqueries, planned below with the others
   if (!disabled.has(minMaxIndex.name)) out = applyEverywhere(out, minMaxIndex, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());
+  // one WindowAgg per window clause, with the Sorts they need: the executor's window
+  // operator relies on its input's order, so this is not a rule one can turn off
+  out = planWindows(out);
   for (const rule of RULES) {
     // the join order is searched once the inputs' shapes (and so their estimates) are final, before their methods are chosen
     if (rule === chooseJoinAlgorithm && !disabled.has('reorder-joins')) out = reorderJoins(out, ctx);

@@ -9,7 +9,8 @@
  * whether the window saw every row or just those k. The Top-K then sits on the scan, where
  * the vector search (exact kernel or ANN index) takes it, instead of ranking every row.
  * Aggregates over the window (sum, count…) are left alone: their frame includes peers past
- * the k-th row.
+ * the k-th row. The Sort window-plan.ts placed below the window for its order is replaced by
+ * the Top-K, which gives that order.
  */
 import type { Expr, Plan, SortKey } from '../plan.js';
 import type { Rule } from './rule.js';
@@ -40,8 +41,10 @@ export const pushTopKBelowWindow: Rule = {
     const window = plan.input;
     const ranked = window.fns.every((f) => RANKING.has(f.name) && f.partitionBy.length === 0 && sameKeys(f.orderBy, plan.keys));
     if (!ranked) return undefined;
-    const topk: Plan = { kind: 'topk', schema: window.input.schema, input: window.input, keys: plan.keys, limit: plan.limit, offset: null };
-    const vectorSearch = vectorSearchInfo({ keys: plan.keys, input: window.input });
+    // the Sort placed below the window for its order (window-plan.ts): the Top-K gives that order
+    const rows = window.input.kind === 'sort' && sameKeys(window.input.keys, plan.keys) ? window.input.input : window.input;
+    const topk: Plan = { kind: 'topk', schema: rows.schema, input: rows, keys: plan.keys, limit: plan.limit, offset: null };
+    const vectorSearch = vectorSearchInfo({ keys: plan.keys, input: rows });
     return { ...window, input: vectorSearch ? { ...topk, vectorSearch } : topk };
   },
 };
