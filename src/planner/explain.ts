@@ -24,6 +24,7 @@ import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 import { readAbove, type TlistRequest } from './explain-tlists.js';
+import { finalTarget, inputTarget, windowChain, type WindowChain } from './window-tlists.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -107,6 +108,8 @@ class Builder implements DeparseContext {
   /** PostgreSQL's range table has more than one entry: Output names columns with their relation (show_plan_tlist) */
   private readonly qualifyOutput: boolean;
 
+  /** VERBOSE: the Output of the WindowAggs below the top of a stack (window-tlists.ts) */
+  private readonly windowOutputs = new Map<Plan, { text: string; plain: boolean }[]>();
   /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
   private readonly above = new Map<Plan, number[]>();
   /** the target list the node being built is asked for (createplan.c's flags) */
@@ -275,6 +278,82 @@ class Builder implements DeparseContext {
     if (texts.length) node.details.unshift(['Output', texts.join(', ')]);
   }
 
+  /** Output lines already deparsed (plain: a column as it is, not parenthesized when an upper node shows it) */
+  private outputItemsOf(node: DisplayNode, items: readonly { text: string; plain: boolean }[]): void {
+    if (!this.opts.verbose) return;
+    const i = node.details.findIndex(([k]) => k === 'Output');
+    if (i >= 0) node.details.splice(i, 1);
+    this.outputItems.set(node, [...items]);
+    if (items.length) node.details.unshift(['Output', items.map((x) => x.text).join(', ')]);
+  }
+
+  /**
+   * A select list over a stack of WindowAggs (window-tlists.ts): the top WindowAgg shows the
+   * final target, each one below it the input target and the functions computed up to it;
+   * a function computed below the node showing it is in parentheses, as PostgreSQL prints
+   * an upper node's reference to its child's output: `(rank() OVER (?))`.
+   */
+  private overWindows(plan: Extract<Plan, { kind: 'project' }>, chain: WindowChain): DisplayNode {
+    const top = chain.windows[0]!;
+    if (this.opts.verbose) {
+      const target = inputTarget(plan.exprs, chain);
+      const base = target.map((e) => ({ text: deparse(e, this.windowContext(chain, null)), plain: true }));
+      // an Aggregate below (through a HAVING's Filters) computes the input target: its Output
+      let agg = chain.base;
+      while (agg.kind === 'filter') agg = agg.input;
+      if (agg.kind === 'aggregate') {
+        const computed = target.map((e) => throughInput(chain.base, e));
+        const plainCtx = { ...this.windowContext(chain, null), inputColumn: undefined };
+        this.windowOutputs.set(agg, computed.map((e) => ({ text: deparse(e, plainCtx), plain: e.kind === 'column' })));
+      }
+      const below: { text: string; plain: boolean }[] = [];
+      for (const w of [...chain.windows].reverse()) {
+        if (w === top) break;
+        const own = w.fns.map((fn) => deparse(fn, this.windowContext(chain, null)));
+        this.windowOutputs.set(w, [...base, ...below, ...own.map((text) => ({ text, plain: false }))]);
+        below.push(...own.map((text) => ({ text: `(${text})`, plain: true })));
+      }
+    }
+    const n = this.build(plan.input);
+    if (!this.opts.verbose) {
+      // (deparsed all the same: that numbers the SubPlans in the select list)
+      this.output(n, plan.exprs);
+      return this.absorb(n, plan);
+    }
+    const ctx = this.windowContext(chain, top);
+    const items = finalTarget(plan.exprs, chain).map((e) => ({
+      text: deparse(e, ctx),
+      plain: e.kind === 'column' && chain.fnAt.get(e.index)?.window !== top,
+    }));
+    this.outputItemsOf(n, items);
+    return this.absorb(n, plan);
+  }
+
+  /**
+   * Deparsing over a stack of WindowAggs: a window function's column as its call, in
+   * parentheses unless computed by `at`; a column the base computes (an Aggregate's) as
+   * that, in parentheses.
+   */
+  private windowContext(chain: WindowChain, at: Plan | null): DeparseContext {
+    const ctx: DeparseContext = {
+      qualify: this.qualifyOutput,
+      subplanNumber: (p) => this.subplanNumber(p),
+      initPlanParam: (p) => this.initPlanParam(p),
+      tableName: (t, l) => this.tableName(t, l),
+      inputColumn: (c) => {
+        const fn = chain.fnAt.get(c.index);
+        if (fn) {
+          const text = deparse(fn.fn, ctx);
+          return fn.window === at ? text : `(${text})`;
+        }
+        const e = computedColumn(chain.base, c.index);
+        if (!e || e.kind === 'column') return e ? deparse(e, { ...ctx, inputColumn: undefined }) : undefined;
+        return `(${deparse(e, { ...ctx, inputColumn: undefined })})`;
+      },
+    };
+    return ctx;
+  }
+
   /** Output: the select list, then the sort keys not in it (resjunk) */
   private outputWithKeys(node: DisplayNode, exprs: readonly Expr[], keys: readonly Expr[]): void {
     const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
@@ -397,6 +476,8 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'project': {
+        const chain = windowChain(plan.input);
+        if (chain) return this.overWindows(plan, chain);
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
           const n = this.node(plan, 'Result');
           this.output(n, plan.exprs);
@@ -424,11 +505,15 @@ class Builder implements DeparseContext {
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
         if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.expr(e))]);
         this.asking('any', () => this.child(n, plan.input));
+        const items = this.windowOutputs.get(plan);
+        if (items) this.outputItemsOf(n, items);
         return n;
       }
       case 'window': {
         const n = this.node(plan, 'WindowAgg');
         this.asking('small', () => this.child(n, plan.input));
+        const items = this.windowOutputs.get(plan);
+        if (items) this.outputItemsOf(n, items);
         return n;
       }
       case 'sort': {

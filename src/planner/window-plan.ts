@@ -133,7 +133,7 @@ export function windowStack(window: Window): { plan: Plan; remap: number[] } {
       remap[column] = schema.length;
       schema.push(window.schema[column]);
     }
-    plan = { kind: 'window', schema, input: plan, fns: clause.fns.map((f) => f.fn) };
+    plan = { kind: 'window', schema, input: plan, fns: clause.fns.map((f) => f.fn), clause: clause.number };
   }
   void width;
   return { plan, remap };

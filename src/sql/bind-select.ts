@@ -941,6 +941,9 @@ export function exprKey(e: Expr): string {
   });
 }
 
+/** per list of aggregate calls being collected: each call's exprKey */
+const aggKeys = new WeakMap<AggregateCall[], string[]>();
+
 function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCall[]): Expr {
   const keys = groups.map(exprKey);
   return mapExpr(e, (x) => {
@@ -951,7 +954,14 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       return { ...x, args: x.args.map(r), partitionBy: x.partitionBy.map(r), orderBy: x.orderBy.map((k) => ({ ...k, expr: r(k.expr) })) };
     }
     if (x.kind === 'agg') {
+      // an aggregate written twice (in the select list and a window's ORDER BY) is computed once, as PostgreSQL shares equal Aggrefs
+      const key = exprKey(x);
+      const seen = aggKeys.get(aggs) ?? [];
+      aggKeys.set(aggs, seen);
+      const same = seen.indexOf(key);
+      if (same >= 0) return { kind: 'column', type: x.type, level: 0, index: groups.length + same, name: x.name };
       const direct = x.direct?.map((d) => rewriteDirectArgument(d, groups, aggs));
+      seen[aggs.length] = key;
       aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type, ...(direct ? { direct } : {}) });
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
     }
