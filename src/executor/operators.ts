@@ -726,6 +726,7 @@ function keySpecs(keys: readonly SortKey[], width: number): { compiled: Compiled
 }
 
 function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  if (plan.presorted) { yield* incrementalRun(plan, plan.keys, plan.presorted, Number.POSITIVE_INFINITY, 0, rc, env); return; }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const hold = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
@@ -933,9 +934,14 @@ function bitmapCounter(plan: Plan, paths: Map<BitmapScanSpec, BitmapPath>, stats
 /** ORDER BY … LIMIT over input presorted on the first keys: an Incremental Sort that stops reading at the LIMIT. */
 function* incrementalTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (k <= 0) return;
+  yield* incrementalRun(plan, plan.keys, plan.presorted ?? 0, k, offsetN, rc, env);
+}
+
+/** An Incremental Sort on `keys` over input presorted on the first `presortedKeys`, handing on rows offset … offset + k. */
+function* incrementalRun(plan: Extract<Plan, { kind: 'topk' | 'sort' }>, keys: readonly SortKey[], presortedKeys: number, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const width = plan.input.schema.length;
-  const { compiled, specs } = keySpecs(plan.keys, width);
-  const presorted = specs.slice(0, plan.presorted);
+  const { compiled, specs } = keySpecs(keys, width);
+  const presorted = specs.slice(0, presortedKeys);
   const stats = rc.spillStats ? newIncrementalSortStats() : undefined;
   const extended = function* (): Iterable<Step> {
     for (const step of runPlan(plan.input, rc, env)) {
@@ -946,7 +952,7 @@ function* incrementalTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offs
   let skip = offsetN;
   try {
     for (const step of incrementalSort(extended(), {
-      compare: rowComparator(specs), compareRest: rowComparator(specs.slice(plan.presorted)),
+      compare: rowComparator(specs), compareRest: rowComparator(specs.slice(presortedKeys)),
       samePrefix: (a, b) => presorted.every((s) => a[s.index] === null ? b[s.index] === null : b[s.index] !== null && compareValues(s.type, a[s.index], b[s.index]) === 0),
       bound: k, checkCancel: env.checkCancel, stats,
     })) {

@@ -303,7 +303,7 @@ export class CostModel {
       case 'window': return this.window(plan);
       // over a scan reading some columns: as wide as those (the scan's target list)
       // over WindowAggs: as wide as their final target (the window keys included)
-      case 'sort': return this.sort(plan.input, (plan.input.kind === 'scan' && plan.input.columns) || (plan.input.kind === 'project' && plan.input.input.kind === 'window') ? [] : plan.schema);
+      case 'sort': return plan.presorted ? this.presortedSort(plan) : this.sort(plan.input, (plan.input.kind === 'scan' && plan.input.columns) || (plan.input.kind === 'project' && plan.input.input.kind === 'window') ? [] : plan.schema);
       case 'topk': return this.topk(plan);
       case 'limit': return this.limit(plan);
       case 'distinct': return this.distinct(plan);
@@ -968,6 +968,15 @@ export class CostModel {
     const compare = n > 2 * k ? Math.log2(Math.max(2 * k, 2)) : Math.log2(Math.max(n, 2));
     const startup = input.total + keyCost * n + 2 * CPU_OPERATOR_COST * n * compare + (this.env.settings.sort ? 0 : DISABLE_COST);
     return { startup, total: startup + CPU_OPERATOR_COST * k, rows: Math.min(k, limitValue(plan.limit, n)), width: input.width };
+  }
+
+  /** An Incremental Sort without a limit (a Sort with presorted keys, incremental-sort-cost.ts). */
+  private presortedSort(plan: Extract<Plan, { kind: 'sort' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const prefix = plan.keys.slice(0, plan.presorted ?? 0).map((k) => k.expr);
+    const groups = groupCount(prefix, Math.max(input.rows, 2), this.schemaLookup(plan.input.schema));
+    const est = incrementalSortCost(input, groups, undefined);
+    return this.env.settings.sort ? est : { ...est, startup: est.startup + DISABLE_COST, total: est.total + DISABLE_COST };
   }
 
   /** The Incremental Sort of a Top-K over presorted input (incremental-sort-cost.ts), before its Limit. */

@@ -517,8 +517,13 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'sort': {
-        const n = this.node(plan, 'Sort');
+        const n = this.node(plan, plan.presorted ? 'Incremental Sort' : 'Sort');
         n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this.overInput(plan.input)))]);
+        if (plan.presorted) {
+          n.details.push(['Presorted Key', plan.keys.slice(0, plan.presorted).map((k) => sortKeyText({ expr: k.expr, desc: false, nullsFirst: false }, this.overInput(plan.input)))]);
+          const stats = this.opts.spillStats?.get(plan);
+          if (stats?.kind === 'incrementalSort') n.details.push(...incrementalSortLines(stats));
+        }
         this.asking('small', () => this.child(n, plan.input));
         return n;
       }

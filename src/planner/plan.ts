@@ -246,7 +246,12 @@ export type Plan =
    * (PostgreSQL's winref: the order the query first names each window), for EXPLAIN
    */
   | { readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[]; readonly clause?: number }
-  | { readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[] }
+  /**
+   * `presorted`: PostgreSQL's Incremental Sort (window-plan.ts, below a WindowAgg whose input
+   * is already in the order of the first keys): each group of rows with equal presorted keys
+   * is sorted and handed on (executor/incremental-sort.ts)
+   */
+  | { readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly presorted?: number }
   /**
    * ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all. With
    * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered

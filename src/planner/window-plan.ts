@@ -26,6 +26,7 @@ import type { Expr, Plan, SortKey } from './plan.js';
 import { mapExpr } from './expr-walk.js';
 import { exprIdentity, providedOrder, orderSatisfies } from './plan-order.js';
 import { mapChildren } from './rules/rule.js';
+import { fixedColumns } from './rules/drop-fixed-sort-keys.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
 type Window = Extract<Plan, { kind: 'window' }>;
@@ -119,14 +120,20 @@ function compareClauses(a: Clause, b: Clause): number {
  * The stack of WindowAggs (and Sorts) for one binder window node; `remap` gives each of the
  * node's output columns its position in the stack's output.
  */
-export function windowStack(window: Window): { plan: Plan; remap: number[] } {
-  const width = window.input.schema.length;
+export function windowStack(window: Window, incremental: boolean): { plan: Plan; remap: number[] } {
   const clauses = clausesOf(window).sort(compareClauses);
+  // keys equal to a constant in every row order nothing (PostgreSQL's pathkeys leave them out)
+  const fixed = fixedColumns(window.input);
+  const ordering = (keys: readonly SortKey[]) => keys.filter((k) => !(k.expr.kind === 'column' && k.expr.level === 0 && fixed.has(k.expr.index)));
   let plan = window.input;
   const remap = window.schema.map((_, i) => i);
   for (const clause of clauses) {
-    if (!orderSatisfies(providedOrder(plan), clause.keys)) {
-      plan = { kind: 'sort', schema: plan.schema, input: plan, keys: clause.keys };
+    const have = ordering(providedOrder(plan));
+    const keys = ordering(clause.keys);
+    if (!orderSatisfies(have, keys)) {
+      // rows in the order of the first keys: an Incremental Sort, as create_one_window_path makes one
+      const presorted = incremental ? commonPrefix(have, keys) : 0;
+      plan = { kind: 'sort', schema: plan.schema, input: plan, keys, ...(presorted > 0 ? { presorted } : {}) };
     }
     const schema = [...plan.schema];
     for (const { column } of clause.fns) {
@@ -135,14 +142,23 @@ export function windowStack(window: Window): { plan: Plan; remap: number[] } {
     }
     plan = { kind: 'window', schema, input: plan, fns: clause.fns.map((f) => f.fn), clause: clause.number };
   }
-  void width;
   return { plan, remap };
+}
+
+/** how many leading keys two orders share */
+function commonPrefix(a: readonly SortKey[], b: readonly SortKey[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && orderSatisfies([a[n]], [b[n]])) n++;
+  return n;
 }
 
 /** A binder's window node not yet planned: its functions in more than one clause, or its input not in its order. */
 function unplanned(window: Window): boolean {
   const clauses = clausesOf(window);
-  return clauses.length > 1 || !orderSatisfies(providedOrder(window.input), clauses[0]?.keys ?? []);
+  if (clauses.length > 1) return true;
+  const fixed = fixedColumns(window.input);
+  const ordering = (keys: readonly SortKey[]) => keys.filter((k) => !(k.expr.kind === 'column' && k.expr.level === 0 && fixed.has(k.expr.index)));
+  return !orderSatisfies(ordering(providedOrder(window.input)), ordering(clauses[0]?.keys ?? []));
 }
 
 const remapped = (e: Expr, remap: readonly number[]): Expr =>
@@ -154,20 +170,20 @@ const remapped = (e: Expr, remap: readonly number[]): Expr =>
  * a projection restoring its column order. A node already planned (its one clause's input in
  * order) is left as it is.
  */
-export function planWindows(plan: Plan): Plan {
+export function planWindows(plan: Plan, incremental = true): Plan {
   if (plan.kind === 'project' && plan.input.kind === 'window') {
-    const window = { ...plan.input, input: planWindows(plan.input.input) };
+    const window = { ...plan.input, input: planWindows(plan.input.input, incremental) };
     if (!unplanned(window)) return { ...plan, input: window };
-    const { plan: stack, remap } = windowStack(window);
+    const { plan: stack, remap } = windowStack(window, incremental);
     return { ...plan, input: stack, exprs: plan.exprs.map((e) => remapped(e, remap)) };
   }
   if (plan.kind === 'window') {
-    const window = { ...plan, input: planWindows(plan.input) };
+    const window = { ...plan, input: planWindows(plan.input, incremental) };
     if (!unplanned(window)) return window;
-    const { plan: stack, remap } = windowStack(window);
+    const { plan: stack, remap } = windowStack(window, incremental);
     if (remap.every((r, i) => r === i)) return stack;
     const exprs: Expr[] = plan.schema.map((c, i) => ({ kind: 'column', type: c.type, level: 0, index: remap[i], name: c.name }));
     return { kind: 'project', schema: plan.schema, input: stack, exprs };
   }
-  return mapChildren(plan, planWindows);
+  return mapChildren(plan, (child) => planWindows(child, incremental));
 }
