@@ -14,7 +14,7 @@
  */
 import type { Expr, Plan } from './plan.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
-import { inputTarget, windowChain } from './window-tlists.js';
+import { inputTarget, windowsBelow } from './window-tlists.js';
 
 export type TlistRequest = 'exact' | 'small' | 'any';
 
@@ -32,11 +32,13 @@ function visit(plan: Plan, needed: number[] | null, out: Map<Plan, number[]>): v
   switch (plan.kind) {
     case 'project': {
       const exprs = own.map((i) => plan.exprs[i]!).filter((e) => e !== undefined);
-      const chain = windowChain(plan.input);
-      if (!chain) return visit(plan.input, columnsIn(exprs), out);
+      const below = windowsBelow(plan.input);
+      if (!below) return visit(plan.input, columnsIn(exprs), out);
       // over WindowAggs: the base hands up their input target (window-tlists.ts), in its order
-      const read = columnsIn(inputTarget(exprs, chain));
-      for (const node of chain.nodes) out.set(node, read);
+      const { chain, between } = below;
+      const keys = between.flatMap((p) => (p.kind === 'sort' || p.kind === 'topk' ? p.keys.map((k) => k.expr) : []));
+      const read = columnsIn(inputTarget([...exprs, ...keys], chain));
+      for (const node of [...between, ...chain.nodes]) out.set(node, read);
       return visit(chain.base, read, out);
     }
     case 'filter':

@@ -24,7 +24,8 @@ import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 import { readAbove, type TlistRequest } from './explain-tlists.js';
-import { finalTarget, inputTarget, windowChain, type WindowChain } from './window-tlists.js';
+import { finalTarget, inputTarget, windowsBelow, type WindowChain } from './window-tlists.js';
+import { exprIdentity } from './plan-order.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -293,10 +294,13 @@ class Builder implements DeparseContext {
    * a function computed below the node showing it is in parentheses, as PostgreSQL prints
    * an upper node's reference to its child's output: `(rank() OVER (?))`.
    */
-  private overWindows(plan: Extract<Plan, { kind: 'project' }>, chain: WindowChain): DisplayNode {
+  private overWindows(plan: Extract<Plan, { kind: 'project' }>, chain: WindowChain, sortKeys: readonly Expr[]): DisplayNode {
     const top = chain.windows[0]!;
+    // the select list, then the ORDER BY keys not in it (resjunk)
+    const shown = new Set(plan.exprs.map(exprIdentity));
+    const exprs = [...plan.exprs, ...sortKeys.filter((k) => !shown.has(exprIdentity(k)) && shown.add(exprIdentity(k)))];
     if (this.opts.verbose) {
-      const target = inputTarget(plan.exprs, chain);
+      const target = inputTarget(exprs, chain);
       const base = target.map((e) => ({ text: deparse(e, this.windowContext(chain, null)), plain: true }));
       // an Aggregate below (through a HAVING's Filters) computes the input target: its Output
       let agg = chain.base;
@@ -315,17 +319,19 @@ class Builder implements DeparseContext {
       }
     }
     const n = this.build(plan.input);
+    // the top WindowAgg, below the Limits and Sorts (they show its Output)
+    const target = projectingBelow(n);
     if (!this.opts.verbose) {
       // (deparsed all the same: that numbers the SubPlans in the select list)
-      this.output(n, plan.exprs);
+      this.output(target, plan.exprs);
       return this.absorb(n, plan);
     }
     const ctx = this.windowContext(chain, top);
-    const items = finalTarget(plan.exprs, chain).map((e) => ({
+    const items = finalTarget(exprs, chain).map((e) => ({
       text: deparse(e, ctx),
       plain: e.kind === 'column' && chain.fnAt.get(e.index)?.window !== top,
     }));
-    this.outputItemsOf(n, items);
+    this.outputItemsOf(target, items);
     return this.absorb(n, plan);
   }
 
@@ -476,8 +482,8 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'project': {
-        const chain = windowChain(plan.input);
-        if (chain) return this.overWindows(plan, chain);
+        const windows = windowsBelow(plan.input);
+        if (windows) return this.overWindows(plan, windows.chain, sortKeysBelow(plan.input));
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
           const n = this.node(plan, 'Result');
           this.output(n, plan.exprs);
@@ -1173,6 +1179,11 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
   if (input.kind === 'project') {
     const e = input.exprs[index];
     return e && throughInput(input.input, e);
+  }
+  // a WindowAgg: its functions' columns are their calls, the others its input's
+  if (input.kind === 'window') {
+    const width = input.input.schema.length;
+    return index >= width ? input.fns[index - width] : computedColumn(input.input, index);
   }
   // nodes that pass their input's columns on as they are (a HAVING's Filter)
   if (input.kind === 'filter' || input.kind === 'sort' || input.kind === 'limit' || input.kind === 'distinct' || input.kind === 'topk') return computedColumn(input.input, index);

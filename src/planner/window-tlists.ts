@@ -48,6 +48,22 @@ export function windowChain(top: Plan): WindowChain | undefined {
   return { windows, nodes, base: p, fnAt };
 }
 
+/**
+ * The stack of WindowAggs a select list is computed over, through the Limits, Sorts and
+ * Top-Ks above it (ORDER BY … LIMIT of a query with window functions: PostgreSQL computes
+ * the select list in the top WindowAgg, below them); `between` are those nodes, top down.
+ */
+export function windowsBelow(plan: Plan): { chain: WindowChain; between: Plan[] } | undefined {
+  const between: Plan[] = [];
+  let p = plan;
+  while (p.kind === 'limit' || p.kind === 'sort' || (p.kind === 'topk' && !p.vectorSearch && !p.presorted)) {
+    between.push(p);
+    p = p.input;
+  }
+  const chain = windowChain(p);
+  return chain && { chain, between };
+}
+
 /** every window's keys: its ORDER BY keys, then its PARTITION BY keys, clause by clause (the parser's resjunk order) */
 function windowKeys(chain: WindowChain): Expr[] {
   const byClause = [...chain.windows].sort((a, b) => (a.clause ?? 0) - (b.clause ?? 0));

@@ -725,10 +725,18 @@ export class SelectBinder {
 
     // 3b. window functions: computed over the (grouped) rows, appended as extra columns
     const windows: Extract<Expr, { kind: 'window' }>[] = [];
+    // a window call written twice (the select list's, again in ORDER BY) is computed once, as PostgreSQL shares equal WindowFuncs
+    const windowKeys: string[] = [];
     const pullWindows = (e: Expr): Expr => mapExpr(e, (x) => {
       if (x.kind !== 'window') return undefined;
-      windows.push(x);
-      return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + windows.length - 1, name: x.name };
+      const key = exprKey(x);
+      let i = windowKeys.indexOf(key);
+      if (i < 0) {
+        i = windows.length;
+        windows.push(x);
+        windowKeys.push(key);
+      }
+      return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + i, name: x.name };
     });
     finalTargets = finalTargets.map(pullWindows);
     finalSort = finalSort.map((s) => ({ ...s, expr: pullWindows(s.expr) }));

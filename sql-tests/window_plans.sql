@@ -1,0 +1,67 @@
+-- Window functions planned as PostgreSQL 15 plans them: one WindowAgg per window clause,
+-- stacked so that clauses needing the same order are adjacent, a Sort (or Incremental
+-- Sort) below each WindowAgg whose input is not already in its order, an index's order
+-- used when cheaper, costs as cost_windowagg, and VERBOSE target lists.
+CREATE TABLE wplan_a (id int PRIMARY KEY, b_id int, x text, y int);
+CREATE INDEX wplan_a_b_y ON wplan_a (b_id, y);
+INSERT INTO wplan_a SELECT g, g % 50, 'x' || (g % 37), g % 13 FROM generate_series(1, 2000) g;
+CREATE TABLE wplan_b (id int PRIMARY KEY, name text);
+INSERT INTO wplan_b SELECT g, 'b' || g FROM generate_series(0, 49) g;
+ANALYZE wplan_a;
+ANALYZE wplan_b;
+-- one clause: a Sort on its PARTITION BY and ORDER BY keys below the WindowAgg
+EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a;
+EXPLAIN SELECT id, rank() OVER (ORDER BY x DESC) FROM wplan_a;
+EXPLAIN SELECT id, sum(y) OVER (PARTITION BY x) FROM wplan_a;
+-- two clauses: the one with keys first, the empty one on top without a Sort
+EXPLAIN (COSTS OFF) SELECT id, rank() OVER (PARTITION BY y ORDER BY x), count(*) OVER () FROM wplan_a;
+-- functions of one window share one WindowAgg; a named window and an equal inline one too
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER w, avg(y) OVER w FROM wplan_a WINDOW w AS (PARTITION BY b_id);
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER w, count(*) OVER (PARTITION BY b_id) FROM wplan_a WINDOW w AS (PARTITION BY b_id);
+-- the widest sort first: the clauses whose keys are a prefix of it need no Sort of their own
+EXPLAIN VERBOSE SELECT id, sum(y) OVER (PARTITION BY x), row_number() OVER (PARTITION BY x ORDER BY y), rank() OVER (ORDER BY x DESC) FROM wplan_a;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER (PARTITION BY b_id), row_number() OVER (PARTITION BY b_id ORDER BY y), rank() OVER (ORDER BY x) FROM wplan_a;
+EXPLAIN (COSTS OFF) SELECT id, count(*) OVER (PARTITION BY x), count(*) OVER (PARTITION BY x, y), count(*) OVER (PARTITION BY y) FROM wplan_a;
+-- equal keys, different frames: two WindowAggs, one Sort
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER (PARTITION BY b_id ORDER BY y ROWS 1 PRECEDING), row_number() OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a;
+-- a PARTITION BY key the ORDER BY names too takes its direction
+EXPLAIN (COSTS OFF) SELECT id, rank() OVER (PARTITION BY y ORDER BY y DESC, id) FROM wplan_a;
+-- over an aggregate
+EXPLAIN VERBOSE SELECT b_id, sum(y), rank() OVER (ORDER BY sum(y)) FROM wplan_a GROUP BY b_id;
+SELECT b_id, sum(y), rank() OVER (ORDER BY sum(y) DESC, b_id) FROM wplan_a GROUP BY b_id ORDER BY 3 LIMIT 5;
+-- a key fixed by = orders nothing; the leading keys' order: an Incremental Sort
+EXPLAIN VERBOSE SELECT id, lag(x) OVER (ORDER BY y, id), lead(x, 2) OVER (PARTITION BY b_id ORDER BY y, id) FROM wplan_a WHERE b_id = 3;
+SELECT id, lag(x) OVER (ORDER BY y, id), lead(x, 2) OVER (PARTITION BY b_id ORDER BY y, id) FROM wplan_a WHERE b_id = 3 ORDER BY id LIMIT 6;
+-- an index in the window's order replaces the Sort
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id) FROM wplan_a;
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a WHERE b_id < 5;
+-- the query's ORDER BY: no Sort when the last WindowAgg's order gives it, else one on top
+EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a ORDER BY b_id;
+EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a ORDER BY id;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) AS rn FROM wplan_a ORDER BY rn, id LIMIT 3;
+SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) AS rn FROM wplan_a ORDER BY rn, id LIMIT 3;
+-- over a join
+EXPLAIN (COSTS OFF) SELECT a.id, b.name, rank() OVER (PARTITION BY b.name ORDER BY a.y, a.id) FROM wplan_a a JOIN wplan_b b ON a.b_id = b.id;
+SELECT a.id, b.name, rank() OVER (PARTITION BY b.name ORDER BY a.y, a.id) FROM wplan_a a JOIN wplan_b b ON a.b_id = b.id ORDER BY 3, 1 LIMIT 4;
+-- enable_sort off: the Sort still runs, priced out (disable_cost); an index's order wins where there is one
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a;
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (PARTITION BY x) FROM wplan_a;
+RESET enable_sort;
+SET enable_incremental_sort = off;
+EXPLAIN (COSTS OFF) SELECT id, lag(x) OVER (ORDER BY y, id), lead(x, 2) OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a WHERE b_id = 3;
+RESET enable_incremental_sort;
+SET enable_indexscan = off;
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id) FROM wplan_a;
+RESET enable_indexscan;
+-- the rows: every function over its own window, whatever the stack's order
+SELECT id, b_id, y,
+       row_number() OVER (PARTITION BY b_id ORDER BY id) AS rn,
+       sum(y) OVER (PARTITION BY b_id) AS part_sum,
+       rank() OVER (ORDER BY y DESC) AS y_rank,
+       count(*) OVER () AS n,
+       sum(id) OVER (PARTITION BY b_id ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS slide
+FROM wplan_a WHERE id <= 120 ORDER BY id LIMIT 12;
+SELECT x, count(*) OVER (PARTITION BY x) AS c, dense_rank() OVER (ORDER BY x) AS d FROM wplan_a WHERE id % 100 = 0 ORDER BY x, id;
+DROP TABLE wplan_a;
+DROP TABLE wplan_b;
