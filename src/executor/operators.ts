@@ -701,8 +701,7 @@ interface KeySpec {
 
 /**
  * The order of rows on `keys`: each key's type comparison resolved once (comparatorFor),
- * one closure per key chained, so a sort's millions of calls do no dispatch on the type
-.
+ * one closure per key chained, so a sort's millions of calls do no dispatch on the type.
  */
 export function rowComparator(keys: readonly KeySpec[]): (a: readonly Value[], b: readonly Value[]) => number {
   let next: (a: readonly Value[], b: readonly Value[]) => number = () => 0;
