@@ -63,5 +63,20 @@ SELECT id, b_id, y,
        sum(id) OVER (PARTITION BY b_id ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS slide
 FROM wplan_a WHERE id <= 120 ORDER BY id LIMIT 12;
 SELECT x, count(*) OVER (PARTITION BY x) AS c, dense_rank() OVER (ORDER BY x) AS d FROM wplan_a WHERE id % 100 = 0 ORDER BY x, id;
+-- an expression key is sorted on as computed below (PostgreSQL: a reference to the scan's column)
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (PARTITION BY x || 'a' ORDER BY id) FROM wplan_a;
+SELECT id, row_number() OVER (PARTITION BY x || 'a' ORDER BY id) FROM wplan_a ORDER BY id LIMIT 4;
+-- NULL keys, -0 and 0 in one partition, equal keys written in another order
+CREATE TABLE wplan_c (id int PRIMARY KEY, x text, y int, f float8);
+INSERT INTO wplan_c SELECT g, CASE WHEN g % 11 = 0 THEN NULL ELSE 'x' || (g % 5) END, CASE WHEN g % 13 = 0 THEN NULL ELSE g % 4 END, (g % 3) - 1.0 FROM generate_series(1, 60) g;
+INSERT INTO wplan_c VALUES (100, 'z', NULL, -0.0), (101, NULL, 1, 0.0);
+ANALYZE wplan_c;
+SELECT f, count(*) OVER (PARTITION BY f) FROM wplan_c WHERE id >= 99 OR id < 4 ORDER BY id;
+SELECT id, sum(y) OVER (PARTITION BY x ORDER BY y NULLS FIRST, id), rank() OVER (PARTITION BY x ORDER BY y DESC) FROM wplan_c ORDER BY id LIMIT 10;
+SELECT x, y, row_number() OVER (PARTITION BY x, y ORDER BY id), count(*) OVER (PARTITION BY y, x) FROM wplan_c ORDER BY id LIMIT 6;
+EXPLAIN (COSTS OFF) SELECT x, y, row_number() OVER (PARTITION BY x, y ORDER BY id), count(*) OVER (PARTITION BY y, x) FROM wplan_c;
+SELECT DISTINCT x, count(*) OVER (PARTITION BY x) FROM wplan_c ORDER BY 1;
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id DESC) FROM wplan_c;
+DROP TABLE wplan_c;
 DROP TABLE wplan_a;
 DROP TABLE wplan_b;

@@ -16,7 +16,7 @@ import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
-import { rangeTableSizes, type BitmapPath, type Expr, type Plan } from './plan.js';
+import { rangeTableSizes, type BitmapPath, type Expr, type Plan, type SortKey } from './plan.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
@@ -181,7 +181,8 @@ class Builder implements DeparseContext {
 
   /** A Filter or Output absorbed into an Aggregate's node: in terms of its group keys and calls, as its own expressions. */
   private ownExpr(input: Plan, e: Expr): string {
-    return this.expr(input.kind === 'aggregate' ? throughInput(input, e) : e);
+    // over a WindowAgg its functions' columns print as their calls: row_number() OVER (?)
+    return this.expr(input.kind === 'aggregate' || input.kind === 'window' ? throughInput(input, e) : e);
   }
 
   /**
@@ -524,7 +525,15 @@ class Builder implements DeparseContext {
       }
       case 'sort': {
         const n = this.node(plan, plan.presorted ? 'Incremental Sort' : 'Sort');
-        n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this.overInput(plan.input)))]);
+        // a key that is an expression (a window's PARTITION BY x || 'a') is computed below in
+        // PostgreSQL and referenced: in parentheses, as get_variable prints it
+        const keyText = (k: SortKey) => {
+          const ctx = this.overInput(plan.input);
+          if (k.expr.kind === 'column') return sortKeyText(k, ctx);
+          const bare = sortKeyText({ ...k, desc: false, nullsFirst: false }, ctx);
+          return `(${bare})${sortKeyText(k, ctx).slice(bare.length)}`;
+        };
+        n.details.push(['Sort Key', plan.keys.map(keyText)]);
         if (plan.presorted) {
           n.details.push(['Presorted Key', plan.keys.slice(0, plan.presorted).map((k) => sortKeyText({ expr: k.expr, desc: false, nullsFirst: false }, this.overInput(plan.input)))]);
           const stats = this.opts.spillStats?.get(plan);
