@@ -35,6 +35,11 @@ SELECT id, lag(x) OVER (ORDER BY y, id), lead(x, 2) OVER (PARTITION BY b_id ORDE
 -- an index in the window's order replaces the Sort
 EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id) FROM wplan_a;
 EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a WHERE b_id < 5;
+-- a range read through an index is read in its order; where the index's heap reads cost more, a Bitmap Heap Scan and a Sort
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id) FROM wplan_a WHERE id > 1990;
+SELECT id, row_number() OVER (ORDER BY id DESC) FROM wplan_a WHERE id > 1990 ORDER BY id LIMIT 3;
+EXPLAIN (COSTS OFF) SELECT id, rank() OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a WHERE b_id = 4;
+SELECT id, rank() OVER (PARTITION BY b_id ORDER BY y, id) FROM wplan_a WHERE b_id = 4 ORDER BY id LIMIT 3;
 -- the query's ORDER BY: no Sort when the last WindowAgg's order gives it, else one on top
 EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a ORDER BY b_id;
 EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a ORDER BY id;
