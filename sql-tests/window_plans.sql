@@ -22,6 +22,14 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER w, count(*) OVER (PARTITION 
 EXPLAIN VERBOSE SELECT id, sum(y) OVER (PARTITION BY x), row_number() OVER (PARTITION BY x ORDER BY y), rank() OVER (ORDER BY x DESC) FROM wplan_a;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER (PARTITION BY b_id), row_number() OVER (PARTITION BY b_id ORDER BY y), rank() OVER (ORDER BY x) FROM wplan_a;
 EXPLAIN (COSTS OFF) SELECT id, count(*) OVER (PARTITION BY x), count(*) OVER (PARTITION BY x, y), count(*) OVER (PARTITION BY y) FROM wplan_a;
+-- PostgreSQL 15 keeps two WINDOW definitions alike as two clauses; OVER (w ORDER BY …) is not OVER (PARTITION BY … ORDER BY …)
+EXPLAIN (COSTS OFF) SELECT sum(y) OVER w1, avg(y) OVER w2 FROM wplan_a WINDOW w1 AS (PARTITION BY b_id), w2 AS (PARTITION BY b_id);
+EXPLAIN (COSTS OFF) SELECT sum(y) OVER w1, avg(y) OVER (PARTITION BY b_id) FROM wplan_a WINDOW w1 AS (PARTITION BY b_id);
+EXPLAIN (COSTS OFF) SELECT sum(y) OVER (PARTITION BY b_id), avg(y) OVER w1 FROM wplan_a WINDOW w1 AS (PARTITION BY b_id);
+EXPLAIN (COSTS OFF) SELECT sum(y) OVER (w1 ORDER BY id), avg(y) OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a WINDOW w1 AS (PARTITION BY b_id);
+EXPLAIN (COSTS OFF) SELECT sum(y) OVER (w1 ORDER BY id), avg(y) OVER (w1 ORDER BY id) FROM wplan_a WINDOW w1 AS (PARTITION BY b_id);
+EXPLAIN (COSTS OFF, VERBOSE) SELECT rank() OVER (ORDER BY y), sum(y) OVER w1, count(*) OVER (PARTITION BY y) FROM wplan_a WINDOW w1 AS (PARTITION BY y ORDER BY b_id);
+SELECT id, sum(y) OVER w1, avg(y) OVER w2, count(*) OVER (w1 ORDER BY id) FROM wplan_a WINDOW w1 AS (PARTITION BY b_id), w2 AS (PARTITION BY b_id) ORDER BY id LIMIT 3;
 -- equal keys, different frames: two WindowAggs, one Sort
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sum(y) OVER (PARTITION BY b_id ORDER BY y ROWS 1 PRECEDING), row_number() OVER (PARTITION BY b_id ORDER BY y) FROM wplan_a;
 -- a PARTITION BY key the ORDER BY names too takes its direction

@@ -8,9 +8,10 @@
  *             ->  Sort  (y, x)
  *                   ->  Seq Scan on t
  *
- * The binder hands over one window node with every window function of the query. Here the
- * functions are grouped by window clause (equal PARTITION BY, ORDER BY and frame: PostgreSQL's
- * parser makes one WindowClause of those), one WindowAgg per clause, stacked in the order
+ * The binder hands over one window node with every window function of the query, each with
+ * the number of its window clause (PostgreSQL's winref: equal specifications share one,
+ * except two WINDOW definitions). Here the functions are grouped by clause, one WindowAgg per
+ * clause, stacked in the order
  * select_active_windows sorts the clauses: by their sort keys (partition keys, then the
  * ORDER BY keys not among them) compared key by key on the number PostgreSQL's parser gives
  * each expression (tleSortGroupRef, the higher first), a longer list before its prefix, then
@@ -74,15 +75,17 @@ function clausesOf(window: Window): Clause[] {
   const byIdentity = new Map<string, Clause>();
   const clauses: Clause[] = [];
   window.fns.forEach((fn, i) => {
-    const id = JSON.stringify([fn.partitionBy.map(exprIdentity), fn.orderBy.map((k) => [exprIdentity(k.expr), k.desc, k.nullsFirst]), frameIdentity(fn)]);
+    // the binder's clause number (two WINDOW definitions alike are two clauses in PostgreSQL 15), else equal specifications
+    const id = fn.winref !== undefined ? `#${fn.winref}` : JSON.stringify([fn.partitionBy.map(exprIdentity), fn.orderBy.map((k) => [exprIdentity(k.expr), k.desc, k.nullsFirst]), frameIdentity(fn)]);
     let c = byIdentity.get(id);
     if (!c) {
-      c = { number: clauses.length + 1, fns: [], keys: clauseKeys(fn), refs: [] };
+      c = { number: fn.winref ?? clauses.length + 1, fns: [], keys: clauseKeys(fn), refs: [] };
       byIdentity.set(id, c);
       clauses.push(c);
     }
     c.fns.push({ fn, column: width + i });
   });
+  clauses.sort((a, b) => a.number - b.number);
   // tleSortGroupRef: numbered as the parser meets each expression, clause by clause, each
   // clause's ORDER BY before its PARTITION BY (transformWindowDefinitions)
   const refs = new Map<string, number>();
@@ -91,6 +94,8 @@ function clausesOf(window: Window): Clause[] {
     if (!refs.has(id)) refs.set(id, refs.size + 1);
     return refs.get(id)!;
   };
+  // the query's ORDER BY, GROUP BY and DISTINCT are numbered first (transformSelectStmt's order)
+  for (const e of window.sortGroupExprs ?? []) ref(e);
   for (const c of clauses) {
     const fn = c.fns[0].fn;
     for (const k of fn.orderBy) ref(k.expr);

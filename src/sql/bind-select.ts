@@ -618,7 +618,7 @@ export class SelectBinder {
     // the select list refers to its extra output columns (hidden scope entries).
     const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean; plan?: Plan }[] = [];
     const ctx: ExprContext = {
-      ...this.ctx(null), allowWindow: true, windowDefs,
+      ...this.ctx(null), allowWindow: true, windowDefs, windowClauses: [],
       srf: (name, args, position) => {
         const userFn = findSqlFunction(this.env.catalog, name, args.length, functionPath(this.env.searchPath));
         if (userFn && userFn.returns.kind !== 'scalar') {
@@ -743,7 +743,12 @@ export class SelectBinder {
     distinctOn = distinctOn.map(pullWindows);
     if (windows.length) {
       const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
-      plan = { kind: 'window', schema, input: plan, fns: windows };
+      // the expressions PostgreSQL's parser numbers (tleSortGroupRef) before the windows' keys:
+      // ORDER BY's, GROUP BY's, DISTINCT's; the planner orders window clauses by those numbers
+      const grouped: Expr[] = aggregated ? groupBy.map((g, i) => ({ kind: 'column', type: g.type, level: 0, index: i, name: '' })) : [];
+      const distinctItems = stmt.distinctClause ? (distinctOn.length ? distinctOn : finalTargets) : [];
+      const sortGroupExprs = [...finalSort.map((s) => s.expr), ...grouped, ...distinctItems];
+      plan = { kind: 'window', schema, input: plan, fns: windows, sortGroupExprs };
     }
 
     // 4. project the select list plus hidden sort columns
