@@ -303,7 +303,8 @@ export class CostModel {
       case 'window': return this.window(plan);
       // over a scan reading some columns: as wide as those (the scan's target list)
       // over WindowAggs: as wide as their final target (the window keys included)
-      case 'sort': return plan.presorted ? this.presortedSort(plan) : this.sort(plan.input, (plan.input.kind === 'scan' && plan.input.columns) || (plan.input.kind === 'project' && plan.input.input.kind === 'window') || plan.input.kind === 'window' ? [] : plan.schema);
+      // (a join handing on only what is read above it: as wide as that)
+      case 'sort': return plan.presorted ? this.presortedSort(plan) : this.sort(plan.input, (plan.input.kind === 'scan' && plan.input.columns) || (plan.input.kind === 'join' && plan.input.outputRead) || (plan.input.kind === 'project' && plan.input.input.kind === 'window') || plan.input.kind === 'window' ? [] : plan.schema);
       case 'topk': return this.topk(plan);
       case 'limit': return this.limit(plan);
       case 'distinct': return this.distinct(plan);

@@ -560,7 +560,10 @@ class Builder implements DeparseContext {
           n.children.push({ rel: 'Outer', node: this.absorb(this.asking('any', () => this.build(proj.input)), proj) });
           return n;
         }
-        n.details.push(['Group Key', (plan.on ?? this.columnsOf(plan.input)).map((e) => this.expr(e))]);
+        // over window functions: their calls, count(*) OVER (?)
+        const overWindows = !plan.on && proj && windowsBelow(proj.input) ? proj : undefined;
+        const groupKeys = overWindows ? overWindows.exprs.map((e) => throughInput(overWindows.input, e)) : plan.on ?? this.columnsOf(plan.input);
+        n.details.push(['Group Key', groupKeys.map((e) => this.expr(e))]);
         this.asking('any', () => this.child(n, plan.input));
         return n;
       }
