@@ -4,13 +4,15 @@
  * table, then each job runs while a 1 ms interval timer records the longest gap between its
  * ticks (the longest time the loop was not free) and monitorEventLoopDelay its p99 / max.
  *
- *   node dist/bench/seal-stall.js [--rows 20000] [--dim 768] [--jobs seal,bulk,compact] [--key]
+ *   node dist/bench/seal-stall.js [--rows 20000] [--dim 768] [--jobs seal,bulk,compact] [--key] [--pieces FILE]
  *
  * --key gives the table a unique key on id (a compaction then removes the dropped rows' key
  * entries). Besides the gaps in wall time (which a loaded machine stretches by preempting
  * the process), `longest_piece_cpu_ms` is the most CPU time the session thread spent
  * between two ticks (Linux: /proc/self/task/<pid>/schedstat), and `gc_*` the garbage
- * collections seen meanwhile (perf_hooks; kind 4 = major / mark-compact).
+ * collections seen meanwhile (perf_hooks; kind 4 = major / mark-compact). `--pieces FILE`
+ * writes each job's five longest CPU pieces with their monotonic-clock window (µs, the clock
+ * of `node --cpu-prof`'s samples) to match them with a CPU profile's samples.
  *
  *   seal     rows inserted in commits of 4,000 (below the bulk-ingest size), then seal()
  *   bulk     the commit of one transaction of `rows` rows (inserted 4,000 at a time, as COPY
@@ -23,7 +25,7 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { DurableStorage } from '../src/storage/durable-storage.js';
 import { OID, type Row } from '../src/types/types.js';
 import { seededRandom } from './util.js';
@@ -80,15 +82,22 @@ async function stall(job: () => Promise<void>): Promise<Record<string, number>> 
   gc.observe({ entryTypes: ['gc'] });
   let last = performance.now();
   let lastCpu = threadCpuMs();
+  let lastMono = process.hrtime.bigint();
   let longest = 0;
   let longestCpu = 0;
+  const pieces: Piece[] = [];
   const tick = setInterval(() => {
     const now = performance.now();
     const cpu = threadCpuMs();
+    const mono = process.hrtime.bigint();
     longest = Math.max(longest, now - last);
-    if (cpu !== undefined && lastCpu !== undefined) longestCpu = Math.max(longestCpu, cpu - lastCpu);
+    if (cpu !== undefined && lastCpu !== undefined) {
+      longestCpu = Math.max(longestCpu, cpu - lastCpu);
+      if (piecesFile) keepLongest(pieces, { cpu_ms: cpu - lastCpu, wall_ms: now - last, from_us: Number(lastMono / 1000n), to_us: Number(mono / 1000n) });
+    }
     last = now;
     lastCpu = cpu;
+    lastMono = mono;
   }, 1);
   h.enable();
   const t0 = performance.now();
@@ -98,11 +107,15 @@ async function stall(job: () => Promise<void>): Promise<Record<string, number>> 
   clearInterval(tick);
   longest = Math.max(longest, performance.now() - last);
   const cpu = threadCpuMs();
-  if (cpu !== undefined && lastCpu !== undefined) longestCpu = Math.max(longestCpu, cpu - lastCpu);
+  if (cpu !== undefined && lastCpu !== undefined) {
+    longestCpu = Math.max(longestCpu, cpu - lastCpu);
+    if (piecesFile) keepLongest(pieces, { cpu_ms: cpu - lastCpu, wall_ms: performance.now() - last, from_us: Number(lastMono / 1000n), to_us: Number(process.hrtime.bigint() / 1000n) });
+  }
   // (entries are delivered asynchronously: one more turn)
   await new Promise((r) => setImmediate(r));
   gc.disconnect();
   const major = gcs.filter((g) => g.kind === 4);
+  if (piecesFile) piecesSeen.push(pieces);
   return {
     job_ms: ms, longest_block_ms: longest, longest_piece_cpu_ms: longestCpu,
     loop_delay_p99_ms: h.percentile(99) / 1e6, loop_delay_max_ms: h.max / 1e6,
@@ -111,6 +124,17 @@ async function stall(job: () => Promise<void>): Promise<Record<string, number>> 
 }
 
 let uniqueKey = false;
+let piecesFile: string | undefined;
+/** each job's longest pieces, in job order (--pieces) */
+const piecesSeen: Piece[][] = [];
+
+interface Piece { cpu_ms: number; wall_ms: number; from_us: number; to_us: number }
+
+function keepLongest(pieces: Piece[], p: Piece): void {
+  pieces.push(p);
+  pieces.sort((a, b) => b.cpu_ms - a.cpu_ms);
+  if (pieces.length > 5) pieces.pop();
+}
 
 async function withStorage<T>(dim: number, fn: (s: DurableStorage) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'quiver-seal-stall-'));
@@ -131,8 +155,10 @@ async function main(): Promise<void> {
     dim: { type: 'string', default: '768' },
     jobs: { type: 'string', default: 'seal,bulk,compact' },
     key: { type: 'boolean', default: false },
+    pieces: { type: 'string' },
   } });
   uniqueKey = values.key!;
+  piecesFile = values.pieces;
   const rows = Number(values.rows);
   const dim = Number(values.dim);
   const jobs = new Set(values.jobs!.split(','));
@@ -179,6 +205,7 @@ async function main(): Promise<void> {
     });
   }
   result.load_average_after = loadavg().map((x) => x.toFixed(1)).join(' ');
+  if (piecesFile) writeFileSync(piecesFile, JSON.stringify(piecesSeen));
   console.log(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2));
 }
 

@@ -55,4 +55,45 @@ EXPLAIN SELECT * FROM mj_la a JOIN mj_lb b ON a.x = b.id ORDER BY a.x LIMIT 10;
 EXPLAIN SELECT * FROM mj_la a LEFT JOIN mj_lb b ON a.id = b.id ORDER BY a.id LIMIT 10 OFFSET 5;
 SELECT a.id, b.y FROM mj_la a JOIN mj_lb b ON a.id = b.id ORDER BY a.id LIMIT 3 OFFSET 2;
 DROP TABLE mj_la, mj_lb;
+-- merging on some of the ON's equalities, in an index's order (match_unsorted_outer): an index
+-- on (a, b) orders a merge on a, or on a and b however the ON lists them; an index on (a)
+-- alone a merge on a, the other equality then a Join Filter. Costs left out where an index
+-- has duplicate keys: PostgreSQL's B-tree deduplication makes it a few pages smaller than
+-- Quiver's cost model counts it.
+CREATE TABLE mj_p (a int, b int, v int);
+CREATE TABLE mj_q (a int, b int, w int);
+CREATE TABLE mj_r (id int PRIMARY KEY, y int);
+INSERT INTO mj_p SELECT g % 500, g % 7, g FROM generate_series(1, 5000) g;
+INSERT INTO mj_q SELECT g % 600, g % 5, g FROM generate_series(1, 3000) g;
+INSERT INTO mj_r SELECT g, g % 10 FROM generate_series(1, 2000) g;
+CREATE INDEX mj_p_ab ON mj_p (a, b);
+CREATE INDEX mj_q_a ON mj_q (a);
+ANALYZE mj_p;
+ANALYZE mj_q;
+ANALYZE mj_r;
+SET enable_hashjoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_p p JOIN mj_q q ON p.a = q.a;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_p p JOIN mj_q q ON p.b = q.b AND p.a = q.a;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_q q JOIN mj_r r ON r.id = q.a AND r.y = q.b;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_q q LEFT JOIN mj_r r ON r.id = q.a AND r.y = q.b;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_p p JOIN mj_r r ON r.id = p.a AND r.y = p.b;
+SELECT count(*), sum(p.v), sum(q.w) FROM mj_p p JOIN mj_q q ON p.b = q.b AND p.a = q.a;
+SELECT count(*), sum(q.w), sum(r.y) FROM mj_q q JOIN mj_r r ON r.id = q.a AND r.y = q.b;
+SELECT count(*), count(r.id), sum(q.w) FROM mj_q q LEFT JOIN mj_r r ON r.id = q.a AND r.y = q.b;
+-- ORDER BY … DESC on the merge keys: both inputs read backward or sorted DESC (NULLs first),
+-- the nullable side of an outer join sorted
+EXPLAIN (COSTS OFF) SELECT * FROM mj_p p JOIN mj_q q ON p.a = q.a AND p.b = q.b ORDER BY p.a DESC, p.b DESC;
+EXPLAIN SELECT * FROM mj_r r1 LEFT JOIN mj_r r2 ON r1.id = r2.id ORDER BY r1.id DESC;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_r r1 JOIN mj_q q ON r1.id = q.a ORDER BY r1.id DESC;
+EXPLAIN (COSTS OFF) SELECT * FROM mj_r r1 JOIN mj_q q ON r1.id = q.w ORDER BY r1.id DESC;
+EXPLAIN (COSTS OFF) SELECT d.k FROM mj_d d LEFT JOIN mj_e e ON d.k = e.k ORDER BY d.k DESC;
+SELECT d.k FROM mj_d d LEFT JOIN mj_e e ON d.k = e.k ORDER BY d.k DESC LIMIT 40;
+SELECT r1.id, q.a FROM mj_r r1 JOIN mj_q q ON r1.id = q.w ORDER BY r1.id DESC LIMIT 5;
+RESET enable_nestloop;
+RESET enable_hashjoin;
+EXPLAIN SELECT * FROM mj_r r1 JOIN mj_r r2 ON r1.id = r2.id ORDER BY r1.id DESC;
+EXPLAIN SELECT * FROM mj_r r1 JOIN mj_r r2 ON r1.id = r2.id ORDER BY r1.id DESC LIMIT 10;
+SELECT r1.id, r2.y FROM mj_r r1 JOIN mj_r r2 ON r1.id = r2.id ORDER BY r1.id DESC LIMIT 5;
+DROP TABLE mj_p, mj_q, mj_r;
 DROP TABLE mj_a, mj_b, mj_d, mj_e;

@@ -34,4 +34,15 @@ RESET work_mem;
 SELECT count(*) FROM nlm_a, nlm_b WHERE nlm_a.x < nlm_b.y;
 SELECT count(*) FROM nlm_a a WHERE NOT EXISTS (SELECT 1 FROM nlm_c c WHERE a.x < c.z);
 SELECT count(*) FROM nlm_a a LEFT JOIN nlm_c c ON a.x < c.z;
+-- a subquery's (or an inlined WITH query's) Sort as the inner side: PostgreSQL reads it
+-- through a SubqueryScan (cpu_tuple_cost a row, the node dropped from the plan but its cost
+-- kept above), which holds nothing, so a Materialize goes over it when cheaper
+EXPLAIN SELECT * FROM nlm_a a, (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) s;
+EXPLAIN SELECT * FROM nlm_a a, (SELECT * FROM nlm_b ORDER BY y) s;
+EXPLAIN WITH w AS (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) SELECT * FROM nlm_a a CROSS JOIN w;
+EXPLAIN SELECT * FROM nlm_a a, (SELECT * FROM nlm_b ORDER BY y LIMIT 50) s;
+SET enable_material = off;
+EXPLAIN SELECT * FROM nlm_a a, (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) s;
+RESET enable_material;
+SELECT count(*), sum(s.count) FROM nlm_a a, (SELECT y, count(*) FROM nlm_b GROUP BY y ORDER BY y) s WHERE a.x < s.y;
 DROP TABLE nlm_a, nlm_b, nlm_c;

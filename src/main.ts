@@ -45,6 +45,7 @@ const { values } = parseArgs({
     'query-workers': { type: 'string', default: process.env.QUIVER_QUERY_WORKERS },
     'max-connections': { type: 'string', default: process.env.QUIVER_MAX_CONNECTIONS },
     'superuser-reserved-connections': { type: 'string', default: process.env.QUIVER_SUPERUSER_RESERVED_CONNECTIONS },
+    'max-prepared-transactions': { type: 'string', default: process.env.QUIVER_MAX_PREPARED_TRANSACTIONS },
     hba: { type: 'string', default: process.env.QUIVER_HBA || undefined },
     'max-message-size': { type: 'string', default: process.env.QUIVER_MAX_MESSAGE_SIZE || undefined },
     role: { type: 'string', default: process.env.QUIVER_ROLE || 'standalone' },
@@ -66,10 +67,13 @@ if (values.help) {
   process.stdout.write('usage: quiver [--host 127.0.0.1] [--port 5433] [--data ./data] [--log-level info]\n' +
     '              [--tls-cert FILE --tls-key FILE [--tls-required]]\n' +
     '              [--auth trust|password|md5|scram-sha-256] [--users FILE] [--password PW]\n' +
-    '              [--query-workers N] [--max-connections 100] [--superuser-reserved-connections 3] [--hba FILE] [--max-message-size BYTES]\n' +
+    '              [--query-workers N] [--max-connections 100] [--superuser-reserved-connections 3] [--max-prepared-transactions N]\n' +
+    '              [--hba FILE] [--max-message-size BYTES]\n' +
     '  --query-workers N: threads serving sealed-segment vector search (default: the cores; 0: in the session thread)\n' +
     '  --max-connections N: sessions at once (PostgreSQL\'s max_connections); one more is refused with 53300\n' +
     '  --superuser-reserved-connections N: of those, slots only superusers may take (every user is one until roles exist)\n' +
+    '  --max-prepared-transactions N: transactions prepared at once (PREPARE TRANSACTION); default 0 (off, as PostgreSQL),\n' +
+    '    on a cluster data node max_connections (the shard router commits multi-shard transactions in two phases)\n' +
     '  --users FILE: a JSON object {"user": "password"} or user:password lines; --password: for any other user\n' +
     '  --hba FILE: pg_hba.conf-format host rules (host/hostssl/hostnossl; trust, reject, password, md5,\n' +
     '    scram-sha-256), first match wins, re-read on SIGHUP; replaces --auth\n' +
@@ -78,7 +82,7 @@ if (values.help) {
     '              [--stream quiver] [--replicas 3] [--node-id ID] [--read-port N (proxy: to the hot standbys)]   (README: Cluster mode)\n' +
     '              [--shards N (every node: the cluster\'s shard groups, default 1)] [--shard K (data: its shard, 0 to N-1)]\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT,\n  QUIVER_SHARDS, QUIVER_SHARD\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_MAX_PREPARED_TRANSACTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT,\n  QUIVER_SHARDS, QUIVER_SHARD\n');
   process.exit(0);
 }
 
@@ -98,6 +102,14 @@ if (queryWorkers !== undefined && !(Number.isInteger(queryWorkers) && queryWorke
 const maxConnections = values['max-connections'] === undefined || values['max-connections'] === '' ? undefined : Number(values['max-connections']);
 if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections >= 1 && maxConnections <= 262143)) {
   logger.fatal({ maxConnections: values['max-connections'] }, 'invalid --max-connections (an integer from 1 to 262143)');
+  process.exit(2);
+}
+
+const preparedText = values['max-prepared-transactions'];
+// a cluster data node takes part in the shard router's two-phase commits: on unless turned off
+const maxPreparedTransactions = preparedText === undefined || preparedText === '' ? (values.role === 'data' ? maxConnections ?? 100 : 0) : Number(preparedText);
+if (!(Number.isInteger(maxPreparedTransactions) && maxPreparedTransactions >= 0 && maxPreparedTransactions <= 262143)) {
+  logger.fatal({ maxPreparedTransactions: preparedText }, 'invalid --max-prepared-transactions (an integer from 0 to 262143)');
   process.exit(2);
 }
 
@@ -127,8 +139,10 @@ if (values['max-message-size'] !== undefined) {
   }
   security.maxMessageSize = size;
 }
+let checkedSecurity: ReturnType<typeof loadSecurity> | undefined;
 try {
   const checked = loadSecurity(security); // fail fast, with the flag's name, before touching the data directory
+  checkedSecurity = checked;
   // PostgreSQL logs the same for each such line and loads the file
   for (const rule of checked.hba && !checked.tls ? checked.hba.rules : []) {
     if (rule.type === 'hostssl') logger.warn({ file: checked.hba!.path, line: rule.line }, 'hostssl record cannot match because SSL is disabled (no --tls-cert/--tls-key)');
@@ -191,7 +205,7 @@ if (role === 'proxy') {
     logger.fatal({ readPort: values['read-port'] }, 'invalid --read-port');
     process.exit(2);
   }
-  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort).catch(refuseShardMismatch);
+  const proxy = await clusterRoles!.runProxyNode(cluster, values.host!, port, logger, readPort, checkedSecurity).catch(refuseShardMismatch);
   process.stderr.write(JSON.stringify({ level: 30, time: Date.now(), msg: 'listening', role, host: values.host, port: proxy.port, ...(proxy.readPort !== undefined ? { readPort: proxy.readPort } : {}) }) + '\n');
   stopOnSignals(() => proxy.close());
 } else if (role === 'query') {
@@ -207,7 +221,7 @@ if (role === 'proxy') {
 } else {
   mkdirSync(values.data!, { recursive: true });
   const start = (services?: DataNodeServices, standby = false) => startServer({
-    host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved,
+    host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved, maxPreparedTransactions,
     ...(services ? { shared: services.shared, searchPool: (local: QueryWorkerPool | undefined) => services.searchPool(local, join(values.data!, SEGMENTS_DIR)) } : {}),
     ...(standby ? { standby, ...(services?.requestPromotion ? { requestPromotion: services.requestPromotion } : {}) } : {}),
   });

@@ -27,6 +27,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** of those, slots kept for superusers (superuser_reserved_connections, default 3) */
   superuserReservedConnections?: number;
+  /** transactions prepared at once (max_prepared_transactions, default 0: PREPARE TRANSACTION refused) */
+  maxPreparedTransactions?: number;
   /** cluster mode: the shared log and object store the storage replicates (log-replica.ts) */
   shared?: SharedSeams;
   /**
@@ -103,6 +105,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = new Engine(storage, searchPool, tempSpace);
   if (opts.maxConnections !== undefined) engine.maxConnections = opts.maxConnections;
   if (opts.superuserReservedConnections !== undefined) engine.superuserReservedConnections = opts.superuserReservedConnections;
+  if (opts.maxPreparedTransactions !== undefined) engine.maxPreparedTransactions = opts.maxPreparedTransactions;
   const standbyReads = storage.standbyReads();
   /** a hot standby until promoted */
   let standby = standbyReads !== undefined;
@@ -121,6 +124,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const image = storage.loadCatalog();
   if (image) engine.restoreCatalog(image);
+  // the DDL of transactions still prepared: before the orphans go (it created some of that storage)
+  if (!standbyReads) engine.restorePreparedDdl(storage.preparedTransactions());
   if (!standbyReads) await pruneOrphans(engine, storage);
   // roles created in SQL log in with their stored SCRAM/md5 secret (the wire layer gets a lookup, not the catalog)
   if (security.auth) security.auth.storedSecret = (user) => engine.storedSecret(user);
@@ -144,6 +149,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         async promote(shared: SharedSeams) {
           await storage.promote(shared);
           engine.promote();
+          engine.restorePreparedDdl(storage.preparedTransactions());
           standby = false;
           opts.logger.info({ sessions: engine.sessionCount() }, 'promoted in place: open sessions go on read-write');
           // what a leader's start does; only housekeeping here (a failure leaves the orphans to the next start)

@@ -2,8 +2,8 @@
  * Shard groups on a loopback cluster (1 etcd, 1 nats-server, s3rver, `--shards 2` with two
  * data nodes per shard, one query node): each shard has its own leader, stream
  * (`quiver-s<K>`), election (`data-<K>`) and S3 prefix; rows written on shard 1's leader
- * are in stream quiver-s1 only, and the proxy (its main and read ports) reaches shard 0
- * only until the shard router is wired in; the one query node serves sealed segments of both shards'
+ * are in stream quiver-s1 only; the proxy runs the shard router, whose catalog is shard 0's
+ * (a table made on shard 1's leader alone is unknown to it: 42P01); the one query node serves sealed segments of both shards'
  * leaders (exact k-NN answers as exact search gives them); shard 1's standby takes over
  * when its leader is killed -9 while shard 0 goes on answering; cluster.json lists each
  * data node with its shard, and a start on the same directory with another --shards is
@@ -28,6 +28,8 @@ import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import { QueryNodePool } from '../src/cluster/query-node-pool.js';
 import type { ManagedProcess } from '../src/cluster/local/processes.js';
 import { seededRandom } from '../bench/util.js';
+import { shardOfKey } from '../src/cluster/router/shard-hash.js';
+import { T } from '../src/types/types.js';
 
 let available = true;
 try {
@@ -155,17 +157,14 @@ test('rows written on shard 1\'s leader are in stream quiver-s1 only; shard 0 ha
   await withClient(l0.port, async (c) => {
     await assert.rejects(c.query('SELECT * FROM only_here'), { code: '42P01' });
   });
-  // the proxy pipes to shard 0's leader (the shard router is not wired in yet), its read
-  // port to shard 0's standby: neither reaches shard 1
-  await withClient(cluster!.port, async (c) => {
-    await assert.rejects(c.query('SELECT * FROM only_here'), { code: '42P01' });
-    assert.equal((await c.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false);
-  });
-  for (let i = 0; i < 3; i++) {
-    await withClient(cluster!.readPort, async (c) => {
-      assert.equal((await c.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, true, 'a standby');
-      assert.equal((await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'elsewhere'`)).rows[0].n, 1, 'of shard 0');
+  // the proxy's shard router (main and read port) reads the catalog of shard 0, where the
+  // table made on shard 1's leader alone does not exist; statements reading no sharded
+  // table run on shard 0's leader
+  for (const port of [cluster!.port, cluster!.readPort]) {
+    await withClient(port, async (c) => {
       await assert.rejects(c.query('SELECT * FROM only_here'), { code: '42P01' });
+      assert.equal((await c.query('SELECT pg_is_in_recovery() AS r')).rows[0].r, false, 'a leader');
+      assert.equal((await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'elsewhere'`)).rows[0].n, 1, 'of shard 0');
     });
   }
 });
@@ -218,15 +217,35 @@ test('one query node and one index node serve both shards\' leaders: k-NN answer
 test('shard 1\'s standby takes over when its leader is killed -9, while shard 0 keeps answering', { skip, timeout: 120_000 }, async (t) => {
   const [l0, l1] = [await leaderOf(0), await leaderOf(1)];
   const count1 = await withClient(l1.port, async (c) => (await c.query('SELECT count(*)::int AS n FROM only_here')).rows[0].n as number);
-  // shard 0 through the proxy, throughout: every query answered
+  // a writer through the proxy's shard router throughout: rows on both shards, each acknowledged one kept
+  await withClient(cluster!.port, (c) => c.query('CREATE TABLE acked (id int PRIMARY KEY)'));
+  const acked: number[] = [];
+  let writing = true;
+  const writer = (async () => {
+    let next = 0;
+    while (writing) {
+      const id = next++;
+      try {
+        await withClient(cluster!.port, (c) => c.query('INSERT INTO acked VALUES ($1)', [id]));
+        acked.push(id);
+      } catch {
+        // shard 1 between leaders: this write is in doubt (57P03, a broken connection)
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  })();
+  // shard 0, directly and through the proxy (a statement reading no sharded table runs there), throughout: every query answered
   let stop = false;
   let answered = 0;
   const failures: string[] = [];
   const reader = (async () => {
     while (!stop) {
       try {
-        await withClient(cluster!.port, async (c) => {
+        await withClient(l0.port, async (c) => {
           assert.equal((await c.query('SELECT count(*)::int AS n FROM items')).rows[0].n, ROWS / 2);
+        });
+        await withClient(cluster!.port, async (c) => {
+          assert.equal((await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'items'`)).rows[0].n, 1);
         });
         answered++;
       } catch (e) {
@@ -255,6 +274,20 @@ test('shard 1\'s standby takes over when its leader is killed -9, while shard 0 
   const takeoverMs = Date.now() - t0;
   stop = true;
   await reader;
+  // writes through the router reach the new leader of shard 1 again
+  const ackedAtTakeover = acked.length;
+  const writesBack = Date.now();
+  while (!acked.some((id, i) => i >= ackedAtTakeover && shardOfKey([T.int4], [id], 2) === 1)) {
+    assert.ok(Date.now() - writesBack < 30_000, 'a write to shard 1 through the proxy succeeds within 30 s of the takeover');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  writing = false;
+  await writer;
+  const stored = await withClient(cluster!.port, async (c) => (await c.query('SELECT id FROM acked ORDER BY id')).rows.map((r) => r.id as number));
+  assert.equal(new Set(stored).size, stored.length, 'no row twice');
+  const missing = acked.filter((id) => !stored.includes(id));
+  assert.deepEqual(missing, [], 'every acknowledged write through the proxy is there');
+  t.diagnostic(`writer through the proxy: ${acked.length} acknowledged, ${stored.length} stored, writes to shard 1 again ${Date.now() - writesBack} ms after the takeover was seen`);
   assert.equal(cluster!.shardOf(next.name), 1, 'shard 1\'s standby took over');
   assert.equal((await leaderOf(0)).name, l0.name, 'shard 0\'s leader is unchanged');
   assert.deepEqual(failures, [], 'shard 0 answered throughout');

@@ -186,3 +186,53 @@ test('a merge join over a merge join below it in key order (no Sort between) ans
   assert.deepEqual(merged, [200, 900, 900, 900]);
   await sql('DROP TABLE mj3_a, mj3_b, mj3_c');
 });
+
+test('ORDER BY the merge keys DESC: inputs read backward, rows in descending key order with NULL keys first', async () => {
+  await sql('SET enable_hashjoin = off');
+  await sql('SET enable_nestloop = off');
+  const left = 'SELECT l.k, l.id, r.id FROM mjl l LEFT JOIN mjr r ON l.k = r.k ORDER BY l.k DESC';
+  const shownLeft = await plan(left);
+  assert.match(shownLeft, /^Merge Left Join[\s\S]*Index Scan Backward using mjl_k[\s\S]*Sort Key: r.k DESC/, shownLeft);
+  const rows = await sql(left);
+  await sql('SET enable_sort = off');
+  const inner = 'SELECT l.k, l.id, r.id FROM mjl l JOIN mjr r ON l.k = r.k ORDER BY l.k DESC';
+  const shownInner = await plan(inner);
+  assert.match(shownInner, /^Merge Join[\s\S]*Index Scan Backward using mj[lr]_k[\s\S]*Index Scan Backward using mj[lr]_k/, shownInner);
+  const innerRows = (await sql(inner)).map((r) => r.map(Number));
+  await sql('RESET enable_sort');
+  await sql('RESET enable_hashjoin');
+  await sql('RESET enable_nestloop');
+  const [count, sumL, sumR] = expected('left');
+  assert.equal(rows.length, count);
+  assert.equal(rows.reduce((s, r) => s + Number(r[1]), 0), sumL);
+  assert.equal(rows.reduce((s, r) => s + Number(r[2] ?? 0), 0), sumR);
+  const keys = rows.map((r) => (r[0] === null ? null : Number(r[0])));
+  const firstKey = keys.findIndex((k) => k !== null);
+  assert.ok(firstKey > 0 && keys.slice(firstKey).every((k) => k !== null), 'NULL keys first');
+  for (let i = firstKey + 1; i < keys.length; i++) assert.ok(keys[i - 1]! >= keys[i]!, `descending at row ${i}`);
+  assert.equal(innerRows.length, expected('inner')[0]);
+  for (let i = 1; i < innerRows.length; i++) assert.ok(innerRows[i - 1][0] >= innerRows[i][0], `descending at row ${i}`);
+  assert.equal(new Set(innerRows.map((r) => `${r[1]}:${r[2]}`)).size, innerRows.length);
+});
+
+test('a merge on one of two key equalities (the index order), the other a Join Filter, answers as the hash join does', async () => {
+  await sql('SET enable_hashjoin = off');
+  await sql('SET enable_nestloop = off');
+  await sql('SET enable_sort = off');
+  // v and w are the rows' ids: pairs of equal key and equal id
+  const query = 'SELECT count(*), coalesce(sum(l.id), 0), coalesce(sum(r.w), 0) FROM mjl l JOIN mjr r ON l.k = r.k AND l.v = r.w';
+  const shown = await plan(query);
+  assert.match(shown, /Merge Cond: \((l\.k = r\.k|r\.k = l\.k)\)\n\s+Join Filter: \(l\.v = r\.w\)/, shown);
+  const merged = (await sql(query))[0].map(Number);
+  await sql('RESET enable_sort');
+  await sql('RESET enable_nestloop');
+  await sql('RESET enable_hashjoin');
+  await sql('SET enable_mergejoin = off');
+  const hashed = (await sql(query))[0].map(Number);
+  await sql('RESET enable_mergejoin');
+  assert.deepEqual(merged, hashed);
+  const right = new Set(rightIds);
+  const both = leftIds.filter((g) => right.has(g) && leftKey(g) !== null && leftKey(g) === rightKey(g));
+  const sum = both.reduce((s, g) => s + g, 0);
+  assert.deepEqual(merged, [both.length, sum, sum]);
+});

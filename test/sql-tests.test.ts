@@ -37,7 +37,8 @@ before(async () => {
   if (!psqlAvailable()) return;
   mkdirSync(RESULTS_DIR, { recursive: true });
   try {
-    server = await startQuiver();
+    // two_phase_commit.sql needs prepared transactions (PostgreSQL's default 0 turns them off)
+    server = await startQuiver({ args: ['--max-prepared-transactions', '10'] });
   } catch (err) {
     startError = err;
   }

@@ -721,6 +721,8 @@ export interface SystemRelationContext {
   preparedStatements?(): readonly { name: string; statement: string; prepared: number; paramTypes: readonly number[]; fromSql: boolean }[];
   /** every session's activity (pg_stat_activity) */
   activity?(): readonly BackendActivity[];
+  /** the transactions prepared and not finished (pg_prepared_xacts; preparedAt in µs since 1970) */
+  preparedXacts?(): readonly { id: number; gid: string; preparedAt: number; owner: number; database: string }[];
   /** the index builds running in any session (pg_stat_progress_create_index) */
   createIndexProgress?(): readonly CreateIndexProgress[];
   /** the --hba file, line by line (pg_hba_file_rules; empty without --hba) */

@@ -11,8 +11,8 @@
  * exits 0; a process that fails to start stops the rest and exits 1 with the reason.
  * With `--shards N` (N > 1) every shard group gets `--data-nodes` data nodes of its own
  * (data-s<K>-<i>: stream `<stream>-s<K>`, election `data-<K>`); the query and index nodes
- * serve every shard; the proxy pipes to shard 0's leader until the shard router is wired
- * in. A directory keeps the shard count it was created with.
+ * serve every shard; the proxy runs the shard router over the shards' leaders. A directory
+ * keeps the shard count it was created with.
  * On real machines, run the same roles with `quiver --role …` and real endpoints.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -214,7 +214,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     for (const name of specs.keys()) spawnNode(name);
     record();
     await untilReady(cluster, dataCount > 0, opts.readyTimeoutMs ?? 120_000, opts.signal);
-    // sharded: the proxy answered through shard 0's leader; the other shards must lead too
+    // sharded: the router answered SELECT 1 from shard 0's leader; the other shards must lead too
     for (let k = 1; k < shards && dataCount > 0; k++) {
       await waitUntil(`shard ${k} to elect a data leader`, async () => (await cluster.dataLeader(k)) !== undefined, opts.readyTimeoutMs ?? 120_000, 250);
     }
@@ -362,7 +362,7 @@ function pidAlive(pid: number): boolean {
 
 const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 0] [--dir ./cluster] [--shards 1] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
   '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes of each shard (one leads, the others stand by)\n' +
-  '  --shards N: shard groups, each with its own stream and election (1: unsharded; the proxy pipes to shard 0 for now)\n' +
+  '  --shards N: shard groups, each with its own stream and election (1: unsharded; more: the proxy routes statements to the shards)\n' +
   '  --read-port N: the proxy\'s port for read-only sessions, spread over the hot standbys (0: a free one)\n' +
   '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
   '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n';
@@ -465,7 +465,7 @@ async function main(): Promise<void> {
     `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n` +
     `read-only (hot standbys, round robin over the current ones): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
     `read port ${cluster.readPort}\n` +
-    (cluster.shards > 1 ? `shards ${cluster.shards}: data nodes ${[...cluster.nodes.keys()].filter((k) => cluster!.shardOf(k) !== undefined).join(', ')}; the proxy reaches shard 0's leader only (the shard router is not wired in yet)\n` : ''));
+    (cluster.shards > 1 ? `shards ${cluster.shards}: data nodes ${[...cluster.nodes.keys()].filter((k) => cluster!.shardOf(k) !== undefined).join(', ')}; the proxy routes each statement to the shards' leaders\n` : ''));
   process.stdout.write(`cluster ready on port ${cluster.port}\n`);
 }
 

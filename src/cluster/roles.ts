@@ -9,6 +9,8 @@ import { openJetStreamLog } from './jetstream-log.js';
 import { openS3ObjectStore } from './s3-object-store.js';
 import { agreeOnShardCount, dataElection, runDataRole, shardStream, type StandbyServer } from './data-role.js';
 import { runProxyRole } from './proxy-role.js';
+import { runShardRouterRole } from './shard-router-role.js';
+import type { ConnectionSecurity } from '../wire/connection.js';
 import type { RunningProxy } from './proxy.js';
 import type { SharedSeams } from '../storage/log-replica.js';
 import type { ObjectStore } from '../storage/shared-log.js';
@@ -175,15 +177,21 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
 }
 
 /**
- * A proxy: routes client connections to the data node that leads (proxy-role.ts). Sharded
- * (--shards N > 1), it follows shard 0's leader (and its read port shard 0's standbys) for
- * now: the shard router, which runs statements on every shard's leader, replaces the
- * piping once it is wired in.
+ * A proxy: routes client connections to the data node that leads (proxy-role.ts); in a
+ * sharded cluster (--shards N > 1) the shard router runs each statement on the shards'
+ * leaders (shard-router-role.ts).
  */
-export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number): Promise<RunningProxy> {
+export function runProxyNode(c: ClusterConfig, host: string, port: number, logger: Logger, readPort?: number, security?: ConnectionSecurity): Promise<RunningProxy> {
+  if (c.shards > 1) {
+    // the router answers clients itself: TLS and passwords are the proxy's (the piping proxy leaves them to the data node)
+    return runShardRouterRole({
+      host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c),
+      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}),
+    });
+  }
   return runProxyRole({
     host, port, etcd: c.etcd, log: logger, nodeId: c.nodeId, ...(readPort !== undefined ? { readPort } : {}),
-    openCoordinator: () => openCoordinator(c), ...(c.shards > 1 ? { election: dataElection(0, c.shards), shard: 0 } : {}),
+    openCoordinator: () => openCoordinator(c),
   });
 }
 

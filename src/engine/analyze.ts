@@ -36,7 +36,7 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
       leaf.stats = await tableStatistics(leaf, rows, total, leaf.stats, auto, pace);
       // as PostgreSQL's ANALYZE reads relallvisible from the visibility map: a delete since the
       // VACUUM cleared what it set (never more than VACUUM counted: only VACUUM sets it)
-      if (leaf.allVisibleRows) leaf.allVisibleRows = Math.min(leaf.allVisibleRows, storage.allVisibleRows(leaf.oid));
+      if (leaf.allVisibleRows) leaf.allVisibleRows = Math.min(leaf.allVisibleRows, await storage.allVisibleRows(leaf.oid, checkCancel));
     }
   }
 }

@@ -67,6 +67,10 @@ export interface EngineState {
   readonly maxConnections: number;
   /** the last slots below max_connections, kept for superusers */
   readonly superuserReservedConnections: number;
+  /** max_prepared_transactions: how many transactions may be prepared at once (0: PREPARE TRANSACTION is refused) */
+  readonly maxPreparedTransactions: number;
+  /** the DDL of prepared transactions by gid (two-phase.ts): left out of catalog images until COMMIT PREPARED */
+  readonly preparedDdl: Map<string, { readonly database: string; readonly ddl: DdlState }>;
   isSuperuser(user: string): boolean;
   /** pg_hba_file_rules: the --hba file line by line (set by the server; empty without --hba) */
   hbaFileRules(): readonly HbaFileRule[];

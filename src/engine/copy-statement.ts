@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import { compileExpr } from '../executor/expr.js';
 import { checkRunner, insertRowsRoutedInPieces } from '../executor/dml.js';
+import { settingMillis } from './settings.js';
 import { checkOutgoing } from '../executor/foreign-keys.js';
 import { runPlan } from '../executor/operators.js';
 import { drainAll, TimeSlice, turnIfDue } from '../executor/suspend.js';
@@ -143,7 +144,15 @@ async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedC
         const e = contextError(err, table, at + j + 1);
         // constraint errors show the row's text; key conflicts (found in the index) do not
         return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
-      }, between);
+      }, between, async (lock) => {
+        // (a key a prepared transaction inserted: PostgreSQL's COPY waits for it too)
+        ctx.activity.waitingForLock(true);
+        try {
+          await ctx.control.waitForLock(lock, settingMillis(ctx.settings.get('lock_timeout')));
+        } finally {
+          ctx.activity.waitingForLock(false);
+        }
+      });
       await between();
     }
     // the last moment a cancel (arrived while the rows were checked) still undoes the COPY

@@ -204,6 +204,12 @@ export class Cursors {
     }
   }
 
+  /** Did the open transaction declare a WITH HOLD cursor still open? (PREPARE TRANSACTION refuses that) */
+  heldFromThisTransaction(): boolean {
+    for (const c of this.open.values()) if (c.hold && c.inTxn) return true;
+    return false;
+  }
+
   /** a streaming cursor's plan stops (its temp files go) and its snapshot is let go */
   private drop(c: Cursor): void {
     if (!c.stream) return;

@@ -6,6 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { Catalog, CatalogData } from '../catalog/catalog.js';
 import type { Roles, RolesData } from '../catalog/roles.js';
+import { isTempSchema } from '../catalog/schemas.js';
 import type { Expr, Plan } from '../planner/plan.js';
 import { bindFunctionBody } from '../sql/bind-function.js';
 import { bindPolicyExpression } from '../sql/row-security.js';
@@ -18,7 +19,7 @@ import { drainAll } from '../executor/suspend.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import { runDdl, type DdlContext } from './ddl/index.js';
-import { changedObjects, undoObjects } from './ddl/undo.js';
+import { changedObjects, createdObjects, undoObjects } from './ddl/undo.js';
 import { runStorageUndo, type StorageUndo } from './ddl/storage-undo.js';
 import type { SessionContext } from './context.js';
 import { truncateRows } from './utility.js';
@@ -63,6 +64,50 @@ export class DdlState {
     const touched = new Set(undo.touched);
     if (undo.statementBefore) for (const k of changedObjects(undo.statementBefore, data)) touched.add(k);
     return undoObjects(undo.before, data, touched);
+  }
+
+  /** Did the open block change roles? (PREPARE TRANSACTION refuses that) */
+  get changesRoles(): boolean {
+    return this.rolesBefore !== undefined;
+  }
+
+  /**
+   * Did the open block's DDL only create objects (none that existed before it changed or
+   * dropped)? Only such DDL can be prepared: its undo after a restart is dropping them.
+   */
+  onlyCreatedObjects(catalog: Catalog): boolean {
+    const undo = this.undo;
+    if (!undo) return true;
+    const created = new Set(createdObjects(undo.before, catalog.snapshotData()));
+    return [...undo.touched].every((k) => created.has(k));
+  }
+
+  /** PREPARE TRANSACTION: the block's DDL goes with the prepared transaction; this session has none open. */
+  detach(): DdlState {
+    const prepared = new DdlState();
+    prepared.undo = this.undo;
+    this.undo = undefined;
+    return prepared;
+  }
+
+  /**
+   * A prepared transaction's DDL read back at start (Engine.restorePreparedDdl): the objects
+   * in `created` were added to a catalog that was `before`; a rollback drops them again.
+   */
+  static restored(before: CatalogData, created: ReadonlySet<string>): DdlState {
+    const d = new DdlState();
+    const tables = [...created].filter((k) => k[0] === 't').map((k) => Number(k.slice(1)));
+    d.undo = { before, created: tables, dropLater: [], storage: [], touched: new Set(created) };
+    return d;
+  }
+
+  /** Did the open block's DDL create or change a temporary relation? (PREPARE TRANSACTION refuses that) */
+  touchedTemporary(catalog: Catalog): boolean {
+    for (const k of this.undo?.touched ?? []) {
+      const rel = k[0] === 't' ? catalog.relationOf(Number(k.slice(1))) : undefined;
+      if (rel && isTempSchema(rel.schema)) return true;
+    }
+    return false;
   }
 
   /** After a DDL statement in a transaction block (done or failed): note what it changed. */

@@ -4,11 +4,12 @@ import { ExportedSnapshots } from './snapshots.js';
 import { Catalog, OidAllocator, parseDatabases, serializeDatabases, type BackendActivity, type CatalogData, type CreateIndexProgress, type HbaFileRule, type SystemRelation } from '../catalog/catalog.js';
 import { SqlError, SqlState } from '../errors.js';
 import { buildSystemRelations } from '../catalog/system/relations.js';
-import type { Storage } from '../storage/api.js';
+import type { PreparedTransaction, Storage } from '../storage/api.js';
 import type { SegmentSearchPool } from '../query-worker/pool.js';
 import type { Backend, BackendRegistry, ConnectionHandle } from '../wire/backend.js';
 import { Session, type EngineState } from './session.js';
-import type { DdlState } from './ddl-dispatch.js';
+import { DdlState } from './ddl-dispatch.js';
+import { createdObjects, undoObjects } from './ddl/undo.js';
 import { randomInt } from 'node:crypto';
 import { AutoAnalyze } from './auto-analyze.js';
 import { BOOTSTRAP_ROLE, Roles } from '../catalog/roles.js';
@@ -37,6 +38,9 @@ export class Engine implements EngineState, BackendRegistry {
   listenPort: number | undefined;
   /** superuser_reserved_connections: slots only superusers may take */
   superuserReservedConnections = 3;
+  /** max_prepared_transactions (two-phase.ts): PostgreSQL's default 0 turns PREPARE TRANSACTION off */
+  maxPreparedTransactions = 0;
+  readonly preparedDdl = new Map<string, { readonly database: string; readonly ddl: DdlState }>();
   /** pg_hba_file_rules' rows: server.ts points this at the --hba file */
   hbaFileRules: () => readonly HbaFileRule[] = () => [];
 
@@ -171,11 +175,33 @@ export class Engine implements EngineState, BackendRegistry {
     const committedView = (c: Catalog): CatalogData => {
       let data = c.toData();
       for (const s of this.sessions.values()) if (s.ddl !== committing) data = s.withoutUncommittedDdl(c, data);
+      for (const p of this.preparedDdl.values()) if (p.ddl !== committing && p.database === c.name) data = p.ddl.withoutUncommitted(data);
       // temporary objects end with their session: a restart must not find them
       return c.durableData(data);
     };
     for (const c of this.databases.values()) c.forgetSequenceLogs();
     return serializeDatabases(this.oids, this.databases, committedView, this.roles.toData());
+  }
+
+  /**
+   * The DDL of transactions prepared before a restart (or a promotion), from the catalog
+   * images their records keep: the objects they created go back into the catalog, to be
+   * dropped again by ROLLBACK PREPARED (two-phase.ts prepares only DDL that creates).
+   */
+  restorePreparedDdl(prepared: readonly PreparedTransaction[]): void {
+    for (const p of prepared) {
+      if (p.catalog === undefined || this.preparedDdl.has(p.gid)) continue;
+      const image = parseDatabases(p.catalog);
+      this.oids.next = Math.max(this.oids.next, image.nextOid);
+      const c = this.databases.get(p.database);
+      const after = image.databases[p.database];
+      if (!c || !after) continue;
+      const before = c.snapshotData();
+      const created = new Set(createdObjects(before, after));
+      c.loadData(undoObjects(after, before, created));
+      c.version++;
+      this.preparedDdl.set(p.gid, { database: p.database, ddl: DdlState.restored(before, created) });
+    }
   }
 
   database(name: string): Catalog | undefined {

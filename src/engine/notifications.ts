@@ -93,6 +93,11 @@ export class SessionNotifications implements Listener {
     this.pending.push({ pid: this.pid, channel, payload: text });
   }
 
+  /** LISTEN, UNLISTEN or NOTIFY in the open transaction (PREPARE TRANSACTION refuses it) */
+  hasPending(): boolean {
+    return this.actions.length > 0 || this.pending.length > 0;
+  }
+
   /** where a savepoint starts: ROLLBACK TO forgets what came after */
   mark(): { actions: number; pending: number } {
     return { actions: this.actions.length, pending: this.pending.length };

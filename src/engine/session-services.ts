@@ -193,6 +193,7 @@ export function systemContext(ctx: SessionContext, user: string): SystemRelation
     cursors: () => ctx.cursors.list(),
     preparedStatements: () => ctx.sqlPrepared.list(),
     activity: () => ctx.engine.activities(),
+    preparedXacts: () => ctx.engine.storage.preparedTransactions(),
     createIndexProgress: () => ctx.engine.createIndexProgress(),
     hbaFileRules: () => ctx.engine.hbaFileRules(),
     recoveryConflicts: () => ctx.engine.recoveryConflictCounts,

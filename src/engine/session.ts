@@ -197,6 +197,7 @@ export class Session implements Backend, SessionInfo, SessionContext {
     this.settings.startup(params, this.user, this.engine.roles.sessionDefaults(this.database, this.loginRoleOid));
     syncIsSuperuser(this.engine, this.settings);
     this.settings.setRaw('max_connections', String(this.engine.maxConnections));
+    this.settings.setRaw('max_prepared_transactions', String(this.engine.maxPreparedTransactions));
     if (this.engine.standby) {
       // PostgreSQL's hot standby: reported to the client (libpq's target_session_attrs reads it)
       this.tx.hotStandby = true;

@@ -83,6 +83,7 @@ const DEFS: SettingDef[] = [
   { name: 'max_identifier_length', value: '63', readOnly: true },
   { name: 'max_connections', value: '100', readOnly: 'restart' },
   { name: 'superuser_reserved_connections', value: '3', readOnly: 'restart' },
+  { name: 'max_prepared_transactions', value: '0', readOnly: 'restart' },
   { name: 'bytea_output', value: 'hex', kind: enums('escape', 'hex') },
   { name: 'lc_messages', value: 'C' },
   { name: 'lc_monetary', value: 'C' },

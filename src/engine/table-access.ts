@@ -10,6 +10,7 @@ import type { Access } from '../sql/bind-select.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { ALL_COLUMN_PRIVILEGES, columnSecurable } from './grant-objects.js';
 import type { SessionContext } from './context.js';
+import { isTempSchema } from '../catalog/schemas.js';
 
 export function checkTableAccess(ctx: SessionContext, accessed: readonly Access[]): void {
   if (accessed.length === 0) return;
@@ -32,6 +33,7 @@ export function checkTableAccess(ctx: SessionContext, accessed: readonly Access[
     }
     // the catalog's current definition (a prepared statement may hold an older copy)
     const table = ctx.catalog.tables.get(a.table.oid) ?? a.table;
+    if (!ctx.tx.idle && isTempSchema(table.schema)) ctx.tx.accessedTemp = true;
     const schema = ctx.catalog.schemaPrivileges(table.schema);
     if (schema && !hasPrivilege(roles, role, schema, 'U', ALL_SCHEMA_PRIVILEGES)) {
       throw new SqlError(SqlState.insufficientPrivilege, `permission denied for schema ${table.schema}`);

@@ -9,6 +9,7 @@ import type { BoundStatement, TransactionOptions } from '../sql/statement.js';
 import type { SessionContext } from './context.js';
 import type { SessionSettings } from './session-settings.js';
 import type { ExportedSnapshots } from './snapshots.js';
+import { finishPrepared, prepareTransaction } from './two-phase.js';
 
 export type TxState = 'idle' | 'block' | 'failed';
 
@@ -26,6 +27,8 @@ export class Transactions {
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
   /** names this transaction gave its snapshot (pg_export_snapshot): forgotten when it ends */
   exported: string[] = [];
+  /** the block used a temporary table (PostgreSQL's XACT_FLAGS_ACCESSEDTEMPNAMESPACE: PREPARE TRANSACTION refuses it) */
+  accessedTemp = false;
 
   get idle(): boolean {
     return this.state === 'idle';
@@ -124,6 +127,12 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
     case 'release':
     case 'rollbackTo':
       return toSavepoint(ctx, stmt);
+    case 'prepare':
+      return prepare(ctx, stmt.gid);
+    case 'commitPrepared':
+    case 'rollbackPrepared':
+      await finishPrepared(ctx, stmt.gid, stmt.action === 'commitPrepared');
+      return stmt.tag;
     case 'unsupported':
       throw new SqlError(SqlState.featureNotSupported, `${stmt.what} is not supported`);
   }
@@ -172,6 +181,25 @@ async function commit(ctx: SessionContext): Promise<string> {
   return 'COMMIT';
 }
 
+/** PREPARE TRANSACTION: like COMMIT, outside a block a warning and a failed block a rollback (EndTransactionBlock) */
+async function prepare(ctx: SessionContext, gid: string): Promise<string> {
+  const { tx } = ctx;
+  if (tx.hotStandby) throw new SqlError('25006', 'cannot execute PREPARE TRANSACTION during recovery');
+  if (tx.idle) {
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+    return 'ROLLBACK';
+  }
+  if (tx.state === 'failed') {
+    await rollback(ctx);
+    return 'ROLLBACK';
+  }
+  await prepareTransaction(ctx, gid, async (ended) => {
+    endTransaction(ctx, ended);
+    await ctx.ddl.finish(ctx, ended);
+  });
+  return 'PREPARE TRANSACTION';
+}
+
 async function rollback(ctx: SessionContext): Promise<void> {
   ctx.tx.txn?.rollback();
   endTransaction(ctx, false);
@@ -209,6 +237,7 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.snapshot = undefined;
   ctx.engine.exportedSnapshots.forget(tx.exported);
   tx.exported = [];
+  tx.accessedTemp = false;
   tx.txn = undefined;
   tx.state = 'idle';
   tx.readOnly = false;

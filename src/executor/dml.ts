@@ -6,7 +6,7 @@
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundCheck, BoundGenerated, DmlStatement, PolicyCheck, Returning } from '../planner/dml-statement.js';
-import { UniqueViolation, type Transaction } from '../storage/api.js';
+import { RowConflict, UniqueViolation, type Transaction } from '../storage/api.js';
 import { formatText } from '../types/text-io.js';
 import type { Row, SparseVector, SqlType, Value } from '../types/types.js';
 import { checkSparsevecHnswValue } from '../types/sparsevec.js';
@@ -141,9 +141,10 @@ export function insertRowsRouted(rc: RunContext, txn: Transaction, table: TableD
  */
 export async function insertRowsRoutedInPieces(
   rc: RunContext, txn: Transaction, table: TableDef, rows: readonly Row[], onError: (index: number, err: unknown) => unknown, between: () => Promise<void>,
+  waitForKey?: (lock: Promise<void>) => Promise<void>,
 ): Promise<void> {
   if (table.kind !== 'p' && !table.partitionOf) {
-    await insertRowsInPieces(txn, table, rows, (i) => i, onError, between);
+    await insertRowsInPieces(txn, table, rows, (i) => i, onError, between, waitForKey);
     return;
   }
   const groups = new Map<TableDef, { rows: Row[]; index: number[] }>();
@@ -160,7 +161,7 @@ export async function insertRowsRoutedInPieces(
     g.index.push(i);
     if ((i + 1) % PIECE_ROWS === 0) await between();
   }
-  for (const [leaf, g] of groups) await insertRowsInPieces(txn, leaf, g.rows, (i) => g.index[i], onError, between);
+  for (const [leaf, g] of groups) await insertRowsInPieces(txn, leaf, g.rows, (i) => g.index[i], onError, between, waitForKey);
 }
 
 /** rows between two calls of `between` in insertRowsRoutedInPieces */
@@ -169,6 +170,7 @@ const PIECE_ROWS = 512;
 /** insertRows a piece at a time (`at`: a row's index for onError). */
 async function insertRowsInPieces(
   txn: Transaction, table: TableDef, rows: readonly Row[], at: (i: number) => number, onError: (index: number, err: unknown) => unknown, between: () => Promise<void>,
+  waitForKey?: (lock: Promise<void>) => Promise<void>,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i++) {
     try {
@@ -190,6 +192,12 @@ async function insertRowsInPieces(
       try {
         txn.insert(table.oid, [rows[i]]);
       } catch (e) {
+        // a prepared transaction inserted the key: wait for it, then insert the row again
+        if (e instanceof RowConflict && e.waitFor && waitForKey) {
+          await waitForKey(e.waitFor);
+          i--;
+          continue;
+        }
         throw onError(at(i), e instanceof UniqueViolation ? uniqueViolationError(table, e) : e);
       }
     }

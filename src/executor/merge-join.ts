@@ -1,6 +1,7 @@
 /**
- * Merge Join: both inputs arrive sorted ascending on the join's equality keys (a Sort or an
- * ordered Index Scan below, planner/merge-join-path.ts), and are walked side by side. The
+ * Merge Join: both inputs arrive sorted on the merge keys (the join's equality keys, or those
+ * an index order gives, planner/merge-join-path.ts), ascending or both descending (a Sort or
+ * an ordered Index Scan below), and are walked side by side. The
  * inner rows of one key value are held while the outer rows of that value pass them: that is
  * PostgreSQL's mark / restore (every outer row of a value meets every inner row of it), done
  * by keeping the group instead of rescanning the inner input.
@@ -14,8 +15,8 @@
  * outer one (`mergeOuter: 'right'`; a left join then walks as a right join).
  */
 import type { Plan } from '../planner/plan.js';
-import { hashJoinKeys, type HashKey } from '../planner/join-keys.js';
-import { mergeJoinType } from '../planner/merge-join-cost.js';
+import type { HashKey } from '../planner/join-keys.js';
+import { mergeJoinType, mergeKeysOf } from '../planner/merge-join-cost.js';
 import { compareValues } from '../types/compare.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
@@ -58,7 +59,10 @@ class RowCursor {
 }
 
 export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p: Plan) => Iterable<Step>): Iterable<Step> {
-  const keys = hashJoinKeys(plan.on, plan.left.schema.length)!;
+  // the merge clauses (the ON's other conditions, equalities too, are tested on each pair below)
+  const keys = mergeKeysOf(plan);
+  // inputs in descending key order: the walk compares the other way round
+  const direction = plan.mergeDesc ? -1 : 1;
   const outerIsRight = plan.mergeOuter === 'right';
   const outerCols = keys.map((k) => (outerIsRight ? k.right : k.left));
   const innerCols = keys.map((k) => (outerIsRight ? k.left : k.right));
@@ -76,7 +80,7 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
   const compare = (o: Row, i: Row): number => {
     for (let k = 0; k < types.length; k++) {
       const c = compareValues(types[k], o[outerCols[k]], i[innerCols[k]]);
-      if (c !== 0) return c;
+      if (c !== 0) return c * direction;
     }
     return 0;
   };

@@ -216,6 +216,11 @@ function readsLevel1(e: Expr): boolean {
   return found;
 }
 
+/** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
+function throughSubqueryScan(plan: Plan): boolean {
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk') && plan.subqueryScan === true;
+}
+
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
 const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionScan', 'workTableScan']);
 
@@ -228,10 +233,21 @@ export class CostModel {
     this.env = costEnvOrDefault(catalog, env);
   }
 
+  /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
+  ownEstimate(plan: Plan): Estimate {
+    const e = this.estimate(plan);
+    // a projection shown folded into the node below it (EXPLAIN's absorb) counts as that node
+    let top = plan;
+    while (top.kind === 'project') top = top.input;
+    return throughSubqueryScan(top) ? { ...e, total: e.total - CPU_TUPLE_COST * this.estimate(top).rows } : e;
+  }
+
   estimate(plan: Plan): Estimate {
     let e = this.cache.get(plan);
     if (!e) {
       e = this.compute(plan);
+      // read through a SubqueryScan (cost_subqueryscan: cpu_tuple_cost a row); EXPLAIN shows the node's own (ownEstimate)
+      if (throughSubqueryScan(plan)) e = { ...e, total: e.total + CPU_TUPLE_COST * e.rows };
       this.cache.set(plan, e);
     }
     return e;
@@ -581,12 +597,29 @@ export class CostModel {
       const matched = this.semiSelectivity(plan, right);
       return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
     }
-    const sel = plan.on ? clauseSelectivity(plan.on, this.joinLookup(plan)) : 1;
+    const sel = plan.on ? this.onSelectivity(plan, plan.on) : 1;
     let rows = left.rows * right.rows * sel;
     if (plan.joinType === 'left' || plan.joinType === 'full') rows = Math.max(rows, left.rows);
     if (plan.joinType === 'right' || plan.joinType === 'full') rows = Math.max(rows, right.rows);
     return clampRows(rows);
   }
+
+  /**
+   * The ON's selectivity over the join's two input schemas, computed once per ON and
+   * schemas: a join's methods and orders of its inputs (Sort, Index Scan, a swapped merge)
+   * share them, and the join search prices many of those.
+   */
+  private onSelectivity(plan: Extract<Plan, { kind: 'join' }>, on: Expr): number {
+    let byLeft = this.selectivityCache.get(on);
+    if (!byLeft) this.selectivityCache.set(on, (byLeft = new WeakMap()));
+    let byRight = byLeft.get(plan.left.schema);
+    if (!byRight) byLeft.set(plan.left.schema, (byRight = new WeakMap()));
+    let sel = byRight.get(plan.right.schema);
+    if (sel === undefined) byRight.set(plan.right.schema, (sel = clauseSelectivity(on, this.joinLookup(plan))));
+    return sel;
+  }
+
+  private readonly selectivityCache = new WeakMap<Expr, WeakMap<readonly OutputColumn[], WeakMap<readonly OutputColumn[], number>>>();
 
   /** Statistics of a join row's columns: the left input's, then the right's. */
   private joinLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
@@ -665,7 +698,7 @@ export class CostModel {
   }
 
   private rescan(plan: Plan, est: Estimate, materialized: boolean): { startup: number; total: number } {
-    if (materialized || plan.kind === 'sort') return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
+    if (materialized || (plan.kind === 'sort' && !throughSubqueryScan(plan))) return { startup: 0, total: CPU_OPERATOR_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
     if (plan.kind === 'cteScan' || plan.kind === 'workTableScan') return { startup: 0, total: CPU_TUPLE_COST * est.rows + this.spillPages(est) * SEQ_PAGE_COST };
     if (plan.kind === 'functionScan') return { startup: 0, total: est.total - est.startup };
     return { startup: est.startup, total: est.total };
@@ -680,7 +713,9 @@ export class CostModel {
   nestLoopInner(plan: Extract<Plan, { kind: 'join' }>): { materialize: boolean; est: Estimate } {
     const right = this.estimate(plan.right);
     if (plan.memoize) return { materialize: false, est: { ...right, startup: right.startup + CPU_TUPLE_COST, total: right.total + CPU_TUPLE_COST } };
-    if (plan.lateral || !this.env.settings.material || MATERIALIZES_OUTPUT.has(plan.right.kind)) return { materialize: false, est: right };
+    // a subquery's Sort is read through PostgreSQL's SubqueryScan, which holds nothing
+    const subquery = throughSubqueryScan(plan.right);
+    if (plan.lateral || !this.env.settings.material || (!subquery && MATERIALIZES_OUTPUT.has(plan.right.kind))) return { materialize: false, est: right };
     const held = this.material(right);
     const materialize = this.nestLoop(plan, held, true).total < this.nestLoop(plan, right, false).total;
     return { materialize, est: materialize ? held : right };
@@ -748,8 +783,7 @@ export class CostModel {
    * matchCount the inner rows each matched row meets (at least 1).
    */
   private earlyStop(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right', inner: Estimate): { matchFrac: number; matchCount: number } | undefined {
-    const lookup = this.joinLookup(plan);
-    const nsel = plan.on ? clauseSelectivity(plan.on, lookup) : 1;
+    const nsel = plan.on ? this.onSelectivity(plan, plan.on) : 1;
     let jsel: number;
     // a semi join's right side made unique keeps the semi join's selectivity (its sjinfo is the semi join's)
     if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti' || plan.semiUnique) jsel = this.semiSelectivity(plan, inner);
@@ -814,7 +848,22 @@ export class CostModel {
 
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
   private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
-    if (plan.lateral) return false;
+    if (plan.lateral || !plan.on) return false;
+    // asked for every method and input order of a join: answered once per ON, inner input and side
+    const innerPlan = innerSide === 'left' ? plan.left : plan.right;
+    let byInner = this.uniqueCache.get(plan.on);
+    if (!byInner) this.uniqueCache.set(plan.on, (byInner = new WeakMap()));
+    let bySide = byInner.get(innerPlan);
+    if (!bySide) byInner.set(innerPlan, (bySide = new Map()));
+    const key = `${innerSide} ${plan.left.schema.length}`;
+    let unique = bySide.get(key);
+    if (unique === undefined) bySide.set(key, (unique = this.computeInnerUnique(plan, innerSide)));
+    return unique;
+  }
+
+  private readonly uniqueCache = new WeakMap<Expr, WeakMap<Plan, Map<string, boolean>>>();
+
+  private computeInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     const keys = hashJoinKeys(plan.on, plan.left.schema.length);
     const innerPlan = innerSide === 'left' ? plan.left : plan.right;
     if (!keys || !isBaseScan(innerPlan)) return false;

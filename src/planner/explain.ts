@@ -10,7 +10,7 @@
  */
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
-import { mergeJoinType, mergeSides } from './merge-join-cost.js';
+import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
 import { CostModel, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
@@ -201,7 +201,7 @@ class Builder implements DeparseContext {
   private node(plan: Plan, type: string, title = type): DisplayNode {
     const m = this.opts.metrics;
     return {
-      type, title, props: [], details: [], est: this.opts.model.estimate(plan),
+      type, title, props: [], details: [], est: this.opts.model.ownEstimate(plan),
       actual: m ? m.get(plan) ?? 'never' : undefined, children: [], subplans: [],
     };
   }
@@ -579,7 +579,7 @@ class Builder implements DeparseContext {
 
   /** A node shown with the estimate and actual rows of a plan node folded into it. */
   private absorb(n: DisplayNode, plan: Plan): DisplayNode {
-    n.est = this.opts.model.estimate(plan);
+    n.est = this.opts.model.ownEstimate(plan);
     if (this.opts.metrics) n.actual = this.opts.metrics.get(plan) ?? 'never';
     return n;
   }
@@ -802,7 +802,7 @@ class Builder implements DeparseContext {
       } });
       return n;
     }
-    if (plan.algorithm === 'merge') return this.mergeJoin(plan, keys.map((k) => k.cond));
+    if (plan.algorithm === 'merge') return this.mergeJoin(plan, mergeKeysOf(plan).map((k) => k.cond));
     const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
     n.props.push(['Join Type', joinType]);
     // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
@@ -842,7 +842,11 @@ class Builder implements DeparseContext {
     this.innerUnique(n, plan, swapped ? 'left' : 'right');
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
     n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
-    const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
+    // an inner join's key equality left out of a merge on fewer keys: PostgreSQL's clause made
+    // from the equivalence class names the first relation's column first
+    const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
+    const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c))
+      .map((c) => (plan.joinType === 'inner' && equalities.includes(c) ? probeSideFirst(c, plan.left.schema.length, false) : c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
     n.children.push({ rel: 'Outer', node: this.asking('any', () => this.build(outer)) });

@@ -12,7 +12,7 @@
  * reference's query apart (CteRef.plan), so each place gets a plan of its own.
  */
 import { planIsCorrelated, walkPlanExprs } from './expr-walk.js';
-import type { CteRef, Plan } from './plan.js';
+import { readAsSubquery, type CteRef, type Plan } from './plan.js';
 import { mapChildren } from './rules/rule.js';
 
 function forEachNode(plan: Plan, f: (p: Plan) => void): void {
@@ -75,7 +75,7 @@ export function inlineCtes(plan: Plan): Plan {
   const replace = (p: Plan): Plan => {
     const withChildren = mapChildren(p, replace);
     if (withChildren.kind !== 'cteScan' || !inline.has(withChildren.cte.id)) return withChildren;
-    return replace(withChildren.cte.plan);
+    return replace(readAsSubquery(withChildren.cte.plan));
   };
   // subqueries in expressions are replaced in place (the bound tree is this statement's own)
   const replaceAll = (p: Plan): Plan => {

@@ -54,6 +54,12 @@ export function mergeJoinType(plan: JoinNode): JoinNode['joinType'] {
   return plan.joinType === 'left' ? 'right' : plan.joinType === 'right' ? 'left' : plan.joinType;
 }
 
+/** The merge clauses in merge order (plan.mergeKeys of the ON's equality keys, else all of them). */
+export function mergeKeysOf(plan: JoinNode): HashKey[] {
+  const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+  return plan.mergeKeys ? plan.mergeKeys.map((i) => keys[i]) : keys;
+}
+
 /** Inputs that can mark and restore their position (ExecSupportsMarkRestore): a Sort, an Index Scan. */
 function restores(p: Plan): boolean {
   return p.kind === 'sort' || (p.kind === 'scan' && p.indexRange !== undefined);
@@ -62,7 +68,7 @@ function restores(p: Plan): boolean {
 interface Fractions { outerStart: number; outerEnd: number; innerStart: number; innerEnd: number }
 
 /** mergejoinscansel on the first merge key (see the top of this file). */
-function scanFractions(model: CostModel, plan: JoinNode, key: HashKey, swapped: boolean): Fractions {
+function scanFractions(model: CostModel, plan: JoinNode, key: HashKey, swapped: boolean, desc: boolean): Fractions {
   const none: Fractions = { outerStart: 0, outerEnd: 1, innerStart: 0, innerEnd: 1 };
   const lookup = model.schemaLookup([...plan.left.schema, ...plan.right.schema]);
   const col = (index: number): ColumnInfo | undefined => lookup({ kind: 'column', type: key.type, level: 0, index, name: '' });
@@ -73,31 +79,36 @@ function scanFractions(model: CostModel, plan: JoinNode, key: HashKey, swapped: 
   const innerRange = columnRange(inner);
   if (!outer || !inner || !outerRange || !innerRange) return none;
   // the same two columns' statistics give the same fractions (the join search asks often)
-  const cached = fractionsCache.get(outer.stats!)?.get(inner.stats!);
+  const cache = desc ? descFractionsCache : fractionsCache;
+  const cached = cache.get(outer.stats!)?.get(inner.stats!);
   if (cached) return cached;
-  const f = fractions(outer, inner, outerRange, innerRange);
-  let byInner = fractionsCache.get(outer.stats!);
-  if (!byInner) fractionsCache.set(outer.stats!, (byInner = new WeakMap()));
+  const f = fractions(outer, inner, outerRange, innerRange, desc);
+  let byInner = cache.get(outer.stats!);
+  if (!byInner) cache.set(outer.stats!, (byInner = new WeakMap()));
   byInner.set(inner.stats!, f);
   return f;
 }
 
 const fractionsCache = new WeakMap<object, WeakMap<object, Fractions>>();
+const descFractionsCache = new WeakMap<object, WeakMap<object, Fractions>>();
 
 type Range = NonNullable<ReturnType<typeof columnRange>>;
 
-function fractions(outer: ColumnInfo, inner: ColumnInfo, outerRange: Range, innerRange: Range): Fractions {
+function fractions(outer: ColumnInfo, inner: ColumnInfo, outerRange: Range, innerRange: Range, desc: boolean): Fractions {
+  // a descending walk comes from the top: its end is the other's minimum (mergejoinscansel's isgt)
   const sel = (info: ColumnInfo, value: unknown, orEqual: boolean, fallback: number) => {
-    const s = inequalitySelectivity(info, { value: value as never }, false, orEqual);
+    const s = inequalitySelectivity(info, { value: value as never }, desc, orEqual);
     return s === DEFAULT_INEQ_SEL ? fallback : s;
   };
-  let outerEnd = sel(outer, innerRange.max, true, 1);
-  let innerEnd = sel(inner, outerRange.max, true, 1);
+  const [outerLast, outerFirst] = desc ? [outerRange.min, outerRange.max] : [outerRange.max, outerRange.min];
+  const [innerLast, innerFirst] = desc ? [innerRange.min, innerRange.max] : [innerRange.max, innerRange.min];
+  let outerEnd = sel(outer, innerLast, true, 1);
+  let innerEnd = sel(inner, outerLast, true, 1);
   if (outerEnd > innerEnd) outerEnd = 1;
   else if (outerEnd < innerEnd) innerEnd = 1;
   else outerEnd = innerEnd = 1;
-  let outerStart = sel(outer, innerRange.min, false, 0);
-  let innerStart = sel(inner, outerRange.min, false, 0);
+  let outerStart = sel(outer, innerFirst, false, 0);
+  let innerStart = sel(inner, outerFirst, false, 0);
   if (outerStart < innerStart) outerStart = 0;
   else if (outerStart > innerStart) innerStart = 0;
   else outerStart = innerStart = 0;
@@ -107,14 +118,14 @@ function fractions(outer: ColumnInfo, inner: ColumnInfo, outerRange: Range, inne
 
 /** A merge join's cost, and whether its inner input goes under a Materialize. */
 export function mergeJoinCost(model: CostModel, plan: JoinNode, innerUnique: boolean): { startup: number; total: number; materializeInner: boolean } {
-  const keys = hashJoinKeys(plan.on, plan.left.schema.length)!;
+  const keys = mergeKeysOf(plan);
   const { outer: outerPlan, inner: innerPlan, swapped } = mergeSides(plan);
   const outer = model.estimate(outerPlan);
   const inner = model.estimate(innerPlan);
   const outerRows = Math.max(1, outer.rows);
   const innerRows = Math.max(1, inner.rows);
   const jt = mergeJoinType(plan);
-  let f: Fractions = jt === 'full' ? { outerStart: 0, outerEnd: 1, innerStart: 0, innerEnd: 1 } : scanFractions(model, plan, keys[0], swapped);
+  let f: Fractions = jt === 'full' ? { outerStart: 0, outerEnd: 1, innerStart: 0, innerEnd: 1 } : scanFractions(model, plan, keys[0], swapped, plan.mergeDesc === true);
   if (jt === 'left' || jt === 'anti') f = { ...f, outerStart: 0, outerEnd: 1 };
   else if (jt === 'right') f = { ...f, innerStart: 0, innerEnd: 1 };
   const outerSkip = Math.round(outerRows * f.outerStart);

@@ -10,7 +10,7 @@
  */
 import type { CostModel } from './cost.js';
 import { hashJoinKeys } from './join-keys.js';
-import { mergeJoinType } from './merge-join-cost.js';
+import { mergeJoinType, mergeKeysOf } from './merge-join-cost.js';
 import type { Expr, Plan, SortKey } from './plan.js';
 import { btreeKeys, fixedColumns, plainScan } from './rules/use-index-range.js';
 
@@ -18,10 +18,40 @@ type JoinNode = Extract<Plan, { kind: 'join' }>;
 
 type Column = Extract<Expr, { kind: 'column' }>;
 
-/** The input under a Sort on its key columns (as the ON names them, for EXPLAIN), ascending, NULLs last. */
-function sortedBy(input: Plan, columns: readonly Column[]): Plan {
-  const keys: SortKey[] = columns.map((expr) => ({ expr, desc: false, nullsFirst: false }));
-  return { kind: 'sort', schema: input.schema, input, keys };
+/**
+ * An input's ordered forms per key list, built once: the join search offers one relation's
+ * plan to many joins, and the same Sort or Index Scan object lets the cost model's cache
+ * price it once (PostgreSQL keeps one sorted path per pathkeys on the relation).
+ */
+const orderedForms = new WeakMap<Plan, Map<string, unknown>>();
+
+function memoized<T>(input: Plan, key: string, build: () => T): T {
+  let forms = orderedForms.get(input);
+  if (!forms) orderedForms.set(input, (forms = new Map()));
+  if (!forms.has(key)) forms.set(key, build());
+  return forms.get(key) as T;
+}
+
+/** An ordered Index Scan → the scan it was made from (asWritten gives that object back). */
+const scanMadeFrom = new WeakMap<Plan, Plan>();
+
+/**
+ * A key column as a string: its position in the input (which fixes its type) and the names
+ * EXPLAIN prints for it.
+ */
+function columnKey(c: Column): string {
+  return `${c.index}.${c.name}.${c.table ?? ''}.${c.position ?? ''}`;
+}
+
+/**
+ * The input under a Sort on its key columns (as the ON names them, for EXPLAIN): ascending,
+ * NULLs last, or descending, NULLs first (PostgreSQL's DESC).
+ */
+function sortedBy(input: Plan, columns: readonly Column[], desc: boolean): Plan {
+  return memoized(input, `sort ${desc ? 'desc ' : ''}${columns.map(columnKey).join(',')}`, (): Plan => {
+    const keys: SortKey[] = columns.map((expr) => ({ expr, desc, nullsFirst: desc }));
+    return { kind: 'sort', schema: input.schema, input, keys };
+  });
 }
 
 /** The ON's column of one side of a key equality, numbered within that side's input. */
@@ -31,45 +61,95 @@ function keyColumn(cond: Expr, leftWidth: number, side: 'left' | 'right'): Colum
   return side === 'left' ? c : { ...c, index: c.index - leftWidth };
 }
 
-/** A table's scan read through a B-tree index whose leading key columns are `columns` (in that order). */
-function indexOrdered(input: Plan, columns: readonly number[]): Plan[] {
+/** An input in the order of some of the merge keys: `keys` are their positions, in that order. */
+interface Form { readonly plan: Plan; readonly keys: readonly number[] }
+
+/**
+ * A table's scan read through each B-tree index whose leading key columns are key columns of
+ * this side (`columns[k]`, for key k): the keys they give, in the index's order, as many as
+ * lead (an index on (a, b) orders a merge on a, on a and b, or on b, a as a, b); forward, or
+ * backward for a descending merge.
+ */
+function indexOrdered(input: Plan, columns: readonly number[], desc: boolean): Form[] {
   // a scan already through a range of an index stays as chosen
   if (!plainScan(input) || input.btreeBitmap || input.indexRange) return [];
-  const out: Plan[] = [];
+  return memoized(input, `index ${desc ? 'desc ' : ''}${columns.join(',')}`, () => indexOrderedScans(input, columns, desc));
+}
+
+function indexOrderedScans(input: Extract<Plan, { kind: 'scan' }>, columns: readonly number[], desc: boolean): Form[] {
+  const out: Form[] = [];
   for (const { index, columns: keyColumns } of btreeKeys(input.table)) {
     // key columns fixed by `=` do not break the order
     const fixed = fixedColumns(input, keyColumns);
     const order = keyColumns.filter((c) => !fixed.has(c) || columns.includes(c));
-    if (columns.some((c, i) => order[i] !== c)) continue;
-    out.push({ ...input, indexRange: { keyName: index.name, columns: keyColumns, order: 'asc', orderColumns: keyColumns.indexOf(columns[columns.length - 1]) + 1, merged: true } });
+    const keys: number[] = [];
+    for (const c of order) {
+      const k = columns.findIndex((col, i) => col === c && !keys.includes(i));
+      if (k < 0) break;
+      keys.push(k);
+    }
+    if (!keys.length) continue;
+    const last = columns[keys[keys.length - 1]];
+    const ordered: Plan = { ...input, indexRange: { keyName: index.name, columns: keyColumns, order: desc ? 'desc' : 'asc', orderColumns: keyColumns.indexOf(last) + 1, merged: true } };
+    scanMadeFrom.set(ordered, input);
+    out.push({ plan: ordered, keys });
   }
   return out;
 }
 
 /**
- * The join output's columns a merge join hands on in ascending order, NULLs last: the outer
- * input's key columns, for an inner join also the inner's (equal on every row out), as many
- * keys as lead; none when the outer input's rows may be NULL-extended (a full join, or a
- * right join as walked: the inner side's unmatched rows come in between), as
- * build_join_pathkeys.
+ * The join output's columns a merge join hands on in order (ascending with NULLs last, or
+ * with `desc` descending with NULLs first): the outer input's merge key columns, for an inner
+ * join also the inner's (equal on every row out), as many keys as lead; none when the outer
+ * input's rows may be NULL-extended (a full join, or a right join as walked: the inner side's
+ * unmatched rows come in between), as build_join_pathkeys.
  */
-export function mergeOrder(plan: JoinNode): { outer: number[]; inner: number[] } {
-  const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+export function mergeOrder(plan: JoinNode): { outer: number[]; inner: number[]; desc: boolean } {
+  const keys = mergeKeysOf(plan);
   const width = plan.left.schema.length;
   const swapped = plan.mergeOuter === 'right';
+  const desc = plan.mergeDesc === true;
   // the outer input's rows may come NULL-extended (a right or full join as walked): no order
   const type = mergeJoinType(plan);
-  if (type === 'full' || type === 'right') return { outer: [], inner: [] };
+  if (type === 'full' || type === 'right') return { outer: [], inner: [], desc };
   const outer = keys.map((k) => (swapped ? width + k.right : k.left));
   const inner = plan.joinType === 'inner' ? keys.map((k) => (swapped ? k.left : width + k.right)) : [];
-  return { outer, inner };
+  return { outer, inner, desc };
+}
+
+/** Options of cheapestMergeJoin. */
+export interface MergeSearch {
+  /** only candidates it accepts (an order wanted above the join) */
+  readonly accept?: (candidate: JoinNode) => boolean;
+  /**
+   * a pair of inputs whose startup costs alone exceed it is not priced (add_path_precheck on
+   * initial_cost_mergejoin's bound: the caller takes no merge join dearer than this)
+   */
+  readonly limit?: number;
+  /** merge in descending key order (a backward Index Scan, a Sort DESC): for an ORDER BY … DESC */
+  readonly desc?: boolean;
+}
+
+/** The length of the common prefix of two key lists. */
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 /**
- * The cheapest merge join for this join, or undefined when it has no equality keys; with
- * `accept`, the cheapest of those it accepts (an order wanted above the join).
+ * The cheapest merge join for this join, or undefined when it has no equality keys (see
+ * MergeSearch for the options).
+ *
+ * PostgreSQL's pairs: both inputs sorted on every key in the ON's order (sort_inner_and_outer;
+ * with `accept`, also each key first, the others after it, for an order wanted above), or an
+ * outer input already in the order of some keys (match_unsorted_outer: an Index Scan, or a
+ * join below merged on them) with the inner sorted on those keys, or in the order of as many
+ * of them as lead (the others tested as a Join Filter); never a sorted outer over an inner in
+ * index order. A right or full join (as walked) merges on every key (useallclauses).
  */
-export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (candidate: JoinNode) => boolean): JoinNode | undefined {
+export function cheapestMergeJoin(plan: JoinNode, model: CostModel, options: MergeSearch = {}): JoinNode | undefined {
+  const { accept, limit = Infinity, desc = false } = options;
   // disabled: a hash join can always take its place (the same equality keys), so none is built
   if (plan.lateral || plan.parameterized || !model.env.settings.mergejoin) return undefined;
   const keys = hashJoinKeys(plan.on, plan.left.schema.length);
@@ -77,42 +157,69 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, accept?: (ca
   // a full join merges only when every condition is a merge key (select_mergejoin_clauses)
   const conjuncts = plan.on?.kind === 'and' ? plan.on.args.length : 1;
   if (plan.joinType === 'full' && conjuncts !== keys.length) return undefined;
-  const leftCols = keys.map((k) => k.left);
-  const rightCols = keys.map((k) => k.right);
   const width = plan.left.schema.length;
-  const sortedLeft = sortedBy(plan.left, keys.map((k) => keyColumn(k.cond, width, 'left')));
-  const sortedRight = sortedBy(plan.right, keys.map((k) => keyColumn(k.cond, width, 'right')));
-  // inputs already in key order: an Index Scan, or a join below merged on these keys
-  const indexLeft = [...indexOrdered(plan.left, leftCols), ...mergedInOrder(plan.left, leftCols, model)];
-  const indexRight = [...indexOrdered(plan.right, rightCols), ...mergedInOrder(plan.right, rightCols, model)];
-  // PostgreSQL's pairs: both sorted (sort_inner_and_outer), or an outer input already in
-  // order with the inner sorted or in order too (match_unsorted_outer); never a sorted outer
-  // over an inner in index order
-  const pairs = (outers: Plan[], sortedOuter: Plan, inners: Plan[], sortedInner: Plan): [Plan, Plan][] =>
-    [[sortedOuter, sortedInner], ...outers.flatMap((o) => [sortedInner, ...inners].map((i): [Plan, Plan] => [o, i]))];
+  const all = keys.map((_, i) => i);
+  const side = (input: Plan, which: 'left' | 'right') => {
+    const columns = keys.map((k) => k[which]);
+    // read backward only where the ORDER BY's columns are (right_merge_direction): the
+    // nullable side of an outer join has its own keys, ascending elsewhere
+    const backward = which === 'left' || plan.joinType === 'inner';
+    // the Sort per key order, looked up once per join (the pairs ask for each several times)
+    const sorts = new Map<string, Plan>();
+    return {
+      sorted: (order: readonly number[]) => {
+        const key = order.join(',');
+        let sorted = sorts.get(key);
+        if (!sorted) sorts.set(key, (sorted = sortedBy(input, order.map((k) => keyColumn(keys[k].cond, width, which)), desc)));
+        return sorted;
+      },
+      // inputs already in key order: an Index Scan, or a join below merged on every key
+      ordered: desc ? (backward ? indexOrdered(input, columns, true) : [])
+        : [...indexOrdered(input, columns, false), ...mergedInOrder(input, columns, model).map((p) => ({ plan: p, keys: all }))],
+    };
+  };
+  const left = side(plan.left, 'left');
+  const right = side(plan.right, 'right');
+  // the both-sorted orders: the ON's, and with an order wanted above each key first
+  const sortOrders = [all, ...(accept ? all.slice(1).map((k) => [k, ...all.filter((j) => j !== k)]) : [])];
+  type Pair = { outer: Plan; inner: Plan; keys: readonly number[] };
+  const pairs = (outer: ReturnType<typeof side>, inner: ReturnType<typeof side>): Pair[] => [
+    ...sortOrders.map((order) => ({ outer: outer.sorted(order), inner: inner.sorted(order), keys: order })),
+    ...outer.ordered.flatMap((o) => [
+      { outer: o.plan, inner: inner.sorted(o.keys), keys: o.keys },
+      ...inner.ordered.map((i) => ({ outer: o.plan, inner: i.plan, keys: o.keys.slice(0, commonPrefix(o.keys, i.keys)) })),
+    ]),
+  ];
   const mirrored = plan.joinType !== 'semi' && plan.joinType !== 'anti';
   let best: { plan: JoinNode; cost: number } | undefined;
   for (const swap of mirrored ? [false, true] : [false]) {
-    const options = swap
-      ? pairs(indexRight, sortedRight, indexLeft, sortedLeft).map(([o, i]): [Plan, Plan] => [i, o])
-      : pairs(indexLeft, sortedLeft, indexRight, sortedRight);
-    for (const [left, right] of options) {
-      {
-        const candidate: JoinNode = { ...plan, left, right, algorithm: 'merge', ...(swap ? { mergeOuter: 'right' as const } : {}) };
-        if (accept && !accept(candidate)) continue;
-        const cost = model.estimate(candidate).total;
-        // a tie (within rounding) keeps the first, as add_path keeps the older path
-        if (!best || cost < best.cost * (1 - 1e-9)) best = { plan: candidate, cost };
-      }
+    for (const pair of swap ? pairs(right, left) : pairs(left, right)) {
+      if (!pair.keys.length) continue;
+      const [l, r] = swap ? [pair.inner, pair.outer] : [pair.outer, pair.inner];
+      // the join reads both inputs' first rows before its own first: a floor under its total
+      if (limit < Infinity && model.estimate(l).startup + model.estimate(r).startup > limit * (1 + 1e-9)) continue;
+      const everyKey = pair.keys.length === all.length && pair.keys.every((k, i) => k === i);
+      const candidate: JoinNode = {
+        ...plan, left: l, right: r, algorithm: 'merge',
+        ...(swap ? { mergeOuter: 'right' as const } : {}),
+        ...(everyKey ? {} : { mergeKeys: pair.keys }),
+        ...(desc ? { mergeDesc: true as const } : {}),
+      };
+      const type = mergeJoinType(candidate);
+      if ((type === 'right' || type === 'full') && pair.keys.length < all.length) continue;
+      if (accept && !accept(candidate)) continue;
+      const cost = model.estimate(candidate).total;
+      // a tie (within rounding) keeps the first, as add_path keeps the older path
+      if (!best || cost < best.cost * (1 - 1e-9)) best = { plan: candidate, cost };
     }
   }
   return best?.plan;
 }
 
-/** Whether the merge join's order gives these columns in order. */
-export function givesOrder(candidate: JoinNode, columns: readonly number[]): boolean {
+/** Whether the merge join's order gives these columns in order, ascending (or with `desc` descending). */
+export function givesOrder(candidate: JoinNode, columns: readonly number[], desc = false): boolean {
   const order = mergeOrder(candidate);
-  return columns.length > 0 && columns.length <= order.outer.length
+  return order.desc === desc && columns.length > 0 && columns.length <= order.outer.length
     && columns.every((c, i) => c === order.outer[i] || c === order.inner[i]);
 }
 
@@ -123,6 +230,10 @@ export function givesOrder(candidate: JoinNode, columns: readonly number[]): boo
 function mergedInOrder(input: Plan, columns: readonly number[], model: CostModel): Plan[] {
   if (input.kind !== 'join' || input.lateral || input.parameterized || input.semiUnique) return [];
   if (input.algorithm === 'merge' && givesOrder(input, columns)) return [input];
+  // only the join's own key columns come out in order: any other, and no merge join of it will do
+  const width = input.left.schema.length;
+  const keyColumns = (hashJoinKeys(input.on, width) ?? []).flatMap((k) => [k.left, width + k.right]);
+  if (!columns.every((c) => keyColumns.includes(c))) return [];
   // the join order search offers one input to many joins above it: planned once per order
   let byInput = orderedInputs.get(model);
   if (!byInput) orderedInputs.set(model, (byInput = new WeakMap()));
@@ -131,7 +242,7 @@ function mergedInOrder(input: Plan, columns: readonly number[], model: CostModel
   const key = columns.join(',');
   let found = byColumns.get(key);
   if (!found) {
-    const merged = cheapestMergeJoin(asWritten(input), model, (c) => givesOrder(c, columns));
+    const merged = cheapestMergeJoin(asWritten(input), model, { accept: (c) => givesOrder(c, columns) });
     byColumns.set(key, (found = merged ? [merged] : []));
   }
   return found;
@@ -142,13 +253,15 @@ const orderedInputs = new WeakMap<CostModel, WeakMap<Plan, Map<string, Plan[]>>>
 
 /** A join as written: its inputs without the Sort or ordered Index Scan a merge join gave them, no method chosen. */
 export function asWritten(join: JoinNode): JoinNode {
-  if (join.algorithm !== 'merge') return { ...join, algorithm: undefined, hashBuild: undefined, mergeOuter: undefined };
-  return { ...join, left: unsorted(join.left), right: unsorted(join.right), algorithm: undefined, hashBuild: undefined, mergeOuter: undefined };
+  if (join.algorithm !== 'merge') return { ...join, algorithm: undefined, hashBuild: undefined, mergeOuter: undefined, mergeKeys: undefined, mergeDesc: undefined };
+  return { ...join, left: unsorted(join.left), right: unsorted(join.right), algorithm: undefined, hashBuild: undefined, mergeOuter: undefined, mergeKeys: undefined, mergeDesc: undefined };
 }
 
 function unsorted(p: Plan): Plan {
   if (p.kind === 'sort') return p.input;
   if (p.kind === 'scan' && p.indexRange?.merged) {
+    const original = scanMadeFrom.get(p);
+    if (original) return original;
     const { indexRange: _, ...scan } = p;
     return scan as Plan;
   }

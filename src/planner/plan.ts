@@ -218,6 +218,14 @@ export type Plan =
     readonly kind: 'join'; readonly schema: readonly OutputColumn[]; readonly joinType: JoinType; readonly left: Plan; readonly right: Plan; readonly on: Expr | null; readonly lateral: boolean; readonly algorithm?: 'hash' | 'nestloop' | 'merge';
     /** a merge join (executor/merge-join.ts) whose right input is the outer one, read first (planner/merge-join-path.ts) */
     readonly mergeOuter?: 'right';
+    /**
+     * a merge join's merge clauses, in merge order: positions in the ON's equality keys
+     * (join-keys.ts hashJoinKeys), the others tested as its Join Filter; unset: every key in
+     * the ON's order (an index on (a) or (b, a) orders the inputs for a merge on a or on b, a)
+     */
+    readonly mergeKeys?: readonly number[];
+    /** a merge join walking both inputs in descending key order, NULLs first (a backward Index Scan, a Sort DESC) */
+    readonly mergeDesc?: true;
     /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
     readonly outputRead?: readonly number[];
@@ -256,7 +264,15 @@ export type Plan =
    * is already in the order of the first keys): each group of rows with equal presorted keys
    * is sorted and handed on (executor/incremental-sort.ts)
    */
-  | { readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly presorted?: number }
+  | {
+    readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly presorted?: number;
+    /**
+     * the top of a subquery in FROM or an inlined WITH query: PostgreSQL reads it through a
+     * SubqueryScan (cpu_tuple_cost a row), which holds nothing, so a nested loop may put a
+     * Materialize over it (cost.ts nestLoopInner)
+     */
+    readonly subqueryScan?: true;
+  }
   /**
    * ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all. With
    * no limit (null; only over a vector index, rules/order-by-vector-index.ts): an ordered
@@ -271,8 +287,14 @@ export type Plan =
      * (executor/incremental-sort.ts)
      */
     readonly presorted?: number;
+    /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
+    readonly subqueryScan?: true;
   }
-  | { readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null }
+  | {
+    readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null;
+    /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
+    readonly subqueryScan?: true;
+  }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
   | { readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan }
@@ -329,6 +351,15 @@ export interface VectorSearchInfo {
  * as FROM subqueries and views leave no node of their own in the optimized plan.
  */
 export const rangeTableSizes = new WeakMap<Plan, number>();
+
+/**
+ * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top
+ * (a subquery PostgreSQL does not pull up) marked as read through a SubqueryScan.
+ */
+export function readAsSubquery(plan: Plan): Plan {
+  const marked = plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk';
+  return marked && !plan.subqueryScan ? { ...plan, subqueryScan: true } : plan;
+}
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {
   return { name, type, tableOid, attnum };

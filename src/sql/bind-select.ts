@@ -6,7 +6,7 @@
 import { functionPath } from '../catalog/schemas.js';
 import { SqlError, SqlState } from '../errors.js';
 import { commonType } from '../functions/index.js';
-import type { AggregateCall, Expr, OutputColumn, Plan, SortKey } from '../planner/plan.js';
+import { readAsSubquery, type AggregateCall, type Expr, type OutputColumn, type Plan, type SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
 import { rawPosition } from './positions.js';
@@ -316,7 +316,7 @@ export class SelectBinder {
       case 'RangeSubselect': {
         // LATERAL subqueries see the FROM items to their left (level 1 is this FROM scope).
         const lateral = !!n.lateral && scope.entries.length > 0;
-        const plan = this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent);
+        const plan = readAsSubquery(this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent));
         const alias = n.alias?.aliasname ?? '';
         const renamed = n.alias?.colnames ? renameColumns(plan, (n.alias.colnames as RawNode[]).map((c) => c.String.sval)) : plan;
         scope.add(alias, renamed.schema);

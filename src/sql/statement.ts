@@ -25,7 +25,7 @@ export interface TransactionOptions {
   readonly isolation?: string;
 }
 
-export type TransactionAction = 'begin' | 'start' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'unsupported';
+export type TransactionAction = 'begin' | 'start' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'prepare' | 'commitPrepared' | 'rollbackPrepared' | 'unsupported';
 
 export type BoundCopy =
   | { kind: 'copy'; direction: 'to'; plan: Plan; options: CopyOptions; tag: string }
@@ -62,6 +62,8 @@ export type BoundStatement =
   | { kind: 'closePortal'; portal: string | undefined; tag: string }
   | {
     kind: 'transaction'; action: TransactionAction; savepoint: string; options: TransactionOptions; tag: string;
+    /** PREPARE TRANSACTION / COMMIT PREPARED / ROLLBACK PREPARED: the global transaction identifier */
+    gid: string;
     /** allowed in a failed transaction block (COMMIT, ROLLBACK, ROLLBACK TO, PREPARE TRANSACTION) */
     endsBlock: boolean;
     /** the parser's name of an unsupported action, for its error */
@@ -307,12 +309,15 @@ const TRANSACTION_ACTIONS: Record<string, { action: TransactionAction; tag: stri
   TRANS_STMT_SAVEPOINT: { action: 'savepoint', tag: 'SAVEPOINT' },
   TRANS_STMT_RELEASE: { action: 'release', tag: 'RELEASE' },
   TRANS_STMT_ROLLBACK_TO: { action: 'rollbackTo', tag: 'ROLLBACK' },
+  TRANS_STMT_PREPARE: { action: 'prepare', tag: 'PREPARE TRANSACTION' },
+  TRANS_STMT_COMMIT_PREPARED: { action: 'commitPrepared', tag: 'COMMIT PREPARED' },
+  TRANS_STMT_ROLLBACK_PREPARED: { action: 'rollbackPrepared', tag: 'ROLLBACK PREPARED' },
 };
 
 function bindTransaction(n: TransactionStmt): BoundStatement {
   const what = n.kind ?? '';
   const { action, tag } = TRANSACTION_ACTIONS[what] ?? { action: 'unsupported', tag: '' };
-  return { kind: 'transaction', action, savepoint: n.savepoint_name ?? '', options: transactionOptions(n.options), tag, endsBlock: ENDS_BLOCK.has(what), what };
+  return { kind: 'transaction', action, savepoint: n.savepoint_name ?? '', options: transactionOptions(n.options), tag, endsBlock: ENDS_BLOCK.has(what), what, gid: n.gid ?? '' };
 }
 
 /** transaction_read_only / transaction_isolation DefElems (BEGIN …, SET TRANSACTION …); the last one given wins */

@@ -71,9 +71,48 @@ export interface Transaction {
    */
   commit(opts?: { catalog?: () => string }): Promise<number>;
   rollback(): void;
+  /**
+   * PREPARE TRANSACTION: validate as a commit would, then write the writes to the log
+   * without making them visible; the transaction keeps its row locks and the unique keys
+   * it inserts until Storage.finishPrepared. Rejects with PrepareRefused when `gid` is
+   * taken (nothing logged; the transaction is over either way).
+   */
+  prepare(opts: PrepareOptions): Promise<void>;
+  /** the tables this transaction wrote rows of */
+  writtenTables(): number[];
   /** Savepoint support: a mark to roll back to (used for statement-level atomicity). */
   mark(): number;
   rollbackTo(mark: number): void;
+}
+
+/** PREPARE TRANSACTION's identity for the transaction (pg_prepared_xacts' columns). */
+export interface PrepareOptions {
+  readonly gid: string;
+  /** the role OID preparing it */
+  readonly owner: number;
+  readonly database: string;
+  /**
+   * the catalog image with the transaction's DDL (the engine's), kept with its records and
+   * written as the catalog by COMMIT PREPARED's log write; a restart gets it back here
+   */
+  readonly catalog?: string;
+  /** at most this many may be prepared at once (max_prepared_transactions): one more is refused ('limit') */
+  readonly limit?: number;
+}
+
+/** A transaction prepared and not yet finished (pg_prepared_xacts). */
+export interface PreparedTransaction extends Omit<PrepareOptions, 'limit'> {
+  /** its number (pg_prepared_xacts.transaction): stable across restarts */
+  readonly id: number;
+  /** µs since 1970 */
+  readonly preparedAt: number;
+}
+
+/** Why a prepare or a finish of a prepared transaction was refused. */
+export class PrepareRefused extends Error {
+  constructor(readonly reason: 'gidInUse' | 'unknownGid' | 'busy' | 'limit', readonly gid: string) {
+    super(`prepared transaction "${gid}": ${reason}`);
+  }
 }
 
 /** A sealed segment as the manifest describes it (for the planner: sizes and statistics). */
@@ -415,6 +454,14 @@ export interface Storage {
    */
   retain(snapshot: Snapshot): () => void;
   begin(): Transaction;
+  /** the transactions prepared (PREPARE TRANSACTION) and not yet committed or rolled back */
+  preparedTransactions(): readonly PreparedTransaction[];
+  /**
+   * COMMIT PREPARED (`commit`) or ROLLBACK PREPARED: make a prepared transaction's writes
+   * visible and durable in one log write, or discard them; its locks go either way.
+   * PrepareRefused 'unknownGid' / 'busy' (another session is finishing it).
+   */
+  finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void>;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
   scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;
   /**
@@ -447,9 +494,11 @@ export interface Storage {
   rowCount(tableId: number): number;
   /**
    * Rows of sealed segments without a tombstone: those whose visibility needs no row store
-   * (VACUUM records them as the table's all-visible rows, PostgreSQL's relallvisible)
+   * (VACUUM records them as the table's all-visible rows, PostgreSQL's relallvisible).
+   * It may take turns of the event loop; `between` runs at each (a cancel check: what it
+   * throws ends the count).
    */
-  allVisibleRows(tableId: number): number;
+  allVisibleRows(tableId: number, between?: () => void): Promise<number>;
   /**
    * Durably record the catalog image (JSON text written by the engine after every DDL).
    * Same guarantee as commit(): resolved ⇒ on disk.

@@ -25,7 +25,8 @@ import { hashKey } from '../types/compare.js';
 import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
-  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS,
+  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused,
+  type PrepareOptions, type PreparedTransaction,
   type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
 import {
@@ -37,6 +38,8 @@ import { allRows, pickedRows } from './seal-source.js';
 import { writeSegmentFile } from './segment-file-write.js';
 import { BULK_ROWS } from './column-blocks.js';
 import { Turns } from './turns.js';
+import { RowIdMap } from './row-id-map.js';
+import { RowLocks } from './row-locks.js';
 import { CommitQueue } from './commit-queue.js';
 import type { AnnIndex } from '../ann/api.js';
 import { IndexBuildTracker } from './index-build-tracker.js';
@@ -58,6 +61,10 @@ import { RetrySchedule, type PostponedJob } from './retry-schedule.js';
 import { applyBatch, applyOps, catchUp, decodeBatch, checkpointPolicyFromEnv, claimLog, fetchFiles, settlePosition, SharedLogMirror, type SharedSeams } from './log-replica.js';
 import { AppliedPosition, coalesced, type StandbyReads } from './replica-position.js';
 import type { LogBatch, RemoteCentersTraining } from './shared-log.js';
+import {
+  PreparedKeyClaims, decodePreparedHeader, preparedDeletions, preparedKeys, preparedRecords, readPreparedRecords,
+  type PreparedInfo, type PreparedTablePart,
+} from './prepared-transactions.js';
 
 const BATCH_SIZE = 1024;
 /** target size of one insert record in the log */
@@ -71,6 +78,10 @@ const MiB = 1024 * 1024;
 const SLICE_ROWS = 256;
 /** TableState.recentTombstones' entries (two numbers each) below which it is not trimmed. */
 const RECENT_TRIM_MIN = 16_384;
+/** A transaction's row-lock entries deleted between two looks at the clock once it ends. */
+const LOCK_SLICE = 4096;
+/** Tombstones walked between two looks at the clock (allVisibleRows). */
+const ALL_VISIBLE_STEP = 1024;
 /** Dropped rows' tombstones deleted from memory between two looks at the clock (dropTombstones). */
 const DROP_SLICE = 4096;
 
@@ -153,7 +164,7 @@ interface DeadPositions {
   count: number;
   tombstones: number;
   /** the tombstone map they were made from (a hot standby's held table state has its own: holdForOlderSnapshots) */
-  readonly of: ReadonlyMap<RowId, number>;
+  readonly of: RowIdMap<number>;
 }
 
 /** A hot standby's table state from before a compaction the leader logged, kept for older snapshots. */
@@ -212,7 +223,7 @@ class TableState {
   segMeta: SegmentMeta[] = [];
   frozen: GrowingSegment[] = [];
   growing = new GrowingSegment();
-  readonly tombstones = new Map<RowId, number>();
+  readonly tombstones = new RowIdMap<number>();
   /**
    * The tombstones of commits the log may not have yet, as (RowId, timestamp) pairs in
    * commit order (timestamps never decrease): what rewindTo may have to take back, found
@@ -405,18 +416,39 @@ class DurableTransaction implements Transaction {
   private done = false;
   /** the transaction this one is waiting for (deadlock detection) */
   waitingFor: DurableTransaction | undefined;
-  /** row locks held (table:rowId), released when the transaction ends */
-  readonly locks = new Set<string>();
+  /** row locks held, released when the transaction ends */
+  readonly locks = new RowLocks<true>();
   private release!: () => void;
   /** resolves when the transaction has committed or rolled back */
   readonly finished = new Promise<void>((resolve) => { this.release = resolve; });
 
   constructor(readonly id: number, private readonly store: DurableStorage) {}
 
+  /** ended: its entries still in rowLocks hold nothing (they are deleted a slice at a time) */
+  ended = false;
+
   private end(): void {
-    for (const k of this.locks) if (this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
-    this.locks.clear();
+    // Waiters go on at once; the entries go a slice at a time between turns of the event loop
+    // (250,000 of them, a 1M-row table's DELETE, held it 40–78 ms in one piece).
+    this.ended = true;
     this.release();
+    if (this.locks.size <= LOCK_SLICE) this.dropLockEntries();
+    else void this.dropLockEntriesInSlices();
+  }
+
+  private dropLockEntries(): void {
+    for (const [table, rowId] of this.locks.rows()) this.store.rowLocks.release(table, rowId, this);
+    this.locks.clear();
+  }
+
+  private async dropLockEntriesInSlices(): Promise<void> {
+    const turns = new Turns();
+    let n = 0;
+    for (const [table, rowId] of this.locks.rows()) {
+      this.store.rowLocks.release(table, rowId, this);
+      if (++n % LOCK_SLICE === 0) await turns.take();
+    }
+    this.locks.clear();
   }
 
   get hasWrites(): boolean { return this.undo.length > 0; }
@@ -449,6 +481,8 @@ class DurableTransaction implements Transaction {
         if (key.spec.unique !== false && (this.store.liveCommittedWithKey(t, key, k, p) !== undefined || this.ownRowWithKey(p, key.spec.name, k) !== undefined)) {
           throw new UniqueViolation(key.spec.name, key.spec.columns, row);
         }
+        // a prepared transaction inserted it: wait for its end, as PostgreSQL's insert waits for its xid
+        if (key.spec.unique !== false) this.store.checkPreparedKey(this, tableId, key.spec.name, k);
       }
       const rowId = t.nextRowId++;
       p.inserted.set(rowId, row);
@@ -483,8 +517,8 @@ class DurableTransaction implements Transaction {
     // Check every row first, so a conflict leaves nothing half-locked.
     for (const rowId of rowIds) {
       if (p.deleted.has(rowId) || p.inserted.has(rowId)) continue;
-      const holder = this.store.rowLocks.get(`${tableId}:${rowId}`);
-      if (holder && holder !== this) {
+      const holder = this.store.rowLocks.holder(tableId, rowId);
+      if (holder && holder !== this && !holder.ended) {
         // waiting for a transaction that (transitively) waits for us would never end
         for (let h: DurableTransaction | undefined = holder; h; h = h.waitingFor) {
           if (h === this) {
@@ -501,9 +535,8 @@ class DurableTransaction implements Transaction {
       p.deleted.add(rowId);
       this.undo.push(UNDO_DELETE, tableId, rowId);
       if (!p.inserted.has(rowId)) {
-        const k = `${tableId}:${rowId}`;
-        this.store.rowLocks.set(k, this);
-        this.locks.add(k);
+        this.store.rowLocks.set(tableId, rowId, this);
+        this.locks.set(tableId, rowId, true);
       }
     }
   }
@@ -517,8 +550,7 @@ class DurableTransaction implements Transaction {
       if (kinds[i] === UNDO_INSERT) p.inserted.delete(rowIds[i]);
       else {
         p.deleted.delete(rowIds[i]);
-        const k = `${tables[i]}:${rowIds[i]}`;
-        if (this.locks.delete(k) && this.store.rowLocks.get(k) === this) this.store.rowLocks.delete(k);
+        if (this.locks.release(tables[i], rowIds[i], true)) this.store.rowLocks.release(tables[i], rowIds[i], this);
       }
     }
     if (this.undo.length > mark) this.undo.truncate(mark);
@@ -540,6 +572,53 @@ class DurableTransaction implements Transaction {
     this.undo.truncate(0);
     this.end();
   }
+
+  async prepare(opts: PrepareOptions): Promise<void> {
+    if (this.done) throw new Error('bug: transaction already finished');
+    this.done = true;
+    try {
+      await this.store.prepareTransaction(this, opts);
+    } catch (e) {
+      this.end();
+      throw e;
+    }
+  }
+
+  writtenTables(): number[] {
+    return [...this.pending.entries()].filter(([, p]) => p.inserted.size > 0 || p.deleted.size > 0).map(([table]) => table);
+  }
+
+  /** COMMIT / ROLLBACK PREPARED ended the prepared transaction: its locks go, waiters go on. */
+  endPrepared(): void {
+    this.end();
+  }
+
+  /** A prepared transaction read back from its records (recovery, a promoted standby): its writes and locks. */
+  restorePrepared(part: PreparedTablePart): void {
+    const p = this.tablePending(part.table);
+    p.ownKeysComplete = false;
+    for (let i = 0; i < part.rowIds.length; i++) {
+      p.inserted.set(part.rowIds[i], part.rows[i]);
+      this.undo.push(UNDO_INSERT, part.table, part.rowIds[i]);
+    }
+    for (const rowId of part.deleted) {
+      p.deleted.add(rowId);
+      this.undo.push(UNDO_DELETE, part.table, rowId);
+      this.store.rowLocks.set(part.table, rowId, this);
+      this.locks.set(part.table, rowId, true);
+    }
+    this.done = true;
+  }
+}
+
+/** A prepared transaction: what it is, and (on a writer) the transaction holding its writes and locks. */
+interface PreparedEntry {
+  readonly info: PreparedInfo;
+  readonly chunks: number;
+  /** undefined on a hot standby, which only lists them (promote() reads them back whole) */
+  readonly txn: DurableTransaction | undefined;
+  /** COMMIT / ROLLBACK PREPARED is under way */
+  busy: boolean;
 }
 
 export class DurableStorage implements Storage {
@@ -548,8 +627,8 @@ export class DurableStorage implements Storage {
   private readonly commits = new CommitQueue();
   /** how many times rewindTo took refused commits back (a sliced key build under way starts again) */
   private rewinds = 0;
-  /** rows being deleted/updated by uncommitted transactions (table:rowId → holder) */
-  readonly rowLocks = new Map<string, DurableTransaction>();
+  /** rows being deleted/updated by uncommitted transactions ((table, rowId) → holder) */
+  readonly rowLocks = new RowLocks<DurableTransaction>();
 
   tableIfExists(tableId: number): TableState | undefined {
     return this.tables.get(tableId);
@@ -584,6 +663,11 @@ export class DurableStorage implements Storage {
   private replicaPosition: AppliedPosition | undefined;
   /** hot standby: told of each applied batch's catalog image and sequence records */
   private readonly replicatedListeners: ((change: ReplicatedChange) => void)[] = [];
+  /** prepared transactions by gid (PREPARE TRANSACTION, prepared-transactions.ts) */
+  private readonly prepared = new Map<string, PreparedEntry>();
+  /** the unique-key values they insert */
+  private readonly preparedClaims = new PreparedKeyClaims<DurableTransaction>();
+  private nextPreparedId = 1;
   /** a hot standby: awaited before a batch that drops tables or changes the catalog is applied */
   private beforeReplicatedHook: ((dropped: ReadonlySet<number>, catalog: string | undefined) => Promise<unknown>) | undefined;
 
@@ -746,6 +830,8 @@ export class DurableStorage implements Storage {
       replayed += rows.length;
     }
 
+    // transactions prepared and not finished: prepared again, with their locks and keys
+    for (const rec of await readPreparedRecords(this.entries(preparedKeys.all.gte, preparedKeys.all.lt))) this.restorePrepared(rec);
     const tLog = performance.now();
     for (const t of this.tables.values()) {
       for (const s of t.sealed) if (s.maxRowId >= t.nextRowId) t.nextRowId = s.maxRowId + 1;
@@ -1534,7 +1620,7 @@ export class DurableStorage implements Storage {
    * indexExistingRows a step every 4,096 rows, for a caller that takes turns of the event
    * loop in between (addUniqueKey, a hot standby applying a compaction); `tombstones`: the rows known dead.
    */
-  private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: ReadonlyMap<RowId, number>): Generator<void, void, void> {
+  private *indexRowsInSteps(t: TableState, key: UniqueKey, check: boolean, tombstones: RowIdMap<number>): Generator<void, void, void> {
     const liveSeen = check ? new Set<string>() : undefined;
     let n = 0;
     for (const seg of t.segments()) {
@@ -1756,6 +1842,7 @@ export class DurableStorage implements Storage {
     // the old leader may still be running (pg_promote): fence it before writing anything
     const position = await claimLog(seams, settled, apply, record, this.log);
     const files = await fetchFiles(this.db, seams, this.segDir, this.log);
+    const prepared = await readPreparedRecords(this.entries(preparedKeys.all.gte, preparedKeys.all.lt));
     if (this.closed) throw new Error('the storage was closed while being promoted');
     // From here on, in one turn: a leader, as DurableStorage.open would have made it.
     const policy = checkpointPolicyFromEnv(join(this.opts.dataDir, 'checkpoint-tmp'));
@@ -1767,6 +1854,15 @@ export class DurableStorage implements Storage {
     // what recover() derives from the directory, and applyReplicated does not keep
     for (const id of this.recoveredSequences.keys()) this.loggedSequences.add(id);
     for (const t of this.tables.values()) for (const meta of t.segMeta) this.nextSegmentId = Math.max(this.nextSegmentId, meta.id + 1);
+    // the prepared transactions the log holds, prepared here now with their locks and keys
+    // (those recovery restored when the standby opened let go of theirs first)
+    for (const e of this.prepared.values()) {
+      if (!e.txn) continue;
+      this.preparedClaims.release(e.txn);
+      e.txn.endPrepared();
+    }
+    this.prepared.clear();
+    for (const rec of prepared) this.restorePrepared(rec);
     this.background = this.opts.background ?? true;
     this.log.info({ position, tables: this.tables.size, clock: this.clock }, 'promoted: this node writes the shared log now');
     for (const t of this.tables.values()) {
@@ -1877,6 +1973,8 @@ export class DurableStorage implements Storage {
           }
         }
         clock = Math.max(clock, n);
+      } else if (kind === 'P') {
+        if (n === 0) this.replicatedPrepared(op, table);
       } else if (kind === 'G') {
         // a compaction's dropped rows (its manifest is in this batch): as the 'del's below
         if (op.type !== 'put' || !this.tables.has(table)) continue;
@@ -2126,6 +2224,163 @@ export class DurableStorage implements Storage {
     return new DurableTransaction(this.nextTxnId++, this);
   }
 
+  // ------------------------------------------------------------------------------------
+  // Two-phase commit (prepared-transactions.ts)
+
+  /** An insert of a key a prepared transaction inserted waits for it (RowConflict). */
+  checkPreparedKey(txn: DurableTransaction, tableId: number, keyName: string, k: string): void {
+    const holder = this.preparedClaims.holder(tableId, keyName, k);
+    if (holder && holder !== txn) throw new RowConflict(holder.finished);
+  }
+
+  /** Does a prepared transaction other than `txn` insert this key? (then a commit with it is refused) */
+  private claimedByOther(txn: DurableTransaction, tableId: number, keyName: string, k: string): boolean {
+    const holder = this.preparedClaims.holder(tableId, keyName, k);
+    return holder !== undefined && holder !== txn;
+  }
+
+  preparedTransactions(): readonly PreparedTransaction[] {
+    return [...this.prepared.values()].map((e) => e.info);
+  }
+
+  /**
+   * PREPARE TRANSACTION: in the commit queue's turn (so that no commit validates between
+   * this check and the claims), validate as a commit would, claim the inserted keys and
+   * hand the records to the log; resolves once they are durable.
+   */
+  async prepareTransaction(txn: DurableTransaction, opts: PrepareOptions): Promise<void> {
+    this.refuseOnStandby();
+    if (this.prepared.has(opts.gid)) throw new PrepareRefused('gidInUse', opts.gid);
+    await this.wal.ready();
+    const wait = this.commits.enter();
+    if (wait) await wait;
+    let durable: Promise<void>;
+    try {
+      if (this.prepared.has(opts.gid)) throw new PrepareRefused('gidInUse', opts.gid);
+      // (in the turn: two prepares at once cannot both take the last place)
+      if (opts.limit !== undefined && this.prepared.size >= opts.limit) throw new PrepareRefused('limit', opts.gid);
+      const refused = this.wal.refusal;
+      if (refused) throw refused;
+      const turns = new Turns();
+      const { parts, claims } = await this.validatePrepared(txn, turns);
+      const info: PreparedInfo = {
+        id: this.nextPreparedId++, gid: opts.gid, preparedAt: Date.now() * 1000, owner: opts.owner, database: opts.database, ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}),
+      };
+      const ops = await preparedRecords(info, parts, rowBytes, () => turns.take());
+      this.prepared.set(opts.gid, { info, chunks: ops.length, txn, busy: false });
+      for (const c of claims) this.preparedClaims.claim(c.table, c.key, c.k, txn);
+      durable = this.wal.append(ops);
+    } finally {
+      this.commits.leave();
+    }
+    try {
+      await durable;
+    } catch (e) {
+      this.prepared.delete(opts.gid);
+      this.preparedClaims.release(txn);
+      throw e;
+    }
+  }
+
+  /**
+   * A prepare's checks (applyInTurn's) and what it logs and claims, between turns of the event
+   * loop (a prepared COPY of 200,000 rows held the loop ~1.1 s in one piece; the commit
+   * queue's turn keeps every commit out meanwhile).
+   */
+  private async validatePrepared(txn: DurableTransaction, turns: Turns): Promise<{ parts: PreparedTablePart[]; claims: { table: number; key: string; k: string }[] }> {
+    let n = 0;
+    const slice = (): Promise<void> | undefined => ((++n & (SLICE_ROWS - 1)) === 0 ? turns.take() : undefined);
+    const parts: PreparedTablePart[] = [];
+    const claims: { table: number; key: string; k: string }[] = [];
+    for (const [tableId, p] of txn.pending) {
+      const t = this.tables.get(tableId);
+      if (!t) continue;
+      const deleted: RowId[] = [];
+      for (const rowId of p.deleted) {
+        if (p.inserted.has(rowId)) continue;
+        if (t.tombstones.has(rowId)) throw new WriteConflict('could not serialize access due to concurrent update');
+        deleted.push(rowId);
+        const turn = slice();
+        if (turn) await turn;
+      }
+      const rowIds: RowId[] = [];
+      const rows: Row[] = [];
+      for (const [rowId, row] of p.inserted) {
+        if (p.deleted.has(rowId)) continue;
+        for (const key of t.uniqueKeys.values()) {
+          if (key.spec.unique === false) continue;
+          const k = t.keyOf(key, row);
+          if (k === undefined) continue;
+          if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) {
+            throw new UniqueViolation(key.spec.name, key.spec.columns, row);
+          }
+          claims.push({ table: tableId, key: key.spec.name, k });
+        }
+        rowIds.push(rowId);
+        rows.push(row);
+        const turn = slice();
+        if (turn) await turn;
+      }
+      if (rowIds.length > 0 || deleted.length > 0) parts.push({ table: tableId, rowIds, rows, deleted });
+    }
+    return { parts, claims };
+  }
+
+  /**
+   * COMMIT PREPARED: the transaction's writes commit as any commit does, with the deletion
+   * of its prepared records in the same log write; ROLLBACK PREPARED: those deletions only.
+   */
+  async finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void> {
+    const entry = this.prepared.get(gid);
+    if (!entry) throw new PrepareRefused('unknownGid', gid);
+    if (entry.busy) throw new PrepareRefused('busy', gid);
+    this.refuseOnStandby();
+    const txn = entry.txn;
+    if (!txn) throw new Error('bug: a prepared transaction without its writes on a writer');
+    entry.busy = true;
+    const ends = preparedDeletions(entry.info.id, entry.chunks);
+    try {
+      if (commit) await this.applyCommit(txn, opts?.catalog, ends);
+      else await this.wal.append(ends);
+    } catch (e) {
+      entry.busy = false;
+      throw e;
+    }
+    this.prepared.delete(gid);
+    this.preparedClaims.release(txn);
+    txn.endPrepared();
+  }
+
+  /** A prepared transaction read back from the log (recovery, promotion): prepared still, its locks and keys claimed again. */
+  private restorePrepared(rec: { info: PreparedInfo; chunks: number; parts: readonly PreparedTablePart[] }): void {
+    const txn = new DurableTransaction(this.nextTxnId++, this);
+    for (const part of rec.parts) {
+      const t = this.tables.get(part.table);
+      if (!t) continue; // dropped since
+      txn.restorePrepared(part);
+      for (let i = 0; i < part.rowIds.length; i++) {
+        if (part.rowIds[i] >= t.nextRowId) t.nextRowId = part.rowIds[i] + 1;
+        for (const key of t.uniqueKeys.values()) {
+          if (key.spec.unique === false) continue;
+          const k = t.keyOf(key, part.rows[i]);
+          if (k !== undefined) this.preparedClaims.claim(part.table, key.spec.name, k, txn);
+        }
+      }
+    }
+    this.prepared.set(rec.info.gid, { info: rec.info, chunks: rec.chunks, txn, busy: false });
+    this.nextPreparedId = Math.max(this.nextPreparedId, rec.info.id + 1);
+  }
+
+  /** A hot standby lists the prepared transactions the log brings (promote() reads them back whole). */
+  private replicatedPrepared(op: WalOp, id: number): void {
+    if (op.type === 'put') {
+      const { info, chunks } = decodePreparedHeader(op.key, op.value);
+      this.prepared.set(info.gid, { info, chunks, txn: undefined, busy: false });
+      return;
+    }
+    for (const [gid, e] of this.prepared) if (e.info.id === id) this.prepared.delete(gid);
+  }
+
   /** A committed row with this key that is live now (not tombstoned, not deleted by p). */
   liveCommittedWithKey(t: TableState, key: UniqueKey, k: string, p?: PendingTable): RowId | undefined {
     // read without the candidates generator: called for every row a COPY or INSERT writes
@@ -2139,7 +2394,8 @@ export class DurableStorage implements Storage {
     return undefined;
   }
 
-  async applyCommit(txn: DurableTransaction, catalog?: () => string): Promise<number> {
+  /** `extra`: ops written in the commit's batch (COMMIT PREPARED's deletion of the prepared records) */
+  async applyCommit(txn: DurableTransaction, catalog?: () => string, extra: readonly WalOp[] = []): Promise<number> {
     if (txn.hasWrites || catalog) this.refuseOnStandby();
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
@@ -2174,7 +2430,7 @@ export class DurableStorage implements Storage {
       }
     }
     try {
-      return await this.applyCommitTail(txn, bulk, catalog);
+      return await this.applyCommitTail(txn, bulk, catalog, extra);
     } catch (e) {
       // refused (a full disk: rewindTo took the commit back out of memory already)
       for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
@@ -2259,17 +2515,28 @@ export class DurableStorage implements Storage {
     t.recentTrimAt = Math.max(RECENT_TRIM_MIN, 2 * w);
   }
 
-  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog?: () => string): Promise<number> {
+  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog: (() => string) | undefined, extra: readonly WalOp[]): Promise<number> {
     const wait = this.commits.enter();
     if (wait) await wait;
     let applied: Applied | undefined;
     try {
-      applied = await this.applyInTurn(txn, bulk, catalog);
+      applied = await this.applyInTurn(txn, bulk, catalog, extra);
     } finally {
       this.commits.leave();
     }
     if (!applied) {
-      if (catalog) await this.saveCatalog(catalog());
+      // (COMMIT PREPARED of a transaction without rows: its records go with its catalog, in one write)
+      if (extra.length > 0) {
+        const image = catalog?.();
+        const write = image === undefined ? undefined : this.catalogOps(image);
+        try {
+          await this.wal.append([...extra, ...(write?.ops ?? [])]);
+        } catch (e) {
+          write?.refused();
+          throw e;
+        }
+        if (image !== undefined) this.catalogImage = image;
+      } else if (catalog) await this.saveCatalog(catalog());
       return this.visibleTs;
     }
     try {
@@ -2295,7 +2562,7 @@ export class DurableStorage implements Storage {
    * one piece); readers do not see it partly applied, as its timestamp is above every
    * snapshot's until the log has it. Undefined: the commit writes nothing.
    */
-  private async applyInTurn(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog?: () => string): Promise<Applied | undefined> {
+  private async applyInTurn(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog: (() => string) | undefined, extra: readonly WalOp[]): Promise<Applied | undefined> {
     const turns = new Turns();
     let n = 0;
     // every SLICE_ROWS rows: a turn of the event loop if the piece has run long enough
@@ -2322,7 +2589,7 @@ export class DurableStorage implements Storage {
         for (const key of covered) {
           if (key.spec.unique === false) continue;
           await eachOwnKey(p, key, (k, rowId) => {
-            if (this.liveCommittedWithKey(t, key, k, p) !== undefined) throw new UniqueViolation(key.spec.name, key.spec.columns, p.inserted.get(rowId)!);
+            if (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k)) throw new UniqueViolation(key.spec.name, key.spec.columns, p.inserted.get(rowId)!);
           }, slice);
         }
         continue;
@@ -2333,7 +2600,7 @@ export class DurableStorage implements Storage {
         for (const key of t.uniqueKeys.values()) {
           if (key.spec.unique === false) continue;
           const k = t.keyOf(key, row);
-          if (k !== undefined && this.liveCommittedWithKey(t, key, k, p) !== undefined) {
+          if (k !== undefined && (this.liveCommittedWithKey(t, key, k, p) !== undefined || this.claimedByOther(txn, tableId, key.spec.name, k))) {
             throw new UniqueViolation(key.spec.name, key.spec.columns, row);
           }
         }
@@ -2444,6 +2711,7 @@ export class DurableStorage implements Storage {
     const image = catalog?.();
     const catalogWrite = image === undefined ? undefined : this.catalogOps(image);
     if (catalogWrite) ops.push(...catalogWrite.ops);
+    for (const op of extra) ops.push(op);
     return { ts, durable: this.wal.append(ops, ts), catalogWrite, image };
   }
 
@@ -2607,12 +2875,35 @@ export class DurableStorage implements Storage {
     return Math.max(0, n - t.tombstones.size);
   }
 
-  allVisibleRows(tableId: number): number {
+  /**
+   * Where every sealed segment's deleted positions are current (a search made them and
+   * noteTombstone keeps them), their counts: nothing is walked. Otherwise the tombstones are
+   * walked against the segments between turns of the event loop (600,000 tombstones over
+   * 41 segments held it 29–45 ms in one piece); a commit or compaction landing meanwhile may
+   * leave the count off by what it changed, an estimate as relallvisible is.
+   */
+  async allVisibleRows(tableId: number, between?: () => void): Promise<number> {
     const t = this.tables.get(tableId);
     if (!t) return 0;
+    const sealed = t.sealed;
     let n = 0;
-    for (const seg of t.sealed) n += seg.length;
-    for (const rowId of t.tombstones.keys()) if (t.sealed.some((seg) => seg.find(rowId) >= 0)) n--;
+    for (const seg of sealed) n += seg.length;
+    let dead = 0;
+    for (const seg of sealed) {
+      const cached = this.dead.get(seg);
+      if (!cached || cached.tombstones !== t.tombstones.size || cached.of !== t.tombstones) { dead = -1; break; }
+      dead += cached.count;
+    }
+    if (dead >= 0) return Math.max(0, n - dead);
+    const turns = new Turns();
+    let seen = 0;
+    for (const rowId of t.tombstones.keys()) {
+      for (const seg of sealed) if (seg.find(rowId) >= 0) { n--; break; }
+      if (++seen % ALL_VISIBLE_STEP === 0) {
+        await turns.take();
+        between?.();
+      }
+    }
     return Math.max(0, n);
   }
 

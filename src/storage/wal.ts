@@ -36,10 +36,14 @@ import { SqlError } from '../errors.js';
 import { checkLogDir } from './wal-check.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
 import { writeSliced } from './sliced-batch.js';
+import { Turns } from './turns.js';
 
 export { isDiskFull } from './disk-full.js';
 
 export type WalOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+
+/** Records of a group gathered into its batch between two looks at the clock. */
+const COPY_SLICE = 8192;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
@@ -233,8 +237,13 @@ export class Wal {
       this.queue = [];
       const ops: WalOp[] = [];
       let maxTs = 0;
+      // (a commit's 250,000 tombstone records: their copy held the loop ~7 ms in one piece)
+      const turns = new Turns();
       for (const w of group) {
-        for (const op of w.ops) ops.push(op);
+        for (let i = 0; i < w.ops.length; i++) {
+          ops.push(w.ops[i]);
+          if (i % COPY_SLICE === COPY_SLICE - 1) await turns.take();
+        }
         if (w.ts > maxTs) maxTs = w.ts;
       }
       if (maxTs > 0) ops.push({ type: 'put', key: keys.clock, value: frame(Buffer.from(String(maxTs))) });

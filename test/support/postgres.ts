@@ -52,7 +52,8 @@ function localeOption(): string {
   }
 }
 
-export async function startPostgres(): Promise<PostgresServer | string> {
+/** settings: more `-c name=value` for the server (e.g. max_prepared_transactions=10) */
+export async function startPostgres(settings: readonly string[] = []): Promise<PostgresServer | string> {
   for (const b of ['initdb', 'postgres']) {
     if (!existsSync(join(BINDIR, b))) return `no PostgreSQL 15 at ${BINDIR} (set QUIVER_TEST_PG_BINDIR)`;
   }
@@ -72,6 +73,7 @@ export async function startPostgres(): Promise<PostgresServer | string> {
   const child: ChildProcess = spawn(join(BINDIR, 'postgres'), [
     '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'TimeZone=UTC',
+    ...settings.flatMap((s) => ['-c', s]),
   ], { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (s) => { log += s; });

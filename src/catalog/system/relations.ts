@@ -149,7 +149,7 @@ export function isVectorType(oid: number): boolean {
 /** relations PostgreSQL implements as views (relkind v); the rest are catalog tables (r) */
 const SYSTEM_VIEWS = new Set(['pg_tables', 'pg_indexes', 'pg_settings', 'pg_roles', 'pg_user', 'pg_sequences', 'pg_policies', 'pg_views',
   'pg_matviews', 'pg_stat_user_indexes', 'pg_stat_user_tables', 'pg_statio_all_tables', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_stats',
-  'pg_hba_file_rules', 'pg_stat_progress_create_index', 'pg_stat_database_conflicts']);
+  'pg_hba_file_rules', 'pg_stat_progress_create_index', 'pg_stat_database_conflicts', 'pg_prepared_xacts']);
 
 /** information_schema.referential_constraints update_rule / delete_rule by pg_constraint action */
 const FK_RULES: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -560,6 +560,10 @@ export function buildSystemRelations(): SystemRelation[] {
   add(rel('pg_catalog', 'pg_prepared_statements', [['name', text], ['statement', text], ['prepare_time', T.timestamptz], ['parameter_types', sqlType(OID._regtype)],
     ['from_sql', bool], ['generic_plans', T.int8], ['custom_plans', T.int8]],
   (ctx) => (ctx.preparedStatements?.() ?? []).map((p) => [p.name, p.statement, p.prepared, [...p.paramTypes], p.fromSql, 0, 0])));
+
+  // PREPARE TRANSACTION's transactions not yet committed or rolled back, in any database (owner and database joined as the view does)
+  add(rel('pg_catalog', 'pg_prepared_xacts', [['transaction', sqlType(OID.xid)], ['gid', text], ['prepared', T.timestamptz], ['owner', name], ['database', name]],
+    (ctx) => (ctx.preparedXacts?.() ?? []).map((p) => [p.id, p.gid, p.preparedAt, ctx.roles?.get(p.owner)?.name ?? null, ctx.databases.includes(p.database) ? p.database : null])));
 
   add(rel('pg_catalog', 'pg_views', [['schemaname', name], ['viewname', name], ['viewowner', name], ['definition', text]],
     (ctx) => userTables(ctx.catalog).filter((t) => t.kind === 'v').map((t) => [t.schema, t.name, ctx.user, t.view ? `${t.view.sql};` : null])));

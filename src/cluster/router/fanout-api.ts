@@ -5,7 +5,7 @@
  * (src/types/types.ts), decoded from the shards' results by the router.
  */
 import type { FieldInfo } from '../../wire/backend.js';
-import type { Row } from '../../types/types.js';
+import type { Row, SqlType } from '../../types/types.js';
 import type { SqlError } from '../../errors.js';
 
 /** One shard's answer to the fan-out statement. */
@@ -22,6 +22,11 @@ export interface ShardedTable {
   readonly oid: number;
   /** the distribution key: the primary key's columns (empty: rows placed round robin) */
   readonly keyColumns: readonly string[];
+  /**
+   * the key columns' types: a key hashes by its type's binary form, so tables are co-located
+   * (equal keys on one shard) only when these agree (absent: not checked)
+   */
+  readonly keyTypes?: readonly SqlType[];
 }
 
 /** How to run a SELECT on every shard and merge the answers. */

@@ -37,6 +37,12 @@ export function changedObjects(before: CatalogData, after: CatalogData): string[
   return out;
 }
 
+/** Keys of the objects `after` has and `before` has not (created in between). */
+export function createdObjects(before: CatalogData, after: CatalogData): string[] {
+  const a = keyed(before);
+  return [...keyed(after).keys()].filter((k) => !a.has(k));
+}
+
 /**
  * `current` with the objects in `touched` put back as they were in `before` (or removed when
  * they did not exist then). A touched sequence keeps its current position.

@@ -43,13 +43,17 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
   const probedE = probed ? model.join(probed, 'nestloop') : undefined;
   const hash = hashE.total, hashLeft = hashLeftE?.total ?? Infinity, loop = loopE.total, probedCost = probedE?.total ?? Infinity;
   // both inputs in key order, walked side by side (merge-join-path.ts), against the cheapest of the others
-  const merge = cheapestMergeJoin(plan, model);
   const others = [hashE, loopE, ...(hashLeftE ? [hashLeftE] : []), ...(probedE ? [probedE] : [])];
-  if (merge && preferred(model.estimate(merge), others.reduce((a, b) => (b.total < a.total ? b : a)))) return merge;
+  const cheapestOther = others.reduce((a, b) => (b.total < a.total ? b : a));
+  const merge = cheapestMergeJoin(plan, model, { limit: beatable(cheapestOther) });
+  if (merge && preferred(model.estimate(merge), cheapestOther)) return merge;
   if (probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
   if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
 }
+
+/** add_path's STD_FUZZ_FACTOR */
+const FUZZ = 1.01;
 
 /**
  * Whether path a wins over b as PostgreSQL's add_path settles it (STD_FUZZ_FACTOR 1.01):
@@ -57,12 +61,16 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
  * compared have no useful order above).
  */
 export function preferred(a: Estimate, b: Estimate): boolean {
-  const fuzz = 1.01;
-  if (a.total * fuzz < b.total) return true;
-  if (b.total * fuzz < a.total) return false;
-  if (a.startup * fuzz < b.startup) return true;
-  if (b.startup * fuzz < a.startup) return false;
+  if (a.total * FUZZ < b.total) return true;
+  if (b.total * FUZZ < a.total) return false;
+  if (a.startup * FUZZ < b.startup) return true;
+  if (b.startup * FUZZ < a.startup) return false;
   return a.total < b.total;
+}
+
+/** The highest total that may still be preferred over b: above it, preferred(a, b) is false. */
+export function beatable(b: Estimate): number {
+  return b.total * FUZZ;
 }
 
 /** The parameterized nested loop (param-index-join.ts), under a Memoize when that is cheaper. */
@@ -89,7 +97,7 @@ function cheaperUniqueInner(semi: JoinNode, model: CostModel, written: JoinNode)
   const hash = model.join(join, 'hash', 'right').total;
   const loop = model.join(join, 'nestloop').total;
   let chosen: JoinNode = { ...join, algorithm: loop < hash ? 'nestloop' : 'hash' };
-  const merge = cheapestMergeJoin(join, model);
+  const merge = cheapestMergeJoin(join, model, { limit: beatable(model.estimate(chosen)) });
   if (merge && preferred(model.estimate(merge), model.estimate(chosen))) chosen = merge;
   return model.estimate(chosen).total < model.estimate(semi).total ? asSemiJoinOutput(chosen, semi) : undefined;
 }

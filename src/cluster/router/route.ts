@@ -1,0 +1,476 @@
+/**
+ * Where a statement runs (README "Cluster mode", shard router), decided from libpg-query's
+ * parse and the shard catalog:
+ * - reads no sharded table (pg_catalog, SHOW, SELECT 1, nextval…) → shard 0;
+ * - SET / RESET / DISCARD → every open shard connection (and replayed on later ones);
+ * - DDL → every shard (a write on each: the commit rule applies);
+ * - SELECT / UPDATE / DELETE pinned by `key = constant / $n` on every key column → one shard;
+ * - INSERT … VALUES → each row to its key's shard; a table without a key → the
+ *   transaction's round-robin shard;
+ * - UPDATE / DELETE reading only their own table, not pinned → every shard;
+ * - other SELECTs over sharded tables → the fan-out planner (0A000 without one);
+ * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
+ * Anything else that would need rows of several shards together is 0A000.
+ */
+import * as pgQuery from 'libpg-query';
+import { SqlError } from '../../errors.js';
+import type { Value } from '../../types/types.js';
+import { keyFromLiteral } from './shard-hash.js';
+import type { RouterTable, TableLookup } from './shard-catalog.js';
+
+type N = Record<string, any>;
+
+/** Where one key column's value comes from. */
+export type KeySource =
+  | { kind: 'const'; value: Value }
+  | { kind: 'param'; index: number }
+  /**
+   * the column's DEFAULT (an INSERT leaving the key out, or saying DEFAULT): evaluated on
+   * shard 0 (sequences live there) and written into the row as a constant; `at` is the
+   * DEFAULT keyword's offset, none when the column is left out
+   */
+  | { kind: 'default'; expr: string; at?: number };
+
+export interface InsertRow {
+  /** the row's text `( … )` in the statement */
+  readonly start: number;
+  readonly end: number;
+  readonly key: readonly KeySource[];
+}
+
+/** Key columns an INSERT leaves out: added to its column list (at `at`) and to every row. */
+export interface AddedKeys {
+  readonly at: number;
+  readonly columns: readonly number[];
+}
+
+export type TxVerb = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo' | 'twoPhase';
+
+export type Route =
+  | { kind: 'shard0'; write: boolean }
+  | { kind: 'session' }
+  | { kind: 'tx'; verb: TxVerb; savepoint?: string }
+  | { kind: 'everyShard'; write: boolean; ddl: boolean; inBlock: boolean }
+  | { kind: 'pinned'; table: RouterTable; key: readonly KeySource[]; write: boolean }
+  | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedKeys | null }
+  | { kind: 'roundRobin'; table: RouterTable }
+  | { kind: 'fanout'; parsed: unknown }
+  | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
+  | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
+  | { kind: 'unsupported'; error: SqlError };
+
+export interface CopyOptions {
+  format: 'text' | 'csv' | 'binary';
+  delimiter: string;
+  null: string;
+  header: boolean;
+  quote: string;
+  escape: string;
+}
+
+const notYet = (what: string): Route => ({ kind: 'unsupported', error: new SqlError('0A000', `${what} is not supported by the shard router yet`) });
+
+/** Statements that never touch table rows and run where shard 0 is. */
+const SHARD0_STATEMENTS = new Set(['VariableShowStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'DoStmt', 'CallStmt', 'FetchStmt', 'ClosePortalStmt', 'LoadStmt']);
+/** Utility statements that PostgreSQL refuses inside a transaction block. */
+const NOT_IN_BLOCK = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterSystemStmt', 'CheckPointStmt', 'ReindexStmt']);
+
+/** Statements whose relations are read or written (a view among them is not routed yet). */
+const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'CopyStmt', 'ExplainStmt', 'DeclareCursorStmt', 'PrepareStmt', 'CreateTableAsStmt']);
+
+export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
+  const [type, node] = Object.entries(stmt)[0] as [string, N];
+  // a view may read sharded tables: shard 0 alone would answer with its rows only
+  if (READS_RELATIONS.has(type) && mentionsView(node, catalog)) return notYet('a view in a sharded cluster');
+  if (READS_RELATIONS.has(type) && callsShardedFunction(node, catalog)) return notYet('a call of a function that reads sharded tables');
+  switch (type) {
+    case 'TransactionStmt': return transactionRoute(node);
+    case 'VariableSetStmt':
+    case 'DiscardStmt':
+      return { kind: 'session' };
+    case 'SelectStmt': return selectRoute(node, catalog, stmt);
+    case 'InsertStmt': return insertRoute(sql, node, catalog);
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+      return updateDeleteRoute(type, node, catalog);
+    case 'CopyStmt': return copyRoute(node, catalog);
+    case 'ExplainStmt': {
+      const inner = routeStatement(sql, node.query, catalog);
+      if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
+      return notYet('EXPLAIN of a statement that runs on several shards');
+    }
+    case 'PrepareStmt': {
+      // statements that read no sharded table are prepared (and so executed) on shard 0
+      const inner = routeStatement(sql, node.query, catalog);
+      return inner.kind === 'shard0' ? inner : notYet('SQL PREPARE of a statement over sharded tables');
+    }
+    case 'ExecuteStmt':
+    case 'DeallocateStmt':
+      return { kind: 'shard0', write: type === 'ExecuteStmt' };
+    case 'DeclareCursorStmt':
+      return readsShardedTable(node, catalog) ? notYet('a cursor over a sharded table') : { kind: 'shard0', write: false };
+    case 'CreateTableAsStmt':
+    case 'RefreshMatViewStmt':
+      return notYet('CREATE TABLE AS / SELECT INTO / materialized views');
+    case 'LockStmt':
+      return { kind: 'everyShard', write: false, ddl: false, inBlock: true };
+    case 'CreateStmt':
+      // temporary tables are not sharded: they live on shard 0 (PostgreSQL cannot PREPARE
+      // a transaction that touched one, so they could not be created everywhere anyway)
+      if (node.relation?.relpersistence === 't') return { kind: 'shard0', write: true };
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+    case 'DropStmt': {
+      const names: N[][] = node.removeType === 'OBJECT_TABLE' ? (node.objects ?? []).map((o: N) => o.List?.items ?? []) : [];
+      const temporary = names.length > 0 && names.every((n) => n.length === 1 && catalog.isTemporary?.(n[0]!.String?.sval));
+      if (temporary) return { kind: 'shard0', write: true };
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+    }
+    default:
+      if (SHARD0_STATEMENTS.has(type)) return { kind: 'shard0', write: false };
+      if (type === 'IndexStmt' && node.concurrent) return { kind: 'everyShard', write: true, ddl: true, inBlock: false };
+      if (NOT_IN_BLOCK.has(type)) return { kind: 'everyShard', write: false, ddl: type !== 'VacuumStmt' && type !== 'CheckPointStmt', inBlock: false };
+      return { kind: 'everyShard', write: true, ddl: true, inBlock: true };
+  }
+}
+
+function transactionRoute(node: N): Route {
+  switch (node.kind) {
+    case 'TRANS_STMT_BEGIN':
+    case 'TRANS_STMT_START': return { kind: 'tx', verb: 'begin' };
+    case 'TRANS_STMT_COMMIT': return { kind: 'tx', verb: 'commit' };
+    case 'TRANS_STMT_ROLLBACK': return { kind: 'tx', verb: 'rollback' };
+    case 'TRANS_STMT_SAVEPOINT': return { kind: 'tx', verb: 'savepoint', savepoint: node.savepoint_name };
+    case 'TRANS_STMT_RELEASE': return { kind: 'tx', verb: 'release', savepoint: node.savepoint_name };
+    case 'TRANS_STMT_ROLLBACK_TO': return { kind: 'tx', verb: 'rollbackTo', savepoint: node.savepoint_name };
+    default: return { kind: 'tx', verb: 'twoPhase' };
+  }
+}
+
+function selectRoute(node: N, catalog: TableLookup, whole: N): Route {
+  const tables = shardedTablesRead(node, catalog);
+  if (tables.length === 0) return { kind: 'shard0', write: node.intoClause !== undefined };
+  if (node.intoClause) return notYet('SELECT INTO');
+  const from: N[] = node.fromClause ?? [];
+  // pinned: one sharded table read once (a subquery over it again would see one shard's rows only)
+  const plain = (node.op ?? 'SETOP_NONE') === 'SETOP_NONE' && !node.withClause;
+  if (plain && tables.length === 1 && from.length === 1 && from[0]!.RangeVar && shardedMentions(node, catalog).length === 1) {
+    const rv = from[0]!.RangeVar as N;
+    const key = pinnedKey(node.whereClause, tables[0]!, rv.alias?.aliasname ?? rv.relname);
+    if (key) return { kind: 'pinned', table: tables[0]!, key, write: node.lockingClause !== undefined };
+  }
+  return { kind: 'fanout', parsed: whole };
+}
+
+function insertRoute(sql: string, node: N, catalog: TableLookup): Route {
+  const rv = node.relation as N;
+  const table = catalog.table(rv.schemaname, rv.relname);
+  if (!table) return { kind: 'shard0', write: true };
+  if (node.withClause) return notYet('INSERT with WITH');
+  const values: N[] | undefined = node.selectStmt?.SelectStmt?.valuesLists;
+  const others = shardedTablesRead({ select: node.selectStmt, onConflict: node.onConflictClause, returning: node.returningList }, catalog);
+  if (others.length > 0) return notYet('INSERT reading a sharded table');
+  if (table.keyColumns.length === 0) return { kind: 'roundRobin', table };
+  if (!values) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
+  const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
+  const names = targets.length > 0 ? targets.map((t) => t.name as string) : table.columns.map((c) => c.name);
+  if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
+  const positions = table.keyColumns.map((k) => names.indexOf(k));
+  let added: AddedKeys | null = null;
+  const left = positions.flatMap((p, k) => (p < 0 ? [k] : []));
+  if (left.length > 0) {
+    const missing = left.find((k) => table.keyDefaults[k] === undefined);
+    if (missing !== undefined) return notYet(`INSERT into "${table.name}" without its key column "${table.keyColumns[missing]}" (it has no default)`);
+    if (targets.length === 0) return notYet(`INSERT into "${table.name}" with fewer values than columns, leaving out its key`);
+    const close = matchParen(sql, sql.lastIndexOf('(', targets[0]!.location));
+    if (close < 0) return notYet('this INSERT column list');
+    added = { at: close, columns: left };
+  }
+  const spans = valuesRowSpans(sql, node.selectStmt.SelectStmt);
+  if (!spans || spans.length !== values.length) return notYet('this INSERT … VALUES form');
+  const rows: InsertRow[] = [];
+  for (let r = 0; r < values.length; r++) {
+    const items: N[] = values[r]!.List.items;
+    const key: KeySource[] = [];
+    for (let k = 0; k < positions.length; k++) {
+      const item = positions[k]! < 0 ? undefined : items[positions[k]!];
+      const fallback = table.keyDefaults[k];
+      let source: KeySource | undefined;
+      if (!item) source = fallback === undefined ? undefined : { kind: 'default', expr: fallback };
+      else if (item.SetToDefault) source = { kind: 'default', expr: fallback ?? 'NULL', at: item.SetToDefault.location };
+      else source = keySource(item, table.keyTypes[k]!);
+      if (!source) return notYet(`an INSERT whose key "${table.keyColumns[k]}" is not a constant, parameter or DEFAULT`);
+      key.push(source);
+    }
+    rows.push({ start: spans[r]![0], end: spans[r]![1], key });
+  }
+  return { kind: 'insert', table, rows, head: sql.slice(0, spans[0]![0]), tail: sql.slice(spans[spans.length - 1]![1]), added };
+}
+
+function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
+  const rv = node.relation as N;
+  const table = catalog.table(rv.schemaname, rv.relname);
+  if (!table) return { kind: 'shard0', write: true };
+  if (node.withClause) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} with WITH`);
+  const others = shardedTablesRead({ from: node.fromClause, using: node.usingClause, where: node.whereClause, set: node.targetList, returning: node.returningList }, catalog);
+  if (others.length > 0) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} reading another sharded table`);
+  if (type === 'UpdateStmt') {
+    const assigned: string[] = (node.targetList ?? []).map((t: N) => t.ResTarget.name);
+    if (assigned.some((c) => table.keyColumns.includes(c))) return notYet('an UPDATE of a sharded table\'s key (it would move the row to another shard)');
+  }
+  const key = table.keyColumns.length > 0 ? pinnedKey(node.whereClause, table, rv.alias?.aliasname ?? rv.relname) : undefined;
+  if (key) return { kind: 'pinned', table, key, write: true };
+  return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
+}
+
+function copyRoute(node: N, catalog: TableLookup): Route {
+  if (node.query) return readsShardedTable(node.query, catalog) ? notYet('COPY (query) over a sharded table') : { kind: 'shard0', write: false };
+  const rv = node.relation as N;
+  const table = catalog.table(rv.schemaname, rv.relname);
+  if (!table) return { kind: 'shard0', write: node.is_from === true };
+  if (node.filename !== undefined || node.is_program) return notYet('COPY to or from a server file or program');
+  if (node.whereClause) return notYet('COPY FROM … WHERE');
+  const options = copyOptions(node.options ?? []);
+  if (options.format === 'binary') return notYet('COPY in binary format');
+  const columns: string[] = (node.attlist ?? []).map((c: N) => c.String.sval);
+  if (node.is_from) return { kind: 'copyIn', table, columns: columns.length > 0 ? columns : table.columns.map((c) => c.name), options };
+  return { kind: 'copyOut', table, options };
+}
+
+function copyOptions(defs: N[]): CopyOptions {
+  const o: CopyOptions = { format: 'text', delimiter: '\t', null: '\\N', header: false, quote: '"', escape: '"' };
+  let delimiterSet = false;
+  let nullSet = false;
+  let escapeSet = false;
+  for (const d of defs) {
+    const { defname, arg } = d.DefElem as N;
+    const text: string | undefined = arg?.String?.sval;
+    if (defname === 'format' && text) o.format = text as CopyOptions['format'];
+    else if (defname === 'delimiter' && text !== undefined) { o.delimiter = text; delimiterSet = true; }
+    else if (defname === 'null' && text !== undefined) { o.null = text; nullSet = true; }
+    else if (defname === 'header') o.header = arg === undefined || arg.Boolean?.boolval === true || /^(true|on|1|match)$/i.test(text ?? String(arg.Integer?.ival ?? ''));
+    else if (defname === 'quote' && text !== undefined) o.quote = text;
+    else if (defname === 'escape' && text !== undefined) { o.escape = text; escapeSet = true; }
+  }
+  if (o.format === 'csv') {
+    if (!delimiterSet) o.delimiter = ',';
+    if (!nullSet) o.null = '';
+    if (!escapeSet) o.escape = o.quote;
+  }
+  return o;
+}
+
+/** The key values of a WHERE that pins every key column (`key = constant / $n`, ANDed). */
+function pinnedKey(where: N | undefined, table: RouterTable, alias: string): KeySource[] | undefined {
+  if (!where || table.keyColumns.length === 0) return undefined;
+  const conjuncts: N[] = [];
+  const collect = (e: N): void => {
+    if (e.BoolExpr?.boolop === 'AND_EXPR') e.BoolExpr.args.forEach(collect);
+    else conjuncts.push(e);
+  };
+  collect(where);
+  const found = new Map<string, KeySource>();
+  for (const c of conjuncts) {
+    const op = c.A_Expr as N | undefined;
+    if (!op || op.kind !== 'AEXPR_OP' || op.name?.length !== 1 || op.name[0].String?.sval !== '=') continue;
+    for (const [col, other] of [[op.lexpr, op.rexpr], [op.rexpr, op.lexpr]] as [N, N][]) {
+      const name = columnName(col, alias);
+      const k = name === undefined ? -1 : table.keyColumns.indexOf(name);
+      if (k < 0 || found.has(name!)) continue;
+      const source = keySource(other, table.keyTypes[k]!);
+      if (source) found.set(name!, source);
+    }
+  }
+  if (found.size !== table.keyColumns.length) return undefined;
+  return table.keyColumns.map((k) => found.get(k)!);
+}
+
+function columnName(e: N | undefined, alias: string): string | undefined {
+  const fields: N[] | undefined = e?.ColumnRef?.fields;
+  if (!fields || fields.some((f) => !f.String)) return undefined;
+  if (fields.length === 1) return fields[0]!.String.sval;
+  if (fields.length === 2 && fields[0]!.String.sval === alias) return fields[1]!.String.sval;
+  return undefined;
+}
+
+/** A constant (of the key column's type) or a $n; undefined for anything else. */
+function keySource(e: N | undefined, type: RouterTable['keyTypes'][number]): KeySource | undefined {
+  if (!e) return undefined;
+  if (e.TypeCast) return keySource(e.TypeCast.arg, type);
+  if (e.ParamRef) return { kind: 'param', index: e.ParamRef.number - 1 };
+  const c = e.A_Const as N | undefined;
+  if (!c) return undefined;
+  if (c.isnull) return { kind: 'const', value: null };
+  const text = c.ival !== undefined ? String(c.ival.ival ?? 0)
+    : c.fval !== undefined ? String(c.fval.fval)
+      : c.sval !== undefined ? String(c.sval.sval ?? '')
+        : c.boolval !== undefined ? String(c.boolval.boolval ?? false)
+          : undefined;
+  if (text === undefined) return undefined;
+  try {
+    return { kind: 'const', value: keyFromLiteral(text, type) };
+  } catch {
+    return undefined; // not a value of the key's type: the shards compare it as PostgreSQL would
+  }
+}
+
+/** The text spans `( … )` of an INSERT's VALUES rows, found by scanning parentheses. */
+function valuesRowSpans(sql: string, select: N): [number, number][] | undefined {
+  const first = select.valuesLists[0]?.List?.items?.[0];
+  const at = firstLocation(first);
+  if (at === undefined) return undefined;
+  let start = sql.lastIndexOf('(', at);
+  const spans: [number, number][] = [];
+  while (start >= 0 && sql[start] === '(') {
+    const end = matchParen(sql, start);
+    if (end < 0) return undefined;
+    spans.push([start, end + 1]);
+    let i = skipBlank(sql, end + 1);
+    if (sql[i] !== ',') break;
+    i = skipBlank(sql, i + 1);
+    start = i;
+  }
+  return spans;
+}
+
+function firstLocation(e: N | undefined): number | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  let best: number | undefined;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'location' && typeof x === 'number' && x >= 0) best = best === undefined ? x : Math.min(best, x);
+        else visit(x);
+      }
+    }
+  };
+  visit(e);
+  return best;
+}
+
+function skipBlank(sql: string, i: number): number {
+  for (;;) {
+    while (i < sql.length && /\s/.test(sql[i]!)) i++;
+    if (sql.startsWith('--', i)) {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const close = sql.indexOf('*/', i + 2);
+      i = close < 0 ? sql.length : close + 2;
+    } else return i;
+  }
+}
+
+/** The index of the ')' closing the '(' at `open`, skipping strings, identifiers and comments. */
+function matchParen(sql: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      const close = endOfQuoted(sql, i, ch);
+      if (close < 0) return -1;
+      i = close;
+    } else if (ch === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i))) {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i))![0];
+      const close = sql.indexOf(tag, i + tag.length);
+      if (close < 0) return -1;
+      i = close + tag.length - 1;
+    } else if (sql.startsWith('--', i) || sql.startsWith('/*', i)) {
+      i = skipBlank(sql, i) - 1;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function endOfQuoted(sql: string, open: number, q: string): number {
+  const escapes = q === "'" && open > 0 && /[eE]/.test(sql[open - 1]!);
+  for (let i = open + 1; i < sql.length; i++) {
+    if (escapes && sql[i] === '\\') i++;
+    else if (sql[i] === q) {
+      if (sql[i + 1] === q) i++;
+      else return i;
+    }
+  }
+  return -1;
+}
+
+/** Every sharded table a tree names, once per mention (RangeVars not naming a CTE). */
+function shardedMentions(tree: unknown, catalog: TableLookup): RouterTable[] {
+  const ctes = new Set<string>();
+  const found: RouterTable[] = [];
+  const walk = (v: unknown, at: (n: N) => void): void => {
+    if (Array.isArray(v)) v.forEach((x) => walk(x, at));
+    else if (v && typeof v === 'object') {
+      at(v as N);
+      for (const x of Object.values(v)) walk(x, at);
+    }
+  };
+  // CTE names first: in the tree a WITH comes after the FROM that names it
+  walk(tree, (n) => { if (n.CommonTableExpr) ctes.add(n.CommonTableExpr.ctename); });
+  walk(tree, (n) => {
+    const rv = n.RangeVar as N | undefined;
+    if (!rv || (rv.schemaname === undefined && ctes.has(rv.relname))) return;
+    const t = catalog.table(rv.schemaname, rv.relname);
+    if (t) found.push(t);
+  });
+  return found;
+}
+
+function mentionsView(tree: unknown, catalog: TableLookup): boolean {
+  if (!catalog.isView) return false;
+  let found = false;
+  const walk = (v: unknown): void => {
+    if (found) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const rv = (v as N).RangeVar as N | undefined;
+      if (rv && catalog.isView!(rv.schemaname, rv.relname)) found = true;
+      for (const x of Object.values(v)) walk(x);
+    }
+  };
+  walk(tree);
+  return found;
+}
+
+/**
+ * Whether a tree calls a user function whose SQL body reads a sharded table (one level: the
+ * body's own calls are not followed). A body that does not parse as SQL counts when it names
+ * a sharded table anywhere.
+ */
+function callsShardedFunction(tree: unknown, catalog: TableLookup): boolean {
+  if (!catalog.functionBodies) return false;
+  let found = false;
+  const walk = (v: unknown): void => {
+    if (found) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const names = ((v as N).FuncCall?.funcname as N[] | undefined)?.map((n) => n.String?.sval as string);
+      if (names && names.length <= 2) {
+        const bodies = catalog.functionBodies!(names.length === 2 ? names[0] : undefined, names[names.length - 1]!);
+        if (bodies?.some((b) => bodyReadsShardedTable(b, catalog))) found = true;
+      }
+      for (const x of Object.values(v)) walk(x);
+    }
+  };
+  walk(tree);
+  return found;
+}
+
+function bodyReadsShardedTable(body: string, catalog: TableLookup): boolean {
+  try {
+    return shardedTablesRead(pgQuery.parseSync(body), catalog).length > 0;
+  } catch {
+    const words = body.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? [];
+    return words.some((w) => catalog.table(undefined, w) !== undefined);
+  }
+}
+
+/** Every sharded table a tree reads, once. */
+export function shardedTablesRead(tree: unknown, catalog: TableLookup): RouterTable[] {
+  return [...new Map(shardedMentions(tree, catalog).map((t) => [t.oid, t])).values()];
+}
+
+function readsShardedTable(tree: unknown, catalog: TableLookup): boolean {
+  return shardedTablesRead(tree, catalog).length > 0;
+}

@@ -1,0 +1,117 @@
+/**
+ * The shard router: the proxy's SQL entry point for a sharded cluster (README "Cluster
+ * mode", shard router). A wire server (src/wire: TLS, startup, extended protocol and COPY
+ * framing are the server's own) whose sessions run each statement on the shard leaders the
+ * ShardDirectory names (session.ts).
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import * as pgQuery from 'libpg-query';
+import type { Logger } from 'pino';
+import { startWireServer } from '../../wire/server.js';
+import type { ConnectionSecurity } from '../../wire/connection.js';
+import type { BackendRegistry } from '../../wire/backend.js';
+import type { ShardDirectory } from '../shard-directory.js';
+import type { PlanFanout } from './fanout-api.js';
+import { ShardCatalog } from './shard-catalog.js';
+import { ShardConnection } from './shard-connection.js';
+import { RouterSession, type RouterContext } from './session.js';
+
+export interface ShardRouterOptions {
+  host: string;
+  /** 0 picks a free port */
+  port: number;
+  directory: ShardDirectory;
+  logger: Logger;
+  /** the fan-out planner; without one an unpinned SELECT over sharded tables is 0A000 */
+  planFanout?: PlanFanout;
+  /** how long a statement waits for a shard without a leader before 57P03; default 5000 */
+  waitMs?: number;
+  /**
+   * the clients' TLS and password authentication, as the standalone server's (the router
+   * terminates both; it reaches the shards as the authenticated user, trusted)
+   */
+  security?: ConnectionSecurity;
+}
+
+export interface ShardRouter {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** What a session announces at startup when shard 0 could not be asked (PostgreSQL's usual set). */
+const FALLBACK_PARAMETERS: [string, string][] = [
+  ['server_version', '16.0'], ['server_encoding', 'UTF8'], ['client_encoding', 'UTF8'], ['DateStyle', 'ISO, MDY'],
+  ['IntervalStyle', 'postgres'], ['TimeZone', 'UTC'], ['integer_datetimes', 'on'], ['standard_conforming_strings', 'on'],
+  ['is_superuser', 'on'], ['application_name', ''],
+];
+
+export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardRouter> {
+  await pgQuery.loadModule();
+  const waitMs = opts.waitMs ?? 5000;
+  const routerId = randomBytes(4).toString('hex');
+  const logger = opts.logger.child({ router: routerId });
+  const startupParameters = await shardZeroParameters(opts.directory, waitMs, logger);
+  let gids = 0;
+  let roundRobin = randomInt(opts.directory.shards);
+  let catalog: Promise<ShardCatalog> | null = null;
+  let catalogVersion = 0;
+  const context: RouterContext = {
+    directory: opts.directory,
+    logger,
+    planFanout: opts.planFanout,
+    waitMs,
+    startupParameters,
+    nextGid: () => `quiver_${routerId}_${++gids}`,
+    nextRoundRobin: () => roundRobin++,
+    catalog(shard0) {
+      if (!catalog) {
+        const version = catalogVersion;
+        const loading = ShardCatalog.load(shard0);
+        catalog = loading;
+        loading.catch(() => {
+          if (catalogVersion === version && catalog === loading) catalog = null;
+        });
+      }
+      return catalog;
+    },
+    invalidateCatalog() {
+      catalogVersion++;
+      catalog = null;
+    },
+    ddlEpoch: () => catalogVersion,
+  };
+  const sessions = new Map<number, RouterSession>();
+  const registry: BackendRegistry = {
+    create(connection) {
+      let pid: number;
+      do pid = randomInt(1, 2 ** 31 - 1); while (sessions.has(pid));
+      const session = new RouterSession(context, pid, randomInt(-(2 ** 31), 2 ** 31 - 1), connection);
+      sessions.set(pid, session);
+      const close = session.close.bind(session);
+      session.close = () => {
+        sessions.delete(pid);
+        close();
+      };
+      return session;
+    },
+    cancel(pid, key) {
+      const session = sessions.get(pid);
+      if (session && session.secretKey === key) session.cancel();
+    },
+  };
+  const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger, ...(opts.security ? { security: opts.security } : {}) });
+  logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
+  return server;
+}
+
+/** The ParameterStatus set shard 0 announces (server_version, encodings, DateStyle…). */
+async function shardZeroParameters(directory: ShardDirectory, waitMs: number, logger: Logger): Promise<[string, string][]> {
+  try {
+    const conn = await ShardConnection.open(0, await directory.waitLeader(0, waitMs), { user: 'postgres', database: 'postgres' });
+    conn.close();
+    return [...conn.parameters.entries()];
+  } catch (e) {
+    logger.warn({ err: e }, 'shard 0 did not answer at start: sessions announce default parameters');
+    return FALLBACK_PARAMETERS;
+  }
+}

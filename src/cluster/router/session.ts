@@ -1,0 +1,694 @@
+/**
+ * The router session: the Backend of one client connection to the shard router. It opens a
+ * connection per shard leader lazily (as the client's user, database and startup
+ * parameters; SET / RESET / DISCARD replayed on each new one), runs each statement where
+ * route.ts says, and decodes the shards' text results into Quiver values for the wire layer.
+ * Transactions span the shard connections a block touches (transaction.ts has the commit
+ * rule).
+ *
+ * The Backend seam's prepare() is synchronous, so the async work of preparing (parsing,
+ * loading the shard catalog, a Describe on the shard that will run the statement) happens in
+ * beforeStatement(), which the wire layer awaits right before prepare() with the same text.
+ * That Describe has no client parameter types (beforeStatement does not get them); types the
+ * client gave in Parse replace the inferred ones.
+ */
+import * as pgQuery from 'libpg-query';
+import type { Logger } from 'pino';
+import { SqlError, type SqlNotice } from '../../errors.js';
+import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
+import { parseText } from '../../types/text-io.js';
+import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
+import type { ShardDirectory } from '../shard-directory.js';
+import type { PlanFanout, ShardResult } from './fanout-api.js';
+import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
+import { ShardCatalog, type TableLookup } from './shard-catalog.js';
+import { routeStatement, type KeySource, type Route } from './route.js';
+import { coerceKey, shardOfKey } from './shard-hash.js';
+import { copyIntoShards } from './copy-in.js';
+import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
+import { Transaction, commitTransaction, rollbackTransaction } from './transaction.js';
+
+/** What every session of one router shares. */
+export interface RouterContext {
+  readonly directory: ShardDirectory;
+  readonly logger: Logger;
+  readonly planFanout: PlanFanout | undefined;
+  readonly waitMs: number;
+  /** ParameterStatus sent at startup (shard 0's, learned when the router started) */
+  readonly startupParameters: [string, string][];
+  /** the next two-phase commit gid: quiver_<routerid>_<n> */
+  nextGid(): string;
+  /** the next round-robin shard for a table without a key */
+  nextRoundRobin(): number;
+  catalog(shard0: ShardConnection): Promise<ShardCatalog>;
+  invalidateCatalog(): void;
+  /** moves on with each DDL through the router: statements prepared on shards before it are stale */
+  ddlEpoch(): number;
+}
+
+interface RouterStatement extends PreparedStatement {
+  readonly sql: string;
+  readonly route: Route;
+  /** the parameter types the shards are told in Parse (the client's where it gave them) */
+  readonly shardParamTypes: readonly number[];
+}
+
+const FAILED_BLOCK = (): SqlError => new SqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+
+export class RouterSession implements Backend {
+  private readonly connections = new Map<number, Promise<ShardConnection>>();
+  private params: Record<string, string> = {};
+  /** SET / RESET / DISCARD statements replayed on a shard connection opened later */
+  private replay: string[] = [];
+  private block: Transaction | null = null;
+  /** statements in the current simple Query, and how many have run (implicit transaction) */
+  private queryParts = 0;
+  private queryPartsDone = 0;
+  private described: { sql: string; route: Route; paramTypes: number[]; fields: FieldInfo[] | null } | null = null;
+  private readonly notices: SqlNotice[] = [];
+  private readonly knownParameters = new Map<string, string>();
+
+  private readonly stopFollowing: () => void;
+
+  constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
+    // a shard's leader changed: the connection to the old one goes (a block using it fails);
+    // the next statement there connects to the new leader, or waits for one (57P03)
+    this.stopFollowing = ctx.directory.onChange((shard) => this.settled.get(shard)?.close());
+  }
+
+  startup(params: Record<string, string>): StartupInfo {
+    // the shards get the client's startup parameters (user, database, options, GUCs), not a
+    // replication request
+    const { replication: _replication, ...forShards } = params;
+    this.params = forShards;
+    for (const [k, v] of this.ctx.startupParameters) this.knownParameters.set(k, v);
+    // shard 0 answers every session's first statement: connect now (errors show at that statement)
+    this.connection(0).catch(() => {});
+    return { parameterStatus: [...this.ctx.startupParameters], processId: this.processId, secretKey: this.secretKey };
+  }
+
+  splitStatements(sql: string): string[] {
+    if (sql.trim() === '') return [];
+    let stmts;
+    try {
+      stmts = pgQuery.parseSync(sql).stmts ?? [];
+    } catch {
+      return [sql]; // the shard reports the syntax error with its position
+    }
+    // several statements in one Query are one implicit transaction, as in PostgreSQL
+    this.queryParts = stmts.length;
+    this.queryPartsDone = 0;
+    if (stmts.length <= 1) return stmts.length === 0 ? [] : [sql];
+    return stmts.map((s, i) => {
+      const at = s.stmt_location ?? 0;
+      return sql.slice(at, s.stmt_len ? at + s.stmt_len : i === stmts.length - 1 ? sql.length : at);
+    });
+  }
+
+  /**
+   * `paramTypes`: the types a Parse gave, when the wire layer passes them (today's seam passes
+   * only the text: the shard then infers every type, and prepare() puts the client's in)
+   */
+  beforeStatement(sql: string, paramTypes: readonly number[] = []): Promise<void> {
+    return this.guard(this.describe(sql, paramTypes));
+  }
+
+  private async describe(sql: string, paramTypes: readonly number[]): Promise<void> {
+    this.described = null;
+    let route: Route = { kind: 'shard0', write: false };
+    let stmt: Record<string, unknown> | undefined;
+    try {
+      const stmts = pgQuery.parseSync(sql).stmts ?? [];
+      if (stmts.length === 1) stmt = stmts[0]!.stmt as Record<string, unknown>;
+    } catch {
+      // a syntax error: shard 0's Parse reports it as PostgreSQL does
+    }
+    // transaction control needs no catalog (a ROLLBACK works while shard 0 has no leader)
+    if (stmt?.TransactionStmt) route = routeStatement(sql, stmt, { table: () => undefined });
+    else if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(await this.connection(0))));
+    const created = (stmt?.CreateStmt as { relation?: { relname: string; relpersistence?: string } } | undefined)?.relation;
+    if (created?.relpersistence === 't') this.temporaryTables.add(created.relname);
+    const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
+    if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
+    if (route.kind === 'unsupported') throw route.error;
+    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut') {
+      this.described = { sql, route, paramTypes: [], fields: null };
+      return;
+    }
+    const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
+    const conn = await this.connection(shard);
+    const d = await this.guard(conn.describe(sql, paramTypes));
+    this.described = { sql, route, paramTypes: d.paramTypes, fields: d.fields && d.fields.map(fieldInfo) };
+  }
+
+  prepare(sql: string, paramTypes: readonly number[]): PreparedStatement {
+    const d = this.described;
+    if (!d || d.sql !== sql) throw new SqlError('XX000', 'the shard router prepared a statement it had not described');
+    this.described = null;
+    const n = Math.max(d.paramTypes.length, paramTypes.length);
+    const types = Array.from({ length: n }, (_, i) => (paramTypes[i] ? paramTypes[i]! : d.paramTypes[i] ?? 25));
+    const stmt: RouterStatement = { sql, route: d.route, paramTypes: types, fields: d.fields, shardParamTypes: types };
+    return stmt;
+  }
+
+  async execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
+    const stmt = prepared as RouterStatement;
+    const route = stmt.route;
+    if (this.block?.failed && !(route.kind === 'tx' && route.verb !== 'begin' && route.verb !== 'savepoint' && route.verb !== 'release')) throw FAILED_BLOCK();
+    const multi = this.queryParts > 1;
+    if (multi && !this.block) this.block = new Transaction('BEGIN', true);
+    const last = multi && ++this.queryPartsDone === this.queryParts;
+    // any error of a statement fails the block, as in PostgreSQL (COMMIT / ROLLBACK end it themselves)
+    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params)));
+    if (!last || !this.block?.implicit) return result;
+    if (result.kind !== 'copyIn') {
+      await this.endImplicitBlock();
+      return result;
+    }
+    const finish = result.finish;
+    return {
+      ...result,
+      finish: async (data) => {
+        const done = await finish(data);
+        await this.endImplicitBlock();
+        return done;
+      },
+    };
+  }
+
+  /** The last statement of a multi-statement Query ran: its implicit transaction commits. */
+  private async endImplicitBlock(): Promise<void> {
+    const block = this.block!;
+    this.block = null;
+    try {
+      if (block.failed) await rollbackTransaction(block);
+      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+    } finally {
+      this.blockEnded(block);
+    }
+  }
+
+  /** The end of a Query or Sync: an implicit transaction still open failed midway and rolls back. */
+  sync(): void {
+    this.queryParts = 0;
+    this.queryPartsDone = 0;
+    const block = this.block;
+    if (!block?.implicit) return;
+    this.block = null;
+    // queued on each shard connection before anything the client sends next
+    void rollbackTransaction(block).finally(() => this.blockEnded(block));
+  }
+
+  private async run(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
+    const route = stmt.route;
+    switch (route.kind) {
+      case 'tx': return this.transactionStatement(stmt, route.verb, route.savepoint);
+      case 'session': return this.sessionStatement(stmt.sql);
+      case 'shard0': return this.rowsOrTag(await this.runOn([0], route.write, stmt, params));
+      case 'pinned': {
+        const shard = shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards);
+        return this.rowsOrTag(await this.runOn([shard], route.write, stmt, params));
+      }
+      case 'everyShard': {
+        try {
+          // in a block, the shards say that VACUUM and the like cannot run there (25001)
+          const replies = route.inBlock || this.block
+            ? await this.runOn(this.allShards(), route.write, stmt, params).catch((e: unknown) => {
+              if (!route.ddl || this.block || !refusedToPrepare(e)) throw e;
+              return this.ddlShardByShard(stmt, params);
+            })
+            : await allOrFirstError(this.allShards().map(async (s) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params))));
+          return this.rowsOrTag(replies);
+        } finally {
+          // read again even after a failure: a DDL outside a transaction may have run on some shards
+          if (route.ddl) this.catalogChanged();
+        }
+      }
+      case 'insert': return this.insert(stmt, route, params);
+      case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
+      case 'fanout': return this.fanout(stmt, route.parsed, params);
+      case 'copyIn': return this.copyIn(stmt, route);
+      case 'copyOut': return this.copyOut(stmt, route);
+      case 'unsupported': throw route.error;
+    }
+  }
+
+  /**
+   * DDL outside a block that changes existing objects (ALTER, DROP, CREATE INDEX): the shards
+   * cannot prepare it (its undo does not survive a restart), so it is not atomic across
+   * shards. It runs on shard 0 first, which checks it as one server would (an error there
+   * leaves every shard unchanged), then on the others; an error on one of those is answered
+   * with the shards it did change.
+   */
+  private async ddlShardByShard(stmt: RouterStatement, params: readonly Value[]): Promise<ShardReply[]> {
+    const on = async (s: number) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params));
+    const first = await on(0);
+    const rest = await Promise.allSettled(this.allShards().slice(1).map(on));
+    const failed = rest.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      const err = (rest[failed] as PromiseRejectedResult).reason;
+      const done = [0, ...rest.flatMap((r, i) => (r.status === 'fulfilled' ? [i + 1] : []))];
+      this.ctx.logger.error({ sql: stmt.sql, applied: done, err }, 'DDL applied on some shards only');
+      if (err instanceof SqlError) throw new SqlError(err.code, err.message, { ...err.fields, detail: `The statement was applied on shards ${done.join(', ')} and not on shard ${failed + 1}: run it again there.` });
+      throw err;
+    }
+    return [first, ...rest.map((r) => (r as PromiseFulfilledResult<ShardReply>).value)];
+  }
+
+  transactionStatus(): 'I' | 'T' | 'E' {
+    return this.block && !this.block.implicit ? (this.block.failed ? 'E' : 'T') : 'I';
+  }
+
+  takeNotices(): SqlNotice[] {
+    const out = this.notices.splice(0);
+    // a statement run on every shard (DROP … IF EXISTS, DDL) gets the same notice from each: once
+    const seen = new Set<string>();
+    for (const c of this.openConnections()) {
+      for (const n of c.notices.splice(0)) {
+        const key = JSON.stringify(n);
+        if (!seen.has(key)) out.push(n);
+        seen.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** LISTEN / NOTIFY run on shard 0: its notifications are the session's. */
+  takeNotifications(): { pid: number; channel: string; payload: string }[] {
+    return this.settled.get(0)?.notifications.splice(0) ?? [];
+  }
+
+  takeParameterChanges(): [string, string][] {
+    const shard0 = this.openConnections().find((c) => c.shard === 0);
+    if (!shard0) return [];
+    const changes: [string, string][] = [];
+    for (const [k, v] of shard0.parameterChanges.splice(0)) {
+      if (this.knownParameters.get(k) === v) continue;
+      this.knownParameters.set(k, v);
+      changes.push([k, v]);
+    }
+    return changes;
+  }
+
+  setting(name: string): string | undefined {
+    return this.knownParameters.get(name);
+  }
+
+  abortBlock(): void {
+    if (this.block) this.block.failed = true;
+  }
+
+  cancel(): void {
+    for (const c of this.openConnections()) if (c.busy) c.cancel();
+  }
+
+  close(): void {
+    this.stopFollowing();
+    if (this.block) this.blockEnded(this.block);
+    for (const c of this.openConnections()) c.close();
+    for (const p of this.connections.values()) p.then((c) => c.close(), () => {});
+    this.connections.clear();
+  }
+
+  // ---- the shard catalog ----------------------------------------------------------------
+
+  /** a block that ran DDL sees its own catalog (read inside it on shard 0), not the shared one */
+  private blockCatalog: Promise<ShardCatalog> | null = null;
+
+  private catalog(shard0: ShardConnection): Promise<ShardCatalog> {
+    if (this.block?.ranDdl) {
+      this.blockCatalog ??= ShardCatalog.load(shard0);
+      return this.blockCatalog;
+    }
+    return this.ctx.catalog(shard0);
+  }
+
+  /** the temporary tables the session created (they live on shard 0) */
+  private readonly temporaryTables = new Set<string>();
+
+  /** the schemas unqualified names are looked up in (current_schemas(false) on shard 0) */
+  private searchPath: readonly string[] = ['public'];
+
+  private lookup(catalog: ShardCatalog): TableLookup {
+    return {
+      table: (schema, name) => catalog.table(schema, name, this.searchPath),
+      isView: (schema, name) => catalog.isView(schema, name, this.searchPath),
+      functionBodies: (schema, name) => catalog.functionBodies(schema, name, this.searchPath),
+      isTemporary: (name) => this.temporaryTables.has(name),
+    };
+  }
+
+  private catalogChanged(): void {
+    this.ctx.invalidateCatalog();
+    this.blockCatalog = null;
+    if (this.block) this.block.ranDdl = true;
+  }
+
+  /** The block ended: its DDL is now committed or gone, and the shared catalog is read again. */
+  private blockEnded(block: Transaction): void {
+    if (!block.ranDdl) return;
+    this.blockCatalog = null;
+    this.ctx.invalidateCatalog();
+  }
+
+  // ---- shard connections ---------------------------------------------------------------
+
+  private get shards(): number {
+    return this.ctx.directory.shards;
+  }
+
+  private allShards(): number[] {
+    return Array.from({ length: this.shards }, (_, i) => i);
+  }
+
+  private settled = new Map<number, ShardConnection>();
+
+  private openConnections(): ShardConnection[] {
+    return [...this.settled.values()].filter((c) => !c.closed);
+  }
+
+  /** The session's connection to `shard`, opened (and given the session's SETs) on first use. */
+  private connection(shard: number): Promise<ShardConnection> {
+    const open = this.connections.get(shard);
+    const current = this.settled.get(shard);
+    if (open && !(current?.closed)) return open;
+    if (current?.closed && this.block?.participants.has(shard)) {
+      return Promise.reject(new SqlError('08006', `connection to shard ${shard} was lost in the transaction`));
+    }
+    const opening = (async () => {
+      const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
+      const conn = await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
+      if (shard === 0) conn.onNotification = () => this.handle?.notificationsArrived?.();
+      for (const sql of this.replay) await conn.simple(sql);
+      if (shard === 0) await this.readSearchPath(conn);
+      conn.notices.splice(0);
+      this.settled.set(shard, conn);
+      return conn;
+    })();
+    opening.catch(() => this.connections.delete(shard));
+    this.connections.set(shard, opening);
+    return opening;
+  }
+
+  /** A shard's error fails the block (PostgreSQL: the transaction is aborted). */
+  private async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (e) {
+      if (this.block) this.block.failed = true;
+      throw e;
+    }
+  }
+
+  /** `conn` in the block (BEGIN and the block's savepoints on first use), noting a write. */
+  private async join(shard: number, write: boolean, block: Transaction = this.block!): Promise<ShardConnection> {
+    const conn = await this.connection(shard);
+    let p = block.participants.get(shard);
+    if (!p) {
+      await conn.simple(block.begin);
+      for (const s of block.savepoints) await conn.simple(`SAVEPOINT ${quoteIdent(s)}`);
+      p = { conn, wrote: false };
+      block.participants.set(shard, p);
+    }
+    if (write) p.wrote = true;
+    return conn;
+  }
+
+  /**
+   * Run `work` on each shard as one transaction: inside the client's block (joining the
+   * shards it touches), else alone (one shard, or reads), else as an implicit block that
+   * commits by the commit rule.
+   */
+  private async onShards<T>(shards: readonly number[], write: boolean, work: (conn: ShardConnection) => Promise<T>): Promise<T[]> {
+    if (this.block) {
+      return this.guard(allOrFirstError(shards.map(async (s) => work(await this.join(s, write)))));
+    }
+    if (shards.length === 1 || !write) {
+      return allOrFirstError(shards.map(async (s) => work(await this.connection(s))));
+    }
+    this.block = new Transaction('BEGIN', true);
+    try {
+      const results = await allOrFirstError(shards.map(async (s) => work(await this.join(s, write))));
+      const block = this.block;
+      this.block = null;
+      await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+      return results;
+    } catch (e) {
+      const block = this.block;
+      this.block = null;
+      if (block) await rollbackTransaction(block);
+      throw e;
+    }
+  }
+
+  private runOn(shards: readonly number[], write: boolean, stmt: RouterStatement, params: readonly Value[]): Promise<ShardReply[]> {
+    const values = this.shardParams(stmt, params);
+    return this.onShards(shards, write, (c) => c.run(stmt.sql, stmt.shardParamTypes, values));
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  private async transactionStatement(stmt: RouterStatement, verb: string, savepoint: string | undefined): Promise<ExecResult> {
+    const block = this.block;
+    switch (verb) {
+      case 'begin':
+        // BEGIN in a multi-statement Query makes its implicit transaction a block (PostgreSQL does too)
+        if (block?.implicit) block.implicit = false;
+        else if (block) this.notices.push({ severity: 'WARNING', code: '25001', message: 'there is already a transaction in progress' });
+        else this.block = new Transaction(stmt.sql, false);
+        return { kind: 'command', tag: 'BEGIN' };
+      case 'commit':
+        if (block?.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+        if (!block) {
+          this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+          return { kind: 'command', tag: 'COMMIT' };
+        }
+        this.block = null;
+        try {
+          if (block.failed) {
+            await rollbackTransaction(block);
+            return { kind: 'command', tag: 'ROLLBACK' };
+          }
+          await commitTransaction(block, this.ctx.nextGid(), this.ctx.logger);
+          return { kind: 'command', tag: 'COMMIT' };
+        } finally {
+          this.blockEnded(block);
+        }
+      case 'rollback':
+        if (!block || block.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+        if (block) {
+          this.block = null;
+          await rollbackTransaction(block);
+          this.blockEnded(block);
+        }
+        return { kind: 'command', tag: 'ROLLBACK' };
+      case 'twoPhase':
+        throw new SqlError('0A000', 'PREPARE TRANSACTION / COMMIT PREPARED through the shard router is not supported (the router runs two-phase commit itself)');
+    }
+    const word = verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+    if (!block || block.implicit) throw new SqlError('25P01', `${word} can only be used in transaction blocks`);
+    const name = savepoint!;
+    const at = block.savepoints.lastIndexOf(name);
+    if (verb !== 'savepoint' && at < 0) {
+      if (verb === 'rollbackTo') block.failed = true;
+      throw new SqlError('3B001', `savepoint "${name}" does not exist`);
+    }
+    await this.guard(allOrFirstError([...block.participants.values()].map((p) => p.conn.simple(stmt.sql))));
+    if (verb === 'savepoint') block.savepoints.push(name);
+    else if (verb === 'release') block.savepoints.splice(at);
+    else {
+      block.savepoints.splice(at + 1);
+      block.failed = false;
+    }
+    return { kind: 'command', tag: verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE' : 'ROLLBACK' };
+  }
+
+  private async sessionStatement(sql: string): Promise<ExecResult> {
+    await this.connection(0);
+    const conns = this.openConnections();
+    const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));
+    const pathMayChange = /search_path|\ball\b/i.test(sql);
+    if (/^\s*discard\s+all\b/i.test(sql)) {
+      // DISCARD ALL dropped the shards' prepared statements too
+      for (const c of conns) c.forgetStatements(false);
+      this.replay = [];
+    } else {
+      if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
+      // names in statements prepared before may now mean other tables
+      if (pathMayChange) for (const c of conns) c.forgetStatements(true);
+    }
+    if (pathMayChange) await this.readSearchPath(conns.find((c) => c.shard === 0)!);
+    return { kind: 'command', tag: replies[0]?.tag ?? 'SET' };
+  }
+
+  private async readSearchPath(shard0: ShardConnection): Promise<void> {
+    const reply = await shard0.simple('SELECT pg_catalog.current_schemas(false)');
+    const text = reply.rows[0]?.[0];
+    this.searchPath = text ? parseText(sqlType(1009), text) as string[] : [];
+  }
+
+  private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
+    const { table, added } = route;
+    const defaults = await this.evaluateDefaults(route);
+    const rewrite = defaults.length > 0;
+    const byShard = new Map<number, string[]>();
+    let next = 0;
+    for (const row of route.rows) {
+      const values: Value[] = [];
+      const edits: { at: number; text: string }[] = [];
+      const appended: string[] = [];
+      row.key.forEach((source, k) => {
+        if (source.kind !== 'default') {
+          values.push(this.keyValues([source], [table.keyTypes[k]!], stmt, params)[0]!);
+          return;
+        }
+        const value = defaults[next++]!;
+        values.push(value);
+        const literal = sqlLiteral(table.keyTypes[k]!, value);
+        if (source.at === undefined) appended.push(literal);
+        else edits.push({ at: source.at - row.start, text: literal });
+      });
+      let text = stmt.sql.slice(row.start, row.end);
+      for (const e of edits.sort((a, b) => b.at - a.at)) text = text.slice(0, e.at) + e.text + text.slice(e.at + 'DEFAULT'.length);
+      if (appended.length > 0) text = `${text.slice(0, -1)}, ${appended.join(', ')})`;
+      const shard = shardOfKey(table.keyTypes, values, this.shards);
+      const rows = byShard.get(shard) ?? [];
+      rows.push(text);
+      byShard.set(shard, rows);
+    }
+    const head = added
+      ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
+      : route.head;
+    const shards = [...byShard.keys()].sort((a, b) => a - b);
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(shards, true, async (c) => {
+      const sql = byShard.size === 1 && !rewrite ? stmt.sql : head + byShard.get(c.shard)!.join(', ') + route.tail;
+      try {
+        return await c.run(sql, stmt.shardParamTypes, values);
+      } catch (e) {
+        // a position in the rows' text as the router rewrote it would point the client astray
+        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
+          const { position: _position, ...fields } = e.fields;
+          throw new SqlError(e.code, e.message, fields);
+        }
+        throw e;
+      }
+    });
+    return this.rowsOrTag(replies);
+  }
+
+  /** The key DEFAULTs an INSERT needs (nextval…), evaluated on shard 0 in one round trip, in row order. */
+  private async evaluateDefaults(route: Extract<Route, { kind: 'insert' }>): Promise<Value[]> {
+    const exprs: { expr: string; type: SqlType }[] = [];
+    for (const row of route.rows) row.key.forEach((source, k) => { if (source.kind === 'default') exprs.push({ expr: source.expr, type: route.table.keyTypes[k]! }); });
+    if (exprs.length === 0) return [];
+    const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
+    const reply = await shard0.simple(`SELECT ${exprs.map((e) => `(${e.expr})::${formatTypeWithTypmod(e.type)}`).join(', ')}`);
+    const settings = this.textSettings();
+    return exprs.map((e, i) => {
+      const text = reply.rows[0]?.[i] ?? null;
+      return text === null ? null : parseText(e.type, text, settings);
+    });
+  }
+
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+    if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
+    const catalog = await this.catalog(await this.connection(0));
+    const lookup = this.lookup(catalog);
+    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
+    if (plan instanceof SqlError) throw plan;
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
+    const results: ShardResult[] = replies.map((r) => this.decode(r));
+    const merged = plan.merge(results);
+    const rows = merged.rows.map((r) => [...r]);
+    return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
+  }
+
+  /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
+  private copyIn(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>): ExecResult {
+    const tx = this.block ?? new Transaction('BEGIN', true);
+    const own = tx !== this.block;
+    return copyIntoShards(stmt.sql, route, {
+      shards: this.shards,
+      fixedShard: route.table.keyColumns.length === 0 ? this.roundRobinShard() : undefined,
+      connection: (shard) => this.join(shard, true, tx),
+      commit: async () => {
+        if (own) await commitTransaction(tx, this.ctx.nextGid(), this.ctx.logger);
+      },
+      abandon: async () => {
+        if (own) await rollbackTransaction(tx);
+        else tx.failed = true;
+      },
+    });
+  }
+
+  private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
+    const outs = await this.onShards(this.allShards(), false, (c) => c.copyOut(stmt.sql));
+    const chunks: Buffer[] = [];
+    outs.forEach((o, i) => chunks.push(...(route.options.header && i > 0 ? o.chunks.slice(1) : o.chunks)));
+    return { kind: 'copyOut', format: 'text', columnCount: route.table.columns.length, chunks, tag: sumTags(outs.map((o) => o.tag)) };
+  }
+
+  // ---- values ---------------------------------------------------------------------------
+
+  private roundRobinShard(): number {
+    if (!this.block) return this.ctx.nextRoundRobin() % this.shards;
+    this.block.roundRobin ??= this.ctx.nextRoundRobin() % this.shards;
+    return this.block.roundRobin;
+  }
+
+  /** The shard of a key made of constants only (for Describe), else undefined. */
+  private constantShard(key: readonly KeySource[], types: readonly SqlType[]): number | undefined {
+    if (key.some((k) => k.kind !== 'const')) return undefined;
+    return shardOfKey(types, key.map((k) => (k as { value: Value }).value), this.shards);
+  }
+
+  private keyValues(key: readonly KeySource[], types: readonly SqlType[], stmt: RouterStatement, params: readonly Value[]): Value[] {
+    return key.map((k, i) => {
+      if (k.kind === 'const') return k.value;
+      if (k.kind === 'default') throw new SqlError('XX000', 'a key DEFAULT outside an INSERT');
+      const value = params[k.index] ?? null;
+      return coerceKey(value, sqlType(stmt.paramTypes[k.index] ?? 25), types[i]!);
+    });
+  }
+
+  private shardParams(stmt: RouterStatement, params: readonly Value[]): ShardParam[] {
+    return encodeParams(stmt.paramTypes, params, this.textSettings());
+  }
+
+  private textSettings(): TextSettings {
+    const s: TextSettings = {};
+    const tz = this.setting('TimeZone');
+    const ds = this.setting('DateStyle');
+    const is = this.setting('IntervalStyle');
+    if (tz !== undefined) s.timezone = tz;
+    if (ds !== undefined) s.dateStyle = ds;
+    if (is !== undefined) s.intervalStyle = is;
+    return s;
+  }
+
+  private decode(reply: ShardReply): ShardResult {
+    return decodeReply(reply, this.textSettings());
+  }
+
+  /** One statement's client result from its shards' replies (rows concatenated in shard order). */
+  private rowsOrTag(replies: readonly ShardReply[]): ExecResult {
+    const first = replies[0]!;
+    const tag = sumTags(replies.map((r) => r.tag));
+    if (!first.fields) return { kind: 'command', tag };
+    const rows: Value[][] = [];
+    let fields: readonly FieldInfo[] = [];
+    for (const r of replies) {
+      const d = this.decode(r);
+      fields = d.fields;
+      for (const row of d.rows) rows.push(row);
+    }
+    return { kind: 'rows', fields, rows, tag };
+  }
+}
+
+/** The shards' refusal to PREPARE a transaction whose DDL changed existing objects (engine/two-phase.ts). */
+function refusedToPrepare(e: unknown): boolean {
+  return e instanceof SqlError && e.code === '0A000' && e.message.startsWith('cannot PREPARE a transaction that has changed existing objects');
+}

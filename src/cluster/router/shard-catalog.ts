@@ -1,0 +1,150 @@
+/**
+ * Which tables are sharded and by which key, read from shard 0's catalog (every shard holds
+ * the whole catalog): every table outside pg_catalog / information_schema is sharded, its
+ * key is its primary key (pg_index.indisprimary, pg_attribute). Cached by the router and
+ * dropped after DDL that ran through it (another router's DDL is seen after its own next
+ * DDL or restart: the catalog changes only through DDL, which every router runs on all
+ * shards).
+ */
+import type { ShardedTable } from './fanout-api.js';
+import { sqlType, type SqlType } from '../../types/types.js';
+import type { ShardConnection } from './shard-connection.js';
+
+export interface TableColumn {
+  name: string;
+  type: SqlType;
+}
+
+export interface RouterTable extends ShardedTable {
+  /** the key columns' types, in key order */
+  readonly keyTypes: readonly SqlType[];
+  /** the key columns' DEFAULT expressions (undefined: none), e.g. nextval('t_id_seq'::regclass) */
+  readonly keyDefaults: readonly (string | undefined)[];
+  /** every live column in attnum order (COPY without a column list) */
+  readonly columns: readonly TableColumn[];
+}
+
+/** How statements name tables: a catalog seen through one session's search path. */
+export interface TableLookup {
+  table(schema: string | undefined, name: string): RouterTable | undefined;
+  /** a view of a user schema (may read sharded tables: not routed yet) */
+  isView?(schema: string | undefined, name: string): boolean;
+  /** a temporary table this session created (on shard 0) */
+  isTemporary?(name: string): boolean;
+  /** the bodies of a user schema's function (its SQL may read sharded tables) */
+  functionBodies?(schema: string | undefined, name: string): readonly string[] | undefined;
+}
+
+export class ShardCatalog {
+  private readonly tables = new Map<string, RouterTable>();
+  private readonly byName = new Map<string, RouterTable[]>();
+
+  private readonly views: ReadonlySet<string>;
+
+  private readonly functions: ReadonlyMap<string, readonly string[]>;
+
+  /**
+   * views: "schema.name" of the views of user schemas (they may read sharded tables);
+   * functions: the bodies of user schemas' functions by "schema.name" (one per overload)
+   */
+  constructor(tables: readonly RouterTable[], views: readonly string[] = [], functions: ReadonlyMap<string, readonly string[]> = new Map()) {
+    this.views = new Set(views);
+    this.functions = functions;
+    for (const t of tables) {
+      this.tables.set(`${t.schema}.${t.name}`, t);
+      const same = this.byName.get(t.name) ?? [];
+      same.push(t);
+      this.byName.set(t.name, same);
+    }
+  }
+
+  /**
+   * A relation as a statement names it: an unqualified name in the first schema of the
+   * session's search path that has it (its current_schemas(false)). Undefined: not a sharded
+   * table (a catalog relation, a temporary table — those live on shard 0 — or none).
+   */
+  table(schema: string | undefined, name: string, searchPath: readonly string[] = ['public']): RouterTable | undefined {
+    if (schema !== undefined) return this.tables.get(`${schema}.${name}`);
+    // pg_catalog is searched first unless the path names it: its relations are never sharded
+    if (this.byName.get(name) === undefined) return undefined;
+    for (const s of searchPath) {
+      const t = this.tables.get(`${s}.${name}`);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** Whether a relation as a statement names it is a view of a user schema. */
+  isView(schema: string | undefined, name: string, searchPath: readonly string[] = ['public']): boolean {
+    if (schema !== undefined) return this.views.has(`${schema}.${name}`);
+    for (const s of searchPath) {
+      if (this.tables.has(`${s}.${name}`)) return false;
+      if (this.views.has(`${s}.${name}`)) return true;
+    }
+    return false;
+  }
+
+  /** The bodies of a user function as a call names it (undefined: none of that name in a user schema). */
+  functionBodies(schema: string | undefined, name: string, searchPath: readonly string[] = ['public']): readonly string[] | undefined {
+    if (schema !== undefined) return this.functions.get(`${schema}.${name}`);
+    for (const s of searchPath) {
+      const bodies = this.functions.get(`${s}.${name}`);
+      if (bodies) return bodies;
+    }
+    return undefined;
+  }
+
+  static async load(shard0: ShardConnection): Promise<ShardCatalog> {
+    const rels = await shard0.simple(
+      `SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const procs = await shard0.simple(
+      `SELECT n.nspname, p.proname, p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const functions = new Map<string, string[]>();
+    for (const [schema, name, body] of procs.rows) {
+      const key = `${schema}.${name}`;
+      functions.set(key, [...(functions.get(key) ?? []), body ?? '']);
+    }
+    const keys = await shard0.simple(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`);
+    const attrs = await shard0.simple(
+      `SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
+    );
+    const defaults = await shard0.simple(`SELECT d.adrelid, d.adnum, pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d`);
+    const defaultOf = new Map<string, string>();
+    for (const [rel, num, expr] of defaults.rows) defaultOf.set(`${rel}.${num}`, expr!);
+    const keyOf = new Map<number, number[]>();
+    for (const [rel, indkey] of keys.rows) keyOf.set(Number(rel), String(indkey).trim().split(/\s+/).map(Number));
+    const columnsOf = new Map<number, Map<number, TableColumn>>();
+    for (const [rel, num, name, typ, typmod] of attrs.rows) {
+      const cols = columnsOf.get(Number(rel)) ?? new Map<number, TableColumn>();
+      cols.set(Number(num), { name: name!, type: sqlType(Number(typ), Number(typmod)) });
+      columnsOf.set(Number(rel), cols);
+    }
+    const tables: RouterTable[] = [];
+    const views: string[] = [];
+    for (const [oidText, schema, name, kind] of rels.rows) {
+      if (kind === 'v' || kind === 'm') {
+        views.push(`${schema}.${name}`);
+        continue;
+      }
+      const oid = Number(oidText);
+      const cols = columnsOf.get(oid) ?? new Map<number, TableColumn>();
+      const keyNums = (keyOf.get(oid) ?? []).filter((n) => cols.has(n));
+      const key = keyNums.map((n) => cols.get(n)!);
+      tables.push({
+        schema: schema!, name: name!, oid,
+        keyColumns: key.map((c) => c.name),
+        keyTypes: key.map((c) => c.type),
+        keyDefaults: keyNums.map((n) => defaultOf.get(`${oid}.${n}`)),
+        columns: [...cols.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+      });
+    }
+    return new ShardCatalog(tables, views, functions);
+  }
+}

@@ -1,0 +1,403 @@
+/**
+ * One router session's connection to one shard leader, spoken with pg-protocol (node-postgres'
+ * own message parser and serializer, already a runtime dependency). `pg` itself is not used:
+ * it has no Describe-only round trip, no COPY without pg-copy-streams, and hides the
+ * ErrorResponse fields the router must pass on unchanged. Requests run one at a time (a
+ * queue); each ends at the shard's ReadyForQuery, whose status the connection keeps.
+ *
+ * Trust: the router connects as the client's user with no password (shards trust the
+ * router in this slice); a shard asking for a password is an error (28000).
+ */
+import { connect, type Socket } from 'node:net';
+import { parse, serialize, DatabaseError } from 'pg-protocol';
+import { SqlError, type SqlErrorFields, type SqlNotice, type Severity } from '../../errors.js';
+
+export interface ShardField {
+  name: string;
+  tableOid: number;
+  columnAttr: number;
+  typeOid: number;
+  typmod: number;
+}
+
+/** One statement's answer: text values (results are asked for in text format). */
+export interface ShardReply {
+  fields: ShardField[] | null;
+  rows: (string | null)[][];
+  tag: string;
+}
+
+/** A COPY … FROM STDIN in progress on one shard. */
+export interface ShardCopyIn {
+  /** send CopyData; resolves when the socket takes more (back-pressure) */
+  write(data: Buffer): Promise<void>;
+  /** CopyDone: the shard's tag (COPY n), or its error */
+  end(): Promise<string>;
+  /** CopyFail: the shard abandons the COPY */
+  fail(message: string): Promise<void>;
+}
+
+export interface ShardDescription {
+  paramTypes: number[];
+  fields: ShardField[] | null;
+}
+
+/** A parameter as sent to the shard: text, binary (Buffer) or NULL. */
+export type ShardParam = string | Buffer | null;
+
+type Message = { name: string } & Record<string, any>;
+
+/** statements kept prepared per shard connection before they are all closed */
+const MAX_PREPARED = 256;
+
+function statementKey(sql: string, paramTypes: readonly number[]): string {
+  return `${paramTypes.join(',')}\0${sql}`;
+}
+
+/** What the current request is waiting for; gets every message until ReadyForQuery. */
+interface Pending {
+  onMessage(m: Message): void;
+  /** ReadyForQuery arrived: settle the request */
+  done(): void;
+  fail(e: Error): void;
+}
+
+export class ShardConnection {
+  /** ReadyForQuery status after the last request: 'I', 'T' or 'E' */
+  status: 'I' | 'T' | 'E' = 'I';
+  processId = 0;
+  secretKey = 0;
+  readonly parameters = new Map<string, string>();
+  /** ParameterStatus changes not yet passed to the client */
+  readonly parameterChanges: [string, string][] = [];
+  readonly notices: SqlNotice[] = [];
+  readonly notifications: { pid: number; channel: string; payload: string }[] = [];
+  /** told when a notification arrives (the client may be idle) */
+  onNotification: (() => void) | undefined;
+  closed = false;
+  private pending: Pending | null = null;
+  /** statements prepared on the shard by text and parameter types */
+  private readonly prepared = new Map<string, { name: string; description: ShardDescription }>();
+  private statementCount = 0;
+  private epoch: number;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(readonly shard: number, readonly address: string, private readonly socket: Socket, private readonly statementEpoch: () => number) {
+    this.epoch = statementEpoch();
+  }
+
+  /** Connect and start up as `params` (user, database, options…); rejects with the shard's error. */
+  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0): Promise<ShardConnection> {
+    const { host, port } = splitAddress(address);
+    const socket = connect({ host, port });
+    socket.setNoDelay(true);
+    const conn = new ShardConnection(shard, address, socket, statementEpoch);
+    const ready = conn.request(() => socket.write(serialize.startup(params)), {
+      onMessage: (m) => {
+        if (m.name.startsWith('authentication') && m.name !== 'authenticationOk') {
+          throw new SqlError('28000', `shard ${shard} asks for a password; the router trusts its shards in this release`);
+        }
+      },
+    });
+    socket.on('error', (e) => conn.lost(e));
+    socket.on('close', () => conn.lost(new Error(`shard ${shard} (${address}) closed the connection`)));
+    void parse(socket, (m) => conn.receive(m as unknown as Message)).catch((e: Error) => conn.lost(e));
+    await ready;
+    return conn;
+  }
+
+  /** a request is running (what a cancel would reach) */
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  /**
+   * Parse + Describe the statement: its parameter types and row shape. The statement stays
+   * prepared on the shard under a name (see `prepared`), so describing or running the same
+   * text again costs no parse there.
+   */
+  describe(sql: string, paramTypes: readonly number[]): Promise<ShardDescription> {
+    this.checkEpoch();
+    const key = statementKey(sql, paramTypes);
+    const known = this.prepared.get(key);
+    if (known) return Promise.resolve(known.description);
+    const name = `quiver_router_${++this.statementCount}`;
+    const out: ShardDescription = { paramTypes: [], fields: null };
+    return this.request(() => {
+      this.socket.write(Buffer.concat([
+        serialize.parse({ name, text: sql, types: [...paramTypes] }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]));
+    }, {
+      onMessage: (m) => {
+        if (m.name === 'parameterDescription') out.paramTypes = [...m.dataTypeIDs];
+        else if (m.name === 'rowDescription') out.fields = m.fields.map(toField);
+      },
+    }).then(() => {
+      this.remember(key, name, out);
+      return out;
+    });
+  }
+
+  /** Run one statement with the extended protocol, results in text (prepared once per text and types). */
+  run(sql: string, paramTypes: readonly number[], params: readonly ShardParam[]): Promise<ShardReply> {
+    this.checkEpoch();
+    const key = statementKey(sql, paramTypes);
+    const known = this.prepared.get(key) ?? this.describedAs(sql, paramTypes);
+    const reply: ShardReply = { fields: known?.description.fields ?? null, rows: [], tag: '' };
+    if (known) {
+      return this.request(() => {
+        this.socket.write(Buffer.concat([
+          serialize.bind({ statement: known.name, values: [...params] }),
+          serialize.execute(),
+          serialize.sync(),
+        ]));
+      }, replyCollector(reply)).then(() => reply);
+    }
+    const name = `quiver_router_${++this.statementCount}`;
+    const description: ShardDescription = { paramTypes: [], fields: null };
+    let parsed = false;
+    const collect = replyCollector(reply);
+    const remember = (): void => {
+      if (parsed) this.remember(key, name, description);
+    };
+    return this.request(() => {
+      this.socket.write(Buffer.concat([
+        serialize.parse({ name, text: sql, types: [...paramTypes] }),
+        serialize.describe({ type: 'S', name }),
+        serialize.bind({ statement: name, values: [...params] }),
+        serialize.execute(),
+        serialize.sync(),
+      ]));
+    }, {
+      onMessage: (m) => {
+        if (m.name === 'parseComplete') parsed = true;
+        else if (m.name === 'parameterDescription') description.paramTypes = [...m.dataTypeIDs];
+        else if (m.name === 'rowDescription') description.fields = m.fields.map(toField);
+        collect.onMessage(m);
+      },
+    }).then(() => {
+      remember();
+      return reply;
+    }, (e: unknown) => {
+      remember(); // parsed, then failed to run: the statement exists on the shard all the same
+      throw e;
+    });
+  }
+
+  /**
+   * Forget the statements prepared on the shard: after DDL (their plans and row shapes may have
+   * changed; `close` drops them there too), or after DISCARD ALL dropped them already.
+   */
+  forgetStatements(close: boolean): void {
+    const names = [...this.prepared.values()].map((p) => p.name);
+    this.prepared.clear();
+    if (!close || names.length === 0 || this.closed) return;
+    void this.request(() => {
+      this.socket.write(Buffer.concat([...names.map((name) => serialize.close({ type: 'S', name })), serialize.sync()]));
+    }, { onMessage: () => {} }).catch(() => {});
+  }
+
+  /** The statement describe() prepared with no types, when the shard inferred these types for it. */
+  private describedAs(sql: string, paramTypes: readonly number[]): { name: string; description: ShardDescription } | undefined {
+    const untyped = this.prepared.get(statementKey(sql, []));
+    if (!untyped || untyped.description.paramTypes.length !== paramTypes.length) return undefined;
+    return untyped.description.paramTypes.every((t, i) => t === paramTypes[i]) ? untyped : undefined;
+  }
+
+  private remember(key: string, name: string, description: ShardDescription): void {
+    if (this.prepared.size >= MAX_PREPARED) this.forgetStatements(true);
+    this.prepared.set(key, { name, description });
+  }
+
+  /** The router's DDL epoch moved on: statements prepared before it are stale. */
+  private checkEpoch(): void {
+    const now = this.statementEpoch();
+    if (now === this.epoch) return;
+    this.epoch = now;
+    this.forgetStatements(true);
+  }
+
+  /** Run one statement with the simple protocol (transaction control, SET, DDL). */
+  simple(sql: string): Promise<ShardReply> {
+    const reply: ShardReply = { fields: null, rows: [], tag: '' };
+    return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply)).then(() => reply);
+  }
+
+  /**
+   * Start COPY … FROM STDIN: resolves once the shard is in copy-in mode (rejects with the
+   * statement's error otherwise); rows then stream to it as they are written.
+   */
+  async startCopyIn(sql: string): Promise<ShardCopyIn> {
+    let tag = '';
+    let inCopy!: () => void;
+    let settled = false;
+    const ready = new Promise<void>((resolve) => { inCopy = resolve; });
+    const done = this.request(() => this.socket.write(serialize.query(sql)), {
+      onMessage: (m) => {
+        if (m.name === 'copyInResponse') inCopy();
+        else if (m.name === 'commandComplete') tag = m.text;
+      },
+    });
+    // after an error the shard drops further CopyData itself; the router stops sending too
+    done.then(() => { settled = true; }, () => { settled = true; });
+    await Promise.race([ready, done]);
+    const socket = this.socket;
+    return {
+      write: async (data) => {
+        if (settled || this.closed) return;
+        if (!socket.write(serialize.copyData(data))) {
+          await new Promise<void>((resolve) => {
+            socket.once('drain', resolve);
+            socket.once('close', resolve);
+          });
+        }
+      },
+      end: async () => {
+        if (!settled && !this.closed) socket.write(serialize.copyDone());
+        await done;
+        return tag;
+      },
+      fail: async (message) => {
+        if (!settled && !this.closed) socket.write(serialize.copyFail(message));
+        await done.catch(() => {});
+      },
+    };
+  }
+
+  /** COPY … TO STDOUT: the CopyData chunks and the tag. */
+  copyOut(sql: string): Promise<{ chunks: Buffer[]; tag: string }> {
+    const out = { chunks: [] as Buffer[], tag: '' };
+    return this.request(() => this.socket.write(serialize.query(sql)), {
+      onMessage: (m) => {
+        if (m.name === 'copyData') out.chunks.push(Buffer.from(m.chunk));
+        else if (m.name === 'commandComplete') out.tag = m.text;
+      },
+    }).then(() => out);
+  }
+
+  /** Send a CancelRequest for whatever this connection runs now (a new socket, as libpq does). */
+  cancel(): void {
+    if (this.closed) return;
+    const { host, port } = splitAddress(this.address);
+    const s = connect({ host, port }, () => s.end(serialize.cancel(this.processId, this.secretKey)));
+    s.on('error', () => {});
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.socket.destroyed) this.socket.end(serialize.end());
+  }
+
+  /** Queue a request: `send` writes it, `handler` sees its messages; settles at ReadyForQuery. */
+  private request(send: () => void, handler: { onMessage(m: Message): void }): Promise<void> {
+    const run = (): Promise<void> => new Promise<void>((resolve, reject) => {
+      if (this.closed) {
+        reject(new SqlError('08006', `connection to shard ${this.shard} was lost`));
+        return;
+      }
+      let error: Error | null = null;
+      this.pending = {
+        onMessage: (m) => {
+          if (m.name === 'error') error ??= toSqlError(m as unknown as DatabaseError);
+          else {
+            try {
+              handler.onMessage(m);
+            } catch (e) {
+              error ??= e as Error;
+              if (!this.closed) this.socket.destroy();
+            }
+          }
+        },
+        done: () => (error ? reject(error) : resolve()),
+        fail: (e) => reject(error ?? e),
+      };
+      send();
+    });
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  private receive(m: Message): void {
+    switch (m.name) {
+      case 'parameterStatus':
+        this.parameters.set(m.parameterName, m.parameterValue);
+        this.parameterChanges.push([m.parameterName, m.parameterValue]);
+        return;
+      case 'backendKeyData':
+        this.processId = m.processID;
+        this.secretKey = m.secretKey;
+        return;
+      case 'notice':
+        this.notices.push(toNotice(m));
+        return;
+      case 'notification':
+        this.notifications.push({ pid: m.processId, channel: m.channel, payload: m.payload });
+        this.onNotification?.();
+        return;
+      case 'readyForQuery': {
+        this.status = m.status as 'I' | 'T' | 'E';
+        const p = this.pending;
+        this.pending = null;
+        p?.done();
+        return;
+      }
+      default:
+        this.pending?.onMessage(m);
+    }
+  }
+
+  private lost(e: Error): void {
+    const p = this.pending;
+    this.pending = null;
+    this.closed = true;
+    this.socket.destroy();
+    p?.fail(new SqlError('08006', `connection to shard ${this.shard} was lost: ${e.message}`));
+  }
+}
+
+function replyCollector(reply: ShardReply): { onMessage(m: Message): void } {
+  return {
+    onMessage: (m) => {
+      if (m.name === 'rowDescription') reply.fields = m.fields.map(toField);
+      else if (m.name === 'dataRow') reply.rows.push(m.fields);
+      else if (m.name === 'commandComplete') reply.tag = m.text;
+    },
+  };
+}
+
+function toField(f: { name: string; tableID: number; columnID: number; dataTypeID: number; dataTypeModifier: number }): ShardField {
+  return { name: f.name, tableOid: f.tableID, columnAttr: f.columnID, typeOid: f.dataTypeID, typmod: f.dataTypeModifier };
+}
+
+/** The shard's ErrorResponse as the router's SqlError: every field the client would have seen. */
+export function toSqlError(e: DatabaseError): SqlError {
+  const fields: SqlErrorFields = {};
+  if (e.detail !== undefined) fields.detail = e.detail;
+  if (e.hint !== undefined) fields.hint = e.hint;
+  if (e.position !== undefined) fields.position = Number(e.position);
+  if (e.severity !== undefined && e.severity !== 'ERROR') fields.severity = e.severity as Severity;
+  if (e.schema !== undefined) fields.schema = e.schema;
+  if (e.table !== undefined) fields.table = e.table;
+  if (e.column !== undefined) fields.column = e.column;
+  if (e.constraint !== undefined) fields.constraint = e.constraint;
+  if (e.dataType !== undefined) fields.dataType = e.dataType;
+  if (e.where !== undefined) fields.where = e.where;
+  return new SqlError(e.code ?? 'XX000', e.message, fields);
+}
+
+function toNotice(m: Message): SqlNotice {
+  const notice: SqlNotice = { severity: (m.severity ?? 'NOTICE') as SqlNotice['severity'], code: m.code ?? '00000', message: m.message ?? '' };
+  if (m.detail !== undefined) notice.detail = m.detail;
+  if (m.hint !== undefined) notice.hint = m.hint;
+  return notice;
+}
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[|\]$/g, '');
+  return { host, port: Number(address.slice(at + 1)) };
+}
