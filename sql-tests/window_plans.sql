@@ -52,7 +52,17 @@ SELECT id, rank() OVER (PARTITION BY b_id ORDER BY y, id) FROM wplan_a WHERE b_i
 EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a ORDER BY b_id;
 EXPLAIN SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) FROM wplan_a ORDER BY id;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) AS rn FROM wplan_a ORDER BY rn, id LIMIT 3;
+-- ranking functions number rows as they come: a Limit above stops the input early
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id), rank() OVER (ORDER BY id) FROM wplan_a ORDER BY id LIMIT 5;
+SELECT id, row_number() OVER (ORDER BY id), rank() OVER (ORDER BY id) FROM wplan_a ORDER BY id LIMIT 5;
+SELECT y, rank() OVER (ORDER BY y), dense_rank() OVER (ORDER BY y) FROM wplan_a WHERE id % 100 = 0 ORDER BY y LIMIT 8;
+SELECT b_id, rank() OVER (PARTITION BY b_id ORDER BY y), dense_rank() OVER (PARTITION BY b_id ORDER BY y), row_number() OVER (PARTITION BY b_id) > 0 AS numbered FROM wplan_a WHERE id % 97 = 0 ORDER BY b_id, y, id;
 SELECT id, row_number() OVER (PARTITION BY b_id ORDER BY id) AS rn FROM wplan_a ORDER BY rn, id LIMIT 3;
+-- ranking functions number rows as they come: a Limit above stops the input early
+EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY id), rank() OVER (ORDER BY id) FROM wplan_a ORDER BY id LIMIT 5;
+SELECT id, row_number() OVER (ORDER BY id), rank() OVER (ORDER BY id) FROM wplan_a ORDER BY id LIMIT 5;
+SELECT y, rank() OVER (ORDER BY y), dense_rank() OVER (ORDER BY y) FROM wplan_a WHERE id % 100 = 0 ORDER BY y LIMIT 8;
+SELECT b_id, rank() OVER (PARTITION BY b_id ORDER BY y), dense_rank() OVER (PARTITION BY b_id ORDER BY y), row_number() OVER (PARTITION BY b_id) > 0 AS numbered FROM wplan_a WHERE id % 97 = 0 ORDER BY b_id, y, id;
 -- over a join
 EXPLAIN (COSTS OFF) SELECT a.id, b.name, rank() OVER (PARTITION BY b.name ORDER BY a.y, a.id) FROM wplan_a a JOIN wplan_b b ON a.b_id = b.id;
 SELECT a.id, b.name, rank() OVER (PARTITION BY b.name ORDER BY a.y, a.id) FROM wplan_a a JOIN wplan_b b ON a.b_id = b.id ORDER BY 3, 1 LIMIT 4;

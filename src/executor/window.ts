@@ -42,6 +42,10 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
   const orderAt = width + first.partitionBy.length;
   const orderCmp = first.orderBy.length ? rowComparator(first.orderBy.map((k, i) => ({ index: orderAt + i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))) : null;
   const pause = new Pauser({ checkCancel: env.checkCancel, slice: rc.slice });
+  if (plan.fns.every((f) => RANKING.has(f.name))) {
+    yield* rankAsRead(plan, input, keys, partitionCmp, orderCmp, env, pause);
+    return;
+  }
   const offsets = plan.fns.map((fn) => new FrameOffsets(fn, env));
   const args = plan.fns.map((fn) => fn.args.map(compileExpr));
   let held: Row[] = [];
@@ -72,6 +76,54 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
     yield* pause.now();
   }
   if (held.length) yield* flush();
+}
+
+/** functions whose value for a row depends only on the rows before it and its peers' start */
+const RANKING = new Set(['row_number', 'rank', 'dense_rank']);
+
+/**
+ * row_number, rank and dense_rank need no partition held: each row is numbered as it
+ * arrives (a new partition restarts the counts, a new peer group moves rank on) and handed
+ * on at once, so a Limit above stops the input early, as PostgreSQL's WindowAgg does for them.
+ */
+function* rankAsRead(
+  plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, keys: readonly Compiled[],
+  partitionCmp: (a: Row, b: Row) => number, orderCmp: ((a: Row, b: Row) => number) | null, env: ExecEnv, pause: Pauser,
+): Generator<Step, void, unknown> {
+  const width = plan.input.schema.length;
+  const names = plan.fns.map((f) => f.name);
+  let prev: Row | undefined;
+  let rowNumber = 0, rank = 0, dense = 0;
+  for (const step of input) {
+    if (isSuspend(step)) { yield step; continue; }
+    const out: Row[] = new Array(step.length);
+    for (let i = 0; i < step.length; i++) {
+      const row = step[i];
+      const r = [...row];
+      for (const k of keys) r.push(k(row, env));
+      if (!prev || partitionCmp(prev, r) !== 0) {
+        rowNumber = 0; rank = 0; dense = 0;
+      } else if (orderCmp) {
+        const c = orderCmp(prev, r);
+        if (c > 0) throw internalError('bug: a window\'s input is not in its ORDER BY order');
+        if (c === 0) { rowNumber++; out[i] = ranked(r); prev = r; continue; }
+      } else {
+        // without ORDER BY every row of the partition is a peer of the first
+        rowNumber++; out[i] = ranked(r); prev = r; continue;
+      }
+      rowNumber++; rank = rowNumber; dense++;
+      out[i] = ranked(r);
+      prev = r;
+    }
+    yield out;
+    yield* pause.now();
+  }
+
+  function ranked(r: Row): Row {
+    const o = r.slice(0, width);
+    for (const n of names) o.push(BigInt(n === 'row_number' ? rowNumber : n === 'rank' ? rank : dense));
+    return o;
+  }
 }
 
 const bigints = (_: string, v: unknown): unknown => (typeof v === 'bigint' ? `${v}n` : _ === 'position' ? undefined : v);
