@@ -166,6 +166,21 @@ test('a spilling sort stops at cancel and statement_timeout with 57014 and leave
   }
 });
 
+test('a window over more rows than work_mem holds: its Sort spills, the window holds one partition at a time', async () => {
+  const c = await client();
+  try {
+    await c.query("SET work_mem = '1MB'");
+    const plan = (await c.query('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT sum(rn), count(*) FROM (SELECT row_number() OVER (PARTITION BY x % 1000 ORDER BY x DESC) AS rn FROM generate_series(1, 200000) x) s')).rows.map((r) => r['QUERY PLAN'] as string);
+    assert.ok(plan.some((l) => /Sort Method: external merge/.test(l)), plan.join('\n'));
+    // 1000 partitions of 200 rows: row numbers 1..200 in each
+    const r = await c.query('SELECT sum(rn)::int8 AS s, count(*)::int AS n, max(rn)::int AS m FROM (SELECT row_number() OVER (PARTITION BY x % 1000 ORDER BY x DESC) AS rn FROM generate_series(1, 200000) x) s');
+    assert.deepEqual(r.rows[0], { s: String(1000 * (200 * 201) / 2), n: 200000, m: 200 });
+    assert.deepEqual(tempFiles(), []);
+  } finally {
+    await c.end();
+  }
+});
+
 test('what cannot spill yet fails with 53200 naming work_mem', async () => {
   const c = await client();
   const queries: [string, string][] = [
@@ -173,7 +188,7 @@ test('what cannot spill yet fails with 53200 naming work_mem', async () => {
     ['set operation', 'SELECT count(*) FROM (SELECT x FROM generate_series(1, 200000) x UNION SELECT 1) s'],
     ['join', 'SELECT count(*) FROM generate_series(1, 10) a JOIN generate_series(1, 200000) b ON a < b'],
     ['hash aggregate', "SELECT count(*) FROM (SELECT x % 10 AS g, string_agg(x::text, ',' ORDER BY x) FROM generate_series(1, 200000) x GROUP BY 1) s"],
-    ['window aggregate', 'SELECT count(*) FROM (SELECT x, sum(x) OVER (PARTITION BY x % 10) FROM generate_series(1, 200000) x) s'],
+    ['window aggregate', 'SELECT count(*) FROM (SELECT x, sum(x) OVER (PARTITION BY x % 2) FROM generate_series(1, 200000) x) s'],
   ];
   try {
     await c.query("SET work_mem = '1MB'");

@@ -7,7 +7,7 @@ import { SqlError, SqlState } from '../errors.js';
 import type { SystemRelationContext, TableDef } from '../catalog/catalog.js';
 import type { AggregateCall, BitmapPath, Expr, Plan, SortKey } from '../planner/plan.js';
 import type { BitmapScanSpec, RowBatch, Snapshot, Storage, Transaction } from '../storage/api.js';
-import { compareValues, hashKey } from '../types/compare.js';
+import { comparatorFor, compareValues, hashKey } from '../types/compare.js';
 import { outerColumnsRead } from '../planner/expr-walk.js';
 import { OID, elementTypeOf, sqlType, type Row, type SqlType, type Value } from '../types/types.js';
 import { compileExpr, flattenArray, isRowIndependent, type Compiled, type ExecEnv } from './expr.js';
@@ -699,21 +699,29 @@ interface KeySpec {
   nullsFirst: boolean;
 }
 
+/**
+ * The order of rows on `keys`: each key's type comparison resolved once (comparatorFor),
+ * one closure per key chained, so a sort's millions of calls do no dispatch on the type.
+ */
 export function rowComparator(keys: readonly KeySpec[]): (a: readonly Value[], b: readonly Value[]) => number {
+  let next: (a: readonly Value[], b: readonly Value[]) => number = () => 0;
+  for (let i = keys.length - 1; i >= 0; i--) next = keyComparator(keys[i], next);
+  return next;
+}
+
+function keyComparator(k: KeySpec, then: (a: readonly Value[], b: readonly Value[]) => number): (a: readonly Value[], b: readonly Value[]) => number {
+  const { index, desc, nullsFirst } = k;
+  const cmp = comparatorFor(k.type);
   return (a, b) => {
-    for (const k of keys) {
-      const x = a[k.index];
-      const y = b[k.index];
-      let c: number;
-      if (x === null || y === null) {
-        if (x === null && y === null) continue;
-        c = (x === null) === k.nullsFirst ? -1 : 1;
-        return c;
-      }
-      c = compareValues(k.type, x, y);
-      if (c !== 0) return k.desc ? -c : c;
+    const x = a[index];
+    const y = b[index];
+    if (x === null || y === null) {
+      if (x === null && y === null) return then(a, b);
+      return (x === null) === nullsFirst ? -1 : 1;
     }
-    return 0;
+    const c = cmp(x, y);
+    if (c !== 0) return desc ? -c : c;
+    return then(a, b);
   };
 }
 
@@ -726,6 +734,7 @@ function keySpecs(keys: readonly SortKey[], width: number): { compiled: Compiled
 }
 
 function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecEnv): Iterable<Step> {
+  if (plan.presorted) { yield* incrementalRun(plan, plan.keys, plan.presorted, Number.POSITIVE_INFINITY, 0, rc, env); return; }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
   const hold = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
@@ -933,9 +942,14 @@ function bitmapCounter(plan: Plan, paths: Map<BitmapScanSpec, BitmapPath>, stats
 /** ORDER BY … LIMIT over input presorted on the first keys: an Incremental Sort that stops reading at the LIMIT. */
 function* incrementalTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
   if (k <= 0) return;
+  yield* incrementalRun(plan, plan.keys, plan.presorted ?? 0, k, offsetN, rc, env);
+}
+
+/** An Incremental Sort on `keys` over input presorted on the first `presortedKeys`, handing on rows offset … offset + k. */
+function* incrementalRun(plan: Extract<Plan, { kind: 'topk' | 'sort' }>, keys: readonly SortKey[], presortedKeys: number, k: number, offsetN: number, rc: RunContext, env: ExecEnv): Iterable<Step> {
   const width = plan.input.schema.length;
-  const { compiled, specs } = keySpecs(plan.keys, width);
-  const presorted = specs.slice(0, plan.presorted);
+  const { compiled, specs } = keySpecs(keys, width);
+  const presorted = specs.slice(0, presortedKeys);
   const stats = rc.spillStats ? newIncrementalSortStats() : undefined;
   const extended = function* (): Iterable<Step> {
     for (const step of runPlan(plan.input, rc, env)) {
@@ -946,7 +960,7 @@ function* incrementalTopK(plan: Extract<Plan, { kind: 'topk' }>, k: number, offs
   let skip = offsetN;
   try {
     for (const step of incrementalSort(extended(), {
-      compare: rowComparator(specs), compareRest: rowComparator(specs.slice(plan.presorted)),
+      compare: rowComparator(specs), compareRest: rowComparator(specs.slice(presortedKeys)),
       samePrefix: (a, b) => presorted.every((s) => a[s.index] === null ? b[s.index] === null : b[s.index] !== null && compareValues(s.type, a[s.index], b[s.index]) === 0),
       bound: k, checkCancel: env.checkCancel, stats,
     })) {

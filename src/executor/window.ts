@@ -1,32 +1,132 @@
 /**
- * WindowAgg: rows are split by PARTITION BY, sorted by the window's ORDER BY, and each
- * window function is evaluated per row over its frame (ROWS / RANGE / GROUPS, with EXCLUDE)
- * as PostgreSQL's nodeWindowAgg.c does. Output: input columns + one per function.
+ * WindowAgg: the functions of one window clause (equal PARTITION BY, ORDER BY and frame:
+ * planner/window-plan.ts stacks one WindowAgg per clause) evaluated per row over its frame
+ * (ROWS / RANGE / GROUPS, with EXCLUDE) as PostgreSQL's nodeWindowAgg.c does. Output: input
+ * columns + one per function.
+ *
+ * The input arrives in the clause's order (the planner put a Sort below, or the rows were
+ * already in it), so the rows of a partition are adjacent and in ORDER BY order: each
+ * partition is held, evaluated and handed on as soon as the next one begins, and only one
+ * partition is held at a time (work_mem counts that one), where the whole input used to be
+ * gathered, split by hashing and each partition sorted here.
  *
  * Frames only move forward (constant offsets over sorted rows), so an aggregate slides:
  * rows entering the frame are stepped in, rows leaving it are taken out with the
  * aggregate's inverse (sum, count, avg …: O(n) per partition). An aggregate without an
  * inverse (min, max, array_agg …) restarts when the frame start moves, as in PostgreSQL.
  */
-import { SqlError } from '../errors.js';
+import { internalError, SqlError } from '../errors.js';
 import type { Expr, FrameBound, Plan, WindowFrame } from '../planner/plan.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type Compiled, type ExecEnv } from './expr.js';
-import { PAUSE, type Step, type Suspend } from './suspend.js';
-import { gatherWithin, type WorkMem } from './work-mem.js';
-import { groupKey, rowComparator, type RunContext } from './operators.js';
-import { sortInSlices, type Pacing } from './sort-slices.js';
+import { isSuspend, PAUSE, type Step, type Suspend } from './suspend.js';
+import type { WorkMem } from './work-mem.js';
+import { rowComparator, type RunContext } from './operators.js';
+import type { Pacing } from './sort-slices.js';
 import { inRangeFor, type InRange } from './window-range.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
 
-/** `budget`: work_mem for the rows held (past it 53200: a window's partitions do not spill yet) */
+/** `budget`: work_mem for the partition held (past it 53200: a window's partition does not spill yet) */
 export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, rc: RunContext, env: ExecEnv, budget?: WorkMem): Iterable<Step> {
-  let rows = (yield* gatherWithin(input, budget)).map((r) => [...r]);
+  const first = plan.fns[0];
+  if (!first) throw internalError('bug: a window node without functions');
+  const width = plan.input.schema.length;
+  const same = (e: readonly unknown[], f: readonly unknown[]) => e.length === f.length && e.every((x, i) => JSON.stringify(x, bigints) === JSON.stringify(f[i], bigints));
+  if (plan.fns.some((f) => !same(f.partitionBy, first.partitionBy) || !same(f.orderBy, first.orderBy))) {
+    throw internalError('bug: a window node whose functions are of different window clauses (planner/window-plan.ts)');
+  }
+  // each held row: the input row, then the PARTITION BY values, then the ORDER BY values
+  const keys = [...first.partitionBy, ...first.orderBy.map((k) => k.expr)].map(compileExpr);
+  const partitionCmp = rowComparator(first.partitionBy.map((e, i) => ({ index: width + i, type: e.type, desc: false, nullsFirst: false })));
+  const orderAt = width + first.partitionBy.length;
+  const orderCmp = first.orderBy.length ? rowComparator(first.orderBy.map((k, i) => ({ index: orderAt + i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }))) : null;
   const pause = new Pauser({ checkCancel: env.checkCancel, slice: rc.slice });
-  for (const fn of plan.fns) rows = yield* evaluateWindow(fn, rows, env, pause);
-  yield rows;
+  if (plan.fns.every((f) => RANKING.has(f.name))) {
+    yield* rankAsRead(plan, input, keys, partitionCmp, orderCmp, env, pause);
+    return;
+  }
+  const offsets = plan.fns.map((fn) => new FrameOffsets(fn, env));
+  const args = plan.fns.map((fn) => fn.args.map(compileExpr));
+  let held: Row[] = [];
+  const flush = function* (): Generator<Step, void, unknown> {
+    const p = peerGroups(held, orderCmp, orderAt);
+    const results: Value[][] = [];
+    for (let f = 0; f < plan.fns.length; f++) results.push(yield* evaluatePartition(plan.fns[f], args[f], p, offsets[f], env, pause));
+    const out: Row[] = new Array(held.length);
+    for (let i = 0; i < held.length; i++) {
+      const r = held[i];
+      r.length = width;
+      for (const values of results) r.push(values[i]);
+      out[i] = r;
+    }
+    held = [];
+    budget?.reset();
+    yield out;
+  };
+  for (const step of input) {
+    if (isSuspend(step)) { yield step; continue; }
+    for (const row of step) {
+      const r = [...row];
+      for (const k of keys) r.push(k(row, env));
+      if (held.length && partitionCmp(held[held.length - 1], r) !== 0) yield* flush();
+      budget?.add(r);
+      held.push(r);
+    }
+    yield* pause.now();
+  }
+  if (held.length) yield* flush();
 }
+
+/** functions whose value for a row depends only on the rows before it and its peers' start */
+const RANKING = new Set(['row_number', 'rank', 'dense_rank']);
+
+/**
+ * row_number, rank and dense_rank need no partition held: each row is numbered as it
+ * arrives (a new partition restarts the counts, a new peer group moves rank on) and handed
+ * on at once, so a Limit above stops the input early, as PostgreSQL's WindowAgg does for them.
+ */
+function* rankAsRead(
+  plan: Extract<Plan, { kind: 'window' }>, input: Iterable<Step>, keys: readonly Compiled[],
+  partitionCmp: (a: Row, b: Row) => number, orderCmp: ((a: Row, b: Row) => number) | null, env: ExecEnv, pause: Pauser,
+): Generator<Step, void, unknown> {
+  const width = plan.input.schema.length;
+  const names = plan.fns.map((f) => f.name);
+  let prev: Row | undefined;
+  let rowNumber = 0, rank = 0, dense = 0;
+  for (const step of input) {
+    if (isSuspend(step)) { yield step; continue; }
+    const out: Row[] = new Array(step.length);
+    for (let i = 0; i < step.length; i++) {
+      const row = step[i];
+      const r = [...row];
+      for (const k of keys) r.push(k(row, env));
+      if (!prev || partitionCmp(prev, r) !== 0) {
+        rowNumber = 0; rank = 0; dense = 0;
+      } else if (orderCmp) {
+        const c = orderCmp(prev, r);
+        if (c > 0) throw internalError('bug: a window\'s input is not in its ORDER BY order');
+        if (c === 0) { rowNumber++; out[i] = ranked(r); prev = r; continue; }
+      } else {
+        // without ORDER BY every row of the partition is a peer of the first
+        rowNumber++; out[i] = ranked(r); prev = r; continue;
+      }
+      rowNumber++; rank = rowNumber; dense++;
+      out[i] = ranked(r);
+      prev = r;
+    }
+    yield out;
+    yield* pause.now();
+  }
+
+  function ranked(r: Row): Row {
+    const o = r.slice(0, width);
+    for (const n of names) o.push(BigInt(n === 'row_number' ? rowNumber : n === 'rank' ? rank : dense));
+    return o;
+  }
+}
+
+const bigints = (_: string, v: unknown): unknown => (typeof v === 'bigint' ? `${v}n` : _ === 'position' ? undefined : v);
 
 /**
  * Lets the window operator give the thread up: a partition can be millions of rows and an
@@ -63,38 +163,6 @@ interface Partition {
   readonly keyIndex: number;
 }
 
-function* evaluateWindow(fn: WindowFn, rows: Row[], env: ExecEnv, pause: Pauser): Generator<Step, Row[], unknown> {
-  const part = fn.partitionBy.map(compileExpr);
-  const partTypes = fn.partitionBy.map((e) => e.type);
-  const order = fn.orderBy.map((k) => compileExpr(k.expr));
-  const width = rows.length ? rows[0].length : 0;
-  const partitions = new Map<string, Row[]>();
-  for (const r of rows) {
-    yield* pause.tick();
-    const k = groupKey(partTypes, part.map((p) => p(r, env)));
-    const list = partitions.get(k);
-    if (list) list.push(r);
-    else partitions.set(k, [r]);
-  }
-  const specs = fn.orderBy.map((k, i) => ({ index: width + i, type: k.expr.type, desc: k.desc, nullsFirst: k.nullsFirst }));
-  const cmp = rowComparator(specs);
-  const offsets = new FrameOffsets(fn, env);
-  const out: Row[] = [];
-  for (const list of partitions.values()) {
-    let ext = list.map((r) => [...r, ...order.map((o) => o(r, env))]);
-    if (order.length) ext = yield* sortInSlices(ext, cmp, pause.pace);
-    const p = peerGroups(ext, order.length ? cmp : null, width);
-    const results = yield* evaluatePartition(fn, p, offsets, env, pause);
-    yield* pause.now();
-    ext.forEach((r, i) => {
-      r.length = width;
-      r.push(results[i]);
-      out.push(r);
-    });
-  }
-  return out;
-}
-
 function peerGroups(rows: Row[], cmp: ((a: Row, b: Row) => number) | null, keyIndex: number): Partition {
   const n = rows.length;
   const peerStart = new Int32Array(n), peerEnd = new Int32Array(n), group = new Int32Array(n);
@@ -103,6 +171,8 @@ function peerGroups(rows: Row[], cmp: ((a: Row, b: Row) => number) | null, keyIn
     let j = i + 1;
     if (!cmp) j = n;
     else while (j < n && cmp(rows[i], rows[j]) === 0) j++;
+    // the planner promises the window's order (window-plan.ts): rows out of it are a bug, not wrong answers
+    if (j < n && cmp!(rows[i], rows[j]) > 0) throw internalError('bug: a window\'s input is not in its ORDER BY order');
     for (let x = i; x < j; x++) { peerStart[x] = i; peerEnd[x] = j; group[x] = groupStart.length; }
     groupStart.push(i);
     groupEnd.push(j);
@@ -112,9 +182,8 @@ function peerGroups(rows: Row[], cmp: ((a: Row, b: Row) => number) | null, keyIn
 }
 
 // The ranking functions ignore the frame; the value functions and aggregates use it.
-function* evaluatePartition(fn: WindowFn, p: Partition, offsets: FrameOffsets, env: ExecEnv, pause: Pauser): Generator<Suspend, Value[], unknown> {
+function* evaluatePartition(fn: WindowFn, args: readonly Compiled[], p: Partition, offsets: FrameOffsets, env: ExecEnv, pause: Pauser): Generator<Suspend, Value[], unknown> {
   const { rows, n, peerStart, peerEnd } = p;
-  const args = fn.args.map(compileExpr);
   const results: Value[] = new Array(n).fill(null);
   switch (fn.name) {
     case 'row_number': for (let i = 0; i < n; i++) results[i] = BigInt(i + 1); return results;

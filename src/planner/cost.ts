@@ -26,6 +26,7 @@ import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
 import { incrementalSortCost } from './incremental-sort-cost.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
+import { exprIdentity } from './plan-order.js';
 import { mergeJoinCost, orderedIndexScanCost } from './merge-join-cost.js';
 
 export const SEQ_PAGE_COST = 1;
@@ -306,7 +307,7 @@ export class CostModel {
         // over a relation proven empty, PostgreSQL counts no width for its columns, only for computed values
         if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         const shown = plan.outputRead ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) };
+        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -317,7 +318,9 @@ export class CostModel {
       case 'aggregate': return this.aggregate(plan);
       case 'window': return this.window(plan);
       // over a scan reading some columns: as wide as those (the scan's target list)
-      case 'sort': return this.sort(plan.input, plan.input.kind === 'scan' && plan.input.columns ? [] : plan.schema);
+      // over WindowAggs: as wide as their final target (the window keys included)
+      // (a join handing on only what is read above it: as wide as that)
+      case 'sort': return plan.presorted ? this.presortedSort(plan) : this.sort(plan.input, (plan.input.kind === 'scan' && plan.input.columns) || (plan.input.kind === 'join' && plan.input.outputRead) || (plan.input.kind === 'project' && plan.input.input.kind === 'window') || plan.input.kind === 'window' ? [] : plan.schema);
       case 'topk': return this.topk(plan);
       case 'limit': return this.limit(plan);
       case 'distinct': return this.distinct(plan);
@@ -330,6 +333,27 @@ export class CostModel {
         return { startup: a.startup, total: a.total + 10 * b.total + rows * CPU_TUPLE_COST, rows, width: Math.max(a.width, b.width) };
       }
     }
+  }
+
+  /**
+   * The select list over WindowAggs carries their PARTITION BY and ORDER BY keys not in it
+   * as well (resjunk entries of PostgreSQL's final target list): their widths.
+   */
+  private windowKeysWidth(plan: Extract<Plan, { kind: 'project' }>): number {
+    const identity = exprIdentity;
+    const shown = new Set(plan.exprs.map(identity));
+    let width = 0;
+    for (let p = plan.input; p.kind === 'window' || p.kind === 'sort'; p = p.input) {
+      if (p.kind !== 'window') continue;
+      const input = p.input;
+      for (const e of [...p.fns[0]?.partitionBy ?? [], ...(p.fns[0]?.orderBy ?? []).map((k) => k.expr)]) {
+        const id = identity(e);
+        if (shown.has(id)) continue;
+        shown.add(id);
+        width += e.kind === 'column' && e.level === 0 && input.schema[e.index] ? this.schemaWidth([input.schema[e.index]]) : typeWidth(e.type);
+      }
+    }
+    return width;
   }
 
   /** A scan with a fixed row count and cost per row (VALUES, functions, system relations). */
@@ -996,6 +1020,15 @@ export class CostModel {
     return { startup, total: startup + CPU_OPERATOR_COST * k, rows: Math.min(k, limitValue(plan.limit, n)), width: input.width };
   }
 
+  /** An Incremental Sort without a limit (a Sort with presorted keys, incremental-sort-cost.ts). */
+  private presortedSort(plan: Extract<Plan, { kind: 'sort' }>): Estimate {
+    const input = this.estimate(plan.input);
+    const prefix = plan.keys.slice(0, plan.presorted ?? 0).map((k) => k.expr);
+    const groups = groupCount(prefix, Math.max(input.rows, 2), this.schemaLookup(plan.input.schema));
+    const est = incrementalSortCost(input, groups, undefined);
+    return this.env.settings.sort ? est : { ...est, startup: est.startup + DISABLE_COST, total: est.total + DISABLE_COST };
+  }
+
   /** The Incremental Sort of a Top-K over presorted input (incremental-sort-cost.ts), before its Limit. */
   incrementalSort(plan: Extract<Plan, { kind: 'topk' }>): Estimate {
     const input = this.estimate(plan.input);
@@ -1045,12 +1078,27 @@ export class CostModel {
     return { startup, total: startup + (run * count) / n, rows: clampRows(count), width: input.width };
   }
 
-  /** WindowAgg (cost_windowagg): per input row cpu_tuple_cost plus one operator per function and key. */
+  /**
+   * WindowAgg of one window clause (cost_windowagg), over its input (a Sort, or rows already
+   * in its order):
+   *   startup = input startup
+   *   total   = input total
+   *           + Σ per function (cpu_operator_cost (its procost, 1) + cost of its arguments
+   *             and FILTER) × input rows
+   *           + cpu_operator_cost × (PARTITION BY keys + ORDER BY keys) × input rows
+   *           + cpu_tuple_cost × input rows
+   * (keys without duplicates, as the parser leaves them). Width: the input's, plus each
+   * function's result (create_one_window_path adds get_typavgwidth of each).
+   */
   private window(plan: Extract<Plan, { kind: 'window' }>): Estimate {
     const input = this.estimate(plan.input);
-    const keys = plan.fns.reduce((s, f) => s + 1 + f.partitionBy.length + f.orderBy.length, 0);
-    const total = input.total + input.rows * (CPU_TUPLE_COST + CPU_OPERATOR_COST * keys);
-    return { startup: input.startup, total, rows: input.rows, width: this.schemaWidth(plan.schema) };
+    const first = plan.fns[0];
+    const distinct = (exprs: readonly Expr[]) => new Set(exprs.map(exprIdentity)).size;
+    const keys = first ? distinct(first.partitionBy) + distinct(first.orderBy.map((k) => k.expr)) : 0;
+    const perRow = plan.fns.reduce((s, f) => s + CPU_OPERATOR_COST + f.args.reduce((t, a) => t + exprCost(a), 0), 0);
+    const total = input.total + input.rows * (perRow + CPU_OPERATOR_COST * keys + CPU_TUPLE_COST);
+    const width = input.width + plan.fns.reduce((w, f) => w + typeWidth(f.type), 0);
+    return { startup: input.startup, total, rows: input.rows, width };
   }
 
   /** UNION ALL: an Append (sum of both); UNION / INTERSECT / EXCEPT also hash every row. */

@@ -109,7 +109,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (ctx.initPlanParam && !e.all && !planIsCorrelated(e.plan)) return `(hashed SubPlan ${ctx.subplanNumber(e.plan)})`;
       return `(${d(e.left)} ${e.all ? `${e.op ?? '<>'} ALL` : `${e.op ?? '='} ANY`} (SubPlan ${ctx.subplanNumber(e.plan)}))`;
     case 'agg': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.args.length ? e.args.map(d).join(', ') : '*'})`;
-    case 'window': return `${e.name}(${e.args.map(d).join(', ')}) OVER (...)`;
+    // PostgreSQL 15's ruleutils prints no window definition in a plan: OVER (?)
+    case 'window': return `${e.name}(${e.args.length ? e.args.map(d).join(', ') : e.fn && e.name === 'count' ? '*' : ''}) OVER (?)`;
   }
 }
 

@@ -14,6 +14,7 @@
  */
 import type { Expr, Plan } from './plan.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
+import { inputTarget, windowsBelow } from './window-tlists.js';
 
 export type TlistRequest = 'exact' | 'small' | 'any';
 
@@ -29,8 +30,17 @@ function visit(plan: Plan, needed: number[] | null, out: Map<Plan, number[]>): v
   out.set(plan, own);
   const all = (p: Plan) => visit(p, null, out);
   switch (plan.kind) {
-    case 'project':
-      return visit(plan.input, columnsIn(own.map((i) => plan.exprs[i]!).filter((e) => e !== undefined)), out);
+    case 'project': {
+      const exprs = own.map((i) => plan.exprs[i]!).filter((e) => e !== undefined);
+      const below = windowsBelow(plan.input);
+      if (!below) return visit(plan.input, columnsIn(exprs), out);
+      // over WindowAggs: the base hands up their input target (window-tlists.ts), in its order
+      const { chain, between } = below;
+      const keys = between.flatMap((p) => (p.kind === 'sort' || p.kind === 'topk' ? p.keys.map((k) => k.expr) : []));
+      const read = columnsIn(inputTarget([...exprs, ...keys], chain));
+      for (const node of [...between, ...chain.nodes]) out.set(node, read);
+      return visit(chain.base, read, out);
+    }
     case 'filter':
       // over a scan the Filter is the scan's own: its columns are not handed on
       return visit(plan.input, plan.input.kind === 'scan' ? own : merge(own, columnsIn([plan.predicate])), out);

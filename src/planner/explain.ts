@@ -16,7 +16,7 @@ import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
-import { rangeTableSizes, type BitmapPath, type Expr, type Plan } from './plan.js';
+import { rangeTableSizes, type BitmapPath, type Expr, type Plan, type SortKey } from './plan.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { mapExpr, walkPlanExprs } from './expr-walk.js';
 import { subplanNumbers, type SubplanNumbers } from './subplan-numbers.js';
@@ -24,6 +24,8 @@ import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 import { readAbove, type TlistRequest } from './explain-tlists.js';
+import { finalTarget, inputTarget, windowsBelow, type WindowChain } from './window-tlists.js';
+import { exprIdentity } from './plan-order.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -107,6 +109,8 @@ class Builder implements DeparseContext {
   /** PostgreSQL's range table has more than one entry: Output names columns with their relation (show_plan_tlist) */
   private readonly qualifyOutput: boolean;
 
+  /** VERBOSE: the Output of the WindowAggs below the top of a stack (window-tlists.ts) */
+  private readonly windowOutputs = new Map<Plan, { text: string; plain: boolean }[]>();
   /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
   private readonly above = new Map<Plan, number[]>();
   /** the target list the node being built is asked for (createplan.c's flags) */
@@ -177,7 +181,8 @@ class Builder implements DeparseContext {
 
   /** A Filter or Output absorbed into an Aggregate's node: in terms of its group keys and calls, as its own expressions. */
   private ownExpr(input: Plan, e: Expr): string {
-    return this.expr(input.kind === 'aggregate' ? throughInput(input, e) : e);
+    // over a WindowAgg its functions' columns print as their calls: row_number() OVER (?)
+    return this.expr(input.kind === 'aggregate' || input.kind === 'window' ? throughInput(input, e) : e);
   }
 
   /**
@@ -273,6 +278,87 @@ class Builder implements DeparseContext {
     this.outputItems.set(node, texts.map((text, k) => ({ text, plain: exprs[k]!.kind === 'column' })));
     // an empty target list prints no Output (show_plan_tlist)
     if (texts.length) node.details.unshift(['Output', texts.join(', ')]);
+  }
+
+  /** Output lines already deparsed (plain: a column as it is, not parenthesized when an upper node shows it) */
+  private outputItemsOf(node: DisplayNode, items: readonly { text: string; plain: boolean }[]): void {
+    if (!this.opts.verbose) return;
+    const i = node.details.findIndex(([k]) => k === 'Output');
+    if (i >= 0) node.details.splice(i, 1);
+    this.outputItems.set(node, [...items]);
+    if (items.length) node.details.unshift(['Output', items.map((x) => x.text).join(', ')]);
+  }
+
+  /**
+   * A select list over a stack of WindowAggs (window-tlists.ts): the top WindowAgg shows the
+   * final target, each one below it the input target and the functions computed up to it;
+   * a function computed below the node showing it is in parentheses, as PostgreSQL prints
+   * an upper node's reference to its child's output: `(rank() OVER (?))`.
+   */
+  private overWindows(plan: Extract<Plan, { kind: 'project' }>, chain: WindowChain, sortKeys: readonly Expr[]): DisplayNode {
+    const top = chain.windows[0]!;
+    // the select list, then the ORDER BY keys not in it (resjunk)
+    const shown = new Set(plan.exprs.map(exprIdentity));
+    const exprs = [...plan.exprs, ...sortKeys.filter((k) => !shown.has(exprIdentity(k)) && shown.add(exprIdentity(k)))];
+    if (this.opts.verbose) {
+      const target = inputTarget(exprs, chain);
+      const base = target.map((e) => ({ text: deparse(e, this.windowContext(chain, null)), plain: true }));
+      // an Aggregate below (through a HAVING's Filters) computes the input target: its Output
+      let agg = chain.base;
+      while (agg.kind === 'filter') agg = agg.input;
+      if (agg.kind === 'aggregate') {
+        const computed = target.map((e) => throughInput(chain.base, e));
+        const plainCtx = { ...this.windowContext(chain, null), inputColumn: undefined };
+        this.windowOutputs.set(agg, computed.map((e) => ({ text: deparse(e, plainCtx), plain: e.kind === 'column' })));
+      }
+      const below: { text: string; plain: boolean }[] = [];
+      for (const w of [...chain.windows].reverse()) {
+        if (w === top) break;
+        const own = w.fns.map((fn) => deparse(fn, this.windowContext(chain, null)));
+        this.windowOutputs.set(w, [...base, ...below, ...own.map((text) => ({ text, plain: false }))]);
+        below.push(...own.map((text) => ({ text: `(${text})`, plain: true })));
+      }
+    }
+    const n = this.build(plan.input);
+    // the top WindowAgg, below the Limits and Sorts (they show its Output)
+    const target = projectingBelow(n);
+    if (!this.opts.verbose) {
+      // (deparsed all the same: that numbers the SubPlans in the select list)
+      this.output(target, plan.exprs);
+      return this.absorb(n, plan);
+    }
+    const ctx = this.windowContext(chain, top);
+    const items = finalTarget(exprs, chain).map((e) => ({
+      text: deparse(e, ctx),
+      plain: e.kind === 'column' && chain.fnAt.get(e.index)?.window !== top,
+    }));
+    this.outputItemsOf(target, items);
+    return this.absorb(n, plan);
+  }
+
+  /**
+   * Deparsing over a stack of WindowAggs: a window function's column as its call, in
+   * parentheses unless computed by `at`; a column the base computes (an Aggregate's) as
+   * that, in parentheses.
+   */
+  private windowContext(chain: WindowChain, at: Plan | null): DeparseContext {
+    const ctx: DeparseContext = {
+      qualify: this.qualifyOutput,
+      subplanNumber: (p) => this.subplanNumber(p),
+      initPlanParam: (p) => this.initPlanParam(p),
+      tableName: (t, l) => this.tableName(t, l),
+      inputColumn: (c) => {
+        const fn = chain.fnAt.get(c.index);
+        if (fn) {
+          const text = deparse(fn.fn, ctx);
+          return fn.window === at ? text : `(${text})`;
+        }
+        const e = computedColumn(chain.base, c.index);
+        if (!e || e.kind === 'column') return e ? deparse(e, { ...ctx, inputColumn: undefined }) : undefined;
+        return `(${deparse(e, { ...ctx, inputColumn: undefined })})`;
+      },
+    };
+    return ctx;
   }
 
   /** Output: the select list, then the sort keys not in it (resjunk) */
@@ -397,6 +483,8 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'project': {
+        const windows = windowsBelow(plan.input);
+        if (windows) return this.overWindows(plan, windows.chain, sortKeysBelow(plan.input));
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
           const n = this.node(plan, 'Result');
           this.output(n, plan.exprs);
@@ -424,16 +512,33 @@ class Builder implements DeparseContext {
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
         if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.expr(e))]);
         this.asking('any', () => this.child(n, plan.input));
+        const items = this.windowOutputs.get(plan);
+        if (items) this.outputItemsOf(n, items);
         return n;
       }
       case 'window': {
         const n = this.node(plan, 'WindowAgg');
         this.asking('small', () => this.child(n, plan.input));
+        const items = this.windowOutputs.get(plan);
+        if (items) this.outputItemsOf(n, items);
         return n;
       }
       case 'sort': {
-        const n = this.node(plan, 'Sort');
-        n.details.push(['Sort Key', plan.keys.map((k) => sortKeyText(k, this.overInput(plan.input)))]);
+        const n = this.node(plan, plan.presorted ? 'Incremental Sort' : 'Sort');
+        // a key that is an expression (a window's PARTITION BY x || 'a') is computed below in
+        // PostgreSQL and referenced: in parentheses, as get_variable prints it
+        const keyText = (k: SortKey) => {
+          const ctx = this.overInput(plan.input);
+          if (k.expr.kind === 'column') return sortKeyText(k, ctx);
+          const bare = sortKeyText({ ...k, desc: false, nullsFirst: false }, ctx);
+          return `(${bare})${sortKeyText(k, ctx).slice(bare.length)}`;
+        };
+        n.details.push(['Sort Key', plan.keys.map(keyText)]);
+        if (plan.presorted) {
+          n.details.push(['Presorted Key', plan.keys.slice(0, plan.presorted).map((k) => sortKeyText({ expr: k.expr, desc: false, nullsFirst: false }, this.overInput(plan.input)))]);
+          const stats = this.opts.spillStats?.get(plan);
+          if (stats?.kind === 'incrementalSort') n.details.push(...incrementalSortLines(stats));
+        }
         this.asking('small', () => this.child(n, plan.input));
         return n;
       }
@@ -455,7 +560,10 @@ class Builder implements DeparseContext {
           n.children.push({ rel: 'Outer', node: this.absorb(this.asking('any', () => this.build(proj.input)), proj) });
           return n;
         }
-        n.details.push(['Group Key', (plan.on ?? this.columnsOf(plan.input)).map((e) => this.expr(e))]);
+        // over window functions: their calls, count(*) OVER (?)
+        const overWindows = !plan.on && proj && windowsBelow(proj.input) ? proj : undefined;
+        const groupKeys = overWindows ? overWindows.exprs.map((e) => throughInput(overWindows.input, e)) : plan.on ?? this.columnsOf(plan.input);
+        n.details.push(['Group Key', groupKeys.map((e) => this.expr(e))]);
         this.asking('any', () => this.child(n, plan.input));
         return n;
       }
@@ -1087,6 +1195,11 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
   if (input.kind === 'project') {
     const e = input.exprs[index];
     return e && throughInput(input.input, e);
+  }
+  // a WindowAgg: its functions' columns are their calls, the others its input's
+  if (input.kind === 'window') {
+    const width = input.input.schema.length;
+    return index >= width ? input.fns[index - width] : computedColumn(input.input, index);
   }
   // nodes that pass their input's columns on as they are (a HAVING's Filter)
   if (input.kind === 'filter' || input.kind === 'sort' || input.kind === 'limit' || input.kind === 'distinct' || input.kind === 'topk') return computedColumn(input.input, index);

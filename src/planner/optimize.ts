@@ -36,15 +36,19 @@ import { markIndexOnlyScans } from './index-only.js';
 import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
 import { incrementalSortByIndex } from './rules/incremental-sort-by-index.js';
+import { windowOrderByIndex } from './rules/window-order-by-index.js';
 import { useBitmapScan } from './rules/use-bitmap-scan.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { dropFixedSortKeys } from './rules/drop-fixed-sort-keys.js';
 import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
+import { planWindows } from './window-plan.js';
+import { costEnvOrDefault } from './cost.js';
+import { dropOrderedSort } from './plan-order.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, hoistOneTimeFilter, orderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, dropOrderedSort, hoistOneTimeFilter, orderByIndex, windowOrderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {
@@ -61,6 +65,9 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   // min/max of an indexed column become subqueries, planned below with the others
   if (!disabled.has(minMaxIndex.name)) out = applyEverywhere(out, minMaxIndex, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());
+  // one WindowAgg per window clause, with the Sorts they need: the executor's window
+  // operator relies on its input's order, so this is not a rule one can turn off
+  out = planWindows(out, costEnvOrDefault(ctx.catalog, ctx.costEnv).settings.incrementalSort);
   for (const rule of RULES) {
     // the join order is searched once the inputs' shapes (and so their estimates) are final, before their methods are chosen
     if (rule === chooseJoinAlgorithm && !disabled.has('reorder-joins')) out = reorderJoins(out, ctx);

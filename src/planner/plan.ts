@@ -58,7 +58,8 @@ export type Expr =
   /** an aggregate call, only before the aggregate rewrite; afterwards a column ref */
   | { readonly kind: 'agg'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction; readonly args: readonly Expr[]; readonly distinct: boolean; readonly filter: Expr | null; readonly orderBy: readonly SortKey[]; readonly direct?: readonly Expr[] }
   /** a window function: evaluated by the window operator (row_number, rank, aggregates OVER) */
-  | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[]; readonly frame: WindowFrame };
+  /** winref: the number of its window clause (PostgreSQL's: WINDOW clause definitions first, then each distinct OVER (…)) */
+  | { readonly kind: 'window'; readonly type: SqlType; readonly name: string; readonly fn: AggregateFunction | null; readonly args: readonly Expr[]; readonly partitionBy: readonly Expr[]; readonly orderBy: readonly SortKey[]; readonly frame: WindowFrame; readonly winref?: number };
 
 /** One end of a window frame; offsets are constants or parameters (no column references). */
 export type FrameBound =
@@ -248,9 +249,23 @@ export type Plan =
   /** output: group-by values, then aggregate results */
   | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
   /** output: input columns, then one column per window function */
-  | { readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[] }
+  /**
+   * the functions of one window clause (planner/window-plan.ts; the binder's node holds all
+   * of them until planned), its input in the clause's order. `clause`: the clause's number
+   * (PostgreSQL's winref: the order the query first names each window), for EXPLAIN
+   */
   | {
-    readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[];
+    readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[]; readonly clause?: number;
+    /** the query's ORDER BY, GROUP BY and DISTINCT expressions, numbered by PostgreSQL's parser before the windows' keys (window-plan.ts orders clauses by those numbers) */
+    readonly sortGroupExprs?: readonly Expr[];
+  }
+  /**
+   * `presorted`: PostgreSQL's Incremental Sort (window-plan.ts, below a WindowAgg whose input
+   * is already in the order of the first keys): each group of rows with equal presorted keys
+   * is sorted and handed on (executor/incremental-sort.ts)
+   */
+  | {
+    readonly kind: 'sort'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly keys: readonly SortKey[]; readonly presorted?: number;
     /**
      * the top of a subquery in FROM or an inlined WITH query: PostgreSQL reads it through a
      * SubqueryScan (cpu_tuple_cost a row), which holds nothing, so a nested loop may put a

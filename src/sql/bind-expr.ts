@@ -17,7 +17,7 @@ import type { Scope } from './scope.js';
 import { intervalRange, resolveTypeName } from './type-names.js';
 import { leftmostPosition, rawPosition as rawPos } from './positions.js';
 import { mapExpr } from '../planner/expr-walk.js';
-import { bindFrame, rangeOffsetTypes, resolveOver, type WindowSpec } from './bind-window.js';
+import { bindFrame, rangeOffsetTypes, resolveOver, windowClauseNumber, type WindowSpec } from './bind-window.js';
 import { isSetReturning } from '../functions/set-functions.js';
 import { bindWithinGroupCall } from './bind-ordered-set.js';
 import { HYPOTHETICAL_SET_AGGREGATES } from '../functions/ordered-set-aggregates.js';
@@ -59,6 +59,8 @@ export interface ExprContext {
   readonly inWindowArgs?: boolean;
   /** WINDOW w AS (…) definitions of the query level */
   readonly windowDefs?: ReadonlyMap<string, WindowSpec>;
+  /** the query's OVER (…) window clauses so far (bind-window.ts windowClauseNumber), shared by its expressions */
+  readonly windowClauses?: string[];
   /** where set-returning functions are allowed (the select list): registers the call and
    *  returns the expression that reads its current value */
   readonly srf?: (name: string, args: Expr[], position: number | undefined) => Expr;
@@ -561,6 +563,11 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
   const over = resolveOver(n.over, ctx.windowDefs);
   const inner: ExprContext = { ...ctx, allowWindow: false, noAggregates: ctx.noAggregates, noWindows: 'window definitions' };
   const { partitionBy, orderBy, frame } = bindWindowSpec(over, scope, inner);
+  // PostgreSQL's window clause of this call: equal specifications share one, except where written as different named windows
+  const specIdentity = (spec: { partitionBy: readonly Expr[]; orderBy: readonly SortKey[]; frame: WindowFrame }) =>
+    JSON.stringify(spec, (k, v) => (k === 'position' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+  const identity = specIdentity({ partitionBy, orderBy, frame });
+  const winref = windowClauseNumber(n.over, ctx.windowDefs, identity, (def) => specIdentity(bindWindowSpec(def, scope, inner)) === identity, ctx.windowClauses ?? []);
   let args = ((n.args ?? []) as RawNode[]).map((a) => bindExpr(a, scope, { ...inner, inWindowArgs: true }));
   if (RANKING.has(name)) {
     if (n.agg_filter) throw new SqlError(SqlState.featureNotSupported, 'FILTER is not implemented for non-aggregate window functions', { position });
@@ -578,14 +585,14 @@ function bindWindowCall(n: RawNode, name: string, scope: Scope, ctx: ExprContext
         if (args[2]) args[2] = coerce(env, args[2], type, 'implicit');
       }
     }
-    return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy, frame };
+    return { kind: 'window', type, name, fn: null, args, partitionBy, orderBy, frame, winref };
   }
   const fn = resolveFunctionAt(name, args.map((a) => a.type), position, { star: !!n.agg_star });
   if (fn.kind !== 'aggregate') {
     throw new SqlError(SqlState.wrongObjectType, `OVER specified, but ${name} is not a window function nor an aggregate function`, { position });
   }
   args = args.map((a, i) => coerce(env, a, fn.argTypes[i] ?? a.type, 'implicit'));
-  return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy, frame };
+  return { kind: 'window', type: fn.returnType, name, fn: fn as AggregateFunction, args, partitionBy, orderBy, frame, winref };
 }
 
 /** PARTITION BY, ORDER BY and frame of a window, bound in the query's scope. */

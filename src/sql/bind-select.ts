@@ -618,7 +618,7 @@ export class SelectBinder {
     // the select list refers to its extra output columns (hidden scope entries).
     const srfs: { name: string; args: Expr[]; type: SqlType; record?: boolean; plan?: Plan }[] = [];
     const ctx: ExprContext = {
-      ...this.ctx(null), allowWindow: true, windowDefs,
+      ...this.ctx(null), allowWindow: true, windowDefs, windowClauses: [],
       srf: (name, args, position) => {
         const userFn = findSqlFunction(this.env.catalog, name, args.length, functionPath(this.env.searchPath));
         if (userFn && userFn.returns.kind !== 'scalar') {
@@ -725,17 +725,30 @@ export class SelectBinder {
 
     // 3b. window functions: computed over the (grouped) rows, appended as extra columns
     const windows: Extract<Expr, { kind: 'window' }>[] = [];
+    // a window call written twice (the select list's, again in ORDER BY) is computed once, as PostgreSQL shares equal WindowFuncs
+    const windowKeys: string[] = [];
     const pullWindows = (e: Expr): Expr => mapExpr(e, (x) => {
       if (x.kind !== 'window') return undefined;
-      windows.push(x);
-      return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + windows.length - 1, name: x.name };
+      const key = exprKey(x);
+      let i = windowKeys.indexOf(key);
+      if (i < 0) {
+        i = windows.length;
+        windows.push(x);
+        windowKeys.push(key);
+      }
+      return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + i, name: x.name };
     });
     finalTargets = finalTargets.map(pullWindows);
     finalSort = finalSort.map((s) => ({ ...s, expr: pullWindows(s.expr) }));
     distinctOn = distinctOn.map(pullWindows);
     if (windows.length) {
       const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
-      plan = { kind: 'window', schema, input: plan, fns: windows };
+      // the expressions PostgreSQL's parser numbers (tleSortGroupRef) before the windows' keys:
+      // ORDER BY's, GROUP BY's, DISTINCT's; the planner orders window clauses by those numbers
+      const grouped: Expr[] = aggregated ? groupBy.map((g, i) => ({ kind: 'column', type: g.type, level: 0, index: i, name: '' })) : [];
+      const distinctItems = stmt.distinctClause ? (distinctOn.length ? distinctOn : finalTargets) : [];
+      const sortGroupExprs = [...finalSort.map((s) => s.expr), ...grouped, ...distinctItems];
+      plan = { kind: 'window', schema, input: plan, fns: windows, sortGroupExprs };
     }
 
     // 4. project the select list plus hidden sort columns
@@ -941,6 +954,9 @@ export function exprKey(e: Expr): string {
   });
 }
 
+/** per list of aggregate calls being collected: each call's exprKey */
+const aggKeys = new WeakMap<AggregateCall[], string[]>();
+
 function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCall[]): Expr {
   const keys = groups.map(exprKey);
   return mapExpr(e, (x) => {
@@ -951,7 +967,14 @@ function rewriteForAggregate(e: Expr, groups: readonly Expr[], aggs: AggregateCa
       return { ...x, args: x.args.map(r), partitionBy: x.partitionBy.map(r), orderBy: x.orderBy.map((k) => ({ ...k, expr: r(k.expr) })) };
     }
     if (x.kind === 'agg') {
+      // an aggregate written twice (in the select list and a window's ORDER BY) is computed once, as PostgreSQL shares equal Aggrefs
+      const key = exprKey(x);
+      const seen = aggKeys.get(aggs) ?? [];
+      aggKeys.set(aggs, seen);
+      const same = seen.indexOf(key);
+      if (same >= 0) return { kind: 'column', type: x.type, level: 0, index: groups.length + same, name: x.name };
       const direct = x.direct?.map((d) => rewriteDirectArgument(d, groups, aggs));
+      seen[aggs.length] = key;
       aggs.push({ name: x.name, fn: x.fn, args: x.args, distinct: x.distinct, filter: x.filter, orderBy: x.orderBy, type: x.type, ...(direct ? { direct } : {}) });
       return { kind: 'column', type: x.type, level: 0, index: groups.length + aggs.length - 1, name: x.name };
     }

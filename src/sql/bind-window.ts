@@ -28,6 +28,9 @@ export interface WindowSpec {
   readonly endOffset?: RawNode;
   /** 1-based position of the definition, for errors */
   readonly position: number | undefined;
+  /** a WINDOW clause's definition: its name, and the window it builds on (WINDOW w2 AS (w1 …)) */
+  readonly name?: string;
+  readonly refname?: string;
 }
 
 const position = (n: RawNode): number | undefined => (typeof n.location === 'number' && n.location >= 0 ? n.location + 1 : undefined);
@@ -38,7 +41,7 @@ export function windowDefinitions(clause: readonly RawNode[] | undefined): Map<s
   for (const w of clause ?? []) {
     const def = w.WindowDef as RawNode;
     if (defs.has(def.name)) throw new SqlError(SqlState.windowingError, `window "${def.name}" is already defined`, { position: position(def) });
-    defs.set(def.name, mergeWindow(def, defs));
+    defs.set(def.name, { ...mergeWindow(def, defs), name: def.name, ...(def.refname ? { refname: def.refname as string } : {}) });
   }
   return defs;
 }
@@ -115,4 +118,26 @@ export function rangeOffsetTypes(key: SqlType): readonly SqlType[] {
     case OID.date: case OID.timestamp: case OID.timestamptz: case OID.time: case OID.interval: return [T.interval];
     default: return [];
   }
+}
+
+/**
+ * The number of the window clause an OVER belongs to (PostgreSQL's winref, parse_agg.c's
+ * transformWindowFuncCall): OVER w is the WINDOW clause's w (numbered in the order written);
+ * OVER (…) is the first WINDOW definition or earlier OVER (…) building on the same window
+ * (or on none) with an equal specification (`sameSpec`), else a clause of its own, numbered
+ * after the WINDOW clause's. `inline`: the query's OVER (…) clauses so far, by `identity`.
+ */
+export function windowClauseNumber(
+  over: RawNode, defs: ReadonlyMap<string, WindowSpec> | undefined, identity: string,
+  sameSpec: (def: WindowSpec) => boolean, inline: string[],
+): number {
+  const named = [...(defs?.values() ?? [])];
+  if (over.name) return named.findIndex((d) => d.name === over.name) + 1;
+  const refname = (over.refname as string | undefined) ?? null;
+  const match = named.findIndex((d) => (d.refname ?? null) === refname && sameSpec(d));
+  if (match >= 0) return match + 1;
+  const key = `${refname ?? ''}|${identity}`;
+  let i = inline.indexOf(key);
+  if (i < 0) i = inline.push(key) - 1;
+  return named.length + i + 1;
 }

@@ -53,6 +53,21 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 
 const rtrim = (s: string): string => s.replace(/ +$/, '');
 
+/**
+ * compareValues for one type, resolved once: a sort's comparator calls it millions of times,
+ * and the common types then skip compareValues' dispatch.
+ */
+export function comparatorFor(type: SqlType): (a: Value, b: Value) => number {
+  switch (type.oid) {
+    case OID.float4: case OID.float8: return cmpFloat as (a: Value, b: Value) => number;
+    case OID.int2: case OID.int4: case OID.oid: case OID.date: case OID.time: case OID.timestamp: case OID.timestamptz: case OID.int8:
+      return cmpPrimitive as (a: Value, b: Value) => number;
+    case OID.text: case OID.varchar: case OID.name: case OID.char: case OID.uuid: case OID.unknown: case OID.json:
+      return compareText as (a: Value, b: Value) => number;
+    default: return (a, b) => compareValues(type, a, b);
+  }
+}
+
 export function compareValues(type: SqlType, a: Value, b: Value): number {
   switch (type.oid) {
     case OID.float4: case OID.float8: return cmpFloat(a as number, b as number);

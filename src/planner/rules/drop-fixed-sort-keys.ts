@@ -29,7 +29,7 @@ export const dropFixedSortKeys: Rule = {
 };
 
 /** The output columns of `plan` equal to one constant or parameter in every row. */
-function fixedColumns(plan: Plan): Set<number> {
+export function fixedColumns(plan: Plan): Set<number> {
   switch (plan.kind) {
     case 'filter': return new Set([...fixedColumns(plan.input), ...fixedBy(plan.predicate)]);
     case 'scan': return plan.filter ? fixedBy(plan.filter) : new Set();
