@@ -240,7 +240,7 @@ export class SelectBinder {
     if (stmt.op && stmt.op !== 'SETOP_NONE') return this.bindSetOp(stmt, parent);
     if (stmt.valuesLists) {
       const plan = this.bindValues(stmt.valuesLists, parent, targetTypes);
-      return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+      return this.bindOrderLimit(stmt, plan, new Scope(parent), false);
     }
     const scope = new Scope(parent);
     const outerTableOid = this.tableOid;
@@ -596,7 +596,7 @@ export class SelectBinder {
     right = castSetOperand(this.env, right, types);
     const schema = left.schema.map((c, i) => ({ ...c, type: types[i] }));
     const plan: Plan = { kind: 'setop', schema, op, all: !!stmt.all, left, right };
-    return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+    return this.bindOrderLimit(stmt, plan, new Scope(parent), true);
   }
 
   /**
@@ -849,7 +849,7 @@ export class SelectBinder {
     return target.expr;
   }
 
-  private bindOrderLimit(stmt: RawNode, plan: Plan, scope: Scope, _unused: null): Plan {
+  private bindOrderLimit(stmt: RawNode, plan: Plan, scope: Scope, setOperation: boolean): Plan {
     const targets = plan.schema.map((c, i) => ({ name: c.name, expr: colRef(plan.schema, i) }));
     const keys: SortKey[] = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
@@ -857,7 +857,16 @@ export class SelectBinder {
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
       const outputScope = new Scope(scope.parent);
       outputScope.add('', plan.schema);
-      return { expr: this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY'), desc, nullsFirst };
+      const expr = this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY');
+      // transformSetOperationStmt: a set operation sorts by its result columns only
+      if (setOperation && !isOutputColumn(expr)) {
+        throw new SqlError(SqlState.featureNotSupported, 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', {
+          position: leftmostPosition(sb.node),
+          detail: 'Only result column names can be used, not expressions or functions.',
+          hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+        });
+      }
+      return { expr, desc, nullsFirst };
     });
     return this.applyOrderLimit(stmt, plan, keys, scope);
   }
@@ -902,6 +911,12 @@ function refersTo(node: unknown, name: string): boolean {
   const o = node as Record<string, unknown>;
   if (o.RangeVar && (o.RangeVar as RawNode).relname === name && !(o.RangeVar as RawNode).schemaname) return true;
   return Object.values(o).some((v) => refersTo(v, name));
+}
+
+/** A column of the query's own result, or a cast of one to its own type (which PostgreSQL drops). */
+function isOutputColumn(e: Expr): boolean {
+  if (e.kind === 'cast' && e.type.oid === e.arg.type.oid && e.type.typmod === e.arg.type.typmod) return isOutputColumn(e.arg);
+  return e.kind === 'column' && e.level === 0;
 }
 
 /** A raw expression without its text positions, to compare two written expressions. */
