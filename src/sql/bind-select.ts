@@ -704,8 +704,9 @@ export class SelectBinder {
     // Bound subqueries and set-returning calls differ each time they are bound: such entries
     // also match when written alike (equal parse trees at this query level bind alike).
     let exprs = targets.map((t) => t.expr);
-    const entryKeys = exprs.map(exprKey);
-    const rawKeys = targets.map((t) => rawKey(t.raw));
+    const matching = sortItems.length > 0 || distinctOn.length > 0; // keys only when needed (hot path: no ORDER BY)
+    const entryKeys = matching ? exprs.map(exprKey) : [];
+    const rawKeys = matching ? targets.map((t) => rawKey(t.raw)) : [];
     const entryFor = (e: Expr, raw: RawNode): number => {
       const key = exprKey(e);
       const written = rawKey(raw);
