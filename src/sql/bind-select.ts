@@ -9,7 +9,7 @@ import { commonType } from '../functions/index.js';
 import { readAsSubquery, type AggregateCall, type Expr, type OutputColumn, type Plan, type SortKey } from '../planner/plan.js';
 import { OID, T, formatType, type SqlType } from '../types/types.js';
 import { bindExpr, bindNamedArgs, bindWindowSpec, coerce, resolveUnknown, type BindEnv, type ExprContext } from './bind-expr.js';
-import { rawPosition } from './positions.js';
+import { leftmostPosition, rawPosition } from './positions.js';
 import { resolveTypeName } from './type-names.js';
 import { mapExpr, planIsCorrelated } from '../planner/expr-walk.js';
 import { isSetReturning, resolveSetFunction, type ResolvedSetFunction } from '../functions/set-functions.js';
@@ -240,7 +240,7 @@ export class SelectBinder {
     if (stmt.op && stmt.op !== 'SETOP_NONE') return this.bindSetOp(stmt, parent);
     if (stmt.valuesLists) {
       const plan = this.bindValues(stmt.valuesLists, parent, targetTypes);
-      return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+      return this.bindOrderLimit(stmt, plan, new Scope(parent), false);
     }
     const scope = new Scope(parent);
     const outerTableOid = this.tableOid;
@@ -596,7 +596,7 @@ export class SelectBinder {
     right = castSetOperand(this.env, right, types);
     const schema = left.schema.map((c, i) => ({ ...c, type: types[i] }));
     const plan: Plan = { kind: 'setop', schema, op, all: !!stmt.all, left, right };
-    return this.bindOrderLimit(stmt, plan, new Scope(parent), null);
+    return this.bindOrderLimit(stmt, plan, new Scope(parent), true);
   }
 
   /**
@@ -639,7 +639,7 @@ export class SelectBinder {
       },
     };
     // 1. the select list, * expanded
-    const targets: { name: string; expr: Expr; source?: OutputColumn }[] = [];
+    const targets: SelectTarget[] = [];
     for (const t of (stmt.targetList ?? []) as RawNode[]) {
       const rt = t.ResTarget;
       const val = rt.val;
@@ -667,7 +667,7 @@ export class SelectBinder {
       }
       const expr = bindExpr(val, scope, ctx);
       const source = expr.kind === 'column' && expr.level === 0 ? input.schema[expr.index] : undefined;
-      targets.push({ name: rt.name ?? figureColname(val), expr, source });
+      targets.push({ name: rt.name ?? figureColname(val), expr, source, raw: val });
     }
     // Unknown literals in the output become text (or the INSERT target's type).
     targets.forEach((t, i) => {
@@ -695,7 +695,38 @@ export class SelectBinder {
     });
     const distinctClause = stmt.distinctClause as RawNode[] | undefined;
     const isPlainDistinct = !distinctClause || distinctClause.length === 0 || (distinctClause.length === 1 && Object.keys(distinctClause[0]).length === 0);
-    let distinctOn: Expr[] = isPlainDistinct ? [] : distinctClause.map((d) => this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON'));
+    const distinctOn: Expr[] = isPlainDistinct ? [] : distinctClause.map((d) => this.bindGroupOrOrderItem(d, scope, targets, 'DISTINCT ON', ctx));
+
+    // findTargetlistEntrySQL99: an ORDER BY / DISTINCT ON expression equal to a select-list entry
+    // (or to an earlier hidden one) is that entry; any other becomes a hidden entry. Matched
+    // before aggregates and window functions become columns, so `count(*) % 3` written twice
+    // (or named by its alias) is one entry, as in PostgreSQL.
+    // Bound subqueries and set-returning calls differ each time they are bound: such entries
+    // also match when written alike (equal parse trees at this query level bind alike).
+    let exprs = targets.map((t) => t.expr);
+    const matching = sortItems.length > 0 || distinctOn.length > 0; // keys only when needed (hot path: no ORDER BY)
+    const entryKeys = matching ? exprs.map(exprKey) : [];
+    const rawKeys = matching ? targets.map((t) => rawKey(t.raw)) : [];
+    const entryFor = (e: Expr, raw: RawNode): number => {
+      const key = exprKey(e);
+      const written = rawKey(raw);
+      const found = entryKeys.findIndex((k, i) => k === key || (written !== undefined && rawKeys[i] === written));
+      if (found >= 0) return found;
+      exprs.push(e);
+      entryKeys.push(key);
+      rawKeys.push(written);
+      return exprs.length - 1;
+    };
+    const sortCols = sortItems.map((s, i) => entryFor(s.expr, (stmt.sortClause as RawNode[])[i].SortBy.node));
+    if (distinctClause && isPlainDistinct) {
+      const hidden = sortCols.findIndex((c) => c >= targets.length);
+      if (hidden >= 0) {
+        const at = leftmostPosition((stmt.sortClause as RawNode[])[hidden].SortBy.node);
+        throw new SqlError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', { position: at });
+      }
+    }
+    const distinctOnColumns = distinctOn.map((e, i) => entryFor(e, distinctClause![i]));
+    if (distinctOn.length) checkDistinctOnOrder(distinctOnColumns, sortCols, distinctClause!.map((d) => leftmostPosition(d)));
 
     if (srfs.length) {
       const schema = [...input.schema, ...srfs.map((f) => ({ name: f.name, type: f.type, tableOid: 0, attnum: 0 }))];
@@ -703,18 +734,16 @@ export class SelectBinder {
     }
 
     // 3. aggregation
-    const aggregated = explicitGrouping || having !== null || targets.some((t) => containsAgg(t.expr)) || sortItems.some((s) => containsAgg(s.expr));
+    const aggregated = explicitGrouping || having !== null || exprs.some(containsAgg);
     let plan = input;
-    let finalTargets = targets.map((t) => t.expr);
-    let finalSort: SortKey[] = sortItems;
     if (aggregated) {
       const groupExprs = groupBy.map((g) => resolveUnknown(this.env, g));
       const aggs: AggregateCall[] = [];
       const rewrite = (e: Expr) => rewriteForAggregate(e, groupExprs, aggs);
-      finalTargets = finalTargets.map(rewrite);
+      // select list, HAVING, then hidden entries: the aggregate's call order
+      const shown = exprs.slice(0, targets.length).map(rewrite);
       const havingR = having ? rewrite(having) : null;
-      finalSort = sortItems.map((s) => ({ ...s, expr: rewrite(s.expr) }));
-      distinctOn = distinctOn.map(rewrite);
+      exprs = [...shown, ...exprs.slice(targets.length).map(rewrite)];
       const schema: OutputColumn[] = [
         ...groupExprs.map((g, i) => ({ name: `group${i}`, type: g.type, tableOid: 0, attnum: 0 })),
         ...aggs.map((a) => ({ name: a.name, type: a.type, tableOid: 0, attnum: 0 })),
@@ -738,43 +767,22 @@ export class SelectBinder {
       }
       return { kind: 'column', type: x.type, level: 0, index: plan.schema.length + i, name: x.name };
     });
-    finalTargets = finalTargets.map(pullWindows);
-    finalSort = finalSort.map((s) => ({ ...s, expr: pullWindows(s.expr) }));
-    distinctOn = distinctOn.map(pullWindows);
+    exprs = exprs.map(pullWindows);
     if (windows.length) {
       const schema = [...plan.schema, ...windows.map((w) => ({ name: w.name, type: w.type, tableOid: 0, attnum: 0 }))];
       // the expressions PostgreSQL's parser numbers (tleSortGroupRef) before the windows' keys:
       // ORDER BY's, GROUP BY's, DISTINCT's; the planner orders window clauses by those numbers
       const grouped: Expr[] = aggregated ? groupBy.map((g, i) => ({ kind: 'column', type: g.type, level: 0, index: i, name: '' })) : [];
-      const distinctItems = stmt.distinctClause ? (distinctOn.length ? distinctOn : finalTargets) : [];
-      const sortGroupExprs = [...finalSort.map((s) => s.expr), ...grouped, ...distinctItems];
+      const shownExprs = exprs.slice(0, targets.length);
+      const distinctItems = stmt.distinctClause ? (distinctOn.length ? distinctOnColumns.map((c) => exprs[c]!) : shownExprs) : [];
+      const sortGroupExprs = [...sortCols.map((c) => exprs[c]!), ...grouped, ...distinctItems];
       plan = { kind: 'window', schema, input: plan, fns: windows, sortGroupExprs };
     }
 
-    // 4. project the select list plus hidden sort columns
-    const distinct = stmt.distinctClause as RawNode[] | undefined;
-    const sortCols: number[] = [];
-    const exprs = [...finalTargets];
-    for (const s of finalSort) {
-      const existing = exprs.findIndex((e) => exprKey(e) === exprKey(s.expr));
-      if (existing >= 0 && existing < targets.length) {
-        sortCols.push(existing);
-      } else {
-        if (distinct && distinct.length > 0 && Object.keys(distinct[0]).length === 0) {
-          throw new SqlError(SqlState.invalidColumnReference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
-        }
-        sortCols.push(exprs.length);
-        exprs.push(resolveUnknown(this.env, s.expr));
-      }
-    }
-    // DISTINCT ON keys: select-list columns, or hidden ones; ORDER BY must start with them
-    const distinctOnColumns = distinctOn.map((e) => {
-      const i = exprs.findIndex((x) => exprKey(x) === exprKey(e));
-      if (i >= 0) return i;
-      exprs.push(resolveUnknown(this.env, e));
-      return exprs.length - 1;
-    });
-    if (distinctOn.length) checkDistinctOnOrder(distinctOnColumns, sortCols, rawPosition(distinctClause![0]));
+    // 4. project the select list plus hidden sort / DISTINCT ON columns
+    const distinct = distinctClause;
+    exprs = exprs.map((e, i) => (i < targets.length ? e : resolveUnknown(this.env, e)));
+    const finalSort = sortItems;
     const schema: OutputColumn[] = exprs.map((e, i) => {
       const t = targets[i];
       return t
@@ -807,35 +815,56 @@ export class SelectBinder {
     return plan;
   }
 
-  private bindGroupOrOrderItem(node: RawNode, scope: Scope, targets: { name: string; expr: Expr }[], clause: string, orderCtx?: ExprContext): Expr {
-    // an output column number
-    if (node.A_Const?.ival !== undefined || (node.A_Const && node.A_Const.ival === undefined && node.A_Const.fval === undefined && node.A_Const.sval === undefined && !node.A_Const.isnull && node.A_Const.boolval === undefined)) {
-      const n = node.A_Const.ival?.ival ?? 0;
+  /**
+   * PostgreSQL's findTargetlistEntrySQL92: a GROUP BY / ORDER BY / DISTINCT ON item may be an
+   * output column number or a bare output column name (GROUP BY prefers an input column of
+   * that name); anything else is an expression (matched against the select list later).
+   */
+  private bindGroupOrOrderItem(node: RawNode, scope: Scope, targets: SelectTarget[], clause: string, orderCtx?: ExprContext): Expr {
+    const ctx = clause === 'GROUP BY' ? this.ctx(clause) : orderCtx ?? this.ctx(null);
+    if (node.A_Const) {
+      const c = node.A_Const;
+      const integer = c.ival !== undefined || (c.fval === undefined && c.sval === undefined && !c.isnull && c.boolval === undefined && c.bsval === undefined);
+      if (!integer) throw new SqlError(SqlState.syntaxError, `non-integer constant in ${clause}`, { position: pos(c) });
+      const n = c.ival?.ival ?? 0;
       if (n < 1 || n > targets.length) {
-        throw new SqlError(SqlState.invalidColumnReference, `${clause} position ${n} is not in select list`, { position: pos(node.A_Const) });
+        throw new SqlError(SqlState.invalidColumnReference, `${clause} position ${n} is not in select list`, { position: pos(c) });
       }
-      return targets[n - 1].expr;
+      return this.checkGroupTarget(targets[n - 1], scope, clause);
     }
-    // a bare name that matches an output column (ORDER BY prefers output names, GROUP BY input names)
     if (node.ColumnRef && node.ColumnRef.fields.length === 1 && node.ColumnRef.fields[0].String) {
       const name = node.ColumnRef.fields[0].String.sval;
       const matches = targets.filter((t) => t.name === name);
-      if (clause === 'ORDER BY' && matches.length >= 1) {
-        return matches[0].expr;
-      }
-      if (clause !== 'ORDER BY') {
+      const match = (): SelectTarget => {
+        if (matches.some((t) => exprKey(t.expr) !== exprKey(matches[0].expr))) {
+          throw new SqlError(SqlState.ambiguousColumn, `${clause} "${name}" is ambiguous`, { position: pos(node.ColumnRef) });
+        }
+        return matches[0];
+      };
+      if (matches.length && clause !== 'GROUP BY') return match().expr;
+      if (matches.length) {
+        // GROUP BY prefers an input column of that name
         try {
-          return bindExpr(node, scope, this.ctx(clause));
+          return bindExpr(node, scope, ctx);
         } catch (e) {
-          if (matches.length === 1) return matches[0].expr;
-          throw e;
+          if (!(e instanceof SqlError) || e.code !== SqlState.undefinedColumn) throw e;
+          return this.checkGroupTarget(match(), scope, clause);
         }
       }
     }
-    return bindExpr(node, scope, clause === 'ORDER BY' ? orderCtx ?? this.ctx(null) : this.ctx(clause));
+    return bindExpr(node, scope, ctx);
   }
 
-  private bindOrderLimit(stmt: RawNode, plan: Plan, scope: Scope, _unused: null): Plan {
+  /** checkTargetlistEntrySQL92: a GROUP BY item naming a select-list entry may not hold aggregates or window functions. */
+  private checkGroupTarget(target: SelectTarget, scope: Scope, clause: string): Expr {
+    if (clause === 'GROUP BY' && target.raw && (containsAgg(target.expr) || containsWindow(target.expr))) {
+      // binding the entry as a GROUP BY expression raises PostgreSQL's error at the call
+      bindExpr(target.raw, scope, this.ctx(clause));
+    }
+    return target.expr;
+  }
+
+  private bindOrderLimit(stmt: RawNode, plan: Plan, scope: Scope, setOperation: boolean): Plan {
     const targets = plan.schema.map((c, i) => ({ name: c.name, expr: colRef(plan.schema, i) }));
     const keys: SortKey[] = ((stmt.sortClause ?? []) as RawNode[]).map((s) => {
       const sb = s.SortBy;
@@ -843,7 +872,16 @@ export class SelectBinder {
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls === 'SORTBY_NULLS_DEFAULT' && desc);
       const outputScope = new Scope(scope.parent);
       outputScope.add('', plan.schema);
-      return { expr: this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY'), desc, nullsFirst };
+      const expr = this.bindGroupOrOrderItem(sb.node, outputScope, targets, 'ORDER BY');
+      // transformSetOperationStmt: a set operation sorts by its result columns only
+      if (setOperation && !isOutputColumn(expr)) {
+        throw new SqlError(SqlState.featureNotSupported, 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', {
+          position: leftmostPosition(sb.node),
+          detail: 'Only result column names can be used, not expressions or functions.',
+          hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+        });
+      }
+      return { expr, desc, nullsFirst };
     });
     return this.applyOrderLimit(stmt, plan, keys, scope);
   }
@@ -890,6 +928,20 @@ function refersTo(node: unknown, name: string): boolean {
   return Object.values(o).some((v) => refersTo(v, name));
 }
 
+/** A column of the query's own result, or a cast of one to its own type (which PostgreSQL drops). */
+function isOutputColumn(e: Expr): boolean {
+  if (e.kind === 'cast' && e.type.oid === e.arg.type.oid && e.type.typmod === e.arg.type.typmod) return isOutputColumn(e.arg);
+  return e.kind === 'column' && e.level === 0;
+}
+
+/** A raw expression without its text positions, to compare two written expressions. */
+function rawKey(raw: RawNode | undefined): string | undefined {
+  return raw === undefined ? undefined : JSON.stringify(raw, (k, v) => (k === 'location' ? undefined : v));
+}
+
+/** A select-list entry: its output name, bound expression and (for written entries) raw node. */
+interface SelectTarget { name: string; expr: Expr; source?: OutputColumn; raw?: RawNode }
+
 export const DEFAULT_MARKER = Symbol('DEFAULT');
 export function isDefaultMarker(e: Expr): boolean {
   return e.kind === 'const' && (e.value as unknown) === DEFAULT_MARKER;
@@ -908,16 +960,32 @@ function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: 'column' }>) => Expr):
   return mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? f(x) : undefined));
 }
 
-/** PostgreSQL: the leading ORDER BY items must be DISTINCT ON items until all of them appeared. */
-function checkDistinctOnOrder(onColumns: readonly number[], sortColumns: readonly number[], position: number | undefined): void {
-  const remaining = new Set(onColumns);
+/**
+ * transformDistinctOnClause: ORDER BY items that are DISTINCT ON items must come before any
+ * that is not, and every DISTINCT ON item must be among those leading ORDER BY items.
+ */
+function checkDistinctOnOrder(onColumns: readonly number[], sortColumns: readonly number[], positions: readonly (number | undefined)[]): void {
+  const fail = (k: number) => new SqlError(SqlState.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position: positions[k] });
+  const leading = new Set<number>();
+  let skipped = false;
   for (const c of sortColumns) {
-    if (remaining.size === 0) return;
-    if (!onColumns.includes(c)) {
-      throw new SqlError(SqlState.invalidColumnReference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', { position });
-    }
-    remaining.delete(c);
+    const k = onColumns.indexOf(c);
+    if (k < 0) skipped = true;
+    else if (skipped) throw fail(k);
+    else leading.add(c);
   }
+  onColumns.forEach((c, k) => {
+    if (!leading.has(c) && skipped) throw fail(k);
+  });
+}
+
+function containsWindow(e: Expr): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'window') found = true;
+    return found ? x : undefined;
+  });
+  return found;
 }
 
 function containsAgg(e: Expr): boolean {
