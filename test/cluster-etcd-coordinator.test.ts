@@ -14,18 +14,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
-import { ensureBinary } from '../src/cluster/local/processes.js';
+import { etcdSkip } from './support/cluster-binaries.js';
 import { startEtcdCluster, type EtcdCluster } from '../src/cluster/local/etcd.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import type { Coordinator, Leadership } from '../src/cluster/coordinator.js';
 
-let available = true;
-try {
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'etcd is not installed and could not be';
+const skip = etcdSkip();
 const TTL = 2;
 const dir = mkdtempSync(join(tmpdir(), 'quiver-etcd-'));
 let etcd: EtcdCluster | undefined;
@@ -88,7 +82,7 @@ async function timed(p: Promise<unknown>): Promise<number> {
 }
 
 before(async () => {
-  if (available) etcd = await startEtcdCluster(join(dir, 'etcd'), 3);
+  if (!skip) etcd = await startEtcdCluster(join(dir, 'etcd'), 3);
 });
 
 after(async () => {

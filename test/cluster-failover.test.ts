@@ -18,21 +18,14 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { connect } from 'nats';
-import { ensureBinary } from '../src/cluster/local/processes.js';
+import { clusterSkip } from './support/cluster-binaries.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { seededRandom } from '../bench/util.js';
 import { checkAcked, startAckedWriter } from './support/acked-writer.js';
 import { QueryNodePool } from '../src/cluster/query-node-pool.js';
 import pino from 'pino';
 
-let available = true;
-try {
-  ensureBinary('nats-server', 'nats-server');
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'nats-server or etcd is not installed and could not be';
+const skip = clusterSkip();
 
 const ROWS = 100_000;
 const DIM = 16;
@@ -130,7 +123,7 @@ async function queryNodeServed(): Promise<number[]> {
 }
 
 before(async () => {
-  if (!available) return;
+  if (skip) return;
   // a checkpoint every 40 batches: the stream is trimmed during the test, and the data
   // node killed and started again comes back from a checkpoint when its position is gone
   cluster = await startLocalCluster({ dir, nodes: 3, port: 0, dataNodes: 2, queryNodes: 2, logLevel: 'warn', env: { QUIVER_CHECKPOINT_BATCHES: '40' } });

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { ensureBinary } from '../src/cluster/local/processes.js';
+import { etcdSkip } from './support/cluster-binaries.js';
 import { startEtcdCluster, type EtcdCluster } from '../src/cluster/local/etcd.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import type { Coordinator } from '../src/cluster/coordinator.js';
@@ -19,13 +19,7 @@ import { agreeOnShardCount, dataElection, shardStream, ShardCountMismatch } from
 import { openEtcdShardDirectory } from '../src/cluster/etcd-shard-directory.js';
 import type { ShardDirectory } from '../src/cluster/shard-directory.js';
 
-let available = true;
-try {
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'etcd is not installed and could not be';
+const skip = etcdSkip();
 const dir = mkdtempSync(join(tmpdir(), 'quiver-shard-dir-'));
 let etcd: EtcdCluster | undefined;
 const open: Coordinator[] = [];
@@ -41,7 +35,7 @@ async function coordinator(prefix: string): Promise<Coordinator> {
 const freshPrefix = () => `shard-dir-${nextPrefix++}/`;
 
 before(async () => {
-  if (available) etcd = await startEtcdCluster(join(dir, 'etcd'), 1);
+  if (!skip) etcd = await startEtcdCluster(join(dir, 'etcd'), 1);
 });
 
 after(async () => {

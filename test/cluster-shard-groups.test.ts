@@ -19,10 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { withClientOn } from './support/server.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { connect } from 'nats';
 import pino from 'pino';
-import { ensureBinary } from '../src/cluster/local/processes.js';
+import { clusterSkip } from './support/cluster-binaries.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import { QueryNodePool } from '../src/cluster/query-node-pool.js';
@@ -31,14 +32,7 @@ import { seededRandom } from '../bench/util.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { T } from '../src/types/types.js';
 
-let available = true;
-try {
-  ensureBinary('nats-server', 'nats-server');
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'nats-server or etcd is not installed and could not be';
+const skip = clusterSkip();
 
 const DIM = 8;
 /** each shard gets two COPYs of 8,192 rows: a COPY that large is a sealed segment of its own (BULK_ROWS) */
@@ -53,16 +47,7 @@ let cluster: LocalCluster | undefined;
 
 const alive = (p: ManagedProcess | undefined) => p !== undefined && p.child.exitCode === null && p.child.signalCode === null;
 
-async function withClient<T>(port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 5000 });
-  c.on('error', () => {});
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
+const withClient = withClientOn;
 
 async function leaderOf(shard: number): Promise<ManagedProcess> {
   const p = await cluster!.dataLeader(shard);
@@ -106,7 +91,7 @@ async function load(port: number, from: number, to: number, segments: number): P
 }
 
 before(async () => {
-  if (!available) return;
+  if (skip) return;
   cluster = await startLocalCluster({ dir, nodes: 1, port: 0, shards: 2, dataNodes: 2, queryNodes: 1, indexNodes: 1, queryNodeWorkers: 1, logLevel: 'info' });
 });
 

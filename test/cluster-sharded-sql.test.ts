@@ -15,21 +15,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { withClientOn } from './support/server.js';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ensureBinary } from '../src/cluster/local/processes.js';
+import { clusterSkip } from './support/cluster-binaries.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { T } from '../src/types/types.js';
 import { seededRandom } from '../bench/util.js';
 
-let available = true;
-try {
-  ensureBinary('nats-server', 'nats-server');
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'nats-server or etcd is not installed and could not be';
+const skip = clusterSkip();
 
 const SHARDS = 2;
 const DIM = 8;
@@ -45,16 +39,7 @@ const shardOf = (id: number) => shardOfKey([T.int4], [id], SHARDS);
 const dir = mkdtempSync(join(tmpdir(), 'quiver-sharded-sql-'));
 let cluster: LocalCluster | undefined;
 
-async function withClient<T>(port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000 });
-  c.on('error', () => {});
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
+const withClient = withClientOn;
 
 const proxy = <T>(fn: (c: pg.Client) => Promise<T>) => withClient(cluster!.port, fn);
 

@@ -14,19 +14,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ensureBinary } from '../src/cluster/local/processes.js';
+import { clusterSkip } from './support/cluster-binaries.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import { checkAcked, startAckedWriter } from './support/acked-writer.js';
 
-let available = true;
-try {
-  ensureBinary('nats-server', 'nats-server');
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'nats-server or etcd is not installed and could not be';
+const skip = clusterSkip();
 
 const dir = mkdtempSync(join(tmpdir(), 'quiver-standby-reads-'));
 let cluster: LocalCluster | undefined;

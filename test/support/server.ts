@@ -180,3 +180,15 @@ export async function connectClient(server: QuiverServer, database = TEST_DATABA
   return c;
 }
 
+
+/** Run `fn` with a client connected to 127.0.0.1:`port` as postgres (a cluster's proxy or a data node), then end it. */
+export async function withClientOn<T>(port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000 });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
