@@ -10,37 +10,16 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { idsOn as idsOnShard, loopbackClient, sqlError } from './support/shard-keys.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
 import { staticShardDirectory } from '../src/cluster/shard-directory.js';
-import { shardOfKey } from '../src/cluster/router/shard-hash.js';
-import { T } from '../src/types/types.js';
 
 const SHARDS = 2;
-const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
-function idsOn(shard: number, n: number, from = 1): number[] {
-  const out: number[] = [];
-  for (let id = from; out.length < n; id++) if (shardOf(id) === shard) out.push(id);
-  return out;
-}
-
-async function client(port: number): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
-}
-
-async function sqlError(work: Promise<unknown>): Promise<pg.DatabaseError> {
-  try {
-    await work;
-  } catch (e) {
-    return e as pg.DatabaseError;
-  }
-  assert.fail('expected an error');
-}
+const idsOn = (shard: number, n: number, from = 1): number[] => idsOnShard(shard, n, SHARDS, from);
+const client = loopbackClient;
 
 describe('shard router on PostgreSQL shards: two-phase commit', () => {
   const shards: PostgresServer[] = [];

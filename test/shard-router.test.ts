@@ -13,6 +13,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError } from './support/shard-keys.js';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import pino from 'pino';
 import { serialize } from 'pg-protocol';
@@ -40,29 +41,9 @@ const TABLES = [
   'CREATE FUNCTION twice(x int) RETURNS int LANGUAGE sql AS $$ SELECT x * 2 $$',
 ];
 
-const shardOf = (id: number): number => shardOfKey([T.int4], [id], SHARDS);
-/** n distinct ids on `shard`, from `from` up */
-function idsOn(shard: number, n: number, from = 1): number[] {
-  const out: number[] = [];
-  for (let id = from; out.length < n; id++) if (shardOf(id) === shard) out.push(id);
-  return out;
-}
-
-async function client(port: number): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
-}
-
-async function sqlError(work: Promise<unknown>): Promise<pg.DatabaseError> {
-  try {
-    await work;
-  } catch (e) {
-    return e as pg.DatabaseError;
-  }
-  assert.fail('expected an error');
-}
+const shardOf = (id: number): number => shardOfInt(id, SHARDS);
+const idsOn = (shard: number, n: number, from = 1): number[] => idsOnShard(shard, n, SHARDS, from);
+const client = loopbackClient;
 
 /** Whether the shards' engine can PREPARE TRANSACTION (two-phase commit); the reason if not. */
 async function twoPhaseUnsupported(shard: QuiverServer): Promise<string | undefined> {
