@@ -18,10 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { client, printTable, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
+import { client, printTable, withStandalone, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
 import { startLocalCluster } from '../src/cluster/launcher.js';
-import { spawnQuiverProcess } from './targets.js';
-import { repoRoot } from './util.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '30000' }, seconds: { type: 'string', default: '5' } } });
 const ROWS = Number(values.rows);
@@ -64,17 +62,7 @@ async function measure(name: string, port: number): Promise<Record<string, strin
 }
 
 const rows: Record<string, string>[] = [];
-{
-  const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-standalone-'));
-  const { proc, port } = await spawnQuiverProcess([join(repoRoot(), 'dist', 'src', 'main.js'), '--port', '0', '--data', dir, '--log-level', 'warn']);
-  try {
-    rows.push(await measure('standalone', port));
-  } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+rows.push(await withStandalone((port) => measure('standalone', port)));
 for (const shards of [1, 2]) {
   const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-shards-'));
   const cluster = await startLocalCluster({ dir, nodes: 1, port: 0, shards, dataNodes: 1, queryNodes: 0, indexNodes: 0, logLevel: 'warn' }).catch((e: Error) => {

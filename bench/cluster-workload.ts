@@ -7,7 +7,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { seededRandom } from './util.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnQuiverProcess } from './targets.js';
+import { repoRoot, seededRandom } from './util.js';
 
 export const DIM = 64;
 
@@ -62,4 +66,17 @@ export function printTable(rows: readonly Record<string, string>[]): void {
   const cols = Object.keys(rows[0]);
   console.log(`\n| ${cols.join(' | ')} |\n|${cols.map((c, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   for (const r of rows) console.log(`| ${cols.map((c) => r[c]).join(' | ')} |`);
+}
+
+/** Run `fn` against a standalone server started for it (a fresh data directory), then stop it. */
+export async function withStandalone<T>(fn: (port: number) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-standalone-'));
+  const { proc, port } = await spawnQuiverProcess([join(repoRoot(), 'dist', 'src', 'main.js'), '--port', '0', '--data', dir, '--log-level', 'warn']);
+  try {
+    return await fn(port);
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -17,10 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { client, printTable, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
+import { client, printTable, withStandalone, load as loadWorkload, throughput as runThroughput, workload } from './cluster-workload.js';
 import { startLocalCluster } from '../src/cluster/launcher.js';
-import { spawnQuiverProcess } from './targets.js';
-import { repoRoot } from './util.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000' }, seconds: { type: 'string', default: '8' } } });
 const ROWS = Number(values.rows);
@@ -46,17 +44,7 @@ async function measure(name: string, port: number): Promise<Record<string, strin
 }
 
 const rows: Record<string, string>[] = [];
-{
-  const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-standalone-'));
-  const { proc, port } = await spawnQuiverProcess([join(repoRoot(), 'dist', 'src', 'main.js'), '--port', '0', '--data', dir, '--log-level', 'warn']);
-  try {
-    rows.push(await measure('standalone', port));
-  } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+rows.push(await withStandalone((port) => measure('standalone', port)));
 for (const [nodes, queryNodes] of [[1, 0], [1, 1], [1, 2], [3, 2]]) {
   const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-cluster-'));
   const cluster = await startLocalCluster({ dir, nodes, port: 0, dataNodes: 2, queryNodes, logLevel: 'warn' }).catch((e: Error) => {
