@@ -1,0 +1,14 @@
+-- LIMIT / OFFSET that skip nothing need no Limit node (PostgreSQL's limit_needed):
+-- LIMIT ALL, LIMIT NULL, OFFSET NULL and a constant OFFSET 0; other forms keep it.
+CREATE TABLE lo_t (id int PRIMARY KEY, g int);
+INSERT INTO lo_t SELECT i, i % 10 FROM generate_series(1, 1000) i;
+ANALYZE lo_t;
+EXPLAIN SELECT * FROM lo_t OFFSET 0;
+EXPLAIN SELECT * FROM lo_t LIMIT ALL OFFSET 0;
+EXPLAIN SELECT * FROM lo_t LIMIT NULL;
+EXPLAIN SELECT * FROM lo_t OFFSET NULL;
+EXPLAIN SELECT * FROM lo_t OFFSET 1;
+EXPLAIN SELECT g FROM lo_t WHERE g = 3 OFFSET 0;
+SELECT count(*) FROM (SELECT * FROM lo_t OFFSET 0) s;
+SELECT id FROM lo_t ORDER BY id LIMIT 3 OFFSET 0;
+DROP TABLE lo_t;
