@@ -36,7 +36,7 @@ import { markIndexOnlyScans } from './index-only.js';
 import { pullUpSublinks } from './pull-up-sublinks.js';
 import { orderByIndex, useIndexRange } from './rules/use-index-range.js';
 import { incrementalSortByIndex } from './rules/incremental-sort-by-index.js';
-import { windowOrderByIndex } from './rules/window-order-by-index.js';
+import { sortByIndex, windowOrderByIndex } from './rules/window-order-by-index.js';
 import { useBitmapScan } from './rules/use-bitmap-scan.js';
 import { pushFilterBelowProject } from './rules/push-filter-below-project.js';
 import { dropFixedSortKeys } from './rules/drop-fixed-sort-keys.js';
@@ -49,7 +49,7 @@ import { costEnvOrDefault } from './cost.js';
 import { dropOrderedSort } from './plan-order.js';
 import { foldConstantQuals, hoistOneTimeFilter, sinkOneTimeFilter } from './constant-quals.js';
 
-export const RULES: readonly Rule[] = [dropZeroOffset, pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, dropOrderedSort, hoistOneTimeFilter, orderByIndex, windowOrderByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
+export const RULES: readonly Rule[] = [dropZeroOffset, pushFilterBelowProject, pushFilterIntoJoins, pushOnIntoInputs, inlineScalarFunctionScan, pushDownFilter, dropFixedSortKeys, useKeyLookup, useIndexRange, useTextIndex, prunePartitionsRule, rewriteVectorTopK, pushTopKBelowProject, pushTopKBelowWindow, dropOrderedSort, hoistOneTimeFilter, orderByIndex, windowOrderByIndex, sortByIndex, incrementalSortByIndex, useBitmapScan, chooseVectorIndex, orderByVectorIndex, mergeProjections, chooseJoinAlgorithm, orderByMergeJoin, bindBm25Corpus, bm25TopK];
 
 /** A statement's plan (or a SQL function's body): its WITH queries read once are inlined first. */
 export function optimize(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<string> = new Set()): Plan {

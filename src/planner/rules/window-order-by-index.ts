@@ -1,5 +1,6 @@
 /**
- * WindowAgg(Sort(Scan)) → WindowAgg(Index Scan in the window's order)
+ * WindowAgg(Sort(Scan)) → WindowAgg(Index Scan in the window's order), and likewise an
+ * ORDER BY's Sort(Scan) → Index Scan (sortByIndex, below)
  *
  *   SELECT id, row_number() OVER (ORDER BY id) FROM t               (primary key on id)
  *   SELECT …, lag(v) OVER (PARTITION BY user_id ORDER BY ts) FROM e (index on (user_id, ts))
@@ -16,7 +17,7 @@
  * (PostgreSQL builds no such path).
  */
 import { CostModel } from '../cost.js';
-import type { Plan } from '../plan.js';
+import type { Plan, SortKey } from '../plan.js';
 import type { Rule } from './rule.js';
 import { btreeKeys, plainScan } from './use-index-range.js';
 import { presortedPrefix } from './incremental-sort-by-index.js';
@@ -43,25 +44,54 @@ export const windowOrderByIndex: Rule = {
   name: 'window-order-by-index',
   apply(plan, ctx) {
     if (plan.kind !== 'window' || plan.input.kind !== 'sort') return undefined;
-    const sort = plan.input;
-    const scan = sort.input;
-    if (!plainScan(scan) || scan.indexRange?.order || scan.btreeBitmap || sort.keys.length === 0) return undefined;
-    const model = new CostModel(ctx.catalog, ctx.costEnv);
-    if (!model.env.settings.indexscan) return undefined;
-    let best: { scan: Scan; cost: number } | undefined;
-    for (const { index, columns } of btreeKeys(scan.table)) {
-      // a range already read through an index (use-index-range.ts): only that index, read in its order
-      if (scan.indexRange && scan.indexRange.keyName !== index.name) continue;
-      const prefix = presortedPrefix(scan, sort.keys, columns);
-      if (prefix.keys < sort.keys.length) continue;
-      const order = sort.keys[0].desc ? 'desc' : 'asc';
-      const candidate: Scan = scan.indexRange
-        ? { ...scan, indexRange: { ...scan.indexRange, order, orderColumns: prefix.columns, merged: true } }
-        : { ...scan, indexRange: { keyName: index.name, columns, order, orderColumns: prefix.columns, merged: true } };
-      const cost = model.estimate(candidate).total;
-      if (!best || cost < best.cost) best = { scan: candidate, cost };
-    }
-    if (!best || best.cost >= sortedAlternative(model, sort, scan)) return undefined;
-    return { ...plan, input: best.scan };
+    const scan = cheaperOrderedScan(plan.input, ctx);
+    return scan ? { ...plan, input: scan } : undefined;
   },
 };
+
+/**
+ * ORDER BY without LIMIT: Sort(Scan) → the table read through a B-tree index in that order,
+ * when cheaper (PostgreSQL keeps the cheaper of the sorted Seq Scan and the index path whose
+ * pathkeys are the query's: `SELECT * FROM t ORDER BY id` on a well-correlated primary key
+ * is an Index Scan). A FROM subquery's Sort (its Subquery Scan's cost) stays.
+ */
+export const sortByIndex: Rule = {
+  name: 'sort-by-index',
+  apply(plan, ctx) {
+    if (plan.kind !== 'sort' || plan.subqueryScan) return undefined;
+    if (plan.input.kind !== 'project') return cheaperOrderedScan(plan, ctx);
+    // the select list between: sort keys that are its plain columns sort the scan below it
+    const project = plan.input;
+    const keys: SortKey[] = [];
+    for (const k of plan.keys) {
+      const e = k.expr.kind === 'column' && k.expr.level === 0 ? project.exprs[k.expr.index] : undefined;
+      if (e?.kind !== 'column' || e.level !== 0) return undefined;
+      keys.push({ ...k, expr: e });
+    }
+    const scan = cheaperOrderedScan({ ...plan, input: project.input, keys }, ctx);
+    return scan ? { ...project, input: scan } : undefined;
+  },
+};
+
+/** The sort's scan read through the cheapest B-tree index giving its order, if cheaper than the Sort. */
+function cheaperOrderedScan(sort: Extract<Plan, { kind: 'sort' }>, ctx: Parameters<Rule['apply']>[1]): Scan | undefined {
+  const scan = sort.input;
+  if (!plainScan(scan) || scan.indexRange?.order || scan.btreeBitmap || sort.keys.length === 0) return undefined;
+  const model = new CostModel(ctx.catalog, ctx.costEnv);
+  if (!model.env.settings.indexscan) return undefined;
+  let best: { scan: Scan; cost: number } | undefined;
+  for (const { index, columns } of btreeKeys(scan.table)) {
+    // a range already read through an index (use-index-range.ts): only that index, read in its order
+    if (scan.indexRange && scan.indexRange.keyName !== index.name) continue;
+    const prefix = presortedPrefix(scan, sort.keys, columns);
+    if (prefix.keys < sort.keys.length) continue;
+    const order = sort.keys[0].desc ? 'desc' : 'asc';
+    const candidate: Scan = scan.indexRange
+      ? { ...scan, indexRange: { ...scan.indexRange, order, orderColumns: prefix.columns, merged: true } }
+      : { ...scan, indexRange: { keyName: index.name, columns, order, orderColumns: prefix.columns, merged: true } };
+    const cost = model.estimate(candidate).total;
+    if (!best || cost < best.cost) best = { scan: candidate, cost };
+  }
+  if (!best || best.cost >= sortedAlternative(model, sort, scan)) return undefined;
+  return best.scan;
+}
