@@ -42,6 +42,8 @@ export interface ShardRouterOptions {
   twoPhase?: {
     decisions: DecisionStore;
     liveness: RouterLiveness;
+    /** where recovery finds the shards' leaders when `directory` names other nodes (a read port's standbys); default `directory` */
+    leaders?: ShardDirectory;
     /** how often recovery looks at the shards (±50 %); default 5000 */
     recoveryIntervalMs?: number;
     /** how long ago a transaction must have been prepared before recovery finishes it; default 10000 */
@@ -126,7 +128,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger, ...(opts.security ? { security: opts.security } : {}) });
   logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
   const recovery = twoPhase && startRecoveryLoop({
-    directory: opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
+    directory: twoPhase.leaders ?? opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
     ...(twoPhase.graceMs !== undefined ? { graceMs: twoPhase.graceMs } : {}),
     ...(twoPhase.recoveryIntervalMs !== undefined ? { intervalMs: twoPhase.recoveryIntervalMs } : {}),
   });
