@@ -5,7 +5,8 @@
  * through the read port, at once (strong consistency); the shard connections of read-port
  * sessions are on the standbys (pg_is_in_recovery() pinned to each shard, the standbys'
  * pg_stat_activity); a write through the read port fails with the standby's own 25006; a
- * standby killed -9 moves its shard's reads to the other node at once.
+ * table made through the main port later is read on every shard (the read port follows the
+ * main port's DDL); a standby killed -9 moves its shard's reads to the other node at once.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,6 +131,19 @@ test('a write through the read port fails with the standby\'s 25006', { skip, ti
     await assert.rejects(r.query(`UPDATE items SET g = 5 WHERE id = ${keyOf(1)}`), (e: pg.DatabaseError) => e.code === '25006' && e.message === 'cannot execute UPDATE in a read-only transaction');
     // the session goes on reading
     assert.equal((await r.query('SELECT count(*)::int AS n FROM items')).rows[0].n > 0, true);
+  });
+});
+
+test('DDL through the main port: the read port reads its catalog again (a table made after its first statement is read on every shard)', { skip, timeout: 60_000 }, async () => {
+  await withClient(cluster!.readPort, async (r) => {
+    assert.ok((await r.query('SELECT count(*)::int AS n FROM items')).rows[0].n > 0, 'the read port has its catalog');
+    await withClient(cluster!.port, async (c) => {
+      await c.query('CREATE TABLE later (id int PRIMARY KEY, note text)');
+      await c.query(`INSERT INTO later VALUES ${Array.from({ length: 20 }, (_, i) => `(${i + 1}, 'n${i + 1}')`).join(',')}`);
+    });
+    assert.deepEqual((await r.query('SELECT count(*)::int AS n FROM later')).rows, [{ n: 20 }], 'both shards\' rows, this session');
+    assert.deepEqual((await r.query(`SELECT note FROM later WHERE id = ${keyOf(1)}`)).rows, [{ note: `n${keyOf(1)}` }]);
+    await withClient(cluster!.readPort, async (n) => assert.deepEqual((await n.query('SELECT count(*)::int AS n FROM later')).rows, [{ n: 20 }], 'a new session'));
   });
 });
 

@@ -52,12 +52,15 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
   try {
     const security = opts.security ? { security: opts.security } : {};
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
-    routers.push(await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security }));
+    const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security });
+    routers.push(main);
     if (opts.readPort !== undefined) {
       const maxLagMs = opts.readMaxLagMs ?? readMaxLagMsFromEnv();
       reads = await openReadShardDirectory(coordinator, { leaders: directory, logger: opts.logger, ...(maxLagMs !== undefined ? { maxLagMs } : {}) });
-      // recovery of prepared transactions asks the leaders, whatever the sessions read from
-      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory: reads, logger: opts.logger, planFanout, twoPhase: { ...twoPhase, leaders: directory }, ...security }));
+      // recovery of prepared transactions asks the leaders, whatever the sessions read from; DDL
+      // through the main port makes the read port read the catalog again (on its standby of shard 0)
+      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory: reads, logger: opts.logger, planFanout, twoPhase: { ...twoPhase, leaders: directory },
+        catalogFollows: main.ddlEpoch, ...security }));
       opts.logger.info({ readPort: routers[1]!.port }, 'sharded cluster: the read port routes each shard to its hot standbys');
     }
     const address = `${opts.host}:${routers[0]!.port}`;

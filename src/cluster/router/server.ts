@@ -25,6 +25,11 @@ export interface ShardRouterOptions {
   port: number;
   directory: ShardDirectory;
   logger: Logger;
+  /**
+   * another router's DDL count (ShardRouter.ddlEpoch of the main port's router, for the read
+   * port's, which runs no DDL of its own): when it moves on, this router reads the catalog again
+   */
+  catalogFollows?: () => number;
   /** the fan-out planner; without one an unpinned SELECT over sharded tables is 0A000 */
   planFanout?: PlanFanout;
   /** how long a statement waits for a shard without a leader before 57P03; default 5000 */
@@ -57,6 +62,8 @@ export interface ShardRouter {
   readonly port: number;
   /** the router's id, in its two-phase commit gids (quiver_<id>_<n>) */
   readonly routerId: string;
+  /** moves on with each DDL through this router (another router's catalogFollows) */
+  ddlEpoch(): number;
   close(): Promise<void>;
 }
 
@@ -78,6 +85,15 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   let catalog: Promise<ShardCatalog> | null = null;
   let catalogVersion = 0;
   const inFlight = new Set<string>();
+  // the followed router's DDL: this router's cached catalog (and statements prepared on shards) are stale
+  let followedEpoch = opts.catalogFollows?.();
+  const followDdl = () => {
+    const now = opts.catalogFollows?.();
+    if (now === followedEpoch) return;
+    followedEpoch = now;
+    catalogVersion++;
+    catalog = null;
+  };
   const twoPhase = opts.twoPhase;
   if (twoPhase) await twoPhase.liveness.announce(routerId);
   const context: RouterContext = {
@@ -90,6 +106,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}) },
     nextRoundRobin: () => roundRobin++,
     catalog(shard0) {
+      followDdl();
       if (!catalog) {
         const version = catalogVersion;
         const loading = ShardCatalog.load(shard0);
@@ -104,7 +121,10 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
       catalogVersion++;
       catalog = null;
     },
-    ddlEpoch: () => catalogVersion,
+    ddlEpoch: () => {
+      followDdl();
+      return catalogVersion;
+    },
   };
   const sessions = new Map<number, RouterSession>();
   const registry: BackendRegistry = {
@@ -135,6 +155,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   return {
     port: server.port,
     routerId,
+    ddlEpoch: () => catalogVersion,
     async close() {
       await recovery?.stop();
       await server.close();
