@@ -116,6 +116,14 @@ test('the read port answers as the main port, from each shard\'s standby, and a 
       assert.equal((await r.query('SELECT count(*)::int AS n FROM items')).rows[0].n, ROWS + i + 1);
     }
     assert.deepEqual((await r.query('SHOW quiver.consistency')).rows, [{ 'quiver.consistency': 'strong' }]);
+    // each shard connection follows the session's quiver.consistency
+    await r.query(`SET quiver.consistency = 'eventually'`);
+    for (const shard of [0, 1]) {
+      assert.deepEqual((await r.query(`SELECT current_setting('quiver.consistency') AS c, pg_is_in_recovery() AS r FROM items WHERE id = ${keyOf(shard)}`)).rows,
+        [{ c: 'eventually', r: true }], `shard ${shard}'s standby connection`);
+    }
+    await r.query('RESET quiver.consistency');
+    assert.deepEqual((await r.query(`SELECT current_setting('quiver.consistency') AS c FROM items WHERE id = ${keyOf(1)}`)).rows, [{ c: 'strong' }]);
   }, APP);
 });
 
