@@ -14,21 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ensureBinary, type ManagedProcess } from '../src/cluster/local/processes.js';
+import type { ManagedProcess } from '../src/cluster/local/processes.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
-import { shardOfKey } from '../src/cluster/router/shard-hash.js';
-import { T } from '../src/types/types.js';
 import { seededRandom } from '../bench/util.js';
+import { clusterSkip } from './support/cluster-binaries.js';
+import { withClientOn as withClient } from './support/server.js';
+import { idsOn } from './support/shard-keys.js';
 
-let available = true;
-try {
-  ensureBinary('nats-server', 'nats-server');
-  ensureBinary('etcd', 'etcd-server');
-} catch {
-  available = false;
-}
-const skip = available ? false : 'nats-server or etcd is not installed and could not be';
-
+const skip = clusterSkip();
 const DIM = 4;
 const ROWS = 300;
 const rnd = seededRandom(2718);
@@ -44,8 +37,9 @@ async function answers(c: pg.Client): Promise<Record<string, unknown>[][]> {
   return out;
 }
 
-async function withClient<R>(port: number, fn: (c: pg.Client) => Promise<R>, application = 'test'): Promise<R> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 5000, application_name: application });
+/** A session on `port` named `application` (its shard connections carry the name). */
+async function withNamedClient<R>(port: number, application: string, fn: (c: pg.Client) => Promise<R>): Promise<R> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000, application_name: application });
   c.on('error', () => {});
   await c.connect();
   try {
@@ -56,9 +50,7 @@ async function withClient<R>(port: number, fn: (c: pg.Client) => Promise<R>, app
 }
 
 /** A key of each shard (the router's hash). */
-const keyOf = (shard: number) => {
-  for (let id = 1; ; id++) if (shardOfKey([T.int4], [id], 2) === shard) return id;
-};
+const keyOf = (shard: number): number => idsOn(shard, 1, 2)[0]!;
 
 async function standbyOf(shard: number): Promise<ManagedProcess> {
   const leader = await cluster!.dataLeader(shard);
@@ -68,7 +60,7 @@ async function standbyOf(shard: number): Promise<ManagedProcess> {
 }
 
 before(async () => {
-  if (!available) return;
+  if (skip) return;
   cluster = await startLocalCluster({ dir, nodes: 1, port: 0, shards: 2, dataNodes: 2, queryNodes: 0, indexNodes: 0, logLevel: 'info' });
   const values = Array.from({ length: ROWS }, (_, i) => `(${i + 1}, '${vec()}', ${i % 7})`).join(',');
   await withClient(cluster.port, async (c) => {
@@ -93,7 +85,7 @@ const QUERIES = [
 test('the read port answers as the main port, from each shard\'s standby, and a write acknowledged on the main port is read at once', { skip, timeout: 120_000 }, async () => {
   const main = await withClient(cluster!.port, answers);
   assert.equal(main[1]![0]!.n, ROWS);
-  await withClient(cluster!.readPort, async (r) => {
+  await withNamedClient(cluster!.readPort, APP, async (r) => {
     for (const [i, q] of QUERIES.entries()) assert.deepEqual((await r.query(q)).rows, main[i], q);
     // each shard's statements run on a standby
     for (const shard of [0, 1]) {
@@ -124,7 +116,7 @@ test('the read port answers as the main port, from each shard\'s standby, and a 
     }
     await r.query('RESET quiver.consistency');
     assert.deepEqual((await r.query(`SELECT current_setting('quiver.consistency') AS c FROM items WHERE id = ${keyOf(1)}`)).rows, [{ c: 'strong' }]);
-  }, APP);
+  });
 });
 
 test('a write through the read port fails with the standby\'s 25006', { skip, timeout: 60_000 }, async () => {
