@@ -53,7 +53,11 @@ async function pollDataNodes(coordinator: Coordinator, shard: number | undefined
 }
 
 function readMaxLagMs(opts: ProxyRoleOptions): number | undefined {
-  if (opts.readMaxLagMs !== undefined) return opts.readMaxLagMs;
+  return opts.readMaxLagMs ?? readMaxLagMsFromEnv();
+}
+
+/** QUIVER_READ_MAX_LAG_MS, when set to a number ≥ 0 (the read ports' bound on a standby's lag) */
+export function readMaxLagMsFromEnv(): number | undefined {
   const env = Number(process.env.QUIVER_READ_MAX_LAG_MS);
   return process.env.QUIVER_READ_MAX_LAG_MS && env >= 0 ? env : undefined;
 }

@@ -17,6 +17,12 @@ export interface ShardDirectory {
   waitLeader(shard: number, waitMs: number): Promise<string>;
   /** hear every leader change; returns the unsubscriber */
   onChange(listener: (shard: number, address: string | undefined) => void): () => void;
+  /**
+   * `address`, named for `shard`, did not answer a connection: true when asking again may name
+   * another node (the read port's directory passes it over for a while), false when not.
+   * Absent: no other node to name.
+   */
+  unreachable?(shard: number, address: string): boolean;
   /** stop following (the etcd one closes its watches) */
   close(): Promise<void>;
 }

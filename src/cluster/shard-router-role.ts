@@ -2,8 +2,9 @@
  * `--role proxy` in a sharded cluster (--shards N > 1): the shard router (router/server.ts)
  * on the proxy's port, reaching every shard's leader through the etcd shard directory, with
  * the fan-out planner for SELECTs no key pins to one shard. Like the piping proxy it keeps no
- * state and registers itself (role `proxy`). The read port, when asked for, serves the same
- * router: a sharded cluster's reads on standbys are not routed yet, so it reads from the leaders.
+ * state and registers itself (role `proxy`). The read port, when asked for, serves a second
+ * router over the read directory (read-shard-directory.ts): each session's shard connections go
+ * to that shard's hot standby the unsharded read port would choose, else to its leader.
  * Each router records its two-phase commit decisions in etcd, registers its router id
  * (role `router`) under the proxy's lease, and recovers the prepared transactions of routers
  * gone (router/recovery.ts).
@@ -12,6 +13,9 @@ import type { Logger } from 'pino';
 import type { Coordinator } from './coordinator.js';
 import type { ConnectionSecurity } from '../wire/connection.js';
 import { openEtcdShardDirectory } from './etcd-shard-directory.js';
+import { openReadShardDirectory } from './read-shard-directory.js';
+import { readMaxLagMsFromEnv } from './proxy-role.js';
+import type { ShardDirectory } from './shard-directory.js';
 import type { RunningProxy } from './proxy.js';
 import { startShardRouter, type ShardRouter } from './router/server.js';
 import { planFanout } from './router/fanout-plan.js';
@@ -21,6 +25,8 @@ export interface ShardRouterRoleOptions {
   readonly host: string;
   readonly port: number;
   readonly readPort?: number;
+  /** the read port's bound on a standby's lag (ms; default QUIVER_READ_MAX_LAG_MS, else proxy.ts's READ_MAX_LAG_MS) */
+  readonly readMaxLagMs?: number;
   readonly shards: number;
   readonly nodeId?: string;
   readonly logger: Logger;
@@ -36,18 +42,26 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     await coordinator.close();
     throw e;
   });
+  let reads: ShardDirectory | undefined;
   const closeAll = async () => {
     for (const r of routers) await r.close().catch(() => {});
+    await reads?.close().catch(() => {});
     await directory.close().catch(() => {});
     await coordinator.close().catch(() => {});
   };
   try {
     const security = opts.security ? { security: opts.security } : {};
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
-    routers.push(await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security }));
+    const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security });
+    routers.push(main);
     if (opts.readPort !== undefined) {
-      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory, logger: opts.logger, planFanout, twoPhase, ...security }));
-      opts.logger.info({ readPort: routers[1]!.port }, 'sharded cluster: the read port routes to the shards\' leaders (standby reads are not routed yet)');
+      const maxLagMs = opts.readMaxLagMs ?? readMaxLagMsFromEnv();
+      reads = await openReadShardDirectory(coordinator, { leaders: directory, logger: opts.logger, ...(maxLagMs !== undefined ? { maxLagMs } : {}) });
+      // recovery of prepared transactions asks the leaders, whatever the sessions read from; DDL
+      // through the main port makes the read port read the catalog again (on its standby of shard 0)
+      routers.push(await startShardRouter({ host: opts.host, port: opts.readPort, directory: reads, logger: opts.logger, planFanout, twoPhase: { ...twoPhase, leaders: directory },
+        catalogFollows: main.ddlEpoch, ...security }));
+      opts.logger.info({ readPort: routers[1]!.port }, 'sharded cluster: the read port routes each shard to its hot standbys');
     }
     const address = `${opts.host}:${routers[0]!.port}`;
     await coordinator.register({ id: opts.nodeId ?? `proxy-${address}`, address, role: 'proxy' });

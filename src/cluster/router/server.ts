@@ -25,6 +25,11 @@ export interface ShardRouterOptions {
   port: number;
   directory: ShardDirectory;
   logger: Logger;
+  /**
+   * another router's DDL count (ShardRouter.ddlEpoch of the main port's router, for the read
+   * port's, which runs no DDL of its own): when it moves on, this router reads the catalog again
+   */
+  catalogFollows?: () => number;
   /** the fan-out planner; without one an unpinned SELECT over sharded tables is 0A000 */
   planFanout?: PlanFanout;
   /** how long a statement waits for a shard without a leader before 57P03; default 5000 */
@@ -42,6 +47,8 @@ export interface ShardRouterOptions {
   twoPhase?: {
     decisions: DecisionStore;
     liveness: RouterLiveness;
+    /** where recovery finds the shards' leaders when `directory` names other nodes (a read port's standbys); default `directory` */
+    leaders?: ShardDirectory;
     /** how often recovery looks at the shards (±50 %); default 5000 */
     recoveryIntervalMs?: number;
     /** how long ago a transaction must have been prepared before recovery finishes it; default 10000 */
@@ -55,6 +62,8 @@ export interface ShardRouter {
   readonly port: number;
   /** the router's id, in its two-phase commit gids (quiver_<id>_<n>) */
   readonly routerId: string;
+  /** moves on with each DDL through this router (another router's catalogFollows) */
+  ddlEpoch(): number;
   close(): Promise<void>;
 }
 
@@ -76,6 +85,15 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   let catalog: Promise<ShardCatalog> | null = null;
   let catalogVersion = 0;
   const inFlight = new Set<string>();
+  // the followed router's DDL: this router's cached catalog (and statements prepared on shards) are stale
+  let followedEpoch = opts.catalogFollows?.();
+  const followDdl = () => {
+    const now = opts.catalogFollows?.();
+    if (now === followedEpoch) return;
+    followedEpoch = now;
+    catalogVersion++;
+    catalog = null;
+  };
   const twoPhase = opts.twoPhase;
   if (twoPhase) await twoPhase.liveness.announce(routerId);
   const context: RouterContext = {
@@ -88,6 +106,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}) },
     nextRoundRobin: () => roundRobin++,
     catalog(shard0) {
+      followDdl();
       if (!catalog) {
         const version = catalogVersion;
         const loading = ShardCatalog.load(shard0);
@@ -102,7 +121,10 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
       catalogVersion++;
       catalog = null;
     },
-    ddlEpoch: () => catalogVersion,
+    ddlEpoch: () => {
+      followDdl();
+      return catalogVersion;
+    },
   };
   const sessions = new Map<number, RouterSession>();
   const registry: BackendRegistry = {
@@ -126,13 +148,14 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger, ...(opts.security ? { security: opts.security } : {}) });
   logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
   const recovery = twoPhase && startRecoveryLoop({
-    directory: opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
+    directory: twoPhase.leaders ?? opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
     ...(twoPhase.graceMs !== undefined ? { graceMs: twoPhase.graceMs } : {}),
     ...(twoPhase.recoveryIntervalMs !== undefined ? { intervalMs: twoPhase.recoveryIntervalMs } : {}),
   });
   return {
     port: server.port,
     routerId,
+    ddlEpoch: () => catalogVersion,
     async close() {
       await recovery?.stop();
       await server.close();

@@ -396,8 +396,7 @@ export class RouterSession implements Backend {
       return Promise.reject(new SqlError('08006', `connection to shard ${shard} was lost in the transaction`));
     }
     const opening = (async () => {
-      const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
-      const conn = await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
+      const conn = await this.openShard(shard);
       if (shard === 0) conn.onNotification = () => this.handle?.notificationsArrived?.();
       for (const sql of this.replay) await conn.simple(sql);
       if (shard === 0) await this.readSearchPath(conn);
@@ -408,6 +407,21 @@ export class RouterSession implements Backend {
     opening.catch(() => this.connections.delete(shard));
     this.connections.set(shard, opening);
     return opening;
+  }
+
+  /**
+   * Connect to the node the directory names for `shard`; one that does not answer (08006) is
+   * reported, and the directory asked again while it may name another (a read port's standbys).
+   */
+  private async openShard(shard: number): Promise<ShardConnection> {
+    for (;;) {
+      const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
+      try {
+        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
+      } catch (e) {
+        if (!(e instanceof SqlError && e.code === '08006' && this.ctx.directory.unreachable?.(shard, address))) throw e;
+      }
+    }
   }
 
   /** A shard's error fails the block (PostgreSQL: the transaction is aborted). */

@@ -4,7 +4,7 @@
  * key is its primary key (pg_index.indisprimary, pg_attribute). Cached by the router and
  * dropped after DDL that ran through it (another router's DDL is seen after its own next
  * DDL or restart: the catalog changes only through DDL, which every router runs on all
- * shards).
+ * shards; a read port's router follows its main port's DDL: server.ts catalogFollows).
  */
 import type { ShardedTable } from './fanout-api.js';
 import { sqlType, type SqlType } from '../../types/types.js';
