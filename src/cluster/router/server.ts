@@ -67,9 +67,13 @@ export interface ShardRouter {
   close(): Promise<void>;
 }
 
-/** What a session announces at startup when shard 0 could not be asked (PostgreSQL's usual set). */
+/**
+ * What a session announces at startup when shard 0 could not be asked (PostgreSQL's usual
+ * set; the version the data nodes report, engine/system-functions.ts SERVER_VERSION, so a
+ * client does not take the cluster for a PostgreSQL 16)
+ */
 const FALLBACK_PARAMETERS: [string, string][] = [
-  ['server_version', '16.0'], ['server_encoding', 'UTF8'], ['client_encoding', 'UTF8'], ['DateStyle', 'ISO, MDY'],
+  ['server_version', '15.18 (Quiver)'], ['server_encoding', 'UTF8'], ['client_encoding', 'UTF8'], ['DateStyle', 'ISO, MDY'],
   ['IntervalStyle', 'postgres'], ['TimeZone', 'UTC'], ['integer_datetimes', 'on'], ['standard_conforming_strings', 'on'],
   ['is_superuser', 'on'], ['application_name', ''],
 ];
