@@ -471,7 +471,11 @@ class Builder implements DeparseContext {
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
-        n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.ownExpr(plan.input, plan.predicate)]);
+        const filter: [string, string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.ownExpr(plan.input, plan.predicate)];
+        // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
+        const runAt = n.details.findIndex(([k]) => k === 'Run Condition');
+        if (runAt >= 0) n.details.splice(runAt, 0, filter);
+        else n.details.push(filter);
         return this.absorb(n, plan);
       }
       case 'result': {
@@ -521,6 +525,7 @@ class Builder implements DeparseContext {
         this.asking('small', () => this.child(n, plan.input));
         const items = this.windowOutputs.get(plan);
         if (items) this.outputItemsOf(n, items);
+        if (plan.runCondition) n.details.push(['Run Condition', this.ownExpr(plan, plan.runCondition)]);
         return n;
       }
       case 'sort': {
