@@ -43,4 +43,14 @@ SELECT * FROM (SELECT id, ntile(4) OVER (ORDER BY id) t FROM wrc_t) s WHERE t <=
 SELECT * FROM (SELECT id, g, rank() OVER (PARTITION BY g ORDER BY v) r FROM wrc_t) s WHERE r < 3 AND id > 10 ORDER BY id;
 -- the Run Condition in a join's input
 SELECT s.id, s.rn, t2.v FROM (SELECT id, row_number() OVER (ORDER BY id DESC) rn FROM wrc_t) s JOIN wrc_t t2 ON t2.id = s.id WHERE s.rn <= 3 ORDER BY s.id;
+-- count(x) has no support function in PostgreSQL 15: no Run Condition
+SELECT * FROM (SELECT id, count(id) OVER (ORDER BY id) c FROM wrc_t) s WHERE c < 5 ORDER BY id;
+-- two window clauses: the lower WindowAgg takes the Run Condition and hands the failing rows
+-- on (NULL), the top one filters them
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, count(*) OVER (ORDER BY v) c FROM wrc_t) s WHERE rn <= 3;
+SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, count(*) OVER (ORDER BY v) c FROM wrc_t) s WHERE rn <= 3 ORDER BY id;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, count(*) OVER (ORDER BY v) c FROM wrc_t) s WHERE c <= 8;
+SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, count(*) OVER (ORDER BY v) c FROM wrc_t) s WHERE c <= 8 ORDER BY id;
+SELECT * FROM (SELECT id, g, v, rank() OVER (PARTITION BY g ORDER BY v) r, sum(v) OVER (ORDER BY id) sv FROM wrc_t) s WHERE r < 3 ORDER BY id;
+SELECT * FROM (SELECT id, g, v, row_number() OVER (PARTITION BY g ORDER BY id) rn, count(*) OVER (PARTITION BY v ORDER BY id) c FROM wrc_t) s WHERE rn <= 3 AND c <= 2 ORDER BY id;
 DROP TABLE wrc_t;

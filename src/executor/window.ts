@@ -55,12 +55,19 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
     const results: Value[][] = [];
     for (let f = 0; f < plan.fns.length; f++) results.push(yield* evaluatePartition(plan.fns[f], args[f], p, offsets[f], env, pause));
     const out: Row[] = [];
+    let failed = false;
     for (let i = 0; i < held.length; i++) {
       const r = held[i];
       r.length = width;
+      if (failed) { for (let f = 0; f < results.length; f++) r.push(null); out.push(r); continue; }
       for (const values of results) r.push(values[i]);
       // the Run Condition fails: no later row of this partition passes it either
-      if (passes && !passes(r)) break;
+      if (passes && !passes(r)) {
+        if (!plan.passThrough) break;
+        failed = true;
+        r.length = width;
+        for (let f = 0; f < results.length; f++) r.push(null);
+      }
       out.push(r);
     }
     held = [];
@@ -83,9 +90,10 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
 
 /**
  * The Run Condition's test (planner/window-run-condition.ts), over an output row, or null
- * without one. Only a WindowAgg at the top of its stack has one, so the rows failing it are
- * dropped, as PostgreSQL's top window does (WINDOWAGG_PASSTHROUGH_STRICT, or
- * WINDOWAGG_DONE without PARTITION BY).
+ * without one. At the top of its stack a WindowAgg drops the rows of the partition from
+ * the first failing it on, as PostgreSQL's top window does (WINDOWAGG_PASSTHROUGH_STRICT,
+ * or WINDOWAGG_DONE without PARTITION BY); below the top (passThrough) it hands them on
+ * with NULL for its functions (WINDOWAGG_PASSTHROUGH), for the WindowAggs above.
  */
 function runConditionTest(plan: Extract<Plan, { kind: 'window' }>, env: ExecEnv): ((row: Row) => boolean) | null {
   if (!plan.runCondition) return null;
@@ -109,6 +117,7 @@ function* rankAsRead(
   const names = plan.fns.map((f) => f.name);
   const passes = runConditionTest(plan, env);
   const partitioned = plan.fns[0].partitionBy.length > 0;
+  const passThrough = plan.passThrough === true;
   let prev: Row | undefined;
   let rowNumber = 0, rank = 0, dense = 0;
   // the Run Condition failed in this partition: its other rows are read and dropped
@@ -126,6 +135,7 @@ function* rankAsRead(
         skipping = false;
       } else if (skipping) {
         prev = r;
+        if (passThrough) out.push(nulls(r));
         continue;
       } else if (orderCmp) {
         const c = orderCmp(prev, r);
@@ -141,7 +151,7 @@ function* rankAsRead(
     }
     if (out.length) yield out;
     // without PARTITION BY no later row can pass the Run Condition: the input is not read on
-    if (skipping && !partitioned) return;
+    if (skipping && !partitioned && !passThrough) return;
     yield* pause.now();
   }
 
@@ -150,10 +160,18 @@ function* rankAsRead(
     const o = ranked(r);
     if (passes && !passes(o)) {
       skipping = true;
-      return partitioned;
+      if (passThrough) out.push(nulls(r));
+      return partitioned || passThrough;
     }
     out.push(o);
     return true;
+  }
+
+  /** a row handed on past the Run Condition: NULL for this WindowAgg's functions */
+  function nulls(r: Row): Row {
+    const o = r.slice(0, width);
+    for (let f = 0; f < names.length; f++) o.push(null);
+    return o;
   }
 
   function ranked(r: Row): Row {

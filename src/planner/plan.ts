@@ -263,6 +263,11 @@ export type Plan =
      * first row failing it ends its partition's output (and, without PARTITION BY, the scan)
      */
     readonly runCondition?: Expr;
+    /**
+     * a WindowAgg below the top of its stack: rows failing the Run Condition are still handed
+     * on, with NULL for its functions (PostgreSQL's WINDOWAGG_PASSTHROUGH; the Filter above drops them)
+     */
+    readonly passThrough?: true;
   }
   /**
    * `presorted`: PostgreSQL's Incremental Sort (window-plan.ts, below a WindowAgg whose input

@@ -22,13 +22,15 @@
  *   fn = c otherwise: `fn <= c` (increasing) or `fn >= c` (decreasing) is the condition and
  *                the equality stays in the Filter
  *
- * Only the WindowAgg right below the Filter (the top of its stack, PostgreSQL's top window)
- * takes conditions here; a condition on a lower WindowAgg's function stays in the Filter.
+ * The function may be computed by any WindowAgg of the stack right below the Filter; one
+ * below the top keeps handing rows on (see windowRunCondition).
  */
 import type { Expr, Plan } from './plan.js';
 import type { Rule } from './rules/rule.js';
 import { resolveOperator } from '../functions/index.js';
 import { T, OID } from '../types/types.js';
+import { planIsCorrelated } from './expr-walk.js';
+import { windowChain } from './window-tlists.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
 type Window = Extract<Plan, { kind: 'window' }>;
@@ -43,7 +45,8 @@ export function monotonic(fn: WindowFn): number {
     case 'row_number': case 'rank': case 'dense_rank':
       return fn.fn ? 0 : INCREASING;
     case 'count': {
-      if (!fn.fn) return 0;
+      // PostgreSQL 15 gives only count(*) a support function (int8inc_support), not count(x)
+      if (!fn.fn || fn.args.length !== 0) return 0;
       // int8inc_support: no ORDER BY, every row is a peer of the others (one value per partition)
       if (fn.orderBy.length === 0) return BOTH;
       let m = 0;
@@ -65,6 +68,8 @@ function pseudoConstant(e: Expr): boolean {
     case 'column': return e.level > 0;
     case 'cast': return pseudoConstant(e.arg);
     case 'call': return !e.fn.volatile && e.args.every(pseudoConstant);
+    // an uncorrelated scalar subquery: an InitPlan's $n
+    case 'subquery': return e.mode === 'scalar' && !planIsCorrelated(e.plan);
     default: return false;
   }
 }
@@ -77,30 +82,33 @@ function and(parts: readonly Expr[]): Expr {
   return parts.length === 1 ? parts[0] : { kind: 'and', type: T.bool, args: [...parts] };
 }
 
-/** The run condition a qual gives the window (and whether the qual must stay), or undefined. */
-function runConditionOf(qual: Expr, window: Window): { cond: Expr; keep: boolean } | undefined {
+/**
+ * The run condition a qual gives a WindowAgg of the stack `top` heads (which one, and
+ * whether the qual must stay), or undefined.
+ */
+function runConditionOf(qual: Expr, top: Window): { cond: Expr; keep: boolean; window: Window } | undefined {
   if (qual.kind !== 'call' || qual.args.length !== 2 || qual.fn.volatile) return undefined;
-  const width = window.input.schema.length;
-  const fnAt = (x: Expr): WindowFn | undefined =>
-    x.kind === 'column' && x.level === 0 && x.index >= width ? window.fns[x.index - width] : undefined;
+  const chain = windowChain(top)!;
+  const fnAt = (x: Expr) => (x.kind === 'column' && x.level === 0 ? chain.fnAt.get(x.index) : undefined);
   // check_and_push_window_quals: the left side first, then the right
   for (const fnLeft of [true, false]) {
     const [side, other] = fnLeft ? qual.args : [qual.args[1], qual.args[0]];
-    const fn = fnAt(side);
-    if (!fn) continue;
+    const at = fnAt(side);
+    if (!at) continue;
+    const { fn, window } = at;
     if (!pseudoConstant(other) || !INTEGERS.has(other.type.oid) || !INTEGERS.has(side.type.oid)) return undefined;
     const m = monotonic(fn);
     if (m === 0) return undefined;
     switch (qual.name) {
       case '<': case '<=':
-        return (fnLeft && m & INCREASING) || (!fnLeft && m & DECREASING) ? { cond: qual, keep: false } : undefined;
+        return (fnLeft && m & INCREASING) || (!fnLeft && m & DECREASING) ? { cond: qual, keep: false, window } : undefined;
       case '>': case '>=':
-        return (fnLeft && m & DECREASING) || (!fnLeft && m & INCREASING) ? { cond: qual, keep: false } : undefined;
+        return (fnLeft && m & DECREASING) || (!fnLeft && m & INCREASING) ? { cond: qual, keep: false, window } : undefined;
       case '=': {
-        if ((m & BOTH) === BOTH) return { cond: qual, keep: false };
+        if ((m & BOTH) === BOTH) return { cond: qual, keep: false, window };
         const op = m & INCREASING ? (fnLeft ? '<=' : '>=') : (fnLeft ? '>=' : '<=');
         const [a, b] = qual.args;
-        return { cond: { ...qual, name: op, fn: resolveOperator(op, a.type, b.type) }, keep: true };
+        return { cond: { ...qual, name: op, fn: resolveOperator(op, a.type, b.type) }, keep: true, window };
       }
       default:
         return undefined;
@@ -109,22 +117,35 @@ function runConditionOf(qual: Expr, window: Window): { cond: Expr; keep: boolean
   return undefined;
 }
 
-/** Filter(WindowAgg) → WindowAgg with a Run Condition, under what is left of the Filter. */
+/**
+ * Filter(WindowAgg) → WindowAgg with a Run Condition, under what is left of the Filter. A
+ * condition on a lower WindowAgg's function stays in the Filter too: that WindowAgg hands
+ * on the rows failing it, with NULL for its functions (the WindowAggs above need every
+ * row), and the Filter drops them (PostgreSQL's top-level qual, create_one_window_path).
+ */
 export const windowRunCondition: Rule = {
   name: 'window-run-condition',
   apply(plan) {
     if (plan.kind !== 'filter' || plan.input.kind !== 'window') return undefined;
-    const window = plan.input;
-    const conds: Expr[] = [];
+    const top = plan.input;
+    const conds = new Map<Window, Expr[]>();
     const kept: Expr[] = [];
     for (const q of conjuncts(plan.predicate)) {
-      const found = runConditionOf(q, window);
-      if (found) conds.push(found.cond);
-      if (!found || found.keep) kept.push(q);
+      const found = runConditionOf(q, top);
+      if (found) conds.set(found.window, [...(conds.get(found.window) ?? []), found.cond]);
+      if (!found || found.keep || found.window !== top) kept.push(q);
     }
-    if (conds.length === 0) return undefined;
-    const runCondition = and([...(window.runCondition ? conjuncts(window.runCondition) : []), ...conds]);
-    const withCondition: Plan = { ...window, runCondition };
-    return kept.length ? { ...plan, input: withCondition, predicate: and(kept) } : withCondition;
+    if (conds.size === 0) return undefined;
+    const withConditions = (p: Plan): Plan => {
+      if (p.kind !== 'window' && p.kind !== 'sort') return p;
+      const input = withConditions(p.input);
+      if (p.kind === 'sort') return input === p.input ? p : { ...p, input };
+      const own = conds.get(p);
+      if (!own) return input === p.input ? p : { ...p, input };
+      const runCondition = and([...(p.runCondition ? conjuncts(p.runCondition) : []), ...own]);
+      return { ...p, input, runCondition, ...(p === top ? {} : { passThrough: true as const }) };
+    };
+    const stack = withConditions(top);
+    return kept.length ? { ...plan, input: stack, predicate: and(kept) } : stack;
   },
 };
