@@ -26,6 +26,10 @@ SELECT * FROM (SELECT id, count(*) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AN
 PREPARE wrc_p(int) AS SELECT * FROM (SELECT id, row_number() OVER (ORDER BY id DESC) rn FROM wrc_t) s WHERE rn <= $1;
 EXECUTE wrc_p(2);
 DEALLOCATE wrc_p;
+-- an uncorrelated subquery is a constant too (an InitPlan)
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, row_number() OVER (ORDER BY id) rn FROM wrc_t) s WHERE rn <= (SELECT 2);
+SELECT * FROM (SELECT id, row_number() OVER (ORDER BY id) rn FROM wrc_t) s WHERE rn <= (SELECT 2);
+SELECT * FROM (SELECT id, row_number() OVER (ORDER BY id) rn FROM wrc_t) s WHERE rn = (SELECT 2);
 -- with PARTITION BY: the rows of a partition after the first failing one are skipped
 SELECT * FROM (SELECT id, g, row_number() OVER (PARTITION BY g ORDER BY id) rn FROM wrc_t) s WHERE rn <= 2 ORDER BY g, rn;
 SELECT * FROM (SELECT id, g, v, rank() OVER (PARTITION BY g ORDER BY v) r FROM wrc_t) s WHERE r < 3 ORDER BY g, r, id;

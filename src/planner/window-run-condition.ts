@@ -29,7 +29,7 @@ import type { Expr, Plan } from './plan.js';
 import type { Rule } from './rules/rule.js';
 import { resolveOperator } from '../functions/index.js';
 import { T, OID } from '../types/types.js';
-import { planIsCorrelated } from './expr-walk.js';
+import { mapExpr, planIsCorrelated } from './expr-walk.js';
 import { windowChain } from './window-tlists.js';
 
 type WindowFn = Extract<Expr, { kind: 'window' }>;
@@ -126,7 +126,9 @@ function runConditionOf(qual: Expr, top: Window): { cond: Expr; keep: boolean; w
 export const windowRunCondition: Rule = {
   name: 'window-run-condition',
   apply(plan) {
-    if (plan.kind !== 'filter' || plan.input.kind !== 'window') return undefined;
+    if (plan.kind !== 'filter') return undefined;
+    if (plan.input.kind === 'project' && plan.input.input.kind === 'window') return throughProject(plan, plan.input);
+    if (plan.input.kind !== 'window') return undefined;
     const top = plan.input;
     const conds = new Map<Window, Expr[]>();
     const kept: Expr[] = [];
@@ -149,3 +151,31 @@ export const windowRunCondition: Rule = {
     return kept.length ? { ...plan, input: stack, predicate: and(kept) } : stack;
   },
 };
+
+/**
+ * Filter(Project(WindowAgg)): a WHERE that stayed above the subquery's select list (it has a
+ * subquery, `rn <= (SELECT 3)`, which push-filter-below-project leaves alone). Its
+ * conjuncts on the top WindowAgg's functions, read through the select list's plain
+ * columns, become Run Conditions all the same; the others stay above.
+ */
+function throughProject(plan: Extract<Plan, { kind: 'filter' }>, project: Extract<Plan, { kind: 'project' }>): Plan | undefined {
+  const top = project.input as Window;
+  const conds: Expr[] = [];
+  const kept: Expr[] = [];
+  for (const q of conjuncts(plan.predicate)) {
+    let plain = true;
+    const below = mapExpr(q, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const def = project.exprs[x.index];
+      if (def?.kind !== 'column' || def.level !== 0) plain = false;
+      return def ?? x;
+    });
+    const found = plain ? runConditionOf(below, top) : undefined;
+    if (found && found.window === top) conds.push(found.cond);
+    if (!found || found.window !== top || found.keep) kept.push(q);
+  }
+  if (conds.length === 0) return undefined;
+  const runCondition = and([...(top.runCondition ? conjuncts(top.runCondition) : []), ...conds]);
+  const input: Plan = { ...project, input: { ...top, runCondition } };
+  return kept.length ? { ...plan, input, predicate: and(kept) } : input;
+}
