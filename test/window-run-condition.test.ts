@@ -20,7 +20,7 @@ const rc = {} as RunContext;
 const column = (index: number, name: string): Expr => ({ kind: 'column', type: T.int4, level: 0, index, name });
 
 /** row_number() OVER ([PARTITION BY col 0] ORDER BY col 1) over rows (g, id), with Run Condition `rn <= limit` */
-function rowNumberPlan(partitioned: boolean, limit: number): Extract<Plan, { kind: 'window' }> {
+function rowNumberPlan(partitioned: boolean, limit: number, passThrough = false): Extract<Plan, { kind: 'window' }> {
   const input: Plan = { kind: 'values', schema: [{ name: 'g', type: T.int4, tableOid: 0, attnum: 0 }, { name: 'id', type: T.int4, tableOid: 0, attnum: 0 }], rows: [] } as unknown as Plan;
   const rn: Expr = { kind: 'column', type: T.int8, level: 0, index: 2, name: 'row_number' };
   const bound: Expr = { kind: 'const', type: T.int4, value: limit } as Expr;
@@ -32,6 +32,7 @@ function rowNumberPlan(partitioned: boolean, limit: number): Extract<Plan, { kin
       frame: { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' }, exclude: 'noOthers' },
     }],
     runCondition: { kind: 'call', type: T.bool, name: '<=', fn: resolveOperator('<=', T.int8, T.int4), args: [rn, bound] },
+    ...(passThrough ? { passThrough: true as const } : {}),
   };
 }
 
@@ -60,4 +61,12 @@ test('with PARTITION BY the rows after the failing one are dropped and the next 
   const all: Row[] = [[0, 1], [0, 2], [0, 3], [0, 4], [0, 5], [1, 6], [2, 7], [2, 8], [2, 9], [2, 10]];
   const rows = rowsOf(windowAgg(rowNumberPlan(true, 2), [all.slice(0, 3), all.slice(3)], rc, env));
   assert.deepEqual(rows.map((r) => [r[0], r[1], Number(r[2])]), [[0, 1, 1], [0, 2, 2], [1, 6, 1], [2, 7, 1], [2, 8, 2]]);
+});
+
+test('below the top of its stack the window hands every row on, NULL past the Run Condition, until the next partition', () => {
+  const all: Row[] = [[0, 1], [0, 2], [0, 3], [1, 4], [1, 5], [1, 6]];
+  const unpartitioned = rowsOf(windowAgg(rowNumberPlan(false, 2, true), [all.slice(0, 2), all.slice(2)], rc, env));
+  assert.deepEqual(unpartitioned.map((r) => r[2] === null ? null : Number(r[2])), [1, 2, null, null, null, null]);
+  const partitioned = rowsOf(windowAgg(rowNumberPlan(true, 2, true), [all], rc, env));
+  assert.deepEqual(partitioned.map((r) => r[2] === null ? null : Number(r[2])), [1, 2, null, 1, 2, null]);
 });
