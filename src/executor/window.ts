@@ -48,17 +48,27 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
   }
   const offsets = plan.fns.map((fn) => new FrameOffsets(fn, env));
   const args = plan.fns.map((fn) => fn.args.map(compileExpr));
+  const passes = runConditionTest(plan, env);
   let held: Row[] = [];
   const flush = function* (): Generator<Step, void, unknown> {
     const p = peerGroups(held, orderCmp, orderAt);
     const results: Value[][] = [];
     for (let f = 0; f < plan.fns.length; f++) results.push(yield* evaluatePartition(plan.fns[f], args[f], p, offsets[f], env, pause));
-    const out: Row[] = new Array(held.length);
+    const out: Row[] = [];
+    let failed = false;
     for (let i = 0; i < held.length; i++) {
       const r = held[i];
       r.length = width;
+      if (failed) { for (let f = 0; f < results.length; f++) r.push(null); out.push(r); continue; }
       for (const values of results) r.push(values[i]);
-      out[i] = r;
+      // the Run Condition fails: no later row of this partition passes it either
+      if (passes && !passes(r)) {
+        if (!plan.passThrough) break;
+        failed = true;
+        r.length = width;
+        for (let f = 0; f < results.length; f++) r.push(null);
+      }
+      out.push(r);
     }
     held = [];
     budget?.reset();
@@ -78,6 +88,19 @@ export function* windowAgg(plan: Extract<Plan, { kind: 'window' }>, input: Itera
   if (held.length) yield* flush();
 }
 
+/**
+ * The Run Condition's test (planner/window-run-condition.ts), over an output row, or null
+ * without one. At the top of its stack a WindowAgg drops the rows of the partition from
+ * the first failing it on, as PostgreSQL's top window does (WINDOWAGG_PASSTHROUGH_STRICT,
+ * or WINDOWAGG_DONE without PARTITION BY); below the top (passThrough) it hands them on
+ * with NULL for its functions (WINDOWAGG_PASSTHROUGH), for the WindowAggs above.
+ */
+function runConditionTest(plan: Extract<Plan, { kind: 'window' }>, env: ExecEnv): ((row: Row) => boolean) | null {
+  if (!plan.runCondition) return null;
+  const test = compileExpr(plan.runCondition);
+  return (row) => test(row, env) === true;
+}
+
 /** functions whose value for a row depends only on the rows before it and its peers' start */
 const RANKING = new Set(['row_number', 'rank', 'dense_rank']);
 
@@ -92,31 +115,63 @@ function* rankAsRead(
 ): Generator<Step, void, unknown> {
   const width = plan.input.schema.length;
   const names = plan.fns.map((f) => f.name);
+  const passes = runConditionTest(plan, env);
+  const partitioned = plan.fns[0].partitionBy.length > 0;
+  const passThrough = plan.passThrough === true;
   let prev: Row | undefined;
   let rowNumber = 0, rank = 0, dense = 0;
+  // the Run Condition failed in this partition: its other rows are read and dropped
+  let skipping = false;
+  let out: Row[] = [];
   for (const step of input) {
     if (isSuspend(step)) { yield step; continue; }
-    const out: Row[] = new Array(step.length);
+    out = [];
     for (let i = 0; i < step.length; i++) {
       const row = step[i];
       const r = [...row];
       for (const k of keys) r.push(k(row, env));
       if (!prev || partitionCmp(prev, r) !== 0) {
         rowNumber = 0; rank = 0; dense = 0;
+        skipping = false;
+      } else if (skipping) {
+        prev = r;
+        if (passThrough) out.push(nulls(r));
+        continue;
       } else if (orderCmp) {
         const c = orderCmp(prev, r);
         if (c > 0) throw internalError('bug: a window\'s input is not in its ORDER BY order');
-        if (c === 0) { rowNumber++; out[i] = ranked(r); prev = r; continue; }
+        if (c === 0) { rowNumber++; prev = r; if (!emit(r)) break; continue; }
       } else {
         // without ORDER BY every row of the partition is a peer of the first
-        rowNumber++; out[i] = ranked(r); prev = r; continue;
+        rowNumber++; prev = r; if (!emit(r)) break; continue;
       }
       rowNumber++; rank = rowNumber; dense++;
-      out[i] = ranked(r);
       prev = r;
+      if (!emit(r)) break;
     }
-    yield out;
+    if (out.length) yield out;
+    // without PARTITION BY no later row can pass the Run Condition: the input is not read on
+    if (skipping && !partitioned && !passThrough) return;
     yield* pause.now();
+  }
+
+  /** the row numbered onto `out` when it passes the Run Condition; false: stop reading (no later row passes) */
+  function emit(r: Row): boolean {
+    const o = ranked(r);
+    if (passes && !passes(o)) {
+      skipping = true;
+      if (passThrough) out.push(nulls(r));
+      return partitioned || passThrough;
+    }
+    out.push(o);
+    return true;
+  }
+
+  /** a row handed on past the Run Condition: NULL for this WindowAgg's functions */
+  function nulls(r: Row): Row {
+    const o = r.slice(0, width);
+    for (let f = 0; f < names.length; f++) o.push(null);
+    return o;
   }
 
   function ranked(r: Row): Row {

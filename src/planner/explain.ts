@@ -24,7 +24,7 @@ import { relationNames, relationsOf } from './relation-names.js';
 import { vectorStatsLines, type VectorSearchStats } from './vector-cost.js';
 import { incrementalSortLines, type IncrementalSortStats } from './incremental-sort-stats.js';
 import { readAbove, type TlistRequest } from './explain-tlists.js';
-import { finalTarget, inputTarget, windowsBelow, type WindowChain } from './window-tlists.js';
+import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
@@ -177,6 +177,16 @@ class Builder implements DeparseContext {
         return `(${this.expr(e)})`;
       },
     };
+  }
+
+  /**
+   * A condition tested in a WindowAgg (its Filter, its Run Condition): its own functions as
+   * their calls, a lower WindowAgg's in parentheses, `((count(*) OVER (?)) <= 3)`; undefined
+   * over anything else.
+   */
+  private windowQual(window: Plan, e: Expr): string | undefined {
+    const chain = windowChain(window);
+    return chain && deparse(e, this.windowContext(chain, window));
   }
 
   /** A Filter or Output absorbed into an Aggregate's node: in terms of its group keys and calls, as its own expressions. */
@@ -471,7 +481,11 @@ class Builder implements DeparseContext {
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
-        n.details.push([join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.ownExpr(plan.input, plan.predicate)]);
+        const filter: [string, string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
+        // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
+        const runAt = n.details.findIndex(([k]) => k === 'Run Condition');
+        if (runAt >= 0) n.details.splice(runAt, 0, filter);
+        else n.details.push(filter);
         return this.absorb(n, plan);
       }
       case 'result': {
@@ -521,6 +535,7 @@ class Builder implements DeparseContext {
         this.asking('small', () => this.child(n, plan.input));
         const items = this.windowOutputs.get(plan);
         if (items) this.outputItemsOf(n, items);
+        if (plan.runCondition) n.details.push(['Run Condition', this.windowQual(plan, plan.runCondition)!]);
         return n;
       }
       case 'sort': {

@@ -102,6 +102,7 @@ export function walkPlanExprs(plan: Plan, depth: number, visit: (e: Expr, depth:
       break;
     case 'window':
       plan.fns.forEach((f) => { f.args.forEach((e) => expr(e)); f.partitionBy.forEach((e) => expr(e)); f.orderBy.forEach((k) => expr(k.expr)); });
+      expr(plan.runCondition);
       walkPlanExprs(plan.input, depth, visit);
       break;
     case 'sort': case 'topk':

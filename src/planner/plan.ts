@@ -258,6 +258,16 @@ export type Plan =
     readonly kind: 'window'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly fns: readonly Extract<Expr, { kind: 'window' }>[]; readonly clause?: number;
     /** the query's ORDER BY, GROUP BY and DISTINCT expressions, numbered by PostgreSQL's parser before the windows' keys (window-plan.ts orders clauses by those numbers) */
     readonly sortGroupExprs?: readonly Expr[];
+    /**
+     * PostgreSQL 15's Run Condition (window-run-condition.ts), over this node's output: the
+     * first row failing it ends its partition's output (and, without PARTITION BY, the scan)
+     */
+    readonly runCondition?: Expr;
+    /**
+     * a WindowAgg below the top of its stack: rows failing the Run Condition are still handed
+     * on, with NULL for its functions (PostgreSQL's WINDOWAGG_PASSTHROUGH; the Filter above drops them)
+     */
+    readonly passThrough?: true;
   }
   /**
    * `presorted`: PostgreSQL's Incremental Sort (window-plan.ts, below a WindowAgg whose input
