@@ -15,6 +15,9 @@ import { staticShardDirectory } from '../src/cluster/shard-directory.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
 import { T } from '../src/types/types.js';
+import * as pgQuery from 'libpg-query';
+import { routeStatement } from '../src/cluster/router/route.js';
+import type { RouterTable } from '../src/cluster/router/shard-catalog.js';
 
 const SHARDS = 2;
 const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
@@ -24,7 +27,17 @@ const TABLES = [
   'CREATE TABLE by_label (label text PRIMARY KEY, id int)',
   'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
   'CREATE TABLE vecs (id int PRIMARY KEY, emb vector(3))',
+  'CREATE TABLE copy_of_src (id int PRIMARY KEY, label text)',
 ];
+
+/** a catalog table as the router reads it, for routing checks */
+function routerTable(name: string, columns: [string, typeof T.int4][], key: string[]): RouterTable {
+  return {
+    schema: 'public', name, oid: name.length, keyColumns: key,
+    keyTypes: key.map((k) => columns.find((c) => c[0] === k)![1]), keyDefaults: key.map(() => undefined),
+    columns: columns.map(([n, type]) => ({ name: n, type })),
+  };
+}
 const shardOf = (id: number): number => shardOfInt(id, SHARDS);
 
 describe('shard router: INSERT … SELECT', () => {
@@ -86,7 +99,8 @@ describe('shard router: INSERT … SELECT', () => {
   });
 
   it('inserts the rows of a fanned-out or pinned SELECT over one sharded table into another', async () => {
-    const r = await c.query('INSERT INTO dst SELECT id, label FROM src WHERE id <= 100');
+    // `id + 0`: not the key passed through (that is co-located, below): the router moves the rows
+    const r = await c.query('INSERT INTO dst SELECT id + 0, label FROM src WHERE id <= 100');
     assert.equal(r.rowCount, 100);
     const counts = await assertPlaced('SELECT id FROM dst WHERE id <= 100');
     assert.equal(counts[0]! + counts[1]!, 100);
@@ -109,29 +123,30 @@ describe('shard router: INSERT … SELECT', () => {
     assert.equal(none.rowCount, 0);
   });
 
+  // `id + 0`: not a key column passed through, so not co-located: the rows go through the router
   it('is all or nothing: a duplicate key on one shard leaves no row on any, and ROLLBACK undoes it', async () => {
     // id 200 exists in dst on its shard only; the other rows would land on both shards
     await c.query("INSERT INTO dst VALUES (200, 'there')");
-    const err = await sqlError(c.query("INSERT INTO dst SELECT id, 'dup' FROM src WHERE id BETWEEN 190 AND 210"));
+    const err = await sqlError(c.query("INSERT INTO dst SELECT id + 0, 'dup' FROM src WHERE id BETWEEN 190 AND 210"));
     assert.equal(err.code, '23505');
     assert.deepEqual(await onShards("SELECT id FROM dst WHERE label = 'dup'"), [[], []]);
     assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
 
     await c.query('BEGIN');
-    assert.equal((await c.query("INSERT INTO dst SELECT id, 'in block' FROM src WHERE id BETWEEN 300 AND 339")).rowCount, 40);
+    assert.equal((await c.query("INSERT INTO dst SELECT id + 0, 'in block' FROM src WHERE id BETWEEN 300 AND 339")).rowCount, 40);
     assert.deepEqual((await c.query("SELECT count(*)::int AS n FROM dst WHERE label = 'in block'")).rows, [{ n: 40 }]);
     await c.query('ROLLBACK');
     assert.deepEqual(await onShards("SELECT id FROM dst WHERE label = 'in block'"), [[], []]);
 
     // committed in a block with other writes: every shard's rows stay
     await c.query('BEGIN');
-    await c.query("INSERT INTO dst SELECT id, 'kept' FROM src WHERE id BETWEEN 400 AND 419");
+    await c.query("INSERT INTO dst SELECT id + 0, 'kept' FROM src WHERE id BETWEEN 400 AND 419");
     await c.query("INSERT INTO dst VALUES (7777, 'kept')");
     await c.query('COMMIT');
     assert.equal((await assertPlaced("SELECT id FROM dst WHERE label = 'kept'")).reduce((a, b) => a + b), 21);
     // an error in a block fails it
     await c.query('BEGIN');
-    assert.equal((await sqlError(c.query("INSERT INTO dst SELECT id, 'dup2' FROM src WHERE id BETWEEN 195 AND 205"))).code, '23505');
+    assert.equal((await sqlError(c.query("INSERT INTO dst SELECT id + 0, 'dup2' FROM src WHERE id BETWEEN 195 AND 205"))).code, '23505');
     assert.equal((await sqlError(c.query('SELECT 1'))).code, '25P02');
     await c.query('ROLLBACK');
     assert.deepEqual(await onShards("SELECT id FROM dst WHERE label = 'dup2'"), [[], []]);
@@ -145,6 +160,37 @@ describe('shard router: INSERT … SELECT', () => {
     assert.equal((await c.query("INSERT INTO vecs SELECT g, '[1,2,3]' FROM generate_series(1, 6) g")).rowCount, 6);
     assert.deepEqual((await onShards('SELECT id, emb::text FROM vecs ORDER BY id')).flat().sort((a, b) => a[0] - b[0]).map((r) => r[1]), Array(6).fill('[1,2,3]'));
     await assertPlaced('SELECT id FROM vecs');
+  });
+
+  it('runs a co-located INSERT … SELECT (each row\'s key from a table sharded alike) on each shard as it is', async () => {
+    const tables = new Map([
+      ['a', routerTable('a', [['id', T.int4], ['v', T.text]], ['id'])],
+      ['b', routerTable('b', [['v', T.text], ['id', T.int4]], ['id'])],
+      ['c', routerTable('c', [['id', T.int8], ['v', T.text]], ['id'])],
+    ]);
+    const lookup = { table: (_s: string | undefined, n: string) => tables.get(n) };
+    const route = (sql: string) => routeStatement(sql, pgQuery.parseSync(sql).stmts![0]!.stmt as Record<string, unknown>, lookup).kind;
+    assert.equal(route('INSERT INTO b SELECT * FROM a'), 'insertSelect'); // b's key is its second column: a's label goes there
+    assert.equal(route('INSERT INTO b (id, v) SELECT * FROM a WHERE v <> \'x\''), 'everyShard');
+    assert.equal(route('INSERT INTO b SELECT x.v, x.id FROM a x'), 'everyShard');
+    assert.equal(route('INSERT INTO b (id, v) SELECT * FROM a WHERE id = 3'), 'pinned');
+    assert.equal(route('INSERT INTO b (id, v) SELECT id + 1, v FROM a'), 'insertSelect');
+    assert.equal(route('INSERT INTO b (id, v) SELECT id, v FROM a LIMIT 3'), 'insertSelect');
+    assert.equal(route('INSERT INTO b (id, v) SELECT id, lower(v) FROM a'), 'insertSelect');
+    assert.equal(route('INSERT INTO c SELECT * FROM a'), 'insertSelect'); // int8 keys hash otherwise
+
+    const r = await c.query('INSERT INTO copy_of_src SELECT * FROM src WHERE id <= 500');
+    assert.equal(r.rowCount, 500);
+    const counts = await assertPlaced('SELECT id FROM copy_of_src');
+    assert.equal(counts[0]! + counts[1]!, 500);
+    assert.equal((await c.query('INSERT INTO copy_of_src SELECT id + 0 + 1000, label FROM src WHERE id = 3')).rowCount, 1);
+    assert.equal((await c.query('INSERT INTO copy_of_src SELECT * FROM src WHERE id = 600')).rowCount, 1);
+    assert.deepEqual((await onShards('SELECT id FROM copy_of_src WHERE id = 600'))[shardOf(600)], [[600]]);
+    // all or nothing across shards too
+    const err = await sqlError(c.query('INSERT INTO copy_of_src SELECT * FROM src WHERE id BETWEEN 490 AND 520'));
+    assert.equal(err.code, '23505');
+    assert.deepEqual(await onShards('SELECT id FROM copy_of_src WHERE id BETWEEN 501 AND 520'), [[], []]);
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
   });
 
   it('refuses RETURNING and ON CONFLICT with 0A000', async () => {

@@ -245,7 +245,53 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   if (source.kind === 'unsupported') return source;
   if (source.kind !== 'shard0' && source.kind !== 'pinned' && source.kind !== 'fanout') return notYet('this INSERT … SELECT form');
   if (source.kind === 'shard0' && source.write) return notYet('SELECT INTO');
+  // co-located: each row's key comes unchanged from a table sharded alike, so it stays on its shard
+  if (source.kind !== 'shard0' && keepsShard(node.selectStmt.SelectStmt, table, columns, catalog)) {
+    if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
+    return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
+  }
   return { kind: 'insertSelect', table, columns, select, source };
+}
+
+/**
+ * Whether every row an INSERT … SELECT writes belongs on the shard it is read from: the SELECT
+ * reads one sharded table once, row by row (no aggregate, DISTINCT, LIMIT, window, set
+ * operation or function call in its list), and each key column of the target gets the same
+ * key column of that table, of the same type. Then it runs on every shard as it is.
+ */
+function keepsShard(select: N, target: RouterTable, columns: readonly string[] | null, catalog: TableLookup): boolean {
+  const from: N[] = select.fromClause ?? [];
+  const rv = from.length === 1 ? from[0]!.RangeVar as N | undefined : undefined;
+  if (!rv || (select.op ?? 'SETOP_NONE') !== 'SETOP_NONE' || select.withClause || select.groupClause || select.havingClause
+    || select.distinctClause || select.limitCount || select.limitOffset || select.windowClause || select.lockingClause) return false;
+  const source = catalog.table(rv.schemaname, rv.relname);
+  if (!source || shardedMentions(select, catalog).length !== 1) return false;
+  if (target.keyColumns.length === 0 || source.keyColumns.length !== target.keyColumns.length) return false;
+  if (target.keyTypes.some((t, k) => t.oid !== source.keyTypes[k]!.oid)) return false;
+  const items: N[] = (select.targetList ?? []).map((t: N) => t.ResTarget?.val);
+  if (items.some((v) => v === undefined || containsFuncCall(v))) return false;
+  // the SELECT's columns in order: `*` is the source's columns
+  const produced: (string | undefined)[] = [];
+  const alias = rv.alias?.aliasname ?? rv.relname;
+  for (const v of items) {
+    const fields: N[] = v.ColumnRef?.fields ?? [];
+    if (fields.length > 0 && fields[fields.length - 1]!.A_Star) {
+      if (fields.length > 2 || (fields.length === 2 && fields[0]!.String?.sval !== alias)) return false;
+      produced.push(...source.columns.map((c) => c.name));
+    } else produced.push(columnName(v, alias));
+  }
+  const names = columns ?? target.columns.slice(0, produced.length).map((c) => c.name);
+  return target.keyColumns.every((key, k) => {
+    const at = names.indexOf(key);
+    return at >= 0 && produced[at] === source.keyColumns[k];
+  });
+}
+
+function containsFuncCall(tree: unknown): boolean {
+  if (Array.isArray(tree)) return tree.some(containsFuncCall);
+  if (!tree || typeof tree !== 'object') return false;
+  if ('FuncCall' in tree || 'SubLink' in tree) return true;
+  return Object.values(tree).some(containsFuncCall);
 }
 
 function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
