@@ -117,6 +117,12 @@ describe('shard router: INSERT … SELECT', () => {
     // pinned to one shard by its key, the row written on its own key's shard
     assert.equal((await c.query("INSERT INTO dst SELECT id + 6000, 'pinned' FROM src WHERE id = 7")).rowCount, 1);
     assert.deepEqual((await onShards("SELECT id FROM dst WHERE label = 'pinned'"))[shardOf(6007)], [[6007]]);
+    // a key of another type takes the assignment cast before it is hashed (numeric 2.5 → int 3, as the shard stores it)
+    assert.equal((await c.query('INSERT INTO dst SELECT (g + 0.5)::numeric + 20000, null FROM generate_series(1, 6) g')).rowCount, 6);
+    const rounded = await assertPlaced('SELECT id FROM dst WHERE id > 20000');
+    assert.equal(rounded[0]! + rounded[1]!, 6);
+    assert.equal((await c.query('INSERT INTO dst SELECT g::int8 + 21000, null FROM generate_series(1, 4) g')).rowCount, 4);
+    assert.equal((await assertPlaced('SELECT id FROM dst WHERE id > 21000')).reduce((a, b) => a + b), 4);
     // no rows
     const none = await c.query('INSERT INTO dst SELECT id, label FROM src WHERE id < 0');
     assert.equal(none.command, 'INSERT');

@@ -16,12 +16,12 @@ import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
 import { SqlError, type SqlNotice } from '../../errors.js';
 import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
-import { parseText } from '../../types/text-io.js';
+import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
 import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
-import { ShardCatalog, type TableLookup } from './shard-catalog.js';
+import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
@@ -659,6 +659,7 @@ export class RouterSession implements Backend {
         fields.push({ name: table.keyColumns[d.k]!, type: types[i]!, tableOid: 0, columnAttr: 0 });
       });
     }
+    await this.castKeys(table, keyAt, fields, rows);
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
     const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings());
     const shards = [...batches.keys()].sort((a, b) => a - b);
@@ -679,6 +680,29 @@ export class RouterSession implements Backend {
       return n;
     });
     return { kind: 'command', tag: `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}` };
+  }
+
+  /**
+   * Key values of another type than the key's (numeric 2.5 into an int key) take PostgreSQL's
+   * assignment cast (3) before they are hashed: evaluated on shard 0, where every cast is, in
+   * one round trip per such column; the rows then carry the key's value and type. Untyped
+   * literals (text) are read as the key's type by text I/O, as the INSERT would read them.
+   */
+  private async castKeys(table: RouterTable, keyAt: readonly number[], fields: FieldInfo[], rows: Value[][]): Promise<void> {
+    const settings = this.textSettings();
+    for (const [k, at] of keyAt.entries()) {
+      const from = fields[at]!.type;
+      const to = table.keyTypes[k]!;
+      if (from.oid === to.oid || from.oid === 25 || from.oid === 705) continue;
+      const texts = rows.map((r) => (r[at] === null ? null : formatText(from, r[at]!, settings)));
+      const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
+      const reply = await shard0.run(
+        `SELECT (u.x::${formatTypeWithTypmod(from)})::${formatTypeWithTypmod(to)} FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY u.n`,
+        [1009], encodeParams([1009], [texts], settings),
+      );
+      reply.rows.forEach((r, i) => { rows[i]![at] = r[0] === null ? null : parseText(to, r[0]!, settings); });
+      fields[at] = { ...fields[at]!, type: to };
+    }
   }
 
   /** The key DEFAULTs an INSERT needs (nextval…), evaluated on shard 0 in one round trip, in row order. */
