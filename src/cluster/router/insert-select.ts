@@ -93,6 +93,8 @@ export function insertBatches(
   shardOfRow: (() => number) | null,
   shards: number,
   settings: TextSettings,
+  /** the table's alias and the ON CONFLICT text, kept on every INSERT */
+  statement: { alias: string | null; onConflict: string | null } = { alias: null, onConflict: null },
 ): Map<number, InsertBatch[]> {
   const asText = columns.map((c, i) => UNTYPED_OIDS.has(fields[i]!.type.oid) && !UNTYPED_OIDS.has(c.type.oid));
   const types = columns.map((c, i) => (asText[i] ? c.type.oid : fields[i]!.type.oid));
@@ -106,7 +108,9 @@ export function insertBatches(
     byShard.set(shard, list);
   }
   const perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, columns.length))));
-  const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
+  const alias = statement.alias === null ? '' : ` AS ${quoteIdent(statement.alias)}`;
+  const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
+  const tail = statement.onConflict === null ? '' : ` ${statement.onConflict}`;
   const out = new Map<number, InsertBatch[]>();
   for (const [shard, list] of byShard) {
     const batches: InsertBatch[] = [];
@@ -123,7 +127,7 @@ export function insertBatches(
           batchTypes.push(types[c]!);
         });
       });
-      batches.push({ sql: head + tuples.join(', '), types: batchTypes, params });
+      batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params });
     }
     out.set(shard, batches);
   }

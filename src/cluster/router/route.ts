@@ -58,9 +58,11 @@ export type Route =
   | { kind: 'roundRobin'; table: RouterTable }
   /**
    * INSERT … SELECT: `select` (the statement's SELECT text) runs by `source`, its rows go to
-   * `columns` (null: the table's first columns, as many as the SELECT gives)
+   * `columns` (null: the table's first columns, as many as the SELECT gives); `onConflict`:
+   * the statement's ON CONFLICT … DO NOTHING text, `alias` its table alias (both kept on the
+   * INSERTs the rows go in)
    */
-  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route }
+  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
   | { kind: 'fanout'; parsed: unknown }
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
@@ -220,7 +222,10 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
  */
 function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: TableLookup): Route {
   if (node.returningList || node.returningClause) return notYet(`INSERT … SELECT … RETURNING into a sharded table ("${table.name}")`);
-  if (node.onConflictClause) return notYet(`INSERT … SELECT … ON CONFLICT into a sharded table ("${table.name}")`);
+  const conflict = node.onConflictClause as N | undefined;
+  // DO NOTHING only: DO UPDATE over rows split into batches could update a row twice where one statement fails (21000)
+  if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') return notYet(`INSERT … SELECT … ON CONFLICT DO UPDATE into a sharded table ("${table.name}")`);
+  if (conflict && (shardedTablesRead(conflict, catalog).length > 0 || containsNode(conflict, 'ParamRef'))) return notYet('this INSERT … SELECT … ON CONFLICT form');
   if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
@@ -231,7 +236,8 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   }
   const start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
   if (start < 0) return notYet('this INSERT … SELECT form');
-  const select = selectText(sql, start);
+  const select = selectText(conflict ? sql.slice(0, conflict.location) : sql, start);
+  const onConflict = conflict ? selectText(sql, conflict.location) : null;
   let parsed: N | undefined;
   try {
     const stmts = pgQuery.parseSync(select).stmts ?? [];
@@ -250,7 +256,7 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
     if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
     return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
   }
-  return { kind: 'insertSelect', table, columns, select, source };
+  return { kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null };
 }
 
 /**
@@ -288,10 +294,14 @@ function keepsShard(select: N, target: RouterTable, columns: readonly string[] |
 }
 
 function containsFuncCall(tree: unknown): boolean {
-  if (Array.isArray(tree)) return tree.some(containsFuncCall);
+  return containsNode(tree, 'FuncCall') || containsNode(tree, 'SubLink');
+}
+
+function containsNode(tree: unknown, kind: string): boolean {
+  if (Array.isArray(tree)) return tree.some((t) => containsNode(t, kind));
   if (!tree || typeof tree !== 'object') return false;
-  if ('FuncCall' in tree || 'SubLink' in tree) return true;
-  return Object.values(tree).some(containsFuncCall);
+  if (kind in tree) return true;
+  return Object.values(tree).some((t) => containsNode(t, kind));
 }
 
 function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {

@@ -661,7 +661,7 @@ export class RouterSession implements Backend {
     }
     await this.castKeys(table, keyAt, fields, rows);
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
-    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings());
+    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), route);
     const shards = [...batches.keys()].sort((a, b) => a - b);
     const counts = await this.onShards(shards, true, async (c) => {
       let n = 0;
