@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { idsOn as idsOnShard, loopbackClient, sqlError } from './support/shard-keys.js';
+import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError } from './support/shard-keys.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
@@ -99,6 +99,29 @@ describe('shard router on PostgreSQL shards: two-phase commit', () => {
     assert.equal(bad.code, '22P02');
     assert.deepEqual(await onShards("SELECT count(*)::int FROM items WHERE label = 'x'"), [[[0]], [[0]]]);
     assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+  });
+
+  it('runs INSERT … SELECT into a sharded table as PostgreSQL reads it, all or nothing', async (t) => {
+    if (skip) return t.skip(skip);
+    await c.query('CREATE TABLE gen (id int PRIMARY KEY, label text, d date)');
+    await c.query('CREATE TABLE gen_copy (id int PRIMARY KEY, label text, d date)');
+    // numeric keys rounded by the assignment cast before they are placed; untyped literals read as the columns' types
+    const r = await c.query("INSERT INTO gen SELECT (g + 0.5)::numeric, 'gen', '2024-01-02' FROM generate_series(1, 200) g");
+    assert.equal(r.rowCount, 200);
+    const placed = await onShards('SELECT id, d::text FROM gen');
+    placed.forEach((rows, shard) => rows.forEach(([id, d]) => {
+      assert.equal(shardOfInt(id, SHARDS), shard);
+      assert.equal(d, '2024-01-02');
+    }));
+    assert.deepEqual(placed.flat().map((row) => row[0]).sort((x, y) => x - y), Array.from({ length: 200 }, (_, i) => i + 2));
+    // co-located: run on each shard as it is, committed by two-phase commit
+    assert.equal((await c.query('INSERT INTO gen_copy SELECT * FROM gen')).rowCount, 200);
+    assert.deepEqual((await onShards('SELECT count(*)::int FROM gen_copy')).map((x) => x[0]![0]), placed.map((x) => x.length));
+    const dup = await sqlError(c.query("INSERT INTO gen SELECT g, 'again', NULL FROM generate_series(150, 400) g"));
+    assert.equal(dup.code, '23505');
+    assert.deepEqual(await onShards("SELECT id FROM gen WHERE label = 'again'"), [[], []]);
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+    await c.query('DROP TABLE gen, gen_copy');
   });
 
   it('keeps temporary tables on shard 0 (PostgreSQL cannot prepare a transaction that used one)', async (t) => {

@@ -7,6 +7,7 @@
  * - SELECT / UPDATE / DELETE pinned by `key = constant / $n` on every key column → one shard;
  * - INSERT … VALUES → each row to its key's shard; a table without a key → the
  *   transaction's round-robin shard;
+ * - INSERT … SELECT → the SELECT routed as if alone, its rows inserted on their keys' shards;
  * - UPDATE / DELETE reading only their own table, not pinned → every shard;
  * - other SELECTs over sharded tables → the fan-out planner (0A000 without one);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
@@ -16,6 +17,7 @@ import * as pgQuery from 'libpg-query';
 import { SqlError } from '../../errors.js';
 import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
+import { selectStart, selectText } from './insert-select.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
 
 type N = Record<string, any>;
@@ -54,6 +56,13 @@ export type Route =
   | { kind: 'pinned'; table: RouterTable; key: readonly KeySource[]; write: boolean }
   | { kind: 'insert'; table: RouterTable; rows: readonly InsertRow[]; head: string; tail: string; added: AddedKeys | null }
   | { kind: 'roundRobin'; table: RouterTable }
+  /**
+   * INSERT … SELECT: `select` (the statement's SELECT text) runs by `source`, its rows go to
+   * `columns` (null: the table's first columns, as many as the SELECT gives); `onConflict`:
+   * the statement's ON CONFLICT … DO NOTHING text, `alias` its table alias (both kept on the
+   * INSERTs the rows go in)
+   */
+  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
   | { kind: 'fanout'; parsed: unknown }
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
@@ -89,7 +98,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'DiscardStmt':
       return { kind: 'session' };
     case 'SelectStmt': return selectRoute(node, catalog, stmt);
-    case 'InsertStmt': return insertRoute(sql, node, catalog);
+    case 'InsertStmt': return insertRoute(sql, node, catalog, stmt);
     case 'UpdateStmt':
     case 'DeleteStmt':
       return updateDeleteRoute(type, node, catalog);
@@ -161,13 +170,14 @@ function selectRoute(node: N, catalog: TableLookup, whole: N): Route {
   return { kind: 'fanout', parsed: whole };
 }
 
-function insertRoute(sql: string, node: N, catalog: TableLookup): Route {
+function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Route {
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: true };
   if (node.withClause) return notYet('INSERT with WITH');
   const values: N[] | undefined = node.selectStmt?.SelectStmt?.valuesLists;
-  const others = shardedTablesRead({ select: node.selectStmt, onConflict: node.onConflictClause, returning: node.returningList }, catalog);
+  const others = shardedTablesRead({ select: node.selectStmt, onConflict: node.onConflictClause, returning: node.returningList ?? node.returningClause }, catalog);
+  if (!values && node.selectStmt && (others.length > 0 || table.keyColumns.length > 0)) return insertSelectRoute(sql, node, table, catalog);
   if (others.length > 0) return notYet('INSERT reading a sharded table');
   if (table.keyColumns.length === 0) return { kind: 'roundRobin', table };
   if (!values) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
@@ -204,6 +214,94 @@ function insertRoute(sql: string, node: N, catalog: TableLookup): Route {
     rows.push({ start: spans[r]![0], end: spans[r]![1], key });
   }
   return { kind: 'insert', table, rows, head: sql.slice(0, spans[0]![0]), tail: sql.slice(spans[spans.length - 1]![1]), added };
+}
+
+/**
+ * INSERT … SELECT into a sharded table: the SELECT is cut from the text and routed as if the
+ * client had sent it alone (shard 0, pinned, or fanned out); the session inserts its rows.
+ */
+function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: TableLookup): Route {
+  if (node.returningList || node.returningClause) return notYet(`INSERT … SELECT … RETURNING into a sharded table ("${table.name}")`);
+  const conflict = node.onConflictClause as N | undefined;
+  // DO NOTHING only: DO UPDATE over rows split into batches could update a row twice where one statement fails (21000)
+  if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') return notYet(`INSERT … SELECT … ON CONFLICT DO UPDATE into a sharded table ("${table.name}")`);
+  if (conflict && (shardedTablesRead(conflict, catalog).length > 0 || containsNode(conflict, 'ParamRef'))) return notYet('this INSERT … SELECT … ON CONFLICT form');
+  if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');
+  const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
+  if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
+  const columns = targets.length > 0 ? targets.map((t) => t.name as string) : null;
+  if (columns) {
+    const missing = table.keyColumns.findIndex((k, i) => !columns.includes(k) && table.keyDefaults[i] === undefined);
+    if (missing >= 0) return notYet(`INSERT into "${table.name}" without its key column "${table.keyColumns[missing]}" (it has no default)`);
+  }
+  const start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
+  if (start < 0) return notYet('this INSERT … SELECT form');
+  const select = selectText(conflict ? sql.slice(0, conflict.location) : sql, start);
+  const onConflict = conflict ? selectText(sql, conflict.location) : null;
+  let parsed: N | undefined;
+  try {
+    const stmts = pgQuery.parseSync(select).stmts ?? [];
+    const only = stmts.length === 1 ? stmts[0]!.stmt as N | undefined : undefined;
+    if (only?.SelectStmt) parsed = only;
+  } catch {
+    // not a SELECT cut cleanly: refused below
+  }
+  if (!parsed) return notYet('this INSERT … SELECT form');
+  const source = routeStatement(select, parsed, catalog);
+  if (source.kind === 'unsupported') return source;
+  if (source.kind !== 'shard0' && source.kind !== 'pinned' && source.kind !== 'fanout') return notYet('this INSERT … SELECT form');
+  if (source.kind === 'shard0' && source.write) return notYet('SELECT INTO');
+  // co-located: each row's key comes unchanged from a table sharded alike, so it stays on its shard
+  if (source.kind !== 'shard0' && keepsShard(node.selectStmt.SelectStmt, table, columns, catalog)) {
+    if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
+    return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
+  }
+  return { kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null };
+}
+
+/**
+ * Whether every row an INSERT … SELECT writes belongs on the shard it is read from: the SELECT
+ * reads one sharded table once, row by row (no aggregate, DISTINCT, LIMIT, window, set
+ * operation or function call in its list), and each key column of the target gets the same
+ * key column of that table, of the same type. Then it runs on every shard as it is.
+ */
+function keepsShard(select: N, target: RouterTable, columns: readonly string[] | null, catalog: TableLookup): boolean {
+  const from: N[] = select.fromClause ?? [];
+  const rv = from.length === 1 ? from[0]!.RangeVar as N | undefined : undefined;
+  if (!rv || (select.op ?? 'SETOP_NONE') !== 'SETOP_NONE' || select.withClause || select.groupClause || select.havingClause
+    || select.distinctClause || select.limitCount || select.limitOffset || select.windowClause || select.lockingClause) return false;
+  const source = catalog.table(rv.schemaname, rv.relname);
+  if (!source || shardedMentions(select, catalog).length !== 1) return false;
+  if (target.keyColumns.length === 0 || source.keyColumns.length !== target.keyColumns.length) return false;
+  if (target.keyTypes.some((t, k) => t.oid !== source.keyTypes[k]!.oid)) return false;
+  const items: N[] = (select.targetList ?? []).map((t: N) => t.ResTarget?.val);
+  if (items.some((v) => v === undefined || containsFuncCall(v))) return false;
+  // the SELECT's columns in order: `*` is the source's columns
+  const produced: (string | undefined)[] = [];
+  const alias = rv.alias?.aliasname ?? rv.relname;
+  for (const v of items) {
+    const fields: N[] = v.ColumnRef?.fields ?? [];
+    if (fields.length > 0 && fields[fields.length - 1]!.A_Star) {
+      if (fields.length > 2 || (fields.length === 2 && fields[0]!.String?.sval !== alias)) return false;
+      produced.push(...source.columns.map((c) => c.name));
+    } else produced.push(columnName(v, alias));
+  }
+  const names = columns ?? target.columns.slice(0, produced.length).map((c) => c.name);
+  return target.keyColumns.every((key, k) => {
+    const at = names.indexOf(key);
+    return at >= 0 && produced[at] === source.keyColumns[k];
+  });
+}
+
+function containsFuncCall(tree: unknown): boolean {
+  return containsNode(tree, 'FuncCall') || containsNode(tree, 'SubLink');
+}
+
+function containsNode(tree: unknown, kind: string): boolean {
+  if (Array.isArray(tree)) return tree.some((t) => containsNode(t, kind));
+  if (!tree || typeof tree !== 'object') return false;
+  if (kind in tree) return true;
+  return Object.values(tree).some((t) => containsNode(t, kind));
 }
 
 function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {

@@ -16,15 +16,16 @@ import * as pgQuery from 'libpg-query';
 import type { Logger } from 'pino';
 import { SqlError, type SqlNotice } from '../../errors.js';
 import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../types/types.js';
-import { parseText } from '../../types/text-io.js';
+import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout, ShardResult } from './fanout-api.js';
 import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
-import { ShardCatalog, type TableLookup } from './shard-catalog.js';
+import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
+import { insertBatches } from './insert-select.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 
@@ -245,6 +246,7 @@ export class RouterSession implements Backend {
         }
       }
       case 'insert': return this.insert(stmt, route, params);
+      case 'insertSelect': return this.insertSelect(stmt, route, params);
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params);
       case 'copyIn': return this.copyIn(stmt, route);
@@ -611,6 +613,96 @@ export class RouterSession implements Backend {
       }
     });
     return this.rowsOrTag(replies);
+  }
+
+  /**
+   * INSERT … SELECT (insert-select.ts): the SELECT runs by its own route (shard 0, pinned or
+   * fanned out, in the client's block when there is one), then its rows are inserted on their
+   * keys' shards in batches, as one transaction under the commit rule. A key column the
+   * statement leaves out takes its DEFAULT, evaluated on shard 0 for every row.
+   */
+  private async insertSelect(stmt: RouterStatement, route: Extract<Route, { kind: 'insertSelect' }>, params: readonly Value[]): Promise<ExecResult> {
+    const { table } = route;
+    const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
+    const result = await this.run(select, params);
+    if (result.kind !== 'rows') throw new SqlError('XX000', 'the SELECT of an INSERT … SELECT returned no rows description');
+    const fields = [...result.fields];
+    const rows: Value[][] = result.rows.map((r) => [...r]);
+    const names = route.columns ?? table.columns.slice(0, fields.length).map((c) => c.name);
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const columns = names.map((n) => byName.get(n) ?? { name: n, type: fields[0]!.type });
+    // the shard 0 Describe of the whole statement checked the columns; a key left out takes its DEFAULT
+    const keyAt: number[] = [];
+    const defaults: { k: number; expr: string }[] = [];
+    table.keyColumns.forEach((key, k) => {
+      const at = names.indexOf(key);
+      if (at >= 0) keyAt.push(at);
+      else {
+        const expr = table.keyDefaults[k];
+        if (expr === undefined) throw new SqlError('0A000', `INSERT into "${table.name}" without its key column "${key}" (it has no default) is not supported by the shard router yet`);
+        keyAt.push(columns.length + defaults.length);
+        defaults.push({ k, expr });
+      }
+    });
+    if (rows.length === 0) return { kind: 'command', tag: 'INSERT 0 0' };
+    if (defaults.length > 0) {
+      const types = defaults.map((d) => table.keyTypes[d.k]!);
+      const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
+      const reply = await shard0.simple(`SELECT ${defaults.map((d, i) => `(${d.expr})::${formatTypeWithTypmod(types[i]!)}`).join(', ')} FROM pg_catalog.generate_series(1, ${rows.length})`);
+      const settings = this.textSettings();
+      rows.forEach((row, r) => types.forEach((t, i) => {
+        const text = reply.rows[r]?.[i] ?? null;
+        row.push(text === null ? null : parseText(t, text, settings));
+      }));
+      defaults.forEach((d, i) => {
+        columns.push({ name: table.keyColumns[d.k]!, type: types[i]! });
+        fields.push({ name: table.keyColumns[d.k]!, type: types[i]!, tableOid: 0, columnAttr: 0 });
+      });
+    }
+    await this.castKeys(table, keyAt, fields, rows);
+    const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
+    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), route);
+    const shards = [...batches.keys()].sort((a, b) => a - b);
+    const counts = await this.onShards(shards, true, async (c) => {
+      let n = 0;
+      for (const b of batches.get(c.shard)!) {
+        try {
+          n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
+        } catch (e) {
+          // a position in the router's own INSERT would point the client astray
+          if (e instanceof SqlError && e.fields.position !== undefined) {
+            const { position: _position, ...rest } = e.fields;
+            throw new SqlError(e.code, e.message, rest);
+          }
+          throw e;
+        }
+      }
+      return n;
+    });
+    return { kind: 'command', tag: `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}` };
+  }
+
+  /**
+   * Key values of another type than the key's (numeric 2.5 into an int key) take PostgreSQL's
+   * assignment cast (3) before they are hashed: evaluated on shard 0, where every cast is, in
+   * one round trip per such column; the rows then carry the key's value and type. Untyped
+   * literals (text) are read as the key's type by text I/O, as the INSERT would read them.
+   */
+  private async castKeys(table: RouterTable, keyAt: readonly number[], fields: FieldInfo[], rows: Value[][]): Promise<void> {
+    const settings = this.textSettings();
+    for (const [k, at] of keyAt.entries()) {
+      const from = fields[at]!.type;
+      const to = table.keyTypes[k]!;
+      if (from.oid === to.oid || from.oid === 25 || from.oid === 705) continue;
+      const texts = rows.map((r) => (r[at] === null ? null : formatText(from, r[at]!, settings)));
+      const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
+      const reply = await shard0.run(
+        `SELECT (u.x::${formatTypeWithTypmod(from)})::${formatTypeWithTypmod(to)} FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY u.n`,
+        [1009], encodeParams([1009], [texts], settings),
+      );
+      reply.rows.forEach((r, i) => { rows[i]![at] = r[0] === null ? null : parseText(to, r[0]!, settings); });
+      fields[at] = { ...fields[at]!, type: to };
+    }
   }
 
   /** The key DEFAULTs an INSERT needs (nextval…), evaluated on shard 0 in one round trip, in row order. */
