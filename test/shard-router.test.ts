@@ -122,6 +122,9 @@ describe('shard router', () => {
     await c.query('INSERT INTO items VALUES ($1, $2)', [id, 'before']);
     assert.equal((await c.query('UPDATE items SET label = $2 WHERE id = $1', [id, 'after'])).rowCount, 1);
     assert.deepEqual((await onShards(`SELECT label FROM items WHERE id = ${id}`))[1], [['after']]);
+    // a RETURNING reading a sharded table would read the pinned shard's rows only
+    assert.equal((await sqlError(c.query('UPDATE items SET label = label WHERE id = $1 RETURNING (SELECT count(*) FROM items)', [id]))).code, '0A000');
+    assert.equal((await sqlError(c.query('DELETE FROM items WHERE id = $1 RETURNING (SELECT count(*) FROM items)', [id]))).code, '0A000');
     assert.equal((await c.query(`DELETE FROM items WHERE id = ${id}`)).rowCount, 1);
     assert.deepEqual(await onShards(`SELECT label FROM items WHERE id = ${id}`), [[], []]);
 

@@ -309,7 +309,7 @@ function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: true };
   if (node.withClause) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} with WITH`);
-  const others = shardedTablesRead({ from: node.fromClause, using: node.usingClause, where: node.whereClause, set: node.targetList, returning: node.returningList }, catalog);
+  const others = shardedTablesRead({ from: node.fromClause, using: node.usingClause, where: node.whereClause, set: node.targetList, returning: node.returningList ?? node.returningClause }, catalog);
   if (others.length > 0) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} reading another sharded table`);
   if (type === 'UpdateStmt') {
     const assigned: string[] = (node.targetList ?? []).map((t: N) => t.ResTarget.name);
