@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { ManagedProcess } from '../src/cluster/local/processes.js';
+import { waitUntil, type ManagedProcess } from '../src/cluster/local/processes.js';
 import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { seededRandom } from '../bench/util.js';
 import { clusterSkip } from './support/cluster-binaries.js';
@@ -67,6 +67,14 @@ before(async () => {
     await c.query(`CREATE TABLE items (id int PRIMARY KEY, v vector(${DIM}), g int)`);
     await c.query(`INSERT INTO items VALUES ${values}`);
   });
+  // the standbys start after the leaders (the launcher waits for leaders only): until both
+  // are registered and current, the read port reads a shard from its leader
+  await waitUntil('each shard\'s standby to serve the read port', async () => withClient(cluster!.readPort, async (r) => {
+    for (const shard of [0, 1]) {
+      if (!(await r.query(`SELECT pg_is_in_recovery() AS r FROM items WHERE id = ${keyOf(shard)}`)).rows[0].r) return false;
+    }
+    return true;
+  }), 60_000, 250);
 });
 
 after(async () => {
