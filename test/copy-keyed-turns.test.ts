@@ -36,10 +36,15 @@ async function copyIn(table: string, text: string) {
 
 const lines = (from: number, to: number, line: (i: number) => string) => Array.from({ length: to - from }, (_, k) => line(from + k)).join('');
 
+const RUNS = 6;
+
 test('a 4,096-row batch into a table with four unique keys is inserted between time slices', async () => {
   await sql('CREATE TABLE keyed (id bigint PRIMARY KEY, name text UNIQUE NOT NULL, code text UNIQUE, pair int, note text, UNIQUE (pair, note))');
   let best = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < 3; run++) {
+  // best of 6: a batch is ~40 ms, so one garbage collection or a busy machine's scheduling
+  // can double a piece's share (a fresh-clone CI at load ~6 had 0.57 as its best of 3; the
+  // unsliced insert holds 0.99-1.00 every time)
+  for (let run = 0; run < RUNS; run++) {
     const base = run * 4096;
     // in a transaction block: the finish is the batch's checks and inserts (the commit, sliced
     // on its own, comes with COMMIT)
@@ -50,8 +55,8 @@ test('a 4,096-row batch into a table with four unique keys is inserted between t
     console.log(`# batch of 4096 keyed rows: ${done.total.toFixed(0)} ms, longest piece ${done.longest.toFixed(1)} ms (share ${done.share.toFixed(2)})`);
     best = Math.min(best, done.share);
   }
-  assert.ok(best < SHARE, `the batch held the loop for ${best.toFixed(2)} of the COPY's finish in one piece (best of 3)`);
-  assert.deepEqual(await sql('SELECT count(*)::int, count(DISTINCT name)::int, count(DISTINCT code)::int FROM keyed'), [[3 * 4096, 3 * 4096, 3 * 4096]]);
+  assert.ok(best < SHARE, `the batch held the loop for ${best.toFixed(2)} of the COPY's finish in one piece (best of ${RUNS})`);
+  assert.deepEqual(await sql('SELECT count(*)::int, count(DISTINCT name)::int, count(DISTINCT code)::int FROM keyed'), [[RUNS * 4096, RUNS * 4096, RUNS * 4096]]);
   await sql('DROP TABLE keyed');
 });
 
