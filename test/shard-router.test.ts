@@ -193,6 +193,31 @@ describe('shard router', () => {
     }
   });
 
+  it('sees DDL made through another router: its catalog is read again once it is a second old', async () => {
+    const other = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout: fanoutPlanner });
+    const b = await client(other.port);
+    try {
+      await b.query('SELECT count(*) FROM items'); // router B has read the catalog: no table "late" in it
+      await c.query('CREATE TABLE late (id int PRIMARY KEY)');
+      const ids = [...idsOn(0, 5, 1), ...idsOn(1, 5, 1)];
+      await c.query(`INSERT INTO late VALUES ${ids.map((id) => `(${id})`).join(', ')}`);
+      // without reading the catalog again, B takes "late" for a table of shard 0 alone (5 rows)
+      const start = Date.now();
+      let n = 0;
+      while (Date.now() - start < 10_000) {
+        n = Number((await b.query('SELECT count(*) AS n FROM late')).rows[0].n);
+        if (n === ids.length) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(n, ids.length, 'router B counts the rows of both shards');
+      assert.ok(Date.now() - start < 5_000, `within a few seconds (${Date.now() - start} ms)`);
+      await c.query('DROP TABLE late');
+    } finally {
+      await b.end();
+      await other.close();
+    }
+  });
+
   it('describes a statement run again from its session\'s cache, until DDL or a SET', async () => {
     await c.query('CREATE TABLE cached_desc (id int PRIMARY KEY, a text)');
     await c.query(`INSERT INTO cached_desc VALUES (1, 'x'), (2, 'y')`);

@@ -78,6 +78,9 @@ const FALLBACK_PARAMETERS: [string, string][] = [
   ['is_superuser', 'on'], ['application_name', ''],
 ];
 
+/** how old the router's copy of the shards' catalog may get before a statement has it read again (in the background) */
+const CATALOG_TTL_MS = 1_000;
+
 export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardRouter> {
   await pgQuery.loadModule();
   const waitMs = opts.waitMs ?? 5000;
@@ -88,6 +91,27 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   let roundRobin = randomInt(opts.directory.shards);
   let catalog: Promise<ShardCatalog> | null = null;
   let catalogVersion = 0;
+  // DDL through another proxy (or on a leader directly): the catalog is read again in the
+  // background when a statement finds it older than CATALOG_TTL_MS, and a changed one
+  // replaces it (statements described or prepared before go stale with the version)
+  let catalogLoadedAt = 0;
+  let catalogPrint: string | undefined;
+  let refreshing = false;
+  const refresh = (shard0: ShardConnection) => {
+    if (refreshing || !catalog || shard0.status !== 'I' || Date.now() - catalogLoadedAt < CATALOG_TTL_MS) return;
+    refreshing = true;
+    const version = catalogVersion;
+    ShardCatalog.load(shard0).then((fresh) => {
+      catalogLoadedAt = Date.now();
+      // DDL through this router meanwhile: its own reload wins
+      if (catalogVersion !== version || fresh.fingerprint === catalogPrint) return;
+      logger.info('the shards\' catalog changed outside this router: read again');
+      catalogPrint = fresh.fingerprint;
+      catalogVersion++;
+      catalog = Promise.resolve(fresh);
+    }, (e: unknown) => logger.warn({ err: e }, 'could not read the shards\' catalog again; keeping the last one'))
+      .finally(() => { refreshing = false; });
+  };
   const inFlight = new Set<string>();
   // the followed router's DDL: this router's cached catalog (and statements prepared on shards) are stale
   let followedEpoch = opts.catalogFollows?.();
@@ -111,11 +135,16 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     nextRoundRobin: () => roundRobin++,
     catalog(shard0) {
       followDdl();
+      refresh(shard0);
       if (!catalog) {
         const version = catalogVersion;
         const loading = ShardCatalog.load(shard0);
         catalog = loading;
-        loading.catch(() => {
+        loading.then((loaded) => {
+          if (catalogVersion !== version || catalog !== loading) return;
+          catalogLoadedAt = Date.now();
+          catalogPrint = loaded.fingerprint;
+        }, () => {
           if (catalogVersion === version && catalog === loading) catalog = null;
         });
       }

@@ -125,6 +125,10 @@ export class RouterSession implements Backend {
   private async describe(sql: string, paramTypes: readonly number[]): Promise<void> {
     this.described = null;
     const cacheKey = `${paramTypes.join(',')}\0${sql}`;
+    // the router reads the catalog again when it is old (DDL through another proxy): asking for
+    // it lets that start before the cached describe is checked against its version
+    const shard0 = this.connections.get(0);
+    if (shard0 && !this.block?.ranDdl) await shard0.then((c) => this.ctx.catalog(c)).catch(() => {});
     const cached = this.block?.ranDdl ? undefined : this.describeCache.get(cacheKey);
     if (cached && cached.epoch === this.ctx.ddlEpoch()) {
       if (this.block?.failed) throw FAILED_BLOCK();

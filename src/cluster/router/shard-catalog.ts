@@ -47,9 +47,16 @@ export class ShardCatalog {
    * views: "schema.name" of the views of user schemas (they may read sharded tables);
    * functions: the bodies of user schemas' functions by "schema.name" (one per overload)
    */
+  /** what the catalog says, as one string: two loads that say the same have equal fingerprints */
+  readonly fingerprint: string;
+
   constructor(tables: readonly RouterTable[], views: readonly string[] = [], functions: ReadonlyMap<string, readonly string[]> = new Map()) {
     this.views = new Set(views);
     this.functions = functions;
+    this.fingerprint = JSON.stringify([
+      [...tables].map((t) => [t.schema, t.name, t.oid, t.keyColumns, t.keyTypes.map((k) => [k.oid, k.typmod]), t.keyDefaults, t.columns.map((c) => [c.name, c.type.oid, c.type.typmod])]).sort(),
+      [...views].sort(), [...functions.entries()].sort(),
+    ]);
     for (const t of tables) {
       this.tables.set(`${t.schema}.${t.name}`, t);
       const same = this.byName.get(t.name) ?? [];
