@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import pino from 'pino';
-import { loopbackClient as client, shardOfInt, sqlError } from './support/shard-keys.js';
+import { loopbackClient as client, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
 import { startQuiver, type QuiverServer } from './support/server.js';
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
 import { staticShardDirectory } from '../src/cluster/shard-directory.js';
@@ -46,16 +46,7 @@ describe('shard router: INSERT … SELECT', () => {
   let c: pg.Client;
 
   /** rows of `sql` on each shard, read there directly */
-  async function onShards(sql: string): Promise<any[][][]> {
-    return Promise.all(shards.map(async (s) => {
-      const d = await client(s.port);
-      try {
-        return (await d.query({ text: sql, rowMode: 'array' })).rows;
-      } finally {
-        await d.end();
-      }
-    }));
-  }
+  const onShards = (sql: string) => rowsOnEach(shards, sql);
 
   /** every shard holds only rows whose int key `column` hashes to it */
   async function assertPlaced(sql: string): Promise<number[]> {

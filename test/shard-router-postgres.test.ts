@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError } from './support/shard-keys.js';
+import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import pino from 'pino';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
@@ -27,16 +27,8 @@ describe('shard router on PostgreSQL shards: two-phase commit', () => {
   let router: ShardRouter | undefined;
   let c: pg.Client;
 
-  async function onShards(sql: string): Promise<any[][][]> {
-    return Promise.all(shards.map(async (s) => {
-      const d = await client(s.port);
-      try {
-        return (await d.query({ text: sql, rowMode: 'array' })).rows;
-      } finally {
-        await d.end();
-      }
-    }));
-  }
+  /** rows of `sql` on each shard, read there directly */
+  const onShards = (sql: string) => rowsOnEach(shards, sql);
 
   before(async () => {
     for (let i = 0; i < SHARDS; i++) {

@@ -13,7 +13,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError } from './support/shard-keys.js';
+import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import pino from 'pino';
 import { serialize } from 'pg-protocol';
@@ -69,16 +69,7 @@ describe('shard router', () => {
   let twoPhaseSkip: string | undefined;
 
   /** rows of `sql` on each shard, read there directly */
-  async function onShards(sql: string): Promise<any[][][]> {
-    return Promise.all(shards.map(async (s) => {
-      const d = await client(s.port);
-      try {
-        return (await d.query({ text: sql, rowMode: 'array' })).rows;
-      } finally {
-        await d.end();
-      }
-    }));
-  }
+  const onShards = (sql: string) => rowsOnEach(shards, sql);
 
   before(async () => {
     // prepared transactions on (PostgreSQL's default, 0, turns PREPARE TRANSACTION off); an engine without them ignores the variable

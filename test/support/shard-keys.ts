@@ -34,3 +34,15 @@ export async function sqlError(work: Promise<unknown>): Promise<pg.DatabaseError
   }
   assert.fail('expected an error');
 }
+
+/** the rows of `sql` on each shard (servers on loopback ports), read there directly, as arrays */
+export function rowsOnEach(shards: readonly { readonly port: number }[], sql: string): Promise<any[][][]> {
+  return Promise.all(shards.map(async (s) => {
+    const d = await loopbackClient(s.port);
+    try {
+      return (await d.query({ text: sql, rowMode: 'array' })).rows;
+    } finally {
+      await d.end();
+    }
+  }));
+}
