@@ -38,16 +38,7 @@ async function answers(c: pg.Client): Promise<Record<string, unknown>[][]> {
 }
 
 /** A session on `port` named `application` (its shard connections carry the name). */
-async function withNamedClient<R>(port: number, application: string, fn: (c: pg.Client) => Promise<R>): Promise<R> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000, application_name: application });
-  c.on('error', () => {});
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
+const withNamedClient = <R>(port: number, application: string, fn: (c: pg.Client) => Promise<R>): Promise<R> => withClient(port, fn, application);
 
 /** A key of each shard (the router's hash). */
 const keyOf = (shard: number): number => idsOn(shard, 1, 2)[0]!;

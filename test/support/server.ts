@@ -181,9 +181,12 @@ export async function connectClient(server: QuiverServer, database = TEST_DATABA
 }
 
 
-/** Run `fn` with a client connected to 127.0.0.1:`port` as postgres (a cluster's proxy or a data node), then end it. */
-export async function withClientOn<T>(port: number, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000 });
+/** Run `fn` with a client connected to 127.0.0.1:`port` as postgres (a cluster's proxy or a data node; `applicationName` names the session), then end it. */
+export async function withClientOn<T>(port: number, fn: (c: pg.Client) => Promise<T>, applicationName?: string): Promise<T> {
+  const c = new pg.Client({
+    host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000,
+    ...(applicationName !== undefined ? { application_name: applicationName } : {}),
+  });
   c.on('error', () => {});
   await c.connect();
   try {
