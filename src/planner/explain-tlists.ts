@@ -44,9 +44,7 @@ function visit(plan: Plan, needed: number[] | null, out: Map<Plan, number[]>): v
     case 'filter':
       // over a scan the Filter is the scan's own: its columns are not handed on
       return visit(plan.input, plan.input.kind === 'scan' ? own : merge(own, columnsIn([plan.predicate])), out);
-    case 'sort':
-      return visit(plan.input, merge(own, columnsIn(plan.keys.map((k) => k.expr))), out);
-    case 'topk':
+    case 'sort': case 'topk':
       return visit(plan.input, merge(own, columnsIn(plan.keys.map((k) => k.expr))), out);
     case 'limit':
       return visit(plan.input, own, out);
