@@ -9,7 +9,9 @@
  *   transaction's round-robin shard;
  * - INSERT … SELECT → the SELECT routed as if alone, its rows inserted on their keys' shards;
  * - UPDATE / DELETE reading only their own table, not pinned → every shard;
- * - other SELECTs over sharded tables → the fan-out planner (0A000 without one);
+ * - other SELECTs over sharded tables → the fan-out planner (0A000 without one); a read-only
+ *   one it refuses is pulled up (pull-up.ts), as are read-only SELECTs naming a view and
+ *   COPY (SELECT …) TO over sharded tables;
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
  * Anything else that would need rows of several shards together is 0A000.
  */
@@ -19,6 +21,7 @@ import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
 import { selectStart, selectText } from './insert-select.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
+import { pullUpReadOnly } from './pull-up.js';
 
 type N = Record<string, any>;
 
@@ -64,6 +67,8 @@ export type Route =
    */
   | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
   | { kind: 'fanout'; parsed: unknown }
+  /** a read-only SELECT or COPY (SELECT …) TO run on shard 0 over rows pulled from every shard (pull-up.ts) */
+  | { kind: 'pullUp'; copy: boolean }
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
   | { kind: 'unsupported'; error: SqlError };
@@ -89,9 +94,12 @@ const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'Dele
 
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
-  // a view may read sharded tables: shard 0 alone would answer with its rows only
-  if (READS_RELATIONS.has(type) && mentionsView(node, catalog)) return notYet('a view in a sharded cluster');
   if (READS_RELATIONS.has(type) && callsShardedFunction(node, catalog)) return notYet('a call of a function that reads sharded tables');
+  // a view may read sharded tables: shard 0 alone would answer with its rows only, so a
+  // read-only statement runs over its definition with the tables' rows pulled up
+  if (READS_RELATIONS.has(type) && mentionsView(node, catalog)) {
+    return pullUpReadOnly(stmt) ? { kind: 'pullUp', copy: type === 'CopyStmt' } : notYet('a view in a sharded cluster');
+  }
   switch (type) {
     case 'TransactionStmt': return transactionRoute(node);
     case 'VariableSetStmt':
@@ -102,7 +110,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'UpdateStmt':
     case 'DeleteStmt':
       return updateDeleteRoute(type, node, catalog);
-    case 'CopyStmt': return copyRoute(node, catalog);
+    case 'CopyStmt': return copyRoute(node, catalog, stmt);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
       if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
@@ -320,8 +328,11 @@ function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
   return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
 }
 
-function copyRoute(node: N, catalog: TableLookup): Route {
-  if (node.query) return readsShardedTable(node.query, catalog) ? notYet('COPY (query) over a sharded table') : { kind: 'shard0', write: false };
+function copyRoute(node: N, catalog: TableLookup, whole: N): Route {
+  if (node.query) {
+    if (!readsShardedTable(node.query, catalog)) return { kind: 'shard0', write: false };
+    return pullUpReadOnly(whole) ? { kind: 'pullUp', copy: true } : notYet('COPY (query) over a sharded table');
+  }
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: node.is_from === true };

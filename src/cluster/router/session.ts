@@ -26,6 +26,7 @@ import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
 import { insertBatches } from './insert-select.js';
+import { pullUp, pullUpReadOnly } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 
@@ -253,6 +254,7 @@ export class RouterSession implements Backend {
       case 'insertSelect': return this.insertSelect(stmt, route, params);
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params);
+      case 'pullUp': return this.pullUp(stmt, params, route.copy);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
       case 'unsupported': throw route.error;
@@ -728,6 +730,8 @@ export class RouterSession implements Backend {
     const catalog = await this.catalog(await this.connection(0));
     const lookup = this.lookup(catalog);
     const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
+    // a read-only shape the planner refuses runs on shard 0 over the rows it reads (pull-up.ts)
+    if (plan instanceof SqlError && plan.code === '0A000' && pullUpReadOnly(parsed as Record<string, unknown>)) return this.pullUp(stmt, params, false);
     if (plan instanceof SqlError) throw plan;
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
@@ -747,6 +751,42 @@ export class RouterSession implements Backend {
       : plan.merge(results);
     const rows = merged.rows.map((r) => [...r]);
     return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
+  }
+
+  /**
+   * A read-only statement pulled up (pull-up.ts): the rows of its sharded tables come from
+   * every shard through the session's connections (in its block, if any), and shard 0 runs
+   * it rewritten to read them; the result columns are those shard 0 described for the
+   * client's own text (the tables' oids and attribute numbers as one server gives them).
+   */
+  private async pullUp(stmt: RouterStatement, params: readonly Value[], copy: boolean): Promise<ExecResult> {
+    const lookup = this.lookup(await this.catalog(await this.connection(0)));
+    const values = this.shardParams(stmt, params);
+    const pulled = await pullUp(stmt.sql, {
+      shards: this.shards,
+      lookup,
+      paramTypes: stmt.shardParamTypes,
+      params: values,
+      run: async (shard, sql, types, ps) => (await this.onShards([shard], false, (c) => c.run(sql, types, ps)))[0]!,
+    }, copy);
+    // a position in the rewritten text would point the client astray
+    const unplaced = (e: unknown): never => {
+      if (e instanceof SqlError && pulled.sql !== stmt.sql && e.fields.position !== undefined) {
+        const { position: _position, ...fields } = e.fields;
+        throw new SqlError(e.code, e.message, fields);
+      }
+      throw e;
+    };
+    if (copy) {
+      const [out] = await this.onShards([0], false, (c) => c.copyOut(pulled.sql)).catch(unplaced);
+      return { kind: 'copyOut', format: 'text', columnCount: out!.columnCount, chunks: out!.chunks, tag: out!.tag };
+    }
+    const [reply] = await this.onShards([0], false, (c) => c.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params])).catch(unplaced);
+    const result = this.decode(reply!);
+    const described = stmt.fields;
+    const same = described !== null && described.length === result.fields.length && described.every((f, i) => f.type.oid === result.fields[i]!.type.oid);
+    const rows = result.rows.map((r) => [...r]);
+    return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply!.tag || `SELECT ${rows.length}` };
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */

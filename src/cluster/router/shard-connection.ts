@@ -267,11 +267,12 @@ export class ShardConnection {
   }
 
   /** COPY … TO STDOUT: the CopyData chunks and the tag. */
-  copyOut(sql: string): Promise<{ chunks: Buffer[]; tag: string }> {
-    const out = { chunks: [] as Buffer[], tag: '' };
+  copyOut(sql: string): Promise<{ chunks: Buffer[]; tag: string; columnCount: number }> {
+    const out = { chunks: [] as Buffer[], tag: '', columnCount: 0 };
     return this.request(() => this.socket.write(serialize.query(sql)), {
       onMessage: (m) => {
         if (m.name === 'copyData') out.chunks.push(Buffer.from(m.chunk));
+        else if (m.name === 'copyOutResponse') out.columnCount = m.columnTypes?.length ?? 0;
         else if (m.name === 'commandComplete') out.tag = m.text;
       },
     }).then(() => out);

@@ -1,0 +1,472 @@
+/**
+ * Pull-up: how the shard router runs a read-only statement over sharded tables that neither
+ * pins to one shard nor fits the fan-out planner (window functions, set operations, WITH,
+ * subqueries, joins not on the distribution keys, views, COPY (SELECT …) TO), as Citus'
+ * recursive planning pulls intermediate results to its coordinator:
+ *
+ * 1. Views of user schemas named by the statement are replaced by their definitions
+ *    (pg_get_viewdef on shard 0, in parentheses under the view's name), again while the
+ *    definitions name views.
+ * 2. Each mention of a sharded table becomes its rows fetched from every shard: only the
+ *    columns the statement can read (every column when it has `*`, a whole-row reference, a
+ *    column alias list or a NATURAL join), and only the rows passing the WHERE conjuncts of
+ *    the mention's own SELECT that read nothing but that table (operators, constants, casts,
+ *    `$n`, IN / BETWEEN / LIKE / IS NULL and AND / OR / NOT of those: no function call, no
+ *    subquery, so nothing volatile), when that SELECT's FROM has no outer join. The
+ *    conjuncts stay in the statement too.
+ * 3. Shard 0 runs the statement with each mention replaced by
+ *    `(SELECT u.c1::<type> AS "col", NULL::<type> AS "other", … FROM pg_catalog.unnest($k::text[], …) AS u(c1, …))`,
+ *    under the mention's alias: the rows travel as text arrays, parameters after the
+ *    client's (literals in COPY, which takes no parameters), each value read back by its
+ *    column type's input function, so every expression, function, error and result type is
+ *    one real engine's.
+ *
+ * Why parameters on the session's own connections and not a TEMP table on a connection of
+ * the router's: the pulled rows then come through the session's shard connections, inside
+ * its block when it has one (its uncommitted writes are seen), the statement runs with the
+ * session's settings, temporary tables and shard-0 tables, and nothing touches a temporary
+ * object in a transaction that may have to PREPARE TRANSACTION (which PostgreSQL and Quiver
+ * refuse after temp objects). The cost is the rows' text in one Bind message.
+ *
+ * The rows pulled for one statement are bounded by `quiver.router_pull_rows` (a session
+ * setting, default 100000): more is 54000 (each shard is asked for one row more than the
+ * bound, so a large table is not read whole to find that out).
+ */
+import * as pgQuery from 'libpg-query';
+import { SqlError } from '../../errors.js';
+import type { RouterTable, TableLookup } from './shard-catalog.js';
+import type { ShardParam, ShardReply } from './shard-connection.js';
+import { quoteIdent } from './shard-values.js';
+
+type N = Record<string, any>;
+
+/** the bound on pulled rows when the session has not set quiver.router_pull_rows */
+export const DEFAULT_PULL_ROWS = 100_000;
+const PULL_ROWS_SETTING = 'quiver.router_pull_rows';
+/** views in views: deeper than this is taken for a loop */
+const MAX_VIEW_DEPTH = 16;
+const TEXT_ARRAY = 1009;
+
+/** What pull-up needs of the session. */
+export interface PullUpSession {
+  readonly shards: number;
+  readonly lookup: TableLookup;
+  /** the client's $n types and values (conjuncts pushed to the shards may read them) */
+  readonly paramTypes: readonly number[];
+  readonly params: readonly ShardParam[];
+  /** run a statement on one shard as the session's statements run there (in its block, if any) */
+  run(shard: number, sql: string, paramTypes: readonly number[], params: readonly ShardParam[]): Promise<ShardReply>;
+}
+
+/** The client's statement rewritten to read pulled rows, and the values it reads them from. */
+export interface PulledStatement {
+  readonly sql: string;
+  /** the types and values of the $n after the client's (empty when inlined) */
+  readonly paramTypes: readonly number[];
+  readonly params: readonly ShardParam[];
+}
+
+/** A statement pull-up may run: reads only (no INTO, FOR UPDATE, data-modifying WITH). */
+export function pullUpReadOnly(stmt: N): boolean {
+  const [type, node] = Object.entries(stmt)[0] as [string, N];
+  if (type === 'CopyStmt') return node.query !== undefined && !node.is_from && node.filename === undefined && !node.is_program && pullUpReadOnly(node.query);
+  if (type !== 'SelectStmt') return false;
+  return !containsAny(node, ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'intoClause', 'lockingClause']);
+}
+
+/**
+ * `sql` (one SELECT, or COPY (SELECT …) TO) with its views expanded and its sharded tables'
+ * rows pulled from every shard; `inline`: the rows as literals (COPY) instead of parameters.
+ */
+export async function pullUp(sql: string, session: PullUpSession, inline: boolean): Promise<PulledStatement> {
+  let text = sql;
+  for (let depth = 0; ; depth++) {
+    const expanded = await expandViews(text, session);
+    if (expanded === undefined) break;
+    if (depth >= MAX_VIEW_DEPTH) throw new SqlError('0A000', 'views nested this deep are not supported by the shard router yet');
+    text = expanded;
+  }
+  return pullTables(text, session, inline);
+}
+
+// ---- views ------------------------------------------------------------------------------
+
+async function expandViews(sql: string, session: PullUpSession): Promise<string | undefined> {
+  const parsed = parseOne(sql);
+  const views = mentions(parsed).filter((m) => !m.cte && session.lookup.isView?.(m.rv.schemaname, m.rv.relname));
+  if (views.length === 0) return undefined;
+  const source = new Source(sql);
+  const edits: Edit[] = [];
+  for (const m of views) {
+    const name = m.rv.schemaname ? `${quoteIdent(m.rv.schemaname)}.${quoteIdent(m.rv.relname)}` : quoteIdent(m.rv.relname);
+    const reply = await session.run(0, 'SELECT pg_catalog.pg_get_viewdef($1::pg_catalog.regclass)', [25], [name]);
+    const definition = (reply.rows[0]?.[0] ?? '').trim().replace(/;\s*$/, '');
+    edits.push(source.replaceRelation(m, `(${definition})`));
+  }
+  return source.apply(edits);
+}
+
+// ---- sharded tables ---------------------------------------------------------------------
+
+interface Pull {
+  readonly mention: Mention;
+  readonly table: RouterTable;
+  /** indexes into table.columns */
+  readonly columns: readonly number[];
+  readonly where: readonly string[];
+}
+
+async function pullTables(sql: string, session: PullUpSession, inline: boolean): Promise<PulledStatement> {
+  const parsed = parseOne(sql);
+  const source = new Source(sql);
+  const all = mentions(parsed);
+  const reads = columnsRead(parsed);
+  const pulls: Pull[] = [];
+  for (const m of all) {
+    if (m.cte) continue;
+    const table = session.lookup.table(m.rv.schemaname, m.rv.relname);
+    if (!table) continue;
+    const name = m.rv.alias?.aliasname ?? m.rv.relname;
+    const whole = reads.star || reads.natural || m.rv.alias?.colnames !== undefined || reads.wholeRow.has(name);
+    let columns = table.columns.flatMap((c, i) => (whole || reads.names.has(c.name) ? [i] : []));
+    if (columns.length === 0) columns = [0]; // count(*) and the like still need the rows
+    pulls.push({ mention: m, table, columns, where: pushedConjuncts(m, table, source) });
+  }
+  if (pulls.length === 0) return { sql, paramTypes: [], params: [] };
+
+  // the bound and the columns' type names (user types, typmods), in one round trip to shard 0
+  const types = pulls.flatMap((p) => p.table.columns.map((c) => c.type));
+  const typeNames = await session.run(0,
+    `SELECT pg_catalog.current_setting('${PULL_ROWS_SETTING}', true), pg_catalog.format_type(t.o, t.m) FROM pg_catalog.unnest($1::pg_catalog.oid[], $2::pg_catalog.int4[]) WITH ORDINALITY AS t(o, m, n) ORDER BY t.n`,
+    [TEXT_ARRAY, TEXT_ARRAY], [`{${types.map((t) => t.oid).join(',')}}`, `{${types.map((t) => t.typmod).join(',')}}`]);
+  const bound = pullBound(typeNames.rows[0]?.[0] ?? null);
+  /** column c of pull p's table as format_type prints it */
+  const typeName = (p: number, c: number): string => typeNames.rows[pulls.slice(0, p).reduce((n, q) => n + q.table.columns.length, 0) + c]![1]!;
+
+  // every shard's rows of every mention, at once
+  const fetched = await Promise.all(pulls.map((p) => {
+    const list = p.columns.map((c) => quoteIdent(p.table.columns[c]!.name)).join(', ');
+    const where = p.where.length > 0 ? ` WHERE ${p.where.map((w) => `(${w})`).join(' AND ')}` : '';
+    const query = `SELECT ${list} FROM ${quoteIdent(p.table.schema)}.${quoteIdent(p.table.name)} AS ${quoteIdent(p.mention.rv.alias?.aliasname ?? p.mention.rv.relname)}${where} LIMIT ${bound + 1}`;
+    // the client's parameters only when a pushed conjunct reads them
+    const withParams = p.where.some((w) => /\$\d/.test(w));
+    return Promise.all(Array.from({ length: session.shards }, (_, s) => session.run(s, query,
+      withParams ? session.paramTypes : [], withParams ? session.params : [])));
+  }));
+  const total = fetched.reduce((n, replies) => n + replies.reduce((m, r) => m + r.rows.length, 0), 0);
+  if (total > bound) {
+    throw new SqlError('54000', `the statement needs more than ${bound} rows of sharded tables brought to one shard`, {
+      detail: 'The shard router runs this statement on shard 0 over the rows it reads from every shard.',
+      hint: `Narrow it with a WHERE on each table, or raise the bound with SET ${PULL_ROWS_SETTING} = …`,
+    });
+  }
+
+  const extraTypes: number[] = [];
+  const extraParams: ShardParam[] = [];
+  const edits = pulls.map((p, i) => {
+    const arrays = p.columns.map((_, c) => textArray(fetched[i]!.flatMap((r) => r.rows.map((row) => row[c] ?? null))));
+    const args = arrays.map((a) => {
+      if (inline) return `'${a.replace(/'/g, "''")}'::pg_catalog.text[]`;
+      extraTypes.push(TEXT_ARRAY);
+      extraParams.push(a);
+      return `$${session.paramTypes.length + extraParams.length}::pg_catalog.text[]`;
+    });
+    const list = p.table.columns.map((col, c) => {
+      const at = p.columns.indexOf(c);
+      // a column the statement cannot read keeps its place, name and type
+      return `${at < 0 ? 'NULL' : `u.c${at}`}::${typeName(i, c)} AS ${quoteIdent(col.name)}`;
+    });
+    const rows = `(SELECT ${list.join(', ')} FROM pg_catalog.unnest(${args.join(', ')}) AS u(${p.columns.map((_, c) => `c${c}`).join(', ')}))`;
+    return source.replaceRelation(p.mention, rows);
+  });
+  return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams };
+}
+
+function pullBound(setting: string | null): number {
+  if (setting === null || setting.trim() === '') return DEFAULT_PULL_ROWS;
+  const n = Number(setting.trim());
+  if (!Number.isInteger(n) || n < 0) throw new SqlError('22023', `invalid value for parameter "${PULL_ROWS_SETTING}": "${setting}"`, { hint: 'It is a number of rows, 0 or more.' });
+  return n;
+}
+
+/** Values (text, NULL) as a text[] literal's text. */
+function textArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`)).join(',')}}`;
+}
+
+// ---- what the statement reads -----------------------------------------------------------
+
+interface ColumnsRead {
+  /** every name a column reference or USING list spells */
+  readonly names: Set<string>;
+  /** a `*` or `t.*` anywhere */
+  readonly star: boolean;
+  readonly natural: boolean;
+  /** one-name references that may be a whole row (`t`, row_to_json(t)) */
+  readonly wholeRow: Set<string>;
+}
+
+/** Conservative: names anywhere in the statement, not resolved per scope. */
+function columnsRead(tree: unknown): ColumnsRead {
+  const out: ColumnsRead = { names: new Set(), star: false, natural: false, wholeRow: new Set() };
+  let star = false;
+  let natural = false;
+  walk(tree, (n) => {
+    const fields: N[] | undefined = n.ColumnRef?.fields;
+    if (fields) {
+      for (const f of fields) {
+        if (f.A_Star) star = true;
+        else if (f.String) out.names.add(f.String.sval);
+      }
+      if (fields.length === 1 && fields[0]!.String) out.wholeRow.add(fields[0]!.String.sval);
+    }
+    const join = n.JoinExpr as N | undefined;
+    if (join?.isNatural) natural = true;
+    for (const u of (join?.usingClause ?? []) as N[]) if (u.String) out.names.add(u.String.sval);
+  });
+  return { ...out, star, natural };
+}
+
+/**
+ * The WHERE conjuncts of the mention's own SELECT that read only its table and are safe to
+ * evaluate on the shards first: their text, as written.
+ */
+function pushedConjuncts(m: Mention, table: RouterTable, source: Source): string[] {
+  const select = m.owner;
+  if (!select?.whereClause) return [];
+  const from: N[] = select.fromClause ?? [];
+  if (!from.every(innerJoinsOnly)) return [];
+  const alone = from.length === 1 && from[0]!.RangeVar === m.rv;
+  const name = m.rv.alias?.aliasname ?? m.rv.relname;
+  const columns = new Set(table.columns.map((c) => c.name));
+  const where = select.whereClause as N;
+  const args: N[] = where.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args : [where];
+  const spans = source.conjunctSpans(where, args.length);
+  if (!spans) return [];
+  const out: string[] = [];
+  args.forEach((arg, i) => {
+    const [start, end] = spans[i]!;
+    const at = firstLocation(arg);
+    if (at === undefined || at < start || at >= end) return;
+    if (readsOnly(arg, (fields) => {
+      if (fields.length === 1) return alone && columns.has(fields[0]!);
+      return fields.length === 2 && fields[0] === name && columns.has(fields[1]!);
+    })) out.push(source.text(start, end));
+  });
+  return out;
+}
+
+function innerJoinsOnly(item: N): boolean {
+  const j = item.JoinExpr as N | undefined;
+  if (!j) return true;
+  return j.jointype === 'JOIN_INNER' && innerJoinsOnly(j.larg) && innerJoinsOnly(j.rarg);
+}
+
+/** Operators that are immutable whatever their operand types, as PostgreSQL's built-ins are. */
+const SAFE_OPERATORS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '||', '~~', '!~~', '~~*', '!~~*', '~', '!~', '~*', '!~*', '<->', '<=>', '<#>', '<+>', '@>', '<@', '&&']);
+const SAFE_EXPRESSIONS = new Set(['AEXPR_OP', 'AEXPR_IN', 'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_DISTINCT', 'AEXPR_NOT_DISTINCT']);
+
+/** Whether an expression is made only of safe nodes and its column references pass `column`. */
+function readsOnly(e: unknown, column: (fields: string[]) => boolean): boolean {
+  if (Array.isArray(e)) return e.every((x) => readsOnly(x, column));
+  if (!e || typeof e !== 'object') return true;
+  const [kind, node] = Object.entries(e as N)[0] as [string, N];
+  switch (kind) {
+    case 'ColumnRef': {
+      const fields: N[] = node.fields ?? [];
+      return fields.every((f) => f.String) && column(fields.map((f) => f.String.sval as string));
+    }
+    case 'A_Const':
+    case 'ParamRef':
+      return true;
+    case 'TypeCast': return readsOnly(node.arg, column);
+    case 'BoolExpr': return readsOnly(node.args, column);
+    case 'NullTest': return readsOnly(node.arg, column);
+    case 'BooleanTest': return readsOnly(node.arg, column);
+    case 'List': return readsOnly(node.items, column);
+    case 'A_Expr': {
+      if (!SAFE_EXPRESSIONS.has(node.kind)) return false;
+      const names: string[] = (node.name ?? []).map((n: N) => n.String?.sval);
+      if (node.kind === 'AEXPR_OP' && !(names.length === 1 && SAFE_OPERATORS.has(names[0]!))) return false;
+      return readsOnly(node.lexpr, column) && readsOnly(node.rexpr, column);
+    }
+    default: return false;
+  }
+}
+
+// ---- the statement's text ---------------------------------------------------------------
+
+/** A relation a statement names, and the SELECT whose FROM names it (none: elsewhere). */
+interface Mention {
+  readonly rv: N;
+  readonly owner: N | undefined;
+  /** names a WITH query, not a relation */
+  readonly cte: boolean;
+}
+
+function mentions(tree: N): Mention[] {
+  const ctes = new Set<string>();
+  walk(tree, (n) => { if (n.CommonTableExpr) ctes.add(n.CommonTableExpr.ctename); });
+  const out: Mention[] = [];
+  const visit = (v: unknown, owner: N | undefined): void => {
+    if (Array.isArray(v)) {
+      v.forEach((x) => visit(x, owner));
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const n = v as N;
+    if (n.RangeVar) {
+      out.push({ rv: n.RangeVar, owner, cte: n.RangeVar.schemaname === undefined && ctes.has(n.RangeVar.relname) });
+      return;
+    }
+    if (n.SelectStmt) {
+      visitSelect(n.SelectStmt);
+      return;
+    }
+    if (n.JoinExpr) {
+      for (const [k, x] of Object.entries(n.JoinExpr as N)) visit(x, k === 'larg' || k === 'rarg' ? owner : undefined);
+      return;
+    }
+    for (const x of Object.values(n)) visit(x, undefined);
+  };
+  // a set operation's arms are SelectStmts without the node wrapper
+  const visitSelect = (select: N): void => {
+    for (const [k, x] of Object.entries(select)) {
+      if (k === 'larg' || k === 'rarg') visitSelect(x as N);
+      else visit(x, k === 'fromClause' ? select : undefined);
+    }
+  };
+  visit(tree, undefined);
+  return out;
+}
+
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+interface Token {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** The statement's text as bytes (libpg-query's locations count bytes) and its tokens. */
+class Source {
+  private readonly bytes: Buffer;
+  private readonly tokens: Token[];
+
+  constructor(sql: string) {
+    this.bytes = Buffer.from(sql, 'utf8');
+    this.tokens = (pgQuery.scanSync(sql).tokens ?? []).map((t: N) => ({ start: t.start, end: t.end, text: String(t.text).toUpperCase() }));
+  }
+
+  text(start: number, end: number): string {
+    return this.bytes.subarray(start, end).toString('utf8');
+  }
+
+  /** Replace a mention's relation name (and a leading ONLY) by `text`, keeping or adding its alias. */
+  replaceRelation(m: Mention, text: string): Edit {
+    const i = this.tokens.findIndex((t) => t.start === m.rv.location);
+    if (i < 0) throw cannotRewrite();
+    let j = i;
+    const parts = (m.rv.catalogname ? 1 : 0) + (m.rv.schemaname ? 1 : 0) + 1;
+    for (let k = 1; k < parts; k++) {
+      if (this.tokens[j + 1]?.text !== '.') throw cannotRewrite();
+      j += 2;
+    }
+    if (!this.tokens[j]) throw cannotRewrite();
+    const start = i > 0 && this.tokens[i - 1]!.text === 'ONLY' ? this.tokens[i - 1]!.start : this.tokens[i]!.start;
+    const alias = m.rv.alias ? '' : ` AS ${quoteIdent(m.rv.relname)}`;
+    return { start, end: this.tokens[j]!.end, text: `${text}${alias}` };
+  }
+
+  /**
+   * The byte spans of a WHERE clause's `count` top-level AND conjuncts (undefined when the
+   * text does not split into that many).
+   */
+  conjunctSpans(where: N, count: number): [number, number][] | undefined {
+    const first = firstLocation(where);
+    if (first === undefined) return undefined;
+    let w = -1;
+    for (let i = 0; i < this.tokens.length && this.tokens[i]!.start < first; i++) if (this.tokens[i]!.text === 'WHERE') w = i;
+    if (w < 0) return undefined;
+    const spans: [number, number][] = [];
+    let depth = 0;
+    let betweens = 0;
+    let start = this.tokens[w + 1]?.start;
+    let last = -1;
+    for (let i = w + 1; i < this.tokens.length; i++) {
+      const t = this.tokens[i]!.text;
+      if (t === '(' || t === '[' || t === 'CASE') depth++;
+      else if (t === ')' || t === ']' || t === 'END') {
+        if (--depth < 0) break;
+      } else if (depth === 0 && WHERE_ENDS.has(t)) break;
+      else if (depth === 0 && t === 'BETWEEN') betweens++;
+      else if (depth === 0 && t === 'AND') {
+        if (betweens > 0) betweens--;
+        else {
+          if (start === undefined || last < 0) return undefined;
+          spans.push([start, this.tokens[last]!.end]);
+          start = this.tokens[i + 1]?.start;
+          last = -1;
+          continue;
+        }
+      }
+      last = i;
+    }
+    if (start === undefined || last < 0) return undefined;
+    spans.push([start, this.tokens[last]!.end]);
+    return spans.length === count ? spans : undefined;
+  }
+
+  apply(edits: readonly Edit[]): string {
+    const sorted = [...edits].sort((a, b) => b.start - a.start);
+    let bytes = this.bytes;
+    for (const e of sorted) bytes = Buffer.concat([bytes.subarray(0, e.start), Buffer.from(e.text, 'utf8'), bytes.subarray(e.end)]);
+    return bytes.toString('utf8');
+  }
+}
+
+/** Tokens that end a WHERE clause at its own depth. */
+const WHERE_ENDS = new Set(['GROUP', 'HAVING', 'WINDOW', 'ORDER', 'LIMIT', 'OFFSET', 'FETCH', 'FOR', 'UNION', 'INTERSECT', 'EXCEPT', ';', 'RETURNING', 'WITH']);
+
+function cannotRewrite(): SqlError {
+  return new SqlError('0A000', 'this statement over sharded tables is not supported by the shard router yet (its relations could not be rewritten)');
+}
+
+function parseOne(sql: string): N {
+  const stmts = pgQuery.parseSync(sql).stmts ?? [];
+  if (stmts.length !== 1) throw cannotRewrite();
+  return stmts[0]!.stmt as N;
+}
+
+function walk(tree: unknown, at: (n: N) => void): void {
+  if (Array.isArray(tree)) tree.forEach((x) => walk(x, at));
+  else if (tree && typeof tree === 'object') {
+    at(tree as N);
+    for (const x of Object.values(tree)) walk(x, at);
+  }
+}
+
+function containsAny(tree: unknown, keys: readonly string[]): boolean {
+  let found = false;
+  walk(tree, (n) => { if (!found && keys.some((k) => k in n)) found = true; });
+  return found;
+}
+
+function firstLocation(e: unknown): number | undefined {
+  let best: number | undefined;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'location' && typeof x === 'number' && x >= 0) best = best === undefined ? x : Math.min(best, x);
+        else visit(x);
+      }
+    }
+  };
+  visit(e);
+  return best;
+}
