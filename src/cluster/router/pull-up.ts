@@ -12,8 +12,9 @@
  *    column alias list or a NATURAL join), and only the rows passing the WHERE conjuncts of
  *    the mention's own SELECT that read nothing but that table (operators, constants, casts,
  *    `$n`, IN / BETWEEN / LIKE / IS NULL and AND / OR / NOT of those: no function call, no
- *    subquery, so nothing volatile), when that SELECT's FROM has no outer join. The
- *    conjuncts stay in the statement too.
+ *    subquery, so nothing volatile), when that SELECT's FROM has no outer join, in order up
+ *    to the first of the table's conjuncts that cannot go. The conjuncts stay in the
+ *    statement too.
  * 3. Shard 0 runs the statement with each mention replaced by
  *    `(SELECT u.c1::<type> AS "col", NULL::<type> AS "other", … FROM pg_catalog.unnest($k::text[], …) AS u(c1, …))`,
  *    under the mention's alias: the rows travel as text arrays, parameters after the
@@ -118,6 +119,8 @@ interface Pull {
 
 async function pullTables(sql: string, session: PullUpSession, inline: boolean): Promise<PulledStatement> {
   const parsed = parseOne(sql);
+  // TABLESAMPLE reads a table, not a subquery
+  if (containsAny(parsed, ['RangeTableSample'])) throw cannotRewrite();
   const source = new Source(sql);
   const all = mentions(parsed);
   const reads = columnsRead(parsed);
@@ -244,16 +247,30 @@ function pushedConjuncts(m: Mention, table: RouterTable, source: Source): string
   const spans = source.conjunctSpans(where, args.length);
   if (!spans) return [];
   const out: string[] = [];
-  args.forEach((arg, i) => {
+  for (const [i, arg] of args.entries()) {
     const [start, end] = spans[i]!;
     const at = firstLocation(arg);
-    if (at === undefined || at < start || at >= end) return;
-    if (readsOnly(arg, (fields) => {
-      if (fields.length === 1) return alone && columns.has(fields[0]!);
-      return fields.length === 2 && fields[0] === name && columns.has(fields[1]!);
-    })) out.push(source.text(start, end));
-  });
+    if (at === undefined || at < start || at >= end) return [];
+    const own = (fields: string[]): boolean => (fields.length === 1 ? columns.has(fields[0]!) : fields.length === 2 && fields[0] === name && columns.has(fields[1]!));
+    if (readsOnly(arg, (fields) => (fields.length === 1 ? alone : true) && own(fields))) out.push(source.text(start, end));
+    // a conjunct over this table alone that cannot go (a function call, a subquery): one
+    // server tests the table's conjuncts in order, so a later one (10 / x after x <> 0)
+    // must not be tested on rows it would not have reached
+    else if (!touchesOthers(arg, own, alone)) break;
+  }
   return out;
+}
+
+/** Whether an expression names a column that is not (or may not be) this table's. */
+function touchesOthers(e: unknown, own: (fields: string[]) => boolean, alone: boolean): boolean {
+  let other = false;
+  walk(e, (n) => {
+    const fields: N[] | undefined = n.ColumnRef?.fields;
+    if (!fields) return;
+    const names = fields.map((f) => f.String?.sval as string);
+    if (fields.some((f) => !f.String) || !own(names) || (names.length === 1 && !alone)) other = true;
+  });
+  return other;
 }
 
 function innerJoinsOnly(item: N): boolean {
