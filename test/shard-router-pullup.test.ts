@@ -95,6 +95,8 @@ const SHAPES: { sql: string; values?: unknown[]; ordered?: boolean }[] = [
   { sql: 'SELECT row_to_json(t) FROM tags t WHERE t.id < 6' },
   { sql: 'SELECT id, price FROM items ORDER BY price DESC, id FETCH FIRST 3 ROWS WITH TIES', ordered: true },
   { sql: 'SELECT i.id FROM items i WHERE i.price > (SELECT avg(price) FROM items j WHERE j.tenant = i.tenant) AND i.id < 80' },
+  // qualified, quoted and ONLY names; text before them that is not ASCII (libpg-query counts bytes)
+  { sql: 'SELECT \'é€\' AS x, "id" FROM public."tags" WHERE tag = \'t0\' UNION SELECT \'ü\', id FROM ONLY items WHERE id < 3' },
   // abs() cannot go to the shards, so neither may the division after it (no 22012 on tenant 0)
   { sql: 'SELECT id, rank() OVER (ORDER BY id) FROM items WHERE abs(tenant) > 0 AND 10 / tenant > 3 AND id < 90' },
   { sql: 'SELECT CASE WHEN qty IS NULL AND tenant = 1 THEN \'none\' ELSE label END FROM items WHERE id < 40 AND (qty IS NULL OR qty > 5)' },

@@ -137,25 +137,37 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
   }
   if (pulls.length === 0) return { sql, paramTypes: [], params: [] };
 
-  // the bound and the columns' type names (user types, typmods), in one round trip to shard 0
+  // the columns' type names (user types, typmods) and the bound, on shard 0, while every
+  // shard reads its rows; each shard reads the bound from its own copy of the session's
+  // settings (SETs are replayed on every shard connection). One statement at a time on a
+  // connection: a block joins each shard once.
   const types = pulls.flatMap((p) => p.table.columns.map((c) => c.type));
-  const typeNames = await session.run(0,
+  const typeQuery = (): Promise<ShardReply> => session.run(0,
     `SELECT pg_catalog.current_setting('${PULL_ROWS_SETTING}', true), pg_catalog.format_type(t.o, t.m) FROM pg_catalog.unnest($1::pg_catalog.oid[], $2::pg_catalog.int4[]) WITH ORDINALITY AS t(o, m, n) ORDER BY t.n`,
     [TEXT_ARRAY, TEXT_ARRAY], [`{${types.map((t) => t.oid).join(',')}}`, `{${types.map((t) => t.typmod).join(',')}}`]);
-  const bound = pullBound(typeNames.rows[0]?.[0] ?? null);
-  /** column c of pull p's table as format_type prints it */
-  const typeName = (p: number, c: number): string => typeNames.rows[pulls.slice(0, p).reduce((n, q) => n + q.table.columns.length, 0) + c]![1]!;
-
-  // every shard's rows of every mention, at once
-  const fetched = await Promise.all(pulls.map((p) => {
+  const limit = `COALESCE(NULLIF(pg_catalog.current_setting('${PULL_ROWS_SETTING}', true), '')::pg_catalog.int8, ${DEFAULT_PULL_ROWS}) + 1`;
+  const queries = pulls.map((p) => {
     const list = p.columns.map((c) => quoteIdent(p.table.columns[c]!.name)).join(', ');
     const where = p.where.length > 0 ? ` WHERE ${p.where.map((w) => `(${w})`).join(' AND ')}` : '';
-    const query = `SELECT ${list} FROM ${quoteIdent(p.table.schema)}.${quoteIdent(p.table.name)} AS ${quoteIdent(p.mention.rv.alias?.aliasname ?? p.mention.rv.relname)}${where} LIMIT ${bound + 1}`;
     // the client's parameters only when a pushed conjunct reads them
     const withParams = p.where.some((w) => /\$\d/.test(w));
-    return Promise.all(Array.from({ length: session.shards }, (_, s) => session.run(s, query,
-      withParams ? session.paramTypes : [], withParams ? session.params : [])));
+    return {
+      sql: `SELECT ${list} FROM ${quoteIdent(p.table.schema)}.${quoteIdent(p.table.name)} AS ${quoteIdent(p.mention.rv.alias?.aliasname ?? p.mention.rv.relname)}${where} LIMIT ${limit}`,
+      types: withParams ? session.paramTypes : [],
+      params: withParams ? session.params : [],
+    };
+  });
+  let typeNames: ShardReply | undefined;
+  const byShard = await Promise.all(Array.from({ length: session.shards }, async (_, s) => {
+    if (s === 0) typeNames = await typeQuery();
+    const replies: ShardReply[] = [];
+    for (const q of queries) replies.push(await session.run(s, q.sql, q.types, q.params));
+    return replies;
   }));
+  const bound = pullBound(typeNames!.rows[0]?.[0] ?? null);
+  /** column c of pull p's table as format_type prints it */
+  const typeName = (p: number, c: number): string => typeNames!.rows[pulls.slice(0, p).reduce((n, q) => n + q.table.columns.length, 0) + c]![1]!;
+  const fetched = pulls.map((_, i) => byShard.map((replies) => replies[i]!));
   const total = fetched.reduce((n, replies) => n + replies.reduce((m, r) => m + r.rows.length, 0), 0);
   if (total > bound) {
     throw new SqlError('54000', `the statement needs more than ${bound} rows of sharded tables brought to one shard`, {
