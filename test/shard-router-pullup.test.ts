@@ -27,6 +27,10 @@ const SCHEMA = [
   'CREATE TABLE tenants (tenant int PRIMARY KEY, name varchar(20))',
   'CREATE VIEW cheap AS SELECT id, label, price FROM items WHERE price < 20',
   'CREATE VIEW cheap_tagged AS SELECT c.id, c.label, t.tag FROM cheap c JOIN tags t ON t.id = c.id',
+  'CREATE FUNCTION item_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM items $$',
+  'CREATE FUNCTION items_of(t int) RETURNS SETOF bigint LANGUAGE sql AS $$ SELECT id FROM items WHERE tenant = t ORDER BY id LIMIT 3 $$',
+  'CREATE FUNCTION tag_of(x bigint) RETURNS text LANGUAGE sql AS $$ SELECT tag FROM tags WHERE id = x $$',
+  'CREATE FUNCTION qualified_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM public.items $$',
 ];
 
 /** a deterministic pseudo-random number in [0, 1) from an integer */
@@ -95,6 +99,10 @@ const SHAPES: { sql: string; values?: unknown[]; ordered?: boolean }[] = [
   { sql: 'SELECT row_to_json(t) FROM tags t WHERE t.id < 6' },
   { sql: 'SELECT id, price FROM items ORDER BY price DESC, id FETCH FIRST 3 ROWS WITH TIES', ordered: true },
   { sql: 'SELECT i.id FROM items i WHERE i.price > (SELECT avg(price) FROM items j WHERE j.tenant = i.tenant) AND i.id < 80' },
+  // SQL functions reading sharded tables: they read temporary copies of the tables' rows
+  { sql: 'SELECT item_count() AS n, tag_of(7) AS t' },
+  { sql: 'SELECT x FROM items_of(2) x' },
+  { sql: 'SELECT id, tag_of(id) FROM items WHERE id < 20 AND tenant <> 3' },
   // qualified, quoted and ONLY names; text before them that is not ASCII (libpg-query counts bytes)
   { sql: 'SELECT \'é€\' AS x, "id" FROM public."tags" WHERE tag = \'t0\' UNION SELECT \'ü\', id FROM ONLY items WHERE id < 3' },
   // abs() cannot go to the shards, so neither may the division after it (no 22012 on tenant 0)
@@ -144,6 +152,13 @@ describe('shard router pull-up', () => {
       assert.deepEqual(await answer(c, shape.sql, shape.values, shape.ordered), expected);
     });
   }
+
+  it('runs a statement calling SQL functions again (the copies are made anew), and refuses a body naming its table by schema', async () => {
+    for (let i = 0; i < 2; i++) assert.deepEqual(await answer(c, 'SELECT item_count(), tag_of(5)'), await answer(single, 'SELECT item_count(), tag_of(5)'));
+    const err = await sqlError(c.query('SELECT qualified_count()'));
+    assert.equal(err.code, '0A000');
+    assert.match(err.message, /"public\.items" with its schema/);
+  });
 
   it('gives the same errors as one server', async () => {
     for (const sql of ['SELECT id / (tenant - tenant) FROM items UNION SELECT 1', 'SELECT (SELECT id FROM items) AS one', 'SELECT nosuch FROM items i WHERE EXISTS (SELECT 1 FROM tags)']) {
@@ -199,6 +214,16 @@ describe('shard router pull-up', () => {
     }
   });
 
+  it('commits a block that wrote on both shards after a function read copies of its rows (no temporary object in its transaction)', async () => {
+    await c.query('BEGIN');
+    await c.query('INSERT INTO items (id, tenant, label) VALUES (3001, 1, \'c\'), (3002, 1, \'c\'), (3003, 1, \'c\'), (3004, 1, \'c\')');
+    assert.deepEqual((await answer(c, 'SELECT item_count()')).rows, ['204']);
+    await c.query('COMMIT');
+    const [on0, on1] = await rowsOnEach(servers.slice(0, 2), 'SELECT count(*)::int FROM items WHERE id > 3000');
+    assert.ok(on0![0]![0] > 0 && on1![0]![0] > 0, 'the block wrote on both shards');
+    assert.equal((await c.query('DELETE FROM items WHERE id > 3000')).rowCount, 4);
+  });
+
   it('sees its own uncommitted rows in a transaction block, and nothing of them after ROLLBACK', async () => {
     const sql = 'SELECT count(*) AS n, max(id) AS top FROM (SELECT id FROM items UNION SELECT id FROM tags) u';
     const before = await answer(c, sql);
@@ -207,6 +232,8 @@ describe('shard router pull-up', () => {
       await c.query('INSERT INTO items VALUES (1001, 1, \'new\', 1.00, 1, \'[0,0,0,1]\'), (1002, 2, \'new\', 2.00, 2, \'[0,0,1,0]\')');
       await c.query('DELETE FROM tags WHERE id = 3');
       assert.deepEqual((await answer(c, sql)).rows, ['202 | 1002']);
+      // a function reads copies of the block's own rows (made on another connection, outside the block)
+      assert.deepEqual((await answer(c, 'SELECT item_count(), tag_of(3)')).rows, ['202 | NULL']);
       assert.deepEqual((await answer(c, 'SELECT id FROM cheap WHERE label = \'new\'')).rows, ['1001', '1002']);
       assert.deepEqual((await answer(c, 'SELECT tag FROM tags WHERE id IN (SELECT id FROM items WHERE id < 4) AND id > 1')).rows, ['t2']);
     } finally {

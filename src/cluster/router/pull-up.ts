@@ -22,6 +22,11 @@
  *    column type's input function, so every expression, function, error and result type is
  *    one real engine's.
  *
+ * 4. SQL functions the statement calls whose bodies read sharded tables (one level) get
+ *    those tables whole, as temporary tables of the same names made on a second shard 0
+ *    connection of the session's, outside any block (temporary tables are looked up first,
+ *    so the bodies read them); the statement runs there and the copies are dropped after it.
+ *
  * Why parameters on the session's own connections and not a TEMP table on a connection of
  * the router's: the pulled rows then come through the session's shard connections, inside
  * its block when it has one (its uncommitted writes are seen), the statement runs with the
@@ -65,6 +70,14 @@ export interface PulledStatement {
   /** the types and values of the $n after the client's (empty when inlined) */
   readonly paramTypes: readonly number[];
   readonly params: readonly ShardParam[];
+  /**
+   * CREATE TEMP TABLE statements (rows as literals) giving the tables the statement's SQL
+   * functions read, under their own names (temporary tables are looked up first); empty when
+   * it calls none. They run with the statement on a connection of their own (never one whose
+   * transaction may PREPARE), and `dropTemporary` after it.
+   */
+  readonly temporary: readonly string[];
+  readonly dropTemporary: string;
 }
 
 /** A statement pull-up may run: reads only (no INTO, FOR UPDATE, data-modifying WITH). */
@@ -110,7 +123,8 @@ async function expandViews(sql: string, session: PullUpSession): Promise<string 
 // ---- sharded tables ---------------------------------------------------------------------
 
 interface Pull {
-  readonly mention: Mention;
+  /** the statement's mention it replaces; none: a table a called function reads (a temporary copy) */
+  readonly mention: Mention | undefined;
   readonly table: RouterTable;
   /** indexes into table.columns */
   readonly columns: readonly number[];
@@ -135,7 +149,14 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
     if (columns.length === 0) columns = [0]; // count(*) and the like still need the rows
     pulls.push({ mention: m, table, columns, where: pushedConjuncts(m, table, source) });
   }
-  if (pulls.length === 0) return { sql, paramTypes: [], params: [] };
+  // the tables the statement's SQL functions read: all of them, under their own names
+  const copied = new Set<string>();
+  for (const table of functionTables(parsed, session.lookup)) {
+    if (copied.has(table.name)) throw new SqlError('0A000', `functions reading two sharded tables named "${table.name}" are not supported by the shard router yet`);
+    copied.add(table.name);
+    pulls.push({ mention: undefined, table, columns: table.columns.map((_, i) => i), where: [] });
+  }
+  if (pulls.length === 0) return { sql, paramTypes: [], params: [], temporary: [], dropTemporary: '' };
 
   // the columns' type names (user types, typmods) and the bound, on shard 0, while every
   // shard reads its rows; each shard reads the bound from its own copy of the session's
@@ -152,7 +173,7 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
     // the client's parameters only when a pushed conjunct reads them
     const withParams = p.where.some((w) => /\$\d/.test(w));
     return {
-      sql: `SELECT ${list} FROM ${quoteIdent(p.table.schema)}.${quoteIdent(p.table.name)} AS ${quoteIdent(p.mention.rv.alias?.aliasname ?? p.mention.rv.relname)}${where} LIMIT ${limit}`,
+      sql: `SELECT ${list} FROM ${quoteIdent(p.table.schema)}.${quoteIdent(p.table.name)} AS ${quoteIdent(p.mention ? p.mention.rv.alias?.aliasname ?? p.mention.rv.relname : p.table.name)}${where} LIMIT ${limit}`,
       types: withParams ? session.paramTypes : [],
       params: withParams ? session.params : [],
     };
@@ -178,10 +199,12 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
 
   const extraTypes: number[] = [];
   const extraParams: ShardParam[] = [];
-  const edits = pulls.map((p, i) => {
+  const edits: Edit[] = [];
+  const temporary: string[] = [];
+  pulls.forEach((p, i) => {
     const arrays = p.columns.map((_, c) => textArray(fetched[i]!.flatMap((r) => r.rows.map((row) => row[c] ?? null))));
     const args = arrays.map((a) => {
-      if (inline) return `'${a.replace(/'/g, "''")}'::pg_catalog.text[]`;
+      if (inline || !p.mention) return `'${a.replace(/'/g, "''")}'::pg_catalog.text[]`;
       extraTypes.push(TEXT_ARRAY);
       extraParams.push(a);
       return `$${session.paramTypes.length + extraParams.length}::pg_catalog.text[]`;
@@ -191,10 +214,44 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
       // a column the statement cannot read keeps its place, name and type
       return `${at < 0 ? 'NULL' : `u.c${at}`}::${typeName(i, c)} AS ${quoteIdent(col.name)}`;
     });
-    const rows = `(SELECT ${list.join(', ')} FROM pg_catalog.unnest(${args.join(', ')}) AS u(${p.columns.map((_, c) => `c${c}`).join(', ')}))`;
-    return source.replaceRelation(p.mention, rows);
+    const rows = `SELECT ${list.join(', ')} FROM pg_catalog.unnest(${args.join(', ')}) AS u(${p.columns.map((_, c) => `c${c}`).join(', ')})`;
+    if (p.mention) edits.push(source.replaceRelation(p.mention, `(${rows})`));
+    else temporary.push(`CREATE TEMPORARY TABLE ${quoteIdent(p.table.name)} AS ${rows}`);
   });
-  return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams };
+  const dropTemporary = temporary.length === 0 ? '' : `DROP TABLE IF EXISTS ${[...copied].map((n) => `pg_temp.${quoteIdent(n)}`).join(', ')}`;
+  return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams, temporary, dropTemporary };
+}
+
+/**
+ * The sharded tables the SQL functions a statement calls read (one level, as the router's
+ * route does). A body naming one by its schema would read shard 0's rows through the
+ * temporary copy's back: 0A000, as is a body that does not parse as SQL.
+ */
+function functionTables(tree: N, lookup: TableLookup): RouterTable[] {
+  if (!lookup.functionBodies) return [];
+  const found = new Map<number, RouterTable>();
+  walk(tree, (n) => {
+    const names = (n.FuncCall?.funcname as N[] | undefined)?.map((x) => x.String?.sval as string);
+    if (!names || names.length > 2) return;
+    for (const body of lookup.functionBodies!(names.length === 2 ? names[0] : undefined, names[names.length - 1]!) ?? []) {
+      let parsed: N;
+      try {
+        parsed = pgQuery.parseSync(body) as N;
+      } catch {
+        if ((body.toLowerCase().match(/[a-z_][a-z0-9_$]*/g) ?? []).some((w) => lookup.table(undefined, w))) {
+          throw new SqlError('0A000', `a call of function "${names.join('.')}", whose body reads sharded tables and is not SQL, is not supported by the shard router yet`);
+        }
+        continue;
+      }
+      for (const m of mentions(parsed)) {
+        const table = m.cte ? undefined : lookup.table(m.rv.schemaname, m.rv.relname);
+        if (!table) continue;
+        if (m.rv.schemaname !== undefined) throw new SqlError('0A000', `a call of function "${names.join('.')}", whose SQL names the sharded table "${m.rv.schemaname}.${m.rv.relname}" with its schema, is not supported by the shard router yet`);
+        found.set(table.oid, table);
+      }
+    }
+  });
+  return [...found.values()];
 }
 
 function pullBound(setting: string | null): number {

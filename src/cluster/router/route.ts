@@ -94,9 +94,12 @@ const READS_RELATIONS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'Dele
 
 export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Route {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
-  if (READS_RELATIONS.has(type) && callsShardedFunction(node, catalog)) return notYet('a call of a function that reads sharded tables');
-  // a view may read sharded tables: shard 0 alone would answer with its rows only, so a
-  // read-only statement runs over its definition with the tables' rows pulled up
+  // a view or a function may read sharded tables: shard 0 alone would answer with its rows
+  // only, so a read-only statement runs over the view's definition, or the function over
+  // copies of its tables, with the tables' rows pulled up
+  if (READS_RELATIONS.has(type) && callsShardedFunction(node, catalog)) {
+    return pullUpReadOnly(stmt) ? { kind: 'pullUp', copy: type === 'CopyStmt' } : notYet('a call of a function that reads sharded tables');
+  }
   if (READS_RELATIONS.has(type) && mentionsView(node, catalog)) {
     return pullUpReadOnly(stmt) ? { kind: 'pullUp', copy: type === 'CopyStmt' } : notYet('a view in a sharded cluster');
   }

@@ -26,7 +26,7 @@ import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
 import { insertBatches } from './insert-select.js';
-import { pullUp, pullUpReadOnly } from './pull-up.js';
+import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 
@@ -336,6 +336,8 @@ export class RouterSession implements Backend {
     for (const c of this.openConnections()) c.close();
     for (const p of this.connections.values()) p.then((c) => c.close(), () => {});
     this.connections.clear();
+    this.pullUpConn?.conn.then((c) => c.close(), () => {});
+    this.pullUpConn = null;
   }
 
   // ---- the shard catalog ----------------------------------------------------------------
@@ -769,6 +771,7 @@ export class RouterSession implements Backend {
       params: values,
       run: async (shard, sql, types, ps) => (await this.onShards([shard], false, (c) => c.run(sql, types, ps)))[0]!,
     }, copy);
+    if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values, copy);
     // a position in the rewritten text would point the client astray
     const unplaced = (e: unknown): never => {
       if (e instanceof SqlError && pulled.sql !== stmt.sql && e.fields.position !== undefined) {
@@ -787,6 +790,59 @@ export class RouterSession implements Backend {
     const same = described !== null && described.length === result.fields.length && described.every((f, i) => f.type.oid === result.fields[i]!.type.oid);
     const rows = result.rows.map((r) => [...r]);
     return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply!.tag || `SELECT ${rows.length}` };
+  }
+
+  /**
+   * A pulled-up statement calling SQL functions that read sharded tables: those tables' rows
+   * are copied into temporary tables of their names on a shard 0 connection of the
+   * session's own, outside any block (PREPARE TRANSACTION is refused after temporary objects,
+   * so they must not touch the session's shard 0 transaction), and the statement runs there;
+   * its functions find the copies first. The copies are dropped after it.
+   */
+  private async withTemporaryCopies(pulled: PulledStatement, stmt: RouterStatement, values: readonly ShardParam[], copy: boolean): Promise<ExecResult> {
+    const conn = await this.pullUpConnection();
+    try {
+      for (const sql of pulled.temporary) await conn.simple(sql);
+      if (copy) {
+        const out = await conn.copyOut(pulled.sql);
+        return { kind: 'copyOut', format: 'text', columnCount: out.columnCount, chunks: out.chunks, tag: out.tag };
+      }
+      const reply = await conn.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]);
+      const result = this.decode(reply);
+      const described = stmt.fields;
+      const same = described !== null && described.length === result.fields.length && described.every((f, i) => f.type.oid === result.fields[i]!.type.oid);
+      const rows = result.rows.map((r) => [...r]);
+      return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply.tag || `SELECT ${rows.length}` };
+    } catch (e) {
+      if (e instanceof SqlError && e.fields.position !== undefined) {
+        const { position: _position, ...fields } = e.fields;
+        throw new SqlError(e.code, e.message, fields);
+      }
+      throw e;
+    } finally {
+      await conn.simple(pulled.dropTemporary).catch(() => conn.close());
+    }
+  }
+
+  /** shard 0 connection for temporary copies, with the session's SETs (opened again when they change) */
+  private pullUpConn: { conn: Promise<ShardConnection>; replay: string } | null = null;
+
+  private pullUpConnection(): Promise<ShardConnection> {
+    const replay = this.replay.join('\0');
+    const open = this.pullUpConn;
+    if (open && open.replay === replay) {
+      return open.conn.then((c) => (c.closed ? (this.pullUpConn = null, this.pullUpConnection()) : c));
+    }
+    if (open) void open.conn.then((c) => c.close(), () => {});
+    const conn = (async () => {
+      const c = await this.openShard(0);
+      for (const sql of this.replay) await c.simple(sql);
+      c.notices.splice(0);
+      return c;
+    })();
+    conn.catch(() => { if (this.pullUpConn?.conn === conn) this.pullUpConn = null; });
+    this.pullUpConn = { conn, replay };
+    return conn;
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
