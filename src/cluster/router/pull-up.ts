@@ -391,38 +391,52 @@ interface Mention {
 }
 
 function mentions(tree: N): Mention[] {
-  const ctes = new Set<string>();
-  walk(tree, (n) => { if (n.CommonTableExpr) ctes.add(n.CommonTableExpr.ctename); });
   const out: Mention[] = [];
-  const visit = (v: unknown, owner: N | undefined): void => {
+  type Scope = ReadonlySet<string>;
+  const visit = (v: unknown, owner: N | undefined, scope: Scope): void => {
     if (Array.isArray(v)) {
-      v.forEach((x) => visit(x, owner));
+      v.forEach((x) => visit(x, owner, scope));
       return;
     }
     if (!v || typeof v !== 'object') return;
     const n = v as N;
     if (n.RangeVar) {
-      out.push({ rv: n.RangeVar, owner, cte: n.RangeVar.schemaname === undefined && ctes.has(n.RangeVar.relname) });
+      out.push({ rv: n.RangeVar, owner, cte: n.RangeVar.schemaname === undefined && scope.has(n.RangeVar.relname) });
       return;
     }
     if (n.SelectStmt) {
-      visitSelect(n.SelectStmt);
+      visitSelect(n.SelectStmt, scope);
       return;
     }
     if (n.JoinExpr) {
-      for (const [k, x] of Object.entries(n.JoinExpr as N)) visit(x, k === 'larg' || k === 'rarg' ? owner : undefined);
+      for (const [k, x] of Object.entries(n.JoinExpr as N)) visit(x, k === 'larg' || k === 'rarg' ? owner : undefined, scope);
       return;
     }
-    for (const x of Object.values(n)) visit(x, undefined);
+    // INSERT / UPDATE / DELETE (in a function's body) may have a WITH of their own
+    const inner = n.withClause ? withScope(n.withClause, scope) : scope;
+    for (const [k, x] of Object.entries(n)) if (k !== 'withClause') visit(x, undefined, inner);
+  };
+  /**
+   * The names a WITH adds for the statement it heads; each of its queries sees the ones
+   * before it (all of them, itself too, when RECURSIVE), as PostgreSQL resolves them: a
+   * `WITH items AS (SELECT * FROM items)` reads the table in its body.
+   */
+  const withScope = (clause: N, scope: Scope): Scope => {
+    const ctes: N[] = (clause.ctes ?? []).map((c: N) => c.CommonTableExpr);
+    const names = ctes.map((c) => c.ctename as string);
+    ctes.forEach((c, i) => visit(c.ctequery, undefined, new Set([...scope, ...(clause.recursive ? names : names.slice(0, i))])));
+    return new Set([...scope, ...names]);
   };
   // a set operation's arms are SelectStmts without the node wrapper
-  const visitSelect = (select: N): void => {
+  const visitSelect = (select: N, outer: Scope): void => {
+    const scope = select.withClause ? withScope(select.withClause, outer) : outer;
     for (const [k, x] of Object.entries(select)) {
-      if (k === 'larg' || k === 'rarg') visitSelect(x as N);
-      else visit(x, k === 'fromClause' ? select : undefined);
+      if (k === 'withClause') continue;
+      if (k === 'larg' || k === 'rarg') visitSelect(x as N, scope);
+      else visit(x, k === 'fromClause' ? select : undefined, scope);
     }
   };
-  visit(tree, undefined);
+  visit(tree, undefined, new Set());
   return out;
 }
 

@@ -522,8 +522,10 @@ function shardedMentions(tree: unknown, catalog: TableLookup): RouterTable[] {
   walk(tree, (n) => { if (n.CommonTableExpr) ctes.add(n.CommonTableExpr.ctename); });
   walk(tree, (n) => {
     const rv = n.RangeVar as N | undefined;
-    if (!rv || (rv.schemaname === undefined && ctes.has(rv.relname))) return;
+    // a name both a WITH query's and a sharded table's may mean the table (WITH t AS (SELECT * FROM t)): counted, so it is not left to shard 0
+    if (!rv) return;
     const t = catalog.table(rv.schemaname, rv.relname);
+    if (rv.schemaname === undefined && ctes.has(rv.relname) && !t) return;
     if (t) found.push(t);
   });
   return found;
