@@ -3,7 +3,8 @@
  * router with the fan-out planner, and one standalone Quiver holding every row. Each read
  * shape the planner refuses (window functions, set operations, WITH, subqueries, joins not on
  * the keys, views, COPY (SELECT) TO, k-NN in a subquery …) must answer through the router as
- * the one server does: the same column names, type OIDs and rows. Then the bound on pulled
+ * the one server does: the same column names, type OIDs and modifiers, table OIDs and
+ * attribute numbers (the servers made the same objects in the same order), and rows. Then the bound on pulled
  * rows (54000), a WHERE pushed to the shards under that bound, and a transaction block that
  * sees its own uncommitted rows.
  */
@@ -64,7 +65,7 @@ interface Answer {
 async function answer(c: pg.Client, text: string, values: unknown[] = [], ordered = false): Promise<Answer> {
   const r = await c.query({ text, values, rowMode: 'array', types: rawText } as never) as unknown as pg.QueryResult<(string | null)[]>;
   const rows = r.rows.map((row) => row.map((v) => (v === null ? 'NULL' : v)).join(' | '));
-  return { columns: r.fields.map((f) => `${f.name}:${f.dataTypeID}`), rows: ordered ? rows : rows.sort() };
+  return { columns: r.fields.map((f) => `${f.name}:${f.dataTypeID}:${f.dataTypeModifier}:${f.tableID}:${f.columnID}`), rows: ordered ? rows : rows.sort() };
 }
 
 /** read shapes the fan-out planner refuses; `ordered`: the ORDER BY fixes the row order */
