@@ -109,6 +109,8 @@ const SHAPES: { sql: string; values?: unknown[]; ordered?: boolean }[] = [
   { sql: 'SELECT id, tag_of(id) FROM items WHERE id < 20 AND tenant <> 3' },
   // qualified, quoted and ONLY names; text before them that is not ASCII (libpg-query counts bytes)
   { sql: 'SELECT \'é€\' AS x, "id" FROM public."tags" WHERE tag = \'t0\' UNION SELECT \'ü\', id FROM ONLY items WHERE id < 3' },
+  // conjuncts with parentheses, IN lists, BETWEEN … AND, casts, LIKE and a CASE holding AND: split where one server would
+  { sql: 'SELECT id, dense_rank() OVER (ORDER BY label) FROM items WHERE (id < 150) AND label IN (\'l1\', \'l2\') AND NOT (qty IS NULL) AND price BETWEEN 1 AND 90 AND tenant::text LIKE \'1%\' AND CASE WHEN qty > 3 AND tenant = 1 THEN true ELSE false END IS NOT TRUE ORDER BY id', ordered: true },
   // abs() cannot go to the shards, so neither may the division after it (no 22012 on tenant 0)
   { sql: 'SELECT id, rank() OVER (ORDER BY id) FROM items WHERE abs(tenant) > 0 AND 10 / tenant > 3 AND id < 90' },
   { sql: 'SELECT CASE WHEN qty IS NULL AND tenant = 1 THEN \'none\' ELSE label END FROM items WHERE id < 40 AND (qty IS NULL OR qty > 5)' },
