@@ -5,7 +5,7 @@
  * recursive planning pulls intermediate results to its coordinator:
  *
  * 1. Views of user schemas named by the statement are replaced by their definitions
- *    (pg_get_viewdef on shard 0, in parentheses under the view's name), again while the
+ *    (pg_get_viewdef on shard 0, in parentheses under the view's name and column names), again while the
  *    definitions name views.
  * 2. Each mention of a sharded table becomes its rows fetched from every shard: only the
  *    columns the statement can read (every column when it has `*`, a whole-row reference, a
@@ -28,7 +28,7 @@
  *    so the bodies read them); the statement runs there and the copies are dropped after it.
  *
  * Why parameters on the session's own connections and not a TEMP table on a connection of
- * the router's: the pulled rows then come through the session's shard connections, inside
+ * the router's (step 4 is the exception, as SQL function bodies cannot be rewritten): the pulled rows then come through the session's shard connections, inside
  * its block when it has one (its uncommitted writes are seen), the statement runs with the
  * session's settings, temporary tables and shard-0 tables, and nothing touches a temporary
  * object in a transaction that may have to PREPARE TRANSACTION (which PostgreSQL and Quiver
@@ -115,7 +115,12 @@ async function expandViews(sql: string, session: PullUpSession): Promise<string 
     const name = m.rv.schemaname ? `${quoteIdent(m.rv.schemaname)}.${quoteIdent(m.rv.relname)}` : quoteIdent(m.rv.relname);
     const reply = await session.run(0, 'SELECT pg_catalog.pg_get_viewdef($1::pg_catalog.regclass)', [25], [name]);
     const definition = (reply.rows[0]?.[0] ?? '').trim().replace(/;\s*$/, '');
-    edits.push(source.replaceRelation(m, `(${definition})`));
+    // the view's own column names (CREATE VIEW v (a, b) AS …), which a definition as Quiver
+    // prints it does not carry
+    const columns = await session.run(0,
+      'SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum', [25], [name]);
+    const names = columns.rows.map((r) => quoteIdent(r[0]!)).join(', ');
+    edits.push(source.replaceRelation(m, `(SELECT * FROM (${definition}) AS ${quoteIdent(m.rv.relname)}(${names}))`));
   }
   return source.apply(edits);
 }
