@@ -328,6 +328,7 @@ export class RouterSession implements Backend {
 
   cancel(): void {
     for (const c of this.openConnections()) if (c.busy) c.cancel();
+    void this.pullUpConn?.conn.then((c) => { if (c.busy) c.cancel(); }, () => {});
   }
 
   close(): void {
