@@ -97,6 +97,11 @@ test('k-NN, filtered k-NN and aggregates through the proxy answer as over all th
     assert.deepEqual(groups, Array.from({ length: 7 }, (_, tag) => ({
       tag, n: rows.filter((r) => r.tag === tag).length, hi: Math.max(...rows.filter((r) => r.tag === tag).map((r) => r.id)),
     })));
+    // a shape the fan-out planner refuses (a window function): pulled up to shard 0 over every shard's rows
+    const ranked = (await c.query('SELECT id, row_number() OVER (PARTITION BY tag ORDER BY id)::int AS rn FROM docs WHERE id <= 60 ORDER BY id')).rows;
+    const sample = rows.filter((r) => r.id <= 60).sort((a, b) => a.id - b.id);
+    assert.ok(sample.length > 0);
+    assert.deepEqual(ranked, sample.map((r) => ({ id: r.id, rn: sample.filter((o) => o.tag === r.tag && o.id <= r.id).length })));
     // an HNSW index on every shard: approximate answers, mostly the exact ones
     await c.query('CREATE INDEX ON docs USING hnsw (emb vector_l2_ops)');
     let found = 0;
