@@ -773,24 +773,22 @@ export class RouterSession implements Backend {
       run: async (shard, sql, types, ps) => (await this.onShards([shard], false, (c) => c.run(sql, types, ps)))[0]!,
     }, copy);
     if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values, copy);
-    // a position in the rewritten text would point the client astray
-    const unplaced = (e: unknown): never => {
-      if (e instanceof SqlError && pulled.sql !== stmt.sql && e.fields.position !== undefined) {
-        const { position: _position, ...fields } = e.fields;
-        throw new SqlError(e.code, e.message, fields);
-      }
-      throw e;
-    };
+    const unplaced = (e: unknown): never => { throw pulled.sql === stmt.sql ? e : withoutPosition(e); };
     if (copy) {
       const [out] = await this.onShards([0], false, (c) => c.copyOut(pulled.sql)).catch(unplaced);
       return { kind: 'copyOut', format: 'text', columnCount: out!.columnCount, chunks: out!.chunks, tag: out!.tag };
     }
     const [reply] = await this.onShards([0], false, (c) => c.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params])).catch(unplaced);
-    const result = this.decode(reply!);
+    return this.pulledRows(stmt, reply!);
+  }
+
+  /** The rows of a pulled-up statement, under the columns shard 0 described for the client's text when they agree. */
+  private pulledRows(stmt: RouterStatement, reply: ShardReply): ExecResult {
+    const result = this.decode(reply);
     const described = stmt.fields;
     const same = described !== null && described.length === result.fields.length && described.every((f, i) => f.type.oid === result.fields[i]!.type.oid);
     const rows = result.rows.map((r) => [...r]);
-    return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply!.tag || `SELECT ${rows.length}` };
+    return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply.tag || `SELECT ${rows.length}` };
   }
 
   /**
@@ -808,18 +806,9 @@ export class RouterSession implements Backend {
         const out = await conn.copyOut(pulled.sql);
         return { kind: 'copyOut', format: 'text', columnCount: out.columnCount, chunks: out.chunks, tag: out.tag };
       }
-      const reply = await conn.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]);
-      const result = this.decode(reply);
-      const described = stmt.fields;
-      const same = described !== null && described.length === result.fields.length && described.every((f, i) => f.type.oid === result.fields[i]!.type.oid);
-      const rows = result.rows.map((r) => [...r]);
-      return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply.tag || `SELECT ${rows.length}` };
+      return this.pulledRows(stmt, await conn.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]));
     } catch (e) {
-      if (e instanceof SqlError && e.fields.position !== undefined) {
-        const { position: _position, ...fields } = e.fields;
-        throw new SqlError(e.code, e.message, fields);
-      }
-      throw e;
+      throw withoutPosition(e);
     } finally {
       await conn.simple(pulled.dropTemporary).catch(() => conn.close());
     }
@@ -927,6 +916,13 @@ export class RouterSession implements Backend {
     }
     return { kind: 'rows', fields, rows, tag };
   }
+}
+
+/** A shard's error without its position: a position in a statement the router rewrote would point the client astray. */
+function withoutPosition(e: unknown): unknown {
+  if (!(e instanceof SqlError) || e.fields.position === undefined) return e;
+  const { position: _position, ...fields } = e.fields;
+  return new SqlError(e.code, e.message, fields);
 }
 
 /** The shards' refusal to PREPARE a transaction whose DDL changed existing objects (engine/two-phase.ts). */
