@@ -26,6 +26,8 @@ const SCHEMA = [
   'CREATE INDEX items_emb ON items USING hnsw (emb vector_l2_ops)',
   'CREATE TABLE tags (id bigint PRIMARY KEY, tag text)',
   'CREATE TABLE tenants (tenant int PRIMARY KEY, name varchar(20))',
+  'CREATE SCHEMA other',
+  'CREATE TABLE other.items (id bigint PRIMARY KEY, note text)',
   'CREATE VIEW cheap AS SELECT id, label, price FROM items WHERE price < 20',
   'CREATE VIEW cheap_tagged AS SELECT c.id, c.label, t.tag FROM cheap c JOIN tags t ON t.id = c.id',
   'CREATE VIEW renamed (item, name) AS SELECT id, label FROM items WHERE id < 30',
@@ -52,6 +54,7 @@ function itemRow(id: number): string {
 const INSERTS = [
   `INSERT INTO items VALUES ${Array.from({ length: ROWS }, (_, i) => itemRow(i + 1)).join(', ')}`,
   `INSERT INTO tags VALUES ${Array.from({ length: ROWS }, (_, i) => i + 1).filter((id) => id % 4 !== 0).map((id) => `(${id}, 't${id % 3}')`).join(', ')}`,
+  'INSERT INTO other.items VALUES (1, \'o1\'), (2, \'o2\'), (3, \'o3\'), (4, \'o4\')',
   `INSERT INTO tenants VALUES ${[0, 1, 2, 3].map((t) => `(${t}, 'tenant ${t}')`).join(', ')}`,
 ];
 
@@ -166,6 +169,17 @@ describe('shard router pull-up', () => {
     const err = await sqlError(c.query('SELECT qualified_count()'));
     assert.equal(err.code, '0A000');
     assert.match(err.message, /"public\.items" with its schema/);
+  });
+
+  it('reads the tables the session\'s search_path finds, and a view\'s own tables whatever the path', async () => {
+    for (const client of [c, single]) await client.query('SET search_path = other, public');
+    try {
+      for (const sql of ['SELECT id, note, rank() OVER (ORDER BY id DESC) FROM items', 'SELECT count(*) FROM cheap WHERE id < 50 UNION ALL SELECT count(*) FROM items']) {
+        assert.deepEqual(await answer(c, sql), await answer(single, sql), sql);
+      }
+    } finally {
+      for (const client of [c, single]) await client.query('RESET search_path');
+    }
   });
 
   it('gives the same errors as one server', async () => {

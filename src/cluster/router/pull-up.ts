@@ -120,7 +120,30 @@ async function expandViews(sql: string, session: PullUpSession): Promise<string 
     const columns = await session.run(0,
       'SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum', [25], [name]);
     const names = columns.rows.map((r) => quoteIdent(r[0]!)).join(', ');
-    edits.push(source.replaceRelation(m, `(SELECT * FROM (${definition}) AS ${quoteIdent(m.rv.relname)}(${names}))`));
+    const bound = await boundRelations(definition, name, session);
+    edits.push(source.replaceRelation(m, `(SELECT * FROM (${bound}) AS ${quoteIdent(m.rv.relname)}(${names}))`));
+  }
+  return source.apply(edits);
+}
+
+/**
+ * A view's definition with each unqualified relation named by the schema of the relation the
+ * view was bound to when made (pg_depend): the definition as printed names them bare, and
+ * the session's search_path may now find others of those names first.
+ */
+async function boundRelations(definition: string, view: string, session: PullUpSession): Promise<string> {
+  const deps = await session.run(0,
+    `SELECT n.nspname, c.relname FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+       JOIN pg_catalog.pg_class c ON c.oid = d.refobjid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND r.ev_class = $1::pg_catalog.regclass AND c.oid <> r.ev_class`,
+    [25], [view]);
+  const schemaOf = new Map<string, string | null>();
+  for (const [schema, name] of deps.rows) schemaOf.set(name!, schemaOf.has(name!) ? null : schema!);
+  const source = new Source(definition);
+  const edits: Edit[] = [];
+  for (const m of mentions(parseOne(definition))) {
+    const schema = m.rv.schemaname === undefined && !m.cte ? schemaOf.get(m.rv.relname) : undefined;
+    if (schema) edits.push(source.qualify(m, schema));
   }
   return source.apply(edits);
 }
@@ -485,6 +508,13 @@ class Source {
     const start = i > 0 && this.tokens[i - 1]!.text === 'ONLY' ? this.tokens[i - 1]!.start : this.tokens[i]!.start;
     const alias = m.rv.alias ? '' : ` AS ${quoteIdent(m.rv.relname)}`;
     return { start, end: this.tokens[j]!.end, text: `${text}${alias}` };
+  }
+
+  /** Put `schema.` before a mention's unqualified relation name. */
+  qualify(m: Mention, schema: string): Edit {
+    const at = this.tokens.find((t) => t.start === m.rv.location);
+    if (!at) throw cannotRewrite();
+    return { start: at.start, end: at.start, text: `${quoteIdent(schema)}.` };
   }
 
   /**
