@@ -2,7 +2,8 @@
  * The shard router's two-phase commit against real PostgreSQL 15 shards (two throw-away
  * servers with max_prepared_transactions = 10, test/support/postgres.ts; skipped, saying
  * why, where PostgreSQL 15 is not installed): writes on several shards commit on all or on
- * none, and leave no prepared transaction behind. The same tests run on Quiver shards in
+ * none, and leave no prepared transaction behind; a read pulled up to shard 0 (pull-up.ts)
+ * answers as PostgreSQL and leaves a block committable. The same tests run on Quiver shards in
  * test/shard-router.test.ts once the engine prepares transactions.
  */
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +17,7 @@ import pino from 'pino';
 import { startPostgres, type PostgresServer } from './support/postgres.js';
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
 import { staticShardDirectory } from '../src/cluster/shard-directory.js';
+import { planFanout } from '../src/cluster/router/fanout-plan.js';
 
 const SHARDS = 2;
 const idsOn = (shard: number, n: number, from = 1): number[] => idsOnShard(shard, n, SHARDS, from);
@@ -39,7 +41,7 @@ describe('shard router on PostgreSQL shards: two-phase commit', () => {
       }
       shards.push(s);
     }
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger: pino({ level: 'silent' }) });
+    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger: pino({ level: 'silent' }), planFanout });
     c = await client(router.port);
   });
 
@@ -124,5 +126,28 @@ describe('shard router on PostgreSQL shards: two-phase commit', () => {
     await c.query('DROP TABLE scratch');
     await c.query('DROP TABLE items');
     assert.deepEqual(await onShards("SELECT count(*)::int FROM pg_class WHERE relname = 'items'"), [[[0]], [[0]]]);
+  });
+
+  it('pulls up a window function, a view and a SQL function over every shard\'s rows, and a block using them still commits', async (t) => {
+    if (skip) return t.skip(skip);
+    await c.query('CREATE TABLE pu (id int PRIMARY KEY, v text)');
+    await c.query('CREATE VIEW pu_big AS SELECT id FROM pu WHERE id > 2');
+    await c.query('CREATE FUNCTION pu_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM pu $$');
+    const ids = [...idsOn(0, 3), ...idsOn(1, 3)].sort((x, y) => x - y);
+    await c.query(`INSERT INTO pu VALUES ${ids.map((id) => `(${id}, 'v${id}')`).join(', ')}`);
+    const ranked = (await c.query({ text: 'SELECT id, row_number() OVER (ORDER BY id DESC)::int FROM pu ORDER BY id', rowMode: 'array' })).rows;
+    assert.deepEqual(ranked, ids.map((id, i) => [id, ids.length - i]));
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM pu_big')).rows, [{ n: ids.filter((id) => id > 2).length }]);
+    // the function reads temporary copies on a connection of its own: the block's transaction
+    // touches no temporary object, so PostgreSQL prepares it on both shards
+    await c.query('BEGIN');
+    const more = [idsOn(0, 1, 1000)[0]!, idsOn(1, 1, 1000)[0]!];
+    await c.query('INSERT INTO pu VALUES ($1, \'x\'), ($2, \'y\')', more);
+    assert.deepEqual((await c.query('SELECT pu_count()::int AS n')).rows, [{ n: ids.length + 2 }]);
+    await c.query('COMMIT');
+    assert.deepEqual((await onShards('SELECT count(*)::int FROM pu')).map((r) => r[0]![0]), [4, 4]);
+    await c.query('DROP FUNCTION pu_count()');
+    await c.query('DROP VIEW pu_big');
+    await c.query('DROP TABLE pu');
   });
 });

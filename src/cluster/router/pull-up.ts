@@ -16,7 +16,7 @@
  *    to the first of the table's conjuncts that cannot go. The conjuncts stay in the
  *    statement too.
  * 3. Shard 0 runs the statement with each mention replaced by
- *    `(SELECT u.c1::<type> AS "col", NULL::<type> AS "other", … FROM pg_catalog.unnest($k::text[], …) AS u(c1, …))`,
+ *    `(SELECT u.c1::<type> AS "col", NULL::<type> AS "other", … FROM unnest($k::text[], …) AS u(c1, …))`,
  *    under the mention's alias: the rows travel as text arrays, parameters after the
  *    client's (literals in COPY, which takes no parameters), each value read back by its
  *    column type's input function, so every expression, function, error and result type is
@@ -192,7 +192,7 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
   // connection: a block joins each shard once.
   const types = pulls.flatMap((p) => p.table.columns.map((c) => c.type));
   const typeQuery = (): Promise<ShardReply> => session.run(0,
-    `SELECT pg_catalog.current_setting('${PULL_ROWS_SETTING}', true), pg_catalog.format_type(t.o, t.m) FROM pg_catalog.unnest($1::pg_catalog.oid[], $2::pg_catalog.int4[]) WITH ORDINALITY AS t(o, m, n) ORDER BY t.n`,
+    `SELECT pg_catalog.current_setting('${PULL_ROWS_SETTING}', true), pg_catalog.format_type(t.o, t.m) FROM unnest($1::pg_catalog.oid[], $2::pg_catalog.int4[]) WITH ORDINALITY AS t(o, m, n) ORDER BY t.n`,
     [TEXT_ARRAY, TEXT_ARRAY], [`{${types.map((t) => t.oid).join(',')}}`, `{${types.map((t) => t.typmod).join(',')}}`]);
   const limit = `COALESCE(NULLIF(pg_catalog.current_setting('${PULL_ROWS_SETTING}', true), '')::pg_catalog.int8, ${DEFAULT_PULL_ROWS}) + 1`;
   const queries = pulls.map((p) => {
@@ -242,7 +242,8 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
       // a column the statement cannot read keeps its place, name and type
       return `${at < 0 ? 'NULL' : `u.c${at}`}::${typeName(i, c)} AS ${quoteIdent(col.name)}`;
     });
-    const rows = `SELECT ${list.join(', ')} FROM pg_catalog.unnest(${args.join(', ')}) AS u(${p.columns.map((_, c) => `c${c}`).join(', ')})`;
+    // unqualified: PostgreSQL takes UNNEST of several arrays only as this FROM-clause syntax
+    const rows = `SELECT ${list.join(', ')} FROM unnest(${args.join(', ')}) AS u(${p.columns.map((_, c) => `c${c}`).join(', ')})`;
     if (p.mention) edits.push(source.replaceRelation(p.mention, `(${rows})`));
     else temporary.push(`CREATE TEMPORARY TABLE ${quoteIdent(p.table.name)} AS ${rows}`);
   });
