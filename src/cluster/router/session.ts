@@ -47,6 +47,8 @@ export interface RouterContext {
   invalidateCatalog(): void;
   /** moves on with each DDL through the router: statements prepared on shards before it are stale */
   ddlEpoch(): number;
+  /** --cluster-secret: proven to the shards by SCRAM (shard-connection.ts); undefined: they trust the router */
+  readonly secret?: string;
 }
 
 interface RouterStatement extends PreparedStatement {
@@ -423,7 +425,7 @@ export class RouterSession implements Backend {
     for (;;) {
       const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
       try {
-        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
+        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch(), this.ctx.secret);
       } catch (e) {
         if (!(e instanceof SqlError && e.code === '08006' && this.ctx.directory.unreachable?.(shard, address))) throw e;
       }
