@@ -296,6 +296,13 @@ describe('shard router: EXPLAIN', () => {
     assert.equal(props.get('Merge Sort Key'), 'id');
     await assertTasks(tasks, 'COSTS OFF', () => fanout(sql).shardSql, [0, 1], [2, 4]);
     assert.equal((await sqlError(c.query('PREPARE p AS SELECT id FROM items WHERE cat = 1'))).code, '0A000');
+    // options as PostgreSQL checks them; formats the router does not write yet are 0A000
+    assert.equal((await sqlError(c.query('EXPLAIN (TIMING) SELECT id FROM items'))).code, '22023');
+    assert.equal((await sqlError(c.query('EXPLAIN (FORMAT YAML) SELECT id FROM items'))).code, '0A000');
+    // the old syntax: EXPLAIN ANALYZE VERBOSE
+    const old = parseText(await explain('EXPLAIN ANALYZE VERBOSE SELECT id FROM items WHERE cat = 2 LIMIT 2'));
+    assert.match(old.top, /\(actual time=[\d.]+\.\.[\d.]+ rows=2 loops=1\)$/);
+    assert.ok(old.tasks.every((t) => t.plan.some((l) => l.trim().startsWith('Output: '))));
     // a pinned statement is still explained by its shard alone
     const [id] = idsOn(1, 1, SHARDS, 1);
     assert.deepEqual(await explain(`EXPLAIN (COSTS OFF) SELECT label FROM items WHERE id = ${id}`), await onShard(1, `EXPLAIN (COSTS OFF) SELECT label FROM items WHERE id = ${id}`));

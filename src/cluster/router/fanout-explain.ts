@@ -104,7 +104,13 @@ function explainOptions(defs: N[]): ExplainOptions | SqlError {
     }
     written.push({ name: defname, text: value === undefined ? defname : `${defname} '${value.replace(/'/g, "''")}'` });
   }
+  if (o.timing && !o.analyze) return new SqlError('22023', 'EXPLAIN option TIMING requires ANALYZE');
   return { ...o, timing: o.timing ?? o.analyze, summary: o.summary ?? o.analyze, written };
+}
+
+/** the options without ANALYZE (and TIMING, which needs it) */
+function withoutAnalyze(o: ExplainOptions): ExplainOptions {
+  return { ...o, analyze: false, timing: false, written: o.written.filter((w) => w.name !== 'analyze' && w.name !== 'timing') };
 }
 
 /** What explaining needs of the router session (the statement's parameters are bound in). */
@@ -211,7 +217,7 @@ async function explainNode(host: ExplainHost, sql: string, route: Route, o: Expl
     }
     case 'insertSelect': {
       // the SELECT is explained as the router runs it alone; its rows go to the router, which inserts them by key
-      const child = await explainNode(host, route.select, route.source, { ...o, analyze: false, timing: false }, planned);
+      const child = await explainNode(host, route.select, route.source, withoutAnalyze(o), planned);
       const properties: Property[] = [
         { label: 'Insert Into', value: route.table.name },
         { label: 'Insert Method', value: 'pull to router' },
@@ -254,8 +260,7 @@ async function tasksNode(host: ExplainHost, shards: readonly number[], write: bo
 
 /** the EXPLAIN the shards run: the client's options, as written */
 function shardExplainPrefix(o: ExplainOptions): string {
-  const opts = o.written.filter((w) => o.analyze || (w.name !== 'analyze' && w.name !== 'timing'));
-  return opts.length === 0 ? 'EXPLAIN ' : `EXPLAIN (${opts.map((w) => w.text).join(', ')}) `;
+  return o.written.length === 0 ? 'EXPLAIN ' : `EXPLAIN (${o.written.map((w) => w.text).join(', ')}) `;
 }
 
 /** a task's top node's estimated rows and width, and actual rows (ANALYZE) */
