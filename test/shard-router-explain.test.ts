@@ -303,6 +303,7 @@ describe('shard router: EXPLAIN', () => {
     const old = parseText(await explain('EXPLAIN ANALYZE VERBOSE SELECT id FROM items WHERE cat = 2 LIMIT 2'));
     assert.match(old.top, /\(actual time=[\d.]+\.\.[\d.]+ rows=2 loops=1\)$/);
     assert.ok(old.tasks.every((t) => t.plan.some((l) => l.trim().startsWith('Output: '))));
+    assert.equal(old.props.get('Output'), 'id', 'VERBOSE: the router\'s node outputs the client\'s columns');
     // a pinned statement is still explained by its shard alone
     const [id] = idsOn(1, 1, SHARDS, 1);
     assert.deepEqual(await explain(`EXPLAIN (COSTS OFF) SELECT label FROM items WHERE id = ${id}`), await onShard(1, `EXPLAIN (COSTS OFF) SELECT label FROM items WHERE id = ${id}`));

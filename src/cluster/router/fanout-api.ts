@@ -61,6 +61,8 @@ export interface FanoutPlan {
 
 /** The router's merge of a fan-out, in the client's words (expressions as written). */
 export interface MergeSteps {
+  /** the client's select-list expressions (VERBOSE's Output; empty for `*`, which the shards expand) */
+  readonly output: readonly string[];
   /** concatenate the shards' rows, or combine their partial aggregates per group */
   readonly merge: 'concatenate' | 'combine';
   readonly groupKeys: readonly string[];

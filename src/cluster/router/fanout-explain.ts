@@ -184,7 +184,8 @@ async function explainNode(host: ExplainHost, sql: string, route: Route, o: Expl
     case 'fanout': {
       const plan = await host.planFanout(sql, route.parsed);
       plannedNow();
-      const node = await tasksNode(host, allShards(host), false, () => plan.shardSql, o, mergeProperties(plan.steps));
+      const output = o.verbose && plan.steps && plan.steps.output.length > 0 ? [{ label: 'Output', value: plan.steps.output }] : [];
+      const node = await tasksNode(host, allShards(host), false, () => plan.shardSql, o, [...output, ...mergeProperties(plan.steps)]);
       if (o.analyze) {
         // the router's own rows: the statement run as the router runs it (the shards run it again)
         const t0 = performance.now();

@@ -532,7 +532,9 @@ class Planner {
     const sortKey = (k: SortKey): string => text(k.col) + (k.desc ? ' DESC' : '') + (k.nullsFirst !== k.desc ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : '');
     const havingAt = this.clauses.get('having');
     const havingBody = havingAt === undefined ? [] : this.text.tokensIn(havingAt, this.nextClause(havingAt)).slice(1);
+    const output = this.targetExprs.map((r) => this.slice(r));
     return {
+      output: output.some((o) => /(^|\.)\*$/.test(o)) ? [] : output,
       merge: spec.grouping ? 'combine' : 'concatenate',
       groupKeys: (spec.grouping?.keys ?? []).map(text),
       having: spec.grouping && havingBody.length > 0 ? this.text.slice(havingBody[0]!.start, havingBody[havingBody.length - 1]!.end) : undefined,

@@ -19,7 +19,7 @@ import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../t
 import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
-import type { PlanFanout, ShardResult } from './fanout-api.js';
+import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
 import { ShardConnection, splitAddress, type ShardParam, type ShardReply } from './shard-connection.js';
 import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
@@ -732,12 +732,17 @@ export class RouterSession implements Backend {
     });
   }
 
-  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+  /** The fan-out planner's plan of a SELECT (0A000 without a planner, or for a shape it cannot run). */
+  private async planFanout(sql: string, parsed: unknown): Promise<FanoutPlan> {
     if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
-    const catalog = await this.catalog(await this.connection(0));
-    const lookup = this.lookup(catalog);
-    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
+    const lookup = this.lookup(await this.catalog(await this.connection(0)));
+    const plan = this.ctx.planFanout(sql, parsed, (schema, name) => lookup.table(schema, name));
     if (plan instanceof SqlError) throw plan;
+    return plan;
+  }
+
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+    const plan = await this.planFanout(stmt.sql, parsed);
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
     const results: ShardResult[] = replies.map((r) => this.decode(r));
@@ -769,13 +774,7 @@ export class RouterSession implements Backend {
         return `shard=${shard} host=${host} port=${port}`;
       },
       runOnShards: (shards, write, sqlOf) => this.onShards(shards, write, (c) => c.run(sqlOf(c.shard), stmt.shardParamTypes, values)),
-      planFanout: async (sql, parsed) => {
-        if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
-        const lookup = this.lookup(await this.catalog(await this.connection(0)));
-        const plan = this.ctx.planFanout(sql, parsed, (schema, name) => lookup.table(schema, name));
-        if (plan instanceof SqlError) throw plan;
-        return plan;
-      },
+      planFanout: (sql, parsed) => this.planFanout(sql, parsed),
       execute: (sql, route) => this.run(as(sql, route), params),
       insertStatements: (sql, route) => this.insertStatements(as(sql, route), route, params),
       pinnedShard: (route) => shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards),
