@@ -283,6 +283,9 @@ describe('shard router: EXPLAIN', () => {
       const [own] = await onShard(k, `EXPLAIN (FORMAT JSON, COSTS OFF) ${fanout(sql).shardSql}`);
       assert.deepEqual(t['Remote Plan'], JSON.parse(own!));
     }
+    // the column typed as the shards type it (PostgreSQL: json)
+    const typeOf = async (cl: pg.Client) => (await cl.query(`EXPLAIN (FORMAT JSON) ${sql}`)).fields[0]!.dataTypeID;
+    assert.equal(await typeOf(c), await typeOf(direct[0]!));
     const [analyzed] = await explain(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
     const a = JSON.parse(analyzed!)[0];
     assert.equal(a.Plan['Actual Rows'], 3);

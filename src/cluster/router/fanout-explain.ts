@@ -14,7 +14,7 @@
 import * as pgQuery from 'libpg-query';
 import { SqlError } from '../../errors.js';
 import { T } from '../../types/types.js';
-import type { ExecResult } from '../../wire/backend.js';
+import type { ExecResult, FieldInfo } from '../../wire/backend.js';
 import type { FanoutPlan, MergeSteps } from './fanout-api.js';
 import type { Route } from './route.js';
 import type { ShardReply } from './shard-connection.js';
@@ -115,6 +115,8 @@ function withoutAnalyze(o: ExplainOptions): ExplainOptions {
 
 /** What explaining needs of the router session (the statement's parameters are bound in). */
 export interface ExplainHost {
+  /** the EXPLAIN's result column as shard 0 describes it (null: not described) */
+  readonly fields: readonly FieldInfo[] | null;
   /** the node a shard's tasks run on, as `host=… port=…` */
   address(shard: number): Promise<string>;
   readonly shards: number;
@@ -170,7 +172,9 @@ export async function explainAcrossShards(host: ExplainHost, route: ExplainRoute
       ...(o.summary ? [`Planning Time: ${planningMs.toFixed(3)} ms`] : []),
       ...(o.summary && o.analyze ? [`Execution Time: ${executionMs.toFixed(3)} ms`] : []),
     ];
-  return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: 'EXPLAIN' };
+  // the column as shard 0 described the EXPLAIN (PostgreSQL types FORMAT JSON's json)
+  const fields = host.fields ?? [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+  return { kind: 'rows', fields, rows: lines.map((l) => [l]), tag: 'EXPLAIN' };
 }
 
 const allShards = (host: ExplainHost): number[] => Array.from({ length: host.shards }, (_, i) => i);

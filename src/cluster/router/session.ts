@@ -768,6 +768,7 @@ export class RouterSession implements Backend {
     const values = this.shardParams(stmt, params);
     const as = (sql: string, route: Route): RouterStatement => ({ ...stmt, sql, route, fields: null });
     return {
+      fields: stmt.fields,
       shards: this.shards,
       address: async (shard) => {
         const { host, port } = splitAddress((await this.connection(shard)).address);
