@@ -19,6 +19,7 @@ import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
 import { selectStart, selectText } from './insert-select.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
+import { explainRoute, type ExplainRoute } from './fanout-explain.js';
 
 type N = Record<string, any>;
 
@@ -66,6 +67,8 @@ export type Route =
   | { kind: 'fanout'; parsed: unknown }
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
+  /** EXPLAIN of a statement run on several shards: the router explains it (fanout-explain.ts) */
+  | ExplainRoute
   | { kind: 'unsupported'; error: SqlError };
 
 export interface CopyOptions {
@@ -106,7 +109,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
       if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
-      return notYet('EXPLAIN of a statement that runs on several shards');
+      return explainRoute(sql, node, (text, stmt) => routeStatement(text, stmt, catalog)) ?? notYet('EXPLAIN of this statement');
     }
     case 'PrepareStmt': {
       // statements that read no sharded table are prepared (and so executed) on shard 0

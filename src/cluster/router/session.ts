@@ -19,12 +19,13 @@ import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../t
 import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
-import type { PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
+import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
+import { ShardConnection, splitAddress, type ShardParam, type ShardReply } from './shard-connection.js';
 import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
+import { ALL_TASKS_SETTING, explainAcrossShards, type ExplainHost } from './fanout-explain.js';
 import { insertBatches } from './insert-select.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -257,6 +258,7 @@ export class RouterSession implements Backend {
       case 'fanout': return this.fanout(stmt, route.parsed, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
+      case 'explain': return explainAcrossShards(this.explainHost(stmt, params), route);
       case 'unsupported': throw route.error;
     }
   }
@@ -572,6 +574,27 @@ export class RouterSession implements Backend {
   }
 
   private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
+    const byShard = await this.insertStatements(stmt, route, params);
+    const shards = [...byShard.keys()].sort((a, b) => a - b);
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(shards, true, async (c) => {
+      const sql = byShard.get(c.shard)!;
+      try {
+        return await c.run(sql, stmt.shardParamTypes, values);
+      } catch (e) {
+        // a position in the rows' text as the router rewrote it would point the client astray
+        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
+          const { position: _position, ...fields } = e.fields;
+          throw new SqlError(e.code, e.message, fields);
+        }
+        throw e;
+      }
+    });
+    return this.rowsOrTag(replies);
+  }
+
+  /** An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs evaluated on shard 0. */
+  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<Map<number, string>> {
     const { table, added } = route;
     const defaults = await this.evaluateDefaults(route);
     const rewrite = defaults.length > 0;
@@ -603,22 +626,8 @@ export class RouterSession implements Backend {
     const head = added
       ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
       : route.head;
-    const shards = [...byShard.keys()].sort((a, b) => a - b);
-    const values = this.shardParams(stmt, params);
-    const replies = await this.onShards(shards, true, async (c) => {
-      const sql = byShard.size === 1 && !rewrite ? stmt.sql : head + byShard.get(c.shard)!.join(', ') + route.tail;
-      try {
-        return await c.run(sql, stmt.shardParamTypes, values);
-      } catch (e) {
-        // a position in the rows' text as the router rewrote it would point the client astray
-        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
-          const { position: _position, ...fields } = e.fields;
-          throw new SqlError(e.code, e.message, fields);
-        }
-        throw e;
-      }
-    });
-    return this.rowsOrTag(replies);
+    const whole = byShard.size === 1 && !rewrite;
+    return new Map([...byShard].map(([shard, rows]) => [shard, whole ? stmt.sql : head + rows.join(', ') + route.tail]));
   }
 
   /**
@@ -725,12 +734,17 @@ export class RouterSession implements Backend {
     });
   }
 
-  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+  /** The fan-out planner's plan of a SELECT (0A000 without a planner, or for a shape it cannot run). */
+  private async planFanout(sql: string, parsed: unknown): Promise<FanoutPlan> {
     if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
-    const catalog = await this.catalog(await this.connection(0));
-    const lookup = this.lookup(catalog);
-    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
+    const lookup = this.lookup(await this.catalog(await this.connection(0)));
+    const plan = this.ctx.planFanout(sql, parsed, (schema, name) => lookup.table(schema, name));
     if (plan instanceof SqlError) throw plan;
+    return plan;
+  }
+
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+    const plan = await this.planFanout(stmt.sql, parsed);
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
     const results: ShardResult[] = replies.map((r) => this.decode(r));
@@ -749,6 +763,30 @@ export class RouterSession implements Backend {
       : plan.merge(results);
     const rows = merged.rows.map((r) => [...r]);
     return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
+  }
+
+  /** What EXPLAIN through the router (fanout-explain.ts) needs of this session, for one statement. */
+  private explainHost(stmt: RouterStatement, params: readonly Value[]): ExplainHost {
+    const values = this.shardParams(stmt, params);
+    const as = (sql: string, route: Route): RouterStatement => ({ ...stmt, sql, route, fields: null });
+    return {
+      fields: stmt.fields,
+      shards: this.shards,
+      address: async (shard) => {
+        const { host, port } = splitAddress((await this.connection(shard)).address);
+        return `shard=${shard} host=${host} port=${port}`;
+      },
+      runOnShards: (shards, write, sqlOf) => this.onShards(shards, write, (c) => c.run(sqlOf(c.shard), stmt.shardParamTypes, values)),
+      planFanout: (sql, parsed) => this.planFanout(sql, parsed),
+      execute: (sql, route) => this.run(as(sql, route), params),
+      insertStatements: (sql, route) => this.insertStatements(as(sql, route), route, params),
+      pinnedShard: (route) => shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards),
+      roundRobinShard: () => this.roundRobinShard(),
+      allTasks: async () => {
+        const reply = await (await this.connection(0)).simple(`SELECT pg_catalog.current_setting('${ALL_TASKS_SETTING}', true)`);
+        return /^(on|true|yes|1)$/i.test(reply.rows[0]?.[0] ?? '');
+      },
+    };
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
