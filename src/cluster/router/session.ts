@@ -28,6 +28,7 @@ import { copyIntoShards } from './copy-in.js';
 import { insertBatches } from './insert-select.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
+import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -78,6 +79,8 @@ export class RouterSession implements Backend {
   private readonly knownParameters = new Map<string, string>();
 
   private readonly stopFollowing: () => void;
+  /** SQL PREPARE statements and cursors over sharded tables (sql-objects.ts) */
+  private readonly sqlObjects = new SqlObjects(this.sqlObjectsHost());
 
   constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
     // a shard's leader changed: the connection to the old one goes (a block using it fails);
@@ -155,6 +158,11 @@ export class RouterSession implements Backend {
       this.described = { sql, route, paramTypes: [], fields: null };
       return;
     }
+    const cursorFields = this.sqlObjects.fetchFields(route);
+    if (cursorFields !== undefined) {
+      this.described = { sql, route, paramTypes: [], fields: cursorFields };
+      return;
+    }
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
     const conn = await this.connection(shard);
     const epoch = this.ctx.ddlEpoch();
@@ -205,10 +213,15 @@ export class RouterSession implements Backend {
   private async endImplicitBlock(): Promise<void> {
     const block = this.block!;
     this.block = null;
+    let committed = false;
     try {
       if (block.failed) await rollbackTransaction(block);
-      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+      else {
+        await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+        committed = true;
+      }
     } finally {
+      this.sqlObjects.cursors.endOfTransaction(committed);
       this.blockEnded(block);
     }
   }
@@ -220,6 +233,7 @@ export class RouterSession implements Backend {
     const block = this.block;
     if (!block?.implicit) return;
     this.block = null;
+    this.sqlObjects.cursors.endOfTransaction(false);
     // queued on each shard connection before anything the client sends next
     void rollbackTransaction(block).finally(() => this.blockEnded(block));
   }
@@ -255,6 +269,13 @@ export class RouterSession implements Backend {
       case 'fanout': return this.fanout(stmt, route.parsed, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
+      case 'sqlPrepare':
+      case 'sqlExecute':
+      case 'sqlDeallocate':
+      case 'declareCursor':
+      case 'fetchCursor':
+      case 'closeCursor':
+        return this.sqlObjects.run(stmt.sql, route, stmt.paramTypes, params, async () => this.rowsOrTag(await this.runOn([0], route.kind === 'sqlExecute', stmt, params)));
       case 'unsupported': throw route.error;
     }
   }
@@ -279,6 +300,28 @@ export class RouterSession implements Backend {
       throw err;
     }
     return [first, ...rest.map((r) => (r as PromiseFulfilledResult<ShardReply>).value)];
+  }
+
+  describeCursor(name: string): FieldInfo[] | undefined {
+    return this.sqlObjects.cursors.fields(name);
+  }
+
+  hasSqlPreparedStatement(name: string): boolean {
+    return this.sqlObjects.prepared.has(name);
+  }
+
+  /** What sql-objects.ts runs statements with: shard 0, routes and runs as the session has them. */
+  private sqlObjectsHost(): SqlObjectsHost {
+    return {
+      inBlock: () => this.block !== null,
+      savepointLevel: () => this.block?.savepoints.length ?? 0,
+      onShard0: async (sql, types, params) => (await this.onShards([0], false, (c) => c.run(sql, types, params)))[0]!,
+      describeOnShard0: async (sql, types) => this.guard((await this.connection(0)).describe(sql, types)),
+      route: async (sql, parsed) => routeStatement(sql, parsed, this.lookup(await this.catalog(await this.connection(0)))),
+      run: (sql, route, paramTypes, fields, params) => this.run({ sql, route, paramTypes, fields, shardParamTypes: paramTypes }, params),
+      textSettings: () => this.textSettings(),
+      shard0StatementsDropped: () => this.settled.get(0)?.forgetStatements(false),
+    };
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {
@@ -504,20 +547,24 @@ export class RouterSession implements Backend {
           return { kind: 'command', tag: 'COMMIT' };
         }
         this.block = null;
+        let committed = false;
         try {
           if (block.failed) {
             await rollbackTransaction(block);
             return { kind: 'command', tag: 'ROLLBACK' };
           }
           await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+          committed = true;
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
+          this.sqlObjects.cursors.endOfTransaction(committed);
           this.blockEnded(block);
         }
       case 'rollback':
         if (!block || block.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (block) {
           this.block = null;
+          this.sqlObjects.cursors.endOfTransaction(false);
           await rollbackTransaction(block);
           this.blockEnded(block);
         }
@@ -535,9 +582,12 @@ export class RouterSession implements Backend {
     }
     await this.guard(allOrFirstError([...block.participants.values()].map((p) => p.conn.simple(stmt.sql))));
     if (verb === 'savepoint') block.savepoints.push(name);
-    else if (verb === 'release') block.savepoints.splice(at);
-    else {
+    else if (verb === 'release') {
+      block.savepoints.splice(at);
+      this.sqlObjects.cursors.released(at);
+    } else {
       block.savepoints.splice(at + 1);
+      this.sqlObjects.cursors.rolledBackTo(at);
       block.failed = false;
     }
     return { kind: 'command', tag: verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE' : 'ROLLBACK' };
@@ -553,6 +603,7 @@ export class RouterSession implements Backend {
     if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
+      this.sqlObjects.discard();
       this.replay = [];
     } else {
       if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
