@@ -7,7 +7,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import pino from 'pino';
 import { serialize } from 'pg-protocol';
 import { loopbackClient as client, rowsOnEach, shardOfInt } from './support/shard-keys.js';
@@ -16,13 +19,47 @@ import { RawClient, cstringBody, summarize, type RawFrame } from './wire-fake-ba
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
 import { staticShardDirectory } from '../src/cluster/shard-directory.js';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import { shardOfKey } from '../src/cluster/router/shard-hash.js';
+import { T } from '../src/types/types.js';
 
 const SHARDS = 2;
 const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, label text, n int)',
   'CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b))',
+  'CREATE TABLE bins (id int PRIMARY KEY, label text, score float8, tags int[])',
+  'CREATE TABLE bin_pairs (a int, b text, v int, PRIMARY KEY (a, b))',
 ];
+
+/** the whole output of a COPY … TO STDOUT */
+async function copyOut(c: pg.Client, sql: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const stream = c.query(copyTo(sql));
+  stream.on('data', (d: Buffer) => parts.push(d));
+  await new Promise<void>((resolve, reject) => { stream.on('end', resolve); stream.on('error', reject); });
+  return Buffer.concat(parts);
+}
+
+/** a binary COPY stream's header length and its tuples' bytes (hex), checking the trailer */
+function binaryTuples(data: Buffer): { header: Buffer; tuples: string[] } {
+  const headerLength = 19 + data.readInt32BE(15);
+  const tuples: string[] = [];
+  let at = headerLength;
+  for (;;) {
+    const count = data.readInt16BE(at);
+    if (count === -1) break;
+    let end = at + 2;
+    for (let f = 0; f < count; f++) end += 4 + Math.max(data.readInt32BE(end), 0);
+    tuples.push(data.subarray(at, end).toString('hex'));
+    at = end;
+  }
+  assert.equal(at + 2, data.length, 'the trailer ends the stream');
+  return { header: data.subarray(0, headerLength), tuples };
+}
+
+/** `data` in CopyData pieces of `size` bytes (cutting tuples and fields apart) */
+const pieces = (data: Buffer, size: number): Buffer[] => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
+
 const ROWS = 60;
 
 /** a raw protocol session on `port` (startup done) */
@@ -361,6 +398,86 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 3 m; MOVE 10 m; FETCH m':
         ['C:DECLARE CURSOR', 'T:id', 'D:1', 'D:2', 'D:3', 'C:FETCH 3', 'C:MOVE 10', 'T:id', 'D:14', 'C:FETCH 1', 'Z:I'],
     });
+  });
+
+  it('COPY … (FORMAT binary) FROM STDIN splits tuples by key; TO STDOUT gives one header, every shard\'s tuples, one trailer', async () => {
+    const r = await client(router.port);
+    const s = await client(standalone.port);
+    try {
+      // the binary data as a server writes it: NULLs, arrays, floats, UTF-8
+      const source = "SELECT g AS id, CASE WHEN g % 7 = 0 THEN NULL ELSE 'bin ü ' || g END AS label, g / 3.0::float8 AS score, ARRAY[g, g + 1] AS tags FROM generate_series(1, 500) g";
+      const data = await copyOut(s, `COPY (${source}) TO STDOUT (FORMAT binary)`);
+      await pipeline(Readable.from(pieces(data, 7)), s.query(copyFrom('COPY bins FROM STDIN (FORMAT binary)')));
+      const loaded = r.query(copyFrom('COPY bins FROM STDIN (FORMAT binary)'));
+      await pipeline(Readable.from(pieces(data, 7)), loaded);
+      assert.equal(loaded.rowCount, 500);
+      // every row on its key's shard, both shards holding some
+      const placed = await rowsOnEach(shards, 'SELECT id FROM bins');
+      placed.forEach((rows, shard) => rows.forEach(([id]) => assert.equal(shardOfInt(id, SHARDS), shard, `id ${id} on shard ${shard}`)));
+      assert.ok(placed[0]!.length > 0 && placed[1]!.length > 0);
+      assert.equal(placed.flat().length, 500);
+      const q = 'SELECT id, label, score, tags FROM bins ORDER BY id';
+      assert.deepEqual((await r.query({ text: q, rowMode: 'array' })).rows, (await s.query({ text: q, rowMode: 'array' })).rows);
+      // out: the same header, the same tuples (shard by shard, so compared as sets), one trailer
+      const out = binaryTuples(await copyOut(r, 'COPY bins TO STDOUT (FORMAT binary)'));
+      const expected = binaryTuples(await copyOut(s, 'COPY bins TO STDOUT (FORMAT binary)'));
+      assert.deepEqual(out.header, expected.header);
+      assert.deepEqual([...out.tuples].sort(), [...expected.tuples].sort());
+      assert.equal(out.tuples.length, 500);
+      // a column list, and an empty table: header and trailer only
+      const some = binaryTuples(await copyOut(r, 'COPY bins (tags, id) TO STDOUT (FORMAT binary)'));
+      assert.deepEqual([...some.tuples].sort(), [...binaryTuples(await copyOut(s, 'COPY bins (tags, id) TO STDOUT (FORMAT binary)')).tuples].sort());
+      assert.deepEqual(await copyOut(r, 'COPY bin_pairs TO STDOUT (FORMAT binary)'), await copyOut(s, 'COPY bin_pairs TO STDOUT (FORMAT binary)'));
+      // a key of two columns, one text: each tuple hashed as shard-hash.ts hashes (int4, text)
+      const pairData = await copyOut(s, "COPY (SELECT g % 50 AS a, 'k' || g AS b, g AS v FROM generate_series(1, 200) g) TO STDOUT (FORMAT binary)");
+      await pipeline(Readable.from(pieces(pairData, 5)), r.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)')));
+      const pairs = await rowsOnEach(shards, 'SELECT a, b FROM bin_pairs');
+      pairs.forEach((rows, shard) => rows.forEach(([a, b]) => assert.equal(shardOfKey([T.int4, T.text], [a, b], SHARDS), shard)));
+      assert.equal(pairs.flat().length, 200);
+      // the errors one server gives: a bad signature, a wrong field count; nothing is written
+      for (const bad of [Buffer.from('not a binary copy stream at all'), Buffer.concat([data.subarray(0, 19), Buffer.from([0, 2, 0, 0, 0, 4, 0, 0, 0, 9, 255, 255, 255, 255])])]) {
+        const got = await pipeline(Readable.from([bad]), r.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'))).catch((e: pg.DatabaseError) => e);
+        const want = await pipeline(Readable.from([bad]), s.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'))).catch((e: pg.DatabaseError) => e);
+        assert.equal((want as pg.DatabaseError).code, '22P04');
+        assert.deepEqual([(got as pg.DatabaseError).code, (got as pg.DatabaseError).message, (got as pg.DatabaseError).where], [(want as pg.DatabaseError).code, (want as pg.DatabaseError).message, (want as pg.DatabaseError).where]);
+      }
+      assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 200);
+      // in a block that rolls back, the tuples are gone from every shard
+      await r.query('BEGIN');
+      await pipeline(Readable.from([await copyOut(s, 'COPY (SELECT g + 1000, null, null, null FROM generate_series(1, 20) g) TO STDOUT (FORMAT binary)')]), r.query(copyFrom('COPY bins FROM STDIN (FORMAT binary)')));
+      assert.equal((await r.query('SELECT count(*)::int AS n FROM bins')).rows[0].n, 520);
+      await r.query('ROLLBACK');
+      assert.equal((await r.query('SELECT count(*)::int AS n FROM bins')).rows[0].n, 500);
+    } finally {
+      await r.end();
+      await s.end();
+    }
+  });
+
+  it('COPY (SELECT … over sharded tables) TO STDOUT runs the SELECT through the fan-out planner, in every format', async () => {
+    const r = await client(router.port);
+    const s = await client(standalone.port);
+    try {
+      for (const sql of [
+        'COPY (SELECT id, label FROM items WHERE id <= 30 ORDER BY id) TO STDOUT',
+        "COPY (SELECT n, count(*) AS c, max(label) FROM items GROUP BY n ORDER BY n) TO STDOUT (FORMAT csv, HEADER true, DELIMITER ';')",
+        'COPY (SELECT id, label || E\'\\t\\n\' AS odd FROM items WHERE id = 5) TO STDOUT',
+        'COPY (SELECT * FROM items WHERE id > 50 ORDER BY id DESC LIMIT 4) TO STDOUT (FORMAT binary)',
+        'COPY (SELECT id FROM items WHERE id < 0) TO STDOUT (FORMAT binary)',
+      ]) {
+        assert.deepEqual(await copyOut(r, sql), await copyOut(s, sql), sql);
+      }
+      const tag = await new Promise<number | null>((resolve, reject) => {
+        const stream = r.query(copyTo('COPY (SELECT id FROM items WHERE id <= 10) TO STDOUT'));
+        stream.on('data', () => {});
+        stream.on('end', () => resolve(stream.rowCount ?? null));
+        stream.on('error', reject);
+      });
+      assert.equal(tag, 10);
+    } finally {
+      await r.end();
+      await s.end();
+    }
   });
 
   it('serves a fanned-out SELECT through row-limited Execute (node-pg Cursor style) and Describe of a cursor portal', async () => {

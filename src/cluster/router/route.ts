@@ -69,7 +69,9 @@ export type Route =
   | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
   | { kind: 'fanout'; parsed: unknown }
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
-  | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
+  | { kind: 'copyOut'; table: RouterTable; options: CopyOptions; columnCount: number }
+  /** COPY (SELECT over sharded tables) TO STDOUT: `query` runs by `source`, its rows formatted by the router */
+  | { kind: 'copyQueryOut'; query: string; source: Route; options: CopyOptions }
   /** SQL PREPARE of a statement over sharded tables: `statement` is its text after AS */
   | { kind: 'sqlPrepare'; name: string; statement: string }
   /** EXECUTE: the router's own statement of that name, else shard 0's */
@@ -116,7 +118,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'UpdateStmt':
     case 'DeleteStmt':
       return updateDeleteRoute(type, node, catalog);
-    case 'CopyStmt': return copyRoute(node, catalog);
+    case 'CopyStmt': return copyRoute(sql, node, catalog);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
       if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
@@ -349,18 +351,29 @@ function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
   return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
 }
 
-function copyRoute(node: N, catalog: TableLookup): Route {
-  if (node.query) return readsShardedTable(node.query, catalog) ? notYet('COPY (query) over a sharded table') : { kind: 'shard0', write: false };
+function copyRoute(sql: string, node: N, catalog: TableLookup): Route {
+  if (node.query) {
+    if (!readsShardedTable(node.query, catalog)) return { kind: 'shard0', write: false };
+    if (!node.query.SelectStmt || node.filename !== undefined || node.is_program) return notYet('COPY (query) over a sharded table');
+    // the query's own text, between the parentheses after COPY
+    const open = sql.indexOf('(');
+    const close = open < 0 ? -1 : matchParen(sql, open);
+    const parsed = close < 0 ? undefined : parseOne(sql.slice(open + 1, close));
+    if (!parsed?.SelectStmt) return notYet('this COPY (query) form over a sharded table');
+    const query = sql.slice(open + 1, close);
+    const source = routeStatement(query, parsed, catalog);
+    if (source.kind === 'unsupported') return source;
+    return { kind: 'copyQueryOut', query, source, options: copyOptions(node.options ?? []) };
+  }
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: node.is_from === true };
   if (node.filename !== undefined || node.is_program) return notYet('COPY to or from a server file or program');
   if (node.whereClause) return notYet('COPY FROM … WHERE');
   const options = copyOptions(node.options ?? []);
-  if (options.format === 'binary') return notYet('COPY in binary format');
   const columns: string[] = (node.attlist ?? []).map((c: N) => c.String.sval);
   if (node.is_from) return { kind: 'copyIn', table, columns: columns.length > 0 ? columns : table.columns.map((c) => c.name), options };
-  return { kind: 'copyOut', table, options };
+  return { kind: 'copyOut', table, options, columnCount: columns.length > 0 ? columns.length : table.columns.length };
 }
 
 function copyOptions(defs: N[]): CopyOptions {

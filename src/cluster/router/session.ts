@@ -25,6 +25,8 @@ import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalo
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
+import { mergeBinaryCopyOut } from './copy-binary.js';
+import { formatCopyRows } from '../../engine/copy.js';
 import { insertBatches } from './insert-select.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -154,7 +156,7 @@ export class RouterSession implements Backend {
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
-    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut') {
+    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
       return;
     }
@@ -269,6 +271,7 @@ export class RouterSession implements Backend {
       case 'fanout': return this.fanout(stmt, route.parsed, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
+      case 'copyQueryOut': return this.copyQueryOut(stmt, route, params);
       case 'sqlPrepare':
       case 'sqlExecute':
       case 'sqlDeallocate':
@@ -820,9 +823,22 @@ export class RouterSession implements Backend {
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
     const outs = await this.onShards(this.allShards(), false, (c) => c.copyOut(stmt.sql));
+    const tag = sumTags(outs.map((o) => o.tag));
+    if (route.options.format === 'binary') return { kind: 'copyOut', format: 'binary', columnCount: route.columnCount, chunks: mergeBinaryCopyOut(outs), tag };
     const chunks: Buffer[] = [];
     outs.forEach((o, i) => chunks.push(...(route.options.header && i > 0 ? o.chunks.slice(1) : o.chunks)));
-    return { kind: 'copyOut', format: 'text', columnCount: route.table.columns.length, chunks, tag: sumTags(outs.map((o) => o.tag)) };
+    return { kind: 'copyOut', format: 'text', columnCount: route.columnCount, chunks, tag };
+  }
+
+  /** COPY (SELECT over sharded tables) TO STDOUT: the SELECT by its route, its rows formatted as COPY formats them. */
+  private async copyQueryOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyQueryOut' }>, params: readonly Value[]): Promise<ExecResult> {
+    const result = await this.run({ sql: route.query, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes }, params);
+    if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a COPY returned no rows description');
+    const rows = [...result.rows];
+    if (result.more) for (let b = await result.more.next(); b; b = await result.more.next()) rows.push(...b);
+    const tz = this.setting('TimeZone');
+    const chunks = formatCopyRows(rows, result.fields.map((f) => f.type), result.fields.map((f) => f.name), { ...route.options, forceNotNull: [] }, tz === undefined ? {} : { timezone: tz });
+    return { kind: 'copyOut', format: route.options.format === 'binary' ? 'binary' : 'text', columnCount: result.fields.length, chunks, tag: `COPY ${rows.length}` };
   }
 
   // ---- values ---------------------------------------------------------------------------
