@@ -170,7 +170,10 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'PREPARE plain(int) AS SELECT $1 + 1 AS next',
       'EXECUTE plain(41)',
       'SELECT id, label, n FROM items WHERE id > 100 ORDER BY id',
+      'EXPLAIN (COSTS OFF) EXECUTE plain(1)',
     ]);
+    // shard 0 would explain (and EXPLAIN ANALYZE run) the router's statement alone
+    assert.deepEqual(await simple(viaRouter, 'EXPLAIN (COSTS OFF) EXECUTE get_one(7)'), ['E:0A000', 'Z:I']);
     // the INSERTs' rows are on their keys' shards
     const placed = await rowsOnEach(shards, 'SELECT id FROM items WHERE id > 100 ORDER BY id');
     placed.forEach((rows, shard) => {

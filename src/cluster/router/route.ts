@@ -122,6 +122,8 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
       if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
+      // EXECUTE of a statement shard 0 prepared alone, DECLARE over no sharded table: shard 0's (the session refuses the router's own)
+      if (inner.kind === 'sqlExecute' || (inner.kind === 'declareCursor' && !inner.sharded)) return { kind: 'shard0', write: true };
       return notYet('EXPLAIN of a statement that runs on several shards');
     }
     case 'PrepareStmt': {

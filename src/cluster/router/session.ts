@@ -156,6 +156,7 @@ export class RouterSession implements Backend {
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
+    this.sqlObjects.checkExplain(stmt);
     if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
       return;

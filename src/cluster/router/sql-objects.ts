@@ -47,6 +47,12 @@ export class SqlObjects {
     return route.move ? null : this.cursors.fields(route.name)!;
   }
 
+  /** EXPLAIN EXECUTE of a statement the router keeps: shard 0 would explain (and ANALYZE run) it alone */
+  checkExplain(stmt: Record<string, unknown> | undefined): void {
+    const name = (stmt?.ExplainStmt as { query?: { ExecuteStmt?: { name: string } } } | undefined)?.query?.ExecuteStmt?.name;
+    if (name !== undefined && this.prepared.has(name)) throw new SqlError('0A000', 'EXPLAIN EXECUTE of a statement prepared over sharded tables is not supported by the shard router yet');
+  }
+
   /** DISCARD ALL */
   discard(): void {
     this.prepared.remove(null);
