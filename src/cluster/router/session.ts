@@ -26,7 +26,7 @@ import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
 import { mergeBinaryCopyOut } from './copy-binary.js';
-import { formatCopyRows } from '../../engine/copy.js';
+import { formatCopyRows } from '../../types/copy-format.js';
 import { insertBatches } from './insert-select.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -838,7 +838,7 @@ export class RouterSession implements Backend {
     const rows = [...result.rows];
     if (result.more) for (let b = await result.more.next(); b; b = await result.more.next()) rows.push(...b);
     const tz = this.setting('TimeZone');
-    const chunks = formatCopyRows(rows, result.fields.map((f) => f.type), result.fields.map((f) => f.name), { ...route.options, forceNotNull: [] }, tz === undefined ? {} : { timezone: tz });
+    const chunks = formatCopyRows(rows, result.fields.map((f) => f.type), result.fields.map((f) => f.name), route.options, tz === undefined ? {} : { timezone: tz });
     return { kind: 'copyOut', format: route.options.format === 'binary' ? 'binary' : 'text', columnCount: result.fields.length, chunks, tag: `COPY ${rows.length}` };
   }
 
