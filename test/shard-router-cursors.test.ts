@@ -351,6 +351,8 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'FETCH after_sp2',
       'ROLLBACK',
       'DECLARE held CURSOR WITH HOLD FOR SELECT count(*) FROM items',
+      'DECLARE held CURSOR FOR SELECT 1',
+      'DECLARE held CURSOR WITH HOLD FOR SELECT 1',
       'FETCH ALL held',
       'CLOSE ALL',
       'FETCH held',

@@ -77,6 +77,8 @@ export class SqlObjects {
         return result;
       }
       case 'declareCursor':
+        // PostgreSQL's order: the block first, then the name
+        if (!this.host.inBlock() && (route.options & CURSOR_OPT.hold) === 0) throw new SqlError('25P01', 'DECLARE CURSOR can only be used in transaction blocks');
         if (this.cursors.has(route.name)) throw duplicateCursor(route.name);
         if (!route.sharded) return onShard0Alone();
         return this.declare(route, paramTypes, params);
@@ -126,7 +128,6 @@ export class SqlObjects {
 
   private async declare(route: Of<'declareCursor'>, paramTypes: readonly number[], params: readonly Value[]): Promise<ExecResult> {
     const hold = (route.options & CURSOR_OPT.hold) !== 0;
-    if (!this.host.inBlock() && !hold) throw new SqlError('25P01', 'DECLARE CURSOR can only be used in transaction blocks');
     // a name shard 0 has a cursor of (DECLARE over no sharded table) is taken too
     const taken = await this.host.onShard0('SELECT 1 FROM pg_catalog.pg_cursors WHERE name = $1', [25], [route.name]);
     if (taken.rows.length > 0) throw duplicateCursor(route.name);
