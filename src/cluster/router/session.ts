@@ -26,9 +26,12 @@ import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
 import { ALL_TASKS_SETTING, explainAcrossShards, type ExplainHost } from './fanout-explain.js';
+import { mergeBinaryCopyOut } from './copy-binary.js';
+import { formatCopyRows } from '../../types/copy-format.js';
 import { insertBatches } from './insert-select.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
+import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -81,6 +84,8 @@ export class RouterSession implements Backend {
   private readonly knownParameters = new Map<string, string>();
 
   private readonly stopFollowing: () => void;
+  /** SQL PREPARE statements and cursors over sharded tables (sql-objects.ts) */
+  private readonly sqlObjects = new SqlObjects(this.sqlObjectsHost());
 
   constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
     // a shard's leader changed: the connection to the old one goes (a block using it fails);
@@ -154,8 +159,14 @@ export class RouterSession implements Backend {
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
-    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut') {
+    this.sqlObjects.checkExplain(stmt);
+    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
+      return;
+    }
+    const cursorFields = this.sqlObjects.fetchFields(route);
+    if (cursorFields !== undefined) {
+      this.described = { sql, route, paramTypes: [], fields: cursorFields };
       return;
     }
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
@@ -208,10 +219,15 @@ export class RouterSession implements Backend {
   private async endImplicitBlock(): Promise<void> {
     const block = this.block!;
     this.block = null;
+    let committed = false;
     try {
       if (block.failed) await rollbackTransaction(block);
-      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+      else {
+        await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+        committed = true;
+      }
     } finally {
+      this.sqlObjects.cursors.endOfTransaction(committed);
       this.blockEnded(block);
     }
   }
@@ -223,6 +239,7 @@ export class RouterSession implements Backend {
     const block = this.block;
     if (!block?.implicit) return;
     this.block = null;
+    this.sqlObjects.cursors.endOfTransaction(false);
     // queued on each shard connection before anything the client sends next
     void rollbackTransaction(block).finally(() => this.blockEnded(block));
   }
@@ -259,6 +276,14 @@ export class RouterSession implements Backend {
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
       case 'explain': return explainAcrossShards(this.explainHost(stmt, params), route);
+      case 'copyQueryOut': return this.copyQueryOut(stmt, route, params);
+      case 'sqlPrepare':
+      case 'sqlExecute':
+      case 'sqlDeallocate':
+      case 'declareCursor':
+      case 'fetchCursor':
+      case 'closeCursor':
+        return this.sqlObjects.run(stmt.sql, route, stmt.paramTypes, params, async () => this.rowsOrTag(await this.runOn([0], route.kind === 'sqlExecute', stmt, params)));
       case 'unsupported': throw route.error;
     }
   }
@@ -283,6 +308,28 @@ export class RouterSession implements Backend {
       throw err;
     }
     return [first, ...rest.map((r) => (r as PromiseFulfilledResult<ShardReply>).value)];
+  }
+
+  describeCursor(name: string): FieldInfo[] | undefined {
+    return this.sqlObjects.cursors.fields(name);
+  }
+
+  hasSqlPreparedStatement(name: string): boolean {
+    return this.sqlObjects.prepared.has(name);
+  }
+
+  /** What sql-objects.ts runs statements with: shard 0, routes and runs as the session has them. */
+  private sqlObjectsHost(): SqlObjectsHost {
+    return {
+      inBlock: () => this.block !== null,
+      savepointLevel: () => this.block?.savepoints.length ?? 0,
+      onShard0: async (sql, types, params) => (await this.onShards([0], false, (c) => c.run(sql, types, params)))[0]!,
+      describeOnShard0: async (sql, types) => this.guard((await this.connection(0)).describe(sql, types)),
+      route: async (sql, parsed) => routeStatement(sql, parsed, this.lookup(await this.catalog(await this.connection(0)))),
+      run: (sql, route, paramTypes, fields, params) => this.run({ sql, route, paramTypes, fields, shardParamTypes: paramTypes }, params),
+      textSettings: () => this.textSettings(),
+      shard0StatementsDropped: () => this.settled.get(0)?.forgetStatements(false),
+    };
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {
@@ -508,20 +555,24 @@ export class RouterSession implements Backend {
           return { kind: 'command', tag: 'COMMIT' };
         }
         this.block = null;
+        let committed = false;
         try {
           if (block.failed) {
             await rollbackTransaction(block);
             return { kind: 'command', tag: 'ROLLBACK' };
           }
           await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+          committed = true;
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
+          this.sqlObjects.cursors.endOfTransaction(committed);
           this.blockEnded(block);
         }
       case 'rollback':
         if (!block || block.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (block) {
           this.block = null;
+          this.sqlObjects.cursors.endOfTransaction(false);
           await rollbackTransaction(block);
           this.blockEnded(block);
         }
@@ -539,9 +590,12 @@ export class RouterSession implements Backend {
     }
     await this.guard(allOrFirstError([...block.participants.values()].map((p) => p.conn.simple(stmt.sql))));
     if (verb === 'savepoint') block.savepoints.push(name);
-    else if (verb === 'release') block.savepoints.splice(at);
-    else {
+    else if (verb === 'release') {
+      block.savepoints.splice(at);
+      this.sqlObjects.cursors.released(at);
+    } else {
       block.savepoints.splice(at + 1);
+      this.sqlObjects.cursors.rolledBackTo(at);
       block.failed = false;
     }
     return { kind: 'command', tag: verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE' : 'ROLLBACK' };
@@ -557,6 +611,7 @@ export class RouterSession implements Backend {
     if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
+      this.sqlObjects.discard();
       this.replay = [];
     } else {
       if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
@@ -809,9 +864,22 @@ export class RouterSession implements Backend {
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
     const outs = await this.onShards(this.allShards(), false, (c) => c.copyOut(stmt.sql));
+    const tag = sumTags(outs.map((o) => o.tag));
+    if (route.options.format === 'binary') return { kind: 'copyOut', format: 'binary', columnCount: route.columnCount, chunks: mergeBinaryCopyOut(outs), tag };
     const chunks: Buffer[] = [];
     outs.forEach((o, i) => chunks.push(...(route.options.header && i > 0 ? o.chunks.slice(1) : o.chunks)));
-    return { kind: 'copyOut', format: 'text', columnCount: route.table.columns.length, chunks, tag: sumTags(outs.map((o) => o.tag)) };
+    return { kind: 'copyOut', format: 'text', columnCount: route.columnCount, chunks, tag };
+  }
+
+  /** COPY (SELECT over sharded tables) TO STDOUT: the SELECT by its route, its rows formatted as COPY formats them. */
+  private async copyQueryOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyQueryOut' }>, params: readonly Value[]): Promise<ExecResult> {
+    const result = await this.run({ sql: route.query, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes }, params);
+    if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a COPY returned no rows description');
+    const rows = [...result.rows];
+    if (result.more) for (let b = await result.more.next(); b; b = await result.more.next()) rows.push(...b);
+    const tz = this.setting('TimeZone');
+    const chunks = formatCopyRows(rows, result.fields.map((f) => f.type), result.fields.map((f) => f.name), route.options, tz === undefined ? {} : { timezone: tz });
+    return { kind: 'copyOut', format: route.options.format === 'binary' ? 'binary' : 'text', columnCount: result.fields.length, chunks, tag: `COPY ${rows.length}` };
   }
 
   // ---- values ---------------------------------------------------------------------------
