@@ -1,7 +1,7 @@
 /**
  * Pull-up: how the shard router runs a read-only statement over sharded tables that neither
  * pins to one shard nor fits the fan-out planner (window functions, set operations, WITH,
- * subqueries, joins not on the distribution keys, views, COPY (SELECT …) TO), as Citus'
+ * subqueries, joins not on the distribution keys, views, SQL functions), as Citus'
  * recursive planning pulls intermediate results to its coordinator:
  *
  * 1. Views of user schemas named by the statement are replaced by their definitions
@@ -18,7 +18,7 @@
  * 3. Shard 0 runs the statement with each mention replaced by
  *    `(SELECT u.c1::<type> AS "col", NULL::<type> AS "other", … FROM unnest($k::text[], …) AS u(c1, …))`,
  *    under the mention's alias: the rows travel as text arrays, parameters after the
- *    client's (literals in COPY, which takes no parameters), each value read back by its
+ *    client's, each value read back by its
  *    column type's input function, so every expression, function, error and result type is
  *    one real engine's.
  *
@@ -67,7 +67,7 @@ export interface PullUpSession {
 /** The client's statement rewritten to read pulled rows, and the values it reads them from. */
 export interface PulledStatement {
   readonly sql: string;
-  /** the types and values of the $n after the client's (empty when inlined) */
+  /** the types and values of the $n after the client's */
   readonly paramTypes: readonly number[];
   readonly params: readonly ShardParam[];
   /**
@@ -80,19 +80,15 @@ export interface PulledStatement {
   readonly dropTemporary: string;
 }
 
-/** A statement pull-up may run: reads only (no INTO, FOR UPDATE, data-modifying WITH). */
+/** A statement pull-up may run: a SELECT that only reads (no INTO, FOR UPDATE, data-modifying WITH). */
 export function pullUpReadOnly(stmt: N): boolean {
   const [type, node] = Object.entries(stmt)[0] as [string, N];
-  if (type === 'CopyStmt') return node.query !== undefined && !node.is_from && node.filename === undefined && !node.is_program && pullUpReadOnly(node.query);
   if (type !== 'SelectStmt') return false;
   return !containsAny(node, ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'intoClause', 'lockingClause']);
 }
 
-/**
- * `sql` (one SELECT, or COPY (SELECT …) TO) with its views expanded and its sharded tables'
- * rows pulled from every shard; `inline`: the rows as literals (COPY) instead of parameters.
- */
-export async function pullUp(sql: string, session: PullUpSession, inline: boolean): Promise<PulledStatement> {
+/** `sql` (one SELECT) with its views expanded and its sharded tables' rows pulled from every shard. */
+export async function pullUp(sql: string, session: PullUpSession): Promise<PulledStatement> {
   let text = sql;
   for (let depth = 0; ; depth++) {
     const expanded = await expandViews(text, session);
@@ -100,7 +96,7 @@ export async function pullUp(sql: string, session: PullUpSession, inline: boolea
     if (depth >= MAX_VIEW_DEPTH) throw new SqlError('0A000', 'views nested this deep are not supported by the shard router yet');
     text = expanded;
   }
-  return pullTables(text, session, inline);
+  return pullTables(text, session);
 }
 
 // ---- views ------------------------------------------------------------------------------
@@ -159,7 +155,7 @@ interface Pull {
   readonly where: readonly string[];
 }
 
-async function pullTables(sql: string, session: PullUpSession, inline: boolean): Promise<PulledStatement> {
+async function pullTables(sql: string, session: PullUpSession): Promise<PulledStatement> {
   const parsed = parseOne(sql);
   // TABLESAMPLE reads a table, not a subquery
   if (containsAny(parsed, ['RangeTableSample'])) throw cannotRewrite();
@@ -232,7 +228,7 @@ async function pullTables(sql: string, session: PullUpSession, inline: boolean):
   pulls.forEach((p, i) => {
     const arrays = p.columns.map((_, c) => textArray(fetched[i]!.flatMap((r) => r.rows.map((row) => row[c] ?? null))));
     const args = arrays.map((a) => {
-      if (inline || !p.mention) return `'${a.replace(/'/g, "''")}'::pg_catalog.text[]`;
+      if (!p.mention) return `'${a.replace(/'/g, "''")}'::pg_catalog.text[]`;
       extraTypes.push(TEXT_ARRAY);
       extraParams.push(a);
       return `$${session.paramTypes.length + extraParams.length}::pg_catalog.text[]`;

@@ -19,16 +19,20 @@ import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../t
 import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
-import type { PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
+import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
+import { ShardConnection, splitAddress, type ShardParam, type ShardReply } from './shard-connection.js';
 import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
+import { ALL_TASKS_SETTING, explainAcrossShards, type ExplainHost } from './fanout-explain.js';
+import { mergeBinaryCopyOut } from './copy-binary.js';
+import { formatCopyRows } from '../../types/copy-format.js';
 import { insertBatches } from './insert-select.js';
 import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
+import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -48,6 +52,8 @@ export interface RouterContext {
   invalidateCatalog(): void;
   /** moves on with each DDL through the router: statements prepared on shards before it are stale */
   ddlEpoch(): number;
+  /** --cluster-secret: proven to the shards by SCRAM (shard-connection.ts); undefined: they trust the router */
+  readonly secret?: string;
 }
 
 interface RouterStatement extends PreparedStatement {
@@ -79,6 +85,8 @@ export class RouterSession implements Backend {
   private readonly knownParameters = new Map<string, string>();
 
   private readonly stopFollowing: () => void;
+  /** SQL PREPARE statements and cursors over sharded tables (sql-objects.ts) */
+  private readonly sqlObjects = new SqlObjects(this.sqlObjectsHost());
 
   constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
     // a shard's leader changed: the connection to the old one goes (a block using it fails);
@@ -152,8 +160,14 @@ export class RouterSession implements Backend {
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
-    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut') {
+    this.sqlObjects.checkExplain(stmt);
+    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
+      return;
+    }
+    const cursorFields = this.sqlObjects.fetchFields(route);
+    if (cursorFields !== undefined) {
+      this.described = { sql, route, paramTypes: [], fields: cursorFields };
       return;
     }
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
@@ -206,10 +220,15 @@ export class RouterSession implements Backend {
   private async endImplicitBlock(): Promise<void> {
     const block = this.block!;
     this.block = null;
+    let committed = false;
     try {
       if (block.failed) await rollbackTransaction(block);
-      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+      else {
+        await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+        committed = true;
+      }
     } finally {
+      this.sqlObjects.cursors.endOfTransaction(committed);
       this.blockEnded(block);
     }
   }
@@ -221,6 +240,7 @@ export class RouterSession implements Backend {
     const block = this.block;
     if (!block?.implicit) return;
     this.block = null;
+    this.sqlObjects.cursors.endOfTransaction(false);
     // queued on each shard connection before anything the client sends next
     void rollbackTransaction(block).finally(() => this.blockEnded(block));
   }
@@ -254,9 +274,18 @@ export class RouterSession implements Backend {
       case 'insertSelect': return this.insertSelect(stmt, route, params);
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params);
-      case 'pullUp': return this.pullUp(stmt, params, route.copy);
+      case 'pullUp': return this.pullUp(stmt, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
+      case 'explain': return explainAcrossShards(this.explainHost(stmt, params), route);
+      case 'copyQueryOut': return this.copyQueryOut(stmt, route, params);
+      case 'sqlPrepare':
+      case 'sqlExecute':
+      case 'sqlDeallocate':
+      case 'declareCursor':
+      case 'fetchCursor':
+      case 'closeCursor':
+        return this.sqlObjects.run(stmt.sql, route, stmt.paramTypes, params, async () => this.rowsOrTag(await this.runOn([0], route.kind === 'sqlExecute', stmt, params)));
       case 'unsupported': throw route.error;
     }
   }
@@ -281,6 +310,28 @@ export class RouterSession implements Backend {
       throw err;
     }
     return [first, ...rest.map((r) => (r as PromiseFulfilledResult<ShardReply>).value)];
+  }
+
+  describeCursor(name: string): FieldInfo[] | undefined {
+    return this.sqlObjects.cursors.fields(name);
+  }
+
+  hasSqlPreparedStatement(name: string): boolean {
+    return this.sqlObjects.prepared.has(name);
+  }
+
+  /** What sql-objects.ts runs statements with: shard 0, routes and runs as the session has them. */
+  private sqlObjectsHost(): SqlObjectsHost {
+    return {
+      inBlock: () => this.block !== null,
+      savepointLevel: () => this.block?.savepoints.length ?? 0,
+      onShard0: async (sql, types, params) => (await this.onShards([0], false, (c) => c.run(sql, types, params)))[0]!,
+      describeOnShard0: async (sql, types) => this.guard((await this.connection(0)).describe(sql, types)),
+      route: async (sql, parsed) => routeStatement(sql, parsed, this.lookup(await this.catalog(await this.connection(0)))),
+      run: (sql, route, paramTypes, fields, params) => this.run({ sql, route, paramTypes, fields, shardParamTypes: paramTypes }, params),
+      textSettings: () => this.textSettings(),
+      shard0StatementsDropped: () => this.settled.get(0)?.forgetStatements(false),
+    };
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {
@@ -428,7 +479,7 @@ export class RouterSession implements Backend {
     for (;;) {
       const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
       try {
-        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
+        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch(), this.ctx.secret);
       } catch (e) {
         if (!(e instanceof SqlError && e.code === '08006' && this.ctx.directory.unreachable?.(shard, address))) throw e;
       }
@@ -509,20 +560,24 @@ export class RouterSession implements Backend {
           return { kind: 'command', tag: 'COMMIT' };
         }
         this.block = null;
+        let committed = false;
         try {
           if (block.failed) {
             await rollbackTransaction(block);
             return { kind: 'command', tag: 'ROLLBACK' };
           }
           await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+          committed = true;
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
+          this.sqlObjects.cursors.endOfTransaction(committed);
           this.blockEnded(block);
         }
       case 'rollback':
         if (!block || block.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (block) {
           this.block = null;
+          this.sqlObjects.cursors.endOfTransaction(false);
           await rollbackTransaction(block);
           this.blockEnded(block);
         }
@@ -540,9 +595,12 @@ export class RouterSession implements Backend {
     }
     await this.guard(allOrFirstError([...block.participants.values()].map((p) => p.conn.simple(stmt.sql))));
     if (verb === 'savepoint') block.savepoints.push(name);
-    else if (verb === 'release') block.savepoints.splice(at);
-    else {
+    else if (verb === 'release') {
+      block.savepoints.splice(at);
+      this.sqlObjects.cursors.released(at);
+    } else {
       block.savepoints.splice(at + 1);
+      this.sqlObjects.cursors.rolledBackTo(at);
       block.failed = false;
     }
     return { kind: 'command', tag: verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE' : 'ROLLBACK' };
@@ -558,6 +616,7 @@ export class RouterSession implements Backend {
     if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
+      this.sqlObjects.discard();
       this.replay = [];
     } else {
       if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
@@ -575,6 +634,27 @@ export class RouterSession implements Backend {
   }
 
   private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
+    const byShard = await this.insertStatements(stmt, route, params);
+    const shards = [...byShard.keys()].sort((a, b) => a - b);
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(shards, true, async (c) => {
+      const sql = byShard.get(c.shard)!;
+      try {
+        return await c.run(sql, stmt.shardParamTypes, values);
+      } catch (e) {
+        // a position in the rows' text as the router rewrote it would point the client astray
+        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
+          const { position: _position, ...fields } = e.fields;
+          throw new SqlError(e.code, e.message, fields);
+        }
+        throw e;
+      }
+    });
+    return this.rowsOrTag(replies);
+  }
+
+  /** An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs evaluated on shard 0. */
+  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<Map<number, string>> {
     const { table, added } = route;
     const defaults = await this.evaluateDefaults(route);
     const rewrite = defaults.length > 0;
@@ -606,22 +686,8 @@ export class RouterSession implements Backend {
     const head = added
       ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
       : route.head;
-    const shards = [...byShard.keys()].sort((a, b) => a - b);
-    const values = this.shardParams(stmt, params);
-    const replies = await this.onShards(shards, true, async (c) => {
-      const sql = byShard.size === 1 && !rewrite ? stmt.sql : head + byShard.get(c.shard)!.join(', ') + route.tail;
-      try {
-        return await c.run(sql, stmt.shardParamTypes, values);
-      } catch (e) {
-        // a position in the rows' text as the router rewrote it would point the client astray
-        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
-          const { position: _position, ...fields } = e.fields;
-          throw new SqlError(e.code, e.message, fields);
-        }
-        throw e;
-      }
-    });
-    return this.rowsOrTag(replies);
+    const whole = byShard.size === 1 && !rewrite;
+    return new Map([...byShard].map(([shard, rows]) => [shard, whole ? stmt.sql : head + rows.join(', ') + route.tail]));
   }
 
   /**
@@ -728,14 +794,24 @@ export class RouterSession implements Backend {
     });
   }
 
-  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+  /** The fan-out planner's plan of a SELECT (0A000 without a planner, or for a shape it cannot run). */
+  private async planFanout(sql: string, parsed: unknown): Promise<FanoutPlan> {
     if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
-    const catalog = await this.catalog(await this.connection(0));
-    const lookup = this.lookup(catalog);
-    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
-    // a read-only shape the planner refuses runs on shard 0 over the rows it reads (pull-up.ts)
-    if (plan instanceof SqlError && plan.code === '0A000' && pullUpReadOnly(parsed as Record<string, unknown>)) return this.pullUp(stmt, params, false);
+    const lookup = this.lookup(await this.catalog(await this.connection(0)));
+    const plan = this.ctx.planFanout(sql, parsed, (schema, name) => lookup.table(schema, name));
     if (plan instanceof SqlError) throw plan;
+    return plan;
+  }
+
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+    let plan: FanoutPlan;
+    try {
+      plan = await this.planFanout(stmt.sql, parsed);
+    } catch (e) {
+      // a read-only shape the planner refuses runs on shard 0 over the rows it reads (pull-up.ts)
+      if (this.ctx.planFanout && e instanceof SqlError && e.code === '0A000' && pullUpReadOnly(parsed as Record<string, unknown>)) return this.pullUp(stmt, params);
+      throw e;
+    }
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
     const results: ShardResult[] = replies.map((r) => this.decode(r));
@@ -762,7 +838,7 @@ export class RouterSession implements Backend {
    * it rewritten to read them; the result columns are those shard 0 described for the
    * client's own text (the tables' oids and attribute numbers as one server gives them).
    */
-  private async pullUp(stmt: RouterStatement, params: readonly Value[], copy: boolean): Promise<ExecResult> {
+  private async pullUp(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
     const lookup = this.lookup(await this.catalog(await this.connection(0)));
     const values = this.shardParams(stmt, params);
     const pulled = await pullUp(stmt.sql, {
@@ -771,13 +847,9 @@ export class RouterSession implements Backend {
       paramTypes: stmt.shardParamTypes,
       params: values,
       run: async (shard, sql, types, ps) => (await this.onShards([shard], false, (c) => c.run(sql, types, ps)))[0]!,
-    }, copy);
-    if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values, copy);
+    });
+    if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values);
     const unplaced = (e: unknown): never => { throw pulled.sql === stmt.sql ? e : withoutPosition(e); };
-    if (copy) {
-      const [out] = await this.onShards([0], false, (c) => c.copyOut(pulled.sql)).catch(unplaced);
-      return { kind: 'copyOut', format: 'text', columnCount: out!.columnCount, chunks: out!.chunks, tag: out!.tag };
-    }
     const [reply] = await this.onShards([0], false, (c) => c.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params])).catch(unplaced);
     return this.pulledRows(stmt, reply!);
   }
@@ -798,14 +870,10 @@ export class RouterSession implements Backend {
    * so they must not touch the session's shard 0 transaction), and the statement runs there;
    * its functions find the copies first. The copies are dropped after it.
    */
-  private async withTemporaryCopies(pulled: PulledStatement, stmt: RouterStatement, values: readonly ShardParam[], copy: boolean): Promise<ExecResult> {
+  private async withTemporaryCopies(pulled: PulledStatement, stmt: RouterStatement, values: readonly ShardParam[]): Promise<ExecResult> {
     const conn = await this.pullUpConnection();
     try {
       for (const sql of pulled.temporary) await conn.simple(sql);
-      if (copy) {
-        const out = await conn.copyOut(pulled.sql);
-        return { kind: 'copyOut', format: 'text', columnCount: out.columnCount, chunks: out.chunks, tag: out.tag };
-      }
       return this.pulledRows(stmt, await conn.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]));
     } catch (e) {
       throw withoutPosition(e);
@@ -835,6 +903,30 @@ export class RouterSession implements Backend {
     return conn;
   }
 
+  /** What EXPLAIN through the router (fanout-explain.ts) needs of this session, for one statement. */
+  private explainHost(stmt: RouterStatement, params: readonly Value[]): ExplainHost {
+    const values = this.shardParams(stmt, params);
+    const as = (sql: string, route: Route): RouterStatement => ({ ...stmt, sql, route, fields: null });
+    return {
+      fields: stmt.fields,
+      shards: this.shards,
+      address: async (shard) => {
+        const { host, port } = splitAddress((await this.connection(shard)).address);
+        return `shard=${shard} host=${host} port=${port}`;
+      },
+      runOnShards: (shards, write, sqlOf) => this.onShards(shards, write, (c) => c.run(sqlOf(c.shard), stmt.shardParamTypes, values)),
+      planFanout: (sql, parsed) => this.planFanout(sql, parsed),
+      execute: (sql, route) => this.run(as(sql, route), params),
+      insertStatements: (sql, route) => this.insertStatements(as(sql, route), route, params),
+      pinnedShard: (route) => shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards),
+      roundRobinShard: () => this.roundRobinShard(),
+      allTasks: async () => {
+        const reply = await (await this.connection(0)).simple(`SELECT pg_catalog.current_setting('${ALL_TASKS_SETTING}', true)`);
+        return /^(on|true|yes|1)$/i.test(reply.rows[0]?.[0] ?? '');
+      },
+    };
+  }
+
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
   private copyIn(stmt: RouterStatement, route: Extract<Route, { kind: 'copyIn' }>): ExecResult {
     const tx = this.block ?? new Transaction('BEGIN', true);
@@ -855,9 +947,22 @@ export class RouterSession implements Backend {
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
     const outs = await this.onShards(this.allShards(), false, (c) => c.copyOut(stmt.sql));
+    const tag = sumTags(outs.map((o) => o.tag));
+    if (route.options.format === 'binary') return { kind: 'copyOut', format: 'binary', columnCount: route.columnCount, chunks: mergeBinaryCopyOut(outs), tag };
     const chunks: Buffer[] = [];
     outs.forEach((o, i) => chunks.push(...(route.options.header && i > 0 ? o.chunks.slice(1) : o.chunks)));
-    return { kind: 'copyOut', format: 'text', columnCount: route.table.columns.length, chunks, tag: sumTags(outs.map((o) => o.tag)) };
+    return { kind: 'copyOut', format: 'text', columnCount: route.columnCount, chunks, tag };
+  }
+
+  /** COPY (SELECT over sharded tables) TO STDOUT: the SELECT by its route, its rows formatted as COPY formats them. */
+  private async copyQueryOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyQueryOut' }>, params: readonly Value[]): Promise<ExecResult> {
+    const result = await this.run({ sql: route.query, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes }, params);
+    if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a COPY returned no rows description');
+    const rows = [...result.rows];
+    if (result.more) for (let b = await result.more.next(); b; b = await result.more.next()) rows.push(...b);
+    const tz = this.setting('TimeZone');
+    const chunks = formatCopyRows(rows, result.fields.map((f) => f.type), result.fields.map((f) => f.name), route.options, tz === undefined ? {} : { timezone: tz });
+    return { kind: 'copyOut', format: route.options.format === 'binary' ? 'binary' : 'text', columnCount: result.fields.length, chunks, tag: `COPY ${rows.length}` };
   }
 
   // ---- values ---------------------------------------------------------------------------
