@@ -182,6 +182,24 @@ describe('shard router pull-up', () => {
     }
   });
 
+  it('runs a cursor and an SQL-prepared statement over a shape the planner refuses by pull-up', async () => {
+    const sql = 'SELECT id, rank() OVER (ORDER BY price DESC, id) AS r FROM items WHERE id < 30 ORDER BY id';
+    const want = await answer(single, sql, [], true);
+    await c.query('BEGIN');
+    try {
+      await c.query(`DECLARE pulled CURSOR FOR ${sql}`);
+      assert.deepEqual((await answer(c, 'FETCH ALL FROM pulled', [], true)).rows, want.rows);
+    } finally {
+      await c.query('COMMIT');
+    }
+    for (const client of [c, single]) await client.query('PREPARE pulled_q (int) AS SELECT id, rank() OVER (ORDER BY price DESC, id) AS r FROM items WHERE id < $1 ORDER BY id');
+    try {
+      assert.deepEqual((await answer(c, 'EXECUTE pulled_q(30)', [], true)).rows, want.rows);
+    } finally {
+      for (const client of [c, single]) await client.query('DEALLOCATE pulled_q');
+    }
+  });
+
   it('gives the same errors as one server', async () => {
     for (const sql of ['SELECT id / (tenant - tenant) FROM items UNION SELECT 1', 'SELECT (SELECT id FROM items) AS one', 'SELECT nosuch FROM items i WHERE EXISTS (SELECT 1 FROM tags)']) {
       const want = await sqlError(single.query(sql));
