@@ -9,6 +9,8 @@
  *   transaction's round-robin shard;
  * - INSERT … SELECT → the SELECT routed as if alone, its rows inserted on their keys' shards;
  * - UPDATE / DELETE reading only their own table, not pinned → every shard;
+ * - an UPDATE assigning a key column → as above, and the rows whose new key hashes to another
+ *   shard move there (key-update.ts);
  * - other SELECTs over sharded tables → the fan-out planner (0A000 without one);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
  * Anything else that would need rows of several shards together is 0A000.
@@ -19,6 +21,7 @@ import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
 import { selectStart, selectText } from './insert-select.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
+import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 
 type N = Record<string, any>;
 
@@ -64,6 +67,8 @@ export type Route =
    */
   | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
   | { kind: 'fanout'; parsed: unknown }
+  /** an UPDATE assigning a key column: rows whose new key hashes elsewhere move (key-update.ts) */
+  | KeyUpdateRoute
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
   | { kind: 'unsupported'; error: SqlError };
@@ -101,7 +106,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'InsertStmt': return insertRoute(sql, node, catalog, stmt);
     case 'UpdateStmt':
     case 'DeleteStmt':
-      return updateDeleteRoute(type, node, catalog);
+      return updateDeleteRoute(sql, type, node, catalog);
     case 'CopyStmt': return copyRoute(node, catalog);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
@@ -304,18 +309,21 @@ function containsNode(tree: unknown, kind: string): boolean {
   return Object.values(tree).some((t) => containsNode(t, kind));
 }
 
-function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
+function updateDeleteRoute(sql: string, type: string, node: N, catalog: TableLookup): Route {
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: true };
   if (node.withClause) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} with WITH`);
   const others = shardedTablesRead({ from: node.fromClause, using: node.usingClause, where: node.whereClause, set: node.targetList, returning: node.returningList ?? node.returningClause }, catalog);
   if (others.length > 0) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} reading another sharded table`);
+  const key = table.keyColumns.length > 0 ? pinnedKey(node.whereClause, table, rv.alias?.aliasname ?? rv.relname) : undefined;
   if (type === 'UpdateStmt') {
     const assigned: string[] = (node.targetList ?? []).map((t: N) => t.ResTarget.name);
-    if (assigned.some((c) => table.keyColumns.includes(c))) return notYet('an UPDATE of a sharded table\'s key (it would move the row to another shard)');
+    if (assigned.some((c) => table.keyColumns.includes(c))) {
+      const moving = keyUpdateRoute(sql, node, table, key);
+      return typeof moving === 'string' ? notYet(moving) : moving;
+    }
   }
-  const key = table.keyColumns.length > 0 ? pinnedKey(node.whereClause, table, rv.alias?.aliasname ?? rv.relname) : undefined;
   if (key) return { kind: 'pinned', table, key, write: true };
   return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
 }

@@ -26,6 +26,7 @@ import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
 import { insertBatches } from './insert-select.js';
+import { runKeyUpdate } from './key-update.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 
@@ -253,6 +254,7 @@ export class RouterSession implements Backend {
       case 'insertSelect': return this.insertSelect(stmt, route, params);
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params);
+      case 'keyUpdate': return this.keyUpdate(stmt, route, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
       case 'unsupported': throw route.error;
@@ -684,6 +686,45 @@ export class RouterSession implements Backend {
       return n;
     });
     return { kind: 'command', tag: `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}` };
+  }
+
+  /** UPDATE of a key column (key-update.ts): the UPDATE and the moves of its rows are one transaction. */
+  private async keyUpdate(stmt: RouterStatement, route: Extract<Route, { kind: 'keyUpdate' }>, params: readonly Value[]): Promise<ExecResult> {
+    const targets = route.key ? [shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards)] : this.allShards();
+    const result = await this.inOneTransaction(() => runKeyUpdate(route, targets, stmt.shardParamTypes, this.shardParams(stmt, params), {
+      shards: this.shards,
+      settings: this.textSettings(),
+      onShards: (shards, work) => this.onShards(shards, true, work),
+      generatedColumns: async (table) => {
+        const reply = await (await this.join(0, false)).run(
+          "SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''",
+          [26], [String(table.oid)],
+        );
+        return new Set(reply.rows.map((r) => r[0]!));
+      },
+    }));
+    if (!route.returning) return { kind: 'command', tag: result.tag };
+    return { kind: 'rows', fields: result.fields ?? stmt.fields ?? [], rows: result.rows, tag: result.tag };
+  }
+
+  /** `work` in the session's transaction, or in one of its own that commits by the commit rule. */
+  private async inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.block) return work();
+    const block = new Transaction('BEGIN', true);
+    this.block = block;
+    try {
+      const result = await work();
+      this.block = null;
+      await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+      return result;
+    } catch (e) {
+      // a failed commit has already finished or left the transaction to recovery
+      if (this.block === block) {
+        this.block = null;
+        await rollbackTransaction(block);
+      }
+      throw e;
+    }
   }
 
   /**

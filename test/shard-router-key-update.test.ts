@@ -1,0 +1,176 @@
+/**
+ * UPDATE of a sharded table's key through the shard router (two standalone Quiver servers as
+ * shards, static directory): a row whose new key hashes to another shard moves there, all or
+ * nothing. Every statement's answer (rows, tag, error) is compared with one standalone server
+ * holding all the rows; where rows landed is checked on the shards directly.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import pino from 'pino';
+import { idsOn, loopbackClient as client, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
+import { startQuiver, type QuiverServer } from './support/server.js';
+import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
+import { staticShardDirectory } from '../src/cluster/shard-directory.js';
+import { planFanout } from '../src/cluster/router/fanout-plan.js';
+
+const SHARDS = 2;
+const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
+const TABLES = [
+  "CREATE TABLE items (id int PRIMARY KEY, label text DEFAULT 'dflt', n int CHECK (n >= 0), twice int GENERATED ALWAYS AS (n * 2) STORED)",
+];
+const shardOf = (id: number): number => shardOfInt(id, SHARDS);
+
+describe('shard router: UPDATE of a key column', () => {
+  let shards: QuiverServer[] = [];
+  let single: QuiverServer;
+  let router: ShardRouter;
+  let c: pg.Client;
+  let s: pg.Client;
+
+  const onShards = (sql: string) => rowsOnEach(shards, sql);
+  const sorted = (rows: unknown[][]): unknown[][] => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+  /** the statement through the router and on the single server: equal rows (in any order), tags and errors */
+  async function same(sql: string, params: unknown[] = []): Promise<pg.QueryResult | pg.DatabaseError> {
+    const run = async (cl: pg.Client) => {
+      try {
+        return await cl.query({ text: sql, values: params, rowMode: 'array' });
+      } catch (e) {
+        return e as pg.DatabaseError;
+      }
+    };
+    const [got, want] = [await run(c), await run(s)];
+    if (want instanceof Error) {
+      assert.ok(got instanceof Error, `${sql}: the router answered ${(got as pg.QueryResult).command} where the server failed with ${want.message}`);
+      assert.equal(got.code, want.code, sql);
+      assert.equal(got.message, want.message, sql);
+      assert.equal(got.detail, want.detail, sql);
+      return got;
+    }
+    assert.ok(!(got instanceof Error), `${sql}: ${(got as Error).message}`);
+    assert.equal(got.command, want.command, sql);
+    assert.equal(got.rowCount, want.rowCount, sql);
+    assert.deepEqual(got.fields.map((f) => [f.name, f.dataTypeID]), want.fields.map((f) => [f.name, f.dataTypeID]), sql);
+    assert.deepEqual(sorted(got.rows), sorted(want.rows), sql);
+    return got;
+  }
+
+  /** every row is on its key's shard, and the shards together hold what the single server holds */
+  async function assertSameRows(): Promise<void> {
+    const perShard = await onShards('SELECT id, label, n, twice FROM items');
+    perShard.forEach((rows, shard) => {
+      for (const [id] of rows) assert.equal(shardOf(id), shard, `id ${id} on shard ${shard}`);
+    });
+    const all = (await s.query({ text: 'SELECT id, label, n, twice FROM items', rowMode: 'array' })).rows;
+    assert.deepEqual(sorted(perShard.flat()), sorted(all));
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+  }
+
+  before(async () => {
+    [single, ...shards] = await Promise.all(Array.from({ length: SHARDS + 1 }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
+    for (const server of [single, ...shards]) {
+      const d = await client(server.port);
+      for (const ddl of TABLES) await d.query(ddl);
+      await d.end();
+    }
+    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((x) => `127.0.0.1:${x.port}`)), logger, planFanout });
+    c = await client(router.port);
+    s = await client(single.port);
+    await same("INSERT INTO items (id, label, n) SELECT g, CASE WHEN g % 3 = 0 THEN 'x' ELSE 'y' END, g FROM generate_series(1, 60) g");
+  });
+
+  after(async () => {
+    await c?.end().catch(() => {});
+    await s?.end().catch(() => {});
+    await router?.close();
+    await Promise.all([single, ...shards].map((x) => x?.stop()));
+  });
+
+  it('moves rows to their new key\'s shard, with RETURNING and the command tag of PostgreSQL', async () => {
+    const r = await same("UPDATE items SET id = id + 1000 WHERE label = 'x' RETURNING *");
+    assert.equal((r as pg.QueryResult).rowCount, 20);
+    await assertSameRows();
+    // some moved across shards, some stayed on theirs
+    const moved = Array.from({ length: 20 }, (_, i) => 3 * (i + 1));
+    assert.ok(moved.some((id) => shardOf(id) !== shardOf(id + 1000)) && moved.some((id) => shardOf(id) === shardOf(id + 1000)));
+    // without RETURNING; an expression list; a pinned row by parameters
+    await same("UPDATE items SET id = id - 1000 WHERE label = 'x' AND id > 1030");
+    await same('UPDATE items SET id = $1 WHERE id = $2 RETURNING id + 1 AS next, label, twice', [7001, 1]);
+    const [from] = idsOn(0, 1, SHARDS, 52); // rows 31-60 are where they were inserted
+    const [to] = idsOn(1, 1, SHARDS, 8000);
+    await same(`UPDATE items AS i SET id = ${to} WHERE i.id = ${from} RETURNING i.id`);
+    assert.deepEqual((await onShards(`SELECT id FROM items WHERE id = ${to}`))[1], [[to]]);
+    await assertSameRows();
+  });
+
+  it('evaluates DEFAULT, row assignments, generated columns and FROM a list of values on the shard', async () => {
+    await same('UPDATE items SET (id, label) = (id + 2000, DEFAULT), n = n + 1 WHERE id BETWEEN 10 AND 14 RETURNING id, label, n, twice');
+    await same('UPDATE items i SET id = v.new FROM (VALUES (16, 3016), (17, 3017)) AS v(old, new) WHERE i.id = v.old RETURNING i.id, v.old');
+    await same('UPDATE items SET id = 4000 WHERE id = -5');
+    await assertSameRows();
+  });
+
+  it('fails like PostgreSQL on a taken key, a NULL key or a CHECK, leaving every row as it was', async () => {
+    const [a] = idsOn(0, 1, SHARDS, 31);
+    const [b] = idsOn(1, 1, SHARDS, 52); // not among the rows the second UPDATE moves
+    const before = (await onShards('SELECT id, label, n FROM items')).map(sorted);
+    const taken = await same(`UPDATE items SET id = ${b} WHERE id = ${a}`) as pg.DatabaseError;
+    assert.equal(taken.code, '23505');
+    // many rows moving at once, one of them onto a taken key
+    assert.equal((await same(`UPDATE items SET id = CASE WHEN id = ${a} THEN ${b} ELSE id + 5000 END WHERE id BETWEEN 31 AND 40`) as pg.DatabaseError).code, '23505');
+    assert.equal((await same(`UPDATE items SET id = NULL WHERE id = ${a}`) as pg.DatabaseError).code, '23502');
+    assert.equal((await same(`UPDATE items SET id = id + 6000, n = -1 WHERE id = ${a}`) as pg.DatabaseError).code, '23514');
+    assert.equal((await same("UPDATE items SET id = 'abc' WHERE id = 21") as pg.DatabaseError).code, '22P02');
+    assert.deepEqual((await onShards('SELECT id, label, n FROM items')).map(sorted), before);
+    await assertSameRows();
+  });
+
+  it('checks a moved row\'s key after the statement\'s rows left its new shard (keys swapped across shards)', async () => {
+    // PostgreSQL checks each row as it is updated, so swapping two keys fails there with 23505
+    // (README); through the router the rows on each shard are updated first, then moved
+    const [a] = idsOn(0, 1, SHARDS, 41);
+    const [b] = idsOn(1, 1, SHARDS, 41);
+    const r = await c.query(`UPDATE items SET id = CASE id WHEN ${a} THEN ${b} ELSE ${a} END WHERE id IN (${a}, ${b}) RETURNING id, n`);
+    assert.equal(r.rowCount, 2);
+    assert.deepEqual((await onShards(`SELECT id, n FROM items WHERE id IN (${a}, ${b}) ORDER BY id`)).map((rows) => rows.map(([id, n]) => [shardOf(id), n])), [[[0, b]], [[1, a]]]);
+    // swap them back, so the single server's rows are the same again
+    await c.query(`UPDATE items SET id = CASE id WHEN ${a} THEN ${b} ELSE ${a} END WHERE id IN (${a}, ${b})`);
+    await assertSameRows();
+  });
+
+  it('is undone by ROLLBACK of its block and kept by COMMIT; an error fails the block', async () => {
+    const [a] = idsOn(0, 1, SHARDS, 42);
+    const before = (await onShards('SELECT id, label, n FROM items')).map(sorted);
+    await c.query('BEGIN');
+    const { rows: [{ n }] } = await s.query('SELECT count(*)::int AS n FROM items WHERE id BETWEEN 42 AND 50');
+    assert.ok(n > 0);
+    assert.equal((await c.query(`UPDATE items SET id = id + 9000 WHERE id BETWEEN 42 AND 50`)).rowCount, n);
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM items WHERE id > 9000')).rows, [{ n }]);
+    await c.query('ROLLBACK');
+    assert.deepEqual((await onShards('SELECT id, label, n FROM items')).map(sorted), before);
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+
+    await c.query('BEGIN');
+    await same(`UPDATE items SET id = id + 9000 WHERE id BETWEEN 42 AND 50`);
+    await same(`INSERT INTO items (id, n) VALUES (${a + 9100}, 1)`);
+    await c.query('COMMIT');
+    await assertSameRows();
+
+    await c.query('BEGIN');
+    assert.equal((await sqlError(c.query('UPDATE items SET id = NULL WHERE id = 9042'))).code, '23502');
+    assert.equal((await sqlError(c.query('SELECT 1'))).code, '25P02');
+    await c.query('ROLLBACK');
+    await assertSameRows();
+  });
+
+  it('keeps 0A000 for an UPDATE of the key reading another sharded table', async () => {
+    await c.query('CREATE TABLE other_items (id int PRIMARY KEY)');
+    try {
+      const err = await sqlError(c.query('UPDATE items SET id = items.id + 1 FROM other_items o WHERE o.id = items.id'));
+      assert.equal(err.code, '0A000');
+    } finally {
+      await c.query('DROP TABLE other_items');
+    }
+  });
+});
