@@ -18,6 +18,7 @@ const SHARDS = 2;
 const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   "CREATE TABLE items (id int PRIMARY KEY, label text DEFAULT 'dflt', n int CHECK (n >= 0), twice int GENERATED ALWAYS AS (n * 2) STORED)",
+  'CREATE TABLE dst (id int PRIMARY KEY, label text, hits int DEFAULT 0)',
 ];
 const shardOf = (id: number): number => shardOfInt(id, SHARDS);
 
@@ -162,6 +163,45 @@ describe('shard router: UPDATE of a key column', () => {
     assert.equal((await sqlError(c.query('SELECT 1'))).code, '25P02');
     await c.query('ROLLBACK');
     await assertSameRows();
+  });
+
+  /** dst's rows: on their keys' shards, as the single server has them */
+  async function assertSameDst(): Promise<void> {
+    const perShard = await onShards('SELECT id, label, hits FROM dst');
+    perShard.forEach((rows, shard) => {
+      for (const [id] of rows) assert.equal(shardOf(id), shard, `id ${id} on shard ${shard}`);
+    });
+    assert.deepEqual(sorted(perShard.flat()), sorted((await s.query({ text: 'SELECT id, label, hits FROM dst', rowMode: 'array' })).rows));
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+  }
+
+  it('runs INSERT … SELECT … RETURNING and ON CONFLICT … DO UPDATE into a sharded table', async () => {
+    await same('INSERT INTO dst SELECT id, label FROM items WHERE id < 100 RETURNING id, label, hits');
+    await same("INSERT INTO dst AS d SELECT g, 'again' FROM generate_series(1, 120) g ON CONFLICT (id) DO UPDATE SET label = excluded.label || d.label, hits = d.hits + 1 RETURNING *");
+    await same('INSERT INTO dst AS d SELECT g, null FROM generate_series(1, 130) g ON CONFLICT (id) DO UPDATE SET hits = 99 WHERE d.hits > 0 RETURNING id, hits');
+    await same("INSERT INTO dst SELECT g, 'none' FROM generate_series(1, 0) g RETURNING id");
+    await same("INSERT INTO dst SELECT g, 'constraint' FROM generate_series(125, 135) g ON CONFLICT ON CONSTRAINT dst_pkey DO UPDATE SET label = excluded.label");
+    await same("INSERT INTO dst VALUES (1, 'v'), (2, 'w'), (500, 'new') ON CONFLICT (id) DO UPDATE SET label = excluded.label RETURNING *");
+    await assertSameDst();
+  });
+
+  it('refuses a key proposed twice to ON CONFLICT … DO UPDATE (21000), also across batches, changing nothing', async () => {
+    await same("INSERT INTO dst SELECT 5, 'a' UNION ALL SELECT 5, 'b' ON CONFLICT (id) DO UPDATE SET label = excluded.label");
+    // over 1,000 rows a shard: the rows' INSERTs come in several batches
+    const err = await same("INSERT INTO dst SELECT g % 1250 + 2000, 'dup' FROM generate_series(1, 2500) g ON CONFLICT (id) DO UPDATE SET label = excluded.label") as pg.DatabaseError;
+    assert.equal(err.code, '21000');
+    assert.equal((await same("INSERT INTO dst SELECT g + 2000, 'many' FROM generate_series(1, 2500) g ON CONFLICT (id) DO UPDATE SET label = excluded.label") as pg.QueryResult).rowCount, 2500);
+    await assertSameDst();
+  });
+
+  it('keeps 0A000 for forms that would move a row or bind the client\'s parameters in the rows\' INSERTs', async () => {
+    for (const sql of [
+      'INSERT INTO dst SELECT g, null FROM generate_series(1, 3) g ON CONFLICT (id) DO UPDATE SET id = excluded.id + 1000',
+      "INSERT INTO dst VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET id = 1001",
+      'INSERT INTO dst SELECT g, null FROM generate_series(1, 3) g RETURNING (SELECT count(*) FROM items)',
+    ]) assert.equal((await sqlError(c.query(sql))).code, '0A000', sql);
+    assert.equal((await sqlError(c.query('INSERT INTO dst SELECT g, null FROM generate_series(1, 3) g RETURNING id + $1', [1]))).code, '0A000');
+    await assertSameDst();
   });
 
   it('keeps 0A000 for an UPDATE of the key reading another sharded table', async () => {

@@ -5,6 +5,7 @@
  * has the pure parts: the SELECT's text cut from the statement, and the per-shard INSERT
  * batches built from the rows (typed parameters, no values written into SQL).
  */
+import { SqlError } from '../../errors.js';
 import { formatText } from '../../types/text-io.js';
 import type { SqlType, Value } from '../../types/types.js';
 import type { FieldInfo } from '../../wire/backend.js';
@@ -70,6 +71,24 @@ export function selectText(sql: string, start: number): string {
   return sql.slice(start).replace(/[\s;]+$/, '');
 }
 
+/**
+ * ON CONFLICT … DO UPDATE arbitrated by the key: PostgreSQL refuses a command whose rows
+ * propose one key twice (21000), which the rows' batched INSERTs would not all see.
+ */
+export function checkKeysOnce(rows: readonly (readonly Value[])[], keyAt: readonly number[], fields: readonly FieldInfo[], settings: TextSettings): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (keyAt.some((at) => row[at] === null || row[at] === undefined)) continue; // NULLs never conflict
+    const key = JSON.stringify(keyAt.map((at) => formatText(fields[at]!.type, row[at]!, settings)));
+    if (seen.has(key)) {
+      throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+        hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+      });
+    }
+    seen.add(key);
+  }
+}
+
 export interface InsertBatch {
   readonly sql: string;
   readonly types: readonly number[];
@@ -93,8 +112,8 @@ export function insertBatches(
   shardOfRow: (() => number) | null,
   shards: number,
   settings: TextSettings,
-  /** the table's alias and the ON CONFLICT text, kept on every INSERT */
-  statement: { alias: string | null; onConflict: string | null } = { alias: null, onConflict: null },
+  /** the table's alias, the ON CONFLICT and RETURNING texts, kept on every INSERT */
+  statement: { alias: string | null; onConflict: string | null; returning?: string | null } = { alias: null, onConflict: null },
 ): Map<number, InsertBatch[]> {
   const asText = columns.map((c, i) => UNTYPED_OIDS.has(fields[i]!.type.oid) && !UNTYPED_OIDS.has(c.type.oid));
   const types = columns.map((c, i) => (asText[i] ? c.type.oid : fields[i]!.type.oid));
@@ -110,7 +129,7 @@ export function insertBatches(
   const perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, columns.length))));
   const alias = statement.alias === null ? '' : ` AS ${quoteIdent(statement.alias)}`;
   const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
-  const tail = statement.onConflict === null ? '' : ` ${statement.onConflict}`;
+  const tail = (statement.onConflict === null ? '' : ` ${statement.onConflict}`) + (statement.returning ? ` ${statement.returning}` : '');
   const out = new Map<number, InsertBatch[]>();
   for (const [shard, list] of byShard) {
     const batches: InsertBatch[] = [];

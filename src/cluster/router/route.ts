@@ -62,10 +62,11 @@ export type Route =
   /**
    * INSERT … SELECT: `select` (the statement's SELECT text) runs by `source`, its rows go to
    * `columns` (null: the table's first columns, as many as the SELECT gives); `onConflict`:
-   * the statement's ON CONFLICT … DO NOTHING text, `alias` its table alias (both kept on the
-   * INSERTs the rows go in)
+   * the statement's ON CONFLICT text, `returning` its RETURNING clause, `alias` its table
+   * alias (all kept on the INSERTs the rows go in); `conflictOnKey`: ON CONFLICT … DO UPDATE
+   * arbitrated by the key's columns (the router checks the rows for a key twice: 21000)
    */
-  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
+  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null; returning: string | null; conflictOnKey: boolean }
   | { kind: 'fanout'; parsed: unknown }
   /** an UPDATE assigning a key column: rows whose new key hashes elsewhere move (key-update.ts) */
   | KeyUpdateRoute
@@ -185,6 +186,8 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
   if (!values && node.selectStmt && (others.length > 0 || table.keyColumns.length > 0)) return insertSelectRoute(sql, node, table, catalog);
   if (others.length > 0) return notYet('INSERT reading a sharded table');
   if (table.keyColumns.length === 0) return { kind: 'roundRobin', table };
+  const movesKey = conflictAssignsKey(node.onConflictClause, table);
+  if (movesKey) return notYet(movesKey);
   if (!values) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   const names = targets.length > 0 ? targets.map((t) => t.name as string) : table.columns.map((c) => c.name);
@@ -226,11 +229,13 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
  * client had sent it alone (shard 0, pinned, or fanned out); the session inserts its rows.
  */
 function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: TableLookup): Route {
-  if (node.returningList || node.returningClause) return notYet(`INSERT … SELECT … RETURNING into a sharded table ("${table.name}")`);
   const conflict = node.onConflictClause as N | undefined;
-  // DO NOTHING only: DO UPDATE over rows split into batches could update a row twice where one statement fails (21000)
-  if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') return notYet(`INSERT … SELECT … ON CONFLICT DO UPDATE into a sharded table ("${table.name}")`);
+  const returningList: N[] = node.returningList ?? node.returningClause?.exprs ?? [];
+  // the rows' INSERTs bind their own parameters: the client's cannot be used past the SELECT
+  if (returningList.length > 0 && (shardedTablesRead(returningList, catalog).length > 0 || containsNode(returningList, 'ParamRef'))) return notYet('this INSERT … SELECT … RETURNING form');
   if (conflict && (shardedTablesRead(conflict, catalog).length > 0 || containsNode(conflict, 'ParamRef'))) return notYet('this INSERT … SELECT … ON CONFLICT form');
+  const movesKey = conflictAssignsKey(conflict, table);
+  if (movesKey) return notYet(movesKey);
   if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
@@ -241,8 +246,11 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   }
   const start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
   if (start < 0) return notYet('this INSERT … SELECT form');
-  const select = selectText(conflict ? sql.slice(0, conflict.location) : sql, start);
-  const onConflict = conflict ? selectText(sql, conflict.location) : null;
+  const returningAt = returningList.length > 0 ? returningKeyword(sql, returningList[0]!.ResTarget?.location) : sql.length;
+  if (returningAt < 0) return notYet('this INSERT … SELECT … RETURNING form');
+  const select = selectText(sql.slice(0, conflict ? conflict.location : returningAt), start);
+  const onConflict = conflict ? selectText(sql.slice(0, returningAt), conflict.location) : null;
+  const returning = returningList.length > 0 ? selectText(sql, returningAt) : null;
   let parsed: N | undefined;
   try {
     const stmts = pgQuery.parseSync(select).stmts ?? [];
@@ -261,7 +269,35 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
     if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
     return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
   }
-  return { kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null };
+  return {
+    kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null, returning,
+    conflictOnKey: conflict?.action === 'ONCONFLICT_UPDATE' && inferredOnKey(conflict, table),
+  };
+}
+
+/** Where the RETURNING keyword before a RETURNING list's first item (at `first`) starts; -1 if not found. */
+function returningKeyword(sql: string, first: number | undefined): number {
+  if (first === undefined) return -1;
+  return sql.slice(0, first).search(/returning\s*$/i);
+}
+
+/**
+ * ON CONFLICT … DO UPDATE SET of a key column would move the row to another shard: the
+ * refusal's text, else undefined.
+ */
+function conflictAssignsKey(conflict: N | undefined, table: RouterTable): string | undefined {
+  if (conflict?.action !== 'ONCONFLICT_UPDATE') return undefined;
+  const assigned: string[] = (conflict.targetList ?? []).map((t: N) => t.ResTarget?.name);
+  const key = assigned.find((c) => table.keyColumns.includes(c));
+  return key === undefined ? undefined : `ON CONFLICT … DO UPDATE SET of the key column "${key}" of a sharded table ("${table.name}")`;
+}
+
+/** Whether an ON CONFLICT's arbiter is inferred from exactly the key's columns. */
+function inferredOnKey(conflict: N, table: RouterTable): boolean {
+  const elems: N[] = conflict.infer?.indexElems ?? [];
+  if (conflict.infer?.whereClause || elems.length !== table.keyColumns.length) return false;
+  const names = elems.map((e) => e.IndexElem?.name as string | undefined);
+  return table.keyColumns.every((k) => names.includes(k));
 }
 
 /**

@@ -25,7 +25,7 @@ import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalo
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
-import { insertBatches } from './insert-select.js';
+import { checkKeysOnce, insertBatches } from './insert-select.js';
 import { runKeyUpdate } from './key-update.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -650,7 +650,7 @@ export class RouterSession implements Backend {
         defaults.push({ k, expr });
       }
     });
-    if (rows.length === 0) return { kind: 'command', tag: 'INSERT 0 0' };
+    if (rows.length === 0) return route.returning ? { kind: 'rows', fields: stmt.fields ?? [], rows: [], tag: 'INSERT 0 0' } : { kind: 'command', tag: 'INSERT 0 0' };
     if (defaults.length > 0) {
       const types = defaults.map((d) => table.keyTypes[d.k]!);
       const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
@@ -666,14 +666,23 @@ export class RouterSession implements Backend {
       });
     }
     await this.castKeys(table, keyAt, fields, rows);
+    if (route.conflictOnKey) checkKeysOnce(rows, keyAt, fields, this.textSettings());
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
     const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), route);
     const shards = [...batches.keys()].sort((a, b) => a - b);
+    const returned: Value[][] = [];
+    let returnedFields: readonly FieldInfo[] | null = null;
     const counts = await this.onShards(shards, true, async (c) => {
       let n = 0;
       for (const b of batches.get(c.shard)!) {
         try {
-          n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
+          const reply = await c.run(b.sql, b.types, b.params);
+          n += Number(/(\d+)$/.exec(reply.tag)?.[1] ?? 0);
+          if (route.returning) {
+            const decoded = this.decode(reply);
+            returnedFields = decoded.fields;
+            returned.push(...decoded.rows.map((r) => [...r]));
+          }
         } catch (e) {
           // a position in the router's own INSERT would point the client astray
           if (e instanceof SqlError && e.fields.position !== undefined) {
@@ -685,7 +694,9 @@ export class RouterSession implements Backend {
       }
       return n;
     });
-    return { kind: 'command', tag: `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}` };
+    const tag = `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}`;
+    if (!route.returning) return { kind: 'command', tag };
+    return { kind: 'rows', fields: returnedFields ?? stmt.fields ?? [], rows: returned, tag };
   }
 
   /** UPDATE of a key column (key-update.ts): the UPDATE and the moves of its rows are one transaction. */
