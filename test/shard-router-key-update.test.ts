@@ -204,6 +204,47 @@ describe('shard router: UPDATE of a key column', () => {
     await assertSameDst();
   });
 
+  it('creates a table by CREATE TABLE AS / SELECT INTO on every shard and deals the rows over them', async () => {
+    await same('CREATE TABLE copy_x AS SELECT id, label, twice FROM items WHERE id < 100');
+    await same('SELECT * FROM copy_x');
+    const placed = await onShards('SELECT id FROM copy_x');
+    assert.ok(placed.every((rows) => rows.length > 0), 'rows on every shard');
+    await same("SELECT id, n INTO into_x FROM items WHERE label = 'y' AND id < 60");
+    await same('SELECT * FROM into_x');
+    // column names given, an aggregate over every shard (the fan-out planner), no primary key
+    await same('CREATE TABLE agg_x (k, total) AS SELECT label, sum(n) FROM items GROUP BY label');
+    await same('SELECT * FROM agg_x');
+    const columns = "SELECT a.attname, a.atttypid::int, a.attnotnull FROM pg_attribute a WHERE a.attrelid = 'agg_x'::regclass AND a.attnum > 0 ORDER BY a.attnum";
+    const want = (await s.query({ text: columns, rowMode: 'array' })).rows;
+    assert.deepEqual(await onShards(columns), [want, want]);
+    assert.deepEqual(await onShards("SELECT count(*)::int FROM pg_index WHERE indrelid = 'agg_x'::regclass"), [[[0]], [[0]]]);
+    await same('CREATE TABLE IF NOT EXISTS copy_x AS SELECT 1 AS one');
+    await same('CREATE TABLE copy_x AS SELECT 1 AS one');
+    await same('CREATE TABLE empty_x AS SELECT * FROM items WITH NO DATA');
+    await same('SELECT * FROM empty_x');
+    await same('CREATE TABLE nothing_x AS SELECT * FROM items WHERE id < 0');
+    await same('CREATE TABLE g_x AS SELECT g AS id FROM generate_series(1, 10) g');
+    await same('SELECT * FROM g_x');
+    // a keyless table's later INSERTs go round robin, as before
+    await same('INSERT INTO g_x VALUES (11), (12)');
+    await same('SELECT count(*) FROM g_x');
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+  });
+
+  it('keeps a temporary CREATE TABLE AS on shard 0, and undoes one by ROLLBACK', async () => {
+    await c.query('CREATE TEMP TABLE tmp_x AS SELECT id, label FROM items WHERE id < 100');
+    const want = (await s.query('SELECT count(*)::int AS n FROM items WHERE id < 100')).rows;
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM tmp_x')).rows, want);
+    await c.query('DROP TABLE tmp_x');
+
+    await c.query('BEGIN');
+    assert.equal((await c.query('CREATE TABLE rolled_x AS SELECT * FROM items')).command, 'SELECT');
+    assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM rolled_x')).rows, (await s.query('SELECT count(*)::int AS n FROM items')).rows);
+    await c.query('ROLLBACK');
+    assert.deepEqual(await onShards("SELECT count(*)::int FROM pg_class WHERE relname = 'rolled_x'"), [[[0]], [[0]]]);
+    assert.equal((await sqlError(c.query('CREATE MATERIALIZED VIEW mv_x AS SELECT * FROM items'))).code, '0A000');
+  });
+
   it('keeps 0A000 for an UPDATE of the key reading another sharded table', async () => {
     await c.query('CREATE TABLE other_items (id int PRIMARY KEY)');
     try {

@@ -12,6 +12,8 @@
  * - an UPDATE assigning a key column → as above, and the rows whose new key hashes to another
  *   shard move there (key-update.ts);
  * - other SELECTs over sharded tables → the fan-out planner (0A000 without one);
+ * - CREATE TABLE … AS / SELECT … INTO → the table on every shard, filled as INSERT … SELECT
+ *   (create-table-as.ts; a temporary one on shard 0);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
  * Anything else that would need rows of several shards together is 0A000.
  */
@@ -22,6 +24,7 @@ import { keyFromLiteral } from './shard-hash.js';
 import { selectStart, selectText } from './insert-select.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
+import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 
 type N = Record<string, any>;
 
@@ -70,6 +73,8 @@ export type Route =
   | { kind: 'fanout'; parsed: unknown }
   /** an UPDATE assigning a key column: rows whose new key hashes elsewhere move (key-update.ts) */
   | KeyUpdateRoute
+  /** CREATE TABLE … AS / SELECT … INTO: created on every shard, filled as INSERT … SELECT (create-table-as.ts) */
+  | CreateTableAsRoute
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
   | { kind: 'unsupported'; error: SqlError };
@@ -103,7 +108,7 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'VariableSetStmt':
     case 'DiscardStmt':
       return { kind: 'session' };
-    case 'SelectStmt': return selectRoute(node, catalog, stmt);
+    case 'SelectStmt': return selectRoute(sql, node, catalog, stmt);
     case 'InsertStmt': return insertRoute(sql, node, catalog, stmt);
     case 'UpdateStmt':
     case 'DeleteStmt':
@@ -124,7 +129,11 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       return { kind: 'shard0', write: type === 'ExecuteStmt' };
     case 'DeclareCursorStmt':
       return readsShardedTable(node, catalog) ? notYet('a cursor over a sharded table') : { kind: 'shard0', write: false };
-    case 'CreateTableAsStmt':
+    case 'CreateTableAsStmt': {
+      // a temporary table over no sharded table is shard 0's alone, as CREATE TEMP TABLE is
+      if (node.into?.rel?.relpersistence === 't' && !readsShardedTable(node.query, catalog)) return { kind: 'shard0', write: true };
+      return tableAsRoute(sql, stmt, catalog);
+    }
     case 'RefreshMatViewStmt':
       return notYet('CREATE TABLE AS / SELECT INTO / materialized views');
     case 'LockStmt':
@@ -148,6 +157,11 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
   }
 }
 
+function tableAsRoute(sql: string, stmt: N, catalog: TableLookup): Route {
+  const route = createTableAsRoute(sql, stmt, (select, parsed) => routeStatement(select, parsed, catalog));
+  return typeof route === 'string' ? notYet(route) : route;
+}
+
 function transactionRoute(node: N): Route {
   switch (node.kind) {
     case 'TRANS_STMT_BEGIN':
@@ -161,10 +175,10 @@ function transactionRoute(node: N): Route {
   }
 }
 
-function selectRoute(node: N, catalog: TableLookup, whole: N): Route {
+function selectRoute(sql: string, node: N, catalog: TableLookup, whole: N): Route {
   const tables = shardedTablesRead(node, catalog);
+  if (node.intoClause && (tables.length > 0 || node.intoClause.rel?.relpersistence !== 't')) return tableAsRoute(sql, whole, catalog);
   if (tables.length === 0) return { kind: 'shard0', write: node.intoClause !== undefined };
-  if (node.intoClause) return notYet('SELECT INTO');
   const from: N[] = node.fromClause ?? [];
   // pinned: one sharded table read once (a subquery over it again would see one shard's rows only)
   const plain = (node.op ?? 'SETOP_NONE') === 'SETOP_NONE' && !node.withClause;

@@ -255,6 +255,7 @@ export class RouterSession implements Backend {
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params);
       case 'keyUpdate': return this.keyUpdate(stmt, route, params);
+      case 'createTableAs': return this.createTableAs(stmt, route, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
       case 'unsupported': throw route.error;
@@ -716,6 +717,46 @@ export class RouterSession implements Backend {
     }));
     if (!route.returning) return { kind: 'command', tag: result.tag };
     return { kind: 'rows', fields: result.fields ?? stmt.fields ?? [], rows: result.rows, tag: result.tag };
+  }
+
+  /**
+   * CREATE TABLE … AS / SELECT … INTO (create-table-as.ts): the table made on every shard (a
+   * temporary one on shard 0), then the query's rows dealt round robin over them, in one
+   * transaction; `SELECT n` as PostgreSQL answers (`CREATE TABLE AS` for WITH NO DATA, or
+   * when IF NOT EXISTS found the table).
+   */
+  private async createTableAs(stmt: RouterStatement, route: Extract<Route, { kind: 'createTableAs' }>, params: readonly Value[]): Promise<ExecResult> {
+    const targets = route.temporary ? [0] : this.allShards();
+    try {
+      return await this.inOneTransaction(async () => {
+        const skipped = await this.onShards(targets, true, async (c) => {
+          const before = c.notices.length;
+          await c.simple(route.create);
+          return c.notices.slice(before).some((n) => n.code === '42P07');
+        });
+        this.catalogChanged();
+        if (route.temporary) this.temporaryTables.add(route.name);
+        if (!route.withData || skipped.some((s) => s)) return { kind: 'command', tag: 'CREATE TABLE AS' };
+        const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
+        const result = await this.run(select, params);
+        if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a CREATE TABLE AS returned no rows description');
+        const schema = route.temporary ? 'pg_temp' : route.schema ?? (await (await this.join(0, false)).simple('SELECT pg_catalog.current_schema()')).rows[0]?.[0];
+        if (!schema) throw new SqlError('3F000', 'no schema has been selected to create in');
+        const columns = result.fields.map((f, i) => ({ name: route.columns[i] ?? f.name, type: f.type }));
+        const table: RouterTable = { schema, name: route.name, oid: 0, keyColumns: [], keyTypes: [], keyDefaults: [], columns };
+        let next = route.temporary ? 0 : this.ctx.nextRoundRobin();
+        const dealt = () => (route.temporary ? 0 : next++ % this.shards);
+        const batches = insertBatches(table, columns, result.fields, result.rows, [], dealt, this.shards, this.textSettings());
+        const counts = await this.onShards([...batches.keys()].sort((a, b) => a - b), true, async (c) => {
+          let n = 0;
+          for (const b of batches.get(c.shard)!) n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
+          return n;
+        });
+        return { kind: 'command', tag: `SELECT ${counts.reduce((a, b) => a + b, 0)}` };
+      });
+    } finally {
+      this.catalogChanged();
+    }
   }
 
   /** `work` in the session's transaction, or in one of its own that commits by the commit rule. */
