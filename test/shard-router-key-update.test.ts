@@ -19,6 +19,7 @@ const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   "CREATE TABLE items (id int PRIMARY KEY, label text DEFAULT 'dflt', n int CHECK (n >= 0), twice int GENERATED ALWAYS AS (n * 2) STORED)",
   'CREATE TABLE dst (id int PRIMARY KEY, label text, hits int DEFAULT 0)',
+  'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
 ];
 const shardOf = (id: number): number => shardOfInt(id, SHARDS);
 
@@ -245,11 +246,17 @@ describe('shard router: UPDATE of a key column', () => {
     assert.equal((await sqlError(c.query('CREATE MATERIALIZED VIEW mv_x AS SELECT * FROM items'))).code, '0A000');
   });
 
-  it('keeps 0A000 for an UPDATE of the key reading another sharded table', async () => {
+  it('keeps 0A000 for an UPDATE of the key reading a sharded table again or setting it from a sequence', async () => {
     await c.query('CREATE TABLE other_items (id int PRIMARY KEY)');
     try {
       const err = await sqlError(c.query('UPDATE items SET id = items.id + 1 FROM other_items o WHERE o.id = items.id'));
       assert.equal(err.code, '0A000');
+      // or from a sequence (it lives on shard 0; the other shards' copies would hand out their own numbers)
+      assert.equal((await sqlError(c.query('UPDATE serials SET id = DEFAULT'))).code, '0A000');
+      assert.equal((await sqlError(c.query("UPDATE serials SET (v, id) = ('a', DEFAULT)"))).code, '0A000');
+      assert.equal((await sqlError(c.query("UPDATE serials SET id = nextval('serials_id_seq') + 100"))).code, '0A000');
+      // a subquery over the table itself would see one shard's rows only
+      assert.equal((await sqlError(c.query('UPDATE items SET id = (SELECT max(id) FROM items) + 1 WHERE id = 33'))).code, '0A000');
     } finally {
       await c.query('DROP TABLE other_items');
     }

@@ -43,6 +43,16 @@ const MAX_DELETE_PARAMS = 30000;
  */
 export function keyUpdateRoute(sql: string, node: N, table: RouterTable, key: readonly KeySource[] | undefined): KeyUpdateRoute | string {
   if (node.whereClause?.CurrentOfExpr) return 'UPDATE … WHERE CURRENT OF of a sharded table\'s key';
+  // a sequence lives on shard 0: another shard's nextval would hand out its own numbers
+  for (const t of (node.targetList ?? []) as N[]) {
+    const k = table.keyColumns.indexOf(t.ResTarget?.name);
+    if (k < 0) continue;
+    const value = t.ResTarget.val as N;
+    const item = value?.MultiAssignRef?.source?.RowExpr?.args?.[value.MultiAssignRef.colno - 1] ?? value;
+    if ((item?.SetToDefault && /nextval\s*\(/i.test(table.keyDefaults[k] ?? '')) || callsNextval(value)) {
+      return `an UPDATE setting the key "${table.keyColumns[k]}" of a sharded table from a sequence`;
+    }
+  }
   const rv = node.relation as N;
   const alias = quoteIdent(rv.alias?.aliasname ?? rv.relname);
   const list: N[] | undefined = (node.returningList ?? node.returningClause?.exprs) as N[] | undefined;
@@ -55,6 +65,14 @@ export function keyUpdateRoute(sql: string, node: N, table: RouterTable, key: re
   if (first === undefined || keyword < 0) return 'this UPDATE … RETURNING form of a sharded table\'s key';
   const head = text.slice(0, first);
   return { kind: 'keyUpdate', table, key: key ?? null, update: `${head}${alias}.*, ${text.slice(first)}`, editedAt: first, returning: true };
+}
+
+function callsNextval(tree: unknown): boolean {
+  if (Array.isArray(tree)) return tree.some(callsNextval);
+  if (!tree || typeof tree !== 'object') return false;
+  const names = ((tree as N).FuncCall?.funcname as N[] | undefined)?.map((n) => n.String?.sval);
+  if (names?.[names.length - 1] === 'nextval') return true;
+  return Object.values(tree).some(callsNextval);
 }
 
 export interface KeyUpdateContext {
