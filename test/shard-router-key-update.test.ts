@@ -99,6 +99,7 @@ describe('shard router: UPDATE of a key column', () => {
     // without RETURNING; an expression list; a pinned row by parameters
     await same("UPDATE items SET id = id - 1000 WHERE label = 'x' AND id > 1030");
     await same('UPDATE items SET id = $1 WHERE id = $2 RETURNING id + 1 AS next, label, twice', [7001, 1]);
+    await same('UPDATE items SET id = id + 1 WHERE id = 7001; -- a comment after the statement');
     const [from] = idsOn(0, 1, SHARDS, 52); // rows 31-60 are where they were inserted
     const [to] = idsOn(1, 1, SHARDS, 8000);
     await same(`UPDATE items AS i SET id = ${to} WHERE i.id = ${from} RETURNING i.id`);
@@ -183,6 +184,7 @@ describe('shard router: UPDATE of a key column', () => {
     await same("INSERT INTO dst SELECT g, 'none' FROM generate_series(1, 0) g RETURNING id");
     await same("INSERT INTO dst SELECT g, 'constraint' FROM generate_series(125, 135) g ON CONFLICT ON CONSTRAINT dst_pkey DO UPDATE SET label = excluded.label");
     await same("INSERT INTO dst VALUES (1, 'v'), (2, 'w'), (500, 'new') ON CONFLICT (id) DO UPDATE SET label = excluded.label RETURNING *");
+    await same("INSERT INTO dst SELECT g, 'commented' FROM generate_series(1, 4) g ON CONFLICT (id) DO NOTHING -- skip taken keys\nRETURNING id -- and say which went in");
     await assertSameDst();
   });
 
@@ -226,6 +228,10 @@ describe('shard router: UPDATE of a key column', () => {
     await same('CREATE TABLE nothing_x AS SELECT * FROM items WHERE id < 0');
     await same('CREATE TABLE g_x AS SELECT g AS id FROM generate_series(1, 10) g');
     await same('SELECT * FROM g_x');
+    await same('CREATE TABLE /* c */ cm_x AS /* the query: */ SELECT id FROM items WHERE id < 40 -- then no more');
+    await same('SELECT * FROM cm_x');
+    await same('SELECT id INTO -- c\n cm_y FROM items WHERE id < 40; -- then no more');
+    await same('SELECT * FROM cm_y');
     // a keyless table's later INSERTs go round robin, as before
     await same('INSERT INTO g_x VALUES (11), (12)');
     await same('SELECT count(*) FROM g_x');

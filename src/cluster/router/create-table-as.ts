@@ -9,6 +9,7 @@
  */
 import * as pgQuery from 'libpg-query';
 import type { Route } from './route.js';
+import { sqlTokens, type SqlToken } from './sql-tokens.js';
 
 type N = Record<string, any>;
 
@@ -28,8 +29,6 @@ export interface CreateTableAsRoute {
   /** the column names the statement gives (the query's own for the rest) */
   readonly columns: readonly string[];
 }
-
-interface Token { start: number; end: number; text: string; keywordKind: number }
 
 /**
  * The route of a CREATE TABLE … AS / SELECT … INTO, or the text of a refusal. `routeSelect`
@@ -63,7 +62,7 @@ export function createTableAsRoute(sql: string, stmt: N, routeSelect: (sql: stri
 function ctasTexts(sql: string, node: N): { create: string; select: string } | string {
   if (node.objtype !== 'OBJECT_TABLE') return 'CREATE MATERIALIZED VIEW';
   if (!node.query?.SelectStmt) return 'CREATE TABLE AS EXECUTE';
-  const tokens = scan(sql);
+  const tokens = sqlTokens(sql);
   if (!tokens) return 'this CREATE TABLE AS form';
   let i = tokens.findIndex((t) => t.start >= node.into.rel.location);
   let depth = 0;
@@ -81,7 +80,7 @@ function ctasTexts(sql: string, node: N): { create: string; select: string } | s
 
 /** SELECT … INTO [TEMP | UNLOGGED] [TABLE] name …: the query is the statement without its INTO clause. */
 function selectIntoTexts(sql: string, node: N): { create: string; select: string } | string {
-  const tokens = scan(sql);
+  const tokens = sqlTokens(sql);
   if (!tokens) return 'this SELECT INTO form';
   let depth = 0;
   let i = 0;
@@ -104,16 +103,8 @@ function selectIntoTexts(sql: string, node: N): { create: string; select: string
   return { create: `CREATE ${persistence}TABLE ${name} AS ${select} WITH NO DATA`, select };
 }
 
-function scan(sql: string): Token[] | undefined {
-  try {
-    return (pgQuery.scanSync(sql) as { tokens: Token[] }).tokens;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Where the query ends: before a trailing `WITH [NO] DATA` and semicolons. */
-function queryEnd(tokens: readonly Token[]): number {
+function queryEnd(tokens: readonly SqlToken[]): number {
   let last = tokens.length - 1;
   while (last >= 0 && tokens[last]!.text === ';') last--;
   const word = (k: number): string => tokens[k]?.text.toUpperCase() ?? '';

@@ -129,7 +129,8 @@ export function insertBatches(
   const perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, columns.length))));
   const alias = statement.alias === null ? '' : ` AS ${quoteIdent(statement.alias)}`;
   const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
-  const tail = (statement.onConflict === null ? '' : ` ${statement.onConflict}`) + (statement.returning ? ` ${statement.returning}` : '');
+  // on lines of their own: a clause's text may end in a `-- comment`
+  const tail = (statement.onConflict === null ? '' : `\n${statement.onConflict}`) + (statement.returning ? `\n${statement.returning}` : '');
   const out = new Map<number, InsertBatch[]>();
   for (const [shard, list] of byShard) {
     const batches: InsertBatch[] = [];

@@ -17,6 +17,7 @@ import type { RouterTable } from './shard-catalog.js';
 import type { ShardConnection, ShardParam, ShardReply } from './shard-connection.js';
 import { shardOfKey } from './shard-hash.js';
 import { insertBatches } from './insert-select.js';
+import { statementEnd } from './sql-tokens.js';
 import { decodeReply, encodeParams, quoteIdent, type TextSettings } from './shard-values.js';
 
 type N = Record<string, any>;
@@ -56,7 +57,8 @@ export function keyUpdateRoute(sql: string, node: N, table: RouterTable, key: re
   const rv = node.relation as N;
   const alias = quoteIdent(rv.alias?.aliasname ?? rv.relname);
   const list: N[] | undefined = (node.returningList ?? node.returningClause?.exprs) as N[] | undefined;
-  const text = sql.replace(/[\s;]+$/, '');
+  // up to the last token: a trailing `-- comment` would swallow an appended RETURNING
+  const text = sql.slice(0, statementEnd(sql));
   if (!list || list.length === 0) {
     return { kind: 'keyUpdate', table, key: key ?? null, update: `${text} RETURNING ${alias}.*`, editedAt: text.length, returning: false };
   }
