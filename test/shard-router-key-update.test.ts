@@ -178,7 +178,9 @@ describe('shard router: UPDATE of a key column', () => {
   }
 
   it('runs INSERT … SELECT … RETURNING and ON CONFLICT … DO UPDATE into a sharded table', async () => {
-    await same('INSERT INTO dst SELECT id, label FROM items WHERE id < 100 RETURNING id, label, hits');
+    await same('INSERT INTO dst SELECT id, label FROM items WHERE id < 100 RETURNING id, label, hits'); // co-located: as it is on each shard
+    await same('INSERT INTO dst AS d SELECT id + 300, upper(label) FROM items WHERE id < 50 RETURNING d.id, d.label'); // through the router's batches
+    await same('INSERT INTO dst SELECT id + 400, label FROM items WHERE id = 33 RETURNING *'); // pinned SELECT
     await same("INSERT INTO dst AS d SELECT g, 'again' FROM generate_series(1, 120) g ON CONFLICT (id) DO UPDATE SET label = excluded.label || d.label, hits = d.hits + 1 RETURNING *");
     await same('INSERT INTO dst AS d SELECT g, null FROM generate_series(1, 130) g ON CONFLICT (id) DO UPDATE SET hits = 99 WHERE d.hits > 0 RETURNING id, hits');
     await same("INSERT INTO dst SELECT g, 'none' FROM generate_series(1, 0) g RETURNING id");
