@@ -20,6 +20,7 @@ const TABLES = [
   "CREATE TABLE items (id int PRIMARY KEY, label text DEFAULT 'dflt', n int CHECK (n >= 0), twice int GENERATED ALWAYS AS (n * 2) STORED)",
   'CREATE TABLE dst (id int PRIMARY KEY, label text, hits int DEFAULT 0)',
   'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
+  'CREATE TABLE vecs (id int PRIMARY KEY, emb vector(3), tags text[], at timestamptz, price numeric(8, 2))',
 ];
 const shardOf = (id: number): number => shardOfInt(id, SHARDS);
 
@@ -112,6 +113,10 @@ describe('shard router: UPDATE of a key column', () => {
     await same('UPDATE items i SET id = v.new FROM (VALUES (16, 3016), (17, 3017)) AS v(old, new) WHERE i.id = v.old RETURNING i.id, v.old');
     await same('UPDATE items SET id = 4000 WHERE id = -5');
     await assertSameRows();
+    // values of other types travel unchanged
+    await same("INSERT INTO vecs SELECT g, ARRAY[g, g + 0.5, -g]::vector, ARRAY['a' || g, NULL], '2024-03-01 12:00:00+02'::timestamptz + g * interval '1 hour', g / 3.0 FROM generate_series(1, 30) g");
+    await same('UPDATE vecs SET id = id * 7 + 1000 RETURNING *');
+    await same('SELECT id, emb::text, tags, at, price FROM vecs');
   });
 
   it('fails like PostgreSQL on a taken key, a NULL key or a CHECK, leaving every row as it was', async () => {
