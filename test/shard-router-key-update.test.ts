@@ -186,6 +186,11 @@ describe('shard router: UPDATE of a key column', () => {
     await same('INSERT INTO dst SELECT id, label FROM items WHERE id < 100 RETURNING id, label, hits'); // co-located: as it is on each shard
     await same('INSERT INTO dst AS d SELECT id + 300, upper(label) FROM items WHERE id < 50 RETURNING d.id, d.label'); // through the router's batches
     await same('INSERT INTO dst SELECT id + 400, label FROM items WHERE id = 33 RETURNING *'); // pinned SELECT
+    // RETURNING in the order the rows were inserted, as PostgreSQL answers
+    const ordered = "INSERT INTO dst SELECT g + 5000, 'ordered' FROM generate_series(1, 2500) g ORDER BY g DESC RETURNING id";
+    const got = (await c.query({ text: ordered, rowMode: 'array' })).rows;
+    assert.deepEqual(got, (await s.query({ text: ordered, rowMode: 'array' })).rows);
+    assert.equal(got.length, 2500);
     await same("INSERT INTO dst AS d SELECT g, 'again' FROM generate_series(1, 120) g ON CONFLICT (id) DO UPDATE SET label = excluded.label || d.label, hits = d.hits + 1 RETURNING *");
     await same('INSERT INTO dst AS d SELECT g, null FROM generate_series(1, 130) g ON CONFLICT (id) DO UPDATE SET hits = 99 WHERE d.hits > 0 RETURNING id, hits');
     await same("INSERT INTO dst SELECT g, 'none' FROM generate_series(1, 0) g RETURNING id");

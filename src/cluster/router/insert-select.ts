@@ -93,6 +93,19 @@ export interface InsertBatch {
   readonly sql: string;
   readonly types: readonly number[];
   readonly params: readonly ShardParam[];
+  /** the places of the batch's rows among the rows given, in the batch's order */
+  readonly rows: readonly number[];
+}
+
+/**
+ * RETURNING rows in the order of the rows given (PostgreSQL returns them in insertion order):
+ * each batch answers one row per row it carries, in order, unless ON CONFLICT skipped some;
+ * then the batches' answers stay as they came.
+ */
+export function inRowOrder<T>(answers: readonly { batch: InsertBatch; rows: readonly T[] }[]): T[] {
+  if (answers.some((a) => a.rows.length !== a.batch.rows.length)) return answers.flatMap((a) => a.rows);
+  const placed: { at: number; row: T }[] = answers.flatMap((a) => a.rows.map((row, i) => ({ at: a.batch.rows[i]!, row })));
+  return placed.sort((x, y) => x.at - y.at).map((p) => p.row);
 }
 
 /**
@@ -117,15 +130,15 @@ export function insertBatches(
 ): Map<number, InsertBatch[]> {
   const asText = columns.map((c, i) => UNTYPED_OIDS.has(fields[i]!.type.oid) && !UNTYPED_OIDS.has(c.type.oid));
   const types = columns.map((c, i) => (asText[i] ? c.type.oid : fields[i]!.type.oid));
-  const byShard = new Map<number, (readonly Value[])[]>();
-  for (const row of rows) {
+  const byShard = new Map<number, number[]>();
+  rows.forEach((row, at) => {
     const shard = shardOfRow
       ? shardOfRow()
-      : shardOfKey(table.keyTypes, keyAt.map((at, k) => coerceKey(row[at] ?? null, fields[at]!.type, table.keyTypes[k]!)), shards);
+      : shardOfKey(table.keyTypes, keyAt.map((k0, k) => coerceKey(row[k0] ?? null, fields[k0]!.type, table.keyTypes[k]!)), shards);
     const list = byShard.get(shard) ?? [];
-    list.push(row);
+    list.push(at);
     byShard.set(shard, list);
-  }
+  });
   const perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, columns.length))));
   const alias = statement.alias === null ? '' : ` AS ${quoteIdent(statement.alias)}`;
   const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
@@ -139,7 +152,8 @@ export function insertBatches(
       const tuples: string[] = [];
       const params: ShardParam[] = [];
       const batchTypes: number[] = [];
-      chunk.forEach((row, r) => {
+      chunk.forEach((at, r) => {
+        const row = rows[at]!;
         tuples.push(`(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
         columns.forEach((col, c) => {
           const v = row[c] ?? null;
@@ -147,7 +161,7 @@ export function insertBatches(
           batchTypes.push(types[c]!);
         });
       });
-      batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params });
+      batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params, rows: chunk });
     }
     out.set(shard, batches);
   }

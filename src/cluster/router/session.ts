@@ -25,7 +25,7 @@ import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalo
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
-import { checkKeysOnce, insertBatches } from './insert-select.js';
+import { checkKeysOnce, inRowOrder, insertBatches, type InsertBatch } from './insert-select.js';
 import { runKeyUpdate } from './key-update.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -671,7 +671,7 @@ export class RouterSession implements Backend {
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
     const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), route);
     const shards = [...batches.keys()].sort((a, b) => a - b);
-    const returned: Value[][] = [];
+    const returned: { batch: InsertBatch; rows: Value[][] }[] = [];
     let returnedFields: readonly FieldInfo[] | null = null;
     const counts = await this.onShards(shards, true, async (c) => {
       let n = 0;
@@ -682,7 +682,7 @@ export class RouterSession implements Backend {
           if (route.returning) {
             const decoded = this.decode(reply);
             returnedFields = decoded.fields;
-            returned.push(...decoded.rows.map((r) => [...r]));
+            returned.push({ batch: b, rows: decoded.rows.map((r) => [...r]) });
           }
         } catch (e) {
           // a position in the router's own INSERT would point the client astray
@@ -697,7 +697,7 @@ export class RouterSession implements Backend {
     });
     const tag = `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}`;
     if (!route.returning) return { kind: 'command', tag };
-    return { kind: 'rows', fields: returnedFields ?? stmt.fields ?? [], rows: returned, tag };
+    return { kind: 'rows', fields: returnedFields ?? stmt.fields ?? [], rows: inRowOrder(returned), tag };
   }
 
   /** UPDATE of a key column (key-update.ts): the UPDATE and the moves of its rows are one transaction. */
