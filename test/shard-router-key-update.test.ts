@@ -255,6 +255,11 @@ describe('shard router: UPDATE of a key column', () => {
     const want = (await s.query('SELECT count(*)::int AS n FROM items WHERE id < 100')).rows;
     assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM tmp_x')).rows, want);
     await c.query('DROP TABLE tmp_x');
+    // over no sharded table: shard 0 runs it as it is; DROP finds it there
+    assert.equal((await c.query('SELECT 1 AS x INTO TEMP tmp_y')).command, 'SELECT');
+    assert.equal((await c.query('CREATE TEMP TABLE tmp_z AS SELECT 2 AS x')).command, 'SELECT');
+    assert.deepEqual((await c.query('SELECT (SELECT x FROM tmp_y) + (SELECT x FROM tmp_z) AS n')).rows, [{ n: 3 }]);
+    await c.query('DROP TABLE tmp_y, tmp_z');
 
     await c.query('BEGIN');
     assert.equal((await c.query('CREATE TABLE rolled_x AS SELECT * FROM items')).command, 'SELECT');

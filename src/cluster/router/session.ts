@@ -147,7 +147,10 @@ export class RouterSession implements Backend {
     // transaction control needs no catalog (a ROLLBACK works while shard 0 has no leader)
     if (stmt?.TransactionStmt) route = routeStatement(sql, stmt, { table: () => undefined });
     else if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(await this.connection(0))));
-    const created = (stmt?.CreateStmt as { relation?: { relname: string; relpersistence?: string } } | undefined)?.relation;
+    type Rel = { relname: string; relpersistence?: string };
+    const created = (stmt?.CreateStmt as { relation?: Rel } | undefined)?.relation
+      ?? (stmt?.CreateTableAsStmt as { into?: { rel?: Rel } } | undefined)?.into?.rel
+      ?? (stmt?.SelectStmt as { intoClause?: { rel?: Rel } } | undefined)?.intoClause?.rel;
     if (created?.relpersistence === 't') this.temporaryTables.add(created.relname);
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
@@ -735,7 +738,6 @@ export class RouterSession implements Backend {
           return c.notices.slice(before).some((n) => n.code === '42P07');
         });
         this.catalogChanged();
-        if (route.temporary) this.temporaryTables.add(route.name);
         if (!route.withData || skipped.some((s) => s)) return { kind: 'command', tag: 'CREATE TABLE AS' };
         const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
         const result = await this.run(select, params);
