@@ -186,7 +186,11 @@ describe('shard router: UPDATE of a key column', () => {
     await same('INSERT INTO dst SELECT id, label FROM items WHERE id < 100 RETURNING id, label, hits'); // co-located: as it is on each shard
     await same('INSERT INTO dst AS d SELECT id + 300, upper(label) FROM items WHERE id < 50 RETURNING d.id, d.label'); // through the router's batches
     await same('INSERT INTO dst SELECT id + 400, label FROM items WHERE id = 33 RETURNING *'); // pinned SELECT
-    // RETURNING in the order the rows were inserted, as PostgreSQL answers
+    // RETURNING in the order the rows were inserted, as PostgreSQL answers (also for VALUES over both shards)
+    const values = `INSERT INTO dst VALUES ${Array.from({ length: 40 }, (_, i) => `(${9000 - i}, 'v${i}')`).join(', ')} RETURNING id, label`;
+    const inOrder = (await c.query({ text: values, rowMode: 'array' })).rows;
+    assert.deepEqual(inOrder, (await s.query({ text: values, rowMode: 'array' })).rows);
+    assert.deepEqual(inOrder.map((r) => r[0]), Array.from({ length: 40 }, (_, i) => 9000 - i));
     const ordered = "INSERT INTO dst SELECT g + 5000, 'ordered' FROM generate_series(1, 2500) g ORDER BY g DESC RETURNING id";
     const got = (await c.query({ text: ordered, rowMode: 'array' })).rows;
     assert.deepEqual(got, (await s.query({ text: ordered, rowMode: 'array' })).rows);

@@ -580,8 +580,10 @@ export class RouterSession implements Backend {
     const defaults = await this.evaluateDefaults(route);
     const rewrite = defaults.length > 0;
     const byShard = new Map<number, string[]>();
+    /** each shard's rows' places in the statement, for RETURNING in the statement's order */
+    const places = new Map<number, number[]>();
     let next = 0;
-    for (const row of route.rows) {
+    for (const [place, row] of route.rows.entries()) {
       const values: Value[] = [];
       const edits: { at: number; text: string }[] = [];
       const appended: string[] = [];
@@ -603,6 +605,7 @@ export class RouterSession implements Backend {
       const rows = byShard.get(shard) ?? [];
       rows.push(text);
       byShard.set(shard, rows);
+      places.set(shard, [...(places.get(shard) ?? []), place]);
     }
     const head = added
       ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
@@ -622,7 +625,12 @@ export class RouterSession implements Backend {
         throw e;
       }
     });
-    return this.rowsOrTag(replies);
+    const result = this.rowsOrTag(replies);
+    // RETURNING rows in the order of the VALUES rows, as PostgreSQL answers (clients map them
+    // back to their rows by position), unless ON CONFLICT skipped some
+    if (result.kind !== 'rows' || shards.length < 2 || replies.some((r, i) => r.rows.length !== places.get(shards[i]!)!.length)) return result;
+    const at = shards.flatMap((sh) => places.get(sh)!);
+    return { ...result, rows: result.rows.map((row, j) => ({ at: at[j]!, row })).sort((a, b) => a.at - b.at).map((p) => p.row) };
   }
 
   /**
