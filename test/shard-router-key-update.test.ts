@@ -199,6 +199,8 @@ describe('shard router: UPDATE of a key column', () => {
     await same('INSERT INTO dst AS d SELECT g, null FROM generate_series(1, 130) g ON CONFLICT (id) DO UPDATE SET hits = 99 WHERE d.hits > 0 RETURNING id, hits');
     await same("INSERT INTO dst SELECT g, 'none' FROM generate_series(1, 0) g RETURNING id");
     await same("INSERT INTO dst SELECT g, 'constraint' FROM generate_series(125, 135) g ON CONFLICT ON CONSTRAINT dst_pkey DO UPDATE SET label = excluded.label");
+    // the client's parameters in ON CONFLICT and RETURNING, over rows in several batches
+    await same('INSERT INTO dst AS d SELECT g, $1 FROM generate_series(1, 2200) g ON CONFLICT (id) DO UPDATE SET label = $2 || d.label, hits = d.hits + $3 RETURNING id, label, hits, $3::int * 2 AS six', ['p1', 'p2-', 3]);
     await same("INSERT INTO dst VALUES (1, 'v'), (2, 'w'), (500, 'new') ON CONFLICT (id) DO UPDATE SET label = excluded.label RETURNING *");
     await same("INSERT INTO dst SELECT g, 'commented' FROM generate_series(1, 4) g ON CONFLICT (id) DO NOTHING -- skip taken keys\nRETURNING id -- and say which went in");
     await assertSameDst();
@@ -213,13 +215,12 @@ describe('shard router: UPDATE of a key column', () => {
     await assertSameDst();
   });
 
-  it('keeps 0A000 for forms that would move a row or bind the client\'s parameters in the rows\' INSERTs', async () => {
+  it('keeps 0A000 for forms that would move a row or read a sharded table in the rows\' INSERTs', async () => {
     for (const sql of [
       'INSERT INTO dst SELECT g, null FROM generate_series(1, 3) g ON CONFLICT (id) DO UPDATE SET id = excluded.id + 1000',
       "INSERT INTO dst VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET id = 1001",
       'INSERT INTO dst SELECT g, null FROM generate_series(1, 3) g RETURNING (SELECT count(*) FROM items)',
     ]) assert.equal((await sqlError(c.query(sql))).code, '0A000', sql);
-    assert.equal((await sqlError(c.query('INSERT INTO dst SELECT g, null FROM generate_series(1, 3) g RETURNING id + $1', [1]))).code, '0A000');
     await assertSameDst();
   });
 

@@ -13,6 +13,7 @@ import type { RouterTable } from './shard-catalog.js';
 import type { ShardParam } from './shard-connection.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { encodeParams, quoteIdent, type TextSettings } from './shard-values.js';
+import { shiftParams } from './sql-tokens.js';
 
 /** the most parameters one batch INSERT binds (the protocol's limit is 65535) */
 const MAX_BATCH_PARAMS = 30000;
@@ -125,8 +126,11 @@ export function insertBatches(
   shardOfRow: (() => number) | null,
   shards: number,
   settings: TextSettings,
-  /** the table's alias, the ON CONFLICT and RETURNING texts, kept on every INSERT */
-  statement: { alias: string | null; onConflict: string | null; returning?: string | null } = { alias: null, onConflict: null },
+  /**
+   * the table's alias, the ON CONFLICT and RETURNING texts, kept on every INSERT; `clientParams`:
+   * the client's parameters those texts use, bound after each batch's own (their `$n` renumbered)
+   */
+  statement: { alias: string | null; onConflict: string | null; returning?: string | null; clientParams?: { types: readonly number[]; values: readonly ShardParam[] } } = { alias: null, onConflict: null },
 ): Map<number, InsertBatch[]> {
   const asText = columns.map((c, i) => UNTYPED_OIDS.has(fields[i]!.type.oid) && !UNTYPED_OIDS.has(c.type.oid));
   const types = columns.map((c, i) => (asText[i] ? c.type.oid : fields[i]!.type.oid));
@@ -144,6 +148,7 @@ export function insertBatches(
   const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
   // on lines of their own: a clause's text may end in a `-- comment`
   const tail = (statement.onConflict === null ? '' : `\n${statement.onConflict}`) + (statement.returning ? `\n${statement.returning}` : '');
+  const usesParams = shiftParams(tail, 1) !== tail;
   const out = new Map<number, InsertBatch[]>();
   for (const [shard, list] of byShard) {
     const batches: InsertBatch[] = [];
@@ -161,7 +166,12 @@ export function insertBatches(
           batchTypes.push(types[c]!);
         });
       });
-      batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params, rows: chunk });
+      const client = statement.clientParams;
+      if (!client || client.types.length === 0 || !usesParams) {
+        batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params, rows: chunk });
+        continue;
+      }
+      batches.push({ sql: head + tuples.join(', ') + shiftParams(tail, params.length), types: [...batchTypes, ...client.types], params: [...params, ...client.values], rows: chunk });
     }
     out.set(shard, batches);
   }

@@ -245,9 +245,8 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
 function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: TableLookup): Route {
   const conflict = node.onConflictClause as N | undefined;
   const returningList: N[] = node.returningList ?? node.returningClause?.exprs ?? [];
-  // the rows' INSERTs bind their own parameters: the client's cannot be used past the SELECT
-  if (returningList.length > 0 && (shardedTablesRead(returningList, catalog).length > 0 || containsNode(returningList, 'ParamRef'))) return notYet('this INSERT … SELECT … RETURNING form');
-  if (conflict && (shardedTablesRead(conflict, catalog).length > 0 || containsNode(conflict, 'ParamRef'))) return notYet('this INSERT … SELECT … ON CONFLICT form');
+  if (returningList.length > 0 && shardedTablesRead(returningList, catalog).length > 0) return notYet('this INSERT … SELECT … RETURNING form');
+  if (conflict && shardedTablesRead(conflict, catalog).length > 0) return notYet('this INSERT … SELECT … ON CONFLICT form');
   const movesKey = conflictAssignsKey(conflict, table);
   if (movesKey) return notYet(movesKey);
   if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');

@@ -680,7 +680,8 @@ export class RouterSession implements Backend {
     await this.castKeys(table, keyAt, fields, rows);
     if (route.conflictOnKey) checkKeysOnce(rows, keyAt, fields, this.textSettings());
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
-    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), route);
+    const clientParams = { types: stmt.shardParamTypes, values: this.shardParams(stmt, params) };
+    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), { ...route, clientParams });
     const shards = [...batches.keys()].sort((a, b) => a - b);
     const returned: { batch: InsertBatch; rows: Value[][] }[] = [];
     let returnedFields: readonly FieldInfo[] | null = null;
