@@ -40,7 +40,7 @@ const MAX_DELETE_PARAMS = 30000;
 
 /**
  * The route of an UPDATE that assigns a key column, or an error text for the forms refused
- * (`WHERE CURRENT OF`). `key`: the key its WHERE pins, if it does.
+ * (`WHERE CURRENT OF`, a key set from a sequence). `key`: the key its WHERE pins, if it does.
  */
 export function keyUpdateRoute(sql: string, node: N, table: RouterTable, key: readonly KeySource[] | undefined): KeyUpdateRoute | string {
   if (node.whereClause?.CurrentOfExpr) return 'UPDATE … WHERE CURRENT OF of a sharded table\'s key';
