@@ -741,9 +741,11 @@ export class RouterSession implements Backend {
     const targets = route.temporary ? [0] : this.allShards();
     try {
       return await this.inOneTransaction(async () => {
+        const values = this.shardParams(stmt, params);
         const skipped = await this.onShards(targets, true, async (c) => {
           const before = c.notices.length;
-          await c.simple(route.create);
+          // with the client's parameters: the query may use them (their types come from its Describe)
+          await c.run(route.create, stmt.shardParamTypes, values);
           return c.notices.slice(before).some((n) => n.code === '42P07');
         });
         this.catalogChanged();
