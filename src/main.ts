@@ -59,6 +59,7 @@ const { values } = parseArgs({
     shard: { type: 'string', default: process.env.QUIVER_SHARD || '0' },
     'node-id': { type: 'string', default: process.env.QUIVER_NODE_ID || undefined },
     'read-port': { type: 'string', default: process.env.QUIVER_READ_PORT || undefined },
+    'cluster-secret': { type: 'string', default: process.env.QUIVER_CLUSTER_SECRET || undefined },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -81,8 +82,9 @@ if (values.help) {
     'cluster mode: [--role standalone|data|proxy|query|index] --etcd URL[,URL…] [--nats URL[,URL…]] [--s3-endpoint URL] [--s3-bucket quiver]\n' +
     '              [--stream quiver] [--replicas 3] [--node-id ID] [--read-port N (proxy: to the hot standbys)]   (README: Cluster mode)\n' +
     '              [--shards N (every node: the cluster\'s shard groups, default 1)] [--shard K (data: its shard, 0 to N-1)]\n' +
+    '              [--cluster-secret S (every node: authenticates the links between nodes; at least 16 characters)]\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
-    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_MAX_PREPARED_TRANSACTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT,\n  QUIVER_SHARDS, QUIVER_SHARD\n');
+    '  QUIVER_TLS_REQUIRED, QUIVER_AUTH, QUIVER_USERS, QUIVER_PASSWORD, QUIVER_QUERY_WORKERS,\n  QUIVER_MAX_CONNECTIONS, QUIVER_MAX_PREPARED_TRANSACTIONS, QUIVER_HBA, QUIVER_MAX_MESSAGE_SIZE,\n  QUIVER_SUPERUSER_RESERVED_CONNECTIONS, QUIVER_ROLE, QUIVER_ETCD, QUIVER_NATS, QUIVER_S3_ENDPOINT,\n  QUIVER_S3_BUCKET, QUIVER_STREAM, QUIVER_REPLICAS, QUIVER_NODE_ID, QUIVER_READ_PORT,\n  QUIVER_SHARDS, QUIVER_SHARD, QUIVER_CLUSTER_SECRET\n');
   process.exit(0);
 }
 
@@ -131,6 +133,7 @@ if (values['tls-key'] !== undefined) security.tlsKey = values['tls-key'];
 if (values.users !== undefined) security.usersFile = values.users;
 if (values.password !== undefined) security.password = values.password;
 if (values.hba !== undefined) security.hbaFile = values.hba;
+if (values['cluster-secret'] !== undefined) security.clusterSecret = values['cluster-secret'];
 if (values['max-message-size'] !== undefined) {
   const size = parseByteSize(values['max-message-size']);
   if (size === undefined) {
@@ -173,6 +176,7 @@ const cluster: ClusterConfig = {
   shards: Number(values.shards), shard: Number(values.shard),
   nodeId: values['node-id'] ?? `${role}-${hostname()}-${port}`,
   ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
+  ...(values['cluster-secret'] ? { secret: values['cluster-secret'] } : {}),
 };
 if (role !== 'standalone') {
   const missing = clusterRoles!.missingFlags(role as ClusterNodeRole, cluster);

@@ -149,7 +149,9 @@ describe('shard router', () => {
     await c.query('PREPARE three AS SELECT 1 + $1::int AS n');
     assert.deepEqual((await c.query('EXECUTE three (2)')).rows, [{ n: 3 }]);
     await c.query('DEALLOCATE three');
-    assert.equal((await sqlError(c.query('PREPARE one_item AS SELECT * FROM items WHERE id = $1'))).code, '0A000');
+    // over a sharded table the router keeps the statement (test/shard-router-cursors.test.ts)
+    await c.query('PREPARE one_item AS SELECT * FROM items WHERE id = $1');
+    await c.query('DEALLOCATE one_item');
     await c.query("SET statement_timeout = '12s'");
     // shard 1's connection opens after the SET (or had it sent): it has it
     const [id] = idsOn(1, 1, 200);

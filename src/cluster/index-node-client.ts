@@ -25,7 +25,7 @@ class IndexNodeConnection {
   private readonly conn: FramedConnection;
   readonly waiting = new Map<number, (r: IndexNodeResponse | undefined) => void>();
 
-  constructor(readonly address: string, onLost: (c: IndexNodeConnection) => void) {
+  constructor(readonly address: string, onLost: (c: IndexNodeConnection) => void, secret?: string) {
     this.conn = new FramedConnection(address, (m) => {
       const res = m as IndexNodeResponse;
       const w = this.waiting.get(res.id);
@@ -36,7 +36,7 @@ class IndexNodeConnection {
       for (const w of this.waiting.values()) w(undefined);
       this.waiting.clear();
       onLost(this);
-    });
+    }, secret);
   }
 
   get lost(): boolean {
@@ -62,7 +62,8 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   trainedRemotely = 0;
 
   /** `prefix`: the object store prefix named in every request (a sharded cluster's: the leader's shard's stream) */
-  constructor(private readonly logger: Logger, private readonly prefix?: string) {}
+  /** `secret`: --cluster-secret, proven to every index node before a request (peer-handshake.ts) */
+  constructor(private readonly logger: Logger, private readonly prefix?: string, private readonly secret?: string) {}
 
   /** The registered index nodes' addresses. */
   setNodes(addresses: readonly string[]): void {
@@ -75,7 +76,7 @@ export class IndexNodeClient implements RemoteIndexBuilder {
   private connection(address: string): IndexNodeConnection {
     let c = this.connections.get(address);
     if (!c || c.lost) {
-      c = new IndexNodeConnection(address, (lost) => { if (this.connections.get(address) === lost) this.connections.delete(address); });
+      c = new IndexNodeConnection(address, (lost) => { if (this.connections.get(address) === lost) this.connections.delete(address); }, this.secret);
       this.connections.set(address, c);
     }
     return c;

@@ -35,6 +35,7 @@ import { storedColumn } from '../storage/index-key-column.js';
 import { decodeSegment } from '../storage/segment.js';
 import { buildSegmentIndex, canBuildSegmentIndex } from '../storage/segment-index-build.js';
 import { checkFileKey, checkPrefix, encodeFrame, FrameReader, NotHere } from './query-node-protocol.js';
+import { behindHandshake } from './peer-handshake.js';
 
 export type IndexNodeRequest =
   /** `prefix`: the object store prefix of the files named (a shard's stream); absent: the node's own */
@@ -63,7 +64,8 @@ export interface IndexNodeOptions {
   readonly objects: ObjectStore;
   /** where requests naming `prefix` (a shard's stream) do (absent: the leader builds those itself) */
   readonly objectsAt?: (prefix: string) => ObjectStore;
-  readonly logger: Logger;
+  readonly logger: Logger;  /** --cluster-secret: a caller must prove it before its first request (peer-handshake.ts) */
+  readonly secret?: string;
 }
 
 export interface RunningIndexNode {
@@ -184,7 +186,7 @@ export async function startIndexNode(opts: IndexNodeOptions): Promise<RunningInd
   }
 
   const sockets = new Set<Socket>();
-  const server = createServer(serve);
+  const server = createServer(behindHandshake(opts.secret, serve, (socket, e) => opts.logger.warn({ peer: socket.remoteAddress, err: e.message }, 'index node: refused a connection')));
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

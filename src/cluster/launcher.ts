@@ -16,6 +16,7 @@
  * On real machines, run the same roles with `quiver --role …` and real endpoints.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -161,6 +162,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     ...process.env, ...opts.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
   };
+  // every link between the Quiver nodes proves the directory's secret (README "Cluster mode")
+  env.QUIVER_CLUSTER_SECRET ||= clusterSecret(dir);
   const nodes = new Map<string, ManagedProcess>();
   const spawnNode = (name: string) => {
     const spec = specs.get(name)!;
@@ -470,3 +473,16 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+
+/**
+ * The cluster's secret (--cluster-secret of every node it starts): `<dir>/cluster-secret`,
+ * made once with 32 random bytes and readable by its owner only, so a restart of the same
+ * directory keeps it.
+ */
+export function clusterSecret(dir: string): string {
+  const file = join(dir, 'cluster-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -40,7 +40,7 @@ class NodeConnection {
   private readonly conn: FramedConnection;
   private readonly waiting = new Map<number, (r: NodeResponse) => void>();
 
-  constructor(readonly address: string, onLost: (conn: NodeConnection, why: string) => void) {
+  constructor(readonly address: string, onLost: (conn: NodeConnection, why: string) => void, secret?: string) {
     this.conn = new FramedConnection(address, (m) => {
       const res = m as NodeResponse;
       const w = this.waiting.get(res.id);
@@ -50,7 +50,7 @@ class NodeConnection {
     }, (why) => {
       this.waiting.clear();
       onLost(this, why);
-    });
+    }, secret);
   }
 
   get lost(): boolean {
@@ -80,6 +80,8 @@ export interface QueryNodePoolOptions {
   /** the object store prefix this data node's files are under, named in every request (a sharded cluster's: its shard's stream) */
   readonly prefix?: string;
   readonly logger: Logger;
+  /** --cluster-secret: proven to every query node before a request (peer-handshake.ts) */
+  readonly secret?: string;
   /** called once by close() (stop following the registrations) */
   readonly onClose?: () => void;
 }
@@ -127,7 +129,7 @@ export class QueryNodePool implements SegmentSearchPool {
   private connection(address: string): NodeConnection {
     let conn = this.connections.get(address);
     if (!conn || conn.lost) {
-      conn = new NodeConnection(address, (c, why) => this.lost(c, why));
+      conn = new NodeConnection(address, (c, why) => this.lost(c, why), this.opts.secret);
       this.connections.set(address, conn);
     }
     return conn;

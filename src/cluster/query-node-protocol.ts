@@ -16,6 +16,7 @@
 import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import type { AnnIndexFile } from '../ann/api.js';
+import { greetPeer } from './peer-handshake.js';
 import type { Body } from '../query-worker/pool.js';
 import type { AnnSearchRequest, ExactTopKRequest, Hits } from '../query-worker/protocol.js';
 
@@ -128,33 +129,52 @@ export class FrameReader {
 /**
  * A client's TCP connection that speaks frames: connects to "host:port", hands each whole
  * message to `onMessage`, and calls `onEnd` once when the connection ends for any reason
- * (closed, refused, a broken frame, end()).
+ * (closed, refused, a broken frame, a failed cluster handshake, end()). With a `secret`
+ * (--cluster-secret) both sides prove it first (peer-handshake.ts); messages sent
+ * meanwhile wait.
  */
 export class FramedConnection {
   private readonly socket: Socket;
   private readonly reader = new FrameReader();
+  /** frames sent before the handshake finished */
+  private queued: Buffer[] | null = null;
   ended = false;
 
-  constructor(readonly address: string, private readonly onMessage: (m: unknown) => void, private readonly onEnd: (why: string) => void) {
+  constructor(readonly address: string, private readonly onMessage: (m: unknown) => void, private readonly onEnd: (why: string) => void, secret?: string) {
     const at = address.lastIndexOf(':');
     this.socket = connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
     this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => {
-      let messages: unknown[];
-      try {
-        messages = this.reader.push(chunk);
-      } catch (e) {
-        this.end(`broken frame: ${(e as Error).message}`);
-        return;
-      }
-      for (const m of messages) this.onMessage(m);
-    });
     this.socket.on('error', (e) => this.end(e.message));
     this.socket.on('close', () => this.end('connection closed'));
+    if (!secret) {
+      this.socket.on('data', (chunk: Buffer) => this.received(chunk));
+      return;
+    }
+    this.queued = [];
+    greetPeer(this.socket, secret).then((rest) => {
+      if (this.ended) return;
+      this.socket.on('data', (chunk: Buffer) => this.received(chunk));
+      for (const frame of this.queued ?? []) this.socket.write(frame);
+      this.queued = null;
+      if (rest.length > 0) this.received(rest);
+    }, (e: Error) => this.end(e.message));
+  }
+
+  private received(chunk: Buffer): void {
+    let messages: unknown[];
+    try {
+      messages = this.reader.push(chunk);
+    } catch (e) {
+      this.end(`broken frame: ${(e as Error).message}`);
+      return;
+    }
+    for (const m of messages) this.onMessage(m);
   }
 
   send(message: unknown): void {
-    this.socket.write(encodeFrame(message));
+    const frame = encodeFrame(message);
+    if (this.queued) this.queued.push(frame);
+    else this.socket.write(frame);
   }
 
   end(why = 'closed'): void {

@@ -17,6 +17,7 @@ import type { PendingRequest, SegmentRef, SegmentSearchPool } from '../query-wor
 import type { ObjectStore } from '../storage/shared-log.js';
 import { sharedVectorsOfFile, type SharedVectors } from '../storage/segment.js';
 import { checkFileKey, checkPrefix, encodeFrame, FrameReader, NotHere, type NodeRequest, type NodeResponse, type NodeSearchRequest, type NodeStats, type SegmentLocator } from './query-node-protocol.js';
+import { behindHandshake } from './peer-handshake.js';
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -37,7 +38,8 @@ export interface QueryNodeOptions {
   readonly pool: SegmentSearchPool;
   readonly logger: Logger;
   /** a loaded segment unused this long is let go (default 10 minutes) */
-  readonly idleMs?: number;
+  readonly idleMs?: number;  /** --cluster-secret: a caller must prove it before its first request (peer-handshake.ts) */
+  readonly secret?: string;
 }
 
 export interface RunningQueryNode {
@@ -182,7 +184,7 @@ export async function startQueryNode(opts: QueryNodeOptions): Promise<RunningQue
   }
 
   const stats = (): NodeStats => ({ served, segments: segments.size, workers: opts.pool.size });
-  const server: Server = createServer(serveConnection);
+  const server: Server = createServer(behindHandshake(opts.secret, serveConnection, (socket, e) => opts.logger.warn({ peer: socket.remoteAddress, err: e.message }, 'query node: refused a connection')));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {

@@ -55,6 +55,12 @@ export interface ClusterConfig {
   /** the stream's replicas when it is created */
   readonly replicas: number;
   readonly nodeId: string;
+  /**
+   * --cluster-secret (QUIVER_CLUSTER_SECRET): proven on every link between Quiver nodes —
+   * query and index node protocols (peer-handshake.ts), the router's connections to the
+   * shards (SCRAM, shard-connection.ts); undefined: those links are not authenticated
+   */
+  readonly secret?: string;
 }
 
 /** The flags a role lacks (empty: none). */
@@ -102,7 +108,7 @@ const requestPrefix = (c: ClusterConfig) => (c.shards > 1 ? ownStream(c) : undef
 async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
   const log = await openJetStreamLog({ servers: [...c.nats], stream: ownStream(c), replicas: c.replicas });
   const prefix = requestPrefix(c);
-  const indexBuilder = new IndexNodeClient(logger, prefix);
+  const indexBuilder = new IndexNodeClient(logger, prefix, c.secret);
   followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
   return { log, objects: objectStore(c, ownStream(c)), indexBuilder };
 }
@@ -136,7 +142,7 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   const coordinator = await openCoordinator(c);
   const seams = await openSeams(c, coordinator, logger);
   const prefix = requestPrefix(c);
-  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix) });
+  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c.secret) });
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
     election: dataElection(c.shard, c.shards), ...(c.shards > 1 ? { shard: c.shard } : {}),
@@ -146,9 +152,9 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
 }
 
 /** A QueryNodePool whose node list follows the registered query nodes (until it closes). */
-function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined): SegmentSearchPool {
+function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined, secret: string | undefined): SegmentSearchPool {
   let stop = () => {};
-  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}) });
+  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}), ...(secret ? { secret } : {}) });
   stop = followRegistrations(coordinator, 'query', logger, (nodes) => pool.setNodes(nodes));
   return pool;
 }
@@ -162,7 +168,7 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
   const coordinator = await openCoordinator(c);
   const pool = new QueryWorkerPool(Math.max(1, workers), (slot, reason) => logger.error({ slot, reason }, 'query worker crashed; replaced'));
   const stores = objectStores(c);
-  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger });
+  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger, ...(c.secret ? { secret: c.secret } : {}) });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'query' });
   return {
     port: node.port,
@@ -186,7 +192,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
     // the router answers clients itself: TLS and passwords are the proxy's (the piping proxy leaves them to the data node)
     return runShardRouterRole({
       host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c),
-      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}),
+      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}), ...(c.secret ? { secret: c.secret } : {}),
     });
   }
   return runProxyRole({
@@ -202,7 +208,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
 export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {
   const coordinator = await openCoordinator(c);
   const stores = objectStores(c);
-  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger });
+  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger, ...(c.secret ? { secret: c.secret } : {}) });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'index' });
   return {
     port: node.port,

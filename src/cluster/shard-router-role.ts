@@ -33,6 +33,8 @@ export interface ShardRouterRoleOptions {
   readonly openCoordinator: () => Promise<Coordinator>;
   /** TLS and password authentication of the router's clients (the standalone server's flags) */
   readonly security?: ConnectionSecurity;
+  /** --cluster-secret: proven to the shards (without it they must trust the router) */
+  readonly secret?: string;
 }
 
 export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<RunningProxy> {
@@ -50,7 +52,7 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     await coordinator.close().catch(() => {});
   };
   try {
-    const security = opts.security ? { security: opts.security } : {};
+    const security = { ...(opts.security ? { security: opts.security } : {}), ...(opts.secret ? { secret: opts.secret } : {}) };
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
     const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security });
     routers.push(main);

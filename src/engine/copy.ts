@@ -7,12 +7,14 @@ import { CheckedUtf8Decoder, InvalidCopyText } from './copy-utf8.js';
 import { SqlError, SqlState } from '../errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { CopyOptions, CopyTarget } from '../sql/bind-copy.js';
-import { formatText, parseText } from '../types/text-io.js';
+import { parseText } from '../types/text-io.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import { BULK_ROWS, VectorColumnBlocks } from '../storage/column-blocks.js';
-import { COPY_BINARY_SIGNATURE as SIGNATURE, encodeBinary, fieldDecoder, hasBinaryCodec, type FieldDecoder } from '../types/binary-format.js';
+import { COPY_BINARY_SIGNATURE as SIGNATURE, fieldDecoder, hasBinaryCodec, type FieldDecoder } from '../types/binary-format.js';
 
 export type { CopyOptions, CopyTarget };
+// COPY TO's formatting lives with the value formats (the shard router formats rows too)
+export { copyOutHead, copyOutTail, formatCopyBody, formatCopyRows, joinBinaryHead } from '../types/copy-format.js';
 
 export function contextError(e: unknown, table: TableDef, line: number, column?: string, value?: string): SqlError {
   const err = e instanceof SqlError ? e : new SqlError(SqlState.internalError, String(e));
@@ -652,93 +654,4 @@ export class BinaryCopyStream {
       }
     }
   }
-}
-
-// -------------------------------------------------------------------- COPY TO
-
-export function formatCopyRows(rows: readonly Row[], types: readonly SqlType[], names: readonly string[], opts: CopyOptions, settings: { timezone?: string }): Buffer[] {
-  return joinBinaryHead([...copyOutHead(names, opts), ...formatCopyBody(rows, types, opts, settings), ...copyOutTail(opts)], opts);
-}
-
-/**
- * COPY TO in pieces (a big table is formatted between time slices): the head, the rows
- * formatted batch by batch, the tail. PostgreSQL sends the binary header in the same
- * CopyData message as the first row (psycopg 3 parses a row from the rest of the first
- * message): joinBinaryHead does that.
- */
-export function copyOutHead(names: readonly string[], opts: CopyOptions): Buffer[] {
-  if (opts.format === 'binary') {
-    const header = Buffer.alloc(19);
-    SIGNATURE.copy(header, 0);
-    return [header];
-  }
-  if (opts.format === 'csv' && opts.header) return [Buffer.from(names.map((n) => csvQuote(n, opts, false)).join(opts.delimiter) + '\n')];
-  return [];
-}
-
-export function copyOutTail(opts: CopyOptions): Buffer[] {
-  if (opts.format !== 'binary') return [];
-  const trailer = Buffer.alloc(2);
-  trailer.writeInt16BE(-1);
-  return [trailer];
-}
-
-/** The binary header and the first row (or the trailer) as one message. */
-export function joinBinaryHead(chunks: Buffer[], opts: CopyOptions): Buffer[] {
-  if (opts.format !== 'binary' || chunks.length < 2) return chunks;
-  return [Buffer.concat([chunks[0], chunks[1]]), ...chunks.slice(2)];
-}
-
-export function formatCopyBody(rows: readonly Row[], types: readonly SqlType[], opts: CopyOptions, settings: { timezone?: string }): Buffer[] {
-  const out: Buffer[] = [];
-  if (opts.format === 'binary') {
-    for (const r of rows) {
-      const parts: Buffer[] = [];
-      const cnt = Buffer.alloc(2);
-      cnt.writeInt16BE(r.length);
-      parts.push(cnt);
-      r.forEach((v, i) => {
-        const enc = v === null ? null : encodeBinary(types[i], v);
-        const len = Buffer.alloc(4);
-        len.writeInt32BE(enc === null ? -1 : enc.length);
-        parts.push(len);
-        if (enc) parts.push(enc);
-      });
-      out.push(Buffer.concat(parts));
-    }
-    return out;
-  }
-  const csv = opts.format === 'csv';
-  for (const r of rows) {
-    const fields = r.map((v, i) => {
-      if (v === null) return opts.null;
-      const s = formatText(types[i], v, settings);
-      return csv ? csvQuote(s, opts, s === opts.null) : escapeText(s, opts.delimiter);
-    });
-    out.push(Buffer.from(fields.join(opts.delimiter) + '\n'));
-  }
-  return out;
-}
-
-function csvQuote(s: string, opts: CopyOptions, force: boolean): string {
-  const needs = force || s.includes(opts.delimiter) || s.includes(opts.quote) || s.includes('\n') || s.includes('\r') || s === '\\.';
-  if (!needs) return s;
-  return opts.quote + s.split(opts.quote).join(opts.escape + opts.quote) + opts.quote;
-}
-
-function escapeText(s: string, delimiter: string): string {
-  let out = '';
-  for (const c of s) {
-    switch (c) {
-      case '\\': out += '\\\\'; break;
-      case '\n': out += '\\n'; break;
-      case '\r': out += '\\r'; break;
-      case '\t': out += delimiter === '\t' ? '\\t' : c; break;
-      case '\b': out += '\\b'; break;
-      case '\f': out += '\\f'; break;
-      case '\v': out += '\\v'; break;
-      default: out += c === delimiter ? '\\' + c : c;
-    }
-  }
-  return out;
 }

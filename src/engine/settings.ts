@@ -135,6 +135,8 @@ const DEFS: SettingDef[] = [
   // cluster mode's hot standby: how fresh a read must be (engine/read-consistency.ts)
   { name: 'quiver.consistency', value: 'strong', kind: enums('strong', 'bounded', 'eventually') },
   { name: 'quiver.max_staleness', value: '5s', kind: int(0, INT_MAX, 'ms') },
+  // EXPLAIN through the shard router: every task, not one of several alike (cluster/router/fanout-explain.ts)
+  { name: 'quiver.explain_all_tasks', value: 'off', kind: BOOL },
 ];
 
 /**
@@ -169,6 +171,7 @@ const QUIVER_DESCRIPTIONS: Record<string, string> = {
   'quiver.target_recall': 'Sets the recall@10 each HNSW or IVFFlat segment search aims for; 0 turns it off.',
   'quiver.early_vector_search': 'Starts the vector searches below a join in the query workers before the join runs its sides.',
   'quiver.consistency': 'Sets how fresh the data a statement reads on a hot standby must be: strong, bounded or eventually.',
+  'quiver.explain_all_tasks': 'Shows every task of a statement EXPLAIN runs on several shards through the shard router, not one of several alike.',
   'quiver.max_staleness': 'Sets how far behind the leader a bounded read on a hot standby may be.',
 };
 

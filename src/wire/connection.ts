@@ -64,7 +64,18 @@ export interface ConnectionSecurity {
   hba?: HbaFile;
   /** --max-message-size: limit of Query/Parse/Bind/CopyData/FunctionCall messages */
   maxMessageSize?: number;
+  /**
+   * --cluster-secret: a startup packet with CLUSTER_PEER_PARAMETER (the shard router's) is
+   * checked by SCRAM against the secret instead of `auth` / `hba`; undefined: such a startup is refused
+   */
+  clusterPeers?: Authenticator;
 }
+
+/**
+ * The startup parameter a cluster peer (the shard router) sends to be checked against the
+ * cluster secret: the router has authenticated the client itself and connects as that user.
+ */
+export const CLUSTER_PEER_PARAMETER = 'quiver.cluster_peer';
 
 /** PostgreSQL's authentication_timeout default */
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
@@ -408,7 +419,14 @@ export class Connection {
         throw new SqlError(SqlState.invalidAuthorizationSpecification,
           `no pg_hba.conf entry for host "${this.remoteHost}", user "${params['user']}", database "${params['database']}", no encryption`, { severity: 'FATAL' });
       }
-      if (!(await this.authenticate(params['user'], this.authMethodFor(params['user'], params['database'])))) return false;
+      const peer = params[CLUSTER_PEER_PARAMETER] !== undefined;
+      delete params[CLUSTER_PEER_PARAMETER];
+      if (peer) {
+        if (!this.security.clusterPeers) {
+          throw new SqlError(SqlState.invalidAuthorizationSpecification, 'a cluster peer connected, but this node has no --cluster-secret to check it against', { severity: 'FATAL' });
+        }
+        if (!(await this.authenticateScram(this.security.clusterPeers, params['user']))) return false;
+      } else if (!(await this.authenticate(params['user'], this.authMethodFor(params['user'], params['database'])))) return false;
       this.backend = this.registry.create({
         remoteAddress: this.remoteHost,
         remotePort: this.socket.remotePort,

@@ -27,6 +27,8 @@ export interface SecurityOptions {
   hbaFile?: string;
   /** largest Query/Parse/Bind/CopyData/FunctionCall message in bytes (default and maximum 1 GB - 1) */
   maxMessageSize?: number;
+  /** --cluster-secret: what a cluster peer (the shard router) proves by SCRAM instead of a user's password */
+  clusterSecret?: string;
 }
 
 export function isAuthMethod(s: string): s is AuthMethod {
@@ -64,6 +66,11 @@ export function loadSecurity(opts: SecurityOptions): ConnectionSecurity {
     throw new Error(`--auth ${method} needs --users FILE or --password`);
   }
   security.auth = new Authenticator(method, users, opts.password);
+  if (opts.clusterSecret !== undefined) {
+    if (opts.clusterSecret.length < 16) throw new Error('--cluster-secret must be at least 16 characters (a random string, the same on every node)');
+    // every user's password is the secret, for the connections that ask for it (CLUSTER_PEER_PARAMETER)
+    security.clusterPeers = new Authenticator('scram-sha-256', new Map(), opts.clusterSecret);
+  }
   if (opts.maxMessageSize !== undefined) {
     if (!(Number.isInteger(opts.maxMessageSize) && opts.maxMessageSize >= MIN_MESSAGE_LIMIT && opts.maxMessageSize <= MAX_MESSAGE_LIMIT)) {
       throw new Error(`invalid --max-message-size ${opts.maxMessageSize}: an integer from ${MIN_MESSAGE_LIMIT} to ${MAX_MESSAGE_LIMIT} (bytes)`);

@@ -3,11 +3,14 @@
  * as it arrives (copy-split.ts), each goes to its key's shard (a table without a key: the
  * transaction's round-robin shard), batched per shard, and every shard a row goes to runs
  * one COPY, started at its first row, with back-pressure from its socket. A bad row or the
- * client's CopyFail abandons every shard's COPY.
+ * client's CopyFail abandons every shard's COPY. Text and CSV rows are cut by copy-split.ts,
+ * binary tuples by copy-binary.ts.
  */
 import { StringDecoder } from 'node:string_decoder';
 import { SqlError } from '../../errors.js';
 import type { ExecResult } from '../../wire/backend.js';
+import type { Value } from '../../types/types.js';
+import { BINARY_COPY_TRAILER, BinaryCopySplitter } from './copy-binary.js';
 import { CopyRowSplitter, rowKey } from './copy-split.js';
 import type { Route } from './route.js';
 import type { ShardConnection, ShardCopyIn } from './shard-connection.js';
@@ -30,21 +33,65 @@ export interface CopyTarget {
   abandon(): Promise<void>;
 }
 
+/** The client's COPY data cut into rows, each with its key. */
+interface CopyRows<R> {
+  push(chunk: Buffer): R[];
+  end(): R[];
+  /** what every shard's COPY starts with (a CSV header line, the binary header), once known */
+  header(): Buffer | null;
+  /** what every shard's COPY ends with (the binary trailer, when the client sent one) */
+  trailer(): Buffer | null;
+  key(row: R): Value[];
+  size(row: R): number;
+  join(rows: R[]): Buffer;
+}
+
+function textRows(route: Extract<Route, { kind: 'copyIn' }>, positions: readonly number[]): CopyRows<string> {
+  const splitter = new CopyRowSplitter(route.options);
+  const decoder = new StringDecoder('utf8');
+  return {
+    push: (chunk) => splitter.push(decoder.write(chunk)),
+    end: () => [...splitter.push(decoder.end()), ...splitter.end()],
+    header: () => (splitter.header === null ? null : Buffer.from(splitter.header, 'utf8')),
+    trailer: () => null,
+    key: (row) => rowKey(row, route.options, positions, route.table.keyTypes),
+    size: (row) => row.length,
+    join: (rows) => Buffer.from(rows.join(''), 'utf8'),
+  };
+}
+
+function binaryRows(route: Extract<Route, { kind: 'copyIn' }>, positions: readonly number[]): CopyRows<Buffer> {
+  const splitter = new BinaryCopySplitter(route.table.name, route.columns.length);
+  return {
+    push: (chunk) => splitter.push(chunk),
+    end: () => splitter.end(),
+    header: () => splitter.header,
+    trailer: () => (splitter.sawTrailer ? BINARY_COPY_TRAILER : null),
+    key: (tuple) => splitter.key(tuple, positions, route.table.keyTypes),
+    size: (tuple) => tuple.length,
+    join: (tuples) => Buffer.concat(tuples),
+  };
+}
+
 export function copyIntoShards(sql: string, route: Extract<Route, { kind: 'copyIn' }>, target: CopyTarget): Extract<ExecResult, { kind: 'copyIn' }> {
   const { table, options } = route;
   const positions = table.keyColumns.map((k) => route.columns.indexOf(k));
   if (positions.some((p) => p < 0)) throw new SqlError('0A000', `COPY into "${table.name}" without its key column is not supported by the shard router yet`);
-  const splitter = new CopyRowSplitter(options);
-  const decoder = new StringDecoder('utf8');
+  return options.format === 'binary' ? copyRowsIntoShards(sql, route, target, binaryRows(route, positions)) : copyRowsIntoShards(sql, route, target, textRows(route, positions));
+}
+
+function copyRowsIntoShards<R>(sql: string, route: Extract<Route, { kind: 'copyIn' }>, target: CopyTarget, source: CopyRows<R>): Extract<ExecResult, { kind: 'copyIn' }> {
+  const { table } = route;
   const streams = new Map<number, Promise<ShardCopyIn>>();
-  const waiting = new Map<number, { rows: string[]; bytes: number }>();
+  const waiting = new Map<number, { rows: R[]; bytes: number }>();
 
   const stream = (shard: number): Promise<ShardCopyIn> => {
     let s = streams.get(shard);
     if (!s) {
       s = (async () => {
         const copy = await (await target.connection(shard)).startCopyIn(sql);
-        if (splitter.header !== null) await copy.write(Buffer.from(splitter.header, 'utf8'));
+        const header = source.header();
+        if (header !== null) await copy.write(header);
         return copy;
       })();
       s.catch(() => {});
@@ -56,16 +103,16 @@ export function copyIntoShards(sql: string, route: Extract<Route, { kind: 'copyI
     const batch = waiting.get(shard);
     if (!batch || batch.rows.length === 0) return;
     waiting.set(shard, { rows: [], bytes: 0 });
-    await (await stream(shard)).write(Buffer.from(batch.rows.join(''), 'utf8'));
+    await (await stream(shard)).write(source.join(batch.rows));
   };
-  const place = async (rows: string[]): Promise<void> => {
+  const place = async (rows: R[]): Promise<void> => {
     const full = new Set<number>();
     for (const row of rows) {
-      const shard = target.fixedShard ?? shardOfKey(table.keyTypes, rowKey(row, options, positions, table.keyTypes), target.shards);
+      const shard = target.fixedShard ?? shardOfKey(table.keyTypes, source.key(row), target.shards);
       let batch = waiting.get(shard);
       if (!batch) waiting.set(shard, (batch = { rows: [], bytes: 0 }));
       batch.rows.push(row);
-      batch.bytes += row.length;
+      batch.bytes += source.size(row);
       if (batch.bytes >= COPY_BATCH_BYTES) full.add(shard);
     }
     for (const shard of full) await flush(shard);
@@ -77,10 +124,10 @@ export function copyIntoShards(sql: string, route: Extract<Route, { kind: 'copyI
   };
 
   return {
-    kind: 'copyIn', format: 'text', columnCount: route.columns.length,
+    kind: 'copyIn', format: route.options.format === 'binary' ? 'binary' : 'text', columnCount: route.columns.length,
     accept: async (chunk) => {
       try {
-        await place(splitter.push(decoder.write(chunk)));
+        await place(source.push(chunk));
       } catch (e) {
         await abandon(e);
         throw e;
@@ -92,11 +139,12 @@ export function copyIntoShards(sql: string, route: Extract<Route, { kind: 'copyI
         return { tag: '' };
       }
       try {
-        await place(splitter.push(decoder.end()));
-        await place(splitter.end());
+        await place(source.end());
         for (const shard of waiting.keys()) await flush(shard);
         // no rows: shard 0 still runs the COPY (its errors, its COPY 0)
         if (streams.size === 0) await stream(target.fixedShard ?? 0);
+        const trailer = source.trailer();
+        if (trailer !== null) for (const s of streams.values()) await (await s).write(trailer);
         const tags = await allOrFirstError([...streams.values()].map(async (s) => (await s).end()));
         await target.commit();
         return { tag: sumTags(tags) };

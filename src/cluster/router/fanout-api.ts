@@ -55,6 +55,27 @@ export interface FanoutPlan {
    * present the router calls it instead of merge()
    */
   finish?(results: readonly ShardResult[], shard0: FinalStatementRunner): Promise<ShardResult>;
+  /** what the merge does, as EXPLAIN through the router shows it (fanout-explain.ts) */
+  readonly steps?: MergeSteps;
+}
+
+/** The router's merge of a fan-out, in the client's words (expressions as written). */
+export interface MergeSteps {
+  /** the client's select-list expressions (VERBOSE's Output; empty for `*`, which the shards expand) */
+  readonly output: readonly string[];
+  /** concatenate the shards' rows, or combine their partial aggregates per group */
+  readonly merge: 'concatenate' | 'combine';
+  readonly groupKeys: readonly string[];
+  /** the HAVING the router applies to the combined groups */
+  readonly having?: string | undefined;
+  readonly distinct: boolean;
+  readonly distinctOn: readonly string[];
+  /** sort keys as PostgreSQL's `Sort Key` writes them (`d DESC`, `x NULLS FIRST`) */
+  readonly sortKeys: readonly string[];
+  readonly limit?: string | undefined;
+  readonly offset?: string | undefined;
+  /** the client's clauses run on shard 0 over the combined groups (fanout-final.ts) */
+  readonly finalOnShard0: boolean;
 }
 
 /**

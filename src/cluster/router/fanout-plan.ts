@@ -21,7 +21,7 @@
  */
 import * as pg from 'libpg-query';
 import { SqlError, SqlState } from '../../errors.js';
-import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
+import type { FanoutPlan, MergeSteps, PlanFanout, ShardResult } from './fanout-api.js';
 import type { HavingExpr, HavingTerm, Comparison } from './fanout-having.js';
 import { mergeShardResults, type Bound, type ColumnRef, type Combine, type MergeSpec, type SortKey } from './fanout-merge.js';
 import {
@@ -275,7 +275,7 @@ class Planner {
     const shardSql = this.text.slice(this.text.start, targetsEnd) + this.hiddenColumnsSql() +
       this.text.slice(targetsEnd, cut).trimEnd() + (shardLimit !== undefined ? ` LIMIT ${shardLimit}` : '');
     const spec: MergeSpec = { hiddenCount: this.hidden.length, distinct: this.distinct, distinctOn, sort, limit, offset };
-    return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec) };
+    return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec), steps: this.steps(spec) };
   }
 
   /** a hidden partial aggregate for an aggregate call in HAVING or ORDER BY */
@@ -409,7 +409,7 @@ class Planner {
       grouping: { keys, combine: [...combine, ...this.hiddenCombine], having },
       distinct: this.distinct, distinctOn, sort, limit, offset,
     };
-    return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec) };
+    return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec), steps: this.steps(spec) };
   }
 
   /**
@@ -521,6 +521,29 @@ class Planner {
       shardSql,
       merge: () => { throw new SqlError(SqlState.internalError, 'this fan-out plan finishes on shard 0'); },
       finish: (results, shard0) => runFinalStatement(final, merge(results), shard0),
+      steps: { ...this.steps(spec), groupKeys: groups.map((g) => g.text()), having: undefined, finalOnShard0: true },
+    };
+  }
+
+  /** the merge in the client's words, for EXPLAIN */
+  private steps(spec: MergeSpec): MergeSteps {
+    const text = (ref: ColumnRef): string => ('visible' in ref ? this.slice(this.targetExprs[ref.visible]!) : 'hidden' in ref ? this.hidden[ref.hidden]! : ref.name);
+    const bound = (b: Bound): string | undefined => (b.kind === 'const' ? String(b.n) : b.kind === 'column' ? text(b.col) : undefined);
+    const sortKey = (k: SortKey): string => text(k.col) + (k.desc ? ' DESC' : '') + (k.nullsFirst !== k.desc ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : '');
+    const havingAt = this.clauses.get('having');
+    const havingBody = havingAt === undefined ? [] : this.text.tokensIn(havingAt, this.nextClause(havingAt)).slice(1);
+    const output = this.targetExprs.map((r) => this.slice(r));
+    return {
+      output: output.some((o) => /(^|\.)\*$/.test(o)) ? [] : output,
+      merge: spec.grouping ? 'combine' : 'concatenate',
+      groupKeys: (spec.grouping?.keys ?? []).map(text),
+      having: spec.grouping && havingBody.length > 0 ? this.text.slice(havingBody[0]!.start, havingBody[havingBody.length - 1]!.end) : undefined,
+      distinct: spec.distinct,
+      distinctOn: (spec.distinctOn ?? []).map(text),
+      sortKeys: spec.sort.map(sortKey),
+      limit: bound(spec.limit),
+      offset: bound(spec.offset),
+      finalOnShard0: false,
     };
   }
 

@@ -26,6 +26,8 @@ export interface RecoveryOptions {
   /** how long ago a transaction must have been prepared before recovery finishes it; default 10 s */
   readonly graceMs?: number;
   readonly logger: Logger;
+  /** --cluster-secret, proven to the shards (shard-connection.ts) */
+  readonly secret?: string;
 }
 
 /** What one pass did. */
@@ -87,7 +89,7 @@ async function recoverShard(shard: number, address: string, opts: RecoveryOption
   const connection = (database: string) => {
     let c = connections.get(database);
     if (!c) {
-      c = ShardConnection.open(shard, address, { user: 'postgres', database });
+      c = ShardConnection.open(shard, address, { user: 'postgres', database }, undefined, opts.secret);
       c.catch(() => {});
       connections.set(database, c);
     }

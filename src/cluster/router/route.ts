@@ -14,7 +14,9 @@
  * - other SELECTs over sharded tables → the fan-out planner (0A000 without one);
  * - CREATE TABLE … AS / SELECT … INTO → the table on every shard, filled as INSERT … SELECT
  *   (create-table-as.ts; a temporary one on shard 0);
- * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows.
+ * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows;
+ * - SQL PREPARE of a statement over sharded tables, EXECUTE, DEALLOCATE → sql-prepared.ts;
+ *   DECLARE / FETCH / MOVE / CLOSE → router-cursors.ts (the session keeps both).
  * Anything else that would need rows of several shards together is 0A000.
  */
 import * as pgQuery from 'libpg-query';
@@ -22,9 +24,12 @@ import { SqlError } from '../../errors.js';
 import type { Value } from '../../types/types.js';
 import { keyFromLiteral } from './shard-hash.js';
 import { selectStart, selectText } from './insert-select.js';
+import { executeArguments, textAfterKeyword } from './sql-prepared.js';
+import type { FetchDirection } from './router-cursors.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
+import { explainRoute, type ExplainRoute } from './fanout-explain.js';
 
 type N = Record<string, any>;
 
@@ -76,7 +81,21 @@ export type Route =
   /** CREATE TABLE … AS / SELECT … INTO: created on every shard, filled as INSERT … SELECT (create-table-as.ts) */
   | CreateTableAsRoute
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
-  | { kind: 'copyOut'; table: RouterTable; options: CopyOptions }
+  | { kind: 'copyOut'; table: RouterTable; options: CopyOptions; columnCount: number }
+  /** COPY (SELECT over sharded tables) TO STDOUT: `query` runs by `source`, its rows formatted by the router */
+  | { kind: 'copyQueryOut'; query: string; source: Route; options: CopyOptions }
+  /** SQL PREPARE of a statement over sharded tables: `statement` is its text after AS */
+  | { kind: 'sqlPrepare'; name: string; statement: string }
+  /** EXECUTE: the router's own statement of that name, else shard 0's */
+  | { kind: 'sqlExecute'; name: string; args: readonly string[] }
+  | { kind: 'sqlDeallocate'; name: string | null }
+  /** DECLARE: `query` the text after FOR; over no sharded table (`sharded` false) it runs on shard 0 */
+  | { kind: 'declareCursor'; name: string; query: string; options: number; sharded: boolean; locksRows: boolean }
+  /** FETCH / MOVE / CLOSE: the router's cursor of that name, else shard 0's */
+  | { kind: 'fetchCursor'; name: string; direction: FetchDirection; howMany: number; move: boolean }
+  | { kind: 'closeCursor'; name: string | null }
+  /** EXPLAIN of a statement run on several shards: the router explains it (fanout-explain.ts) */
+  | ExplainRoute
   | { kind: 'unsupported'; error: SqlError };
 
 export interface CopyOptions {
@@ -91,7 +110,7 @@ export interface CopyOptions {
 const notYet = (what: string): Route => ({ kind: 'unsupported', error: new SqlError('0A000', `${what} is not supported by the shard router yet`) });
 
 /** Statements that never touch table rows and run where shard 0 is. */
-const SHARD0_STATEMENTS = new Set(['VariableShowStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'DoStmt', 'CallStmt', 'FetchStmt', 'ClosePortalStmt', 'LoadStmt']);
+const SHARD0_STATEMENTS = new Set(['VariableShowStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt', 'DoStmt', 'CallStmt', 'LoadStmt']);
 /** Utility statements that PostgreSQL refuses inside a transaction block. */
 const NOT_IN_BLOCK = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'AlterSystemStmt', 'CheckPointStmt', 'ReindexStmt']);
 
@@ -113,22 +132,39 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'UpdateStmt':
     case 'DeleteStmt':
       return updateDeleteRoute(sql, type, node, catalog);
-    case 'CopyStmt': return copyRoute(node, catalog);
+    case 'CopyStmt': return copyRoute(sql, node, catalog);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
       if (inner.kind === 'shard0' || inner.kind === 'pinned') return inner;
-      return notYet('EXPLAIN of a statement that runs on several shards');
+      // EXECUTE of a statement shard 0 prepared alone, DECLARE over no sharded table: shard 0's (the session refuses the router's own)
+      if (inner.kind === 'sqlExecute' || (inner.kind === 'declareCursor' && !inner.sharded)) return { kind: 'shard0', write: true };
+      return explainRoute(sql, node, (text, stmt) => routeStatement(text, stmt, catalog)) ?? notYet('EXPLAIN of this statement');
     }
     case 'PrepareStmt': {
       // statements that read no sharded table are prepared (and so executed) on shard 0
       const inner = routeStatement(sql, node.query, catalog);
-      return inner.kind === 'shard0' ? inner : notYet('SQL PREPARE of a statement over sharded tables');
+      if (inner.kind === 'shard0') return inner;
+      const statement = textAfterKeyword(sql, 'AS');
+      const parsed = statement === undefined ? undefined : parseOne(statement);
+      if (!parsed) return notYet('this SQL PREPARE form over sharded tables');
+      // the statement routed from its own text (its offsets are what the INSERT route cuts by)
+      const own = routeStatement(statement!, parsed, catalog);
+      if (own.kind === 'unsupported') return own;
+      return { kind: 'sqlPrepare', name: node.name, statement: statement! };
     }
     case 'ExecuteStmt':
+      return { kind: 'sqlExecute', name: node.name, args: (node.params ?? []).length > 0 ? executeArguments(sql) : [] };
     case 'DeallocateStmt':
-      return { kind: 'shard0', write: type === 'ExecuteStmt' };
-    case 'DeclareCursorStmt':
-      return readsShardedTable(node, catalog) ? notYet('a cursor over a sharded table') : { kind: 'shard0', write: false };
+      return { kind: 'sqlDeallocate', name: node.isall ? null : node.name };
+    case 'DeclareCursorStmt': {
+      const query = textAfterKeyword(sql, 'FOR') ?? '';
+      const locksRows = (node.query?.SelectStmt?.lockingClause ?? []).length > 0;
+      return { kind: 'declareCursor', name: node.portalname, query, options: node.options ?? 0, sharded: readsShardedTable(node, catalog), locksRows };
+    }
+    case 'FetchStmt':
+      return { kind: 'fetchCursor', name: node.portalname, direction: node.direction ?? 'FETCH_FORWARD', howMany: Number(node.howMany ?? 0), move: node.ismove === true };
+    case 'ClosePortalStmt':
+      return { kind: 'closeCursor', name: node.portalname || null };
     case 'CreateTableAsStmt': {
       // a temporary table over no sharded table is shard 0's alone, as CREATE TEMP TABLE is
       if (node.into?.rel?.relpersistence === 't' && !readsShardedTable(node.query, catalog)) return { kind: 'shard0', write: true };
@@ -377,18 +413,29 @@ function updateDeleteRoute(sql: string, type: string, node: N, catalog: TableLoo
   return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
 }
 
-function copyRoute(node: N, catalog: TableLookup): Route {
-  if (node.query) return readsShardedTable(node.query, catalog) ? notYet('COPY (query) over a sharded table') : { kind: 'shard0', write: false };
+function copyRoute(sql: string, node: N, catalog: TableLookup): Route {
+  if (node.query) {
+    if (!readsShardedTable(node.query, catalog)) return { kind: 'shard0', write: false };
+    if (!node.query.SelectStmt || node.filename !== undefined || node.is_program) return notYet('COPY (query) over a sharded table');
+    // the query's own text, between the parentheses after COPY
+    const open = sql.indexOf('(');
+    const close = open < 0 ? -1 : matchParen(sql, open);
+    const parsed = close < 0 ? undefined : parseOne(sql.slice(open + 1, close));
+    if (!parsed?.SelectStmt) return notYet('this COPY (query) form over a sharded table');
+    const query = sql.slice(open + 1, close);
+    const source = routeStatement(query, parsed, catalog);
+    if (source.kind === 'unsupported') return source;
+    return { kind: 'copyQueryOut', query, source, options: copyOptions(node.options ?? []) };
+  }
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: node.is_from === true };
   if (node.filename !== undefined || node.is_program) return notYet('COPY to or from a server file or program');
   if (node.whereClause) return notYet('COPY FROM … WHERE');
   const options = copyOptions(node.options ?? []);
-  if (options.format === 'binary') return notYet('COPY in binary format');
   const columns: string[] = (node.attlist ?? []).map((c: N) => c.String.sval);
   if (node.is_from) return { kind: 'copyIn', table, columns: columns.length > 0 ? columns : table.columns.map((c) => c.name), options };
-  return { kind: 'copyOut', table, options };
+  return { kind: 'copyOut', table, options, columnCount: columns.length > 0 ? columns.length : table.columns.length };
 }
 
 function copyOptions(defs: N[]): CopyOptions {
@@ -624,6 +671,16 @@ function bodyReadsShardedTable(body: string, catalog: TableLookup): boolean {
 /** Every sharded table a tree reads, once. */
 export function shardedTablesRead(tree: unknown, catalog: TableLookup): RouterTable[] {
   return [...new Map(shardedMentions(tree, catalog).map((t) => [t.oid, t])).values()];
+}
+
+/** The one statement of `sql`, parsed; undefined for anything else. */
+export function parseOne(sql: string): N | undefined {
+  try {
+    const stmts = pgQuery.parseSync(sql).stmts ?? [];
+    return stmts.length === 1 ? stmts[0]!.stmt as N : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readsShardedTable(tree: unknown, catalog: TableLookup): boolean {

@@ -34,9 +34,11 @@ export interface ShardRouterOptions {
   planFanout?: PlanFanout;
   /** how long a statement waits for a shard without a leader before 57P03; default 5000 */
   waitMs?: number;
+  /** --cluster-secret: the router proves it to the shards (SCRAM); without it the shards must trust the router */
+  secret?: string;
   /**
    * the clients' TLS and password authentication, as the standalone server's (the router
-   * terminates both; it reaches the shards as the authenticated user, trusted)
+   * terminates both; it reaches the shards as the authenticated user, with `secret`)
    */
   security?: ConnectionSecurity;
   /**
@@ -86,7 +88,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   const waitMs = opts.waitMs ?? 5000;
   const routerId = randomBytes(4).toString('hex');
   const logger = opts.logger.child({ router: routerId });
-  const startupParameters = await shardZeroParameters(opts.directory, waitMs, logger);
+  const startupParameters = await shardZeroParameters(opts.directory, waitMs, logger, opts.secret);
   let gids = 0;
   let roundRobin = randomInt(opts.directory.shards);
   let catalog: Promise<ShardCatalog> | null = null;
@@ -129,6 +131,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     logger,
     planFanout: opts.planFanout,
     waitMs,
+    ...(opts.secret ? { secret: opts.secret } : {}),
     startupParameters,
     nextGid: () => `quiver_${routerId}_${++gids}`,
     twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}) },
@@ -182,6 +185,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
   const recovery = twoPhase && startRecoveryLoop({
     directory: twoPhase.leaders ?? opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
+    ...(opts.secret ? { secret: opts.secret } : {}),
     ...(twoPhase.graceMs !== undefined ? { graceMs: twoPhase.graceMs } : {}),
     ...(twoPhase.recoveryIntervalMs !== undefined ? { intervalMs: twoPhase.recoveryIntervalMs } : {}),
   });
@@ -197,9 +201,9 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
 }
 
 /** The ParameterStatus set shard 0 announces (server_version, encodings, DateStyle…). */
-async function shardZeroParameters(directory: ShardDirectory, waitMs: number, logger: Logger): Promise<[string, string][]> {
+async function shardZeroParameters(directory: ShardDirectory, waitMs: number, logger: Logger, secret: string | undefined): Promise<[string, string][]> {
   try {
-    const conn = await ShardConnection.open(0, await directory.waitLeader(0, waitMs), { user: 'postgres', database: 'postgres' });
+    const conn = await ShardConnection.open(0, await directory.waitLeader(0, waitMs), { user: 'postgres', database: 'postgres' }, undefined, secret);
     conn.close();
     return [...conn.parameters.entries()];
   } catch (e) {

@@ -19,16 +19,20 @@ import { formatTypeWithTypmod, sqlType, type SqlType, type Value } from '../../t
 import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
-import type { PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, type ShardParam, type ShardReply } from './shard-connection.js';
+import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
+import { ShardConnection, splitAddress, type ShardParam, type ShardReply } from './shard-connection.js';
 import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
+import { ALL_TASKS_SETTING, explainAcrossShards, type ExplainHost } from './fanout-explain.js';
+import { mergeBinaryCopyOut } from './copy-binary.js';
+import { formatCopyRows } from '../../types/copy-format.js';
 import { checkKeysOnce, inRowOrder, insertBatches, type InsertBatch } from './insert-select.js';
 import { runKeyUpdate } from './key-update.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
+import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -48,6 +52,8 @@ export interface RouterContext {
   invalidateCatalog(): void;
   /** moves on with each DDL through the router: statements prepared on shards before it are stale */
   ddlEpoch(): number;
+  /** --cluster-secret: proven to the shards by SCRAM (shard-connection.ts); undefined: they trust the router */
+  readonly secret?: string;
 }
 
 interface RouterStatement extends PreparedStatement {
@@ -79,6 +85,8 @@ export class RouterSession implements Backend {
   private readonly knownParameters = new Map<string, string>();
 
   private readonly stopFollowing: () => void;
+  /** SQL PREPARE statements and cursors over sharded tables (sql-objects.ts) */
+  private readonly sqlObjects = new SqlObjects(this.sqlObjectsHost());
 
   constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
     // a shard's leader changed: the connection to the old one goes (a block using it fails);
@@ -155,8 +163,14 @@ export class RouterSession implements Backend {
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
     if (route.kind === 'unsupported') throw route.error;
-    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut') {
+    this.sqlObjects.checkExplain(stmt);
+    if (route.kind === 'tx' || route.kind === 'session' || route.kind === 'copyIn' || route.kind === 'copyOut' || route.kind === 'copyQueryOut') {
       this.described = { sql, route, paramTypes: [], fields: null };
+      return;
+    }
+    const cursorFields = this.sqlObjects.fetchFields(route);
+    if (cursorFields !== undefined) {
+      this.described = { sql, route, paramTypes: [], fields: cursorFields };
       return;
     }
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
@@ -209,10 +223,15 @@ export class RouterSession implements Backend {
   private async endImplicitBlock(): Promise<void> {
     const block = this.block!;
     this.block = null;
+    let committed = false;
     try {
       if (block.failed) await rollbackTransaction(block);
-      else await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+      else {
+        await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+        committed = true;
+      }
     } finally {
+      this.sqlObjects.cursors.endOfTransaction(committed);
       this.blockEnded(block);
     }
   }
@@ -224,6 +243,7 @@ export class RouterSession implements Backend {
     const block = this.block;
     if (!block?.implicit) return;
     this.block = null;
+    this.sqlObjects.cursors.endOfTransaction(false);
     // queued on each shard connection before anything the client sends next
     void rollbackTransaction(block).finally(() => this.blockEnded(block));
   }
@@ -261,6 +281,15 @@ export class RouterSession implements Backend {
       case 'createTableAs': return this.createTableAs(stmt, route, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
+      case 'explain': return explainAcrossShards(this.explainHost(stmt, params), route);
+      case 'copyQueryOut': return this.copyQueryOut(stmt, route, params);
+      case 'sqlPrepare':
+      case 'sqlExecute':
+      case 'sqlDeallocate':
+      case 'declareCursor':
+      case 'fetchCursor':
+      case 'closeCursor':
+        return this.sqlObjects.run(stmt.sql, route, stmt.paramTypes, params, async () => this.rowsOrTag(await this.runOn([0], route.kind === 'sqlExecute', stmt, params)));
       case 'unsupported': throw route.error;
     }
   }
@@ -285,6 +314,28 @@ export class RouterSession implements Backend {
       throw err;
     }
     return [first, ...rest.map((r) => (r as PromiseFulfilledResult<ShardReply>).value)];
+  }
+
+  describeCursor(name: string): FieldInfo[] | undefined {
+    return this.sqlObjects.cursors.fields(name);
+  }
+
+  hasSqlPreparedStatement(name: string): boolean {
+    return this.sqlObjects.prepared.has(name);
+  }
+
+  /** What sql-objects.ts runs statements with: shard 0, routes and runs as the session has them. */
+  private sqlObjectsHost(): SqlObjectsHost {
+    return {
+      inBlock: () => this.block !== null,
+      savepointLevel: () => this.block?.savepoints.length ?? 0,
+      onShard0: async (sql, types, params) => (await this.onShards([0], false, (c) => c.run(sql, types, params)))[0]!,
+      describeOnShard0: async (sql, types) => this.guard((await this.connection(0)).describe(sql, types)),
+      route: async (sql, parsed) => routeStatement(sql, parsed, this.lookup(await this.catalog(await this.connection(0)))),
+      run: (sql, route, paramTypes, fields, params) => this.run({ sql, route, paramTypes, fields, shardParamTypes: paramTypes }, params),
+      textSettings: () => this.textSettings(),
+      shard0StatementsDropped: () => this.settled.get(0)?.forgetStatements(false),
+    };
   }
 
   transactionStatus(): 'I' | 'T' | 'E' {
@@ -429,7 +480,7 @@ export class RouterSession implements Backend {
     for (;;) {
       const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
       try {
-        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch());
+        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch(), this.ctx.secret);
       } catch (e) {
         if (!(e instanceof SqlError && e.code === '08006' && this.ctx.directory.unreachable?.(shard, address))) throw e;
       }
@@ -510,20 +561,24 @@ export class RouterSession implements Backend {
           return { kind: 'command', tag: 'COMMIT' };
         }
         this.block = null;
+        let committed = false;
         try {
           if (block.failed) {
             await rollbackTransaction(block);
             return { kind: 'command', tag: 'ROLLBACK' };
           }
           await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+          committed = true;
           return { kind: 'command', tag: 'COMMIT' };
         } finally {
+          this.sqlObjects.cursors.endOfTransaction(committed);
           this.blockEnded(block);
         }
       case 'rollback':
         if (!block || block.implicit) this.notices.push({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
         if (block) {
           this.block = null;
+          this.sqlObjects.cursors.endOfTransaction(false);
           await rollbackTransaction(block);
           this.blockEnded(block);
         }
@@ -541,9 +596,12 @@ export class RouterSession implements Backend {
     }
     await this.guard(allOrFirstError([...block.participants.values()].map((p) => p.conn.simple(stmt.sql))));
     if (verb === 'savepoint') block.savepoints.push(name);
-    else if (verb === 'release') block.savepoints.splice(at);
-    else {
+    else if (verb === 'release') {
+      block.savepoints.splice(at);
+      this.sqlObjects.cursors.released(at);
+    } else {
       block.savepoints.splice(at + 1);
+      this.sqlObjects.cursors.rolledBackTo(at);
       block.failed = false;
     }
     return { kind: 'command', tag: verb === 'savepoint' ? 'SAVEPOINT' : verb === 'release' ? 'RELEASE' : 'ROLLBACK' };
@@ -559,6 +617,7 @@ export class RouterSession implements Backend {
     if (/^\s*discard\s+all\b/i.test(sql)) {
       // DISCARD ALL dropped the shards' prepared statements too
       for (const c of conns) c.forgetStatements(false);
+      this.sqlObjects.discard();
       this.replay = [];
     } else {
       if (!/^\s*set\s+local\b/i.test(sql)) this.replay.push(sql);
@@ -576,12 +635,38 @@ export class RouterSession implements Backend {
   }
 
   private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
+    const places = new Map<number, number[]>();
+    const byShard = await this.insertStatements(stmt, route, params, places);
+    const shards = [...byShard.keys()].sort((a, b) => a - b);
+    const values = this.shardParams(stmt, params);
+    const replies = await this.onShards(shards, true, async (c) => {
+      const sql = byShard.get(c.shard)!;
+      try {
+        return await c.run(sql, stmt.shardParamTypes, values);
+      } catch (e) {
+        // a position in the rows' text as the router rewrote it would point the client astray
+        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
+          const { position: _position, ...fields } = e.fields;
+          throw new SqlError(e.code, e.message, fields);
+        }
+        throw e;
+      }
+    });
+    const result = this.rowsOrTag(replies);
+    // RETURNING rows in the order of the VALUES rows, as PostgreSQL answers (clients map them
+    // back to their rows by position), unless ON CONFLICT skipped some
+    if (result.kind !== 'rows' || shards.length < 2 || replies.some((r, i) => r.rows.length !== places.get(shards[i]!)!.length)) return result;
+    const at = shards.flatMap((sh) => places.get(sh)!);
+    return { ...result, rows: result.rows.map((row, j) => ({ at: at[j]!, row })).sort((a, b) => a.at - b.at).map((p) => p.row) };
+  }
+
+  /** An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs evaluated on shard 0. */
+  /** `places`: filled with each shard's rows' places among the statement's rows */
+  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>()): Promise<Map<number, string>> {
     const { table, added } = route;
     const defaults = await this.evaluateDefaults(route);
     const rewrite = defaults.length > 0;
     const byShard = new Map<number, string[]>();
-    /** each shard's rows' places in the statement, for RETURNING in the statement's order */
-    const places = new Map<number, number[]>();
     let next = 0;
     for (const [place, row] of route.rows.entries()) {
       const values: Value[] = [];
@@ -610,27 +695,8 @@ export class RouterSession implements Backend {
     const head = added
       ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
       : route.head;
-    const shards = [...byShard.keys()].sort((a, b) => a - b);
-    const values = this.shardParams(stmt, params);
-    const replies = await this.onShards(shards, true, async (c) => {
-      const sql = byShard.size === 1 && !rewrite ? stmt.sql : head + byShard.get(c.shard)!.join(', ') + route.tail;
-      try {
-        return await c.run(sql, stmt.shardParamTypes, values);
-      } catch (e) {
-        // a position in the rows' text as the router rewrote it would point the client astray
-        if (e instanceof SqlError && sql !== stmt.sql && e.fields.position !== undefined) {
-          const { position: _position, ...fields } = e.fields;
-          throw new SqlError(e.code, e.message, fields);
-        }
-        throw e;
-      }
-    });
-    const result = this.rowsOrTag(replies);
-    // RETURNING rows in the order of the VALUES rows, as PostgreSQL answers (clients map them
-    // back to their rows by position), unless ON CONFLICT skipped some
-    if (result.kind !== 'rows' || shards.length < 2 || replies.some((r, i) => r.rows.length !== places.get(shards[i]!)!.length)) return result;
-    const at = shards.flatMap((sh) => places.get(sh)!);
-    return { ...result, rows: result.rows.map((row, j) => ({ at: at[j]!, row })).sort((a, b) => a.at - b.at).map((p) => p.row) };
+    const whole = byShard.size === 1 && !rewrite;
+    return new Map([...byShard].map(([shard, rows]) => [shard, whole ? stmt.sql : head + rows.join(', ') + route.tail]));
   }
 
   /**
@@ -829,12 +895,17 @@ export class RouterSession implements Backend {
     });
   }
 
-  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+  /** The fan-out planner's plan of a SELECT (0A000 without a planner, or for a shape it cannot run). */
+  private async planFanout(sql: string, parsed: unknown): Promise<FanoutPlan> {
     if (!this.ctx.planFanout) throw new SqlError('0A000', 'a SELECT over sharded tables that is not pinned to one shard by its key is not supported by the shard router yet');
-    const catalog = await this.catalog(await this.connection(0));
-    const lookup = this.lookup(catalog);
-    const plan = this.ctx.planFanout(stmt.sql, parsed, (schema, name) => lookup.table(schema, name));
+    const lookup = this.lookup(await this.catalog(await this.connection(0)));
+    const plan = this.ctx.planFanout(sql, parsed, (schema, name) => lookup.table(schema, name));
     if (plan instanceof SqlError) throw plan;
+    return plan;
+  }
+
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+    const plan = await this.planFanout(stmt.sql, parsed);
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
     const results: ShardResult[] = replies.map((r) => this.decode(r));
@@ -853,6 +924,30 @@ export class RouterSession implements Backend {
       : plan.merge(results);
     const rows = merged.rows.map((r) => [...r]);
     return { kind: 'rows', fields: merged.fields, rows, tag: `SELECT ${rows.length}` };
+  }
+
+  /** What EXPLAIN through the router (fanout-explain.ts) needs of this session, for one statement. */
+  private explainHost(stmt: RouterStatement, params: readonly Value[]): ExplainHost {
+    const values = this.shardParams(stmt, params);
+    const as = (sql: string, route: Route): RouterStatement => ({ ...stmt, sql, route, fields: null });
+    return {
+      fields: stmt.fields,
+      shards: this.shards,
+      address: async (shard) => {
+        const { host, port } = splitAddress((await this.connection(shard)).address);
+        return `shard=${shard} host=${host} port=${port}`;
+      },
+      runOnShards: (shards, write, sqlOf) => this.onShards(shards, write, (c) => c.run(sqlOf(c.shard), stmt.shardParamTypes, values)),
+      planFanout: (sql, parsed) => this.planFanout(sql, parsed),
+      execute: (sql, route) => this.run(as(sql, route), params),
+      insertStatements: (sql, route) => this.insertStatements(as(sql, route), route, params),
+      pinnedShard: (route) => shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards),
+      roundRobinShard: () => this.roundRobinShard(),
+      allTasks: async () => {
+        const reply = await (await this.connection(0)).simple(`SELECT pg_catalog.current_setting('${ALL_TASKS_SETTING}', true)`);
+        return /^(on|true|yes|1)$/i.test(reply.rows[0]?.[0] ?? '');
+      },
+    };
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
@@ -875,9 +970,22 @@ export class RouterSession implements Backend {
 
   private async copyOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyOut' }>): Promise<ExecResult> {
     const outs = await this.onShards(this.allShards(), false, (c) => c.copyOut(stmt.sql));
+    const tag = sumTags(outs.map((o) => o.tag));
+    if (route.options.format === 'binary') return { kind: 'copyOut', format: 'binary', columnCount: route.columnCount, chunks: mergeBinaryCopyOut(outs), tag };
     const chunks: Buffer[] = [];
     outs.forEach((o, i) => chunks.push(...(route.options.header && i > 0 ? o.chunks.slice(1) : o.chunks)));
-    return { kind: 'copyOut', format: 'text', columnCount: route.table.columns.length, chunks, tag: sumTags(outs.map((o) => o.tag)) };
+    return { kind: 'copyOut', format: 'text', columnCount: route.columnCount, chunks, tag };
+  }
+
+  /** COPY (SELECT over sharded tables) TO STDOUT: the SELECT by its route, its rows formatted as COPY formats them. */
+  private async copyQueryOut(stmt: RouterStatement, route: Extract<Route, { kind: 'copyQueryOut' }>, params: readonly Value[]): Promise<ExecResult> {
+    const result = await this.run({ sql: route.query, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes }, params);
+    if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a COPY returned no rows description');
+    const rows = [...result.rows];
+    if (result.more) for (let b = await result.more.next(); b; b = await result.more.next()) rows.push(...b);
+    const tz = this.setting('TimeZone');
+    const chunks = formatCopyRows(rows, result.fields.map((f) => f.type), result.fields.map((f) => f.name), route.options, tz === undefined ? {} : { timezone: tz });
+    return { kind: 'copyOut', format: route.options.format === 'binary' ? 'binary' : 'text', columnCount: result.fields.length, chunks, tag: `COPY ${rows.length}` };
   }
 
   // ---- values ---------------------------------------------------------------------------

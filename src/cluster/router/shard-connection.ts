@@ -5,12 +5,17 @@
  * ErrorResponse fields the router must pass on unchanged. Requests run one at a time (a
  * queue); each ends at the shard's ReadyForQuery, whose status the connection keeps.
  *
- * Trust: the router connects as the client's user with no password (shards trust the
- * router in this slice); a shard asking for a password is an error (28000).
+ * Authentication: the router connects as the client's user (who authenticated with the
+ * router). With a cluster secret (--cluster-secret) it says so in the startup packet
+ * (`quiver.cluster_peer`) and proves the secret by SCRAM-SHA-256 (node-postgres' own SCRAM
+ * client), which the shard checks instead of the user's password (wire/connection.ts);
+ * without one it expects the shard to trust it, and a shard asking for a password is 28000.
  */
+import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { parse, serialize, DatabaseError } from 'pg-protocol';
 import { SqlError, type SqlErrorFields, type SqlNotice, type Severity } from '../../errors.js';
+import { CLUSTER_PEER_PARAMETER } from '../../wire/connection.js';
 
 export interface ShardField {
   name: string;
@@ -46,6 +51,15 @@ export interface ShardDescription {
 export type ShardParam = string | Buffer | null;
 
 type Message = { name: string } & Record<string, any>;
+
+/** node-postgres' SCRAM client (pg/lib/crypto/sasl.js, public as `pg/lib/*`; it ships no types) */
+interface ScramSession { mechanism: string; response: string }
+interface ScramClient {
+  startSession(mechanisms: string[]): ScramSession;
+  continueSession(session: ScramSession, password: string, serverData: string): Promise<void>;
+  finalizeSession(session: ScramSession, serverData: string): void;
+}
+const scram = createRequire(import.meta.url)('pg/lib/crypto/sasl.js') as ScramClient;
 
 /** statements kept prepared per shard connection before they are all closed */
 const MAX_PREPARED = 256;
@@ -87,15 +101,31 @@ export class ShardConnection {
   }
 
   /** Connect and start up as `params` (user, database, options…); rejects with the shard's error. */
-  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0): Promise<ShardConnection> {
+  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0, secret?: string): Promise<ShardConnection> {
     const { host, port } = splitAddress(address);
     const socket = connect({ host, port });
     socket.setNoDelay(true);
     const conn = new ShardConnection(shard, address, socket, statementEpoch);
-    const ready = conn.request(() => socket.write(serialize.startup(params)), {
+    let session: ScramSession | undefined;
+    const startup = secret ? { ...params, [CLUSTER_PEER_PARAMETER]: 'router' } : params;
+    const ready = conn.request(() => socket.write(serialize.startup(startup)), {
       onMessage: (m) => {
-        if (m.name.startsWith('authentication') && m.name !== 'authenticationOk') {
-          throw new SqlError('28000', `shard ${shard} asks for a password; the router trusts its shards in this release`);
+        if (!m.name.startsWith('authentication') || m.name === 'authenticationOk') return;
+        if (!secret) throw new SqlError('28000', `shard ${shard} asks for a password; start the cluster's nodes with the same --cluster-secret so the router can prove it`);
+        // the shard checks the cluster secret by SCRAM (the startup packet said so)
+        if (m.name === 'authenticationSASL') {
+          session = scram.startSession(m.mechanisms as string[]);
+          socket.write(serialize.sendSASLInitialResponseMessage(session.mechanism, session.response));
+        } else if (m.name === 'authenticationSASLContinue' && session) {
+          const s = session;
+          scram.continueSession(s, secret, m.data as string).then(
+            () => socket.write(serialize.sendSCRAMClientFinalMessage(s.response)),
+            (e: Error) => conn.lost(new SqlError('28000', `shard ${shard}: SCRAM with the cluster secret failed: ${e.message}`)));
+        } else if (m.name === 'authenticationSASLFinal' && session) {
+          // the shard proves it knows the secret too
+          scram.finalizeSession(session, m.data as string);
+        } else {
+          throw new SqlError('28000', `shard ${shard} asks for ${m.name}; with --cluster-secret the router proves the secret by SCRAM only`);
         }
       },
     });

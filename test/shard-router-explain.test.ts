@@ -1,0 +1,317 @@
+/**
+ * EXPLAIN through the shard router (src/cluster/router/fanout-explain.ts) over two standalone
+ * Quiver servers as shards, static directory, the real fan-out planner: a statement run on
+ * several shards is shown as `Custom Scan (Quiver Router)` with the router's merge step, its
+ * task count and, under each task, the shard's own EXPLAIN of the statement the router sends
+ * it — checked against that shard's EXPLAIN of the same statement, asked directly.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import pino from 'pino';
+import * as pgQuery from 'libpg-query';
+import { loopbackClient as client, idsOn, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
+import { startQuiver, type QuiverServer } from './support/server.js';
+import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
+import { staticShardDirectory } from '../src/cluster/shard-directory.js';
+import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import type { FanoutPlan, ShardedTable } from '../src/cluster/router/fanout-api.js';
+
+const SHARDS = 2;
+const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
+const TABLES = [
+  'CREATE TABLE items (id int PRIMARY KEY, cat int, label text, emb vector(3))',
+  'CREATE TABLE copies (id int PRIMARY KEY, cat int, label text, emb vector(3))',
+  'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
+  'CREATE TABLE notes (body text)',
+];
+const TOP = 'Custom Scan (Quiver Router)';
+
+/** the fan-out planner's plan of `sql`, as the router makes it */
+function fanout(sql: string): FanoutPlan {
+  const tables = new Map<string, ShardedTable>(['items', 'copies'].map((name, i) => [name, { schema: 'public', name, oid: i + 1, keyColumns: ['id'] }]));
+  const plan = planFanout(sql, pgQuery.parseSync(sql), (_schema, name) => tables.get(name));
+  if (!('shardSql' in plan)) throw plan;
+  return plan;
+}
+
+interface TaskText { node: string; plan: string[] }
+
+/** a text EXPLAIN's top node's properties and tasks (the node at `indent`, as the router prints it) */
+function parseText(lines: readonly string[], indent = 0): { top: string; props: Map<string, string>; tasks: TaskText[]; rest: string[] } {
+  const at = indent === 0 ? 2 : indent + 6;
+  const pad = ' '.repeat(at);
+  const top = lines[0]!.trim().replace(/^->\s+/, '');
+  const props = new Map<string, string>();
+  const tasks: TaskText[] = [];
+  const rest: string[] = [];
+  let task: TaskText | null = null;
+  for (const line of lines.slice(1)) {
+    if (line === `${pad}->  Task`) {
+      task = { node: '', plan: [] };
+      tasks.push(task);
+    } else if (task && line.startsWith(`${pad}      Node: `)) task.node = line.slice(at + 12);
+    else if (task && line.startsWith(`${pad}      ->  `)) task.plan.push(line.slice(at + 10));
+    else if (task && line.startsWith(`${pad}          `)) task.plan.push(line.slice(at + 10));
+    else if (!task && line.startsWith(pad) && !line.startsWith(`${pad} `) && !line.startsWith(`${pad}->`)) {
+      const colon = line.indexOf(': ');
+      props.set(line.slice(at, colon), line.slice(colon + 2));
+    } else {
+      task = null;
+      rest.push(line);
+    }
+  }
+  return { top, props, tasks, rest };
+}
+
+describe('shard router: EXPLAIN', () => {
+  let shards: QuiverServer[] = [];
+  let router: ShardRouter;
+  let c: pg.Client;
+  let direct: pg.Client[] = [];
+
+  const explain = async (sql: string, values?: unknown[]): Promise<string[]> => (await c.query(sql, values)).rows.map((r) => r['QUERY PLAN']);
+  /** `sql` explained by shard `k` itself */
+  const onShard = async (k: number, sql: string, values?: unknown[]): Promise<string[]> => (await direct[k]!.query(sql, values)).rows.map((r) => r['QUERY PLAN']);
+  const count = async (sql: string): Promise<number> => Number((await c.query(sql)).rows[0].n);
+
+  /** every task is the shard's own EXPLAIN (`options`) of `shardSql(k)`, one task per shard */
+  async function assertTasks(tasks: readonly TaskText[], options: string, shardSql: (k: number) => string, shardList = [0, 1], values?: unknown[]): Promise<void> {
+    assert.equal(tasks.length, shardList.length);
+    for (const [i, k] of shardList.entries()) {
+      assert.equal(tasks[i]!.node, `shard=${k} host=127.0.0.1 port=${shards[k]!.port}`);
+      assert.deepEqual(tasks[i]!.plan, await onShard(k, `EXPLAIN (${options}) ${shardSql(k)}`, values));
+    }
+  }
+
+  before(async () => {
+    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
+    for (const s of shards) {
+      const d = await client(s.port);
+      for (const ddl of TABLES) await d.query(ddl);
+      await d.end();
+    }
+    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
+    c = await client(router.port);
+    direct = await Promise.all(shards.map((s) => client(s.port)));
+    await c.query("INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 400) g");
+    await c.query('SET quiver.explain_all_tasks = on');
+  });
+
+  after(async () => {
+    await c?.end().catch(() => {});
+    await Promise.all(direct.map((d) => d.end().catch(() => {})));
+    await router?.close();
+    await Promise.all(shards.map((s) => s.stop()));
+  });
+
+  it('shows a fan-out SELECT as the router\'s node over one task per shard, each the shard\'s own plan of the statement it is sent', async () => {
+    const sql = 'SELECT id, label FROM items WHERE cat = 2';
+    const lines = await explain(`EXPLAIN (COSTS OFF) ${sql}`);
+    const { top, props, tasks, rest } = parseText(lines);
+    assert.equal(top, TOP);
+    assert.equal(props.get('Merge'), 'Concatenate');
+    assert.equal(props.get('Task Count'), '2');
+    assert.equal(props.get('Tasks Shown'), 'All');
+    assert.deepEqual(rest, []);
+    await assertTasks(tasks, 'COSTS OFF', () => fanout(sql).shardSql);
+    // with costs: the router's estimate is the shards' rows together
+    const costed = parseText(await explain(`EXPLAIN ${sql}`));
+    const shardRows = costed.tasks.map((t) => Number(/rows=(\d+)/.exec(t.plan[0]!)![1]));
+    assert.match(costed.top, new RegExp(`^Custom Scan \\(Quiver Router\\)  \\(cost=0\\.00\\.\\.0\\.00 rows=${shardRows[0]! + shardRows[1]!} width=\\d+\\)$`));
+  });
+
+  it('shows the merge of ORDER BY … LIMIT (k-NN) and the LIMIT each shard runs', async () => {
+    const sql = "SELECT id FROM items ORDER BY emb <-> '[3,3,1]', id DESC LIMIT 5 OFFSET 1";
+    const plan = fanout(sql);
+    assert.match(plan.shardSql, /LIMIT 6$/);
+    const { props, tasks } = parseText(await explain(`EXPLAIN (COSTS OFF) ${sql}`));
+    assert.equal(props.get('Merge Sort Key'), "emb <-> '[3,3,1]', id DESC");
+    assert.equal(props.get('Limit'), '5');
+    assert.equal(props.get('Offset'), '1');
+    await assertTasks(tasks, 'COSTS OFF', () => plan.shardSql);
+  });
+
+  it('shows partial aggregates combined by the router, DISTINCT, and a final statement on shard 0', async () => {
+    const agg = 'SELECT cat, count(*), avg(id) FROM items GROUP BY cat HAVING count(*) > 3 ORDER BY cat';
+    const plan = fanout(agg);
+    assert.match(plan.shardSql, /sum\(id\)/);
+    const a = parseText(await explain(`EXPLAIN (COSTS OFF) ${agg}`));
+    assert.equal(a.props.get('Merge'), 'Aggregate (combine)');
+    assert.equal(a.props.get('Group Key'), 'cat');
+    assert.equal(a.props.get('Filter'), '(count(*) > 3)');
+    assert.equal(a.props.get('Merge Sort Key'), 'cat');
+    await assertTasks(a.tasks, 'COSTS OFF', () => plan.shardSql);
+
+    const distinct = 'SELECT DISTINCT cat FROM items';
+    const d = parseText(await explain(`EXPLAIN (COSTS OFF) ${distinct}`));
+    assert.equal(d.props.get('Distinct'), 'all columns');
+    await assertTasks(d.tasks, 'COSTS OFF', () => fanout(distinct).shardSql);
+
+    const final = 'SELECT cat, count(*) + 1 AS n FROM items GROUP BY cat ORDER BY n DESC';
+    const f = parseText(await explain(`EXPLAIN (COSTS OFF) ${final}`));
+    assert.equal(f.props.get('Merge'), 'Aggregate (combine)');
+    assert.match(f.props.get('Final Statement')!, /on shard 0$/);
+    await assertTasks(f.tasks, 'COSTS OFF', () => fanout(final).shardSql);
+  });
+
+  it('shows one of the tasks when their plans differ only in numbers, unless quiver.explain_all_tasks is on', async () => {
+    const sql = 'SELECT id FROM items WHERE cat = 1';
+    await c.query('RESET quiver.explain_all_tasks');
+    assert.equal((await c.query('SHOW quiver.explain_all_tasks')).rows[0]['quiver.explain_all_tasks'], 'off');
+    const one = parseText(await explain(`EXPLAIN ${sql}`));
+    assert.equal(one.props.get('Task Count'), '2');
+    assert.equal(one.props.get('Tasks Shown'), 'One of 2');
+    assert.equal(one.tasks.length, 1);
+    assert.equal(one.tasks[0]!.node, `shard=0 host=127.0.0.1 port=${shards[0]!.port}`);
+    await c.query('SET quiver.explain_all_tasks = on');
+    const all = parseText(await explain(`EXPLAIN ${sql}`));
+    assert.equal(all.props.get('Tasks Shown'), 'All');
+    assert.equal(all.tasks.length, 2);
+  });
+
+  it('runs a fan-out under ANALYZE: the router\'s rows and time on its node, the shards\' actual plans in the tasks', async () => {
+    const sql = 'SELECT id FROM items WHERE cat = 3 ORDER BY id LIMIT 7';
+    const lines = await explain(`EXPLAIN (ANALYZE) ${sql}`);
+    const { top, tasks, rest } = parseText(lines);
+    assert.match(top, /^Custom Scan \(Quiver Router\)  \(cost=[^)]*\) \(actual time=[\d.]+\.\.[\d.]+ rows=7 loops=1\)$/);
+    assert.equal(tasks.length, 2);
+    for (const t of tasks) {
+      assert.match(t.plan[0]!, /\(actual time=[\d.]+\.\.[\d.]+ rows=7 loops=1\)/);
+      assert.ok(t.plan.some((l) => l.startsWith('Execution Time: ')), 'each shard\'s own summary');
+    }
+    assert.match(rest[0]!, /^Planning Time: [\d.]+ ms$/);
+    assert.match(rest[1]!, /^Execution Time: [\d.]+ ms$/);
+    const quiet = parseText(await explain(`EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, COSTS OFF) ${sql}`));
+    assert.equal(quiet.top, 'Custom Scan (Quiver Router) (actual rows=7 loops=1)');
+    assert.deepEqual(quiet.rest, []);
+    // the plans of the analyzed shards have the same shape as the shards' own, numbers aside
+    const shape = (l: readonly string[]) => l.map((x) => x.replace(/\d+(\.\d+)?/g, '#'));
+    for (const [k, t] of quiet.tasks.entries()) {
+      assert.deepEqual(shape(t.plan), shape(await onShard(k, `EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, COSTS OFF) ${fanout(sql).shardSql}`)));
+    }
+  });
+
+  it('explains UPDATE and DELETE on every shard; ANALYZE runs the writes (and a ROLLBACK undoes them)', async () => {
+    const update = "UPDATE items SET label = 'x' WHERE cat = 1";
+    const u = parseText(await explain(`EXPLAIN (COSTS OFF, VERBOSE) ${update}`));
+    assert.equal(u.top, TOP);
+    await assertTasks(u.tasks, 'COSTS OFF, VERBOSE', () => update);
+    assert.equal(await count("SELECT count(*) AS n FROM items WHERE label = 'x'"), 0, 'EXPLAIN alone writes nothing');
+
+    const del = 'DELETE FROM items WHERE cat = 4';
+    const before = await count('SELECT count(*) AS n FROM items WHERE cat = 4');
+    assert.ok(before > 0);
+    await c.query('BEGIN');
+    const d = parseText(await explain(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${del}`));
+    const shardRows = d.tasks.map((t) => Number(/actual rows=(\d+)/.exec(t.plan[0]!)![1]));
+    assert.equal(d.top, `${TOP} (actual rows=${shardRows[0]! + shardRows[1]!} loops=1)`);
+    assert.equal(await count('SELECT count(*) AS n FROM items WHERE cat = 4'), 0);
+    await c.query('ROLLBACK');
+    assert.equal(await count('SELECT count(*) AS n FROM items WHERE cat = 4'), before);
+
+    // outside a block, the shards' writes commit together
+    await explain(`EXPLAIN ANALYZE ${update}`);
+    const perShard = await rowsOnEach(shards, "SELECT count(*) FROM items WHERE label = 'x'");
+    assert.ok(perShard.every((rows) => Number(rows[0]![0]) > 0));
+    assert.equal(await count("SELECT count(*) AS n FROM items WHERE label = 'x'"), await count('SELECT count(*) AS n FROM items WHERE cat = 1'));
+  });
+
+  it('explains INSERT … VALUES as each shard gets its rows; ANALYZE inserts them on their keys\' shards', async () => {
+    const [a, b] = idsOn(0, 2, SHARDS, 2000);
+    const [z] = idsOn(1, 1, SHARDS, 2000);
+    const row = (id: number) => `(${id}, 9, 'new ${id}', '[1,1,1]')`;
+    const sql = `INSERT INTO items VALUES ${row(a!)}, ${row(z!)}, ${row(b!)}`;
+    const { props, tasks } = parseText(await explain(`EXPLAIN (COSTS OFF) ${sql}`));
+    assert.equal(props.get('Rows Split By Key'), 'id');
+    await assertTasks(tasks, 'COSTS OFF', (k) => `INSERT INTO items VALUES ${k === 0 ? `${row(a!)}, ${row(b!)}` : row(z!)}`);
+    assert.equal(await count('SELECT count(*) AS n FROM items WHERE cat = 9'), 0);
+    await explain(`EXPLAIN ANALYZE ${sql}`);
+    const placed = await rowsOnEach(shards, 'SELECT id FROM items WHERE cat = 9 ORDER BY id');
+    placed.forEach((rows, k) => rows.forEach((r) => assert.equal(shardOfInt(r[0], SHARDS), k)));
+    assert.equal(placed.flat().length, 3);
+
+    // a key DEFAULT (nextval) is a write: only ANALYZE evaluates it
+    const seq = "INSERT INTO serials (v) VALUES ('a'), ('b'), ('c')";
+    assert.equal((await sqlError(c.query(`EXPLAIN ${seq}`))).code, '0A000');
+    const analyzed = parseText(await explain(`EXPLAIN (ANALYZE, COSTS OFF) ${seq}`));
+    assert.ok(analyzed.tasks.length >= 1);
+    assert.equal(await count('SELECT count(*) AS n FROM serials'), 3);
+
+    // a table without a key: one task, on the shard the router picks
+    const note = parseText(await explain("EXPLAIN (COSTS OFF) INSERT INTO notes VALUES ('n')"));
+    assert.equal(note.props.get('Task Count'), '1');
+    assert.match(note.tasks[0]!.plan[0]!, /^Insert on notes/);
+  });
+
+  it('explains INSERT … SELECT: co-located on every shard, or pulled to the router under its own node', async () => {
+    const colocated = 'INSERT INTO copies SELECT * FROM items WHERE cat = 2';
+    const co = parseText(await explain(`EXPLAIN (COSTS OFF) ${colocated}`));
+    assert.equal(co.props.get('Task Count'), '2');
+    await assertTasks(co.tasks, 'COSTS OFF', () => colocated);
+
+    const pulled = 'INSERT INTO copies (id, cat) SELECT cat + 5000, count(*) FROM items GROUP BY cat';
+    const lines = await explain(`EXPLAIN (COSTS OFF) ${pulled}`);
+    const p = parseText(lines);
+    assert.equal(p.props.get('Insert Into'), 'copies');
+    assert.equal(p.props.get('Insert Method'), 'pull to router');
+    const childAt = lines.findIndex((l) => l === `  ->  ${TOP}`);
+    assert.ok(childAt > 0, lines.join('\n'));
+    const child = parseText(lines.slice(childAt), 2);
+    assert.equal(child.props.get('Merge'), 'Aggregate (combine)');
+    await assertTasks(child.tasks, 'COSTS OFF', () => fanout('SELECT cat + 5000, count(*) FROM items GROUP BY cat').shardSql);
+    assert.equal(await count('SELECT count(*) AS n FROM copies WHERE id >= 5000'), 0);
+    const analyzed = await explain(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${pulled}`);
+    assert.equal(analyzed[0], `${TOP} (actual rows=0 loops=1)`);
+    assert.equal(await count('SELECT count(*) AS n FROM copies WHERE id >= 5000'), (await c.query('SELECT DISTINCT cat FROM items')).rowCount);
+  });
+
+  it('gives FORMAT JSON as one valid document with the shards\' plans under Tasks', async () => {
+    const sql = 'SELECT id FROM items WHERE cat = 0 ORDER BY id LIMIT 3';
+    const [text] = await explain(`EXPLAIN (FORMAT JSON, COSTS OFF) ${sql}`);
+    const doc = JSON.parse(text!);
+    const top = doc[0].Plan;
+    assert.equal(top['Node Type'], 'Custom Scan');
+    assert.equal(top['Custom Plan Provider'], 'Quiver Router');
+    assert.deepEqual(top['Merge Sort Key'], ['id']);
+    assert.equal(top.Limit, '3');
+    const job = top['Distributed Query'].Job;
+    assert.equal(job['Task Count'], 2);
+    assert.equal(job['Tasks Shown'], 'All');
+    for (const [k, t] of job.Tasks.entries()) {
+      assert.equal(t.Node, `shard=${k} host=127.0.0.1 port=${shards[k]!.port}`);
+      const [own] = await onShard(k, `EXPLAIN (FORMAT JSON, COSTS OFF) ${fanout(sql).shardSql}`);
+      assert.deepEqual(t['Remote Plan'], JSON.parse(own!));
+    }
+    // the column typed as the shards type it (PostgreSQL: json)
+    const typeOf = async (cl: pg.Client) => (await cl.query(`EXPLAIN (FORMAT JSON) ${sql}`)).fields[0]!.dataTypeID;
+    assert.equal(await typeOf(c), await typeOf(direct[0]!));
+    const [analyzed] = await explain(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
+    const a = JSON.parse(analyzed!)[0];
+    assert.equal(a.Plan['Actual Rows'], 3);
+    assert.equal(typeof a['Execution Time'], 'number');
+    assert.equal(typeof a.Plan['Distributed Query'].Job.Tasks[0]['Remote Plan'][0]['Execution Time'], 'number');
+  });
+
+  it('explains a statement with parameters (extended protocol), and refuses EXPLAIN EXECUTE of a statement the router keeps', async () => {
+    const sql = 'SELECT id FROM items WHERE cat = $1 ORDER BY id LIMIT $2';
+    const { tasks, props } = parseText(await explain(`EXPLAIN (COSTS OFF) ${sql}`, [2, 4]));
+    assert.equal(props.get('Merge Sort Key'), 'id');
+    await assertTasks(tasks, 'COSTS OFF', () => fanout(sql).shardSql, [0, 1], [2, 4]);
+    // SQL PREPARE over sharded tables is the router's (sql-prepared.ts): shard 0 alone cannot explain it
+    await c.query('PREPARE p AS SELECT id FROM items WHERE cat = 1');
+    assert.equal((await sqlError(c.query('EXPLAIN EXECUTE p'))).code, '0A000');
+    await c.query('DEALLOCATE p');
+    // options as PostgreSQL checks them; formats the router does not write yet are 0A000
+    assert.equal((await sqlError(c.query('EXPLAIN (TIMING) SELECT id FROM items'))).code, '22023');
+    assert.equal((await sqlError(c.query('EXPLAIN (FORMAT YAML) SELECT id FROM items'))).code, '0A000');
+    // the old syntax: EXPLAIN ANALYZE VERBOSE
+    const old = parseText(await explain('EXPLAIN ANALYZE VERBOSE SELECT id FROM items WHERE cat = 2 LIMIT 2'));
+    assert.match(old.top, /\(actual time=[\d.]+\.\.[\d.]+ rows=2 loops=1\)$/);
+    assert.ok(old.tasks.every((t) => t.plan.some((l) => l.trim().startsWith('Output: '))));
+    assert.equal(old.props.get('Output'), 'id', 'VERBOSE: the router\'s node outputs the client\'s columns');
+    // a pinned statement is still explained by its shard alone
+    const [id] = idsOn(1, 1, SHARDS, 1);
+    assert.deepEqual(await explain(`EXPLAIN (COSTS OFF) SELECT label FROM items WHERE id = ${id}`), await onShard(1, `EXPLAIN (COSTS OFF) SELECT label FROM items WHERE id = ${id}`));
+  });
+});
