@@ -200,9 +200,5 @@ describe('shard router: INSERT … SELECT', () => {
     assert.equal((await c.query('INSERT INTO copy_of_src SELECT * FROM src WHERE id <= 510 ON CONFLICT DO NOTHING')).rowCount, 10);
   });
 
-  it('refuses RETURNING and ON CONFLICT DO UPDATE with 0A000', async () => {
-    assert.equal((await sqlError(c.query('INSERT INTO dst SELECT g, null FROM generate_series(8000, 8001) g RETURNING id'))).code, '0A000');
-    assert.equal((await sqlError(c.query('INSERT INTO dst SELECT g, null FROM generate_series(8000, 8001) g ON CONFLICT (id) DO UPDATE SET label = excluded.label'))).code, '0A000');
-    assert.deepEqual(await onShards('SELECT id FROM dst WHERE id >= 8000 AND id < 8002'), [[], []]);
-  });
+  // RETURNING and ON CONFLICT … DO UPDATE: test/shard-router-key-update.test.ts
 });

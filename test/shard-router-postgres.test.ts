@@ -118,6 +118,33 @@ describe('shard router on PostgreSQL shards: two-phase commit', () => {
     await c.query('DROP TABLE gen, gen_copy');
   });
 
+  it('moves rows between shards on an UPDATE of the key, and fills a CREATE TABLE AS on both', async (t) => {
+    if (skip) return t.skip(skip);
+    await c.query('CREATE TABLE moving (id int PRIMARY KEY, label text, twice int GENERATED ALWAYS AS (id * 2) STORED)');
+    await c.query("INSERT INTO moving (id, label) SELECT g, 'm' FROM generate_series(1, 40) g");
+    const r = await c.query('UPDATE moving SET id = id + 100 WHERE id <= 20 RETURNING id, twice');
+    assert.equal(r.command, 'UPDATE');
+    assert.equal(r.rowCount, 20);
+    assert.deepEqual(r.rows.map((x) => [x.id, x.twice]).sort((a, b) => a[0] - b[0]), Array.from({ length: 20 }, (_, i) => [i + 101, 2 * (i + 101)]));
+    const placed = await onShards('SELECT id, twice FROM moving');
+    placed.forEach((rows, shard) => rows.forEach(([id, twice]) => {
+      assert.equal(shardOfInt(id, SHARDS), shard);
+      assert.equal(twice, id * 2);
+    }));
+    assert.equal(placed.flat().length, 40);
+    const [a] = idsOn(0, 1, 21);
+    const [b] = idsOn(1, 1, 21);
+    assert.equal((await sqlError(c.query(`UPDATE moving SET id = ${b} WHERE id = ${a}`))).code, '23505');
+    assert.deepEqual((await onShards('SELECT id FROM moving')).flat().length, 40);
+    assert.deepEqual(await onShards('SELECT gid FROM pg_prepared_xacts'), [[], []]);
+    // (no fan-out planner here: the query reads no sharded table)
+    assert.equal((await c.query("CREATE TABLE moving_copy AS SELECT g AS id, 'c' AS label FROM generate_series(1, 40) g")).rowCount, 40);
+    const copies = await onShards('SELECT count(*)::int FROM moving_copy');
+    assert.equal(copies[0]![0]![0] + copies[1]![0]![0], 40);
+    assert.ok(copies.every((x) => x[0]![0] > 0));
+    await c.query('DROP TABLE moving, moving_copy');
+  });
+
   it('keeps temporary tables on shard 0 (PostgreSQL cannot prepare a transaction that used one)', async (t) => {
     if (skip) return t.skip(skip);
     await c.query('CREATE TEMP TABLE scratch (id int PRIMARY KEY)');

@@ -255,7 +255,8 @@ describe('shard router', () => {
     const badKey = await sqlError(c.query("SELECT * FROM items WHERE id = 'abc'"));
     assert.equal(badKey.code, '22P02');
     assert.equal((await sqlError(c.query('SELECT * FROM items'))).code, '0A000');
-    assert.equal((await sqlError(c.query("UPDATE items SET id = 5 WHERE label = 'x'"))).code, '0A000');
+    // an UPDATE of the key moves rows (shard-router-key-update.test.ts), but not reading another sharded table
+    assert.equal((await sqlError(c.query('UPDATE items SET id = 5 FROM pairs p WHERE p.b = items.label'))).code, '0A000');
     // a view may read sharded tables: shard 0 alone must not answer for it; it runs over its
     // definition with every shard's rows (pull-up.ts), a write through it stays refused
     const labels = (await onShards('SELECT label FROM items')).flat().map((r) => r[0]).sort();

@@ -5,6 +5,7 @@
  * has the pure parts: the SELECT's text cut from the statement, and the per-shard INSERT
  * batches built from the rows (typed parameters, no values written into SQL).
  */
+import { SqlError } from '../../errors.js';
 import { formatText } from '../../types/text-io.js';
 import type { SqlType, Value } from '../../types/types.js';
 import type { FieldInfo } from '../../wire/backend.js';
@@ -12,6 +13,7 @@ import type { RouterTable } from './shard-catalog.js';
 import type { ShardParam } from './shard-connection.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { encodeParams, quoteIdent, type TextSettings } from './shard-values.js';
+import { shiftParams } from './sql-tokens.js';
 
 /** the most parameters one batch INSERT binds (the protocol's limit is 65535) */
 const MAX_BATCH_PARAMS = 30000;
@@ -70,10 +72,41 @@ export function selectText(sql: string, start: number): string {
   return sql.slice(start).replace(/[\s;]+$/, '');
 }
 
+/**
+ * ON CONFLICT … DO UPDATE arbitrated by the key: PostgreSQL refuses a command whose rows
+ * propose one key twice (21000), which the rows' batched INSERTs would not all see.
+ */
+export function checkKeysOnce(rows: readonly (readonly Value[])[], keyAt: readonly number[], fields: readonly FieldInfo[], settings: TextSettings): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (keyAt.some((at) => row[at] === null || row[at] === undefined)) continue; // NULLs never conflict
+    const key = JSON.stringify(keyAt.map((at) => formatText(fields[at]!.type, row[at]!, settings)));
+    if (seen.has(key)) {
+      throw new SqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+        hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+      });
+    }
+    seen.add(key);
+  }
+}
+
 export interface InsertBatch {
   readonly sql: string;
   readonly types: readonly number[];
   readonly params: readonly ShardParam[];
+  /** the places of the batch's rows among the rows given, in the batch's order */
+  readonly rows: readonly number[];
+}
+
+/**
+ * RETURNING rows in the order of the rows given (PostgreSQL returns them in insertion order):
+ * each batch answers one row per row it carries, in order, unless ON CONFLICT skipped some;
+ * then the batches' answers stay as they came.
+ */
+export function inRowOrder<T>(answers: readonly { batch: InsertBatch; rows: readonly T[] }[]): T[] {
+  if (answers.some((a) => a.rows.length !== a.batch.rows.length)) return answers.flatMap((a) => a.rows);
+  const placed: { at: number; row: T }[] = answers.flatMap((a) => a.rows.map((row, i) => ({ at: a.batch.rows[i]!, row })));
+  return placed.sort((x, y) => x.at - y.at).map((p) => p.row);
 }
 
 /**
@@ -93,24 +126,29 @@ export function insertBatches(
   shardOfRow: (() => number) | null,
   shards: number,
   settings: TextSettings,
-  /** the table's alias and the ON CONFLICT text, kept on every INSERT */
-  statement: { alias: string | null; onConflict: string | null } = { alias: null, onConflict: null },
+  /**
+   * the table's alias, the ON CONFLICT and RETURNING texts, kept on every INSERT; `clientParams`:
+   * the client's parameters those texts use, bound after each batch's own (their `$n` renumbered)
+   */
+  statement: { alias: string | null; onConflict: string | null; returning?: string | null; clientParams?: { types: readonly number[]; values: readonly ShardParam[] } } = { alias: null, onConflict: null },
 ): Map<number, InsertBatch[]> {
   const asText = columns.map((c, i) => UNTYPED_OIDS.has(fields[i]!.type.oid) && !UNTYPED_OIDS.has(c.type.oid));
   const types = columns.map((c, i) => (asText[i] ? c.type.oid : fields[i]!.type.oid));
-  const byShard = new Map<number, (readonly Value[])[]>();
-  for (const row of rows) {
+  const byShard = new Map<number, number[]>();
+  rows.forEach((row, at) => {
     const shard = shardOfRow
       ? shardOfRow()
-      : shardOfKey(table.keyTypes, keyAt.map((at, k) => coerceKey(row[at] ?? null, fields[at]!.type, table.keyTypes[k]!)), shards);
+      : shardOfKey(table.keyTypes, keyAt.map((k0, k) => coerceKey(row[k0] ?? null, fields[k0]!.type, table.keyTypes[k]!)), shards);
     const list = byShard.get(shard) ?? [];
-    list.push(row);
+    list.push(at);
     byShard.set(shard, list);
-  }
+  });
   const perBatch = Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_BATCH_PARAMS / Math.max(1, columns.length))));
   const alias = statement.alias === null ? '' : ` AS ${quoteIdent(statement.alias)}`;
   const head = `INSERT INTO ${quoteIdent(table.schema)}.${quoteIdent(table.name)}${alias} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
-  const tail = statement.onConflict === null ? '' : ` ${statement.onConflict}`;
+  // on lines of their own: a clause's text may end in a `-- comment`
+  const tail = (statement.onConflict === null ? '' : `\n${statement.onConflict}`) + (statement.returning ? `\n${statement.returning}` : '');
+  const usesParams = shiftParams(tail, 1) !== tail;
   const out = new Map<number, InsertBatch[]>();
   for (const [shard, list] of byShard) {
     const batches: InsertBatch[] = [];
@@ -119,7 +157,8 @@ export function insertBatches(
       const tuples: string[] = [];
       const params: ShardParam[] = [];
       const batchTypes: number[] = [];
-      chunk.forEach((row, r) => {
+      chunk.forEach((at, r) => {
+        const row = rows[at]!;
         tuples.push(`(${columns.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`);
         columns.forEach((col, c) => {
           const v = row[c] ?? null;
@@ -127,7 +166,12 @@ export function insertBatches(
           batchTypes.push(types[c]!);
         });
       });
-      batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params });
+      const client = statement.clientParams;
+      if (!client || client.types.length === 0 || !usesParams) {
+        batches.push({ sql: head + tuples.join(', ') + tail, types: batchTypes, params, rows: chunk });
+        continue;
+      }
+      batches.push({ sql: head + tuples.join(', ') + shiftParams(tail, params.length), types: [...batchTypes, ...client.types], params: [...params, ...client.values], rows: chunk });
     }
     out.set(shard, batches);
   }

@@ -9,9 +9,13 @@
  *   transaction's round-robin shard;
  * - INSERT … SELECT → the SELECT routed as if alone, its rows inserted on their keys' shards;
  * - UPDATE / DELETE reading only their own table, not pinned → every shard;
+ * - an UPDATE assigning a key column → as above, and the rows whose new key hashes to another
+ *   shard move there (key-update.ts);
  * - other SELECTs over sharded tables → the fan-out planner (0A000 without one); a read-only
  *   one it refuses is pulled up (pull-up.ts), as are read-only SELECTs naming a view or
  *   calling a SQL function that reads sharded tables;
+ * - CREATE TABLE … AS / SELECT … INTO → the table on every shard, filled as INSERT … SELECT
+ *   (create-table-as.ts; a temporary one on shard 0);
  * - COPY a table FROM STDIN → rows split by key; TO STDOUT → every shard's rows;
  * - SQL PREPARE of a statement over sharded tables, EXECUTE, DEALLOCATE → sql-prepared.ts;
  *   DECLARE / FETCH / MOVE / CLOSE → router-cursors.ts (the session keeps both).
@@ -25,6 +29,8 @@ import { selectStart, selectText } from './insert-select.js';
 import { executeArguments, textAfterKeyword } from './sql-prepared.js';
 import type { FetchDirection } from './router-cursors.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
+import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
+import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 import { explainRoute, type ExplainRoute } from './fanout-explain.js';
 import { pullUpReadOnly } from './pull-up.js';
 
@@ -67,13 +73,18 @@ export type Route =
   /**
    * INSERT … SELECT: `select` (the statement's SELECT text) runs by `source`, its rows go to
    * `columns` (null: the table's first columns, as many as the SELECT gives); `onConflict`:
-   * the statement's ON CONFLICT … DO NOTHING text, `alias` its table alias (both kept on the
-   * INSERTs the rows go in)
+   * the statement's ON CONFLICT text, `returning` its RETURNING clause, `alias` its table
+   * alias (all kept on the INSERTs the rows go in); `conflictOnKey`: ON CONFLICT … DO UPDATE
+   * arbitrated by the key's columns (the router checks the rows for a key twice: 21000)
    */
-  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null }
+  | { kind: 'insertSelect'; table: RouterTable; columns: readonly string[] | null; select: string; source: Route; onConflict: string | null; alias: string | null; returning: string | null; conflictOnKey: boolean }
   | { kind: 'fanout'; parsed: unknown }
   /** a read-only SELECT run on shard 0 over rows pulled from every shard (pull-up.ts) */
   | { kind: 'pullUp' }
+  /** an UPDATE assigning a key column: rows whose new key hashes elsewhere move (key-update.ts) */
+  | KeyUpdateRoute
+  /** CREATE TABLE … AS / SELECT … INTO: created on every shard, filled as INSERT … SELECT (create-table-as.ts) */
+  | CreateTableAsRoute
   | { kind: 'copyIn'; table: RouterTable; columns: readonly string[]; options: CopyOptions }
   | { kind: 'copyOut'; table: RouterTable; options: CopyOptions; columnCount: number }
   /** COPY (SELECT over sharded tables) TO STDOUT: `query` runs by `source`, its rows formatted by the router */
@@ -128,11 +139,11 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'VariableSetStmt':
     case 'DiscardStmt':
       return { kind: 'session' };
-    case 'SelectStmt': return selectRoute(node, catalog, stmt);
+    case 'SelectStmt': return selectRoute(sql, node, catalog, stmt);
     case 'InsertStmt': return insertRoute(sql, node, catalog, stmt);
     case 'UpdateStmt':
     case 'DeleteStmt':
-      return updateDeleteRoute(type, node, catalog);
+      return updateDeleteRoute(sql, type, node, catalog);
     case 'CopyStmt': return copyRoute(sql, node, catalog);
     case 'ExplainStmt': {
       const inner = routeStatement(sql, node.query, catalog);
@@ -166,7 +177,11 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
       return { kind: 'fetchCursor', name: node.portalname, direction: node.direction ?? 'FETCH_FORWARD', howMany: Number(node.howMany ?? 0), move: node.ismove === true };
     case 'ClosePortalStmt':
       return { kind: 'closeCursor', name: node.portalname || null };
-    case 'CreateTableAsStmt':
+    case 'CreateTableAsStmt': {
+      // a temporary table over no sharded table is shard 0's alone, as CREATE TEMP TABLE is
+      if (node.into?.rel?.relpersistence === 't' && !readsShardedTable(node.query, catalog)) return { kind: 'shard0', write: true };
+      return tableAsRoute(sql, stmt, catalog);
+    }
     case 'RefreshMatViewStmt':
       return notYet('CREATE TABLE AS / SELECT INTO / materialized views');
     case 'LockStmt':
@@ -190,6 +205,11 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
   }
 }
 
+function tableAsRoute(sql: string, stmt: N, catalog: TableLookup): Route {
+  const route = createTableAsRoute(sql, stmt, (select, parsed) => routeStatement(select, parsed, catalog));
+  return typeof route === 'string' ? notYet(route) : route;
+}
+
 function transactionRoute(node: N): Route {
   switch (node.kind) {
     case 'TRANS_STMT_BEGIN':
@@ -203,10 +223,10 @@ function transactionRoute(node: N): Route {
   }
 }
 
-function selectRoute(node: N, catalog: TableLookup, whole: N): Route {
+function selectRoute(sql: string, node: N, catalog: TableLookup, whole: N): Route {
   const tables = shardedTablesRead(node, catalog);
+  if (node.intoClause && (tables.length > 0 || node.intoClause.rel?.relpersistence !== 't')) return tableAsRoute(sql, whole, catalog);
   if (tables.length === 0) return { kind: 'shard0', write: node.intoClause !== undefined };
-  if (node.intoClause) return notYet('SELECT INTO');
   const from: N[] = node.fromClause ?? [];
   // pinned: one sharded table read once (a subquery over it again would see one shard's rows only)
   const plain = (node.op ?? 'SETOP_NONE') === 'SETOP_NONE' && !node.withClause;
@@ -228,6 +248,8 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
   if (!values && node.selectStmt && (others.length > 0 || table.keyColumns.length > 0)) return insertSelectRoute(sql, node, table, catalog);
   if (others.length > 0) return notYet('INSERT reading a sharded table');
   if (table.keyColumns.length === 0) return { kind: 'roundRobin', table };
+  const movesKey = conflictAssignsKey(node.onConflictClause, table);
+  if (movesKey) return notYet(movesKey);
   if (!values) return notYet(`INSERT without VALUES into a sharded table ("${table.name}" is distributed by its primary key)`);
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   const names = targets.length > 0 ? targets.map((t) => t.name as string) : table.columns.map((c) => c.name);
@@ -269,11 +291,12 @@ function insertRoute(sql: string, node: N, catalog: TableLookup, whole: N): Rout
  * client had sent it alone (shard 0, pinned, or fanned out); the session inserts its rows.
  */
 function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: TableLookup): Route {
-  if (node.returningList || node.returningClause) return notYet(`INSERT … SELECT … RETURNING into a sharded table ("${table.name}")`);
   const conflict = node.onConflictClause as N | undefined;
-  // DO NOTHING only: DO UPDATE over rows split into batches could update a row twice where one statement fails (21000)
-  if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') return notYet(`INSERT … SELECT … ON CONFLICT DO UPDATE into a sharded table ("${table.name}")`);
-  if (conflict && (shardedTablesRead(conflict, catalog).length > 0 || containsNode(conflict, 'ParamRef'))) return notYet('this INSERT … SELECT … ON CONFLICT form');
+  const returningList: N[] = node.returningList ?? node.returningClause?.exprs ?? [];
+  if (returningList.length > 0 && shardedTablesRead(returningList, catalog).length > 0) return notYet('this INSERT … SELECT … RETURNING form');
+  if (conflict && shardedTablesRead(conflict, catalog).length > 0) return notYet('this INSERT … SELECT … ON CONFLICT form');
+  const movesKey = conflictAssignsKey(conflict, table);
+  if (movesKey) return notYet(movesKey);
   if (node.override && node.override !== 'OVERRIDING_NOT_SET') return notYet('INSERT … OVERRIDING into a sharded table');
   const targets: N[] = (node.cols ?? []).map((c: N) => c.ResTarget);
   if (targets.some((t) => t.indirection)) return notYet('INSERT into a field or element of a column of a sharded table');
@@ -284,8 +307,11 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
   }
   const start = selectStart(sql, (node.relation as N).location, targets[0]?.location, matchParen, skipBlank);
   if (start < 0) return notYet('this INSERT … SELECT form');
-  const select = selectText(conflict ? sql.slice(0, conflict.location) : sql, start);
-  const onConflict = conflict ? selectText(sql, conflict.location) : null;
+  const returningAt = returningList.length > 0 ? returningKeyword(sql, returningList[0]!.ResTarget?.location) : sql.length;
+  if (returningAt < 0) return notYet('this INSERT … SELECT … RETURNING form');
+  const select = selectText(sql.slice(0, conflict ? conflict.location : returningAt), start);
+  const onConflict = conflict ? selectText(sql.slice(0, returningAt), conflict.location) : null;
+  const returning = returningList.length > 0 ? selectText(sql, returningAt) : null;
   let parsed: N | undefined;
   try {
     const stmts = pgQuery.parseSync(select).stmts ?? [];
@@ -304,7 +330,35 @@ function insertSelectRoute(sql: string, node: N, table: RouterTable, catalog: Ta
     if (source.kind === 'pinned') return { kind: 'pinned', table: source.table, key: source.key, write: true };
     return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
   }
-  return { kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null };
+  return {
+    kind: 'insertSelect', table, columns, select, source, onConflict, alias: (node.relation as N).alias?.aliasname ?? null, returning,
+    conflictOnKey: conflict?.action === 'ONCONFLICT_UPDATE' && inferredOnKey(conflict, table),
+  };
+}
+
+/** Where the RETURNING keyword before a RETURNING list's first item (at `first`) starts; -1 if not found. */
+function returningKeyword(sql: string, first: number | undefined): number {
+  if (first === undefined) return -1;
+  return sql.slice(0, first).search(/returning\s*$/i);
+}
+
+/**
+ * ON CONFLICT … DO UPDATE SET of a key column would move the row to another shard: the
+ * refusal's text, else undefined.
+ */
+function conflictAssignsKey(conflict: N | undefined, table: RouterTable): string | undefined {
+  if (conflict?.action !== 'ONCONFLICT_UPDATE') return undefined;
+  const assigned: string[] = (conflict.targetList ?? []).map((t: N) => t.ResTarget?.name);
+  const key = assigned.find((c) => table.keyColumns.includes(c));
+  return key === undefined ? undefined : `ON CONFLICT … DO UPDATE SET of the key column "${key}" of a sharded table ("${table.name}")`;
+}
+
+/** Whether an ON CONFLICT's arbiter is inferred from exactly the key's columns. */
+function inferredOnKey(conflict: N, table: RouterTable): boolean {
+  const elems: N[] = conflict.infer?.indexElems ?? [];
+  if (conflict.infer?.whereClause || elems.length !== table.keyColumns.length) return false;
+  const names = elems.map((e) => e.IndexElem?.name as string | undefined);
+  return table.keyColumns.every((k) => names.includes(k));
 }
 
 /**
@@ -352,18 +406,21 @@ function containsNode(tree: unknown, kind: string): boolean {
   return Object.values(tree).some((t) => containsNode(t, kind));
 }
 
-function updateDeleteRoute(type: string, node: N, catalog: TableLookup): Route {
+function updateDeleteRoute(sql: string, type: string, node: N, catalog: TableLookup): Route {
   const rv = node.relation as N;
   const table = catalog.table(rv.schemaname, rv.relname);
   if (!table) return { kind: 'shard0', write: true };
   if (node.withClause) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} with WITH`);
   const others = shardedTablesRead({ from: node.fromClause, using: node.usingClause, where: node.whereClause, set: node.targetList, returning: node.returningList ?? node.returningClause }, catalog);
   if (others.length > 0) return notYet(`${type === 'UpdateStmt' ? 'UPDATE' : 'DELETE'} reading another sharded table`);
+  const key = table.keyColumns.length > 0 ? pinnedKey(node.whereClause, table, rv.alias?.aliasname ?? rv.relname) : undefined;
   if (type === 'UpdateStmt') {
     const assigned: string[] = (node.targetList ?? []).map((t: N) => t.ResTarget.name);
-    if (assigned.some((c) => table.keyColumns.includes(c))) return notYet('an UPDATE of a sharded table\'s key (it would move the row to another shard)');
+    if (assigned.some((c) => table.keyColumns.includes(c))) {
+      const moving = keyUpdateRoute(sql, node, table, key);
+      return typeof moving === 'string' ? notYet(moving) : moving;
+    }
   }
-  const key = table.keyColumns.length > 0 ? pinnedKey(node.whereClause, table, rv.alias?.aliasname ?? rv.relname) : undefined;
   if (key) return { kind: 'pinned', table, key, write: true };
   return { kind: 'everyShard', write: true, ddl: false, inBlock: true };
 }

@@ -28,7 +28,8 @@ import { copyIntoShards } from './copy-in.js';
 import { ALL_TASKS_SETTING, explainAcrossShards, type ExplainHost } from './fanout-explain.js';
 import { mergeBinaryCopyOut } from './copy-binary.js';
 import { formatCopyRows } from '../../types/copy-format.js';
-import { insertBatches } from './insert-select.js';
+import { checkKeysOnce, inRowOrder, insertBatches, type InsertBatch } from './insert-select.js';
+import { runKeyUpdate } from './key-update.js';
 import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
@@ -155,7 +156,10 @@ export class RouterSession implements Backend {
     // transaction control needs no catalog (a ROLLBACK works while shard 0 has no leader)
     if (stmt?.TransactionStmt) route = routeStatement(sql, stmt, { table: () => undefined });
     else if (stmt) route = routeStatement(sql, stmt, this.lookup(await this.catalog(await this.connection(0))));
-    const created = (stmt?.CreateStmt as { relation?: { relname: string; relpersistence?: string } } | undefined)?.relation;
+    type Rel = { relname: string; relpersistence?: string };
+    const created = (stmt?.CreateStmt as { relation?: Rel } | undefined)?.relation
+      ?? (stmt?.CreateTableAsStmt as { into?: { rel?: Rel } } | undefined)?.into?.rel
+      ?? (stmt?.SelectStmt as { intoClause?: { rel?: Rel } } | undefined)?.intoClause?.rel;
     if (created?.relpersistence === 't') this.temporaryTables.add(created.relname);
     const endsBlock = route.kind === 'tx' && (route.verb === 'commit' || route.verb === 'rollback' || route.verb === 'rollbackTo');
     if (this.block?.failed && !endsBlock) throw FAILED_BLOCK();
@@ -275,6 +279,8 @@ export class RouterSession implements Backend {
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params);
       case 'pullUp': return this.pullUp(stmt, params);
+      case 'keyUpdate': return this.keyUpdate(stmt, route, params);
+      case 'createTableAs': return this.createTableAs(stmt, route, params);
       case 'copyIn': return this.copyIn(stmt, route);
       case 'copyOut': return this.copyOut(stmt, route);
       case 'explain': return explainAcrossShards(this.explainHost(stmt, params), route);
@@ -634,7 +640,8 @@ export class RouterSession implements Backend {
   }
 
   private async insert(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<ExecResult> {
-    const byShard = await this.insertStatements(stmt, route, params);
+    const places = new Map<number, number[]>();
+    const byShard = await this.insertStatements(stmt, route, params, places);
     const shards = [...byShard.keys()].sort((a, b) => a - b);
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(shards, true, async (c) => {
@@ -650,17 +657,23 @@ export class RouterSession implements Backend {
         throw e;
       }
     });
-    return this.rowsOrTag(replies);
+    const result = this.rowsOrTag(replies);
+    // RETURNING rows in the order of the VALUES rows, as PostgreSQL answers (clients map them
+    // back to their rows by position), unless ON CONFLICT skipped some
+    if (result.kind !== 'rows' || shards.length < 2 || replies.some((r, i) => r.rows.length !== places.get(shards[i]!)!.length)) return result;
+    const at = shards.flatMap((sh) => places.get(sh)!);
+    return { ...result, rows: result.rows.map((row, j) => ({ at: at[j]!, row })).sort((a, b) => a.at - b.at).map((p) => p.row) };
   }
 
   /** An INSERT … VALUES as each of its shards gets it: that shard's rows, key DEFAULTs evaluated on shard 0. */
-  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[]): Promise<Map<number, string>> {
+  /** `places`: filled with each shard's rows' places among the statement's rows */
+  private async insertStatements(stmt: RouterStatement, route: Extract<Route, { kind: 'insert' }>, params: readonly Value[], places = new Map<number, number[]>()): Promise<Map<number, string>> {
     const { table, added } = route;
     const defaults = await this.evaluateDefaults(route);
     const rewrite = defaults.length > 0;
     const byShard = new Map<number, string[]>();
     let next = 0;
-    for (const row of route.rows) {
+    for (const [place, row] of route.rows.entries()) {
       const values: Value[] = [];
       const edits: { at: number; text: string }[] = [];
       const appended: string[] = [];
@@ -682,6 +695,7 @@ export class RouterSession implements Backend {
       const rows = byShard.get(shard) ?? [];
       rows.push(text);
       byShard.set(shard, rows);
+      places.set(shard, [...(places.get(shard) ?? []), place]);
     }
     const head = added
       ? stmt.sql.slice(0, added.at) + added.columns.map((k) => `, ${quoteIdent(table.keyColumns[k]!)}`).join('') + route.head.slice(added.at)
@@ -719,7 +733,7 @@ export class RouterSession implements Backend {
         defaults.push({ k, expr });
       }
     });
-    if (rows.length === 0) return { kind: 'command', tag: 'INSERT 0 0' };
+    if (rows.length === 0) return route.returning ? { kind: 'rows', fields: stmt.fields ?? [], rows: [], tag: 'INSERT 0 0' } : { kind: 'command', tag: 'INSERT 0 0' };
     if (defaults.length > 0) {
       const types = defaults.map((d) => table.keyTypes[d.k]!);
       const shard0 = this.block ? await this.join(0, false) : await this.connection(0);
@@ -735,14 +749,24 @@ export class RouterSession implements Backend {
       });
     }
     await this.castKeys(table, keyAt, fields, rows);
+    if (route.conflictOnKey) checkKeysOnce(rows, keyAt, fields, this.textSettings());
     const fixed = table.keyColumns.length === 0 ? this.roundRobinShard() : undefined;
-    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), route);
+    const clientParams = { types: stmt.shardParamTypes, values: this.shardParams(stmt, params) };
+    const batches = insertBatches(table, columns, fields, rows, keyAt, fixed === undefined ? null : () => fixed, this.shards, this.textSettings(), { ...route, clientParams });
     const shards = [...batches.keys()].sort((a, b) => a - b);
+    const returned: { batch: InsertBatch; rows: Value[][] }[] = [];
+    let returnedFields: readonly FieldInfo[] | null = null;
     const counts = await this.onShards(shards, true, async (c) => {
       let n = 0;
       for (const b of batches.get(c.shard)!) {
         try {
-          n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
+          const reply = await c.run(b.sql, b.types, b.params);
+          n += Number(/(\d+)$/.exec(reply.tag)?.[1] ?? 0);
+          if (route.returning) {
+            const decoded = this.decode(reply);
+            returnedFields = decoded.fields;
+            returned.push({ batch: b, rows: decoded.rows.map((r) => [...r]) });
+          }
         } catch (e) {
           // a position in the router's own INSERT would point the client astray
           if (e instanceof SqlError && e.fields.position !== undefined) {
@@ -754,7 +778,89 @@ export class RouterSession implements Backend {
       }
       return n;
     });
-    return { kind: 'command', tag: `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}` };
+    const tag = `INSERT 0 ${counts.reduce((a, b) => a + b, 0)}`;
+    if (!route.returning) return { kind: 'command', tag };
+    return { kind: 'rows', fields: returnedFields ?? stmt.fields ?? [], rows: inRowOrder(returned), tag };
+  }
+
+  /** UPDATE of a key column (key-update.ts): the UPDATE and the moves of its rows are one transaction. */
+  private async keyUpdate(stmt: RouterStatement, route: Extract<Route, { kind: 'keyUpdate' }>, params: readonly Value[]): Promise<ExecResult> {
+    const targets = route.key ? [shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards)] : this.allShards();
+    const result = await this.inOneTransaction(() => runKeyUpdate(route, targets, stmt.shardParamTypes, this.shardParams(stmt, params), {
+      shards: this.shards,
+      settings: this.textSettings(),
+      onShards: (shards, work) => this.onShards(shards, true, work),
+      generatedColumns: async (table) => {
+        const reply = await (await this.join(0, false)).run(
+          "SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''",
+          [26], [String(table.oid)],
+        );
+        return new Set(reply.rows.map((r) => r[0]!));
+      },
+    }));
+    if (!route.returning) return { kind: 'command', tag: result.tag };
+    return { kind: 'rows', fields: result.fields ?? stmt.fields ?? [], rows: result.rows, tag: result.tag };
+  }
+
+  /**
+   * CREATE TABLE … AS / SELECT … INTO (create-table-as.ts): the table made on every shard (a
+   * temporary one on shard 0), then the query's rows dealt round robin over them, in one
+   * transaction; `SELECT n` as PostgreSQL answers (`CREATE TABLE AS` for WITH NO DATA, or
+   * when IF NOT EXISTS found the table).
+   */
+  private async createTableAs(stmt: RouterStatement, route: Extract<Route, { kind: 'createTableAs' }>, params: readonly Value[]): Promise<ExecResult> {
+    const targets = route.temporary ? [0] : this.allShards();
+    try {
+      return await this.inOneTransaction(async () => {
+        const values = this.shardParams(stmt, params);
+        const skipped = await this.onShards(targets, true, async (c) => {
+          const before = c.notices.length;
+          // with the client's parameters: the query may use them (their types come from its Describe)
+          await c.run(route.create, stmt.shardParamTypes, values);
+          return c.notices.slice(before).some((n) => n.code === '42P07');
+        });
+        this.catalogChanged();
+        if (!route.withData || skipped.some((s) => s)) return { kind: 'command', tag: 'CREATE TABLE AS' };
+        const select: RouterStatement = { sql: route.select, route: route.source, paramTypes: stmt.paramTypes, fields: null, shardParamTypes: stmt.shardParamTypes };
+        const result = await this.run(select, params);
+        if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a CREATE TABLE AS returned no rows description');
+        const schema = route.temporary ? 'pg_temp' : route.schema ?? (await (await this.join(0, false)).simple('SELECT pg_catalog.current_schema()')).rows[0]?.[0];
+        if (!schema) throw new SqlError('3F000', 'no schema has been selected to create in');
+        const columns = result.fields.map((f, i) => ({ name: route.columns[i] ?? f.name, type: f.type }));
+        const table: RouterTable = { schema, name: route.name, oid: 0, keyColumns: [], keyTypes: [], keyDefaults: [], columns };
+        let next = route.temporary ? 0 : this.ctx.nextRoundRobin();
+        const dealt = () => (route.temporary ? 0 : next++ % this.shards);
+        const batches = insertBatches(table, columns, result.fields, result.rows, [], dealt, this.shards, this.textSettings());
+        const counts = await this.onShards([...batches.keys()].sort((a, b) => a - b), true, async (c) => {
+          let n = 0;
+          for (const b of batches.get(c.shard)!) n += Number(/(\d+)$/.exec((await c.run(b.sql, b.types, b.params)).tag)?.[1] ?? 0);
+          return n;
+        });
+        return { kind: 'command', tag: `SELECT ${counts.reduce((a, b) => a + b, 0)}` };
+      });
+    } finally {
+      this.catalogChanged();
+    }
+  }
+
+  /** `work` in the session's transaction, or in one of its own that commits by the commit rule. */
+  private async inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.block) return work();
+    const block = new Transaction('BEGIN', true);
+    this.block = block;
+    try {
+      const result = await work();
+      this.block = null;
+      await commitTransaction(block, this.ctx.nextGid(), this.ctx.twoPhase);
+      return result;
+    } catch (e) {
+      // a failed commit has already finished or left the transaction to recovery
+      if (this.block === block) {
+        this.block = null;
+        await rollbackTransaction(block);
+      }
+      throw e;
+    }
   }
 
   /**
