@@ -264,6 +264,18 @@ describe('shard router pull-up', () => {
     assert.equal((await c.query('DELETE FROM items WHERE id > 3000')).rowCount, 4);
   });
 
+  it('fills a CREATE TABLE … AS from a SELECT the planner refuses', async () => {
+    const sql = 'CREATE TABLE ranked AS SELECT id, rank() OVER (PARTITION BY tenant ORDER BY price, id) AS r FROM items WHERE id < 40';
+    try {
+      for (const client of [c, single]) await client.query(sql);
+      const want = await answer(single, 'SELECT * FROM ranked');
+      assert.equal(want.rows.length, 39);
+      assert.deepEqual((await answer(c, 'SELECT * FROM ranked')).rows, want.rows);
+    } finally {
+      for (const client of [c, single]) await client.query('DROP TABLE IF EXISTS ranked');
+    }
+  });
+
   it('sees its own uncommitted rows in a transaction block, and nothing of them after ROLLBACK', async () => {
     const sql = 'SELECT count(*) AS n, max(id) AS top FROM (SELECT id FROM items UNION SELECT id FROM tags) u';
     const before = await answer(c, sql);
