@@ -198,6 +198,23 @@ describe('shard router pull-up', () => {
     } finally {
       for (const client of [c, single]) await client.query('DEALLOCATE pulled_q');
     }
+    // over a view and a SQL function: the query is routed when it runs, and pulled up then
+    const overView = 'SELECT id, label, item_count() AS n FROM cheap WHERE id < 60 ORDER BY id';
+    const viewRows = (await answer(single, overView, [], true)).rows;
+    assert.ok(viewRows.length > 0);
+    await c.query('BEGIN');
+    try {
+      await c.query(`DECLARE pulled_v CURSOR FOR ${overView}`);
+      assert.deepEqual((await answer(c, 'FETCH ALL FROM pulled_v', [], true)).rows, viewRows);
+    } finally {
+      await c.query('COMMIT');
+    }
+    await c.query(`PREPARE pulled_vq AS ${overView}`);
+    try {
+      assert.deepEqual((await answer(c, 'EXECUTE pulled_vq', [], true)).rows, viewRows);
+    } finally {
+      await c.query('DEALLOCATE pulled_vq');
+    }
   });
 
   it('gives the same errors as one server', async () => {

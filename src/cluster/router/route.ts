@@ -126,8 +126,9 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
   const [type, node] = Object.entries(stmt)[0] as [string, N];
   // a view or a function may read sharded tables: shard 0 alone would answer with its rows
   // only, so a read-only statement runs over the view's definition, or the function over
-  // copies of its tables, with the tables' rows pulled up (COPY (query): its query, routed alone)
-  const checked = READS_RELATIONS.has(type) && !(type === 'CopyStmt' && node.query);
+  // copies of its tables, with the tables' rows pulled up (COPY (query), DECLARE and SQL
+  // PREPARE: their query, routed alone)
+  const checked = READS_RELATIONS.has(type) && !(type === 'CopyStmt' && node.query) && type !== 'DeclareCursorStmt' && type !== 'PrepareStmt';
   if (checked && callsShardedFunction(node, catalog)) {
     return pullUpReadOnly(stmt) ? { kind: 'pullUp' } : notYet('a call of a function that reads sharded tables');
   }
@@ -171,7 +172,8 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
     case 'DeclareCursorStmt': {
       const query = textAfterKeyword(sql, 'FOR') ?? '';
       const locksRows = (node.query?.SelectStmt?.lockingClause ?? []).length > 0;
-      return { kind: 'declareCursor', name: node.portalname, query, options: node.options ?? 0, sharded: readsShardedTable(node, catalog), locksRows };
+      const sharded = readsShardedTable(node, catalog) || mentionsView(node, catalog) || callsShardedFunction(node, catalog);
+      return { kind: 'declareCursor', name: node.portalname, query, options: node.options ?? 0, sharded, locksRows };
     }
     case 'FetchStmt':
       return { kind: 'fetchCursor', name: node.portalname, direction: node.direction ?? 'FETCH_FORWARD', howMany: Number(node.howMany ?? 0), move: node.ismove === true };
