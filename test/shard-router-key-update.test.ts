@@ -245,13 +245,16 @@ describe('shard router: UPDATE of a key column', () => {
     await same('CREATE TABLE nothing_x AS SELECT * FROM items WHERE id < 0');
     await same('CREATE TABLE g_x AS SELECT g AS id FROM generate_series(1, 10) g');
     await same('SELECT * FROM g_x');
-    // the query's parameters, as PostgreSQL binds them (a standalone Quiver reads them as NULL
-    // in CREATE TABLE AS today, so the rows are compared with its plain SELECT)
-    const withParams = await c.query({ text: 'CREATE TABLE p_x AS SELECT id, $1::text AS tag FROM items WHERE id < $2', values: ['p', 45] });
-    const expected = (await s.query({ text: "SELECT id, 'p'::text AS tag FROM items WHERE id < 45", rowMode: 'array' })).rows;
+    // the query's parameters, as PostgreSQL binds them
+    const ctas = { text: 'CREATE TABLE p_x AS SELECT id, $1::text AS tag FROM items WHERE id < $2', values: ['p', 45] };
+    const withParams = await c.query(ctas);
+    const alone = await s.query(ctas);
     assert.equal(withParams.command, 'SELECT');
-    assert.equal(withParams.rowCount, expected.length);
-    assert.deepEqual(sorted((await c.query({ text: 'SELECT * FROM p_x', rowMode: 'array' })).rows), sorted(expected));
+    assert.equal(alone.command, 'SELECT');
+    assert.ok(alone.rowCount! > 0);
+    assert.equal(withParams.rowCount, alone.rowCount);
+    await same('SELECT * FROM p_x');
+    assert.deepEqual((await s.query('SELECT DISTINCT tag FROM p_x')).rows, [{ tag: 'p' }], 'the parameters bound, not NULL');
     await same('CREATE TABLE /* c */ cm_x AS /* the query: */ SELECT id FROM items WHERE id < 40 -- then no more');
     await same('SELECT * FROM cm_x');
     await same('SELECT id INTO -- c\n cm_y FROM items WHERE id < 40; -- then no more');

@@ -233,9 +233,9 @@ function compileRowExpr(ctx: SessionContext, e: Expr): (row: Row) => Value {
 /**
  * Run one DDL statement (`sql` its text). catalogWrite: refused in a read-only transaction,
  * and the catalog is saved after it outside a block (then the storage of what it dropped is
- * freed). `fill`: CREATE TABLE AS's query.
+ * freed). `fill`: CREATE TABLE AS's query, run with `params` (the statement's bind parameters).
  */
-export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan): Promise<ExecResult> {
+export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: string, catalogWrite: boolean, sql: string, fill?: Plan, params: readonly Value[] = []): Promise<ExecResult> {
   if (catalogWrite) ctx.tx.checkWritable(tag);
   const before = catalogWrite && ctx.tx.idle ? ctx.catalog.snapshotData() : undefined;
   ctx.ddl.autocommitUndo.splice(0);
@@ -243,7 +243,7 @@ export async function runDdlStatement(ctx: SessionContext, stmt: BoundDdl, tag: 
   try {
     let result: ExecResult;
     try {
-      result = await runBound(ctx, stmt, tag, sql, fill);
+      result = await runBound(ctx, stmt, tag, sql, fill, params);
     } finally {
       ctx.ddl.noteChanges(ctx.catalog);
     }
@@ -288,23 +288,23 @@ export async function undoStatement(ctx: SessionContext, before: CatalogData, ch
   for (const oid of created) await ctx.engine.storage.dropTable(oid).catch(() => {});
 }
 
-async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill?: Plan): Promise<ExecResult> {
+async function runBound(ctx: SessionContext, stmt: BoundDdl, tag: string, sql: string, fill: Plan | undefined, params: readonly Value[]): Promise<ExecResult> {
   const outcome = await runDdl(ctx.ddl.context(ctx, sql), stmt);
   if (outcome.truncate) await truncateRows(ctx, outcome.truncate);
   if (stmt.kind === 'createTableAs') {
     if (!outcome.created || !fill) return { kind: 'command', tag: 'CREATE TABLE AS' };
-    return fillCreatedTable(ctx, outcome.created.oid, fill);
+    return fillCreatedTable(ctx, outcome.created.oid, fill, params);
   }
   return { kind: 'command', tag };
 }
 
 /** CREATE TABLE … AS SELECT: the query's rows go into the new table. */
-async function fillCreatedTable(ctx: SessionContext, tableOid: number, plan: Plan): Promise<ExecResult> {
+async function fillCreatedTable(ctx: SessionContext, tableOid: number, plan: Plan, params: readonly Value[]): Promise<ExecResult> {
   const implicit = ctx.tx.idle;
   const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
   try {
     const rc = ctx.runContext(ctx.tx.txn);
-    const env = ctx.execEnv([], rc);
+    const env = ctx.execEnv(params, rc);
     const rows = await drainAll(runPlan(plan, rc, env), env.checkCancel, rc.slice);
     if (rows.length) txn.insert(tableOid, rows);
     if (implicit) await txn.commit();

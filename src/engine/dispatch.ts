@@ -239,7 +239,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       await runRoleStatement(ctx, bound.stmt, bound.tag);
       return command(bound.tag);
     case 'ddl':
-      return runDdlStatement(ctx, bound.stmt, bound.tag, bound.catalogWrite, stmt.raw!.text, bound.fill);
+      return runDdlStatement(ctx, bound.stmt, bound.tag, bound.catalogWrite, stmt.raw!.text, bound.fill, params);
     default:
       return assertNever(bound);
   }
