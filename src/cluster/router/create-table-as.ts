@@ -28,6 +28,8 @@ export interface CreateTableAsRoute {
   readonly name: string;
   /** the column names the statement gives (the query's own for the rest) */
   readonly columns: readonly string[];
+  /** CREATE TABLE IF NOT EXISTS … AS */
+  readonly ifNotExists: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createTableAsRoute(sql: string, stmt: N, routeSelect: (sql: stri
     withData: !into.skipData, temporary: into.rel.relpersistence === 't',
     schema: into.rel.schemaname, name: into.rel.relname,
     columns: ((into.colNames ?? []) as N[]).map((c) => c.String.sval as string),
+    ifNotExists: stmt.CreateTableAsStmt?.if_not_exists === true,
   };
 }
 

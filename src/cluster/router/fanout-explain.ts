@@ -8,16 +8,27 @@
  * rows). The shards explain with the client's options; ANALYZE runs the statement (writes
  * included, as PostgreSQL does) and puts the router's own rows and time on the top node.
  *
+ * Statements the router runs in steps show them as nodes of the same kind: a pulled-up
+ * statement (pull-up.ts) is `Merge: Pull-up` over one `->  Pull on <table>` per table mention
+ * (its pushed-down conjuncts, the statement every shard is sent and their EXPLAINs) and one
+ * task, shard 0's EXPLAIN of the rewritten statement over the pulled rows; a key UPDATE
+ * (key-update.ts) its UPDATE tasks and a `->  Move Rows` step; CREATE TABLE AS
+ * (create-table-as.ts) the table's CREATE on the shards over the INSERT … SELECT that fills it.
+ *
  * Statements pinned to one shard (or run on shard 0) are not routed here: their shard
  * explains them as a standalone server does.
  */
 import * as pgQuery from 'libpg-query';
-import { SqlError } from '../../errors.js';
+import { SqlError, type SqlNotice } from '../../errors.js';
 import { T } from '../../types/types.js';
 import type { ExecResult, FieldInfo } from '../../wire/backend.js';
 import type { FanoutPlan, MergeSteps } from './fanout-api.js';
-import type { Route } from './route.js';
-import type { ShardReply } from './shard-connection.js';
+import type { KeySource, Route } from './route.js';
+import type { ShardParam, ShardReply } from './shard-connection.js';
+import type { RouterTable } from './shard-catalog.js';
+import { pullUpReadOnly, type PulledStatement, type PullSummary } from './pull-up.js';
+import { moveStatements } from './key-update.js';
+import { quoteIdent } from './shard-values.js';
 
 type N = Record<string, any>;
 
@@ -41,7 +52,7 @@ export interface ExplainOptions {
 export type ExplainRoute = { kind: 'explain'; sql: string; inner: Route; options: ExplainOptions };
 
 /** The statements the router explains itself: those it runs on several shards (or one it picks). */
-const ROUTER_EXPLAINED = new Set<Route['kind']>(['everyShard', 'fanout', 'insert', 'insertSelect', 'roundRobin']);
+const ROUTER_EXPLAINED = new Set<Route['kind']>(['everyShard', 'fanout', 'insert', 'insertSelect', 'roundRobin', 'pullUp', 'keyUpdate', 'createTableAs']);
 
 /**
  * EXPLAIN's route: the explained statement's text, routed as if sent alone (`route`), with
@@ -108,6 +119,14 @@ function explainOptions(defs: N[]): ExplainOptions | SqlError {
   return { ...o, timing: o.timing ?? o.analyze, summary: o.summary ?? o.analyze, written };
 }
 
+/**
+ * What shard 0 describes for an EXPLAIN it cannot describe itself (of CREATE TABLE AS, which
+ * Quiver's EXPLAIN refuses): the same EXPLAIN of its query, whose column and parameters are the same.
+ */
+export function explainDescribed(sql: string, route: ExplainRoute): string {
+  return route.inner.kind === 'createTableAs' ? shardExplainPrefix(route.options) + route.inner.select : sql;
+}
+
 /** the options without ANALYZE (and TIMING, which needs it) */
 function withoutAnalyze(o: ExplainOptions): ExplainOptions {
   return { ...o, analyze: false, timing: false, written: o.written.filter((w) => w.name !== 'analyze' && w.name !== 'timing') };
@@ -123,15 +142,27 @@ export interface ExplainHost {
   /** run `sqlOf(shard)` on each shard, as one statement (a write: under the commit rule) */
   runOnShards(shards: readonly number[], write: boolean, sqlOf: (shard: number) => string): Promise<ShardReply[]>;
   planFanout(sql: string, parsed: unknown): Promise<FanoutPlan>;
+  /** whether a SELECT the planner refuses is pulled up (the router has a planner) */
+  readonly pullsUp: boolean;
+  /** run one statement with its own parameters on each shard, reading */
+  runStatement(shards: readonly number[], sql: string, types: readonly number[], params: readonly ShardParam[]): Promise<ShardReply[]>;
+  /** the pull-up of a SELECT (pull-up.ts); `fetchRows` false: no rows are read, the statement reads empty arrays */
+  pullUp(sql: string, fetchRows: boolean): Promise<PulledStatement>;
+  /** `prefix` + the pulled-up statement on shard 0, as the router runs it (with its temporary copies) */
+  runPulled(pulled: PulledStatement, prefix: string): Promise<ShardReply>;
+  /** run a key UPDATE as the router runs it: the rows updated and moved */
+  keyUpdate(sql: string, route: Extract<Route, { kind: 'keyUpdate' }>): Promise<{ updated: number; moved: number; moveMs: number }>;
   /** run the statement as the router runs it (ANALYZE of a fan-out or INSERT … SELECT) */
   execute(sql: string, route: Route): Promise<ExecResult>;
   /** an INSERT … VALUES as each of its shards gets it (key DEFAULTs evaluated on shard 0) */
   insertStatements(sql: string, route: Extract<Route, { kind: 'insert' }>): Promise<Map<number, string>>;
-  /** the shard of a pinned statement */
-  pinnedShard(route: Extract<Route, { kind: 'pinned' }>): number;
+  /** the shard of a key (a pinned statement's) */
+  pinnedShard(route: { table: RouterTable; key: readonly KeySource[] }): number;
   roundRobinShard(): number;
   /** `quiver.explain_all_tasks` as the session has it */
   allTasks(): Promise<boolean>;
+  /** a notice for the client, after the statement */
+  notice(n: SqlNotice): void;
 }
 
 /** One shard's part: the statement it is sent and its EXPLAIN output. */
@@ -146,7 +177,13 @@ interface Task {
 interface Property { readonly label: string; readonly value: string | number | readonly string[] }
 
 interface RouterNode {
+  /** the router's own node (default), a pull of a table mention, the move of a key UPDATE's rows */
+  readonly kind?: 'pull' | 'move';
+  /** a pull's table mention, as `on items i` */
+  readonly relation?: { schema: string; name: string; alias: string | undefined };
   readonly properties: Property[];
+  /** steps that run before the node's tasks (a pull-up's pulls), shown first */
+  readonly subplans?: readonly RouterNode[];
   readonly tasks: Task[];
   readonly child?: RouterNode | undefined;
   /** what the router itself returned and how long it took (ANALYZE) */
@@ -159,6 +196,13 @@ interface RouterNode {
 /** EXPLAIN through the router: the statement's tasks explained by their shards, under the router's node. */
 export async function explainAcrossShards(host: ExplainHost, route: ExplainRoute): Promise<ExecResult> {
   const started = performance.now();
+  // as PostgreSQL's ExplainOneUtility: a CREATE TABLE AS whose table exists is not planned (42P07, or IF NOT EXISTS's notice)
+  if (route.inner.kind === 'createTableAs' && await tableExists(host, route.inner)) {
+    if (!route.inner.ifNotExists) throw new SqlError('42P07', `relation "${route.inner.name}" already exists`);
+    host.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${route.inner.name}" already exists, skipping` });
+    const rows = route.options.format === 'json' ? [[JSON.stringify(['CREATE TABLE AS'], null, 2)]] : [];
+    return { kind: 'rows', fields: host.fields ?? [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows, tag: 'EXPLAIN' };
+  }
   const planned: { ms?: number } = {};
   const node = await explainNode(host, route.sql, route.inner, route.options, planned);
   const planningMs = planned.ms ?? 0;
@@ -177,6 +221,15 @@ export async function explainAcrossShards(host: ExplainHost, route: ExplainRoute
   return { kind: 'rows', fields, rows: lines.map((l) => [l]), tag: 'EXPLAIN' };
 }
 
+/** whether the table a CREATE TABLE AS makes exists in the schema it would be made in (shard 0's catalog) */
+async function tableExists(host: ExplainHost, route: Extract<Route, { kind: 'createTableAs' }>): Promise<boolean> {
+  const sql = 'SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname = $1::text AND c.relnamespace = ';
+  const [reply] = route.temporary
+    ? await host.runStatement([0], `${sql}pg_catalog.pg_my_temp_schema()`, [25], [route.name])
+    : await host.runStatement([0], `${sql}(SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = COALESCE($2::text, pg_catalog.current_schema()))`, [25, 25], [route.name, route.schema ?? null]);
+  return (reply?.rows.length ?? 0) > 0;
+}
+
 const allShards = (host: ExplainHost): number[] => Array.from({ length: host.shards }, (_, i) => i);
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -186,7 +239,14 @@ async function explainNode(host: ExplainHost, sql: string, route: Route, o: Expl
   const plannedNow = (): void => { planned.ms ??= performance.now() - start; };
   switch (route.kind) {
     case 'fanout': {
-      const plan = await host.planFanout(sql, route.parsed);
+      let plan: FanoutPlan;
+      try {
+        plan = await host.planFanout(sql, route.parsed);
+      } catch (e) {
+        // a read-only shape the planner refuses runs by pull-up, and is explained as one
+        if (host.pullsUp && e instanceof SqlError && e.code === '0A000' && pullUpReadOnly(route.parsed as N)) return pullUpNode(host, sql, o, plannedNow);
+        throw e;
+      }
       plannedNow();
       const output = o.verbose && plan.steps && plan.steps.output.length > 0 ? [{ label: 'Output', value: plan.steps.output }] : [];
       const node = await tasksNode(host, allShards(host), false, () => plan.shardSql, o, [...output, ...mergeProperties(plan.steps)]);
@@ -236,16 +296,128 @@ async function explainNode(host: ExplainHost, sql: string, route: Route, o: Expl
       }
       return node;
     }
+    case 'pullUp':
+      return pullUpNode(host, sql, o, plannedNow);
+    case 'keyUpdate':
+      return keyUpdateNode(host, sql, route, o, plannedNow);
+    case 'createTableAs': {
+      // the shards' CREATE … WITH NO DATA is DDL (no plan): shown as the statement and where it runs
+      const shards = route.temporary ? [0] : allShards(host);
+      const properties: Property[] = [
+        { label: 'Create Table', value: route.schema === undefined ? route.name : `${route.schema}.${route.name}` },
+        { label: 'Create Statement', value: route.create },
+        { label: 'Created On', value: shards.map((s) => `shard=${s}`) },
+      ];
+      // the INSERT … SELECT that fills it, as an INSERT … SELECT pulled to the router is shown
+      const child = route.withData ? {
+        properties: [
+          { label: 'Insert Into', value: route.name },
+          { label: 'Insert Method', value: route.temporary ? 'pull to router, all rows on shard 0' : 'pull to router, rows dealt round robin' },
+        ],
+        tasks: [],
+        child: await explainNode(host, route.select, route.source, withoutAnalyze(o), planned),
+        rows: 0,
+        width: 0,
+      } : undefined;
+      plannedNow();
+      const node: RouterNode = { properties, tasks: [], child, rows: child?.child?.rows ?? 0, width: child?.child?.width ?? 0 };
+      if (o.analyze) {
+        const t0 = performance.now();
+        const result = await host.execute(sql, route);
+        // as PostgreSQL's EXPLAIN ANALYZE CREATE TABLE AS: the query's rows
+        node.actual = { rows: Number(/^SELECT (\d+)$/.exec(result.kind === 'command' ? result.tag : '')?.[1] ?? 0), ms: performance.now() - t0 };
+      }
+      return node;
+    }
     default:
       throw new SqlError('XX000', `the shard router cannot explain a ${route.kind} statement`);
   }
+}
+
+/**
+ * A pulled-up statement: each pull explained on every shard (with ANALYZE the rows are
+ * pulled, and each shard's pull statement is analyzed as well), then shard 0's EXPLAIN of the
+ * statement rewritten to read them — without ANALYZE no rows are read and shard 0 plans the
+ * statement over empty arrays.
+ */
+async function pullUpNode(host: ExplainHost, sql: string, o: ExplainOptions, plannedNow: () => void): Promise<RouterNode> {
+  const pulled = await host.pullUp(sql, o.analyze);
+  plannedNow();
+  const prefix = shardExplainPrefix(o);
+  const shards = allShards(host);
+  const subplans: RouterNode[] = [];
+  for (const p of pulled.pulls) subplans.push(await pullNode(host, shards, p, o));
+  const t0 = performance.now();
+  const final = await host.runPulled(pulled, prefix);
+  const ms = performance.now() - t0;
+  const properties: Property[] = [{ label: 'Merge', value: 'Pull-up' }];
+  if (!o.analyze) properties.push({ label: 'Pulled Rows', value: 'none without ANALYZE (shard 0 plans the statement over empty arrays)' });
+  if (pulled.temporary.length > 0) properties.push({ label: 'Temporary Copies', value: pulled.pulls.filter((p) => p.alias === undefined).map((p) => `pg_temp.${shownName(p.table.name)}`) });
+  if (o.verbose) properties.push({ label: 'Rewritten Statement', value: pulled.sql });
+  const node = await nodeOf(host, [0], [final], o, properties, ms, o.analyze);
+  return { ...node, subplans };
+}
+
+/** One pull: the statement every shard is sent for a table mention, explained there. */
+async function pullNode(host: ExplainHost, shards: readonly number[], p: PullSummary, o: ExplainOptions): Promise<RouterNode> {
+  const properties: Property[] = [{ label: 'Columns', value: p.columns }];
+  if (p.where.length > 0) properties.push({ label: 'Pushed Filter', value: p.where.map((w) => `(${w})`).join(' AND ') });
+  if (p.alias === undefined) properties.push({ label: 'Copied Into', value: `pg_temp.${shownName(p.table.name)}` });
+  properties.push({ label: 'Pull Statement', value: p.sql });
+  const t0 = performance.now();
+  const replies = await host.runStatement(shards, shardExplainPrefix(o) + p.sql, p.paramTypes, p.params);
+  const node = await nodeOf(host, shards, replies, o, properties, performance.now() - t0, false);
+  // the pull as it ran for the statement (its tasks are a second run, analyzed)
+  if (o.analyze) node.actual = { rows: p.rows.reduce((a, b) => a + b, 0), ms: p.ms };
+  return { ...node, kind: 'pull', relation: { schema: p.table.schema, name: p.table.name, alias: p.alias } };
+}
+
+/**
+ * A key UPDATE: its UPDATE … RETURNING on the shards it targets, then the move of the rows
+ * whose new key hashes elsewhere. A shard's EXPLAIN ANALYZE would not return the rows the
+ * router must move, so under ANALYZE the tasks show their plans (taken before it runs) and the
+ * router runs the statement once, as it runs it; the top node has the rows updated, the move
+ * step the rows moved.
+ */
+async function keyUpdateNode(host: ExplainHost, sql: string, route: Extract<Route, { kind: 'keyUpdate' }>, o: ExplainOptions, plannedNow: () => void): Promise<RouterNode> {
+  const shards = route.key ? [host.pinnedShard({ table: route.table, key: route.key })] : allShards(host);
+  plannedNow();
+  const shardOptions = withoutAnalyze(o);
+  const properties: Property[] = [{ label: 'Key Update', value: route.table.keyColumns }];
+  if (o.analyze) properties.push({ label: 'Task Plans', value: 'not analyzed (the router runs the UPDATE … RETURNING once to move its rows)' });
+  const node = await tasksNode(host, shards, false, () => route.update, shardOptions, properties);
+  const statements = moveStatements(route.table);
+  const move: RouterNode = {
+    kind: 'move',
+    properties: [
+      { label: 'Delete', value: `${statements.delete} on the shard each row was updated on` },
+      { label: 'Insert', value: `${statements.insert} on the shard of its new key` },
+    ],
+    tasks: [],
+    rows: 0,
+    width: 0,
+  };
+  if (o.analyze) {
+    const t0 = performance.now();
+    const { updated, moved, moveMs } = await host.keyUpdate(sql, route);
+    const ms = performance.now() - t0;
+    // as PostgreSQL's Update node: 0 rows without RETURNING
+    node.actual = { rows: route.returning ? updated : 0, ms };
+    properties.push({ label: 'Rows Updated', value: String(updated) });
+    move.actual = { rows: moved, ms: moveMs };
+  }
+  return { ...node, child: move };
 }
 
 async function tasksNode(host: ExplainHost, shards: readonly number[], write: boolean, sqlOf: (shard: number) => string, o: ExplainOptions, properties: Property[]): Promise<RouterNode> {
   const prefix = shardExplainPrefix(o);
   const t0 = performance.now();
   const replies = await host.runOnShards(shards, write, (s) => prefix + sqlOf(s));
-  const ms = performance.now() - t0;
+  return nodeOf(host, shards, replies, o, properties, performance.now() - t0, o.analyze && write);
+}
+
+/** The node over the shards' EXPLAIN replies; `actual`: its rows are its tasks' actual rows together. */
+async function nodeOf(host: ExplainHost, shards: readonly number[], replies: readonly ShardReply[], o: ExplainOptions, properties: Property[], ms: number, actual: boolean): Promise<RouterNode> {
   const tasks: Task[] = [];
   for (const [i, r] of replies.entries()) {
     const shard = shards[i]!;
@@ -259,7 +431,7 @@ async function tasksNode(host: ExplainHost, shards: readonly number[], write: bo
     width: tops[0]?.width ?? 0,
   };
   // DML: the router's rows are the shards' (a ModifyTable without RETURNING reports 0)
-  if (o.analyze && write) node.actual = { rows: tops.reduce((a, t) => a + t.actualRows, 0), ms };
+  if (actual) node.actual = { rows: tops.reduce((a, t) => a + t.actualRows, 0), ms };
   return node;
 }
 
@@ -311,8 +483,21 @@ function shownTasks(node: RouterNode, showAll: boolean): { tasks: readonly Task[
   return { tasks: node.tasks.slice(0, 1), label: `One of ${node.tasks.length}` };
 }
 
+/** a node's title: the router's Custom Scan, `Pull on items i`, `Move Rows` */
+function nodeTitle(node: RouterNode): string {
+  if (node.kind === 'move') return 'Move Rows';
+  if (node.kind === 'pull') {
+    const r = node.relation!;
+    return `Pull on ${shownName(r.name)}${r.alias !== undefined && r.alias !== r.name ? ` ${shownName(r.alias)}` : ''}`;
+  }
+  return `Custom Scan (${ROUTER_NODE})`;
+}
+
+/** a name as EXPLAIN prints one: quoted only when it must be */
+const shownName = (name: string): string => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name));
+
 function textNode(node: RouterNode, o: ExplainOptions, showAll: boolean, indent: number, arrow: boolean): string[] {
-  let title = `Custom Scan (${ROUTER_NODE})`;
+  let title = nodeTitle(node);
   if (o.costs) title += `  (cost=0.00..0.00 rows=${node.rows} width=${node.width})`;
   if (o.analyze && node.actual) {
     title += o.timing
@@ -323,6 +508,7 @@ function textNode(node: RouterNode, o: ExplainOptions, showAll: boolean, indent:
   const out = [pad(indent) + (arrow ? '->  ' : '') + title];
   const at = arrow ? indent + 6 : indent + 2;
   for (const p of node.properties) out.push(`${pad(at)}${p.label}: ${Array.isArray(p.value) ? p.value.join(', ') : p.value}`);
+  for (const sub of node.subplans ?? []) out.push(...textNode(sub, o, showAll, at, true));
   if (node.tasks.length > 0) {
     const { tasks, label } = shownTasks(node, showAll);
     out.push(`${pad(at)}Task Count: ${node.tasks.length}`, `${pad(at)}Tasks Shown: ${label}`);
@@ -336,9 +522,15 @@ function textNode(node: RouterNode, o: ExplainOptions, showAll: boolean, indent:
 }
 
 function jsonNode(node: RouterNode, o: ExplainOptions, showAll: boolean, parent?: string): N {
-  const j: N = { 'Node Type': 'Custom Scan' };
+  const j: N = { 'Node Type': node.kind === 'pull' ? 'Pull' : node.kind === 'move' ? 'Move Rows' : 'Custom Scan' };
   if (parent) j['Parent Relationship'] = parent;
-  Object.assign(j, { 'Custom Plan Provider': ROUTER_NODE, 'Parallel Aware': false, 'Async Capable': false });
+  if (!node.kind) j['Custom Plan Provider'] = ROUTER_NODE;
+  if (node.kind === 'pull') {
+    j['Relation Name'] = node.relation!.name;
+    if (o.verbose) j.Schema = node.relation!.schema;
+    if (node.relation!.alias !== undefined) j.Alias = node.relation!.alias;
+  }
+  Object.assign(j, { 'Parallel Aware': false, 'Async Capable': false });
   if (o.costs) Object.assign(j, { 'Startup Cost': 0, 'Total Cost': 0, 'Plan Rows': node.rows, 'Plan Width': node.width });
   if (o.analyze && node.actual) {
     if (o.timing) Object.assign(j, { 'Actual Startup Time': round(node.actual.ms), 'Actual Total Time': round(node.actual.ms) });
@@ -355,7 +547,8 @@ function jsonNode(node: RouterNode, o: ExplainOptions, showAll: boolean, parent?
       },
     };
   }
-  if (node.child) j.Plans = [jsonNode(node.child, o, showAll, 'Outer')];
+  const plans = [...(node.subplans ?? []).map((sub) => jsonNode(sub, o, showAll, 'InitPlan')), ...(node.child ? [jsonNode(node.child, o, showAll, 'Outer')] : [])];
+  if (plans.length > 0) j.Plans = plans;
   return j;
 }
 

@@ -91,6 +91,9 @@ export interface KeyUpdateResult {
   /** the client's RETURNING rows, when it asked for them */
   readonly fields: readonly FieldInfo[] | null;
   readonly rows: Value[][];
+  /** the rows that moved to another shard, and how long moving them took (EXPLAIN ANALYZE shows them) */
+  readonly moved: number;
+  readonly moveMs: number;
 }
 
 /** Runs the UPDATE on `targets` and moves the rows whose new key belongs to another shard. */
@@ -117,8 +120,18 @@ export async function runKeyUpdate(
       if (route.returning) rows.push(row.slice(width));
     }
   }
+  const t0 = performance.now();
   if (moved.length > 0) await moveRows(table, keyAt, moved, replies[0]!.reply, ctx);
-  return { tag: `UPDATE ${count}`, fields, rows };
+  return { tag: `UPDATE ${count}`, fields, rows, moved: moved.length, moveMs: performance.now() - t0 };
+}
+
+/** The move step as EXPLAIN shows it: the statements' shapes (their key tuples and rows are the moved rows'). */
+export function moveStatements(table: RouterTable): { delete: string; insert: string } {
+  const name = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+  return {
+    delete: `DELETE FROM ${name} WHERE (${table.keyColumns.map(quoteIdent).join(', ')}) IN (…)`,
+    insert: `INSERT INTO ${name} VALUES (…)`,
+  };
 }
 
 /** Deletes each moved row on the shard it was updated on, then inserts it on its key's shard. */

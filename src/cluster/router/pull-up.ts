@@ -78,6 +78,27 @@ export interface PulledStatement {
    */
   readonly temporary: readonly string[];
   readonly dropTemporary: string;
+  /** what was pulled, mention by mention (EXPLAIN shows it: fanout-explain.ts) */
+  readonly pulls: readonly PullSummary[];
+}
+
+/** One pull: the statement every shard is sent for a table mention (or a function's table) and what it read. */
+export interface PullSummary {
+  readonly table: RouterTable;
+  /** the mention's alias (its name when it has none); undefined: a table a called SQL function reads, copied whole */
+  readonly alias: string | undefined;
+  /** the columns pulled */
+  readonly columns: readonly string[];
+  /** the conjuncts pushed down to the shards, as written */
+  readonly where: readonly string[];
+  /** the statement each shard runs, with its parameters (the client's, when a conjunct reads them) */
+  readonly sql: string;
+  readonly paramTypes: readonly number[];
+  readonly params: readonly ShardParam[];
+  /** rows pulled from each shard (none fetched: all 0) */
+  readonly rows: readonly number[];
+  /** how long the slowest shard took to answer it (ms) */
+  readonly ms: number;
 }
 
 /** A statement pull-up may run: a SELECT that only reads (no INTO, FOR UPDATE, data-modifying WITH). */
@@ -87,8 +108,12 @@ export function pullUpReadOnly(stmt: N): boolean {
   return !containsAny(node, ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'intoClause', 'lockingClause']);
 }
 
-/** `sql` (one SELECT) with its views expanded and its sharded tables' rows pulled from every shard. */
-export async function pullUp(sql: string, session: PullUpSession): Promise<PulledStatement> {
+/**
+ * `sql` (one SELECT) with its views expanded and its sharded tables' rows pulled from every
+ * shard. `fetchRows` false (EXPLAIN without ANALYZE): no shard is asked for rows, and the
+ * statement reads empty arrays.
+ */
+export async function pullUp(sql: string, session: PullUpSession, fetchRows = true): Promise<PulledStatement> {
   let text = sql;
   for (let depth = 0; ; depth++) {
     const expanded = await expandViews(text, session);
@@ -96,7 +121,7 @@ export async function pullUp(sql: string, session: PullUpSession): Promise<Pulle
     if (depth >= MAX_VIEW_DEPTH) throw new SqlError('0A000', 'views nested this deep are not supported by the shard router yet');
     text = expanded;
   }
-  return pullTables(text, session);
+  return pullTables(text, session, fetchRows);
 }
 
 // ---- views ------------------------------------------------------------------------------
@@ -155,7 +180,7 @@ interface Pull {
   readonly where: readonly string[];
 }
 
-async function pullTables(sql: string, session: PullUpSession): Promise<PulledStatement> {
+async function pullTables(sql: string, session: PullUpSession, fetchRows: boolean): Promise<PulledStatement> {
   const parsed = parseOne(sql);
   // TABLESAMPLE reads a table, not a subquery
   if (containsAny(parsed, ['RangeTableSample'])) throw cannotRewrite();
@@ -180,7 +205,7 @@ async function pullTables(sql: string, session: PullUpSession): Promise<PulledSt
     copied.add(table.name);
     pulls.push({ mention: undefined, table, columns: table.columns.map((_, i) => i), where: [] });
   }
-  if (pulls.length === 0) return { sql, paramTypes: [], params: [], temporary: [], dropTemporary: '' };
+  if (pulls.length === 0) return { sql, paramTypes: [], params: [], temporary: [], dropTemporary: '', pulls: [] };
 
   // the columns' type names (user types, typmods) and the bound, on shard 0, while every
   // shard reads its rows; each shard reads the bound from its own copy of the session's
@@ -203,10 +228,15 @@ async function pullTables(sql: string, session: PullUpSession): Promise<PulledSt
     };
   });
   let typeNames: ShardReply | undefined;
+  const took = queries.map(() => 0);
   const byShard = await Promise.all(Array.from({ length: session.shards }, async (_, s) => {
     if (s === 0) typeNames = await typeQuery();
     const replies: ShardReply[] = [];
-    for (const q of queries) replies.push(await session.run(s, q.sql, q.types, q.params));
+    for (const [i, q] of queries.entries()) {
+      const t0 = performance.now();
+      replies.push(fetchRows ? await session.run(s, q.sql, q.types, q.params) : { fields: null, rows: [], tag: '' });
+      took[i] = Math.max(took[i]!, performance.now() - t0);
+    }
     return replies;
   }));
   const bound = pullBound(typeNames!.rows[0]?.[0] ?? null);
@@ -244,7 +274,18 @@ async function pullTables(sql: string, session: PullUpSession): Promise<PulledSt
     else temporary.push(`CREATE TEMPORARY TABLE ${quoteIdent(p.table.name)} AS ${rows}`);
   });
   const dropTemporary = temporary.length === 0 ? '' : `DROP TABLE IF EXISTS ${[...copied].map((n) => `pg_temp.${quoteIdent(n)}`).join(', ')}`;
-  return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams, temporary, dropTemporary };
+  const summaries: PullSummary[] = pulls.map((p, i) => ({
+    table: p.table,
+    alias: p.mention ? p.mention.rv.alias?.aliasname ?? p.mention.rv.relname : undefined,
+    columns: p.columns.map((c) => p.table.columns[c]!.name),
+    where: p.where,
+    sql: queries[i]!.sql,
+    paramTypes: queries[i]!.types,
+    params: queries[i]!.params,
+    rows: fetched[i]!.map((r) => r.rows.length),
+    ms: took[i]!,
+  }));
+  return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams, temporary, dropTemporary, pulls: summaries };
 }
 
 /**

@@ -127,8 +127,8 @@ export function routeStatement(sql: string, stmt: N, catalog: TableLookup): Rout
   // a view or a function may read sharded tables: shard 0 alone would answer with its rows
   // only, so a read-only statement runs over the view's definition, or the function over
   // copies of its tables, with the tables' rows pulled up (COPY (query), DECLARE and SQL
-  // PREPARE: their query, routed alone)
-  const checked = READS_RELATIONS.has(type) && !(type === 'CopyStmt' && node.query) && type !== 'DeclareCursorStmt' && type !== 'PrepareStmt';
+  // PREPARE, EXPLAIN: their query, routed alone)
+  const checked = READS_RELATIONS.has(type) && !(type === 'CopyStmt' && node.query) && type !== 'DeclareCursorStmt' && type !== 'PrepareStmt' && type !== 'ExplainStmt';
   if (checked && callsShardedFunction(node, catalog)) {
     return pullUpReadOnly(stmt) ? { kind: 'pullUp' } : notYet('a call of a function that reads sharded tables');
   }

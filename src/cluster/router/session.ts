@@ -25,7 +25,7 @@ import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalo
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
 import { copyIntoShards } from './copy-in.js';
-import { ALL_TASKS_SETTING, explainAcrossShards, type ExplainHost } from './fanout-explain.js';
+import { ALL_TASKS_SETTING, explainAcrossShards, explainDescribed, type ExplainHost } from './fanout-explain.js';
 import { mergeBinaryCopyOut } from './copy-binary.js';
 import { formatCopyRows } from '../../types/copy-format.js';
 import { checkKeysOnce, inRowOrder, insertBatches, type InsertBatch } from './insert-select.js';
@@ -177,7 +177,8 @@ export class RouterSession implements Backend {
     const shard = route.kind === 'pinned' ? this.constantShard(route.key, route.table.keyTypes) ?? 0 : 0;
     const conn = await this.connection(shard);
     const epoch = this.ctx.ddlEpoch();
-    const d = await this.guard(conn.describe(sql, paramTypes));
+    // EXPLAIN of CREATE TABLE AS: described as the same EXPLAIN of its query (Quiver's own EXPLAIN refuses the CREATE)
+    const d = await this.guard(conn.describe(route.kind === 'explain' ? explainDescribed(sql, route) : sql, paramTypes));
     this.described = { sql, route, paramTypes: d.paramTypes, fields: d.fields && d.fields.map(fieldInfo) };
     if (stmt && CACHED_STATEMENTS.some((k) => k in stmt) && !this.block?.ranDdl) {
       if (this.describeCache.size >= DESCRIBE_CACHE_SIZE) this.describeCache.delete(this.describeCache.keys().next().value!);
@@ -784,7 +785,7 @@ export class RouterSession implements Backend {
   }
 
   /** UPDATE of a key column (key-update.ts): the UPDATE and the moves of its rows are one transaction. */
-  private async keyUpdate(stmt: RouterStatement, route: Extract<Route, { kind: 'keyUpdate' }>, params: readonly Value[]): Promise<ExecResult> {
+  private async keyUpdate(stmt: RouterStatement, route: Extract<Route, { kind: 'keyUpdate' }>, params: readonly Value[], report?: (moved: number, moveMs: number) => void): Promise<ExecResult> {
     const targets = route.key ? [shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards)] : this.allShards();
     const result = await this.inOneTransaction(() => runKeyUpdate(route, targets, stmt.shardParamTypes, this.shardParams(stmt, params), {
       shards: this.shards,
@@ -798,6 +799,7 @@ export class RouterSession implements Backend {
         return new Set(reply.rows.map((r) => r[0]!));
       },
     }));
+    report?.(result.moved, result.moveMs);
     if (!route.returning) return { kind: 'command', tag: result.tag };
     return { kind: 'rows', fields: result.fields ?? stmt.fields ?? [], rows: result.rows, tag: result.tag };
   }
@@ -945,19 +947,29 @@ export class RouterSession implements Backend {
    * client's own text (the tables' oids and attribute numbers as one server gives them).
    */
   private async pullUp(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
-    const lookup = this.lookup(await this.catalog(await this.connection(0)));
     const values = this.shardParams(stmt, params);
-    const pulled = await pullUp(stmt.sql, {
+    const pulled = await this.pullRows(stmt, stmt.sql, values, true);
+    if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values);
+    return this.pulledRows(stmt, await this.runPulled(stmt, pulled, '', values));
+  }
+
+  /** pull-up.ts's rewrite of `sql`, its rows read through the session's connections (`fetchRows` false: none, for EXPLAIN) */
+  private async pullRows(stmt: RouterStatement, sql: string, values: readonly ShardParam[], fetchRows: boolean): Promise<PulledStatement> {
+    const lookup = this.lookup(await this.catalog(await this.connection(0)));
+    return pullUp(sql, {
       shards: this.shards,
       lookup,
       paramTypes: stmt.shardParamTypes,
       params: values,
-      run: async (shard, sql, types, ps) => (await this.onShards([shard], false, (c) => c.run(sql, types, ps)))[0]!,
-    });
-    if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values);
-    const unplaced = (e: unknown): never => { throw pulled.sql === stmt.sql ? e : withoutPosition(e); };
-    const [reply] = await this.onShards([0], false, (c) => c.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params])).catch(unplaced);
-    return this.pulledRows(stmt, reply!);
+      run: async (shard, text, types, ps) => (await this.onShards([shard], false, (c) => c.run(text, types, ps)))[0]!,
+    }, fetchRows);
+  }
+
+  /** `prefix` + a pulled-up statement without temporary copies, on the session's shard 0 connection */
+  private async runPulled(stmt: RouterStatement, pulled: PulledStatement, prefix: string, values: readonly ShardParam[]): Promise<ShardReply> {
+    const unplaced = (e: unknown): never => { throw pulled.sql === stmt.sql && prefix === '' ? e : withoutPosition(e); };
+    const [reply] = await this.onShards([0], false, (c) => c.run(prefix + pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params])).catch(unplaced);
+    return reply!;
   }
 
   /** The rows of a pulled-up statement, under the columns shard 0 described for the client's text when they agree. */
@@ -976,11 +988,11 @@ export class RouterSession implements Backend {
    * so they must not touch the session's shard 0 transaction), and the statement runs there;
    * its functions find the copies first. The copies are dropped after it.
    */
-  private async withTemporaryCopies(pulled: PulledStatement, stmt: RouterStatement, values: readonly ShardParam[]): Promise<ExecResult> {
+  private async withTemporaryCopies(pulled: PulledStatement, stmt: RouterStatement, values: readonly ShardParam[], prefix = ''): Promise<ExecResult> {
     const conn = await this.pullUpConnection();
     try {
       for (const sql of pulled.temporary) await conn.simple(sql);
-      return this.pulledRows(stmt, await conn.run(pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]));
+      return this.pulledRows(stmt, await conn.run(prefix + pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]));
     } catch (e) {
       throw withoutPosition(e);
     } finally {
@@ -1022,10 +1034,26 @@ export class RouterSession implements Backend {
       },
       runOnShards: (shards, write, sqlOf) => this.onShards(shards, write, (c) => c.run(sqlOf(c.shard), stmt.shardParamTypes, values)),
       planFanout: (sql, parsed) => this.planFanout(sql, parsed),
+      pullsUp: this.ctx.planFanout !== undefined,
+      runStatement: (shards, sql, types, ps) => this.onShards(shards, false, (c) => c.run(sql, types, ps)),
+      pullUp: (sql, fetchRows) => this.pullRows(stmt, sql, values, fetchRows),
+      runPulled: async (pulled, prefix) => {
+        if (pulled.temporary.length === 0) return this.runPulled(stmt, pulled, prefix, values);
+        const result = await this.withTemporaryCopies(pulled, stmt, values, prefix);
+        return { fields: null, rows: result.kind === 'rows' ? result.rows.map((r) => [r[0] === null ? null : String(r[0])]) : [], tag: 'EXPLAIN' };
+      },
+      keyUpdate: async (sql, route) => {
+        let moved = 0;
+        let moveMs = 0;
+        const result = await this.keyUpdate(as(sql, route), route, params, (n, ms) => { moved = n; moveMs = ms; });
+        const tag = result.kind === 'command' || result.kind === 'rows' ? result.tag : '';
+        return { updated: Number(/(\d+)$/.exec(tag)?.[1] ?? 0), moved, moveMs };
+      },
       execute: (sql, route) => this.run(as(sql, route), params),
       insertStatements: (sql, route) => this.insertStatements(as(sql, route), route, params),
       pinnedShard: (route) => shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards),
       roundRobinShard: () => this.roundRobinShard(),
+      notice: (n) => { this.notices.push(n); },
       allTasks: async () => {
         const reply = await (await this.connection(0)).simple(`SELECT pg_catalog.current_setting('${ALL_TASKS_SETTING}', true)`);
         return /^(on|true|yes|1)$/i.test(reply.rows[0]?.[0] ?? '');
