@@ -81,6 +81,8 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
  */
 export class TextCopyStream {
   private readonly rows: ParsedCopy = [];
+  /** the rows parsed so far (the array end() returns, growing) */
+  get parsed(): ParsedCopy { return this.rows; }
   private readonly decoder = new CheckedUtf8Decoder();
   /** decoded text not parsed yet: its complete lines (up to `complete`), then the unfinished one */
   private text = '';
@@ -223,6 +225,8 @@ function unescapeText(f: string): string {
  */
 export class CsvCopyStream {
   private readonly rows: ParsedCopy = [];
+  /** the rows parsed so far (the array end() returns, growing) */
+  get parsed(): ParsedCopy { return this.rows; }
   private readonly decoder = new CheckedUtf8Decoder();
   /** text of the record not complete yet */
   private pending = '';
@@ -440,6 +444,8 @@ class ChunkCursor {
  */
 export class BinaryCopyStream {
   readonly rows: Value[][] = [];
+  /** the rows parsed so far (the array end() returns, growing) */
+  get parsed(): ParsedCopy { return this.rows; }
   /** payloads not parsed yet: the unfinished row's bytes first */
   private pending: Buffer[] = [];
   private pendingBytes = 0;

@@ -44,8 +44,9 @@ export type ExecResult =
   | {
     kind: 'copyIn'; format: 'text' | 'binary'; columnCount: number;
     /**
-     * optional: takes each CopyData payload as it arrives (then finish() gets no data); a
-     * promise while it is still parsing it, and no more messages are read until it settles
+     * optional: takes the CopyData payloads' bytes as they arrive, in order, a payload in
+     * as many pieces as it came in (their boundaries mean nothing; then finish() gets no
+     * data); a promise while it is still parsing a piece, and no more is read until it settles
      */
     accept?(chunk: Buffer): Promise<void> | void;
     finish(data: Buffer[] | SqlError): Promise<{ tag: string }>;

@@ -251,14 +251,17 @@ export class Connection {
     this.socket.end();
   }
 
-  /** The next whole frame, waiting for bytes as needed; undefined once the socket closed. */
-  /** The next message; undefined once the connection closed, 'interrupted' once `signal` aborted. */
+  /**
+   * The next message, waiting for bytes as needed; undefined once the connection closed,
+   * 'interrupted' once `signal` aborted. `copyPieces`: CopyData in pieces as its bytes arrive
+   * (FrameReader.nextCopyPiece).
+   */
   private async nextFrame(): Promise<Frame | undefined>;
-  private async nextFrame(signal: AbortSignal | undefined): Promise<Frame | undefined | 'interrupted'>;
-  private async nextFrame(signal?: AbortSignal): Promise<Frame | undefined | 'interrupted'> {
+  private async nextFrame(signal: AbortSignal | undefined, copyPieces?: boolean): Promise<Frame | undefined | 'interrupted'>;
+  private async nextFrame(signal?: AbortSignal, copyPieces = false): Promise<Frame | undefined | 'interrupted'> {
     for (;;) {
       if (signal?.aborted) return 'interrupted';
-      const frame = this.reader.next();
+      const frame = copyPieces ? this.reader.nextCopyPiece() : this.reader.next();
       if (frame) {
         if (this.socket.isPaused() && this.reader.buffered < INPUT_HIGH_WATER) this.socket.resume();
         return frame;
@@ -747,8 +750,10 @@ export class Connection {
   }
 
   private async receiveCopyData(result: Extract<ExecResult, { kind: 'copyIn' }>, chunks: Buffer[], fail: (err: SqlError) => Promise<never>): Promise<{ tag: string }> {
+    // a streaming backend takes the data in pieces as they arrive, unjoined
+    const pieces = result.accept !== undefined;
     for (;;) {
-      const frame = await this.nextFrame(result.interrupted);
+      const frame = await this.nextFrame(result.interrupted, pieces);
       if (frame === 'interrupted') return fail(result.interruption?.() ?? new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'));
       if (!frame) return fail(new SqlError(SqlState.queryCanceled, 'COPY from stdin failed: connection closed'));
       switch (frame.code) {
