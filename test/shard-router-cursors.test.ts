@@ -280,11 +280,7 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'CLOSE c',
       'FETCH c',
       'ROLLBACK',
-    ], {
-      // the standalone engine's FETCH -n does not go backward; PostgreSQL's does (and then MOVE 5 passes 18, 19, 20)
-      'FETCH -2 c': ['T:id,label', 'D:18,item 18', 'D:17,item 17', 'C:FETCH 2', 'Z:T'],
-      'MOVE FORWARD 5 c': ['C:MOVE 3', 'Z:T'],
-    });
+    ]);
   });
 
   it('refuses backward moves of a NO SCROLL cursor, closes cursors with their transaction, keeps WITH HOLD ones', async () => {
@@ -356,16 +352,7 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'FETCH ALL held',
       'CLOSE ALL',
       'FETCH held',
-    ], {
-      // PostgreSQL closes the cursors of a savepoint rolled back to (RELEASE made `released` one of a's); the standalone engine keeps them
-      'FETCH released': ['E:34000', 'Z:E'],
-      'FETCH after_sp2': ['E:34000', 'Z:E'],
-      // PostgreSQL re-fetches nothing past the end (no backward move) and MOVE 0 only says whether it is on a row
-      'FETCH FORWARD 0 f': ['T:id', 'C:FETCH 0', 'Z:T'],
-      'FETCH ABSOLUTE -1 f': ['E:55000', 'Z:E'],
-      'MOVE 0 f': ['C:MOVE 1', 'Z:T'],
-      'FETCH RELATIVE 0 f': ['E:55000', 'Z:E'],
-    });
+    ]);
   });
 
   it('runs cursors pinned to one shard, over aggregates, over no sharded table, and in one multi-statement Query', async () => {
@@ -397,12 +384,7 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'ROLLBACK',
       'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 3 m; MOVE 10 m; FETCH m',
       'FETCH m',
-    ], {
-      // PostgreSQL runs a multi-statement Query as a transaction block (DECLARE is allowed, the cursor closes at its end);
-      // the standalone engine answers 25P01
-      'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 3 m; MOVE 10 m; FETCH m':
-        ['C:DECLARE CURSOR', 'T:id', 'D:1', 'D:2', 'D:3', 'C:FETCH 3', 'C:MOVE 10', 'T:id', 'D:14', 'C:FETCH 1', 'Z:I'],
-    });
+    ]);
   });
 
   it('COPY … (FORMAT binary) FROM STDIN splits tuples by key; TO STDOUT gives one header, every shard\'s tuples, one trailer', async () => {
@@ -512,9 +494,9 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
     };
     const got = await script(viaRouter);
     const expected = await script(alone);
-    // an Execute of a finished portal: PostgreSQL answers SELECT 0, the standalone engine SELECT
-    expected[0] = expected[0]!.map((m) => (m === 'C:SELECT' ? 'C:SELECT 0' : m));
     assert.deepEqual(got, expected);
+    // an Execute of a finished portal: SELECT 0, as PostgreSQL
+    assert.equal(got[0]!.at(-2), 'C:SELECT 0');
     assert.deepEqual(got[0]!.filter((m) => m.startsWith('D:')).length, 12);
   });
 });
