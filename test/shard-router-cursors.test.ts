@@ -346,6 +346,13 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'ROLLBACK TO SAVEPOINT a',
       'FETCH after_sp2',
       'ROLLBACK',
+      // a held NO SCROLL cursor outside a block: a refused backward move leaves PostgreSQL's failed portal
+      'DECLARE nh NO SCROLL CURSOR WITH HOLD FOR SELECT id FROM items ORDER BY id',
+      'FETCH 2 nh',
+      'MOVE 0 nh',
+      'FETCH PRIOR nh',
+      'FETCH nh',
+      'CLOSE nh',
       'DECLARE held CURSOR WITH HOLD FOR SELECT count(*) FROM items',
       'DECLARE held CURSOR FOR SELECT 1',
       'DECLARE held CURSOR WITH HOLD FOR SELECT 1',
