@@ -436,6 +436,20 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
         assert.deepEqual([(got as pg.DatabaseError).code, (got as pg.DatabaseError).message, (got as pg.DatabaseError).where], [(want as pg.DatabaseError).code, (want as pg.DatabaseError).message, (want as pg.DatabaseError).where]);
       }
       assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 200);
+      // without the trailer the data ends at a tuple boundary, as PostgreSQL takes it (each shard gets none either); data after it is 22P04
+      const moreData = await copyOut(s, "COPY (SELECT g % 50 AS a, 'n' || g AS b, g AS v FROM generate_series(1, 30) g) TO STDOUT (FORMAT binary)");
+      const noTrailer = r.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'));
+      await pipeline(Readable.from(pieces(moreData.subarray(0, moreData.length - 2), 9)), noTrailer);
+      assert.equal(noTrailer.rowCount, 30);
+      assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 230);
+      const junk = Buffer.concat([await copyOut(s, "COPY (SELECT 99 AS a, 'junk' AS b, 1 AS v) TO STDOUT (FORMAT binary)"), Buffer.from([0])]);
+      for (const split of [[junk], pieces(junk, 1)]) {
+        const gotJunk = await pipeline(Readable.from(split), r.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'))).catch((e: pg.DatabaseError) => e);
+        const wantJunk = await pipeline(Readable.from(split), s.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'))).catch((e: pg.DatabaseError) => e);
+        assert.equal((wantJunk as pg.DatabaseError).message, 'received copy data after EOF marker');
+        assert.deepEqual([(gotJunk as pg.DatabaseError).code, (gotJunk as pg.DatabaseError).message, (gotJunk as pg.DatabaseError).where], [(wantJunk as pg.DatabaseError).code, (wantJunk as pg.DatabaseError).message, (wantJunk as pg.DatabaseError).where]);
+      }
+      assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 230);
       // in a block that rolls back, the tuples are gone from every shard
       await r.query('BEGIN');
       await pipeline(Readable.from([await copyOut(s, 'COPY (SELECT g + 1000, null, null, null FROM generate_series(1, 20) g) TO STDOUT (FORMAT binary)')]), r.query(copyFrom('COPY bins FROM STDIN (FORMAT binary)')));
