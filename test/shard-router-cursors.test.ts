@@ -391,6 +391,12 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'ROLLBACK',
       'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 3 m; MOVE 10 m; FETCH m',
       'FETCH m',
+      // a COMMIT in the Query ends its implicit block and the cursor; a BEGIN makes it a real block
+      'SELECT 1 AS one; DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; COMMIT; FETCH m',
+      'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; BEGIN; FETCH 2 m',
+      'FETCH m',
+      'COMMIT',
+      'FETCH m',
     ]);
   });
 
