@@ -98,6 +98,12 @@ export interface Backend {
   setting(name: string): string | undefined;
 
   /**
+   * Optional: a simple Query message of `statements` statements starts (more than one:
+   * PostgreSQL runs them in an implicit transaction block, ended by sync()).
+   */
+  simpleQueryStarted?(statements: number): void;
+
+  /**
    * Optional: the end of an implicit transaction — a Sync message, or the end of a simple
    * Query message. Called before transactionStatus() is read for ReadyForQuery.
    */

@@ -607,6 +607,7 @@ export class Connection {
       sql = r.cstring();
       const parts = backend.splitStatements(sql);
       if (parts.length === 0) this.send(msg.emptyQueryResponse());
+      backend.simpleQueryStarted?.(parts.length);
       let searchFrom = 0;
       for (const part of parts) {
         const offset = sql.indexOf(part, searchFrom);
@@ -628,6 +629,8 @@ export class Connection {
       this.sendError(e);
     }
     backend.sync?.();
+    // Portals live until the end of their transaction: a COMMIT or ROLLBACK in this Query ended it
+    if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
   }
 
@@ -675,7 +678,7 @@ export class Connection {
   /**
    * Send up to maxRows rows (0 = all) of a row result, continuing where the portal's last
    * Execute stopped; a streamed result is pulled batch by batch as it is sent, so only one
-   * batch is in memory at a time. `suspended`: rows remain (→ PortalSuspended).
+   * batch is in memory at a time. `suspended`: rows may remain (→ PortalSuspended; also when exactly maxRows were sent, as PostgreSQL).
    */
   private async sendRowsOf(result: Extract<ExecResult, { kind: 'rows' }>, portal: Portal | null, maxRows: number, formats: readonly number[]): Promise<{ count: number; suspended: boolean }> {
     const settings = this.textSettings();
@@ -690,7 +693,8 @@ export class Connection {
           count++;
           await this.flushIfFull();
         }
-        if (cursor < result.rows.length) return { count, suspended: true };
+        // PostgreSQL's executor stops at maxRows without looking further: the portal is suspended even if no row is left
+        if (cursor < result.rows.length || (maxRows > 0 && count >= maxRows)) return { count, suspended: true };
         const next = result.more && !this.closed ? await result.more.next() : null;
         if (next === null) {
           result.more?.close();
@@ -698,7 +702,6 @@ export class Connection {
         }
         result.rows = next;
         cursor = 0;
-        if (maxRows > 0 && count >= maxRows) return { count, suspended: true };
       }
     } finally {
       if (portal) portal.cursor = cursor;
@@ -886,7 +889,8 @@ export class Connection {
     }
     if (portal.done) {
       if (portal.result?.kind !== 'rows') throw new SqlError('55000', `portal "${name}" cannot be run`);
-      this.send(msg.commandComplete(portal.result.tag.startsWith('SELECT ') ? 'SELECT 0' : portal.result.tag));
+      // PostgreSQL runs the finished portal again: no rows, its tag with a count of 0 (SELECT 0, FETCH 0; SHOW has none)
+      this.send(msg.commandComplete(portal.result.tag.startsWith('SELECT') ? 'SELECT 0' : portal.result.tag.replace(/ \d+$/, ' 0')));
       return;
     }
     if (!portal.result) {
