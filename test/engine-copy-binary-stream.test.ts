@@ -4,7 +4,10 @@
  * fieldDecoder): a row split anywhere between payloads parses as if it came whole, and the
  * errors (SQLSTATE, message, line and column) are those of the generator-based parser this
  * one replaced (3,000 random streams, split at random, compared), except that a field length
- * below -1 is now PostgreSQL 15's 22P04 `invalid field size` (checked on the reference server).
+ * below -1 is now PostgreSQL 15's 22P04 `invalid field size` (checked on the reference server),
+ * and, as PostgreSQL 15 answers (checked there with psql's \copy): data ending at a row
+ * boundary without the trailer is accepted, data after the trailer is 22P04, and data cut off
+ * inside a field names the field.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,11 +88,21 @@ test('a binary COPY split at every byte between two payloads (and byte by byte) 
   assert.deepEqual(parse([...all].map((b) => Buffer.from([b]))), EXPECTED);
 });
 
-test('bytes after the trailer are ignored; a decoded vector does not alias the payload', () => {
-  const payload = Buffer.concat([HEADER, ...ROWS, TRAILER, Buffer.from('junk')]);
+test('a decoded vector does not alias the payload', () => {
+  const payload = Buffer.concat([HEADER, ...ROWS, TRAILER]);
   const rows = parse([payload]);
   payload.fill(0);
   assert.deepEqual(rows, EXPECTED);
+});
+
+test('without a trailer the data ends at a row boundary, as in PostgreSQL (even with 1 stray byte); bytes after the trailer are refused', () => {
+  assert.deepEqual(parse([HEADER, ...ROWS]), EXPECTED);
+  assert.deepEqual(parse([Buffer.concat([HEADER, ...ROWS])].flatMap((b) => [...b].map((x) => Buffer.from([x])))), EXPECTED);
+  assert.deepEqual(parse([HEADER, ...ROWS, Buffer.from([0])]), EXPECTED);
+  assert.deepEqual(parse([HEADER]), []);
+  const after = { code: '22P04', message: 'received copy data after EOF marker', where: `COPY t, line ${ROWS.length + 1}` };
+  assert.deepEqual(parseError([Buffer.concat([HEADER, ...ROWS, TRAILER, Buffer.from('junk')])]), after);
+  assert.deepEqual(parseError([HEADER, ...ROWS, TRAILER, Buffer.from([0])]), after);
 });
 
 test('binary COPY errors: SQLSTATE, message, line and column as in PostgreSQL', () => {
@@ -98,8 +111,9 @@ test('binary COPY errors: SQLSTATE, message, line and column as in PostgreSQL', 
     [[Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')], '22P04', 'COPY file signature not recognized', 'COPY t, line 1'],
     [[Buffer.from('NOTCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0', 'latin1')], '22P04', 'COPY file signature not recognized', undefined],
     [[HEADER, good, row([int8(2n), int4(1), null, null])], '22P04', 'row field count is 4, expected 5', 'COPY t, line 2'],
-    [[HEADER, good, good.subarray(0, 20)], '22P04', 'unexpected EOF in COPY data', 'COPY t, line 2'],
-    [[HEADER, good], '22P04', 'unexpected EOF in COPY data', 'COPY t, line 2'],
+    // cut off inside a field: PostgreSQL names it
+    [[HEADER, good, good.subarray(0, 20)], '22P04', 'unexpected EOF in COPY data', 'COPY t, line 2, column sel'],
+    [[HEADER, good, good.subarray(0, 3)], '22P04', 'unexpected EOF in COPY data', 'COPY t, line 2, column id'],
     [[HEADER, row([int8(1n), Buffer.alloc(6), null, null, null]), TRAILER], '22P03', 'incorrect binary data format', 'COPY t, line 1, column sel'],
     [[HEADER, row([int8(1n).subarray(0, 5), int4(1), null, null, null]), TRAILER], '08P01', 'insufficient data left in message', 'COPY t, line 1, column id'],
     [[HEADER, good, row([int8(1n), int4(1), vector([1, 2, 3, 4]), null, null]), TRAILER], '22000', 'expected 3 dimensions, not 4', 'COPY t, line 2, column v'],

@@ -280,11 +280,7 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'CLOSE c',
       'FETCH c',
       'ROLLBACK',
-    ], {
-      // the standalone engine's FETCH -n does not go backward; PostgreSQL's does (and then MOVE 5 passes 18, 19, 20)
-      'FETCH -2 c': ['T:id,label', 'D:18,item 18', 'D:17,item 17', 'C:FETCH 2', 'Z:T'],
-      'MOVE FORWARD 5 c': ['C:MOVE 3', 'Z:T'],
-    });
+    ]);
   });
 
   it('refuses backward moves of a NO SCROLL cursor, closes cursors with their transaction, keeps WITH HOLD ones', async () => {
@@ -350,22 +346,20 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'ROLLBACK TO SAVEPOINT a',
       'FETCH after_sp2',
       'ROLLBACK',
+      // a held NO SCROLL cursor outside a block: a refused backward move leaves PostgreSQL's failed portal
+      'DECLARE nh NO SCROLL CURSOR WITH HOLD FOR SELECT id FROM items ORDER BY id',
+      'FETCH 2 nh',
+      'MOVE 0 nh',
+      'FETCH PRIOR nh',
+      'FETCH nh',
+      'CLOSE nh',
       'DECLARE held CURSOR WITH HOLD FOR SELECT count(*) FROM items',
       'DECLARE held CURSOR FOR SELECT 1',
       'DECLARE held CURSOR WITH HOLD FOR SELECT 1',
       'FETCH ALL held',
       'CLOSE ALL',
       'FETCH held',
-    ], {
-      // PostgreSQL closes the cursors of a savepoint rolled back to (RELEASE made `released` one of a's); the standalone engine keeps them
-      'FETCH released': ['E:34000', 'Z:E'],
-      'FETCH after_sp2': ['E:34000', 'Z:E'],
-      // PostgreSQL re-fetches nothing past the end (no backward move) and MOVE 0 only says whether it is on a row
-      'FETCH FORWARD 0 f': ['T:id', 'C:FETCH 0', 'Z:T'],
-      'FETCH ABSOLUTE -1 f': ['E:55000', 'Z:E'],
-      'MOVE 0 f': ['C:MOVE 1', 'Z:T'],
-      'FETCH RELATIVE 0 f': ['E:55000', 'Z:E'],
-    });
+    ]);
   });
 
   it('runs cursors pinned to one shard, over aggregates, over no sharded table, and in one multi-statement Query', async () => {
@@ -397,12 +391,13 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'ROLLBACK',
       'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 3 m; MOVE 10 m; FETCH m',
       'FETCH m',
-    ], {
-      // PostgreSQL runs a multi-statement Query as a transaction block (DECLARE is allowed, the cursor closes at its end);
-      // the standalone engine answers 25P01
-      'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 3 m; MOVE 10 m; FETCH m':
-        ['C:DECLARE CURSOR', 'T:id', 'D:1', 'D:2', 'D:3', 'C:FETCH 3', 'C:MOVE 10', 'T:id', 'D:14', 'C:FETCH 1', 'Z:I'],
-    });
+      // a COMMIT in the Query ends its implicit block and the cursor; a BEGIN makes it a real block
+      'SELECT 1 AS one; DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; COMMIT; FETCH m',
+      'DECLARE m CURSOR FOR SELECT id FROM items ORDER BY id; BEGIN; FETCH 2 m',
+      'FETCH m',
+      'COMMIT',
+      'FETCH m',
+    ]);
   });
 
   it('COPY … (FORMAT binary) FROM STDIN splits tuples by key; TO STDOUT gives one header, every shard\'s tuples, one trailer', async () => {
@@ -447,6 +442,20 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
         assert.deepEqual([(got as pg.DatabaseError).code, (got as pg.DatabaseError).message, (got as pg.DatabaseError).where], [(want as pg.DatabaseError).code, (want as pg.DatabaseError).message, (want as pg.DatabaseError).where]);
       }
       assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 200);
+      // without the trailer the data ends at a tuple boundary, as PostgreSQL takes it (each shard gets none either); data after it is 22P04
+      const moreData = await copyOut(s, "COPY (SELECT g % 50 AS a, 'n' || g AS b, g AS v FROM generate_series(1, 30) g) TO STDOUT (FORMAT binary)");
+      const noTrailer = r.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'));
+      await pipeline(Readable.from(pieces(moreData.subarray(0, moreData.length - 2), 9)), noTrailer);
+      assert.equal(noTrailer.rowCount, 30);
+      assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 230);
+      const junk = Buffer.concat([await copyOut(s, "COPY (SELECT 99 AS a, 'junk' AS b, 1 AS v) TO STDOUT (FORMAT binary)"), Buffer.from([0])]);
+      for (const split of [[junk], pieces(junk, 1)]) {
+        const gotJunk = await pipeline(Readable.from(split), r.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'))).catch((e: pg.DatabaseError) => e);
+        const wantJunk = await pipeline(Readable.from(split), s.query(copyFrom('COPY bin_pairs FROM STDIN (FORMAT binary)'))).catch((e: pg.DatabaseError) => e);
+        assert.equal((wantJunk as pg.DatabaseError).message, 'received copy data after EOF marker');
+        assert.deepEqual([(gotJunk as pg.DatabaseError).code, (gotJunk as pg.DatabaseError).message, (gotJunk as pg.DatabaseError).where], [(wantJunk as pg.DatabaseError).code, (wantJunk as pg.DatabaseError).message, (wantJunk as pg.DatabaseError).where]);
+      }
+      assert.equal((await rowsOnEach(shards, 'SELECT count(*)::int FROM bin_pairs')).flat(2).reduce((a: number, b: number) => a + b, 0), 230);
       // in a block that rolls back, the tuples are gone from every shard
       await r.query('BEGIN');
       await pipeline(Readable.from([await copyOut(s, 'COPY (SELECT g + 1000, null, null, null FROM generate_series(1, 20) g) TO STDOUT (FORMAT binary)')]), r.query(copyFrom('COPY bins FROM STDIN (FORMAT binary)')));
@@ -512,9 +521,9 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
     };
     const got = await script(viaRouter);
     const expected = await script(alone);
-    // an Execute of a finished portal: PostgreSQL answers SELECT 0, the standalone engine SELECT
-    expected[0] = expected[0]!.map((m) => (m === 'C:SELECT' ? 'C:SELECT 0' : m));
     assert.deepEqual(got, expected);
+    // an Execute of a finished portal: SELECT 0, as PostgreSQL
+    assert.equal(got[0]!.at(-2), 'C:SELECT 0');
     assert.deepEqual(got[0]!.filter((m) => m.startsWith('D:')).length, 12);
   });
 });

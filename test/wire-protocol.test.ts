@@ -309,7 +309,8 @@ describe('wire protocol (raw sockets)', () => {
     // kernel's) and no more, where it read all 48 MB into memory before
     assert.equal(await sendUntilStalled(), true, `all ${total} CopyData messages were taken while the first one was still being parsed`);
     assert.ok(sent < total / 2, `${sent} of ${total} CopyData messages taken while the first one was still being parsed`);
-    assert.equal(backend.acceptedBytes, 64 << 10);
+    // (the first piece of the first CopyData: its bytes as they arrived, not joined first)
+    assert.ok(backend.acceptedBytes > 0 && backend.acceptedBytes <= 64 << 10, `${backend.acceptedBytes} bytes accepted while the first piece was parsed`);
     backend.releaseCopy!();
     while (await sendUntilStalled());
     client.write(serialize.copyDone());

@@ -1,16 +1,18 @@
 /**
  * Running a bound COPY: TO STDOUT runs its plan and formats the rows; FROM STDIN hands the
- * wire layer a sink that parses the data as it arrives and whose finish() fills defaults,
- * checks constraints and inserts all rows or none.
+ * wire layer a sink that parses the data as it arrives, fills defaults, checks constraints
+ * and inserts the rows a batch at a time meanwhile, and whose finish() inserts the last
+ * ones and commits: all rows or none.
  */
 import { SqlError, SqlState } from '../errors.js';
 import { compileExpr } from '../executor/expr.js';
 import { checkRunner, insertRowsRoutedInPieces } from '../executor/dml.js';
 import { settingMillis } from './settings.js';
 import { checkOutgoing } from '../executor/foreign-keys.js';
-import { runPlan } from '../executor/operators.js';
+import { runPlan, type RunContext } from '../executor/operators.js';
 import { drainAll, TimeSlice, turnIfDue } from '../executor/suspend.js';
 import type { BoundCopy } from '../sql/statement.js';
+import type { Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
@@ -65,21 +67,184 @@ function copyIn(ctx: SessionContext, stmt: CopyFrom): ExecResult {
       await turnIfDue(slice, () => {});
     } while (!interrupted.aborted && stream.resume(due));
   };
+  // the rows are checked and inserted a batch at a time while the client still sends (as
+  // PostgreSQL inserts as it reads): after the last CopyData only the last batch and the
+  // commit are left
+  const inserts = new CopyInserts(ctx, stmt, defaults);
+  const insertParsed = (): Promise<void> | undefined => (inserts.batchReady(stream.parsed) && !interrupted.aborted ? inserts.insertBatches(stream.parsed, false) : undefined);
   return {
     kind: 'copyIn',
     format: stmt.options.format === 'binary' ? 'binary' : 'text',
     columnCount: target.columns.length,
-    accept: (chunk) => (stream.push(chunk, due) ? parseRest() : undefined),
+    accept: (chunk) => (stream.push(chunk, due) ? parseRest().then(insertParsed) : insertParsed()),
     interrupted,
-    interruption: () => statementInterruption(ctx),
+    // (a batch's turn may have met the cancel or timeout first: its error says which)
+    interruption: () => inserts.cancellation() ?? statementInterruption(ctx),
     finish: async (data) => {
-      if (data instanceof SqlError) throw data;
-      ctx.checkCancelled();
-      const values = stream.end();
-      const count = await insertCopied(ctx, stmt, values, defaults);
-      return { tag: `COPY ${count}` };
+      if (data instanceof SqlError) {
+        inserts.abandon();
+        throw data;
+      }
+      try {
+        ctx.checkCancelled();
+        // an error of a batch inserted while the data came (an earlier row) comes before
+        // any later row's parse error
+        inserts.throwFailure();
+        const values = stream.end();
+        await inserts.insertBatches(values, true);
+        inserts.throwFailure();
+        await inserts.commit();
+        return { tag: `COPY ${values.length}` };
+      } catch (e) {
+        inserts.abandon();
+        throw e;
+      }
     },
   };
+}
+
+/**
+ * The checks and inserts of a COPY FROM, a batch of COPY_IN_BATCH rows at a time in row
+ * order, and its commit: all rows or (on any error) none. Started on the first batch (the
+ * implicit transaction begins then); an error is kept (reported by the finish) and the
+ * writes so far are undone at once.
+ */
+class CopyInserts {
+  private next = 0;
+  private started: { txn: Transaction; implicit: boolean; mark: number; rc: RunContext; env: ReturnType<SessionContext['execEnv']> } | undefined;
+  private failure: unknown;
+  private failed = false;
+  private ended = false;
+  private readonly asParsed: boolean;
+  private readonly check: ReturnType<typeof checkRunner>;
+  private readonly hasKeys: boolean;
+
+  constructor(private readonly ctx: SessionContext, private readonly stmt: CopyFrom, private readonly defaults: readonly { column: number; expr: ReturnType<typeof compileExpr> }[]) {
+    const { table } = stmt;
+    // every column given in table order and nothing to compute: the parsed row is the row
+    this.asParsed = defaults.length === 0 && stmt.columns.length === table.columns.length && stmt.columns.every((c, i) => c === i);
+    this.check = checkRunner(table, stmt.checks);
+    this.hasKeys = table.constraints.some((c) => c.type === 'f');
+  }
+
+  /** whether a whole batch of parsed rows waits to be inserted */
+  batchReady(values: ParsedCopy): boolean {
+    return !this.failed && values.length - this.next >= COPY_IN_BATCH;
+  }
+
+  private begin(): NonNullable<CopyInserts['started']> {
+    if (this.started) return this.started;
+    const { ctx } = this;
+    const implicit = ctx.tx.idle;
+    const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
+    const rc = ctx.runContext(txn);
+    this.started = { txn, implicit, mark: txn.mark(), rc, env: ctx.execEnv([], rc) };
+    return this.started;
+  }
+
+  /** Checks and inserts the parsed rows not inserted yet: whole batches, or all of them when `all`. */
+  async insertBatches(values: ParsedCopy, all: boolean): Promise<void> {
+    if (this.failed) return;
+    if (this.next >= values.length && !all) return;
+    const { ctx, stmt, defaults } = this;
+    const { table } = stmt;
+    const { txn, rc, env } = this.begin();
+    const width = table.columns.length;
+    const columns = stmt.columns;
+    const asParsed = this.asParsed;
+    const rowOf = (v: Value[]): Row => {
+      if (asParsed) return v;
+      const row: Value[] = new Array(width).fill(null);
+      for (let i = 0; i < columns.length; i++) row[columns[i]] = v[i];
+      for (const d of defaults) row[d.column] = d.expr(row, env);
+      return row;
+    };
+    const lines = values.lines;
+    const slice = rc.slice ?? new TimeSlice();
+    const between = () => turnIfDue(slice, () => ctx.checkCancelled());
+    try {
+      // checked and inserted a batch at a time, in row order like PostgreSQL, yielding between
+      // time slices: a million-row COPY neither stalls other sessions nor ignores a cancel.
+      // Within a batch every row's CHECK and foreign keys come first, then its NOT NULL checks,
+      // then its inserts (where a unique key is checked): each step goes a piece at a time
+      // between time slices, in that order, so the batch's first error is the same as when it
+      // was one piece (4,096 rows into a keyed table were one 20-50 ms piece)
+      while (all ? this.next < values.length : values.length - this.next >= COPY_IN_BATCH) {
+        const at = this.next;
+        const part: Row[] = [];
+        for (let j = at; j < Math.min(values.length, at + COPY_IN_BATCH); j++) {
+          part.push(rowOf(values[j]!));
+          // a default or generated column may cost more than the slice for a few hundred rows
+          if (defaults.length > 0 && slice.due()) await between();
+        }
+        for (let j = 0; j < part.length; j++) {
+          try {
+            this.check(part[j], env);
+            if (this.hasKeys) checkOutgoing(rc, txn, table, part[j]);
+          } catch (err) { throw withLineText(contextError(err, table, at + j + 1), lines?.[at + j]); }
+          if ((j & 255) === 255) await between();
+        }
+        await insertRowsRoutedInPieces(rc, txn, table, part, (j, err) => {
+          const e = contextError(err, table, at + j + 1);
+          // constraint errors show the row's text; key conflicts (found in the index) do not
+          return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
+        }, between, async (lock) => {
+          // (a key a prepared transaction inserted: PostgreSQL's COPY waits for it too)
+          ctx.activity.waitingForLock(true);
+          try {
+            await ctx.control.waitForLock(lock, settingMillis(ctx.settings.get('lock_timeout')));
+          } finally {
+            ctx.activity.waitingForLock(false);
+          }
+        });
+        this.next = at + part.length;
+        await between();
+      }
+    } catch (e) {
+      this.failure = ctx.translateStorageError(e);
+      this.failed = true;
+      this.abandon();
+    }
+  }
+
+  /** The 57014 a batch stopped on, if it did. */
+  cancellation(): SqlError | undefined {
+    return this.failure instanceof SqlError && this.failure.code === SqlState.queryCanceled ? this.failure : undefined;
+  }
+
+  /** Throws the error a batch met, if any. */
+  throwFailure(): void {
+    if (this.failed) throw this.failure;
+  }
+
+  /** Commits an implicit transaction (the rows are all inserted). */
+  async commit(): Promise<void> {
+    const { ctx } = this;
+    // the last moment a cancel (arrived while the rows were checked) still undoes the COPY
+    ctx.checkCancelled();
+    const started = this.started;
+    if (!started?.implicit) {
+      this.ended = true;
+      return;
+    }
+    try {
+      await ctx.awaitSequenceLogs();
+      await started.txn.commit();
+      this.ended = true;
+    } catch (e) {
+      throw ctx.translateStorageError(e);
+    }
+  }
+
+  /** Undoes the writes so far (once): the implicit transaction rolls back, an explicit one to where the COPY began. */
+  abandon(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const started = this.started;
+    if (!started) return;
+    if (started.implicit) started.txn.rollback();
+    else started.txn.rollbackTo(started.mark);
+  }
 }
 
 /** The error a cancelled or timed-out statement ends with (57014). */
@@ -92,79 +257,3 @@ function statementInterruption(ctx: SessionContext): SqlError {
   return new SqlError(SqlState.queryCanceled, 'canceling statement due to user request');
 }
 
-/** Fill in defaults, check constraints and insert: all rows or (on any error) none. */
-async function insertCopied(ctx: SessionContext, stmt: CopyFrom, values: ParsedCopy, defaults: readonly { column: number; expr: ReturnType<typeof compileExpr> }[]): Promise<number> {
-  const { table } = stmt;
-  const implicit = ctx.tx.idle;
-  const txn = implicit ? ctx.engine.storage.begin() : ctx.tx.txn!;
-  const rc = ctx.runContext(txn);
-  const env = ctx.execEnv([], rc);
-  const width = table.columns.length;
-  // defaults and generated columns are computed in the loop below, which yields between time
-  // slices (a to_tsvector('english', body) column over 60,000 man-page paragraphs took 1.9 s,
-  // which other sessions waited out when it ran over every row at once)
-  // every column given in table order and nothing to compute: the parsed row is the row
-  const asParsed = defaults.length === 0 && stmt.columns.length === width && stmt.columns.every((c, i) => c === i);
-  const columns = stmt.columns;
-  const rowOf = (v: Value[]): Row => {
-    if (asParsed) return v;
-    const row: Value[] = new Array(width).fill(null);
-    for (let i = 0; i < columns.length; i++) row[columns[i]] = v[i];
-    for (const d of defaults) row[d.column] = d.expr(row, env);
-    return row;
-  };
-  const mark = txn.mark();
-  try {
-    const check = checkRunner(table, stmt.checks);
-    const lines = values.lines;
-    const hasKeys = table.constraints.some((c) => c.type === 'f');
-    const slice = rc.slice ?? new TimeSlice();
-    const between = () => turnIfDue(slice, () => ctx.checkCancelled());
-    // checked and inserted a batch at a time, in row order like PostgreSQL, yielding between
-    // time slices: a million-row COPY neither stalls other sessions nor ignores a cancel.
-    // Within a batch every row's CHECK and foreign keys come first, then its NOT NULL checks,
-    // then its inserts (where a unique key is checked): each step goes a piece at a time
-    // between time slices, in that order, so the batch's first error is the same as when it
-    // was one piece (4,096 rows into a keyed table were one 20-50 ms piece)
-    for (let at = 0; at < values.length; at += COPY_IN_BATCH) {
-      const part: Row[] = [];
-      for (let j = at; j < Math.min(values.length, at + COPY_IN_BATCH); j++) {
-        part.push(rowOf(values[j]!));
-        // a default or generated column may cost more than the slice for a few hundred rows
-        if (defaults.length > 0 && slice.due()) await between();
-      }
-      for (let j = 0; j < part.length; j++) {
-        try {
-          check(part[j], env);
-          if (hasKeys) checkOutgoing(rc, txn, table, part[j]);
-        } catch (err) { throw withLineText(contextError(err, table, at + j + 1), lines?.[at + j]); }
-        if ((j & 255) === 255) await between();
-      }
-      await insertRowsRoutedInPieces(rc, txn, table, part, (j, err) => {
-        const e = contextError(err, table, at + j + 1);
-        // constraint errors show the row's text; key conflicts (found in the index) do not
-        return e.code === SqlState.uniqueViolation ? e : withLineText(e, lines?.[at + j]);
-      }, between, async (lock) => {
-        // (a key a prepared transaction inserted: PostgreSQL's COPY waits for it too)
-        ctx.activity.waitingForLock(true);
-        try {
-          await ctx.control.waitForLock(lock, settingMillis(ctx.settings.get('lock_timeout')));
-        } finally {
-          ctx.activity.waitingForLock(false);
-        }
-      });
-      await between();
-    }
-    // the last moment a cancel (arrived while the rows were checked) still undoes the COPY
-    ctx.checkCancelled();
-    if (implicit) {
-      await ctx.awaitSequenceLogs();
-      await txn.commit();
-    }
-  } catch (e) {
-    if (implicit) txn.rollback();
-    else txn.rollbackTo(mark);
-    throw ctx.translateStorageError(e);
-  }
-  return values.length;
-}

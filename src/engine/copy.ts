@@ -81,6 +81,8 @@ function convert(target: CopyTarget, fields: (string | null)[], line: number, te
  */
 export class TextCopyStream {
   private readonly rows: ParsedCopy = [];
+  /** the rows parsed so far (the array end() returns, growing) */
+  get parsed(): ParsedCopy { return this.rows; }
   private readonly decoder = new CheckedUtf8Decoder();
   /** decoded text not parsed yet: its complete lines (up to `complete`), then the unfinished one */
   private text = '';
@@ -223,6 +225,8 @@ function unescapeText(f: string): string {
  */
 export class CsvCopyStream {
   private readonly rows: ParsedCopy = [];
+  /** the rows parsed so far (the array end() returns, growing) */
+  get parsed(): ParsedCopy { return this.rows; }
   private readonly decoder = new CheckedUtf8Decoder();
   /** text of the record not complete yet */
   private pending = '';
@@ -432,6 +436,16 @@ class ChunkCursor {
   }
 }
 
+/** Data after a binary COPY's trailer (field count -1): PostgreSQL refuses it. */
+function afterTrailer(table: TableDef, line: number): SqlError {
+  return contextError(new SqlError(SqlState.badCopyFileFormat, 'received copy data after EOF marker'), table, line);
+}
+
+/** The end of the data inside a field: its error, already with its context, passes the field decoders' catch as is. */
+class CopyCutOff {
+  constructor(readonly error: SqlError) {}
+}
+
 /**
  * COPY … FROM STDIN (FORMAT binary), parsed as the CopyData messages arrive: every complete
  * row of a payload is decoded in place, by offset (no view, reader or copy per field); only
@@ -440,6 +454,8 @@ class ChunkCursor {
  */
 export class BinaryCopyStream {
   readonly rows: Value[][] = [];
+  /** the rows parsed so far (the array end() returns, growing) */
+  get parsed(): ParsedCopy { return this.rows; }
   /** payloads not parsed yet: the unfinished row's bytes first */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -460,7 +476,11 @@ export class BinaryCopyStream {
 
   /** Takes a payload and parses its complete rows until `due`: true when rows are left for resume(). */
   push(chunk: Buffer, due: Due = never): boolean {
-    if (this.error !== undefined || this.state === 'done' || chunk.length === 0) return false;
+    if (this.error !== undefined || chunk.length === 0) return false;
+    if (this.state === 'done') {
+      this.error = afterTrailer(this.target.table, this.rows.length + 1);
+      return false;
+    }
     // rows left by a stop for `due` are parsed before the payload is joined to them
     if (this.stopped) this.resume();
     if (this.error !== undefined || this.finished) return false;
@@ -532,8 +552,11 @@ export class BinaryCopyStream {
     if (this.finished) return this.rows;
     const { table } = this.target;
     if (this.state === 'header') throw contextError(new SqlError(SqlState.badCopyFileFormat, 'COPY file signature not recognized'), table, 1);
-    // a field complete before the end is still decoded: its error comes first, as in PostgreSQL
-    if (this.state === 'rows' && this.pendingBytes > 0) this.parse(Buffer.concat(this.pending, this.pendingBytes), true);
+    // the end of the data where a row's field count would start ends the COPY, trailer or not
+    // (PostgreSQL's NextCopyFrom: a field count it cannot read whole is the end, even 1 byte of one)
+    if (this.state === 'rows' && this.pendingBytes < 2) return this.rows;
+    // a field complete before the end is still decoded: its error comes first, as in PostgreSQL; the field cut off is named
+    if (this.state === 'rows') this.parse(Buffer.concat(this.pending, this.pendingBytes), true);
     throw contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, this.rows.length + 1);
   }
 
@@ -595,6 +618,7 @@ export class BinaryCopyStream {
       const count = view.getInt16(start);
       const line = rows.length + 1;
       if (count === -1) {
+        if (start + 2 < end) throw afterTrailer(table, line);
         this.state = 'done';
         return start + 2;
       }
@@ -626,20 +650,26 @@ export class BinaryCopyStream {
       const row: Value[] = new Array(width);
       p = start + 2;
       let i = 0;
+      // the data ended inside field i (only at the end: otherwise its bytes are still to come)
+      const cutOff = (): number => {
+        if (!atEnd) return start;
+        throw new CopyCutOff(contextError(new SqlError(SqlState.badCopyFileFormat, 'unexpected EOF in COPY data'), table, line, table.columns[columns[i]].name));
+      };
       try {
         for (; i < width; i++) {
-          if (p + 4 > end) return start;
+          if (p + 4 > end) return cutOff();
           const len = view.getInt32(p);
           p += 4;
           if (len === -1) {
             row[i] = null;
             continue;
           }
-          if (p + len > end) return start;
+          if (p + len > end) return cutOff();
           row[i] = decoders[i](buf, view, p, len);
           p += len;
         }
       } catch (e) {
+        if (e instanceof CopyCutOff) throw e.error;
         const err = e instanceof SqlError && e.code === SqlState.invalidBinaryRepresentation
           ? new SqlError(SqlState.invalidBinaryRepresentation, 'incorrect binary data format')
           : e;

@@ -1,6 +1,8 @@
 /**
- * SQL cursors: DECLARE starts the query, FETCH / MOVE walk its result, CLOSE drops it. At
- * the end of a transaction non-holdable cursors close (pg_cursors lists the open ones).
+ * SQL cursors: DECLARE starts the query, FETCH / MOVE walk its result as PostgreSQL's portal
+ * does (types/portal-fetch.ts, shared with the shard router), CLOSE drops it. At the end of a
+ * transaction non-holdable cursors close, at a ROLLBACK TO those declared after the savepoint
+ * (pg_cursors lists the open ones).
  *
  * A NO SCROLL cursor (without HOLD) streams: FETCH pulls rows from the running plan, so
  * reading a big result through it holds one batch, not the result. Other cursors can move
@@ -12,36 +14,33 @@ import type { SystemRelationContext } from '../catalog/catalog.js';
 import { runPlan } from '../executor/operators.js';
 import { batchStream, drainAll, type BatchStream } from '../executor/suspend.js';
 import type { BoundStatement } from '../sql/statement.js';
+import { FETCH_ALL, fetchSteps, KeptRows, runFetch, startPosition, type PortalPosition } from '../types/portal-fetch.js';
 import type { Row, Value } from '../types/types.js';
 import type { ExecResult, FieldInfo } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
 
-/** An open cursor: FETCH and MOVE walk `rows` (computed at DECLARE) or pull from `stream`. */
+/** An open cursor: FETCH and MOVE walk `rows` (computed at DECLARE) or pull from a running plan. */
 interface Cursor {
   readonly fields: FieldInfo[];
-  rows: Row[];
-  /** a NO SCROLL cursor's running plan; `rows` then holds the rest of its last batch */
-  readonly stream?: Streamed;
-  /** 0 = before the first row, rows.length + 1 = after the last (PostgreSQL's portal position) */
-  pos: number;
+  readonly rows: KeptRows<Row> | StreamedRows;
+  /** PostgreSQL's portal state (atStart, atEnd, portalPos) */
+  readonly position: PortalPosition;
   readonly hold: boolean;
+  /** a FETCH / MOVE of it failed: PostgreSQL's failed portal, which cannot run again */
+  failed?: boolean;
   /** declared inside the current transaction block (gone if it rolls back) */
   inTxn: boolean;
+  /** declaration order: a ROLLBACK TO closes the cursors declared after its savepoint's mark */
+  readonly seq: number;
   /** for pg_cursors: the DECLARE text, CURSOR_OPT_* bits, creation time (µs since epoch) */
   readonly statement: string;
   readonly options: number;
   readonly created: number;
 }
 
-interface Streamed {
-  readonly batches: BatchStream;
-  /** rows of `rows` already handed out */
-  taken: number;
-  /** rows passed since DECLARE (fetched or moved over) */
-  count: number;
-  ended: boolean;
-  /** the DECLARE's snapshot, kept for the FETCHes after it */
-  readonly release: () => void;
+/** A cursor whose FETCH failed (PostgreSQL marks the portal failed; a held one outside a block is seen so). */
+function cannotRun(name: string): SqlError {
+  return new SqlError(SqlState.objectNotInPrerequisiteState, `portal "${name}" cannot be run`);
 }
 
 /** CURSOR_OPT_NO_SCROLL (parsenodes.h) */
@@ -50,12 +49,60 @@ const NO_SCROLL = 0x4;
 type Declare = Extract<BoundStatement, { kind: 'declare' }>;
 type Fetch = Extract<BoundStatement, { kind: 'fetch' }>;
 
-function forwardOnly(): SqlError {
-  return new SqlError(SqlState.objectNotInPrerequisiteState, 'cursor can only scan forward', { hint: 'Declare it with SCROLL option to enable backward scan.' });
+/**
+ * A NO SCROLL cursor's running plan, read forward a batch at a time. The portal never asks
+ * it to go back (NO SCROLL is 55000 before any read), so it keeps only the current batch.
+ */
+class StreamedRows {
+  private batch: Row[] = [];
+  /** rows of `batch` already passed */
+  private taken = 0;
+  private ended = false;
+  private closed = false;
+
+  constructor(
+    private readonly batches: BatchStream,
+    /** the DECLARE's snapshot, kept for the FETCHes after it */
+    private readonly releaseSnapshot: () => void,
+  ) {}
+
+  async read(count: number, out: Row[] | null): Promise<number> {
+    const all = count === FETCH_ALL;
+    let n = 0;
+    while (all || n < count) {
+      if (this.taken === this.batch.length) {
+        const next = this.ended ? null : await this.batches.next();
+        if (next === null) {
+          this.ended = true;
+          break;
+        }
+        this.batch = next;
+        this.taken = 0;
+      }
+      const k = Math.min(all ? Infinity : count - n, this.batch.length - this.taken);
+      if (out) for (let i = 0; i < k; i++) out.push(this.batch[this.taken + i]);
+      this.taken += k;
+      n += k;
+    }
+    return n;
+  }
+
+  /** the plan stops (its temp files go) and its snapshot is let go */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ended = true;
+    this.batch = [];
+    this.taken = 0;
+    this.batches.close();
+    this.releaseSnapshot();
+  }
 }
 
 export class Cursors {
   private readonly open = new Map<string, Cursor>();
+  /** cursors declared so far (each one's `seq`) */
+  private declared = 0;
 
   /** a cursor's columns (Describe of a portal that is an SQL cursor), undefined if there is none */
   fields(name: string): FieldInfo[] | undefined {
@@ -64,115 +111,63 @@ export class Cursors {
 
   async declare(ctx: SessionContext, stmt: Declare, params: readonly Value[]): Promise<ExecResult> {
     const inBlock = ctx.tx.state === 'block';
-    if (!inBlock && !stmt.hold) {
+    // a multi-statement Query runs in PostgreSQL's implicit transaction block: the cursor lives until its end
+    if (!inBlock && !stmt.hold && !ctx.tx.implicitBlock) {
       throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');
     }
     if (this.open.has(stmt.name)) throw new SqlError(SqlState.duplicateCursor, `cursor "${stmt.name}" already exists`);
     const rc = ctx.runContext(ctx.tx.txn);
     const env = ctx.execEnv(params, rc);
     const fields = stmt.plan.schema.map((c) => ({ name: c.name, type: c.type, tableOid: c.tableOid, columnAttr: c.attnum > 0 ? c.attnum : 0 }));
-    const base = { fields, pos: 0, hold: stmt.hold, inTxn: inBlock, statement: stmt.statement, options: stmt.options, created: Date.now() * 1000 };
-    if ((stmt.options & NO_SCROLL) !== 0 && !stmt.hold) {
+    const noScroll = (stmt.options & NO_SCROLL) !== 0;
+    const base = { fields, position: startPosition(noScroll), hold: stmt.hold, inTxn: inBlock, seq: ++this.declared, statement: stmt.statement, options: stmt.options, created: Date.now() * 1000 };
+    if (noScroll && !stmt.hold) {
       // each FETCH's cancel and statement_timeout apply while it pulls (env.checkCancel reads the current statement's)
       const batches = batchStream(runPlan(stmt.plan, rc, env), env.checkCancel, rc.slice);
-      const release = ctx.engine.storage.retain(rc.snapshot);
-      this.open.set(stmt.name, { ...base, rows: [], stream: { batches, taken: 0, count: 0, ended: false, release } });
+      this.open.set(stmt.name, { ...base, rows: new StreamedRows(batches, ctx.engine.storage.retain(rc.snapshot)) });
     } else {
       const rows = await drainAll(runPlan(stmt.plan, rc, env), env.checkCancel, rc.slice);
-      this.open.set(stmt.name, { ...base, rows });
+      this.open.set(stmt.name, { ...base, rows: new KeptRows(rows) });
     }
     return { kind: 'command', tag: 'DECLARE CURSOR' };
   }
 
-  /** FETCH / MOVE [FORWARD|BACKWARD|ABSOLUTE|RELATIVE] [n|ALL] [FROM|IN] name */
+  /** FETCH / MOVE [FORWARD|BACKWARD|ABSOLUTE|RELATIVE] [n|ALL] [FROM|IN] name, as PostgreSQL's portal (types/portal-fetch.ts) */
   fetch(stmt: Fetch): ExecResult | Promise<ExecResult> {
     const c = this.open.get(stmt.portal);
     if (!c) throw new SqlError(SqlState.invalidCursorName, `cursor "${stmt.portal}" does not exist`);
-    if (c.stream) return this.fetchStreamed(stmt, c, c.stream);
-    const len = c.rows.length;
-    const howMany = stmt.howMany;
+    if (c.failed) throw cannotRun(stmt.portal);
     const out: Row[] = [];
-    const at = (p: number): void => {
-      c.pos = Math.max(0, Math.min(p, len + 1));
-      if (c.pos >= 1 && c.pos <= len) out.push(c.rows[c.pos - 1]);
-    };
-    switch (stmt.direction) {
-      case 'FETCH_FORWARD':
-        if (howMany === 0) at(c.pos); // FETCH 0 / FORWARD 0: the current row again
-        else for (let i = 0; i < howMany && c.pos <= len; i++) at(c.pos + 1);
-        break;
-      case 'FETCH_BACKWARD':
-        if (howMany === 0) at(c.pos);
-        else for (let i = 0; i < howMany && c.pos >= 1; i++) at(c.pos - 1);
-        break;
-      case 'FETCH_ABSOLUTE':
-        at(howMany >= 0 ? howMany : len + 1 + howMany);
-        break;
-      case 'FETCH_RELATIVE':
-        at(c.pos + howMany);
-        break;
-    }
-    if (stmt.move) return { kind: 'command', tag: `MOVE ${out.length}` };
-    return { kind: 'rows', fields: c.fields, rows: out, tag: `FETCH ${out.length}` };
-  }
-
-  /**
-   * FETCH / MOVE on a streaming cursor: forward only, as PostgreSQL answers for NO SCROLL
-   * (a position before the current one, or the current row again, is 55000).
-   */
-  private async fetchStreamed(stmt: Fetch, c: Cursor, s: Streamed): Promise<ExecResult> {
-    const n = stmt.howMany;
-    let skip = 0;
-    let take = 0;
-    switch (stmt.direction) {
-      // FETCH 0 refetches the current row: only before the first one is there nothing to go back to
-      case 'FETCH_FORWARD': if (n < 0 || (n === 0 && c.pos > 0)) throw forwardOnly(); take = n; break;
-      case 'FETCH_BACKWARD': throw forwardOnly();
-      case 'FETCH_ABSOLUTE':
-        if (n === 0 && c.pos === 0) break;
-        if (n <= c.pos) throw forwardOnly();
-        skip = n - c.pos - 1;
-        take = 1;
-        break;
-      case 'FETCH_RELATIVE':
-        if (n === 0 && c.pos === 0) break;
-        if (n <= 0) throw forwardOnly();
-        skip = n - 1;
-        take = 1;
-        break;
-    }
-    const out: Row[] = [];
-    let moved = 0;
-    let fetched = 0;
+    if (c.rows instanceof StreamedRows) return this.fetchStreamed(stmt, c, c.rows, out);
     try {
-      while (moved < skip + take) {
-        if (s.taken === c.rows.length) {
-          const next = s.ended ? null : await s.batches.next();
-          if (next === null) {
-            s.ended = true;
-            break;
-          }
-          c.rows = next;
-          s.taken = 0;
-        }
-        const k = Math.min(skip + take - moved, c.rows.length - s.taken);
-        // of these k rows, those past the `skip` first ones are fetched
-        for (let i = Math.max(0, skip - moved); i < k; i++) {
-          fetched++;
-          if (!stmt.move) out.push(c.rows[s.taken + i]);
-        }
-        s.taken += k;
-        moved += k;
-      }
+      return this.answer(stmt, c, runFetch(c.position, c.rows, stmt.direction, stmt.howMany, stmt.move, out), out);
     } catch (e) {
-      this.drop(c);
+      c.failed = true;
       throw e;
     }
-    s.count += moved;
-    // ran past the end: positioned after the last row
-    c.pos = moved < skip + take ? s.count + 1 : s.count;
-    if (stmt.move) return { kind: 'command', tag: `MOVE ${fetched}` };
-    return { kind: 'rows', fields: c.fields, rows: out, tag: `FETCH ${out.length}` };
+  }
+
+  /** the portal's steps over a running plan: only forward reads reach it (a NO SCROLL portal refuses the others) */
+  private async fetchStreamed(stmt: Fetch, c: Cursor, rows: StreamedRows, out: Row[]): Promise<ExecResult> {
+    const steps = fetchSteps(c.position, stmt.direction, stmt.howMany, stmt.move);
+    try {
+      let step = steps.next(0);
+      while (!step.done) {
+        const s = step.value;
+        if (s === 'rewind' || !s.forward) throw new Error('a NO SCROLL portal moved backward');
+        step = steps.next(await rows.read(s.count, s.keep ? out : null));
+      }
+      return this.answer(stmt, c, step.value, out);
+    } catch (e) {
+      c.failed = true;
+      rows.close();
+      throw e;
+    }
+  }
+
+  private answer(stmt: Fetch, c: Cursor, count: number, out: Row[]): ExecResult {
+    if (stmt.move) return { kind: 'command', tag: `MOVE ${count}` };
+    return { kind: 'rows', fields: c.fields, rows: out, tag: `FETCH ${count}` };
   }
 
   /** CLOSE name, or CLOSE ALL (name undefined) */
@@ -210,15 +205,37 @@ export class Cursors {
     return false;
   }
 
-  /** a streaming cursor's plan stops (its temp files go) and its snapshot is let go */
-  private drop(c: Cursor): void {
-    if (!c.stream) return;
-    c.stream.ended = true;
-    c.stream.batches.close();
-    c.stream.release();
+  /** A mark for SAVEPOINT: rolling back to it closes the cursors declared after it. */
+  mark(): number {
+    return this.declared;
   }
 
-  /** pg_cursors rows. CURSOR_OPT_BINARY 0x1, CURSOR_OPT_NO_SCROLL 0x4 (parsenodes.h); Quiver's cursors can always scroll back */
+  /** ROLLBACK TO SAVEPOINT: cursors declared after its mark are gone, held or not (PostgreSQL drops a rolled-back subtransaction's portals). */
+  rollbackTo(mark: number): void {
+    for (const [name, c] of this.open) {
+      if (c.seq > mark) {
+        this.open.delete(name);
+        this.drop(c);
+      }
+    }
+  }
+
+  /** The end of a multi-statement Query's implicit transaction block (or a COMMIT in it): its cursors without HOLD close. */
+  closeImplicit(): void {
+    for (const [name, c] of this.open) {
+      if (!c.hold) {
+        this.open.delete(name);
+        this.drop(c);
+      }
+    }
+  }
+
+  /** a streaming cursor's plan stops (its temp files go) and its snapshot is let go */
+  private drop(c: Cursor): void {
+    if (c.rows instanceof StreamedRows) c.rows.close();
+  }
+
+  /** pg_cursors rows. CURSOR_OPT_BINARY 0x1, CURSOR_OPT_NO_SCROLL 0x4 (parsenodes.h); without NO SCROLL Quiver's cursors scroll back */
   list(): ReturnType<NonNullable<SystemRelationContext['cursors']>> {
     return [...this.open].map(([name, c]) => ({ name, statement: c.statement, holdable: c.hold, binary: (c.options & 1) !== 0, scrollable: (c.options & 4) === 0, created: c.created }));
   }

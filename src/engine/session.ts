@@ -295,8 +295,17 @@ export class Session implements Backend, SessionInfo, SessionContext {
     await waitForConsistency(standby, (n) => this.settings.get(n), this.control, (on) => this.activity.waitingForLog(on));
   }
 
+  simpleQueryStarted(statements: number): void {
+    this.tx.implicitBlock = statements > 1;
+  }
+
   sync(): void {
     this.consistencyWaited = false;
+    if (this.tx.implicitBlock) {
+      this.tx.implicitBlock = false;
+      // the implicit block of a multi-statement Query ends: its cursors close (a BEGIN in it made a real block, which goes on)
+      if (this.tx.idle) this.cursors.closeImplicit();
+    }
     // a Parse that waited for the log, with no Execute after it: the session is idle again
     this.activity.endUnrunStatement(this.transactionStatus());
   }

@@ -22,7 +22,13 @@ export class Transactions {
   readOnly = false;
   /** a hot standby's session (cluster mode): every transaction is read-only, as in PostgreSQL's hot standby */
   hotStandby = false;
-  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']> }[] = [];
+  savepoints: { name: string; mark: number; notifyMark: ReturnType<SessionContext['notifications']['mark']>; cursorMark: number }[] = [];
+  /**
+   * A simple Query of several statements is running: PostgreSQL runs it in an implicit
+   * transaction block, where DECLARE CURSOR is allowed (its cursor closes with the Query).
+   * Quiver still commits each of its statements alone.
+   */
+  implicitBlock = false;
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
   /** names this transaction gave its snapshot (pg_export_snapshot): forgotten when it ends */
@@ -116,13 +122,14 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
     case 'rollback':
       if (ctx.tx.idle) {
         ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+        if (ctx.tx.implicitBlock) ctx.cursors.closeImplicit();
         return 'ROLLBACK';
       }
       await rollback(ctx);
       return 'ROLLBACK';
     case 'savepoint':
       if (ctx.tx.idle) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
-      ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark() });
+      ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark(), cursorMark: ctx.cursors.mark() });
       return 'SAVEPOINT';
     case 'release':
     case 'rollbackTo':
@@ -160,6 +167,8 @@ async function commit(ctx: SessionContext): Promise<string> {
   const { tx } = ctx;
   if (tx.idle) {
     ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+    // in a multi-statement Query it ends the implicit block, and with it the block's cursors
+    if (tx.implicitBlock) ctx.cursors.closeImplicit();
     return 'COMMIT';
   }
   if (tx.state === 'failed') {
@@ -221,6 +230,7 @@ function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
   }
   tx.txn!.rollbackTo(tx.savepoints[i].mark);
   ctx.notifications.rollbackTo(tx.savepoints[i].notifyMark);
+  ctx.cursors.rollbackTo(tx.savepoints[i].cursorMark);
   tx.savepoints.length = i + 1;
   tx.state = 'block';
   return 'ROLLBACK';

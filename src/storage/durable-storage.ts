@@ -35,7 +35,7 @@ import {
 import { decodeInvertedIndex, encodeInvertedIndex } from './inverted-index-file.js';
 import { GrowingSegment, SealedSegment, arraySource, decodeSegment, encodeSegment, rowBytes, type ColumnStats, type Segment, type SegmentSource } from './segment.js';
 import { allRows, pickedRows } from './seal-source.js';
-import { writeSegmentFile } from './segment-file-write.js';
+import { warmSegmentWriter, writeSegmentFile } from './segment-file-write.js';
 import { BULK_ROWS } from './column-blocks.js';
 import { Turns } from './turns.js';
 import { RowIdMap } from './row-id-map.js';
@@ -500,6 +500,9 @@ class DurableTransaction implements Transaction {
       }
       ids[r] = rowId;
     }
+    // the commit will write a segment file of its own (a bulk load): its writer thread starts
+    // while the rest of the rows come, not when the file is asked for
+    if (p.inserted.size >= BULK_ROWS && p.inserted.size - rows.length < BULK_ROWS) warmSegmentWriter();
     return ids;
   }
 

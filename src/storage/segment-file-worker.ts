@@ -2,8 +2,14 @@
  * Worker thread that writes sealed segment files (segment-file-write.ts): writev of the
  * chunks to `<name>.tmp`, fsync, rename, fsync of the directory, crc32 of the bytes. A write
  * that fails removes the temporary file (a full disk must not keep the space it took).
+ *
+ * The crc is taken on this thread while the fsync waits for the disk (in libuv's thread
+ * pool): one after the other they were two thirds of a bulk load's wait for its file at
+ * commit (60,000 × vector(784), 188 MB: write ~95 ms, fsync ~95 ms, crc ~90 ms). The writes
+ * stay on this thread: queued behind the log's fsyncs in the pool (a busy server), a
+ * seal's write took so long that seals hardly finished.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, fsync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { fsyncDir } from './data-dir.js';
@@ -26,13 +32,19 @@ function writeAll(fd: number, chunks: readonly Uint8Array[]): void {
   }
 }
 
-function write(req: SegmentFileRequest): SegmentFileReply {
+async function write(req: SegmentFileRequest): Promise<SegmentFileReply> {
   const path = join(req.dir, req.name);
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
+  let crc = 0;
   try {
     writeAll(fd, req.chunks);
-    fsyncSync(fd);
+    // one request to libuv's thread pool: the fsync waits for the disk while this thread
+    // takes the crc
+    const synced = new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+    synced.catch(() => {});
+    for (const c of req.chunks) crc = crc32(c, crc);
+    await synced;
   } catch (e) {
     closeSync(fd);
     try { unlinkSync(tmp); } catch { /* not there */ }
@@ -41,8 +53,6 @@ function write(req: SegmentFileRequest): SegmentFileReply {
   closeSync(fd);
   renameSync(tmp, path);
   fsyncDir(req.dir);
-  let crc = 0;
-  for (const c of req.chunks) crc = crc32(c, crc);
   return { crc };
 }
 

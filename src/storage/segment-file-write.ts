@@ -25,6 +25,11 @@ export interface SegmentFileReply {
 
 const writer = new SerialWorker<SegmentFileRequest, SegmentFileReply>(new URL('./segment-file-worker.js', import.meta.url), 'segment file write');
 
+/** Starts the writer's thread ahead of a write expected soon (a bulk load under way). */
+export function warmSegmentWriter(): void {
+  writer.warm();
+}
+
 /**
  * Write the file and return its crc32 once it is durable; a full disk fails with 53100
  * (disk-full.ts) and leaves no file behind.

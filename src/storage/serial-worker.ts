@@ -29,6 +29,14 @@ export class SerialWorker<Req, R> {
   /** `script`: the worker's module (it calls serveSerially); `what` names it in errors */
   constructor(private readonly script: URL, private readonly what: string) {}
 
+  /**
+   * Starts the worker now if it is not running, so that a request expected soon (a bulk
+   * load's segment file) does not wait for its start-up (~50-100 ms: a thread, its modules).
+   */
+  warm(): void {
+    this.started();
+  }
+
   /** The worker's reply to `request` (`transfer`: buffers handed over instead of copied). */
   run(request: Req, transfer: readonly TransferListItem[] = []): Promise<R> {
     const w = this.started();
@@ -80,16 +88,19 @@ export class SerialWorker<Req, R> {
 
 /**
  * The worker's side of SerialWorker: answer each request with `handle`'s reply (`transfer`:
- * its buffers handed back instead of copied). Does nothing outside a worker thread.
+ * its buffers handed back instead of copied). A handler may return a promise (it waits on
+ * the thread pool's I/O meanwhile): the requests are still answered one after another, a
+ * request starting when the one before it is answered. Does nothing outside a worker thread.
  */
-export function serveSerially<Req, R>(handle: (request: Req) => R, transfer: (reply: R) => TransferListItem[] = () => []): void {
+export function serveSerially<Req, R>(handle: (request: Req) => R | Promise<R>, transfer: (reply: R) => TransferListItem[] = () => []): void {
   const port = parentPort;
   if (!port) return;
-  port.on('message', ({ id, request }: { id: number; request: Req }) => {
+  let queue: Promise<void> = Promise.resolve();
+  const answer = async (id: number, request: Req): Promise<void> => {
     let envelope: Envelope<R>;
     let handOver: TransferListItem[] = [];
     try {
-      const reply = handle(request);
+      const reply = await handle(request);
       envelope = { id, ok: true, reply };
       handOver = transfer(reply);
     } catch (e) {
@@ -97,5 +108,8 @@ export function serveSerially<Req, R>(handle: (request: Req) => R, transfer: (re
       envelope = { id, ok: false, error };
     }
     port.postMessage(envelope, handOver);
+  };
+  port.on('message', ({ id, request }: { id: number; request: Req }) => {
+    queue = queue.then(() => answer(id, request));
   });
 }

@@ -44,8 +44,9 @@ export type ExecResult =
   | {
     kind: 'copyIn'; format: 'text' | 'binary'; columnCount: number;
     /**
-     * optional: takes each CopyData payload as it arrives (then finish() gets no data); a
-     * promise while it is still parsing it, and no more messages are read until it settles
+     * optional: takes the CopyData payloads' bytes as they arrive, in order, a payload in
+     * as many pieces as it came in (their boundaries mean nothing; then finish() gets no
+     * data); a promise while it is still parsing a piece, and no more is read until it settles
      */
     accept?(chunk: Buffer): Promise<void> | void;
     finish(data: Buffer[] | SqlError): Promise<{ tag: string }>;
@@ -95,6 +96,12 @@ export interface Backend {
 
   /** The current value of a session setting (e.g. for codecs: DateStyle, TimeZone). */
   setting(name: string): string | undefined;
+
+  /**
+   * Optional: a simple Query message of `statements` statements starts (more than one:
+   * PostgreSQL runs them in an implicit transaction block, ended by sync()).
+   */
+  simpleQueryStarted?(statements: number): void;
 
   /**
    * Optional: the end of an implicit transaction — a Sync message, or the end of a simple

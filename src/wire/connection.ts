@@ -251,14 +251,17 @@ export class Connection {
     this.socket.end();
   }
 
-  /** The next whole frame, waiting for bytes as needed; undefined once the socket closed. */
-  /** The next message; undefined once the connection closed, 'interrupted' once `signal` aborted. */
+  /**
+   * The next message, waiting for bytes as needed; undefined once the connection closed,
+   * 'interrupted' once `signal` aborted. `copyPieces`: CopyData in pieces as its bytes arrive
+   * (FrameReader.nextCopyPiece).
+   */
   private async nextFrame(): Promise<Frame | undefined>;
-  private async nextFrame(signal: AbortSignal | undefined): Promise<Frame | undefined | 'interrupted'>;
-  private async nextFrame(signal?: AbortSignal): Promise<Frame | undefined | 'interrupted'> {
+  private async nextFrame(signal: AbortSignal | undefined, copyPieces?: boolean): Promise<Frame | undefined | 'interrupted'>;
+  private async nextFrame(signal?: AbortSignal, copyPieces = false): Promise<Frame | undefined | 'interrupted'> {
     for (;;) {
       if (signal?.aborted) return 'interrupted';
-      const frame = this.reader.next();
+      const frame = copyPieces ? this.reader.nextCopyPiece() : this.reader.next();
       if (frame) {
         if (this.socket.isPaused() && this.reader.buffered < INPUT_HIGH_WATER) this.socket.resume();
         return frame;
@@ -604,6 +607,7 @@ export class Connection {
       sql = r.cstring();
       const parts = backend.splitStatements(sql);
       if (parts.length === 0) this.send(msg.emptyQueryResponse());
+      backend.simpleQueryStarted?.(parts.length);
       let searchFrom = 0;
       for (const part of parts) {
         const offset = sql.indexOf(part, searchFrom);
@@ -625,6 +629,8 @@ export class Connection {
       this.sendError(e);
     }
     backend.sync?.();
+    // Portals live until the end of their transaction: a COMMIT or ROLLBACK in this Query ended it
+    if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
   }
 
@@ -672,7 +678,7 @@ export class Connection {
   /**
    * Send up to maxRows rows (0 = all) of a row result, continuing where the portal's last
    * Execute stopped; a streamed result is pulled batch by batch as it is sent, so only one
-   * batch is in memory at a time. `suspended`: rows remain (→ PortalSuspended).
+   * batch is in memory at a time. `suspended`: rows may remain (→ PortalSuspended; also when exactly maxRows were sent, as PostgreSQL).
    */
   private async sendRowsOf(result: Extract<ExecResult, { kind: 'rows' }>, portal: Portal | null, maxRows: number, formats: readonly number[]): Promise<{ count: number; suspended: boolean }> {
     const settings = this.textSettings();
@@ -687,7 +693,8 @@ export class Connection {
           count++;
           await this.flushIfFull();
         }
-        if (cursor < result.rows.length) return { count, suspended: true };
+        // PostgreSQL's executor stops at maxRows without looking further: the portal is suspended even if no row is left
+        if (cursor < result.rows.length || (maxRows > 0 && count >= maxRows)) return { count, suspended: true };
         const next = result.more && !this.closed ? await result.more.next() : null;
         if (next === null) {
           result.more?.close();
@@ -695,7 +702,6 @@ export class Connection {
         }
         result.rows = next;
         cursor = 0;
-        if (maxRows > 0 && count >= maxRows) return { count, suspended: true };
       }
     } finally {
       if (portal) portal.cursor = cursor;
@@ -747,8 +753,10 @@ export class Connection {
   }
 
   private async receiveCopyData(result: Extract<ExecResult, { kind: 'copyIn' }>, chunks: Buffer[], fail: (err: SqlError) => Promise<never>): Promise<{ tag: string }> {
+    // a streaming backend takes the data in pieces as they arrive, unjoined
+    const pieces = result.accept !== undefined;
     for (;;) {
-      const frame = await this.nextFrame(result.interrupted);
+      const frame = await this.nextFrame(result.interrupted, pieces);
       if (frame === 'interrupted') return fail(result.interruption?.() ?? new SqlError(SqlState.queryCanceled, 'canceling statement due to user request'));
       if (!frame) return fail(new SqlError(SqlState.queryCanceled, 'COPY from stdin failed: connection closed'));
       switch (frame.code) {
@@ -881,7 +889,8 @@ export class Connection {
     }
     if (portal.done) {
       if (portal.result?.kind !== 'rows') throw new SqlError('55000', `portal "${name}" cannot be run`);
-      this.send(msg.commandComplete(portal.result.tag.startsWith('SELECT ') ? 'SELECT 0' : portal.result.tag));
+      // PostgreSQL runs the finished portal again: no rows, its tag with a count of 0 (SELECT 0, FETCH 0; SHOW has none)
+      this.send(msg.commandComplete(portal.result.tag.startsWith('SELECT') ? 'SELECT 0' : portal.result.tag.replace(/ \d+$/, ' 0')));
       return;
     }
     if (!portal.result) {

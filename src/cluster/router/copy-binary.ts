@@ -25,7 +25,10 @@ export class BinaryCopySplitter {
   constructor(private readonly table: string, private readonly width: number) {}
 
   push(chunk: Buffer): Buffer[] {
-    if (this.sawTrailer) return [];
+    if (this.sawTrailer) {
+      if (chunk.length > 0) throw this.afterTrailer();
+      return [];
+    }
     this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
     return this.take();
   }
@@ -66,6 +69,8 @@ export class BinaryCopySplitter {
     while (at + 2 <= buf.length) {
       const count = buf.readInt16BE(at);
       if (count === -1) {
+        // PostgreSQL reads on after the trailer to see the data end there
+        if (at + 2 < buf.length) throw this.afterTrailer();
         this.sawTrailer = true;
         at = buf.length;
         break;
@@ -92,6 +97,11 @@ export class BinaryCopySplitter {
     }
     this.pending = buf.subarray(at);
     return out;
+  }
+
+  /** data after the trailer: 22P04 on the trailer's line, as PostgreSQL (and each shard) answers */
+  private afterTrailer(): SqlError {
+    return this.error('received copy data after EOF marker', this.tuples + 1);
   }
 
   private error(message: string, line: number): SqlError {
