@@ -26,7 +26,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -123,14 +123,31 @@ async function loadPostgresOnce(c: pg.Client): Promise<void> {
   if (have.rowCount === 0) await load(c);
 }
 
-interface CaseResult { qps: number; p50: number; digest: string; window: [number, number] }
+interface CaseResult { qps: number; p50: number; digest: string; window: [number, number]; cpuUs?: number }
+
+/**
+ * CPU time (user + system, all threads) the process has used, µs, from /proc (Linux);
+ * per query it is the server's cost, which other jobs on a busy machine do not inflate as
+ * they do QPS. Undefined elsewhere or for another user's process.
+ */
+function processCpuUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** count queries of one case, after 100 unmeasured ones; the digest covers every answer's ids in order. */
-async function runCase(c: pg.Client, k: Case, name: string): Promise<CaseResult> {
+async function runCase(c: pg.Client, k: Case, name: string, serverPid?: number): Promise<CaseResult> {
   const run = async (i: number): Promise<unknown[][]> => (await c.query({ name, text: k.sql, values: k.params(i), rowMode: 'array' })).rows;
   for (let i = 0; i < Number(values.warmup); i++) await run(i);
   const from = nowUs();
+  const cpu0 = processCpuUs(serverPid);
   const hash = createHash('sha1');
   const lat = new Float64Array(count);
   const t0 = performance.now();
@@ -141,14 +158,17 @@ async function runCase(c: pg.Client, k: Case, name: string): Promise<CaseResult>
     hash.update(rows.map((r) => String(r[0])).join(',') + ';');
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = processCpuUs(serverPid);
   lat.sort();
-  return { qps: count / seconds, p50: lat[count >> 1]!, digest: hash.digest('hex').slice(0, 10), window: [from, nowUs()] };
+  const result: CaseResult = { qps: count / seconds, p50: lat[count >> 1]!, digest: hash.digest('hex').slice(0, 10), window: [from, nowUs()] };
+  if (cpu0 !== undefined && cpu1 !== undefined) result.cpuUs = (cpu1 - cpu0) / count;
+  return result;
 }
 
-async function runCases(c: pg.Client): Promise<Map<string, CaseResult>> {
+async function runCases(c: pg.Client, serverPid?: number): Promise<Map<string, CaseResult>> {
   await c.query(`SET hnsw.ef_search = ${Number(values.ef)}`);
   const out = new Map<string, CaseResult>();
-  for (const k of cases) out.set(k.name, await runCase(c, k, `qoh_${k.name.replace('-', '_')}`));
+  for (const k of cases) out.set(k.name, await runCase(c, k, `qoh_${k.name.replace('-', '_')}`, serverPid));
   return out;
 }
 
@@ -158,15 +178,33 @@ function record(target: string, results: Map<string, CaseResult>): void {
   table.set(target, per);
   for (const [k, r] of results) per.set(k, [...(per.get(k) ?? []), r]);
   const load1 = loadavg()[0]!.toFixed(2);
-  process.stdout.write(`${target} (load ${load1}): ${[...results].map(([k, r]) => `${k} ${r.qps.toFixed(0)} QPS p50 ${r.p50.toFixed(3)} ms [${r.digest}]`).join(' | ')}\n`);
+  const cpu = (r: CaseResult): string => (r.cpuUs === undefined ? '' : ` cpu ${r.cpuUs.toFixed(0)} us`);
+  process.stdout.write(`${target} (load ${load1}): ${[...results].map(([k, r]) => `${k} ${r.qps.toFixed(0)} QPS p50 ${r.p50.toFixed(3)} ms${cpu(r)} [${r.digest}]`).join(' | ')}\n`);
+}
+
+/**
+ * Until the server has been idle for a second (at most 60 s): after a start it builds its
+ * primary key index and recovers in steps between statements, which would count as the
+ * first case's CPU.
+ */
+async function settled(pid: number | undefined): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  let last = processCpuUs(pid);
+  while (last !== undefined && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = processCpuUs(pid)!;
+    if (now - last < 20_000) return; // under 2 % of a core
+    last = now;
+  }
 }
 
 async function runQuiver(entry: string, label: string, round: number): Promise<void> {
   const profDir = values['cpu-prof'] ? join(values.data!, '..', `quiver-query-overhead-prof-${String.fromCharCode(65 + entries.indexOf(entry))}-${round}`) : undefined;
   if (profDir) rmSync(profDir, { recursive: true, force: true });
   const s = await startQuiver(entry, profDir);
+  await settled(s.proc.pid);
   const c = await connect({ host: '127.0.0.1', port: s.port, user: 'postgres', database: 'postgres' });
-  const results = await runCases(c);
+  const results = await runCases(c, s.proc.pid);
   await c.end();
   await stop(s.proc);
   record(label, results);
@@ -185,16 +223,22 @@ if (entries.length > 0) await loadQuiverOnce(entries[0]!);
 const labels = entries.map((e, i) => (entries.length === 1 ? 'quiver' : `quiver ${String.fromCharCode(65 + i)} (${e})`));
 const pgClient = values.pg ? await connect({ connectionString: values.pg }) : undefined;
 if (pgClient) await loadPostgresOnce(pgClient);
+// the connection's backend process: its CPU per query (a local server; else no CPU column)
+const pgBackendPid = pgClient ? Number((await pgClient.query('SELECT pg_backend_pid() AS pid')).rows[0].pid) : undefined;
 for (let round = 0; round < Number(values.rounds); round++) {
   for (let i = 0; i < entries.length; i++) await runQuiver(entries[i]!, labels[i]!, round);
-  if (pgClient) record('postgres', await runCases(pgClient));
+  if (pgClient) record('postgres', await runCases(pgClient, pgBackendPid));
 }
 await pgClient?.end();
 
-process.stdout.write('\nmedian over rounds: QPS (p50 ms)\n');
+process.stdout.write('\nmedian over rounds: QPS (p50 ms; server CPU µs per query)\n');
 const names = cases.map((k) => k.name);
 process.stdout.write(`| target | ${names.join(' | ')} |\n|:---|${names.map(() => '---:').join('|')}|\n`);
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
 for (const [target, per] of table) {
-  process.stdout.write(`| ${target} | ${names.map((n) => { const rs = per.get(n) ?? []; return `${median(rs.map((r) => r.qps)).toFixed(0)} (${median(rs.map((r) => r.p50)).toFixed(3)})`; }).join(' | ')} |\n`);
+  process.stdout.write(`| ${target} | ${names.map((n) => {
+    const rs = per.get(n) ?? [];
+    const cpu = rs.every((r) => r.cpuUs !== undefined) ? `; ${median(rs.map((r) => r.cpuUs!)).toFixed(0)}` : '';
+    return `${median(rs.map((r) => r.qps)).toFixed(0)} (${median(rs.map((r) => r.p50)).toFixed(3)}${cpu})`;
+  }).join(' | ')} |\n`);
 }
