@@ -29,7 +29,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { sortedColumnFilter, columnsRead, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
+import { sortedColumnFilter, sortedColumnsUnderWay, columnsRead, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
@@ -384,6 +384,13 @@ export async function parallelIndexedVectorTopK(
   // without a filter (a filtered search is one walk or one exact pass over the matches too)
   if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
 
+  for (const [ti, table] of tables.entries()) {
+    const sorting = sortedColumnsUnderWay(table, segments[ti]!, filter?.indexed);
+    if (sorting) {
+      await sorting;
+      env.checkCancel();
+    }
+  }
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   try {
