@@ -67,8 +67,6 @@ export interface ConnectionSecurity {
   maxMessageSize?: number;
 }
 
-const NO_SETTINGS: TextSettings = Object.freeze({});
-
 /** PostgreSQL's authentication_timeout default */
 const AUTHENTICATION_TIMEOUT_MS = 60_000;
 /** pause reading from the socket while this many bytes wait unparsed */
@@ -925,6 +923,9 @@ export class Connection {
     this.readyForQuery();
   }
 }
+
+/** the text settings of a result none of whose columns reads any */
+const NO_SETTINGS: TextSettings = Object.freeze({});
 
 function checkFormat(code: number): number {
   if (code !== 0 && code !== 1) throw new SqlError(SqlState.invalidParameterValue, `unsupported format code: ${code}`);
