@@ -31,6 +31,11 @@ interface Statement {
   /** null for an empty query string (Execute answers EmptyQueryResponse) */
   readonly prepared: PreparedStatement | null;
   readonly paramTypes: readonly number[];
+  /**
+   * RowDescription frames of `prepared.fields` by result formats: node-pg describes the
+   * portal at every run of a prepared statement, and the frame never changes
+   */
+  rowDescriptions?: Map<string, Buffer>;
 }
 
 interface Portal {
@@ -869,8 +874,8 @@ export class Connection {
         this.send(msg.rowDescription(cursorFields, cursorFields.map(() => 0)));
         return;
       }
-      const fields = portal.result?.kind === 'rows' ? portal.result.fields : portal.stmt.prepared?.fields;
-      this.send(fields ? msg.rowDescription(fields, portal.resultFormats) : msg.noData());
+      if (portal.result?.kind === 'rows') this.send(msg.rowDescription(portal.result.fields, portal.resultFormats));
+      else this.send(preparedRowDescription(portal.stmt, portal.resultFormats) ?? msg.noData());
     } else {
       throw protocolViolation(`invalid DESCRIBE message subtype ${kind.charCodeAt(0)}`);
     }
@@ -922,6 +927,20 @@ export class Connection {
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
   }
+}
+
+/** The RowDescription of a statement's prepared columns in these formats (made once per formats), or undefined: no rows. */
+function preparedRowDescription(stmt: Statement, formats: readonly number[]): Buffer | undefined {
+  const fields = stmt.prepared?.fields;
+  if (!fields) return undefined;
+  const key = formats.join(',');
+  stmt.rowDescriptions ??= new Map();
+  let frame = stmt.rowDescriptions.get(key);
+  if (frame) return frame;
+  frame = msg.rowDescription(fields, formats);
+  // a client keeps to a few format choices; one trying many gets them made each time
+  if (stmt.rowDescriptions.size < 8) stmt.rowDescriptions.set(key, frame);
+  return frame;
 }
 
 /** the text settings of a result none of whose columns reads any */
