@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseVector } from '../src/types/vector.js';
+import { parseVector, parseVectorBytes, VECTOR_MAX_DIM } from '../src/types/vector.js';
 
 function reference(elements: string[]): number[] {
   return elements.map((e) => Math.fround(Number(e)));
@@ -72,4 +72,30 @@ test('only ASCII whitespace around elements, as pgvector (isspace on bytes)', ()
     assert.throws(() => parseVector(`[1,2]${space}`), /invalid input syntax for type vector/, JSON.stringify(space));
   }
   assert.deepEqual(Array.from(parseVector('\t[1 ,\v2\f]\r\n')), [1, 2]);
+});
+
+test('a Bind parameter\'s bytes parse to what its text does, and anything else is left to the text parser', () => {
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let t = 0; t < 3000; t++) {
+    const els = Array.from({ length: 1 + Math.floor(rnd() * 900) }, () => (rnd() < 0.5 ? randomElement(rnd) : String(Math.fround(rnd() - 0.5))));
+    const text = `${rnd() < 0.1 ? ' ' : ''}[${els.join(rnd() < 0.5 ? ',' : ' , ')}]`;
+    const fromBytes = parseVectorBytes(Buffer.from(text));
+    let fromText: Float32Array | undefined;
+    try { fromText = parseVector(text); } catch { fromText = undefined; }
+    if (fromBytes) assert.deepEqual(Array.from(fromBytes), Array.from(fromText!), text.slice(0, 80));
+    // the fast path only declines where the text parser decides (out of range: its error)
+    else assert.ok(reference(els).some((x) => !Number.isFinite(x)), text.slice(0, 80));
+  }
+  // a byte after the parameter is not read: the frame's next bytes follow it in the same buffer
+  const frame = Buffer.from('[1,2]3,4]');
+  assert.deepEqual(Array.from(parseVectorBytes(frame.subarray(0, 5))!), [1, 2]);
+  assert.deepEqual(Array.from(parseVectorBytes(Buffer.from('[1,2]'), 2)!), [1, 2]);
+  for (const [text, typmod] of [['[1,2]', 3], ['[1,,2]', -1], ['[]', -1], ['[1e]', -1], ['[1e39]', -1], ['[1,\u00a02]', -1], ['[1,2] x', -1], ['', -1]] as const) {
+    assert.equal(parseVectorBytes(Buffer.from(text, 'utf8'), typmod), undefined, text);
+  }
+  assert.equal(parseVectorBytes(Buffer.from([0x5b, 0x31, 0xc3, 0x28, 0x5d])), undefined, 'invalid UTF-8: the text path reports it');
+  const most = `[${Array.from({ length: VECTOR_MAX_DIM }, (_, i) => i % 10).join(',')}]`;
+  assert.equal(parseVectorBytes(Buffer.from(most))!.length, VECTOR_MAX_DIM);
+  assert.equal(parseVectorBytes(Buffer.from(most.replace(']', ',1]'))), undefined, 'one too many: vector_in\'s error');
 });

@@ -26,7 +26,7 @@ import { indexConditions, leadsWithIsNull, zoneConditions } from './zone-conditi
 import { segmentIndex, textIndexRows } from './text-index-scan.js';
 import { bm25SegmentRows } from './bm25-top-k.js';
 import { parseTsquery } from '../types/tsquery.js';
-import { parallelVectorTopK } from './parallel-vector-search.js';
+import { indexedSearchStaysInThread, parallelVectorTopK } from './parallel-vector-search.js';
 import { startVectorSearches, takeStartedSearch } from './early-vector-search.js';
 import { bitIndexedTopK } from './bit-vector-search.js';
 import { expressionIndexedTopK } from './expression-vector-search.js';
@@ -859,7 +859,9 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     if (rc.queryWorkers && !env.synchronous) {
       // started by a join above (startEarly), or now
       const early = takeStartedSearch(plan, rc);
-      const viaWorkers = yield* awaitStep(early?.search ?? parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
+      // a search of one segment while no other session searches is done here: known at once
+      const here = !early && !!plan.vectorSearch?.index && indexedSearchStaysInThread(plan, vkey, rc);
+      const viaWorkers = here ? undefined : yield* awaitStep(early?.search ?? parallelVectorTopK(plan, vkey, k, offsetN, rc, env, rc.queryWorkers));
       // an indexed search's counts (EXPLAIN ANALYZE), with the mark that it started early
       if (viaWorkers && early?.start.stats && rc.vectorStats) {
         const counts = { ...early.start.stats, startedEarly: true };

@@ -29,7 +29,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { sortedColumnFilter, columnsRead, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
+import { sortedColumnFilter, sortedColumnsUnderWay, columnsRead, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
@@ -350,6 +350,28 @@ export function aloneSearching(session: object | undefined, now = performance.no
 }
 
 /**
+ * Whether an indexed search stays in this thread (one indexed sealed segment and no other
+ * session searching: aloneSearching, which records this search), decided before anything
+ * is prepared for the workers. parallelIndexedVectorTopK finds the same at the end of its
+ * set-up (query vector, filter compiled, segments, index file references) and the
+ * in-thread search then did all of it again, after a promise's turn: ~15-20 us of every
+ * single-session k-NN query (profile: parallelVectorTopK 19 us inclusive). False when the
+ * plan is not such a search (the caller goes on as before).
+ */
+export function indexedSearchStaysInThread(plan: TopKPlan, key: VectorKey, rc: RunContext): boolean {
+  const scan = plan.input;
+  const vs = plan.vectorSearch;
+  if (scan.kind !== 'scan' || scan.withRowId || !vs?.index) return false;
+  let segments = 0;
+  for (const table of scan.partitions ?? [scan.table]) {
+    const name = indexFor(table, vs.index.columns[0], key.op, vs.index.method, vs.index);
+    if (name) segments += rc.storage.annSegments(table.oid, name, rc.snapshot, rc.txn).length;
+    if (segments > 1) return false;
+  }
+  return aloneSearching(rc.session);
+}
+
+/**
  * indexedVectorTopK with the per-segment work in workers. Per indexed sealed segment the
  * filter's bitmap is built here (its count is exact, not sampled), the cost model picks
  * exact (top-k of the matches, split across the workers), in-graph filtered search, or
@@ -384,6 +406,13 @@ export async function parallelIndexedVectorTopK(
   // without a filter (a filtered search is one walk or one exact pass over the matches too)
   if (segments.reduce((n, segs) => n + segs.length, 0) <= 1 && aloneSearching(rc.session)) return undefined;
 
+  for (const [ti, table] of tables.entries()) {
+    const sorting = sortedColumnsUnderWay(table, segments[ti]!, filter?.indexed);
+    if (sorting) {
+      await sorting;
+      env.checkCancel();
+    }
+  }
   const top = new CoordinatedTopK(k, key, query, pool, nonNull, nonZero);
   const passes = passesOf(condition, env);
   try {

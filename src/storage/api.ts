@@ -334,6 +334,12 @@ export interface SearchSegment {
    * that test the filter on their candidates only, before it pays for a bitmap.
    */
   filterCount?(filter: BitmapFilter): number | undefined;
+  /**
+   * While the segment's sorted column index of `column` is being built (started by this
+   * call if it was not), the build; undefined once it is settled. Until then a filter on
+   * the column tests every row.
+   */
+  sortedColumnPending?(column: number): Promise<unknown> | undefined;
 }
 
 /** Positions matchBitmapSteps tests between two of its steps (a few ms of filter tests). */

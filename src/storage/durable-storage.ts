@@ -1527,6 +1527,7 @@ export class DurableStorage implements Storage {
         }
       },
       sharedVectors: (column) => seg.sharedVectors(column),
+      sortedColumnPending: (column) => seg.sortedColumnPending(column),
       // deleted rows are taken to fall among the filter's rows as anywhere in the segment
       filterCount: (filter) => {
         const n = filter.onlyIndexed && filter.indexed ? onlyIndexedRows(seg, filter.indexed)?.length : undefined;

@@ -574,6 +574,11 @@ export class SealedSegment implements Segment {
     return this.sorted.get(col);
   }
 
+  /** The column's sorted index build while it is under way (started here if not yet), else undefined. */
+  sortedColumnPending(col: number): Promise<SortedColumn | undefined> | undefined {
+    return this.sorted.settled(col) ? undefined : this.sortedColumnBuilt(col);
+  }
+
   /** The column's sorted index once built (undefined: the column does not hold numbers, or the build failed). */
   sortedColumnBuilt(col: number): Promise<SortedColumn | undefined> {
     return this.sorted.built(col, () => {

@@ -329,6 +329,17 @@ export function parseText(type: SqlType, text: string, settings: ParseSettings =
 }
 
 /** PostgreSQL output function of `type` for a non-null value. */
+/** Types whose formatText reads no setting (so a result of only these needs none looked up). */
+const SETTINGS_FREE_OUTPUT: ReadonlySet<number> = new Set([
+  OID.bool, OID.int2, OID.int4, OID.int8, OID.text, OID.varchar, OID.bpchar, OID.name, OID.numeric,
+  OID.uuid, OID.oid, OID.vector, OID.halfvec, OID.sparsevec, OID.bytea, OID.time,
+]);
+
+/** Whether formatText of a value of this type reads no setting (DateStyle, TimeZone, extra_float_digits, the reg* lookups). */
+export function textOutputIgnoresSettings(oid: number): boolean {
+  return SETTINGS_FREE_OUTPUT.has(oid);
+}
+
 export function formatText(type: SqlType, value: Value, settings: FormatSettings = {}): string {
   if (value === null) throw new Error('bug: formatText(null)');
   const info = TYPES.get(type.oid);

@@ -6,6 +6,8 @@
 import type { SqlType, Value } from '../types/types.js';
 import { formatText, parseText, type FormatSettings, type ParseSettings } from '../types/text-io.js';
 import { decodeBinary, decodeUtf8, encodeBinary } from '../types/binary-format.js';
+import { OID } from '../types/types.js';
+import { parseVectorBytes } from '../types/vector.js';
 
 export type TextSettings = FormatSettings & ParseSettings;
 
@@ -18,10 +20,15 @@ export function encodeValue(type: SqlType, value: Value, format: number, setting
 
 /**
  * Decode one Bind parameter (index is 0-based). Errors follow PostgreSQL: short data is
- * 08P01 "insufficient data left in message", leftover bytes are 22P03.
+ * 08P01 "insufficient data left in message", leftover bytes are 22P03. `settings` may be
+ * a function: it is then called only when a text input needs them.
  */
-export function decodeParam(type: SqlType, data: Buffer | null, format: number, index: number, settings: TextSettings = {}): Value {
+export function decodeParam(type: SqlType, data: Buffer | null, format: number, index: number, settings: TextSettings | (() => TextSettings) = {}): Value {
   if (data === null) return null;
-  if (format === 0) return parseText(type, decodeUtf8(data), settings);
+  if (format === 0) {
+    // a vector as clients send it (k-NN's query) is read from its bytes, no string made
+    const vector = type.oid === OID.vector ? parseVectorBytes(data, type.typmod) : undefined;
+    return vector ?? parseText(type, decodeUtf8(data), typeof settings === 'function' ? settings() : settings);
+  }
   return decodeBinary(type, data, `incorrect binary data format in bind parameter ${index + 1}`);
 }

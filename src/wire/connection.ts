@@ -16,6 +16,7 @@ import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Value } from '../types/types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
 import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
+import { textOutputIgnoresSettings } from '../types/text-io.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
 import { Authenticator, ScramExchange, type AuthMethod, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
 import { hbaRefusal, type HbaRequest } from './hba.js';
@@ -30,6 +31,11 @@ interface Statement {
   /** null for an empty query string (Execute answers EmptyQueryResponse) */
   readonly prepared: PreparedStatement | null;
   readonly paramTypes: readonly number[];
+  /**
+   * RowDescription frames of `prepared.fields` by result formats: node-pg describes the
+   * portal at every run of a prepared statement, and the frame never changes
+   */
+  rowDescriptions?: Map<string, Buffer>;
 }
 
 interface Portal {
@@ -217,9 +223,12 @@ export class Connection {
     try {
       if (!(await this.startup())) return;
       for (;;) {
-        const frame = await this.nextFrame();
+        // a pipelined Bind/Describe/Execute/Sync is in the buffer at once: taken and, where
+        // the message is answered without waiting, handled without a promise each
+        const frame = this.bufferedFrame() ?? (await this.nextFrame());
         if (!frame || frame.code === FrontendCode.Terminate) break;
-        await this.handle(frame);
+        const pending = this.handle(frame);
+        if (pending) await pending;
       }
     } catch (e) {
       this.fatal(e);
@@ -261,17 +270,24 @@ export class Connection {
   private async nextFrame(signal?: AbortSignal, copyPieces = false): Promise<Frame | undefined | 'interrupted'> {
     for (;;) {
       if (signal?.aborted) return 'interrupted';
-      const frame = copyPieces ? this.reader.nextCopyPiece() : this.reader.next();
-      if (frame) {
-        if (this.socket.isPaused() && this.reader.buffered < INPUT_HIGH_WATER) this.socket.resume();
-        return frame;
-      }
+      const frame = this.bufferedFrame(copyPieces);
+      if (frame) return frame;
       if (this.closed) return undefined;
       if (this.socket.isPaused()) this.socket.resume();
       // Nothing more to read now: make sure the client has everything we produced.
       this.flushNow();
       await new Promise<void>((resolve) => (this.wakeUp = resolve));
     }
+  }
+
+  /**
+   * The next whole frame already received, if any (reading resumes once the buffer drained);
+   * `copyPieces`: a CopyData's received part (FrameReader.nextCopyPiece).
+   */
+  private bufferedFrame(copyPieces = false): Frame | undefined {
+    const frame = copyPieces ? this.reader.nextCopyPiece() : this.reader.next();
+    if (frame && this.socket.isPaused() && this.reader.buffered < INPUT_HIGH_WATER) this.socket.resume();
+    return frame;
   }
 
   // ---- output ---------------------------------------------------------------------------
@@ -555,45 +571,60 @@ export class Connection {
 
   // ---- message dispatch -----------------------------------------------------------------
 
-  private async handle(frame: Frame): Promise<void> {
+  /**
+   * One message. A promise only for those that wait (Query, Parse, Execute): Bind, Describe,
+   * Close, Sync and Flush are answered on the spot, so the pipeline of a prepared
+   * statement's run costs no promise and no microtask turn per message.
+   */
+  private handle(frame: Frame): Promise<void> | undefined {
     this.idleAfterReady = false;
-    if (this.ignoreTillSync && frame.code !== FrontendCode.Sync) return;
+    if (this.ignoreTillSync && frame.code !== FrontendCode.Sync) return undefined;
     const r = new MessageReader(frame.body);
     switch (frame.code) {
       case FrontendCode.Query:
         return this.simpleQuery(r);
       case FrontendCode.Sync:
-        return this.sync();
+        this.sync();
+        return undefined;
       case FrontendCode.FunctionCall:
         this.sendError(new SqlError(SqlState.featureNotSupported, 'function call messages are not supported'));
         this.readyForQuery();
-        return;
+        return undefined;
       case FrontendCode.CopyData:
       case FrontendCode.CopyDone:
       case FrontendCode.CopyFail:
         // Accepted and ignored outside COPY, like PostgreSQL: a COPY probably failed and
         // the client is still sending its data.
-        return;
+        return undefined;
     }
     try {
+      let waiting: Promise<void>;
       switch (frame.code) {
-        case FrontendCode.Parse: return await this.parse(r);
-        case FrontendCode.Bind: return this.bind(r);
-        case FrontendCode.Describe: return this.describe(r);
-        case FrontendCode.Execute: return await this.execute(r);
-        case FrontendCode.Close: return this.close(r);
+        case FrontendCode.Parse: waiting = this.parse(r); break;
+        case FrontendCode.Bind: this.bind(r); return undefined;
+        case FrontendCode.Describe: this.describe(r); return undefined;
+        case FrontendCode.Execute: waiting = this.execute(r); break;
+        case FrontendCode.Close: this.close(r); return undefined;
         case FrontendCode.Flush:
           this.flushNow();
-          return;
+          return undefined;
+        default:
+          throw fatalProtocolViolation(`invalid frontend message type ${frame.code}`);
       }
-      throw fatalProtocolViolation(`invalid frontend message type ${frame.code}`);
+      return waiting.catch((e: unknown) => this.extendedQueryFailed(e));
     } catch (e) {
-      if (e instanceof SqlError && e.severity === 'FATAL') throw e;
-      this.backend?.abortBlock?.();
-      this.sendNotices();
-      this.sendError(e);
-      this.ignoreTillSync = true;
+      this.extendedQueryFailed(e);
+      return undefined;
     }
+  }
+
+  /** An extended-query message failed: the error is sent and everything up to Sync skipped (a FATAL one ends the connection). */
+  private extendedQueryFailed(e: unknown): void {
+    if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+    this.backend?.abortBlock?.();
+    this.sendNotices();
+    this.sendError(e);
+    this.ignoreTillSync = true;
   }
 
   // ---- simple query ---------------------------------------------------------------------
@@ -681,8 +712,9 @@ export class Connection {
    * batch is in memory at a time. `suspended`: rows may remain (→ PortalSuspended; also when exactly maxRows were sent, as PostgreSQL).
    */
   private async sendRowsOf(result: Extract<ExecResult, { kind: 'rows' }>, portal: Portal | null, maxRows: number, formats: readonly number[]): Promise<{ count: number; suspended: boolean }> {
-    const settings = this.textSettings();
     const fields = result.fields;
+    // the session's settings are read only when a column's output depends on them
+    const settings = fields.some((f, c) => (formats[c] ?? 0) === 0 && !textOutputIgnoresSettings(f.type.oid)) ? this.textSettings() : NO_SETTINGS;
     let cursor = portal?.cursor ?? 0;
     let count = 0;
     try {
@@ -827,13 +859,15 @@ export class Connection {
     if (portalName === '') this.dropPortal('');
     else if (this.portals.has(portalName)) throw new SqlError(SqlState.duplicateCursor, `cursor "${portalName}" already exists`);
     const params: Value[] = [];
-    const settings = nParams > 0 ? this.textSettings() : {};
+    // the session's settings are read only if a parameter's input needs them (not a vector's)
+    let settings: TextSettings | undefined;
+    const settingsNow = (): TextSettings => (settings ??= this.textSettings());
     for (let i = 0; i < nParams; i++) {
       const len = r.int32();
       const data = len === -1 ? null : r.bytes(len);
       const format = checkFormat(paramFormats.length === 0 ? 0 : paramFormats.length === 1 ? paramFormats[0]! : paramFormats[i]!);
       try {
-        params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i, settings));
+        params.push(decodeParam({ oid: stmt.paramTypes[i]!, typmod: -1 }, data, format, i, settingsNow));
       } catch (e) {
         throw withParamContext(e, portalName, i, data, format, byteSetting(this.requireBackend().setting('log_parameter_max_length_on_error')));
       }
@@ -869,8 +903,8 @@ export class Connection {
         this.send(msg.rowDescription(cursorFields, cursorFields.map(() => 0)));
         return;
       }
-      const fields = portal.result?.kind === 'rows' ? portal.result.fields : portal.stmt.prepared?.fields;
-      this.send(fields ? msg.rowDescription(fields, portal.resultFormats) : msg.noData());
+      if (portal.result?.kind === 'rows') this.send(msg.rowDescription(portal.result.fields, portal.resultFormats));
+      else this.send(preparedRowDescription(portal.stmt, portal.resultFormats) ?? msg.noData());
     } else {
       throw protocolViolation(`invalid DESCRIBE message subtype ${kind.charCodeAt(0)}`);
     }
@@ -924,6 +958,23 @@ export class Connection {
     this.readyForQuery();
   }
 }
+
+/** The RowDescription of a statement's prepared columns in these formats (made once per formats), or undefined: no rows. */
+function preparedRowDescription(stmt: Statement, formats: readonly number[]): Buffer | undefined {
+  const fields = stmt.prepared?.fields;
+  if (!fields) return undefined;
+  const key = formats.join(',');
+  stmt.rowDescriptions ??= new Map();
+  let frame = stmt.rowDescriptions.get(key);
+  if (frame) return frame;
+  frame = msg.rowDescription(fields, formats);
+  // a client keeps to a few format choices; one trying many gets them made each time
+  if (stmt.rowDescriptions.size < 8) stmt.rowDescriptions.set(key, frame);
+  return frame;
+}
+
+/** the text settings of a result none of whose columns reads any */
+const NO_SETTINGS: TextSettings = Object.freeze({});
 
 function checkFormat(code: number): number {
   if (code !== 0 && code !== 1) throw new SqlError(SqlState.invalidParameterValue, `unsupported format code: ${code}`);

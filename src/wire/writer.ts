@@ -79,7 +79,14 @@ export class Writer {
   }
 }
 
-const empty = (code: number): Buffer => new Writer(5).finish(code);
+/**
+ * A message without a body: the same bytes every time, so one frame each is made once and
+ * sent as often as needed (queued frames are only read: concatenated or written out).
+ */
+const emptyFrame = (code: number): (() => Buffer) => {
+  const frame = new Writer(5).finish(code);
+  return () => frame;
+};
 
 export const authenticationOk = (): Buffer => new Writer(9).int32(0).finish(BackendCode.Authentication);
 export const authenticationCleartextPassword = (): Buffer => new Writer(9).int32(3).finish(BackendCode.Authentication);
@@ -95,14 +102,18 @@ export const parameterStatus = (name: string, value: string): Buffer => new Writ
 export const notificationResponse = (pid: number, channel: string, payload: string): Buffer =>
   new Writer().int32(pid).cstring(channel).cstring(payload).finish(BackendCode.NotificationResponse);
 export const backendKeyData = (pid: number, key: number): Buffer => new Writer(13).int32(pid).int32(key).finish(BackendCode.BackendKeyData);
-export const readyForQuery = (status: 'I' | 'T' | 'E'): Buffer => new Writer(6).int8(status.charCodeAt(0)).finish(BackendCode.ReadyForQuery);
-export const parseComplete = (): Buffer => empty(BackendCode.ParseComplete);
-export const bindComplete = (): Buffer => empty(BackendCode.BindComplete);
-export const closeComplete = (): Buffer => empty(BackendCode.CloseComplete);
-export const noData = (): Buffer => empty(BackendCode.NoData);
-export const portalSuspended = (): Buffer => empty(BackendCode.PortalSuspended);
-export const emptyQueryResponse = (): Buffer => empty(BackendCode.EmptyQueryResponse);
-export const copyDone = (): Buffer => empty(BackendCode.CopyDone);
+const READY_FOR_QUERY = { I: readyFrame('I'), T: readyFrame('T'), E: readyFrame('E') };
+function readyFrame(status: 'I' | 'T' | 'E'): Buffer {
+  return new Writer(6).int8(status.charCodeAt(0)).finish(BackendCode.ReadyForQuery);
+}
+export const readyForQuery = (status: 'I' | 'T' | 'E'): Buffer => READY_FOR_QUERY[status];
+export const parseComplete = emptyFrame(BackendCode.ParseComplete);
+export const bindComplete = emptyFrame(BackendCode.BindComplete);
+export const closeComplete = emptyFrame(BackendCode.CloseComplete);
+export const noData = emptyFrame(BackendCode.NoData);
+export const portalSuspended = emptyFrame(BackendCode.PortalSuspended);
+export const emptyQueryResponse = emptyFrame(BackendCode.EmptyQueryResponse);
+export const copyDone = emptyFrame(BackendCode.CopyDone);
 export const commandComplete = (tag: string): Buffer => new Writer().cstring(tag).finish(BackendCode.CommandComplete);
 export const copyData = (chunk: Uint8Array): Buffer => new Writer(chunk.length + 5).bytes(chunk).finish(BackendCode.CopyData);
 
