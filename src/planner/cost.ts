@@ -218,7 +218,7 @@ function readsLevel1(e: Expr): boolean {
 
 /** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
 function throughSubqueryScan(plan: Plan): boolean {
-  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk') && plan.subqueryScan === true;
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project') && plan.subqueryScan === true;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -238,7 +238,7 @@ export class CostModel {
     const e = this.estimate(plan);
     // a projection shown folded into the node below it (EXPLAIN's absorb) counts as that node
     let top = plan;
-    while (top.kind === 'project') top = top.input;
+    while (top.kind === 'project' && !top.subqueryScan) top = top.input;
     return throughSubqueryScan(top) ? { ...e, total: e.total - CPU_TUPLE_COST * this.estimate(top).rows } : e;
   }
 

@@ -26,6 +26,7 @@ import { incrementalSortLines, type IncrementalSortStats } from './incremental-s
 import { readAbove, type TlistRequest } from './explain-tlists.js';
 import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
+import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -478,6 +479,8 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'filter': {
+        const subquery = subqueryScanBelow(plan);
+        if (subquery) return this.subqueryScan(plan, subquery);
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
@@ -590,6 +593,26 @@ class Builder implements DeparseContext {
         return n;
       }
     }
+  }
+
+  /**
+   * PostgreSQL's Subquery Scan, kept over a subquery in FROM (or an inlined WITH query) that
+   * was not pulled up when a condition of the outer query stays on it (setrefs.c's
+   * trivial_subqueryscan): its Filter over the subquery's columns under the FROM item's
+   * name, `(s.rn = 2)`. A Limit that is only `OFFSET 0` is not a node in PostgreSQL.
+   */
+  private subqueryScan(plan: Extract<Plan, { kind: 'filter' }>, marked: SubqueryTop): DisplayNode {
+    const alias = marked.subqueryAlias ?? '';
+    const top = plan.input;
+    const n = this.node(plan, 'Subquery Scan', `Subquery Scan on ${alias}`);
+    n.props.push(['Alias', alias]);
+    n.details.push(['Filter', this.expr(plan.predicate)]);
+    const removed = this.opts.metrics?.get(top);
+    const kept = this.opts.metrics?.get(plan);
+    if (removed && kept) n.details.push(['Rows Removed by Filter', String(removed.rows - kept.rows)]);
+    this.output(n, top.schema.map((c, i): Expr => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: alias })));
+    n.children.push({ rel: 'Subquery', node: this.build(offsetZeroOnly(top) ? top.input : top) });
+    return n;
   }
 
   /** A node shown with the estimate and actual rows of a plan node folded into it. */
@@ -1225,6 +1248,20 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
 const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
 
 /** The node a projection above `n` is computed in: `n`, or the first node below its Limits and Sorts. */
+type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' }>;
+
+/**
+ * A Filter over the top of a subquery read through a SubqueryScan, which PostgreSQL then
+ * keeps (plan.ts readAsSubquery): the node marked so, below the subquery's select list when
+ * a Top-K moved under it (rules/push-top-k-below-project.ts).
+ */
+function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop | undefined {
+  let top = plan.input;
+  while (top.kind === 'project' && !top.subqueryScan) top = top.input;
+  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk') && top.subqueryScan === true && top.subqueryAlias !== undefined;
+  return marked ? top as SubqueryTop : undefined;
+}
+
 function projectingBelow(n: DisplayNode): DisplayNode {
   let at = n;
   while (PASS_THROUGH.has(at.type) && at.children.length > 0) at = at.children[0]!.node;

@@ -186,6 +186,10 @@ export type Plan =
     readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[];
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
     readonly outputRead?: readonly number[];
+    /** the select list of a subquery in FROM over window functions, read through a SubqueryScan (see readAsSubquery) */
+    readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   /**
    * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)
@@ -282,6 +286,8 @@ export type Plan =
      * Materialize over it (cost.ts nestLoopInner)
      */
     readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   /**
    * ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all. With
@@ -299,11 +305,15 @@ export type Plan =
     readonly presorted?: number;
     /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
     readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   | {
     readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null;
     /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
     readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
@@ -363,12 +373,27 @@ export interface VectorSearchInfo {
 export const rangeTableSizes = new WeakMap<Plan, number>();
 
 /**
- * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top
- * (a subquery PostgreSQL does not pull up) marked as read through a SubqueryScan.
+ * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top,
+ * or a select list over window functions (a subquery PostgreSQL does not pull up,
+ * prepjointree.c's is_simple_subquery), marked as read through a SubqueryScan named
+ * `alias`. The node above it costs cpu_tuple_cost a row (cost_subqueryscan); EXPLAIN shows
+ * it where PostgreSQL keeps it (a condition stays on it: setrefs.c's trivial_subqueryscan).
  */
-export function readAsSubquery(plan: Plan): Plan {
-  const marked = plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk';
-  return marked && !plan.subqueryScan ? { ...plan, subqueryScan: true } : plan;
+export function readAsSubquery(plan: Plan, alias?: string): Plan {
+  const named = alias !== undefined ? { subqueryAlias: alias } : {};
+  switch (plan.kind) {
+    case 'sort': case 'limit': case 'topk':
+      return plan.subqueryScan ? plan : { ...plan, subqueryScan: true, ...named };
+    case 'project':
+      return plan.subqueryScan || !overWindows(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
+    default:
+      return plan;
+  }
+}
+
+/** A stack of WindowAggs (with the Sorts between them), as the binder leaves it under a select list. */
+function overWindows(plan: Plan): boolean {
+  return plan.kind === 'window';
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

@@ -316,8 +316,8 @@ export class SelectBinder {
       case 'RangeSubselect': {
         // LATERAL subqueries see the FROM items to their left (level 1 is this FROM scope).
         const lateral = !!n.lateral && scope.entries.length > 0;
-        const plan = readAsSubquery(this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent));
         const alias = n.alias?.aliasname ?? '';
+        const plan = readAsSubquery(this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent), alias);
         const renamed = n.alias?.colnames ? renameColumns(plan, (n.alias.colnames as RawNode[]).map((c) => c.String.sval)) : plan;
         scope.add(alias, renamed.schema);
         return renamed;

@@ -13,6 +13,7 @@
  */
 import { mapExpr } from '../expr-walk.js';
 import type { Expr, Plan } from '../plan.js';
+import { windowChain } from '../window-tlists.js';
 import type { Rule } from './rule.js';
 import { T } from '../../types/types.js';
 
@@ -28,14 +29,33 @@ function simple(e: Expr): boolean {
   return ok;
 }
 
+/**
+ * Over window functions, the input columns every window partitions by: PostgreSQL's
+ * check_output_expressions marks any other output column unsafe (a condition on it would
+ * change which rows are in a partition, or reads a window function's result). Undefined:
+ * no windows below, every column is safe.
+ */
+function partitionColumns(input: Plan): Set<number> | undefined {
+  const chain = windowChain(input);
+  if (!chain) return undefined;
+  const fns = chain.windows.flatMap((w) => w.fns);
+  const base = chain.base.schema.length;
+  const safe = new Set<number>();
+  for (let c = 0; c < base; c++) {
+    if (fns.every((fn) => fn.partitionBy.some((k) => k.kind === 'column' && k.level === 0 && k.index === c))) safe.add(c);
+  }
+  return safe;
+}
+
 /** The predicate in terms of the project's input, or undefined when it is not safe to move. */
-function below(predicate: Expr, exprs: readonly Expr[]): Expr | undefined {
+function below(predicate: Expr, exprs: readonly Expr[], safeColumns?: ReadonlySet<number>): Expr | undefined {
   if (!simple(predicate)) return undefined;
   let ok = true;
   const out = mapExpr(predicate, (x) => {
     if (x.kind !== 'column' || x.level !== 0) return undefined;
     const def = exprs[x.index];
     if (!def || !simple(def)) ok = false;
+    else if (safeColumns && !(def.kind === 'column' && def.level === 0 && safeColumns.has(def.index))) ok = false;
     return def ?? x;
   });
   return ok ? out : undefined;
@@ -53,15 +73,23 @@ function and(parts: readonly Expr[]): Expr {
 export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan | undefined {
   const input = plan.input;
   if (input.kind === 'sort') {
-    const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: plan.predicate };
-    return { ...input, input: pushBelowProject(inner) ?? inner };
+    // what cannot pass a select list below the Sort (over window functions) stays above it
+    const sorted = input.input;
+    const safe = sorted.kind === 'project' ? partitionColumns(sorted.input) : undefined;
+    const stay = safe && sorted.kind === 'project' ? conjuncts(plan.predicate).filter((c) => !below(c, sorted.exprs, safe)) : [];
+    const passing = conjuncts(plan.predicate).filter((c) => !stay.includes(c));
+    if (passing.length === 0) return undefined;
+    const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: sorted.schema, input: sorted, predicate: and(passing) };
+    const pushed: Plan = { ...input, input: pushBelowProject(inner) ?? inner };
+    return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
   }
   if (input.kind !== 'project') return undefined;
+  const safe = partitionColumns(input.input);
   // each conjunct on its own: the safe ones move, the rest stay above
   const moved: Expr[] = [];
   const stay: Expr[] = [];
   for (const c of conjuncts(plan.predicate)) {
-    const b = below(c, input.exprs);
+    const b = below(c, input.exprs, safe);
     if (b) moved.push(b);
     else stay.push(c);
   }
