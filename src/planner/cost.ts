@@ -583,6 +583,8 @@ export class CostModel {
   /** A filter above a node: its qual cost on each input row; rows × selectivity. */
   private filter(plan: Extract<Plan, { kind: 'filter' }>): Estimate {
     const input = this.estimate(plan.input);
+    // create_one_window_path's topqual: not in cost_windowagg's rows or costs
+    if (plan.windowTopQual) return input;
     const sel = clauseSelectivity(plan.predicate, this.schemaLookup(plan.input.schema));
     return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
   }

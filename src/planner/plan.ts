@@ -181,7 +181,14 @@ export type Plan =
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
   | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
-  | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
+  | {
+    readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr;
+    /**
+     * the top WindowAgg's qual that re-tests a lower WindowAgg's Run Condition (its rows are
+     * handed on, window-run-condition.ts): PostgreSQL 15 costs it as nothing and keeps the rows
+     */
+    readonly windowTopQual?: true;
+  }
   | {
     readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[];
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */

@@ -131,7 +131,8 @@ export const windowRunCondition: Rule = {
     if (plan.input.kind !== 'window') return undefined;
     const found = withRunConditions(plan.input, conjuncts(plan.predicate).map((q) => ({ q, below: q })));
     if (!found) return undefined;
-    return found.kept.length ? { ...plan, input: found.stack, predicate: and(found.kept) } : found.stack;
+    const kept = [...found.kept, ...found.lower.filter((c) => !found.kept.includes(c))];
+    return kept.length ? { ...plan, input: found.stack, predicate: and(kept) } : found.stack;
   },
 };
 
@@ -140,13 +141,15 @@ export const windowRunCondition: Rule = {
  * over the top WindowAgg's output, or undefined when it cannot be read there), and the
  * quals (`q`) that must stay in the Filter; undefined when none gives a condition.
  */
-function withRunConditions(top: Window, quals: readonly { q: Expr; below: Expr | undefined }[]): { stack: Plan; kept: Expr[] } | undefined {
+function withRunConditions(top: Window, quals: readonly { q: Expr; below: Expr | undefined }[]): { stack: Plan; kept: Expr[]; lower: Expr[] } | undefined {
   const conds = new Map<Window, Expr[]>();
   const kept: Expr[] = [];
+  const lower: Expr[] = [];
   for (const { q, below } of quals) {
     const found = below && runConditionOf(below, top);
     if (found) conds.set(found.window, [...(conds.get(found.window) ?? []), found.cond]);
-    if (!found || found.keep || found.window !== top) kept.push(q);
+    if (found && found.window !== top) lower.push(found.cond);
+    if (!found || found.keep) kept.push(q);
   }
   if (conds.size === 0) return undefined;
   const withConditions = (p: Plan): Plan => {
@@ -158,7 +161,7 @@ function withRunConditions(top: Window, quals: readonly { q: Expr; below: Expr |
     const runCondition = and([...(p.runCondition ? conjuncts(p.runCondition) : []), ...own]);
     return { ...p, input, runCondition, ...(p === top ? {} : { passThrough: true as const }) };
   };
-  return { stack: withConditions(top), kept };
+  return { stack: withConditions(top), kept, lower };
 }
 
 /**
@@ -181,6 +184,8 @@ function throughProject(plan: Extract<Plan, { kind: 'filter' }>, project: Extrac
   });
   const found = withRunConditions(project.input as Window, quals);
   if (!found) return undefined;
-  const input: Plan = { ...project, input: found.stack };
+  // a lower WindowAgg's condition is the top one's Filter too, inside the subquery (create_one_window_path's topqual)
+  const stack: Plan = found.lower.length ? { kind: 'filter', schema: found.stack.schema, input: found.stack, predicate: and(found.lower), windowTopQual: true } : found.stack;
+  const input: Plan = { ...project, input: stack };
   return found.kept.length ? { ...plan, input, predicate: and(found.kept) } : input;
 }
