@@ -114,6 +114,10 @@ class Builder implements DeparseContext {
   private readonly windowOutputs = new Map<Plan, { text: string; plain: boolean }[]>();
   /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
   private readonly above = new Map<Plan, number[]>();
+  /** subqueries' select lists read through a Subquery Scan that stays without a Filter (narrowedSubquery) */
+  private readonly keptScans = new Set<Plan>();
+  /** the same, for naming their columns above them (s.rn) */
+  private readonly narrowedScans = new Set<Plan>();
   /** the target list the node being built is asked for (createplan.c's flags) */
   private request: TlistRequest = 'exact';
   /** each Output line's items, and whether each is a plain column (an upper node's reference to it is not parenthesized) */
@@ -173,6 +177,8 @@ class Builder implements DeparseContext {
       subplanNumber: (p) => this.subplanNumber(p),
       initPlanParam: (p) => this.initPlanParam(p),
       inputColumn: (c) => {
+        // read from a Subquery Scan: its column under the FROM item's name
+        if (input.kind === 'project' && this.narrowedScans.has(input)) return `${input.subqueryAlias}.${input.schema[c.index]?.name}`;
         const e = computedColumn(input, c.index);
         if (!e || e.kind === 'column') return e ? this.expr(e) : undefined;
         return `(${this.expr(e)})`;
@@ -227,6 +233,11 @@ class Builder implements DeparseContext {
     this.levelInitPlans.push(level);
     this.levelNames.push(this.renamedIn(plan));
     if (!this.above.has(plan)) for (const [p, read] of readAbove(plan)) this.above.set(p, read);
+    const narrowed = narrowedSubquery(plan);
+    if (narrowed) {
+      this.keptScans.add(narrowed);
+      this.narrowedScans.add(narrowed);
+    }
     const node = this.asking('exact', () => this.build(plan));
     const inits: { name: string; node: DisplayNode; n: number }[] = [];
     // a min() / max() InitPlan is part of this query in PostgreSQL (planagg.c): the InitPlans
@@ -500,6 +511,7 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'project': {
+        if (this.keptScans.delete(plan)) return this.narrowingScan(plan);
         const windows = windowsBelow(plan.input);
         if (windows) return this.overWindows(plan, windows.chain, sortKeysBelow(plan.input));
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
@@ -515,6 +527,12 @@ class Builder implements DeparseContext {
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
         // needs after it (resjunk); the Limit and Sort show that node's columns
         else this.outputWithKeys(target, plan.exprs.map((e) => throughInput(plan.input, e)), sortKeysBelow(plan.input).map((e) => throughInput(plan.input, e)));
+        // the select list computed by a Subquery Scan (narrowingScan): the scan's cost is its own
+        if (n.type === 'Subquery Scan') {
+          this.absorb(n, plan);
+          n.est = { ...this.opts.model.estimate(plan), width: n.est.width };
+          return n;
+        }
         return this.absorb(n, plan);
       }
       case 'projectSet': {
@@ -606,12 +624,32 @@ class Builder implements DeparseContext {
     const top = plan.input;
     const n = this.node(plan, 'Subquery Scan', `Subquery Scan on ${alias}`);
     n.props.push(['Alias', alias]);
+    // as wide as the columns read above it
+    const read = this.above.get(plan);
+    if (read) n.est = { ...n.est, width: this.opts.model.schemaWidth(read.map((i) => top.schema[i]!).filter((c) => c !== undefined)) };
     n.details.push(['Filter', this.expr(plan.predicate)]);
     const removed = this.opts.metrics?.get(top);
     const kept = this.opts.metrics?.get(plan);
     if (removed && kept) n.details.push(['Rows Removed by Filter', String(removed.rows - kept.rows)]);
     this.output(n, top.schema.map((c, i): Expr => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: alias })));
     n.children.push({ rel: 'Subquery', node: this.build(offsetZeroOnly(top) ? top.input : top) });
+    return n;
+  }
+
+  /**
+   * A Subquery Scan without a Filter, over a subquery's select list that the statement's
+   * target list reads otherwise than column for column (narrowedSubquery): it costs
+   * cpu_tuple_cost a row above the subquery's top and is as wide as the columns read.
+   */
+  private narrowingScan(plan: Extract<Plan, { kind: 'project' }>): DisplayNode {
+    const alias = plan.subqueryAlias ?? '';
+    const n = this.node(plan, 'Subquery Scan', `Subquery Scan on ${alias}`);
+    n.props.push(['Alias', alias]);
+    const est = this.opts.model.estimate(plan);
+    const read = this.above.get(plan) ?? plan.schema.map((_, i) => i);
+    n.est = { ...est, width: this.opts.model.schemaWidth(read.map((i) => plan.schema[i]!).filter((c) => c !== undefined)) };
+    this.output(n, read.map((i): Expr => ({ kind: 'column', type: plan.schema[i]!.type, level: 0, index: i, name: plan.schema[i]!.name, table: alias })));
+    n.children.push({ rel: 'Subquery', node: this.build(plan) });
     return n;
   }
 
@@ -927,7 +965,10 @@ class Builder implements DeparseContext {
       est: { startup: limit.est.startup, total: limit.est.startup + (input.rows * 0.0025), rows: input.rows, width: limit.est.width },
       actual: limit.actual,
     };
-    sort.children.push({ rel: 'Outer', node: this.asking('small', () => this.build(plan.input)) });
+    const below = this.asking('small', () => this.build(plan.input));
+    // over a Subquery Scan the Sort holds its rows, as wide as they are
+    if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
+    sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
   }
@@ -942,7 +983,10 @@ class Builder implements DeparseContext {
     };
     const stats = this.opts.spillStats?.get(plan);
     if (stats?.kind === 'incrementalSort') sort.details.push(...incrementalSortLines(stats));
-    sort.children.push({ rel: 'Outer', node: this.asking('small', () => this.build(plan.input)) });
+    const below = this.asking('small', () => this.build(plan.input));
+    // over a Subquery Scan the Sort holds its rows, as wide as they are
+    if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
+    sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
   }
@@ -1260,6 +1304,32 @@ function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop
   while (top.kind === 'project' && !top.subqueryScan) top = top.input;
   const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk') && top.subqueryScan === true && top.subqueryAlias !== undefined;
   return marked ? top as SubqueryTop : undefined;
+}
+
+/**
+ * The select list of a subquery over window functions at the top of the statement (under its
+ * ORDER BY and LIMIT) that PostgreSQL reads through a Subquery Scan it keeps although no
+ * condition stays on it: the statement's target list is not the subquery's columns in their
+ * order, or the WindowAgg carries a window's key the select list lacks (a resjunk column),
+ * so the tlists differ (setrefs.c's trivial_subqueryscan; at the top the scan's target list
+ * is exact, create_plan's CP_EXACT_TLIST).
+ */
+function narrowedSubquery(root: Plan): Extract<Plan, { kind: 'project' }> | undefined {
+  let p = root;
+  let outer: Extract<Plan, { kind: 'project' }> | undefined;
+  for (;;) {
+    if ((p.kind === 'sort' || p.kind === 'limit' || p.kind === 'topk') && !p.subqueryScan) p = p.input;
+    else if (p.kind === 'project' && !p.subqueryScan && !outer) {
+      outer = p;
+      p = p.input;
+    } else break;
+  }
+  if (p.kind !== 'project' || !p.subqueryScan || p.subqueryAlias === undefined) return undefined;
+  const chain = windowChain(p.input);
+  if (!chain) return undefined;
+  const junk = finalTarget(p.exprs, chain).length > p.exprs.length;
+  const inOrder = !outer || (outer.exprs.length === p.schema.length && outer.exprs.every((e, i) => e.kind === 'column' && e.level === 0 && e.index === i));
+  return junk || !inOrder ? p : undefined;
 }
 
 function projectingBelow(n: DisplayNode): DisplayNode {
