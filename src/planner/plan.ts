@@ -392,15 +392,22 @@ export function readAsSubquery(plan: Plan, alias?: string): Plan {
     case 'sort': case 'limit': case 'topk':
       return plan.subqueryScan ? plan : { ...plan, subqueryScan: true, ...named };
     case 'project':
-      return plan.subqueryScan || !overWindows(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
+      return plan.subqueryScan || !notPulledUp(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
     default:
       return plan;
   }
 }
 
-/** A stack of WindowAggs (with the Sorts between them), as the binder leaves it under a select list. */
-function overWindows(plan: Plan): boolean {
-  return plan.kind === 'window';
+/**
+ * Below a subquery's select list: window functions, or (under the projection hiding the
+ * ORDER BY keys the select list lacks) a Sort, a Limit, an ORDER BY … LIMIT.
+ */
+function notPulledUp(plan: Plan): boolean {
+  switch (plan.kind) {
+    case 'window': case 'sort': case 'limit': case 'topk': return true;
+    case 'project': return notPulledUp(plan.input);
+    default: return false;
+  }
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

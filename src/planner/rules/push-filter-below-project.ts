@@ -47,6 +47,12 @@ function partitionColumns(input: Plan): Set<number> | undefined {
   return safe;
 }
 
+/** A Limit or Top-K under a subquery's select list (the projection hiding its ORDER BY keys, plan.ts readAsSubquery). */
+function limited(plan: Plan): boolean {
+  if (plan.kind === 'project') return limited(plan.input);
+  return plan.kind === 'limit' || plan.kind === 'topk';
+}
+
 /** The predicate in terms of the project's input, or undefined when it is not safe to move. */
 function below(predicate: Expr, exprs: readonly Expr[], safeColumns?: ReadonlySet<number>): Expr | undefined {
   if (!simple(predicate)) return undefined;
@@ -83,7 +89,10 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
     const pushed: Plan = { ...input, input: pushBelowProject(inner) ?? inner };
     return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
   }
+  if (input.kind === 'window') return belowWindow(plan, input);
   if (input.kind !== 'project') return undefined;
+  // a subquery with a LIMIT / OFFSET takes no condition (subquery_is_pushdown_safe)
+  if (input.subqueryScan && limited(input.input)) return undefined;
   const safe = partitionColumns(input.input);
   // each conjunct on its own: the safe ones move, the rest stay above
   const moved: Expr[] = [];
@@ -96,6 +105,31 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   if (moved.length === 0) return undefined;
   const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: and(moved) };
   const pushed: Plan = { ...input, input: pushBelowProject(inner) ?? inner };
+  return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+/**
+ * Filter(WindowAgg) → WindowAgg(Filter): the conjuncts on columns of its input that every
+ * one of its windows partitions by drop whole partitions, so they can be tested first, as
+ * PostgreSQL puts them in the subquery's WHERE (the others stay above).
+ */
+function belowWindow(plan: Extract<Plan, { kind: 'filter' }>, window: Extract<Plan, { kind: 'window' }>): Plan | undefined {
+  const width = window.input.schema.length;
+  const onPartition = (c: Expr): boolean => {
+    if (!simple(c)) return false;
+    let ok = true;
+    mapExpr(c, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      if (x.index >= width || !window.fns.every((fn) => fn.partitionBy.some((k) => k.kind === 'column' && k.level === 0 && k.index === x.index))) ok = false;
+      return x;
+    });
+    return ok;
+  };
+  const moved = conjuncts(plan.predicate).filter(onPartition);
+  if (moved.length === 0) return undefined;
+  const stay = conjuncts(plan.predicate).filter((c) => !moved.includes(c));
+  const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: window.input.schema, input: window.input, predicate: and(moved) };
+  const pushed: Plan = { ...window, input: pushBelowProject(inner) ?? inner };
   return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
 }
 
