@@ -38,6 +38,18 @@ EXPLAIN SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, row_num
 SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, row_number() OVER (ORDER BY v, id) r2 FROM sqs_t) s WHERE r2 = 3;
 -- under a join
 EXPLAIN SELECT s.id FROM (SELECT id, row_number() OVER (ORDER BY v) rn FROM sqs_t) s JOIN sqs_t t2 ON t2.id = s.id WHERE s.rn = 2;
+-- set operations: a condition goes into every operand of UNION / INTERSECT (the one with
+-- fewer groups first), none into EXCEPT, whose Subquery Scan keeps it
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM sqs_t UNION SELECT v FROM sqs_t) s WHERE id > 3;
+SELECT count(*) FROM (SELECT id FROM sqs_t UNION SELECT v FROM sqs_t) s WHERE id > 3;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, g FROM sqs_t INTERSECT SELECT v, g FROM sqs_t) s WHERE g = 2;
+SELECT * FROM (SELECT id, g FROM sqs_t INTERSECT SELECT v, g FROM sqs_t) s WHERE g = 2 ORDER BY id;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t) s WHERE g = 2;
+SELECT count(*) FROM (SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t) s WHERE g = 2;
+EXPLAIN (COSTS OFF) SELECT v FROM sqs_t INTERSECT ALL SELECT id FROM sqs_t;
+SELECT * FROM (SELECT v FROM sqs_t INTERSECT ALL SELECT g FROM sqs_t) s ORDER BY 1;
+EXPLAIN (COSTS OFF) SELECT id FROM sqs_t EXCEPT ALL SELECT v FROM sqs_t;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t;
 -- VERBOSE, ANALYZE, JSON
 EXPLAIN VERBOSE SELECT * FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY id) rn FROM sqs_t) s WHERE rn = 2;
 EXPLAIN VERBOSE SELECT id, rn FROM (SELECT id, v, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE rn <= 3;

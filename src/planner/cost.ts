@@ -218,7 +218,7 @@ function readsLevel1(e: Expr): boolean {
 
 /** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
 function throughSubqueryScan(plan: Plan): boolean {
-  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project') && plan.subqueryScan === true;
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project' || plan.kind === 'setop') && plan.subqueryScan === true;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */

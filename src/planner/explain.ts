@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, memoizeKeys, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
@@ -228,6 +228,16 @@ class Builder implements DeparseContext {
    * of that query under it, in the order of their numbers, as PostgreSQL attaches them
    * (SS_attach_initplans).
    */
+  /** `build` run with the relations of the query `plan` under the names EXPLAIN shows for them */
+  private namedAs<T>(plan: Plan, build: () => T): T {
+    this.levelNames.push(this.renamedIn(plan));
+    try {
+      return build();
+    } finally {
+      this.levelNames.pop();
+    }
+  }
+
   buildQuery(plan: Plan): DisplayNode {
     const level: { name: string; plan: Plan; n: number }[] = [];
     this.levelInitPlans.push(level);
@@ -603,7 +613,7 @@ class Builder implements DeparseContext {
         this.asking('any', () => this.child(n, plan.input));
         return n;
       }
-      case 'setop': return this.setop(plan);
+      case 'setop': return this.keptScans.delete(plan) ? this.narrowingScan(plan) : this.setop(plan);
       case 'recursiveUnion': {
         const n = this.node(plan, 'Recursive Union');
         this.child(n, plan.nonRecursive);
@@ -641,7 +651,7 @@ class Builder implements DeparseContext {
    * target list reads otherwise than column for column (narrowedSubquery): it costs
    * cpu_tuple_cost a row above the subquery's top and is as wide as the columns read.
    */
-  private narrowingScan(plan: Extract<Plan, { kind: 'project' }>): DisplayNode {
+  private narrowingScan(plan: SubqueryTop): DisplayNode {
     const alias = plan.subqueryAlias ?? '';
     const n = this.node(plan, 'Subquery Scan', `Subquery Scan on ${alias}`);
     n.props.push(['Alias', alias]);
@@ -1026,7 +1036,12 @@ class Builder implements DeparseContext {
       append.children.push({ rel: 'Member', node: this.buildQuery(plan.left) }, { rel: 'Member', node: this.buildQuery(plan.right) });
       if (plan.all) return append;
       const n = this.node(plan, 'HashAggregate');
-      n.details.push(['Group Key', this.columnsOf(plan).map((e) => this.expr(e))]);
+      n.details.push(['Group Key', this.namedAs(plan.left, () => this.columnsOf(plan).map((e, i) => {
+        // the first operand's expressions, as the Append hands them on: sqs_t.id, ((id + 1))
+        const source = this.sourceExpr(plan.left, i);
+        if (!source) return this.expr(e);
+        return source.kind === 'column' ? this.expr(source) : `(${this.expr(source)})`;
+      }))]);
       const a = this.opts.model.estimate(plan.left);
       const b = this.opts.model.estimate(plan.right);
       append.est = { startup: 0, total: a.total + b.total, rows: a.rows + b.rows, width: n.est.width };
@@ -1036,7 +1051,32 @@ class Builder implements DeparseContext {
     const op = plan.op === 'intersect' ? 'Intersect' : 'Except';
     const n = this.node(plan, 'SetOp', `HashSetOp ${op}${plan.all ? ' All' : ''}`);
     n.props.push(['Strategy', 'Hashed'], ['Command', `${op}${plan.all ? ' All' : ''}`]);
-    n.children.push({ rel: 'Outer', node: this.buildQuery(plan.left) }, { rel: 'Inner', node: this.buildQuery(plan.right) });
+    // PostgreSQL's shape: an Append of the operands, each read through a Subquery Scan that
+    // adds the flag column telling them apart ("*SELECT* n": the operand's place in the query)
+    const operands = [plan.left, plan.right];
+    const append = this.node(plan, 'Append');
+    const places = plan.swapped ? [2, 1] : [1, 2];
+    let total = 0;
+    let rows = 0;
+    operands.forEach((operand, k) => {
+      const name = `"*SELECT* ${places[k]}"`;
+      const scan = this.node(operand, 'Subquery Scan', `Subquery Scan on ${name}`);
+      scan.props.push(['Alias', `*SELECT* ${places[k]}`]);
+      const e = this.opts.model.estimate(operand);
+      scan.est = { ...e, total: e.total + CPU_TUPLE_COST * e.rows, width: e.width + 4 };
+      scan.children.push({ rel: 'Subquery', node: this.buildQuery(operand) });
+      append.children.push({ rel: 'Member', node: scan });
+      total += scan.est.total;
+      rows += e.rows;
+    });
+    append.est = { startup: 0, total, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
+    // under ANALYZE the Append hands on every operand's rows
+    const m = this.opts.metrics;
+    if (m) {
+      const got = operands.map((o) => m.get(o));
+      append.actual = got.every((g) => g !== undefined) ? { rows: got.reduce((s, g) => s + g!.rows, 0), ms: Math.max(...got.map((g) => g!.ms)) } : 'never';
+    }
+    n.children.push({ rel: 'Outer', node: append });
     return n;
   }
 }
@@ -1292,7 +1332,7 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
 const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
 
 /** The node a projection above `n` is computed in: `n`, or the first node below its Limits and Sorts. */
-type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' }>;
+type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' }>;
 
 /**
  * A Filter over the top of a subquery read through a SubqueryScan, which PostgreSQL then
@@ -1302,7 +1342,7 @@ type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' }
 function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop | undefined {
   let top = plan.input;
   while (top.kind === 'project' && !top.subqueryScan) top = top.input;
-  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk') && top.subqueryScan === true && top.subqueryAlias !== undefined;
+  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk' || top.kind === 'setop') && top.subqueryScan === true && top.subqueryAlias !== undefined;
   return marked ? top as SubqueryTop : undefined;
 }
 
@@ -1310,11 +1350,12 @@ function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop
  * The select list of a subquery over window functions at the top of the statement (under its
  * ORDER BY and LIMIT) that PostgreSQL reads through a Subquery Scan it keeps although no
  * condition stays on it: the statement's target list is not the subquery's columns in their
- * order, or the WindowAgg carries a window's key the select list lacks (a resjunk column),
+ * order, or the WindowAgg carries a window's key the select list lacks (a resjunk column, as
+ * an INTERSECT / EXCEPT's flag column, also returned),
  * so the tlists differ (setrefs.c's trivial_subqueryscan; at the top the scan's target list
  * is exact, create_plan's CP_EXACT_TLIST).
  */
-function narrowedSubquery(root: Plan): Extract<Plan, { kind: 'project' }> | undefined {
+function narrowedSubquery(root: Plan): SubqueryTop | undefined {
   let p = root;
   let outer: Extract<Plan, { kind: 'project' }> | undefined;
   for (;;) {
@@ -1324,6 +1365,8 @@ function narrowedSubquery(root: Plan): Extract<Plan, { kind: 'project' }> | unde
       p = p.input;
     } else break;
   }
+  // an INTERSECT / EXCEPT's HashSetOp hands on a flag column too (resjunk)
+  if (p.kind === 'setop' && p.subqueryScan && p.subqueryAlias !== undefined && p.op !== 'union') return p;
   if (p.kind !== 'project' || !p.subqueryScan || p.subqueryAlias === undefined) return undefined;
   const chain = windowChain(p.input);
   if (!chain) return undefined;

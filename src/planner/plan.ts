@@ -324,7 +324,15 @@ export type Plan =
   }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
-  | { readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan }
+  | {
+    readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan;
+    /** a FROM subquery's UNION / INTERSECT / EXCEPT, read through a SubqueryScan (see readAsSubquery) */
+    readonly subqueryScan?: true;
+    /** an INTERSECT whose operands were swapped to hash the one with fewer groups first (rules/intersect-smaller-first.ts) */
+    readonly swapped?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
+  }
   /**
    * WITH RECURSIVE: the non-recursive term, then the recursive term run again and again
    * over the previous round's rows (the work table) until it adds none; UNION drops
@@ -381,7 +389,7 @@ export const rangeTableSizes = new WeakMap<Plan, number>();
 
 /**
  * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top,
- * or a select list over window functions (a subquery PostgreSQL does not pull up,
+ * a UNION / INTERSECT / EXCEPT, or a select list over window functions (a subquery PostgreSQL does not pull up,
  * prepjointree.c's is_simple_subquery), marked as read through a SubqueryScan named
  * `alias`. The node above it costs cpu_tuple_cost a row (cost_subqueryscan); EXPLAIN shows
  * it where PostgreSQL keeps it (a condition stays on it: setrefs.c's trivial_subqueryscan).
@@ -393,6 +401,9 @@ export function readAsSubquery(plan: Plan, alias?: string): Plan {
       return plan.subqueryScan ? plan : { ...plan, subqueryScan: true, ...named };
     case 'project':
       return plan.subqueryScan || !notPulledUp(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
+    // UNION ALL is pulled up (an append relation); the others are not
+    case 'setop':
+      return plan.subqueryScan || (plan.op === 'union' && plan.all) ? plan : { ...plan, subqueryScan: true, ...named };
     default:
       return plan;
   }

@@ -90,6 +90,7 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
     return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
   }
   if (input.kind === 'window') return belowWindow(plan, input);
+  if (input.kind === 'setop') return intoSetOperands(plan, input);
   if (input.kind !== 'project') return undefined;
   // a subquery with a LIMIT / OFFSET takes no condition (subquery_is_pushdown_safe)
   if (input.subqueryScan && limited(input.input)) return undefined;
@@ -131,6 +132,23 @@ function belowWindow(plan: Extract<Plan, { kind: 'filter' }>, window: Extract<Pl
   const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: window.input.schema, input: window.input, predicate: and(moved) };
   const pushed: Plan = { ...window, input: pushBelowProject(inner) ?? inner };
   return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+/**
+ * Filter(UNION / INTERSECT) → the set operation over each operand filtered: a row's
+ * condition commutes with them, as PostgreSQL pushes a subquery's quals into every leaf of its
+ * set operation (subquery_push_qual). UNION ALL is left alone: a partitioned table's
+ * partitions are one (the Filter above them is what prunes them, rules/prune-partitions.ts).
+ */
+function intoSetOperands(plan: Extract<Plan, { kind: 'filter' }>, setop: Extract<Plan, { kind: 'setop' }>): Plan | undefined {
+  // EXCEPT takes none (subquery_is_pushdown_safe): the Subquery Scan above it filters
+  if ((setop.op === 'union' && setop.all) || setop.op === 'except') return undefined;
+  if (!simple(plan.predicate)) return undefined;
+  const operand = (p: Plan): Plan => {
+    const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.schema, input: p, predicate: plan.predicate };
+    return pushBelowProject(inner) ?? inner;
+  };
+  return { ...setop, left: operand(setop.left), right: operand(setop.right) };
 }
 
 export const pushFilterBelowProject: Rule = {
