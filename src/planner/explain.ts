@@ -223,11 +223,6 @@ class Builder implements DeparseContext {
     };
   }
 
-  /**
-   * The top node of a query (the statement, a subquery, a WITH query) with every InitPlan
-   * of that query under it, in the order of their numbers, as PostgreSQL attaches them
-   * (SS_attach_initplans).
-   */
   /** `build` run with the relations of the query `plan` under the names EXPLAIN shows for them */
   private namedAs<T>(plan: Plan, build: () => T): T {
     this.levelNames.push(this.renamedIn(plan));
@@ -238,6 +233,11 @@ class Builder implements DeparseContext {
     }
   }
 
+  /**
+   * The top node of a query (the statement, a subquery, a WITH query) with every InitPlan
+   * of that query under it, in the order of their numbers, as PostgreSQL attaches them
+   * (SS_attach_initplans).
+   */
   buildQuery(plan: Plan): DisplayNode {
     const level: { name: string; plan: Plan; n: number }[] = [];
     this.levelInitPlans.push(level);
@@ -1331,7 +1331,6 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
 /** Nodes that hand on their input's columns as they are: their Output is their input's */
 const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
 
-/** The node a projection above `n` is computed in: `n`, or the first node below its Limits and Sorts. */
 type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' }>;
 
 /**
@@ -1375,6 +1374,7 @@ function narrowedSubquery(root: Plan): SubqueryTop | undefined {
   return junk || !inOrder ? p : undefined;
 }
 
+/** The node a projection above `n` is computed in: `n`, or the first node below its Limits and Sorts. */
 function projectingBelow(n: DisplayNode): DisplayNode {
   let at = n;
   while (PASS_THROUGH.has(at.type) && at.children.length > 0) at = at.children[0]!.node;
