@@ -447,6 +447,19 @@ class Builder implements DeparseContext {
     this.output(n, order.flatMap((r) => exprs.filter((e) => relation(e) === r)));
   }
 
+  /**
+   * A join's key condition: a column read through a subquery PostgreSQL pulled up, or whose
+   * Subquery Scan it removed, under its table's name (`sqs_t.id`, not `s.id`), as
+   * set_plan_references resolves it through the subquery's target list
+   */
+  private condExpr(plan: Extract<Plan, { kind: 'join' }>, e: Expr): string {
+    return this.expr(mapExpr(e, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const source = this.sourceExpr(plan, x.index);
+      return source?.kind === 'column' ? source : x;
+    }));
+  }
+
   /** Column `index` of `plan`'s output as the expression below that gives it (a table's column under its name), if known */
   private sourceExpr(plan: Plan, index: number): Expr | undefined {
     switch (plan.kind) {
@@ -455,8 +468,11 @@ class Builder implements DeparseContext {
         const width = plan.left.schema.length;
         return index < width ? this.sourceExpr(plan.left, index) : this.sourceExpr(plan.right, index - width);
       }
-      case 'filter': case 'sort': case 'limit': case 'topk': case 'distinct': return this.sourceExpr(plan.input, index);
+      // a Subquery Scan EXPLAIN shows names its own columns (s.id)
+      case 'filter': return subqueryScanBelow(plan) ? undefined : this.sourceExpr(plan.input, index);
+      case 'sort': case 'limit': case 'topk': case 'distinct': return this.sourceExpr(plan.input, index);
       case 'project': {
+        if (this.narrowedScans.has(plan)) return undefined;
         const e = plan.exprs[index];
         return e && mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? this.sourceExpr(plan.input, x.index) ?? x : undefined));
       }
@@ -896,7 +912,7 @@ class Builder implements DeparseContext {
     this.innerUnique(n, plan, buildLeft ? 'left' : 'right');
     const conds = keys.map((k) => k.cond);
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
-    n.details.push(['Hash Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
+    n.details.push(['Hash Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
@@ -927,7 +943,7 @@ class Builder implements DeparseContext {
     n.props.push(['Join Type', joinType]);
     this.innerUnique(n, plan, swapped ? 'left' : 'right');
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
-    n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
+    n.details.push(['Merge Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     // an inner join's key equality left out of a merge on fewer keys: PostgreSQL's clause made
     // from the equivalence class names the first relation's column first
     const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
