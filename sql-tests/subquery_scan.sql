@@ -38,6 +38,14 @@ EXPLAIN SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, row_num
 SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, row_number() OVER (ORDER BY v, id) r2 FROM sqs_t) s WHERE r2 = 3;
 -- under a join
 EXPLAIN SELECT s.id FROM (SELECT id, row_number() OVER (ORDER BY v) rn FROM sqs_t) s JOIN sqs_t t2 ON t2.id = s.id WHERE s.rn = 2;
+-- GROUP BY and DISTINCT: a condition on the group keys goes below the grouping (a HAVING
+-- without aggregates too), one on an aggregate is the HashAggregate's Filter: no scan stays
+EXPLAIN SELECT * FROM (SELECT g, count(*) c FROM sqs_t GROUP BY g) s WHERE g > 1;
+EXPLAIN SELECT * FROM (SELECT g, count(*) c FROM sqs_t GROUP BY g) s WHERE g > 1 AND c > 100;
+SELECT * FROM (SELECT g, count(*) c FROM sqs_t GROUP BY g) s WHERE g > 1 AND c > 100 ORDER BY g;
+EXPLAIN SELECT g, count(*) FROM sqs_t GROUP BY g HAVING g > 1;
+EXPLAIN SELECT g, count(*) FROM sqs_t GROUP BY g HAVING g > random();
+SELECT * FROM (SELECT DISTINCT g FROM sqs_t) s WHERE g > 1 ORDER BY g;
 -- set operations: a condition goes into every operand of UNION / INTERSECT (the one with
 -- fewer groups first), none into EXCEPT, whose Subquery Scan keeps it
 EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM sqs_t UNION SELECT v FROM sqs_t) s WHERE id > 3;

@@ -91,6 +91,13 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   }
   if (input.kind === 'window') return belowWindow(plan, input);
   if (input.kind === 'setop') return intoSetOperands(plan, input);
+  if (input.kind === 'aggregate') return belowAggregate(plan, input);
+  if (input.kind === 'distinct' && input.on === null) {
+    // DISTINCT over every column: a row's condition keeps or drops all its duplicates alike
+    if (!simple(plan.predicate)) return undefined;
+    const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: plan.predicate };
+    return { ...input, input: pushBelowProject(inner) ?? inner };
+  }
   if (input.kind !== 'project') return undefined;
   // a subquery with a LIMIT / OFFSET takes no condition (subquery_is_pushdown_safe)
   if (input.subqueryScan && limited(input.input)) return undefined;
@@ -132,6 +139,38 @@ function belowWindow(plan: Extract<Plan, { kind: 'filter' }>, window: Extract<Pl
   const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: window.input.schema, input: window.input, predicate: and(moved) };
   const pushed: Plan = { ...window, input: pushBelowProject(inner) ?? inner };
   return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+/**
+ * Filter(Aggregate) → Aggregate(Filter) for the conjuncts on its GROUP BY keys alone: they
+ * keep or drop whole groups, so they can be tested on the rows before grouping — a WHERE
+ * over a GROUP BY subquery, or a HAVING without aggregates, as PostgreSQL moves both into
+ * the WHERE (subquery_push_qual, subquery_planner's HAVING to WHERE). The others stay above.
+ */
+function belowAggregate(plan: Extract<Plan, { kind: 'filter' }>, aggregate: Extract<Plan, { kind: 'aggregate' }>): Plan | undefined {
+  if (aggregate.groupBy.length === 0) return undefined;
+  const moved: Expr[] = [];
+  const stay: Expr[] = [];
+  for (const c of conjuncts(plan.predicate)) {
+    // below(): undefined when a column read is an aggregate's result (no GROUP BY key there)
+    const b = readsColumn(c) ? below(c, aggregate.groupBy) : undefined;
+    if (b) moved.push(b);
+    else stay.push(c);
+  }
+  if (moved.length === 0) return undefined;
+  const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: aggregate.input.schema, input: aggregate.input, predicate: and(moved) };
+  const pushed: Plan = { ...aggregate, input: pushBelowProject(inner) ?? inner };
+  return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+/** the expression reads a column of this row (one that reads none is a one-time condition, constant-quals.ts) */
+function readsColumn(e: Expr): boolean {
+  let any = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0) any = true;
+    return any ? x : undefined;
+  });
+  return any;
 }
 
 /**
