@@ -1,5 +1,6 @@
 /**
- * Filter(Project) → Project(Filter), Filter(Sort) → Sort(Filter)
+ * Filter(Project) → Project(Filter), Filter(Sort) → Sort(Filter), and on through the
+ * WindowAgg, Aggregate, DISTINCT and set operation of a subquery where it is safe
  *
  *   SELECT * FROM (SELECT id, a * 2 AS b FROM t) x WHERE x.id = 5
  *   WITH x AS (SELECT * FROM t) SELECT * FROM x WHERE id = 5      (inlined: inline-ctes.ts)
@@ -9,7 +10,10 @@
  * filtered vector search) instead of testing every row the subquery produces. As
  * PostgreSQL's set_subquery_pathlist, only when it is safe: the predicate contains no
  * subquery (its references to this row would have to be rewritten too) and the output
- * columns it reads are no volatile function and no subquery (they would be evaluated twice).
+ * columns it reads are no volatile function and no subquery (they would be evaluated twice);
+ * over window functions only conditions on columns every window partitions by, over a
+ * GROUP BY only those on its keys, none into a LIMIT or an EXCEPT (subquery_is_pushdown_safe).
+ * What stays is PostgreSQL's Subquery Scan's Filter (plan.ts readAsSubquery).
  */
 import { mapExpr } from '../expr-walk.js';
 import type { Expr, Plan } from '../plan.js';
@@ -174,20 +178,35 @@ function readsColumn(e: Expr): boolean {
 }
 
 /**
- * Filter(UNION / INTERSECT) → the set operation over each operand filtered: a row's
+ * Filter(UNION [ALL] / INTERSECT) → the set operation over each operand filtered: a row's
  * condition commutes with them, as PostgreSQL pushes a subquery's quals into every leaf of its
- * set operation (subquery_push_qual). UNION ALL is left alone: a partitioned table's
- * partitions are one (the Filter above them is what prunes them, rules/prune-partitions.ts).
+ * set operation (subquery_push_qual) and into each member of a UNION ALL it pulled up.
  */
 function intoSetOperands(plan: Extract<Plan, { kind: 'filter' }>, setop: Extract<Plan, { kind: 'setop' }>): Plan | undefined {
   // EXCEPT takes none (subquery_is_pushdown_safe): the Subquery Scan above it filters
-  if ((setop.op === 'union' && setop.all) || setop.op === 'except') return undefined;
+  if (setop.op === 'except') return undefined;
   if (!simple(plan.predicate)) return undefined;
+  // an operand giving a column as a constant (a partition's tableoid, SELECT 1, 2) keeps the
+  // condition above: it would only be a constant comparison there
+  if (constantIn(setop.left, plan.predicate) || constantIn(setop.right, plan.predicate)) return undefined;
   const operand = (p: Plan): Plan => {
     const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.schema, input: p, predicate: plan.predicate };
     return pushBelowProject(inner) ?? inner;
   };
   return { ...setop, left: operand(setop.left), right: operand(setop.right) };
+}
+
+/** Some column the predicate reads is a constant in this operand's select list (through nested set operations). */
+function constantIn(operand: Plan, predicate: Expr): boolean {
+  if (operand.kind === 'setop') return constantIn(operand.left, predicate) || constantIn(operand.right, predicate);
+  if (operand.kind === 'values') return true;
+  if (operand.kind !== 'project') return false;
+  let found = false;
+  mapExpr(predicate, (x) => {
+    if (x.kind === 'column' && x.level === 0 && operand.exprs[x.index]?.kind === 'const') found = true;
+    return found ? x : undefined;
+  });
+  return found;
 }
 
 export const pushFilterBelowProject: Rule = {
