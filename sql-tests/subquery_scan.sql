@@ -36,6 +36,15 @@ WITH w AS (SELECT id, row_number() OVER (ORDER BY v, id) rn FROM sqs_t) SELECT *
 EXPLAIN SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, count(*) OVER (ORDER BY v) c FROM sqs_t) s WHERE c <= 8;
 EXPLAIN SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, row_number() OVER (ORDER BY v, id) r2 FROM sqs_t) s WHERE r2 = 3;
 SELECT * FROM (SELECT id, v, row_number() OVER (ORDER BY id) rn, row_number() OVER (ORDER BY v, id) r2 FROM sqs_t) s WHERE r2 = 3;
+-- a view that is not pulled up: the scan is named as the FROM item
+CREATE VIEW sqs_v AS SELECT id, row_number() OVER (PARTITION BY g ORDER BY id) rn FROM sqs_t;
+EXPLAIN SELECT * FROM sqs_v WHERE rn = 2;
+EXPLAIN SELECT * FROM sqs_v x WHERE rn <= 2 AND id > 500;
+EXPLAIN SELECT id FROM sqs_v WHERE rn = 1;
+SELECT * FROM sqs_v WHERE rn = 2 ORDER BY id;
+CREATE VIEW sqs_v2 AS SELECT id, v FROM sqs_t ORDER BY v LIMIT 10;
+EXPLAIN (COSTS OFF) SELECT * FROM sqs_v2 WHERE id > 5;
+DROP VIEW sqs_v, sqs_v2;
 -- under a join
 EXPLAIN SELECT s.id FROM (SELECT id, row_number() OVER (ORDER BY v) rn FROM sqs_t) s JOIN sqs_t t2 ON t2.id = s.id WHERE s.rn = 2;
 -- GROUP BY and DISTINCT: a condition on the group keys goes below the grouping (a HAVING

@@ -653,7 +653,9 @@ class Builder implements DeparseContext {
     // as wide as the columns read above it
     const read = this.above.get(plan);
     if (read) n.est = { ...n.est, width: this.opts.model.schemaWidth(read.map((i) => top.schema[i]!).filter((c) => c !== undefined)) };
-    n.details.push(['Filter', this.expr(plan.predicate)]);
+    // the subquery's columns under its name, always qualified: a kept scan means more than one relation
+    const named = mapExpr(plan.predicate, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, table: alias, name: top.schema[x.index]?.name ?? x.name } : undefined));
+    n.details.push(['Filter', deparse(named, { ...this.overInput(top), qualify: true, inputColumn: undefined })]);
     const removed = this.opts.metrics?.get(top);
     const kept = this.opts.metrics?.get(plan);
     if (removed && kept) n.details.push(['Rows Removed by Filter', String(removed.rows - kept.rows)]);

@@ -431,7 +431,8 @@ export class SelectBinder {
     }
     const exprs = view.columns.map((c, i) => coerce(this.env, colRef(plan.schema, i), c.type, 'implicit'));
     const schema = view.columns.map((c, i) => ({ name: names[i], type: c.type, tableOid: view.oid, attnum: i + 1 }));
-    const projected: Plan = { kind: 'project', schema, input: plan, exprs };
+    // a view PostgreSQL does not pull up is read through a Subquery Scan named as the FROM item
+    const projected: Plan = { kind: 'project', schema, input: readAsSubquery(plan, alias), exprs };
     // the view's columns the query reads: column privileges on the view suffice for them
     scope.add(alias, schema, { schema: view.schema, relname: view.name, onUse: (i) => used.add(i) });
     return projected;
