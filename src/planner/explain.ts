@@ -1246,6 +1246,9 @@ interface JsonObject { [key: string]: Json }
 
 function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions, subplanName?: string): JsonObject {
   const o: JsonObject = { 'Node Type': n.type };
+  // an Agg's or SetOp's strategy follows its type (explain.c's sname / strategy)
+  const strategy = n.props.find(([k]) => k === 'Strategy');
+  if (strategy) o.Strategy = strategy[1];
   if (rel) o['Parent Relationship'] = rel;
   if (subplanName) o['Subplan Name'] = subplanName;
   o['Parallel Aware'] = false;
@@ -1275,6 +1278,8 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     ...n.children.map((c) => jsonNode(c.node, c.rel, opts)),
     ...subPlans.map((s) => jsonNode(s.node, 'SubPlan', opts, s.name)),
   ];
+  // ExplainMissingMembers: every Append says how many members pruning removed (none here)
+  if ((n.type === 'Append' || n.type === 'Merge Append') && !('Subplans Removed' in o)) o['Subplans Removed'] = 0;
   if (plans.length) o.Plans = plans;
   return o;
 }
