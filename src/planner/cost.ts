@@ -218,7 +218,7 @@ function readsLevel1(e: Expr): boolean {
 
 /** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
 function throughSubqueryScan(plan: Plan): boolean {
-  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk') && plan.subqueryScan === true;
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project' || plan.kind === 'setop') && plan.subqueryScan === true;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -227,6 +227,8 @@ const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionS
 /** Costs of every node of one plan, computed once each. */
 export class CostModel {
   private readonly cache = new Map<Plan, Estimate>();
+  /** a subquery's top read through a SubqueryScan: its estimate without that scan's cost */
+  private readonly beforeScan = new Map<Plan, Estimate>();
   readonly env: CostEnv;
 
   constructor(readonly catalog: Catalog, env?: CostEnv) {
@@ -238,7 +240,8 @@ export class CostModel {
     const e = this.estimate(plan);
     // a projection shown folded into the node below it (EXPLAIN's absorb) counts as that node
     let top = plan;
-    while (top.kind === 'project') top = top.input;
+    while (top.kind === 'project' && !top.subqueryScan) top = top.input;
+    if (top === plan && throughSubqueryScan(plan)) return this.beforeScan.get(plan)!;
     return throughSubqueryScan(top) ? { ...e, total: e.total - CPU_TUPLE_COST * this.estimate(top).rows } : e;
   }
 
@@ -247,7 +250,10 @@ export class CostModel {
     if (!e) {
       e = this.compute(plan);
       // read through a SubqueryScan (cost_subqueryscan: cpu_tuple_cost a row); EXPLAIN shows the node's own (ownEstimate)
-      if (throughSubqueryScan(plan)) e = { ...e, total: e.total + CPU_TUPLE_COST * e.rows };
+      if (throughSubqueryScan(plan)) {
+        this.beforeScan.set(plan, e);
+        e = { ...e, total: e.total + CPU_TUPLE_COST * e.rows };
+      }
       this.cache.set(plan, e);
     }
     return e;
@@ -306,7 +312,8 @@ export class CostModel {
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
         // over a relation proven empty, PostgreSQL counts no width for its columns, only for computed values
         if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
-        const shown = plan.outputRead ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
+        // a subquery's select list keeps every column (PostgreSQL's subquery target list: an unread one becomes a NULL of its type)
+        const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
         return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) };
       }
       case 'projectSet': {
@@ -583,6 +590,8 @@ export class CostModel {
   /** A filter above a node: its qual cost on each input row; rows × selectivity. */
   private filter(plan: Extract<Plan, { kind: 'filter' }>): Estimate {
     const input = this.estimate(plan.input);
+    // create_one_window_path's topqual: not in cost_windowagg's rows or costs
+    if (plan.windowTopQual) return input;
     const sel = clauseSelectivity(plan.predicate, this.schemaLookup(plan.input.schema));
     return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
   }

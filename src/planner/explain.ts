@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, memoizeKeys, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashJoinKeys } from './join-keys.js';
@@ -26,6 +26,7 @@ import { incrementalSortLines, type IncrementalSortStats } from './incremental-s
 import { readAbove, type TlistRequest } from './explain-tlists.js';
 import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
+import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -113,6 +114,10 @@ class Builder implements DeparseContext {
   private readonly windowOutputs = new Map<Plan, { text: string; plain: boolean }[]>();
   /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
   private readonly above = new Map<Plan, number[]>();
+  /** subqueries' select lists read through a Subquery Scan that stays without a Filter (narrowedSubquery) */
+  private readonly keptScans = new Set<Plan>();
+  /** the same, for naming their columns above them (s.rn) */
+  private readonly narrowedScans = new Set<Plan>();
   /** the target list the node being built is asked for (createplan.c's flags) */
   private request: TlistRequest = 'exact';
   /** each Output line's items, and whether each is a plain column (an upper node's reference to it is not parenthesized) */
@@ -172,6 +177,8 @@ class Builder implements DeparseContext {
       subplanNumber: (p) => this.subplanNumber(p),
       initPlanParam: (p) => this.initPlanParam(p),
       inputColumn: (c) => {
+        // read from a Subquery Scan: its column under the FROM item's name
+        if (input.kind === 'project' && this.narrowedScans.has(input)) return `${input.subqueryAlias}.${input.schema[c.index]?.name}`;
         const e = computedColumn(input, c.index);
         if (!e || e.kind === 'column') return e ? this.expr(e) : undefined;
         return `(${this.expr(e)})`;
@@ -216,6 +223,16 @@ class Builder implements DeparseContext {
     };
   }
 
+  /** `build` run with the relations of the query `plan` under the names EXPLAIN shows for them */
+  private namedAs<T>(plan: Plan, build: () => T): T {
+    this.levelNames.push(this.renamedIn(plan));
+    try {
+      return build();
+    } finally {
+      this.levelNames.pop();
+    }
+  }
+
   /**
    * The top node of a query (the statement, a subquery, a WITH query) with every InitPlan
    * of that query under it, in the order of their numbers, as PostgreSQL attaches them
@@ -226,6 +243,11 @@ class Builder implements DeparseContext {
     this.levelInitPlans.push(level);
     this.levelNames.push(this.renamedIn(plan));
     if (!this.above.has(plan)) for (const [p, read] of readAbove(plan)) this.above.set(p, read);
+    const narrowed = narrowedSubquery(plan);
+    if (narrowed) {
+      this.keptScans.add(narrowed);
+      this.narrowedScans.add(narrowed);
+    }
     const node = this.asking('exact', () => this.build(plan));
     const inits: { name: string; node: DisplayNode; n: number }[] = [];
     // a min() / max() InitPlan is part of this query in PostgreSQL (planagg.c): the InitPlans
@@ -425,6 +447,19 @@ class Builder implements DeparseContext {
     this.output(n, order.flatMap((r) => exprs.filter((e) => relation(e) === r)));
   }
 
+  /**
+   * A join's key condition: a column read through a subquery PostgreSQL pulled up, or whose
+   * Subquery Scan it removed, under its table's name (`sqs_t.id`, not `s.id`), as
+   * set_plan_references resolves it through the subquery's target list
+   */
+  private condExpr(plan: Extract<Plan, { kind: 'join' }>, e: Expr): string {
+    return this.expr(mapExpr(e, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const source = this.sourceExpr(plan, x.index);
+      return source?.kind === 'column' ? source : x;
+    }));
+  }
+
   /** Column `index` of `plan`'s output as the expression below that gives it (a table's column under its name), if known */
   private sourceExpr(plan: Plan, index: number): Expr | undefined {
     switch (plan.kind) {
@@ -433,8 +468,11 @@ class Builder implements DeparseContext {
         const width = plan.left.schema.length;
         return index < width ? this.sourceExpr(plan.left, index) : this.sourceExpr(plan.right, index - width);
       }
-      case 'filter': case 'sort': case 'limit': case 'topk': case 'distinct': return this.sourceExpr(plan.input, index);
+      // a Subquery Scan EXPLAIN shows names its own columns (s.id)
+      case 'filter': return subqueryScanBelow(plan) ? undefined : this.sourceExpr(plan.input, index);
+      case 'sort': case 'limit': case 'topk': case 'distinct': return this.sourceExpr(plan.input, index);
       case 'project': {
+        if (this.narrowedScans.has(plan)) return undefined;
         const e = plan.exprs[index];
         return e && mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? this.sourceExpr(plan.input, x.index) ?? x : undefined));
       }
@@ -478,6 +516,8 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'filter': {
+        const subquery = subqueryScanBelow(plan);
+        if (subquery) return this.subqueryScan(plan, subquery);
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
@@ -497,6 +537,7 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'project': {
+        if (this.keptScans.delete(plan)) return this.narrowingScan(plan);
         const windows = windowsBelow(plan.input);
         if (windows) return this.overWindows(plan, windows.chain, sortKeysBelow(plan.input));
         if (plan.input.kind === 'values' && plan.input.rows.length === 1 && plan.input.schema.length === 0) {
@@ -512,6 +553,12 @@ class Builder implements DeparseContext {
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
         // needs after it (resjunk); the Limit and Sort show that node's columns
         else this.outputWithKeys(target, plan.exprs.map((e) => throughInput(plan.input, e)), sortKeysBelow(plan.input).map((e) => throughInput(plan.input, e)));
+        // the select list computed by a Subquery Scan (narrowingScan): the scan's cost is its own
+        if (n.type === 'Subquery Scan') {
+          this.absorb(n, plan);
+          n.est = { ...this.opts.model.estimate(plan), width: n.est.width };
+          return n;
+        }
         return this.absorb(n, plan);
       }
       case 'projectSet': {
@@ -582,7 +629,7 @@ class Builder implements DeparseContext {
         this.asking('any', () => this.child(n, plan.input));
         return n;
       }
-      case 'setop': return this.setop(plan);
+      case 'setop': return this.keptScans.delete(plan) ? this.narrowingScan(plan) : this.setop(plan);
       case 'recursiveUnion': {
         const n = this.node(plan, 'Recursive Union');
         this.child(n, plan.nonRecursive);
@@ -590,6 +637,48 @@ class Builder implements DeparseContext {
         return n;
       }
     }
+  }
+
+  /**
+   * PostgreSQL's Subquery Scan, kept over a subquery in FROM (or an inlined WITH query) that
+   * was not pulled up when a condition of the outer query stays on it (setrefs.c's
+   * trivial_subqueryscan): its Filter over the subquery's columns under the FROM item's
+   * name, `(s.rn = 2)`. A Limit that is only `OFFSET 0` is not a node in PostgreSQL.
+   */
+  private subqueryScan(plan: Extract<Plan, { kind: 'filter' }>, marked: SubqueryTop): DisplayNode {
+    const alias = marked.subqueryAlias ?? '';
+    const top = plan.input;
+    const n = this.node(plan, 'Subquery Scan', `Subquery Scan on ${alias}`);
+    n.props.push(['Alias', alias]);
+    // as wide as the columns read above it
+    const read = this.above.get(plan);
+    if (read) n.est = { ...n.est, width: this.opts.model.schemaWidth(read.map((i) => top.schema[i]!).filter((c) => c !== undefined)) };
+    // the subquery's columns under its name, always qualified: a kept scan means more than one relation
+    const named = mapExpr(plan.predicate, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, table: alias, name: top.schema[x.index]?.name ?? x.name } : undefined));
+    n.details.push(['Filter', deparse(named, { ...this.overInput(top), qualify: true, inputColumn: undefined })]);
+    const removed = this.opts.metrics?.get(top);
+    const kept = this.opts.metrics?.get(plan);
+    if (removed && kept) n.details.push(['Rows Removed by Filter', String(removed.rows - kept.rows)]);
+    this.output(n, top.schema.map((c, i): Expr => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: alias })));
+    n.children.push({ rel: 'Subquery', node: this.build(offsetZeroOnly(top) ? top.input : top) });
+    return n;
+  }
+
+  /**
+   * A Subquery Scan without a Filter, over a subquery's select list that the statement's
+   * target list reads otherwise than column for column (narrowedSubquery): it costs
+   * cpu_tuple_cost a row above the subquery's top and is as wide as the columns read.
+   */
+  private narrowingScan(plan: SubqueryTop): DisplayNode {
+    const alias = plan.subqueryAlias ?? '';
+    const n = this.node(plan, 'Subquery Scan', `Subquery Scan on ${alias}`);
+    n.props.push(['Alias', alias]);
+    const est = this.opts.model.estimate(plan);
+    const read = this.above.get(plan) ?? plan.schema.map((_, i) => i);
+    n.est = { ...est, width: this.opts.model.schemaWidth(read.map((i) => plan.schema[i]!).filter((c) => c !== undefined)) };
+    this.output(n, read.map((i): Expr => ({ kind: 'column', type: plan.schema[i]!.type, level: 0, index: i, name: plan.schema[i]!.name, table: alias })));
+    n.children.push({ rel: 'Subquery', node: this.build(plan) });
+    return n;
   }
 
   /** A node shown with the estimate and actual rows of a plan node folded into it. */
@@ -825,7 +914,7 @@ class Builder implements DeparseContext {
     this.innerUnique(n, plan, buildLeft ? 'left' : 'right');
     const conds = keys.map((k) => k.cond);
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
-    n.details.push(['Hash Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
+    n.details.push(['Hash Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
@@ -856,7 +945,7 @@ class Builder implements DeparseContext {
     n.props.push(['Join Type', joinType]);
     this.innerUnique(n, plan, swapped ? 'left' : 'right');
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
-    n.details.push(['Merge Cond', shown.length === 1 ? this.expr(shown[0]) : `(${shown.map((c) => this.expr(c)).join(' AND ')})`]);
+    n.details.push(['Merge Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     // an inner join's key equality left out of a merge on fewer keys: PostgreSQL's clause made
     // from the equivalence class names the first relation's column first
     const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
@@ -904,7 +993,10 @@ class Builder implements DeparseContext {
       est: { startup: limit.est.startup, total: limit.est.startup + (input.rows * 0.0025), rows: input.rows, width: limit.est.width },
       actual: limit.actual,
     };
-    sort.children.push({ rel: 'Outer', node: this.asking('small', () => this.build(plan.input)) });
+    const below = this.asking('small', () => this.build(plan.input));
+    // over a Subquery Scan the Sort holds its rows, as wide as they are
+    if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
+    sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
   }
@@ -919,7 +1011,10 @@ class Builder implements DeparseContext {
     };
     const stats = this.opts.spillStats?.get(plan);
     if (stats?.kind === 'incrementalSort') sort.details.push(...incrementalSortLines(stats));
-    sort.children.push({ rel: 'Outer', node: this.asking('small', () => this.build(plan.input)) });
+    const below = this.asking('small', () => this.build(plan.input));
+    // over a Subquery Scan the Sort holds its rows, as wide as they are
+    if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
+    sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
   }
@@ -959,7 +1054,12 @@ class Builder implements DeparseContext {
       append.children.push({ rel: 'Member', node: this.buildQuery(plan.left) }, { rel: 'Member', node: this.buildQuery(plan.right) });
       if (plan.all) return append;
       const n = this.node(plan, 'HashAggregate');
-      n.details.push(['Group Key', this.columnsOf(plan).map((e) => this.expr(e))]);
+      n.details.push(['Group Key', this.namedAs(plan.left, () => this.columnsOf(plan).map((e, i) => {
+        // the first operand's expressions, as the Append hands them on: sqs_t.id, ((id + 1))
+        const source = this.sourceExpr(plan.left, i);
+        if (!source) return this.expr(e);
+        return source.kind === 'column' ? this.expr(source) : `(${this.expr(source)})`;
+      }))]);
       const a = this.opts.model.estimate(plan.left);
       const b = this.opts.model.estimate(plan.right);
       append.est = { startup: 0, total: a.total + b.total, rows: a.rows + b.rows, width: n.est.width };
@@ -969,7 +1069,32 @@ class Builder implements DeparseContext {
     const op = plan.op === 'intersect' ? 'Intersect' : 'Except';
     const n = this.node(plan, 'SetOp', `HashSetOp ${op}${plan.all ? ' All' : ''}`);
     n.props.push(['Strategy', 'Hashed'], ['Command', `${op}${plan.all ? ' All' : ''}`]);
-    n.children.push({ rel: 'Outer', node: this.buildQuery(plan.left) }, { rel: 'Inner', node: this.buildQuery(plan.right) });
+    // PostgreSQL's shape: an Append of the operands, each read through a Subquery Scan that
+    // adds the flag column telling them apart ("*SELECT* n": the operand's place in the query)
+    const operands = [plan.left, plan.right];
+    const append = this.node(plan, 'Append');
+    const places = plan.swapped ? [2, 1] : [1, 2];
+    let total = 0;
+    let rows = 0;
+    operands.forEach((operand, k) => {
+      const name = `"*SELECT* ${places[k]}"`;
+      const scan = this.node(operand, 'Subquery Scan', `Subquery Scan on ${name}`);
+      scan.props.push(['Alias', `*SELECT* ${places[k]}`]);
+      const e = this.opts.model.estimate(operand);
+      scan.est = { ...e, total: e.total + CPU_TUPLE_COST * e.rows, width: e.width + 4 };
+      scan.children.push({ rel: 'Subquery', node: this.buildQuery(operand) });
+      append.children.push({ rel: 'Member', node: scan });
+      total += scan.est.total;
+      rows += e.rows;
+    });
+    append.est = { startup: 0, total, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
+    // under ANALYZE the Append hands on every operand's rows
+    const m = this.opts.metrics;
+    if (m) {
+      const got = operands.map((o) => m.get(o));
+      append.actual = got.every((g) => g !== undefined) ? { rows: got.reduce((s, g) => s + g!.rows, 0), ms: Math.max(...got.map((g) => g!.ms)) } : 'never';
+    }
+    n.children.push({ rel: 'Outer', node: append });
     return n;
   }
 }
@@ -1121,6 +1246,9 @@ interface JsonObject { [key: string]: Json }
 
 function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions, subplanName?: string): JsonObject {
   const o: JsonObject = { 'Node Type': n.type };
+  // an Agg's or SetOp's strategy follows its type (explain.c's sname / strategy)
+  const strategy = n.props.find(([k]) => k === 'Strategy');
+  if (strategy) o.Strategy = strategy[1];
   if (rel) o['Parent Relationship'] = rel;
   if (subplanName) o['Subplan Name'] = subplanName;
   o['Parallel Aware'] = false;
@@ -1150,6 +1278,8 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     ...n.children.map((c) => jsonNode(c.node, c.rel, opts)),
     ...subPlans.map((s) => jsonNode(s.node, 'SubPlan', opts, s.name)),
   ];
+  // ExplainMissingMembers: every Append says how many members pruning removed (none here)
+  if ((n.type === 'Append' || n.type === 'Merge Append') && !('Subplans Removed' in o)) o['Subplans Removed'] = 0;
   if (plans.length) o.Plans = plans;
   return o;
 }
@@ -1223,6 +1353,49 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
 
 /** Nodes that hand on their input's columns as they are: their Output is their input's */
 const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
+
+type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' }>;
+
+/**
+ * A Filter over the top of a subquery read through a SubqueryScan, which PostgreSQL then
+ * keeps (plan.ts readAsSubquery): the node marked so, below the subquery's select list when
+ * a Top-K moved under it (rules/push-top-k-below-project.ts).
+ */
+function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop | undefined {
+  let top = plan.input;
+  while (top.kind === 'project' && !top.subqueryScan) top = top.input;
+  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk' || top.kind === 'setop') && top.subqueryScan === true && top.subqueryAlias !== undefined;
+  return marked ? top as SubqueryTop : undefined;
+}
+
+/**
+ * The select list of a subquery over window functions at the top of the statement (under its
+ * ORDER BY and LIMIT) that PostgreSQL reads through a Subquery Scan it keeps although no
+ * condition stays on it: the statement's target list is not the subquery's columns in their
+ * order, or the WindowAgg carries a window's key the select list lacks (a resjunk column, as
+ * an INTERSECT / EXCEPT's flag column, also returned),
+ * so the tlists differ (setrefs.c's trivial_subqueryscan; at the top the scan's target list
+ * is exact, create_plan's CP_EXACT_TLIST).
+ */
+function narrowedSubquery(root: Plan): SubqueryTop | undefined {
+  let p = root;
+  let outer: Extract<Plan, { kind: 'project' }> | undefined;
+  for (;;) {
+    if ((p.kind === 'sort' || p.kind === 'limit' || p.kind === 'topk') && !p.subqueryScan) p = p.input;
+    else if (p.kind === 'project' && !p.subqueryScan && !outer) {
+      outer = p;
+      p = p.input;
+    } else break;
+  }
+  // an INTERSECT / EXCEPT's HashSetOp hands on a flag column too (resjunk)
+  if (p.kind === 'setop' && p.subqueryScan && p.subqueryAlias !== undefined && p.op !== 'union') return p;
+  if (p.kind !== 'project' || !p.subqueryScan || p.subqueryAlias === undefined) return undefined;
+  const chain = windowChain(p.input);
+  if (!chain) return undefined;
+  const junk = finalTarget(p.exprs, chain).length > p.exprs.length;
+  const inOrder = !outer || (outer.exprs.length === p.schema.length && outer.exprs.every((e, i) => e.kind === 'column' && e.level === 0 && e.index === i));
+  return junk || !inOrder ? p : undefined;
+}
 
 /** The node a projection above `n` is computed in: `n`, or the first node below its Limits and Sorts. */
 function projectingBelow(n: DisplayNode): DisplayNode {

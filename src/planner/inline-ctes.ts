@@ -75,7 +75,7 @@ export function inlineCtes(plan: Plan): Plan {
   const replace = (p: Plan): Plan => {
     const withChildren = mapChildren(p, replace);
     if (withChildren.kind !== 'cteScan' || !inline.has(withChildren.cte.id)) return withChildren;
-    return replace(readAsSubquery(withChildren.cte.plan));
+    return replace(readAsSubquery(withChildren.cte.plan, withChildren.alias ?? withChildren.cte.name));
   };
   // subqueries in expressions are replaced in place (the bound tree is this statement's own)
   const replaceAll = (p: Plan): Plan => {

@@ -181,11 +181,22 @@ export type Plan =
    * or with `scalar` an ordinary function as a one-row relation (args[0] is the call).
    */
   | { readonly kind: 'functionScan'; readonly schema: readonly OutputColumn[]; readonly name: string; readonly args: readonly Expr[]; readonly withOrdinality: boolean; readonly scalar?: boolean; /** the FROM item's alias, when it has one */ readonly alias?: string }
-  | { readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr }
+  | {
+    readonly kind: 'filter'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly predicate: Expr;
+    /**
+     * the top WindowAgg's qual that re-tests a lower WindowAgg's Run Condition (its rows are
+     * handed on, window-run-condition.ts): PostgreSQL 15 costs it as nothing and keeps the rows
+     */
+    readonly windowTopQual?: true;
+  }
   | {
     readonly kind: 'project'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly exprs: readonly Expr[];
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
     readonly outputRead?: readonly number[];
+    /** the select list of a subquery in FROM over window functions, read through a SubqueryScan (see readAsSubquery) */
+    readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   /**
    * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)
@@ -282,6 +293,8 @@ export type Plan =
      * Materialize over it (cost.ts nestLoopInner)
      */
     readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   /**
    * ORDER BY … LIMIT k as a bounded heap: keeps offset + limit rows, never sorts all. With
@@ -299,15 +312,27 @@ export type Plan =
     readonly presorted?: number;
     /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
     readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   | {
     readonly kind: 'limit'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly limit: Expr | null; readonly offset: Expr | null;
     /** the top of a subquery in FROM, read through a SubqueryScan (see the Sort's) */
     readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
   }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
   | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
-  | { readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan }
+  | {
+    readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan;
+    /** a FROM subquery's UNION / INTERSECT / EXCEPT, read through a SubqueryScan (see readAsSubquery) */
+    readonly subqueryScan?: true;
+    /** an INTERSECT whose operands were swapped to hash the one with fewer groups first (rules/intersect-smaller-first.ts) */
+    readonly swapped?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
+  }
   /**
    * WITH RECURSIVE: the non-recursive term, then the recursive term run again and again
    * over the previous round's rows (the work table) until it adds none; UNION drops
@@ -363,12 +388,37 @@ export interface VectorSearchInfo {
 export const rangeTableSizes = new WeakMap<Plan, number>();
 
 /**
- * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top
- * (a subquery PostgreSQL does not pull up) marked as read through a SubqueryScan.
+ * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top,
+ * a UNION / INTERSECT / EXCEPT, or a select list over window functions (a subquery PostgreSQL does not pull up,
+ * prepjointree.c's is_simple_subquery), marked as read through a SubqueryScan named
+ * `alias`. The node above it costs cpu_tuple_cost a row (cost_subqueryscan); EXPLAIN shows
+ * it where PostgreSQL keeps it (a condition stays on it: setrefs.c's trivial_subqueryscan).
  */
-export function readAsSubquery(plan: Plan): Plan {
-  const marked = plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk';
-  return marked && !plan.subqueryScan ? { ...plan, subqueryScan: true } : plan;
+export function readAsSubquery(plan: Plan, alias?: string): Plan {
+  const named = alias !== undefined ? { subqueryAlias: alias } : {};
+  switch (plan.kind) {
+    case 'sort': case 'limit': case 'topk':
+      return plan.subqueryScan ? plan : { ...plan, subqueryScan: true, ...named };
+    case 'project':
+      return plan.subqueryScan || !notPulledUp(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
+    // UNION ALL is pulled up (an append relation); the others are not
+    case 'setop':
+      return plan.subqueryScan || (plan.op === 'union' && plan.all) ? plan : { ...plan, subqueryScan: true, ...named };
+    default:
+      return plan;
+  }
+}
+
+/**
+ * Below a subquery's select list: window functions, or (under the projection hiding the
+ * ORDER BY keys the select list lacks) a Sort, a Limit, an ORDER BY … LIMIT.
+ */
+function notPulledUp(plan: Plan): boolean {
+  switch (plan.kind) {
+    case 'window': case 'sort': case 'limit': case 'topk': return true;
+    case 'project': return notPulledUp(plan.input);
+    default: return false;
+  }
 }
 
 export function col(name: string, type: SqlType, tableOid = 0, attnum = 0): OutputColumn {

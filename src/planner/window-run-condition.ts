@@ -129,40 +129,50 @@ export const windowRunCondition: Rule = {
     if (plan.kind !== 'filter') return undefined;
     if (plan.input.kind === 'project' && plan.input.input.kind === 'window') return throughProject(plan, plan.input);
     if (plan.input.kind !== 'window') return undefined;
-    const top = plan.input;
-    const conds = new Map<Window, Expr[]>();
-    const kept: Expr[] = [];
-    for (const q of conjuncts(plan.predicate)) {
-      const found = runConditionOf(q, top);
-      if (found) conds.set(found.window, [...(conds.get(found.window) ?? []), found.cond]);
-      if (!found || found.keep || found.window !== top) kept.push(q);
-    }
-    if (conds.size === 0) return undefined;
-    const withConditions = (p: Plan): Plan => {
-      if (p.kind !== 'window' && p.kind !== 'sort') return p;
-      const input = withConditions(p.input);
-      if (p.kind === 'sort') return input === p.input ? p : { ...p, input };
-      const own = conds.get(p);
-      if (!own) return input === p.input ? p : { ...p, input };
-      const runCondition = and([...(p.runCondition ? conjuncts(p.runCondition) : []), ...own]);
-      return { ...p, input, runCondition, ...(p === top ? {} : { passThrough: true as const }) };
-    };
-    const stack = withConditions(top);
-    return kept.length ? { ...plan, input: stack, predicate: and(kept) } : stack;
+    const found = withRunConditions(plan.input, conjuncts(plan.predicate).map((q) => ({ q, below: q })));
+    if (!found) return undefined;
+    const kept = [...found.kept, ...found.lower.filter((c) => !found.kept.includes(c))];
+    return kept.length ? { ...plan, input: found.stack, predicate: and(kept) } : found.stack;
   },
 };
 
 /**
- * Filter(Project(WindowAgg)): a WHERE that stayed above the subquery's select list (it has a
- * subquery, `rn <= (SELECT 3)`, which push-filter-below-project leaves alone). Its
- * conjuncts on the top WindowAgg's functions, read through the select list's plain
- * columns, become Run Conditions all the same; the others stay above.
+ * The stack `top` heads with the Run Conditions the quals give it (each `below`: the qual
+ * over the top WindowAgg's output, or undefined when it cannot be read there), and the
+ * quals (`q`) that must stay in the Filter; undefined when none gives a condition.
+ */
+function withRunConditions(top: Window, quals: readonly { q: Expr; below: Expr | undefined }[]): { stack: Plan; kept: Expr[]; lower: Expr[] } | undefined {
+  const conds = new Map<Window, Expr[]>();
+  const kept: Expr[] = [];
+  const lower: Expr[] = [];
+  for (const { q, below } of quals) {
+    const found = below && runConditionOf(below, top);
+    if (found) conds.set(found.window, [...(conds.get(found.window) ?? []), found.cond]);
+    if (found && found.window !== top) lower.push(found.cond);
+    if (!found || found.keep) kept.push(q);
+  }
+  if (conds.size === 0) return undefined;
+  const withConditions = (p: Plan): Plan => {
+    if (p.kind !== 'window' && p.kind !== 'sort') return p;
+    const input = withConditions(p.input);
+    if (p.kind === 'sort') return input === p.input ? p : { ...p, input };
+    const own = conds.get(p);
+    if (!own) return input === p.input ? p : { ...p, input };
+    const runCondition = and([...(p.runCondition ? conjuncts(p.runCondition) : []), ...own]);
+    return { ...p, input, runCondition, ...(p === top ? {} : { passThrough: true as const }) };
+  };
+  return { stack: withConditions(top), kept, lower };
+}
+
+/**
+ * Filter(Project(WindowAgg)): a WHERE over a subquery's window functions, which stays above
+ * its select list (push-filter-below-project moves only conditions on columns every window
+ * partitions by, as PostgreSQL's check_output_expressions; PostgreSQL keeps the rest in the
+ * SubqueryScan). Its conjuncts on the WindowAggs' functions, read through the select
+ * list's plain columns, become Run Conditions all the same; the others stay above.
  */
 function throughProject(plan: Extract<Plan, { kind: 'filter' }>, project: Extract<Plan, { kind: 'project' }>): Plan | undefined {
-  const top = project.input as Window;
-  const conds: Expr[] = [];
-  const kept: Expr[] = [];
-  for (const q of conjuncts(plan.predicate)) {
+  const quals = conjuncts(plan.predicate).map((q) => {
     let plain = true;
     const below = mapExpr(q, (x) => {
       if (x.kind !== 'column' || x.level !== 0) return undefined;
@@ -170,12 +180,12 @@ function throughProject(plan: Extract<Plan, { kind: 'filter' }>, project: Extrac
       if (def?.kind !== 'column' || def.level !== 0) plain = false;
       return def ?? x;
     });
-    const found = plain ? runConditionOf(below, top) : undefined;
-    if (found && found.window === top) conds.push(found.cond);
-    if (!found || found.window !== top || found.keep) kept.push(q);
-  }
-  if (conds.length === 0) return undefined;
-  const runCondition = and([...(top.runCondition ? conjuncts(top.runCondition) : []), ...conds]);
-  const input: Plan = { ...project, input: { ...top, runCondition } };
-  return kept.length ? { ...plan, input, predicate: and(kept) } : input;
+    return { q, below: plain ? below : undefined };
+  });
+  const found = withRunConditions(project.input as Window, quals);
+  if (!found) return undefined;
+  // a lower WindowAgg's condition is the top one's Filter too, inside the subquery (create_one_window_path's topqual)
+  const stack: Plan = found.lower.length ? { kind: 'filter', schema: found.stack.schema, input: found.stack, predicate: and(found.lower), windowTopQual: true } : found.stack;
+  const input: Plan = { ...project, input: stack };
+  return found.kept.length ? { ...plan, input, predicate: and(found.kept) } : input;
 }

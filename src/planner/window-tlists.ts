@@ -51,12 +51,13 @@ export function windowChain(top: Plan): WindowChain | undefined {
 /**
  * The stack of WindowAggs a select list is computed over, through the Limits, Sorts and
  * Top-Ks above it (ORDER BY … LIMIT of a query with window functions: PostgreSQL computes
- * the select list in the top WindowAgg, below them); `between` are those nodes, top down.
+ * the select list in the top WindowAgg, below them) and the top WindowAgg's own qual over a
+ * lower one's Run Condition; `between` are those nodes, top down.
  */
 export function windowsBelow(plan: Plan): { chain: WindowChain; between: Plan[] } | undefined {
   const between: Plan[] = [];
   let p = plan;
-  while (p.kind === 'limit' || p.kind === 'sort' || (p.kind === 'topk' && !p.vectorSearch && !p.presorted)) {
+  while (p.kind === 'limit' || p.kind === 'sort' || (p.kind === 'topk' && !p.vectorSearch && !p.presorted) || (p.kind === 'filter' && p.windowTopQual)) {
     between.push(p);
     p = p.input;
   }

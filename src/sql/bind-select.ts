@@ -316,8 +316,8 @@ export class SelectBinder {
       case 'RangeSubselect': {
         // LATERAL subqueries see the FROM items to their left (level 1 is this FROM scope).
         const lateral = !!n.lateral && scope.entries.length > 0;
-        const plan = readAsSubquery(this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent));
         const alias = n.alias?.aliasname ?? '';
+        const plan = readAsSubquery(this.bindSelect(n.subquery.SelectStmt, lateral ? scope : scope.parent), alias);
         const renamed = n.alias?.colnames ? renameColumns(plan, (n.alias.colnames as RawNode[]).map((c) => c.String.sval)) : plan;
         scope.add(alias, renamed.schema);
         return renamed;
@@ -431,7 +431,8 @@ export class SelectBinder {
     }
     const exprs = view.columns.map((c, i) => coerce(this.env, colRef(plan.schema, i), c.type, 'implicit'));
     const schema = view.columns.map((c, i) => ({ name: names[i], type: c.type, tableOid: view.oid, attnum: i + 1 }));
-    const projected: Plan = { kind: 'project', schema, input: plan, exprs };
+    // a view PostgreSQL does not pull up is read through a Subquery Scan named as the FROM item
+    const projected: Plan = { kind: 'project', schema, input: readAsSubquery(plan, alias), exprs };
     // the view's columns the query reads: column privileges on the view suffice for them
     scope.add(alias, schema, { schema: view.schema, relname: view.name, onUse: (i) => used.add(i) });
     return projected;

@@ -6,16 +6,21 @@
  * A FROM subquery's `OFFSET 0` stays: PostgreSQL reads such a subquery through a Subquery
  * Scan (the node is its optimization fence, plan.ts readAsSubquery).
  */
-import type { Expr } from '../plan.js';
+import type { Expr, Plan } from '../plan.js';
 import type { Rule } from './rule.js';
 
 export const dropZeroOffset: Rule = {
   name: 'drop-zero-offset',
   apply(plan) {
-    if (plan.kind !== 'limit' || plan.limit !== null || plan.subqueryScan || !isZero(plan.offset)) return undefined;
+    if (!offsetZeroOnly(plan) || plan.subqueryScan) return undefined;
     return plan.input;
   },
 };
+
+/** A Limit that is only `OFFSET 0`: no node in PostgreSQL (EXPLAIN shows a FROM subquery's without it) */
+export function offsetZeroOnly(plan: Plan): plan is Extract<Plan, { kind: 'limit' }> {
+  return plan.kind === 'limit' && plan.limit === null && isZero(plan.offset);
+}
 
 /** the constant 0 (an integer literal, or its cast to bigint) */
 function isZero(e: Expr | null): boolean {

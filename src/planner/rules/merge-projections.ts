@@ -13,6 +13,12 @@ export const mergeProjections: Rule = {
     if (plan.kind !== 'project' || plan.input.kind !== 'project') return undefined;
     const inner = plan.input;
     if (!plan.exprs.every((e) => e.kind === 'column' && e.level === 0)) return undefined;
+    // a subquery's select list read through a SubqueryScan (plan.ts readAsSubquery) stays
+    // apart unless read column for column: EXPLAIN shows the scan when they differ
+    if (inner.subqueryScan) {
+      const identity = plan.exprs.length === inner.schema.length && plan.exprs.every((e, i) => (e as { index: number }).index === i);
+      return identity ? inner : undefined;
+    }
     const exprs = plan.exprs.map((e) => inner.exprs[(e as { index: number }).index]);
     return { ...plan, input: inner.input, exprs };
   },

@@ -34,7 +34,7 @@ export const rewriteVectorTopK: Rule = {
       kind: 'topk', schema: plan.schema, input: sort.input, keys: sort.keys, limit: plan.limit, offset: plan.offset,
       vectorSearch: vectorSearchInfo(sort),
       // a FROM subquery's top stays read through a SubqueryScan (plan.ts readAsSubquery)
-      ...(plan.subqueryScan ? { subqueryScan: true as const } : {}),
+      ...(plan.subqueryScan ? { subqueryScan: true as const, subqueryAlias: plan.subqueryAlias } : {}),
     };
   },
 };
