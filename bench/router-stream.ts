@@ -4,7 +4,11 @@
  * fanned-out `ORDER BY … LIMIT` (merged), over 2 shards (standalone Quiver servers,
  * child processes) on loopback.
  *
- *   node --expose-gc dist/bench/router-stream.js [--rows 200000] [--dim 128]
+ *   node --expose-gc dist/bench/router-stream.js [--rows 200000] [--dim 128] [--live]
+ *
+ * `--live` collects garbage before each memory sample (every 200 ms), so the heap growth is
+ * what the router still references, not garbage V8 has not collected yet; its timings are
+ * then not the ones to compare.
  *
  * The router runs in this process; the client is a raw socket that counts DataRows and
  * keeps none, so this process's RSS is the router's. Rows are split between the shards by
@@ -64,23 +68,35 @@ async function readAll(port: number, sql: string): Promise<{ rows: number; first
   return { rows, firstRowMs, totalMs, ...(error ? { error } : {}) };
 }
 
+let live = false;
+
 async function measure(port: number, sql: string): Promise<Record<string, number | string>> {
   (globalThis as { gc?: () => void }).gc?.();
   const before = process.memoryUsage.rss();
   let peak = before;
-  const poll = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 20);
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  const poll = setInterval(() => {
+    // --live: collect first, so heapUsed is what is still referenced (slows the run down)
+    if (live) (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+  }, live ? 200 : 20);
   const r = await readAll(port, sql);
   clearInterval(poll);
   peak = Math.max(peak, process.memoryUsage.rss());
   return {
     sql, rows: r.rows, first_row_ms: Math.round(r.firstRowMs), total_s: Math.round(r.totalMs / 100) / 10,
     rows_per_s: Math.round(r.rows / (r.totalMs / 1000)), rss_before_mb: Math.round(before / 2 ** 20), rss_growth_mb: Math.round((peak - before) / 2 ** 20),
+    heap_used_growth_mb: Math.round((heapPeak - heapBefore) / 2 ** 20),
     ...(r.error ? { error: r.error } : {}),
   };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, dim: { type: 'string', default: '128' } } });
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, dim: { type: 'string', default: '128' }, live: { type: 'boolean', default: false } } });
+  live = values.live === true;
   const rows = Number(values.rows);
   const dim = Number(values.dim);
   const shards: QuiverServer[] = await Promise.all([startQuiver(), startQuiver()]);

@@ -36,6 +36,11 @@ class ShardSource {
     return this.rows[this.at]!;
   }
 
+  /** the head row, taken */
+  shift(): Row {
+    return this.rows[this.at++]!;
+  }
+
   take(n: number): Row[] {
     const out = this.at === 0 && n >= this.rows.length ? this.rows : this.rows.slice(this.at, this.at + n);
     this.at += out.length;
@@ -101,14 +106,14 @@ export function fanoutRowStream(shards: readonly ShardStream[], order: StreamOrd
   const nextRow = async (limit: number, prefetch: boolean): Promise<Row | null> => {
     if (!order.compare) {
       while (current < sources.length && !(await sources[current]!.fill(limit, prefetch))) current++;
-      return current < sources.length ? sources[current]!.take(1)[0]! : null;
+      return current < sources.length ? sources[current]!.shift() : null;
     }
     let best: ShardSource | null = null;
     for (const s of sources) {
       if (!(await s.fill(limit, prefetch))) continue;
       if (!best || order.compare(s.head(), best.head()) < 0) best = s;
     }
-    return best ? best.take(1)[0]! : null;
+    return best ? best.shift() : null;
   };
 
   return {
@@ -119,8 +124,14 @@ export function fanoutRowStream(shards: readonly ShardStream[], order: StreamOrd
       try {
         if (!bounds) {
           // a LIMIT / OFFSET of $n comes as a hidden column of every row: read it from the first
+          // (the first shard with rows: concatenation waits for no other shard before its first row)
           let first: Row | undefined;
-          for (const s of sources) if (!first && (await s.fill(limit, prefetch))) first = s.head();
+          for (const s of sources) {
+            if (await s.fill(limit, prefetch)) {
+              first = s.head();
+              break;
+            }
+          }
           const { offset, limit: max } = order.bounds(first);
           bounds = { skip: offset, left: max };
         }
