@@ -305,10 +305,14 @@ export class ShardConnection {
     this.forgetStatements(true);
   }
 
-  /** Run one statement with the simple protocol (transaction control, SET, DDL). */
-  simple(sql: string): Promise<ShardReply> {
+  /**
+   * Run one statement with the simple protocol (transaction control, SET, DDL). `background`:
+   * nobody waits for it (the router's catalog re-read), so it queues behind a stream suspended
+   * on this connection instead of reading that stream's rest into memory.
+   */
+  simple(sql: string, background = false): Promise<ShardReply> {
     const reply: ShardReply = { fields: null, rows: [], tag: '' };
-    return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply)).then(() => reply);
+    return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply), background).then(() => reply);
   }
 
   /**
@@ -378,9 +382,9 @@ export class ShardConnection {
   }
 
   /** Queue a request: `send` writes it, `handler` sees its messages; settles at ReadyForQuery. */
-  private request(send: () => void, handler: { onMessage(m: Message): void; onError?(): void }): Promise<void> {
+  private request(send: () => void, handler: { onMessage(m: Message): void; onError?(): void }, background = false): Promise<void> {
     // a stream suspended on this connection would hold the queue until the client pulls again
-    this.streaming?.drain();
+    if (!background) this.streaming?.drain();
     const run = (): Promise<void> => new Promise<void>((resolve, reject) => {
       if (this.closed) {
         reject(new SqlError('08006', `connection to shard ${this.shard} was lost`));
