@@ -34,7 +34,7 @@ import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
-import { fanoutRowStream, shardRowStream } from './stream.js';
+import { fanoutRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
 import { streamOrder } from './fanout-merge.js';
 
 /** What every session of one router shares. */
@@ -1082,7 +1082,7 @@ export class RouterSession implements Backend {
     const values = this.shardParams(stmt, params);
     const opened: ShardStream[] = [];
     const open = await this.onShards(shards, false, async (c) => {
-      const s = await c.stream(stmt.sql, stmt.shardParamTypes, values);
+      const s = await c.stream(stmt.sql, stmt.shardParamTypes, values, STREAM_BATCH_ROWS);
       opened.push(s);
       return s;
     }).catch((e: unknown) => {

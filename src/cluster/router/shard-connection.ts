@@ -243,7 +243,7 @@ export class ShardConnection {
    * first reads the rest of the rows into memory (PostgreSQL keeps several portals open; one
    * connection per shard cannot interleave them).
    */
-  async stream(sql: string, paramTypes: readonly number[], params: readonly ShardParam[]): Promise<ShardStream> {
+  async stream(sql: string, paramTypes: readonly number[], params: readonly ShardParam[], firstBatch?: number): Promise<ShardStream> {
     this.checkEpoch();
     const key = statementKey(sql, paramTypes);
     let known = this.prepared.get(key) ?? this.describedAs(sql, paramTypes);
@@ -257,7 +257,9 @@ export class ShardConnection {
     const started = new Promise<void>((resolve) => { bound = resolve; });
     const name = known.name;
     const done = this.request(() => {
-      socket.write(Buffer.concat([serialize.bind({ statement: name, values: [...params] }), serialize.flush()]));
+      // the first batch is asked for with the Bind: a small result (k-NN's LIMIT 10) costs one round trip
+      const first = firstBatch === undefined ? [] : [stream.executeSent(firstBatch)];
+      socket.write(Buffer.concat([serialize.bind({ statement: name, values: [...params] }), ...first, serialize.flush()]));
     }, {
       onMessage: (m) => {
         if (m.name === 'bindComplete') bound();
@@ -467,6 +469,8 @@ class PortalStream implements ShardStream {
   /** ReadyForQuery came (or the connection was lost): nothing more will arrive */
   private over = false;
   private error: Error | null = null;
+  /** CommandComplete came: every row is here */
+  private complete = false;
   private closed = false;
   private wake: (() => void) | null = null;
 
@@ -484,7 +488,7 @@ class PortalStream implements ShardStream {
         this.error = null;
         throw e;
       }
-      if (this.over) return null;
+      if (this.over || this.complete) return null;
       this.request(limit);
       await new Promise<void>((resolve) => { this.wake = resolve; });
     }
@@ -499,6 +503,12 @@ class PortalStream implements ShardStream {
       this.write(Buffer.concat([serialize.close({ type: 'P', name: '' }), serialize.sync()]));
     }
     if (!this.over) await new Promise<void>((resolve) => { this.wake = resolve; });
+  }
+
+  /** the Execute of `limit` rows sent with the Bind */
+  executeSent(limit: number): Buffer {
+    this.requested = true;
+    return serialize.execute({ portal: '', rows: limit });
   }
 
   /** another request waits for the connection: read the rest now */
@@ -526,7 +536,10 @@ class PortalStream implements ShardStream {
         return;
       case 'commandComplete':
         this.tag = m.text;
+        this.complete = true;
         this.sync();
+        // the rows ended: the client need not wait for the Sync's round trip (the queue does)
+        this.wakeUp();
         return;
     }
   }
