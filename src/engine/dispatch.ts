@@ -66,9 +66,11 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
     checkTableAccess(ctx, stmt.access ?? []);
     ctx.holdRelations(stmt.access ?? []);
     const result = await run(ctx, stmt, params);
-    await ctx.awaitSequenceLogs();
-    // the statement's transaction committed (COPY FROM STDIN's commits when its data is in)
-    if (result.kind !== 'copyIn' && committed(ctx, stmt, result)) await runOnCommitActions(ctx);
+    const logs = ctx.awaitSequenceLogs();
+    if (logs) await logs;
+    // the statement's transaction committed (COPY FROM STDIN's commits when its data is in);
+    // only a session with temporary tables has ON COMMIT actions (no turn of the event loop otherwise)
+    if (result.kind !== 'copyIn' && ctx.temp.name !== undefined && committed(ctx, stmt, result)) await runOnCommitActions(ctx);
     return result;
   } catch (e) {
     throw statementFailed(ctx, e);
@@ -129,7 +131,8 @@ function statementStream(ctx: SessionContext, inner: RowStream): RowStream {
       try {
         const rows = await inner.next();
         // sequence values in these rows are durable before the client sees them
-        await ctx.awaitSequenceLogs();
+        const logs = ctx.awaitSequenceLogs();
+        if (logs) await logs;
         if (rows === null) end();
         return rows;
       } catch (e) {
@@ -153,7 +156,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       return command('');
     case 'select': {
       // rows stream to the client batch by batch as the plan produces them
-      const rc = ctx.runContext(ctx.tx.txn);
+      const rc = ctx.runContext(ctx.tx.txn, undefined, stmt.access?.length === 0);
       const env = ctx.execEnv(params, rc);
       const stream = batchStream(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
       const first = await stream.next();
