@@ -366,7 +366,12 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
-    return runStatement(this, prepared as QuiverStatement, params);
+    try {
+      const result = runStatement(this, prepared as QuiverStatement, params);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** regclass output on the wire: the relation's name, quoted where needed (numbers when unknown) */
