@@ -30,6 +30,7 @@ import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
 import { evalContext, procName, regLookups, relationName, relationOid, sessionFunctions, systemContext, userFunctionOid, type SessionFunctions } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
+import { StatementRunContext } from './run-context.js';
 import { pgPromote, type PromoteCaller } from './promote-function.js';
 import { conflictCancel, conflictTerminate } from './recovery-conflicts.js';
 import type { Access } from '../sql/bind-select.js';
@@ -521,24 +522,12 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const snapshot = this.tx.statementSnapshot(storage, this.settings);
     // a plan that reads no table (SELECT 1, SELECT now()) has nothing compaction could take from it
     if (!readsNoTable) this.statementPins.push(storage.retain(snapshot));
-    const session = this;
-    let system: RunContext['system'] | undefined;
-    let cteResults: RunContext['cteResults'] | undefined;
-    return {
-      storage,
-      snapshot,
-      txn,
-      // made at first use: most statements read no system relation and no CTE
-      get system() { return (system ??= systemContext(session, currentRoleName(session.settings))); },
-      get cteResults() { return (cteResults ??= new Map()); },
-      metrics,
-      slice: new TimeSlice(),
-      queryWorkers: this.engine.queryWorkers,
-      session: this,
-      workMemBytes: settingBytes(this.settings.get('work_mem')),
-      tempSpace: this.engine.tempSpace,
-    };
+    return new StatementRunContext(storage, snapshot, txn, metrics, new TimeSlice(), this.engine.queryWorkers, this,
+      settingBytes(this.settings.get('work_mem')), this.engine.tempSpace, this.systemOfStatement);
   }
+
+  /** the system relations' view of this session (made when a statement first reads one) */
+  private readonly systemOfStatement = () => systemContext(this, currentRoleName(this.settings));
 
   /** what every statement's EvalContext shares (functions' services, setting, notice) */
   private functions: SessionFunctions | undefined;
