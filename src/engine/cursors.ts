@@ -110,7 +110,7 @@ export class Cursors {
   }
 
   async declare(ctx: SessionContext, stmt: Declare, params: readonly Value[]): Promise<ExecResult> {
-    const inBlock = ctx.tx.state === 'block';
+    const inBlock = ctx.tx.state === 'block' && ctx.tx.implicit !== 'pipeline';
     // a multi-statement Query runs in PostgreSQL's implicit transaction block: the cursor lives until its end
     if (!inBlock && !stmt.hold && !ctx.tx.implicitBlock) {
       throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');

@@ -18,7 +18,7 @@ import { runDmlStatement } from './dml-statement.js';
 import { runExplain } from './explain-statement.js';
 import { customPlanOf, inFailedTransaction, rebindIfStale, wantsCustomPlan, type QuiverStatement } from './prepare.js';
 import { executeParams, runPrepare } from './sql-prepared.js';
-import { runTransactionStatement } from './transactions.js';
+import { beginImplicit, runTransactionStatement } from './transactions.js';
 import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
 import { runOnCommitActions } from './temp-on-commit.js';
 
@@ -49,8 +49,10 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
+  // a multi-statement Query or a pipeline: the statement joins the implicit transaction that Sync ends
+  if (ctx.tx.idle && ctx.tx.implicitMode && joinsImplicit(bound, ctx.tx.implicitMode)) beginImplicit(ctx, ctx.tx.implicitMode);
   // outside a block the statement is a transaction of its own: read-only as the default says (PostgreSQL's StartTransaction)
-  if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
+  else if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
   // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
   // before the statement is bound again: a table the leader just created is known then)
   if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) {
@@ -73,6 +75,16 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   } catch (e) {
     throw statementFailed(ctx, e);
   }
+}
+
+/**
+ * Does the statement run in the implicit transaction? Transaction statements act on it
+ * themselves; a VACUUM that is the first Execute after a Sync runs and commits alone
+ * (PostgreSQL's PreventInTransactionBlock: XACT_FLAGS_NEEDIMMEDIATECOMMIT).
+ */
+function joinsImplicit(bound: QuiverStatement['bound'], mode: 'query' | 'pipeline'): boolean {
+  if (bound.kind === 'transaction') return false;
+  return !(mode === 'pipeline' && bound.kind === 'vacuum' && bound.vacuum);
 }
 
 /** Statement kinds that read no table data: a hot standby runs them without waiting. */
@@ -198,7 +210,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       await runVacuum(ctx, bound);
       return command(bound.tag);
     case 'discard':
-      if (bound.all && !ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+      if (bound.all && ctx.tx.inBlock) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
       // the temporary objects go like a DROP (undone by a ROLLBACK of the block DISCARD TEMP ran in)
       if ((bound.all || bound.tag === 'DISCARD TEMP') && ctx.temp.name !== undefined) await runDdlStatement(ctx, { kind: 'discardTemp' }, bound.tag, true, stmt.text);
       runDiscard(ctx, bound.all);

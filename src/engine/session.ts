@@ -22,7 +22,8 @@ import { quoteIdent } from '../types/identifiers.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 import type { EngineState, SessionContext } from './context.js';
 import { SessionSettings } from './session-settings.js';
-import { Transactions } from './transactions.js';
+import { Transactions, endImplicit } from './transactions.js';
+import { runOnCommitActions } from './temp-on-commit.js';
 import { Cursors } from './cursors.js';
 import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
@@ -297,10 +298,41 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   simpleQueryStarted(statements: number): void {
     this.tx.implicitBlock = statements > 1;
+    // a single statement commits on its own; several share one implicit block
+    this.tx.implicitMode = statements > 1 ? 'query' : undefined;
   }
 
-  sync(): void {
+  extendedExecuteStarted(): void {
+    this.tx.implicitMode ??= 'pipeline';
+  }
+
+  sync(): Promise<void> | undefined {
     this.consistencyWaited = false;
+    this.tx.implicitMode = undefined;
+    if (this.tx.implicit) return this.endImplicit();
+    this.syncEnded();
+    return undefined;
+  }
+
+  /** Sync ends the implicit transaction: it commits (or rolls back after an error), as a statement's own would. */
+  private async endImplicit(): Promise<void> {
+    try {
+      if (await endImplicit(this)) await runOnCommitActions(this);
+    } catch (e) {
+      throw this.translateStorageError(e);
+    } finally {
+      this.syncEnded();
+      // the transaction is over: LISTEN takes effect, NOTIFYs go out, what it read is no longer held
+      if (this.tx.idle) {
+        this.notifications.commit();
+        this.heldRelations.clear();
+        clearTimeout(this.idleTimer);
+        this.activity.statementEnded(this.transactionStatus());
+      }
+    }
+  }
+
+  private syncEnded(): void {
     if (this.tx.implicitBlock) {
       this.tx.implicitBlock = false;
       // the implicit block of a multi-statement Query ends: its cursors close (a BEGIN in it made a real block, which goes on)

@@ -15,6 +15,11 @@ import { checkSessionAuthorization, checkSetRole, syncIsSuperuser } from './sess
 
 export function runSet(ctx: SessionContext, stmt: BoundSet): void {
   const { settings, tx } = ctx;
+  if ('isLocal' in stmt && stmt.isLocal && !tx.inBlock) {
+    // PostgreSQL's WarnNoTransactionBlock; outside any transaction the value would end with the statement
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'SET LOCAL can only be used in transaction blocks' });
+    if (tx.idle) return;
+  }
   if ((stmt.action === 'value' || stmt.action === 'reset') && (stmt.name === 'role' || stmt.name === 'session_authorization')) {
     runSetRole(ctx, stmt.name, stmt.action === 'value' ? stmt.value : undefined, stmt.isLocal);
     return;
@@ -107,6 +112,7 @@ function showColumnName(name: string): string {
 export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatement, { kind: 'vacuum' }>): Promise<void> {
   // VACUUM cannot run in a transaction block; ANALYZE can (it then only gathers statistics)
   const inBlock = !ctx.tx.idle;
+  if (ctx.tx.implicit === 'pipeline' && stmt.vacuum) throw new SqlError(SqlState.activeSqlTransaction, `${stmt.tag} cannot be executed within a pipeline`);
   if (inBlock && stmt.vacuum) throw new SqlError(SqlState.activeSqlTransaction, `${stmt.tag} cannot run inside a transaction block`);
   const storage = ctx.engine.storage;
   const tables = stmt.relations.map((rv) => {

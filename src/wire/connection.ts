@@ -659,7 +659,7 @@ export class Connection {
       this.sendNotices();
       this.sendError(e);
     }
-    backend.sync?.();
+    await this.endImplicitTransaction(backend);
     // Portals live until the end of their transaction: a COMMIT or ROLLBACK in this Query ended it
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
@@ -929,6 +929,7 @@ export class Connection {
       return;
     }
     if (!portal.result) {
+      this.backend?.extendedExecuteStarted?.();
       portal.result = await this.executeStatement(prepared, portal.params);
       this.sendNotices();
     }
@@ -946,14 +947,22 @@ export class Connection {
     this.send(msg.closeComplete());
   }
 
-  private sync(): void {
-    const backend = this.requireBackend();
-    this.ignoreTillSync = false;
+  /** The implicit transaction ends (Sync, end of a Query): its commit's error, if any, goes before ReadyForQuery. */
+  private async endImplicitTransaction(backend: Backend): Promise<void> {
     try {
-      backend.sync?.();
+      const committing = backend.sync?.();
+      if (committing) await committing;
     } catch (e) {
+      if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+      this.sendNotices();
       this.sendError(e);
     }
+  }
+
+  private async sync(): Promise<void> {
+    const backend = this.requireBackend();
+    this.ignoreTillSync = false;
+    await this.endImplicitTransaction(backend);
     // Portals live until the end of their transaction; outside a block that is now.
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
