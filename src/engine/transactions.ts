@@ -212,6 +212,14 @@ export async function endImplicit(ctx: SessionContext): Promise<boolean> {
     await rollback(ctx);
     return false;
   }
+  const txn = ctx.tx.txn!;
+  if (!txn.hasWrites && !ctx.ddl.changesCatalog) {
+    // nothing to write (a pipeline of reads): ending it is all its commit does
+    await ctx.awaitSequenceLogs();
+    txn.rollback();
+    endTransaction(ctx, true);
+    return true;
+  }
   await commitBlock(ctx);
   return true;
 }
