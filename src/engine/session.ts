@@ -22,7 +22,7 @@ import { quoteIdent } from '../types/identifiers.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 import type { EngineState, SessionContext } from './context.js';
 import { SessionSettings } from './session-settings.js';
-import { Transactions, endImplicit } from './transactions.js';
+import { Transactions, endImplicit, endWithoutWrites } from './transactions.js';
 import { runOnCommitActions } from './temp-on-commit.js';
 import { Cursors } from './cursors.js';
 import { SqlPreparedStatements } from './sql-prepared.js';
@@ -309,7 +309,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
   sync(): Promise<void> | undefined {
     this.consistencyWaited = false;
     this.tx.implicitMode = undefined;
-    if (this.tx.implicit) return this.endImplicit();
+    if (this.tx.implicit) {
+      // a read-only one ends at once (ON COMMIT actions of temp tables need the slow path)
+      if (this.temp.name !== undefined || !endWithoutWrites(this)) return this.endImplicit();
+      this.implicitEnded();
+    }
     this.syncEnded();
     return undefined;
   }
@@ -322,14 +326,16 @@ export class Session implements Backend, SessionInfo, SessionContext {
       throw this.translateStorageError(e);
     } finally {
       this.syncEnded();
-      // the transaction is over: LISTEN takes effect, NOTIFYs go out, what it read is no longer held
-      if (this.tx.idle) {
-        this.notifications.commit();
-        this.heldRelations.clear();
-        clearTimeout(this.idleTimer);
-        this.activity.statementEnded(this.transactionStatus());
-      }
+      if (this.tx.idle) this.implicitEnded();
     }
+  }
+
+  /** the implicit transaction is over: LISTEN takes effect, NOTIFYs go out, what it read is no longer held */
+  private implicitEnded(): void {
+    this.notifications.commit();
+    this.heldRelations.clear();
+    clearTimeout(this.idleTimer);
+    this.activity.statementEnded('I');
   }
 
   private syncEnded(): void {
@@ -502,6 +508,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
    * records are durable before anything that used them is acknowledged. (A commit that
    * used them is durable only after them anyway: the log is written in order.)
    */
+  hasPendingSequenceLogs(): boolean {
+    return this.sequenceLogs.length > 0;
+  }
+
   async awaitSequenceLogs(): Promise<void> {
     const pending = this.sequenceLogs.splice(0);
     for (const p of pending) await p;

@@ -212,15 +212,21 @@ export async function endImplicit(ctx: SessionContext): Promise<boolean> {
     await rollback(ctx);
     return false;
   }
-  const txn = ctx.tx.txn!;
-  if (!txn.hasWrites && !ctx.ddl.changesCatalog) {
-    // nothing to write (a pipeline of reads): ending it is all its commit does
-    await ctx.awaitSequenceLogs();
-    txn.rollback();
-    endTransaction(ctx, true);
-    return true;
-  }
+  if (endWithoutWrites(ctx)) return true;
+  await ctx.awaitSequenceLogs();
   await commitBlock(ctx);
+  return true;
+}
+
+/**
+ * An implicit transaction that wrote nothing (a pipeline of reads) ends without a storage
+ * commit, synchronously: that is all its commit would do. False (nothing done) otherwise.
+ */
+export function endWithoutWrites(ctx: SessionContext): boolean {
+  const { tx } = ctx;
+  if (!tx.implicit || tx.state !== 'block' || tx.txn!.hasWrites || ctx.ddl.changesCatalog || ctx.hasPendingSequenceLogs()) return false;
+  tx.txn!.rollback();
+  endTransaction(ctx, true);
   return true;
 }
 
