@@ -218,6 +218,12 @@ describe('a pipeline: Executes until Sync', () => {
     assert.deepEqual(await simple('SHOW extra_float_digits'), ['T', 'D:1', 'C:SHOW', 'Z:I']);
   });
 
+  it('a WITH HOLD cursor declared before a failing Execute is dropped', async () => {
+    assert.deepEqual(await run([...step('DECLARE h CURSOR WITH HOLD FOR SELECT 1'), ...step(FAIL), serialize.sync()]),
+      ['1', '2', 'C:DECLARE CURSOR', '1', '2', 'E:22012', 'Z:I']);
+    assert.deepEqual(await simple('FETCH h'), ['E:34000', 'Z:I']);
+  });
+
   it('VACUUM runs as the first Execute after a Sync, not after another one', async () => {
     assert.deepEqual(await run([...step('VACUUM ib_t'), serialize.sync()]), ['1', '2', 'C:VACUUM', 'Z:I']);
     assert.deepEqual(await run([...step('INSERT INTO ib_t VALUES (1)'), ...step('VACUUM ib_t'), serialize.sync()]),

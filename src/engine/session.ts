@@ -371,7 +371,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (status === 'I') this.notifications.commit();
     this.activity.statementEnded(status);
     const ms = settingMillis(this.settings.get('idle_in_transaction_session_timeout'));
-    if (status !== 'I' && ms > 0) {
+    // (not between the statements of an implicit transaction: the client is not idle before its Sync)
+    if (status !== 'I' && ms > 0 && !this.tx.implicit) {
       this.idleTimer = setTimeout(() => {
         this.terminate(new SqlError(SqlState.idleInTransactionSessionTimeout, 'terminating connection due to idle-in-transaction timeout'));
       }, ms);
