@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
 import pg from 'pg';
 import { startQuiver, TEST_DATABASE, type QuiverServer } from './support/server.js';
-import { RawClient, summarize, type RawFrame } from './wire-fake-backend.js';
+import { RawClient, errorFields, summarize, type RawFrame } from './wire-fake-backend.js';
 
 let server: QuiverServer;
 let c: RawClient;
@@ -222,6 +222,19 @@ describe('a pipeline: Executes until Sync', () => {
     assert.deepEqual(await run([...step('DECLARE h CURSOR WITH HOLD FOR SELECT 1'), ...step(FAIL), serialize.sync()]),
       ['1', '2', 'C:DECLARE CURSOR', '1', '2', 'E:22012', 'Z:I']);
     assert.deepEqual(await simple('FETCH h'), ['E:34000', 'Z:I']);
+  });
+
+  it('CREATE INDEX CONCURRENTLY and DISCARD ALL run as the first Execute after a Sync; after another: "cannot be executed within a pipeline"', async () => {
+    c.write(Buffer.concat([...step('INSERT INTO ib_t VALUES (1)'), ...step('CREATE INDEX CONCURRENTLY ib_t_cic ON ib_t (a)'), serialize.sync()]));
+    const frames = await c.untilReady();
+    assert.deepEqual(summarize(frames), ['1', '2', 'C:INSERT 0 1', '1', '2', 'E:25001', 'Z:I']);
+    assert.equal(errorFields(frames.find((f) => f.code === 'E')!.body)['M'], 'CREATE INDEX CONCURRENTLY cannot be executed within a pipeline');
+    assert.deepEqual(await run([...step('CREATE INDEX CONCURRENTLY ib_t_cic ON ib_t (a)'), ...step('INSERT INTO ib_t VALUES (2)'), serialize.sync()]),
+      ['1', '2', 'C:CREATE INDEX', '1', '2', 'C:INSERT 0 1', 'Z:I']);
+    assert.equal(await rows(), '2');
+    assert.deepEqual(await run([...step('SELECT 1'), ...step('DISCARD ALL'), serialize.sync()]), ['1', '2', 'D:1', 'C:SELECT 1', '1', '2', 'E:25001', 'Z:I']);
+    assert.deepEqual(await run([...step('DISCARD ALL'), serialize.sync()]), ['1', '2', 'C:DISCARD ALL', 'Z:I']);
+    assert.deepEqual(await simple('DROP INDEX ib_t_cic'), ['C:DROP INDEX', 'Z:I']);
   });
 
   it('VACUUM runs as the first Execute after a Sync, not after another one', async () => {

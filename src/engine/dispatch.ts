@@ -65,6 +65,9 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   const stmt = rebindIfStale(ctx, prepared);
   if (!ctx.tx.idle && !NO_SNAPSHOT.has(bound.kind)) ctx.tx.snapshotTaken = true;
   try {
+    // after another Execute of the pipeline (PostgreSQL's XACT_FLAGS_PIPELINING)
+    const alone = ctx.tx.implicit === 'pipeline' ? runsAlone(bound) : undefined;
+    if (alone) throw new SqlError(SqlState.activeSqlTransaction, `${alone} cannot be executed within a pipeline`);
     checkTableAccess(ctx, stmt.access ?? []);
     ctx.holdRelations(stmt.access ?? []);
     const result = await run(ctx, stmt, params);
@@ -84,7 +87,26 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
  */
 function joinsImplicit(bound: QuiverStatement['bound'], mode: 'query' | 'pipeline'): boolean {
   if (bound.kind === 'transaction') return false;
-  return !(mode === 'pipeline' && bound.kind === 'vacuum' && bound.vacuum);
+  return !(mode === 'pipeline' && runsAlone(bound));
+}
+
+/** PostgreSQL's PreventInTransactionBlock statements: the name its errors give, else undefined. */
+function runsAlone(bound: QuiverStatement['bound']): string | undefined {
+  switch (bound.kind) {
+    case 'vacuum': return bound.vacuum ? 'VACUUM' : undefined;
+    case 'discard': return bound.all ? 'DISCARD ALL' : undefined;
+    case 'ddl': {
+      const d = bound.stmt;
+      if (d.kind === 'createDatabase') return 'CREATE DATABASE';
+      if (d.kind === 'dropDatabase') return 'DROP DATABASE';
+      if (d.kind === 'createIndex' && d.concurrently) return 'CREATE INDEX CONCURRENTLY';
+      if (d.kind === 'reindex' && (d.concurrently || d.target === 'schema' || d.target === 'database' || d.target === 'system')) {
+        return `REINDEX ${d.concurrently ? 'CONCURRENTLY' : d.target.toUpperCase()}`;
+      }
+      return undefined;
+    }
+    default: return undefined;
+  }
 }
 
 /** Statement kinds that read no table data: a hot standby runs them without waiting. */

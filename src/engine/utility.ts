@@ -112,7 +112,6 @@ function showColumnName(name: string): string {
 export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatement, { kind: 'vacuum' }>): Promise<void> {
   // VACUUM cannot run in a transaction block; ANALYZE can (it then only gathers statistics)
   const inBlock = !ctx.tx.idle;
-  if (ctx.tx.implicit === 'pipeline' && stmt.vacuum) throw new SqlError(SqlState.activeSqlTransaction, `${stmt.tag} cannot be executed within a pipeline`);
   if (inBlock && stmt.vacuum) throw new SqlError(SqlState.activeSqlTransaction, `${stmt.tag} cannot run inside a transaction block`);
   const storage = ctx.engine.storage;
   const tables = stmt.relations.map((rv) => {
