@@ -584,8 +584,7 @@ export class Connection {
       case FrontendCode.Query:
         return this.simpleQuery(r);
       case FrontendCode.Sync:
-        this.sync();
-        return undefined;
+        return this.sync();
       case FrontendCode.FunctionCall:
         this.sendError(new SqlError(SqlState.featureNotSupported, 'function call messages are not supported'));
         this.readyForQuery();
@@ -659,7 +658,8 @@ export class Connection {
       this.sendNotices();
       this.sendError(e);
     }
-    await this.endImplicitTransaction(backend);
+    const committing = this.endImplicitTransaction(backend);
+    if (committing) await committing;
     // Portals live until the end of their transaction: a COMMIT or ROLLBACK in this Query ended it
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
@@ -947,22 +947,37 @@ export class Connection {
     this.send(msg.closeComplete());
   }
 
-  /** The implicit transaction ends (Sync, end of a Query): its commit's error, if any, goes before ReadyForQuery. */
-  private async endImplicitTransaction(backend: Backend): Promise<void> {
+  /**
+   * The implicit transaction ends (Sync, end of a Query): its commit's error, if any, goes
+   * before ReadyForQuery. A promise only while a commit is being written.
+   */
+  private endImplicitTransaction(backend: Backend): Promise<void> | undefined {
     try {
       const committing = backend.sync?.();
-      if (committing) await committing;
+      if (committing) return committing.catch((e: unknown) => this.implicitCommitFailed(e));
     } catch (e) {
-      if (e instanceof SqlError && e.severity === 'FATAL') throw e;
-      this.sendNotices();
-      this.sendError(e);
+      this.implicitCommitFailed(e);
     }
+    return undefined;
   }
 
-  private async sync(): Promise<void> {
+  private implicitCommitFailed(e: unknown): void {
+    if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+    this.sendNotices();
+    this.sendError(e);
+  }
+
+  /** Sync: synchronous unless the implicit transaction has writes to commit (pipelined reads stay without a promise). */
+  private sync(): Promise<void> | undefined {
     const backend = this.requireBackend();
     this.ignoreTillSync = false;
-    await this.endImplicitTransaction(backend);
+    const committing = this.endImplicitTransaction(backend);
+    if (committing) return committing.then(() => this.syncDone(backend));
+    this.syncDone(backend);
+    return undefined;
+  }
+
+  private syncDone(backend: Backend): void {
     // Portals live until the end of their transaction; outside a block that is now.
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
