@@ -929,7 +929,9 @@ export class Connection {
       return;
     }
     if (!portal.result) {
-      this.backend?.extendedExecuteStarted?.();
+      // an Execute right before its Sync is alone in its implicit transaction unless one is
+      // open already: it may commit on its own (node-pg and JDBC send Parse … Execute, Sync at once)
+      if (this.reader.peekCode() !== FrontendCode.Sync) this.backend?.extendedExecuteStarted?.();
       portal.result = await this.executeStatement(prepared, portal.params);
       this.sendNotices();
     }
