@@ -115,6 +115,8 @@ export interface SessionContext {
   execEnv(params: readonly Value[], rc: RunContext): ExecEnv;
   /** sequence positions handed out are durable before anything that used them is acknowledged */
   awaitSequenceLogs(): Promise<void> | undefined;
+  /** sequence values handed out whose log records awaitSequenceLogs would wait for */
+  hasPendingSequenceLogs(): boolean;
   /** nextval / setval log their sequence's new position through this */
   readonly logSequence: SequenceLogger;
   translateStorageError(e: unknown): SqlError;

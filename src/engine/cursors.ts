@@ -112,7 +112,8 @@ export class Cursors {
   async declare(ctx: SessionContext, stmt: Declare, params: readonly Value[]): Promise<ExecResult> {
     const inBlock = ctx.tx.state === 'block';
     // a multi-statement Query runs in PostgreSQL's implicit transaction block: the cursor lives until its end
-    if (!inBlock && !stmt.hold && !ctx.tx.implicitBlock) {
+    // (a pipeline's implicit transaction is no block: DECLARE without HOLD is 25P01 there)
+    if ((!inBlock || ctx.tx.implicit === 'pipeline') && !stmt.hold && !ctx.tx.implicitBlock) {
       throw new SqlError(SqlState.noActiveSqlTransaction, 'DECLARE CURSOR can only be used in transaction blocks');
     }
     if (this.open.has(stmt.name)) throw new SqlError(SqlState.duplicateCursor, `cursor "${stmt.name}" already exists`);

@@ -18,7 +18,7 @@ import { runDmlStatement } from './dml-statement.js';
 import { runExplain } from './explain-statement.js';
 import { customPlanOf, inFailedTransaction, rebindIfStale, wantsCustomPlan, type QuiverStatement } from './prepare.js';
 import { executeParams, runPrepare } from './sql-prepared.js';
-import { runTransactionStatement } from './transactions.js';
+import { beginImplicit, runTransactionStatement } from './transactions.js';
 import { runDiscard, runSet, runShow, runVacuum } from './utility.js';
 import { runOnCommitActions } from './temp-on-commit.js';
 
@@ -59,8 +59,10 @@ function runToResult(ctx: SessionContext, prepared: QuiverStatement, params: rea
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
+  // a multi-statement Query or a pipeline: the statement joins the implicit transaction that Sync ends
+  if (ctx.tx.idle && ctx.tx.implicitMode && joinsImplicit(bound, ctx.tx.implicitMode)) beginImplicit(ctx, ctx.tx.implicitMode);
   // outside a block the statement is a transaction of its own: read-only as the default says (PostgreSQL's StartTransaction)
-  if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
+  else if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
   // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
   // before the statement is bound again: a table the leader just created is known then)
   if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) return consistentThenRun(ctx, prepared, params);
@@ -80,6 +82,9 @@ function runBound(ctx: SessionContext, prepared: QuiverStatement, params: readon
   const stmt = rebindIfStale(ctx, prepared);
   if (!ctx.tx.idle && !NO_SNAPSHOT.has(stmt.bound.kind)) ctx.tx.snapshotTaken = true;
   try {
+    // after another Execute of the pipeline (PostgreSQL's XACT_FLAGS_PIPELINING)
+    const alone = ctx.tx.implicit === 'pipeline' ? runsAlone(stmt.bound) : undefined;
+    if (alone) throw new SqlError(SqlState.activeSqlTransaction, `${alone} cannot be executed within a pipeline`);
     checkTableAccess(ctx, stmt.access ?? []);
     ctx.holdRelations(stmt.access ?? []);
     const result = stmt.bound.kind === 'select' ? runSelect(ctx, stmt, params) : run(ctx, stmt, params);
@@ -130,6 +135,35 @@ function runSelect(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
 function selectResult(stmt: QuiverStatement, stream: BatchStream, first: Batch | null): ExecResult {
   if (first === null) return { kind: 'rows', fields: stmt.fields!, rows: [], tag: 'SELECT 0' };
   return { kind: 'rows', fields: stmt.fields!, rows: first, tag: 'SELECT', more: stream };
+}
+
+/**
+ * Does the statement run in the implicit transaction? Transaction statements act on it
+ * themselves; a VACUUM that is the first Execute after a Sync runs and commits alone
+ * (PostgreSQL's PreventInTransactionBlock: XACT_FLAGS_NEEDIMMEDIATECOMMIT).
+ */
+function joinsImplicit(bound: QuiverStatement['bound'], mode: 'query' | 'pipeline'): boolean {
+  if (bound.kind === 'transaction') return false;
+  return !(mode === 'pipeline' && runsAlone(bound));
+}
+
+/** PostgreSQL's PreventInTransactionBlock statements: the name its errors give, else undefined. */
+function runsAlone(bound: QuiverStatement['bound']): string | undefined {
+  switch (bound.kind) {
+    case 'vacuum': return bound.vacuum ? 'VACUUM' : undefined;
+    case 'discard': return bound.all ? 'DISCARD ALL' : undefined;
+    case 'ddl': {
+      const d = bound.stmt;
+      if (d.kind === 'createDatabase') return 'CREATE DATABASE';
+      if (d.kind === 'dropDatabase') return 'DROP DATABASE';
+      if (d.kind === 'createIndex' && d.concurrently) return 'CREATE INDEX CONCURRENTLY';
+      if (d.kind === 'reindex' && (d.concurrently || d.target === 'schema' || d.target === 'database' || d.target === 'system')) {
+        return `REINDEX ${d.concurrently ? 'CONCURRENTLY' : d.target.toUpperCase()}`;
+      }
+      return undefined;
+    }
+    default: return undefined;
+  }
 }
 
 /** Statement kinds that read no table data: a hot standby runs them without waiting. */
@@ -249,7 +283,7 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
       await runVacuum(ctx, bound);
       return command(bound.tag);
     case 'discard':
-      if (bound.all && !ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
+      if (bound.all && ctx.tx.inBlock) throw new SqlError(SqlState.activeSqlTransaction, 'DISCARD ALL cannot run inside a transaction block');
       // the temporary objects go like a DROP (undone by a ROLLBACK of the block DISCARD TEMP ran in)
       if ((bound.all || bound.tag === 'DISCARD TEMP') && ctx.temp.name !== undefined) await runDdlStatement(ctx, { kind: 'discardTemp' }, bound.tag, true, stmt.text);
       runDiscard(ctx, bound.all);

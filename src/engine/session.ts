@@ -22,7 +22,8 @@ import { quoteIdent } from '../types/identifiers.js';
 import { bindFunctionArgs, bindFunctionBody, findSqlFunction } from '../sql/bind-function.js';
 import type { EngineState, SessionContext } from './context.js';
 import { SessionSettings } from './session-settings.js';
-import { Transactions } from './transactions.js';
+import { Transactions, endImplicit, endWithoutWrites } from './transactions.js';
+import { runOnCommitActions } from './temp-on-commit.js';
 import { Cursors } from './cursors.js';
 import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
@@ -298,10 +299,47 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   simpleQueryStarted(statements: number): void {
     this.tx.implicitBlock = statements > 1;
+    // a single statement commits on its own; several share one implicit block
+    this.tx.implicitMode = statements > 1 ? 'query' : undefined;
   }
 
-  sync(): void {
+  extendedExecuteStarted(): void {
+    this.tx.implicitMode ??= 'pipeline';
+  }
+
+  sync(): Promise<void> | undefined {
     this.consistencyWaited = false;
+    this.tx.implicitMode = undefined;
+    if (this.tx.implicit) {
+      // a read-only one ends at once (ON COMMIT actions of temp tables need the slow path)
+      if (this.temp.name !== undefined || !endWithoutWrites(this)) return this.endImplicit();
+      this.implicitEnded();
+    }
+    this.syncEnded();
+    return undefined;
+  }
+
+  /** Sync ends the implicit transaction: it commits (or rolls back after an error), as a statement's own would. */
+  private async endImplicit(): Promise<void> {
+    try {
+      if (await endImplicit(this)) await runOnCommitActions(this);
+    } catch (e) {
+      throw this.translateStorageError(e);
+    } finally {
+      this.syncEnded();
+      if (this.tx.idle) this.implicitEnded();
+    }
+  }
+
+  /** the implicit transaction is over: LISTEN takes effect, NOTIFYs go out, what it read is no longer held */
+  private implicitEnded(): void {
+    this.notifications.commit();
+    this.heldRelations.clear();
+    clearTimeout(this.idleTimer);
+    this.activity.statementEnded('I');
+  }
+
+  private syncEnded(): void {
     if (this.tx.implicitBlock) {
       this.tx.implicitBlock = false;
       // the implicit block of a multi-statement Query ends: its cursors close (a BEGIN in it made a real block, which goes on)
@@ -335,7 +373,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
     if (status === 'I') this.notifications.commit();
     this.activity.statementEnded(status);
     const ms = settingMillis(this.settings.get('idle_in_transaction_session_timeout'));
-    if (status !== 'I' && ms > 0) {
+    // (not between the statements of an implicit transaction: the client is not idle before its Sync)
+    if (status !== 'I' && ms > 0 && !this.tx.implicit) {
       this.idleTimer = setTimeout(() => {
         this.terminate(new SqlError(SqlState.idleInTransactionSessionTimeout, 'terminating connection due to idle-in-transaction timeout'));
       }, ms);
@@ -488,6 +527,10 @@ export class Session implements Backend, SessionInfo, SessionContext {
    * records are durable before anything that used them is acknowledged. (A commit that
    * used them is durable only after them anyway: the log is written in order.)
    */
+  hasPendingSequenceLogs(): boolean {
+    return this.sequenceLogs.length > 0;
+  }
+
   awaitSequenceLogs(): Promise<void> | undefined {
     // nothing pending (most statements): no promise and no turn of the event loop
     if (this.sequenceLogs.length === 0) return undefined;

@@ -26,9 +26,18 @@ export class Transactions {
   /**
    * A simple Query of several statements is running: PostgreSQL runs it in an implicit
    * transaction block, where DECLARE CURSOR is allowed (its cursor closes with the Query).
-   * Quiver still commits each of its statements alone.
    */
   implicitBlock = false;
+  /**
+   * Statements until the next Sync share one implicit transaction (PostgreSQL's
+   * exec_simple_query / exec_execute_message): 'query' for a simple Query of several
+   * statements (an implicit transaction *block*), 'pipeline' for extended-protocol Executes
+   * (one transaction, not a block: DECLARE, SET LOCAL, VACUUM see no block). Undefined: a
+   * statement commits on its own.
+   */
+  implicitMode: 'query' | 'pipeline' | undefined;
+  /** the open block is that implicit transaction (begun by a statement, committed at Sync) */
+  implicit: 'query' | 'pipeline' | undefined;
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
   /** names this transaction gave its snapshot (pg_export_snapshot): forgotten when it ends */
@@ -38,6 +47,11 @@ export class Transactions {
 
   get idle(): boolean {
     return this.state === 'idle';
+  }
+
+  /** PostgreSQL's IsTransactionBlock: BEGIN … COMMIT, or the implicit block of a multi-statement Query */
+  get inBlock(): boolean {
+    return this.state !== 'idle' && this.implicit !== 'pipeline';
   }
 
   /** 'I' idle, 'T' in a block, 'E' in a failed block (ReadyForQuery) */
@@ -125,10 +139,15 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
         if (ctx.tx.implicitBlock) ctx.cursors.closeImplicit();
         return 'ROLLBACK';
       }
+      if (ctx.tx.implicit) {
+        // ROLLBACK without BEGIN undoes the implicit transaction's statements (UserAbortTransactionBlock)
+        ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+        ctx.tx.implicit = undefined;
+      }
       await rollback(ctx);
       return 'ROLLBACK';
     case 'savepoint':
-      if (ctx.tx.idle) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
+      if (ctx.tx.idle || ctx.tx.implicit) throw new SqlError(SqlState.noActiveSqlTransaction, 'SAVEPOINT can only be used in transaction blocks');
       ctx.tx.savepoints.push({ name: stmt.savepoint, mark: ctx.tx.txn!.mark(), notifyMark: ctx.notifications.mark(), cursorMark: ctx.cursors.mark() });
       return 'SAVEPOINT';
     case 'release':
@@ -147,20 +166,68 @@ export async function runTransactionStatement(ctx: SessionContext, stmt: BoundTr
 
 function begin(ctx: SessionContext, stmt: BoundTransaction): string {
   const { tx, settings } = ctx;
+  if (tx.implicit) {
+    // the implicit transaction goes on as the block BEGIN opens (PostgreSQL's TBLOCK_IMPLICIT_INPROGRESS / TBLOCK_STARTED → TBLOCK_BEGIN)
+    tx.implicit = undefined;
+    if (tx.hotStandby && stmt.options.readOnly === false) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
+    tx.applyOptions(stmt.options, settings);
+    return stmt.tag;
+  }
   if (!tx.idle) {
     ctx.notices.push({ severity: 'WARNING', code: SqlState.activeSqlTransaction, message: 'there is already a transaction in progress' });
     return 'BEGIN';
   }
   // refused before the block begins, as PostgreSQL's hot standby does
   if (tx.hotStandby && stmt.options.readOnly === false) throw new SqlError(SqlState.featureNotSupported, 'cannot set transaction read-write mode during recovery');
+  openBlock(ctx);
+  tx.applyOptions(stmt.options, settings);
+  return stmt.tag;
+}
+
+function openBlock(ctx: SessionContext): void {
+  const { tx, settings } = ctx;
   tx.txn = ctx.engine.storage.begin();
   tx.start = Date.now() * 1000;
   tx.state = 'block';
   tx.snapshotTaken = false;
   tx.readOnly = tx.hotStandby || tx.defaultReadOnly();
   settings.setRaw('transaction_isolation', settings.get('default_transaction_isolation') ?? 'read committed');
-  tx.applyOptions(stmt.options, settings);
-  return stmt.tag;
+  settings.setRaw('transaction_read_only', tx.readOnly ? 'on' : 'off');
+}
+
+/** A statement of a multi-statement Query or of a pipeline starts the implicit transaction its Sync ends. */
+export function beginImplicit(ctx: SessionContext, mode: 'query' | 'pipeline'): void {
+  openBlock(ctx);
+  ctx.tx.implicit = mode;
+}
+
+/**
+ * Sync, or the end of a multi-statement Query: the implicit transaction commits, or rolls
+ * back when one of its statements failed. Returns whether it committed.
+ */
+export async function endImplicit(ctx: SessionContext): Promise<boolean> {
+  if (!ctx.tx.implicit) return false;
+  ctx.tx.implicit = undefined;
+  if (ctx.tx.state === 'failed') {
+    await rollback(ctx);
+    return false;
+  }
+  if (endWithoutWrites(ctx)) return true;
+  await ctx.awaitSequenceLogs();
+  await commitBlock(ctx);
+  return true;
+}
+
+/**
+ * An implicit transaction that wrote nothing (a pipeline of reads) ends without a storage
+ * commit, synchronously: that is all its commit would do. False (nothing done) otherwise.
+ */
+export function endWithoutWrites(ctx: SessionContext): boolean {
+  const { tx } = ctx;
+  if (!tx.implicit || tx.state !== 'block' || tx.txn!.hasWrites || ctx.ddl.changesCatalog || ctx.hasPendingSequenceLogs()) return false;
+  tx.txn!.rollback();
+  endTransaction(ctx, true);
+  return true;
 }
 
 async function commit(ctx: SessionContext): Promise<string> {
@@ -175,7 +242,17 @@ async function commit(ctx: SessionContext): Promise<string> {
     await rollback(ctx);
     return 'ROLLBACK';
   }
-  const txn = tx.txn!;
+  if (tx.implicit) {
+    // COMMIT without BEGIN commits the implicit transaction (PostgreSQL's EndTransactionBlock)
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+    tx.implicit = undefined;
+  }
+  await commitBlock(ctx);
+  return 'COMMIT';
+}
+
+async function commitBlock(ctx: SessionContext): Promise<void> {
+  const txn = ctx.tx.txn!;
   let ok = false;
   // the block's DDL (and role changes) go into the log with its rows, in one write
   const catalog = ctx.ddl.changesCatalog ? () => ctx.engine.catalogImage(ctx.ddl) : undefined;
@@ -187,7 +264,6 @@ async function commit(ctx: SessionContext): Promise<string> {
     endTransaction(ctx, ok);
     await ctx.ddl.finish(ctx, ok, ok && catalog !== undefined);
   }
-  return 'COMMIT';
 }
 
 /** PREPARE TRANSACTION: like COMMIT, outside a block a warning and a failed block a rollback (EndTransactionBlock) */
@@ -201,6 +277,11 @@ async function prepare(ctx: SessionContext, gid: string): Promise<string> {
   if (tx.state === 'failed') {
     await rollback(ctx);
     return 'ROLLBACK';
+  }
+  if (tx.implicit) {
+    // EndTransactionBlock's warning; the implicit transaction is what gets prepared
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'there is no transaction in progress' });
+    tx.implicit = undefined;
   }
   await prepareTransaction(ctx, gid, async (ended) => {
     endTransaction(ctx, ended);
@@ -219,7 +300,7 @@ async function rollback(ctx: SessionContext): Promise<void> {
 function toSavepoint(ctx: SessionContext, stmt: BoundTransaction): string {
   const { tx } = ctx;
   const what = stmt.action === 'release' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
-  if (tx.idle) throw new SqlError(SqlState.noActiveSqlTransaction, `${what} can only be used in transaction blocks`);
+  if (tx.idle || tx.implicit) throw new SqlError(SqlState.noActiveSqlTransaction, `${what} can only be used in transaction blocks`);
   const name = stmt.savepoint;
   let i = tx.savepoints.length - 1;
   while (i >= 0 && tx.savepoints[i].name !== name) i--;
@@ -250,6 +331,7 @@ export function endTransaction(ctx: SessionContext, committed: boolean): void {
   tx.accessedTemp = false;
   tx.txn = undefined;
   tx.state = 'idle';
+  tx.implicit = undefined;
   tx.readOnly = false;
   tx.snapshotTaken = false;
   ctx.settings.endTransaction(committed, tx.effectiveReadOnly);

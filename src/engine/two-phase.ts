@@ -70,7 +70,7 @@ function checkPreparable(ctx: SessionContext, gid: string): void {
 /** COMMIT PREPARED / ROLLBACK PREPARED: outside a block only, by the owner or a superuser, in the transaction's database. */
 export async function finishPrepared(ctx: SessionContext, gid: string, commit: boolean): Promise<void> {
   const what = commit ? 'COMMIT PREPARED' : 'ROLLBACK PREPARED';
-  if (!ctx.tx.idle) throw new SqlError(SqlState.activeSqlTransaction, `${what} cannot run inside a transaction block`);
+  if (!ctx.tx.idle || ctx.tx.implicitMode === 'query') throw new SqlError(SqlState.activeSqlTransaction, `${what} cannot run inside a transaction block`);
   // (PostgreSQL's PreventCommandDuringRecovery)
   if (ctx.tx.hotStandby) throw new SqlError('25006', `cannot execute ${what} during recovery`);
   const entry = ctx.engine.storage.preparedTransactions().find((p) => p.gid === gid);

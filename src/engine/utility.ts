@@ -15,6 +15,11 @@ import { checkSessionAuthorization, checkSetRole, syncIsSuperuser } from './sess
 
 export function runSet(ctx: SessionContext, stmt: BoundSet): void {
   const { settings, tx } = ctx;
+  if ('isLocal' in stmt && stmt.isLocal && !tx.inBlock) {
+    // PostgreSQL's WarnNoTransactionBlock; outside any transaction the value would end with the statement
+    ctx.notices.push({ severity: 'WARNING', code: SqlState.noActiveSqlTransaction, message: 'SET LOCAL can only be used in transaction blocks' });
+    if (tx.idle) return;
+  }
   if ((stmt.action === 'value' || stmt.action === 'reset') && (stmt.name === 'role' || stmt.name === 'session_authorization')) {
     runSetRole(ctx, stmt.name, stmt.action === 'value' ? stmt.value : undefined, stmt.isLocal);
     return;

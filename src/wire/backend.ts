@@ -108,10 +108,17 @@ export interface Backend {
   simpleQueryStarted?(statements: number): void;
 
   /**
-   * Optional: the end of an implicit transaction — a Sync message, or the end of a simple
-   * Query message. Called before transactionStatus() is read for ReadyForQuery.
+   * Optional: an Execute message is about to run its portal's statement: until Sync it
+   * belongs to the implicit transaction of the pipeline (PostgreSQL commits it at Sync).
    */
-  sync?(): void;
+  extendedExecuteStarted?(): void;
+
+  /**
+   * Optional: the end of an implicit transaction — a Sync message, or the end of a simple
+   * Query message: it commits now (a promise while it does; a rejection is the commit's
+   * error). Called before transactionStatus() is read for ReadyForQuery.
+   */
+  sync?(): Promise<void> | void;
 
   /**
    * Optional: called before a statement is parsed (simple Query, Parse); a promise delays

@@ -584,8 +584,7 @@ export class Connection {
       case FrontendCode.Query:
         return this.simpleQuery(r);
       case FrontendCode.Sync:
-        this.sync();
-        return undefined;
+        return this.sync();
       case FrontendCode.FunctionCall:
         this.sendError(new SqlError(SqlState.featureNotSupported, 'function call messages are not supported'));
         this.readyForQuery();
@@ -659,7 +658,8 @@ export class Connection {
       this.sendNotices();
       this.sendError(e);
     }
-    backend.sync?.();
+    const committing = this.endImplicitTransaction(backend);
+    if (committing) await committing;
     // Portals live until the end of their transaction: a COMMIT or ROLLBACK in this Query ended it
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();
@@ -929,6 +929,9 @@ export class Connection {
       return;
     }
     if (!portal.result) {
+      // an Execute right before its Sync is alone in its implicit transaction unless one is
+      // open already: it may commit on its own (node-pg and JDBC send Parse … Execute, Sync at once)
+      if (this.reader.peekCode() !== FrontendCode.Sync) this.backend?.extendedExecuteStarted?.();
       portal.result = await this.executeStatement(prepared, portal.params);
       this.sendNotices();
     }
@@ -946,14 +949,37 @@ export class Connection {
     this.send(msg.closeComplete());
   }
 
-  private sync(): void {
+  /**
+   * The implicit transaction ends (Sync, end of a Query): its commit's error, if any, goes
+   * before ReadyForQuery. A promise only while a commit is being written.
+   */
+  private endImplicitTransaction(backend: Backend): Promise<void> | undefined {
+    try {
+      const committing = backend.sync?.();
+      if (committing) return committing.catch((e: unknown) => this.implicitCommitFailed(e));
+    } catch (e) {
+      this.implicitCommitFailed(e);
+    }
+    return undefined;
+  }
+
+  private implicitCommitFailed(e: unknown): void {
+    if (e instanceof SqlError && e.severity === 'FATAL') throw e;
+    this.sendNotices();
+    this.sendError(e);
+  }
+
+  /** Sync: synchronous unless the implicit transaction has writes to commit (pipelined reads stay without a promise). */
+  private sync(): Promise<void> | undefined {
     const backend = this.requireBackend();
     this.ignoreTillSync = false;
-    try {
-      backend.sync?.();
-    } catch (e) {
-      this.sendError(e);
-    }
+    const committing = this.endImplicitTransaction(backend);
+    if (committing) return committing.then(() => this.syncDone(backend));
+    this.syncDone(backend);
+    return undefined;
+  }
+
+  private syncDone(backend: Backend): void {
     // Portals live until the end of their transaction; outside a block that is now.
     if (backend.transactionStatus() === 'I') this.dropAllPortals();
     this.readyForQuery();

@@ -106,6 +106,13 @@ export class FrameReader {
     return this.expectStartup ? this.nextStartupPacket() : this.nextMessage();
   }
 
+  /** The type byte of the next message if it has begun to arrive (undefined: nothing buffered, or startup / COPY pieces). */
+  peekCode(): number | undefined {
+    if (this.expectStartup || this.copyLeft > 0) return undefined;
+    if (this.offset < this.buffer.length) return this.buffer[this.offset];
+    return this.pending[0]?.[0];
+  }
+
   /** bytes of the CopyData message being handed on in pieces that are still to come */
   private copyLeft = 0;
 
