@@ -30,6 +30,20 @@ import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
+/** Rows (a join's pairs) a node's own Filter / Join Filter rejected while it ran (executor/removed-rows.ts). */
+export interface RemovedCount { n: number }
+
+/**
+ * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
+ * condition of that label, as explain.c's show_instrumentation_count puts it; a node without
+ * that condition shows none. The text leaves out a 0 (renderText), JSON writes it.
+ */
+function rowsRemoved(n: DisplayNode, label: 'Filter' | 'Join Filter' | 'Index Cond' | 'Recheck Cond', count: number, by: string = label): void {
+  let at = -1;
+  n.details.forEach(([k], i) => { if (k === label) at = i; });
+  if (at >= 0) n.details.splice(at + 1, 0, [`Rows Removed by ${by}`, String(count)]);
+}
+
 /** What a sort, hash join or hash aggregate held: in memory, or spilled to temp files past work_mem. */
 export type SpillStats =
   | { readonly kind: 'sort'; readonly method: 'quicksort' | 'external merge'; readonly bytes: number }
@@ -48,6 +62,8 @@ export interface ExplainOptions {
   readonly spillStats?: Map<Plan, SpillStats>;
   /** per Index Only Scan: the rows whose visibility needed the row store (planner/index-only.ts) */
   readonly heapFetches?: Map<Plan, number>;
+  /** per scan or join: the rows its own Filter / Join Filter rejected */
+  readonly removedRows?: Map<Plan, RemovedCount>;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -283,6 +299,11 @@ class Builder implements DeparseContext {
     if (this.opts.metrics && this.opts.heapFetches && plan.kind === 'scan' && isIndexOnly(plan)) {
       node.details.push(['Heap Fetches', String(this.opts.heapFetches.get(plan) ?? 0)]);
     }
+    // PostgreSQL's Rows Removed by Filter / Join Filter, after the condition it counts
+    const removed = this.opts.metrics && (plan.kind === 'scan' || plan.kind === 'join') ? this.opts.removedRows?.get(plan) : undefined;
+    if (removed) rowsRemoved(node, plan.kind === 'join' ? 'Join Filter' : 'Filter', removed.n);
+    // an index condition rechecked on the row: never lossy here, so 0 (JSON shows it, text leaves a 0 out)
+    if (this.opts.metrics && plan.kind === 'scan') rowsRemoved(node, node.type === 'Bitmap Heap Scan' ? 'Recheck Cond' : 'Index Cond', 0, 'Index Recheck');
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
@@ -521,11 +542,15 @@ class Builder implements DeparseContext {
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
-        const filter: [string, string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
+        const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
         const runAt = n.details.findIndex(([k]) => k === 'Run Condition');
         if (runAt >= 0) n.details.splice(runAt, 0, filter);
         else n.details.push(filter);
+        // the rows its input handed up that it did not pass on
+        const read = this.opts.metrics?.get(plan.input);
+        const passed = this.opts.metrics?.get(plan);
+        if (read && passed) rowsRemoved(n, filter[0], read.rows - passed.rows);
         return this.absorb(n, plan);
       }
       case 'result': {
@@ -656,9 +681,9 @@ class Builder implements DeparseContext {
     // the subquery's columns under its name, always qualified: a kept scan means more than one relation
     const named = mapExpr(plan.predicate, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, table: alias, name: top.schema[x.index]?.name ?? x.name } : undefined));
     n.details.push(['Filter', deparse(named, { ...this.overInput(top), qualify: true, inputColumn: undefined })]);
-    const removed = this.opts.metrics?.get(top);
+    const handed = this.opts.metrics?.get(top);
     const kept = this.opts.metrics?.get(plan);
-    if (removed && kept) n.details.push(['Rows Removed by Filter', String(removed.rows - kept.rows)]);
+    if (handed && kept) rowsRemoved(n, 'Filter', handed.rows - kept.rows);
     this.output(n, top.schema.map((c, i): Expr => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: alias })));
     n.children.push({ rel: 'Subquery', node: this.build(offsetZeroOnly(top) ? top.input : top) });
     return n;
@@ -1231,7 +1256,11 @@ function renderText(n: DisplayNode, indent: number, lines: string[], opts: Expla
   lines.push(prefix + n.title + annotation(n, opts));
   indent++;
   const detailIndent = ' '.repeat(indent * 2);
-  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  for (const [k, v] of n.details) {
+    // "not interesting enough" in text (show_instrumentation_count)
+    if (k.startsWith('Rows Removed by ') && v === '0') continue;
+    lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  }
   const isSubPlan = (s: { name: string }) => s.name.startsWith('SubPlan');
   for (const s of n.subplans) if (!isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
   for (const c of n.children) renderText(c.node, indent, lines, opts);
@@ -1270,7 +1299,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
