@@ -55,6 +55,24 @@ SELECT * FROM (SELECT g, count(*) c FROM sqs_t GROUP BY g) s WHERE g > 1 AND c >
 EXPLAIN SELECT g, count(*) FROM sqs_t GROUP BY g HAVING g > 1;
 EXPLAIN SELECT g, count(*) FROM sqs_t GROUP BY g HAVING g > random();
 SELECT * FROM (SELECT DISTINCT g FROM sqs_t) s WHERE g > 1 ORDER BY g;
+-- DISTINCT ON: Unique over a Sort by the ORDER BY (or, without one, by its keys), no Sort
+-- after it; a condition on its keys goes below it, any other stays in the Subquery Scan, with
+-- the default selectivities (examine_simple_variable does not look through DISTINCT)
+EXPLAIN SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC;
+EXPLAIN SELECT DISTINCT ON (g, v) g, v, id FROM sqs_t ORDER BY g;
+EXPLAIN SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC LIMIT 2;
+SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC LIMIT 2;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE id > 500;
+SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE id > 500;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t) s WHERE id > 500;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2 AND id > 500;
+SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2 AND id > 500;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) id, g FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2;
+EXPLAIN VERBOSE SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE id > 500;
+-- the ORDER BY key the select list lacks: a Subquery Scan without a Filter
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT DISTINCT ON (g) g, v FROM sqs_t ORDER BY g, id DESC) s WHERE v > 2;
+SELECT * FROM (SELECT DISTINCT ON (g) g, v FROM sqs_t ORDER BY g, id DESC) s WHERE v > 2;
 -- set operations: a condition goes into every operand of UNION / INTERSECT (the one with
 -- fewer groups first), none into EXCEPT, whose Subquery Scan keeps it
 EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM sqs_t UNION SELECT v FROM sqs_t) s WHERE id > 3;

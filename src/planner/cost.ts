@@ -216,9 +216,16 @@ function readsLevel1(e: Expr): boolean {
   return found;
 }
 
+/** A DISTINCT [ON] subquery's top, below its select list hiding the ORDER BY keys. */
+function overDistinct(plan: Plan): boolean {
+  let top = plan;
+  while (top.kind === 'project') top = top.input;
+  return top.kind === 'distinct';
+}
+
 /** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
 function throughSubqueryScan(plan: Plan): boolean {
-  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project' || plan.kind === 'setop') && plan.subqueryScan === true;
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project' || plan.kind === 'setop' || plan.kind === 'distinct') && plan.subqueryScan === true;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -592,7 +599,10 @@ export class CostModel {
     const input = this.estimate(plan.input);
     // create_one_window_path's topqual: not in cost_windowagg's rows or costs
     if (plan.windowTopQual) return input;
-    const sel = clauseSelectivity(plan.predicate, this.schemaLookup(plan.input.schema));
+    // over a DISTINCT [ON] subquery the underlying columns' statistics do not apply
+    // (examine_simple_variable: "cannot go further"): the default selectivities
+    const lookup: ColumnLookup = overDistinct(plan.input) ? () => undefined : this.schemaLookup(plan.input.schema);
+    const sel = clauseSelectivity(plan.predicate, lookup);
     return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
   }
 

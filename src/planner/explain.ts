@@ -649,8 +649,11 @@ class Builder implements DeparseContext {
         }
         // over window functions: their calls, count(*) OVER (?)
         const overWindows = !plan.on && proj && windowsBelow(proj.input) ? proj : undefined;
-        const groupKeys = overWindows ? overWindows.exprs.map((e) => throughInput(overWindows.input, e)) : plan.on ?? this.columnsOf(plan.input);
-        n.details.push(['Group Key', groupKeys.map((e) => this.expr(e))]);
+        // a Unique shows no keys (explain.c)
+        if (!plan.on) {
+          const groupKeys = overWindows ? overWindows.exprs.map((e) => throughInput(overWindows.input, e)) : this.columnsOf(plan.input);
+          n.details.push(['Group Key', groupKeys.map((e) => this.expr(e))]);
+        }
         this.asking('any', () => this.child(n, plan.input));
         return n;
       }
@@ -702,7 +705,10 @@ class Builder implements DeparseContext {
     const read = this.above.get(plan) ?? plan.schema.map((_, i) => i);
     n.est = { ...est, width: this.opts.model.schemaWidth(read.map((i) => plan.schema[i]!).filter((c) => c !== undefined)) };
     this.output(n, read.map((i): Expr => ({ kind: 'column', type: plan.schema[i]!.type, level: 0, index: i, name: plan.schema[i]!.name, table: alias })));
-    n.children.push({ rel: 'Subquery', node: this.build(plan) });
+    const top = this.build(plan);
+    // a DISTINCT ON's Unique hands on its ORDER BY keys too (resjunk): as wide as its input
+    if (plan.kind === 'project' && plan.input.kind === 'distinct') top.est = { ...top.est, width: this.opts.model.estimate(plan.input).width };
+    n.children.push({ rel: 'Subquery', node: top });
     return n;
   }
 
@@ -1383,7 +1389,7 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
 /** Nodes that hand on their input's columns as they are: their Output is their input's */
 const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
 
-type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' }>;
+type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' | 'distinct' }>;
 
 /**
  * A Filter over the top of a subquery read through a SubqueryScan, which PostgreSQL then
@@ -1393,7 +1399,7 @@ type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' |
 function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop | undefined {
   let top = plan.input;
   while (top.kind === 'project' && !top.subqueryScan) top = top.input;
-  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk' || top.kind === 'setop') && top.subqueryScan === true && top.subqueryAlias !== undefined;
+  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk' || top.kind === 'setop' || top.kind === 'distinct') && top.subqueryScan === true && top.subqueryAlias !== undefined;
   return marked ? top as SubqueryTop : undefined;
 }
 
@@ -1419,6 +1425,8 @@ function narrowedSubquery(root: Plan): SubqueryTop | undefined {
   // an INTERSECT / EXCEPT's HashSetOp hands on a flag column too (resjunk)
   if (p.kind === 'setop' && p.subqueryScan && p.subqueryAlias !== undefined && p.op !== 'union') return p;
   if (p.kind !== 'project' || !p.subqueryScan || p.subqueryAlias === undefined) return undefined;
+  // a DISTINCT ON's ORDER BY keys the select list lacks (resjunk)
+  if (p.input.kind === 'distinct' && p.exprs.length < p.input.schema.length) return p;
   const chain = windowChain(p.input);
   if (!chain) return undefined;
   const junk = finalTarget(p.exprs, chain).length > p.exprs.length;

@@ -102,10 +102,11 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
     const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: plan.predicate };
     return { ...input, input: pushBelowProject(inner) ?? inner };
   }
+  if (input.kind === 'distinct') return belowDistinctOn(plan, input);
   if (input.kind !== 'project') return undefined;
   // a subquery with a LIMIT / OFFSET takes no condition (subquery_is_pushdown_safe)
   if (input.subqueryScan && limited(input.input)) return undefined;
-  const safe = partitionColumns(input.input);
+  const safe = partitionColumns(input.input) ?? distinctOnKeys(input.input);
   // each conjunct on its own: the safe ones move, the rest stay above
   const moved: Expr[] = [];
   const stay: Expr[] = [];
@@ -117,6 +118,37 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   if (moved.length === 0) return undefined;
   const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: and(moved) };
   const pushed: Plan = { ...input, input: pushBelowProject(inner) ?? inner };
+  return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+/** Under DISTINCT ON, its key columns: a condition on any other column must not pass it. Undefined: no DISTINCT ON. */
+function distinctOnKeys(plan: Plan): Set<number> | undefined {
+  if (plan.kind !== 'distinct' || plan.on === null) return undefined;
+  return new Set(plan.on.flatMap((k) => (k.kind === 'column' && k.level === 0 ? [k.index] : [])));
+}
+
+/**
+ * Filter(Unique) → Unique(Filter) over DISTINCT ON: the conjuncts on its keys keep or drop
+ * every row of a key alike, so they can be tested first; one on another column would change
+ * which row of a key is first, so it stays above (check_output_expressions), in the Subquery Scan.
+ */
+function belowDistinctOn(plan: Extract<Plan, { kind: 'filter' }>, distinct: Extract<Plan, { kind: 'distinct' }>): Plan | undefined {
+  const keys = distinctOnKeys(distinct) ?? new Set<number>();
+  const onKeys = (c: Expr): boolean => {
+    if (!simple(c)) return false;
+    let ok = true;
+    mapExpr(c, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      if (!keys.has(x.index)) ok = false;
+      return x;
+    });
+    return ok;
+  };
+  const moved = conjuncts(plan.predicate).filter(onKeys);
+  if (moved.length === 0) return undefined;
+  const stay = conjuncts(plan.predicate).filter((c) => !moved.includes(c));
+  const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: distinct.input.schema, input: distinct.input, predicate: and(moved) };
+  const pushed: Plan = { ...distinct, input: pushBelowProject(inner) ?? inner };
   return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
 }
 
