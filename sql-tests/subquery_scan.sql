@@ -87,6 +87,14 @@ EXPLAIN (COSTS OFF) SELECT v FROM sqs_t INTERSECT ALL SELECT id FROM sqs_t;
 SELECT * FROM (SELECT v FROM sqs_t INTERSECT ALL SELECT g FROM sqs_t) s ORDER BY 1;
 EXPLAIN (COSTS OFF) SELECT id FROM sqs_t EXCEPT ALL SELECT v FROM sqs_t;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t;
+-- a window function nobody above reads is not computed (remove_unused_subquery_outputs): a
+-- NULL in its place, and a window with no function left has no WindowAgg and no Sort
+EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s WHERE id > 990;
+SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s WHERE id > 990 ORDER BY id;
+EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE rn < 990;
+EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE id > 990;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM (SELECT id, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s;
+SELECT count(*), sum(sv) FROM (SELECT id, sum(v) OVER (ORDER BY v, id) sv FROM sqs_t) s;
 -- VERBOSE, ANALYZE, JSON
 EXPLAIN VERBOSE SELECT * FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY id) rn FROM sqs_t) s WHERE rn = 2;
 EXPLAIN VERBOSE SELECT id, rn FROM (SELECT id, v, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE rn <= 3;

@@ -197,6 +197,12 @@ export type Plan =
     readonly subqueryScan?: true;
     /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
     readonly subqueryAlias?: string;
+    /**
+     * a subquery's input columns every one of its window functions partitioned by, when
+     * unread functions were dropped (unread-window-functions.ts): PostgreSQL decides what a
+     * condition may pass with all of them (check_output_expressions runs first)
+     */
+    readonly windowSafeColumns?: readonly number[];
   }
   /**
    * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)

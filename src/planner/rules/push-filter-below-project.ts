@@ -51,6 +51,12 @@ function partitionColumns(input: Plan): Set<number> | undefined {
   return safe;
 }
 
+/** The input columns a condition over this select list may read to pass it (undefined: any). */
+function safeBelow(project: Extract<Plan, { kind: 'project' }>): Set<number> | undefined {
+  if (project.windowSafeColumns) return new Set(project.windowSafeColumns);
+  return partitionColumns(project.input) ?? distinctOnKeys(project.input);
+}
+
 /** A Limit or Top-K under a subquery's select list (the projection hiding its ORDER BY keys, plan.ts readAsSubquery). */
 function limited(plan: Plan): boolean {
   if (plan.kind === 'project') return limited(plan.input);
@@ -85,7 +91,7 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   if (input.kind === 'sort') {
     // what cannot pass a select list below the Sort (over window functions) stays above it
     const sorted = input.input;
-    const safe = sorted.kind === 'project' ? partitionColumns(sorted.input) : undefined;
+    const safe = sorted.kind === 'project' ? safeBelow(sorted) : undefined;
     const stay = safe && sorted.kind === 'project' ? conjuncts(plan.predicate).filter((c) => !below(c, sorted.exprs, safe)) : [];
     const passing = conjuncts(plan.predicate).filter((c) => !stay.includes(c));
     if (passing.length === 0) return undefined;
@@ -106,7 +112,7 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   if (input.kind !== 'project') return undefined;
   // a subquery with a LIMIT / OFFSET takes no condition (subquery_is_pushdown_safe)
   if (input.subqueryScan && limited(input.input)) return undefined;
-  const safe = partitionColumns(input.input) ?? distinctOnKeys(input.input);
+  const safe = safeBelow(input);
   // each conjunct on its own: the safe ones move, the rest stay above
   const moved: Expr[] = [];
   const stay: Expr[] = [];
