@@ -1126,7 +1126,8 @@ export class CostModel {
     const b = this.estimate(plan.right);
     const total = a.total + b.total;
     const width = Math.max(a.width, b.width);
-    if (plan.op === 'union' && plan.all) return { startup: Math.min(a.startup, b.startup), total, rows: a.rows + b.rows, width };
+    // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER (0.5) a row handed on
+    if (plan.op === 'union' && plan.all) return { startup: Math.min(a.startup, b.startup), total: total + CPU_TUPLE_COST * 0.5 * (a.rows + b.rows), rows: a.rows + b.rows, width };
     const hashed = total + CPU_OPERATOR_COST * plan.schema.length * (a.rows + b.rows);
     const rows = plan.op === 'union' ? a.rows + b.rows : plan.op === 'intersect' ? Math.min(a.rows, b.rows) : a.rows;
     return { startup: hashed, total: hashed + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };

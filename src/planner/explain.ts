@@ -325,7 +325,8 @@ class Builder implements DeparseContext {
     // are shown under the node either way (as PostgreSQL shows them)
     const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
     const texts = exprs.map((e) => deparse(e, ctx));
-    if (!this.opts.verbose) return;
+    // "the tlist of an Append isn't real helpful, so suppress it" (show_plan_tlist)
+    if (!this.opts.verbose || node.type === 'Append' || node.type === 'Merge Append') return;
     const i = node.details.findIndex(([k]) => k === 'Output');
     if (i >= 0) node.details.splice(i, 1);
     this.outputItems.set(node, texts.map((text, k) => ({ text, plain: exprs[k]!.kind === 'column' })));

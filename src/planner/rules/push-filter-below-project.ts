@@ -20,6 +20,7 @@ import type { Expr, Plan } from '../plan.js';
 import { windowChain } from '../window-tlists.js';
 import type { Rule } from './rule.js';
 import { T } from '../../types/types.js';
+import { emptyRelation, foldConstants, isEmptyRelation } from '../constant-quals.js';
 
 function simple(e: Expr): boolean {
   let ok = true;
@@ -224,21 +225,47 @@ function intoSetOperands(plan: Extract<Plan, { kind: 'filter' }>, setop: Extract
   // EXCEPT takes none (subquery_is_pushdown_safe): the Subquery Scan above it filters
   if (setop.op === 'except') return undefined;
   if (!simple(plan.predicate)) return undefined;
-  // an operand giving a column as a constant (a partition's tableoid, SELECT 1, 2) keeps the
-  // condition above: it would only be a constant comparison there
-  if (constantIn(setop.left, plan.predicate) || constantIn(setop.right, plan.predicate)) return undefined;
+  // a VALUES list operand keeps the condition above (as a Filter on the Append)
+  if (valuesIn(setop.left) || valuesIn(setop.right)) return undefined;
   const operand = (p: Plan): Plan => {
+    // an operand giving a column as a constant (SELECT 1, 2): the condition folded there, as
+    // PostgreSQL's eval_const_expressions does in that arm: true goes, false empties the arm
+    if (p.kind === 'project' && constantIn(p, plan.predicate)) {
+      const mapped = below(plan.predicate, p.exprs);
+      if (mapped) {
+        const folded = foldConstants(mapped);
+        if (folded.kind === 'const') {
+          if (folded.value === true) return p;
+          // a UNION ALL drops the arm (below); another set operation still reads it, gated by
+          // `One-Time Filter: false`, as PostgreSQL plans that arm's subquery
+          return setop.all && setop.op === 'union' ? emptyRelation(p.schema) : { ...p, input: { kind: 'result', schema: p.input.schema, gated: p.input, oneTime: folded } };
+        }
+        const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.input.schema, input: p.input, predicate: folded };
+        return { ...p, input: pushBelowProject(inner) ?? inner };
+      }
+    }
     const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.schema, input: p, predicate: plan.predicate };
     return pushBelowProject(inner) ?? inner;
   };
-  return { ...setop, left: operand(setop.left), right: operand(setop.right) };
+  const left = operand(setop.left);
+  const right = operand(setop.right);
+  // UNION ALL of an emptied arm: the other one (PostgreSQL drops a dummy append member)
+  if (setop.op === 'union' && setop.all && (isEmptyRelation(left) || isEmptyRelation(right))) {
+    const kept = isEmptyRelation(left) ? right : left;
+    if (isEmptyRelation(kept)) return emptyRelation(setop.schema);
+    return { kind: 'project', schema: setop.schema, input: kept, exprs: kept.schema.map((c, i): Expr => ({ kind: 'column', type: setop.schema[i]!.type, level: 0, index: i, name: c.name })) };
+  }
+  return { ...setop, left, right };
 }
 
-/** Some column the predicate reads is a constant in this operand's select list (through nested set operations). */
-function constantIn(operand: Plan, predicate: Expr): boolean {
-  if (operand.kind === 'setop') return constantIn(operand.left, predicate) || constantIn(operand.right, predicate);
-  if (operand.kind === 'values') return true;
-  if (operand.kind !== 'project') return false;
+/** A VALUES list among the operands (through nested set operations). */
+function valuesIn(operand: Plan): boolean {
+  if (operand.kind === 'setop') return valuesIn(operand.left) || valuesIn(operand.right);
+  return operand.kind === 'values' && operand.rows.length > 1;
+}
+
+/** Some column the predicate reads is a constant in this select list. */
+function constantIn(operand: Extract<Plan, { kind: 'project' }>, predicate: Expr): boolean {
   let found = false;
   mapExpr(predicate, (x) => {
     if (x.kind === 'column' && x.level === 0 && operand.exprs[x.index]?.kind === 'const') found = true;
