@@ -108,6 +108,10 @@ EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv, row_n
 EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE id > 990;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM (SELECT id, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s;
 SELECT count(*), sum(sv) FROM (SELECT id, sum(v) OVER (ORDER BY v, id) sv FROM sqs_t) s;
+-- a pulled-up subquery's column is named by its table above it (set_plan_references)
+EXPLAIN SELECT s.g, count(*) FROM (SELECT id, g FROM sqs_t) s GROUP BY s.g;
+EXPLAIN SELECT * FROM (SELECT id, v FROM sqs_t) s JOIN sqs_t t2 ON t2.id = s.id WHERE s.v + t2.v > 3;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, v FROM sqs_t) s JOIN sqs_t t2 ON s.v < t2.g WHERE t2.id < 3;
 -- VERBOSE, ANALYZE, JSON
 EXPLAIN VERBOSE SELECT * FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY id) rn FROM sqs_t) s WHERE rn = 2;
 EXPLAIN VERBOSE SELECT id, rn FROM (SELECT id, v, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE rn <= 3;

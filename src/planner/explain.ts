@@ -482,6 +482,23 @@ class Builder implements DeparseContext {
     }));
   }
 
+  /**
+   * An expression over `input`'s columns with those a pulled-up subquery hands on as a
+   * table's column named by that table (`Group Key: sq2_t.g`, not `s.g`), as
+   * set_plan_references resolves them through the subquery's target list.
+   */
+  private throughPulledUp(input: Plan, e: Expr): string {
+    return this.expr(this.pulledUp(input, e));
+  }
+
+  private pulledUp(input: Plan, e: Expr): Expr {
+    return mapExpr(e, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const source = this.sourceExpr(input, x.index);
+      return source?.kind === 'column' ? source : x;
+    });
+  }
+
   /** Column `index` of `plan`'s output as the expression below that gives it (a table's column under its name), if known */
   private sourceExpr(plan: Plan, index: number): Expr | undefined {
     switch (plan.kind) {
@@ -573,7 +590,8 @@ class Builder implements DeparseContext {
         }
         const n = this.build(plan.input);
         // over an aggregate (a HAVING's Filter between): its group keys and calls, as the Agg node computes them
-        const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.exprs;
+        // (over a join, a pulled-up subquery's column under its table's name)
+        const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.input.kind === 'join' ? plan.exprs.map((e) => this.pulledUp(plan.input, e)) : plan.exprs;
         const target = projectingBelow(n);
         if (target === n) this.output(n, exprs);
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
@@ -597,7 +615,7 @@ class Builder implements DeparseContext {
         const hashed = plan.groupBy.length > 0;
         const n = this.node(plan, hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
-        if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.expr(e))]);
+        if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.throughPulledUp(plan.input, e))]);
         this.asking('any', () => this.child(n, plan.input));
         const items = this.windowOutputs.get(plan);
         if (items) this.outputItemsOf(n, items);
@@ -912,7 +930,7 @@ class Builder implements DeparseContext {
       const n = this.node(plan, 'Nested Loop', shownType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
       n.props.push(['Join Type', joinType]);
       this.innerUnique(n, plan, 'right');
-      if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
+      if (plan.on) n.details.push(['Join Filter', this.condExpr(plan, plan.on)]);
       this.joinTlist(n, plan);
       this.asking('any', () => this.child(n, plan.left));
       const inner = this.opts.model.nestLoopInner(plan);
@@ -948,7 +966,7 @@ class Builder implements DeparseContext {
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
     n.details.push(['Hash Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
-    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
+    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.condExpr(plan, rest[0]) : `(${rest.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
     this.asking('any', () => this.child(n, buildLeft ? plan.right : plan.left));
     const inner = this.asking('small', () => this.build(buildLeft ? plan.left : plan.right));
@@ -983,7 +1001,7 @@ class Builder implements DeparseContext {
     const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c))
       .map((c) => (plan.joinType === 'inner' && equalities.includes(c) ? probeSideFirst(c, plan.left.schema.length, false) : c));
-    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
+    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.condExpr(plan, rest[0]) : `(${rest.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
     n.children.push({ rel: 'Outer', node: this.asking('any', () => this.build(outer)) });
     if (!this.opts.model.mergeJoin(plan).materializeInner) {
