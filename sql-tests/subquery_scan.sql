@@ -96,6 +96,12 @@ SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 2 AND 
 SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 3 AND id < 13 ORDER BY id;
 SELECT * FROM (SELECT id, g FROM sqs_t UNION SELECT 1, 2) s WHERE g = 3 AND id < 13 ORDER BY id;
 SELECT * FROM (SELECT 1 AS a, 2 AS b UNION ALL SELECT 3, 4) s WHERE b = 9;
+-- their costs: each operand's Subquery Scan cpu_tuple_cost a row, the Append half of it,
+-- HashSetOp's hashing; an INTERSECT's rows the fewer groups, an EXCEPT's its left's
+EXPLAIN SELECT id, g FROM sqs_t INTERSECT SELECT v, g FROM sqs_t;
+EXPLAIN SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t;
+EXPLAIN SELECT v, g FROM sqs_t INTERSECT ALL SELECT id, g FROM sqs_t;
+EXPLAIN SELECT id FROM sqs_t UNION SELECT v FROM sqs_t;
 EXPLAIN (COSTS OFF) SELECT v FROM sqs_t INTERSECT ALL SELECT id FROM sqs_t;
 SELECT * FROM (SELECT v FROM sqs_t INTERSECT ALL SELECT g FROM sqs_t) s ORDER BY 1;
 EXPLAIN (COSTS OFF) SELECT id FROM sqs_t EXCEPT ALL SELECT v FROM sqs_t;

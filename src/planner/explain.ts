@@ -1112,7 +1112,9 @@ class Builder implements DeparseContext {
       }))]);
       const a = this.opts.model.estimate(plan.left);
       const b = this.opts.model.estimate(plan.right);
-      append.est = { startup: 0, total: a.total + b.total, rows: a.rows + b.rows, width: n.est.width };
+      // each operand's Subquery Scan (setrefs.c removes it, its cpu_tuple_cost a row stays), cost_append's half of it
+      const rows = a.rows + b.rows;
+      append.est = { startup: 0, total: a.total + b.total + CPU_TUPLE_COST * 1.5 * rows, rows, width: n.est.width };
       n.children.push({ rel: 'Outer', node: append });
       return n;
     }
@@ -1137,7 +1139,8 @@ class Builder implements DeparseContext {
       total += scan.est.total;
       rows += e.rows;
     });
-    append.est = { startup: 0, total, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
+    // cost_append: cpu_tuple_cost × 0.5 a row
+    append.est = { startup: 0, total: total + CPU_TUPLE_COST * 0.5 * rows, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
     // under ANALYZE the Append hands on every operand's rows
     const m = this.opts.metrics;
     if (m) {
