@@ -5,7 +5,9 @@
  * protocol-only to the filtered and unfiltered k-NN the benchmarks time:
  *
  *   select1       SELECT 1
+ *   select1-simple  SELECT 1 as a simple Query (no Parse / Bind: the text is parsed at every run)
  *   pk            SELECT id FROM t WHERE id = $1
+ *   pk-simple     SELECT id FROM t WHERE id = <literal> as a simple Query
  *   vecparam      SELECT id FROM t WHERE id = $2 AND $1::vector IS NOT NULL   (784 floats parsed, no distance)
  *   filter        SELECT id FROM t WHERE f < 60 LIMIT 10                     (the filter's lookup and 10 rows)
  *   filtered-knn  SELECT id FROM t WHERE f < 60 ORDER BY embedding <-> $1 LIMIT 10   (0.1 %: ~60 exact distances)
@@ -17,12 +19,15 @@
  * there once). Per case it prints QPS, p50 and a digest of every answer's ids, so two
  * builds can be checked to answer the same. With --cpu-prof each Quiver server runs under
  * `node --cpu-prof` and the top self-time entries and inclusive time per phase of its
- * measured window are printed (bench/cpu-profile.ts).
+ * measured window are printed (bench/cpu-profile.ts). With --gc-alloc each Quiver server runs
+ * under `node --trace-gc-nvp` (and a 1 MB young generation, so collections come often and
+ * the window's edges miss little) and the bytes it allocated per query are printed: the sum
+ * of every collection's `allocated=` in the measured window.
  *
  *   node dist/bench/query-overhead.js [--entry A/dist/src/main.js --entry B/dist/src/main.js]
  *        [--pg postgres://postgres@127.0.0.1:55432/qoh_bench] [--rounds 2] [--queries 3000]
  *        [--cases select1,pk,vecparam,filter,filtered-knn,knn] [--warmup 300] [--cpu-prof] [--top 20]
- *        [--data /tmp/quiver-query-overhead-data]
+ *        [--gc-alloc] [--data /tmp/quiver-query-overhead-data]
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -52,6 +57,7 @@ const { values } = parseArgs({ options: {
   cases: { type: 'string', default: 'select1,pk,vecparam,filter,filtered-knn,knn' },
   ef: { type: 'string', default: '40' },
   'cpu-prof': { type: 'boolean', default: false },
+  'gc-alloc': { type: 'boolean', default: false },
   top: { type: 'string', default: '20' },
 } });
 
@@ -62,10 +68,13 @@ const ds = loadDataset(parseDatasetSpec('fashion-mnist', 1000, false), join(root
 const texts = Array.from({ length: ds.queries.length }, (_, i) => vectorText(ds.queries[i]!));
 const count = Number(values.queries);
 
-interface Case { name: string; sql: string; params(i: number): unknown[] }
+/** `simple`: sent as a simple Query (node-pg does so for a text without name and values); `sql` may then vary per run */
+interface Case { name: string; sql: string | ((i: number) => string); params(i: number): unknown[]; simple?: boolean }
 const CASES: Case[] = [
   { name: 'select1', sql: 'SELECT 1', params: () => [] },
+  { name: 'select1-simple', sql: 'SELECT 1', params: () => [], simple: true },
   { name: 'pk', sql: `SELECT id FROM ${TABLE} WHERE id = $1`, params: (i) => [(i * 7919) % ds.n] },
+  { name: 'pk-simple', sql: (i) => `SELECT id FROM ${TABLE} WHERE id = ${(i * 7919) % ds.n}`, params: () => [], simple: true },
   { name: 'vecparam', sql: `SELECT id FROM ${TABLE} WHERE id = $2 AND $1::vector IS NOT NULL`, params: (i) => [texts[i % texts.length], (i * 7919) % ds.n] },
   { name: 'filter', sql: `SELECT id FROM ${TABLE} WHERE ${FILTER} LIMIT 10`, params: () => [] },
   { name: 'filtered-knn', sql: `SELECT id FROM ${TABLE} WHERE ${FILTER} ORDER BY embedding <-> $1 LIMIT 10`, params: (i) => [texts[i % texts.length]] },
@@ -95,9 +104,26 @@ async function load(c: pg.Client): Promise<void> {
   await c.query(`CREATE INDEX ${TABLE}_l2_hnsw ON ${TABLE} USING hnsw (embedding vector_l2_ops) WITH (m = 16, ef_construction = 64)`);
 }
 
-function startQuiver(entry: string, profDir: string | undefined): Promise<{ proc: ChildProcess; port: number }> {
+/** bytes the running server has allocated so far, as its GC trace reports them (--gc-alloc) */
+let gcAllocated = 0;
+
+async function startQuiver(entry: string, profDir: string | undefined, gcTrace = false): Promise<{ proc: ChildProcess; port: number }> {
   const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  return spawnQuiverProcess([...prof, entry, '--host', '127.0.0.1', '--port', '0', '--data', values.data!, '--log-level', 'warn']);
+  const gc = gcTrace ? ['--trace-gc-nvp', '--max-semi-space-size=1'] : [];
+  const s = await spawnQuiverProcess([...prof, ...gc, entry, '--host', '127.0.0.1', '--port', '0', '--data', values.data!, '--log-level', 'warn']);
+  if (gcTrace) {
+    gcAllocated = 0;
+    let partial = '';
+    s.proc.stdout!.on('data', (b: Buffer) => {
+      const lines = (partial + b.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const m = / allocated=(\d+)/.exec(line);
+        if (m) gcAllocated += Number(m[1]);
+      }
+    });
+  }
+  return s;
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
@@ -123,7 +149,7 @@ async function loadPostgresOnce(c: pg.Client): Promise<void> {
   if (have.rowCount === 0) await load(c);
 }
 
-interface CaseResult { qps: number; p50: number; digest: string; window: [number, number]; cpuUs?: number }
+interface CaseResult { qps: number; p50: number; digest: string; window: [number, number]; cpuUs?: number; allocBytes?: number }
 
 /**
  * CPU time (user + system, all threads) the process has used, µs, from /proc (Linux);
@@ -144,10 +170,12 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** count queries of one case, after 100 unmeasured ones; the digest covers every answer's ids in order. */
 async function runCase(c: pg.Client, k: Case, name: string, serverPid?: number): Promise<CaseResult> {
-  const run = async (i: number): Promise<unknown[][]> => (await c.query({ name, text: k.sql, values: k.params(i), rowMode: 'array' })).rows;
+  const text = (i: number): string => (typeof k.sql === 'string' ? k.sql : k.sql(i));
+  const run = async (i: number): Promise<unknown[][]> => (await c.query(k.simple ? { text: text(i), rowMode: 'array' } : { name, text: text(i), values: k.params(i), rowMode: 'array' })).rows;
   for (let i = 0; i < Number(values.warmup); i++) await run(i);
   const from = nowUs();
   const cpu0 = processCpuUs(serverPid);
+  const alloc0 = gcAllocated;
   const hash = createHash('sha1');
   const lat = new Float64Array(count);
   const t0 = performance.now();
@@ -159,9 +187,12 @@ async function runCase(c: pg.Client, k: Case, name: string, serverPid?: number):
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuUs(serverPid);
+  if (values['gc-alloc'] && serverPid !== undefined) await new Promise((r) => setTimeout(r, 100)); // the last trace lines
+  const alloc1 = gcAllocated;
   lat.sort();
   const result: CaseResult = { qps: count / seconds, p50: lat[count >> 1]!, digest: hash.digest('hex').slice(0, 10), window: [from, nowUs()] };
   if (cpu0 !== undefined && cpu1 !== undefined) result.cpuUs = (cpu1 - cpu0) / count;
+  if (values['gc-alloc'] && serverPid !== undefined) result.allocBytes = (alloc1 - alloc0) / count;
   return result;
 }
 
@@ -178,7 +209,7 @@ function record(target: string, results: Map<string, CaseResult>): void {
   table.set(target, per);
   for (const [k, r] of results) per.set(k, [...(per.get(k) ?? []), r]);
   const load1 = loadavg()[0]!.toFixed(2);
-  const cpu = (r: CaseResult): string => (r.cpuUs === undefined ? '' : ` cpu ${r.cpuUs.toFixed(0)} us`);
+  const cpu = (r: CaseResult): string => (r.cpuUs === undefined ? '' : ` cpu ${r.cpuUs.toFixed(0)} us`) + (r.allocBytes === undefined ? '' : ` alloc ${(r.allocBytes / 1024).toFixed(1)} KB`);
   process.stdout.write(`${target} (load ${load1}): ${[...results].map(([k, r]) => `${k} ${r.qps.toFixed(0)} QPS p50 ${r.p50.toFixed(3)} ms${cpu(r)} [${r.digest}]`).join(' | ')}\n`);
 }
 
@@ -201,7 +232,7 @@ async function settled(pid: number | undefined): Promise<void> {
 async function runQuiver(entry: string, label: string, round: number): Promise<void> {
   const profDir = values['cpu-prof'] ? join(values.data!, '..', `quiver-query-overhead-prof-${String.fromCharCode(65 + entries.indexOf(entry))}-${round}`) : undefined;
   if (profDir) rmSync(profDir, { recursive: true, force: true });
-  const s = await startQuiver(entry, profDir);
+  const s = await startQuiver(entry, profDir, values['gc-alloc']);
   await settled(s.proc.pid);
   const c = await connect({ host: '127.0.0.1', port: s.port, user: 'postgres', database: 'postgres' });
   const results = await runCases(c, s.proc.pid);
@@ -231,7 +262,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
 }
 await pgClient?.end();
 
-process.stdout.write('\nmedian over rounds: QPS (p50 ms; server CPU µs per query)\n');
+process.stdout.write(`\nmedian over rounds: QPS (p50 ms; server CPU µs per query${values['gc-alloc'] ? '; allocated per query' : ''})\n`);
 const names = cases.map((k) => k.name);
 process.stdout.write(`| target | ${names.join(' | ')} |\n|:---|${names.map(() => '---:').join('|')}|\n`);
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
@@ -239,6 +270,7 @@ for (const [target, per] of table) {
   process.stdout.write(`| ${target} | ${names.map((n) => {
     const rs = per.get(n) ?? [];
     const cpu = rs.every((r) => r.cpuUs !== undefined) ? `; ${median(rs.map((r) => r.cpuUs!)).toFixed(0)}` : '';
-    return `${median(rs.map((r) => r.qps)).toFixed(0)} (${median(rs.map((r) => r.p50)).toFixed(3)}${cpu})`;
+    const alloc = rs.every((r) => r.allocBytes !== undefined) ? `; ${(median(rs.map((r) => r.allocBytes!)) / 1024).toFixed(1)} KB` : '';
+    return `${median(rs.map((r) => r.qps)).toFixed(0)} (${median(rs.map((r) => r.p50)).toFixed(3)}${cpu}${alloc})`;
   }).join(' | ')} |\n`);
 }

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { connect } from 'nats';
 import { clusterSkip } from './support/cluster-binaries.js';
-import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+import { clusterSecret, startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { seededRandom } from '../bench/util.js';
 import { checkAcked, startAckedWriter } from './support/acked-writer.js';
 import { QueryNodePool } from '../src/cluster/query-node-pool.js';
@@ -113,7 +113,7 @@ async function streamLeader(): Promise<string | undefined> {
 
 /** Requests each query node has served (asked over the query-node protocol). */
 async function queryNodeServed(): Promise<number[]> {
-  const asker = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }) });
+  const asker = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }), secret: clusterSecret(cluster!.dir) });
   try {
     const nodes = [...cluster!.nodes.values()].filter((p) => p.role === 'query' && p.child.exitCode === null && p.child.signalCode === null);
     return await Promise.all(nodes.map(async (p) => (await asker.stats(`127.0.0.1:${p.port}`)).served));

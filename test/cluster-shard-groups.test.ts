@@ -24,7 +24,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { connect } from 'nats';
 import pino from 'pino';
 import { clusterSkip } from './support/cluster-binaries.js';
-import { startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
+import { clusterSecret, startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import { QueryNodePool } from '../src/cluster/query-node-pool.js';
 import type { ManagedProcess } from '../src/cluster/local/processes.js';
@@ -187,7 +187,7 @@ test('one query node and one index node serve both shards\' leaders: k-NN answer
   const built = readFileSync(join(dir, 'logs', 'index-1.log'), 'utf8').split('\n').filter((l) => l.includes('built an index for a data node')).map((l) => (JSON.parse(l) as { prefix?: string }).prefix);
   assert.ok(built.includes('quiver-s0') && built.includes('quiver-s1'), `the index node built for both shards (${built.join(', ')})`);
   const queryNode = [...cluster!.nodes.values()].find((p) => p.role === 'query')!;
-  const asker = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }) });
+  const asker = new QueryNodePool({ local: undefined, segmentDir: '', logger: pino({ level: 'silent' }), secret: clusterSecret(cluster!.dir) });
   const stats = await asker.stats(`127.0.0.1:${queryNode.port}`).finally(() => asker.close());
   assert.ok(stats.served > 0, 'the query node served searches');
   // its cache holds each shard's files under the shard's stream: equal names are two files

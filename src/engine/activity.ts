@@ -9,13 +9,19 @@ type State = BackendActivity['state'];
 
 const nowMicros = (): number => Date.now() * 1000;
 
+type Wait = { readonly type: string; readonly event: string };
+// the waits a session passes through at every statement: made once, not per statement
+const CLIENT_READ: Wait = { type: 'Client', event: 'ClientRead' };
+const LOG_APPLY: Wait = { type: 'IPC', event: 'QuiverLogApply' };
+const ROW_LOCK: Wait = { type: 'Lock', event: 'transactionid' };
+
 export class Activity {
   private state: State = 'idle';
   private query = '';
   private queryStart: number | null = null;
   private stateChange: number;
   private xactStart: number | null = null;
-  private wait: { type: string; event: string } | null = { type: 'Client', event: 'ClientRead' };
+  private wait: Wait | null = CLIENT_READ;
   /** a statement shown as started before its parse (waitingForLog): its start is kept when it runs */
   private startedEarly: string | undefined;
   private readonly backendStart = nowMicros();
@@ -47,7 +53,7 @@ export class Activity {
     this.startedEarly = undefined;
     if (txStatus === 'I') this.xactStart = null;
     this.setState(txStatus === 'I' ? 'idle' : txStatus === 'T' ? 'idle in transaction' : 'idle in transaction (aborted)', now);
-    this.wait = { type: 'Client', event: 'ClientRead' };
+    this.wait = CLIENT_READ;
   }
 
   /**
@@ -60,7 +66,7 @@ export class Activity {
       this.statementStarted(text, inTransaction);
       this.startedEarly = text;
     }
-    this.wait = waiting ? { type: 'IPC', event: 'QuiverLogApply' } : null;
+    this.wait = waiting ? LOG_APPLY : null;
   }
 
   /** At Sync: a statement shown as started before its parse that never ran has ended. */
@@ -70,7 +76,7 @@ export class Activity {
 
   /** waiting for another transaction's row lock (PostgreSQL: Lock / transactionid) */
   waitingForLock(waiting: boolean): void {
-    this.wait = waiting ? { type: 'Lock', event: 'transactionid' } : null;
+    this.wait = waiting ? ROW_LOCK : null;
   }
 
   private setState(state: State, now: number): void {

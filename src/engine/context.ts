@@ -107,11 +107,14 @@ export interface SessionContext {
   readonly temp: SessionTempSchema;
   /** a binder for one statement, over its $n types */
   binder(paramTypes: number[]): SelectBinder;
-  /** what running a plan needs: the statement's snapshot, `txn` for its own writes */
-  runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext;
+  /**
+   * what running a plan needs: the statement's snapshot, `txn` for its own writes;
+   * `readsNoTable`: the plan reads no table, so its snapshot need not be retained
+   */
+  runContext(txn: Transaction | undefined, metrics?: RunContext['metrics'], readsNoTable?: boolean): RunContext;
   execEnv(params: readonly Value[], rc: RunContext): ExecEnv;
   /** sequence positions handed out are durable before anything that used them is acknowledged */
-  awaitSequenceLogs(): Promise<void>;
+  awaitSequenceLogs(): Promise<void> | undefined;
   /** nextval / setval log their sequence's new position through this */
   readonly logSequence: SequenceLogger;
   translateStorageError(e: unknown): SqlError;

@@ -5,7 +5,7 @@
  */
 import { SqlError, SqlState } from '../errors.js';
 import { runPlan } from '../executor/operators.js';
-import { batchStream } from '../executor/suspend.js';
+import { batchStream, type Batch, type BatchStream } from '../executor/suspend.js';
 import { assertNever, explainOf } from '../sql/statement.js';
 import type { Value } from '../types/types.js';
 import type { ExecResult, RowStream } from '../wire/backend.js';
@@ -24,28 +24,38 @@ import { runOnCommitActions } from './temp-on-commit.js';
 
 /**
  * Run one prepared statement: an error fails the open transaction block. A streamed
- * SELECT goes on while the client reads its rows; it ends with its stream.
+ * SELECT goes on while the client reads its rows; it ends with its stream. A statement
+ * that needs no turn of the event loop (a SELECT whose first batch comes at once, with no
+ * sequence record or ON COMMIT action to wait for) is answered without a promise.
  */
-export async function runStatement(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+export function runStatement(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): ExecResult | Promise<ExecResult> {
   ctx.statementStarted(prepared.text.trim());
-  let streaming = false;
+  let result: ExecResult | Promise<ExecResult>;
   try {
-    const result = await runToResult(ctx, prepared, params);
-    if (result.kind === 'rows' && result.more) {
-      result.more = statementStream(ctx, result.more);
-      streaming = true;
-    }
-    if (result.kind === 'copyIn') {
-      streaming = true;
-      return statementCopyIn(ctx, result);
-    }
-    return result;
-  } finally {
-    if (!streaming) ctx.statementEnded();
+    result = runToResult(ctx, prepared, params);
+  } catch (e) {
+    ctx.statementEnded();
+    throw e;
   }
+  if (!(result instanceof Promise)) return statementResult(ctx, result);
+  return result.then((r) => statementResult(ctx, r), (e: unknown) => {
+    ctx.statementEnded();
+    throw e;
+  });
 }
 
-async function runToResult(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
+/** The statement's result as the client gets it: it ends now, or with its row stream or COPY data. */
+function statementResult(ctx: SessionContext, result: ExecResult): ExecResult {
+  if (result.kind === 'rows' && result.more) {
+    result.more = statementStream(ctx, result.more);
+    return result;
+  }
+  if (result.kind === 'copyIn') return statementCopyIn(ctx, result);
+  ctx.statementEnded();
+  return result;
+}
+
+function runToResult(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): ExecResult | Promise<ExecResult> {
   const bound = prepared.bound;
   if (bound.kind === 'empty') return { kind: 'command', tag: '' };
   if (ctx.tx.state === 'failed' && !(bound.kind === 'transaction' && bound.endsBlock)) throw inFailedTransaction();
@@ -53,26 +63,73 @@ async function runToResult(ctx: SessionContext, prepared: QuiverStatement, param
   if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
   // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
   // before the statement is bound again: a table the leader just created is known then)
-  if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) {
-    try {
-      await ctx.awaitConsistency();
-    } catch (e) {
-      throw statementFailed(ctx, e);
-    }
-  }
-  const stmt = rebindIfStale(ctx, prepared);
-  if (!ctx.tx.idle && !NO_SNAPSHOT.has(bound.kind)) ctx.tx.snapshotTaken = true;
+  if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) return consistentThenRun(ctx, prepared, params);
+  return runBound(ctx, prepared, params);
+}
+
+async function consistentThenRun(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): Promise<ExecResult> {
   try {
-    checkTableAccess(ctx, stmt.access ?? []);
-    ctx.holdRelations(stmt.access ?? []);
-    const result = await run(ctx, stmt, params);
-    await ctx.awaitSequenceLogs();
-    // the statement's transaction committed (COPY FROM STDIN's commits when its data is in)
-    if (result.kind !== 'copyIn' && committed(ctx, stmt, result)) await runOnCommitActions(ctx);
-    return result;
+    await ctx.awaitConsistency();
   } catch (e) {
     throw statementFailed(ctx, e);
   }
+  return runBound(ctx, prepared, params);
+}
+
+function runBound(ctx: SessionContext, prepared: QuiverStatement, params: readonly Value[]): ExecResult | Promise<ExecResult> {
+  const stmt = rebindIfStale(ctx, prepared);
+  if (!ctx.tx.idle && !NO_SNAPSHOT.has(stmt.bound.kind)) ctx.tx.snapshotTaken = true;
+  try {
+    checkTableAccess(ctx, stmt.access ?? []);
+    ctx.holdRelations(stmt.access ?? []);
+    const result = stmt.bound.kind === 'select' ? runSelect(ctx, stmt, params) : run(ctx, stmt, params);
+    if (result instanceof Promise) return finishLater(ctx, stmt, result);
+    const done = afterRun(ctx, stmt, result);
+    return done instanceof Promise ? done.catch((e: unknown) => { throw statementFailed(ctx, e); }) : done;
+  } catch (e) {
+    throw statementFailed(ctx, e);
+  }
+}
+
+async function finishLater(ctx: SessionContext, stmt: QuiverStatement, pending: Promise<ExecResult>): Promise<ExecResult> {
+  try {
+    return await afterRun(ctx, stmt, await pending);
+  } catch (e) {
+    throw statementFailed(ctx, e);
+  }
+}
+
+/**
+ * After the statement ran: its sequence values are durable before it is acknowledged, and
+ * its transaction's ON COMMIT actions run if it committed (COPY FROM STDIN's commits when
+ * its data is in). Without either to wait for, the result at once.
+ */
+function afterRun(ctx: SessionContext, stmt: QuiverStatement, result: ExecResult): ExecResult | Promise<ExecResult> {
+  const logs = ctx.awaitSequenceLogs();
+  // only a session with temporary tables has ON COMMIT actions
+  const onCommit = result.kind !== 'copyIn' && ctx.temp.name !== undefined;
+  if (!logs && !onCommit) return result;
+  return (async () => {
+    if (logs) await logs;
+    if (onCommit && committed(ctx, stmt, result)) await runOnCommitActions(ctx);
+    return result;
+  })();
+}
+
+/** A SELECT: rows stream to the client batch by batch as the plan produces them. */
+function runSelect(ctx: SessionContext, stmt: QuiverStatement, params: readonly Value[]): ExecResult | Promise<ExecResult> {
+  const bound = stmt.bound as Extract<QuiverStatement['bound'], { kind: 'select' }>;
+  const rc = ctx.runContext(ctx.tx.txn, undefined, stmt.access?.length === 0);
+  const env = ctx.execEnv(params, rc);
+  const stream = batchStream(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
+  const first = stream.nextNow();
+  if (first === undefined) return stream.next().then((batch) => selectResult(stmt, stream, batch));
+  return selectResult(stmt, stream, first);
+}
+
+function selectResult(stmt: QuiverStatement, stream: BatchStream, first: Batch | null): ExecResult {
+  if (first === null) return { kind: 'rows', fields: stmt.fields!, rows: [], tag: 'SELECT 0' };
+  return { kind: 'rows', fields: stmt.fields!, rows: first, tag: 'SELECT', more: stream };
 }
 
 /** Statement kinds that read no table data: a hot standby runs them without waiting. */
@@ -129,7 +186,8 @@ function statementStream(ctx: SessionContext, inner: RowStream): RowStream {
       try {
         const rows = await inner.next();
         // sequence values in these rows are durable before the client sees them
-        await ctx.awaitSequenceLogs();
+        const logs = ctx.awaitSequenceLogs();
+        if (logs) await logs;
         if (rows === null) end();
         return rows;
       } catch (e) {
@@ -151,15 +209,8 @@ async function run(ctx: SessionContext, stmt: QuiverStatement, params: readonly 
   switch (bound.kind) {
     case 'empty':
       return command('');
-    case 'select': {
-      // rows stream to the client batch by batch as the plan produces them
-      const rc = ctx.runContext(ctx.tx.txn);
-      const env = ctx.execEnv(params, rc);
-      const stream = batchStream(runPlan(bound.plan, rc, env), env.checkCancel, rc.slice);
-      const first = await stream.next();
-      if (first === null) return { kind: 'rows', fields: stmt.fields!, rows: [], tag: 'SELECT 0' };
-      return { kind: 'rows', fields: stmt.fields!, rows: first, tag: 'SELECT', more: stream };
-    }
+    case 'select':
+      return runSelect(ctx, stmt, params);
     case 'dml':
       return runDmlStatement(ctx, bound.stmt, stmt.fields, params);
     case 'explain':

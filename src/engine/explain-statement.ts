@@ -23,7 +23,8 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   let totalMs = 0;
   if (flags.analyze) {
     metrics = new Map();
-    const rc = { ...ctx.runContext(ctx.tx.txn, metrics), vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows };
+    // (assigned, not spread: the run context's lazy parts are getters of its class)
+    const rc = Object.assign(ctx.runContext(ctx.tx.txn, metrics), { vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows });
     const t0 = performance.now();
     if (stmt.dml) {
       const txn = ctx.tx.idle ? ctx.engine.storage.begin() : ctx.tx.txn!;

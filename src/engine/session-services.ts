@@ -18,14 +18,17 @@ import { regprocInput } from '../catalog/functions/regproc-input.js';
 import { regnamespaceIn, regnamespaceOut, regroleIn, regroleOut } from './reg-names.js';
 import { schemaUsable } from '../catalog/schemas.js';
 
-export function evalContext(ctx: SessionContext, user: string): EvalContext {
-  const now = Date.now() * 1000;
-  const catalog = ctx.catalog;
-  const services: FunctionServices = {
+/**
+ * What functions ask of the session (sequences, reg* names, partitions): the same for every
+ * statement of the session, so made once (Session keeps it); each call reads the session's
+ * current state.
+ */
+export function functionServices(ctx: SessionContext): FunctionServices {
+  return {
     nextval: (seq) => {
       const s = usableSequence(ctx, seq, 'Uw');
       ctx.tx.checkWritable('nextval()');
-      return catalog.nextval(s, ctx.logSequence);
+      return ctx.catalog.nextval(s, ctx.logSequence);
     },
     currval: (seq) => {
       const s = usableSequence(ctx, seq, 'rU');
@@ -38,7 +41,7 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
       if (value < s.min || value > s.max) {
         throw new SqlError(SqlState.numericValueOutOfRange, `setval: value ${value} is out of bounds for sequence "${s.name}" (${s.min}..${s.max})`);
       }
-      catalog.setval(s, value, isCalled, ctx.logSequence);
+      ctx.catalog.setval(s, value, isCalled, ctx.logSequence);
       return value;
     },
     relationOid: (name) => relationOid(ctx, name),
@@ -46,20 +49,41 @@ export function evalContext(ctx: SessionContext, user: string): EvalContext {
     procName: (oid, signature) => procName(ctx, oid, signature),
     ...regLookups(ctx),
     partitionInfo: (oid) => {
+      const catalog = ctx.catalog;
       const t = catalog.tables.get(oid);
       if (!t || t.kind === 'v') return undefined;
       const children = [...catalog.tables.values()].filter((c) => c.partitionOf?.parent === oid).map((c) => c.oid).sort((a, b) => a - b);
       return { parent: t.partitionOf?.parent, children, partitioned: t.kind === 'p' };
     },
   };
+}
+
+/** What every statement's EvalContext shares: made once per session (Session keeps it). */
+export interface SessionFunctions {
+  readonly setting: EvalContext['setting'];
+  readonly notice: NonNullable<EvalContext['notice']>;
+  readonly services: FunctionServices;
+}
+
+export function sessionFunctions(ctx: SessionContext): SessionFunctions {
   return {
     setting: (name) => ctx.settings.get(name),
+    notice: (message) => ctx.notices.push({ severity: 'NOTICE', code: '00000', message }),
+    services: functionServices(ctx),
+  };
+}
+
+/** The statement's EvalContext: its timestamps and user over the session's functions. */
+export function evalContext(ctx: SessionContext, user: string, fns: SessionFunctions = sessionFunctions(ctx)): EvalContext {
+  const now = Date.now() * 1000;
+  return {
+    setting: fns.setting,
     statementTimestamp: now,
     transactionTimestamp: ctx.tx.idle ? now : ctx.tx.start,
     user,
     database: ctx.databaseName,
-    notice: (message) => ctx.notices.push({ severity: 'NOTICE', code: '00000', message }),
-    services,
+    notice: fns.notice,
+    services: fns.services,
   };
 }
 

@@ -13,7 +13,7 @@ import { splitStatements } from '../sql/parser.js';
 import { uniqueViolationError } from '../executor/dml.js';
 import type { ExecEnv } from '../executor/expr.js';
 import { collect, runPlan, type RunContext } from '../executor/operators.js';
-import { withTextCorpus } from '../executor/text-corpus.js';
+import { textCorpusOf } from '../executor/text-corpus.js';
 import { UniqueViolation, WriteConflict, type Transaction } from '../storage/api.js';
 import type { Row, Value } from '../types/types.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../wire/backend.js';
@@ -28,8 +28,9 @@ import { SqlPreparedStatements } from './sql-prepared.js';
 import { DdlState } from './ddl-dispatch.js';
 import { prepareStatement, type QuiverStatement } from './prepare.js';
 import { runStatement } from './dispatch.js';
-import { evalContext, procName, regLookups, relationName, relationOid, systemContext, userFunctionOid } from './session-services.js';
+import { evalContext, procName, regLookups, relationName, relationOid, sessionFunctions, systemContext, userFunctionOid, type SessionFunctions } from './session-services.js';
 import { TimeSlice } from '../executor/suspend.js';
+import { StatementRunContext } from './run-context.js';
 import { pgPromote, type PromoteCaller } from './promote-function.js';
 import { conflictCancel, conflictTerminate } from './recovery-conflicts.js';
 import type { Access } from '../sql/bind-select.js';
@@ -324,7 +325,8 @@ export class Session implements Backend, SessionInfo, SessionContext {
   statementEnded(): void {
     this.running = false;
     this.control.end();
-    for (const release of this.statementPins.splice(0)) release();
+    // (popped, not spliced: no array per statement)
+    for (let release = this.statementPins.pop(); release; release = this.statementPins.pop()) release();
     const status = this.transactionStatus();
     // the transaction is over (or failed: PostgreSQL releases its locks at the abort): what it read is no longer held
     if (status !== 'T') this.heldRelations.clear();
@@ -365,7 +367,12 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
-    return runStatement(this, prepared as QuiverStatement, params);
+    try {
+      const result = runStatement(this, prepared as QuiverStatement, params);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** regclass output on the wire: the relation's name, quoted where needed (numbers when unknown) */
@@ -416,9 +423,20 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const raw = this.settings.get('search_path') ?? '"$user", public';
     const roles = this.engine.roles;
     const role = this.currentRoleOid();
-    const explicit = parseSearchPath(raw, currentRoleName(this.settings));
-    return this.temp.relationPath(explicit).filter((s) => schemaUsable(this.catalog, roles, role, s));
+    const user = currentRoleName(this.settings);
+    // the path as written depends on these three only: parsed again when one changes (each Execute's re-bind check reads it)
+    const written = this.writtenPath;
+    let path: readonly string[];
+    if (written && written.raw === raw && written.user === user && written.temp === this.temp.name) path = written.path;
+    else {
+      path = this.temp.relationPath(parseSearchPath(raw, user));
+      this.writtenPath = { raw, user, temp: this.temp.name, path };
+    }
+    // which schemas current_user may use changes with GRANTs: checked at each call
+    return path.filter((s) => schemaUsable(this.catalog, roles, role, s));
   }
+
+  private writtenPath: { raw: string; user: string; temp: string | undefined; path: readonly string[] } | undefined;
 
   /**
    * `data` (an image of `catalog`) without this session's uncommitted DDL: what the durable
@@ -470,9 +488,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
    * records are durable before anything that used them is acknowledged. (A commit that
    * used them is durable only after them anyway: the log is written in order.)
    */
-  async awaitSequenceLogs(): Promise<void> {
+  awaitSequenceLogs(): Promise<void> | undefined {
+    // nothing pending (most statements): no promise and no turn of the event loop
+    if (this.sequenceLogs.length === 0) return undefined;
     const pending = this.sequenceLogs.splice(0);
-    for (const p of pending) await p;
+    return (async () => { for (const p of pending) await p; })();
   }
 
   private sequenceLogs: Promise<void>[] = [];
@@ -497,35 +517,37 @@ export class Session implements Backend, SessionInfo, SessionContext {
     return toSqlError(e);
   }
 
-  runContext(txn: Transaction | undefined, metrics?: RunContext['metrics']): RunContext {
+  runContext(txn: Transaction | undefined, metrics?: RunContext['metrics'], readsNoTable = false): RunContext {
     const storage = this.engine.storage;
     const snapshot = this.tx.statementSnapshot(storage, this.settings);
-    this.statementPins.push(storage.retain(snapshot));
-    return {
-      storage,
-      snapshot,
-      txn,
-      system: systemContext(this, currentRoleName(this.settings)),
-      cteResults: new Map(),
-      metrics,
-      slice: new TimeSlice(),
-      queryWorkers: this.engine.queryWorkers,
-      session: this,
-      workMemBytes: settingBytes(this.settings.get('work_mem')),
-      tempSpace: this.engine.tempSpace,
-    };
+    // a plan that reads no table (SELECT 1, SELECT now()) has nothing compaction could take from it
+    if (!readsNoTable) this.statementPins.push(storage.retain(snapshot));
+    return new StatementRunContext(storage, snapshot, txn, metrics, new TimeSlice(), this.engine.queryWorkers, this,
+      settingBytes(this.settings.get('work_mem')), this.engine.tempSpace, this.systemOfStatement);
   }
 
+  /** the system relations' view of this session (made when a statement first reads one) */
+  private readonly systemOfStatement = () => systemContext(this, currentRoleName(this.settings));
+
+  /** what every statement's EvalContext shares (functions' services, setting, notice) */
+  private functions: SessionFunctions | undefined;
+
   execEnv(params: readonly Value[], rc: RunContext): ExecEnv {
+    const ctx = evalContext(this, currentRoleName(this.settings), (this.functions ??= sessionFunctions(this)));
+    ctx.textCorpus = textCorpusOf(ctx, rc);
+    const slice = rc.slice;
+    if (slice) ctx.sleep = (ms) => slice.sleep(ms);
     const env: ExecEnv = {
       params,
       outer: [],
-      ctx: { ...withTextCorpus(evalContext(this, currentRoleName(this.settings)), rc), sleep: rc.slice && ((ms) => rc.slice!.sleep(ms)) },
+      ctx,
       runPlan: (plan, outer) => collect(runPlan(plan, rc, { ...env, outer, synchronous: true })),
-      checkCancel: () => this.checkCancelled(),
+      checkCancel: this.checkCancel,
     };
     return env;
   }
+
+  private readonly checkCancel = (): void => this.checkCancelled();
 }
 
 /** max_standby_streaming_delay as SHOW prints it (PostgreSQL's unit choice for a ms setting: 30s, 1min, 500ms, -1) */

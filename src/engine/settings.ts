@@ -358,21 +358,42 @@ export function settingInBaseUnit(key: string, shown: string): string {
 /** a time setting's value in milliseconds (statement_timeout '5s' → 5000); 0 when unset */
 export function settingMillis(value: string | undefined): number {
   if (value === undefined || value === '') return 0;
-  try {
-    return parseIntSetting('value', value, -INT_MAX - 1, INT_MAX, 'ms');
-  } catch {
-    return 0;
+  // read at every statement's start and end (statement_timeout, idle_in_transaction_session_timeout): parsed once per text
+  let ms = parsedMillis.get(value);
+  if (ms === undefined) {
+    try {
+      ms = parseIntSetting('value', value, -INT_MAX - 1, INT_MAX, 'ms');
+    } catch {
+      ms = 0;
+    }
+    rememberParsed(parsedMillis, value, ms);
   }
+  return ms;
+}
+
+const parsedMillis = new Map<string, number>();
+const parsedBytes = new Map<string, number>();
+
+/** a setting's text → its value; bounded (a client may SET many distinct values) */
+function rememberParsed(cache: Map<string, number>, value: string, n: number): void {
+  if (cache.size >= 64) cache.clear();
+  cache.set(value, n);
 }
 
 /** a memory setting's value in bytes (work_mem '64MB' → 67108864); 0 when unset */
 export function settingBytes(value: string | undefined): number {
   if (value === undefined || value === '') return 0;
-  try {
-    return parseIntSetting('value', value, 0, INT_MAX, 'kB') * 1024;
-  } catch {
-    return 0;
+  // work_mem is read at every statement's start: parsed once per text
+  let bytes = parsedBytes.get(value);
+  if (bytes === undefined) {
+    try {
+      bytes = parseIntSetting('value', value, 0, INT_MAX, 'kB') * 1024;
+    } catch {
+      bytes = 0;
+    }
+    rememberParsed(parsedBytes, value, bytes);
   }
+  return bytes;
 }
 
 // ---------------------------------------------------------------- DateStyle (check_datestyle)

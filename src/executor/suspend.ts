@@ -262,6 +262,11 @@ export async function drainAll(steps: Iterable<Step>, checkCancel: () => void, s
 export interface BatchStream {
   /** the next batch, or null once the plan is done; throws what the plan throws */
   next(): Promise<Batch | null>;
+  /**
+   * The next batch when the plan gives it without the event loop's turn (no suspend step,
+   * no sleep asked); undefined: it must wait, and next() goes on from there.
+   */
+  nextNow(): Batch | null | undefined;
   /** stop early: the plan's generators are closed */
   close(): void;
 }
@@ -275,13 +280,42 @@ export function batchStream(steps: Iterable<Step>, checkCancel: () => void, slic
     finished = true;
     it.return?.();
   };
+  /** a step nextNow() took but could not handle without a turn of the event loop */
+  let held: IteratorResult<Step> | undefined;
   return {
-    async next() {
+    nextNow() {
       if (finished) return null;
       try {
         slice?.restart();
         for (;;) {
           const step = it.next();
+          if (slice?.sleepAsked) {
+            held = step;
+            return undefined;
+          }
+          if (step.done) {
+            finished = true;
+            return null;
+          }
+          const s = step.value;
+          if (isSuspend(s)) {
+            held = step;
+            return undefined;
+          }
+          if (s.length > 0) return s;
+        }
+      } catch (e) {
+        finish();
+        throw e;
+      }
+    },
+    async next() {
+      if (finished) return null;
+      try {
+        if (!held) slice?.restart();
+        for (;;) {
+          const step = held ?? it.next();
+          held = undefined;
           if (slice?.sleepAsked) await sleepAsked(slice, checkCancel);
           if (step.done) {
             finished = true;

@@ -20,17 +20,15 @@ export interface CorpusSource {
   readonly txn: Transaction | undefined;
 }
 
-/** the statement's EvalContext with BM25 corpora of its snapshot */
-export function withTextCorpus(ctx: EvalContext, src: CorpusSource): EvalContext {
-  const cache = new Map<string, TextCorpus>();
-  return {
-    ...ctx,
-    textCorpus(table, column, config) {
-      const key = `${table}:${column}:${config ?? ''}`;
-      let c = cache.get(key);
-      if (!c) { c = corpus(src, leafTables(ctx, table), column, config); cache.set(key, c); }
-      return c;
-    },
+/** EvalContext.textCorpus of a statement, BM25 corpora of its snapshot: each computed at its first use, then kept */
+export function textCorpusOf(ctx: EvalContext, src: CorpusSource): NonNullable<EvalContext['textCorpus']> {
+  let cache: Map<string, TextCorpus> | undefined;
+  return (table, column, config) => {
+    const key = `${table}:${column}:${config ?? ''}`;
+    cache ??= new Map();
+    let c = cache.get(key);
+    if (!c) { c = corpus(src, leafTables(ctx, table), column, config); cache.set(key, c); }
+    return c;
   };
 }
 

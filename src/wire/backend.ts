@@ -27,8 +27,12 @@ export interface PreparedStatement {
 
 /** The rest of a result that is still being computed: pulled as the client reads. */
 export interface RowStream {
-  /** the next rows, or null at the end; throws SqlError when the statement fails midway */
-  next(): Promise<Value[][] | null>;
+  /**
+   * the next rows, or null at the end; throws SqlError when the statement fails midway.
+   * `wanted`: how many more rows the client's Execute asked for (undefined: all of them), so a
+   * stream that fetches rows from elsewhere (the shard router) need not fetch more
+   */
+  next(wanted?: number): Promise<Value[][] | null>;
   /** the client does not want the rest (portal closed, connection gone) */
   close(): void;
 }

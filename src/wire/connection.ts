@@ -727,7 +727,8 @@ export class Connection {
         }
         // PostgreSQL's executor stops at maxRows without looking further: the portal is suspended even if no row is left
         if (cursor < result.rows.length || (maxRows > 0 && count >= maxRows)) return { count, suspended: true };
-        const next = result.more && !this.closed ? await result.more.next() : null;
+        // the rows the client's Execute still wants (a stream fetching from elsewhere, the shard router, fetches no more)
+        const next = result.more && !this.closed ? await result.more.next(maxRows > 0 ? maxRows - count : undefined) : null;
         if (next === null) {
           result.more?.close();
           return { count, suspended: false };

@@ -7,6 +7,7 @@
 import type { FieldInfo } from '../../wire/backend.js';
 import type { Row, SqlType, Value } from '../../types/types.js';
 import type { SqlError } from '../../errors.js';
+import type { MergeSpec } from './fanout-merge.js';
 
 /** One shard's answer to the fan-out statement. */
 export interface ShardResult {
@@ -55,6 +56,11 @@ export interface FanoutPlan {
    * present the router calls it instead of merge()
    */
   finish?(results: readonly ShardResult[], shard0: FinalStatementRunner): Promise<ShardResult>;
+  /**
+   * present when the merge only concatenates or sorts the shards' rows (no grouping, no
+   * DISTINCT): the router may then stream them (stream.ts) instead of calling merge()
+   */
+  readonly stream?: Pick<MergeSpec, 'hiddenCount' | 'sort' | 'limit' | 'offset'>;
   /** what the merge does, as EXPLAIN through the router shows it (fanout-explain.ts) */
   readonly steps?: MergeSteps;
 }

@@ -29,6 +29,7 @@ import type { RouterTable } from './shard-catalog.js';
 import { pullUpReadOnly, type PulledStatement, type PullSummary } from './pull-up.js';
 import { moveStatements } from './key-update.js';
 import { quoteIdent } from './shard-values.js';
+import { matchParen, skipBlank } from './sql-text.js';
 
 type N = Record<string, any>;
 
@@ -83,7 +84,7 @@ export function explainedText(sql: string): string | undefined {
   if (!/^explain\b/i.test(sql.slice(i))) return undefined;
   i = skipBlank(sql, i + 'explain'.length);
   if (sql[i] === '(') {
-    const close = closingParen(sql, i);
+    const close = matchParen(sql, i);
     if (close < 0) return undefined;
     i = skipBlank(sql, close + 1);
   } else {
@@ -552,30 +553,3 @@ function jsonNode(node: RouterNode, o: ExplainOptions, showAll: boolean, parent?
   return j;
 }
 
-function skipBlank(sql: string, i: number): number {
-  for (;;) {
-    while (i < sql.length && /\s/.test(sql[i]!)) i++;
-    if (sql.startsWith('--', i)) {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
-    } else if (sql.startsWith('/*', i)) {
-      const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? sql.length : close + 2;
-    } else return i;
-  }
-}
-
-/** the ')' closing the '(' at `open` (EXPLAIN's options: words, numbers and quoted strings) */
-function closingParen(sql: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (ch === "'" || ch === '"') {
-      const close = sql.indexOf(ch, i + 1);
-      if (close < 0) return -1;
-      i = close;
-    } else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i;
-  }
-  return -1;
-}

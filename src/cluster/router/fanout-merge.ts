@@ -115,8 +115,12 @@ function distinctRows(rows: readonly Row[], cols: Columns, on: readonly number[]
 }
 
 function sortRows(rows: Row[], cols: Columns, keys: readonly SortKey[]): void {
+  rows.sort(comparator(cols, keys));
+}
+
+function comparator(cols: Columns, keys: readonly SortKey[]): (a: Row, b: Row) => number {
   const resolved = keys.map((k) => ({ ...k, i: cols.index(k.col) }));
-  rows.sort((a, b) => {
+  return (a, b) => {
     for (const k of resolved) {
       const x = a[k.i], y = b[k.i];
       let c: number;
@@ -130,7 +134,7 @@ function sortRows(rows: Row[], cols: Columns, keys: readonly SortKey[]): void {
       if (c !== 0) return c;
     }
     return 0;
-  });
+  };
 }
 
 /** a bound's value; null: no bound (LIMIT ALL / LIMIT NULL, or no row to read it from) */
@@ -164,5 +168,34 @@ export function mergeShardResults(results: readonly ShardResult[], spec: MergeSp
   return {
     fields: fields.slice(0, cols.visibleCount),
     rows: rows.map((r): Value[] => r.slice(0, cols.visibleCount)),
+  };
+}
+
+/**
+ * What a streamed merge (stream.ts) needs of a plan that only concatenates or sorts the shards'
+ * rows (no grouping, no DISTINCT): the order of rows, the LIMIT / OFFSET (read from the first
+ * row when they are hidden columns) and how many of the columns are the client's.
+ */
+export interface StreamOrder {
+  readonly visibleCount: number;
+  /** null: concatenate in shard order */
+  readonly compare: ((a: Row, b: Row) => number) | null;
+  /** OFFSET and LIMIT (null: none); checked as mergeShardResults checks them */
+  bounds(first: Row | undefined): { offset: bigint; limit: bigint | null };
+}
+
+export function streamOrder(fields: readonly FieldInfo[], spec: Pick<MergeSpec, 'hiddenCount' | 'sort' | 'limit' | 'offset'>): StreamOrder {
+  const cols = new Columns(fields, spec.hiddenCount);
+  return {
+    visibleCount: cols.visibleCount,
+    compare: spec.sort.length > 0 ? comparator(cols, spec.sort) : null,
+    bounds: (first) => {
+      const rows = first ? [first] : [];
+      const limit = boundValue(spec.limit, rows, cols);
+      const offset = boundValue(spec.offset, rows, cols);
+      if (offset !== null && offset < 0n) throw new SqlError('2201X', 'OFFSET must not be negative');
+      if (limit !== null && limit < 0n) throw new SqlError('2201W', 'LIMIT must not be negative');
+      return { offset: offset ?? 0n, limit };
+    },
   };
 }

@@ -275,7 +275,9 @@ class Planner {
     const shardSql = this.text.slice(this.text.start, targetsEnd) + this.hiddenColumnsSql() +
       this.text.slice(targetsEnd, cut).trimEnd() + (shardLimit !== undefined ? ` LIMIT ${shardLimit}` : '');
     const spec: MergeSpec = { hiddenCount: this.hidden.length, distinct: this.distinct, distinctOn, sort, limit, offset };
-    return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec), steps: this.steps(spec) };
+    // without DISTINCT [ON] the rows need no memory of each other: the router may stream them
+    const stream = this.distinct || distinctOn ? undefined : { hiddenCount: spec.hiddenCount, sort, limit, offset };
+    return { shardSql, merge: (results: readonly ShardResult[]) => mergeShardResults(results, spec), steps: this.steps(spec), ...(stream ? { stream } : {}) };
   }
 
   /** a hidden partial aggregate for an aggregate call in HAVING or ORDER BY */

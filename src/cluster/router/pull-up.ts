@@ -43,6 +43,7 @@ import { SqlError } from '../../errors.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
 import type { ShardParam, ShardReply } from './shard-connection.js';
 import { quoteIdent } from './shard-values.js';
+import { firstLocation } from './sql-text.js';
 
 type N = Record<string, any>;
 
@@ -629,17 +630,3 @@ function containsAny(tree: unknown, keys: readonly string[]): boolean {
   return found;
 }
 
-function firstLocation(e: unknown): number | undefined {
-  let best: number | undefined;
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'location' && typeof x === 'number' && x >= 0) best = best === undefined ? x : Math.min(best, x);
-        else visit(x);
-      }
-    }
-  };
-  visit(e);
-  return best;
-}

@@ -29,6 +29,7 @@ import { selectStart, selectText } from './insert-select.js';
 import { executeArguments, textAfterKeyword } from './sql-prepared.js';
 import type { FetchDirection } from './router-cursors.js';
 import type { RouterTable, TableLookup } from './shard-catalog.js';
+import { firstLocation, matchParen, skipBlank } from './sql-text.js';
 import { keyUpdateRoute, type KeyUpdateRoute } from './key-update.js';
 import { createTableAsRoute, type CreateTableAsRoute } from './create-table-as.js';
 import { explainRoute, type ExplainRoute } from './fanout-explain.js';
@@ -547,69 +548,6 @@ function valuesRowSpans(sql: string, select: N): [number, number][] | undefined 
     start = i;
   }
   return spans;
-}
-
-function firstLocation(e: N | undefined): number | undefined {
-  if (!e || typeof e !== 'object') return undefined;
-  let best: number | undefined;
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'location' && typeof x === 'number' && x >= 0) best = best === undefined ? x : Math.min(best, x);
-        else visit(x);
-      }
-    }
-  };
-  visit(e);
-  return best;
-}
-
-function skipBlank(sql: string, i: number): number {
-  for (;;) {
-    while (i < sql.length && /\s/.test(sql[i]!)) i++;
-    if (sql.startsWith('--', i)) {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl + 1;
-    } else if (sql.startsWith('/*', i)) {
-      const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? sql.length : close + 2;
-    } else return i;
-  }
-}
-
-/** The index of the ')' closing the '(' at `open`, skipping strings, identifiers and comments. */
-function matchParen(sql: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (ch === "'" || ch === '"') {
-      const close = endOfQuoted(sql, i, ch);
-      if (close < 0) return -1;
-      i = close;
-    } else if (ch === '$' && /^\$[A-Za-z_]*\$/.test(sql.slice(i))) {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i))![0];
-      const close = sql.indexOf(tag, i + tag.length);
-      if (close < 0) return -1;
-      i = close + tag.length - 1;
-    } else if (sql.startsWith('--', i) || sql.startsWith('/*', i)) {
-      i = skipBlank(sql, i) - 1;
-    } else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-function endOfQuoted(sql: string, open: number, q: string): number {
-  const escapes = q === "'" && open > 0 && /[eE]/.test(sql[open - 1]!);
-  for (let i = open + 1; i < sql.length; i++) {
-    if (escapes && sql[i] === '\\') i++;
-    else if (sql[i] === q) {
-      if (sql[i + 1] === q) i++;
-      else return i;
-    }
-  }
-  return -1;
 }
 
 /** Every sharded table a tree names, once per mention (RangeVars not naming a CTE). */

@@ -103,7 +103,8 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     if (refreshing || !catalog || shard0.status !== 'I' || Date.now() - catalogLoadedAt < CATALOG_TTL_MS) return;
     refreshing = true;
     const version = catalogVersion;
-    ShardCatalog.load(shard0).then((fresh) => {
+    // queued behind a stream on the session's shard 0 connection rather than reading its rest into memory
+    ShardCatalog.load(shard0, true).then((fresh) => {
       catalogLoadedAt = Date.now();
       // DDL through this router meanwhile: its own reload wins
       if (catalogVersion !== version || fresh.fingerprint === catalogPrint) return;

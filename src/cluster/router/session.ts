@@ -20,7 +20,7 @@ import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, splitAddress, type ShardParam, type ShardReply } from './shard-connection.js';
+import { ShardConnection, splitAddress, type ShardParam, type ShardReply, type ShardStream } from './shard-connection.js';
 import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
@@ -34,6 +34,8 @@ import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
+import { fanoutRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
+import { streamOrder } from './fanout-merge.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -204,7 +206,7 @@ export class RouterSession implements Backend {
     if (multi && !this.block) this.block = new Transaction('BEGIN', true);
     const last = multi && ++this.queryPartsDone === this.queryParts;
     // any error of a statement fails the block, as in PostgreSQL (COMMIT / ROLLBACK end it themselves)
-    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params)));
+    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params, true)));
     if (!last || !this.block?.implicit) return result;
     if (result.kind !== 'copyIn') {
       await this.endImplicitBlock();
@@ -250,14 +252,18 @@ export class RouterSession implements Backend {
     void rollbackTransaction(block).finally(() => this.blockEnded(block));
   }
 
-  private async run(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
+  /** `stream`: the client reads the result (not a statement of the router's own): reads may stream (stream.ts) */
+  private async run(stmt: RouterStatement, params: readonly Value[], stream = false): Promise<ExecResult> {
     const route = stmt.route;
     switch (route.kind) {
       case 'tx': return this.transactionStatement(stmt, route.verb, route.savepoint);
       case 'session': return this.sessionStatement(stmt.sql);
-      case 'shard0': return this.rowsOrTag(await this.runOn([0], route.write, stmt, params));
+      case 'shard0':
+        if (stream && this.mayStream(stmt, route.write)) return this.streamFrom([0], stmt, params, undefined);
+        return this.rowsOrTag(await this.runOn([0], route.write, stmt, params));
       case 'pinned': {
         const shard = shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, params), this.shards);
+        if (stream && this.mayStream(stmt, route.write)) return this.streamFrom([shard], stmt, params, undefined);
         return this.rowsOrTag(await this.runOn([shard], route.write, stmt, params));
       }
       case 'everyShard': {
@@ -278,7 +284,7 @@ export class RouterSession implements Backend {
       case 'insert': return this.insert(stmt, route, params);
       case 'insertSelect': return this.insertSelect(stmt, route, params);
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
-      case 'fanout': return this.fanout(stmt, route.parsed, params);
+      case 'fanout': return this.fanout(stmt, route.parsed, params, stream);
       case 'pullUp': return this.pullUp(stmt, params);
       case 'keyUpdate': return this.keyUpdate(stmt, route, params);
       case 'createTableAs': return this.createTableAs(stmt, route, params);
@@ -911,7 +917,7 @@ export class RouterSession implements Backend {
     return plan;
   }
 
-  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[]): Promise<ExecResult> {
+  private async fanout(stmt: RouterStatement, parsed: unknown, params: readonly Value[], stream: boolean): Promise<ExecResult> {
     let plan: FanoutPlan;
     try {
       plan = await this.planFanout(stmt.sql, parsed);
@@ -920,6 +926,7 @@ export class RouterSession implements Backend {
       if (this.ctx.planFanout && e instanceof SqlError && e.code === '0A000' && pullUpReadOnly(parsed as Record<string, unknown>)) return this.pullUp(stmt, params);
       throw e;
     }
+    if (stream && plan.stream && this.mayStream(stmt, false)) return this.streamFrom(this.allShards(), { ...stmt, sql: plan.shardSql }, params, plan.stream);
     const values = this.shardParams(stmt, params);
     const replies = await this.onShards(this.allShards(), false, (c) => c.run(plan.shardSql, stmt.shardParamTypes, values));
     const results: ShardResult[] = replies.map((r) => this.decode(r));
@@ -1059,6 +1066,39 @@ export class RouterSession implements Backend {
         return /^(on|true|yes|1)$/i.test(reply.rows[0]?.[0] ?? '');
       },
     };
+  }
+
+  /**
+   * A read whose rows go to the client: not a write (its rows would be kept by the shard
+   * anyway), not in a multi-statement Query (its implicit transaction ends before the rows
+   * are read).
+   */
+  private mayStream(stmt: RouterStatement, write: boolean): boolean {
+    return !write && stmt.fields !== null && this.queryParts <= 1 && !this.block?.implicit;
+  }
+
+  /** Stream the rows of `stmt` from `shards` (stream.ts); `order`: a fan-out's merge. */
+  private async streamFrom(shards: readonly number[], stmt: RouterStatement, params: readonly Value[], order: NonNullable<FanoutPlan['stream']> | undefined): Promise<ExecResult> {
+    const values = this.shardParams(stmt, params);
+    const opened: ShardStream[] = [];
+    const open = await this.onShards(shards, false, async (c) => {
+      const s = await c.stream(stmt.sql, stmt.shardParamTypes, values, STREAM_BATCH_ROWS);
+      opened.push(s);
+      return s;
+    }).catch((e: unknown) => {
+      // a shard that failed to start frees the others' connections too
+      for (const s of opened) void s.close().catch(() => {});
+      throw e;
+    });
+    const failed = (): void => { if (this.block) this.block.failed = true; };
+    const settings = this.textSettings();
+    if (!order) {
+      const { fields, stream } = shardRowStream(open[0]!, settings, failed);
+      return { kind: 'rows', fields, rows: [], tag: 'SELECT 0', more: stream };
+    }
+    const all = open[0]!.fields.map(fieldInfo);
+    const merge = streamOrder(all, order);
+    return { kind: 'rows', fields: all.slice(0, merge.visibleCount), rows: [], tag: 'SELECT 0', more: fanoutRowStream(open, merge, settings, failed) };
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */

@@ -101,7 +101,9 @@ export class ShardCatalog {
     return undefined;
   }
 
-  static async load(shard0: ShardConnection): Promise<ShardCatalog> {
+  /** `background`: a re-read nobody waits for, queued behind a stream on the connection (ShardConnection.simple) */
+  static async load(connection: ShardConnection, background = false): Promise<ShardCatalog> {
+    const shard0 = { simple: (sql: string) => connection.simple(sql, background) };
     const rels = await shard0.simple(
       `SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,

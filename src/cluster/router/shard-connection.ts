@@ -68,6 +68,23 @@ function statementKey(sql: string, paramTypes: readonly number[]): string {
   return `${paramTypes.join(',')}\0${sql}`;
 }
 
+/**
+ * One statement's rows read from a portal kept open on the shard (shard-stream.ts): rows
+ * come a row-limited Execute at a time, so the router holds at most a batch or two of them.
+ */
+export interface ShardStream {
+  readonly fields: ShardField[];
+  /** the command tag once the rows ended ('' before) */
+  readonly tag: string;
+  /**
+   * up to `limit` more rows, or null at the end; throws the shard's error (after the rows
+   * that came before it). `prefetch`: ask for the next batch at once (the client wants all).
+   */
+  next(limit: number, prefetch?: boolean): Promise<(string | null)[][] | null>;
+  /** the client wants no more rows: the portal is closed and the connection free again */
+  close(): Promise<void>;
+}
+
 /** What the current request is waiting for; gets every message until ReadyForQuery. */
 interface Pending {
   onMessage(m: Message): void;
@@ -95,6 +112,8 @@ export class ShardConnection {
   private statementCount = 0;
   private epoch: number;
   private queue: Promise<unknown> = Promise.resolve();
+  /** a stream holding the connection between pulls: read to its end when another request comes */
+  private streaming: { drain(): void } | null = null;
 
   private constructor(readonly shard: number, readonly address: string, private readonly socket: Socket, private readonly statementEpoch: () => number) {
     this.epoch = statementEpoch();
@@ -217,6 +236,45 @@ export class ShardConnection {
   }
 
   /**
+   * Run one statement as a stream: Bind + row-limited Executes, each followed by Flush, not
+   * Sync, so the shard keeps the portal open (Sync would end its implicit transaction) until
+   * the rows end or the stream is closed. Resolves once the shard bound the portal (a Bind
+   * error rejects). The connection stays this stream's until then: a request queued meanwhile
+   * first reads the rest of the rows into memory (PostgreSQL keeps several portals open; one
+   * connection per shard cannot interleave them).
+   */
+  async stream(sql: string, paramTypes: readonly number[], params: readonly ShardParam[], firstBatch?: number): Promise<ShardStream> {
+    this.checkEpoch();
+    const key = statementKey(sql, paramTypes);
+    let known = this.prepared.get(key) ?? this.describedAs(sql, paramTypes);
+    if (!known) {
+      await this.describe(sql, paramTypes);
+      known = this.prepared.get(key)!;
+    }
+    const socket = this.socket;
+    const stream = new PortalStream(known.description.fields ?? [], (data) => { if (!this.closed) socket.write(data); });
+    let bound!: () => void;
+    const started = new Promise<void>((resolve) => { bound = resolve; });
+    const name = known.name;
+    const done = this.request(() => {
+      // the first batch is asked for with the Bind: a small result (k-NN's LIMIT 10) costs one round trip
+      const first = firstBatch === undefined ? [] : [stream.executeSent(firstBatch)];
+      socket.write(Buffer.concat([serialize.bind({ statement: name, values: [...params] }), ...first, serialize.flush()]));
+    }, {
+      onMessage: (m) => {
+        if (m.name === 'bindComplete') bound();
+        else stream.onMessage(m);
+      },
+      onError: () => stream.sync(),
+    });
+    this.streaming = stream;
+    const ended = done.then(() => stream.finished(null), (e: Error) => stream.finished(e));
+    void ended.then(() => { if (this.streaming === stream) this.streaming = null; });
+    await Promise.race([started, done]);
+    return stream;
+  }
+
+  /**
    * Forget the statements prepared on the shard: after DDL (their plans and row shapes may have
    * changed; `close` drops them there too), or after DISCARD ALL dropped them already.
    */
@@ -249,10 +307,14 @@ export class ShardConnection {
     this.forgetStatements(true);
   }
 
-  /** Run one statement with the simple protocol (transaction control, SET, DDL). */
-  simple(sql: string): Promise<ShardReply> {
+  /**
+   * Run one statement with the simple protocol (transaction control, SET, DDL). `background`:
+   * nobody waits for it (the router's catalog re-read), so it queues behind a stream suspended
+   * on this connection instead of reading that stream's rest into memory.
+   */
+  simple(sql: string, background = false): Promise<ShardReply> {
     const reply: ShardReply = { fields: null, rows: [], tag: '' };
-    return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply)).then(() => reply);
+    return this.request(() => this.socket.write(serialize.query(sql)), replyCollector(reply), background).then(() => reply);
   }
 
   /**
@@ -322,7 +384,9 @@ export class ShardConnection {
   }
 
   /** Queue a request: `send` writes it, `handler` sees its messages; settles at ReadyForQuery. */
-  private request(send: () => void, handler: { onMessage(m: Message): void }): Promise<void> {
+  private request(send: () => void, handler: { onMessage(m: Message): void; onError?(): void }, background = false): Promise<void> {
+    // a stream suspended on this connection would hold the queue until the client pulls again
+    if (!background) this.streaming?.drain();
     const run = (): Promise<void> => new Promise<void>((resolve, reject) => {
       if (this.closed) {
         reject(new SqlError('08006', `connection to shard ${this.shard} was lost`));
@@ -331,8 +395,10 @@ export class ShardConnection {
       let error: Error | null = null;
       this.pending = {
         onMessage: (m) => {
-          if (m.name === 'error') error ??= toSqlError(m as unknown as DatabaseError);
-          else {
+          if (m.name === 'error') {
+            error ??= toSqlError(m as unknown as DatabaseError);
+            handler.onError?.();
+          } else {
             try {
               handler.onMessage(m);
             } catch (e) {
@@ -386,6 +452,125 @@ export class ShardConnection {
     this.closed = true;
     this.socket.destroy();
     p?.fail(new SqlError('08006', `connection to shard ${this.shard} was lost: ${e.message}`));
+  }
+}
+
+type TextRow = (string | null)[];
+
+/** The client side of a shard portal read in row-limited batches (see ShardConnection.stream). */
+class PortalStream implements ShardStream {
+  tag = '';
+  private buffer: TextRow[] = [];
+  private at = 0;
+  /** an Execute is outstanding */
+  private requested = false;
+  /** Sync sent: no more Executes (the rows end, or the rest comes in one piece) */
+  private synced = false;
+  /** ReadyForQuery came (or the connection was lost): nothing more will arrive */
+  private over = false;
+  private error: Error | null = null;
+  /** CommandComplete came: every row is here */
+  private complete = false;
+  private closed = false;
+  private wake: (() => void) | null = null;
+
+  constructor(readonly fields: ShardField[], private readonly write: (data: Buffer) => void) {}
+
+  async next(limit: number, prefetch = false): Promise<TextRow[] | null> {
+    for (;;) {
+      if (this.at < this.buffer.length) {
+        const rows = this.take(limit);
+        if (prefetch) this.request(limit);
+        return rows;
+      }
+      if (this.error) {
+        const e = this.error;
+        this.error = null;
+        throw e;
+      }
+      if (this.over || this.complete) return null;
+      this.request(limit);
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.buffer = [];
+    this.at = 0;
+    if (!this.synced) {
+      this.synced = true;
+      this.write(Buffer.concat([serialize.close({ type: 'P', name: '' }), serialize.sync()]));
+    }
+    if (!this.over) await new Promise<void>((resolve) => { this.wake = resolve; });
+  }
+
+  /** the Execute of `limit` rows sent with the Bind */
+  executeSent(limit: number): Buffer {
+    this.requested = true;
+    return serialize.execute({ portal: '', rows: limit });
+  }
+
+  /** another request waits for the connection: read the rest now */
+  drain(): void {
+    if (this.synced) return;
+    this.synced = true;
+    this.write(Buffer.concat([serialize.execute({ portal: '', rows: 0 }), serialize.sync()]));
+  }
+
+  /** the shard failed the statement: end the request (the error comes with ReadyForQuery) */
+  sync(): void {
+    if (this.synced) return;
+    this.synced = true;
+    this.write(serialize.sync());
+  }
+
+  onMessage(m: Message): void {
+    switch (m.name) {
+      case 'dataRow':
+        if (!this.closed) this.buffer.push(m.fields);
+        return;
+      case 'portalSuspended':
+        this.requested = false;
+        this.wakeUp();
+        return;
+      case 'commandComplete':
+        this.tag = m.text;
+        this.complete = true;
+        this.sync();
+        // the rows ended: the client need not wait for the Sync's round trip (the queue does)
+        this.wakeUp();
+        return;
+    }
+  }
+
+  finished(error: Error | null): void {
+    this.over = true;
+    if (error && !this.closed) this.error = error;
+    this.wakeUp();
+  }
+
+  private request(limit: number): void {
+    if (this.requested || this.synced) return;
+    this.requested = true;
+    this.write(Buffer.concat([serialize.execute({ portal: '', rows: limit }), serialize.flush()]));
+  }
+
+  private take(limit: number): TextRow[] {
+    const end = Math.min(this.buffer.length, this.at + Math.max(1, limit));
+    const rows = this.at === 0 && end === this.buffer.length ? this.buffer : this.buffer.slice(this.at, end);
+    this.at = end;
+    if (this.at === this.buffer.length) {
+      this.buffer = [];
+      this.at = 0;
+    }
+    return rows;
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
   }
 }
 
