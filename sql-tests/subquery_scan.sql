@@ -55,6 +55,24 @@ SELECT * FROM (SELECT g, count(*) c FROM sqs_t GROUP BY g) s WHERE g > 1 AND c >
 EXPLAIN SELECT g, count(*) FROM sqs_t GROUP BY g HAVING g > 1;
 EXPLAIN SELECT g, count(*) FROM sqs_t GROUP BY g HAVING g > random();
 SELECT * FROM (SELECT DISTINCT g FROM sqs_t) s WHERE g > 1 ORDER BY g;
+-- DISTINCT ON: Unique over a Sort by the ORDER BY (or, without one, by its keys), no Sort
+-- after it; a condition on its keys goes below it, any other stays in the Subquery Scan, with
+-- the default selectivities (examine_simple_variable does not look through DISTINCT)
+EXPLAIN SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC;
+EXPLAIN SELECT DISTINCT ON (g, v) g, v, id FROM sqs_t ORDER BY g;
+EXPLAIN SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC LIMIT 2;
+SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC LIMIT 2;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE id > 500;
+SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE id > 500;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t) s WHERE id > 500;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2 AND id > 500;
+SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2 AND id > 500;
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) id, g FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2;
+EXPLAIN VERBOSE SELECT * FROM (SELECT DISTINCT ON (g) g, id FROM sqs_t ORDER BY g, id DESC) s WHERE id > 500;
+-- the ORDER BY key the select list lacks: a Subquery Scan without a Filter
+EXPLAIN SELECT * FROM (SELECT DISTINCT ON (g) g FROM sqs_t ORDER BY g, id DESC) s WHERE g > 2;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT DISTINCT ON (g) g, v FROM sqs_t ORDER BY g, id DESC) s WHERE v > 2;
+SELECT * FROM (SELECT DISTINCT ON (g) g, v FROM sqs_t ORDER BY g, id DESC) s WHERE v > 2;
 -- set operations: a condition goes into every operand of UNION / INTERSECT (the one with
 -- fewer groups first), none into EXCEPT, whose Subquery Scan keeps it
 EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM sqs_t UNION SELECT v FROM sqs_t) s WHERE id > 3;
@@ -65,10 +83,41 @@ EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, g FROM sqs_t EXCEPT SELECT v, g FR
 SELECT count(*) FROM (SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t) s WHERE g = 2;
 EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM sqs_t UNION ALL SELECT v FROM sqs_t) s WHERE id > 3;
 SELECT count(*) FROM (SELECT id FROM sqs_t UNION ALL SELECT v FROM sqs_t) s WHERE id > 3;
+-- an operand giving the column as a constant: the condition folded there, true goes, false
+-- drops a UNION ALL arm (a UNION's stays, under One-Time Filter: false); Append shows no Output
+EXPLAIN VERBOSE SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 2;
+EXPLAIN SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 3;
+EXPLAIN SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 2 AND id > 5;
+EXPLAIN SELECT * FROM (SELECT id, 7 AS g FROM sqs_t UNION ALL SELECT id, g FROM sqs_t) s WHERE g = 2;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2 UNION ALL SELECT 5, 3) s WHERE g = 2;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, g FROM sqs_t UNION SELECT 1, 2) s WHERE g = 3;
+EXPLAIN SELECT * FROM (SELECT 1 AS a, 2 AS b UNION ALL SELECT 3, 4) s WHERE b = 9;
+SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 2 AND id < 13 ORDER BY id;
+SELECT * FROM (SELECT id, g FROM sqs_t UNION ALL SELECT 1, 2) s WHERE g = 3 AND id < 13 ORDER BY id;
+SELECT * FROM (SELECT id, g FROM sqs_t UNION SELECT 1, 2) s WHERE g = 3 AND id < 13 ORDER BY id;
+SELECT * FROM (SELECT 1 AS a, 2 AS b UNION ALL SELECT 3, 4) s WHERE b = 9;
+-- their costs: each operand's Subquery Scan cpu_tuple_cost a row, the Append half of it,
+-- HashSetOp's hashing; an INTERSECT's rows the fewer groups, an EXCEPT's its left's
+EXPLAIN SELECT id, g FROM sqs_t INTERSECT SELECT v, g FROM sqs_t;
+EXPLAIN SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t;
+EXPLAIN SELECT v, g FROM sqs_t INTERSECT ALL SELECT id, g FROM sqs_t;
+EXPLAIN SELECT id FROM sqs_t UNION SELECT v FROM sqs_t;
 EXPLAIN (COSTS OFF) SELECT v FROM sqs_t INTERSECT ALL SELECT id FROM sqs_t;
 SELECT * FROM (SELECT v FROM sqs_t INTERSECT ALL SELECT g FROM sqs_t) s ORDER BY 1;
 EXPLAIN (COSTS OFF) SELECT id FROM sqs_t EXCEPT ALL SELECT v FROM sqs_t;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id, g FROM sqs_t EXCEPT SELECT v, g FROM sqs_t;
+-- a window function nobody above reads is not computed (remove_unused_subquery_outputs): a
+-- NULL in its place, and a window with no function left has no WindowAgg and no Sort
+EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s WHERE id > 990;
+SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s WHERE id > 990 ORDER BY id;
+EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE rn < 990;
+EXPLAIN VERBOSE SELECT id FROM (SELECT id, v, sum(v) OVER (ORDER BY v) sv, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE id > 990;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM (SELECT id, sum(v) OVER (ORDER BY v) sv FROM sqs_t) s;
+SELECT count(*), sum(sv) FROM (SELECT id, sum(v) OVER (ORDER BY v, id) sv FROM sqs_t) s;
+-- a pulled-up subquery's column is named by its table above it (set_plan_references)
+EXPLAIN SELECT s.g, count(*) FROM (SELECT id, g FROM sqs_t) s GROUP BY s.g;
+EXPLAIN SELECT * FROM (SELECT id, v FROM sqs_t) s JOIN sqs_t t2 ON t2.id = s.id WHERE s.v + t2.v > 3;
+EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, v FROM sqs_t) s JOIN sqs_t t2 ON s.v < t2.g WHERE t2.id < 3;
 -- VERBOSE, ANALYZE, JSON
 EXPLAIN VERBOSE SELECT * FROM (SELECT id, row_number() OVER (PARTITION BY g ORDER BY id) rn FROM sqs_t) s WHERE rn = 2;
 EXPLAIN VERBOSE SELECT id, rn FROM (SELECT id, v, row_number() OVER (ORDER BY v) rn FROM sqs_t) s WHERE rn <= 3;

@@ -12,6 +12,7 @@ import { hashKey } from '../types/compare.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
+import { removedCounter } from './removed-rows.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles } from './spill/temp-files.js';
 import { PAUSE, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Step } from './suspend.js';
@@ -150,6 +151,8 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
   const buildLeft = sides.build === 'left';
   const keyOf = keys && keyFunction(keys);
   const on = plan.on ? compileExpr(plan.on) : null;
+  // pairs of equal hash keys (a nested loop: every pair) the rest of the ON rejects: Rows Removed by Join Filter
+  const removed = on ? removedCounter(rc.removedRows, plan) : undefined;
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   const nullLeft: Value[] = new Array(plan.left.schema.length).fill(null);
   const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
@@ -187,7 +190,10 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
           if (rc.slice?.due()) yield PAUSE;
         }
         const combined = buildLeft ? [...rightRows[i], ...l] : [...l, ...rightRows[i]];
-        if (on && on(combined, env) !== true) continue;
+        if (on && on(combined, env) !== true) {
+          if (removed) removed.n++;
+          continue;
+        }
         matched = true;
         // a semi or anti join needs one match: the left row's fate is known
         if (leftOnly) break;

@@ -21,6 +21,7 @@ import { compareValues } from '../types/compare.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
+import { removedCounter } from './removed-rows.js';
 import { PAUSE, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Step, type Suspend } from './suspend.js';
 
 type JoinPlan = Extract<Plan, { kind: 'join' }>;
@@ -68,6 +69,8 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
   const innerCols = keys.map((k) => (outerIsRight ? k.left : k.right));
   const types = keys.map((k: HashKey) => k.type);
   const on = compileExpr(plan.on!);
+  // pairs of equal merge keys the rest of the ON rejects: Rows Removed by Join Filter
+  const removed = removedCounter(rc.removedRows, plan);
   // the join type as seen from the outer input (a left join read right input first is a right join)
   const jt = mergeJoinType(plan);
   const keepOuter = jt === 'left' || jt === 'full';
@@ -161,7 +164,10 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
             if (rc.slice?.due()) yield PAUSE;
           }
           const combined = pair(o, group[g]);
-          if (on(combined, env) !== true) continue;
+          if (on(combined, env) !== true) {
+            if (removed) removed.n++;
+            continue;
+          }
           any = true;
           if (leftOnly) break;
           if (matched) matched[g] = 1;

@@ -42,7 +42,8 @@ import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { BitmapStats, SpillStats } from '../planner/explain.js';
+import type { BitmapStats, RemovedCount, SpillStats } from '../planner/explain.js';
+import { removedCounter } from './removed-rows.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -66,6 +67,8 @@ export interface RunContext {
   readonly scanStats?: Map<Plan, { segmentsSkipped: number; sealedSegments: number }>;
   /** per Index Only Scan: its rows whose visibility needed the row store (EXPLAIN ANALYZE's Heap Fetches, planner/index-only.ts) */
   readonly heapFetches?: Map<Plan, number>;
+  /** per scan or join: rows its own Filter / Join Filter rejected (EXPLAIN ANALYZE's Rows Removed by …, removed-rows.ts) */
+  readonly removedRows?: Map<Plan, RemovedCount>;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
@@ -196,6 +199,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
   const partitioned = plan.partitions !== undefined;
   const heapFetched = rc.heapFetches && isIndexOnly(plan) ? (n: number) => rc.heapFetches!.set(plan, (rc.heapFetches!.get(plan) ?? 0) + n) : undefined;
   if (heapFetched) heapFetched(0);
+  // a key lookup scanning every row (below) tests its key with the Filter: not counted as the Filter's
+  const removed = pred && !plan.keyLookup ? removedCounter(rc.removedRows, plan) : undefined;
   if (plan.keyLookup) {
     // a plain index whose key is shared by many rows: scanning is cheaper than fetching each
     const limit = Math.max(64, rc.storage.rowCount(plan.table.oid) / 20);
@@ -207,7 +212,12 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       // each row was fetched by its RowId from the row store
       heapFetched?.(batch.rows.length);
       let out: Row[] = plan.withRowId ? batch.rows.map((r, i) => [...r, batch.rowIds[i]]) : (batch.rows as Row[]);
-      if (pred) out = out.filter((r) => pred(r, env) === true);
+      if (pred) {
+        const fetched = out.length;
+        out = out.filter((r) => pred(r, env) === true);
+        const counted = removedCounter(rc.removedRows, plan);
+        if (counted) counted.n += fetched - out.length;
+      }
       if (out.length) yield out;
       return;
     }
@@ -263,7 +273,11 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
       let out: Row[];
       if (plan.withRowId) out = batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
       else out = batch.rows as Row[];
-      if (pred) out = out.filter((r) => pred(r, env) === true);
+      if (pred) {
+        const read = out.length;
+        out = out.filter((r) => pred(r, env) === true);
+        if (removed) removed.n += read - out.length;
+      }
       // a key lookup that found too many rows to fetch one by one: scanned, every row from the row store
       if (heapFetched && !index) heapFetched(out.length);
       if (out.length) yield out;
@@ -474,6 +488,7 @@ function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env
     throw new SqlError(SqlState.featureNotSupported, 'RIGHT and FULL JOIN with LATERAL are not supported');
   }
   const on = plan.on ? compileExpr(plan.on) : null;
+  const removed = on ? removedCounter(rc.removedRows, plan) : undefined;
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   const cache = plan.memoize ? new InnerCache(plan, 2 * (rc.workMemBytes ?? 4 * 1024 * 1024)) : undefined;
   for (const batch of runPlan(plan.left, rc, env)) {
@@ -490,7 +505,10 @@ function* lateralJoin(plan: Extract<Plan, { kind: 'join' }>, rc: RunContext, env
       let matched = false;
       for (const r of rightRows) {
         const combined = [...l, ...r];
-        if (on && on(combined, env) !== true) continue;
+        if (on && on(combined, env) !== true) {
+          if (removed) removed.n++;
+          continue;
+        }
         matched = true;
         if (plan.joinType === 'semi' || plan.joinType === 'anti') break;
         out.push(combined);

@@ -216,9 +216,16 @@ function readsLevel1(e: Expr): boolean {
   return found;
 }
 
+/** A DISTINCT [ON] subquery's top, below its select list hiding the ORDER BY keys. */
+function overDistinct(plan: Plan): boolean {
+  let top = plan;
+  while (top.kind === 'project') top = top.input;
+  return top.kind === 'distinct';
+}
+
 /** A subquery's top read through a SubqueryScan (plan.ts readAsSubquery): its rescan runs it again. */
 function throughSubqueryScan(plan: Plan): boolean {
-  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project' || plan.kind === 'setop') && plan.subqueryScan === true;
+  return (plan.kind === 'sort' || plan.kind === 'limit' || plan.kind === 'topk' || plan.kind === 'project' || plan.kind === 'setop' || plan.kind === 'distinct') && plan.subqueryScan === true;
 }
 
 /** Plan nodes that hold their whole output, so a rescan replays it (ExecMaterializesOutput). */
@@ -592,7 +599,10 @@ export class CostModel {
     const input = this.estimate(plan.input);
     // create_one_window_path's topqual: not in cost_windowagg's rows or costs
     if (plan.windowTopQual) return input;
-    const sel = clauseSelectivity(plan.predicate, this.schemaLookup(plan.input.schema));
+    // over a DISTINCT [ON] subquery the underlying columns' statistics do not apply
+    // (examine_simple_variable: "cannot go further"): the default selectivities
+    const lookup: ColumnLookup = overDistinct(plan.input) ? () => undefined : this.schemaLookup(plan.input.schema);
+    const sel = clauseSelectivity(plan.predicate, lookup);
     return { ...input, total: input.total + input.rows * exprCost(plan.predicate), rows: clampRows(input.rows * sel) };
   }
 
@@ -1116,10 +1126,26 @@ export class CostModel {
     const b = this.estimate(plan.right);
     const total = a.total + b.total;
     const width = Math.max(a.width, b.width);
-    if (plan.op === 'union' && plan.all) return { startup: Math.min(a.startup, b.startup), total, rows: a.rows + b.rows, width };
-    const hashed = total + CPU_OPERATOR_COST * plan.schema.length * (a.rows + b.rows);
-    const rows = plan.op === 'union' ? a.rows + b.rows : plan.op === 'intersect' ? Math.min(a.rows, b.rows) : a.rows;
-    return { startup: hashed, total: hashed + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };
+    // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER (0.5) a row handed on
+    const appended = CPU_TUPLE_COST * 0.5 * (a.rows + b.rows);
+    if (plan.op === 'union' && plan.all) return { startup: Math.min(a.startup, b.startup), total: total + appended, rows: a.rows + b.rows, width };
+    // the others read each operand through a Subquery Scan (cpu_tuple_cost a row, kept when
+    // setrefs.c removes the scan), then hash what the Append hands on
+    const input = total + CPU_TUPLE_COST * (a.rows + b.rows) + appended;
+    const hashing = CPU_OPERATOR_COST * plan.schema.length * (a.rows + b.rows);
+    if (plan.op === 'union') {
+      const rows = a.rows + b.rows;
+      return { startup: input + hashing, total: input + hashing + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };
+    }
+    // create_setop_path: the input's startup, hashing every row; an INTERSECT gives the fewer
+    // groups of its operands, an EXCEPT its left operand's (… ALL: their rows); the Append's
+    // rows carry the flag column (4 bytes)
+    const keys = (p: Plan): Expr[] => p.schema.map((c, i): Expr => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name }));
+    const groupsOf = (p: Plan, e: Estimate) => groupCount(keys(p), e.rows, this.schemaLookup(p.schema));
+    const rows = plan.op === 'intersect'
+      ? (plan.all ? Math.min(a.rows, b.rows) : Math.min(groupsOf(plan.left, a), groupsOf(plan.right, b)))
+      : (plan.all ? a.rows : groupsOf(plan.left, a));
+    return { startup: Math.min(a.startup, b.startup), total: input + hashing, rows: clampRows(rows), width: width + 4 };
   }
 }
 

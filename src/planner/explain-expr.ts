@@ -37,7 +37,8 @@ const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
 const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema']);
 
 function literal(e: Extract<Expr, { kind: 'const' }>): string {
-  if (e.value === null) return 'NULL';
+  // ruleutils' get_const_expr: a NULL of a known type shows it
+  if (e.value === null) return e.type.oid === OID.unknown ? 'NULL' : `NULL::${formatTypeWithTypmod(e.type)}`;
   let text: string;
   try {
     text = typeof e.value === 'string' ? e.value : formatText(e.type, e.value);

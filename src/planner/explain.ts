@@ -30,6 +30,20 @@ import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
+/** Rows (a join's pairs) a node's own Filter / Join Filter rejected while it ran (executor/removed-rows.ts). */
+export interface RemovedCount { n: number }
+
+/**
+ * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
+ * condition of that label, as explain.c's show_instrumentation_count puts it; a node without
+ * that condition shows none. The text leaves out a 0 (renderText), JSON writes it.
+ */
+function rowsRemoved(n: DisplayNode, label: 'Filter' | 'Join Filter' | 'Index Cond' | 'Recheck Cond', count: number, by: string = label): void {
+  let at = -1;
+  n.details.forEach(([k], i) => { if (k === label) at = i; });
+  if (at >= 0) n.details.splice(at + 1, 0, [`Rows Removed by ${by}`, String(count)]);
+}
+
 /** What a sort, hash join or hash aggregate held: in memory, or spilled to temp files past work_mem. */
 export type SpillStats =
   | { readonly kind: 'sort'; readonly method: 'quicksort' | 'external merge'; readonly bytes: number }
@@ -48,6 +62,8 @@ export interface ExplainOptions {
   readonly spillStats?: Map<Plan, SpillStats>;
   /** per Index Only Scan: the rows whose visibility needed the row store (planner/index-only.ts) */
   readonly heapFetches?: Map<Plan, number>;
+  /** per scan or join: the rows its own Filter / Join Filter rejected */
+  readonly removedRows?: Map<Plan, RemovedCount>;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -283,6 +299,11 @@ class Builder implements DeparseContext {
     if (this.opts.metrics && this.opts.heapFetches && plan.kind === 'scan' && isIndexOnly(plan)) {
       node.details.push(['Heap Fetches', String(this.opts.heapFetches.get(plan) ?? 0)]);
     }
+    // PostgreSQL's Rows Removed by Filter / Join Filter, after the condition it counts
+    const removed = this.opts.metrics && (plan.kind === 'scan' || plan.kind === 'join') ? this.opts.removedRows?.get(plan) : undefined;
+    if (removed) rowsRemoved(node, plan.kind === 'join' ? 'Join Filter' : 'Filter', removed.n);
+    // an index condition rechecked on the row: never lossy here, so 0 (JSON shows it, text leaves a 0 out)
+    if (this.opts.metrics && plan.kind === 'scan') rowsRemoved(node, node.type === 'Bitmap Heap Scan' ? 'Recheck Cond' : 'Index Cond', 0, 'Index Recheck');
     const zs = this.opts.scanStats?.get(plan);
     if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
@@ -304,7 +325,8 @@ class Builder implements DeparseContext {
     // are shown under the node either way (as PostgreSQL shows them)
     const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
     const texts = exprs.map((e) => deparse(e, ctx));
-    if (!this.opts.verbose) return;
+    // "the tlist of an Append isn't real helpful, so suppress it" (show_plan_tlist)
+    if (!this.opts.verbose || node.type === 'Append' || node.type === 'Merge Append') return;
     const i = node.details.findIndex(([k]) => k === 'Output');
     if (i >= 0) node.details.splice(i, 1);
     this.outputItems.set(node, texts.map((text, k) => ({ text, plain: exprs[k]!.kind === 'column' })));
@@ -460,6 +482,23 @@ class Builder implements DeparseContext {
     }));
   }
 
+  /**
+   * An expression over `input`'s columns with those a pulled-up subquery hands on as a
+   * table's column named by that table (`Group Key: sq2_t.g`, not `s.g`), as
+   * set_plan_references resolves them through the subquery's target list.
+   */
+  private throughPulledUp(input: Plan, e: Expr): string {
+    return this.expr(this.pulledUp(input, e));
+  }
+
+  private pulledUp(input: Plan, e: Expr): Expr {
+    return mapExpr(e, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const source = this.sourceExpr(input, x.index);
+      return source?.kind === 'column' ? source : x;
+    });
+  }
+
   /** Column `index` of `plan`'s output as the expression below that gives it (a table's column under its name), if known */
   private sourceExpr(plan: Plan, index: number): Expr | undefined {
     switch (plan.kind) {
@@ -521,11 +560,15 @@ class Builder implements DeparseContext {
         const n = this.build(plan.input);
         const join = n.type.includes('Join') || n.type === 'Nested Loop';
         const onScan = SCAN_TYPES.has(n.type) && n.children.length === 0;
-        const filter: [string, string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
+        const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
         const runAt = n.details.findIndex(([k]) => k === 'Run Condition');
         if (runAt >= 0) n.details.splice(runAt, 0, filter);
         else n.details.push(filter);
+        // the rows its input handed up that it did not pass on
+        const read = this.opts.metrics?.get(plan.input);
+        const passed = this.opts.metrics?.get(plan);
+        if (read && passed) rowsRemoved(n, filter[0], read.rows - passed.rows);
         return this.absorb(n, plan);
       }
       case 'result': {
@@ -547,7 +590,8 @@ class Builder implements DeparseContext {
         }
         const n = this.build(plan.input);
         // over an aggregate (a HAVING's Filter between): its group keys and calls, as the Agg node computes them
-        const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.exprs;
+        // (over a join, a pulled-up subquery's column under its table's name)
+        const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.input.kind === 'join' ? plan.exprs.map((e) => this.pulledUp(plan.input, e)) : plan.exprs;
         const target = projectingBelow(n);
         if (target === n) this.output(n, exprs);
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
@@ -571,7 +615,7 @@ class Builder implements DeparseContext {
         const hashed = plan.groupBy.length > 0;
         const n = this.node(plan, hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
-        if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.expr(e))]);
+        if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.throughPulledUp(plan.input, e))]);
         this.asking('any', () => this.child(n, plan.input));
         const items = this.windowOutputs.get(plan);
         if (items) this.outputItemsOf(n, items);
@@ -624,8 +668,11 @@ class Builder implements DeparseContext {
         }
         // over window functions: their calls, count(*) OVER (?)
         const overWindows = !plan.on && proj && windowsBelow(proj.input) ? proj : undefined;
-        const groupKeys = overWindows ? overWindows.exprs.map((e) => throughInput(overWindows.input, e)) : plan.on ?? this.columnsOf(plan.input);
-        n.details.push(['Group Key', groupKeys.map((e) => this.expr(e))]);
+        // a Unique shows no keys (explain.c)
+        if (!plan.on) {
+          const groupKeys = overWindows ? overWindows.exprs.map((e) => throughInput(overWindows.input, e)) : this.columnsOf(plan.input);
+          n.details.push(['Group Key', groupKeys.map((e) => this.expr(e))]);
+        }
         this.asking('any', () => this.child(n, plan.input));
         return n;
       }
@@ -656,9 +703,9 @@ class Builder implements DeparseContext {
     // the subquery's columns under its name, always qualified: a kept scan means more than one relation
     const named = mapExpr(plan.predicate, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, table: alias, name: top.schema[x.index]?.name ?? x.name } : undefined));
     n.details.push(['Filter', deparse(named, { ...this.overInput(top), qualify: true, inputColumn: undefined })]);
-    const removed = this.opts.metrics?.get(top);
+    const handed = this.opts.metrics?.get(top);
     const kept = this.opts.metrics?.get(plan);
-    if (removed && kept) n.details.push(['Rows Removed by Filter', String(removed.rows - kept.rows)]);
+    if (handed && kept) rowsRemoved(n, 'Filter', handed.rows - kept.rows);
     this.output(n, top.schema.map((c, i): Expr => ({ kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: alias })));
     n.children.push({ rel: 'Subquery', node: this.build(offsetZeroOnly(top) ? top.input : top) });
     return n;
@@ -677,7 +724,10 @@ class Builder implements DeparseContext {
     const read = this.above.get(plan) ?? plan.schema.map((_, i) => i);
     n.est = { ...est, width: this.opts.model.schemaWidth(read.map((i) => plan.schema[i]!).filter((c) => c !== undefined)) };
     this.output(n, read.map((i): Expr => ({ kind: 'column', type: plan.schema[i]!.type, level: 0, index: i, name: plan.schema[i]!.name, table: alias })));
-    n.children.push({ rel: 'Subquery', node: this.build(plan) });
+    const top = this.build(plan);
+    // a DISTINCT ON's Unique hands on its ORDER BY keys too (resjunk): as wide as its input
+    if (plan.kind === 'project' && plan.input.kind === 'distinct') top.est = { ...top.est, width: this.opts.model.estimate(plan.input).width };
+    n.children.push({ rel: 'Subquery', node: top });
     return n;
   }
 
@@ -880,7 +930,7 @@ class Builder implements DeparseContext {
       const n = this.node(plan, 'Nested Loop', shownType === 'inner' ? 'Nested Loop' : `Nested Loop ${suffix}`);
       n.props.push(['Join Type', joinType]);
       this.innerUnique(n, plan, 'right');
-      if (plan.on) n.details.push(['Join Filter', this.expr(plan.on)]);
+      if (plan.on) n.details.push(['Join Filter', this.condExpr(plan, plan.on)]);
       this.joinTlist(n, plan);
       this.asking('any', () => this.child(n, plan.left));
       const inner = this.opts.model.nestLoopInner(plan);
@@ -916,7 +966,7 @@ class Builder implements DeparseContext {
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
     n.details.push(['Hash Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c));
-    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
+    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.condExpr(plan, rest[0]) : `(${rest.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
     this.asking('any', () => this.child(n, buildLeft ? plan.right : plan.left));
     const inner = this.asking('small', () => this.build(buildLeft ? plan.left : plan.right));
@@ -951,7 +1001,7 @@ class Builder implements DeparseContext {
     const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
     const rest = conjuncts(plan.on!).filter((c) => !conds.includes(c))
       .map((c) => (plan.joinType === 'inner' && equalities.includes(c) ? probeSideFirst(c, plan.left.schema.length, false) : c));
-    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.expr(rest[0]) : `(${rest.map((c) => this.expr(c)).join(' AND ')})`]);
+    if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.condExpr(plan, rest[0]) : `(${rest.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
     n.children.push({ rel: 'Outer', node: this.asking('any', () => this.build(outer)) });
     if (!this.opts.model.mergeJoin(plan).materializeInner) {
@@ -1062,7 +1112,9 @@ class Builder implements DeparseContext {
       }))]);
       const a = this.opts.model.estimate(plan.left);
       const b = this.opts.model.estimate(plan.right);
-      append.est = { startup: 0, total: a.total + b.total, rows: a.rows + b.rows, width: n.est.width };
+      // each operand's Subquery Scan (setrefs.c removes it, its cpu_tuple_cost a row stays), cost_append's half of it
+      const rows = a.rows + b.rows;
+      append.est = { startup: 0, total: a.total + b.total + CPU_TUPLE_COST * 1.5 * rows, rows, width: n.est.width };
       n.children.push({ rel: 'Outer', node: append });
       return n;
     }
@@ -1087,7 +1139,8 @@ class Builder implements DeparseContext {
       total += scan.est.total;
       rows += e.rows;
     });
-    append.est = { startup: 0, total, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
+    // cost_append: cpu_tuple_cost × 0.5 a row
+    append.est = { startup: 0, total: total + CPU_TUPLE_COST * 0.5 * rows, rows, width: Math.max(...append.children.map((c) => c.node.est.width)) };
     // under ANALYZE the Append hands on every operand's rows
     const m = this.opts.metrics;
     if (m) {
@@ -1231,7 +1284,11 @@ function renderText(n: DisplayNode, indent: number, lines: string[], opts: Expla
   lines.push(prefix + n.title + annotation(n, opts));
   indent++;
   const detailIndent = ' '.repeat(indent * 2);
-  for (const [k, v] of n.details) lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  for (const [k, v] of n.details) {
+    // "not interesting enough" in text (show_instrumentation_count)
+    if (k.startsWith('Rows Removed by ') && v === '0') continue;
+    lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  }
   const isSubPlan = (s: { name: string }) => s.name.startsWith('SubPlan');
   for (const s of n.subplans) if (!isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
   for (const c of n.children) renderText(c.node, indent, lines, opts);
@@ -1270,7 +1327,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
@@ -1354,7 +1411,7 @@ function computedColumn(input: Plan, index: number): Expr | undefined {
 /** Nodes that hand on their input's columns as they are: their Output is their input's */
 const PASS_THROUGH = new Set(['Limit', 'Sort', 'Incremental Sort', 'Hash', 'Materialize', 'Memoize', 'Unique']);
 
-type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' }>;
+type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' | 'setop' | 'distinct' }>;
 
 /**
  * A Filter over the top of a subquery read through a SubqueryScan, which PostgreSQL then
@@ -1364,7 +1421,7 @@ type SubqueryTop = Extract<Plan, { kind: 'project' | 'sort' | 'limit' | 'topk' |
 function subqueryScanBelow(plan: Extract<Plan, { kind: 'filter' }>): SubqueryTop | undefined {
   let top = plan.input;
   while (top.kind === 'project' && !top.subqueryScan) top = top.input;
-  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk' || top.kind === 'setop') && top.subqueryScan === true && top.subqueryAlias !== undefined;
+  const marked = (top.kind === 'project' || top.kind === 'sort' || top.kind === 'limit' || top.kind === 'topk' || top.kind === 'setop' || top.kind === 'distinct') && top.subqueryScan === true && top.subqueryAlias !== undefined;
   return marked ? top as SubqueryTop : undefined;
 }
 
@@ -1390,6 +1447,8 @@ function narrowedSubquery(root: Plan): SubqueryTop | undefined {
   // an INTERSECT / EXCEPT's HashSetOp hands on a flag column too (resjunk)
   if (p.kind === 'setop' && p.subqueryScan && p.subqueryAlias !== undefined && p.op !== 'union') return p;
   if (p.kind !== 'project' || !p.subqueryScan || p.subqueryAlias === undefined) return undefined;
+  // a DISTINCT ON's ORDER BY keys the select list lacks (resjunk)
+  if (p.input.kind === 'distinct' && p.exprs.length < p.input.schema.length) return p;
   const chain = windowChain(p.input);
   if (!chain) return undefined;
   const junk = finalTarget(p.exprs, chain).length > p.exprs.length;

@@ -45,6 +45,7 @@ import { inlineCtes } from './inline-ctes.js';
 import { reorderJoins } from './join-order.js';
 import { minMaxIndex } from './min-max-index.js';
 import { planWindows } from './window-plan.js';
+import { dropUnreadWindowFunctions } from './unread-window-functions.js';
 import { windowRunCondition } from './window-run-condition.js';
 import { intersectSmallerFirst } from './rules/intersect-smaller-first.js';
 import { costEnvOrDefault } from './cost.js';
@@ -68,6 +69,8 @@ function optimizeQuery(plan: Plan, ctx: RuleContext, disabled: ReadonlySet<strin
   // min/max of an indexed column become subqueries, planned below with the others
   if (!disabled.has(minMaxIndex.name)) out = applyEverywhere(out, minMaxIndex, ctx);
   optimizeNestedPlans(out, ctx, disabled, new WeakSet());
+  // a subquery's window functions nobody reads: not computed, their windows not sorted for
+  if (!disabled.has('drop-unread-window-functions')) out = dropUnreadWindowFunctions(out);
   // one WindowAgg per window clause, with the Sorts they need: the executor's window
   // operator relies on its input's order, so this is not a rule one can turn off
   out = planWindows(out, costEnvOrDefault(ctx.catalog, ctx.costEnv).settings.incrementalSort);

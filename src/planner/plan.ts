@@ -197,6 +197,12 @@ export type Plan =
     readonly subqueryScan?: true;
     /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
     readonly subqueryAlias?: string;
+    /**
+     * a subquery's input columns every one of its window functions partitioned by, when
+     * unread functions were dropped (unread-window-functions.ts): PostgreSQL decides what a
+     * condition may pass with all of them (check_output_expressions runs first)
+     */
+    readonly windowSafeColumns?: readonly number[];
   }
   /**
    * PostgreSQL's gating Result: `oneTime` (no column of this query level, nothing volatile)
@@ -323,7 +329,13 @@ export type Plan =
     readonly subqueryAlias?: string;
   }
   /** DISTINCT (on = null) or DISTINCT ON (first n columns) */
-  | { readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null }
+  | {
+    readonly kind: 'distinct'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly on: readonly Expr[] | null;
+    /** a FROM subquery's DISTINCT ON, read through a SubqueryScan (see readAsSubquery) */
+    readonly subqueryScan?: true;
+    /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
+    readonly subqueryAlias?: string;
+  }
   | {
     readonly kind: 'setop'; readonly schema: readonly OutputColumn[]; readonly op: 'union' | 'intersect' | 'except'; readonly all: boolean; readonly left: Plan; readonly right: Plan;
     /** a FROM subquery's UNION / INTERSECT / EXCEPT, read through a SubqueryScan (see readAsSubquery) */
@@ -388,7 +400,7 @@ export interface VectorSearchInfo {
 export const rangeTableSizes = new WeakMap<Plan, number>();
 
 /**
- * A subquery's plan as a FROM item reads it: a Sort, Limit or ORDER BY … LIMIT at its top,
+ * A subquery's plan as a FROM item reads it: a Sort, Limit, ORDER BY … LIMIT or DISTINCT ON at its top,
  * a UNION / INTERSECT / EXCEPT, or a select list over window functions (a subquery PostgreSQL does not pull up,
  * prepjointree.c's is_simple_subquery), marked as read through a SubqueryScan named
  * `alias`. The node above it costs cpu_tuple_cost a row (cost_subqueryscan); EXPLAIN shows
@@ -399,6 +411,9 @@ export function readAsSubquery(plan: Plan, alias?: string): Plan {
   switch (plan.kind) {
     case 'sort': case 'limit': case 'topk':
       return plan.subqueryScan ? plan : { ...plan, subqueryScan: true, ...named };
+    // DISTINCT ON: a condition on its keys goes below it, any other stays in the scan
+    case 'distinct':
+      return plan.subqueryScan || plan.on === null ? plan : { ...plan, subqueryScan: true, ...named };
     case 'project':
       return plan.subqueryScan || !notPulledUp(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
     // UNION ALL is pulled up (an append relation); the others are not
@@ -416,6 +431,7 @@ export function readAsSubquery(plan: Plan, alias?: string): Plan {
 function notPulledUp(plan: Plan): boolean {
   switch (plan.kind) {
     case 'window': case 'sort': case 'limit': case 'topk': return true;
+    case 'distinct': return plan.on !== null;
     case 'project': return notPulledUp(plan.input);
     default: return false;
   }

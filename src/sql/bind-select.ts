@@ -799,15 +799,22 @@ export class SelectBinder {
         plan = { kind: 'distinct', schema, input: plan, on: null };
       } else {
         const on = distinctOnColumns.map((i) => ({ kind: 'column', type: exprs[i].type, level: 0, index: i, name: '' }) as Expr);
-        // DISTINCT ON keeps the first row per key in ORDER BY order: sort first.
-        const keys = sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
-        if (keys.length) plan = { kind: 'sort', schema, input: plan, keys };
+        // DISTINCT ON keeps the first row per key in ORDER BY order: sort first, by the ORDER BY
+        // or, without one, by the DISTINCT ON keys, as PostgreSQL's Unique over a Sort; the
+        // Unique keeps that order, so the ORDER BY needs no Sort after it
+        // (the DISTINCT ON keys an ORDER BY leaves out follow it)
+        const keys: SortKey[] = [
+          ...sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst })),
+          ...distinctOnColumns.filter((c) => !sortCols.includes(c)).map((c) => ({ expr: colRef(schema, c), desc: false, nullsFirst: false })),
+        ];
+        plan = { kind: 'sort', schema, input: plan, keys };
         plan = { kind: 'distinct', schema, input: plan, on };
       }
     }
 
-    // 6. ORDER BY, LIMIT/OFFSET, then drop hidden columns
-    const keys: SortKey[] = sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
+    // 6. ORDER BY (done by DISTINCT ON's Sort), LIMIT/OFFSET, then drop hidden columns
+    const sortedBelow = plan.kind === 'distinct' && plan.on !== null;
+    const keys: SortKey[] = sortedBelow ? [] : sortCols.map((c, i) => ({ expr: colRef(schema, c), desc: finalSort[i].desc, nullsFirst: finalSort[i].nullsFirst }));
     plan = this.applyOrderLimit(stmt, plan, keys, scope);
     if (exprs.length > targets.length) {
       const visible = schema.slice(0, targets.length);

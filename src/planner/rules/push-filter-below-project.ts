@@ -20,6 +20,7 @@ import type { Expr, Plan } from '../plan.js';
 import { windowChain } from '../window-tlists.js';
 import type { Rule } from './rule.js';
 import { T } from '../../types/types.js';
+import { emptyRelation, foldConstants, isEmptyRelation } from '../constant-quals.js';
 
 function simple(e: Expr): boolean {
   let ok = true;
@@ -49,6 +50,12 @@ function partitionColumns(input: Plan): Set<number> | undefined {
     if (fns.every((fn) => fn.partitionBy.some((k) => k.kind === 'column' && k.level === 0 && k.index === c))) safe.add(c);
   }
   return safe;
+}
+
+/** The input columns a condition over this select list may read to pass it (undefined: any). */
+function safeBelow(project: Extract<Plan, { kind: 'project' }>): Set<number> | undefined {
+  if (project.windowSafeColumns) return new Set(project.windowSafeColumns);
+  return partitionColumns(project.input) ?? distinctOnKeys(project.input);
 }
 
 /** A Limit or Top-K under a subquery's select list (the projection hiding its ORDER BY keys, plan.ts readAsSubquery). */
@@ -85,7 +92,7 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   if (input.kind === 'sort') {
     // what cannot pass a select list below the Sort (over window functions) stays above it
     const sorted = input.input;
-    const safe = sorted.kind === 'project' ? partitionColumns(sorted.input) : undefined;
+    const safe = sorted.kind === 'project' ? safeBelow(sorted) : undefined;
     const stay = safe && sorted.kind === 'project' ? conjuncts(plan.predicate).filter((c) => !below(c, sorted.exprs, safe)) : [];
     const passing = conjuncts(plan.predicate).filter((c) => !stay.includes(c));
     if (passing.length === 0) return undefined;
@@ -102,10 +109,11 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
     const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: plan.predicate };
     return { ...input, input: pushBelowProject(inner) ?? inner };
   }
+  if (input.kind === 'distinct') return belowDistinctOn(plan, input);
   if (input.kind !== 'project') return undefined;
   // a subquery with a LIMIT / OFFSET takes no condition (subquery_is_pushdown_safe)
   if (input.subqueryScan && limited(input.input)) return undefined;
-  const safe = partitionColumns(input.input);
+  const safe = safeBelow(input);
   // each conjunct on its own: the safe ones move, the rest stay above
   const moved: Expr[] = [];
   const stay: Expr[] = [];
@@ -117,6 +125,37 @@ export function pushBelowProject(plan: Extract<Plan, { kind: 'filter' }>): Plan 
   if (moved.length === 0) return undefined;
   const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: input.input.schema, input: input.input, predicate: and(moved) };
   const pushed: Plan = { ...input, input: pushBelowProject(inner) ?? inner };
+  return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
+}
+
+/** Under DISTINCT ON, its key columns: a condition on any other column must not pass it. Undefined: no DISTINCT ON. */
+function distinctOnKeys(plan: Plan): Set<number> | undefined {
+  if (plan.kind !== 'distinct' || plan.on === null) return undefined;
+  return new Set(plan.on.flatMap((k) => (k.kind === 'column' && k.level === 0 ? [k.index] : [])));
+}
+
+/**
+ * Filter(Unique) → Unique(Filter) over DISTINCT ON: the conjuncts on its keys keep or drop
+ * every row of a key alike, so they can be tested first; one on another column would change
+ * which row of a key is first, so it stays above (check_output_expressions), in the Subquery Scan.
+ */
+function belowDistinctOn(plan: Extract<Plan, { kind: 'filter' }>, distinct: Extract<Plan, { kind: 'distinct' }>): Plan | undefined {
+  const keys = distinctOnKeys(distinct) ?? new Set<number>();
+  const onKeys = (c: Expr): boolean => {
+    if (!simple(c)) return false;
+    let ok = true;
+    mapExpr(c, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      if (!keys.has(x.index)) ok = false;
+      return x;
+    });
+    return ok;
+  };
+  const moved = conjuncts(plan.predicate).filter(onKeys);
+  if (moved.length === 0) return undefined;
+  const stay = conjuncts(plan.predicate).filter((c) => !moved.includes(c));
+  const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: distinct.input.schema, input: distinct.input, predicate: and(moved) };
+  const pushed: Plan = { ...distinct, input: pushBelowProject(inner) ?? inner };
   return stay.length ? { ...plan, input: pushed, predicate: and(stay) } : pushed;
 }
 
@@ -186,21 +225,47 @@ function intoSetOperands(plan: Extract<Plan, { kind: 'filter' }>, setop: Extract
   // EXCEPT takes none (subquery_is_pushdown_safe): the Subquery Scan above it filters
   if (setop.op === 'except') return undefined;
   if (!simple(plan.predicate)) return undefined;
-  // an operand giving a column as a constant (a partition's tableoid, SELECT 1, 2) keeps the
-  // condition above: it would only be a constant comparison there
-  if (constantIn(setop.left, plan.predicate) || constantIn(setop.right, plan.predicate)) return undefined;
+  // a VALUES list operand keeps the condition above (as a Filter on the Append)
+  if (valuesIn(setop.left) || valuesIn(setop.right)) return undefined;
   const operand = (p: Plan): Plan => {
+    // an operand giving a column as a constant (SELECT 1, 2): the condition folded there, as
+    // PostgreSQL's eval_const_expressions does in that arm: true goes, false empties the arm
+    if (p.kind === 'project' && constantIn(p, plan.predicate)) {
+      const mapped = below(plan.predicate, p.exprs);
+      if (mapped) {
+        const folded = foldConstants(mapped);
+        if (folded.kind === 'const') {
+          if (folded.value === true) return p;
+          // a UNION ALL drops the arm (below); another set operation still reads it, gated by
+          // `One-Time Filter: false`, as PostgreSQL plans that arm's subquery
+          return setop.all && setop.op === 'union' ? emptyRelation(p.schema) : { ...p, input: { kind: 'result', schema: p.input.schema, gated: p.input, oneTime: folded } };
+        }
+        const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.input.schema, input: p.input, predicate: folded };
+        return { ...p, input: pushBelowProject(inner) ?? inner };
+      }
+    }
     const inner: Extract<Plan, { kind: 'filter' }> = { kind: 'filter', schema: p.schema, input: p, predicate: plan.predicate };
     return pushBelowProject(inner) ?? inner;
   };
-  return { ...setop, left: operand(setop.left), right: operand(setop.right) };
+  const left = operand(setop.left);
+  const right = operand(setop.right);
+  // UNION ALL of an emptied arm: the other one (PostgreSQL drops a dummy append member)
+  if (setop.op === 'union' && setop.all && (isEmptyRelation(left) || isEmptyRelation(right))) {
+    const kept = isEmptyRelation(left) ? right : left;
+    if (isEmptyRelation(kept)) return emptyRelation(setop.schema);
+    return { kind: 'project', schema: setop.schema, input: kept, exprs: kept.schema.map((c, i): Expr => ({ kind: 'column', type: setop.schema[i]!.type, level: 0, index: i, name: c.name })) };
+  }
+  return { ...setop, left, right };
 }
 
-/** Some column the predicate reads is a constant in this operand's select list (through nested set operations). */
-function constantIn(operand: Plan, predicate: Expr): boolean {
-  if (operand.kind === 'setop') return constantIn(operand.left, predicate) || constantIn(operand.right, predicate);
-  if (operand.kind === 'values') return true;
-  if (operand.kind !== 'project') return false;
+/** A VALUES list among the operands (through nested set operations). */
+function valuesIn(operand: Plan): boolean {
+  if (operand.kind === 'setop') return valuesIn(operand.left) || valuesIn(operand.right);
+  return operand.kind === 'values' && operand.rows.length > 1;
+}
+
+/** Some column the predicate reads is a constant in this select list. */
+function constantIn(operand: Extract<Plan, { kind: 'project' }>, predicate: Expr): boolean {
   let found = false;
   mapExpr(predicate, (x) => {
     if (x.kind === 'column' && x.level === 0 && operand.exprs[x.index]?.kind === 'const') found = true;
