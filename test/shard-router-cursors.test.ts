@@ -11,19 +11,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import pino from 'pino';
 import { serialize } from 'pg-protocol';
 import { loopbackClient as client, rowsOnEach, shardOfInt } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 import { RawClient, cstringBody, summarize, type RawFrame } from './wire-fake-backend.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import type { ShardRouter } from '../src/cluster/router/server.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
 import { T } from '../src/types/types.js';
 
 const SHARDS = 2;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, label text, n int)',
   'CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b))',
@@ -96,6 +93,7 @@ function columnNames(body: Buffer): string[] {
 }
 
 describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
   let standalone: QuiverServer;
   let router: ShardRouter;
@@ -120,13 +118,10 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
   }
 
   before(async () => {
-    [standalone, ...shards] = await Promise.all(Array.from({ length: SHARDS + 1 }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
-    for (const s of [standalone, ...shards]) {
-      const d = await client(s.port);
-      for (const ddl of TABLES) await d.query(ddl);
-      await d.end();
-    }
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
+    // raw protocol sessions below, no pg clients
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES, standalone: true, connect: false });
+    ({ shards, router } = cluster);
+    standalone = cluster.standalone!;
     viaRouter = await session(router.port);
     alone = await session(standalone.port);
     await same([
@@ -140,8 +135,7 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
   after(async () => {
     viaRouter?.end();
     alone?.end();
-    await router?.close();
-    await Promise.all([standalone, ...shards].filter(Boolean).map((s) => s.stop()));
+    await cluster?.close();
   });
 
   it('PREPARE / EXECUTE statements pinned by key, fanned out, and INSERTs to their keys\' shards', async () => {

@@ -10,17 +10,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import pino from 'pino';
 import * as pgQuery from 'libpg-query';
 import { loopbackClient as client, rowsOnEach, shardOfInt, sqlError } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
 import type { FanoutPlan, ShardedTable } from '../src/cluster/router/fanout-api.js';
 
 const SHARDS = 2;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, cat int, label text, emb vector(3))',
   'CREATE TABLE copies (id int PRIMARY KEY, cat int, label text, emb vector(3))',
@@ -72,8 +69,8 @@ function parseNode(lines: readonly string[], indent = 0, arrow = false): PlanNod
 }
 
 describe('shard router: EXPLAIN of pull-up, key UPDATE and CREATE TABLE AS', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
-  let router: ShardRouter;
   let c: pg.Client;
   let direct: pg.Client[] = [];
 
@@ -101,14 +98,8 @@ describe('shard router: EXPLAIN of pull-up, key UPDATE and CREATE TABLE AS', () 
   }
 
   before(async () => {
-    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
-    for (const s of shards) {
-      const d = await client(s.port);
-      for (const ddl of TABLES) await d.query(ddl);
-      await d.end();
-    }
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
-    c = await client(router.port);
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES });
+    ({ shards, client: c } = cluster);
     direct = await Promise.all(shards.map((s) => client(s.port)));
     await c.query("INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 200) g");
     await c.query("INSERT INTO copies SELECT g, g % 3, 'copy ' || g, ARRAY[1, g, 1]::vector FROM generate_series(1, 60) g");
@@ -117,10 +108,8 @@ describe('shard router: EXPLAIN of pull-up, key UPDATE and CREATE TABLE AS', () 
   });
 
   after(async () => {
-    await c?.end().catch(() => {});
     await Promise.all(direct.map((d) => d.end().catch(() => {})));
-    await router?.close();
-    await Promise.all(shards.map((s) => s.stop()));
+    await cluster?.close();
   });
 
   it('shows a pulled-up SELECT as Merge: Pull-up over its pulls, and shard 0\'s plan of the rewritten statement over empty arrays', async () => {

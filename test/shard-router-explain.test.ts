@@ -8,17 +8,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import pino from 'pino';
 import * as pgQuery from 'libpg-query';
 import { loopbackClient as client, idsOn, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
 import type { FanoutPlan, ShardedTable } from '../src/cluster/router/fanout-api.js';
 
 const SHARDS = 2;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, cat int, label text, emb vector(3))',
   'CREATE TABLE copies (id int PRIMARY KEY, cat int, label text, emb vector(3))',
@@ -65,8 +62,8 @@ function parseText(lines: readonly string[], indent = 0): { top: string; props: 
 }
 
 describe('shard router: EXPLAIN', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
-  let router: ShardRouter;
   let c: pg.Client;
   let direct: pg.Client[] = [];
 
@@ -85,24 +82,16 @@ describe('shard router: EXPLAIN', () => {
   }
 
   before(async () => {
-    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
-    for (const s of shards) {
-      const d = await client(s.port);
-      for (const ddl of TABLES) await d.query(ddl);
-      await d.end();
-    }
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
-    c = await client(router.port);
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES });
+    ({ shards, client: c } = cluster);
     direct = await Promise.all(shards.map((s) => client(s.port)));
     await c.query("INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 400) g");
     await c.query('SET quiver.explain_all_tasks = on');
   });
 
   after(async () => {
-    await c?.end().catch(() => {});
     await Promise.all(direct.map((d) => d.end().catch(() => {})));
-    await router?.close();
-    await Promise.all(shards.map((s) => s.stop()));
+    await cluster?.close();
   });
 
   it('shows a fan-out SELECT as the router\'s node over one task per shard, each the shard\'s own plan of the statement it is sent', async () => {

@@ -7,20 +7,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import pino from 'pino';
 import { loopbackClient as client, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
 import { T } from '../src/types/types.js';
 import * as pgQuery from 'libpg-query';
 import { routeStatement } from '../src/cluster/router/route.js';
 import type { RouterTable } from '../src/cluster/router/shard-catalog.js';
 
 const SHARDS = 2;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   'CREATE TABLE src (id int PRIMARY KEY, label text)',
   'CREATE TABLE dst (id int PRIMARY KEY, label text)',
@@ -41,8 +37,8 @@ function routerTable(name: string, columns: [string, typeof T.int4][], key: stri
 const shardOf = (id: number): number => shardOfInt(id, SHARDS);
 
 describe('shard router: INSERT … SELECT', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
-  let router: ShardRouter;
   let c: pg.Client;
 
   /** rows of `sql` on each shard, read there directly */
@@ -58,20 +54,12 @@ describe('shard router: INSERT … SELECT', () => {
   }
 
   before(async () => {
-    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
-    for (const s of shards) {
-      const d = await client(s.port);
-      for (const ddl of TABLES) await d.query(ddl);
-      await d.end();
-    }
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
-    c = await client(router.port);
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES });
+    ({ shards, client: c } = cluster);
   });
 
   after(async () => {
-    await c?.end().catch(() => {});
-    await router?.close();
-    await Promise.all(shards.map((s) => s.stop()));
+    await cluster?.close();
   });
 
   it('inserts the rows of a SELECT reading no sharded table (run on shard 0) on their keys\' shards', async () => {

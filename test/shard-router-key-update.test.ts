@@ -7,15 +7,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import pino from 'pino';
-import { idsOn, loopbackClient as client, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import { idsOn, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 
 const SHARDS = 2;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   "CREATE TABLE items (id int PRIMARY KEY, label text DEFAULT 'dflt', n int CHECK (n >= 0), twice int GENERATED ALWAYS AS (n * 2) STORED)",
   'CREATE TABLE dst (id int PRIMARY KEY, label text, hits int DEFAULT 0)',
@@ -25,9 +21,8 @@ const TABLES = [
 const shardOf = (id: number): number => shardOfInt(id, SHARDS);
 
 describe('shard router: UPDATE of a key column', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
-  let single: QuiverServer;
-  let router: ShardRouter;
   let c: pg.Client;
   let s: pg.Client;
 
@@ -71,23 +66,14 @@ describe('shard router: UPDATE of a key column', () => {
   }
 
   before(async () => {
-    [single, ...shards] = await Promise.all(Array.from({ length: SHARDS + 1 }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
-    for (const server of [single, ...shards]) {
-      const d = await client(server.port);
-      for (const ddl of TABLES) await d.query(ddl);
-      await d.end();
-    }
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((x) => `127.0.0.1:${x.port}`)), logger, planFanout });
-    c = await client(router.port);
-    s = await client(single.port);
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES, standalone: true });
+    ({ shards, client: c } = cluster);
+    s = cluster.alone!;
     await same("INSERT INTO items (id, label, n) SELECT g, CASE WHEN g % 3 = 0 THEN 'x' ELSE 'y' END, g FROM generate_series(1, 60) g");
   });
 
   after(async () => {
-    await c?.end().catch(() => {});
-    await s?.end().catch(() => {});
-    await router?.close();
-    await Promise.all([single, ...shards].map((x) => x?.stop()));
+    await cluster?.close();
   });
 
   it('moves rows to their new key\'s shard, with RETURNING and the command tag of PostgreSQL', async () => {

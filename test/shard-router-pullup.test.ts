@@ -11,16 +11,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import pino from 'pino';
 import { to as copyTo } from 'pg-copy-streams';
-import { loopbackClient, rowsOnEach, sqlError } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import { rowsOnEach, sqlError } from './support/shard-keys.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 
 const ROWS = 200;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const SCHEMA = [
   'CREATE TABLE items (id bigint PRIMARY KEY, tenant int, label text, price numeric(10,2), qty int, emb vector(4))',
   'CREATE INDEX items_emb ON items USING hnsw (emb vector_l2_ops)',
@@ -122,38 +118,26 @@ const SHAPES: { sql: string; values?: unknown[]; ordered?: boolean }[] = [
 ];
 
 describe('shard router pull-up', () => {
-  let servers: QuiverServer[] = [];
-  let router: ShardRouter;
+  let cluster: ShardedRouter | undefined;
+  let shards: QuiverServer[] = [];
   let c: pg.Client;
   let single: pg.Client;
 
   before(async () => {
-    // the multi-shard INSERTs commit by two-phase commit: prepared transactions on
-    const env = { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' };
-    servers = await Promise.all([startQuiver({ env }), startQuiver({ env }), startQuiver({ env })]);
-    for (const s of servers) {
-      const d = await loopbackClient(s.port);
-      for (const ddl of SCHEMA) await d.query(ddl);
-      await d.end();
-    }
-    router = await startShardRouter({
-      host: '127.0.0.1', port: 0, directory: staticShardDirectory(servers.slice(0, 2).map((s) => `127.0.0.1:${s.port}`)), logger, planFanout,
-    });
-    c = await loopbackClient(router.port);
-    single = await loopbackClient(servers[2]!.port);
+    // the single server made the same objects in the same order: the same table OIDs
+    cluster = await startShardedRouter({ shards: 2, ddl: SCHEMA, standalone: true });
+    ({ shards, client: c } = cluster);
+    single = cluster.alone!;
     for (const sql of INSERTS) {
       await c.query(sql);
       await single.query(sql);
     }
-    const counts = (await rowsOnEach(servers.slice(0, 2), 'SELECT count(*)::int FROM items')).map((r) => r[0]![0] as number);
+    const counts = (await rowsOnEach(shards, 'SELECT count(*)::int FROM items')).map((r) => r[0]![0] as number);
     assert.ok(counts.every((n) => n > ROWS / 4), `each shard holds part of the rows (${counts})`);
   });
 
   after(async () => {
-    await c?.end().catch(() => {});
-    await single?.end().catch(() => {});
-    await router?.close();
-    await Promise.all(servers.map((s) => s.stop()));
+    await cluster?.close();
   });
 
   for (const shape of SHAPES) {
@@ -276,7 +260,7 @@ describe('shard router pull-up', () => {
     await c.query('INSERT INTO items (id, tenant, label) VALUES (3001, 1, \'c\'), (3002, 1, \'c\'), (3003, 1, \'c\'), (3004, 1, \'c\')');
     assert.deepEqual((await answer(c, 'SELECT item_count()')).rows, ['204']);
     await c.query('COMMIT');
-    const [on0, on1] = await rowsOnEach(servers.slice(0, 2), 'SELECT count(*)::int FROM items WHERE id > 3000');
+    const [on0, on1] = await rowsOnEach(shards, 'SELECT count(*)::int FROM items WHERE id > 3000');
     assert.ok(on0![0]![0] > 0 && on1![0]![0] > 0, 'the block wrote on both shards');
     assert.equal((await c.query('DELETE FROM items WHERE id > 3000')).rowCount, 4);
   });

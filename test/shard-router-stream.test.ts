@@ -9,18 +9,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import pino from 'pino';
 import { serialize } from 'pg-protocol';
 import { idsOn as idsOnShard, loopbackClient as client } from './support/shard-keys.js';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import type { QuiverServer } from './support/server.js';
+import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 import { RawClient, errorFields, summarize, type RawFrame } from './wire-fake-backend.js';
-import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
-import { staticShardDirectory } from '../src/cluster/shard-directory.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import type { ShardRouter } from '../src/cluster/router/server.js';
 
 const SHARDS = 2;
 const PER_SHARD = 2500;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLE = 'CREATE TABLE big (id int PRIMARY KEY, n int, v vector(3))';
 /** rows of ids `$1` (n = id % 100: never 999) */
 const FILL = "INSERT INTO big SELECT x, x % 100, ('[' || x || ',1,2]')::vector FROM unnest($1::int[]) AS u(x)";
@@ -71,6 +68,7 @@ async function open(c: RawClient, sql: string): Promise<void> {
 }
 
 describe('shard router: streamed results', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
   let standalone: QuiverServer;
   let router: ShardRouter;
@@ -81,31 +79,25 @@ describe('shard router: streamed results', () => {
   const POISON = 'SELECT id, 10 / (n - 999) AS q FROM big';
 
   before(async () => {
-    [standalone, ...shards] = await Promise.all(Array.from({ length: SHARDS + 1 }, () => startQuiver()));
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: [TABLE], standalone: true });
+    ({ shards, router, client: viaRouter } = cluster);
+    standalone = cluster.standalone!;
+    alone = cluster.alone!;
+    // each shard's rows filled there directly (the last one on shard 1 poisoned), the same rows on the standalone server
     const ids = Array.from({ length: SHARDS }, (_, s) => idsOnShard(s, PER_SHARD, SHARDS));
     poisonId = ids[1]!.pop()!;
-    const all = await client(standalone.port);
-    await all.query(TABLE);
     for (const [s, shard] of shards.entries()) {
       const d = await client(shard.port);
-      await d.query(TABLE);
       await d.query(FILL, [ids[s]]);
       if (s === 1) await d.query("INSERT INTO big VALUES ($1, 999, '[0,0,0]')", [poisonId]);
       await d.end();
-      await all.query(FILL, [ids[s]]);
+      await alone.query(FILL, [ids[s]]);
     }
-    await all.query("INSERT INTO big VALUES ($1, 999, '[0,0,0]')", [poisonId]);
-    await all.end();
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger, planFanout });
-    viaRouter = await client(router.port);
-    alone = await client(standalone.port);
+    await alone.query("INSERT INTO big VALUES ($1, 999, '[0,0,0]')", [poisonId]);
   });
 
   after(async () => {
-    await viaRouter?.end().catch(() => {});
-    await alone?.end().catch(() => {});
-    await router?.close();
-    await Promise.all([...shards, standalone].map((s) => s?.stop()));
+    await cluster?.close();
   });
 
   it('answers pinned, shard-0, concatenated and sorted fan-out SELECTs as one server does', async () => {

@@ -15,9 +15,9 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { idsOn as idsOnShard, loopbackClient, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import pino from 'pino';
 import { serialize } from 'pg-protocol';
-import { startQuiver, type QuiverServer } from './support/server.js';
+import type { QuiverServer } from './support/server.js';
+import { routerTestLogger as logger, startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
 import { noShardLeader, staticShardDirectory, type ShardDirectory } from '../src/cluster/shard-directory.js';
 import { shardOfKey } from '../src/cluster/router/shard-hash.js';
@@ -28,7 +28,6 @@ import type { PlanFanout } from '../src/cluster/router/fanout-api.js';
 import { planFanout as fanoutPlanner } from '../src/cluster/router/fanout-plan.js';
 
 const SHARDS = 2;
-const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
 const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, label text)',
   'CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b))',
@@ -63,6 +62,7 @@ async function twoPhaseUnsupported(shard: QuiverServer): Promise<string | undefi
 }
 
 describe('shard router', () => {
+  let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
   let router: ShardRouter;
   let c: pg.Client;
@@ -72,22 +72,14 @@ describe('shard router', () => {
   const onShards = (sql: string) => rowsOnEach(shards, sql);
 
   before(async () => {
-    // prepared transactions on (PostgreSQL's default, 0, turns PREPARE TRANSACTION off); an engine without them ignores the variable
-    shards = await Promise.all(Array.from({ length: SHARDS }, () => startQuiver({ env: { QUIVER_MAX_PREPARED_TRANSACTIONS: '10' } })));
-    for (const s of shards) {
-      const d = await client(s.port);
-      for (const ddl of TABLES) await d.query(ddl);
-      await d.end();
-    }
+    // no fan-out planner: statements the router cannot pin are refused here
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES, planner: false });
+    ({ shards, router, client: c } = cluster);
     twoPhaseSkip = await twoPhaseUnsupported(shards[0]!);
-    router = await startShardRouter({ host: '127.0.0.1', port: 0, directory: staticShardDirectory(shards.map((s) => `127.0.0.1:${s.port}`)), logger });
-    c = await client(router.port);
   });
 
   after(async () => {
-    await c?.end().catch(() => {});
-    await router?.close();
-    await Promise.all(shards.map((s) => s.stop()));
+    await cluster?.close();
   });
 
   it('puts each inserted row on its key\'s shard only, and pinned reads find it there', async () => {
