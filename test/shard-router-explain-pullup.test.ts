@@ -10,29 +10,26 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import * as pgQuery from 'libpg-query';
-import { loopbackClient as client, rowsOnEach, shardOfInt, sqlError } from './support/shard-keys.js';
+import { rowsOnEach, shardOfInt, sqlError } from './support/shard-keys.js';
 import type { QuiverServer } from './support/server.js';
 import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
-import type { FanoutPlan, ShardedTable } from '../src/cluster/router/fanout-api.js';
+import { ROUTER_NODE, explainChecks, fanout, type TaskText } from './support/router-explain.js';
 
 const SHARDS = 2;
 const TABLES = [
   'CREATE TABLE items (id int PRIMARY KEY, cat int, label text, emb vector(3))',
   'CREATE TABLE copies (id int PRIMARY KEY, cat int, label text, emb vector(3))',
 ];
-const TOP = 'Custom Scan (Quiver Router)';
+/** through the router, once the tables are made */
+const SETUP = [
+  "INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 200) g",
+  "INSERT INTO copies SELECT g, g % 3, 'copy ' || g, ARRAY[1, g, 1]::vector FROM generate_series(1, 60) g",
+  'CREATE VIEW cheap AS SELECT id, label FROM items WHERE cat = 1',
+  'SET quiver.explain_all_tasks = on',
+];
+const TOP = ROUTER_NODE;
 const EMPTY = '{}';
 
-function fanout(sql: string): FanoutPlan {
-  const tables = new Map<string, ShardedTable>(['items', 'copies'].map((name, i) => [name, { schema: 'public', name, oid: i + 1, keyColumns: ['id'] }]));
-  const plan = planFanout(sql, pgQuery.parseSync(sql), (_schema, name) => tables.get(name));
-  if (!('shardSql' in plan)) throw plan;
-  return plan;
-}
-
-interface TaskText { node: string; plan: string[] }
 interface PlanNode { title: string; props: Map<string, string>; subs: PlanNode[]; tasks: TaskText[]; rest: string[] }
 
 const depthOf = (line: string): number => line.length - line.trimStart().length;
@@ -72,20 +69,9 @@ describe('shard router: EXPLAIN of pull-up, key UPDATE and CREATE TABLE AS', () 
   let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
   let c: pg.Client;
-  let direct: pg.Client[] = [];
 
-  const explain = async (sql: string, values?: unknown[]): Promise<string[]> => (await c.query(sql, values)).rows.map((r) => r['QUERY PLAN']);
-  const onShard = async (k: number, sql: string, values?: unknown[]): Promise<string[]> => (await direct[k]!.query(sql, values)).rows.map((r) => r['QUERY PLAN']);
-  const count = async (sql: string): Promise<number> => Number((await c.query(sql)).rows[0].n);
+  const { explain, onShard, count, assertTasks } = explainChecks(() => cluster!);
   const plan = async (sql: string, values?: unknown[]): Promise<PlanNode> => parseNode(await explain(sql, values));
-
-  async function assertTasks(tasks: readonly TaskText[], options: string, shardSql: (k: number) => string, shardList = [0, 1], values?: (k: number) => unknown[] | undefined): Promise<void> {
-    assert.equal(tasks.length, shardList.length);
-    for (const [i, k] of shardList.entries()) {
-      assert.equal(tasks[i]!.node, `shard=${k} host=127.0.0.1 port=${shards[k]!.port}`);
-      assert.deepEqual(tasks[i]!.plan, await onShard(k, `EXPLAIN (${options}) ${shardSql(k)}`, values?.(k)));
-    }
-  }
 
   /** a Pull node: its tasks are each shard's EXPLAIN of the pull statement it shows */
   async function assertPull(pull: PlanNode, title: string, options: string, values?: unknown[]): Promise<string> {
@@ -98,17 +84,11 @@ describe('shard router: EXPLAIN of pull-up, key UPDATE and CREATE TABLE AS', () 
   }
 
   before(async () => {
-    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES });
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES, direct: true, setup: SETUP });
     ({ shards, client: c } = cluster);
-    direct = await Promise.all(shards.map((s) => client(s.port)));
-    await c.query("INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 200) g");
-    await c.query("INSERT INTO copies SELECT g, g % 3, 'copy ' || g, ARRAY[1, g, 1]::vector FROM generate_series(1, 60) g");
-    await c.query('CREATE VIEW cheap AS SELECT id, label FROM items WHERE cat = 1');
-    await c.query('SET quiver.explain_all_tasks = on');
   });
 
   after(async () => {
-    await Promise.all(direct.map((d) => d.end().catch(() => {})));
     await cluster?.close();
   });
 
@@ -302,7 +282,7 @@ describe('shard router: EXPLAIN of pull-up, key UPDATE and CREATE TABLE AS', () 
     // extended protocol, parameters, FORMAT JSON (shard 0 cannot describe this EXPLAIN: the router types its column)
     const withParam = await c.query({ text: 'EXPLAIN (FORMAT JSON, COSTS OFF) CREATE TABLE made2 AS SELECT id FROM items WHERE cat = $1', values: [2] });
     // the column typed as the shards type EXPLAIN's (PostgreSQL: json)
-    assert.equal(withParam.fields[0]!.dataTypeID, (await direct[0]!.query({ text: 'EXPLAIN (FORMAT JSON) SELECT 1', values: [] })).fields[0]!.dataTypeID);
+    assert.equal(withParam.fields[0]!.dataTypeID, (await cluster!.direct[0]!.query({ text: 'EXPLAIN (FORMAT JSON) SELECT 1', values: [] })).fields[0]!.dataTypeID);
     const doc = withParam.rows[0]['QUERY PLAN'];
     const parsed = typeof doc === 'string' ? JSON.parse(doc) : doc;
     assert.equal(parsed[0].Plan['Create Table'], 'made2');

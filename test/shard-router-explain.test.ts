@@ -8,12 +8,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import * as pgQuery from 'libpg-query';
-import { loopbackClient as client, idsOn, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
+import { idsOn, shardOfInt, sqlError, rowsOnEach } from './support/shard-keys.js';
 import type { QuiverServer } from './support/server.js';
 import { startShardedRouter, type ShardedRouter } from './support/shard-router-harness.js';
-import { planFanout } from '../src/cluster/router/fanout-plan.js';
-import type { FanoutPlan, ShardedTable } from '../src/cluster/router/fanout-api.js';
+import { ROUTER_NODE, explainChecks, fanout, type TaskText } from './support/router-explain.js';
 
 const SHARDS = 2;
 const TABLES = [
@@ -22,17 +20,13 @@ const TABLES = [
   'CREATE TABLE serials (id serial PRIMARY KEY, v text)',
   'CREATE TABLE notes (body text)',
 ];
-const TOP = 'Custom Scan (Quiver Router)';
+/** through the router, once the tables are made */
+const SETUP = [
+  "INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 400) g",
+  'SET quiver.explain_all_tasks = on',
+];
+const TOP = ROUTER_NODE;
 
-/** the fan-out planner's plan of `sql`, as the router makes it */
-function fanout(sql: string): FanoutPlan {
-  const tables = new Map<string, ShardedTable>(['items', 'copies'].map((name, i) => [name, { schema: 'public', name, oid: i + 1, keyColumns: ['id'] }]));
-  const plan = planFanout(sql, pgQuery.parseSync(sql), (_schema, name) => tables.get(name));
-  if (!('shardSql' in plan)) throw plan;
-  return plan;
-}
-
-interface TaskText { node: string; plan: string[] }
 
 /** a text EXPLAIN's top node's properties and tasks (the node at `indent`, as the router prints it) */
 function parseText(lines: readonly string[], indent = 0): { top: string; props: Map<string, string>; tasks: TaskText[]; rest: string[] } {
@@ -65,32 +59,15 @@ describe('shard router: EXPLAIN', () => {
   let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
   let c: pg.Client;
-  let direct: pg.Client[] = [];
 
-  const explain = async (sql: string, values?: unknown[]): Promise<string[]> => (await c.query(sql, values)).rows.map((r) => r['QUERY PLAN']);
-  /** `sql` explained by shard `k` itself */
-  const onShard = async (k: number, sql: string, values?: unknown[]): Promise<string[]> => (await direct[k]!.query(sql, values)).rows.map((r) => r['QUERY PLAN']);
-  const count = async (sql: string): Promise<number> => Number((await c.query(sql)).rows[0].n);
-
-  /** every task is the shard's own EXPLAIN (`options`) of `shardSql(k)`, one task per shard */
-  async function assertTasks(tasks: readonly TaskText[], options: string, shardSql: (k: number) => string, shardList = [0, 1], values?: unknown[]): Promise<void> {
-    assert.equal(tasks.length, shardList.length);
-    for (const [i, k] of shardList.entries()) {
-      assert.equal(tasks[i]!.node, `shard=${k} host=127.0.0.1 port=${shards[k]!.port}`);
-      assert.deepEqual(tasks[i]!.plan, await onShard(k, `EXPLAIN (${options}) ${shardSql(k)}`, values));
-    }
-  }
+  const { explain, onShard, count, assertTasks } = explainChecks(() => cluster!);
 
   before(async () => {
-    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES });
+    cluster = await startShardedRouter({ shards: SHARDS, ddl: TABLES, direct: true, setup: SETUP });
     ({ shards, client: c } = cluster);
-    direct = await Promise.all(shards.map((s) => client(s.port)));
-    await c.query("INSERT INTO items SELECT g, g % 5, 'item ' || g, ARRAY[g, g % 7, 1]::vector FROM generate_series(1, 400) g");
-    await c.query('SET quiver.explain_all_tasks = on');
   });
 
   after(async () => {
-    await Promise.all(direct.map((d) => d.end().catch(() => {})));
     await cluster?.close();
   });
 
@@ -274,7 +251,7 @@ describe('shard router: EXPLAIN', () => {
     }
     // the column typed as the shards type it (PostgreSQL: json)
     const typeOf = async (cl: pg.Client) => (await cl.query(`EXPLAIN (FORMAT JSON) ${sql}`)).fields[0]!.dataTypeID;
-    assert.equal(await typeOf(c), await typeOf(direct[0]!));
+    assert.equal(await typeOf(c), await typeOf(cluster!.direct[0]!));
     const [analyzed] = await explain(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
     const a = JSON.parse(analyzed!)[0];
     assert.equal(a.Plan['Actual Rows'], 3);
@@ -286,7 +263,7 @@ describe('shard router: EXPLAIN', () => {
     const sql = 'SELECT id FROM items WHERE cat = $1 ORDER BY id LIMIT $2';
     const { tasks, props } = parseText(await explain(`EXPLAIN (COSTS OFF) ${sql}`, [2, 4]));
     assert.equal(props.get('Merge Sort Key'), 'id');
-    await assertTasks(tasks, 'COSTS OFF', () => fanout(sql).shardSql, [0, 1], [2, 4]);
+    await assertTasks(tasks, 'COSTS OFF', () => fanout(sql).shardSql, [0, 1], () => [2, 4]);
     // SQL PREPARE over sharded tables is the router's (sql-prepared.ts): shard 0 alone cannot explain it
     await c.query('PREPARE p AS SELECT id FROM items WHERE cat = 1');
     assert.equal((await sqlError(c.query('EXPLAIN EXECUTE p'))).code, '0A000');

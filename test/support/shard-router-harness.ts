@@ -25,6 +25,10 @@ export interface ShardedRouterOptions {
   standalone?: boolean;
   /** open pg clients of the router (and the standalone server); default true */
   connect?: boolean;
+  /** also open a pg client of each shard (`direct`); default false */
+  direct?: boolean;
+  /** statements then run through the router client, in order (rows, views, session settings) */
+  setup?: readonly string[];
 }
 
 export interface ShardedRouter {
@@ -35,6 +39,8 @@ export interface ShardedRouter {
   standalone?: QuiverServer;
   /** a pg client of the standalone server (with `standalone`, unless `connect: false`) */
   alone?: pg.Client;
+  /** a pg client of each shard (with `direct`; else empty) */
+  direct: pg.Client[];
   /** rows of `sql` on each shard, read there directly, as arrays */
   onShards(sql: string): Promise<any[][][]>;
   close(): Promise<void>;
@@ -72,8 +78,11 @@ export async function startShardedRouter(opts: ShardedRouterOptions): Promise<Sh
     if (connect) clients.push(client);
     const alone = connect && standalone ? await loopbackClient(standalone.port) : undefined;
     if (alone) clients.push(alone);
+    const direct = opts.direct ? await Promise.all(shards.map((s) => loopbackClient(s.port))) : [];
+    clients.push(...direct);
+    for (const sql of opts.setup ?? []) await client.query(sql);
     return {
-      shards, router, client,
+      shards, router, client, direct,
       ...(standalone ? { standalone } : {}),
       ...(alone ? { alone } : {}),
       onShards: (sql) => rowsOnEach(shards, sql),
