@@ -19,6 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { connect } from 'nats';
 import { clusterSkip } from './support/cluster-binaries.js';
+import { withClientOn } from './support/server.js';
 import { clusterSecret, startLocalCluster, type LocalCluster } from '../src/cluster/launcher.js';
 import { seededRandom } from '../bench/util.js';
 import { checkAcked, startAckedWriter } from './support/acked-writer.js';
@@ -41,16 +42,8 @@ let cluster: LocalCluster | undefined;
 
 const config = () => ({ host: '127.0.0.1', port: cluster!.port, user: 'postgres', database: 'postgres' });
 
-async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ ...config(), connectionTimeoutMillis: 5000 });
-  c.on('error', () => {});
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
+/** A client of the proxy for `fn` (a connection attempt gives up after 5 s: the failover waits count on it). */
+const withClient = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withClientOn(cluster!.port, fn, undefined, 5000);
 
 /** The exact k nearest ids (L2), optionally of one label. */
 function exact(q: Float32Array, k: number, onlyLabel?: number): number[] {

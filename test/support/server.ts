@@ -181,10 +181,14 @@ export async function connectClient(server: QuiverServer, database = TEST_DATABA
 }
 
 
-/** Run `fn` with a client connected to 127.0.0.1:`port` as postgres (a cluster's proxy or a data node; `applicationName` names the session), then end it. */
-export async function withClientOn<T>(port: number, fn: (c: pg.Client) => Promise<T>, applicationName?: string): Promise<T> {
+/**
+ * Run `fn` with a client connected to 127.0.0.1:`port` as postgres (a cluster's proxy or a
+ * data node; `applicationName` names the session; the connection attempt gives up after
+ * `connectTimeoutMs`), then end it.
+ */
+export async function withClientOn<T>(port: number, fn: (c: pg.Client) => Promise<T>, applicationName?: string, connectTimeoutMs = 10_000): Promise<T> {
   const c = new pg.Client({
-    host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 10_000,
+    host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: connectTimeoutMs,
     ...(applicationName !== undefined ? { application_name: applicationName } : {}),
   });
   c.on('error', () => {});
