@@ -27,6 +27,7 @@ import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJo
 import { incrementalSortCost } from './incremental-sort-cost.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { exprIdentity } from './plan-order.js';
+import { coercedOperand, costedCoercions, isSimpleUnionAll, unionMembers } from './union-members.js';
 import { mergeJoinCost, orderedIndexScanCost } from './merge-join-cost.js';
 
 export const SEQ_PAGE_COST = 1;
@@ -132,7 +133,8 @@ export function exprCost(e: Expr | null | undefined): number {
       const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : e.right.kind === 'array' ? e.right.elems.length : 10;
       return CPU_OPERATOR_COST * Math.max(1, n * 0.5) + exprCost(e.left);
     }
-    case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': return (e.kind === 'cast' ? CPU_OPERATOR_COST : 0) + exprCost(e.arg);
+    // a cast of a constant is folded by eval_const_expressions: free
+    case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': return (e.kind === 'cast' && e.arg.kind !== 'const' ? CPU_OPERATOR_COST : 0) + exprCost(e.arg);
     case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'case': return e.whens.reduce((s, w) => s + exprCost(w.cond) + exprCost(w.result), exprCost(e.otherwise));
     case 'distinct': return CPU_OPERATOR_COST + exprCost(e.left) + exprCost(e.right);
@@ -1121,22 +1123,55 @@ export class CostModel {
   }
 
   /** UNION ALL: an Append (sum of both); UNION / INTERSECT / EXCEPT also hash every row. */
+  /**
+   * A UNION's Append (union-members.ts): its members, each through its "*SELECT* n" Subquery
+   * Scan unless pulled up, and cost_append's cpu_tuple_cost × 0.5 a row handed on.
+   */
+  unionAppend(plan: Extract<Plan, { kind: 'setop' }>): Estimate {
+    const simple = isSimpleUnionAll(plan);
+    const members = unionMembers(plan).map((m) => this.unionMember(m, simple));
+    const rows = members.reduce((s, e) => s + e.rows, 0);
+    const total = members.reduce((s, e) => s + e.total, 0) + CPU_TUPLE_COST * 0.5 * rows;
+    return { startup: members[0]!.startup, total, rows, width: Math.max(...members.map((e) => e.width)) };
+  }
+
+  /**
+   * One member of a UNION's Append: a coerced operand's kept Subquery Scan costs cpu_tuple_cost
+   * and its coercions a row over the operand; a removed one still cpu_tuple_cost (cost_subqueryscan
+   * ran before setrefs.c removed it), but in a UNION ALL pulled up as an append relation.
+   */
+  unionMember(member: Plan, simple: boolean): Estimate {
+    const coerced = coercedOperand(member);
+    if (coerced) {
+      const e = this.estimate(coerced.input);
+      const perRow = CPU_TUPLE_COST + CPU_OPERATOR_COST * costedCoercions(coerced);
+      // a coerced column as wide as its new type (get_typavgwidth: no statistics for it), another as below
+      const width = coerced.exprs.reduce((w, x) => w + (x.kind === 'column' && x.level === 0 ? this.schemaWidth([coerced.input.schema[x.index]!]) : typeWidth(x.type)), 0);
+      return { ...e, total: e.total + perRow * e.rows, width };
+    }
+    const e = this.estimate(member);
+    return simple ? e : { ...e, total: e.total + CPU_TUPLE_COST * e.rows };
+  }
+
   private setop(plan: Extract<Plan, { kind: 'setop' }>): Estimate {
+    if (plan.op === 'union') {
+      const append = this.unionAppend(plan);
+      if (plan.all) return append;
+      // a HashAggregate over the Append: hashing every row, handing on each
+      const hashing = CPU_OPERATOR_COST * plan.schema.length * append.rows;
+      const startup = append.total + hashing;
+      return { startup, total: startup + CPU_TUPLE_COST * append.rows, rows: clampRows(append.rows), width: append.width };
+    }
     const a = this.estimate(plan.left);
     const b = this.estimate(plan.right);
     const total = a.total + b.total;
     const width = Math.max(a.width, b.width);
     // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER (0.5) a row handed on
     const appended = CPU_TUPLE_COST * 0.5 * (a.rows + b.rows);
-    if (plan.op === 'union' && plan.all) return { startup: Math.min(a.startup, b.startup), total: total + appended, rows: a.rows + b.rows, width };
-    // the others read each operand through a Subquery Scan (cpu_tuple_cost a row, kept when
-    // setrefs.c removes the scan), then hash what the Append hands on
+    // each operand read through a Subquery Scan (cpu_tuple_cost a row, kept when setrefs.c
+    // removes the scan), then hashed as the Append hands them on
     const input = total + CPU_TUPLE_COST * (a.rows + b.rows) + appended;
     const hashing = CPU_OPERATOR_COST * plan.schema.length * (a.rows + b.rows);
-    if (plan.op === 'union') {
-      const rows = a.rows + b.rows;
-      return { startup: input + hashing, total: input + hashing + CPU_TUPLE_COST * rows, rows: clampRows(rows), width };
-    }
     // create_setop_path: the input's startup, hashing every row; an INTERSECT gives the fewer
     // groups of its operands, an EXCEPT its left operand's (… ALL: their rows); the Append's
     // rows carry the flag column (4 bytes)

@@ -27,6 +27,7 @@ import { readAbove, type TlistRequest } from './explain-tlists.js';
 import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
 import { offsetZeroOnly } from './rules/drop-zero-offset.js';
+import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -134,6 +135,8 @@ class Builder implements DeparseContext {
   private readonly keptScans = new Set<Plan>();
   /** the same, for naming their columns above them (s.rn) */
   private readonly narrowedScans = new Set<Plan>();
+  /** each set operation's leaves' "*SELECT* n" places (setopPlaces) */
+  private readonly leafPlaces = new Map<Plan, Map<Plan, number>>();
   /** the target list the node being built is asked for (createplan.c's flags) */
   private request: TlistRequest = 'exact';
   /** each Output line's items, and whether each is a plain column (an upper node's reference to it is not parenthesized) */
@@ -305,7 +308,8 @@ class Builder implements DeparseContext {
     // an index condition rechecked on the row: never lossy here, so 0 (JSON shows it, text leaves a 0 out)
     if (this.opts.metrics && plan.kind === 'scan') rowsRemoved(node, node.type === 'Bitmap Heap Scan' ? 'Recheck Cond' : 'Index Cond', 0, 'Index Recheck');
     const zs = this.opts.scanStats?.get(plan);
-    if (zs) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
+    // (none sealed: nothing to skip, and the plan reads as PostgreSQL's)
+    if (zs && zs.sealedSegments > 0) node.details.push(['Zone maps', `${zs.segmentsSkipped} of ${zs.sealedSegments} sealed segments skipped`]);
     const vs = this.opts.vectorStats?.get(plan);
     // "Label: value" lines of the vector search's own counters (planner/vector-cost.ts)
     if (vs) {
@@ -740,10 +744,12 @@ class Builder implements DeparseContext {
 
   /** `on name [alias]`: PostgreSQL shows the alias when it differs (a partition under its parent's name) */
   private relation(n: DisplayNode, table: TableDef, alias = table.name): void {
-    n.title += this.opts.verbose ? ` on ${table.schema}.${table.name}` : ` on ${table.name}`;
+    // the session's temporary schema is shown as pg_temp (get_namespace_name_or_temp)
+    const schema = /^pg_temp_\d+$/.test(table.schema) ? 'pg_temp' : table.schema;
+    n.title += this.opts.verbose ? ` on ${schema}.${table.name}` : ` on ${table.name}`;
     if (alias !== table.name) n.title += ` ${alias}`;
     n.props.push(['Relation Name', table.name]);
-    if (this.opts.verbose) n.props.push(['Schema', table.schema]);
+    if (this.opts.verbose) n.props.push(['Schema', schema]);
     n.props.push(['Alias', alias]);
   }
 
@@ -1097,24 +1103,76 @@ class Builder implements DeparseContext {
     return n;
   }
 
+  /** The "*SELECT* n" places of the leaves of the set operation `plan` is part of (numbered when its root is shown). */
+  private setopPlaces(plan: Extract<Plan, { kind: 'setop' }>): Map<Plan, number> {
+    if (!this.leafPlaces.has(plan)) {
+      const places = leafPlaces(plan);
+      // every set operation of the tree shares its root's numbering
+      const share = (p: Plan): void => {
+        if (p.kind !== 'setop') return;
+        this.leafPlaces.set(p, places);
+        share(p.left);
+        share(p.right);
+      };
+      share(plan);
+    }
+    return this.leafPlaces.get(plan)!;
+  }
+
+  /**
+   * A UNION member: a coerced operand through PostgreSQL's Subquery Scan on "*SELECT* n"
+   * (the coercion is the scan's own; the operand below it keeps its types), any other as it is.
+   */
+  private unionMember(member: Plan, place: number | undefined): DisplayNode {
+    const coerced = coercedOperand(member);
+    if (!coerced) return this.buildQuery(member);
+    const alias = `*SELECT* ${place ?? 1}`;
+    const scan = this.node(member, 'Subquery Scan', `Subquery Scan on "${alias}"`);
+    scan.props.push(['Alias', alias]);
+    const quoted = `"${alias}"`;
+    scan.est = this.opts.model.unionMember(member, false);
+    // its Output: the operand's columns under the scan's name, a constant one as the constant (1, 'x'::text)
+    this.output(scan, coerced.input.schema.map((c, i): Expr => {
+      const source = this.sourceExpr(coerced.input, i);
+      return source?.kind === 'const' ? source : { kind: 'column', type: c.type, level: 0, index: i, name: c.name, table: quoted };
+    }));
+    scan.children.push({ rel: 'Subquery', node: this.buildQuery(coerced.input) });
+    return scan;
+  }
+
+  /** A coerced operand's output expressions over its columns named by its Subquery Scan ("*SELECT* n".a). */
+  private operandNamed(coerced: Extract<Plan, { kind: 'project' }>, place: number | undefined): Expr[] {
+    const alias = `"*SELECT* ${place ?? 1}"`;
+    return coerced.exprs.map((e) => mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, name: coerced.input.schema[x.index]?.name ?? x.name, table: alias } : undefined)));
+  }
+
   private setop(plan: Extract<Plan, { kind: 'setop' }>): DisplayNode {
+    const places = this.setopPlaces(plan);
     if (plan.op === 'union') {
+      // one Append of the UNION's members, nested UNIONs flattened (union-members.ts)
+      const members = unionMembers(plan);
       const append = this.node(plan, 'Append');
-      // each branch is a query of its own: its InitPlans under its top node
-      append.children.push({ rel: 'Member', node: this.buildQuery(plan.left) }, { rel: 'Member', node: this.buildQuery(plan.right) });
+      // each member is a query of its own: its InitPlans under its top node
+      for (const m of members) append.children.push({ rel: 'Member', node: this.unionMember(m, places.get(m)) });
       if (plan.all) return append;
       const n = this.node(plan, 'HashAggregate');
-      n.details.push(['Group Key', this.namedAs(plan.left, () => this.columnsOf(plan).map((e, i) => {
-        // the first operand's expressions, as the Append hands them on: sqs_t.id, ((id + 1))
-        const source = this.sourceExpr(plan.left, i);
-        if (!source) return this.expr(e);
-        return source.kind === 'column' ? this.expr(source) : `(${this.expr(source)})`;
-      }))]);
-      const a = this.opts.model.estimate(plan.left);
-      const b = this.opts.model.estimate(plan.right);
-      // each operand's Subquery Scan (setrefs.c removes it, its cpu_tuple_cost a row stays), cost_append's half of it
-      const rows = a.rows + b.rows;
-      append.est = { startup: 0, total: a.total + b.total + CPU_TUPLE_COST * 1.5 * rows, rows, width: n.est.width };
+      const first = members[0]!;
+      const coerced = coercedOperand(first);
+      // the first member's expressions, as the Append hands them on: sqs_t.id, ((id + 1)), or a
+      // coerced operand's columns under its Subquery Scan's name: (("*SELECT* 1".a)::bigint)
+      this.namedAs(first, () => {
+        const keys = coerced ? this.operandNamed(coerced, places.get(first)) : this.columnsOf(plan).map((e, i) => this.sourceExpr(first, i) ?? e);
+        const items = keys.map((e) => (e.kind === 'column' ? { text: this.expr(e), plain: true } : { text: `(${this.expr(e)})`, plain: false }));
+        n.details.push(['Group Key', items.map((x) => x.text)]);
+        this.outputItemsOf(n, items);
+      });
+      append.est = { ...this.opts.model.unionAppend(plan), width: n.est.width };
+      // under ANALYZE the Append hands on every member's rows
+      const m = this.opts.metrics;
+      if (m) {
+        const got = members.map((o) => m.get(o));
+        append.actual = got.every((g) => g !== undefined) ? { rows: got.reduce((s, g) => s + g!.rows, 0), ms: Math.max(...got.map((g) => g!.ms)) } : 'never';
+      }
       n.children.push({ rel: 'Outer', node: append });
       return n;
     }
@@ -1125,13 +1183,13 @@ class Builder implements DeparseContext {
     // adds the flag column telling them apart ("*SELECT* n": the operand's place in the query)
     const operands = [plan.left, plan.right];
     const append = this.node(plan, 'Append');
-    const places = plan.swapped ? [2, 1] : [1, 2];
     let total = 0;
     let rows = 0;
     operands.forEach((operand, k) => {
-      const name = `"*SELECT* ${places[k]}"`;
+      const place = places.get(operand) ?? (plan.swapped ? 2 - k : k + 1);
+      const name = `"*SELECT* ${place}"`;
       const scan = this.node(operand, 'Subquery Scan', `Subquery Scan on ${name}`);
-      scan.props.push(['Alias', `*SELECT* ${places[k]}`]);
+      scan.props.push(['Alias', `*SELECT* ${place}`]);
       const e = this.opts.model.estimate(operand);
       scan.est = { ...e, total: e.total + CPU_TUPLE_COST * e.rows, width: e.width + 4 };
       scan.children.push({ rel: 'Subquery', node: this.buildQuery(operand) });

@@ -6,6 +6,7 @@
 import type { AggregateFunction, CastFunction, ScalarFunction } from '../functions/api.js';
 import type { IndexDef, SystemRelation, TableDef } from '../catalog/catalog.js';
 import type { SqlType, Value } from '../types/types.js';
+import { isSimpleUnionAll } from './union-members.js';
 
 export interface OutputColumn {
   readonly name: string;
@@ -197,6 +198,8 @@ export type Plan =
     readonly subqueryScan?: true;
     /** the FROM item's name, for that SubqueryScan (EXPLAIN: Subquery Scan on s) */
     readonly subqueryAlias?: string;
+    /** the coercion of a set operation's operand to its column types (union-members.ts: a kept "*SELECT* n" Subquery Scan) */
+    readonly setopCoercion?: true;
     /**
      * a subquery's input columns every one of its window functions partitioned by, when
      * unread functions were dropped (unread-window-functions.ts): PostgreSQL decides what a
@@ -416,9 +419,9 @@ export function readAsSubquery(plan: Plan, alias?: string): Plan {
       return plan.subqueryScan || plan.on === null ? plan : { ...plan, subqueryScan: true, ...named };
     case 'project':
       return plan.subqueryScan || !notPulledUp(plan.input) ? plan : { ...plan, subqueryScan: true, ...named };
-    // UNION ALL is pulled up (an append relation); the others are not
+    // a UNION ALL that coerces no operand is pulled up (an append relation); the others are not
     case 'setop':
-      return plan.subqueryScan || (plan.op === 'union' && plan.all) ? plan : { ...plan, subqueryScan: true, ...named };
+      return plan.subqueryScan || isSimpleUnionAll(plan) ? plan : { ...plan, subqueryScan: true, ...named };
     default:
       return plan;
   }

@@ -1086,7 +1086,10 @@ function renameColumns(plan: Plan, names: readonly string[]): Plan {
  * literal or $n) is coerced in place, so 'a' fails as PostgreSQL does (22P02 at the literal).
  */
 function castSetOperand(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {
-  return castPlan(env, typeUnknownOutputs(env, plan, types), types);
+  const typed = typeUnknownOutputs(env, plan, types);
+  const cast = castPlan(env, typed, types);
+  // EXPLAIN shows PostgreSQL's Subquery Scan "*SELECT* n" over it (planner/union-members.ts)
+  return cast === typed || cast.kind !== 'project' ? cast : { ...cast, setopCoercion: true };
 }
 
 function typeUnknownOutputs(env: BindEnv, plan: Plan, types: readonly SqlType[]): Plan {

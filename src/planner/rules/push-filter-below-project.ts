@@ -21,6 +21,7 @@ import { windowChain } from '../window-tlists.js';
 import type { Rule } from './rule.js';
 import { T } from '../../types/types.js';
 import { emptyRelation, foldConstants, isEmptyRelation } from '../constant-quals.js';
+import { coercedColumns } from '../union-members.js';
 
 function simple(e: Expr): boolean {
   let ok = true;
@@ -80,6 +81,15 @@ function below(predicate: Expr, exprs: readonly Expr[], safeColumns?: ReadonlySe
 
 function conjuncts(e: Expr): Expr[] {
   return e.kind === 'and' && !e.stopOnNull ? e.args.flatMap(conjuncts) : [e];
+}
+
+function readsColumnIn(e: Expr, columns: ReadonlySet<number>): boolean {
+  let found = false;
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0 && columns.has(x.index)) found = true;
+    return found ? x : undefined;
+  });
+  return found;
 }
 
 function and(parts: readonly Expr[]): Expr {
@@ -225,6 +235,16 @@ function intoSetOperands(plan: Extract<Plan, { kind: 'filter' }>, setop: Extract
   // EXCEPT takes none (subquery_is_pushdown_safe): the Subquery Scan above it filters
   if (setop.op === 'except') return undefined;
   if (!simple(plan.predicate)) return undefined;
+  // a conjunct on a column some operand's type is coerced for stays above, the others go
+  const unsafe = coercedColumns(setop);
+  if (unsafe.size > 0) {
+    const stay = conjuncts(plan.predicate).filter((c) => readsColumnIn(c, unsafe));
+    if (stay.length > 0) {
+      const passing = conjuncts(plan.predicate).filter((c) => !stay.includes(c));
+      const pushed = passing.length > 0 ? intoSetOperands({ ...plan, predicate: and(passing) }, setop) : undefined;
+      return pushed ? { ...plan, input: pushed, predicate: and(stay) } : undefined;
+    }
+  }
   // a VALUES list operand keeps the condition above (as a Filter on the Append)
   if (valuesIn(setop.left) || valuesIn(setop.right)) return undefined;
   const operand = (p: Plan): Plan => {
