@@ -53,7 +53,8 @@ after(async () => {
 
 async function output(sql: string): Promise<string[]> {
   try {
-    const r = await client.query(sql);
+    // the plan's text as sent (FORMAT JSON's column is json, which node-pg would parse)
+    const r = await client.query({ text: sql, types: { getTypeParser: () => (text: string) => text } });
     return r.rows.flatMap((row: Record<string, unknown>) => String(Object.values(row)[0]).split('\n'));
   } catch (e) {
     const err = e as { code?: string; message: string };

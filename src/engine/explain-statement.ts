@@ -8,7 +8,7 @@ import type { BoundStatement } from '../sql/statement.js';
 import { T, type Value } from '../types/types.js';
 import type { ExecResult } from '../wire/backend.js';
 import type { SessionContext } from './context.js';
-import { costEnvOf } from './prepare.js';
+import { costEnvOf, explainField } from './prepare.js';
 
 export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStatement, { kind: 'explain' }>, params: readonly Value[]): Promise<ExecResult> {
   const plan = stmt.plan;
@@ -40,5 +40,6 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   const lines = explainPlan(plan, {
     metrics, vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
   }, flags.summary ? { planningMs: stmt.planningMs, executionMs: flags.analyze ? totalMs : undefined } : {});
-  return { kind: 'rows', fields: [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
+  return { kind: 'rows', fields: [explainField(flags.format)], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
 }
+

@@ -131,11 +131,19 @@ function fieldsOf(ctx: SessionContext, bound: BoundStatement): FieldInfo[] | nul
     case 'select': return fromSchema(bound.plan.schema);
     case 'dml': return bound.stmt.returning ? fromSchema(bound.stmt.returning.schema) : null;
     case 'explain':
-    case 'explainExecute': return [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+    case 'explainExecute': return [explainField(bound.flags.format)];
     case 'fetch': return bound.move ? null : ctx.cursors.fields(bound.portal) ?? null;
     case 'show': return showFields(bound.name);
     // EXECUTE answers with its prepared statement's columns
     case 'execute': { const f = ctx.sqlPrepared.peek(bound.name)?.statement.fields; return f ? [...f] : null; }
     default: return null;
   }
+}
+
+/**
+ * EXPLAIN's one column (ExplainResultDesc): `json` for FORMAT JSON, so drivers parse it as
+ * they do PostgreSQL's; text otherwise (FORMAT XML is PostgreSQL's xml, a type Quiver lacks).
+ */
+export function explainField(format: 'text' | 'json' | 'yaml' | 'xml'): FieldInfo {
+  return { name: 'QUERY PLAN', type: format === 'json' ? T.json : T.text, tableOid: 0, columnAttr: 0 };
 }

@@ -868,7 +868,9 @@ export class CostModel {
   }
 
   /** The inner side is a scan of a table with a unique index on one of the join's equality key columns. */
-  private innerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
+  private innerUnique(joined: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
+    // a parameterized nested loop: the ON its inner index scan took over, over that scan's table
+    const plan = joined.parameterized && !joined.on && innerSide === 'right' ? { ...joined, on: joined.parameterized.on, right: joined.parameterized.right, lateral: false } : joined;
     if (plan.lateral || !plan.on) return false;
     // asked for every method and input order of a join: answered once per ON, inner input and side
     const innerPlan = innerSide === 'left' ? plan.left : plan.right;

@@ -27,6 +27,7 @@ import { readAbove, type TlistRequest } from './explain-tlists.js';
 import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
 import { offsetZeroOnly } from './rules/drop-zero-offset.js';
+import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from './explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
@@ -68,7 +69,7 @@ export interface ExplainOptions {
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
-  readonly format: 'text' | 'json';
+  readonly format: 'text' | 'json' | 'yaml' | 'xml';
   readonly dml: DmlStatement | null;
   readonly model: CostModel;
 }
@@ -538,7 +539,13 @@ class Builder implements DeparseContext {
         n.props.push(['Relation Name', plan.relation.name]);
         return n;
       }
-      case 'values': return this.node(plan, 'Values Scan', 'Values Scan on "*VALUES*"');
+      case 'values': {
+        // one row is a Result (the parser makes VALUES of one row a plain target list)
+        if (plan.rows.length === 1) return this.node(plan, 'Result');
+        const n = this.node(plan, 'Values Scan', 'Values Scan on "*VALUES*"');
+        n.props.push(['Alias', '*VALUES*']);
+        return n;
+      }
       case 'functionScan': case 'sqlFunctionScan': {
         // the alias follows the function's name when it is another name (ExplainTargetRel)
         const alias = plan.kind === 'functionScan' ? plan.alias ?? plan.name : plan.name;
@@ -617,7 +624,7 @@ class Builder implements DeparseContext {
       case 'join': return this.join(plan);
       case 'aggregate': {
         const hashed = plan.groupBy.length > 0;
-        const n = this.node(plan, hashed ? 'HashAggregate' : 'Aggregate');
+        const n = this.node(plan, 'Aggregate', hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
         if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.throughPulledUp(plan.input, e))]);
         this.asking('any', () => this.child(n, plan.input));
@@ -659,7 +666,7 @@ class Builder implements DeparseContext {
         return n;
       }
       case 'distinct': {
-        const n = this.node(plan, plan.on ? 'Unique' : 'HashAggregate');
+        const n = plan.on ? this.node(plan, 'Unique') : this.hashAggregate(plan);
         const proj = plan.input.kind === 'project' ? plan.input : undefined;
         if (!plan.on && this.opts.verbose && proj && proj.exprs.every((e) => e.kind === 'column' && e.level === 0)) {
           // DISTINCT over plain columns: the HashAggregate computes them (its Output) and its
@@ -989,7 +996,7 @@ class Builder implements DeparseContext {
   /** Inner Unique: always in JSON, in text only under VERBOSE and when true (PostgreSQL's "not too chatty") */
   private innerUnique(n: DisplayNode, plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): void {
     const unique = this.opts.model.joinInnerUnique(plan, innerSide);
-    if (this.opts.format === 'json' || (this.opts.verbose && unique)) n.details.push(['Inner Unique', String(unique)]);
+    if (this.opts.format !== 'text' || (this.opts.verbose && unique)) n.details.push(['Inner Unique', String(unique)]);
   }
 
   /** Merge Join (executor/merge-join.ts): its outer input first, the inner under a Materialize when costed so. */
@@ -1103,6 +1110,13 @@ class Builder implements DeparseContext {
     return n;
   }
 
+  /** PostgreSQL's Agg node hashing its groups: `HashAggregate` in text, an Aggregate of Strategy Hashed in the other formats. */
+  private hashAggregate(plan: Plan): DisplayNode {
+    const n = this.node(plan, 'Aggregate', 'HashAggregate');
+    n.props.push(['Strategy', 'Hashed']);
+    return n;
+  }
+
   /** The "*SELECT* n" places of the leaves of the set operation `plan` is part of (numbered when its root is shown). */
   private setopPlaces(plan: Extract<Plan, { kind: 'setop' }>): Map<Plan, number> {
     if (!this.leafPlaces.has(plan)) {
@@ -1155,7 +1169,7 @@ class Builder implements DeparseContext {
       // each member is a query of its own: its InitPlans under its top node
       for (const m of members) append.children.push({ rel: 'Member', node: this.unionMember(m, places.get(m)) });
       if (plan.all) return append;
-      const n = this.node(plan, 'HashAggregate');
+      const n = this.hashAggregate(plan);
       const first = members[0]!;
       const coerced = coercedOperand(first);
       // the first member's expressions, as the Append hands them on: sqs_t.id, ((id + 1)), or a
@@ -1282,6 +1296,21 @@ function planChildren(plan: Plan): Plan[] {
   }
 }
 
+/** The name an UPDATE / DELETE reads its target table by (`UPDATE t x`: x), from its scan of it. */
+function targetAlias(plan: Plan, table: TableDef): string {
+  let alias: string | undefined;
+  const visit = (p: Plan): void => {
+    if (alias !== undefined) return;
+    if (p.kind === 'scan' && p.table.oid === table.oid) {
+      alias = p.alias ?? table.name;
+      return;
+    }
+    for (const c of planChildren(p)) visit(c);
+  };
+  visit(plan);
+  return alias ?? table.name;
+}
+
 /** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
 function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const b = new Builder(opts, plan);
@@ -1293,9 +1322,16 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   // the statement's InitPlans belong to its top node, the ModifyTable
   const inits = root.subplans.filter((s) => s.name.startsWith('InitPlan'));
   root.subplans.splice(0, root.subplans.length, ...root.subplans.filter((s) => !s.name.startsWith('InitPlan')));
+  const table = opts.dml.table;
+  const alias = targetAlias(plan, table);
+  const schema = /^pg_temp_\d+$/.test(table.schema) ? 'pg_temp' : table.schema;
+  const props: [string, string][] = [['Operation', verb], ['Relation Name', table.name]];
+  if (opts.verbose) props.push(['Schema', schema]);
+  props.push(['Alias', alias]);
   return {
-    type: 'ModifyTable', title: `${verb} on ${opts.dml.table.name}`, props: [['Operation', verb], ['Relation Name', opts.dml.table.name]], details: [],
-    est: { ...root.est, width: 0 }, actual: root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
+    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details: [],
+    // it hands on rows only with RETURNING (actual rows=0 otherwise, as PostgreSQL counts them)
+    est: { ...root.est, width: 0 }, actual: root.actual && root.actual !== 'never' && !opts.dml.returning ? { ...root.actual, rows: 0 } : root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
   };
 }
 
@@ -1356,14 +1392,15 @@ function renderText(n: DisplayNode, indent: number, lines: string[], opts: Expla
 // ---------------------------------------------------------------------------------------
 // JSON format (PostgreSQL's keys and layout: two-space indentation, costs with 2 decimals)
 
-type Json = string | number | boolean | string[] | JsonObject | JsonObject[] | { raw: string };
-interface JsonObject { [key: string]: Json }
-
 function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions, subplanName?: string): JsonObject {
   const o: JsonObject = { 'Node Type': n.type };
   // an Agg's or SetOp's strategy follows its type (explain.c's sname / strategy)
   const strategy = n.props.find(([k]) => k === 'Strategy');
   if (strategy) o.Strategy = strategy[1];
+  if (n.type === 'Aggregate') o['Partial Mode'] = 'Simple';
+  // a ModifyTable's operation follows its type (ExplainNode's operation)
+  const operation = n.props.find(([k]) => k === 'Operation');
+  if (operation) o.Operation = operation[1];
   if (rel) o['Parent Relationship'] = rel;
   if (subplanName) o['Subplan Name'] = subplanName;
   o['Parallel Aware'] = false;
@@ -1386,6 +1423,8 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
   }
   // counters PostgreSQL writes as JSON numbers
   for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
+  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed') o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
@@ -1399,32 +1438,19 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
   return o;
 }
 
-function writeJson(v: Json, indent: number): string {
-  const pad = ' '.repeat(indent);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    if (typeof v[0] === 'string') return `[${(v as string[]).map((s) => JSON.stringify(s)).join(', ')}]`;
-    return `[\n${(v as JsonObject[]).map((x) => pad + '  ' + writeJson(x, indent + 2)).join(',\n')}\n${pad}]`;
-  }
-  if ('raw' in v && typeof v.raw === 'string' && Object.keys(v).length === 1) return v.raw;
-  const entries = Object.entries(v as JsonObject).map(([k, x]) => `${pad}  ${JSON.stringify(k)}: ${writeJson(x, indent + 2)}`);
-  return `{\n${entries.join(',\n')}\n${pad}}`;
-}
-
 export interface ExplainTimes { readonly planningMs?: number; readonly executionMs?: number }
 
 /** EXPLAIN's output rows: one per line in text format, a single row in JSON. */
 export function explainPlan(plan: Plan, opts: ExplainOptions, times: ExplainTimes = {}): string[] {
   const root = displayTree(plan, opts);
-  if (opts.format === 'json') {
+  if (opts.format !== 'text') {
     const top: JsonObject = { Plan: jsonNode(root, undefined, opts) };
     if (times.planningMs !== undefined) top['Planning Time'] = { raw: fmt3(times.planningMs) };
     top.Triggers = [];
     if (times.executionMs !== undefined) top['Execution Time'] = { raw: fmt3(times.executionMs) };
-    if (times.planningMs === undefined && times.executionMs === undefined) delete top.Triggers;
-    return [writeJson([top], 0)];
+    // ExplainPrintTriggers runs under ANALYZE, SUMMARY or not (none here: an empty group)
+    if (!opts.metrics) delete top.Triggers;
+    return [opts.format === 'json' ? writeJson([top], 0) : opts.format === 'yaml' ? writeYaml([top]) : writeXml([top])];
   }
   const lines: string[] = [];
   renderText(root, 0, lines, opts);

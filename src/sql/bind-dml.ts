@@ -307,9 +307,11 @@ function scanWithRowId(binder: SelectBinder, table: TableDef, alias: string, whe
   scope.add(alias, withId, { schema: table.schema, hiddenFrom: cols.length, relname: table.name, onUse: onRead });
   // row-level security: rows the policies hide are neither seen nor changed
   const filter = binder.securityQual(table, commands);
+  // the name it is read by (EXPLAIN: Update on t x, Seq Scan on t x)
+  const named = alias !== table.name ? { alias } : {};
   let plan: Plan = table.kind === 'p'
-    ? { kind: 'scan', schema: withId, table, withRowId: true, filter, partitions: leafPartitions(binder.env.catalog, table) }
-    : { kind: 'scan', schema: withId, table, withRowId: true, filter };
+    ? { kind: 'scan', schema: withId, table, withRowId: true, filter, partitions: leafPartitions(binder.env.catalog, table), ...named }
+    : { kind: 'scan', schema: withId, table, withRowId: true, filter, ...named };
   if (from?.length) {
     // UPDATE … FROM / DELETE … USING: join the target with the other FROM items
     const others = binder.bindFromItems(from, scope);

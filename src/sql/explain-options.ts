@@ -11,7 +11,7 @@ export interface ExplainFlags {
   readonly costs: boolean;
   readonly timing: boolean;
   readonly summary: boolean;
-  readonly format: 'text' | 'json';
+  readonly format: 'text' | 'json' | 'yaml' | 'xml';
 }
 
 interface DefElemNode { DefElem?: { defname?: string; arg?: Record<string, Record<string, unknown>>; location?: number } }
@@ -50,8 +50,7 @@ export function explainFlags(options: readonly unknown[] | undefined): ExplainFl
         break;
       case 'format': {
         const f = String(value ?? '').toLowerCase();
-        if (f === 'text' || f === 'json') format = f;
-        else if (f === 'xml' || f === 'yaml') throw new SqlError(SqlState.featureNotSupported, `EXPLAIN (FORMAT ${f.toUpperCase()}) is not supported`, position);
+        if (f === 'text' || f === 'json' || f === 'yaml' || f === 'xml') format = f;
         else throw new SqlError(SqlState.invalidParameterValue, `unrecognized value for EXPLAIN option "format": "${value ?? ''}"`, position);
         break;
       }

@@ -18,7 +18,7 @@
  * whole plan after the rewrite rules.
  */
 import type { Expr, Plan } from '../plan.js';
-import { mapExpr, outerColumnsRead } from '../expr-walk.js';
+import { mapExpr, outerColumnsRead, planIsCorrelated } from '../expr-walk.js';
 
 export function readScanColumns(plan: Plan): Plan {
   return narrow(plan, null);
@@ -97,6 +97,8 @@ function columnsOf(exprs: readonly Expr[]): Set<number> | null {
   for (const e of exprs) {
     mapExpr(e, (x) => {
       if (x.kind === 'column' && x.level === 0) out.add(x.index);
+      // an uncorrelated subquery (an InitPlan's value) reads no column of the row
+      else if (x.kind === 'subquery' && !planIsCorrelated(x.plan)) return x;
       else if (x.kind === 'subquery' || x.kind === 'insubquery' || x.kind === 'agg' || x.kind === 'window') unknown = true;
       return undefined;
     });
