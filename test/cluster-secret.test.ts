@@ -216,3 +216,62 @@ describe('the shard router proves the cluster secret to password-protected shard
     assert.ok(!messages.includes('authenticationOk'));
   });
 });
+
+describe('the router checks the shard proves the secret too', () => {
+  /** a PostgreSQL-speaking impostor: SCRAM up to its final message, whose server signature it cannot make */
+  function impostor(): Promise<Server> {
+    const server = createServer((socket: Socket) => {
+      let buffered = Buffer.alloc(0);
+      let started = false;
+      let clientNonce = '';
+      const send = (type: string, body: Buffer): void => {
+        const head = Buffer.alloc(5);
+        head.write(type, 0);
+        head.writeInt32BE(body.length + 4, 1);
+        socket.write(Buffer.concat([head, body]));
+      };
+      const auth = (code: number, data: string): void => {
+        const b = Buffer.alloc(4);
+        b.writeInt32BE(code);
+        send('R', Buffer.concat([b, Buffer.from(data)]));
+      };
+      socket.on('data', (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        for (;;) {
+          if (!started) {
+            if (buffered.length < 4 || buffered.length < buffered.readInt32BE(0)) return;
+            buffered = buffered.subarray(buffered.readInt32BE(0));
+            started = true;
+            auth(10, 'SCRAM-SHA-256\0\0');
+            continue;
+          }
+          if (buffered.length < 5 || buffered.length < 1 + buffered.readInt32BE(1)) return;
+          const body = buffered.subarray(5, 1 + buffered.readInt32BE(1)).toString('latin1');
+          buffered = buffered.subarray(1 + buffered.readInt32BE(1));
+          if (!clientNonce) {
+            clientNonce = /r=([^,]+)/.exec(body)![1]!;
+            auth(11, `r=${clientNonce}impostor,s=${Buffer.from('salt-of-nobody').toString('base64')},i=4096`);
+          } else {
+            auth(12, `v=${Buffer.alloc(32, 7).toString('base64')}`);
+          }
+        }
+      });
+      socket.on('error', () => {});
+    });
+    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  }
+
+  it('a shard that cannot prove the secret is refused with 28000, not a lost connection', async () => {
+    const server = await impostor();
+    try {
+      const { ShardConnection } = await import('../src/cluster/router/shard-connection.js');
+      const port = (server.address() as { port: number }).port;
+      await assert.rejects(ShardConnection.open(0, `127.0.0.1:${port}`, { user: 'postgres', database: 'postgres' }, undefined, SECRET), (e: { code?: string; message: string }) => {
+        assert.equal(e.code, '28000', e.message);
+        return true;
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -141,8 +141,12 @@ export class ShardConnection {
             () => socket.write(serialize.sendSCRAMClientFinalMessage(s.response)),
             (e: Error) => conn.lost(new SqlError('28000', `shard ${shard}: SCRAM with the cluster secret failed: ${e.message}`)));
         } else if (m.name === 'authenticationSASLFinal' && session) {
-          // the shard proves it knows the secret too
-          scram.finalizeSession(session, m.data as string);
+          // the shard proves it knows the secret too: one that cannot is not this cluster's node
+          try {
+            scram.finalizeSession(session, m.data as string);
+          } catch (e) {
+            throw new SqlError('28000', `shard ${shard} (${address}) did not prove the cluster secret: ${(e as Error).message}`);
+          }
         } else {
           throw new SqlError('28000', `shard ${shard} asks for ${m.name}; with --cluster-secret the router proves the secret by SCRAM only`);
         }
@@ -451,7 +455,8 @@ export class ShardConnection {
     this.pending = null;
     this.closed = true;
     this.socket.destroy();
-    p?.fail(new SqlError('08006', `connection to shard ${this.shard} was lost: ${e.message}`));
+    // an authentication failure of the router's own (SCRAM with the cluster secret) keeps its 28000
+    p?.fail(e instanceof SqlError && e.code === '28000' ? e : new SqlError('08006', `connection to shard ${this.shard} was lost: ${e.message}`));
   }
 }
 
