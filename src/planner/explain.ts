@@ -200,6 +200,9 @@ class Builder implements DeparseContext {
         // read from a Subquery Scan: its column under the FROM item's name
         if (input.kind === 'project' && this.narrowedScans.has(input)) return `${input.subqueryAlias}.${input.schema[c.index]?.name}`;
         const e = computedColumn(input, c.index);
+        // a join's column handed through a projection: under its table's name (jo1.a)
+        const source = !e || (e.kind === 'column' && !e.table) ? this.sourceExpr(input, c.index) : undefined;
+        if (source?.kind === 'column') return this.expr(source);
         if (!e || e.kind === 'column') return e ? this.expr(e) : undefined;
         return `(${this.expr(e)})`;
       },
@@ -524,6 +527,20 @@ class Builder implements DeparseContext {
     }
   }
 
+  /**
+   * `e` over the Limits and Sorts of `input` as the node below them computes it (throughInput),
+   * a join's column under its table's name (`jo1.a`, as PostgreSQL's Sort over a join shows it)
+   */
+  private belowSorts(input: Plan, e: Expr): Expr {
+    return mapExpr(e, (x) => {
+      if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const computed = computedColumn(input, x.index);
+      if (computed && computed.kind !== 'column') return computed;
+      const source = this.sourceExpr(input, x.index);
+      return source?.kind === 'column' ? source : computed ?? x;
+    });
+  }
+
   private columnsOf(plan: Plan): Expr[] {
     // a scan's columns under the name the query reads the table by (its alias)
     const table = plan.kind === 'scan' ? this.refname(plan) ?? plan.table.name : plan.kind === 'cteScan' ? plan.alias ?? plan.cte.name : undefined;
@@ -607,7 +624,7 @@ class Builder implements DeparseContext {
         if (target === n) this.output(n, exprs);
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
         // needs after it (resjunk); the Limit and Sort show that node's columns
-        else this.outputWithKeys(target, plan.exprs.map((e) => throughInput(plan.input, e)), sortKeysBelow(plan.input).map((e) => throughInput(plan.input, e)));
+        else this.outputWithKeys(target, plan.exprs.map((e) => this.belowSorts(plan.input, e)), sortKeysBelow(plan.input).map((e) => this.belowSorts(plan.input, e)));
         // the select list computed by a Subquery Scan (narrowingScan): the scan's cost is its own
         if (n.type === 'Subquery Scan') {
           this.absorb(n, plan);
