@@ -7,7 +7,7 @@
  * cannot be split that way and fails with 53200 past work_mem.
  */
 import type { Plan } from '../planner/plan.js';
-import { hashJoinKeys } from '../planner/join-keys.js';
+import { hashableJoinKeys } from '../planner/join-keys.js';
 import { hashKey } from '../types/compare.js';
 import type { Row, Value } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
@@ -19,7 +19,7 @@ import { PAUSE, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Step } from 
 import { gatherWithin, workMemFor } from './work-mem.js';
 
 type JoinPlan = Extract<Plan, { kind: 'join' }>;
-type Keys = NonNullable<ReturnType<typeof hashJoinKeys>>;
+type Keys = NonNullable<ReturnType<typeof hashableJoinKeys>>;
 
 /** a hash join's build row: its key string and its place in the key's list */
 const HASH_ENTRY_BYTES = 64;
@@ -34,7 +34,7 @@ const BUILD_LEFT: Sides = { build: 'left', probe: 'right' };
 
 export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p: Plan) => Iterable<Step>): Iterable<Step> {
   // the planner chose the algorithm and, for an inner join, the side to hash by cost (rules/choose-join-algorithm.ts)
-  const keys = plan.algorithm === 'nestloop' ? null : hashJoinKeys(plan.on, plan.left.schema.length);
+  const keys = plan.algorithm === 'nestloop' ? null : hashableJoinKeys(plan.on, plan.left.schema.length);
   if (!keys) {
     const rightRows = yield* gatherWithin(runChild(plan.right), workMemFor(rc.workMemBytes, 'join'));
     yield* probe(plan, null, rightRows, runChild(plan.left), rc, env, BUILD_RIGHT);
@@ -135,6 +135,11 @@ function keyFunction(keys: Keys): (r: Row, side: 'left' | 'right') => string | n
     for (const key of keys) {
       const v = r[side === 'left' ? key.left : key.right];
       if (v === null) return null;
+      // int4 = int8: a number and a bigint of one value hash alike (their digits)
+      if (key.crossType) {
+        k += `${String(v)}|`;
+        continue;
+      }
       const h = hashKey(key.type, v);
       k += typeof h === 'bigint' ? `${h}n|` : `${String(h)}|`;
     }

@@ -19,7 +19,7 @@
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
-import { hashJoinKeys } from './join-keys.js';
+import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
@@ -330,7 +330,7 @@ export class CostModel {
         const rows = input.rows * 10;
         return { startup: input.startup, total: input.total + rows * CPU_TUPLE_COST, rows, width: this.schemaWidth(plan.schema) };
       }
-      case 'join': return this.join(plan, plan.algorithm ?? (hashJoinKeys(plan.on, plan.left.schema.length) ? 'hash' : 'nestloop'));
+      case 'join': return this.join(plan, plan.algorithm ?? (hashableJoinKeys(plan.on, plan.left.schema.length) ? 'hash' : 'nestloop'));
       case 'aggregate': return this.aggregate(plan);
       case 'window': return this.window(plan);
       // over a scan reading some columns: as wide as those (the scan's target list)
@@ -759,7 +759,7 @@ export class CostModel {
    *           + (cpu_tuple_cost + other ON conditions) × (anti ? unmatched : matched)
    */
   private hashJoin(plan: Extract<Plan, { kind: 'join' }>, hashBuild: 'left' | 'right'): { startup: number; total: number } {
-    const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+    const keys = hashableJoinKeys(plan.on, plan.left.schema.length) ?? [];
     const buildLeft = hashBuild === 'left';
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);

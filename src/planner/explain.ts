@@ -14,7 +14,7 @@ import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
 import { CostModel, CPU_TUPLE_COST, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
-import { hashJoinKeys } from './join-keys.js';
+import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
 import { indexQuals } from './range-comparison.js';
 import { rangeTableSizes, type BitmapPath, type Expr, type Plan, type SortKey } from './plan.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
@@ -951,7 +951,7 @@ class Builder implements DeparseContext {
   }
 
   private join(plan: Extract<Plan, { kind: 'join' }>): DisplayNode {
-    const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashJoinKeys(plan.on, plan.left.schema.length);
+    const keys = plan.algorithm === 'nestloop' || plan.lateral ? null : hashableJoinKeys(plan.on, plan.left.schema.length);
     // a semi join probing a unique key is PostgreSQL's inner join
     const shownType = this.opts.model.semiJoinOnUniqueKey(plan) ? 'inner' : plan.joinType;
     const joinType = shownType[0].toUpperCase() + shownType.slice(1);  // Semi, Anti as PostgreSQL names them

@@ -14,7 +14,7 @@
  * last, when the inputs' shapes (and so their estimates) are final.
  */
 import { CostModel, type Estimate } from '../cost.js';
-import { hashJoinKeys } from '../join-keys.js';
+import { hashableJoinKeys } from '../join-keys.js';
 import { cheapestMergeJoin } from '../merge-join-path.js';
 import { parameterizedIndexJoin } from '../param-index-join.js';
 import type { Plan } from '../plan.js';
@@ -30,7 +30,7 @@ type JoinNode = Extract<Plan, { kind: 'join' }>;
  */
 export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNode {
   if (plan.lateral) return { ...plan, algorithm: 'nestloop' };
-  if (!hashJoinKeys(plan.on, plan.left.schema.length)) {
+  if (!hashableJoinKeys(plan.on, plan.left.schema.length)) {
     // no equality to hash: a plain nested loop, or one probing a range of the right table's B-tree
     const ranged = cheapestParameterized(plan, model);
     return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
