@@ -119,6 +119,9 @@ test('binary COPY errors: SQLSTATE, message, line and column as in PostgreSQL', 
     [[HEADER, good, row([int8(1n), int4(1), vector([1, 2, 3, 4]), null, null]), TRAILER], '22000', 'expected 3 dimensions, not 4', 'COPY t, line 2, column v'],
     [[HEADER, row([int8(1n), int4(1), vector([1, NaN, 3]), null, null]), TRAILER], '22000', 'NaN not allowed in vector', 'COPY t, line 1, column v'],
     [[HEADER, row([int8(1n), int4(1), vector([1, Infinity, 3]), null, null]), TRAILER], '22000', 'infinite value not allowed in vector', 'COPY t, line 1, column v'],
+    [[HEADER, row([int8(1n), int4(1), vector([-Infinity, 2, 3]), null, null]), TRAILER], '22000', 'infinite value not allowed in vector', 'COPY t, line 1, column v'],
+    // a NaN with payload bits and the sign set (0xffc00001): its exponent decides, not its value
+    [[HEADER, row([int8(1n), int4(1), Buffer.from([0, 3, 0, 0, 0x3f, 0x80, 0, 0, 0xff, 0xc0, 0, 1, 0, 0, 0, 0]), null, null]), TRAILER], '22000', 'NaN not allowed in vector', 'COPY t, line 1, column v'],
     [[HEADER, row([int8(1n), int4(1), vector([1, 2, 3], 3, 1), null, null]), TRAILER], '22000', 'expected unused to be 0, not 1', 'COPY t, line 1, column v'],
     [[HEADER, row([int8(1n), int4(1), vector([1, 2, 3, 4], 3), null, null]), TRAILER], '22P03', 'incorrect binary data format', 'COPY t, line 1, column v'],
     [[HEADER, row([int8(1n), int4(1), vector([], 0), null, null]), TRAILER], '22000', 'vector must have at least 1 dimension', 'COPY t, line 1, column v'],
@@ -133,4 +136,18 @@ test('binary COPY errors: SQLSTATE, message, line and column as in PostgreSQL', 
   const bad = Buffer.concat([row([int8(1n)]).subarray(0, 2), int4(8), int8(1n), int4(-5)]);
   bad.writeInt16BE(5, 0);
   assert.deepEqual(parseError([HEADER, bad]), { code: '22P04', message: 'invalid field size', where: 'COPY t, line 1, column sel' });
+});
+
+test('vector elements: every finite bit pattern passes whole, the first non-finite one is refused, also in a bulk load\'s column blocks', () => {
+  // the largest finite floats, the smallest subnormal, ±0: decoded bit for bit
+  const edge = [3.4028234663852886e38, -3.4028234663852886e38, 1e-45];
+  assert.deepEqual(parse([HEADER, row([int8(1n), int4(1), vector(edge), null, null]), TRAILER])[0]![2], new Float32Array(edge));
+  const negZero = parse([HEADER, row([int8(1n), int4(1), vector([-0, 0, 1]), null, null]), TRAILER])[0]![2] as Float32Array;
+  assert.ok(Object.is(negZero[0], -0) && Object.is(negZero[1], 0));
+  // 9,000 rows: past BULK_ROWS the vectors go into column blocks (another decoder's memory)
+  const good = row([int8(1n), int4(1), vector([1, 2, 3]), null, null]);
+  const many = Array.from({ length: 9000 }, () => good);
+  assert.equal(parse([HEADER, ...many, TRAILER]).length, 9000);
+  assert.deepEqual(parseError([HEADER, ...many, row([int8(2n), int4(1), vector([1, 2, -Infinity]), null, null]), TRAILER]),
+    { code: '22000', message: 'infinite value not allowed in vector', where: 'COPY t, line 9001, column v' });
 });

@@ -10,6 +10,8 @@
  * what it holds.
  */
 
+import { BLOCK_CRC_STEP, blockFilled } from './column-block-crc.js';
+
 /**
  * A commit inserting at least this many rows into a table (COPY, big INSERT … SELECT) is
  * ingested as a sealed segment of its own: written once as an Arrow file and referenced
@@ -48,6 +50,8 @@ export function isColumnBlock(buffer: ArrayBufferLike): boolean {
 export class VectorColumnBlocks {
   private block: GrowableBlock | undefined;
   private used = 0;
+  /** bytes of `block` whose crc was asked for (column-block-crc.ts) */
+  private crcAsked = 0;
   /** false once a block cannot be had (too big, no address space): vectors get memory of their own */
   private usable: boolean;
 
@@ -65,11 +69,17 @@ export class VectorColumnBlocks {
     if (!this.usable) return new Float32Array(this.dim);
     const bytes = 4 * this.dim;
     let block = this.block;
+    // the vectors handed out so far are written: their crc is taken while the load goes on
+    if (block && this.used - this.crcAsked >= BLOCK_CRC_STEP) {
+      blockFilled(block, this.crcAsked, this.used);
+      this.crcAsked = this.used;
+    }
     try {
       if (!block || this.used + bytes > block.maxByteLength) {
         block = this.block = new GrowableBlock(0, { maxByteLength: RECORD_BATCH_ROWS * bytes });
         blocks.add(block);
         this.used = 0;
+        this.crcAsked = 0;
       }
       if (this.used + bytes > block.byteLength) {
         block.grow(Math.min(block.maxByteLength, this.used + Math.max(bytes, GROW_BYTES, block.byteLength)));

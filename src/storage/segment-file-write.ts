@@ -7,6 +7,7 @@
  * manifest write that references it comes after, as before. One worker, started when first
  * needed, writes the files one after another (serial-worker.ts).
  */
+import { knownBlockCrc } from './column-block-crc.js';
 import { SerialWorker } from './serial-worker.js';
 
 export interface SegmentFileRequest {
@@ -16,6 +17,8 @@ export interface SegmentFileRequest {
   /** the data directory (a full disk's error names the file relative to it) */
   readonly dataDir: string;
   readonly chunks: readonly Uint8Array[];
+  /** per chunk, the crc of its first bytes when known already (column-block-crc.ts) */
+  readonly known?: readonly ({ readonly bytes: number; readonly crc: number } | undefined)[];
 }
 
 export interface SegmentFileReply {
@@ -35,5 +38,6 @@ export function warmSegmentWriter(): void {
  * (disk-full.ts) and leaves no file behind.
  */
 export async function writeSegmentFile(request: SegmentFileRequest): Promise<number> {
-  return (await writer.run(request)).crc;
+  const known = request.chunks.map(knownBlockCrc);
+  return (await writer.run(known.some((k) => k !== undefined) ? { ...request, known } : request)).crc;
 }
