@@ -11,7 +11,8 @@
  *   --queries N  --concurrency N  --ef 10,20,40  --no-ceiling  --no-install  --out DIR
  *   --pg-stop-cmd CMD --pg-start-cmd CMD   measure PostgreSQL restart (only for a server you own)
  *   --filtered-sweep                filtered k-NN at 0.1 % … 50 % selectivity and class filters, pgvector's
- *                                   best plan per filter (bench/filtered-sweep.ts); --no-filter-index
+ *                                   best plan per filter (bench/filtered-sweep.ts); --no-filter-index;
+ *                                   --selectivities 0.001,0.01 runs only those `f` filters (no class filters)
  *   --render RESULT.json            re-print the table and re-draw the SVG of an earlier run
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ export interface BenchOptions {
   filteredSweep: boolean;
   /** B-tree indexes on the filter columns in the filtered sweep (--no-filter-index: none) */
   filterIndexes: boolean;
+  /** --selectivities: the filtered sweep's `f` filters to run (and no class filters); undefined: all */
+  selectivities: number[] | undefined;
   allowInstall: boolean;
   outDir: string;
   cacheDir: string;
@@ -53,7 +56,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--target quiver|postgres://user@host:port/db]... [--compare] [--quick]
        [--dataset fashion-mnist|synthetic:n=N,d=D,clusters=C,seed=S] [--queries N] [--concurrency N]
-       [--ef 10,20,40,...] [--sweep-only] [--filtered-sweep [--no-filter-index]] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
+       [--ef 10,20,40,...] [--sweep-only] [--filtered-sweep [--no-filter-index] [--selectivities 0.001,0.01]] [--no-ceiling] [--no-install] [--out DIR] [--pg URL]
        [--pg-stop-cmd CMD --pg-start-cmd CMD]   (restart timing; only for a PostgreSQL you own)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -72,6 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'sweep-only': { type: 'boolean', default: false },
       'filtered-sweep': { type: 'boolean', default: false },
       'no-filter-index': { type: 'boolean', default: false },
+      selectivities: { type: 'string' },
       'no-install': { type: 'boolean', default: false },
       out: { type: 'string' },
       'quiver-entry': { type: 'string' },
@@ -115,6 +119,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     sweepOnly: values['sweep-only'],
     filteredSweep: values['filtered-sweep'],
     filterIndexes: !values['no-filter-index'],
+    selectivities: values.selectivities?.split(',').map((v) => {
+      const n = Number(v);
+      if (!(n > 0 && n < 1)) throw new Error('--selectivities needs fractions between 0 and 1');
+      return n;
+    }),
     allowInstall: !values['no-install'],
     outDir: resolve(values.out ?? join(root, 'bench', 'results')),
     cacheDir: join(root, 'bench', 'cache'),

@@ -379,6 +379,10 @@ export function filteredConfigFor(o: BenchOptions): FilteredSweepConfig {
   if (o.queries !== undefined) cfg.queriesPerPoint = o.queries;
   if (o.efSweep !== undefined) cfg.pgEfLadder = o.efSweep;
   if (!o.filterIndexes) cfg.filterIndexes = false;
+  if (o.selectivities) {
+    cfg.selectivities = o.selectivities;
+    cfg.labelFilters = false;
+  }
   return cfg;
 }
 

@@ -283,6 +283,11 @@ export class QuiverTarget implements SqlTarget {
     return `postgres://${this.opts.user}@127.0.0.1:${this.port}/${this.opts.database}`;
   }
 
+  /** the server process's id (undefined when it is not running) */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts a Quiver server on a free port with a fresh temporary data directory. */
   static async start(opts: QuiverOptions): Promise<{ target: QuiverTarget; seconds: number }> {
     if (!existsSync(opts.entry)) throw new Error(`Quiver server entry ${opts.entry} not found (build with npx tsc -p .)`);

@@ -1,6 +1,8 @@
 /**
  * The two-step exact top-k (SIMD ranking of k + margin candidates, then pgvector's exact
- * distance) must return exactly what ranking every row by the exact distance returns.
+ * distance) must return exactly what ranking every row by the exact distance returns,
+ * also when some candidates come with their exact distance already known (offerMeasured:
+ * an exact scan ranked by pgvector's kernel) and the others are measured by the heap.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +32,26 @@ for (const op of ['<->', '<#>', '<=>', '<+>'] as DistanceOperator[]) {
         const q = Float32Array.from({ length: dim }, () => rnd() * 5);
         const c = new VectorCandidates(k, op, false, q);
         rows.forEach((v, i) => c.offer([i], v, i));
+        assert.deepEqual(c.finish().map((r) => r[0]), bruteForce(rows, q, k, op), `${op} dim ${dim} k ${k}`);
+      }
+    }
+  });
+}
+
+for (const op of ['<->', '<#>', '<=>', '<+>'] as DistanceOperator[]) {
+  test(`measured and unmeasured candidates mixed equal brute force for ${op}`, () => {
+    const rnd = rng(9);
+    const exact = distanceFunction(op);
+    for (const dim of [3, 64, 200]) {
+      const rows = Array.from({ length: 1500 }, () => Float32Array.from({ length: dim }, () => Math.round(rnd() * 20) / 4));
+      rows[10] = rows[20].slice();
+      rows[11] = rows[20].slice(); // a tie between a measured (even) and an unmeasured (odd) row
+      rows[30] = new Float32Array(dim);
+      for (const k of [1, 10, 57]) {
+        const q = Float32Array.from({ length: dim }, () => rnd() * 5);
+        const c = new VectorCandidates(k, op, false, q);
+        // every other row with its distance, as an exact scan of one segment offers them
+        rows.forEach((v, i) => (i % 2 === 0 ? c.offerMeasured([i], v, i, exact(v, q)) : c.offer([i], v, i)));
         assert.deepEqual(c.finish().map((r) => r[0]), bruteForce(rows, q, k, op), `${op} dim ${dim} k ${k}`);
       }
     }

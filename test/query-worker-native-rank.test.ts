@@ -2,12 +2,13 @@
  * The native chunk ranker (native/filtered-hnsw/exact_topk.cpp) picks the same best
  * positions as ranking row by row with the fast kernels does: every metric, a bitmap of
  * allowed positions, a sub-range, a position base, zero vectors (cosine NaN ranks last);
- * a sparse bitmap (the zero words and bytes it skips); and the addon's exact kernel equals
- * pgvector's JavaScript kernel bit for bit.
+ * a sparse bitmap (the zero words and bytes it skips); the addon's exact kernel equals
+ * pgvector's JavaScript kernel bit for bit; and the exact ranker (pgRankTopK) returns the
+ * best positions by pgvector's distance with that distance, bit for bit.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chunkRanker } from '../src/query-worker/native-rank.js';
+import { chunkRanker, exactChunkRanker } from '../src/query-worker/native-rank.js';
 import { BestPositions, exactKernel, fastKernel, NATIVE_EXACT_MIN_DIMS } from '../src/query-worker/kernels.js';
 import { exactTopkAddon } from '../src/query-worker/native-addon.js';
 import { distanceFunction } from '../src/types/vector.js';
@@ -91,4 +92,39 @@ test('the addon\'s exact kernel returns pgvector\'s JavaScript distance bit for 
   }
   // a dimension mismatch is still pgvector's error
   assert.throws(() => exactKernel('<->', false)(new Float32Array(100), new Float32Array(99)), /different vector dimensions 100 and 99/);
+});
+
+test('the exact ranker orders by pgvector\'s distance and returns it bit for bit (ties by position, NaN last)', (t) => {
+  if (!exactChunkRanker('<->', DIM)) {
+    t.skip('native/filtered-hnsw/exact_topk.node is not built (or predates pgRankTopK)');
+    return;
+  }
+  const rand = seededRandom(14);
+  for (const dim of [32, 33, DIM, 784]) {
+    const rows = dim > 100 ? 600 : ROWS;
+    const data = new Float32Array(rows * dim).map(() => (rand() * 2 - 1) * (dim > 100 ? 255 : 1));
+    data.fill(0, 5 * dim, 6 * dim); // row 5 is a zero vector (cosine: NaN)
+    data.copyWithin(9 * dim, 7 * dim, 8 * dim); // rows 7 and 9 tie
+    const query = data.slice(7 * dim, 8 * dim).map((x) => x + 0.25);
+    const base = 1000;
+    const allowed = new Uint8Array((base + rows + 7) >> 3);
+    for (let pos = base; pos < base + rows; pos++) if (rand() < 0.3 || [5, 7, 9].includes(pos - base)) allowed[pos >> 3] |= 1 << (pos & 7);
+    for (const op of ['<->', '<#>', '<=>'] as DistanceOp[]) {
+      const js = distanceFunction(op);
+      for (const [from, to, bits] of [[0, rows, undefined], [3, rows - 50, allowed]] as const) {
+        const got = exactChunkRanker(op, dim)!(data, query, 25, from, to, base, bits);
+        const all: { pos: number; d: number }[] = [];
+        for (let r = from; r < to; r++) {
+          const pos = base + r;
+          if (bits && !((bits[pos >> 3] >> (pos & 7)) & 1)) continue;
+          all.push({ pos, d: js(data.subarray(r * dim, (r + 1) * dim), query) });
+        }
+        all.sort((a, b) => (Number.isNaN(a.d) !== Number.isNaN(b.d) ? (Number.isNaN(a.d) ? 1 : -1) : a.d !== b.d && !Number.isNaN(a.d) ? a.d - b.d : a.pos - b.pos));
+        const want = all.slice(0, 25);
+        const what = `${op} dim ${dim} ${bits ? 'with bitmap' : 'all rows'}`;
+        assert.deepEqual([...got.positions], want.map((w) => w.pos), what);
+        want.forEach((w, i) => assert.ok(Object.is(got.distances[i], w.d), `${what}: distance ${i} ${got.distances[i]} vs ${w.d}`));
+      }
+    }
+  }
 });

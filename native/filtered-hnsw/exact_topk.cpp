@@ -193,8 +193,100 @@ Napi::Value PgDistance(Napi::CallbackInfo const& info) {
   return Napi::Number::New(env, r);
 }
 
+// pgRankTopK(data, dim, query, metric, cap, from, to, base, allowed?): as rankTopK, but ranked
+// by pgvector's exact distance (the kernels of pgDistance) and returning it, so the
+// distances are the SQL operator's and the caller need not measure the best again. An
+// exact scan used to compute a kept row's distance three times (the fast ranking here, the
+// candidate heap's fast kernel, pgDistance for the final order); pgvector's kernel costs
+// about what the fast one does, so ranking with it directly does one pass instead.
+Napi::Value PgRankTopK(Napi::CallbackInfo const& info) {
+  Napi::Env env = info.Env();
+  auto data = info[0].As<Napi::Float32Array>();
+  auto dim = static_cast<std::size_t>(info[1].As<Napi::Number>().Int64Value());
+  auto query = info[2].As<Napi::Float32Array>();
+  int metric = info[3].As<Napi::Number>().Int32Value();
+  auto cap = static_cast<std::size_t>(info[4].As<Napi::Number>().Int64Value());
+  auto from = static_cast<std::size_t>(info[5].As<Napi::Number>().Int64Value());
+  auto to = static_cast<std::size_t>(info[6].As<Napi::Number>().Int64Value());
+  auto base = static_cast<int64_t>(info[7].As<Napi::Number>().Int64Value());
+  uint8_t const* allowed = nullptr;
+  std::size_t allowed_bytes = 0;
+  if (info.Length() > 8 && info[8].IsTypedArray()) {
+    auto bits = info[8].As<Napi::Uint8Array>();
+    allowed = bits.Data();
+    allowed_bytes = bits.ByteLength();
+  }
+  if (query.ElementLength() != dim || dim == 0 || to * dim > data.ElementLength() || from > to) {
+    Napi::RangeError::New(env, "pgRankTopK: bad dimensions or range").ThrowAsJavaScriptException();
+    return env.Null();
+  }
+  float const* rows = data.Data();
+  float const* q = query.Data();
+  // cosine: the query's squared norm once (pgDistance's nb)
+  double const query_norm = metric == 2 ? static_cast<double>(pg_ip(q, q, dim)) : 0;
+  // the key orders like the operator: L2 by the float sum of squares (sqrt is strictly
+  // increasing on it), the others by the distance itself; NaN (cosine of a zero vector) as +inf
+  auto key_of = [&](float const* x) -> double {
+    if (metric == 0) return static_cast<double>(pg_l2sq(x, q, dim));
+    if (metric == 1) return -static_cast<double>(pg_ip(x, q, dim));
+    double dot = pg_ip(x, q, dim);
+    double na = pg_ip(x, x, dim);
+    double sim = dot / std::sqrt(na * query_norm);
+    if (sim > 1) sim = 1;
+    else if (sim < -1) sim = -1;
+    double r = 1 - sim;
+    return std::isnan(r) ? INFINITY : r;
+  };
+  using Keyed = std::pair<double, int32_t>;
+  auto better_keyed = [](Keyed const& a, Keyed const& b) { return a.first < b.first || (a.first == b.first && a.second < b.second); };
+  std::vector<Keyed> heap;
+  heap.reserve(cap + 1);
+  auto consider = [&](std::size_t r) {
+    Keyed e{key_of(rows + r * dim), static_cast<int32_t>(base + static_cast<int64_t>(r))};
+    if (heap.size() < cap) {
+      heap.push_back(e);
+      std::push_heap(heap.begin(), heap.end(), better_keyed);
+    } else if (cap > 0 && better_keyed(e, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better_keyed);
+      heap.back() = e;
+      std::push_heap(heap.begin(), heap.end(), better_keyed);
+    }
+  };
+  if (!allowed) {
+    for (std::size_t r = from; r < to; r++) consider(r);
+  } else {
+    int64_t const end = base + static_cast<int64_t>(to);
+    for (int64_t p = base + static_cast<int64_t>(from); p < end;) {
+      std::size_t const byte = static_cast<std::size_t>(p >> 3);
+      if (byte >= allowed_bytes) break;
+      if ((p & 63) == 0 && byte + 8 <= allowed_bytes) {
+        uint64_t word;
+        std::memcpy(&word, allowed + byte, 8);
+        if (word == 0) { p += 64; continue; }
+      }
+      uint8_t const bits = allowed[byte];
+      if (bits == 0) { p = static_cast<int64_t>(byte + 1) << 3; continue; }
+      if ((bits >> (p & 7)) & 1) consider(static_cast<std::size_t>(p - base));
+      p++;
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), better_keyed);
+  auto positions = Napi::Int32Array::New(env, heap.size());
+  auto distances = Napi::Float64Array::New(env, heap.size());
+  for (std::size_t i = 0; i < heap.size(); i++) {
+    positions[i] = heap[i].second;
+    double k = heap[i].first;
+    distances[i] = metric == 0 ? std::sqrt(k) : std::isinf(k) && metric == 2 ? NAN : k;
+  }
+  auto out = Napi::Object::New(env);
+  out.Set("positions", positions);
+  out.Set("distances", distances);
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rankTopK", Napi::Function::New(env, RankTopK));
+  exports.Set("pgRankTopK", Napi::Function::New(env, PgRankTopK));
   exports.Set("pgDistance", Napi::Function::New(env, PgDistance));
   return exports;
 }

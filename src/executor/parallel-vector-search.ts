@@ -29,7 +29,7 @@ import type { Row } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { VectorCandidates } from './vector-candidates.js';
-import { sortedColumnFilter, sortedColumnsUnderWay, columnsRead, countExact, indexFor, nativeExact, segmentChoice, smallSegmentExact } from './vector-search.js';
+import { sortedColumnFilter, sortedColumnsUnderWay, columnsRead, countExact, indexFor, nativeExact, offerRanked, segmentChoice, smallSegmentExact } from './vector-search.js';
 import { emptyVectorStats, noteBitmap, type VectorSearchStats } from '../planner/vector-cost.js';
 import { SegmentBreadth } from './search-breadth.js';
 import { vectorSearchCondition } from '../planner/scan-condition.js';
@@ -111,15 +111,18 @@ class CoordinatedTopK {
     this.keep = candidateCap(k, rankKernel(key.op, !!key.half, query.length).twoStep);
   }
 
-  consider(row: Row, order: number): void {
+  /** whether the row became a candidate; `distance`: its pgvector distance, when known */
+  consider(row: Row, order: number, distance?: number): boolean {
     const v = row[this.key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
       if (!this.nonNull && this.nullRows.length < this.k) this.nullRows.push(row);
-      return;
+      return false;
     }
-    if (this.nonZero && isZeroVector(v)) return;
-    this.candidates.offer(row, v as Float32Array, order);
+    if (this.nonZero && isZeroVector(v)) return false;
+    if (distance === undefined) this.candidates.offer(row, v as Float32Array, order);
+    else this.candidates.offerMeasured(row, v as Float32Array, order, distance);
+    return true;
   }
 
   /**
@@ -180,9 +183,9 @@ class CoordinatedTopK {
   }
 
   /** one position ranked in this thread */
-  offerPosition(seg: SearchSegment, pos: number, base: number): void {
+  offerPosition(seg: SearchSegment, pos: number, base: number, distance?: number): boolean {
     const r = seg.visibleRow(pos);
-    if (r) this.consider(r.row, base + pos);
+    return r ? this.consider(r.row, base + pos, distance) : false;
   }
 
   private offerHits(seg: SearchSegment, base: number, hits: Hits): void {
@@ -429,8 +432,8 @@ export async function parallelIndexedVectorTopK(
         let inGraph: { budget: number; allowed: number } | undefined;
         if (!m.bits && smallSegmentExact(seg, k, ef)) {
           stats.segmentsExact++;
-          const few = nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, undefined);
-          if (few) for (const pos of few) top.offerPosition(seg, pos, base);
+          const few = nativeExact(seg, { column: key.column, query, k, ef, op: key.op, half: key.half }, undefined);
+          if (few) offerRanked(few, k, (pos, distance) => top.offerPosition(seg, pos, base, distance));
           else top.exactRanges(seg, refs[ti][si]!, undefined, base);
           continue;
         }
@@ -441,8 +444,8 @@ export async function parallelIndexedVectorTopK(
             stats.segmentsExact++;
             // a few matching rows rank here in one native call: cheaper than a worker's hop
             const few = m.count * query.length <= IN_THREAD_EXACT_ELEMENTS
-              ? nativeExact(seg, { column: key.column, query, k, ef, op: key.op }, m.bits) : undefined;
-            if (few) for (const pos of few) top.offerPosition(seg, pos, base);
+              ? nativeExact(seg, { column: key.column, query, k, ef, op: key.op, half: key.half }, m.bits) : undefined;
+            if (few) offerRanked(few, k, (pos, distance) => top.offerPosition(seg, pos, base, distance));
             else top.exactRanges(seg, refs[ti][si]!, m.bits, base);
             continue;
           }

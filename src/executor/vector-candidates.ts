@@ -4,10 +4,12 @@
  * distance for those candidates only and keep the best k. The distances a query
  * returns, and their order, are therefore pgvector's; the SIMD kernel only decides
  * which k + margin rows are worth the exact computation (its relative error, ~1e-6, is
- * far below the gap the margin covers).
+ * far below the gap the margin covers). A candidate offered with its pgvector distance
+ * already known (offerMeasured: an exact scan ranked by pgvector's kernel) is not measured
+ * again.
  */
 import type { Row } from '../types/types.js';
-import { candidateCap, exactKernel, exactNeededBound, rankKernel, type Kernel } from '../query-worker/kernels.js';
+import { candidateCap, exactKernel, exactNeededBound, rankKernel, rankOfExact, type Kernel } from '../query-worker/kernels.js';
 
 export type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -20,6 +22,8 @@ export class VectorCandidates {
   private readonly seq: number[] = [];
   private readonly rows: Row[] = [];
   private readonly vecs: Float32Array[] = [];
+  /** pgvector's distance of a slot offered with it (offerMeasured), else undefined */
+  private readonly measured: (number | undefined)[] = [];
   /** max-heap of slots by (d, seq): the worst kept candidate on top */
   private readonly heap: number[] = [];
   /**
@@ -54,11 +58,20 @@ export class VectorCandidates {
       // let the exact kernel raise pgvector's dimension error
       this.exact(vec, this.query);
     }
-    const d = this.rank(vec, this.query);
+    this.keep(this.rank(vec, this.query), seq, row, vec, undefined);
+  }
+
+  /** A candidate whose pgvector distance is known (its dimension was checked with it). */
+  offerMeasured(row: Row, vec: Float32Array, seq: number, distance: number): void {
+    this.considered++;
+    this.keep(rankOfExact(this.op, this.twoStep, distance) ?? this.rank(vec, this.query), seq, row, vec, distance);
+  }
+
+  private keep(d: number, seq: number, row: Row, vec: Float32Array, measured: number | undefined): void {
     const h = this.heap;
     if (h.length < this.cap) {
       const slot = this.d.length;
-      this.d.push(d); this.seq.push(seq); this.rows.push(row); this.vecs.push(vec);
+      this.d.push(d); this.seq.push(seq); this.rows.push(row); this.vecs.push(vec); this.measured.push(measured);
       h.push(slot);
       let i = h.length - 1;
       while (i > 0) {
@@ -73,11 +86,11 @@ export class VectorCandidates {
     const t = this.d[top];
     const better = Number.isNaN(d) ? false : Number.isNaN(t) || d < t || (d === t && seq < this.seq[top]);
     if (!better) {
-      this.keepNearTie(d, seq, row, vec, t);
+      this.keepNearTie(d, seq, row, vec, measured, t);
       return;
     }
-    const evicted = { seq: this.seq[top], row: this.rows[top], vec: this.vecs[top] };
-    this.d[top] = d; this.seq[top] = seq; this.rows[top] = row; this.vecs[top] = vec;
+    const evicted = { seq: this.seq[top], row: this.rows[top], vec: this.vecs[top], measured: this.measured[top] };
+    this.d[top] = d; this.seq[top] = seq; this.rows[top] = row; this.vecs[top] = vec; this.measured[top] = measured;
     let i = 0;
     const n = h.length;
     for (;;) {
@@ -90,16 +103,16 @@ export class VectorCandidates {
       [h[i], h[m]] = [h[m], h[i]];
       i = m;
     }
-    this.keepNearTie(t, evicted.seq, evicted.row, evicted.vec, this.d[h[0]]);
+    this.keepNearTie(t, evicted.seq, evicted.row, evicted.vec, evicted.measured, this.d[h[0]]);
   }
 
   /** Keep a candidate the heap has no room for if it is within rounding of the worst kept (`worst`). */
-  private keepNearTie(d: number, seq: number, row: Row, vec: Float32Array, worst: number): void {
+  private keepNearTie(d: number, seq: number, row: Row, vec: Float32Array, measured: number | undefined, worst: number): void {
     if (!this.twoStep) return;
     const bound = exactNeededBound(this.op, worst);
     if (bound === undefined || !(d <= bound)) return;
     this.spill.push(this.d.length);
-    this.d.push(d); this.seq.push(seq); this.rows.push(row); this.vecs.push(vec);
+    this.d.push(d); this.seq.push(seq); this.rows.push(row); this.vecs.push(vec); this.measured.push(measured);
     if (this.spill.length > this.cap) {
       // the heap got better since: drop what is no longer near it
       const now = exactNeededBound(this.op, this.d[this.heap[0]])!;
@@ -110,7 +123,7 @@ export class VectorCandidates {
   /** The best k rows by pgvector's exact distance (ties: earlier offered first). */
   finish(): Row[] {
     const slots = this.needingExact();
-    const exact = slots.map((s) => (this.twoStep ? this.exact(this.vecs[s], this.query) : this.d[s]));
+    const exact = slots.map((s) => this.measured[s] ?? (this.twoStep ? this.exact(this.vecs[s], this.query) : this.d[s]));
     const order = slots.map((_, i) => i).sort((a, b) => {
       const x = exact[a];
       const y = exact[b];

@@ -38,7 +38,7 @@ import { chooseVectorStrategy, unfilteredExactCheaper, emptyVectorStats, noteBit
 import { filteredHnswAvailable } from '../ann/filtered-hnsw.js';
 import { zoneConditions } from './zone-conditions.js';
 import { judgeFilteredWalk } from '../ann/trapped-walk.js';
-import { chunkRanker, rankChunks, vectorChunks } from '../query-worker/native-rank.js';
+import { chunkRanker, exactChunkRanker, rankChunks, vectorChunks } from '../query-worker/native-rank.js';
 import { candidateCap } from '../query-worker/kernels.js';
 import type { BitmapMatch, SearchSegment, ZoneCondition } from '../storage/api.js';
 import { PAUSE, type Suspend, type TimeSlice } from './suspend.js';
@@ -74,16 +74,19 @@ export function* indexedVectorTopK(
   // then everything scanned), as a sequential scan would return them.
   let scanSeq = 1e15;
   const nullRows: Row[] = [];
-  const consider = (row: Row, order?: number) => {
+  /** whether the row became a candidate; `distance`: its pgvector distance, when known */
+  const consider = (row: Row, order?: number, distance?: number): boolean => {
     const v = row[key.column];
     // NULL vectors sort last (ASC NULLS LAST): they only fill up a short result
     if (v === null) {
       if (!nonNull && nullRows.length < k) nullRows.push(row);
-      return;
+      return false;
     }
-    if (nonZero && isZeroVector(v)) return;
+    if (nonZero && isZeroVector(v)) return false;
     stats.candidates++;
-    candidates.offer(row, v as Float32Array, order ?? scanSeq++);
+    if (distance === undefined) candidates.offer(row, v as Float32Array, order ?? scanSeq++);
+    else candidates.offerMeasured(row, v as Float32Array, order ?? scanSeq++, distance);
+    return true;
   };
   const passes = (row: Row) => !pred || pred(row, env) === true;
   // the columns the filter reads (undefined: it needs whole rows, e.g. a subquery)
@@ -100,7 +103,7 @@ export function* indexedVectorTopK(
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i];
       const base = (tables.indexOf(table) * 1e4 + i) * 1e9;
-      yield* searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero }, filter, (row, pos) => consider(row, base + pos), stats, env, rc.slice, seen);
+      yield* searchSegment(seg, { column: key.column, query, k, ef: breadth.of(seg.index), op: key.op, nonZero, half: key.half }, filter, (row, pos, distance) => consider(row, base + pos, distance), stats, env, rc.slice, seen);
     }
     const skip = new Set(segments.map((s) => s.id));
     for (const batch of storage.scan(table.oid, rc.snapshot, rc.txn, { skipSegments: skip })) {
@@ -208,17 +211,40 @@ export interface SegmentQuery {
   readonly op: DistanceOp;
   /** leave out zero vectors (a cosine index's implied condition: zero-vectors.ts) */
   readonly nonZero?: boolean;
+  /** a halfvec key: its distances are not float vectors' (no exact native ranking) */
+  readonly half?: boolean;
 }
 
 /**
- * The best k + margin of the allowed positions, ranked natively over the segment's
- * contiguous vectors (one call per chunk), or undefined when that is not available.
+ * The best allowed positions, ranked natively over the segment's contiguous vectors (one
+ * call per chunk), best first, or undefined when that is not available. Ranked by
+ * pgvector's own kernel where the addon has it (float vectors): `distances` are then the
+ * operator's values, which the candidate heap takes as they are (offerMeasured); else the
+ * best k + margin by the fast kernel, positions only, for the heap to measure.
  */
-export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array | undefined): Int32Array | undefined {
+export function nativeExact(seg: AnnSegment, q: SegmentQuery, bits: Uint8Array | undefined): { positions: Int32Array; distances?: Float64Array } | undefined {
   const vectors = seg.sharedVectors?.(q.column);
-  const ranker = vectors && vectors.dim === q.query.length ? chunkRanker(q.op, vectors.dim) : undefined;
-  if (!vectors || !ranker) return undefined;
-  return rankChunks(ranker, vectorChunks(vectors), q.query, candidateCap(q.k, true), 0, seg.length, bits).positions;
+  if (!vectors || vectors.dim !== q.query.length) return undefined;
+  const exact = q.half ? undefined : exactChunkRanker(q.op, vectors.dim);
+  // k + margin: a row the caller turns down (a zero vector) leaves the next ones
+  if (exact) return rankChunks(exact, vectorChunks(vectors), q.query, candidateCap(q.k, true), 0, seg.length, bits);
+  const ranker = chunkRanker(q.op, vectors.dim);
+  if (!ranker) return undefined;
+  return { positions: rankChunks(ranker, vectorChunks(vectors), q.query, candidateCap(q.k, true), 0, seg.length, bits).positions };
+}
+
+/**
+ * Offers nativeExact's positions: measured ones best first until k became candidates (the
+ * rest cannot be among the best k: ties are in position order, as the heap breaks them),
+ * else all of them for the heap to measure.
+ */
+export function offerRanked(best: { positions: Int32Array; distances?: Float64Array }, k: number, offer: (pos: number, distance?: number) => boolean): void {
+  const { positions, distances } = best;
+  if (!distances) {
+    for (const pos of positions) offer(pos);
+    return;
+  }
+  for (let i = 0, taken = 0; i < positions.length && taken < k; i++) if (offer(positions[i]!, distances[i])) taken++;
 }
 
 /**
@@ -269,7 +295,7 @@ function candidateMatches(plan: object): CandidateMatches {
  */
 function* searchSegment(
   seg: AnnSegment, q: SegmentQuery, filter: SegmentFilter | null,
-  consider: (row: Row, pos: number) => void, stats: VectorSearchStats, env: ExecEnv, slice: TimeSlice | undefined, seen: CandidateMatches = {},
+  consider: (row: Row, pos: number, distance?: number) => boolean | void, stats: VectorSearchStats, env: ExecEnv, slice: TimeSlice | undefined, seen: CandidateMatches = {},
 ): Generator<Suspend, void, unknown> {
   const { query, k, ef } = q;
   // a filter its sorted column answers is counted without a bitmap: the cost model may
@@ -294,16 +320,16 @@ function* searchSegment(
   const matched = yield* segmentBitmap(seg, q.column, filter, k, slice);
   const m = q.nonZero ? { ...matched, ...withoutZeroVectors(seg, q.column, matched) } : matched;
   noteBitmap(stats, m, filter !== null);
-  const offer = (pos: number) => {
+  const offer = (pos: number, distance?: number): boolean => {
     const r = seg.visibleRow(pos);
-    if (r) consider(r.row, pos);
+    return r ? consider(r.row, pos, distance) !== false : false;
   };
   for (const pos of m.nullPositions) offer(pos);
   if (m.count === 0) return;
   const exactScan = (bits: Uint8Array | undefined) => {
     env.checkCancel();
     const best = nativeExact(seg, q, bits);
-    if (best) for (const pos of best) offer(pos);
+    if (best) offerRanked(best, k, offer);
     else for (let pos = 0; pos < seg.length; pos++) if (!bits || (bits[pos >> 3] >> (pos & 7)) & 1) offer(pos);
   };
   if (shortWalk) {

@@ -25,6 +25,20 @@ export function fastKernel(op: DistanceOp): Kernel | undefined {
   }
 }
 
+/**
+ * The rank kernel's value for a row whose pgvector distance is `exact`, or undefined when
+ * the caller must rank it with the fast kernel itself. The fast kernels order like the
+ * operator and differ from it by rounding within exactNeededBound, except that the squared
+ * L2 is the operator's square; the inner product has no bound: a row ranked by its exact
+ * distance could then pass an equal row ranked by the fast one, out of tie order. (With no
+ * fast kernel the rank kernel is the exact one.)
+ */
+export function rankOfExact(op: DistanceOp, twoStep: boolean, exact: number): number | undefined {
+  if (!twoStep) return exact;
+  if (op === '<->') return exact * exact;
+  return exactNeededBound(op, exact) === undefined ? undefined : exact;
+}
+
 /** from this many dimensions the addon's exact kernel beats the JavaScript one (call overhead) */
 export const NATIVE_EXACT_MIN_DIMS = 64;
 

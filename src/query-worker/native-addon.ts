@@ -13,6 +13,14 @@ export interface ExactTopkAddon {
     data: Float32Array, dim: number, query: Float32Array, metric: number, cap: number,
     from: number, to: number, base: number, allowed?: Uint8Array,
   ): { positions: Int32Array; distances: Float64Array };
+  /**
+   * rankTopK ranked by pgvector's exact distance, which it returns (the SQL operator's
+   * values, NaN last); absent from an addon built before it
+   */
+  pgRankTopK?(
+    data: Float32Array, dim: number, query: Float32Array, metric: number, cap: number,
+    from: number, to: number, base: number, allowed?: Uint8Array,
+  ): { positions: Int32Array; distances: Float64Array };
   /** pgvector's distance in src/types/vector.ts's summation order, bit for bit */
   pgDistance(a: Float32Array, b: Float32Array, metric: number): number;
 }

@@ -16,13 +16,27 @@ export interface RankedPositions {
   readonly distances: Float64Array;
 }
 
+export type ChunkRanker = (data: Float32Array, query: Float32Array, cap: number, from: number, to: number, base: number, allowed?: Uint8Array) => RankedPositions;
+
 /** A ranker of `dim`-dimensional rows for `op`, or undefined (rank row by row instead). */
-export function chunkRanker(op: DistanceOp, dim: number):
-  ((data: Float32Array, query: Float32Array, cap: number, from: number, to: number, base: number, allowed?: Uint8Array) => RankedPositions) | undefined {
+export function chunkRanker(op: DistanceOp, dim: number): ChunkRanker | undefined {
   const metric = ADDON_METRIC[op];
   const native = exactTopkAddon();
   if (metric === undefined || !native || dim < FAST_MIN_DIMS) return undefined;
   return (data, query, cap, from, to, base, allowed) => native.rankTopK(data, dim, query, metric, cap, from, to, base, allowed);
+}
+
+/**
+ * A ranker by pgvector's exact distance (the addon's pgRankTopK), whose distances are the
+ * SQL operator's: the best k it returns need no re-ranking. Undefined where chunkRanker is,
+ * and with an addon built before pgRankTopK.
+ */
+export function exactChunkRanker(op: DistanceOp, dim: number): ChunkRanker | undefined {
+  const metric = ADDON_METRIC[op];
+  const native = exactTopkAddon();
+  const rank = native?.pgRankTopK;
+  if (metric === undefined || !rank || dim < FAST_MIN_DIMS) return undefined;
+  return (data, query, cap, from, to, base, allowed) => rank.call(native, data, dim, query, metric, cap, from, to, base, allowed);
 }
 
 /** A segment's vectors as consecutive views: rows [start, start + rows) of the segment */
@@ -47,7 +61,7 @@ export function vectorChunks(vectors: SharedVectors): VectorChunk[] {
  * chunk; `beforeChunk` runs before each (a cancel check: a chunk is at most 64k rows).
  */
 export function rankChunks(
-  ranker: NonNullable<ReturnType<typeof chunkRanker>>, chunks: readonly VectorChunk[], query: Float32Array, cap: number,
+  ranker: ChunkRanker, chunks: readonly VectorChunk[], query: Float32Array, cap: number,
   start: number, end: number, allowed?: Uint8Array, beforeChunk?: () => void,
 ): RankedPositions {
   const best = new BestPositions(cap);
