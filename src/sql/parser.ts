@@ -29,9 +29,12 @@ export async function loadParser(): Promise<void> {
 }
 
 /**
- * The parse splitStatements just made of a one-statement text: the Query or Parse that
+ * The last parse splitStatements made of a one-statement text: the Query or Parse that
  * split it prepares that same text next, and takes this tree instead of parsing again.
- * Taken once (whatever text the next parse is for), so no tree is handed out twice.
+ * Any other parse takes it away (whatever its text), so a tree reaches at most one caller
+ * besides splitStatements, which only counts its statements: when the session's statement
+ * cache answers the prepare, the tree stays, and the same text sent again is split without
+ * a parse at all.
  */
 let splitParse: { readonly sql: string; readonly stmts: RawStatement[] } | undefined;
 
