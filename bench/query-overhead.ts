@@ -7,7 +7,9 @@
  *   select1       SELECT 1
  *   select1-simple  SELECT 1 as a simple Query (no Parse / Bind: the text is parsed at every run)
  *   pk            SELECT id FROM t WHERE id = $1
- *   pk-simple     SELECT id FROM t WHERE id = <literal> as a simple Query
+ *   pk-simple     SELECT id FROM t WHERE id = <literal> as a simple Query (a new literal each time)
+ *   pk-simple-same  SELECT id FROM t WHERE id = 4711 as a simple Query (the same text each time: psql scripts, health checks)
+ *   pk-unnamed    SELECT id FROM t WHERE id = $1 as an unnamed Parse at every run (node-pg's query(text, values) without a name)
  *   vecparam      SELECT id FROM t WHERE id = $2 AND $1::vector IS NOT NULL   (784 floats parsed, no distance)
  *   filter        SELECT id FROM t WHERE f < 60 LIMIT 10                     (the filter's lookup and 10 rows)
  *   filtered-knn  SELECT id FROM t WHERE f < 60 ORDER BY embedding <-> $1 LIMIT 10   (0.1 %: ~60 exact distances)
@@ -68,13 +70,18 @@ const ds = loadDataset(parseDatasetSpec('fashion-mnist', 1000, false), join(root
 const texts = Array.from({ length: ds.queries.length }, (_, i) => vectorText(ds.queries[i]!));
 const count = Number(values.queries);
 
-/** `simple`: sent as a simple Query (node-pg does so for a text without name and values); `sql` may then vary per run */
-interface Case { name: string; sql: string | ((i: number) => string); params(i: number): unknown[]; simple?: boolean }
+/**
+ * `simple`: sent as a simple Query (node-pg does so for a text without name and values); `sql` may then vary per run.
+ * `unnamed`: Parse of the unnamed statement at every run (node-pg's query without a name, with values).
+ */
+interface Case { name: string; sql: string | ((i: number) => string); params(i: number): unknown[]; simple?: boolean; unnamed?: boolean }
 const CASES: Case[] = [
   { name: 'select1', sql: 'SELECT 1', params: () => [] },
   { name: 'select1-simple', sql: 'SELECT 1', params: () => [], simple: true },
   { name: 'pk', sql: `SELECT id FROM ${TABLE} WHERE id = $1`, params: (i) => [(i * 7919) % ds.n] },
   { name: 'pk-simple', sql: (i) => `SELECT id FROM ${TABLE} WHERE id = ${(i * 7919) % ds.n}`, params: () => [], simple: true },
+  { name: 'pk-simple-same', sql: `SELECT id FROM ${TABLE} WHERE id = 4711`, params: () => [], simple: true },
+  { name: 'pk-unnamed', sql: `SELECT id FROM ${TABLE} WHERE id = $1`, params: (i) => [(i * 7919) % ds.n], unnamed: true },
   { name: 'vecparam', sql: `SELECT id FROM ${TABLE} WHERE id = $2 AND $1::vector IS NOT NULL`, params: (i) => [texts[i % texts.length], (i * 7919) % ds.n] },
   { name: 'filter', sql: `SELECT id FROM ${TABLE} WHERE ${FILTER} LIMIT 10`, params: () => [] },
   { name: 'filtered-knn', sql: `SELECT id FROM ${TABLE} WHERE ${FILTER} ORDER BY embedding <-> $1 LIMIT 10`, params: (i) => [texts[i % texts.length]] },
@@ -171,7 +178,8 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 /** count queries of one case, after 100 unmeasured ones; the digest covers every answer's ids in order. */
 async function runCase(c: pg.Client, k: Case, name: string, serverPid?: number): Promise<CaseResult> {
   const text = (i: number): string => (typeof k.sql === 'string' ? k.sql : k.sql(i));
-  const run = async (i: number): Promise<unknown[][]> => (await c.query(k.simple ? { text: text(i), rowMode: 'array' } : { name, text: text(i), values: k.params(i), rowMode: 'array' })).rows;
+  const run = async (i: number): Promise<unknown[][]> => (await c.query(k.simple ? { text: text(i), rowMode: 'array' }
+    : k.unnamed ? { text: text(i), values: k.params(i), rowMode: 'array' } : { name, text: text(i), values: k.params(i), rowMode: 'array' })).rows;
   for (let i = 0; i < Number(values.warmup); i++) await run(i);
   const from = nowUs();
   const cpu0 = processCpuUs(serverPid);

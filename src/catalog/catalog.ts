@@ -255,6 +255,8 @@ export class Catalog {
   readonly functions = new Map<number, SqlFunctionDef>();
   /** bumped on every DDL so prepared plans can tell they are stale */
   version = 0;
+  /** bumped when ANALYZE or VACUUM sets a table's statistics (stats, allVisibleRows), which plans are costed with */
+  statsVersion = 0;
   /** the public schema's owner and ACL (PostgreSQL 15: pg_database_owner=UC, PUBLIC=U) */
   publicSchema: Securable = defaultPublicSchema();
   /** ALTER DEFAULT PRIVILEGES (pg_default_acl) */

@@ -37,6 +37,7 @@ export async function analyzeTables(catalog: Catalog, storage: Storage, tables: 
       // as PostgreSQL's ANALYZE reads relallvisible from the visibility map: a delete since the
       // VACUUM cleared what it set (never more than VACUUM counted: only VACUUM sets it)
       if (leaf.allVisibleRows) leaf.allVisibleRows = Math.min(leaf.allVisibleRows, await storage.allVisibleRows(leaf.oid, checkCancel));
+      catalog.statsVersion++;
     }
   }
 }

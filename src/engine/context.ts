@@ -25,6 +25,7 @@ import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
 import type { StandbyReads } from '../storage/replica-position.js';
 import type { SessionTempSchema, TempNumbers } from './temp-schema.js';
+import type { PlanReads } from './statement-cache.js';
 
 /** The engine as its sessions see it: shared catalogs, storage, system relations. */
 export interface EngineState {
@@ -107,6 +108,8 @@ export interface SessionContext {
   readonly temp: SessionTempSchema;
   /** a binder for one statement, over its $n types */
   binder(paramTypes: number[]): SelectBinder;
+  /** set while a statement is prepared: what its planning reads that may change (statement-cache.ts) */
+  readonly planReads?: PlanReads | undefined;
   /**
    * what running a plan needs: the statement's snapshot, `txn` for its own writes;
    * `readsNoTable`: the plan reads no table, so its snapshot need not be retained

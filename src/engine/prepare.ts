@@ -97,7 +97,11 @@ export function wantsCustomPlan(ctx: SessionContext, executionsBefore: number): 
 
 /** What the cost model reads from the session: live rows per table, the enable_* settings. */
 export function costEnvOf(ctx: SessionContext): CostEnv {
-  return { rowCount: (oid) => ctx.engine.storage.rowCount(oid), settings: plannerSettings((name) => ctx.settings.get(name)) };
+  const storage = ctx.engine.storage;
+  // while a statement is prepared for the session's cache, the counts it was planned with are noted
+  const reads = ctx.planReads;
+  const rowCount = reads ? (oid: number) => { const n = storage.rowCount(oid); reads.rowCounts.set(oid, n); return n; } : (oid: number) => storage.rowCount(oid);
+  return { rowCount, settings: plannerSettings((name) => ctx.settings.get(name)) };
 }
 
 function rowSecurityKey(ctx: SessionContext): { role: number; enabled: boolean } {

@@ -20,6 +20,26 @@ export class SessionSettings {
     for (const d of allSettingDefs()) this.values.set(d.name.toLowerCase(), d.value);
   }
 
+  /**
+   * Bumped whenever a value changes: what was planned under the settings (a session's cached
+   * statements, statement-cache.ts) is stale once it moved.
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
+  private changes = 0;
+
+  private put(key: string, value: string): void {
+    if (this.values.get(key) === value) return;
+    this.values.set(key, value);
+    this.changes++;
+  }
+
+  private remove(key: string): void {
+    if (this.values.delete(key)) this.changes++;
+  }
+
   get(name: string): string | undefined {
     return this.values.get(name.toLowerCase());
   }
@@ -28,13 +48,13 @@ export class SessionSettings {
   report(key: string, value: string): void {
     const def = settingDef(key);
     if (this.values.get(key) === value) return;
-    this.values.set(key, value);
+    this.put(key, value);
     if (def?.report) this.parameterChanges.push([def.name, value]);
   }
 
   /** Set without checks or ParameterStatus (startup, transaction state settings). */
   setRaw(key: string, value: string): void {
-    this.values.set(key, value);
+    this.put(key, value);
   }
 
   /**
@@ -42,23 +62,23 @@ export class SessionSettings {
    * then the StartupMessage's parameters; what they set is what RESET returns to.
    */
   startup(params: Record<string, string>, user: string, stored: readonly [string, string][] = []): void {
-    this.values.set('session_authorization', user);
+    this.put('session_authorization', user);
     for (const [k, v] of stored) {
       const key = k.toLowerCase();
       // a value that no longer passes (it was checked when stored) is skipped, as PostgreSQL warns and goes on
       try {
-        this.values.set(key, normalizeSetting(key, v, this.values.get(key)));
+        this.put(key, normalizeSetting(key, v, this.values.get(key)));
       } catch {
         continue;
       }
     }
-    if (params.application_name) this.values.set('application_name', params.application_name);
-    if (params.client_encoding) this.values.set('client_encoding', normalizeSetting('client_encoding', params.client_encoding));
+    if (params.application_name) this.put('application_name', params.application_name);
+    if (params.client_encoding) this.put('client_encoding', normalizeSetting('client_encoding', params.client_encoding));
     if (params.options) this.applyStartupOptions(params.options);
     for (const [k, v] of Object.entries(params)) {
       if (['user', 'database', 'options', 'replication'].includes(k)) continue;
       const def = settingDef(k);
-      if (def && !def.readOnly) this.values.set(k.toLowerCase(), normalizeSetting(k.toLowerCase(), v));
+      if (def && !def.readOnly) this.put(k.toLowerCase(), normalizeSetting(k.toLowerCase(), v));
     }
     for (const [k, v] of this.values) this.resetValues.set(k, v);
   }
@@ -68,7 +88,7 @@ export class SessionSettings {
     const re = /(?:-c\s*|--)([\w.]+)=((?:\\ |\S)+)/g;
     for (const m of options.matchAll(re)) {
       const key = m[1].toLowerCase().replace(/-/g, '_');
-      if (settingDef(key) || key.includes('.')) this.values.set(key, normalizeSetting(key, m[2].replace(/\\ /g, ' ')));
+      if (settingDef(key) || key.includes('.')) this.put(key, normalizeSetting(key, m[2].replace(/\\ /g, ' ')));
     }
   }
 
@@ -89,7 +109,7 @@ export class SessionSettings {
       const restore = isLocal ? this.localRestore : this.rollbackRestore;
       if (!restore.has(key)) restore.set(key, this.values.get(key));
     }
-    this.values.set(key, v);
+    this.put(key, v);
     const def = settingDef(key);
     if (def?.report) this.parameterChanges.push([def.name, v]);
   }
@@ -149,18 +169,18 @@ export class SessionSettings {
   endTransaction(committed: boolean, readOnly = false): void {
     if (!committed) {
       for (const [k, v] of this.rollbackRestore) {
-        if (v === undefined) this.values.delete(k);
-        else this.values.set(k, v);
+        if (v === undefined) this.remove(k);
+        else this.put(k, v);
         const def = settingDef(k);
         if (def?.report && v !== undefined) this.parameterChanges.push([def.name, v]);
       }
     }
     this.rollbackRestore.clear();
-    this.values.set('transaction_read_only', readOnly ? 'on' : 'off');
-    this.values.set('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
+    this.put('transaction_read_only', readOnly ? 'on' : 'off');
+    this.put('transaction_isolation', this.values.get('default_transaction_isolation') ?? 'read committed');
     for (const [k, v] of this.localRestore) {
-      if (v === undefined) this.values.delete(k);
-      else this.values.set(k, v);
+      if (v === undefined) this.remove(k);
+      else this.put(k, v);
     }
     this.localRestore.clear();
   }

@@ -46,9 +46,10 @@ import { BOOTSTRAP_ROLE, type Roles } from '../catalog/roles.js';
 import { functionPath, parseSearchPath, schemaUsable } from '../catalog/schemas.js';
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
-import type { RegNameLookups } from '../types/text-io.js';
+import type { ParseSettings, RegNameLookups } from '../types/text-io.js';
 import { readsNoData, waitForConsistency } from './read-consistency.js';
 import { SessionTempSchema, dropTempStorage } from './temp-schema.js';
+import { StatementCache, type PlanReads, type StatementCacheSession } from './statement-cache.js';
 
 export type { EngineState };
 
@@ -396,14 +397,32 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   prepare(sql: string, paramTypes: readonly number[]): QuiverStatement {
+    // (in a failed block the statement is refused as prepareStatement says)
+    const cached = this.tx.state === 'failed' ? undefined : this.statementCache.get(this.cacheView, sql, paramTypes);
+    if (cached) return cached;
+    const reads: PlanReads = { rowCounts: new Map(), time: false };
+    const notices = this.notices.length;
+    const generation = this.settings.generation;
+    this.planReads = reads;
+    let stmt: QuiverStatement;
     try {
-      return prepareStatement(this, sql, paramTypes);
+      stmt = prepareStatement(this, sql, paramTypes);
     } catch (e) {
       // Like PostgreSQL, an error while parsing or binding aborts the transaction block too.
       this.tx.abort();
       throw e;
+    } finally {
+      this.planReads = undefined;
     }
+    if (this.notices.length === notices && this.settings.generation === generation) this.statementCache.offer(this.cacheView, sql, paramTypes, stmt, reads, generation);
+    return stmt;
   }
+
+  /** SELECTs this session prepared, by text: a simple Query or Parse of the same text again is not parsed, bound and planned again */
+  private readonly statementCache = new StatementCache();
+  /** what planning the statement being prepared reads that may change (costEnvOf, binder) */
+  planReads: PlanReads | undefined;
+  private readonly cacheView: StatementCacheSession = sessionCacheView(this);
 
   execute(prepared: PreparedStatement, params: readonly Value[]): Promise<ExecResult> {
     try {
@@ -499,13 +518,14 @@ export class Session implements Backend, SessionInfo, SessionContext {
       userFunction: (name, args, position, schema) => this.bindUserFunction(self(), name, args, position, schema),
       userFunctionOid: (name, schema) => userFunctionOid(this, name, schema),
       userSetFunction: (name, argc) => (findSqlFunction(this.catalog, name, argc, functionPath(this.searchPath()))?.returns.kind ?? 'scalar') !== 'scalar',
-      parseSettings: {
-        timezone: this.settings.get('timezone'),
-        dateStyle: this.settings.get('datestyle'),
-        nowMicros: this.tx.idle ? Date.now() * 1000 : this.tx.start,
-        relationOid: (name) => relationOid(this, name),
-      },
+      parseSettings: this.parseSettings(),
     }));
+  }
+
+  /** how literals are read while binding */
+  private parseSettings(): ParseSettings {
+    return new BindParseSettings(this.settings.get('timezone'), this.settings.get('datestyle'), this.tx.idle ? Date.now() * 1000 : this.tx.start,
+      this.planReads, (name) => relationOid(this, name));
   }
 
   /** A call of a CREATE FUNCTION … LANGUAGE sql function in an expression (undefined: not one). */
@@ -591,6 +611,35 @@ export class Session implements Backend, SessionInfo, SessionContext {
   }
 
   private readonly checkCancel = (): void => this.checkCancelled();
+}
+
+/**
+ * How a statement's literals are read while it is bound ('now' is the statement's time):
+ * reading the time marks a statement being prepared as not cacheable (statement-cache.ts).
+ */
+class BindParseSettings implements ParseSettings {
+  constructor(
+    readonly timezone: string | undefined,
+    readonly dateStyle: string | undefined,
+    private readonly now: number,
+    private readonly reads: PlanReads | undefined,
+    readonly relationOid: (name: string) => number | undefined,
+  ) {}
+
+  get nowMicros(): number {
+    if (this.reads) this.reads.time = true;
+    return this.now;
+  }
+}
+
+/** The session as its statement cache checks entries against it. */
+function sessionCacheView(session: Session): StatementCacheSession {
+  return {
+    get catalog() { return session.catalog; },
+    settings: session.settings,
+    searchPath: () => session.searchPath(),
+    rowCount: (oid) => session.engine.storage.rowCount(oid),
+  };
 }
 
 /** max_standby_streaming_delay as SHOW prints it (PostgreSQL's unit choice for a ms setting: 30s, 1min, 500ms, -1) */

@@ -125,7 +125,10 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
     // as PostgreSQL's VACUUM sets the visibility map (an ANALYZE, which compacts here too, keeps the last count)
     if (stmt.vacuum) {
       const vacuumed = tables.length ? tables.flatMap((t) => leafPartitions(ctx.catalog, t)) : analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
-      for (const leaf of vacuumed) leaf.allVisibleRows = await storage.allVisibleRows(leaf.oid, () => ctx.checkCancelled());
+      for (const leaf of vacuumed) {
+        leaf.allVisibleRows = await storage.allVisibleRows(leaf.oid, () => ctx.checkCancelled());
+        ctx.catalog.statsVersion++;
+      }
       if (!stmt.analyze) await ctx.engine.saveCatalog();
     }
   }

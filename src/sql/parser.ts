@@ -28,8 +28,21 @@ export async function loadParser(): Promise<void> {
   }
 }
 
+/**
+ * The last parse splitStatements made of a one-statement text: the Query or Parse that
+ * split it prepares that same text next, and takes this tree instead of parsing again.
+ * Any other parse takes it away (whatever its text), so a tree reaches at most one caller
+ * besides splitStatements, which only counts its statements: when the session's statement
+ * cache answers the prepare, the tree stays, and the same text sent again is split without
+ * a parse at all.
+ */
+let splitParse: { readonly sql: string; readonly stmts: RawStatement[] } | undefined;
+
 /** Parse a query string that may hold several statements. Throws 42601 with position. */
 export function parseSql(sql: string): RawStatement[] {
+  const kept = splitParse;
+  splitParse = undefined;
+  if (kept !== undefined && kept.sql === sql) return kept.stmts;
   let result: ParseResult;
   try {
     result = pg.parseSync(sql) as never;
@@ -67,6 +80,9 @@ export function splitStatements(sql: string): string[] {
   }
   // one statement is the query string as sent (with its ';'), as PostgreSQL keeps it for
   // pg_stat_activity, pg_cursors and pg_prepared_statements
-  if (stmts.length === 1) return [sql];
+  if (stmts.length === 1) {
+    splitParse = { sql, stmts };
+    return [sql];
+  }
   return stmts.map((s) => s.text);
 }
