@@ -343,6 +343,17 @@ export class RouterSession implements Backend {
       route: async (sql, parsed) => routeStatement(sql, parsed, this.lookup(await this.catalog(await this.connection(0)))),
       run: (sql, route, paramTypes, fields, params) => this.run({ sql, route, paramTypes, fields, shardParamTypes: paramTypes }, params),
       textSettings: () => this.textSettings(),
+      cursorPlan: async (sql, route) => {
+        if (route.kind === 'pinned') {
+          const stmt: RouterStatement = { sql, route, paramTypes: [], fields: null, shardParamTypes: [] };
+          return { shards: [shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, []), this.shards)], sql };
+        }
+        if (route.kind !== 'fanout') return null;
+        // a shape the planner refuses is pulled up: its rows are shard 0's answer, kept whole
+        const plan = await this.planFanout(sql, route.parsed).catch(() => null);
+        return plan?.stream ? { shards: this.allShards(), sql: plan.shardSql, order: plan.stream } : null;
+      },
+      blockShard: (shard) => this.guard(this.join(shard, false)),
       shard0StatementsDropped: () => this.settled.get(0)?.forgetStatements(false),
     };
   }
