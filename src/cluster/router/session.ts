@@ -34,7 +34,7 @@ import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
-import { decodedRowStream, decodeInSlices, fanoutRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
+import { decodeInSlices, sentRowStream, fanoutRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
 import { streamOrder } from './fanout-merge.js';
 
 /** What every session of one router shares. */
@@ -998,7 +998,7 @@ export class RouterSession implements Backend {
     const types = fields.map((f) => f.type);
     const tag = reply.tag || `SELECT ${reply.rows.length}`;
     // decoded a batch at a time as the client takes them (stream.ts), or in slices here
-    if (stream) return { kind: 'rows', fields: same ? described : fields, rows: [], tag, more: decodedRowStream(reply.rows, types, this.textSettings()) };
+    if (stream) return { kind: 'rows', fields: same ? described : fields, rows: [], tag, more: sentRowStream(reply.rows, null, this.textSettings()), text: true };
     const rows = await decodeInSlices(reply.rows, types, this.textSettings());
     return { kind: 'rows', fields: same ? described : fields, rows, tag };
   }
@@ -1109,11 +1109,11 @@ export class RouterSession implements Backend {
     const settings = this.textSettings();
     if (!order) {
       const { fields, stream } = shardRowStream(open[0]!, settings, failed);
-      return { kind: 'rows', fields, rows: [], tag: 'SELECT 0', more: stream };
+      return { kind: 'rows', fields, rows: [], tag: 'SELECT 0', more: stream, text: true };
     }
     const all = open[0]!.fields.map(fieldInfo);
     const merge = streamOrder(all, order);
-    return { kind: 'rows', fields: all.slice(0, merge.visibleCount), rows: [], tag: 'SELECT 0', more: fanoutRowStream(open, merge, settings, failed) };
+    return { kind: 'rows', fields: all.slice(0, merge.visibleCount), rows: [], tag: 'SELECT 0', more: fanoutRowStream(open, merge, settings, failed, true), text: true };
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */
