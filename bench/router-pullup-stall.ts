@@ -85,7 +85,15 @@ async function main(): Promise<void> {
       loop.enable();
       // the router's garbage collection pauses (this thread's): a stall no slicing removes
       const gcPauses: number[] = [];
-      const gc = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcPauses.push(e.duration); });
+      /** the longest pause of each kind (1 scavenge, 2 mark-compact, 4 incremental marking, 8 weak callbacks) */
+      const gcByKind: Record<number, number> = {};
+      const gc = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          gcPauses.push(e.duration);
+          const kind = ((e as unknown as { detail?: { kind?: number } }).detail)?.kind ?? 0;
+          gcByKind[kind] = Math.max(gcByKind[kind] ?? 0, Math.round(e.duration));
+        }
+      });
       gc.observe({ entryTypes: ['gc'] });
       const end = performance.now() + seconds * 1000;
       // the pulling client runs in a worker thread: its own parsing of 100,000 rows is not the router's
@@ -111,7 +119,7 @@ async function main(): Promise<void> {
       results.push({
         statement: name, sql, pulls: pulls.length, pull_median_ms: Math.round(quantile(pulls, 0.5)),
         select1: latencies.length, select1_p50_ms: +quantile(latencies, 0.5).toFixed(1), select1_p99_ms: +quantile(latencies, 0.99).toFixed(1), select1_max_ms: +latencies[latencies.length - 1]!.toFixed(1),
-        gc_pause_max_ms: Math.round(gcPauses[gcPauses.length - 1] ?? 0), gc_pauses_over_20ms: gcPauses.filter((d) => d > 20).length,
+        gc_pause_max_ms: Math.round(gcPauses[gcPauses.length - 1] ?? 0), gc_pauses_over_20ms: gcPauses.filter((d) => d > 20).length, gc_max_ms_by_kind: gcByKind,
         loop_delay_max_ms: Math.round(loop.max / 1e6), loop_delay_p99_ms: Math.round(loop.percentile(99) / 1e6),
       });
       await prober.end();

@@ -261,7 +261,12 @@ async function pullTables(sql: string, session: PullUpSession, fetchRows: boolea
   // event loop (every other session on it) for hundreds of milliseconds in one piece
   const turns = new Turns();
   const arraysOf: string[][] = [];
-  for (const [i, p] of pulls.entries()) arraysOf.push(await textArrays(fetched[i]!.map((r) => r.rows), p.columns.length, turns));
+  const counts = fetched.map((replies) => replies.map((r) => r.rows.length));
+  for (const [i, p] of pulls.entries()) {
+    arraysOf.push(await textArrays(fetched[i]!.map((r) => r.rows), p.columns.length, turns));
+    // the rows are in the arrays now: let them go (less for the collector to walk while the statement runs)
+    for (const r of fetched[i]!) r.rows = [];
+  }
   pulls.forEach((p, i) => {
     const arrays = arraysOf[i]!;
     const args = arrays.map((a) => {
@@ -289,7 +294,7 @@ async function pullTables(sql: string, session: PullUpSession, fetchRows: boolea
     sql: queries[i]!.sql,
     paramTypes: queries[i]!.types,
     params: queries[i]!.params,
-    rows: fetched[i]!.map((r) => r.rows.length),
+    rows: counts[i]!,
     ms: took[i]!,
   }));
   return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams, temporary, dropTemporary, pulls: summaries };
@@ -342,22 +347,31 @@ const ROWS_PER_CHECK = 512;
  * literal's text (`{"v",NULL,…}`), giving the event loop a turn every few milliseconds.
  */
 async function textArrays(byShard: readonly (readonly (string | null)[][])[], width: number, turns: Turns): Promise<string[]> {
-  const parts: string[][] = Array.from({ length: width }, () => []);
-  let sinceCheck = 0;
+  // each column's items joined ROWS_PER_CHECK at a time: the items die young, the pieces are few
+  const pieces: string[][] = Array.from({ length: width }, () => []);
+  const items: string[][] = Array.from({ length: width }, () => []);
+  const flush = (): void => {
+    for (let c = 0; c < width; c++) {
+      if (items[c]!.length === 0) continue;
+      pieces[c]!.push(items[c]!.join(','));
+      items[c] = [];
+    }
+  };
   for (const rows of byShard) {
     for (const row of rows) {
       for (let c = 0; c < width; c++) {
         const v = row[c] ?? null;
-        parts[c]!.push(v === null ? 'NULL' : `"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, (ch) => `\\${ch}`) : v}"`);
+        items[c]!.push(v === null ? 'NULL' : `"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, (ch) => `\\${ch}`) : v}"`);
       }
-      if (++sinceCheck === ROWS_PER_CHECK) {
-        sinceCheck = 0;
+      if (items[0]!.length === ROWS_PER_CHECK) {
+        flush();
         await turns.take();
       }
     }
   }
+  flush();
   const out: string[] = [];
-  for (const p of parts) {
+  for (const p of pieces) {
     out.push(`{${p.join(',')}}`);
     await turns.take();
   }
