@@ -3,7 +3,9 @@
  * (it runs in this process) while one client walks `DECLARE c CURSOR FOR SELECT * FROM big`
  * with FETCH 1000 to the end, over 2 shards (standalone Quiver servers, child processes).
  *
- *   node --expose-gc dist/bench/router-cursor-rss.js [--rows 1000000] [--dim 16] [--scroll "" | "NO SCROLL" | "SCROLL"]
+ *   node --expose-gc dist/bench/router-cursor-rss.js [--rows 1000000] [--dim 16] [--scroll "" | "NO SCROLL" | "SCROLL"] [--order]
+ *
+ * `--order`: `… ORDER BY id` (the shards' sorted rows merged k ways; NO SCROLL to leave them there)
  *
  * The client keeps no rows (each FETCH's rows are garbage once counted); the memory is
  * sampled every 20 ms, garbage collected first when --expose-gc is given and --live is set.
@@ -17,7 +19,7 @@ import { staticShardDirectory } from '../src/cluster/shard-directory.js';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, dim: { type: 'string', default: '16' }, scroll: { type: 'string', default: '' }, live: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, dim: { type: 'string', default: '16' }, scroll: { type: 'string', default: '' }, order: { type: 'boolean', default: false }, live: { type: 'boolean', default: false } } });
   const rows = Number(values.rows);
   const dim = Number(values.dim);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -49,7 +51,8 @@ async function main(): Promise<void> {
     }, values.live ? 200 : 20);
     const start = performance.now();
     await c.query('BEGIN');
-    await c.query(`DECLARE c ${values.scroll} CURSOR FOR SELECT * FROM big`);
+    const query = `SELECT * FROM big${values.order ? ' ORDER BY id' : ''}`;
+    await c.query(`DECLARE c ${values.scroll} CURSOR FOR ${query}`);
     const declareMs = performance.now() - start;
     let read = 0;
     let firstMs = 0;
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     await c.end();
     console.log(JSON.stringify({
       table: `${rows} x vector(${dim}), 2 Quiver shards, router in this process`, load_s: Math.round(loadS),
-      cursor: `DECLARE c ${values.scroll} CURSOR FOR SELECT * FROM big; FETCH 1000 to the end`.replace(/\s+/g, ' '),
+      cursor: `DECLARE c ${values.scroll} CURSOR FOR ${query}; FETCH 1000 to the end`.replace(/\s+/g, ' '),
       rows: read, declare_ms: Math.round(declareMs), first_fetch_ms: Math.round(firstMs), total_s: Math.round(totalMs / 100) / 10,
       rss_before_mb: Math.round(before / 2 ** 20), rss_growth_mb: Math.round((peak - before) / 2 ** 20),
     }, null, 2));

@@ -34,7 +34,7 @@ import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
-import { decodeInSlices, sentRowStream, fanoutRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
+import { decodeInSlices, fanoutRowStream, sentRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
 import { streamOrder } from './fanout-merge.js';
 
 /** What every session of one router shares. */
@@ -997,7 +997,7 @@ export class RouterSession implements Backend {
     const same = described !== null && described.length === fields.length && described.every((f, i) => f.type.oid === fields[i]!.type.oid);
     const types = fields.map((f) => f.type);
     const tag = reply.tag || `SELECT ${reply.rows.length}`;
-    // decoded a batch at a time as the client takes them (stream.ts), or in slices here
+    // handed on as shard 0's text a batch at a time as the client takes them (stream.ts), or decoded in slices here
     if (stream) return { kind: 'rows', fields: same ? described : fields, rows: [], tag, more: sentRowStream(reply.rows, null, this.textSettings()), text: true };
     const rows = await decodeInSlices(reply.rows, types, this.textSettings());
     return { kind: 'rows', fields: same ? described : fields, rows, tag };

@@ -15,10 +15,10 @@ import type { FanoutPlan } from './fanout-api.js';
 import { streamOrder } from './fanout-merge.js';
 import { ConcatenatedShardCursors, ForwardShardCursors, shardCursorStream, type CursorSource } from './shard-cursors.js';
 import { fanoutRowStream } from './stream.js';
-
-type FanoutStreamSpec = NonNullable<FanoutPlan['stream']>;
 import { encodeParams, fieldInfo, quoteIdent, type TextSettings } from './shard-values.js';
 import { argumentsQuery, checkArgumentCount, duplicatePrepared, PARAMETER_TYPES_QUERY, SqlPreparedStatements } from './sql-prepared.js';
+
+type FanoutStreamSpec = NonNullable<FanoutPlan['stream']>;
 
 /** What these statements need of the router session. */
 export interface SqlObjectsHost {
