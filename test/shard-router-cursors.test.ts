@@ -381,6 +381,17 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
       'MOVE ALL c', 'MOVE BACKWARD ALL c', 'FETCH ALL c', 'FETCH ABSOLUTE 1 c', 'MOVE BACKWARD 30 c', 'FETCH FORWARD 100 c', 'FETCH c',
     ];
     await same2(['BEGIN', `DECLARE c SCROLL CURSOR FOR ${query}`, ...walk, 'CLOSE c', 'COMMIT']);
+    // a random walk (seeded): every direction, counts around the shards' boundary and the ends
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const directions = ['FETCH', 'MOVE'];
+    const moves = ['NEXT', 'PRIOR', 'FIRST', 'LAST', 'ABSOLUTE', 'RELATIVE', 'FORWARD', 'BACKWARD', 'FORWARD ALL', 'BACKWARD ALL'];
+    const steps = Array.from({ length: 120 }, () => {
+      const m = moves[random(moves.length)]!;
+      const n = ['ABSOLUTE', 'RELATIVE', 'FORWARD', 'BACKWARD'].includes(m) ? ` ${random(50) - (m === 'FORWARD' || m === 'BACKWARD' ? 5 : 25)}` : '';
+      return `${directions[random(2)]} ${m}${n} FROM c`;
+    });
+    await same2(['BEGIN', `DECLARE c SCROLL CURSOR FOR ${query}`, ...steps, 'COMMIT']);
     await same2(['BEGIN', `DECLARE c CURSOR FOR ${query}`, ...walk, 'ROLLBACK']);
     // NO SCROLL: forward reads and moves across the shards, backward refused
     await same2(['BEGIN', `DECLARE c NO SCROLL CURSOR FOR ${query}`, 'FETCH 15 c', 'MOVE 10 c', 'FETCH 10 c', 'FETCH ABSOLUTE 39 c', 'FETCH ALL c', 'FETCH c', 'FETCH PRIOR c', 'ROLLBACK']);
