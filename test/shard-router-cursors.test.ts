@@ -356,6 +356,56 @@ describe('shard router: SQL PREPARE / EXECUTE, cursors, row-limited Execute', ()
     ]);
   });
 
+  it('reads a cursor over a fan-out from cursors on the shards, scrolling every way across them', async () => {
+    // without ORDER BY the router gives the shards' rows one shard after the other: that order,
+    // written out as an ORDER BY for the standalone server, makes the two sequences the same
+    const query = 'SELECT id, label FROM items WHERE id <= 40';
+    const order = (frames: string[]): number[] => frames.filter((f) => f.startsWith('D:')).map((f) => Number(/\d+/.exec(f)![0]));
+    await simple(viaRouter, 'BEGIN');
+    const ids = order(await simple(viaRouter, query));
+    await simple(viaRouter, 'COMMIT');
+    assert.equal(ids.length, 40);
+    assert.notDeepEqual(ids, [...ids].sort((a, b) => a - b), 'the shards\' rows one shard after the other');
+    const same2 = async (script: readonly string[]): Promise<void> => {
+      for (const sql of script) {
+        const standaloneSql = sql.replace(query, `${query} ORDER BY array_position(ARRAY[${ids.join(',')}], id)`);
+        assert.deepEqual(await simple(viaRouter, sql), await simple(alone, standaloneSql), sql);
+      }
+    };
+    const walk = [
+      'FETCH 3 c', 'FETCH PRIOR c', 'FETCH FIRST c', 'FETCH LAST c', 'FETCH c', 'FETCH PRIOR c',
+      // across the boundary between the shards, both ways
+      'FETCH ABSOLUTE 10 c', `FETCH ABSOLUTE ${ids.length - 2} c`, 'FETCH ABSOLUTE -3 c', 'FETCH ABSOLUTE 0 c', 'FETCH ABSOLUTE 25 c',
+      'FETCH RELATIVE -20 c', 'FETCH RELATIVE 0 c', 'FETCH FORWARD 0 c', 'FETCH RELATIVE 30 c', 'FETCH BACKWARD 25 c',
+      'MOVE FORWARD 15 c', 'FETCH c', 'MOVE 0 c', 'MOVE LAST IN c', 'FETCH c', 'FETCH BACKWARD ALL FROM c',
+      'MOVE ALL c', 'MOVE BACKWARD ALL c', 'FETCH ALL c', 'FETCH ABSOLUTE 1 c', 'MOVE BACKWARD 30 c', 'FETCH FORWARD 100 c', 'FETCH c',
+    ];
+    await same2(['BEGIN', `DECLARE c SCROLL CURSOR FOR ${query}`, ...walk, 'CLOSE c', 'COMMIT']);
+    // a random walk (seeded): every direction, counts around the shards' boundary and the ends
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const directions = ['FETCH', 'MOVE'];
+    const moves = ['NEXT', 'PRIOR', 'FIRST', 'LAST', 'ABSOLUTE', 'RELATIVE', 'FORWARD', 'BACKWARD', 'FORWARD ALL', 'BACKWARD ALL'];
+    const steps = Array.from({ length: 120 }, () => {
+      const m = moves[random(moves.length)]!;
+      const n = ['ABSOLUTE', 'RELATIVE', 'FORWARD', 'BACKWARD'].includes(m) ? ` ${random(50) - (m === 'FORWARD' || m === 'BACKWARD' ? 5 : 25)}` : '';
+      return `${directions[random(2)]} ${m}${n} FROM c`;
+    });
+    await same2(['BEGIN', `DECLARE c SCROLL CURSOR FOR ${query}`, ...steps, 'COMMIT']);
+    await same2(['BEGIN', `DECLARE c CURSOR FOR ${query}`, ...walk, 'ROLLBACK']);
+    // NO SCROLL: forward reads and moves across the shards, backward refused
+    await same2(['BEGIN', `DECLARE c NO SCROLL CURSOR FOR ${query}`, 'FETCH 15 c', 'MOVE 10 c', 'FETCH 10 c', 'FETCH ABSOLUTE 39 c', 'FETCH ALL c', 'FETCH c', 'FETCH PRIOR c', 'ROLLBACK']);
+    // the cursor sees the rows as they were at DECLARE, and other statements run in between
+    await same2(['BEGIN', `DECLARE c CURSOR FOR ${query}`, 'FETCH 2 c', 'UPDATE items SET label = label || \'+\' WHERE id <= 40', 'FETCH 30 c', 'SELECT count(*) FROM items WHERE label LIKE \'%+\'', 'FETCH BACKWARD 5 c', 'ROLLBACK']);
+    // a savepoint rolled back closes the cursors declared after it, on the shards too; CLOSE ALL
+    await same2(['BEGIN', 'SAVEPOINT s', `DECLARE c CURSOR FOR ${query}`, 'FETCH 2 c', 'ROLLBACK TO SAVEPOINT s', 'FETCH c', 'ROLLBACK']);
+    await same2(['BEGIN', `DECLARE c CURSOR FOR ${query}`, `DECLARE d NO SCROLL CURSOR FOR ${query}`, 'FETCH 2 d', 'CLOSE ALL', 'FETCH c', 'ROLLBACK']);
+    // an error while the shards compute the rows (a division by zero on some row), and the block failed after
+    await same2(['BEGIN', 'DECLARE z NO SCROLL CURSOR FOR SELECT id, 10 / (id - 30) AS q FROM items WHERE id <= 40', 'FETCH 50 z', 'FETCH z', 'ROLLBACK']);
+    // a row description of every column, in a multi-statement Query's implicit block
+    await same2([`DECLARE c CURSOR FOR ${query}; FETCH 3 c; MOVE 30 c; FETCH BACKWARD 2 c`]);
+  });
+
   it('runs cursors pinned to one shard, over aggregates, over no sharded table, and in one multi-statement Query', async () => {
     await same([
       'BEGIN',

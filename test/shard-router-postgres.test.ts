@@ -18,6 +18,7 @@ import { startPostgres, type PostgresServer } from './support/postgres.js';
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
 import { staticShardDirectory } from '../src/cluster/shard-directory.js';
 import { planFanout } from '../src/cluster/router/fanout-plan.js';
+import { FETCH_ALL, KeptRows, runFetch, startPosition, type FetchDirection } from '../src/types/portal-fetch.js';
 
 const SHARDS = 2;
 const idsOn = (shard: number, n: number, from = 1): number[] => idsOnShard(shard, n, SHARDS, from);
@@ -176,5 +177,37 @@ describe('shard router on PostgreSQL shards: two-phase commit', () => {
     await c.query('DROP FUNCTION pu_count()');
     await c.query('DROP VIEW pu_big');
     await c.query('DROP TABLE pu');
+  });
+
+  it('walks a cursor left on PostgreSQL\'s shard cursors as PostgreSQL\'s portal walks the same rows', async (t) => {
+    if (skip) return t.skip(skip);
+    await c.query('CREATE TABLE cur (id int PRIMARY KEY, v text)');
+    const ids = [...idsOn(0, 12), ...idsOn(1, 9)];
+    await c.query(`INSERT INTO cur VALUES ${ids.map((id) => `(${id}, 'v${id}')`).join(', ')}`);
+    // the router's sequence (shard after shard), kept whole: what each FETCH / MOVE must answer, by the portal code
+    await c.query('BEGIN');
+    const sequence = (await c.query({ text: 'SELECT id, v FROM cur', rowMode: 'array' })).rows as unknown[][];
+    await c.query('DECLARE c SCROLL CURSOR FOR SELECT id, v FROM cur');
+    const kept = new KeptRows(sequence);
+    const position = startPosition(false);
+    const steps: [FetchDirection, number, boolean][] = [
+      ['FETCH_FORWARD', 5, false], ['FETCH_FORWARD', 10, false], ['FETCH_BACKWARD', 8, false], ['FETCH_ABSOLUTE', 13, false],
+      ['FETCH_ABSOLUTE', -2, false], ['FETCH_RELATIVE', -10, true], ['FETCH_FORWARD', FETCH_ALL, false], ['FETCH_BACKWARD', FETCH_ALL, true],
+      ['FETCH_ABSOLUTE', 0, false], ['FETCH_FORWARD', 30, false], ['FETCH_BACKWARD', 1, false], ['FETCH_RELATIVE', 0, false],
+    ];
+    const sql = ([d, n, move]: [FetchDirection, number, boolean]): string => {
+      const count = n === FETCH_ALL ? 'ALL' : String(n);
+      const how = { FETCH_FORWARD: `FORWARD ${count}`, FETCH_BACKWARD: `BACKWARD ${count}`, FETCH_ABSOLUTE: `ABSOLUTE ${n}`, FETCH_RELATIVE: `RELATIVE ${n}` }[d];
+      return `${move ? 'MOVE' : 'FETCH'} ${how} FROM c`;
+    };
+    for (const step of steps) {
+      const out: unknown[][] = [];
+      const n = runFetch(position, kept, step[0], step[1], step[2], out);
+      const r = await c.query({ text: sql(step), rowMode: 'array' });
+      assert.equal(r.rowCount, n, sql(step));
+      if (!step[2]) assert.deepEqual(r.rows, out, sql(step));
+    }
+    await c.query('COMMIT');
+    await c.query('DROP TABLE cur');
   });
 });

@@ -119,6 +119,42 @@ describe('shard router: streamed results', () => {
     assert.deepEqual((await viaRouter.query(pinned)).rows, (await alone.query(pinned)).rows);
   });
 
+  it('passes the shards\' text output on unchanged, and encodes it in binary for a client that asks', async () => {
+    // every result format in binary (node-pg's `binary`), and text, the router against one server
+    const binaryRouter = new pg.Client({ host: '127.0.0.1', port: router.port, user: 'postgres', database: 'postgres', binary: true } as pg.ClientConfig);
+    await binaryRouter.connect();
+    const binaryAlone = new pg.Client({ host: '127.0.0.1', port: standalone.port, user: 'postgres', database: 'postgres', binary: true } as pg.ClientConfig);
+    await binaryAlone.connect();
+    try {
+      const statements = [
+        // pinned, concatenated (compared in id order), sorted and limited, on shard 0, pulled up
+        `SELECT id, n, v, n::float8 / 3 AS f, now() - now() AS i FROM big WHERE id = ${poisonId}`,
+        'SELECT id, v::text AS t, n::numeric / 7 AS q FROM big WHERE n < 3',
+        'SELECT id, n, v FROM big WHERE n <> 999 ORDER BY n DESC, id LIMIT 50 OFFSET 3',
+        "SELECT x, x::float4 / 3 AS y, '2024-02-29 12:00'::timestamptz + x * interval '1 hour' AS t FROM generate_series(1, 30) AS g(x)",
+        'SELECT id, rank() OVER (ORDER BY n, id) AS r, v FROM big WHERE id < 200',
+      ];
+      const byFirst = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0]), 'en', { numeric: true }));
+      for (const sql of statements) {
+        // the values as they came (bytes in binary, text), not parsed by node-pg
+        const q = { text: sql, rowMode: 'array' as const, queryMode: 'extended' as const, types: { getTypeParser: () => (v: unknown) => v } };
+        const binary = (await binaryRouter.query(q)).rows;
+        const text = (await viaRouter.query(q)).rows;
+        assert.notDeepEqual(binary, text, 'the rows came in binary');
+        assert.deepEqual(byFirst(binary), byFirst((await binaryAlone.query(q)).rows), `binary: ${sql}`);
+        assert.deepEqual(byFirst(text), byFirst((await alone.query(q)).rows), `text: ${sql}`);
+      }
+      // the session's settings reach the shards' text output: extra_float_digits, DateStyle
+      for (const c of [viaRouter, alone]) await c.query("SET extra_float_digits = 0; SET DateStyle = 'German, DMY'");
+      const q = { text: "SELECT id, n::float8 / 3 AS f, '2024-02-29'::date + n AS d FROM big WHERE n < 2 ORDER BY id", rowMode: 'array' as const, types: { getTypeParser: () => (v: unknown) => v } };
+      assert.deepEqual((await viaRouter.query(q)).rows, (await alone.query(q)).rows);
+      for (const c of [viaRouter, alone]) await c.query('RESET extra_float_digits; RESET DateStyle');
+    } finally {
+      await binaryRouter.end();
+      await binaryAlone.end();
+    }
+  });
+
   it('pulls pages with row-limited Execute: a late row\'s error does not reach the early pages', async () => {
     const c = await session(router.port);
     try {

@@ -42,7 +42,15 @@ export type ExecResult =
    * Rows: `rows` first, then, when `more` is set, whatever it yields (the statement streams;
    * the command tag then counts the rows actually sent: `SELECT n`).
    */
-  | { kind: 'rows'; fields: readonly FieldInfo[]; rows: Value[][]; tag: string; more?: RowStream }
+  | {
+    kind: 'rows'; fields: readonly FieldInfo[]; rows: Value[][]; tag: string; more?: RowStream;
+    /**
+     * every value (of `rows` and of `more`'s batches) is the column's text output already
+     * (string, or null), as another server formatted it with the session's settings (the
+     * shard router's streamed rows): sent unchanged in text, parsed first for binary
+     */
+    text?: true;
+  }
   | { kind: 'command'; tag: string }
   /** COPY … FROM STDIN: the wire layer collects CopyData and hands it to `finish`. */
   | {

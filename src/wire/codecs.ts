@@ -18,6 +18,13 @@ export function encodeValue(type: SqlType, value: Value, format: number, setting
   return Buffer.from(formatText(type, value, settings), 'utf8');
 }
 
+/** A value that is its column's text output already (ExecResult `text`): as it is in text, parsed and encoded for binary. */
+export function encodeTextOutput(type: SqlType, text: Value, format: number, settings: TextSettings): Buffer | null {
+  if (text === null) return null;
+  if (format === 1) return encodeBinary(type, parseText(type, text as string, settings));
+  return Buffer.from(text as string, 'utf8');
+}
+
 /**
  * Decode one Bind parameter (index is 0-based). Errors follow PostgreSQL: short data is
  * 08P01 "insufficient data left in message", leftover bytes are 22P03. `settings` may be

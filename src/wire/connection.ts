@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { SqlError, SqlState, toSqlError } from '../errors.js';
 import type { Value } from '../types/types.js';
 import type { Backend, BackendRegistry, ExecResult, FieldInfo, PreparedStatement, ProtocolStatements } from './backend.js';
-import { decodeParam, encodeValue, type TextSettings } from './codecs.js';
+import { decodeParam, encodeTextOutput, encodeValue, type TextSettings } from './codecs.js';
 import { textOutputIgnoresSettings } from '../types/text-io.js';
 import { FrontendCode, StartupCode } from './message-codes.js';
 import { Authenticator, ScramExchange, type AuthMethod, passwordFailed, safeEqual, type ChannelBinding } from './auth.js';
@@ -714,14 +714,16 @@ export class Connection {
   private async sendRowsOf(result: Extract<ExecResult, { kind: 'rows' }>, portal: Portal | null, maxRows: number, formats: readonly number[]): Promise<{ count: number; suspended: boolean }> {
     const fields = result.fields;
     // the session's settings are read only when a column's output depends on them
-    const settings = fields.some((f, c) => (formats[c] ?? 0) === 0 && !textOutputIgnoresSettings(f.type.oid)) ? this.textSettings() : NO_SETTINGS;
+    // text output passed through is parsed only for a binary column, with the settings it was written under
+    const settings = (result.text ? formats.some((f) => f === 1) : fields.some((f, c) => (formats[c] ?? 0) === 0 && !textOutputIgnoresSettings(f.type.oid))) ? this.textSettings() : NO_SETTINGS;
+    const encode = result.text ? encodeTextOutput : encodeValue;
     let cursor = portal?.cursor ?? 0;
     let count = 0;
     try {
       for (;;) {
         while (cursor < result.rows.length && (maxRows <= 0 || count < maxRows)) {
           const row = result.rows[cursor++]!;
-          this.send(msg.dataRow(fields.map((f, c) => encodeValue(f.type, row[c] ?? null, formats[c] ?? 0, settings))));
+          this.send(msg.dataRow(fields.map((f, c) => encode(f.type, row[c] ?? null, formats[c] ?? 0, settings))));
           count++;
           await this.flushIfFull();
         }

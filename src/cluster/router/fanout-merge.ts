@@ -178,6 +178,8 @@ export function mergeShardResults(results: readonly ShardResult[], spec: MergeSp
  */
 export interface StreamOrder {
   readonly visibleCount: number;
+  /** the columns `compare` and `bounds` read (the rest may stay the shards' text) */
+  readonly keyColumns: readonly number[];
   /** null: concatenate in shard order */
   readonly compare: ((a: Row, b: Row) => number) | null;
   /** OFFSET and LIMIT (null: none); checked as mergeShardResults checks them */
@@ -186,8 +188,10 @@ export interface StreamOrder {
 
 export function streamOrder(fields: readonly FieldInfo[], spec: Pick<MergeSpec, 'hiddenCount' | 'sort' | 'limit' | 'offset'>): StreamOrder {
   const cols = new Columns(fields, spec.hiddenCount);
+  const bounds = [spec.limit, spec.offset].flatMap((b) => (b.kind === 'column' ? [cols.index(b.col)] : []));
   return {
     visibleCount: cols.visibleCount,
+    keyColumns: [...new Set([...spec.sort.map((k) => cols.index(k.col)), ...bounds])].filter((i) => i >= 0),
     compare: spec.sort.length > 0 ? comparator(cols, spec.sort) : null,
     bounds: (first) => {
       const rows = first ? [first] : [];

@@ -44,6 +44,7 @@ import type { RouterTable, TableLookup } from './shard-catalog.js';
 import type { ShardParam, ShardReply } from './shard-connection.js';
 import { quoteIdent } from './shard-values.js';
 import { firstLocation } from './sql-text.js';
+import { Turns } from '../../storage/turns.js';
 
 type N = Record<string, any>;
 
@@ -256,8 +257,18 @@ async function pullTables(sql: string, session: PullUpSession, fetchRows: boolea
   const extraParams: ShardParam[] = [];
   const edits: Edit[] = [];
   const temporary: string[] = [];
+  // the rows' text arrays are built a slice at a time: 100,000 rows would hold the router's
+  // event loop (every other session on it) for hundreds of milliseconds in one piece
+  const turns = new Turns();
+  const arraysOf: string[][] = [];
+  const counts = fetched.map((replies) => replies.map((r) => r.rows.length));
+  for (const [i, p] of pulls.entries()) {
+    arraysOf.push(await textArrays(fetched[i]!.map((r) => r.rows), p.columns.length, turns));
+    // the rows are in the arrays now: let them go (less for the collector to walk while the statement runs)
+    for (const r of fetched[i]!) r.rows = [];
+  }
   pulls.forEach((p, i) => {
-    const arrays = p.columns.map((_, c) => textArray(fetched[i]!.flatMap((r) => r.rows.map((row) => row[c] ?? null))));
+    const arrays = arraysOf[i]!;
     const args = arrays.map((a) => {
       if (!p.mention) return `'${a.replace(/'/g, "''")}'::pg_catalog.text[]`;
       extraTypes.push(TEXT_ARRAY);
@@ -283,7 +294,7 @@ async function pullTables(sql: string, session: PullUpSession, fetchRows: boolea
     sql: queries[i]!.sql,
     paramTypes: queries[i]!.types,
     params: queries[i]!.params,
-    rows: fetched[i]!.map((r) => r.rows.length),
+    rows: counts[i]!,
     ms: took[i]!,
   }));
   return { sql: source.apply(edits), paramTypes: extraTypes, params: extraParams, temporary, dropTemporary, pulls: summaries };
@@ -328,9 +339,43 @@ function pullBound(setting: string | null): number {
   return n;
 }
 
-/** Values (text, NULL) as a text[] literal's text. */
-function textArray(values: readonly (string | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, (ch) => `\\${ch}`)}"`)).join(',')}}`;
+/** rows between two looks at the clock while encoding */
+const ROWS_PER_CHECK = 512;
+
+/**
+ * Each of `width` columns of the shards' rows (`byShard`, in shard order) as a text[]
+ * literal's text (`{"v",NULL,…}`), giving the event loop a turn every few milliseconds.
+ */
+async function textArrays(byShard: readonly (readonly (string | null)[][])[], width: number, turns: Turns): Promise<string[]> {
+  // each column's items joined ROWS_PER_CHECK at a time: the items die young, the pieces are few
+  const pieces: string[][] = Array.from({ length: width }, () => []);
+  const items: string[][] = Array.from({ length: width }, () => []);
+  const flush = (): void => {
+    for (let c = 0; c < width; c++) {
+      if (items[c]!.length === 0) continue;
+      pieces[c]!.push(items[c]!.join(','));
+      items[c] = [];
+    }
+  };
+  for (const rows of byShard) {
+    for (const row of rows) {
+      for (let c = 0; c < width; c++) {
+        const v = row[c] ?? null;
+        items[c]!.push(v === null ? 'NULL' : `"${v.includes('"') || v.includes('\\') ? v.replace(/[\\"]/g, (ch) => `\\${ch}`) : v}"`);
+      }
+      if (items[0]!.length === ROWS_PER_CHECK) {
+        flush();
+        await turns.take();
+      }
+    }
+  }
+  flush();
+  const out: string[] = [];
+  for (const p of pieces) {
+    out.push(`{${p.join(',')}}`);
+    await turns.take();
+  }
+  return out;
 }
 
 // ---- what the statement reads -----------------------------------------------------------

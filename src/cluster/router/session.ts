@@ -34,7 +34,7 @@ import { pullUp, pullUpReadOnly, type PulledStatement } from './pull-up.js';
 import { allOrFirstError, decodeReply, encodeParams, fieldInfo, quoteIdent, sqlLiteral, sumTags, type TextSettings } from './shard-values.js';
 import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseContext } from './transaction.js';
 import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
-import { fanoutRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
+import { decodeInSlices, fanoutRowStream, sentRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
 import { streamOrder } from './fanout-merge.js';
 
 /** What every session of one router shares. */
@@ -285,7 +285,7 @@ export class RouterSession implements Backend {
       case 'insertSelect': return this.insertSelect(stmt, route, params);
       case 'roundRobin': return this.rowsOrTag(await this.runOn([this.roundRobinShard()], true, stmt, params));
       case 'fanout': return this.fanout(stmt, route.parsed, params, stream);
-      case 'pullUp': return this.pullUp(stmt, params);
+      case 'pullUp': return this.pullUp(stmt, params, stream);
       case 'keyUpdate': return this.keyUpdate(stmt, route, params);
       case 'createTableAs': return this.createTableAs(stmt, route, params);
       case 'copyIn': return this.copyIn(stmt, route);
@@ -343,6 +343,17 @@ export class RouterSession implements Backend {
       route: async (sql, parsed) => routeStatement(sql, parsed, this.lookup(await this.catalog(await this.connection(0)))),
       run: (sql, route, paramTypes, fields, params) => this.run({ sql, route, paramTypes, fields, shardParamTypes: paramTypes }, params),
       textSettings: () => this.textSettings(),
+      cursorPlan: async (sql, route) => {
+        if (route.kind === 'pinned') {
+          const stmt: RouterStatement = { sql, route, paramTypes: [], fields: null, shardParamTypes: [] };
+          return { shards: [shardOfKey(route.table.keyTypes, this.keyValues(route.key, route.table.keyTypes, stmt, []), this.shards)], sql };
+        }
+        if (route.kind !== 'fanout') return null;
+        // a shape the planner refuses is pulled up: its rows are shard 0's answer, kept whole
+        const plan = await this.planFanout(sql, route.parsed).catch(() => null);
+        return plan?.stream ? { shards: this.allShards(), sql: plan.shardSql, order: plan.stream } : null;
+      },
+      blockShard: (shard) => this.guard(this.join(shard, false)),
       shard0StatementsDropped: () => this.settled.get(0)?.forgetStatements(false),
     };
   }
@@ -923,7 +934,7 @@ export class RouterSession implements Backend {
       plan = await this.planFanout(stmt.sql, parsed);
     } catch (e) {
       // a read-only shape the planner refuses runs on shard 0 over the rows it reads (pull-up.ts)
-      if (this.ctx.planFanout && e instanceof SqlError && e.code === '0A000' && pullUpReadOnly(parsed as Record<string, unknown>)) return this.pullUp(stmt, params);
+      if (this.ctx.planFanout && e instanceof SqlError && e.code === '0A000' && pullUpReadOnly(parsed as Record<string, unknown>)) return this.pullUp(stmt, params, stream);
       throw e;
     }
     if (stream && plan.stream && this.mayStream(stmt, false)) return this.streamFrom(this.allShards(), { ...stmt, sql: plan.shardSql }, params, plan.stream);
@@ -953,11 +964,11 @@ export class RouterSession implements Backend {
    * it rewritten to read them; the result columns are those shard 0 described for the
    * client's own text (the tables' oids and attribute numbers as one server gives them).
    */
-  private async pullUp(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
+  private async pullUp(stmt: RouterStatement, params: readonly Value[], stream: boolean): Promise<ExecResult> {
     const values = this.shardParams(stmt, params);
     const pulled = await this.pullRows(stmt, stmt.sql, values, true);
     if (pulled.temporary.length > 0) return this.withTemporaryCopies(pulled, stmt, values);
-    return this.pulledRows(stmt, await this.runPulled(stmt, pulled, '', values));
+    return this.pulledRows(stmt, await this.runPulled(stmt, pulled, '', values), stream);
   }
 
   /** pull-up.ts's rewrite of `sql`, its rows read through the session's connections (`fetchRows` false: none, for EXPLAIN) */
@@ -980,12 +991,16 @@ export class RouterSession implements Backend {
   }
 
   /** The rows of a pulled-up statement, under the columns shard 0 described for the client's text when they agree. */
-  private pulledRows(stmt: RouterStatement, reply: ShardReply): ExecResult {
-    const result = this.decode(reply);
+  private async pulledRows(stmt: RouterStatement, reply: ShardReply, stream = false): Promise<ExecResult> {
+    const fields = (reply.fields ?? []).map(fieldInfo);
     const described = stmt.fields;
-    const same = described !== null && described.length === result.fields.length && described.every((f, i) => f.type.oid === result.fields[i]!.type.oid);
-    const rows = result.rows.map((r) => [...r]);
-    return { kind: 'rows', fields: same ? described : result.fields, rows, tag: reply.tag || `SELECT ${rows.length}` };
+    const same = described !== null && described.length === fields.length && described.every((f, i) => f.type.oid === fields[i]!.type.oid);
+    const types = fields.map((f) => f.type);
+    const tag = reply.tag || `SELECT ${reply.rows.length}`;
+    // handed on as shard 0's text a batch at a time as the client takes them (stream.ts), or decoded in slices here
+    if (stream) return { kind: 'rows', fields: same ? described : fields, rows: [], tag, more: sentRowStream(reply.rows, null, this.textSettings()), text: true };
+    const rows = await decodeInSlices(reply.rows, types, this.textSettings());
+    return { kind: 'rows', fields: same ? described : fields, rows, tag };
   }
 
   /**
@@ -999,7 +1014,7 @@ export class RouterSession implements Backend {
     const conn = await this.pullUpConnection();
     try {
       for (const sql of pulled.temporary) await conn.simple(sql);
-      return this.pulledRows(stmt, await conn.run(prefix + pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]));
+      return await this.pulledRows(stmt, await conn.run(prefix + pulled.sql, [...stmt.shardParamTypes, ...pulled.paramTypes], [...values, ...pulled.params]));
     } catch (e) {
       throw withoutPosition(e);
     } finally {
@@ -1094,11 +1109,11 @@ export class RouterSession implements Backend {
     const settings = this.textSettings();
     if (!order) {
       const { fields, stream } = shardRowStream(open[0]!, settings, failed);
-      return { kind: 'rows', fields, rows: [], tag: 'SELECT 0', more: stream };
+      return { kind: 'rows', fields, rows: [], tag: 'SELECT 0', more: stream, text: true };
     }
     const all = open[0]!.fields.map(fieldInfo);
     const merge = streamOrder(all, order);
-    return { kind: 'rows', fields: all.slice(0, merge.visibleCount), rows: [], tag: 'SELECT 0', more: fanoutRowStream(open, merge, settings, failed) };
+    return { kind: 'rows', fields: all.slice(0, merge.visibleCount), rows: [], tag: 'SELECT 0', more: fanoutRowStream(open, merge, settings, failed, true), text: true };
   }
 
   /** COPY … FROM STDIN (copy-in.ts); outside a block it is a transaction of its own under the commit rule. */

@@ -10,9 +10,15 @@ import { formatTypeWithTypmod, sqlType, type Value } from '../../types/types.js'
 import type { ExecResult, FieldInfo } from '../../wire/backend.js';
 import { parseOne, type Route } from './route.js';
 import { CURSOR_OPT, duplicateCursor, RouterCursors, scrollable } from './router-cursors.js';
-import type { ShardDescription, ShardParam, ShardReply } from './shard-connection.js';
-import { encodeParams, fieldInfo, type TextSettings } from './shard-values.js';
+import type { ShardConnection, ShardDescription, ShardParam, ShardReply } from './shard-connection.js';
+import type { FanoutPlan } from './fanout-api.js';
+import { streamOrder } from './fanout-merge.js';
+import { ConcatenatedShardCursors, ForwardShardCursors, shardCursorStream, type CursorSource } from './shard-cursors.js';
+import { fanoutRowStream } from './stream.js';
+import { encodeParams, fieldInfo, quoteIdent, type TextSettings } from './shard-values.js';
 import { argumentsQuery, checkArgumentCount, duplicatePrepared, PARAMETER_TYPES_QUERY, SqlPreparedStatements } from './sql-prepared.js';
+
+type FanoutStreamSpec = NonNullable<FanoutPlan['stream']>;
 
 /** What these statements need of the router session. */
 export interface SqlObjectsHost {
@@ -28,8 +34,23 @@ export interface SqlObjectsHost {
   /** run a statement by its route, as a client's Bind/Execute of it */
   run(sql: string, route: Route, paramTypes: readonly number[], fields: readonly FieldInfo[] | null, params: readonly Value[]): Promise<ExecResult>;
   textSettings(): TextSettings;
+  /**
+   * Where a cursor's query can be read from cursors on the shards (shard-cursors.ts): the
+   * shards and the statement each runs, and a fan-out's merge; null when it cannot (the
+   * router then keeps the whole result).
+   */
+  cursorPlan(sql: string, route: Route): Promise<ShardCursorPlan | null>;
+  /** the block's connection to a shard (the shard joins the block) */
+  blockShard(shard: number): Promise<ShardConnection>;
   /** shard 0 dropped every statement prepared on it (DEALLOCATE ALL), the router's own too */
   shard0StatementsDropped(): void;
+}
+
+export interface ShardCursorPlan {
+  readonly shards: readonly number[];
+  readonly sql: string;
+  /** a fan-out's merge (stream.ts); undefined: the rows are one shard's */
+  readonly order?: FanoutStreamSpec;
 }
 
 type Of<K extends Route['kind']> = Extract<Route, { kind: K }>;
@@ -84,14 +105,14 @@ export class SqlObjects {
         return this.declare(route, paramTypes, params);
       case 'fetchCursor':
         if (!this.cursors.has(route.name)) return onShard0Alone();
-        return this.cursors.fetch(route.name, route.direction, route.howMany, route.move);
+        return await this.cursors.fetch(route.name, route.direction, route.howMany, route.move);
       case 'closeCursor':
         if (route.name === null) {
-          this.cursors.clear();
+          await this.cursors.closeAll();
           return onShard0Alone();
         }
         if (!this.cursors.has(route.name)) return onShard0Alone();
-        this.cursors.close(route.name);
+        await this.cursors.close(route.name);
         return { kind: 'command', tag: 'CLOSE CURSOR' };
     }
   }
@@ -135,14 +156,51 @@ export class SqlObjects {
     if (!parsed?.SelectStmt) throw new SqlError('0A000', 'this DECLARE CURSOR form over sharded tables is not supported by the shard router yet');
     const inner = await this.host.route(route.query, parsed);
     if (inner.kind === 'unsupported') throw inner.error;
+    const scroll = scrollable(route.options, route.locksRows);
+    const opts = { scroll, hold, inTxn: this.host.inBlock(), level: this.host.savepointLevel() };
+    // rows left on the shards: in a block (the shards' cursors live in its transaction), not
+    // held past it, reading no $n (a shard's DECLARE would need them bound), not locking rows
+    const plan = this.host.inBlock() && !hold && paramTypes.length === 0 && !route.locksRows ? await this.host.cursorPlan(route.query, inner) : null;
+    const merges = plan?.order !== undefined && (plan.order.sort.length > 0 || plan.order.limit.kind !== 'none' || plan.order.offset.kind !== 'none' || plan.order.hiddenCount > 0);
+    if (plan && (!scroll || !merges)) {
+      const { fields, source } = await withoutPosition(this.shardCursors(plan, scroll, merges));
+      this.cursors.declare(route.name, fields, source, opts);
+      return { kind: 'command', tag: 'DECLARE CURSOR' };
+    }
     const result = await withoutPosition(this.host.run(route.query, inner, paramTypes, null, params));
     if (result.kind !== 'rows') throw new SqlError('XX000', 'the query of a cursor returned no rows description');
     const rows = [...result.rows];
     if (result.more) {
       for (let batch = await result.more.next(); batch; batch = await result.more.next()) rows.push(...batch);
     }
-    this.cursors.declare(route.name, result.fields, rows, { scroll: scrollable(route.options, route.locksRows), hold, inTxn: this.host.inBlock(), level: this.host.savepointLevel() });
+    this.cursors.declare(route.name, result.fields, rows, opts);
     return { kind: 'command', tag: 'DECLARE CURSOR' };
+  }
+
+  private shardCursorCount = 0;
+
+  /** DECLARE of the plan's statement on each of its shards, in the block (shard-cursors.ts) */
+  private async shardCursors(plan: ShardCursorPlan, scroll: boolean, merges: boolean): Promise<{ fields: FieldInfo[]; source: CursorSource }> {
+    const name = `quiver_router_cursor_${++this.shardCursorCount}`;
+    const conns = await Promise.all(plan.shards.map((s) => this.host.blockShard(s)));
+    // the row shape: the shard's Describe of the statement (as a streamed read gets it)
+    const shape = await conns[0]!.describe(plan.sql, []);
+    const declared: ShardConnection[] = [];
+    try {
+      await Promise.all(conns.map(async (c) => {
+        await c.simple(`DECLARE ${quoteIdent(name)} ${scroll ? 'SCROLL' : 'NO SCROLL'} CURSOR FOR ${plan.sql}`);
+        declared.push(c);
+      }));
+    } catch (e) {
+      await Promise.all(declared.map((c) => c.simple(`CLOSE ${quoteIdent(name)}`).catch(() => {})));
+      throw e;
+    }
+    const all = (shape.fields ?? []).map(fieldInfo);
+    const settings = this.host.textSettings();
+    if (!merges) return { fields: all, source: new ConcatenatedShardCursors(conns, name, all.map((f) => f.type), settings) };
+    const order = streamOrder(all, plan.order!);
+    const streams = conns.map((c) => shardCursorStream(c, name, shape.fields ?? []));
+    return { fields: all.slice(0, order.visibleCount), source: new ForwardShardCursors(fanoutRowStream(streams, order, settings, () => {}), conns, name) };
   }
 }
 

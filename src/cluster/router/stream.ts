@@ -6,8 +6,9 @@
  * sorts (ORDER BY … LIMIT) merges the shards' sorted batches k ways. Row limits of the
  * client's Execute reach the shards' Executes (`wanted`), so a cursor pulls what it asks.
  */
+import { Turns } from '../../storage/turns.js';
 import { parseText } from '../../types/text-io.js';
-import type { Row, Value } from '../../types/types.js';
+import type { Row, SqlType, Value } from '../../types/types.js';
 import type { FieldInfo, RowStream } from '../../wire/backend.js';
 import type { StreamOrder } from './fanout-merge.js';
 import type { ShardStream } from './shard-connection.js';
@@ -16,14 +17,21 @@ import { fieldInfo, type TextSettings } from './shard-values.js';
 /** rows per shard Execute when the client wants every row (about 1 MB of vector(128) text) */
 export const STREAM_BATCH_ROWS = 1000;
 
-/** One shard's rows as Quiver values, a batch at a time. */
+/**
+ * One shard's rows, a batch at a time: as Quiver values, or (`asText`) as the shard's text
+ * output, passed to the client unchanged, with only `keyColumns` (what a merge compares,
+ * a LIMIT / OFFSET of $n) parsed.
+ */
 class ShardSource {
   readonly fields: FieldInfo[];
-  private rows: Row[] = [];
+  /** the rows handed on: values, or the shard's text */
+  private rows: Value[][] = [];
+  /** what a merge reads of each row: the values, or only the key columns parsed */
+  private keys: Row[] = [];
   private at = 0;
   done = false;
 
-  constructor(readonly shard: ShardStream, private readonly settings: TextSettings) {
+  constructor(readonly shard: ShardStream, private readonly settings: TextSettings, private readonly asText = false, private readonly keyColumns: readonly number[] = []) {
     this.fields = shard.fields.map(fieldInfo);
   }
 
@@ -32,16 +40,17 @@ class ShardSource {
     return this.rows.length - this.at;
   }
 
+  /** the head row as the merge reads it */
   head(): Row {
-    return this.rows[this.at]!;
+    return this.keys[this.at]!;
   }
 
   /** the head row, taken */
-  shift(): Row {
+  shift(): Value[] {
     return this.rows[this.at++]!;
   }
 
-  take(n: number): Row[] {
+  take(n: number): Value[][] {
     const out = this.at === 0 && n >= this.rows.length ? this.rows : this.rows.slice(this.at, this.at + n);
     this.at += out.length;
     return out;
@@ -57,7 +66,17 @@ class ShardSource {
       return false;
     }
     const types = this.fields.map((f) => f.type);
-    this.rows = text.map((r) => r.map((t, c) => (t === null ? null : parseText(types[c]!, t, this.settings))));
+    if (this.asText) {
+      this.rows = text;
+      this.keys = this.keyColumns.length === 0 ? text : text.map((r) => {
+        const key: Value[] = new Array<Value>(r.length).fill(null);
+        for (const c of this.keyColumns) key[c] = r[c] === null ? null : parseText(types[c]!, r[c]!, this.settings);
+        return key;
+      });
+    } else {
+      this.rows = text.map((r) => r.map((t, c) => (t === null ? null : parseText(types[c]!, t, this.settings))));
+      this.keys = this.rows;
+    }
     this.at = 0;
     return this.rows.length > 0 || this.fill(limit, prefetch);
   }
@@ -67,9 +86,9 @@ function batchOf(wanted: number | undefined): { limit: number; prefetch: boolean
   return wanted === undefined ? { limit: STREAM_BATCH_ROWS, prefetch: true } : { limit: Math.min(wanted, STREAM_BATCH_ROWS), prefetch: false };
 }
 
-/** One shard's rows, passed on as they come. `failed`: the statement failed midway (a block fails). */
+/** One shard's rows, passed on as they come, as its text output. `failed`: the statement failed midway (a block fails). */
 export function shardRowStream(shard: ShardStream, settings: TextSettings, failed: () => void): { fields: FieldInfo[]; stream: RowStream } {
-  const source = new ShardSource(shard, settings);
+  const source = new ShardSource(shard, settings, true);
   return {
     fields: source.fields,
     stream: {
@@ -90,9 +109,10 @@ export function shardRowStream(shard: ShardStream, settings: TextSettings, faile
 /**
  * A fan-out's rows from every shard's stream: concatenated in shard order, or (`order.compare`)
  * merged k ways from the shards' sorted rows; OFFSET and LIMIT applied, hidden columns dropped.
+ * `asText`: the rows are the shards' text output (ExecResult `text`), else Quiver values.
  */
-export function fanoutRowStream(shards: readonly ShardStream[], order: StreamOrder, settings: TextSettings, failed: () => void): RowStream {
-  const sources = shards.map((s) => new ShardSource(s, settings));
+export function fanoutRowStream(shards: readonly ShardStream[], order: StreamOrder, settings: TextSettings, failed: () => void, asText = false): RowStream {
+  const sources = shards.map((s) => new ShardSource(s, settings, asText, order.keyColumns));
   let current = 0; // concatenation: the shard being read
   let bounds: { skip: bigint; left: bigint | null } | null = null;
   let ended = false;
@@ -100,10 +120,10 @@ export function fanoutRowStream(shards: readonly ShardStream[], order: StreamOrd
     ended = true;
     for (const s of sources) void s.shard.close().catch(() => {});
   };
-  const visible = (row: Row): Value[] => (row.length === order.visibleCount ? row as Value[] : row.slice(0, order.visibleCount) as Value[]);
+  const visible = (row: Value[]): Value[] => (row.length === order.visibleCount ? row : row.slice(0, order.visibleCount));
 
   /** the next row in the merge's order, or null when every shard ended */
-  const nextRow = async (limit: number, prefetch: boolean): Promise<Row | null> => {
+  const nextRow = async (limit: number, prefetch: boolean): Promise<Value[] | null> => {
     if (!order.compare) {
       while (current < sources.length && !(await sources[current]!.fill(limit, prefetch))) current++;
       return current < sources.length ? sources[current]!.shift() : null;
@@ -161,4 +181,41 @@ export function fanoutRowStream(shards: readonly ShardStream[], order: StreamOrd
     },
     close: closeAll,
   };
+}
+
+/**
+ * Rows a shard already sent (a pulled-up statement's, from shard 0), handed to the client a
+ * batch at a time as it takes them, the event loop given a turn every few milliseconds:
+ * sending 100,000 rows in one piece held every other session of the router for hundreds
+ * of milliseconds. `types`: the rows are decoded into Quiver values, else passed on as the
+ * shard's text (ExecResult `text`). Each row's text is let go once handed on.
+ */
+export function sentRowStream(rows: (readonly (string | null)[] | undefined)[], types: readonly SqlType[] | null, settings: TextSettings): RowStream {
+  let at = 0;
+  const turns = new Turns();
+  return {
+    next: async (wanted) => {
+      if (at >= rows.length) return null;
+      await turns.take();
+      const end = Math.min(rows.length, at + Math.min(wanted ?? STREAM_BATCH_ROWS, STREAM_BATCH_ROWS));
+      const out: Value[][] = [];
+      for (; at < end; at++) {
+        const row = rows[at]!;
+        out.push(types ? row.map((t, c) => (t === null ? null : parseText(types[c]!, t, settings))) : row as Value[]);
+        rows[at] = undefined;
+      }
+      return out;
+    },
+    close: () => {
+      at = rows.length;
+    },
+  };
+}
+
+/** The rows decoded all at once (a caller that needs them together), still in slices. */
+export async function decodeInSlices(rows: (readonly (string | null)[] | undefined)[], types: readonly SqlType[], settings: TextSettings): Promise<Value[][]> {
+  const stream = sentRowStream(rows, types, settings);
+  const out: Value[][] = [];
+  for (let b = await stream.next(undefined); b; b = await stream.next(undefined)) for (const r of b) out.push(r);
+  return out;
 }
