@@ -25,7 +25,7 @@ import { hashKey } from '../types/compare.js';
 import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
-  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused,
+  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused, type CommitGate,
   type PrepareOptions, type PreparedTransaction,
   type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
@@ -563,6 +563,9 @@ class DurableTransaction implements Transaction {
     if (this.done) throw new Error('bug: transaction already finished');
     this.done = true;
     try {
+      const gate = this.store.commitGate;
+      // (a commit that writes nothing has nothing to order)
+      if (gate && (this.hasWrites || opts?.catalog)) return await gate(() => this.store.applyCommit(this, opts?.catalog));
       return await this.store.applyCommit(this, opts?.catalog);
     } finally {
       this.end();
@@ -625,6 +628,7 @@ interface PreparedEntry {
 }
 
 export class DurableStorage implements Storage {
+  commitGate: CommitGate | undefined;
   private readonly tables = new Map<number, TableState>();
   /** commits validate and apply one at a time; seals and compactions swap in the same queue */
   private readonly commits = new CommitQueue();
@@ -2334,7 +2338,7 @@ export class DurableStorage implements Storage {
    * COMMIT PREPARED: the transaction's writes commit as any commit does, with the deletion
    * of its prepared records in the same log write; ROLLBACK PREPARED: those deletions only.
    */
-  async finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void> {
+  async finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<number | undefined> {
     const entry = this.prepared.get(gid);
     if (!entry) throw new PrepareRefused('unknownGid', gid);
     if (entry.busy) throw new PrepareRefused('busy', gid);
@@ -2343,8 +2347,9 @@ export class DurableStorage implements Storage {
     if (!txn) throw new Error('bug: a prepared transaction without its writes on a writer');
     entry.busy = true;
     const ends = preparedDeletions(entry.info.id, entry.chunks);
+    let ts: number | undefined;
     try {
-      if (commit) await this.applyCommit(txn, opts?.catalog, ends);
+      if (commit) ts = await this.applyCommit(txn, opts?.catalog, ends);
       else await this.wal.append(ends);
     } catch (e) {
       entry.busy = false;
@@ -2353,6 +2358,7 @@ export class DurableStorage implements Storage {
     this.prepared.delete(gid);
     this.preparedClaims.release(txn);
     txn.endPrepared();
+    return ts;
   }
 
   /** A prepared transaction read back from the log (recovery, promotion): prepared still, its locks and keys claimed again. */

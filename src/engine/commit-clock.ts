@@ -1,0 +1,248 @@
+/**
+ * Commit timestamps on a shard of a sharded cluster, and snapshots at a timestamp (README
+ * "Cluster mode", timestamp oracle). Every commit on this shard gets a cluster-wide
+ * timestamp C from the timestamp oracle: a local commit asks for it itself, a two-phase
+ * commit's C comes from the router with COMMIT PREPARED (the same on every shard). A
+ * statement that the router gave a timestamp S reads exactly the commits with C ≤ S:
+ *
+ * - Commits enter storage one at a time in C order, so storage's own commit clock (local
+ *   timestamps) grows with C and "C ≤ S" is one local timestamp L: the snapshot {ts: L}. A commit is
+ *   registered before its C is known (a local commit before asking the oracle; a prepared
+ *   transaction from PREPARE until COMMIT / ROLLBACK PREPARED) and enters storage only once
+ *   no commit that may get a smaller C is still unknown or waiting: one registered before
+ *   this commit learned its C (one registered later asks the oracle later, so gets more).
+ * - A snapshot at S waits until every commit registered before it arrived has its C, and
+ *   those with C ≤ S are applied; commits registered after it arrived get C > S (S was
+ *   handed out before). Then L is the local timestamp of the newest applied commit with
+ *   C ≤ S (commits with C > S applied meanwhile lie above L: they are not seen).
+ *
+ * The (C, L) pairs of the last HISTORY_MS are kept (and storage retains a snapshot at the
+ * oldest, so that compaction keeps what reads at it need); an older S is refused (72000).
+ */
+import { SqlError } from '../errors.js';
+import type { CommitGate, Snapshot } from '../storage/api.js';
+
+/** Hands out cluster-wide timestamps (the cluster's TsoClient). */
+export interface TimestampSource {
+  /** a fresh timestamp, above every one handed out before this call */
+  timestamp(signal?: AbortSignal): Promise<bigint>;
+}
+
+/** What the clock needs of storage. */
+export interface ClockStorage {
+  commitGate: CommitGate | undefined;
+  snapshot(): Snapshot;
+  retain(snapshot: Snapshot): () => void;
+  preparedTransactions(): readonly { readonly gid: string }[];
+}
+
+interface Entry {
+  /** registration order */
+  readonly seq: number;
+  /** the commit timestamp, once known */
+  ts?: bigint;
+  /** the registrations counted when ts became known: those up to it may get a smaller ts */
+  knownAt?: number;
+  /** in storage's commit (it has a local timestamp, or will have one, in C order) */
+  admitted: boolean;
+}
+
+/** How long (C, L) pairs are kept: a snapshot at an older S is refused. */
+const HISTORY_MS = 60_000;
+
+export class CommitClock {
+  private seq = 0;
+  private readonly entries = new Set<Entry>();
+  private readonly prepared = new Map<string, Entry>();
+  /** applied commits' (C, L), C ascending; the first is the base */
+  private history: { c: bigint; l: number; at: number }[];
+  private releaseBase: () => void;
+  /** the history was trimmed: S below its first C cannot be answered */
+  private trimmed = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly source: TimestampSource, private readonly storage: ClockStorage) {
+    // what storage holds when this node starts leading counts as committed at 0 (commits the
+    // previous leader made are not told apart: a statement whose S predates this leader
+    // reads them all)
+    const l = storage.snapshot().ts;
+    this.history = [{ c: 0n, l, at: Date.now() }];
+    this.releaseBase = storage.retain({ ts: l });
+    // prepared transactions read back from the log: registered, their C comes with COMMIT PREPARED
+    for (const p of storage.preparedTransactions()) this.registerPrepared(p.gid);
+    // every local commit (Transaction.commit) goes through the clock
+    storage.commitGate = async (apply) => {
+      let local = 0;
+      await this.commit(async () => (local = await apply()));
+      return local;
+    };
+  }
+
+  /**
+   * A local commit: registered, given a timestamp by the oracle, applied in C order by
+   * `apply` (storage's commit, resolving with its local timestamp; undefined: nothing written).
+   */
+  async commit(apply: () => Promise<number | undefined>): Promise<bigint> {
+    const e = this.register();
+    try {
+      this.know(e, await this.source.timestamp());
+    } catch (err) {
+      this.drop(e);
+      throw err;
+    }
+    await this.applyInOrder(e, apply);
+    return e.ts!;
+  }
+
+  /** PREPARE TRANSACTION succeeded: the transaction may commit with any timestamp until it is finished. */
+  registerPrepared(gid: string): void {
+    if (this.prepared.has(gid)) return;
+    this.prepared.set(gid, this.register());
+  }
+
+  /** COMMIT PREPARED with timestamp `ts` (the router's; else one from the oracle). */
+  async commitPrepared(gid: string, ts: bigint | undefined, apply: () => Promise<number | undefined>): Promise<bigint> {
+    let e = this.prepared.get(gid);
+    if (!e) {
+      // (not registered: prepared by a node that led before, and restored since this clock started)
+      e = this.register();
+      this.prepared.set(gid, e);
+    }
+    try {
+      this.know(e, ts ?? await this.source.timestamp());
+    } catch (err) {
+      // no timestamp: the transaction stays prepared (registered again, unknown)
+      this.prepared.delete(gid);
+      this.drop(e);
+      this.registerPrepared(gid);
+      throw err;
+    }
+    this.prepared.delete(gid);
+    await this.applyInOrder(e, apply);
+    return e.ts!;
+  }
+
+  /** ROLLBACK PREPARED finished (or COMMIT PREPARED failed before its timestamp): no commit. */
+  forgetPrepared(gid: string): void {
+    const e = this.prepared.get(gid);
+    if (!e) return;
+    this.prepared.delete(gid);
+    this.drop(e);
+  }
+
+  /**
+   * The snapshot that reads exactly the commits with C ≤ `s` (see the top of this file);
+   * waits as long as it must, or until `signal` aborts.
+   */
+  async snapshotAt(s: bigint, signal?: AbortSignal): Promise<Snapshot> {
+    const arrival = this.seq;
+    const ready = () => {
+      for (const e of this.entries) {
+        if (e.seq > arrival) continue;
+        if (e.ts === undefined || e.ts <= s) return false;
+      }
+      return true;
+    };
+    while (!ready()) {
+      signal?.throwIfAborted();
+      await this.changed(signal);
+    }
+    return { ts: this.localAt(s) };
+  }
+
+  /** How many commits are registered and not yet applied (tests, pg_stat views). */
+  get pending(): number {
+    return this.entries.size;
+  }
+
+  close(): void {
+    this.storage.commitGate = undefined;
+    this.releaseBase();
+  }
+
+  private register(): Entry {
+    const e: Entry = { seq: ++this.seq, admitted: false };
+    this.entries.add(e);
+    return e;
+  }
+
+  private know(e: Entry, ts: bigint): void {
+    e.ts = ts;
+    e.knownAt = this.seq;
+    this.wake();
+  }
+
+  private drop(e: Entry): void {
+    this.entries.delete(e);
+    this.wake();
+  }
+
+  /** Wait until no commit that may get a smaller timestamp is unknown or not yet in storage; apply; record (C, L). */
+  private async applyInOrder(e: Entry, apply: () => Promise<number | undefined>): Promise<void> {
+    // one at a time: storage stamps a commit only after work of its own (a bulk insert's
+    // segment files), so two commits in storage at once could be stamped out of C order
+    const mayPrecede = (o: Entry) => o !== e && (o.admitted || (o.ts === undefined ? o.seq <= e.knownAt! : o.ts < e.ts! || (o.ts === e.ts && o.seq < e.seq)));
+    while ([...this.entries].some(mayPrecede)) await this.changed();
+    e.admitted = true;
+    let local: number | undefined;
+    try {
+      local = await apply();
+    } finally {
+      this.entries.delete(e);
+      if (local !== undefined) this.record(e.ts!, local);
+      this.wake();
+    }
+  }
+
+  private record(c: bigint, l: number): void {
+    const h = this.history;
+    let i = h.length;
+    while (i > 0 && h[i - 1]!.c > c) i--;
+    h.splice(i, 0, { c, l, at: Date.now() });
+    // drop pairs older than HISTORY_MS (keeping one as the new base), at most now and then
+    const old = Date.now() - HISTORY_MS;
+    if (h.length > 64 && h[1]!.at < old) {
+      let k = 0;
+      while (k + 1 < h.length - 1 && h[k + 1]!.at < old) k++;
+      const base = h[k]!;
+      this.history = h.slice(k);
+      const release = this.releaseBase;
+      this.releaseBase = this.storage.retain({ ts: base.l });
+      release();
+      this.trimmed = true;
+    }
+  }
+
+  /** L for S: the local timestamp of the newest applied commit with C ≤ S. */
+  private localAt(s: bigint): number {
+    const h = this.history;
+    if (s < h[0]!.c && this.trimmed) {
+      throw new SqlError('72000', 'snapshot too old', { detail: `The read timestamp ${s} is older than this shard keeps commit timestamps for (${HISTORY_MS / 1000} s).` });
+    }
+    let lo = 0;
+    let hi = h.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (h[mid]!.c <= s) lo = mid;
+      else hi = mid - 1;
+    }
+    return h[lo]!.l;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private changed(signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal!.reason);
+      this.waiters.push(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
