@@ -18,8 +18,7 @@ import { QueryWorkerPool, type SegmentSearchPool } from '../query-worker/pool.js
 import { startQueryNode, type RunningQueryNode } from './query-node.js';
 import { QueryNodePool } from './query-node-pool.js';
 import type { Coordinator } from './coordinator.js';
-import { TsoClient } from './tso/tso-client.js';
-import type { TimestampSource } from '../engine/commit-clock.js';
+import { TsoClient, type TimestampSource } from './tso/tso-client.js';
 import { IndexNodeClient } from './index-node-client.js';
 import { startIndexNode, type RunningIndexNode } from './index-node.js';
 

@@ -5,8 +5,8 @@
  * commit's C comes from the router with COMMIT PREPARED (the same on every shard). A
  * statement that the router gave a timestamp S reads exactly the commits with C ≤ S:
  *
- * - Commits enter storage one at a time in C order, so storage's own commit clock (local
- *   timestamps) grows with C and "C ≤ S" is one local timestamp L: the snapshot {ts: L}. A commit is
+ * - Commits enter storage in C order, each once the one before has its local timestamp, so
+ *   storage's own commit clock (local timestamps) grows with C and "C ≤ S" is one local timestamp L: the snapshot {ts: L}. A commit is
  *   registered before its C is known (a local commit before asking the oracle; a prepared
  *   transaction from PREPARE until COMMIT / ROLLBACK PREPARED) and enters storage only once
  *   no commit that may get a smaller C is still unknown or waiting: one registered before
@@ -43,8 +43,10 @@ interface Entry {
   ts?: bigint;
   /** the registrations counted when ts became known: those up to it may get a smaller ts */
   knownAt?: number;
-  /** in storage's commit (it has a local timestamp, or will have one, in C order) */
+  /** let into storage's commit */
   admitted: boolean;
+  /** storage gave it its local timestamp: the next in C order may go in */
+  stamped: boolean;
 }
 
 /** How long (C, L) pairs are kept: a snapshot at an older S is refused. */
@@ -73,7 +75,7 @@ export class CommitClock {
     // every local commit (Transaction.commit) goes through the clock
     storage.commitGate = async (apply) => {
       let local = 0;
-      await this.commit(async () => (local = await apply()));
+      await this.commit(async (stamped) => (local = await apply(stamped)));
       return local;
     };
   }
@@ -82,7 +84,7 @@ export class CommitClock {
    * A local commit: registered, given a timestamp by the oracle, applied in C order by
    * `apply` (storage's commit, resolving with its local timestamp; undefined: nothing written).
    */
-  async commit(apply: () => Promise<number | undefined>): Promise<bigint> {
+  async commit(apply: (stamped: () => void) => Promise<number | undefined>): Promise<bigint> {
     const e = this.register();
     try {
       this.know(e, await this.source.timestamp());
@@ -101,7 +103,7 @@ export class CommitClock {
   }
 
   /** COMMIT PREPARED with timestamp `ts` (the router's; else one from the oracle). */
-  async commitPrepared(gid: string, ts: bigint | undefined, apply: () => Promise<number | undefined>): Promise<bigint> {
+  async commitPrepared(gid: string, ts: bigint | undefined, apply: (stamped: () => void) => Promise<number | undefined>): Promise<bigint> {
     let e = this.prepared.get(gid);
     if (!e) {
       // (not registered: prepared by a node that led before, and restored since this clock started)
@@ -161,7 +163,7 @@ export class CommitClock {
   }
 
   private register(): Entry {
-    const e: Entry = { seq: ++this.seq, admitted: false };
+    const e: Entry = { seq: ++this.seq, admitted: false, stamped: false };
     this.entries.add(e);
     return e;
   }
@@ -178,16 +180,21 @@ export class CommitClock {
   }
 
   /** Wait until no commit that may get a smaller timestamp is unknown or not yet in storage; apply; record (C, L). */
-  private async applyInOrder(e: Entry, apply: () => Promise<number | undefined>): Promise<void> {
-    // one at a time: storage stamps a commit only after work of its own (a bulk insert's
-    // segment files), so two commits in storage at once could be stamped out of C order
-    const mayPrecede = (o: Entry) => o !== e && (o.admitted || (o.ts === undefined ? o.seq <= e.knownAt! : o.ts < e.ts! || (o.ts === e.ts && o.seq < e.seq)));
+  private async applyInOrder(e: Entry, apply: (stamped: () => void) => Promise<number | undefined>): Promise<void> {
+    // storage stamps a commit only after work of its own (a bulk insert's segment files):
+    // the next goes in once the one before has its local timestamp, so they stay in C order
+    const mayPrecede = (o: Entry) => o !== e && (o.admitted ? !o.stamped : o.ts === undefined ? o.seq <= e.knownAt! : o.ts < e.ts! || (o.ts === e.ts && o.seq < e.seq));
     while ([...this.entries].some(mayPrecede)) await this.changed();
     e.admitted = true;
+    const stamped = () => {
+      e.stamped = true;
+      this.wake();
+    };
     let local: number | undefined;
     try {
-      local = await apply();
+      local = await apply(stamped);
     } finally {
+      e.stamped = true;
       this.entries.delete(e);
       if (local !== undefined) this.record(e.ts!, local);
       this.wake();
@@ -198,6 +205,9 @@ export class CommitClock {
     const h = this.history;
     let i = h.length;
     while (i > 0 && h[i - 1]!.c > c) i--;
+    // a commit that wrote nothing after all resolves with storage's visible timestamp, which
+    // may lag one before it in C order still being written: never below that one's
+    if (i > 0 && h[i - 1]!.l > l) l = h[i - 1]!.l;
     h.splice(i, 0, { c, l, at: Date.now() });
     // drop pairs older than HISTORY_MS (keeping one as the new base), at most now and then
     const old = Date.now() - HISTORY_MS;

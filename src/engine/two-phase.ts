@@ -96,7 +96,8 @@ export async function finishPrepared(ctx: SessionContext, gid: string, commit: b
   const prepared = ctx.engine.preparedDdl.get(gid);
   const ddl = prepared?.ddl;
   // its DDL's catalog image goes into the commit's log write
-  const finish = () => ctx.engine.storage.finishPrepared(gid, commit, ddl && commit ? { catalog: () => ctx.engine.catalogImage(ddl) } : undefined);
+  const finish = (stamped?: () => void) => ctx.engine.storage.finishPrepared(gid, commit, {
+    ...(ddl && commit ? { catalog: () => ctx.engine.catalogImage(ddl) } : {}), ...(stamped ? { stamped } : {}) });
   const clock = ctx.engine.commitClock;
   try {
     if (clock && commit) {

@@ -39,8 +39,12 @@ export interface UniqueKeySpec {
   readonly unique?: boolean;
 }
 
-/** Storage.commitGate: runs `apply` (a storage commit, resolving with its timestamp) when it may. */
-export type CommitGate = (apply: () => Promise<number>) => Promise<number>;
+/**
+ * Storage.commitGate: runs `apply` (a storage commit, resolving with its timestamp) when it
+ * may; apply calls `stamped` once the commit has its timestamp (every later commit gets a
+ * greater one).
+ */
+export type CommitGate = (apply: (stamped: () => void) => Promise<number>) => Promise<number>;
 
 export interface Snapshot {
   /** commits with timestamp <= ts are visible */
@@ -476,9 +480,10 @@ export interface Storage {
    * COMMIT PREPARED (`commit`) or ROLLBACK PREPARED: make a prepared transaction's writes
    * visible and durable in one log write, or discard them; its locks go either way.
    * PrepareRefused 'unknownGid' / 'busy' (another session is finishing it). Resolves with
-   * the commit's timestamp (as commit() does), undefined for a rollback.
+   * the commit's timestamp (as commit() does), undefined for a rollback; `stamped` as a
+   * CommitGate's.
    */
-  finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<number | undefined>;
+  finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string; stamped?: () => void }): Promise<number | undefined>;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
   scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;
   /**
