@@ -7,7 +7,8 @@
  * every sum is the total. With quiver.consistency = eventually each shard reads its newest
  * data, as before the oracle: a two-phase commit seen on one shard and not yet on the other
  * shows as a wrong sum, which the test counts (and expects to see: it shows the first part
- * tests something).
+ * tests something). And a read waits for a transaction prepared on a shard before it
+ * began (its commit timestamp unknown), ending with statement_timeout (57014).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,6 +147,37 @@ test('without it (quiver.consistency = eventually) a fan-out read can see a two-
   try {
     assert.equal(Number((await c.query('SELECT sum(balance) AS s FROM accounts')).rows[0].s), TOTAL, 'no money made or lost');
   } finally {
+    await c.end();
+  }
+});
+
+test('a read waits for a transaction prepared before it began; statement_timeout ends the wait (57014)', { skip, timeout: 120_000 }, async () => {
+  const leader = await cluster!.dataLeader(0);
+  assert.ok(leader, 'shard 0 has a leader');
+  const shard = new pg.Client({ host: '127.0.0.1', port: leader.port, user: 'postgres', database: 'postgres' });
+  shard.on('error', () => {});
+  await shard.connect();
+  const c = await client();
+  try {
+    const id = Array.from({ length: ACCOUNTS }, (_, i) => i + 1).find((i) => shardOf(i) === 0)!;
+    // prepared on shard 0 directly: registered there until COMMIT / ROLLBACK PREPARED
+    await shard.query('BEGIN');
+    await shard.query('UPDATE accounts SET balance = balance WHERE id = $1', [id]);
+    await shard.query("PREPARE TRANSACTION 'tso_test_stuck'");
+    await c.query("SET statement_timeout = '500ms'");
+    const t0 = Date.now();
+    await assert.rejects(c.query('SELECT sum(balance) AS s FROM accounts'), (e: { code?: string }) => e.code === '57014');
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 450, `waited ${waited} ms`);
+    // eventually does not wait
+    await c.query('SET quiver.consistency = eventually');
+    assert.equal(Number((await c.query('SELECT sum(balance) AS s FROM accounts')).rows[0].s), TOTAL);
+    await c.query('RESET quiver.consistency');
+    await shard.query("ROLLBACK PREPARED 'tso_test_stuck'");
+    assert.equal(Number((await c.query('SELECT sum(balance) AS s FROM accounts')).rows[0].s), TOTAL);
+  } finally {
+    await shard.query("ROLLBACK PREPARED 'tso_test_stuck'").catch(() => {});
+    await shard.end();
     await c.end();
   }
 });
