@@ -291,6 +291,11 @@ export class Session implements Backend, SessionInfo, SessionContext {
     const clock = this.engine.commitClock;
     if (clock) {
       this.tx.timestampSnapshot = undefined;
+      // a REPEATABLE READ block's snapshot is taken already: nothing to wait for
+      if (this.tx.snapshot) {
+        this.settings.setRaw(READ_TIMESTAMP_SETTING, '');
+        return;
+      }
       this.tx.timestampSnapshot = await snapshotAtReadTimestamp(clock, (n) => this.settings.get(n), () => this.settings.setRaw(READ_TIMESTAMP_SETTING, ''), this.control,
         (on) => this.activity.waitingForLog(on));
       return;
