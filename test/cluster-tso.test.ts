@@ -17,7 +17,7 @@ import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import type { Coordinator } from '../src/cluster/coordinator.js';
 import { TimestampAllocator, type BoundStore } from '../src/cluster/tso/allocator.js';
 import { composeTimestamp, physicalMs } from '../src/cluster/tso/hybrid-timestamp.js';
-import { startTsoServer, TSO_BOUND_KEY, type TsoServer } from '../src/cluster/tso/tso-server.js';
+import { coordinatorBoundStore, startTsoServer, TSO_BOUND_KEY, type TsoServer } from '../src/cluster/tso/tso-server.js';
 import { TsoClient } from '../src/cluster/tso/tso-client.js';
 
 const skip = etcdSkip();
@@ -96,6 +96,24 @@ after(async () => {
   for (const c of open.reverse()) await c.close().catch(() => {});
   await etcd?.stop();
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('the bound in etcd only grows: a deposed leader\'s late save cannot lower it', { skip, timeout: 30_000 }, async () => {
+  const c = await coordinator();
+  const store = coordinatorBoundStore(c);
+  const key = TSO_BOUND_KEY;
+  const before = await c.get(key);
+  const high = composeTimestamp(Date.now() + 3_600_000);
+  await store.save(high);
+  // an older leader's save, late
+  await store.save(high - 1_000_000n);
+  assert.equal(await store.load(), high);
+  // saves racing: the greatest wins
+  await Promise.all([store.save(high + 5n), store.save(high + 9n), store.save(high + 7n)]);
+  assert.equal(await store.load(), high + 9n);
+  // (put back what was there: the next tests' leaders start from it)
+  if (before !== undefined) await c.put(key, before);
+  else await c.delete(key);
 });
 
 test('concurrent requests are batched; no waiter is answered by a request sent before it arrived', { skip, timeout: 60_000 }, async (t) => {

@@ -38,11 +38,21 @@ export interface TsoServer {
   close(): Promise<void>;
 }
 
-/** The bound as the Coordinator's key. */
+/**
+ * The bound as the Coordinator's key, which only ever grows (compare and put): a deposed
+ * leader's save still in flight when the next leader saved its own cannot lower it.
+ */
 export function coordinatorBoundStore(coordinator: Coordinator): BoundStore {
   return {
     load: async () => parseTimestamp(await coordinator.get(TSO_BOUND_KEY)),
-    save: (bound) => coordinator.put(TSO_BOUND_KEY, bound.toString()),
+    async save(bound) {
+      for (;;) {
+        const text = await coordinator.get(TSO_BOUND_KEY);
+        const current = parseTimestamp(text);
+        if (current !== undefined && current >= bound) return;
+        if (await coordinator.compareAndPut(TSO_BOUND_KEY, text, bound.toString())) return;
+      }
+    },
   };
 }
 
