@@ -27,6 +27,14 @@ function fakeStorage(): ClockStorage & { clock: number; stamped: { c: string; l:
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A clock over `source` whose first question (its base C0) is answered with 1. */
+async function started(source: ReturnType<typeof manualSource>, storage: ClockStorage): Promise<CommitClock> {
+  const clock = new CommitClock(source, storage);
+  source.asked.shift()!(1n);
+  await tick();
+  return clock;
+}
+
 /** A storage commit: stamped at once, done when `release` is called. */
 function applier(storage: ReturnType<typeof fakeStorage>, name: string) {
   let release!: () => void;
@@ -51,7 +59,7 @@ function applier(storage: ReturnType<typeof fakeStorage>, name: string) {
 test('commits enter storage in commit-timestamp order, each once the one before has its local timestamp', async () => {
   const storage = fakeStorage();
   const source = manualSource();
-  const clock = new CommitClock(source, storage);
+  const clock = await started(source, storage);
   const a = applier(storage, 'a');
   const b = applier(storage, 'b');
   const pa = clock.commit(a.apply);
@@ -78,7 +86,7 @@ test('commits enter storage in commit-timestamp order, each once the one before 
 test('a snapshot at S waits for what was registered before it, reads exactly C <= S, and a cancel ends the wait', async () => {
   const storage = fakeStorage();
   const source = manualSource();
-  const clock = new CommitClock(source, storage);
+  const clock = await started(source, storage);
   // a prepared transaction registered before the snapshot arrives
   clock.registerPrepared('g1');
   let taken: number | undefined;
@@ -108,6 +116,8 @@ test('a snapshot at S waits for what was registered before it, reads exactly C <
   assert.equal((await clock.snapshotAt(50n)).ts, storage.stamped.find((s) => s.c === 'g1')!.l);
   assert.equal((await clock.snapshotAt(60n)).ts, storage.stamped.find((s) => s.c === 'late')!.l);
   assert.equal((await clock.snapshotAt(1n)).ts, 100, 'before every commit: the base');
+  // below the base (C0, asked when the clock started): which of storage's commits came before is not known
+  await assert.rejects(clock.snapshotAt(0n), { code: '72000' });
   // a prepared transaction that never finishes: the wait ends with the cancel
   clock.registerPrepared('g2');
   const cancel = new AbortController();
@@ -122,7 +132,7 @@ test('a snapshot at S waits for what was registered before it, reads exactly C <
 test('a commit with C > S applied while the snapshot waited is not seen', async () => {
   const storage = fakeStorage();
   const source = manualSource();
-  const clock = new CommitClock(source, storage);
+  const clock = await started(source, storage);
   const early = applier(storage, 'early');
   const pEarly = clock.commit(early.apply);
   await tick();
@@ -147,7 +157,9 @@ test('the clock is the storage commit gate', async () => {
     return ++storage.clock;
   });
   assert.equal(l, 101);
-  assert.equal((await clock.snapshotAt(1n)).ts, 101);
+  // (C0 = 1, the commit's C = 2)
+  assert.equal((await clock.snapshotAt(1n)).ts, 100);
+  assert.equal((await clock.snapshotAt(2n)).ts, 101);
   clock.close();
   assert.equal(storage.commitGate, undefined);
 });

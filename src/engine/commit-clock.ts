@@ -17,7 +17,8 @@
  *   C ≤ S (commits with C > S applied meanwhile lie above L: they are not seen).
  *
  * The (C, L) pairs of the last HISTORY_MS are kept (and storage retains a snapshot at the
- * oldest, so that compaction keeps what reads at it need); an older S is refused (72000).
+ * oldest, so that compaction keeps what reads at it need), the first being (C0, what storage
+ * held when this node started leading the shard): an older S is refused (72000).
  */
 import { SqlError } from '../errors.js';
 import type { CommitGate, Snapshot } from '../storage/api.js';
@@ -49,6 +50,9 @@ interface Entry {
   stamped: boolean;
 }
 
+/** How long a commit waits for the clock's start (the oracle's first answer) before it fails. */
+const START_WAIT_MS = 15_000;
+
 /** How long (C, L) pairs are kept: a snapshot at an older S is refused. */
 const HISTORY_MS = 60_000;
 
@@ -59,17 +63,20 @@ export class CommitClock {
   /** applied commits' (C, L), C ascending; the first is the base */
   private history: { c: bigint; l: number; at: number }[];
   private releaseBase: () => void;
-  /** the history was trimmed: S below its first C cannot be answered */
-  private trimmed = false;
   private waiters: (() => void)[] = [];
+  /** the base's C is known (the oracle answered at the start) */
+  private readonly started: Promise<void>;
+  private closed = false;
 
   constructor(readonly source: TimestampSource, private readonly storage: ClockStorage) {
-    // what storage holds when this node starts leading counts as committed at 0 (commits the
-    // previous leader made are not told apart: a statement whose S predates this leader
-    // reads them all)
+    // what storage holds when this node starts leading was committed before a timestamp C0
+    // asked for now (the previous leader's commits included: their C came before): the base
+    // (C0, L0); a statement whose S is below C0 cannot be told which of them it sees (72000)
     const l = storage.snapshot().ts;
-    this.history = [{ c: 0n, l, at: Date.now() }];
+    this.history = [{ c: -1n, l, at: Date.now() }];
     this.releaseBase = storage.retain({ ts: l });
+    this.started = this.askBase();
+    this.started.catch(() => {});
     // prepared transactions read back from the log: registered, their C comes with COMMIT PREPARED
     for (const p of storage.preparedTransactions()) this.registerPrepared(p.gid);
     // every local commit (Transaction.commit) goes through the clock
@@ -87,6 +94,7 @@ export class CommitClock {
   async commit(apply: (stamped: () => void) => Promise<number | undefined>): Promise<bigint> {
     const e = this.register();
     try {
+      await this.whenStarted();
       this.know(e, await this.source.timestamp());
     } catch (err) {
       this.drop(e);
@@ -111,6 +119,7 @@ export class CommitClock {
       this.prepared.set(gid, e);
     }
     try {
+      await this.whenStarted();
       this.know(e, ts ?? await this.source.timestamp());
     } catch (err) {
       // no timestamp: the transaction stays prepared (registered again, unknown)
@@ -138,6 +147,7 @@ export class CommitClock {
    */
   async snapshotAt(s: bigint, signal?: AbortSignal): Promise<Snapshot> {
     const arrival = this.seq;
+    await abortable(this.started, signal);
     const ready = () => {
       for (const e of this.entries) {
         if (e.seq > arrival) continue;
@@ -158,6 +168,7 @@ export class CommitClock {
   }
 
   close(): void {
+    this.closed = true;
     this.storage.commitGate = undefined;
     this.releaseBase();
   }
@@ -201,8 +212,37 @@ export class CommitClock {
     }
   }
 
+  /** For a commit: the base's C0 known, or an error after as long as the oracle's client waits for an answer. */
+  private async whenStarted(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([this.started, new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the timestamp oracle has not answered since this node started leading the shard')), START_WAIT_MS);
+      })]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** C0: the oracle's timestamp at the start (asked again until it answers). */
+  private async askBase(): Promise<void> {
+    for (;;) {
+      try {
+        const c0 = await this.source.timestamp();
+        this.history[0] = { ...this.history[0]!, c: c0 };
+        return;
+      } catch {
+        if (this.closed) throw new Error('the commit clock is closed');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
   private record(c: bigint, l: number): void {
     const h = this.history;
+    // (a transaction prepared under the previous leader may commit here with a C below C0:
+    // every S this shard answers is at least C0, and sees it)
+    if (c < h[0]!.c) c = h[0]!.c;
     let i = h.length;
     while (i > 0 && h[i - 1]!.c > c) i--;
     // a commit that wrote nothing after all resolves with storage's visible timestamp, which
@@ -219,15 +259,14 @@ export class CommitClock {
       const release = this.releaseBase;
       this.releaseBase = this.storage.retain({ ts: base.l });
       release();
-      this.trimmed = true;
     }
   }
 
   /** L for S: the local timestamp of the newest applied commit with C ≤ S. */
   private localAt(s: bigint): number {
     const h = this.history;
-    if (s < h[0]!.c && this.trimmed) {
-      throw new SqlError('72000', 'snapshot too old', { detail: `The read timestamp ${s} is older than this shard keeps commit timestamps for (${HISTORY_MS / 1000} s).` });
+    if (s < h[0]!.c) {
+      throw new SqlError('72000', 'snapshot too old', { detail: `The read timestamp ${s} is older than this shard's commit timestamps go back (the last ${HISTORY_MS / 1000} s, and no further than this node's start as the shard's leader).` });
     }
     let lo = 0;
     let hi = h.length - 1;
@@ -255,4 +294,15 @@ export class CommitClock {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/** `p`, or the signal's reason once it aborts first. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
 }
