@@ -65,6 +65,11 @@ export class ReadTimestamps {
     if (MULTI_SHARD.has(route.kind) || (route.kind === 'everyShard' && !route.ddl)) this.current = String(await this.source.timestamp(signal));
   }
 
+  /** A read that may run again at a new timestamp when a shard refuses its S (72000). */
+  mayRetry(route: Route): boolean {
+    return this.current !== undefined && (route.kind === 'fanout' || route.kind === 'pullUp');
+  }
+
   /** A shard connection the statement runs on: S goes ahead of its request. */
   stamp(conn: ShardConnection): void {
     if (this.current !== undefined) conn.sendAhead(`SET ${READ_TIMESTAMP_SETTING} = '${this.current}'`);

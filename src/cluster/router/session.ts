@@ -214,7 +214,7 @@ export class RouterSession implements Backend {
     const last = multi && ++this.queryPartsDone === this.queryParts;
     await this.reads.beginStatement(route, this.block);
     // any error of a statement fails the block, as in PostgreSQL (COMMIT / ROLLBACK end it themselves)
-    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params, true)));
+    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.runReading(stmt, params)));
     if (!last || !this.block?.implicit) return result;
     if (result.kind !== 'copyIn') {
       await this.endImplicitBlock();
@@ -229,6 +229,22 @@ export class RouterSession implements Backend {
         return done;
       },
     };
+  }
+
+  /**
+   * Run a statement; a read outside a block that a shard refused because its read timestamp
+   * predates that shard's leader (72000: the leader changed while the statement was on its
+   * way) runs again at a new timestamp (read-timestamp.ts), at most twice more.
+   */
+  private async runReading(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.run(stmt, params, true);
+      } catch (e) {
+        if (attempt >= 2 || this.block || !(e instanceof SqlError && e.code === '72000') || !this.reads.mayRetry(stmt.route)) throw e;
+        await this.reads.beginStatement(stmt.route, this.block);
+      }
+    }
   }
 
   /** The last statement of a multi-statement Query ran: its implicit transaction commits. */
