@@ -144,6 +144,25 @@ test('concurrent requests are batched; no waiter is answered by a request sent b
   t.diagnostic(`2,000 concurrent waiters: ${requests} requests`);
 });
 
+test('with --cluster-secret a caller proves it first: the right secret gets timestamps, a wrong one none', { skip, timeout: 60_000 }, async () => {
+  // the previous test's server leads: stop it, so that this one does
+  for (const c of open.splice(0)) await c.close();
+  const secret = 'tso-test-secret-0123456789';
+  const server = await startTsoServer({ coordinator: await coordinator(), host: '127.0.0.1', logger: quiet, secret });
+  open.push(server);
+  await until('a leader', () => (server.isLeader() ? true : undefined));
+  const good = await TsoClient.open(await coordinator(), secret);
+  open.push(good);
+  const a = await good.timestamp();
+  assert.ok((await good.timestamp()) > a);
+  const impostor = await TsoClient.open(await coordinator(), 'not-the-secret-0123456789');
+  open.push(impostor);
+  await assert.rejects(impostor.timestamp(AbortSignal.timeout(3_000)), (e: Error) => e.name === 'TimeoutError');
+  const plain = await TsoClient.open(await coordinator());
+  open.push(plain);
+  await assert.rejects(plain.timestamp(AbortSignal.timeout(3_000)), (e: Error) => e.name === 'TimeoutError');
+});
+
 test('timestamps stay strictly increasing when the leader is killed -9', { skip, timeout: 90_000 }, async (t) => {
   const here = dirname(fileURLToPath(import.meta.url));
   const children: ChildProcess[] = [];

@@ -146,7 +146,7 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   const seams = await openSeams(c, coordinator, logger);
   const prefix = requestPrefix(c);
   // a shard's commits take the timestamp oracle's timestamps (the proxies run it: tso/tso-server.ts)
-  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator) : undefined;
+  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator, c.secret) : undefined;
   const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c.secret),
     ...(timestamps ? { timestamps } : {}) });
   return runDataRole({

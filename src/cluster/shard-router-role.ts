@@ -63,8 +63,8 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     const security = { ...(opts.security ? { security: opts.security } : {}), ...(opts.secret ? { secret: opts.secret } : {}) };
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
     // the timestamp oracle: every proxy runs a server, the elected one answers (tso/tso-server.ts)
-    tso = await startTsoServer({ coordinator, host: opts.host, logger: opts.logger });
-    timestamps = await TsoClient.open(coordinator);
+    tso = await startTsoServer({ coordinator, host: opts.host, logger: opts.logger, ...(opts.secret ? { secret: opts.secret } : {}) });
+    timestamps = await TsoClient.open(coordinator, opts.secret);
     const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, timestamps, ...security });
     routers.push(main);
     if (opts.readPort !== undefined) {

@@ -10,6 +10,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Coordinator } from '../coordinator.js';
 import { TSO_ELECTION } from './tso-server.js';
+import { greetPeer } from '../peer-handshake.js';
 
 /** Anything that hands out timestamps (the TSO client; a local counter in tests). */
 export interface TimestampSource {
@@ -41,10 +42,14 @@ export class TsoClient implements TimestampSource {
   /** requests sent (tests: batching) */
   requests = 0;
 
-  private constructor(private readonly coordinator: Coordinator) {}
+  /** the connection is proving the cluster secret: requests wait */
+  private greeting = false;
 
-  static async open(coordinator: Coordinator): Promise<TsoClient> {
-    const c = new TsoClient(coordinator);
+  private constructor(private readonly coordinator: Coordinator, private readonly secret: string | undefined) {}
+
+  /** `secret`: --cluster-secret, proven to the oracle's server (peer-handshake.ts) */
+  static async open(coordinator: Coordinator, secret?: string): Promise<TsoClient> {
+    const c = new TsoClient(coordinator, secret);
     c.stopWatch = await coordinator.watchLeader(TSO_ELECTION, (address) => {
       if (address === c.leader) return;
       c.leader = address;
@@ -100,14 +105,25 @@ export class TsoClient implements TimestampSource {
   }
 
   private connection(): Socket | undefined {
-    if (this.socket) return this.socket;
+    if (this.socket) return this.greeting ? undefined : this.socket;
     if (!this.leader) return undefined;
     const [host, port] = splitAddress(this.leader);
     const socket = connect({ host, port });
     socket.setNoDelay(true);
     this.socket = socket;
     this.received = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    const secret = this.secret;
+    if (secret) {
+      // the secret first; the answers' reader after it (the handshake reads its own bytes)
+      this.greeting = true;
+      greetPeer(socket, secret).then((rest) => {
+        if (this.socket !== socket) return;
+        this.greeting = false;
+        socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+        if (rest.length > 0) this.onData(socket, rest);
+        this.pump();
+      }, () => socket.destroy());
+    } else socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
     const lost = () => {
       if (this.socket !== socket) return;
       this.dropConnection();
@@ -119,7 +135,8 @@ export class TsoClient implements TimestampSource {
     };
     socket.on('error', lost);
     socket.on('close', lost);
-    return socket;
+    // with a secret, the first request goes once the handshake is done (pump, above)
+    return this.greeting ? undefined : socket;
   }
 
   private onData(socket: Socket, chunk: Buffer): void {
@@ -146,6 +163,7 @@ export class TsoClient implements TimestampSource {
   private dropConnection(): void {
     const s = this.socket;
     this.socket = undefined;
+    this.greeting = false;
     s?.destroy();
     if (this.inFlight) {
       this.queue = [...this.inFlight.filter((w) => w !== undefinedWaiter), ...this.queue];

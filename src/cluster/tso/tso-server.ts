@@ -6,12 +6,14 @@
  * loses its lease stops answering at once, closes its clients' connections and campaigns
  * again. Transport: the proxies hold no NATS connection, so a small TCP protocol —
  * request: uint32 count; answer, in order: byte 0 + uint64 first timestamp, or byte 1 +
- * uint16 length + message (then the server closes the connection).
+ * uint16 length + message (then the server closes the connection). With --cluster-secret
+ * the caller proves it first (peer-handshake.ts).
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Coordinator, Leadership } from '../coordinator.js';
 import { TimestampAllocator, type AllocatorOptions, type BoundStore } from './allocator.js';
 import { parseTimestamp } from './hybrid-timestamp.js';
+import { behindHandshake } from '../peer-handshake.js';
 
 /** The election the oracle's servers campaign in; its value is the leader's "host:port". */
 export const TSO_ELECTION = 'tso';
@@ -29,6 +31,8 @@ export interface TsoServerOptions extends AllocatorOptions {
   /** default 0: any free port */
   readonly port?: number;
   readonly logger: Logger;
+  /** --cluster-secret: callers prove it first (peer-handshake.ts) */
+  readonly secret?: string;
 }
 
 export interface TsoServer {
@@ -60,7 +64,8 @@ export async function startTsoServer(opts: TsoServerOptions): Promise<TsoServer>
   let allocator: TimestampAllocator | undefined;
   let closed = false;
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => serve(socket));
+  const server: Server = createServer(behindHandshake(opts.secret, (socket) => serve(socket),
+    (socket, e) => opts.logger.warn({ peer: socket.remoteAddress, err: e }, 'timestamp oracle: refused a caller')));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host, () => resolve());
