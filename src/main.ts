@@ -227,6 +227,7 @@ if (role === 'proxy') {
   const start = (services?: DataNodeServices, standby = false) => startServer({
     host: values.host!, port, dataDir: values.data!, logger, security, ...(queryWorkers !== undefined ? { queryWorkers } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}), superuserReservedConnections: reserved, maxPreparedTransactions,
     ...(services ? { shared: services.shared, searchPool: (local: QueryWorkerPool | undefined) => services.searchPool(local, join(values.data!, SEGMENTS_DIR)) } : {}),
+    ...(services?.timestamps ? { commitTimestamps: services.timestamps } : {}),
     ...(standby ? { standby, ...(services?.requestPromotion ? { requestPromotion: services.requestPromotion } : {}) } : {}),
   });
   // a standby data node is a hot standby: read-only sessions on its port until it is elected

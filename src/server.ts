@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { Engine } from './engine/engine.js';
+import { CommitClock, type TimestampSource } from './engine/commit-clock.js';
 import { loadParser } from './sql/parser.js';
 import { availableParallelism } from 'node:os';
 import { QueryWorkerPool, type SegmentSearchPool } from './query-worker/pool.js';
@@ -49,6 +50,11 @@ export interface ServerOptions {
    * nodes, falling back to the local workers); closed by close() before the local pool
    */
   searchPool?: (local: QueryWorkerPool | undefined) => SegmentSearchPool;
+  /**
+   * a shard of a sharded cluster: the timestamp oracle; once this node leads, its commits
+   * take cluster timestamps and statements read at the router's (engine/commit-clock.ts)
+   */
+  commitTimestamps?: TimestampSource;
 }
 
 export interface RunningServer {
@@ -127,6 +133,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // the DDL of transactions still prepared: before the orphans go (it created some of that storage)
   if (!standbyReads) engine.restorePreparedDdl(storage.preparedTransactions());
   if (!standbyReads) await pruneOrphans(engine, storage);
+  const startClock = () => {
+    if (opts.commitTimestamps) engine.commitClock = new CommitClock(opts.commitTimestamps, storage);
+  };
+  if (!standbyReads) startClock();
   // roles created in SQL log in with their stored SCRAM/md5 secret (the wire layer gets a lookup, not the catalog)
   if (security.auth) security.auth.storedSecret = (user) => engine.storedSecret(user);
   const hba = security.hba;
@@ -150,6 +160,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           await storage.promote(shared);
           engine.promote();
           engine.restorePreparedDdl(storage.preparedTransactions());
+          startClock();
           standby = false;
           opts.logger.info({ sessions: engine.sessionCount() }, 'promoted in place: open sessions go on read-write');
           // what a leader's start does; only housekeeping here (a failure leaves the orphans to the next start)
@@ -166,6 +177,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     },
     async close() {
       await wire.close();
+      engine.commitClock?.close();
       await engine.stopBackground();
       if (searchPool !== queryWorkers) await searchPool?.close();
       await queryWorkers?.close();

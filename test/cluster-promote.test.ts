@@ -271,6 +271,7 @@ test('an elected data node promotes its hot standby in place; if that fails, it 
       get: async () => undefined,
       put: async () => {},
       putIfAbsent: async (_key, value) => value,
+      compareAndPut: async () => true,
     delete: async () => {},
     list: async () => new Map(),
       close: async () => {},

@@ -26,6 +26,7 @@ import { startEtcdCluster, type EtcdCluster } from '../src/cluster/local/etcd.js
 import { openEtcdCoordinator } from '../src/cluster/etcd-coordinator.js';
 import type { Coordinator } from '../src/cluster/coordinator.js';
 import { EtcdDecisionStore, EtcdRouterLiveness } from '../src/cluster/etcd-decision-store.js';
+import type { TimestampSource } from '../src/cluster/tso/tso-client.js';
 
 const SHARDS = 2;
 const logger = pino({ level: process.env.QUIVER_TEST_LOG_LEVEL ?? 'warn' });
@@ -75,9 +76,9 @@ describe('two-phase commit recovery', () => {
   const labelsOf = async (ids: number[]) => Promise.all(ids.map(async (id) => (await onShard<{ label: string }>(shardOf(id), `SELECT label FROM items WHERE id = ${id}`)).map((r) => r.label)));
 
   /** A router that may die (hooks), its stores, and a client on it. */
-  async function routerA(decisions: DecisionStore, liveness: RouterLiveness, crash: Crash): Promise<{ router: ShardRouter; c: pg.Client }> {
+  async function routerA(decisions: DecisionStore, liveness: RouterLiveness, crash: Crash, timestamps?: TimestampSource): Promise<{ router: ShardRouter; c: pg.Client }> {
     // its own recovery loop stays out of the way (an hour): the tests run recovery as another router
-    const router = await startShardRouter({ host: '127.0.0.1', port: 0, directory, logger, twoPhase: { decisions, liveness, hooks: crash.forRouter, recoveryIntervalMs: 3_600_000 } });
+    const router = await startShardRouter({ host: '127.0.0.1', port: 0, directory, logger, twoPhase: { decisions, liveness, hooks: crash.forRouter, recoveryIntervalMs: 3_600_000 }, ...(timestamps ? { timestamps } : {}) });
     return { router, c: await client(router.port) };
   }
 
@@ -146,6 +147,32 @@ describe('two-phase commit recovery', () => {
       assert.deepEqual(decisions.records, new Map());
       // a second pass (or another router's at once) finds nothing left to do
       assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [], rolledBack: [], forgotten: [] });
+    } finally {
+      await c.end();
+      await router.close();
+    }
+  });
+
+  it('with a timestamp oracle the commit timestamp is recorded with the decision, and recovery commits at it', async () => {
+    const decisions = new MemoryDecisionStore();
+    const asked: string[] = [];
+    const recorded = decisions.commitTimestamp.bind(decisions);
+    decisions.commitTimestamp = async (gid) => { asked.push(gid); return recorded(gid); };
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    let next = 1000n;
+    const { router, c } = await routerA(decisions, liveness, crash, { timestamp: async () => ++next, close: async () => {} });
+    try {
+      crash.hooks.beforeCommitPrepared = (_gid, shard) => { if (shard === 1) throw died(); };
+      const ids = idPerShard();
+      assert.equal(await writeBoth(c, ids, 'stamped'), undefined);
+      const [gid] = await preparedOn(1);
+      // asked once every shard prepared; shard 0 committed with it (quiver.commit_timestamp)
+      assert.equal(decisions.timestamps.get(gid!), 1001n);
+      liveness.die(router.routerId);
+      assert.deepEqual(await recoverAsB(decisions, liveness), { committed: [`${gid}@1`], rolledBack: [], forgotten: [gid] });
+      assert.deepEqual(asked, [gid], 'recovery read the recorded timestamp to commit shard 1 at it');
+      assert.deepEqual(await labelsOf(ids), [['stamped'], ['stamped']]);
     } finally {
       await c.end();
       await router.close();
@@ -262,9 +289,15 @@ describe('two-phase commit recovery', () => {
       assert.equal(await store.decide('quiver_aa_1', 'commit'), 'commit');
       assert.equal(await store.decide('quiver_aa_1', 'abort'), 'commit');
       assert.equal(await store.decide('quiver_aa_2', 'abort'), 'abort');
-      assert.deepEqual(await store.all(), new Map([['quiver_aa_1', 'commit'], ['quiver_aa_2', 'abort']]));
+      // a commit with its timestamp (a cluster with the timestamp oracle)
+      assert.equal(await store.decide('quiver_aa_3', 'commit', 1234567890123456789n), 'commit');
+      assert.equal(await store.decide('quiver_aa_3', 'abort'), 'commit');
+      assert.equal(await store.commitTimestamp('quiver_aa_3'), 1234567890123456789n);
+      assert.equal(await store.commitTimestamp('quiver_aa_1'), undefined);
+      assert.deepEqual(await store.all(), new Map([['quiver_aa_1', 'commit'], ['quiver_aa_2', 'abort'], ['quiver_aa_3', 'commit']]));
       await store.forget('quiver_aa_1');
       await store.forget('quiver_aa_2');
+      await store.forget('quiver_aa_3');
       assert.deepEqual(await store.all(), new Map());
       const b = await coordinator();
       await new EtcdRouterLiveness(b, 'b:1').announce('bbbb');

@@ -53,6 +53,8 @@ export interface Coordinator {
   put(key: string, value: string): Promise<void>;
   /** Put `value` unless the key has one; the key's value afterwards (the one found, or `value`). */
   putIfAbsent(key: string, value: string): Promise<string>;
+  /** Put `value` only if the key's value is `expected` (undefined: it has none); whether it was put. */
+  compareAndPut(key: string, expected: string | undefined, value: string): Promise<boolean>;
   /** Remove the key (nothing if it has no value). */
   delete(key: string): Promise<void>;
   /** Every key starting with `prefix`, with its value (keys as given to put). */

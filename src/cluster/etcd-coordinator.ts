@@ -345,6 +345,12 @@ export class EtcdCoordinator implements Coordinator {
     return found;
   }
 
+  async compareAndPut(key: string, expected: string | undefined, value: string): Promise<boolean> {
+    const k = `keys/${key}`;
+    const compare = expected === undefined ? this.ns.if(k, 'Create', '==', 0) : this.ns.if(k, 'Value', '==', expected);
+    return (await compare.then(this.ns.put(k).value(value)).commit()).succeeded;
+  }
+
   async delete(key: string): Promise<void> {
     await this.ns.delete().key(`keys/${key}`);
   }

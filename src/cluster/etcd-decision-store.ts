@@ -1,6 +1,7 @@
 /**
  * The routers' two-phase commit decisions and liveness (router/decision-store.ts) on the
- * cluster's Coordinator (etcd): a decision is the key `twopc/<gid>`, put only if absent (one
+ * cluster's Coordinator (etcd): a decision is the key `twopc/<gid>` ("commit@<timestamp>" or
+ * "abort"; "commit" from routers without a timestamp oracle), put only if absent (one
  * etcd transaction, so a router's "commit" and recovery's "abort" cannot both land); a router
  * is live while its registration (role `router`, id = router id) stands under the proxy's
  * lease, i.e. until the proxy stops or is cut off for a lease TTL.
@@ -13,8 +14,16 @@ const PREFIX = 'twopc/';
 export class EtcdDecisionStore implements DecisionStore {
   constructor(private readonly coordinator: Coordinator) {}
 
-  async decide(gid: string, decision: Decision): Promise<Decision> {
-    return asDecision(await this.coordinator.putIfAbsent(PREFIX + gid, decision), gid);
+  async decide(gid: string, decision: Decision, commitTimestamp?: bigint): Promise<Decision> {
+    // a commit's timestamp rides with it: "commit@<ts>"
+    const value = decision === 'commit' && commitTimestamp !== undefined ? `commit@${commitTimestamp}` : decision;
+    return asDecision(await this.coordinator.putIfAbsent(PREFIX + gid, value), gid);
+  }
+
+  async commitTimestamp(gid: string): Promise<bigint | undefined> {
+    const value = await this.coordinator.get(PREFIX + gid);
+    const m = value === undefined ? null : /^commit@(\d+)$/.exec(value);
+    return m ? BigInt(m[1]!) : undefined;
   }
 
   async forget(gid: string): Promise<void> {
@@ -42,6 +51,7 @@ export class EtcdRouterLiveness implements RouterLiveness {
 }
 
 function asDecision(value: string, key: string): Decision {
+  if (/^commit@\d+$/.test(value)) return 'commit';
   if (value !== 'commit' && value !== 'abort') throw new Error(`two-phase commit record ${key} holds ${JSON.stringify(value)}, not commit or abort`);
   return value;
 }

@@ -18,6 +18,7 @@ import { QueryWorkerPool, type SegmentSearchPool } from '../query-worker/pool.js
 import { startQueryNode, type RunningQueryNode } from './query-node.js';
 import { QueryNodePool } from './query-node-pool.js';
 import type { Coordinator } from './coordinator.js';
+import { TsoClient, type TimestampSource } from './tso/tso-client.js';
 import { IndexNodeClient } from './index-node-client.js';
 import { startIndexNode, type RunningIndexNode } from './index-node.js';
 
@@ -132,6 +133,8 @@ export interface DataNodeServices {
   searchPool(local: QueryWorkerPool | undefined, segmentDir: string): SegmentSearchPool;
   /** a hot standby's pg_promote: make this node the leader now (data-role.ts) */
   readonly requestPromotion?: () => Promise<void>;
+  /** a sharded cluster: the timestamp oracle its commits take timestamps from (engine/commit-clock.ts) */
+  readonly timestamps?: TimestampSource;
 }
 
 /**
@@ -142,7 +145,10 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   const coordinator = await openCoordinator(c);
   const seams = await openSeams(c, coordinator, logger);
   const prefix = requestPrefix(c);
-  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c.secret) });
+  // a shard's commits take the timestamp oracle's timestamps (the proxies run it: tso/tso-server.ts)
+  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator, c.secret) : undefined;
+  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c.secret),
+    ...(timestamps ? { timestamps } : {}) });
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
     election: dataElection(c.shard, c.shards), ...(c.shards > 1 ? { shard: c.shard } : {}),

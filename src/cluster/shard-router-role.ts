@@ -7,7 +7,9 @@
  * to that shard's hot standby the unsharded read port would choose, else to its leader.
  * Each router records its two-phase commit decisions in etcd, registers its router id
  * (role `router`) under the proxy's lease, and recovers the prepared transactions of routers
- * gone (router/recovery.ts).
+ * gone (router/recovery.ts). Each proxy also runs a timestamp oracle server (the one elected
+ * in etcd answers: tso/tso-server.ts): the router's statements read every shard at one
+ * timestamp, and the shards' commits take theirs from it (engine/commit-clock.ts).
  */
 import type { Logger } from 'pino';
 import type { Coordinator } from './coordinator.js';
@@ -20,6 +22,8 @@ import type { RunningProxy } from './proxy.js';
 import { startShardRouter, type ShardRouter } from './router/server.js';
 import { planFanout } from './router/fanout-plan.js';
 import { EtcdDecisionStore, EtcdRouterLiveness } from './etcd-decision-store.js';
+import { startTsoServer, type TsoServer } from './tso/tso-server.js';
+import { TsoClient } from './tso/tso-client.js';
 
 export interface ShardRouterRoleOptions {
   readonly host: string;
@@ -45,8 +49,12 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     throw e;
   });
   let reads: ShardDirectory | undefined;
+  let tso: TsoServer | undefined;
+  let timestamps: TsoClient | undefined;
   const closeAll = async () => {
     for (const r of routers) await r.close().catch(() => {});
+    await timestamps?.close().catch(() => {});
+    await tso?.close().catch(() => {});
     await reads?.close().catch(() => {});
     await directory.close().catch(() => {});
     await coordinator.close().catch(() => {});
@@ -54,7 +62,10 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
   try {
     const security = { ...(opts.security ? { security: opts.security } : {}), ...(opts.secret ? { secret: opts.secret } : {}) };
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
-    const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, ...security });
+    // the timestamp oracle: every proxy runs a server, the elected one answers (tso/tso-server.ts)
+    tso = await startTsoServer({ coordinator, host: opts.host, logger: opts.logger, ...(opts.secret ? { secret: opts.secret } : {}) });
+    timestamps = await TsoClient.open(coordinator, opts.secret);
+    const main = await startShardRouter({ host: opts.host, port: opts.port, directory, logger: opts.logger, planFanout, twoPhase, timestamps, ...security });
     routers.push(main);
     if (opts.readPort !== undefined) {
       const maxLagMs = opts.readMaxLagMs ?? readMaxLagMsFromEnv();

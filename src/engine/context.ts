@@ -24,6 +24,7 @@ import type { NotificationHub, SessionNotifications } from './notifications.js';
 import type { TempSpace } from '../executor/spill/temp-files.js';
 import type { Roles } from '../catalog/roles.js';
 import type { StandbyReads } from '../storage/replica-position.js';
+import type { CommitClock } from './commit-clock.js';
 import type { SessionTempSchema, TempNumbers } from './temp-schema.js';
 import type { PlanReads } from './statement-cache.js';
 
@@ -32,6 +33,8 @@ export interface EngineState {
   readonly storage: Storage;
   /** cluster mode's hot standby: the applied position and the log's end (read-consistency.ts); undefined elsewhere */
   readonly standby: StandbyReads | undefined;
+  /** a shard leader of a sharded cluster: commit timestamps and reads at a timestamp (commit-clock.ts); undefined elsewhere */
+  readonly commitClock: CommitClock | undefined;
   /** a hot standby's max_standby_streaming_delay (ms; recovery-conflicts.ts) */
   readonly maxStandbyStreamingDelayMs: number;
   /** the transactions ended by recovery conflicts on this hot standby, per database (pg_stat_database_conflicts) */

@@ -65,7 +65,8 @@ function runToResult(ctx: SessionContext, prepared: QuiverStatement, params: rea
   else if (ctx.tx.idle) ctx.settings.setRaw('transaction_read_only', ctx.tx.effectiveReadOnly ? 'on' : 'off');
   // a hot standby catches up as far as quiver.consistency asks before the snapshot (and
   // before the statement is bound again: a table the leader just created is known then)
-  if (ctx.engine.standby && !NO_SNAPSHOT.has(bound.kind)) return consistentThenRun(ctx, prepared, params);
+  // (a sharded cluster's shard leader: the snapshot at the router's read timestamp, commit-clock.ts)
+  if ((ctx.engine.standby || ctx.engine.commitClock) && !NO_SNAPSHOT.has(bound.kind)) return consistentThenRun(ctx, prepared, params);
   return runBound(ctx, prepared, params);
 }
 

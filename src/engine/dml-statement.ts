@@ -31,6 +31,8 @@ export async function runDmlStatement(ctx: SessionContext, dml: DmlStatement, fi
       if (implicit) txn.rollback();
       else txn.rollbackTo(mark);
       if (!(e instanceof RowConflict) || attempt >= 1000) throw e;
+      // the run again reads the newest data, not the router's read timestamp (commit-clock.ts)
+      ctx.tx.timestampSnapshot = undefined;
       if (e.waitFor) {
         ctx.activity.waitingForLock(true);
         try {

@@ -17,6 +17,7 @@ import { textIndexAttachment } from '../executor/text-index-build.js';
 import { vectorIndexKeys } from '../executor/vector-index-key.js';
 import { NotificationHub } from './notifications.js';
 import type { StandbyReads } from '../storage/replica-position.js';
+import type { CommitClock } from './commit-clock.js';
 import { TempNumbers } from './temp-schema.js';
 import { resolveRecoveryConflicts } from './recovery-conflicts.js';
 
@@ -50,6 +51,11 @@ export class Engine implements EngineState, BackendRegistry {
    * (read-consistency.ts). Undefined on a leader or a standalone server.
    */
   standby: StandbyReads | undefined;
+  /**
+   * A shard leader of a sharded cluster: its commits get the timestamp oracle's timestamps
+   * and statements read at the router's (commit-clock.ts). Undefined elsewhere.
+   */
+  commitClock: CommitClock | undefined;
   /**
    * A hot standby's pg_promote(): ask the node to take the leadership now (data-role.ts);
    * resolves once asked, rejects if it could not be. Undefined where nothing can promote it.

@@ -13,7 +13,9 @@
  * The wait ends with the statement's cancel or statement_timeout (57014). On the leader
  * (no standby) every level reads the leader's own, newest data.
  */
+import type { Snapshot } from '../storage/api.js';
 import type { StandbyReads } from '../storage/replica-position.js';
+import type { CommitClock } from './commit-clock.js';
 import { settingMillis } from './settings.js';
 import type { StatementControl } from './statement-control.js';
 
@@ -64,4 +66,30 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     p.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); }, (e) => { signal.removeEventListener('abort', onAbort); reject(e); });
   });
+}
+
+/** The session setting the shard router sets before a statement: the cluster timestamp it reads at. */
+export const READ_TIMESTAMP_SETTING = 'quiver.read_timestamp';
+
+/**
+ * A shard leader of a sharded cluster (commit-clock.ts): the snapshot at the read timestamp
+ * the router set for this statement (used once), waiting for the commits it must see; none
+ * (the newest data) without one, or with quiver.consistency = eventually. Rejects through
+ * `control.check()` (57014) when cancelled or timed out meanwhile.
+ */
+export async function snapshotAtReadTimestamp(clock: CommitClock, setting: (name: string) => string | undefined, clear: () => void, control: StatementControl, waiting?: (on: boolean) => void): Promise<Snapshot | undefined> {
+  const text = setting(READ_TIMESTAMP_SETTING);
+  if (!text) return undefined;
+  clear();
+  if (setting('quiver.consistency') === 'eventually' || !/^\d{1,20}$/.test(text)) return undefined;
+  const signal = control.signal();
+  waiting?.(true);
+  try {
+    return await clock.snapshotAt(BigInt(text), signal);
+  } catch (e) {
+    if (signal.aborted) control.check();
+    throw e;
+  } finally {
+    waiting?.(false);
+  }
 }

@@ -47,7 +47,7 @@ import { functionPath, parseSearchPath, schemaUsable } from '../catalog/schemas.
 import { checkConnectPrivilege, currentRoleName, loginRole, syncIsSuperuser } from './session-roles.js';
 import { checkConnectionSlot } from './connection-slots.js';
 import type { ParseSettings, RegNameLookups } from '../types/text-io.js';
-import { readsNoData, waitForConsistency } from './read-consistency.js';
+import { READ_TIMESTAMP_SETTING, readsNoData, snapshotAtReadTimestamp, waitForConsistency } from './read-consistency.js';
 import { SessionTempSchema, dropTempStorage } from './temp-schema.js';
 import { StatementCache, type PlanReads, type StatementCacheSession } from './statement-cache.js';
 
@@ -289,6 +289,18 @@ export class Session implements Backend, SessionInfo, SessionContext {
 
   /** Before an executed statement's snapshot (dispatch.ts): the wait, unless the parse just did it. */
   async awaitConsistency(): Promise<void> {
+    const clock = this.engine.commitClock;
+    if (clock) {
+      this.tx.timestampSnapshot = undefined;
+      // a REPEATABLE READ block's snapshot is taken already: nothing to wait for
+      if (this.tx.snapshot) {
+        this.settings.setRaw(READ_TIMESTAMP_SETTING, '');
+        return;
+      }
+      this.tx.timestampSnapshot = await snapshotAtReadTimestamp(clock, (n) => this.settings.get(n), () => this.settings.setRaw(READ_TIMESTAMP_SETTING, ''), this.control,
+        (on) => this.activity.waitingForLog(on));
+      return;
+    }
     const standby = this.engine.standby;
     if (!standby) return;
     if (this.consistencyWaited) {

@@ -135,6 +135,10 @@ const DEFS: SettingDef[] = [
   // cluster mode's hot standby: how fresh a read must be (engine/read-consistency.ts)
   { name: 'quiver.consistency', value: 'strong', kind: enums('strong', 'bounded', 'eventually') },
   { name: 'quiver.max_staleness', value: '5s', kind: int(0, INT_MAX, 'ms') },
+  // set by the shard router of a sharded cluster (engine/commit-clock.ts): the timestamp the
+  // next statement reads at, and the commit timestamp of the next COMMIT PREPARED; each is used once
+  { name: 'quiver.read_timestamp', value: '' },
+  { name: 'quiver.commit_timestamp', value: '' },
   // EXPLAIN through the shard router: every task, not one of several alike (cluster/router/fanout-explain.ts)
   { name: 'quiver.explain_all_tasks', value: 'off', kind: BOOL },
 ];
@@ -172,6 +176,8 @@ const QUIVER_DESCRIPTIONS: Record<string, string> = {
   'quiver.early_vector_search': 'Starts the vector searches below a join in the query workers before the join runs its sides.',
   'quiver.consistency': 'Sets how fresh the data a statement reads on a hot standby must be: strong, bounded or eventually.',
   'quiver.explain_all_tasks': 'Shows every task of a statement EXPLAIN runs on several shards through the shard router, not one of several alike.',
+  'quiver.read_timestamp': 'Sets the cluster timestamp the next statement on a shard reads at (set by the shard router).',
+  'quiver.commit_timestamp': 'Sets the cluster timestamp of the next COMMIT PREPARED on a shard (set by the shard router).',
   'quiver.max_staleness': 'Sets how far behind the leader a bounded read on a hot standby may be.',
 };
 

@@ -40,6 +40,8 @@ export class Transactions {
   implicit: 'query' | 'pipeline' | undefined;
   /** REPEATABLE READ / SERIALIZABLE: the transaction's one snapshot, taken at its first statement */
   snapshot: { snapshot: Snapshot; release: () => void } | undefined;
+  /** the snapshot at the shard router's read timestamp for the statement running now (commit-clock.ts) */
+  timestampSnapshot: Snapshot | undefined;
   /** names this transaction gave its snapshot (pg_export_snapshot): forgotten when it ends */
   exported: string[] = [];
   /** the block used a temporary table (PostgreSQL's XACT_FLAGS_ACCESSEDTEMPNAMESPACE: PREPARE TRANSACTION refuses it) */
@@ -95,9 +97,10 @@ export class Transactions {
   /** READ COMMITTED: a snapshot per statement; REPEATABLE READ and above: one per transaction. */
   statementSnapshot(storage: Storage, settings: SessionSettings): Snapshot {
     const iso = settings.get('transaction_isolation') ?? 'read committed';
-    if (this.state === 'idle' || iso === 'read committed' || iso === 'read uncommitted') return storage.snapshot();
+    const at = this.timestampSnapshot;
+    if (this.state === 'idle' || iso === 'read committed' || iso === 'read uncommitted') return at ?? storage.snapshot();
     if (!this.snapshot) {
-      const snapshot = storage.snapshot();
+      const snapshot = at ?? storage.snapshot();
       this.snapshot = { snapshot, release: storage.retain(snapshot) };
     }
     return this.snapshot.snapshot;

@@ -11,6 +11,15 @@ import { PrepareRefused } from '../storage/api.js';
 import { isTempSchema } from '../catalog/schemas.js';
 import type { SessionContext } from './context.js';
 
+/** The session setting the shard router sets before COMMIT PREPARED: the transaction's commit timestamp on every shard. */
+export const COMMIT_TIMESTAMP_SETTING = 'quiver.commit_timestamp';
+
+function parseCommitTimestamp(text: string | undefined): bigint | undefined {
+  if (!text) return undefined;
+  if (!/^\d{1,20}$/.test(text)) throw new SqlError(SqlState.invalidParameterValue, `invalid value for parameter "${COMMIT_TIMESTAMP_SETTING}": "${text}"`);
+  return BigInt(text);
+}
+
 /** GIDSIZE: a gid is at most 199 bytes */
 const GID_SIZE = 200;
 
@@ -27,6 +36,8 @@ export async function prepareTransaction(ctx: SessionContext, gid: string, end: 
     const catalog = ctx.ddl.pending ? ctx.engine.catalogImage(ctx.ddl) : undefined;
     const limit = ctx.engine.maxPreparedTransactions;
     await txn.prepare({ gid, owner: ctx.currentRoleOid(), database: ctx.databaseName, limit, ...(catalog !== undefined ? { catalog } : {}) });
+    // a sharded cluster: registered before the router hears of it, until COMMIT / ROLLBACK PREPARED (commit-clock.ts)
+    ctx.engine.commitClock?.registerPrepared(gid);
   } catch (e) {
     txn.rollback();
     await end(false);
@@ -84,9 +95,20 @@ export async function finishPrepared(ctx: SessionContext, gid: string, commit: b
   }
   const prepared = ctx.engine.preparedDdl.get(gid);
   const ddl = prepared?.ddl;
+  // its DDL's catalog image goes into the commit's log write
+  const finish = (stamped?: () => void) => ctx.engine.storage.finishPrepared(gid, commit, {
+    ...(ddl && commit ? { catalog: () => ctx.engine.catalogImage(ddl) } : {}), ...(stamped ? { stamped } : {}) });
+  const clock = ctx.engine.commitClock;
   try {
-    // its DDL's catalog image goes into the commit's log write
-    await ctx.engine.storage.finishPrepared(gid, commit, ddl && commit ? { catalog: () => ctx.engine.catalogImage(ddl) } : undefined);
+    if (clock && commit) {
+      // the router's timestamp, the same on every shard (else the oracle's); used once
+      const ts = parseCommitTimestamp(ctx.settings.get(COMMIT_TIMESTAMP_SETTING));
+      ctx.settings.setRaw(COMMIT_TIMESTAMP_SETTING, '');
+      await clock.commitPrepared(gid, ts, finish);
+    } else {
+      await finish();
+      clock?.forgetPrepared(gid);
+    }
   } catch (e) {
     throw prepareError(e, gid);
   }

@@ -39,6 +39,13 @@ export interface UniqueKeySpec {
   readonly unique?: boolean;
 }
 
+/**
+ * Storage.commitGate: runs `apply` (a storage commit, resolving with its timestamp) when it
+ * may; apply calls `stamped` once the commit has its timestamp (every later commit gets a
+ * greater one).
+ */
+export type CommitGate = (apply: (stamped: () => void) => Promise<number>) => Promise<number>;
+
 export interface Snapshot {
   /** commits with timestamp <= ts are visible */
   readonly ts: number;
@@ -455,6 +462,13 @@ export interface Storage {
   /** the newest snapshot (for a statement or REPEATABLE READ transaction) */
   snapshot(): Snapshot;
   /**
+   * When set, every Transaction.commit() that writes (rows or a catalog image) runs its
+   * storage commit through it: the gate decides when `apply` may start (a sharded cluster
+   * orders commits by their cluster timestamp: engine/commit-clock.ts) and resolves with
+   * apply's result.
+   */
+  commitGate: CommitGate | undefined;
+  /**
    * Keep a snapshot readable beyond one statement (a REPEATABLE READ transaction):
    * compaction keeps the rows it can see until the returned release function is called.
    */
@@ -465,9 +479,11 @@ export interface Storage {
   /**
    * COMMIT PREPARED (`commit`) or ROLLBACK PREPARED: make a prepared transaction's writes
    * visible and durable in one log write, or discard them; its locks go either way.
-   * PrepareRefused 'unknownGid' / 'busy' (another session is finishing it).
+   * PrepareRefused 'unknownGid' / 'busy' (another session is finishing it). Resolves with
+   * the commit's timestamp (as commit() does), undefined for a rollback; `stamped` as a
+   * CommitGate's.
    */
-  finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void>;
+  finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string; stamped?: () => void }): Promise<number | undefined>;
   /** Rows visible at the snapshot, plus the transaction's own writes. */
   scan(tableId: number, snapshot: Snapshot, txn?: Transaction, opts?: ScanOptions): Iterable<RowBatch>;
   /**

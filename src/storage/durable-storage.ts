@@ -25,7 +25,7 @@ import { hashKey } from '../types/compare.js';
 import { SqlError } from '../errors.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 import {
-  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused,
+  RowConflict, UniqueViolation, WriteConflict, BITMAP_STEP_ROWS, PrepareRefused, type CommitGate,
   type PrepareOptions, type PreparedTransaction,
   type AnnSegment, type BitmapFilter, type BitmapMatch, type SearchSegment, type RowBatch, type ZoneCondition, type RowId, type ScanOptions, type SegmentInfo, type SequenceState, type Snapshot, type Storage, type TableLayout, type TextIndexSpec, type VectorIndexKey, type ToTsVector, type TextIndexAttachment, type BuildInvertedIndexFile, type Transaction, type UniqueKeySpec, type VectorIndexBuilt, type VectorIndexProgress, type VectorIndexSpec,
 } from './api.js';
@@ -571,6 +571,9 @@ class DurableTransaction implements Transaction {
     if (this.done) throw new Error('bug: transaction already finished');
     this.done = true;
     try {
+      const gate = this.store.commitGate;
+      // (a commit that writes nothing has nothing to order)
+      if (gate && (this.hasWrites || opts?.catalog)) return await gate((stamped) => this.store.applyCommit(this, opts?.catalog, [], stamped));
       return await this.store.applyCommit(this, opts?.catalog);
     } finally {
       this.end();
@@ -633,6 +636,7 @@ interface PreparedEntry {
 }
 
 export class DurableStorage implements Storage {
+  commitGate: CommitGate | undefined;
   private readonly tables = new Map<number, TableState>();
   /** commits validate and apply one at a time; seals and compactions swap in the same queue */
   private readonly commits = new CommitQueue();
@@ -2342,7 +2346,7 @@ export class DurableStorage implements Storage {
    * COMMIT PREPARED: the transaction's writes commit as any commit does, with the deletion
    * of its prepared records in the same log write; ROLLBACK PREPARED: those deletions only.
    */
-  async finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string }): Promise<void> {
+  async finishPrepared(gid: string, commit: boolean, opts?: { catalog?: () => string; stamped?: () => void }): Promise<number | undefined> {
     const entry = this.prepared.get(gid);
     if (!entry) throw new PrepareRefused('unknownGid', gid);
     if (entry.busy) throw new PrepareRefused('busy', gid);
@@ -2351,8 +2355,9 @@ export class DurableStorage implements Storage {
     if (!txn) throw new Error('bug: a prepared transaction without its writes on a writer');
     entry.busy = true;
     const ends = preparedDeletions(entry.info.id, entry.chunks);
+    let ts: number | undefined;
     try {
-      if (commit) await this.applyCommit(txn, opts?.catalog, ends);
+      if (commit) ts = await this.applyCommit(txn, opts?.catalog, ends, opts?.stamped);
       else await this.wal.append(ends);
     } catch (e) {
       entry.busy = false;
@@ -2361,6 +2366,7 @@ export class DurableStorage implements Storage {
     this.prepared.delete(gid);
     this.preparedClaims.release(txn);
     txn.endPrepared();
+    return ts;
   }
 
   /** A prepared transaction read back from the log (recovery, promotion): prepared still, its locks and keys claimed again. */
@@ -2407,7 +2413,7 @@ export class DurableStorage implements Storage {
   }
 
   /** `extra`: ops written in the commit's batch (COMMIT PREPARED's deletion of the prepared records) */
-  async applyCommit(txn: DurableTransaction, catalog?: () => string, extra: readonly WalOp[] = []): Promise<number> {
+  async applyCommit(txn: DurableTransaction, catalog?: () => string, extra: readonly WalOp[] = [], stamped?: () => void): Promise<number> {
     if (txn.hasWrites || catalog) this.refuseOnStandby();
     // after a full disk: only once the log is writable again (else 53100 right away)
     if (txn.hasWrites) await this.wal.ready();
@@ -2442,7 +2448,7 @@ export class DurableStorage implements Storage {
       }
     }
     try {
-      return await this.applyCommitTail(txn, bulk, catalog, extra);
+      return await this.applyCommitTail(txn, bulk, catalog, extra, stamped);
     } catch (e) {
       // refused (a full disk: rewindTo took the commit back out of memory already)
       for (const b of bulk.values()) await unlink(join(this.segDir, b.meta.file)).catch(() => {});
@@ -2527,12 +2533,12 @@ export class DurableStorage implements Storage {
     t.recentTrimAt = Math.max(RECENT_TRIM_MIN, 2 * w);
   }
 
-  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog: (() => string) | undefined, extra: readonly WalOp[]): Promise<number> {
+  private async applyCommitTail(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog: (() => string) | undefined, extra: readonly WalOp[], stamped?: () => void): Promise<number> {
     const wait = this.commits.enter();
     if (wait) await wait;
     let applied: Applied | undefined;
     try {
-      applied = await this.applyInTurn(txn, bulk, catalog, extra);
+      applied = await this.applyInTurn(txn, bulk, catalog, extra, stamped);
     } finally {
       this.commits.leave();
     }
@@ -2574,7 +2580,7 @@ export class DurableStorage implements Storage {
    * one piece); readers do not see it partly applied, as its timestamp is above every
    * snapshot's until the log has it. Undefined: the commit writes nothing.
    */
-  private async applyInTurn(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog: (() => string) | undefined, extra: readonly WalOp[]): Promise<Applied | undefined> {
+  private async applyInTurn(txn: DurableTransaction, bulk: Map<number, BulkPart>, catalog: (() => string) | undefined, extra: readonly WalOp[], stamped?: () => void): Promise<Applied | undefined> {
     const turns = new Turns();
     let n = 0;
     // every SLICE_ROWS rows: a turn of the event loop if the piece has run long enough
@@ -2626,6 +2632,8 @@ export class DurableStorage implements Storage {
     if (refused) throw refused;
 
     const ts = ++this.clock;
+    // (a commit gate may let the next commit in now: its timestamp will be above this one's)
+    stamped?.();
     // After a turn of the event loop: the log may have refused an earlier commit meanwhile
     // (rewindTo took this one's pieces so far back out with it), or failed; take the rest out.
     const turn = (force = false): Promise<void> | undefined => slice(force)?.then(() => {

@@ -13,8 +13,14 @@
 export type Decision = 'commit' | 'abort';
 
 export interface DecisionStore {
-  /** Record `decision` for `gid` unless one is recorded; the recorded one afterwards (durable once this resolves). */
-  decide(gid: string, decision: Decision): Promise<Decision>;
+  /**
+   * Record `decision` for `gid` unless one is recorded; the recorded one afterwards (durable
+   * once this resolves). `commitTimestamp`: a commit's cluster timestamp (the timestamp
+   * oracle's), recorded with it so that recovery commits every shard at the same one.
+   */
+  decide(gid: string, decision: Decision, commitTimestamp?: bigint): Promise<Decision>;
+  /** The commit timestamp recorded with `gid`'s commit decision, if any. */
+  commitTimestamp(gid: string): Promise<bigint | undefined>;
   /** Drop the record of a transaction no shard holds prepared any more. */
   forget(gid: string): Promise<void>;
   /** Every recorded gid and its decision. */
@@ -32,16 +38,23 @@ export interface RouterLiveness {
 /** Decisions in this process's memory (tests, a single proxy without etcd). */
 export class MemoryDecisionStore implements DecisionStore {
   readonly records = new Map<string, Decision>();
+  readonly timestamps = new Map<string, bigint>();
 
-  async decide(gid: string, decision: Decision): Promise<Decision> {
+  async decide(gid: string, decision: Decision, commitTimestamp?: bigint): Promise<Decision> {
     const found = this.records.get(gid);
     if (found) return found;
     this.records.set(gid, decision);
+    if (decision === 'commit' && commitTimestamp !== undefined) this.timestamps.set(gid, commitTimestamp);
     return decision;
+  }
+
+  async commitTimestamp(gid: string): Promise<bigint | undefined> {
+    return this.timestamps.get(gid);
   }
 
   async forget(gid: string): Promise<void> {
     this.records.delete(gid);
+    this.timestamps.delete(gid);
   }
 
   async all(): Promise<Map<string, Decision>> {

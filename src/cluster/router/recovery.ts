@@ -15,6 +15,7 @@ import { SqlError } from '../../errors.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { DecisionStore, RouterLiveness } from './decision-store.js';
 import { ShardConnection } from './shard-connection.js';
+import { COMMIT_TIMESTAMP_SETTING } from './transaction.js';
 
 export interface RecoveryOptions {
   readonly directory: ShardDirectory;
@@ -115,7 +116,11 @@ async function recoverShard(shard: number, address: string, opts: RecoveryOption
       // the router's own "commit", or abort (claimed, so that a router only slow cannot commit after this)
       const decision = await opts.decisions.decide(gid, 'abort');
       try {
-        await (await connection(database)).simple(`${decision === 'commit' ? 'COMMIT' : 'ROLLBACK'} PREPARED '${gid}'`);
+        const conn = await connection(database);
+        // the commit timestamp the router recorded: every shard commits at the same one
+        const ts = decision === 'commit' ? await opts.decisions.commitTimestamp(gid) : undefined;
+        if (ts !== undefined) conn.sendAhead(`SET ${COMMIT_TIMESTAMP_SETTING} = '${ts}'`);
+        await conn.simple(`${decision === 'commit' ? 'COMMIT' : 'ROLLBACK'} PREPARED '${gid}'`);
       } catch (e) {
         // finished meanwhile by another router's recovery (or the router itself)
         if (!(e instanceof SqlError && e.code === '42704')) throw e;

@@ -18,6 +18,7 @@ import { RouterSession, type RouterContext } from './session.js';
 import type { DecisionStore, RouterLiveness } from './decision-store.js';
 import { startRecoveryLoop } from './recovery.js';
 import type { CommitHooks } from './transaction.js';
+import type { TimestampSource } from '../tso/tso-client.js';
 
 export interface ShardRouterOptions {
   host: string;
@@ -46,6 +47,12 @@ export interface ShardRouterOptions {
    * them the router records each commit decision, announces itself live, and recovers the
    * prepared transactions of routers gone (recovery.ts); without them a decision is only logged
    */
+  /**
+   * the timestamp oracle (a sharded cluster of Quiver shards): two-phase commits get one
+   * commit timestamp for every shard, and each statement reads every shard at one timestamp
+   * (engine/commit-clock.ts); without it (PostgreSQL shards) a fan-out read is read committed per shard
+   */
+  timestamps?: TimestampSource;
   twoPhase?: {
     decisions: DecisionStore;
     liveness: RouterLiveness;
@@ -135,7 +142,8 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     ...(opts.secret ? { secret: opts.secret } : {}),
     startupParameters,
     nextGid: () => `quiver_${routerId}_${++gids}`,
-    twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}) },
+    twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}), ...(opts.timestamps ? { timestamps: opts.timestamps } : {}) },
+    ...(opts.timestamps ? { timestamps: opts.timestamps } : {}),
     nextRoundRobin: () => roundRobin++,
     catalog(shard0) {
       followDdl();

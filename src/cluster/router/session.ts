@@ -36,6 +36,8 @@ import { Transaction, commitTransaction, rollbackTransaction, type TwoPhaseConte
 import { SqlObjects, type SqlObjectsHost } from './sql-objects.js';
 import { decodeInSlices, fanoutRowStream, sentRowStream, shardRowStream, STREAM_BATCH_ROWS } from './stream.js';
 import { streamOrder } from './fanout-merge.js';
+import { ReadTimestamps } from './read-timestamp.js';
+import type { TimestampSource } from '../tso/tso-client.js';
 
 /** What every session of one router shares. */
 export interface RouterContext {
@@ -57,6 +59,8 @@ export interface RouterContext {
   ddlEpoch(): number;
   /** --cluster-secret: proven to the shards by SCRAM (shard-connection.ts); undefined: they trust the router */
   readonly secret?: string;
+  /** the timestamp oracle: each statement reads every shard at one timestamp (read-timestamp.ts) */
+  readonly timestamps?: TimestampSource;
 }
 
 interface RouterStatement extends PreparedStatement {
@@ -90,11 +94,14 @@ export class RouterSession implements Backend {
   private readonly stopFollowing: () => void;
   /** SQL PREPARE statements and cursors over sharded tables (sql-objects.ts) */
   private readonly sqlObjects = new SqlObjects(this.sqlObjectsHost());
+  /** the timestamp each statement reads the shards at (read-timestamp.ts) */
+  private readonly reads: ReadTimestamps;
 
   constructor(private readonly ctx: RouterContext, readonly processId: number, readonly secretKey: number, private readonly handle?: ConnectionHandle) {
     // a shard's leader changed: the connection to the old one goes (a block using it fails);
     // the next statement there connects to the new leader, or waits for one (57P03)
     this.stopFollowing = ctx.directory.onChange((shard) => this.settled.get(shard)?.close());
+    this.reads = new ReadTimestamps(ctx.timestamps);
   }
 
   startup(params: Record<string, string>): StartupInfo {
@@ -205,8 +212,9 @@ export class RouterSession implements Backend {
     const multi = this.queryParts > 1;
     if (multi && !this.block) this.block = new Transaction('BEGIN', true);
     const last = multi && ++this.queryPartsDone === this.queryParts;
+    await this.reads.beginStatement(route, this.block);
     // any error of a statement fails the block, as in PostgreSQL (COMMIT / ROLLBACK end it themselves)
-    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.run(stmt, params, true)));
+    const result = await (route.kind === 'tx' ? this.run(stmt, params) : this.guard(this.runReading(stmt, params)));
     if (!last || !this.block?.implicit) return result;
     if (result.kind !== 'copyIn') {
       await this.endImplicitBlock();
@@ -221,6 +229,22 @@ export class RouterSession implements Backend {
         return done;
       },
     };
+  }
+
+  /**
+   * Run a statement; a read outside a block that a shard refused because its read timestamp
+   * predates that shard's leader (72000: the leader changed while the statement was on its
+   * way) runs again at a new timestamp (read-timestamp.ts), at most twice more.
+   */
+  private async runReading(stmt: RouterStatement, params: readonly Value[]): Promise<ExecResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.run(stmt, params, true);
+      } catch (e) {
+        if (attempt >= 2 || this.block || !(e instanceof SqlError && e.code === '72000') || !this.reads.mayRetry(stmt.route)) throw e;
+        await this.reads.beginStatement(stmt.route, this.block);
+      }
+    }
   }
 
   /** The last statement of a multi-statement Query ran: its implicit transaction commits. */
@@ -274,7 +298,11 @@ export class RouterSession implements Backend {
               if (!route.ddl || this.block || !refusedToPrepare(e)) throw e;
               return this.ddlShardByShard(stmt, params);
             })
-            : await allOrFirstError(this.allShards().map(async (s) => (await this.connection(s)).run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params))));
+            : await allOrFirstError(this.allShards().map(async (s) => {
+              const conn = await this.connection(s);
+              this.reads.stamp(conn);
+              return conn.run(stmt.sql, stmt.shardParamTypes, this.shardParams(stmt, params));
+            }));
           return this.rowsOrTag(replies);
         } finally {
           // read again even after a failure: a DDL outside a transaction may have run on some shards
@@ -539,7 +567,12 @@ export class RouterSession implements Backend {
    * shards it touches), else alone (one shard, or reads), else as an implicit block that
    * commits by the commit rule.
    */
-  private async onShards<T>(shards: readonly number[], write: boolean, work: (conn: ShardConnection) => Promise<T>): Promise<T[]> {
+  private async onShards<T>(shards: readonly number[], write: boolean, shardWork: (conn: ShardConnection) => Promise<T>): Promise<T[]> {
+    // the statement's read timestamp goes ahead of its request on each shard (read-timestamp.ts)
+    const work = (conn: ShardConnection) => {
+      this.reads.stamp(conn);
+      return shardWork(conn);
+    };
     if (this.block) {
       return this.guard(allOrFirstError(shards.map(async (s) => work(await this.join(s, write)))));
     }
@@ -633,6 +666,7 @@ export class RouterSession implements Backend {
   private async sessionStatement(sql: string): Promise<ExecResult> {
     // SET search_path and the like may change how the cached statements' names resolve
     this.describeCache.clear();
+    this.reads.noteSessionStatement(sql, this.block);
     await this.connection(0);
     const conns = this.openConnections();
     const replies = await this.guard(allOrFirstError(conns.map((c) => c.simple(sql))));

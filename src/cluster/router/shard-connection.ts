@@ -114,6 +114,10 @@ export class ShardConnection {
   private queue: Promise<unknown> = Promise.resolve();
   /** a stream holding the connection between pulls: read to its end when another request comes */
   private streaming: { drain(): void } | null = null;
+  /** statements sent ahead of the next request in the same write (sendAhead), and how many answers of theirs are still due */
+  private ahead: string[] = [];
+  private aheadDue = 0;
+  private aheadError: Error | null = null;
 
   private constructor(readonly shard: number, readonly address: string, private readonly socket: Socket, private readonly statementEpoch: () => number) {
     this.epoch = statementEpoch();
@@ -387,6 +391,14 @@ export class ShardConnection {
     if (!this.socket.destroyed) this.socket.end(serialize.end());
   }
 
+  /**
+   * Send `sql` (a SET) with the next request, in the same write: no round trip of its own.
+   * Its answer is read past; an error of it fails that request (if it did not fail itself).
+   */
+  sendAhead(sql: string): void {
+    this.ahead.push(sql);
+  }
+
   /** Queue a request: `send` writes it, `handler` sees its messages; settles at ReadyForQuery. */
   private request(send: () => void, handler: { onMessage(m: Message): void; onError?(): void }, background = false): Promise<void> {
     // a stream suspended on this connection would hold the queue until the client pulls again
@@ -411,9 +423,18 @@ export class ShardConnection {
             }
           }
         },
-        done: () => (error ? reject(error) : resolve()),
+        done: () => {
+          const failed = error ?? this.aheadError;
+          this.aheadError = null;
+          return failed ? reject(failed) : resolve();
+        },
         fail: (e) => reject(error ?? e),
       };
+      if (this.ahead.length > 0) {
+        this.socket.write(Buffer.concat(this.ahead.map((sql) => serialize.query(sql))));
+        this.aheadDue += this.ahead.length;
+        this.ahead = [];
+      }
       send();
     });
     const result = this.queue.then(run, run);
@@ -422,6 +443,14 @@ export class ShardConnection {
   }
 
   private receive(m: Message): void {
+    if (this.aheadDue > 0 && m.name !== 'parameterStatus' && m.name !== 'notice' && m.name !== 'notification') {
+      // the answer of a statement sent ahead (sendAhead): only its error counts
+      if (m.name === 'readyForQuery') {
+        this.aheadDue--;
+        this.status = m.status as 'I' | 'T' | 'E';
+      } else if (m.name === 'error') this.aheadError ??= toSqlError(m as unknown as DatabaseError);
+      return;
+    }
     switch (m.name) {
       case 'parameterStatus':
         this.parameters.set(m.parameterName, m.parameterValue);

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { SqlError } from '../../errors.js';
 import type { DecisionStore } from './decision-store.js';
 import type { ShardConnection } from './shard-connection.js';
+import type { TimestampSource } from '../tso/tso-client.js';
 
 /** Test hooks: where a router "dies" in the middle of a two-phase commit (throwing stops it there). */
 export interface CommitHooks {
@@ -31,7 +32,16 @@ export interface TwoPhaseContext {
   /** the gids this router is committing now: its own recovery leaves them alone */
   readonly inFlight?: Set<string>;
   readonly hooks?: CommitHooks;
+  /**
+   * the timestamp oracle: a two-phase commit's timestamp, asked for once every shard
+   * prepared, recorded with the decision and given to each shard with COMMIT PREPARED
+   * (quiver.commit_timestamp, engine/commit-clock.ts)
+   */
+  readonly timestamps?: TimestampSource;
 }
+
+/** The shard setting a COMMIT PREPARED's timestamp travels in (engine/two-phase.ts). */
+export const COMMIT_TIMESTAMP_SETTING = 'quiver.commit_timestamp';
 
 export interface Participant {
   readonly conn: ShardConnection;
@@ -46,6 +56,10 @@ export class Transaction {
   ranDdl = false;
   /** the shard rows of tables without a key go to in this transaction */
   roundRobin: number | undefined;
+  /** REPEATABLE READ or SERIALIZABLE (read-timestamp.ts decides on first use) */
+  repeatable: boolean | undefined;
+  /** such a block's read timestamp: every shard reads at it (read-timestamp.ts) */
+  readTimestamp: string | undefined;
 
   /**
    * begin: the statement that opens it on each shard (the client's BEGIN text); implicit: the
@@ -72,7 +86,7 @@ export async function commitTransaction(tx: Transaction, gid: string, twoPhase: 
   }
 }
 
-async function twoPhaseCommit(writers: Participant[], gid: string, { logger, decisions, hooks }: TwoPhaseContext): Promise<void> {
+async function twoPhaseCommit(writers: Participant[], gid: string, { logger, decisions, hooks, timestamps }: TwoPhaseContext): Promise<void> {
   const quotedGid = `'${gid}'`;
   const shards = writers.map((p) => p.conn.shard);
   // every writer prepares at once; a failure on one rolls back every other
@@ -91,10 +105,21 @@ async function twoPhaseCommit(writers: Participant[], gid: string, { logger, dec
     throw failed.reason;
   }
   await hooks?.afterPrepare?.(gid);
+  let commitTs: bigint | undefined;
+  if (timestamps) {
+    try {
+      // after every prepare: above every timestamp a reader that could see it on one shard holds
+      commitTs = await timestamps.timestamp();
+    } catch (e) {
+      logger.warn({ gid, shards, err: e }, 'two-phase commit: no commit timestamp, rolling back');
+      await Promise.all(writers.map((p) => p.conn.simple(`ROLLBACK PREPARED ${quotedGid}`).catch(() => {})));
+      throw new SqlError('40000', 'the transaction was rolled back: the timestamp oracle did not answer', { detail: (e as Error).message });
+    }
+  }
   if (decisions) {
     let decided;
     try {
-      decided = await decisions.decide(gid, 'commit');
+      decided = await decisions.decide(gid, 'commit', commitTs);
     } catch (e) {
       // the record may have landed or not: neither way is safe to act on here; recovery
       // reads the record (or, finding none, claims abort) and finishes on every shard alike
@@ -111,6 +136,8 @@ async function twoPhaseCommit(writers: Participant[], gid: string, { logger, dec
   logger.info({ gid, shards, decision: 'commit' }, 'two-phase commit decided');
   const commits = await Promise.allSettled(writers.map(async (p) => {
     await hooks?.beforeCommitPrepared?.(gid, p.conn.shard);
+    // the same timestamp on every shard, with the COMMIT PREPARED (one round trip)
+    if (commitTs !== undefined) p.conn.sendAhead(`SET ${COMMIT_TIMESTAMP_SETTING} = '${commitTs}'`);
     await p.conn.simple(`COMMIT PREPARED ${quotedGid}`);
   }));
   const commitFailed = commits.find((r): r is PromiseRejectedResult => r.status === 'rejected');
