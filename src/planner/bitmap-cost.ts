@@ -56,7 +56,7 @@ function clampRows(rows: number): number {
 function relation(model: CostModel, table: TableDef): { rows: number; pages: number } {
   const rows = model.env.rowCount(table.oid);
   const width = model.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 })));
-  return { rows, pages: Math.max(1, model.pages(rows, width)) };
+  return { rows, pages: Math.max(1, model.tablePages(table, rows, width)) };
 }
 
 /** B-tree pages and height of an index on `columns`, as described at the top. */

@@ -41,6 +41,8 @@ const PAGE_HEADER = 24;
 /** a heap tuple's header, 23 bytes, padded to 24 where its data begins (t_hoff) */
 const TUPLE_HEADER = 24;
 const LINE_POINTER = 4;
+/** a never-analyzed table is assumed to fill at least this many pages (table_block_relation_estimate_size) */
+const MIN_UNANALYZED_PAGES = 10;
 
 /** PostgreSQL's planner method switches (enable_*), as booleans. */
 export interface PlannerSettings {
@@ -111,14 +113,36 @@ export function costEnvOrDefault(catalog: Catalog, env: CostEnv | undefined): Co
   return env ?? { rowCount: defaultRowCount(catalog), settings: ALL_ENABLED };
 }
 
-/** get_typavgwidth: fixed-length types their length, vectors 4 bytes a dimension, others 32. */
+/**
+ * get_typavgwidth: fixed-length types their length, a varchar(n) / char(n) at most n, any
+ * other variable-length type 32 — pgvector's vector(n) too (its typmod gives no maximum
+ * size to PostgreSQL), until ANALYZE measures the column's average width.
+ */
 export function typeWidth(type: SqlType): number {
-  if (type.oid === OID.vector) return type.typmod > 0 ? 8 + 4 * type.typmod : 32;
-  if (type.oid === OID.halfvec) return type.typmod > 0 ? 8 + 2 * type.typmod : 32;
   const len = typeInfo(type.oid)?.len ?? -1;
   if (len > 0) return len;
-  if ((type.oid === OID.varchar || type.oid === OID.bpchar) && type.typmod > 4) return Math.min(32, type.typmod - 4);
+  const max = typeMaximumSize(type);
+  if (max > 0) {
+    if (type.oid === OID.bpchar || max <= 32) return max;
+    return 32 + Math.trunc((Math.min(max, 1000) - 32) / 2);
+  }
   return 32;
+}
+
+/** type_maximum_size: the most bytes a value of the typmod can take (UTF-8: 4 a character), or -1. */
+function typeMaximumSize(type: SqlType): number {
+  const m = type.typmod;
+  if (m < 0) return -1;
+  switch (type.oid) {
+    case OID.varchar: case OID.bpchar: return m > 4 ? (m - 4) * 4 + 4 : -1;
+    case OID.numeric: {
+      if (m < 4) return -1;
+      const precision = ((m - 4) >> 16) & 0xffff;
+      return 8 + Math.trunc((precision + 6) / 4) * 2;
+    }
+    case OID.bit: case OID.varbit: return 8 + Math.trunc((m + 7) / 8);
+    default: return -1;
+  }
 }
 
 /**
@@ -241,7 +265,41 @@ export class CostModel {
   readonly env: CostEnv;
 
   constructor(readonly catalog: Catalog, env?: CostEnv) {
-    this.env = costEnvOrDefault(catalog, env);
+    const given = costEnvOrDefault(catalog, env);
+    this.liveRows = (oid) => given.rowCount(oid);
+    this.env = { ...given, rowCount: (oid) => this.plannedRows(oid, given.rowCount(oid)) };
+  }
+
+  /** the table's live rows, as stored (a B-tree's height follows them, not the planned rows) */
+  readonly liveRows: (tableOid: number) => number;
+
+  /** A table's relpages: what its rows fill, but at least 10 for one never analyzed (plannedRows). */
+  tablePages(table: TableDef, rows: number, width: number): number {
+    return this.unanalyzed(table) && this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES ? MIN_UNANALYZED_PAGES : this.pages(rows, width);
+  }
+
+  private unanalyzed(table: TableDef): boolean {
+    return !table.stats && table.allVisibleRows === undefined && table.kind === 'r';
+  }
+
+  private typeWidths(table: TableDef): number {
+    return table.columns.reduce((w, c) => w + typeWidth(c.type), 0);
+  }
+
+  /**
+   * The rows a scan of the table starts from: its live rows, but for a table never analyzed
+   * nor vacuumed (PostgreSQL's reltuples = -1) that would fill fewer than 10 pages, what 10
+   * pages hold at the columns' type widths — table_block_relation_estimate_size's guard
+   * against a table that was small when planned and grows, so a new table of 0 or 5 rows is
+   * planned as ~1,000 rows, as PostgreSQL plans it.
+   */
+  private plannedRows(oid: number, live: number): number {
+    const table = this.catalog.tables.get(oid);
+    if (!table || !this.unanalyzed(table)) return live;
+    const width = this.typeWidths(table);
+    if (this.pages(live, width) >= MIN_UNANALYZED_PAGES) return live;
+    // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
+    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (width + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
   }
 
   /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
@@ -385,7 +443,7 @@ export class CostModel {
   relationPages(table: TableDef): { pages: number; allVisible: number } | undefined {
     if (!table.stats && table.allVisibleRows === undefined) return undefined;
     const rows = this.env.rowCount(table.oid);
-    const pages = this.pages(rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
+    const pages = this.tablePages(table, rows, this.schemaWidth(table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: table.oid, attnum: i + 1 }))));
     return { pages, allVisible: Math.round(pages * allVisibleFraction(table, rows)) };
   }
 
@@ -444,7 +502,7 @@ export class CostModel {
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
     const indexTotal = RANDOM_PAGE_COST * Math.max(1, Math.ceil((matches * 4) / PAGE_SIZE)) + CPU_INDEX_TUPLE_COST * matches;
     const startup = indexTotal + (this.env.settings.bitmapscan ? 0 : DISABLE_COST);
-    const heapPages = Math.min(matches, Math.max(1, this.pages(rowsIn, width)));
+    const heapPages = Math.min(matches, Math.max(1, this.tablePages(table, rowsIn, width)));
     const total = startup + RANDOM_PAGE_COST * heapPages + (CPU_TUPLE_COST + exprCost(filter)) * matches;
     return { index: { startup: 0, total: indexTotal, rows: matches, width: 0 }, heap: { startup, total, rows, width } };
   }
@@ -472,7 +530,7 @@ export class CostModel {
     const matches = clampRows(rowsIn * (onColumn.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: onColumn }, lookup) : 1));
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : matches;
     const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (this.env.settings.indexscan ? 0 : DISABLE_COST);
-    const relpages = this.pages(rowsIn, width);
+    const relpages = this.tablePages(table, rowsIn, width);
     const total = startup + matches * (CPU_INDEX_TUPLE_COST + 2 * CPU_TUPLE_COST + exprCost(filter)) + SEQ_PAGE_COST * relpages * (matches / Math.max(rowsIn, 1)) * (1 - allVisible);
     return { startup, total, rows, width };
   }
@@ -502,11 +560,11 @@ export class CostModel {
     const indexSel = bounding.length ? clauseSelectivity({ kind: 'and', type: T.bool, args: bounding }, lookup) : 1;
     const tuples = Math.max(1, Math.round(rowsIn * indexSel));
     const rows = filter ? clampRows(rowsIn * clauseSelectivity(filter, lookup)) : tuples;
-    const relpages = Math.max(1, this.pages(rowsIn, width));
+    const relpages = Math.max(1, this.tablePages(table, rowsIn, width));
     const index = table.indexes.find((i) => i.name === keyName);
     const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
     const indexPages = btreePages(rowsIn, keyWidth);
-    const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
+    const height = Math.max(0, Math.ceil(Math.log(Math.max(this.liveRows(table.oid), 2)) / Math.log(256)) - 1);
     // index_other_operands_eval_cost: the bounds' expressions (`o.b_id * 100`), computed once a scan
     const operands = quals.reduce((s, q) => s + exprCost(q.value), 0);
     const startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST + operands + (this.env.settings.indexscan ? 0 : DISABLE_COST);
@@ -554,13 +612,13 @@ export class CostModel {
     const rows = clampRows(rowsIn * sel);
     // a key lookup's equalities are priced as index quals (below), not again on each row
     const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns) : exprCost(filter);
-    const relpages = this.pages(rowsIn, width);
+    const relpages = this.tablePages(table, rowsIn, width);
     if (!keyLookup) {
       const startup = this.env.settings.seqscan ? 0 : DISABLE_COST;
       return { startup, total: startup + SEQ_PAGE_COST * relpages + (CPU_TUPLE_COST + qual) * rowsIn, rows, width };
     }
     const matches = Math.max(1, rows);
-    const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
+    const height = Math.max(0, Math.ceil(Math.log(Math.max(this.liveRows(table.oid), 2)) / Math.log(256)) - 1);
     let startup = (Math.ceil(Math.log2(Math.max(rowsIn, 2))) + 50 * (height + 1)) * CPU_OPERATOR_COST;
     if (!this.env.settings.indexscan) startup += DISABLE_COST;
     let indexPages = Math.max(1, Math.ceil((matches * 16) / PAGE_SIZE));

@@ -188,11 +188,11 @@ export function orderedIndexScanCost(model: CostModel, table: TableDef, filter: 
   const index = table.indexes.find((i) => i.name === keyName);
   const keyWidth = (index?.columns ?? columns).reduce((w, c) => w + (table.columns[c] ? typeWidth(table.columns[c].type) : 4), 0);
   const indexPages = Math.ceil((tuples * btreePages(rowsIn, keyWidth)) / Math.max(rowsIn, 1));
-  const height = Math.max(0, Math.ceil(Math.log(Math.max(rowsIn, 2)) / Math.log(256)) - 1);
+  const height = Math.max(0, Math.ceil(Math.log(Math.max(model.liveRows(table.oid), 2)) / Math.log(256)) - 1);
   // btcostestimate's two descent terms, added in its order (the sum rounds as PostgreSQL's)
   const startup = Math.ceil(Math.log2(Math.max(rowsIn, 2))) * CPU_OPERATOR_COST + (height + 1) * 50 * CPU_OPERATOR_COST + (model.env.settings.indexscan ? 0 : DISABLE_COST);
   const indexCost = RANDOM_PAGE_COST * indexPages + tuples * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST * quals.length);
-  const relpages = Math.max(1, model.pages(rowsIn, width));
+  const relpages = Math.max(1, model.tablePages(table, rowsIn, width));
   // as an Index Only Scan only the rows not all-visible are fetched (allvisfrac, index-only.ts)
   const maxIo = RANDOM_PAGE_COST * Math.ceil(pagesFetched(tuples, relpages) * (1 - allVisible));
   const minPages = Math.ceil(Math.ceil(indexSel * relpages) * (1 - allVisible));
