@@ -10,12 +10,22 @@
  * (`quiver.cluster_peer`) and proves the secret by SCRAM-SHA-256 (node-postgres' own SCRAM
  * client), which the shard checks instead of the user's password (wire/connection.ts);
  * without one it expects the shard to trust it, and a shard asking for a password is 28000.
+ * TLS (shard-tls.ts) is negotiated before the startup packet: SCRAM then runs inside it.
  */
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { parse, serialize, DatabaseError } from 'pg-protocol';
 import { SqlError, type SqlErrorFields, type SqlNotice, type Severity } from '../../errors.js';
 import { CLUSTER_PEER_PARAMETER } from '../../wire/connection.js';
+import { openShardSocket, type ShardTls } from './shard-tls.js';
+
+/** How the router reaches a shard: the cluster secret it proves, the TLS it speaks (shard-tls.ts). */
+export interface ShardLink {
+  /** --cluster-secret, proven by SCRAM; without it the shard must trust the router */
+  readonly secret?: string;
+  /** --shard-tls / --shard-tls-ca; default `prefer` */
+  readonly tls?: ShardTls;
+}
 
 export interface ShardField {
   name: string;
@@ -124,10 +134,10 @@ export class ShardConnection {
   }
 
   /** Connect and start up as `params` (user, database, options…); rejects with the shard's error. */
-  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0, secret?: string): Promise<ShardConnection> {
+  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0, link: ShardLink = {}): Promise<ShardConnection> {
     const { host, port } = splitAddress(address);
-    const socket = connect({ host, port });
-    socket.setNoDelay(true);
+    const { secret } = link;
+    const socket = await openShardSocket(shard, address, host, port, link.tls);
     const conn = new ShardConnection(shard, address, socket, statementEpoch);
     let session: ScramSession | undefined;
     const startup = secret ? { ...params, [CLUSTER_PEER_PARAMETER]: 'router' } : params;
