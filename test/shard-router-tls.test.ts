@@ -9,11 +9,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
 import pino from 'pino';
 import { startQuiver, type QuiverServer } from './support/server.js';
 import { startShardRouter, type ShardRouter } from '../src/cluster/router/server.js';
@@ -128,6 +129,17 @@ describe('shard router over TLS to --tls-required shards', { skip: OPENSSL_MISSI
     await c.query("UPDATE items SET label = label || ' (seen)'");
     await c.query('COMMIT');
     assert.equal((await c.query("SELECT count(*)::int AS n FROM items WHERE label LIKE '% (seen)'")).rows[0].n, ids.length);
+    // a cancel request still reaches the shard (plaintext, as libpq's PQcancel; a shard takes it before its TLS check)
+    const sleeping = c.query('SELECT pg_sleep(20)');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
+    await new Promise<void>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: routers.at(-1)!.port }, () => s.end(serialize.cancel(processID, secretKey)));
+      s.on('error', reject).on('close', () => resolve());
+    });
+    const t0 = Date.now();
+    assert.equal((await sqlError(sleeping)).code, '57014');
+    assert.ok(Date.now() - t0 < 10_000);
   });
 
   it('prefer (the default without a CA) speaks TLS to shards that offer it', async () => {
