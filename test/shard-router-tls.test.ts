@@ -230,6 +230,39 @@ describe('libpq sslmode semantics of the shard links (shard-tls.ts)', { skip: OP
     await assert.rejects(open(port, { mode: 'prefer' }), (e: Error) => refused(e, /received unencrypted data after SSL response/));
   });
 
+  it('proves the cluster secret with channel binding (SCRAM-SHA-256-PLUS) over TLS when the shard offers it', async () => {
+    const cert = makeNodeCert(dir, ca, 'plus', ['127.0.0.1']);
+    let initial = '';
+    const server = createServer((socket: Socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.write('S');
+        const secure = new TLSSocket(socket, { isServer: true, secureContext: createSecureContext({ cert: readFileSync(cert.cert), key: readFileSync(cert.key) }) });
+        secure.on('error', () => {});
+        let startup = true;
+        secure.on('data', (d: Buffer) => {
+          if (startup) {
+            startup = false;
+            // AuthenticationSASL offering both mechanisms, as a Quiver or PostgreSQL shard does over TLS
+            const body = Buffer.from('\0\0\0\x0aSCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0', 'latin1');
+            const head = Buffer.alloc(5);
+            head.write('R');
+            head.writeInt32BE(body.length + 4, 1);
+            secure.write(Buffer.concat([head, body]));
+          } else {
+            initial = d.subarray(5).toString('latin1');
+            secure.destroy();
+          }
+        });
+      });
+    });
+    servers.push(server);
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    const { ShardConnection } = await import('../src/cluster/router/shard-connection.js');
+    await assert.rejects(ShardConnection.open(1, `127.0.0.1:${port}`, { user: 'postgres', database: 'postgres' }, undefined, { secret: SECRET, tls: { mode: 'verify-ca', ca: readFileSync(ca.cert) } }));
+    assert.match(initial, /^SCRAM-SHA-256-PLUS\0.{4}p=tls-server-end-point,,n=\*,r=/s);
+  });
+
   it('flags: the mode defaults to verify-ca with a CA, prefer without; verify-* need a CA', () => {
     assert.equal(shardTlsFromFlags(undefined, undefined).mode, 'prefer');
     assert.equal(shardTlsFromFlags('require', ca.cert).mode, 'require');

@@ -10,10 +10,12 @@
  * (`quiver.cluster_peer`) and proves the secret by SCRAM-SHA-256 (node-postgres' own SCRAM
  * client), which the shard checks instead of the user's password (wire/connection.ts);
  * without one it expects the shard to trust it, and a shard asking for a password is 28000.
- * TLS (shard-tls.ts) is negotiated before the startup packet: SCRAM then runs inside it.
+ * TLS (shard-tls.ts) is negotiated before the startup packet: SCRAM then runs inside it, as
+ * SCRAM-SHA-256-PLUS (channel binding) when the shard offers it.
  */
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { parse, serialize, DatabaseError } from 'pg-protocol';
 import { SqlError, type SqlErrorFields, type SqlNotice, type Severity } from '../../errors.js';
 import { CLUSTER_PEER_PARAMETER } from '../../wire/connection.js';
@@ -65,8 +67,9 @@ type Message = { name: string } & Record<string, any>;
 /** node-postgres' SCRAM client (pg/lib/crypto/sasl.js, public as `pg/lib/*`; it ships no types) */
 interface ScramSession { mechanism: string; response: string }
 interface ScramClient {
-  startSession(mechanisms: string[]): ScramSession;
-  continueSession(session: ScramSession, password: string, serverData: string): Promise<void>;
+  /** `stream`: the TLS socket, for SCRAM-SHA-256-PLUS (tls-server-end-point) when the server offers it */
+  startSession(mechanisms: string[], stream?: TLSSocket): ScramSession;
+  continueSession(session: ScramSession, password: string, serverData: string, stream?: TLSSocket): Promise<void>;
   finalizeSession(session: ScramSession, serverData: string): void;
 }
 const scram = createRequire(import.meta.url)('pg/lib/crypto/sasl.js') as ScramClient;
@@ -138,6 +141,7 @@ export class ShardConnection {
     const { host, port } = splitAddress(address);
     const { secret } = link;
     const socket = await openShardSocket(shard, address, host, port, link.tls);
+    const tlsSocket = socket instanceof TLSSocket ? socket : undefined;
     const conn = new ShardConnection(shard, address, socket, statementEpoch);
     let session: ScramSession | undefined;
     const startup = secret ? { ...params, [CLUSTER_PEER_PARAMETER]: 'router' } : params;
@@ -147,11 +151,12 @@ export class ShardConnection {
         if (!secret) throw new SqlError('28000', `shard ${shard} asks for a password; start the cluster's nodes with the same --cluster-secret so the router can prove it`);
         // the shard checks the cluster secret by SCRAM (the startup packet said so)
         if (m.name === 'authenticationSASL') {
-          session = scram.startSession(m.mechanisms as string[]);
+          // over TLS, channel binding ties the proof to this TLS session: a man in the middle (prefer/require check no certificate) cannot relay it
+          session = scram.startSession(m.mechanisms as string[], tlsSocket);
           socket.write(serialize.sendSASLInitialResponseMessage(session.mechanism, session.response));
         } else if (m.name === 'authenticationSASLContinue' && session) {
           const s = session;
-          scram.continueSession(s, secret, m.data as string).then(
+          scram.continueSession(s, secret, m.data as string, tlsSocket).then(
             () => socket.write(serialize.sendSCRAMClientFinalMessage(s.response)),
             (e: Error) => conn.lost(new SqlError('28000', `shard ${shard}: SCRAM with the cluster secret failed: ${e.message}`)));
         } else if (m.name === 'authenticationSASLFinal' && session) {
