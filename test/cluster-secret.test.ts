@@ -240,7 +240,13 @@ describe('the router checks the shard proves the secret too', () => {
         for (;;) {
           if (!started) {
             if (buffered.length < 4 || buffered.length < buffered.readInt32BE(0)) return;
+            // an SSLRequest (the router prefers TLS): declined, as by a server without TLS
+            const sslRequest = buffered.readInt32BE(0) === 8 && buffered.readInt32BE(4) === 80877103;
             buffered = buffered.subarray(buffered.readInt32BE(0));
+            if (sslRequest) {
+              socket.write('N');
+              continue;
+            }
             started = true;
             auth(10, 'SCRAM-SHA-256\0\0');
             continue;
@@ -266,7 +272,7 @@ describe('the router checks the shard proves the secret too', () => {
     try {
       const { ShardConnection } = await import('../src/cluster/router/shard-connection.js');
       const port = (server.address() as { port: number }).port;
-      await assert.rejects(ShardConnection.open(0, `127.0.0.1:${port}`, { user: 'postgres', database: 'postgres' }, undefined, SECRET), (e: { code?: string; message: string }) => {
+      await assert.rejects(ShardConnection.open(0, `127.0.0.1:${port}`, { user: 'postgres', database: 'postgres' }, undefined, { secret: SECRET }), (e: { code?: string; message: string }) => {
         assert.equal(e.code, '28000', e.message);
         return true;
       });

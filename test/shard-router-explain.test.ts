@@ -55,6 +55,34 @@ function parseText(lines: readonly string[], indent = 0): { top: string; props: 
   return { top, props, tasks, rest };
 }
 
+/** the lines nested under each `key:` line of a YAML document, less that line's indent and two spaces */
+function yamlBlocks(lines: readonly string[], key: string): string[][] {
+  const out: string[][] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() !== key) return;
+    const indent = line.length - line.trimStart().length;
+    const block: string[] = [];
+    for (const l of lines.slice(i + 1)) {
+      if (l.length - l.trimStart().length <= indent) break;
+      block.push(l.slice(indent + 2));
+    }
+    out.push(block);
+  });
+  return out;
+}
+
+/** the lines inside each `<tag>` … `</tag>` of an XML document, less the tag's indent and two spaces */
+function xmlBlocks(lines: readonly string[], tag: string): string[][] {
+  const out: string[][] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() !== `<${tag}>`) return;
+    const pad = line.slice(0, line.length - line.trimStart().length);
+    const end = lines.indexOf(`${pad}</${tag}>`, i + 1);
+    out.push(lines.slice(i + 1, end).map((l) => l.slice(pad.length + 2)));
+  });
+  return out;
+}
+
 describe('shard router: EXPLAIN', () => {
   let cluster: ShardedRouter | undefined;
   let shards: QuiverServer[] = [];
@@ -259,6 +287,72 @@ describe('shard router: EXPLAIN', () => {
     assert.equal(typeof a.Plan['Distributed Query'].Job.Tasks[0]['Remote Plan'][0]['Execution Time'], 'number');
   });
 
+  it('gives FORMAT YAML and XML in one row, each task\'s plan as its shard writes it in that format', async () => {
+    const sql = 'SELECT id FROM items WHERE cat = 0 ORDER BY id LIMIT 3';
+    const shardSql = fanout(sql).shardSql;
+    const [yaml] = await explain(`EXPLAIN (FORMAT YAML) ${sql}`);
+    const y = yaml!.split('\n');
+    assert.equal(y[0], '- Plan: ');
+    for (const line of ['    Node Type: "Custom Scan"', '    Custom Plan Provider: "Quiver Router"', '    Startup Cost: 0.00', '    Total Cost: 0.00',
+      '    Merge: "Concatenate"', '    Merge Sort Key: ', '      - "id"', '    Limit: "3"', '    Distributed Query: ', '        Task Count: 2', '        Tasks Shown: "All"']) {
+      assert.ok(y.includes(line), `${line} in\n${yaml}`);
+    }
+    // the router's rows: its tasks' estimates together, as in JSON
+    const [json] = await explain(`EXPLAIN (FORMAT JSON) ${sql}`);
+    assert.ok(y.includes(`    Plan Rows: ${JSON.parse(json!)[0].Plan['Plan Rows']}`), yaml);
+    const yamlTasks = yamlBlocks(y, 'Remote Plan:');
+    assert.equal(yamlTasks.length, 2);
+    for (const [k, block] of yamlTasks.entries()) {
+      assert.ok(y.some((l) => l.trim() === `- Node: "shard=${k} host=127.0.0.1 port=${shards[k]!.port}"`), yaml);
+      // the shard's own document, `- Plan: …`, is the task's query without the list's dash
+      const [own] = await onShard(k, `EXPLAIN (FORMAT YAML) ${shardSql}`);
+      const ownLines = own!.split('\n');
+      assert.deepEqual(block, ['  ' + ownLines[0]!.slice(2), ...ownLines.slice(1)].map((l) => l.slice(2)));
+    }
+
+    const [xml] = await explain(`EXPLAIN (FORMAT XML, VERBOSE) ${sql}`);
+    const x = xml!.split('\n');
+    assert.equal(x[0], '<explain xmlns="http://www.postgresql.org/2009/explain">');
+    assert.equal(x.at(-1), '</explain>');
+    for (const line of ['      <Node-Type>Custom Scan</Node-Type>', '      <Startup-Cost>0.00</Startup-Cost>', '      <Merge-Sort-Key>', '        <Item>id</Item>',
+      '      <Distributed-Query>', '          <Task-Count>2</Task-Count>', '          <Tasks>', '            <Task>']) {
+      assert.ok(x.includes(line), `${line} in\n${xml}`);
+    }
+    const xmlTasks = xmlBlocks(x, 'Remote-Plan');
+    assert.equal(xmlTasks.length, 2);
+    for (const [k, block] of xmlTasks.entries()) {
+      assert.ok(x.some((l) => l.trim() === `<Node>shard=${k} host=127.0.0.1 port=${shards[k]!.port}</Node>`), xml);
+      // the shard's <Query> element's content, escaped as the shard escapes it (VERBOSE Output: `&lt;`)
+      const [own] = await onShard(k, `EXPLAIN (FORMAT XML, VERBOSE) ${shardSql}`);
+      assert.deepEqual(block, xmlBlocks(own!.split('\n'), 'Query')[0]);
+    }
+    // every element closed in order
+    const open: string[] = [];
+    for (const line of x.slice(1, -1)) {
+      const tag = /^\s*<(\/?)([A-Za-z0-9\-_.:]+)>(?:.*<\/\2>)?$/.exec(line);
+      assert.ok(tag, line);
+      if (line.includes('</') && !line.trim().startsWith('</')) continue;
+      if (tag[1]) assert.equal(open.pop(), tag[2]);
+      else open.push(tag[2]!);
+    }
+    assert.deepEqual(open, []);
+
+    // ANALYZE: the router's rows and times with PostgreSQL's three decimals
+    const [analyzed] = await explain(`EXPLAIN (ANALYZE, FORMAT YAML) ${sql}`);
+    const a = analyzed!.split('\n');
+    assert.ok(a.includes('    Actual Rows: 3'), analyzed);
+    assert.ok(a.some((l) => /^  Execution Time: \d+\.\d{3}$/.test(l)), analyzed);
+    assert.ok(a.some((l) => /^    Actual Total Time: \d+\.\d{3}$/.test(l)), analyzed);
+    // the column typed as the shards type it (text for both)
+    for (const f of ['YAML', 'XML']) {
+      const typeOf = async (cl: pg.Client) => (await cl.query({ text: `EXPLAIN (FORMAT ${f}) ${sql}`, values: [] })).fields[0]!.dataTypeID;
+      assert.equal(await typeOf(c), await typeOf(cluster!.direct[0]!));
+    }
+    // a pinned statement is its shard's own XML
+    const [id] = idsOn(0, 1, SHARDS, 1);
+    assert.deepEqual(await explain(`EXPLAIN (FORMAT XML) SELECT label FROM items WHERE id = ${id}`), await onShard(0, `EXPLAIN (FORMAT XML) SELECT label FROM items WHERE id = ${id}`));
+  });
+
   it('explains a statement with parameters (extended protocol), and refuses EXPLAIN EXECUTE of a statement the router keeps', async () => {
     const sql = 'SELECT id FROM items WHERE cat = $1 ORDER BY id LIMIT $2';
     const { tasks, props } = parseText(await explain(`EXPLAIN (COSTS OFF) ${sql}`, [2, 4]));
@@ -268,9 +362,11 @@ describe('shard router: EXPLAIN', () => {
     await c.query('PREPARE p AS SELECT id FROM items WHERE cat = 1');
     assert.equal((await sqlError(c.query('EXPLAIN EXECUTE p'))).code, '0A000');
     await c.query('DEALLOCATE p');
-    // options as PostgreSQL checks them; formats the router does not write yet are 0A000
+    // options as PostgreSQL checks them
     assert.equal((await sqlError(c.query('EXPLAIN (TIMING) SELECT id FROM items'))).code, '22023');
-    assert.equal((await sqlError(c.query('EXPLAIN (FORMAT YAML) SELECT id FROM items'))).code, '0A000');
+    const badFormat = await sqlError(c.query('EXPLAIN (FORMAT html) SELECT id FROM items'));
+    assert.equal(badFormat.code, '22023');
+    assert.equal(badFormat.message, 'unrecognized value for EXPLAIN option "format": "html"');
     // the old syntax: EXPLAIN ANALYZE VERBOSE
     const old = parseText(await explain('EXPLAIN ANALYZE VERBOSE SELECT id FROM items WHERE cat = 2 LIMIT 2'));
     assert.match(old.top, /\(actual time=[\d.]+\.\.[\d.]+ rows=2 loops=1\)$/);

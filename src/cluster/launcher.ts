@@ -25,6 +25,7 @@ import { startNatsCluster, type NatsCluster } from './local/nats.js';
 import { startLocalS3, type LocalS3 } from './local/s3.js';
 import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
 import { selectOne } from './local/sql-probe.js';
+import { clusterCerts } from './local/certs.js';
 import { dataElection } from './data-role.js';
 
 /** What startLocalCluster starts, and where. */
@@ -51,6 +52,12 @@ export interface LocalClusterOptions {
   readonly logLevel?: string;
   /** more environment for the Quiver nodes */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * TLS on the links to the data nodes (default false): a CA and a node certificate made once
+   * in `<dir>/tls` (local/certs.ts); the data nodes serve TLS only (--tls-required), the proxy
+   * serves TLS to clients too, and a sharded cluster's router checks the shards against the CA
+   */
+  readonly tls?: boolean;
   /** the script Quiver nodes run (default dist/src/main.js) */
   readonly entry?: string;
   /** how long the proxy may take to answer SELECT 1 (default 120 s) */
@@ -157,7 +164,12 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const port = ports[dataTotal + queryCount + i - 1];
     specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
-  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...common] });
+  // --tls: the data nodes serve TLS only; the router checks their certificates against the CA (unsharded, the proxy pipes the client's own TLS through)
+  const certs = opts.tls ? clusterCerts(dir) : undefined;
+  const served = certs ? ['--tls-cert', certs.cert, '--tls-key', certs.key] : [];
+  for (const spec of specs.values()) if (spec.role === 'data') spec.args.push(...served, ...(certs ? ['--tls-required'] : []));
+  const shardTls = certs && shards > 1 ? ['--shard-tls', 'verify-full', '--shard-tls-ca', certs.ca] : [];
+  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...served, ...shardTls, ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
@@ -363,12 +375,13 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 0] [--dir ./cluster] [--shards 1] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--log-level info]\n' +
+const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 0] [--dir ./cluster] [--shards 1] [--data-nodes 2] [--query-nodes 2] [--index-nodes 1] [--tls] [--log-level info]\n' +
   '  --nodes N: etcd members and JetStream servers; --data-nodes N: data nodes of each shard (one leads, the others stand by)\n' +
   '  --shards N: shard groups, each with its own stream and election (1: unsharded; more: the proxy routes statements to the shards)\n' +
   '  --read-port N: the proxy\'s port for read-only sessions, spread over the hot standbys (0: a free one)\n' +
   '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
-  '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n';
+  '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n' +
+  '  --tls: a CA and node certificate in <dir>/tls (openssl); data nodes serve TLS only, the proxy checks the shards\' certificates\n';
 
 /** The command line: start, print the ready line, stop everything on a signal. */
 async function main(): Promise<void> {
@@ -385,6 +398,7 @@ async function main(): Promise<void> {
         'query-nodes': { type: 'string', default: '2' },
         'index-nodes': { type: 'string', default: '1' },
         'log-level': { type: 'string', default: 'info' },
+        tls: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -447,7 +461,7 @@ async function main(): Promise<void> {
     void cluster?.stop().finally(() => process.exit(1));
   });
   try {
-    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, readPort, shards, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, signal: abort.signal });
+    cluster = await startLocalCluster({ dir: values.dir!, nodes, port, readPort, shards, dataNodes, queryNodes, indexNodes, logLevel: values['log-level']!, tls: values.tls === true, signal: abort.signal });
   } catch (e) {
     if (stopping) process.exit(exitCode);
     process.stderr.write(`cluster did not start: ${(e as Error).message}\n`);

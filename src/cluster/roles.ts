@@ -21,6 +21,7 @@ import type { Coordinator } from './coordinator.js';
 import { TsoClient, type TimestampSource } from './tso/tso-client.js';
 import { IndexNodeClient } from './index-node-client.js';
 import { startIndexNode, type RunningIndexNode } from './index-node.js';
+import type { ShardTls } from './router/shard-tls.js';
 
 export type ClusterNodeRole = 'data' | 'proxy' | 'query' | 'index';
 
@@ -62,6 +63,8 @@ export interface ClusterConfig {
    * shards (SCRAM, shard-connection.ts); undefined: those links are not authenticated
    */
   readonly secret?: string;
+  /** --shard-tls / --shard-tls-ca (a sharded cluster's proxy): the TLS its router speaks to the shards (router/shard-tls.ts) */
+  readonly shardTls?: ShardTls;
 }
 
 /** The flags a role lacks (empty: none). */
@@ -199,6 +202,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
     return runShardRouterRole({
       host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c),
       ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}), ...(c.secret ? { secret: c.secret } : {}),
+      ...(c.shardTls ? { shardTls: c.shardTls } : {}),
     });
   }
   return runProxyRole({

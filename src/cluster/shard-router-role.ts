@@ -24,6 +24,7 @@ import { planFanout } from './router/fanout-plan.js';
 import { EtcdDecisionStore, EtcdRouterLiveness } from './etcd-decision-store.js';
 import { startTsoServer, type TsoServer } from './tso/tso-server.js';
 import { TsoClient } from './tso/tso-client.js';
+import type { ShardTls } from './router/shard-tls.js';
 
 export interface ShardRouterRoleOptions {
   readonly host: string;
@@ -39,6 +40,8 @@ export interface ShardRouterRoleOptions {
   readonly security?: ConnectionSecurity;
   /** --cluster-secret: proven to the shards (without it they must trust the router) */
   readonly secret?: string;
+  /** --shard-tls / --shard-tls-ca: the TLS spoken to the shards (router/shard-tls.ts); default prefer */
+  readonly shardTls?: ShardTls;
 }
 
 export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<RunningProxy> {
@@ -60,7 +63,7 @@ export async function runShardRouterRole(opts: ShardRouterRoleOptions): Promise<
     await coordinator.close().catch(() => {});
   };
   try {
-    const security = { ...(opts.security ? { security: opts.security } : {}), ...(opts.secret ? { secret: opts.secret } : {}) };
+    const security = { ...(opts.security ? { security: opts.security } : {}), ...(opts.secret ? { secret: opts.secret } : {}), ...(opts.shardTls ? { shardTls: opts.shardTls } : {}) };
     const twoPhase = { decisions: new EtcdDecisionStore(coordinator), liveness: new EtcdRouterLiveness(coordinator, `${opts.host}:${opts.port}`) };
     // the timestamp oracle: every proxy runs a server, the elected one answers (tso/tso-server.ts)
     tso = await startTsoServer({ coordinator, host: opts.host, logger: opts.logger, ...(opts.secret ? { secret: opts.secret } : {}) });

@@ -15,6 +15,9 @@
  * (key-update.ts) its UPDATE tasks and a `->  Move Rows` step; CREATE TABLE AS
  * (create-table-as.ts) the table's CREATE on the shards over the INSERT … SELECT that fills it.
  *
+ * FORMAT JSON is built here; YAML and XML are the same tree, the shards asked for JSON and the
+ * whole written in the client's format (explain-structured.ts).
+ *
  * Statements pinned to one shard (or run on shard 0) are not routed here: their shard
  * explains them as a standalone server does.
  */
@@ -30,6 +33,7 @@ import { pullUpReadOnly, type PulledStatement, type PullSummary } from './pull-u
 import { moveStatements } from './key-update.js';
 import { quoteIdent } from './shard-values.js';
 import { matchParen, skipBlank } from './sql-text.js';
+import { dummyGroup, fixed, numberOf, parseExplainJson, writeStructured, type StructuredFormat } from './explain-structured.js';
 
 type N = Record<string, any>;
 
@@ -45,8 +49,8 @@ export interface ExplainOptions {
   readonly costs: boolean;
   readonly timing: boolean;
   readonly summary: boolean;
-  readonly format: 'text' | 'json';
-  /** the options as the shards are given them (`analyze true`, `format 'json'`…) */
+  readonly format: 'text' | 'json' | StructuredFormat;
+  /** the options as the client wrote them (`analyze true`, `format 'json'`…); the shards get them with FORMAT JSON for YAML and XML */
   readonly written: readonly { name: string; text: string }[];
 }
 
@@ -98,7 +102,7 @@ export function explainedText(sql: string): string | undefined {
 }
 
 function explainOptions(defs: N[]): ExplainOptions | SqlError {
-  const o = { analyze: false, verbose: false, costs: true, timing: undefined as boolean | undefined, summary: undefined as boolean | undefined, format: 'text' as 'text' | 'json' };
+  const o = { analyze: false, verbose: false, costs: true, timing: undefined as boolean | undefined, summary: undefined as boolean | undefined, format: 'text' as ExplainOptions['format'] };
   const written: { name: string; text: string }[] = [];
   for (const d of defs) {
     const { defname, arg } = d.DefElem as N;
@@ -111,7 +115,7 @@ function explainOptions(defs: N[]): ExplainOptions | SqlError {
     else if (defname === 'summary') o.summary = on;
     else if (defname === 'format') {
       const f = (value ?? '').toLowerCase();
-      if (f !== 'text' && f !== 'json') return new SqlError('0A000', `EXPLAIN (FORMAT ${f.toUpperCase()}) through the shard router is not supported yet`);
+      if (f !== 'text' && f !== 'json' && f !== 'yaml' && f !== 'xml') return new SqlError('22023', `unrecognized value for EXPLAIN option "format": "${value ?? ''}"`);
       o.format = f;
     }
     written.push({ name: defname, text: value === undefined ? defname : `${defname} '${value.replace(/'/g, "''")}'` });
@@ -125,7 +129,7 @@ function explainOptions(defs: N[]): ExplainOptions | SqlError {
  * Quiver's EXPLAIN refuses): the same EXPLAIN of its query, whose column and parameters are the same.
  */
 export function explainDescribed(sql: string, route: ExplainRoute): string {
-  return route.inner.kind === 'createTableAs' ? shardExplainPrefix(route.options) + route.inner.select : sql;
+  return route.inner.kind === 'createTableAs' ? explainPrefix(route.options.written) + route.inner.select : sql;
 }
 
 /** the options without ANALYZE (and TIMING, which needs it) */
@@ -201,8 +205,9 @@ export async function explainAcrossShards(host: ExplainHost, route: ExplainRoute
   if (route.inner.kind === 'createTableAs' && await tableExists(host, route.inner)) {
     if (!route.inner.ifNotExists) throw new SqlError('42P07', `relation "${route.inner.name}" already exists`);
     host.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${route.inner.name}" already exists, skipping` });
-    const rows = route.options.format === 'json' ? [[JSON.stringify(['CREATE TABLE AS'], null, 2)]] : [];
-    return { kind: 'rows', fields: host.fields ?? [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }], rows, tag: 'EXPLAIN' };
+    const f = route.options.format;
+    const rows = f === 'json' ? [[JSON.stringify(['CREATE TABLE AS'], null, 2)]] : f === 'text' ? [] : [[dummyGroup(f, 'CREATE TABLE AS')]];
+    return { kind: 'rows', fields: host.fields ?? [planField(f)], rows, tag: 'EXPLAIN' };
   }
   const planned: { ms?: number } = {};
   const node = await explainNode(host, route.sql, route.inner, route.options, planned);
@@ -210,15 +215,18 @@ export async function explainAcrossShards(host: ExplainHost, route: ExplainRoute
   const executionMs = performance.now() - started - planningMs;
   const showAll = await host.allTasks();
   const o = route.options;
-  const lines = o.format === 'json'
+  const f = o.format;
+  const lines = f === 'json'
     ? [JSON.stringify([{ Plan: jsonNode(node, o, showAll), ...(o.summary ? { 'Planning Time': round(planningMs) } : {}), ...(o.summary && o.analyze ? { 'Execution Time': round(executionMs) } : {}) }], null, 2)]
+    : f !== 'text'
+    ? [writeStructured(f, [{ Plan: jsonNode(node, o, showAll), ...(o.summary ? { 'Planning Time': fixed(planningMs, 3) } : {}), ...(o.summary && o.analyze ? { 'Execution Time': fixed(executionMs, 3) } : {}) }])]
     : [
       ...textNode(node, o, showAll, 0, false),
       ...(o.summary ? [`Planning Time: ${planningMs.toFixed(3)} ms`] : []),
       ...(o.summary && o.analyze ? [`Execution Time: ${executionMs.toFixed(3)} ms`] : []),
     ];
   // the column as shard 0 described the EXPLAIN (PostgreSQL types FORMAT JSON's json)
-  const fields = host.fields ?? [{ name: 'QUERY PLAN', type: T.text, tableOid: 0, columnAttr: 0 }];
+  const fields = host.fields ?? [planField(f)];
   return { kind: 'rows', fields, rows: lines.map((l) => [l]), tag: 'EXPLAIN' };
 }
 
@@ -423,7 +431,8 @@ async function nodeOf(host: ExplainHost, shards: readonly number[], replies: rea
   for (const [i, r] of replies.entries()) {
     const shard = shards[i]!;
     const lines = r.rows.map((row) => row[0] ?? '');
-    tasks.push({ shard, node: await host.address(shard), lines, json: o.format === 'json' ? JSON.parse(lines.join('\n')) : undefined });
+    const json = o.format === 'json' ? JSON.parse(lines.join('\n')) : o.format !== 'text' ? parseExplainJson(lines.join('\n')) : undefined;
+    tasks.push({ shard, node: await host.address(shard), lines, json });
   }
   const tops = tasks.map((t) => topNumbers(t, o));
   const node: RouterNode = {
@@ -436,16 +445,25 @@ async function nodeOf(host: ExplainHost, shards: readonly number[], replies: rea
   return node;
 }
 
-/** the EXPLAIN the shards run: the client's options, as written */
+/** the EXPLAIN the shards run: the client's options, as written, but FORMAT JSON for YAML and XML (the router writes those) */
 function shardExplainPrefix(o: ExplainOptions): string {
-  return o.written.length === 0 ? 'EXPLAIN ' : `EXPLAIN (${o.written.map((w) => w.text).join(', ')}) `;
+  return explainPrefix(o.format === 'yaml' || o.format === 'xml' ? o.written.map((w) => (w.name === 'format' ? { ...w, text: "format 'json'" } : w)) : o.written);
+}
+
+function explainPrefix(written: ExplainOptions['written']): string {
+  return written.length === 0 ? 'EXPLAIN ' : `EXPLAIN (${written.map((w) => w.text).join(', ')}) `;
+}
+
+/** EXPLAIN's column when shard 0 did not describe it: json for FORMAT JSON, else text (as engine/prepare.ts) */
+function planField(format: ExplainOptions['format']): FieldInfo {
+  return { name: 'QUERY PLAN', type: format === 'json' ? T.json : T.text, tableOid: 0, columnAttr: 0 };
 }
 
 /** a task's top node's estimated rows and width, and actual rows (ANALYZE) */
 function topNumbers(t: Task, o: ExplainOptions): { rows: number; width: number; actualRows: number } {
-  if (o.format === 'json') {
+  if (o.format !== 'text') {
     const plan = ((t.json as N[] | undefined)?.[0]?.Plan ?? {}) as N;
-    return { rows: Number(plan['Plan Rows'] ?? 0), width: Number(plan['Plan Width'] ?? 0), actualRows: Number(plan['Actual Rows'] ?? 0) };
+    return { rows: numberOf(plan['Plan Rows']), width: numberOf(plan['Plan Width']), actualRows: numberOf(plan['Actual Rows']) };
   }
   const first = t.lines[0] ?? '';
   const cost = /\(cost=[\d.]+\.\.[\d.]+ rows=(\d+) width=(\d+)\)/.exec(first);
@@ -532,9 +550,13 @@ function jsonNode(node: RouterNode, o: ExplainOptions, showAll: boolean, parent?
     if (node.relation!.alias !== undefined) j.Alias = node.relation!.alias;
   }
   Object.assign(j, { 'Parallel Aware': false, 'Async Capable': false });
-  if (o.costs) Object.assign(j, { 'Startup Cost': 0, 'Total Cost': 0, 'Plan Rows': node.rows, 'Plan Width': node.width });
+  // YAML and XML write numbers with PostgreSQL's digits (0.00, 3 decimals of ms); JSON as before
+  const json = o.format === 'json';
+  const cost = json ? 0 : fixed(0, 2);
+  if (o.costs) Object.assign(j, { 'Startup Cost': cost, 'Total Cost': cost, 'Plan Rows': node.rows, 'Plan Width': node.width });
   if (o.analyze && node.actual) {
-    if (o.timing) Object.assign(j, { 'Actual Startup Time': round(node.actual.ms), 'Actual Total Time': round(node.actual.ms) });
+    const ms = json ? round(node.actual.ms) : fixed(node.actual.ms, 3);
+    if (o.timing) Object.assign(j, { 'Actual Startup Time': ms, 'Actual Total Time': ms });
     Object.assign(j, { 'Actual Rows': node.actual.rows, 'Actual Loops': 1 });
   }
   for (const p of node.properties) j[p.label] = p.value;
@@ -544,7 +566,8 @@ function jsonNode(node: RouterNode, o: ExplainOptions, showAll: boolean, parent?
       Job: {
         'Task Count': node.tasks.length,
         'Tasks Shown': label,
-        Tasks: tasks.map((t) => ({ Node: t.node, 'Remote Plan': t.json })),
+        // JSON: the shard's document (a list of one query), as Citus; YAML and XML: that query, so no anonymous list item wraps it
+        Tasks: tasks.map((t) => ({ Node: t.node, 'Remote Plan': json ? t.json : (t.json as N[])[0] })),
       },
     };
   }

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { SqlError } from '../../errors.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { DecisionStore, RouterLiveness } from './decision-store.js';
-import { ShardConnection } from './shard-connection.js';
+import { ShardConnection, type ShardLink } from './shard-connection.js';
 import { COMMIT_TIMESTAMP_SETTING } from './transaction.js';
 
 export interface RecoveryOptions {
@@ -27,8 +27,8 @@ export interface RecoveryOptions {
   /** how long ago a transaction must have been prepared before recovery finishes it; default 10 s */
   readonly graceMs?: number;
   readonly logger: Logger;
-  /** --cluster-secret, proven to the shards (shard-connection.ts) */
-  readonly secret?: string;
+  /** --cluster-secret proven to the shards, the TLS spoken to them (shard-connection.ts) */
+  readonly link?: ShardLink;
 }
 
 /** What one pass did. */
@@ -90,7 +90,7 @@ async function recoverShard(shard: number, address: string, opts: RecoveryOption
   const connection = (database: string) => {
     let c = connections.get(database);
     if (!c) {
-      c = ShardConnection.open(shard, address, { user: 'postgres', database }, undefined, opts.secret);
+      c = ShardConnection.open(shard, address, { user: 'postgres', database }, undefined, opts.link);
       c.catch(() => {});
       connections.set(database, c);
     }

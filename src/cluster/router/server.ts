@@ -13,7 +13,8 @@ import type { BackendRegistry } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { PlanFanout } from './fanout-api.js';
 import { ShardCatalog } from './shard-catalog.js';
-import { ShardConnection } from './shard-connection.js';
+import { ShardConnection, type ShardLink } from './shard-connection.js';
+import type { ShardTls } from './shard-tls.js';
 import { RouterSession, type RouterContext } from './session.js';
 import type { DecisionStore, RouterLiveness } from './decision-store.js';
 import { startRecoveryLoop } from './recovery.js';
@@ -37,6 +38,8 @@ export interface ShardRouterOptions {
   waitMs?: number;
   /** --cluster-secret: the router proves it to the shards (SCRAM); without it the shards must trust the router */
   secret?: string;
+  /** --shard-tls / --shard-tls-ca: the TLS the router speaks to the shards (shard-tls.ts); default `prefer` */
+  shardTls?: ShardTls;
   /**
    * the clients' TLS and password authentication, as the standalone server's (the router
    * terminates both; it reaches the shards as the authenticated user, with `secret`)
@@ -95,7 +98,8 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   const waitMs = opts.waitMs ?? 5000;
   const routerId = randomBytes(4).toString('hex');
   const logger = opts.logger.child({ router: routerId });
-  const startupParameters = await shardZeroParameters(opts.directory, waitMs, logger, opts.secret);
+  const link: ShardLink = { ...(opts.secret ? { secret: opts.secret } : {}), ...(opts.shardTls ? { tls: opts.shardTls } : {}) };
+  const startupParameters = await shardZeroParameters(opts.directory, waitMs, logger, link);
   let gids = 0;
   let roundRobin = randomInt(opts.directory.shards);
   let catalog: Promise<ShardCatalog> | null = null;
@@ -139,7 +143,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     logger,
     planFanout: opts.planFanout,
     waitMs,
-    ...(opts.secret ? { secret: opts.secret } : {}),
+    link,
     startupParameters,
     nextGid: () => `quiver_${routerId}_${++gids}`,
     twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}), ...(opts.timestamps ? { timestamps: opts.timestamps } : {}) },
@@ -193,8 +197,7 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
   const server = await startWireServer({ host: opts.host, port: opts.port, registry, logger, ...(opts.security ? { security: opts.security } : {}) });
   logger.info({ port: server.port, shards: opts.directory.shards }, 'shard router listening');
   const recovery = twoPhase && startRecoveryLoop({
-    directory: twoPhase.leaders ?? opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger,
-    ...(opts.secret ? { secret: opts.secret } : {}),
+    directory: twoPhase.leaders ?? opts.directory, decisions: twoPhase.decisions, liveness: twoPhase.liveness, routerId, inFlight, logger, link,
     ...(twoPhase.graceMs !== undefined ? { graceMs: twoPhase.graceMs } : {}),
     ...(twoPhase.recoveryIntervalMs !== undefined ? { intervalMs: twoPhase.recoveryIntervalMs } : {}),
   });
@@ -210,9 +213,9 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
 }
 
 /** The ParameterStatus set shard 0 announces (server_version, encodings, DateStyle…). */
-async function shardZeroParameters(directory: ShardDirectory, waitMs: number, logger: Logger, secret: string | undefined): Promise<[string, string][]> {
+async function shardZeroParameters(directory: ShardDirectory, waitMs: number, logger: Logger, link: ShardLink): Promise<[string, string][]> {
   try {
-    const conn = await ShardConnection.open(0, await directory.waitLeader(0, waitMs), { user: 'postgres', database: 'postgres' }, undefined, secret);
+    const conn = await ShardConnection.open(0, await directory.waitLeader(0, waitMs), { user: 'postgres', database: 'postgres' }, undefined, link);
     conn.close();
     return [...conn.parameters.entries()];
   } catch (e) {

@@ -20,7 +20,7 @@ import { formatText, parseText } from '../../types/text-io.js';
 import type { Backend, ConnectionHandle, ExecResult, FieldInfo, PreparedStatement, StartupInfo } from '../../wire/backend.js';
 import type { ShardDirectory } from '../shard-directory.js';
 import type { FanoutPlan, PlanFanout, ShardResult } from './fanout-api.js';
-import { ShardConnection, splitAddress, type ShardParam, type ShardReply, type ShardStream } from './shard-connection.js';
+import { ShardConnection, splitAddress, type ShardLink, type ShardParam, type ShardReply, type ShardStream } from './shard-connection.js';
 import { ShardCatalog, type RouterTable, type TableLookup } from './shard-catalog.js';
 import { routeStatement, type KeySource, type Route } from './route.js';
 import { coerceKey, shardOfKey } from './shard-hash.js';
@@ -57,8 +57,8 @@ export interface RouterContext {
   invalidateCatalog(): void;
   /** moves on with each DDL through the router: statements prepared on shards before it are stale */
   ddlEpoch(): number;
-  /** --cluster-secret: proven to the shards by SCRAM (shard-connection.ts); undefined: they trust the router */
-  readonly secret?: string;
+  /** the cluster secret proven to the shards by SCRAM (none: they trust the router) and the TLS spoken to them (shard-connection.ts) */
+  readonly link: ShardLink;
   /** the timestamp oracle: each statement reads every shard at one timestamp (read-timestamp.ts) */
   readonly timestamps?: TimestampSource;
 }
@@ -531,7 +531,7 @@ export class RouterSession implements Backend {
     for (;;) {
       const address = await this.ctx.directory.waitLeader(shard, this.ctx.waitMs);
       try {
-        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch(), this.ctx.secret);
+        return await ShardConnection.open(shard, address, this.params, () => this.ctx.ddlEpoch(), this.ctx.link);
       } catch (e) {
         if (!(e instanceof SqlError && e.code === '08006' && this.ctx.directory.unreachable?.(shard, address))) throw e;
       }

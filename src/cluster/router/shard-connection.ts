@@ -10,12 +10,24 @@
  * (`quiver.cluster_peer`) and proves the secret by SCRAM-SHA-256 (node-postgres' own SCRAM
  * client), which the shard checks instead of the user's password (wire/connection.ts);
  * without one it expects the shard to trust it, and a shard asking for a password is 28000.
+ * TLS (shard-tls.ts) is negotiated before the startup packet: SCRAM then runs inside it, as
+ * SCRAM-SHA-256-PLUS (channel binding) when the shard offers it.
  */
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { parse, serialize, DatabaseError } from 'pg-protocol';
 import { SqlError, type SqlErrorFields, type SqlNotice, type Severity } from '../../errors.js';
 import { CLUSTER_PEER_PARAMETER } from '../../wire/connection.js';
+import { openShardSocket, type ShardTls } from './shard-tls.js';
+
+/** How the router reaches a shard: the cluster secret it proves, the TLS it speaks (shard-tls.ts). */
+export interface ShardLink {
+  /** --cluster-secret, proven by SCRAM; without it the shard must trust the router */
+  readonly secret?: string;
+  /** --shard-tls / --shard-tls-ca; default `prefer` */
+  readonly tls?: ShardTls;
+}
 
 export interface ShardField {
   name: string;
@@ -55,8 +67,9 @@ type Message = { name: string } & Record<string, any>;
 /** node-postgres' SCRAM client (pg/lib/crypto/sasl.js, public as `pg/lib/*`; it ships no types) */
 interface ScramSession { mechanism: string; response: string }
 interface ScramClient {
-  startSession(mechanisms: string[]): ScramSession;
-  continueSession(session: ScramSession, password: string, serverData: string): Promise<void>;
+  /** `stream`: the TLS socket, for SCRAM-SHA-256-PLUS (tls-server-end-point) when the server offers it */
+  startSession(mechanisms: string[], stream?: TLSSocket): ScramSession;
+  continueSession(session: ScramSession, password: string, serverData: string, stream?: TLSSocket): Promise<void>;
   finalizeSession(session: ScramSession, serverData: string): void;
 }
 const scram = createRequire(import.meta.url)('pg/lib/crypto/sasl.js') as ScramClient;
@@ -124,10 +137,11 @@ export class ShardConnection {
   }
 
   /** Connect and start up as `params` (user, database, options…); rejects with the shard's error. */
-  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0, secret?: string): Promise<ShardConnection> {
+  static async open(shard: number, address: string, params: Record<string, string>, statementEpoch: () => number = () => 0, link: ShardLink = {}): Promise<ShardConnection> {
     const { host, port } = splitAddress(address);
-    const socket = connect({ host, port });
-    socket.setNoDelay(true);
+    const { secret } = link;
+    const socket = await openShardSocket(shard, address, host, port, link.tls);
+    const tlsSocket = socket instanceof TLSSocket ? socket : undefined;
     const conn = new ShardConnection(shard, address, socket, statementEpoch);
     let session: ScramSession | undefined;
     const startup = secret ? { ...params, [CLUSTER_PEER_PARAMETER]: 'router' } : params;
@@ -137,11 +151,12 @@ export class ShardConnection {
         if (!secret) throw new SqlError('28000', `shard ${shard} asks for a password; start the cluster's nodes with the same --cluster-secret so the router can prove it`);
         // the shard checks the cluster secret by SCRAM (the startup packet said so)
         if (m.name === 'authenticationSASL') {
-          session = scram.startSession(m.mechanisms as string[]);
+          // over TLS, channel binding ties the proof to this TLS session: a man in the middle (prefer/require check no certificate) cannot relay it
+          session = scram.startSession(m.mechanisms as string[], tlsSocket);
           socket.write(serialize.sendSASLInitialResponseMessage(session.mechanism, session.response));
         } else if (m.name === 'authenticationSASLContinue' && session) {
           const s = session;
-          scram.continueSession(s, secret, m.data as string).then(
+          scram.continueSession(s, secret, m.data as string, tlsSocket).then(
             () => socket.write(serialize.sendSCRAMClientFinalMessage(s.response)),
             (e: Error) => conn.lost(new SqlError('28000', `shard ${shard}: SCRAM with the cluster secret failed: ${e.message}`)));
         } else if (m.name === 'authenticationSASLFinal' && session) {
