@@ -6,7 +6,7 @@
  * is joined on its own (split again if its build side is still too big). A nested loop
  * cannot be split that way and fails with 53200 past work_mem.
  */
-import type { Plan } from '../planner/plan.js';
+import type { Expr, Plan } from '../planner/plan.js';
 import { hashableJoinKeys } from '../planner/join-keys.js';
 import { hashKey } from '../types/compare.js';
 import type { Row, Value } from '../types/types.js';
@@ -43,7 +43,7 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
   const sides = plan.hashBuild === 'left' && plan.joinType === 'inner' ? BUILD_LEFT : BUILD_RIGHT;
   const buildPlan = sides.build === 'left' ? plan.left : plan.right;
   const probePlan = sides.build === 'left' ? plan.right : plan.left;
-  const keyOf = keyFunction(keys);
+  const keyOf = keyFunction(keys, env);
   const budget = workMemFor(rc.workMemBytes, 'hash join');
   const files = rc.tempSpace && new SpillFiles(rc.tempSpace, 'hashjoin');
   const stats: HashSpillStats = { batches: 0, diskBytes: 0 };
@@ -86,7 +86,7 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
 function* joinPartitions(
   plan: JoinPlan, keys: Keys, build: HashPartitions, probeSide: HashPartitions, files: SpillFiles, rc: RunContext, env: ExecEnv, stats: HashSpillStats, sides: Sides,
 ): Generator<Step, void, unknown> {
-  const keyOf = keyFunction(keys);
+  const keyOf = keyFunction(keys, env);
   const pace = { checkCancel: env.checkCancel, slice: rc.slice };
   for (let i = 0; i < build.parts.length; i++) {
     const budget = workMemFor(rc.workMemBytes, 'hash join');
@@ -129,11 +129,25 @@ function* partitionInto(parts: HashPartitions, steps: Iterable<Step>, keyOf: (r:
   }
 }
 
-function keyFunction(keys: Keys): (r: Row, side: 'left' | 'right') => string | null {
+/** A key's value on one side's row: a plain column read, an expression (`b.id + 1`) computed. */
+function keyReader(e: Expr, env: ExecEnv): (r: Row) => Value {
+  if (e.kind === 'column') {
+    const at = e.index;
+    return (r) => r[at];
+  }
+  const compiled = compileExpr(e);
+  return (r) => compiled(r, env);
+}
+
+function keyFunction(keys: Keys, env: ExecEnv): (r: Row, side: 'left' | 'right') => string | null {
+  const left = keys.map((k) => keyReader(k.leftExpr, env));
+  const right = keys.map((k) => keyReader(k.rightExpr, env));
   return (r, side) => {
+    const read = side === 'left' ? left : right;
     let k = '';
-    for (const key of keys) {
-      const v = r[side === 'left' ? key.left : key.right];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const v = read[i](r);
       if (v === null) return null;
       // int4 = int8: a number and a bigint of one value hash alike (their digits)
       if (key.crossType) {
@@ -154,7 +168,7 @@ function keyFunction(keys: Keys): (r: Row, side: 'left' | 'right') => string | n
  */
 function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: Iterable<Step>, rc: RunContext, env: ExecEnv, sides: Sides): Generator<Step, void, unknown> {
   const buildLeft = sides.build === 'left';
-  const keyOf = keys && keyFunction(keys);
+  const keyOf = keys && keyFunction(keys, env);
   const on = plan.on ? compileExpr(plan.on) : null;
   // pairs of equal hash keys (a nested loop: every pair) the rest of the ON rejects: Rows Removed by Join Filter
   const removed = on ? removedCounter(rc.removedRows, plan) : undefined;

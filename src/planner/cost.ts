@@ -342,6 +342,24 @@ export class CostModel {
     };
   }
 
+  /**
+   * examine_variable for a join key over a node's rows: a plain column's statistics, or for
+   * an expression (`b.id + 1`) what PostgreSQL knows of one without statistics — its
+   * type and, when it reads one table's columns alone, that table's rows (so its distinct
+   * values are the rows under 200, else the default 200); undefined over several tables.
+   */
+  keyInfo(e: Expr, schema: readonly OutputColumn[]): ColumnInfo | undefined {
+    if (e.kind === 'column') return e.level === 0 ? this.schemaLookup(schema)(e) : undefined;
+    const tables = new Set<number>();
+    mapExpr(e, (x) => {
+      if (x.kind === 'column') tables.add(x.level === 0 ? schema[x.index]?.tableOid ?? 0 : 0);
+      return undefined;
+    });
+    const [oid] = tables;
+    if (tables.size !== 1 || !oid || !this.catalog.tables.has(oid)) return undefined;
+    return { type: e.type, rows: this.env.rowCount(oid), unique: false };
+  }
+
   private columnInfo(table: TableDef, index: number, rows: number): ColumnInfo | undefined {
     const column = table.columns[index];
     if (!column) return undefined;
@@ -822,7 +840,10 @@ export class CostModel {
     const left = this.estimate(plan.left);
     const right = this.estimate(plan.right);
     const [probe, build] = buildLeft ? [right, left] : [left, right];
+    // hashing a row: cpu_operator_cost per key (initial_cost_hashjoin), whatever the key's expression
     const hashQual = CPU_OPERATOR_COST * keys.length;
+    // comparing a bucket's entries: the key equalities' whole cost, `b.id + 1` included (final_cost_hashjoin)
+    const hashQualEval = keys.reduce((s, k) => s + exprCost(k.cond), 0);
     const startup = probe.startup + build.total + (hashQual + CPU_TUPLE_COST) * build.rows + (this.env.settings.hashjoin ? 0 : DISABLE_COST);
     let run = probe.total - probe.startup + hashQual * probe.rows;
     const buckets = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, build.rows))));
@@ -830,22 +851,21 @@ export class CostModel {
     const buildPlan = buildLeft ? plan.left : plan.right;
     let bucketSize = 1;
     for (const k of keys) {
-      const at = buildLeft ? k.left : plan.left.schema.length + k.right;
-      const info = lookup({ kind: 'column', type: k.type, level: 0, index: at, name: '' });
+      const info = this.keyInfo(buildLeft ? k.leftExpr : k.rightExpr, buildPlan.schema);
       const restricted = isBaseScan(buildPlan) && info ? build.rows / Math.max(1, info.rows) : 1;
       bucketSize = Math.min(bucketSize, bucketFraction(info, buckets, restricted));
     }
-    const otherQual = Math.max(0, exprCost(plan.on) - hashQual);
+    const otherQual = Math.max(0, exprCost(plan.on) - hashQualEval);
     const stop = this.earlyStop(plan, buildLeft ? 'left' : 'right', build);
     let tuples: number;
     if (stop) {
       const matched = Math.round(probe.rows * stop.matchFrac);
       const scanFrac = 2 / (stop.matchCount + 1);
-      run += hashQual * matched * clampRows(build.rows * bucketSize * scanFrac) * 0.5;
-      run += hashQual * (probe.rows - matched) * clampRows(build.rows / buckets) * 0.05;
+      run += hashQualEval * matched * clampRows(build.rows * bucketSize * scanFrac) * 0.5;
+      run += hashQualEval * (probe.rows - matched) * clampRows(build.rows / buckets) * 0.05;
       tuples = plan.joinType === 'anti' ? probe.rows - matched : matched;
     } else {
-      run += hashQual * probe.rows * clampRows(build.rows * bucketSize) * 0.5;
+      run += hashQualEval * probe.rows * clampRows(build.rows * bucketSize) * 0.5;
       const keySel = keys.reduce((sel, k) => sel * clauseSelectivity(k.cond, lookup), 1);
       tuples = clampRows(probe.rows * build.rows * keySel);
     }

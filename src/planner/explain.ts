@@ -1271,10 +1271,21 @@ function memoizeMode(plan: Extract<Plan, { kind: 'join' }>): 'logical' | 'binary
 function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {
   if (c.kind !== 'call' || c.args.length !== 2) return c;
   const [a, b] = c.args;
-  if (a.kind !== 'column' || b.kind !== 'column') return c;
-  const aIsProbe = probeIsRight ? a.index >= leftWidth : a.index < leftWidth;
-  const bIsProbe = probeIsRight ? b.index >= leftWidth : b.index < leftWidth;
-  return !aIsProbe && bIsProbe ? { ...c, args: [b, a] } : c;
+  // a key side reads one input's columns (join-keys.ts): its first column tells which
+  const side = (e: Expr) => { const col = firstColumn(e); return col && (col.index < leftWidth ? 'left' : 'right'); };
+  const probe = probeIsRight ? 'right' : 'left';
+  const sa = side(a), sb = side(b);
+  if (!sa || !sb) return c;
+  return sa !== probe && sb === probe ? { ...c, args: [b, a] } : c;
+}
+
+function firstColumn(e: Expr): Extract<Expr, { kind: 'column' }> | undefined {
+  let found: Extract<Expr, { kind: 'column' }> | undefined;
+  mapExpr(e, (x) => {
+    if (!found && x.kind === 'column' && x.level === 0) found = x;
+    return found ? x : undefined;
+  });
+  return found;
 }
 
 /** Relations the plan reads (PostgreSQL qualifies column names when there is more than one). */
