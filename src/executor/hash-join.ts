@@ -40,7 +40,7 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
     yield* probe(plan, null, rightRows, runChild(plan.left), rc, env, BUILD_RIGHT);
     return;
   }
-  const sides = plan.hashBuild === 'left' && plan.joinType === 'inner' ? BUILD_LEFT : BUILD_RIGHT;
+  const sides = plan.hashBuild === 'left' && plan.joinType !== 'semi' && plan.joinType !== 'anti' ? BUILD_LEFT : BUILD_RIGHT;
   const buildPlan = sides.build === 'left' ? plan.left : plan.right;
   const probePlan = sides.build === 'left' ? plan.right : plan.left;
   const keyOf = keyFunction(keys, env);
@@ -163,8 +163,10 @@ function keyFunction(keys: Keys, env: ExecEnv): (r: Row, side: 'left' | 'right')
 
 /**
  * The probe side's rows against the build side held in `rightRows` (the right input's rows,
- * or the left's for an inner join that hashes its left input: output rows are always left
- * columns then right columns); unmatched right rows last (RIGHT / FULL).
+ * or the left's for an inner or outer join that hashes its left input: output rows are
+ * always left columns then right columns). A preserved probe row without a match comes out
+ * NULL-extended at once, a preserved build row without one last (PostgreSQL's Hash Right
+ * Join of a LEFT JOIN that hashes its left input keeps its build side so).
  */
 function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: Iterable<Step>, rc: RunContext, env: ExecEnv, sides: Sides): Generator<Step, void, unknown> {
   const buildLeft = sides.build === 'left';
@@ -174,7 +176,10 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
   const removed = on ? removedCounter(rc.removedRows, plan) : undefined;
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   const nullLeft: Value[] = new Array(plan.left.schema.length).fill(null);
-  const rightMatched = plan.joinType === 'right' || plan.joinType === 'full' ? new Uint8Array(rightRows.length) : null;
+  const keepsLeft = plan.joinType === 'left' || plan.joinType === 'full';
+  const keepsRight = plan.joinType === 'right' || plan.joinType === 'full';
+  const keepsProbe = buildLeft ? keepsRight : keepsLeft;
+  const rightMatched = (buildLeft ? keepsLeft : keepsRight) ? new Uint8Array(rightRows.length) : null;
   const leftOnly = plan.joinType === 'semi' || plan.joinType === 'anti';
   let table: Map<string, number[]> | null = null;
   if (keyOf) {
@@ -227,14 +232,14 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
       }
       if (leftOnly) {
         if (matched === (plan.joinType === 'semi')) out.push(l);
-      } else if (!matched && (plan.joinType === 'left' || plan.joinType === 'full')) out.push([...l, ...nullRight]);
+      } else if (!matched && keepsProbe) out.push(buildLeft ? [...nullLeft, ...l] : [...l, ...nullRight]);
     }
     if (out.length) yield out;
   }
   if (rightMatched) {
     const out: Row[] = [];
     rightRows.forEach((r, i) => {
-      if (!rightMatched[i]) out.push([...nullLeft, ...r]);
+      if (!rightMatched[i]) out.push(buildLeft ? [...r, ...nullRight] : [...nullLeft, ...r]);
     });
     if (out.length) yield out;
   }

@@ -987,10 +987,13 @@ class Builder implements DeparseContext {
       return n;
     }
     if (plan.algorithm === 'merge') return this.mergeJoin(plan, mergeKeysOf(plan).map((k) => k.cond));
-    const n = this.node(plan, 'Hash Join', `Hash ${suffix}`);
-    n.props.push(['Join Type', joinType]);
     // PostgreSQL's outer (probe) input comes first, and first in each Hash Cond
-    const buildLeft = plan.hashBuild === 'left' && plan.joinType === 'inner';
+    const buildLeft = plan.hashBuild === 'left' && hashesLeftInput(plan.joinType);
+    // a LEFT JOIN hashing its left input is PostgreSQL's Hash Right Join (its outer input the right one), and back
+    const hashType = buildLeft ? SWAPPED_JOIN_TYPE[shownType] ?? shownType : shownType;
+    const hashTypeName = hashType[0].toUpperCase() + hashType.slice(1);
+    const n = this.node(plan, 'Hash Join', hashType === 'inner' ? 'Hash Join' : `Hash ${hashTypeName} Join`);
+    n.props.push(['Join Type', hashTypeName]);
     this.innerUnique(n, plan, buildLeft ? 'left' : 'right');
     const conds = keys.map((k) => k.cond);
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
@@ -1266,6 +1269,13 @@ function memoizeMode(plan: Extract<Plan, { kind: 'join' }>): 'logical' | 'binary
   const on = plan.parameterized?.on;
   const joinConds = (on ? conjuncts(on) : []).filter(readsLeft);
   return joinConds.every((c) => c.kind === 'call' && c.name === '=') ? 'logical' : 'binary';
+}
+
+const SWAPPED_JOIN_TYPE: Partial<Record<string, string>> = { left: 'right', right: 'left' };
+
+/** Join types whose hash join may hash the left input (PostgreSQL 15 has no Hash Right Semi / Anti Join). */
+function hashesLeftInput(type: string): boolean {
+  return type !== 'semi' && type !== 'anti';
 }
 
 function probeSideFirst(c: Expr, leftWidth: number, probeIsRight: boolean): Expr {

@@ -246,7 +246,7 @@ export type Plan =
     readonly mergeKeys?: readonly number[];
     /** a merge join walking both inputs in descending key order, NULLs first (a backward Index Scan, a Sort DESC) */
     readonly mergeDesc?: true;
-    /** an inner hash join that hashes its left input (the smaller), probing with the right */ readonly hashBuild?: 'left';
+    /** a hash join (not semi / anti) that hashes its left input (the cheaper to hold), probing with the right */ readonly hashBuild?: 'left';
     /** the output columns anything above reads (rules/read-scan-columns.ts): the estimated width counts only these */
     readonly outputRead?: readonly number[];
     /** the comma of a FROM list (`FROM a, b`), not an explicit JOIN: which collapse limit bounds its reordering (planner/join-order.ts) */

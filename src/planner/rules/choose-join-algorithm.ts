@@ -6,8 +6,8 @@
  * A join with equi-join keys (planner/join-keys.ts) can hash its right input, or read both
  * inputs in key order and merge them (merge-join-path.ts); a nested loop compares every pair. Both are priced (cost.ts, enable_hashjoin / enable_nestloop add
  * disable_cost) and the cheaper is recorded on the node: the executor only executes it. An
- * inner hash join hashes whichever input is cheaper to hold (`hashBuild: 'left'` when it is
- * the left one).
+ * inner or outer hash join hashes whichever input is cheaper to hold (`hashBuild: 'left'`
+ * when it is the left one; semi and anti joins hash their right input, as in PostgreSQL 15).
  * A semi join may instead become an inner join with its right side made unique
  * (unique-semi-join.ts) when that is cheaper.
  * Tiny inputs come out as nested loops (no hash table to build), as in PostgreSQL. Runs
@@ -36,8 +36,9 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
     return ranged && model.join(ranged, 'nestloop').total < model.join(plan, 'nestloop').total ? ranged : { ...plan, algorithm: 'nestloop' };
   }
   const hashE = model.join(plan, 'hash', 'right');
-  // an inner join can hash its left input instead (PostgreSQL tries both orders): the smaller side is held
-  const hashLeftE = plan.joinType === 'inner' ? model.join(plan, 'hash', 'left') : undefined;
+  // an inner or outer join can hash its left input instead (PostgreSQL tries both orders; a LEFT
+  // JOIN so is its Hash Right Join): the cheaper side to hold, e.g. not the one keyed on `b.id + 1`
+  const hashLeftE = plan.joinType !== 'semi' && plan.joinType !== 'anti' ? model.join(plan, 'hash', 'left') : undefined;
   const loopE = model.join(plan, 'nestloop');
   const probed = cheapestParameterized(plan, model);
   const probedE = probed ? model.join(probed, 'nestloop') : undefined;
