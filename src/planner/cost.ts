@@ -19,11 +19,11 @@
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
-import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
+import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
-import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup } from './selectivity.js';
+import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup, type JoinOperands } from './selectivity.js';
 import { incrementalSortCost } from './incremental-sort-cost.js';
 import { bitmapHeapScanCost } from './bitmap-cost.js';
 import { exprIdentity } from './plan-order.js';
@@ -720,7 +720,15 @@ export class CostModel {
 
   /** Statistics of a join row's columns: the left input's, then the right's. */
   private joinLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
-    return this.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+    const schema = [...plan.left.schema, ...plan.right.schema];
+    const leftWidth = plan.left.schema.length;
+    const joinOperands = (a: Expr, b: Expr): JoinOperands | undefined => {
+      const sa = inputSide(a, leftWidth), sb = inputSide(b, leftWidth);
+      if (!sa || !sb || sa === sb) return undefined;
+      const [l, r] = sa === 'left' ? [a, b] : [b, a];
+      return { left: this.keyInfo(l, schema), right: this.keyInfo(r, schema) };
+    };
+    return Object.assign(this.schemaLookup(schema), { joinOperands });
   }
 
   private semiSelectivity(plan: Extract<Plan, { kind: 'join' }>, right: Estimate): number {

@@ -75,7 +75,7 @@ function equalityKeys(on: Expr | null, leftWidth: number): JoinHashKey[] {
     const cross = a.type.oid !== b.type.oid;
     if (cross && !sameFamily(a.type.oid, b.type.oid)) continue;
     const flag = cross ? { crossType: true as const } : {};
-    const sideA = sideOf(a, leftWidth), sideB = sideOf(b, leftWidth);
+    const sideA = inputSide(a, leftWidth), sideB = inputSide(b, leftWidth);
     if (sideA === 'left' && sideB === 'right') keys.push({ leftExpr: a, rightExpr: rebased(b, leftWidth), type: a.type, cond: p, ...flag });
     else if (sideA === 'right' && sideB === 'left') keys.push({ leftExpr: b, rightExpr: rebased(a, leftWidth), type: b.type, cond: p, ...flag });
   }
@@ -87,7 +87,7 @@ function equalityKeys(on: Expr | null, leftWidth: number): JoinHashKey[] {
  * column), undefined when both, none, a column of an enclosing query, a subquery or a
  * volatile function (a key is computed once per row, not once per pair).
  */
-function sideOf(e: Expr, leftWidth: number): 'left' | 'right' | undefined {
+export function inputSide(e: Expr, leftWidth: number): 'left' | 'right' | undefined {
   let left = false, right = false, ok = true;
   mapExpr(e, (x) => {
     if (x.kind === 'column') {

@@ -46,7 +46,31 @@ export interface ColumnInfo {
 }
 
 /** Resolves a column reference to its column's statistics (undefined: not a base column). */
-export type ColumnLookup = (e: Extract<Expr, { kind: 'column' }>) => ColumnInfo | undefined;
+export type ColumnLookup = ((e: Extract<Expr, { kind: 'column' }>) => ColumnInfo | undefined) & {
+  /**
+   * Over a join's row: when `a` and `b` each read one input's columns, different inputs
+   * (`a.x`, `b.y + 1`), what is known of each (examine_variable: an expression's type and
+   * its table's rows), the left input's operand first; undefined otherwise.
+   */
+  readonly joinOperands?: (a: Expr, b: Expr) => JoinOperands | undefined;
+};
+
+export interface JoinOperands {
+  readonly left: ColumnInfo | undefined;
+  readonly right: ColumnInfo | undefined;
+}
+
+/**
+ * A join equality (or <>) with an expression on a side (`a.x = b.y + 1`, `lower(a.s) =
+ * lower(b.s)`): its operands' statistics, as eqjoinsel examines them; undefined for two
+ * plain columns (compared by their statistics below) or when not over a join.
+ */
+function expressionJoinOperands(e: Expr, lookup: ColumnLookup): JoinOperands | undefined {
+  if (!lookup.joinOperands || e.kind !== 'call' || (e.name !== '=' && e.name !== '<>') || e.args.length !== 2) return undefined;
+  const [a, b] = e.args;
+  if (stripCasts(a).kind === 'column' && stripCasts(b).kind === 'column') return undefined;
+  return lookup.joinOperands(a, b);
+}
 
 const clamp = (s: number): number => (Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : DEFAULT_CLAUSE_SEL);
 
@@ -224,6 +248,12 @@ function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLooku
 }
 
 function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefined {
+  const operands = expressionJoinOperands(e, lookup);
+  if (operands) {
+    // eqjoinsel (neqjoinsel: 1 - it) over the expressions' statistics
+    const eq = joinEqualitySelectivity(operands.left, operands.right);
+    return (e as Extract<Expr, { kind: 'call' }>).name === '=' ? eq : clamp(1 - eq);
+  }
   const cmp = columnComparison(e);
   if (!cmp) return undefined;
   const otherBase = stripCasts(cmp.other);
@@ -272,17 +302,14 @@ export function semiJoinSelectivity(on: Expr | null, outerWidth: number, innerRo
   const conjuncts = on.kind === 'and' ? on.args : [on];
   let s = 1;
   for (const c of conjuncts) {
-    const cmp = c.kind === 'call' && (c.name === '=' || c.name === '<>') ? columnComparison(c) : undefined;
-    const other = cmp && stripCasts(cmp.other);
-    if (!cmp || other?.kind !== 'column' || other.level !== 0 || (cmp.col.index < outerWidth) === (other.index < outerWidth)) {
+    const sides = semiJoinOperands(c, outerWidth, lookup);
+    if (!sides) {
       s *= clauseSelectivity(c, lookup);
       continue;
     }
-    const [outer, inner] = cmp.col.index < outerWidth ? [cmp.col, other] : [other, cmp.col];
-    const info1 = lookup(outer);
+    const { outer: info1, inner: info2 } = sides;
     // neqjoinsel under SEMI / ANTI: an inner side of two or more values has a non-equal match for any non-null value
-    if (cmp.op === '<>') { s *= 1 - (info1?.stats?.nullFrac ?? 0); continue; }
-    const info2 = lookup(inner);
+    if (sides.op === '<>') { s *= 1 - (info1?.stats?.nullFrac ?? 0); continue; }
     const nullFrac1 = info1?.stats?.nullFrac ?? 0;
     const nd1 = distinctCount(info1);
     let nd2 = distinctCount(info2);
@@ -292,6 +319,18 @@ export function semiJoinSelectivity(on: Expr | null, outerWidth: number, innerRo
     else s *= nd1 <= nd2 ? 1 - nullFrac1 : (nd2 / nd1) * (1 - nullFrac1);
   }
   return clamp(s);
+}
+
+/** An outer = inner (or <>) conjunct's two operands' statistics: columns, or expressions of one side each. */
+function semiJoinOperands(c: Expr, outerWidth: number, lookup: ColumnLookup): { outer: ColumnInfo | undefined; inner: ColumnInfo | undefined; op: string } | undefined {
+  if (c.kind !== 'call' || (c.name !== '=' && c.name !== '<>')) return undefined;
+  const operands = expressionJoinOperands(c, lookup);
+  if (operands) return { outer: operands.left, inner: operands.right, op: c.name };
+  const cmp = columnComparison(c);
+  const other = cmp && stripCasts(cmp.other);
+  if (!cmp || other?.kind !== 'column' || other.level !== 0 || (cmp.col.index < outerWidth) === (other.index < outerWidth)) return undefined;
+  const [outer, inner] = cmp.col.index < outerWidth ? [cmp.col, other] : [other, cmp.col];
+  return { outer: lookup(outer), inner: lookup(inner), op: cmp.op };
 }
 
 /** get_variable_numdistinct's isdefault: no statistics, not unique, not boolean, 200 rows or more. */
