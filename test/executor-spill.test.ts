@@ -104,6 +104,11 @@ test('past work_mem a sort, a hash aggregate and a hash join spill and answer ex
       ['hash join, left input hashed', 'SELECT a.id, a.label, b.id, b.n FROM sp a JOIN sp b ON b.k = a.id WHERE a.id <= 120000', 'Batches: ', 0],
       // unmatched rows of both sides, NULL keys among them
       ['full join', 'SELECT a.id, b.id FROM sp a FULL JOIN sp b ON b.id = a.k', '', 0],
+      // a key computed per row on its side (join-keys.ts)
+      ['hash join on an expression key', 'SELECT a.id, b.id, b.label FROM sp a JOIN sp b ON b.id = a.k + 1', 'Batches: ', 0],
+      // a LEFT JOIN hashing its left input (b.k + 1 has no statistics): Hash Right Join, the
+      // hashed side's unmatched rows NULL-extended last, partition by partition
+      ['left join, left input hashed', 'SELECT a.id, a.label, b.id FROM sp a LEFT JOIN sp b ON a.id = b.k + 1', 'Batches: ', 0],
     ];
     const expected: unknown[][][] = [];
     for (const [, sql] of queries) expected.push((await c.query({ text: sql, rowMode: 'array' })).rows);
@@ -118,6 +123,7 @@ test('past work_mem a sort, a hash aggregate and a hash join spill and answer ex
       if (!detail) continue;
       const plan = (await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`)).rows.map((r) => r['QUERY PLAN'] as string);
       assert.ok(plan.some((l) => l.trim().startsWith(detail)), `${what}:\n${plan.join('\n')}`);
+      if (what === 'left join, left input hashed') assert.ok(plan.some((l) => l.trim().startsWith('Hash Right Join')), plan.join('\n'));
       if (what.includes('left input hashed')) {
         const hash = plan.findIndex((l) => /^->  Hash\b/.test(l.trim()));
         assert.match(plan.slice(hash + 1).find((l) => l.includes(' Scan ')) ?? '', /Seq Scan on sp a\b/, plan.join('\n'));
