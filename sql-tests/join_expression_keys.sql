@@ -28,9 +28,12 @@ SELECT count(*), sum(a.x), sum(b.y) FROM ejk_a a JOIN ejk_b b ON a.x * 2 = b.y;
 -- a cast to text
 EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON a.id::text = b.code;
 SELECT count(*), min(a.id), max(a.id) FROM ejk_a a JOIN ejk_b b ON a.id::text = b.code;
--- text functions on both sides (PostgreSQL merges these; with merge joins off it hashes them)
+-- text functions on both sides: no statistics on either, so a tenth of the rows a hash
+-- bucket; both inputs sorted on the expressions and merged is cheaper
+EXPLAIN SELECT * FROM ejk_a a JOIN ejk_b b ON lower(a.s) = lower(b.s);
 SELECT count(*), count(DISTINCT lower(a.s)) FROM ejk_a a JOIN ejk_b b ON lower(a.s) = lower(b.s);
 SELECT count(*), count(a.id), count(b.id) FROM ejk_a a LEFT JOIN ejk_b b ON lower(a.s) = lower(b.s);
+SELECT count(*), count(a.id), count(b.id) FROM ejk_a a FULL JOIN ejk_b b ON lower(a.s) = lower(b.s);
 SET enable_mergejoin = off;
 EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON lower(a.s) = lower(b.s);
 RESET enable_mergejoin;
@@ -44,6 +47,24 @@ SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);
 SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.id = b.id + 1);
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.id = b.id + 1);
+-- merge joins on expression keys: each input sorted on its side's expression (Sort Key: ((b.id + 1)))
+SET enable_hashjoin = off;
+EXPLAIN SELECT * FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT a.id, b.s FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT a.id, b.id FROM ejk_a a JOIN ejk_b b ON lower(a.s) = lower(b.s);
+EXPLAIN SELECT * FROM ejk_a a LEFT JOIN ejk_b b ON lower(a.s) = lower(b.s);
+EXPLAIN SELECT * FROM ejk_a a FULL JOIN ejk_b b ON a.id = b.id + 1;
+EXPLAIN SELECT * FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id + 1);
+EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND lower(a.s) = lower(b.s);
+SELECT count(*), sum(a.id), sum(b.id) FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1;
+SELECT count(*), count(a.id), count(b.id), sum(a.id), sum(b.id) FROM ejk_a a FULL JOIN ejk_b b ON a.id = b.id + 1;
+SELECT a.id, b.id FROM ejk_a a FULL JOIN ejk_b b ON a.id = b.id + 1 WHERE a.id IS NULL OR b.id IS NULL ORDER BY 1, 2;
+SELECT count(*), count(a.id), count(b.id) FROM ejk_a a LEFT JOIN ejk_b b ON lower(a.s) = lower(b.s);
+SELECT count(*), count(a.id), count(b.id) FROM ejk_a a RIGHT JOIN ejk_b b ON lower(a.s) = lower(b.s);
+SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id + 1);
+SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id + 1);
+SELECT a.id, a.s, b.id, b.s FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND lower(a.s) = lower(b.s) ORDER BY 1 LIMIT 5;
+RESET enable_hashjoin;
 -- a volatile side is no key: a nested loop
 EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON a.id = b.id + (random() * 0)::int;
 -- a side reading both inputs is no key either

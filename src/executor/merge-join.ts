@@ -14,8 +14,7 @@
  * Output rows are left columns then right columns; the planner may make the right input the
  * outer one (`mergeOuter: 'right'`; a left join then walks as a right join).
  */
-import type { Plan } from '../planner/plan.js';
-import type { HashKey } from '../planner/join-keys.js';
+import type { Expr, Plan } from '../planner/plan.js';
 import { mergeJoinType, mergeKeysOf } from '../planner/merge-join-cost.js';
 import { compareValues } from '../types/compare.js';
 import type { Row, Value } from '../types/types.js';
@@ -65,9 +64,10 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
   // inputs in descending key order: the walk compares the other way round
   const direction = plan.mergeDesc ? -1 : 1;
   const outerIsRight = plan.mergeOuter === 'right';
-  const outerCols = keys.map((k) => (outerIsRight ? k.right : k.left));
-  const innerCols = keys.map((k) => (outerIsRight ? k.left : k.right));
-  const types = keys.map((k: HashKey) => k.type);
+  // each key's value on an outer and on an inner row: a column, or an expression (`b.id + 1`) computed once per row
+  const outerKeys = keys.map((k) => keyReader(outerIsRight ? k.rightExpr : k.leftExpr, env));
+  const innerKeys = keys.map((k) => keyReader(outerIsRight ? k.leftExpr : k.rightExpr, env));
+  const types = keys.map((k) => k.type);
   const on = compileExpr(plan.on!);
   // pairs of equal merge keys the rest of the ON rejects: Rows Removed by Join Filter
   const removed = removedCounter(rc.removedRows, plan);
@@ -79,16 +79,16 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
   const nullRight: Value[] = new Array(plan.right.schema.length).fill(null);
   const nullLeft: Value[] = new Array(plan.left.schema.length).fill(null);
   const pair = (o: Row, i: Row): Row => (outerIsRight ? [...i, ...o] : [...o, ...i]);
-  const hasNull = (r: Row, cols: number[]) => cols.some((c) => r[c] === null);
+  const hasNull = (r: Row, readers: readonly KeyReader[]) => readers.some((read) => read(r) === null);
   const compare = (o: Row, i: Row): number => {
     for (let k = 0; k < types.length; k++) {
-      const c = compareValues(types[k], o[outerCols[k]], i[innerCols[k]]);
+      const c = compareValues(types[k], outerKeys[k](o), innerKeys[k](i));
       if (c !== 0) return c * direction;
     }
     return 0;
   };
   const sameInnerKey = (a: Row, b: Row): boolean => {
-    for (let k = 0; k < types.length; k++) if (compareValues(types[k], a[innerCols[k]], b[innerCols[k]]) !== 0) return false;
+    for (let k = 0; k < types.length; k++) if (compareValues(types[k], innerKeys[k](a), innerKeys[k](b)) !== 0) return false;
     return true;
   };
 
@@ -110,14 +110,14 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
     const nextOuter = function* (): Generator<Suspend, Row | undefined, unknown> {
       for (;;) {
         const o = yield* outer.next();
-        if (o === undefined || !hasNull(o, outerCols)) return o;
+        if (o === undefined || !hasNull(o, outerKeys)) return o;
         outerAlone(o);
       }
     };
     const nextInner = function* (): Generator<Suspend, Row | undefined, unknown> {
       for (;;) {
         const i = yield* inner.next();
-        if (i === undefined || !hasNull(i, innerCols)) return i;
+        if (i === undefined || !hasNull(i, innerKeys)) return i;
         innerAlone(i);
       }
     };
@@ -206,4 +206,24 @@ export function* mergeJoin(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChil
     outer.close();
     inner.close();
   }
+}
+
+type KeyReader = (r: Row) => Value;
+
+/**
+ * A merge key's value on a row: a plain column read, or an expression computed once per row
+ * (the walk compares a row's key many times) and kept with the row.
+ */
+function keyReader(e: Expr, env: ExecEnv): KeyReader {
+  if (e.kind === 'column') {
+    const at = e.index;
+    return (r) => r[at];
+  }
+  const compiled = compileExpr(e);
+  const computed = new WeakMap<Row, Value>();
+  return (r) => {
+    let v = computed.get(r);
+    if (v === undefined) computed.set(r, (v = compiled(r, env)));
+    return v;
+  };
 }

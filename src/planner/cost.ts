@@ -719,6 +719,10 @@ export class CostModel {
   private readonly selectivityCache = new WeakMap<Expr, WeakMap<readonly OutputColumn[], WeakMap<readonly OutputColumn[], number>>>();
 
   /** Statistics of a join row's columns: the left input's, then the right's. */
+  joinColumnLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
+    return this.joinLookup(plan);
+  }
+
   private joinLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
     const schema = [...plan.left.schema, ...plan.right.schema];
     const leftWidth = plan.left.schema.length;

@@ -128,6 +128,8 @@ class Builder implements DeparseContext {
   /** PostgreSQL's range table has more than one entry: Output names columns with their relation (show_plan_tlist) */
   private readonly qualifyOutput: boolean;
 
+  /** Sorts below a Merge Join: a key expression is computed by the input below and handed up (VERBOSE Output) */
+  private readonly mergeInputSorts = new WeakSet<Plan>();
   /** VERBOSE: the Output of the WindowAggs below the top of a stack (window-tlists.ts) */
   private readonly windowOutputs = new Map<Plan, { text: string; plain: boolean }[]>();
   /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
@@ -674,6 +676,7 @@ class Builder implements DeparseContext {
           if (stats?.kind === 'incrementalSort') n.details.push(...incrementalSortLines(stats));
         }
         this.asking('small', () => this.child(n, plan.input));
+        if (this.mergeInputSorts.has(plan)) this.computedSortKeys(n.children[n.children.length - 1]!.node, plan);
         return n;
       }
       case 'topk': return this.topk(plan);
@@ -1027,8 +1030,8 @@ class Builder implements DeparseContext {
     const n = this.node(plan, 'Merge Join', type === 'inner' ? 'Merge Join' : `Merge ${joinType} Join`);
     n.props.push(['Join Type', joinType]);
     this.innerUnique(n, plan, swapped ? 'left' : 'right');
-    const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, swapped));
-    n.details.push(['Merge Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
+    const shown = conds.map((c) => this.mergeCond(plan, probeSideFirst(c, plan.left.schema.length, swapped)));
+    n.details.push(['Merge Cond', shown.length === 1 ? shown[0] : `(${shown.join(' AND ')})`]);
     // an inner join's key equality left out of a merge on fewer keys: PostgreSQL's clause made
     // from the equivalence class names the first relation's column first
     const equalities = (hashJoinKeys(plan.on, plan.left.schema.length) ?? []).map((k) => k.cond);
@@ -1036,6 +1039,7 @@ class Builder implements DeparseContext {
       .map((c) => (plan.joinType === 'inner' && equalities.includes(c) ? probeSideFirst(c, plan.left.schema.length, false) : c));
     if (rest.length) n.details.push(['Join Filter', rest.length === 1 ? this.condExpr(plan, rest[0]) : `(${rest.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
     this.joinTlist(n, plan);
+    for (const input of [outer, inner]) if (input.kind === 'sort') this.mergeInputSorts.add(input);
     n.children.push({ rel: 'Outer', node: this.asking('any', () => this.build(outer)) });
     if (!this.opts.model.mergeJoin(plan).materializeInner) {
       n.children.push({ rel: 'Inner', node: this.asking('any', () => this.build(inner)) });
@@ -1049,6 +1053,29 @@ class Builder implements DeparseContext {
       children: [{ rel: 'Outer', node: held }], subplans: [],
     } });
     return n;
+  }
+
+  /**
+   * VERBOSE: a merge join's Sort on a key expression (`(b.id + 1)`) sorts on what its input
+   * computes: the input's Output ends with it (the Sort's, passed up, shows `((b.id + 1))`),
+   * as prepare_sort_from_pathkeys adds it to the input's target list.
+   */
+  private computedSortKeys(input: DisplayNode, sort: Extract<Plan, { kind: 'sort' }>): void {
+    const items = this.outputItems.get(input);
+    if (!items) return;
+    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
+    const added = sort.keys.filter((k) => k.expr.kind !== 'column').map((k) => ({ text: deparse(k.expr, ctx), plain: false }));
+    this.outputItemsOf(input, [...items, ...added.filter((a) => !items.some((i) => i.text === a.text))]);
+  }
+
+  /**
+   * A merge clause: a key side that is an expression is computed below (the Sort's key) and
+   * referenced, so in parentheses as get_variable prints it, `(a.id = ((b.id + 1)))`.
+   */
+  private mergeCond(plan: Extract<Plan, { kind: 'join' }>, c: Expr): string {
+    if (c.kind !== 'call' || c.args.length !== 2 || c.args.every((a) => a.kind === 'column')) return this.condExpr(plan, c);
+    const side = (a: Expr) => (a.kind === 'column' ? this.condExpr(plan, a) : `(${this.condExpr(plan, a)})`);
+    return `(${side(c.args[0])} ${c.name} ${side(c.args[1])})`;
   }
 
   private topk(plan: Extract<Plan, { kind: 'topk' }>): DisplayNode {

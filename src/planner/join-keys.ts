@@ -59,6 +59,15 @@ export function hashableJoinKeys(on: Expr | null, leftWidth: number): JoinHashKe
   return keys.length ? keys : null;
 }
 
+/**
+ * The keys a merge join can sort both inputs on and walk: same-type equalities of plain
+ * columns or expressions (`Sort Key: ((b.id + 1))`), in the ON's order.
+ */
+export function mergeJoinKeys(on: Expr | null, leftWidth: number): JoinHashKey[] | null {
+  const keys = equalityKeys(on, leftWidth).filter((k) => !k.crossType);
+  return keys.length ? keys : null;
+}
+
 const FAMILIES: readonly (readonly number[])[] = [[OID.int2, OID.int4, OID.int8], [OID.float4, OID.float8]];
 
 function sameFamily(a: number, b: number): boolean {

@@ -35,7 +35,7 @@ import {
   CPU_INDEX_TUPLE_COST, CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, RANDOM_PAGE_COST, SEQ_PAGE_COST,
   btreePages, clampRows, exprCost, pagesFetched, typeWidth, type CostModel, type Estimate,
 } from './cost.js';
-import { hashJoinKeys, type HashKey } from './join-keys.js';
+import { mergeJoinKeys, type JoinHashKey } from './join-keys.js';
 import type { Expr, Plan } from './plan.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import { clauseSelectivity, columnRange, DEFAULT_INEQ_SEL, inequalitySelectivity, type ColumnInfo } from './selectivity.js';
@@ -55,8 +55,8 @@ export function mergeJoinType(plan: JoinNode): JoinNode['joinType'] {
 }
 
 /** The merge clauses in merge order (plan.mergeKeys of the ON's equality keys, else all of them). */
-export function mergeKeysOf(plan: JoinNode): HashKey[] {
-  const keys = hashJoinKeys(plan.on, plan.left.schema.length) ?? [];
+export function mergeKeysOf(plan: JoinNode): JoinHashKey[] {
+  const keys = mergeJoinKeys(plan.on, plan.left.schema.length) ?? [];
   return plan.mergeKeys ? plan.mergeKeys.map((i) => keys[i]) : keys;
 }
 
@@ -68,12 +68,11 @@ function restores(p: Plan): boolean {
 interface Fractions { outerStart: number; outerEnd: number; innerStart: number; innerEnd: number }
 
 /** mergejoinscansel on the first merge key (see the top of this file). */
-function scanFractions(model: CostModel, plan: JoinNode, key: HashKey, swapped: boolean, desc: boolean): Fractions {
+function scanFractions(model: CostModel, plan: JoinNode, key: JoinHashKey, swapped: boolean, desc: boolean): Fractions {
   const none: Fractions = { outerStart: 0, outerEnd: 1, innerStart: 0, innerEnd: 1 };
-  const lookup = model.schemaLookup([...plan.left.schema, ...plan.right.schema]);
-  const col = (index: number): ColumnInfo | undefined => lookup({ kind: 'column', type: key.type, level: 0, index, name: '' });
-  const leftInfo = col(key.left);
-  const rightInfo = col(plan.left.schema.length + key.right);
+  // an expression key has no statistics, so no range: both inputs read whole
+  const leftInfo = model.keyInfo(key.leftExpr, plan.left.schema);
+  const rightInfo = model.keyInfo(key.rightExpr, plan.right.schema);
   const [outer, inner] = swapped ? [rightInfo, leftInfo] : [leftInfo, rightInfo];
   const outerRange = columnRange(outer);
   const innerRange = columnRange(inner);
@@ -139,11 +138,12 @@ export function mergeJoinCost(model: CostModel, plan: JoinNode, innerUnique: boo
   const settings = model.env.settings;
   if (!settings.mergejoin) startup += DISABLE_COST;
 
-  const mergeQual = CPU_OPERATOR_COST * keys.length;
+  // the merge clauses' whole cost, a key expression's (`b.id + 1`) included (final_cost_mergejoin's merge_qual_cost)
+  const mergeQual = keys.reduce((s, k) => s + exprCost(k.cond), 0);
   const conjuncts = plan.on?.kind === 'and' ? plan.on.args : plan.on ? [plan.on] : [];
   const otherQual = Math.max(0, exprCost(plan.on) - mergeQual);
   const skipMarkRestore = (jt === 'semi' || jt === 'anti' || innerUnique) && conjuncts.length === keys.length;
-  const lookup = model.schemaLookup([...plan.left.schema, ...plan.right.schema]);
+  const lookup = model.joinColumnLookup(plan);
   const keySel = keys.reduce((s, k) => s * clauseSelectivity(k.cond, lookup), 1);
   const tuples = clampRows(outerRows * innerRows * keySel);
   // a semi join's right side made unique (unique-semi-join.ts) as the outer input: PostgreSQL's UniquePath outer

@@ -9,9 +9,10 @@
  * against the hash join and the nested loops.
  */
 import type { CostModel } from './cost.js';
-import { hashJoinKeys } from './join-keys.js';
+import { hashJoinKeys, mergeJoinKeys, type JoinHashKey } from './join-keys.js';
 import { mergeJoinType, mergeKeysOf } from './merge-join-cost.js';
 import type { Expr, Plan, SortKey } from './plan.js';
+import { exprIdentity } from './plan-order.js';
 import { btreeKeys, fixedColumns, plainScan } from './rules/use-index-range.js';
 
 type JoinNode = Extract<Plan, { kind: 'join' }>;
@@ -44,21 +45,35 @@ function columnKey(c: Column): string {
 }
 
 /**
- * The input under a Sort on its key columns (as the ON names them, for EXPLAIN): ascending,
- * NULLs last, or descending, NULLs first (PostgreSQL's DESC).
+ * The input under a Sort on its key columns or expressions (as the ON names them, for
+ * EXPLAIN: `Sort Key: ((b.id + 1))`): ascending, NULLs last, or descending, NULLs first
+ * (PostgreSQL's DESC).
  */
-function sortedBy(input: Plan, columns: readonly Column[], desc: boolean): Plan {
-  return memoized(input, `sort ${desc ? 'desc ' : ''}${columns.map(columnKey).join(',')}`, (): Plan => {
-    const keys: SortKey[] = columns.map((expr) => ({ expr, desc, nullsFirst: desc }));
+function sortedBy(input: Plan, exprs: readonly Expr[], desc: boolean): Plan {
+  const id = exprs.map((e) => (e.kind === 'column' ? columnKey(e) : exprIdentity(e))).join(',');
+  return memoized(input, `sort ${desc ? 'desc ' : ''}${id}`, (): Plan => {
+    const keys: SortKey[] = exprs.map((expr) => ({ expr, desc, nullsFirst: desc }));
     return { kind: 'sort', schema: input.schema, input, keys };
   });
 }
 
-/** The ON's column of one side of a key equality, numbered within that side's input. */
-function keyColumn(cond: Expr, leftWidth: number, side: 'left' | 'right'): Column {
-  const args = (cond as Extract<Expr, { kind: 'call' }>).args as Column[];
-  const c = args.find((a) => (side === 'left' ? a.index < leftWidth : a.index >= leftWidth))!;
-  return side === 'left' ? c : { ...c, index: c.index - leftWidth };
+/** A key's side, over that side's input (the ON's own expression, so EXPLAIN names it as written). */
+function keySide(key: JoinHashKey, side: 'left' | 'right'): Expr {
+  return side === 'left' ? key.leftExpr : key.rightExpr;
+}
+
+/**
+ * The input columns of the keys' sides, in key order, up to the first key on an expression
+ * (its value is no column of the input, so no order of the input's columns comes of it).
+ */
+function keyColumnsInOrder(keys: readonly JoinHashKey[], side: 'left' | 'right'): number[] {
+  const out: number[] = [];
+  for (const k of keys) {
+    const e = keySide(k, side);
+    if (e.kind !== 'column') break;
+    out.push(e.index);
+  }
+  return out;
 }
 
 /** An input in the order of some of the merge keys: `keys` are their positions, in that order. */
@@ -112,8 +127,8 @@ export function mergeOrder(plan: JoinNode): { outer: number[]; inner: number[]; 
   // the outer input's rows may come NULL-extended (a right or full join as walked): no order
   const type = mergeJoinType(plan);
   if (type === 'full' || type === 'right') return { outer: [], inner: [], desc };
-  const outer = keys.map((k) => (swapped ? width + k.right : k.left));
-  const inner = plan.joinType === 'inner' ? keys.map((k) => (swapped ? k.left : width + k.right)) : [];
+  const outer = keyColumnsInOrder(keys, swapped ? 'right' : 'left').map((c) => (swapped ? width + c : c));
+  const inner = plan.joinType === 'inner' ? keyColumnsInOrder(keys, swapped ? 'left' : 'right').map((c) => (swapped ? c : width + c)) : [];
   return { outer, inner, desc };
 }
 
@@ -152,7 +167,7 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, options: Mer
   const { accept, limit = Infinity, desc = false } = options;
   // disabled: a hash join can always take its place (the same equality keys), so none is built
   if (plan.lateral || plan.parameterized || !model.env.settings.mergejoin) return undefined;
-  const keys = hashJoinKeys(plan.on, plan.left.schema.length);
+  const keys = mergeJoinKeys(plan.on, plan.left.schema.length);
   if (!keys) return undefined;
   // a full join merges only when every condition is a merge key (select_mergejoin_clauses)
   const conjuncts = plan.on?.kind === 'and' ? plan.on.args.length : 1;
@@ -160,7 +175,8 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, options: Mer
   const width = plan.left.schema.length;
   const all = keys.map((_, i) => i);
   const side = (input: Plan, which: 'left' | 'right') => {
-    const columns = keys.map((k) => k[which]);
+    // an expression key (-1) is no column an index or a join below can give in order
+    const columns = keys.map((k) => { const e = keySide(k, which); return e.kind === 'column' ? e.index : -1; });
     // read backward only where the ORDER BY's columns are (right_merge_direction): the
     // nullable side of an outer join has its own keys, ascending elsewhere
     const backward = which === 'left' || plan.joinType === 'inner';
@@ -170,7 +186,7 @@ export function cheapestMergeJoin(plan: JoinNode, model: CostModel, options: Mer
       sorted: (order: readonly number[]) => {
         const key = order.join(',');
         let sorted = sorts.get(key);
-        if (!sorted) sorts.set(key, (sorted = sortedBy(input, order.map((k) => keyColumn(keys[k].cond, width, which)), desc)));
+        if (!sorted) sorts.set(key, (sorted = sortedBy(input, order.map((k) => keySide(keys[k], which)), desc)));
         return sorted;
       },
       // inputs already in key order: an Index Scan, or a join below merged on every key
