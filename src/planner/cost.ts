@@ -21,6 +21,7 @@ import type { Catalog, TableDef } from '../catalog/catalog.js';
 import { OID, T, typeInfo, type SqlType } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
+import { castCalls } from './cast-cost.js';
 import { boundingQuals, indexQuals } from './range-comparison.js';
 import type { Expr, OutputColumn, Plan } from './plan.js';
 import { clauseSelectivity, distinctCount, groupCount, isDefaultDistinct, semiJoinSelectivity, type ColumnInfo, type ColumnLookup, type JoinOperands } from './selectivity.js';
@@ -157,8 +158,9 @@ export function exprCost(e: Expr | null | undefined): number {
       const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : e.right.kind === 'array' ? e.right.elems.length : 10;
       return CPU_OPERATOR_COST * Math.max(1, n * 0.5) + exprCost(e.left);
     }
-    // a cast of a constant is folded by eval_const_expressions: free
-    case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': return (e.kind === 'cast' && e.arg.kind !== 'const' ? CPU_OPERATOR_COST : 0) + exprCost(e.arg);
+    // a cast of a constant is folded by eval_const_expressions: free; others as the node they become (cast-cost.ts)
+    case 'cast': return (e.arg.kind !== 'const' ? CPU_OPERATOR_COST * castCalls(e.arg.type.oid, e.type.oid) : 0) + exprCost(e.arg);
+    case 'not': case 'isnull': case 'booltest': case 'field': return exprCost(e.arg);
     case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'case': return e.whens.reduce((s, w) => s + exprCost(w.cond) + exprCost(w.result), exprCost(e.otherwise));
     case 'distinct': return CPU_OPERATOR_COST + exprCost(e.left) + exprCost(e.right);
@@ -350,6 +352,8 @@ export class CostModel {
    */
   keyInfo(e: Expr, schema: readonly OutputColumn[]): ColumnInfo | undefined {
     if (e.kind === 'column') return e.level === 0 ? this.schemaLookup(schema)(e) : undefined;
+    // a binary-coercible cast is PostgreSQL's RelabelType, which examine_variable looks through
+    if (e.kind === 'cast' && castCalls(e.arg.type.oid, e.type.oid) === 0) return this.keyInfo(e.arg, schema);
     const tables = new Set<number>();
     mapExpr(e, (x) => {
       if (x.kind === 'column') tables.add(x.level === 0 ? schema[x.index]?.tableOid ?? 0 : 0);

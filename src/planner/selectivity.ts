@@ -23,6 +23,7 @@ import { compareValues } from '../types/compare.js';
 import { formatText, parseText } from '../types/text-io.js';
 import { OID, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
+import { castCalls } from './cast-cost.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -68,8 +69,14 @@ export interface JoinOperands {
 function expressionJoinOperands(e: Expr, lookup: ColumnLookup): JoinOperands | undefined {
   if (!lookup.joinOperands || e.kind !== 'call' || (e.name !== '=' && e.name !== '<>') || e.args.length !== 2) return undefined;
   const [a, b] = e.args;
-  if (stripCasts(a).kind === 'column' && stripCasts(b).kind === 'column') return undefined;
+  if (plainColumn(a) && plainColumn(b)) return undefined;
   return lookup.joinOperands(a, b);
+}
+
+/** A column as examine_variable sees one: through binary-coercible casts (RelabelType) only; `a.id::text` is an expression. */
+function plainColumn(e: Expr): boolean {
+  if (e.kind === 'cast') return castCalls(e.arg.type.oid, e.type.oid) === 0 && plainColumn(e.arg);
+  return e.kind === 'column';
 }
 
 const clamp = (s: number): number => (Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : DEFAULT_CLAUSE_SEL);
