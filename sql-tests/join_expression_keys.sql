@@ -41,7 +41,15 @@ RESET enable_mergejoin;
 EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND upper(a.s) = upper(b.s);
 SELECT a.id, a.s, b.id, b.s FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND upper(a.s) = upper(b.s) ORDER BY 1 LIMIT 5;
 SELECT count(*) FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND upper(a.s) = upper(b.s);
--- semi and anti joins
+-- semi and anti joins; a semi join may group its right side on the key expression and join
+-- the groups (HashAggregate, Group Key: ((b.id % 50) + 1)), the join computing it again
+EXPLAIN SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id % 50 + 1);
+EXPLAIN SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.id = b.id + 1);
+EXPLAIN SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);
+EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE lower(a.s) = lower(b.s));
+SELECT count(*), sum(a.x) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id % 50 + 1);
+SELECT count(*), sum(a.id) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE lower(a.s) = lower(b.s));
+SELECT a.id, a.x FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id % 50 + 1) ORDER BY a.id LIMIT 5;
 EXPLAIN SELECT * FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);
 SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);

@@ -169,6 +169,22 @@ export function exprCost(e: Expr | null | undefined): number {
   }
 }
 
+/** A semi join's right side made unique (unique-semi-join.ts) on a key that is an expression. */
+function groupedOnExpression(plan: Extract<Plan, { kind: 'join' }>): boolean {
+  return plan.semiUnique === true && plan.right.kind === 'aggregate' && plan.right.groupBy.some((g) => g.kind !== 'column');
+}
+
+/**
+ * A key read from a semi join's right side made unique on an expression: PostgreSQL's
+ * UniquePath hands on the columns and the join computes the expression from them again,
+ * so the hash clause costs it too.
+ */
+function groupedKeyCost(plan: Extract<Plan, { kind: 'join' }>, right: Expr): number {
+  if (!plan.semiUnique || plan.right.kind !== 'aggregate' || right.kind !== 'column') return 0;
+  const key = plan.right.groupBy[right.index];
+  return key && key.kind !== 'column' ? exprCost(key) : 0;
+}
+
 /** A table's scan, maybe under a filter: its columns are the table's, its rows the table's restricted. */
 function isBaseScan(plan: Plan): boolean {
   if (plan.kind === 'filter') return isBaseScan(plan.input);
@@ -694,9 +710,11 @@ export class CostModel {
    * join the others.
    */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
-    if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti') {
+    // a semi join's right side made unique on an expression: the semi join's rows, as PostgreSQL
+    // sizes a join relation once whatever its path (the grouped value has no statistics of its own)
+    if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti' || groupedOnExpression(plan)) {
       const matched = this.semiSelectivity(plan, right);
-      return clampRows(left.rows * (plan.joinType === 'semi' ? matched : 1 - matched));
+      return clampRows(left.rows * (plan.joinType === 'anti' ? 1 - matched : matched));
     }
     const sel = plan.on ? this.onSelectivity(plan, plan.on) : 1;
     let rows = left.rows * right.rows * sel;
@@ -859,14 +877,16 @@ export class CostModel {
     // hashing a row: cpu_operator_cost per key (initial_cost_hashjoin), whatever the key's expression
     const hashQual = CPU_OPERATOR_COST * keys.length;
     // comparing a bucket's entries: the key equalities' whole cost, `b.id + 1` included (final_cost_hashjoin)
-    const hashQualEval = keys.reduce((s, k) => s + exprCost(k.cond), 0);
+    const hashQualEval = keys.reduce((s, k) => s + exprCost(k.cond) + groupedKeyCost(plan, k.rightExpr), 0);
     const startup = probe.startup + build.total + (hashQual + CPU_TUPLE_COST) * build.rows + (this.env.settings.hashjoin ? 0 : DISABLE_COST);
     let run = probe.total - probe.startup + hashQual * probe.rows;
     const buckets = Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, build.rows))));
     const lookup = this.joinLookup(plan);
     const buildPlan = buildLeft ? plan.left : plan.right;
     let bucketSize = 1;
-    for (const k of keys) {
+    // a semi join's right side made unique holds each key once: PostgreSQL's UniquePath inner, one entry a bucket
+    if (plan.semiUnique && !buildLeft) bucketSize = 1 / buckets;
+    else for (const k of keys) {
       const info = this.keyInfo(buildLeft ? k.leftExpr : k.rightExpr, buildPlan.schema);
       const restricted = isBaseScan(buildPlan) && info ? build.rows / Math.max(1, info.rows) : 1;
       bucketSize = Math.min(bucketSize, bucketFraction(info, buckets, restricted));

@@ -487,9 +487,27 @@ class Builder implements DeparseContext {
   private condExpr(plan: Extract<Plan, { kind: 'join' }>, e: Expr): string {
     return this.expr(mapExpr(e, (x) => {
       if (x.kind !== 'column' || x.level !== 0) return undefined;
+      const grouped = this.uniqueKeyExpr(plan, x.index);
+      if (grouped) return grouped;
       const source = this.sourceExpr(plan, x.index);
       return source?.kind === 'column' ? source : x;
     }));
+  }
+
+  /**
+   * A semi join's right side made unique (unique-semi-join.ts): on a key expression the join
+   * reads the expression, as PostgreSQL's join over the UniquePath computes it from the
+   * grouped row's columns, `Hash Cond: (a.x = (b.y + 1))`; a grouped column under its table's name.
+   */
+  private uniqueKeyExpr(plan: Extract<Plan, { kind: 'join' }>, index: number): Expr | undefined {
+    const width = plan.left.schema.length;
+    if (!plan.semiUnique || index < width || plan.right.kind !== 'aggregate') return undefined;
+    const key = plan.right.groupBy[index - width];
+    if (!key) return undefined;
+    if (key.kind !== 'column') return this.pulledUp(plan.right.input, key);
+    // a grouped column under its table's name, through a subquery's select list (`c.parent`)
+    const source = this.sourceExpr(plan.right.input, key.index);
+    return source?.kind === 'column' && source.table ? source : undefined;
   }
 
   /**

@@ -431,9 +431,40 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
 export function groupCount(keys: readonly Expr[], inputRows: number, lookup: ColumnLookup): number {
   if (keys.length === 0) return 1;
   let groups = 1;
+  const counted = new Set<number>();
+  const count = (c: Extract<Expr, { kind: 'column' }>) => {
+    if (counted.has(c.index)) return;
+    counted.add(c.index);
+    groups *= distinctCount(lookup(c));
+  };
   for (const k of keys) {
     const c = stripCasts(k);
-    groups *= c.kind === 'column' && c.level === 0 ? distinctCount(lookup(c)) : DEFAULT_NUM_DISTINCT;
+    if (c.kind === 'column' && c.level === 0) { count(c); continue; }
+    // an expression (`b.y + 1`): the distinct values of the columns it reads, each counted
+    // once, as estimate_num_groups pulls out its Vars; one reading none (a subquery's, an
+    // outer row's) as the default
+    const columns = columnsRead(c);
+    if (!columns.length) groups *= DEFAULT_NUM_DISTINCT;
+    for (const col of columns) count(col);
   }
   return Math.max(1, Math.min(Math.round(groups), Math.round(inputRows)));
+}
+
+/** The level-0 columns an expression reads (not inside its subqueries). */
+function columnsRead(e: Expr): Extract<Expr, { kind: 'column' }>[] {
+  const out: Extract<Expr, { kind: 'column' }>[] = [];
+  const visit = (x: Expr): void => {
+    switch (x.kind) {
+      case 'column': if (x.level === 0) out.push(x); return;
+      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': case 'sqlCall': x.args.forEach(visit); return;
+      case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': visit(x.arg); return;
+      case 'case': x.whens.forEach((w) => { visit(w.cond); visit(w.result); }); visit(x.otherwise); return;
+      case 'array': x.elems.forEach(visit); return;
+      case 'anyall': case 'distinct': visit(x.left); visit(x.right); return;
+      case 'subscript': visit(x.arg); x.subs.forEach((s) => { if (s.lower) visit(s.lower); if (s.upper) visit(s.upper); }); return;
+      default: return;
+    }
+  };
+  visit(e);
+  return out;
 }
