@@ -107,6 +107,29 @@ for (const [kind, query] of Object.entries(QUERIES)) {
   });
 }
 
+// the same joins on key expressions (l.k + 1 = r.k + 1 matches as l.k = r.k): each input
+// sorted on its expression, computed once per row; hashed on the expressions when merging is off
+for (const [kind, query] of Object.entries(QUERIES)) {
+  const onExpressions = query.replace('l.k = r.k', 'l.k + 1 = r.k + 1').replace('r.k = l.k', 'r.k + 1 = l.k + 1');
+  test(`merge ${kind} join on key expressions, duplicates and NULL keys`, async () => {
+    await sql('SET enable_hashjoin = off');
+    await sql('SET enable_nestloop = off');
+    const shown = await plan(onExpressions);
+    assert.match(shown, /Merge (\w+ )?Join/, shown);
+    assert.match(shown, /Sort Key: \(\([lr]\.k \+ 1\)\)/, shown);
+    const merged = (await sql(onExpressions))[0].map(Number);
+    await sql('RESET enable_hashjoin');
+    await sql('SET enable_mergejoin = off');
+    const hashedPlan = await plan(onExpressions);
+    assert.match(hashedPlan, /Hash Cond: .*k \+ 1\) = \(.*k \+ 1\)/, hashedPlan);
+    const hashed = (await sql(onExpressions))[0].map(Number);
+    await sql('RESET enable_mergejoin');
+    await sql('RESET enable_nestloop');
+    assert.deepEqual(merged, hashed);
+    assert.deepEqual(merged, expected(kind as Parameters<typeof expected>[0]));
+  });
+}
+
 test('an inner merge join through both indexes hands on every pair of equal keys, in key order', async () => {
   await sql('SET enable_hashjoin = off');
   await sql('SET enable_nestloop = off');
