@@ -55,6 +55,12 @@ SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);
 SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.id = b.id + 1);
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.id = b.id + 1);
+-- IN (SELECT expression …): the subquery pulled up, its expression a join key
+EXPLAIN SELECT * FROM ejk_a a WHERE a.x IN (SELECT b.id % 50 + 1 FROM ejk_b b);
+EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a WHERE a.x IN (SELECT b.id % 50 + 1 FROM ejk_b b WHERE b.y < 100);
+SELECT count(*), sum(a.id) FROM ejk_a a WHERE a.x IN (SELECT b.id % 50 + 1 FROM ejk_b b);
+SELECT count(*), sum(a.id) FROM ejk_a a WHERE a.x IN (SELECT b.id % 50 + 1 FROM ejk_b b WHERE b.y < 100);
+SELECT count(*), sum(a.id) FROM ejk_a a WHERE lower(a.s) IN (SELECT lower(b.s) FROM ejk_b b);
 -- merge joins on expression keys: each input sorted on its side's expression (Sort Key: ((b.id + 1)))
 SET enable_hashjoin = off;
 EXPLAIN SELECT * FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1;

@@ -135,6 +135,21 @@ function correlatedJoin(input: Plan, from: Plan, where: Expr | null, extra: read
   return { kind: 'join', schema: input.schema, joinType, left: input, right, on: and(on), lateral: false };
 }
 
+/**
+ * An uncorrelated `SELECT expr FROM … [WHERE …]` selecting one expression that is not a
+ * plain column: its FROM (filtered), and the expression over the join's row (the FROM's
+ * columns after the `leftWidth` outer ones); undefined for any other shape.
+ */
+function selectedExpression(plan: Plan, leftWidth: number): { from: Plan; selected: Expr } | undefined {
+  if (plan.kind !== 'project' || plan.exprs.length !== 1) return undefined;
+  const [expr] = plan.exprs;
+  if (expr.kind === 'column' || unsafeValue(expr)) return undefined;
+  const from = plan.input.kind === 'filter' ? plan.input.input : plan.input;
+  // a plain FROM: an aggregate, window, set operation or VALUES shapes the rows
+  if (from.kind !== 'scan' && from.kind !== 'join' && from.kind !== 'functionScan' && from.kind !== 'cteScan') return undefined;
+  return { from: plan.input, selected: mapExpr(expr, (x) => (x.kind === 'column' && x.level === 0 ? { ...x, index: x.index + leftWidth } : undefined)) };
+}
+
 /** The Semi / Anti join for one conjunct, or undefined when it stays a SubPlan. */
 function sublinkJoin(c: Expr, input: Plan): Plan | undefined {
   const L = input.schema.length;
@@ -157,6 +172,13 @@ function sublinkJoin(c: Expr, input: Plan): Plan | undefined {
       if (!selected) return undefined;
       const eq: Expr = { kind: 'call', type: T.bool, name: '=', fn: e.fn, args: [e.left, selected] };
       return correlatedJoin(input, from, where, [eq], 'semi');
+    }
+    const pulled = selectedExpression(e.plan, L);
+    if (pulled) {
+      // x IN (SELECT u.a + 1 FROM u): a semi join on x = u.a + 1 over u itself (PostgreSQL
+      // pulls the simple subquery up), so the expression is a join key of its own
+      const on: Expr = { kind: 'call', type: T.bool, name: '=', fn: e.fn, args: [e.left, pulled.selected] };
+      return { kind: 'join', schema: input.schema, joinType: 'semi', left: input, right: pulled.from, on, lateral: false };
     }
     const col = e.plan.schema[0];
     // EXPLAIN qualifies it with the subquery's table when it selects a plain column
