@@ -79,6 +79,11 @@ SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.i
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id + 1);
 SELECT a.id, a.s, b.id, b.s FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND lower(a.s) = lower(b.s) ORDER BY 1 LIMIT 5;
 RESET enable_hashjoin;
+-- an index on the other side's key column: probed with the expression per outer row
+CREATE INDEX ejk_b_id ON ejk_b (id);
+EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON a.id + 1 = b.id WHERE a.id < 3;
+SELECT a.id, b.id FROM ejk_a a JOIN ejk_b b ON a.id + 1 = b.id WHERE a.id < 3 ORDER BY 1;
+DROP INDEX ejk_b_id;
 -- a volatile side is no key: a nested loop
 EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a JOIN ejk_b b ON a.id = b.id + (random() * 0)::int;
 -- a side reading both inputs is no key either

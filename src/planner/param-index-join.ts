@@ -144,6 +144,12 @@ const FLIPPED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': 
  * (`id > o.customer` for `o.customer < c.id`), or the conjunct as it is when it is so already.
  */
 function innerColumnFirst(c: Expr, leftWidth: number): Expr {
+  // an equality the key lookup did not take (`a.id + 1 = b.id`): a range of one value, `id = (a.id + 1)`
+  if (c.kind === 'call' && c.name === '=' && c.args.length === 2) {
+    const [a, b] = c.args;
+    if (!(readsOnlyLeft(a, leftWidth) && b.kind === 'column' && b.level === 0 && b.index >= leftWidth)) return c;
+    return { ...c, fn: resolveOperator('=', b.type, a.type), args: [b, a] };
+  }
   if (c.kind !== 'call' || !(c.name in FLIPPED) || c.args.length !== 2) return c;
   const [a, b] = c.args;
   if (!(readsOnlyLeft(a, leftWidth) && b.kind === 'column' && b.level === 0 && b.index >= leftWidth)) return c;
