@@ -78,6 +78,9 @@ SELECT count(*), count(a.id), count(b.id) FROM ejk_a a RIGHT JOIN ejk_b b ON low
 SELECT count(*) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id + 1);
 SELECT count(*) FROM ejk_a a WHERE NOT EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id + 1);
 SELECT a.id, a.s, b.id, b.s FROM ejk_a a JOIN ejk_b b ON a.id = b.id + 1 AND lower(a.s) = lower(b.s) ORDER BY 1 LIMIT 5;
+-- a FULL JOIN with a condition no merge can take: hashed even so (PostgreSQL has no nested loop for it)
+EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a FULL JOIN ejk_b b ON lower(a.s) = lower(b.s) AND a.x < b.id;
+SELECT count(*), count(a.id), count(b.id) FROM ejk_a a FULL JOIN ejk_b b ON lower(a.s) = lower(b.s) AND a.x < b.id;
 RESET enable_hashjoin;
 -- an index on the other side's key column: probed with the expression per outer row
 CREATE INDEX ejk_b_id ON ejk_b (id);

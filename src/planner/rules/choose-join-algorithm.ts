@@ -43,13 +43,15 @@ export function withCheapestAlgorithm(plan: JoinNode, model: CostModel): JoinNod
   const probed = cheapestParameterized(plan, model);
   const probedE = probed ? model.join(probed, 'nestloop') : undefined;
   const hash = hashE.total, hashLeft = hashLeftE?.total ?? Infinity, loop = loopE.total, probedCost = probedE?.total ?? Infinity;
+  // PostgreSQL has no nested loop for a FULL JOIN: with keys to hash it hashes or merges, even disabled
+  const loops = plan.joinType !== 'full';
   // both inputs in key order, walked side by side (merge-join-path.ts), against the cheapest of the others
-  const others = [hashE, loopE, ...(hashLeftE ? [hashLeftE] : []), ...(probedE ? [probedE] : [])];
+  const others = [hashE, ...(loops ? [loopE] : []), ...(hashLeftE ? [hashLeftE] : []), ...(loops && probedE ? [probedE] : [])];
   const cheapestOther = others.reduce((a, b) => (b.total < a.total ? b : a));
   const merge = cheapestMergeJoin(plan, model, { limit: beatable(cheapestOther) });
   if (merge && preferred(model.estimate(merge), cheapestOther)) return merge;
-  if (probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
-  if (loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
+  if (loops && probed && probedCost < Math.min(hash, hashLeft, loop)) return probed;
+  if (loops && loop < Math.min(hash, hashLeft)) return { ...plan, algorithm: 'nestloop' };
   return hashLeft < hash ? { ...plan, algorithm: 'hash', hashBuild: 'left' } : { ...plan, algorithm: 'hash' };
 }
 
