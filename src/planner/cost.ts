@@ -745,6 +745,7 @@ export class CostModel {
     return this.joinLookup(plan);
   }
 
+  /** …answering for operands that are expressions of one input each (selectivity.ts joinOperands) */
   private joinLookup(plan: Extract<Plan, { kind: 'join' }>): ColumnLookup {
     const schema = [...plan.left.schema, ...plan.right.schema];
     const leftWidth = plan.left.schema.length;
@@ -854,18 +855,20 @@ export class CostModel {
 
   /**
    * Hash Join (initial_cost_hashjoin + final_cost_hashjoin, in one batch): the build side is
-   * hashed, the probe side streams past it. With hash_qual = cpu_operator_cost × hash keys,
+   * hashed, the probe side streams past it. With hash_qual = cpu_operator_cost × hash keys
+   * and hash_eval the key equalities' own cost (`a.id = b.id + 1`: two operators),
    *   startup = probe startup + build total + (hash_qual + cpu_tuple_cost) × build rows
    *   run     = (probe total - probe startup) + hash_qual × probe rows
-   *           + hash_qual × probe rows × clamp(build rows × bucketsize) × 0.5
+   *           + hash_eval × probe rows × clamp(build rows × bucketsize) × 0.5
    *           + (cpu_tuple_cost + other ON conditions) × probe rows × build rows × sel(hash keys)
    * bucketsize (estimate_hash_bucket_stats, the smallest over the keys): 1 / min(distinct
    * values, buckets), scaled up by the most common value's frequency over the average, 0.1
-   * without statistics; buckets = max(1024, the power of 2 ≥ build rows). A semi or anti
-   * join, or one whose build side is unique on its keys, stops at a probe row's first match
-   * (earlyStop: matched = probe rows × match fraction, scan_frac = 2 / (match count + 1)):
-   *   run     = … + hash_qual × matched × clamp(build rows × bucketsize × scan_frac) × 0.5
-   *           + hash_qual × unmatched × clamp(build rows / buckets) × 0.05
+   * without statistics (an expression key over 200 rows or more); 1 / buckets over a semi
+   * join's right side made unique; buckets = max(1024, the power of 2 ≥ build rows). A semi
+   * or anti join, or one whose build side is unique on its keys, stops at a probe row's first
+   * match (earlyStop: matched = probe rows × match fraction, scan_frac = 2 / (match count + 1)):
+   *   run     = … + hash_eval × matched × clamp(build rows × bucketsize × scan_frac) × 0.5
+   *           + hash_eval × unmatched × clamp(build rows / buckets) × 0.05
    *           + (cpu_tuple_cost + other ON conditions) × (anti ? unmatched : matched)
    */
   private hashJoin(plan: Extract<Plan, { kind: 'join' }>, hashBuild: 'left' | 'right'): { startup: number; total: number } {
