@@ -5,7 +5,8 @@
  * Early stop (mergejoinscansel on the first merge key): the walk ends when either input runs
  * out, so an input whose keys go past the other's largest is read only up to there, and the
  * rows below the other's smallest are skipped at startup. With the range [min, max] of each
- * key column (histogram ends and most common values; without statistics no early stop):
+ * key column (histogram ends and most common values; without statistics, and so for a key
+ * expression, no early stop):
  *   outer end = sel(outer <= inner max), inner end = sel(inner <= outer max): the smaller is
  *               believed, the other is 1;
  *   outer start = sel(outer < inner min), inner start = sel(inner < outer min): the larger
@@ -27,7 +28,8 @@
  *   startup += merge qual × (outer skip + inner skip × ratio)
  *   run     += merge qual × ((outer read - outer skip) + (inner read - inner skip) × ratio)
  *            + (cpu_tuple_cost + other ON conditions) × tuples
- * where merge qual = cpu_operator_cost × merge keys. enable_mergejoin = off adds disable_cost.
+ * where merge qual = the merge clauses' own cost (cpu_operator_cost a key, more for a key
+ * expression: `a.id = b.id + 1` is two). enable_mergejoin = off adds disable_cost.
  */
 import type { TableDef } from '../catalog/catalog.js';
 import { T } from '../types/types.js';
