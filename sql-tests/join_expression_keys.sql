@@ -47,6 +47,7 @@ EXPLAIN SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.
 EXPLAIN SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.id = b.id + 1);
 EXPLAIN SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.y + 1);
 EXPLAIN (COSTS OFF) SELECT * FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE lower(a.s) = lower(b.s));
+EXPLAIN (VERBOSE, COSTS OFF) SELECT a.id FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id % 50 + 1);
 SELECT count(*), sum(a.x) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id % 50 + 1);
 SELECT count(*), sum(a.id) FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE lower(a.s) = lower(b.s));
 SELECT a.id, a.x FROM ejk_a a WHERE EXISTS (SELECT 1 FROM ejk_b b WHERE a.x = b.id % 50 + 1) ORDER BY a.id LIMIT 5;

@@ -981,6 +981,8 @@ export class CostModel {
   joinInnerUnique(plan: Extract<Plan, { kind: 'join' }>, innerSide: 'left' | 'right'): boolean {
     if (plan.joinType === 'semi') return plan.semiUnique === true || this.reducedSemiJoin(plan) || this.semiJoinOnUniqueKey(plan);
     if (plan.joinType === 'anti') return false;
+    // a semi join's right side made unique on the keys (unique-semi-join.ts)
+    if (plan.semiUnique && innerSide === 'right') return true;
     return this.innerUnique(plan, innerSide);
   }
 

@@ -130,6 +130,8 @@ class Builder implements DeparseContext {
 
   /** Sorts below a Merge Join: a key expression is computed by the input below and handed up (VERBOSE Output) */
   private readonly mergeInputSorts = new WeakSet<Plan>();
+  /** A semi join's right side made unique (unique-semi-join.ts): PostgreSQL's UniquePath target list (VERBOSE Output) */
+  private readonly uniqueInners = new WeakSet<Plan>();
   /** VERBOSE: the Output of the WindowAggs below the top of a stack (window-tlists.ts) */
   private readonly windowOutputs = new Map<Plan, { text: string; plain: boolean }[]>();
   /** per node, the columns of its output read above it, in target-list order (explain-tlists.ts) */
@@ -664,6 +666,7 @@ class Builder implements DeparseContext {
         const n = this.node(plan, 'Aggregate', hashed ? 'HashAggregate' : 'Aggregate');
         n.props.push(['Strategy', hashed ? 'Hashed' : 'Plain']);
         if (hashed) n.details.push(['Group Key', plan.groupBy.map((e) => this.throughPulledUp(plan.input, e))]);
+        if (this.uniqueInners.has(plan)) return this.uniqueInner(n, plan);
         this.asking('any', () => this.child(n, plan.input));
         const items = this.windowOutputs.get(plan);
         if (items) this.outputItemsOf(n, items);
@@ -1016,6 +1019,7 @@ class Builder implements DeparseContext {
     const n = this.node(plan, 'Hash Join', hashType === 'inner' ? 'Hash Join' : `Hash ${hashTypeName} Join`);
     n.props.push(['Join Type', hashTypeName]);
     this.innerUnique(n, plan, buildLeft ? 'left' : 'right');
+    if (plan.semiUnique && plan.right.kind === 'aggregate') this.uniqueInners.add(plan.right);
     const conds = keys.map((k) => k.cond);
     const shown = conds.map((c) => probeSideFirst(c, plan.left.schema.length, buildLeft));
     n.details.push(['Hash Cond', shown.length === 1 ? this.condExpr(plan, shown[0]) : `(${shown.map((c) => this.condExpr(plan, c)).join(' AND ')})`]);
@@ -1070,6 +1074,33 @@ class Builder implements DeparseContext {
       type: 'Materialize', title: 'Materialize', props: [], details: [], est, actual: held.actual,
       children: [{ rel: 'Outer', node: held }], subplans: [],
     } });
+    return n;
+  }
+
+  /**
+   * VERBOSE: a semi join's right side grouped on its keys hands on, as PostgreSQL's
+   * UniquePath, the columns the keys read (`Output: b.id` for `Group Key: ((b.id % 50) + 1)`:
+   * the join computes the expression again), and its input computes them and the key
+   * expressions (`Output: b.id, ((b.id % 50) + 1)`).
+   */
+  private uniqueInner(n: DisplayNode, plan: Extract<Plan, { kind: 'aggregate' }>): DisplayNode {
+    const child = this.asking('small', () => this.build(plan.input));
+    n.children.push({ rel: 'Outer', node: child });
+    const ctx: DeparseContext = { qualify: this.qualifyOutput, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
+    const columns: Expr[] = [];
+    const seen = new Set<string>();
+    for (const key of plan.groupBy) {
+      mapExpr(this.pulledUp(plan.input, key), (x) => {
+        if (x.kind !== 'column' || x.level !== 0) return undefined;
+        const text = deparse(x, ctx);
+        if (!seen.has(text)) { seen.add(text); columns.push(x); }
+        return x;
+      });
+    }
+    this.output(n, columns);
+    const computed = plan.groupBy.filter((k) => k.kind !== 'column').map((k) => ({ text: deparse(this.pulledUp(plan.input, k), ctx), plain: false }));
+    const below = this.outputItems.get(child);
+    if (below) this.outputItemsOf(child, [...below, ...computed.filter((c) => !below.some((b) => b.text === c.text))]);
     return n;
   }
 
