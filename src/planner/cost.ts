@@ -346,7 +346,8 @@ export class CostModel {
     const column = table.columns[index];
     if (!column) return undefined;
     const unique = table.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === index);
-    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique };
+    const endsKnown = table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
+    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique, endsKnown };
   }
 
   /** The average width of rows with this schema (stats' avg_width where the column has one). */

@@ -43,6 +43,8 @@ export interface ColumnInfo {
   readonly rows: number;
   /** the column alone is a unique key (PRIMARY KEY / UNIQUE on it) */
   readonly unique: boolean;
+  /** a B-tree index leads with the column: PostgreSQL reads its true min and max (get_actual_variable_range) */
+  readonly endsKnown?: boolean;
 }
 
 /** Resolves a column reference to its column's statistics (undefined: not a base column). */
@@ -155,22 +157,63 @@ function scalar(v: Value): number | undefined {
   return undefined;
 }
 
-/** Fraction of the histogram's values below `value` (ineq_histogram_selectivity), or -1 without one. */
-function histogramFraction(info: ColumnInfo, value: Value, orEqual: boolean): number {
+/**
+ * ineq_histogram_selectivity: the share of the histogram's population satisfying `col op
+ * value` (op: < or <=, > or >= with `greater`), or -1 without a histogram. PostgreSQL 15's:
+ * the bin holding the value found by the operator itself, linear interpolation in it, the
+ * estimate read as "x <= value" and corrected by the equality share 1 / (distinct values
+ * not among the MCVs) for < and >=, the first bin narrowed by that share, and the result kept
+ * off 0 and 1 by a hundredth of a bin unless the column's true ends are known (a B-tree
+ * leading with it: get_actual_variable_range).
+ */
+function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, orEqual: boolean): number {
   const bounds = parsedList(info, info.stats?.histogramBounds ?? null);
   if (!bounds || bounds.length < 2) return -1;
   const cmp = (a: Value, b: Value) => compareValues(info.type, a, b);
-  const below = (b: Value) => { const c = cmp(b, value); return c < 0 || (orEqual && c === 0); };
-  if (!below(bounds[0])) return 0;
-  if (below(bounds[bounds.length - 1])) return 1;
-  let i = 1;
-  while (below(bounds[i])) i++;
-  const lo = scalar(bounds[i - 1]);
-  const hi = scalar(bounds[i]);
-  const x = scalar(value);
-  let binfrac = 0.5;
-  if (lo !== undefined && hi !== undefined && x !== undefined && hi > lo) binfrac = Math.min(1, Math.max(0, (x - lo) / (hi - lo)));
-  return (i - 1 + binfrac) / (bounds.length - 1);
+  // the operator applied to an entry, flipped for > / >=: true left of the bin
+  const left = (b: Value) => {
+    const c = cmp(b, value);
+    const holds = greater ? (orEqual ? c >= 0 : c > 0) : (orEqual ? c <= 0 : c < 0);
+    return greater ? !holds : holds;
+  };
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const probe = (lo + hi) >> 1;
+    if (left(bounds[probe]!)) lo = probe + 1;
+    else hi = probe;
+  }
+  let histfrac: number;
+  if (lo <= 0) histfrac = 0;
+  else if (lo >= bounds.length) histfrac = 1;
+  else {
+    const i = lo;
+    let eqSel = 0;
+    if (i === 1 || greater === orEqual) {
+      const otherDistinct = distinctCount(info) - (info.stats?.mostCommonFreqs?.length ?? 0);
+      if (otherDistinct > 1) eqSel = 1 / otherDistinct;
+    }
+    const low = scalar(bounds[i - 1]!);
+    const high = scalar(bounds[i]!);
+    const x = scalar(value);
+    let binfrac = 0.5;
+    if (low !== undefined && high !== undefined && x !== undefined) {
+      if (high <= low) binfrac = 0.5;
+      else if (x <= low) binfrac = 0;
+      else if (x >= high) binfrac = 1;
+      else {
+        binfrac = (x - low) / (high - low);
+        if (!(binfrac >= 0 && binfrac <= 1)) binfrac = 0.5;
+      }
+    }
+    histfrac = (i - 1 + binfrac) / (bounds.length - 1);
+    if (i === 1) histfrac += eqSel * (1 - binfrac);
+    if (greater === orEqual) histfrac -= eqSel;
+  }
+  const sel = greater ? 1 - histfrac : histfrac;
+  if (info.endsKnown) return clamp(sel);
+  const cutoff = 0.01 / (bounds.length - 1);
+  return Math.min(1 - cutoff, Math.max(cutoff, sel));
 }
 
 /** scalarineqsel: col < value (or <=, or > / >= with `greater`). */
@@ -188,8 +231,7 @@ export function inequalitySelectivity(info: ColumnInfo | undefined, value: { val
     const c = cmp(m, value.value);
     if (greater ? c > 0 || (orEqual && c === 0) : c < 0 || (orEqual && c === 0)) mcvSel += freqs[i];
   });
-  let hist = histogramFraction(info, value.value, greater ? !orEqual : orEqual);
-  if (hist >= 0 && greater) hist = 1 - hist;
+  const hist = histogramSelectivity(info, value.value, greater, orEqual);
   const rest = 1 - st.nullFrac - sumMcv;
   return clamp(mcvSel + rest * (hist >= 0 ? hist : 0.5));
 }
