@@ -110,6 +110,8 @@ export type Plan =
      * decode just these, the others come out NULL; absent: every column
      */
     readonly columns?: readonly number[];
+    /** of those, the ones it hands on (not read by its own conditions only): its width's columns, as PostgreSQL's target list */
+    readonly handsOn?: readonly number[];
     /**
      * PostgreSQL's Index Only Scan: the B-tree scan (keyLookup / indexRange) reads only key
      * columns of its index (planner/index-only.ts; set once the columns are known)

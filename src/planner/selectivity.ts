@@ -21,8 +21,9 @@
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
 import { formatText, parseText } from '../types/text-io.js';
-import { OID, type SqlType, type Value } from '../types/types.js';
+import { OID, T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
+import { mapExpr } from './expr-walk.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -45,6 +46,8 @@ export interface ColumnInfo {
   readonly unique: boolean;
   /** a B-tree index leads with the column: PostgreSQL reads its true min and max (get_actual_variable_range) */
   readonly endsKnown?: boolean;
+  /** the relation's OID (estimate_num_groups counts each relation's columns together) */
+  readonly relation?: number;
 }
 
 /** Resolves a column reference to its column's statistics (undefined: not a base column). */
@@ -373,6 +376,44 @@ function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): nu
   return clamp(s);
 }
 
+/**
+ * scalararraysel: `col op ANY (array)` / `col op ALL (array)` from each element's `col op
+ * element`: ANY as independent ORs, ALL as independent ANDs — or, for `= ANY` and `<> ALL`
+ * of distinct elements, disjoint events (their shares summed) when that stays within 0..1.
+ */
+function arraySelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number {
+  const arr = stripCasts(e.right);
+  const col = stripCasts(e.left);
+  const op = e.op ?? '';
+  if (col.kind !== 'column' || !(op in FLIPPED)) return DEFAULT_INEQ_SEL;
+  const info = lookup(col);
+  const elementSelectivity = (x: Expr): number => comparisonSelectivity({ kind: 'call', name: op, args: [e.left, x], type: T.bool } as unknown as Expr, lookup) ?? DEFAULT_INEQ_SEL;
+  let elements: Expr[];
+  if (arr.kind === 'array') elements = [...arr.elems];
+  else if (arr.kind === 'const' && Array.isArray(arr.value)) {
+    const type = info?.type ?? col.type;
+    elements = (arr.value as Value[]).map((v) => ({ kind: 'const', type, value: v }) as unknown as Expr);
+  } else if (arr.kind === 'param' && op === '=' && !e.all) {
+    // an array known only at run time (`= ANY ($1)`): estimate_array_length's 10 elements of unknown value
+    return clamp(10 * equalitySelectivity(info, undefined));
+  } else return DEFAULT_INEQ_SEL;
+  const useOr = !e.all;
+  const disjointOp = useOr ? op === '=' : op === '<>';
+  let s1 = useOr ? 0 : 1;
+  let disjoint = s1;
+  for (const x of elements) {
+    const s2 = elementSelectivity(x);
+    if (useOr) {
+      s1 = s1 + s2 - s1 * s2;
+      disjoint += s2;
+    } else {
+      s1 *= s2;
+      disjoint += s2 - 1;
+    }
+  }
+  return clamp(disjointOp && disjoint >= 0 && disjoint <= 1 ? disjoint : s1);
+}
+
 /** The fraction of rows for which the boolean expression is true. */
 export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
   switch (e.kind) {
@@ -392,21 +433,7 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       const info = e.level === 0 ? lookup(e) : undefined;
       return info?.stats ? equalitySelectivity(info, { value: true }) : DEFAULT_CLAUSE_SEL;
     }
-    case 'anyall': {
-      // col = ANY (array constant): the OR of the element equalities
-      const arr = stripCasts(e.right);
-      const col = stripCasts(e.left);
-      if (e.all || e.op !== '=' || col.kind !== 'column') return DEFAULT_INEQ_SEL;
-      const info = lookup(col);
-      // ARRAY[$1, $2] (an IN list of parameters): each element as an unknown value
-      if (arr.kind === 'array') return clamp(arr.elems.reduce<number>((s, x) => s + equalitySelectivity(info, info ? constantAs(x, info.type) : undefined), 0));
-      // an array known only at run time (`= ANY ($1)`): PostgreSQL's scalararraysel counts
-      // estimate_array_length's 10 elements of unknown value
-      if (arr.kind === 'param') return clamp(10 * equalitySelectivity(info, undefined));
-      if (arr.kind !== 'const' || !Array.isArray(arr.value)) return DEFAULT_INEQ_SEL;
-      const elems = arr.value as Value[];
-      return clamp(elems.reduce<number>((s, v) => s + equalitySelectivity(info, { value: v }), 0));
-    }
+    case 'anyall': return arraySelectivity(e, lookup);
     case 'call': {
       if (e.name === '~~' && e.args.length === 2) return likeSelectivity(e, lookup);
       if (e.name === '!~~' && e.args.length === 2) return clamp(1 - likeSelectivity(e, lookup));
@@ -421,15 +448,68 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
 }
 
 /**
- * estimate_num_groups: the product of the grouping columns' distinct counts, at most the
- * input rows (an expression that is not a column counts DEFAULT_NUM_DISTINCT).
+ * estimate_num_groups: a boolean key counts 2; a column its distinct count; an expression
+ * the distinct counts of the columns it reads (a column read by several keys once), none
+ * when it reads no column (a constant: 1; volatile: every input row its own group). Per
+ * relation the product is at most its rows — at most a tenth of them when several of its
+ * columns multiply, but never below the largest count — and the whole at most the input rows.
  */
 export function groupCount(keys: readonly Expr[], inputRows: number, lookup: ColumnLookup): number {
   if (keys.length === 0) return 1;
   let groups = 1;
+  const vars = new Map<string, { info: ColumnInfo | undefined; relation: number | undefined }>();
+  const add = (c: Extract<Expr, { kind: 'column' }>) => {
+    const info = lookup(c);
+    const key = info?.relation !== undefined ? `${info.relation}.${c.index}` : `?${c.index}.${vars.size}`;
+    if (!vars.has(key)) vars.set(key, { info, relation: info?.relation });
+  };
   for (const k of keys) {
+    if (k.type.oid === OID.bool) {
+      groups *= 2;
+      continue;
+    }
     const c = stripCasts(k);
-    groups *= c.kind === 'column' && c.level === 0 ? distinctCount(lookup(c)) : DEFAULT_NUM_DISTINCT;
+    if (c.kind === 'column' && c.level === 0) {
+      add(c);
+      continue;
+    }
+    const read: Extract<Expr, { kind: 'column' }>[] = [];
+    let volatile = false;
+    mapExpr(k, (x) => {
+      if (x.kind === 'column' && x.level === 0) read.push(x);
+      else if (x.kind === 'call' && x.fn.volatile) volatile = true;
+      return undefined;
+    });
+    if (read.length === 0) {
+      if (volatile) return Math.max(1, Math.round(inputRows));
+      continue;
+    }
+    read.forEach(add);
   }
-  return Math.max(1, Math.min(Math.round(groups), Math.round(inputRows)));
+  const byRelation = new Map<number | string, ColumnInfo[]>();
+  let unknown = 0;
+  for (const { info, relation } of vars.values()) {
+    const key = relation ?? `unknown${unknown++}`;
+    byRelation.set(key, [...(byRelation.get(key) ?? []), info!]);
+  }
+  for (const infos of byRelation.values()) {
+    let reldistinct = 1;
+    let relmax = 0;
+    for (const info of infos) {
+      const nd = distinctCount(info);
+      reldistinct *= nd;
+      relmax = Math.max(relmax, nd);
+    }
+    const tuples = infos[0]?.rows ?? 0;
+    if (tuples > 0) {
+      let limit = tuples;
+      if (infos.length > 1) {
+        limit *= 0.1;
+        if (limit < relmax) limit = Math.min(relmax, tuples);
+      }
+      reldistinct = Math.min(reldistinct, limit);
+    }
+    groups *= Math.max(1, Math.round(reldistinct));
+  }
+  return Math.max(1, Math.min(Math.ceil(groups), Math.round(inputRows)));
 }
