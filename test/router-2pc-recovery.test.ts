@@ -4,7 +4,9 @@
  * store and liveness (then with the etcd ones). A router "dies" at a point of its two-phase
  * commit through a commit hook; recovery, as another router runs it, finishes the prepared
  * transactions it left: committed where the decision was recorded, rolled back where not,
- * and a live router's are left alone.
+ * and a live router's are left alone; at once when it sees the router go away (the liveness
+ * watch), and within the lease TTL and a little when a router process is killed -9
+ * (support/router-2pc-child.ts; QUIVER_TEST_LEASE_TTL_S sets the TTL, default 2 s).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -333,7 +335,8 @@ describe('two-phase commit recovery', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quiver-2pc-recovery-'));
     let etcd: EtcdCluster | undefined;
     const coordinators: Coordinator[] = [];
-    const LEASE_TTL_S = 2;
+    // the lease TTL of the routers here (QUIVER_TEST_LEASE_TTL_S: to measure with the default 5 s)
+    const LEASE_TTL_S = Number(process.env.QUIVER_TEST_LEASE_TTL_S ?? 2);
     const coordinator = async () => {
       const c = await openEtcdCoordinator({ endpoints: [...etcd!.endpoints], prefix: 'twopc-test/', leaseTtlSeconds: LEASE_TTL_S });
       coordinators.push(c);
