@@ -24,6 +24,7 @@ import { formatText, parseText } from '../types/text-io.js';
 import { OID, T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
 import { mapExpr } from './expr-walk.js';
+import { likeRegex } from '../functions/operators.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -250,22 +251,111 @@ function columnComparison(e: Expr): { col: Extract<Expr, { kind: 'column' }>; op
   return undefined;
 }
 
-/** LIKE 'prefix%' as the range prefix <= col < next(prefix); other patterns: DEFAULT_MATCH_SEL. */
-function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
-  const col = stripCasts(e.args[0]);
-  const pattern = stripCasts(e.args[1]);
-  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const' || typeof pattern.value !== 'string') return DEFAULT_MATCH_SEL;
+/** like_selectivity's factors (selfuncs.c) */
+const FIXED_CHAR_SEL = 0.2;
+/** LIKE, NOT LIKE, ILIKE, NOT ILIKE */
+const LIKE_OPERATORS: Record<string, { insensitive: boolean; negate: boolean } | undefined> = {
+  '~~': { insensitive: false, negate: false }, '!~~': { insensitive: false, negate: true },
+  '~~*': { insensitive: true, negate: false }, '!~~*': { insensitive: true, negate: true },
+};
+const ANY_CHAR_SEL = 0.9;
+const FULL_WILDCARD_SEL = 5.0;
+
+/**
+ * like_fixed_prefix: the pattern's fixed start (up to a wildcard; for ILIKE up to a letter,
+ * whose case varies), whether that is the whole pattern, and like_selectivity of the rest.
+ */
+function likePrefix(pattern: string, insensitive: boolean): { prefix: string; exact: boolean; restSel: number } {
+  let prefix = '';
+  let pos = 0;
+  for (; pos < pattern.length; pos++) {
+    let ch = pattern[pos]!;
+    if (ch === '%' || ch === '_') break;
+    if (ch === '\\') {
+      pos++;
+      if (pos >= pattern.length) break;
+      ch = pattern[pos]!;
+    }
+    if (insensitive && ch.toLowerCase() !== ch.toUpperCase()) break;
+    prefix += ch;
+  }
+  const exact = pos >= pattern.length;
+  // like_selectivity of the rest: leading wildcards skipped (already counted)
+  let rest = pos;
+  while (rest < pattern.length && (pattern[rest] === '%' || pattern[rest] === '_')) rest++;
+  let sel = 1;
+  for (let i = rest; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '%') sel *= FULL_WILDCARD_SEL;
+    else if (ch === '_') sel *= ANY_CHAR_SEL;
+    else if (ch === '\\') {
+      i++;
+      if (i >= pattern.length) break;
+      sel *= FIXED_CHAR_SEL;
+    } else sel *= FIXED_CHAR_SEL;
+  }
+  return { prefix, exact, restSel: Math.min(1, sel) };
+}
+
+/** prefix_selectivity: col >= prefix AND col < the next string, over the histogram; at least col = prefix. */
+function prefixSelectivity(info: ColumnInfo, prefix: string): number {
+  const ge = histogramSelectivity(info, prefix, true, true);
+  if (ge < 0) return DEFAULT_MATCH_SEL;
+  let sel = ge;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (prefix.length > 0 && last < 0xffff) {
+    const greater = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+    sel = histogramSelectivity(info, greater, false, false) + ge - 1;
+  }
+  return Math.max(sel, equalitySelectivity(info, { value: prefix }));
+}
+
+/**
+ * patternsel for LIKE / ILIKE (and NOT): an exact pattern as an equality; else over the
+ * histogram the share of its inner entries the pattern matches (100 entries or more), or the
+ * fixed prefix's range times like_selectivity of the rest (blended in between 10 and 100),
+ * kept within 0.0001..0.9999, for the rows outside the MCVs, plus the MCVs the pattern
+ * matches, tested one by one.
+ */
+function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean): number {
+  const col = stripCasts(e.args[0]!);
+  const pattern = stripCasts(e.args[1]!);
+  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
+  if (pattern.value === null) return 0;
+  if (typeof pattern.value !== 'string') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
   const info = lookup(col);
-  const m = /^([^%_\\]*)(.*)$/s.exec(pattern.value)!;
-  const prefix = m[1];
-  if (m[2] === '') return equalitySelectivity(info, constantAs(pattern, info?.type ?? pattern.type));
-  if (!prefix || !info?.stats) return DEFAULT_MATCH_SEL;
-  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  const ge = inequalitySelectivity(info, { value: prefix }, true, true);
-  const lt = inequalitySelectivity(info, { value: upper }, false, false);
-  const range = ge + lt - 1 + info.stats.nullFrac;
-  // the rest of the pattern narrows further (patternsel's FIXED_CHAR_SEL per character is omitted)
-  return clamp(Math.max(range, equalitySelectivity(info, undefined)));
+  const nullFrac = info?.stats?.nullFrac ?? 0;
+  const { prefix, exact, restSel } = likePrefix(pattern.value, insensitive);
+  let sel: number;
+  if (exact) sel = equalitySelectivity(info, info ? { value: prefix } : undefined);
+  else {
+    const re = likeRegex(pattern.value, insensitive);
+    const matches = (v: Value) => v !== null && re.test(String(v));
+    const stats = info?.stats;
+    const bounds = (info && stats ? parsedList(info, stats.histogramBounds) : null) ?? [];
+    let hist = -1;
+    if (bounds.length >= 10) {
+      let n = 0;
+      for (let i = 1; i < bounds.length - 1; i++) if (matches(bounds[i]!)) n++;
+      hist = n / (bounds.length - 2);
+    }
+    if (bounds.length < 100) {
+      // (without statistics prefix_selectivity is DEFAULT_MATCH_SEL)
+      const heuristic = (prefix ? (info && stats ? prefixSelectivity(info, prefix) : DEFAULT_MATCH_SEL) : 1) * restSel;
+      hist = hist < 0 ? heuristic : hist * (bounds.length / 100) + heuristic * (1 - bounds.length / 100);
+    }
+    hist = Math.min(0.9999, Math.max(0.0001, hist));
+    const mcv = (info && stats ? parsedList(info, stats.mostCommonVals) : null) ?? [];
+    const freqs = stats?.mostCommonFreqs ?? [];
+    let mcvSel = 0;
+    let sumCommon = 0;
+    mcv.forEach((v, i) => {
+      sumCommon += freqs[i] ?? 0;
+      if (matches(v)) mcvSel += freqs[i] ?? 0;
+    });
+    sel = hist * (1 - nullFrac - sumCommon) + mcvSel;
+  }
+  return clamp(negate ? 1 - sel - nullFrac : sel);
 }
 
 function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefined {
@@ -435,8 +525,7 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
     }
     case 'anyall': return arraySelectivity(e, lookup);
     case 'call': {
-      if (e.name === '~~' && e.args.length === 2) return likeSelectivity(e, lookup);
-      if (e.name === '!~~' && e.args.length === 2) return clamp(1 - likeSelectivity(e, lookup));
+      if (e.args.length === 2 && LIKE_OPERATORS[e.name]) return likeSelectivity(e, lookup, LIKE_OPERATORS[e.name]!.insensitive, LIKE_OPERATORS[e.name]!.negate);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
