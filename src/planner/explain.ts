@@ -27,7 +27,7 @@ import { readAbove, type TlistRequest } from './explain-tlists.js';
 import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
 import { offsetZeroOnly } from './rules/drop-zero-offset.js';
-import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from './explain-formats.js';
+import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../types/explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 import { T } from '../types/types.js';
 
