@@ -266,6 +266,7 @@ test('an elected data node promotes its hot standby in place; if that fails, it 
       takeover: async () => {},
       leader: async () => undefined,
       watchLeader: async () => async () => {},
+      watchNodes: async () => async () => {},
       register: async () => {},
       nodes: async () => [],
       get: async () => undefined,

@@ -30,7 +30,8 @@ const shardOf = (id: number) => shardOfKey([T.int4], [id], SHARDS);
 const alive = (p: ManagedProcess | undefined) => p !== undefined && p.child.exitCode === null && p.child.signalCode === null;
 
 async function client(): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port: cluster!.port, user: 'postgres', database: 'postgres' });
+  // a statement that never answers shows up in the errors counted (not as the test's timeout)
+  const c = new pg.Client({ host: '127.0.0.1', port: cluster!.port, user: 'postgres', database: 'postgres', query_timeout: 30_000 });
   c.on('error', () => {});
   await c.connect();
   return c;

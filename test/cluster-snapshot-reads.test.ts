@@ -132,7 +132,7 @@ async function run(ms: number, consistency: 'strong' | 'eventually', seed: numbe
 
 test('with the timestamp oracle every fan-out sum is the total, and a REPEATABLE READ block reads one snapshot', { skip, timeout: 180_000 }, async (t) => {
   const o = await run(12_000, 'strong', 1);
-  t.diagnostic(`strong: ${o.sums} sums, ${o.repeatable} repeatable-read blocks; transfers ${JSON.stringify(o.transfers)}; wrong: ${o.wrongSums.length} sums, ${o.wrongRepeatable.length} blocks`);
+  t.diagnostic(`strong: ${o.sums} sums, ${o.repeatable} repeatable-read blocks; transfers ${JSON.stringify(o.transfers)}; wrong: ${o.wrongSums.length} sums (${o.wrongSums.slice(0, 3).join(', ')}), ${o.wrongRepeatable.length} blocks (${o.wrongRepeatable.slice(0, 3).join(', ')})`);
   assert.ok(o.transfers.crossShard > 50 && o.transfers.oneShard > 50, `both kinds of transfer ran: ${JSON.stringify(o.transfers)}`);
   assert.ok(o.sums > 50 && o.repeatable > 10, `the readers read: ${o.sums} sums, ${o.repeatable} blocks`);
   assert.deepEqual(o.wrongSums, [], 'every sum is the total');

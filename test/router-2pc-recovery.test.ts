@@ -4,13 +4,17 @@
  * store and liveness (then with the etcd ones). A router "dies" at a point of its two-phase
  * commit through a commit hook; recovery, as another router runs it, finishes the prepared
  * transactions it left: committed where the decision was recorded, rolled back where not,
- * and a live router's are left alone.
+ * and a live router's are left alone; at once when it sees the router go away (the liveness
+ * watch), and within the lease TTL and a little when a router process is killed -9
+ * (support/router-2pc-child.ts; QUIVER_TEST_LEASE_TTL_S sets the TTL, default 2 s).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
 import { startQuiver, type QuiverServer } from './support/server.js';
@@ -257,6 +261,70 @@ describe('two-phase commit recovery', () => {
     }
   });
 
+  /** router B, with its recovery loop but no polling to speak of (an hour): only the liveness watch makes it act */
+  const watchingRouterB = (decisions: DecisionStore, liveness: RouterLiveness): Promise<ShardRouter> =>
+    startShardRouter({ host: '127.0.0.1', port: 0, directory, logger, twoPhase: { decisions, liveness, recoveryIntervalMs: 3_600_000 } });
+
+  it('a router seen going away: another router finishes its prepared transactions at once, without the grace period', async () => {
+    const decisions = new MemoryDecisionStore();
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    const { router, c } = await routerA(decisions, liveness, crash);
+    const b = await watchingRouterB(decisions, liveness);
+    try {
+      crash.hooks.afterPrepare = () => { throw died(); };
+      const ids = idPerShard();
+      assert.ok(await writeBoth(c, ids, 'gone'));
+      const [gid] = await preparedOn(0);
+      assert.ok(gid);
+      assert.deepEqual(await preparedOn(1), [gid]);
+      const goneAt = Date.now();
+      liveness.die(router.routerId);
+      // well within the grace period (10 s) and without any polling pass
+      await waitUntil('B rolls the gone router\'s transaction back', async () => (await preparedOn(0)).length + (await preparedOn(1)).length === 0, 5_000, 20);
+      assert.ok(Date.now() - goneAt < 5_000);
+      assert.deepEqual(await labelsOf(ids), [[], []]);
+      assert.deepEqual(decisions.records, new Map([[gid, 'abort']]));
+    } finally {
+      await c.end();
+      await router.close();
+      await b.close();
+    }
+  });
+
+  it('a router taken for gone between recording commit and COMMIT PREPARED: recovery commits by the record, never rolls it back', async () => {
+    const decisions = new MemoryDecisionStore();
+    const liveness = new MemoryRouterLiveness();
+    const crash = new Crash();
+    const { router, c } = await routerA(decisions, liveness, crash);
+    const b = await watchingRouterB(decisions, liveness);
+    try {
+      let gid: string | undefined;
+      // cut off (its registration lapsed) after recording "commit", before any COMMIT PREPARED;
+      // it goes on once recovery finished both shards: its own COMMIT PREPAREDs find them done
+      let recovered: Promise<void> | undefined;
+      crash.hooks.beforeCommitPrepared = (g) => {
+        gid = g;
+        recovered ??= (async () => {
+          assert.deepEqual(decisions.records, new Map([[g, 'commit']]));
+          liveness.die(router.routerId);
+          await waitUntil('recovery commits both shards', async () => (await preparedOn(0)).length + (await preparedOn(1)).length === 0, 5_000, 20);
+        })();
+        return recovered;
+      };
+      const ids = idPerShard();
+      // the client's COMMIT stands: the transaction is committed on every shard
+      assert.equal(await writeBoth(c, ids, 'cut-off'), undefined);
+      assert.ok(gid);
+      assert.deepEqual(await labelsOf(ids), [['cut-off'], ['cut-off']]);
+      assert.deepEqual([await preparedOn(0), await preparedOn(1)], [[], []]);
+    } finally {
+      await c.end();
+      await router.close();
+      await b.close();
+    }
+  });
+
   describe('with etcd', () => {
     let available = true;
     try {
@@ -267,8 +335,10 @@ describe('two-phase commit recovery', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quiver-2pc-recovery-'));
     let etcd: EtcdCluster | undefined;
     const coordinators: Coordinator[] = [];
+    // the lease TTL of the routers here (QUIVER_TEST_LEASE_TTL_S: to measure with the default 5 s)
+    const LEASE_TTL_S = Number(process.env.QUIVER_TEST_LEASE_TTL_S ?? 2);
     const coordinator = async () => {
-      const c = await openEtcdCoordinator({ endpoints: [...etcd!.endpoints], prefix: 'twopc-test/', leaseTtlSeconds: 2 });
+      const c = await openEtcdCoordinator({ endpoints: [...etcd!.endpoints], prefix: 'twopc-test/', leaseTtlSeconds: LEASE_TTL_S });
       coordinators.push(c);
       return c;
     };
@@ -335,5 +405,58 @@ describe('two-phase commit recovery', () => {
         await b?.close();
       }
     });
+
+    /**
+     * A router in another process holding prepared transactions is killed -9: the other
+     * router (defaults: its recovery loop's interval and grace) finishes them within the lease
+     * TTL and a little — committed on every shard where "commit" was recorded, rolled back where not.
+     */
+    for (const stopAt of ['commit', 'prepare'] as const) {
+      it(`a router killed -9 ${stopAt === 'commit' ? 'after recording commit (shard 0 committed)' : 'after preparing, before the decision'}: finished within the lease TTL and a little`,
+        { skip: available ? false : 'etcd is not installed and could not be' }, async (t) => {
+          const cb = await coordinator();
+          const b = await startShardRouter({ host: '127.0.0.1', port: 0, directory, logger, twoPhase: { decisions: new EtcdDecisionStore(cb), liveness: new EtcdRouterLiveness(cb, 'b:1') } });
+          const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'support', 'router-2pc-child.js'), etcd!.endpoints.join(','), 'twopc-test/', String(LEASE_TTL_S),
+            shards.map((s) => `127.0.0.1:${s.port}`).join(','), stopAt], { stdio: ['ignore', 'pipe', 'inherit'] });
+          const exited = new Promise<void>((r) => child.once('exit', () => r()));
+          const c: pg.Client[] = [];
+          try {
+            const [port, routerId] = await new Promise<[number, string]>((resolve, reject) => {
+              let out = '';
+              child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+                out += s;
+                const m = /listening (\d+) ([0-9a-f]+)/.exec(out);
+                if (m) resolve([Number(m[1]), m[2]!]);
+              });
+              void exited.then(() => reject(new Error('the router child exited')));
+            });
+            // two transactions left prepared by the router (the client's COMMIT never answers)
+            const written: [number, number][] = [];
+            for (let k = 0; k < 2; k++) {
+              const ck = await client(port);
+              c.push(ck);
+              const ids = idPerShard();
+              written.push(ids);
+              void writeBoth(ck, ids, `killed-${stopAt}`);
+            }
+            const gids = async (shard: number) => (await preparedOn(shard)).filter((g) => routerOfGid(g) === routerId);
+            await waitUntil('the router holds its transactions prepared', async () => (await gids(1)).length === 2 && (await gids(0)).length === (stopAt === 'commit' ? 0 : 2), 20_000);
+            if (stopAt === 'commit') assert.deepEqual(await labelsOf(written[0]!), [[`killed-${stopAt}`], []]);
+            const killedAt = Date.now();
+            child.kill('SIGKILL');
+            await exited;
+            await waitUntil('recovery finishes the dead router\'s transactions', async () => (await gids(0)).length + (await gids(1)).length === 0, 60_000, 50);
+            const tookMs = Date.now() - killedAt;
+            t.diagnostic(`kill -9 to finished on every shard: ${tookMs} ms (lease TTL ${LEASE_TTL_S} s)`);
+            const expected = stopAt === 'commit' ? [`killed-${stopAt}`] : [];
+            for (const ids of written) assert.deepEqual(await labelsOf(ids), [expected, expected]);
+            assert.ok(tookMs <= LEASE_TTL_S * 1000 + 2_500, `finished ${tookMs} ms after the kill`);
+          } finally {
+            child.kill('SIGKILL');
+            for (const ck of c) await ck.end().catch(() => {});
+            await b.close();
+          }
+        });
+    }
   });
 });

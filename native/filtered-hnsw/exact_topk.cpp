@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -50,71 +51,95 @@ using Entry = std::pair<float, int32_t>;  // (distance with NaN as +inf, positio
 // max-heap order: the worst kept entry on top; ties by the larger position
 bool better(Entry const& a, Entry const& b) { return a.first < b.first || (a.first == b.first && a.second < b.second); }
 
+// The arguments both rankers take: (data: Float32Array, dim, query: Float32Array, metric,
+// cap, from, to, base, allowed?: Uint8Array); false (a RangeError thrown) when they do not fit.
+struct RankArgs {
+  float const* rows;
+  float const* query;
+  std::size_t dim, cap, from, to;
+  int metric;
+  int64_t base;
+  uint8_t const* allowed = nullptr;
+  std::size_t allowed_bytes = 0;
+};
+
+bool read_rank_args(Napi::CallbackInfo const& info, char const* name, RankArgs& a) {
+  auto data = info[0].As<Napi::Float32Array>();
+  auto query = info[2].As<Napi::Float32Array>();
+  a.dim = static_cast<std::size_t>(info[1].As<Napi::Number>().Int64Value());
+  a.metric = info[3].As<Napi::Number>().Int32Value();
+  a.cap = static_cast<std::size_t>(info[4].As<Napi::Number>().Int64Value());
+  a.from = static_cast<std::size_t>(info[5].As<Napi::Number>().Int64Value());
+  a.to = static_cast<std::size_t>(info[6].As<Napi::Number>().Int64Value());
+  a.base = static_cast<int64_t>(info[7].As<Napi::Number>().Int64Value());
+  if (info.Length() > 8 && info[8].IsTypedArray()) {
+    auto bits = info[8].As<Napi::Uint8Array>();
+    a.allowed = bits.Data();
+    a.allowed_bytes = bits.ByteLength();
+  }
+  if (query.ElementLength() != a.dim || a.dim == 0 || a.to * a.dim > data.ElementLength() || a.from > a.to) {
+    Napi::RangeError::New(info.Env(), std::string(name) + ": bad dimensions or range").ThrowAsJavaScriptException();
+    return false;
+  }
+  a.rows = data.Data();
+  a.query = query.Data();
+  return true;
+}
+
+// Keeps the `cap` best entries offered: a max-heap by `less`, the worst kept on top.
+template <typename E, typename Less>
+void keep_best(std::vector<E>& heap, std::size_t cap, E const& e, Less less) {
+  if (heap.size() < cap) {
+    heap.push_back(e);
+    std::push_heap(heap.begin(), heap.end(), less);
+  } else if (cap > 0 && less(e, heap.front())) {
+    std::pop_heap(heap.begin(), heap.end(), less);
+    heap.back() = e;
+    std::push_heap(heap.begin(), heap.end(), less);
+  }
+}
+
+// Calls visit(r) for each row r in [from, to), or, with a bitmap, those whose position
+// base + r is set. A selective filter leaves most of the bitmap zero: 64 positions are
+// skipped per zero word and 8 per zero byte (testing every bit of a 60k-row segment cost
+// ~60 µs, the 60 distances ~5 µs).
+template <typename Visit>
+void for_allowed_rows(RankArgs const& a, Visit visit) {
+  if (!a.allowed) {
+    for (std::size_t r = a.from; r < a.to; r++) visit(r);
+    return;
+  }
+  int64_t const end = a.base + static_cast<int64_t>(a.to);
+  for (int64_t p = a.base + static_cast<int64_t>(a.from); p < end;) {
+    std::size_t const byte = static_cast<std::size_t>(p >> 3);
+    if (byte >= a.allowed_bytes) break;
+    if ((p & 63) == 0 && byte + 8 <= a.allowed_bytes) {
+      uint64_t word;
+      std::memcpy(&word, a.allowed + byte, 8);
+      if (word == 0) { p += 64; continue; }
+    }
+    uint8_t const bits = a.allowed[byte];
+    if (bits == 0) { p = static_cast<int64_t>(byte + 1) << 3; continue; }
+    if ((bits >> (p & 7)) & 1) visit(static_cast<std::size_t>(p - a.base));
+    p++;
+  }
+}
+
 // rankTopK(data: Float32Array, dim, query: Float32Array, metric: 0 l2 | 1 ip | 2 cosine,
 //          cap, from, to, base, allowed?: Uint8Array)
 // ranks rows [from, to) of `data` (row r is position base + r; with `allowed`, only positions
 // whose bit is set) and returns { positions: Int32Array, distances: Float64Array }, best first.
 Napi::Value RankTopK(Napi::CallbackInfo const& info) {
   Napi::Env env = info.Env();
-  auto data = info[0].As<Napi::Float32Array>();
-  auto dim = static_cast<std::size_t>(info[1].As<Napi::Number>().Int64Value());
-  auto query = info[2].As<Napi::Float32Array>();
-  int metric = info[3].As<Napi::Number>().Int32Value();
-  auto cap = static_cast<std::size_t>(info[4].As<Napi::Number>().Int64Value());
-  auto from = static_cast<std::size_t>(info[5].As<Napi::Number>().Int64Value());
-  auto to = static_cast<std::size_t>(info[6].As<Napi::Number>().Int64Value());
-  auto base = static_cast<int64_t>(info[7].As<Napi::Number>().Int64Value());
-  uint8_t const* allowed = nullptr;
-  std::size_t allowed_bytes = 0;
-  if (info.Length() > 8 && info[8].IsTypedArray()) {
-    auto bits = info[8].As<Napi::Uint8Array>();
-    allowed = bits.Data();
-    allowed_bytes = bits.ByteLength();
-  }
-  if (query.ElementLength() != dim || dim == 0 || to * dim > data.ElementLength() || from > to) {
-    Napi::RangeError::New(env, "rankTopK: bad dimensions or range").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  float (*kernel)(float const*, float const*, std::size_t) = metric == 0 ? l2sq : metric == 1 ? negative_dot : cosine;
-  float const* rows = data.Data();
-  float const* q = query.Data();
-
+  RankArgs a;
+  if (!read_rank_args(info, "rankTopK", a)) return env.Null();
+  float (*kernel)(float const*, float const*, std::size_t) = a.metric == 0 ? l2sq : a.metric == 1 ? negative_dot : cosine;
   std::vector<Entry> heap;
-  heap.reserve(cap + 1);
-  auto consider = [&](std::size_t r) {
-    int64_t pos = base + static_cast<int64_t>(r);
-    float d = kernel(rows + r * dim, q, dim);
-    Entry e{std::isnan(d) ? INFINITY : d, static_cast<int32_t>(pos)};
-    if (heap.size() < cap) {
-      heap.push_back(e);
-      std::push_heap(heap.begin(), heap.end(), better);
-    } else if (cap > 0 && better(e, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), better);
-      heap.back() = e;
-      std::push_heap(heap.begin(), heap.end(), better);
-    }
-  };
-  if (!allowed) {
-    for (std::size_t r = from; r < to; r++) consider(r);
-  } else {
-    // A selective filter leaves most of the bitmap zero: skip 64 positions per zero word
-    // and 8 per zero byte (testing every bit of a 60k-row segment cost ~60 µs, the 60
-    // distances ~5 µs).
-    int64_t const end = base + static_cast<int64_t>(to);
-    for (int64_t p = base + static_cast<int64_t>(from); p < end;) {
-      std::size_t const byte = static_cast<std::size_t>(p >> 3);
-      if (byte >= allowed_bytes) break;
-      if ((p & 63) == 0 && byte + 8 <= allowed_bytes) {
-        uint64_t word;
-        std::memcpy(&word, allowed + byte, 8);
-        if (word == 0) { p += 64; continue; }
-      }
-      uint8_t const bits = allowed[byte];
-      if (bits == 0) { p = static_cast<int64_t>(byte + 1) << 3; continue; }
-      if ((bits >> (p & 7)) & 1) consider(static_cast<std::size_t>(p - base));
-      p++;
-    }
-  }
+  heap.reserve(a.cap + 1);
+  for_allowed_rows(a, [&](std::size_t r) {
+    float d = kernel(a.rows + r * a.dim, a.query, a.dim);
+    keep_best(heap, a.cap, Entry{std::isnan(d) ? INFINITY : d, static_cast<int32_t>(a.base + static_cast<int64_t>(r))}, better);
+  });
   std::sort_heap(heap.begin(), heap.end(), better);
   auto positions = Napi::Int32Array::New(env, heap.size());
   auto distances = Napi::Float64Array::New(env, heap.size());
@@ -201,27 +226,12 @@ Napi::Value PgDistance(Napi::CallbackInfo const& info) {
 // about what the fast one does, so ranking with it directly does one pass instead.
 Napi::Value PgRankTopK(Napi::CallbackInfo const& info) {
   Napi::Env env = info.Env();
-  auto data = info[0].As<Napi::Float32Array>();
-  auto dim = static_cast<std::size_t>(info[1].As<Napi::Number>().Int64Value());
-  auto query = info[2].As<Napi::Float32Array>();
-  int metric = info[3].As<Napi::Number>().Int32Value();
-  auto cap = static_cast<std::size_t>(info[4].As<Napi::Number>().Int64Value());
-  auto from = static_cast<std::size_t>(info[5].As<Napi::Number>().Int64Value());
-  auto to = static_cast<std::size_t>(info[6].As<Napi::Number>().Int64Value());
-  auto base = static_cast<int64_t>(info[7].As<Napi::Number>().Int64Value());
-  uint8_t const* allowed = nullptr;
-  std::size_t allowed_bytes = 0;
-  if (info.Length() > 8 && info[8].IsTypedArray()) {
-    auto bits = info[8].As<Napi::Uint8Array>();
-    allowed = bits.Data();
-    allowed_bytes = bits.ByteLength();
-  }
-  if (query.ElementLength() != dim || dim == 0 || to * dim > data.ElementLength() || from > to) {
-    Napi::RangeError::New(env, "pgRankTopK: bad dimensions or range").ThrowAsJavaScriptException();
-    return env.Null();
-  }
-  float const* rows = data.Data();
-  float const* q = query.Data();
+  RankArgs a;
+  if (!read_rank_args(info, "pgRankTopK", a)) return env.Null();
+  float const* rows = a.rows;
+  float const* q = a.query;
+  std::size_t const dim = a.dim;
+  int const metric = a.metric;
   // cosine: the query's squared norm once (pgDistance's nb)
   double const query_norm = metric == 2 ? static_cast<double>(pg_ip(q, q, dim)) : 0;
   // the key orders like the operator: L2 by the float sum of squares (sqrt is strictly
@@ -238,38 +248,12 @@ Napi::Value PgRankTopK(Napi::CallbackInfo const& info) {
     return std::isnan(r) ? INFINITY : r;
   };
   using Keyed = std::pair<double, int32_t>;
-  auto better_keyed = [](Keyed const& a, Keyed const& b) { return a.first < b.first || (a.first == b.first && a.second < b.second); };
+  auto better_keyed = [](Keyed const& x, Keyed const& y) { return x.first < y.first || (x.first == y.first && x.second < y.second); };
   std::vector<Keyed> heap;
-  heap.reserve(cap + 1);
-  auto consider = [&](std::size_t r) {
-    Keyed e{key_of(rows + r * dim), static_cast<int32_t>(base + static_cast<int64_t>(r))};
-    if (heap.size() < cap) {
-      heap.push_back(e);
-      std::push_heap(heap.begin(), heap.end(), better_keyed);
-    } else if (cap > 0 && better_keyed(e, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), better_keyed);
-      heap.back() = e;
-      std::push_heap(heap.begin(), heap.end(), better_keyed);
-    }
-  };
-  if (!allowed) {
-    for (std::size_t r = from; r < to; r++) consider(r);
-  } else {
-    int64_t const end = base + static_cast<int64_t>(to);
-    for (int64_t p = base + static_cast<int64_t>(from); p < end;) {
-      std::size_t const byte = static_cast<std::size_t>(p >> 3);
-      if (byte >= allowed_bytes) break;
-      if ((p & 63) == 0 && byte + 8 <= allowed_bytes) {
-        uint64_t word;
-        std::memcpy(&word, allowed + byte, 8);
-        if (word == 0) { p += 64; continue; }
-      }
-      uint8_t const bits = allowed[byte];
-      if (bits == 0) { p = static_cast<int64_t>(byte + 1) << 3; continue; }
-      if ((bits >> (p & 7)) & 1) consider(static_cast<std::size_t>(p - base));
-      p++;
-    }
-  }
+  heap.reserve(a.cap + 1);
+  for_allowed_rows(a, [&](std::size_t r) {
+    keep_best(heap, a.cap, Keyed{key_of(rows + r * dim), static_cast<int32_t>(a.base + static_cast<int64_t>(r))}, better_keyed);
+  });
   std::sort_heap(heap.begin(), heap.end(), better_keyed);
   auto positions = Napi::Int32Array::New(env, heap.size());
   auto distances = Napi::Float64Array::New(env, heap.size());

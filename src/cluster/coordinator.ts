@@ -49,6 +49,11 @@ export interface Coordinator {
   register(node: NodeInfo): Promise<void>;
   /** The live nodes, optionally of one role. */
   nodes(role?: string): Promise<NodeInfo[]>;
+  /**
+   * Call `onChange` with the live nodes of `role` now and whenever they may have changed (a
+   * registration put, or gone with its lease); returns the unsubscriber.
+   */
+  watchNodes(role: string, onChange: (nodes: NodeInfo[]) => void): Promise<() => Promise<void>>;
   get(key: string): Promise<string | undefined>;
   put(key: string, value: string): Promise<void>;
   /** Put `value` unless the key has one; the key's value afterwards (the one found, or `value`). */

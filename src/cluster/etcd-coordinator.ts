@@ -284,23 +284,35 @@ export class EtcdCoordinator implements Coordinator {
   async watchLeader(election: string, onChange: (value: string | undefined) => void): Promise<() => Promise<void>> {
     const candidates = this.ns.namespace(`election/${election}/`);
     let last: string | undefined | null = null;
-    // reads one after another, so that the last report is the newest state
+    return this.watchPrefix(candidates, `election ${election}`, () => oldest(candidates), (v) => {
+      if (v === last) return;
+      last = v;
+      onChange(v);
+    });
+  }
+
+  async watchNodes(role: string, onChange: (nodes: NodeInfo[]) => void): Promise<() => Promise<void>> {
+    return this.watchPrefix(this.ns.namespace(`nodes/${role}/`), `the ${role} nodes`, () => this.nodes(role), onChange);
+  }
+
+  /**
+   * Watch every key of `keys`: `read` the state now and after each change (one read after
+   * another, so that the last report is the newest state), `report` each read.
+   */
+  private async watchPrefix<T>(keys: Namespace, what: string, read: () => Promise<T>, report: (state: T) => void): Promise<() => Promise<void>> {
     let reads = Promise.resolve();
-    const read = () => {
-      reads = reads.then(() => oldest(candidates)).then((v) => {
-        if (v === last) return;
-        last = v;
-        onChange(v);
-      }, () => {});
+    const readAgain = () => {
+      // a failed read (or report) must not stop the later ones
+      reads = reads.then(read).then(report).catch(() => {});
     };
     // watching first, then reading: a change in between is not missed
-    const watcher = this.startWatch(candidates.watch().prefix(''));
+    const watcher = this.startWatch(keys.watch().prefix(''));
     let timer: NodeJS.Timeout | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
         watcher.once('connected', () => resolve());
         watcher.once('error', reject);
-        timer = setTimeout(() => reject(new Error(`etcd did not start the watch of election ${election} within ${WATCH_START_MS} ms`)), WATCH_START_MS);
+        timer = setTimeout(() => reject(new Error(`etcd did not start the watch of ${what} within ${WATCH_START_MS} ms`)), WATCH_START_MS);
       });
     } catch (e) {
       void this.unwatch(watcher);
@@ -308,11 +320,11 @@ export class EtcdCoordinator implements Coordinator {
     } finally {
       clearTimeout(timer);
     }
-    watcher.on('data', read);
+    watcher.on('data', readAgain);
     // after a reconnection (changes while disconnected are replayed, but read anyway)
-    watcher.on('connected', read);
-    watcher.on('error', read);
-    read();
+    watcher.on('connected', readAgain);
+    watcher.on('error', readAgain);
+    readAgain();
     await reads;
     return () => this.unwatch(watcher);
   }

@@ -4,7 +4,8 @@
  * "abort"; "commit" from routers without a timestamp oracle), put only if absent (one
  * etcd transaction, so a router's "commit" and recovery's "abort" cannot both land); a router
  * is live while its registration (role `router`, id = router id) stands under the proxy's
- * lease, i.e. until the proxy stops or is cut off for a lease TTL.
+ * lease, i.e. until the proxy stops or is cut off for a lease TTL; its going away is watched
+ * (recovery finishes that router's prepared transactions at once).
  */
 import type { Coordinator } from './coordinator.js';
 import type { Decision, DecisionStore, RouterLiveness } from './router/decision-store.js';
@@ -47,6 +48,16 @@ export class EtcdRouterLiveness implements RouterLiveness {
 
   async live(): Promise<Set<string>> {
     return new Set((await this.coordinator.nodes('router')).map((n) => n.id));
+  }
+
+  async watchGone(onGone: (routerId: string) => void): Promise<() => Promise<void>> {
+    // the routers of the last report: one missing from the next is gone
+    let known: Set<string> | undefined;
+    return this.coordinator.watchNodes('router', (nodes) => {
+      const now = new Set(nodes.map((n) => n.id));
+      for (const id of known ?? []) if (!now.has(id)) onGone(id);
+      known = now;
+    });
   }
 }
 

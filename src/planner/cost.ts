@@ -146,6 +146,31 @@ function typeMaximumSize(type: SqlType): number {
   }
 }
 
+/** PostgreSQL 15 hashes `= ANY` / `<> ALL` of a constant array of at least this many elements (convert_saop_to_hashed_saop). */
+const MIN_ARRAY_SIZE_FOR_HASHED_SAOP = 9;
+
+/** The element count of a constant `= ANY` / `<> ALL` list PostgreSQL 15 hashes, else undefined. */
+function hashedArrayLength(e: Extract<Expr, { kind: 'anyall' }>): number | undefined {
+  if (e.all ? e.op !== '<>' : e.op !== '=') return undefined;
+  const r = e.right.kind === 'cast' ? e.right.arg : e.right;
+  const n = r.kind === 'const' && Array.isArray(r.value) ? r.value.length : r.kind === 'array' && r.elems.every((x) => x.kind === 'const') ? r.elems.length : undefined;
+  return n !== undefined && n >= MIN_ARRAY_SIZE_FOR_HASHED_SAOP ? n : undefined;
+}
+
+/** cost_qual_eval's startup part: a hashed list's table, cpu_operator_cost an element, built once per scan. */
+export function exprStartupCost(e: Expr | null | undefined): number {
+  let cost = 0;
+  if (!e) return 0;
+  mapExpr(e, (x) => {
+    if (x.kind === 'anyall') {
+      const n = hashedArrayLength(x);
+      if (n !== undefined) cost += n * CPU_OPERATOR_COST;
+    }
+    return undefined;
+  });
+  return cost;
+}
+
 /**
  * cost_qual_eval: cpu_operator_cost per operator or function call in the expression (an
  * `= ANY (array)` counts half its elements, as PostgreSQL's ScalarArrayOpExpr does).
@@ -155,6 +180,8 @@ export function exprCost(e: Expr | null | undefined): number {
   switch (e.kind) {
     case 'call': return CPU_OPERATOR_COST + e.args.reduce((s, a) => s + exprCost(a), 0);
     case 'anyall': {
+      // a hashed list: one hash and one comparison a row (its table built once: exprStartupCost)
+      if (hashedArrayLength(e) !== undefined) return 2 * CPU_OPERATOR_COST + exprCost(e.left);
       const n = e.right.kind === 'const' && Array.isArray(e.right.value) ? e.right.value.length : e.right.kind === 'array' ? e.right.elems.length : 10;
       return CPU_OPERATOR_COST * Math.max(1, n * 0.5) + exprCost(e.left);
     }
@@ -384,7 +411,8 @@ export class CostModel {
     const column = table.columns[index];
     if (!column) return undefined;
     const unique = table.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === index);
-    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique };
+    const endsKnown = table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
+    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique, endsKnown, relation: table.oid };
   }
 
   /** The average width of rows with this schema (stats' avg_width where the column has one). */
@@ -419,7 +447,7 @@ export class CostModel {
         if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         // a subquery's select list keeps every column (PostgreSQL's subquery target list: an unread one becomes a NULL of its type)
         const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
-        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) };
+        return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
       }
       case 'projectSet': {
         const input = this.estimate(plan.input);
@@ -464,6 +492,24 @@ export class CostModel {
         shown.add(id);
         width += e.kind === 'column' && e.level === 0 && input.schema[e.index] ? this.schemaWidth([input.schema[e.index]]) : typeWidth(e.type);
       }
+    }
+    return width;
+  }
+
+  /**
+   * The select list over a GROUP BY carries the group keys it does not select as they are
+   * (resjunk entries PostgreSQL's findTargetlistEntrySQL99 adds): their widths.
+   */
+  private groupKeysWidth(plan: Extract<Plan, { kind: 'project' }>): number {
+    let agg = plan.input;
+    while (agg.kind === 'filter') agg = agg.input;
+    if (agg.kind !== 'aggregate' || agg.groupBy.length === 0) return 0;
+    const selected = new Set(plan.exprs.filter((e) => e.kind === 'column' && e.level === 0).map((e) => (e as Extract<Expr, { kind: 'column' }>).index));
+    let width = 0;
+    for (let i = 0; i < agg.groupBy.length; i++) {
+      if (selected.has(i)) continue;
+      const key = agg.groupBy[i]!;
+      width += key.kind === 'column' && key.level === 0 && agg.input.schema[key.index] ? this.schemaWidth([agg.input.schema[key.index]!]) : typeWidth(key.type);
     }
     return width;
   }
@@ -515,7 +561,8 @@ export class CostModel {
       : plan.indexRange ? this.indexRangeScan(plan.table, plan.filter, plan.indexRange.columns, allVisible)
         : this.tableScan(plan.table, plan.filter, plan.keyLookup !== undefined, plan.keyLookup?.values.length, plan.keyLookup?.loops, allVisible);
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
-    return plan.columns ? { ...est, width: this.columnsWidth(plan.table, plan.columns) } : est;
+    const shown = plan.handsOn ?? plan.columns;
+    return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
   }
 
   private columnsWidth(table: TableDef, columns: readonly number[]): number {
@@ -652,7 +699,7 @@ export class CostModel {
     const qual = keyLookup ? Math.max(0, exprCost(filter) - CPU_OPERATOR_COST * keyColumns) : exprCost(filter);
     const relpages = this.tablePages(table, rowsIn, width);
     if (!keyLookup) {
-      const startup = this.env.settings.seqscan ? 0 : DISABLE_COST;
+      const startup = (this.env.settings.seqscan ? 0 : DISABLE_COST) + exprStartupCost(filter);
       return { startup, total: startup + SEQ_PAGE_COST * relpages + (CPU_TUPLE_COST + qual) * rowsIn, rows, width };
     }
     const matches = Math.max(1, rows);
@@ -1116,8 +1163,10 @@ export class CostModel {
       return { startup, total: startup + CPU_TUPLE_COST, rows: 1, width };
     }
     const groups = groupCount(plan.groupBy, input.rows, this.schemaLookup(plan.input.schema));
-    const startup = input.total + (CPU_OPERATOR_COST * plan.groupBy.length + aggCost) * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
-    return { startup, total: startup + CPU_TUPLE_COST * groups, rows: groups, width };
+    // a key that is an expression: computed a row below (PostgreSQL: in the scan's target list) and in the Agg's own
+    const keyCost = plan.semiUnique ? 0 : plan.groupBy.reduce((c, k) => c + (k.kind === 'column' ? 0 : exprCost(k)), 0);
+    const startup = input.total + (CPU_OPERATOR_COST * plan.groupBy.length + aggCost + keyCost) * input.rows + (this.env.settings.hashagg ? 0 : DISABLE_COST);
+    return { startup, total: startup + (CPU_TUPLE_COST + keyCost) * groups, rows: groups, width };
   }
 
   /** DISTINCT as a HashAggregate on every column; DISTINCT ON as Unique (a comparison per key and row). */

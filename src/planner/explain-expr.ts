@@ -96,7 +96,12 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
     case 'case': return `CASE ${e.whens.map((w) => `WHEN ${d(w.cond)} THEN ${d(w.result)}`).join(' ')} ELSE ${d(e.otherwise)} END`;
     case 'coalesce': return `COALESCE(${e.args.map(d).join(', ')})`;
     case 'minmax': return `${e.op.toUpperCase()}(${e.args.map(d).join(', ')})`;
-    case 'array': return e.type.oid === OID.record ? `ROW(${e.elems.map(d).join(', ')})` : `ARRAY[${e.elems.map(d).join(', ')}]`;
+    case 'array': {
+      if (e.type.oid === OID.record) return `ROW(${e.elems.map(d).join(', ')})`;
+      // ARRAY[] of constants is one array constant, as eval_const_expressions folds it
+      if (e.elems.length > 0 && e.elems.every((x) => x.kind === 'const')) return literal({ kind: 'const', type: e.type, value: e.elems.map((x) => (x as Extract<Expr, { kind: 'const' }>).value) } as Extract<Expr, { kind: 'const' }>);
+      return `ARRAY[${e.elems.map(d).join(', ')}]`;
+    }
     case 'distinct': return `(${d(e.left)} IS ${e.negate ? 'NOT ' : ''}DISTINCT FROM ${d(e.right)})`;
     case 'sqlCall': return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'subscript': return `(${d(e.arg)})${e.subs.map((s) => `[${s.lower ? d(s.lower) : ''}${e.slice ? ':' : ''}${s.upper ? d(s.upper) : ''}]`).join('')}`;

@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, CPU_TUPLE_COST, memoizeKeys, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, typeWidth, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
@@ -27,8 +27,9 @@ import { readAbove, type TlistRequest } from './explain-tlists.js';
 import { finalTarget, inputTarget, windowChain, windowsBelow, type WindowChain } from './window-tlists.js';
 import { exprIdentity } from './plan-order.js';
 import { offsetZeroOnly } from './rules/drop-zero-offset.js';
-import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from './explain-formats.js';
+import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../types/explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
+import { T } from '../types/types.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -148,10 +149,12 @@ class Builder implements DeparseContext {
   readonly outputItems = new WeakMap<DisplayNode, { text: string; plain: boolean }[]>();
 
   constructor(private readonly opts: ExplainOptions, root: Plan) {
-    this.qualifyOutput = Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
+    // an INSERT's target is the first entry of its range table, before what its source reads
+    const insertInto = opts.dml?.kind === 'insert' ? opts.dml.table.name : undefined;
+    this.qualifyOutput = insertInto !== undefined || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
-    this.refnames = relationNames(root, this.assigned);
+    this.refnames = relationNames(root, this.assigned, insertInto !== undefined ? [insertInto] : []);
     this.nextPlan = this.assigned.plans.size + 1;
     this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
   }
@@ -344,6 +347,12 @@ class Builder implements DeparseContext {
     this.outputItems.set(node, texts.map((text, k) => ({ text, plain: exprs[k]!.kind === 'column' })));
     // an empty target list prints no Output (show_plan_tlist)
     if (texts.length) node.details.unshift(['Output', texts.join(', ')]);
+  }
+
+  /** Expressions as an Output line shows them, qualified or not (a ModifyTable's RETURNING, its scan's new values). */
+  outputTexts(exprs: readonly Expr[], qualify = this.qualifyOutput): string[] {
+    const ctx: DeparseContext = { qualify, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) };
+    return exprs.map((e) => deparse(e, ctx));
   }
 
   /** Output lines already deparsed (plain: a column as it is, not parenthesized when an upper node shows it) */
@@ -580,7 +589,12 @@ class Builder implements DeparseContext {
       }
       case 'values': {
         // one row is a Result (the parser makes VALUES of one row a plain target list)
-        if (plan.rows.length === 1) return this.node(plan, 'Result');
+        if (plan.rows.length === 1) {
+          const n = this.node(plan, 'Result');
+          // its target list is the row (a projection above, absorbed, sets its own)
+          this.output(n, plan.rows[0]!);
+          return n;
+        }
         const n = this.node(plan, 'Values Scan', 'Values Scan on "*VALUES*"');
         n.props.push(['Alias', '*VALUES*']);
         return n;
@@ -1442,12 +1456,51 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const props: [string, string][] = [['Operation', verb], ['Relation Name', table.name]];
   if (opts.verbose) props.push(['Schema', schema]);
   props.push(['Alias', alias]);
+  const source = targetScanOf(plan, table);
+  if (opts.dml.kind !== 'insert' && source) scanAsModifyTableSource(root, source, opts.dml, b, opts);
+  const returning = opts.dml.returning;
+  // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified)
+  const details: [string, string][] = opts.verbose && returning ? [['Output', b.outputTexts(returning.exprs, opts.dml.kind === 'insert').join(', ')]] : [];
   return {
-    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details: [],
-    // it hands on rows only with RETURNING (actual rows=0 otherwise, as PostgreSQL counts them)
-    est: { ...root.est, width: 0 }, actual: root.actual && root.actual !== 'never' && !opts.dml.returning ? { ...root.actual, rows: 0 } : root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
+    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details,
+    // it hands on rows only with RETURNING (rows=0 width=0 otherwise, as PostgreSQL estimates and counts them)
+    est: returning ? root.est : { ...root.est, rows: 0, width: 0 },
+    actual: root.actual && root.actual !== 'never' && !returning ? { ...root.actual, rows: 0 } : root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
   };
 }
+
+/** The plain scan of the target table an UPDATE / DELETE reads (through its Filters), if that is all its source is. */
+function targetScanOf(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan' }> | undefined {
+  let p = plan;
+  while (p.kind === 'filter') p = p.input;
+  return p.kind === 'scan' && p.table.oid === table.oid && !p.partitions ? p : undefined;
+}
+
+/**
+ * An UPDATE's or DELETE's scan hands the ModifyTable what PostgreSQL's subplan target list
+ * holds: the SET columns' new values in column order, then ctid (a DELETE: ctid alone) —
+ * its Output, its width (the values' type widths and ctid's 6 bytes) and its cost (the
+ * values computed per row), whatever the executor reads to write the new row version.
+ */
+function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+  const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
+  const stats = scan.table.stats?.columns;
+  const width = values.reduce((w, e) => {
+    const column = e.kind === 'column' && e.level === 0 ? scan.table.columns[e.index] : undefined;
+    return w + ((column && stats?.[column.name]?.avgWidth) || typeWidth(e.type));
+  }, CTID_WIDTH);
+  const perRow = values.reduce((c, e) => c + exprCost(e), 0);
+  node.est = { ...node.est, width, total: node.est.total + perRow * node.est.rows };
+  if (!opts.verbose) return;
+  const texts = [...b.outputTexts(values), b.outputTexts([{ kind: 'column', type: T.int8, level: 0, index: scan.table.columns.length, name: 'ctid', table: scan.alias ?? scan.table.name }])[0]!];
+  const i = node.details.findIndex(([k]) => k === 'Output');
+  if (i >= 0) node.details.splice(i, 1);
+  node.details.unshift(['Output', texts.join(', ')]);
+  b.outputItems.set(node, texts.map((text) => ({ text, plain: false })));
+}
+
+/** a tuple id's bytes (ItemPointerData), ctid's width in a target list */
+const CTID_WIDTH = 6;
 
 // ---------------------------------------------------------------------------------------
 // text format

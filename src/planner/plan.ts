@@ -110,6 +110,8 @@ export type Plan =
      * decode just these, the others come out NULL; absent: every column
      */
     readonly columns?: readonly number[];
+    /** of those, the ones it hands on (not read by its own conditions only): its width's columns, as PostgreSQL's target list */
+    readonly handsOn?: readonly number[];
     /**
      * PostgreSQL's Index Only Scan: the B-tree scan (keyLookup / indexRange) reads only key
      * columns of its index (planner/index-only.ts; set once the columns are known)
@@ -267,7 +269,7 @@ export type Plan =
     readonly semiUnique?: true;
   }
   /** output: group-by values, then aggregate results */
-  | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[] }
+  | { readonly kind: 'aggregate'; readonly schema: readonly OutputColumn[]; readonly input: Plan; readonly groupBy: readonly Expr[]; readonly aggs: readonly AggregateCall[]; /** a semi join's inner side made unique (PostgreSQL's UniquePath, unique-semi-join.ts): its keys' computation is not costed here */ readonly semiUnique?: true }
   /** output: input columns, then one column per window function */
   /**
    * the functions of one window clause (planner/window-plan.ts; the binder's node holds all

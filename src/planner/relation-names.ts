@@ -33,11 +33,12 @@ function nameOf(p: Named): string {
   return p.name;
 }
 
-export function relationNames(root: Plan, numbers: SubplanNumbers): Map<Plan, string> {
+export function relationNames(root: Plan, numbers: SubplanNumbers, taken: readonly string[] = []): Map<Plan, string> {
   const order: Named[] = [];
   relationsOf(root, order);
   for (const [plan] of [...numbers.plans].sort((a, b) => a[1] - b[1])) relationsOf(plan, order);
-  const used = new Set<string>();
+  // names the range table holds before the plan's relations (an INSERT's target)
+  const used = new Set<string>(taken);
   const names = new Map<Plan, string>();
   for (const p of order) {
     if (names.has(p)) continue;

@@ -21,9 +21,11 @@
 import type { ColumnStatistics } from '../catalog/catalog.js';
 import { compareValues } from '../types/compare.js';
 import { formatText, parseText } from '../types/text-io.js';
-import { OID, type SqlType, type Value } from '../types/types.js';
+import { OID, T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
+import { mapExpr } from './expr-walk.js';
+import { likeRegex } from '../functions/operators.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -44,6 +46,10 @@ export interface ColumnInfo {
   readonly rows: number;
   /** the column alone is a unique key (PRIMARY KEY / UNIQUE on it) */
   readonly unique: boolean;
+  /** a B-tree index leads with the column: PostgreSQL reads its true min and max (get_actual_variable_range) */
+  readonly endsKnown?: boolean;
+  /** the relation's OID (estimate_num_groups counts each relation's columns together) */
+  readonly relation?: number;
 }
 
 /** Resolves a column reference to its column's statistics (undefined: not a base column). */
@@ -186,22 +192,63 @@ function scalar(v: Value): number | undefined {
   return undefined;
 }
 
-/** Fraction of the histogram's values below `value` (ineq_histogram_selectivity), or -1 without one. */
-function histogramFraction(info: ColumnInfo, value: Value, orEqual: boolean): number {
+/**
+ * ineq_histogram_selectivity: the share of the histogram's population satisfying `col op
+ * value` (op: < or <=, > or >= with `greater`), or -1 without a histogram. PostgreSQL 15's:
+ * the bin holding the value found by the operator itself, linear interpolation in it, the
+ * estimate read as "x <= value" and corrected by the equality share 1 / (distinct values
+ * not among the MCVs) for < and >=, the first bin narrowed by that share, and the result kept
+ * off 0 and 1 by a hundredth of a bin unless the column's true ends are known (a B-tree
+ * leading with it: get_actual_variable_range).
+ */
+function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, orEqual: boolean): number {
   const bounds = parsedList(info, info.stats?.histogramBounds ?? null);
   if (!bounds || bounds.length < 2) return -1;
   const cmp = (a: Value, b: Value) => compareValues(info.type, a, b);
-  const below = (b: Value) => { const c = cmp(b, value); return c < 0 || (orEqual && c === 0); };
-  if (!below(bounds[0])) return 0;
-  if (below(bounds[bounds.length - 1])) return 1;
-  let i = 1;
-  while (below(bounds[i])) i++;
-  const lo = scalar(bounds[i - 1]);
-  const hi = scalar(bounds[i]);
-  const x = scalar(value);
-  let binfrac = 0.5;
-  if (lo !== undefined && hi !== undefined && x !== undefined && hi > lo) binfrac = Math.min(1, Math.max(0, (x - lo) / (hi - lo)));
-  return (i - 1 + binfrac) / (bounds.length - 1);
+  // the operator applied to an entry, flipped for > / >=: true left of the bin
+  const left = (b: Value) => {
+    const c = cmp(b, value);
+    const holds = greater ? (orEqual ? c >= 0 : c > 0) : (orEqual ? c <= 0 : c < 0);
+    return greater ? !holds : holds;
+  };
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const probe = (lo + hi) >> 1;
+    if (left(bounds[probe]!)) lo = probe + 1;
+    else hi = probe;
+  }
+  let histfrac: number;
+  if (lo <= 0) histfrac = 0;
+  else if (lo >= bounds.length) histfrac = 1;
+  else {
+    const i = lo;
+    let eqSel = 0;
+    if (i === 1 || greater === orEqual) {
+      const otherDistinct = distinctCount(info) - (info.stats?.mostCommonFreqs?.length ?? 0);
+      if (otherDistinct > 1) eqSel = 1 / otherDistinct;
+    }
+    const low = scalar(bounds[i - 1]!);
+    const high = scalar(bounds[i]!);
+    const x = scalar(value);
+    let binfrac = 0.5;
+    if (low !== undefined && high !== undefined && x !== undefined) {
+      if (high <= low) binfrac = 0.5;
+      else if (x <= low) binfrac = 0;
+      else if (x >= high) binfrac = 1;
+      else {
+        binfrac = (x - low) / (high - low);
+        if (!(binfrac >= 0 && binfrac <= 1)) binfrac = 0.5;
+      }
+    }
+    histfrac = (i - 1 + binfrac) / (bounds.length - 1);
+    if (i === 1) histfrac += eqSel * (1 - binfrac);
+    if (greater === orEqual) histfrac -= eqSel;
+  }
+  const sel = greater ? 1 - histfrac : histfrac;
+  if (info.endsKnown) return clamp(sel);
+  const cutoff = 0.01 / (bounds.length - 1);
+  return Math.min(1 - cutoff, Math.max(cutoff, sel));
 }
 
 /** scalarineqsel: col < value (or <=, or > / >= with `greater`). */
@@ -219,8 +266,7 @@ export function inequalitySelectivity(info: ColumnInfo | undefined, value: { val
     const c = cmp(m, value.value);
     if (greater ? c > 0 || (orEqual && c === 0) : c < 0 || (orEqual && c === 0)) mcvSel += freqs[i];
   });
-  let hist = histogramFraction(info, value.value, greater ? !orEqual : orEqual);
-  if (hist >= 0 && greater) hist = 1 - hist;
+  const hist = histogramSelectivity(info, value.value, greater, orEqual);
   const rest = 1 - st.nullFrac - sumMcv;
   return clamp(mcvSel + rest * (hist >= 0 ? hist : 0.5));
 }
@@ -236,22 +282,111 @@ function columnComparison(e: Expr): { col: Extract<Expr, { kind: 'column' }>; op
   return undefined;
 }
 
-/** LIKE 'prefix%' as the range prefix <= col < next(prefix); other patterns: DEFAULT_MATCH_SEL. */
-function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup): number {
-  const col = stripCasts(e.args[0]);
-  const pattern = stripCasts(e.args[1]);
-  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const' || typeof pattern.value !== 'string') return DEFAULT_MATCH_SEL;
+/** like_selectivity's factors (selfuncs.c) */
+const FIXED_CHAR_SEL = 0.2;
+/** LIKE, NOT LIKE, ILIKE, NOT ILIKE */
+const LIKE_OPERATORS: Record<string, { insensitive: boolean; negate: boolean } | undefined> = {
+  '~~': { insensitive: false, negate: false }, '!~~': { insensitive: false, negate: true },
+  '~~*': { insensitive: true, negate: false }, '!~~*': { insensitive: true, negate: true },
+};
+const ANY_CHAR_SEL = 0.9;
+const FULL_WILDCARD_SEL = 5.0;
+
+/**
+ * like_fixed_prefix: the pattern's fixed start (up to a wildcard; for ILIKE up to a letter,
+ * whose case varies), whether that is the whole pattern, and like_selectivity of the rest.
+ */
+function likePrefix(pattern: string, insensitive: boolean): { prefix: string; exact: boolean; restSel: number } {
+  let prefix = '';
+  let pos = 0;
+  for (; pos < pattern.length; pos++) {
+    let ch = pattern[pos]!;
+    if (ch === '%' || ch === '_') break;
+    if (ch === '\\') {
+      pos++;
+      if (pos >= pattern.length) break;
+      ch = pattern[pos]!;
+    }
+    if (insensitive && ch.toLowerCase() !== ch.toUpperCase()) break;
+    prefix += ch;
+  }
+  const exact = pos >= pattern.length;
+  // like_selectivity of the rest: leading wildcards skipped (already counted)
+  let rest = pos;
+  while (rest < pattern.length && (pattern[rest] === '%' || pattern[rest] === '_')) rest++;
+  let sel = 1;
+  for (let i = rest; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '%') sel *= FULL_WILDCARD_SEL;
+    else if (ch === '_') sel *= ANY_CHAR_SEL;
+    else if (ch === '\\') {
+      i++;
+      if (i >= pattern.length) break;
+      sel *= FIXED_CHAR_SEL;
+    } else sel *= FIXED_CHAR_SEL;
+  }
+  return { prefix, exact, restSel: Math.min(1, sel) };
+}
+
+/** prefix_selectivity: col >= prefix AND col < the next string, over the histogram; at least col = prefix. */
+function prefixSelectivity(info: ColumnInfo, prefix: string): number {
+  const ge = histogramSelectivity(info, prefix, true, true);
+  if (ge < 0) return DEFAULT_MATCH_SEL;
+  let sel = ge;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (prefix.length > 0 && last < 0xffff) {
+    const greater = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+    sel = histogramSelectivity(info, greater, false, false) + ge - 1;
+  }
+  return Math.max(sel, equalitySelectivity(info, { value: prefix }));
+}
+
+/**
+ * patternsel for LIKE / ILIKE (and NOT): an exact pattern as an equality; else over the
+ * histogram the share of its inner entries the pattern matches (100 entries or more), or the
+ * fixed prefix's range times like_selectivity of the rest (blended in between 10 and 100),
+ * kept within 0.0001..0.9999, for the rows outside the MCVs, plus the MCVs the pattern
+ * matches, tested one by one.
+ */
+function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean): number {
+  const col = stripCasts(e.args[0]!);
+  const pattern = stripCasts(e.args[1]!);
+  if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
+  if (pattern.value === null) return 0;
+  if (typeof pattern.value !== 'string') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
   const info = lookup(col);
-  const m = /^([^%_\\]*)(.*)$/s.exec(pattern.value)!;
-  const prefix = m[1];
-  if (m[2] === '') return equalitySelectivity(info, constantAs(pattern, info?.type ?? pattern.type));
-  if (!prefix || !info?.stats) return DEFAULT_MATCH_SEL;
-  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  const ge = inequalitySelectivity(info, { value: prefix }, true, true);
-  const lt = inequalitySelectivity(info, { value: upper }, false, false);
-  const range = ge + lt - 1 + info.stats.nullFrac;
-  // the rest of the pattern narrows further (patternsel's FIXED_CHAR_SEL per character is omitted)
-  return clamp(Math.max(range, equalitySelectivity(info, undefined)));
+  const nullFrac = info?.stats?.nullFrac ?? 0;
+  const { prefix, exact, restSel } = likePrefix(pattern.value, insensitive);
+  let sel: number;
+  if (exact) sel = equalitySelectivity(info, info ? { value: prefix } : undefined);
+  else {
+    const re = likeRegex(pattern.value, insensitive);
+    const matches = (v: Value) => v !== null && re.test(String(v));
+    const stats = info?.stats;
+    const bounds = (info && stats ? parsedList(info, stats.histogramBounds) : null) ?? [];
+    let hist = -1;
+    if (bounds.length >= 10) {
+      let n = 0;
+      for (let i = 1; i < bounds.length - 1; i++) if (matches(bounds[i]!)) n++;
+      hist = n / (bounds.length - 2);
+    }
+    if (bounds.length < 100) {
+      // (without statistics prefix_selectivity is DEFAULT_MATCH_SEL)
+      const heuristic = (prefix ? (info && stats ? prefixSelectivity(info, prefix) : DEFAULT_MATCH_SEL) : 1) * restSel;
+      hist = hist < 0 ? heuristic : hist * (bounds.length / 100) + heuristic * (1 - bounds.length / 100);
+    }
+    hist = Math.min(0.9999, Math.max(0.0001, hist));
+    const mcv = (info && stats ? parsedList(info, stats.mostCommonVals) : null) ?? [];
+    const freqs = stats?.mostCommonFreqs ?? [];
+    let mcvSel = 0;
+    let sumCommon = 0;
+    mcv.forEach((v, i) => {
+      sumCommon += freqs[i] ?? 0;
+      if (matches(v)) mcvSel += freqs[i] ?? 0;
+    });
+    sel = hist * (1 - nullFrac - sumCommon) + mcvSel;
+  }
+  return clamp(negate ? 1 - sel - nullFrac : sel);
 }
 
 function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefined {
@@ -377,6 +512,44 @@ function conjunctionSelectivity(args: readonly Expr[], lookup: ColumnLookup): nu
   return clamp(s);
 }
 
+/**
+ * scalararraysel: `col op ANY (array)` / `col op ALL (array)` from each element's `col op
+ * element`: ANY as independent ORs, ALL as independent ANDs — or, for `= ANY` and `<> ALL`
+ * of distinct elements, disjoint events (their shares summed) when that stays within 0..1.
+ */
+function arraySelectivity(e: Extract<Expr, { kind: 'anyall' }>, lookup: ColumnLookup): number {
+  const arr = stripCasts(e.right);
+  const col = stripCasts(e.left);
+  const op = e.op ?? '';
+  if (col.kind !== 'column' || !(op in FLIPPED)) return DEFAULT_INEQ_SEL;
+  const info = lookup(col);
+  const elementSelectivity = (x: Expr): number => comparisonSelectivity({ kind: 'call', name: op, args: [e.left, x], type: T.bool } as unknown as Expr, lookup) ?? DEFAULT_INEQ_SEL;
+  let elements: Expr[];
+  if (arr.kind === 'array') elements = [...arr.elems];
+  else if (arr.kind === 'const' && Array.isArray(arr.value)) {
+    const type = info?.type ?? col.type;
+    elements = (arr.value as Value[]).map((v) => ({ kind: 'const', type, value: v }) as unknown as Expr);
+  } else if (arr.kind === 'param' && op === '=' && !e.all) {
+    // an array known only at run time (`= ANY ($1)`): estimate_array_length's 10 elements of unknown value
+    return clamp(10 * equalitySelectivity(info, undefined));
+  } else return DEFAULT_INEQ_SEL;
+  const useOr = !e.all;
+  const disjointOp = useOr ? op === '=' : op === '<>';
+  let s1 = useOr ? 0 : 1;
+  let disjoint = s1;
+  for (const x of elements) {
+    const s2 = elementSelectivity(x);
+    if (useOr) {
+      s1 = s1 + s2 - s1 * s2;
+      disjoint += s2;
+    } else {
+      s1 *= s2;
+      disjoint += s2 - 1;
+    }
+  }
+  return clamp(disjointOp && disjoint >= 0 && disjoint <= 1 ? disjoint : s1);
+}
+
 /** The fraction of rows for which the boolean expression is true. */
 export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
   switch (e.kind) {
@@ -396,24 +569,9 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
       const info = e.level === 0 ? lookup(e) : undefined;
       return info?.stats ? equalitySelectivity(info, { value: true }) : DEFAULT_CLAUSE_SEL;
     }
-    case 'anyall': {
-      // col = ANY (array constant): the OR of the element equalities
-      const arr = stripCasts(e.right);
-      const col = stripCasts(e.left);
-      if (e.all || e.op !== '=' || col.kind !== 'column') return DEFAULT_INEQ_SEL;
-      const info = lookup(col);
-      // ARRAY[$1, $2] (an IN list of parameters): each element as an unknown value
-      if (arr.kind === 'array') return clamp(arr.elems.reduce<number>((s, x) => s + equalitySelectivity(info, info ? constantAs(x, info.type) : undefined), 0));
-      // an array known only at run time (`= ANY ($1)`): PostgreSQL's scalararraysel counts
-      // estimate_array_length's 10 elements of unknown value
-      if (arr.kind === 'param') return clamp(10 * equalitySelectivity(info, undefined));
-      if (arr.kind !== 'const' || !Array.isArray(arr.value)) return DEFAULT_INEQ_SEL;
-      const elems = arr.value as Value[];
-      return clamp(elems.reduce<number>((s, v) => s + equalitySelectivity(info, { value: v }), 0));
-    }
+    case 'anyall': return arraySelectivity(e, lookup);
     case 'call': {
-      if (e.name === '~~' && e.args.length === 2) return likeSelectivity(e, lookup);
-      if (e.name === '!~~' && e.args.length === 2) return clamp(1 - likeSelectivity(e, lookup));
+      if (e.args.length === 2 && LIKE_OPERATORS[e.name]) return likeSelectivity(e, lookup, LIKE_OPERATORS[e.name]!.insensitive, LIKE_OPERATORS[e.name]!.negate);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
@@ -425,46 +583,75 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
 }
 
 /**
- * estimate_num_groups: the product of the grouping columns' distinct counts, at most the
- * input rows (an expression that is not a column counts DEFAULT_NUM_DISTINCT).
+ * estimate_num_groups: a boolean key counts 2; a column its distinct count; an expression
+ * the distinct counts of the columns it reads (a column read by several keys once), none
+ * when it reads no column (a constant: 1; volatile: every input row its own group). Per
+ * relation the product is at most its rows — at most a tenth of them when several of its
+ * columns multiply, but never below the largest count — and the whole at most the input rows.
  */
 export function groupCount(keys: readonly Expr[], inputRows: number, lookup: ColumnLookup): number {
   if (keys.length === 0) return 1;
   let groups = 1;
-  const counted = new Set<number>();
-  const count = (c: Extract<Expr, { kind: 'column' }>) => {
-    if (counted.has(c.index)) return;
-    counted.add(c.index);
-    groups *= distinctCount(lookup(c));
+  const vars = new Map<string, { info: ColumnInfo | undefined; relation: number | undefined }>();
+  const add = (c: Extract<Expr, { kind: 'column' }>) => {
+    const info = lookup(c);
+    const key = info?.relation !== undefined ? `${info.relation}.${c.index}` : `?${c.index}.${vars.size}`;
+    if (!vars.has(key)) vars.set(key, { info, relation: info?.relation });
   };
   for (const k of keys) {
+    if (k.type.oid === OID.bool) {
+      groups *= 2;
+      continue;
+    }
     const c = stripCasts(k);
-    if (c.kind === 'column' && c.level === 0) { count(c); continue; }
-    // an expression (`b.y + 1`): the distinct values of the columns it reads, each counted
-    // once, as estimate_num_groups pulls out its Vars; one reading none (a subquery's, an
-    // outer row's) as the default
-    const columns = columnsRead(c);
-    if (!columns.length) groups *= DEFAULT_NUM_DISTINCT;
-    for (const col of columns) count(col);
+    if (c.kind === 'column' && c.level === 0) {
+      add(c);
+      continue;
+    }
+    const read: Extract<Expr, { kind: 'column' }>[] = [];
+    let volatile = false;
+    let outside = false;
+    mapExpr(k, (x) => {
+      if (x.kind === 'column') {
+        if (x.level === 0) read.push(x);
+        else outside = true;
+      } else if (x.kind === 'call' && x.fn.volatile) volatile = true;
+      else if (x.kind === 'subquery' || x.kind === 'insubquery') outside = true;
+      return undefined;
+    });
+    if (read.length === 0) {
+      if (volatile) return Math.max(1, Math.round(inputRows));
+      // an outer row's value or a subquery's: the default; a constant: one group
+      if (outside) groups *= DEFAULT_NUM_DISTINCT;
+      continue;
+    }
+    read.forEach(add);
   }
-  return Math.max(1, Math.min(Math.round(groups), Math.round(inputRows)));
+  const byRelation = new Map<number | string, ColumnInfo[]>();
+  let unknown = 0;
+  for (const { info, relation } of vars.values()) {
+    const key = relation ?? `unknown${unknown++}`;
+    byRelation.set(key, [...(byRelation.get(key) ?? []), info!]);
+  }
+  for (const infos of byRelation.values()) {
+    let reldistinct = 1;
+    let relmax = 0;
+    for (const info of infos) {
+      const nd = distinctCount(info);
+      reldistinct *= nd;
+      relmax = Math.max(relmax, nd);
+    }
+    const tuples = infos[0]?.rows ?? 0;
+    if (tuples > 0) {
+      let limit = tuples;
+      if (infos.length > 1) {
+        limit *= 0.1;
+        if (limit < relmax) limit = Math.min(relmax, tuples);
+      }
+      reldistinct = Math.min(reldistinct, limit);
+    }
+    groups *= Math.max(1, Math.round(reldistinct));
+  }
+  return Math.max(1, Math.min(Math.ceil(groups), Math.round(inputRows)));
 }
 
-/** The level-0 columns an expression reads (not inside its subqueries). */
-function columnsRead(e: Expr): Extract<Expr, { kind: 'column' }>[] {
-  const out: Extract<Expr, { kind: 'column' }>[] = [];
-  const visit = (x: Expr): void => {
-    switch (x.kind) {
-      case 'column': if (x.level === 0) out.push(x); return;
-      case 'call': case 'and': case 'or': case 'coalesce': case 'minmax': case 'sqlCall': x.args.forEach(visit); return;
-      case 'cast': case 'not': case 'isnull': case 'booltest': case 'field': visit(x.arg); return;
-      case 'case': x.whens.forEach((w) => { visit(w.cond); visit(w.result); }); visit(x.otherwise); return;
-      case 'array': x.elems.forEach(visit); return;
-      case 'anyall': case 'distinct': visit(x.left); visit(x.right); return;
-      case 'subscript': visit(x.arg); x.subs.forEach((s) => { if (s.lower) visit(s.lower); if (s.upper) visit(s.upper); }); return;
-      default: return;
-    }
-  };
-  visit(e);
-  return out;
-}

@@ -49,6 +49,7 @@ export function uniqueInnerJoin(plan: JoinNode): JoinNode | undefined {
     // each key as the ON names it (qualified as EXPLAIN prints it: `Group Key: d.k`)
     groupBy: groupKeys,
     aggs: [],
+    semiUnique: true,
   };
   // each key equality with its right side read from the grouped row
   const on = mapExpr(plan.on, (e) => {

@@ -33,6 +33,11 @@ export interface RouterLiveness {
   announce(routerId: string): Promise<void>;
   /** the ids of the live routers */
   live(): Promise<Set<string>>;
+  /**
+   * Call `onGone` with the id of each router that stops being live from now on (etcd: its
+   * registration went away, its lease expired or it shut down); returns the unsubscriber.
+   */
+  watchGone(onGone: (routerId: string) => void): Promise<() => Promise<void>>;
 }
 
 /** Decisions in this process's memory (tests, a single proxy without etcd). */
@@ -70,11 +75,20 @@ export class MemoryRouterLiveness implements RouterLiveness {
     this.routers.add(routerId);
   }
 
+  private readonly watchers = new Set<(routerId: string) => void>();
+
   die(routerId: string): void {
-    this.routers.delete(routerId);
+    if (!this.routers.delete(routerId)) return;
+    for (const onGone of this.watchers) onGone(routerId);
   }
 
   async live(): Promise<Set<string>> {
     return new Set(this.routers);
+  }
+
+  async watchGone(onGone: (routerId: string) => void): Promise<() => Promise<void>> {
+    const watcher = (routerId: string) => onGone(routerId);
+    this.watchers.add(watcher);
+    return async () => { this.watchers.delete(watcher); };
   }
 }

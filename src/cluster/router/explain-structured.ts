@@ -2,10 +2,10 @@
  * EXPLAIN (FORMAT YAML) and (FORMAT XML) through the shard router (fanout-explain.ts): the
  * shards explain in JSON, which is read here keeping each number's text (a shard's
  * `"Total Cost": 8.88`, `"Startup Cost": 0.00`), and the router's plan tree is written in
- * the client's format by the writers the single-node EXPLAIN uses (planner/explain-formats.ts),
+ * the client's format by the writers the single-node EXPLAIN uses (types/explain-formats.ts),
  * so a task's plan reads as that shard's own EXPLAIN in that format would.
  */
-import { writeXml, writeYaml, type Json, type JsonObject } from '../../planner/explain-formats.js';
+import { writeXml, writeYaml, type Json, type JsonObject } from '../../types/explain-formats.js';
 
 export type StructuredFormat = 'yaml' | 'xml';
 

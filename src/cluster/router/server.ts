@@ -149,12 +149,12 @@ export async function startShardRouter(opts: ShardRouterOptions): Promise<ShardR
     twoPhase: { logger, inFlight, ...(twoPhase ? { decisions: twoPhase.decisions, ...(twoPhase.hooks ? { hooks: twoPhase.hooks } : {}) } : {}), ...(opts.timestamps ? { timestamps: opts.timestamps } : {}) },
     ...(opts.timestamps ? { timestamps: opts.timestamps } : {}),
     nextRoundRobin: () => roundRobin++,
-    catalog(shard0) {
+    catalog(reader, refreshOn) {
       followDdl();
-      refresh(shard0);
+      if (refreshOn) refresh(refreshOn);
       if (!catalog) {
         const version = catalogVersion;
-        const loading = ShardCatalog.load(shard0);
+        const loading = reader().then((shard0) => ShardCatalog.load(shard0));
         catalog = loading;
         loading.then((loaded) => {
           if (catalogVersion !== version || catalog !== loading) return;

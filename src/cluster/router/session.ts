@@ -53,7 +53,11 @@ export interface RouterContext {
   readonly twoPhase: TwoPhaseContext;
   /** the next round-robin shard for a table without a key */
   nextRoundRobin(): number;
-  catalog(shard0: ShardConnection): Promise<ShardCatalog>;
+  /**
+   * The shards' catalog, read on `reader()`'s shard 0 connection when not cached; read again
+   * in the background on `refreshOn` once older than a second (an idle session's connection).
+   */
+  catalog(reader: () => Promise<ShardConnection>, refreshOn?: ShardConnection): Promise<ShardCatalog>;
   invalidateCatalog(): void;
   /** moves on with each DDL through the router: statements prepared on shards before it are stale */
   ddlEpoch(): number;
@@ -147,7 +151,7 @@ export class RouterSession implements Backend {
     // the router reads the catalog again when it is old (DDL through another proxy): asking for
     // it lets that start before the cached describe is checked against its version
     const shard0 = this.connections.get(0);
-    if (shard0 && !this.block?.ranDdl) await shard0.then((c) => this.ctx.catalog(c)).catch(() => {});
+    if (shard0 && !this.block?.ranDdl) await shard0.then((c) => this.catalog(c)).catch(() => {});
     const cached = this.block?.ranDdl ? undefined : this.describeCache.get(cacheKey);
     if (cached && cached.epoch === this.ctx.ddlEpoch()) {
       if (this.block?.failed) throw FAILED_BLOCK();
@@ -454,7 +458,12 @@ export class RouterSession implements Backend {
       this.blockCatalog ??= ShardCatalog.load(shard0);
       return this.blockCatalog;
     }
-    return this.ctx.catalog(shard0);
+    // in a client's block, read on the side connection, outside the block: on shard0 the
+    // catalog's queries would run in the block's transaction — in a REPEATABLE READ block
+    // maybe before its first statement, taking the block's snapshot on shard 0 at the newest
+    // data instead of at the block's read timestamp (a fan-out sum then mixed two snapshots)
+    if (this.block) return this.ctx.catalog(() => this.pullUpConnection());
+    return this.ctx.catalog(async () => shard0, shard0);
   }
 
   /** the temporary tables the session created (they live on shard 0) */

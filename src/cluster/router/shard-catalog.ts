@@ -103,28 +103,26 @@ export class ShardCatalog {
 
   /** `background`: a re-read nobody waits for, queued behind a stream on the connection (ShardConnection.simple) */
   static async load(connection: ShardConnection, background = false): Promise<ShardCatalog> {
-    const shard0 = { simple: (sql: string) => connection.simple(sql, background) };
-    const rels = await shard0.simple(
-      `SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
-    );
-    const procs = await shard0.simple(
-      `SELECT n.nspname, p.proname, p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
-    );
+    // all five queued on the connection at once: a statement the session sends meanwhile (a
+    // block's BEGIN) cannot come between them and draw one into its transaction
+    const query = (sql: string) => connection.simple(sql, background);
+    const [rels, procs, keys, attrs, defaults] = await Promise.all([
+      query(`SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
+      query(`SELECT n.nspname, p.proname, p.prosrc FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
+      query(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`),
+      query(`SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`),
+      query(`SELECT d.adrelid, d.adnum, pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d`),
+    ]);
     const functions = new Map<string, string[]>();
     for (const [schema, name, body] of procs.rows) {
       const key = `${schema}.${name}`;
       functions.set(key, [...(functions.get(key) ?? []), body ?? '']);
     }
-    const keys = await shard0.simple(`SELECT i.indrelid, i.indkey FROM pg_catalog.pg_index i WHERE i.indisprimary`);
-    const attrs = await shard0.simple(
-      `SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
-       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`,
-    );
-    const defaults = await shard0.simple(`SELECT d.adrelid, d.adnum, pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d`);
     const defaultOf = new Map<string, string>();
     for (const [rel, num, expr] of defaults.rows) defaultOf.set(`${rel}.${num}`, expr!);
     const keyOf = new Map<number, number[]>();

@@ -407,8 +407,9 @@ export class ShardConnection {
   }
 
   /**
-   * Send `sql` (a SET) with the next request, in the same write: no round trip of its own.
-   * Its answer is read past; an error of it fails that request (if it did not fail itself).
+   * Send `sql` (a SET) with the next request queued (not a background one), in the same
+   * write: no round trip of its own. Its answer is read past; an error of it fails that
+   * request (if it did not fail itself).
    */
   sendAhead(sql: string): void {
     this.ahead.push(sql);
@@ -418,6 +419,10 @@ export class ShardConnection {
   private request(send: () => void, handler: { onMessage(m: Message): void; onError?(): void }, background = false): Promise<void> {
     // a stream suspended on this connection would hold the queue until the client pulls again
     if (!background) this.streaming?.drain();
+    // the statements sent ahead belong to this request, taken now: a request queued before it
+    // (the catalog read again in the background) must not carry them — it would use up the
+    // statement's read timestamp (router/read-timestamp.ts)
+    const ahead = background ? [] : this.ahead.splice(0);
     const run = (): Promise<void> => new Promise<void>((resolve, reject) => {
       if (this.closed) {
         reject(new SqlError('08006', `connection to shard ${this.shard} was lost`));
@@ -445,10 +450,9 @@ export class ShardConnection {
         },
         fail: (e) => reject(error ?? e),
       };
-      if (this.ahead.length > 0) {
-        this.socket.write(Buffer.concat(this.ahead.map((sql) => serialize.query(sql))));
-        this.aheadDue += this.ahead.length;
-        this.ahead = [];
+      if (ahead.length > 0) {
+        this.socket.write(Buffer.concat(ahead.map((sql) => serialize.query(sql))));
+        this.aheadDue += ahead.length;
       }
       send();
     });

@@ -138,7 +138,13 @@ async function twoPhaseCommit(writers: Participant[], gid: string, { logger, dec
     await hooks?.beforeCommitPrepared?.(gid, p.conn.shard);
     // the same timestamp on every shard, with the COMMIT PREPARED (one round trip)
     if (commitTs !== undefined) p.conn.sendAhead(`SET ${COMMIT_TIMESTAMP_SETTING} = '${commitTs}'`);
-    await p.conn.simple(`COMMIT PREPARED ${quotedGid}`);
+    try {
+      await p.conn.simple(`COMMIT PREPARED ${quotedGid}`);
+    } catch (e) {
+      // gone already: recovery (this router taken for gone) finished it by the recorded "commit"
+      if (!(decisions && e instanceof SqlError && e.code === '42704')) throw e;
+      logger.info({ gid, shard: p.conn.shard }, 'two-phase commit: recovery had committed it already');
+    }
   }));
   const commitFailed = commits.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (commitFailed) {

@@ -76,7 +76,9 @@ function narrow(plan: Plan, needed: Set<number> | null): Plan {
       if (!read) return plan;
       const width = plan.table.columns.length;
       const columns = [...read].filter((c) => c < width).sort((a, b) => a - b);
-      return columns.length === width ? plan : { ...plan, columns };
+      const handsOn = [...needed].filter((c) => c < width).sort((a, b) => a - b);
+      const narrowed = columns.length === width ? plan : { ...plan, columns };
+      return handsOn.length < columns.length ? { ...narrowed, handsOn } : narrowed;
     }
     case 'result':
       // a one-time filter reads no column of the rows (constant-quals.ts)

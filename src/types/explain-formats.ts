@@ -1,7 +1,9 @@
 /**
  * EXPLAIN's structured formats written from one property tree, as explain.c writes them:
  * JSON, YAML (ExplainYAMLLineStarting: `key: value`, lists as `- `, strings JSON-escaped)
- * and XML (ExplainXMLTag: `<Node-Type>`, lists of `<Item>` / `<Plan>`, escape_xml).
+ * and XML (ExplainXMLTag: `<Node-Type>`, lists of `<Item>` / `<Plan>`, escape_xml). Plain text
+ * output of a property tree, no planner knowledge: the planner writes its EXPLAIN with it and
+ * the shard router its EXPLAIN of what the shards answered (cluster/router/explain-structured.ts).
  */
 
 /** A property's value: a string, a number or flag, a list, a group, or a number already formatted (`{ raw: '2.26' }`). */

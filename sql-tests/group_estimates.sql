@@ -1,0 +1,54 @@
+-- Row estimates as PostgreSQL 15 makes them: scalararraysel for op ANY / ALL (array) (independent
+-- elements, or disjoint ones for = ANY and <> ALL), and estimate_num_groups for GROUP BY /
+-- DISTINCT (a boolean key 2, an expression its columns' distinct counts, several columns of
+-- one relation at most a tenth of its rows but not below the largest count)
+CREATE TABLE se (d float8, a int, b int, c text, f bool);
+insert into se (a, b, c, d, f) select g, g % 10, 'v' || (g % 37), ((g * 17) % 1000) / 10.0::float8, g % 3 = 0 from generate_series(1, 5000) g;
+insert into se (a, b, c, d, f) select 7, 3, 'hot', 50, true from generate_series(1, 500);
+insert into se (a, b, c, d, f) select null, null, null, null, null from generate_series(1, 100);
+analyze se;
+explain select * from se where b = 3;
+explain select * from se where b <> 3;
+explain select * from se where b < 3;
+explain select * from se where b >= 8;
+explain select * from se where a = 7;
+explain select * from se where a < 100;
+explain select * from se where a > 4000;
+explain select * from se where a is null;
+explain select * from se where a is not null;
+explain select * from se where c = 'hot';
+explain select * from se where c = 'v5';
+explain select * from se where c < 'v2';
+explain select * from se where d < 10.5;
+explain select * from se where d > 99;
+explain select * from se where f;
+explain select * from se where not f;
+explain select * from se where f is null;
+explain select * from se where b in (1, 2, 3);
+explain select * from se where b not in (1, 2);
+explain select * from se where b = 3 or a < 100;
+explain select * from se where b = 3 and a < 100;
+explain select * from se where a between 100 and 200;
+explain select * from se where b = 3 and c = 'hot';
+explain select * from se where a < 100 or a > 4900;
+explain select * from se where c <> 'hot';
+explain select * from se where b + 1 = 4;
+explain select * from se where abs(b) = 3;
+explain select count(*) from se group by b;
+explain select count(*) from se group by b, f;
+explain select distinct c from se;
+explain select * from se where b in (1, 2, 3, 3);
+explain select * from se where b <> all (array[1, 5, 9]);
+explain select * from se where b < any (array[2, 5]);
+explain select * from se where b > all (array[2, 5]);
+explain select * from se where c in ('v1', 'hot', 'v2');
+explain select * from se where c not in ('v1', 'hot');
+explain select * from se where b in (1, null);
+explain select * from se where b not in (1, null);
+explain select * from se where a in (1,2,3,4,5,6,7,8,9,10);
+explain select count(*) from se group by a, b;
+explain select count(*) from se group by b, c;
+explain select count(*) from se group by f;
+explain select count(*) from se where a < 100 group by b;
+explain select distinct b, c from se;
+DROP TABLE se;
