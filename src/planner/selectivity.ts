@@ -25,7 +25,7 @@ import { OID, T, type SqlType, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
 import { castCalls } from './cast-cost.js';
 import { mapExpr } from './expr-walk.js';
-import { likeRegex } from '../functions/operators.js';
+import { likeRegex, posixRegex } from '../functions/operators.js';
 
 export const DEFAULT_EQ_SEL = 0.005;
 export const DEFAULT_INEQ_SEL = 1 / 3;
@@ -285,10 +285,15 @@ function columnComparison(e: Expr): { col: Extract<Expr, { kind: 'column' }>; op
 /** like_selectivity's factors (selfuncs.c) */
 const FIXED_CHAR_SEL = 0.2;
 /** LIKE, NOT LIKE, ILIKE, NOT ILIKE */
-const LIKE_OPERATORS: Record<string, { insensitive: boolean; negate: boolean } | undefined> = {
+const LIKE_OPERATORS: Record<string, { insensitive: boolean; negate: boolean; regex?: true } | undefined> = {
   '~~': { insensitive: false, negate: false }, '!~~': { insensitive: false, negate: true },
   '~~*': { insensitive: true, negate: false }, '!~~*': { insensitive: true, negate: true },
+  '~': { insensitive: false, negate: false, regex: true }, '!~': { insensitive: false, negate: true, regex: true },
+  '~*': { insensitive: true, negate: false, regex: true }, '!~*': { insensitive: true, negate: true, regex: true },
 };
+/** regex_selectivity's factors */
+const CHAR_RANGE_SEL = 0.25;
+const PARTIAL_WILDCARD_SEL = 2.0;
 const ANY_CHAR_SEL = 0.9;
 const FULL_WILDCARD_SEL = 5.0;
 
@@ -328,6 +333,80 @@ function likePrefix(pattern: string, insensitive: boolean): { prefix: string; ex
   return { prefix, exact, restSel: Math.min(1, sel) };
 }
 
+/**
+ * regexp_fixed_prefix, for the patterns it is simple to read: after a leading `^`, the
+ * literal characters every match starts with (up to a metacharacter; one a `*`, `?` or `{`
+ * quantifies is not fixed; for `~*` up to a letter); exact when `$` ends the pattern right
+ * after them. None without the anchor or with an alternation.
+ */
+function regexPrefix(pattern: string, insensitive: boolean): { prefix: string; exact: boolean } | undefined {
+  if (!pattern.startsWith('^') || pattern.includes('|')) return undefined;
+  let prefix = '';
+  let pos = 1;
+  for (; pos < pattern.length; pos++) {
+    const ch = pattern[pos]!;
+    if ('.[]()*+?{}$^\\'.includes(ch)) break;
+    if (insensitive && ch.toLowerCase() !== ch.toUpperCase()) break;
+    const next = pattern[pos + 1];
+    if (next === '*' || next === '?' || next === '{') break;
+    prefix += ch;
+  }
+  if (!prefix) return undefined;
+  return { prefix, exact: pos === pattern.length - 1 && pattern[pos] === '$' };
+}
+
+/** regex_selectivity_sub: a factor per character, class, wildcard and quantifier; alternatives summed. */
+function regexSelectivitySub(p: string): number {
+  let sel = 1;
+  let depth = 0;
+  let start = 0;
+  for (let pos = 0; pos < p.length; pos++) {
+    const ch = p[pos];
+    if (ch === '(') {
+      if (depth === 0) start = pos;
+      depth++;
+    } else if (ch === ')' && depth > 0) {
+      depth--;
+      if (depth === 0) sel *= regexSelectivitySub(p.slice(start + 1, pos));
+    } else if (ch === '|' && depth === 0) {
+      sel += regexSelectivitySub(p.slice(pos + 1));
+      break;
+    } else if (ch === '[') {
+      let neg = false;
+      if (p[++pos] === '^') {
+        neg = true;
+        pos++;
+      }
+      if (p[pos] === ']') pos++;
+      while (pos < p.length && p[pos] !== ']') pos++;
+      if (depth === 0) sel *= neg ? 1 - CHAR_RANGE_SEL : CHAR_RANGE_SEL;
+    } else if (ch === '.') {
+      if (depth === 0) sel *= ANY_CHAR_SEL;
+    } else if (ch === '*' || ch === '?' || ch === '+') {
+      if (depth === 0) sel *= PARTIAL_WILDCARD_SEL;
+    } else if (ch === '{') {
+      while (pos < p.length && p[pos] !== '}') pos++;
+      if (depth === 0) sel *= PARTIAL_WILDCARD_SEL;
+    } else if (ch === '\\') {
+      pos++;
+      if (pos >= p.length) break;
+      if (depth === 0) sel *= FIXED_CHAR_SEL;
+    } else if (depth === 0) sel *= FIXED_CHAR_SEL;
+  }
+  return Math.min(1, sel);
+}
+
+/** regex_selectivity: the whole pattern's factor (a trailing wildcard unless it ends with `$`), the fixed prefix's discounted. */
+function regexSelectivity(pattern: string, prefixLength: number): number {
+  const anchoredEnd = pattern.length > 0 && pattern.endsWith('$') && (pattern.length === 1 || pattern[pattern.length - 2] !== '\\');
+  let sel = anchoredEnd ? regexSelectivitySub(pattern.slice(0, -1)) : regexSelectivitySub(pattern) * FULL_WILDCARD_SEL;
+  if (prefixLength > 0) {
+    const prefixSel = FIXED_CHAR_SEL ** prefixLength;
+    if (prefixSel > 0) sel /= prefixSel;
+  }
+  return clamp(sel);
+}
+
 /** prefix_selectivity: col >= prefix AND col < the next string, over the histogram; at least col = prefix. */
 function prefixSelectivity(info: ColumnInfo, prefix: string): number {
   const ge = histogramSelectivity(info, prefix, true, true);
@@ -348,7 +427,7 @@ function prefixSelectivity(info: ColumnInfo, prefix: string): number {
  * kept within 0.0001..0.9999, for the rows outside the MCVs, plus the MCVs the pattern
  * matches, tested one by one.
  */
-function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean): number {
+function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean, regex = false): number {
   const col = stripCasts(e.args[0]!);
   const pattern = stripCasts(e.args[1]!);
   if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
@@ -356,11 +435,25 @@ function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLooku
   if (typeof pattern.value !== 'string') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
   const info = lookup(col);
   const nullFrac = info?.stats?.nullFrac ?? 0;
-  const { prefix, exact, restSel } = likePrefix(pattern.value, insensitive);
+  let prefix: string;
+  let exact: boolean;
+  let restSel: number;
+  if (regex) {
+    const fixed = regexPrefix(pattern.value, insensitive);
+    prefix = fixed?.prefix ?? '';
+    exact = fixed?.exact ?? false;
+    restSel = exact ? 1 : regexSelectivity(pattern.value, prefix.length);
+  } else ({ prefix, exact, restSel } = likePrefix(pattern.value, insensitive));
   let sel: number;
   if (exact) sel = equalitySelectivity(info, info ? { value: prefix } : undefined);
   else {
-    const re = likeRegex(pattern.value, insensitive);
+    let re: RegExp;
+    try {
+      re = regex ? posixRegex(pattern.value, insensitive) : likeRegex(pattern.value, insensitive);
+    } catch {
+      // a pattern the translation refuses: the statement fails when it runs; estimate by default
+      return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
+    }
     const matches = (v: Value) => v !== null && re.test(String(v));
     const stats = info?.stats;
     const bounds = (info && stats ? parsedList(info, stats.histogramBounds) : null) ?? [];
@@ -571,7 +664,8 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
     }
     case 'anyall': return arraySelectivity(e, lookup);
     case 'call': {
-      if (e.args.length === 2 && LIKE_OPERATORS[e.name]) return likeSelectivity(e, lookup, LIKE_OPERATORS[e.name]!.insensitive, LIKE_OPERATORS[e.name]!.negate);
+      const pattern = e.args.length === 2 && Object.hasOwn(LIKE_OPERATORS, e.name) ? LIKE_OPERATORS[e.name] : undefined;
+      if (pattern) return likeSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
