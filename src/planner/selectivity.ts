@@ -518,7 +518,58 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
 /** eqjoinsel without MCV matching. */
 export function joinEqualitySelectivity(a: ColumnInfo | undefined, b: ColumnInfo | undefined): number {
   const nf = (i: ColumnInfo | undefined) => i?.stats?.nullFrac ?? 0;
-  return clamp(((1 - nf(a)) * (1 - nf(b))) / Math.max(distinctCount(a), distinctCount(b)));
+  const nd1 = distinctCount(a);
+  const nd2 = distinctCount(b);
+  const mcv = a && b ? mcvJoinSelectivity(a, b, nd1, nd2) : undefined;
+  if (mcv !== undefined) return mcv;
+  return clamp(((1 - nf(a)) * (1 - nf(b))) / Math.max(nd1, nd2));
+}
+
+/**
+ * eqjoinsel_inner with most-common values on both sides (of one type): the MCVs that equal
+ * one another join exactly (the products of their frequencies); the unmatched MCVs and the
+ * rest are spread over the other side's distinct values outside its MCV list; of the two
+ * sides' views, the smaller. Undefined without two MCV lists.
+ */
+function mcvJoinSelectivity(a: ColumnInfo, b: ColumnInfo, nd1: number, nd2: number): number | undefined {
+  if (!a.stats || !b.stats || a.type.oid !== b.type.oid) return undefined;
+  const v1 = parsedList(a, a.stats.mostCommonVals);
+  const v2 = parsedList(b, b.stats.mostCommonVals);
+  const f1 = a.stats.mostCommonFreqs;
+  const f2 = b.stats.mostCommonFreqs;
+  if (!v1?.length || !v2?.length || !f1 || !f2) return undefined;
+  const matched2 = new Array<boolean>(v2.length).fill(false);
+  let matchProd = 0;
+  let matches = 0;
+  let matchFreq1 = 0;
+  let unmatchFreq1 = 0;
+  v1.forEach((x, i) => {
+    const j = v2.findIndex((y, k) => !matched2[k] && x !== null && y !== null && compareValues(a.type, x, y) === 0);
+    if (j < 0) {
+      unmatchFreq1 += f1[i] ?? 0;
+      return;
+    }
+    matched2[j] = true;
+    matchProd += (f1[i] ?? 0) * (f2[j] ?? 0);
+    matchFreq1 += f1[i] ?? 0;
+    matches++;
+  });
+  let matchFreq2 = 0;
+  let unmatchFreq2 = 0;
+  v2.forEach((_, j) => {
+    if (matched2[j]) matchFreq2 += f2[j] ?? 0;
+    else unmatchFreq2 += f2[j] ?? 0;
+  });
+  matchProd = clamp(matchProd);
+  const other1 = clamp(1 - a.stats.nullFrac - clamp(matchFreq1) - clamp(unmatchFreq1));
+  const other2 = clamp(1 - b.stats.nullFrac - clamp(matchFreq2) - clamp(unmatchFreq2));
+  let total1 = matchProd;
+  if (nd2 > v2.length) total1 += (clamp(unmatchFreq1) * other2) / (nd2 - v2.length);
+  if (nd2 > matches) total1 += (other1 * (other2 + clamp(unmatchFreq2))) / (nd2 - matches);
+  let total2 = matchProd;
+  if (nd1 > v1.length) total2 += (clamp(unmatchFreq2) * other1) / (nd1 - v1.length);
+  if (nd1 > matches) total2 += (other2 * (other1 + clamp(unmatchFreq1))) / (nd1 - matches);
+  return clamp(Math.min(total1, total2));
 }
 
 /**
