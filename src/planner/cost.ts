@@ -196,11 +196,6 @@ export function exprCost(e: Expr | null | undefined): number {
   }
 }
 
-/** A semi join's right side made unique (unique-semi-join.ts) on a key that is an expression. */
-function groupedOnExpression(plan: Extract<Plan, { kind: 'join' }>): boolean {
-  return plan.semiUnique === true && plan.right.kind === 'aggregate' && plan.right.groupBy.some((g) => g.kind !== 'column');
-}
-
 /**
  * A key read from a semi join's right side made unique on an expression: PostgreSQL's
  * UniquePath hands on the columns and the join computes the expression from them again,
@@ -757,9 +752,10 @@ export class CostModel {
    * join the others.
    */
   joinRows(plan: Extract<Plan, { kind: 'join' }>, left: Estimate, right: Estimate): number {
-    // a semi join's right side made unique on an expression: the semi join's rows, as PostgreSQL
-    // sizes a join relation once whatever its path (the grouped value has no statistics of its own)
-    if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti' || groupedOnExpression(plan)) {
+    // a semi join run over its right side made unique: the semi join's rows, as PostgreSQL
+    // sizes a join relation once whatever its path (the grouped side's statistics — its MCVs'
+    // frequencies — are not the table's any more)
+    if ((plan.joinType === 'semi' && !this.reducedSemiJoin(plan)) || plan.joinType === 'anti' || plan.semiUnique === true) {
       const matched = this.semiSelectivity(plan, right);
       return clampRows(left.rows * (plan.joinType === 'anti' ? 1 - matched : matched));
     }

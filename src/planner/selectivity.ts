@@ -601,10 +601,45 @@ export function semiJoinSelectivity(on: Expr | null, outerWidth: number, innerRo
     let nd2 = distinctCount(info2);
     let default2 = isDefaultDistinct(info2);
     if (nd2 >= innerRows) { nd2 = innerRows; default2 = false; }
-    if (isDefaultDistinct(info1) || default2) s *= 0.5 * (1 - nullFrac1);
+    const mcv = info1 && info2 ? mcvSemiJoinSelectivity(info1, info2, nd1, nd2, isDefaultDistinct(info1) || default2) : undefined;
+    if (mcv !== undefined) s *= mcv;
+    else if (isDefaultDistinct(info1) || default2) s *= 0.5 * (1 - nullFrac1);
     else s *= nd1 <= nd2 ? 1 - nullFrac1 : (nd2 / nd1) * (1 - nullFrac1);
   }
   return clamp(s);
+}
+
+/**
+ * eqjoinsel_semi with most-common values on both sides (of one type): the outer MCVs equal to
+ * one of the inner side's first nd2 MCVs have a partner for certain; of the other non-null
+ * outer rows a share nd2 / nd1 (after taking the matches off both counts; all when nd1 <= nd2,
+ * half when either count is a default). Undefined without two MCV lists.
+ */
+function mcvSemiJoinSelectivity(a: ColumnInfo, b: ColumnInfo, nd1: number, nd2: number, defaultCounts: boolean): number | undefined {
+  if (!a.stats || !b.stats || a.type.oid !== b.type.oid) return undefined;
+  const v1 = parsedList(a, a.stats.mostCommonVals);
+  const v2 = parsedList(b, b.stats.mostCommonVals);
+  const f1 = a.stats.mostCommonFreqs;
+  if (!v1?.length || !v2?.length || !f1) return undefined;
+  const inner = v2.slice(0, Math.min(v2.length, Math.trunc(nd2)));
+  const matched2 = new Array<boolean>(inner.length).fill(false);
+  let matches = 0;
+  let matchFreq1 = 0;
+  v1.forEach((x, i) => {
+    const j = inner.findIndex((y, k) => !matched2[k] && x !== null && y !== null && compareValues(a.type, x, y) === 0);
+    if (j < 0) return;
+    matched2[j] = true;
+    matches++;
+    matchFreq1 += f1[i] ?? 0;
+  });
+  matchFreq1 = clamp(matchFreq1);
+  let uncertainFrac = 0.5;
+  if (!defaultCounts) {
+    const rest1 = nd1 - matches;
+    const rest2 = nd2 - matches;
+    uncertainFrac = rest1 <= rest2 || rest2 < 0 ? 1 : rest2 / rest1;
+  }
+  return clamp(matchFreq1 + uncertainFrac * clamp(1 - matchFreq1 - a.stats.nullFrac));
 }
 
 /** An outer = inner (or <>) conjunct's two operands' statistics: columns, or expressions of one side each. */
@@ -794,6 +829,12 @@ export function groupCount(keys: readonly Expr[], inputRows: number, lookup: Col
         if (limit < relmax) limit = Math.min(relmax, tuples);
       }
       reldistinct = Math.min(reldistinct, limit);
+      // fewer rows than the relation holds (its conditions): the distinct values among them,
+      // as estimate_num_groups scales reldistinct (taken as the input rows when the keys read
+      // one relation only: Quiver does not keep the relation's own restricted rows here)
+      if (byRelation.size === 1 && reldistinct > 0 && inputRows < tuples) {
+        reldistinct *= 1 - ((tuples - inputRows) / tuples) ** (tuples / reldistinct);
+      }
     }
     groups *= Math.max(1, Math.round(reldistinct));
   }
