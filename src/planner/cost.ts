@@ -313,13 +313,15 @@ export class CostModel {
   /** the table's live rows, as stored (a B-tree's height follows them, not the planned rows) */
   readonly liveRows: (tableOid: number) => number;
 
-  /** A table's relpages: what its rows fill, but at least 10 for one never analyzed (plannedRows). */
+  /** A table's relpages: what its rows fill, but 10 for one never analyzed that fills fewer (plannedRows). */
   tablePages(table: TableDef, rows: number, width: number): number {
-    return this.unanalyzed(table) && this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES ? MIN_UNANALYZED_PAGES : this.pages(rows, width);
+    return this.smallUnanalyzed(table) ? MIN_UNANALYZED_PAGES : this.pages(rows, width);
   }
 
-  private unanalyzed(table: TableDef): boolean {
-    return !table.stats && table.allVisibleRows === undefined && table.kind === 'r';
+  /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */
+  private smallUnanalyzed(table: TableDef): boolean {
+    if (table.stats || table.allVisibleRows !== undefined || table.kind !== 'r') return false;
+    return this.pages(this.liveRows(table.oid), this.typeWidths(table)) < MIN_UNANALYZED_PAGES;
   }
 
   private typeWidths(table: TableDef): number {
@@ -335,11 +337,9 @@ export class CostModel {
    */
   private plannedRows(oid: number, live: number): number {
     const table = this.catalog.tables.get(oid);
-    if (!table || !this.unanalyzed(table)) return live;
-    const width = this.typeWidths(table);
-    if (this.pages(live, width) >= MIN_UNANALYZED_PAGES) return live;
+    if (!table || !this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
-    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (width + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
+    return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
   }
 
   /** A node's own estimate as EXPLAIN shows it: a subquery's Sort without the SubqueryScan above it (PostgreSQL drops that node, keeping its cost above). */
@@ -485,10 +485,15 @@ export class CostModel {
         const id = identity(e);
         if (shown.has(id)) continue;
         shown.add(id);
-        width += e.kind === 'column' && e.level === 0 && input.schema[e.index] ? this.schemaWidth([input.schema[e.index]]) : typeWidth(e.type);
+        width += this.exprWidth(e, input.schema);
       }
     }
     return width;
+  }
+
+  /** An expression's width over its input's rows: a column's as the input has it, else its type's. */
+  private exprWidth(e: Expr, schema: readonly OutputColumn[]): number {
+    return e.kind === 'column' && e.level === 0 && schema[e.index] ? this.schemaWidth([schema[e.index]!]) : typeWidth(e.type);
   }
 
   /**
@@ -503,8 +508,7 @@ export class CostModel {
     let width = 0;
     for (let i = 0; i < agg.groupBy.length; i++) {
       if (selected.has(i)) continue;
-      const key = agg.groupBy[i]!;
-      width += key.kind === 'column' && key.level === 0 && agg.input.schema[key.index] ? this.schemaWidth([agg.input.schema[key.index]!]) : typeWidth(key.type);
+      width += this.exprWidth(agg.groupBy[i]!, agg.input.schema);
     }
     return width;
   }
@@ -1312,7 +1316,7 @@ export class CostModel {
       const e = this.estimate(coerced.input);
       const perRow = CPU_TUPLE_COST + CPU_OPERATOR_COST * costedCoercions(coerced);
       // a coerced column as wide as its new type (get_typavgwidth: no statistics for it), another as below
-      const width = coerced.exprs.reduce((w, x) => w + (x.kind === 'column' && x.level === 0 ? this.schemaWidth([coerced.input.schema[x.index]!]) : typeWidth(x.type)), 0);
+      const width = coerced.exprs.reduce((w, x) => w + this.exprWidth(x, coerced.input.schema), 0);
       return { ...e, total: e.total + perRow * e.rows, width };
     }
     const e = this.estimate(member);

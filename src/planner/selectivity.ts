@@ -282,16 +282,15 @@ function columnComparison(e: Expr): { col: Extract<Expr, { kind: 'column' }>; op
   return undefined;
 }
 
-/** like_selectivity's factors (selfuncs.c) */
-const FIXED_CHAR_SEL = 0.2;
-/** LIKE, NOT LIKE, ILIKE, NOT ILIKE */
-const LIKE_OPERATORS: Record<string, { insensitive: boolean; negate: boolean; regex?: true } | undefined> = {
+/** LIKE / ILIKE and regular-expression operators, and their negations (patternsel) */
+const PATTERN_OPERATORS: Record<string, { insensitive: boolean; negate: boolean; regex?: true } | undefined> = {
   '~~': { insensitive: false, negate: false }, '!~~': { insensitive: false, negate: true },
   '~~*': { insensitive: true, negate: false }, '!~~*': { insensitive: true, negate: true },
   '~': { insensitive: false, negate: false, regex: true }, '!~': { insensitive: false, negate: true, regex: true },
   '~*': { insensitive: true, negate: false, regex: true }, '!~*': { insensitive: true, negate: true, regex: true },
 };
-/** regex_selectivity's factors */
+/** like_selectivity's and regex_selectivity's factors (selfuncs.c) */
+const FIXED_CHAR_SEL = 0.2;
 const CHAR_RANGE_SEL = 0.25;
 const PARTIAL_WILDCARD_SEL = 2.0;
 const ANY_CHAR_SEL = 0.9;
@@ -421,13 +420,13 @@ function prefixSelectivity(info: ColumnInfo, prefix: string): number {
 }
 
 /**
- * patternsel for LIKE / ILIKE (and NOT): an exact pattern as an equality; else over the
+ * patternsel for LIKE / ILIKE and regular expressions (and NOT): an exact pattern as an equality; else over the
  * histogram the share of its inner entries the pattern matches (100 entries or more), or the
  * fixed prefix's range times like_selectivity of the rest (blended in between 10 and 100),
  * kept within 0.0001..0.9999, for the rows outside the MCVs, plus the MCVs the pattern
  * matches, tested one by one.
  */
-function likeSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean, regex = false): number {
+function patternSelectivity(e: Extract<Expr, { kind: 'call' }>, lookup: ColumnLookup, insensitive: boolean, negate: boolean, regex = false): number {
   const col = stripCasts(e.args[0]!);
   const pattern = stripCasts(e.args[1]!);
   if (col.kind !== 'column' || col.level !== 0 || pattern.kind !== 'const') return negate ? 1 - DEFAULT_MATCH_SEL : DEFAULT_MATCH_SEL;
@@ -515,7 +514,7 @@ function comparisonSelectivity(e: Expr, lookup: ColumnLookup): number | undefine
   }
 }
 
-/** eqjoinsel without MCV matching. */
+/** eqjoinsel_inner: with MCV lists on both sides by matching them, else 1 / the larger distinct count of the non-null rows. */
 export function joinEqualitySelectivity(a: ColumnInfo | undefined, b: ColumnInfo | undefined): number {
   const nf = (i: ColumnInfo | undefined) => i?.stats?.nullFrac ?? 0;
   const nd1 = distinctCount(a);
@@ -523,6 +522,35 @@ export function joinEqualitySelectivity(a: ColumnInfo | undefined, b: ColumnInfo
   const mcv = a && b ? mcvJoinSelectivity(a, b, nd1, nd2) : undefined;
   if (mcv !== undefined) return mcv;
   return clamp(((1 - nf(a)) * (1 - nf(b))) / Math.max(nd1, nd2));
+}
+
+/**
+ * Pairs each of `v1`'s most common values with an equal, not yet paired one of `v2` (each
+ * matches at most one, as eqjoinsel assumes): the pairs' positions, and which of each list
+ * found a partner.
+ */
+function matchMostCommonValues(type: SqlType, v1: readonly Value[], v2: readonly Value[]): { pairs: [number, number][]; matched1: boolean[]; matched2: boolean[] } {
+  const matched1 = new Array<boolean>(v1.length).fill(false);
+  const matched2 = new Array<boolean>(v2.length).fill(false);
+  const pairs: [number, number][] = [];
+  v1.forEach((x, i) => {
+    const j = v2.findIndex((y, k) => !matched2[k] && x !== null && y !== null && compareValues(type, x, y) === 0);
+    if (j < 0) return;
+    matched1[i] = matched2[j] = true;
+    pairs.push([i, j]);
+  });
+  return { pairs, matched1, matched2 };
+}
+
+/** The frequencies of the MCVs that found a partner and of those that did not, each clamped. */
+function splitFrequencies(freqs: readonly number[], matched: readonly boolean[]): { matchFreq: number; unmatchFreq: number } {
+  let matchFreq = 0;
+  let unmatchFreq = 0;
+  matched.forEach((m, i) => {
+    if (m) matchFreq += freqs[i] ?? 0;
+    else unmatchFreq += freqs[i] ?? 0;
+  });
+  return { matchFreq: clamp(matchFreq), unmatchFreq: clamp(unmatchFreq) };
 }
 
 /**
@@ -538,37 +566,19 @@ function mcvJoinSelectivity(a: ColumnInfo, b: ColumnInfo, nd1: number, nd2: numb
   const f1 = a.stats.mostCommonFreqs;
   const f2 = b.stats.mostCommonFreqs;
   if (!v1?.length || !v2?.length || !f1 || !f2) return undefined;
-  const matched2 = new Array<boolean>(v2.length).fill(false);
-  let matchProd = 0;
-  let matches = 0;
-  let matchFreq1 = 0;
-  let unmatchFreq1 = 0;
-  v1.forEach((x, i) => {
-    const j = v2.findIndex((y, k) => !matched2[k] && x !== null && y !== null && compareValues(a.type, x, y) === 0);
-    if (j < 0) {
-      unmatchFreq1 += f1[i] ?? 0;
-      return;
-    }
-    matched2[j] = true;
-    matchProd += (f1[i] ?? 0) * (f2[j] ?? 0);
-    matchFreq1 += f1[i] ?? 0;
-    matches++;
-  });
-  let matchFreq2 = 0;
-  let unmatchFreq2 = 0;
-  v2.forEach((_, j) => {
-    if (matched2[j]) matchFreq2 += f2[j] ?? 0;
-    else unmatchFreq2 += f2[j] ?? 0;
-  });
-  matchProd = clamp(matchProd);
-  const other1 = clamp(1 - a.stats.nullFrac - clamp(matchFreq1) - clamp(unmatchFreq1));
-  const other2 = clamp(1 - b.stats.nullFrac - clamp(matchFreq2) - clamp(unmatchFreq2));
+  const { pairs, matched1, matched2 } = matchMostCommonValues(a.type, v1, v2);
+  const matches = pairs.length;
+  const matchProd = clamp(pairs.reduce((p, [i, j]) => p + (f1[i] ?? 0) * (f2[j] ?? 0), 0));
+  const { matchFreq: matchFreq1, unmatchFreq: unmatchFreq1 } = splitFrequencies(f1, matched1);
+  const { matchFreq: matchFreq2, unmatchFreq: unmatchFreq2 } = splitFrequencies(f2, matched2);
+  const other1 = clamp(1 - a.stats.nullFrac - matchFreq1 - unmatchFreq1);
+  const other2 = clamp(1 - b.stats.nullFrac - matchFreq2 - unmatchFreq2);
   let total1 = matchProd;
-  if (nd2 > v2.length) total1 += (clamp(unmatchFreq1) * other2) / (nd2 - v2.length);
-  if (nd2 > matches) total1 += (other1 * (other2 + clamp(unmatchFreq2))) / (nd2 - matches);
+  if (nd2 > v2.length) total1 += (unmatchFreq1 * other2) / (nd2 - v2.length);
+  if (nd2 > matches) total1 += (other1 * (other2 + unmatchFreq2)) / (nd2 - matches);
   let total2 = matchProd;
-  if (nd1 > v1.length) total2 += (clamp(unmatchFreq2) * other1) / (nd1 - v1.length);
-  if (nd1 > matches) total2 += (other2 * (other1 + clamp(unmatchFreq1))) / (nd1 - matches);
+  if (nd1 > v1.length) total2 += (unmatchFreq2 * other1) / (nd1 - v1.length);
+  if (nd1 > matches) total2 += (other2 * (other1 + unmatchFreq1)) / (nd1 - matches);
   return clamp(Math.min(total1, total2));
 }
 
@@ -621,18 +631,10 @@ function mcvSemiJoinSelectivity(a: ColumnInfo, b: ColumnInfo, nd1: number, nd2: 
   const v2 = parsedList(b, b.stats.mostCommonVals);
   const f1 = a.stats.mostCommonFreqs;
   if (!v1?.length || !v2?.length || !f1) return undefined;
-  const inner = v2.slice(0, Math.min(v2.length, Math.trunc(nd2)));
-  const matched2 = new Array<boolean>(inner.length).fill(false);
-  let matches = 0;
-  let matchFreq1 = 0;
-  v1.forEach((x, i) => {
-    const j = inner.findIndex((y, k) => !matched2[k] && x !== null && y !== null && compareValues(a.type, x, y) === 0);
-    if (j < 0) return;
-    matched2[j] = true;
-    matches++;
-    matchFreq1 += f1[i] ?? 0;
-  });
-  matchFreq1 = clamp(matchFreq1);
+  // only the inner side's first nd2 MCVs (its rows may hold no more distinct values)
+  const { pairs, matched1 } = matchMostCommonValues(a.type, v1, v2.slice(0, Math.min(v2.length, Math.trunc(nd2))));
+  const matches = pairs.length;
+  const { matchFreq: matchFreq1 } = splitFrequencies(f1, matched1);
   let uncertainFrac = 0.5;
   if (!defaultCounts) {
     const rest1 = nd1 - matches;
@@ -750,8 +752,8 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
     }
     case 'anyall': return arraySelectivity(e, lookup);
     case 'call': {
-      const pattern = e.args.length === 2 && Object.hasOwn(LIKE_OPERATORS, e.name) ? LIKE_OPERATORS[e.name] : undefined;
-      if (pattern) return likeSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);
+      const pattern = e.args.length === 2 && Object.hasOwn(PATTERN_OPERATORS, e.name) ? PATTERN_OPERATORS[e.name] : undefined;
+      if (pattern) return patternSelectivity(e, lookup, pattern.insensitive, pattern.negate, pattern.regex);
       // tsmatchsel without lexeme statistics: DEFAULT_TS_MATCH_SEL
       if (e.name === '@@') return DEFAULT_TS_MATCH_SEL;
       const s = comparisonSelectivity(e, lookup);
@@ -772,11 +774,13 @@ export function clauseSelectivity(e: Expr, lookup: ColumnLookup): number {
 export function groupCount(keys: readonly Expr[], inputRows: number, lookup: ColumnLookup): number {
   if (keys.length === 0) return 1;
   let groups = 1;
-  const vars = new Map<string, { info: ColumnInfo | undefined; relation: number | undefined }>();
+  // each relation's columns the keys read, each once (a column of no known relation alone)
+  const byRelation = new Map<number | object, Map<number, ColumnInfo | undefined>>();
   const add = (c: Extract<Expr, { kind: 'column' }>) => {
     const info = lookup(c);
-    const key = info?.relation !== undefined ? `${info.relation}.${c.index}` : `?${c.index}.${vars.size}`;
-    if (!vars.has(key)) vars.set(key, { info, relation: info?.relation });
+    const relation = info?.relation ?? {};
+    const columns = byRelation.get(relation) ?? new Map<number, ColumnInfo | undefined>();
+    byRelation.set(relation, columns.set(c.index, info));
   };
   for (const k of keys) {
     if (k.type.oid === OID.bool) {
@@ -807,13 +811,8 @@ export function groupCount(keys: readonly Expr[], inputRows: number, lookup: Col
     }
     read.forEach(add);
   }
-  const byRelation = new Map<number | string, ColumnInfo[]>();
-  let unknown = 0;
-  for (const { info, relation } of vars.values()) {
-    const key = relation ?? `unknown${unknown++}`;
-    byRelation.set(key, [...(byRelation.get(key) ?? []), info!]);
-  }
-  for (const infos of byRelation.values()) {
+  for (const columns of byRelation.values()) {
+    const infos = [...columns.values()];
     let reldistinct = 1;
     let relmax = 0;
     for (const info of infos) {
