@@ -492,7 +492,7 @@ export class CostModel {
   }
 
   /** An expression's width over its input's rows: a column's as the input has it, else its type's. */
-  private exprWidth(e: Expr, schema: readonly OutputColumn[]): number {
+  exprWidth(e: Expr, schema: readonly OutputColumn[]): number {
     return e.kind === 'column' && e.level === 0 && schema[e.index] ? this.schemaWidth([schema[e.index]!]) : typeWidth(e.type);
   }
 

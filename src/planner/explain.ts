@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, typeWidth, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
@@ -1484,11 +1484,7 @@ function targetScanOf(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan'
  */
 function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
-  const stats = scan.table.stats?.columns;
-  const width = values.reduce((w, e) => {
-    const column = e.kind === 'column' && e.level === 0 ? scan.table.columns[e.index] : undefined;
-    return w + ((column && stats?.[column.name]?.avgWidth) || typeWidth(e.type));
-  }, CTID_WIDTH);
+  const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH);
   const perRow = values.reduce((c, e) => c + exprCost(e), 0);
   node.est = { ...node.est, width, total: node.est.total + perRow * node.est.rows };
   if (!opts.verbose) return;
