@@ -2,7 +2,7 @@
  * `WHERE key = value` uses the key index when the value is a constant or parameter of the
  * key's type, a cast of one, or a narrower integer (bigint_id = 5 compares int8 with int4);
  * cross-type equalities that a cast could change (int_id = 2.5) stay a scan. EXPLAIN prints
- * the condition as PostgreSQL does: Index Cond: (id = 5).
+ * the condition as PostgreSQL does: Index Cond: (id = 5), (id = '5000000000'::bigint).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,15 +32,23 @@ async function plan(sql: string, params: unknown[] = []): Promise<string> {
 }
 
 test('bigint key = int constant, = constant::bigint, = $1 use the key index', async () => {
-  for (const sql of ['SELECT v FROM kl_big WHERE id = 5', 'SELECT v FROM kl_big WHERE id = 5::bigint', 'SELECT v FROM kl_big WHERE id = 5::smallint']) {
+  // (PostgreSQL prints the casts as (id = '5'::bigint) and (id = '5'::smallint): Quiver's
+  // EXPLAIN does not tell an explicit cast of a constant from the binder's own coercions;
+  // a literal past int4 is an int8 constant in both)
+  const cases: [string, string, unknown[]][] = [
+    ['SELECT v FROM kl_big WHERE id = 5', '(id = 5)', [{ v: 50 }]],
+    ['SELECT v FROM kl_big WHERE id = 5::bigint', '(id = 5)', [{ v: 50 }]],
+    ['SELECT v FROM kl_big WHERE id = 5::smallint', '(id = 5)', [{ v: 50 }]],
+    ['SELECT v FROM kl_big WHERE id = 5000000000', "(id = '5000000000'::bigint)", []],
+  ];
+  for (const [sql, cond, rows] of cases) {
     const p = await plan(sql);
     assert.match(p, /Index Scan using kl_big_pkey on kl_big/, sql);
-    assert.match(p, /Index Cond: \(id = 5\)/, sql);
-    assert.deepEqual((await c.query(sql)).rows, [{ v: 50 }], sql);
+    assert.ok(p.includes(`Index Cond: ${cond}`), `${sql}: ${p}`);
+    assert.deepEqual((await c.query(sql)).rows, rows, sql);
   }
   assert.match(await plan('SELECT v FROM kl_big WHERE id = $1', [7]), /Index Scan using kl_big_pkey/);
   assert.deepEqual((await c.query('SELECT v FROM kl_big WHERE id = $1', [7])).rows, [{ v: 70 }]);
-  assert.deepEqual((await c.query('SELECT v FROM kl_big WHERE id = 5000000000')).rows, []);
 });
 
 test('an equality a cast could change stays a scan, with the right answer', async () => {

@@ -101,7 +101,8 @@ export function costEnvOf(ctx: SessionContext): CostEnv {
   // while a statement is prepared for the session's cache, the counts it was planned with are noted
   const reads = ctx.planReads;
   const rowCount = reads ? (oid: number) => { const n = storage.rowCount(oid); reads.rowCounts.set(oid, n); return n; } : (oid: number) => storage.rowCount(oid);
-  return { rowCount, settings: plannerSettings((name) => ctx.settings.get(name)) };
+  const columnEnds = storage.columnEnds ? (oid: number, column: number) => storage.columnEnds!(oid, column) : undefined;
+  return { rowCount, columnEnds, settings: plannerSettings((name) => ctx.settings.get(name)) };
 }
 
 function rowSecurityKey(ctx: SessionContext): { role: number; enabled: boolean } {

@@ -18,7 +18,7 @@
  */
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, TableDef } from '../catalog/catalog.js';
-import { OID, T, typeInfo, type SqlType } from '../types/types.js';
+import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
 import { castCalls } from './cast-cost.js';
@@ -95,6 +95,8 @@ function workMemKb(shown: string | undefined): number {
 /** What costing reads besides the plan: live rows per table and the settings. */
 export interface CostEnv {
   rowCount(tableOid: number): number;
+  /** a column's smallest and largest values now, read through its B-tree (histogram ends) */
+  columnEnds?(tableOid: number, column: number): { readonly min: Value; readonly max: Value } | undefined;
   readonly settings: PlannerSettings;
 }
 
@@ -406,8 +408,10 @@ export class CostModel {
     const column = table.columns[index];
     if (!column) return undefined;
     const unique = table.indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === index);
-    const endsKnown = table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
-    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique, endsKnown, relation: table.oid };
+    const env = this.env;
+    const leads = env.columnEnds && table.indexes.some((i) => i.method === 'btree' && i.columns[0] === index && !i.expression && !i.predicateSql);
+    const actualEnds = leads ? () => env.columnEnds!(table.oid, index) : undefined;
+    return { type: column.type, stats: table.stats?.columns[column.name], rows, unique, actualEnds, relation: table.oid };
   }
 
   /** The average width of rows with this schema (stats' avg_width where the column has one). */

@@ -31,7 +31,19 @@ export interface DeparseContext {
   tableName?(table: string, level: number): string;
 }
 
-const INTEGER_TYPES = new Set<number>([OID.int2, OID.int4, OID.int8]);
+/**
+ * ruleutils' get_const_expr prints an int4 constant bare and int2 / int8 ones as typed
+ * literals ('5'::bigint). The bound tree also holds int2 / int8 constants PostgreSQL never
+ * has: int4 literals coerced to a column's type (a key lookup, a LIMIT), which it prints as
+ * the int4 they were. So an int8 constant that fits int4, or an int2 one, prints bare; one
+ * past int4 came from a literal too big for int4, an int8 Const in PostgreSQL too.
+ */
+function bareInteger(e: Extract<Expr, { kind: 'const' }>, text: string): boolean {
+  if (!/^\d+$/.test(text)) return false;
+  if (e.type.oid === OID.int4 || e.type.oid === OID.int2) return true;
+  return e.type.oid === OID.int8 && BigInt(text) <= 2147483647n;
+}
+
 
 /** keywords the grammar turns into calls (SQLValueFunction): ruleutils prints them as written, CURRENT_USER */
 const SQL_VALUE_FUNCTIONS = new Set(['current_user', 'session_user', 'current_role', 'current_catalog', 'current_schema']);
@@ -45,7 +57,7 @@ function literal(e: Extract<Expr, { kind: 'const' }>): string {
   } catch {
     text = String(e.value);
   }
-  if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(text)) return text;
+  if (bareInteger(e, text)) return text;
   if (e.type.oid === OID.numeric && /^\d+\.\d+$/.test(text)) return text;
   if (e.type.oid === OID.bool) return text === 't' || text === 'true' ? 'true' : 'false';
   const quoted = `'${text.replace(/'/g, "''")}'`;
@@ -84,7 +96,8 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (castsOfConstant(e.arg)) {
         // a cast of a constant prints as PostgreSQL's folded constant: '20'::double precision
         const inner = deparse(e.arg, ctx);
-        if (INTEGER_TYPES.has(e.type.oid) && /^\d+$/.test(inner)) return inner;
+        // (an explicit 5::bigint, '5'::bigint in PostgreSQL, is not told from the binder's own coercions here)
+        if ((e.type.oid === OID.int2 || e.type.oid === OID.int4 || e.type.oid === OID.int8) && /^\d+$/.test(inner)) return inner;
         const bare = inner.replace(/::.*$/, '');
         return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatTypeWithTypmod(e.type)}`;
       }

@@ -46,8 +46,11 @@ export interface ColumnInfo {
   readonly rows: number;
   /** the column alone is a unique key (PRIMARY KEY / UNIQUE on it) */
   readonly unique: boolean;
-  /** a B-tree index leads with the column: PostgreSQL reads its true min and max (get_actual_variable_range) */
-  readonly endsKnown?: boolean;
+  /**
+   * A B-tree index leads with the column: its true smallest and largest values now
+   * (PostgreSQL's get_actual_variable_range; undefined when the storage cannot tell)
+   */
+  readonly actualEnds?: () => { readonly min: Value; readonly max: Value } | undefined;
   /** the relation's OID (estimate_num_groups counts each relation's columns together) */
   readonly relation?: number;
 }
@@ -198,12 +201,27 @@ function scalar(v: Value): number | undefined {
  * the bin holding the value found by the operator itself, linear interpolation in it, the
  * estimate read as "x <= value" and corrected by the equality share 1 / (distinct values
  * not among the MCVs) for < and >=, the first bin narrowed by that share, and the result kept
- * off 0 and 1 by a hundredth of a bin unless the column's true ends are known (a B-tree
- * leading with it: get_actual_variable_range).
+ * off 0 and 1 by a hundredth of a bin unless the column's true ends were read. Where the
+ * search reaches the histogram's first or last entry and a B-tree leads with the column,
+ * that entry is the column's true end now (get_actual_variable_range): a range past the
+ * values ANALYZE saw (`id > <newest at ANALYZE>` on a growing table) is not estimated as
+ * empty.
  */
 function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, orEqual: boolean): number {
-  const bounds = parsedList(info, info.stats?.histogramBounds ?? null);
-  if (!bounds || bounds.length < 2) return -1;
+  const parsed = parsedList(info, info.stats?.histogramBounds ?? null);
+  if (!parsed || parsed.length < 2) return -1;
+  const bounds = [...parsed];
+  // an end the search reaches is replaced by the column's true end when a B-tree knows it
+  // (both of a two-entry histogram at once); the last such look-up decides the clamp below
+  let haveEnd = false;
+  const trueEnd = (at: 'min' | 'max' | 'both') => {
+    const ends = info.actualEnds?.();
+    haveEnd = ends !== undefined;
+    if (!ends) return;
+    if (at !== 'max') bounds[0] = ends.min;
+    if (at !== 'min') bounds[bounds.length - 1] = ends.max;
+  };
+  if (info.actualEnds && bounds.length === 2) trueEnd('both');
   const cmp = (a: Value, b: Value) => compareValues(info.type, a, b);
   // the operator applied to an entry, flipped for > / >=: true left of the bin
   const left = (b: Value) => {
@@ -215,6 +233,7 @@ function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, 
   let hi = bounds.length;
   while (lo < hi) {
     const probe = (lo + hi) >> 1;
+    if (info.actualEnds && bounds.length > 2 && (probe === 0 || probe === bounds.length - 1)) trueEnd(probe === 0 ? 'min' : 'max');
     if (left(bounds[probe]!)) lo = probe + 1;
     else hi = probe;
   }
@@ -246,7 +265,7 @@ function histogramSelectivity(info: ColumnInfo, value: Value, greater: boolean, 
     if (greater === orEqual) histfrac -= eqSel;
   }
   const sel = greater ? 1 - histfrac : histfrac;
-  if (info.endsKnown) return clamp(sel);
+  if (haveEnd) return clamp(sel);
   const cutoff = 0.01 / (bounds.length - 1);
   return Math.min(1 - cutoff, Math.max(cutoff, sel));
 }

@@ -515,6 +515,13 @@ export interface Storage {
   /** approximate live row count (for planning) */
   rowCount(tableId: number): number;
   /**
+   * The smallest and largest non-NULL values of a column over the table's rows, for the
+   * planner's histogram ends (PostgreSQL's get_actual_variable_range); undefined when the
+   * column's type keeps no order in the segment statistics (only numbers do) or it has no
+   * values. Deleted rows may count, as PostgreSQL's non-vacuumable snapshot counts them.
+   */
+  columnEnds?(tableId: number, column: number): { readonly min: number | bigint; readonly max: number | bigint } | undefined;
+  /**
    * Rows of sealed segments without a tombstone: those whose visibility needs no row store
    * (VACUUM records them as the table's all-visible rows, PostgreSQL's relallvisible).
    * It may take turns of the event loop; `between` runs at each (a cancel check: what it

@@ -54,6 +54,7 @@ import { parseRecallCurve, type RecallCurve } from '../ann/recall-curve.js';
 import { checkLogDir } from './wal-check.js';
 import { decodeDroppedTombstones, deleteDroppedTombstones, droppedTombstonesRecord } from './dropped-tombstones.js';
 import { bitmapScan } from './bitmap-scan.js';
+import { columnEnds, type ColumnEnds } from './column-ends.js';
 import { indexScan } from './index-scan.js';
 import { CorruptRecord, Wal, frame, keys, parseKey, unframe, type WalOp } from './wal.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
@@ -2893,6 +2894,13 @@ export class DurableStorage implements Storage {
     let n = 0;
     for (const seg of t.segments()) n += seg.length;
     return Math.max(0, n - t.tombstones.size);
+  }
+
+  columnEnds(tableId: number, column: number): ColumnEnds | undefined {
+    const t = this.tables.get(tableId);
+    if (!t) return undefined;
+    const metaById = new Map(t.segMeta.map((m) => [m.id, m]));
+    return columnEnds(t.segments(), (seg) => metaById.get(seg.id)?.stats, column);
   }
 
   /**
