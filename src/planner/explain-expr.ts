@@ -35,13 +35,17 @@ export interface DeparseContext {
  * ruleutils' get_const_expr prints an int4 constant bare and int2 / int8 ones as typed
  * literals ('5'::bigint). The bound tree also holds int2 / int8 constants PostgreSQL never
  * has: int4 literals coerced to a column's type (a key lookup, a LIMIT), which it prints as
- * the int4 they were. So an int8 constant that fits int4, or an int2 one, prints bare; one
- * past int4 came from a literal too big for int4, an int8 Const in PostgreSQL too.
+ * the int4 they were. So an int8 constant that fits int4, or an int2 one, prints bare unless
+ * it was a literal of its type ('5', '5'::bigint, a custom plan's parameter); one past int4 came
+ * from a literal too big for int4, an int8 Const in PostgreSQL too.
  */
+const INTEGERS = new Set<number>([OID.int2, OID.int4, OID.int8]);
+
 function bareInteger(e: Extract<Expr, { kind: 'const' }>, text: string): boolean {
   if (!/^\d+$/.test(text)) return false;
-  if (e.type.oid === OID.int4 || e.type.oid === OID.int2) return true;
-  return e.type.oid === OID.int8 && BigInt(text) <= 2147483647n;
+  if (e.type.oid === OID.int4) return true;
+  if (e.type.oid === OID.int2) return !e.typed;
+  return e.type.oid === OID.int8 && !e.typed && BigInt(text) <= 2147483647n;
 }
 
 
@@ -96,8 +100,11 @@ export function deparse(e: Expr | null | undefined, ctx: DeparseContext): string
       if (castsOfConstant(e.arg)) {
         // a cast of a constant prints as PostgreSQL's folded constant: '20'::double precision
         const inner = deparse(e.arg, ctx);
-        // (an explicit 5::bigint, '5'::bigint in PostgreSQL, is not told from the binder's own coercions here)
-        if ((e.type.oid === OID.int2 || e.type.oid === OID.int4 || e.type.oid === OID.int8) && /^\d+$/.test(inner)) return inner;
+        // an int4 bare; an int8 / int2 the binder coerced an int4 literal to prints as that
+        // literal, one written as a cast (5::bigint) as PostgreSQL's int8 Const, '5'::bigint
+        if ((e.type.oid === OID.int4 || (!e.explicit && (e.type.oid === OID.int2 || e.type.oid === OID.int8))) && /^\d+$/.test(inner)) return inner;
+        // the binder's widening of an integer for a key lookup (PostgreSQL compares with a cross-type operator instead)
+        if (!e.explicit && INTEGERS.has(e.type.oid) && INTEGERS.has(e.arg.type.oid)) return inner;
         const bare = inner.replace(/::.*$/, '');
         return `${bare.startsWith("'") ? bare : `'${bare}'`}::${formatTypeWithTypmod(e.type)}`;
       }

@@ -17,12 +17,17 @@ export interface OutputColumn {
 
 export type Expr =
   /** position: 1-based location of the literal in the query, for input errors */
-  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number }
+  /**
+   * typed: a literal that was of this type from the start (`'5'` or `'5'::bigint` resolved to
+   * int8, a custom plan's parameter value), not an int4 the binder widened: EXPLAIN shows it typed
+   */
+  | { readonly kind: 'const'; readonly type: SqlType; readonly value: Value; readonly position?: number; readonly typed?: boolean }
   | { readonly kind: 'param'; type: SqlType; readonly index: number }
   /** level 0: the current input row; level n: the row of the n-th enclosing query */
   | { readonly kind: 'column'; readonly type: SqlType; readonly level: number; readonly index: number; readonly name: string; readonly table?: string; readonly position?: number }
   | { readonly kind: 'call'; readonly type: SqlType; readonly name: string; readonly fn: ScalarFunction; readonly args: readonly Expr[] }
-  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction }
+  /** explicit: written as a cast (`5::bigint`, `CAST(…)`), PostgreSQL's COERCE_EXPLICIT_CAST, which EXPLAIN shows differently (not part of equality) */
+  | { readonly kind: 'cast'; readonly type: SqlType; readonly arg: Expr; readonly fn: CastFunction; readonly explicit?: boolean }
   /**
    * stopOnNull (a scan's filter, where NULL rejects the row as false does): a NULL argument
    * ends the evaluation too, so the query's own conditions never see a row the security

@@ -113,7 +113,7 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
     } catch (err) {
       throw err instanceof SqlError ? err.withPosition(e.position) : err;
     }
-    const typed: Expr = { kind: 'const', type: base, value };
+    const typed: Expr = { kind: 'const', type: base, value, typed: true };
     return target.typmod < 0 ? typed : coerce(env, typed, target, context, describe);
   }
   const fn = resolveCast(e.type, target, context);
@@ -126,7 +126,7 @@ export function coerce(env: BindEnv, e: Expr, target: SqlType, context: CastCont
       hint: 'You will need to rewrite or cast the expression.',
     });
   }
-  return { kind: 'cast', type: target, arg: e, fn };
+  return { kind: 'cast', type: target, arg: e, fn, explicit: context === 'explicit' };
 }
 
 /** Unknown literals left over (e.g. SELECT 'abc') become text, as in PostgreSQL ≥ 10. */
