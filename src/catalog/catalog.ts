@@ -204,6 +204,8 @@ export interface ColumnStatistics {
 /** What ANALYZE found: row count, when, and per column (by name) PostgreSQL's pg_statistic fields. */
 export interface TableStatistics {
   readonly reltuples: number;
+  /** the heap pages PostgreSQL would fill with the rows ANALYZE saw (engine/heap-layout.ts; absent: analyzed before it was kept) */
+  readonly relpages?: number;
   /** the last ANALYZE and the last auto-analyze, microseconds since 1970 (null: never) */
   readonly analyzedAt: number | null;
   readonly analyzeCount: number;

@@ -13,6 +13,7 @@ import type { Storage } from '../storage/api.js';
 import { Turns } from '../storage/turns.js';
 import { compareValues } from '../types/compare.js';
 import { formatText } from '../types/text-io.js';
+import { heapPages, heapTupleBytes, storedWidth } from './heap-layout.js';
 import { OID, type Row, type SqlType, type Value } from '../types/types.js';
 
 /**
@@ -94,12 +95,27 @@ async function tableStatistics(table: TableDef, rows: readonly Row[], total: num
   }
   const now = Date.now() * 1000;
   return {
-    reltuples: total, columns,
+    reltuples: total, columns, relpages: await relationPages(table, rows, total, pace),
     analyzedAt: auto ? before?.analyzedAt ?? null : now,
     analyzeCount: (before?.analyzeCount ?? 0) + (auto ? 0 : 1),
     autoAnalyzedAt: auto ? now : before?.autoAnalyzedAt ?? null,
     autoAnalyzeCount: (before?.autoAnalyzeCount ?? 0) + (auto ? 1 : 0),
   };
+}
+
+/**
+ * The heap pages PostgreSQL would fill with the table's rows (heap-layout.ts): those the
+ * sample fills, scaled to all rows when the sample is part of them.
+ */
+async function relationPages(table: TableDef, rows: readonly Row[], total: number, pace: Pace): Promise<number> {
+  if (!rows.length) return 0;
+  const types = table.columns.map((c) => c.type);
+  const sizes: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    sizes.push(heapTupleBytes(types, rows[i]!));
+    if (i % 2048 === 2047) await pace();
+  }
+  return Math.ceil((heapPages(sizes) * Math.max(total, rows.length)) / rows.length);
 }
 
 /** Types PostgreSQL has no btree ordering for get no MCV list / histogram. */
@@ -108,23 +124,6 @@ const UNORDERED = new Set<number>([OID.json, OID.xml]);
 function orderingOf(type: SqlType): ((a: Value, b: Value) => number) | undefined {
   if (UNORDERED.has(type.oid)) return undefined;
   return (a, b) => compareValues(type, a, b);
-}
-
-/** Fixed-width types' sizes (pg_type.typlen). */
-const FIXED: Record<number, number> = {
-  [OID.bool]: 1, [OID.int2]: 2, [OID.int4]: 4, [OID.int8]: 8, [OID.float4]: 4, [OID.float8]: 8, [OID.oid]: 4,
-  [OID.date]: 4, [OID.time]: 8, [OID.timestamp]: 8, [OID.timestamptz]: 8, [OID.interval]: 16, [OID.uuid]: 16,
-};
-
-/** A value's stored size as PostgreSQL counts it for avg_width (varlena: 1- or 4-byte header). */
-function storedWidth(type: SqlType, v: Value): number {
-  const fixed = FIXED[type.oid];
-  if (fixed !== undefined) return fixed;
-  let bytes: number;
-  if (type.oid === OID.vector && v instanceof Float32Array) bytes = 4 + v.length * 4;
-  else if (type.oid === OID.halfvec && (v as { length?: number }).length !== undefined) bytes = 4 + (v as { length: number }).length * 2;
-  else bytes = Buffer.byteLength(formatText(type, v), 'utf8');
-  return bytes + (bytes < 127 ? 1 : 4);
 }
 
 function seededRandom(seed: number): () => number {

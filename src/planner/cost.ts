@@ -317,7 +317,12 @@ export class CostModel {
 
   /** A table's relpages: what its rows fill, but 10 for one never analyzed that fills fewer (plannedRows). */
   tablePages(table: TableDef, rows: number, width: number): number {
-    return this.smallUnanalyzed(table) ? MIN_UNANALYZED_PAGES : this.pages(rows, width);
+    if (this.smallUnanalyzed(table)) return MIN_UNANALYZED_PAGES;
+    // analyzed: the pages PostgreSQL's heap would fill with them (alignment, NULL bitmaps,
+    // TOAST pointers: engine/heap-layout.ts), at the density ANALYZE found
+    const st = table.stats;
+    if (st?.relpages && st.reltuples > 0) return Math.ceil((rows * st.relpages) / st.reltuples);
+    return this.pages(rows, width);
   }
 
   /** Never analyzed nor vacuumed (PostgreSQL's reltuples = -1) and filling fewer than 10 pages at its columns' type widths. */

@@ -1,0 +1,169 @@
+/**
+ * How PostgreSQL 15 would lay out a table's rows on heap pages, for ANALYZE: a value's
+ * stored size (what avg_width counts) and the pages a run of rows fills (what relpages is,
+ * and what the planner's costs read). Quiver keeps rows in its own segments; these figures
+ * are PostgreSQL's, so estimates, costs and pg_class.relpages come out as PostgreSQL's.
+ *
+ * A heap tuple (heap_form_tuple): a 23-byte header plus a NULL bitmap when a value is NULL,
+ * MAXALIGNed; then each non-NULL value — a fixed-length one aligned to its type's alignment,
+ * a variable-length one of at most 126 bytes with a 1-byte header and no alignment, a longer
+ * one aligned with a 4-byte header. A tuple over 2,032 bytes has its largest toastable
+ * values moved out of line (an 18-byte TOAST pointer each) until it fits; pgvector's
+ * vectors are such (`STORAGE external`: never compressed, so their out-of-line size is
+ * known; text and other compressible values are moved out as if they did not compress).
+ * Pages are filled in row order as heap inserts fill them (RelationGetBufferForTuple): 8,168
+ * bytes after the page header, each tuple MAXALIGNed plus a 4-byte line pointer, at most
+ * 291 tuples a page.
+ */
+import { formatText } from '../types/text-io.js';
+import { OID, typeInfo, type Row, type SqlType, type Value } from '../types/types.js';
+
+const PAGE_SPACE = 8192 - 24;
+const LINE_POINTER = 4;
+const MAX_TUPLES_PER_PAGE = 291;
+const TUPLE_HEADER = 23;
+/** TOAST_TUPLE_THRESHOLD = TOAST_TUPLE_TARGET for 8 kB pages */
+const TOAST_TARGET = 2032;
+/** a varattrib_1b_e holding a varatt_external */
+const TOAST_POINTER = 18;
+/** a varlena of this many bytes or fewer (header included) takes a 1-byte header */
+const SHORT_VARLENA_MAX = 127;
+
+const maxAlign = (n: number) => Math.ceil(n / 8) * 8;
+const ALIGN = { c: 1, s: 2, i: 4, d: 8 } as const;
+
+/** Fixed-width types' sizes (pg_type.typlen). */
+const FIXED: Record<number, number> = {
+  [OID.bool]: 1, [OID.int2]: 2, [OID.int4]: 4, [OID.int8]: 8, [OID.float4]: 4, [OID.float8]: 8, [OID.oid]: 4,
+  [OID.date]: 4, [OID.time]: 8, [OID.timestamp]: 8, [OID.timestamptz]: 8, [OID.interval]: 16, [OID.uuid]: 16,
+};
+
+/** pg_type.typlen of a fixed-length type, undefined for a varlena */
+function fixedLength(type: SqlType): number | undefined {
+  const known = FIXED[type.oid];
+  if (known !== undefined) return known;
+  let len = -1;
+  try {
+    len = typeInfo(type.oid).len;
+  } catch {
+    // a type the table knows no layout for (a user type): taken as a varlena
+  }
+  return len > 0 ? len : undefined;
+}
+
+/** pgvector's types are STORAGE external: moved out of line uncompressed */
+const EXTERNAL = new Set<number>([OID.vector, OID.halfvec, OID.sparsevec]);
+
+/** A value's stored size as PostgreSQL counts it for avg_width (varlena: 1- or 4-byte header). */
+export function storedWidth(type: SqlType, v: Value): number {
+  const fixed = fixedLength(type);
+  if (fixed !== undefined) return fixed;
+  let bytes: number;
+  if (type.oid === OID.vector && v instanceof Float32Array) bytes = 4 + v.length * 4;
+  else if (type.oid === OID.halfvec && (v as { length?: number }).length !== undefined) bytes = 4 + (v as { length: number }).length * 2;
+  else if (type.oid === OID.numeric) bytes = numericBytes(formatText(type, v));
+  else bytes = Buffer.byteLength(formatText(type, v), 'utf8');
+  return bytes + (bytes < SHORT_VARLENA_MAX ? 1 : 4);
+}
+
+/**
+ * A numeric's bytes as PostgreSQL stores it (numeric.c, after its varlena header): base-10000
+ * digits of 2 bytes from the first non-zero one to the last, behind a 2-byte header when the
+ * weight and display scale are small (NUMERIC_CAN_BE_SHORT), else 4; NaN and ±Infinity the
+ * header alone.
+ */
+export function numericBytes(text: string): number {
+  if (!/^-?\d*(\.\d*)?$/.test(text)) return 2;
+  const [whole, fraction = ''] = text.replace(/^-/, '').split('.');
+  const intPart = whole!.replace(/^0+/, '');
+  const groups: string[] = [];
+  for (let end = intPart.length; end > 0; end -= 4) groups.unshift(intPart.slice(Math.max(0, end - 4), end));
+  for (let at = 0; at < fraction.length; at += 4) groups.push(fraction.slice(at, at + 4).padEnd(4, '0'));
+  let first = 0;
+  while (first < groups.length && Number(groups[first]) === 0) first++;
+  let last = groups.length;
+  while (last > first && Number(groups[last - 1]) === 0) last--;
+  const digits = last - first;
+  // weight: the first non-zero digit's place in base 10000 (0: units)
+  const weight = digits === 0 ? 0 : Math.ceil(intPart.length / 4) - 1 - first;
+  const short = fraction.length <= 63 && weight <= 63 && weight >= -64;
+  return (short ? 2 : 4) + 2 * digits;
+}
+
+/** The bytes of one row's heap tuple, before MAXALIGN. */
+export function heapTupleBytes(types: readonly SqlType[], row: Row): number {
+  let hasNull = false;
+  const sizes: number[] = [];
+  for (let i = 0; i < types.length; i++) {
+    const v = row[i];
+    if (v === null || v === undefined) { hasNull = true; sizes.push(-1); continue; }
+    sizes.push(storedWidth(types[i]!, v));
+  }
+  const header = maxAlign(TUPLE_HEADER + (hasNull ? Math.ceil(types.length / 8) : 0));
+  const data = () => dataBytes(types, sizes);
+  if (header + data() > TOAST_TARGET) {
+    // the largest toastable values still inline go out of line first, until the tuple fits
+    for (;;) {
+      let biggest = -1;
+      for (let i = 0; i < sizes.length; i++) {
+        if (sizes[i]! > TOAST_POINTER && fixedLength(types[i]!) === undefined && toastable(types[i]!) && (biggest < 0 || sizes[i]! > sizes[biggest]!)) biggest = i;
+      }
+      if (biggest < 0) break;
+      sizes[biggest] = TOAST_POINTER;
+      if (header + data() <= TOAST_TARGET) break;
+    }
+  }
+  return header + data();
+}
+
+function typeAlign(type: SqlType): keyof typeof ALIGN {
+  try {
+    return typeInfo(type.oid).align ?? 'i';
+  } catch {
+    return 'i';
+  }
+}
+
+/** numeric and inet are STORAGE main (compressed in line, moved out last): kept in line here */
+function toastable(type: SqlType): boolean {
+  return EXTERNAL.has(type.oid) || (type.oid !== OID.numeric && type.oid !== OID.inet);
+}
+
+/** heap_compute_data_size over the values' stored sizes (-1: NULL) */
+function dataBytes(types: readonly SqlType[], sizes: readonly number[]): number {
+  let at = 0;
+  for (let i = 0; i < types.length; i++) {
+    const size = sizes[i]!;
+    if (size < 0) continue;
+    const fixed = fixedLength(types[i]!) !== undefined;
+    // a short varlena (1-byte header, or a TOAST pointer) is never aligned
+    if (fixed || size > SHORT_VARLENA_MAX) {
+      const align = fixed ? ALIGN[typeAlign(types[i]!)] : ALIGN.i;
+      at = Math.ceil(at / align) * align;
+    }
+    at += size;
+  }
+  return at;
+}
+
+/**
+ * The heap pages tuples of these sizes (heapTupleBytes), inserted in this order, fill
+ * (fillfactor 100): the full pages and the share of the last one its tuples use, so a
+ * sample's count scales to the whole table without a partial page's rounding.
+ */
+export function heapPages(tupleBytes: Iterable<number>): number {
+  let pages = 0;
+  let free = 0;
+  let tuples = 0;
+  for (const bytes of tupleBytes) {
+    const need = maxAlign(bytes);
+    if (pages === 0 || free - LINE_POINTER < need || tuples >= MAX_TUPLES_PER_PAGE) {
+      pages++;
+      free = PAGE_SPACE;
+      tuples = 0;
+    }
+    free -= need + LINE_POINTER;
+    tuples++;
+  }
+  return pages === 0 ? 0 : pages - 1 + (PAGE_SPACE - free) / PAGE_SPACE;
+}
