@@ -87,6 +87,8 @@ interface DisplayNode {
   est: Estimate;
   actual?: NodeMetrics | 'never';
   readonly children: { rel: string; node: DisplayNode }[];
+  /** a ModifyTable's partitions written (show_modifytable_info's "Target Tables"): text line, then JSON fields */
+  targets?: { title: string; props: [string, string][] }[];
   /** subqueries in this node's expressions */
   readonly subplans: { name: string; node: DisplayNode }[];
 }
@@ -148,7 +150,13 @@ class Builder implements DeparseContext {
   /** each Output line's items, and whether each is a plain column (an upper node's reference to it is not parenthesized) */
   readonly outputItems = new WeakMap<DisplayNode, { text: string; plain: boolean }[]>();
 
+  /** the scan of the partitioned table an UPDATE / DELETE writes: its partitions are its result relations */
+  private readonly modified: Plan | undefined;
+  /** those partitions as shown (the ModifyTable's target lines), in the order scanned */
+  readonly targetPartitions: { table: TableDef; alias: string }[] = [];
+
   constructor(private readonly opts: ExplainOptions, root: Plan) {
+    this.modified = opts.dml && opts.dml.kind !== 'insert' ? targetScan(root, opts.dml.table) : undefined;
     // an INSERT's target is the first entry of its range table, before what its source reads
     const insertInto = opts.dml?.kind === 'insert' ? opts.dml.table.name : undefined;
     this.qualifyOutput = insertInto !== undefined || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
@@ -815,6 +823,19 @@ class Builder implements DeparseContext {
     n.props.push(['Alias', alias]);
   }
 
+  /** `build` with the columns of a partitioned table's scan named after one partition (VERBOSE: pt_1.i) */
+  asPartition<T>(plan: Extract<Plan, { kind: 'scan' }>, alias: string, build: () => T): T {
+    const top = Math.max(0, this.levelNames.length - 1);
+    const saved = this.levelNames[top];
+    this.levelNames[top] = new Map(saved ?? []).set(plan.alias ?? plan.table.name, alias);
+    try {
+      return build();
+    } finally {
+      if (saved) this.levelNames[top] = saved;
+      else this.levelNames.splice(top, 1);
+    }
+  }
+
   /** a partition's alias: the parent's name, numbered under an Append of several (pd_1, pd_2, …) */
   private static partitionAlias(parent: string, k: number, of: number): string {
     return of === 1 ? parent : `${parent}_${k + 1}`;
@@ -848,12 +869,19 @@ class Builder implements DeparseContext {
         n.details.push(['One-Time Filter', 'false']);
         return n;
       }
+      // an UPDATE's / DELETE's partitions are numbered even when one is left: the
+      // ModifyTable names the parent (explain.c's rels_used)
+      const modified = plan === this.modified;
       const parts = plan.partitions.map((p, k) => {
-        const alias = Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
+        const alias = modified ? `${plan.alias ?? plan.table.name}_${k + 1}` : Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
+        if (modified) this.targetPartitions.push({ table: p, alias });
         if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
         const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
         this.relation(part, p, alias);
-        if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
+        this.asPartition(plan, alias, () => {
+          if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
+          this.output(part, this.scanTlist(plan));
+        });
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
@@ -1424,19 +1452,20 @@ function planChildren(plan: Plan): Plan[] {
   }
 }
 
+/** The scan an UPDATE / DELETE reads its target table with: the first of that table in the plan. */
+function targetScan(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan' }> | undefined {
+  if (plan.kind === 'scan' && plan.table.oid === table.oid) return plan;
+  for (const c of planChildren(plan)) {
+    const found = targetScan(c, table);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The name an UPDATE / DELETE reads its target table by (`UPDATE t x`: x), from its scan of it. */
 function targetAlias(plan: Plan, table: TableDef): string {
-  let alias: string | undefined;
-  const visit = (p: Plan): void => {
-    if (alias !== undefined) return;
-    if (p.kind === 'scan' && p.table.oid === table.oid) {
-      alias = p.alias ?? table.name;
-      return;
-    }
-    for (const c of planChildren(p)) visit(c);
-  };
-  visit(plan);
-  return alias ?? table.name;
+  const scan = targetScan(plan, table);
+  return scan ? scan.alias ?? table.name : table.name;
 }
 
 /** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
@@ -1459,10 +1488,22 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const source = targetScanOf(plan, table);
   if (opts.dml.kind !== 'insert' && source) scanAsModifyTableSource(root, source, opts.dml, b, opts);
   const returning = opts.dml.returning;
-  // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified)
-  const details: [string, string][] = opts.verbose && returning ? [['Output', b.outputTexts(returning.exprs, opts.dml.kind === 'insert').join(', ')]] : [];
+  // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified),
+  // over a partitioned table's first partition written
+  const written = b.targetPartitions;
+  const scan = opts.dml.kind !== 'insert' && written.length ? targetScan(plan, table) : undefined;
+  // a partition's columns named after it (RETURNING binds the target's columns unnamed)
+  const named = (e: Expr) => (scan ? mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && !x.table ? { ...x, table: scan.alias ?? table.name } : undefined)) : e);
+  const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined);
+  const details: [string, string][] = opts.verbose && returning ? [['Output', (scan ? b.asPartition(scan, written[0]!.alias, returned) : returned()).join(', ')]] : [];
+  // show_modifytable_info: each partition written, `Update on pt1 pt_1`
+  const targets = written.map(({ table: p, alias: a }) => {
+    const pSchema = /^pg_temp_\d+$/.test(p.schema) ? 'pg_temp' : p.schema;
+    const props: [string, string][] = [['Relation Name', p.name], ...(opts.verbose ? [['Schema', pSchema] as [string, string]] : []), ['Alias', a]];
+    return { title: `${verb} on ${opts.verbose ? `${pSchema}.` : ''}${p.name}${a !== p.name ? ` ${a}` : ''}`, props };
+  });
   return {
-    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details,
+    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details, ...(targets.length ? { targets } : {}),
     // it hands on rows only with RETURNING (rows=0 width=0 otherwise, as PostgreSQL estimates and counts them)
     est: returning ? root.est : { ...root.est, rows: 0, width: 0 },
     actual: root.actual && root.actual !== 'never' && !returning ? { ...root.actual, rows: 0 } : root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
@@ -1473,30 +1514,43 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
 function targetScanOf(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan' }> | undefined {
   let p = plan;
   while (p.kind === 'filter') p = p.input;
-  return p.kind === 'scan' && p.table.oid === table.oid && !p.partitions ? p : undefined;
+  return p.kind === 'scan' && p.table.oid === table.oid && p.partitions?.length !== 0 ? p : undefined;
 }
 
 /**
  * An UPDATE's or DELETE's scan hands the ModifyTable what PostgreSQL's subplan target list
- * holds: the SET columns' new values in column order, then ctid (a DELETE: ctid alone) —
- * its Output, its width (the values' type widths and ctid's 6 bytes) and its cost (the
- * values computed per row), whatever the executor reads to write the new row version.
+ * holds: the SET columns' new values in column order, then a partition's tableoid (of a
+ * partitioned table) and ctid (a DELETE: those alone) — its Output, its width (the values'
+ * widths, tableoid's 4 bytes and ctid's 6) and its cost (the values computed per row),
+ * whatever the executor reads to write the new row version. A partitioned table's scan: each
+ * partition's, and the Append's over them.
  */
 function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
-  const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH);
+  const partitioned = scan.partitions !== undefined;
+  const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH + (partitioned ? TABLEOID_WIDTH : 0));
   const perRow = values.reduce((c, e) => c + exprCost(e), 0);
-  node.est = { ...node.est, width, total: node.est.total + perRow * node.est.rows };
-  if (!opts.verbose) return;
-  const texts = [...b.outputTexts(values), b.outputTexts([{ kind: 'column', type: T.int8, level: 0, index: scan.table.columns.length, name: 'ctid', table: scan.alias ?? scan.table.name }])[0]!];
-  const i = node.details.findIndex(([k]) => k === 'Output');
-  if (i >= 0) node.details.splice(i, 1);
-  node.details.unshift(['Output', texts.join(', ')]);
-  b.outputItems.set(node, texts.map((text) => ({ text, plain: false })));
+  const column = (name: string, alias: string): Expr => ({ kind: 'column', type: T.int8, level: 0, index: scan.table.columns.length, name, table: alias });
+  const source = (n: DisplayNode, alias: string) => {
+    n.est = { ...n.est, width, total: n.est.total + perRow * n.est.rows };
+    if (!opts.verbose) return;
+    const texts = b.asPartition(scan, alias, () => [...b.outputTexts(values), ...(partitioned ? [b.outputTexts([column('tableoid', alias)])[0]!] : []), b.outputTexts([column('ctid', alias)])[0]!]);
+    const i = n.details.findIndex(([k]) => k === 'Output');
+    if (i >= 0) n.details.splice(i, 1);
+    n.details.unshift(['Output', texts.join(', ')]);
+    b.outputItems.set(n, texts.map((text) => ({ text, plain: false })));
+  };
+  if (!partitioned) return source(node, scan.alias ?? scan.table.name);
+  const parts = node.type === 'Append' ? node.children.map((c) => c.node) : [node];
+  const before = parts.reduce((t, p) => t + p.est.total, 0);
+  parts.forEach((p, k) => source(p, b.targetPartitions[k]!.alias));
+  if (node.type === 'Append') node.est = { ...node.est, width, total: node.est.total + parts.reduce((t, p) => t + p.est.total, 0) - before };
 }
 
 /** a tuple id's bytes (ItemPointerData), ctid's width in a target list */
 const CTID_WIDTH = 6;
+/** an oid's bytes, tableoid's width in a target list */
+const TABLEOID_WIDTH = 4;
 
 // ---------------------------------------------------------------------------------------
 // text format
@@ -1546,6 +1600,7 @@ function renderText(n: DisplayNode, indent: number, lines: string[], opts: Expla
     if (k.startsWith('Rows Removed by ') && v === '0') continue;
     lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
   }
+  for (const t of n.targets ?? []) lines.push(detailIndent + t.title);
   const isSubPlan = (s: { name: string }) => s.name.startsWith('SubPlan');
   for (const s of n.subplans) if (!isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
   for (const c of n.children) renderText(c.node, indent, lines, opts);
@@ -1586,6 +1641,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
   }
   // counters PostgreSQL writes as JSON numbers
   for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
   if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed') o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
