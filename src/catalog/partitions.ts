@@ -258,7 +258,8 @@ function mayContain(types: readonly SqlType[], bound: PartitionBound, c: KeyCond
   return true;
 }
 
-function withinLimits(type: SqlType, v: Value, lo: KeyConditions['lower'][number], hi: KeyConditions['upper'][number]): boolean {
+/** v satisfies a key column's lower and upper limits (either may be absent). */
+export function withinLimits(type: SqlType, v: Value, lo: KeyConditions['lower'][number], hi: KeyConditions['upper'][number]): boolean {
   if (lo) {
     const c = compareValues(type, v, lo.value);
     if (c < 0 || (c === 0 && !lo.inclusive)) return false;

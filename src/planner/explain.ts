@@ -36,6 +36,9 @@ export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 /** Rows (a join's pairs) a node's own Filter / Join Filter rejected while it ran (executor/removed-rows.ts). */
 export interface RemovedCount { n: number }
 
+/** Per partition a partitioned table's scan read (by its OID): the rows it handed on and those its Filter rejected. */
+export type PartitionCounts = Map<number, { rows: number; removed: number }>;
+
 /**
  * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
  * condition of that label, as explain.c's show_instrumentation_count puts it; a node without
@@ -67,6 +70,8 @@ export interface ExplainOptions {
   readonly heapFetches?: Map<Plan, number>;
   /** per scan or join: the rows its own Filter / Join Filter rejected */
   readonly removedRows?: Map<Plan, RemovedCount>;
+  /** per partitioned table's scan: what each partition it read handed on (EXPLAIN ANALYZE of an Append's members) */
+  readonly partitionRows?: Map<Plan, PartitionCounts>;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -163,6 +168,10 @@ class Builder implements DeparseContext {
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
     this.refnames = relationNames(root, this.assigned, insertInto !== undefined ? [insertInto] : []);
+    // the one partition an UPDATE / DELETE writes is what the statement's columns of its
+    // target name (pt_1), the parent being the ModifyTable's
+    const modified = this.modified;
+    if (modified?.kind === 'scan' && modified.partitions?.length === 1) this.refnames.set(modified, `${modified.alias ?? modified.table.name}_1`);
     this.nextPlan = this.assigned.plans.size + 1;
     this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
   }
@@ -823,6 +832,18 @@ class Builder implements DeparseContext {
     n.props.push(['Alias', alias]);
   }
 
+  /**
+   * ANALYZE: a partition's own rows and Rows Removed by Filter under an Append (its time the
+   * whole scan's); one the scan did not read was never executed
+   */
+  private partitionActual(plan: Extract<Plan, { kind: 'scan' }>, partition: TableDef, part: DisplayNode): void {
+    const whole = this.opts.metrics?.get(plan);
+    if (!this.opts.metrics || !whole || (plan.partitions?.length ?? 0) < 2) return;
+    const counts = this.opts.partitionRows?.get(plan)?.get(partition.oid);
+    part.actual = counts ? { ...whole, rows: counts.rows } : 'never';
+    if (counts && plan.filter) rowsRemoved(part, 'Filter', counts.removed);
+  }
+
   /** `build` with the columns of a partitioned table's scan named after one partition (VERBOSE: pt_1.i) */
   asPartition<T>(plan: Extract<Plan, { kind: 'scan' }>, alias: string, build: () => T): T {
     const top = Math.max(0, this.levelNames.length - 1);
@@ -882,6 +903,7 @@ class Builder implements DeparseContext {
           if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
           this.output(part, this.scanTlist(plan));
         });
+        this.partitionActual(plan, p, part);
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });

@@ -7,7 +7,7 @@
  * at plan time (visible in EXPLAIN); $n parameters prune again when the statement runs.
  */
 import type { Catalog, TableDef } from '../catalog/catalog.js';
-import { prune, type KeyConditions } from '../catalog/partitions.js';
+import { prune, withinLimits, type KeyConditions } from '../catalog/partitions.js';
 import { compareValues } from '../types/compare.js';
 import { elementTypeOf, type Value } from '../types/types.js';
 import type { Expr } from './plan.js';
@@ -81,6 +81,10 @@ function conditionsFor(table: TableDef, filter: Expr, valueOf: ValueOf): KeyCond
       if (elems) quantified(i, part.op ?? '', part.all, elems);
     }
   }
+  // an equality's values outside the limits or excluded match nothing (= ANY (…) AND key < 400)
+  c.equals.forEach((eq, k) => {
+    if (eq) c.equals[k] = eq.filter((v) => withinLimits(types[k], v, c.lower[k], c.upper[k]) && !c.excluded[k]?.some((x) => compareValues(types[k], x, v) === 0));
+  });
   return any ? c : undefined;
 
   /** key < v etc.: the tighter of this limit and one already found */
@@ -96,11 +100,11 @@ function conditionsFor(table: TableDef, filter: Expr, valueOf: ValueOf): KeyCond
 
   /**
    * key op ANY / ALL (elements): partprune.c expands it into one clause an element, ORed for
-   * ANY and ANDed for ALL; a NULL element is never true (ANY: dropped; ALL: nothing pruned)
+   * ANY and ANDed for ALL; a NULL element is never true (ANY: dropped; ALL: no row matches)
    */
   function quantified(i: number, op: string, all: boolean, elems: Value[]): void {
     const values = elems.filter((x) => x !== null);
-    if (all && values.length < elems.length) return;
+    if (all && values.length < elems.length && (op === '=' || op === '<>' || FLIP[op])) return narrowEquals(i, []);
     if (op === '=') {
       if (!all) narrowEquals(i, values);
       else for (const v of values) narrowEquals(i, [v]);
