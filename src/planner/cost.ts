@@ -305,6 +305,8 @@ const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionS
 /** Costs of every node of one plan, computed once each. */
 export class CostModel {
   private readonly cache = new Map<Plan, Estimate>();
+  /** per partitioned table: the rows the partitions of its (last estimated) scan keep (relationRows) */
+  private readonly appendTuples = new Map<number, number>();
   /** a subquery's top read through a SubqueryScan: its estimate without that scan's cost */
   private readonly beforeScan = new Map<Plan, Estimate>();
   readonly env: CostEnv;
@@ -342,6 +344,8 @@ export class CostModel {
    */
   private plannedRows(oid: number, live: number): number {
     const table = this.catalog.tables.get(oid);
+    // a partitioned table's: its partitions' (set_append_rel_size's tuples, the whole table's here)
+    if (table?.kind === 'p') return leafPartitions(this.catalog, table).reduce((n, p) => n + this.env.rowCount(p.oid), 0);
     if (!table || !this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
     return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
@@ -377,13 +381,22 @@ export class CostModel {
     return (c) => this.columnInfo(table, c.index, rows);
   }
 
+  /**
+   * The rows a relation's statistics scale by (examine_variable's rel->tuples): a table's
+   * rows, but a partitioned table's those its scan's partitions keep after their filters
+   * (set_append_rel_size's tuples), once that scan is estimated
+   */
+  private relationRows(table: TableDef): number {
+    return (table.kind === 'p' ? this.appendTuples.get(table.oid) : undefined) ?? this.env.rowCount(table.oid);
+  }
+
   /** Statistics of the columns of a node's input rows, through their origin (table, attnum). */
   schemaLookup(schema: readonly OutputColumn[]): ColumnLookup {
     return (c) => {
       const out = schema[c.index];
       const table = out && out.tableOid ? this.catalog.tables.get(out.tableOid) : undefined;
       if (!table || out.attnum < 1) return undefined;
-      return this.columnInfo(table, out.attnum - 1, this.env.rowCount(table.oid));
+      return this.columnInfo(table, out.attnum - 1, this.relationRows(table));
     };
   }
 
@@ -570,10 +583,14 @@ export class CostModel {
     if (plan.partitions) {
       const lookup = plan.textLookup;
       const parts = plan.partitions.map((p) => (lookup ? this.textIndexScan(p, plan.filter, lookup.cond).heap : this.tableScan(p, plan.filter, plan.keyLookup !== undefined)));
-      if (parts.length === 1) return parts[0]!;
+      if (parts.length === 1) {
+        this.appendTuples.set(plan.table.oid, parts[0]!.rows);
+        return parts[0]!;
+      }
       // every partition pruned: a dummy relation, no width (set_append_rel_size computes none)
       if (parts.length === 0) return { startup: 0, total: 0, rows: 0, width: 0 };
       const rows = parts.reduce((s, p) => s + p.rows, 0);
+      this.appendTuples.set(plan.table.oid, rows);
       // cost_append: the partitions' costs and rows summed, cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER
       // (0.5) a row handed on; set_append_rel_size: the partitions' widths averaged over their rows
       return {

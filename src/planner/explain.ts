@@ -157,6 +157,8 @@ class Builder implements DeparseContext {
 
   /** the scan of the partitioned table an UPDATE / DELETE writes: its partitions are its result relations */
   private readonly modified: Plan | undefined;
+  /** each plan node built, as shown */
+  readonly nodes = new Map<Plan, DisplayNode>();
   /** those partitions as shown (the ModifyTable's target lines), in the order scanned */
   readonly targetPartitions: { table: TableDef; alias: string }[] = [];
 
@@ -312,6 +314,7 @@ class Builder implements DeparseContext {
   build(plan: Plan): DisplayNode {
     const before = this.pending.length;
     const node = this.shape(plan);
+    this.nodes.set(plan, node);
     // in the order of their numbers, as PostgreSQL lists a node's SubPlans; InitPlans go to the query's top node
     const found = this.pending.splice(before).sort((a, b) => a.n - b.n);
     for (const s of found) {
@@ -874,7 +877,7 @@ class Builder implements DeparseContext {
   }
 
   /** the name a scan's relation shows under (its alias, made unique in the statement) */
-  private refname(plan: Extract<Plan, { kind: 'scan' }>): string | undefined {
+  refname(plan: Extract<Plan, { kind: 'scan' }>): string | undefined {
     return this.refnames.get(plan) ?? plan.alias;
   }
 
@@ -1509,6 +1512,7 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   props.push(['Alias', alias]);
   const source = targetScanOf(plan, table);
   if (opts.dml.kind !== 'insert' && source) scanAsModifyTableSource(root, source, opts.dml, b, opts);
+  else if (opts.dml.kind !== 'insert') joinAsModifyTableSource(plan, opts.dml, b, opts);
   const returning = opts.dml.returning;
   // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified),
   // over a partitioned table's first partition written
@@ -1567,6 +1571,125 @@ function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 
   const before = parts.reduce((t, p) => t + p.est.total, 0);
   parts.forEach((p, k) => source(p, b.targetPartitions[k]!.alias));
   if (node.type === 'Append') node.est = { ...node.est, width, total: node.est.total + parts.reduce((t, p) => t + p.est.total, 0) - before };
+}
+
+/**
+ * An UPDATE … FROM's or DELETE … USING's join hands the ModifyTable the SET columns' new
+ * values and the row identity of each table read: the target's ctid (and a partition's
+ * tableoid), every other table's ctid (the row marks preprocess_rowmarks adds); below it each
+ * join and scan hands on the columns read above it and those identities — the widths of
+ * PostgreSQL's target lists. Only over joins of table scans (without RETURNING).
+ */
+function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+  let top = plan;
+  while (top.kind === 'filter') top = top.input;
+  const scans: Extract<Plan, { kind: 'scan' }>[] = [];
+  const joins: Extract<Plan, { kind: 'join' }>[] = [];
+  let plain = true;
+  const collect = (p: Plan): void => {
+    if (p.kind === 'scan') scans.push(p);
+    else if (p.kind === 'join' && p.joinType === 'inner') { joins.push(p); collect(p.left); collect(p.right); }
+    else if (p.kind === 'filter') collect(p.input);
+    else plain = false;
+  };
+  collect(top);
+  const target = scans.find((s) => s.table.oid === dml.table.oid);
+  if (!plain || top.kind !== 'join' || !target || dml.returning) return;
+  const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
+  const identity = target.partitions ? [dml.table.columns.length, dml.table.columns.length + 1] : [dml.table.columns.length];
+  const needed = [...new Set([...values.flatMap((e) => outerColumnsOf(e)), ...identity])];
+  const read = readAbove(plan, needed);
+  const junk = (s: Extract<Plan, { kind: 'scan' }>) => CTID_WIDTH + (s.partitions ? TABLEOID_WIDTH : 0);
+  // a node's output column, as a column of the scan it comes from
+  const origin = (p: Plan, c: number): [Extract<Plan, { kind: 'scan' }>, number] | undefined => {
+    if (p.kind === 'scan') return [p, c];
+    if (p.kind === 'filter') return origin(p.input, c);
+    if (p.kind === 'join') return c < p.left.schema.length ? origin(p.left, c) : origin(p.right, c - p.left.schema.length);
+    return undefined;
+  };
+  const below = (p: Plan): Extract<Plan, { kind: 'scan' }>[] => scans.filter((s) => p === s || contains(p, s));
+  const widthOf = (p: Plan) => below(p).reduce((w, s) => {
+    const cols = (read.get(p) ?? []).map((c) => origin(p, c)).filter((o) => o?.[0] === s && o[1] < s.table.columns.length).map((o) => s.schema[o![1]]!);
+    return w + opts.model.schemaWidth(cols) + junk(s);
+  }, 0);
+  const setWidth = (n: DisplayNode | undefined, width: number) => {
+    if (!n) return;
+    n.est = { ...n.est, width };
+    if (n.type === 'Append') for (const c of n.children) c.node.est = { ...c.node.est, width };
+  };
+  for (const s of scans) setWidth(b.nodes.get(s), widthOf(s));
+  for (const j of joins) setWidth(b.nodes.get(j), j === top ? values.reduce((w, e) => w + opts.model.exprWidth(e, plan.schema), 0) + scans.reduce((w, s) => w + junk(s), 0) : widthOf(j));
+  // the new values are computed in the top join, a row at a time
+  const topNode = b.nodes.get(top);
+  const perRow = values.reduce((c, e) => c + exprCost(e), 0);
+  if (topNode) topNode.est = { ...topNode.est, total: topNode.est.total + perRow * topNode.est.rows };
+  if (opts.verbose) {
+    // createplan.c's order: a scan hands on the columns the new values read, its ctid (a row
+    // mark, or a plain target's row identity), the columns the join conditions read; a
+    // partitioned target its row identity last (add_row_identity_columns). The top join: the
+    // new values, a plain target's ctid, the other tables' ctids, a partitioned target's identity
+    const valueCols = needed.map((c) => origin(plan, c)).filter((o) => o !== undefined);
+    const identityOf = (s: Extract<Plan, { kind: 'scan' }>, alias: string) => {
+      const column = (name: string): Expr => ({ kind: 'column', type: T.int8, level: 0, index: s.table.columns.length, name, table: alias });
+      return b.outputTexts([...(s.partitions ? [column('tableoid')] : []), column('ctid')], true);
+    };
+    const scanOutput = (s: Extract<Plan, { kind: 'scan' }>, n: DisplayNode, alias: string) => {
+      const column = (c: number): Expr => ({ kind: 'column', type: s.schema[c]!.type, level: 0, index: c, name: s.schema[c]!.name, table: s.alias ?? s.table.name });
+      const real = (c: number) => c < s.table.columns.length;
+      const own = valueCols.filter((o) => o[0] === s && real(o[1])).map((o) => o[1]);
+      const quals = (read.get(s) ?? []).filter((c) => real(c) && !own.includes(c));
+      const texts = () => {
+        const [values, joined, identity] = [b.outputTexts(own.map(column), true), b.outputTexts(quals.map(column), true), identityOf(s, alias)];
+        return s === target && s.partitions ? [...values, ...joined, ...identity] : [...values, ...identity, ...joined];
+      };
+      setOutput(n, s.partitions ? b.asPartition(s, alias, texts) : texts(), b);
+    };
+    const single = target.partitions?.length === 1 ? b.targetPartitions[0]?.alias : undefined;
+    const names = (s: Extract<Plan, { kind: 'scan' }>) => (s === target && single ? single : b.refname(s) ?? s.table.name);
+    for (const s of scans) {
+      const n = b.nodes.get(s);
+      if (!n) continue;
+      if (n.type === 'Append') n.children.forEach((c, k) => scanOutput(s, c.node, s === target ? b.targetPartitions[k]?.alias ?? names(s) : `${names(s)}_${k + 1}`));
+      else scanOutput(s, n, names(s));
+    }
+    const others = scans.filter((s) => s !== target).flatMap((s) => identityOf(s, names(s)));
+    const computed = single ? b.asPartition(target, single, () => b.outputTexts(values, true)) : b.outputTexts(values, true);
+    const mine = identityOf(target, target.partitions && !single ? target.alias ?? target.table.name : names(target));
+    if (topNode) setOutput(topNode, target.partitions ? [...computed, ...others, ...mine] : [...computed, ...mine, ...others], b);
+  }
+  // a Hash, Sort or Materialize hands on its input's rows
+  const passOn = (n: DisplayNode): void => {
+    n.children.forEach((c) => passOn(c.node));
+    if (!PASS_THROUGH.has(n.type) || n.children.length !== 1) return;
+    const input = n.children[0]!.node;
+    n.est = { ...n.est, width: input.est.width };
+    const items = b.outputItems.get(input);
+    if (opts.verbose && items) setOutput(n, items.map((i) => (i.plain ? i.text : `(${i.text})`)), b);
+  };
+  if (topNode) passOn(topNode);
+}
+
+/** VERBOSE: a node's Output line, in place of the one it had */
+function setOutput(n: DisplayNode, texts: string[], b: Builder): void {
+  const i = n.details.findIndex(([k]) => k === 'Output');
+  if (i >= 0) n.details.splice(i, 1);
+  n.details.unshift(['Output', texts.join(', ')]);
+  b.outputItems.set(n, texts.map((text) => ({ text, plain: true })));
+}
+
+/** a plan contains a node (below it) */
+function contains(p: Plan, node: Plan): boolean {
+  return planChildren(p).some((c) => c === node || contains(c, node));
+}
+
+/** the columns of the current query an expression reads */
+function outerColumnsOf(e: Expr): number[] {
+  const out: number[] = [];
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0) out.push(x.index);
+    return undefined;
+  });
+  return out;
 }
 
 /** a tuple id's bytes (ItemPointerData), ctid's width in a target list */
