@@ -43,9 +43,16 @@ SELECT count(*) FROM pdx;
 CREATE TABLE pdx_other (i int, name text);
 INSERT INTO pdx_other SELECT g, 'n' || g FROM generate_series(1, 20) g;
 ANALYZE pdx_other;
+ANALYZE pdx;
 EXPLAIN (COSTS OFF) UPDATE pdx SET j = o.i FROM pdx_other o WHERE pdx.i = o.i;
 EXPLAIN (COSTS OFF) DELETE FROM pdx USING pdx_other o WHERE pdx.i = o.i AND o.name = 'n3';
 EXPLAIN (COSTS OFF) UPDATE pdx SET j = o.i FROM pdx_other o WHERE pdx.i = o.i AND pdx.i IN (1, 2);
+EXPLAIN UPDATE pdx SET j = o.i FROM pdx_other o WHERE pdx.i = o.i;
+EXPLAIN DELETE FROM pdx USING pdx_other o WHERE pdx.i = o.i AND o.name = 'n3';
+EXPLAIN UPDATE pdx SET j = o.i FROM pdx_other o WHERE pdx.i = o.i AND pdx.i IN (1, 2);
+EXPLAIN VERBOSE UPDATE pdx SET j = pdx.j + o.i FROM pdx_other o WHERE pdx.i = o.i AND pdx.i < 5;
+EXPLAIN VERBOSE DELETE FROM pdx USING pdx_other o WHERE pdx.i = o.i;
+EXPLAIN VERBOSE UPDATE pdx_other SET name = o.name || 'x' FROM pdx_other o WHERE pdx_other.i = o.i + 1;
 UPDATE pdx SET j = -o.i FROM pdx_other o WHERE pdx.i = o.i AND o.i IN (1, 2);
 DELETE FROM pdx USING pdx_other o WHERE pdx.i = o.i AND o.name = 'n3';
 SELECT i, j FROM pdx WHERE i <= 4 ORDER BY i;
@@ -68,6 +75,9 @@ SELECT k, count(*) FROM pdl WHERE k IN ('b', 'e', 'zz') GROUP BY k ORDER BY k;
 EXPLAIN UPDATE pdl SET v = v + 1 WHERE k IN ('a', 'c');
 EXPLAIN DELETE FROM pdl WHERE k NOT IN ('a', 'b');
 EXPLAIN VERBOSE UPDATE pdl SET k = 'b' WHERE k = 'a' RETURNING v;
+EXPLAIN VERBOSE UPDATE pdl SET v = o.i FROM pdx_other o WHERE pdl.v = o.i;
+-- inherited statistics: ANALYZE of a partitioned table describes all of its rows
+SELECT tablename, attname, inherited, null_frac, avg_width, n_distinct FROM pg_stats WHERE tablename IN ('pdx', 'pdl') ORDER BY 1, 2;
 -- hash partitioning
 CREATE TABLE pdh (id int, t text) PARTITION BY HASH (id);
 CREATE TABLE pdh0 PARTITION OF pdh FOR VALUES WITH (MODULUS 3, REMAINDER 0);
