@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, typeWidth, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
@@ -1512,6 +1512,7 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   props.push(['Alias', alias]);
   const source = targetScanOf(plan, table);
   if (opts.dml.kind !== 'insert' && source) scanAsModifyTableSource(root, source, opts.dml, b, opts);
+  else if (opts.dml.kind !== 'insert' && targetScan(plan, table)?.partitions?.length === 0 && root.type === 'Result') prunedAsModifyTableSource(root, opts.dml, b, opts);
   else if (opts.dml.kind !== 'insert') joinAsModifyTableSource(plan, opts.dml, b, opts);
   const returning = opts.dml.returning;
   // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified),
@@ -1519,9 +1520,17 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   const written = b.targetPartitions;
   const scan = opts.dml.kind !== 'insert' && written.length ? targetScan(plan, table) : undefined;
   // a partition's columns named after it (RETURNING binds the target's columns unnamed)
-  const named = (e: Expr) => (scan ? mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && !x.table ? { ...x, table: scan.alias ?? table.name } : undefined)) : e);
+  const owner = scan ? scan.alias ?? table.name : opts.dml.kind === 'insert' ? table.name : undefined;
+  const named = (e: Expr) => (owner ? mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && !x.table ? { ...x, table: owner } : undefined)) : e);
   const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined);
-  const details: [string, string][] = opts.verbose && returning ? [['Output', (scan ? b.asPartition(scan, written[0]!.alias, returned) : returned()).join(', ')]] : [];
+  const details: [string, string | string[]][] = opts.verbose && returning ? [['Output', (scan ? b.asPartition(scan, written[0]!.alias, returned) : returned()).join(', ')]] : [];
+  // show_modifytable_info: INSERT … ON CONFLICT's action, the unique index that arbitrates and the DO UPDATE's WHERE
+  const onConflict = opts.dml.kind === 'insert' ? opts.dml.onConflict : null;
+  if (onConflict) {
+    details.push(['Conflict Resolution', onConflict.action === 'update' ? 'UPDATE' : 'NOTHING']);
+    if (onConflict.keyName) details.push(['Conflict Arbiter Indexes', [onConflict.keyName]]);
+    if (onConflict.where) details.push(['Conflict Filter', b.outputTexts([onConflict.where], true)[0]!]);
+  }
   // show_modifytable_info: each partition written, `Update on pt1 pt_1`
   const targets = written.map(({ table: p, alias: a }) => {
     const pSchema = /^pg_temp_\d+$/.test(p.schema) ? 'pg_temp' : p.schema;
@@ -1571,6 +1580,18 @@ function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 
   const before = parts.reduce((t, p) => t + p.est.total, 0);
   parts.forEach((p, k) => source(p, b.targetPartitions[k]!.alias));
   if (node.type === 'Append') node.est = { ...node.est, width, total: node.est.total + parts.reduce((t, p) => t + p.est.total, 0) - before };
+}
+
+/**
+ * Every partition pruned: the dummy Result hands on the new values and ctid, its width the
+ * values' when one is computed (set_pathtarget_cost_width over the target list; only Vars of
+ * the empty relation: none)
+ */
+function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+  const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
+  const computed = values.some((e) => e.kind !== 'column');
+  if (computed) node.est = { ...node.est, width: values.reduce((w, e) => w + typeWidth(e.type), CTID_WIDTH) };
+  if (opts.verbose) setOutput(node, [...b.outputTexts(values, false), 'ctid'], b);
 }
 
 /**
