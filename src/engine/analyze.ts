@@ -70,9 +70,9 @@ async function analyzeInherited(catalog: Catalog, storage: Storage, parent: Tabl
   catalog.statsVersion++;
 }
 
-/** Every user table of the database (ANALYZE without a table list). */
+/** Every user table of the database (ANALYZE without a table list): a partitioned one with its partitions. */
 export function analyzableTables(catalog: Catalog): TableDef[] {
-  return [...catalog.tables.values()].filter((t) => t.kind === 'r' && !t.partitionOf);
+  return [...catalog.tables.values()].filter((t) => (t.kind === 'r' || t.kind === 'p') && !t.partitionOf);
 }
 
 /** A uniform sample of at most SAMPLE_ROWS rows, in scan order, and the number of rows seen. */
