@@ -314,6 +314,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         if (oc) {
           const conflict = findConflict(rc, txn, leaf, leafKeys(table, leaf, keyNames), row);
           if (conflict !== undefined) {
+            if (rc.conflicts) rc.conflicts.conflicting++;
             if (oc.action === 'nothing') continue;
             if (written.has(rowKey(leaf, conflict))) {
               throw new SqlError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
@@ -323,7 +324,10 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             const existing = rc.storage.fetch(leaf.oid, conflict, rc.storage.snapshot(), txn);
             if (!existing) continue;
             const both = [...existing, ...row];
-            if (where && where(both, env) !== true) continue;
+            if (where && where(both, env) !== true) {
+              if (rc.conflicts) rc.conflicts.filtered++;
+              continue;
+            }
             conflictChecks?.existing(existing, env);
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);

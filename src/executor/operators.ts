@@ -42,7 +42,7 @@ import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { BitmapStats, PartitionCounts, RemovedCount, SpillStats } from '../planner/explain.js';
+import type { BitmapStats, ConflictCounts, PartitionCounts, RemovedCount, SpillStats } from '../planner/explain.js';
 import { removedCounter } from './removed-rows.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
@@ -71,6 +71,8 @@ export interface RunContext {
   readonly removedRows?: Map<Plan, RemovedCount>;
   /** per partitioned table's scan: each partition's rows handed on and rejected (EXPLAIN ANALYZE) */
   readonly partitionRows?: Map<Plan, PartitionCounts>;
+  /** an INSERT … ON CONFLICT's conflicts (EXPLAIN ANALYZE's Conflicting Tuples, Rows Removed by Conflict Filter) */
+  readonly conflicts?: ConflictCounts;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */

@@ -36,6 +36,9 @@ export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 /** Rows (a join's pairs) a node's own Filter / Join Filter rejected while it ran (executor/removed-rows.ts). */
 export interface RemovedCount { n: number }
 
+/** An INSERT … ON CONFLICT's proposed rows that met a conflict, and those of them its DO UPDATE's WHERE left alone. */
+export interface ConflictCounts { conflicting: number; filtered: number }
+
 /** Per partition a partitioned table's scan read (by its OID): the rows it handed on and those its Filter rejected. */
 export type PartitionCounts = Map<number, { rows: number; removed: number }>;
 
@@ -72,6 +75,8 @@ export interface ExplainOptions {
   readonly removedRows?: Map<Plan, RemovedCount>;
   /** per partitioned table's scan: what each partition it read handed on (EXPLAIN ANALYZE of an Append's members) */
   readonly partitionRows?: Map<Plan, PartitionCounts>;
+  /** an INSERT … ON CONFLICT's conflicts (ANALYZE) */
+  readonly conflicts?: ConflictCounts;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -1529,7 +1534,12 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   if (onConflict) {
     details.push(['Conflict Resolution', onConflict.action === 'update' ? 'UPDATE' : 'NOTHING']);
     if (onConflict.keyName) details.push(['Conflict Arbiter Indexes', [onConflict.keyName]]);
+    const counted = opts.metrics ? opts.conflicts : undefined;
     if (onConflict.where) details.push(['Conflict Filter', b.outputTexts([onConflict.where], true)[0]!]);
+    if (onConflict.where && counted) details.push(['Rows Removed by Conflict Filter', String(counted.filtered)]);
+    // ANALYZE: the proposed rows inserted and those that conflicted (updated, filtered or left)
+    const proposed = root.actual && root.actual !== 'never' ? root.actual.rows : undefined;
+    if (proposed !== undefined && counted) details.push(['Tuples Inserted', String(proposed - counted.conflicting)], ['Conflicting Tuples', String(counted.conflicting)]);
   }
   // show_modifytable_info: each partition written, `Update on pt1 pt_1`
   const targets = written.map(({ table: p, alias: a }) => {
@@ -1806,7 +1816,7 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
   if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
   if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed') o['Planned Partitions'] = 0;
