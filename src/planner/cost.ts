@@ -582,7 +582,7 @@ export class CostModel {
   private scan(plan: Extract<Plan, { kind: 'scan' }>): Estimate {
     if (plan.partitions) {
       const lookup = plan.textLookup;
-      const parts = plan.partitions.map((p) => (lookup ? this.textIndexScan(p, plan.filter, lookup.cond).heap : this.tableScan(p, plan.filter, plan.keyLookup !== undefined)));
+      const parts = plan.partitions.map((p) => (lookup ? this.textIndexScan(p, plan.filter, lookup.cond).heap : this.partitionScan(plan, p)));
       if (parts.length === 1) {
         this.appendTuples.set(plan.table.oid, parts[0]!.rows);
         return parts[0]!;
@@ -612,6 +612,25 @@ export class CostModel {
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
+  }
+
+  /**
+   * A select list computed in one partition's scan (apply_scanjoin_target_to_paths gives each
+   * partition the target): its columns as wide as the partition's statistics say.
+   */
+  partitionTargetWidth(partition: TableDef, exprs: readonly Expr[], schema: readonly OutputColumn[]): number {
+    return exprs.reduce((w, e) => {
+      const out = e.kind === 'column' && e.level === 0 ? schema[e.index] : undefined;
+      const column = out && out.attnum > 0 ? partition.columns[out.attnum - 1] : undefined;
+      return w + (column ? partition.stats?.columns[column.name]?.avgWidth || typeWidth(column.type) : this.exprWidth(e, schema));
+    }, 0);
+  }
+
+  /** One partition's Seq Scan under a partitioned table's scan: as wide as the columns it hands on. */
+  partitionScan(plan: Extract<Plan, { kind: 'scan' }>, partition: TableDef): Estimate {
+    const est = this.tableScan(partition, plan.filter, plan.keyLookup !== undefined);
+    const shown = plan.handsOn ?? plan.columns;
+    return shown ? { ...est, width: this.columnsWidth(partition, shown) } : est;
   }
 
   private columnsWidth(table: TableDef, columns: readonly number[]): number {

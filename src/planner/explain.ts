@@ -682,6 +682,7 @@ class Builder implements DeparseContext {
         // (over a join, a pulled-up subquery's column under its table's name)
         const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.input.kind === 'join' ? plan.exprs.map((e) => this.pulledUp(plan.input, e)) : plan.exprs;
         const target = projectingBelow(n);
+        if (target.type === 'Append') this.projectIntoPartitions(target, plan);
         if (target === n) this.output(n, exprs);
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
         // needs after it (resjunk); the Limit and Sort show that node's columns
@@ -852,6 +853,15 @@ class Builder implements DeparseContext {
     if (counts && plan.filter) rowsRemoved(part, 'Filter', counts.removed);
   }
 
+  /** A select list computed over a partitioned table's Append: each partition's scan computes it, as wide as that */
+  private projectIntoPartitions(append: DisplayNode, plan: Extract<Plan, { kind: 'project' }>): void {
+    let below = plan.input;
+    while (below.kind === 'sort' || below.kind === 'limit' || below.kind === 'filter' || (below.kind === 'topk' && !below.vectorSearch)) below = below.input;
+    if (below.kind !== 'scan' || !below.partitions || below.partitions.length !== append.children.length || below.textLookup) return;
+    const scan = below;
+    append.children.forEach((c, k) => { c.node.est = { ...c.node.est, width: this.opts.model.partitionTargetWidth(scan.partitions![k]!, plan.exprs, scan.schema) }; });
+  }
+
   /** `build` with the columns of a partitioned table's scan named after one partition (VERBOSE: pt_1.i) */
   asPartition<T>(plan: Extract<Plan, { kind: 'scan' }>, alias: string, build: () => T): T {
     const top = Math.max(0, this.levelNames.length - 1);
@@ -905,7 +915,7 @@ class Builder implements DeparseContext {
         const alias = modified ? `${plan.alias ?? plan.table.name}_${k + 1}` : Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
         if (modified) this.targetPartitions.push({ table: p, alias });
         if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
-        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
+        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.partitionScan(plan, p), children: [], subplans: [] };
         this.relation(part, p, alias);
         this.asPartition(plan, alias, () => {
           if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
