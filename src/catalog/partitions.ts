@@ -199,6 +199,8 @@ export interface KeyConditions {
   readonly lower: ({ value: Value; inclusive: boolean } | undefined)[];
   readonly upper: ({ value: Value; inclusive: boolean } | undefined)[];
   readonly isNull: boolean[];
+  /** per key column: values excluded (NOT IN, `<> ALL`), which prune list partitions only */
+  readonly excluded?: (readonly Value[] | undefined)[];
 }
 
 export function prune(catalog: Catalog, table: TableDef, conds: (t: TableDef) => KeyConditions | undefined): TableDef[] {
@@ -231,7 +233,9 @@ function mayContain(types: readonly SqlType[], bound: PartitionBound, c: KeyCond
   }
   if (bound.kind === 'list') {
     const eq = c.equals[0];
-    return bound.values.some((v) => v !== null && (!eq || eq.some((x) => x !== null && compareValues(types[0], x, v) === 0)) && withinLimits(types[0], v, c.lower[0], c.upper[0]));
+    const out = c.excluded?.[0];
+    const listed = (list: readonly Value[] | undefined, v: Value) => list?.some((x) => x !== null && compareValues(types[0], x, v) === 0);
+    return bound.values.some((v) => v !== null && (!eq || listed(eq, v)) && !listed(out, v) && withinLimits(types[0], v, c.lower[0], c.upper[0]));
   }
   if (bound.kind === 'range') {
     // only the first key column's limits are used for pruning
@@ -254,7 +258,8 @@ function mayContain(types: readonly SqlType[], bound: PartitionBound, c: KeyCond
   return true;
 }
 
-function withinLimits(type: SqlType, v: Value, lo: KeyConditions['lower'][number], hi: KeyConditions['upper'][number]): boolean {
+/** v satisfies a key column's lower and upper limits (either may be absent). */
+export function withinLimits(type: SqlType, v: Value, lo: KeyConditions['lower'][number], hi: KeyConditions['upper'][number]): boolean {
   if (lo) {
     const c = compareValues(type, v, lo.value);
     if (c < 0 || (c === 0 && !lo.inclusive)) return false;

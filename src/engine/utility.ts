@@ -124,7 +124,7 @@ export async function runVacuum(ctx: SessionContext, stmt: Extract<BoundStatemen
     for (const t of tables) for (const leaf of leafPartitions(ctx.catalog, t)) await storage.vacuum(leaf.oid);
     // as PostgreSQL's VACUUM sets the visibility map (an ANALYZE, which compacts here too, keeps the last count)
     if (stmt.vacuum) {
-      const vacuumed = tables.length ? tables.flatMap((t) => leafPartitions(ctx.catalog, t)) : analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema));
+      const vacuumed = (tables.length ? tables : analyzableTables(ctx.catalog).filter((t) => !ctx.temp.isOther(t.schema))).flatMap((t) => leafPartitions(ctx.catalog, t));
       for (const leaf of vacuumed) {
         leaf.allVisibleRows = await storage.allVisibleRows(leaf.oid, () => ctx.checkCancelled());
         ctx.catalog.statsVersion++;

@@ -214,14 +214,21 @@ function placeRow(rc: RunContext, table: TableDef, row: Row): TableDef {
 }
 
 /** The leaf's unique key with the same columns as the parent's key `name`. */
-function leafKeyNames(parent: TableDef, leaf: TableDef, names: readonly string[]): string[] {
-  if (parent === leaf) return [...names];
-  return names.flatMap((name) => {
-    const cols = parent.constraints.find((c) => c.name === name)?.columns ?? parent.indexes.find((i) => i.name === name)?.columns;
-    const match = cols && leaf.constraints.find((c) => (c.type === 'p' || c.type === 'u') && c.columns.join() === cols.join());
-    return match ? [match.name] : [];
+function leafKeys(parent: TableDef, leaf: TableDef, names: readonly string[]): ConflictKey[] {
+  const columnsOf = (t: TableDef, name: string) => t.constraints.find((c) => c.name === name)?.columns ?? t.indexes.find((i) => i.name === name)?.columns;
+  return names.flatMap((name): ConflictKey[] => {
+    const cols = columnsOf(parent, name);
+    if (!cols) return [];
+    if (parent === leaf) return [{ name, columns: cols }];
+    const match = leaf.constraints.find((c) => (c.type === 'p' || c.type === 'u') && c.columns.join() === cols.join());
+    if (match) return [{ name: match.name, columns: match.columns }];
+    // CREATE UNIQUE INDEX on the parent: each partition's storage key has the index's name (ddl/indexes.ts)
+    return parent.indexes.some((i) => i.name === name && i.unique) ? [{ name, columns: cols }] : [];
   });
 }
+
+/** a unique key an ON CONFLICT looks a proposed row up in: its storage key's name and columns */
+type ConflictKey = { readonly name: string; readonly columns: readonly number[] };
 
 /** A checker for the statement's CHECK constraints (NULL passes; false is 23514). */
 export function checkRunner(table: TableDef, checks: readonly BoundCheck[]): (row: Row, env: ExecEnv) => void {
@@ -287,7 +294,9 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
       const sets = oc ? oc.assignments.map((a) => ({ column: a.column, expr: compileExpr(a.expr) })) : [];
       const where = oc?.where ? compileExpr(oc.where) : null;
       // rows this command wrote (a row may not be updated twice by one ON CONFLICT)
-      const written = new Set<number>();
+      // (row ids are per table: a partitioned table's rows are told apart by their partition too)
+      const written = new Set<string>();
+      const rowKey = (t: TableDef, id: number) => `${t.oid}:${id}`;
       const conflictChecks = oc?.policyChecks
         ? { existing: policyCheckRunner(table, oc.policyChecks.existing), updated: policyCheckRunner(table, oc.policyChecks.updated) }
         : null;
@@ -303,10 +312,11 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
           policyCheck(proposed, env);
         }
         if (oc) {
-          const conflict = findConflict(rc, txn, leaf, leafKeyNames(table, leaf, keyNames), row);
+          const conflict = findConflict(rc, txn, leaf, leafKeys(table, leaf, keyNames), row);
           if (conflict !== undefined) {
+            if (rc.conflicts) rc.conflicts.conflicting++;
             if (oc.action === 'nothing') continue;
-            if (written.has(conflict)) {
+            if (written.has(rowKey(leaf, conflict))) {
               throw new SqlError(SqlState.cardinalityViolation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
                 hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
               });
@@ -314,7 +324,10 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             const existing = rc.storage.fetch(leaf.oid, conflict, rc.storage.snapshot(), txn);
             if (!existing) continue;
             const both = [...existing, ...row];
-            if (where && where(both, env) !== true) continue;
+            if (where && where(both, env) !== true) {
+              if (rc.conflicts) rc.conflicts.filtered++;
+              continue;
+            }
             conflictChecks?.existing(existing, env);
             const updated = [...existing];
             for (const s of sets) updated[s.column] = s.expr(both, env);
@@ -326,7 +339,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
             txn.delete(leaf.oid, [conflict]);
             if (incoming) removed.push({ old: existing, now: updated });
             const target = placeRow(rc, table, updated);
-            for (const id of insertRow(txn, target, updated)) written.add(id);
+            for (const id of insertRow(txn, target, updated)) written.add(rowKey(target, id));
             count++;
             if (ret) returned!.push(ret(updated, env, target.oid));
             continue;
@@ -337,7 +350,7 @@ export async function runDml(stmt: DmlStatement, rc: RunContext, env: ExecEnv, t
         checkNotNull(leaf, row);
         check(row, env);
         if (outgoing) checkOutgoing(rc, txn, leaf, row);
-        for (const id of insertRow(txn, leaf, row)) written.add(id);
+        for (const id of insertRow(txn, leaf, row)) written.add(rowKey(leaf, id));
         count++;
         if (ret) returned!.push(ret(row, env, leaf.oid));
       }
@@ -421,12 +434,10 @@ function uniqueKeyNames(table: TableDef): string[] {
     .concat(table.indexes.filter((i) => i.unique && !i.constraintOid).map((i) => i.name));
 }
 
-function findConflict(rc: RunContext, txn: Transaction, table: TableDef, keyNames: readonly string[], row: Row): number | undefined {
-  for (const name of keyNames) {
-    const cols = table.constraints.find((c) => c.name === name)?.columns ?? table.indexes.find((i) => i.name === name)?.columns;
-    if (!cols) continue;
-    const values: Value[] = cols.map((c) => row[c]);
-    const hit = rc.storage.lookupUnique(table.oid, name, values, txn);
+function findConflict(rc: RunContext, txn: Transaction, table: TableDef, keys: readonly ConflictKey[], row: Row): number | undefined {
+  for (const key of keys) {
+    const values: Value[] = key.columns.map((c) => row[c]);
+    const hit = rc.storage.lookupUnique(table.oid, key.name, values, txn);
     if (hit !== undefined) return hit;
   }
   return undefined;

@@ -42,7 +42,7 @@ import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { BitmapStats, RemovedCount, SpillStats } from '../planner/explain.js';
+import type { BitmapStats, ConflictCounts, PartitionCounts, RemovedCount, SpillStats } from '../planner/explain.js';
 import { removedCounter } from './removed-rows.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
@@ -69,6 +69,10 @@ export interface RunContext {
   readonly heapFetches?: Map<Plan, number>;
   /** per scan or join: rows its own Filter / Join Filter rejected (EXPLAIN ANALYZE's Rows Removed by …, removed-rows.ts) */
   readonly removedRows?: Map<Plan, RemovedCount>;
+  /** per partitioned table's scan: each partition's rows handed on and rejected (EXPLAIN ANALYZE) */
+  readonly partitionRows?: Map<Plan, PartitionCounts>;
+  /** an INSERT … ON CONFLICT's conflicts (EXPLAIN ANALYZE's Conflicting Tuples, Rows Removed by Conflict Filter) */
+  readonly conflicts?: ConflictCounts;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
   readonly slice?: TimeSlice;
   /** when set, vector top-k over sealed segments runs in these query workers */
@@ -249,7 +253,11 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const s = rc.scanStats!.get(plan) ?? { segmentsSkipped: 0, sealedSegments: 0 };
     rc.scanStats!.set(plan, { segmentsSkipped: s.segmentsSkipped + n, sealedSegments: s.sealedSegments + of });
   });
+  const perPartition = partitioned && rc.partitionRows ? rc.partitionRows.get(plan) ?? new Map() : undefined;
+  if (perPartition) rc.partitionRows!.set(plan, perPartition);
   for (const table of tables) {
+    const tally = perPartition && (perPartition.get(table.oid) ?? { rows: 0, removed: 0 });
+    if (tally) perPartition!.set(table.oid, tally);
     const range = plan.indexRange;
     const index = range && {
       columns: range.columns,
@@ -277,7 +285,9 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
         const read = out.length;
         out = out.filter((r) => pred(r, env) === true);
         if (removed) removed.n += read - out.length;
+        if (tally) tally.removed += read - out.length;
       }
+      if (tally) tally.rows += out.length;
       // a key lookup that found too many rows to fetch one by one: scanned, every row from the row store
       if (heapFetched && !index) heapFetched(out.length);
       if (out.length) yield out;

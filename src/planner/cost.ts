@@ -18,6 +18,7 @@
  */
 import { allVisibleFraction, isIndexOnly } from './index-only.js';
 import type { Catalog, TableDef } from '../catalog/catalog.js';
+import { leafPartitions } from '../catalog/partitions.js';
 import { OID, T, typeInfo, type SqlType, type Value } from '../types/types.js';
 import { hashableJoinKeys, hashJoinKeys, inputSide } from './join-keys.js';
 import { mapExpr, outerColumnsRead } from './expr-walk.js';
@@ -37,6 +38,8 @@ export const CPU_TUPLE_COST = 0.01;
 export const CPU_INDEX_TUPLE_COST = 0.005;
 export const CPU_OPERATOR_COST = 0.0025;
 export const DISABLE_COST = 1e10;
+/** cost_append's share of cpu_tuple_cost an Append pays a row it hands on */
+const APPEND_CPU_COST_MULTIPLIER = 0.5;
 const PAGE_SIZE = 8192;
 const PAGE_HEADER = 24;
 /** a heap tuple's header, 23 bytes, padded to 24 where its data begins (t_hoff) */
@@ -302,6 +305,8 @@ const MATERIALIZES_OUTPUT = new Set<Plan['kind']>(['sort', 'cteScan', 'functionS
 /** Costs of every node of one plan, computed once each. */
 export class CostModel {
   private readonly cache = new Map<Plan, Estimate>();
+  /** per partitioned table: the rows the partitions of its (last estimated) scan keep (relationRows) */
+  private readonly appendTuples = new Map<number, number>();
   /** a subquery's top read through a SubqueryScan: its estimate without that scan's cost */
   private readonly beforeScan = new Map<Plan, Estimate>();
   readonly env: CostEnv;
@@ -344,6 +349,8 @@ export class CostModel {
    */
   private plannedRows(oid: number, live: number): number {
     const table = this.catalog.tables.get(oid);
+    // a partitioned table's: its partitions' (set_append_rel_size's tuples, the whole table's here)
+    if (table?.kind === 'p') return leafPartitions(this.catalog, table).reduce((n, p) => n + this.env.rowCount(p.oid), 0);
     if (!table || !this.smallUnanalyzed(table)) return live;
     // density as PostgreSQL computes it: the data width plus a tuple header and line pointer, unaligned
     return Math.floor((PAGE_SIZE - PAGE_HEADER) / (this.typeWidths(table) + TUPLE_HEADER + LINE_POINTER)) * MIN_UNANALYZED_PAGES;
@@ -379,13 +386,22 @@ export class CostModel {
     return (c) => this.columnInfo(table, c.index, rows);
   }
 
+  /**
+   * The rows a relation's statistics scale by (examine_variable's rel->tuples): a table's
+   * rows, but a partitioned table's those its scan's partitions keep after their filters
+   * (set_append_rel_size's tuples), once that scan is estimated
+   */
+  private relationRows(table: TableDef): number {
+    return (table.kind === 'p' ? this.appendTuples.get(table.oid) : undefined) ?? this.env.rowCount(table.oid);
+  }
+
   /** Statistics of the columns of a node's input rows, through their origin (table, attnum). */
   schemaLookup(schema: readonly OutputColumn[]): ColumnLookup {
     return (c) => {
       const out = schema[c.index];
       const table = out && out.tableOid ? this.catalog.tables.get(out.tableOid) : undefined;
       if (!table || out.attnum < 1) return undefined;
-      return this.columnInfo(table, out.attnum - 1, this.env.rowCount(table.oid));
+      return this.columnInfo(table, out.attnum - 1, this.relationRows(table));
     };
   }
 
@@ -425,9 +441,27 @@ export class CostModel {
     for (const c of schema) {
       const table = c.tableOid ? this.catalog.tables.get(c.tableOid) : undefined;
       const column = table && c.attnum > 0 ? table.columns[c.attnum - 1] : undefined;
-      w += (column && table?.stats?.columns[column.name]?.avgWidth) || typeWidth(c.type);
+      w += (column && table?.stats?.columns[column.name]?.avgWidth) || (column && table!.kind === 'p' && this.partitionsColumnWidth(table!, column.name)) || typeWidth(c.type);
     }
     return w;
+  }
+
+  /**
+   * A partitioned table's column as wide as set_append_rel_size makes it: its partitions'
+   * widths (stats' avg_width, else the type's) averaged over their rows. Undefined when no
+   * partition has rows.
+   */
+  private partitionsColumnWidth(table: TableDef, name: string): number | undefined {
+    let rows = 0;
+    let size = 0;
+    for (const p of leafPartitions(this.catalog, table)) {
+      const n = this.env.rowCount(p.oid);
+      const column = p.columns.find((c) => c.name === name);
+      if (!column || n <= 0) continue;
+      rows += n;
+      size += n * (p.stats?.columns[name]?.avgWidth || typeWidth(column.type));
+    }
+    return rows > 0 ? Math.round(size / rows) : undefined;
   }
 
   private compute(plan: Plan): Estimate {
@@ -448,7 +482,8 @@ export class CostModel {
         const input = this.estimate(plan.input);
         const perRow = plan.exprs.reduce((s, e) => s + exprCost(e), 0);
         // over a relation proven empty, PostgreSQL counts no width for its columns, only for computed values
-        if (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
+        const empty = (plan.input.kind === 'result' && !plan.input.gated && !plan.input.joined) || (plan.input.kind === 'scan' && plan.input.partitions?.length === 0);
+        if (empty) return { ...input, width: plan.exprs.reduce((s, e) => s + (e.kind === 'column' ? 0 : typeWidth(e.type)), 0) };
         // a subquery's select list keeps every column (PostgreSQL's subquery target list: an unread one becomes a NULL of its type)
         const shown = plan.outputRead && !plan.subqueryScan ? plan.outputRead.map((i) => plan.schema[i]) : plan.schema;
         return { ...input, total: input.total + input.rows * perRow, width: this.schemaWidth(shown) + this.windowKeysWidth(plan) + this.groupKeysWidth(plan) };
@@ -552,12 +587,23 @@ export class CostModel {
   private scan(plan: Extract<Plan, { kind: 'scan' }>): Estimate {
     if (plan.partitions) {
       const lookup = plan.textLookup;
-      const parts = plan.partitions.map((p) => (lookup ? this.textIndexScan(p, plan.filter, lookup.cond).heap : this.tableScan(p, plan.filter, plan.keyLookup !== undefined)));
+      const parts = plan.partitions.map((p) => (lookup ? this.textIndexScan(p, plan.filter, lookup.cond).heap : this.partitionScan(plan, p)));
+      if (parts.length === 1) {
+        this.appendTuples.set(plan.table.oid, parts[0]!.rows);
+        return parts[0]!;
+      }
+      // every partition pruned: a dummy relation, no width (set_append_rel_size computes none)
+      if (parts.length === 0) return { startup: 0, total: 0, rows: 0, width: 0 };
+      const rows = parts.reduce((s, p) => s + p.rows, 0);
+      this.appendTuples.set(plan.table.oid, rows);
+      // cost_append: the partitions' costs and rows summed, cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER
+      // (0.5) a row handed on; set_append_rel_size: the partitions' widths averaged over their rows
       return {
-        startup: parts.length ? Math.min(...parts.map((p) => p.startup)) : 0,
-        total: parts.reduce((s, p) => s + p.total, 0),
-        rows: parts.reduce((s, p) => s + p.rows, 0),
-        width: parts[0]?.width ?? this.schemaWidth(plan.schema),
+        // an unordered Append starts when its first member does
+        startup: parts[0]!.startup,
+        total: parts.reduce((s, p) => s + p.total, 0) + CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * rows,
+        rows,
+        width: rows > 0 ? Math.round(parts.reduce((s, p) => s + p.width * p.rows, 0) / rows) : parts[0]!.width,
       };
     }
     // an Index Only Scan fetches from the row store only the rows not all-visible (cost_index's allvisfrac)
@@ -571,6 +617,25 @@ export class CostModel {
     // a scan that reads some columns hands on rows as wide as those (PostgreSQL's width of its target list)
     const shown = plan.handsOn ?? plan.columns;
     return shown ? { ...est, width: this.columnsWidth(plan.table, shown) } : est;
+  }
+
+  /**
+   * A select list computed in one partition's scan (apply_scanjoin_target_to_paths gives each
+   * partition the target): its columns as wide as the partition's statistics say.
+   */
+  partitionTargetWidth(partition: TableDef, exprs: readonly Expr[], schema: readonly OutputColumn[]): number {
+    return exprs.reduce((w, e) => {
+      const out = e.kind === 'column' && e.level === 0 ? schema[e.index] : undefined;
+      const column = out && out.attnum > 0 ? partition.columns[out.attnum - 1] : undefined;
+      return w + (column ? partition.stats?.columns[column.name]?.avgWidth || typeWidth(column.type) : this.exprWidth(e, schema));
+    }, 0);
+  }
+
+  /** One partition's Seq Scan under a partitioned table's scan: as wide as the columns it hands on. */
+  partitionScan(plan: Extract<Plan, { kind: 'scan' }>, partition: TableDef): Estimate {
+    const est = this.tableScan(partition, plan.filter, plan.keyLookup !== undefined);
+    const shown = plan.handsOn ?? plan.columns;
+    return shown ? { ...est, width: this.columnsWidth(partition, shown) } : est;
   }
 
   private columnsWidth(table: TableDef, columns: readonly number[]): number {
@@ -1310,7 +1375,7 @@ export class CostModel {
     const simple = isSimpleUnionAll(plan);
     const members = unionMembers(plan).map((m) => this.unionMember(m, simple));
     const rows = members.reduce((s, e) => s + e.rows, 0);
-    const total = members.reduce((s, e) => s + e.total, 0) + CPU_TUPLE_COST * 0.5 * rows;
+    const total = members.reduce((s, e) => s + e.total, 0) + CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * rows;
     return { startup: members[0]!.startup, total, rows, width: Math.max(...members.map((e) => e.width)) };
   }
 
@@ -1345,8 +1410,8 @@ export class CostModel {
     const b = this.estimate(plan.right);
     const total = a.total + b.total;
     const width = Math.max(a.width, b.width);
-    // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER (0.5) a row handed on
-    const appended = CPU_TUPLE_COST * 0.5 * (a.rows + b.rows);
+    // cost_append: cpu_tuple_cost × APPEND_CPU_COST_MULTIPLIER a row handed on
+    const appended = CPU_TUPLE_COST * APPEND_CPU_COST_MULTIPLIER * (a.rows + b.rows);
     // each operand read through a Subquery Scan (cpu_tuple_cost a row, kept when setrefs.c
     // removes the scan), then hashed as the Append hands them on
     const input = total + CPU_TUPLE_COST * (a.rows + b.rows) + appended;

@@ -18,10 +18,10 @@ import { inputTarget, windowsBelow } from './window-tlists.js';
 
 export type TlistRequest = 'exact' | 'small' | 'any';
 
-/** Per plan node: the columns of its output read above it, in target-list order. */
-export function readAbove(root: Plan): Map<Plan, number[]> {
+/** Per plan node: the columns of its output read above it, in target-list order (`needed`: the root's; all by default). */
+export function readAbove(root: Plan, needed: number[] | null = null): Map<Plan, number[]> {
   const out = new Map<Plan, number[]>();
-  visit(root, null, out);
+  visit(root, needed, out);
   return out;
 }
 

@@ -11,7 +11,7 @@
 import { isIndexOnly } from './index-only.js';
 import type { IndexDef, TableDef } from '../catalog/catalog.js';
 import { mergeJoinType, mergeKeysOf, mergeSides } from './merge-join-cost.js';
-import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, type Estimate } from './cost.js';
+import { CostModel, CPU_TUPLE_COST, exprCost, memoizeKeys, typeWidth, type Estimate } from './cost.js';
 import type { DmlStatement } from './dml-statement.js';
 import { deparse, sortKeyText, type DeparseContext } from './explain-expr.js';
 import { hashableJoinKeys, hashJoinKeys } from './join-keys.js';
@@ -35,6 +35,12 @@ export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
 /** Rows (a join's pairs) a node's own Filter / Join Filter rejected while it ran (executor/removed-rows.ts). */
 export interface RemovedCount { n: number }
+
+/** An INSERT … ON CONFLICT's proposed rows that met a conflict, and those of them its DO UPDATE's WHERE left alone. */
+export interface ConflictCounts { conflicting: number; filtered: number }
+
+/** Per partition a partitioned table's scan read (by its OID): the rows it handed on and those its Filter rejected. */
+export type PartitionCounts = Map<number, { rows: number; removed: number }>;
 
 /**
  * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
@@ -67,6 +73,10 @@ export interface ExplainOptions {
   readonly heapFetches?: Map<Plan, number>;
   /** per scan or join: the rows its own Filter / Join Filter rejected */
   readonly removedRows?: Map<Plan, RemovedCount>;
+  /** per partitioned table's scan: what each partition it read handed on (EXPLAIN ANALYZE of an Append's members) */
+  readonly partitionRows?: Map<Plan, PartitionCounts>;
+  /** an INSERT … ON CONFLICT's conflicts (ANALYZE) */
+  readonly conflicts?: ConflictCounts;
   readonly verbose: boolean;
   readonly costs: boolean;
   readonly timing: boolean;
@@ -87,6 +97,8 @@ interface DisplayNode {
   est: Estimate;
   actual?: NodeMetrics | 'never';
   readonly children: { rel: string; node: DisplayNode }[];
+  /** a ModifyTable's partitions written (show_modifytable_info's "Target Tables"): text line, then JSON fields */
+  targets?: { title: string; props: [string, string][] }[];
   /** subqueries in this node's expressions */
   readonly subplans: { name: string; node: DisplayNode }[];
 }
@@ -148,13 +160,25 @@ class Builder implements DeparseContext {
   /** each Output line's items, and whether each is a plain column (an upper node's reference to it is not parenthesized) */
   readonly outputItems = new WeakMap<DisplayNode, { text: string; plain: boolean }[]>();
 
+  /** the scan of the partitioned table an UPDATE / DELETE writes: its partitions are its result relations */
+  private readonly modified: Plan | undefined;
+  /** each plan node built, as shown */
+  readonly nodes = new Map<Plan, DisplayNode>();
+  /** those partitions as shown (the ModifyTable's target lines), in the order scanned */
+  readonly targetPartitions: { table: TableDef; alias: string }[] = [];
+
   constructor(private readonly opts: ExplainOptions, root: Plan) {
+    this.modified = opts.dml && opts.dml.kind !== 'insert' ? targetScan(root, opts.dml.table) : undefined;
     // an INSERT's target is the first entry of its range table, before what its source reads
     const insertInto = opts.dml?.kind === 'insert' ? opts.dml.table.name : undefined;
     this.qualifyOutput = insertInto !== undefined || Math.max(rangeTableSizes.get(root) ?? 0, countRelations(root)) > 1;
     this.qualify = opts.verbose || this.qualifyOutput;
     this.assigned = subplanNumbers(root);
     this.refnames = relationNames(root, this.assigned, insertInto !== undefined ? [insertInto] : []);
+    // the one partition an UPDATE / DELETE writes is what the statement's columns of its
+    // target name (pt_1), the parent being the ModifyTable's
+    const modified = this.modified;
+    if (modified?.kind === 'scan' && modified.partitions?.length === 1) this.refnames.set(modified, `${modified.alias ?? modified.table.name}_1`);
     this.nextPlan = this.assigned.plans.size + 1;
     this.nextParam = Math.max(-1, ...this.assigned.params.values()) + 1;
   }
@@ -295,6 +319,7 @@ class Builder implements DeparseContext {
   build(plan: Plan): DisplayNode {
     const before = this.pending.length;
     const node = this.shape(plan);
+    this.nodes.set(plan, node);
     // in the order of their numbers, as PostgreSQL lists a node's SubPlans; InitPlans go to the query's top node
     const found = this.pending.splice(before).sort((a, b) => a.n - b.n);
     for (const s of found) {
@@ -657,6 +682,7 @@ class Builder implements DeparseContext {
         // (over a join, a pulled-up subquery's column under its table's name)
         const exprs = overAggregate(plan.input) ? plan.exprs.map((e) => throughInput(plan.input, e)) : plan.input.kind === 'join' ? plan.exprs.map((e) => this.pulledUp(plan.input, e)) : plan.exprs;
         const target = projectingBelow(n);
+        if (target.type === 'Append') this.projectIntoPartitions(target, plan);
         if (target === n) this.output(n, exprs);
         // PostgreSQL computes the select list below a Limit or Sort, with the sort keys it
         // needs after it (resjunk); the Limit and Sort show that node's columns
@@ -815,6 +841,40 @@ class Builder implements DeparseContext {
     n.props.push(['Alias', alias]);
   }
 
+  /**
+   * ANALYZE: a partition's own rows and Rows Removed by Filter under an Append (its time the
+   * whole scan's); one the scan did not read was never executed
+   */
+  private partitionActual(plan: Extract<Plan, { kind: 'scan' }>, partition: TableDef, part: DisplayNode): void {
+    const whole = this.opts.metrics?.get(plan);
+    if (!this.opts.metrics || !whole || (plan.partitions?.length ?? 0) < 2) return;
+    const counts = this.opts.partitionRows?.get(plan)?.get(partition.oid);
+    part.actual = counts ? { ...whole, rows: counts.rows } : 'never';
+    if (counts && plan.filter) rowsRemoved(part, 'Filter', counts.removed);
+  }
+
+  /** A select list computed over a partitioned table's Append: each partition's scan computes it, as wide as that */
+  private projectIntoPartitions(append: DisplayNode, plan: Extract<Plan, { kind: 'project' }>): void {
+    let below = plan.input;
+    while (below.kind === 'sort' || below.kind === 'limit' || below.kind === 'filter' || (below.kind === 'topk' && !below.vectorSearch)) below = below.input;
+    if (below.kind !== 'scan' || !below.partitions || below.partitions.length !== append.children.length || below.textLookup) return;
+    const scan = below;
+    append.children.forEach((c, k) => { c.node.est = { ...c.node.est, width: this.opts.model.partitionTargetWidth(scan.partitions![k]!, plan.exprs, scan.schema) }; });
+  }
+
+  /** `build` with the columns of a partitioned table's scan named after one partition (VERBOSE: pt_1.i) */
+  asPartition<T>(plan: Extract<Plan, { kind: 'scan' }>, alias: string, build: () => T): T {
+    const top = Math.max(0, this.levelNames.length - 1);
+    const saved = this.levelNames[top];
+    this.levelNames[top] = new Map(saved ?? []).set(plan.alias ?? plan.table.name, alias);
+    try {
+      return build();
+    } finally {
+      if (saved) this.levelNames[top] = saved;
+      else this.levelNames.splice(top, 1);
+    }
+  }
+
   /** a partition's alias: the parent's name, numbered under an Append of several (pd_1, pd_2, …) */
   private static partitionAlias(parent: string, k: number, of: number): string {
     return of === 1 ? parent : `${parent}_${k + 1}`;
@@ -832,7 +892,7 @@ class Builder implements DeparseContext {
   }
 
   /** the name a scan's relation shows under (its alias, made unique in the statement) */
-  private refname(plan: Extract<Plan, { kind: 'scan' }>): string | undefined {
+  refname(plan: Extract<Plan, { kind: 'scan' }>): string | undefined {
     return this.refnames.get(plan) ?? plan.alias;
   }
 
@@ -848,12 +908,20 @@ class Builder implements DeparseContext {
         n.details.push(['One-Time Filter', 'false']);
         return n;
       }
+      // an UPDATE's / DELETE's partitions are numbered even when one is left: the
+      // ModifyTable names the parent (explain.c's rels_used)
+      const modified = plan === this.modified;
       const parts = plan.partitions.map((p, k) => {
-        const alias = Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
+        const alias = modified ? `${plan.alias ?? plan.table.name}_${k + 1}` : Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
+        if (modified) this.targetPartitions.push({ table: p, alias });
         if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
-        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
+        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.partitionScan(plan, p), children: [], subplans: [] };
         this.relation(part, p, alias);
-        if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
+        this.asPartition(plan, alias, () => {
+          if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
+          this.output(part, this.scanTlist(plan));
+        });
+        this.partitionActual(plan, p, part);
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
@@ -1424,19 +1492,20 @@ function planChildren(plan: Plan): Plan[] {
   }
 }
 
+/** The scan an UPDATE / DELETE reads its target table with: the first of that table in the plan. */
+function targetScan(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan' }> | undefined {
+  if (plan.kind === 'scan' && plan.table.oid === table.oid) return plan;
+  for (const c of planChildren(plan)) {
+    const found = targetScan(c, table);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The name an UPDATE / DELETE reads its target table by (`UPDATE t x`: x), from its scan of it. */
 function targetAlias(plan: Plan, table: TableDef): string {
-  let alias: string | undefined;
-  const visit = (p: Plan): void => {
-    if (alias !== undefined) return;
-    if (p.kind === 'scan' && p.table.oid === table.oid) {
-      alias = p.alias ?? table.name;
-      return;
-    }
-    for (const c of planChildren(p)) visit(c);
-  };
-  visit(plan);
-  return alias ?? table.name;
+  const scan = targetScan(plan, table);
+  return scan ? scan.alias ?? table.name : table.name;
 }
 
 /** The plan's display tree (the DML node on top for INSERT / UPDATE / DELETE). */
@@ -1458,11 +1527,38 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
   props.push(['Alias', alias]);
   const source = targetScanOf(plan, table);
   if (opts.dml.kind !== 'insert' && source) scanAsModifyTableSource(root, source, opts.dml, b, opts);
+  else if (opts.dml.kind !== 'insert' && targetScan(plan, table)?.partitions?.length === 0 && root.type === 'Result') prunedAsModifyTableSource(root, opts.dml, b, opts);
+  else if (opts.dml.kind !== 'insert') joinAsModifyTableSource(plan, opts.dml, b, opts);
   const returning = opts.dml.returning;
-  // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified)
-  const details: [string, string][] = opts.verbose && returning ? [['Output', b.outputTexts(returning.exprs, opts.dml.kind === 'insert').join(', ')]] : [];
+  // VERBOSE: the RETURNING list (an INSERT's range table has more than its target: qualified),
+  // over a partitioned table's first partition written
+  const written = b.targetPartitions;
+  const scan = opts.dml.kind !== 'insert' && written.length ? targetScan(plan, table) : undefined;
+  // a partition's columns named after it (RETURNING binds the target's columns unnamed)
+  const owner = scan ? scan.alias ?? table.name : opts.dml.kind === 'insert' ? table.name : undefined;
+  const named = (e: Expr) => (owner ? mapExpr(e, (x) => (x.kind === 'column' && x.level === 0 && !x.table ? { ...x, table: owner } : undefined)) : e);
+  const returned = () => b.outputTexts(returning!.exprs.map(named), opts.dml!.kind === 'insert' || scan !== undefined);
+  const details: [string, string | string[]][] = opts.verbose && returning ? [['Output', (scan ? b.asPartition(scan, written[0]!.alias, returned) : returned()).join(', ')]] : [];
+  // show_modifytable_info: INSERT … ON CONFLICT's action, the unique index that arbitrates and the DO UPDATE's WHERE
+  const onConflict = opts.dml.kind === 'insert' ? opts.dml.onConflict : null;
+  if (onConflict) {
+    details.push(['Conflict Resolution', onConflict.action === 'update' ? 'UPDATE' : 'NOTHING']);
+    if (onConflict.keyName) details.push(['Conflict Arbiter Indexes', [onConflict.keyName]]);
+    const counted = opts.metrics ? opts.conflicts : undefined;
+    if (onConflict.where) details.push(['Conflict Filter', b.outputTexts([onConflict.where], true)[0]!]);
+    if (onConflict.where && counted) details.push(['Rows Removed by Conflict Filter', String(counted.filtered)]);
+    // ANALYZE: the proposed rows inserted and those that conflicted (updated, filtered or left)
+    const proposed = root.actual && root.actual !== 'never' ? root.actual.rows : undefined;
+    if (proposed !== undefined && counted) details.push(['Tuples Inserted', String(proposed - counted.conflicting)], ['Conflicting Tuples', String(counted.conflicting)]);
+  }
+  // show_modifytable_info: each partition written, `Update on pt1 pt_1`
+  const targets = written.map(({ table: p, alias: a }) => {
+    const pSchema = /^pg_temp_\d+$/.test(p.schema) ? 'pg_temp' : p.schema;
+    const props: [string, string][] = [['Relation Name', p.name], ...(opts.verbose ? [['Schema', pSchema] as [string, string]] : []), ['Alias', a]];
+    return { title: `${verb} on ${opts.verbose ? `${pSchema}.` : ''}${p.name}${a !== p.name ? ` ${a}` : ''}`, props };
+  });
   return {
-    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details,
+    type: 'ModifyTable', title: `${verb} on ${opts.verbose ? `${schema}.` : ''}${table.name}${alias !== table.name ? ` ${alias}` : ''}`, props, details, ...(targets.length ? { targets } : {}),
     // it hands on rows only with RETURNING (rows=0 width=0 otherwise, as PostgreSQL estimates and counts them)
     est: returning ? root.est : { ...root.est, rows: 0, width: 0 },
     actual: root.actual && root.actual !== 'never' && !returning ? { ...root.actual, rows: 0 } : root.actual, children: [{ rel: 'Outer', node: root }], subplans: inits,
@@ -1473,30 +1569,174 @@ function displayTree(plan: Plan, opts: ExplainOptions): DisplayNode {
 function targetScanOf(plan: Plan, table: TableDef): Extract<Plan, { kind: 'scan' }> | undefined {
   let p = plan;
   while (p.kind === 'filter') p = p.input;
-  return p.kind === 'scan' && p.table.oid === table.oid && !p.partitions ? p : undefined;
+  return p.kind === 'scan' && p.table.oid === table.oid && p.partitions?.length !== 0 ? p : undefined;
 }
 
 /**
  * An UPDATE's or DELETE's scan hands the ModifyTable what PostgreSQL's subplan target list
- * holds: the SET columns' new values in column order, then ctid (a DELETE: ctid alone) —
- * its Output, its width (the values' type widths and ctid's 6 bytes) and its cost (the
- * values computed per row), whatever the executor reads to write the new row version.
+ * holds: the SET columns' new values in column order, then a partition's tableoid (of a
+ * partitioned table) and ctid (a DELETE: those alone) — its Output, its width (the values'
+ * widths, tableoid's 4 bytes and ctid's 6) and its cost (the values computed per row),
+ * whatever the executor reads to write the new row version. A partitioned table's scan: each
+ * partition's, and the Append's over them.
  */
 function scanAsModifyTableSource(node: DisplayNode, scan: Extract<Plan, { kind: 'scan' }>, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
   const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
-  const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH);
+  const partitioned = scan.partitions !== undefined;
+  const width = values.reduce((w, e) => w + opts.model.exprWidth(e, scan.schema), CTID_WIDTH + (partitioned ? TABLEOID_WIDTH : 0));
   const perRow = values.reduce((c, e) => c + exprCost(e), 0);
-  node.est = { ...node.est, width, total: node.est.total + perRow * node.est.rows };
-  if (!opts.verbose) return;
-  const texts = [...b.outputTexts(values), b.outputTexts([{ kind: 'column', type: T.int8, level: 0, index: scan.table.columns.length, name: 'ctid', table: scan.alias ?? scan.table.name }])[0]!];
-  const i = node.details.findIndex(([k]) => k === 'Output');
-  if (i >= 0) node.details.splice(i, 1);
-  node.details.unshift(['Output', texts.join(', ')]);
-  b.outputItems.set(node, texts.map((text) => ({ text, plain: false })));
+  const column = (name: string, alias: string): Expr => ({ kind: 'column', type: T.int8, level: 0, index: scan.table.columns.length, name, table: alias });
+  const source = (n: DisplayNode, alias: string) => {
+    n.est = { ...n.est, width, total: n.est.total + perRow * n.est.rows };
+    if (!opts.verbose) return;
+    const texts = b.asPartition(scan, alias, () => [...b.outputTexts(values), ...(partitioned ? [b.outputTexts([column('tableoid', alias)])[0]!] : []), b.outputTexts([column('ctid', alias)])[0]!]);
+    const i = n.details.findIndex(([k]) => k === 'Output');
+    if (i >= 0) n.details.splice(i, 1);
+    n.details.unshift(['Output', texts.join(', ')]);
+    b.outputItems.set(n, texts.map((text) => ({ text, plain: false })));
+  };
+  if (!partitioned) return source(node, scan.alias ?? scan.table.name);
+  const parts = node.type === 'Append' ? node.children.map((c) => c.node) : [node];
+  const before = parts.reduce((t, p) => t + p.est.total, 0);
+  parts.forEach((p, k) => source(p, b.targetPartitions[k]!.alias));
+  if (node.type === 'Append') node.est = { ...node.est, width, total: node.est.total + parts.reduce((t, p) => t + p.est.total, 0) - before };
+}
+
+/**
+ * Every partition pruned: the dummy Result hands on the new values and ctid, its width the
+ * values' when one is computed (set_pathtarget_cost_width over the target list; only Vars of
+ * the empty relation: none)
+ */
+function prunedAsModifyTableSource(node: DisplayNode, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+  const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
+  const computed = values.some((e) => e.kind !== 'column');
+  if (computed) node.est = { ...node.est, width: values.reduce((w, e) => w + typeWidth(e.type), CTID_WIDTH) };
+  if (opts.verbose) setOutput(node, [...b.outputTexts(values, false), 'ctid'], b);
+}
+
+/**
+ * An UPDATE … FROM's or DELETE … USING's join hands the ModifyTable the SET columns' new
+ * values and the row identity of each table read: the target's ctid (and a partition's
+ * tableoid), every other table's ctid (the row marks preprocess_rowmarks adds); below it each
+ * join and scan hands on the columns read above it and those identities — the widths of
+ * PostgreSQL's target lists. Only over joins of table scans (without RETURNING).
+ */
+function joinAsModifyTableSource(plan: Plan, dml: Exclude<DmlStatement, { kind: 'insert' }>, b: Builder, opts: ExplainOptions): void {
+  let top = plan;
+  while (top.kind === 'filter') top = top.input;
+  const scans: Extract<Plan, { kind: 'scan' }>[] = [];
+  const joins: Extract<Plan, { kind: 'join' }>[] = [];
+  let plain = true;
+  const collect = (p: Plan): void => {
+    if (p.kind === 'scan') scans.push(p);
+    else if (p.kind === 'join' && p.joinType === 'inner') { joins.push(p); collect(p.left); collect(p.right); }
+    else if (p.kind === 'filter') collect(p.input);
+    else plain = false;
+  };
+  collect(top);
+  const target = scans.find((s) => s.table.oid === dml.table.oid);
+  if (!plain || top.kind !== 'join' || !target || dml.returning) return;
+  const values = dml.kind === 'update' ? [...dml.assignments].sort((x, y) => x.column - y.column).map((a) => a.expr) : [];
+  const identity = target.partitions ? [dml.table.columns.length, dml.table.columns.length + 1] : [dml.table.columns.length];
+  const needed = [...new Set([...values.flatMap((e) => outerColumnsOf(e)), ...identity])];
+  const read = readAbove(plan, needed);
+  const junk = (s: Extract<Plan, { kind: 'scan' }>) => CTID_WIDTH + (s.partitions ? TABLEOID_WIDTH : 0);
+  // a node's output column, as a column of the scan it comes from
+  const origin = (p: Plan, c: number): [Extract<Plan, { kind: 'scan' }>, number] | undefined => {
+    if (p.kind === 'scan') return [p, c];
+    if (p.kind === 'filter') return origin(p.input, c);
+    if (p.kind === 'join') return c < p.left.schema.length ? origin(p.left, c) : origin(p.right, c - p.left.schema.length);
+    return undefined;
+  };
+  const below = (p: Plan): Extract<Plan, { kind: 'scan' }>[] => scans.filter((s) => p === s || contains(p, s));
+  const widthOf = (p: Plan) => below(p).reduce((w, s) => {
+    const cols = (read.get(p) ?? []).map((c) => origin(p, c)).filter((o) => o?.[0] === s && o[1] < s.table.columns.length).map((o) => s.schema[o![1]]!);
+    return w + opts.model.schemaWidth(cols) + junk(s);
+  }, 0);
+  const setWidth = (n: DisplayNode | undefined, width: number) => {
+    if (!n) return;
+    n.est = { ...n.est, width };
+    if (n.type === 'Append') for (const c of n.children) c.node.est = { ...c.node.est, width };
+  };
+  for (const s of scans) setWidth(b.nodes.get(s), widthOf(s));
+  for (const j of joins) setWidth(b.nodes.get(j), j === top ? values.reduce((w, e) => w + opts.model.exprWidth(e, plan.schema), 0) + scans.reduce((w, s) => w + junk(s), 0) : widthOf(j));
+  // the new values are computed in the top join, a row at a time
+  const topNode = b.nodes.get(top);
+  const perRow = values.reduce((c, e) => c + exprCost(e), 0);
+  if (topNode) topNode.est = { ...topNode.est, total: topNode.est.total + perRow * topNode.est.rows };
+  if (opts.verbose) {
+    // createplan.c's order: a scan hands on the columns the new values read, its ctid (a row
+    // mark, or a plain target's row identity), the columns the join conditions read; a
+    // partitioned target its row identity last (add_row_identity_columns). The top join: the
+    // new values, a plain target's ctid, the other tables' ctids, a partitioned target's identity
+    const valueCols = needed.map((c) => origin(plan, c)).filter((o) => o !== undefined);
+    const identityOf = (s: Extract<Plan, { kind: 'scan' }>, alias: string) => {
+      const column = (name: string): Expr => ({ kind: 'column', type: T.int8, level: 0, index: s.table.columns.length, name, table: alias });
+      return b.outputTexts([...(s.partitions ? [column('tableoid')] : []), column('ctid')], true);
+    };
+    const scanOutput = (s: Extract<Plan, { kind: 'scan' }>, n: DisplayNode, alias: string) => {
+      const column = (c: number): Expr => ({ kind: 'column', type: s.schema[c]!.type, level: 0, index: c, name: s.schema[c]!.name, table: s.alias ?? s.table.name });
+      const real = (c: number) => c < s.table.columns.length;
+      const own = valueCols.filter((o) => o[0] === s && real(o[1])).map((o) => o[1]);
+      const quals = (read.get(s) ?? []).filter((c) => real(c) && !own.includes(c));
+      const texts = () => {
+        const [values, joined, identity] = [b.outputTexts(own.map(column), true), b.outputTexts(quals.map(column), true), identityOf(s, alias)];
+        return s === target && s.partitions ? [...values, ...joined, ...identity] : [...values, ...identity, ...joined];
+      };
+      setOutput(n, s.partitions ? b.asPartition(s, alias, texts) : texts(), b);
+    };
+    const single = target.partitions?.length === 1 ? b.targetPartitions[0]?.alias : undefined;
+    const names = (s: Extract<Plan, { kind: 'scan' }>) => (s === target && single ? single : b.refname(s) ?? s.table.name);
+    for (const s of scans) {
+      const n = b.nodes.get(s);
+      if (!n) continue;
+      if (n.type === 'Append') n.children.forEach((c, k) => scanOutput(s, c.node, s === target ? b.targetPartitions[k]?.alias ?? names(s) : `${names(s)}_${k + 1}`));
+      else scanOutput(s, n, names(s));
+    }
+    const others = scans.filter((s) => s !== target).flatMap((s) => identityOf(s, names(s)));
+    const computed = single ? b.asPartition(target, single, () => b.outputTexts(values, true)) : b.outputTexts(values, true);
+    const mine = identityOf(target, target.partitions && !single ? target.alias ?? target.table.name : names(target));
+    if (topNode) setOutput(topNode, target.partitions ? [...computed, ...others, ...mine] : [...computed, ...mine, ...others], b);
+  }
+  // a Hash, Sort or Materialize hands on its input's rows
+  const passOn = (n: DisplayNode): void => {
+    n.children.forEach((c) => passOn(c.node));
+    if (!PASS_THROUGH.has(n.type) || n.children.length !== 1) return;
+    const input = n.children[0]!.node;
+    n.est = { ...n.est, width: input.est.width };
+    const items = b.outputItems.get(input);
+    if (opts.verbose && items) setOutput(n, items.map((i) => (i.plain ? i.text : `(${i.text})`)), b);
+  };
+  if (topNode) passOn(topNode);
+}
+
+/** VERBOSE: a node's Output line, in place of the one it had */
+function setOutput(n: DisplayNode, texts: string[], b: Builder): void {
+  const i = n.details.findIndex(([k]) => k === 'Output');
+  if (i >= 0) n.details.splice(i, 1);
+  n.details.unshift(['Output', texts.join(', ')]);
+  b.outputItems.set(n, texts.map((text) => ({ text, plain: true })));
+}
+
+/** a plan contains a node (below it) */
+function contains(p: Plan, node: Plan): boolean {
+  return planChildren(p).some((c) => c === node || contains(c, node));
+}
+
+/** the columns of the current query an expression reads */
+function outerColumnsOf(e: Expr): number[] {
+  const out: number[] = [];
+  mapExpr(e, (x) => {
+    if (x.kind === 'column' && x.level === 0) out.push(x.index);
+    return undefined;
+  });
+  return out;
 }
 
 /** a tuple id's bytes (ItemPointerData), ctid's width in a target list */
 const CTID_WIDTH = 6;
+/** an oid's bytes, tableoid's width in a target list */
+const TABLEOID_WIDTH = 4;
 
 // ---------------------------------------------------------------------------------------
 // text format
@@ -1546,6 +1786,7 @@ function renderText(n: DisplayNode, indent: number, lines: string[], opts: Expla
     if (k.startsWith('Rows Removed by ') && v === '0') continue;
     lines.push(`${detailIndent}${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
   }
+  for (const t of n.targets ?? []) lines.push(detailIndent + t.title);
   const isSubPlan = (s: { name: string }) => s.name.startsWith('SubPlan');
   for (const s of n.subplans) if (!isSubPlan(s)) renderText(s.node, indent, lines, opts, s.name);
   for (const c of n.children) renderText(c.node, indent, lines, opts);
@@ -1585,7 +1826,8 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
   if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed') o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));

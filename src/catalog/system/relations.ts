@@ -594,7 +594,7 @@ export function buildSystemRelations(): SystemRelation[] {
     const cs = t.stats?.columns[c.name];
     if (!cs) return [];
     const f4 = (x: number | null) => (x === null ? null : Math.fround(x));
-    return [[t.schema, t.name, c.name, false, f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
+    return [[t.schema, t.name, c.name, t.kind === 'p', f4(cs.nullFrac), cs.avgWidth, f4(cs.nDistinct), cs.mostCommonVals,
       cs.mostCommonFreqs?.map((x) => Math.fround(x)) ?? null, cs.histogramBounds, f4(cs.correlation), null, null, null] as Row];
   }))));
   // per database, as pg_database lists them: only relation-lock conflicts happen here (recovery-conflicts.ts)
