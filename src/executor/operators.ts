@@ -42,7 +42,7 @@ import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { BitmapStats, RemovedCount, SpillStats } from '../planner/explain.js';
+import type { BitmapStats, MemoryStats, PartitionRun, RemovedCount, SpillStats } from '../planner/explain.js';
 import { removedCounter } from './removed-rows.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
@@ -81,6 +81,10 @@ export interface RunContext {
   readonly tempSpace?: TempSpace;
   /** per sort / hash join / hash aggregate: memory or disk it used (EXPLAIN ANALYZE) */
   readonly spillStats?: Map<Plan, SpillStats>;
+  /** per sort / hash join / hashed aggregate: what it held, measured as PostgreSQL would (EXPLAIN ANALYZE's Memory) */
+  readonly memoryStats?: Map<Plan, MemoryStats>;
+  /** per partitioned scan: each partition's rows (EXPLAIN ANALYZE's Append members) */
+  readonly partitionRuns?: Map<Plan, Map<number, PartitionRun>>;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -197,6 +201,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     tables = tables.filter((t) => keep.has(t.oid));
   }
   const partitioned = plan.partitions !== undefined;
+  const runs = partitioned && rc.partitionRuns ? partitionRunsOf(rc.partitionRuns, plan) : undefined;
   const heapFetched = rc.heapFetches && isIndexOnly(plan) ? (n: number) => rc.heapFetches!.set(plan, (rc.heapFetches!.get(plan) ?? 0) + n) : undefined;
   if (heapFetched) heapFetched(0);
   // a key lookup scanning every row (below) tests its key with the Filter: not counted as the Filter's
@@ -231,11 +236,21 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (counted) rc.textStats!.set(plan, counted);
     // partitions have the parent's columns in its order: the parent's index key names their lists too
     for (const table of tables) {
-      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.columns)) {
+      const run = runs && partitionRun(runs, table);
+      const own = run ? { candidates: 0 } : counted;
+      const clock = run && partitionClock(run);
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, own, plan.columns)) {
         env.checkCancel();
+        clock?.handing(batch.rows.length);
         if (!plan.withRowId) yield batch.rows;
         else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
+        clock?.resume();
         if (rc.slice?.due()) yield PAUSE;
+      }
+      clock?.handing(0);
+      if (run && own) {
+        run.candidates = own.candidates;
+        if (counted) counted.candidates += own.candidates;
       }
     }
     return;
@@ -260,6 +275,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const paths = rc.textStats && plan.btreeBitmap ? new Map<BitmapScanSpec, BitmapPath>() : undefined;
     const bitmap = plan.btreeBitmap && bitmapScanSpec(plan.btreeBitmap.path, env, paths);
     const counted = paths && bitmapCounter(plan, paths, rc.textStats!);
+    const run = runs && partitionRun(runs, table);
+    const clock = run && partitionClock(run);
     const opts = zone.length || index || bitmap || plan.columns
       ? { zone, skipped, ...(index ? { index } : {}), ...(bitmap ? { bitmap, bitmapCounted: counted } : {}), ...(plan.columns ? { columns: plan.columns } : {}), ...(index && heapFetched ? { heapFetched } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
@@ -277,13 +294,46 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
         const read = out.length;
         out = out.filter((r) => pred(r, env) === true);
         if (removed) removed.n += read - out.length;
+        if (run) run.removed += read - out.length;
       }
       // a key lookup that found too many rows to fetch one by one: scanned, every row from the row store
       if (heapFetched && !index) heapFetched(out.length);
+      clock?.handing(out.length);
       if (out.length) yield out;
+      clock?.resume();
       if (rc.slice?.due()) yield PAUSE;
     }
+    clock?.handing(0);
   }
+}
+
+/** The runs of a partitioned scan's partitions, by oid (EXPLAIN ANALYZE shows each under the Append). */
+function partitionRunsOf(all: Map<Plan, Map<number, PartitionRun>>, plan: Plan): Map<number, PartitionRun> {
+  const runs = all.get(plan) ?? new Map<number, PartitionRun>();
+  all.set(plan, runs);
+  return runs;
+}
+
+function partitionRun(runs: Map<number, PartitionRun>, table: TableDef): PartitionRun {
+  const run = runs.get(table.oid) ?? { rows: 0, ms: 0, removed: 0, candidates: 0 };
+  runs.set(table.oid, run);
+  return run;
+}
+
+/** A partition's own time: from resuming its scan to handing rows up (the parent's time in between is not its). */
+function partitionClock(run: PartitionRun): { handing(rows: number): void; resume(): void } {
+  let t0 = performance.now();
+  return {
+    handing(rows) {
+      run.ms += performance.now() - t0;
+      t0 = performance.now();
+      if (rows > 0) {
+        run.rows += rows;
+        run.firstMs ??= run.ms;
+      }
+    },
+    resume() { t0 = performance.now(); },
+  };
 }
 
 /**

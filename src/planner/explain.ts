@@ -30,6 +30,7 @@ import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../types/explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 import { T } from '../types/types.js';
+import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, kilobytes, sortSpaceUsed, type HashAggRun, type SortSpace, type TupleShapes } from './pg-memory.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -53,6 +54,15 @@ export type SpillStats =
   | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number }
   | IncrementalSortStats;
 
+/** One partition's scan under an Append: its rows and time, the rows its Filter rejected, its index's candidates. */
+export interface PartitionRun { rows: number; ms: number; firstMs?: number; removed: number; candidates: number }
+
+/** What a sort, a hash join's table or a hashed aggregate held in memory, measured as PostgreSQL would (pg-memory.ts). */
+export type MemoryStats =
+  | { readonly kind: 'sort'; readonly space: SortSpace }
+  | { readonly kind: 'hashJoin'; readonly tuples: TupleShapes }
+  | { readonly kind: 'hashAgg'; readonly run: HashAggRun };
+
 /** A bitmap scan's index side: a GIN scan's candidates; a B-tree bitmap's positions per Bitmap Index Scan. */
 export interface BitmapStats { candidates: number; leaves?: Map<BitmapPath, number> }
 
@@ -63,6 +73,13 @@ export interface ExplainOptions {
   /** per bitmap scan: rows its Bitmap Index Scan handed on (GIN), or each of its Bitmap Index Scans (B-tree) */
   readonly textStats?: Map<Plan, BitmapStats>;
   readonly spillStats?: Map<Plan, SpillStats>;
+  /** per sort / hash join / hashed aggregate: what it held, for its Memory figures */
+  readonly memoryStats?: Map<Plan, MemoryStats>;
+  /** per partitioned scan: each partition's run (by the partition's oid) */
+  readonly partitionRuns?: Map<Plan, Map<number, PartitionRun>>;
+  /** work_mem and hash_mem in bytes: the sizes PostgreSQL's hash tables are planned for */
+  readonly workMemBytes?: number;
+  readonly hashMemBytes?: number;
   /** per Index Only Scan: the rows whose visibility needed the row store (planner/index-only.ts) */
   readonly heapFetches?: Map<Plan, number>;
   /** per scan or join: the rows its own Filter / Join Filter rejected */
@@ -848,12 +865,19 @@ class Builder implements DeparseContext {
         n.details.push(['One-Time Filter', 'false']);
         return n;
       }
+      // under ANALYZE each partition's own run (a partition the scan never reached: never executed)
+      const runs = this.opts.partitionRuns?.get(plan);
+      const several = plan.partitions.length > 1;
+      const runOf = (p: TableDef): PartitionRun | undefined => (several ? runs?.get(p.oid) : undefined);
+      const actualOf = (run: PartitionRun | undefined): DisplayNode['actual'] => (!this.opts.metrics || !several ? undefined : run ? { rows: run.rows, ms: run.ms, firstMs: run.firstMs } : 'never');
       const parts = plan.partitions.map((p, k) => {
         const alias = Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
-        if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
-        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), children: [], subplans: [] };
+        const run = runOf(p);
+        if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias, { actual: actualOf(run), candidates: run?.candidates });
+        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.tableScan(p, plan.filter, false), actual: actualOf(run), children: [], subplans: [] };
         this.relation(part, p, alias);
         if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
+        if (run && this.opts.metrics) rowsRemoved(part, 'Filter', run.removed);
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
@@ -904,10 +928,13 @@ class Builder implements DeparseContext {
   }
 
   /** A GIN index's candidates, rechecked: Bitmap Heap Scan over a Bitmap Index Scan, as PostgreSQL shows it. */
-  private bitmapScan(plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>, partition?: TableDef, alias?: string): DisplayNode {
+  private bitmapScan(
+    plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>, partition?: TableDef, alias?: string,
+    partRun?: { actual: DisplayNode['actual']; candidates?: number },
+  ): DisplayNode {
     const table = partition ?? plan.table;
     const n: DisplayNode = partition
-      ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
+      ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, actual: partRun?.actual, children: [], subplans: [] }
       : this.node(plan, 'Bitmap Heap Scan');
     this.relation(n, table, alias ?? this.refname(plan));
     // a partition's own index attached to the parent's (its name), else the parent's
@@ -922,8 +949,10 @@ class Builder implements DeparseContext {
       details: [['Index Cond', cond]], children: [], subplans: [],
       est: this.opts.model.textIndexScan(table, plan.filter, lookup.cond).index, actual: n.actual,
     };
-    const handed = this.opts.textStats?.get(plan);
+    const handed = partRun ? (partRun.candidates !== undefined ? { candidates: partRun.candidates } : undefined) : this.opts.textStats?.get(plan);
     if (handed && n.actual && n.actual !== 'never') indexNode.actual = { ...n.actual, rows: handed.candidates };
+    // a partition's Recheck Cond under ANALYZE: never lossy here (JSON shows the 0)
+    if (partRun && partRun.actual) rowsRemoved(n, 'Recheck Cond', 0, 'Index Recheck');
     n.children.push({ rel: 'Outer', node: indexNode });
     return n;
   }
