@@ -44,6 +44,7 @@ import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js'
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
 import type { BitmapStats, MemoryStats, PartitionRun, RemovedCount, SpillStats } from '../planner/explain.js';
 import { removedCounter } from './removed-rows.js';
+import { AllocSetModel, TupleShapes, addHashAggGroup, type HashAggRun, type SortSpace } from '../planner/pg-memory.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -637,8 +638,11 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const spillable = plan.groupBy.length > 0 && plan.aggs.every((a) => !a.orderBy.length && !a.distinct);
   const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
   const stats = { batches: 1 };
+  // EXPLAIN ANALYZE: the hash table's memory as PostgreSQL's would take it (pg-memory.ts)
+  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan) : undefined;
+  if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
-    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env);
+    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
   } finally {
     if (files) {
       files.removeAll();
@@ -661,7 +665,7 @@ type CompiledAgg = {
  */
 function* aggregatePass(
   plan: Extract<Plan, { kind: 'aggregate' }>, aggs: CompiledAgg[], input: Iterable<Step>, depth: number,
-  files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv,
+  files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv, memory?: HashAggMemory,
 ): Generator<Step, void, unknown> {
   const groupExprs = plan.groupBy.map(compileExpr);
   const groupTypes = plan.groupBy.map((g) => g.type);
@@ -683,12 +687,14 @@ function* aggregatePass(
       const r = depth > 0 ? inRow.slice(nKeys) : inRow;
       const k = nKeys ? groupKey(groupTypes, key) : '';
       let g = groups.get(k);
+      if (memory && depth === 0) memory.run.groupsBeforeLast = groups.size;
       if (!g) {
         if (spilled) {
           spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
           continue;
         }
         groups.set(k, (g = { key, slots: newSlots() }));
+        if (memory && depth === 0) memory.group(key);
         if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
           // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
           if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
@@ -745,6 +751,37 @@ function* aggregatePass(
     if (spilled.parts[i].rows > 0) yield* aggregatePass(plan, aggs, readBack(spilled.parts[i], pace), depth + 1, files, stats, rc, env);
     spilled.release(i);
   }
+}
+
+interface HashAggMemory { readonly run: HashAggRun; group(key: readonly Value[]): void }
+
+/**
+ * Transition states PostgreSQL passes by reference, allocated per group from their initial
+ * value: avg over integers an int8[2], over floats (and their variances) a float8[3].
+ */
+function byReferenceState(call: AggregateCall): number {
+  const arg = call.args[0]?.type.oid;
+  const ints = arg === OID.int2 || arg === OID.int4;
+  const floats = arg === OID.float4 || arg === OID.float8;
+  if (call.name === 'avg' && ints) return 40;
+  if (floats && /^(avg|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp)$/.test(call.name)) return 48;
+  return 0;
+}
+
+/** The first pass's groups counted into the table context of PostgreSQL's hashed Agg. */
+function hashAggMemory(plan: Extract<Plan, { kind: 'aggregate' }>): HashAggMemory {
+  const cxt = new AllocSetModel();
+  const types = plan.groupBy.map((g) => g.type);
+  const states = plan.aggs.map(byReferenceState).filter((b) => b > 0);
+  const run: HashAggRun = { groups: 0, groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: plan.aggs.length };
+  return {
+    run,
+    group(key) {
+      addHashAggGroup(cxt, key, types, plan.aggs.length, states);
+      run.groups++;
+      run.tableBytes = cxt.allocated;
+    },
+  };
 }
 
 export function groupKey(types: readonly SqlType[], values: readonly Value[]): string {
@@ -805,7 +842,9 @@ function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecE
   if (plan.presorted) { yield* incrementalRun(plan, plan.keys, plan.presorted, Number.POSITIVE_INFINITY, 0, rc, env); return; }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
-  const hold = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
+  const held = rc.memoryStats && new TupleShapes(plan.input.schema.map((c) => c.type));
+  const extend = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
+  const hold = held ? (r: Row) => { held.add(r); return extend(r); } : extend;
   const stats: SortStats | undefined = rc.spillStats ? { method: 'quicksort', bytes: 0 } : undefined;
   const pace = { checkCancel: env.checkCancel, slice: rc.slice };
   try {
@@ -815,6 +854,7 @@ function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecE
     }
   } finally {
     if (stats) rc.spillStats!.set(plan, { kind: 'sort', ...stats });
+    if (held && stats?.method !== 'external merge') rc.memoryStats!.set(plan, { kind: 'sort', space: { method: 'quicksort', tuples: held, count: held.rows, bounded: false } });
   }
 }
 
@@ -977,11 +1017,15 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const seqIndex = width + compiled.length;
   // ties keep input order, like a stable sort
   const full = (a: Row, b: Row) => cmp(a, b) || ((a[seqIndex] as number) - (b[seqIndex] as number));
+  const types = plan.input.schema.map((c) => c.type);
+  const held = rc.memoryStats && new TupleShapes(types);
   if (k > 0) {
     for (const batch of runPlan(plan.input, rc, env)) {
       if (isSuspend(batch)) { yield batch; continue; }
       env.checkCancel();
       for (const r of batch) {
+        // PostgreSQL's bounded sort holds every row until it has more than twice the bound (then a heap of the bound's)
+        if (held && held.rows <= 2 * k) held.add(r);
         const ext = [...r];
         for (const c of compiled) ext.push(c(r, env));
         ext.push(seq++);
@@ -996,7 +1040,16 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     }
   }
   heap.sort(full);
+  if (held) rc.memoryStats!.set(plan, { kind: 'sort', space: topNSpace(held, heap.map((r) => r.slice(0, width)), types, k) });
   yield heap.slice(offsetN).map((r) => r.slice(0, width));
+}
+
+/** A bounded sort's memory (tuplesort's TSS_BOUNDED): all rows up to twice the bound are quicksorted, past it the bound's rows kept in a heap. */
+function topNSpace(held: TupleShapes, kept: readonly Row[], types: readonly SqlType[], k: number): SortSpace {
+  if (held.rows <= 2 * k) return { method: 'quicksort', tuples: held, count: held.rows, bounded: true };
+  const tuples = new TupleShapes(types);
+  for (const r of kept) tuples.add(r);
+  return { method: 'top-N heapsort', tuples, count: held.rows, bounded: true };
 }
 
 /** EXPLAIN ANALYZE's rows of each Bitmap Index Scan of a B-tree bitmap: the positions its index gave, summed over segments. */

@@ -30,7 +30,7 @@ import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../types/explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 import { T } from '../types/types.js';
-import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, kilobytes, sortSpaceUsed, type HashAggRun, type SortSpace, type TupleShapes } from './pg-memory.js';
+import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, hashTupleSpace, kilobytes, sortSpaceUsed, type HashAggRun, type HashInfo, type SortSpace, type TupleShapes } from './pg-memory.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -92,6 +92,13 @@ export interface ExplainOptions {
   readonly model: CostModel;
 }
 
+/**
+ * A labelled detail: "Filter", "Hash Cond", "Sort Key", … (string[]: a list); a runtime line
+ * whose structured formats have fields of their own ("Sort Method: quicksort  Memory: 25kB" is
+ * Sort Method, Sort Space Used, Sort Space Type) carries them third.
+ */
+type Detail = [string, string | string[]] | [string, string, [string, string | number][]];
+
 /** One node as EXPLAIN shows it. */
 interface DisplayNode {
   readonly type: string;
@@ -100,7 +107,7 @@ interface DisplayNode {
   /** JSON-only fields after Node Type ("Relation Name", "Join Type", …) */
   readonly props: [string, string | number | boolean][];
   /** labelled details: "Filter", "Hash Cond", "Sort Key", … (string[]: a list) */
-  readonly details: [string, string | string[]][];
+  readonly details: Detail[];
   est: Estimate;
   actual?: NodeMetrics | 'never';
   readonly children: { rel: string; node: DisplayNode }[];
@@ -112,10 +119,33 @@ interface DisplayNode {
  * PostgreSQL's lines: "Sort Method: external merge  Disk: 3920kB" or "quicksort  Memory: 25kB";
  * a hash join or hash aggregate that spilled: "Batches: 33  Disk Usage: 5352kB".
  */
-function spillDetail(s: Exclude<SpillStats, IncrementalSortStats>): [string, string] {
-  const kb = (n: number) => `${Math.ceil(n / 1024)}kB`;
-  if (s.kind === 'sort') return ['Sort Method', `${s.method}  ${s.method === 'quicksort' ? 'Memory' : 'Disk'}: ${kb(s.bytes)}`];
-  return ['Batches', `${s.batches}  Disk Usage: ${kb(s.diskBytes)}`];
+function spillDetail(s: Exclude<SpillStats, IncrementalSortStats>): Detail {
+  if (s.kind === 'sort') return sortMethodDetail(s.method, s.method === 'quicksort' ? 'Memory' : 'Disk', kilobytes(s.bytes));
+  return ['Batches', `${s.batches}  Disk Usage: ${kilobytes(s.diskBytes)}kB`];
+}
+
+/** show_sort_info: "Sort Method: quicksort  Memory: 25kB"; Sort Method, Sort Space Used, Sort Space Type in the other formats */
+function sortMethodDetail(method: string, type: 'Memory' | 'Disk', kb: number): Detail {
+  return ['Sort Method', `${method}  ${type}: ${kb}kB`, [['Sort Method', method], ['Sort Space Used', kb], ['Sort Space Type', type]]];
+}
+
+/** show_hash_info: "Buckets: n  Batches: n  Memory Usage: n kB", each with "(originally m)" when it changed at run time */
+function hashDetail(h: HashInfo): Detail {
+  const kb = kilobytes(h.peakBytes);
+  const changed = h.buckets !== h.originalBuckets || h.batches !== h.originalBatches;
+  const text = changed
+    ? `${h.buckets} (originally ${h.originalBuckets})  Batches: ${h.batches} (originally ${h.originalBatches})  Memory Usage: ${kb}kB`
+    : `${h.buckets}  Batches: ${h.batches}  Memory Usage: ${kb}kB`;
+  return ['Buckets', text, [['Hash Buckets', h.buckets], ['Original Hash Buckets', h.originalBuckets], ['Hash Batches', h.batches], ['Original Hash Batches', h.originalBatches], ['Peak Memory Usage', kb]]];
+}
+
+/** show_hashagg_info: "Batches: n  Memory Usage: n kB" (and its Disk Usage when it spilled) */
+function hashAggDetail(batches: number, peakBytes: number, diskBytes: number, costs: boolean): Detail {
+  const kb = kilobytes(peakBytes);
+  const disk = kilobytes(diskBytes);
+  const fields: [string, number][] = [['HashAgg Batches', batches], ['Peak Memory Usage', kb], ['Disk Usage', disk]];
+  if (costs) fields.unshift(['Planned Partitions', 0]);
+  return ['Batches', `${batches}  Memory Usage: ${kb}kB${batches > 1 ? `  Disk Usage: ${disk}kB` : ''}`, fields];
 }
 
 class Builder implements DeparseContext {
@@ -324,8 +354,13 @@ class Builder implements DeparseContext {
 
   private addRuntimeDetails(plan: Plan, node: DisplayNode): void {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
+    const memory = plan.kind === 'join' || plan.kind === 'topk' ? undefined : this.opts.memoryStats?.get(plan);
     // (an Incremental Sort's lines go on its own node, below the Limit: topk())
-    if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
+    if (memory?.kind === 'sort' && ss?.kind !== 'sort') node.details.push(this.sortDetail(memory.space, plan));
+    else if (memory?.kind === 'sort' && ss?.kind === 'sort' && ss.method === 'quicksort') node.details.push(this.sortDetail(memory.space, plan));
+    else if (memory?.kind === 'hashAgg') {
+      if (node.props.some(([k, v]) => k === 'Strategy' && v === 'Hashed')) this.hashAggLine(node, memory.run, ss);
+    } else if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
     // PostgreSQL's Heap Fetches on an Index Only Scan under ANALYZE, 0 when it never ran (index-only.ts says what they are here)
     if (this.opts.metrics && this.opts.heapFetches && plan.kind === 'scan' && isIndexOnly(plan)) {
       node.details.push(['Heap Fetches', String(this.opts.heapFetches.get(plan) ?? 0)]);
@@ -346,6 +381,24 @@ class Builder implements DeparseContext {
         node.details.push([line.slice(0, at), line.slice(at + 2)]);
       }
     }
+  }
+
+  /** A sort's Sort Method line from what it held (pg-memory.ts), its input's columns in PostgreSQL's order */
+  private sortDetail(space: SortSpace, plan: Plan): Detail {
+    const input = plan.kind === 'sort' || plan.kind === 'topk' ? plan.input : plan;
+    const bytes = sortSpaceUsed(space, this.opts.workMemBytes ?? 4 * 1024 * 1024, this.above.get(input));
+    return sortMethodDetail(space.method, 'Memory', kilobytes(bytes));
+  }
+
+  /** A hashed Agg's Batches line after its Filter (show_hashagg_info follows show_upper_qual) */
+  private hashAggLine(node: DisplayNode, run: HashAggRun, spilled: SpillStats | undefined): void {
+    const hashMem = this.opts.hashMemBytes ?? 8 * 1024 * 1024;
+    const peak = hashAggPeakBytes(run, node.est.rows, hashMem, node.est.width);
+    const batches = spilled?.kind === 'hash' ? spilled.batches : 1;
+    const line = hashAggDetail(batches, peak, spilled?.kind === 'hash' ? spilled.diskBytes : 0, this.opts.costs);
+    const filter = node.details.findIndex(([k]) => k === 'Filter');
+    if (filter >= 0) node.details.splice(filter + 1, 0, line);
+    else node.details.push(line);
   }
 
   private child(node: DisplayNode, plan: Plan, rel = 'Outer'): void {
@@ -1076,7 +1129,14 @@ class Builder implements DeparseContext {
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
     };
     const spilled = this.opts.spillStats?.get(plan);
-    if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
+    const held = this.opts.memoryStats?.get(plan);
+    if (held?.kind === 'hashJoin') {
+      // buckets and batches as ExecChooseHashTableSize plans them from the inner estimate (one hash key: the skew table may take its share)
+      const innerPlan = buildLeft ? plan.left : plan.right;
+      const planned = chooseHashTableSize(Math.max(1, Math.round(inner.est.rows)), Math.round(inner.est.width), this.opts.hashMemBytes ?? 8 * 1024 * 1024, keys.length === 1);
+      const batches = spilled?.kind === 'hash' ? spilled.batches : planned.batches;
+      hash.details.push(hashDetail(hashTableInfo(planned, held.tuples.rows, held.tuples.bytes(hashTupleSpace, this.above.get(innerPlan)), batches)));
+    } else if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
     return n;
   }
@@ -1198,6 +1258,8 @@ class Builder implements DeparseContext {
     const below = this.asking('small', () => this.build(plan.input));
     // over a Subquery Scan the Sort holds its rows, as wide as they are
     if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
+    const held = this.opts.memoryStats?.get(plan);
+    if (held?.kind === 'sort') sort.details.push(this.sortDetail(held.space, plan));
     sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
@@ -1614,9 +1676,12 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  for (const [k, v, fields] of n.details) {
+    if (fields) for (const [fk, fv] of fields) o[fk] = fv;
+    else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  }
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
-  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed') o['Planned Partitions'] = 0;
+  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed' && !('Planned Partitions' in o)) o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [

@@ -102,15 +102,6 @@ export function minimalTupleLength(row: readonly Value[], types: readonly SqlTyp
   return tupleLength(row.map((v, i) => shapeOf(types[i], v)), types);
 }
 
-/** A datum as tuplesort_putdatum copies it: none for a type passed by value, else its varlena. */
-export function datumSpace(type: SqlType, v: Value): number {
-  const info = typeInfo(type.oid);
-  if (v === null || info.byval) return 0;
-  if (info.len > 0) return info.len;
-  const payload = varlenaPayload(type, v);
-  return payload + 1 <= 127 ? payload + 1 : payload + 4;
-}
-
 /** aset.c's GetMemoryChunkSpace of palloc(size): a power of 2 (at least 8) up to 8 kB, past it its own block. */
 export function allocSetChunkSpace(size: number): number {
   if (size > ASET_CHUNK_LIMIT) return MAXALIGN(size) + ASET_CHUNK_HEADER;
@@ -126,15 +117,15 @@ export function generationChunkSpace(size: number): number {
  * Rows counted by the shapes of their values, so their tuples can be measured later in the
  * column order EXPLAIN knows (a hash table's rows are the Hash input's target list, which
  * PostgreSQL orders by where each column is first needed). Past MAX_SHAPES distinct shapes the
- * rest are measured at once in the row's own order.
+ * further rows are counted as the average of the first ones.
  */
 export class TupleShapes {
   private readonly counts = new Map<string, { shapes: Shape[]; n: number }>();
-  private overflowBytes = 0;
+  private counted = 0;
   rows = 0;
   private static readonly MAX_SHAPES = 4096;
 
-  constructor(readonly types: readonly SqlType[], private readonly chunk: (tLen: number) => number) {}
+  constructor(readonly types: readonly SqlType[]) {}
 
   add(row: readonly Value[]): void {
     this.rows++;
@@ -143,18 +134,20 @@ export class TupleShapes {
     const had = this.counts.get(key);
     if (had) had.n++;
     else if (this.counts.size < TupleShapes.MAX_SHAPES) this.counts.set(key, { shapes, n: 1 });
-    else this.overflowBytes += this.chunk(tupleLength(shapes, this.types));
+    else return;
+    this.counted++;
   }
 
-  /** Σ chunk(t_len) over the rows, each a tuple of the columns `order` (indexes into the row), all when absent */
-  bytes(order?: readonly number[]): number {
-    let sum = this.overflowBytes;
+  /** Σ chunk(t_len) over the rows, each a tuple of the columns `order` (indexes into the row; all when absent) */
+  bytes(chunk: (tLen: number) => number, order?: readonly number[]): number {
     const types = order ? order.map((c) => this.types[c]) : this.types;
-    for (const { shapes, n } of this.counts.values()) {
-      const picked = order ? order.map((c) => shapes[c] ?? -1) : shapes;
-      sum += n * this.chunk(tupleLength(picked, types));
-    }
-    return sum;
+    return this.sum((shapes) => chunk(tupleLength(order ? order.map((c) => shapes[c] ?? -1) : shapes, types)));
+  }
+
+  private sum(each: (shapes: Shape[]) => number): number {
+    let sum = 0;
+    for (const { shapes, n } of this.counts.values()) sum += n * each(shapes);
+    return this.counted === 0 ? 0 : (sum * this.rows) / this.counted;
   }
 }
 
@@ -167,33 +160,38 @@ const INITIAL_MEMTUPSIZE = 1024;
 /** What a sort in memory held, for its "Sort Method: … Memory: n kB" (tuplesort_get_stats). */
 export interface SortSpace {
   readonly method: 'quicksort' | 'top-N heapsort';
-  /** the tuples held: all of them (quicksort) or the bound's (heap) */
+  /** the tuples held at the end: all of them (quicksort) or the bound's (heap) */
   readonly tuples: TupleShapes;
-  /** tuples put into the sort before it became a bounded heap (or all of them) */
+  /** tuples put into the sort before it became a bounded heap (or all of them): the memtuples array grew with them */
   readonly count: number;
-  /** datum sort of one column passed by value (nodeSort.c sorts a single column as datums) */
-  readonly byValue?: boolean;
+  /** a sort with a bound keeps its tuples in an aset context, one without in a generation context (PostgreSQL 15) */
+  readonly bounded: boolean;
 }
 
 /**
  * tuplesort's spaceUsed: the memtuples array (1024 SortTuples, doubled by grow_memtuples while
- * no more than half of work_mem is used, then grown once by the ratio left) and each tuple's chunk.
+ * no more than half of work_mem is used, then grown once by the ratio left) and each tuple's
+ * chunk; a single column passed by value is sorted as datums (nodeSort.c), no tuples held.
+ * `order`: the sort's input columns as PostgreSQL's target list has them.
  */
 export function sortSpaceUsed(s: SortSpace, workMemBytes: number, order?: readonly number[]): number {
-  const tupleBytes = s.byValue ? 0 : s.tuples.bytes(order);
+  const chunk = s.bounded ? allocSetChunkSpace : generationChunkSpace;
+  const columns = order ?? s.tuples.types.map((_, i) => i);
+  // nodeSort.c sorts a single column passed by value as datums: no tuples held
+  const byValue = columns.length === 1 && typeInfo(s.tuples.types[columns[0]].oid).byval;
+  const tupleBytes = byValue ? 0 : s.tuples.bytes(chunk, order);
   const perTuple = s.tuples.rows ? tupleBytes / s.tuples.rows : 0;
   const arraySpace = (n: number) => allocSetChunkSpace(n * SORT_TUPLE);
   let size = INITIAL_MEMTUPSIZE;
-  let growable = true;
   // grow_memtuples runs when the array has one free slot left, with the tuples held so far counted
-  for (let c = size - 1; growable && c < s.count; c = size - 1) {
+  for (let c = size - 1; c < s.count; c = size - 1) {
     const used = arraySpace(size) + perTuple * (c + 1);
     const avail = workMemBytes - used;
-    let next: number;
-    if (used <= avail) next = size * 2;
-    else { next = Math.floor(size * (workMemBytes / used)); growable = false; }
+    const last = used > avail;
+    const next = last ? Math.floor(size * (workMemBytes / used)) : size * 2;
     if (next <= size || avail < (next - size) * SORT_TUPLE) break;
     size = next;
+    if (last) break;
   }
   return arraySpace(size) + tupleBytes;
 }
