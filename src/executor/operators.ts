@@ -1040,7 +1040,8 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     }
   }
   heap.sort(full);
-  if (held) rc.memoryStats!.set(plan, { kind: 'sort', space: topNSpace(held, heap.map((r) => r.slice(0, width)), types, k) });
+  // (the rows the Sort hands its Limit: those OFFSET skips too)
+  if (held) rc.memoryStats!.set(plan, { kind: 'sort', space: topNSpace(held, heap.map((r) => r.slice(0, width)), types, k), handed: heap.length });
   yield heap.slice(offsetN).map((r) => r.slice(0, width));
 }
 

@@ -59,7 +59,7 @@ export interface PartitionRun { rows: number; ms: number; firstMs?: number; remo
 
 /** What a sort, a hash join's table or a hashed aggregate held in memory, measured as PostgreSQL would (pg-memory.ts). */
 export type MemoryStats =
-  | { readonly kind: 'sort'; readonly space: SortSpace }
+  | { readonly kind: 'sort'; readonly space: SortSpace; readonly handed?: number }
   | { readonly kind: 'hashJoin'; readonly tuples: TupleShapes }
   | { readonly kind: 'hashAgg'; readonly run: HashAggRun };
 
@@ -697,7 +697,10 @@ class Builder implements DeparseContext {
         const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
         const runAt = n.details.findIndex(([k]) => k === 'Run Condition');
+        // a hashed Agg's Batches line follows its Filter (show_hashagg_info after show_upper_qual)
+        const batchesAt = n.type === 'Aggregate' ? n.details.findIndex(([k, , fields]) => k === 'Batches' && fields !== undefined) : -1;
         if (runAt >= 0) n.details.splice(runAt, 0, filter);
+        else if (batchesAt >= 0) n.details.splice(batchesAt, 0, filter);
         else n.details.push(filter);
         // the rows its input handed up that it did not pass on
         const read = this.opts.metrics?.get(plan.input);
@@ -1260,6 +1263,8 @@ class Builder implements DeparseContext {
     if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
     const held = this.opts.memoryStats?.get(plan);
     if (held?.kind === 'sort') sort.details.push(this.sortDetail(held.space, plan));
+    // the Sort handed the Limit the rows it skipped (OFFSET) too
+    if (held?.kind === 'sort' && held.handed !== undefined && limit.actual && limit.actual !== 'never') sort.actual = { ...limit.actual, rows: held.handed };
     sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
