@@ -45,6 +45,8 @@ export interface RemovedCount { n: number }
 function rowsRemoved(n: DisplayNode, label: 'Filter' | 'Join Filter' | 'Index Cond' | 'Recheck Cond', count: number, by: string = label): void {
   let at = -1;
   n.details.forEach(([k], i) => { if (k === label) at = i; });
+  // a hashed Agg's Batches line comes between its Filter and this (explain.c's T_Agg)
+  if (at >= 0 && n.details[at + 1]?.[0] === 'Batches' && n.details[at + 1]?.[2]) at++;
   if (at >= 0) n.details.splice(at + 1, 0, [`Rows Removed by ${by}`, String(count)]);
 }
 
