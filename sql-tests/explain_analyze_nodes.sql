@@ -2,7 +2,9 @@
 -- scans with their own actual rows; a Hash's "Buckets: n  Batches: n  Memory Usage: n kB"
 -- (buckets planned from the inner estimate, doubled at run time past one tuple a bucket);
 -- a HashAggregate's "Batches: 1  Memory Usage: n kB"; a Sort's "Sort Method: quicksort" or
--- "top-N heapsort" with its Memory; the same as fields of their own in JSON
+-- "top-N heapsort" with its Memory; the same as fields of their own in JSON. PostgreSQL's
+-- default work_mem, as the sizes of hash tables are planned from it
+SET work_mem = '4MB';
 CREATE TABLE ean_pt (i int, j int) PARTITION BY RANGE (i);
 CREATE TABLE ean_pt1 PARTITION OF ean_pt FOR VALUES FROM (0) TO (500);
 CREATE TABLE ean_pt2 PARTITION OF ean_pt FOR VALUES FROM (500) TO (1001);
@@ -58,3 +60,4 @@ EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, FORMAT JSON) SELECT j, count(*) FROM 
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT YAML) SELECT * FROM ean_pt ORDER BY j LIMIT 5;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT XML) SELECT * FROM ean_pt ORDER BY j;
 DROP TABLE ean_pt, ean_a, ean_b, ean_s, ean_m, ean_w;
+RESET work_mem;
