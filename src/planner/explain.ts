@@ -1311,6 +1311,15 @@ class Builder implements DeparseContext {
     }
     const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
+    // under ANALYZE each partition's Index Scan with its own rows (vector-index-order.ts)
+    if (this.opts.metrics) {
+      const runs = this.opts.partitionRuns?.get(plan);
+      scan.partitions.forEach((p, k) => {
+        const run = runs?.get(p.oid);
+        parts[k].actual = run ? { rows: run.rows, ms: run.ms } : 'never';
+        if (run && scan.filter) rowsRemoved(parts[k], 'Filter', run.removed);
+      });
+    }
     const n = this.node(plan, 'Merge Append');
     const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) })})`);
     n.details.push(['Sort Key', qualified]);
