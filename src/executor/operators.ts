@@ -1019,6 +1019,7 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const full = (a: Row, b: Row) => cmp(a, b) || ((a[seqIndex] as number) - (b[seqIndex] as number));
   const types = plan.input.schema.map((c) => c.type);
   const held = rc.memoryStats && new TupleShapes(types);
+  const evicted = held && new TupleShapes(types);
   if (k > 0) {
     for (const batch of runPlan(plan.input, rc, env)) {
       if (isSuspend(batch)) { yield batch; continue; }
@@ -1033,6 +1034,8 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
           heap.push(ext);
           siftUp(heap, heap.length - 1, full);
         } else if (full(ext, heap[0]) < 0) {
+          // make_bounded_heap replaces the top with one of the first 2k + 1 rows without freeing it: still counted
+          if (evicted && (ext[seqIndex] as number) <= 2 * k) evicted.add(heap[0].slice(0, width));
           heap[0] = ext;
           siftDown(heap, 0, full);
         }
@@ -1041,16 +1044,19 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   }
   heap.sort(full);
   // (the rows the Sort hands its Limit: those OFFSET skips too)
-  if (held) rc.memoryStats!.set(plan, { kind: 'sort', space: topNSpace(held, heap.map((r) => r.slice(0, width)), types, k), handed: heap.length });
+  if (held) rc.memoryStats!.set(plan, { kind: 'sort', space: topNSpace(held, heap.map((r) => r.slice(0, width)), evicted!, k), handed: heap.length });
   yield heap.slice(offsetN).map((r) => r.slice(0, width));
 }
 
-/** A bounded sort's memory (tuplesort's TSS_BOUNDED): all rows up to twice the bound are quicksorted, past it the bound's rows kept in a heap. */
-function topNSpace(held: TupleShapes, kept: readonly Row[], types: readonly SqlType[], k: number): SortSpace {
+/**
+ * A bounded sort's memory (tuplesort's TSS_BOUNDED): all rows up to twice the bound are
+ * quicksorted; past it the bound's rows kept in a heap, plus the heap tops make_bounded_heap
+ * replaced among the first 2k + 1 rows without freeing them (`evicted`, counted in it).
+ */
+function topNSpace(held: TupleShapes, kept: readonly Row[], evicted: TupleShapes, k: number): SortSpace {
   if (held.rows <= 2 * k) return { method: 'quicksort', tuples: held, count: held.rows, bounded: true };
-  const tuples = new TupleShapes(types);
-  for (const r of kept) tuples.add(r);
-  return { method: 'top-N heapsort', tuples, count: held.rows, bounded: true };
+  for (const r of kept) evicted.add(r);
+  return { method: 'top-N heapsort', tuples: evicted, count: held.rows, bounded: true };
 }
 
 /** EXPLAIN ANALYZE's rows of each Bitmap Index Scan of a B-tree bitmap: the positions its index gave, summed over segments. */
