@@ -639,7 +639,7 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
   const stats = { batches: 1 };
   // EXPLAIN ANALYZE: the hash table's memory as PostgreSQL's would take it (pg-memory.ts)
-  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan) : undefined;
+  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan, rc.workMemBytes ?? 4 * 1024 * 1024) : undefined;
   if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
     yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
@@ -769,8 +769,9 @@ function byReferenceState(call: AggregateCall): number {
 }
 
 /** The first pass's groups counted into the table context of PostgreSQL's hashed Agg. */
-function hashAggMemory(plan: Extract<Plan, { kind: 'aggregate' }>): HashAggMemory {
-  const cxt = new AllocSetModel();
+function hashAggMemory(plan: Extract<Plan, { kind: 'aggregate' }>, workMemBytes: number): HashAggMemory {
+  // the table context is CreateWorkExprContext's (blocks up to work_mem / 16)
+  const cxt = AllocSetModel.forWorkMem(workMemBytes);
   const types = plan.groupBy.map((g) => g.type);
   const states = plan.aggs.map(byReferenceState).filter((b) => b > 0);
   const run: HashAggRun = { groups: 0, groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: plan.aggs.length };

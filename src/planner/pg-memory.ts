@@ -268,12 +268,24 @@ const ASET_CONTEXT_HEADER = 208;
 const ASET_INIT_BLOCK = 8192;
 const ASET_MAX_BLOCK = 8 * 1024 * 1024;
 
-/** An AllocSet context with ALLOCSET_DEFAULT_SIZES: the blocks it allocated (MemoryContextMemAllocated). */
+/**
+ * An AllocSet context (8 kB first blocks, doubling up to `maxBlock`; ALLOCSET_DEFAULT_SIZES'
+ * 8 MB unless given): the blocks it allocated (MemoryContextMemAllocated).
+ */
 export class AllocSetModel {
   allocated = ASET_INIT_BLOCK;
   private free = ASET_INIT_BLOCK - ASET_CONTEXT_HEADER - ASET_BLOCK_HEADER;
   private nextBlock = ASET_INIT_BLOCK;
   private readonly freeList = new Map<number, number>();
+
+  constructor(private readonly maxBlock = ASET_MAX_BLOCK) {}
+
+  /** CreateWorkExprContext's context: its blocks at most 1/16 of work_mem (a power of 2, at least 8 kB) */
+  static forWorkMem(workMemBytes: number): AllocSetModel {
+    let max = ASET_MAX_BLOCK;
+    while (16 * max > workMemBytes && max > ASET_INIT_BLOCK) max /= 2;
+    return new AllocSetModel(max);
+  }
 
   alloc(size: number): void {
     if (size > ASET_CHUNK_LIMIT) {
@@ -292,7 +304,7 @@ export class AllocSetModel {
         this.free -= piece + ASET_CHUNK_HEADER;
       }
       let block = this.nextBlock;
-      this.nextBlock = Math.min(this.nextBlock * 2, ASET_MAX_BLOCK);
+      this.nextBlock = Math.min(this.nextBlock * 2, this.maxBlock);
       while (block < need + ASET_BLOCK_HEADER) block *= 2;
       this.allocated += block;
       this.free = block - ASET_BLOCK_HEADER;
