@@ -639,7 +639,7 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
   const stats = { batches: 1 };
   // EXPLAIN ANALYZE: the hash table's memory as PostgreSQL's would take it (pg-memory.ts)
-  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan, rc.workMemBytes ?? 4 * 1024 * 1024) : undefined;
+  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
   if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
     yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
@@ -768,21 +768,31 @@ function byReferenceState(call: AggregateCall): number {
   return 0;
 }
 
-/** The first pass's groups counted into the table context of PostgreSQL's hashed Agg. */
-function hashAggMemory(plan: Extract<Plan, { kind: 'aggregate' }>, workMemBytes: number): HashAggMemory {
+/**
+ * The first pass's groups counted into the table context of PostgreSQL's hashed Agg (also a
+ * DISTINCT's or a UNION's HashAggregate: the whole row its key, no aggregates).
+ */
+function hashAggMemory(types: readonly SqlType[], aggs: readonly AggregateCall[], rc: RunContext): HashAggMemory {
   // the table context is CreateWorkExprContext's (blocks up to work_mem / 16)
-  const cxt = AllocSetModel.forWorkMem(workMemBytes);
-  const types = plan.groupBy.map((g) => g.type);
-  const states = plan.aggs.map(byReferenceState).filter((b) => b > 0);
-  const run: HashAggRun = { groups: 0, groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: plan.aggs.length };
+  const cxt = AllocSetModel.forWorkMem(rc.workMemBytes ?? 4 * 1024 * 1024);
+  const states = aggs.map(byReferenceState).filter((b) => b > 0);
+  const run: HashAggRun = { groups: 0, groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: aggs.length };
   return {
     run,
     group(key) {
-      addHashAggGroup(cxt, key, types, plan.aggs.length, states);
+      addHashAggGroup(cxt, key, types, aggs.length, states);
       run.groups++;
       run.tableBytes = cxt.allocated;
     },
   };
+}
+
+/** A hash set of rows (DISTINCT, UNION) measured as PostgreSQL's HashAggregate, when EXPLAIN ANALYZE asks. */
+function hashSetMemory(plan: Plan, types: readonly SqlType[], rc: RunContext): HashAggMemory | undefined {
+  if (!rc.memoryStats) return undefined;
+  const memory = hashAggMemory(types, [], rc);
+  rc.memoryStats.set(plan, { kind: 'hashAgg', run: memory.run });
+  return memory;
 }
 
 export function groupKey(types: readonly SqlType[], values: readonly Value[]): string {
@@ -1158,13 +1168,17 @@ function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, en
   const onTypes = plan.on ? plan.on.map((e) => e.type) : types;
   const seen = new Set<string>();
   const budget = workMemFor(rc.workMemBytes, 'DISTINCT');
+  // (DISTINCT ON is a Unique over a Sort in PostgreSQL: no hash table)
+  const memory = on ? undefined : hashSetMemory(plan, types, rc);
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
     const out: Row[] = [];
     for (const r of batch) {
       const k = groupKey(onTypes, on ? on.map((c) => c(r, env)) : r);
+      if (memory) memory.run.groupsBeforeLast = seen.size;
       if (seen.has(k)) continue;
       seen.add(k);
+      memory?.group(r);
       budget?.add([k], SET_ENTRY_BYTES);
       out.push(r);
     }
@@ -1186,10 +1200,13 @@ function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: Exe
   const out: Row[] = [];
   if (plan.op === 'union') {
     const seen = new Set<string>();
+    const memory = hashSetMemory(plan, types, rc);
     for (const r of [...left, ...right]) {
       const k = groupKey(types, r);
+      if (memory) memory.run.groupsBeforeLast = seen.size;
       if (!seen.has(k)) {
         seen.add(k);
+        memory?.group(r);
         budget?.add([k], SET_ENTRY_BYTES);
         out.push(r);
       }
