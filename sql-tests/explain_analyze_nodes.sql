@@ -15,12 +15,15 @@ CREATE TABLE ean_b (i int, k text);
 CREATE TABLE ean_s (i int, k text);
 CREATE TABLE ean_m (i int, k text);
 CREATE TABLE ean_w (i int, a text, b text, c float8, d bigint);
+CREATE TABLE ean_v (a int, b text, c numeric, d timestamp, e bool, f float4, g int2, h int8, i text, j int);
 INSERT INTO ean_a SELECT g, g % 10 FROM generate_series(1, 1000) g;
 INSERT INTO ean_b SELECT g, 'x' || g FROM generate_series(1, 500) g;
 INSERT INTO ean_s SELECT g, 'y' || g FROM generate_series(1, 10) g;
 INSERT INTO ean_m SELECT g, 'z' || g FROM generate_series(1, 5000) g;
 INSERT INTO ean_w SELECT g, repeat('a', g % 50), md5(g::text), g / 3.0, g * 1000 FROM generate_series(1, 3000) g;
+INSERT INTO ean_v SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE repeat('q', g % 200) END, g * 1.25, '2024-01-01'::timestamp + g * interval '1 hour', g % 2 = 0, g / 7.0, g % 100, g * 3, CASE WHEN g % 5 = 0 THEN NULL ELSE 'n' || g END, g % 17 FROM generate_series(1, 2000) g;
 ANALYZE ean_a;
+ANALYZE ean_v;
 ANALYZE ean_b;
 ANALYZE ean_s;
 ANALYZE ean_m;
@@ -37,6 +40,18 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT ean_a.j, ean_b.k FR
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_m JOIN ean_s ON ean_m.i = ean_s.i;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_s JOIN ean_m ON ean_m.k = ean_s.k;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM ean_m a JOIN ean_m b ON a.k = b.k;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_a JOIN (SELECT * FROM ean_m WHERE i % 2 = 0) s ON ean_a.i = s.i;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) SELECT * FROM ean_a JOIN (SELECT * FROM ean_m WHERE i % 2 = 0) s ON ean_a.i = s.i;
+-- NULLs (a null bitmap), numeric, timestamp, bool, float4, int2, texts past 126 bytes
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_a JOIN ean_v ON ean_a.i = ean_v.a;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT ean_v.*, ean_a.j FROM ean_v JOIN ean_a ON ean_a.i = ean_v.a WHERE ean_v.j < 5;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_v ORDER BY j, a;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT a, b FROM ean_v ORDER BY b;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT a, c FROM ean_v ORDER BY c DESC;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT d, e, f, g FROM ean_v ORDER BY d;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_v ORDER BY j LIMIT 50;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT b, count(*) FROM ean_v GROUP BY b;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT c, count(*) FROM ean_v GROUP BY c;
 -- hashed aggregates: few and many groups, text keys, by-reference transition states
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT j, count(*) FROM ean_a GROUP BY j;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT i % 300, count(*) FROM ean_m GROUP BY 1;
@@ -70,5 +85,5 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) SELECT ean_a.
 EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF, FORMAT JSON) SELECT j, count(*) FROM ean_a GROUP BY j;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT YAML) SELECT * FROM ean_pt ORDER BY j LIMIT 5;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT XML) SELECT * FROM ean_pt ORDER BY j;
-DROP TABLE ean_pt, ean_a, ean_b, ean_s, ean_m, ean_w;
+DROP TABLE ean_pt, ean_a, ean_b, ean_s, ean_m, ean_w, ean_v;
 RESET work_mem;
