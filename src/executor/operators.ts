@@ -776,12 +776,11 @@ function hashAggMemory(types: readonly SqlType[], aggs: readonly AggregateCall[]
   // the table context is CreateWorkExprContext's (blocks up to work_mem / 16)
   const cxt = AllocSetModel.forWorkMem(rc.workMemBytes ?? 4 * 1024 * 1024);
   const states = aggs.map(byReferenceState).filter((b) => b > 0);
-  const run: HashAggRun = { groups: 0, groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: aggs.length };
+  const run: HashAggRun = { groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: aggs.length };
   return {
     run,
     group(key) {
       addHashAggGroup(cxt, key, types, aggs.length, states);
-      run.groups++;
       run.tableBytes = cxt.allocated;
     },
   };

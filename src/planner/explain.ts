@@ -358,8 +358,9 @@ class Builder implements DeparseContext {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
     const memory = plan.kind === 'join' || plan.kind === 'topk' ? undefined : this.opts.memoryStats?.get(plan);
     // (an Incremental Sort's lines go on its own node, below the Limit: topk())
-    if (memory?.kind === 'sort' && ss?.kind !== 'sort') node.details.push(this.sortDetail(memory.space, plan));
-    else if (memory?.kind === 'sort' && ss?.kind === 'sort' && ss.method === 'quicksort') node.details.push(this.sortDetail(memory.space, plan));
+    // in memory: PostgreSQL's figure for what it held; spilled: Quiver's own runs on disk
+    const external = ss?.kind === 'sort' && ss.method === 'external merge';
+    if (memory?.kind === 'sort' && !external) node.details.push(this.sortDetail(memory.space, plan));
     else if (memory?.kind === 'hashAgg') {
       if (node.props.some(([k, v]) => k === 'Strategy' && v === 'Hashed')) this.hashAggLine(node, memory.run, ss);
     } else if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));

@@ -9,16 +9,19 @@
  *   varlena (payload ≤ 126 bytes) with a 1-byte header and no alignment;
  * - a chunk of memory as aset.c / generation.c count it (GetMemoryChunkSpace);
  * - tuplesort.c's USEMEM bookkeeping (memtuples array + each tuple's chunk, grow_memtuples,
- *   the bounded heap of a top-N sort), reported as (spaceUsed + 1023) / 1024 kB;
+ *   the bounded heap of a top-N sort with the tops make_bounded_heap replaces unfreed),
+ *   reported as (spaceUsed + 1023) / 1024 kB;
  * - nodeHash.c's ExecChooseHashTableSize (buckets and batches from the planner's estimate),
  *   ExecHashTableInsert's spaceUsed (HJTUPLE_OVERHEAD + t_len a tuple) and
  *   ExecHashIncreaseNumBuckets (buckets doubled past one tuple a bucket);
  * - nodeAgg.c's hash_agg_update_metrics: the blocks the hash table's memory contexts
- *   allocated (aset.c's 8 kB keeper block, blocks doubling from 8 kB, chunks rounded to powers of 2).
+ *   allocated (aset.c's 8 kB keeper block, blocks doubling from 8 kB — the table context's up
+ *   to work_mem / 16, CreateWorkExprContext — chunks rounded to powers of 2).
  *
  * What is approximate: varlena sizes of types other than text / bytea / vector / numeric,
  * transition states of aggregates passed by reference (counted as their initial value only),
- * and a column order PostgreSQL would choose differently where explain-tlists.ts does not know it.
+ * the fixed part of a hashed Agg's meta context (HASH_META_FIXED, measured), and a column
+ * order PostgreSQL would choose differently where explain-tlists.ts does not know it.
  */
 import { OID, typeInfo, type SqlType, type Value } from '../types/types.js';
 
@@ -329,8 +332,7 @@ const SH_FILLFACTOR = 0.9;
 
 /** What a hashed aggregate's run left for its "Batches: n  Memory Usage: …" line. */
 export interface HashAggRun {
-  /** groups in the hash table, and groups before the last input row was looked up */
-  groups: number;
+  /** groups in the hash table before the last input row was looked up (simplehash grows on a lookup) */
   groupsBeforeLast: number;
   /** the table context (group keys and transition states): blocks allocated */
   tableBytes: number;
