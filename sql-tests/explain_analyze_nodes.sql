@@ -42,6 +42,10 @@ EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_s JOIN e
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM ean_m a JOIN ean_m b ON a.k = b.k;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_a JOIN (SELECT * FROM ean_m WHERE i % 2 = 0) s ON ean_a.i = s.i;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) SELECT * FROM ean_a JOIN (SELECT * FROM ean_m WHERE i % 2 = 0) s ON ean_a.i = s.i;
+-- a Hash counts the rows it put in its table: a NULL key only when its side is preserved
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_a JOIN ean_v ON ean_a.i = ean_v.g;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM ean_v x JOIN ean_v y ON x.i = y.i;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM ean_v x FULL JOIN ean_v y ON x.i = y.i;
 -- NULLs (a null bitmap), numeric, timestamp, bool, float4, int2, texts past 126 bytes
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ean_a JOIN ean_v ON ean_a.i = ean_v.a;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT ean_v.*, ean_a.j FROM ean_v JOIN ean_a ON ean_a.i = ean_v.a WHERE ean_v.j < 5;

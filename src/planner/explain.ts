@@ -1142,6 +1142,8 @@ class Builder implements DeparseContext {
       const planned = chooseHashTableSize(Math.max(1, Math.round(inner.est.rows)), Math.round(inner.est.width), this.opts.hashMemBytes ?? 8 * 1024 * 1024, keys.length === 1);
       const batches = spilled?.kind === 'hash' ? spilled.batches : planned.batches;
       hash.details.push(hashDetail(hashTableInfo(planned, held.tuples.rows, held.tuples.bytes(hashTupleSpace, this.above.get(innerPlan)), batches)));
+      // the Hash counts the tuples it put in its table: not those with a NULL key it drops (MultiExecPrivateHash)
+      if (hash.actual && hash.actual !== 'never') hash.actual = { ...hash.actual, rows: held.tuples.rows };
     } else if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
     return n;
