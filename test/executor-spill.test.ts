@@ -94,21 +94,22 @@ test('past work_mem a sort, a hash aggregate and a hash join spill and answer ex
     await c.query(`INSERT INTO sp SELECT i, 'label ' || (i * 7919 % 200000), ARRAY[i, -i, i / 3.0, 0]::vector(4), (i % 977) / 7.0, (i::bigint * 1000003) % 100000, i * 7 % 250000, '2024-01-01'::timestamp + i * interval '1 minute'
       FROM generate_series(1, 200000) i`);
     await c.query("INSERT INTO sp (id, label) VALUES (NULL, 'no id'), (200001, NULL)");
+    // a spilled hash join's Hash shows PostgreSQL's "Buckets: n  Batches: n (originally m)  Memory Usage: …"
     const queries: [string, string, string, number][] = [
       ['sort', 'SELECT id, label, v, n, ts FROM sp ORDER BY label DESC, n, id', 'Sort Method: external merge  Disk: ', 200002],
       // ties (n has 977 values) keep their input order: the sort is stable
       ['stable sort', 'SELECT id, n FROM sp ORDER BY n', '', 200002],
       ['hash aggregate', 'SELECT big, count(*), sum(id), max(label), avg(n) FROM sp GROUP BY big', 'Batches: ', 100001],
-      ['hash join', 'SELECT a.id, b.label, b.v, b.ts FROM sp a JOIN sp b ON b.id = a.k', 'Batches: ', 0],
+      ['hash join', 'SELECT a.id, b.label, b.v, b.ts FROM sp a JOIN sp b ON b.id = a.k', 'Buckets: ', 0],
       // the smaller input is hashed, here the left one (EXPLAIN: Hash over sp a)
-      ['hash join, left input hashed', 'SELECT a.id, a.label, b.id, b.n FROM sp a JOIN sp b ON b.k = a.id WHERE a.id <= 120000', 'Batches: ', 0],
+      ['hash join, left input hashed', 'SELECT a.id, a.label, b.id, b.n FROM sp a JOIN sp b ON b.k = a.id WHERE a.id <= 120000', 'Buckets: ', 0],
       // unmatched rows of both sides, NULL keys among them
       ['full join', 'SELECT a.id, b.id FROM sp a FULL JOIN sp b ON b.id = a.k', '', 0],
       // a key computed per row on its side (join-keys.ts)
-      ['hash join on an expression key', 'SELECT a.id, b.id, b.label FROM sp a JOIN sp b ON b.id = a.k + 1', 'Batches: ', 0],
+      ['hash join on an expression key', 'SELECT a.id, b.id, b.label FROM sp a JOIN sp b ON b.id = a.k + 1', 'Buckets: ', 0],
       // a LEFT JOIN hashing its left input (b.k + 1 has no statistics): Hash Right Join, the
       // hashed side's unmatched rows NULL-extended last, partition by partition
-      ['left join, left input hashed', 'SELECT a.id, a.label, b.id FROM sp a LEFT JOIN sp b ON a.id = b.k + 1', 'Batches: ', 0],
+      ['left join, left input hashed', 'SELECT a.id, a.label, b.id FROM sp a LEFT JOIN sp b ON a.id = b.k + 1', 'Buckets: ', 0],
     ];
     const expected: unknown[][][] = [];
     for (const [, sql] of queries) expected.push((await c.query({ text: sql, rowMode: 'array' })).rows);

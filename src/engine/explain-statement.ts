@@ -20,13 +20,16 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   const spillStats: RunContext['spillStats'] = new Map();
   const heapFetches: RunContext['heapFetches'] = new Map();
   const removedRows: RunContext['removedRows'] = new Map();
-  const partitionRows: RunContext['partitionRows'] = new Map();
   const conflicts = { conflicting: 0, filtered: 0 };
+  const memoryStats: RunContext['memoryStats'] = new Map();
+  const partitionRuns: RunContext['partitionRuns'] = new Map();
+  let workMemBytes: number | undefined;
   let totalMs = 0;
   if (flags.analyze) {
     metrics = new Map();
     // (assigned, not spread: the run context's lazy parts are getters of its class)
-    const rc = Object.assign(ctx.runContext(ctx.tx.txn, metrics), { vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, partitionRows, conflicts });
+    const rc = Object.assign(ctx.runContext(ctx.tx.txn, metrics), { vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts });
+    workMemBytes = rc.workMemBytes;
     const t0 = performance.now();
     if (stmt.dml) {
       const txn = ctx.tx.idle ? ctx.engine.storage.begin() : ctx.tx.txn!;
@@ -40,7 +43,9 @@ export async function runExplain(ctx: SessionContext, stmt: Extract<BoundStateme
   }
   const model = new CostModel(ctx.catalog, costEnvOf(ctx));
   const lines = explainPlan(plan, {
-    metrics, vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, partitionRows, conflicts, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
+    metrics, vectorStats, scanStats, textStats, spillStats, heapFetches, removedRows, memoryStats, partitionRuns, conflicts,
+    // hash_mem_multiplier is 2 (PostgreSQL 15's default)
+    workMemBytes, hashMemBytes: workMemBytes && workMemBytes * 2, verbose: flags.verbose, costs: flags.costs, timing: flags.timing, format: flags.format, dml: stmt.dml, model,
   }, flags.summary ? { planningMs: stmt.planningMs, executionMs: flags.analyze ? totalMs : undefined } : {});
   return { kind: 'rows', fields: [explainField(flags.format)], rows: lines.map((l) => [l]), tag: `EXPLAIN` };
 }

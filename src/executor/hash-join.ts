@@ -13,6 +13,7 @@ import type { Row, Value } from '../types/types.js';
 import { compileExpr, type ExecEnv } from './expr.js';
 import type { RunContext } from './operators.js';
 import { removedCounter } from './removed-rows.js';
+import { TupleShapes } from '../planner/pg-memory.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles } from './spill/temp-files.js';
 import { PAUSE, isSuspend, tooManyRows, MAX_MATERIALIZED_ROWS, type Step } from './suspend.js';
@@ -47,6 +48,9 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
   const budget = workMemFor(rc.workMemBytes, 'hash join');
   const files = rc.tempSpace && new SpillFiles(rc.tempSpace, 'hashjoin');
   const stats: HashSpillStats = { batches: 0, diskBytes: 0 };
+  // EXPLAIN ANALYZE: the rows the hash table took, for PostgreSQL's Memory Usage (pg-memory.ts)
+  const held = rc.memoryStats && new TupleShapes(buildPlan.schema.map((c) => c.type));
+  if (held) rc.memoryStats!.set(plan, { kind: 'hashJoin', tuples: held });
   try {
     let rightRows: Row[] = [];
     let build: HashPartitions | undefined;
@@ -68,12 +72,12 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
       }
     }
     if (!build) {
-      yield* probe(plan, keys, rightRows, runChild(probePlan), rc, env, sides);
+      yield* probe(plan, keys, rightRows, runChild(probePlan), rc, env, sides, held);
       return;
     }
     const probeSide = new HashPartitions(files!, 0);
     yield* partitionInto(probeSide, runChild(probePlan), (l) => keyOf(l, sides.probe), rc, env);
-    yield* joinPartitions(plan, keys, build, probeSide, files!, rc, env, stats, sides);
+    yield* joinPartitions(plan, keys, build, probeSide, files!, rc, env, stats, sides, held);
   } finally {
     if (files) {
       files.removeAll();
@@ -85,6 +89,7 @@ export function* join(plan: JoinPlan, rc: RunContext, env: ExecEnv, runChild: (p
 /** Each pair of partitions joined on its own; a build side still too big is split again. */
 function* joinPartitions(
   plan: JoinPlan, keys: Keys, build: HashPartitions, probeSide: HashPartitions, files: SpillFiles, rc: RunContext, env: ExecEnv, stats: HashSpillStats, sides: Sides,
+  held?: TupleShapes,
 ): Generator<Step, void, unknown> {
   const keyOf = keyFunction(keys, env);
   const pace = { checkCancel: env.checkCancel, slice: rc.slice };
@@ -102,7 +107,7 @@ function* joinPartitions(
     }
     if (fits) {
       stats.batches++;
-      yield* probe(plan, keys, rightRows, readBack(probeSide.parts[i], pace), rc, env, sides);
+      yield* probe(plan, keys, rightRows, readBack(probeSide.parts[i], pace), rc, env, sides, held);
     } else {
       // every row of one key lands in one partition: too many of one key cannot be split
       if (build.depth + 1 >= MAX_DEPTH) throw budget!.exceeded();
@@ -113,7 +118,7 @@ function* joinPartitions(
       yield* partitionInto(subProbe, readBack(probeSide.parts[i], pace), (l) => keyOf(l, sides.probe), rc, env);
       build.release(i);
       probeSide.release(i);
-      yield* joinPartitions(plan, keys, subBuild, subProbe, files, rc, env, stats, sides);
+      yield* joinPartitions(plan, keys, subBuild, subProbe, files, rc, env, stats, sides, held);
     }
     build.release(i);
     probeSide.release(i);
@@ -168,7 +173,7 @@ function keyFunction(keys: Keys, env: ExecEnv): (r: Row, side: 'left' | 'right')
  * NULL-extended at once, a preserved build row without one last (PostgreSQL's Hash Right
  * Join of a LEFT JOIN that hashes its left input keeps its build side so).
  */
-function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: Iterable<Step>, rc: RunContext, env: ExecEnv, sides: Sides): Generator<Step, void, unknown> {
+function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: Iterable<Step>, rc: RunContext, env: ExecEnv, sides: Sides, held?: TupleShapes): Generator<Step, void, unknown> {
   const buildLeft = sides.build === 'left';
   const keyOf = keys && keyFunction(keys, env);
   const on = plan.on ? compileExpr(plan.on) : null;
@@ -186,6 +191,8 @@ function* probe(plan: JoinPlan, keys: Keys | null, rightRows: Row[], leftSteps: 
     table = new Map();
     for (let i = 0; i < rightRows.length; i++) {
       const k = keyOf(rightRows[i], sides.build);
+      // a NULL key is not hashed, unless the build side is preserved (ExecHashGetHashValue's keep_nulls)
+      if (held && (k !== null || rightMatched)) held.add(rightRows[i]);
       if (k !== null) {
         const list = table.get(k);
         if (list) list.push(i);

@@ -42,8 +42,9 @@ import { bitmapScanSpec } from './btree-bitmap.js';
 import { newIncrementalSortStats } from '../planner/incremental-sort-stats.js';
 import { HashPartitions, MAX_DEPTH, readBack } from './spill/hash-partitions.js';
 import { SpillFiles, type TempSpace } from './spill/temp-files.js';
-import type { BitmapStats, ConflictCounts, PartitionCounts, RemovedCount, SpillStats } from '../planner/explain.js';
+import type { BitmapStats, ConflictCounts, MemoryStats, PartitionRun, RemovedCount, SpillStats } from '../planner/explain.js';
 import { removedCounter } from './removed-rows.js';
+import { AllocSetModel, TupleShapes, addHashAggGroup, type HashAggRun, type SortSpace } from '../planner/pg-memory.js';
 
 type DistanceOperator = '<->' | '<#>' | '<=>' | '<+>';
 
@@ -69,8 +70,6 @@ export interface RunContext {
   readonly heapFetches?: Map<Plan, number>;
   /** per scan or join: rows its own Filter / Join Filter rejected (EXPLAIN ANALYZE's Rows Removed by …, removed-rows.ts) */
   readonly removedRows?: Map<Plan, RemovedCount>;
-  /** per partitioned table's scan: each partition's rows handed on and rejected (EXPLAIN ANALYZE) */
-  readonly partitionRows?: Map<Plan, PartitionCounts>;
   /** an INSERT … ON CONFLICT's conflicts (EXPLAIN ANALYZE's Conflicting Tuples, Rows Removed by Conflict Filter) */
   readonly conflicts?: ConflictCounts;
   /** when set, long-running operators yield PAUSE once a time slice is used up */
@@ -85,6 +84,10 @@ export interface RunContext {
   readonly tempSpace?: TempSpace;
   /** per sort / hash join / hash aggregate: memory or disk it used (EXPLAIN ANALYZE) */
   readonly spillStats?: Map<Plan, SpillStats>;
+  /** per sort / hash join / hashed aggregate: what it held, measured as PostgreSQL would (EXPLAIN ANALYZE's Memory) */
+  readonly memoryStats?: Map<Plan, MemoryStats>;
+  /** per partitioned scan: each partition's rows (EXPLAIN ANALYZE's Append members) */
+  readonly partitionRuns?: Map<Plan, Map<number, PartitionRun>>;
 }
 
 export function runPlan(plan: Plan, rc: RunContext, env: ExecEnv): Iterable<Step> {
@@ -201,6 +204,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     tables = tables.filter((t) => keep.has(t.oid));
   }
   const partitioned = plan.partitions !== undefined;
+  const runs = partitioned && rc.partitionRuns ? partitionRunsOf(rc.partitionRuns, plan) : undefined;
   const heapFetched = rc.heapFetches && isIndexOnly(plan) ? (n: number) => rc.heapFetches!.set(plan, (rc.heapFetches!.get(plan) ?? 0) + n) : undefined;
   if (heapFetched) heapFetched(0);
   // a key lookup scanning every row (below) tests its key with the Filter: not counted as the Filter's
@@ -235,11 +239,21 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     if (counted) rc.textStats!.set(plan, counted);
     // partitions have the parent's columns in its order: the parent's index key names their lists too
     for (const table of tables) {
-      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, counted, plan.columns)) {
+      const run = runs && partitionRun(runs, table);
+      const own = run ? { candidates: 0 } : counted;
+      const clock = run && partitionClock(run);
+      for (const batch of textIndexRows(rc.storage, table.oid, rc.snapshot, rc.txn, plan.textLookup.index, query as string, filter, own, plan.columns)) {
         env.checkCancel();
+        clock?.handing(batch.rows.length);
         if (!plan.withRowId) yield batch.rows;
         else yield batch.rows.map((r, i) => (partitioned ? [...r, batch.rowIds[i], table.oid] : [...r, batch.rowIds[i]]));
+        clock?.resume();
         if (rc.slice?.due()) yield PAUSE;
+      }
+      clock?.handing(0);
+      if (run && own) {
+        run.candidates = own.candidates;
+        if (counted) counted.candidates += own.candidates;
       }
     }
     return;
@@ -253,11 +267,7 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const s = rc.scanStats!.get(plan) ?? { segmentsSkipped: 0, sealedSegments: 0 };
     rc.scanStats!.set(plan, { segmentsSkipped: s.segmentsSkipped + n, sealedSegments: s.sealedSegments + of });
   });
-  const perPartition = partitioned && rc.partitionRows ? rc.partitionRows.get(plan) ?? new Map() : undefined;
-  if (perPartition) rc.partitionRows!.set(plan, perPartition);
   for (const table of tables) {
-    const tally = perPartition && (perPartition.get(table.oid) ?? { rows: 0, removed: 0 });
-    if (tally) perPartition!.set(table.oid, tally);
     const range = plan.indexRange;
     const index = range && {
       columns: range.columns,
@@ -268,6 +278,8 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
     const paths = rc.textStats && plan.btreeBitmap ? new Map<BitmapScanSpec, BitmapPath>() : undefined;
     const bitmap = plan.btreeBitmap && bitmapScanSpec(plan.btreeBitmap.path, env, paths);
     const counted = paths && bitmapCounter(plan, paths, rc.textStats!);
+    const run = runs && partitionRun(runs, table);
+    const clock = run && partitionClock(run);
     const opts = zone.length || index || bitmap || plan.columns
       ? { zone, skipped, ...(index ? { index } : {}), ...(bitmap ? { bitmap, bitmapCounted: counted } : {}), ...(plan.columns ? { columns: plan.columns } : {}), ...(index && heapFetched ? { heapFetched } : {}) } : undefined;
     for (const batch of rc.storage.scan(table.oid, rc.snapshot, rc.txn, opts)) {
@@ -285,15 +297,46 @@ function* scan(plan: Extract<Plan, { kind: 'scan' }>, rc: RunContext, env: ExecE
         const read = out.length;
         out = out.filter((r) => pred(r, env) === true);
         if (removed) removed.n += read - out.length;
-        if (tally) tally.removed += read - out.length;
+        if (run) run.removed += read - out.length;
       }
-      if (tally) tally.rows += out.length;
       // a key lookup that found too many rows to fetch one by one: scanned, every row from the row store
       if (heapFetched && !index) heapFetched(out.length);
+      clock?.handing(out.length);
       if (out.length) yield out;
+      clock?.resume();
       if (rc.slice?.due()) yield PAUSE;
     }
+    clock?.handing(0);
   }
+}
+
+/** The runs of a partitioned scan's partitions, by oid (EXPLAIN ANALYZE shows each under the Append). */
+function partitionRunsOf(all: Map<Plan, Map<number, PartitionRun>>, plan: Plan): Map<number, PartitionRun> {
+  const runs = all.get(plan) ?? new Map<number, PartitionRun>();
+  all.set(plan, runs);
+  return runs;
+}
+
+function partitionRun(runs: Map<number, PartitionRun>, table: TableDef): PartitionRun {
+  const run = runs.get(table.oid) ?? { rows: 0, ms: 0, removed: 0, candidates: 0 };
+  runs.set(table.oid, run);
+  return run;
+}
+
+/** A partition's own time: from resuming its scan to handing rows up (the parent's time in between is not its). */
+function partitionClock(run: PartitionRun): { handing(rows: number): void; resume(): void } {
+  let t0 = performance.now();
+  return {
+    handing(rows) {
+      run.ms += performance.now() - t0;
+      t0 = performance.now();
+      if (rows > 0) {
+        run.rows += rows;
+        run.firstMs ??= run.ms;
+      }
+    },
+    resume() { t0 = performance.now(); },
+  };
 }
 
 /**
@@ -597,8 +640,11 @@ function* aggregate(plan: Extract<Plan, { kind: 'aggregate' }>, rc: RunContext, 
   const spillable = plan.groupBy.length > 0 && plan.aggs.every((a) => !a.orderBy.length && !a.distinct);
   const files = rc.tempSpace && spillable ? new SpillFiles(rc.tempSpace, 'hashagg') : undefined;
   const stats = { batches: 1 };
+  // EXPLAIN ANALYZE: the hash table's memory as PostgreSQL's would take it (pg-memory.ts)
+  const memory = rc.memoryStats && plan.groupBy.length > 0 ? hashAggMemory(plan.groupBy.map((g) => g.type), plan.aggs, rc) : undefined;
+  if (memory) rc.memoryStats!.set(plan, { kind: 'hashAgg', run: memory.run });
   try {
-    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env);
+    yield* aggregatePass(plan, aggs, runPlan(plan.input, rc, env), 0, files, stats, rc, env, memory);
   } finally {
     if (files) {
       files.removeAll();
@@ -621,7 +667,7 @@ type CompiledAgg = {
  */
 function* aggregatePass(
   plan: Extract<Plan, { kind: 'aggregate' }>, aggs: CompiledAgg[], input: Iterable<Step>, depth: number,
-  files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv,
+  files: SpillFiles | undefined, stats: { batches: number }, rc: RunContext, env: ExecEnv, memory?: HashAggMemory,
 ): Generator<Step, void, unknown> {
   const groupExprs = plan.groupBy.map(compileExpr);
   const groupTypes = plan.groupBy.map((g) => g.type);
@@ -643,12 +689,14 @@ function* aggregatePass(
       const r = depth > 0 ? inRow.slice(nKeys) : inRow;
       const k = nKeys ? groupKey(groupTypes, key) : '';
       let g = groups.get(k);
+      if (memory && depth === 0) memory.run.groupsBeforeLast = groups.size;
       if (!g) {
         if (spilled) {
           spilled.add(k, depth > 0 ? inRow : [...key, ...r]);
           continue;
         }
         groups.set(k, (g = { key, slots: newSlots() }));
+        if (memory && depth === 0) memory.group(key);
         if (budget && !budget.tryAdd(key, GROUP_BYTES + k.length + AGG_STATE_BYTES * aggs.length)) {
           // every row of one group lands in one partition: past MAX_DEPTH the groups are too big, not too many
           if (!files || depth >= MAX_DEPTH) throw budget.exceeded();
@@ -705,6 +753,47 @@ function* aggregatePass(
     if (spilled.parts[i].rows > 0) yield* aggregatePass(plan, aggs, readBack(spilled.parts[i], pace), depth + 1, files, stats, rc, env);
     spilled.release(i);
   }
+}
+
+interface HashAggMemory { readonly run: HashAggRun; group(key: readonly Value[]): void }
+
+/**
+ * Transition states PostgreSQL passes by reference, allocated per group from their initial
+ * value: avg over integers an int8[2], over floats (and their variances) a float8[3].
+ */
+function byReferenceState(call: AggregateCall): number {
+  const arg = call.args[0]?.type.oid;
+  const ints = arg === OID.int2 || arg === OID.int4;
+  const floats = arg === OID.float4 || arg === OID.float8;
+  if (call.name === 'avg' && ints) return 40;
+  if (floats && /^(avg|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp)$/.test(call.name)) return 48;
+  return 0;
+}
+
+/**
+ * The first pass's groups counted into the table context of PostgreSQL's hashed Agg (also a
+ * DISTINCT's or a UNION's HashAggregate: the whole row its key, no aggregates).
+ */
+function hashAggMemory(types: readonly SqlType[], aggs: readonly AggregateCall[], rc: RunContext): HashAggMemory {
+  // the table context is CreateWorkExprContext's (blocks up to work_mem / 16)
+  const cxt = AllocSetModel.forWorkMem(rc.workMemBytes ?? 4 * 1024 * 1024);
+  const states = aggs.map(byReferenceState).filter((b) => b > 0);
+  const run: HashAggRun = { groupsBeforeLast: 0, tableBytes: cxt.allocated, transitions: aggs.length };
+  return {
+    run,
+    group(key) {
+      addHashAggGroup(cxt, key, types, aggs.length, states);
+      run.tableBytes = cxt.allocated;
+    },
+  };
+}
+
+/** A hash set of rows (DISTINCT, UNION) measured as PostgreSQL's HashAggregate, when EXPLAIN ANALYZE asks. */
+function hashSetMemory(plan: Plan, types: readonly SqlType[], rc: RunContext): HashAggMemory | undefined {
+  if (!rc.memoryStats) return undefined;
+  const memory = hashAggMemory(types, [], rc);
+  rc.memoryStats.set(plan, { kind: 'hashAgg', run: memory.run });
+  return memory;
 }
 
 export function groupKey(types: readonly SqlType[], values: readonly Value[]): string {
@@ -765,7 +854,9 @@ function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecE
   if (plan.presorted) { yield* incrementalRun(plan, plan.keys, plan.presorted, Number.POSITIVE_INFINITY, 0, rc, env); return; }
   const width = plan.input.schema.length;
   const { compiled, specs } = keySpecs(plan.keys, width);
-  const hold = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
+  const held = rc.memoryStats && new TupleShapes(plan.input.schema.map((c) => c.type));
+  const extend = compiled.length ? (r: Row) => { const h = [...r]; for (const c of compiled) h.push(c(r, env)); return h; } : (r: Row) => r;
+  const hold = held ? (r: Row) => { held.add(r); return extend(r); } : extend;
   const stats: SortStats | undefined = rc.spillStats ? { method: 'quicksort', bytes: 0 } : undefined;
   const pace = { checkCancel: env.checkCancel, slice: rc.slice };
   try {
@@ -775,6 +866,7 @@ function* sort(plan: Extract<Plan, { kind: 'sort' }>, rc: RunContext, env: ExecE
     }
   } finally {
     if (stats) rc.spillStats!.set(plan, { kind: 'sort', ...stats });
+    if (held && stats?.method !== 'external merge') rc.memoryStats!.set(plan, { kind: 'sort', space: { method: 'quicksort', tuples: held, count: held.rows, bounded: false } });
   }
 }
 
@@ -937,11 +1029,16 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
   const seqIndex = width + compiled.length;
   // ties keep input order, like a stable sort
   const full = (a: Row, b: Row) => cmp(a, b) || ((a[seqIndex] as number) - (b[seqIndex] as number));
+  const types = plan.input.schema.map((c) => c.type);
+  const held = rc.memoryStats && new TupleShapes(types);
+  const evicted = held && new TupleShapes(types);
   if (k > 0) {
     for (const batch of runPlan(plan.input, rc, env)) {
       if (isSuspend(batch)) { yield batch; continue; }
       env.checkCancel();
       for (const r of batch) {
+        // PostgreSQL's bounded sort holds every row until it has more than twice the bound (then a heap of the bound's)
+        if (held && held.rows <= 2 * k) held.add(r);
         const ext = [...r];
         for (const c of compiled) ext.push(c(r, env));
         ext.push(seq++);
@@ -949,6 +1046,8 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
           heap.push(ext);
           siftUp(heap, heap.length - 1, full);
         } else if (full(ext, heap[0]) < 0) {
+          // make_bounded_heap replaces the top with one of the first 2k + 1 rows without freeing it: still counted
+          if (evicted && (ext[seqIndex] as number) <= 2 * k) evicted.add(heap[0].slice(0, width));
           heap[0] = ext;
           siftDown(heap, 0, full);
         }
@@ -956,7 +1055,20 @@ function* topk(plan: Extract<Plan, { kind: 'topk' }>, rc: RunContext, env: ExecE
     }
   }
   heap.sort(full);
+  // (the rows the Sort hands its Limit: those OFFSET skips too)
+  if (held) rc.memoryStats!.set(plan, { kind: 'sort', space: topNSpace(held, heap.map((r) => r.slice(0, width)), evicted!, k), handed: heap.length });
   yield heap.slice(offsetN).map((r) => r.slice(0, width));
+}
+
+/**
+ * A bounded sort's memory (tuplesort's TSS_BOUNDED): all rows up to twice the bound are
+ * quicksorted; past it the bound's rows kept in a heap, plus the heap tops make_bounded_heap
+ * replaced among the first 2k + 1 rows without freeing them (`evicted`, counted in it).
+ */
+function topNSpace(held: TupleShapes, kept: readonly Row[], evicted: TupleShapes, k: number): SortSpace {
+  if (held.rows <= 2 * k) return { method: 'quicksort', tuples: held, count: held.rows, bounded: true };
+  for (const r of kept) evicted.add(r);
+  return { method: 'top-N heapsort', tuples: evicted, count: held.rows, bounded: true };
 }
 
 /** EXPLAIN ANALYZE's rows of each Bitmap Index Scan of a B-tree bitmap: the positions its index gave, summed over segments. */
@@ -1057,13 +1169,17 @@ function* distinct(plan: Extract<Plan, { kind: 'distinct' }>, rc: RunContext, en
   const onTypes = plan.on ? plan.on.map((e) => e.type) : types;
   const seen = new Set<string>();
   const budget = workMemFor(rc.workMemBytes, 'DISTINCT');
+  // (DISTINCT ON is a Unique over a Sort in PostgreSQL: no hash table)
+  const memory = on ? undefined : hashSetMemory(plan, types, rc);
   for (const batch of runPlan(plan.input, rc, env)) {
     if (isSuspend(batch)) { yield batch; continue; }
     const out: Row[] = [];
     for (const r of batch) {
       const k = groupKey(onTypes, on ? on.map((c) => c(r, env)) : r);
+      if (memory) memory.run.groupsBeforeLast = seen.size;
       if (seen.has(k)) continue;
       seen.add(k);
+      memory?.group(r);
       budget?.add([k], SET_ENTRY_BYTES);
       out.push(r);
     }
@@ -1085,10 +1201,13 @@ function* setop(plan: Extract<Plan, { kind: 'setop' }>, rc: RunContext, env: Exe
   const out: Row[] = [];
   if (plan.op === 'union') {
     const seen = new Set<string>();
+    const memory = hashSetMemory(plan, types, rc);
     for (const r of [...left, ...right]) {
       const k = groupKey(types, r);
+      if (memory) memory.run.groupsBeforeLast = seen.size;
       if (!seen.has(k)) {
         seen.add(k);
+        memory?.group(r);
         budget?.add([k], SET_ENTRY_BYTES);
         out.push(r);
       }

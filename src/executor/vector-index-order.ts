@@ -29,6 +29,7 @@ import { gather, type Step } from './suspend.js';
 import { T, type Row } from '../types/types.js';
 import type { DistanceOp } from '../ann/api.js';
 import { emptyVectorStats } from '../planner/vector-cost.js';
+import type { PartitionRun } from '../planner/explain.js';
 
 type TopKPlan = Extract<Plan, { kind: 'topk' }>;
 type ScanPlan = Extract<Plan, { kind: 'scan' }>;
@@ -62,14 +63,24 @@ export function* vectorIndexOrder(plan: TopKPlan, offsetN: number, rc: RunContex
       if (stats) rc.vectorStats!.set(topk, stats);
       return run(topk);
     };
+    const pred = scan.filter ? compileExpr(scan.filter) : null;
     if (scan.partitions) {
       const found: Row[] = [];
-      for (const p of scan.partitions) found.push(...yield* gather(search({ ...scan, partitions: [p] })));
+      // EXPLAIN ANALYZE: each partition's Index Scan under the Merge Append, its rows those its Filter kept
+      const runs = rc.partitionRuns && (rc.partitionRuns.get(plan) ?? new Map<number, PartitionRun>());
+      if (runs) rc.partitionRuns!.set(plan, runs);
+      for (const p of scan.partitions) {
+        const t0 = performance.now();
+        const got = yield* gather(search({ ...scan, partitions: [p] }));
+        found.push(...got);
+        if (!runs) continue;
+        const kept = pred ? got.filter((r) => pred(r, env) === true).length : got.length;
+        runs.set(p.oid, { rows: kept, ms: performance.now() - t0, removed: got.length - kept, candidates: 0 });
+      }
       rows = ordered(plan, found, env);
     } else {
       rows = yield* gather(search(scan));
     }
-    const pred = scan.filter ? compileExpr(scan.filter) : null;
     if (pred) rows = rows.filter((r) => pred(r, env) === true);
   }
   yield rows.slice(offsetN);

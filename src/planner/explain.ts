@@ -30,6 +30,7 @@ import { offsetZeroOnly } from './rules/drop-zero-offset.js';
 import { writeJson, writeXml, writeYaml, type Json, type JsonObject } from '../types/explain-formats.js';
 import { coercedOperand, leafPlaces, unionMembers } from './union-members.js';
 import { T } from '../types/types.js';
+import { chooseHashTableSize, hashAggPeakBytes, hashTableInfo, hashTupleSpace, kilobytes, sortSpaceUsed, type HashAggRun, type HashInfo, type SortSpace, type TupleShapes } from './pg-memory.js';
 
 export interface NodeMetrics { rows: number; ms: number; firstMs?: number }
 
@@ -39,9 +40,6 @@ export interface RemovedCount { n: number }
 /** An INSERT … ON CONFLICT's proposed rows that met a conflict, and those of them its DO UPDATE's WHERE left alone. */
 export interface ConflictCounts { conflicting: number; filtered: number }
 
-/** Per partition a partitioned table's scan read (by its OID): the rows it handed on and those its Filter rejected. */
-export type PartitionCounts = Map<number, { rows: number; removed: number }>;
-
 /**
  * EXPLAIN ANALYZE's `Rows Removed by Filter: n` (or `by Join Filter`), right after the node's
  * condition of that label, as explain.c's show_instrumentation_count puts it; a node without
@@ -50,6 +48,8 @@ export type PartitionCounts = Map<number, { rows: number; removed: number }>;
 function rowsRemoved(n: DisplayNode, label: 'Filter' | 'Join Filter' | 'Index Cond' | 'Recheck Cond', count: number, by: string = label): void {
   let at = -1;
   n.details.forEach(([k], i) => { if (k === label) at = i; });
+  // a hashed Agg's Batches line comes between its Filter and this (explain.c's T_Agg)
+  if (at >= 0 && n.details[at + 1]?.[0] === 'Batches' && n.details[at + 1]?.[2]) at++;
   if (at >= 0) n.details.splice(at + 1, 0, [`Rows Removed by ${by}`, String(count)]);
 }
 
@@ -58,6 +58,15 @@ export type SpillStats =
   | { readonly kind: 'sort'; readonly method: 'quicksort' | 'external merge'; readonly bytes: number }
   | { readonly kind: 'hash'; readonly batches: number; readonly diskBytes: number }
   | IncrementalSortStats;
+
+/** One partition's scan under an Append: its rows and time, the rows its Filter rejected, its index's candidates. */
+export interface PartitionRun { rows: number; ms: number; firstMs?: number; removed: number; candidates: number }
+
+/** What a sort, a hash join's table or a hashed aggregate held in memory, measured as PostgreSQL would (pg-memory.ts). */
+export type MemoryStats =
+  | { readonly kind: 'sort'; readonly space: SortSpace; readonly handed?: number }
+  | { readonly kind: 'hashJoin'; readonly tuples: TupleShapes }
+  | { readonly kind: 'hashAgg'; readonly run: HashAggRun };
 
 /** A bitmap scan's index side: a GIN scan's candidates; a B-tree bitmap's positions per Bitmap Index Scan. */
 export interface BitmapStats { candidates: number; leaves?: Map<BitmapPath, number> }
@@ -69,12 +78,17 @@ export interface ExplainOptions {
   /** per bitmap scan: rows its Bitmap Index Scan handed on (GIN), or each of its Bitmap Index Scans (B-tree) */
   readonly textStats?: Map<Plan, BitmapStats>;
   readonly spillStats?: Map<Plan, SpillStats>;
+  /** per sort / hash join / hashed aggregate: what it held, for its Memory figures */
+  readonly memoryStats?: Map<Plan, MemoryStats>;
+  /** per partitioned scan: each partition's run (by the partition's oid) */
+  readonly partitionRuns?: Map<Plan, Map<number, PartitionRun>>;
+  /** work_mem and hash_mem in bytes: the sizes PostgreSQL's hash tables are planned for */
+  readonly workMemBytes?: number;
+  readonly hashMemBytes?: number;
   /** per Index Only Scan: the rows whose visibility needed the row store (planner/index-only.ts) */
   readonly heapFetches?: Map<Plan, number>;
   /** per scan or join: the rows its own Filter / Join Filter rejected */
   readonly removedRows?: Map<Plan, RemovedCount>;
-  /** per partitioned table's scan: what each partition it read handed on (EXPLAIN ANALYZE of an Append's members) */
-  readonly partitionRows?: Map<Plan, PartitionCounts>;
   /** an INSERT … ON CONFLICT's conflicts (ANALYZE) */
   readonly conflicts?: ConflictCounts;
   readonly verbose: boolean;
@@ -85,6 +99,13 @@ export interface ExplainOptions {
   readonly model: CostModel;
 }
 
+/**
+ * A labelled detail: "Filter", "Hash Cond", "Sort Key", … (string[]: a list); a runtime line
+ * whose structured formats have fields of their own ("Sort Method: quicksort  Memory: 25kB" is
+ * Sort Method, Sort Space Used, Sort Space Type) carries them third.
+ */
+type Detail = [string, string | string[]] | [string, string, [string, string | number][]];
+
 /** One node as EXPLAIN shows it. */
 interface DisplayNode {
   readonly type: string;
@@ -93,7 +114,7 @@ interface DisplayNode {
   /** JSON-only fields after Node Type ("Relation Name", "Join Type", …) */
   readonly props: [string, string | number | boolean][];
   /** labelled details: "Filter", "Hash Cond", "Sort Key", … (string[]: a list) */
-  readonly details: [string, string | string[]][];
+  readonly details: Detail[];
   est: Estimate;
   actual?: NodeMetrics | 'never';
   readonly children: { rel: string; node: DisplayNode }[];
@@ -107,10 +128,33 @@ interface DisplayNode {
  * PostgreSQL's lines: "Sort Method: external merge  Disk: 3920kB" or "quicksort  Memory: 25kB";
  * a hash join or hash aggregate that spilled: "Batches: 33  Disk Usage: 5352kB".
  */
-function spillDetail(s: Exclude<SpillStats, IncrementalSortStats>): [string, string] {
-  const kb = (n: number) => `${Math.ceil(n / 1024)}kB`;
-  if (s.kind === 'sort') return ['Sort Method', `${s.method}  ${s.method === 'quicksort' ? 'Memory' : 'Disk'}: ${kb(s.bytes)}`];
-  return ['Batches', `${s.batches}  Disk Usage: ${kb(s.diskBytes)}`];
+function spillDetail(s: Exclude<SpillStats, IncrementalSortStats>): Detail {
+  if (s.kind === 'sort') return sortMethodDetail(s.method, s.method === 'quicksort' ? 'Memory' : 'Disk', kilobytes(s.bytes));
+  return ['Batches', `${s.batches}  Disk Usage: ${kilobytes(s.diskBytes)}kB`];
+}
+
+/** show_sort_info: "Sort Method: quicksort  Memory: 25kB"; Sort Method, Sort Space Used, Sort Space Type in the other formats */
+function sortMethodDetail(method: string, type: 'Memory' | 'Disk', kb: number): Detail {
+  return ['Sort Method', `${method}  ${type}: ${kb}kB`, [['Sort Method', method], ['Sort Space Used', kb], ['Sort Space Type', type]]];
+}
+
+/** show_hash_info: "Buckets: n  Batches: n  Memory Usage: n kB", each with "(originally m)" when it changed at run time */
+function hashDetail(h: HashInfo): Detail {
+  const kb = kilobytes(h.peakBytes);
+  const changed = h.buckets !== h.originalBuckets || h.batches !== h.originalBatches;
+  const text = changed
+    ? `${h.buckets} (originally ${h.originalBuckets})  Batches: ${h.batches} (originally ${h.originalBatches})  Memory Usage: ${kb}kB`
+    : `${h.buckets}  Batches: ${h.batches}  Memory Usage: ${kb}kB`;
+  return ['Buckets', text, [['Hash Buckets', h.buckets], ['Original Hash Buckets', h.originalBuckets], ['Hash Batches', h.batches], ['Original Hash Batches', h.originalBatches], ['Peak Memory Usage', kb]]];
+}
+
+/** show_hashagg_info: "Batches: n  Memory Usage: n kB" (and its Disk Usage when it spilled) */
+function hashAggDetail(batches: number, peakBytes: number, diskBytes: number, costs: boolean): Detail {
+  const kb = kilobytes(peakBytes);
+  const disk = kilobytes(diskBytes);
+  const fields: [string, number][] = [['HashAgg Batches', batches], ['Peak Memory Usage', kb], ['Disk Usage', disk]];
+  if (costs) fields.unshift(['Planned Partitions', 0]);
+  return ['Batches', `${batches}  Memory Usage: ${kb}kB${batches > 1 ? `  Disk Usage: ${disk}kB` : ''}`, fields];
 }
 
 class Builder implements DeparseContext {
@@ -332,8 +376,14 @@ class Builder implements DeparseContext {
 
   private addRuntimeDetails(plan: Plan, node: DisplayNode): void {
     const ss = plan.kind === 'join' ? undefined : this.opts.spillStats?.get(plan);
+    const memory = plan.kind === 'join' || plan.kind === 'topk' ? undefined : this.opts.memoryStats?.get(plan);
     // (an Incremental Sort's lines go on its own node, below the Limit: topk())
-    if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
+    // in memory: PostgreSQL's figure for what it held; spilled: Quiver's own runs on disk
+    const external = ss?.kind === 'sort' && ss.method === 'external merge';
+    if (memory?.kind === 'sort' && !external) node.details.push(this.sortDetail(memory.space, plan));
+    else if (memory?.kind === 'hashAgg') {
+      if (node.props.some(([k, v]) => k === 'Strategy' && v === 'Hashed')) this.hashAggLine(node, memory.run, ss);
+    } else if (ss && ss.kind !== 'incrementalSort') node.details.push(spillDetail(ss));
     // PostgreSQL's Heap Fetches on an Index Only Scan under ANALYZE, 0 when it never ran (index-only.ts says what they are here)
     if (this.opts.metrics && this.opts.heapFetches && plan.kind === 'scan' && isIndexOnly(plan)) {
       node.details.push(['Heap Fetches', String(this.opts.heapFetches.get(plan) ?? 0)]);
@@ -354,6 +404,24 @@ class Builder implements DeparseContext {
         node.details.push([line.slice(0, at), line.slice(at + 2)]);
       }
     }
+  }
+
+  /** A sort's Sort Method line from what it held (pg-memory.ts), its input's columns in PostgreSQL's order */
+  private sortDetail(space: SortSpace, plan: Plan): Detail {
+    const input = plan.kind === 'sort' || plan.kind === 'topk' ? plan.input : plan;
+    const bytes = sortSpaceUsed(space, this.opts.workMemBytes ?? 4 * 1024 * 1024, this.above.get(input));
+    return sortMethodDetail(space.method, 'Memory', kilobytes(bytes));
+  }
+
+  /** A hashed Agg's Batches line after its Filter (show_hashagg_info follows show_upper_qual) */
+  private hashAggLine(node: DisplayNode, run: HashAggRun, spilled: SpillStats | undefined): void {
+    const hashMem = this.opts.hashMemBytes ?? 8 * 1024 * 1024;
+    const peak = hashAggPeakBytes(run, node.est.rows, hashMem, node.est.width);
+    const batches = spilled?.kind === 'hash' ? spilled.batches : 1;
+    const line = hashAggDetail(batches, peak, spilled?.kind === 'hash' ? spilled.diskBytes : 0, this.opts.costs);
+    const filter = node.details.findIndex(([k]) => k === 'Filter');
+    if (filter >= 0) node.details.splice(filter + 1, 0, line);
+    else node.details.push(line);
   }
 
   private child(node: DisplayNode, plan: Plan, rel = 'Outer'): void {
@@ -652,7 +720,10 @@ class Builder implements DeparseContext {
         const filter: ['Filter' | 'Join Filter', string] = [join ? 'Join Filter' : 'Filter', onScan ? this.scanExpr(plan.predicate) : this.windowQual(plan.input, plan.predicate) ?? this.ownExpr(plan.input, plan.predicate)];
         // a WindowAgg shows its Filter before its Run Condition (explain.c's T_WindowAgg)
         const runAt = n.details.findIndex(([k]) => k === 'Run Condition');
+        // a hashed Agg's Batches line follows its Filter (show_hashagg_info after show_upper_qual)
+        const batchesAt = n.type === 'Aggregate' ? n.details.findIndex(([k, , fields]) => k === 'Batches' && fields !== undefined) : -1;
         if (runAt >= 0) n.details.splice(runAt, 0, filter);
+        else if (batchesAt >= 0) n.details.splice(batchesAt, 0, filter);
         else n.details.push(filter);
         // the rows its input handed up that it did not pass on
         const read = this.opts.metrics?.get(plan.input);
@@ -845,14 +916,6 @@ class Builder implements DeparseContext {
    * ANALYZE: a partition's own rows and Rows Removed by Filter under an Append (its time the
    * whole scan's); one the scan did not read was never executed
    */
-  private partitionActual(plan: Extract<Plan, { kind: 'scan' }>, partition: TableDef, part: DisplayNode): void {
-    const whole = this.opts.metrics?.get(plan);
-    if (!this.opts.metrics || !whole || (plan.partitions?.length ?? 0) < 2) return;
-    const counts = this.opts.partitionRows?.get(plan)?.get(partition.oid);
-    part.actual = counts ? { ...whole, rows: counts.rows } : 'never';
-    if (counts && plan.filter) rowsRemoved(part, 'Filter', counts.removed);
-  }
-
   /** A select list computed over a partitioned table's Append: each partition's scan computes it, as wide as that */
   private projectIntoPartitions(append: DisplayNode, plan: Extract<Plan, { kind: 'project' }>): void {
     let below = plan.input;
@@ -911,17 +974,23 @@ class Builder implements DeparseContext {
       // an UPDATE's / DELETE's partitions are numbered even when one is left: the
       // ModifyTable names the parent (explain.c's rels_used)
       const modified = plan === this.modified;
+      // under ANALYZE each partition's own run (a partition the scan never reached: never executed)
+      const runs = this.opts.partitionRuns?.get(plan);
+      const several = plan.partitions.length > 1;
+      const runOf = (p: TableDef): PartitionRun | undefined => (several ? runs?.get(p.oid) : undefined);
+      const actualOf = (run: PartitionRun | undefined): DisplayNode['actual'] => (!this.opts.metrics || !several ? undefined : run ? { rows: run.rows, ms: run.ms, firstMs: run.firstMs } : 'never');
       const parts = plan.partitions.map((p, k) => {
         const alias = modified ? `${plan.alias ?? plan.table.name}_${k + 1}` : Builder.partitionAlias(plan.alias ?? plan.table.name, k, plan.partitions!.length);
         if (modified) this.targetPartitions.push({ table: p, alias });
-        if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias);
-        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.partitionScan(plan, p), children: [], subplans: [] };
+        const run = runOf(p);
+        if (plan.textLookup) return this.bitmapScan(plan, plan.textLookup, p, alias, { actual: actualOf(run), candidates: run?.candidates });
+        const part: DisplayNode = { type: 'Seq Scan', title: 'Seq Scan', props: [], details: [], est: this.opts.model.partitionScan(plan, p), actual: actualOf(run), children: [], subplans: [] };
         this.relation(part, p, alias);
         this.asPartition(plan, alias, () => {
           if (plan.filter) part.details.push(['Filter', this.scanExpr(plan.filter)]);
           this.output(part, this.scanTlist(plan));
         });
-        this.partitionActual(plan, p, part);
+        if (run && this.opts.metrics && plan.filter) rowsRemoved(part, 'Filter', run.removed);
         if (plan.bm25TopK) part.details.push(['Top-K Pruning', `bm25_rank from inverted lists, ${this.expr(plan.bm25TopK.query)}`]);
         return part;
       });
@@ -972,10 +1041,13 @@ class Builder implements DeparseContext {
   }
 
   /** A GIN index's candidates, rechecked: Bitmap Heap Scan over a Bitmap Index Scan, as PostgreSQL shows it. */
-  private bitmapScan(plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>, partition?: TableDef, alias?: string): DisplayNode {
+  private bitmapScan(
+    plan: Extract<Plan, { kind: 'scan' }>, lookup: NonNullable<Extract<Plan, { kind: 'scan' }>['textLookup']>, partition?: TableDef, alias?: string,
+    partRun?: { actual: DisplayNode['actual']; candidates?: number },
+  ): DisplayNode {
     const table = partition ?? plan.table;
     const n: DisplayNode = partition
-      ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, children: [], subplans: [] }
+      ? { type: 'Bitmap Heap Scan', title: 'Bitmap Heap Scan', props: [], details: [], est: this.opts.model.textIndexScan(partition, plan.filter, lookup.cond).heap, actual: partRun?.actual, children: [], subplans: [] }
       : this.node(plan, 'Bitmap Heap Scan');
     this.relation(n, table, alias ?? this.refname(plan));
     // a partition's own index attached to the parent's (its name), else the parent's
@@ -990,8 +1062,10 @@ class Builder implements DeparseContext {
       details: [['Index Cond', cond]], children: [], subplans: [],
       est: this.opts.model.textIndexScan(table, plan.filter, lookup.cond).index, actual: n.actual,
     };
-    const handed = this.opts.textStats?.get(plan);
+    const handed = partRun ? (partRun.candidates !== undefined ? { candidates: partRun.candidates } : undefined) : this.opts.textStats?.get(plan);
     if (handed && n.actual && n.actual !== 'never') indexNode.actual = { ...n.actual, rows: handed.candidates };
+    // a partition's Recheck Cond under ANALYZE: never lossy here (JSON shows the 0)
+    if (partRun && partRun.actual) rowsRemoved(n, 'Recheck Cond', 0, 'Index Recheck');
     n.children.push({ rel: 'Outer', node: indexNode });
     return n;
   }
@@ -1115,7 +1189,16 @@ class Builder implements DeparseContext {
       est: { ...inner.est, startup: inner.est.total }, actual: inner.actual,
     };
     const spilled = this.opts.spillStats?.get(plan);
-    if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
+    const held = this.opts.memoryStats?.get(plan);
+    if (held?.kind === 'hashJoin') {
+      // buckets and batches as ExecChooseHashTableSize plans them from the inner estimate (one hash key: the skew table may take its share)
+      const innerPlan = buildLeft ? plan.left : plan.right;
+      const planned = chooseHashTableSize(Math.max(1, Math.round(inner.est.rows)), Math.round(inner.est.width), this.opts.hashMemBytes ?? 8 * 1024 * 1024, keys.length === 1);
+      const batches = spilled?.kind === 'hash' ? spilled.batches : planned.batches;
+      hash.details.push(hashDetail(hashTableInfo(planned, held.tuples.rows, held.tuples.bytes(hashTupleSpace, this.above.get(innerPlan)), batches)));
+      // the Hash counts the tuples it put in its table: not those with a NULL key it drops (MultiExecPrivateHash)
+      if (hash.actual && hash.actual !== 'never') hash.actual = { ...hash.actual, rows: held.tuples.rows };
+    } else if (spilled && spilled.kind !== 'incrementalSort') hash.details.push(spillDetail(spilled));
     n.children.push({ rel: 'Inner', node: hash });
     return n;
   }
@@ -1237,6 +1320,10 @@ class Builder implements DeparseContext {
     const below = this.asking('small', () => this.build(plan.input));
     // over a Subquery Scan the Sort holds its rows, as wide as they are
     if (below.type === 'Subquery Scan') sort.est = { ...sort.est, width: below.est.width };
+    const held = this.opts.memoryStats?.get(plan);
+    if (held?.kind === 'sort') sort.details.push(this.sortDetail(held.space, plan));
+    // the Sort handed the Limit the rows it skipped (OFFSET) too
+    if (held?.kind === 'sort' && held.handed !== undefined && limit.actual && limit.actual !== 'never') sort.actual = { ...limit.actual, rows: held.handed };
     sort.children.push({ rel: 'Outer', node: below });
     limit.children.push({ rel: 'Outer', node: sort });
     return limit;
@@ -1281,6 +1368,15 @@ class Builder implements DeparseContext {
     }
     const parts = scan.partitions.map((p, k) => scanOf(p, p.indexes.find((i) => i.parentIndex === index.oid) ?? index, Builder.partitionAlias(scan.alias ?? scan.table.name, k, scan.partitions!.length)));
     if (parts.length === 1) return this.absorb(parts[0], plan);
+    // under ANALYZE each partition's Index Scan with its own rows (vector-index-order.ts)
+    if (this.opts.metrics) {
+      const runs = this.opts.partitionRuns?.get(plan);
+      scan.partitions.forEach((p, k) => {
+        const run = runs?.get(p.oid);
+        parts[k].actual = run ? { rows: run.rows, ms: run.ms } : 'never';
+        if (run && scan.filter) rowsRemoved(parts[k], 'Filter', run.removed);
+      });
+    }
     const n = this.node(plan, 'Merge Append');
     const qualified = plan.keys.map((k) => `(${sortKeyText(k, { qualify: true, subplanNumber: (p) => this.subplanNumber(p), initPlanParam: (p) => this.initPlanParam(p), tableName: (t, l) => this.tableName(t, l) })})`);
     n.details.push(['Sort Key', qualified]);
@@ -1826,10 +1922,13 @@ function jsonNode(n: DisplayNode, rel: string | undefined, opts: ExplainOptions,
     o['Actual Loops'] = n.actual === 'never' ? 0 : 1;
   }
   // counters PostgreSQL writes as JSON numbers
-  for (const [k, v] of n.details) o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  for (const [k, v, fields] of n.details) {
+    if (fields) for (const [fk, fv] of fields) o[fk] = fv;
+    else o[k] = Array.isArray(v) ? v : k === 'Output' ? v.split(', ') : k === 'Heap Fetches' || k === 'Tuples Inserted' || k === 'Conflicting Tuples' || k.startsWith('Rows Removed by ') ? Number(v) : k === 'Inner Unique' ? v === 'true' : v;
+  }
   if (n.targets) o['Target Tables'] = n.targets.map((t) => Object.fromEntries(t.props));
   // show_hashagg_info: the partitions a hashed Agg planned to spill to, with the costs (none planned here)
-  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed') o['Planned Partitions'] = 0;
+  if (opts.costs && n.type === 'Aggregate' && strategy?.[1] === 'Hashed' && !('Planned Partitions' in o)) o['Planned Partitions'] = 0;
   const initPlans = n.subplans.filter((s) => !s.name.startsWith('SubPlan'));
   const subPlans = n.subplans.filter((s) => s.name.startsWith('SubPlan'));
   const plans = [
