@@ -55,7 +55,8 @@ export interface LocalClusterOptions {
   /**
    * TLS on the links to the data nodes (default false): a CA and a node certificate made once
    * in `<dir>/tls` (local/certs.ts); the data nodes serve TLS only (--tls-required), the proxy
-   * serves TLS to clients too, and a sharded cluster's router checks the shards against the CA
+   * serves TLS to clients too, a sharded cluster's router checks the shards against the CA,
+   * and the query-node, index-node and timestamp-oracle links are TLS (--cluster-tls-*)
    */
   readonly tls?: boolean;
   /** the script Quiver nodes run (default dist/src/main.js) */
@@ -169,7 +170,10 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const served = certs ? ['--tls-cert', certs.cert, '--tls-key', certs.key] : [];
   for (const spec of specs.values()) if (spec.role === 'data') spec.args.push(...served, ...(certs ? ['--tls-required'] : []));
   const shardTls = certs && shards > 1 ? ['--shard-tls', 'verify-full', '--shard-tls-ca', certs.ca] : [];
-  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...served, ...shardTls, ...common] });
+  // and the links between the Quiver nodes (query, index, timestamp oracle) are TLS, checked against the CA (peer-tls.ts)
+  const links = certs ? ['--cluster-tls-cert', certs.cert, '--cluster-tls-key', certs.key, '--cluster-tls-ca', certs.ca] : [];
+  for (const spec of specs.values()) spec.args.push(...links);
+  specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...served, ...shardTls, ...links, ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
@@ -381,7 +385,8 @@ const USAGE = 'usage: npm run cluster -- [--nodes 3] [--port 5433] [--read-port 
   '  --read-port N: the proxy\'s port for read-only sessions, spread over the hot standbys (0: a free one)\n' +
   '  --query-nodes N: query nodes serving sealed-segment vector search (0: the data leader serves it alone)\n' +
   '  --index-nodes N: index nodes building sealed segments\' HNSW indexes (0: the data leader builds them)\n' +
-  '  --tls: a CA and node certificate in <dir>/tls (openssl); data nodes serve TLS only, the proxy checks the shards\' certificates\n';
+  '  --tls: a CA and node certificate in <dir>/tls (openssl); data nodes serve TLS only, the proxy checks the shards\' certificates,\n' +
+  '         the links between Quiver nodes (query, index, timestamp oracle) are TLS too\n';
 
 /** The command line: start, print the ready line, stop everything on a signal. */
 async function main(): Promise<void> {

@@ -22,6 +22,7 @@ import { TsoClient, type TimestampSource } from './tso/tso-client.js';
 import { IndexNodeClient } from './index-node-client.js';
 import { startIndexNode, type RunningIndexNode } from './index-node.js';
 import type { ShardTls } from './router/shard-tls.js';
+import { missingPeerTls, type PeerTls } from './peer-tls.js';
 
 export type ClusterNodeRole = 'data' | 'proxy' | 'query' | 'index';
 
@@ -65,7 +66,12 @@ export interface ClusterConfig {
   readonly secret?: string;
   /** --shard-tls / --shard-tls-ca (a sharded cluster's proxy): the TLS its router speaks to the shards (router/shard-tls.ts) */
   readonly shardTls?: ShardTls;
+  /** --cluster-tls-cert/-key/-ca: TLS on the query-node, index-node and timestamp-oracle links (peer-tls.ts) */
+  readonly peerTls?: PeerTls;
 }
+
+/** The links' secret and TLS, as the node servers and clients take them (absent when not given). */
+const linkSecurity = (c: ClusterConfig): { secret?: string; tls?: PeerTls } => ({ ...(c.secret ? { secret: c.secret } : {}), ...(c.peerTls ? { tls: c.peerTls } : {}) });
 
 /** The flags a role lacks (empty: none). */
 export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] {
@@ -73,6 +79,9 @@ export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] 
   if (c.etcd.length === 0) out.push('--etcd');
   if (role === 'data' && c.nats.length === 0) out.push('--nats');
   if (role !== 'proxy' && !c.s3Bucket) out.push('--s3-bucket');
+  // the proxy of a sharded cluster serves and calls the timestamp oracle; a data node calls the query, index and oracle links
+  const tls = missingPeerTls(c.peerTls, role === 'query' || role === 'index' || (role === 'proxy' && c.shards > 1), role === 'data' || (role === 'proxy' && c.shards > 1));
+  if (tls) out.push(tls);
   return out;
 }
 
@@ -112,7 +121,7 @@ const requestPrefix = (c: ClusterConfig) => (c.shards > 1 ? ownStream(c) : undef
 async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
   const log = await openJetStreamLog({ servers: [...c.nats], stream: ownStream(c), replicas: c.replicas });
   const prefix = requestPrefix(c);
-  const indexBuilder = new IndexNodeClient(logger, prefix, c.secret);
+  const indexBuilder = new IndexNodeClient(logger, prefix, c.secret, c.peerTls);
   followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
   return { log, objects: objectStore(c, ownStream(c)), indexBuilder };
 }
@@ -149,8 +158,8 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
   const seams = await openSeams(c, coordinator, logger);
   const prefix = requestPrefix(c);
   // a shard's commits take the timestamp oracle's timestamps (the proxies run it: tso/tso-server.ts)
-  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator, c.secret) : undefined;
-  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c.secret),
+  const timestamps = c.shards > 1 ? await TsoClient.open(coordinator, c.secret, c.peerTls) : undefined;
+  const services = (shared: SharedSeams): DataNodeServices => ({ shared, searchPool: (local, segmentDir) => followQueryNodes(coordinator, local, segmentDir, logger, prefix, c),
     ...(timestamps ? { timestamps } : {}) });
   return runDataRole({
     nodeId: c.nodeId, host, port, dataDir, coordinator, seams, logger,
@@ -161,9 +170,9 @@ export async function runDataNode<S>(c: ClusterConfig, host: string, port: numbe
 }
 
 /** A QueryNodePool whose node list follows the registered query nodes (until it closes). */
-function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined, secret: string | undefined): SegmentSearchPool {
+function followQueryNodes(coordinator: Coordinator, local: QueryWorkerPool | undefined, segmentDir: string, logger: Logger, prefix: string | undefined, c: ClusterConfig): SegmentSearchPool {
   let stop = () => {};
-  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}), ...(secret ? { secret } : {}) });
+  const pool = new QueryNodePool({ local, segmentDir, logger, onClose: () => stop(), ...(prefix !== undefined ? { prefix } : {}), ...linkSecurity(c) });
   stop = followRegistrations(coordinator, 'query', logger, (nodes) => pool.setNodes(nodes));
   return pool;
 }
@@ -177,7 +186,7 @@ export async function runQueryNode(c: ClusterConfig, host: string, port: number,
   const coordinator = await openCoordinator(c);
   const pool = new QueryWorkerPool(Math.max(1, workers), (slot, reason) => logger.error({ slot, reason }, 'query worker crashed; replaced'));
   const stores = objectStores(c);
-  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger, ...(c.secret ? { secret: c.secret } : {}) });
+  const node = await startQueryNode({ host, port, cacheDir, objects: stores.objects, objectsAt: stores.objectsAt, pool, logger, ...linkSecurity(c) });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'query' });
   return {
     port: node.port,
@@ -201,7 +210,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
     // the router answers clients itself: TLS and passwords are the proxy's (the piping proxy leaves them to the data node)
     return runShardRouterRole({
       host, port, shards: c.shards, nodeId: c.nodeId, logger, openCoordinator: () => openCoordinator(c),
-      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}), ...(c.secret ? { secret: c.secret } : {}),
+      ...(readPort !== undefined ? { readPort } : {}), ...(security ? { security } : {}), ...linkSecurity(c),
       ...(c.shardTls ? { shardTls: c.shardTls } : {}),
     });
   }
@@ -218,7 +227,7 @@ export function runProxyNode(c: ClusterConfig, host: string, port: number, logge
 export async function runIndexNode(c: ClusterConfig, host: string, port: number, workDir: string, logger: Logger): Promise<RunningIndexNode> {
   const coordinator = await openCoordinator(c);
   const stores = objectStores(c);
-  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger, ...(c.secret ? { secret: c.secret } : {}) });
+  const node = await startIndexNode({ host, port, workDir, objects: stores.objects, objectsAt: stores.objectsAt, logger, ...linkSecurity(c) });
   await coordinator.register({ id: c.nodeId, address: `${host}:${node.port}`, role: 'index' });
   return {
     port: node.port,
