@@ -64,6 +64,8 @@ const { values } = parseArgs({
     'cluster-secret': { type: 'string', default: process.env.QUIVER_CLUSTER_SECRET || undefined },
     'shard-tls': { type: 'string', default: process.env.QUIVER_SHARD_TLS || undefined },
     'shard-tls-ca': { type: 'string', default: process.env.QUIVER_SHARD_TLS_CA || undefined },
+    'etcd-user': { type: 'string', default: process.env.QUIVER_ETCD_USER || undefined },
+    'nats-user': { type: 'string', default: process.env.QUIVER_NATS_USER || undefined },
     'cluster-tls-cert': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CERT || undefined },
     'cluster-tls-key': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_KEY || undefined },
     'cluster-tls-ca': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CA || undefined },
@@ -91,6 +93,7 @@ if (values.help) {
     '              [--shards N (every node: the cluster\'s shard groups, default 1)] [--shard K (data: its shard, 0 to N-1)]\n' +
     '              [--cluster-secret S (every node: authenticates the links between nodes; at least 16 characters)]\n' +
     '              [--shard-tls disable|prefer|require|verify-ca|verify-full] [--shard-tls-ca FILE]\n' +
+    '              [--etcd-user U (password: QUIVER_ETCD_PASSWORD)] [--nats-user U (password: QUIVER_NATS_PASSWORD)]\n' +
     '              [--cluster-tls-cert FILE --cluster-tls-key FILE --cluster-tls-ca FILE (every node: TLS on the query, index and timestamp-oracle links)]\n' +
     '                (proxy of a sharded cluster: TLS to the shards, as libpq\'s sslmode; default verify-ca with a CA, else prefer)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
@@ -198,6 +201,9 @@ const cluster: ClusterConfig = {
   ...(values['cluster-secret'] ? { secret: values['cluster-secret'] } : {}),
   shardTls,
   ...(peerTls ? { peerTls } : {}),
+  // passwords from the environment only: a command line is visible to every user of the host (ps)
+  ...(values['etcd-user'] ? { etcdAuth: { username: values['etcd-user'], password: process.env.QUIVER_ETCD_PASSWORD ?? '' } } : {}),
+  ...(values['nats-user'] ? { natsAuth: { user: values['nats-user'], pass: process.env.QUIVER_NATS_PASSWORD ?? '' } } : {}),
 };
 if (role !== 'standalone') {
   const missing = clusterRoles!.missingFlags(role as ClusterNodeRole, cluster);

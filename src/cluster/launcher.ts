@@ -26,6 +26,7 @@ import { startLocalS3, type LocalS3 } from './local/s3.js';
 import { childProcessGroups, freePorts, listening, spawnManaged, waitUntil, type ManagedProcess } from './local/processes.js';
 import { selectOne } from './local/sql-probe.js';
 import { clusterCerts } from './local/certs.js';
+import { clusterCredentials, credentialsEnv, credentialsFile } from './local/credentials.js';
 import { dataElection } from './data-role.js';
 
 /** What startLocalCluster starts, and where. */
@@ -119,12 +120,14 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   // recorded before anything starts: a launcher that dies during start-up leaves them too
   writeRecord(dir, { shards, port: opts.port ?? 0, ports: infraPorts, processes: [] });
   const aborted = () => opts.signal?.aborted === true;
+  // NATS, etcd and S3 each require the directory's logins (local/credentials.ts)
+  const credentials = clusterCredentials(dir);
 
   // the starters run in parallel; each stops its own processes if it fails
   const [etcdR, natsR, s3R] = await Promise.allSettled([
-    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd),
-    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats),
-    startLocalS3(join(dir, 's3')),
+    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, credentials.etcd),
+    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats, credentials.nats),
+    startLocalS3(join(dir, 's3'), 'quiver', credentials.s3),
   ]);
   const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
@@ -176,7 +179,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   specs.set('proxy-1', { role: 'proxy', port: proxyPort, args: ['--role', 'proxy', '--port', String(proxyPort), '--read-port', String(readPort), '--node-id', 'proxy-1', ...served, ...shardTls, ...links, ...common] });
   const env: NodeJS.ProcessEnv = {
     ...process.env, ...opts.env,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: 'us-east-1',
+    ...credentialsEnv(credentials), AWS_REGION: 'us-east-1',
   };
   // every link between the Quiver nodes proves the directory's secret (README "Cluster mode")
   env.QUIVER_CLUSTER_SECRET ||= clusterSecret(dir);
@@ -203,7 +206,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     },
     async dataLeader(shard = 0) {
       const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
-      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints] });
+      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints], auth: credentials.etcd });
       try {
         const address = await c.leader(dataElection(shard, shards));
         return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);
@@ -484,6 +487,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`etcd ${cluster.etcd.endpoints.join(',')}\nnats ${cluster.nats.urls.join(',')}\ns3 ${cluster.s3.endpoint} bucket ${cluster.s3.bucket}\n` +
     `processes and logs: ${join(cluster.dir, 'cluster.json')}, ${join(cluster.dir, 'logs')}\n` +
+    `NATS, etcd and S3 logins (owner-only file): ${credentialsFile(cluster.dir)}\n` +
     `connect: psql -h ${HOST} -p ${cluster.port} -U postgres\n` +
     `read-only (hot standbys, round robin over the current ones): psql -h ${HOST} -p ${cluster.readPort} -U postgres\n` +
     `read port ${cluster.readPort}\n` +

@@ -4,7 +4,7 @@
  * of them and does not come here.
  */
 import type { Logger } from 'pino';
-import { openEtcdCoordinator } from './etcd-coordinator.js';
+import { openEtcdCoordinator, type EtcdAuth } from './etcd-coordinator.js';
 import { openJetStreamLog } from './jetstream-log.js';
 import { openS3ObjectStore } from './s3-object-store.js';
 import { agreeOnShardCount, dataElection, runDataRole, shardStream, type StandbyServer } from './data-role.js';
@@ -66,6 +66,10 @@ export interface ClusterConfig {
   readonly secret?: string;
   /** --shard-tls / --shard-tls-ca (a sharded cluster's proxy): the TLS its router speaks to the shards (router/shard-tls.ts) */
   readonly shardTls?: ShardTls;
+  /** --etcd-user / QUIVER_ETCD_PASSWORD: etcd's login when it has authentication on */
+  readonly etcdAuth?: EtcdAuth;
+  /** --nats-user / QUIVER_NATS_PASSWORD: the NATS servers' login (a URL's own user:password@ works too) */
+  readonly natsAuth?: { readonly user: string; readonly pass: string };
   /** --cluster-tls-cert/-key/-ca: TLS on the query-node, index-node and timestamp-oracle links (peer-tls.ts) */
   readonly peerTls?: PeerTls;
 }
@@ -79,6 +83,8 @@ export function missingFlags(role: ClusterNodeRole, c: ClusterConfig): string[] 
   if (c.etcd.length === 0) out.push('--etcd');
   if (role === 'data' && c.nats.length === 0) out.push('--nats');
   if (role !== 'proxy' && !c.s3Bucket) out.push('--s3-bucket');
+  if (c.etcdAuth && !c.etcdAuth.password) out.push('QUIVER_ETCD_PASSWORD (with --etcd-user)');
+  if (c.natsAuth && !c.natsAuth.pass) out.push('QUIVER_NATS_PASSWORD (with --nats-user)');
   // the proxy of a sharded cluster serves and calls the timestamp oracle; a data node calls the query, index and oracle links
   const tls = missingPeerTls(c.peerTls, role === 'query' || role === 'index' || (role === 'proxy' && c.shards > 1), role === 'data' || (role === 'proxy' && c.shards > 1));
   if (tls) out.push(tls);
@@ -119,7 +125,7 @@ function objectStores(c: ClusterConfig): { objects: ObjectStore; objectsAt(prefi
 const requestPrefix = (c: ClusterConfig) => (c.shards > 1 ? ownStream(c) : undefined);
 
 async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
-  const log = await openJetStreamLog({ servers: [...c.nats], stream: ownStream(c), replicas: c.replicas });
+  const log = await openJetStreamLog({ servers: [...c.nats], ...c.natsAuth, stream: ownStream(c), replicas: c.replicas });
   const prefix = requestPrefix(c);
   const indexBuilder = new IndexNodeClient(logger, prefix, c.secret, c.peerTls);
   followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
@@ -128,7 +134,7 @@ async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Log
 
 /** Open the coordinator and check this node's --shards against the cluster's (recording it if first). */
 async function openCoordinator(c: ClusterConfig): Promise<Coordinator> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd] });
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd], ...(c.etcdAuth ? { auth: c.etcdAuth } : {}) });
   try {
     await agreeOnShardCount(coordinator, c.shards);
   } catch (e) {

@@ -1,14 +1,19 @@
 /**
  * A loopback etcd cluster of `n` members (Debian's etcd-server): the cluster's metadata
- * store. Ready once every member reports healthy.
+ * store. Ready once every member reports healthy. With `auth`, authentication is enabled
+ * (once: its user made with the root role) and every client must log in.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import type { EtcdAuth } from '../etcd-coordinator.js';
 import { ensureBinary, freePorts, spawnManaged, waitUntil, type ManagedProcess } from './processes.js';
 
 export interface EtcdCluster {
   /** client endpoints ("http://127.0.0.1:port") */
   readonly endpoints: readonly string[];
+  /** what clients must log in with (absent: no authentication) */
+  readonly auth?: EtcdAuth;
   readonly members: readonly ManagedProcess[];
   restart(i: number): Promise<ManagedProcess>;
   stop(): Promise<void>;
@@ -19,7 +24,7 @@ export interface EtcdCluster {
  * directory remembers its peers' addresses, so starting again on the same `dir` needs the
  * same ports.
  */
-export async function startEtcdCluster(dir: string, n = 3, ports?: readonly number[]): Promise<EtcdCluster> {
+export async function startEtcdCluster(dir: string, n = 3, ports?: readonly number[], auth?: EtcdAuth): Promise<EtcdCluster> {
   const bin = ensureBinary('etcd', 'etcd-server');
   mkdirSync(dir, { recursive: true });
   if (ports && ports.length !== 2 * n) throw new Error(`etcd needs ${2 * n} ports, not ${ports.length}`);
@@ -51,12 +56,14 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
         return r.ok && (await r.json() as { health?: string }).health === 'true';
       }, 60_000, 200);
     }
+    if (auth) await enableAuth(endpoints, auth);
   } catch (e) {
     await Promise.all(members.map((m) => m.stop()));
     throw e;
   }
   return {
     endpoints,
+    ...(auth ? { auth } : {}),
     get members() { return members; },
     async restart(i: number) {
       await members[i].stop();
@@ -70,4 +77,43 @@ export async function startEtcdCluster(dir: string, n = 3, ports?: readonly numb
       for (const m of members) await m.stop();
     },
   };
+}
+
+/**
+ * etcd's authentication on, with `auth` as its root user (etcd wants a user named root with
+ * the root role first). Already on (a restart): an anonymous client is refused as having no
+ * user name, and the credentials are checked instead.
+ */
+async function enableAuth(endpoints: readonly string[], auth: EtcdAuth): Promise<void> {
+  if (auth.username !== 'root') throw new Error('the local etcd\'s user is root (the one that can enable authentication)');
+  const anonymous = new Etcd3({ hosts: [...endpoints], dialTimeout: 3000 });
+  try {
+    try {
+      await anonymous.auth.roleAdd({ name: 'root' });
+    } catch (e) {
+      const message = (e as Error).message;
+      if (/user name is empty|permission denied/.test(message)) {
+        await checkLogin(endpoints, auth);
+        return;
+      }
+      if (!/role name already exists/.test(message)) throw e;
+    }
+    await anonymous.auth.userAdd({ name: auth.username, password: auth.password }).catch((e: Error) => {
+      if (!/user name already exists/.test(e.message)) throw e;
+    });
+    await anonymous.auth.userGrantRole({ user: auth.username, role: 'root' });
+    await anonymous.auth.authEnable();
+  } finally {
+    anonymous.close();
+  }
+}
+
+/** A read with the credentials: rejects when etcd refuses them. */
+async function checkLogin(endpoints: readonly string[], auth: EtcdAuth): Promise<void> {
+  const client = new Etcd3({ hosts: [...endpoints], dialTimeout: 3000, auth: { username: auth.username, password: auth.password } });
+  try {
+    await client.get('quiver/ping');
+  } finally {
+    client.close();
+  }
 }
