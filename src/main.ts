@@ -16,7 +16,7 @@ import type { ClusterConfig, ClusterNodeRole, DataNodeServices } from './cluster
 import type { QueryWorkerPool } from './query-worker/pool.js';
 import { SEGMENTS_DIR } from './storage/data-dir.js';
 import { shardTlsFromFlags, type ShardTls } from './cluster/router/shard-tls.js';
-import { peerTlsFromFlags, type PeerTls } from './cluster/peer-tls.js';
+import { PEM_CERTIFICATE, peerTlsFromFlags, readPem, type PeerTls } from './cluster/peer-tls.js';
 
 /** "65536", "64kB", "16MB", "1GB" → bytes (PostgreSQL's memory units, 1024-based) */
 function parseByteSize(text: string): number | undefined {
@@ -66,6 +66,8 @@ const { values } = parseArgs({
     'shard-tls-ca': { type: 'string', default: process.env.QUIVER_SHARD_TLS_CA || undefined },
     'etcd-user': { type: 'string', default: process.env.QUIVER_ETCD_USER || undefined },
     'nats-user': { type: 'string', default: process.env.QUIVER_NATS_USER || undefined },
+    'etcd-tls-ca': { type: 'string', default: process.env.QUIVER_ETCD_TLS_CA || undefined },
+    'nats-tls-ca': { type: 'string', default: process.env.QUIVER_NATS_TLS_CA || undefined },
     'cluster-tls-cert': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CERT || undefined },
     'cluster-tls-key': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_KEY || undefined },
     'cluster-tls-ca': { type: 'string', default: process.env.QUIVER_CLUSTER_TLS_CA || undefined },
@@ -94,6 +96,7 @@ if (values.help) {
     '              [--cluster-secret S (every node: authenticates the links between nodes; at least 16 characters)]\n' +
     '              [--shard-tls disable|prefer|require|verify-ca|verify-full] [--shard-tls-ca FILE]\n' +
     '              [--etcd-user U (password: QUIVER_ETCD_PASSWORD)] [--nats-user U (password: QUIVER_NATS_PASSWORD)]\n' +
+    '              [--etcd-tls-ca FILE (https:// endpoints)] [--nats-tls-ca FILE]\n' +
     '              [--cluster-tls-cert FILE --cluster-tls-key FILE --cluster-tls-ca FILE (every node: TLS on the query, index and timestamp-oracle links)]\n' +
     '                (proxy of a sharded cluster: TLS to the shards, as libpq\'s sslmode; default verify-ca with a CA, else prefer)\n' +
     'environment: QUIVER_HOST, QUIVER_PORT, QUIVER_DATA, QUIVER_LOG_LEVEL, QUIVER_TLS_CERT, QUIVER_TLS_KEY,\n' +
@@ -186,9 +189,13 @@ const clusterRoles = role === 'standalone' ? undefined : await import('./cluster
 const endpointList = (text: string | undefined) => (text ?? '').split(',').map((x) => x.trim()).filter((x) => x.length > 0);
 let shardTls: ShardTls;
 let peerTls: PeerTls | undefined;
+let etcdTlsCa: Buffer | undefined;
+let natsTlsCa: Buffer | undefined;
 try {
   shardTls = shardTlsFromFlags(values['shard-tls'], values['shard-tls-ca']);
   peerTls = peerTlsFromFlags(values['cluster-tls-cert'], values['cluster-tls-key'], values['cluster-tls-ca']);
+  if (values['etcd-tls-ca']) etcdTlsCa = readPem('--etcd-tls-ca', values['etcd-tls-ca'], PEM_CERTIFICATE);
+  if (values['nats-tls-ca']) natsTlsCa = readPem('--nats-tls-ca', values['nats-tls-ca'], PEM_CERTIFICATE);
 } catch (e) {
   logger.fatal((e as Error).message);
   process.exit(2);
@@ -201,6 +208,8 @@ const cluster: ClusterConfig = {
   ...(values['cluster-secret'] ? { secret: values['cluster-secret'] } : {}),
   shardTls,
   ...(peerTls ? { peerTls } : {}),
+  ...(etcdTlsCa ? { etcdTlsCa } : {}),
+  ...(natsTlsCa ? { natsTlsCa } : {}),
   // passwords from the environment only: a command line is visible to every user of the host (ps)
   ...(values['etcd-user'] ? { etcdAuth: { username: values['etcd-user'], password: process.env.QUIVER_ETCD_PASSWORD ?? '' } } : {}),
   ...(values['nats-user'] ? { natsAuth: { user: values['nats-user'], pass: process.env.QUIVER_NATS_PASSWORD ?? '' } } : {}),

@@ -47,8 +47,8 @@ before(async () => {
 });
 
 after(async () => {
+  await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
-  if (!process.env.KEEP_DIR) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a --tls sharded cluster: the router reaches --tls-required data nodes over verified TLS', { skip, timeout: 180_000 }, async () => {
@@ -97,18 +97,23 @@ test('the internal links are TLS; NATS, etcd and S3 refuse clients without the c
   const credentials = clusterCredentials(dir);
   const indexBuilds = () => readFileSync(join(dir, 'logs', 'index-1.log'), 'utf8').split('\n').filter((l) => l.includes('built an index for a data node')).length;
   assert.equal(statSync(join(dir, 'credentials.json')).mode & 0o777, 0o600);
-  // NATS: no user, or a wrong password, is an authorization violation; the cluster's login is served
-  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false }), /authorization/i);
-  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, user: credentials.nats.user, pass: 'wrong' }), /authorization/i);
-  const nc = await connect({ servers: [...cluster!.nats.urls], ...cluster!.nats.auth });
+  // NATS over TLS: a client not trusting the CA fails the handshake; no user, or a wrong
+  // password, is an authorization violation; the cluster's login is served
+  const natsTls = { tls: { caFile: cluster!.nats.tlsCa! } };
+  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, ...cluster!.nats.auth }), /certificate|self.signed|unable to verify/i);
+  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, ...natsTls }), /authorization/i);
+  await assert.rejects(connect({ servers: [...cluster!.nats.urls], timeout: 2000, reconnect: false, ...natsTls, user: credentials.nats.user, pass: 'wrong' }), /authorization/i);
+  const nc = await connect({ servers: [...cluster!.nats.urls], ...natsTls, ...cluster!.nats.auth });
   const streams: string[] = [];
   for await (const s of (await nc.jetstreamManager()).streams.list()) streams.push(s.config.name);
   await nc.close();
   assert.deepEqual(streams.sort(), ['quiver-s0', 'quiver-s1']);
-  // etcd: an anonymous client and a wrong password are refused; root with its password reads the catalog
-  await assert.rejects(openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints] }), /user name is empty/);
-  await assert.rejects(openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], auth: { username: 'root', password: 'wrong' } }), /authentication failed/);
-  const etcd = await openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], auth: cluster!.etcd.auth });
+  // etcd over https: an anonymous client and a wrong password are refused; root with its password reads the catalog
+  assert.ok(cluster!.etcd.endpoints.every((e) => e.startsWith('https://')));
+  const ca = cluster!.etcd.ca!;
+  await assert.rejects(openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca }), /user name is empty/);
+  await assert.rejects(openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca, auth: { username: 'root', password: 'wrong' } }), /authentication failed/);
+  const etcd = await openEtcdCoordinator({ endpoints: [...cluster!.etcd.endpoints], ca, auth: cluster!.etcd.auth });
   assert.equal(await etcd.get('shards'), '2');
   await etcd.close();
   // S3: anonymous reads and writes are refused

@@ -27,6 +27,8 @@ export interface EtcdCoordinatorOptions {
   readonly endpoints: readonly string[];
   /** etcd's user and password when it has authentication enabled */
   readonly auth?: EtcdAuth;
+  /** the CA (PEM) etcd's certificate is checked against, for https:// endpoints (--etcd-tls-ca) */
+  readonly ca?: Buffer;
   /** default "quiver/" */
   readonly prefix?: string;
   /** seconds until a silent node's lease (registrations, leadership) expires; default 5 */
@@ -112,6 +114,7 @@ export class EtcdCoordinator implements Coordinator {
     this.client = new Etcd3({
       hosts: [...opts.endpoints], dialTimeout: 3000,
       ...(opts.auth ? { auth: { username: opts.auth.username, password: opts.auth.password } } : {}),
+      ...(opts.ca ? { credentials: { rootCertificate: opts.ca } } : {}),
       // A request in flight when etcd's raft leader dies is answered only by etcd's own
       // request timeout (5 s + 2 election timeouts: a put took 7,010 ms in 3 of 3 kills);
       // a 2 s deadline lets etcd3 retry it (DEADLINE_EXCEEDED is retryable) once a new

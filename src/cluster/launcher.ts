@@ -122,11 +122,15 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const aborted = () => opts.signal?.aborted === true;
   // NATS, etcd and S3 each require the directory's logins (local/credentials.ts)
   const credentials = clusterCredentials(dir);
+  // --tls: the data nodes serve TLS only; the router checks their certificates against the CA
+  // (unsharded, the proxy pipes the client's own TLS through); NATS's and etcd's client ports are TLS
+  const certs = opts.tls ? clusterCerts(dir) : undefined;
+  const infraTls = certs ? { tls: { cert: certs.cert, key: certs.key, ca: certs.ca } } : {};
 
   // the starters run in parallel; each stops its own processes if it fails
   const [etcdR, natsR, s3R] = await Promise.allSettled([
-    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, credentials.etcd),
-    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats, credentials.nats),
+    startEtcdCluster(join(dir, 'etcd'), n, infraPorts.etcd, { auth: credentials.etcd, ...infraTls }),
+    startNatsCluster(join(dir, 'nats'), n, infraPorts.nats, { auth: credentials.nats, ...infraTls }),
     startLocalS3(join(dir, 's3'), 'quiver', credentials.s3),
   ]);
   const infra = [etcdR, natsR, s3R].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -148,7 +152,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const readPort = opts.readPort || ports[dataTotal + queryCount + indexCount + 1];
   const endpoints = ['--etcd', etcd.endpoints.join(','), '--nats', nats.urls.join(','), '--s3-endpoint', s3.endpoint, '--s3-bucket', s3.bucket];
   // a stream cannot have more replicas than JetStream has servers
-  const common = [...endpoints, '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
+  const common = [...endpoints, ...(certs ? ['--etcd-tls-ca', certs.ca, '--nats-tls-ca', certs.ca] : []), '--replicas', String(Math.min(3, n)), '--shards', String(shards), '--host', HOST, '--log-level', opts.logLevel ?? 'info'];
   const specs = new Map<string, { role: 'data' | 'proxy' | 'query' | 'index'; port: number; args: string[]; shard?: number }>();
   for (let k = 0; k < shards; k++) {
     for (let i = 1; i <= dataCount; i++) {
@@ -168,8 +172,6 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const port = ports[dataTotal + queryCount + i - 1];
     specs.set(`index-${i}`, { role: 'index', port, args: ['--role', 'index', '--port', String(port), '--data', join(dir, `index-${i}`), '--node-id', `index-${i}`, ...common] });
   }
-  // --tls: the data nodes serve TLS only; the router checks their certificates against the CA (unsharded, the proxy pipes the client's own TLS through)
-  const certs = opts.tls ? clusterCerts(dir) : undefined;
   const served = certs ? ['--tls-cert', certs.cert, '--tls-key', certs.key] : [];
   for (const spec of specs.values()) if (spec.role === 'data') spec.args.push(...served, ...(certs ? ['--tls-required'] : []));
   const shardTls = certs && shards > 1 ? ['--shard-tls', 'verify-full', '--shard-tls-ca', certs.ca] : [];
@@ -206,7 +208,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     },
     async dataLeader(shard = 0) {
       const { openEtcdCoordinator } = await import('./etcd-coordinator.js');
-      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints], auth: credentials.etcd });
+      const c = await openEtcdCoordinator({ endpoints: [...etcd.endpoints], auth: credentials.etcd, ...(etcd.ca ? { ca: etcd.ca } : {}) });
       try {
         const address = await c.leader(dataElection(shard, shards));
         return [...nodes.values()].find((p) => p.role === 'data' && address === `${HOST}:${p.port}` && p.child.exitCode === null && p.child.signalCode === null);

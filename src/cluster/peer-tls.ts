@@ -23,7 +23,10 @@ export interface PeerTls {
 /** TLS 1.2 is the oldest the links accept (Node's default minimum, stated so a change of default cannot lower it). */
 const MIN_VERSION = 'TLSv1.2';
 
-function readPem(flag: string, file: string, what: RegExp): Buffer {
+export const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
+
+/** A PEM file named by `flag`, with a message naming the flag when it cannot be read or holds no `what`. */
+export function readPem(flag: string, file: string, what: RegExp): Buffer {
   let pem: Buffer;
   try {
     pem = readFileSync(file);
@@ -43,10 +46,10 @@ export function peerTlsFromFlags(certFile: string | undefined, keyFile: string |
   if (!certFile !== !keyFile) throw new Error('--cluster-tls-cert and --cluster-tls-key go together');
   return {
     ...(certFile && keyFile ? {
-      cert: readPem('--cluster-tls-cert', certFile, /-----BEGIN CERTIFICATE-----/),
+      cert: readPem('--cluster-tls-cert', certFile, PEM_CERTIFICATE),
       key: readPem('--cluster-tls-key', keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
     } : {}),
-    ...(caFile ? { ca: readPem('--cluster-tls-ca', caFile, /-----BEGIN CERTIFICATE-----/) } : {}),
+    ...(caFile ? { ca: readPem('--cluster-tls-ca', caFile, PEM_CERTIFICATE) } : {}),
   };
 }
 

@@ -70,6 +70,10 @@ export interface ClusterConfig {
   readonly etcdAuth?: EtcdAuth;
   /** --nats-user / QUIVER_NATS_PASSWORD: the NATS servers' login (a URL's own user:password@ works too) */
   readonly natsAuth?: { readonly user: string; readonly pass: string };
+  /** --etcd-tls-ca (PEM): etcd's https:// endpoints are checked against it */
+  readonly etcdTlsCa?: Buffer;
+  /** --nats-tls-ca (PEM): the NATS servers speak TLS, checked against it */
+  readonly natsTlsCa?: Buffer;
   /** --cluster-tls-cert/-key/-ca: TLS on the query-node, index-node and timestamp-oracle links (peer-tls.ts) */
   readonly peerTls?: PeerTls;
 }
@@ -125,7 +129,7 @@ function objectStores(c: ClusterConfig): { objects: ObjectStore; objectsAt(prefi
 const requestPrefix = (c: ClusterConfig) => (c.shards > 1 ? ownStream(c) : undefined);
 
 async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Logger): Promise<SharedSeams> {
-  const log = await openJetStreamLog({ servers: [...c.nats], ...c.natsAuth, stream: ownStream(c), replicas: c.replicas });
+  const log = await openJetStreamLog({ servers: [...c.nats], ...c.natsAuth, ...(c.natsTlsCa ? { tlsCa: c.natsTlsCa.toString('utf8') } : {}), stream: ownStream(c), replicas: c.replicas });
   const prefix = requestPrefix(c);
   const indexBuilder = new IndexNodeClient(logger, prefix, c.secret, c.peerTls);
   followRegistrations(coordinator, 'index', logger, (nodes) => indexBuilder.setNodes(nodes));
@@ -134,7 +138,7 @@ async function openSeams(c: ClusterConfig, coordinator: Coordinator, logger: Log
 
 /** Open the coordinator and check this node's --shards against the cluster's (recording it if first). */
 async function openCoordinator(c: ClusterConfig): Promise<Coordinator> {
-  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd], ...(c.etcdAuth ? { auth: c.etcdAuth } : {}) });
+  const coordinator = await openEtcdCoordinator({ endpoints: [...c.etcd], ...(c.etcdAuth ? { auth: c.etcdAuth } : {}), ...(c.etcdTlsCa ? { ca: c.etcdTlsCa } : {}) });
   try {
     await agreeOnShardCount(coordinator, c.shards);
   } catch (e) {
